@@ -1,0 +1,139 @@
+package dev.storagelab.kv;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * An immutable byte string: the type of every key and value in the workspace.
+ *
+ * <p>Bytes order by <em>unsigned</em> lexicographic comparison, the order LevelDB's
+ * {@code BytewiseComparator} uses: {@code 0x7f < 0x80}, and a proper prefix sorts first. Signed
+ * {@code byte} comparison would put {@code "é"} (0xC3 0xA9) before {@code "a"}, which is the
+ * classic bug this class exists to make impossible.
+ *
+ * <p>Instances never share a mutable array with the outside world except through
+ * {@link #wrap(byte[])}, whose caller promises not to modify the array afterwards.
+ */
+public final class Bytes implements Comparable<Bytes> {
+
+    /** The empty byte string. */
+    public static final Bytes EMPTY = new Bytes(new byte[0]);
+
+    private final byte[] data;
+    private int hash; // cached; 0 means not yet computed
+
+    private Bytes(byte[] data) {
+        this.data = data;
+    }
+
+    /** The UTF-8 bytes of {@code s}. */
+    public static Bytes of(String s) {
+        if (s == null) {
+            throw new NullPointerException("string must not be null");
+        }
+        return new Bytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A copy of {@code data}. */
+    public static Bytes copyOf(byte[] data) {
+        if (data == null) {
+            throw new NullPointerException("byte array must not be null");
+        }
+        return new Bytes(data.clone());
+    }
+
+    /** A copy of {@code length} bytes of {@code data} from {@code offset}. */
+    public static Bytes copyOf(byte[] data, int offset, int length) {
+        return new Bytes(Arrays.copyOfRange(data, offset, offset + length));
+    }
+
+    /** The next {@code length} bytes of {@code buf}, copied; advances its position. */
+    public static Bytes read(ByteBuffer buf, int length) {
+        byte[] out = new byte[length];
+        buf.get(out);
+        return new Bytes(out);
+    }
+
+    /**
+     * Wraps {@code data} without copying. The caller must never modify the array afterwards; use
+     * it only for arrays you just created.
+     */
+    public static Bytes wrap(byte[] data) {
+        if (data == null) {
+            throw new NullPointerException("byte array must not be null");
+        }
+        return new Bytes(data);
+    }
+
+    /** The number of bytes. */
+    public int length() {
+        return data.length;
+    }
+
+    /** Whether there are no bytes. */
+    public boolean isEmpty() {
+        return data.length == 0;
+    }
+
+    /** The byte at {@code index}. */
+    public byte byteAt(int index) {
+        return data[index];
+    }
+
+    /** A fresh copy of the bytes. */
+    public byte[] toByteArray() {
+        return data.clone();
+    }
+
+    /** Writes the bytes into {@code dst} at its position. */
+    public void writeTo(ByteBuffer dst) {
+        dst.put(data);
+    }
+
+    /** Whether this starts with {@code prefix}. */
+    public boolean startsWith(Bytes prefix) {
+        return prefix.data.length <= data.length
+                && Arrays.equals(data, 0, prefix.data.length, prefix.data, 0, prefix.data.length);
+    }
+
+    /** The bytes decoded as UTF-8 (malformed input is replaced, never thrown). */
+    public String toUtf8() {
+        return new String(data, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int compareTo(Bytes other) {
+        return Arrays.compareUnsigned(data, other.data);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Bytes b && Arrays.equals(data, b.data);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = Arrays.hashCode(data);
+            hash = h;
+        }
+        return h;
+    }
+
+    /** Printable ASCII as is, anything else as {@code \xNN}: readable in test failures. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(data.length + 2).append('"');
+        for (byte b : data) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02x", c));
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

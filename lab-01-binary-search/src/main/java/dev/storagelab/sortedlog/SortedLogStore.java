@@ -1,0 +1,566 @@
+package dev.storagelab.sortedlog;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.storagelab.io.CountingStorage;
+import dev.storagelab.io.Storage;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.CorruptionException;
+import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.kv.KeyValueStore;
+import dev.storagelab.kv.Memtable;
+import dev.storagelab.kv.StoreMetrics;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+
+/**
+ * The lab's destination: writes go to a write-ahead log and a sorted memtable; a full memtable is
+ * flushed to an immutable sorted segment; segments are compacted in the background. It is a
+ * small LSM tree with a single level, and the shape of everything lab-05 builds.
+ *
+ * <ul>
+ *   <li><b>Reads</b> look in the active memtable, then the frozen one, then the segments newest
+ *       to oldest; the first entry found wins, and a tombstone means absent.</li>
+ *   <li><b>Writes</b> append to the log, then apply to the memtable, one writer at a time. When the
+ *       memtable is over budget it is frozen and flushed in the background. If the previous flush
+ *       is still running, writers wait (backpressure): they are slowed, never dropped.</li>
+ *   <li><b>Concurrency</b>: readers take no lock. They hold a reference to an immutable
+ *       {@link Version}, so they never see a half-applied flush or compaction.</li>
+ *   <li><b>Durability</b>: with {@link SortedLogOptions#syncWrites()} every write is forced before
+ *       it returns; otherwise a write is durable once {@link #sync()} returns.</li>
+ *   <li><b>Recovery</b> reads only segment footers and indexes, plus the unflushed logs, so
+ *       reopening costs O(segments + unflushed log), not O(data).</li>
+ * </ul>
+ *
+ * <p>Files are named by {@link FileNames}. If a background flush or compaction fails, the store
+ * stops accepting writes and every write throws an IOException with that failure as its cause;
+ * reads go on working.
+ */
+public final class SortedLogStore implements KeyValueStore {
+
+    private static final Logger LOG = Logger.getLogger(SortedLogStore.class.getName());
+
+    private final CountingStorage storage;
+    private final SortedLogOptions options;
+    private final StoreMetrics metrics;
+    private final ExecutorService background;
+    private final RecoveryReport recovery;
+
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Signalled when a flush finishes (or fails), waking writers held back by backpressure. */
+    private final Condition flushDone = writeLock.newCondition();
+    private volatile Version current;
+    private LogWriter log;              // guarded by writeLock
+    private long nextFileNumber;        // guarded by writeLock
+    private volatile IOException backgroundError;
+    private volatile boolean closed;
+
+    private SortedLogStore(Storage storage, SortedLogOptions options) throws IOException {
+        this.storage = new CountingStorage(storage);
+        this.options = options;
+        this.metrics = new StoreMetrics(this.storage);
+        this.background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sortedlog-background");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            this.recovery = recover();
+        } catch (IOException | RuntimeException e) {
+            background.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** Opens (or creates) the store in {@code storage}. */
+    public static SortedLogStore open(Storage storage, SortedLogOptions options) throws IOException {
+        return new SortedLogStore(checkNotNull(storage, "storage"), checkNotNull(options, "options"));
+    }
+
+    /** Opens the store with {@link SortedLogOptions#defaults()}. */
+    public static SortedLogStore open(Storage storage) throws IOException {
+        return open(storage, SortedLogOptions.defaults());
+    }
+
+    // ------------------------------------------------------------------------------------ recovery
+
+    private RecoveryReport recover() throws IOException {
+        Map<FileNames.SegmentRange, String> segmentFiles = new TreeMap<>(
+                Comparator.comparingLong(FileNames.SegmentRange::first).thenComparingLong(FileNames.SegmentRange::last));
+        TreeMap<Long, String> logs = new TreeMap<>();
+        for (String name : storage.list()) {
+            if (FileNames.isTemp(name)) {
+                storage.delete(name); // never published: a flush or compaction that crashed
+            } else {
+                FileNames.parseSegment(name).ifPresent(r -> segmentFiles.put(r, name));
+                FileNames.parseLog(name).ifPresent(n -> logs.put(n, name));
+            }
+        }
+        // A segment inside another's range is an input of a compaction that published its output.
+        List<FileNames.SegmentRange> live = new ArrayList<>();
+        for (FileNames.SegmentRange r : segmentFiles.keySet()) {
+            if (segmentFiles.keySet().stream().anyMatch(o -> o.strictlyCovers(r))) {
+                storage.delete(segmentFiles.get(r));
+            } else {
+                live.add(r);
+            }
+        }
+        live.sort(Comparator.comparingLong(FileNames.SegmentRange::last).reversed());
+        for (int i = 1; i < live.size(); i++) {
+            if (live.get(i).last() >= live.get(i - 1).first()) {
+                throw new CorruptionException(storage.describe(live.get(i).fileName()), 0,
+                        "segment overlaps " + live.get(i - 1).fileName() + "; the directory holds files of two stores");
+            }
+        }
+        List<SegmentReader> segments = new ArrayList<>();
+        try {
+            for (FileNames.SegmentRange r : live) {
+                segments.add(SegmentReader.open(storage, r.fileName(), metrics));
+            }
+            long maxSegment = live.isEmpty() ? 0 : live.get(0).last();
+            long maxNumber = Math.max(maxSegment, logs.isEmpty() ? 0 : logs.lastKey());
+
+            // Logs at or below the newest segment were flushed before a crash; the rest are replayed.
+            RecoveryReport report = RecoveryReport.EMPTY;
+            Memtable replayed = options.memtableFactory().get();
+            List<String> replayedLogs = new ArrayList<>();
+            for (Map.Entry<Long, String> e : logs.entrySet()) {
+                if (e.getKey() <= maxSegment) {
+                    storage.delete(e.getValue());
+                    continue;
+                }
+                report = report.plus(replay(e.getValue(), replayed));
+                replayedLogs.add(e.getValue());
+            }
+            if (replayed.size() > 0) {
+                long first = FileNames.parseLog(replayedLogs.get(0)).orElseThrow();
+                String name = FileNames.segment(first, maxNumber);
+                writeSegment(replayed, name);
+                segments.add(0, SegmentReader.open(storage, name, metrics));
+            }
+            for (String name : replayedLogs) {
+                storage.delete(name);
+            }
+            nextFileNumber = maxNumber + 1;
+            log = LogWriter.create(storage, FileNames.log(nextFileNumber++));
+            storage.syncDirectory();
+            current = new Version(options.memtableFactory().get(), null, segments);
+            return report;
+        } finally {
+            for (SegmentReader s : segments) {
+                s.release(); // the version holds its own references now (or we failed)
+            }
+        }
+    }
+
+    private RecoveryReport replay(String logName, Memtable into) throws IOException {
+        try (LogReader reader = LogReader.open(storage, logName, options.recoveryMode())) {
+            long records = 0;
+            for (LogRecord r = reader.next(); r != null; r = reader.next()) {
+                into.apply(r.entry());
+                records++;
+            }
+            if (reader.tornTail()) {
+                LOG.warning(storage.describe(logName) + ": cut a torn tail of "
+                        + (reader.fileSize() - reader.validEnd()) + " bytes at offset " + reader.validEnd());
+            }
+            return new RecoveryReport(records, reader.validEnd(), reader.fileSize() - reader.validEnd());
+        }
+    }
+
+    /** Writes every entry of {@code memtable}, tombstones included, to the segment {@code name}. */
+    private void writeSegment(Memtable memtable, String name) throws IOException {
+        try (EntryIterator it = memtable.iterator();
+             SegmentWriter writer = new SegmentWriter(storage, name, options.blockSize())) {
+            while (it.hasNext()) {
+                writer.add(it.next());
+            }
+            writer.finish();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ reads
+
+    private Version acquire() {
+        while (true) {
+            Version v = current;
+            if (v.tryRetain()) {
+                return v;
+            }
+        }
+    }
+
+    /**
+     * Looks {@code key} up in the version {@code v}: the active memtable, then the frozen one (if
+     * any), then each segment from newest ({@code v.segments.get(0)}) to oldest. The first source
+     * that knows the key decides: a value is returned, a tombstone means the key is absent. Stop
+     * as soon as a source decides; older sources cannot override a newer one.
+     */
+    private Optional<Bytes> lookup(Version v, Bytes key) throws IOException {
+        // BEGIN SOLUTION lab-01 T8
+        Entry e = v.active.get(key);
+        if (e == null && v.frozen != null) {
+            e = v.frozen.get(key);
+        }
+        for (int i = 0; e == null && i < v.segments.size(); i++) {
+            e = v.segments.get(i).get(key);
+        }
+        return e == null || e.isTombstone() ? Optional.empty() : Optional.of(e.value());
+        // END SOLUTION
+    }
+
+    @Override
+    public Optional<Bytes> get(Bytes key) throws IOException {
+        KeyValueStore.checkKey(key);
+        checkOpen();
+        long start = System.nanoTime();
+        Version v = acquire();
+        try {
+            Optional<Bytes> result = lookup(v, key);
+            metrics.recordGet(result.isPresent(), System.nanoTime() - start);
+            return result;
+        } finally {
+            v.release();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ writes
+
+    @Override
+    public void put(Bytes key, Bytes value) throws IOException {
+        write(Entry.put(KeyValueStore.checkKey(key), KeyValueStore.checkValue(value)));
+    }
+
+    @Override
+    public void delete(Bytes key) throws IOException {
+        write(Entry.tombstone(KeyValueStore.checkKey(key)));
+    }
+
+    private void write(Entry entry) throws IOException {
+        long start = System.nanoTime();
+        var record = LogWriter.encode(entry);
+        writeLock.lock();
+        try {
+            checkWritable();
+            makeRoomForWrite();
+            log.append(record);
+            if (options.syncWrites()) {
+                log.force();
+            }
+            current.active.apply(entry);
+        } finally {
+            writeLock.unlock();
+        }
+        metrics.recordWrite(entry, System.nanoTime() - start);
+    }
+
+    /**
+     * Makes sure the active memtable has room, with {@link #writeLock} held.
+     *
+     * <p>While the active memtable holds at least {@link SortedLogOptions#memtableBytes()}: if a
+     * frozen memtable is still being flushed, count a stall ({@link StoreMetrics#recordWriteStall()})
+     * and wait on {@link #flushDone} (backpressure: never drop the write, never keep two frozen
+     * memtables), checking {@link #checkWritable()} after each wake-up because the flush may
+     * have failed; otherwise {@link #rotate()}.
+     */
+    private void makeRoomForWrite() throws IOException {
+        // BEGIN SOLUTION lab-01 T8
+        while (current.active.approximateBytes() >= options.memtableBytes()) {
+            if (current.frozen != null) {
+                metrics.recordWriteStall();
+                try {
+                    flushDone.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for a flush");
+                }
+                checkWritable();
+            } else {
+                rotate();
+            }
+        }
+        // END SOLUTION
+    }
+
+    /**
+     * Freezes the active memtable, starts a new log and memtable, and schedules the flush. The old
+     * log is forced first: a later {@link #sync()} forces only the new log, and must still cover
+     * every write before it.
+     */
+    private void rotate() throws IOException {
+        log.force();
+        long frozenNumber = FileNames.parseLog(log.name()).orElseThrow();
+        long number = nextFileNumber++;
+        LogWriter newLog = LogWriter.create(storage, FileNames.log(number));
+        storage.syncDirectory();
+        log.close();
+        log = newLog;
+        Version old = current;
+        old.active.freeze();
+        install(new Version(options.memtableFactory().get(), old.active, old.segments));
+        background.execute(() -> flushFrozen(frozenNumber));
+    }
+
+    /** Replaces the current version; caller holds {@link #writeLock}. */
+    private void install(Version next) {
+        Version old = current;
+        current = next;
+        old.release();
+    }
+
+    private void flushFrozen(long number) {
+        Version v = acquire();
+        try {
+            String name = FileNames.segment(number, number);
+            writeSegment(v.frozen, name);
+            SegmentReader segment = SegmentReader.open(storage, name, metrics);
+            writeLock.lock();
+            try {
+                List<SegmentReader> segments = new ArrayList<>(current.segments.size() + 1);
+                segments.add(segment);
+                segments.addAll(current.segments);
+                install(new Version(current.active, null, segments));
+                segment.release();
+                flushDone.signalAll();
+            } finally {
+                writeLock.unlock();
+            }
+            // If this delete is lost in a crash, recovery sees the log is older than a segment.
+            storage.delete(FileNames.log(number));
+            metrics.recordFlush();
+            if (options.compactionTrigger() > 0 && current.segments.size() >= options.compactionTrigger()) {
+                compactNow();
+            }
+        } catch (IOException | RuntimeException e) {
+            failBackground(e);
+        } finally {
+            v.release();
+        }
+    }
+
+    private void failBackground(Exception e) {
+        LOG.severe("background work failed; the store now refuses writes: " + e);
+        writeLock.lock();
+        try {
+            if (backgroundError == null) {
+                backgroundError = e instanceof IOException io ? io : new IOException(e);
+            }
+            flushDone.signalAll();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void sync() throws IOException {
+        writeLock.lock();
+        try {
+            checkWritable();
+            log.force();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Freezes the memtable and waits until it is flushed to a segment. A no-op when the memtable
+     * is empty. Useful in tests and before a benchmark's read phase.
+     */
+    public void flush() throws IOException {
+        writeLock.lock();
+        try {
+            checkWritable();
+            awaitNoFrozen();
+            if (current.active.size() > 0) {
+                rotate();
+                awaitNoFrozen();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void awaitNoFrozen() throws IOException {
+        while (current.frozen != null) {
+            try {
+                flushDone.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a flush");
+            }
+            checkWritable();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ compaction
+
+    /** Compacts every segment into one, in the background thread, and waits for it. */
+    public void compact() throws IOException {
+        checkWritable();
+        Future<?> done = background.submit(() -> {
+            try {
+                compactNow();
+            } catch (IOException e) {
+                failBackground(e);
+            }
+        });
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for compaction");
+        } catch (ExecutionException e) {
+            throw new IOException("compaction failed", e.getCause());
+        }
+        checkWritable();
+    }
+
+    /** Runs on the background thread only, so it never races a flush. */
+    private void compactNow() throws IOException {
+        Version v = acquire();
+        try {
+            List<SegmentReader> inputs = v.segments;
+            if (inputs.isEmpty()) {
+                return;
+            }
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            for (SegmentReader s : inputs) {
+                FileNames.SegmentRange r = FileNames.parseSegment(s.name()).orElseThrow();
+                first = Math.min(first, r.first());
+                last = Math.max(last, r.last());
+            }
+            String outputName = FileNames.segment(first, last);
+            // The inputs are every segment, so they include the oldest: no older data can resurface.
+            long written = Compactor.compact(storage, inputs, outputName, options.blockSize(), true);
+            SegmentReader output = written > 0 ? SegmentReader.open(storage, outputName, metrics) : null;
+            writeLock.lock();
+            try {
+                // Flushes may have added newer segments meanwhile; they stay in front.
+                List<SegmentReader> segments = new ArrayList<>();
+                for (SegmentReader s : current.segments) {
+                    if (!inputs.contains(s)) {
+                        segments.add(s);
+                    }
+                }
+                if (output != null) {
+                    segments.add(output);
+                }
+                install(new Version(current.active, current.frozen, segments));
+            } finally {
+                writeLock.unlock();
+                if (output != null) {
+                    output.release();
+                }
+            }
+            // Oldest first: if a crash interrupts this, the inputs left are the newest ones, which
+            // still read correctly on their own (and are covered by the output's range anyway).
+            for (int i = inputs.size() - 1; i >= 0; i--) {
+                String name = inputs.get(i).name();
+                if (!name.equals(outputName)) {
+                    storage.delete(name);
+                }
+            }
+            storage.syncDirectory();
+            metrics.recordCompaction();
+        } finally {
+            v.release();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ inspection
+
+    /** The segment file names, newest first. */
+    public List<String> segmentNames() {
+        Version v = acquire();
+        try {
+            return v.segments.stream().map(SegmentReader::name).toList();
+        } finally {
+            v.release();
+        }
+    }
+
+    /** One line per segment: name, key range, entries and blocks, newest first. */
+    public List<String> describeSegments() {
+        Version v = acquire();
+        try {
+            return v.segments.stream().map(SegmentReader::toString).toList();
+        } finally {
+            v.release();
+        }
+    }
+
+    /** What opening the store found. */
+    public RecoveryReport recoveryReport() {
+        return recovery;
+    }
+
+    /** This store's counters and latency percentiles. */
+    public StoreMetrics metrics() {
+        return metrics;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("store is closed");
+        }
+    }
+
+    private void checkWritable() throws IOException {
+        checkOpen();
+        IOException e = backgroundError;
+        if (e != null) {
+            throw new IOException("store refuses writes after a background failure: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits for background work, forces the log and releases every file. */
+    @Override
+    public void close() throws IOException {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            writeLock.unlock();
+        }
+        background.shutdown();
+        try {
+            if (!background.awaitTermination(1, TimeUnit.MINUTES)) {
+                background.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writeLock.lock();
+        try {
+            try {
+                if (backgroundError == null) {
+                    log.force();
+                }
+            } finally {
+                log.close();
+                current.release();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+}
