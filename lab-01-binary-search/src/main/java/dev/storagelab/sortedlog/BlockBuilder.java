@@ -24,6 +24,11 @@ public final class BlockBuilder {
      * value. The caller guarantees keys arrive in strictly increasing order.
      */
     public void add(Entry entry) {
+        if (count == 0) {
+            firstKey = entry.key();
+        }
+        lastKey = entry.key();
+        count++;
         // BEGIN SOLUTION lab-01 T6
         int valueLength = entry.isTombstone() ? 0 : entry.value().length();
         ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER_SIZE);
@@ -36,11 +41,6 @@ public final class BlockBuilder {
             out.writeBytes(entry.value().toByteArray());
         }
         // END SOLUTION
-        if (count == 0) {
-            firstKey = entry.key();
-        }
-        lastKey = entry.key();
-        count++;
     }
 
     /** The size the block would have if finished now, trailer included. */

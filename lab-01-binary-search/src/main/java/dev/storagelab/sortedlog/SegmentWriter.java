@@ -80,12 +80,6 @@ public final class SegmentWriter implements AutoCloseable {
     /**
      * Writes the last block, the index and the footer, then publishes the segment.
      *
-     * <p>The index lists, for each block, its first key, offset and length, then the segment's last
-     * key, then a CRC32C over all of that. The footer records where the index is, the entry count,
-     * the block size, the version, its own CRC32C and the magic number. Then publish: force the
-     * temp file, close it, rename it to the final name, sync the directory. Each step matters: a
-     * rename before the force can publish a file whose bytes never reached the disk.
-     *
      * @return the number of bytes in the published segment
      * @throws IllegalStateException if no entry was added (an empty segment is never written)
      */
@@ -94,6 +88,24 @@ public final class SegmentWriter implements AutoCloseable {
             throw new IllegalStateException("segment " + name + " has no entries; abort() it instead");
         }
         flushBlock();
+        long size = writeIndexAndFooterThenPublish();
+        finished = true;
+        return size;
+    }
+
+    /**
+     * Appends the index and the footer after the blocks written so far, then publishes the file.
+     *
+     * <p>The index lists, for each block ({@link #index}), its first key, offset and length, then
+     * the segment's last key ({@link #lastKey}), then a CRC32C over all of that. The footer
+     * records where the index is, the entry count, the block size, the version, its own CRC32C and
+     * the magic number. Then publish: force the temp file, close it, rename it to the final name,
+     * sync the directory. Each step matters: a rename before the force can publish a file whose
+     * bytes never reached the disk; without the directory sync the rename itself may be lost.
+     *
+     * @return the size of the finished file in bytes ({@link #offset} once everything is written)
+     */
+    private long writeIndexAndFooterThenPublish() throws IOException {
         // BEGIN SOLUTION lab-01 T6
         ByteArrayOutputStream indexBytes = new ByteArrayOutputStream();
         ByteBuffer count = ByteBuffer.allocate(4).putInt(index.size());
@@ -128,9 +140,8 @@ public final class SegmentWriter implements AutoCloseable {
         file.close();
         storage.rename(tempName, name);
         storage.syncDirectory();
-        // END SOLUTION
-        finished = true;
         return offset;
+        // END SOLUTION
     }
 
     /** Abandons the segment and deletes its temp file. */
