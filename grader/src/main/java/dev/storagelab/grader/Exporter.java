@@ -1,0 +1,161 @@
+package dev.storagelab.grader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Writes the student release of a workspace: every solution region becomes a not-implemented
+ * throw, remove regions and instructor-only Markdown go, and instructor-only files (hidden tests,
+ * the grader's own tests and fixtures, CI) are left out. The output depends only on the input
+ * files, so exporting twice gives byte-identical trees.
+ */
+public final class Exporter {
+
+    /** The file that marks a directory as a release this exporter wrote (and may overwrite). */
+    public static final String RELEASE_MARKER = ".storagelab-release";
+
+    /** Paths never exported, as globs relative to the workspace root. */
+    private static final List<String> INSTRUCTOR_ONLY = List.of(
+            "**/src/hidden/**", ".ci/**", "grader/src/test/**", ".exportignore");
+
+    private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", ".idea", ".vscode", "node_modules");
+
+    /** What an export wrote. */
+    public record Summary(int files, Map<String, Map<String, Integer>> regionsByLabAndTask) {
+        public int regions() {
+            return regionsByLabAndTask.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    private final Workspace workspace;
+    private final List<PathMatcher> excluded = new ArrayList<>();
+
+    public Exporter(Workspace workspace) {
+        this.workspace = workspace;
+        List<String> globs = new ArrayList<>(INSTRUCTOR_ONLY);
+        Path extra = workspace.root().resolve(".exportignore");
+        if (Files.isRegularFile(extra)) {
+            try {
+                for (String line : Files.readAllLines(extra, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank() && !line.trim().startsWith("#")) {
+                        globs.add(line.trim());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        for (String glob : globs) {
+            excluded.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+        }
+    }
+
+    /** Whether {@code relative} (a path inside the workspace) belongs in the release. */
+    public boolean isExported(Path relative) {
+        for (Path part : relative) {
+            if (SKIPPED_DIRECTORIES.contains(part.toString())) {
+                return false;
+            }
+        }
+        String name = relative.getFileName().toString();
+        if (name.endsWith(".iml") || name.equals(".DS_Store")) {
+            return false;
+        }
+        return excluded.stream().noneMatch(m -> m.matches(relative));
+    }
+
+    /**
+     * Writes the release into {@code out}, which must be absent, empty, or an earlier release.
+     */
+    public Summary export(Path out) throws IOException {
+        Path target = out.toAbsolutePath().normalize();
+        if (target.startsWith(workspace.root()) && !target.startsWith(workspace.root().resolve("target"))) {
+            // Exporting into the workspace would export the export next time.
+            throw new IllegalArgumentException("the release must be written outside the workspace (or under its target/): " + out);
+        }
+        prepare(target);
+        Map<String, Map<String, Integer>> regions = new TreeMap<>();
+        int files = 0;
+        for (Path source : listFiles()) {
+            Path relative = workspace.root().relativize(source);
+            Path dest = target.resolve(relative.toString());
+            Files.createDirectories(dest.getParent());
+            Lab lab = labOfStudentSource(relative);
+            String name = relative.getFileName().toString();
+            if (lab != null && name.endsWith(".java")) {
+                Regions.Exported e = Regions.exportJava(Files.readString(source, StandardCharsets.UTF_8), relative.toString(), lab);
+                Files.writeString(dest, e.text(), StandardCharsets.UTF_8);
+                for (Regions.Region r : e.regions()) {
+                    regions.computeIfAbsent(r.lab(), k -> new TreeMap<>()).merge(r.task(), 1, Integer::sum);
+                }
+            } else if (name.endsWith(".md")) {
+                Files.writeString(dest, Regions.exportMarkdown(Files.readString(source, StandardCharsets.UTF_8),
+                        relative.toString()), StandardCharsets.UTF_8);
+            } else {
+                Files.copy(source, dest);
+            }
+            if (Files.isExecutable(source)) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dest);
+                perms.addAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                        PosixFilePermission.OTHERS_EXECUTE));
+                Files.setPosixFilePermissions(dest, perms);
+            }
+            files++;
+        }
+        Files.writeString(target.resolve(RELEASE_MARKER), "storagelab student release: written by ./storagelab export;"
+                + " the export may overwrite this directory.\n", StandardCharsets.UTF_8);
+        for (Lab lab : workspace.labs()) {
+            if (!regions.containsKey(lab.id())) {
+                throw new IllegalStateException(lab.directory() + " has no solution regions: a lab without student work is a defect");
+            }
+        }
+        return new Summary(files, regions);
+    }
+
+    /** Every exported file of the workspace, in a stable order. */
+    public List<Path> listFiles() throws IOException {
+        List<Path> result = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(workspace.root())) {
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> isExported(workspace.root().relativize(p)))
+                    .sorted()
+                    .forEach(result::add);
+        }
+        return result;
+    }
+
+    private Lab labOfStudentSource(Path relative) {
+        for (Lab lab : workspace.labs()) {
+            if (relative.startsWith(lab.studentSources())) {
+                return lab;
+            }
+        }
+        return null;
+    }
+
+    private static void prepare(Path target) throws IOException {
+        if (Files.exists(target)) {
+            boolean empty;
+            try (Stream<Path> s = Files.list(target)) {
+                empty = s.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(target.resolve(RELEASE_MARKER))) {
+                throw new IllegalArgumentException(target + " is not empty and is not an earlier release; refusing to overwrite it");
+            }
+            FileTrees.deleteRecursively(target);
+        }
+        Files.createDirectories(target);
+    }
+}

@@ -1,0 +1,222 @@
+package dev.storagelab.grader;
+
+import dev.storagelab.grader.GradeReport.LabResult;
+import dev.storagelab.grader.GradeReport.TestResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Grades a submission against the instructor's workspace.
+ *
+ * <ol>
+ *   <li>The instructor's workspace is copied to scratch space and built: that build is the
+ *       reference, and its hidden tests (with their points and concepts) are the only ones the
+ *       grader believes in.</li>
+ *   <li><b>Isolated</b>: for each lab N, a fresh copy of the reference gets the submission's
+ *       {@code lab-N/src/main/java} and nothing else, so lab N builds on the reference of the labs
+ *       before it and one broken lab does not sink the next.</li>
+ *   <li><b>Integrated</b>: one copy gets every lab the submission has, as the student would run
+ *       it. A lab that builds on no submitted lab has the same result both ways, so it is not run
+ *       twice.</li>
+ * </ol>
+ * The workspace itself is only ever read.
+ */
+public final class Grader {
+
+    /** Which results to compute. */
+    public enum Mode { ISOLATED, INTEGRATED, BOTH }
+
+    private final Workspace workspace;
+    private final Rubric rubric;
+    private final PrintStream log;
+    private final boolean offline;
+
+    public Grader(Workspace workspace, PrintStream log, boolean offline) {
+        this.workspace = workspace;
+        this.rubric = Rubric.of(workspace);
+        this.log = log;
+        this.offline = offline;
+    }
+
+    /**
+     * Grades {@code submissionPath} (null: the workspace itself) on {@code labs} (empty: all),
+     * working in {@code scratch}. Throws only for problems of the grader or the workspace; a
+     * submission's problems become results.
+     */
+    public GradeReport grade(Path submissionPath, List<String> labIds, Mode mode, Path scratch) throws IOException {
+        long start = System.nanoTime();
+        List<Lab> labs = labIds.isEmpty() ? workspace.labs() : labIds.stream().map(workspace::lab).distinct().toList();
+        String name = submissionPath == null ? "reference (" + workspace.root() + ")" : submissionPath.toString();
+        Submission submission;
+        try {
+            submission = Submission.open(submissionPath == null ? workspace.root() : submissionPath, workspace, scratch);
+        } catch (IllegalArgumentException e) {
+            return GradeReport.failed(name, e.getMessage(), seconds(start));
+        }
+
+        // 1. The reference build, and the tests it defines.
+        Path reference = scratch.resolve("reference");
+        copyWorkspace(reference);
+        log.println("building the reference of " + labs.stream().map(Lab::id).toList() + " ...");
+        List<Lab> withDeps = closure(labs);
+        LabBuild.Result refBuild = LabBuild.build(reference, withDeps, rubric.buildDeadline(), offline);
+        Map<String, List<GradedTest>> tests = new LinkedHashMap<>();
+        for (Lab lab : labs) {
+            if (!LabBuild.built(reference, lab)) {
+                throw new IOException("the reference workspace does not build " + lab.directory() + ":\n"
+                        + LabBuild.errorsFor(refBuild.log(), reference, lab));
+            }
+            tests.put(lab.id(), HiddenTests.scan(reference, lab, rubric));
+        }
+
+        // 2. Isolated: each lab over the reference of the others.
+        List<LabResult> isolated = new ArrayList<>();
+        Map<String, LabResult> isolatedById = new HashMap<>();
+        if (mode != Mode.INTEGRATED) {
+            for (Lab lab : labs) {
+                LabResult r = gradeLab(lab, tests.get(lab.id()), submission, List.of(lab), reference, scratch, "isolated");
+                isolated.add(r);
+                isolatedById.put(lab.id(), r);
+            }
+        }
+
+        // 3. Integrated: every submitted lab at once, for labs that build on submitted labs.
+        List<LabResult> integrated = new ArrayList<>();
+        if (mode != Mode.ISOLATED) {
+            List<Lab> submitted = workspace.labs().stream().filter(submission::has).toList();
+            for (Lab lab : labs) {
+                boolean dependsOnSubmitted = workspace.withDependencies(lab).stream()
+                        .anyMatch(d -> !d.equals(lab) && submission.has(d));
+                if (!dependsOnSubmitted && isolatedById.containsKey(lab.id())) {
+                    LabResult same = isolatedById.get(lab.id());
+                    integrated.add(new LabResult(same.lab(), same.directory(), "integrated", same.problem(), same.tests()));
+                    continue;
+                }
+                integrated.add(gradeLab(lab, tests.get(lab.id()), submission, submitted, reference, scratch, "integrated"));
+            }
+        }
+        List<LabResult> headline = mode == Mode.INTEGRATED ? integrated : isolated;
+        return new GradeReport(name, headline, mode == Mode.INTEGRATED ? List.of() : integrated, seconds(start), null);
+    }
+
+    private final Map<String, Path> builtWorkspaces = new HashMap<>();
+
+    /** Grades one lab in a copy of the reference overlaid with {@code overlay} labs from the submission. */
+    private LabResult gradeLab(Lab lab, List<GradedTest> labTests, Submission submission, List<Lab> overlay,
+                               Path reference, Path scratch, String mode) throws IOException {
+        if (!submission.has(lab)) {
+            return zero(lab, labTests, mode, "not submitted: the submission has no " + lab.studentSources());
+        }
+        List<Lab> applied = overlay.stream().filter(submission::has).toList();
+        Path root;
+        if (applied.stream().allMatch(l -> sameSources(submission.root(), reference, l))) {
+            root = reference; // identical to the reference: reuse its build
+        } else {
+            String key = mode + ":" + applied.stream().map(Lab::id).toList();
+            root = builtWorkspaces.get(key);
+            if (root == null) {
+                root = scratch.resolve(mode + "-" + String.join("-", applied.stream().map(Lab::id).toList()));
+                copyWorkspace(root);
+                for (Lab l : applied) {
+                    Path dest = root.resolve(l.studentSources());
+                    FileTrees.deleteRecursively(dest);
+                    Files.createDirectories(dest);
+                    FileTrees.copy(submission.root().resolve(l.studentSources()), dest, p -> p.toString().endsWith(".java"));
+                }
+                log.println("building " + lab.id() + " (" + mode + ") ...");
+                LabBuild.Result build = LabBuild.build(root, closure(List.of(lab)), rubric.buildDeadline(), offline);
+                if (!build.finished()) {
+                    return zero(lab, labTests, mode, "the build did not finish within " + rubric.buildDeadline().toSeconds() + " s");
+                }
+                builtWorkspaces.put(key, root);
+                if (!LabBuild.built(root, lab)) {
+                    builtWorkspaces.remove(key);
+                    return zero(lab, labTests, mode, "does not compile:\n" + LabBuild.errorsFor(build.log(), root, lab));
+                }
+            } else if (!LabBuild.built(root, lab)) {
+                LabBuild.Result build = LabBuild.build(root, closure(List.of(lab)), rubric.buildDeadline(), offline);
+                if (!LabBuild.built(root, lab)) {
+                    return zero(lab, labTests, mode, "does not compile:\n" + LabBuild.errorsFor(build.log(), root, lab));
+                }
+            }
+        }
+        log.println("running " + labTests.size() + " hidden tests of " + lab.id() + " (" + mode + ") ...");
+        Path runScratch = Files.createDirectories(scratch.resolve("run-" + mode + "-" + lab.id()));
+        Map<String, TestSupervisor.Outcome> outcomes = new TestSupervisor(rubric, runScratch)
+                .run(root.resolve(lab.directory()), labTests);
+        double weight = rubric.weight(lab.id());
+        List<TestResult> results = new ArrayList<>();
+        for (GradedTest t : labTests) {
+            TestSupervisor.Outcome o = outcomes.get(t.id());
+            double max = t.points() * weight;
+            results.add(new TestResult(t, o, o.passed() ? max : 0, max));
+        }
+        return new LabResult(lab.id(), lab.directory(), mode, null, results);
+    }
+
+    private LabResult zero(Lab lab, List<GradedTest> labTests, String mode, String problem) {
+        double weight = rubric.weight(lab.id());
+        List<TestResult> results = labTests.stream().map(t -> new TestResult(t,
+                new TestSupervisor.Outcome(TestSupervisor.Status.NOT_RUN, "not run: " + lab.id() + " " + firstLine(problem), 0),
+                0, t.points() * weight)).toList();
+        return new LabResult(lab.id(), lab.directory(), mode, problem, results);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private List<Lab> closure(List<Lab> labs) {
+        return workspace.labs().stream()
+                .filter(l -> labs.stream().anyMatch(x -> workspace.withDependencies(x).contains(l)))
+                .toList();
+    }
+
+    /** Copies the instructor's workspace (without builds or VCS data) to {@code dest}. */
+    private void copyWorkspace(Path dest) throws IOException {
+        FileTrees.deleteRecursively(dest);
+        Files.createDirectories(dest);
+        FileTrees.copy(workspace.root(), dest, p -> true);
+    }
+
+    /** Whether the .java files of {@code lab}'s student sources are identical in both trees. */
+    private static boolean sameSources(Path a, Path b, Lab lab) {
+        try {
+            Map<Path, byte[]> left = javaFiles(a.resolve(lab.studentSources()));
+            Map<Path, byte[]> right = javaFiles(b.resolve(lab.studentSources()));
+            if (!left.keySet().equals(right.keySet())) {
+                return false;
+            }
+            return left.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), right.get(e.getKey())));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Map<Path, byte[]> javaFiles(Path dir) throws IOException {
+        Map<Path, byte[]> files = new HashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return files;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".java")).toList()) {
+                files.put(dir.relativize(p), Files.readAllBytes(p));
+            }
+        }
+        return files;
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

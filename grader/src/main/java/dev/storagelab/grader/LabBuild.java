@@ -1,0 +1,107 @@
+package dev.storagelab.grader;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Builds labs of a workspace copy with Maven (compile, test-compile, and the test classpath file
+ * the parent pom writes), and reads back what each lab needs to run its tests.
+ */
+public final class LabBuild {
+
+    /** What one build did. */
+    public record Result(boolean finished, int exitCode, String log, Duration time) {
+    }
+
+    private LabBuild() {
+    }
+
+    /** The Maven command: {@code $STORAGELAB_MVN} if set, else {@code mvn} on the PATH. */
+    static List<String> maven() {
+        String mvn = System.getenv("STORAGELAB_MVN");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(mvn == null || mvn.isBlank() ? "mvn" : mvn);
+        String extra = System.getenv("STORAGELAB_MAVEN_ARGS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return cmd;
+    }
+
+    /**
+     * Compiles {@code labs} (and what they build on) in {@code root}, continuing past a lab that
+     * fails so the others still build. Tests are compiled, not run.
+     */
+    public static Result build(Path root, List<Lab> labs, Duration deadline, boolean offline) throws IOException {
+        List<String> cmd = maven();
+        cmd.addAll(List.of("-B", "-q", "-fae", "-Denforcer.skip=true", "-DskipTests"));
+        if (offline) {
+            cmd.add("-o");
+        }
+        cmd.add("-pl");
+        cmd.add(labs.stream().map(Lab::directory).collect(Collectors.joining(",")));
+        cmd.add("-am");
+        cmd.add("process-test-classes");
+        Path log = Files.createTempFile(root, "build", ".log");
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        boolean finished;
+        try {
+            finished = p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finished = false;
+        }
+        if (!finished) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        return new Result(finished, finished ? p.exitValue() : -1, text, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Whether {@code lab} was built: its test classes and classpath file exist. */
+    public static boolean built(Path root, Lab lab) {
+        Path module = root.resolve(lab.directory());
+        return Files.isRegularFile(module.resolve("target/test-classpath.txt"))
+                && Files.isDirectory(module.resolve("target/classes"));
+    }
+
+    /** The compiler errors in {@code log} that concern {@code lab}, with workspace paths made relative. */
+    public static String errorsFor(String log, Path root, Lab lab) {
+        String prefix = root.toAbsolutePath() + "/";
+        List<String> lines = log.lines()
+                .filter(l -> l.contains("[ERROR]") && l.contains(lab.directory() + "/"))
+                .map(l -> l.replace(prefix, ""))
+                .distinct()
+                .limit(30)
+                .toList();
+        if (lines.isEmpty()) {
+            lines = log.lines().filter(l -> l.contains("[ERROR]")).map(l -> l.replace(prefix, "")).limit(15).toList();
+        }
+        return String.join("\n", lines);
+    }
+
+    /** The test classpath of a built module: test classes, classes, then every dependency. */
+    public static List<Path> testClasspath(Path module) throws IOException {
+        List<Path> cp = new ArrayList<>();
+        cp.add(module.resolve("target/test-classes"));
+        cp.add(module.resolve("target/classes"));
+        String deps = Files.readString(module.resolve("target/test-classpath.txt"), StandardCharsets.UTF_8).trim();
+        if (!deps.isEmpty()) {
+            for (String entry : deps.split(java.io.File.pathSeparator)) {
+                cp.add(Path.of(entry));
+            }
+        }
+        return cp;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.storagelab.grader;
+
+import dev.storagelab.grader.report.ReportWriter;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./storagelab}: the workspace's single entry point. */
+@Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
+        description = "Grade, export and measure storagelab workspaces.",
+        subcommands = {Main.Export.class, Main.Grade.class})
+public final class Main implements Runnable {
+
+    @Option(names = "--workspace", description = "The workspace root (default: found from the current directory).")
+    Path workspace;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Where progress lines go (standard error, so standard output stays the result). */
+    PrintStream progress = System.err;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (for tests). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Main main = new Main();
+        main.progress = err;
+        CommandLine cli = new CommandLine(main);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("storagelab: " + (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    ? e.getMessage() : e.toString()));
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export or grade (see --help)");
+    }
+
+    Workspace workspace() {
+        if (workspace != null) {
+            return Workspace.at(workspace);
+        }
+        return Workspace.find(Path.of("")).orElseThrow(() -> new IllegalArgumentException(
+                "not inside a storagelab workspace; run from the workspace or pass --workspace"));
+    }
+
+    @Command(name = "export", description = "Write the student release: regions become not-implemented throws, hidden tests stay behind.")
+    static final class Export implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Option(names = "--out", required = true, description = "Where to write the release (absent, empty, or an earlier release).")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Workspace ws = main.workspace();
+            Exporter.Summary s = new Exporter(ws).export(out);
+            spec.commandLine().getOut().printf("exported %d files with %d student regions to %s%n", s.files(), s.regions(), out.toAbsolutePath());
+            for (Map.Entry<String, Map<String, Integer>> e : s.regionsByLabAndTask().entrySet()) {
+                spec.commandLine().getOut().printf("  %s: tasks %s%n", e.getKey(), e.getValue().keySet());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "grade", description = "Grade a submission (default: this workspace's reference) with the hidden tests.")
+    static final class Grade implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Parameters(arity = "0..1", paramLabel = "SUBMISSION", description = "A student workspace folder or zip (default: this workspace).")
+        Path submission;
+
+        @Option(names = "--lab", paramLabel = "NN", description = "Grade only this lab (repeatable).")
+        List<String> labs = new ArrayList<>();
+
+        @Option(names = "--isolated", description = "Only the isolated results (each lab over the reference of the others).")
+        boolean isolatedOnly;
+
+        @Option(names = "--integrated", description = "Only the integrated results (every submitted lab together).")
+        boolean integratedOnly;
+
+        @Option(names = "--out", defaultValue = "storagelab-out/grade", description = "Where to write results.json, grade.json, report.md and junit/ (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--work", description = "Scratch directory for builds (default: a new temporary directory, deleted afterwards).")
+        Path work;
+
+        @Option(names = "--keep-work", description = "Keep the scratch directory.")
+        boolean keepWork;
+
+        @Option(names = "--offline", description = "Run Maven offline (the cache must already hold every dependency).")
+        boolean offline;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (isolatedOnly && integratedOnly) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--isolated and --integrated exclude each other");
+            }
+            Grader.Mode mode = isolatedOnly ? Grader.Mode.ISOLATED : integratedOnly ? Grader.Mode.INTEGRATED : Grader.Mode.BOTH;
+            Path scratch = work != null ? Files.createDirectories(work) : Files.createTempDirectory("storagelab-grade");
+            GradeReport report;
+            int exit = 0;
+            try {
+                Workspace ws = main.workspace();
+                report = new Grader(ws, main.progress, offline).grade(submission, labs, mode, scratch);
+            } catch (Throwable t) {
+                // Whatever went wrong, the results file says so: a grader never leaves nothing behind.
+                report = GradeReport.failed(submission == null ? "reference" : submission.toString(),
+                        "internal grader error: " + t, 0);
+                exit = 2;
+            } finally {
+                if (!keepWork && work == null) {
+                    FileTrees.deleteRecursively(scratch);
+                }
+            }
+            ReportWriter.writeAll(report, out);
+            ReportWriter.printTable(report, spec.commandLine().getOut());
+            spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());
+            return exit;
+        }
+    }
+}

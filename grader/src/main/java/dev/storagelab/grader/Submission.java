@@ -1,0 +1,113 @@
+package dev.storagelab.grader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * A student's submission, found inside a folder or a zip: the directory that holds the lab
+ * modules. A zip or folder that wraps the workspace in one extra folder (as "Compress" and most
+ * LMS downloads do) is unwrapped. Only {@code lab-NN-*}/src/main/java is ever taken from it.
+ */
+public final class Submission {
+
+    private static final long MAX_UNZIPPED_BYTES = 512L << 20;
+    private static final int MAX_ZIP_ENTRIES = 50_000;
+
+    private final Path root;
+
+    private Submission(Path root) {
+        this.root = root;
+    }
+
+    /** The directory holding the lab modules. */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Finds the submission in {@code path} (a folder or a .zip), unzipping into {@code scratch}.
+     *
+     * @throws IllegalArgumentException with a message for the student if it cannot be understood
+     */
+    public static Submission open(Path path, Workspace workspace, Path scratch) throws IOException {
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("submission " + path + " does not exist");
+        }
+        Path dir = path;
+        if (Files.isRegularFile(path)) {
+            if (!path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+                throw new IllegalArgumentException("submission " + path + " is a file but not a .zip; submit your workspace folder or a zip of it");
+            }
+            dir = Files.createDirectories(scratch.resolve("unzipped"));
+            unzip(path, dir);
+        }
+        for (int depth = 0; depth < 3; depth++) {
+            if (holdsLabs(dir, workspace)) {
+                return new Submission(dir);
+            }
+            List<Path> children = new ArrayList<>();
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")
+                        && !p.getFileName().toString().equals("__MACOSX")).forEach(children::add);
+            }
+            if (children.size() != 1) {
+                break;
+            }
+            dir = children.get(0);
+        }
+        throw new IllegalArgumentException("cannot find a storagelab workspace in submission " + path
+                + ": expected folders like " + workspace.labs().stream().map(Lab::studentSources).limit(2).toList()
+                + " at its top level (or inside one folder). Submit the whole workspace folder, or a zip of it.");
+    }
+
+    private static boolean holdsLabs(Path dir, Workspace workspace) {
+        return workspace.labs().stream().anyMatch(l -> Files.isDirectory(dir.resolve(l.studentSources())));
+    }
+
+    /** Whether the submission has sources for {@code lab}. */
+    public boolean has(Lab lab) {
+        return Files.isDirectory(root.resolve(lab.studentSources()));
+    }
+
+    private static void unzip(Path zip, Path into) throws IOException {
+        long total = 0;
+        int entries = 0;
+        try (InputStream raw = Files.newInputStream(zip); ZipInputStream in = new ZipInputStream(raw)) {
+            ZipEntry e;
+            byte[] buf = new byte[64 * 1024];
+            while ((e = in.getNextEntry()) != null) {
+                if (++entries > MAX_ZIP_ENTRIES) {
+                    throw new IllegalArgumentException("submission zip has more than " + MAX_ZIP_ENTRIES + " entries");
+                }
+                Path dest = into.resolve(e.getName()).normalize();
+                if (!dest.startsWith(into)) {
+                    throw new IllegalArgumentException("submission zip entry escapes its folder: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(dest);
+                    continue;
+                }
+                Files.createDirectories(dest.getParent());
+                try (var out = Files.newOutputStream(dest)) {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        total += n;
+                        if (total > MAX_UNZIPPED_BYTES) {
+                            throw new IllegalArgumentException("submission zip unpacks to more than " + (MAX_UNZIPPED_BYTES >> 20) + " MiB");
+                        }
+                        out.write(buf, 0, n);
+                    }
+                }
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IllegalArgumentException("submission " + zip + " is not a readable zip: " + e.getMessage());
+        }
+    }
+}

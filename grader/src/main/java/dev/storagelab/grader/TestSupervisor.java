@@ -1,0 +1,319 @@
+package dev.storagelab.grader;
+
+import dev.storagelab.grader.runner.HiddenTestRunner;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one lab's hidden tests in child JVMs and survives whatever they do. Each child runs the
+ * tests not yet decided; the parent follows the child's event file with its own clock. A test
+ * that runs past its deadline is killed (with the whole process tree) and marked timed out; a
+ * child that dies or exits marks the running test crashed, with the reason; then a new child
+ * runs the rest. Nothing the child says about points or the list of tests is used: the parent
+ * has both from the instructor's build.
+ */
+public final class TestSupervisor {
+
+    /** How a test ended. */
+    public enum Status { PASSED, FAILED, TIMED_OUT, CRASHED, NOT_RUN }
+
+    /** One test's outcome: status, an explanation for the student, and the wall time it took. */
+    public record Outcome(Status status, String message, double seconds) {
+        public boolean passed() {
+            return status == Status.PASSED;
+        }
+    }
+
+    private static final long POLL_MILLIS = 25;
+
+    private final Rubric rubric;
+    private final Path scratch;
+
+    /**
+     * @param scratch a directory the supervisor owns: children run with it as their working
+     *                directory and temp directory
+     */
+    public TestSupervisor(Rubric rubric, Path scratch) {
+        this.rubric = rubric;
+        this.scratch = scratch;
+    }
+
+    /** Runs {@code tests}, all of one lab built in {@code module}, and returns an outcome for each. */
+    public Map<String, Outcome> run(Path module, List<GradedTest> tests) throws IOException {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        Set<String> remaining = new LinkedHashSet<>();
+        tests.forEach(t -> remaining.add(t.id()));
+        long labDeadline = System.nanoTime() + rubric.labDeadline().toNanos();
+        List<String> classpath = new ArrayList<>();
+        for (Path p : LabBuild.testClasspath(module)) {
+            classpath.add(p.toString());
+        }
+        classpath.add(runnerLocation());
+        Path work = Files.createDirectories(scratch.resolve("work"));
+        Path tmp = Files.createDirectories(scratch.resolve("tmp"));
+        int round = 0;
+        while (!remaining.isEmpty()) {
+            if (System.nanoTime() > labDeadline) {
+                for (String id : remaining) {
+                    outcomes.put(id, new Outcome(Status.NOT_RUN, "not run: the lab's deadline of "
+                            + rubric.labDeadline().toSeconds() + " s was reached", 0));
+                }
+                break;
+            }
+            round++;
+            int before = remaining.size();
+            Path testsFile = scratch.resolve("tests-" + round + ".txt");
+            Path events = scratch.resolve("events-" + round + ".txt");
+            Files.write(testsFile, remaining, StandardCharsets.UTF_8);
+            Files.deleteIfExists(events);
+            Files.createFile(events);
+            runChild(classpath, work, tmp, testsFile, events, remaining, outcomes, labDeadline);
+            if (remaining.size() == before) {
+                // The child decided nothing: it cannot start, or dies before the first test.
+                for (String id : remaining) {
+                    outcomes.putIfAbsent(id, new Outcome(Status.FAILED, "not run: " + lastChildProblem, 0));
+                }
+                remaining.clear();
+            }
+        }
+        Map<String, Outcome> ordered = new LinkedHashMap<>();
+        for (GradedTest t : tests) {
+            ordered.put(t.id(), outcomes.getOrDefault(t.id(), new Outcome(Status.NOT_RUN, "not run", 0)));
+        }
+        return ordered;
+    }
+
+    private String lastChildProblem = "the test JVM did not start";
+
+    private void runChild(List<String> classpath, Path work, Path tmp, Path testsFile, Path events,
+                          Set<String> remaining, Map<String, Outcome> outcomes, long labDeadline) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + rubric.heapMegabytes() + "m");
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
+        cmd.add("-Djava.io.tmpdir=" + tmp);
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-cp");
+        cmd.add(String.join(File.pathSeparator, classpath));
+        cmd.add(HiddenTestRunner.class.getName());
+        cmd.add(events.toString());
+        cmd.add(testsFile.toString());
+        Process child = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
+        Tail output = new Tail(child.getInputStream(), 16 * 1024);
+        output.start();
+
+        Map<String, String> classFailures = new HashMap<>();
+        String current = null;
+        long currentStart = 0;
+        boolean done = false;
+        long testDeadline = rubric.testDeadline().toNanos();
+        try (RandomAccessFile in = new RandomAccessFile(events.toFile(), "r")) {
+            StringBuilder partial = new StringBuilder();
+            while (true) {
+                boolean exited = !child.isAlive();
+                // Read what the child wrote since the last poll, one complete line at a time.
+                byte[] buf = new byte[(int) Math.max(0, in.length() - in.getFilePointer())];
+                in.readFully(buf);
+                partial.append(new String(buf, StandardCharsets.UTF_8));
+                int nl;
+                while ((nl = partial.indexOf("\n")) >= 0) {
+                    String line = partial.substring(0, nl);
+                    partial.delete(0, nl + 1);
+                    String[] f = line.split(" ", 4);
+                    switch (f[0]) {
+                        case "S" -> {
+                            if (f.length >= 2 && remaining.contains(f[1])) {
+                                current = f[1];
+                                currentStart = System.nanoTime();
+                            }
+                        }
+                        case "F" -> {
+                            if (f.length >= 3 && f[1].equals(current)) {
+                                String message = f.length == 4 ? decode(f[3]) : "";
+                                double secs = (System.nanoTime() - currentStart) / 1e9;
+                                outcomes.put(current, f[2].equals("PASS")
+                                        ? new Outcome(Status.PASSED, "", secs)
+                                        : new Outcome(Status.FAILED, message.strip(), secs));
+                                remaining.remove(current);
+                                current = null;
+                            }
+                        }
+                        case "C" -> {
+                            if (f.length >= 2) {
+                                classFailures.put(f[1], f.length >= 3 ? decode(f[2]) : "");
+                            }
+                        }
+                        case "D" -> done = true;
+                        default -> {
+                            // not ours: ignore
+                        }
+                    }
+                }
+                long now = System.nanoTime();
+                if (current != null && now - currentStart > testDeadline) {
+                    kill(child);
+                    outcomes.put(current, new Outcome(Status.TIMED_OUT, "timed out: still running after "
+                            + rubric.testDeadline().toSeconds() + " s (an infinite loop, a deadlock, or far too slow);"
+                            + " the test JVM was killed", (now - currentStart) / 1e9));
+                    remaining.remove(current);
+                    return;
+                }
+                if (now > labDeadline) {
+                    kill(child);
+                    if (current != null) {
+                        outcomes.put(current, new Outcome(Status.TIMED_OUT, "stopped: the lab's deadline of "
+                                + rubric.labDeadline().toSeconds() + " s was reached while this test ran", (now - currentStart) / 1e9));
+                        remaining.remove(current);
+                    }
+                    return;
+                }
+                if (exited) {
+                    break;
+                }
+                try {
+                    Thread.sleep(POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    kill(child);
+                    throw new IOException("interrupted while supervising tests", e);
+                }
+            }
+        } finally {
+            if (child.isAlive()) {
+                kill(child);
+            }
+        }
+        output.finish();
+        int exit = child.exitValue();
+        String tail = output.text();
+        if (current != null) {
+            outcomes.put(current, new Outcome(Status.CRASHED, crashReason(exit, tail),
+                    (System.nanoTime() - currentStart) / 1e9));
+            remaining.remove(current);
+        }
+        // Tests whose class failed before they could start (a static initialiser, @BeforeAll).
+        for (String id : List.copyOf(remaining)) {
+            String cls = id.substring(0, id.indexOf('#'));
+            if (classFailures.containsKey(cls)) {
+                outcomes.put(id, new Outcome(Status.FAILED, "its test class failed before the test could run: "
+                        + classFailures.get(cls).strip(), 0));
+                remaining.remove(id);
+            }
+        }
+        if (done) {
+            for (String id : List.copyOf(remaining)) {
+                outcomes.put(id, new Outcome(Status.FAILED, "did not run: the test engine did not find it", 0));
+                remaining.remove(id);
+            }
+        }
+        lastChildProblem = current == null && !done
+                ? "the test JVM stopped (exit status " + exit + ") before running a test: " + lastLines(tail, 8)
+                : "the test JVM stopped";
+    }
+
+    private String crashReason(int exit, String tail) {
+        if (tail.contains("OutOfMemoryError")) {
+            return "crashed: ran out of memory (the heap is capped at " + rubric.heapMegabytes() + " MiB): "
+                    + lastLines(tail, 3);
+        }
+        if (tail.contains("StackOverflowError")) {
+            return "crashed: StackOverflowError (unbounded recursion?)";
+        }
+        return "crashed: the test JVM exited with status " + exit + " while this test ran (System.exit, halt, or a JVM crash)"
+                + (tail.isBlank() ? "" : "; its last output:\n" + lastLines(tail, 5));
+    }
+
+    private static String lastLines(String text, int n) {
+        List<String> lines = text.lines().toList();
+        return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream().collect(Collectors.joining("\n"));
+    }
+
+    private static String decode(String b64) {
+        try {
+            return new String(Base64.getDecoder().decode(b64.strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "(unreadable message)";
+        }
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Where the runner's classes are: the grader jar, or its classes directory in a build. */
+    static String runnerLocation() {
+        try {
+            return Path.of(HiddenTestRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Drains a stream on its own thread, keeping only the last {@code cap} bytes. */
+    private static final class Tail extends Thread {
+        private final InputStream in;
+        private final int cap;
+        private final StringBuilder text = new StringBuilder();
+
+        Tail(InputStream in, int cap) {
+            super("test-output-drain");
+            setDaemon(true);
+            this.in = in;
+            this.cap = cap;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    synchronized (text) {
+                        text.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        if (text.length() > 2 * cap) {
+                            text.delete(0, text.length() - cap);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the child is gone
+            }
+        }
+
+        void finish() {
+            try {
+                join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        String text() {
+            synchronized (text) {
+                return text.length() > cap ? text.substring(text.length() - cap) : text.toString();
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.storagelab.grader.report;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.storagelab.grader.GradeReport;
+import dev.storagelab.grader.GradeReport.LabResult;
+import dev.storagelab.grader.GradeReport.TestResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a {@link GradeReport} into the grader's outputs: Gradescope's {@code results.json}, the
+ * full {@code grade.json}, a human {@code report.md}, JUnit XML per lab, and the terminal table.
+ * Students see each test's name, concept, status and message, never its source.
+ */
+public final class ReportWriter {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
+
+    private ReportWriter() {
+    }
+
+    /** Writes every file into {@code dir}. */
+    public static void writeAll(GradeReport report, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("results.json"), GSON.toJson(gradescope(report)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("grade.json"), GSON.toJson(full(report)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("report.md"), markdown(report), StandardCharsets.UTF_8);
+        Path junit = Files.createDirectories(dir.resolve("junit"));
+        for (LabResult lab : report.isolated()) {
+            Files.writeString(junit.resolve("TEST-" + lab.lab() + ".xml"), JUnitXml.of(lab), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Gradescope's results format: score, execution_time, output, tests[]. */
+    static Map<String, Object> gradescope(GradeReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("score", round(r.earned()));
+        m.put("execution_time", (long) Math.ceil(r.executionSeconds()));
+        m.put("output", r.error() != null ? "Grading could not run: " + r.error() : summaryLine(r));
+        m.put("visibility", "visible");
+        m.put("stdout_visibility", "hidden");
+        List<Map<String, Object>> tests = new ArrayList<>();
+        if (r.error() != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("name", "submission");
+            t.put("score", 0);
+            t.put("max_score", 0);
+            t.put("status", "failed");
+            t.put("output", r.error());
+            t.put("visibility", "visible");
+            tests.add(t);
+        }
+        for (LabResult lab : r.isolated()) {
+            if (lab.problem() != null) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("name", lab.lab() + " build");
+                t.put("score", 0);
+                t.put("max_score", 0);
+                t.put("status", "failed");
+                t.put("output", lab.lab() + " " + lab.problem());
+                t.put("visibility", "visible");
+                tests.add(t);
+            }
+            for (TestResult tr : lab.tests()) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("name", lab.lab() + " " + tr.test().displayName());
+                t.put("score", round(tr.earned()));
+                t.put("max_score", round(tr.max()));
+                t.put("status", tr.outcome().passed() ? "passed" : "failed");
+                t.put("output", feedback(tr));
+                t.put("visibility", "visible");
+                tests.add(t);
+            }
+        }
+        m.put("tests", tests);
+        return m;
+    }
+
+    /** What a student reads about one test: the concept, and why it failed. */
+    public static String feedback(TestResult tr) {
+        String head = "Checks: " + tr.test().concept();
+        if (tr.outcome().passed()) {
+            return head;
+        }
+        String status = tr.outcome().status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        return head + "\nResult: " + status + "\n" + tr.outcome().message();
+    }
+
+    static Map<String, Object> full(GradeReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("submission", r.submission());
+        m.put("score", round(r.earned()));
+        m.put("max_score", round(r.max()));
+        m.put("percent", round(r.percent()));
+        m.put("execution_seconds", round(r.executionSeconds()));
+        m.put("error", r.error());
+        m.put("isolated", labs(r.isolated()));
+        m.put("integrated", labs(r.integrated()));
+        return m;
+    }
+
+    private static List<Map<String, Object>> labs(List<LabResult> labs) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (LabResult lab : labs) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("lab", lab.lab());
+            l.put("mode", lab.mode());
+            l.put("score", round(lab.earned()));
+            l.put("max_score", round(lab.max()));
+            l.put("percent", round(lab.percent()));
+            l.put("passed", lab.passed());
+            l.put("tests_total", lab.tests().size());
+            l.put("problem", lab.problem());
+            List<Map<String, Object>> tests = new ArrayList<>();
+            for (TestResult tr : lab.tests()) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("id", tr.test().id());
+                t.put("concept", tr.test().concept());
+                t.put("status", tr.outcome().status().name());
+                t.put("score", round(tr.earned()));
+                t.put("max_score", round(tr.max()));
+                t.put("seconds", round(tr.outcome().seconds()));
+                t.put("message", tr.outcome().message());
+                tests.add(t);
+            }
+            l.put("tests", tests);
+            out.add(l);
+        }
+        return out;
+    }
+
+    static String markdown(GradeReport r) {
+        StringBuilder sb = new StringBuilder("# storagelab grade report\n\n");
+        sb.append("Submission: `").append(r.submission()).append("`\n\n");
+        if (r.error() != null) {
+            sb.append("**Grading could not run:** ").append(r.error()).append("\n");
+            return sb.toString();
+        }
+        sb.append(String.format(Locale.ROOT, "**Score: %.1f / %.1f (%.1f%%)** in %.0f s%n%n", r.earned(), r.max(), r.percent(),
+                r.executionSeconds()));
+        sb.append("| lab | tests passed | points | isolated | integrated |\n|---|---|---|---|---|\n");
+        for (LabResult lab : r.isolated()) {
+            LabResult in = r.integratedFor(lab.lab());
+            sb.append(String.format(Locale.ROOT, "| %s | %d / %d | %.1f / %.1f | %.1f%% | %s |%n", lab.lab(), lab.passed(),
+                    lab.tests().size(), lab.earned(), lab.max(), lab.percent(),
+                    in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent())));
+        }
+        for (LabResult lab : r.isolated()) {
+            sb.append("\n## ").append(lab.lab()).append("\n\n");
+            if (lab.problem() != null) {
+                sb.append("**").append(lab.lab()).append(" ").append(lab.problem().lines().findFirst().orElse(""))
+                        .append("**\n\n```\n").append(lab.problem()).append("\n```\n\n");
+            }
+            for (TestResult tr : lab.tests()) {
+                sb.append(tr.outcome().passed() ? "- PASS " : "- **FAIL** ").append('`').append(tr.test().displayName())
+                        .append("` (").append(fmt(tr.earned())).append('/').append(fmt(tr.max())).append("): ")
+                        .append(tr.test().concept()).append('\n');
+                if (!tr.outcome().passed() && !tr.outcome().message().isBlank()) {
+                    sb.append("  ```\n  ").append(tr.outcome().message().replace("\n", "\n  ")).append("\n  ```\n");
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The per-lab table for the terminal. */
+    public static void printTable(GradeReport r, PrintWriter out) {
+        if (r.error() != null) {
+            out.println("grading could not run: " + r.error());
+            return;
+        }
+        out.printf(Locale.ROOT, "%-8s %-12s %-16s %-10s %-10s%n", "lab", "tests", "points", "isolated", "integrated");
+        for (LabResult lab : r.isolated()) {
+            LabResult in = r.integratedFor(lab.lab());
+            out.printf(Locale.ROOT, "%-8s %-12s %-16s %-10s %-10s%n", lab.lab(), lab.passed() + "/" + lab.tests().size(),
+                    fmt(lab.earned()) + "/" + fmt(lab.max()), String.format(Locale.ROOT, "%.1f%%", lab.percent()),
+                    in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent()));
+            if (lab.problem() != null) {
+                out.println("         " + lab.problem().lines().findFirst().orElse(""));
+            }
+        }
+        out.printf(Locale.ROOT, "%-8s %-12s %-16s %-10s%n", "total", "", fmt(r.earned()) + "/" + fmt(r.max()),
+                String.format(Locale.ROOT, "%.1f%%", r.percent()));
+    }
+
+    private static String summaryLine(GradeReport r) {
+        return String.format(Locale.ROOT, "%.1f / %.1f points (%.1f%%) over %d lab(s)", r.earned(), r.max(), r.percent(),
+                r.isolated().size());
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.format(Locale.ROOT, "%.1f", d);
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 100) / 100.0;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.storagelab.grader.runner;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.discovery.MethodSelector;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/**
+ * Runs inside the child JVM the grader starts for one lab: runs the given test methods through
+ * the JUnit Platform and appends one line per event to an events file, flushed at once, so the
+ * parent knows which test was running if this JVM dies, hangs or exits.
+ *
+ * <pre>
+ * S id                  test method id started          (id = class#method)
+ * F id status message   test method finished: PASS or FAIL, message Base64 (UTF-8)
+ * C class message       a class failed before its tests could run (e.g. in @BeforeAll)
+ * D                     every test ran
+ * </pre>
+ *
+ * The parent trusts none of it beyond "this test said it passed": it knows the tests and their
+ * points itself, keeps its own clock, and treats a missing line as a failure.
+ */
+public final class HiddenTestRunner {
+
+    private static final int MAX_MESSAGE = 4000;
+
+    private HiddenTestRunner() {
+    }
+
+    /** Arguments: the events file, then a file listing {@code class#method} ids, one per line. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: HiddenTestRunner EVENTS_FILE TESTS_FILE");
+            System.exit(2);
+        }
+        List<String> ids = Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8).stream()
+                .filter(s -> !s.isBlank()).toList();
+        PrintStream events = new PrintStream(new FileOutputStream(args[0], true), true, StandardCharsets.UTF_8);
+        // Test output is not the grader's business: cap what a test can print, so a flood costs
+        // the test time, never the grader memory or disk.
+        System.setOut(new PrintStream(new CappedSink(System.out, 256 * 1024), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new CappedSink(System.err, 256 * 1024), true, StandardCharsets.UTF_8));
+
+        List<MethodSelector> selectors = new ArrayList<>();
+        for (String id : ids) {
+            int hash = id.indexOf('#');
+            selectors.add(selectMethod(id.substring(0, hash), id.substring(hash + 1)));
+        }
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectors)
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
+                .build();
+        Launcher launcher = LauncherFactory.create();
+        Listener listener = new Listener(events);
+        launcher.execute(request, listener);
+        events.println("D");
+        events.flush();
+        // Tests may leave non-daemon threads behind; they must not keep this JVM alive.
+        Runtime.getRuntime().halt(0);
+    }
+
+    private static final class Listener implements TestExecutionListener {
+        private final PrintStream events;
+        private TestPlan plan;
+        private final Map<String, StringBuilder> failures = new HashMap<>();
+        private final Map<String, StringBuilder> reports = new HashMap<>();
+
+        Listener(PrintStream events) {
+            this.events = events;
+        }
+
+        @Override
+        public void testPlanExecutionStarted(TestPlan testPlan) {
+            plan = testPlan;
+        }
+
+        private static Optional<String> methodId(TestIdentifier id) {
+            Optional<TestSource> source = id.getSource();
+            if (source.isPresent() && source.get() instanceof MethodSource m) {
+                return Optional.of(m.getClassName() + "#" + m.getMethodName());
+            }
+            return Optional.empty();
+        }
+
+        /** Whether {@code id} is the outermost node of its test method (a property or a parameterized container). */
+        private boolean isMethodRoot(TestIdentifier id) {
+            Optional<String> mine = methodId(id);
+            if (mine.isEmpty()) {
+                return false;
+            }
+            return plan.getParent(id).flatMap(Listener::methodId).map(p -> !p.equals(mine.get())).orElse(true);
+        }
+
+        @Override
+        public void executionStarted(TestIdentifier id) {
+            if (isMethodRoot(id)) {
+                String m = methodId(id).orElseThrow();
+                failures.remove(m);
+                reports.remove(m);
+                events.println("S " + m);
+            }
+        }
+
+        @Override
+        public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
+            methodId(id).ifPresent(m -> {
+                StringBuilder sb = reports.computeIfAbsent(m, k -> new StringBuilder());
+                entry.getKeyValuePairs().forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
+            });
+        }
+
+        @Override
+        public void executionSkipped(TestIdentifier id, String reason) {
+            if (isMethodRoot(id)) {
+                String m = methodId(id).orElseThrow();
+                events.println("S " + m);
+                events.println("F " + m + " FAIL " + encode("skipped: " + reason));
+            }
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            Optional<String> m = methodId(id);
+            if (m.isPresent()) {
+                if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+                    StringBuilder sb = failures.computeIfAbsent(m.get(), k -> new StringBuilder());
+                    if (sb.length() < MAX_MESSAGE) {
+                        sb.append(describe(result)).append('\n');
+                    }
+                }
+                if (isMethodRoot(id)) {
+                    StringBuilder failure = failures.remove(m.get());
+                    StringBuilder report = reports.remove(m.get());
+                    String message = (failure == null ? "" : failure.toString()) + (report == null ? "" : report.toString());
+                    events.println("F " + m.get() + " " + (failure == null ? "PASS" : "FAIL") + " " + encode(message));
+                }
+            } else if (id.getSource().isPresent() && id.getSource().get() instanceof ClassSource c
+                    && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+                events.println("C " + c.getClassName() + " " + encode(describe(result)));
+            }
+        }
+
+        private static String describe(TestExecutionResult result) {
+            if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
+                return "aborted: " + result.getThrowable().map(Throwable::getMessage).orElse("");
+            }
+            return result.getThrowable().map(t -> {
+                String msg = t.getClass().getName() + ": " + t.getMessage();
+                Throwable cause = t.getCause();
+                for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.getCause()) {
+                    msg += "\ncaused by " + cause.getClass().getName() + ": " + cause.getMessage();
+                }
+                return msg;
+            }).orElse(result.getStatus().toString());
+        }
+
+        private static String encode(String s) {
+            String capped = s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "\n[... cut]" : s;
+            return Base64.getEncoder().encodeToString(capped.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Passes through the first {@code cap} bytes, then swallows the rest. */
+    private static final class CappedSink extends OutputStream {
+        private final OutputStream out;
+        private long left;
+
+        CappedSink(OutputStream out, long cap) {
+            this.out = out;
+            this.left = cap;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            if (left > 0) {
+                left--;
+                out.write(b);
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            int n = (int) Math.min(len, Math.max(0, left));
+            if (n > 0) {
+                out.write(b, off, n);
+                left -= n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+    }
+}
