@@ -41,7 +41,7 @@ public final class LabBuild {
      */
     public static Result build(Path root, List<Lab> labs, Duration deadline, boolean offline) throws IOException {
         List<String> cmd = maven();
-        cmd.addAll(List.of("-B", "-q", "-fae", "-Denforcer.skip=true", "-DskipTests"));
+        cmd.addAll(List.of("-B", "-q", "-fae", "-Dstyle.color=never", "-Denforcer.skip=true", "-DskipTests"));
         if (offline) {
             cmd.add("-o");
         }
@@ -64,7 +64,8 @@ public final class LabBuild {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
-        String text = Files.readString(log, StandardCharsets.UTF_8);
+        // Strip terminal colour codes, whatever Maven decided about colour.
+        String text = Files.readString(log, StandardCharsets.UTF_8).replaceAll("\u001B\\[[;\\d]*m", "");
         Files.deleteIfExists(log);
         return new Result(finished, finished ? p.exitValue() : -1, text, Duration.ofNanos(System.nanoTime() - start));
     }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.discovery.MethodSelector;
@@ -47,6 +48,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
 public final class HiddenTestRunner {
 
     private static final int MAX_MESSAGE = 4000;
+    /** A test that prints more than this fails: a flood of output is a bug, and costs that test. */
+    static final long OUTPUT_CAP = 1L << 20;
+    /** How long a test's leftover threads get to finish before they count against it. */
+    private static final long THREAD_GRACE_MILLIS = 2000;
 
     private HiddenTestRunner() {
     }
@@ -62,8 +67,10 @@ public final class HiddenTestRunner {
         PrintStream events = new PrintStream(new FileOutputStream(args[0], true), true, StandardCharsets.UTF_8);
         // Test output is not the grader's business: cap what a test can print, so a flood costs
         // the test time, never the grader memory or disk.
-        System.setOut(new PrintStream(new CappedSink(System.out, 256 * 1024), true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(new CappedSink(System.err, 256 * 1024), true, StandardCharsets.UTF_8));
+        CappedSink out = new CappedSink(System.out, 64 * 1024);
+        CappedSink err = new CappedSink(System.err, 64 * 1024);
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
 
         List<MethodSelector> selectors = new ArrayList<>();
         for (String id : ids) {
@@ -74,7 +81,7 @@ public final class HiddenTestRunner {
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
                 .build();
         Launcher launcher = LauncherFactory.create();
-        Listener listener = new Listener(events);
+        Listener listener = new Listener(events, out, err);
         launcher.execute(request, listener);
         events.println("D");
         events.flush();
@@ -87,9 +94,14 @@ public final class HiddenTestRunner {
         private TestPlan plan;
         private final Map<String, StringBuilder> failures = new HashMap<>();
         private final Map<String, StringBuilder> reports = new HashMap<>();
+        private final CappedSink out;
+        private final CappedSink err;
+        private Set<Thread> threadsBefore = Set.of();
 
-        Listener(PrintStream events) {
+        Listener(PrintStream events, CappedSink out, CappedSink err) {
             this.events = events;
+            this.out = out;
+            this.err = err;
         }
 
         @Override
@@ -120,6 +132,9 @@ public final class HiddenTestRunner {
                 String m = methodId(id).orElseThrow();
                 failures.remove(m);
                 reports.remove(m);
+                out.resetCount();
+                err.resetCount();
+                threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
                 events.println("S " + m);
             }
         }
@@ -152,6 +167,17 @@ public final class HiddenTestRunner {
                     }
                 }
                 if (isMethodRoot(id)) {
+                    long printed = out.count() + err.count();
+                    if (printed > OUTPUT_CAP) {
+                        failures.computeIfAbsent(m.get(), k -> new StringBuilder()).append("flooded its output: printed ")
+                                .append(printed).append(" bytes; a test may print at most ").append(OUTPUT_CAP).append('\n');
+                    }
+                    List<String> leftover = leftoverThreads();
+                    if (!leftover.isEmpty()) {
+                        failures.computeIfAbsent(m.get(), k -> new StringBuilder())
+                                .append("left threads running after it finished (they never end): ").append(leftover)
+                                .append(" — stop or join every thread you start, or make it a daemon\n");
+                    }
                     StringBuilder failure = failures.remove(m.get());
                     StringBuilder report = reports.remove(m.get());
                     String message = (failure == null ? "" : failure.toString()) + (report == null ? "" : report.toString());
@@ -161,6 +187,29 @@ public final class HiddenTestRunner {
                     && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
                 events.println("C " + c.getClassName() + " " + encode(describe(result)));
             }
+        }
+
+        /** Non-daemon threads started during the test that are still alive after a grace period. */
+        private List<String> leftoverThreads() {
+            long deadline = System.currentTimeMillis() + THREAD_GRACE_MILLIS;
+            List<Thread> alive = new ArrayList<>();
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (!threadsBefore.contains(t) && !t.isDaemon() && t.isAlive() && t != Thread.currentThread()) {
+                    alive.add(t);
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (Thread t : alive) {
+                try {
+                    t.join(Math.max(1, deadline - System.currentTimeMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (t.isAlive()) {
+                    names.add(t.getName());
+                }
+            }
+            return names;
         }
 
         private static String describe(TestExecutionResult result) {
@@ -183,18 +232,31 @@ public final class HiddenTestRunner {
         }
     }
 
-    /** Passes through the first {@code cap} bytes, then swallows the rest. */
+    /**
+     * Passes through the first {@code cap} bytes, then swallows the rest, counting what each test
+     * printed.
+     */
     private static final class CappedSink extends OutputStream {
         private final OutputStream out;
         private long left;
+        private final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
 
         CappedSink(OutputStream out, long cap) {
             this.out = out;
             this.left = cap;
         }
 
+        void resetCount() {
+            count.set(0);
+        }
+
+        long count() {
+            return count.get();
+        }
+
         @Override
         public synchronized void write(int b) throws IOException {
+            count.incrementAndGet();
             if (left > 0) {
                 left--;
                 out.write(b);
@@ -203,6 +265,7 @@ public final class HiddenTestRunner {
 
         @Override
         public synchronized void write(byte[] b, int off, int len) throws IOException {
+            count.addAndGet(len);
             int n = (int) Math.min(len, Math.max(0, left));
             if (n > 0) {
                 out.write(b, off, n);

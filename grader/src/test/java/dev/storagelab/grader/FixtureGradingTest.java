@@ -1,0 +1,203 @@
+package dev.storagelab.grader;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.storagelab.grader.GradeReport.LabResult;
+import dev.storagelab.grader.GradeReport.TestResult;
+import dev.storagelab.grader.TestSupervisor.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The grader's robustness and isolation proofs, on a two-lab fixture workspace (lab-02 builds on
+ * lab-01) that builds in seconds, graded with fixture submissions: hostile code, a deliberate
+ * bug, a compile error, and submissions that cannot be understood.
+ */
+class FixtureGradingTest {
+
+    @TempDir
+    static Path tmp;
+    private static Path workspace;
+    private static String digestBefore;
+
+    @BeforeAll
+    static void buildFixture() throws IOException {
+        workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
+        digestBefore = Fixtures.treeDigest(workspace);
+    }
+
+    @AfterAll
+    static void workspaceIsNeverModified() {
+        assertThat("grading must only ever read the instructor's workspace",
+                Fixtures.treeDigest(workspace), equalTo(digestBefore));
+    }
+
+    private static GradeReport grade(Path submission, Grader.Mode mode, String... labs) throws IOException {
+        Path scratch = Files.createTempDirectory(tmp, "scratch");
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        return new Grader(Workspace.at(workspace), quiet, true).grade(submission, List.of(labs), mode, scratch);
+    }
+
+    private static Map<String, TestResult> byMethod(LabResult lab) {
+        return lab.tests().stream().collect(Collectors.toMap(t -> t.test().methodName(), t -> t));
+    }
+
+    private static LabResult lab(List<LabResult> labs, String id) {
+        return labs.stream().filter(l -> l.lab().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void referenceScoresFullMarksAndItsExportScoresZero() throws IOException {
+        GradeReport ref = grade(null, Grader.Mode.BOTH);
+        assertThat(ref.error(), nullValue());
+        assertThat("the reference must earn every point", ref.percent(), closeTo(100.0, 1e-9));
+        assertThat(ref.max(), closeTo(11.0, 1e-9));
+
+        Path release = tmp.resolve("release");
+        new Exporter(Workspace.at(workspace)).export(release);
+        GradeReport starter = grade(release, Grader.Mode.BOTH);
+        assertThat("points are only ever awarded for student work", starter.earned(), closeTo(0.0, 1e-9));
+        for (LabResult lab : starter.isolated()) {
+            for (TestResult t : lab.tests()) {
+                assertThat(t.test().id() + " on the starter code", t.outcome().message(), containsString("is not implemented yet"));
+            }
+        }
+    }
+
+    @Test
+    void hostileCodeCostsOnlyTheTestThatRanIt() throws IOException {
+        GradeReport report = grade(Fixtures.submission("hostile"), Grader.Mode.ISOLATED, "01");
+        Map<String, TestResult> t = byMethod(lab(report.isolated(), "lab-01"));
+        assertOutcome(t.get("adds"), Status.TIMED_OUT, "timed out");
+        assertOutcome(t.get("multiplies"), Status.CRASHED, "exited with status 0");
+        assertOutcome(t.get("negates"), Status.CRASHED, "ran out of memory");
+        assertOutcome(t.get("squares"), Status.FAILED, "flooded its output");
+        assertOutcome(t.get("maximum"), Status.TIMED_OUT, "timed out");
+        assertOutcome(t.get("absolute"), Status.FAILED, "never-ending");
+        assertOutcome(t.get("minimum"), Status.PASSED, "");
+        assertThat("only the correct method earns points", report.earned(), closeTo(2.0, 1e-9));
+    }
+
+    private static void assertOutcome(TestResult r, Status status, String reason) {
+        assertThat(r.test().id() + ": " + r.outcome(), r.outcome().status(), equalTo(status));
+        assertThat(r.test().id() + " must say why", r.outcome().message(), containsString(reason));
+    }
+
+    @Test
+    void oneBuggyLabLosesPointsOnlyInThatLabWhenIsolated() throws IOException {
+        GradeReport report = grade(Fixtures.submission("buggy-lab01"), Grader.Mode.BOTH);
+        LabResult lab1 = lab(report.isolated(), "lab-01");
+        LabResult lab2 = lab(report.isolated(), "lab-02");
+        assertThat("the buggy add costs lab-01 exactly its test", lab1.earned(), closeTo(7.0, 1e-9));
+        assertThat(byMethod(lab1).get("adds").outcome().status(), equalTo(Status.FAILED));
+        assertThat("isolated, lab-02 builds on the reference lab-01 and keeps its points", lab2.percent(), closeTo(100.0, 1e-9));
+        assertThat("integrated, lab-02 runs on the student's buggy lab-01",
+                report.integratedFor("lab-02").percent(), closeTo(0.0, 1e-9));
+    }
+
+    @Test
+    void labThatDoesNotCompileScoresZeroWithTheCompilerMessageAndOtherLabsStillGrade() throws IOException {
+        GradeReport report = grade(Fixtures.submission("broken-lab01"), Grader.Mode.ISOLATED);
+        LabResult lab1 = lab(report.isolated(), "lab-01");
+        assertThat(lab1.earned(), closeTo(0.0, 1e-9));
+        assertThat(lab1.problem(), containsString("does not compile"));
+        assertThat("the student needs the compiler's own words and the file", lab1.problem(), containsString("Calc.java"));
+        assertThat(lab(report.isolated(), "lab-02").percent(), closeTo(100.0, 1e-9));
+    }
+
+    @Test
+    void submissionsThatCannotBeUnderstoodGetAClearMessage() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertThat(grade(empty, Grader.Mode.ISOLATED).error(), containsString("cannot find a storagelab workspace"));
+
+        Path wrong = Files.createDirectories(tmp.resolve("wrong/src/main/java"));
+        Files.writeString(wrong.resolve("Calc.java"), "class Calc {}");
+        assertThat(grade(tmp.resolve("wrong"), Grader.Mode.ISOLATED).error(),
+                containsString("expected folders like [lab-01-calc/src/main/java"));
+
+        Path notZip = tmp.resolve("homework.txt");
+        Files.writeString(notZip, "hello");
+        assertThat(grade(notZip, Grader.Mode.ISOLATED).error(), containsString("not a .zip"));
+
+        Path corrupt = tmp.resolve("corrupt.zip");
+        Files.write(corrupt, new byte[] {'P', 'K', 3, 4, 9, 9, 9});
+        assertThat(grade(corrupt, Grader.Mode.ISOLATED).error(), notNullValue());
+    }
+
+    @Test
+    void zipWithOneNestedFolderIsUnwrappedAndGraded() throws IOException {
+        Path zip = tmp.resolve("student.zip");
+        Path src = Fixtures.submission("buggy-lab01");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
+             var files = Files.walk(src)) {
+            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new ZipEntry("alice-storagelab/" + src.relativize(p)));
+                out.write(Files.readAllBytes(p));
+                out.closeEntry();
+            }
+        }
+        GradeReport report = grade(zip, Grader.Mode.ISOLATED, "01");
+        assertThat(report.error(), nullValue());
+        assertThat(lab(report.isolated(), "lab-01").earned(), closeTo(7.0, 1e-9));
+    }
+
+    @Test
+    void cliWritesGradescopeJsonMarkdownAndJUnitXml() throws IOException {
+        Path out = tmp.resolve("cli-out");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        int exit = Main.run(new String[] {"--workspace", workspace.toString(), "grade", "--offline", "--lab", "02",
+                "--out", out.toString()}, new PrintStream(stdout, true), new PrintStream(OutputStream.nullOutputStream()));
+        assertThat(stdout.toString(StandardCharsets.UTF_8), exit, is(0));
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        assertThat(results.get("score").getAsDouble(), closeTo(3.0, 1e-9));
+        assertThat(results.has("execution_time"), is(true));
+        JsonObject test = results.getAsJsonArray("tests").get(0).getAsJsonObject();
+        for (String field : List.of("name", "score", "max_score", "status", "output", "visibility")) {
+            assertThat("Gradescope needs tests[]." + field, test.asMap(), hasKey(field));
+        }
+        assertThat(test.get("output").getAsString(), containsString("Checks: twice the sum"));
+        assertThat(Files.readString(out.resolve("report.md")), containsString("| lab-02 | 1 / 1 |"));
+        assertThat(Files.readString(out.resolve("junit/TEST-lab-02.xml")), containsString("<testcase"));
+        assertThat(JsonParser.parseString(Files.readString(out.resolve("grade.json"))).getAsJsonObject().get("percent")
+                .getAsDouble(), closeTo(100.0, 1e-9));
+        assertThat("the terminal gets a per-lab table", stdout.toString(StandardCharsets.UTF_8), containsString("lab-02   1/1"));
+    }
+
+    @Test
+    void internalErrorStillWritesAResultsFileThatExplainsIt() throws IOException {
+        // A workspace whose reference does not build is the grader's (or the instructor's) problem.
+        Path broken = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("broken-ws")));
+        Path calc = broken.resolve("lab-01-calc/src/main/java/fixture/calc/Calc.java");
+        Files.writeString(calc, Files.readString(calc).replace("return a + b;", "return a + b"));
+        Path out = tmp.resolve("error-out");
+        int exit = Main.run(new String[] {"--workspace", broken.toString(), "grade", "--offline", "--out", out.toString()},
+                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()));
+        assertThat(exit, is(2));
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        assertThat(results.get("score").getAsDouble(), closeTo(0.0, 1e-9));
+        assertThat(results.get("output").getAsString(), containsString("reference workspace does not build lab-01-calc"));
+    }
+}
