@@ -1,0 +1,182 @@
+package dev.storagelab.grader;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+
+import dev.storagelab.grader.GradeReport.LabResult;
+import dev.storagelab.grader.GradeReport.TestResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proofs the grader owes on the real workspace: the reference earns 100%, the exported
+ * release earns 0, the release compiles offline and its public tests fail only with the
+ * not-implemented message, and filling the regions back makes them pass.
+ */
+class WorkspaceProofTest {
+
+    @TempDir
+    static Path tmp;
+    private static Workspace workspace;
+    private static Path release;
+    private static String digestBefore;
+
+    @BeforeAll
+    static void export() throws IOException {
+        workspace = Workspace.at(Fixtures.realWorkspace());
+        digestBefore = Fixtures.treeDigest(workspace.root());
+        release = tmp.resolve("release");
+        new Exporter(workspace).export(release);
+    }
+
+    @AfterAll
+    static void workspaceIsNeverModified() {
+        assertThat("export and grade must only read the workspace", Fixtures.treeDigest(workspace.root()), equalTo(digestBefore));
+    }
+
+    private static GradeReport grade(Path submission) throws IOException {
+        return new Grader(workspace, new PrintStream(OutputStream.nullOutputStream()), true)
+                .grade(submission, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+    }
+
+    @Test
+    void referenceWorkspaceScoresFullMarksOnEveryLab() throws IOException {
+        GradeReport report = grade(null);
+        assertThat(report.error(), nullValue());
+        assertThat(report.isolated().size(), equalTo(workspace.labs().size()));
+        for (LabResult lab : report.isolated()) {
+            List<String> failing = lab.tests().stream().filter(t -> !t.outcome().passed())
+                    .map(t -> t.test().id() + ": " + t.outcome().message()).toList();
+            assertThat(lab.lab() + ": the reference must pass every hidden test", failing, empty());
+            assertThat(lab.lab() + " must have hidden tests", lab.tests().size(), greaterThanOrEqualTo(25));
+            assertThat(lab.percent(), closeTo(100.0, 1e-9));
+        }
+    }
+
+    @Test
+    void exportedReleaseScoresZero() throws IOException {
+        GradeReport report = grade(release);
+        assertThat(report.error(), nullValue());
+        List<String> earned = new ArrayList<>();
+        for (LabResult lab : report.isolated()) {
+            for (TestResult t : lab.tests()) {
+                if (t.earned() > 0) {
+                    earned.add(t.test().id());
+                }
+            }
+        }
+        assertThat("these hidden tests award points without any student work", earned, empty());
+        assertThat(report.max(), greaterThan(0.0));
+    }
+
+    @Test
+    void exportIsByteIdenticalAndLeavesInstructorFilesBehind() throws IOException {
+        Path again = tmp.resolve("release-again");
+        new Exporter(workspace).export(again);
+        assertThat("exporting twice must give the same bytes", Fixtures.treeDigest(again), equalTo(Fixtures.treeDigest(release)));
+        try (Stream<Path> files = Files.walk(release)) {
+            List<String> leaked = files.map(p -> release.relativize(p).toString())
+                    .filter(p -> p.contains("src/hidden") || p.startsWith(".ci") || p.startsWith("grader/src/test")).toList();
+            assertThat(leaked, empty());
+        }
+        assertThat(Files.readString(release.resolve("README.md")), not(containsString("BEGIN INSTRUCTOR")));
+        assertThat(Files.isExecutable(release.resolve("storagelab")), is(true));
+    }
+
+    @Test
+    void releaseCompilesOfflineAndPublicTestsFailOnlyWithNotImplemented() throws Exception {
+        Path copy = tmp.resolve("release-tests");
+        FileTrees.copy(release, copy, p -> true);
+        runMavenTests(copy);
+        List<String> wrongFailures = new ArrayList<>();
+        int notImplemented = 0;
+        int passed = 0;
+        for (Lab lab : workspace.labs()) {
+            for (Testcase t : surefireResults(copy.resolve(lab.directory()))) {
+                if (t.failure == null) {
+                    passed++;
+                } else if (t.failure.contains("NotImplementedException") && t.failure.contains("is not implemented yet")) {
+                    notImplemented++;
+                } else {
+                    wrongFailures.add(t.name + ": " + t.failure.lines().limit(3).toList());
+                }
+            }
+        }
+        assertThat("a starter test may only fail because a region is not implemented yet", wrongFailures, empty());
+        assertThat("the starter's public tests must exercise the student regions", notImplemented, greaterThan(20));
+        assertThat("tests of code the students are given pass in the release", passed, greaterThan(0));
+
+        // Filling every region back from the reference makes every public test pass.
+        for (Lab lab : workspace.labs()) {
+            FileTrees.copy(workspace.root().resolve(lab.studentSources()), copy.resolve(lab.studentSources()), p -> true);
+        }
+        FileTrees.deleteRecursively(copy.resolve(workspace.labs().get(0).directory()).resolve("target/surefire-reports"));
+        runMavenTests(copy);
+        List<String> failing = new ArrayList<>();
+        for (Lab lab : workspace.labs()) {
+            for (Testcase t : surefireResults(copy.resolve(lab.directory()))) {
+                if (t.failure != null) {
+                    failing.add(t.name);
+                }
+            }
+        }
+        assertThat("with the reference filled back in, every public test passes", failing, empty());
+    }
+
+    private static void runMavenTests(Path root) throws Exception {
+        List<String> cmd = new ArrayList<>(LabBuild.maven());
+        cmd.addAll(List.of("-B", "-q", "-o", "-Dstyle.color=never", "-Denforcer.skip=true",
+                "-Dmaven.test.failure.ignore=true", "test"));
+        Path log = tmp.resolve("mvn-" + System.nanoTime() + ".log");
+        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat("maven must finish", p.waitFor(10, TimeUnit.MINUTES), is(true));
+        assertThat("the release must compile and its tests run:\n" + Files.readString(log), p.exitValue(), is(0));
+    }
+
+    private record Testcase(String name, String failure) {
+    }
+
+    private static final Pattern CASE = Pattern.compile("<testcase name=\"([^\"]*)\" classname=\"([^\"]*)\"[^>]*?(/>|>(.*?)</testcase>)",
+            Pattern.DOTALL);
+
+    private static List<Testcase> surefireResults(Path module) throws IOException {
+        Path reports = module.resolve("target/surefire-reports");
+        List<Testcase> cases = new ArrayList<>();
+        if (!Files.isDirectory(reports)) {
+            return cases;
+        }
+        try (Stream<Path> files = Files.list(reports)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).toList()) {
+                Matcher m = CASE.matcher(Files.readString(f, StandardCharsets.UTF_8));
+                while (m.find()) {
+                    String body = m.group(4);
+                    boolean failed = body != null && (body.contains("<failure") || body.contains("<error"));
+                    cases.add(new Testcase(m.group(2) + "#" + m.group(1), failed ? body : null));
+                }
+            }
+        }
+        return cases;
+    }
+}
