@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -33,7 +33,9 @@ import java.util.TreeMap;
  * </ul>
  *
  * <p>{@link CrashMode} chooses how much of the unforced state survives: none of it, all of it, or
- * a random amount (the default), drawn from a seeded {@link Random} so a failing run repeats.
+ * a random amount (the default), drawn from a seeded {@link SplittableRandom} so a failing run
+ * repeats. (Not {@code java.util.Random}: its first {@code nextInt(2)} or {@code nextInt(4)} is the
+ * same for every seed from 0 to 199, so a test looping over small seeds would see one outcome.)
  * Thread-safe: every call holds the storage's lock.
  */
 public final class FaultInjectingStorage implements Storage {
@@ -115,7 +117,7 @@ public final class FaultInjectingStorage implements Storage {
         }
 
         /** What this file holds after a power loss in the given mode. */
-        byte[] afterCrash(CrashMode mode, Random random) {
+        byte[] afterCrash(CrashMode mode, SplittableRandom random) {
             if (durableSnapshot != null || mode == CrashMode.LOSE_UNSYNCED || size == durableSize) {
                 return mode == CrashMode.KEEP_UNSYNCED ? current() : durable();
             }
@@ -138,7 +140,7 @@ public final class FaultInjectingStorage implements Storage {
     private record DirOp(String name, Inode target) {
     }
 
-    private final Random random;
+    private final SplittableRandom random;
     private CrashMode crashMode = CrashMode.RANDOM;
     private Map<String, Inode> files = new TreeMap<>();
     /** The directory as of the last {@link #syncDirectory()}. */
@@ -159,7 +161,7 @@ public final class FaultInjectingStorage implements Storage {
 
     /** A storage whose random choices come from {@code seed}. */
     public FaultInjectingStorage(long seed) {
-        this.random = new Random(seed);
+        this.random = new SplittableRandom(seed);
     }
 
     /** A storage with seed 0. */
