@@ -136,8 +136,22 @@ public final class FaultInjectingStorage implements Storage {
         }
     }
 
-    /** A directory change not yet made durable by a directory sync. */
-    private record DirOp(String name, Inode target) {
+    /**
+     * A directory change not yet made durable by a directory sync: {@code name} now points at
+     * {@code target} (null: removed), and for a rename {@code from} goes away in the same step, so
+     * a power loss keeps a rename whole or not at all.
+     */
+    private record DirOp(String from, String name, Inode target) {
+        void applyTo(Map<String, Inode> dir) {
+            if (from != null) {
+                dir.remove(from);
+            }
+            if (target == null) {
+                dir.remove(name);
+            } else {
+                dir.put(name, target);
+            }
+        }
     }
 
     private final SplittableRandom random;
@@ -145,7 +159,7 @@ public final class FaultInjectingStorage implements Storage {
     private Map<String, Inode> files = new TreeMap<>();
     /** The directory as of the last {@link #syncDirectory()}. */
     private Map<String, Inode> durableFiles = new TreeMap<>();
-    /** Directory changes since the last sync, in order: (name, inode or null for removal). */
+    /** Directory changes since the last sync, in order. */
     private final List<DirOp> pendingDirOps = new ArrayList<>();
     private final List<Fault> faults = new ArrayList<>();
     private long generation;
@@ -213,11 +227,7 @@ public final class FaultInjectingStorage implements Storage {
         };
         Map<String, Inode> dir = new TreeMap<>(durableFiles);
         for (DirOp op : pendingDirOps.subList(0, keep)) {
-            if (op.target == null) {
-                dir.remove(op.name);
-            } else {
-                dir.put(op.name, op.target);
-            }
+            op.applyTo(dir);
         }
         Map<String, Inode> after = new TreeMap<>();
         for (Map.Entry<String, Inode> e : dir.entrySet()) {
@@ -286,7 +296,7 @@ public final class FaultInjectingStorage implements Storage {
         }
         Inode inode = new Inode();
         files.put(name, inode);
-        pendingDirOps.add(new DirOp(name, inode));
+        pendingDirOps.add(new DirOp(null, name, inode));
         return new Writer(name, inode, generation);
     }
 
@@ -327,8 +337,7 @@ public final class FaultInjectingStorage implements Storage {
         Inode inode = lookup(from);
         files.remove(from);
         files.put(to, inode);
-        pendingDirOps.add(new DirOp(from, null));
-        pendingDirOps.add(new DirOp(to, inode));
+        pendingDirOps.add(new DirOp(from, to, inode));
     }
 
     @Override
@@ -336,7 +345,7 @@ public final class FaultInjectingStorage implements Storage {
         mutate(Op.DELETE, name);
         lookup(name);
         files.remove(name);
-        pendingDirOps.add(new DirOp(name, null));
+        pendingDirOps.add(new DirOp(null, name, null));
     }
 
     @Override
