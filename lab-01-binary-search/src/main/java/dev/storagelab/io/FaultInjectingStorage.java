@@ -384,11 +384,16 @@ public final class FaultInjectingStorage implements Storage {
         return inode;
     }
 
+    /** Fails the call if an armed crash has happened and {@link #powerLoss()} has not been called. */
+    private void checkUp(Object call, String name) throws PowerLossException {
+        if (crashed) {
+            throw new PowerLossException("simulated power loss: storage is down (" + call + " " + name + ")");
+        }
+    }
+
     /** Fails the call if the storage is down or a fault matches; does not count it. */
     private void check(Op op, String name) throws IOException {
-        if (crashed) {
-            throw new PowerLossException("simulated power loss: storage is down (" + op + " " + name + ")");
-        }
+        checkUp(op, name);
         for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
             if (it.next().matches(op, name)) {
                 it.remove();
@@ -446,6 +451,7 @@ public final class FaultInjectingStorage implements Storage {
         public long size() throws IOException {
             synchronized (FaultInjectingStorage.this) {
                 open();
+                checkUp("size", name);
                 return inode.size;
             }
         }
@@ -506,6 +512,7 @@ public final class FaultInjectingStorage implements Storage {
         public long size() throws IOException {
             synchronized (FaultInjectingStorage.this) {
                 checkHandle(gen, name);
+                checkUp("size", name);
                 return inode.size;
             }
         }
