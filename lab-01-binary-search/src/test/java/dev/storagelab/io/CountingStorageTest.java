@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.io.FaultInjectingStorage.Op;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
@@ -81,7 +82,7 @@ class CountingStorageTest {
         CountingStorage s = new CountingStorage(inner);
         try (ReadableFile r = s.openRead("a")) {
             r.readFully(100, 500);
-            assertThrows(java.io.EOFException.class, () -> r.readFully(900, 200));
+            assertThrows(EOFException.class, () -> r.readFully(900, 200));
         }
         assertThat("500 bytes, then the 100 that existed before the end", s.bytesRead(), is(600L));
         assertThat("one read for the first, and a short read plus one at end of file for the second",

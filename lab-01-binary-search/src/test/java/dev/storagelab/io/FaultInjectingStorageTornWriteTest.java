@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.is;
 
 import dev.storagelab.io.FaultInjectingStorage.CrashMode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,7 @@ class FaultInjectingStorageTornWriteTest {
         s.plant("a", "v0".getBytes(UTF_8));
         // The oracle: a name -> content map after each call that took effect.
         Map<String, String> dir = new TreeMap<>(Map.of("a", "v0"));
-        List<Map<String, String>> states = new java.util.ArrayList<>(List.of(new TreeMap<>(dir)));
+        List<Map<String, String>> states = new ArrayList<>(List.of(new TreeMap<>(dir)));
         int version = 1;
         for (DirCall call : calls) {
             boolean exists = dir.containsKey(call.name());

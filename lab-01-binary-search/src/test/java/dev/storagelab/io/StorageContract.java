@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -176,7 +178,7 @@ abstract class StorageContract {
             assertThat("reader size", f.size(), is(5000L));
             for (int offset : new int[] {0, 1, 511, 512, 4000}) {
                 byte[] got = f.readFully(offset, 100);
-                byte[] want = java.util.Arrays.copyOfRange(content, offset, offset + 100);
+                byte[] want = Arrays.copyOfRange(content, offset, offset + 100);
                 assertThat("bytes at offset " + offset, got, equalTo(want));
             }
         }
@@ -189,7 +191,7 @@ abstract class StorageContract {
             ByteBuffer dst = ByteBuffer.allocate(8);
             int n = f.read(6, dst);
             assertThat("a read near the end returns only the bytes that exist", n, is(4));
-            assertThat(java.util.Arrays.copyOf(dst.array(), 4), equalTo(bytes("6789")));
+            assertThat(Arrays.copyOf(dst.array(), 4), equalTo(bytes("6789")));
             assertThat("a read at the end signals end of file with -1", f.read(10, ByteBuffer.allocate(8)), is(-1));
             assertThat("a read past the end signals end of file with -1", f.read(50, ByteBuffer.allocate(8)), is(-1));
         }
@@ -253,7 +255,7 @@ abstract class StorageContract {
 
     @Test
     void aReaderOfAReplacedTargetKeepsReadingTheOldBytes() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(keepsUnlinkedFilesReadable());
+        assumeTrue(keepsUnlinkedFilesReadable());
         write("CURRENT", bytes("old"));
         write("CURRENT.tmp", bytes("new"));
         try (ReadableFile old = storage.openRead("CURRENT")) {
@@ -292,7 +294,7 @@ abstract class StorageContract {
 
     @Test
     void anOpenReaderStillReadsADeletedFile() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(keepsUnlinkedFilesReadable());
+        assumeTrue(keepsUnlinkedFilesReadable());
         byte[] content = randomBytes(2000, 7);
         write("old.seg", content);
         try (ReadableFile f = storage.openRead("old.seg")) {
@@ -309,7 +311,7 @@ abstract class StorageContract {
         write("a.log", content);
         storage.truncate("a.log", 300);
         assertThat("truncate sets the size", storage.size("a.log"), is(300L));
-        assertThat("truncate keeps the prefix", read("a.log"), equalTo(java.util.Arrays.copyOf(content, 300)));
+        assertThat("truncate keeps the prefix", read("a.log"), equalTo(Arrays.copyOf(content, 300)));
     }
 
     @Test
