@@ -40,14 +40,13 @@ public final class DiskStorage implements Storage {
 
     @Override
     public WritableFile create(String name) throws IOException {
-        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.APPEND);
         return new DiskWritableFile(name, ch);
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.WRITE);
-        ch.position(ch.size());
+        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.APPEND);
         return new DiskWritableFile(name, ch);
     }
 
@@ -127,6 +126,10 @@ public final class DiskStorage implements Storage {
         return "DiskStorage(" + dir + ")";
     }
 
+    /**
+     * Opened with {@code APPEND} (O_APPEND), so every write goes to the file's current end and
+     * {@link #size()} is the file's size, even after {@link DiskStorage#truncate} cut it under an open writer.
+     */
     private static final class DiskWritableFile implements WritableFile {
         private final String name;
         private final FileChannel ch;

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -33,7 +33,9 @@ import java.util.TreeMap;
  * </ul>
  *
  * <p>{@link CrashMode} chooses how much of the unforced state survives: none of it, all of it, or
- * a random amount (the default), drawn from a seeded {@link Random} so a failing run repeats.
+ * a random amount (the default), drawn from a seeded {@link SplittableRandom} so a failing run
+ * repeats. (Not {@code java.util.Random}: its first {@code nextInt(2)} or {@code nextInt(4)} is the
+ * same for every seed from 0 to 199, so a test looping over small seeds would see one outcome.)
  * Thread-safe: every call holds the storage's lock.
  */
 public final class FaultInjectingStorage implements Storage {
@@ -115,7 +117,7 @@ public final class FaultInjectingStorage implements Storage {
         }
 
         /** What this file holds after a power loss in the given mode. */
-        byte[] afterCrash(CrashMode mode, Random random) {
+        byte[] afterCrash(CrashMode mode, SplittableRandom random) {
             if (durableSnapshot != null || mode == CrashMode.LOSE_UNSYNCED || size == durableSize) {
                 return mode == CrashMode.KEEP_UNSYNCED ? current() : durable();
             }
@@ -134,16 +136,30 @@ public final class FaultInjectingStorage implements Storage {
         }
     }
 
-    /** A directory change not yet made durable by a directory sync. */
-    private record DirOp(String name, Inode target) {
+    /**
+     * A directory change not yet made durable by a directory sync: {@code name} now points at
+     * {@code target} (null: removed), and for a rename {@code from} goes away in the same step, so
+     * a power loss keeps a rename whole or not at all.
+     */
+    private record DirOp(String from, String name, Inode target) {
+        void applyTo(Map<String, Inode> dir) {
+            if (from != null) {
+                dir.remove(from);
+            }
+            if (target == null) {
+                dir.remove(name);
+            } else {
+                dir.put(name, target);
+            }
+        }
     }
 
-    private final Random random;
+    private final SplittableRandom random;
     private CrashMode crashMode = CrashMode.RANDOM;
     private Map<String, Inode> files = new TreeMap<>();
     /** The directory as of the last {@link #syncDirectory()}. */
     private Map<String, Inode> durableFiles = new TreeMap<>();
-    /** Directory changes since the last sync, in order: (name, inode or null for removal). */
+    /** Directory changes since the last sync, in order. */
     private final List<DirOp> pendingDirOps = new ArrayList<>();
     private final List<Fault> faults = new ArrayList<>();
     private long generation;
@@ -159,7 +175,7 @@ public final class FaultInjectingStorage implements Storage {
 
     /** A storage whose random choices come from {@code seed}. */
     public FaultInjectingStorage(long seed) {
-        this.random = new Random(seed);
+        this.random = new SplittableRandom(seed);
     }
 
     /** A storage with seed 0. */
@@ -211,11 +227,7 @@ public final class FaultInjectingStorage implements Storage {
         };
         Map<String, Inode> dir = new TreeMap<>(durableFiles);
         for (DirOp op : pendingDirOps.subList(0, keep)) {
-            if (op.target == null) {
-                dir.remove(op.name);
-            } else {
-                dir.put(op.name, op.target);
-            }
+            op.applyTo(dir);
         }
         Map<String, Inode> after = new TreeMap<>();
         for (Map.Entry<String, Inode> e : dir.entrySet()) {
@@ -284,7 +296,7 @@ public final class FaultInjectingStorage implements Storage {
         }
         Inode inode = new Inode();
         files.put(name, inode);
-        pendingDirOps.add(new DirOp(name, inode));
+        pendingDirOps.add(new DirOp(null, name, inode));
         return new Writer(name, inode, generation);
     }
 
@@ -325,8 +337,7 @@ public final class FaultInjectingStorage implements Storage {
         Inode inode = lookup(from);
         files.remove(from);
         files.put(to, inode);
-        pendingDirOps.add(new DirOp(from, null));
-        pendingDirOps.add(new DirOp(to, inode));
+        pendingDirOps.add(new DirOp(from, to, inode));
     }
 
     @Override
@@ -334,7 +345,7 @@ public final class FaultInjectingStorage implements Storage {
         mutate(Op.DELETE, name);
         lookup(name);
         files.remove(name);
-        pendingDirOps.add(new DirOp(name, null));
+        pendingDirOps.add(new DirOp(null, name, null));
     }
 
     @Override
@@ -373,11 +384,16 @@ public final class FaultInjectingStorage implements Storage {
         return inode;
     }
 
+    /** Fails the call if an armed crash has happened and {@link #powerLoss()} has not been called. */
+    private void checkUp(Object call, String name) throws PowerLossException {
+        if (crashed) {
+            throw new PowerLossException("simulated power loss: storage is down (" + call + " " + name + ")");
+        }
+    }
+
     /** Fails the call if the storage is down or a fault matches; does not count it. */
     private void check(Op op, String name) throws IOException {
-        if (crashed) {
-            throw new PowerLossException("simulated power loss: storage is down (" + op + " " + name + ")");
-        }
+        checkUp(op, name);
         for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
             if (it.next().matches(op, name)) {
                 it.remove();
@@ -435,6 +451,7 @@ public final class FaultInjectingStorage implements Storage {
         public long size() throws IOException {
             synchronized (FaultInjectingStorage.this) {
                 open();
+                checkUp("size", name);
                 return inode.size;
             }
         }
@@ -495,6 +512,7 @@ public final class FaultInjectingStorage implements Storage {
         public long size() throws IOException {
             synchronized (FaultInjectingStorage.this) {
                 checkHandle(gen, name);
+                checkUp("size", name);
                 return inode.size;
             }
         }

@@ -3,6 +3,7 @@ package dev.storagelab.kv;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * An immutable byte string: the type of every key and value in the workspace.
@@ -43,8 +44,17 @@ public final class Bytes implements Comparable<Bytes> {
         return new Bytes(data.clone());
     }
 
-    /** A copy of {@code length} bytes of {@code data} from {@code offset}. */
+    /**
+     * A copy of {@code length} bytes of {@code data} from {@code offset}.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside {@code data}
+     */
     public static Bytes copyOf(byte[] data, int offset, int length) {
+        if (data == null) {
+            throw new NullPointerException("byte array must not be null");
+        }
+        // Arrays.copyOfRange would pad a range past the end with zeros: a key nobody wrote.
+        Objects.checkFromIndexSize(offset, length, data.length);
         return new Bytes(Arrays.copyOfRange(data, offset, offset + length));
     }
 
