@@ -16,9 +16,14 @@ import java.util.zip.CRC32C;
 public final class LogWriter implements AutoCloseable {
 
     private final WritableFile file;
+    /** The file's end: tracked here so an append needs no size() system call. */
+    private long size;
+    /** Set when an append or force failed: the file's tail is unknown, so nothing may follow it. */
+    private IOException failure;
 
-    private LogWriter(WritableFile file) {
+    private LogWriter(WritableFile file) throws IOException {
         this.file = file;
+        this.size = file.size();
     }
 
     /** Creates a new log file, writes its header and forces it. The caller syncs the directory. */
@@ -80,9 +85,28 @@ public final class LogWriter implements AutoCloseable {
      * @return the offset the record starts at
      */
     public long append(ByteBuffer record) throws IOException {
-        long offset = file.size();
-        file.append(record);
+        checkUsable();
+        long offset = size;
+        int length = record.remaining();
+        try {
+            file.append(record);
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException io ? io : new IOException(e);
+            throw e;
+        }
+        size += length;
         return offset;
+    }
+
+    /**
+     * After a failed write the log may end in part of a record; a record appended after it would
+     * sit behind garbage, where recovery cannot tell it from corruption. So the writer refuses;
+     * reopening the store recovers the log and cuts the partial record.
+     */
+    private void checkUsable() throws IOException {
+        if (failure != null) {
+            throw new IOException(file.name() + " is unusable after a failed write; reopen the store to recover it", failure);
+        }
     }
 
     /** Encodes and appends {@code entry}; returns the offset it starts at. */
@@ -91,13 +115,20 @@ public final class LogWriter implements AutoCloseable {
     }
 
     /** The log's size in bytes, unforced appends included. */
-    public long size() throws IOException {
-        return file.size();
+    public long size() {
+        return size;
     }
 
     /** Makes every appended record durable. */
     public void force() throws IOException {
-        file.force();
+        checkUsable();
+        try {
+            file.force();
+        } catch (IOException | RuntimeException e) {
+            // fsync failed: what reached the disk is unknown (PostgreSQL's "fsyncgate"); never retry.
+            failure = e instanceof IOException io ? io : new IOException(e);
+            throw e;
+        }
     }
 
     /** The file's name. */
