@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ./storagelab}: the workspace's single entry point. */
 @Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
         description = "Grade, export and measure storagelab workspaces.",
-        subcommands = {Main.Export.class, Main.Grade.class})
+        subcommands = {Main.Export.class, Main.Grade.class, Main.GradeAll.class, Main.Gradescope.class})
 public final class Main implements Runnable {
 
     @Option(names = "--workspace", description = "The workspace root (default: found from the current directory).")
@@ -49,7 +49,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export or grade (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, grade, grade-all or gradescope (see --help)");
     }
 
     Workspace workspace() {
@@ -144,6 +144,66 @@ public final class Main implements Runnable {
             ReportWriter.printTable(report, spec.commandLine().getOut());
             spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());
             return exit;
+        }
+    }
+
+    @Command(name = "grade-all", description = "Grade every submission (folder or zip) in a folder, in parallel, and write a gradebook.")
+    static final class GradeAll implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Parameters(paramLabel = "SUBMISSIONS_DIR", description = "A folder with one folder or zip per student.")
+        Path submissions;
+
+        @Option(names = "--lab", paramLabel = "NN", description = "Grade only this lab (repeatable).")
+        List<String> labs = new ArrayList<>();
+
+        @Option(names = "--out", required = true, description = "Where to write gradebook.csv and each student's results.")
+        Path out;
+
+        @Option(names = "--jobs", description = "Submissions graded at once (default: the number of cores).")
+        int jobs = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--offline", description = "Run Maven offline.")
+        boolean offline;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, GradeReport> reports = new Gradebook(main.workspace(), offline, main.progress)
+                    .gradeAll(submissions, labs, out, jobs);
+            for (Map.Entry<String, GradeReport> e : reports.entrySet()) {
+                GradeReport r = e.getValue();
+                spec.commandLine().getOut().printf(java.util.Locale.ROOT, "%-24s %6.1f%%  %s%n", e.getKey(), r.percent(),
+                        r.error() == null ? "" : r.error().lines().findFirst().orElse(""));
+            }
+            spec.commandLine().getOut().println("gradebook written to " + out.resolve("gradebook.csv").toAbsolutePath());
+            return 0;
+        }
+    }
+
+    @Command(name = "gradescope", description = "Build the autograder zip Gradescope expects (setup.sh, run_autograder, the workspace).")
+    static final class Gradescope implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Option(names = "--lab", paramLabel = "NN", description = "The lab(s) this assignment grades (repeatable; default: all).")
+        List<String> labs = new ArrayList<>();
+
+        @Option(names = "--out", defaultValue = "autograder.zip", description = "The zip to write (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            int n = GradescopePackage.write(main.workspace(), labs, out);
+            spec.commandLine().getOut().printf("wrote %s (%d entries); upload it as the assignment's autograder%n",
+                    out.toAbsolutePath(), n);
+            return 0;
         }
     }
 }

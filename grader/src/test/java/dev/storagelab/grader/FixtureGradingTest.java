@@ -200,4 +200,45 @@ class FixtureGradingTest {
         assertThat(results.get("score").getAsDouble(), closeTo(0.0, 1e-9));
         assertThat(results.get("output").getAsString(), containsString("reference workspace does not build lab-01-calc"));
     }
+
+    @Test
+    void gradeAllWritesAGradebookWithARowPerStudentAndAColumnPerLab() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("class"));
+        FileTrees.copy(Fixtures.submission("buggy-lab01"), folder.resolve("alice"), p -> true);
+        FileTrees.copy(Fixtures.submission("broken-lab01"), folder.resolve("bob"), p -> true);
+        Files.createDirectories(folder.resolve("carol"));
+        Path out = tmp.resolve("gradebook");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Map<String, GradeReport> reports = new Gradebook(Workspace.at(workspace), true, new PrintStream(progress, true))
+                .gradeAll(folder, List.of(), out, 2);
+        assertThat(reports.keySet(), equalTo(java.util.Set.of("alice", "bob", "carol")));
+        List<String> rows = Files.readAllLines(out.resolve("gradebook.csv"));
+        assertThat(rows.get(0), equalTo("student,lab-01,lab-02,points,max_points,percent,error"));
+        assertThat(rows.get(1), equalTo("alice,87.5,100.0,10.00,11.00,90.9,"));
+        assertThat(rows.get(2), equalTo("bob,0.0,100.0,3.00,11.00,27.3,"));
+        assertThat(rows.get(3), containsString("carol,,,0.00,0.00,0.0,"));
+        assertThat(rows.get(3), containsString("cannot find a storagelab workspace"));
+        assertThat("each student gets their own results", Files.exists(out.resolve("alice/results.json")), is(true));
+        assertThat(progress.toString(StandardCharsets.UTF_8), containsString("3/3 graded"));
+    }
+
+    @Test
+    void gradescopeZipHoldsSetupRunAndTheWholeWorkspace() throws IOException {
+        Path zip = tmp.resolve("autograder.zip");
+        GradescopePackage.write(Workspace.at(workspace), List.of("02"), zip);
+        Map<String, String> entries = new java.util.HashMap<>();
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(entries.get("setup.sh"), containsString("openjdk-17-jdk"));
+        assertThat(entries.get("setup.sh"), containsString("mvn -B -q -DskipTests -Denforcer.skip=true install"));
+        assertThat(entries.get("run_autograder"), containsString("./storagelab grade /autograder/submission --lab 02"));
+        assertThat(entries.get("run_autograder"), containsString("/autograder/results/results.json"));
+        assertThat("the autograder needs the hidden tests", entries, hasKey("storagelab/lab-02-twice/src/hidden/java/fixture/twice/TwiceHiddenTest.java"));
+        Path again = tmp.resolve("autograder-again.zip");
+        GradescopePackage.write(Workspace.at(workspace), List.of("02"), again);
+        assertThat("the same workspace gives the same zip", Files.readAllBytes(again), equalTo(Files.readAllBytes(zip)));
+    }
 }

@@ -1,0 +1,124 @@
+package dev.storagelab.grader;
+
+import dev.storagelab.grader.GradeReport.LabResult;
+import dev.storagelab.grader.report.ReportWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Grades a folder of submissions (one folder or zip per student) in parallel and writes a
+ * gradebook: {@code gradebook.csv} with one row per student and one column per lab, and each
+ * student's own results under {@code DIR/STUDENT/}.
+ */
+public final class Gradebook {
+
+    private final Workspace workspace;
+    private final boolean offline;
+    private final PrintStream progress;
+
+    public Gradebook(Workspace workspace, boolean offline, PrintStream progress) {
+        this.workspace = workspace;
+        this.offline = offline;
+        this.progress = progress;
+    }
+
+    /** Grades every entry of {@code submissions} with {@code jobs} in parallel; returns reports by student. */
+    public Map<String, GradeReport> gradeAll(Path submissions, List<String> labs, Path out, int jobs) throws Exception {
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(submissions)) {
+            entries = s.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.isDirectory(p) || p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip"))
+                    .sorted().toList();
+        }
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException(submissions + " holds no submissions (folders or .zip files)");
+        }
+        Files.createDirectories(out);
+        Map<String, GradeReport> reports = new TreeMap<>();
+        AtomicInteger done = new AtomicInteger();
+        bar(0, entries.size());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Path entry : entries) {
+                String student = entry.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
+                futures.add(pool.submit(() -> {
+                    GradeReport r = gradeOne(entry, labs, out.resolve(student));
+                    synchronized (reports) {
+                        reports.put(student, r);
+                    }
+                    bar(done.incrementAndGet(), entries.size());
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        progress.println();
+        Files.writeString(out.resolve("gradebook.csv"), csv(reports), StandardCharsets.UTF_8);
+        return reports;
+    }
+
+    private GradeReport gradeOne(Path entry, List<String> labs, Path dir) throws IOException {
+        Path scratch = Files.createTempDirectory("storagelab-grade");
+        GradeReport report;
+        try {
+            report = new Grader(workspace, new PrintStream(java.io.OutputStream.nullOutputStream()), offline)
+                    .grade(entry, labs, Grader.Mode.BOTH, scratch);
+        } catch (Exception e) {
+            report = GradeReport.failed(entry.toString(), "internal grader error: " + e, 0);
+        } finally {
+            FileTrees.deleteRecursively(scratch);
+        }
+        ReportWriter.writeAll(report, dir);
+        return report;
+    }
+
+    private synchronized void bar(int done, int total) {
+        int width = 30;
+        int filled = total == 0 ? width : done * width / total;
+        progress.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + done + "/" + total + " graded");
+        progress.flush();
+    }
+
+    /** One row per student, one column per lab (isolated percent), then the total. */
+    String csv(Map<String, GradeReport> reports) {
+        StringBuilder sb = new StringBuilder("student");
+        for (Lab lab : workspace.labs()) {
+            sb.append(',').append(lab.id());
+        }
+        sb.append(",points,max_points,percent,error\n");
+        for (Map.Entry<String, GradeReport> e : reports.entrySet()) {
+            GradeReport r = e.getValue();
+            sb.append(quote(e.getKey()));
+            for (Lab lab : workspace.labs()) {
+                LabResult l = r.isolated().stream().filter(x -> x.lab().equals(lab.id())).findFirst().orElse(null);
+                sb.append(',').append(l == null ? "" : String.format(Locale.ROOT, "%.1f", l.percent()));
+            }
+            sb.append(String.format(Locale.ROOT, ",%.2f,%.2f,%.1f,", r.earned(), r.max(), r.percent()))
+                    .append(r.error() == null ? "" : quote(r.error())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String quote(String s) {
+        String oneLine = s.replace('\n', ' ');
+        return oneLine.matches("[A-Za-z0-9_.@ -]*") ? oneLine : '"' + oneLine.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,106 @@
+package dev.storagelab.grader;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Builds the autograder zip Gradescope expects: {@code setup.sh} (installs JDK 17 and Maven,
+ * primes the Maven cache by building the reference), {@code run_autograder} (grades
+ * {@code /autograder/submission} and writes {@code /autograder/results/results.json}), and the
+ * instructor's workspace, hidden tests included, under {@code storagelab/}. The zip never leaves
+ * instructor hands: Gradescope keeps it from students. Entries are sorted and time-stamped with a
+ * fixed date, so the same workspace gives the same zip.
+ */
+public final class GradescopePackage {
+
+    private static final FileTime EPOCH = FileTime.fromMillis(315532800000L); // 1980-01-01, zip's epoch
+
+    private GradescopePackage() {
+    }
+
+    static String setupScript() {
+        return """
+                #!/usr/bin/env bash
+                # Gradescope runs this once when it builds the autograder image.
+                set -euxo pipefail
+                export DEBIAN_FRONTEND=noninteractive
+                apt-get update
+                apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven
+                chmod +x /autograder/source/run_autograder /autograder/run_autograder 2>/dev/null || true
+                cd /autograder/source/storagelab
+                chmod +x storagelab
+                # Prime the Maven cache: build and test-compile the reference, build the grader.
+                mvn -B -q -DskipTests -Denforcer.skip=true install
+                mvn -B -q -DskipTests dependency:go-offline || true
+                ./storagelab --help > /dev/null
+                """;
+    }
+
+    static String runScript(List<String> labs) {
+        StringBuilder labArgs = new StringBuilder();
+        for (String lab : labs) {
+            labArgs.append(" --lab ").append(lab);
+        }
+        return """
+                #!/usr/bin/env bash
+                # Gradescope runs this for every submission.
+                set -uo pipefail
+                cd /autograder/source/storagelab
+                mkdir -p /autograder/results
+                ./storagelab grade /autograder/submission%s --offline --out /autograder/grade-output
+                status=$?
+                if [ -f /autograder/grade-output/results.json ]; then
+                  cp /autograder/grade-output/results.json /autograder/results/results.json
+                else
+                  printf '{"score": 0, "output": "The grader could not run (exit status %%s). Please tell your instructor.", "tests": []}\\n' "$status" > /autograder/results/results.json
+                fi
+                """.formatted(labArgs);
+    }
+
+    /** Writes the zip for {@code labs} (empty: every lab) to {@code zip}. */
+    public static int write(Workspace workspace, List<String> labs, Path zip) throws IOException {
+        for (String lab : labs) {
+            workspace.lab(lab); // fail early on an unknown lab
+        }
+        if (zip.getParent() != null) {
+            Files.createDirectories(zip.getParent());
+        }
+        int entries = 0;
+        try (OutputStream raw = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(raw)) {
+            entries += put(out, "setup.sh", setupScript().getBytes(StandardCharsets.UTF_8));
+            entries += put(out, "run_autograder", runScript(labs).getBytes(StandardCharsets.UTF_8));
+            List<Path> files;
+            try (var walk = Files.walk(workspace.root())) {
+                files = walk.filter(Files::isRegularFile).filter(p -> {
+                    for (Path part : workspace.root().relativize(p)) {
+                        String s = part.toString();
+                        if (s.equals(".git") || s.equals("target") || s.equals("storagelab-out") || s.equals(".jqwik-database")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }).sorted().toList();
+            }
+            for (Path p : files) {
+                entries += put(out, "storagelab/" + workspace.root().relativize(p), Files.readAllBytes(p));
+            }
+        }
+        return entries;
+    }
+
+    private static int put(ZipOutputStream out, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setLastModifiedTime(EPOCH);
+        out.putNextEntry(e);
+        out.write(data);
+        out.closeEntry();
+        return 1;
+    }
+}
