@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.io.DiskStorage;
@@ -165,6 +166,8 @@ class HashIndexLogRecoveryTest {
             assertThat("the record before the zeros is intact", store.get(b("k")), is(Optional.of(b("v"))));
             assertThat("all 1000 zero bytes are a torn tail and are cut", store.recoveryReport().truncatedBytes(),
                     is(1000L));
+            assertThat("the zeros must be cut from the file itself, or new records would follow them",
+                    storage.size(LOG), is((long) log.length));
             store.put(b("k2"), b("v2"));
         }
         try (HashIndexLog store = HashIndexLog.open(storage)) {
@@ -191,8 +194,8 @@ class HashIndexLogRecoveryTest {
             try (HashIndexLog store = HashIndexLog.open(storage)) {
                 tornTails += store.recoveryReport().truncatedBytes() > 0 ? 1 : 0;
                 for (int i = 0; i < 20; i++) {
-                    assertThat("seed " + seed + ": synced-" + i + " was written before sync() returned, so it is durable",
-                            store.get(b("synced-" + i)), is(Optional.of(b("value-" + i))));
+                    assertThat("seed " + seed + ": synced-" + i + " was written before sync() returned, so it is"
+                            + " durable", store.get(b("synced-" + i)), is(Optional.of(b("value-" + i))));
                 }
                 boolean lost = false;
                 for (int i = 0; i < 40; i++) {
@@ -209,7 +212,9 @@ class HashIndexLogRecoveryTest {
                 }
                 store.put(b("after"), b("crash"));
             }
-            try (HashIndexLog store = HashIndexLog.open(storage)) {
+            String where = "seed " + seed + ": records appended after recovery must start where the valid log ends"
+                    + " (truncate to validEnd), or the next open finds them behind garbage";
+            try (HashIndexLog store = assertDoesNotThrow(() -> HashIndexLog.open(storage), where)) {
                 assertThat("seed " + seed + ": a write after recovery is read back after another reopen",
                         store.get(b("after")), is(Optional.of(b("crash"))));
             }
@@ -256,7 +261,8 @@ class HashIndexLogRecoveryTest {
     @Test
     void newLogSurvivesPowerLossWithItsSyncedWrites() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(16).crashMode(CrashMode.LOSE_UNSYNCED);
-        HashIndexLog crashed = HashIndexLog.open(storage, new HashIndexLog.Options(true, RecoveryMode.TOLERATE_TORN_TAIL));
+        HashIndexLog.Options syncWrites = new HashIndexLog.Options(true, RecoveryMode.TOLERATE_TORN_TAIL);
+        HashIndexLog crashed = HashIndexLog.open(storage, syncWrites);
         crashed.put(b("k"), b("v"));
         storage.powerLoss();
         assertThat("the new log file must survive a power loss: sync the directory after creating it",

@@ -274,7 +274,8 @@ class MemtableFlushTest {
             gate.open();
             join(writer);
             for (int i = 0; i < writes; i++) {
-                assertThat("a stalled write is delayed, never dropped: key-" + i, store.get(b(String.format("key-%04d", i))),
+                Bytes key = b(String.format("key-%04d", i));
+                assertThat("a stalled write is delayed, never dropped: " + key, store.get(key),
                         is(Optional.of(b("value-" + "s".repeat(80)))));
             }
         }
