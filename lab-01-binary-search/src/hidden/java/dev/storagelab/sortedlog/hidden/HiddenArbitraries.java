@@ -34,8 +34,8 @@ final class HiddenArbitraries {
     }
 
     /** Entries with distinct keys, sorted by key: what a segment or one merge source holds. */
-    static Arbitrary<List<Entry>> sortedRun(int maxSize, int maxValueLength) {
-        return entries(maxValueLength).list().ofMaxSize(maxSize).map(list -> {
+    static Arbitrary<List<Entry>> sortedRun(int minSize, int maxSize, int maxValueLength) {
+        return entries(maxValueLength).list().ofMinSize(minSize).ofMaxSize(maxSize).map(list -> {
             TreeMap<Bytes, Entry> byKey = new TreeMap<>();
             list.forEach(e -> byKey.put(e.key(), e));
             return List.copyOf(byKey.values());
