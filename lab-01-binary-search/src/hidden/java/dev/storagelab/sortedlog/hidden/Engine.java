@@ -1,0 +1,69 @@
+package dev.storagelab.sortedlog.hidden;
+
+import dev.storagelab.io.Storage;
+import dev.storagelab.kv.KeyValueStore;
+import dev.storagelab.sortedlog.HashIndexLog;
+import dev.storagelab.sortedlog.RecoveryMode;
+import dev.storagelab.sortedlog.SortedLogOptions;
+import dev.storagelab.sortedlog.SortedLogStore;
+import java.io.IOException;
+
+/**
+ * A store under test and how it is configured: a {@link HashIndexLog}, or a {@link SortedLogStore}
+ * with a small memtable and small blocks so that a short workload flushes often, writes
+ * multi-block segments and compacts.
+ *
+ * @param sorted            a SortedLogStore rather than a HashIndexLog
+ * @param syncWrites        force the log on every write
+ * @param compactionTrigger the SortedLogStore's automatic compaction trigger (0: manual only)
+ * @param recoveryMode      what a bad record at a log's end means on open
+ */
+record Engine(boolean sorted, boolean syncWrites, int compactionTrigger, RecoveryMode recoveryMode) {
+
+    /** The memtable budget of the SortedLogStore under test: a few dozen small writes. */
+    static final int MEMTABLE_BYTES = 2048;
+    /** The block size of the SortedLogStore under test: several blocks per segment. */
+    static final int BLOCK_SIZE = 256;
+
+    static Engine hashIndexLog(boolean syncWrites) {
+        return new Engine(false, syncWrites, 0, RecoveryMode.TOLERATE_TORN_TAIL);
+    }
+
+    static Engine sortedLogStore(boolean syncWrites, int compactionTrigger) {
+        return new Engine(true, syncWrites, compactionTrigger, RecoveryMode.TOLERATE_TORN_TAIL);
+    }
+
+    /** The same engine, refusing any bad record on open: a log left with garbage fails to open. */
+    Engine strict() {
+        return new Engine(sorted, syncWrites, compactionTrigger, RecoveryMode.ABSOLUTE_CONSISTENCY);
+    }
+
+    KeyValueStore open(Storage storage) throws IOException {
+        if (!sorted) {
+            return HashIndexLog.open(storage, new HashIndexLog.Options(syncWrites, recoveryMode));
+        }
+        return SortedLogStore.open(storage, SortedLogOptions.builder().memtableBytes(MEMTABLE_BYTES).blockSize(BLOCK_SIZE)
+                .syncWrites(syncWrites).compactionTrigger(compactionTrigger).recoveryMode(recoveryMode).build());
+    }
+
+    /** Flushes a SortedLogStore's memtable; a HashIndexLog has none. */
+    static void flush(KeyValueStore store) throws IOException {
+        if (store instanceof SortedLogStore s) {
+            s.flush();
+        }
+    }
+
+    /** Compacts a SortedLogStore's segments; a HashIndexLog has none. */
+    static void compact(KeyValueStore store) throws IOException {
+        if (store instanceof SortedLogStore s) {
+            s.compact();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (sorted ? "SortedLogStore(memtableBytes=" + MEMTABLE_BYTES + ", blockSize=" + BLOCK_SIZE
+                + ", compactionTrigger=" + compactionTrigger + ", " : "HashIndexLog(")
+                + "syncWrites=" + syncWrites + ", " + recoveryMode + ")";
+    }
+}
