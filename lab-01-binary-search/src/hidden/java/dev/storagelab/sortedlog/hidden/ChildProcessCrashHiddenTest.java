@@ -13,6 +13,7 @@ import dev.storagelab.lab.Graded;
 import dev.storagelab.sortedlog.HashIndexLog;
 import dev.storagelab.sortedlog.LogReader;
 import dev.storagelab.sortedlog.RecoveryMode;
+import dev.storagelab.sortedlog.RecoveryReport;
 import dev.storagelab.sortedlog.SortedLogStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,8 +56,12 @@ class ChildProcessCrashHiddenTest {
         long acked = runAndKill("hash", dir);
         try (KeyValueStore store = AppendUntilKilled.open("hash", dir, RecoveryMode.TOLERATE_TORN_TAIL)) {
             assertEveryAcknowledgedRecord(store, acked);
-            assertThat("recovery replays at least every acknowledged record",
-                    ((HashIndexLog) store).recoveryReport().records(), greaterThanOrEqualTo(acked + 1));
+            RecoveryReport report = ((HashIndexLog) store).recoveryReport();
+            System.out.println("ChildProcessCrashHiddenTest: killed the HashIndexLog child after " + (acked + 1)
+                    + " acknowledged records; recovery replayed " + report.records() + " and cut " + report.truncatedBytes()
+                    + " bytes");
+            assertThat("recovery replays at least every acknowledged record", report.records(),
+                    greaterThanOrEqualTo(acked + 1));
         }
         try (DiskStorage storage = DiskStorage.open(dir);
              LogReader reader = LogReader.open(storage, HashIndexLog.LOG_NAME, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
@@ -78,6 +83,8 @@ class ChildProcessCrashHiddenTest {
         long acked = runAndKill("sorted", dir);
         try (KeyValueStore store = AppendUntilKilled.open("sorted", dir, RecoveryMode.TOLERATE_TORN_TAIL)) {
             assertEveryAcknowledgedRecord(store, acked);
+            System.out.println("ChildProcessCrashHiddenTest: killed the SortedLogStore child after " + (acked + 1)
+                    + " acknowledged records; segments after recovery: " + ((SortedLogStore) store).segmentNames());
             assertThat("records of " + acked + " writes of about 70 bytes into 4 KiB memtables were flushed "
                     + "into segments", ((SortedLogStore) store).segmentNames().size(), greaterThan(0));
         }
@@ -128,7 +135,10 @@ class ChildProcessCrashHiddenTest {
             assertThat("the child must stay up and acknowledge " + TARGET + " records within " + WAIT_SECONDS
                     + " s (a liveness bound); it acknowledged " + (lastAcked.get() + 1) + ", alive: " + child.isAlive()
                     + "; its stderr: " + tail(stderr), reached && child.isAlive(), equalTo(true));
-            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close(), mid-append
+            // SIGKILL: no shutdown hooks, no close(), mid-append. Through the ProcessHandle, which
+            // only signals; Process.destroyForcibly() would also close the pipe we still read the
+            // last acknowledgements from.
+            assertThat("the kill signal must be sent", child.toHandle().destroyForcibly(), equalTo(true));
             assertThat("the killed child must exit", child.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), equalTo(true));
             reader.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
             assertThat("the child's output must end once it is dead", reader.isAlive(), equalTo(false));

@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +43,16 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("hidden")
 class CorruptionHiddenTest {
+
+    @BeforeAll
+    static void silenceExpectedWarnings() {
+        Engine.quietLogs(true);
+    }
+
+    @AfterAll
+    static void restoreLogs() {
+        Engine.quietLogs(false);
+    }
 
     private static final String LOG = "flip.log";
 

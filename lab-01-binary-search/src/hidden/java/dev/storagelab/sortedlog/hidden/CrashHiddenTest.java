@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +50,16 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("hidden")
 class CrashHiddenTest {
+
+    @BeforeAll
+    static void silenceExpectedWarnings() {
+        Engine.quietLogs(true);
+    }
+
+    @AfterAll
+    static void restoreLogs() {
+        Engine.quietLogs(false);
+    }
 
     private static final Bytes MARKER = Bytes.of("written-after-recovery");
     private static final List<CrashMode> BOTH_MODES = List.of(CrashMode.RANDOM, CrashMode.LOSE_UNSYNCED);

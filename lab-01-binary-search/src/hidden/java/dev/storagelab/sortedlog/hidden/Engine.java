@@ -7,6 +7,8 @@ import dev.storagelab.sortedlog.RecoveryMode;
 import dev.storagelab.sortedlog.SortedLogOptions;
 import dev.storagelab.sortedlog.SortedLogStore;
 import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A store under test and how it is configured: a {@link HashIndexLog}, or a {@link SortedLogStore}
@@ -44,6 +46,17 @@ record Engine(boolean sorted, boolean syncWrites, int compactionTrigger, Recover
         }
         return SortedLogStore.open(storage, SortedLogOptions.builder().memtableBytes(MEMTABLE_BYTES).blockSize(BLOCK_SIZE)
                 .syncWrites(syncWrites).compactionTrigger(compactionTrigger).recoveryMode(recoveryMode).build());
+    }
+
+    /** The SortedLogStore's logger, held so its level sticks; see {@link #quietLogs}. */
+    private static final Logger STORE_LOG = Logger.getLogger(SortedLogStore.class.getName());
+
+    /**
+     * Silences the SortedLogStore's log while {@code quiet} is set: tests that crash the store on
+     * purpose thousands of times would otherwise bury the test output in expected warnings.
+     */
+    static void quietLogs(boolean quiet) {
+        STORE_LOG.setLevel(quiet ? Level.OFF : null);
     }
 
     /** Flushes a SortedLogStore's memtable; a HashIndexLog has none. */

@@ -19,6 +19,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.Tuple;
 
 /**
@@ -34,33 +36,43 @@ import net.jqwik.api.Tuple;
 @Tag("hidden")
 class ModelBasedHiddenTest {
 
+    @BeforeContainer
+    static void silenceExpectedWarnings() {
+        Engine.quietLogs(true);
+    }
+
+    @AfterContainer
+    static void restoreLogs() {
+        Engine.quietLogs(false);
+    }
+
     /** A small key pool, so keys are overwritten and deleted often; rich in bytes signed order gets wrong. */
     private static final List<Bytes> KEYS = List.of(Bytes.of("a"), Bytes.of("b"), Bytes.of("c"), Bytes.of("d"),
             Bytes.of("e"), Bytes.copyOf(new byte[] {0x00}), Bytes.copyOf(new byte[] {(byte) 0xff}),
             Bytes.copyOf(new byte[] {0x00, (byte) 0xff}), Bytes.copyOf(new byte[] {(byte) 0xff, 0x00}),
             Bytes.copyOf(new byte[] {0x7f}), Bytes.copyOf(new byte[] {(byte) 0x80}));
 
-    @Property(tries = 150)
+    @Property(tries = 200)
     @Graded(points = 4, concept = "HashIndexLog diverges from a TreeMap under random puts, deletes, syncs and reopens")
     void hashIndexLogBehavesLikeATreeMap(@ForAll("hashIndexLogOps") List<Op> ops) throws IOException {
         check(Engine.hashIndexLog(false), ops);
     }
 
-    @Property(tries = 150)
+    @Property(tries = 200)
     @Graded(points = 5, concept = "SortedLogStore diverges from a TreeMap under random writes, flushes, "
             + "compactions and reopens")
     void sortedLogStoreBehavesLikeATreeMap(@ForAll("sortedLogStoreOps") List<Op> ops) throws IOException {
         check(Engine.sortedLogStore(false, 3), ops);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 150)
     @Graded(points = 3, concept = "acknowledged write lost after power loss (HashIndexLog with syncWrites)")
     void hashIndexLogWithSyncWritesSurvivesPowerLoss(@ForAll("hashIndexLogOpsWithPowerLoss") List<Op> ops)
             throws IOException {
         check(Engine.hashIndexLog(true), ops);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 150)
     @Graded(points = 4, concept = "acknowledged write lost after power loss amid flushes and compactions "
             + "(SortedLogStore with syncWrites)")
     void sortedLogStoreWithSyncWritesSurvivesPowerLoss(@ForAll("sortedLogStoreOpsWithPowerLoss") List<Op> ops)
