@@ -124,7 +124,7 @@ class ConcurrencyHiddenTest {
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicBoolean writing = new AtomicBoolean(true);
         int shared = 32;
-        try (HashIndexLog store = HashIndexLog.open(storage)) {
+        try (HashIndexLog store = HashIndexLog.open(new JitteryStorage(storage))) {
             List<Thread> readers = Threads.start(4, "reader", r -> {
                 int k = r;
                 while (writing.get() && failures.size() < 10) {

@@ -89,6 +89,9 @@ class SortedLogStoreHiddenTest {
                 r.put("written-after-rotation", "in the new memtable");
                 storage.awaitFlushHeld();
                 r.checkAll("while the full memtable is frozen and its flush is held back");
+                r.put("key-000", "overwritten in the active memtable");
+                r.delete("key-001");
+                r.checkAll("with newer writes in the active memtable over the frozen one");
                 storage.open();
                 store.flush();
                 assertThat("the frozen memtable became one segment", store.segmentNames(), hasSize(2));
