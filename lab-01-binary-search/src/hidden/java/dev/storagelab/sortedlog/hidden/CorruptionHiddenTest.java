@@ -44,6 +44,8 @@ import org.junit.jupiter.api.Test;
 @Tag("hidden")
 class CorruptionHiddenTest {
 
+    private static final String LOG = "flip.log";
+
     @BeforeAll
     static void silenceExpectedWarnings() {
         Engine.quietLogs(true);
@@ -53,8 +55,6 @@ class CorruptionHiddenTest {
     static void restoreLogs() {
         Engine.quietLogs(false);
     }
-
-    private static final String LOG = "flip.log";
 
     @Test
     @Graded(points = 4, concept = "bit flip in a log record returned as data or not reported (ABSOLUTE_CONSISTENCY)")

@@ -51,6 +51,9 @@ import org.junit.jupiter.api.Test;
 @Tag("hidden")
 class CrashHiddenTest {
 
+    private static final Bytes MARKER = Bytes.of("written-after-recovery");
+    private static final List<CrashMode> BOTH_MODES = List.of(CrashMode.RANDOM, CrashMode.LOSE_UNSYNCED);
+
     @BeforeAll
     static void silenceExpectedWarnings() {
         Engine.quietLogs(true);
@@ -60,9 +63,6 @@ class CrashHiddenTest {
     static void restoreLogs() {
         Engine.quietLogs(false);
     }
-
-    private static final Bytes MARKER = Bytes.of("written-after-recovery");
-    private static final List<CrashMode> BOTH_MODES = List.of(CrashMode.RANDOM, CrashMode.LOSE_UNSYNCED);
 
     @Test
     @Graded(points = 4, concept = "acknowledged write lost after crash (HashIndexLog with syncWrites)")
@@ -123,7 +123,12 @@ class CrashHiddenTest {
                     continue;
                 }
                 long before = probe.storage().mutationCount();
-                closeQuietly(engine.open(probe.storage()));
+                try {
+                    Engine.closeQuietly(engine.open(probe.storage()));
+                } catch (IOException e) {
+                    throw new AssertionError(engine + ": recovery failed after a crash before mutation " + n
+                            + " (" + probe.model().where() + ", seed " + seed + "): " + e, e);
+                }
                 long recoveryMutations = probe.storage().mutationCount() - before;
                 for (long m = 1; m <= recoveryMutations; m++) {
                     Crashed crashed = crashedStorage(engine, workload, n, seed);
@@ -133,7 +138,7 @@ class CrashHiddenTest {
                     FaultInjectingStorage storage = crashed.storage();
                     storage.crashBeforeMutation(m);
                     try {
-                        closeQuietly(engine.open(storage));
+                        Engine.closeQuietly(engine.open(storage));
                     } catch (IOException e) {
                         assertCrashed(storage, e, engine + ": recovery failed with no crash injected");
                     }
@@ -311,7 +316,7 @@ class CrashHiddenTest {
         } catch (IOException e) {
             assertCrashed(storage, e, engine + ": I/O failed at " + model.where() + " with no crash injected");
         } finally {
-            closeQuietly(store);
+            Engine.closeQuietly(store);
         }
         return model;
     }
@@ -345,16 +350,6 @@ class CrashHiddenTest {
     private static void assertCrashed(FaultInjectingStorage storage, IOException e, String message) {
         if (!storage.isCrashed()) {
             throw new AssertionError(message + ": " + e, e);
-        }
-    }
-
-    static void closeQuietly(KeyValueStore store) {
-        if (store != null) {
-            try {
-                store.close();
-            } catch (IOException | RuntimeException ignored) {
-                // Closing a store whose storage crashed fails; what matters is that it lets go.
-            }
         }
     }
 

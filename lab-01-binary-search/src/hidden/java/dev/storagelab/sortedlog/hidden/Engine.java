@@ -59,6 +59,20 @@ record Engine(boolean sorted, boolean syncWrites, int compactionTrigger, Recover
         STORE_LOG.setLevel(quiet ? Level.OFF : null);
     }
 
+    /**
+     * Closes {@code store} (null is fine), ignoring failure: closing a store whose storage crashed
+     * fails, and what matters then is that it lets go of its files and its background thread.
+     */
+    static void closeQuietly(KeyValueStore store) {
+        if (store != null) {
+            try {
+                store.close();
+            } catch (IOException | RuntimeException ignored) {
+                // expected after a simulated crash
+            }
+        }
+    }
+
     /** Flushes a SortedLogStore's memtable; a HashIndexLog has none. */
     static void flush(KeyValueStore store) throws IOException {
         if (store instanceof SortedLogStore s) {

@@ -36,6 +36,12 @@ import net.jqwik.api.Tuple;
 @Tag("hidden")
 class ModelBasedHiddenTest {
 
+    /** A small key pool, so keys are overwritten and deleted often; rich in bytes signed order gets wrong. */
+    private static final List<Bytes> KEYS = List.of(Bytes.of("a"), Bytes.of("b"), Bytes.of("c"), Bytes.of("d"),
+            Bytes.of("e"), Bytes.copyOf(new byte[] {0x00}), Bytes.copyOf(new byte[] {(byte) 0xff}),
+            Bytes.copyOf(new byte[] {0x00, (byte) 0xff}), Bytes.copyOf(new byte[] {(byte) 0xff, 0x00}),
+            Bytes.copyOf(new byte[] {0x7f}), Bytes.copyOf(new byte[] {(byte) 0x80}));
+
     @BeforeContainer
     static void silenceExpectedWarnings() {
         Engine.quietLogs(true);
@@ -45,12 +51,6 @@ class ModelBasedHiddenTest {
     static void restoreLogs() {
         Engine.quietLogs(false);
     }
-
-    /** A small key pool, so keys are overwritten and deleted often; rich in bytes signed order gets wrong. */
-    private static final List<Bytes> KEYS = List.of(Bytes.of("a"), Bytes.of("b"), Bytes.of("c"), Bytes.of("d"),
-            Bytes.of("e"), Bytes.copyOf(new byte[] {0x00}), Bytes.copyOf(new byte[] {(byte) 0xff}),
-            Bytes.copyOf(new byte[] {0x00, (byte) 0xff}), Bytes.copyOf(new byte[] {(byte) 0xff, 0x00}),
-            Bytes.copyOf(new byte[] {0x7f}), Bytes.copyOf(new byte[] {(byte) 0x80}));
 
     @Property(tries = 200)
     @Graded(points = 4, concept = "HashIndexLog diverges from a TreeMap under random puts, deletes, syncs and reopens")
@@ -117,7 +117,7 @@ class ModelBasedHiddenTest {
                     storage.crashBeforeMutation(1);
                     KeyValueStore open = store;
                     store = null;
-                    CrashHiddenTest.closeQuietly(open);
+                    Engine.closeQuietly(open);
                     storage.powerLoss();
                     store = engine.open(storage);
                 }
@@ -129,7 +129,7 @@ class ModelBasedHiddenTest {
             store = engine.open(storage);
             checkEveryKey(engine, store, oracle, "after a final reopen");
         } finally {
-            CrashHiddenTest.closeQuietly(store);
+            Engine.closeQuietly(store);
         }
     }
 
