@@ -283,29 +283,17 @@ class CrashHiddenTest {
             store = engine.open(storage);
             for (Op op : workload) {
                 model.starting(op);
-                if (op instanceof Op.Put p) {
-                    model.attempt(p.key(), Optional.of(p.value()));
-                    store.put(p.key(), p.value());
-                    model.acknowledge(p.key());
-                } else if (op instanceof Op.Delete d) {
-                    model.attempt(d.key(), Optional.empty());
-                    store.delete(d.key());
-                    model.acknowledge(d.key());
-                } else if (op instanceof Op.Sync) {
-                    store.sync();
-                    model.everythingDurable();
-                } else if (op instanceof Op.Flush) {
-                    Engine.flush(store);
-                } else if (op instanceof Op.Compact) {
-                    Engine.compact(store);
-                } else if (op instanceof Op.Reopen) {
+                if (op instanceof Op.Reopen) {
+                    // Step by step, so the close's durability is recorded even if the open crashes.
                     KeyValueStore open = store;
                     store = null;
                     open.close();
                     model.everythingDurable();
                     store = engine.open(storage);
                 } else {
-                    throw new IllegalArgumentException("not a crash workload step: " + op);
+                    model.attempting(op);
+                    store = engine.apply(store, storage, op);
+                    model.applied(op);
                 }
             }
             model.starting(new Op.Reopen());
@@ -435,11 +423,31 @@ class CrashHiddenTest {
             return step < 0 ? "while opening" : "during step " + step + ": " + current;
         }
 
-        void attempt(Bytes key, Optional<Bytes> state) {
+        /** A put or delete is about to start: from now on its key may hold the state it writes. */
+        void attempting(Op op) {
+            if (op instanceof Op.Put p) {
+                attempt(p.key(), Optional.of(p.value()));
+            } else if (op instanceof Op.Delete d) {
+                attempt(d.key(), Optional.empty());
+            }
+        }
+
+        /** {@code op} returned: a write is acknowledged (and durable with syncWrites); a sync makes all durable. */
+        void applied(Op op) {
+            if (op instanceof Op.Put p) {
+                acknowledge(p.key());
+            } else if (op instanceof Op.Delete d) {
+                acknowledge(d.key());
+            } else if (op instanceof Op.Sync) {
+                everythingDurable();
+            }
+        }
+
+        private void attempt(Bytes key, Optional<Bytes> state) {
             states.computeIfAbsent(key, k -> new ArrayList<>(List.of(Optional.empty()))).add(state);
         }
 
-        void acknowledge(Bytes key) {
+        private void acknowledge(Bytes key) {
             acknowledged.put(key, states.get(key).size() - 1);
             if (syncWrites) {
                 durable.put(key, states.get(key).size() - 1);

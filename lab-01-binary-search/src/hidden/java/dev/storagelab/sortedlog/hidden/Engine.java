@@ -73,6 +73,31 @@ record Engine(boolean sorted, boolean syncWrites, int compactionTrigger, Recover
         }
     }
 
+    /**
+     * Applies a write or maintenance step to {@code store} and returns the store to go on with: a
+     * freshly opened one after {@link Op.Reopen}. Gets and power losses are the caller's, who
+     * checks or stages them.
+     */
+    KeyValueStore apply(KeyValueStore store, Storage storage, Op op) throws IOException {
+        if (op instanceof Op.Put p) {
+            store.put(p.key(), p.value());
+        } else if (op instanceof Op.Delete d) {
+            store.delete(d.key());
+        } else if (op instanceof Op.Sync) {
+            store.sync();
+        } else if (op instanceof Op.Flush) {
+            flush(store);
+        } else if (op instanceof Op.Compact) {
+            compact(store);
+        } else if (op instanceof Op.Reopen) {
+            store.close();
+            return open(storage);
+        } else {
+            throw new IllegalArgumentException(op + " is for the caller to run, not a step to apply");
+        }
+        return store;
+    }
+
     /** Flushes a SortedLogStore's memtable; a HashIndexLog has none. */
     static void flush(KeyValueStore store) throws IOException {
         if (store instanceof SortedLogStore s) {
