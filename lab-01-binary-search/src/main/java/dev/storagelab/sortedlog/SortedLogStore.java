@@ -552,9 +552,9 @@ public final class SortedLogStore implements KeyValueStore {
         writeLock.lock();
         try {
             try {
-                if (backgroundError == null) {
-                    log.force();
-                }
+                // Even after a background failure: the log holds every acknowledged write whole,
+                // and a caller that closes relies on them being durable.
+                log.force();
             } finally {
                 log.close();
                 current.release();
