@@ -1,7 +1,5 @@
 package dev.storagelab.grader.runner;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
-
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,7 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
-import org.junit.platform.engine.discovery.MethodSelector;
+import org.junit.platform.engine.FilterResult;
+import org.junit.platform.engine.discovery.ClassSelector;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.PostDiscoveryFilter;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -72,12 +73,20 @@ public final class HiddenTestRunner {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
 
-        List<MethodSelector> selectors = new ArrayList<>();
-        for (String id : ids) {
-            int hash = id.indexOf('#');
-            selectors.add(selectMethod(id.substring(0, hash), id.substring(hash + 1)));
-        }
+        // Select the classes, then keep only the wanted methods: a method selector needs the
+        // parameter types of a property or parameterized test, and a name is all we have.
+        Set<String> wanted = Set.copyOf(ids);
+        List<ClassSelector> selectors = ids.stream().map(id -> id.substring(0, id.indexOf('#'))).distinct()
+                .map(DiscoverySelectors::selectClass).toList();
+        PostDiscoveryFilter onlyWanted = descriptor -> {
+            if (descriptor.getSource().orElse(null) instanceof MethodSource m) {
+                String id = m.getClassName() + "#" + m.getMethodName();
+                return wanted.contains(id) ? FilterResult.included("graded") : FilterResult.excluded("not asked for");
+            }
+            return FilterResult.included("container");
+        };
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectors)
+                .filters(onlyWanted)
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
                 .build();
         Launcher launcher = LauncherFactory.create();
