@@ -2,7 +2,6 @@ package dev.storagelab.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -10,17 +9,16 @@ import java.util.concurrent.atomic.LongAdder;
  * reads and forces. Engines wrap their storage in one, so write amplification (bytes written to
  * disk over bytes the user wrote) and read cost come from what really reached the files.
  */
-public final class CountingStorage implements Storage {
+public final class CountingStorage extends ForwardingStorage {
 
-    private final Storage inner;
     private final LongAdder bytesWritten = new LongAdder();
     private final LongAdder bytesRead = new LongAdder();
     private final LongAdder reads = new LongAdder();
     private final LongAdder forces = new LongAdder();
     private final LongAdder filesCreated = new LongAdder();
 
-    public CountingStorage(Storage inner) {
-        this.inner = inner;
+    public CountingStorage(Storage delegate) {
+        super(delegate);
     }
 
     /** Bytes appended to any file. */
@@ -50,19 +48,19 @@ public final class CountingStorage implements Storage {
 
     @Override
     public WritableFile create(String name) throws IOException {
-        WritableFile f = inner.create(name);
+        WritableFile f = delegate.create(name);
         filesCreated.increment();
         return new CountingWritable(f);
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        return new CountingWritable(inner.openAppend(name));
+        return new CountingWritable(delegate.openAppend(name));
     }
 
     @Override
     public ReadableFile openRead(String name) throws IOException {
-        ReadableFile f = inner.openRead(name);
+        ReadableFile f = delegate.openRead(name);
         return new ReadableFile() {
             @Override
             public int read(long position, ByteBuffer dst) throws IOException {
@@ -92,49 +90,9 @@ public final class CountingStorage implements Storage {
     }
 
     @Override
-    public boolean exists(String name) throws IOException {
-        return inner.exists(name);
-    }
-
-    @Override
-    public long size(String name) throws IOException {
-        return inner.size(name);
-    }
-
-    @Override
-    public List<String> list() throws IOException {
-        return inner.list();
-    }
-
-    @Override
-    public void rename(String from, String to) throws IOException {
-        inner.rename(from, to);
-    }
-
-    @Override
-    public void delete(String name) throws IOException {
-        inner.delete(name);
-    }
-
-    @Override
-    public void truncate(String name, long size) throws IOException {
-        inner.truncate(name, size);
-    }
-
-    @Override
     public void syncDirectory() throws IOException {
-        inner.syncDirectory();
+        delegate.syncDirectory();
         forces.increment();
-    }
-
-    @Override
-    public String describe(String name) {
-        return inner.describe(name);
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
     }
 
     private final class CountingWritable implements WritableFile {

@@ -1,5 +1,6 @@
 package dev.storagelab.sortedlog.hidden;
 
+import dev.storagelab.io.ForwardingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
 import java.io.IOException;
@@ -46,6 +47,6 @@ final class GatedStorage extends ForwardingStorage {
                 throw new IOException("interrupted at the test gate", e);
             }
         }
-        return inner.create(name);
+        return delegate.create(name);
     }
 }

@@ -1,5 +1,6 @@
 package dev.storagelab.sortedlog.hidden;
 
+import dev.storagelab.io.ForwardingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
 import java.io.IOException;
@@ -18,12 +19,12 @@ final class JitteryStorage extends ForwardingStorage {
 
     @Override
     public WritableFile create(String name) throws IOException {
-        return new JitteryFile(inner.create(name));
+        return new JitteryFile(delegate.create(name));
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        return new JitteryFile(inner.openAppend(name));
+        return new JitteryFile(delegate.openAppend(name));
     }
 
     private record JitteryFile(WritableFile file) implements WritableFile {

@@ -1,77 +1,78 @@
-package dev.storagelab.sortedlog.hidden;
+package dev.storagelab.io;
 
-import dev.storagelab.io.ReadableFile;
-import dev.storagelab.io.Storage;
-import dev.storagelab.io.WritableFile;
 import java.io.IOException;
 import java.util.List;
 
-/** A {@link Storage} that passes every call to another; tests override the calls they meddle with. */
-abstract class ForwardingStorage implements Storage {
+/**
+ * A {@link Storage} that passes every call to another, in the style of Guava's
+ * {@code ForwardingObject}: a decorator overrides only the calls it changes ({@link CountingStorage}
+ * counts, a test's storage can delay or gate).
+ */
+public abstract class ForwardingStorage implements Storage {
 
-    protected final Storage inner;
+    protected final Storage delegate;
 
-    ForwardingStorage(Storage inner) {
-        this.inner = inner;
+    protected ForwardingStorage(Storage delegate) {
+        this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
     }
 
     @Override
     public WritableFile create(String name) throws IOException {
-        return inner.create(name);
+        return delegate.create(name);
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        return inner.openAppend(name);
+        return delegate.openAppend(name);
     }
 
     @Override
     public ReadableFile openRead(String name) throws IOException {
-        return inner.openRead(name);
+        return delegate.openRead(name);
     }
 
     @Override
     public boolean exists(String name) throws IOException {
-        return inner.exists(name);
+        return delegate.exists(name);
     }
 
     @Override
     public long size(String name) throws IOException {
-        return inner.size(name);
+        return delegate.size(name);
     }
 
     @Override
     public List<String> list() throws IOException {
-        return inner.list();
+        return delegate.list();
     }
 
     @Override
     public void rename(String from, String to) throws IOException {
-        inner.rename(from, to);
+        delegate.rename(from, to);
     }
 
     @Override
     public void delete(String name) throws IOException {
-        inner.delete(name);
+        delegate.delete(name);
     }
 
     @Override
     public void truncate(String name, long size) throws IOException {
-        inner.truncate(name, size);
+        delegate.truncate(name, size);
     }
 
     @Override
     public void syncDirectory() throws IOException {
-        inner.syncDirectory();
+        delegate.syncDirectory();
     }
 
     @Override
     public String describe(String name) {
-        return inner.describe(name);
+        return delegate.describe(name);
     }
 
     @Override
     public void close() throws IOException {
-        inner.close();
+        delegate.close();
     }
 }
