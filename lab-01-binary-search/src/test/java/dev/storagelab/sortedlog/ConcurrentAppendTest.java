@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -113,22 +112,7 @@ class ConcurrentAppendTest {
             }));
         }
         for (Future<?> w : writers) {
-            join(w);
-        }
-    }
-
-    /** Waits for {@code work} and rethrows what it threw, unwrapped, so a failure reads as itself. */
-    private static void join(Future<?> work) throws Exception {
-        try {
-            work.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
+            Work.join(w, 60);
         }
     }
 
@@ -231,7 +215,7 @@ class ConcurrentAppendTest {
                 writing.set(false);
             }
             for (Future<?> r : readers) {
-                join(r);
+                Work.join(r, 60);
             }
             assertThat("gets racing with appends failed: the index must be updated only after the record is"
                     + " in the file", readerFailures.stream().map(Throwable::toString).distinct().limit(3).toList(),

@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -203,7 +202,7 @@ class MemtableFlushTest {
             assertThat("a tombstone in the active memtable hides the frozen memtable's value", store.get(b("key-8")),
                     is(Optional.empty()));
             gate.open();
-            join(flush);
+            Work.join(flush, 30);
             assertThat("the flush finished and published one segment", store.segmentNames(), hasSize(1));
             assertThat("the active memtable still beats the new segment", store.get(b("key-7")),
                     is(Optional.of(b("active"))));
@@ -272,7 +271,7 @@ class MemtableFlushTest {
             assertThat("a stalled writer is held back: it cannot have finished all " + writes + " writes while the"
                     + " flush cannot finish", completed.get(), lessThan(writes));
             gate.open();
-            join(writer);
+            Work.join(writer, 30);
             for (int i = 0; i < writes; i++) {
                 Bytes key = b(String.format("key-%04d", i));
                 assertThat("a stalled write is delayed, never dropped: " + key, store.get(key),
@@ -318,21 +317,6 @@ class MemtableFlushTest {
         }
     }
 
-    /** Waits for {@code work} and rethrows what it threw, unwrapped, so a failure reads as itself. */
-    private static void join(Future<?> work) throws Exception {
-        try {
-            work.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
-    }
-
     /** A crashed process never closes its store; this only stops the old instance's background thread. */
     private static void abandon(SortedLogStore crashed) {
         try {
@@ -363,7 +347,7 @@ class MemtableFlushTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!flushStarted.await(10, TimeUnit.MILLISECONDS)) {
                 if (work.isDone()) {
-                    join(work);
+                    Work.join(work, 30);
                     throw new AssertionError("the work finished without starting a flush");
                 }
                 assertThat("a flush should have started: the memtable was filled (or flush() called)",
