@@ -202,6 +202,10 @@ public final class SortedLogStore implements KeyValueStore {
             if (v.tryRetain()) {
                 return v;
             }
+            // A dead version that is still current was released by close(): retrying would spin.
+            if (v == current) {
+                checkOpen();
+            }
         }
     }
 
