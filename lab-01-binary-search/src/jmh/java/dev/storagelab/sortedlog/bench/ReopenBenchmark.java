@@ -41,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 10, time = 2)
 @Fork(1)
 @State(Scope.Benchmark)
 public class ReopenBenchmark {
@@ -77,8 +77,9 @@ public class ReopenBenchmark {
                 throw new IllegalStateException("setup wrote " + hash.size() + " keys and "
                         + sorted.segmentNames() + "; expected " + records + " keys and one segment");
             }
-            System.out.printf("%n[reopen] %d records: store.log %d bytes; %s%n", records, hash.logBytes(),
-                    sorted.describeSegments());
+            System.out.printf("%n[reopen] %d records: store.log %d bytes; %s; sorted store write amplification %.2f%n",
+                    records, hash.logBytes(), sorted.describeSegments(),
+                    sorted.metrics().snapshot().writeAmplification());
         }
     }
 
