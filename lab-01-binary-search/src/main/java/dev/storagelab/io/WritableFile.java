@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 /**
  * A file open for appending. Appends go to the end of the file; nothing is durable until
  * {@link #force()} returns. Implementations are safe for use by one thread at a time; callers that
- * share a file serialise their appends themselves (that is lab-01 T4).
+ * share a file serialise their appends themselves (that is lab-01 T5).
  */
 public interface WritableFile extends Closeable {
 

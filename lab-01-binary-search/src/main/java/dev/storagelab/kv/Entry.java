@@ -6,7 +6,7 @@ import java.util.Objects;
  * One version of one key, as engines store it: a value, or a tombstone that records a delete.
  *
  * <p>A tombstone must be kept until no older version of the key can resurface; dropping it early
- * brings a deleted value back to life (lab-01 T8).
+ * brings a deleted value back to life (lab-01 T9).
  *
  * @param key   the key, never null
  * @param value the value, or null for a tombstone

@@ -202,6 +202,10 @@ public final class SortedLogStore implements KeyValueStore {
             if (v.tryRetain()) {
                 return v;
             }
+            // A dead version that is still current was released by close(): retrying would spin.
+            if (v == current) {
+                checkOpen();
+            }
         }
     }
 
@@ -472,7 +476,8 @@ public final class SortedLogStore implements KeyValueStore {
             // still read correctly on their own (and are covered by the output's range anyway).
             for (int i = inputs.size() - 1; i >= 0; i--) {
                 String name = inputs.get(i).name();
-                if (!name.equals(outputName)) {
+                // A lone input shares the output's name: rewritten in place, unless nothing was written.
+                if (written == 0 || !name.equals(outputName)) {
                     storage.delete(name);
                 }
             }

@@ -1,0 +1,102 @@
+package dev.storagelab.sortedlog.bench;
+
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.sortedlog.BinarySearch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * lab-01 T1 against the JDK: {@link BinarySearch#indexOf(int[], int)} against
+ * {@link Arrays#binarySearch(int[], int)}, and the generic {@link BinarySearch#indexOf(List, Object,
+ * Comparator)} over 16-byte keys (what a segment's sparse index does) against
+ * {@link Collections#binarySearch(List, Object, Comparator)}. Absolute times mean little across
+ * machines; the ratio lab / JDK is the figure to read (about 1.0 for a correct implementation).
+ *
+ * <p>The array holds {@code size} even numbers; probes are uniform over [0, 2 × size), so about
+ * half of them miss and exercise the insertion-point path.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class BinarySearchBenchmark {
+
+    /** Power of two, so a probe index wraps with a mask. */
+    private static final int PROBES = 1 << 12;
+
+    @Param({"1024", "1048576"})
+    public int size;
+
+    private int[] array;
+    private List<Bytes> keys;
+    private int[] intProbes;
+    private Bytes[] keyProbes;
+    private final Comparator<Bytes> order = Comparator.naturalOrder();
+
+    @Setup(Level.Trial)
+    public void build() {
+        array = new int[size];
+        keys = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            array[i] = 2 * i;
+            keys.add(BenchData.key(2L * i));
+        }
+        Random random = new Random(BenchData.SEED);
+        intProbes = new int[PROBES];
+        keyProbes = new Bytes[PROBES];
+        for (int i = 0; i < PROBES; i++) {
+            int probe = random.nextInt(2 * size);
+            intProbes[i] = probe;
+            keyProbes[i] = BenchData.key(probe);
+        }
+    }
+
+    /** Which probe the next call uses; per thread, so threads do not share a counter. */
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next;
+
+        int advance() {
+            return next++ & (PROBES - 1);
+        }
+    }
+
+    @Benchmark
+    public int labIntArray(Cursor c) {
+        return BinarySearch.indexOf(array, intProbes[c.advance()]);
+    }
+
+    @Benchmark
+    public int jdkIntArray(Cursor c) {
+        return Arrays.binarySearch(array, intProbes[c.advance()]);
+    }
+
+    @Benchmark
+    public int labKeyList(Cursor c) {
+        return BinarySearch.indexOf(keys, keyProbes[c.advance()], order);
+    }
+
+    @Benchmark
+    public int jdkKeyList(Cursor c) {
+        return Collections.binarySearch(keys, keyProbes[c.advance()], order);
+    }
+}

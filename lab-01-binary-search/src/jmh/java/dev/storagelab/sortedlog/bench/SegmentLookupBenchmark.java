@@ -1,0 +1,153 @@
+package dev.storagelab.sortedlog.bench;
+
+import dev.storagelab.io.CountingStorage;
+import dev.storagelab.io.DiskStorage;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.StoreMetrics;
+import dev.storagelab.sortedlog.SegmentReader;
+import dev.storagelab.sortedlog.SegmentWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What one point lookup in a segment costs as the block size changes ({@link SegmentReader#get}):
+ * a binary search of the in-memory sparse index, then one block read, checked (CRC32C) and
+ * decoded. Bigger blocks mean a smaller index in memory but more bytes read, checked and decoded
+ * per lookup; smaller blocks the opposite.
+ *
+ * <p>Besides the time per lookup, the {@link IoCounters} report the lookups made and the blocks and
+ * bytes they read, measured through {@link StoreMetrics} and {@link CountingStorage}; the trial's
+ * setup prints the number of blocks (index entries) and its teardown the per-lookup ratios. The
+ * segment, {@code entries} keys of 16
+ * bytes with 100-byte values, is written once per trial to a temporary directory on disk; it
+ * stays in the page cache, so this measures CPU and system calls, not a cold disk. Every lookup is
+ * for a key that is present, chosen uniformly at random.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class SegmentLookupBenchmark {
+
+    /** Power of two, so a probe index wraps with a mask. */
+    private static final int PROBES = 1 << 16;
+
+    @Param({"256", "1024", "4096", "16384", "65536"})
+    public int blockSize;
+
+    @Param({"100000"})
+    public int entries;
+
+    private Path dir;
+    private CountingStorage storage;
+    private StoreMetrics metrics;
+    private SegmentReader segment;
+    private Bytes[] probes;
+    /** Lookups over the whole trial, warmup included, and the bytes read before the first. */
+    private long trialLookups;
+    private long bytesReadAtOpen;
+
+    @Setup(Level.Trial)
+    public void writeSegment() throws IOException {
+        dir = BenchData.tempDir("lookup");
+        storage = new CountingStorage(DiskStorage.open(dir));
+        metrics = new StoreMetrics(storage);
+        Random random = new Random(BenchData.SEED);
+        String name = "000001-000001.seg";
+        try (SegmentWriter writer = new SegmentWriter(storage, name, blockSize)) {
+            for (int i = 0; i < entries; i++) {
+                writer.add(Entry.put(BenchData.key(i), BenchData.value(random)));
+            }
+            writer.finish();
+        }
+        segment = SegmentReader.open(storage, name, metrics);
+        bytesReadAtOpen = storage.bytesRead();
+        probes = new Bytes[PROBES];
+        for (int i = 0; i < PROBES; i++) {
+            probes[i] = BenchData.key(random.nextInt(entries));
+        }
+        System.out.printf("%n[lookup] blockSize %d: %s, %d bytes%n", blockSize, segment, segment.fileSize());
+    }
+
+    @TearDown(Level.Trial)
+    public void deleteFiles() throws IOException {
+        if (trialLookups > 0) {
+            System.out.printf("%n[lookup] blockSize %d: %.3f blocks and %.1f bytes read per lookup (%d lookups)%n",
+                    blockSize, (double) metrics.snapshot().blocksRead() / trialLookups,
+                    (double) (storage.bytesRead() - bytesReadAtOpen) / trialLookups, trialLookups);
+        }
+        if (segment != null) {
+            segment.close();
+        }
+        BenchData.delete(dir);
+    }
+
+    /**
+     * I/O counters, reported by JMH next to the time per lookup. JMH sums event counters over the
+     * measurement iterations, so these are totals: divide {@code blocksRead} and {@code bytesRead}
+     * by {@code lookups} for the per-lookup cost (the trial's teardown prints those ratios too).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class IoCounters {
+        /** Lookups made in this iteration. */
+        public long lookups;
+        private SegmentLookupBenchmark bench;
+        private long blocksAtStart;
+        private long bytesAtStart;
+        private int next;
+
+        @Setup(Level.Iteration)
+        public void start(SegmentLookupBenchmark bench) {
+            this.bench = bench;
+            lookups = 0;
+            blocksAtStart = bench.metrics.snapshot().blocksRead();
+            bytesAtStart = bench.storage.bytesRead();
+        }
+
+        @TearDown(Level.Iteration)
+        public void finish() {
+            bench.trialLookups += lookups;
+        }
+
+        /** Blocks read in this iteration, as the segment counts them in {@link StoreMetrics}. */
+        public long blocksRead() {
+            return bench.metrics.snapshot().blocksRead() - blocksAtStart;
+        }
+
+        /** Bytes read from the file in this iteration, as {@link CountingStorage} counts them. */
+        public long bytesRead() {
+            return bench.storage.bytesRead() - bytesAtStart;
+        }
+    }
+
+    @Benchmark
+    public Entry get(IoCounters io) throws IOException {
+        Bytes key = probes[io.next++ & (PROBES - 1)];
+        io.lookups++;
+        Entry e = segment.get(key);
+        if (e == null) {
+            throw new IllegalStateException("lookup of present key " + key + " found nothing");
+        }
+        return e;
+    }
+}
