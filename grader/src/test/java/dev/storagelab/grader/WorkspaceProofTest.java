@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -89,6 +90,28 @@ class WorkspaceProofTest {
         }
         assertThat("these hidden tests award points without any student work", earned, empty());
         assertThat(report.max(), greaterThan(0.0));
+    }
+
+    @Test
+    void oneDeliberateBugInOneLab01RegionCostsOnlyTheTestsThatCatchIt() throws IOException {
+        Lab lab01 = workspace.lab("01");
+        Path submission = tmp.resolve("buggy-submission");
+        FileTrees.copy(workspace.root().resolve(lab01.studentSources()), submission.resolve(lab01.studentSources()), p -> true);
+        Path compactor = submission.resolve(lab01.studentSources()).resolve("dev/storagelab/sortedlog/Compactor.java");
+        String fixed = Files.readString(compactor);
+        String buggy = fixed.replace("if (e.isTombstone() && dropTombstones) {", "if (e.isTombstone()) {");
+        assertThat("the bug must really be planted", buggy, not(equalTo(fixed)));
+        Files.writeString(compactor, buggy);
+
+        GradeReport report = grade(submission);
+        LabResult lab = report.isolated().get(0);
+        List<TestResult> failed = lab.tests().stream().filter(t -> !t.outcome().passed()).toList();
+        assertThat("dropping tombstones above the bottom must be caught", failed, not(empty()));
+        assertThat("a bug in compaction must not cost the other tasks' tests", failed.size(), lessThan(lab.tests().size() / 4));
+        assertThat("the student learns the concept: " + failed, failed.stream().anyMatch(t ->
+                t.test().concept().toLowerCase(java.util.Locale.ROOT).contains("tombstone")), is(true));
+        assertThat(lab.tests().stream().filter(t -> t.test().className().endsWith("BinarySearchHiddenTest"))
+                .allMatch(t -> t.outcome().passed()), is(true));
     }
 
     @Test
