@@ -87,7 +87,7 @@ public final class ReportWriter {
 
     /** What a student reads about one test: the concept, and why it failed. */
     public static String feedback(TestResult tr) {
-        String head = "Checks: " + tr.test().concept();
+        String head = "Concept: " + tr.test().concept();
         if (tr.outcome().passed()) {
             return head;
         }
