@@ -88,6 +88,9 @@ public final class HiddenTestRunner {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectors)
                 .filters(onlyWanted)
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
+                // jqwik's report (seed, original and shrunk sample) as reporting entries, which
+                // become the student's feedback; by default jqwik prints it to standard output.
+                .configurationParameter("jqwik.reporting.usejunitplatform", "true")
                 .build();
         Launcher launcher = LauncherFactory.create();
         Listener listener = new Listener(events, out, err);
