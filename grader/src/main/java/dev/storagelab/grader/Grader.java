@@ -158,7 +158,7 @@ public final class Grader {
                 }
             }
         }
-        log.println("running " + labTests.size() + " hidden tests of " + lab.id() + " (" + mode + ") ...");
+        log.println("running " + labTests.size() + " tests of " + lab.id() + " (" + mode + ") ...");
         Path runScratch = Files.createDirectories(scratch.resolve("run-" + mode + "-" + lab.id()));
         Map<String, TestSupervisor.Outcome> outcomes = new TestSupervisor(rubric, runScratch)
                 .run(root.resolve(lab.directory()), labTests);

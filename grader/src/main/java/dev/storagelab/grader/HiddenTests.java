@@ -21,20 +21,41 @@ public final class HiddenTests {
 
     private static final String GRADED = "dev.storagelab.lab.Graded";
 
+    /** Annotations that make a method a test, for local checks over the public tests. */
+    private static final java.util.Set<String> TEST_ANNOTATIONS = java.util.Set.of(
+            "org.junit.jupiter.api.Test", "org.junit.jupiter.params.ParameterizedTest",
+            "org.junit.jupiter.api.RepeatedTest", "net.jqwik.api.Property", "net.jqwik.api.Example");
+
+    /** The concept shown for a public test graded as a local check. */
+    public static final String LOCAL_CHECK = "public test (local check: the hidden tests are not in a student release)";
+
     private HiddenTests() {
     }
 
-    /** The graded tests of {@code lab} in the built workspace {@code root}, sorted by id. */
+    /**
+     * The graded tests of {@code lab} in the built workspace {@code root}, sorted by id. A lab
+     * without hidden tests (a student release) gets its public tests instead, one point each, as
+     * local checks run with the same supervision.
+     */
     public static List<GradedTest> scan(Path root, Lab lab, Rubric rubric) throws IOException {
         Path module = root.resolve(lab.directory());
         Path hidden = module.resolve("src/hidden/java");
-        if (!Files.isDirectory(hidden)) {
-            return List.of();
+        boolean local = !Files.isDirectory(hidden);
+        if (local) {
+            hidden = module.resolve("src/test/java");
+            if (!Files.isDirectory(hidden)) {
+                return List.of();
+            }
         }
+        Path sources = hidden;
+        // Local checks count the tests of packages that hold student work, not of the given code.
+        java.util.Set<String> studentPackages = local ? studentPackages(module.resolve("src/main/java")) : null;
         List<String> classNames = new ArrayList<>();
         try (Stream<Path> files = Files.walk(hidden)) {
-            files.filter(p -> p.toString().endsWith(".java")).sorted().forEach(p -> {
-                String rel = hidden.relativize(p).toString();
+            files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> studentPackages == null || studentPackages.contains(sources.relativize(p.getParent()).toString()))
+                    .sorted().forEach(p -> {
+                String rel = sources.relativize(p).toString();
                 classNames.add(rel.substring(0, rel.length() - ".java".length()).replace('/', '.'));
             });
         }
@@ -48,13 +69,27 @@ public final class HiddenTests {
                 } catch (ClassNotFoundException | LinkageError e) {
                     throw new IOException("hidden test class " + name + " is not in the build of " + lab.directory(), e);
                 }
-                for (Method m : cls.getDeclaredMethods()) {
-                    for (Annotation a : m.getAnnotations()) {
-                        if (a.annotationType().getName().equals(GRADED)) {
+                if (java.lang.reflect.Modifier.isAbstract(cls.getModifiers()) || cls.isInterface()) {
+                    continue; // its tests run, and are counted, in its concrete subclasses
+                }
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (Class<?> c = cls; c != null && c != Object.class; c = c.getSuperclass()) {
+                    for (Method m : c.getDeclaredMethods()) {
+                        if (!seen.add(m.getName())) {
+                            continue;
+                        }
+                        for (Annotation a : m.getAnnotations()) {
+                            String type = a.annotationType().getName();
                             String id = name + "#" + m.getName();
-                            int declared = (int) invoke(a, "points");
-                            String concept = (String) invoke(a, "concept");
-                            tests.add(new GradedTest(lab.id(), id, rubric.points(id, declared), concept));
+                            if (local && TEST_ANNOTATIONS.contains(type)) {
+                                tests.add(new GradedTest(lab.id(), id, 1, LOCAL_CHECK));
+                                break;
+                            }
+                            if (!local && type.equals(GRADED)) {
+                                int declared = (int) invoke(a, "points");
+                                String concept = (String) invoke(a, "concept");
+                                tests.add(new GradedTest(lab.id(), id, rubric.points(id, declared), concept));
+                            }
                         }
                     }
                 }
@@ -62,6 +97,23 @@ public final class HiddenTests {
         }
         tests.sort(Comparator.comparing(GradedTest::id));
         return tests;
+    }
+
+    /** The packages (as relative directories) with a file holding a solution region or its throw. */
+    private static java.util.Set<String> studentPackages(Path mainSources) throws IOException {
+        java.util.Set<String> packages = new java.util.HashSet<>();
+        if (!Files.isDirectory(mainSources)) {
+            return packages;
+        }
+        try (Stream<Path> files = Files.walk(mainSources)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String text = Files.readString(p);
+                if (text.contains("// BEGIN SOLUTION") || text.contains("new dev.storagelab.lab.NotImplementedException(")) {
+                    packages.add(mainSources.relativize(p.getParent()).toString());
+                }
+            }
+        }
+        return packages;
     }
 
     private static Object invoke(Annotation a, String member) throws IOException {

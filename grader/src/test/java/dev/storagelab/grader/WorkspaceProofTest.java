@@ -115,6 +115,22 @@ class WorkspaceProofTest {
     }
 
     @Test
+    void studentReleaseGradesItsPublicTestsAsLocalChecks() throws IOException {
+        Path copy = tmp.resolve("release-local");
+        FileTrees.copy(release, copy, p -> true);
+        GradeReport report = new Grader(Workspace.at(copy), new PrintStream(OutputStream.nullOutputStream()), true)
+                .grade(null, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        for (LabResult lab : report.isolated()) {
+            assertThat(lab.lab() + " has public tests to run as local checks", lab.tests().size(), greaterThan(20));
+            for (TestResult t : lab.tests()) {
+                assertThat(t.test().concept(), equalTo(HiddenTests.LOCAL_CHECK));
+                assertThat("on the starter every local check of student work fails as not implemented: " + t.test().id(),
+                        t.outcome().message(), containsString("is not implemented yet"));
+            }
+        }
+    }
+
+    @Test
     void exportIsByteIdenticalAndLeavesInstructorFilesBehind() throws IOException {
         Path again = tmp.resolve("release-again");
         new Exporter(workspace).export(again);

@@ -141,6 +141,9 @@ public final class ReportWriter {
     static String markdown(GradeReport r) {
         StringBuilder sb = new StringBuilder("# storagelab grade report\n\n");
         sb.append("Submission: `").append(r.submission()).append("`\n\n");
+        if (isLocalCheck(r)) {
+            sb.append("_Local checks: this workspace has no hidden tests (a student release), so its public tests ran._\n\n");
+        }
         if (r.error() != null) {
             sb.append("**Grading could not run:** ").append(r.error()).append("\n");
             return sb.toString();
@@ -178,6 +181,9 @@ public final class ReportWriter {
             out.println("grading could not run: " + r.error());
             return;
         }
+        if (isLocalCheck(r)) {
+            out.println("local checks: this workspace has no hidden tests (a student release), so its public tests ran");
+        }
         out.printf(Locale.ROOT, "%-8s %-12s %-16s %-10s %-10s%n", "lab", "tests", "points", "isolated", "integrated");
         for (LabResult lab : r.isolated()) {
             LabResult in = r.integratedFor(lab.lab());
@@ -190,6 +196,12 @@ public final class ReportWriter {
         }
         out.printf(Locale.ROOT, "%-8s %-12s %-16s %-10s%n", "total", "", fmt(r.earned()) + "/" + fmt(r.max()),
                 String.format(Locale.ROOT, "%.1f%%", r.percent()));
+    }
+
+    /** Whether the report graded public tests as local checks (a student release has no hidden tests). */
+    static boolean isLocalCheck(GradeReport r) {
+        return r.isolated().stream().flatMap(l -> l.tests().stream())
+                .anyMatch(t -> t.test().concept().equals(dev.storagelab.grader.HiddenTests.LOCAL_CHECK));
     }
 
     private static String summaryLine(GradeReport r) {
