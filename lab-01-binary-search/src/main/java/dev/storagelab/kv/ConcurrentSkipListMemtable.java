@@ -34,6 +34,11 @@ public final class ConcurrentSkipListMemtable implements Memtable {
     }
 
     @Override
+    public EntryIterator descendingIterator(Bytes from) {
+        return EntryIterator.of((from == null ? map : map.headMap(from, true)).descendingMap().values().iterator());
+    }
+
+    @Override
     public int size() {
         return map.size();
     }

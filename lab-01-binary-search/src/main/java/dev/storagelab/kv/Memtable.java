@@ -31,6 +31,12 @@ public interface Memtable {
         return iterator(null);
     }
 
+    /**
+     * Entries with keys ≤ {@code from} in decreasing key order, tombstones included; null means
+     * from the last key. Reverse scans (lab-02) need it.
+     */
+    EntryIterator descendingIterator(Bytes from);
+
     /** The number of distinct keys held, tombstones included. */
     int size();
 

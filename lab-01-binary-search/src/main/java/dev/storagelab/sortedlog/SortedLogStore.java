@@ -243,6 +243,14 @@ public final class SortedLogStore implements KeyValueStore {
         }
     }
 
+    /**
+     * Holds the store's current sources open for a scan (lab-02). Close the snapshot when done.
+     */
+    public StoreSnapshot snapshot() {
+        checkOpen();
+        return new StoreSnapshot(acquire());
+    }
+
     // ------------------------------------------------------------------------------------ writes
 
     @Override

@@ -386,6 +386,12 @@ class MemtableFlushTest {
         }
 
         @Override
+        public EntryIterator descendingIterator(Bytes from) {
+            gate.pass();
+            return inner.descendingIterator(from);
+        }
+
+        @Override
         public int size() {
             return inner.size();
         }
