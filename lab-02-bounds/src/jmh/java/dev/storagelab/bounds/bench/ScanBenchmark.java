@@ -1,0 +1,203 @@
+package dev.storagelab.bounds.bench;
+
+import dev.storagelab.bounds.Cursor;
+import dev.storagelab.bounds.Direction;
+import dev.storagelab.bounds.KeysetPaginator;
+import dev.storagelab.bounds.Page;
+import dev.storagelab.bounds.RangeScan;
+import dev.storagelab.io.DiskStorage;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.sortedlog.SortedLogOptions;
+import dev.storagelab.sortedlog.SortedLogStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The production question of lab-02: what do 100 consecutive entries cost, read as one seek and a
+ * sequential scan ({@link RangeScan#scan}), next to one point lookup ({@link SortedLogStore#get})
+ * and next to 100 point lookups of the same keys? And what does a keyset page of 100 add on top
+ * of the scan ({@link KeysetPaginator#next}: checking the cursor's HMAC, signing the next one)?
+ *
+ * <p>The store holds {@code keys} keys of 16 bytes with 100-byte values in {@code segments}
+ * segments of 4 KiB blocks on disk, in a temporary directory, with an empty memtable. With more
+ * than one segment the keys are interleaved (key i is in segment i mod segments), so every
+ * segment's key range covers every probe: a scan merges all of them, and a point lookup reads
+ * newest first until the segment that has the key, as lab-01's read path does. Every probe starts
+ * at a key chosen uniformly at random among those with at least 99 keys after it. The files stay
+ * in the page cache, so this measures CPU and system calls, not a cold disk.
+ *
+ * <p>Besides the time per operation, the {@link IoCounters} report the operations and the blocks
+ * they read (summed over the iterations: divide {@code blocksRead} by {@code ops}).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class ScanBenchmark {
+
+    /** Entries a scan (or a page) returns. */
+    static final int SCAN_LENGTH = 100;
+    /** Power of two, so a probe index wraps with a mask. */
+    private static final int PROBES = 1 << 14;
+
+    @Param({"100000", "1000000"})
+    public int keys;
+
+    @Param({"1", "8"})
+    public int segments;
+
+    private Path dir;
+    private SortedLogStore store;
+    private KeysetPaginator paginator;
+    /** Every key of the store, so that probes do not pay for formatting keys. */
+    private Bytes[] allKeys;
+    private int[] starts;
+    private String[] cursors;
+
+    @Setup(Level.Trial)
+    public void load() throws IOException {
+        if (keys < SCAN_LENGTH + 2) {
+            throw new IllegalArgumentException("keys must be at least " + (SCAN_LENGTH + 2) + ": " + keys);
+        }
+        dir = BenchData.tempDir("scan");
+        // A memtable large enough for all the data, and no automatic compaction: the benchmark
+        // decides how many segments there are.
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1L << 30)
+                .compactionTrigger(0)
+                .build();
+        store = SortedLogStore.open(DiskStorage.open(dir), options);
+        Random random = new Random(BenchData.SEED);
+        allKeys = new Bytes[keys];
+        for (int i = 0; i < keys; i++) {
+            allKeys[i] = BenchData.key(i);
+        }
+        for (int s = 0; s < segments; s++) {
+            for (int i = s; i < keys; i += segments) {
+                store.put(allKeys[i], BenchData.value(random));
+            }
+            store.flush();
+        }
+        if (store.segmentNames().size() != segments) {
+            throw new IllegalStateException("setup made " + store.segmentNames() + "; expected " + segments + " segments");
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        paginator = new KeysetPaginator(store, secret);
+        starts = new int[PROBES];
+        cursors = new String[PROBES];
+        for (int i = 0; i < PROBES; i++) {
+            // A probe starts at key s in [1, keys - SCAN_LENGTH], so SCAN_LENGTH keys follow from s on,
+            // and the cursor of the page before it stands at key s - 1.
+            starts[i] = 1 + random.nextInt(keys - SCAN_LENGTH);
+            cursors[i] = new Cursor(Direction.FORWARD, allKeys[starts[i] - 1]).encode(secret);
+        }
+        System.out.printf("%n[scan] %d keys in %d segments: %s%n", keys, segments, store.describeSegments());
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+        if (store != null) {
+            store.close();
+        }
+        BenchData.delete(dir);
+    }
+
+    /**
+     * Operations and block reads, reported next to the time. JMH sums event counters over the
+     * measurement iterations: divide {@code blocksRead} by {@code ops} for blocks per operation.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class IoCounters {
+        /** Operations made in this iteration. */
+        public long ops;
+        private SortedLogStore store;
+        private long blocksAtStart;
+        private int next;
+
+        @Setup(Level.Iteration)
+        public void start(ScanBenchmark bench) {
+            store = bench.store;
+            ops = 0;
+            blocksAtStart = store.metrics().snapshot().blocksRead();
+        }
+
+        /** Blocks read in this iteration, as the store counts them. */
+        public long blocksRead() {
+            return store.metrics().snapshot().blocksRead() - blocksAtStart;
+        }
+
+        int probe() {
+            ops++;
+            return next++ & (PROBES - 1);
+        }
+    }
+
+    /** One point lookup: the baseline. */
+    @Benchmark
+    public Bytes pointGet(IoCounters io) throws IOException {
+        Bytes key = allKeys[starts[io.probe()]];
+        return store.get(key).orElseThrow(() -> new IllegalStateException("present key " + key + " not found"));
+    }
+
+    /** One seek, then 100 entries read in order: what the episode's feed page needs. */
+    @Benchmark
+    public Entry seekAndScan100(IoCounters io) {
+        int start = starts[io.probe()];
+        Entry last = null;
+        try (EntryIterator it = RangeScan.scan(store, allKeys[start], null)) {
+            for (int n = 0; n < SCAN_LENGTH; n++) {
+                last = it.next();
+            }
+        }
+        if (!last.key().equals(allKeys[start + SCAN_LENGTH - 1])) {
+            throw new IllegalStateException("scan from " + allKeys[start] + " ended at " + last.key());
+        }
+        return last;
+    }
+
+    /** The same 100 entries, one point lookup each: what a get-only API forces on a caller. */
+    @Benchmark
+    public long hundredGets(IoCounters io) throws IOException {
+        int start = starts[io.probe()];
+        long bytes = 0;
+        for (int n = 0; n < SCAN_LENGTH; n++) {
+            bytes += store.get(allKeys[start + n]).orElseThrow().length();
+        }
+        return bytes;
+    }
+
+    /** A keyset page of 100: decode and check the cursor, scan, sign the next cursor. */
+    @Benchmark
+    public Page keysetPage100(IoCounters io) {
+        int p = io.probe();
+        Page page = paginator.next(cursors[p], SCAN_LENGTH);
+        if (page.entries().size() != SCAN_LENGTH || !page.entries().get(0).key().equals(allKeys[starts[p]])) {
+            throw new IllegalStateException("the page after " + allKeys[starts[p] - 1] + " must hold the "
+                    + SCAN_LENGTH + " keys from " + allKeys[starts[p]] + " on; it holds " + page.entries().size()
+                    + " entries: " + page.entries());
+        }
+        return page;
+    }
+}
