@@ -44,9 +44,9 @@ class BenchmarkSmokeTest {
     void scanBenchmarkScoresEveryAccessPathAndCountsOneBlockPerGetInOneSegment() throws RunnerException {
         Collection<RunResult> results = runOnce(ScanBenchmark.class, Map.of("keys", "1000", "segments", "1,8"));
 
-        assertThat("four access paths, for each of the two segment counts", methodNames(results),
-                containsInAnyOrder("pointGet", "seekAndScan100", "hundredGets", "keysetPage100",
-                        "pointGet", "seekAndScan100", "hundredGets", "keysetPage100"));
+        assertThat("four access paths and the cursor alone, for each of the two segment counts", methodNames(results),
+                containsInAnyOrder("pointGet", "seekAndScan100", "hundredGets", "keysetPage100", "cursorDecodeAndEncode",
+                        "pointGet", "seekAndScan100", "hundredGets", "keysetPage100", "cursorDecodeAndEncode"));
         results.forEach(BenchmarkSmokeTest::assertPositiveScore);
         for (RunResult run : results) {
             if (methodName(run).equals("pointGet") && run.getParams().getParam("segments").equals("1")) {

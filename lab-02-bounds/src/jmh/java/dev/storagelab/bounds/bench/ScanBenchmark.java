@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * sequential scan ({@link RangeScan#scan}), next to one point lookup ({@link SortedLogStore#get})
  * and next to 100 point lookups of the same keys? And what does a keyset page of 100 add on top
  * of the scan ({@link KeysetPaginator#next}: checking the cursor's HMAC, signing the next one)?
+ * {@link #cursorDecodeAndEncode} measures the cursor work alone.
  *
  * <p>The store holds {@code keys} keys of 16 bytes with 100-byte values in {@code segments}
  * segments of 4 KiB blocks on disk, in a temporary directory, with an empty memtable. With more
@@ -69,6 +70,7 @@ public class ScanBenchmark {
     private Path dir;
     private SortedLogStore store;
     private KeysetPaginator paginator;
+    private byte[] secret;
     /** Every key of the store, so that probes do not pay for formatting keys. */
     private Bytes[] allKeys;
     private int[] starts;
@@ -101,7 +103,7 @@ public class ScanBenchmark {
         if (store.segmentNames().size() != segments) {
             throw new IllegalStateException("setup made " + store.segmentNames() + "; expected " + segments + " segments");
         }
-        byte[] secret = new byte[32];
+        secret = new byte[32];
         random.nextBytes(secret);
         paginator = new KeysetPaginator(store, secret);
         starts = new int[PROBES];
@@ -186,6 +188,16 @@ public class ScanBenchmark {
             bytes += store.get(allKeys[start + n]).orElseThrow().length();
         }
         return bytes;
+    }
+
+    /**
+     * The cursor's share of a keyset page, without the scan: check and decode the incoming token,
+     * sign and encode the next one (two HMAC-SHA256 computations).
+     */
+    @Benchmark
+    public String cursorDecodeAndEncode(IoCounters io) {
+        Cursor c = Cursor.decode(cursors[io.probe()], secret);
+        return new Cursor(c.direction(), c.lastKey()).encode(secret);
     }
 
     /** A keyset page of 100: decode and check the cursor, scan, sign the next cursor. */
