@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Draws the lab-02 figures of notes/02-bounds.md from JMH JSON results.
+
+Usage (from the workspace root; needs matplotlib: `apt-get install python3-matplotlib` on Debian,
+then run it with /usr/bin/python3):
+
+    python3 notes/figures/plot_lab02.py notes/data notes/figures
+
+reads merge.json, scan.json and ring.json from the data folder (each written by JMH with
+`-rf json -rff ...`; a missing file is skipped), writes lab02-merge.png, lab02-scan.png and
+lab02-ring.png to the figures folder, and prints the tables the notes quote. Each point is the
+median of the measurement iterations; the bars span the fastest and the slowest iteration.
+"""
+
+import json
+import os
+import statistics
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def method(result):
+    return result["benchmark"].rsplit(".", 1)[1]
+
+
+def iterations(metric):
+    """Every measurement iteration of every fork, flattened."""
+    return [x for fork in metric["rawData"] for x in fork]
+
+
+def summary(metric):
+    xs = iterations(metric)
+    return {
+        "median": statistics.median(xs),
+        "min": min(xs),
+        "max": max(xs),
+        "mean": metric["score"],
+        "error": metric["scoreError"],
+        "unit": metric["scoreUnit"],
+        "n": len(xs),
+    }
+
+
+def fmt(x):
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def millions(x):
+    return f"{x / 1e6:.1f}"
+
+
+def merge(data_dir, out_dir):
+    path = os.path.join(data_dir, "merge.json")
+    if not os.path.exists(path):
+        return
+    by = {}
+    for r in load(path):
+        by[(method(r), int(r["params"]["k"]))] = summary(r["primaryMetric"])
+    ks = sorted({k for _, k in by})
+    print("## Merge throughput against k (million entries/s, median [min, max] of the iterations; ratio heap / stacked)")
+    print()
+    print("| k | MergingIterator (heap) | NewestWinsMerge.of (stacked) | heap / stacked |")
+    print("| ---: | ---: | ---: | ---: |")
+    for k in ks:
+        h, s = by[("heapMerge", k)], by[("stackedTwoWayMerge", k)]
+        print(f"| {k} | {millions(h['median'])} [{millions(h['min'])}, {millions(h['max'])}] "
+              f"| {millions(s['median'])} [{millions(s['min'])}, {millions(s['max'])}] "
+              f"| {h['median'] / s['median']:.2f} |")
+    print()
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True, gridspec_kw={"height_ratios": [3, 1.4]})
+    labels = {
+        "heapMerge": "MergingIterator: one heap, O(log k) per entry",
+        "stackedTwoWayMerge": "NewestWinsMerge.of: k-1 stacked two-way merges, O(k)",
+    }
+    for name, marker in (("heapMerge", "o"), ("stackedTwoWayMerge", "s")):
+        med = [by[(name, k)]["median"] / 1e6 for k in ks]
+        lo = [(by[(name, k)]["median"] - by[(name, k)]["min"]) / 1e6 for k in ks]
+        hi = [(by[(name, k)]["max"] - by[(name, k)]["median"]) / 1e6 for k in ks]
+        ax.errorbar(ks, med, yerr=[lo, hi], marker=marker, capsize=4, label=labels[name])
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_ylabel("million entries/s (log scale)")
+    ax.set_title("lab-02: merging k sorted sources (262,144 entries in total)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    ratio = [by[("heapMerge", k)]["median"] / by[("stackedTwoWayMerge", k)]["median"] for k in ks]
+    ax2.plot(ks, ratio, marker="o", color="tab:green")
+    ax2.axhline(1.0, color="grey", linestyle="--", linewidth=1)
+    ax2.set_ylim(0, max(ratio) * 1.15)
+    ax2.set_xticks(ks)
+    ax2.set_xticklabels([str(k) for k in ks])
+    ax2.set_xlabel("sources merged (k)")
+    ax2.set_ylabel("heap / stacked")
+    ax2.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    out = os.path.join(out_dir, "lab02-merge.png")
+    fig.savefig(out, dpi=120)
+    print(f"wrote {out}")
+    print()
+
+
+SCAN_METHODS = [
+    ("pointGet", "one get", 1),
+    ("seekAndScan100", "seek + scan of 100", 100),
+    ("hundredGets", "100 gets", 100),
+    ("keysetPage100", "keyset page of 100", 100),
+]
+
+
+def scan(data_dir, out_dir):
+    path = os.path.join(data_dir, "scan.json")
+    if not os.path.exists(path):
+        return
+    by = {}
+    for r in load(path):
+        p = r["params"]
+        sec = r["secondaryMetrics"]
+        blocks = sec["blocksRead"]["score"] / sec["ops"]["score"]
+        by[(method(r), int(p["keys"]), int(p["segments"]))] = (summary(r["primaryMetric"]), blocks)
+    configs = sorted({(k, s) for _, k, s in by})
+    print("## Scan against gets (µs per operation, median [min, max]; blocks read per operation; µs per entry returned)")
+    print()
+    print("| keys | segments | operation | µs per operation | blocks per operation | µs per entry |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: |")
+    for keys, segs in configs:
+        for name, label, entries in SCAN_METHODS:
+            s, blocks = by[(name, keys, segs)]
+            print(f"| {keys:,} | {segs} | {label} | {fmt(s['median'])} [{fmt(s['min'])}, {fmt(s['max'])}] "
+                  f"| {blocks:.2f} | {fmt(s['median'] / entries)} |")
+    print()
+    print("| keys | segments | 100 gets / (seek + scan of 100) | keyset page / (seek + scan) | (seek + scan of 100) / one get"
+          " | cursor decode + encode, µs |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for keys, segs in configs:
+        g = by[("pointGet", keys, segs)][0]["median"]
+        sc = by[("seekAndScan100", keys, segs)][0]["median"]
+        hg = by[("hundredGets", keys, segs)][0]["median"]
+        kp = by[("keysetPage100", keys, segs)][0]["median"]
+        cursor = by.get(("cursorDecodeAndEncode", keys, segs))
+        c = f"{fmt(cursor[0]['median'])} [{fmt(cursor[0]['min'])}, {fmt(cursor[0]['max'])}]" if cursor else "-"
+        print(f"| {keys:,} | {segs} | {hg / sc:.1f} | {kp / sc:.2f} | {sc / g:.1f} | {c} |")
+    print()
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    width = 0.8 / len(configs)
+    xs = range(len(SCAN_METHODS))
+    for i, (keys, segs) in enumerate(configs):
+        med = [by[(m, keys, segs)][0]["median"] for m, _, _ in SCAN_METHODS]
+        lo = [by[(m, keys, segs)][0]["median"] - by[(m, keys, segs)][0]["min"] for m, _, _ in SCAN_METHODS]
+        hi = [by[(m, keys, segs)][0]["max"] - by[(m, keys, segs)][0]["median"] for m, _, _ in SCAN_METHODS]
+        pos = [x - 0.4 + width * (i + 0.5) for x in xs]
+        ax.bar(pos, med, width, yerr=[lo, hi], capsize=3,
+               label=f"{keys:,} keys, {segs} segment{'s' if segs > 1 else ''}")
+    ax.set_yscale("log")
+    ax.set_xticks(list(xs))
+    ax.set_xticklabels([label for _, label, _ in SCAN_METHODS])
+    ax.set_ylabel("µs per operation (log scale)")
+    ax.set_title("lab-02: 100 entries as one seek and a scan, or as 100 gets")
+    ax.grid(True, axis="y", which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    out = os.path.join(out_dir, "lab02-scan.png")
+    fig.savefig(out, dpi=120)
+    print(f"wrote {out}")
+    print()
+
+
+def ring(data_dir, out_dir):
+    path = os.path.join(data_dir, "ring.json")
+    if not os.path.exists(path):
+        return
+    by = {}
+    for r in load(path):
+        p = r["params"]
+        by[(method(r), int(p["nodes"]), int(p["virtualNodes"]))] = summary(r["primaryMetric"])
+    nodes = sorted({n for _, n, _ in by})
+    vnodes = sorted({v for _, _, v in by})
+    print("## HashRing.owner (ns per lookup, median [min, max]); the key's hash alone; ring positions")
+    print()
+    print("| nodes | virtual nodes | positions | owner | hash only | owner - hash |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n in nodes:
+        for v in vnodes:
+            o, h = by[("owner", n, v)], by[("hashOnly", n, v)]
+            print(f"| {n:,} | {v} | {n * v:,} | {fmt(o['median'])} [{fmt(o['min'])}, {fmt(o['max'])}] "
+                  f"| {fmt(h['median'])} | {fmt(o['median'] - h['median'])} |")
+    print()
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for v, marker in zip(vnodes, "os^"):
+        med = [by[("owner", n, v)]["median"] for n in nodes]
+        lo = [by[("owner", n, v)]["median"] - by[("owner", n, v)]["min"] for n in nodes]
+        hi = [by[("owner", n, v)]["max"] - by[("owner", n, v)]["median"] for n in nodes]
+        ax.errorbar(nodes, med, yerr=[lo, hi], marker=marker, capsize=4, label=f"owner, {v} virtual nodes per node")
+    hash_med = [statistics.median([by[("hashOnly", n, v)]["median"] for v in vnodes]) for n in nodes]
+    ax.plot(nodes, hash_med, linestyle="--", color="grey", label="hashing the key alone (murmur3)")
+    ax.set_xscale("log")
+    ax.set_xticks(nodes)
+    ax.set_xticklabels([f"{n:,}" for n in nodes])
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("nodes on the ring")
+    ax.set_ylabel("ns per lookup")
+    ax.set_title("lab-02: consistent-hash ring lookup")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    out = os.path.join(out_dir, "lab02-ring.png")
+    fig.savefig(out, dpi=120)
+    print(f"wrote {out}")
+    print()
+
+
+def main(argv):
+    if len(argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    data_dir, out_dir = argv[1], argv[2]
+    os.makedirs(out_dir, exist_ok=True)
+    merge(data_dir, out_dir)
+    scan(data_dir, out_dir)
+    ring(data_dir, out_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
