@@ -199,9 +199,16 @@ class KeysetPaginationTest {
                 containsString("truncated"));
         assertThat("a token from a future release", invalid(token(9, 0, "k".getBytes(UTF_8), SECRET), SECRET,
                 "version 9 is unknown").getMessage(), containsString("cursor version 9 is not supported"));
-        assertThat("a key length that promises more bytes than the token has",
-                invalid(token(1, 0, new byte[0], SECRET).substring(0, 2) + "AAAAAAAAA", SECRET,
-                        "length field larger than the token").getMessage(), containsString("truncated"));
+        for (int claimed : new int[] {1_000, -1}) { // -1 is 0xFFFFFFFF: read the u32 unsigned, never as a negative size
+            ByteBuffer lying = ByteBuffer.allocate(6 + 16).put((byte) 1).put((byte) 0).putInt(claimed);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(lying.array());
+            assertThat("a key length of " + Integer.toUnsignedString(claimed) + " in a 22-byte token",
+                    invalid(token, SECRET, "the length field promises more bytes than the token has").getMessage(),
+                    containsString("truncated"));
+        }
+        byte[] longer = Arrays.copyOf(Base64.getUrlDecoder().decode(good), Base64.getUrlDecoder().decode(good).length + 3);
+        invalid(Base64.getUrlEncoder().withoutPadding().encodeToString(longer), SECRET,
+                "bytes after the signature are not part of any cursor this store wrote");
     }
 
     @Test
