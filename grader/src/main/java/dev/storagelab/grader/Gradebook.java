@@ -47,6 +47,9 @@ public final class Gradebook {
             throw new IllegalArgumentException(submissions + " holds no submissions (folders or .zip files)");
         }
         Files.createDirectories(out);
+        Path reference = Files.createTempDirectory("storagelab-reference");
+        Grader grader = new Grader(workspace, new PrintStream(java.io.OutputStream.nullOutputStream()), offline)
+                .sharedReference(reference);
         Map<String, GradeReport> reports = new TreeMap<>();
         AtomicInteger done = new AtomicInteger();
         bar(0, entries.size());
@@ -56,7 +59,7 @@ public final class Gradebook {
             for (Path entry : entries) {
                 String student = entry.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
                 futures.add(pool.submit(() -> {
-                    GradeReport r = gradeOne(entry, labs, out.resolve(student));
+                    GradeReport r = gradeOne(grader, entry, labs, out.resolve(student));
                     synchronized (reports) {
                         reports.put(student, r);
                     }
@@ -69,18 +72,18 @@ public final class Gradebook {
             }
         } finally {
             pool.shutdownNow();
+            FileTrees.deleteRecursively(reference);
         }
         progress.println();
         Files.writeString(out.resolve("gradebook.csv"), csv(reports), StandardCharsets.UTF_8);
         return reports;
     }
 
-    private GradeReport gradeOne(Path entry, List<String> labs, Path dir) throws IOException {
+    private GradeReport gradeOne(Grader grader, Path entry, List<String> labs, Path dir) throws IOException {
         Path scratch = Files.createTempDirectory("storagelab-grade");
         GradeReport report;
         try {
-            report = new Grader(workspace, new PrintStream(java.io.OutputStream.nullOutputStream()), offline)
-                    .grade(entry, labs, Grader.Mode.BOTH, scratch);
+            report = grader.grade(entry, labs, Grader.Mode.BOTH, scratch);
         } catch (Exception e) {
             report = GradeReport.failed(entry.toString(), "internal grader error: " + e, 0);
         } finally {

@@ -72,30 +72,23 @@ public final class Grader {
         }
 
         // 1. The reference build, and the tests it defines.
-        Path reference = scratch.resolve("reference");
-        copyWorkspace(reference);
-        log.println("building the reference of " + labs.stream().map(Lab::id).toList() + " ...");
-        List<Lab> withDeps = closure(labs);
-        LabBuild.Result refBuild = LabBuild.build(reference, withDeps, rubric.buildDeadline(), offline);
+        Path reference = referenceFor(labs, scratch);
         Map<String, List<GradedTest>> tests = new LinkedHashMap<>();
         for (Lab lab : labs) {
-            if (!LabBuild.built(reference, lab)) {
-                throw new IOException("the reference workspace does not build " + lab.directory() + ":\n"
-                        + LabBuild.errorsFor(refBuild.log(), reference, lab));
-            }
-            List<GradedTest> found = HiddenTests.scan(reference, lab, rubric);
+            List<GradedTest> found = referenceTests.get(lab.id());
             if (only != null) {
                 found = found.stream().filter(t -> only.matcher(t.id()).find()).toList();
             }
             tests.put(lab.id(), found);
         }
+        Map<String, Path> builtWorkspaces = new HashMap<>();
 
         // 2. Isolated: each lab over the reference of the others.
         List<LabResult> isolated = new ArrayList<>();
         Map<String, LabResult> isolatedById = new HashMap<>();
         if (mode != Mode.INTEGRATED) {
             for (Lab lab : labs) {
-                LabResult r = gradeLab(lab, tests.get(lab.id()), submission, List.of(lab), reference, scratch, "isolated");
+                LabResult r = gradeLab(lab, tests.get(lab.id()), submission, List.of(lab), reference, scratch, "isolated", builtWorkspaces);
                 isolated.add(r);
                 isolatedById.put(lab.id(), r);
             }
@@ -113,18 +106,54 @@ public final class Grader {
                     integrated.add(new LabResult(same.lab(), same.directory(), "integrated", same.problem(), same.tests()));
                     continue;
                 }
-                integrated.add(gradeLab(lab, tests.get(lab.id()), submission, submitted, reference, scratch, "integrated"));
+                integrated.add(gradeLab(lab, tests.get(lab.id()), submission, submitted, reference, scratch, "integrated", builtWorkspaces));
             }
         }
         List<LabResult> headline = mode == Mode.INTEGRATED ? integrated : isolated;
         return new GradeReport(name, headline, mode == Mode.INTEGRATED ? List.of() : integrated, seconds(start), null);
     }
 
-    private final Map<String, Path> builtWorkspaces = new HashMap<>();
+    /** Where the shared reference build lives (null: in each grading's scratch space). */
+    private Path referenceDir;
+    private Path referenceRoot;                                               // guarded by this
+    private final java.util.Set<String> referenceLabs = new java.util.HashSet<>();  // guarded by this
+    private final Map<String, List<GradedTest>> referenceTests = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Builds the reference once into {@code dir} and reuses it for every later grading by this
+     * grader: a class of N submissions then costs one reference build, not N.
+     */
+    public Grader sharedReference(Path dir) {
+        this.referenceDir = dir;
+        return this;
+    }
+
+    /** The reference workspace with {@code labs} built and their tests scanned. */
+    private synchronized Path referenceFor(List<Lab> labs, Path scratch) throws IOException {
+        if (referenceRoot == null) {
+            referenceRoot = referenceDir != null ? referenceDir : scratch.resolve("reference");
+            copyWorkspace(referenceRoot);
+        }
+        List<Lab> missing = labs.stream().filter(l -> !referenceLabs.contains(l.id())).toList();
+        if (!missing.isEmpty()) {
+            log.println("building the reference of " + missing.stream().map(Lab::id).toList() + " ...");
+            LabBuild.Result build = LabBuild.build(referenceRoot, closure(missing), rubric.buildDeadline(), offline);
+            for (Lab lab : missing) {
+                if (!LabBuild.built(referenceRoot, lab)) {
+                    throw new IOException("the reference workspace does not build " + lab.directory() + ":\n"
+                            + LabBuild.errorsFor(build.log(), referenceRoot, lab));
+                }
+                referenceTests.put(lab.id(), HiddenTests.scan(referenceRoot, lab, rubric));
+                referenceLabs.add(lab.id());
+            }
+        }
+        return referenceRoot;
+    }
 
     /** Grades one lab in a copy of the reference overlaid with {@code overlay} labs from the submission. */
     private LabResult gradeLab(Lab lab, List<GradedTest> labTests, Submission submission, List<Lab> overlay,
-                               Path reference, Path scratch, String mode) throws IOException {
+                               Path reference, Path scratch, String mode, Map<String, Path> builtWorkspaces)
+            throws IOException {
         if (!submission.has(lab)) {
             return zero(lab, labTests, mode, "not submitted: the submission has no " + lab.studentSources());
         }

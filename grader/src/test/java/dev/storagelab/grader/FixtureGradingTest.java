@@ -55,10 +55,15 @@ class FixtureGradingTest {
                 Fixtures.treeDigest(workspace), equalTo(digestBefore));
     }
 
-    private static GradeReport grade(Path submission, Grader.Mode mode, String... labs) throws IOException {
-        Path scratch = Files.createTempDirectory(tmp, "scratch");
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        return new Grader(Workspace.at(workspace), quiet, true).grade(submission, List.of(labs), mode, scratch);
+    private static Grader grader;
+
+    /** Grades with one grader, so the fixture's reference is built once for every test. */
+    private static synchronized GradeReport grade(Path submission, Grader.Mode mode, String... labs) throws IOException {
+        if (grader == null) {
+            grader = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
+                    .sharedReference(tmp.resolve("reference"));
+        }
+        return grader.grade(submission, List.of(labs), mode, Files.createTempDirectory(tmp, "scratch"));
     }
 
     private static Map<String, TestResult> byMethod(LabResult lab) {

@@ -57,9 +57,19 @@ class WorkspaceProofTest {
         assertThat("export and grade must only read the workspace", Fixtures.treeDigest(workspace.root()), equalTo(digestBefore));
     }
 
+    private static Grader grader;
+
+    /** Grades with one grader, so the workspace's reference is built once for every proof. */
     private static GradeReport grade(Path submission) throws IOException {
-        return new Grader(workspace, new PrintStream(OutputStream.nullOutputStream()), true)
-                .grade(submission, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        return grade(submission, List.of());
+    }
+
+    private static synchronized GradeReport grade(Path submission, List<String> labs) throws IOException {
+        if (grader == null) {
+            grader = new Grader(workspace, new PrintStream(OutputStream.nullOutputStream()), true)
+                    .sharedReference(tmp.resolve("reference"));
+        }
+        return grader.grade(submission, labs, Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
     }
 
     @Test
@@ -103,7 +113,7 @@ class WorkspaceProofTest {
         assertThat("the bug must really be planted", buggy, not(equalTo(fixed)));
         Files.writeString(compactor, buggy);
 
-        GradeReport report = grade(submission);
+        GradeReport report = grade(submission, List.of("01"));
         LabResult lab = report.isolated().get(0);
         List<TestResult> failed = lab.tests().stream().filter(t -> !t.outcome().passed()).toList();
         assertThat("dropping tombstones above the bottom must be caught", failed, not(empty()));

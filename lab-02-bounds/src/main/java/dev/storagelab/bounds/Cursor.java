@@ -128,6 +128,11 @@ public final class Cursor {
         } catch (IllegalArgumentException e) {
             throw new InvalidCursorException("cursor is not base64url: " + e.getMessage(), e);
         }
+        // The decoder ignores the unused low bits of the last character; accept only the one
+        // canonical spelling, so each cursor has exactly one token.
+        if (!ENCODER.encodeToString(raw).equals(token)) {
+            throw new InvalidCursorException("cursor is not canonical base64url: its last character carries stray bits");
+        }
         // BEGIN SOLUTION lab-02 T5
         if (raw.length == 0) {
             throw new InvalidCursorException("cursor is truncated: it is empty");

@@ -97,12 +97,12 @@ public final class SegmentCursor implements EntryIterator {
      * on to the next block. Read exactly one block here.
      */
     private void seekForward() throws IOException {
+        // BEGIN SOLUTION lab-02 T2
         if (from == null) {
             load(0);
             position = 0;
             return;
         }
-        // BEGIN SOLUTION lab-02 T2
         if (from.compareTo(segment.lastKey()) > 0) {
             return;
         }
@@ -124,12 +124,12 @@ public final class SegmentCursor implements EntryIterator {
      * which cannot be -1 because the block's first key is {@code <= from}. Read exactly one block.
      */
     private void seekBackward() throws IOException {
+        // BEGIN SOLUTION lab-02 T2
         if (from == null) {
             load(segment.blockCount() - 1);
             position = block.size() - 1;
             return;
         }
-        // BEGIN SOLUTION lab-02 T2
         int floor = Bounds.upperBound(segment.blockFirstKeys(), from, ORDER) - 1;
         if (floor < 0) {
             return;

@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.common.collect.Lists;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
@@ -21,11 +22,13 @@ import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.sortedlog.SortedLogOptions;
 import dev.storagelab.sortedlog.SortedLogStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -101,7 +104,7 @@ class KeysetPaginationTest {
                 assertThat("a FORWARD walk with limit " + limit + " returns every live key once, ascending",
                         walkKeys(paginator, Direction.FORWARD, limit), equalTo(expected));
                 assertThat("a BACKWARD walk with limit " + limit + " returns every live key once, descending",
-                        walkKeys(paginator, Direction.BACKWARD, limit), equalTo(com.google.common.collect.Lists.reverse(expected)));
+                        walkKeys(paginator, Direction.BACKWARD, limit), equalTo(Lists.reverse(expected)));
             }
         }
     }
@@ -199,9 +202,16 @@ class KeysetPaginationTest {
                 containsString("truncated"));
         assertThat("a token from a future release", invalid(token(9, 0, "k".getBytes(UTF_8), SECRET), SECRET,
                 "version 9 is unknown").getMessage(), containsString("cursor version 9 is not supported"));
-        assertThat("a key length that promises more bytes than the token has",
-                invalid(token(1, 0, new byte[0], SECRET).substring(0, 2) + "AAAAAAAAA", SECRET,
-                        "length field larger than the token").getMessage(), containsString("truncated"));
+        for (int claimed : new int[] {1_000, -1}) { // -1 is 0xFFFFFFFF: read the u32 unsigned, never as a negative size
+            ByteBuffer lying = ByteBuffer.allocate(6 + 16).put((byte) 1).put((byte) 0).putInt(claimed);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(lying.array());
+            assertThat("a key length of " + Integer.toUnsignedString(claimed) + " in a 22-byte token",
+                    invalid(token, SECRET, "the length field promises more bytes than the token has").getMessage(),
+                    containsString("truncated"));
+        }
+        byte[] longer = Arrays.copyOf(Base64.getUrlDecoder().decode(good), Base64.getUrlDecoder().decode(good).length + 3);
+        invalid(Base64.getUrlEncoder().withoutPadding().encodeToString(longer), SECRET,
+                "bytes after the signature are not part of any cursor this store wrote");
     }
 
     @Test
@@ -371,7 +381,7 @@ class KeysetPaginationTest {
                         writes.incrementAndGet();
                     }
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             try {
@@ -393,7 +403,7 @@ class KeysetPaginationTest {
                         page = paginator.next(page.nextCursor(), 37);
                     }
                     List<Bytes> inOrder = new ArrayList<>(all);
-                    inOrder.sort(direction == Direction.FORWARD ? null : java.util.Comparator.reverseOrder());
+                    inOrder.sort(direction == Direction.FORWARD ? null : Comparator.reverseOrder());
                     assertThat(direction + ": the keys of a walk come in " + direction + " order, each once, even while"
                             + " the writer churns", all, equalTo(inOrder.stream().distinct().toList()));
                     List<Bytes> stableSeen = all.stream().filter(k -> Integer.parseInt(k.toUtf8().substring(3)) % 3 == 0)
@@ -401,7 +411,7 @@ class KeysetPaginationTest {
                     assertThat(direction + ": every key that existed for the whole walk must be returned exactly once"
                             + " (no duplicates, no skips), whatever the writer did to the keys around it",
                             stableSeen, equalTo(direction == Direction.FORWARD ? stable
-                                    : com.google.common.collect.Lists.reverse(stable)));
+                                    : Lists.reverse(stable)));
                 }
             } finally {
                 stop.set(true);

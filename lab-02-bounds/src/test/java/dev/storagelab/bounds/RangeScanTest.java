@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -320,7 +321,7 @@ class RangeScanTest {
             List<byte[]> next = new ArrayList<>();
             for (byte[] s : layer) {
                 for (byte c : alphabet) {
-                    byte[] t = java.util.Arrays.copyOf(s, len);
+                    byte[] t = Arrays.copyOf(s, len);
                     t[len - 1] = c;
                     next.add(t);
                     out.add(Bytes.wrap(t));
