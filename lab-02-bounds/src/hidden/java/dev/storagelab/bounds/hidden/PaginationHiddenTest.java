@@ -66,7 +66,7 @@ class PaginationHiddenTest {
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
         try (SortedLogStore store = Stores.open(new FaultInjectingStorage(), 0)) {
             for (ScanOp op : writes) {
-                apply(store, oracle, op);
+                ScanOp.applyWrite(store, oracle, op);
             }
             KeysetPaginator paginator = new KeysetPaginator(store, SECRET);
             List<Entry> expected = new ArrayList<>();
@@ -97,7 +97,7 @@ class PaginationHiddenTest {
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
         try (SortedLogStore store = Stores.open(new FaultInjectingStorage(), 0)) {
             for (ScanOp op : writes) {
-                apply(store, oracle, op);
+                ScanOp.applyWrite(store, oracle, op);
             }
             Map<Bytes, Bytes> initial = new TreeMap<>(oracle);
             Map<Bytes, Set<Optional<Bytes>>> history = new HashMap<>();
@@ -111,7 +111,7 @@ class PaginationHiddenTest {
                         if (key != null) {
                             history.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(Optional.ofNullable(oracle.get(key)));
                         }
-                        apply(store, oracle, op);
+                        ScanOp.applyWrite(store, oracle, op);
                         if (key != null) {
                             history.get(key).add(Optional.ofNullable(oracle.get(key)));
                         }
@@ -325,22 +325,6 @@ class PaginationHiddenTest {
 
     private static Bytes keyOf(ScanOp op) {
         return op instanceof ScanOp.Put p ? p.key() : op instanceof ScanOp.Delete d ? d.key() : null;
-    }
-
-    private static void apply(SortedLogStore store, TreeMap<Bytes, Bytes> oracle, ScanOp op) throws IOException {
-        if (op instanceof ScanOp.Put p) {
-            store.put(p.key(), p.value());
-            oracle.put(p.key(), p.value());
-        } else if (op instanceof ScanOp.Delete d) {
-            store.delete(d.key());
-            oracle.remove(d.key());
-        } else if (op instanceof ScanOp.Flush) {
-            store.flush();
-        } else if (op instanceof ScanOp.Compact) {
-            store.compact();
-        } else {
-            throw new IllegalArgumentException("not a write: " + op);
-        }
     }
 
     // ------------------------------------------------------------------------------- generators

@@ -189,19 +189,7 @@ class RangeScanHiddenTest {
 
     private static void apply(SortedLogStore store, TreeMap<Bytes, Bytes> oracle, ScanOp op,
                               Map<Bytes, Set<Optional<Bytes>>> history) throws IOException {
-        if (op instanceof ScanOp.Put p) {
-            store.put(p.key(), p.value());
-            oracle.put(p.key(), p.value());
-        } else if (op instanceof ScanOp.Delete d) {
-            store.delete(d.key());
-            oracle.remove(d.key());
-        } else if (op instanceof ScanOp.Flush) {
-            store.flush();
-        } else if (op instanceof ScanOp.Compact) {
-            store.compact();
-        } else {
-            throw new IllegalArgumentException("not a write: " + op);
-        }
+        ScanOp.applyWrite(store, oracle, op);
         if (history != null && (op instanceof ScanOp.Put || op instanceof ScanOp.Delete)) {
             Bytes key = op instanceof ScanOp.Put p ? p.key() : ((ScanOp.Delete) op).key();
             history.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(Optional.ofNullable(oracle.get(key)));

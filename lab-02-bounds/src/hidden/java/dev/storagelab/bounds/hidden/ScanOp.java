@@ -1,7 +1,10 @@
 package dev.storagelab.bounds.hidden;
 
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.sortedlog.SortedLogStore;
+import java.io.IOException;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * One step of a model-based scan test, run against a store and a {@link java.util.TreeMap}
@@ -10,6 +13,27 @@ import java.util.List;
  * {@code scanReverse[-inf, "b") pausing after 2 for [compact, delete("c")]}.
  */
 sealed interface ScanOp {
+
+    /**
+     * Applies a write step (put, delete, flush, compact) to {@code store} and to the oracle.
+     *
+     * @throws IllegalArgumentException for a step that is not a write (a scan)
+     */
+    static void applyWrite(SortedLogStore store, TreeMap<Bytes, Bytes> oracle, ScanOp op) throws IOException {
+        if (op instanceof Put p) {
+            store.put(p.key(), p.value());
+            oracle.put(p.key(), p.value());
+        } else if (op instanceof Delete d) {
+            store.delete(d.key());
+            oracle.remove(d.key());
+        } else if (op instanceof Flush) {
+            store.flush();
+        } else if (op instanceof Compact) {
+            store.compact();
+        } else {
+            throw new IllegalArgumentException("not a write: " + op);
+        }
+    }
 
     /** Sets {@code key} to {@code value}. */
     record Put(Bytes key, Bytes value) implements ScanOp {
