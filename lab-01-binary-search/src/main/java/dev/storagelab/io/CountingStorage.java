@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A {@link Storage} decorator that counts the I/O going through it: bytes and calls for appends,
- * reads and forces. Engines wrap their storage in one, so write amplification (bytes written to
- * disk over bytes the user wrote) and read cost come from what really reached the files.
+ * reads and forces, and the read handles open on each file. Engines wrap their storage in one,
+ * so write amplification (bytes written to disk over bytes the user wrote) and read cost come
+ * from what really reached the files.
  */
 public final class CountingStorage extends ForwardingStorage {
 
@@ -16,6 +17,7 @@ public final class CountingStorage extends ForwardingStorage {
     private final LongAdder reads = new LongAdder();
     private final LongAdder forces = new LongAdder();
     private final LongAdder filesCreated = new LongAdder();
+    private final java.util.Map<String, Integer> openReaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CountingStorage(Storage delegate) {
         super(delegate);
@@ -61,7 +63,10 @@ public final class CountingStorage extends ForwardingStorage {
     @Override
     public ReadableFile openRead(String name) throws IOException {
         ReadableFile f = delegate.openRead(name);
+        openReaders.merge(name, 1, Integer::sum);
         return new ReadableFile() {
+            private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
             @Override
             public int read(long position, ByteBuffer dst) throws IOException {
                 int n = f.read(position, dst);
@@ -84,9 +89,21 @@ public final class CountingStorage extends ForwardingStorage {
 
             @Override
             public void close() throws IOException {
+                if (closed.compareAndSet(false, true)) {
+                    openReaders.computeIfPresent(name, (n, c) -> c == 1 ? null : c - 1);
+                }
                 f.close();
             }
         };
+    }
+
+    /**
+     * The read handles open now, per file name (files with none are absent). A file deleted from
+     * the directory but still listed here is pinned by a reader, as an open scan pins the
+     * segments of its snapshot.
+     */
+    public java.util.Map<String, Integer> openReadHandles() {
+        return new java.util.TreeMap<>(openReaders);
     }
 
     @Override

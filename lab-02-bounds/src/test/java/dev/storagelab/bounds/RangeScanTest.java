@@ -9,9 +9,8 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.DiskStorage;
-import dev.storagelab.io.ForwardingStorage;
-import dev.storagelab.io.ReadableFile;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
@@ -19,7 +18,6 @@ import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.sortedlog.SortedLogOptions;
 import dev.storagelab.sortedlog.SortedLogStore;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +28,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,52 +204,11 @@ class RangeScanTest {
         }
     }
 
-    /** A storage that knows which files are open for reading, to see which segments a scan pins. */
-    private static final class OpenFiles extends ForwardingStorage {
-        final Map<String, Integer> open = new ConcurrentHashMap<>();
-
-        OpenFiles(Storage delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public ReadableFile openRead(String name) throws IOException {
-            ReadableFile file = delegate.openRead(name);
-            open.merge(name, 1, Integer::sum);
-            return new ReadableFile() {
-                private boolean closed;
-
-                @Override
-                public int read(long position, ByteBuffer dst) throws IOException {
-                    return file.read(position, dst);
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return file.size();
-                }
-
-                @Override
-                public String name() {
-                    return file.name();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    if (!closed) {
-                        closed = true;
-                        open.computeIfPresent(name, (n, c) -> c == 1 ? null : c - 1);
-                    }
-                    file.close();
-                }
-            };
-        }
-
-        /** Files deleted from the directory but still open: only a reader's reference keeps them. */
-        Set<String> pinned() throws IOException {
-            Set<String> listed = new TreeSet<>(list());
-            return open.keySet().stream().filter(n -> !listed.contains(n)).collect(Collectors.toCollection(TreeSet::new));
-        }
+    /** Files deleted from the directory but still open for reading: only a scan's snapshot keeps them. */
+    private static Set<String> pinned(CountingStorage storage) throws IOException {
+        Set<String> listed = new TreeSet<>(storage.list());
+        return storage.openReadHandles().keySet().stream().filter(n -> !listed.contains(n))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static SortedLogStore twoSegments(Storage storage) throws IOException {
@@ -270,22 +226,22 @@ class RangeScanTest {
 
     @Test
     void aScanPinsTheSegmentsItReadsUntilItIsClosed() throws IOException {
-        OpenFiles storage = new OpenFiles(DiskStorage.open(dir));
+        CountingStorage storage = new CountingStorage(DiskStorage.open(dir));
         try (SortedLogStore store = twoSegments(storage)) {
             EntryIterator scan = RangeScan.scan(store, null, null);
             assertThat("the first entry", scan.next(), equalTo(Entry.put(key(0), Bytes.of("first"))));
             store.compact();
             assertThat("the compaction deleted both input segments, but the open scan still holds them through its"
-                    + " snapshot", storage.pinned(), hasSize(2));
+                    + " snapshot", pinned(storage), hasSize(2));
             scan.close();
             assertThat("closing the scan must release its snapshot (StoreSnapshot.close), so the deleted segments"
-                    + " are finally closed", storage.pinned(), is(empty()));
+                    + " are finally closed", pinned(storage), is(empty()));
         }
     }
 
     @Test
     void anExhaustedScanReleasesItsSnapshotWithoutWaitingForClose() throws IOException {
-        OpenFiles storage = new OpenFiles(DiskStorage.open(dir));
+        CountingStorage storage = new CountingStorage(DiskStorage.open(dir));
         try (SortedLogStore store = twoSegments(storage)) {
             EntryIterator scan = RangeScan.scan(store, key(140), null);
             store.compact();
@@ -293,7 +249,7 @@ class RangeScanTest {
             scan.forEachRemaining(seen::add);
             assertThat("keys 140..149 from the second segment", seen.size(), is(10));
             assertThat("once hasNext() has returned false the scan must have let go of its snapshot: callers that"
-                    + " iterate to the end and forget close() must not pin deleted files", storage.pinned(), is(empty()));
+                    + " iterate to the end and forget close() must not pin deleted files", pinned(storage), is(empty()));
             scan.close(); // still idempotent
         }
     }

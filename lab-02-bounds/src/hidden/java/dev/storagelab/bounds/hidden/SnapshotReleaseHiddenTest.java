@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 
 import dev.storagelab.bounds.RangeScan;
+import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Hidden tests of the snapshot a lab-02 T4 {@link RangeScan} holds: an open scan keeps reading
  * the segments it started with while a compaction replaces them, and a closed or exhausted scan
  * lets go, so the replaced segments are closed. Open read handles are counted by a
- * {@link HandleTrackingStorage}: a segment that compaction deleted from the directory but that is
+ * {@link CountingStorage#openReadHandles()}: a segment that compaction deleted from the directory but that is
  * still open is pinned by a snapshot nobody released (on a real disk its space is not freed).
  */
 @Tag("hidden")
@@ -37,7 +38,7 @@ class SnapshotReleaseHiddenTest {
     @Graded(points = 2, concept = "a closed scan pins its snapshot: the segments it read stay open after compaction "
             + "deletes them")
     void aClosedScanReleasesItsSnapshot() throws IOException {
-        HandleTrackingStorage storage = new HandleTrackingStorage(new FaultInjectingStorage());
+        CountingStorage storage = new CountingStorage(new FaultInjectingStorage());
         try (SortedLogStore store = Stores.open(storage, 0)) {
             TreeMap<Bytes, Bytes> oracle = fillThreeSegments(store);
             try (EntryIterator scan = RangeScan.scan(store, null, null)) {
@@ -59,7 +60,7 @@ class SnapshotReleaseHiddenTest {
     @Test
     @Graded(points = 1, concept = "an exhausted scan keeps its snapshot until close() (or releases it twice)")
     void anExhaustedScanReleasesItsSnapshot() throws IOException {
-        HandleTrackingStorage storage = new HandleTrackingStorage(new FaultInjectingStorage());
+        CountingStorage storage = new CountingStorage(new FaultInjectingStorage());
         try (SortedLogStore store = Stores.open(storage, 0)) {
             TreeMap<Bytes, Bytes> oracle = fillThreeSegments(store);
             EntryIterator forward = RangeScan.scan(store, null, null);
@@ -88,7 +89,7 @@ class SnapshotReleaseHiddenTest {
     @Graded(points = 2, concept = "a scan open across a compaction loses its segments (reads a closed or deleted "
             + "file, or switches to the compacted data half-way)")
     void anOpenScanReadsItsSnapshotWhileCompactionReplacesTheFiles(@TempDir Path dir) throws IOException {
-        HandleTrackingStorage storage = new HandleTrackingStorage(DiskStorage.open(dir));
+        CountingStorage storage = new CountingStorage(DiskStorage.open(dir));
         try (SortedLogStore store = Stores.open(storage, 0)) {
             TreeMap<Bytes, Bytes> oracle = fillThreeSegments(store);
             List<String> before = store.segmentNames();
@@ -160,10 +161,10 @@ class SnapshotReleaseHiddenTest {
      * Checks that the only files with open read handles are the store's live segments, one handle
      * each: a segment a compaction replaced is closed once no scan holds it.
      */
-    private static void assertOnlyLiveSegmentsOpen(HandleTrackingStorage storage, SortedLogStore store, String when) {
+    private static void assertOnlyLiveSegmentsOpen(CountingStorage storage, SortedLogStore store, String when) {
         Map<String, Integer> expected = new TreeMap<>();
         store.segmentNames().forEach(name -> expected.put(name, 1));
         assertThat(when + ": only the live segments may be open, once each; a replaced segment that is still open is "
-                + "pinned by a snapshot nobody released", storage.openHandles(), equalTo(expected));
+                + "pinned by a snapshot nobody released", storage.openReadHandles(), equalTo(expected));
     }
 }
