@@ -14,8 +14,9 @@ public final class ConcurrentSkipListMemtable implements Memtable {
     private final AtomicLong bytes = new AtomicLong();
     private volatile boolean frozen;
 
+    /** Synchronised with {@link #freeze()}, so no write lands after it returns; readers take no lock. */
     @Override
-    public void apply(Entry entry) {
+    public synchronized void apply(Entry entry) {
         if (frozen) {
             throw new IllegalStateException("memtable is frozen; writes go to the new active memtable");
         }
@@ -49,7 +50,7 @@ public final class ConcurrentSkipListMemtable implements Memtable {
     }
 
     @Override
-    public void freeze() {
+    public synchronized void freeze() {
         frozen = true;
     }
 

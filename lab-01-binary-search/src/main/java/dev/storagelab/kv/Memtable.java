@@ -43,7 +43,11 @@ public interface Memtable {
     /** Approximate bytes held: the sum of {@link Entry#approximateBytes()} of the live entries. */
     long approximateBytes();
 
-    /** Makes this memtable immutable; later writes throw {@link IllegalStateException}. */
+    /**
+     * Makes this memtable immutable: waits for a write in progress, and every write after it
+     * returns throws {@link IllegalStateException}, so a flush that starts after {@code freeze()}
+     * sees everything the memtable will ever hold.
+     */
     void freeze();
 
     /** Whether {@link #freeze()} has been called. */

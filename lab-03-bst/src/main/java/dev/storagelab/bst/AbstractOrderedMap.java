@@ -68,8 +68,12 @@ public abstract class AbstractOrderedMap<K, V> extends AbstractMap<K, V> impleme
     /** The node that precedes {@code node} in key order, or null if it is the first. */
     protected abstract Map.Entry<K, V> prevNode(Map.Entry<K, V> node);
 
-    /** Unlinks {@code node}, which this map returned and which is still in it. */
-    protected abstract void removeNode(Map.Entry<K, V> node);
+    /**
+     * Unlinks {@code node}, which this map returned. Returns false, and changes nothing, if the
+     * node is no longer in the map (only a concurrent structure, where another writer may have
+     * removed it first, can return false).
+     */
+    protected abstract boolean removeNode(Map.Entry<K, V> node);
 
     @Override
     public abstract V put(K key, V value);
@@ -530,21 +534,25 @@ public abstract class AbstractOrderedMap<K, V> extends AbstractMap<K, V> impleme
 
         @Override
         public Map.Entry<K, V> pollFirstEntry() {
-            return poll(first());
+            return poll(true);
         }
 
         @Override
         public Map.Entry<K, V> pollLastEntry() {
-            return poll(last());
+            return poll(false);
         }
 
-        private Map.Entry<K, V> poll(Map.Entry<K, V> node) {
-            if (node == null) {
-                return null;
+        /** Removes and returns the view's first entry; if another writer takes it first, tries the next first. */
+        private Map.Entry<K, V> poll(boolean lowest) {
+            while (true) {
+                Map.Entry<K, V> node = lowest ? first() : last();
+                if (node == null) {
+                    return null;
+                }
+                if (removeNode(node)) {
+                    return snapshot(node);
+                }
             }
-            Map.Entry<K, V> taken = snapshot(node);
-            removeNode(node);
-            return taken;
         }
 
         @Override
@@ -702,11 +710,7 @@ public abstract class AbstractOrderedMap<K, V> extends AbstractMap<K, V> impleme
             @Override
             public boolean remove(Object o) {
                 Map.Entry<K, V> node = nodeFor(o);
-                if (node == null) {
-                    return false;
-                }
-                removeNode(node);
-                return true;
+                return node != null && removeNode(node);
             }
 
             @Override

@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * A binary search tree: every node's key is greater than every key in its left subtree and smaller
- * than every key in its right subtree, so a search walks one path from the root. That path is as
- * long as the tree is high: about 1.39·log2(n) on random input, but n on sorted input, where each
- * new key becomes the right child of the last and the tree degenerates into a linked list. lab-03's
+ * than every key in its right subtree, so a search walks one path from the root. On random input
+ * that path is about 1.39·log2(n) nodes long on average (the tree's height, its longest path, is
+ * about 3·log2(n)); on sorted input it is n, because each new key becomes the right child of the
+ * last and the tree degenerates into a linked list. lab-03's
  * {@link AvlMap} keeps the same search and fixes the height.
  *
  * <p>Nodes keep a link to their parent, so stepping to the next key in order ({@link #nextNode})
@@ -309,9 +310,11 @@ public class BstMap<K, V> extends AbstractOrderedMap<K, V> {
      * count a structural change in {@link #modCount}, and call {@link #afterDelete} with the lowest
      * node whose children changed: the removed node's parent in cases 1 and 2; in case 3, the
      * successor's old parent, or the successor itself if it was {@code node}'s right child.
+     *
+     * @return true (a tree is not concurrent: the node is always there to remove)
      */
     @Override
-    protected void removeNode(Map.Entry<K, V> node) {
+    protected boolean removeNode(Map.Entry<K, V> node) {
         Node<K, V> z = (Node<K, V>) node;
         // BEGIN SOLUTION lab-03 T3
         Node<K, V> lowestChanged;
@@ -339,6 +342,7 @@ public class BstMap<K, V> extends AbstractOrderedMap<K, V> {
         size--;
         modCount++;
         afterDelete(lowestChanged);
+        return true;
         // END SOLUTION
     }
 

@@ -288,16 +288,19 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
         }
     }
 
+    /** Removes {@code node} under the lock, unless another writer removed it first. */
     @Override
-    protected void removeNode(Map.Entry<K, V> node) {
+    protected boolean removeNode(Map.Entry<K, V> node) {
         writeLock.lock();
         try {
             @SuppressWarnings("unchecked")
             Node<K, V>[] preds = (Node<K, V>[]) new Node[MAX_LEVEL];
             Node<K, V> x = findGreaterOrEqual(node.getKey(), preds);
-            if (x == node) {
-                unlink(x, preds);
+            if (x != node) {
+                return false;
             }
+            unlink(x, preds);
+            return true;
         } finally {
             writeLock.unlock();
         }
@@ -322,26 +325,6 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
         levels = inUse;
         size = size - 1;
         // END SOLUTION
-    }
-
-    @Override
-    public Map.Entry<K, V> pollFirstEntry() {
-        writeLock.lock();
-        try {
-            return super.pollFirstEntry();
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    @Override
-    public Map.Entry<K, V> pollLastEntry() {
-        writeLock.lock();
-        try {
-            return super.pollLastEntry();
-        } finally {
-            writeLock.unlock();
-        }
     }
 
     @Override
