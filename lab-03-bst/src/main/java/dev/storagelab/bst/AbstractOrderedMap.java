@@ -156,62 +156,62 @@ public abstract class AbstractOrderedMap<K, V> extends AbstractMap<K, V> impleme
 
     @Override
     public Map.Entry<K, V> firstEntry() {
-        return snapshot(firstNode());
+        return all.firstEntry();
     }
 
     @Override
     public Map.Entry<K, V> lastEntry() {
-        return snapshot(lastNode());
+        return all.lastEntry();
     }
 
     @Override
     public K firstKey() {
-        return keyOrThrow(firstNode());
+        return all.firstKey();
     }
 
     @Override
     public K lastKey() {
-        return keyOrThrow(lastNode());
+        return all.lastKey();
     }
 
     @Override
     public Map.Entry<K, V> lowerEntry(K key) {
-        return snapshot(seekFloor(checkKey(key), false));
+        return all.lowerEntry(key);
     }
 
     @Override
     public K lowerKey(K key) {
-        return keyOrNull(seekFloor(checkKey(key), false));
+        return all.lowerKey(key);
     }
 
     @Override
     public Map.Entry<K, V> floorEntry(K key) {
-        return snapshot(seekFloor(checkKey(key), true));
+        return all.floorEntry(key);
     }
 
     @Override
     public K floorKey(K key) {
-        return keyOrNull(seekFloor(checkKey(key), true));
+        return all.floorKey(key);
     }
 
     @Override
     public Map.Entry<K, V> ceilingEntry(K key) {
-        return snapshot(seekCeiling(checkKey(key), true));
+        return all.ceilingEntry(key);
     }
 
     @Override
     public K ceilingKey(K key) {
-        return keyOrNull(seekCeiling(checkKey(key), true));
+        return all.ceilingKey(key);
     }
 
     @Override
     public Map.Entry<K, V> higherEntry(K key) {
-        return snapshot(seekCeiling(checkKey(key), false));
+        return all.higherEntry(key);
     }
 
     @Override
     public K higherKey(K key) {
-        return keyOrNull(seekCeiling(checkKey(key), false));
+        return all.higherKey(key);
     }
 
     @Override

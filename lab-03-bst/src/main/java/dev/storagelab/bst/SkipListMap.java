@@ -107,14 +107,15 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
     }
 
     /**
-     * The first node with a key ≥ {@code key}, or null if every key is smaller. The search starts
-     * at {@link #head} on the highest level in use ({@link #levels} − 1); on each level it moves
-     * right while the next node's key is smaller than {@code key}, then drops a level. If
-     * {@code preds} is not null, it records in {@code preds[level]} the node it dropped down from
-     * on each level: the nodes whose links an insert or delete at {@code key} must change.
-     * Read links only with {@link Node#next}. It takes no lock: readers call it too.
+     * The search every operation starts with: the last node with a key smaller than {@code key},
+     * or {@link #head} if there is none. Start at {@link #head} on the highest level in use
+     * ({@link #levels} − 1); on each level move right while the next node's key is smaller than
+     * {@code key}, then drop a level. If {@code preds} is not null, record in
+     * {@code preds[level]} the node you dropped down from on each level: the nodes whose links an
+     * insert or delete at {@code key} must change. Read links only with {@link Node#next}. Take no
+     * lock: readers call this too, while a writer changes links.
      */
-    protected Node<K, V> findGreaterOrEqual(K key, Node<K, V>[] preds) {
+    protected Node<K, V> findPredecessors(K key, Node<K, V>[] preds) {
         // BEGIN SOLUTION lab-03 T5
         Node<K, V> x = head;
         int level = levels - 1;
@@ -127,7 +128,7 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
                     preds[level] = x;
                 }
                 if (level == 0) {
-                    return next;
+                    return x;
                 }
                 level--;
             }
@@ -135,22 +136,14 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
         // END SOLUTION
     }
 
-    /** The last node with a key < {@code key}, or {@link #head} if there is none: the same walk, no records. */
+    /** The first node with a key ≥ {@code key}, or null: the successor of the search's predecessor. */
+    protected Node<K, V> findGreaterOrEqual(K key, Node<K, V>[] preds) {
+        return findPredecessors(key, preds).next(0);
+    }
+
+    /** The last node with a key < {@code key}, or {@link #head} if there is none. */
     protected Node<K, V> findLessThan(K key) {
-        // BEGIN SOLUTION lab-03 T5
-        Node<K, V> x = head;
-        int level = levels - 1;
-        while (true) {
-            Node<K, V> next = x.next(level);
-            if (next != null && compare(next.key, key) < 0) {
-                x = next;
-            } else if (level == 0) {
-                return x;
-            } else {
-                level--;
-            }
-        }
-        // END SOLUTION
+        return findPredecessors(key, null);
     }
 
     /** The last node, or {@link #head} if the list is empty: run right on each level, then drop. */
