@@ -75,7 +75,7 @@ class AvlBalanceTest {
                 }
             }
             Invariants.checkAvl(map);
-            assertThat("all " + n + " keys put in " + order.getKey() + " are in order", new ArrayList<>(map.keySet()),
+            assertThat("all " + n + " keys put in " + order.getKey() + " are in order", Iterations.toList(map.keySet(), n),
                     equalTo(IntStream.range(0, n).boxed().toList()));
         }
     }
@@ -219,7 +219,8 @@ class AvlBalanceTest {
                 throw new AssertionError("after " + what + " at operation " + op + ": " + e.getMessage(), e);
             }
         }
-        assertThat("the entries at the end", new ArrayList<>(map.entrySet()), equalTo(new ArrayList<>(oracle.entrySet())));
+        assertThat("the entries at the end", Iterations.toList(map.entrySet(), oracle.size()),
+                equalTo(new ArrayList<>(oracle.entrySet())));
     }
 
     private static int[] keys(String spaceSeparated) {

@@ -3,6 +3,7 @@ package dev.storagelab.bst;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.sameInstance;
@@ -99,7 +100,7 @@ class BstDeleteTest {
     void theSuccessorNodeItselfMovesSoEntriesAndIteratorsStayValid() {
         BstMap<Integer, String> map = treeOf(5, 3, 10, 7, 12, 8);
         Map.Entry<Integer, String> seven = null;
-        for (Map.Entry<Integer, String> e : map.entrySet()) {
+        for (Map.Entry<Integer, String> e : Iterations.toList(map.entrySet(), 6)) {
             if (e.getKey() == 7) {
                 seven = e;
             }
@@ -116,8 +117,7 @@ class BstDeleteTest {
         assertThat(it.next(), is(3));
         assertThat(it.next(), is(5));
         it.remove(); // 5 has two children; the iterator already holds its successor 7
-        List<Integer> rest = new ArrayList<>();
-        it.forEachRemaining(rest::add);
+        List<Integer> rest = Iterations.toList(it, 4);
         assertThat("iterator.remove() of a node with two children: the iteration goes on from the successor it"
                 + " already found, so removeNode must keep that node in the tree", rest, equalTo(List.of(7, 8, 10, 12)));
         Invariants.checkBst(again);
@@ -186,7 +186,7 @@ class BstDeleteTest {
             int rootKey = map.root.getKey();
             assertThat("remove(" + rootKey + "), the root", map.remove(rootKey), is(oracle.remove(rootKey)));
             Invariants.checkBst(map);
-            assertThat("the keys left after removing the root " + rootKey, new ArrayList<>(map.keySet()),
+            assertThat("the keys left after removing the root " + rootKey, Iterations.toList(map.keySet(), oracle.size()),
                     equalTo(new ArrayList<>(oracle.keySet())));
         }
         assertThat("every key removed: the root is null", map.root, is(nullValue()));
@@ -204,6 +204,10 @@ class BstDeleteTest {
         for (Iterator<Map.Entry<Integer, String>> it = map.entrySet().iterator(); it.hasNext(); ) {
             int k = it.next().getKey();
             visited.add(k);
+            if (visited.size() > keys.size()) {
+                throw new AssertionError("the iteration visits more than the " + keys.size() + " keys the tree held:"
+                        + " after a removal, a step revisits a node (check the parent links removeNode leaves)");
+            }
             if (k % 3 != 1) {
                 it.remove();
             }
@@ -211,9 +215,14 @@ class BstDeleteTest {
         assertThat("an iteration that removes two keys in three still visits every key once, in order",
                 visited, equalTo(IntStream.range(0, 500).boxed().toList()));
         Invariants.checkBst(map);
-        assertThat("the keys left are those not removed", new ArrayList<>(map.keySet()),
-                equalTo(IntStream.range(0, 500).filter(k -> k % 3 == 1).boxed().toList()));
-        map.keySet().removeIf(k -> true);
+        List<Integer> kept = IntStream.range(0, 500).filter(k -> k % 3 == 1).boxed().toList();
+        assertThat("the keys left are those not removed", Iterations.toList(map.keySet(), kept.size()), equalTo(kept));
+        Iterator<Integer> all = map.keySet().iterator();
+        for (int removed = 0; all.hasNext(); removed++) {
+            assertThat("removing every key through the iterator takes one step per key", removed, is(lessThan(kept.size())));
+            all.next();
+            all.remove();
+        }
         assertThat("removing every key through the iterator empties the tree", map.size(), is(0));
         assertThat("and the root is null", map.root, is(nullValue()));
     }
@@ -255,11 +264,12 @@ class BstDeleteTest {
                 Invariants.checkBst(map);
             }
             if (op % 500 == 0) {
-                assertThat("the entries after operation " + op, new ArrayList<>(map.entrySet()),
+                assertThat("the entries after operation " + op, Iterations.toList(map.entrySet(), oracle.size()),
                         equalTo(new ArrayList<>(oracle.entrySet())));
             }
         }
-        assertThat("the entries at the end", new ArrayList<>(map.entrySet()), equalTo(new ArrayList<>(oracle.entrySet())));
+        assertThat("the entries at the end", Iterations.toList(map.entrySet(), oracle.size()),
+                equalTo(new ArrayList<>(oracle.entrySet())));
         for (int key = 0; key < 400; key++) {
             assertThat("get(" + key + ") at the end", map.get(key), is(oracle.get(key)));
         }

@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.nullValue;
 import com.google.common.collect.Lists;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,23 +70,13 @@ class BstOrderTest {
         return map;
     }
 
-    private static TreeMap<Integer, String> oracleOf(Map<Integer, String> map) {
+    /** The oracle for {@link #evenKeys}: the same keys and values in a TreeMap. */
+    private static TreeMap<Integer, String> oracleOf(List<Integer> order) {
         TreeMap<Integer, String> oracle = new TreeMap<>();
-        for (Map.Entry<Integer, String> e : map.entrySet()) {
-            oracle.put(e.getKey(), e.getValue());
+        for (int k : order) {
+            oracle.put(2 * k, "v" + 2 * k);
         }
         return oracle;
-    }
-
-    /** The keys an iterator yields, stopping with a clear failure if it runs past {@code max}. */
-    private static List<Integer> drain(Iterator<Integer> it, int max) {
-        List<Integer> out = new ArrayList<>();
-        while (it.hasNext()) {
-            out.add(it.next());
-            assertThat("the iteration yields more keys than the tree holds: a step must never revisit a node",
-                    out.size(), is(lessThan(max + 1)));
-        }
-        return out;
     }
 
     @Test
@@ -97,9 +86,9 @@ class BstOrderTest {
             BstMap<Integer, String> map = evenKeys(order.getValue());
             List<Integer> expected = IntStream.range(0, n).map(k -> 2 * k).boxed().toList();
             assertThat("iterating a tree built in " + order.getKey() + ": nextNode goes to the leftmost node of the"
-                    + " right subtree, or climbs while it is a right child", drain(map.keySet().iterator(), n),
+                    + " right subtree, or climbs while it is a right child", Iterations.toList(map.keySet(), n),
                     equalTo(expected));
-            assertThat("values come with their keys, in key order (" + order.getKey() + ")", new ArrayList<>(map.values()),
+            assertThat("values come with their keys, in key order (" + order.getKey() + ")", Iterations.toList(map.values(), n),
                     equalTo(expected.stream().map(k -> "v" + k).toList()));
         }
     }
@@ -111,9 +100,9 @@ class BstOrderTest {
             BstMap<Integer, String> map = evenKeys(order.getValue());
             List<Integer> expected = IntStream.range(0, n).map(k -> 2 * (n - 1 - k)).boxed().toList();
             assertThat("descending iteration of a tree built in " + order.getKey() + ": prevNode is nextNode's"
-                    + " mirror image", drain(map.descendingKeySet().iterator(), n), equalTo(expected));
+                    + " mirror image", Iterations.toList(map.descendingKeySet(), n), equalTo(expected));
             assertThat("descendingMap() walks the same way (" + order.getKey() + ")",
-                    drain(map.descendingMap().keySet().iterator(), n), equalTo(expected));
+                    Iterations.toList(map.descendingMap().keySet(), n), equalTo(expected));
         }
     }
 
@@ -122,7 +111,7 @@ class BstOrderTest {
         int n = 200;
         for (Map.Entry<String, List<Integer>> order : orders(n, 3).entrySet()) {
             BstMap<Integer, String> map = evenKeys(order.getValue());
-            TreeMap<Integer, String> oracle = oracleOf(map);
+            TreeMap<Integer, String> oracle = oracleOf(order.getValue());
             // Probes: every even key (present), every odd one (absent), and keys below the smallest and above the largest.
             for (int probe = -3; probe <= 2 * n + 3; probe++) {
                 String where = "(" + probe + ") on the keys 0, 2, ..., " + (2 * n - 2) + " put in " + order.getKey()
@@ -160,8 +149,8 @@ class BstOrderTest {
         assertThat("higherKey(4) of {5}", one.higherKey(4), is(5));
         assertThat("floorKey(4) of {5}: nothing is <= 4", one.floorKey(4), is(nullValue()));
         assertThat("ceilingKey(6) of {5}: nothing is >= 6", one.ceilingKey(6), is(nullValue()));
-        assertThat("iterating {5}: nextNode of the only node is null", drain(one.keySet().iterator(), 1), equalTo(List.of(5)));
-        assertThat("iterating {5} backwards", drain(one.descendingKeySet().iterator(), 1), equalTo(List.of(5)));
+        assertThat("iterating {5}: nextNode of the only node is null", Iterations.toList(one.keySet(), 1), equalTo(List.of(5)));
+        assertThat("iterating {5} backwards", Iterations.toList(one.descendingKeySet(), 1), equalTo(List.of(5)));
     }
 
     @Test
@@ -184,7 +173,7 @@ class BstOrderTest {
         Random random = new Random(4);
         for (Map.Entry<String, List<Integer>> order : orders(n, 5).entrySet()) {
             BstMap<Integer, String> map = evenKeys(order.getValue());
-            TreeMap<Integer, String> oracle = oracleOf(map);
+            TreeMap<Integer, String> oracle = oracleOf(order.getValue());
             for (int round = 0; round < 150; round++) {
                 int lo = random.nextInt(2 * n + 10) - 5;
                 int hi = lo + random.nextInt(2 * n + 10 - lo);
@@ -195,14 +184,16 @@ class BstOrderTest {
                 NavigableMap<Integer, String> sub = map.subMap(lo, loIn, hi, hiIn);
                 NavigableMap<Integer, String> expected = oracle.subMap(lo, loIn, hi, hiIn);
                 assertThat("subMap" + range + ": a view starts with a ceiling (or higher) search and walks nextNode",
-                        new ArrayList<>(sub.entrySet()), equalTo(new ArrayList<>(expected.entrySet())));
+                        Iterations.toList(sub.entrySet(), expected.size()), equalTo(new ArrayList<>(expected.entrySet())));
                 assertThat("subMap" + range + ", descending: a floor (or lower) search, then prevNode",
-                        new ArrayList<>(sub.descendingMap().entrySet()),
+                        Iterations.toList(sub.descendingMap().entrySet(), expected.size()),
                         equalTo(new ArrayList<>(expected.descendingMap().entrySet())));
                 assertThat("headMap(" + hi + ", " + hiIn + ") of a tree built in " + order.getKey(),
-                        new ArrayList<>(map.headMap(hi, hiIn).keySet()), equalTo(new ArrayList<>(oracle.headMap(hi, hiIn).keySet())));
+                        Iterations.toList(map.headMap(hi, hiIn).keySet(), n),
+                        equalTo(new ArrayList<>(oracle.headMap(hi, hiIn).keySet())));
                 assertThat("tailMap(" + lo + ", " + loIn + ") of a tree built in " + order.getKey(),
-                        new ArrayList<>(map.tailMap(lo, loIn).keySet()), equalTo(new ArrayList<>(oracle.tailMap(lo, loIn).keySet())));
+                        Iterations.toList(map.tailMap(lo, loIn).keySet(), n),
+                        equalTo(new ArrayList<>(oracle.tailMap(lo, loIn).keySet())));
             }
         }
     }
@@ -274,7 +265,7 @@ class BstOrderTest {
                     + " n deep, so walk it with a loop (count the levels of a level-by-level walk), not recursion", e);
         }
         assertThat("a chain of " + n + " right children is " + n + " levels high", height, is(n));
-        assertThat("nextNode walks the chain in order, one step per node", drain(map.keySet().iterator(), n).size(), is(n));
+        assertThat("nextNode walks the chain in order, one step per node", Iterations.toList(map.keySet(), n).size(), is(n));
         assertThat("prevNode walks it back", map.descendingKeySet().iterator().next(), is(n - 1));
         assertThat("floorKey at the far end of the chain", map.floorKey(n + 5), is(n - 1));
         assertThat("ceilingKey at the far end of the chain", map.ceilingKey(n - 1), is(n - 1));

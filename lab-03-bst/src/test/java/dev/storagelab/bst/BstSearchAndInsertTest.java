@@ -157,7 +157,8 @@ class BstSearchAndInsertTest {
         }
         assertThat("three distinct keys under CASE_INSENSITIVE_ORDER", map.size(), is(oracle.size()));
         assertThat("get(\"aPPle\") finds Apple: the search compares, it never calls equals()", map.get("aPPle"), is(5));
-        assertThat("a replacement keeps the first key object, as TreeMap does", new ArrayList<>(map.keySet()),
+        assertThat("a replacement keeps the first key object, as TreeMap does",
+                Iterations.toList(map.keySet(), oracle.size()),
                 equalTo(new ArrayList<>(oracle.keySet())));
         Invariants.checkBst(map);
     }

@@ -220,7 +220,7 @@ class SkipListMemtableTest {
             for (int i = 1; i < 100; i += 2) {
                 m.apply(put(String.format("k%03d", i), "odd"));
             }
-            it.forEachRemaining(seen::add);
+            seen.addAll(Iterations.toList(it, 90));
         }
         for (int i = 1; i < seen.size(); i++) {
             assertThat("a scan that runs while writes land keeps strictly increasing keys; " + seen.get(i - 1).key()

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
@@ -78,6 +79,8 @@ class SkipListWriteTest {
         List<Integer> heights = new ArrayList<>();
         for (SkipListMap.Node<Integer, ?> n = map.head.next(0); n != null; n = n.next(0)) {
             heights.add(n.levels());
+            assertThat("level 0 has more nodes than the map holds: a cycle", heights.size(),
+                    is(lessThanOrEqualTo(map.size())));
         }
         return heights;
     }
@@ -149,9 +152,7 @@ class SkipListWriteTest {
         while (map.levels > 1) {
             int top = map.levels;
             List<Integer> tallest = new ArrayList<>();
-            for (SkipListMap.Node<Integer, String> n = map.head.next(top - 1); n != null; n = n.next(top - 1)) {
-                tallest.add(n.getKey());
-            }
+            tallest.addAll(keysOnLevel(map, top - 1));
             assertThat("the top level in use, " + (top - 1) + ", links some node", tallest, is(not(equalTo(List.of()))));
             tallest.forEach(map::remove);
             Invariants.checkSkipList(map);
@@ -179,7 +180,7 @@ class SkipListWriteTest {
     }
 
     private static Map.Entry<Integer, String> findNode(SkipListMap<Integer, String> map, int key) {
-        for (Map.Entry<Integer, String> e : map.entrySet()) {
+        for (Map.Entry<Integer, String> e : Iterations.toList(map.entrySet(), map.size())) {
             if (e.getKey() == key) {
                 return e;
             }
@@ -215,14 +216,22 @@ class SkipListWriteTest {
                 throw new AssertionError("after " + what + " at operation " + op + ": " + e.getMessage(), e);
             }
             if (op % 400 == 0) {
-                assertThat("the entries after operation " + op, new ArrayList<>(map.entrySet()),
+                assertThat("the entries after operation " + op, Iterations.toList(map.entrySet(), oracle.size()),
                         equalTo(new ArrayList<>(oracle.entrySet())));
             }
         }
-        map.keySet().removeIf(k -> k % 2 == 0);
+        int steps = 0;
+        for (Iterator<Integer> it = map.keySet().iterator(); it.hasNext(); steps++) {
+            assertThat("an iteration that removes keys as it goes takes one step per key", steps,
+                    is(lessThan(oracle.size())));
+            if (it.next() % 2 == 0) {
+                it.remove();
+            }
+        }
         oracle.keySet().removeIf(k -> k % 2 == 0);
         Invariants.checkSkipList(map);
-        assertThat("the entries after removing the even keys through the iterator", new ArrayList<>(map.entrySet()),
+        assertThat("the entries after removing the even keys through the iterator",
+                Iterations.toList(map.entrySet(), oracle.size()),
                 equalTo(new ArrayList<>(oracle.entrySet())));
     }
 
@@ -254,12 +263,11 @@ class SkipListWriteTest {
         // The iterator now stands before node 2, which it already holds. Remove it and its successor.
         map.remove(2);
         map.remove(3);
-        List<Integer> rest = new ArrayList<>();
-        it.forEachRemaining(rest::add);
+        List<Integer> rest = Iterations.toList(it, 9);
         assertThat("an iterator holding the removed node 2 follows 2's links onward (the iterator is weakly"
                 + " consistent, so it may still show 2 and 3): unlink must leave a removed node's own links alone",
                 rest.stream().filter(k -> k >= 4).toList(), equalTo(List.of(4, 5, 6, 7, 8, 9, 10)));
-        assertThat("the list itself no longer holds 2 and 3", new ArrayList<>(map.keySet()),
+        assertThat("the list itself no longer holds 2 and 3", Iterations.toList(map.keySet(), 8),
                 equalTo(List.of(1, 4, 5, 6, 7, 8, 9, 10)));
         Invariants.checkSkipList(map);
     }
@@ -302,7 +310,7 @@ class SkipListWriteTest {
             readers.shutdownNow();
         }
         assertThat("after the writer finished, all " + n + " keys are in", map.size(), is(n));
-        assertThat("in order", new ArrayList<>(map.keySet()), equalTo(IntStream.range(0, n).boxed().toList()));
+        assertThat("in order", Iterations.toList(map.keySet(), n), equalTo(IntStream.range(0, n).boxed().toList()));
         Invariants.checkSkipList(map);
     }
 
