@@ -98,13 +98,18 @@ public final class Invariants {
      * Checks a skip list's level structure: every level is a strictly increasing chain; a node is
      * linked on level i exactly when its tower has more than i levels (so each level is a
      * subsequence of the level below); no tower is taller than {@link SkipListMap#MAX_LEVEL};
-     * {@code levels} covers the tallest tower and the head links nothing above it; and
+     * {@code levels} covers the tallest tower, its top level is not empty (unless it is level 0),
+     * and the head links nothing above it; and
      * {@code size()} equals the number of nodes on level 0.
      */
     public static <K, V> void checkSkipList(SkipListMap<K, V> map) {
         int levels = map.levels;
         if (levels < 1 || levels > SkipListMap.MAX_LEVEL) {
             throw new AssertionError("levels in use is " + levels + "; it must be between 1 and " + SkipListMap.MAX_LEVEL);
+        }
+        if (levels > 1 && map.head.next(levels - 1) == null) {
+            throw new AssertionError("levels in use is " + levels + " but level " + (levels - 1)
+                    + " is empty: a delete that empties the top level must lower levels");
         }
         for (int level = levels; level < SkipListMap.MAX_LEVEL; level++) {
             if (map.head.next(level) != null) {
