@@ -35,12 +35,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #apply}: one invocation applies every entry to a fresh memtable (what a store does
  *       between two flushes) and checks its size and {@code approximateBytes()};
- *   <li>{@link #get}: one invocation looks up every key once, in another random order, by a copy
- *       of the key; each get must return the very entry applied for it;
+ *   <li>{@link #get}: one invocation looks up the next {@value #GET_BATCH} keys of another random
+ *       order, by a copy of the key, so over the iterations every key is looked up; each get must
+ *       return the very entry applied for it;
  *   <li>{@link #scan}: one invocation walks the whole memtable in key order (what a flush does)
  *       and checks the count and both ends.
  * </ul>
- * The primary score is per pass over all the entries; {@code keyOps} is the time per entry.
+ * The primary score is per invocation (a pass over all the entries, or a batch of gets);
+ * {@code keyOps} is the time per entry.
  *
  * <p>{@code readWhileWrite}: one writer thread and one reader thread (the machine this runs on
  * may have two cores only), on a memtable refilled with the {@code keys} entries before every
@@ -62,6 +64,9 @@ public class MemtableBenchmark {
 
     @Param({"1000000"})
     public int keys;
+
+    /** Lookups per invocation of {@link #get}. */
+    static final int GET_BATCH = 1 << 16;
 
     /** The entries in the order they are applied. */
     private Entry[] applies;
@@ -131,6 +136,8 @@ public class MemtableBenchmark {
     @State(Scope.Benchmark)
     public static class Loaded {
         Memtable memtable;
+        /** Where the next batch of lookups starts in the lookup order. */
+        int nextProbe;
 
         @Setup(Level.Trial)
         public void load(MemtableBenchmark bench) {
@@ -153,21 +160,29 @@ public class MemtableBenchmark {
         return memtable;
     }
 
-    /** Gets every key once, in random order; each must return the entry applied for it. */
+    /**
+     * Gets the next {@value #GET_BATCH} keys of the lookup order (all of them, if there are fewer),
+     * which wraps around, so every key is looked up in turn; each must return the entry applied
+     * for it.
+     */
     @Benchmark
     public int get(Loaded loaded, KeyCounter counter) {
         Memtable memtable = loaded.memtable;
         Bytes[] probes = this.probes;
         Entry[] expected = this.expected;
-        for (int j = 0; j < probes.length; j++) {
+        int batch = Math.min(GET_BATCH, probes.length);
+        int j = loaded.nextProbe;
+        for (int n = 0; n < batch; n++) {
             Entry found = memtable.get(probes[j]);
             if (found != expected[j]) {
                 throw new IllegalStateException(impl + ": get(" + probes[j] + ") returned " + found
                         + "; expected the entry applied for it, " + expected[j]);
             }
+            j = j + 1 == probes.length ? 0 : j + 1;
         }
-        counter.keyOps += probes.length;
-        return probes.length;
+        loaded.nextProbe = j;
+        counter.keyOps += batch;
+        return batch;
     }
 
     /** Walks every entry in key order, as a flush does; none may be missed. */
