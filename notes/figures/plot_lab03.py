@@ -24,6 +24,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 
 
 def load(path):
@@ -51,6 +52,15 @@ def fmt(x):
     if x >= 10:
         return f"{x:.1f}"
     return f"{x:.2f}"
+
+
+PLAIN = FuncFormatter(lambda y, _: f"{y:,.0f}" if y >= 1 else f"{y:g}")
+
+
+def plain_log_axis(axis):
+    """Log scale, labelled with plain numbers (1,000 rather than 10^3) at 1, 2 and 5 times powers of ten."""
+    axis.set_major_formatter(PLAIN)
+    axis.set_minor_formatter(NullFormatter())
 
 
 def cell(s):
@@ -103,8 +113,11 @@ def ordered_maps(data_dir, out_dir):
         hi = [by[(m, impl)]["max"] - by[(m, impl)]["median"] for _, m in present]
         pos = [x - 0.4 + width * (i + 0.5) for x, _ in present]
         hatch = "//" if impl in ("TreeMap", "ConcurrentSkipListMap") else None
-        ax.bar(pos, med, width, yerr=[lo, hi], capsize=3, hatch=hatch, label=impl)
+        bars = ax.bar(pos, med, width, yerr=[lo, hi], capsize=3, hatch=hatch, label=impl)
+        ax.bar_label(bars, labels=[fmt(m) for m in med], fontsize=7, padding=2)
     ax.set_yscale("log")
+    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1, 2, 5)))
+    plain_log_axis(ax.yaxis)
     ax.set_xticks(list(xs))
     ax.set_xticklabels([label for _, label in ops])
     ax.set_ylabel("ns per key (log scale)")
@@ -159,13 +172,16 @@ def degeneration(data_dir, out_dir):
         ax.errorbar(present, med, yerr=[lo, hi], marker=marker, color=color, capsize=3, label=label)
         ax2.plot(present, [by[(impl, order, k)][1] for k in present], marker=marker, color=color, label=label)
     for a in (ax, ax2):
-        a.set_xscale("log", base=2)
-        a.set_yscale("log", base=2)
+        a.set_xscale("log")
+        a.set_yscale("log")
         a.set_xticks(ns)
         a.set_xticklabels([f"{k:,}" for k in ns])
+        a.xaxis.set_minor_formatter(NullFormatter())
+        a.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1, 2, 5)))
+        plain_log_axis(a.yaxis)
         a.set_xlabel("keys inserted (n)")
         a.grid(True, which="both", alpha=0.3)
-    ax.set_ylabel(f"time per build, {unit.split('/')[0]} (log scale)")
+    ax.set_ylabel(f"time per build, {unit.split('/')[0].replace('us', 'µs')} (log scale)")
     ax.set_title("build time: n²/2 comparisons for a sorted BST")
     ax.legend(fontsize=8)
     ax2.plot(ns, ns, linestyle="--", color="grey", linewidth=1, label="n")

@@ -42,7 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       and checks the count and both ends.
  * </ul>
  * The primary score is per invocation (a pass over all the entries, or a batch of gets);
- * {@code keyOps} is the time per entry.
+ * {@code keyOps} is the time per entry. The fork has a fixed 3 GB heap. A full run takes about
+ * 5 minutes.
  *
  * <p>{@code readWhileWrite}: one writer thread and one reader thread (the machine this runs on
  * may have two cores only), on a memtable refilled with the {@code keys} entries before every
