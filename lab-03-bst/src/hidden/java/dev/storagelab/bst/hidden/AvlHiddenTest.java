@@ -125,8 +125,10 @@ class AvlHiddenTest {
             int key = random.nextInt(4 * n);
             map.put(key, "v" + key);
             oracle.put(key, "v" + key);
+            if (i < 32 || (i + 1) % 500 == 0) {
+                checkBound(map, "after " + (i + 1) + " random inserts"); // early: a broken link can make a cycle
+            }
         }
-        checkBound(map, "after " + n + " random inserts");
         List<String> phases = List.of("every even key", "the smallest keys, one by one", "the largest keys, one by one",
                 "a range in the middle", "random keys");
         for (String phase : phases) {
@@ -173,17 +175,22 @@ class AvlHiddenTest {
                     + "within ±1, so it must not rotate: the tree is the Fibonacci tree", Internals.shape(built),
                     equalTo(tree.shape()));
             for (int key : tree.levelOrder()) {
-                AvlMap<Integer, String> map = build(tree.levelOrder());
-                TreeMap<Integer, String> oracle = new TreeMap<>(map);
-                String where = "deleting " + key + " from the Fibonacci tree " + tree.shape();
-                assertThat(where + ": remove returns the value", map.remove(key), equalTo("v" + key));
-                oracle.remove(key);
-                try {
-                    Invariants.checkAvl(map);
-                } catch (AssertionError e) {
-                    throw new AssertionError(where + " leaves " + Internals.shape(map) + ": " + e.getMessage(), e);
-                }
-                assertThat(where + ": the entries", MapOp.entries(map), equalTo(MapOp.entries(oracle)));
+                checkDelete(tree.levelOrder(), key);
+            }
+        }
+        // In 50(30,70(60,80)) deleting 50 moves its successor 60 up from a leaf. 70 keeps its height,
+        // so a walk that stops where heights stop changing leaves 60 with the stored height of a leaf.
+        checkDelete(List.of(50, 30, 70, 60, 80), 50);
+        // And every key of trees built from random insert orders, 1 to 24 keys.
+        Random random = new Random(8);
+        for (int t = 0; t < 240; t++) {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i <= t % 24; i++) {
+                order.add(10 * i);
+            }
+            Collections.shuffle(order, random);
+            for (int key : order) {
+                checkDelete(order, key);
             }
         }
     }
@@ -232,6 +239,21 @@ class AvlHiddenTest {
             assertThat(where + ": the node of " + e.getKey() + " must be the same object after the rotation",
                     after.get(e.getKey()), sameInstance(e.getValue()));
         }
+    }
+
+    /** Builds a tree by inserting {@code order}, deletes {@code key}, and checks the AVL rules and the contents. */
+    private static void checkDelete(List<Integer> order, int key) {
+        AvlMap<Integer, String> map = build(order);
+        TreeMap<Integer, String> oracle = new TreeMap<>(map);
+        String where = "deleting " + key + " from " + Internals.shape(map) + " (built by inserting " + order + ")";
+        assertThat(where + ": remove returns the value", map.remove(key), equalTo("v" + key));
+        oracle.remove(key);
+        try {
+            Invariants.checkAvl(map);
+        } catch (AssertionError e) {
+            throw new AssertionError(where + " leaves " + Internals.shape(map) + ": " + e.getMessage(), e);
+        }
+        assertThat(where + ": the entries", MapOp.entries(map), equalTo(MapOp.entries(oracle)));
     }
 
     /** Checks the AVL rules (which imply the height bound) and states the bound for the message. */

@@ -119,7 +119,8 @@ class BstDeleteHiddenTest {
                 List<Integer> visits = new ArrayList<>();
                 List<Integer> removed = new ArrayList<>();
                 NavigableMap<Integer, String> view = descending ? map.descendingMap() : map;
-                for (Iterator<Map.Entry<Integer, String>> it = view.entrySet().iterator(); it.hasNext(); ) {
+                for (Iterator<Map.Entry<Integer, String>> it = view.entrySet().iterator();
+                        it.hasNext() && visits.size() <= TREE.size(); ) {
                     Map.Entry<Integer, String> e = it.next();
                     visits.add(e.getKey());
                     if (selected.test(e.getKey())) {

@@ -9,7 +9,6 @@ import dev.storagelab.bst.BstMap;
 import dev.storagelab.bst.Internals;
 import dev.storagelab.bst.Invariants;
 import dev.storagelab.lab.Graded;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +102,7 @@ class BstSearchInsertHiddenTest {
     /** The map's own entry objects (its nodes), by key, as its entry set hands them out. */
     static <V> Map<Integer, Map.Entry<Integer, V>> entriesByKey(Map<Integer, V> map) {
         Map<Integer, Map.Entry<Integer, V>> out = new java.util.TreeMap<>();
-        for (Map.Entry<Integer, V> e : new ArrayList<>(map.entrySet())) {
+        for (Map.Entry<Integer, V> e : MapOp.nodes(map)) {
             out.put(e.getKey(), e);
         }
         return out;

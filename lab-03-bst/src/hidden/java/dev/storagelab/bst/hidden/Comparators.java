@@ -85,7 +85,7 @@ final class Comparators {
     /** The map's entries as plain key-value pairs, in its iteration order. */
     private static <K, V> LinkedHashMap<K, V> snapshot(Map<K, V> map) {
         LinkedHashMap<K, V> out = new LinkedHashMap<>();
-        for (Map.Entry<K, V> e : map.entrySet()) {
+        for (Map.Entry<K, V> e : MapOp.nodes(map)) {
             out.put(e.getKey(), e.getValue());
         }
         return out;

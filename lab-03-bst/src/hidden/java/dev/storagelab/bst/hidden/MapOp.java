@@ -137,8 +137,11 @@ sealed interface MapOp {
             if (descending) {
                 view = view.descendingMap();
             }
-            List<Object> out = new ArrayList<>(entries(view));
-            out.add("size " + view.size());
+            List<Map.Entry<Integer, String>> walked = entries(view);
+            List<Object> out = new ArrayList<>(walked);
+            if (walked.size() <= LIMIT) { // a view's size() walks it too: only ask when the walk ended
+                out.add("size " + view.size());
+            }
             return out;
         }
 
@@ -158,7 +161,7 @@ sealed interface MapOp {
         public Object run(NavigableMap<Integer, String> map) {
             List<Map.Entry<Integer, String>> visited = new ArrayList<>();
             Iterator<Map.Entry<Integer, String>> it = (descending ? map.descendingMap() : map).entrySet().iterator();
-            while (it.hasNext()) {
+            while (it.hasNext() && visited.size() <= LIMIT) {
                 Map.Entry<Integer, String> e = it.next();
                 visited.add(copy(e));
                 if (Math.floorMod(e.getKey(), modulus) == residue) {
@@ -179,11 +182,27 @@ sealed interface MapOp {
         return e == null ? null : new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue());
     }
 
-    /** Snapshots of every entry of {@code map}, in its iteration order. */
+    /**
+     * The most entries a walk collects: more than any map in these tests holds, so a walk that gets
+     * this far is going round in circles (a successor that leads back), and stopping it turns a hang
+     * into a failed comparison.
+     */
+    int LIMIT = 10_000;
+
+    /** Snapshots of the entries of {@code map}, in its iteration order; at most {@link #LIMIT} + 1 of them. */
     static List<Map.Entry<Integer, String>> entries(Map<Integer, String> map) {
         List<Map.Entry<Integer, String>> out = new ArrayList<>();
-        for (Map.Entry<Integer, String> e : map.entrySet()) {
+        for (Map.Entry<Integer, String> e : nodes(map)) {
             out.add(copy(e));
+        }
+        return out;
+    }
+
+    /** The map's own entry objects, in its iteration order; at most {@link #LIMIT} + 1 of them. */
+    static <K, V> List<Map.Entry<K, V>> nodes(Map<K, V> map) {
+        List<Map.Entry<K, V>> out = new ArrayList<>();
+        for (Iterator<Map.Entry<K, V>> it = map.entrySet().iterator(); it.hasNext() && out.size() <= LIMIT; ) {
+            out.add(it.next());
         }
         return out;
     }
