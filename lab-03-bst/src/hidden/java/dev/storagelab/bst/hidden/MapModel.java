@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
@@ -131,10 +130,5 @@ final class MapModel {
             return n.key();
         }
         return -1;
-    }
-
-    /** Snapshot of the map's contents, for messages. */
-    static String describe(Map<Integer, String> map) {
-        return MapOp.entries(map).toString();
     }
 }
