@@ -12,7 +12,6 @@ lab02-ring.png to the figures folder, and prints the tables the notes quote. Eac
 median of the measurement iterations; the bars span the fastest and the slowest iteration.
 """
 
-import json
 import os
 import statistics
 import sys
@@ -22,32 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-
-def load(path):
-    with open(path) as f:
-        return json.load(f)
-
-
-def method(result):
-    return result["benchmark"].rsplit(".", 1)[1]
-
-
-def iterations(metric):
-    """Every measurement iteration of every fork, flattened."""
-    return [x for fork in metric["rawData"] for x in fork]
-
-
-def summary(metric):
-    xs = iterations(metric)
-    return {
-        "median": statistics.median(xs),
-        "min": min(xs),
-        "max": max(xs),
-        "mean": metric["score"],
-        "error": metric["scoreError"],
-        "unit": metric["scoreUnit"],
-        "n": len(xs),
-    }
+from jmhplot import iterations, load, method, summary  # noqa: E402
 
 
 def fmt(x):

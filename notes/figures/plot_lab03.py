@@ -15,9 +15,7 @@ benchmarks' `keyOps` counter (time per put, per get, per entry walked); heights 
 `height` and `builds` counters.
 """
 
-import json
 import os
-import statistics
 import sys
 
 import matplotlib
@@ -26,24 +24,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 
-
-def load(path):
-    with open(path) as f:
-        return json.load(f)
-
-
-def method(result):
-    return result["benchmark"].rsplit(".", 1)[1]
-
-
-def iterations(metric):
-    """Every measurement iteration of every fork, flattened."""
-    return [x for fork in metric["rawData"] for x in fork]
-
-
-def summary(metric):
-    xs = iterations(metric)
-    return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "unit": metric["scoreUnit"]}
+from jmhplot import iterations, load, method, summary  # noqa: E402
 
 
 def fmt(x):

@@ -1,6 +1,5 @@
 package dev.storagelab.bst;
 
-import java.lang.reflect.Field;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,16 +136,10 @@ public final class Internals {
     // ------------------------------------------------------------------------------- memtables
 
     /**
-     * The writer lock of the memtable's skip list (a private field, so read reflectively): hold it
+     * The writer lock of the memtable's skip list: hold it
      * to stand for an {@code apply} in progress.
      */
     public static ReentrantLock writeLock(SkipListMemtable memtable) {
-        try {
-            Field f = SkipListMemtable.class.getDeclaredField("entries");
-            f.setAccessible(true);
-            return ((SkipListMap<?, ?>) f.get(memtable)).writeLock;
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("SkipListMemtable no longer keeps its skip list in the field 'entries'", e);
-        }
+        return memtable.entries.writeLock;
     }
 }

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SkipListMemtable implements Memtable {
 
-    private final SkipListMap<Bytes, Entry> entries;
+    /** The entries by key; package-private so the lab's tests can reach its writer lock. */
+    final SkipListMap<Bytes, Entry> entries;
     private final AtomicLong bytes = new AtomicLong();
     private volatile boolean frozen;
 

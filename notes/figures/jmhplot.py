@@ -1,0 +1,38 @@
+"""Reading JMH's JSON results: what every plot_labNN.py script of the notes shares.
+
+The scripts import it by name (Python puts a script's own folder on the module path), so run them
+as `python3 notes/figures/plot_labNN.py ...` from anywhere.
+"""
+
+import json
+import statistics
+
+
+def load(path):
+    """The list of benchmark results in a file JMH wrote with `-rf json -rff PATH`."""
+    with open(path) as f:
+        return json.load(f)
+
+
+def method(result):
+    """The benchmark method's name, e.g. `get` for `dev.storagelab.bst.bench.OrderedMapBenchmark.get`."""
+    return result["benchmark"].rsplit(".", 1)[1]
+
+
+def iterations(metric):
+    """Every measurement iteration of every fork, flattened."""
+    return [x for fork in metric["rawData"] for x in fork]
+
+
+def summary(metric):
+    """Median, fastest and slowest iteration, JMH's mean and error, unit and count of a metric."""
+    xs = iterations(metric)
+    return {
+        "median": statistics.median(xs),
+        "min": min(xs),
+        "max": max(xs),
+        "mean": metric["score"],
+        "error": metric["scoreError"],
+        "unit": metric["scoreUnit"],
+        "n": len(xs),
+    }
