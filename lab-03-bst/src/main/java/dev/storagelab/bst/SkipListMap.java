@@ -37,30 +37,52 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
 
     /** A node: its key, its value, and one forward link per level it is on. */
     protected static final class Node<K, V> extends OrderedNode<K, V> {
-        private static final VarHandle NEXT = MethodHandles.arrayElementVarHandle(Node[].class);
+        private static final VarHandle NEXT0;
+        private static final VarHandle UPPER = MethodHandles.arrayElementVarHandle(Node[].class);
+        private static final Node<?, ?>[] NO_UPPER = new Node<?, ?>[0];
 
-        private final Node<K, V>[] next;
+        static {
+            try {
+                NEXT0 = MethodHandles.lookup().findVarHandle(Node.class, "next0", Node.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /**
+         * The link on level 0, in a field of its own: every walk ends on level 0 and a scan runs
+         * only there, so this saves a load per step, and three nodes in four (the one-level ones)
+         * need no array at all.
+         */
+        @SuppressWarnings("unused") // read and written through NEXT0
+        private Node<K, V> next0;
+        /** The links on levels 1 and up: {@code upper[i]} is level {@code i + 1}. */
+        private final Node<K, V>[] upper;
 
         @SuppressWarnings("unchecked")
         Node(K key, V value, int levels) {
             super(key, value);
-            next = (Node<K, V>[]) new Node[levels];
+            upper = (Node<K, V>[]) (levels == 1 ? NO_UPPER : new Node<?, ?>[levels - 1]);
         }
 
         /** The number of levels this node is on (its tower's height), 1 to {@link #MAX_LEVEL}. */
         public int levels() {
-            return next.length;
+            return upper.length + 1;
         }
 
         /** The next node on {@code level}, or null at the end (an acquire read). */
         @SuppressWarnings("unchecked")
         public Node<K, V> next(int level) {
-            return (Node<K, V>) NEXT.getAcquire(next, level);
+            return (Node<K, V>) (level == 0 ? NEXT0.getAcquire(this) : UPPER.getAcquire(upper, level - 1));
         }
 
         /** Links this node to {@code node} on {@code level} (a release write: it publishes {@code node}). */
         void setNext(int level, Node<K, V> node) {
-            NEXT.setRelease(next, level, node);
+            if (level == 0) {
+                NEXT0.setRelease(this, node);
+            } else {
+                UPPER.setRelease(upper, level - 1, node);
+            }
         }
     }
 
@@ -143,9 +165,19 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
         // END SOLUTION
     }
 
-    /** The first node with a key ≥ {@code key}, or null: the successor of the search's predecessor. */
+    /**
+     * The first node with a key ≥ {@code key}, or null: the successor of the search's predecessor.
+     * The search saw that predecessor's level-0 link point at a node ≥ {@code key}, but reading
+     * the link again may find a node a writer has linked in since, with a smaller key: step over
+     * such nodes rather than trust the second read. (Returning {@code predecessor.next(0)} as is
+     * loses keys that are present the whole time, about once in a few million concurrent gets.)
+     */
     protected Node<K, V> findGreaterOrEqual(K key, Node<K, V>[] preds) {
-        return findPredecessors(key, preds).next(0);
+        Node<K, V> next = findPredecessors(key, preds).next(0);
+        while (next != null && compare(next.key, key) < 0) {
+            next = next.next(0);
+        }
+        return next;
     }
 
     /** The last node with a key < {@code key}, or {@link #head} if there is none. */
@@ -190,9 +222,16 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
     protected Node<K, V> seekFloor(K key, boolean inclusive) {
         Node<K, V> x = findLessThan(key);
         if (inclusive) {
-            Node<K, V> next = x.next(0);
-            if (next != null && compare(next.key, key) == 0) {
-                return next;
+            // As in findGreaterOrEqual: the link may have changed since the search read it.
+            for (Node<K, V> next = x.next(0); next != null; next = next.next(0)) {
+                int c = compare(next.key, key);
+                if (c == 0) {
+                    return next;
+                }
+                if (c > 0) {
+                    break;
+                }
+                x = next;
             }
         }
         return x == head ? null : x;
