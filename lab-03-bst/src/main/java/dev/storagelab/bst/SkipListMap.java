@@ -143,9 +143,17 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
         // END SOLUTION
     }
 
-    /** The first node with a key ≥ {@code key}, or null: the successor of the search's predecessor. */
+    /**
+     * The first node with a key ≥ {@code key}, or null: the successor of the search's predecessor.
+     * A reader re-reads that link after the search, so a writer may have linked a smaller key
+     * behind the predecessor in between: step past such nodes (a writer, holding the lock, never does).
+     */
     protected Node<K, V> findGreaterOrEqual(K key, Node<K, V>[] preds) {
-        return findPredecessors(key, preds).next(0);
+        Node<K, V> x = findPredecessors(key, preds).next(0);
+        while (x != null && compare(x.key, key) < 0) {
+            x = x.next(0);
+        }
+        return x;
     }
 
     /** The last node with a key < {@code key}, or {@link #head} if there is none. */
