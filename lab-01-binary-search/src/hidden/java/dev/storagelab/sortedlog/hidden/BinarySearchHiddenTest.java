@@ -8,15 +8,13 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.lab.Graded;
 import dev.storagelab.sortedlog.BinarySearch;
-import java.util.AbstractList;
+import dev.storagelab.testkit.VirtualList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.RandomAccess;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntToLongFunction;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -172,29 +170,5 @@ class BinarySearchHiddenTest {
         return Combinators.combine(sortedKeys, keys, Arbitraries.integers().between(0, 1 << 20), Arbitraries.of(true, false))
                 .as((list, other, pick, fromList) -> Tuple.of(list,
                         fromList && !list.isEmpty() ? list.get(pick % list.size()) : other));
-    }
-
-    /** A read-only list whose elements are computed, so it can be as long as an int allows. */
-    private static final class VirtualList extends AbstractList<Long> implements RandomAccess {
-        private final int size;
-        private final IntToLongFunction element;
-
-        VirtualList(int size, IntToLongFunction element) {
-            this.size = size;
-            this.element = element;
-        }
-
-        @Override
-        public Long get(int index) {
-            if (index < 0 || index >= size) {
-                throw new IndexOutOfBoundsException(index + " of a list of size " + size);
-            }
-            return element.applyAsLong(index);
-        }
-
-        @Override
-        public int size() {
-            return size;
-        }
     }
 }

@@ -12,6 +12,7 @@ import dev.storagelab.lab.Graded;
 import dev.storagelab.sortedlog.HashIndexLog;
 import dev.storagelab.sortedlog.SortedLogOptions;
 import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +48,7 @@ class ConcurrencyHiddenTest {
                 store.put(key(k), versioned(k, 0));
             }
             store.flush();
-            List<Thread> readers = Threads.start(4, "reader", r -> {
+            List<Thread> readers = TestThreads.startTogether(4, "reader", r -> {
                 int[] lastSeen = new int[KEYS];
                 int k = r;
                 while (writing.get() && failures.size() < 10) {
@@ -67,7 +68,7 @@ class ConcurrencyHiddenTest {
                     lastSeen[k] = Math.max(lastSeen[k], version);
                 }
             }, failures);
-            List<Thread> writer = Threads.start(1, "writer", w -> {
+            List<Thread> writer = TestThreads.startTogether(1, "writer", w -> {
                 try {
                     for (int v = 1; v <= VERSIONS; v++) {
                         for (int k = 0; k < KEYS; k++) {
@@ -82,8 +83,8 @@ class ConcurrencyHiddenTest {
                     writing.set(false);
                 }
             }, failures);
-            Threads.joinAll(writer);
-            Threads.joinAll(readers);
+            TestThreads.joinAll(writer);
+            TestThreads.joinAll(readers);
             assertThat("readers must only ever see whole versions of the store", failures, empty());
             assertThat("the readers ran alongside the writer", reads.get(), greaterThan(0L));
             assertThat("the writer flushed after every version", store.metrics().snapshot().flushes(),
@@ -103,7 +104,7 @@ class ConcurrencyHiddenTest {
         int threads = 8;
         int perThread = 250;
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
-            Threads.runAll(threads, t -> {
+            TestThreads.runAll(threads, t -> {
                 for (int i = 0; i < perThread; i++) {
                     store.put(HashIndexLogHiddenTest.key(t, i), HashIndexLogHiddenTest.value(t, i));
                 }
@@ -125,7 +126,7 @@ class ConcurrencyHiddenTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         int shared = 32;
         try (HashIndexLog store = HashIndexLog.open(new JitteryStorage(storage))) {
-            List<Thread> readers = Threads.start(4, "reader", r -> {
+            List<Thread> readers = TestThreads.startTogether(4, "reader", r -> {
                 int k = r;
                 while (writing.get() && failures.size() < 10) {
                     k = (k + 5) % shared;
@@ -136,15 +137,15 @@ class ConcurrencyHiddenTest {
                     }
                 }
             }, failures);
-            List<Thread> writers = Threads.start(4, "writer", w -> {
+            List<Thread> writers = TestThreads.startTogether(4, "writer", w -> {
                 for (int i = 0; i < 600; i++) {
                     int k = (i * 3 + w) % shared;
                     store.put(Bytes.of("shared-" + k), Bytes.of("shared-" + k + "|writer " + w + "|write " + i));
                 }
             }, failures);
-            Threads.joinAll(writers);
+            TestThreads.joinAll(writers);
             writing.set(false);
-            Threads.joinAll(readers);
+            TestThreads.joinAll(readers);
             assertThat("readers and writers must not fail; a CorruptionException here means the index pointed at "
                     + "a record that was not (yet) the key's", failures, empty());
         }

@@ -3,6 +3,7 @@ package dev.storagelab.sortedlog.hidden;
 import dev.storagelab.io.ForwardingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +29,8 @@ final class GatedStorage extends ForwardingStorage {
 
     /** Waits until a flush is held at the gate. */
     void awaitFlushHeld() throws InterruptedException {
-        if (!flushArrived.await(Threads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
-            throw new AssertionError("no flush started within " + Threads.LIVENESS_BOUND_SECONDS
+        if (!flushArrived.await(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
+            throw new AssertionError("no flush started within " + TestThreads.LIVENESS_BOUND_SECONDS
                     + " s although the memtable was over its budget: a full memtable must be frozen and flushed");
         }
     }
@@ -39,7 +40,7 @@ final class GatedStorage extends ForwardingStorage {
         if (name.endsWith(".seg.tmp")) {
             flushArrived.countDown();
             try {
-                if (!gate.await(Threads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
+                if (!gate.await(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
                     throw new IOException("test gate never opened");
                 }
             } catch (InterruptedException e) {

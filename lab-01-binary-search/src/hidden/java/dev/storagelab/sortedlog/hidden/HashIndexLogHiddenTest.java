@@ -12,6 +12,7 @@ import dev.storagelab.sortedlog.HashIndexLog;
 import dev.storagelab.sortedlog.LogRecord;
 import dev.storagelab.sortedlog.RecoveryMode;
 import dev.storagelab.sortedlog.RecoveryReport;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,7 +139,7 @@ class HashIndexLogHiddenTest {
         int perThread = 400;
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         try (HashIndexLog store = HashIndexLog.open(new JitteryStorage(storage))) {
-            Threads.runAll(threads, t -> {
+            TestThreads.runAll(threads, t -> {
                 for (int i = 0; i < perThread; i++) {
                     store.put(key(t, i), value(t, i));
                 }
@@ -167,9 +168,9 @@ class HashIndexLogHiddenTest {
         try (HashIndexLog store = HashIndexLog.open(new JitteryStorage(storage), new HashIndexLog.Options(true,
                 RecoveryMode.TOLERATE_TORN_TAIL))) {
             // Each round, every thread writes the same key at the same moment.
-            Threads.runAll(threads, t -> {
+            TestThreads.runAll(threads, t -> {
                 for (int r = 0; r < rounds; r++) {
-                    together.await(Threads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
+                    together.await(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
                     store.put(Bytes.of("round-" + r), value(t, r));
                 }
             }, failures);

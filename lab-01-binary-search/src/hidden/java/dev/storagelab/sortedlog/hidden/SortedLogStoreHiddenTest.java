@@ -13,6 +13,7 @@ import dev.storagelab.kv.Entry;
 import dev.storagelab.lab.Graded;
 import dev.storagelab.sortedlog.SortedLogOptions;
 import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -112,7 +113,7 @@ class SortedLogStoreHiddenTest {
         AtomicInteger acknowledged = new AtomicInteger();
         try (SortedLogStore store = SortedLogStore.open(storage, options())) {
             try {
-                List<Thread> writer = Threads.start(1, "writer", t -> {
+                List<Thread> writer = TestThreads.startTogether(1, "writer", t -> {
                     for (int i = 0; i < writes; i++) {
                         store.put(key(i), value(i));
                         acknowledged.incrementAndGet();
@@ -132,7 +133,7 @@ class SortedLogStoreHiddenTest {
                             store.get(key(i)), equalTo(Optional.of(value(i))));
                 }
                 storage.open();
-                Threads.joinAll(writer);
+                TestThreads.joinAll(writer);
                 assertThat("no write may fail", failures, empty());
                 assertThat("the stall is counted", store.metrics().snapshot().writeStalls(), greaterThanOrEqualTo(1L));
                 for (int i = 0; i < writes; i++) {

@@ -1,28 +1,22 @@
 package dev.storagelab.sortedlog.bench;
 
+import static dev.storagelab.testkit.JmhSmoke.assertPositiveScore;
+import static dev.storagelab.testkit.JmhSmoke.methodNames;
+import static dev.storagelab.testkit.JmhSmoke.runOnce;
+import static dev.storagelab.testkit.JmhSmoke.secondary;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.hamcrest.Matchers.notNullValue;
 
-import java.util.ArrayList;
+import dev.storagelab.testkit.JmhSmoke;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Keeps the lab-01 benchmarks from rotting: runs each one in this JVM, once, briefly, with its
@@ -31,20 +25,13 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 class BenchmarkSmokeTest {
 
-    @BeforeAll
-    static void allowAnotherJmhRunAtTheSameTime() {
-        // JMH refuses to start while another JMH run holds its lock file, to keep measurements
-        // clean. A smoke test measures nothing, so it must not fail because a benchmark is running.
-        System.setProperty("jmh.ignoreLock", "true");
-    }
-
     @Test
     void reopenBenchmarkScoresBothEngines() throws RunnerException {
         Collection<RunResult> results = runOnce(ReopenBenchmark.class, Map.of("records", "1000"));
 
         assertThat("one result per engine", methodNames(results),
                 containsInAnyOrder("hashIndexLogReopen", "sortedLogStoreReopen"));
-        results.forEach(BenchmarkSmokeTest::assertPositiveScore);
+        results.forEach(JmhSmoke::assertPositiveScore);
     }
 
     @Test
@@ -70,43 +57,6 @@ class BenchmarkSmokeTest {
 
         assertThat(methodNames(results),
                 containsInAnyOrder("labIntArray", "jdkIntArray", "labKeyList", "jdkKeyList"));
-        results.forEach(BenchmarkSmokeTest::assertPositiveScore);
-    }
-
-    /** Runs every method of {@code benchmark} once in this JVM: no fork, no warmup, 100 ms. */
-    private static Collection<RunResult> runOnce(Class<?> benchmark, Map<String, String> params)
-            throws RunnerException {
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include("^" + Pattern.quote(benchmark.getName()) + "\\.")
-                .forks(0)
-                .warmupIterations(0)
-                .measurementIterations(1)
-                .measurementTime(TimeValue.milliseconds(100))
-                .shouldFailOnError(true)
-                .verbosity(VerboseMode.SILENT);
-        params.forEach(options::param);
-        return new Runner(options.build()).run();
-    }
-
-    private static List<String> methodNames(Collection<RunResult> results) {
-        List<String> names = new ArrayList<>();
-        for (RunResult r : results) {
-            String benchmark = r.getParams().getBenchmark();
-            names.add(benchmark.substring(benchmark.lastIndexOf('.') + 1));
-        }
-        return names;
-    }
-
-    private static void assertPositiveScore(RunResult run) {
-        Result<?> primary = run.getPrimaryResult();
-        assertThat(run.getParams().getBenchmark() + " must produce a score", primary, notNullValue());
-        assertThat(run.getParams().getBenchmark() + " must take a positive time per operation",
-                primary.getScore(), greaterThan(0.0));
-    }
-
-    private static double secondary(RunResult run, String counter) {
-        Result<?> r = run.getSecondaryResults().get(counter);
-        assertThat(run.getParams().getBenchmark() + " must report the counter " + counter, r, notNullValue());
-        return r.getScore();
+        results.forEach(JmhSmoke::assertPositiveScore);
     }
 }

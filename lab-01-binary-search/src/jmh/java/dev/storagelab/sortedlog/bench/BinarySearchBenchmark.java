@@ -2,6 +2,7 @@ package dev.storagelab.sortedlog.bench;
 
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.sortedlog.BinarySearch;
+import dev.storagelab.testkit.BenchData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -58,7 +59,7 @@ public class BinarySearchBenchmark {
         keys = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             array[i] = 2 * i;
-            keys.add(BenchData.key(2L * i));
+            keys.add(Bytes.wrap(BenchData.keyBytes(2L * i)));
         }
         Random random = new Random(BenchData.SEED);
         intProbes = new int[PROBES];
@@ -66,7 +67,7 @@ public class BinarySearchBenchmark {
         for (int i = 0; i < PROBES; i++) {
             int probe = random.nextInt(2 * size);
             intProbes[i] = probe;
-            keyProbes[i] = BenchData.key(probe);
+            keyProbes[i] = Bytes.wrap(BenchData.keyBytes(probe));
         }
     }
 

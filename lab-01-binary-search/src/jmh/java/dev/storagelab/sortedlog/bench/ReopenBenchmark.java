@@ -4,6 +4,7 @@ import dev.storagelab.io.DiskStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.sortedlog.HashIndexLog;
 import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -65,8 +66,8 @@ public class ReopenBenchmark {
         try (HashIndexLog hash = HashIndexLog.open(hashStorage);
              SortedLogStore sorted = SortedLogStore.open(sortedStorage)) {
             for (int i : order) {
-                Bytes key = BenchData.key(i);
-                Bytes value = BenchData.value(random);
+                Bytes key = Bytes.wrap(BenchData.keyBytes(i));
+                Bytes value = Bytes.wrap(BenchData.valueBytes(random));
                 hash.put(key, value);
                 sorted.put(key, value);
             }

@@ -7,6 +7,7 @@ import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.StoreMetrics;
 import dev.storagelab.sortedlog.SegmentReader;
 import dev.storagelab.sortedlog.SegmentWriter;
+import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
@@ -75,7 +76,7 @@ public class SegmentLookupBenchmark {
         String name = "000001-000001.seg";
         try (SegmentWriter writer = new SegmentWriter(storage, name, blockSize)) {
             for (int i = 0; i < entries; i++) {
-                writer.add(Entry.put(BenchData.key(i), BenchData.value(random)));
+                writer.add(Entry.put(Bytes.wrap(BenchData.keyBytes(i)), Bytes.wrap(BenchData.valueBytes(random))));
             }
             writer.finish();
         }
@@ -83,7 +84,7 @@ public class SegmentLookupBenchmark {
         bytesReadAtOpen = storage.bytesRead();
         probes = new Bytes[PROBES];
         for (int i = 0; i < PROBES; i++) {
-            probes[i] = BenchData.key(random.nextInt(entries));
+            probes[i] = Bytes.wrap(BenchData.keyBytes(random.nextInt(entries)));
         }
         System.out.printf("%n[lookup] blockSize %d: %s, %d bytes%n", blockSize, segment, segment.fileSize());
     }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import dev.storagelab.bounds.Bounds;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.lab.Graded;
+import dev.storagelab.testkit.VirtualList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

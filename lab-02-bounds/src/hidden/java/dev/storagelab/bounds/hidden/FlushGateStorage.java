@@ -3,6 +3,7 @@ package dev.storagelab.bounds.hidden;
 import dev.storagelab.io.ForwardingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A storage that holds the first segment write at a gate until the test opens it: while it is
  * held, the store has a frozen memtable that is being flushed, the state a scan most easily
- * gets wrong. Every wait is bounded by {@link Threads#LIVENESS_BOUND_SECONDS}.
+ * gets wrong. Every wait is bounded by {@link TestThreads#LIVENESS_BOUND_SECONDS}.
  */
 final class FlushGateStorage extends ForwardingStorage {
 
@@ -28,8 +29,8 @@ final class FlushGateStorage extends ForwardingStorage {
 
     /** Waits until a flush is held at the gate. */
     void awaitFlushHeld() throws InterruptedException {
-        if (!flushHeld.await(Threads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
-            throw new AssertionError("no flush started within " + Threads.LIVENESS_BOUND_SECONDS
+        if (!flushHeld.await(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
+            throw new AssertionError("no flush started within " + TestThreads.LIVENESS_BOUND_SECONDS
                     + " s although the memtable was over its budget");
         }
     }
@@ -39,7 +40,7 @@ final class FlushGateStorage extends ForwardingStorage {
         if (name.endsWith(".seg.tmp")) {
             flushHeld.countDown();
             try {
-                if (!gate.await(Threads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
+                if (!gate.await(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
                     throw new IOException("the test never opened the flush gate");
                 }
             } catch (InterruptedException e) {

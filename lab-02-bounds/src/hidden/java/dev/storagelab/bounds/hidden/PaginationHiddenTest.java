@@ -15,6 +15,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.lab.Graded;
 import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -140,7 +141,7 @@ class PaginationHiddenTest {
             // The writer inserts and deletes keys between the stable ones, and right after them
             // (stable key + 0x00, the successor a forward page continues from), flushing as the
             // small memtable fills and compacting every third flush.
-            Thread writer = Threads.start("writer", () -> {
+            Thread writer = TestThreads.start("writer", () -> {
                 SplittableRandom random = new SplittableRandom(42);
                 while (!stop.get()) {
                     Bytes key = volatileKey(random.nextInt(stable), random.nextInt(3));
@@ -166,7 +167,7 @@ class PaginationHiddenTest {
                 }
             } finally {
                 stop.set(true);
-                Threads.joinAll(List.of(writer));
+                TestThreads.joinAll(List.of(writer));
             }
             assertThat("the writer must not fail", failures, empty());
             assertThat("the writer ran during the walks", writes.get(), greaterThan(0L));
@@ -297,10 +298,10 @@ class PaginationHiddenTest {
 
     /** Waits (bounded) until the writer has written since the last page, so writes land between pages. */
     private static void awaitProgress(AtomicLong writes, long[] lastSeen, ConcurrentLinkedQueue<Throwable> failures) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Threads.LIVENESS_BOUND_SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
         while (writes.get() == lastSeen[0] && failures.isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the writer made no progress for " + Threads.LIVENESS_BOUND_SECONDS
+                throw new AssertionError("the writer made no progress for " + TestThreads.LIVENESS_BOUND_SECONDS
                         + " s: a write is stuck (deadlock with the paginator's snapshots?)");
             }
             LockSupport.parkNanos(20_000);

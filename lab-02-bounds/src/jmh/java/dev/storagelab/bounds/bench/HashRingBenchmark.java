@@ -4,6 +4,7 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import dev.storagelab.bounds.HashRing;
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.testkit.BenchData;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

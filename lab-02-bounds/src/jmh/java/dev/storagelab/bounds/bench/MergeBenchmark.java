@@ -5,6 +5,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.sortedlog.NewestWinsMerge;
+import dev.storagelab.testkit.BenchData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -58,9 +59,9 @@ public class MergeBenchmark {
             sources.add(new ArrayList<>(ENTRIES / k + 1));
         }
         Random random = new Random(BenchData.SEED);
-        Bytes value = BenchData.value(random);
+        Bytes value = Bytes.wrap(BenchData.valueBytes(random));
         for (int i = 0; i < ENTRIES; i++) {
-            sources.get(i % k).add(Entry.put(BenchData.key(i), value));
+            sources.get(i % k).add(Entry.put(Bytes.wrap(BenchData.keyBytes(i)), value));
         }
     }
 

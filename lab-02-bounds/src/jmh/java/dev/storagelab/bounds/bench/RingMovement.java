@@ -4,6 +4,7 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import dev.storagelab.bounds.HashRing;
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.testkit.BenchData;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

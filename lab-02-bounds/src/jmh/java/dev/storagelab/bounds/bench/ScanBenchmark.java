@@ -11,6 +11,7 @@ import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.sortedlog.SortedLogOptions;
 import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
@@ -92,11 +93,11 @@ public class ScanBenchmark {
         Random random = new Random(BenchData.SEED);
         allKeys = new Bytes[keys];
         for (int i = 0; i < keys; i++) {
-            allKeys[i] = BenchData.key(i);
+            allKeys[i] = Bytes.wrap(BenchData.keyBytes(i));
         }
         for (int s = 0; s < segments; s++) {
             for (int i = s; i < keys; i += segments) {
-                store.put(allKeys[i], BenchData.value(random));
+                store.put(allKeys[i], Bytes.wrap(BenchData.valueBytes(random)));
             }
             store.flush();
         }

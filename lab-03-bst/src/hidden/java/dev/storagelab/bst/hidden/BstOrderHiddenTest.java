@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.storagelab.bst.BstMap;
 import dev.storagelab.bst.Invariants;
 import dev.storagelab.lab.Graded;
+import dev.storagelab.testkit.TestThreads;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ class BstOrderHiddenTest {
             + "the stack (put, height, iteration, navigation or delete must loop, not recurse)")
     void aDeepChainNeedsNoDeepStack() throws InterruptedException {
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
-        Thread thread = Threads.start("deep-chain", SMALL_STACK_BYTES, () -> {
+        Thread thread = TestThreads.start("deep-chain", SMALL_STACK_BYTES, () -> {
             BstMap<Integer, Integer> map = new BstMap<>();
             for (int key = 0; key < DEEP_CHAIN; key++) {
                 map.put(key, key);
@@ -110,8 +111,8 @@ class BstOrderHiddenTest {
             assertThat("size after removing keys 1, 5, 9, ... through the iterator", map.size(), equalTo(DEEP_CHAIN / 4));
             Invariants.checkBst(map);
         }, failures);
-        Threads.joinAll(List.of(thread));
-        Threads.rethrow(failures, "on a " + DEEP_CHAIN + "-deep chain in a thread with a "
+        TestThreads.joinAll(List.of(thread));
+        TestThreads.rethrow(failures, "on a " + DEEP_CHAIN + "-deep chain in a thread with a "
                 + SMALL_STACK_BYTES / 1024 + " KiB stack");
     }
 

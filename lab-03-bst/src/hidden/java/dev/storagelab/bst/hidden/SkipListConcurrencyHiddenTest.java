@@ -8,6 +8,7 @@ import dev.storagelab.bst.Internals;
 import dev.storagelab.bst.Invariants;
 import dev.storagelab.bst.SkipListMap;
 import dev.storagelab.lab.Graded;
+import dev.storagelab.testkit.TestThreads;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -53,19 +54,19 @@ class SkipListConcurrencyHiddenTest {
         for (int w = 0; w < 2; w++) {
             int residue = w == 0 ? 1 : 3;
             TreeMap<Integer, String> model = models.get(w);
-            writers.add(Threads.start("writer-" + residue, () -> write(map, model, residue, new Random(residue)), failures));
+            writers.add(TestThreads.start("writer-" + residue, () -> write(map, model, residue, new Random(residue)), failures));
         }
         List<Thread> readers = List.of(
-                Threads.start("ascending-reader", () -> readUntil(writersDone, () -> ascendingWalks(map)), failures),
-                Threads.start("descending-reader", () -> readUntil(writersDone, () -> descendingWalks(map)), failures),
-                Threads.start("point-reader", () -> readUntil(writersDone, () -> pointReads(map)), failures));
+                TestThreads.start("ascending-reader", () -> readUntil(writersDone, () -> ascendingWalks(map)), failures),
+                TestThreads.start("descending-reader", () -> readUntil(writersDone, () -> descendingWalks(map)), failures),
+                TestThreads.start("point-reader", () -> readUntil(writersDone, () -> pointReads(map)), failures));
         try {
-            Threads.joinAll(writers);
+            TestThreads.joinAll(writers);
         } finally {
             writersDone.set(true);
-            Threads.joinAll(readers);
+            TestThreads.joinAll(readers);
         }
-        Threads.rethrow(failures, "while two writers changed the skip list and three readers walked it");
+        TestThreads.rethrow(failures, "while two writers changed the skip list and three readers walked it");
         Invariants.checkSkipList(map);
         TreeMap<Integer, String> expected = new TreeMap<>();
         for (int j = 0; j < STABLE; j++) {
@@ -92,7 +93,7 @@ class SkipListConcurrencyHiddenTest {
         writeLock.lock();
         try {
             // The test thread now stands for a writer in the middle of a put: the reader must not care.
-            Thread reader = Threads.start("reader", () -> {
+            Thread reader = TestThreads.start("reader", () -> {
                 for (int key = -1; key <= 600; key++) {
                     seen.add(List.of(String.valueOf(map.get(key)), String.valueOf(map.floorKey(key)),
                             String.valueOf(map.ceilingKey(key)), String.valueOf(map.higherKey(key)),
@@ -103,14 +104,14 @@ class SkipListConcurrencyHiddenTest {
                 seen.add(MapOp.entries(map.subMap(101, true, 299, false)));
                 seen.add(List.of(map.firstKey(), map.lastKey(), map.size()));
             }, failures);
-            boolean waiting = Threads.awaitQueued(writeLock, reader);
+            boolean waiting = TestThreads.awaitQueued(writeLock, reader);
             assertThat("a reader (get, floorKey, ceilingKey, higherKey, lowerKey, iteration, a view) queued for the "
                     + "skip list's writeLock while a writer held it: reads must take no lock", waiting, equalTo(false));
-            Threads.joinAll(List.of(reader));
+            TestThreads.joinAll(List.of(reader));
         } finally {
             writeLock.unlock();
         }
-        Threads.rethrow(failures, "reading while the writer lock was held");
+        TestThreads.rethrow(failures, "reading while the writer lock was held");
         List<Object> expected = new ArrayList<>();
         for (int key = -1; key <= 600; key++) {
             expected.add(List.of(String.valueOf(oracle.get(key)), String.valueOf(oracle.floorKey(key)),
@@ -127,7 +128,7 @@ class SkipListConcurrencyHiddenTest {
     // ------------------------------------------------------------------------------- the threads
 
     /** A reader's pass over the list; loops until the writers are done, and at least three times. */
-    private static void readUntil(AtomicBoolean writersDone, Threads.Body pass) throws Exception {
+    private static void readUntil(AtomicBoolean writersDone, TestThreads.Body pass) throws Exception {
         for (int passes = 0; passes < 3 || !writersDone.get(); passes++) {
             pass.run();
         }

@@ -12,6 +12,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.lab.Graded;
+import dev.storagelab.testkit.TestThreads;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -179,12 +180,12 @@ class SkipListMemtableHiddenTest {
         // first (the lock hands over in queue order), so the apply must find the memtable frozen.
         writeLock.lock();
         try {
-            Thread freezer = Threads.start("freezer", memtable::freeze, failures);
+            Thread freezer = TestThreads.start("freezer", memtable::freeze, failures);
             threads.add(freezer);
             assertThat("freeze() must wait for the write in progress (it takes the writer lock)",
-                    Threads.awaitQueued(writeLock, freezer), equalTo(true));
+                    TestThreads.awaitQueued(writeLock, freezer), equalTo(true));
             assertThat("isFrozen() while freeze() waits for the write in progress", memtable.isFrozen(), equalTo(false));
-            Thread writer = Threads.start("writer", () -> {
+            Thread writer = TestThreads.start("writer", () -> {
                 try {
                     memtable.apply(late);
                     applied.set(true);
@@ -194,12 +195,12 @@ class SkipListMemtableHiddenTest {
             }, failures);
             threads.add(writer);
             assertThat("apply() must wait for the writer lock while another write is in progress",
-                    Threads.awaitQueued(writeLock, writer), equalTo(true));
+                    TestThreads.awaitQueued(writeLock, writer), equalTo(true));
         } finally {
             writeLock.unlock();
-            Threads.joinAll(threads);
+            TestThreads.joinAll(threads);
         }
-        Threads.rethrow(failures, "freezing while a write waited");
+        TestThreads.rethrow(failures, "freezing while a write waited");
         assertThat("isFrozen() after freeze() returned", memtable.isFrozen(), equalTo(true));
         assertThat("an apply() that got the writer lock after freeze() must throw IllegalStateException; it returned "
                 + "normally, so a write landed in a frozen memtable (check frozen under the lock)", applied.get(),
@@ -224,7 +225,7 @@ class SkipListMemtableHiddenTest {
         }
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicBoolean writerDone = new AtomicBoolean();
-        Thread writer = Threads.start("writer", () -> {
+        Thread writer = TestThreads.start("writer", () -> {
             Random random = new Random(12);
             for (int step = 0; step < 20_000; step++) {
                 int k = 2 * random.nextInt(stable) + 1;
@@ -235,20 +236,20 @@ class SkipListMemtableHiddenTest {
         }, failures);
         Bytes middle = key(stable);
         List<Thread> readers = List.of(
-                Threads.start("forward-scanner", () -> {
+                TestThreads.start("forward-scanner", () -> {
                     for (int pass = 0; pass < 3 || !writerDone.get(); pass++) {
                         checkScan(memtable.iterator(null), true, stable, "iterator(null)");
                         checkScan(memtable.iterator(middle), true, stable / 2, "iterator(" + middle + ")");
                     }
                 }, failures),
-                Threads.start("backward-scanner", () -> {
+                TestThreads.start("backward-scanner", () -> {
                     for (int pass = 0; pass < 3 || !writerDone.get(); pass++) {
                         checkScan(memtable.descendingIterator(null), false, stable, "descendingIterator(null)");
                         checkScan(memtable.descendingIterator(middle), false, stable / 2 + 1,
                                 "descendingIterator(" + middle + ")");
                     }
                 }, failures),
-                Threads.start("getter", () -> {
+                TestThreads.start("getter", () -> {
                     for (int pass = 0; pass < 3 || !writerDone.get(); pass++) {
                         for (int i = 0; i < stable; i += 5) {
                             assertThat("get of a key never changed during the writes", memtable.get(key(2 * i)),
@@ -257,12 +258,12 @@ class SkipListMemtableHiddenTest {
                     }
                 }, failures));
         try {
-            Threads.joinAll(List.of(writer));
+            TestThreads.joinAll(List.of(writer));
         } finally {
             writerDone.set(true);
-            Threads.joinAll(readers);
+            TestThreads.joinAll(readers);
         }
-        Threads.rethrow(failures, "while a writer applied entries and three readers scanned");
+        TestThreads.rethrow(failures, "while a writer applied entries and three readers scanned");
         assertThat("after the writer finished: a full scan", drain(memtable.iterator(), model.size()),
                 equalTo(new ArrayList<>(model.values())));
         assertThat("after the writer finished: approximateBytes()", memtable.approximateBytes(),

@@ -3,6 +3,7 @@ package dev.storagelab.bst.bench;
 import dev.storagelab.bst.AvlMap;
 import dev.storagelab.bst.BstMap;
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.testkit.BenchData;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -76,10 +77,10 @@ public class BstDegenerationBenchmark {
         }
         inserts = new Bytes[keys];
         for (int j = 0; j < keys; j++) {
-            inserts[j] = BenchData.key(numbers[j]);
+            inserts[j] = Bytes.wrap(BenchData.keyBytes(numbers[j]));
         }
-        smallest = BenchData.key(0);
-        largest = BenchData.key(keys - 1);
+        smallest = Bytes.wrap(BenchData.keyBytes(0));
+        largest = Bytes.wrap(BenchData.keyBytes(keys - 1));
     }
 
     /**

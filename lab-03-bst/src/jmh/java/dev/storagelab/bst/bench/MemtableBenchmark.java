@@ -6,6 +6,7 @@ import dev.storagelab.kv.ConcurrentSkipListMemtable;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.Memtable;
+import dev.storagelab.testkit.BenchData;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -92,20 +93,20 @@ public class MemtableBenchmark {
         bytes = 0;
         for (int j = 0; j < keys; j++) {
             int i = applyOrder[j];
-            applies[j] = Entry.put(BenchData.key(2L * i), BenchData.value(random));
+            applies[j] = Entry.put(Bytes.wrap(BenchData.keyBytes(2L * i)), Bytes.wrap(BenchData.valueBytes(random)));
             byNumber[i] = applies[j];
             bytes += applies[j].approximateBytes();
-            newcomers[j] = Entry.put(BenchData.key(2L * i + 1), applies[j].value());
+            newcomers[j] = Entry.put(Bytes.wrap(BenchData.keyBytes(2L * i + 1)), applies[j].value());
         }
         int[] probeOrder = BenchData.shuffled(keys, BenchData.SEED + 1);
         probes = new Bytes[keys];
         expected = new Entry[keys];
         for (int j = 0; j < keys; j++) {
-            probes[j] = BenchData.key(2L * probeOrder[j]);
+            probes[j] = Bytes.wrap(BenchData.keyBytes(2L * probeOrder[j]));
             expected[j] = byNumber[probeOrder[j]];
         }
-        smallest = BenchData.key(0);
-        largest = BenchData.key(2L * (keys - 1));
+        smallest = Bytes.wrap(BenchData.keyBytes(0));
+        largest = Bytes.wrap(BenchData.keyBytes(2L * (keys - 1)));
     }
 
     /** A new, empty memtable of the kind {@code impl} names. The skip list is seeded, so runs repeat. */

@@ -4,6 +4,7 @@ import dev.storagelab.bst.AvlMap;
 import dev.storagelab.bst.BstMap;
 import dev.storagelab.bst.SkipListMap;
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.testkit.BenchData;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -81,14 +82,14 @@ public class OrderedMapBenchmark {
         inserts = new Bytes[keys];
         Bytes[] byNumber = new Bytes[keys];
         for (int j = 0; j < keys; j++) {
-            inserts[j] = BenchData.key(insertOrder[j]);
+            inserts[j] = Bytes.wrap(BenchData.keyBytes(insertOrder[j]));
             byNumber[insertOrder[j]] = inserts[j];
         }
         int[] probeOrder = BenchData.shuffled(keys, BenchData.SEED + 1);
         probes = new Bytes[keys];
         expected = new Bytes[keys];
         for (int j = 0; j < keys; j++) {
-            probes[j] = BenchData.key(probeOrder[j]);
+            probes[j] = Bytes.wrap(BenchData.keyBytes(probeOrder[j]));
             expected[j] = byNumber[probeOrder[j]];
         }
     }

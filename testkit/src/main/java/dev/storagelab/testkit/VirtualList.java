@@ -1,4 +1,4 @@
-package dev.storagelab.bounds.hidden;
+package dev.storagelab.testkit;
 
 import java.util.AbstractList;
 import java.util.RandomAccess;
@@ -8,12 +8,16 @@ import java.util.function.IntToLongFunction;
  * A read-only list whose elements are computed from their index, so it can be as long as an int
  * allows without holding anything: the way to test a search's midpoint near Integer.MAX_VALUE.
  */
-final class VirtualList extends AbstractList<Long> implements RandomAccess {
+public final class VirtualList extends AbstractList<Long> implements RandomAccess {
 
     private final int size;
     private final IntToLongFunction element;
 
-    VirtualList(int size, IntToLongFunction element) {
+    /** A list of {@code size} elements; element {@code i} is {@code element.applyAsLong(i)}. */
+    public VirtualList(int size, IntToLongFunction element) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must not be negative: " + size);
+        }
         this.size = size;
         this.element = element;
     }

@@ -1,0 +1,64 @@
+package dev.storagelab.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.commons.io.FileUtils;
+
+/**
+ * The data every lab's benchmarks use: 16-byte keys that sort in the order of their number,
+ * 100-byte random values, and shuffles, all from seeded generators so two runs store the same
+ * bytes in the same order; and a temporary directory per trial. Keys and values are raw bytes
+ * (this module depends on no lab): a benchmark wraps them with {@code Bytes.wrap}.
+ */
+public final class BenchData {
+
+    /** Key length in bytes: {@code "key-"} and 12 digits. */
+    public static final int KEY_BYTES = 16;
+    /** Value length in bytes. */
+    public static final int VALUE_BYTES = 100;
+    /** The seed of every generator, so runs repeat. */
+    public static final long SEED = 42;
+
+    private BenchData() {
+    }
+
+    /** The {@code i}-th key, {@code key-%012d} in ASCII; keys sort by {@code i} because the number is zero-padded. */
+    public static byte[] keyBytes(long i) {
+        return String.format("key-%012d", i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A fresh value of {@link #VALUE_BYTES} random bytes drawn from {@code random}. */
+    public static byte[] valueBytes(Random random) {
+        byte[] v = new byte[VALUE_BYTES];
+        random.nextBytes(v);
+        return v;
+    }
+
+    /** The numbers 0 to {@code n - 1} in an order drawn from {@code seed}. */
+    public static int[] shuffled(int n, long seed) {
+        List<Integer> order = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(seed));
+        return order.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** A fresh directory for one trial's files, on the disk that holds {@code java.io.tmpdir}. */
+    public static Path tempDir(String prefix) throws IOException {
+        return Files.createTempDirectory("storagelab-bench-" + prefix + "-");
+    }
+
+    /** Removes a trial's directory and everything in it; does nothing for {@code null}. */
+    public static void delete(Path dir) throws IOException {
+        if (dir != null) {
+            FileUtils.deleteDirectory(dir.toFile());
+        }
+    }
+}
