@@ -5,7 +5,9 @@ as `python3 notes/figures/plot_labNN.py ...` from anywhere.
 """
 
 import json
+import os
 import statistics
+import sys
 
 
 def load(path):
@@ -36,3 +38,24 @@ def summary(metric):
         "unit": metric["scoreUnit"],
         "n": len(xs),
     }
+
+
+def fmt(x):
+    """A time for a table: thousands separators from 100 up, three significant digits below."""
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def run(argv, usage, *figures):
+    """The scripts' command line, `plot_labNN.py DATA_DIR OUT_DIR`: calls each figure(data_dir, out_dir)."""
+    if len(argv) != 3:
+        print(usage, file=sys.stderr)
+        return 2
+    data_dir, out_dir = argv[1], argv[2]
+    os.makedirs(out_dir, exist_ok=True)
+    for figure in figures:
+        figure(data_dir, out_dir)
+    return 0

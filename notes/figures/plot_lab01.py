@@ -20,15 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-from jmhplot import iterations, load, method, summary  # noqa: E402
-
-
-def fmt(x):
-    if x >= 100:
-        return f"{x:,.0f}"
-    if x >= 10:
-        return f"{x:.1f}"
-    return f"{x:.2f}"
+from jmhplot import fmt, iterations, load, method, run, summary  # noqa: E402
 
 
 def reopen(data_dir, out_dir):
@@ -140,15 +132,7 @@ def binary_search(data_dir):
 
 
 def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    data_dir, out_dir = argv[1], argv[2]
-    os.makedirs(out_dir, exist_ok=True)
-    reopen(data_dir, out_dir)
-    segment_lookup(data_dir, out_dir)
-    binary_search(data_dir)
-    return 0
+    return run(argv, __doc__, reopen, segment_lookup, lambda data_dir, out_dir: binary_search(data_dir))
 
 
 if __name__ == "__main__":

@@ -21,15 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-from jmhplot import iterations, load, method, summary  # noqa: E402
-
-
-def fmt(x):
-    if x >= 100:
-        return f"{x:,.0f}"
-    if x >= 10:
-        return f"{x:.1f}"
-    return f"{x:.2f}"
+from jmhplot import fmt, iterations, load, method, run, summary  # noqa: E402
 
 
 def millions(x):
@@ -196,15 +188,7 @@ def ring(data_dir, out_dir):
 
 
 def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    data_dir, out_dir = argv[1], argv[2]
-    os.makedirs(out_dir, exist_ok=True)
-    merge(data_dir, out_dir)
-    scan(data_dir, out_dir)
-    ring(data_dir, out_dir)
-    return 0
+    return run(argv, __doc__, merge, scan, ring)
 
 
 if __name__ == "__main__":

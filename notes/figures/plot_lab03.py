@@ -24,15 +24,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 
-from jmhplot import iterations, load, method, summary  # noqa: E402
-
-
-def fmt(x):
-    if x >= 100:
-        return f"{x:,.0f}"
-    if x >= 10:
-        return f"{x:.1f}"
-    return f"{x:.2f}"
+from jmhplot import fmt, iterations, load, method, run, summary  # noqa: E402
 
 
 PLAIN = FuncFormatter(lambda y, _: f"{y:,.0f}" if y >= 1 else f"{y:g}")
@@ -219,15 +211,7 @@ def memtable(data_dir, out_dir):
 
 
 def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    data_dir, out_dir = argv[1], argv[2]
-    os.makedirs(out_dir, exist_ok=True)
-    ordered_maps(data_dir, out_dir)
-    degeneration(data_dir, out_dir)
-    memtable(data_dir, out_dir)
-    return 0
+    return run(argv, __doc__, ordered_maps, degeneration, memtable)
 
 
 if __name__ == "__main__":
