@@ -59,3 +59,17 @@ def run(argv, usage, *figures):
     for figure in figures:
         figure(data_dir, out_dir)
     return 0
+
+
+def load_if_present(data_dir, name):
+    """The results in `data_dir/name`, or None if that benchmark has not been run (its figure is skipped)."""
+    path = os.path.join(data_dir, name)
+    return load(path) if os.path.exists(path) else None
+
+
+def save(fig, out_dir, name):
+    """Lays out `fig`, writes it to `out_dir/name` as a PNG and says so."""
+    fig.tight_layout()
+    path = os.path.join(out_dir, name)
+    fig.savefig(path, dpi=120)
+    print(f"wrote {path}")

@@ -20,7 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-from jmhplot import fmt, iterations, load, method, run, summary  # noqa: E402
+from jmhplot import fmt, load, load_if_present, method, run, save, summary  # noqa: E402
 
 
 def reopen(data_dir, out_dir):
@@ -56,10 +56,7 @@ def reopen(data_dir, out_dir):
     ax.set_title("lab-01: reopen time against data size")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = os.path.join(out_dir, "lab01-reopen.png")
-    fig.savefig(path, dpi=120)
-    print(f"wrote {path}")
+    save(fig, out_dir, "lab01-reopen.png")
     print()
 
 
@@ -106,19 +103,16 @@ def segment_lookup(data_dir, out_dir):
     lines2 = ax2.get_legend_handles_labels()
     ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], fontsize=8, loc="upper left")
     ax.set_title("lab-01: SegmentReader.get against block size (one block read per lookup)")
-    fig.tight_layout()
-    path = os.path.join(out_dir, "lab01-segment-lookup.png")
-    fig.savefig(path, dpi=120)
-    print(f"wrote {path}")
+    save(fig, out_dir, "lab01-segment-lookup.png")
     print()
 
 
 def binary_search(data_dir):
-    path = os.path.join(data_dir, "binary-search.json")
-    if not os.path.exists(path):
+    results = load_if_present(data_dir, "binary-search.json")
+    if results is None:
         return
     by = {}
-    for r in load(path):
+    for r in results:
         by[(method(r), int(r["params"]["size"]))] = summary(r["primaryMetric"])
     print("## BinarySearch.indexOf against the JDK (ns per search, median of iterations; ratio lab / JDK)")
     print()

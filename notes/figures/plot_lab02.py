@@ -12,7 +12,6 @@ lab02-ring.png to the figures folder, and prints the tables the notes quote. Eac
 median of the measurement iterations; the bars span the fastest and the slowest iteration.
 """
 
-import os
 import statistics
 import sys
 
@@ -21,7 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-from jmhplot import fmt, iterations, load, method, run, summary  # noqa: E402
+from jmhplot import fmt, load_if_present, method, run, save, summary  # noqa: E402
 
 
 def millions(x):
@@ -29,11 +28,11 @@ def millions(x):
 
 
 def merge(data_dir, out_dir):
-    path = os.path.join(data_dir, "merge.json")
-    if not os.path.exists(path):
+    results = load_if_present(data_dir, "merge.json")
+    if results is None:
         return
     by = {}
-    for r in load(path):
+    for r in results:
         by[(method(r), int(r["params"]["k"]))] = summary(r["primaryMetric"])
     ks = sorted({k for _, k in by})
     print("## Merge throughput against k (million entries/s, median [min, max] of the iterations; ratio heap / stacked)")
@@ -71,10 +70,7 @@ def merge(data_dir, out_dir):
     ax2.set_xlabel("sources merged (k)")
     ax2.set_ylabel("heap / stacked")
     ax2.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
-    out = os.path.join(out_dir, "lab02-merge.png")
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out_dir, "lab02-merge.png")
     print()
 
 
@@ -87,11 +83,11 @@ SCAN_METHODS = [
 
 
 def scan(data_dir, out_dir):
-    path = os.path.join(data_dir, "scan.json")
-    if not os.path.exists(path):
+    results = load_if_present(data_dir, "scan.json")
+    if results is None:
         return
     by = {}
-    for r in load(path):
+    for r in results:
         p = r["params"]
         sec = r["secondaryMetrics"]
         blocks = sec["blocksRead"]["score"] / sec["ops"]["score"]
@@ -136,19 +132,16 @@ def scan(data_dir, out_dir):
     ax.set_title("lab-02: 100 entries as one seek and a scan, or as 100 gets")
     ax.grid(True, axis="y", which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    out = os.path.join(out_dir, "lab02-scan.png")
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out_dir, "lab02-scan.png")
     print()
 
 
 def ring(data_dir, out_dir):
-    path = os.path.join(data_dir, "ring.json")
-    if not os.path.exists(path):
+    results = load_if_present(data_dir, "ring.json")
+    if results is None:
         return
     by = {}
-    for r in load(path):
+    for r in results:
         p = r["params"]
         by[(method(r), int(p["nodes"]), int(p["virtualNodes"]))] = summary(r["primaryMetric"])
     nodes = sorted({n for _, n, _ in by})
@@ -180,10 +173,7 @@ def ring(data_dir, out_dir):
     ax.set_title("lab-02: consistent-hash ring lookup")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    out = os.path.join(out_dir, "lab02-ring.png")
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out_dir, "lab02-ring.png")
     print()
 
 

@@ -15,7 +15,6 @@ benchmarks' `keyOps` counter (time per put, per get, per entry walked); heights 
 `height` and `builds` counters.
 """
 
-import os
 import sys
 
 import matplotlib
@@ -24,7 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 
-from jmhplot import fmt, iterations, load, method, run, summary  # noqa: E402
+from jmhplot import fmt, load_if_present, method, run, save, summary  # noqa: E402
 
 
 PLAIN = FuncFormatter(lambda y, _: f"{y:,.0f}" if y >= 1 else f"{y:g}")
@@ -46,12 +45,12 @@ RATIOS = [("AvlMap", "TreeMap"), ("SkipListMap", "ConcurrentSkipListMap"), ("Bst
 
 
 def ordered_maps(data_dir, out_dir):
-    path = os.path.join(data_dir, "lab03-ordered-maps.json")
-    if not os.path.exists(path):
+    results = load_if_present(data_dir, "lab03-ordered-maps.json")
+    if results is None:
         return
     by = {}
     keys = set()
-    for r in load(path):
+    for r in results:
         p = r["params"]
         keys.add(int(p["keys"]))
         by[(method(r), p["impl"])] = summary(r["secondaryMetrics"]["keyOps"])
@@ -97,10 +96,7 @@ def ordered_maps(data_dir, out_dir):
     ax.set_title(f"lab-03: ordered maps against the JDK's, {n} keys (hatched: JDK)")
     ax.grid(True, axis="y", which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    out = os.path.join(out_dir, "lab03-ordered-maps.png")
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out_dir, "lab03-ordered-maps.png")
     print()
 
 
@@ -113,11 +109,11 @@ DEGENERATION = [
 
 
 def degeneration(data_dir, out_dir):
-    path = os.path.join(data_dir, "lab03-degeneration.json")
-    if not os.path.exists(path):
+    results = load_if_present(data_dir, "lab03-degeneration.json")
+    if results is None:
         return
     by = {}
-    for r in load(path):
+    for r in results:
         p = r["params"]
         sec = r["secondaryMetrics"]
         height = sec["height"]["score"] / sec["builds"]["score"]
@@ -162,10 +158,7 @@ def degeneration(data_dir, out_dir):
     ax2.set_title("height: n for a sorted BST, ~log n otherwise")
     ax2.legend(fontsize=8)
     fig.suptitle("lab-03: a plain BST degenerates on sorted input; the AVL tree does not")
-    fig.tight_layout()
-    out = os.path.join(out_dir, "lab03-degeneration.png")
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
+    save(fig, out_dir, "lab03-degeneration.png")
     print()
 
 
@@ -173,12 +166,12 @@ MEMTABLE_IMPLS = ["SkipListMemtable", "ConcurrentSkipListMemtable"]
 
 
 def memtable(data_dir, out_dir):
-    path = os.path.join(data_dir, "lab03-memtable.json")
-    if not os.path.exists(path):
+    results = load_if_present(data_dir, "lab03-memtable.json")
+    if results is None:
         return
     by = {}
     keys = set()
-    for r in load(path):
+    for r in results:
         p = r["params"]
         keys.add(int(p["keys"]))
         sec = r["secondaryMetrics"]
