@@ -311,33 +311,30 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
 
     @Override
     public V remove(Object key) {
-        K k = checkKey(key);
-        writeLock.lock();
-        try {
-            Node<K, V>[] preds = this.preds;
-            Node<K, V> x = findGreaterOrEqual(k, preds);
-            if (x == null || compare(x.key, k) != 0) {
-                return null;
-            }
-            unlink(x, preds);
-            return x.value;
-        } finally {
-            writeLock.unlock();
-        }
+        Node<K, V> removed = removeUnder(checkKey(key), null);
+        return removed == null ? null : removed.value;
     }
 
     /** Removes {@code node} under the lock, unless another writer removed it first. */
     @Override
     protected boolean removeNode(Map.Entry<K, V> node) {
+        return removeUnder(node.getKey(), node) != null;
+    }
+
+    /**
+     * Under the lock, unlinks the node holding {@code key} (only if it is {@code expected}, when
+     * that is not null) and returns it; null if there is no such node.
+     */
+    private Node<K, V> removeUnder(K key, Map.Entry<K, V> expected) {
         writeLock.lock();
         try {
             Node<K, V>[] preds = this.preds;
-            Node<K, V> x = findGreaterOrEqual(node.getKey(), preds);
-            if (x != node) {
-                return false;
+            Node<K, V> x = findGreaterOrEqual(key, preds);
+            if (x == null || (expected != null ? x != expected : compare(x.key, key) != 0)) {
+                return null;
             }
             unlink(x, preds);
-            return true;
+            return x;
         } finally {
             writeLock.unlock();
         }
