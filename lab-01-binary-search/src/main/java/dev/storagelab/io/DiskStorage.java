@@ -130,7 +130,8 @@ public final class DiskStorage implements Storage {
      * Every write is positional ({@code pwrite}): an append writes at the file's current size, so
      * it goes to the end and {@link #size()} is the file's size even after {@link DiskStorage#truncate}
      * cut it under an open writer. Not opened with {@code APPEND}: on Linux, O_APPEND makes
-     * {@code pwrite} ignore its offset and append, which would rule out writing in place.
+     * {@code pwrite} ignore its offset and append, which would turn every {@link #writeAt} into an
+     * append.
      */
     private static final class DiskWritableFile implements WritableFile {
         private final String name;
@@ -144,6 +145,11 @@ public final class DiskStorage implements Storage {
         @Override
         public void append(ByteBuffer src) throws IOException {
             writeFully(ch.size(), src);
+        }
+
+        @Override
+        public void writeAt(long position, ByteBuffer src) throws IOException {
+            writeFully(WritableFile.checkWritePosition(name, position, ch.size()), src);
         }
 
         /** A positional write may write fewer bytes than asked: loop until {@code src} is drained. */
