@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A {@link Storage} decorator that counts the I/O going through it: bytes and calls for appends,
- * reads and forces, and the read handles open on each file. Engines wrap their storage in one,
+ * A {@link Storage} decorator that counts the I/O going through it: bytes written (appended or
+ * overwritten in place), bytes and calls for reads, forces, and the read handles open on each file. Engines wrap their storage in one,
  * so write amplification (bytes written to disk over bytes the user wrote) and read cost come
  * from what really reached the files.
  */
@@ -23,7 +23,7 @@ public final class CountingStorage extends ForwardingStorage {
         super(delegate);
     }
 
-    /** Bytes appended to any file. */
+    /** Bytes written to any file, by appends and by in-place writes alike. */
     public long bytesWritten() {
         return bytesWritten.sum();
     }
@@ -123,6 +123,13 @@ public final class CountingStorage extends ForwardingStorage {
         public void append(ByteBuffer src) throws IOException {
             int n = src.remaining();
             f.append(src);
+            bytesWritten.add(n);
+        }
+
+        @Override
+        public void writeAt(long position, ByteBuffer src) throws IOException {
+            int n = src.remaining();
+            f.writeAt(position, src);
             bytesWritten.add(n);
         }
 

@@ -40,13 +40,13 @@ public final class DiskStorage implements Storage {
 
     @Override
     public WritableFile create(String name) throws IOException {
-        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.APPEND);
+        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return new DiskWritableFile(name, ch);
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.APPEND);
+        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.WRITE);
         return new DiskWritableFile(name, ch);
     }
 
@@ -127,8 +127,11 @@ public final class DiskStorage implements Storage {
     }
 
     /**
-     * Opened with {@code APPEND} (O_APPEND), so every write goes to the file's current end and
-     * {@link #size()} is the file's size, even after {@link DiskStorage#truncate} cut it under an open writer.
+     * Every write is positional ({@code pwrite}): an append writes at the file's current size, so
+     * it goes to the end and {@link #size()} is the file's size even after {@link DiskStorage#truncate}
+     * cut it under an open writer. Not opened with {@code APPEND}: on Linux, O_APPEND makes
+     * {@code pwrite} ignore its offset and append, which would turn every {@link #writeAt} into an
+     * append.
      */
     private static final class DiskWritableFile implements WritableFile {
         private final String name;
@@ -141,14 +144,25 @@ public final class DiskStorage implements Storage {
 
         @Override
         public void append(ByteBuffer src) throws IOException {
+            writeFully(ch.size(), src);
+        }
+
+        @Override
+        public void writeAt(long position, ByteBuffer src) throws IOException {
+            writeFully(WritableFile.checkWritePosition(name, position, ch.size()), src);
+        }
+
+        /** A positional write may write fewer bytes than asked: loop until {@code src} is drained. */
+        private void writeFully(long position, ByteBuffer src) throws IOException {
+            long pos = position;
             while (src.hasRemaining()) {
-                ch.write(src);
+                pos += ch.write(src, pos);
             }
         }
 
         @Override
         public long size() throws IOException {
-            return ch.position();
+            return ch.size();
         }
 
         @Override

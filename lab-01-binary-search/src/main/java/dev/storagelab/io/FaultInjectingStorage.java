@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * <ul>
  *   <li><b>Power loss</b> ({@link #powerLoss()}): bytes appended but not forced are lost, except
  *       that an unforced tail may survive cut at a 512-byte sector boundary (a torn write); a
+ *       sector overwritten in place by {@link WritableFile#writeAt} since the last force keeps its
+ *       old bytes or its new ones, each sector on its own (a torn overwrite); a
  *       create, rename or delete not yet made durable by {@link #syncDirectory()} may be undone.
  *       Directory operations are journaled in order, so a random <em>prefix</em> of the
  *       unsynced ones survives, as with ext4's metadata journal. Handles opened before the loss
@@ -37,6 +39,14 @@ import java.util.TreeMap;
  * repeats. (Not {@code java.util.Random}: its first {@code nextInt(2)} or {@code nextInt(4)} is the
  * same for every seed from 0 to 199, so a test looping over small seeds would see one outcome.)
  * Thread-safe: every call holds the storage's lock.
+ *
+ * <p>How a file tracks what is durable: the bytes below its forced size are durable, except that
+ * the first in-place write to a sector (512 bytes at a multiple of 512) since the last force saves
+ * that sector's durable bytes aside; a force forgets them. A power loss in RANDOM mode puts each
+ * saved sector back or not, at random, then cuts the unforced tail as for appends (at the forced
+ * size if the sector holding the forced end went back, so that no sector ends up half old, half
+ * new). A truncate below the forced size saves the whole durable content instead, and until the
+ * next force a power loss restores exactly that.
  */
 public final class FaultInjectingStorage implements Storage {
 
@@ -45,15 +55,16 @@ public final class FaultInjectingStorage implements Storage {
 
     /** The operations a fault can be injected into. */
     public enum Op {
-        CREATE, OPEN_APPEND, OPEN_READ, APPEND, FORCE, READ, RENAME, DELETE, TRUNCATE, SYNC_DIRECTORY, LIST
+        CREATE, OPEN_APPEND, OPEN_READ, APPEND, WRITE_AT, FORCE, READ, RENAME, DELETE, TRUNCATE, SYNC_DIRECTORY, LIST
     }
 
     /** How much unforced state survives a power loss. */
     public enum CrashMode {
         /** Every unforced byte and every unsynced directory change is lost. */
         LOSE_UNSYNCED,
-        /** Unforced tails survive cut at a random sector boundary; a random prefix of unsynced
-         *  directory changes survives. */
+        /** Unforced tails survive cut at a random sector boundary; each sector overwritten in place
+         *  keeps its old or its new bytes at random; a random prefix of unsynced directory changes
+         *  survives. */
         RANDOM,
         /** Everything survives, as if the OS flushed its caches just in time. */
         KEEP_UNSYNCED
@@ -70,10 +81,19 @@ public final class FaultInjectingStorage implements Storage {
     private static final class Inode {
         byte[] data = new byte[64];
         int size;
-        /** Bytes [0, durableSize) of {@code data} are durable, unless {@link #durableSnapshot} is set. */
+        /**
+         * Bytes [0, durableSize) of {@code data} are durable, except the sectors in
+         * {@link #overwrittenSectors}, unless {@link #durableSnapshot} is set.
+         */
         int durableSize;
         /** The durable content when a truncate cut below {@link #durableSize}; null otherwise. */
         byte[] durableSnapshot;
+        /**
+         * Sector number -> that sector's durable bytes (those below {@link #durableSize}), saved by
+         * the first in-place write to it since the last force. Empty while {@link #durableSnapshot}
+         * is set: the snapshot already holds every durable byte.
+         */
+        final TreeMap<Integer, byte[]> overwrittenSectors = new TreeMap<>();
 
         Inode() {
         }
@@ -85,17 +105,32 @@ public final class FaultInjectingStorage implements Storage {
         }
 
         void append(ByteBuffer src) {
+            writeAt(size, src);
+        }
+
+        /** Writes {@code src} at {@code position} (at most {@link #size}), first saving the durable
+         *  bytes of every sector below {@link #durableSize} it overwrites. */
+        void writeAt(int position, ByteBuffer src) {
             int n = src.remaining();
-            if (size + n > data.length) {
-                data = Arrays.copyOf(data, Math.max(data.length * 2, size + n));
+            int end = Math.addExact(position, n);
+            int overwrittenEnd = Math.min(end, durableSize);
+            if (durableSnapshot == null && position < overwrittenEnd) {
+                for (int sector = position / SECTOR_SIZE; sector * SECTOR_SIZE < overwrittenEnd; sector++) {
+                    overwrittenSectors.computeIfAbsent(sector, k -> Arrays.copyOfRange(data,
+                            k * SECTOR_SIZE, Math.min((k + 1) * SECTOR_SIZE, durableSize)));
+                }
             }
-            src.get(data, size, n);
-            size += n;
+            if (end > data.length) {
+                data = Arrays.copyOf(data, Math.max(data.length * 2, end));
+            }
+            src.get(data, position, n);
+            size = Math.max(size, end);
         }
 
         void truncate(int newSize) {
             if (newSize < durableSize && durableSnapshot == null) {
-                durableSnapshot = Arrays.copyOf(data, durableSize);
+                durableSnapshot = durable();
+                overwrittenSectors.clear();
             }
             if (newSize < size) {
                 Arrays.fill(data, newSize, size, (byte) 0);
@@ -105,6 +140,7 @@ public final class FaultInjectingStorage implements Storage {
 
         void force() {
             durableSnapshot = null;
+            overwrittenSectors.clear();
             durableSize = size;
         }
 
@@ -113,16 +149,35 @@ public final class FaultInjectingStorage implements Storage {
         }
 
         byte[] durable() {
-            return durableSnapshot != null ? durableSnapshot.clone() : Arrays.copyOf(data, durableSize);
+            if (durableSnapshot != null) {
+                return durableSnapshot.clone();
+            }
+            byte[] out = Arrays.copyOf(data, durableSize);
+            overwrittenSectors.forEach((sector, old) -> System.arraycopy(old, 0, out, sector * SECTOR_SIZE, old.length));
+            return out;
         }
 
         /** What this file holds after a power loss in the given mode. */
         byte[] afterCrash(CrashMode mode, SplittableRandom random) {
-            if (durableSnapshot != null || mode == CrashMode.LOSE_UNSYNCED || size == durableSize) {
-                return mode == CrashMode.KEEP_UNSYNCED ? current() : durable();
-            }
             if (mode == CrashMode.KEEP_UNSYNCED) {
                 return current();
+            }
+            if (durableSnapshot != null || mode == CrashMode.LOSE_UNSYNCED) {
+                return durable();
+            }
+            // Each overwritten sector reached the disk whole or not at all.
+            byte[] out = Arrays.copyOf(data, size);
+            boolean durableEndReverted = false;
+            for (Map.Entry<Integer, byte[]> e : overwrittenSectors.entrySet()) {
+                if (random.nextBoolean()) {
+                    int start = e.getKey() * SECTOR_SIZE;
+                    System.arraycopy(e.getValue(), 0, out, start, e.getValue().length);
+                    durableEndReverted |= start + SECTOR_SIZE > durableSize;
+                }
+            }
+            if (size == durableSize || durableEndReverted) {
+                // A reverted sector holding the durable end keeps none of the tail written into it.
+                return Arrays.copyOf(out, durableSize);
             }
             // Candidate cut points: the durable end, every sector boundary inside the unforced
             // tail, and the current end.
@@ -132,7 +187,7 @@ public final class FaultInjectingStorage implements Storage {
                 cuts.add(s);
             }
             cuts.add(size);
-            return Arrays.copyOf(data, cuts.get(random.nextInt(cuts.size())));
+            return Arrays.copyOf(out, cuts.get(random.nextInt(cuts.size())));
         }
     }
 
@@ -191,8 +246,8 @@ public final class FaultInjectingStorage implements Storage {
         return this;
     }
 
-    /** How many mutating calls (create, append, force, rename, delete, truncate, directory sync,
-     *  opening for append) have been made so far. */
+    /** How many mutating calls (create, append, in-place write, force, rename, delete, truncate,
+     *  directory sync, opening for append) have been made so far. */
     public synchronized long mutationCount() {
         return mutations;
     }
@@ -264,6 +319,10 @@ public final class FaultInjectingStorage implements Storage {
         inode.data[(int) offset] ^= (byte) (1 << bit);
         if (inode.durableSnapshot != null && offset < inode.durableSnapshot.length) {
             inode.durableSnapshot[(int) offset] ^= (byte) (1 << bit);
+        }
+        byte[] savedSector = inode.overwrittenSectors.get((int) (offset / SECTOR_SIZE));
+        if (savedSector != null && offset % SECTOR_SIZE < savedSector.length) {
+            savedSector[(int) (offset % SECTOR_SIZE)] ^= (byte) (1 << bit);
         }
     }
 
@@ -444,6 +503,16 @@ public final class FaultInjectingStorage implements Storage {
                 open();
                 mutate(Op.APPEND, name);
                 inode.append(src);
+            }
+        }
+
+        @Override
+        public void writeAt(long position, ByteBuffer src) throws IOException {
+            synchronized (FaultInjectingStorage.this) {
+                open();
+                WritableFile.checkWritePosition(describe(name), position, inode.size);
+                mutate(Op.WRITE_AT, name);
+                inode.writeAt((int) position, src);
             }
         }
 

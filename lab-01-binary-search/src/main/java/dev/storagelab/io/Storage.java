@@ -12,7 +12,9 @@ import java.util.List;
  *
  * <p>The durability contract is the POSIX one, made explicit:
  * <ul>
- *   <li>bytes appended to a file are durable only after {@link WritableFile#force()} returns;</li>
+ *   <li>bytes appended to a file, or overwritten in place, are durable only after
+ *       {@link WritableFile#force()} returns; an unforced overwrite may be torn at 512-byte sector
+ *       granularity (see {@link WritableFile#writeAt});</li>
  *   <li>the existence of a file (after {@link #create}, {@link #rename} or {@link #delete}) is
  *       durable only after {@link #syncDirectory()} returns;</li>
  *   <li>{@link #rename} atomically replaces the target: a reader sees the old file or the new one,
@@ -31,8 +33,9 @@ public interface Storage extends Closeable {
     WritableFile create(String name) throws IOException;
 
     /**
-     * Opens an existing file for appending at its current end (for example a log reopened after
-     * recovery).
+     * Opens an existing file for writing: {@link WritableFile#append} continues at its current end
+     * (for example a log reopened after recovery), and {@link WritableFile#writeAt} overwrites it in
+     * place, which is how an existing file such as a B+tree page file is updated.
      *
      * @throws java.nio.file.NoSuchFileException if the file does not exist
      */

@@ -76,6 +76,21 @@ class CountingStorageTest {
     }
 
     @Example
+    void inPlaceWritesCountLikeAppends() throws IOException {
+        CountingStorage s = new CountingStorage(new FaultInjectingStorage(1));
+        try (WritableFile f = s.create("pages")) {
+            f.append(new byte[1000]);
+            f.writeAt(100, new byte[200]);
+            ByteBuffer buf = ByteBuffer.allocate(100);
+            buf.position(70);
+            f.writeAt(990, buf);
+            assertThat("the second write ran 20 bytes past the end", f.size(), is(1020L));
+        }
+        assertThat("every byte handed to the file counts, overwritten or not: 1000 + 200 + the 30 remaining",
+                s.bytesWritten(), is(1230L));
+    }
+
+    @Example
     void readFullyCountsTheReadCallsItMakes() throws IOException {
         FaultInjectingStorage inner = new FaultInjectingStorage(1);
         inner.plant("a", new byte[1000]);
@@ -96,6 +111,9 @@ class CountingStorageTest {
         WritableFile f = s.create("a");
         inner.failNext(Op.APPEND);
         assertThrows(IOException.class, () -> f.append(new byte[50]));
+        inner.failNext(Op.WRITE_AT);
+        assertThrows(IOException.class, () -> f.writeAt(0, new byte[50]));
+        assertThrows(IllegalArgumentException.class, () -> f.writeAt(1, new byte[50]), "past the end of an empty file");
         inner.failNext(Op.FORCE);
         assertThrows(IOException.class, f::force);
         inner.failNext(Op.SYNC_DIRECTORY);
@@ -105,7 +123,7 @@ class CountingStorageTest {
         try (ReadableFile r = s.openRead("a")) {
             assertThrows(IOException.class, () -> r.read(0, ByteBuffer.allocate(1)));
         }
-        assertThat("a failed append wrote nothing", s.bytesWritten(), is(0L));
+        assertThat("a failed append or in-place write wrote nothing", s.bytesWritten(), is(0L));
         assertThat("a failed force or sync forced nothing", s.forces(), is(0L));
         assertThat("a failed create created nothing: only the first create counts", s.filesCreated(), is(1L));
         assertThat("a failed read read nothing", s.bytesRead(), is(0L));

@@ -87,6 +87,30 @@ class DiskStorageTest {
     }
 
     @Test
+    void writeAtOverwritesPagesInPlaceOnDisk() throws IOException {
+        byte[] content = randomBytes(8192, 5);
+        Files.write(dir.resolve("pages.db"), content);
+        byte[] page = randomBytes(4096, 6);
+        byte[] tail = randomBytes(1000, 7);
+        try (WritableFile f = storage.openAppend("pages.db")) {
+            f.writeAt(4096, page);
+            f.writeAt(7692, tail);
+            f.force();
+            assertThat("size agrees with the file system", f.size(), is(Files.size(dir.resolve("pages.db"))));
+        }
+        byte[] expected = Arrays.copyOf(content, 8692);
+        System.arraycopy(page, 0, expected, 4096, 4096);
+        System.arraycopy(tail, 0, expected, 7692, 1000);
+        assertThat("the page replaced bytes [4096, 8192) in place (not appended: O_APPEND would do that), "
+                + "and the last write extended the file to 8692 bytes", Files.readAllBytes(dir.resolve("pages.db")),
+                equalTo(expected));
+        try (ReadableFile f = DiskStorage.open(dir).openRead("pages.db")) {
+            assertThat("a storage opened afresh on the directory reads the same bytes",
+                    f.readFully(0, expected.length), equalTo(expected));
+        }
+    }
+
+    @Test
     void positionalReadsSeeWhatIsOnDisk() throws IOException {
         byte[] content = randomBytes(8192, 2);
         Files.write(dir.resolve("seg"), content);

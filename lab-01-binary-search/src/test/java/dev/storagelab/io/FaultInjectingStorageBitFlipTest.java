@@ -84,6 +84,28 @@ class FaultInjectingStorageBitFlipTest {
     }
 
     @Example
+    void aFlipInASectorOverwrittenSinceTheLastForceAlsoFlipsItsOldBytes() throws IOException {
+        FaultInjectingStorage s = new FaultInjectingStorage(4).crashMode(CrashMode.LOSE_UNSYNCED);
+        byte[] content = randomBytes(1024, 4);
+        write(s, "pages", content);
+        byte[] page = randomBytes(512, 5);
+        try (WritableFile f = s.openAppend("pages")) {
+            f.writeAt(512, page); // not forced: the medium still holds the old sector
+        }
+        s.flipBit("pages", 600, 2);
+        byte[] expectedNow = content.clone();
+        System.arraycopy(page, 0, expectedNow, 512, 512);
+        expectedNow[600] ^= 4;
+        byte[] expectedDurable = content.clone();
+        expectedDurable[600] ^= 4;
+        assertThat("a reader sees the new sector with the bit flipped", s.contents("pages"), equalTo(expectedNow));
+        assertThat("the old sector on the medium rotted too", s.durableContents("pages"), equalTo(expectedDurable));
+        s.powerLoss();
+        assertThat("the crash brings back the old sector, flipped bit and all", s.contents("pages"),
+                equalTo(expectedDurable));
+    }
+
+    @Example
     void flipOutsideTheFileOrOfABadBitIsRejected() throws IOException {
         FaultInjectingStorage s = new FaultInjectingStorage(3);
         write(s, "a.seg", randomBytes(10, 3));

@@ -45,7 +45,8 @@ class FaultInjectingStorageCrashPointTest {
     /**
      * A miniature engine's life: a log is written and synced, a segment is written under a
      * temporary name and published by rename, the log is cut and then dropped, the segment is
-     * reopened and extended. Every kind of mutating call appears; each step makes exactly one.
+     * reopened, extended and patched in place. Every kind of mutating call appears; each step
+     * makes exactly one.
      */
     static final List<Step> WORKLOAD = List.of(
             (s, h) -> h.log = s.create("000001.log"),
@@ -61,7 +62,8 @@ class FaultInjectingStorageCrashPointTest {
             (s, h) -> h.log.force(),
             (s, h) -> s.delete("000001.log"),
             (s, h) -> h.seg = s.openAppend("000002.seg"),
-            (s, h) -> h.seg.append(bytes(";k2=v2")));
+            (s, h) -> h.seg.append(bytes(";k2=v2")),
+            (s, h) -> h.seg.writeAt(3, bytes("V1")));
 
     /** Runs the first {@code n} steps of the workload. */
     private static void runSteps(FaultInjectingStorage s, int n) throws IOException {
@@ -94,8 +96,8 @@ class FaultInjectingStorageCrashPointTest {
         s.plant("a", bytes("abc"));
         WritableFile w = s.openAppend("a");
         ReadableFile r = s.openRead("a");
-        // Values from the Javadoc of mutationCount(): create, append, force, rename, delete,
-        // truncate, directory sync and opening for append mutate; looking and reading do not.
+        // Values from the Javadoc of mutationCount(): create, append, in-place write, force, rename,
+        // delete, truncate, directory sync and opening for append mutate; looking and reading do not.
         Map<String, Executable> reads = new LinkedHashMap<>();
         reads.put("openRead", () -> s.openRead("a").close());
         reads.put("read", () -> r.read(0, ByteBuffer.allocate(3)));
@@ -108,6 +110,7 @@ class FaultInjectingStorageCrashPointTest {
         Map<String, Executable> mutations = new LinkedHashMap<>();
         mutations.put("create", () -> s.create("b"));
         mutations.put("append", () -> w.append(bytes("d")));
+        mutations.put("writeAt", () -> w.writeAt(1, bytes("B")));
         mutations.put("force", w::force);
         mutations.put("rename", () -> s.rename("b", "c"));
         mutations.put("delete", () -> s.delete("c"));
@@ -189,6 +192,7 @@ class FaultInjectingStorageCrashPointTest {
                 () -> s.truncate("a", 0),
                 s::syncDirectory,
                 () -> w.append(bytes("x")),
+                () -> w.writeAt(0, bytes("x")),
                 w::force,
                 w::size,
                 () -> r.read(0, ByteBuffer.allocate(1)),

@@ -71,6 +71,7 @@ class FaultInjectingStorageFailNextTest {
             case OPEN_APPEND -> s.openAppend(base).close();
             case OPEN_READ -> s.openRead(base).close();
             case APPEND -> writers.get(base).append(bytes("!"));
+            case WRITE_AT -> writers.get(base).writeAt(2, bytes("!"));
             case FORCE -> writers.get(base).force();
             case READ -> readers.get(base).read(0, ByteBuffer.allocate(4));
             case RENAME -> s.rename(base, base + ".renamed");

@@ -313,6 +313,7 @@ class FaultInjectingStoragePowerLossTest {
         s.powerLoss();
         List<Executable> calls = List.of(
                 () -> w.append(ByteBuffer.wrap(new byte[1])),
+                () -> w.writeAt(0, ByteBuffer.wrap(new byte[1])),
                 w::force,
                 w::size,
                 () -> r.read(0, ByteBuffer.allocate(1)),

@@ -167,6 +167,97 @@ abstract class StorageContract {
         assertThat(storage.exists("missing"), is(false));
     }
 
+    // ---------------------------------------------------------------- writes in place
+
+    @Test
+    void writeAtOverwritesBytesInTheMiddleAndLeavesTheRest() throws IOException {
+        byte[] content = randomBytes(3000, 20);
+        write("pages", content);
+        byte[] page = randomBytes(700, 21);
+        try (WritableFile f = storage.openAppend("pages")) {
+            f.writeAt(1000, page);
+            assertThat("an overwrite inside the file does not change its size", f.size(), is(3000L));
+        }
+        byte[] expected = content.clone();
+        System.arraycopy(page, 0, expected, 1000, 700);
+        assertThat("bytes [1000, 1700) are replaced, every other byte is as before", read("pages"), equalTo(expected));
+    }
+
+    @Test
+    void writeAtRunningPastTheEndExtendsTheFile() throws IOException {
+        write("pages", bytes("0123456789"));
+        try (WritableFile f = storage.openAppend("pages")) {
+            f.writeAt(8, bytes("abcd"));
+            assertThat("a write over the end grows the file to where the write ends", f.size(), is(12L));
+            f.writeAt(12, bytes("EF"));
+            assertThat("a write at exactly the end is allowed: it adds to the file", f.size(), is(14L));
+        }
+        assertThat(storage.size("pages"), is(14L));
+        assertThat(read("pages"), equalTo(bytes("01234567abcdEF")));
+    }
+
+    @Test
+    void writeAtWritesTheBuffersRemainingBytesAndConsumesThem() throws IOException {
+        try (WritableFile f = storage.create("pages")) {
+            f.append(bytes("0123456789"));
+            ByteBuffer buf = ByteBuffer.wrap(bytes("abcdef"));
+            buf.position(1).limit(4);
+            f.writeAt(2, buf);
+            assertThat("writeAt consumes the buffer's remaining bytes", buf.remaining(), is(0));
+        }
+        assertThat("only position..limit of the buffer is written", read("pages"), equalTo(bytes("01bcd56789")));
+    }
+
+    @Test
+    void appendAfterWriteAtStillGoesToTheEnd() throws IOException {
+        try (WritableFile f = storage.create("pages")) {
+            f.append(bytes("0123456789"));
+            f.writeAt(0, bytes("ab"));
+            f.append(bytes("XY"));
+            assertThat(f.size(), is(12L));
+        }
+        assertThat("a positional write does not move where appends go", read("pages"),
+                equalTo(bytes("ab23456789XY")));
+    }
+
+    @Test
+    void writeAtMatchesAByteArrayOracleOverManyWrites() throws IOException {
+        Random random = new Random(22);
+        byte[] oracle = new byte[0];
+        try (WritableFile f = storage.create("pages")) {
+            for (int i = 0; i < 60; i++) {
+                byte[] chunk = randomBytes(random.nextInt(1500), i);
+                boolean append = random.nextInt(4) == 0;
+                int position = append ? oracle.length : random.nextInt(oracle.length + 1);
+                if (append) {
+                    f.append(chunk);
+                } else {
+                    f.writeAt(position, chunk);
+                }
+                oracle = Arrays.copyOf(oracle, Math.max(oracle.length, position + chunk.length));
+                System.arraycopy(chunk, 0, oracle, position, chunk.length);
+                assertThat("size after write #" + i, f.size(), is((long) oracle.length));
+            }
+        }
+        assertThat("the file holds what the writes, applied in order to an array, give", read("pages"),
+                equalTo(oracle));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-1, 11, Long.MIN_VALUE, Long.MAX_VALUE})
+    void writeAtOutsideTheFileIsRejectedNamingTheFilePositionAndSize(long bad) throws IOException {
+        write("pages.db", bytes("0123456789"));
+        try (WritableFile f = storage.openAppend("pages.db")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> f.writeAt(bad, bytes("x")),
+                    "a write must start inside the file or at its end: past the end it would leave a hole");
+            assertThat("the message says which file, which position and how big the file is", e.getMessage(),
+                    allOf(containsString("pages.db"), containsString(String.valueOf(bad)), containsString("size 10")));
+            assertThat("a rejected write leaves the size alone", f.size(), is(10L));
+        }
+        assertThat("a rejected write changes no byte", read("pages.db"), equalTo(bytes("0123456789")));
+    }
+
     // ---------------------------------------------------------------- reads
 
     @Test

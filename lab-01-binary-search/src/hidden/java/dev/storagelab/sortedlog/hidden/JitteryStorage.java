@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A {@link Storage} whose files give up the CPU around every append, size and force, so that
+ * A {@link Storage} whose files give up the CPU around every write, size and force, so that
  * threads sharing a file interleave exactly where a store without the right lock races: between
  * reading the file's size and appending, and between appending and publishing the offset.
  */
@@ -32,6 +32,13 @@ final class JitteryStorage extends ForwardingStorage {
         public void append(ByteBuffer src) throws IOException {
             Thread.yield();
             file.append(src);
+            Thread.yield();
+        }
+
+        @Override
+        public void writeAt(long position, ByteBuffer src) throws IOException {
+            Thread.yield();
+            file.writeAt(position, src);
             Thread.yield();
         }
 
