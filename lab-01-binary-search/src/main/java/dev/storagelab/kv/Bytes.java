@@ -101,6 +101,28 @@ public final class Bytes implements Comparable<Bytes> {
         dst.put(data);
     }
 
+    /**
+     * Copies the bytes into {@code dst} at {@code offset}, without an intermediate array (page
+     * code writes keys straight into a page this way).
+     *
+     * @throws IndexOutOfBoundsException if the bytes do not fit in {@code dst} from {@code offset}
+     */
+    public void copyTo(byte[] dst, int offset) {
+        System.arraycopy(data, 0, dst, offset, data.length);
+    }
+
+    /**
+     * Compares these bytes, in the unsigned order of {@link #compareTo(Bytes)}, with the
+     * {@code length} bytes of {@code other} from {@code offset}: a key stored inside a page
+     * compared without copying it out.
+     *
+     * @return negative, zero or positive as this sorts before, equal to or after the range
+     * @throws IndexOutOfBoundsException if the range is not inside {@code other}
+     */
+    public int compareTo(byte[] other, int offset, int length) {
+        return Arrays.compareUnsigned(data, 0, data.length, other, offset, offset + length);
+    }
+
     /** Whether this starts with {@code prefix}. */
     public boolean startsWith(Bytes prefix) {
         return prefix.data.length <= data.length

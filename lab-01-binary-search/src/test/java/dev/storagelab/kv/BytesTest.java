@@ -194,6 +194,17 @@ class BytesTest {
         }
     }
 
+    @Property(tries = 300)
+    void compareToARangeAgreesWithCompareToAndCopyToRoundTrips(@ForAll("keys") byte[] a, @ForAll("keys") byte[] b,
+                                                               @ForAll @IntRange(max = 3) int pad) {
+        byte[] page = new byte[pad + b.length + pad];
+        Bytes.copyOf(b).copyTo(page, pad);
+        assertThat("copyTo writes the bytes at the offset", Arrays.copyOfRange(page, pad, pad + b.length), is(b));
+        assertThat("comparing with a range of a larger array must agree with comparing two Bytes",
+                Integer.signum(Bytes.copyOf(a).compareTo(page, pad, b.length)),
+                is(Integer.signum(Bytes.copyOf(a).compareTo(Bytes.copyOf(b)))));
+    }
+
     @Example
     void toStringShowsPrintableAsciiAndEscapesTheRest() {
         Bytes b = Bytes.copyOf(new byte[] {'k', '1', 0x00, (byte) 0xff, '"', '\\', '\n'});

@@ -1,0 +1,145 @@
+package dev.storagelab.btree;
+
+import static dev.storagelab.btree.PageFormat.CHECKED_FROM;
+import static dev.storagelab.btree.PageFormat.CRC_OFFSET;
+import static dev.storagelab.btree.PageFormat.PAGE_ID_OFFSET;
+import static dev.storagelab.btree.PageFormat.TYPE_OFFSET;
+import static dev.storagelab.btree.PageFormat.VERSION;
+import static dev.storagelab.btree.PageFormat.VERSION_OFFSET;
+
+import dev.storagelab.io.ReadableFile;
+import dev.storagelab.io.Storage;
+import dev.storagelab.io.WritableFile;
+import dev.storagelab.kv.CorruptionException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * The page file: fixed-size pages addressed by physical page number, each sealed with a CRC32C
+ * of everything after its checksum field. Physical page {@code p} lives at byte
+ * {@code p * pageSize}. Reading checks the checksum, the format version, the page type and the
+ * page id in the header, so a torn write, a flipped bit, or a page written to the wrong place
+ * (a "misdirected write") is reported as a {@link CorruptionException} naming the file, the
+ * offset and the page, never handed to the tree as if it were good.
+ *
+ * <p>Thread-safe for concurrent reads; writes are serialised by the buffer pool.
+ */
+public final class PageFile implements Closeable {
+
+    private final Storage storage;
+    private final String name;
+    private final int pageSize;
+    private final WritableFile out;
+    private final ReadableFile in;
+    private final byte[] zeros;
+
+    /** Opens the existing file {@code name} in {@code storage}. */
+    public PageFile(Storage storage, String name, int pageSize) throws IOException {
+        this.storage = storage;
+        this.name = name;
+        this.pageSize = PageFormat.checkPageSize(pageSize);
+        this.out = storage.openAppend(name);
+        this.in = storage.openRead(name);
+        this.zeros = new byte[pageSize];
+    }
+
+    public int pageSize() {
+        return pageSize;
+    }
+
+    /** The file's name in its storage. */
+    public String name() {
+        return name;
+    }
+
+    /** The number of physical pages the file holds (a torn last page counts as a page). */
+    public long pageCount() throws IOException {
+        return (out.size() + pageSize - 1) / pageSize;
+    }
+
+    /** Computes the CRC32C of {@code page}'s bytes from {@link PageFormat#CHECKED_FROM} to its end. */
+    public static int checksum(byte[] page) {
+        CRC32C crc = new CRC32C();
+        crc.update(page, CHECKED_FROM, page.length - CHECKED_FROM);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Seals {@code page} with its checksum and writes it as physical page {@code physical}. A page
+     * past the end of the file extends it; any gap before it is filled with zero pages, which can
+     * never pass the checksum.
+     */
+    public void write(long physical, byte[] page) throws IOException {
+        // BEGIN SOLUTION lab-04 T2
+        ByteBuffer.wrap(page).putInt(CRC_OFFSET, checksum(page));
+        long position = physical * pageSize;
+        for (long end = out.size(); end < position; end += pageSize) {
+            out.writeAt(end, ByteBuffer.wrap(zeros, 0, (int) Math.min(pageSize, position - end)));
+        }
+        out.writeAt(position, ByteBuffer.wrap(page));
+        // END SOLUTION
+    }
+
+    /**
+     * Reads physical page {@code physical} into {@code page} and checks it: the whole page must be
+     * in the file, its checksum must match, its version must be {@link PageFormat#VERSION}, its type
+     * {@code expectedType} ({@link PageFormat#TYPE_NODE} accepts a leaf or an internal page: the
+     * tree knows a child's id, not its type) and the page id in its header {@code expectedId}.
+     *
+     * @throws CorruptionException naming this file, the page's byte offset, the page and what failed:
+     *                             "page 17 (physical 9): checksum mismatch (stored 0x1234abcd,
+     *                             computed 0x0badf00d)", "page 17 (physical 9) is past the end of
+     *                             the file", "page 17 (physical 9) has id 12 in its header: a
+     *                             misdirected write", "... is a leaf page, expected internal"
+     */
+    public void read(long physical, long expectedId, byte expectedType, byte[] page) throws IOException {
+        // BEGIN SOLUTION lab-04 T2
+        long position = physical * pageSize;
+        String what = PageFormat.typeName(expectedType) + " page " + expectedId + " (physical " + physical + ")";
+        if (position + pageSize > in.size()) {
+            throw new CorruptionException(name, position, what + " is past the end of the file (" + in.size() + " bytes)");
+        }
+        in.readFully(position, ByteBuffer.wrap(page));
+        ByteBuffer buf = ByteBuffer.wrap(page);
+        int stored = buf.getInt(CRC_OFFSET);
+        int computed = checksum(page);
+        if (stored != computed) {
+            throw new CorruptionException(name, position, what + ": checksum mismatch (stored 0x"
+                    + Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(computed) + ")");
+        }
+        if (page[VERSION_OFFSET] != VERSION) {
+            throw new CorruptionException(name, position, what + ": unknown page format version " + page[VERSION_OFFSET]);
+        }
+        boolean typeOk = expectedType == PageFormat.TYPE_NODE
+                ? page[TYPE_OFFSET] == PageFormat.TYPE_LEAF || page[TYPE_OFFSET] == PageFormat.TYPE_INTERNAL
+                : page[TYPE_OFFSET] == expectedType;
+        if (!typeOk) {
+            throw new CorruptionException(name, position, what + " is a " + PageFormat.typeName(page[TYPE_OFFSET])
+                    + " page, expected " + PageFormat.typeName(expectedType));
+        }
+        long id = buf.getLong(PAGE_ID_OFFSET);
+        if (id != expectedId) {
+            throw new CorruptionException(name, position, what + " has id " + id + " in its header: a misdirected write");
+        }
+        // END SOLUTION
+    }
+
+    /** Makes every page written so far durable. */
+    public void force() throws IOException {
+        out.force();
+    }
+
+    /** A human-readable location for messages. */
+    public String describe() {
+        return storage.describe(name);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (in; out) {
+            // both closed, the reader first
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.storagelab.btree;
+
+import static dev.storagelab.btree.PageFormat.NO_PAGE;
+
+import dev.storagelab.btree.BufferPool.Frame;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.NoSuchElementException;
+
+/**
+ * A range scan over a {@link BPlusTree}, forward or backward along the leaf sibling links, one
+ * leaf at a time. For each leaf it takes the tree's read lock, copies the leaf's entries that are
+ * in range into a batch, remembers the leaf and the last key it returned, and lets go of the
+ * lock: an open scan holds no lock and no pin between batches, so it never blocks a writer.
+ *
+ * <p>What it sees of concurrent writes: if the tree has not changed since the last batch
+ * ({@link BPlusTree#modCount()}), the next leaf is the remembered leaf's sibling. If it has
+ * changed, the sibling may have split, merged or been freed, so the scan seeks again from the
+ * root to the last key it returned, as lab-02's keyset cursors do. Either way it returns every
+ * key in strictly increasing (or decreasing) order, never one twice, and never misses a key that
+ * was in the tree for the whole scan; a key written or deleted during the scan may or may not be
+ * seen.
+ */
+final class TreeScan implements EntryIterator {
+
+    private final BPlusTree tree;
+    private final Bytes from;
+    private final Bytes to;
+    private final boolean descending;
+    private final ArrayDeque<Entry> batch = new ArrayDeque<>();
+    /** The last key handed out (or put in the batch); null before the first batch. */
+    private Bytes lastKey;
+    /** The leaf the last batch came from, and the tree's modCount then. */
+    private long leafId = NO_PAGE;
+    private long stamp;
+    private boolean finished;
+    private boolean closed;
+
+    TreeScan(BPlusTree tree, Bytes from, Bytes to, boolean descending) {
+        this.tree = tree;
+        this.from = from;
+        this.to = to;
+        this.descending = descending;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (closed) {
+            return false;
+        }
+        while (batch.isEmpty() && !finished) {
+            try {
+                refill();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return !batch.isEmpty();
+    }
+
+    @Override
+    public Entry next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        return batch.poll();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        batch.clear();
+    }
+
+    /** Whether {@code key} is inside {@code [from, to)}. */
+    private boolean inRange(Bytes key) {
+        return (from == null || key.compareTo(from) >= 0) && (to == null || key.compareTo(to) < 0);
+    }
+
+    /** Whether {@code key} lies beyond the range in the direction of the scan: no later key can be in it. */
+    private boolean beyond(Bytes key) {
+        return descending ? from != null && key.compareTo(from) < 0 : to != null && key.compareTo(to) >= 0;
+    }
+
+    /** Whether {@code key} comes after {@link #lastKey} in the direction of the scan. */
+    private boolean afterLast(Bytes key) {
+        return lastKey == null || (descending ? key.compareTo(lastKey) < 0 : key.compareTo(lastKey) > 0);
+    }
+
+    /**
+     * Fills {@link #batch} from the next leaf, under the tree's read lock. The leaf to start from:
+     * <ul>
+     *   <li>the sibling ({@code next} forward, {@code prev} backward) of the last batch's leaf, if
+     *       there was a last batch and the tree's modCount still equals {@link #stamp};</li>
+     *   <li>otherwise the leaf found by seeking from the root: forward, the leaf for
+     *       {@code lastKey}, or {@code from}, or the first leaf; backward, the leaf for
+     *       {@code lastKey}, or {@code to}, or the rightmost leaf
+     *       ({@link BPlusTree#findRightmostLeaf()}).</li>
+     * </ul>
+     * From that leaf, take the entries that are in range and after {@link #lastKey}, in scan order.
+     * A leaf with none of them (the seek landed just before the next key, or the keys ran out) is
+     * not a reason to stop: move on to its sibling, until a leaf gives entries or a key beyond the
+     * range or the end of the leaf level is reached, which sets {@link #finished}. Record the leaf,
+     * the new last key and the modCount. An empty tree finishes at once. Every page pinned here is
+     * unpinned before returning.
+     */
+    private void refill() throws IOException {
+        // BEGIN SOLUTION lab-04 T8
+        tree.lock().readLock().lock();
+        try {
+            tree.checkOpen();
+            if (tree.rootId() == NO_PAGE) {
+                finished = true;
+                return;
+            }
+            Frame leaf;
+            if (leafId != NO_PAGE && stamp == tree.modCount()) {
+                Frame last = tree.pool().fetch(leafId);
+                long sibling = descending ? last.page().prev() : last.page().next();
+                tree.pool().unpin(last, false);
+                if (sibling == NO_PAGE) {
+                    finished = true;
+                    return;
+                }
+                leaf = tree.pool().fetch(sibling);
+            } else {
+                Bytes seek = lastKey != null ? lastKey : descending ? to : from;
+                leaf = seek == null ? (descending ? tree.findRightmostLeaf() : tree.findLeaf(Bytes.EMPTY)) : tree.findLeaf(seek);
+            }
+            while (true) {
+                SlottedPage page = leaf.page();
+                int n = page.cellCount();
+                for (int k = 0; k < n && !finished; k++) {
+                    int i = descending ? n - 1 - k : k;
+                    Bytes key = page.key(i);
+                    if (beyond(key)) {
+                        finished = true;
+                    } else if (inRange(key) && afterLast(key)) {
+                        batch.add(new Entry(key, page.value(i)));
+                    }
+                }
+                long id = page.pageId();
+                long sibling = descending ? page.prev() : page.next();
+                tree.pool().unpin(leaf, false);
+                if (!batch.isEmpty() || finished) {
+                    leafId = id;
+                    break;
+                }
+                if (sibling == NO_PAGE) {
+                    finished = true;
+                    break;
+                }
+                leaf = tree.pool().fetch(sibling);
+            }
+            if (!batch.isEmpty()) {
+                lastKey = batch.peekLast().key();
+            }
+            stamp = tree.modCount();
+        } finally {
+            tree.lock().readLock().unlock();
+        }
+        // END SOLUTION
+    }
+}
