@@ -131,6 +131,30 @@ class RangeScanTest {
     }
 
     @Test
+    void theStoreAsAnOrderedStoreReadsWritesAndScansLikeTheStoreItself() throws IOException {
+        Random random = new Random(16);
+        NavigableMap<Bytes, Bytes> oracle = new TreeMap<>();
+        try (OrderedStore store = OrderedStore.of(SortedLogStore.open(DiskStorage.open(dir), SMALL))) {
+            for (int op = 0; op < 600; op++) {
+                Bytes k = key(random.nextInt(200));
+                if (random.nextInt(4) == 0) {
+                    store.delete(k);
+                    oracle.remove(k);
+                } else {
+                    store.put(k, Bytes.of("v" + op));
+                    oracle.put(k, Bytes.of("v" + op));
+                }
+            }
+            store.sync();
+            assertThat("get through OrderedStore.of", store.get(key(7)), equalTo(java.util.Optional.ofNullable(oracle.get(key(7)))));
+            assertThat("OrderedStore.of(store).scan is RangeScan.scan", drain(store.scan(key(20), key(120))),
+                    equalTo(entries(range(oracle, key(20), key(120)))));
+            assertThat("OrderedStore.of(store).scanReverse is RangeScan.scanReverse", drain(store.scanReverse(null, key(50))),
+                    equalTo(entries(range(oracle, null, key(50)).descendingMap())));
+        }
+    }
+
+    @Test
     void reverseScansMatchTheOracleDescending() throws IOException {
         Random random = new Random(7);
         NavigableMap<Bytes, Bytes> oracle = new TreeMap<>();

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static dev.storagelab.btree.PageFormat.NO_PAGE;
 
+import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.btree.BufferPool.Frame;
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.Storage;
@@ -44,7 +45,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * values would go to overflow pages, which this tree does not have: they are refused with an
  * {@link IllegalArgumentException} that says so.
  */
-public final class BPlusTree implements KeyValueStore {
+public final class BPlusTree implements OrderedStore {
 
     /** The page file's name in the tree's storage. */
     public static final String FILE_NAME = "btree.pages";
@@ -227,25 +228,23 @@ public final class BPlusTree implements KeyValueStore {
     }
 
     /**
-     * The entries with {@code from <= key < to}, in increasing key order, as the lab-02 scans over
-     * the lab-01 store return them.
-     *
-     * @param from the first key, inclusive; null means from the first key
-     * @param to   the end, exclusive; null means to the last key
-     * @throws IllegalArgumentException if {@code from > to}
+     * The entries with {@code from <= key < to}, in increasing key order, along the leaf links;
+     * see {@link TreeScan} for what a scan sees of concurrent writes.
      */
+    @Override
     public EntryIterator scan(Bytes from, Bytes to) {
         return openScan(from, to, false);
     }
 
-    /** The same range as {@link #scan}, in decreasing key order. */
+    /** The same range as {@link #scan}, in decreasing key order, along the leaves' prev links. */
+    @Override
     public EntryIterator scanReverse(Bytes from, Bytes to) {
         return openScan(from, to, true);
     }
 
     private EntryIterator openScan(Bytes from, Bytes to, boolean descending) {
-        checkArgument(from == null || to == null || from.compareTo(to) <= 0, "scan range is backwards: from %s > to %s",
-                from, to);
+        checkArgument(from == null || to == null || from.compareTo(to) <= 0,
+                "range start %s is after its end %s; a range is [from, to)", from, to);
         lock.readLock().lock();
         try {
             checkOpen();
