@@ -33,6 +33,9 @@ public final class Exporter {
     private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", ".idea", ".vscode", "node_modules");
 
     /** What an export wrote. */
+    /** Task names ("T" and a number, as {@link Regions} requires) in numeric order: T2 before T10. */
+    static final java.util.Comparator<String> TASK_ORDER = java.util.Comparator.comparingInt(t -> Integer.parseInt(t.substring(1)));
+
     public record Summary(int files, Map<String, Map<String, Integer>> regionsByLabAndTask) {
         public int regions() {
             return regionsByLabAndTask.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
@@ -98,7 +101,7 @@ public final class Exporter {
                 Regions.Exported e = Regions.exportJava(Files.readString(source, StandardCharsets.UTF_8), relative.toString(), lab);
                 Files.writeString(dest, e.text(), StandardCharsets.UTF_8);
                 for (Regions.Region r : e.regions()) {
-                    regions.computeIfAbsent(r.lab(), k -> new TreeMap<>()).merge(r.task(), 1, Integer::sum);
+                    regions.computeIfAbsent(r.lab(), k -> new TreeMap<>(TASK_ORDER)).merge(r.task(), 1, Integer::sum);
                 }
             } else if (name.endsWith(".md")) {
                 Files.writeString(dest, Regions.exportMarkdown(Files.readString(source, StandardCharsets.UTF_8),
