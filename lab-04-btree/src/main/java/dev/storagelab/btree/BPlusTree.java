@@ -85,6 +85,7 @@ public final class BPlusTree implements OrderedStore {
      *
      * @throws dev.storagelab.kv.CorruptionException if neither meta slot is valid, or the page table
      *                                                of the newest checkpoint fails its checks
+     * @throws IllegalArgumentException               if the file was created with another page size
      */
     public static BPlusTree open(Storage storage, BTreeOptions options) throws IOException {
         CountingStorage io = new CountingStorage(storage);
@@ -100,6 +101,10 @@ public final class BPlusTree implements OrderedStore {
             io.rename(TEMP_NAME, FILE_NAME);
             io.syncDirectory();
         }
+        int recorded = MetaPage.recordedPageSize(io, FILE_NAME);
+        checkArgument(recorded < 0 || recorded == options.pageSize(),
+                "%s was created with %s-byte pages; open it with pageSize %s, not %s", io.describe(FILE_NAME), recorded,
+                recorded, options.pageSize());
         PageFile file = new PageFile(io, FILE_NAME, options.pageSize());
         try {
             PageTable table = PageTable.open(file);

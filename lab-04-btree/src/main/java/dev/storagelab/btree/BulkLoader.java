@@ -33,15 +33,46 @@ final class BulkLoader {
     record Child(Bytes firstKey, long pageId) {
     }
 
+    /**
+     * Loads the tree. If the input turns out to be bad half way (a key out of order, an entry too
+     * large) or an I/O error strikes, every page made so far is freed again and the tree stays
+     * empty: nothing leaks.
+     */
     void load(Iterator<Entry> sorted) throws IOException {
-        List<Child> level = loadLeaves(sorted);
-        while (level.size() > 1) {
-            level = loadInternalLevel(level);
+        try {
+            List<Child> level = loadLeaves(sorted);
+            while (level.size() > 1) {
+                level = loadInternalLevel(level);
+            }
+            tree.installBulkLoaded(level.isEmpty() ? NO_PAGE : level.get(0).pageId(), entries);
+        } catch (IOException | RuntimeException e) {
+            try {
+                abandon();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        tree.installBulkLoaded(level.isEmpty() ? NO_PAGE : level.get(0).pageId(), entries);
     }
 
     private long entries;
+    /** Every page this load made and has not freed, to free them all if it fails. */
+    private final List<Long> created = new ArrayList<>();
+
+    /** A new page of {@code type}, pinned, remembered in {@link #created}. */
+    private Frame create(byte type) throws IOException {
+        Frame f = pool.create(type);
+        created.add(f.pageId());
+        return f;
+    }
+
+    /** Frees every page this load made (none is pinned any more: every method unpins on its way out). */
+    private void abandon() throws IOException {
+        for (long id : created) {
+            pool.discard(pool.fetch(id));
+        }
+        created.clear();
+    }
 
     /**
      * Writes the leaves: entries go into the current leaf while its used bytes plus the new cell
@@ -71,7 +102,7 @@ final class BulkLoader {
                 lastKey = e.key();
                 int cell = PageFormat.SLOT_SIZE + PageFormat.leafCellSize(e.key().length(), e.value().length());
                 if (cur == null || cur.page().cellCount() > 0 && cur.page().usedBytes() + cell > budget) {
-                    Frame next = pool.create(PageFormat.TYPE_LEAF);
+                    Frame next = create(PageFormat.TYPE_LEAF);
                     if (cur != null) {
                         cur.page().setNext(next.pageId());
                         next.page().setPrev(cur.pageId());
@@ -115,7 +146,7 @@ final class BulkLoader {
             for (Child c : children) {
                 int cell = PageFormat.SLOT_SIZE + PageFormat.internalCellSize(c.firstKey().length());
                 if (cur == null || cur.page().cellCount() > 0 && cur.page().usedBytes() + cell > budget) {
-                    Frame next = pool.create(PageFormat.TYPE_INTERNAL);
+                    Frame next = create(PageFormat.TYPE_INTERNAL);
                     next.page().setLeftmostChild(c.pageId());
                     if (prev != null) {
                         pool.unpin(prev, true);
@@ -154,6 +185,7 @@ final class BulkLoader {
         Child last = pages.get(pages.size() - 1);
         if (tree.fitTogether(prev.page(), last.firstKey(), cur.page())) {
             BPlusTree.mergeInto(prev.page(), last.firstKey(), cur.page());
+            created.remove(Long.valueOf(cur.pageId()));
             pool.discard(cur);
             pages.remove(pages.size() - 1);
             return null;

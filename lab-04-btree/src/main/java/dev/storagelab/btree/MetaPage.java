@@ -2,6 +2,8 @@ package dev.storagelab.btree;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.storagelab.io.ReadableFile;
+import dev.storagelab.io.Storage;
 import dev.storagelab.kv.CorruptionException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -129,5 +131,20 @@ public record MetaPage(long generation, long root, long nextLogicalId, long entr
         }
         return best;
         // END SOLUTION
+    }
+
+    /**
+     * The page size meta slot 0 of {@code name} says the file was created with, read without
+     * trusting anything else, or -1 if the slot does not even start like a meta page: lets an
+     * open with the wrong page size say so, instead of reporting a checksum mismatch.
+     */
+    static int recordedPageSize(Storage storage, String name) throws IOException {
+        try (ReadableFile in = storage.openRead(name)) {
+            if (in.size() < PAGE_SIZE_OFFSET + 4) {
+                return -1;
+            }
+            ByteBuffer head = ByteBuffer.wrap(in.readFully(0, PAGE_SIZE_OFFSET + 4));
+            return head.getLong(MAGIC_OFFSET) == MAGIC ? head.getInt(PAGE_SIZE_OFFSET) : -1;
+        }
     }
 }
