@@ -29,7 +29,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p><b>Durability:</b> a write is durable once {@link #checkpoint()} (or {@link #sync()}, or
  * {@link #close()}) returns after it; writes since the last checkpoint are lost in a crash (lab-06
- * adds the write-ahead log that replays them).
+ * adds the write-ahead log that replays them). A checkpoint that fails (an I/O error, a failed
+ * force) leaves the tree refusing writes until it is reopened; see {@link #checkpointFailure}.
  *
  * <p><b>Concurrency:</b> many readers or one writer at a time ({@link ReentrantReadWriteLock}).
  * Scans take the read lock one leaf at a time, so an open scan never blocks a writer; see
@@ -65,6 +66,13 @@ public final class BPlusTree implements OrderedStore {
     /** Bumped by every change to the tree; a scan follows a sibling link only if it has not moved. */
     private volatile long modCount;
     private boolean closed;
+    /**
+     * Why a checkpoint failed, or null. After a failed force the kernel may have dropped the dirty
+     * pages it could not write and a retried force can "succeed" without them (PostgreSQL's
+     * fsyncgate, 2018), so the tree takes no more writes or checkpoints: reopen it, and it comes
+     * back at the last checkpoint that did complete.
+     */
+    private IOException checkpointFailure;
 
     private BPlusTree(CountingStorage io, BTreeOptions options, PageFile file, PageTable table, MetaPage meta) {
         this.io = io;
@@ -160,7 +168,7 @@ public final class BPlusTree implements OrderedStore {
         long start = System.nanoTime();
         lock.writeLock().lock();
         try {
-            checkOpen();
+            checkWritable();
             modCount++;
             insert(key, value);
         } finally {
@@ -175,7 +183,7 @@ public final class BPlusTree implements OrderedStore {
         long start = System.nanoTime();
         lock.writeLock().lock();
         try {
-            checkOpen();
+            checkWritable();
             modCount++;
             remove(key);
         } finally {
@@ -198,14 +206,27 @@ public final class BPlusTree implements OrderedStore {
     public long checkpoint() throws IOException {
         lock.writeLock().lock();
         try {
-            checkOpen();
-            return pool.checkpoint(root, entryCount).generation();
+            checkWritable();
+            return takeCheckpoint();
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** Takes a checkpoint and closes the file. Idempotent. */
+    private long takeCheckpoint() throws IOException {
+        try {
+            return pool.checkpoint(root, entryCount).generation();
+        } catch (IOException e) {
+            checkpointFailure = e;
+            throw e;
+        }
+    }
+
+    /**
+     * Takes a checkpoint and closes the file. Idempotent. If an earlier checkpoint failed, the file
+     * is closed without one and the failure is reported again: the writes since the last
+     * completed checkpoint are lost, as in a crash.
+     */
     @Override
     public void close() throws IOException {
         lock.writeLock().lock();
@@ -215,7 +236,11 @@ public final class BPlusTree implements OrderedStore {
             }
             closed = true;
             try (PageFile f = file) {
-                pool.checkpoint(root, entryCount);
+                if (checkpointFailure != null) {
+                    throw new IOException("closed " + this + " without a checkpoint: an earlier checkpoint failed, so"
+                            + " the writes since the last completed checkpoint are lost", checkpointFailure);
+                }
+                takeCheckpoint();
             }
         } finally {
             lock.writeLock().unlock();
@@ -297,6 +322,15 @@ public final class BPlusTree implements OrderedStore {
 
     void checkOpen() {
         checkState(!closed, "the B+tree is closed");
+    }
+
+    /** Checks that the tree is open and no checkpoint has failed: the state a write needs. */
+    private void checkWritable() {
+        checkOpen();
+        if (checkpointFailure != null) {
+            throw new IllegalStateException("a checkpoint of " + this + " failed, so it takes no more writes or"
+                    + " checkpoints; reopen it to continue from the last completed checkpoint", checkpointFailure);
+        }
     }
 
     private void checkEntry(Bytes key, Bytes value) {
@@ -735,7 +769,7 @@ public final class BPlusTree implements OrderedStore {
         checkArgument(fillFactor >= 0.5 && fillFactor <= 1.0, "fillFactor must be in [0.5, 1.0]: %s", fillFactor);
         lock.writeLock().lock();
         try {
-            checkOpen();
+            checkWritable();
             checkState(root == NO_PAGE, "bulk load needs an empty tree; this one has %s keys", entryCount);
             modCount++;
             new BulkLoader(this, (int) (capacity * fillFactor)).load(sorted);
