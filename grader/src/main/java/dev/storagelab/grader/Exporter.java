@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Writes the student release of a workspace: every solution region becomes a not-implemented
  * throw, remove regions and instructor-only Markdown go, and instructor-only files (hidden tests,
- * the grader's own tests and fixtures, CI) are left out. The output depends only on the input
+ * the grader's own tests and fixtures, the workbench's tests, which prove the reference engines
+ * run every workload, and CI) are left out. The output depends only on the input
  * files, so exporting twice gives byte-identical trees.
  */
 public final class Exporter {
@@ -28,7 +29,7 @@ public final class Exporter {
 
     /** Paths never exported, as globs relative to the workspace root. */
     private static final List<String> INSTRUCTOR_ONLY = List.of(
-            "**/src/hidden/**", ".ci/**", "grader/src/test/**", ".exportignore");
+            "**/src/hidden/**", ".ci/**", "grader/src/test/**", "workbench/src/test/**", ".exportignore");
 
     private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", ".idea", ".vscode", "node_modules");
 

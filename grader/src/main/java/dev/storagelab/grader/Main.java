@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 /** {@code ./storagelab}: the workspace's single entry point. */
 @Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
         description = "Grade, export and measure storagelab workspaces.",
-        subcommands = {Main.Export.class, Main.Grade.class, Main.GradeAll.class, Main.Gradescope.class})
+        subcommands = {Main.Export.class, Main.Grade.class, Main.GradeAll.class, Main.Gradescope.class, Main.WorkloadVerb.class,
+                Main.ShellVerb.class})
 public final class Main implements Runnable {
 
     @Option(names = "--workspace", description = "The workspace root (default: found from the current directory).")
@@ -39,6 +40,10 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(main);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
+        for (String verb : List.of("workload", "shell")) {
+            // Everything after the verb belongs to the workbench, which parses and documents it.
+            cli.getSubcommands().get(verb).setUnmatchedOptionsArePositionalParams(true);
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("storagelab: " + (e instanceof IllegalArgumentException || e instanceof IllegalStateException
                     ? e.getMessage() : e.toString()));
@@ -49,7 +54,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, grade, grade-all or gradescope (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, grade, grade-all, gradescope, workload or shell (see --help)");
     }
 
     Workspace workspace() {
@@ -204,6 +209,40 @@ public final class Main implements Runnable {
             spec.commandLine().getOut().printf("wrote %s (%d entries); upload it as the assignment's autograder%n",
                     out.toAbsolutePath(), n);
             return 0;
+        }
+    }
+
+    @Command(name = "workload", description = "Run one workload on one engine: throughput, latency percentiles, the engine's"
+            + " counters. Options: --engine E --workload W [--ops N] [--keys N] [--dir D] [--json]; `workload --help` lists them all.")
+    static final class WorkloadVerb implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Parameters(arity = "0..*", description = "The workbench's options.")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> all = new ArrayList<>(List.of("workload"));
+            all.addAll(args);
+            return Workbench.run(main.workspace(), all);
+        }
+    }
+
+    @Command(name = "shell", description = "An interactive shell over one engine (put, get, del, scan, page, stats, flush,"
+            + " compact, dump, help). Options: --engine E --dir D [--script FILE]; reads standard input when it is not a terminal.")
+    static final class ShellVerb implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Parameters(arity = "0..*", description = "The workbench's options.")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> all = new ArrayList<>(List.of("shell"));
+            all.addAll(args);
+            return Workbench.run(main.workspace(), all);
         }
     }
 }

@@ -1,0 +1,87 @@
+package dev.storagelab.grader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs the workbench ({@code workbench/}: workloads and the shell over every engine) in a child
+ * JVM, building it first when it is missing or older than the sources it is made of. The grader
+ * itself never links against lab code: a lab that does not compile must not break grading, so
+ * only {@code workload} and {@code shell}, which need the engines, build them.
+ */
+final class Workbench {
+
+    static final String MODULE = "workbench";
+    static final String JAR = MODULE + "/target/storagelab-workbench.jar";
+
+    private Workbench() {
+    }
+
+    /** Builds the workbench if stale, then runs it with {@code args} on this process's terminal; returns its exit code. */
+    static int run(Workspace workspace, List<String> args) throws IOException, InterruptedException {
+        Path root = workspace.root();
+        Path jar = root.resolve(JAR);
+        if (stale(root, jar)) {
+            System.err.println("storagelab: building the workbench and the engines it runs ...");
+            List<String> build = new ArrayList<>(LabBuild.maven());
+            build.addAll(List.of("-B", "-q", "-Dstyle.color=never", "-Denforcer.skip=true", "-DskipTests", "-pl", MODULE,
+                    "-am", "package"));
+            Process p = new ProcessBuilder(build).directory(root.toFile()).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            if (p.waitFor() != 0) {
+                System.err.println("storagelab: could not build the workbench: an engine it runs does not compile (see above)");
+                return 2;
+            }
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    }
+
+    /** Whether the jar is missing or older than any source or pom of the modules it is built from. */
+    static boolean stale(Path root, Path jar) throws IOException {
+        if (!Files.exists(jar)) {
+            return true;
+        }
+        FileTime built = Files.getLastModifiedTime(jar);
+        try (Stream<Path> top = Files.list(root)) {
+            for (Path module : top.filter(Files::isDirectory).toList()) {
+                String name = module.getFileName().toString();
+                if (!(name.startsWith("lab-") || name.equals(MODULE) || name.equals("testkit"))) {
+                    continue;
+                }
+                if (newer(module.resolve("pom.xml"), built) || newerUnder(module.resolve("src/main"), built)) {
+                    return true;
+                }
+            }
+        }
+        return newer(root.resolve("pom.xml"), built);
+    }
+
+    private static boolean newer(Path file, FileTime than) throws IOException {
+        return Files.exists(file) && Files.getLastModifiedTime(file).compareTo(than) > 0;
+    }
+
+    private static boolean newerUnder(Path dir, FileTime than) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.anyMatch(f -> {
+                try {
+                    return Files.isRegularFile(f) && Files.getLastModifiedTime(f).compareTo(than) > 0;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.storagelab.workbench;
+
+import com.google.gson.GsonBuilder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.commons.io.file.PathUtils;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The workbench's command line: {@code workload} and {@code shell} over any engine of the
+ * workspace. The grader's verbs of the same names run this in a child JVM
+ * ({@code ./storagelab workload ...}).
+ */
+@Command(name = "workbench", mixinStandardHelpOptions = true,
+        description = "Workloads and a shell over every engine of the workspace.",
+        subcommands = {WorkbenchMain.Run.class, WorkbenchMain.ShellCommand.class, WorkbenchMain.Engines.class,
+                WorkbenchMain.Workloads.class})
+public final class WorkbenchMain {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new WorkbenchMain());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cl;
+    }
+
+    /** A number as a person reads it: integers as they are, fractions with three decimals. */
+    static String format(Object v) {
+        if (v instanceof Double d) {
+            return d.isNaN() ? "n/a" : String.format(Locale.ROOT, "%.3f", d);
+        }
+        return String.valueOf(v);
+    }
+
+    @Command(name = "workload", description = "Run one workload on one engine and report throughput, latency and the engine's counters.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--engine", required = true, description = "The engine: ${COMPLETION-CANDIDATES}.", completionCandidates = EngineIds.class)
+        String engine;
+
+        @Option(names = "--workload", required = true, description = "The workload: ${COMPLETION-CANDIDATES}.", completionCandidates = WorkloadIds.class)
+        String workload;
+
+        @Option(names = "--ops", defaultValue = "100000", description = "Measured operations (default ${DEFAULT-VALUE}).")
+        long ops;
+
+        @Option(names = "--keys", defaultValue = "100000", description = "Keys in the key space, preloaded for all but the fills (default ${DEFAULT-VALUE}).")
+        long keys;
+
+        @Option(names = "--value-bytes", defaultValue = "100", description = "Bytes per value (default ${DEFAULT-VALUE}).")
+        int valueBytes;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--dir", description = "Where a disk engine keeps its files (default: a temporary directory, deleted after).")
+        Path dir;
+
+        @Option(names = "--json", description = "Print the result as JSON instead of a table.")
+        boolean json;
+
+        @Option(names = "--no-progress", description = "No progress bar.")
+        boolean noProgress;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Engine e = Engine.byId(engine);
+            Workload w = Workload.byId(workload);
+            WorkloadRunner.Spec runSpec = new WorkloadRunner.Spec(keys, ops, valueBytes, seed);
+            Path where = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("storagelab-workload-");
+            PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+            ProgressBar bar = new ProgressBar(err, ops, !noProgress && System.console() != null);
+            WorkloadRunner.Result result;
+            try (Engine.Handle handle = e.open(where)) {
+                result = WorkloadRunner.run(handle, w, runSpec, bar::update);
+            } finally {
+                bar.done();
+                if (dir == null) {
+                    PathUtils.deleteDirectory(where);
+                }
+            }
+            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+            out.print(json ? new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(result) + "\n"
+                    : table(result));
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** The result as a person reads it. */
+    static String table(WorkloadRunner.Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s on %s: %,d ops in %.2f s = %,.0f ops/s (%,d keys, %d-byte values, seed %d; load %.2f s, sync %.2f s)%n",
+                r.workload(), r.engine(), r.spec().ops(), r.seconds(), r.opsPerSecond(), r.spec().keys(), r.spec().valueBytes(),
+                r.spec().seed(), r.loadSeconds(), r.syncSeconds()));
+        sb.append(String.format(Locale.ROOT, "%-20s %12s %10s %10s %10s %10s%n", "operation", "count", "p50 us", "p99 us", "p99.9 us", "max us"));
+        for (Map.Entry<String, WorkloadRunner.Latency> e : r.latency().entrySet()) {
+            WorkloadRunner.Latency l = e.getValue();
+            sb.append(String.format(Locale.ROOT, "%-20s %,12d %10.1f %10.1f %10.1f %10.1f%n", e.getKey(), l.count(), l.p50(), l.p99(),
+                    l.p999(), l.max()));
+        }
+        sb.append("counters (preload and sync included):\n");
+        for (Map.Entry<String, Object> c : r.counters().entrySet()) {
+            sb.append("  ").append(c.getKey()).append(" = ").append(format(c.getValue())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Command(name = "shell", description = "An interactive shell over one engine; reads commands from --script or standard input when not on a terminal.")
+    static final class ShellCommand implements Callable<Integer> {
+        @Option(names = "--engine", required = true, description = "The engine: ${COMPLETION-CANDIDATES}.", completionCandidates = EngineIds.class)
+        String engine;
+
+        @Option(names = "--dir", required = true, description = "Where the engine keeps its files.")
+        Path dir;
+
+        @Option(names = "--script", description = "Run the commands of this file instead of reading the terminal.")
+        Path script;
+
+        @Override
+        public Integer call() throws Exception {
+            Engine e = Engine.byId(engine);
+            Files.createDirectories(dir);
+            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+            try (Engine.Handle handle = e.open(dir)) {
+                Shell shell = new Shell(handle, out);
+                if (script != null) {
+                    try (BufferedReader in = Files.newBufferedReader(script, StandardCharsets.UTF_8)) {
+                        shell.runScript(in);
+                    }
+                } else if (System.console() == null) {
+                    shell.runScript(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+                } else {
+                    shell.runInteractive(dir.resolve(".storagelab-history"));
+                }
+                return shell.errors() == 0 ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "engines", description = "List the engines.")
+    static final class Engines implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            for (Engine e : Engine.values()) {
+                System.out.printf("%-10s %s%n", e.id(), e.description());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "workloads", description = "List the workloads.")
+    static final class Workloads implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            for (Workload w : Workload.values()) {
+                System.out.printf("%-17s %s%n", w.id(), w.description());
+            }
+            return 0;
+        }
+    }
+
+    static final class EngineIds extends java.util.ArrayList<String> {
+        EngineIds() {
+            super(Engine.ids());
+        }
+    }
+
+    static final class WorkloadIds extends java.util.ArrayList<String> {
+        WorkloadIds() {
+            super(java.util.Arrays.stream(Workload.values()).map(Workload::id).toList());
+        }
+    }
+
+    /** A one-line progress bar on standard error, redrawn in place; silent when not on a terminal. */
+    static final class ProgressBar {
+        private final PrintStream err;
+        private final long total;
+        private final boolean enabled;
+        private final long start = System.nanoTime();
+
+        ProgressBar(PrintStream err, long total, boolean enabled) {
+            this.err = err;
+            this.total = total;
+            this.enabled = enabled;
+        }
+
+        void update(long done) {
+            if (!enabled) {
+                return;
+            }
+            int width = 40;
+            int filled = (int) (width * done / total);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            err.printf(Locale.ROOT, "\r[%s%s] %3d%% %,d/%,d ops %,.0f ops/s", "#".repeat(filled), ".".repeat(width - filled),
+                    100 * done / total, done, total, done / Math.max(seconds, 1e-9));
+        }
+
+        void done() {
+            if (enabled) {
+                err.println();
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.storagelab.workbench;
+
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.testkit.BenchData;
+import java.util.Locale;
+import org.apache.commons.rng.UniformRandomProvider;
+
+/**
+ * The workloads, each a seeded generator of operations over a key space of {@code keys} keys
+ * ({@link BenchData#keyBytes}: 16 bytes, sorted by number):
+ * <ul>
+ *   <li>db_bench's (LevelDB's benchmark tool): fillseq, fillrandom, overwrite, readrandom,
+ *       readmissing, seekrandom (a seek and a scan of 100), readwhilewriting;</li>
+ *   <li>YCSB's core workloads A to F (Cooper et al., SoCC 2010) with their mixes and request
+ *       distributions: scrambled Zipfian 0.99, latest, uniform scan lengths;</li>
+ *   <li>ecommerce: the mix lab-07's hybrid exists for (hot prices and stock levels on 1% of the
+ *       keys, updated constantly with Zipfian skew; cold orders inserted once with time-ordered
+ *       keys and read rarely; occasional order-history range scans).</li>
+ * </ul>
+ * Workloads other than the fills start from a loaded store: {@link #preload} keys put in a seeded
+ * random order before the measured operations.
+ */
+public enum Workload {
+
+    FILLSEQ("put keys 0, 1, 2, ... in order into an empty store", false),
+    FILLRANDOM("put the keys in random order into an empty store", false),
+    OVERWRITE("put random existing keys (new values)", true),
+    READRANDOM("get random existing keys", true),
+    READMISSING("get random keys that are not in the store", true),
+    SEEKRANDOM("seek to a random key and scan the next 100 entries", true),
+    READWHILEWRITING("get random keys while one more thread puts random keys (reads are measured)", true),
+    YCSB_A("YCSB A, update heavy: 50% read, 50% update, scrambled Zipfian 0.99", true),
+    YCSB_B("YCSB B, read mostly: 95% read, 5% update, scrambled Zipfian 0.99", true),
+    YCSB_C("YCSB C, read only: 100% read, scrambled Zipfian 0.99", true),
+    YCSB_D("YCSB D, read latest: 95% read, 5% insert, reads skewed to the newest keys", true),
+    YCSB_E("YCSB E, short ranges: 95% scan of 1-100 entries, 5% insert, scrambled Zipfian 0.99", true),
+    YCSB_F("YCSB F, read-modify-write: 50% read, 50% read-modify-write, scrambled Zipfian 0.99", true),
+    ECOMMERCE("hot prices and stock (1% of keys, Zipfian updates), cold time-ordered orders, order-history scans", true);
+
+    /** YCSB's Zipfian constant. */
+    public static final double THETA = 0.99;
+
+    private final String description;
+    private final boolean preloaded;
+
+    Workload(String description, boolean preloaded) {
+        this.description = description;
+        this.preloaded = preloaded;
+    }
+
+    /** The workload's name on the command line: {@code readrandom}, {@code ycsb-a}, ... */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The workload named {@code id}; the message lists the names there are. */
+    public static Workload byId(String id) {
+        for (Workload w : values()) {
+            if (w.id().equals(id)) {
+                return w;
+            }
+        }
+        throw new IllegalArgumentException("no workload named '" + id + "'; the workloads are "
+                + java.util.Arrays.stream(values()).map(Workload::id).toList());
+    }
+
+    /** How many keys are put before the measured operations. */
+    public long preload(long keys) {
+        return preloaded ? keys : 0;
+    }
+
+    /** One operation. {@code scanLength} is used by scans only. */
+    public record Op(Kind kind, Bytes key, int scanLength) {
+    }
+
+    /** What an operation does. */
+    public enum Kind {
+        GET, PUT, INSERT, SCAN, READ_MODIFY_WRITE
+    }
+
+    /** The key with number {@code i}. */
+    public static Bytes key(long i) {
+        return Bytes.wrap(BenchData.keyBytes(i));
+    }
+
+    /** The ecommerce workload's keys. */
+    static Bytes priceKey(long product) {
+        return Bytes.of(String.format("price/%010d", product));
+    }
+
+    static Bytes stockKey(long product) {
+        return Bytes.of(String.format("stock/%010d", product));
+    }
+
+    static Bytes orderKey(long order) {
+        return Bytes.of(String.format("order/%010d", order));
+    }
+
+    /** The ecommerce workload's products: 1% of the keys, at least one. Each has a price and a stock key. */
+    static long products(long keys) {
+        return Math.max(1, keys / 100);
+    }
+
+    /** The {@code i}-th key of the preload, for the ecommerce workload's key space. */
+    Bytes preloadKey(long i, long keys) {
+        if (this != ECOMMERCE) {
+            return key(i);
+        }
+        long p = products(keys);
+        return i < p ? priceKey(i) : i < 2 * p ? stockKey(i - p) : orderKey(i - 2 * p);
+    }
+
+    /** A generator of this workload's operations, after {@code keys} keys were preloaded (or none, for fills). */
+    public Generator generator(long keys, UniformRandomProvider rng) {
+        KeyChooser zipf = KeyChooser.scrambledZipfian(rng, THETA);
+        KeyChooser uniform = KeyChooser.uniform(rng);
+        KeyChooser latest = KeyChooser.latest(rng, THETA);
+        long[] inserted = {keys}; // the key space grows with inserts
+        return switch (this) {
+            case FILLSEQ -> n -> new Op(Kind.PUT, key(n), 0);
+            case FILLRANDOM, OVERWRITE -> n -> new Op(Kind.PUT, key(uniform.next(keys)), 0);
+            case READRANDOM, READWHILEWRITING -> n -> new Op(Kind.GET, key(uniform.next(keys)), 0);
+            case READMISSING -> n -> new Op(Kind.GET, key(keys + uniform.next(keys)), 0);
+            case SEEKRANDOM -> n -> new Op(Kind.SCAN, key(uniform.next(keys)), 100);
+            case YCSB_A -> n -> rng.nextInt(100) < 50 ? new Op(Kind.GET, key(zipf.next(keys)), 0)
+                    : new Op(Kind.PUT, key(zipf.next(keys)), 0);
+            case YCSB_B -> n -> rng.nextInt(100) < 95 ? new Op(Kind.GET, key(zipf.next(keys)), 0)
+                    : new Op(Kind.PUT, key(zipf.next(keys)), 0);
+            case YCSB_C -> n -> new Op(Kind.GET, key(zipf.next(keys)), 0);
+            case YCSB_D -> n -> rng.nextInt(100) < 95 ? new Op(Kind.GET, key(latest.next(inserted[0])), 0)
+                    : new Op(Kind.INSERT, key(inserted[0]++), 0);
+            case YCSB_E -> n -> rng.nextInt(100) < 95 ? new Op(Kind.SCAN, key(zipf.next(inserted[0])), 1 + rng.nextInt(100))
+                    : new Op(Kind.INSERT, key(inserted[0]++), 0);
+            case YCSB_F -> n -> rng.nextInt(100) < 50 ? new Op(Kind.GET, key(zipf.next(keys)), 0)
+                    : new Op(Kind.READ_MODIFY_WRITE, key(zipf.next(keys)), 0);
+            case ECOMMERCE -> ecommerce(keys, rng, zipf, uniform);
+        };
+    }
+
+    private static Generator ecommerce(long keys, UniformRandomProvider rng, KeyChooser zipf, KeyChooser uniform) {
+        long products = products(keys);
+        long[] orders = {Math.max(0, keys - 2 * products)};
+        return n -> {
+            int dice = rng.nextInt(100);
+            if (dice < 45) {
+                return new Op(Kind.PUT, priceKey(zipf.next(products)), 0);
+            } else if (dice < 70) {
+                return new Op(Kind.READ_MODIFY_WRITE, stockKey(zipf.next(products)), 0);
+            } else if (dice < 85) {
+                return new Op(Kind.GET, priceKey(zipf.next(products)), 0);
+            } else if (dice < 95 || orders[0] == 0) {
+                return new Op(Kind.INSERT, orderKey(orders[0]++), 0);
+            } else if (dice < 99) {
+                return new Op(Kind.GET, orderKey(uniform.next(orders[0])), 0);
+            }
+            return new Op(Kind.SCAN, orderKey(Math.max(0, orders[0] - 1 - uniform.next(Math.min(orders[0], 1000)))), 20);
+        };
+    }
+
+    /** Hands out a workload's operations, one per call, numbered from 0. */
+    @FunctionalInterface
+    public interface Generator {
+        Op next(long n);
+    }
+}

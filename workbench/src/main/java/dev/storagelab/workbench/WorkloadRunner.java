@@ -1,0 +1,203 @@
+package dev.storagelab.workbench;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.EntryIterator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+import org.HdrHistogram.Histogram;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.simple.RandomSource;
+
+/**
+ * Runs one {@link Workload} on one open engine: preloads the store (unmeasured), runs the
+ * operations, times each one into an HdrHistogram per kind of operation, syncs, and reads the
+ * engine's counters (which include the preload and the sync). Every random choice (keys, values, mixes) comes from a generator seeded
+ * with {@link Spec#seed()}, so two runs with the same spec do the same operations in the same
+ * order. Each operation's result is checked where it can be: a get of a key known to be present
+ * must find it, a get of a key known to be absent must not, and a scan must return keys in strictly
+ * increasing order from its start key; a wrong answer stops the run with an error, since a fast
+ * wrong engine is not a result.
+ */
+public final class WorkloadRunner {
+
+    /**
+     * What to run.
+     *
+     * @param keys       the key space (keys preloaded for all but the fills)
+     * @param ops        measured operations
+     * @param valueBytes bytes per value
+     * @param seed       the seed of every random choice
+     */
+    public record Spec(long keys, long ops, int valueBytes, long seed) {
+        public Spec {
+            checkArgument(keys >= 1, "keys must be at least 1: %s", keys);
+            checkArgument(ops >= 1, "ops must be at least 1: %s", ops);
+            checkArgument(valueBytes >= 0, "valueBytes must not be negative: %s", valueBytes);
+        }
+    }
+
+    /** Latency percentiles of one kind of operation, in microseconds. */
+    public record Latency(long count, double p50, double p99, double p999, double max) {
+        static Latency of(Histogram h) {
+            return new Latency(h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                    h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+        }
+    }
+
+    /**
+     * What a run measured.
+     *
+     * @param loadSeconds the unmeasured preload
+     * @param seconds     the measured operations
+     * @param syncSeconds the {@code sync()} after them (a checkpoint for the B+tree), which the
+     *                    counters include
+     */
+    public record Result(String engine, String workload, Spec spec, double loadSeconds, double seconds,
+                         double opsPerSecond, double syncSeconds, Map<String, Latency> latency, Map<String, Object> counters) {
+    }
+
+    private WorkloadRunner() {
+    }
+
+    /**
+     * Runs {@code workload} on {@code engine}.
+     *
+     * @param progress called with the number of measured operations done, about every 1%
+     */
+    public static Result run(Engine.Handle engine, Workload workload, Spec spec, LongConsumer progress) throws IOException {
+        OrderedStore store = engine.store();
+        UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed());
+        long loadStart = System.nanoTime();
+        long preload = workload.preload(spec.keys());
+        for (long i : shuffled(preload, rng)) {
+            store.put(workload.preloadKey(i, spec.keys()), value(rng, spec.valueBytes()));
+        }
+        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+
+        Map<Workload.Kind, Histogram> histograms = new EnumMap<>(Workload.Kind.class);
+        Workload.Generator ops = workload.generator(spec.keys(), rng);
+        AtomicBoolean writing = new AtomicBoolean(workload == Workload.READWHILEWRITING);
+        Thread writer = writing.get() ? backgroundWriter(store, spec, writing) : null;
+        long step = Math.max(1, spec.ops() / 100);
+        long start = System.nanoTime();
+        try {
+            for (long n = 0; n < spec.ops(); n++) {
+                Workload.Op op = ops.next(n);
+                long t0 = System.nanoTime();
+                apply(store, workload, op, rng, spec);
+                long nanos = System.nanoTime() - t0;
+                histograms.computeIfAbsent(op.kind(), k -> new Histogram(TimeUnit.SECONDS.toNanos(60), 3))
+                        .recordValue(Math.min(nanos, TimeUnit.SECONDS.toNanos(60)));
+                if ((n + 1) % step == 0 || n + 1 == spec.ops()) {
+                    progress.accept(n + 1);
+                }
+            }
+        } finally {
+            writing.set(false);
+            if (writer != null) {
+                try {
+                    writer.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long syncStart = System.nanoTime();
+        store.sync(); // what the run wrote reaches the disk, so the counters include its cost
+        double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
+        Map<String, Latency> latency = new LinkedHashMap<>();
+        histograms.forEach((kind, h) -> latency.put(kind.name().toLowerCase(java.util.Locale.ROOT), Latency.of(h)));
+        return new Result(engine.engine().id(), workload.id(), spec, loadSeconds, seconds, spec.ops() / seconds, syncSeconds,
+                latency, engine.counters());
+    }
+
+    private static void apply(OrderedStore store, Workload workload, Workload.Op op, UniformRandomProvider rng,
+                              Spec spec) throws IOException {
+        switch (op.kind()) {
+            case PUT, INSERT -> store.put(op.key(), value(rng, spec.valueBytes()));
+            case GET -> {
+                boolean found = store.get(op.key()).isPresent();
+                Boolean expected = expectedPresence(workload);
+                if (expected != null && found != expected) {
+                    throw new IllegalStateException(store + " answered get(" + op.key() + ") with "
+                            + (found ? "a value" : "nothing") + ", but the key is " + (expected ? "present" : "absent"));
+                }
+            }
+            case READ_MODIFY_WRITE -> {
+                store.get(op.key());
+                store.put(op.key(), value(rng, spec.valueBytes()));
+            }
+            case SCAN -> {
+                Bytes previous = null;
+                try (EntryIterator it = store.scan(op.key(), null)) {
+                    for (int i = 0; i < op.scanLength() && it.hasNext(); i++) {
+                        Bytes k = it.next().key();
+                        if (k.compareTo(op.key()) < 0 || previous != null && k.compareTo(previous) <= 0) {
+                            throw new IllegalStateException(store + " scan from " + op.key() + " returned " + k
+                                    + (previous == null ? "" : " after " + previous) + ": out of order");
+                        }
+                        previous = k;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether every get of {@code workload} must find its key (true), must not (false), or either (null). */
+    private static Boolean expectedPresence(Workload workload) {
+        return switch (workload) {
+            case READRANDOM, READWHILEWRITING, YCSB_A, YCSB_B, YCSB_C, YCSB_D, YCSB_F -> true;
+            case READMISSING -> false;
+            default -> null;
+        };
+    }
+
+    /** One more thread that overwrites random existing keys until told to stop: readwhilewriting's writer. */
+    private static Thread backgroundWriter(OrderedStore store, Spec spec, AtomicBoolean writing) {
+        Thread t = new Thread(() -> {
+            UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed() + 1);
+            try {
+                while (writing.get()) {
+                    store.put(Workload.key(rng.nextLong(spec.keys())), value(rng, spec.valueBytes()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "readwhilewriting-writer");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** A value of {@code length} bytes: a seeded random run, fresh for each write. */
+    private static Bytes value(UniformRandomProvider rng, int length) {
+        byte[] v = new byte[length];
+        rng.nextBytes(v);
+        return Bytes.wrap(v);
+    }
+
+    /** The numbers 0 to {@code n - 1} in a seeded random order (Fisher-Yates). */
+    private static long[] shuffled(long n, UniformRandomProvider rng) {
+        long[] a = new long[Math.toIntExact(n)];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i;
+        }
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            long t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+}
