@@ -19,9 +19,10 @@ import java.util.Map;
 
 /**
  * The engines of the workspace that workloads and the shell can drive, by name. The list grows as
- * labs land: each lab that ships an engine adds one line to {@link #ALL}.
+ * labs land: each lab that ships an engine adds a constant here. Production peers register through
+ * {@link EngineFactory} instead ({@link Engines#all()}).
  */
-public enum Engine {
+public enum Engine implements EngineFactory {
 
     SORTEDLOG("sortedlog", "lab-01: the sorted-log store (write-ahead log, memtable, segments, compaction), on disk", true),
     BTREE("btree", "lab-04: the disk B+tree (4 KiB pages, buffer pool of 1024 frames, LRU-2), checkpointed on sync", true),
@@ -39,34 +40,25 @@ public enum Engine {
         this.onDisk = onDisk;
     }
 
+    /** The peers' names, for a helpful message when they were not built. */
+    static final List<String> PEERS = List.of("rocksdb", "leveldb", "h2");
+
+    @Override
     public String id() {
         return id;
     }
 
+    @Override
     public String description() {
         return description;
     }
 
-    /** Whether the engine keeps its data in files (in the directory it is opened on). */
+    @Override
     public boolean onDisk() {
         return onDisk;
     }
 
-    /** The engine named {@code id}; the message lists the names there are. */
-    public static Engine byId(String id) {
-        for (Engine e : values()) {
-            if (e.id.equals(id)) {
-                return e;
-            }
-        }
-        throw new IllegalArgumentException("no engine named '" + id + "'; the engines are " + ids());
-    }
-
-    public static List<String> ids() {
-        return java.util.Arrays.stream(values()).map(Engine::id).toList();
-    }
-
-    /** Opens the engine on {@code dir} (created if need be; ignored by the in-memory engines). */
+    @Override
     public Handle open(Path dir) throws IOException {
         return switch (this) {
             case SORTEDLOG -> {
@@ -164,15 +156,15 @@ public enum Engine {
 
     /** An open engine: its store, and what it can say about itself. */
     public abstract static class Handle implements AutoCloseable {
-        private final Engine engine;
+        private final EngineFactory engine;
         private final OrderedStore store;
 
-        Handle(Engine engine, OrderedStore store) {
+        protected Handle(EngineFactory engine, OrderedStore store) {
             this.engine = engine;
             this.store = store;
         }
 
-        public Engine engine() {
+        public EngineFactory engine() {
             return engine;
         }
 
@@ -193,7 +185,7 @@ public enum Engine {
 
         /** Compacts (sorted log); the other engines have nothing to compact. */
         public void compact() throws IOException {
-            throw new UnsupportedOperationException(engine.id + " has nothing to compact");
+            throw new UnsupportedOperationException(engine.id() + " has nothing to compact");
         }
 
         @Override

@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "workbench", mixinStandardHelpOptions = true,
         description = "Workloads and a shell over every engine of the workspace.",
-        subcommands = {WorkbenchMain.Run.class, WorkbenchMain.ShellCommand.class, WorkbenchMain.Engines.class,
-                WorkbenchMain.Workloads.class})
+        subcommands = {WorkbenchMain.Run.class, WorkbenchMain.ShellCommand.class, WorkbenchMain.ListEngines.class,
+                WorkbenchMain.ListWorkloads.class})
 public final class WorkbenchMain {
 
     public static void main(String[] args) {
@@ -81,7 +81,7 @@ public final class WorkbenchMain {
 
         @Override
         public Integer call() throws Exception {
-            Engine e = Engine.byId(engine);
+            EngineFactory e = Engines.byId(engine);
             Workload w = Workload.byId(workload);
             WorkloadRunner.Spec runSpec = new WorkloadRunner.Spec(keys, ops, valueBytes, seed);
             Path where = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("storagelab-workload-");
@@ -136,7 +136,7 @@ public final class WorkbenchMain {
 
         @Override
         public Integer call() throws Exception {
-            Engine e = Engine.byId(engine);
+            EngineFactory e = Engines.byId(engine);
             Files.createDirectories(dir);
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
             try (Engine.Handle handle = e.open(dir)) {
@@ -156,10 +156,10 @@ public final class WorkbenchMain {
     }
 
     @Command(name = "engines", description = "List the engines.")
-    static final class Engines implements Callable<Integer> {
+    static final class ListEngines implements Callable<Integer> {
         @Override
         public Integer call() {
-            for (Engine e : Engine.values()) {
+            for (EngineFactory e : Engines.all()) {
                 System.out.printf("%-10s %s%n", e.id(), e.description());
             }
             return 0;
@@ -167,7 +167,7 @@ public final class WorkbenchMain {
     }
 
     @Command(name = "workloads", description = "List the workloads.")
-    static final class Workloads implements Callable<Integer> {
+    static final class ListWorkloads implements Callable<Integer> {
         @Override
         public Integer call() {
             for (Workload w : Workload.values()) {
@@ -179,7 +179,7 @@ public final class WorkbenchMain {
 
     static final class EngineIds extends java.util.ArrayList<String> {
         EngineIds() {
-            super(Engine.ids());
+            super(Engines.ids());
         }
     }
 

@@ -25,7 +25,7 @@ class WorkloadRunnerTest {
 
     static Stream<Arguments> everyWorkloadOnEveryEngine() {
         List<Arguments> all = new ArrayList<>();
-        for (Engine e : Engine.values()) {
+        for (EngineFactory e : Engines.all()) {
             for (Workload w : Workload.values()) {
                 all.add(Arguments.of(e, w));
             }
@@ -35,7 +35,7 @@ class WorkloadRunnerTest {
 
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("everyWorkloadOnEveryEngine")
-    void everyWorkloadRunsOnEveryEngineAndChecksItsAnswers(Engine engine, Workload workload) throws IOException {
+    void everyWorkloadRunsOnEveryEngineAndChecksItsAnswers(EngineFactory engine, Workload workload) throws IOException {
         WorkloadRunner.Spec spec = new WorkloadRunner.Spec(400, 600, 20, 7);
         long[] lastProgress = {0};
         WorkloadRunner.Result r;

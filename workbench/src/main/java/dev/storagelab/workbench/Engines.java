@@ -1,0 +1,35 @@
+package dev.storagelab.workbench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** Every engine this build can open: the workspace's own, then any registered peers. */
+public final class Engines {
+
+    private Engines() {
+    }
+
+    /** The workspace's engines, then the peers found by {@link ServiceLoader}. */
+    public static List<EngineFactory> all() {
+        List<EngineFactory> all = new ArrayList<>(List.of(Engine.values()));
+        ServiceLoader.load(EngineFactory.class).forEach(all::add);
+        return all;
+    }
+
+    /** The names of {@link #all()}. */
+    public static List<String> ids() {
+        return all().stream().map(EngineFactory::id).toList();
+    }
+
+    /** The engine named {@code id}; the message lists the names there are. */
+    public static EngineFactory byId(String id) {
+        for (EngineFactory e : all()) {
+            if (e.id().equals(id)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("no engine named '" + id + "'; the engines are " + ids()
+                + (Engine.PEERS.contains(id) ? " (the production peers are built with: mvn -Ppeers -pl workbench -am package)" : ""));
+    }
+}

@@ -1,0 +1,187 @@
+package dev.storagelab.workbench.peers;
+
+import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.kv.KeyValueStore;
+import dev.storagelab.workbench.Engine;
+import dev.storagelab.workbench.EngineFactory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+import org.h2.mvstore.type.ByteArrayDataType;
+
+/**
+ * H2's MVStore: a copy-on-write B-tree in one file, the storage engine under the H2 database; the
+ * production peer of lab-04's B+tree. Keys are ordered unsigned, as the workspace's engines
+ * order them ({@link UnsignedBytes}).
+ */
+public final class H2MvStoreEngine implements EngineFactory {
+
+    @Override
+    public String id() {
+        return "h2";
+    }
+
+    @Override
+    public String description() {
+        return "peer: H2 MVStore 2.3 (copy-on-write B-tree; commit on sync)";
+    }
+
+    @Override
+    public boolean onDisk() {
+        return true;
+    }
+
+    @Override
+    public Engine.Handle open(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        MVStore mv = new MVStore.Builder().fileName(dir.resolve("store.mv.db").toString()).autoCommitDisabled().open();
+        MVMap<byte[], byte[]> map = mv.openMap("kv", new MVMap.Builder<byte[], byte[]>().keyType(UnsignedBytes.INSTANCE)
+                .valueType(ByteArrayDataType.INSTANCE));
+        return new Engine.Handle(this, new Store(mv, map)) {
+            @Override
+            public Map<String, Object> counters() {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("file_bytes", mv.getFileStore().size());
+                c.put("file_writes", mv.getFileStore().getWriteCount());
+                c.put("file_reads", mv.getFileStore().getReadCount());
+                return c;
+            }
+
+            @Override
+            public String dump(boolean dot) {
+                return map.size() + " keys; store version " + mv.getCurrentVersion() + "\n";
+            }
+        };
+    }
+
+    /** byte[] keys compared unsigned, stored as H2 stores byte arrays. */
+    static final class UnsignedBytes extends BasicDataType<byte[]> {
+        static final UnsignedBytes INSTANCE = new UnsignedBytes();
+
+        @Override
+        public int compare(byte[] a, byte[] b) {
+            return Arrays.compareUnsigned(a, b);
+        }
+
+        @Override
+        public int getMemory(byte[] obj) {
+            return ByteArrayDataType.INSTANCE.getMemory(obj);
+        }
+
+        @Override
+        public void write(WriteBuffer buff, byte[] obj) {
+            ByteArrayDataType.INSTANCE.write(buff, obj);
+        }
+
+        @Override
+        public byte[] read(ByteBuffer buff) {
+            return ByteArrayDataType.INSTANCE.read(buff);
+        }
+
+        @Override
+        public byte[][] createStorage(int size) {
+            return new byte[size][];
+        }
+    }
+
+    private record Store(MVStore mv, MVMap<byte[], byte[]> map) implements OrderedStore {
+
+        @Override
+        public Optional<Bytes> get(Bytes key) {
+            KeyValueStore.checkKey(key);
+            byte[] v = map.get(key.toByteArray());
+            return v == null ? Optional.empty() : Optional.of(Bytes.wrap(v));
+        }
+
+        @Override
+        public void put(Bytes key, Bytes value) {
+            KeyValueStore.checkKey(key);
+            KeyValueStore.checkValue(value);
+            map.put(key.toByteArray(), value.toByteArray());
+        }
+
+        @Override
+        public void delete(Bytes key) {
+            KeyValueStore.checkKey(key);
+            map.remove(key.toByteArray());
+        }
+
+        @Override
+        public void sync() {
+            mv.commit();
+            mv.sync();
+        }
+
+        @Override
+        public EntryIterator scan(Bytes from, Bytes to) {
+            checkRange(from, to);
+            return iterate(map.cursor(from == null ? null : from.toByteArray(), null, false), to, false);
+        }
+
+        @Override
+        public EntryIterator scanReverse(Bytes from, Bytes to) {
+            checkRange(from, to);
+            byte[] high = to == null ? map.lastKey() : map.lowerKey(to.toByteArray());
+            if (high == null) {
+                return EntryIterator.of(java.util.Collections.emptyIterator());
+            }
+            return iterate(map.cursor(high, null, true), from, true);
+        }
+
+        private static void checkRange(Bytes from, Bytes to) {
+            if (from != null && to != null && from.compareTo(to) > 0) {
+                throw new IllegalArgumentException("range start " + from + " is after its end " + to + "; a range is [from, to)");
+            }
+        }
+
+        /** The cursor's entries while they are inside {@code bound} (exclusive end forward, inclusive start backward). */
+        private static EntryIterator iterate(Cursor<byte[], byte[]> cursor, Bytes bound, boolean descending) {
+            return EntryIterator.of(new Iterator<>() {
+                private Entry next = advance();
+
+                private Entry advance() {
+                    if (!cursor.hasNext()) {
+                        return null;
+                    }
+                    Bytes k = Bytes.wrap(cursor.next());
+                    boolean inRange = bound == null || (descending ? k.compareTo(bound) >= 0 : k.compareTo(bound) < 0);
+                    return inRange ? Entry.put(k, Bytes.wrap(cursor.getValue())) : null;
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public Entry next() {
+                    if (next == null) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    Entry e = next;
+                    next = advance();
+                    return e;
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            mv.close();
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.storagelab.workbench.peers;
+
+import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.kv.KeyValueStore;
+import dev.storagelab.workbench.Engine;
+import dev.storagelab.workbench.EngineFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
+
+/** RocksDB through rocksdbjni: the production LSM the workspace's engines are measured against. Default options. */
+public final class RocksDbEngine implements EngineFactory {
+
+    @Override
+    public String id() {
+        return "rocksdb";
+    }
+
+    @Override
+    public String description() {
+        return "peer: RocksDB through rocksdbjni 9.10 (default options: 64 MiB memtable, leveled compaction, 8 MiB block cache)";
+    }
+
+    @Override
+    public boolean onDisk() {
+        return true;
+    }
+
+    @Override
+    public Engine.Handle open(Path dir) throws IOException {
+        RocksDB.loadLibrary();
+        Files.createDirectories(dir);
+        Statistics stats = new Statistics();
+        Options options = new Options().setCreateIfMissing(true).setStatistics(stats);
+        RocksDB db;
+        try {
+            db = RocksDB.open(options, dir.toString());
+        } catch (RocksDBException e) {
+            options.close();
+            throw new IOException("RocksDB could not open " + dir + ": " + e.getMessage(), e);
+        }
+        Store store = new Store(db, options, stats);
+        return new Engine.Handle(this, store) {
+            @Override
+            public Map<String, Object> counters() {
+                Map<String, Object> c = new LinkedHashMap<>();
+                long user = stats.getTickerCount(TickerType.BYTES_WRITTEN);
+                long disk = stats.getTickerCount(TickerType.WAL_FILE_BYTES) + stats.getTickerCount(TickerType.FLUSH_WRITE_BYTES)
+                        + stats.getTickerCount(TickerType.COMPACT_WRITE_BYTES);
+                long hits = stats.getTickerCount(TickerType.BLOCK_CACHE_HIT);
+                long misses = stats.getTickerCount(TickerType.BLOCK_CACHE_MISS);
+                c.put("user_bytes_written", user);
+                c.put("disk_bytes_written", disk);
+                c.put("write_amplification", user == 0 ? Double.NaN : (double) disk / user);
+                c.put("cache_hit_rate", hits + misses == 0 ? Double.NaN : (double) hits / (hits + misses));
+                return c;
+            }
+
+            @Override
+            public String dump(boolean dot) throws IOException {
+                try {
+                    return db.getProperty("rocksdb.levelstats") + "\n";
+                } catch (RocksDBException e) {
+                    throw new IOException(e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+                    db.flush(f);
+                } catch (RocksDBException e) {
+                    throw new IOException(e);
+                }
+            }
+
+            @Override
+            public void compact() throws IOException {
+                try {
+                    db.compactRange();
+                } catch (RocksDBException e) {
+                    throw new IOException(e);
+                }
+            }
+        };
+    }
+
+    private record Store(RocksDB db, Options options, Statistics stats) implements OrderedStore {
+
+        @Override
+        public Optional<Bytes> get(Bytes key) throws IOException {
+            KeyValueStore.checkKey(key);
+            try {
+                byte[] v = db.get(key.toByteArray());
+                return v == null ? Optional.empty() : Optional.of(Bytes.wrap(v));
+            } catch (RocksDBException e) {
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public void put(Bytes key, Bytes value) throws IOException {
+            KeyValueStore.checkKey(key);
+            KeyValueStore.checkValue(value);
+            try {
+                db.put(key.toByteArray(), value.toByteArray());
+            } catch (RocksDBException e) {
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public void delete(Bytes key) throws IOException {
+            KeyValueStore.checkKey(key);
+            try {
+                db.delete(key.toByteArray());
+            } catch (RocksDBException e) {
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public void sync() throws IOException {
+            try {
+                db.flushWal(true);
+            } catch (RocksDBException e) {
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public EntryIterator scan(Bytes from, Bytes to) {
+            return scan(from, to, false);
+        }
+
+        @Override
+        public EntryIterator scanReverse(Bytes from, Bytes to) {
+            return scan(from, to, true);
+        }
+
+        private EntryIterator scan(Bytes from, Bytes to, boolean descending) {
+            RocksIterator it = db.newIterator();
+            return new PeerScan(from, to, descending) {
+                @Override
+                void seek(byte[] key) {
+                    if (key == null) {
+                        it.seekToFirst();
+                    } else {
+                        it.seek(key);
+                    }
+                }
+
+                @Override
+                void seekForPrev(byte[] key) {
+                    if (key == null) {
+                        it.seekToLast();
+                    } else {
+                        it.seekForPrev(key);
+                    }
+                }
+
+                @Override
+                boolean valid() {
+                    return it.isValid();
+                }
+
+                @Override
+                byte[] key() {
+                    return it.key();
+                }
+
+                @Override
+                byte[] value() {
+                    return it.value();
+                }
+
+                @Override
+                void step(boolean backward) {
+                    if (backward) {
+                        it.prev();
+                    } else {
+                        it.next();
+                    }
+                }
+
+                @Override
+                void release() {
+                    it.close();
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            db.close();
+            options.close();
+            stats.close();
+        }
+    }
+}
