@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The db_bench-style baseline of notes/benchmarks.md: every workload below on every engine, one
+# JSON result each in notes/data/bench/. Needs the workbench built with the peers:
+#   mvn -q -Ppeers -pl workbench -am package -DskipTests
+# Usage: notes/figures/run_benchmarks.sh [KEYS] [OPS]     (defaults: 1,000,000 keys, 200,000 ops)
+# Then: /usr/bin/python3 notes/figures/plot_benchmarks.py notes/data/bench notes/figures
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+JAR="$ROOT/workbench/target/storagelab-workbench.jar"
+KEYS="${1:-1000000}"
+OPS="${2:-200000}"
+OUT="${BENCH_OUT:-$ROOT/notes/data/bench}"
+mkdir -p "$OUT"
+ENGINES="sortedlog btree avl skiplist bst rocksdb leveldb h2"
+WORKLOADS="fillseq fillrandom overwrite readrandom readmissing seekrandom readwhilewriting"
+for engine in $ENGINES; do
+  for workload in $WORKLOADS; do
+    if [ "$engine" = bst ] && [ "$workload" = fillseq ]; then
+      continue  # sequential keys make the unbalanced tree a list: n^2/2 comparisons (lab-03's lesson)
+    fi
+    ops="$OPS"
+    case "$workload" in fill*) ops="$KEYS" ;; esac
+    dir="$(mktemp -d "${TMPDIR:-/tmp}/storagelab-bench-XXXXXX")"
+    echo "$engine $workload: $KEYS keys, $ops ops (load average $(cut -d' ' -f1 /proc/loadavg))" >&2
+    java -Xmx4g -jar "$JAR" workload --engine "$engine" --workload "$workload" --keys "$KEYS" --ops "$ops" \
+        --dir "$dir" --json --no-progress > "$OUT/$engine-$workload.json"
+    echo "  load average after: $(cut -d' ' -f1 /proc/loadavg)" >&2
+    rm -rf "$dir"
+  done
+done
