@@ -62,7 +62,7 @@ class BTreeInsertTest {
             tree.put(b("apple"), b("red"));
             tree.put(b("banana"), b("yellow"));
             assertThat("get returns the value put", tree.get(b("apple")), is(Optional.of(b("red"))));
-            assertThat(tree.get(b("banana")), is(Optional.of(b("yellow"))));
+            assertThat("each key keeps its own value", tree.get(b("banana")), is(Optional.of(b("yellow"))));
             assertThat("a key never put is absent", tree.get(b("cherry")), is(Optional.empty()));
             assertThat("a key before every key is absent", tree.get(b("aardvark")), is(Optional.empty()));
             assertThat("size() counts two keys", tree.size(), is(2L));
@@ -235,7 +235,7 @@ class BTreeInsertTest {
             assertThat("the message gives the cell's size and the limit", e.getMessage(),
                     allOf(containsString(String.valueOf(maxCell + 1)), containsString(String.valueOf(maxCell))));
             assertThat("refused puts change nothing", tree.size(), is(3L));
-            assertThat(tree.get(b("c")), is(Optional.empty()));
+            assertThat("the refused key is not in the tree", tree.get(b("c")), is(Optional.empty()));
             Invariants.check(tree);
         }
     }

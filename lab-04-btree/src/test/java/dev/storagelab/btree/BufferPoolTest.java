@@ -154,7 +154,7 @@ class BufferPoolTest {
         }
         assertThat("a page with one pin left is still never evicted", pool.isResident(pinned.pageId()), is(true));
         pool.unpin(pinned, true);
-        assertThat(pool.pinnedFrames(), is(0));
+        assertThat("the last unpin releases the page", pool.pinnedFrames(), is(0));
     }
 
     @Test
@@ -179,7 +179,7 @@ class BufferPoolTest {
         pool.unpin(back, false);
         pool.unpin(a, true);
         pool.unpin(c, true);
-        assertThat(pool.pinnedFrames(), is(0));
+        assertThat("every pin was released", pool.pinnedFrames(), is(0));
     }
 
     @Test
@@ -249,7 +249,7 @@ class BufferPoolTest {
         pool.unpin(pool.fetch(a), false);
         BufferPool.PoolStats stats = pool.stats();
         assertThat("a was evicted, so the 4th fetch is a miss", stats.misses(), is(1L));
-        assertThat(stats.hits(), is(3L));
+        assertThat("the 3 earlier fetches stay hits", stats.hits(), is(3L));
         assertThat("hit rate = 3 hits / 4 fetches", stats.hitRate(), closeTo(0.75, 1e-9));
         assertThat("stats() reports the pool's frame count", stats.frames(), is(3));
     }
@@ -272,7 +272,7 @@ class BufferPoolTest {
         assertThat("all 3 frames can still be pinned at once: the frame taken for the failed read went back to the"
                 + " pool", pool.pinnedFrames(), is(3));
         for (Frame f : pinned) {
-            assertThat(marker(f), is(1000 + f.pageId()));
+            assertThat("page " + f.pageId() + " reads back intact", marker(f), is(1000 + f.pageId()));
             pool.unpin(f, false);
         }
     }

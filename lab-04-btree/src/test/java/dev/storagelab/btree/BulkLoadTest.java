@@ -174,7 +174,7 @@ class BulkLoadTest {
             assertThat("the message says the tree is not empty", e.getMessage(),
                     allOf(containsString("empty"), containsString("10")));
             assertThat("the refused load added nothing", tree.size(), is(10L));
-            assertThat(tree.get(b("zz")), is(Optional.empty()));
+            assertThat("the refused entry is not in the tree", tree.get(b("zz")), is(Optional.empty()));
             assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(Collections.emptyIterator(), 1.5),
                     "a fill factor above 1.0 is refused");
             assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(Collections.emptyIterator(), 0.3),

@@ -139,7 +139,7 @@ class CheckpointTest {
         }
         storage.powerLoss();
         try (BPlusTree reopened = reopen(storage)) {
-            assertThat(reopened.size(), is(3L));
+            assertThat("the put before close() survives the second power loss too", reopened.size(), is(3L));
         }
     }
 
@@ -238,12 +238,12 @@ class CheckpointTest {
             assertThat("slot 0 still holds checkpoint 0, the empty tree", MetaPage.read(file, 0).generation(), is(0L));
             byte[] slot1 = Arrays.copyOfRange(storage.contents(FILE), PAGE_SIZE, 2 * PAGE_SIZE);
             tree.put(b("b"), b("2"));
-            assertThat(tree.checkpoint(), is(2L));
+            assertThat("the second checkpoint is generation 2", tree.checkpoint(), is(2L));
             assertThat("checkpoint 2 goes to slot 0", MetaPage.read(file, 0).generation(), is(2L));
             assertThat("and leaves slot 1, checkpoint 1, byte for byte as it was",
                     Arrays.copyOfRange(storage.contents(FILE), PAGE_SIZE, 2 * PAGE_SIZE), equalTo(slot1));
             assertThat("checkpoint 2 records the root and the key count", MetaPage.read(file, 0).entryCount(), is(2L));
-            assertThat(tree.checkpoint(), is(3L));
+            assertThat("a checkpoint with nothing changed is still a new generation", tree.checkpoint(), is(3L));
             assertThat("checkpoint 3 goes to slot 1 again", MetaPage.read(file, 1).generation(), is(3L));
             assertThat("newest() picks the higher generation", MetaPage.newest(file).generation(), is(3L));
         }
@@ -266,7 +266,7 @@ class CheckpointTest {
         for (int i = 0; i < 300; i += 2) {
             tree.delete(key(i));
         }
-        assertThat(tree.checkpoint(), is(2L)); // slot 0
+        assertThat("(setup) checkpoint 2 goes to slot 0", tree.checkpoint(), is(2L));
         if (damage.equals("a flipped bit")) {
             storage.flipBit(FILE, 100, 4);
         } else {
@@ -291,7 +291,7 @@ class CheckpointTest {
         try (BPlusTree reopened = BPlusTree.open(storage, options)) {
             assertThat("the new checkpoint 2 replaced the damaged one", reopened.get(b("z")),
                     is(Optional.of(b("after"))));
-            assertThat(reopened.size(), is(301L));
+            assertThat("checkpoint 1's 300 keys and the new one", reopened.size(), is(301L));
         }
     }
 

@@ -53,7 +53,7 @@ class LruKReplacerTest {
         // LRU would evict 0 (last used at t2 < t3); LRU-2 evicts 1 (t0 < t1).
         assertThat("frame 1's second most recent access (t0) is older than frame 0's (t1): frame 1 goes first,"
                 + " although it was used last", lru2.evict(), is(1));
-        assertThat(lru2.evict(), is(0));
+        assertThat("then frame 0", lru2.evict(), is(0));
         assertThat("nothing left", lru2.evict(), is(-1));
     }
 
@@ -109,7 +109,7 @@ class LruKReplacerTest {
         LruKReplacer lru2 = new LruKReplacer(3, 2);
         access(lru2, 0, 1, 2);
         evictable(lru2, 0, 1, 2);
-        assertThat(lru2.size(), is(3));
+        assertThat("three evictable frames", lru2.size(), is(3));
         lru2.setEvictable(0, false);
         assertThat("setEvictable(0, false) takes frame 0 out of the candidates", lru2.size(), is(2));
         lru2.setEvictable(1, true);
@@ -124,7 +124,7 @@ class LruKReplacerTest {
         LruKReplacer lru2 = new LruKReplacer(3, 2);
         access(lru2, 0, 0, 1, 1, 2, 2);
         evictable(lru2, 0, 1, 2);
-        assertThat(lru2.evict(), is(0));
+        assertThat("(setup) frame 0 has the oldest 2nd most recent access (t0)", lru2.evict(), is(0));
         lru2.remove(1);
         assertThat("remove(1) takes frame 1 out of the candidates", lru2.size(), is(1));
         access(lru2, 1, 0); // each comes back with one access: t6 and t7
@@ -132,7 +132,7 @@ class LruKReplacerTest {
         assertThat("after evict or remove, a frame starts a new history: frames 1 and 0 each have one access (an"
                 + " infinite distance) and go before frame 2, which has two; 1 first (t6)", evictAll(lru2),
                 is(List.of(1, 0, 2)));
-        assertThat(lru2.evict(), is(-1));
+        assertThat("nothing is left to evict", lru2.evict(), is(-1));
     }
 
     @Test

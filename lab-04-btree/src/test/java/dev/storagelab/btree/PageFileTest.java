@@ -131,7 +131,8 @@ class PageFileTest {
                     equalTo(body(page(PAGE_SIZE, PageFormat.TYPE_LEAF, 14, 4))));
             storage.flipBit(NAME, 1L * PAGE_SIZE + 1, 0);
             assertThat("a flipped bit in the stored checksum itself fails too",
-                    assertThrows(CorruptionException.class, () -> file.read(1, 11, PageFormat.TYPE_LEAF, read)).getMessage(),
+                    assertThrows(CorruptionException.class, () -> file.read(1, 11, PageFormat.TYPE_LEAF, read),
+                            "bytes 0-3 are the checksum: a flipped bit there is a mismatch like any other").getMessage(),
                     containsString("checksum"));
         }
     }
@@ -158,8 +159,9 @@ class PageFileTest {
             CorruptionException e = assertThrows(CorruptionException.class,
                     () -> file.read(1, 2, PageFormat.TYPE_LEAF, read),
                     "a page whose first sector is new and second sector old (a torn overwrite) must fail its checksum");
-            assertThat(e.getMessage(), allOf(containsString("page 2"), containsString("checksum")));
-            assertThat(e.offset(), is((long) pageSize));
+            assertThat("the message names the page and the failed checksum", e.getMessage(),
+                    allOf(containsString("page 2"), containsString("checksum")));
+            assertThat("the offset of physical page 1", e.offset(), is((long) pageSize));
         }
     }
 
@@ -173,7 +175,8 @@ class PageFileTest {
             CorruptionException e = assertThrows(CorruptionException.class,
                     () -> file.read(5, 6, PageFormat.TYPE_LEAF, read),
                     "physical page 5 of a 2-page file does not exist: a CorruptionException, not an EOF or zeros");
-            assertThat(e.getMessage(), allOf(containsString("page 6"), containsString("physical 5"),
+            assertThat("the message names the page and says it is past the end", e.getMessage(),
+                    allOf(containsString("page 6"), containsString("physical 5"),
                     containsString("past the end")));
             assertThat("the offset where the page should be", e.offset(), is(5L * PAGE_SIZE));
         }
@@ -186,7 +189,7 @@ class PageFileTest {
             CorruptionException e = assertThrows(CorruptionException.class,
                     () -> file.read(1, 2, PageFormat.TYPE_LEAF, read),
                     "only 100 bytes of physical page 1 are in the file: the whole page must be there");
-            assertThat(e.getMessage(), containsString("past the end"));
+            assertThat("a page cut short is past the end of the file too", e.getMessage(), containsString("past the end"));
         }
     }
 
@@ -201,9 +204,10 @@ class PageFileTest {
                     () -> file.read(1, 17, PageFormat.TYPE_LEAF, read),
                     "physical page 1 holds page 12, but the caller expects page 17 there: the checksum is fine, the"
                             + " page is in the wrong place");
-            assertThat(e.getMessage(), allOf(containsString("page 17"), containsString("physical 1"),
+            assertThat("the message names the page expected, the id found and the cause", e.getMessage(),
+                    allOf(containsString("page 17"), containsString("physical 1"),
                     containsString("id 12"), containsString("misdirected")));
-            assertThat(e.offset(), is((long) PAGE_SIZE));
+            assertThat("the offset of physical page 1", e.offset(), is((long) PAGE_SIZE));
         }
     }
 
@@ -217,10 +221,11 @@ class PageFileTest {
             CorruptionException e = assertThrows(CorruptionException.class,
                     () -> file.read(0, 3, PageFormat.TYPE_INTERNAL, read),
                     "a leaf where an internal page is expected is refused");
-            assertThat(e.getMessage(), allOf(containsString("page 3"), containsString("leaf"), containsString("internal")));
+            assertThat("the message names the page, the type found and the type expected", e.getMessage(),
+                    allOf(containsString("page 3"), containsString("leaf"), containsString("internal")));
             e = assertThrows(CorruptionException.class, () -> file.read(1, 0, PageFormat.TYPE_NODE, read),
                     "TYPE_NODE accepts a leaf or an internal page, never a page-table page");
-            assertThat(e.getMessage(), containsString("page-table"));
+            assertThat("the message names the type found", e.getMessage(), containsString("page-table"));
         }
     }
 
@@ -235,7 +240,7 @@ class PageFileTest {
             CorruptionException e = assertThrows(CorruptionException.class,
                     () -> file.read(0, 3, PageFormat.TYPE_LEAF, read),
                     "a page of format version 9 is not one this code can read, even with a good checksum");
-            assertThat(e.getMessage(), containsString("version"));
+            assertThat("the message says the version is wrong", e.getMessage(), containsString("version"));
         }
     }
 
@@ -247,7 +252,7 @@ class PageFileTest {
             file.write(4, far);
             assertThat("writing physical page 4 into an empty file makes it 5 pages long", storage.size(NAME),
                     is(5L * PAGE_SIZE));
-            assertThat(file.pageCount(), is(5L));
+            assertThat("pageCount() counts the gap pages", file.pageCount(), is(5L));
             byte[] contents = storage.contents(NAME);
             assertThat("the gap, pages 0 to 3, is zeros", Arrays.equals(contents, 0, 4 * PAGE_SIZE,
                     new byte[4 * PAGE_SIZE], 0, 4 * PAGE_SIZE), is(true));

@@ -109,7 +109,7 @@ class TreeScanTest {
     void aRangeWhoseStartIsAfterItsEndIsRefused() throws IOException {
         try (BPlusTree tree = Trees.openSmall(new FaultInjectingStorage(4))) {
             tree.put(b("k"), b("v"));
-            assertThat(drain(tree.scan(b("a"), b("z")), 1).size(), is(1));
+            assertThat("(setup) [a, z) holds k", drain(tree.scan(b("a"), b("z")), 1).size(), is(1));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tree.scan(b("z"), b("a")),
                     "scan(\"z\", \"a\"): a range [from, to) with from > to is a caller's mistake, not an empty range");
             assertThat("the message names both ends", e.getMessage(), allOf(containsString("\"z\""), containsString("\"a\"")));
@@ -214,7 +214,7 @@ class TreeScanTest {
                     + " then follows next links: at most 2 fetches a leaf, where a seek from the root for every leaf"
                     + " would cost " + height, fetches, lessThanOrEqualTo(2 * leaves + height + 2));
             BufferPool.PoolStats beforeReverse = tree.poolStats();
-            assertThat(drain(tree.scanReverse(null, null), 1500).size(), is(1500));
+            assertThat("(setup) the reverse scan returns every key", drain(tree.scanReverse(null, null), 1500).size(), is(1500));
             BufferPool.PoolStats afterReverse = tree.poolStats();
             assertThat("the same for a reverse scan along the prev links", afterReverse.hits() + afterReverse.misses()
                     - beforeReverse.hits() - beforeReverse.misses(), lessThanOrEqualTo(2 * leaves + height + 2));
