@@ -763,7 +763,8 @@ public final class BPlusTree implements OrderedStore {
      * @param fillFactor the fraction of each page's capacity to fill, in [0.5, 1.0]
      * @throws IllegalStateException    if the tree is not empty
      * @throws IllegalArgumentException if the keys are not strictly increasing, an entry is a
-     *                                  tombstone, or an entry is too large; the message names it
+     *                                  tombstone, or an entry is too large; the message names it,
+     *                                  and the tree is left empty, with no page allocated
      */
     public void bulkLoad(Iterator<Entry> sorted, double fillFactor) throws IOException {
         checkArgument(fillFactor >= 0.5 && fillFactor <= 1.0, "fillFactor must be in [0.5, 1.0]: %s", fillFactor);

@@ -6,6 +6,7 @@ import dev.storagelab.kv.Bytes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The B+tree's structural invariants, checked by walking every page. Call {@link #check} from
@@ -46,16 +47,17 @@ public final class Invariants {
                 long prev = i == 0 ? NO_PAGE : leaves.get(i - 1).pageId();
                 long next = i == leaves.size() - 1 ? NO_PAGE : leaves.get(i + 1).pageId();
                 SlottedPage leaf = leaves.get(i);
-                require(leaf.prev() == prev && leaf.next() == next, tree, "sibling links: leaf " + leaf.pageId()
+                require(leaf.prev() == prev && leaf.next() == next, tree, () -> "sibling links: leaf " + leaf.pageId()
                         + " has prev " + leaf.prev() + " and next " + leaf.next() + "; in key order they are " + prev
                         + " and " + next);
             }
             long keys = leaves.stream().mapToLong(SlottedPage::cellCount).sum();
-            require(keys == tree.size(), tree, "counts: the leaves hold " + keys + " keys but size() is " + tree.size());
+            require(keys == tree.size(), tree, () -> "counts: the leaves hold " + keys + " keys but size() is "
+                    + tree.size());
             long inUse = tree.pageUsage().pagesInUse();
-            require(pages[0] == inUse, tree, "leaked pages: " + pages[0] + " pages are reachable from the root but "
+            require(pages[0] == inUse, tree, () -> "leaked pages: " + pages[0] + " pages are reachable from the root but "
                     + inUse + " are in use in the page table");
-            require(tree.pool().pinnedFrames() == 0, tree, "pins left: " + tree.pool().pinnedFrames()
+            require(tree.pool().pinnedFrames() == 0, tree, () -> "pins left: " + tree.pool().pinnedFrames()
                     + " frames are still pinned between operations (a fetch without an unpin)");
         } finally {
             tree.lock().readLock().unlock();
@@ -68,31 +70,36 @@ public final class Invariants {
         pages[0]++;
         boolean isRoot = depth == 0;
         int n = page.cellCount();
+        Bytes previous = null;
         for (int i = 0; i < n; i++) {
+            int index = i;
             Bytes key = page.key(i);
-            if (i > 0) {
-                require(page.key(i - 1).compareTo(key) < 0, tree, "order: keys " + (i - 1) + " and " + i + " of " + page
-                        + " are " + page.key(i - 1) + " and " + key);
+            Bytes before = previous;
+            if (before != null) {
+                require(before.compareTo(key) < 0, tree, () -> "order: keys " + (index - 1) + " and " + index + " of "
+                        + page + " are " + before + " and " + key);
             }
             require((low == null || key.compareTo(low) >= 0) && (high == null || key.compareTo(high) < 0), tree,
-                    "fences: key " + key + " of " + page + " is outside its range [" + low + ", " + high + ")");
+                    () -> "fences: key " + key + " of " + page + " is outside its range [" + low + ", " + high + ")");
+            previous = key;
         }
         if (!isRoot) {
-            require(n >= 1, tree, "occupancy: non-root " + page + " has no key");
-            require(page.usedBytes() * 4 >= tree.capacity(), tree, "occupancy: non-root " + page
+            require(n >= 1, tree, () -> "occupancy: non-root " + page + " has no key");
+            require(page.usedBytes() * 4 >= tree.capacity(), tree, () -> "occupancy: non-root " + page
                     + " is less than a quarter full (" + page.usedBytes() + " of " + tree.capacity() + " bytes)");
         }
         if (page.isLeaf()) {
             if (leafDepth[0] < 0) {
                 leafDepth[0] = depth;
             }
-            require(depth == leafDepth[0], tree, "balance: " + page + " is at depth " + depth + " but the first leaf is at "
-                    + leafDepth[0]);
+            int firstLeafDepth = leafDepth[0];
+            require(depth == firstLeafDepth, tree, () -> "balance: " + page + " is at depth " + depth
+                    + " but the first leaf is at " + firstLeafDepth);
             leaves.add(page);
             return;
         }
-        require(page.isInternal(), tree, "page " + id + " is neither a leaf nor an internal page");
-        require(n >= 1, tree, "occupancy: " + page + " has a single child");
+        require(page.isInternal(), tree, () -> "page " + id + " is neither a leaf nor an internal page");
+        require(n >= 1, tree, () -> "occupancy: " + page + " has a single child");
         for (int i = -1; i < n; i++) {
             Bytes childLow = i < 0 ? low : page.key(i);
             Bytes childHigh = i + 1 < n ? page.key(i + 1) : high;
@@ -100,13 +107,14 @@ public final class Invariants {
         }
     }
 
-    private static void require(boolean ok, BPlusTree tree, String message) throws IOException {
+    /** The message is built only when the check fails: a walk checks every key of every page. */
+    private static void require(boolean ok, BPlusTree tree, Supplier<String> message) throws IOException {
         if (!ok) {
             String shape = "";
             if (tree.size() <= 200) {
                 shape = "\n" + TreeDump.text(tree); // the read lock is reentrant
             }
-            throw new AssertionError("B+tree invariant broken: " + message + shape);
+            throw new AssertionError("B+tree invariant broken: " + message.get() + shape);
         }
     }
 }

@@ -1,0 +1,279 @@
+package dev.storagelab.btree;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.sameInstance;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.storagelab.btree.BufferPool.Frame;
+import dev.storagelab.io.FaultInjectingStorage;
+import dev.storagelab.kv.CorruptionException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tests for lab-04 T5: {@link BufferPool#fetch}, {@link BufferPool#create},
+ * {@link BufferPool#unpin} and the choice of a victim frame. A fetched or created page is pinned
+ * and stays in its frame until every pin is dropped; then the replacer may pick its frame, and a
+ * dirty page is written back (through the page table) before the frame is reused. When every frame
+ * is pinned the pool refuses with an {@link IllegalStateException} instead of evicting a page in
+ * use. The pool counts hits, misses, evictions and page writes.
+ *
+ * <p>The pools here have 3 frames over a page file of 512-byte pages, with the {@link LruReplacer}
+ * of T3. Each page carries a marker number in its body, so a page read back can be told apart.
+ */
+class BufferPoolTest {
+
+    private static final String NAME = "pool.pages";
+    private static final int PAGE_SIZE = 512;
+    private static final int MARKER_OFFSET = 200;
+
+    private final FaultInjectingStorage storage = new FaultInjectingStorage(5);
+    private PageFile file;
+    private PageTable table;
+
+    private BufferPool pool(int frames) throws IOException {
+        storage.create(NAME).close();
+        file = new PageFile(storage, NAME, PAGE_SIZE);
+        PageTable.format(file);
+        file.force();
+        table = PageTable.open(file);
+        return new BufferPool(file, table, frames, new LruReplacer(frames));
+    }
+
+    @AfterEach
+    void closeFile() throws IOException {
+        if (file != null) {
+            file.close();
+        }
+    }
+
+    private static void mark(Frame f, long marker) {
+        ByteBuffer.wrap(f.data()).putLong(MARKER_OFFSET, marker);
+    }
+
+    private static long marker(Frame f) {
+        return ByteBuffer.wrap(f.data()).getLong(MARKER_OFFSET);
+    }
+
+    /** Creates a leaf marked with its own page id, unpins it dirty, and returns its id. */
+    private static long createMarked(BufferPool pool) throws IOException {
+        Frame f = pool.create(PageFormat.TYPE_LEAF);
+        mark(f, 1000 + f.pageId());
+        long id = f.pageId();
+        pool.unpin(f, true);
+        return id;
+    }
+
+    @Test
+    void aCreatedPageIsPinnedAndAFetchOfAResidentPageIsAHit() throws IOException {
+        BufferPool pool = pool(3);
+        Frame f = pool.create(PageFormat.TYPE_LEAF);
+        long id = f.pageId();
+        assertThat("create() returns the new page pinned", pool.pinnedFrames(), is(1));
+        assertThat("create() formats the page as an empty node of the type asked for", f.page().isLeaf(), is(true));
+        assertThat("the page's header carries its logical id", f.page().pageId(), is(id));
+        pool.unpin(f, true);
+        assertThat("unpin drops the only pin", pool.pinnedFrames(), is(0));
+        Frame again = pool.fetch(id);
+        assertThat("fetching a resident page returns the frame it is in", again, is(sameInstance(f)));
+        assertThat("a fetch of a resident page is a hit (create is neither a hit nor a miss)", pool.stats().hits(), is(1L));
+        assertThat("no page was read from the file", pool.stats().misses(), is(0L));
+        assertThat("fetch pins", pool.pinnedFrames(), is(1));
+        pool.unpin(again, false);
+    }
+
+    @Test
+    void dirtyPagesAreWrittenBackOnEvictionAndReadBackIntact() throws IOException {
+        BufferPool pool = pool(3);
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(createMarked(pool));
+        }
+        BufferPool.PoolStats afterCreates = pool.stats();
+        assertThat("10 pages through 3 frames: the first 7 were evicted", afterCreates.evictions(), is(7L));
+        assertThat("each evicted page was dirty (never written), so each was written back", afterCreates.pageWrites(),
+                is(7L));
+        assertThat("3 pages are resident", afterCreates.resident(), is(3));
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            long id = ids.get(i);
+            Frame f = pool.fetch(id);
+            assertThat("page " + id + " read back after its eviction holds what was written into it", marker(f),
+                    is(1000 + id));
+            assertThat("the page read back is page " + id, f.pageId(), is(id));
+            pool.unpin(f, false);
+        }
+        assertThat("fetching newest first: the 3 resident pages are hits", pool.stats().hits(), is(3L));
+        assertThat("and the 7 evicted pages are read from the file: 7 misses", pool.stats().misses(), is(7L));
+    }
+
+    @Test
+    void aCleanPageIsNotWrittenBackWhenEvicted() throws IOException {
+        BufferPool pool = pool(3);
+        long first = createMarked(pool);
+        createMarked(pool);
+        createMarked(pool);
+        pool.flushAll();
+        assertThat("flushAll wrote the 3 dirty pages", pool.stats().pageWrites(), is(3L));
+        for (int i = 0; i < 3; i++) {
+            createMarked(pool); // evicts the three clean pages
+        }
+        assertThat("evicting a clean page writes nothing: its bytes are already in the file", pool.stats().pageWrites(),
+                is(3L));
+        Frame f = pool.fetch(first);
+        assertThat("the clean page evicted is read back intact", marker(f), is(1000 + first));
+        assertThat("the fetch evicted one of the new dirty pages, which was written back", pool.stats().pageWrites(),
+                is(4L));
+        pool.unpin(f, false);
+    }
+
+    @Test
+    void pinnedPagesAreNeverEvicted() throws IOException {
+        BufferPool pool = pool(3);
+        Frame pinned = pool.create(PageFormat.TYPE_LEAF);
+        mark(pinned, 42);
+        for (int i = 0; i < 20; i++) {
+            createMarked(pool);
+        }
+        assertThat("20 pages went through the 2 frames left, but the pinned page stayed", pool.isResident(pinned.pageId()),
+                is(true));
+        assertThat("its bytes are untouched", marker(pinned), is(42L));
+        Frame again = pool.fetch(pinned.pageId());
+        assertThat("fetching it is a hit in the same frame", again, is(sameInstance(pinned)));
+        pool.unpin(again, false);
+        assertThat("pinned twice, unpinned once: still pinned", pool.pinnedFrames(), is(1));
+        for (int i = 0; i < 5; i++) {
+            createMarked(pool);
+        }
+        assertThat("a page with one pin left is still never evicted", pool.isResident(pinned.pageId()), is(true));
+        pool.unpin(pinned, true);
+        assertThat("the last unpin releases the page", pool.pinnedFrames(), is(0));
+    }
+
+    @Test
+    void aFullPoolOfPinnedPagesRefusesWithAClearError() throws IOException {
+        BufferPool pool = pool(3);
+        long evicted = createMarked(pool);
+        Frame a = pool.create(PageFormat.TYPE_LEAF);
+        Frame b = pool.create(PageFormat.TYPE_LEAF);
+        Frame c = pool.create(PageFormat.TYPE_LEAF);
+        assertThat("(setup) the unpinned page was evicted to make room", pool.isResident(evicted), is(false));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.fetch(evicted),
+                "every frame is pinned: a miss must not evict a page someone is using");
+        assertThat("the error says why", e.getMessage(), allOf(containsString("buffer pool of 3 frames is full"),
+                containsString("pinned")));
+        assertThrows(IllegalStateException.class, () -> pool.create(PageFormat.TYPE_LEAF),
+                "create() needs a frame too");
+        assertThat("the refused calls pinned nothing", pool.pinnedFrames(), is(3));
+        pool.unpin(b, true);
+        Frame back = pool.fetch(evicted);
+        assertThat("once a frame is unpinned the fetch works, and the page reads back intact", marker(back),
+                is(1000 + evicted));
+        pool.unpin(back, false);
+        pool.unpin(a, true);
+        pool.unpin(c, true);
+        assertThat("every pin was released", pool.pinnedFrames(), is(0));
+    }
+
+    @Test
+    void unpinningAFrameThatIsNotPinnedFails() throws IOException {
+        BufferPool pool = pool(3);
+        Frame f = pool.create(PageFormat.TYPE_LEAF);
+        pool.unpin(f, true);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.unpin(f, false),
+                "an unpin without a pin is a bug that would let a page in use be evicted: it must fail");
+        assertThat("the message names the frame and says it is not pinned", e.getMessage(), containsString("not pinned"));
+        assertThat("the failed unpin left the pin count at 0, not -1", pool.pinnedFrames(), is(0));
+        Frame again = pool.fetch(f.pageId());
+        assertThat("one fetch pins it once", pool.pinnedFrames(), is(1));
+        pool.unpin(again, false);
+        assertThrows(IllegalStateException.class, () -> pool.unpin(again, false), "and one unpin releases it");
+    }
+
+    @Test
+    void aPageUnpinnedDirtyOnceStaysDirtyUntilWrittenBack() throws IOException {
+        BufferPool pool = pool(3);
+        long id = createMarked(pool);
+        Frame f = pool.fetch(id);
+        pool.unpin(f, false); // a reader: it changed nothing, but the page is still dirty from before
+        for (int i = 0; i < 3; i++) {
+            createMarked(pool);
+        }
+        assertThat("(setup) the page was evicted", pool.isResident(id), is(false));
+        Frame back;
+        try {
+            back = pool.fetch(id);
+        } catch (CorruptionException e) {
+            throw new AssertionError("page " + id + " was unpinned dirty, then fetched and unpinned clean: it must"
+                    + " still be written back when evicted, but it cannot be read: " + e.getMessage(), e);
+        }
+        assertThat("unpin(frame, false) must not clear the dirty flag an earlier unpin set: the page was written back"
+                + " when it was evicted and reads back intact", marker(back), is(1000 + id));
+        pool.unpin(back, false);
+    }
+
+    @Test
+    void theReplacerChoosesTheVictim() throws IOException {
+        BufferPool pool = pool(3);
+        long a = createMarked(pool);
+        long b = createMarked(pool);
+        long c = createMarked(pool);
+        Frame f = pool.fetch(a);
+        pool.unpin(f, false);
+        createMarked(pool);
+        assertThat("with LRU, the page used least recently is evicted: b (a was fetched again after b and c)",
+                pool.isResident(b), is(false));
+        assertThat("a was used recently", pool.isResident(a), is(true));
+        assertThat("c was used after b", pool.isResident(c), is(true));
+    }
+
+    @Test
+    void theHitRateIsHitsOverFetches() throws IOException {
+        BufferPool pool = pool(3);
+        long a = createMarked(pool);
+        assertThat("no fetch yet: the hit rate is NaN", Double.isNaN(pool.stats().hitRate()), is(true));
+        for (int i = 0; i < 3; i++) {
+            pool.unpin(pool.fetch(a), false);
+        }
+        assertThat("3 fetches of a resident page: 3 hits", pool.stats().hitRate(), closeTo(1.0, 1e-9));
+        for (int i = 0; i < 3; i++) {
+            createMarked(pool);
+        }
+        pool.unpin(pool.fetch(a), false);
+        BufferPool.PoolStats stats = pool.stats();
+        assertThat("a was evicted, so the 4th fetch is a miss", stats.misses(), is(1L));
+        assertThat("the 3 earlier fetches stay hits", stats.hits(), is(3L));
+        assertThat("hit rate = 3 hits / 4 fetches", stats.hitRate(), closeTo(0.75, 1e-9));
+        assertThat("stats() reports the pool's frame count", stats.frames(), is(3));
+    }
+
+    @Test
+    void aCorruptPageFailsItsFetchAndTheFrameIsNotLost() throws IOException {
+        BufferPool pool = pool(3);
+        long bad = createMarked(pool);
+        List<Long> others = List.of(createMarked(pool), createMarked(pool), createMarked(pool));
+        assertThat("(setup) the first page was evicted and written", pool.isResident(bad), is(false));
+        storage.flipBit(NAME, table.physicalForRead(bad) * PAGE_SIZE + MARKER_OFFSET, 3);
+        assertThrows(CorruptionException.class, () -> pool.fetch(bad),
+                "a page that fails its checksum is never handed out");
+        assertThat("the corrupt page is not cached", pool.isResident(bad), is(false));
+        assertThat("the failed fetch holds no pin", pool.pinnedFrames(), is(0));
+        List<Frame> pinned = new ArrayList<>();
+        for (long id : others) {
+            pinned.add(pool.fetch(id));
+        }
+        assertThat("all 3 frames can still be pinned at once: the frame taken for the failed read went back to the"
+                + " pool", pool.pinnedFrames(), is(3));
+        for (Frame f : pinned) {
+            assertThat("page " + f.pageId() + " reads back intact", marker(f), is(1000 + f.pageId()));
+            pool.unpin(f, false);
+        }
+    }
+}
