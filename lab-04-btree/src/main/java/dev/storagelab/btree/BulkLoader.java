@@ -80,8 +80,9 @@ final class BulkLoader {
      * linked after the current one both ways, and the current one is released. Every entry is
      * checked as {@link BPlusTree#put} checks it, and each key must be greater than the one before.
      * The last leaf is repaired as {@link #repairLast} says. Returns (first key, id) of every leaf, left to right; an empty
-     * input makes no leaf. If an entry is refused (or anything else fails), every leaf made so far is freed
-     * ({@link BufferPool#discard}) before the exception propagates: the tree stays empty and no page leaks.
+     * input makes no leaf. If an entry is refused, let the exception propagate after unpinning what
+     * is pinned: {@link #load} then frees every page made so far, so the tree stays empty and no
+     * page leaks.
      *
      * @throws IllegalArgumentException if a key is not greater than the key before it: "bulk load
      *                                  input must be strictly increasing: "b" after "c""
@@ -119,15 +120,6 @@ final class BulkLoader {
                 entries++;
             }
             cur = repairLast(prev, cur, leaves);
-        } catch (IOException | RuntimeException failure) {
-            for (Child leaf : leaves) { // prev and cur hold one pin each; the others are fetched to hold one
-                Frame f = cur != null && leaf.pageId() == cur.pageId() ? cur
-                        : prev != null && leaf.pageId() == prev.pageId() ? prev : pool.fetch(leaf.pageId());
-                pool.discard(f);
-            }
-            prev = null;
-            cur = null;
-            throw failure;
         } finally {
             if (prev != null) {
                 pool.unpin(prev, true);
