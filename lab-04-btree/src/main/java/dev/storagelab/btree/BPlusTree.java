@@ -356,7 +356,7 @@ public final class BPlusTree implements OrderedStore {
      * child when every key is greater. The tree must not be empty.
      */
     Frame findLeaf(Bytes key) throws IOException {
-        // BEGIN SOLUTION lab-04 T6
+        // BEGIN SOLUTION lab-04 T7
         Frame f = pool.fetch(root);
         while (!f.page().isLeaf()) {
             SlottedPage page = f.page();
@@ -473,7 +473,7 @@ public final class BPlusTree implements OrderedStore {
      * ({@link #insertSeparator}), which may split in turn, up to the root.
      */
     private void insert(Bytes key, Bytes value) throws IOException {
-        // BEGIN SOLUTION lab-04 T6
+        // BEGIN SOLUTION lab-04 T7
         if (root == NO_PAGE) {
             Frame f = pool.create(PageFormat.TYPE_LEAF);
             f.page().insertLeaf(0, key, value);
@@ -510,7 +510,7 @@ public final class BPlusTree implements OrderedStore {
      * ways), and the right half's first key goes up to the parent as the separator.
      */
     private void splitLeaf(Path path, int index, Bytes key, Bytes value) throws IOException {
-        // BEGIN SOLUTION lab-04 T6
+        // BEGIN SOLUTION lab-04 T7
         int level = path.leafLevel();
         SlottedPage left = path.page(level);
         CellList cells = CellList.of(left);
@@ -550,7 +550,7 @@ public final class BPlusTree implements OrderedStore {
      * is made with the old root as its leftmost child: the tree grows by one level.
      */
     private void insertSeparator(Path path, int level, Bytes key, long child) throws IOException {
-        // BEGIN SOLUTION lab-04 T6
+        // BEGIN SOLUTION lab-04 T7
         if (level < 0) {
             Frame newRoot = pool.create(PageFormat.TYPE_INTERNAL);
             SlottedPage page = newRoot.page();
@@ -591,7 +591,7 @@ public final class BPlusTree implements OrderedStore {
      * other page left under half full is rebalanced ({@link #rebalance}).
      */
     private void remove(Bytes key) throws IOException {
-        // BEGIN SOLUTION lab-04 T7
+        // BEGIN SOLUTION lab-04 T8
         if (root == NO_PAGE) {
             return;
         }
@@ -636,7 +636,7 @@ public final class BPlusTree implements OrderedStore {
      * </ul>
      */
     private void rebalance(Path path, int level) throws IOException {
-        // BEGIN SOLUTION lab-04 T7
+        // BEGIN SOLUTION lab-04 T8
         SlottedPage parent = path.page(level - 1);
         int slot = path.slot(level - 1);
         boolean nodeIsLeft = slot < 0;

@@ -105,7 +105,7 @@ public final class BufferPool {
      *                                                back to the free list and nothing is cached
      */
     public synchronized Frame fetch(long pageId) throws IOException {
-        // BEGIN SOLUTION lab-04 T5
+        // BEGIN SOLUTION lab-04 T6
         Frame f = resident.get(pageId);
         if (f != null) {
             hits++;
@@ -135,7 +135,7 @@ public final class BufferPool {
      * @throws IllegalStateException if every frame is pinned
      */
     public synchronized Frame create(byte type) throws IOException {
-        // BEGIN SOLUTION lab-04 T5
+        // BEGIN SOLUTION lab-04 T6
         Frame f = victimFrame();
         long pageId;
         try {
@@ -169,7 +169,7 @@ public final class BufferPool {
      *                               frames is full: every frame is pinned (...)"
      */
     private Frame victimFrame() throws IOException {
-        // BEGIN SOLUTION lab-04 T5
+        // BEGIN SOLUTION lab-04 T6
         Frame f = freeFrames.poll();
         if (f != null) {
             return f;
@@ -213,7 +213,7 @@ public final class BufferPool {
      *                               that would let a page in use be evicted
      */
     public synchronized void unpin(Frame frame, boolean dirty) {
-        // BEGIN SOLUTION lab-04 T5
+        // BEGIN SOLUTION lab-04 T6
         checkState(frame.pins > 0, "unpin of %s, which is not pinned", frame);
         if (dirty) {
             frame.dirty = true;

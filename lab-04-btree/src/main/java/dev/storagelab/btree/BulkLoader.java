@@ -88,7 +88,7 @@ final class BulkLoader {
      *                                  input must be strictly increasing: "b" after "c""
      */
     List<Child> loadLeaves(Iterator<Entry> sorted) throws IOException {
-        // BEGIN SOLUTION lab-04 T9
+        // BEGIN SOLUTION lab-04 T10
         List<Child> leaves = new ArrayList<>();
         Frame prev = null;
         Frame cur = null;

@@ -58,7 +58,7 @@ public final class LruKReplacer implements Replacer {
 
     @Override
     public void recordAccess(int frame) {
-        // BEGIN SOLUTION lab-04 T4
+        // BEGIN SOLUTION lab-04 T5
         boolean queued = evictable[check(frame)];
         if (queued) {
             candidates.remove(frame); // its position depends on its history, which is about to change
@@ -73,7 +73,7 @@ public final class LruKReplacer implements Replacer {
 
     @Override
     public void setEvictable(int frame, boolean evictable) {
-        // BEGIN SOLUTION lab-04 T4
+        // BEGIN SOLUTION lab-04 T5
         if (this.evictable[check(frame)] == evictable) {
             return;
         }
@@ -88,7 +88,7 @@ public final class LruKReplacer implements Replacer {
 
     @Override
     public int evict() {
-        // BEGIN SOLUTION lab-04 T4
+        // BEGIN SOLUTION lab-04 T5
         Integer victim = candidates.pollFirst();
         if (victim == null) {
             return -1;
@@ -101,7 +101,7 @@ public final class LruKReplacer implements Replacer {
 
     @Override
     public void remove(int frame) {
-        // BEGIN SOLUTION lab-04 T4
+        // BEGIN SOLUTION lab-04 T5
         if (evictable[check(frame)]) {
             candidates.remove(frame);
             evictable[frame] = false;

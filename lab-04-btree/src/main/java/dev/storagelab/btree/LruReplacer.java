@@ -37,7 +37,7 @@ public final class LruReplacer implements Replacer {
 
     @Override
     public void recordAccess(int frame) {
-        // BEGIN SOLUTION lab-04 T3
+        // BEGIN SOLUTION lab-04 T4
         if (inList[check(frame)]) {
             unlink(frame);
             linkAtTail(frame);
@@ -47,7 +47,7 @@ public final class LruReplacer implements Replacer {
 
     @Override
     public void setEvictable(int frame, boolean evictable) {
-        // BEGIN SOLUTION lab-04 T3
+        // BEGIN SOLUTION lab-04 T4
         if (evictable && !inList[check(frame)]) {
             linkAtTail(frame);
         } else if (!evictable && inList[frame]) {
@@ -58,7 +58,7 @@ public final class LruReplacer implements Replacer {
 
     @Override
     public int evict() {
-        // BEGIN SOLUTION lab-04 T3
+        // BEGIN SOLUTION lab-04 T4
         int victim = head;
         if (victim != NONE) {
             unlink(victim);
@@ -69,7 +69,7 @@ public final class LruReplacer implements Replacer {
 
     @Override
     public void remove(int frame) {
-        // BEGIN SOLUTION lab-04 T3
+        // BEGIN SOLUTION lab-04 T4
         if (inList[check(frame)]) {
             unlink(frame);
         }

@@ -113,7 +113,7 @@ public record MetaPage(long generation, long root, long nextLogicalId, long entr
      *                             failures
      */
     public static MetaPage newest(PageFile file) throws IOException {
-        // BEGIN SOLUTION lab-04 T10
+        // BEGIN SOLUTION lab-04 T3
         MetaPage best = null;
         StringBuilder failures = new StringBuilder();
         for (int slot = 0; slot < SLOTS; slot++) {

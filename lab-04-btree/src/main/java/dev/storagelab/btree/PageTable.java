@@ -224,7 +224,7 @@ public final class PageTable {
      * copy-on-write. The old page stays untouched until the next checkpoint makes it free.
      */
     long physicalForWrite(long logical) {
-        // BEGIN SOLUTION lab-04 T10
+        // BEGIN SOLUTION lab-04 T3
         long current = map[(int) logical];
         if (current != 0 && !checkpointed.get((int) current)) {
             return current;
@@ -265,7 +265,7 @@ public final class PageTable {
      * @return the meta page written
      */
     MetaPage checkpoint(long root, long entryCount) throws IOException {
-        // BEGIN SOLUTION lab-04 T10
+        // BEGIN SOLUTION lab-04 T3
         long next = generation + 1;
         int chunkCount = (int) ((nextLogical + perChunk - 1) / perChunk);
         if (chunkCount > MetaPage.maxChunks(file.pageSize())) {

@@ -109,7 +109,7 @@ final class TreeScan implements EntryIterator {
      * unpinned before returning.
      */
     private void refill() throws IOException {
-        // BEGIN SOLUTION lab-04 T8
+        // BEGIN SOLUTION lab-04 T9
         tree.lock().readLock().lock();
         try {
             tree.checkOpen();

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Tests for lab-04 T7: {@link BPlusTree#delete}, through {@code remove} and {@code rebalance}. A
+ * Tests for lab-04 T8: {@link BPlusTree#delete}, through {@code remove} and {@code rebalance}. A
  * delete that leaves a non-root page under half full repairs it with a sibling under the same
  * parent (the left one, or the right one for a leftmost child): if the two fit in one page they
  * <em>merge</em> (the right one is freed, its separator leaves the parent, the leaf links skip it

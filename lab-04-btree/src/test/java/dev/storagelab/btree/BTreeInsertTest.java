@@ -33,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Tests for lab-04 T6: {@link BPlusTree#get} and {@link BPlusTree#put}, through
+ * Tests for lab-04 T7: {@link BPlusTree#get} and {@link BPlusTree#put}, through
  * {@code findLeaf}, {@code insert}, {@code splitLeaf} and {@code insertSeparator}. A put goes into
  * the leaf whose range holds its key; a leaf with no room splits in two halves of about equal
  * bytes, and the right half's first key goes up to the parent as a separator; a full internal

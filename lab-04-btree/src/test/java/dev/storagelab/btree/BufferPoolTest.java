@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tests for lab-04 T5: {@link BufferPool#fetch}, {@link BufferPool#create},
+ * Tests for lab-04 T6: {@link BufferPool#fetch}, {@link BufferPool#create},
  * {@link BufferPool#unpin} and the choice of a victim frame. A fetched or created page is pinned
  * and stays in its frame until every pin is dropped; then the replacer may pick its frame, and a
  * dirty page is written back (through the page table) before the frame is reused. When every frame
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * use. The pool counts hits, misses, evictions and page writes.
  *
  * <p>The pools here have 3 frames over a page file of 512-byte pages, with the {@link LruReplacer}
- * of T3. Each page carries a marker number in its body, so a page read back can be told apart.
+ * of T4. Each page carries a marker number in its body, so a page read back can be told apart.
  */
 class BufferPoolTest {
 

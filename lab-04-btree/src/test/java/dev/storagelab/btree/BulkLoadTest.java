@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests for lab-04 T9: {@link BPlusTree#bulkLoad}, through {@code BulkLoader.loadLeaves}. Sorted
+ * Tests for lab-04 T10: {@link BPlusTree#bulkLoad}, through {@code BulkLoader.loadLeaves}. Sorted
  * entries fill leaves left to right up to {@code fillFactor} of a page, linked both ways; then
  * levels of internal pages are built over them until one page is left, the root. The input must be
  * strictly increasing, hold no tombstone and no entry too large for a page; a refused input names

@@ -32,8 +32,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Tests for lab-04 T10: {@link PageTable#physicalForWrite}, {@link PageTable#checkpoint} and
- * {@link MetaPage#newest}. The tree names pages by logical id; the page table maps each to the
+ * The whole tree across crashes: lab-04 T3's checkpoints ({@link PageTable#physicalForWrite},
+ * {@link PageTable#checkpoint} and {@link MetaPage#newest}) under a real tree, so these tests need
+ * T1 to T8 as well; run them when the tree works. ({@code PageTableTest} checks T3 on its own.)
+ * The tree names pages by logical id; the page table maps each to the
  * physical page holding its bytes. A physical page the last durable checkpoint references is never
  * overwritten: the first write of a page after a checkpoint goes to a free physical page
  * (copy-on-write). A checkpoint writes the dirty pages, then the changed table chunks, forces the

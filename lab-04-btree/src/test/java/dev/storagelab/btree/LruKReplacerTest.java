@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tests for lab-04 T4: {@link LruKReplacer}. Time is a logical clock that ticks on every
+ * Tests for lab-04 T5: {@link LruKReplacer}. Time is a logical clock that ticks on every
  * {@code recordAccess}. The victim is the evictable frame whose K-th most recent access is oldest
  * (the largest backward K-distance); a frame accessed fewer than K times has an infinite distance
  * and goes first, and among several such frames the one whose earliest recorded access is oldest

@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tests for lab-04 T3: {@link LruReplacer}. The buffer pool tells the replacer when a frame is
+ * Tests for lab-04 T4: {@link LruReplacer}. The buffer pool tells the replacer when a frame is
  * accessed ({@code recordAccess}) and when its pin count reaches 0 or leaves 0
  * ({@code setEvictable}); {@code evict} picks the evictable frame used least recently and forgets
  * it. A frame's recency is its last access or the moment it became evictable, whichever is later.

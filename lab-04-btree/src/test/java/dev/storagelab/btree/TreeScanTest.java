@@ -33,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Tests for lab-04 T8: {@link BPlusTree#scan} and {@link BPlusTree#scanReverse}, through
+ * Tests for lab-04 T9: {@link BPlusTree#scan} and {@link BPlusTree#scanReverse}, through
  * {@code TreeScan.refill}. A scan returns the entries of a half-open range {@code [from, to)} (a
  * null end is open) in increasing or decreasing key order, one leaf per batch: it seeks from the
  * root once, then follows the leaves' next (or prev) links while the tree does not change. It
