@@ -196,8 +196,8 @@ class PageTableTest {
             byte[] contents = storage.contents(NAME);
             for (Map.Entry<Long, byte[]> e : pages.entrySet()) {
                 assertThat(when + ": physical page " + e.getKey() + " belongs to the last durable checkpoint, so nothing"
-                        + " may overwrite it before the next checkpoint is durable", pageOf(contents, e.getKey()),
-                        equalTo(e.getValue()));
+                        + " may overwrite it before the next checkpoint is durable",
+                        Arrays.equals(pageOf(contents, e.getKey()), e.getValue()), is(true));
             }
         }
     }
