@@ -431,7 +431,9 @@ public final class BPlusTree implements OrderedStore {
      * Inserts or replaces {@code key -> value}. An empty tree gets a root leaf. Otherwise the new
      * cell goes into the leaf for {@code key} (replacing the old cell of the same key); a leaf with
      * no room splits ({@link #splitLeaf}) and its new right half is added to the parent
-     * ({@link #insertSeparator}), which may split in turn, up to the root.
+     * ({@link #insertSeparator}), which may split in turn, up to the root. A shorter value that
+     * replaces a longer one shrinks the leaf as a delete does: a non-root leaf left under half full
+     * is rebalanced ({@link #rebalance}), or the quarter-full rule would break.
      */
     private void insert(Bytes key, Bytes value) throws IOException {
         // BEGIN SOLUTION lab-04 T6
@@ -449,7 +451,8 @@ public final class BPlusTree implements OrderedStore {
             SlottedPage leaf = path.page(level);
             path.markDirty(level);
             int i = leaf.search(key);
-            if (i >= 0) {
+            boolean replacing = i >= 0;
+            if (replacing) {
                 leaf.remove(i);
             } else {
                 i = -i - 1;
@@ -457,6 +460,8 @@ public final class BPlusTree implements OrderedStore {
             }
             if (!leaf.insertLeaf(i, key, value)) {
                 splitLeaf(path, i, key, value);
+            } else if (replacing && level > 0 && leaf.usedBytes() < underflowBytes) {
+                rebalance(path, level); // a shorter value shrank the leaf, as a delete would
             }
         } finally {
             path.release();
@@ -593,7 +598,9 @@ public final class BPlusTree implements OrderedStore {
      *       the root: the tree shrinks by one level.</li>
      *   <li>Otherwise their cells are redistributed into two halves of about equal bytes, and the
      *       parent's separator is replaced by the new right half's first key (leaves) or by the key
-     *       that moves up (internal pages); see {@link #replaceSeparator}.</li>
+     *       that moves up (internal pages); see {@link #replaceSeparator}. A shorter separator
+     *       shrinks the parent: a non-root parent it leaves under half full is rebalanced in
+     *       turn (unless the replacement split it).</li>
      * </ul>
      */
     private void rebalance(Path path, int level) throws IOException {
@@ -631,8 +638,9 @@ public final class BPlusTree implements OrderedStore {
                 } else if (parent.usedBytes() < underflowBytes) {
                     rebalance(path, level - 1);
                 }
-            } else {
-                replaceSeparator(path, level - 1, separator, evenOut(left, separatorKey, right));
+            } else if (replaceSeparator(path, level - 1, separator, evenOut(left, separatorKey, right))
+                    && level - 1 > 0 && parent.usedBytes() < underflowBytes) {
+                rebalance(path, level - 1); // a shorter separator shrank the parent
             }
         } finally {
             if (!siblingDiscarded) {
@@ -701,13 +709,20 @@ public final class BPlusTree implements OrderedStore {
      * Replaces the key of cell {@code index} in the internal page at {@code level} of {@code path}
      * with {@code key}, keeping its child. A longer key may not fit: then the page splits as an
      * insert would split it ({@link #insertSeparator}).
+     *
+     * @return true if the page took the new key in place; false if it split, which changed the
+     *         path above it
      */
-    private void replaceSeparator(Path path, int level, int index, Bytes key) throws IOException {
+    private boolean replaceSeparator(Path path, int level, int index, Bytes key) throws IOException {
         SlottedPage node = path.page(level);
         long child = node.child(index);
         node.remove(index);
+        if (node.insertInternal(index, key, child)) {
+            return true;
+        }
         path.slots.set(level, index - 1); // insertSeparator inserts right after the slot followed
         insertSeparator(path, level, key, child);
+        return false;
     }
 
     // ---------------------------------------------------------------- bulk load
