@@ -76,7 +76,7 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "buffer pool evicts a pinned page (or reuses its frame) while a caller still uses it")
+    @Graded(points = 2, concept = "buffer pool evicts a pinned page (or reuses its frame) while a caller still uses it")
     void pinnedPagesAreNeverEvicted() throws IOException {
         for (Replacer.Kind kind : Replacer.Kind.values()) {
             BufferPool pool = pool(new FaultInjectingStorage(), 4, kind);
@@ -150,7 +150,7 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a dirty page is evicted without being written back (its changes are lost), or a "
+    @Graded(points = 2, concept = "a dirty page is evicted without being written back (its changes are lost), or a "
             + "clean page is written back needlessly")
     void dirtyPagesAreWrittenBackAndCleanPagesAreNot() throws IOException {
         BufferPool pool = pool(new FaultInjectingStorage(), 3, Replacer.Kind.LRU);
@@ -223,7 +223,7 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "LRU replacer evicts the wrong frame: not the least recently used (or unpinned) "
+    @Graded(points = 2, concept = "LRU replacer evicts the wrong frame: not the least recently used (or unpinned) "
             + "evictable one, or a non-evictable one")
     void lruEvictsTheLeastRecentlyUsedFrame() throws IOException {
         LruReplacer lru = new LruReplacer(8);
@@ -323,7 +323,7 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "LRU-2 buffer pool is not scan-resistant: a scan that reads each page once evicts "
+    @Graded(points = 2, concept = "LRU-2 buffer pool is not scan-resistant: a scan that reads each page once evicts "
             + "the pages used again and again")
     void lru2KeepsHotPagesThroughAScan() throws IOException {
         BufferPool pool = pool(new FaultInjectingStorage(), 8, Replacer.Kind.LRU_2);

@@ -304,7 +304,7 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "bulk load mishandles an edge case: no entries, one entry, exactly one full "
+    @Graded(points = 3, concept = "bulk load mishandles an edge case: no entries, one entry, exactly one full "
             + "page, one page plus one entry, fill 0.5 versus 1.0, or input it must refuse")
     void bulkLoadEdgeCases() throws IOException {
         // An entry of a 5-byte key and a 49-byte value takes 2 + 7 + 5 + 49 = 63 bytes with its slot... use 58:
@@ -401,7 +401,7 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "pages freed by deletes are never reused: emptying and refilling a tree makes "
+    @Graded(points = 2, concept = "pages freed by deletes are never reused: emptying and refilling a tree makes "
             + "the page file grow without bound")
     void aTreeEmptiedAndRefilledReusesItsPages() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();

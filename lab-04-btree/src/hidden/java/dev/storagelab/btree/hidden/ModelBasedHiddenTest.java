@@ -44,7 +44,7 @@ import net.jqwik.api.constraints.IntRange;
 class ModelBasedHiddenTest {
 
     @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 6, concept = "B+tree diverges from a TreeMap, or breaks a structural invariant (order, fences, "
+    @Graded(points = 5, concept = "B+tree diverges from a TreeMap, or breaks a structural invariant (order, fences, "
             + "leaf depth, occupancy, sibling links, leaked pages, pins), under random inserts, deletes, scans, "
             + "checkpoints and reopens (LRU pool)")
     void behavesLikeATreeMapWithAnLruPool(@ForAll("ops") List<TreeOp> ops) throws IOException {
@@ -52,14 +52,14 @@ class ModelBasedHiddenTest {
     }
 
     @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 5, concept = "B+tree diverges from a TreeMap, or breaks a structural invariant, under random "
+    @Graded(points = 4, concept = "B+tree diverges from a TreeMap, or breaks a structural invariant, under random "
             + "inserts, deletes, scans, checkpoints and reopens (LRU-2 pool)")
     void behavesLikeATreeMapWithAnLru2Pool(@ForAll("ops") List<TreeOp> ops) throws IOException {
         new ModelRun("LRU-2 pool", Trees.SMALL_LRU_2, Trees::key, ops.hashCode()).run(ops);
     }
 
     @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 5, concept = "internal-page split, merge or redistribution loses a child or a separator, or "
+    @Graded(points = 4, concept = "internal-page split, merge or redistribution loses a child or a separator, or "
             + "leaves a page under a quarter full (keys of 8 to 104 bytes, four to twenty to an internal page)")
     void internalPagesSplitAndMergeCorrectlyWithLongKeys(@ForAll("longKeyOps") List<TreeOp> ops) throws IOException {
         new ModelRun("8- to 104-byte keys", Trees.SMALL_LRU_2, i -> Trees.longKey(i, 8 + i * 37 % 97), ops.hashCode())
@@ -67,14 +67,14 @@ class ModelBasedHiddenTest {
     }
 
     @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 5, concept = "after a power loss the tree is not its last checkpoint: a checkpointed page was "
+    @Graded(points = 4, concept = "after a power loss the tree is not its last checkpoint: a checkpointed page was "
             + "overwritten before the next checkpoint, or a write after it leaked into the reopened tree")
     void aPowerLossRevertsToTheLastCheckpoint(@ForAll("opsWithPowerLoss") List<TreeOp> ops) throws IOException {
         new ModelRun("power losses", Trees.SMALL_LRU, Trees::key, ops.hashCode()).run(ops);
     }
 
     @Property(tries = 50, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 4, concept = "a bulk-loaded tree diverges from a TreeMap, or breaks an invariant, once it is "
+    @Graded(points = 3, concept = "a bulk-loaded tree diverges from a TreeMap, or breaks an invariant, once it is "
             + "written to, checkpointed and reopened")
     void aBulkLoadedTreeBehavesLikeATreeMap(@ForAll @IntRange(min = 0, max = 700) int entries,
                                             @ForAll @IntRange(min = 1, max = 3) int stride,

@@ -105,11 +105,6 @@ final class Trees {
         return out;
     }
 
-    /** Opens a tree, for a lambda that may throw. */
-    static BPlusTree open(dev.storagelab.io.Storage storage, BTreeOptions options) throws IOException {
-        return BPlusTree.open(storage, options);
-    }
-
     /** Closes {@code tree} if it is not null, ignoring what a crashed storage throws. */
     static void closeQuietly(BPlusTree tree) {
         if (tree == null) {
