@@ -3,6 +3,7 @@ package dev.storagelab.btree.hidden;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.sameInstance;
@@ -188,10 +189,6 @@ class BufferPoolHiddenTest {
             touch(pool, fillers.get(i), i < 3 ? 100 + i : 200 + i - 3, "at the end");
         }
         touch(pool, x, 2, "at the end");
-    }
-
-    private static org.hamcrest.Matcher<Long> greaterThanOrEqualTo(long n) {
-        return org.hamcrest.Matchers.greaterThanOrEqualTo(n);
     }
 
     @Test

@@ -114,7 +114,7 @@ class ConcurrencyHiddenTest {
             long seed = r;
             readers.add(TestThreads.start("getter-" + r, () -> {
                 Random random = new Random(100 + seed);
-                while (!writerDone.get() && failures.size() < 10) {
+                do { // at least once, however fast the writer is
                     int i = random.nextInt(Trees.KEY_SPACE);
                     Bytes key = Trees.key(i);
                     Optional<Bytes> got = tree.get(key);
@@ -126,20 +126,20 @@ class ConcurrencyHiddenTest {
                         failures.add(new AssertionError("get(" + key + ") returned " + got.get()
                                 + ", a value the writer never wrote to that key"));
                     }
-                }
+                } while (!writerDone.get() && failures.size() < 10);
             }, failures));
         }
         for (boolean reverse : new boolean[] {false, true}) {
             readers.add(TestThreads.start(reverse ? "reverse-scanner" : "scanner", () -> {
                 Random random = new Random(reverse ? 201 : 200);
-                while (!writerDone.get() && failures.size() < 10) {
+                do {
                     int a = random.nextInt(Trees.KEY_SPACE);
                     int b = Math.min(Trees.KEY_SPACE - 1, a + random.nextInt(Trees.KEY_SPACE));
                     Bytes from = random.nextInt(4) == 0 ? null : Trees.key(a);
                     Bytes to = random.nextInt(4) == 0 ? null : Trees.key(b);
                     checkScan(tree, from, to, reverse, stable, null, "a scan while the writer runs");
                     scans.incrementAndGet();
-                }
+                } while (!writerDone.get() && failures.size() < 10);
             }, failures));
         }
         try {

@@ -214,6 +214,10 @@ class CrashHiddenTest {
         }
 
         record BulkLoad(List<Entry> entries, double fill) implements Step {
+            @Override
+            public String toString() {
+                return "BulkLoad[" + entries.size() + " entries, fill " + fill + "]";
+            }
         }
     }
 

@@ -307,8 +307,8 @@ class EdgeCaseHiddenTest {
     @Graded(points = 3, concept = "bulk load mishandles an edge case: no entries, one entry, exactly one full "
             + "page, one page plus one entry, fill 0.5 versus 1.0, or input it must refuse")
     void bulkLoadEdgeCases() throws IOException {
-        // An entry of a 5-byte key and a 49-byte value takes 2 + 7 + 5 + 49 = 63 bytes with its slot... use 58:
-        // 8 entries of 58 bytes fill the 464-byte capacity of a 512-byte page exactly.
+        // 8 entries of 58 bytes (slot 2 + cell header 7 + key 5 + value 44) fill the 464-byte capacity of a
+        // 512-byte page exactly.
         int perEntry = PageFormat.capacity(PAGE) / 8;
         int valueLength = perEntry - PageFormat.SLOT_SIZE - PageFormat.LEAF_CELL_HEADER - 5;
         List<Entry> eight = new ArrayList<>();
