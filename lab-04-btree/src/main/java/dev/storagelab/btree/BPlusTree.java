@@ -739,7 +739,8 @@ public final class BPlusTree implements OrderedStore {
      * @param fillFactor the fraction of each page's capacity to fill, in [0.5, 1.0]
      * @throws IllegalStateException    if the tree is not empty
      * @throws IllegalArgumentException if the keys are not strictly increasing, an entry is a
-     *                                  tombstone, or an entry is too large; the message names it
+     *                                  tombstone, or an entry is too large; the message names it.
+     *                                  The tree is left empty, with no page in use
      */
     public void bulkLoad(Iterator<Entry> sorted, double fillFactor) throws IOException {
         checkArgument(fillFactor >= 0.5 && fillFactor <= 1.0, "fillFactor must be in [0.5, 1.0]: %s", fillFactor);
@@ -748,7 +749,18 @@ public final class BPlusTree implements OrderedStore {
             checkOpen();
             checkState(root == NO_PAGE, "bulk load needs an empty tree; this one has %s keys", entryCount);
             modCount++;
-            new BulkLoader(this, (int) (capacity * fillFactor)).load(sorted);
+            try {
+                new BulkLoader(this, (int) (capacity * fillFactor)).load(sorted);
+            } catch (IOException | RuntimeException e) {
+                // The tree was empty, so every page in use now is one the failed load built: free them
+                // all, or they would stay allocated (and checkpointed) with nothing pointing at them.
+                try {
+                    pool.discardEverything();
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
         } finally {
             lock.writeLock().unlock();
         }
