@@ -305,7 +305,8 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(points = 3, concept = "bulk load mishandles an edge case: no entries, one entry, exactly one full "
-            + "page, one page plus one entry, fill 0.5 versus 1.0, or input it must refuse")
+            + "page, one page plus one entry, fill 0.5 versus 1.0, or input it must refuse (and the pages a refused "
+            + "load built must be freed)")
     void bulkLoadEdgeCases() throws IOException {
         // 8 entries of 58 bytes (slot 2 + cell header 7 + key 5 + value 44) fill the 464-byte capacity of a
         // 512-byte page exactly.
@@ -373,18 +374,21 @@ class EdgeCaseHiddenTest {
             Collections.swap(unsorted, 20, 21);
             assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(unsorted.iterator(), 1.0),
                     "unsorted input is refused");
+            afterARefusedBulkLoad(tree, many.subList(0, 50), "unsorted input");
         }
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             List<Entry> duplicate = new ArrayList<>(many.subList(0, 50));
             duplicate.add(25, duplicate.get(24));
             assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(duplicate.iterator(), 1.0),
                     "a repeated key is refused: keys must be strictly increasing");
+            afterARefusedBulkLoad(tree, many.subList(0, 80), "a repeated key");
         }
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             List<Entry> withTombstone = new ArrayList<>(many.subList(0, 50));
             withTombstone.set(30, Entry.tombstone(withTombstone.get(30).key()));
             assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(withTombstone.iterator(), 1.0),
                     "a tombstone is refused");
+            afterARefusedBulkLoad(tree, many.subList(0, 20), "a tombstone");
         }
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             tree.put(Trees.key(1), Bytes.of("x"));
@@ -392,6 +396,17 @@ class EdgeCaseHiddenTest {
                     "bulk load into a tree that is not empty is refused");
             assertThat(Trees.contents(tree).size(), equalTo(1));
         }
+    }
+
+    /** A bulk load refused halfway leaves an empty tree with no page in use, ready for another load. */
+    private static void afterARefusedBulkLoad(BPlusTree tree, List<Entry> retry, String why) throws IOException {
+        Invariants.check(tree);
+        assertThat("after a bulk load refused for " + why + " the tree is empty", tree.size(), equalTo(0L));
+        assertThat("after a bulk load refused for " + why + " no page is in use: the pages it built are freed",
+                Internals.pageUsage(tree).pagesInUse(), equalTo(0L));
+        tree.bulkLoad(retry.iterator(), 0.8);
+        Invariants.check(tree);
+        assertThat("a bulk load after one refused for " + why, Trees.scan(tree, null, null, false), equalTo(retry));
     }
 
     private static List<Entry> reversed(List<Entry> list) {
