@@ -9,6 +9,7 @@ import dev.storagelab.btree.BufferPool.Frame;
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
@@ -109,14 +110,18 @@ public final class BPlusTree implements OrderedStore {
             io.rename(TEMP_NAME, FILE_NAME);
             io.syncDirectory();
         }
-        int recorded = MetaPage.recordedPageSize(io, FILE_NAME);
-        checkArgument(recorded < 0 || recorded == options.pageSize(),
-                "%s was created with %s-byte pages; open it with pageSize %s, not %s", io.describe(FILE_NAME), recorded,
-                recorded, options.pageSize());
         PageFile file = new PageFile(io, FILE_NAME, options.pageSize());
         try {
             PageTable table = PageTable.open(file);
             return new BPlusTree(io, options, file, table, MetaPage.newest(file));
+        } catch (CorruptionException e) {
+            file.close();
+            int written = MetaPage.writtenPageSize(io, FILE_NAME, options.pageSize());
+            if (written > 0) {
+                throw new IllegalArgumentException(io.describe(FILE_NAME) + " was created with " + written
+                        + "-byte pages; open it with pageSize " + written + ", not " + options.pageSize(), e);
+            }
+            throw e;
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -778,8 +783,8 @@ public final class BPlusTree implements OrderedStore {
      * @param fillFactor the fraction of each page's capacity to fill, in [0.5, 1.0]
      * @throws IllegalStateException    if the tree is not empty
      * @throws IllegalArgumentException if the keys are not strictly increasing, an entry is a
-     *                                  tombstone, or an entry is too large; the message names it,
-     *                                  and the tree is left empty, with no page allocated
+     *                                  tombstone, or an entry is too large; the message names it.
+     *                                  The tree is left empty, with no page in use
      */
     public void bulkLoad(Iterator<Entry> sorted, double fillFactor) throws IOException {
         checkArgument(fillFactor >= 0.5 && fillFactor <= 1.0, "fillFactor must be in [0.5, 1.0]: %s", fillFactor);
@@ -788,7 +793,18 @@ public final class BPlusTree implements OrderedStore {
             checkWritable();
             checkState(root == NO_PAGE, "bulk load needs an empty tree; this one has %s keys", entryCount);
             modCount++;
-            new BulkLoader(this, (int) (capacity * fillFactor)).load(sorted);
+            try {
+                new BulkLoader(this, (int) (capacity * fillFactor)).load(sorted);
+            } catch (IOException | RuntimeException e) {
+                // The tree was empty, so every page in use now is one the failed load built: free them
+                // all, or they would stay allocated (and checkpointed) with nothing pointing at them.
+                try {
+                    pool.discardEverything();
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
         } finally {
             lock.writeLock().unlock();
         }

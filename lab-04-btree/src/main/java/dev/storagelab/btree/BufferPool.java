@@ -240,6 +240,26 @@ public final class BufferPool {
         freeFrames.add(frame);
     }
 
+    /**
+     * Frees every page of the file, resident or not, without writing any, and empties every frame:
+     * for a bulk load that failed halfway into an empty tree, whose pages are all garbage then.
+     *
+     * @throws IllegalStateException if a frame is pinned
+     */
+    synchronized void discardEverything() {
+        checkState(pinnedFrames() == 0, "discarding every page while %s frames are pinned", pinnedFrames());
+        for (Frame f : frames) {
+            if (f.pageId != PageFormat.NO_PAGE) {
+                resident.remove(f.pageId);
+                replacer.remove(f.index);
+                f.pageId = PageFormat.NO_PAGE;
+                f.dirty = false;
+                freeFrames.add(f);
+            }
+        }
+        table.freeAll();
+    }
+
     /** Writes every dirty page back (a checkpoint's first step); pages stay resident and clean. */
     public synchronized void flushAll() throws IOException {
         for (Frame f : frames) {

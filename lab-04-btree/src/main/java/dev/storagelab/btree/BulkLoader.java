@@ -34,45 +34,17 @@ final class BulkLoader {
     }
 
     /**
-     * Loads the tree. If the input turns out to be bad half way (a key out of order, an entry too
-     * large) or an I/O error strikes, every page made so far is freed again and the tree stays
-     * empty: nothing leaks.
+     * Loads the tree. If it fails half way, {@link BPlusTree#bulkLoad} frees whatever was built.
      */
     void load(Iterator<Entry> sorted) throws IOException {
-        try {
-            List<Child> level = loadLeaves(sorted);
-            while (level.size() > 1) {
-                level = loadInternalLevel(level);
-            }
-            tree.installBulkLoaded(level.isEmpty() ? NO_PAGE : level.get(0).pageId(), entries);
-        } catch (IOException | RuntimeException e) {
-            try {
-                abandon();
-            } catch (IOException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
+        List<Child> level = loadLeaves(sorted);
+        while (level.size() > 1) {
+            level = loadInternalLevel(level);
         }
+        tree.installBulkLoaded(level.isEmpty() ? NO_PAGE : level.get(0).pageId(), entries);
     }
 
     private long entries;
-    /** Every page this load made and has not freed, to free them all if it fails. */
-    private final List<Long> created = new ArrayList<>();
-
-    /** A new page of {@code type}, pinned, remembered in {@link #created}. */
-    private Frame create(byte type) throws IOException {
-        Frame f = pool.create(type);
-        created.add(f.pageId());
-        return f;
-    }
-
-    /** Frees every page this load made (none is pinned any more: every method unpins on its way out). */
-    private void abandon() throws IOException {
-        for (long id : created) {
-            pool.discard(pool.fetch(id));
-        }
-        created.clear();
-    }
 
     /**
      * Writes the leaves: entries go into the current leaf while its used bytes plus the new cell
@@ -81,8 +53,8 @@ final class BulkLoader {
      * checked as {@link BPlusTree#put} checks it, and each key must be greater than the one before.
      * The last leaf is repaired as {@link #repairLast} says. Returns (first key, id) of every leaf, left to right; an empty
      * input makes no leaf. If an entry is refused, let the exception propagate after unpinning what
-     * is pinned: {@link #load} then frees every page made so far, so the tree stays empty and no
-     * page leaks.
+     * is pinned: {@link BPlusTree#bulkLoad} then frees every page made so far, so the tree stays
+     * empty and no page leaks.
      *
      * @throws IllegalArgumentException if a key is not greater than the key before it: "bulk load
      *                                  input must be strictly increasing: "b" after "c""
@@ -104,7 +76,7 @@ final class BulkLoader {
                 lastKey = e.key();
                 int cell = PageFormat.SLOT_SIZE + PageFormat.leafCellSize(e.key().length(), e.value().length());
                 if (cur == null || cur.page().cellCount() > 0 && cur.page().usedBytes() + cell > budget) {
-                    Frame next = create(PageFormat.TYPE_LEAF);
+                    Frame next = pool.create(PageFormat.TYPE_LEAF);
                     if (cur != null) {
                         cur.page().setNext(next.pageId());
                         next.page().setPrev(cur.pageId());
@@ -148,7 +120,7 @@ final class BulkLoader {
             for (Child c : children) {
                 int cell = PageFormat.SLOT_SIZE + PageFormat.internalCellSize(c.firstKey().length());
                 if (cur == null || cur.page().cellCount() > 0 && cur.page().usedBytes() + cell > budget) {
-                    Frame next = create(PageFormat.TYPE_INTERNAL);
+                    Frame next = pool.create(PageFormat.TYPE_INTERNAL);
                     next.page().setLeftmostChild(c.pageId());
                     if (prev != null) {
                         pool.unpin(prev, true);
@@ -187,7 +159,6 @@ final class BulkLoader {
         Child last = pages.get(pages.size() - 1);
         if (tree.fitTogether(prev.page(), last.firstKey(), cur.page())) {
             BPlusTree.mergeInto(prev.page(), last.firstKey(), cur.page());
-            created.remove(Long.valueOf(cur.pageId()));
             pool.discard(cur);
             pages.remove(pages.size() - 1);
             return null;

@@ -134,17 +134,33 @@ public record MetaPage(long generation, long root, long nextLogicalId, long entr
     }
 
     /**
-     * The page size meta slot 0 of {@code name} says the file was created with, read without
-     * trusting anything else, or -1 if the slot does not even start like a meta page: lets an
-     * open with the wrong page size say so, instead of reporting a checksum mismatch.
+     * Why a file that fails to open with {@code triedPageSize} might have: the page size its meta
+     * pages were written with, if that is another valid page size <em>and</em> a meta page verifies
+     * at that size (checksum, magic and all), so a corrupt field can never pass for a diagnosis;
+     * otherwise -1. Lets an open with the wrong page size say so, instead of reporting a checksum
+     * mismatch.
      */
-    static int recordedPageSize(Storage storage, String name) throws IOException {
-        try (ReadableFile in = storage.openRead(name)) {
-            if (in.size() < PAGE_SIZE_OFFSET + 4) {
-                return -1;
+    static int writtenPageSize(Storage storage, String name, int triedPageSize) throws IOException {
+        for (int slot = 0; slot < SLOTS; slot++) {
+            int size;
+            try (ReadableFile in = storage.openRead(name)) {
+                long at = (long) slot * triedPageSize;
+                if (in.size() < at + PAGE_SIZE_OFFSET + 4) {
+                    continue;
+                }
+                size = ByteBuffer.wrap(in.readFully(at, PAGE_SIZE_OFFSET + 4)).getInt(PAGE_SIZE_OFFSET);
             }
-            ByteBuffer head = ByteBuffer.wrap(in.readFully(0, PAGE_SIZE_OFFSET + 4));
-            return head.getLong(MAGIC_OFFSET) == MAGIC ? head.getInt(PAGE_SIZE_OFFSET) : -1;
+            boolean plausible = size != triedPageSize && size >= PageFormat.MIN_PAGE_SIZE
+                    && size <= PageFormat.MAX_PAGE_SIZE && Integer.bitCount(size) == 1;
+            if (plausible) {
+                try (PageFile other = new PageFile(storage, name, size)) {
+                    read(other, slot);
+                    return size;
+                } catch (CorruptionException notThatEither) {
+                    // not a valid meta page at that size either: no diagnosis from this slot
+                }
+            }
         }
+        return -1;
     }
 }

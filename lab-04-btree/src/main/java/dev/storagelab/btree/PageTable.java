@@ -181,6 +181,15 @@ public final class PageTable {
         freeLogical.set((int) logical);
     }
 
+    /** Frees every logical page in use, as {@link #free} frees one. */
+    void freeAll() {
+        for (long l = 1; l < nextLogical; l++) {
+            if (inUse(l)) {
+                free(l);
+            }
+        }
+    }
+
     private void releasePhysical(long physical) {
         if (physical != 0 && !checkpointed.get((int) physical)) {
             freePhysical.set((int) physical);
