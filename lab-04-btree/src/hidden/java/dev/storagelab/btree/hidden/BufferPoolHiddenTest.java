@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hidden tests of the buffer pool (lab-04 T5) and its replacers (T3 LRU, T4 LRU-K), on a
+ * Hidden tests of the buffer pool (lab-04 T6) and its replacers (T4 LRU, T5 LRU-K), on a
  * standalone pool over a fresh page file of 512-byte pages: pinned pages are never evicted, a pool
  * whose frames are all pinned refuses instead of evicting one, dirty pages are written back before
  * their frame is reused (and clean ones are not), hits and misses are counted exactly, LRU and

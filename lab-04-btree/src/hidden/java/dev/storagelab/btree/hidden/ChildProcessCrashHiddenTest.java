@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link DiskStorage}) in rounds, checkpoints after each and prints each acknowledged round; the
  * test kills it with SIGKILL in the middle of a round or a checkpoint, reopens the tree and checks
  * that it is exactly the last acknowledged checkpoint or the one in flight, that it passes every
- * invariant, and that it keeps working (lab-04 T10 with everything that writes pages). Every wait
+ * invariant, and that it keeps working (lab-04 T3 with everything that writes pages). Every wait
  * is bounded.
  */
 @Tag("hidden")

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Readers during writes (lab-04 T8 scans, and the tree's read-write lock around T6/T7): reader
+ * Readers during writes (lab-04 T9 scans, and the tree's read-write lock around T7/T8): reader
  * threads get and scan while one writer inserts, deletes and checkpoints through a 16-frame pool
  * of 512-byte pages, so leaves split, merge and are freed and reused under the readers. And
  * scans that are left open while the tree changes between their batches, deterministically.

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bit rot and misplaced pages in the page file (lab-04 T2 {@code PageFile.read}, T5 the buffer
- * pool's handling of a page that fails its checks, T10 meta slots and page table). Flips bits in
+ * Bit rot and misplaced pages in the page file (lab-04 T2 {@code PageFile.read}, T6 the buffer
+ * pool's handling of a page that fails its checks, T3 meta slots and page table). Flips bits in
  * page headers, slot arrays, cells, free space, page-table pages and meta slots, copies whole
  * pages to the wrong place, and cuts the file short. A page the newest checkpoint references must
  * be reported as a {@link CorruptionException} naming the page file and the damaged page's byte

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Crash tests on {@link FaultInjectingStorage}: lab-04 T10 (copy-on-write page table, alternating
- * meta pages) and everything that writes pages (T2 page file, T5 buffer pool write-back, T6/T7
- * splits and merges that dirty pages, T9 bulk load).
+ * Crash tests on {@link FaultInjectingStorage}: lab-04 T3 (copy-on-write page table, alternating
+ * meta pages) and everything that writes pages (T2 page file, T6 buffer pool write-back, T7/T8
+ * splits and merges that dirty pages, T10 bulk load).
  *
  * <p>Each test runs a seeded workload once to count its mutating storage calls, then, for every
  * crash point n, runs it again on fresh storage armed to fail at the n-th mutation, loses power

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Edge cases of the B+tree (lab-04 T6-T10): the empty tree and the one-key tree, keys and values
+ * Edge cases of the B+tree (lab-04 T7-T10): the empty tree and the one-key tree, keys and values
  * exactly at the cell limit (and one byte over), unsigned byte order, half-open scan bounds at
  * every leaf boundary, values that grow and shrink in place, bulk loads of one entry, exactly one
  * page and one page plus one, at fill 0.5 and 1.0, a tree emptied and refilled (its freed pages
