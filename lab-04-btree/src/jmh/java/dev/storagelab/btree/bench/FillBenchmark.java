@@ -1,0 +1,167 @@
+package dev.storagelab.btree.bench;
+
+import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.KeyValueStore;
+import dev.storagelab.kv.StoreMetrics;
+import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.BenchData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What writing costs: db_bench's {@code fillrandom} and {@code fillseq} on the lab-04
+ * {@link BPlusTree} and on the lab-01 {@link SortedLogStore} (a one-level LSM tree), each on
+ * {@link dev.storagelab.io.DiskStorage} in a fresh temporary directory.
+ *
+ * <p>One invocation opens an empty store, puts {@code keys} entries (16-byte keys, 100-byte
+ * values) in {@code order} ({@code random}: a seeded shuffle; {@code sequential}: ascending), and
+ * closes it, so everything it wrote is durable and its background work is done: the B+tree's
+ * close takes a checkpoint, the sorted store's waits for a running flush or compaction and forces
+ * its log. The B+tree has the default options (4 KiB pages, 1,024 frames: a 4 MiB pool, LRU-2),
+ * the sorted store its defaults (4 MiB memtable, 4 KiB blocks, a full compaction at 8 segments):
+ * the same memory for both. Before closing, each store must hold every key, and a few keys are
+ * read back.
+ *
+ * <p>The score is the time per fill; {@code keyOps} is the time per put. The {@link Io} counters
+ * sum, over the fills of an iteration, the bytes written to disk and the bytes the user wrote
+ * ({@code diskBytesWritten / userBytesWritten} is the write amplification) and the fills. The fork
+ * has a fixed 3 GB heap. A full run (4 combinations, one warm-up and three measured fills each)
+ * takes about 5 minutes on a 2-core machine.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@State(Scope.Benchmark)
+public class FillBenchmark {
+
+    @Param({"BPlusTree", "SortedLogStore"})
+    public String impl;
+
+    @Param({"random", "sequential"})
+    public String order;
+
+    @Param({"1000000"})
+    public int keys;
+
+    private Dataset data;
+    private int[] writeOrder;
+
+    @Setup(Level.Trial)
+    public void makeData() {
+        if (!impl.equals("BPlusTree") && !impl.equals("SortedLogStore")) {
+            throw new IllegalArgumentException("unknown impl " + impl + "; expected BPlusTree or SortedLogStore");
+        }
+        data = new Dataset(keys);
+        switch (order) {
+            case "random" -> writeOrder = data.randomOrder();
+            case "sequential" -> writeOrder = data.sequentialOrder();
+            default -> throw new IllegalArgumentException("unknown order " + order + "; expected random or sequential");
+        }
+    }
+
+    /** A fresh directory for each fill, deleted after it (outside the timed part). */
+    @State(Scope.Thread)
+    public static class Scratch {
+        Path dir;
+
+        @Setup(Level.Invocation)
+        public void create() throws IOException {
+            dir = BenchData.tempDir("lab04-fill");
+        }
+
+        @TearDown(Level.Invocation)
+        public void delete() throws IOException {
+            BenchData.delete(dir);
+        }
+    }
+
+    /** Puts counted as operations: JMH reports {@code keyOps} as the time per put. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class KeyCounter {
+        public long keyOps;
+    }
+
+    /** Disk and user bytes written and fills, summed over an iteration's fills. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Io {
+        public long fills;
+        public long diskBytesWritten;
+        public long userBytesWritten;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            fills = 0;
+            diskBytesWritten = 0;
+            userBytesWritten = 0;
+        }
+    }
+
+    /** Fills a new store with every entry in the trial's order and closes it. */
+    @Benchmark
+    public long fill(Scratch scratch, KeyCounter counter, Io io) throws IOException {
+        StoreMetrics.Snapshot metrics;
+        if (impl.equals("BPlusTree")) {
+            try (BPlusTree tree = Dataset.openTree(scratch.dir, 1024)) {
+                putAll(tree);
+                if (tree.size() != keys) {
+                    throw new IllegalStateException("BPlusTree: " + keys + " distinct keys put, but size() is " + tree.size());
+                }
+                tree.close();
+                metrics = tree.metrics();
+            }
+        } else {
+            try (SortedLogStore store = Dataset.openSortedLog(scratch.dir)) {
+                putAll(store);
+                store.close();
+                metrics = store.metrics().snapshot();
+            }
+        }
+        if (metrics.puts() != keys || metrics.userBytesWritten() != data.userBytes()) {
+            throw new IllegalStateException(impl + ": " + keys + " puts of " + data.userBytes() + " bytes made, but the store"
+                    + " counted " + metrics.puts() + " puts of " + metrics.userBytesWritten() + " bytes");
+        }
+        counter.keyOps += keys;
+        io.fills++;
+        io.diskBytesWritten += metrics.diskBytesWritten();
+        io.userBytesWritten += metrics.userBytesWritten();
+        return metrics.diskBytesWritten();
+    }
+
+    private void putAll(KeyValueStore store) throws IOException {
+        Bytes[] k = data.keys;
+        Bytes[] v = data.values;
+        for (int i : writeOrder) {
+            store.put(k[i], v[i]);
+        }
+        // The first, a middle and the last key written must read back as written.
+        for (int j : new int[] {0, writeOrder.length / 2, writeOrder.length - 1}) {
+            int i = writeOrder[j];
+            Optional<Bytes> found = store.get(k[i]);
+            if (found.isEmpty() || !found.get().equals(v[i])) {
+                throw new IllegalStateException(impl + ": get(" + k[i] + ") after the fill returned " + found
+                        + "; expected the value put for it");
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.storagelab.btree.bench;
+
+import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.BenchData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What reading costs: db_bench's {@code readrandom} and a seek followed by a scan of
+ * {@value #SCAN_LENGTH} entries, on the lab-04 {@link BPlusTree} and on the lab-01
+ * {@link SortedLogStore}, both holding the same {@code keys} entries (16-byte keys, 100-byte
+ * values) on {@link dev.storagelab.io.DiskStorage} in a temporary directory, built once per trial.
+ *
+ * <p>The stores ({@code impl}):
+ * <ul>
+ *   <li>{@code BPlusTree}: the keys put in random order (leaves about 69% full), reopened with the
+ *       default options: 4 KiB pages and a pool of 1,024 frames (4 MiB), which holds every
+ *       internal page of a 1M-key tree but a few percent of its leaves;</li>
+ *   <li>{@code SortedLogStore}: the keys in one sorted segment of 4 KiB blocks, the store right
+ *       after a full compaction: a get reads one block;</li>
+ *   <li>{@code SortedLogStore4}: the same keys in four segments, each a quarter of the keys in
+ *       random order, so each spans the whole key range, as the runs of an LSM tree between
+ *       compactions do (lab-01 compacts at 8). With no Bloom filters (lab-05 adds them), a get of
+ *       a key in the oldest segment reads a block in every one, and a scan merges four cursors.</li>
+ * </ul>
+ * Neither store caches blocks besides the B+tree's pool; the files are in the operating system's
+ * page cache, so a page or block read is a system call and a checksum, not a disk seek.
+ *
+ * <p>{@link #readrandom}: one invocation gets the next {@value #GET_BATCH} keys of a seeded random
+ * order of all keys; each must return the value stored for it. {@link #seekscan}: one invocation
+ * makes {@value #SEEK_BATCH} scans of the range {@code [key(s), key(s + 100))} from random
+ * {@code s}; each must return exactly the 100 entries stored there, in order. {@code keyOps} is
+ * the time per get or per seek-and-scan. {@link PageReads} counts, per iteration, the operations
+ * and the pages (B+tree pool misses) or blocks (sorted store) read from the file for them. The
+ * fork has a fixed 3 GB heap. A full run (6 combinations, each building its store for 10-20 s)
+ * takes about 4 minutes.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@State(Scope.Benchmark)
+public class ReadBenchmark {
+
+    static final int SCAN_LENGTH = 100;
+    /** Gets per invocation of {@link #readrandom}. */
+    static final int GET_BATCH = 1024;
+    /** Seeks per invocation of {@link #seekscan}. */
+    static final int SEEK_BATCH = 64;
+    /** The B+tree's pool while it is read: the default 1,024 frames. */
+    static final int POOL_FRAMES = 1024;
+
+    @Param({"BPlusTree", "SortedLogStore", "SortedLogStore4"})
+    public String impl;
+
+    @Param({"1000000"})
+    public int keys;
+
+    private Dataset data;
+    private Path dir;
+    private BPlusTree tree;
+    private SortedLogStore sortedLog;
+    private OrderedStore store;
+    /** Key numbers in lookup order. */
+    private int[] probes;
+    /** Where each scan starts, in [0, keys - 100], and the key its range ends before: {@code key(start + 100)}. */
+    private int[] scanStarts;
+    private Bytes[] scanEnds;
+    private int nextProbe;
+    private int nextScan;
+
+    @Setup(Level.Trial)
+    public void load() throws IOException {
+        if (keys < SCAN_LENGTH) {
+            throw new IllegalArgumentException("keys must be at least " + SCAN_LENGTH + ": " + keys);
+        }
+        data = new Dataset(keys);
+        dir = BenchData.tempDir("lab04-read");
+        switch (impl) {
+            case "BPlusTree" -> {
+                data.buildTree(dir);
+                tree = Dataset.openTree(dir, POOL_FRAMES);
+                store = tree;
+            }
+            case "SortedLogStore", "SortedLogStore4" -> {
+                data.buildSortedLog(dir, impl.equals("SortedLogStore") ? 1 : 4);
+                sortedLog = Dataset.openSortedLog(dir);
+                store = OrderedStore.of(sortedLog);
+            }
+            default -> throw new IllegalArgumentException("unknown impl " + impl
+                    + "; expected BPlusTree, SortedLogStore or SortedLogStore4");
+        }
+        probes = BenchData.shuffled(keys, BenchData.SEED + 1);
+        Random random = new Random(BenchData.SEED + 2);
+        scanStarts = new int[1 << 16];
+        scanEnds = new Bytes[scanStarts.length];
+        for (int i = 0; i < scanStarts.length; i++) {
+            scanStarts[i] = random.nextInt(keys - SCAN_LENGTH + 1);
+            scanEnds[i] = Bytes.wrap(BenchData.keyBytes(scanStarts[i] + SCAN_LENGTH));
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            BenchData.delete(dir);
+        }
+    }
+
+    /** Pages (B+tree pool misses) or blocks (sorted store) read from the file so far. */
+    long pageReads() {
+        return tree != null ? tree.poolStats().misses() : sortedLog.metrics().snapshot().blocksRead();
+    }
+
+    /** Gets and seek-and-scans counted as operations: JMH reports {@code keyOps} as the time per operation. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class KeyCounter {
+        public long keyOps;
+    }
+
+    /**
+     * Operations and the pages or blocks read for them, per iteration: {@code pageReads / ops} is
+     * the reads per get (or per seek-and-scan).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class PageReads {
+        public long ops;
+        public long pageReads;
+        private long before;
+
+        @Setup(Level.Iteration)
+        public void start(ReadBenchmark bench) {
+            ops = 0;
+            pageReads = 0;
+            before = bench.pageReads();
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop(ReadBenchmark bench) {
+            pageReads = bench.pageReads() - before;
+        }
+    }
+
+    /** Gets the next {@value #GET_BATCH} keys of the lookup order; each must return its value. */
+    @Benchmark
+    public int readrandom(KeyCounter counter, PageReads reads) throws IOException {
+        int j = nextProbe;
+        for (int n = 0; n < GET_BATCH; n++) {
+            int i = probes[j];
+            Optional<Bytes> found = store.get(data.keys[i]);
+            if (found.isEmpty() || !found.get().equals(data.values[i])) {
+                throw new IllegalStateException(impl + ": get(" + data.keys[i] + ") returned " + found
+                        + "; expected the value stored for it");
+            }
+            j = j + 1 == probes.length ? 0 : j + 1;
+        }
+        nextProbe = j;
+        counter.keyOps += GET_BATCH;
+        reads.ops += GET_BATCH;
+        return j;
+    }
+
+    /** Makes {@value #SEEK_BATCH} scans of 100 entries from random keys; each must return exactly the entries stored there. */
+    @Benchmark
+    public int seekscan(KeyCounter counter, PageReads reads) {
+        int k = nextScan;
+        for (int n = 0; n < SEEK_BATCH; n++) {
+            int s = scanStarts[k];
+            Bytes end = scanEnds[k];
+            k = k + 1 == scanStarts.length ? 0 : k + 1;
+            int seen = 0;
+            try (EntryIterator it = store.scan(data.keys[s], end)) {
+                while (it.hasNext()) {
+                    Entry e = it.next();
+                    int i = s + seen;
+                    if (!e.key().equals(data.keys[i]) || !e.value().equals(data.values[i])) {
+                        throw new IllegalStateException(impl + ": entry " + seen + " of the scan from " + data.keys[s]
+                                + " is " + e + "; expected " + data.keys[i] + " and the value stored for it");
+                    }
+                    seen++;
+                }
+            }
+            if (seen != SCAN_LENGTH) {
+                throw new IllegalStateException(impl + ": the scan of [" + data.keys[s] + ", " + end + ") returned " + seen
+                        + " entries; expected " + SCAN_LENGTH);
+            }
+        }
+        nextScan = k;
+        counter.keyOps += SEEK_BATCH;
+        reads.ops += SEEK_BATCH;
+        return k;
+    }
+}
