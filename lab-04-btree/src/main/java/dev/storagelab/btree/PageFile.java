@@ -12,6 +12,7 @@ import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
 import dev.storagelab.kv.CorruptionException;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
@@ -97,34 +98,46 @@ public final class PageFile implements Closeable {
     public void read(long physical, long expectedId, byte expectedType, byte[] page) throws IOException {
         // BEGIN SOLUTION lab-04 T2
         long position = physical * pageSize;
-        String what = PageFormat.typeName(expectedType) + " page " + expectedId + " (physical " + physical + ")";
-        if (position + pageSize > in.size()) {
-            throw new CorruptionException(name, position, what + " is past the end of the file (" + in.size() + " bytes)");
+        try {
+            in.readFully(position, ByteBuffer.wrap(page));
+        } catch (EOFException e) {
+            // Checked here rather than before every read: asking for the file's size is a system call.
+            throw new CorruptionException(name, position, pageName(physical, expectedId, expectedType)
+                    + " is past the end of the file (" + in.size() + " bytes)");
         }
-        in.readFully(position, ByteBuffer.wrap(page));
         ByteBuffer buf = ByteBuffer.wrap(page);
         int stored = buf.getInt(CRC_OFFSET);
         int computed = checksum(page);
         if (stored != computed) {
-            throw new CorruptionException(name, position, what + ": checksum mismatch (stored 0x"
-                    + Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(computed) + ")");
+            throw new CorruptionException(name, position, pageName(physical, expectedId, expectedType)
+                    + ": checksum mismatch (stored 0x" + Integer.toHexString(stored) + ", computed 0x"
+                    + Integer.toHexString(computed) + ")");
         }
         if (page[VERSION_OFFSET] != VERSION) {
-            throw new CorruptionException(name, position, what + ": unknown page format version " + page[VERSION_OFFSET]);
+            throw new CorruptionException(name, position, pageName(physical, expectedId, expectedType)
+                    + ": unknown page format version " + page[VERSION_OFFSET]);
         }
         boolean typeOk = expectedType == PageFormat.TYPE_NODE
                 ? page[TYPE_OFFSET] == PageFormat.TYPE_LEAF || page[TYPE_OFFSET] == PageFormat.TYPE_INTERNAL
                 : page[TYPE_OFFSET] == expectedType;
         if (!typeOk) {
-            throw new CorruptionException(name, position, what + " is a " + PageFormat.typeName(page[TYPE_OFFSET])
-                    + " page, expected " + PageFormat.typeName(expectedType));
+            throw new CorruptionException(name, position, pageName(physical, expectedId, expectedType) + " is a "
+                    + PageFormat.typeName(page[TYPE_OFFSET]) + " page, expected " + PageFormat.typeName(expectedType));
         }
         long id = buf.getLong(PAGE_ID_OFFSET);
         if (id != expectedId) {
-            throw new CorruptionException(name, position, what + " has id " + id + " in its header: a misdirected write");
+            throw new CorruptionException(name, position, pageName(physical, expectedId, expectedType) + " has id " + id
+                    + " in its header: a misdirected write");
         }
         // END SOLUTION
     }
+
+    // BEGIN REMOVE
+    /** How a read's error message names the page: "leaf page 17 (physical 9)". Built only when a check fails. */
+    private static String pageName(long physical, long expectedId, byte expectedType) {
+        return PageFormat.typeName(expectedType) + " page " + expectedId + " (physical " + physical + ")";
+    }
+    // END REMOVE
 
     /** Makes every page written so far durable. */
     public void force() throws IOException {
