@@ -156,8 +156,10 @@ public final class BufferPool {
     // BEGIN REMOVE
     private void pin(Frame f) {
         f.pins++;
-        replacer.recordAccess(f.index);
+        // Out of the eviction candidates first, then the access: an LRU-K replacer re-sorts a
+        // candidate whose history changes, which would be wasted on a frame about to leave them.
         replacer.setEvictable(f.index, false);
+        replacer.recordAccess(f.index);
     }
     // END REMOVE
 
