@@ -34,8 +34,9 @@ final class TreeScan implements EntryIterator {
     private final ArrayDeque<Entry> batch = new ArrayDeque<>();
     /** The last key handed out (or put in the batch); null before the first batch. */
     private Bytes lastKey;
-    /** The leaf the last batch came from, and the tree's modCount then. */
+    /** The leaf the last batch came from, its sibling in the scan's direction, and the tree's modCount then. */
     private long leafId = NO_PAGE;
+    private long siblingId = NO_PAGE;
     private long stamp;
     private boolean finished;
     private boolean closed;
@@ -94,8 +95,9 @@ final class TreeScan implements EntryIterator {
     /**
      * Fills {@link #batch} from the next leaf, under the tree's read lock. The leaf to start from:
      * <ul>
-     *   <li>the sibling ({@code next} forward, {@code prev} backward) of the last batch's leaf, if
-     *       there was a last batch and the tree's modCount still equals {@link #stamp};</li>
+     *   <li>the sibling ({@code next} forward, {@code prev} backward) of the last batch's leaf, as
+     *       read with that batch, if there was a last batch and the tree's modCount still equals
+     *       {@link #stamp} (the link cannot have changed, so that leaf is not fetched again);</li>
      *   <li>otherwise the leaf found by seeking from the root: forward, the leaf for
      *       {@code lastKey}, or {@code from}, or the first leaf; backward, the leaf for
      *       {@code lastKey}, or {@code to}, or the rightmost leaf
@@ -105,7 +107,7 @@ final class TreeScan implements EntryIterator {
      * A leaf with none of them (the seek landed just before the next key, or the keys ran out) is
      * not a reason to stop: move on to its sibling, until a leaf gives entries or a key beyond the
      * range or the end of the leaf level is reached, which sets {@link #finished}. Record the leaf,
-     * the new last key and the modCount. An empty tree finishes at once. Every page pinned here is
+     * its sibling, the new last key and the modCount. An empty tree finishes at once. Every page pinned here is
      * unpinned before returning.
      */
     private void refill() throws IOException {
@@ -119,14 +121,14 @@ final class TreeScan implements EntryIterator {
             }
             Frame leaf;
             if (leafId != NO_PAGE && stamp == tree.modCount()) {
-                Frame last = tree.pool().fetch(leafId);
-                long sibling = descending ? last.page().prev() : last.page().next();
-                tree.pool().unpin(last, false);
-                if (sibling == NO_PAGE) {
+                // The tree has not changed, so the link read with the last batch still holds: no
+                // need to fetch that leaf again (a second access would also make every leaf a scan
+                // passes look twice-used, and so hot, to an LRU-2 pool).
+                if (siblingId == NO_PAGE) {
                     finished = true;
                     return;
                 }
-                leaf = tree.pool().fetch(sibling);
+                leaf = tree.pool().fetch(siblingId);
             } else {
                 Bytes seek = lastKey != null ? lastKey : descending ? to : from;
                 leaf = seek == null ? (descending ? tree.findRightmostLeaf() : tree.findLeaf(Bytes.EMPTY)) : tree.findLeaf(seek);
@@ -148,6 +150,7 @@ final class TreeScan implements EntryIterator {
                 tree.pool().unpin(leaf, false);
                 if (!batch.isEmpty() || finished) {
                     leafId = id;
+                    siblingId = sibling;
                     break;
                 }
                 if (sibling == NO_PAGE) {
