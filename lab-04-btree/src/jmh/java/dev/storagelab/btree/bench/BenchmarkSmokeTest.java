@@ -39,11 +39,12 @@ class BenchmarkSmokeTest {
 
     /**
      * The experiments at smoke size: 2,000 keys (a tree of about 90 leaves under one root), four
-     * pool sizes, and checkpoints every 20 updates or once at the end (a checkpoint forces the file
-     * twice, so more of them would cost seconds).
+     * pool sizes, and checkpoints every 100 updates or once at the end (a checkpoint forces the file
+     * twice, so many more of them would cost seconds).
      */
     private static final Lab04Experiments.Sizes SMOKE =
-            new Lab04Experiments.Sizes(2000, new int[] {16, 64, 256, 1024}, 1000, 2000, 2000, new int[] {20, 2000});
+            new Lab04Experiments.Sizes(2000, new int[] {16, 64, 256, 1024}, 1000, 2000, 2000, new int[] {100, 2000},
+                    BufferPoolExperiment.WORKLOADS);
 
     @Test
     void fillBenchmarkFillsBothStoresInBothOrdersAndCountsTheirWrites() throws RunnerException {
@@ -114,7 +115,8 @@ class BenchmarkSmokeTest {
     @Test
     @SuppressWarnings("unchecked")
     void experimentsMeasureTheFillTheHitRatesAndTheWriteAmplificationTheNotesExplain() throws IOException {
-        Map<String, Object> results = Lab04Experiments.run(SMOKE, List.of(Lab04Experiments.LEAF_FILL, Lab04Experiments.BUFFER_POOL, Lab04Experiments.WRITE_AMP));
+        Map<String, Object> results = Lab04Experiments.run(SMOKE,
+                List.of(Lab04Experiments.LEAF_FILL, Lab04Experiments.BUFFER_POOL, Lab04Experiments.WRITE_AMP));
 
         List<LeafFillExperiment.Row> fill = (List<LeafFillExperiment.Row>) rows(results, Lab04Experiments.LEAF_FILL);
         assertThat("random, sequential and three bulk loads", fill, hasSize(5));
@@ -153,7 +155,7 @@ class BenchmarkSmokeTest {
                     .toList();
             assertThat(workload + " updates with a pool that holds the tree: one row per checkpoint interval", cached,
                     hasSize(2));
-            assertThat(workload + ": a checkpoint every 20 updates writes their leaves (and the page table and meta page)"
+            assertThat(workload + ": a checkpoint every 100 updates writes their leaves (and the page table and meta page)"
                     + " each time; one at the end writes each dirty leaf once, however often it was updated",
                     cached.get(1).writeAmplification(), lessThan(cached.get(0).writeAmplification() / 4));
         }

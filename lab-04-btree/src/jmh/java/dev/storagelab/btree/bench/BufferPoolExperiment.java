@@ -56,12 +56,13 @@ final class BufferPoolExperiment {
     }
 
     /**
-     * Measures every workload with both replacers at each of {@code poolSizes}, on the tree built
-     * in {@code treeDir} by {@link Dataset#buildTree}.
+     * Measures each of {@code workloads} with both replacers at each of {@code poolSizes}, on the
+     * tree built in {@code treeDir} by {@link Dataset#buildTree}.
      */
-    static List<Row> run(Dataset data, Path treeDir, int[] poolSizes, int warmupGets, int measuredGets) throws IOException {
+    static List<Row> run(Dataset data, Path treeDir, List<String> workloads, int[] poolSizes, int warmupGets,
+                         int measuredGets) throws IOException {
         List<Row> rows = new ArrayList<>();
-        for (String workload : WORKLOADS) {
+        for (String workload : workloads) {
             for (Replacer.Kind replacer : Replacer.Kind.values()) {
                 for (int frames : poolSizes) {
                     Row row = measure(data, treeDir, workload, replacer, frames, warmupGets, measuredGets);
@@ -114,7 +115,8 @@ final class BufferPoolExperiment {
                     nextKey = () -> scrambled[zipf.sample() - 1]; // ranks run from 1 to n
                     this.withScans = workload.equals("zipfian+scans");
                 }
-                default -> throw new IllegalArgumentException("unknown workload " + workload + "; expected one of " + WORKLOADS);
+                default -> throw new IllegalArgumentException("unknown workload " + workload + "; expected one of "
+                        + WORKLOADS);
             }
         }
 
@@ -156,8 +158,8 @@ final class BufferPoolExperiment {
                 }
             }
             if (seen != expected) {
-                throw new IllegalStateException("the scan from " + data.keys[from] + " returned " + seen + " entries; expected "
-                        + expected);
+                throw new IllegalStateException("the scan from " + data.keys[from] + " returned " + seen
+                        + " entries; expected " + expected);
             }
             scans++;
         }

@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (a checkpoint). The tree must hold every key, and its first, middle and last key must read
  * back. The score is the time per build; {@code keyOps} is the time per key. {@link Io} sums the
  * bytes written to disk and the builds: a bulk load writes each page once. How full the leaves
- * end up is measured by {@link LeafFillExperiment}. A full run takes about 2 minutes.
+ * end up is measured by {@link LeafFillExperiment}. A full run takes about a minute.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -96,7 +96,10 @@ final class Dataset {
         return BPlusTree.open(DiskStorage.open(dir), BTreeOptions.defaults().withPoolFrames(poolFrames));
     }
 
-    /** The lab-01 store with its defaults (4 MiB memtable, 4 KiB blocks, compaction at 8 segments), on disk in {@code dir}. */
+    /**
+     * The lab-01 store with its defaults (4 MiB memtable, 4 KiB blocks, compaction at 8 segments),
+     * on disk in {@code dir}.
+     */
     static SortedLogStore openSortedLog(Path dir) throws IOException {
         return SortedLogStore.open(DiskStorage.open(dir));
     }
@@ -112,7 +115,8 @@ final class Dataset {
                 tree.put(keys[i], values[i]);
             }
             if (tree.size() != n) {
-                throw new IllegalStateException("put " + n + " distinct keys into a new B+tree, but it holds " + tree.size());
+                throw new IllegalStateException("put " + n + " distinct keys into a new B+tree, but it holds "
+                        + tree.size());
             }
         }
     }

@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * sum, over the fills of an iteration, the bytes written to disk and the bytes the user wrote
  * ({@code diskBytesWritten / userBytesWritten} is the write amplification) and the fills. The fork
  * has a fixed 3 GB heap. A full run (4 combinations, one warm-up and three measured fills each)
- * takes about 5 minutes on a 2-core machine.
+ * takes about 3 minutes on a 2-core machine.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -125,7 +125,8 @@ public class FillBenchmark {
             try (BPlusTree tree = Dataset.openTree(scratch.dir, 1024)) {
                 putAll(tree);
                 if (tree.size() != keys) {
-                    throw new IllegalStateException("BPlusTree: " + keys + " distinct keys put, but size() is " + tree.size());
+                    throw new IllegalStateException("BPlusTree: " + keys + " distinct keys put, but size() is "
+                            + tree.size());
                 }
                 tree.close();
                 metrics = tree.metrics();
@@ -138,8 +139,8 @@ public class FillBenchmark {
             }
         }
         if (metrics.puts() != keys || metrics.userBytesWritten() != data.userBytes()) {
-            throw new IllegalStateException(impl + ": " + keys + " puts of " + data.userBytes() + " bytes made, but the store"
-                    + " counted " + metrics.puts() + " puts of " + metrics.userBytesWritten() + " bytes");
+            throw new IllegalStateException(impl + ": " + keys + " puts of " + data.userBytes() + " bytes made, but the"
+                    + " store counted " + metrics.puts() + " puts of " + metrics.userBytesWritten() + " bytes");
         }
         counter.keyOps += keys;
         io.fills++;

@@ -25,14 +25,15 @@ import java.util.Map;
  * counts exactly.
  *
  * <pre>
- * java -cp CLASSPATH dev.storagelab.btree.bench.Lab04Experiments [--keys N] [--only NAME,...] OUT_DIR
+ * java -cp CLASSPATH dev.storagelab.btree.bench.Lab04Experiments [--keys N] [--only NAME,...] [--workloads W,...] OUT_DIR
  * </pre>
  *
  * writes {@code lab04-leaf-fill.json}, {@code lab04-buffer-pool.json} and
  * {@code lab04-write-amp.json} to {@code OUT_DIR} ({@code --only} picks some of
- * {@code leaf-fill}, {@code buffer-pool}, {@code write-amp}). With the default 1,000,000 keys a
- * full run takes about 15 minutes on a 2-core machine and needs a 3 GB heap and about 1 GB of
- * temporary disk.
+ * {@code leaf-fill}, {@code buffer-pool}, {@code write-amp}; {@code --workloads} some of the
+ * buffer-pool workloads, {@code uniform}, {@code zipfian}, {@code zipfian+scans}). With the
+ * default 1,000,000 keys a full run takes about 20 minutes on a 2-core machine and needs a 3 GB
+ * heap and about 1 GB of temporary disk.
  */
 public final class Lab04Experiments {
 
@@ -44,31 +45,41 @@ public final class Lab04Experiments {
     static final int[] POOL_SIZES = {64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536};
     static final double[] BULK_FILL_FACTORS = {1.0, 0.9, 0.7};
     static final int[] WRITE_AMP_POOLS = {1024, 65536};
+    private static final String USAGE = "usage: Lab04Experiments [--keys N] [--only leaf-fill,buffer-pool,write-amp]"
+            + " [--workloads uniform,zipfian,zipfian+scans] OUT_DIR";
 
     private Lab04Experiments() {
     }
 
-    /** How big each experiment is. */
-    record Sizes(int keys, int[] poolSizes, int warmupGets, int measuredGets, int updates, int[] checkpointIntervals) {
+    /** How big each experiment is, and which buffer-pool workloads it runs. */
+    record Sizes(int keys, int[] poolSizes, int warmupGets, int measuredGets, int updates, int[] checkpointIntervals,
+                 List<String> workloads) {
 
-        /** The sizes of the notes' runs, scaled to {@code keys}. */
+        /** The sizes of the notes' runs, scaled to {@code keys}, with every workload. */
         static Sizes forKeys(int keys) {
             return new Sizes(keys, POOL_SIZES, keys / 2, keys, keys,
-                    new int[] {Math.max(1, keys / 1000), Math.max(1, keys / 100), Math.max(1, keys / 10), keys});
+                    new int[] {Math.max(1, keys / 1000), Math.max(1, keys / 100), Math.max(1, keys / 10), keys},
+                    BufferPoolExperiment.WORKLOADS);
+        }
+
+        Sizes withWorkloads(List<String> w) {
+            return new Sizes(keys, poolSizes, warmupGets, measuredGets, updates, checkpointIntervals, w);
         }
     }
 
     public static void main(String[] args) throws IOException {
         int keys = 1_000_000;
         List<String> only = List.of(LEAF_FILL, BUFFER_POOL, WRITE_AMP);
+        List<String> workloads = BufferPoolExperiment.WORKLOADS;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--keys" -> keys = Integer.parseInt(args[++i]);
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
+                case "--workloads" -> workloads = Arrays.asList(args[++i].split(","));
                 default -> {
                     if (args[i].startsWith("-") || out != null) {
-                        System.err.println("usage: Lab04Experiments [--keys N] [--only leaf-fill,buffer-pool,write-amp] OUT_DIR");
+                        System.err.println(USAGE);
                         System.exit(2);
                     }
                     out = Path.of(args[i]);
@@ -76,11 +87,11 @@ public final class Lab04Experiments {
             }
         }
         if (out == null) {
-            System.err.println("usage: Lab04Experiments [--keys N] [--only leaf-fill,buffer-pool,write-amp] OUT_DIR");
+            System.err.println(USAGE);
             System.exit(2);
         }
         Files.createDirectories(out);
-        Map<String, Object> results = run(Sizes.forKeys(keys), only);
+        Map<String, Object> results = run(Sizes.forKeys(keys).withWorkloads(workloads), only);
         Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
         for (Map.Entry<String, Object> e : results.entrySet()) {
             Path file = out.resolve("lab04-" + e.getKey() + ".json");
@@ -93,7 +104,8 @@ public final class Lab04Experiments {
     static Map<String, Object> run(Sizes sizes, List<String> only) throws IOException {
         for (String name : only) {
             if (!List.of(LEAF_FILL, BUFFER_POOL, WRITE_AMP).contains(name)) {
-                throw new IllegalArgumentException("unknown experiment " + name + "; expected leaf-fill, buffer-pool or write-amp");
+                throw new IllegalArgumentException("unknown experiment " + name
+                        + "; expected leaf-fill, buffer-pool or write-amp");
             }
         }
         Map<String, Object> results = new LinkedHashMap<>();
@@ -116,8 +128,8 @@ public final class Lab04Experiments {
                 System.err.println("[tree] " + shape);
                 if (only.contains(BUFFER_POOL)) {
                     long start = System.nanoTime();
-                    List<BufferPoolExperiment.Row> rows = BufferPoolExperiment.run(data, treeDir, sizes.poolSizes(),
-                            sizes.warmupGets(), sizes.measuredGets());
+                    List<BufferPoolExperiment.Row> rows = BufferPoolExperiment.run(data, treeDir, sizes.workloads(),
+                            sizes.poolSizes(), sizes.warmupGets(), sizes.measuredGets());
                     results.put(BUFFER_POOL, envelope(sizes, start, Map.of("tree", shape, "warmupGets", sizes.warmupGets(),
                             "measuredGets", sizes.measuredGets(), "theta", BufferPoolExperiment.THETA), rows));
                 }

@@ -62,7 +62,8 @@ final class LeafFillExperiment {
             tree.checkpoint();
             TreeDump.Stats s = TreeDump.stats(tree);
             if (s.entries() != data.n) {
-                throw new IllegalStateException(build + ": " + data.n + " keys stored, but the tree's leaves hold " + s.entries());
+                throw new IllegalStateException(build + ": " + data.n + " keys stored, but the tree's leaves hold "
+                        + s.entries());
             }
             long fileBytes = Files.size(dir.resolve(BPlusTree.FILE_NAME));
             return new Row(build, fillFactor, data.n, s.height(), s.leaves(), s.internalPages(), s.leafFill(),

@@ -189,7 +189,10 @@ public class ReadBenchmark {
         return j;
     }
 
-    /** Makes {@value #SEEK_BATCH} scans of 100 entries from random keys; each must return exactly the entries stored there. */
+    /**
+     * Makes {@value #SEEK_BATCH} scans of 100 entries from random keys; each must return exactly the
+     * entries stored there.
+     */
     @Benchmark
     public int seekscan(KeyCounter counter, PageReads reads) {
         int k = nextScan;
