@@ -15,18 +15,11 @@ import dev.storagelab.sortedlog.LogReader;
 import dev.storagelab.sortedlog.RecoveryMode;
 import dev.storagelab.sortedlog.RecoveryReport;
 import dev.storagelab.sortedlog.SortedLogStore;
-import java.io.BufferedReader;
+import dev.storagelab.testkit.KilledChild;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,54 +93,8 @@ class ChildProcessCrashHiddenTest {
      * kills it with SIGKILL and returns the highest record number it acknowledged.
      */
     private long runAndKill(String engine, Path dir) throws Exception {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Path stderr = temp.resolve("child-stderr.txt");
-        Process child = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                AppendUntilKilled.class.getName(), engine, dir.toString())
-                .redirectError(stderr.toFile())
-                .start();
-        AtomicLong lastAcked = new AtomicLong(-1);
-        CountDownLatch enough = new CountDownLatch(1);
-        ConcurrentLinkedQueue<String> protocolErrors = new ConcurrentLinkedQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    long n = Long.parseLong(line.trim());
-                    if (n != lastAcked.get() + 1) {
-                        protocolErrors.add("child acknowledged " + n + " after " + lastAcked.get());
-                    }
-                    lastAcked.set(n);
-                    if (n + 1 >= TARGET) {
-                        enough.countDown();
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                protocolErrors.add("reading the child's output failed: " + e);
-            } finally {
-                enough.countDown(); // the child is gone: stop waiting
-            }
-        }, "child-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            boolean reached = enough.await(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat("the child must stay up and acknowledge " + TARGET + " records within " + WAIT_SECONDS
-                    + " s (a liveness bound); it acknowledged " + (lastAcked.get() + 1) + ", alive: " + child.isAlive()
-                    + "; its stderr: " + tail(stderr), reached && child.isAlive(), equalTo(true));
-            // SIGKILL: no shutdown hooks, no close(), mid-append. Through the ProcessHandle, which
-            // only signals; Process.destroyForcibly() would also close the pipe we still read the
-            // last acknowledgements from.
-            assertThat("the kill signal must be sent", child.toHandle().destroyForcibly(), equalTo(true));
-            assertThat("the killed child must exit", child.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), equalTo(true));
-            reader.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-            assertThat("the child's output must end once it is dead", reader.isAlive(), equalTo(false));
-            assertThat("the child acknowledges records in order, one per line", protocolErrors, empty());
-            return lastAcked.get();
-        } finally {
-            child.destroyForcibly();
-            child.getOutputStream().close();
-        }
+        return KilledChild.runAndKill(AppendUntilKilled.class, List.of(engine, dir.toString()), TARGET, "records",
+                WAIT_SECONDS, temp.resolve("child-stderr.txt"));
     }
 
     private static void assertEveryAcknowledgedRecord(KeyValueStore store, long acked) throws IOException {
@@ -166,15 +113,6 @@ class ChildProcessCrashHiddenTest {
         try (KeyValueStore store = AppendUntilKilled.open(engine, dir, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
             assertThat("a write after recovery survives a strict reopen", store.get(marker), equalTo(Optional.of(Bytes.of("yes"))));
             assertEveryAcknowledgedRecord(store, acked);
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
         }
     }
 }

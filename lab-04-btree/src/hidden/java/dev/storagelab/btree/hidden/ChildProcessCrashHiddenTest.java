@@ -2,7 +2,6 @@ package dev.storagelab.btree.hidden;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.anyOf;
-import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.storagelab.btree.BPlusTree;
@@ -10,19 +9,11 @@ import dev.storagelab.btree.Invariants;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.lab.Graded;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.storagelab.testkit.KilledChild;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,62 +79,7 @@ class ChildProcessCrashHiddenTest {
      * kills it with SIGKILL and returns the highest round it acknowledged.
      */
     private long runAndKill(Path dir) throws Exception {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Path stderr = temp.resolve("child-stderr.txt");
-        Process child = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                CheckpointUntilKilled.class.getName(), dir.toString())
-                .redirectError(stderr.toFile())
-                .start();
-        AtomicLong lastAcked = new AtomicLong(-1);
-        CountDownLatch enough = new CountDownLatch(1);
-        ConcurrentLinkedQueue<String> protocolErrors = new ConcurrentLinkedQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    long n = Long.parseLong(line.trim());
-                    if (n != lastAcked.get() + 1) {
-                        protocolErrors.add("child acknowledged round " + n + " after " + lastAcked.get());
-                    }
-                    lastAcked.set(n);
-                    if (n + 1 >= TARGET) {
-                        enough.countDown();
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                protocolErrors.add("reading the child's output failed: " + e);
-            } finally {
-                enough.countDown(); // the child is gone: stop waiting
-            }
-        }, "child-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            boolean reached = enough.await(WAIT_SECONDS, TimeUnit.SECONDS) && lastAcked.get() + 1 >= TARGET;
-            assertThat("the child must stay up and acknowledge " + TARGET + " checkpoints within " + WAIT_SECONDS
-                    + " s (a liveness bound); it acknowledged " + (lastAcked.get() + 1) + ", alive: " + child.isAlive()
-                    + "; its stderr: " + tail(stderr), reached, equalTo(true));
-            // SIGKILL through the ProcessHandle, which only signals; Process.destroyForcibly() would
-            // also close the pipe we still read the last acknowledgements from.
-            assertThat("the kill signal must be sent", child.toHandle().destroyForcibly(), equalTo(true));
-            assertThat("the killed child must exit", child.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), equalTo(true));
-            reader.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-            assertThat("the child's output must end once it is dead", reader.isAlive(), equalTo(false));
-            assertThat("the child acknowledges rounds in order, one per line", protocolErrors, empty());
-            return lastAcked.get();
-        } finally {
-            child.destroyForcibly();
-            child.getOutputStream().close();
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        return KilledChild.runAndKill(CheckpointUntilKilled.class, List.of(dir.toString()), TARGET, "checkpoints",
+                WAIT_SECONDS, temp.resolve("child-stderr.txt"));
     }
 }

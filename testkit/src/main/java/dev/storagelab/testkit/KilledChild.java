@@ -1,0 +1,104 @@
+package dev.storagelab.testkit;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real crash for crash tests: runs a main class in a child JVM on this JVM's class path, lets it
+ * work until it has acknowledged enough, and kills it with SIGKILL in the middle of whatever it is
+ * doing: no shutdown hook, no {@code close()}, no flush.
+ *
+ * <p>The protocol: the child prints one number per line on standard output, 0, 1, 2, ..., each
+ * only after the work it numbers is durable (a synced write, a completed checkpoint). The highest
+ * number printed before the kill is what the test may expect to find after recovery. Every wait is
+ * bounded, and every failure names what went wrong and shows the end of the child's stderr.
+ */
+public final class KilledChild {
+
+    private KilledChild() {
+    }
+
+    /**
+     * Starts {@code main} with {@code args} (and a 128 MiB heap), waits until it has acknowledged
+     * {@code target} units of work ({@code 0 .. target - 1}), kills it with SIGKILL and returns the
+     * highest number it acknowledged (at least {@code target - 1}).
+     *
+     * @param unit        what the child acknowledges, for messages ("records", "checkpoints")
+     * @param waitSeconds the liveness bound of each wait
+     * @param stderr      where the child's standard error goes
+     */
+    public static long runAndKill(Class<?> main, List<String> args, long target, String unit, long waitSeconds,
+                                  Path stderr) throws Exception {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        cmd.addAll(args);
+        Process child = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        AtomicLong lastAcked = new AtomicLong(-1);
+        CountDownLatch enough = new CountDownLatch(1);
+        ConcurrentLinkedQueue<String> protocolErrors = new ConcurrentLinkedQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    long n = Long.parseLong(line.trim());
+                    if (n != lastAcked.get() + 1) {
+                        protocolErrors.add("child acknowledged " + n + " after " + lastAcked.get());
+                    }
+                    lastAcked.set(n);
+                    if (n + 1 >= target) {
+                        enough.countDown();
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                protocolErrors.add("reading the child's output failed: " + e);
+            } finally {
+                enough.countDown(); // the child is gone: stop waiting
+            }
+        }, "child-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            boolean reached = enough.await(waitSeconds, TimeUnit.SECONDS) && lastAcked.get() + 1 >= target;
+            assertThat("the child must stay up and acknowledge " + target + " " + unit + " within " + waitSeconds
+                    + " s (a liveness bound); it acknowledged " + (lastAcked.get() + 1) + ", alive: " + child.isAlive()
+                    + "; its stderr: " + tail(stderr), reached, equalTo(true));
+            // SIGKILL through the ProcessHandle, which only signals; Process.destroyForcibly() would
+            // also close the pipe we still read the last acknowledgements from.
+            assertThat("the kill signal must be sent", child.toHandle().destroyForcibly(), equalTo(true));
+            assertThat("the killed child must exit", child.waitFor(waitSeconds, TimeUnit.SECONDS), equalTo(true));
+            reader.join(TimeUnit.SECONDS.toMillis(waitSeconds));
+            assertThat("the child's output must end once it is dead", reader.isAlive(), equalTo(false));
+            assertThat("the child acknowledges " + unit + " in order, one per line", protocolErrors, empty());
+            return lastAcked.get();
+        } finally {
+            child.destroyForcibly();
+            child.getOutputStream().close();
+        }
+    }
+
+    /** The last 20 lines of {@code file}, for a failure message. */
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}
