@@ -212,37 +212,32 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "workload", description = "Run one workload on one engine: throughput, latency percentiles, the engine's"
-            + " counters. Options: --engine E --workload W [--ops N] [--keys N] [--dir D] [--json]; `workload --help` lists them all.")
-    static final class WorkloadVerb implements Callable<Integer> {
+    /** A verb the workbench answers: everything after it is passed on, unparsed ({@link Workbench}). */
+    abstract static class WorkbenchVerb implements Callable<Integer> {
         @CommandLine.ParentCommand
         Main main;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Parameters(arity = "0..*", description = "The workbench's options.")
         List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
-            List<String> all = new ArrayList<>(List.of("workload"));
+            List<String> all = new ArrayList<>(List.of(spec.name()));
             all.addAll(args);
             return Workbench.run(main.workspace(), all);
         }
     }
 
+    @Command(name = "workload", description = "Run one workload on one engine: throughput, latency percentiles, the engine's"
+            + " counters. Options: --engine E --workload W [--ops N] [--keys N] [--dir D] [--json]; `workload --help` lists them all.")
+    static final class WorkloadVerb extends WorkbenchVerb {
+    }
+
     @Command(name = "shell", description = "An interactive shell over one engine (put, get, del, scan, page, stats, flush,"
             + " compact, dump, help). Options: --engine E --dir D [--script FILE]; reads standard input when it is not a terminal.")
-    static final class ShellVerb implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        Main main;
-
-        @Parameters(arity = "0..*", description = "The workbench's options.")
-        List<String> args = new ArrayList<>();
-
-        @Override
-        public Integer call() throws Exception {
-            List<String> all = new ArrayList<>(List.of("shell"));
-            all.addAll(args);
-            return Workbench.run(main.workspace(), all);
-        }
+    static final class ShellVerb extends WorkbenchVerb {
     }
 }
