@@ -2,9 +2,7 @@ package dev.storagelab.btree.bench;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.kv.Bytes;
-import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -19,7 +17,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -57,29 +54,6 @@ public class BulkLoadBenchmark {
         data = new Dataset(keys);
     }
 
-    /** A fresh directory for each build, deleted after it (outside the timed part). */
-    @State(Scope.Thread)
-    public static class Scratch {
-        Path dir;
-
-        @Setup(Level.Invocation)
-        public void create() throws IOException {
-            dir = BenchData.tempDir("lab04-bulk");
-        }
-
-        @TearDown(Level.Invocation)
-        public void delete() throws IOException {
-            BenchData.delete(dir);
-        }
-    }
-
-    /** Keys stored, counted as operations: JMH reports {@code keyOps} as the time per key. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class KeyCounter {
-        public long keyOps;
-    }
-
     /** Disk bytes written and builds, summed over an iteration's builds. */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
@@ -96,7 +70,7 @@ public class BulkLoadBenchmark {
 
     /** Puts every key in increasing order into a new tree, and closes it. */
     @Benchmark
-    public long fillseq(Scratch scratch, KeyCounter counter, Io io) throws IOException {
+    public long fillseq(ScratchDir scratch, KeyOps counter, Io io) throws IOException {
         try (BPlusTree tree = Dataset.openTree(scratch.dir, 1024)) {
             for (int i = 0; i < keys; i++) {
                 tree.put(data.keys[i], data.values[i]);
@@ -107,14 +81,14 @@ public class BulkLoadBenchmark {
 
     /** Bulk-loads every key into a new tree, and closes it. */
     @Benchmark
-    public long bulkLoad(Scratch scratch, KeyCounter counter, Io io) throws IOException {
+    public long bulkLoad(ScratchDir scratch, KeyOps counter, Io io) throws IOException {
         try (BPlusTree tree = Dataset.openTree(scratch.dir, 1024)) {
             tree.bulkLoad(data.sortedEntries(), fillFactor);
             return finish(tree, "bulkLoad", counter, io);
         }
     }
 
-    private long finish(BPlusTree tree, String how, KeyCounter counter, Io io) throws IOException {
+    private long finish(BPlusTree tree, String how, KeyOps counter, Io io) throws IOException {
         if (tree.size() != keys) {
             throw new IllegalStateException(how + ": " + keys + " keys stored, but size() is " + tree.size());
         }

@@ -5,9 +5,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.KeyValueStore;
 import dev.storagelab.kv.StoreMetrics;
 import dev.storagelab.sortedlog.SortedLogStore;
-import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -22,7 +20,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -78,29 +75,6 @@ public class FillBenchmark {
         }
     }
 
-    /** A fresh directory for each fill, deleted after it (outside the timed part). */
-    @State(Scope.Thread)
-    public static class Scratch {
-        Path dir;
-
-        @Setup(Level.Invocation)
-        public void create() throws IOException {
-            dir = BenchData.tempDir("lab04-fill");
-        }
-
-        @TearDown(Level.Invocation)
-        public void delete() throws IOException {
-            BenchData.delete(dir);
-        }
-    }
-
-    /** Puts counted as operations: JMH reports {@code keyOps} as the time per put. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class KeyCounter {
-        public long keyOps;
-    }
-
     /** Disk and user bytes written and fills, summed over an iteration's fills. */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
@@ -119,7 +93,7 @@ public class FillBenchmark {
 
     /** Fills a new store with every entry in the trial's order and closes it. */
     @Benchmark
-    public long fill(Scratch scratch, KeyCounter counter, Io io) throws IOException {
+    public long fill(ScratchDir scratch, KeyOps counter, Io io) throws IOException {
         StoreMetrics.Snapshot metrics;
         if (impl.equals("BPlusTree")) {
             try (BPlusTree tree = Dataset.openTree(scratch.dir, 1024)) {

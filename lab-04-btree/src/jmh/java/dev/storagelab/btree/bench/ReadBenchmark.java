@@ -139,13 +139,6 @@ public class ReadBenchmark {
         return tree != null ? tree.poolStats().misses() : sortedLog.metrics().snapshot().blocksRead();
     }
 
-    /** Gets and seek-and-scans counted as operations: JMH reports {@code keyOps} as the time per operation. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class KeyCounter {
-        public long keyOps;
-    }
-
     /**
      * Operations and the pages or blocks read for them, per iteration: {@code pageReads / ops} is
      * the reads per get (or per seek-and-scan).
@@ -172,7 +165,7 @@ public class ReadBenchmark {
 
     /** Gets the next {@value #GET_BATCH} keys of the lookup order; each must return its value. */
     @Benchmark
-    public int readrandom(KeyCounter counter, PageReads reads) throws IOException {
+    public int readrandom(KeyOps counter, PageReads reads) throws IOException {
         int j = nextProbe;
         for (int n = 0; n < GET_BATCH; n++) {
             int i = probes[j];
@@ -194,7 +187,7 @@ public class ReadBenchmark {
      * entries stored there.
      */
     @Benchmark
-    public int seekscan(KeyCounter counter, PageReads reads) {
+    public int seekscan(KeyOps counter, PageReads reads) {
         int k = nextScan;
         for (int n = 0; n < SEEK_BATCH; n++) {
             int s = scanStarts[k];
