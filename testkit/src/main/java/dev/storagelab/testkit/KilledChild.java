@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The protocol: the child prints one number per line on standard output, 0, 1, 2, ..., each
  * only after the work it numbers is durable (a synced write, a completed checkpoint). The highest
- * number printed before the kill is what the test may expect to find after recovery. Every wait is
- * bounded, and every failure names what went wrong and shows the end of the child's stderr.
+ * number printed before the kill is what the test may expect to find after recovery. The child
+ * calls {@link #exitWhenParentDies()} first. Every wait is bounded, and every failure names what
+ * went wrong and shows the end of the child's stderr.
  */
 public final class KilledChild {
 
@@ -90,6 +91,27 @@ public final class KilledChild {
             child.destroyForcibly();
             child.getOutputStream().close();
         }
+    }
+
+    /**
+     * The child's side: call first thing in the child's {@code main}. A daemon thread reads the
+     * child's standard input, which the parent never writes, and halts the JVM at end of input:
+     * if the test process dies before it can kill the child, the child does not live on as an
+     * orphan, writing forever.
+     */
+    public static void exitWhenParentDies() {
+        Thread orphanGuard = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent never writes; EOF means it is gone
+                }
+            } catch (IOException ignored) {
+                // same as EOF
+            }
+            Runtime.getRuntime().halt(3);
+        }, "orphan-guard");
+        orphanGuard.setDaemon(true);
+        orphanGuard.start();
     }
 
     /** The last 20 lines of {@code file}, for a failure message. */

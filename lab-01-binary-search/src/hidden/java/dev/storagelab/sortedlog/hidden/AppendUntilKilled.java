@@ -7,6 +7,7 @@ import dev.storagelab.sortedlog.HashIndexLog;
 import dev.storagelab.sortedlog.RecoveryMode;
 import dev.storagelab.sortedlog.SortedLogOptions;
 import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.KilledChild;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -48,18 +49,7 @@ public final class AppendUntilKilled {
         if (args.length != 2) {
             throw new IllegalArgumentException("usage: AppendUntilKilled hash|sorted DIRECTORY");
         }
-        Thread orphanGuard = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the parent never writes; EOF means it is gone
-                }
-            } catch (IOException ignored) {
-                // same as EOF
-            }
-            Runtime.getRuntime().halt(3);
-        }, "orphan-guard");
-        orphanGuard.setDaemon(true);
-        orphanGuard.start();
+        KilledChild.exitWhenParentDies();
         try (KeyValueStore store = open(args[0], Path.of(args[1]), RecoveryMode.TOLERATE_TORN_TAIL)) {
             for (long i = 0; ; i++) {
                 store.put(key(i), value(i));

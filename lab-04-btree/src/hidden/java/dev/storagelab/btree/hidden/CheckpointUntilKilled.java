@@ -4,6 +4,7 @@ import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.testkit.KilledChild;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.TreeMap;
@@ -71,18 +72,7 @@ public final class CheckpointUntilKilled {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: CheckpointUntilKilled DIRECTORY");
         }
-        Thread orphanGuard = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the parent never writes; EOF means it is gone
-                }
-            } catch (IOException ignored) {
-                // same as EOF
-            }
-            Runtime.getRuntime().halt(3);
-        }, "orphan-guard");
-        orphanGuard.setDaemon(true);
-        orphanGuard.start();
+        KilledChild.exitWhenParentDies();
         try (BPlusTree tree = BPlusTree.open(DiskStorage.open(Path.of(args[0])), OPTIONS)) {
             for (int r = 0; ; r++) {
                 round(tree, r);
