@@ -7,12 +7,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Grades a submission against the instructor's workspace.
@@ -132,7 +130,7 @@ public final class Grader {
     private synchronized Path referenceFor(List<Lab> labs, Path scratch) throws IOException {
         if (referenceRoot == null) {
             referenceRoot = referenceDir != null ? referenceDir : scratch.resolve("reference");
-            copyWorkspace(referenceRoot);
+            WorkspaceCopies.copy(workspace, referenceRoot);
         }
         List<Lab> missing = labs.stream().filter(l -> !referenceLabs.contains(l.id())).toList();
         if (!missing.isEmpty()) {
@@ -159,16 +157,16 @@ public final class Grader {
         }
         List<Lab> applied = overlay.stream().filter(submission::has).toList();
         Path root;
-        if (applied.stream().allMatch(l -> sameSources(submission.root(), reference, l))) {
+        if (applied.stream().allMatch(l -> WorkspaceCopies.sameSources(submission.root(), reference, l))) {
             root = reference; // identical to the reference: reuse its build
         } else {
             String key = mode + ":" + applied.stream().map(Lab::id).toList();
             root = builtWorkspaces.get(key);
             if (root == null) {
                 root = scratch.resolve(mode + "-" + String.join("-", applied.stream().map(Lab::id).toList()));
-                copyWorkspace(root);
+                WorkspaceCopies.copy(workspace, root);
                 for (Lab l : applied) {
-                    overlayStudentSources(submission.root().resolve(l.studentSources()), root.resolve(l.studentSources()));
+                    WorkspaceCopies.overlay(submission, l, root);
                 }
                 log.println("building " + lab.id() + " (" + mode + ") ...");
                 LabBuild.Result build = LabBuild.build(root, closure(List.of(lab)), rubric.buildDeadline(), offline);
@@ -201,29 +199,6 @@ public final class Grader {
         return new LabResult(lab.id(), lab.directory(), mode, null, results);
     }
 
-    /**
-     * Takes from the submission the files a student owns: the reference's files that hold
-     * solution regions, and files the reference does not have (the student's own helpers).
-     * Every other file (the given code: I/O layer, formats, test helpers) stays the instructor's,
-     * so a submission cannot pass tests by changing what it was given.
-     */
-    private static void overlayStudentSources(Path from, Path to) throws IOException {
-        FileTrees.copy(from, to, rel -> {
-            if (!rel.toString().endsWith(".java")) {
-                return false;
-            }
-            Path reference = to.resolve(rel.toString());
-            if (!Files.exists(reference)) {
-                return true;
-            }
-            try {
-                return Files.readString(reference).contains("// BEGIN SOLUTION");
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-    }
-
     private LabResult zero(Lab lab, List<GradedTest> labTests, String mode, String problem) {
         double weight = rubric.weight(lab.id());
         List<TestResult> results = labTests.stream().map(t -> new TestResult(t,
@@ -238,43 +213,7 @@ public final class Grader {
     }
 
     private List<Lab> closure(List<Lab> labs) {
-        return workspace.labs().stream()
-                .filter(l -> labs.stream().anyMatch(x -> workspace.withDependencies(x).contains(l)))
-                .toList();
-    }
-
-    /** Copies the instructor's workspace (without builds or VCS data) to {@code dest}. */
-    private void copyWorkspace(Path dest) throws IOException {
-        FileTrees.deleteRecursively(dest);
-        Files.createDirectories(dest);
-        FileTrees.copy(workspace.root(), dest, p -> true);
-    }
-
-    /** Whether the .java files of {@code lab}'s student sources are identical in both trees. */
-    private static boolean sameSources(Path a, Path b, Lab lab) {
-        try {
-            Map<Path, byte[]> left = javaFiles(a.resolve(lab.studentSources()));
-            Map<Path, byte[]> right = javaFiles(b.resolve(lab.studentSources()));
-            if (!left.keySet().equals(right.keySet())) {
-                return false;
-            }
-            return left.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), right.get(e.getKey())));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static Map<Path, byte[]> javaFiles(Path dir) throws IOException {
-        Map<Path, byte[]> files = new HashMap<>();
-        if (!Files.isDirectory(dir)) {
-            return files;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".java")).toList()) {
-                files.put(dir.relativize(p), Files.readAllBytes(p));
-            }
-        }
-        return files;
+        return WorkspaceCopies.closure(workspace, labs);
     }
 
     private static double seconds(long start) {

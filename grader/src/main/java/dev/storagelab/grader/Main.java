@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 /** {@code ./storagelab}: the workspace's single entry point. */
 @Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
         description = "Grade, export and measure storagelab workspaces.",
-        subcommands = {Main.Export.class, Main.Grade.class, Main.GradeAll.class, Main.Gradescope.class, Main.WorkloadVerb.class,
-                Main.ShellVerb.class})
+        subcommands = {Main.Export.class, Main.Grade.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
+                Main.WorkloadVerb.class, Main.ShellVerb.class})
 public final class Main implements Runnable {
 
     @Option(names = "--workspace", description = "The workspace root (default: found from the current directory).")
@@ -54,7 +54,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, grade, grade-all, gradescope, workload or shell (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, grade, grade-all, gradescope, bench, workload or shell (see --help)");
     }
 
     Workspace workspace() {
@@ -209,6 +209,55 @@ public final class Main implements Runnable {
             spec.commandLine().getOut().printf("wrote %s (%d entries); upload it as the assignment's autograder%n",
                     out.toAbsolutePath(), n);
             return 0;
+        }
+    }
+
+    @Command(name = "bench", description = "Run the labs' JMH benchmarks on the reference and, with --submission, on a"
+            + " submission in the same run (each benchmark's ratio, submission over reference); with --peers, the db_bench"
+            + " workloads on the labs' engines and on RocksDB, LevelDB and H2 MVStore. Writes bench.json, bench.txt and PNG plots.")
+    static final class BenchVerb implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Option(names = "--lab", paramLabel = "NN", description = "Benchmark only this lab (repeatable; default: all).")
+        List<String> labs = new ArrayList<>();
+
+        @Option(names = "--submission", paramLabel = "DIR", description = "A student workspace folder or zip to measure against the reference.")
+        Path submission;
+
+        @Option(names = "--peers", description = "Also run the workloads on the labs' engines and the production peers"
+                + " (built with the Maven profile peers; downloaded on first use).")
+        boolean peers;
+
+        @Option(names = "--quick", description = "A smoke run of a few seconds per lab: every benchmark once for 100 ms with"
+                + " small parameters, small workloads. Proves the pipeline; the numbers mean nothing.")
+        boolean quick;
+
+        @Option(names = "--keys", description = "The workloads' key space (default: 100000; 2000 with --quick).")
+        long keys;
+
+        @Option(names = "--ops", description = "The workloads' measured operations (default: as many as keys).")
+        long ops;
+
+        @Option(names = "--out", defaultValue = "storagelab-out/bench", description = "Where to write bench.json, bench.txt,"
+                + " the plots and logs/ (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--offline", description = "Run Maven offline.")
+        boolean offline;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.storagelab.grader.bench.BenchReport report = new dev.storagelab.grader.bench.Bench(main.workspace(), main.progress)
+                    .run(new dev.storagelab.grader.bench.Bench.Options(labs, submission, peers, quick, out, offline, keys, ops));
+            spec.commandLine().getOut().print(Files.readString(out.resolve("bench.txt")));
+            spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());
+            boolean failed = report.labs().stream().anyMatch(l -> l.problem() != null)
+                    || report.workloads() != null && !report.workloads().problems().isEmpty();
+            return failed ? 1 : 0;
         }
     }
 

@@ -14,10 +14,12 @@ import java.util.stream.Stream;
  * itself never links against lab code: a lab that does not compile must not break grading, so
  * only {@code workload} and {@code shell}, which need the engines, build them.
  */
-final class Workbench {
+public final class Workbench {
 
     static final String MODULE = "workbench";
     static final String JAR = MODULE + "/target/storagelab-workbench.jar";
+    /** The Maven profile that adds the production peers (RocksDB, LevelDB, H2 MVStore) to the workbench. */
+    public static final String PEERS_PROFILE = "peers";
 
     private Workbench() {
     }
@@ -28,12 +30,7 @@ final class Workbench {
         Path jar = root.resolve(JAR);
         if (stale(root, jar)) {
             System.err.println("storagelab: building the workbench and the engines it runs ...");
-            List<String> build = new ArrayList<>(LabBuild.maven());
-            build.addAll(List.of("-B", "-q", "-Dstyle.color=never", "-Denforcer.skip=true", "-DskipTests", "-pl", MODULE,
-                    "-am", "package"));
-            Process p = new ProcessBuilder(build).directory(root.toFile()).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            if (p.waitFor() != 0) {
+            if (!build(root, false, false, ProcessBuilder.Redirect.INHERIT)) {
                 System.err.println("storagelab: could not build the workbench: an engine it runs does not compile (see above)");
                 return 2;
             }
@@ -44,6 +41,31 @@ final class Workbench {
         cmd.add(jar.toString());
         cmd.addAll(args);
         return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    }
+
+    /** The workbench jar of the workspace at {@code root} (built by {@link #build}). */
+    public static Path jar(Path root) {
+        return root.resolve(JAR);
+    }
+
+    /**
+     * Builds the workbench jar of the workspace at {@code root} and the labs it runs, with the
+     * production peers if {@code peers} (their jars are then downloaded on first use); Maven's
+     * output goes to {@code output}. Returns whether the build succeeded.
+     */
+    public static boolean build(Path root, boolean peers, boolean offline, ProcessBuilder.Redirect output)
+            throws IOException, InterruptedException {
+        List<String> build = new ArrayList<>(LabBuild.maven());
+        build.addAll(List.of("-B", "-q", "-Dstyle.color=never", "-Denforcer.skip=true", "-DskipTests", "-pl", MODULE,
+                "-am", "package"));
+        if (peers) {
+            build.add("-P" + PEERS_PROFILE);
+        }
+        if (offline) {
+            build.add("-o");
+        }
+        Process p = new ProcessBuilder(build).directory(root.toFile()).redirectErrorStream(true).redirectOutput(output).start();
+        return p.waitFor() == 0;
     }
 
     /** Whether the jar is missing or older than any source or pom of the modules it is built from. */

@@ -1,0 +1,85 @@
+package dev.storagelab.grader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Scratch copies of the instructor's workspace, overlaid with a submission's labs: what grading
+ * and benchmarking build and run, so the workspace itself is only ever read.
+ */
+public final class WorkspaceCopies {
+
+    private WorkspaceCopies() {
+    }
+
+    /** Copies the instructor's workspace (without builds or VCS data) to {@code dest}, replacing what was there. */
+    public static void copy(Workspace workspace, Path dest) throws IOException {
+        FileTrees.deleteRecursively(dest);
+        Files.createDirectories(dest);
+        FileTrees.copy(workspace.root(), dest, p -> true);
+    }
+
+    /**
+     * Takes from the submission the files of {@code lab} a student owns: the reference's files
+     * that hold solution regions, and files the reference does not have (the student's own
+     * helpers). Every other file (the given code: I/O layer, formats, test helpers) stays the
+     * instructor's, so a submission cannot pass tests by changing what it was given.
+     */
+    public static void overlay(Submission submission, Lab lab, Path root) throws IOException {
+        Path to = root.resolve(lab.studentSources());
+        FileTrees.copy(submission.root().resolve(lab.studentSources()), to, rel -> {
+            if (!rel.toString().endsWith(".java")) {
+                return false;
+            }
+            Path reference = to.resolve(rel.toString());
+            if (!Files.exists(reference)) {
+                return true;
+            }
+            try {
+                return Files.readString(reference).contains("// BEGIN SOLUTION");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** {@code labs} and every lab they build on, in build order. */
+    public static List<Lab> closure(Workspace workspace, List<Lab> labs) {
+        return workspace.labs().stream()
+                .filter(l -> labs.stream().anyMatch(x -> workspace.withDependencies(x).contains(l)))
+                .toList();
+    }
+
+    /** Whether the .java files of {@code lab}'s student sources are identical in both trees. */
+    public static boolean sameSources(Path a, Path b, Lab lab) {
+        try {
+            Map<Path, byte[]> left = javaFiles(a.resolve(lab.studentSources()));
+            Map<Path, byte[]> right = javaFiles(b.resolve(lab.studentSources()));
+            if (!left.keySet().equals(right.keySet())) {
+                return false;
+            }
+            return left.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), right.get(e.getKey())));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Map<Path, byte[]> javaFiles(Path dir) throws IOException {
+        Map<Path, byte[]> files = new HashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return files;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".java")).toList()) {
+                files.put(dir.relativize(p), Files.readAllBytes(p));
+            }
+        }
+        return files;
+    }
+}

@@ -1,0 +1,232 @@
+package dev.storagelab.grader.bench;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.storagelab.grader.LabBuild;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Runs JMH benchmarks of one built lab module in a child JVM ({@code org.openjdk.jmh.Main} on the
+ * module's test classpath, where the annotation processor put the generated benchmarks) and reads
+ * JMH's JSON results back. The child JVM is the only one that loads lab code, so a benchmark that
+ * does not compile, loops or exits cannot take the caller down; a deadline kills it and every JVM
+ * JMH forked for it.
+ */
+public final class JmhRunner {
+
+    /**
+     * How long and how often to measure. A null field keeps the benchmark's own annotation.
+     *
+     * @param forks              JVMs per benchmark and parameter set (0: in the runner's JVM)
+     * @param warmupIterations   unmeasured iterations first
+     * @param warmup             length of one warmup iteration
+     * @param measurement        length of one measured iteration
+     * @param measureIterations  measured iterations
+     */
+    public record Settings(Integer forks, Integer warmupIterations, Duration warmup, Integer measureIterations,
+                           Duration measurement) {
+
+        /** The benchmarks' own {@code @Fork}, {@code @Warmup} and {@code @Measurement}: the full run, for people. */
+        public static final Settings AS_ANNOTATED = new Settings(null, null, null, null, null);
+
+        /**
+         * A smoke run: in the runner's JVM, no warmup, one 100 ms iteration. The numbers mean
+         * nothing; the run proves that every benchmark still builds, runs and checks its answers.
+         */
+        public static final Settings QUICK = new Settings(0, 0, Duration.ZERO, 1, Duration.ofMillis(100));
+
+        boolean quick() {
+            return forks != null && forks == 0;
+        }
+    }
+
+    /** One benchmark method with one parameter set, as JMH reported it. */
+    public record Score(String benchmark, Map<String, String> params, String mode, double score, double error,
+                        String unit, Map<String, Double> secondary) {
+
+        /** The class's simple name and the method: {@code ReadBenchmark.readrandom}. */
+        public String shortName() {
+            String[] parts = benchmark.split("\\.");
+            return parts.length < 2 ? benchmark : parts[parts.length - 2] + "." + parts[parts.length - 1];
+        }
+
+        /** The parameters as {@code impl=BPlusTree keys=1000}, sorted by name. */
+        public String paramText() {
+            return params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        }
+
+        /** Whether a higher score is better (throughput) rather than lower (time per operation). */
+        public boolean higherIsBetter() {
+            return mode.equals("thrpt");
+        }
+
+        /** Identifies this measurement across two runs: benchmark, mode and parameters. */
+        public String key() {
+            return benchmark + " " + mode + " " + paramText();
+        }
+    }
+
+    /** What a run did: its scores, or why it has none. */
+    public record Run(List<Score> scores, boolean finished, int exitCode, Path log) {
+
+        public boolean ok() {
+            return finished && exitCode == 0;
+        }
+
+        /** The last lines of the log, where JMH and the benchmark say what went wrong. */
+        public String problem() throws IOException {
+            if (ok()) {
+                return null;
+            }
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
+            return (finished ? "the benchmark run failed (exit " + exitCode + ")" : "the benchmark run did not finish in time")
+                    + "; the end of " + log + ":\n" + tail;
+        }
+    }
+
+    private JmhRunner() {
+    }
+
+    /**
+     * Runs the benchmarks of {@code module} (a built lab module) whose name matches
+     * {@code include}, with {@code params} overriding {@code @Param} values by name (JMH ignores
+     * a name a benchmark does not declare).
+     *
+     * @param log      the whole JMH output goes here
+     * @param progress receives JMH's per-benchmark headings, so a person sees how far a long run is
+     */
+    public static Run run(Path module, String include, Map<String, String> params, Settings settings, Duration deadline,
+                          Path log, PrintStream progress) throws IOException {
+        Path json = log.resolveSibling(log.getFileName() + ".json");
+        Files.deleteIfExists(json);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (settings.quick()) {
+            // A smoke measures nothing, so it may share the machine with another JMH run; it runs
+            // in this JVM, which therefore needs the heap a fork would have had.
+            cmd.add("-Djmh.ignoreLock=true");
+            cmd.add("-Xmx1g");
+        }
+        // Otherwise no heap flag: JMH passes this JVM's flags on to its forks, where only the
+        // benchmark's own (its @Fork jvmArgsAppend) should count.
+        cmd.add("-cp");
+        cmd.add(LabBuild.testClasspath(module).stream().map(Path::toString)
+                .collect(Collectors.joining(java.io.File.pathSeparator)));
+        cmd.add("org.openjdk.jmh.Main");
+        cmd.add(include);
+        cmd.addAll(List.of("-foe", "true", "-rf", "json", "-rff", json.toString()));
+        if (settings.forks() != null) {
+            cmd.addAll(List.of("-f", settings.forks().toString()));
+        }
+        if (settings.warmupIterations() != null) {
+            cmd.addAll(List.of("-wi", settings.warmupIterations().toString()));
+            if (settings.warmupIterations() > 0) {
+                cmd.addAll(List.of("-w", millis(settings.warmup())));
+            }
+        }
+        if (settings.measureIterations() != null) {
+            cmd.addAll(List.of("-i", settings.measureIterations().toString(), "-r", millis(settings.measurement())));
+        }
+        params.forEach((name, values) -> cmd.addAll(List.of("-p", name + "=" + values)));
+
+        Files.createDirectories(log.getParent());
+        Process p = new ProcessBuilder(cmd).directory(module.toFile()).redirectErrorStream(true).start();
+        Thread pump = new Thread(() -> copyOutput(p, log, progress), "jmh-output");
+        pump.setDaemon(true);
+        pump.start();
+        boolean finished;
+        try {
+            finished = p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            pump.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while benchmarks ran", e);
+        }
+        int exit = finished ? p.exitValue() : -1;
+        List<Score> scores = Files.exists(json) ? parse(Files.readString(json, StandardCharsets.UTF_8)) : List.of();
+        return new Run(scores, finished, exit, log);
+    }
+
+    private static String millis(Duration d) {
+        return d.toMillis() + "ms";
+    }
+
+    private static void copyOutput(Process p, Path log, PrintStream progress) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                out.write(line);
+                out.write('\n');
+                if (line.startsWith("# Benchmark: ") || line.startsWith("# Parameters: ")) {
+                    progress.println("  " + line.substring(2));
+                } else if (line.contains("<failure>") || line.startsWith("Exception") || line.contains("ERROR")) {
+                    progress.println("  " + line);
+                }
+            }
+        } catch (IOException e) {
+            progress.println("  (could not copy the benchmark output to " + log + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** Reads JMH's JSON result file ({@code -rf json}). */
+    static List<Score> parse(String json) {
+        List<Score> scores = new ArrayList<>();
+        JsonElement root = JsonParser.parseString(json);
+        if (!root.isJsonArray()) {
+            return scores;
+        }
+        for (JsonElement e : (JsonArray) root) {
+            JsonObject o = e.getAsJsonObject();
+            Map<String, String> params = new TreeMap<>();
+            if (o.has("params")) {
+                o.getAsJsonObject("params").entrySet().forEach(p -> params.put(p.getKey(), p.getValue().getAsString()));
+            }
+            JsonObject primary = o.getAsJsonObject("primaryMetric");
+            Map<String, Double> secondary = new TreeMap<>();
+            if (o.has("secondaryMetrics")) {
+                o.getAsJsonObject("secondaryMetrics").entrySet()
+                        .forEach(s -> secondary.put(s.getKey(), number(s.getValue().getAsJsonObject().get("score"))));
+            }
+            scores.add(new Score(o.get("benchmark").getAsString(), params, o.get("mode").getAsString(),
+                    number(primary.get("score")), number(primary.get("scoreError")), primary.get("scoreUnit").getAsString(),
+                    secondary));
+        }
+        return scores;
+    }
+
+    /** JMH writes NaN as the string "NaN". */
+    private static double number(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return Double.NaN;
+        }
+        try {
+            return e.getAsDouble();
+        } catch (NumberFormatException | UnsupportedOperationException x) {
+            return Double.NaN;
+        }
+    }
+}
