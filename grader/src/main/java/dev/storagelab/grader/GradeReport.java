@@ -10,15 +10,53 @@ public record GradeReport(String submission, List<LabResult> isolated, List<LabR
     public record TestResult(GradedTest test, TestSupervisor.Outcome outcome, double earned, double max) {
     }
 
-    /** One lab graded in one mode. */
-    public record LabResult(String lab, String directory, String mode, String problem, List<TestResult> tests) {
+    /**
+     * One performance benchmark's result (see {@code Performance}), with points weighted by the
+     * lab's weight.
+     *
+     * @param benchmark {@code ReadBenchmark.readrandom}
+     * @param params    the {@code @Param} values it ran with, as {@code impl=BPlusTree keys=100000}
+     * @param ratio     the submission's time per operation over the reference's (above 1:
+     *                  slower); NaN when not measured
+     * @param status    {@link #MEASURED}, {@link #NOT_RUN} (the lab's tests did not all pass) or
+     *                  {@link #FAILED} (the benchmark failed or ran out of time on the submission)
+     */
+    public record PerfResult(String lab, String name, String benchmark, String params, double ratio, double reference,
+                             double submission, String unit, double earned, double max, String status, String message) {
+        public static final String MEASURED = "measured";
+        public static final String NOT_RUN = "not run";
+        public static final String FAILED = "failed";
+    }
+
+    /**
+     * One lab graded in one mode.
+     *
+     * @param perf its performance benchmarks (measured in isolation; an integrated result repeats
+     *             them), empty when the rubric names none or grading skipped them
+     */
+    public record LabResult(String lab, String directory, String mode, String problem, List<TestResult> tests,
+                            List<PerfResult> perf) {
 
         public double earned() {
-            return tests.stream().mapToDouble(TestResult::earned).sum();
+            return tests.stream().mapToDouble(TestResult::earned).sum() + perf.stream().mapToDouble(PerfResult::earned).sum();
         }
 
         public double max() {
-            return tests.stream().mapToDouble(TestResult::max).sum();
+            return tests.stream().mapToDouble(TestResult::max).sum() + perf.stream().mapToDouble(PerfResult::max).sum();
+        }
+
+        /** The points of the tests alone. */
+        public double testsEarned() {
+            return tests.stream().mapToDouble(TestResult::earned).sum();
+        }
+
+        /** The performance points earned, and the most there were. */
+        public double perfEarned() {
+            return perf.stream().mapToDouble(PerfResult::earned).sum();
+        }
+
+        public double perfMax() {
+            return perf.stream().mapToDouble(PerfResult::max).sum();
         }
 
         public long passed() {

@@ -28,11 +28,18 @@ public final class Gradebook {
     private final Workspace workspace;
     private final boolean offline;
     private final PrintStream progress;
+    private boolean perf = true;
 
     public Gradebook(Workspace workspace, boolean offline, PrintStream progress) {
         this.workspace = workspace;
         this.offline = offline;
         this.progress = progress;
+    }
+
+    /** Whether to measure the rubric's performance benchmarks (see {@link Grader#perf}). */
+    public Gradebook perf(boolean measure) {
+        this.perf = measure;
+        return this;
     }
 
     /** Grades every entry of {@code submissions} with {@code jobs} in parallel; returns reports by student. */
@@ -49,7 +56,11 @@ public final class Gradebook {
         Files.createDirectories(out);
         Path reference = Files.createTempDirectory("storagelab-reference");
         Grader grader = new Grader(workspace, new PrintStream(java.io.OutputStream.nullOutputStream()), offline)
-                .sharedReference(reference);
+                .perf(perf).sharedReference(reference);
+        if (perf && jobs > 1 && entries.size() > 1) {
+            progress.println("note: performance points are measured while other submissions' tests run beside them;"
+                    + " use --jobs 1 for quiet measurements, or --no-perf");
+        }
         Map<String, GradeReport> reports = new TreeMap<>();
         AtomicInteger done = new AtomicInteger();
         bar(0, entries.size());

@@ -39,6 +39,7 @@ public final class Grader {
     private final boolean offline;
 
     private java.util.regex.Pattern only;
+    private boolean perf = true;
 
     public Grader(Workspace workspace, PrintStream log, boolean offline) {
         this.workspace = workspace;
@@ -50,6 +51,15 @@ public final class Grader {
     /** Restricts grading to hidden tests whose {@code class#method} id matches {@code regex} (null: all). */
     public Grader only(String regex) {
         this.only = regex == null ? null : java.util.regex.Pattern.compile(regex);
+        return this;
+    }
+
+    /**
+     * Whether to measure the rubric's performance benchmarks ({@code perf.*}); on by default. Off,
+     * a lab is graded on its tests alone and its performance points are left out of the total.
+     */
+    public Grader perf(boolean measure) {
+        this.perf = measure;
         return this;
     }
 
@@ -86,7 +96,8 @@ public final class Grader {
         Map<String, LabResult> isolatedById = new HashMap<>();
         if (mode != Mode.INTEGRATED) {
             for (Lab lab : labs) {
-                LabResult r = gradeLab(lab, tests.get(lab.id()), submission, List.of(lab), reference, scratch, "isolated", builtWorkspaces);
+                LabResult r = gradeLab(lab, tests.get(lab.id()), submission, List.of(lab), reference, scratch, "isolated", builtWorkspaces,
+                        true);
                 isolated.add(r);
                 isolatedById.put(lab.id(), r);
             }
@@ -101,10 +112,15 @@ public final class Grader {
                         .anyMatch(d -> !d.equals(lab) && submission.has(d));
                 if (!dependsOnSubmitted && isolatedById.containsKey(lab.id())) {
                     LabResult same = isolatedById.get(lab.id());
-                    integrated.add(new LabResult(same.lab(), same.directory(), "integrated", same.problem(), same.tests()));
+                    integrated.add(new LabResult(same.lab(), same.directory(), "integrated", same.problem(), same.tests(), same.perf()));
                     continue;
                 }
-                integrated.add(gradeLab(lab, tests.get(lab.id()), submission, submitted, reference, scratch, "integrated", builtWorkspaces));
+                // Performance is measured in isolation; integrated results repeat it, unless only they were asked for.
+                LabResult r = gradeLab(lab, tests.get(lab.id()), submission, submitted, reference, scratch, "integrated", builtWorkspaces,
+                        mode == Mode.INTEGRATED);
+                LabResult alone = isolatedById.get(lab.id());
+                integrated.add(new LabResult(r.lab(), r.directory(), r.mode(), r.problem(), r.tests(),
+                        alone == null ? r.perf() : alone.perf()));
             }
         }
         List<LabResult> headline = mode == Mode.INTEGRATED ? integrated : isolated;
@@ -124,6 +140,11 @@ public final class Grader {
     public Grader sharedReference(Path dir) {
         this.referenceDir = dir;
         return this;
+    }
+
+    /** The reference workspace, built for {@code labs} (for proofs that need the reference's build). */
+    Path builtReference(List<Lab> labs, Path scratch) throws IOException {
+        return referenceFor(labs, scratch);
     }
 
     /** The reference workspace with {@code labs} built and their tests scanned. */
@@ -150,8 +171,8 @@ public final class Grader {
 
     /** Grades one lab in a copy of the reference overlaid with {@code overlay} labs from the submission. */
     private LabResult gradeLab(Lab lab, List<GradedTest> labTests, Submission submission, List<Lab> overlay,
-                               Path reference, Path scratch, String mode, Map<String, Path> builtWorkspaces)
-            throws IOException {
+                               Path reference, Path scratch, String mode, Map<String, Path> builtWorkspaces,
+                               boolean measurePerf) throws IOException {
         if (!submission.has(lab)) {
             return zero(lab, labTests, mode, "not submitted: the submission has no " + lab.studentSources());
         }
@@ -196,7 +217,28 @@ public final class Grader {
             double max = t.points() * weight;
             results.add(new TestResult(t, o, o.passed() ? max : 0, max));
         }
-        return new LabResult(lab.id(), lab.directory(), mode, null, results);
+        return new LabResult(lab.id(), lab.directory(), mode, null, results,
+                measurePerf ? performance(lab, results, reference, root, runScratch) : List.of());
+    }
+
+    /**
+     * The lab's performance points: measured against the reference only when every test passed,
+     * and never for local checks (a student release has no reference to be measured against).
+     */
+    private List<GradeReport.PerfResult> performance(Lab lab, List<TestResult> results, Path reference, Path root, Path scratch)
+            throws IOException {
+        boolean localChecks = results.stream().anyMatch(t -> t.test().concept().equals(HiddenTests.LOCAL_CHECK));
+        if (!perf || localChecks || only != null) { // --only is a quick check of some tests
+            return List.of();
+        }
+        Performance measure = new Performance(rubric, log);
+        long failed = results.stream().filter(t -> !t.outcome().passed()).count();
+        if (failed > 0 || results.isEmpty()) {
+            return measure.notRun(lab, "not run: performance counts only when every test of " + lab.id() + " passes ("
+                    + failed + " of " + results.size() + " failed)");
+        }
+        log.println("measuring the performance of " + lab.id() + " against the reference ...");
+        return measure.measure(lab, reference, root, scratch.resolve("perf"));
     }
 
     private LabResult zero(Lab lab, List<GradedTest> labTests, String mode, String problem) {
@@ -204,7 +246,9 @@ public final class Grader {
         List<TestResult> results = labTests.stream().map(t -> new TestResult(t,
                 new TestSupervisor.Outcome(TestSupervisor.Status.NOT_RUN, "not run: " + lab.id() + " " + firstLine(problem), 0),
                 0, t.points() * weight)).toList();
-        return new LabResult(lab.id(), lab.directory(), mode, problem, results);
+        List<GradeReport.PerfResult> perfResults = perf ? new Performance(rubric, log).notRun(lab, "not run: " + lab.id() + " "
+                + firstLine(problem)) : List.of();
+        return new LabResult(lab.id(), lab.directory(), mode, problem, results, perfResults);
     }
 
     private static String firstLine(String s) {

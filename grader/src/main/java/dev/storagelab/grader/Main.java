@@ -120,6 +120,9 @@ public final class Main implements Runnable {
         @Option(names = "--offline", description = "Run Maven offline (the cache must already hold every dependency).")
         boolean offline;
 
+        @Option(names = "--no-perf", description = "Skip the performance benchmarks (the rubric's perf.* lines); the score covers the tests only.")
+        boolean noPerf;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -134,7 +137,7 @@ public final class Main implements Runnable {
             int exit = 0;
             try {
                 Workspace ws = main.workspace();
-                report = new Grader(ws, main.progress, offline).only(only).grade(submission, labs, mode, scratch);
+                report = new Grader(ws, main.progress, offline).only(only).perf(!noPerf).grade(submission, labs, mode, scratch);
             } catch (Throwable t) {
                 // Whatever went wrong, the results file says so: a grader never leaves nothing behind.
                 report = GradeReport.failed(submission == null ? "reference" : submission.toString(),
@@ -172,12 +175,15 @@ public final class Main implements Runnable {
         @Option(names = "--offline", description = "Run Maven offline.")
         boolean offline;
 
+        @Option(names = "--no-perf", description = "Skip the performance benchmarks (the rubric's perf.* lines).")
+        boolean noPerf;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            Map<String, GradeReport> reports = new Gradebook(main.workspace(), offline, main.progress)
+            Map<String, GradeReport> reports = new Gradebook(main.workspace(), offline, main.progress).perf(!noPerf)
                     .gradeAll(submissions, labs, out, jobs);
             for (Map.Entry<String, GradeReport> e : reports.entrySet()) {
                 GradeReport r = e.getValue();

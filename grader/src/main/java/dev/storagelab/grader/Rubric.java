@@ -1,5 +1,6 @@
 package dev.storagelab.grader;
 
+import dev.storagelab.grader.bench.JmhRunner;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -7,7 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The visible grading rules, read from {@code grader/rubric.properties}: lab weights, per-test
@@ -69,11 +75,89 @@ public final class Rubric {
         return (int) number("heap.mb", 768);
     }
 
+    /**
+     * One benchmark that earns performance points, from a rubric line
+     * {@code perf.<lab>.<name> = <points> <BenchmarkClass.method> [param=value ...]}.
+     *
+     * @param name      the line's short name, shown in reports and on the leaderboard
+     * @param benchmark {@code ReadBenchmark.readrandom}: a JMH benchmark class of the lab and its method
+     * @param params    the {@code @Param} values it runs with (the benchmark's own for the others)
+     */
+    public record PerfBenchmark(String lab, String name, double points, String benchmark, Map<String, String> params) {
+    }
+
+    /** The benchmarks of {@code lab} that earn performance points, in name order. */
+    public List<PerfBenchmark> perf(String lab) {
+        String prefix = "perf." + lab + ".";
+        List<PerfBenchmark> found = new ArrayList<>();
+        for (String key : new TreeSet<>(props.stringPropertyNames())) {
+            if (!key.startsWith(prefix)) {
+                continue;
+            }
+            String name = key.substring(prefix.length());
+            String[] words = props.getProperty(key).trim().split("\\s+");
+            if (words.length < 2 || !words[1].matches("[A-Za-z_$][\\w$]*\\.[A-Za-z_$][\\w$]*")) {
+                throw new IllegalArgumentException(PATH + ": " + key + " must read '<points> <BenchmarkClass.method> [param=value ...]',"
+                        + " not '" + props.getProperty(key) + "'");
+            }
+            Map<String, String> params = new TreeMap<>();
+            for (int i = 2; i < words.length; i++) {
+                int eq = words[i].indexOf('=');
+                if (eq <= 0 || eq == words[i].length() - 1) {
+                    throw new IllegalArgumentException(PATH + ": " + key + ": '" + words[i] + "' is not a param=value pair");
+                }
+                params.put(words[i].substring(0, eq), words[i].substring(eq + 1));
+            }
+            found.add(new PerfBenchmark(lab, name, parse(key, words[0]), words[1], Map.copyOf(params)));
+        }
+        return found;
+    }
+
+    /**
+     * The fraction of a benchmark's points that {@code ratio} (the submission's time over the
+     * reference's) earns: that of the first threshold of {@code perf.thresholds} ({@code ratio:fraction}
+     * pairs, ratios increasing) it is within; 0 beyond the last.
+     */
+    public double perfFraction(double ratio) {
+        if (Double.isNaN(ratio)) {
+            return 0;
+        }
+        String spec = props.getProperty("perf.thresholds", "1.3:1 1.6:0.75 2:0.5 3:0.25").trim();
+        for (String pair : spec.split("[\\s,]+")) {
+            String[] p = pair.split(":");
+            if (p.length != 2) {
+                throw new IllegalArgumentException(PATH + ": perf.thresholds must list ratio:fraction pairs, not '" + pair + "'");
+            }
+            if (ratio <= parse("perf.thresholds", p[0])) {
+                return parse("perf.thresholds", p[1]);
+            }
+        }
+        return 0;
+    }
+
+    /** How each performance benchmark is measured: forks, warmup and measured iterations. */
+    public JmhRunner.Settings perfSettings() {
+        return new JmhRunner.Settings((int) number("perf.forks", 1), (int) number("perf.warmup.iterations", 2),
+                Duration.ofMillis((long) (1000 * number("perf.warmup.seconds", 1))), (int) number("perf.measurement.iterations", 3),
+                Duration.ofMillis((long) (1000 * number("perf.measurement.seconds", 1))));
+    }
+
+    /** How many times the reference and the submission each run a performance benchmark, alternating; the best run counts. */
+    public int perfRounds() {
+        return Math.max(1, (int) number("perf.rounds", 2));
+    }
+
+    /** How long one run of one performance benchmark may take. */
+    public Duration perfDeadline() {
+        return Duration.ofSeconds((long) number("deadline.perf.seconds", 300));
+    }
+
     private double number(String key, double fallback) {
         String v = props.getProperty(key);
-        if (v == null) {
-            return fallback;
-        }
+        return v == null ? fallback : parse(key, v);
+    }
+
+    private static double parse(String key, String v) {
         try {
             return Double.parseDouble(v.trim());
         } catch (NumberFormatException e) {

@@ -4,14 +4,17 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.storagelab.grader.GradeReport.LabResult;
+import dev.storagelab.grader.GradeReport.PerfResult;
 import dev.storagelab.grader.GradeReport.TestResult;
 import dev.storagelab.grader.TestSupervisor.Status;
 import java.io.ByteArrayOutputStream;
@@ -79,7 +82,7 @@ class FixtureGradingTest {
         GradeReport ref = grade(null, Grader.Mode.BOTH);
         assertThat(ref.error(), nullValue());
         assertThat("the reference must earn every point", ref.percent(), closeTo(100.0, 1e-9));
-        assertThat(ref.max(), closeTo(11.0, 1e-9));
+        assertThat("11 test points and lab-01's 3 performance points", ref.max(), closeTo(14.0, 1e-9));
 
         Path release = tmp.resolve("release");
         new Exporter(Workspace.at(workspace)).export(release);
@@ -90,6 +93,33 @@ class FixtureGradingTest {
                 assertThat(t.test().id() + " on the starter code", t.outcome().message(), containsString("is not implemented yet"));
             }
         }
+    }
+
+    @Test
+    void performancePointsComeFromTheRatioToTheReferenceAndOnlyWhenEveryTestPasses() throws IOException {
+        PerfResult ref = perf(grade(null, Grader.Mode.ISOLATED, "01"));
+        assertThat(ref.toString(), ref.status(), equalTo(PerfResult.MEASURED));
+        assertThat("the reference against itself: " + ref.message(), ref.ratio(), lessThan(2.0));
+        assertThat(ref.earned(), closeTo(3.0, 1e-9));
+
+        PerfResult slow = perf(grade(Fixtures.submission("slow-lab01"), Grader.Mode.ISOLATED, "01"));
+        assertThat(slow.toString(), slow.status(), equalTo(PerfResult.MEASURED));
+        assertThat("BigInteger squares are many times slower than one multiply: " + slow.message(), slow.ratio(),
+                greaterThan(4.0));
+        assertThat("beyond the last threshold, nothing", slow.earned(), closeTo(0.0, 1e-9));
+        assertThat(slow.message(), containsString("x the reference's time"));
+
+        PerfResult buggy = perf(grade(Fixtures.submission("buggy-lab01"), Grader.Mode.ISOLATED, "01"));
+        assertThat("a lab with a failing test is not benchmarked", buggy.status(), equalTo(PerfResult.NOT_RUN));
+        assertThat(buggy.message(), containsString("every test of lab-01"));
+        assertThat(buggy.earned(), closeTo(0.0, 1e-9));
+        assertThat("its points still count in the maximum", buggy.max(), closeTo(3.0, 1e-9));
+    }
+
+    private static PerfResult perf(GradeReport report) {
+        List<PerfResult> perf = lab(report.isolated(), "lab-01").perf();
+        assertThat("the fixture rubric names one lab-01 benchmark", perf.size(), is(1));
+        return perf.get(0);
     }
 
     @Test
@@ -192,6 +222,31 @@ class FixtureGradingTest {
     }
 
     @Test
+    void gradescopeResultsCarryPerformanceAsATestAndTheRatioOnTheLeaderboard() throws IOException {
+        Path out = tmp.resolve("cli-perf-out");
+        int exit = Main.run(new String[] {"--workspace", workspace.toString(), "grade", "--offline", "--lab", "01",
+                "--isolated", "--out", out.toString()}, new PrintStream(OutputStream.nullOutputStream()),
+                new PrintStream(OutputStream.nullOutputStream()));
+        assertThat(exit, is(0));
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        JsonObject board = results.getAsJsonArray("leaderboard").get(0).getAsJsonObject();
+        assertThat(board.get("name").getAsString(), containsString("lab-01 squares"));
+        assertThat("lower is better", board.get("order").getAsString(), equalTo("asc"));
+        assertThat(board.get("value").getAsDouble(), greaterThan(0.0));
+        boolean listed = false;
+        for (var t : results.getAsJsonArray("tests")) {
+            JsonObject test = t.getAsJsonObject();
+            if (test.get("name").getAsString().contains("performance: squares")) {
+                listed = true;
+                assertThat(test.get("max_score").getAsDouble(), closeTo(3.0, 1e-9));
+                assertThat(test.get("output").getAsString(), containsString("CalcBenchmark.sumOfSquares"));
+            }
+        }
+        assertThat("the performance points are a line of their own", listed, is(true));
+        assertThat(Files.readString(out.resolve("report.md")), containsString("| squares `CalcBenchmark.sumOfSquares` |"));
+    }
+
+    @Test
     void internalErrorStillWritesAResultsFileThatExplainsIt() throws IOException {
         // A workspace whose reference does not build is the grader's (or the instructor's) problem.
         Path broken = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("broken-ws")));
@@ -219,8 +274,9 @@ class FixtureGradingTest {
         assertThat(reports.keySet(), equalTo(java.util.Set.of("alice", "bob", "carol")));
         List<String> rows = Files.readAllLines(out.resolve("gradebook.csv"));
         assertThat(rows.get(0), equalTo("student,lab-01,lab-02,points,max_points,percent,error"));
-        assertThat(rows.get(1), equalTo("alice,87.5,100.0,10.00,11.00,90.9,"));
-        assertThat(rows.get(2), equalTo("bob,0.0,100.0,3.00,11.00,27.3,"));
+        // lab-01: 8 test points and 3 for performance, which a lab with a failing test does not earn.
+        assertThat(rows.get(1), equalTo("alice,63.6,100.0,10.00,14.00,71.4,"));
+        assertThat(rows.get(2), equalTo("bob,0.0,100.0,3.00,14.00,21.4,"));
         assertThat(rows.get(3), containsString("carol,,,0.00,0.00,0.0,"));
         assertThat(rows.get(3), containsString("cannot find a storagelab workspace"));
         assertThat("each student gets their own results", Files.exists(out.resolve("alice/results.json")), is(true));

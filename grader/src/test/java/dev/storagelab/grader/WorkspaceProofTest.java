@@ -12,8 +12,12 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.storagelab.grader.GradeReport.LabResult;
 import dev.storagelab.grader.GradeReport.TestResult;
+import dev.storagelab.grader.bench.JmhRunner;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -65,11 +69,17 @@ class WorkspaceProofTest {
     }
 
     private static synchronized GradeReport grade(Path submission, List<String> labs) throws IOException {
+        return grader().grade(submission, labs, Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+    }
+
+    private static synchronized Grader grader() {
         if (grader == null) {
-            grader = new Grader(workspace, new PrintStream(OutputStream.nullOutputStream()), true)
+            // Performance is measured by the fixture's proofs and by `./storagelab grade` itself:
+            // here, every lab's benchmarks twice on each side would cost minutes.
+            grader = new Grader(workspace, new PrintStream(OutputStream.nullOutputStream()), true).perf(false)
                     .sharedReference(tmp.resolve("reference"));
         }
-        return grader.grade(submission, labs, Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        return grader;
     }
 
     @Test
@@ -84,6 +94,55 @@ class WorkspaceProofTest {
             assertThat(lab.lab() + " must have hidden tests", lab.tests().size(), greaterThanOrEqualTo(25));
             assertThat(lab.percent(), closeTo(100.0, 1e-9));
         }
+    }
+
+    @Test
+    void everyRubricPerformanceLineRunsExactlyOneBenchmarkOfTheReference() throws IOException {
+        Path reference = grader().builtReference(workspace.labs(), tmp);
+        Rubric rubric = Rubric.of(workspace);
+        List<String> wrong = new ArrayList<>();
+        int lines = 0;
+        for (Lab lab : workspace.labs()) {
+            for (Rubric.PerfBenchmark p : rubric.perf(lab.id())) {
+                lines++;
+                JmhRunner.Run run = JmhRunner.run(reference.resolve(lab.directory()), "\\." + Pattern.quote(p.benchmark()) + "$",
+                        p.params(), JmhRunner.Settings.QUICK, java.time.Duration.ofMinutes(5),
+                        tmp.resolve("perf-lines").resolve(lab.id() + "-" + p.name() + ".txt"),
+                        new PrintStream(OutputStream.nullOutputStream()));
+                if (!run.ok() || run.scores().size() != 1) {
+                    wrong.add("perf." + lab.id() + "." + p.name() + ": " + run.scores().size() + " results; "
+                            + (run.ok() ? "" : run.problem()));
+                }
+            }
+        }
+        assertThat("a performance line must name one benchmark and one parameter set of the reference", wrong, empty());
+        assertThat("every lab earns some points for speed", lines, greaterThanOrEqualTo(workspace.labs().size()));
+    }
+
+    @Test
+    void quickBenchWithPeersRunsTheLabsEngineAndEveryProductionEngine() throws IOException {
+        Path out = tmp.resolve("bench-peers");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        // Online: the first run on a machine downloads RocksDB, LevelDB and H2 (the profile `peers`).
+        int exit = Main.run(new String[] {"--workspace", workspace.root().toString(), "bench", "--quick", "--peers", "--lab", "04",
+                "--out", out.toString()}, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(OutputStream.nullOutputStream()));
+        String table = stdout.toString(StandardCharsets.UTF_8);
+        assertThat(table, exit, is(0));
+        JsonObject bench = JsonParser.parseString(Files.readString(out.resolve("bench.json"))).getAsJsonObject();
+        JsonObject workloads = bench.getAsJsonObject("workloads");
+        assertThat(workloads.getAsJsonArray("problems").toString(), workloads.getAsJsonArray("problems").size(), is(0));
+        List<String> ran = new ArrayList<>();
+        workloads.getAsJsonArray("runs").forEach(r -> ran.add(r.getAsJsonObject().get("workload").getAsString() + " on "
+                + r.getAsJsonObject().get("engine").getAsString()));
+        for (String workload : List.of("fillrandom", "readrandom", "seekrandom")) {
+            for (String engine : List.of("btree", "rocksdb", "leveldb", "h2")) {
+                assertThat(table, ran.contains(workload + " on " + engine), is(true));
+            }
+        }
+        JsonObject lab = bench.getAsJsonArray("labs").get(0).getAsJsonObject();
+        assertThat("lab-04's JMH suite ran too", lab.getAsJsonArray("benchmarks").size(), greaterThanOrEqualTo(6));
+        assertThat(Files.size(out.resolve("workloads.png")), greaterThan(5_000L));
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -61,7 +60,7 @@ final class BenchPlots {
             chart.addSeries("submission", labels, rows.stream().map(c -> c.submission() == null ? null : positive(c.submission()))
                     .toList());
         }
-        logarithmicIfWide(chart, rows.stream().flatMap(c -> Stream.of((Double) c.reference(), c.submission())).filter(Objects::nonNull).toList());
+        logarithmicIfWide(chart);
         return chart;
     }
 
@@ -97,7 +96,7 @@ final class BenchPlots {
         CategoryChart chart = chart(String.format(java.util.Locale.ROOT, "workloads: %,d keys, %,d ops", w.keys(), w.ops()),
                 "operations per second", x.size() * byEngine.size());
         byEngine.forEach((engine, values) -> chart.addSeries(engine, x, x.stream().map(k -> (Number) values.get(k)).toList()));
-        chart.getStyler().setYAxisLogarithmic(true);
+        logarithmicIfWide(chart);
         return chart;
     }
 
@@ -111,11 +110,20 @@ final class BenchPlots {
         return chart;
     }
 
-    /** A log axis when the values span more than two orders of magnitude, so small bars stay visible. */
-    private static void logarithmicIfWide(CategoryChart chart, List<Double> values) {
-        double min = values.stream().filter(v -> v != null && v > 0).mapToDouble(Double::doubleValue).min().orElse(1);
-        double max = values.stream().filter(v -> v != null && v > 0).mapToDouble(Double::doubleValue).max().orElse(1);
-        chart.getStyler().setYAxisLogarithmic(max / min > 100);
+    /**
+     * A log axis when the values span more than two orders of magnitude, so small bars stay
+     * visible. XChart cannot draw a log axis when a series lacks a value (a bar that was not
+     * measured), so such a chart stays linear (and see {@link #save}).
+     */
+    private static void logarithmicIfWide(CategoryChart chart) {
+        List<Number> values = chart.getSeriesMap().values().stream().flatMap(s -> s.getYData().stream().map(Number.class::cast))
+                .toList();
+        if (values.stream().anyMatch(Objects::isNull)) {
+            return;
+        }
+        double min = values.stream().mapToDouble(Number::doubleValue).min().orElse(1);
+        double max = values.stream().mapToDouble(Number::doubleValue).max().orElse(1);
+        chart.getStyler().setYAxisLogarithmic(min > 0 && max / min > 100);
     }
 
     private static String label(Comparison c) {
@@ -129,7 +137,17 @@ final class BenchPlots {
     }
 
     private static String save(CategoryChart chart, Path file) throws IOException {
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        try {
+            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IllegalArgumentException e) {
+            if (!chart.getStyler().isYAxisLogarithmic()) {
+                throw e;
+            }
+            // XChart 3.8 refuses some bar charts on a log axis (a category with one bar, a missing
+            // bar); such a chart is drawn linear rather than not at all.
+            chart.getStyler().setYAxisLogarithmic(false);
+            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        }
         return file.getFileName().toString();
     }
 }

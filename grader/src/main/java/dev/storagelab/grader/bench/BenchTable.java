@@ -27,10 +27,13 @@ final class BenchTable {
             if (lab.benchmarks().isEmpty()) {
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "  %-38s %-34s %14s %14s %8s  %s%n", "benchmark", "params", "reference",
-                    compared ? "submission" : "", compared ? "ratio" : "", "unit"));
+            int nameWidth = lab.benchmarks().stream().mapToInt(c -> c.benchmark().length()).max().orElse(0);
+            int paramsWidth = Math.max(6, lab.benchmarks().stream().mapToInt(c -> c.params().length()).max().orElse(0));
+            String row = "  %-" + nameWidth + "s  %-" + paramsWidth + "s %12s %12s %7s  %s%n";
+            sb.append(String.format(Locale.ROOT, row, "benchmark", "params", "reference", compared ? "submission" : "",
+                    compared ? "ratio" : "", "unit"));
             for (Comparison c : lab.benchmarks()) {
-                sb.append(String.format(Locale.ROOT, "  %-38s %-34s %14s %14s %8s  %s%n", c.benchmark(), c.params(),
+                sb.append(String.format(Locale.ROOT, row, c.benchmark(), c.params(),
                         number(c.reference()), c.submission() == null ? (compared ? "-" : "") : number(c.submission()),
                         c.ratio() == null ? (compared ? "-" : "") : String.format(Locale.ROOT, "%.2f", c.ratio()), c.unit()));
             }

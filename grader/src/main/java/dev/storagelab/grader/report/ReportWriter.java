@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.storagelab.grader.GradeReport;
 import dev.storagelab.grader.GradeReport.LabResult;
+import dev.storagelab.grader.GradeReport.PerfResult;
 import dev.storagelab.grader.GradeReport.TestResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,8 +82,38 @@ public final class ReportWriter {
                 tests.add(t);
             }
         }
+        List<Map<String, Object>> leaderboard = new ArrayList<>();
+        for (LabResult lab : r.isolated()) {
+            for (PerfResult p : lab.perf()) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("name", lab.lab() + " performance: " + p.name() + " (" + p.benchmark() + ")");
+                t.put("score", round(p.earned()));
+                t.put("max_score", round(p.max()));
+                t.put("status", p.status().equals(PerfResult.MEASURED) && p.earned() > 0 ? "passed" : "failed");
+                t.put("output", perfFeedback(p));
+                t.put("visibility", "visible");
+                tests.add(t);
+                if (p.status().equals(PerfResult.MEASURED)) {
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("name", lab.lab() + " " + p.name() + " (time / reference)");
+                    entry.put("value", Math.round(p.ratio() * 1000) / 1000.0);
+                    entry.put("order", "asc");
+                    leaderboard.add(entry);
+                }
+            }
+        }
         m.put("tests", tests);
+        if (!leaderboard.isEmpty()) {
+            m.put("leaderboard", leaderboard);
+        }
         return m;
+    }
+
+    /** What a student reads about one performance benchmark. */
+    public static String perfFeedback(PerfResult p) {
+        String what = "Benchmark: " + p.benchmark() + (p.params().isEmpty() ? "" : " (" + p.params() + ")")
+                + ", your time per operation over the reference's, measured in the same grading run.";
+        return what + "\nResult: " + p.message();
     }
 
     /** What a student reads about one test: the concept, and why it failed. */
@@ -133,6 +164,23 @@ public final class ReportWriter {
                 tests.add(t);
             }
             l.put("tests", tests);
+            List<Map<String, Object>> perf = new ArrayList<>();
+            for (PerfResult p : lab.perf()) {
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("name", p.name());
+                b.put("benchmark", p.benchmark());
+                b.put("params", p.params());
+                b.put("status", p.status());
+                b.put("ratio", Double.isNaN(p.ratio()) ? null : round3(p.ratio()));
+                b.put("reference", Double.isNaN(p.reference()) ? null : p.reference());
+                b.put("submission", Double.isNaN(p.submission()) ? null : p.submission());
+                b.put("unit", p.unit());
+                b.put("score", round(p.earned()));
+                b.put("max_score", round(p.max()));
+                b.put("message", p.message());
+                perf.add(b);
+            }
+            l.put("performance", perf);
             out.add(l);
         }
         return out;
@@ -171,6 +219,15 @@ public final class ReportWriter {
                     sb.append("  ```\n  ").append(tr.outcome().message().replace("\n", "\n  ")).append("\n  ```\n");
                 }
             }
+            if (!lab.perf().isEmpty()) {
+                sb.append("\nPerformance (your time per operation over the reference's, same run; 1.00 is as fast):\n\n");
+                sb.append("| benchmark | params | ratio | points | result |\n|---|---|---|---|---|\n");
+                for (PerfResult p : lab.perf()) {
+                    sb.append(String.format(Locale.ROOT, "| %s `%s` | %s | %s | %s / %s | %s |%n", p.name(), p.benchmark(), p.params(),
+                            Double.isNaN(p.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", p.ratio()), fmt(p.earned()),
+                            fmt(p.max()), p.message().replace("\n", " ").replace("|", "\\|")));
+                }
+            }
         }
         return sb.toString();
     }
@@ -184,17 +241,23 @@ public final class ReportWriter {
         if (isLocalCheck(r)) {
             out.println("local checks: this workspace has no hidden tests (a student release), so its public tests ran");
         }
-        out.printf(Locale.ROOT, "%-8s %-12s %-16s %-10s %-10s%n", "lab", "tests", "points", "isolated", "integrated");
+        out.printf(Locale.ROOT, "%-8s %-12s %-16s %-14s %-10s %-10s%n", "lab", "tests", "points", "of which perf", "isolated",
+                "integrated");
         for (LabResult lab : r.isolated()) {
             LabResult in = r.integratedFor(lab.lab());
-            out.printf(Locale.ROOT, "%-8s %-12s %-16s %-10s %-10s%n", lab.lab(), lab.passed() + "/" + lab.tests().size(),
-                    fmt(lab.earned()) + "/" + fmt(lab.max()), String.format(Locale.ROOT, "%.1f%%", lab.percent()),
+            out.printf(Locale.ROOT, "%-8s %-12s %-16s %-14s %-10s %-10s%n", lab.lab(), lab.passed() + "/" + lab.tests().size(),
+                    fmt(lab.earned()) + "/" + fmt(lab.max()), lab.perf().isEmpty() ? "-" : fmt(lab.perfEarned()) + "/"
+                            + fmt(lab.perfMax()), String.format(Locale.ROOT, "%.1f%%", lab.percent()),
                     in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent()));
+            for (PerfResult p : lab.perf()) {
+                out.printf(Locale.ROOT, "         perf %-22s %-8s %s%n", p.name(), fmt(p.earned()) + "/" + fmt(p.max()),
+                        p.message().lines().findFirst().orElse(""));
+            }
             if (lab.problem() != null) {
                 out.println("         " + lab.problem().lines().findFirst().orElse(""));
             }
         }
-        out.printf(Locale.ROOT, "%-8s %-12s %-16s %-10s%n", "total", "", fmt(r.earned()) + "/" + fmt(r.max()),
+        out.printf(Locale.ROOT, "%-8s %-12s %-16s %-14s %-10s%n", "total", "", fmt(r.earned()) + "/" + fmt(r.max()), "",
                 String.format(Locale.ROOT, "%.1f%%", r.percent()));
     }
 
@@ -211,6 +274,10 @@ public final class ReportWriter {
 
     private static String fmt(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.format(Locale.ROOT, "%.1f", d);
+    }
+
+    private static double round3(double d) {
+        return Math.round(d * 1000) / 1000.0;
     }
 
     private static double round(double d) {
