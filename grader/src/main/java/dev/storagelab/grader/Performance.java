@@ -2,6 +2,7 @@ package dev.storagelab.grader;
 
 import dev.storagelab.grader.GradeReport.PerfResult;
 import dev.storagelab.grader.bench.Bench;
+import dev.storagelab.grader.bench.BenchTable;
 import dev.storagelab.grader.bench.JmhRunner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -91,8 +92,9 @@ final class Performance {
             double ratio = Bench.timeRatio(bestRef, best);
             double earned = b.points() * rubric.perfFraction(ratio);
             results.add(b.result(ratio, bestRef.score(), best.score(), bestRef.unit(), earned, PerfResult.MEASURED,
-                    String.format(java.util.Locale.ROOT, "%.3g %s against the reference's %.3g %s: %.2fx the reference's time",
-                            best.score(), best.unit(), bestRef.score(), bestRef.unit(), ratio)));
+                    String.format(java.util.Locale.ROOT, "%s %s against the reference's %s %s: %.2fx the reference's time",
+                            BenchTable.number(best.score()), best.unit(), BenchTable.number(bestRef.score()), bestRef.unit(),
+                            ratio)));
         }
         return results;
     }

@@ -6,7 +6,7 @@ import dev.storagelab.grader.bench.BenchReport.WorkloadRun;
 import java.util.Locale;
 
 /** A {@link BenchReport} as the text table {@code bench} prints and writes to {@code bench.txt}. */
-final class BenchTable {
+public final class BenchTable {
 
     private BenchTable() {
     }
@@ -58,7 +58,7 @@ final class BenchTable {
     }
 
     /** Four significant digits, whatever the magnitude. */
-    static String number(double d) {
+    public static String number(double d) {
         if (Double.isNaN(d)) {
             return "n/a";
         }
