@@ -67,10 +67,21 @@ public final class Bench {
 
     private final Workspace workspace;
     private final PrintStream log;
+    private Path sharedReference;
 
     public Bench(Workspace workspace, PrintStream log) {
         this.workspace = workspace;
         this.log = log;
+    }
+
+    /**
+     * Benchmarks the reference in {@code dir}, a copy of the workspace that a grader already
+     * built ({@code Grader.sharedReference}), instead of copying and building a new one; Maven
+     * then only brings it up to date.
+     */
+    public Bench sharedReference(Path dir) {
+        this.sharedReference = dir;
+        return this;
     }
 
     /** Runs the benchmarks, writes {@code bench.json}, {@code bench.txt} and the plots into {@code out}, returns the report. */
@@ -84,8 +95,10 @@ public final class Bench {
         try {
             Rubric rubric = Rubric.of(workspace);
             log.println("building the reference of " + labs.stream().map(Lab::id).toList() + " ...");
-            Path reference = scratch.resolve("reference");
-            WorkspaceCopies.copy(workspace, reference);
+            Path reference = sharedReference != null ? sharedReference : scratch.resolve("reference");
+            if (sharedReference == null) {
+                WorkspaceCopies.copy(workspace, reference);
+            }
             LabBuild.Result refBuild = LabBuild.build(reference, WorkspaceCopies.closure(workspace, labs),
                     rubric.buildDeadline(), options.offline());
 
