@@ -65,10 +65,22 @@ public enum Engine implements EngineFactory {
                 SortedLogStore store = SortedLogStore.open(DiskStorage.open(dir));
                 yield new Handle(this, OrderedStore.of(store)) {
                     @Override
-                    public Map<String, Object> counters() {
-                        Map<String, Object> c = metricCounters(store.metrics().snapshot());
-                        c.put("segments", store.segmentNames().size());
+                    public Map<String, Long> counts() {
+                        StoreMetrics.Snapshot m = store.metrics().snapshot();
+                        Map<String, Long> c = storeCounts(m);
+                        c.put(Counters.BLOCK_READS, m.blocksRead());
+                        c.put(Counters.FLUSHES, m.flushes());
+                        c.put(Counters.COMPACTIONS, m.compactions());
+                        c.put(Counters.WRITE_STALLS, m.writeStalls());
                         return c;
+                    }
+
+                    @Override
+                    public Map<String, Object> gauges() throws IOException {
+                        Map<String, Object> g = new LinkedHashMap<>();
+                        g.put(Counters.SEGMENTS, store.segmentNames().size());
+                        g.put(Counters.BYTES_ON_DISK, Counters.bytesOnDisk(dir));
+                        return g;
                     }
 
                     @Override
@@ -91,18 +103,25 @@ public enum Engine implements EngineFactory {
                 BPlusTree tree = BPlusTree.open(DiskStorage.open(dir), BTreeOptions.defaults());
                 yield new Handle(this, tree) {
                     @Override
-                    public Map<String, Object> counters() throws IOException {
-                        StoreMetrics.Snapshot m = tree.metrics();
-                        Map<String, Object> c = metricCounters(m);
+                    public Map<String, Long> counts() {
+                        Map<String, Long> c = storeCounts(tree.metrics());
                         BufferPool.PoolStats pool = tree.poolStats();
-                        c.put("page_reads", pool.misses());
-                        c.put("page_reads_per_get", m.gets() == 0 ? Double.NaN : (double) pool.misses() / m.gets());
-                        c.put("cache_hit_rate", pool.hitRate());
-                        c.put("page_writes", pool.pageWrites());
-                        TreeDump.Stats s = TreeDump.stats(tree);
-                        c.put("height", s.height());
-                        c.put("leaf_fill", s.leafFill());
+                        c.put(Counters.PAGE_READS, pool.misses()); // every miss reads the page from the file
+                        c.put(Counters.PAGE_WRITES, pool.pageWrites());
+                        c.put(Counters.CACHE_HITS, pool.hits());
+                        c.put(Counters.CACHE_MISSES, pool.misses());
                         return c;
+                    }
+
+                    @Override
+                    public Map<String, Object> gauges() throws IOException {
+                        TreeDump.Stats s = TreeDump.stats(tree); // walks the tree through the pool
+                        Map<String, Object> g = new LinkedHashMap<>();
+                        g.put(Counters.KEYS, s.entries());
+                        g.put(Counters.HEIGHT, s.height());
+                        g.put(Counters.LEAF_FILL, s.leafFill());
+                        g.put(Counters.BYTES_ON_DISK, Counters.bytesOnDisk(dir));
+                        return g;
                     }
 
                     @Override
@@ -126,13 +145,18 @@ public enum Engine implements EngineFactory {
         MapStore store = new MapStore(map, locked);
         return new Handle(this, store) {
             @Override
-            public Map<String, Object> counters() {
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("keys", map.size());
+            public Map<String, Long> counts() {
+                return Map.of(); // nothing reaches a disk
+            }
+
+            @Override
+            public Map<String, Object> gauges() {
+                Map<String, Object> g = new LinkedHashMap<>();
+                g.put(Counters.KEYS, map.size());
                 if (map instanceof BstMap<?, ?> bst) {
-                    c.put("height", bst.height());
+                    g.put(Counters.HEIGHT, bst.height());
                 }
-                return c;
+                return g;
             }
 
             @Override
@@ -143,14 +167,14 @@ public enum Engine implements EngineFactory {
         };
     }
 
-    private static Map<String, Object> metricCounters(StoreMetrics.Snapshot m) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("user_bytes_written", m.userBytesWritten());
-        c.put("disk_bytes_written", m.diskBytesWritten());
-        c.put("write_amplification", m.writeAmplification());
-        c.put("disk_bytes_read", m.diskBytesRead());
-        c.put("disk_reads", m.diskReads());
-        c.put("forces", m.forces());
+    /** The counts every engine built on {@link StoreMetrics} keeps. */
+    private static Map<String, Long> storeCounts(StoreMetrics.Snapshot m) {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put(Counters.USER_BYTES_WRITTEN, m.userBytesWritten());
+        c.put(Counters.DISK_BYTES_WRITTEN, m.diskBytesWritten());
+        c.put(Counters.DISK_BYTES_READ, m.diskBytesRead());
+        c.put(Counters.DISK_READS, m.diskReads());
+        c.put(Counters.FORCES, m.forces());
         return c;
     }
 
@@ -172,8 +196,21 @@ public enum Engine implements EngineFactory {
             return store;
         }
 
-        /** The engine's own counters (bytes written to disk and by users, page reads, hit rates, ...). */
-        public abstract Map<String, Object> counters() throws IOException;
+        /**
+         * The engine's counts since it was opened, by the names of {@link Counters}: bytes written
+         * by users and to disk, disk and page reads, cache hits and misses, ... Each only grows
+         * while the engine is open, so the difference of two readings is what happened between
+         * them. Empty for an engine that counts nothing (the in-memory maps). Ratios are not
+         * counts: {@link Counters#withRatios} derives them.
+         */
+        public abstract Map<String, Long> counts() throws IOException;
+
+        /**
+         * The engine's gauges now, by the names of {@link Counters}: tree height, leaf fill,
+         * segments, keys, ... Reading them may itself read pages (the B+tree walks its tree), so
+         * read {@link #counts()} first.
+         */
+        public abstract Map<String, Object> gauges() throws IOException;
 
         /** The engine's structure: the B+tree as text or DOT, the segments of the sorted log. */
         public abstract String dump(boolean dot) throws IOException;

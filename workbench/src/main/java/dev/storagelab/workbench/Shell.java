@@ -34,7 +34,7 @@ public final class Shell {
             scan [FROM [TO]]     print the entries with FROM <= key < TO, in order ("-" for an open end)
             rscan [FROM [TO]]    the same, in reverse order
             page LIMIT [AFTER]   print up to LIMIT entries with keys after AFTER, and the command for the next page
-            stats                the engine's counters
+            stats                the engine's counts since it was opened, ratios and gauges
             flush                flush the memtable (sortedlog) or take a checkpoint (btree)
             compact              compact the segments (sortedlog)
             dump [--dot]         the engine's structure: the B+tree as text or Graphviz DOT, the segments
@@ -44,6 +44,7 @@ public final class Shell {
     private final Engine.Handle engine;
     private final PrintStream out;
     private int errors;
+    private long gets;
 
     public Shell(Engine.Handle engine, PrintStream out) {
         this.engine = engine;
@@ -115,6 +116,7 @@ public final class Shell {
                 case "get" -> {
                     arity(args, 1, 1, "get KEY");
                     Optional<Bytes> v = engine.store().get(Bytes.of(args.get(0)));
+                    gets++;
                     out.println(v.map(Bytes::toUtf8).orElse("(not found)"));
                 }
                 case "del" -> {
@@ -156,9 +158,11 @@ public final class Shell {
                 }
                 case "stats" -> {
                     arity(args, 0, 0, "stats");
-                    for (Map.Entry<String, Object> c : engine.counters().entrySet()) {
-                        out.println(c.getKey() + " = " + WorkbenchMain.format(c.getValue()));
-                    }
+                    Map<String, Long> counts = engine.counts(); // before the gauges, which may read pages themselves
+                    out.println("# counts since the engine was opened, ratios per get over this shell's " + gets + " gets");
+                    print(Counters.withRatios(counts, gets));
+                    out.println("# gauges now");
+                    print(engine.gauges());
                 }
                 case "flush" -> {
                     arity(args, 0, 0, "flush");
@@ -194,6 +198,10 @@ public final class Shell {
         errors++;
         out.println("error: " + message);
         return true;
+    }
+
+    private void print(Map<String, Object> figures) {
+        figures.forEach((name, value) -> out.println(name + " = " + WorkbenchMain.format(value)));
     }
 
     private void print(EntryIterator it, long limit) {

@@ -47,7 +47,8 @@ public final class WorkbenchMain {
         return String.valueOf(v);
     }
 
-    @Command(name = "workload", description = "Run one workload on one engine and report throughput, latency and the engine's counters.")
+    @Command(name = "workload", description = "Run one workload on one engine and report throughput, latency, the engine's"
+            + " counters over the measured operations (not the preload) and its gauges at the end.")
     static final class Run implements Callable<Integer> {
         @Option(names = "--engine", required = true, description = "The engine: ${COMPLETION-CANDIDATES}.", completionCandidates = EngineIds.class)
         String engine;
@@ -116,11 +117,23 @@ public final class WorkbenchMain {
             sb.append(String.format(Locale.ROOT, "%-20s %,12d %10.1f %10.1f %10.1f %10.1f%n", e.getKey(), l.count(), l.p50(), l.p99(),
                     l.p999(), l.max()));
         }
-        sb.append("counters (preload and sync included):\n");
-        for (Map.Entry<String, Object> c : r.counters().entrySet()) {
-            sb.append("  ").append(c.getKey()).append(" = ").append(format(c.getValue())).append('\n');
-        }
+        WorkloadRunner.Operations ops = r.operations();
+        boolean background = r.workload().equals(Workload.READWHILEWRITING.id());
+        sb.append(String.format(Locale.ROOT, "operations done: %,d gets, %,d writes, %,d scans%s%n", ops.gets(), ops.writes(),
+                ops.scans(), background ? " (the writes are the background writer's)" : ""));
+        sb.append("counters of the measured operations and the final sync (not the preload);"
+                + " ratios per get over the gets above:\n");
+        appendFigures(sb, r.counters());
+        sb.append("gauges at the end of the run:\n");
+        appendFigures(sb, r.gauges());
         return sb.toString();
+    }
+
+    private static void appendFigures(StringBuilder sb, Map<String, Object> figures) {
+        if (figures.isEmpty()) {
+            sb.append("  (none)\n");
+        }
+        figures.forEach((name, value) -> sb.append("  ").append(name).append(" = ").append(format(value)).append('\n'));
     }
 
     @Command(name = "shell", description = "An interactive shell over one engine; reads commands from --script or standard input when not on a terminal.")

@@ -12,15 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
 
 /**
- * Runs one {@link Workload} on one open engine: preloads the store (unmeasured), runs the
- * operations, times each one into an HdrHistogram per kind of operation, syncs, and reads the
- * engine's counters (which include the preload and the sync). Every random choice (keys, values, mixes) comes from a generator seeded
+ * Runs one {@link Workload} on one open engine: preloads the store and syncs it (unmeasured), reads
+ * the engine's counts, runs the operations, timing each one into an HdrHistogram per kind of
+ * operation, syncs, and reads the counts again. The result's counters are the difference, so they
+ * cover exactly the measured operations and the sync after them, with ratios derived from that
+ * difference and from the operations the runner did ({@link Counters#withRatios}); its gauges are
+ * the engine's at the end. Every random choice (keys, values, mixes) comes from a generator seeded
  * with {@link Spec#seed()}, so two runs with the same spec do the same operations in the same
  * order. Each operation's result is checked where it can be: a get of a key known to be present
  * must find it, a get of a key known to be absent must not, and a scan must return keys in strictly
@@ -54,15 +58,31 @@ public final class WorkloadRunner {
     }
 
     /**
+     * The operations a run did while it was measured: the denominators of the per-get ratios.
+     *
+     * @param gets   gets, a read-modify-write's included
+     * @param writes puts and inserts, a read-modify-write's and readwhilewriting's background
+     *               writer's included
+     * @param scans  scans
+     */
+    public record Operations(long gets, long writes, long scans) {
+    }
+
+    /**
      * What a run measured.
      *
-     * @param loadSeconds the unmeasured preload
+     * @param loadSeconds the unmeasured preload and the sync after it
      * @param seconds     the measured operations
      * @param syncSeconds the {@code sync()} after them (a checkpoint for the B+tree), which the
      *                    counters include
+     * @param operations  what the runner did while measured
+     * @param counters    the engine's counts over the measured operations and the sync after
+     *                    them (the preload excluded), then the ratios derived from them
+     * @param gauges      the engine's gauges at the end of the run
      */
     public record Result(String engine, String workload, Spec spec, double loadSeconds, double seconds,
-                         double opsPerSecond, double syncSeconds, Map<String, Latency> latency, Map<String, Object> counters) {
+                         double opsPerSecond, double syncSeconds, Map<String, Latency> latency, Operations operations,
+                         Map<String, Object> counters, Map<String, Object> gauges) {
     }
 
     private WorkloadRunner() {
@@ -81,12 +101,18 @@ public final class WorkloadRunner {
         for (long i : shuffled(preload, rng)) {
             store.put(workload.preloadKey(i, spec.keys()), value(rng, spec.valueBytes()));
         }
+        store.sync(); // the preload's dirty pages and logs reach the disk now, not in the run's counts
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+        Map<String, Long> before = engine.counts();
 
         Map<Workload.Kind, Histogram> histograms = new EnumMap<>(Workload.Kind.class);
         Workload.Generator ops = workload.generator(spec.keys(), rng);
         AtomicBoolean writing = new AtomicBoolean(workload == Workload.READWHILEWRITING);
-        Thread writer = writing.get() ? backgroundWriter(store, spec, writing) : null;
+        AtomicLong backgroundWrites = new AtomicLong();
+        Thread writer = writing.get() ? backgroundWriter(store, spec, writing, backgroundWrites) : null;
+        long gets = 0;
+        long writes = 0;
+        long scans = 0;
         long step = Math.max(1, spec.ops() / 100);
         long start = System.nanoTime();
         try {
@@ -95,6 +121,15 @@ public final class WorkloadRunner {
                 long t0 = System.nanoTime();
                 apply(store, workload, op, rng, spec);
                 long nanos = System.nanoTime() - t0;
+                switch (op.kind()) {
+                    case GET -> gets++;
+                    case PUT, INSERT -> writes++;
+                    case SCAN -> scans++;
+                    case READ_MODIFY_WRITE -> {
+                        gets++;
+                        writes++;
+                    }
+                }
                 histograms.computeIfAbsent(op.kind(), k -> new Histogram(TimeUnit.SECONDS.toNanos(60), 3))
                         .recordValue(Math.min(nanos, TimeUnit.SECONDS.toNanos(60)));
                 if ((n + 1) % step == 0 || n + 1 == spec.ops()) {
@@ -115,10 +150,13 @@ public final class WorkloadRunner {
         long syncStart = System.nanoTime();
         store.sync(); // what the run wrote reaches the disk, so the counters include its cost
         double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
+        Map<String, Long> after = engine.counts(); // before the gauges, which may read pages themselves
+        Map<String, Object> gauges = engine.gauges();
+        Operations operations = new Operations(gets, writes + backgroundWrites.get(), scans);
         Map<String, Latency> latency = new LinkedHashMap<>();
         histograms.forEach((kind, h) -> latency.put(kind.name().toLowerCase(java.util.Locale.ROOT), Latency.of(h)));
         return new Result(engine.engine().id(), workload.id(), spec, loadSeconds, seconds, spec.ops() / seconds, syncSeconds,
-                latency, engine.counters());
+                latency, operations, Counters.withRatios(Counters.delta(before, after), operations.gets()), gauges);
     }
 
     private static void apply(OrderedStore store, Workload workload, Workload.Op op, UniformRandomProvider rng,
@@ -162,13 +200,17 @@ public final class WorkloadRunner {
         };
     }
 
-    /** One more thread that overwrites random existing keys until told to stop: readwhilewriting's writer. */
-    private static Thread backgroundWriter(OrderedStore store, Spec spec, AtomicBoolean writing) {
+    /**
+     * One more thread that overwrites random existing keys until told to stop: readwhilewriting's
+     * writer. It adds its puts to {@code written} as it goes.
+     */
+    private static Thread backgroundWriter(OrderedStore store, Spec spec, AtomicBoolean writing, AtomicLong written) {
         Thread t = new Thread(() -> {
             UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed() + 1);
             try {
                 while (writing.get()) {
                     store.put(Workload.key(rng.nextLong(spec.keys())), value(rng, spec.valueBytes()));
+                    written.incrementAndGet();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

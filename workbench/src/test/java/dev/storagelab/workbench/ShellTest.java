@@ -90,11 +90,30 @@ class ShellTest {
 
     @Test
     void statsDumpAndFlushSpeakForTheEngine() throws IOException {
-        String out = session(Engine.BTREE, dir, "put a 1\nflush\nstats\ndump\ndump --dot\ncompact\n");
-        assertThat(out, containsString("cache_hit_rate = "));
+        String out = session(Engine.BTREE, dir, "put a 1\nflush\nget a\nget z\nstats\ndump\ndump --dot\ncompact\n");
+        assertThat("stats: totals since the engine was opened, ratios over the shell's own gets", out,
+                containsString("# counts since the engine was opened, ratios per get over this shell's 2 gets\n"
+                        + "user_bytes_written = 2\n"));
+        assertThat("the pool still holds the leaf the checkpoint wrote", out, containsString("\npage_reads_per_get = 0.000\n"));
+        assertThat(out, containsString("\ncache_hit_rate = "));
+        assertThat("the gauges come last", out, containsString("# gauges now\nkeys = 1\nheight = 1\n"));
         assertThat("dump shows the B+tree", out, containsString("leaf 1: \"a\""));
         assertThat("dump --dot is Graphviz", out, containsString("digraph btree {"));
         assertThat("the B+tree has nothing to compact, and says so", out, containsString("error: btree has nothing to compact"));
+    }
+
+    @Test
+    void statsOnAnInMemoryEngineHasNoCountsOnlyGauges() throws IOException {
+        String out = session(Engine.AVL, dir, "put a 1\nstats\n");
+        assertThat(out, equalTo("""
+                > put a 1
+                ok
+                > stats
+                # counts since the engine was opened, ratios per get over this shell's 0 gets
+                # gauges now
+                keys = 1
+                height = 1
+                """));
     }
 
     @Test

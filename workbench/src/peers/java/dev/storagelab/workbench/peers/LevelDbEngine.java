@@ -6,15 +6,14 @@ import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
+import dev.storagelab.workbench.Counters;
 import dev.storagelab.workbench.Engine;
 import dev.storagelab.workbench.EngineFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBIterator;
 import org.iq80.leveldb.Options;
@@ -45,14 +44,17 @@ public final class LevelDbEngine implements EngineFactory {
     public Engine.Handle open(Path dir) throws IOException {
         Files.createDirectories(dir);
         DB db = factory.open(dir.toFile(), new Options().createIfMissing(true));
-        return new Engine.Handle(this, new Store(db)) {
+        Store store = new Store(db, new UserBytes());
+        return new Engine.Handle(this, store) {
+            /** The iq80 port keeps no statistics: what its callers wrote is all there is to count. */
             @Override
-            public Map<String, Object> counters() throws IOException {
-                Map<String, Object> c = new LinkedHashMap<>();
-                try (Stream<Path> files = Files.list(dir)) {
-                    c.put("bytes_on_disk", files.mapToLong(f -> f.toFile().length()).sum());
-                }
-                return c;
+            public Map<String, Long> counts() {
+                return Map.of(Counters.USER_BYTES_WRITTEN, store.written().sum());
+            }
+
+            @Override
+            public Map<String, Object> gauges() throws IOException {
+                return Map.of(Counters.BYTES_ON_DISK, Counters.bytesOnDisk(dir));
             }
 
             @Override
@@ -67,7 +69,7 @@ public final class LevelDbEngine implements EngineFactory {
         };
     }
 
-    private record Store(DB db) implements OrderedStore {
+    private record Store(DB db, UserBytes written) implements OrderedStore {
 
         private static final WriteOptions SYNC = new WriteOptions().sync(true);
 
@@ -83,12 +85,14 @@ public final class LevelDbEngine implements EngineFactory {
             KeyValueStore.checkKey(key);
             KeyValueStore.checkValue(value);
             db.put(key.toByteArray(), value.toByteArray());
+            written.put(key, value);
         }
 
         @Override
         public void delete(Bytes key) {
             KeyValueStore.checkKey(key);
             db.delete(key.toByteArray());
+            written.delete(key);
         }
 
         @Override

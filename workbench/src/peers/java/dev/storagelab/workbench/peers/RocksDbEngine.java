@@ -4,6 +4,7 @@ import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
+import dev.storagelab.workbench.Counters;
 import dev.storagelab.workbench.Engine;
 import dev.storagelab.workbench.EngineFactory;
 import java.io.IOException;
@@ -51,21 +52,34 @@ public final class RocksDbEngine implements EngineFactory {
             options.close();
             throw new IOException("RocksDB could not open " + dir + ": " + e.getMessage(), e);
         }
-        Store store = new Store(db, options, stats);
+        Store store = new Store(db, options, stats, new UserBytes());
         return new Engine.Handle(this, store) {
+            /** The tickers count from when the Statistics object was made: when the database was opened. */
             @Override
-            public Map<String, Object> counters() {
-                Map<String, Object> c = new LinkedHashMap<>();
-                long user = stats.getTickerCount(TickerType.BYTES_WRITTEN);
-                long disk = stats.getTickerCount(TickerType.WAL_FILE_BYTES) + stats.getTickerCount(TickerType.FLUSH_WRITE_BYTES)
-                        + stats.getTickerCount(TickerType.COMPACT_WRITE_BYTES);
-                long hits = stats.getTickerCount(TickerType.BLOCK_CACHE_HIT);
+            public Map<String, Long> counts() {
+                Map<String, Long> c = new LinkedHashMap<>();
+                c.put(Counters.USER_BYTES_WRITTEN, store.written().sum());
+                c.put(Counters.DISK_BYTES_WRITTEN, stats.getTickerCount(TickerType.WAL_FILE_BYTES)
+                        + stats.getTickerCount(TickerType.FLUSH_WRITE_BYTES)
+                        + stats.getTickerCount(TickerType.COMPACT_WRITE_BYTES));
+                c.put(Counters.FORCES, stats.getTickerCount(TickerType.WAL_FILE_SYNCED));
                 long misses = stats.getTickerCount(TickerType.BLOCK_CACHE_MISS);
-                c.put("user_bytes_written", user);
-                c.put("disk_bytes_written", disk);
-                c.put("write_amplification", user == 0 ? Double.NaN : (double) disk / user);
-                c.put("cache_hit_rate", hits + misses == 0 ? Double.NaN : (double) hits / (hits + misses));
+                c.put(Counters.BLOCK_READS, misses); // every block cache miss reads the block from a table file
+                c.put(Counters.CACHE_HITS, stats.getTickerCount(TickerType.BLOCK_CACHE_HIT));
+                c.put(Counters.CACHE_MISSES, misses);
                 return c;
+            }
+
+            @Override
+            public Map<String, Object> gauges() throws IOException {
+                Map<String, Object> g = new LinkedHashMap<>();
+                try {
+                    g.put(Counters.ESTIMATED_KEYS, db.getLongProperty("rocksdb.estimate-num-keys"));
+                } catch (RocksDBException e) {
+                    throw new IOException("RocksDB could not estimate its keys: " + e.getMessage(), e);
+                }
+                g.put(Counters.BYTES_ON_DISK, Counters.bytesOnDisk(dir));
+                return g;
             }
 
             @Override
@@ -97,7 +111,7 @@ public final class RocksDbEngine implements EngineFactory {
         };
     }
 
-    private record Store(RocksDB db, Options options, Statistics stats) implements OrderedStore {
+    private record Store(RocksDB db, Options options, Statistics stats, UserBytes written) implements OrderedStore {
 
         @Override
         public Optional<Bytes> get(Bytes key) throws IOException {
@@ -119,6 +133,7 @@ public final class RocksDbEngine implements EngineFactory {
             } catch (RocksDBException e) {
                 throw new IOException(e);
             }
+            written.put(key, value);
         }
 
         @Override
@@ -129,6 +144,7 @@ public final class RocksDbEngine implements EngineFactory {
             } catch (RocksDBException e) {
                 throw new IOException(e);
             }
+            written.delete(key);
         }
 
         @Override
