@@ -1,7 +1,9 @@
 package dev.storagelab.workbench;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /** Every engine this build can open: the workspace's own, then any registered peers. */
@@ -10,10 +12,24 @@ public final class Engines {
     private Engines() {
     }
 
-    /** The workspace's engines, then the peers found by {@link ServiceLoader}. */
+    /**
+     * The workspace's engines, then the peers found by {@link ServiceLoader}. A peer whose class
+     * or library is not on the classpath is left out: a default build after a {@code -Ppeers}
+     * build still finds the peers' registration in {@code target/classes}, but not RocksDB.
+     */
     public static List<EngineFactory> all() {
         List<EngineFactory> all = new ArrayList<>(List.of(Engine.values()));
-        ServiceLoader.load(EngineFactory.class).forEach(all::add);
+        Iterator<EngineFactory> peers = ServiceLoader.load(EngineFactory.class).iterator();
+        for (int failures = 0; failures < 100; ) {
+            try {
+                if (!peers.hasNext()) {
+                    break;
+                }
+                all.add(peers.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                failures++; // the iterator has moved past the provider it could not load
+            }
+        }
         return all;
     }
 
