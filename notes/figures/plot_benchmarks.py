@@ -69,6 +69,31 @@ def tables(results):
         print("| " + w + " | " + " | ".join(cells) + " |")
 
 
+def counters(results):
+    """The engines' own counters, per run (the measured operations and the final sync)."""
+    engines = [e for e in ENGINES if any(k[0] == e for k in results)]
+    rows = [
+        ("fillrandom", "write_amplification", "write amplification, fillrandom", "{:.2f}"),
+        ("overwrite", "write_amplification", "write amplification, overwrite", "{:.2f}"),
+        ("readrandom", ("page_reads_per_get", "block_reads_per_get"), "pages or blocks read per get, readrandom", "{:.2f}"),
+        ("readrandom", "cache_hit_rate", "cache hit rate, readrandom", "{:.3f}"),
+    ]
+    print()
+    print("| counter | " + " | ".join(engines) + " |")
+    print("|---|" + "---:|" * len(engines))
+    for workload, names, label, fmt in rows:
+        cells = []
+        for e in engines:
+            r = results.get((e, workload))
+            value = None
+            for name in names if isinstance(names, tuple) else (names,):
+                if r is not None and isinstance(r["counters"].get(name), (int, float)):
+                    value = r["counters"][name]
+                    break
+            cells.append("–" if value is None or value != value else fmt.format(value))
+        print("| " + label + " | " + " | ".join(cells) + " |")
+
+
 def plot(results, out_dir):
     engines = [e for e in ENGINES if any(k[0] == e for k in results)]
     fig, ax = plt.subplots(figsize=(11, 5))
@@ -94,6 +119,7 @@ def main():
     data_dir, out_dir = sys.argv[1], sys.argv[2]
     results = load_all(data_dir)
     tables(results)
+    counters(results)
     plot(results, out_dir)
 
 
