@@ -73,11 +73,10 @@ final class Performance {
                                 + " reference runs exactly one measurement; it did not (see " + refLog + ")");
                     }
                     bestRef = better(bestRef, ref);
-                    JmhRunner.Score sub = once(submission.resolve(lab.directory()), include, p, logs.resolve(
-                            lab.id() + "-" + p.name() + "-submission-" + round + ".txt"));
+                    Path subLog = logs.resolve(lab.id() + "-" + p.name() + "-submission-" + round + ".txt");
+                    JmhRunner.Score sub = once(submission.resolve(lab.directory()), include, p, subLog);
                     if (sub == null) {
-                        failure = "the benchmark did not run to the end on the submission (it failed, or took longer than "
-                                + rubric.perfDeadline().toSeconds() + " s)";
+                        failure = "the benchmark did not run to the end on your code: " + why(subLog);
                     } else {
                         best = better(best, sub);
                     }
@@ -117,6 +116,14 @@ final class Performance {
             return null;
         }
         return run.scores().get(0);
+    }
+
+    /** What went wrong in a failed run, from JMH's log: the benchmark's exception, or the deadline. */
+    private String why(Path log) throws IOException {
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        return lines.stream().filter(l -> l.matches("^\\S*(Exception|Error)\\b.*")).findFirst()
+                .map(l -> "it threw " + l.strip())
+                .orElse("it failed or took longer than " + rubric.perfDeadline().toSeconds() + " s");
     }
 
     private static JmhRunner.Score better(JmhRunner.Score a, JmhRunner.Score b) {

@@ -109,6 +109,12 @@ class FixtureGradingTest {
         assertThat("beyond the last threshold, nothing", slow.earned(), closeTo(0.0, 1e-9));
         assertThat(slow.message(), containsString("x the reference's time"));
 
+        PerfResult overflowing = perf(grade(Fixtures.submission("overflowing-lab01"), Grader.Mode.ISOLATED, "01"));
+        assertThat("right for 3 x 3, but the benchmark's squares overflow Math.multiplyExact: " + overflowing,
+                overflowing.status(), equalTo(PerfResult.FAILED));
+        assertThat(overflowing.message(), containsString("java.lang.ArithmeticException"));
+        assertThat(overflowing.earned(), closeTo(0.0, 1e-9));
+
         PerfResult buggy = perf(grade(Fixtures.submission("buggy-lab01"), Grader.Mode.ISOLATED, "01"));
         assertThat("a lab with a failing test is not benchmarked", buggy.status(), equalTo(PerfResult.NOT_RUN));
         assertThat(buggy.message(), containsString("every test of lab-01"));
