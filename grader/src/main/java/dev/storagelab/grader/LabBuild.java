@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -55,14 +54,10 @@ public final class LabBuild {
                 .redirectOutput(log.toFile()).start();
         boolean finished;
         try {
-            finished = p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            finished = ChildProcesses.awaitOrKill(p, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             finished = false;
-        }
-        if (!finished) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
         }
         // Strip terminal colour codes, whatever Maven decided about colour.
         String text = Files.readString(log, StandardCharsets.UTF_8).replaceAll("\u001B\\[[;\\d]*m", "");

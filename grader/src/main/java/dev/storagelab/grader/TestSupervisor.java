@@ -167,7 +167,7 @@ public final class TestSupervisor {
                 }
                 long now = System.nanoTime();
                 if (current != null && now - currentStart > testDeadline) {
-                    kill(child);
+                    ChildProcesses.kill(child);
                     outcomes.put(current, new Outcome(Status.TIMED_OUT, "timed out: still running after "
                             + rubric.testDeadline().toSeconds() + " s (an infinite loop, a deadlock, or far too slow);"
                             + " the test JVM was killed", (now - currentStart) / 1e9));
@@ -175,7 +175,7 @@ public final class TestSupervisor {
                     return;
                 }
                 if (now > labDeadline) {
-                    kill(child);
+                    ChildProcesses.kill(child);
                     if (current != null) {
                         outcomes.put(current, new Outcome(Status.TIMED_OUT, "stopped: the lab's deadline of "
                                 + rubric.labDeadline().toSeconds() + " s was reached while this test ran", (now - currentStart) / 1e9));
@@ -190,13 +190,13 @@ public final class TestSupervisor {
                     Thread.sleep(POLL_MILLIS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    kill(child);
+                    ChildProcesses.kill(child);
                     throw new IOException("interrupted while supervising tests", e);
                 }
             }
         } finally {
             if (child.isAlive()) {
-                kill(child);
+                ChildProcesses.kill(child);
             }
         }
         output.finish();
@@ -249,16 +249,6 @@ public final class TestSupervisor {
             return new String(Base64.getDecoder().decode(b64.strip()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return "(unreadable message)";
-        }
-    }
-
-    private static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        try {
-            p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.storagelab.grader.ChildProcesses;
 import dev.storagelab.grader.LabBuild;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -153,16 +154,10 @@ public final class JmhRunner {
         pump.start();
         boolean finished;
         try {
-            finished = p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
-            if (!finished) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
+            finished = ChildProcesses.awaitOrKill(p, deadline);
             pump.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            ChildProcesses.kill(p);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while benchmarks ran", e);
         }

@@ -2,6 +2,7 @@ package dev.storagelab.grader.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.storagelab.grader.ChildProcesses;
 import dev.storagelab.grader.bench.BenchReport.WorkloadRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -104,14 +104,8 @@ final class WorkloadSuite {
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(errors(out).toFile()).start();
         try {
-            if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-                return -1;
-            }
-            return p.exitValue();
+            return ChildProcesses.awaitOrKill(p, deadline) ? p.exitValue() : -1;
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while a workload ran", e);
         }
