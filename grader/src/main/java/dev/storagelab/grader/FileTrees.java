@@ -45,13 +45,26 @@ public final class FileTrees {
      * be able to point the grader at files outside it.
      */
     public static int copy(Path from, Path to, Predicate<Path> keep) throws IOException {
+        return copy(from, to, keep, false);
+    }
+
+    /**
+     * Copies {@code from} into {@code to} as {@link #copy(Path, Path, Predicate)} does, build output
+     * ({@code target/}) included, with every file's modification time kept, so that a build tool
+     * run in the copy finds the compiled classes as up to date as they were in {@code from}.
+     */
+    public static int copyWithBuildOutput(Path from, Path to) throws IOException {
+        return copy(from, to, p -> true, true);
+    }
+
+    private static int copy(Path from, Path to, Predicate<Path> keep, boolean builds) throws IOException {
         int[] count = {0};
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 Path rel = from.relativize(dir);
                 String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                if (!rel.toString().isEmpty() && (name.equals(".git") || name.equals("target"))) {
+                if (!rel.toString().isEmpty() && (name.equals(".git") || !builds && name.equals("target"))) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 return FileVisitResult.CONTINUE;

@@ -40,7 +40,11 @@ public final class LabBuild {
      */
     public static Result build(Path root, List<Lab> labs, Duration deadline, boolean offline) throws IOException {
         List<String> cmd = maven();
-        cmd.addAll(List.of("-B", "-q", "-fae", "-Dstyle.color=never", "-Denforcer.skip=true", "-DskipTests"));
+        cmd.addAll(List.of("-B", "-q", "-fae", "-Dstyle.color=never", "-Denforcer.skip=true", "-DskipTests",
+                // Stale sources by time, not Maven's record of the absolute paths it compiled: a copy
+                // seeded with the reference's classes (WorkspaceCopies.seed) then recompiles only the
+                // labs whose classes were removed. A lab whose classes are absent is compiled whole.
+                "-Dmaven.compiler.useIncrementalCompilation=false"));
         if (offline) {
             cmd.add("-o");
         }

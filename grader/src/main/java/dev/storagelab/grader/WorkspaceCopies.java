@@ -26,6 +26,25 @@ public final class WorkspaceCopies {
     }
 
     /**
+     * Makes {@code dest} a copy of the built reference workspace {@code reference}, compiled classes
+     * included, ready for {@code overlaid} labs to be overlaid: the build output of those labs and of
+     * every lab that builds on them is removed, so a build in {@code dest} compiles exactly them
+     * (from the sources it is given) and finds every other lab up to date. Build with
+     * {@link LabBuild#build}, which compares sources and classes by time rather than by Maven's
+     * record of absolute paths (that record names the reference, so it would recompile everything).
+     */
+    public static void seed(Workspace workspace, Path reference, Path dest, List<Lab> overlaid) throws IOException {
+        FileTrees.deleteRecursively(dest);
+        Files.createDirectories(dest);
+        FileTrees.copyWithBuildOutput(reference, dest);
+        for (Lab lab : workspace.labs()) {
+            if (workspace.withDependencies(lab).stream().anyMatch(overlaid::contains)) {
+                FileTrees.deleteRecursively(dest.resolve(lab.directory()).resolve("target"));
+            }
+        }
+    }
+
+    /**
      * Takes from the submission the files of {@code lab} a student owns: the reference's files
      * that hold solution regions, and files the reference does not have (the student's own
      * helpers). Every other file (the given code: I/O layer, formats, test helpers) stays the

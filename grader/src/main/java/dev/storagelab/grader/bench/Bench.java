@@ -107,11 +107,11 @@ public final class Bench {
             if (options.submission() != null) {
                 Submission submission = Submission.open(options.submission(), workspace, scratch);
                 student = scratch.resolve("submission");
-                WorkspaceCopies.copy(workspace, student);
-                for (Lab lab : workspace.labs()) {
-                    if (submission.has(lab)) {
-                        WorkspaceCopies.overlay(submission, lab, student);
-                    }
+                List<Lab> submitted = workspace.labs().stream().filter(submission::has).toList();
+                // The reference's classes for every lab the submission leaves alone: only its labs compile.
+                WorkspaceCopies.seed(workspace, reference, student, submitted);
+                for (Lab lab : submitted) {
+                    WorkspaceCopies.overlay(submission, lab, student);
                 }
                 log.println("building the submission " + options.submission() + " ...");
                 studentBuild = LabBuild.build(student, WorkspaceCopies.closure(workspace, labs), rubric.buildDeadline(),

@@ -119,7 +119,8 @@ class SortedLogStoreHiddenTest {
                         acknowledged.incrementAndGet();
                     }
                 }, failures);
-                storage.awaitFlushHeld();
+                storage.awaitFlushHeld(writer.get(0));
+                assertThat("no write may fail", failures, empty());
                 while (store.metrics().snapshot().writeStalls() == 0 && writer.get(0).isAlive()) {
                     Thread.sleep(1);
                 }
