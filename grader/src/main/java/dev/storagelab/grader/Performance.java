@@ -1,7 +1,7 @@
 package dev.storagelab.grader;
 
 import dev.storagelab.grader.GradeReport.PerfResult;
-import dev.storagelab.grader.bench.Bench;
+import dev.storagelab.grader.bench.CpuTimeProfiler;
 import dev.storagelab.grader.bench.BenchTable;
 import dev.storagelab.grader.bench.JmhRunner;
 import java.io.IOException;
@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * A lab's performance points: each benchmark the rubric names ({@code perf.<lab>.<name>}) runs on
- * the reference and on the submission, alternating, {@link Rubric#perfRounds()} times each; the
- * best run of each side counts (interference only ever slows a run down), and the ratio of the
- * two earns the fraction of the points the rubric's thresholds give it. A lab's benchmarks run
+ * the reference and on the submission, alternating, {@link Rubric#perfRounds()} times each (more
+ * near a threshold); the best run of each side in CPU time per operation counts (interference
+ * only ever slows a run down, and a busy machine stretches wall time far more than CPU time), and
+ * the ratio of the two earns the fraction of the points the rubric's thresholds give it. A lab's benchmarks run
  * only when every one of its tests passed: a fast wrong engine earns nothing.
  */
 final class Performance {
@@ -51,51 +52,115 @@ final class Performance {
         return results;
     }
 
-    /** Measures the lab's rubric benchmarks on the built {@code reference} and {@code submission} workspaces. */
+    /**
+     * Measures the lab's rubric benchmarks on the built {@code reference} and {@code submission}
+     * workspaces. Each round runs both sides, the order alternating from round to round so that
+     * neither always runs on a machine the other just warmed or loaded. The ratio compares the
+     * best run of each side in CPU time per operation ({@link CpuTimeProfiler}): a busy machine
+     * stretches wall time, not the work done. When the ratio lands near a threshold of
+     * {@code perf.thresholds}, more rounds run (up to {@code perf.max.rounds}) before it is trusted.
+     */
     List<PerfResult> measure(Lab lab, Path reference, Path submission, Path logs) throws IOException {
         List<PerfResult> results = new ArrayList<>();
         for (Rubric.PerfBenchmark p : rubric.perf(lab.id())) {
             GradedBenchmark b = graded(lab, p);
             String include = "\\." + Pattern.quote(p.benchmark()) + "$";
-            JmhRunner.Score best = null;
-            JmhRunner.Score bestRef = null;
+            List<JmhRunner.Score> refRuns = new ArrayList<>();
+            List<JmhRunner.Score> subRuns = new ArrayList<>();
             String failure = null;
             MACHINE.lock();
             try {
-                for (int round = 0; round < rubric.perfRounds() && failure == null; round++) {
-                    log.println("  performance: " + lab.id() + " " + p.name() + " (" + p.benchmark() + " " + b.params()
-                            + "), round " + (round + 1) + " of " + rubric.perfRounds());
-                    Path refLog = logs.resolve(lab.id() + "-" + p.name() + "-reference-" + round + ".txt");
-                    JmhRunner.Score ref = once(reference.resolve(lab.directory()), include, p, refLog);
-                    if (ref == null) {
-                        throw new IOException(Rubric.PATH + ": perf." + lab.id() + "." + p.name() + " must name one benchmark"
-                                + " method of " + lab.id() + " and fix every @Param that has several values, so that the"
-                                + " reference runs exactly one measurement; it did not (see " + refLog + ")");
+                for (int round = 0; round < rubric.perfMaxRounds() && failure == null; round++) {
+                    if (round >= rubric.perfRounds() && !rubric.perfNearThreshold(ratio(refRuns, subRuns, true))) {
+                        break;
                     }
-                    bestRef = better(bestRef, ref);
-                    Path subLog = logs.resolve(lab.id() + "-" + p.name() + "-submission-" + round + ".txt");
-                    JmhRunner.Score sub = once(submission.resolve(lab.directory()), include, p, subLog);
-                    if (sub == null) {
-                        failure = "the benchmark did not run to the end on your code: " + why(subLog);
-                    } else {
-                        best = better(best, sub);
+                    log.println("  performance: " + lab.id() + " " + p.name() + " (" + p.benchmark() + " " + b.params()
+                            + "), round " + (round + 1) + (round < rubric.perfRounds() ? " of " + rubric.perfRounds()
+                            : ", an extra round: the ratio is close to a threshold"));
+                    boolean referenceFirst = round % 2 == 0;
+                    for (int side = 0; side < 2 && failure == null; side++) {
+                        boolean isReference = (side == 0) == referenceFirst;
+                        Path runLog = logs.resolve(lab.id() + "-" + p.name() + (isReference ? "-reference-" : "-submission-") + round + ".txt");
+                        JmhRunner.Score score = once((isReference ? reference : submission).resolve(lab.directory()), include, p, runLog);
+                        if (isReference) {
+                            if (score == null) {
+                                throw new IOException(Rubric.PATH + ": perf." + lab.id() + "." + p.name() + " must name one benchmark"
+                                        + " method of " + lab.id() + " and fix every @Param that has several values, so that the"
+                                        + " reference runs exactly one measurement; it did not (see " + runLog + ")");
+                            }
+                            refRuns.add(score);
+                        } else if (score == null) {
+                            failure = "the benchmark did not run to the end on your code: " + why(runLog);
+                        } else {
+                            subRuns.add(score);
+                        }
                     }
                 }
             } finally {
                 MACHINE.unlock();
             }
+            JmhRunner.Score bestRef = best(refRuns, false);
             if (failure != null) {
                 results.add(b.result(Double.NaN, bestRef.score(), Double.NaN, bestRef.unit(), 0, PerfResult.FAILED, failure));
                 continue;
             }
-            double ratio = Bench.timeRatio(bestRef, best);
+            JmhRunner.Score bestSub = best(subRuns, false);
+            double ratio = ratio(refRuns, subRuns, true);
+            double wallRatio = ratio(refRuns, subRuns, false);
             double earned = b.points() * rubric.perfFraction(ratio);
-            results.add(b.result(ratio, bestRef.score(), best.score(), bestRef.unit(), earned, PerfResult.MEASURED,
-                    String.format(java.util.Locale.ROOT, "%s %s against the reference's %s %s: %.2fx the reference's time",
-                            BenchTable.number(best.score()), best.unit(), BenchTable.number(bestRef.score()), bestRef.unit(),
-                            ratio)));
+            results.add(b.result(ratio, cpu(bestRef), cpu(bestSub), bestRef.unit(), earned, PerfResult.MEASURED,
+                    String.format(java.util.Locale.ROOT, "%s %s of CPU time against the reference's %s %s: %.2fx the reference's"
+                                    + " CPU time (wall time %.2fx); best of %d run%s a side, alternating; the runs of one side"
+                                    + " spread by up to %.0f%%",
+                            BenchTable.number(cpu(bestSub)), bestRef.unit(), BenchTable.number(cpu(bestRef)), bestRef.unit(),
+                            ratio, wallRatio, refRuns.size(), refRuns.size() == 1 ? "" : "s", 100 * Math.max(spread(refRuns), spread(subRuns)))));
         }
         return results;
+    }
+
+    /**
+     * The submission's best over the reference's best, as a time ratio (above 1 is slower), in CPU
+     * time ({@code cpu}) or wall time; NaN before both sides have a run.
+     */
+    private static double ratio(List<JmhRunner.Score> reference, List<JmhRunner.Score> submission, boolean cpu) {
+        if (reference.isEmpty() || submission.isEmpty()) {
+            return Double.NaN;
+        }
+        JmhRunner.Score r = best(reference, cpu);
+        JmhRunner.Score s = best(submission, cpu);
+        double rv = cpu ? cpu(r) : r.score();
+        double sv = cpu ? cpu(s) : s.score();
+        return r.higherIsBetter() ? rv / sv : sv / rv;
+    }
+
+    /** The score in CPU time, or the wall-time score where the profiler reported none. */
+    private static double cpu(JmhRunner.Score s) {
+        Double v = s.secondary().get(CpuTimeProfiler.METRIC);
+        return v == null || v.isNaN() || v <= 0 ? s.score() : v;
+    }
+
+    /** The best run (interference only ever slows a run down). */
+    private static JmhRunner.Score best(List<JmhRunner.Score> runs, boolean cpu) {
+        JmhRunner.Score best = null;
+        for (JmhRunner.Score s : runs) {
+            if (best == null) {
+                best = s;
+                continue;
+            }
+            double a = cpu ? cpu(best) : best.score();
+            double v = cpu ? cpu(s) : s.score();
+            if (s.higherIsBetter() ? v > a : v < a) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /** How far apart one side's runs are: (worst - best) / best, in CPU time. */
+    private static double spread(List<JmhRunner.Score> runs) {
+        double min = runs.stream().mapToDouble(Performance::cpu).min().orElse(Double.NaN);
+        double max = runs.stream().mapToDouble(Performance::cpu).max().orElse(Double.NaN);
+        return min > 0 ? (max - min) / min : 0;
     }
 
     private List<GradedBenchmark> benchmarks(Lab lab) {
@@ -124,13 +189,5 @@ final class Performance {
         return lines.stream().filter(l -> l.matches("^\\S*(Exception|Error)\\b.*")).findFirst()
                 .map(l -> "it threw " + l.strip())
                 .orElse("it failed or took longer than " + rubric.perfDeadline().toSeconds() + " s");
-    }
-
-    private static JmhRunner.Score better(JmhRunner.Score a, JmhRunner.Score b) {
-        if (a == null) {
-            return b;
-        }
-        boolean bWins = a.higherIsBetter() ? b.score() > a.score() : b.score() < a.score();
-        return bWins ? b : a;
     }
 }

@@ -45,6 +45,22 @@ public final class Rubric {
         return new Rubric(p);
     }
 
+    /**
+     * This rubric with one performance line of {@code lab} and no other: for measuring one
+     * benchmark on its own (experiments).
+     */
+    public Rubric onlyPerf(String lab, String name) {
+        Properties p = new Properties();
+        String keep = "perf." + lab + "." + name;
+        for (String key : props.stringPropertyNames()) {
+            boolean perfLine = key.startsWith("perf.lab-");
+            if (!perfLine || key.equals(keep)) {
+                p.setProperty(key, props.getProperty(key));
+            }
+        }
+        return new Rubric(p);
+    }
+
     /** A lab's weight: each of its test points counts this many times. Default 1. */
     public double weight(String lab) {
         return number("weight." + lab, 1.0);
@@ -145,6 +161,31 @@ public final class Rubric {
     /** How many times the reference and the submission each run a performance benchmark, alternating; the best run counts. */
     public int perfRounds() {
         return Math.max(1, (int) number("perf.rounds", 2));
+    }
+
+    /** The most rounds a performance benchmark runs when its ratio stays close to a threshold. */
+    public int perfMaxRounds() {
+        return Math.max(perfRounds(), (int) number("perf.max.rounds", 5));
+    }
+
+    /**
+     * Whether {@code ratio} is within {@code perf.margin} (relative, default 0.1) of a threshold
+     * of {@code perf.thresholds}, where one more round could move it to the other side. NaN
+     * (not yet measured) counts as close.
+     */
+    public boolean perfNearThreshold(double ratio) {
+        if (Double.isNaN(ratio)) {
+            return true;
+        }
+        double margin = number("perf.margin", 0.1);
+        String spec = props.getProperty("perf.thresholds", "1.3:1 1.6:0.75 2:0.5 3:0.25").trim();
+        for (String pair : spec.split("[\\s,]+")) {
+            double threshold = parse("perf.thresholds", pair.split(":")[0]);
+            if (Math.abs(ratio / threshold - 1) < margin) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How long one run of one performance benchmark may take. */

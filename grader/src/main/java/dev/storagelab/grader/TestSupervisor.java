@@ -253,7 +253,7 @@ public final class TestSupervisor {
     }
 
     /** Where the runner's classes are: the grader jar, or its classes directory in a build. */
-    static String runnerLocation() {
+    public static String runnerLocation() {
         try {
             return Path.of(HiddenTestRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (URISyntaxException e) {

@@ -107,7 +107,8 @@ class FixtureGradingTest {
         assertThat("BigInteger squares are many times slower than one multiply: " + slow.message(), slow.ratio(),
                 greaterThan(4.0));
         assertThat("beyond the last threshold, nothing", slow.earned(), closeTo(0.0, 1e-9));
-        assertThat(slow.message(), containsString("x the reference's time"));
+        assertThat("the ratio is of CPU time, with wall time beside it", slow.message(),
+                containsString("x the reference's CPU time (wall time "));
 
         PerfResult overflowing = perf(grade(Fixtures.submission("overflowing-lab01"), Grader.Mode.ISOLATED, "01"));
         assertThat("right for 3 x 3, but the benchmark's squares overflow Math.multiplyExact: " + overflowing,

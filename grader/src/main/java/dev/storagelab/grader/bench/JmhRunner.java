@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Runs JMH benchmarks of one built lab module in a child JVM ({@code org.openjdk.jmh.Main} on the
@@ -128,10 +129,13 @@ public final class JmhRunner {
         // Otherwise no heap flag: JMH passes this JVM's flags on to its forks, where only the
         // benchmark's own (its @Fork jvmArgsAppend) should count.
         cmd.add("-cp");
-        cmd.add(LabBuild.testClasspath(module).stream().map(Path::toString)
+        // The grader's own classes last (the lab's libraries win): they hold the CPU-time profiler.
+        cmd.add(Stream.concat(LabBuild.testClasspath(module).stream().map(Path::toString),
+                Stream.of(dev.storagelab.grader.TestSupervisor.runnerLocation()))
                 .collect(Collectors.joining(java.io.File.pathSeparator)));
         cmd.add("org.openjdk.jmh.Main");
         cmd.add(include);
+        cmd.addAll(List.of("-prof", CpuTimeProfiler.class.getName()));
         cmd.addAll(List.of("-foe", "true", "-rf", "json", "-rff", json.toString()));
         if (settings.forks() != null) {
             cmd.addAll(List.of("-f", settings.forks().toString()));

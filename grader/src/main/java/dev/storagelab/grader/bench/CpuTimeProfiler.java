@@ -1,0 +1,58 @@
+package dev.storagelab.grader.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.Collection;
+import java.util.List;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.profile.InternalProfiler;
+import org.openjdk.jmh.results.AggregationPolicy;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.ScalarResult;
+
+/**
+ * A JMH profiler that restates each iteration's score in the CPU time the benchmark's JVM used,
+ * every thread of it, instead of wall time: the time per operation scaled by CPU time over wall
+ * time (a throughput divided by it). On a machine another process keeps busy, wall time grows by
+ * every moment the benchmark waited for a core; CPU time counts only the work done, so the
+ * ratio of two implementations measured this way moves far less. Work a benchmark hands to other
+ * threads of its JVM is counted too, so it cannot hide there. Runs inside the benchmark's JVM
+ * ({@code -prof dev.storagelab.grader.bench.CpuTimeProfiler}), where the lab's classpath provides JMH.
+ */
+public final class CpuTimeProfiler implements InternalProfiler {
+
+    /** The secondary metric's name in JMH's results. */
+    public static final String METRIC = "\u00b7cpu.time";
+
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private long wallStart;
+    private long cpuStart;
+
+    @Override
+    public String getDescription() {
+        return "the score restated in the process's CPU time rather than wall time";
+    }
+
+    @Override
+    public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
+        cpuStart = os.getProcessCpuTime();
+        wallStart = System.nanoTime();
+    }
+
+    @Override
+    public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
+                                                       IterationResult result) {
+        long wall = System.nanoTime() - wallStart;
+        long cpu = os.getProcessCpuTime() - cpuStart;
+        if (wall <= 0 || cpu <= 0) {
+            return List.of();
+        }
+        double busy = (double) cpu / wall; // cores kept busy on average
+        Result<?> primary = result.getPrimaryResult();
+        boolean throughput = benchmarkParams.getMode() == org.openjdk.jmh.annotations.Mode.Throughput;
+        double score = throughput ? primary.getScore() / busy : primary.getScore() * busy;
+        return List.of(new ScalarResult(METRIC, score, primary.getScoreUnit(), AggregationPolicy.AVG));
+    }
+}
