@@ -37,7 +37,7 @@ public final class Exporter {
     /** Task names ("T" and a number, as {@link Regions} requires) in numeric order: T2 before T10. */
     static final java.util.Comparator<String> TASK_ORDER = java.util.Comparator.comparingInt(t -> Integer.parseInt(t.substring(1)));
 
-    public record Summary(int files, Map<String, Map<String, Integer>> regionsByLabAndTask) {
+    public record Summary(int files, Map<String, Map<String, Integer>> regionsByLabAndTask, Set<String> solved) {
         public int regions() {
             return regionsByLabAndTask.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
         }
@@ -84,6 +84,18 @@ public final class Exporter {
      * Writes the release into {@code out}, which must be absent, empty, or an earlier release.
      */
     public Summary export(Path out) throws IOException {
+        return export(out, Set.of());
+    }
+
+    /**
+     * Writes the release into {@code out} with the labs {@code solved} (lab ids) given out solved:
+     * their files keep the reference code, markers taken out, and the release's marker file names
+     * them, so that grading the release grades only the others ({@link #solvedLabs}). For
+     * students who start at a later lab, and for handing out last week's solution.
+     */
+    public Summary export(Path out, Set<String> solvedLabs) throws IOException {
+        // "01" and "lab-01" alike; an unknown lab fails here, before anything is written.
+        Set<String> solved = solvedLabs.stream().map(id -> workspace.lab(id).id()).collect(java.util.stream.Collectors.toSet());
         Path target = out.toAbsolutePath().normalize();
         if (target.startsWith(workspace.root()) && !target.startsWith(workspace.root().resolve("target"))) {
             // Exporting into the workspace would export the export next time.
@@ -98,7 +110,10 @@ public final class Exporter {
             Files.createDirectories(dest.getParent());
             Lab lab = labOfStudentSource(relative);
             String name = relative.getFileName().toString();
-            if (lab != null && name.endsWith(".java")) {
+            if (lab != null && name.endsWith(".java") && solved.contains(lab.id())) {
+                Files.writeString(dest, Regions.solveJava(Files.readString(source, StandardCharsets.UTF_8), relative.toString(), lab),
+                        StandardCharsets.UTF_8);
+            } else if (lab != null && name.endsWith(".java")) {
                 Regions.Exported e = Regions.exportJava(Files.readString(source, StandardCharsets.UTF_8), relative.toString(), lab);
                 Files.writeString(dest, e.text(), StandardCharsets.UTF_8);
                 for (Regions.Region r : e.regions()) {
@@ -119,13 +134,38 @@ public final class Exporter {
             files++;
         }
         Files.writeString(target.resolve(RELEASE_MARKER), "storagelab student release: written by ./storagelab export;"
-                + " the export may overwrite this directory.\n", StandardCharsets.UTF_8);
+                + " the export may overwrite this directory.\n"
+                + (solved.isEmpty() ? "" : SOLVED_KEY + String.join(",", new java.util.TreeSet<>(solved)) + "\n"),
+                StandardCharsets.UTF_8);
         for (Lab lab : workspace.labs()) {
-            if (!regions.containsKey(lab.id())) {
+            if (!solved.contains(lab.id()) && !regions.containsKey(lab.id())) {
                 throw new IllegalStateException(lab.directory() + " has no solution regions: a lab without student work is a defect");
             }
         }
-        return new Summary(files, regions);
+        return new Summary(files, regions, new java.util.TreeSet<>(solved));
+    }
+
+    private static final String SOLVED_KEY = "solved=";
+
+    /**
+     * The labs a release at {@code root} gives out solved (lab ids, from its marker file); empty
+     * for a workspace that is not a release, or a release with every lab to do.
+     */
+    public static Set<String> solvedLabs(Path root) {
+        Path marker = root.resolve(RELEASE_MARKER);
+        if (!Files.isRegularFile(marker)) {
+            return Set.of();
+        }
+        try {
+            for (String line : Files.readAllLines(marker, StandardCharsets.UTF_8)) {
+                if (line.startsWith(SOLVED_KEY)) {
+                    return new java.util.TreeSet<>(List.of(line.substring(SOLVED_KEY.length()).trim().split("\\s*,\\s*")));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Set.of();
     }
 
     /** Every exported file of the workspace, in a stable order. */

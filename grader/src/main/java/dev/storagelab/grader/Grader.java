@@ -72,6 +72,19 @@ public final class Grader {
         long start = System.nanoTime();
         List<Lab> labs = labIds.isEmpty() ? workspace.labs() : labIds.stream().map(workspace::lab).distinct().toList();
         String name = submissionPath == null ? "reference (" + workspace.root() + ")" : submissionPath.toString();
+        if (submissionPath == null) {
+            // A release that gives labs out solved grades only the others. (Only the workspace's own
+            // marker counts: a submission's could be edited to leave a lab out of its grade.)
+            java.util.Set<String> solved = Exporter.solvedLabs(workspace.root());
+            if (labs.stream().anyMatch(l -> solved.contains(l.id()))) {
+                log.println("not graded, given out solved in this release: " + solved);
+                labs = labs.stream().filter(l -> !solved.contains(l.id())).toList();
+            }
+            if (labs.isEmpty()) {
+                return GradeReport.failed(name, "every lab asked for was given out solved in this release: " + solved,
+                        seconds(start));
+            }
+        }
         Submission submission;
         try {
             submission = Submission.open(submissionPath == null ? workspace.root() : submissionPath, workspace, scratch);
@@ -185,7 +198,10 @@ public final class Grader {
             root = builtWorkspaces.get(key);
             if (root == null) {
                 root = scratch.resolve(mode + "-" + String.join("-", applied.stream().map(Lab::id).toList()));
-                WorkspaceCopies.copy(workspace, root);
+                // The reference's classes for every lab not overlaid: only the overlaid labs compile.
+                synchronized (this) { // not while referenceFor builds more of the reference
+                    WorkspaceCopies.seed(workspace, reference, root, applied);
+                }
                 for (Lab l : applied) {
                     WorkspaceCopies.overlay(submission, l, root);
                 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ./storagelab}: the workspace's single entry point. */
 @Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
         description = "Grade, export and measure storagelab workspaces.",
-        subcommands = {Main.Export.class, Main.Grade.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
+        subcommands = {Main.Export.class, Main.TestVerb.class, Main.Grade.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
                 Main.WorkloadVerb.class, Main.ShellVerb.class})
 public final class Main implements Runnable {
 
@@ -54,7 +54,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, grade, grade-all, gradescope, bench, workload or shell (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, test, grade, grade-all, gradescope, bench, workload or shell (see --help)");
     }
 
     Workspace workspace() {
@@ -73,18 +73,52 @@ public final class Main implements Runnable {
         @Option(names = "--out", required = true, description = "Where to write the release (absent, empty, or an earlier release).")
         Path out;
 
+        @Option(names = "--solved", split = ",", paramLabel = "NN", description = "Labs given out solved, e.g. --solved 01,02:"
+                + " they keep the reference code, and grading the release grades only the others.")
+        List<String> solved = new ArrayList<>();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             Workspace ws = main.workspace();
-            Exporter.Summary s = new Exporter(ws).export(out);
+            Exporter.Summary s = new Exporter(ws).export(out, new java.util.HashSet<>(solved));
             spec.commandLine().getOut().printf("exported %d files with %d student regions to %s%n", s.files(), s.regions(), out.toAbsolutePath());
             for (Map.Entry<String, Map<String, Integer>> e : s.regionsByLabAndTask().entrySet()) {
                 spec.commandLine().getOut().printf("  %s: tasks %s%n", e.getKey(), e.getValue().keySet());
             }
+            for (String lab : s.solved()) {
+                spec.commandLine().getOut().printf("  %s: solved (the reference code, not graded in this release)%n", lab);
+            }
             return 0;
+        }
+    }
+
+    @Command(name = "test", description = "Run one lab's public tests (or one task's) on the code in this workspace and print"
+            + " a line per task. Only that lab's tests run: an unfinished earlier lab does not stop them. Exit 0: all pass;"
+            + " 1: some fail; 2: they could not run.")
+    static final class TestVerb implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Option(names = "--lab", required = true, paramLabel = "NN", description = "The lab, e.g. 04.")
+        String lab;
+
+        @Option(names = "--task", paramLabel = "TN", description = "Only this task's tests, e.g. T3 (the handout's task table"
+                + " says which tests are whose).")
+        String task;
+
+        @Option(names = "--offline", description = "Run Maven offline.")
+        boolean offline;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Workspace ws = main.workspace();
+            return LabTests.run(ws, ws.lab(lab), task, offline, spec.commandLine().getOut(), main.progress);
         }
     }
 

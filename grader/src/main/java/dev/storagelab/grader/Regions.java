@@ -107,6 +107,26 @@ public final class Regions {
         return new Exported(out.toString(), regions);
     }
 
+    /**
+     * The reference code of {@code source} with every marker line taken out: solution and remove
+     * regions both keep their code. What a release ships for a lab it gives out solved.
+     */
+    public static String solveJava(String source, String file, Lab lab) {
+        find(source, file, lab); // the markers must be well formed, as for an unsolved export
+        String[] lines = source.split("\n", -1);
+        StringBuilder out = new StringBuilder(source.length());
+        for (int i = 0; i < lines.length; i++) {
+            if (ANY_MARKER.matcher(lines[i].trim()).matches()) {
+                continue;
+            }
+            out.append(lines[i]);
+            if (i < lines.length - 1) {
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     /** The solution regions of {@code source}, checked as {@link #exportJava} checks them. */
     public static List<Region> find(String source, String file, Lab lab) {
         return exportJava(source, file, lab).regions();

@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -226,13 +225,14 @@ class WorkspaceProofTest {
         int notImplemented = 0;
         int passed = 0;
         for (Lab lab : workspace.labs()) {
-            for (Testcase t : surefireResults(copy.resolve(lab.directory()))) {
-                if (t.failure == null) {
+            for (SurefireReports.Case t : SurefireReports.read(copy.resolve(lab.directory()))) {
+                if (t.passed()) {
                     passed++;
-                } else if (t.failure.contains("NotImplementedException") && t.failure.contains("is not implemented yet")) {
+                } else if (t.failure() != null && t.failure().contains("NotImplementedException")
+                        && t.failure().contains("is not implemented yet")) {
                     notImplemented++;
                 } else {
-                    wrongFailures.add(t.name + ": " + t.failure.lines().limit(3).toList());
+                    wrongFailures.add(t.className() + "#" + t.name() + ": " + String.valueOf(t.failure()).lines().limit(3).toList());
                 }
             }
         }
@@ -240,24 +240,28 @@ class WorkspaceProofTest {
         assertThat("the starter's public tests must exercise the student regions", notImplemented, greaterThan(20));
         assertThat("tests of code the students are given pass in the release", passed, greaterThan(0));
 
-        // Filling every region back from the reference makes every public test pass.
+        // Filling every region back from the reference gives the workspace's own files, byte for
+        // byte: the sources, the public tests and the build. So this `mvn verify`'s run of every
+        // lab's public tests on the reference is the proof that they pass on a completed release;
+        // running them a second time here would prove nothing more.
+        List<String> differ = new ArrayList<>();
         for (Lab lab : workspace.labs()) {
             FileTrees.copy(workspace.root().resolve(lab.studentSources()), copy.resolve(lab.studentSources()), p -> true);
-        }
-        for (Lab lab : workspace.labs()) {
-            // Copied files keep their old times: without this, Maven would keep the starter's classes.
-            FileTrees.deleteRecursively(copy.resolve(lab.directory()).resolve("target"));
-        }
-        runMavenTests(copy);
-        List<String> failing = new ArrayList<>();
-        for (Lab lab : workspace.labs()) {
-            for (Testcase t : surefireResults(copy.resolve(lab.directory()))) {
-                if (t.failure != null) {
-                    failing.add(t.name);
+            Path module = copy.resolve(lab.directory());
+            try (Stream<Path> files = Files.walk(module)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    String rel = copy.relativize(f).toString();
+                    if (rel.contains("/target/") || rel.endsWith(".md") || rel.contains("/.jqwik-database")) {
+                        continue; // build output; handouts lose their instructor parts by design
+                    }
+                    Path original = workspace.root().resolve(rel);
+                    if (!Files.exists(original) || Files.mismatch(f, original) != -1) {
+                        differ.add(rel);
+                    }
                 }
             }
         }
-        assertThat("with the reference filled back in, every public test passes", failing, empty());
+        assertThat("with the regions filled back in, the release's lab files are the workspace's", differ, empty());
     }
 
     private static void runMavenTests(Path root) throws Exception {
@@ -268,30 +272,5 @@ class WorkspaceProofTest {
         Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat("maven must finish", p.waitFor(10, TimeUnit.MINUTES), is(true));
         assertThat("the release must compile and its tests run:\n" + Files.readString(log), p.exitValue(), is(0));
-    }
-
-    private record Testcase(String name, String failure) {
-    }
-
-    private static final Pattern CASE = Pattern.compile("<testcase name=\"([^\"]*)\" classname=\"([^\"]*)\"[^>]*?(/>|>(.*?)</testcase>)",
-            Pattern.DOTALL);
-
-    private static List<Testcase> surefireResults(Path module) throws IOException {
-        Path reports = module.resolve("target/surefire-reports");
-        List<Testcase> cases = new ArrayList<>();
-        if (!Files.isDirectory(reports)) {
-            return cases;
-        }
-        try (Stream<Path> files = Files.list(reports)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).toList()) {
-                Matcher m = CASE.matcher(Files.readString(f, StandardCharsets.UTF_8));
-                while (m.find()) {
-                    String body = m.group(4);
-                    boolean failed = body != null && (body.contains("<failure") || body.contains("<error"));
-                    cases.add(new Testcase(m.group(2) + "#" + m.group(1), failed ? body : null));
-                }
-            }
-        }
-        return cases;
     }
 }

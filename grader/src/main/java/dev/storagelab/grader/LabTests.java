@@ -1,0 +1,190 @@
+package dev.storagelab.grader;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./storagelab test}: runs one lab's public tests, or one task's, on the code in the
+ * workspace, and prints one line per task. Maven builds the lab and the labs it builds on
+ * ({@code -am}) but runs only this lab's tests, so an earlier lab that is unfinished (its methods
+ * still throw not-implemented) never stops the run. Which test classes belong to which task comes
+ * from the task table at the top of the lab's handout, the one place that says it.
+ */
+public final class LabTests {
+
+    /** A task of the handout's table and the public test classes (simple names) it lists. */
+    public record Task(String id, List<String> testClasses) {
+    }
+
+    /** A table row: {@code | [T3](#t3) | what | methods | `PageTableTest` |}; the last cell names the tests. */
+    private static final Pattern ROW = Pattern.compile("^\\|\\s*\\[(T\\d+)]\\(#t\\d+\\)\\s*\\|.*\\|([^|]*)\\|\\s*$");
+    private static final Pattern CODE = Pattern.compile("`([A-Za-z_][A-Za-z0-9_]*)`");
+
+    /** How long a test run may take before it is stopped. */
+    private static final Duration DEADLINE = Duration.ofMinutes(30);
+
+    private LabTests() {
+    }
+
+    /** The tasks of {@code lab}'s handout table, in table order. */
+    public static List<Task> tasks(Workspace workspace, Lab lab) throws IOException {
+        Path handout = workspace.root().resolve(lab.directory()).resolve("README.md");
+        List<Task> tasks = new ArrayList<>();
+        if (!Files.isRegularFile(handout)) {
+            return tasks;
+        }
+        for (String line : Files.readAllLines(handout, StandardCharsets.UTF_8)) {
+            Matcher m = ROW.matcher(line.strip());
+            if (m.matches()) {
+                List<String> classes = new ArrayList<>();
+                Matcher c = CODE.matcher(m.group(2));
+                while (c.find()) {
+                    classes.add(c.group(1));
+                }
+                tasks.add(new Task(m.group(1), classes));
+            }
+        }
+        return tasks;
+    }
+
+    /** The public test classes of {@code lab} (fully qualified), from its {@code src/test/java}. */
+    static List<String> testClasses(Workspace workspace, Lab lab) throws IOException {
+        Path sources = workspace.root().resolve(lab.directory()).resolve("src/test/java");
+        if (!Files.isDirectory(sources)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(sources)) {
+            return files.filter(p -> p.getFileName().toString().matches(".*(Test|Tests)\\.java"))
+                    .map(p -> sources.relativize(p).toString().replace('/', '.').replaceAll("\\.java$", ""))
+                    .sorted().toList();
+        }
+    }
+
+    /**
+     * Runs the public tests of {@code lab} ({@code task}: only that task's) and prints one line per
+     * task to {@code out}, Maven's own output going to a log file. Returns the exit code: 0 when
+     * every test ran and passed, 1 when some failed, 2 when the tests could not run (a lab does not
+     * compile, Maven failed).
+     */
+    public static int run(Workspace workspace, Lab lab, String task, boolean offline, PrintWriter out, PrintStream progress)
+            throws IOException {
+        List<Task> tasks = tasks(workspace, lab);
+        List<String> all = testClasses(workspace, lab);
+        List<String> selected = all;
+        if (task != null) {
+            String wanted = task.trim().toUpperCase(Locale.ROOT);
+            Task t = tasks.stream().filter(x -> x.id().equals(wanted)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    lab.id() + " has no task " + task + "; its tasks are " + tasks.stream().map(Task::id).toList()
+                            + " (the table at the top of " + lab.directory() + "/README.md)"));
+            selected = all.stream().filter(c -> t.testClasses().contains(c.substring(c.lastIndexOf('.') + 1))).toList();
+            if (selected.isEmpty()) {
+                throw new IllegalArgumentException(lab.id() + " " + t.id() + " lists the tests " + t.testClasses()
+                        + ", but " + lab.directory() + "/src/test/java has none of them");
+            }
+        }
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException(lab.directory() + " has no public tests (src/test/java/**/*Test.java)");
+        }
+        Path module = workspace.root().resolve(lab.directory());
+        FileTrees.deleteRecursively(module.resolve("target/surefire-reports")); // no stale results
+        Path log = Files.createDirectories(module.resolve("target")).resolve("storagelab-test.log");
+
+        List<String> cmd = LabBuild.maven();
+        cmd.addAll(List.of("-B", "-Dstyle.color=never", "-Denforcer.skip=true", "-pl", lab.directory(), "-am", "test",
+                "-Dtest=" + String.join(",", selected), "-Dsurefire.failIfNoSpecifiedTests=false",
+                "-Dmaven.test.failure.ignore=true"));
+        if (offline) {
+            cmd.add("-o");
+        }
+        progress.println("building " + lab.directory() + " and the labs it builds on, then running " + selected.size()
+                + " test classes (Maven's output: " + workspace.root().relativize(log) + ") ...");
+        Process p = new ProcessBuilder(cmd).directory(workspace.root().toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        boolean finished;
+        try {
+            finished = ChildProcesses.awaitOrKill(p, DEADLINE);
+        } catch (InterruptedException e) {
+            ChildProcesses.kill(p);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the tests ran", e);
+        }
+        String mavenLog = Files.readString(log, StandardCharsets.UTF_8).replaceAll("\u001B\\[[;\\d]*m", "");
+        List<SurefireReports.Case> cases = SurefireReports.read(module);
+        if (!finished || p.exitValue() != 0) {
+            out.println(lab.id() + ": the tests could not run: "
+                    + (finished ? "Maven failed (exit " + p.exitValue() + ")" : "stopped after " + DEADLINE.toMinutes() + " minutes"));
+            for (Lab l : WorkspaceCopies.closure(workspace, List.of(lab))) {
+                String errors = LabBuild.errorsFor(mavenLog, workspace.root(), l);
+                if (!errors.isBlank() && mavenLog.contains(l.directory() + "/")) {
+                    out.println(errors);
+                    break;
+                }
+            }
+            out.println("the whole Maven output is in " + log);
+            return 2;
+        }
+        print(lab, tasks, task == null ? null : task.trim().toUpperCase(Locale.ROOT), cases, out);
+        out.println("reports: " + module.resolve("target/surefire-reports") + "; Maven's output: " + log);
+        return cases.isEmpty() || cases.stream().anyMatch(c -> !c.passed() && !c.skipped()) ? 1 : 0;
+    }
+
+    /** One line per task (and one for the tests no task lists), then the total. */
+    static void print(Lab lab, List<Task> tasks, String onlyTask, List<SurefireReports.Case> cases, PrintWriter out) {
+        Map<String, List<SurefireReports.Case>> byTask = new LinkedHashMap<>();
+        for (Task t : tasks) {
+            if (onlyTask == null || onlyTask.equals(t.id())) {
+                byTask.put(t.id(), new ArrayList<>());
+            }
+        }
+        String other = "other";
+        for (SurefireReports.Case c : cases) {
+            String owner = tasks.stream().filter(t -> t.testClasses().contains(c.simpleClassName())).map(Task::id)
+                    .filter(byTask::containsKey).findFirst().orElse(other);
+            byTask.computeIfAbsent(owner, k -> new ArrayList<>()).add(c);
+        }
+        for (Map.Entry<String, List<SurefireReports.Case>> e : byTask.entrySet()) {
+            List<SurefireReports.Case> list = e.getValue();
+            String classes = list.stream().map(SurefireReports.Case::simpleClassName).distinct().collect(Collectors.joining(", "));
+            long passed = list.stream().filter(SurefireReports.Case::passed).count();
+            String verdict;
+            if (list.isEmpty()) {
+                verdict = "no tests ran";
+            } else if (passed == list.size()) {
+                verdict = "all pass";
+            } else {
+                verdict = list.stream().filter(c -> c.failure() != null).findFirst().map(LabTests::why).orElse("skipped");
+            }
+            out.printf(Locale.ROOT, "%-6s %-28s %4d/%-4d %s%n", e.getKey(), abbreviate(classes, 28), passed, list.size(), verdict);
+        }
+        long passed = cases.stream().filter(SurefireReports.Case::passed).count();
+        out.printf(Locale.ROOT, "%s: %d of %d public tests passed%n", lab.id(), passed, cases.size());
+    }
+
+    /** Why a task's tests fail, from its first failure: the not-implemented message as it is, else the test and its message. */
+    private static String why(SurefireReports.Case c) {
+        String line = c.failureLine();
+        int notImplemented = line.indexOf("NotImplementedException: ");
+        if (notImplemented >= 0) {
+            return line.substring(notImplemented + "NotImplementedException: ".length());
+        }
+        return "first failure: " + c.simpleClassName() + "#" + c.name() + ": " + abbreviate(line, 160);
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+}

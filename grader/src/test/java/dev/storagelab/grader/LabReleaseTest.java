@@ -1,0 +1,141 @@
+package dev.storagelab.grader;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+import dev.storagelab.grader.GradeReport.LabResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A course that goes lab by lab, on the fixture workspace: {@code ./storagelab test} runs one
+ * lab's or one task's public tests with a line per task, even while an earlier lab is unfinished;
+ * {@code export --solved} gives labs out with the reference code, and grading that release grades
+ * only the others.
+ */
+class LabReleaseTest {
+
+    @TempDir
+    static Path tmp;
+    private static Path workspace;
+
+    @BeforeAll
+    static void fixture() throws IOException {
+        workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
+    }
+
+    /** What a CLI run printed and returned. */
+    private record Cli(int exit, String out, String err) {
+    }
+
+    private static Cli cli(Path root, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] all = new String[args.length + 2];
+        all[0] = "--workspace";
+        all[1] = root.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Cli(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Path export(String name, String... solved) throws IOException {
+        Path release = tmp.resolve(name);
+        new Exporter(Workspace.at(workspace)).export(release, Set.of(solved));
+        return release;
+    }
+
+    private static List<String> taskLines(String out) {
+        return out.lines().filter(l -> l.matches("^(T\\d+|other)\\s.*")).toList();
+    }
+
+    @Test
+    void testVerbPrintsALinePerTaskWithTheNotImplementedMessage() throws IOException {
+        Path release = export("release-test");
+        Cli all = cli(release, "test", "--lab", "01", "--offline");
+        assertThat(all.out() + all.err(), all.exit(), is(1));
+        List<String> lines = taskLines(all.out());
+        assertThat(all.out(), lines, hasSize(2));
+        assertThat(lines.get(0), containsString("AddTest"));
+        assertThat(lines.get(0), containsString("0/2"));
+        assertThat(lines.get(0), containsString("lab-01 T1 Calc.add is not implemented yet (lab-01-calc/README.md#t1)"));
+        assertThat(lines.get(1), containsString("lab-01 T2 Calc.multiply is not implemented yet"));
+        assertThat(all.out(), containsString("lab-01: 0 of 3 public tests passed"));
+
+        Cli one = cli(release, "test", "--lab", "01", "--task", "t2", "--offline");
+        assertThat(one.exit(), is(1));
+        assertThat("only T2's tests ran", taskLines(one.out()), hasSize(1));
+        assertThat(one.out(), containsString("lab-01: 0 of 1 public tests passed"));
+
+        Cli unknown = cli(release, "test", "--lab", "01", "--task", "T9");
+        assertThat(unknown.exit(), is(2));
+        assertThat(unknown.err(), containsString("lab-01 has no task T9; its tasks are [T1, T2]"));
+    }
+
+    @Test
+    void testVerbRunsALaterLabWhileAnEarlierLabIsUnfinished() throws IOException {
+        Path release = export("release-later");
+        // lab-02 done, lab-01 not: lab-02's tests run (and fail through lab-01), lab-01's tests do not stop them.
+        Files.copy(workspace.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"),
+                release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Cli run = cli(release, "test", "--lab", "02", "--offline");
+        assertThat(run.out() + run.err(), run.exit(), is(1));
+        assertThat(taskLines(run.out()), contains(containsString("lab-01 T")));
+        assertThat(run.out(), containsString("lab-02: 0 of 1 public tests passed"));
+
+        Cli reference = cli(copyOf(workspace, "ws-tests"), "test", "--lab", "02", "--offline");
+        assertThat(reference.out() + reference.err(), reference.exit(), is(0));
+        assertThat(taskLines(reference.out()), contains(containsString("1/1")));
+    }
+
+    @Test
+    void solvedLabsKeepTheReferenceCodeAndGradingTheReleaseGradesOnlyTheOthers() throws IOException {
+        Path release = export("release-solved", "01");
+        String calc = Files.readString(release.resolve("lab-01-calc/src/main/java/fixture/calc/Calc.java"));
+        assertThat(calc, not(containsString("NotImplementedException")));
+        assertThat(calc, not(containsString("BEGIN SOLUTION")));
+        assertThat(calc, containsString("return a + b;"));
+        assertThat(Files.readString(release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java")),
+                containsString("lab-02\", \"T1\""));
+        assertThat(Exporter.solvedLabs(release), equalTo(Set.of("lab-01")));
+
+        // The student's own check of the release: lab-01 is not graded, lab-02 is, as local checks.
+        GradeReport local = new Grader(Workspace.at(release), new PrintStream(OutputStream.nullOutputStream()), true)
+                .grade(null, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        assertThat(local.isolated().stream().map(LabResult::lab).toList(), contains("lab-02"));
+        assertThat(local.isolated().get(0).tests().get(0).outcome().message(), containsString("lab-02 T1"));
+
+        // With lab-02 written, its tests pass on the lab-01 the release gave out.
+        Files.copy(workspace.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"),
+                release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Cli run = cli(release, "test", "--lab", "02", "--offline");
+        assertThat(run.out() + run.err(), run.exit(), is(0));
+
+        // The instructor grades lab-02 of that submission with the hidden tests: full marks.
+        GradeReport graded = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true).perf(false)
+                .grade(release, List.of("02"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        assertThat(graded.isolated().get(0).percent(), closeTo(100.0, 1e-9));
+    }
+
+    private static Path copyOf(Path root, String name) throws IOException {
+        Path copy = tmp.resolve(name);
+        FileTrees.copy(root, copy, p -> true);
+        return copy;
+    }
+}
