@@ -155,18 +155,54 @@ public final class Grader {
         return this;
     }
 
+    /**
+     * Builds the reference of {@code labs} (empty: all) into the shared reference directory and
+     * scans its tests, grading nothing: a Gradescope image's setup, so that every submission after
+     * it builds only its own labs.
+     */
+    public void prepareReference(List<String> labIds) throws IOException {
+        if (referenceDir == null) {
+            throw new IllegalStateException("preparing the reference needs a directory to keep it in (--reference-build)");
+        }
+        List<Lab> labs = labIds.isEmpty() ? workspace.labs() : labIds.stream().map(workspace::lab).distinct().toList();
+        referenceFor(labs, referenceDir);
+    }
+
     /** The reference workspace, built for {@code labs} (for proofs that need the reference's build). */
     Path builtReference(List<Lab> labs, Path scratch) throws IOException {
         return referenceFor(labs, scratch);
     }
 
-    /** The reference workspace with {@code labs} built and their tests scanned. */
+    /** The file in a shared reference directory that names the workspace it was built from. */
+    static final String REFERENCE_STAMP = ".storagelab-reference";
+
+    /**
+     * The reference workspace with {@code labs} built and their tests scanned. A shared reference
+     * directory ({@link #sharedReference}) built earlier from the same workspace (its stamp holds
+     * the workspace's digest) is reused as it is, so a Gradescope container builds the reference
+     * once, at setup, and each submission only its own labs.
+     */
     private synchronized Path referenceFor(List<Lab> labs, Path scratch) throws IOException {
         if (referenceRoot == null) {
             referenceRoot = referenceDir != null ? referenceDir : scratch.resolve("reference");
-            WorkspaceCopies.copy(workspace, referenceRoot);
+            String digest = WorkspaceCopies.digest(workspace.root());
+            Path stamp = referenceRoot.resolve(REFERENCE_STAMP);
+            boolean reusable = Files.isRegularFile(stamp) && Files.readString(stamp).trim().equals(digest);
+            if (reusable) {
+                log.println("reusing the reference built in " + referenceRoot);
+            } else {
+                WorkspaceCopies.copy(workspace, referenceRoot);
+                Files.writeString(stamp, digest + "\n");
+            }
         }
         List<Lab> missing = labs.stream().filter(l -> !referenceLabs.contains(l.id())).toList();
+        if (!missing.isEmpty() && missing.stream().allMatch(l -> LabBuild.built(referenceRoot, l))) {
+            for (Lab lab : missing) { // built by an earlier grader from the same workspace
+                referenceTests.put(lab.id(), HiddenTests.scan(referenceRoot, lab, rubric));
+                referenceLabs.add(lab.id());
+            }
+            missing = List.of();
+        }
         if (!missing.isEmpty()) {
             log.println("building the reference of " + missing.stream().map(Lab::id).toList() + " ...");
             LabBuild.Result build = LabBuild.build(referenceRoot, closure(missing), rubric.buildDeadline(), offline);

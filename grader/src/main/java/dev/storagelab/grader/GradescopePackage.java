@@ -25,7 +25,7 @@ public final class GradescopePackage {
     private GradescopePackage() {
     }
 
-    static String setupScript() {
+    static String setupScript(List<String> labs) {
         return """
                 #!/usr/bin/env bash
                 # Gradescope runs this once when it builds the autograder image.
@@ -40,28 +40,35 @@ public final class GradescopePackage {
                 mvn -B -q -DskipTests -Denforcer.skip=true install
                 mvn -B -q -DskipTests dependency:go-offline || true
                 ./storagelab --help > /dev/null
-                """;
+                # Build the reference once, here: every submission then compiles only its own labs.
+                ./storagelab grade --reference-build /autograder/reference-build --prepare%s
+                """.formatted(labArgs(labs));
     }
 
-    static String runScript(List<String> labs) {
+    private static String labArgs(List<String> labs) {
         StringBuilder labArgs = new StringBuilder();
         for (String lab : labs) {
             labArgs.append(" --lab ").append(lab);
         }
+        return labArgs.toString();
+    }
+
+    static String runScript(List<String> labs) {
         return """
                 #!/usr/bin/env bash
                 # Gradescope runs this for every submission.
                 set -uo pipefail
                 cd /autograder/source/storagelab
                 mkdir -p /autograder/results
-                ./storagelab grade /autograder/submission%s --offline --out /autograder/grade-output
+                ./storagelab grade /autograder/submission%s --offline --reference-build /autograder/reference-build \\
+                    --out /autograder/grade-output
                 status=$?
                 if [ -f /autograder/grade-output/results.json ]; then
                   cp /autograder/grade-output/results.json /autograder/results/results.json
                 else
                   printf '{"score": 0, "output": "The grader could not run (exit status %%s). Please tell your instructor.", "tests": []}\\n' "$status" > /autograder/results/results.json
                 fi
-                """.formatted(labArgs);
+                """.formatted(labArgs(labs));
     }
 
     /** Writes the zip for {@code labs} (empty: every lab) to {@code zip}. */
@@ -74,7 +81,7 @@ public final class GradescopePackage {
         }
         int entries = 0;
         try (OutputStream raw = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(raw)) {
-            entries += put(out, "setup.sh", setupScript().getBytes(StandardCharsets.UTF_8));
+            entries += put(out, "setup.sh", setupScript(labs).getBytes(StandardCharsets.UTF_8));
             entries += put(out, "run_autograder", runScript(labs).getBytes(StandardCharsets.UTF_8));
             List<Path> files;
             try (var walk = Files.walk(workspace.root())) {

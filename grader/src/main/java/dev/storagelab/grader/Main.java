@@ -157,11 +157,27 @@ public final class Main implements Runnable {
         @Option(names = "--no-perf", description = "Skip the performance benchmarks (the rubric's perf.* lines); the score covers the tests only.")
         boolean noPerf;
 
+        @Option(names = "--reference-build", paramLabel = "DIR", description = "Keep the built reference in DIR and reuse it"
+                + " while the workspace is unchanged (each grading then builds only the submission's labs).")
+        Path referenceBuild;
+
+        @Option(names = "--prepare", description = "With --reference-build: build the reference there and grade nothing"
+                + " (a Gradescope image's setup).")
+        boolean prepare;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            if (prepare) {
+                if (referenceBuild == null || submission != null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--prepare needs --reference-build and no submission");
+                }
+                new Grader(main.workspace(), main.progress, offline).sharedReference(referenceBuild.toAbsolutePath()).prepareReference(labs);
+                spec.commandLine().getOut().println("the reference is built in " + referenceBuild.toAbsolutePath());
+                return 0;
+            }
             if (isolatedOnly && integratedOnly) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--isolated and --integrated exclude each other");
             }
@@ -171,7 +187,11 @@ public final class Main implements Runnable {
             int exit = 0;
             try {
                 Workspace ws = main.workspace();
-                report = new Grader(ws, main.progress, offline).only(only).perf(!noPerf).grade(submission, labs, mode, scratch);
+                Grader grader = new Grader(ws, main.progress, offline).only(only).perf(!noPerf);
+                if (referenceBuild != null) {
+                    grader.sharedReference(referenceBuild.toAbsolutePath());
+                }
+                report = grader.grade(submission, labs, mode, scratch);
             } catch (Throwable t) {
                 // Whatever went wrong, the results file says so: a grader never leaves nothing behind.
                 report = GradeReport.failed(submission == null ? "reference" : submission.toString(),

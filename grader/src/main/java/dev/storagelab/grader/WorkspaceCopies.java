@@ -68,6 +68,36 @@ public final class WorkspaceCopies {
         });
     }
 
+    /**
+     * A SHA-256 over every file under {@code root} (paths and contents) except build output, VCS
+     * data and results: two trees with the same digest build the same reference.
+     */
+    public static String digest(Path root) throws IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).filter(p -> {
+                for (Path part : root.relativize(p)) {
+                    String s = part.toString();
+                    if (s.equals("target") || s.equals(".git") || s.equals(".jqwik-database") || s.equals("storagelab-out")) {
+                        return false;
+                    }
+                }
+                return true;
+            }).sorted().toList();
+        }
+        for (Path p : files) {
+            md.update(root.relativize(p).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update(Files.readAllBytes(p));
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
     /** {@code labs} and every lab they build on, in build order. */
     public static List<Lab> closure(Workspace workspace, List<Lab> labs) {
         return workspace.labs().stream()

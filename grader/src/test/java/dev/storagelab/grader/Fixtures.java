@@ -5,11 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.stream.Stream;
 
 /** Paths to the real workspace and builders for the fixture workspace the grader's tests grade. */
 final class Fixtures {
@@ -52,29 +47,10 @@ final class Fixtures {
 
     /** A digest of every file under {@code root} except build output: to prove nothing changed. */
     static String treeDigest(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            List<Path> files = walk.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        Path rel = root.relativize(p);
-                        for (Path part : rel) {
-                            String s = part.toString();
-                            if (s.equals("target") || s.equals(".git") || s.equals(".jqwik-database") || s.equals("storagelab-out")) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    })
-                    .sorted().toList();
-            for (Path p : files) {
-                md.update(root.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
-                md.update(Files.readAllBytes(p));
-            }
-            return HexFormat.of().formatHex(md.digest());
+        try {
+            return WorkspaceCopies.digest(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -133,6 +133,31 @@ class LabReleaseTest {
         assertThat(graded.isolated().get(0).percent(), closeTo(100.0, 1e-9));
     }
 
+    @Test
+    void aPreparedReferenceIsReusedUntilTheWorkspaceChanges() throws IOException {
+        Path ws = copyOf(workspace, "ws-prepared");
+        Path build = tmp.resolve("reference-build");
+        new Grader(Workspace.at(ws), new PrintStream(OutputStream.nullOutputStream()), true).sharedReference(build)
+                .prepareReference(List.of());
+        assertThat(LabBuild.built(build, Workspace.at(ws).lab("02")), is(true));
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        GradeReport again = new Grader(Workspace.at(ws), new PrintStream(log, true, StandardCharsets.UTF_8), true).perf(false)
+                .sharedReference(build).grade(null, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        assertThat(again.percent(), closeTo(100.0, 1e-9));
+        assertThat(log.toString(StandardCharsets.UTF_8), containsString("reusing the reference built in"));
+        assertThat("a prepared reference is not built again", log.toString(StandardCharsets.UTF_8),
+                not(containsString("building the reference")));
+
+        // An instructor edits the workspace: the old build no longer counts.
+        Path hidden = ws.resolve("lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java");
+        Files.writeString(hidden, Files.readString(hidden) + "\n// edited\n");
+        ByteArrayOutputStream log2 = new ByteArrayOutputStream();
+        new Grader(Workspace.at(ws), new PrintStream(log2, true, StandardCharsets.UTF_8), true).perf(false)
+                .sharedReference(build).grade(null, List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        assertThat(log2.toString(StandardCharsets.UTF_8), containsString("building the reference"));
+    }
+
     private static Path copyOf(Path root, String name) throws IOException {
         Path copy = tmp.resolve(name);
         FileTrees.copy(root, copy, p -> true);
