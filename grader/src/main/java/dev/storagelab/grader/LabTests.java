@@ -111,7 +111,8 @@ public final class LabTests {
             cmd.add("-o");
         }
         progress.println("building " + lab.directory() + " and the labs it builds on, then running " + selected.size()
-                + " test classes (Maven's output: " + workspace.root().relativize(log) + ") ...");
+                + (selected.size() == 1 ? " test class" : " test classes") + " (Maven's output: "
+                + workspace.root().relativize(log) + ") ...");
         Process p = new ProcessBuilder(cmd).directory(workspace.root().toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         boolean finished;

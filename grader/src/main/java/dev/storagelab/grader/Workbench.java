@@ -30,10 +30,16 @@ public final class Workbench {
         Path jar = root.resolve(JAR);
         if (stale(root, jar)) {
             System.err.println("storagelab: building the workbench and the engines it runs ...");
-            if (!build(root, false, false, ProcessBuilder.Redirect.INHERIT)) {
-                System.err.println("storagelab: could not build the workbench: an engine it runs does not compile (see above)");
+            // Maven's output goes to a log, shown (on standard error) only if the build fails:
+            // standard output is the workbench's, so `workload --json > result.json` parses.
+            Path log = Files.createTempFile("storagelab-workbench-build", ".log");
+            if (!build(root, false, false, ProcessBuilder.Redirect.to(log.toFile()))) {
+                System.err.print(Files.readString(log).replaceAll("\u001B\\[[;\\d]*m", ""));
+                System.err.println("storagelab: could not build the workbench: an engine it runs does not compile"
+                        + " (Maven's output is above, and in " + log + ")");
                 return 2;
             }
+            Files.deleteIfExists(log);
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
