@@ -37,19 +37,25 @@ public final class Main implements Runnable {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Main main = new Main();
         main.progress = err;
-        CommandLine cli = new CommandLine(main);
+        CommandLine cli = commandLine(main);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
-        for (String verb : List.of("workload", "shell")) {
-            // Everything after the verb belongs to the workbench, which parses and documents it.
-            cli.getSubcommands().get(verb).setUnmatchedOptionsArePositionalParams(true);
-        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("storagelab: " + (e instanceof IllegalArgumentException || e instanceof IllegalStateException
                     ? e.getMessage() : e.toString()));
             return 2;
         });
         return cli.execute(args);
+    }
+
+    /** The CLI as {@link #run} executes it: for parsing a command line without running it (the docs' checks). */
+    static CommandLine commandLine(Main main) {
+        CommandLine cli = new CommandLine(main);
+        for (String verb : List.of("workload", "shell")) {
+            // Everything after the verb belongs to the workbench, which parses and documents it.
+            cli.getSubcommands().get(verb).setUnmatchedOptionsArePositionalParams(true);
+        }
+        return cli;
     }
 
     @Override
