@@ -25,26 +25,6 @@ public final class GradescopePackage {
     private GradescopePackage() {
     }
 
-    static String setupScript(List<String> labs) {
-        return """
-                #!/usr/bin/env bash
-                # Gradescope runs this once when it builds the autograder image.
-                set -euxo pipefail
-                export DEBIAN_FRONTEND=noninteractive
-                apt-get update
-                apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven
-                chmod +x /autograder/source/run_autograder /autograder/run_autograder 2>/dev/null || true
-                cd /autograder/source/storagelab
-                chmod +x storagelab
-                # Prime the Maven cache: build and test-compile the reference, build the grader.
-                mvn -B -q -DskipTests -Denforcer.skip=true install
-                mvn -B -q -DskipTests dependency:go-offline || true
-                ./storagelab --help > /dev/null
-                # Build the reference once, here: every submission then compiles only its own labs.
-                ./storagelab grade --reference-build /autograder/reference-build --prepare%s
-                """.formatted(labArgs(labs));
-    }
-
     private static String labArgs(List<String> labs) {
         StringBuilder labArgs = new StringBuilder();
         for (String lab : labs) {
@@ -53,20 +33,48 @@ public final class GradescopePackage {
         return labArgs.toString();
     }
 
+    static String setupScript(List<String> labs) {
+        return """
+                #!/usr/bin/env bash
+                # Gradescope runs this once, as root, when it builds the autograder image. AUTOGRADER_ROOT
+                # (default /autograder) lets the same script run in a copy of that layout.
+                set -euxo pipefail
+                ROOT="${AUTOGRADER_ROOT:-/autograder}"
+                if java -version 2>&1 | grep -q 'version "17' && command -v mvn > /dev/null; then
+                  echo "JDK 17 and Maven are already installed"
+                else
+                  export DEBIAN_FRONTEND=noninteractive
+                  apt-get update
+                  apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven
+                fi
+                chmod +x "$ROOT/source/run_autograder" "$ROOT/run_autograder" 2>/dev/null || true
+                cd "$ROOT/source/storagelab"
+                chmod +x storagelab
+                # Prime the Maven cache (the graded runs are offline) and build the grader.
+                mvn -B -q ${STORAGELAB_MAVEN_ARGS:-} -DskipTests -Denforcer.skip=true -Dstyle.color=never package
+                mvn -B -q ${STORAGELAB_MAVEN_ARGS:-} -DskipTests dependency:go-offline || true
+                ./storagelab --help > /dev/null
+                # Build the reference once, here: every submission then compiles only its own labs.
+                ./storagelab grade --reference-build "$ROOT/reference-build" --prepare%s
+                """.formatted(labArgs(labs));
+    }
+
     static String runScript(List<String> labs) {
         return """
                 #!/usr/bin/env bash
-                # Gradescope runs this for every submission.
+                # Gradescope runs this for every submission, offline. AUTOGRADER_ROOT: see setup.sh.
                 set -uo pipefail
-                cd /autograder/source/storagelab
-                mkdir -p /autograder/results
-                ./storagelab grade /autograder/submission%s --offline --reference-build /autograder/reference-build \\
-                    --out /autograder/grade-output
+                ROOT="${AUTOGRADER_ROOT:-/autograder}"
+                cd "$ROOT/source/storagelab"
+                mkdir -p "$ROOT/results"
+                rm -rf "$ROOT/grade-output"
+                ./storagelab grade "$ROOT/submission"%s --offline --reference-build "$ROOT/reference-build" \\
+                    --out "$ROOT/grade-output"
                 status=$?
-                if [ -f /autograder/grade-output/results.json ]; then
-                  cp /autograder/grade-output/results.json /autograder/results/results.json
+                if [ -f "$ROOT/grade-output/results.json" ]; then
+                  cp "$ROOT/grade-output/results.json" "$ROOT/results/results.json"
                 else
-                  printf '{"score": 0, "output": "The grader could not run (exit status %%s). Please tell your instructor.", "tests": []}\\n' "$status" > /autograder/results/results.json
+                  printf '{"score": 0, "output": "The grader could not run (exit status %%s). Please tell your instructor.", "tests": []}\\n' "$status" > "$ROOT/results/results.json"
                 fi
                 """.formatted(labArgs(labs));
     }

@@ -135,7 +135,7 @@ public final class JmhRunner {
                 .collect(Collectors.joining(java.io.File.pathSeparator)));
         cmd.add("org.openjdk.jmh.Main");
         cmd.add(include);
-        cmd.addAll(List.of("-prof", CpuTimeProfiler.class.getName()));
+        cmd.addAll(List.of("-prof", CpuTimeProfiler.NAME));
         cmd.addAll(List.of("-foe", "true", "-rf", "json", "-rff", json.toString()));
         if (settings.forks() != null) {
             cmd.addAll(List.of("-f", settings.forks().toString()));
