@@ -135,6 +135,7 @@ public final class Exporter {
         }
         Files.writeString(target.resolve(RELEASE_MARKER), "storagelab student release: written by ./storagelab export;"
                 + " the export may overwrite this directory.\n"
+                + GIVEN_KEY + givenDigest(workspace.root(), workspace, solved) + "\n"
                 + (solved.isEmpty() ? "" : SOLVED_KEY + String.join(",", new java.util.TreeSet<>(solved)) + "\n"),
                 StandardCharsets.UTF_8);
         for (Lab lab : workspace.labs()) {
@@ -146,6 +147,59 @@ public final class Exporter {
     }
 
     private static final String SOLVED_KEY = "solved=";
+    private static final String GIVEN_KEY = "given=";
+
+    /**
+     * A digest of the code a release gives students and grading always takes from the instructor:
+     * every lab's main source file without a solution region, by path and content as exported,
+     * in the labs not in {@code skipLabs} (a release's solved labs). A release and
+     * the workspace it came from have the same; a workspace whose given code has changed since
+     * (a new method, a changed interface) has another.
+     */
+    public static String givenDigest(Path root, Workspace workspace, Set<String> skipLabs) throws IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Lab lab : workspace.labs()) {
+            Path sources = root.resolve(lab.studentSources());
+            if (!Files.isDirectory(sources) || skipLabs.contains(lab.id())) {
+                continue;
+            }
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(sources)) {
+                files = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+            }
+            for (Path p : files) {
+                String text = Files.readString(p, StandardCharsets.UTF_8);
+                if (text.contains("// BEGIN SOLUTION") || text.contains("new dev.storagelab.lab.NotImplementedException(")) {
+                    continue; // the student's file
+                }
+                if (text.contains("// BEGIN REMOVE")) {
+                    text = Regions.exportJava(text, root.relativize(p).toString(), lab).text(); // as the release has it
+                }
+                md.update(root.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
+                md.update(text.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /** The given-code digest a release's marker file records, if {@code root} is a release that records one. */
+    public static java.util.Optional<String> recordedGivenDigest(Path root) {
+        Path marker = root.resolve(RELEASE_MARKER);
+        if (!Files.isRegularFile(marker)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return Files.readAllLines(marker, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(GIVEN_KEY))
+                    .map(l -> l.substring(GIVEN_KEY.length()).trim()).findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /**
      * The labs a release at {@code root} gives out solved (lab ids, from its marker file); empty

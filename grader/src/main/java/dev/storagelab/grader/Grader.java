@@ -92,6 +92,16 @@ public final class Grader {
             return GradeReport.failed(name, e.getMessage(), seconds(start));
         }
 
+        if (submissionPath != null) {
+            java.util.Optional<String> recorded = Exporter.recordedGivenDigest(submission.root());
+            if (recorded.isPresent() && !recorded.get().equals(
+                    Exporter.givenDigest(workspace.root(), workspace, Exporter.solvedLabs(submission.root())))) {
+                log.println("warning: " + name + " was exported from another version of the workspace (the code it was given"
+                        + " has changed since); it is graded with today's given code, and if it does not compile, the student"
+                        + " should move their code into a fresh release");
+            }
+        }
+
         // 1. The reference build, and the tests it defines.
         Path reference = referenceFor(labs, scratch);
         Map<String, List<GradedTest>> tests = new LinkedHashMap<>();

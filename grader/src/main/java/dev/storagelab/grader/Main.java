@@ -23,6 +23,9 @@ public final class Main implements Runnable {
     @Option(names = "--workspace", description = "The workspace root (default: found from the current directory).")
     Path workspace;
 
+    @Option(names = "--verbose", description = "On an error, print the stack trace too.")
+    boolean verbose;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -41,11 +44,49 @@ public final class Main implements Runnable {
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            err.println("storagelab: " + (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    ? e.getMessage() : e.toString()));
-            return 2;
+            err.println("storagelab: " + explain(e));
+            if (main.verbose) {
+                e.printStackTrace(err);
+            } else if (!(e instanceof IllegalArgumentException || e instanceof java.nio.file.FileSystemException)) {
+                err.println("storagelab: run again with --verbose for the stack trace");
+            }
+            return EXIT_COULD_NOT_RUN;
         });
         return cli.execute(args);
+    }
+
+    /** Exit status: the verb did its job (grade: grading ran, whatever the score; test: every test passed). */
+    static final int EXIT_OK = 0;
+    /** Exit status: the verb ran and found failures (test: a test failed; bench: a benchmark or workload failed). */
+    static final int EXIT_FAILURES = 1;
+    /** Exit status: the verb could not do its job: bad input, a build that failed, an internal error. */
+    static final int EXIT_COULD_NOT_RUN = 2;
+
+    /** One line that names the input, what is wrong with it and, where it helps, what to do. */
+    static String explain(Throwable e) {
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+            return explain(u.getCause());
+        }
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            return f.getFile() + ": no such file or folder" + (f.getOtherFile() == null ? "" : " (" + f.getOtherFile() + ")")
+                    + "; check the path";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException f) {
+            return f.getFile() + ": permission denied; choose a folder you can write to, or fix its permissions";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException f) {
+            return f.getFile() + " is a file, not a folder; name a folder";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " is in the way (a file where a folder is needed); remove it or choose another path";
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() == null ? "cannot be used" : f.getReason());
+        }
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            return e.getMessage();
+        }
+        return "internal error: " + e;
     }
 
     /** The CLI as {@link #run} executes it: for parsing a command line without running it (the docs' checks). */
@@ -188,6 +229,8 @@ public final class Main implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--isolated and --integrated exclude each other");
             }
             Grader.Mode mode = isolatedOnly ? Grader.Mode.ISOLATED : integratedOnly ? Grader.Mode.INTEGRATED : Grader.Mode.BOTH;
+            Workspace checked = main.workspace();
+            labs.forEach(checked::lab); // an unknown lab is a usage error, before any work
             Path scratch = work != null ? Files.createDirectories(work) : Files.createTempDirectory("storagelab-grade");
             GradeReport report;
             int exit = 0;
@@ -211,6 +254,11 @@ public final class Main implements Runnable {
             ReportWriter.writeAll(report, out);
             ReportWriter.printTable(report, spec.commandLine().getOut());
             spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());
+            if (report.error() != null) {
+                // The results say so too (Gradescope shows them); a script sees it in the status.
+                main.progress.println("storagelab: " + report.error().lines().findFirst().orElse(report.error()));
+                return EXIT_COULD_NOT_RUN;
+            }
             return exit;
         }
     }
@@ -243,7 +291,16 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Map<String, GradeReport> reports = new Gradebook(main.workspace(), offline, main.progress).perf(!noPerf)
+            if (jobs < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, not " + jobs);
+            }
+            Workspace ws = main.workspace();
+            labs.forEach(ws::lab);
+            if (!Files.isDirectory(submissions)) {
+                throw new IllegalArgumentException(submissions + (Files.exists(submissions) ? " is a file, not a folder" : " does not exist")
+                        + "; name a folder that holds one folder or .zip per student");
+            }
+            Map<String, GradeReport> reports = new Gradebook(ws, offline, main.progress).perf(!noPerf)
                     .gradeAll(submissions, labs, out, jobs);
             for (Map.Entry<String, GradeReport> e : reports.entrySet()) {
                 GradeReport r = e.getValue();
@@ -251,7 +308,13 @@ public final class Main implements Runnable {
                         r.error() == null ? "" : r.error().lines().findFirst().orElse(""));
             }
             spec.commandLine().getOut().println("gradebook written to " + out.resolve("gradebook.csv").toAbsolutePath());
-            return 0;
+            long ungraded = reports.values().stream().filter(r -> r.error() != null).count();
+            if (ungraded > 0) {
+                main.progress.println("storagelab: " + ungraded + " of " + reports.size() + " submissions could not be graded"
+                        + " (their rows in the gradebook say why)");
+                return EXIT_FAILURES;
+            }
+            return EXIT_OK;
         }
     }
 
@@ -271,6 +334,9 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (Files.isDirectory(out)) {
+                throw new IllegalArgumentException(out + " is a folder; --out names the zip to write, e.g. " + out.resolve("autograder.zip"));
+            }
             int n = GradescopePackage.write(main.workspace(), labs, out);
             spec.commandLine().getOut().printf("wrote %s (%d entries); upload it as the assignment's autograder%n",
                     out.toAbsolutePath(), n);
@@ -317,7 +383,16 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            dev.storagelab.grader.bench.BenchReport report = new dev.storagelab.grader.bench.Bench(main.workspace(), main.progress)
+            if (keys < 0 || ops < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), (keys < 0 ? "--keys" : "--ops")
+                        + " must be a positive number of keys or operations, not " + (keys < 0 ? keys : ops));
+            }
+            Workspace ws = main.workspace();
+            labs.forEach(ws::lab);
+            if (submission != null && !Files.exists(submission)) {
+                throw new IllegalArgumentException("submission " + submission + " does not exist; name a workspace folder or a zip");
+            }
+            dev.storagelab.grader.bench.BenchReport report = new dev.storagelab.grader.bench.Bench(ws, main.progress)
                     .run(new dev.storagelab.grader.bench.Bench.Options(labs, submission, peers, quick, out, offline, keys, ops));
             spec.commandLine().getOut().print(Files.readString(out.resolve("bench.txt")));
             spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());

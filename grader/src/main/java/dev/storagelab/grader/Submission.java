@@ -38,7 +38,7 @@ public final class Submission {
      */
     public static Submission open(Path path, Workspace workspace, Path scratch) throws IOException {
         if (!Files.exists(path)) {
-            throw new IllegalArgumentException("submission " + path + " does not exist");
+            throw new IllegalArgumentException("submission " + path + " does not exist; name a student's workspace folder or a zip of it");
         }
         Path dir = path;
         if (Files.isRegularFile(path)) {

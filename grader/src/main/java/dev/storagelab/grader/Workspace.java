@@ -36,6 +36,10 @@ public final class Workspace {
      * @throws IllegalArgumentException if {@code root} holds no storagelab parent pom
      */
     public static Workspace at(Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new IllegalArgumentException(root + (Files.exists(root) ? " is a file" : " does not exist")
+                    + ": a workspace is the folder with storagelab's pom.xml (pass it with --workspace, or run from inside it)");
+        }
         Path pom = root.resolve("pom.xml");
         if (!Files.isRegularFile(pom)) {
             throw new IllegalArgumentException(root + " is not a storagelab workspace: it has no pom.xml");

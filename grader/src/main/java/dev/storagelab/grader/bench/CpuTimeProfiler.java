@@ -57,7 +57,15 @@ public final class CpuTimeProfiler implements InternalProfiler {
             return List.of();
         }
         double busy = (double) cpu / wall; // cores kept busy on average
-        Result<?> primary = result.getPrimaryResult();
+        Result<?> primary;
+        try {
+            primary = result.getPrimaryResult();
+        } catch (RuntimeException e) {
+            return List.of(); // an iteration the benchmark failed has no score; JMH reports the benchmark's exception
+        }
+        if (primary == null) {
+            return List.of();
+        }
         boolean throughput = benchmarkParams.getMode() == org.openjdk.jmh.annotations.Mode.Throughput;
         double score = throughput ? primary.getScore() / busy : primary.getScore() * busy;
         return List.of(new ScalarResult(METRIC, score, primary.getScoreUnit(), AggregationPolicy.AVG));
