@@ -99,6 +99,18 @@ public final class HiddenTests {
         return tests;
     }
 
+    /** The classes (fully qualified) of the {@code .java} files under {@code dir} of {@code lab}'s module, sorted. */
+    public static List<String> classNames(Path root, Lab lab, String dir) throws IOException {
+        Path sources = root.resolve(lab.directory()).resolve(dir);
+        if (!Files.isDirectory(sources)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(sources)) {
+            return files.filter(p -> p.toString().endsWith(".java")).sorted()
+                    .map(p -> sources.relativize(p).toString().replaceAll("\\.java$", "").replace('/', '.')).toList();
+        }
+    }
+
     /** The packages (as relative directories) with a file holding a solution region or its throw. */
     private static java.util.Set<String> studentPackages(Path mainSources) throws IOException {
         java.util.Set<String> packages = new java.util.HashSet<>();

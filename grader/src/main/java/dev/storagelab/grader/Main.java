@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ./storagelab}: the workspace's single entry point. */
 @Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
         description = "Grade, export and measure storagelab workspaces.",
-        subcommands = {Main.Export.class, Main.TestVerb.class, Main.Grade.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
+        subcommands = {Main.Export.class, Main.TestVerb.class, Main.Grade.class, Main.AuditVerb.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
                 Main.WorkloadVerb.class, Main.ShellVerb.class})
 public final class Main implements Runnable {
 
@@ -101,7 +101,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, test, grade, grade-all, gradescope, bench, workload or shell (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, test, grade, audit, grade-all, gradescope, bench, workload or shell (see --help)");
     }
 
     Workspace workspace() {
@@ -260,6 +260,39 @@ public final class Main implements Runnable {
                 return EXIT_COULD_NOT_RUN;
             }
             return exit;
+        }
+    }
+
+    @Command(name = "audit", description = "Mutation testing (PIT) of a lab's solution regions: how many planted bugs the"
+            + " hidden tests, and the public tests alone, catch, per task, with every surviving mutant. Minutes to hours;"
+            + " not part of mvn verify.")
+    static final class AuditVerb implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Option(names = "--lab", required = true, paramLabel = "NN", description = "The lab to audit.")
+        String lab;
+
+        @Option(names = "--task", paramLabel = "TN", description = "Only this task's regions.")
+        String task;
+
+        @Option(names = "--out", defaultValue = "storagelab-out/audit", description = "Where to write audit.txt, audit.json"
+                + " and PIT's HTML reports (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--offline", description = "Run Maven offline.")
+        boolean offline;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Workspace ws = main.workspace();
+            Audit.Report report = new Audit(ws, main.progress, offline).run(ws.lab(lab), task, out);
+            spec.commandLine().getOut().print(Audit.text(report));
+            spec.commandLine().getOut().println("reports written to " + out.toAbsolutePath());
+            return EXIT_OK;
         }
     }
 

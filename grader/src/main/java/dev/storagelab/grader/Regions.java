@@ -34,8 +34,18 @@ public final class Regions {
     private static final Pattern ANY_MARKER = Pattern.compile("//\\s*(BEGIN|END)\\s+(SOLUTION|REMOVE)\\b.*");
     private static final String NOT_IMPLEMENTED = "dev.storagelab.lab.NotImplementedException";
 
-    /** A solution region found in a source file. */
-    public record Region(String file, int line, String lab, String task) {
+    /**
+     * A solution region found in a source file.
+     *
+     * @param line    the line of its BEGIN marker (1-based)
+     * @param endLine the line of its END marker
+     */
+    public record Region(String file, int line, int endLine, String lab, String task) {
+
+        /** Whether {@code lineNumber} is a line of the region's code (between its markers). */
+        public boolean contains(int lineNumber) {
+            return lineNumber > line && lineNumber < endLine;
+        }
     }
 
     /** A marker that breaks the rules; the message names the file and line. */
@@ -83,7 +93,7 @@ public final class Regions {
                 String indent = line.substring(0, line.indexOf('/'));
                 out.append(indent).append("throw new ").append(NOT_IMPLEMENTED).append("(\"").append(lab.id())
                         .append("\", \"").append(task).append("\", \"").append(lab.handoutAnchor(task)).append("\");");
-                regions.add(new Region(file, i + 1, markerLab, task));
+                regions.add(new Region(file, i + 1, end + 1, markerLab, task));
                 i = end + 1;
                 if (i < lines.length) {
                     out.append('\n');

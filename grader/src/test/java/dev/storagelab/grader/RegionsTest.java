@@ -35,7 +35,7 @@ class RegionsTest {
                     }
                 }"""));
         assertThat(e.regions(), hasSize(1));
-        assertThat(e.regions().get(0), equalTo(new Regions.Region("A.java", 4, "lab-01", "T3")));
+        assertThat(e.regions().get(0), equalTo(new Regions.Region("A.java", 4, 6, "lab-01", "T3")));
     }
 
     @Test

@@ -1,0 +1,228 @@
+package dev.storagelab.grader;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+
+/**
+ * {@code ./storagelab audit}: how good are a lab's tests at catching wrong student code? PIT
+ * (mutation testing) plants small bugs, one at a time, in the classes that hold the lab's
+ * solution regions, and runs the tests against each; a mutant the tests fail on is killed. Only
+ * mutants on lines inside a solution region count (given code is not the students' to get wrong).
+ * The score is run twice, with the hidden tests and with the public tests alone, on a scratch copy
+ * of the workspace. Per task: mutants, killed (a timeout counts as killed, as PIT counts it),
+ * survived, the score, and every surviving mutant with its file, line and mutator.
+ */
+public final class Audit {
+
+    /** One mutant PIT made on a line of a solution region. */
+    public record Mutant(String file, int line, String task, String mutator, String description, String status,
+                         boolean detected) {
+    }
+
+    /** One suite's result on the lab: the mutants in its regions, by task. */
+    public record SuiteResult(String suite, List<Mutant> mutants, double seconds) {
+
+        public long killed(String task) {
+            return of(task).stream().filter(Mutant::detected).count();
+        }
+
+        public List<Mutant> of(String task) {
+            return task == null ? mutants : mutants.stream().filter(m -> m.task().equals(task)).toList();
+        }
+
+        /** Killed over all, in percent; NaN with no mutant. */
+        public double score(String task) {
+            List<Mutant> in = of(task);
+            return in.isEmpty() ? Double.NaN : 100.0 * killed(task) / in.size();
+        }
+    }
+
+    /** The audit of one lab: both suites. */
+    public record Report(String lab, List<String> tasks, SuiteResult hidden, SuiteResult publicTests) {
+    }
+
+    private static final Duration DEADLINE = Duration.ofHours(3);
+
+    private final Workspace workspace;
+    private final PrintStream log;
+    private final boolean offline;
+
+    public Audit(Workspace workspace, PrintStream log, boolean offline) {
+        this.workspace = workspace;
+        this.log = log;
+        this.offline = offline;
+    }
+
+    /** Audits {@code lab} ({@code task}: only that task's regions), writing PIT's reports and a summary under {@code out}. */
+    public Report run(Lab lab, String task, Path out) throws IOException {
+        Map<String, List<Regions.Region>> regions = regions(lab, task);
+        if (regions.isEmpty()) {
+            throw new IllegalArgumentException(lab.id() + (task == null ? "" : " " + task) + " has no solution regions to audit");
+        }
+        List<String> tasks = regions.values().stream().flatMap(List::stream).map(Regions.Region::task).distinct()
+                .sorted(Exporter.TASK_ORDER).toList();
+        Path scratch = Files.createTempDirectory("storagelab-audit");
+        try {
+            Path root = scratch.resolve("workspace");
+            WorkspaceCopies.copy(workspace, root);
+            List<String> hiddenTests = HiddenTests.classNames(root, lab, "src/hidden/java");
+            List<String> publicTests = LabTests.testClasses(workspace, lab);
+            if (hiddenTests.isEmpty()) {
+                throw new IllegalArgumentException(lab.directory() + " has no hidden tests (src/hidden/java) to audit");
+            }
+            Files.createDirectories(out);
+            SuiteResult hidden = suite("hidden", lab, root, regions, hiddenTests, out.resolve("pit-hidden"));
+            SuiteResult pub = publicTests.isEmpty() ? new SuiteResult("public", List.of(), 0)
+                    : suite("public", lab, root, regions, publicTests, out.resolve("pit-public"));
+            Report report = new Report(lab.id(), tasks, hidden, pub);
+            Files.writeString(out.resolve("audit.json"), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+                    .create().toJson(report), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("audit.txt"), text(report), StandardCharsets.UTF_8);
+            return report;
+        } finally {
+            FileTrees.deleteRecursively(scratch);
+        }
+    }
+
+    /** The solution regions of {@code lab} ({@code task}: only its), by source path relative to the lab's sources. */
+    private Map<String, List<Regions.Region>> regions(Lab lab, String task) throws IOException {
+        Path sources = workspace.root().resolve(lab.studentSources());
+        Map<String, List<Regions.Region>> found = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(sources)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                String rel = sources.relativize(p).toString();
+                List<Regions.Region> in = Regions.find(Files.readString(p, StandardCharsets.UTF_8), rel, lab).stream()
+                        .filter(r -> task == null || r.task().equalsIgnoreCase(task)).toList();
+                if (!in.isEmpty()) {
+                    found.put(rel, in);
+                }
+            }
+        }
+        return found;
+    }
+
+    private SuiteResult suite(String name, Lab lab, Path root, Map<String, List<Regions.Region>> regions, List<String> tests,
+                              Path reports) throws IOException {
+        Set<String> classes = new LinkedHashSet<>();
+        for (String rel : regions.keySet()) {
+            String cls = rel.substring(0, rel.length() - ".java".length()).replace('/', '.');
+            classes.add(cls);
+            classes.add(cls + "$*"); // a region's code may sit in a lambda or an inner class
+        }
+        List<String> cmd = LabBuild.maven();
+        cmd.addAll(List.of("-B", "-q", "-Dstyle.color=never", "-Denforcer.skip=true", "-pl", lab.directory(), "-am",
+                "test-compile", "org.pitest:pitest-maven:mutationCoverage",
+                "-DtargetClasses=" + String.join(",", classes), "-DtargetTests=" + String.join(",", tests),
+                "-DoutputFormats=XML,HTML", "-DtimestampedReports=false", "-DfailWhenNoMutations=false",
+                "-Dthreads=" + Math.max(1, Runtime.getRuntime().availableProcessors()),
+                "-DreportsDirectory=" + reports.toAbsolutePath()));
+        if (offline) {
+            cmd.add("-o");
+        }
+        Path mavenLog = reports.resolveSibling(reports.getFileName() + ".log");
+        Files.createDirectories(reports);
+        log.println("audit " + lab.id() + ": PIT with the " + name + " tests (" + tests.size() + " classes) ...");
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).redirectOutput(mavenLog.toFile()).start();
+        try {
+            if (!ChildProcesses.awaitOrKill(p, DEADLINE)) {
+                throw new IOException("PIT did not finish within " + DEADLINE.toHours() + " hours; see " + mavenLog);
+            }
+        } catch (InterruptedException e) {
+            ChildProcesses.kill(p);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while PIT ran", e);
+        }
+        Path xml = reports.resolve("mutations.xml");
+        if (p.exitValue() != 0 || !Files.isRegularFile(xml)) {
+            throw new IOException("PIT failed on " + lab.directory() + " with the " + name + " tests (exit " + p.exitValue()
+                    + "); see " + mavenLog);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new SuiteResult(name, inRegions(xml, regions), seconds);
+    }
+
+    /** The mutants of PIT's {@code mutations.xml} that sit on a line inside a solution region. */
+    static List<Mutant> inRegions(Path mutationsXml, Map<String, List<Regions.Region>> regions) throws IOException {
+        List<Mutant> result = new ArrayList<>();
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            NodeList mutations = factory.newDocumentBuilder().parse(mutationsXml.toFile()).getElementsByTagName("mutation");
+            for (int i = 0; i < mutations.getLength(); i++) {
+                Element m = (Element) mutations.item(i);
+                String mutatedClass = text(m, "mutatedClass");
+                int dollar = mutatedClass.indexOf('$');
+                String outer = dollar < 0 ? mutatedClass : mutatedClass.substring(0, dollar);
+                String pkg = outer.contains(".") ? outer.substring(0, outer.lastIndexOf('.')).replace('.', '/') + "/" : "";
+                String file = pkg + text(m, "sourceFile");
+                int line = Integer.parseInt(text(m, "lineNumber"));
+                for (Regions.Region r : regions.getOrDefault(file, List.of())) {
+                    if (r.contains(line)) {
+                        String mutator = text(m, "mutator");
+                        result.add(new Mutant(file, line, r.task(), mutator.substring(mutator.lastIndexOf('.') + 1),
+                                text(m, "description"), m.getAttribute("status"), Boolean.parseBoolean(m.getAttribute("detected"))));
+                        break;
+                    }
+                }
+            }
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IOException("cannot read PIT's " + mutationsXml + ": " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    private static String text(Element e, String tag) {
+        NodeList n = e.getElementsByTagName(tag);
+        return n.getLength() == 0 ? "" : n.item(0).getTextContent().trim();
+    }
+
+    /** The summary people read: a row per task, both suites, then the surviving mutants of the hidden tests. */
+    public static String text(Report r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-6s %8s %8s %9s %10s %10s%n", r.lab(), "mutants", "killed", "survived", "hidden %",
+                "public %"));
+        List<String> rows = new ArrayList<>(r.tasks());
+        rows.add(null);
+        for (String task : rows) {
+            List<Mutant> in = r.hidden().of(task);
+            b.append(String.format(Locale.ROOT, "%-6s %8d %8d %9d %10s %10s%n", task == null ? "total" : task, in.size(),
+                    r.hidden().killed(task), in.size() - r.hidden().killed(task), percent(r.hidden().score(task)),
+                    percent(r.publicTests().score(task))));
+        }
+        b.append(String.format(Locale.ROOT, "PIT ran %.0f s with the hidden tests, %.0f s with the public tests%n",
+                r.hidden().seconds(), r.publicTests().seconds()));
+        List<Mutant> survivors = r.hidden().mutants().stream().filter(m -> !m.detected()).toList();
+        if (!survivors.isEmpty()) {
+            b.append("surviving mutants (the hidden tests pass with these bugs):\n");
+            Map<String, List<Mutant>> byTask = new LinkedHashMap<>();
+            survivors.forEach(m -> byTask.computeIfAbsent(m.task(), k -> new ArrayList<>()).add(m));
+            byTask.forEach((task, list) -> list.forEach(m -> b.append(String.format(Locale.ROOT, "  %-4s %s:%d %s: %s (%s)%n",
+                    task, m.file(), m.line(), m.mutator(), m.description(), m.status()))));
+        }
+        return b.toString();
+    }
+
+    private static String percent(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
+    }
+}
