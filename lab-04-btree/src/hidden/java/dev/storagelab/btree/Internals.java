@@ -15,11 +15,11 @@ public final class Internals {
 
     /** The root's logical id, or {@link PageFormat#NO_PAGE} for an empty tree. */
     public static long rootId(BPlusTree tree) {
-        tree.lock().readLock().lock();
+        tree.lock().writeLock().lock();
         try {
             return tree.rootId();
         } finally {
-            tree.lock().readLock().unlock();
+            tree.lock().writeLock().unlock();
         }
     }
 
