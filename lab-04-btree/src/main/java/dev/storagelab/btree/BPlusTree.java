@@ -993,6 +993,46 @@ public final class BPlusTree implements OrderedStore {
         }
     }
 
+    /**
+     * What {@link #pathToExclusive} holds once it reaches the leaf for a key: for each level from
+     * the root down, whether the page is still held (latched exclusive), and whether the root latch
+     * is. For tests: see {@link #structurePath}.
+     */
+    record HeldPath(List<Boolean> held, boolean rootLatchHeld) {
+    }
+
+    /**
+     * Runs {@link #pathToExclusive} for {@code key} as a structure change would (structure lock,
+     * root latch), reports what it holds at the leaf, and lets go of everything without changing
+     * the tree. For tests; the tree must run with T11 and must not be empty.
+     */
+    HeldPath structurePath(Bytes key) throws IOException {
+        checkState(latchCrabbing, "the tree runs on the tree-wide lock (T11 is not written)");
+        lock.readLock().lock();
+        smoLock.writeLock().lock();
+        try {
+            rootLatch.writeLock();
+            try {
+                checkState(root != NO_PAGE, "the tree is empty");
+                Path path = pathToExclusive(key);
+                try {
+                    List<Boolean> held = new ArrayList<>();
+                    for (Frame f : path.frames) {
+                        held.add(f != null && f.isLatchedExclusive());
+                    }
+                    return new HeldPath(held, rootLatch.isWriteLocked());
+                } finally {
+                    path.release();
+                }
+            } finally {
+                rootLatch.tryUnlockWrite();
+            }
+        } finally {
+            smoLock.writeLock().unlock();
+            lock.readLock().unlock();
+        }
+    }
+
     /** A tree change that may throw an {@link IOException}. */
     @FunctionalInterface
     private interface TreeChange {
