@@ -168,17 +168,12 @@ public final class BPlusTree implements OrderedStore {
 
         private static boolean probe() {
             BPlusTree shell = new BPlusTree(BTreeOptions.defaults());
-            SlottedPage page = new SlottedPage(new byte[PageFormat.DEFAULT_PAGE_SIZE]).init(PageFormat.TYPE_INTERNAL, 1);
-            try {
-                shell.isSafe(page, true);
-            } catch (NotImplementedException e) {
-                return false;
-            }
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 try {
                     switch (i) {
-                        case 0 -> shell.findLeafShared(Bytes.EMPTY);
-                        case 1 -> shell.findLeafExclusive(Bytes.EMPTY);
+                        case 0 -> shell.isSafe(new SlottedPage(new byte[PageFormat.DEFAULT_PAGE_SIZE]), true);
+                        case 1 -> shell.findLeafShared(Bytes.EMPTY);
+                        case 2 -> shell.findLeafExclusive(Bytes.EMPTY);
                         default -> shell.pathToExclusive(Bytes.EMPTY);
                     }
                 } catch (NotImplementedException e) {
@@ -190,6 +185,7 @@ public final class BPlusTree implements OrderedStore {
             return true;
         }
     }
+
     /**
      * Opens the tree in {@code storage}, creating an empty one if there is none. A new page file is
      * written under a temporary name, forced, renamed into place and the directory synced: the

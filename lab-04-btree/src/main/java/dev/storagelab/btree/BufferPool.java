@@ -299,6 +299,17 @@ public final class BufferPool {
      *                               that would let a page in use be evicted
      */
     public synchronized void unpin(Frame frame, boolean dirty) {
+        if (frame.pins == 1 && waitingForFrame > 0) {
+            notifyAll(); // a fetch waits for a frame (T11); it wakes once this call lets go of the pool
+        }
+        if (frame.doomed && frame.pins == 1) {
+            // Its page was freed while this caller still held a pin (T11: a reader between its
+            // unlatch and its unpin); the replacer has forgotten the frame: back to the free list.
+            frame.pins = 0;
+            frame.doomed = false;
+            freeFrames.add(frame);
+            return;
+        }
         // BEGIN SOLUTION lab-04 T6
         checkState(frame.pins > 0, "unpin of %s, which is not pinned", frame);
         if (dirty) {
@@ -309,16 +320,6 @@ public final class BufferPool {
             replacer.setEvictable(frame.index, true);
         }
         // END SOLUTION
-        if (frame.pins == 0 && frame.doomed) {
-            // Its page was freed while this caller still held a pin (T11: a reader between its
-            // unlatch and its unpin); the replacer has forgotten the frame, so it goes back to the free list.
-            replacer.remove(frame.index);
-            frame.doomed = false;
-            freeFrames.add(frame);
-        }
-        if (frame.pins == 0 && waitingForFrame > 0) {
-            notifyAll();
-        }
     }
 
     /**
