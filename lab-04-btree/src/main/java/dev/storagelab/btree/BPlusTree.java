@@ -14,6 +14,7 @@ import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
 import dev.storagelab.kv.StoreMetrics;
+import dev.storagelab.lab.NotImplementedException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,7 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
-import dev.storagelab.lab.NotImplementedException;
 
 /**
  * A disk B+tree: every key and value lives in a leaf page, leaves are linked both ways for range
