@@ -14,10 +14,16 @@ reads, from the data folder (a missing file is skipped):
   workload run on the code before the TreeScan fix of the notes (drawn dotted);
 - lab04-fixes.json: ReadBenchmark's B+tree runs on the code before and after the fixes of the
   notes, alternating (params "code" and "round" added to JMH's JSON);
+- lab04-concurrency.json: JMH results of ConcurrencyBenchmark (T11: page latches against the
+  tree-wide lock); lab04-rww-{latches,treeLock}-N.json: `./storagelab workload --engine btree
+  --workload readwhilewriting --json` runs, N = 1, 2, ... (the tree-wide lock forced with
+  JAVA_TOOL_OPTIONS=-Dstoragelab.btree.treeLock=true);
 
 and writes lab04-store-ops.png (time per operation, B+tree against the lab-01 store),
-lab04-hit-rate.png (buffer-pool hit rate and misses per get against pool size, LRU and LRU-2) and
-lab04-write-amp.png (write amplification against the checkpoint interval) to the figures folder.
+lab04-hit-rate.png (buffer-pool hit rate and misses per get against pool size, LRU and LRU-2),
+lab04-write-amp.png (write amplification against the checkpoint interval) and
+lab04-concurrency.png (T11: operations per second with page latches and on the tree-wide lock) to
+the figures folder.
 Times are the median of the measurement iterations, with bars from the fastest to the slowest;
 counts summed by JMH over the iterations (pages read, bytes written) are divided by the operations
 they were counted over.
@@ -369,8 +375,79 @@ def fixes(data_dir, out_dir):
     print()
 
 
+def concurrency(data_dir, out_dir):
+    jmh = load_if_present(data_dir, "lab04-concurrency.json")
+    rww = {}
+    for mode in ("latches", "treeLock"):
+        i = 1
+        while True:
+            d = load_counts(data_dir, f"lab04-rww-{mode}-{i}.json")
+            if d is None:
+                break
+            rww.setdefault(mode, []).append(d)
+            i += 1
+    if jmh is None and not rww:
+        return
+    modes = ("latches", "treeLock")
+    labels = {"latches": "page latches (T11)", "treeLock": "tree-wide lock (fallback)"}
+    colors = {"latches": "tab:blue", "treeLock": "tab:gray"}
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    if jmh is not None:
+        rows = {(method(r), r["params"]["locking"]): summary(r["primaryMetric"]) for r in jmh}
+        print("## ConcurrencyBenchmark (operations per second, median [min, max] of the iterations)")
+        print()
+        print("| benchmark | " + " | ".join(labels[m] for m in modes) + " |")
+        print("| --- |" + " ---: |" * len(modes))
+        names = ("oneWriter", "twoWriters", "readrandom")
+        for n in names:
+            print(f"| {n} | " + " | ".join(cell(rows[(n, m)]) if (n, m) in rows else "-" for m in modes) + " |")
+        for m in modes:
+            if ("oneWriter", m) in rows and ("twoWriters", m) in rows:
+                print(f"\ntwo writers / one writer, {labels[m]}: "
+                      f"{rows[('twoWriters', m)]['median'] / rows[('oneWriter', m)]['median']:.2f}")
+        if ("readrandom", "latches") in rows and ("readrandom", "treeLock") in rows:
+            print(f"readrandom, time per get with latches over the tree-wide lock: "
+                  f"{rows[('readrandom', 'treeLock')]['median'] / rows[('readrandom', 'latches')]['median']:.2f}")
+        print()
+        ax = axes[0]
+        width = 0.38
+        for j, m in enumerate(modes):
+            xs = [i + (j - 0.5) * width for i in range(len(names))]
+            med = [rows[(n, m)]["median"] / 1e3 if (n, m) in rows else 0 for n in names]
+            lo = [max(0.0, med[i] - rows[(n, m)]["min"] / 1e3) if (n, m) in rows else 0 for i, n in enumerate(names)]
+            hi = [max(0.0, rows[(n, m)]["max"] / 1e3 - med[i]) if (n, m) in rows else 0 for i, n in enumerate(names)]
+            ax.bar(xs, med, width, yerr=[lo, hi], capsize=3, label=labels[m], color=colors[m])
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels(["one writer", "two writers\n(disjoint keys)", "readrandom\n(no writer)"])
+        ax.set_ylabel("thousand operations per second")
+        ax.set_title("JMH, 200k keys, whole tree in the pool")
+        ax.legend()
+    if rww:
+        print("## readwhilewriting, 1M keys (gets per second beside one writer; get p50 / p99 / p99.9 µs)")
+        print()
+        for m in modes:
+            for i, d in enumerate(rww.get(m, []), 1):
+                g = d["latency"]["get"]
+                print(f"| {labels[m]} | run {i} | {d['opsPerSecond']:,.0f} | {g['p50']:.1f} / {g['p99']:.1f} / "
+                      f"{g['p999']:,.0f} | {d['operations']['writes']:,} writes |")
+        print()
+        ax = axes[1]
+        for j, m in enumerate(modes):
+            runs = rww.get(m, [])
+            xs = [j + (k - (len(runs) - 1) / 2) * 0.25 for k in range(len(runs))]
+            ax.bar(xs, [d["opsPerSecond"] / 1e3 for d in runs], 0.22, color=colors[m], label=labels[m])
+        ax.axhline(3.812, color="tab:red", linestyle=":", label="baseline (notes/benchmarks.md): 3,812")
+        ax.axhline(100, color="tab:green", linestyle="--", label="target: 100,000")
+        ax.set_xticks(range(len(modes)))
+        ax.set_xticklabels([labels[m] for m in modes])
+        ax.set_ylabel("thousand gets per second")
+        ax.set_title("workbench readwhilewriting, 1M keys, 4 MiB pool")
+        ax.legend(fontsize=8, loc="center right")
+    save(fig, out_dir, "lab04-concurrency.png")
+
+
 def main(argv):
-    return run(argv, __doc__, store_ops, leaf_fill, buffer_pool, write_amp, fixes)
+    return run(argv, __doc__, store_ops, leaf_fill, buffer_pool, write_amp, fixes, concurrency)
 
 
 if __name__ == "__main__":

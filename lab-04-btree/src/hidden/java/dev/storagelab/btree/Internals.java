@@ -1,7 +1,10 @@
 package dev.storagelab.btree;
 
 import dev.storagelab.io.Storage;
+import dev.storagelab.kv.Bytes;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What the hidden tests (in {@code dev.storagelab.btree.hidden}) see of the B+tree's insides: its
@@ -15,11 +18,78 @@ public final class Internals {
 
     /** The root's logical id, or {@link PageFormat#NO_PAGE} for an empty tree. */
     public static long rootId(BPlusTree tree) {
-        tree.lock().readLock().lock();
+        tree.lock().writeLock().lock();
         try {
             return tree.rootId();
         } finally {
-            tree.lock().readLock().unlock();
+            tree.lock().writeLock().unlock();
+        }
+    }
+
+    /** Whether the tree runs readers beside writers with page latches (T11 written), not on the tree-wide lock. */
+    public static boolean latchCrabbing(BPlusTree tree) {
+        return tree.latchCrabbing();
+    }
+
+    /**
+     * For each level of the path a structure change for {@code key} latches, root first, whether
+     * it still holds the page once it reaches the leaf; and, last, whether it still holds the root
+     * latch. Changes nothing.
+     */
+    public static List<Boolean> structurePathHeld(BPlusTree tree, Bytes key) throws IOException {
+        BPlusTree.HeldPath path = tree.structurePath(key);
+        List<Boolean> out = new ArrayList<>(path.held());
+        out.add(path.rootLatchHeld());
+        return out;
+    }
+
+    /**
+     * Holds the leaf that holds {@code key} as a reader ({@code exclusive} false) or a writer in
+     * the middle of changing it would: pinned and latched, until the returned handle is closed.
+     * Call it while no other thread uses the tree.
+     */
+    public static AutoCloseable holdLeaf(BPlusTree tree, Bytes key, boolean exclusive) throws IOException {
+        long leafId;
+        tree.lock().writeLock().lock();
+        try {
+            SlottedPage page = tree.copyOf(tree.rootId());
+            leafId = tree.rootId();
+            while (!page.isLeaf()) {
+                leafId = page.childAt(BPlusTree.childSlot(page, key));
+                page = tree.copyOf(leafId);
+            }
+        } finally {
+            tree.lock().writeLock().unlock();
+        }
+        BufferPool.Frame f = tree.pool().fetch(leafId);
+        if (exclusive) {
+            f.latchExclusive();
+        } else {
+            f.latchShared();
+        }
+        return () -> {
+            if (exclusive) {
+                f.unlatchExclusive();
+            } else {
+                f.unlatchShared();
+            }
+            tree.pool().unpin(f, false);
+        };
+    }
+
+    /** The id of the leaf that holds {@code key} now; call it while no other thread uses the tree. */
+    public static long leafOf(BPlusTree tree, Bytes key) throws IOException {
+        tree.lock().writeLock().lock();
+        try {
+            long id = tree.rootId();
+            SlottedPage page = tree.copyOf(id);
+            while (!page.isLeaf()) {
+                id = page.childAt(BPlusTree.childSlot(page, key));
+                page = tree.copyOf(id);
+            }
+            return id;
+        } finally {
+            tree.lock().writeLock().unlock();
         }
     }
 

@@ -14,12 +14,16 @@ import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
 import dev.storagelab.kv.StoreMetrics;
+import dev.storagelab.lab.NotImplementedException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * A disk B+tree: every key and value lives in a leaf page, leaves are linked both ways for range
@@ -33,9 +37,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * adds the write-ahead log that replays them). A checkpoint that fails (an I/O error, a failed
  * force) leaves the tree refusing writes until it is reopened; see {@link #checkpointFailure}.
  *
- * <p><b>Concurrency:</b> many readers or one writer at a time ({@link ReentrantReadWriteLock}).
- * Scans take the read lock one leaf at a time, so an open scan never blocks a writer; see
- * {@link TreeScan} for what a scan sees of concurrent writes.
+ * <p><b>Concurrency</b> (lab-04 T11): readers and writers run in parallel, each latching only the
+ * pages it is on. A get descends with <em>latch coupling</em> (shared latch on the child, then let
+ * go of the parent). A put or delete first tries the <em>optimistic</em> way: shared latches down
+ * to the leaf, an exclusive latch on the leaf, and the change made there if the leaf needs no
+ * split and no merge. Otherwise it starts again as a <em>structure change</em>: one at a time
+ * (the {@linkplain #smoLock structure lock}), exclusive latches from the root down, letting go of
+ * every ancestor above a page that is <em>safe</em> (a page that no change below it can split or
+ * empty below half), and the split or merge of T7 and T8 done under those latches. Checkpoints,
+ * bulk loads and close take the tree-wide lock exclusively and so wait for every operation in
+ * flight. Until T11 is written the tree falls back to that tree-wide
+ * {@link ReentrantReadWriteLock} alone: many readers or one writer at a time ({@link #latchCrabbing()}).
+ * Scans take one leaf at a time and hold nothing between batches, so an open scan never blocks a
+ * writer; see {@link TreeScan} for what a scan sees of concurrent writes.
  *
  * <p><b>Occupancy:</b> a page splits when an insert does not fit; a non-root page that a delete
  * leaves under half full is merged with a sibling if the two fit in one page, and otherwise
@@ -58,15 +72,44 @@ public final class BPlusTree implements OrderedStore {
     private final PageFile file;
     private final BufferPool pool;
     private final StoreMetrics metrics;
+    /**
+     * The tree-wide lock. Without T11: readers share it, a writer holds it alone. With T11: every
+     * get, put, delete and scan batch shares it, and only checkpoints, bulk loads, close and
+     * whole-tree walks (dumps, checks) hold it alone, so they see no operation half done.
+     */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /**
+     * With T11: the structure lock. A split or merge (a write that could not be done in its leaf)
+     * holds it alone, so structure changes happen one at a time; a scan batch shares it, so no page
+     * is split, merged, freed or relinked while a scan follows a sibling link.
+     */
+    private final ReentrantReadWriteLock smoLock = new ReentrantReadWriteLock();
+    /**
+     * With T11: the latch on the {@link #root} field, as if it were a page above the root. A
+     * descent shares it while it reads the root's id and latches the root page; a structure change
+     * holds it exclusive for as long as the root might split or shrink.
+     */
+    private final StampedLock rootLatch = new StampedLock();
+    /** Whether this tree runs readers beside writers (T11 written), or falls back to the tree-wide lock. */
+    private final boolean latchCrabbing;
     private final int capacity;
     /** A non-root page under this many used bytes is rebalanced. */
     private final int underflowBytes;
-    private long root;
-    private long entryCount;
-    /** Bumped by every change to the tree; a scan follows a sibling link only if it has not moved. */
+    private volatile long root;
+    private final AtomicLong entryCount;
+    /**
+     * The longest key the tree may hold, which bounds every separator a split or a merge can move
+     * into an internal page: what {@link #isSafe} measures room against. Only a structure change
+     * raises it (a put with a longer key takes the structure-change path), so it is constant while
+     * one runs. A reopened non-empty tree starts at the page's maximum key: its keys are not known.
+     */
+    private final AtomicInteger longestKey = new AtomicInteger();
+    /**
+     * Bumped by every change that can move keys between leaves or relink them (every write without
+     * T11, every structure change with it); a scan follows a sibling link only if it has not moved.
+     */
     private volatile long modCount;
-    private boolean closed;
+    private volatile boolean closed;
     /**
      * Why a checkpoint failed, or null. After a failed force the kernel may have dropped the dirty
      * pages it could not write and a retried force can "succeed" without them (PostgreSQL's
@@ -84,7 +127,63 @@ public final class BPlusTree implements OrderedStore {
         this.capacity = PageFormat.capacity(options.pageSize());
         this.underflowBytes = capacity / 2;
         this.root = meta.root();
-        this.entryCount = meta.entryCount();
+        this.entryCount = new AtomicLong(meta.entryCount());
+        this.longestKey.set(root == NO_PAGE ? 0 : PageFormat.maxKeyBytes(options.pageSize()));
+        this.latchCrabbing = LatchProbe.IMPLEMENTED && !Boolean.getBoolean(TREE_LOCK_PROPERTY);
+        pool.waitWhenFull(latchCrabbing);
+    }
+
+    /**
+     * A shell with no file and no pages, only for {@link LatchProbe}: its root is
+     * {@link PageFormat#NO_PAGE} and it has no pool, so the T11 methods called on it do nothing
+     * that lasts.
+     */
+    private BPlusTree(BTreeOptions options) {
+        this.io = null;
+        this.options = options;
+        this.file = null;
+        this.pool = null;
+        this.metrics = null;
+        this.capacity = PageFormat.capacity(options.pageSize());
+        this.underflowBytes = capacity / 2;
+        this.root = NO_PAGE;
+        this.entryCount = new AtomicLong();
+        this.latchCrabbing = false;
+    }
+
+    /**
+     * Set this system property to {@code true} (before a tree is opened) to run that tree on the
+     * tree-wide lock even when T11 is written: for benchmarks that compare the two in one run.
+     */
+    public static final String TREE_LOCK_PROPERTY = "storagelab.btree.treeLock";
+
+    /**
+     * Finds out once whether T11 is written: each of its methods is called on an empty
+     * {@linkplain #BPlusTree(BTreeOptions) shell}. A {@link NotImplementedException} from any of
+     * them means it is not, and every tree falls back to the tree-wide lock; anything else (a
+     * result, or a failure for want of a pool) means the student's code is there.
+     */
+    private static final class LatchProbe {
+        static final boolean IMPLEMENTED = probe();
+
+        private static boolean probe() {
+            BPlusTree shell = new BPlusTree(BTreeOptions.defaults());
+            for (int i = 0; i < 4; i++) {
+                try {
+                    switch (i) {
+                        case 0 -> shell.isSafe(new SlottedPage(new byte[PageFormat.DEFAULT_PAGE_SIZE]), true);
+                        case 1 -> shell.findLeafShared(Bytes.EMPTY);
+                        case 2 -> shell.findLeafExclusive(Bytes.EMPTY);
+                        default -> shell.pathToExclusive(Bytes.EMPTY);
+                    }
+                } catch (NotImplementedException e) {
+                    return false;
+                } catch (IOException | RuntimeException e) {
+                    // written: it went looking for pages the shell does not have
+                }
+            }
+            return true;
+        }
     }
 
     /**
@@ -143,13 +242,12 @@ public final class BPlusTree implements OrderedStore {
     public Optional<Bytes> get(Bytes key) throws IOException {
         KeyValueStore.checkKey(key);
         long start = System.nanoTime();
-        Optional<Bytes> result;
+        Optional<Bytes> result = Optional.empty();
         lock.readLock().lock();
         try {
             checkOpen();
-            result = Optional.empty();
-            if (root != NO_PAGE) {
-                Frame leaf = findLeaf(key);
+            Frame leaf = seekLeaf(key);
+            if (leaf != null) {
                 try {
                     SlottedPage page = leaf.page();
                     int i = page.search(key);
@@ -157,7 +255,7 @@ public final class BPlusTree implements OrderedStore {
                         result = Optional.of(page.value(i));
                     }
                 } finally {
-                    pool.unpin(leaf, false);
+                    releaseLeaf(leaf);
                 }
             }
         } finally {
@@ -171,13 +269,25 @@ public final class BPlusTree implements OrderedStore {
     public void put(Bytes key, Bytes value) throws IOException {
         checkEntry(key, value);
         long start = System.nanoTime();
-        lock.writeLock().lock();
-        try {
-            checkWritable();
-            modCount++;
-            insert(key, value);
-        } finally {
-            lock.writeLock().unlock();
+        if (latchCrabbing) {
+            lock.readLock().lock();
+            try {
+                checkWritable();
+                if (key.length() > longestKey.get() || !putInLeaf(key, value)) {
+                    changeStructure(key.length(), () -> insert(key, value));
+                }
+            } finally {
+                lock.readLock().unlock();
+            }
+        } else {
+            lock.writeLock().lock();
+            try {
+                checkWritable();
+                modCount++;
+                insert(key, value);
+            } finally {
+                lock.writeLock().unlock();
+            }
         }
         metrics.recordWrite(Entry.put(key, value), System.nanoTime() - start);
     }
@@ -186,13 +296,25 @@ public final class BPlusTree implements OrderedStore {
     public void delete(Bytes key) throws IOException {
         KeyValueStore.checkKey(key);
         long start = System.nanoTime();
-        lock.writeLock().lock();
-        try {
-            checkWritable();
-            modCount++;
-            remove(key);
-        } finally {
-            lock.writeLock().unlock();
+        if (latchCrabbing) {
+            lock.readLock().lock();
+            try {
+                checkWritable();
+                if (!deleteInLeaf(key)) {
+                    changeStructure(0, () -> remove(key));
+                }
+            } finally {
+                lock.readLock().unlock();
+            }
+        } else {
+            lock.writeLock().lock();
+            try {
+                checkWritable();
+                modCount++;
+                remove(key);
+            } finally {
+                lock.writeLock().unlock();
+            }
         }
         metrics.recordWrite(Entry.tombstone(key), System.nanoTime() - start);
     }
@@ -220,7 +342,7 @@ public final class BPlusTree implements OrderedStore {
 
     private long takeCheckpoint() throws IOException {
         try {
-            return pool.checkpoint(root, entryCount).generation();
+            return pool.checkpoint(root, entryCount.get()).generation();
         } catch (IOException e) {
             checkpointFailure = e;
             throw e;
@@ -254,12 +376,7 @@ public final class BPlusTree implements OrderedStore {
 
     /** The number of keys in the tree. */
     public long size() {
-        lock.readLock().lock();
-        try {
-            return entryCount;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return entryCount.get();
     }
 
     /**
@@ -301,8 +418,123 @@ public final class BPlusTree implements OrderedStore {
 
     // ---------------------------------------------------------------- package-private access for scans, dumps, checks
 
+    /**
+     * The tree-wide lock. Whole-tree walks (dumps, invariant checks) hold its write lock: that
+     * waits for every operation in flight, with or without T11.
+     */
     ReentrantReadWriteLock lock() {
         return lock;
+    }
+
+    /** Whether this tree runs readers beside writers with page latches (T11), rather than on the tree-wide lock alone. */
+    public boolean latchCrabbing() {
+        return latchCrabbing;
+    }
+
+    /**
+     * Starts a scan batch: shares the tree-wide lock and, with T11, the structure lock, so no split
+     * or merge runs until {@link #endScanBatch()}. Checks that the tree is open.
+     */
+    void beginScanBatch() {
+        lock.readLock().lock();
+        if (latchCrabbing) {
+            smoLock.readLock().lock();
+        }
+        try {
+            checkOpen();
+        } catch (RuntimeException e) {
+            endScanBatch();
+            throw e;
+        }
+    }
+
+    /** Ends what {@link #beginScanBatch()} started. */
+    void endScanBatch() {
+        if (latchCrabbing) {
+            smoLock.readLock().unlock();
+        }
+        lock.readLock().unlock();
+    }
+
+    /**
+     * The leaf for {@code key}, pinned (and latched shared with T11), for reading: {@link #findLeafShared}
+     * with T11, {@link #findLeaf} without. Null for an empty tree. Let go of it with {@link #releaseLeaf}.
+     */
+    Frame seekLeaf(Bytes key) throws IOException {
+        if (latchCrabbing) {
+            return findLeafShared(key);
+        }
+        return root == NO_PAGE ? null : findLeaf(key);
+    }
+
+    /**
+     * Leaf {@code pageId}, pinned (and latched shared with T11), for a scan that follows a sibling
+     * link it read in this {@linkplain #beginScanBatch batch} or an earlier one with no structure
+     * change since.
+     */
+    Frame fetchLeaf(long pageId) throws IOException {
+        return latchCrabbing ? fetchShared(pageId) : pool.fetch(pageId);
+    }
+
+    /** Lets go of a leaf from {@link #seekLeaf}, {@link #seekRightmostLeaf} or {@link #fetchLeaf}. */
+    void releaseLeaf(Frame leaf) {
+        if (latchCrabbing) {
+            releaseShared(leaf);
+        } else {
+            pool.unpin(leaf, false);
+        }
+    }
+
+    /** Page {@code pageId}, pinned and latched shared. */
+    Frame fetchShared(long pageId) throws IOException {
+        Frame f = pool.fetch(pageId);
+        f.latchShared();
+        return f;
+    }
+
+    /** Lets go of a page from {@link #fetchShared}: unlatch, then unpin. */
+    void releaseShared(Frame f) {
+        f.unlatchShared();
+        pool.unpin(f, false);
+    }
+
+    /** Page {@code pageId}, pinned and latched exclusive. */
+    Frame fetchExclusive(long pageId) throws IOException {
+        Frame f = pool.fetch(pageId);
+        f.latchExclusive();
+        return f;
+    }
+
+    /** Lets go of a page from {@link #fetchExclusive}: unlatch, then unpin ({@code dirty} if changed). */
+    void releaseExclusive(Frame f, boolean dirty) {
+        f.unlatchExclusive();
+        pool.unpin(f, dirty);
+    }
+
+    /**
+     * A page a write changes beside its path (a sibling in {@link #rebalance}, the next leaf whose
+     * prev link {@link #setPrev} fixes): pinned, and latched exclusive with T11. Let go of it with
+     * {@link #releaseForWrite}.
+     */
+    Frame fetchForWrite(long pageId) throws IOException {
+        return latchCrabbing ? fetchExclusive(pageId) : pool.fetch(pageId);
+    }
+
+    /** Lets go of a page from {@link #fetchForWrite}. */
+    void releaseForWrite(Frame f, boolean dirty) {
+        if (latchCrabbing) {
+            releaseExclusive(f, dirty);
+        } else {
+            pool.unpin(f, dirty);
+        }
+    }
+
+    /** Frees the page of {@code f}, which came from {@link #fetchForWrite} or a write's {@link Path}. */
+    void discardForWrite(Frame f) {
+        if (latchCrabbing) {
+            f.unlatchExclusive();
+        }
+        pool.discard(f);
     }
 
     long modCount() {
@@ -382,33 +614,74 @@ public final class BPlusTree implements OrderedStore {
         return i >= 0 ? i : -i - 2;
     }
 
-    /** Descends along the last child of every internal page to the rightmost leaf, and returns it pinned. */
-    Frame findRightmostLeaf() throws IOException {
-        Frame f = pool.fetch(root);
-        while (!f.page().isLeaf()) {
-            SlottedPage page = f.page();
-            long child = page.childAt(page.cellCount() - 1);
-            pool.unpin(f, false);
-            f = pool.fetch(child);
+    /**
+     * Descends along the last child of every internal page to the rightmost leaf, and returns it
+     * pinned (and latched shared with T11, coupling as {@link #findLeafShared} does); null for an
+     * empty tree. Let go of it with {@link #releaseLeaf}.
+     */
+    Frame seekRightmostLeaf() throws IOException {
+        Frame f;
+        if (latchCrabbing) {
+            long stamp = rootLatch.readLock();
+            try {
+                if (root == NO_PAGE) {
+                    return null;
+                }
+                f = fetchShared(root);
+            } finally {
+                rootLatch.unlockRead(stamp);
+            }
+        } else {
+            if (root == NO_PAGE) {
+                return null;
+            }
+            f = pool.fetch(root);
         }
-        return f;
+        try {
+            while (!f.page().isLeaf()) {
+                SlottedPage page = f.page();
+                Frame child = fetchLeaf(page.childAt(page.cellCount() - 1));
+                releaseLeaf(f);
+                f = child;
+            }
+            return f;
+        } catch (IOException | RuntimeException e) {
+            releaseLeaf(f);
+            throw e;
+        }
     }
 
     // ---------------------------------------------------------------- the path of a write
 
     /**
-     * The pages from the root down to a leaf, all pinned, with the slot followed in each internal
-     * page (-1: the leftmost child). A write keeps its whole path pinned, because a split or a merge
-     * may change every page on it; {@link #release()} unpins them all, dirty or not.
+     * The pages from the root down to a leaf, pinned, with the slot followed in each internal page
+     * (-1: the leftmost child). Without T11 a write keeps its whole path pinned, because a split or
+     * a merge may change every page on it; {@link #release()} unpins them all, dirty or not. With
+     * T11 ({@link #pathToExclusive}) the pages are also latched exclusive, and the ones above a
+     * safe page are let go early ({@link #releaseAbove}): their frames read null, their slots stay.
      */
     static final class Path {
         final List<Frame> frames = new ArrayList<>();
         final List<Integer> slots = new ArrayList<>();
         final List<Boolean> dirty = new ArrayList<>();
         private final BufferPool pool;
+        /** Null without T11; with it, the tree whose root latch the path may hold. */
+        private final BPlusTree latchedIn;
+        private boolean holdsRootLatch;
 
         Path(BufferPool pool) {
             this.pool = pool;
+            this.latchedIn = null;
+        }
+
+        /**
+         * A path whose pages are latched exclusive in {@code tree}; the caller holds the tree's
+         * root latch exclusive, and the path lets go of it in {@link #releaseAbove} or {@link #release}.
+         */
+        Path(BPlusTree tree) {
+            this.pool = tree.pool;
+            this.latchedIn = tree;
+            this.holdsRootLatch = true;
         }
 
         void push(Frame frame) {
@@ -441,17 +714,53 @@ public final class BPlusTree implements OrderedStore {
             frames.set(level, null);
         }
 
+        /**
+         * T11: lets go of every page above {@code level}, and of the root latch: the page at
+         * {@code level} is safe, so no change below it reaches them.
+         */
+        void releaseAbove(int level) {
+            releaseRootLatch();
+            for (int i = 0; i < level; i++) {
+                releaseLevel(i);
+            }
+        }
+
+        /** Lets go of every page still held (unlatched first with T11, then unpinned, dirty or not) and of the root latch. */
         void release() {
+            releaseRootLatch();
             for (int i = 0; i < frames.size(); i++) {
-                if (frames.get(i) != null) {
-                    pool.unpin(frames.get(i), dirty.get(i));
+                releaseLevel(i);
+            }
+        }
+
+        private void releaseLevel(int i) {
+            Frame f = frames.get(i);
+            if (f != null) {
+                frames.set(i, null);
+                if (latchedIn != null) {
+                    f.unlatchExclusive();
                 }
+                pool.unpin(f, dirty.get(i));
+            }
+        }
+
+        private void releaseRootLatch() {
+            if (holdsRootLatch) {
+                holdsRootLatch = false;
+                latchedIn.rootLatch.tryUnlockWrite();
             }
         }
     }
 
-    /** Pins the path from the root to the leaf for {@code key}. The tree must not be empty. */
+    /**
+     * Pins the path from the root to the leaf for {@code key}: with T11 latched exclusive by
+     * {@link #pathToExclusive}, whose caller holds the structure lock and the root latch. The tree
+     * must not be empty.
+     */
     private Path pathTo(Bytes key) throws IOException {
+        if (latchCrabbing) {
+            return pathToExclusive(key);
+        }
         Path path = new Path(pool);
         try {
             Frame f = pool.fetch(root);
@@ -466,6 +775,286 @@ public final class BPlusTree implements OrderedStore {
         } catch (IOException | RuntimeException e) {
             path.release();
             throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- T11: readers beside writers
+
+    /**
+     * A reader's descent with <em>latch coupling</em>: takes the {@linkplain #rootLatch root latch}
+     * shared, reads {@link #root} (null for an empty tree), fetches the root and latches it shared,
+     * lets go of the root latch; then, from each internal page, fetches the child whose range holds
+     * {@code key} ({@link #childSlot}), latches it shared, and only then lets go of the parent
+     * ({@link #releaseShared}): a writer can never change a page between the moment the reader
+     * chose it and the moment it latches it. Returns the leaf pinned and latched shared; let go of
+     * it with {@link #releaseShared}. If a fetch fails, the page held is let go before the
+     * exception leaves.
+     */
+    Frame findLeafShared(Bytes key) throws IOException {
+        // BEGIN SOLUTION lab-04 T11
+        Frame f;
+        long stamp = rootLatch.readLock();
+        try {
+            if (root == NO_PAGE) {
+                return null;
+            }
+            f = fetchShared(root);
+        } finally {
+            rootLatch.unlockRead(stamp);
+        }
+        try {
+            while (!f.page().isLeaf()) {
+                SlottedPage page = f.page();
+                Frame child = fetchShared(page.childAt(childSlot(page, key)));
+                releaseShared(f);
+                f = child;
+            }
+            return f;
+        } catch (IOException | RuntimeException e) {
+            releaseShared(f);
+            throw e;
+        }
+        // END SOLUTION
+    }
+
+    /**
+     * The optimistic writer's descent: as {@link #findLeafShared}, but the leaf is returned latched
+     * <em>exclusive</em>, for a put or delete that hopes to need no split or merge. The internal
+     * pages are only read, so they are latched shared; a page's type is known only once it is
+     * latched, so on reaching the leaf the descent trades its shared latch for an exclusive one
+     * while it still holds the parent's shared latch (or the root latch, for a root leaf): no split
+     * or merge can move the leaf meanwhile, because that needs the parent exclusive. Null for an
+     * empty tree; let go of the leaf with {@link #releaseExclusive}.
+     */
+    Frame findLeafExclusive(Bytes key) throws IOException {
+        // BEGIN SOLUTION lab-04 T11
+        Frame f;
+        long stamp = rootLatch.readLock();
+        try {
+            if (root == NO_PAGE) {
+                return null;
+            }
+            f = fetchShared(root);
+            if (f.page().isLeaf()) {
+                f.unlatchShared();
+                f.latchExclusive();
+                return f;
+            }
+        } finally {
+            rootLatch.unlockRead(stamp);
+        }
+        try {
+            while (true) {
+                SlottedPage page = f.page();
+                Frame child = fetchShared(page.childAt(childSlot(page, key)));
+                if (child.page().isLeaf()) {
+                    child.unlatchShared();
+                    child.latchExclusive();
+                    releaseShared(f);
+                    return child;
+                }
+                releaseShared(f);
+                f = child;
+            }
+        } catch (IOException | RuntimeException e) {
+            releaseShared(f);
+            throw e;
+        }
+        // END SOLUTION
+    }
+
+    /**
+     * The structure change's descent (<em>latch crabbing</em>): the caller holds the structure
+     * lock and the root latch exclusive. Fetches the root and latches it exclusive, then each child
+     * toward {@code key} the same way, recording the slot followed as {@link #pathTo} does. Each
+     * time a page is latched that is {@linkplain #isSafe safe}, every page above it and the root
+     * latch are let go ({@link Path#releaseAbove}): whatever the split or merge below does, it
+     * stops there. Returns the path ({@link Path#Path(BPlusTree)}); on a failure, the path is
+     * released before the exception leaves. The tree is not empty.
+     */
+    Path pathToExclusive(Bytes key) throws IOException {
+        // BEGIN SOLUTION lab-04 T11
+        Path path = new Path(this);
+        try {
+            Frame f = fetchExclusive(root);
+            path.push(f);
+            if (isSafe(f.page(), true)) {
+                path.releaseAbove(0);
+            }
+            while (!f.page().isLeaf()) {
+                int slot = childSlot(f.page(), key);
+                path.slots.add(slot);
+                f = fetchExclusive(f.page().childAt(slot));
+                path.push(f);
+                if (isSafe(f.page(), false)) {
+                    path.releaseAbove(path.leafLevel());
+                }
+            }
+            return path;
+        } catch (IOException | RuntimeException e) {
+            path.release();
+            throw e;
+        }
+        // END SOLUTION
+    }
+
+    /**
+     * Whether {@code page} is <em>safe</em> for a structure change below it: whatever one split,
+     * merge or redistribution of a child does to it (add a separator, remove one, or replace one
+     * by another), it neither splits, nor (a non-root page) falls under half full, nor (the root)
+     * is left with no key. A separator is at most {@link #longestKey} bytes of key, so: room for one
+     * more such cell with its slot, and (non-root) still at least half full without one, or (root)
+     * at least two keys. A leaf is never safe: the structure change is for the leaf itself.
+     */
+    boolean isSafe(SlottedPage page, boolean isRoot) {
+        // BEGIN SOLUTION lab-04 T11
+        if (page.isLeaf()) {
+            return false;
+        }
+        int separator = PageFormat.SLOT_SIZE + PageFormat.internalCellSize(longestKey.get());
+        if (page.freeBytes() < separator) {
+            return false;
+        }
+        return isRoot ? page.cellCount() >= 2 : page.usedBytes() - separator >= underflowBytes;
+        // END SOLUTION
+    }
+
+    /**
+     * The optimistic put: in the leaf for {@code key} ({@link #findLeafExclusive}), if the change
+     * needs no split and (a non-root leaf) leaves it at least half full. Returns false, having
+     * changed nothing, if it needs a structure change, or the tree is empty.
+     */
+    private boolean putInLeaf(Bytes key, Bytes value) throws IOException {
+        Frame leaf = findLeafExclusive(key);
+        if (leaf == null) {
+            return false; // the first key makes the root leaf: a structure change
+        }
+        boolean changed = false;
+        try {
+            SlottedPage page = leaf.page();
+            // Under the leaf's exclusive latch the root cannot become or stop being this leaf:
+            // a root split or shrink would need this leaf latched.
+            boolean isRoot = leaf.pageId() == root;
+            int cell = PageFormat.leafCellSize(key.length(), value.length());
+            int i = page.search(key);
+            if (i >= 0) {
+                int after = page.usedBytes() - page.cellSize(i) + cell;
+                if (after > capacity || !isRoot && after < underflowBytes) {
+                    return false;
+                }
+                page.remove(i);
+                checkState(page.insertLeaf(i, key, value), "a replaced cell that fits did not go in: %s", page);
+            } else {
+                if (!page.fits(cell)) {
+                    return false;
+                }
+                checkState(page.insertLeaf(-i - 1, key, value), "a cell that fits did not go in: %s", page);
+                entryCount.incrementAndGet();
+            }
+            changed = true;
+            return true;
+        } finally {
+            releaseExclusive(leaf, changed);
+        }
+    }
+
+    /**
+     * The optimistic delete: in the leaf for {@code key}, if it leaves a non-root leaf at least
+     * half full and the root leaf not empty. Returns true if done (or the key is absent), false,
+     * having changed nothing, if it needs a structure change.
+     */
+    private boolean deleteInLeaf(Bytes key) throws IOException {
+        Frame leaf = findLeafExclusive(key);
+        if (leaf == null) {
+            return true;
+        }
+        boolean changed = false;
+        try {
+            SlottedPage page = leaf.page();
+            int i = page.search(key);
+            if (i < 0) {
+                return true;
+            }
+            boolean isRoot = leaf.pageId() == root;
+            if (isRoot ? page.cellCount() == 1
+                    : page.usedBytes() - page.cellSize(i) - PageFormat.SLOT_SIZE < underflowBytes) {
+                return false;
+            }
+            page.remove(i);
+            entryCount.decrementAndGet();
+            changed = true;
+            return true;
+        } finally {
+            releaseExclusive(leaf, changed);
+        }
+    }
+
+    /**
+     * What {@link #pathToExclusive} holds once it reaches the leaf for a key: for each level from
+     * the root down, whether the page is still held (latched exclusive), and whether the root latch
+     * is. For tests: see {@link #structurePath}.
+     */
+    record HeldPath(List<Boolean> held, boolean rootLatchHeld) {
+    }
+
+    /**
+     * Runs {@link #pathToExclusive} for {@code key} as a structure change would (structure lock,
+     * root latch), reports what it holds at the leaf, and lets go of everything without changing
+     * the tree. For tests; the tree must run with T11 and must not be empty.
+     */
+    HeldPath structurePath(Bytes key) throws IOException {
+        checkState(latchCrabbing, "the tree runs on the tree-wide lock (T11 is not written)");
+        lock.readLock().lock();
+        smoLock.writeLock().lock();
+        try {
+            rootLatch.writeLock();
+            try {
+                checkState(root != NO_PAGE, "the tree is empty");
+                Path path = pathToExclusive(key);
+                try {
+                    List<Boolean> held = new ArrayList<>();
+                    for (Frame f : path.frames) {
+                        held.add(f != null && f.isLatchedExclusive());
+                    }
+                    return new HeldPath(held, rootLatch.isWriteLocked());
+                } finally {
+                    path.release();
+                }
+            } finally {
+                rootLatch.tryUnlockWrite();
+            }
+        } finally {
+            smoLock.writeLock().unlock();
+            lock.readLock().unlock();
+        }
+    }
+
+    /** A tree change that may throw an {@link IOException}. */
+    @FunctionalInterface
+    private interface TreeChange {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code change} (T7's insert or T8's remove) as a structure change: alone among structure
+     * changes and scan batches (the structure lock), with the root latch exclusive until the path
+     * lets go of it, and {@link #longestKey} raised to {@code keyLength} first.
+     */
+    private void changeStructure(int keyLength, TreeChange change) throws IOException {
+        smoLock.writeLock().lock();
+        try {
+            if (keyLength > longestKey.get()) {
+                longestKey.set(keyLength);
+            }
+            rootLatch.writeLock();
+            try {
+                modCount++;
+                change.run();
+            } finally {
+                rootLatch.tryUnlockWrite(); // nothing if the path let go of it already
+            }
+        } finally {
+            smoLock.writeLock().unlock();
         }
     }
 
@@ -485,7 +1074,7 @@ public final class BPlusTree implements OrderedStore {
             Frame f = pool.create(PageFormat.TYPE_LEAF);
             f.page().insertLeaf(0, key, value);
             root = f.pageId();
-            entryCount++;
+            entryCount.incrementAndGet();
             pool.unpin(f, true);
             return;
         }
@@ -500,7 +1089,7 @@ public final class BPlusTree implements OrderedStore {
                 leaf.remove(i);
             } else {
                 i = -i - 1;
-                entryCount++;
+                entryCount.incrementAndGet();
             }
             if (!leaf.insertLeaf(i, key, value)) {
                 splitLeaf(path, i, key, value);
@@ -545,9 +1134,9 @@ public final class BPlusTree implements OrderedStore {
     /** Sets the left-sibling link of leaf {@code leafId} (nothing if it is {@link PageFormat#NO_PAGE}). */
     private void setPrev(long leafId, long prev) throws IOException {
         if (leafId != NO_PAGE) {
-            Frame f = pool.fetch(leafId);
+            Frame f = fetchForWrite(leafId);
             f.page().setPrev(prev);
-            pool.unpin(f, true);
+            releaseForWrite(f, true);
         }
     }
 
@@ -615,10 +1204,10 @@ public final class BPlusTree implements OrderedStore {
             }
             leaf.remove(i);
             path.markDirty(level);
-            entryCount--;
+            entryCount.decrementAndGet();
             if (level == 0) {
                 if (leaf.cellCount() == 0) {
-                    pool.discard(path.frame(0));
+                    discardForWrite(path.frame(0));
                     path.forget(0);
                     root = NO_PAGE;
                 }
@@ -653,7 +1242,7 @@ public final class BPlusTree implements OrderedStore {
         int slot = path.slot(level - 1);
         boolean nodeIsLeft = slot < 0;
         int separator = nodeIsLeft ? 0 : slot;
-        Frame siblingFrame = pool.fetch(nodeIsLeft ? parent.child(0) : parent.childAt(slot - 1));
+        Frame siblingFrame = fetchForWrite(nodeIsLeft ? parent.child(0) : parent.childAt(slot - 1));
         boolean siblingDiscarded = false;
         try {
             Frame leftFrame = nodeIsLeft ? path.frame(level) : siblingFrame;
@@ -667,7 +1256,7 @@ public final class BPlusTree implements OrderedStore {
                 mergeInto(left, separatorKey, right);
                 setPrev(left.isLeaf() ? left.next() : NO_PAGE, left.pageId());
                 parent.remove(separator);
-                pool.discard(rightFrame);
+                discardForWrite(rightFrame);
                 if (rightFrame == siblingFrame) {
                     siblingDiscarded = true;
                 } else {
@@ -676,7 +1265,7 @@ public final class BPlusTree implements OrderedStore {
                 if (level - 1 == 0) {
                     if (parent.cellCount() == 0) {
                         root = left.pageId();
-                        pool.discard(path.frame(0));
+                        discardForWrite(path.frame(0));
                         path.forget(0);
                     }
                 } else if (parent.usedBytes() < underflowBytes) {
@@ -688,7 +1277,7 @@ public final class BPlusTree implements OrderedStore {
             }
         } finally {
             if (!siblingDiscarded) {
-                pool.unpin(siblingFrame, true);
+                releaseForWrite(siblingFrame, true);
             }
         }
         // END SOLUTION
@@ -791,7 +1380,7 @@ public final class BPlusTree implements OrderedStore {
         lock.writeLock().lock();
         try {
             checkWritable();
-            checkState(root == NO_PAGE, "bulk load needs an empty tree; this one has %s keys", entryCount);
+            checkState(root == NO_PAGE, "bulk load needs an empty tree; this one has %s keys", entryCount.get());
             modCount++;
             try {
                 new BulkLoader(this, (int) (capacity * fillFactor)).load(sorted);
@@ -813,13 +1402,16 @@ public final class BPlusTree implements OrderedStore {
     /** Called by {@link BulkLoader} when it is done. */
     void installBulkLoaded(long newRoot, long entries) {
         root = newRoot;
-        entryCount = entries;
+        entryCount.set(entries);
     }
 
     /** Checks a bulk-loaded entry as {@link #put} checks its arguments. */
     void checkBulkEntry(Entry e) {
         checkArgument(!e.isTombstone(), "bulk load input holds a tombstone for %s", e.key());
         checkEntry(e.key(), e.value());
+        if (e.key().length() > longestKey.get()) {
+            longestKey.set(e.key().length()); // under the tree-wide lock, exclusive
+        }
     }
 
     /**

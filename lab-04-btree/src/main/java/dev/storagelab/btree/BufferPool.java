@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * A fixed number of in-memory frames that cache pages of the page file, the way every disk-based
@@ -24,9 +26,11 @@ import java.util.Map;
  *       someone is using.</li>
  * </ul>
  *
- * <p>Thread-safe: every call holds the pool's lock (a simple design; real pools latch per frame
- * and read from disk outside the pool latch). Reading or writing a pinned page's bytes is the
- * caller's business: the B+tree's own lock keeps writers apart from readers.
+ * <p>Thread-safe: every call holds the pool's lock (a simple design; real pools read from disk
+ * outside the pool latch). Reading or writing a pinned page's bytes is the caller's business:
+ * each frame carries a page latch ({@link Frame#latchShared}, {@link Frame#latchExclusive}) that
+ * a tree running readers beside writers (T11) takes after the pin and lets go before the unpin;
+ * a tree without T11 keeps writers apart from readers with its own tree-wide lock instead.
  */
 public final class BufferPool {
 
@@ -37,6 +41,15 @@ public final class BufferPool {
         private long pageId = PageFormat.NO_PAGE;
         private int pins;
         private boolean dirty;
+        /** Set when the page was freed while someone still held a pin: the last unpin frees the frame. */
+        private boolean doomed;
+        /**
+         * The page latch (lab-04 T11): shared while a thread reads the page's bytes, exclusive while
+         * one changes them. Unlike the pool's lock it is held across the pool's calls, and only by a
+         * thread that holds a pin: latch after {@link BufferPool#fetch}, unlatch before
+         * {@link BufferPool#unpin}. A {@link StampedLock}, not reentrant and cheap: one CAS each way.
+         */
+        private final StampedLock latch = new StampedLock();
 
         Frame(int index, int pageSize) {
             this.index = index;
@@ -63,6 +76,36 @@ public final class BufferPool {
             return new SlottedPage(data);
         }
 
+        /** Takes the page latch shared: other readers may hold it too, no writer can. */
+        public void latchShared() {
+            latch.readLock();
+        }
+
+        /** Lets go of one shared hold of the page latch. */
+        public void unlatchShared() {
+            checkState(latch.tryUnlockRead(), "%s is not latched shared", this);
+        }
+
+        /** Takes the page latch exclusive: waits until no other thread holds it either way. */
+        public void latchExclusive() {
+            latch.writeLock();
+        }
+
+        /** Lets go of the exclusive page latch. */
+        public void unlatchExclusive() {
+            checkState(latch.tryUnlockWrite(), "%s is not latched exclusive", this);
+        }
+
+        /** Whether some thread holds the page latch exclusive now. */
+        public boolean isLatchedExclusive() {
+            return latch.isWriteLocked();
+        }
+
+        /** Whether some thread holds the page latch shared now. */
+        public boolean isLatchedShared() {
+            return latch.isReadLocked();
+        }
+
 
         @Override
         public String toString() {
@@ -76,6 +119,14 @@ public final class BufferPool {
     private final Frame[] frames;
     private final Map<Long, Frame> resident = new HashMap<>();
     private final ArrayDeque<Frame> freeFrames = new ArrayDeque<>();
+    /**
+     * Whether a fetch that finds every frame pinned waits for an unpin (up to
+     * {@link #FULL_POOL_WAIT_MILLIS}) instead of failing at once: a tree whose readers and writers
+     * run in parallel (T11) sets it, because there a full pool is other threads' pins, soon gone.
+     */
+    private volatile boolean waitWhenFull;
+    private int waitingForFrame;
+    static final long FULL_POOL_WAIT_MILLIS = 2000;
     private long hits;
     private long misses;
     private long evictions;
@@ -171,6 +222,7 @@ public final class BufferPool {
      *                               frames is full: every frame is pinned (...)"
      */
     private Frame victimFrame() throws IOException {
+        awaitFrameIfFull();
         // BEGIN SOLUTION lab-04 T6
         Frame f = freeFrames.poll();
         if (f != null) {
@@ -198,6 +250,38 @@ public final class BufferPool {
         // END SOLUTION
     }
 
+    /**
+     * If every frame is pinned and the pool {@linkplain #waitWhenFull waits when full}, waits (the
+     * pool's lock let go) until an unpin or a discard makes a frame free or evictable, for at most
+     * {@link #FULL_POOL_WAIT_MILLIS}. The caller holds the pool's lock; {@link #victimFrame} then
+     * takes the frame, or reports the pool full if none came.
+     */
+    private void awaitFrameIfFull() {
+        if (!waitWhenFull || !freeFrames.isEmpty() || replacer.size() > 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FULL_POOL_WAIT_MILLIS);
+        waitingForFrame++;
+        try {
+            while (freeFrames.isEmpty() && replacer.size() == 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waitingForFrame--;
+        }
+    }
+
+    /** Makes a fetch that finds every frame pinned wait for another thread's unpin; see {@link #waitWhenFull}. */
+    void waitWhenFull(boolean wait) {
+        this.waitWhenFull = wait;
+    }
+
     /** Writes a dirty frame's page to where the page table says, stamped with the coming generation. */
     private void writeBack(Frame f) throws IOException {
         long physical = table.physicalForWrite(f.pageId);
@@ -215,6 +299,17 @@ public final class BufferPool {
      *                               that would let a page in use be evicted
      */
     public synchronized void unpin(Frame frame, boolean dirty) {
+        if (frame.pins == 1 && waitingForFrame > 0) {
+            notifyAll(); // a fetch waits for a frame (T11); it wakes once this call lets go of the pool
+        }
+        if (frame.doomed && frame.pins == 1) {
+            // Its page was freed while this caller still held a pin (T11: a reader between its
+            // unlatch and its unpin); the replacer has forgotten the frame: back to the free list.
+            frame.pins = 0;
+            frame.doomed = false;
+            freeFrames.add(frame);
+            return;
+        }
         // BEGIN SOLUTION lab-04 T6
         checkState(frame.pins > 0, "unpin of %s, which is not pinned", frame);
         if (dirty) {
@@ -228,18 +323,28 @@ public final class BufferPool {
     }
 
     /**
-     * Frees the page in {@code frame}, which the caller holds with the only pin: its logical id goes
-     * back to the page table and the frame to the free list, without writing the page.
+     * Frees the page in {@code frame}, which the caller holds pinned: its logical id goes back to the
+     * page table and the frame to the free list, without writing the page. The caller's pin goes
+     * with it. If another thread still holds a pin (in a tree whose readers run beside its writers,
+     * a reader that has let go of the page's latch but not yet unpinned it), the frame goes to the
+     * free list at that last unpin instead: the page is gone from the pool at once either way.
      */
     public synchronized void discard(Frame frame) {
-        checkState(frame.pins == 1, "discard of %s: the caller must hold its only pin", frame);
+        checkState(frame.pins >= 1 && !frame.doomed, "discard of %s: the caller must hold a pin", frame);
         table.free(frame.pageId);
         resident.remove(frame.pageId);
         replacer.remove(frame.index);
-        frame.pins = 0;
+        frame.pins--;
         frame.pageId = PageFormat.NO_PAGE;
         frame.dirty = false;
-        freeFrames.add(frame);
+        if (frame.pins == 0) {
+            freeFrames.add(frame);
+            if (waitingForFrame > 0) {
+                notifyAll();
+            }
+        } else {
+            frame.doomed = true;
+        }
     }
 
     /**

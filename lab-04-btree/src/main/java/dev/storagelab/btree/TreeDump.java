@@ -126,16 +126,16 @@ public final class TreeDump {
         void visit(SlottedPage page, int depth) throws IOException;
     }
 
-    /** Visits every page depth-first, parents before children, under the tree's read lock. */
+    /** Visits every page depth-first, parents before children, under the tree-wide lock, exclusive (no operation is half done meanwhile). */
     static void walk(BPlusTree tree, PageVisitor visitor) throws IOException {
-        tree.lock().readLock().lock();
+        tree.lock().writeLock().lock();
         try {
             tree.checkOpen();
             if (tree.rootId() != NO_PAGE) {
                 walk(tree, tree.rootId(), 0, visitor);
             }
         } finally {
-            tree.lock().readLock().unlock();
+            tree.lock().writeLock().unlock();
         }
     }
 

@@ -13,12 +13,15 @@ import java.util.NoSuchElementException;
 
 /**
  * A range scan over a {@link BPlusTree}, forward or backward along the leaf sibling links, one
- * leaf at a time. For each leaf it takes the tree's read lock, copies the leaf's entries that are
- * in range into a batch, remembers the leaf and the last key it returned, and lets go of the
- * lock: an open scan holds no lock and no pin between batches, so it never blocks a writer.
+ * leaf at a time. For each leaf it starts a batch ({@link BPlusTree#beginScanBatch()}: the tree's
+ * read lock, and with T11 the structure lock shared, so no split or merge runs meanwhile), copies
+ * the leaf's entries that are in range into a batch (the leaf pinned, and with T11 latched shared
+ * against the writers that change leaves in place), remembers the leaf and the last key it
+ * returned, and ends the batch: an open scan holds no lock, latch or pin between batches, so it
+ * never blocks a writer for longer than one leaf's copy.
  *
- * <p>What it sees of concurrent writes: if the tree has not changed since the last batch
- * ({@link BPlusTree#modCount()}), the next leaf is the remembered leaf's sibling. If it has
+ * <p>What it sees of concurrent writes: if the tree's structure has not changed since the last
+ * batch ({@link BPlusTree#modCount()}), the next leaf is the remembered leaf's sibling. If it has
  * changed, the sibling may have split, merged or been freed, so the scan seeks again from the
  * root to the last key it returned, as lab-02's keyset cursors do. Either way it returns every
  * key in strictly increasing (or decreasing) order, never one twice, and never misses a key that
@@ -93,7 +96,10 @@ final class TreeScan implements EntryIterator {
     }
 
     /**
-     * Fills {@link #batch} from the next leaf, under the tree's read lock. The leaf to start from:
+     * Fills {@link #batch} from the next leaf, between {@link BPlusTree#beginScanBatch()} and
+     * {@link BPlusTree#endScanBatch()}; every leaf comes from {@link BPlusTree#seekLeaf},
+     * {@link BPlusTree#seekRightmostLeaf} or {@link BPlusTree#fetchLeaf} and goes back with
+     * {@link BPlusTree#releaseLeaf} (which latch and unlatch it with T11). The leaf to start from:
      * <ul>
      *   <li>the sibling ({@code next} forward, {@code prev} backward) of the last batch's leaf, as
      *       read with that batch, if there was a last batch and the tree's modCount still equals
@@ -101,24 +107,19 @@ final class TreeScan implements EntryIterator {
      *   <li>otherwise the leaf found by seeking from the root: forward, the leaf for
      *       {@code lastKey}, or {@code from}, or the first leaf; backward, the leaf for
      *       {@code lastKey}, or {@code to}, or the rightmost leaf
-     *       ({@link BPlusTree#findRightmostLeaf()}).</li>
+     *       ({@link BPlusTree#seekRightmostLeaf()}).</li>
      * </ul>
      * From that leaf, take the entries that are in range and after {@link #lastKey}, in scan order.
      * A leaf with none of them (the seek landed just before the next key, or the keys ran out) is
      * not a reason to stop: move on to its sibling, until a leaf gives entries or a key beyond the
      * range or the end of the leaf level is reached, which sets {@link #finished}. Record the leaf,
-     * its sibling, the new last key and the modCount. An empty tree finishes at once. Every page pinned here is
-     * unpinned before returning.
+     * its sibling, the new last key and the modCount. An empty tree (no leaf to seek) finishes at
+     * once. Every leaf taken here is released before returning.
      */
     private void refill() throws IOException {
         // BEGIN SOLUTION lab-04 T9
-        tree.lock().readLock().lock();
+        tree.beginScanBatch();
         try {
-            tree.checkOpen();
-            if (tree.rootId() == NO_PAGE) {
-                finished = true;
-                return;
-            }
             Frame leaf;
             if (leafId != NO_PAGE && stamp == tree.modCount()) {
                 // The tree has not changed, so the link read with the last batch still holds: no
@@ -128,10 +129,14 @@ final class TreeScan implements EntryIterator {
                     finished = true;
                     return;
                 }
-                leaf = tree.pool().fetch(siblingId);
+                leaf = tree.fetchLeaf(siblingId);
             } else {
                 Bytes seek = lastKey != null ? lastKey : descending ? to : from;
-                leaf = seek == null ? (descending ? tree.findRightmostLeaf() : tree.findLeaf(Bytes.EMPTY)) : tree.findLeaf(seek);
+                leaf = seek == null ? (descending ? tree.seekRightmostLeaf() : tree.seekLeaf(Bytes.EMPTY)) : tree.seekLeaf(seek);
+                if (leaf == null) {
+                    finished = true;
+                    return;
+                }
             }
             while (true) {
                 SlottedPage page = leaf.page();
@@ -147,7 +152,7 @@ final class TreeScan implements EntryIterator {
                 }
                 long id = page.pageId();
                 long sibling = descending ? page.prev() : page.next();
-                tree.pool().unpin(leaf, false);
+                tree.releaseLeaf(leaf);
                 if (!batch.isEmpty() || finished) {
                     leafId = id;
                     siblingId = sibling;
@@ -157,14 +162,14 @@ final class TreeScan implements EntryIterator {
                     finished = true;
                     break;
                 }
-                leaf = tree.pool().fetch(sibling);
+                leaf = tree.fetchLeaf(sibling);
             }
             if (!batch.isEmpty()) {
                 lastKey = batch.peekLast().key();
             }
             stamp = tree.modCount();
         } finally {
-            tree.lock().readLock().unlock();
+            tree.endScanBatch();
         }
         // END SOLUTION
     }

@@ -38,7 +38,7 @@ public final class Invariants {
         List<SlottedPage> leaves = new ArrayList<>();
         int[] leafDepth = {-1};
         long[] pages = {0};
-        tree.lock().readLock().lock();
+        tree.lock().writeLock().lock();
         try {
             if (tree.rootId() != NO_PAGE) {
                 walk(tree, tree.rootId(), 0, null, null, leaves, leafDepth, pages);
@@ -60,7 +60,7 @@ public final class Invariants {
             require(tree.pool().pinnedFrames() == 0, tree, () -> "pins left: " + tree.pool().pinnedFrames()
                     + " frames are still pinned between operations (a fetch without an unpin)");
         } finally {
-            tree.lock().readLock().unlock();
+            tree.lock().writeLock().unlock();
         }
     }
 

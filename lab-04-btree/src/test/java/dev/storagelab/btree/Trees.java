@@ -50,7 +50,7 @@ final class Trees {
 
     /** The tree's height: 0 when empty, 1 for a root leaf. Walks down the leftmost path only. */
     static int height(BPlusTree tree) throws IOException {
-        tree.lock().readLock().lock();
+        tree.lock().writeLock().lock();
         try {
             if (tree.rootId() == PageFormat.NO_PAGE) {
                 return 0;
@@ -61,17 +61,17 @@ final class Trees {
             }
             return height;
         } finally {
-            tree.lock().readLock().unlock();
+            tree.lock().writeLock().unlock();
         }
     }
 
     /** A copy of page {@code pageId}, taken under the tree's read lock. */
     static SlottedPage copyOf(BPlusTree tree, long pageId) throws IOException {
-        tree.lock().readLock().lock();
+        tree.lock().writeLock().lock();
         try {
             return tree.copyOf(pageId);
         } finally {
-            tree.lock().readLock().unlock();
+            tree.lock().writeLock().unlock();
         }
     }
 

@@ -113,6 +113,19 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void concurrencyBenchmarkRunsWritersAndAReaderWithLatchesAndOnTheTreeLock() throws RunnerException {
+        Collection<RunResult> results = runOnce(ConcurrencyBenchmark.class, Map.of("keys", KEYS));
+
+        assertThat("one writer, two writers and readrandom, with latches and on the tree-wide lock", methodNames(results),
+                containsInAnyOrder("oneWriter", "oneWriter", "twoWriters", "twoWriters", "readrandom", "readrandom"));
+        for (RunResult run : results) {
+            assertPositiveScore(run);
+            assertThat(methodName(run) + " with " + run.getParams().getParam("locking") + " ran its threads",
+                    run.getParams().getThreads(), is(methodName(run).equals("twoWriters") ? 2 : 1));
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void experimentsMeasureTheFillTheHitRatesAndTheWriteAmplificationTheNotesExplain() throws IOException {
         Map<String, Object> results = Lab04Experiments.run(SMOKE,
