@@ -114,7 +114,8 @@ public record InternalKey(Bytes userKey, long sequence, ValueType type) implemen
         if (c != 0) {
             return c;
         }
-        return Long.compare(trailerAt(b, bOffset + bUser), trailerAt(a, aOffset + aUser));
+        // A trailer uses all 64 bits (sequence numbers up to 2^56 - 1, shifted): compare unsigned.
+        return Long.compareUnsigned(trailerAt(b, bOffset + bUser), trailerAt(a, aOffset + aUser));
         // END SOLUTION
     }
 
@@ -122,7 +123,7 @@ public record InternalKey(Bytes userKey, long sequence, ValueType type) implemen
     @Override
     public int compareTo(InternalKey other) {
         int c = userKey.compareTo(other.userKey);
-        return c != 0 ? c : Long.compare(other.trailer(), trailer());
+        return c != 0 ? c : Long.compareUnsigned(other.trailer(), trailer());
     }
 
     /** The 8 big-endian bytes at {@code pos} as a long. */
