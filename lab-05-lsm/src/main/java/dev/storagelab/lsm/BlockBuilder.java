@@ -1,0 +1,143 @@
+package dev.storagelab.lsm;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * Builds one block of the layout in {@link BlockFormat} (lab-05 T2): keys added in strictly
+ * increasing {@link KeyOrder}, each stored as the bytes it shares with the previous key (a count)
+ * and the bytes it does not; every {@code restartInterval}-th entry stores its key whole and its
+ * offset joins the restart array, so a reader can binary-search the restarts and decode at most
+ * {@code restartInterval} entries after one.
+ *
+ * <p>Sorted keys share long prefixes ({@code user:000123}, {@code user:000124}): prefix compression
+ * is what keeps a 4 KiB block holding many of them. Not thread-safe.
+ */
+public final class BlockBuilder {
+
+    private final KeyOrder order;
+    private final int restartInterval;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
+    private int[] restarts = new int[16];
+    private int restartCount;
+    private int sinceRestart;
+    private int entries;
+    private byte[] lastKey = new byte[0];
+    private boolean finished;
+
+    /** A builder with a restart every {@link BlockFormat#DEFAULT_RESTART_INTERVAL} entries. */
+    public BlockBuilder(KeyOrder order) {
+        this(order, BlockFormat.DEFAULT_RESTART_INTERVAL);
+    }
+
+    public BlockBuilder(KeyOrder order, int restartInterval) {
+        this.order = Objects.requireNonNull(order, "order");
+        if (restartInterval < 1) {
+            throw new IllegalArgumentException("restartInterval must be positive: " + restartInterval);
+        }
+        this.restartInterval = restartInterval;
+        reset();
+    }
+
+    /** Empties the builder for the next block. */
+    public void reset() {
+        buffer.reset();
+        restartCount = 0;
+        addRestart(0);
+        sinceRestart = 0;
+        entries = 0;
+        lastKey = new byte[0];
+        finished = false;
+    }
+
+    private void addRestart(int offset) {
+        if (restartCount == restarts.length) {
+            restarts = Arrays.copyOf(restarts, restartCount * 2);
+        }
+        restarts[restartCount++] = offset;
+    }
+
+    /**
+     * Appends {@code key -> value}: the entry header (shared, unshared, value length as varints), the
+     * key's unshared suffix and the value. At every {@code restartInterval}-th entry (the first
+     * included) it shares nothing and its offset is recorded as a restart.
+     *
+     * @throws IllegalArgumentException if {@code key} does not sort strictly after the previous key
+     * @throws IllegalStateException    after {@link #finish} (until {@link #reset})
+     */
+    public void add(byte[] key, byte[] value) {
+        if (finished) {
+            throw new IllegalStateException("block already finished; reset() it first");
+        }
+        if (entries > 0 && order.compare(lastKey, key) >= 0) {
+            throw new IllegalArgumentException("block keys must be added in strictly increasing order: "
+                    + Arrays.toString(key) + " after " + Arrays.toString(lastKey));
+        }
+        // BEGIN SOLUTION lab-05 T2
+        int shared = 0;
+        if (sinceRestart < restartInterval) {
+            int max = Math.min(lastKey.length, key.length);
+            while (shared < max && lastKey[shared] == key[shared]) {
+                shared++;
+            }
+        } else {
+            addRestart(buffer.size());
+            sinceRestart = 0;
+        }
+        Varint.write(buffer, shared);
+        Varint.write(buffer, key.length - shared);
+        Varint.write(buffer, value.length);
+        buffer.write(key, shared, key.length - shared);
+        buffer.write(value, 0, value.length);
+        lastKey = key.clone();
+        sinceRestart++;
+        entries++;
+        // END SOLUTION
+    }
+
+    /** The number of entries added since the last {@link #reset}. */
+    public int entries() {
+        return entries;
+    }
+
+    public boolean isEmpty() {
+        return entries == 0;
+    }
+
+    /** The size {@link #finish} would return now: what a table writer compares with its block size. */
+    public int sizeEstimate() {
+        return buffer.size() + (restartCount + 1) * BlockFormat.RESTART_BYTES + BlockFormat.TRAILER_BYTES;
+    }
+
+    /** The last key added (a copy), or an empty array if none. */
+    public byte[] lastKey() {
+        return lastKey.clone();
+    }
+
+    /**
+     * Finishes the block: appends the restart array, its count, the type byte
+     * ({@link BlockFormat#TYPE_UNCOMPRESSED}) and the CRC32C of everything before the checksum.
+     *
+     * @return the block's bytes, exactly {@link #sizeEstimate} of them
+     */
+    public byte[] finish() {
+        if (finished) {
+            throw new IllegalStateException("block already finished; reset() it first");
+        }
+        finished = true;
+        byte[] out = Arrays.copyOf(buffer.toByteArray(), sizeEstimate());
+        int pos = buffer.size();
+        for (int i = 0; i < restartCount; i++, pos += BlockFormat.RESTART_BYTES) {
+            BlockFormat.putInt(out, pos, restarts[i]);
+        }
+        BlockFormat.putInt(out, pos, restartCount);
+        pos += BlockFormat.RESTART_BYTES;
+        out[pos++] = BlockFormat.TYPE_UNCOMPRESSED;
+        CRC32C crc = new CRC32C();
+        crc.update(out, 0, pos);
+        BlockFormat.putInt(out, pos, (int) crc.getValue());
+        return out;
+    }
+}

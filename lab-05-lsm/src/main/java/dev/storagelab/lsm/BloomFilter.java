@@ -1,0 +1,145 @@
+package dev.storagelab.lsm;
+
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import dev.storagelab.kv.CorruptionException;
+import java.util.Collection;
+
+/**
+ * A Bloom filter over a table's user keys (lab-05 T3): a bit array in which each key sets
+ * {@code k} bits; a key whose {@code k} bits are not all set was certainly never added, so a get
+ * skips the table without reading a data block. A key whose bits are all set may still be absent
+ * (a false positive), with probability about {@code (1 - e^(-k/b))^k} for {@code b} bits per key:
+ * 0.82% at 10 bits per key and {@code k = 7}.
+ *
+ * <p>The {@code k} bit positions come from one 64-bit Murmur3 hash by double hashing
+ * (Kirsch and Mitzenmacher): {@code h1 + i * h2 mod m} for {@code i = 0 .. k-1}, where {@code h1}
+ * and {@code h2} are the hash's two 32-bit halves, read unsigned. Encoded as:
+ *
+ * <pre>
+ * +-------------------------------------------+-------+
+ * | bit array: m / 8 bytes, bit j = byte j/8, | k (1) |
+ * |            mask 1 << (j % 8)              |       |
+ * +-------------------------------------------+-------+
+ * </pre>
+ *
+ * There is one filter per table (not per block): a get asks one filter, then reads one block.
+ */
+public final class BloomFilter {
+
+    /** The most probes a filter may use; more would cost time and gain nothing. */
+    public static final int MAX_PROBES = 30;
+
+    /** The smallest bit array, so that tiny tables do not get a uselessly dense filter. */
+    public static final int MIN_BITS = 64;
+
+    private static final HashFunction MURMUR3 = Hashing.murmur3_128(0x5eed);
+
+    private final byte[] filter;
+    private final long bits;
+    private final int probes;
+
+    private BloomFilter(byte[] filter, int probes) {
+        this.filter = filter;
+        this.bits = (long) (filter.length - 1) * 8;
+        this.probes = probes;
+    }
+
+    /** The 64-bit hash whose halves are {@code h1} (low) and {@code h2} (high). */
+    public static long hash(byte[] key) {
+        return MURMUR3.hashBytes(key).asLong();
+    }
+
+    /**
+     * The number of probes for {@code bitsPerKey} bits per key: {@code round(bitsPerKey * ln 2)}, the
+     * {@code k} that minimizes the false-positive rate, clamped to {@code [1, MAX_PROBES]}.
+     *
+     * @throws IllegalArgumentException if {@code bitsPerKey} is not positive
+     */
+    public static int probes(int bitsPerKey) {
+        if (bitsPerKey < 1) {
+            throw new IllegalArgumentException("bitsPerKey must be positive: " + bitsPerKey);
+        }
+        // BEGIN SOLUTION lab-05 T3
+        long k = Math.round(bitsPerKey * Math.log(2));
+        return (int) Math.max(1, Math.min(MAX_PROBES, k));
+        // END SOLUTION
+    }
+
+    /**
+     * Builds the filter of {@code keys} at {@code bitsPerKey}: a bit array of
+     * {@code max(MIN_BITS, keys.size() * bitsPerKey)} bits rounded up to whole bytes, every key's
+     * {@link #probes} bits set, then the probe count as the last byte.
+     */
+    public static byte[] build(Collection<byte[]> keys, int bitsPerKey) {
+        int k = probes(bitsPerKey);
+        long wanted = Math.max(MIN_BITS, (long) keys.size() * bitsPerKey);
+        if (wanted > (long) Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("filter of " + keys.size() + " keys at " + bitsPerKey + " bits each is too big");
+        }
+        int bytes = (int) ((wanted + 7) / 8);
+        byte[] filter = new byte[bytes + 1];
+        filter[bytes] = (byte) k;
+        // BEGIN SOLUTION lab-05 T3
+        long m = (long) bytes * 8;
+        for (byte[] key : keys) {
+            long h = hash(key);
+            long h1 = h & 0xffffffffL;
+            long h2 = h >>> 32;
+            for (int i = 0; i < k; i++) {
+                long bit = (h1 + i * h2) % m;
+                filter[(int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
+            }
+        }
+        return filter;
+        // END SOLUTION
+    }
+
+    /**
+     * Opens a filter {@link #build} wrote.
+     *
+     * @throws CorruptionException naming the file and offset if the filter is shorter than its
+     *         smallest size or its probe count is outside {@code [1, MAX_PROBES]}
+     */
+    public static BloomFilter open(byte[] filter, String file, long fileOffset) throws CorruptionException {
+        if (filter.length < MIN_BITS / 8 + 1) {
+            throw new CorruptionException(file, fileOffset, "Bloom filter of " + filter.length
+                    + " bytes is shorter than the smallest, " + (MIN_BITS / 8 + 1));
+        }
+        int k = filter[filter.length - 1] & 0xff;
+        if (k < 1 || k > MAX_PROBES) {
+            throw new CorruptionException(file, fileOffset + filter.length - 1,
+                    "Bloom filter probe count " + k + " is outside [1, " + MAX_PROBES + "]");
+        }
+        return new BloomFilter(filter, k);
+    }
+
+    /** The probe count {@code k} stored in the filter. */
+    public int probeCount() {
+        return probes;
+    }
+
+    /** The number of bits in the array. */
+    public long bitCount() {
+        return bits;
+    }
+
+    /**
+     * Whether {@code key} may have been added: false only if one of its {@code k} bits is clear, in
+     * which case it certainly was not. Never false for a key that was added.
+     */
+    public boolean mayContain(byte[] key) {
+        // BEGIN SOLUTION lab-05 T3
+        long h = hash(key);
+        long h1 = h & 0xffffffffL;
+        long h2 = h >>> 32;
+        for (int i = 0; i < probes; i++) {
+            long bit = (h1 + i * h2) % bits;
+            if ((filter[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0) {
+                return false;
+            }
+        }
+        return true;
+        // END SOLUTION
+    }
+}
