@@ -270,8 +270,11 @@ public final class Grader {
         }
         log.println("running " + labTests.size() + " tests of " + lab.id() + " (" + mode + ") ...");
         Path runScratch = Files.createDirectories(scratch.resolve("run-" + mode + "-" + lab.id()));
-        Map<String, TestSupervisor.Outcome> outcomes = new TestSupervisor(rubric, runScratch)
-                .run(root.resolve(lab.directory()), labTests);
+        TestSupervisor supervisor = new TestSupervisor(rubric, runScratch);
+        Map<String, TestSupervisor.Outcome> outcomes = supervisor.run(root.resolve(lab.directory()), labTests);
+        if (!supervisor.tampering().isEmpty()) { // issue 24: a forged result fails the lab
+            return zero(lab, labTests, mode, "tampering detected: " + String.join("; ", supervisor.tampering()));
+        }
         double weight = rubric.weight(lab.id());
         List<TestResult> results = new ArrayList<>();
         for (GradedTest t : labTests) {

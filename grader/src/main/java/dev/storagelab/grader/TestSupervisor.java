@@ -1,5 +1,6 @@
 package dev.storagelab.grader;
 
+import dev.storagelab.grader.runner.EventSigner;
 import dev.storagelab.grader.runner.HiddenTestRunner;
 import java.io.File;
 import java.io.IOException;
@@ -44,6 +45,16 @@ public final class TestSupervisor {
 
     private final Rubric rubric;
     private final Path scratch;
+    private final List<String> tampering = new ArrayList<>();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /**
+     * What the last {@link #run} saw of tampering with its results (a forged, replayed or
+     * reordered event line); empty for an honest run. When not empty, no test of the run passed.
+     */
+    public List<String> tampering() {
+        return List.copyOf(tampering);
+    }
 
     /**
      * @param scratch a directory the supervisor owns: children run with it as their working
@@ -68,7 +79,7 @@ public final class TestSupervisor {
         Path work = Files.createDirectories(scratch.resolve("work"));
         Path tmp = Files.createDirectories(scratch.resolve("tmp"));
         int round = 0;
-        while (!remaining.isEmpty()) {
+        while (!remaining.isEmpty() && tampering.isEmpty()) {
             if (System.nanoTime() > labDeadline) {
                 for (String id : remaining) {
                     outcomes.put(id, new Outcome(Status.NOT_RUN, "not run: the lab's deadline of "
@@ -90,6 +101,12 @@ public final class TestSupervisor {
                     outcomes.putIfAbsent(id, new Outcome(Status.FAILED, "not run: " + lastChildProblem, 0));
                 }
                 remaining.clear();
+            }
+        }
+        if (!tampering.isEmpty()) {
+            // Nothing a tampered run says can be trusted, not even the verdicts before the forgery.
+            for (GradedTest t : tests) {
+                outcomes.put(t.id(), new Outcome(Status.FAILED, "the run was invalid", 0));
             }
         }
         Map<String, Outcome> ordered = new LinkedHashMap<>();
@@ -114,7 +131,16 @@ public final class TestSupervisor {
         cmd.add(HiddenTestRunner.class.getName());
         cmd.add(events.toString());
         cmd.add(testsFile.toString());
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        EventSigner signer = new EventSigner(secret);
         Process child = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
+        try (var stdin = child.getOutputStream()) {
+            stdin.write((java.util.HexFormat.of().formatHex(secret) + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            // the child died before reading its secret: it decides nothing, which the loop sees
+        }
+        long seq = 0;
         Tail output = new Tail(child.getInputStream(), 16 * 1024);
         output.start();
 
@@ -133,8 +159,16 @@ public final class TestSupervisor {
                 partial.append(new String(buf, StandardCharsets.UTF_8));
                 int nl;
                 while ((nl = partial.indexOf("\n")) >= 0) {
-                    String line = partial.substring(0, nl);
+                    String raw = partial.substring(0, nl);
                     partial.delete(0, nl + 1);
+                    String line;
+                    try {
+                        line = signer.verify(raw, seq++);
+                    } catch (IllegalArgumentException e) {
+                        tampering.add(e.getMessage());
+                        ChildProcesses.kill(child);
+                        return;
+                    }
                     String[] f = line.split(" ", 4);
                     switch (f[0]) {
                         case "S" -> {

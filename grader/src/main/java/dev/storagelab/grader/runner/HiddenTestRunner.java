@@ -44,7 +44,11 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * </pre>
  *
  * The parent trusts none of it beyond "this test said it passed": it knows the tests and their
- * points itself, keeps its own clock, and treats a missing line as a failure.
+ * points itself, keeps its own clock, and treats a missing line as a failure. Each line is
+ * authenticated: the parent writes a fresh secret on this JVM's standard input, read here before
+ * any class of the submission is loaded, and every line carries a sequence number first and an
+ * HMAC-SHA256 of the rest last ({@link EventSigner}), so bytes that student code appends to the
+ * file are told apart from the runner's verdicts.
  */
 public final class HiddenTestRunner {
 
@@ -63,9 +67,14 @@ public final class HiddenTestRunner {
             System.err.println("usage: HiddenTestRunner EVENTS_FILE TESTS_FILE");
             System.exit(2);
         }
+        // The secret first, before the test plan loads a single class of the submission.
+        byte[] secret = readSecret(System.in);
+        System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
         List<String> ids = Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8).stream()
                 .filter(s -> !s.isBlank()).toList();
-        PrintStream events = new PrintStream(new FileOutputStream(args[0], true), true, StandardCharsets.UTF_8);
+        EventSigner.Writer events = new EventSigner.Writer(new EventSigner(secret),
+                new PrintStream(new FileOutputStream(args[0], true), true, StandardCharsets.UTF_8));
+        java.util.Arrays.fill(secret, (byte) 0);
         // Test output is not the grader's business: cap what a test can print, so a flood costs
         // the test time, never the grader memory or disk.
         CappedSink out = new CappedSink(System.out, 64 * 1024);
@@ -96,13 +105,28 @@ public final class HiddenTestRunner {
         Listener listener = new Listener(events, out, err);
         launcher.execute(request, listener);
         events.println("D");
-        events.flush();
         // Tests may leave non-daemon threads behind; they must not keep this JVM alive.
         Runtime.getRuntime().halt(0);
     }
 
+    /** One line of hex digits on standard input: the key the events are authenticated with. */
+    private static byte[] readSecret(java.io.InputStream in) throws IOException {
+        StringBuilder hex = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            hex.append((char) c);
+            if (hex.length() > 256) {
+                throw new IOException("the secret on standard input is too long");
+            }
+        }
+        if (hex.length() < 32) {
+            throw new IOException("no secret on standard input: the grader starts this runner");
+        }
+        return java.util.HexFormat.of().parseHex(hex.toString().strip());
+    }
+
     private static final class Listener implements TestExecutionListener {
-        private final PrintStream events;
+        private final EventSigner.Writer events;
         private TestPlan plan;
         private final Map<String, StringBuilder> failures = new HashMap<>();
         private final Map<String, StringBuilder> reports = new HashMap<>();
@@ -110,7 +134,7 @@ public final class HiddenTestRunner {
         private final CappedSink err;
         private Set<Thread> threadsBefore = Set.of();
 
-        Listener(PrintStream events, CappedSink out, CappedSink err) {
+        Listener(EventSigner.Writer events, CappedSink out, CappedSink err) {
             this.events = events;
             this.out = out;
             this.err = err;

@@ -1,0 +1,72 @@
+package dev.storagelab.grader;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+import dev.storagelab.grader.GradeReport.LabResult;
+import dev.storagelab.grader.GradeReport.TestResult;
+import dev.storagelab.grader.TestSupervisor.Status;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 24: submissions that try to write their own verdicts into the runner's events file earn
+ * nothing, and the lab's problem names the tampering.
+ */
+class HostileSubmissionsTest {
+
+    @TempDir
+    static Path tmp;
+    private static Grader grader;
+
+    @BeforeAll
+    static void buildFixture() throws IOException {
+        Path workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
+        grader = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
+                .sharedReference(tmp.resolve("reference"));
+    }
+
+    private static LabResult gradeLab01(String fixture) throws IOException {
+        GradeReport report = grader.grade(Fixtures.submission(fixture), List.of("01"), Grader.Mode.ISOLATED,
+                Files.createTempDirectory(tmp, "scratch"));
+        assertThat(report.error(), is((String) null));
+        return report.isolated().get(0);
+    }
+
+    @Test
+    void forgedUnauthenticatedResultsFailTheLabAndNameTheTampering() throws IOException {
+        LabResult lab = gradeLab01("forged-lab01");
+        assertThat("a forge earns nothing, not even its one honest method", lab.earned(), closeTo(0.0, 1e-9));
+        assertThat(lab.problem(), containsString("tampering detected: "));
+        assertThat(lab.problem(), containsString("MAC"));
+        assertThat(lab.tests().stream().map(t -> t.outcome().status()).toList(), everyItem(not(equalTo(Status.PASSED))));
+    }
+
+    @Test
+    void replayedRunnerLinesFailTheLab() throws IOException {
+        LabResult lab = gradeLab01("replayed-lab01");
+        assertThat(lab.earned(), closeTo(0.0, 1e-9));
+        assertThat(lab.problem(), containsString("tampering detected: a replayed or reordered event line"));
+    }
+
+    @Test
+    void honestHostileCodeIsNotCalledTampering() throws IOException {
+        // exit, OOM, floods and deadlocks cost their tests, but write no forged line
+        LabResult lab = gradeLab01("hostile");
+        assertThat(lab.problem(), is((String) null));
+        TestResult min = lab.tests().stream().filter(t -> t.test().methodName().equals("minimum")).findFirst().orElseThrow();
+        assertThat(min.outcome().status(), equalTo(Status.PASSED));
+    }
+}
