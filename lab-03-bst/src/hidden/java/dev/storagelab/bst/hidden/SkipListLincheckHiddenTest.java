@@ -71,8 +71,8 @@ public class SkipListLincheckHiddenTest {
             + "outside the lock and acted on under it)")
     void everyConcurrentHistoryIsLinearizable() {
         ModelCheckingOptions options = new ModelCheckingOptions()
-                .iterations(20)
-                .invocationsPerIteration(500)
+                .iterations(8)
+                .invocationsPerIteration(200)
                 .threads(2)
                 .actorsPerThread(3)
                 .actorsBefore(2)
