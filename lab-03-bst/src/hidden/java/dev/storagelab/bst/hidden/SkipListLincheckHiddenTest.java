@@ -28,12 +28,18 @@ import org.junit.jupiter.api.Test;
  * lets it lag a walk by the write in progress (the count is updated after the links).
  */
 @Tag("hidden")
-@Param(name = "key", gen = IntGen.class, conf = "1:4")
+@Param(name = "key", gen = IntGen.class, conf = "1:5")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
 public class SkipListLincheckHiddenTest {
 
-    /** Seed 7 gives towers of several heights over four keys, so upper levels are linked too. */
+    /** Seed 7 gives towers of several heights, so upper levels are linked too. */
     private final SkipListMap<Integer, Integer> map = new SkipListMap<>(null, 7L);
+
+    /** Keys 2 and 4 are present from the start, so every insert of 1, 3 or 5 lands between nodes. */
+    public SkipListLincheckHiddenTest() {
+        map.put(2, 0);
+        map.put(4, 0);
+    }
 
     @Operation
     public Integer put(@Param(name = "key") int key, @Param(name = "value") int value) {
@@ -83,7 +89,7 @@ public class SkipListLincheckHiddenTest {
 
     /** The sequential specification: the JDK's sorted map, used by one thread at a time. */
     public static final class Sequential {
-        private final ConcurrentSkipListMap<Integer, Integer> map = new ConcurrentSkipListMap<>();
+        private final ConcurrentSkipListMap<Integer, Integer> map = new ConcurrentSkipListMap<>(Map.of(2, 0, 4, 0));
 
         public Integer put(int key, int value) {
             return map.put(key, value);
