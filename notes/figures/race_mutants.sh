@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Grades each planted race mutant under grader/src/test/resources/fixtures/races/<lab>/<mutant>/
+# with only the race tests, and reports caught / not caught. Slow (a build per mutant): not part
+# of mvn verify. Usage: notes/figures/race_mutants.sh [TEST_PATTERN_FOR_lab-03]
+set -u
+cd "$(dirname "$0")/../.."
+root=grader/src/test/resources/fixtures/races
+declare -A only=( [lab-03]="${1:-SkipListLincheckHiddenTest}" )
+for labdir in "$root"/lab-*; do
+  lab=$(basename "$labdir"); nn=${lab#lab-}
+  for mutant in "$labdir"/*/; do
+    name=$(basename "$mutant")
+    out=$(./storagelab grade "$mutant" --lab "$nn" --isolated --no-perf --only "${only[$lab]}" 2>&1)
+    rc=$?
+    if [ $rc -ne 0 ] || ! grep -qE '(^|[^0-9])100(\.0+)?%' <<<"$out"; then verdict=caught; else verdict="NOT caught"; fi
+    printf '%-8s %-28s %s (exit %d)\n' "$lab" "$name" "$verdict" "$rc"
+  done
+done
