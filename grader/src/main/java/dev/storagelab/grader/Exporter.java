@@ -189,13 +189,18 @@ public final class Exporter {
 
     /** The given-code digest a release's marker file records, if {@code root} is a release that records one. */
     public static java.util.Optional<String> recordedGivenDigest(Path root) {
+        return markerValue(root, GIVEN_KEY);
+    }
+
+    /** The value of the {@code key} line of the release marker at {@code root}, if it is a release with that line. */
+    private static java.util.Optional<String> markerValue(Path root, String key) {
         Path marker = root.resolve(RELEASE_MARKER);
         if (!Files.isRegularFile(marker)) {
             return java.util.Optional.empty();
         }
         try {
-            return Files.readAllLines(marker, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(GIVEN_KEY))
-                    .map(l -> l.substring(GIVEN_KEY.length()).trim()).findFirst();
+            return Files.readAllLines(marker, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(key))
+                    .map(l -> l.substring(key.length()).trim()).findFirst();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -206,20 +211,8 @@ public final class Exporter {
      * for a workspace that is not a release, or a release with every lab to do.
      */
     public static Set<String> solvedLabs(Path root) {
-        Path marker = root.resolve(RELEASE_MARKER);
-        if (!Files.isRegularFile(marker)) {
-            return Set.of();
-        }
-        try {
-            for (String line : Files.readAllLines(marker, StandardCharsets.UTF_8)) {
-                if (line.startsWith(SOLVED_KEY)) {
-                    return new java.util.TreeSet<>(List.of(line.substring(SOLVED_KEY.length()).trim().split("\\s*,\\s*")));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Set.of();
+        return markerValue(root, SOLVED_KEY).<Set<String>>map(v -> new java.util.TreeSet<>(List.of(v.split("\\s*,\\s*"))))
+                .orElse(Set.of());
     }
 
     /** Every exported file of the workspace, in a stable order. */

@@ -70,7 +70,7 @@ public final class Grader {
      */
     public GradeReport grade(Path submissionPath, List<String> labIds, Mode mode, Path scratch) throws IOException {
         long start = System.nanoTime();
-        List<Lab> labs = labIds.isEmpty() ? workspace.labs() : labIds.stream().map(workspace::lab).distinct().toList();
+        List<Lab> labs = labs(labIds);
         String name = submissionPath == null ? "reference (" + workspace.root() + ")" : submissionPath.toString();
         if (submissionPath == null) {
             // A release that gives labs out solved grades only the others. (Only the workspace's own
@@ -174,8 +174,12 @@ public final class Grader {
         if (referenceDir == null) {
             throw new IllegalStateException("preparing the reference needs a directory to keep it in (--reference-build)");
         }
-        List<Lab> labs = labIds.isEmpty() ? workspace.labs() : labIds.stream().map(workspace::lab).distinct().toList();
-        referenceFor(labs, referenceDir);
+        referenceFor(labs(labIds), referenceDir);
+    }
+
+    /** The labs named by {@code labIds}, or every lab when none is named. */
+    private List<Lab> labs(List<String> labIds) {
+        return labIds.isEmpty() ? workspace.labs() : labIds.stream().map(workspace::lab).distinct().toList();
     }
 
     /** The reference workspace, built for {@code labs} (for proofs that need the reference's build). */
@@ -195,14 +199,16 @@ public final class Grader {
     private synchronized Path referenceFor(List<Lab> labs, Path scratch) throws IOException {
         if (referenceRoot == null) {
             referenceRoot = referenceDir != null ? referenceDir : scratch.resolve("reference");
-            String digest = WorkspaceCopies.digest(workspace.root());
+            // Only a shared directory can hold an earlier build; a scratch reference is always new.
+            String digest = referenceDir != null ? WorkspaceCopies.digest(workspace.root()) : null;
             Path stamp = referenceRoot.resolve(REFERENCE_STAMP);
-            boolean reusable = Files.isRegularFile(stamp) && Files.readString(stamp).trim().equals(digest);
-            if (reusable) {
+            if (digest != null && Files.isRegularFile(stamp) && Files.readString(stamp).trim().equals(digest)) {
                 log.println("reusing the reference built in " + referenceRoot);
             } else {
                 WorkspaceCopies.copy(workspace, referenceRoot);
-                Files.writeString(stamp, digest + "\n");
+                if (digest != null) {
+                    Files.writeString(stamp, digest + "\n");
+                }
             }
         }
         List<Lab> missing = labs.stream().filter(l -> !referenceLabs.contains(l.id())).toList();

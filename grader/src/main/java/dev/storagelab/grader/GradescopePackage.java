@@ -93,15 +93,8 @@ public final class GradescopePackage {
             entries += put(out, "run_autograder", runScript(labs).getBytes(StandardCharsets.UTF_8));
             List<Path> files;
             try (var walk = Files.walk(workspace.root())) {
-                files = walk.filter(Files::isRegularFile).filter(p -> {
-                    for (Path part : workspace.root().relativize(p)) {
-                        String s = part.toString();
-                        if (s.equals(".git") || s.equals("target") || s.equals("storagelab-out") || s.equals(".jqwik-database")) {
-                            return false;
-                        }
-                    }
-                    return true;
-                }).sorted().toList();
+                files = walk.filter(Files::isRegularFile)
+                        .filter(p -> !WorkspaceCopies.isGenerated(workspace.root().relativize(p))).sorted().toList();
             }
             for (Path p : files) {
                 entries += put(out, "storagelab/" + workspace.root().relativize(p), Files.readAllBytes(p));

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@code ./storagelab test}: runs one lab's public tests, or one task's, on the code in the
@@ -63,15 +62,8 @@ public final class LabTests {
 
     /** The public test classes of {@code lab} (fully qualified), from its {@code src/test/java}. */
     static List<String> testClasses(Workspace workspace, Lab lab) throws IOException {
-        Path sources = workspace.root().resolve(lab.directory()).resolve("src/test/java");
-        if (!Files.isDirectory(sources)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(sources)) {
-            return files.filter(p -> p.getFileName().toString().matches(".*(Test|Tests)\\.java"))
-                    .map(p -> sources.relativize(p).toString().replace('/', '.').replaceAll("\\.java$", ""))
-                    .sorted().toList();
-        }
+        return HiddenTests.classNames(workspace.root(), lab, "src/test/java").stream()
+                .filter(c -> c.matches(".*(Test|Tests)")).toList();
     }
 
     /**

@@ -81,21 +81,26 @@ public final class WorkspaceCopies {
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).filter(p -> {
-                for (Path part : root.relativize(p)) {
-                    String s = part.toString();
-                    if (s.equals("target") || s.equals(".git") || s.equals(".jqwik-database") || s.equals("storagelab-out")) {
-                        return false;
-                    }
-                }
-                return true;
-            }).sorted().toList();
+            files = walk.filter(Files::isRegularFile).filter(p -> !isGenerated(root.relativize(p))).sorted().toList();
         }
         for (Path p : files) {
             md.update(root.relativize(p).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             md.update(Files.readAllBytes(p));
         }
         return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Folders a workspace writes but does not consist of: build output, VCS data, jqwik's database, results. */
+    private static final java.util.Set<String> GENERATED = java.util.Set.of("target", ".git", ".jqwik-database", "storagelab-out");
+
+    /** Whether {@code relative} (a path inside a workspace) lies in a folder the workspace generates. */
+    public static boolean isGenerated(Path relative) {
+        for (Path part : relative) {
+            if (GENERATED.contains(part.toString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code labs} and every lab they build on, in build order. */
