@@ -116,4 +116,14 @@ public final class Internals {
         file.force();
         return new BufferPool(file, PageTable.open(file), frames, replacer);
     }
+
+    /** Where page {@code pageId} is read from now: its physical page number. */
+    public static long physicalForRead(BufferPool pool, long pageId) throws IOException {
+        return pool.physicalForRead(pageId);
+    }
+
+    /** Where page {@code pageId} is written until the next checkpoint (assigns it, copy-on-write, if needed). */
+    public static long physicalForWrite(BufferPool pool, long pageId) {
+        return pool.physicalForWrite(pageId);
+    }
 }

@@ -5,7 +5,9 @@ import static com.google.common.base.Preconditions.checkState;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.StampedLock;
@@ -26,8 +28,11 @@ import java.util.concurrent.locks.StampedLock;
  *       someone is using.</li>
  * </ul>
  *
- * <p>Thread-safe: every call holds the pool's lock (a simple design; real pools read from disk
- * outside the pool latch). Reading or writing a pinned page's bytes is the caller's business:
+ * <p>Thread-safe: the pool's bookkeeping (which page is in which frame, pins, the replacer, the
+ * counters) happens under the pool's lock, and its I/O does not: a miss reads its page, and an
+ * eviction writes its dirty page back, after the lock is let go ({@link #fetch}), so one thread's
+ * disk access never stalls another thread's hit. Reading or writing a pinned page's bytes is the
+ * caller's business:
  * each frame carries a page latch ({@link Frame#latchShared}, {@link Frame#latchExclusive}) that
  * a tree running readers beside writers (T11) takes after the pin and lets go before the unpin;
  * a tree without T11 keeps writers apart from readers with its own tree-wide lock instead.
@@ -43,6 +48,12 @@ public final class BufferPool {
         private boolean dirty;
         /** Set when the page was freed while someone still held a pin: the last unpin frees the frame. */
         private boolean doomed;
+        /** The thread that reads this frame's page from disk now, outside the pool's lock; null once it is in. */
+        private volatile Thread loader;
+        /** Where {@link #loader} reads from. */
+        private long loadFrom;
+        /** Set when the read of the page failed: the frame holds no page, and its pinners retry. */
+        private volatile boolean loadFailed;
         /**
          * The page latch (lab-04 T11): shared while a thread reads the page's bytes, exclusive while
          * one changes them. Unlike the pool's lock it is held across the pool's calls, and only by a
@@ -118,6 +129,17 @@ public final class BufferPool {
     private final Replacer replacer;
     private final Frame[] frames;
     private final Map<Long, Frame> resident = new HashMap<>();
+    /** Write-backs handed over and not yet on disk (or failed), by page id: the newest of each page. */
+    private final Map<Long, PendingWrite> writesInFlight = new HashMap<>();
+    /**
+     * Copies of written pages, kept for the next write-backs: a writer that overwrites random keys
+     * evicts a dirty page about once per put, and a fresh 4 KiB copy each time would be most of
+     * what it allocates.
+     */
+    private final ArrayDeque<byte[]> spareCopies = new ArrayDeque<>();
+    private static final int MAX_SPARE_COPIES = 64;
+    /** The write-backs the current thread's calls handed over, to write once the lock is let go. */
+    private final ThreadLocal<List<PendingWrite>> queuedWrites = ThreadLocal.withInitial(ArrayList::new);
     private final ArrayDeque<Frame> freeFrames = new ArrayDeque<>();
     /**
      * Whether a fetch that finds every frame pinned waits for an unpin (up to
@@ -146,16 +168,53 @@ public final class BufferPool {
     }
 
     /**
-     * Pins page {@code pageId} and returns its frame. A hit (the page is resident) pins it where it
-     * is; a miss takes a frame ({@link #victimFrame()}), reads the page from its physical page and
-     * checks it. Either way the access is recorded with the replacer and the frame is not
-     * evictable until its pin count drops back to 0. Counts a hit or a miss.
+     * Pins page {@code pageId} and returns its frame, with the page's bytes in it.
+     *
+     * <p>The pool's bookkeeping ({@link #pinPage}, under the pool's lock) and its I/O (here, with
+     * the lock let go) are apart, so that one thread's page read or write-back never holds up
+     * another thread's hit, as in every production pool (PostgreSQL reads a buffer with its
+     * mapping lock released, and marks it "I/O in progress" for the others meanwhile):
+     * <ul>
+     *   <li>a page {@link #pinPage} put in a frame for this call is read into it now; another
+     *       thread that fetches the same page meanwhile pins the same frame and waits for the read;
+     *       if the read fails, the frame leaves the pool and every waiter tries again;</li>
+     *   <li>the pages this call's evictions wrote back are written now, from copies; until a copy
+     *       is on disk, a fetch of its page reads the copy.</li>
+     * </ul>
      *
      * @throws IllegalStateException if the page is not resident and every frame is pinned
      * @throws dev.storagelab.kv.CorruptionException if the page fails its checks; the frame goes
      *                                                back to the free list and nothing is cached
      */
-    public synchronized Frame fetch(long pageId) throws IOException {
+    public Frame fetch(long pageId) throws IOException {
+        while (true) {
+            Frame f;
+            try {
+                f = pinPage(pageId);
+            } finally {
+                writeBacksOutsideTheLock();
+            }
+            if (f.loader == Thread.currentThread()) {
+                load(f);
+                return f;
+            }
+            if (f.loader == null ? !f.loadFailed : awaitLoad(f)) {
+                return f;
+            }
+            unpin(f, false); // the read this thread waited for failed: try again, and see why
+        }
+    }
+
+    /**
+     * The bookkeeping of {@link #fetch}, under the pool's lock: finds or makes the frame of
+     * {@code pageId} and pins it. A hit (the page is in {@code resident}) counts a hit and pins the
+     * frame where it is. A miss counts a miss, looks up the physical page in the page table
+     * ({@link PageTable#physicalForRead}, before anything is evicted, so a bad id evicts nothing),
+     * takes a frame from {@link #victimFrame()}, makes it hold {@code pageId} (clean, resident),
+     * has {@link #arrangeRead} arrange for the page's bytes to arrive, and pins it. Pinning records
+     * the access with the replacer and takes the frame out of its eviction candidates.
+     */
+    private synchronized Frame pinPage(long pageId) throws IOException {
         // BEGIN SOLUTION lab-04 T6
         Frame f = resident.get(pageId);
         if (f != null) {
@@ -164,15 +223,10 @@ public final class BufferPool {
             misses++;
             long physical = table.physicalForRead(pageId);
             f = victimFrame();
-            try {
-                file.read(physical, pageId, PageFormat.TYPE_NODE, f.data);
-            } catch (IOException | RuntimeException e) {
-                freeFrames.add(f);
-                throw e;
-            }
             f.pageId = pageId;
             f.dirty = false;
             resident.put(pageId, f);
+            arrangeRead(f, physical);
         }
         pin(f);
         return f;
@@ -181,11 +235,26 @@ public final class BufferPool {
 
     /**
      * Allocates a new logical page, formats it as an empty node of {@code type} in a frame, and
-     * returns the frame pinned and dirty (it has never been written).
+     * returns the frame pinned and dirty (it has never been written). An eviction it needed writes
+     * its page back after the pool's lock is let go, as in {@link #fetch}.
      *
      * @throws IllegalStateException if every frame is pinned
      */
-    public synchronized Frame create(byte type) throws IOException {
+    public Frame create(byte type) throws IOException {
+        try {
+            return pinNewPage(type);
+        } finally {
+            writeBacksOutsideTheLock();
+        }
+    }
+
+    /**
+     * The bookkeeping of {@link #create}, under the pool's lock: a frame from
+     * {@link #victimFrame()}, a new logical id from {@link PageTable#allocate()} (if that fails the
+     * frame goes back to the free list), the page formatted with {@link SlottedPage#init}, resident,
+     * pinned and dirty.
+     */
+    private synchronized Frame pinNewPage(byte type) throws IOException {
         // BEGIN SOLUTION lab-04 T6
         Frame f = victimFrame();
         long pageId;
@@ -216,7 +285,8 @@ public final class BufferPool {
 
     /**
      * A frame to load a page into: a free frame if there is one, else the replacer's victim. A dirty
-     * victim is written back first; the victim's page leaves the pool. Counts an eviction.
+     * victim is written back first ({@link #writeBack}); the victim's page leaves the pool. Counts
+     * an eviction.
      *
      * @throws IllegalStateException if no frame is free and none is evictable: "buffer pool of 8
      *                               frames is full: every frame is pinned (...)"
@@ -235,19 +305,172 @@ public final class BufferPool {
         }
         f = frames[victim];
         if (f.dirty) {
-            try {
-                writeBack(f);
-            } catch (IOException | RuntimeException e) {
-                replacer.recordAccess(victim); // keep the page, which is still dirty, evictable
-                replacer.setEvictable(victim, true);
-                throw e;
-            }
+            writeBack(f);
         }
         resident.remove(f.pageId);
         f.pageId = PageFormat.NO_PAGE;
         evictions++;
         return f;
         // END SOLUTION
+    }
+
+    /**
+     * Arranges for the bytes of the page now in {@code f} (a miss, under the pool's lock) to arrive
+     * from {@code physical}: from the copy of a write-back still on its way to disk if there is one
+     * (a page written back is never read from disk before it got there), else by the fetching
+     * thread after it lets go of the lock ({@link #load}).
+     */
+    private void arrangeRead(Frame f, long physical) {
+        PendingWrite pending = writesInFlight.get(f.pageId);
+        if (pending != null) {
+            System.arraycopy(pending.bytes, 0, f.data, 0, f.data.length);
+            if (pending.failed != null) {
+                // Its write failed: the copy is the page's only good version, so the frame owns it again.
+                f.dirty = true;
+                writesInFlight.remove(f.pageId);
+            }
+            return;
+        }
+        f.loadFrom = physical;
+        f.loader = Thread.currentThread();
+    }
+
+    /** Reads the page {@link #arrangeRead} left for this thread into {@code f}, outside the lock. */
+    private void load(Frame f) throws IOException {
+        try {
+            file.read(f.loadFrom, f.pageId, PageFormat.TYPE_NODE, f.data);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                // A corrupt or unreadable page is never cached: out of the pool, this thread's pin
+                // with it; a thread that pinned the frame meanwhile sees the failure and tries again.
+                resident.remove(f.pageId);
+                replacer.remove(f.index);
+                f.pageId = PageFormat.NO_PAGE;
+                f.dirty = false;
+                f.loadFailed = true;
+                f.loader = null;
+                if (--f.pins == 0) {
+                    f.loadFailed = false;
+                    freeFrames.add(f);
+                } else {
+                    f.doomed = true;
+                }
+                notifyAll();
+            }
+            throw e;
+        }
+        synchronized (this) {
+            f.loader = null;
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits, holding a pin, until another thread's read of the page into {@code f} is done.
+     *
+     * @return true if the page arrived; false if the read failed (the caller unpins and retries)
+     */
+    private synchronized boolean awaitLoad(Frame f) {
+        boolean interrupted = false;
+        while (f.loader != null) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return !f.loadFailed;
+    }
+
+    /**
+     * A write-back on its way to disk: the page's bytes as they were when its frame was taken, and
+     * where they go. A later write-back of the same page waits for this one ({@code done}), so the
+     * two never race to the same physical page.
+     */
+    private static final class PendingWrite {
+        final long pageId;
+        final long physical;
+        final byte[] bytes;
+        final PendingWrite before;
+        boolean done;
+        IOException failed;
+
+        PendingWrite(long pageId, long physical, byte[] bytes, PendingWrite before) {
+            this.pageId = pageId;
+            this.physical = physical;
+            this.bytes = bytes;
+            this.before = before;
+        }
+    }
+
+    /**
+     * Writes the pages this thread's evictions handed over ({@link #writeBack}), with the pool's
+     * lock let go. A write that fails leaves its copy in the pool: a fetch of the page takes it
+     * back (dirty), and the next {@link #flushAll} writes it or reports the failure.
+     */
+    private void writeBacksOutsideTheLock() {
+        List<PendingWrite> mine = queuedWrites.get();
+        if (mine.isEmpty()) {
+            return;
+        }
+        List<PendingWrite> writes = new ArrayList<>(mine);
+        mine.clear();
+        for (PendingWrite w : writes) {
+            IOException failure = null;
+            try {
+                if (w.before != null) {
+                    awaitWrite(w.before);
+                }
+                file.write(w.physical, w.bytes);
+            } catch (IOException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = new IOException(e);
+            }
+            synchronized (this) {
+                w.done = true;
+                w.failed = failure;
+                if (failure == null) {
+                    writesInFlight.remove(w.pageId, w);
+                    if (spareCopies.size() < MAX_SPARE_COPIES) {
+                        spareCopies.push(w.bytes); // no one reads a copy once it is out of the map
+                    }
+                }
+                notifyAll();
+            }
+        }
+    }
+
+    /** Waits until every write-back handed over has reached the disk or failed. The caller holds the lock. */
+    private void awaitWritesDone() {
+        boolean interrupted = false;
+        while (writesInFlight.values().stream().anyMatch(w -> !w.done)) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void awaitWrite(PendingWrite w) {
+        boolean interrupted = false;
+        while (!w.done) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -282,8 +505,26 @@ public final class BufferPool {
         this.waitWhenFull = wait;
     }
 
-    /** Writes a dirty frame's page to where the page table says, stamped with the coming generation. */
+    /**
+     * Hands a dirty victim's page over to be written where the page table says, stamped with the
+     * coming generation: its bytes are copied (the frame is reused at once) and the copy is written
+     * by this thread once it lets go of the pool's lock ({@link #writeBacksOutsideTheLock}). Counts
+     * a page write.
+     */
     private void writeBack(Frame f) throws IOException {
+        long physical = table.physicalForWrite(f.pageId);
+        f.page().setGeneration(table.generation() + 1);
+        byte[] copy = spareCopies.isEmpty() ? new byte[f.data.length] : spareCopies.pop();
+        System.arraycopy(f.data, 0, copy, 0, copy.length);
+        PendingWrite w = new PendingWrite(f.pageId, physical, copy, writesInFlight.get(f.pageId));
+        writesInFlight.put(f.pageId, w);
+        queuedWrites.get().add(w);
+        f.dirty = false;
+        pageWrites++;
+    }
+
+    /** Writes a dirty frame's page now, under the pool's lock (checkpoints). */
+    private void writeBackNow(Frame f) throws IOException {
         long physical = table.physicalForWrite(f.pageId);
         f.page().setGeneration(table.generation() + 1);
         file.write(physical, f.data);
@@ -307,6 +548,7 @@ public final class BufferPool {
             // unlatch and its unpin); the replacer has forgotten the frame: back to the free list.
             frame.pins = 0;
             frame.doomed = false;
+            frame.loadFailed = false;
             freeFrames.add(frame);
             return;
         }
@@ -355,6 +597,8 @@ public final class BufferPool {
      */
     synchronized void discardEverything() {
         checkState(pinnedFrames() == 0, "discarding every page while %s frames are pinned", pinnedFrames());
+        awaitWritesDone();
+        writesInFlight.clear(); // the pages they held are garbage now, written or not
         for (Frame f : frames) {
             if (f.pageId != PageFormat.NO_PAGE) {
                 resident.remove(f.pageId);
@@ -367,11 +611,21 @@ public final class BufferPool {
         table.freeAll();
     }
 
-    /** Writes every dirty page back (a checkpoint's first step); pages stay resident and clean. */
+    /**
+     * Writes every dirty page back (a checkpoint's first step); pages stay resident and clean. Waits
+     * first for write-backs still on their way to disk, and writes again any whose write failed,
+     * so that when it returns every change is in the file.
+     */
     public synchronized void flushAll() throws IOException {
+        awaitWritesDone();
+        for (PendingWrite w : List.copyOf(writesInFlight.values())) {
+            // A write-back that failed: its copy is the page's newest version (the page is not resident).
+            file.write(w.physical, w.bytes);
+            writesInFlight.remove(w.pageId);
+        }
         for (Frame f : frames) {
             if (f.dirty) {
-                writeBack(f);
+                writeBackNow(f);
             }
         }
     }
@@ -384,6 +638,16 @@ public final class BufferPool {
     synchronized MetaPage checkpoint(long root, long entryCount) throws IOException {
         flushAll();
         return table.checkpoint(root, entryCount);
+    }
+
+    /** The physical page where page {@code pageId} is read from now (tests). */
+    synchronized long physicalForRead(long pageId) throws IOException {
+        return table.physicalForRead(pageId);
+    }
+
+    /** The physical page where page {@code pageId} is written to until the next checkpoint (tests). */
+    synchronized long physicalForWrite(long pageId) {
+        return table.physicalForWrite(pageId);
     }
 
     /** The page table's counters, read under the pool's lock. */

@@ -35,6 +35,8 @@ public final class PageFile implements Closeable {
     private final WritableFile out;
     private final ReadableFile in;
     private final byte[] zeros;
+    /** Held by a write that extends the file: see {@link #write}. */
+    private final Object extending = new Object();
 
     /** Opens the existing file {@code name} in {@code storage}. */
     public PageFile(Storage storage, String name, int pageSize) throws IOException {
@@ -68,11 +70,27 @@ public final class PageFile implements Closeable {
     }
 
     /**
+     * Seals {@code page} with its checksum and writes it as physical page {@code physical}. Safe
+     * from several threads at once (the buffer pool writes pages back outside its lock): writes
+     * inside the file run in parallel, and writes that extend it take turns, because two threads
+     * filling the gap before their pages could zero each other's page ({@link #writePage}).
+     */
+    public void write(long physical, byte[] page) throws IOException {
+        if (physical * pageSize < out.size()) { // the file never shrinks, so this stays true
+            writePage(physical, page);
+            return;
+        }
+        synchronized (extending) {
+            writePage(physical, page);
+        }
+    }
+
+    /**
      * Seals {@code page} with its checksum and writes it as physical page {@code physical}. A page
      * past the end of the file extends it; any gap before it is filled with zero pages, which can
      * never pass the checksum.
      */
-    public void write(long physical, byte[] page) throws IOException {
+    private void writePage(long physical, byte[] page) throws IOException {
         // BEGIN SOLUTION lab-04 T2
         ByteBuffer.wrap(page).putInt(CRC_OFFSET, checksum(page));
         long position = physical * pageSize;
