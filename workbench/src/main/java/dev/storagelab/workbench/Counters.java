@@ -57,6 +57,8 @@ public final class Counters {
     public static final String COMPACTIONS = "compactions";
     /** Writes that waited for a flush to make room. */
     public static final String WRITE_STALLS = "write_stalls";
+    /** Table lookups a Bloom filter answered "not here" without reading a block. */
+    public static final String FILTER_SKIPS = "filter_skips";
 
     // Ratios: derived from counts by withRatios.
 
@@ -81,6 +83,10 @@ public final class Counters {
     public static final String LEAF_FILL = "leaf_fill";
     /** Segments of lab-01's store. */
     public static final String SEGMENTS = "segments";
+    /** An LSM tree's tables per level, level 0 first. */
+    public static final String TABLES_PER_LEVEL = "tables_per_level";
+    /** An LSM tree's bytes per level, level 0 first. */
+    public static final String BYTES_PER_LEVEL = "bytes_per_level";
     /** The size of the engine's files ({@link #bytesOnDisk}). */
     public static final String BYTES_ON_DISK = "bytes_on_disk";
 

@@ -10,6 +10,8 @@ import dev.storagelab.btree.BufferPool;
 import dev.storagelab.btree.TreeDump;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.kv.StoreMetrics;
+import dev.storagelab.lsm.LsmOptions;
+import dev.storagelab.lsm.LsmStore;
 import dev.storagelab.sortedlog.SortedLogStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ public enum Engine implements EngineFactory {
 
     SORTEDLOG("sortedlog", "lab-01: the sorted-log store (write-ahead log, memtable, segments, compaction), on disk", true),
     BTREE("btree", "lab-04: the disk B+tree (4 KiB pages, buffer pool of 1024 frames, LRU-2), checkpointed on sync", true),
+    LSM("lsm", "lab-05: the LSM tree (4 MiB memtables, leveled compaction, 10-bit Bloom filters, 8 MiB block cache), log forced on sync", true),
     AVL("avl", "lab-03: the AVL tree, in memory (nothing is durable)", false),
     SKIPLIST("skiplist", "lab-03: the skip list, in memory (nothing is durable)", false),
     BST("bst", "lab-03: the unbalanced binary search tree, in memory: try it on sequential keys", false);
@@ -132,6 +135,52 @@ public enum Engine implements EngineFactory {
                     @Override
                     public void flush() throws IOException {
                         tree.checkpoint();
+                    }
+                };
+            }
+            case LSM -> {
+                LsmStore store = LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
+                yield new Handle(this, store) {
+                    @Override
+                    public Map<String, Long> counts() {
+                        LsmStore.Stats s = store.stats();
+                        StoreMetrics.Snapshot m = s.metrics();
+                        Map<String, Long> c = storeCounts(m);
+                        c.put(Counters.BLOCK_READS, s.blockReads());
+                        c.put(Counters.FLUSHES, m.flushes());
+                        c.put(Counters.COMPACTIONS, m.compactions());
+                        c.put(Counters.WRITE_STALLS, m.writeStalls());
+                        c.put(Counters.FILTER_SKIPS, s.filterSkips());
+                        if (s.blockCache() != null) {
+                            c.put(Counters.CACHE_HITS, s.blockCache().hits());
+                            c.put(Counters.CACHE_MISSES, s.blockCache().misses());
+                        }
+                        return c;
+                    }
+
+                    @Override
+                    public Map<String, Object> gauges() throws IOException {
+                        LsmStore.Stats s = store.stats();
+                        Map<String, Object> g = new LinkedHashMap<>();
+                        g.put(Counters.TABLES_PER_LEVEL, java.util.Arrays.toString(s.filesPerLevel()));
+                        g.put(Counters.BYTES_PER_LEVEL, java.util.Arrays.toString(s.bytesPerLevel()));
+                        g.put(Counters.BYTES_ON_DISK, Counters.bytesOnDisk(dir));
+                        return g;
+                    }
+
+                    @Override
+                    public String dump(boolean dot) {
+                        return store.describeLevels();
+                    }
+
+                    @Override
+                    public void flush() throws IOException {
+                        store.sync();
+                    }
+
+                    @Override
+                    public void compact() throws IOException {
+                        store.compactAll();
                     }
                 };
             }

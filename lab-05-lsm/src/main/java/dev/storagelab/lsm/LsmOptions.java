@@ -1,0 +1,94 @@
+package dev.storagelab.lsm;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+/**
+ * The LSM tree's knobs, with LevelDB's defaults scaled to a laptop (RocksDB's names in brackets).
+ *
+ * @param memtableBytes       a memtable this big is frozen and flushed to a level-0 table
+ *                            [write_buffer_size]
+ * @param l0CompactionTrigger this many level-0 tables start a compaction into level 1
+ *                            [level0_file_num_compaction_trigger]
+ * @param l0SlowdownTrigger   this many level-0 tables slow every write by 1 ms, so compaction
+ *                            catches up [level0_slowdown_writes_trigger]
+ * @param l0StopTrigger       this many level-0 tables stop writes until compaction brings the count
+ *                            down [level0_stop_writes_trigger]
+ * @param level1Bytes         level 1's target size; level n+1's is {@code levelMultiplier} times
+ *                            level n's [max_bytes_for_level_base]
+ * @param levelMultiplier     the fan-out between levels [max_bytes_for_level_multiplier]
+ * @param tableBytes          a compaction starts a new output table past this size
+ *                            [target_file_size_base]
+ * @param blockBytes          a data block is closed past this size [block_size]
+ * @param bloomBitsPerKey     Bloom filter bits per key; 0 for no filter
+ * @param blockCacheBytes     the block cache's capacity; 0 for no cache [block_cache]
+ * @param syncWrites          whether every write forces the log before it returns [WriteOptions.sync]
+ * @param backgroundWork      whether flushes and compactions run on a background thread (false:
+ *                            on the writing thread, which tests use to make runs repeatable)
+ */
+public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
+                         long level1Bytes, int levelMultiplier, long tableBytes, int blockBytes,
+                         int bloomBitsPerKey, long blockCacheBytes, boolean syncWrites, boolean backgroundWork) {
+
+    public LsmOptions {
+        checkArgument(memtableBytes >= 1024, "memtableBytes must be at least 1 KiB: %s", memtableBytes);
+        checkArgument(l0CompactionTrigger >= 1, "l0CompactionTrigger must be positive: %s", l0CompactionTrigger);
+        checkArgument(l0SlowdownTrigger >= l0CompactionTrigger && l0StopTrigger >= l0SlowdownTrigger,
+                "level-0 triggers must satisfy compaction <= slowdown <= stop: %s, %s, %s",
+                l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger);
+        checkArgument(level1Bytes >= 1024, "level1Bytes must be at least 1 KiB: %s", level1Bytes);
+        checkArgument(levelMultiplier >= 2, "levelMultiplier must be at least 2: %s", levelMultiplier);
+        checkArgument(tableBytes >= 1024, "tableBytes must be at least 1 KiB: %s", tableBytes);
+        checkArgument(blockBytes >= 64, "blockBytes must be at least 64: %s", blockBytes);
+        checkArgument(bloomBitsPerKey >= 0, "bloomBitsPerKey must not be negative: %s", bloomBitsPerKey);
+        checkArgument(blockCacheBytes >= 0, "blockCacheBytes must not be negative: %s", blockCacheBytes);
+    }
+
+    /**
+     * LevelDB's defaults: 4 MiB memtables, level 0 compacted at 4 tables, slowed at 8 and stopped
+     * at 12, a 10 MiB level 1 and 10x fan-out ({@link Version#NUM_LEVELS} levels), 2 MiB tables of 4 KiB blocks, 10-bit
+     * Bloom filters, an 8 MiB block cache, writes not forced one by one.
+     */
+    public static LsmOptions defaults() {
+        return new LsmOptions(4 << 20, 4, 8, 12, 10 << 20, 10, 2 << 20, 4096, 10, 8 << 20, false, true);
+    }
+
+    /** Tiny sizes, for tests that want many flushes, tables and levels from little data. */
+    public static LsmOptions tiny() {
+        return new LsmOptions(8 << 10, 2, 6, 10, 16 << 10, 4, 4 << 10, 512, 10, 64 << 10, false, false);
+    }
+
+    public LsmOptions withMemtableBytes(long bytes) {
+        return new LsmOptions(bytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
+                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites, backgroundWork);
+    }
+
+    public LsmOptions withSyncWrites(boolean sync) {
+        return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
+                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, sync, backgroundWork);
+    }
+
+    public LsmOptions withBackgroundWork(boolean background) {
+        return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
+                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites, background);
+    }
+
+    public LsmOptions withBloomBitsPerKey(int bits) {
+        return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
+                levelMultiplier, tableBytes, blockBytes, bits, blockCacheBytes, syncWrites, backgroundWork);
+    }
+
+    public LsmOptions withBlockCacheBytes(long bytes) {
+        return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
+                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, bytes, syncWrites, backgroundWork);
+    }
+
+    /** The target size of {@code level} (1 and up): level 1's, times the multiplier per level below it. */
+    public long levelTargetBytes(int level) {
+        checkArgument(level >= 1 && level < Version.NUM_LEVELS, "level %s has no target size", level);
+        long bytes = level1Bytes;
+        for (int l = 1; l < level; l++) {
+            bytes = Math.multiplyExact(bytes, levelMultiplier);
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,1074 @@
+package dev.storagelab.lsm;
+
+import dev.storagelab.bounds.MergingIterator;
+import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.io.CountingStorage;
+import dev.storagelab.io.Storage;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.CorruptionException;
+import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.kv.KeyValueStore;
+import dev.storagelab.kv.StoreMetrics;
+import dev.storagelab.sortedlog.RecoveryMode;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The LSM tree (lab-05 T7), in LevelDB's shape: writes go to a write-ahead log and a memtable; a
+ * full memtable is frozen and flushed to a level-0 table by a background thread; compactions merge
+ * tables down through the levels, each level ten times the size of the one above, so that a key
+ * lives in at most one table per level from level 1 down; the MANIFEST records which tables make
+ * up the tree, so a crash at any moment reopens at a complete state.
+ *
+ * <p>Reads never lock: a get or a scan takes a reference to the current {@link Super} (memtable,
+ * frozen memtable, version), reads at a sequence number, and lets go; tables a reader still uses
+ * are deleted only after it lets go. Writers take turns under one lock ({@code mutex}, which also
+ * guards the memtable switch, the version set and the snapshot list). Every write gets the next
+ * sequence numbers, and is in the log before it is in the memtable.
+ *
+ * <p>Durability: a write is durable once {@link #sync()} returns after it, or at once with
+ * {@link LsmOptions#syncWrites()}. A crash loses at most the writes after the last sync, and never
+ * a part of a batch.
+ */
+public final class LsmStore implements OrderedStore {
+
+    /** What a read holds: the memtables and the version of one moment, reference-counted. */
+    static final class Super {
+        final MemTable mem;
+        final MemTable imm;
+        final Version version;
+        final AtomicInteger refs = new AtomicInteger(1);
+
+        Super(MemTable mem, MemTable imm, Version version) {
+            this.mem = mem;
+            this.imm = imm;
+            this.version = version;
+        }
+    }
+
+    private final CountingStorage storage;
+    private final LsmOptions options;
+    private final StoreMetrics metrics;
+    private final BlockCache cache;
+    private final VersionSet versions;
+    private final ReentrantLock mutex = new ReentrantLock();
+    /** Signalled when background work finishes a step (a flush, a compaction) or fails. */
+    private final Condition backgroundDone = mutex.newCondition();
+    private final ExecutorService background;
+    /** Open tables by file number. */
+    private final Map<Long, Table> tables = new ConcurrentHashMap<>();
+    /** How many live {@link Super}s hold each table file; a file is deleted when this drops to 0. */
+    private final Map<Long, Integer> fileRefs = new HashMap<>();
+    /** Numbers of tables being written by a flush or compaction, not yet in a version: never obsolete. */
+    private final java.util.Set<Long> pendingOutputs = new java.util.HashSet<>();
+    /** Live snapshots: sequence number to how many handles hold it. */
+    private final TreeMap<Long, Integer> snapshots = new TreeMap<>();
+    /** Per level from 1: the largest key of the last compaction there, where the next one starts. */
+    private final InternalKey[] compactPointer;
+
+    private volatile Super current;
+    private volatile long lastSequence;
+    private MemTable mem;
+    private RecordLogWriter log;
+    private long logNumber;
+    private boolean backgroundScheduled;
+    private IOException backgroundError;
+    private boolean closed;
+    private long compactionBytesRead;
+    private long compactionBytesWritten;
+    private long flushBytesWritten;
+    /** Counters of tables closed since the store opened (deleted by compactions). */
+    private long retiredBlockReads;
+    private long retiredFilterSkips;
+
+    private LsmStore(CountingStorage storage, LsmOptions options, VersionSet versions) {
+        this.storage = storage;
+        this.options = options;
+        this.metrics = new StoreMetrics(storage);
+        this.cache = options.blockCacheBytes() > 0 ? new BlockCache(options.blockCacheBytes()) : null;
+        this.versions = versions;
+        this.compactPointer = new InternalKey[Version.NUM_LEVELS];
+        this.background = options.backgroundWork()
+                ? Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "lsm-background");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
+    }
+
+    /**
+     * Opens the store in {@code storage}, creating it if it is empty: recovers the version from
+     * the MANIFEST, replays the logs the last flush did not cover into a memtable, flushes that to
+     * level 0, and starts a new log.
+     *
+     * @throws CorruptionException if the MANIFEST or a log record that is not the torn tail fails
+     *                             its checks
+     */
+    public static LsmStore open(Storage storage, LsmOptions options) throws IOException {
+        CountingStorage counting = new CountingStorage(storage);
+        VersionSet versions = VersionSet.openOrCreate(counting);
+        LsmStore store = new LsmStore(counting, options, versions);
+        try {
+            store.recover();
+        } catch (IOException | RuntimeException e) {
+            store.closeQuietly();
+            throw e;
+        }
+        return store;
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    private void recover() throws IOException {
+        mutex.lock();
+        try {
+            lastSequence = versions.lastSequence();
+            MemTable recovered = new MemTable();
+            List<Long> logs = new ArrayList<>();
+            for (String name : storage.list()) {
+                LsmFileNames.Parsed p = LsmFileNames.parse(name);
+                if (p != null && p.type() == LsmFileNames.Type.LOG && p.number() >= versions.logNumber()) {
+                    logs.add(p.number());
+                }
+            }
+            Collections.sort(logs);
+            long maxSequence = lastSequence;
+            for (long n : logs) {
+                maxSequence = Math.max(maxSequence, replay(LsmFileNames.log(n), recovered));
+            }
+            lastSequence = maxSequence;
+            VersionEdit edit = new VersionEdit();
+            if (!recovered.isEmpty()) {
+                FileMeta meta = writeLevel0Table(recovered);
+                if (meta != null) {
+                    edit.addFile(0, meta);
+                }
+            }
+            logNumber = versions.newFileNumber();
+            log = RecordLogWriter.create(storage, LsmFileNames.log(logNumber), RecordLogFormat.Kind.WAL);
+            storage.syncDirectory();
+            edit.setLogNumber(logNumber);
+            edit.setLastSequence(lastSequence);
+            versions.logAndApply(edit);
+            mem = new MemTable();
+            install(new Super(mem, null, versions.current()));
+            pendingOutputs.clear();
+            deleteObsoleteFiles();
+            maybeScheduleBackgroundWork();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Replays log {@code name} into {@code into}; returns the largest sequence number in it. */
+    private long replay(String name, MemTable into) throws IOException {
+        long max = -1;
+        try (RecordLogReader reader = RecordLogReader.open(storage, name, RecordLogFormat.Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
+            for (byte[] record = reader.next(); record != null; record = reader.next()) {
+                WriteBatch.Decoded d = WriteBatch.decode(record, storage.describe(name), reader.lastRecordOffset());
+                long seq = d.firstSequence();
+                for (Entry e : d.batch().operations()) {
+                    into.add(seq++, e.key(), e.isTombstone() ? null : e.value());
+                }
+                max = Math.max(max, d.lastSequence());
+            }
+            if (reader.tornTail()) {
+                storage.truncate(name, reader.validEnd()); // the write in flight at the crash: never acknowledged
+            }
+        }
+        return max;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public void put(Bytes key, Bytes value) throws IOException {
+        write(new WriteBatch().put(KeyValueStore.checkKey(key), KeyValueStore.checkValue(value)));
+    }
+
+    @Override
+    public void delete(Bytes key) throws IOException {
+        write(new WriteBatch().delete(KeyValueStore.checkKey(key)));
+    }
+
+    /**
+     * Applies {@code batch} atomically: all of its operations or (after a crash) none. They get
+     * consecutive sequence numbers, go to the log as one record, then to the memtable.
+     */
+    public void write(WriteBatch batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        mutex.lock();
+        try {
+            checkOpen();
+            makeRoomForWrite();
+            // BEGIN SOLUTION lab-05 T7
+            long first = lastSequence + 1;
+            log.addRecord(batch.encode(first));
+            if (options.syncWrites()) {
+                log.force();
+            }
+            MemTable m = mem;
+            batch.forEach(first, (ik, value) -> m.add(ik.sequence(), ik.userKey(), value));
+            lastSequence = first + batch.count() - 1; // readers see the batch from here on, whole
+            // END SOLUTION
+        } finally {
+            mutex.unlock();
+        }
+        long nanos = System.nanoTime() - start;
+        for (Entry e : batch.operations()) {
+            metrics.recordWrite(e, nanos);
+        }
+    }
+
+    /**
+     * Makes sure the memtable has room (the caller holds the mutex): slows the write by 1 ms when
+     * level 0 has {@link LsmOptions#l0SlowdownTrigger} tables; when the memtable is full, waits
+     * while the previous one is still being flushed or level 0 has {@link LsmOptions#l0StopTrigger}
+     * tables, then freezes it, starts a new log and schedules the flush.
+     */
+    private void makeRoomForWrite() throws IOException {
+        boolean slowed = false;
+        while (true) {
+            throwBackgroundError();
+            int l0 = versions.current().files(0).size();
+            if (!slowed && l0 >= options.l0SlowdownTrigger() && background != null) {
+                slowed = true;
+                metrics.recordWriteStall();
+                mutex.unlock();
+                try {
+                    TimeUnit.MILLISECONDS.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while writes were slowed");
+                } finally {
+                    mutex.lock();
+                }
+            } else if (mem.approximateBytes() < options.memtableBytes()) {
+                return;
+            } else if (current.imm != null || (l0 >= options.l0StopTrigger() && background != null)) {
+                metrics.recordWriteStall();
+                awaitBackground();
+            } else {
+                switchMemtable();
+                if (background == null) {
+                    runBackgroundWork(); // deterministic mode: flush and compact on the writer's thread
+                }
+            }
+        }
+    }
+
+    /** Freezes the memtable, starts a new log, and schedules its flush. Holds the mutex. */
+    private void switchMemtable() throws IOException {
+        long newLog = versions.newFileNumber();
+        RecordLogWriter w = RecordLogWriter.create(storage, LsmFileNames.log(newLog), RecordLogFormat.Kind.WAL);
+        storage.syncDirectory();
+        RecordLogWriter old = log;
+        log = w;
+        logNumber = newLog;
+        old.close();
+        MemTable frozen = mem;
+        mem = new MemTable();
+        install(new Super(mem, frozen, versions.current()));
+        maybeScheduleBackgroundWork();
+    }
+
+    @Override
+    public void sync() throws IOException {
+        mutex.lock();
+        try {
+            checkOpen();
+            log.force();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public Optional<Bytes> get(Bytes key) throws IOException {
+        return get(key, lastSequence);
+    }
+
+    /** The value of {@code key} as of {@code snapshot}. */
+    public Optional<Bytes> get(Bytes key, Snapshot snapshot) throws IOException {
+        return get(key, snapshot.sequence());
+    }
+
+    private Optional<Bytes> get(Bytes key, long sequence) throws IOException {
+        KeyValueStore.checkKey(key);
+        long start = System.nanoTime();
+        Super s = acquire();
+        try {
+            Optional<Bytes> found = lookup(s, key, sequence);
+            metrics.recordGet(found.isPresent(), System.nanoTime() - start);
+            return found;
+        } finally {
+            release(s);
+        }
+    }
+
+    /**
+     * The newest version of {@code key} at or before {@code sequence}, looking from the newest
+     * source to the oldest and stopping at the first that knows the key (a value or a deletion):
+     * the memtable, the frozen memtable, the level-0 tables newest first (they may overlap), then
+     * in each level from 1 down the one table whose key range holds the key, if any.
+     */
+    private Optional<Bytes> lookup(Super s, Bytes key, long sequence) throws IOException {
+        // BEGIN SOLUTION lab-05 T7
+        for (MemTable m : new MemTable[] {s.mem, s.imm}) {
+            if (m != null) {
+                MemTable.Lookup r = m.get(key, sequence);
+                if (r.found() != MemTable.Found.ABSENT) {
+                    return r.found() == MemTable.Found.VALUE ? Optional.of(r.value()) : Optional.empty();
+                }
+            }
+        }
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMeta f : filesFor(s.version, level, key)) {
+                Table.Lookup r = table(f).get(key, sequence);
+                switch (r.state()) {
+                    case PUT:
+                        return Optional.of(r.value());
+                    case DELETED:
+                        return Optional.empty();
+                    default:
+                        break;
+                }
+            }
+        }
+        return Optional.empty();
+        // END SOLUTION
+    }
+
+    /** A consistent point-in-time view for {@link #get(Bytes, Snapshot)} and scans; close it when done. */
+    public Snapshot snapshot() {
+        mutex.lock();
+        try {
+            long seq = lastSequence;
+            snapshots.merge(seq, 1, Integer::sum);
+            return new Snapshot(this, seq);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    void releaseSnapshot(long sequence) {
+        mutex.lock();
+        try {
+            snapshots.computeIfPresent(sequence, (k, n) -> n == 1 ? null : n - 1);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Override
+    public EntryIterator scan(Bytes from, Bytes to) {
+        return scan(from, to, lastSequence);
+    }
+
+    /** {@link #scan(Bytes, Bytes)} as of {@code snapshot}. */
+    public EntryIterator scan(Bytes from, Bytes to, Snapshot snapshot) {
+        return scan(from, to, snapshot.sequence());
+    }
+
+    private EntryIterator scan(Bytes from, Bytes to, long sequence) {
+        Super s = acquire();
+        List<InternalIterator> sources = new ArrayList<>();
+        try {
+            sources.add(s.mem.iterator());
+            if (s.imm != null) {
+                sources.add(s.imm.iterator());
+            }
+            for (int level = 0; level < Version.NUM_LEVELS; level++) {
+                for (FileMeta f : s.version.files(level)) {
+                    sources.add(table(f).cursor());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            sources.forEach(InternalIterator::close);
+            release(s);
+            throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+        }
+        return new SnapshotIterator(new MergingInternalIterator(sources), sequence, from, to, () -> release(s));
+    }
+
+    /**
+     * Keys in {@code [from, to)} from the largest down. Each source resolves its own versions at
+     * the snapshot, and lab-02's newest-wins merge picks, for each key, the newest source's:
+     * correct because every version of a key in a newer source is newer than every one in an
+     * older source.
+     */
+    @Override
+    public EntryIterator scanReverse(Bytes from, Bytes to) {
+        long sequence = lastSequence;
+        Super s = acquire();
+        List<EntryIterator> newestFirst = new ArrayList<>();
+        try {
+            newestFirst.add(SnapshotIterator.reverse(s.mem.iterator(), sequence, from, to));
+            if (s.imm != null) {
+                newestFirst.add(SnapshotIterator.reverse(s.imm.iterator(), sequence, from, to));
+            }
+            for (int level = 0; level < Version.NUM_LEVELS; level++) {
+                for (FileMeta f : s.version.files(level)) {
+                    newestFirst.add(SnapshotIterator.reverse(table(f).cursor(), sequence, from, to));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            newestFirst.forEach(EntryIterator::close);
+            release(s);
+            throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+        }
+        MergingIterator merged = new MergingIterator(newestFirst, true);
+        return new EntryIterator() {
+            private Entry next;
+            private boolean closed;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && !closed && merged.hasNext()) {
+                    Entry e = merged.next();
+                    if (!e.isTombstone()) {
+                        next = e;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Entry e = next;
+                next = null;
+                return e;
+            }
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    try {
+                        merged.close();
+                    } finally {
+                        release(s);
+                    }
+                }
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- flush and compaction
+
+    private void maybeScheduleBackgroundWork() {
+        if (background == null || backgroundScheduled || closed || backgroundError != null) {
+            return;
+        }
+        if (current.imm == null && pickCompaction() == null) {
+            return;
+        }
+        backgroundScheduled = true;
+        background.execute(() -> {
+            mutex.lock();
+            try {
+                runBackgroundWork();
+            } catch (IOException | RuntimeException e) {
+                backgroundError = e instanceof IOException io ? io : new IOException("background work failed", e);
+            } finally {
+                backgroundScheduled = false;
+                backgroundDone.signalAll();
+                maybeScheduleBackgroundWork();
+                mutex.unlock();
+            }
+        });
+    }
+
+    /** One flush if a memtable is frozen, then compactions while any level is over its target. Holds the mutex. */
+    private void runBackgroundWork() throws IOException {
+        if (current.imm != null) {
+            flushFrozenMemtable();
+            backgroundDone.signalAll();
+        }
+        for (Compaction c = pickCompaction(); c != null && !closed; c = pickCompaction()) {
+            compact(c);
+            backgroundDone.signalAll();
+        }
+    }
+
+    private void flushFrozenMemtable() throws IOException {
+        MemTable imm = current.imm;
+        FileMeta meta;
+        mutex.unlock();
+        try {
+            meta = writeLevel0Table(imm);
+        } finally {
+            mutex.lock();
+        }
+        VersionEdit edit = new VersionEdit();
+        if (meta != null) {
+            edit.addFile(0, meta);
+        }
+        edit.setLogNumber(logNumber); // the logs before the current one are all in tables now
+        edit.setLastSequence(lastSequence);
+        versions.logAndApply(edit);
+        install(new Super(mem, null, versions.current()));
+        if (meta != null) {
+            pendingOutputs.remove(meta.number());
+        }
+        metrics.recordFlush();
+        deleteObsoleteFiles();
+    }
+
+    /** Writes {@code m} as a new table (outside the mutex); null if it holds nothing. */
+    private FileMeta writeLevel0Table(MemTable m) throws IOException {
+        if (m.isEmpty()) {
+            return null;
+        }
+        long number = newFileNumber();
+        TableBuilder b = new TableBuilder(storage, LsmFileNames.table(number), tableOptions());
+        try (InternalIterator it = m.iterator()) {
+            for (it.seekToFirst(); it.valid(); it.next()) {
+                b.add(it.key(), it.value());
+            }
+        } catch (IOException | RuntimeException e) {
+            b.abandon();
+            throw e;
+        }
+        TableBuilder.Result r = b.finish();
+        flushBytesWritten += r.fileSize();
+        return new FileMeta(number, r.fileSize(), r.smallest(), r.largest());
+    }
+
+    /** A new table number, kept from deletion until its version is installed (locks the mutex if needed). */
+    private long newFileNumber() {
+        boolean held = mutex.isHeldByCurrentThread();
+        if (!held) {
+            mutex.lock();
+        }
+        try {
+            long n = versions.newFileNumber();
+            pendingOutputs.add(n);
+            return n;
+        } finally {
+            if (!held) {
+                mutex.unlock();
+            }
+        }
+    }
+
+    private TableBuilder.Options tableOptions() {
+        return TableBuilder.Options.defaults().withBlockSize(options.blockBytes()).withBitsPerKey(options.bloomBitsPerKey());
+    }
+
+    /** A compaction: the input files of {@code level} and of {@code level + 1}, merged into {@code level + 1}. */
+    record Compaction(int level, List<FileMeta> inputs, List<FileMeta> nextInputs) {
+    }
+
+    /**
+     * The most urgent compaction, or null: level 0 scores its table count against
+     * {@link LsmOptions#l0CompactionTrigger}, every other level its bytes against its target size;
+     * the highest score of at least 1 wins. Level 0 compacts all its tables (they may overlap);
+     * another level compacts one table, the first after where its last compaction ended (so a
+     * level is compacted round-robin through its key range). Either way the tables of the next
+     * level that overlap the inputs' key range join them.
+     */
+    Compaction pickCompaction() {
+        Version v = versions.current();
+        // BEGIN SOLUTION lab-05 T7
+        int best = -1;
+        double bestScore = 1;
+        for (int level = 0; level < Version.NUM_LEVELS - 1; level++) {
+            double score = level == 0
+                    ? (double) v.files(0).size() / options.l0CompactionTrigger()
+                    : (double) v.levelBytes(level) / options.levelTargetBytes(level);
+            if (score >= bestScore) {
+                bestScore = score;
+                best = level;
+            }
+        }
+        if (best < 0) {
+            return null;
+        }
+        List<FileMeta> inputs;
+        if (best == 0) {
+            inputs = v.files(0);
+        } else {
+            inputs = List.of(v.files(best).get(0));
+            InternalKey pointer = compactPointer[best];
+            if (pointer != null) {
+                for (FileMeta f : v.files(best)) {
+                    if (f.largest().compareTo(pointer) > 0) {
+                        inputs = List.of(f);
+                        break;
+                    }
+                }
+            }
+        }
+        Bytes smallest = null;
+        Bytes largest = null;
+        for (FileMeta f : inputs) {
+            smallest = smallest == null || f.smallest().userKey().compareTo(smallest) < 0 ? f.smallest().userKey() : smallest;
+            largest = largest == null || f.largest().userKey().compareTo(largest) > 0 ? f.largest().userKey() : largest;
+        }
+        return new Compaction(best, inputs, v.overlapping(best + 1, smallest, largest));
+        // END SOLUTION
+    }
+
+    /**
+     * Runs compaction {@code c} (the caller holds the mutex; the merge runs without it): merges its
+     * inputs in internal-key order and writes what survives to new tables of {@code level + 1},
+     * cut at {@link LsmOptions#tableBytes()} between two user keys (never between two versions of
+     * one key); then one version edit deletes the inputs and adds the outputs.
+     */
+    private void compact(Compaction c) throws IOException {
+        long smallestSnapshot = snapshots.isEmpty() ? lastSequence : snapshots.firstKey();
+        Version v = versions.current();
+        int out = c.level() + 1;
+        List<FileMeta> outputs = new ArrayList<>();
+        long read = 0;
+        for (FileMeta f : c.inputs()) {
+            read += f.size();
+        }
+        for (FileMeta f : c.nextInputs()) {
+            read += f.size();
+        }
+        mutex.unlock();
+        try {
+            List<InternalIterator> sources = new ArrayList<>();
+            for (FileMeta f : c.inputs()) {
+                sources.add(table(f).cursor());
+            }
+            for (FileMeta f : c.nextInputs()) {
+                sources.add(table(f).cursor());
+            }
+            try (MergingInternalIterator merged = new MergingInternalIterator(sources)) {
+                merged.seekToFirst();
+                writeCompactionOutputs(merged, smallestSnapshot, v, out, outputs);
+            }
+        } finally {
+            mutex.lock();
+        }
+        VersionEdit edit = new VersionEdit();
+        for (FileMeta f : c.inputs()) {
+            edit.deleteFile(c.level(), f.number());
+        }
+        for (FileMeta f : c.nextInputs()) {
+            edit.deleteFile(out, f.number());
+        }
+        for (FileMeta f : outputs) {
+            edit.addFile(out, f);
+        }
+        if (c.level() > 0) {
+            compactPointer[c.level()] = c.inputs().get(c.inputs().size() - 1).largest();
+            edit.setCompactPointer(c.level(), compactPointer[c.level()]);
+        }
+        versions.logAndApply(edit);
+        compactionBytesRead += read;
+        for (FileMeta f : outputs) {
+            compactionBytesWritten += f.size();
+        }
+        install(new Super(mem, current.imm, versions.current()));
+        for (FileMeta f : outputs) {
+            pendingOutputs.remove(f.number());
+        }
+        metrics.recordCompaction();
+        deleteObsoleteFiles();
+    }
+
+    /**
+     * The compaction's drop rules, per user key, versions newest first. A version is dropped if a
+     * newer version of its key is visible to every snapshot (its sequence number is at or below the
+     * oldest snapshot): no reader can see it any more. A deletion is dropped too when it is itself
+     * visible to every snapshot and no level below the output holds the key: nothing is left for it
+     * to hide. Everything else is written.
+     */
+    private void writeCompactionOutputs(InternalIterator merged, long smallestSnapshot, Version v, int out,
+                                        List<FileMeta> outputs) throws IOException {
+        TableBuilder builder = null;
+        long number = 0;
+        byte[] currentUserKey = null;
+        long lastSequenceForKey = Long.MAX_VALUE;
+        try {
+            for (; merged.valid(); merged.next()) {
+                byte[] key = merged.key();
+                int userLength = key.length - InternalKey.TRAILER_BYTES;
+                boolean newUserKey = currentUserKey == null
+                        || !java.util.Arrays.equals(key, 0, userLength, currentUserKey, 0, currentUserKey.length);
+                if (newUserKey) {
+                    currentUserKey = java.util.Arrays.copyOf(key, userLength);
+                    lastSequenceForKey = Long.MAX_VALUE;
+                    if (builder != null && builder.fileSizeEstimate() >= options.tableBytes()) {
+                        outputs.add(finishOutput(builder, number));
+                        builder = null;
+                    }
+                }
+                long sequence = InternalKey.trailerAt(key, userLength) >>> 8;
+                boolean deletion = key[key.length - 1] == ValueType.DELETE.code();
+                // BEGIN SOLUTION lab-05 T7
+                boolean drop = false;
+                if (lastSequenceForKey <= smallestSnapshot) {
+                    drop = true; // hidden by a newer version that every snapshot sees
+                } else if (deletion && sequence <= smallestSnapshot
+                        && isBaseLevelForKey(v, out, Bytes.wrap(currentUserKey))) {
+                    drop = true; // nothing below for the deletion to hide
+                }
+                lastSequenceForKey = sequence;
+                // END SOLUTION
+                if (drop) {
+                    continue;
+                }
+                if (builder == null) {
+                    number = newFileNumber();
+                    builder = new TableBuilder(storage, LsmFileNames.table(number), tableOptions());
+                }
+                builder.add(key, merged.value());
+            }
+            if (builder != null) {
+                outputs.add(finishOutput(builder, number));
+                builder = null;
+            }
+        } finally {
+            if (builder != null) {
+                builder.abandon();
+            }
+        }
+    }
+
+    private static FileMeta finishOutput(TableBuilder builder, long number) throws IOException {
+        TableBuilder.Result r = builder.finish();
+        return new FileMeta(number, r.fileSize(), r.smallest(), r.largest());
+    }
+
+    /** Flushes the memtable and waits until no level needs compacting: for tests and benchmarks. */
+    public void compactAll() throws IOException {
+        mutex.lock();
+        try {
+            checkOpen();
+            if (!mem.isEmpty()) {
+                while (current.imm != null) {
+                    awaitBackground();
+                }
+                switchMemtable();
+            }
+            if (background == null) {
+                runBackgroundWork();
+            }
+            while (current.imm != null || backgroundScheduled || pickCompaction() != null) {
+                maybeScheduleBackgroundWork();
+                awaitBackground();
+            }
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private void awaitBackground() throws IOException {
+        throwBackgroundError();
+        try {
+            backgroundDone.await(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a flush or compaction");
+        }
+        throwBackgroundError();
+    }
+
+    private void throwBackgroundError() throws IOException {
+        if (backgroundError != null) {
+            throw new IOException("the store is read-only after a failed flush or compaction; reopen it", backgroundError);
+        }
+    }
+
+    // ---------------------------------------------------------------- versions and files
+
+    private Super acquire() {
+        while (true) {
+            Super s = current;
+            int r = s.refs.get();
+            if (r > 0 && s.refs.compareAndSet(r, r + 1)) {
+                return s;
+            }
+        }
+    }
+
+    private void release(Super s) {
+        if (s.refs.decrementAndGet() == 0) {
+            mutex.lock();
+            try {
+                for (int level = 0; level < Version.NUM_LEVELS; level++) {
+                    for (FileMeta f : s.version.files(level)) {
+                        fileRefs.computeIfPresent(f.number(), (k, n) -> n == 1 ? null : n - 1);
+                    }
+                }
+                deleteObsoleteFiles();
+            } finally {
+                mutex.unlock();
+            }
+        }
+    }
+
+    /** Makes {@code s} current (the caller holds the mutex); the previous one is released. */
+    private void install(Super s) {
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMeta f : s.version.files(level)) {
+                fileRefs.merge(f.number(), 1, Integer::sum);
+            }
+        }
+        Super old = current;
+        current = s;
+        if (old != null) {
+            release(old);
+        }
+    }
+
+    /**
+     * Deletes files nothing needs (the caller holds the mutex): tables no live version holds, logs
+     * older than the current log number, and MANIFESTs other than the current one.
+     */
+    private void deleteObsoleteFiles() {
+        try {
+            for (String name : storage.list()) {
+                LsmFileNames.Parsed p = LsmFileNames.parse(name);
+                long table = p != null && p.type() == LsmFileNames.Type.TABLE ? p.number() : -1;
+                boolean obsolete = (table >= 0 && !fileRefs.containsKey(table) && !pendingOutputs.contains(table))
+                        || (p != null && p.type() == LsmFileNames.Type.LOG && p.number() < versions.logNumber());
+                if (obsolete) {
+                    if (table >= 0) {
+                        Table t = tables.remove(table);
+                        if (t != null) {
+                            retiredBlockReads += t.stats().blockReads();
+                            retiredFilterSkips += t.stats().filterSkips();
+                            t.close();
+                        }
+                        if (cache != null) {
+                            cache.evictFile(table);
+                        }
+                    }
+                    storage.delete(name);
+                }
+            }
+            versions.deleteObsoleteManifests();
+        } catch (IOException e) {
+            // A file left behind is garbage, not damage: the next open deletes it.
+        }
+    }
+
+
+    /**
+     * The tables of {@code level} that may hold {@code key}, in the order to ask them: in level 0
+     * every table whose key range holds it, newest first (level-0 tables may overlap); in a deeper
+     * level at most one, found by binary search over the tables' largest keys (they do not overlap).
+     */
+    static List<FileMeta> filesFor(Version v, int level, Bytes key) {
+        List<FileMeta> files = v.files(level);
+        if (level == 0) {
+            List<FileMeta> hits = new ArrayList<>();
+            for (FileMeta f : files) { // newest first
+                if (f.overlaps(key, key)) {
+                    hits.add(f);
+                }
+            }
+            return hits;
+        }
+        int lo = 0;
+        int hi = files.size();
+        while (lo < hi) { // the first table whose largest user key is >= key
+            int mid = (lo + hi) >>> 1;
+            if (files.get(mid).largest().userKey().compareTo(key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo < files.size() && files.get(lo).smallest().userKey().compareTo(key) <= 0) {
+            return List.of(files.get(lo));
+        }
+        return List.of();
+    }
+
+    /** Whether no level below {@code level} holds {@code key} in its tables' key ranges. */
+    static boolean isBaseLevelForKey(Version v, int level, Bytes key) {
+        for (int l = level + 1; l < Version.NUM_LEVELS; l++) {
+            if (!filesFor(v, l, key).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Table table(FileMeta f) throws IOException {
+        Table t = tables.get(f.number());
+        if (t != null) {
+            return t;
+        }
+        synchronized (tables) {
+            t = tables.get(f.number());
+            if (t == null) {
+                t = Table.open(storage, LsmFileNames.table(f.number()), f.number(), cache);
+                tables.put(f.number(), t);
+            }
+            return t;
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** The store's counters; {@link Stats#writeAmplification()} and friends derive from them. */
+    public Stats stats() {
+        mutex.lock();
+        try {
+            Version v = versions.current();
+            long[] files = new long[Version.NUM_LEVELS];
+            long[] bytes = new long[Version.NUM_LEVELS];
+            for (int level = 0; level < Version.NUM_LEVELS; level++) {
+                files[level] = v.files(level).size();
+                bytes[level] = v.levelBytes(level);
+            }
+            long blockReads = retiredBlockReads;
+            long filterSkips = retiredFilterSkips;
+            for (Table t : tables.values()) {
+                Table.Stats ts = t.stats();
+                blockReads += ts.blockReads();
+                filterSkips += ts.filterSkips();
+            }
+            return new Stats(metrics.snapshot(), files, bytes, flushBytesWritten, compactionBytesRead,
+                    compactionBytesWritten, lastSequence, blockReads, filterSkips, cache == null ? null : cache.stats());
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * A reading of the store.
+     *
+     * @param filesPerLevel tables per level, level 0 first
+     * @param bytesPerLevel bytes per level
+     * @param blockReads    data blocks read from table files (block cache misses), by gets, scans and compactions
+     * @param filterSkips   table lookups a Bloom filter answered without reading a block
+     */
+    public record Stats(StoreMetrics.Snapshot metrics, long[] filesPerLevel, long[] bytesPerLevel, long flushBytes,
+                        long compactionBytesRead, long compactionBytesWritten, long lastSequence, long blockReads,
+                        long filterSkips, BlockCache.Stats blockCache) {
+
+        /** Bytes written to tables (flushes and compactions) and logs per user byte written. */
+        public double writeAmplification() {
+            return metrics.writeAmplification();
+        }
+
+        /** Bytes in all tables. */
+        public long tableBytes() {
+            long sum = 0;
+            for (long b : bytesPerLevel) {
+                sum += b;
+            }
+            return sum;
+        }
+    }
+
+    /** The levels, a line each: the tables with their sizes and key ranges (the shell's {@code levels}). */
+    public String describeLevels() {
+        Version v;
+        mutex.lock();
+        try {
+            v = versions.current();
+        } finally {
+            mutex.unlock();
+        }
+        StringBuilder out = new StringBuilder();
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            List<FileMeta> files = v.files(level);
+            out.append(String.format("L%d: %d tables, %,d bytes%s%n", level, files.size(), v.levelBytes(level),
+                    level == 0 ? " (compacted at " + options.l0CompactionTrigger() + " tables)"
+                            : " (target " + String.format("%,d", options.levelTargetBytes(level)) + ")"));
+            for (FileMeta f : files) {
+                out.append(String.format("    %s  %,d bytes  [%s .. %s]%n", LsmFileNames.table(f.number()), f.size(),
+                        f.smallest(), f.largest()));
+            }
+        }
+        return out.toString();
+    }
+
+    /** The store's metrics. */
+    public StoreMetrics metrics() {
+        return metrics;
+    }
+
+    /** The options the store was opened with. */
+    public LsmOptions options() {
+        return options;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        mutex.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            mutex.unlock();
+        }
+        if (background != null) {
+            background.shutdown();
+            try {
+                background.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        mutex.lock();
+        try {
+            if (log != null) {
+                log.force();
+                log.close();
+            }
+            for (Table t : tables.values()) {
+                t.close();
+            }
+            tables.clear();
+            versions.close();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException | RuntimeException ignored) {
+            // already failing
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LsmStore(" + storage + ")";
+    }
+}

@@ -1,0 +1,151 @@
+package dev.storagelab.lsm;
+
+import dev.storagelab.bst.SkipListMap;
+import dev.storagelab.kv.Bytes;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The LSM tree's memtable: every version of every key written since the last flush, as encoded
+ * {@link InternalKey}s in lab-03's {@link SkipListMap} (ordered by {@link InternalKey#ORDER}), so
+ * readers never lock and never wait while the one writer inserts. A put and a delete are both
+ * inserts: a new version never replaces an old one here, because a snapshot may still need the old
+ * one; compaction drops versions later, when no snapshot can see them.
+ *
+ * <p>Thread-safe: one writer at a time (the store's write path serialises them), any number of
+ * readers beside it.
+ */
+public final class MemTable {
+
+    /** The lookup's answer for one user key at one snapshot. */
+    public enum Found {
+        /** The newest version visible is a value. */
+        VALUE,
+        /** The newest version visible is a deletion: the key is absent, and older sources must not be asked. */
+        DELETED,
+        /** No version visible here: ask the next older source. */
+        ABSENT
+    }
+
+    /** A lookup's result: what was found and, for {@link Found#VALUE}, the value. */
+    public record Lookup(Found found, Bytes value) {
+        static final Lookup ABSENT = new Lookup(Found.ABSENT, null);
+        static final Lookup DELETED = new Lookup(Found.DELETED, null);
+    }
+
+    /** Per entry, besides its key and value: about what a skip-list node and its links take. */
+    static final int ENTRY_OVERHEAD = 48;
+
+    private final SkipListMap<byte[], byte[]> entries = new SkipListMap<>(InternalKey.ORDER::compare);
+    private final AtomicLong approximateBytes = new AtomicLong();
+    private volatile long largestSequence = -1;
+
+    /**
+     * Adds one version: {@code key} at {@code sequence}, a value or (when {@code value} is null) a
+     * deletion. Sequence numbers of one user key must increase from call to call.
+     */
+    public void add(long sequence, Bytes key, Bytes value) {
+        InternalKey ik = new InternalKey(key, sequence, value == null ? ValueType.DELETE : ValueType.PUT);
+        byte[] v = value == null ? new byte[0] : value.toByteArray();
+        byte[] k = ik.encode();
+        entries.put(k, v);
+        approximateBytes.addAndGet(k.length + v.length + ENTRY_OVERHEAD);
+        if (sequence > largestSequence) {
+            largestSequence = sequence;
+        }
+    }
+
+    /**
+     * The newest version of {@code key} written at or before {@code snapshot}: seek to
+     * {@link InternalKey#seekKey}, and the first entry at or after it answers if it has the same
+     * user key.
+     */
+    public Lookup get(Bytes key, long snapshot) {
+        Map.Entry<byte[], byte[]> e = entries.ceilingEntry(InternalKey.seekKey(key, snapshot).encode());
+        if (e == null || !sameUserKey(e.getKey(), key)) {
+            return Lookup.ABSENT;
+        }
+        byte[] k = e.getKey();
+        return k[k.length - 1] == ValueType.DELETE.code() ? Lookup.DELETED : new Lookup(Found.VALUE, Bytes.wrap(e.getValue()));
+    }
+
+    static boolean sameUserKey(byte[] internalKey, Bytes userKey) {
+        int n = internalKey.length - InternalKey.TRAILER_BYTES;
+        return n == userKey.length() && userKey.compareTo(internalKey, 0, n) == 0;
+    }
+
+    /** The bytes the entries take, roughly: what decides when the memtable is full. */
+    public long approximateBytes() {
+        return approximateBytes.get();
+    }
+
+    /** The number of versions held. */
+    public int entryCount() {
+        return entries.size();
+    }
+
+    /** Whether nothing was added. */
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** The largest sequence number added, or -1. */
+    public long largestSequence() {
+        return largestSequence;
+    }
+
+    /**
+     * An iterator over every version, in internal-key order, forward and backward; weakly
+     * consistent under a concurrent writer (it sees each entry added meanwhile, or not).
+     */
+    public InternalIterator iterator() {
+        return new InternalIterator() {
+            private Map.Entry<byte[], byte[]> current;
+
+            @Override
+            public boolean valid() {
+                return current != null;
+            }
+
+            @Override
+            public void seekToFirst() {
+                current = entries.isEmpty() ? null : entries.firstEntry();
+            }
+
+            @Override
+            public void seek(byte[] target) {
+                current = entries.ceilingEntry(target);
+            }
+
+            @Override
+            public void next() {
+                current = entries.higherEntry(current.getKey());
+            }
+
+            @Override
+            public void seekToLast() {
+                current = entries.isEmpty() ? null : entries.lastEntry();
+            }
+
+            @Override
+            public void prev() {
+                current = entries.lowerEntry(current.getKey());
+            }
+
+            @Override
+            public byte[] key() {
+                return current.getKey();
+            }
+
+            @Override
+            public byte[] value() {
+                return current.getValue();
+            }
+
+            @Override
+            public void close() {
+                current = null;
+            }
+        };
+    }
+}
