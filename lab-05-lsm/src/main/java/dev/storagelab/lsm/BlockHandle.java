@@ -1,0 +1,95 @@
+package dev.storagelab.lsm;
+
+import dev.storagelab.kv.CorruptionException;
+import java.io.ByteArrayOutputStream;
+
+/**
+ * Where a block lies in a table file (lab-05 T4): its offset and its size in bytes, trailer
+ * included. An index entry's value is one handle, encoded as two varints (the offset as a 64-bit
+ * varint, the size as a 32-bit one), as LevelDB's {@code BlockHandle}:
+ *
+ * <pre>
+ * +-------------------------+-----------------------+
+ * | offset (varint, 1-10 B) | size (varint, 1-5 B)  |
+ * +-------------------------+-----------------------+
+ * </pre>
+ *
+ * The footer stores its three handles fixed-width instead ({@link Footer}), so that the footer has
+ * one size and a reader finds it at {@code fileSize - Footer.BYTES}.
+ *
+ * @param offset where the block starts in the file
+ * @param size   the block's bytes, its trailer included
+ */
+public record BlockHandle(long offset, int size) {
+
+    /** The most bytes {@link #encode} writes: a 10-byte offset and a 5-byte size. */
+    public static final int MAX_ENCODED_BYTES = 10 + Varint.MAX_BYTES_32;
+
+    public BlockHandle {
+        if (offset < 0 || size < 0) {
+            throw new IllegalArgumentException("a block handle has a non-negative offset and size: " + offset + ", " + size);
+        }
+    }
+
+    /** The offset just past the block. */
+    public long end() {
+        return offset + size;
+    }
+
+    /** The two varints. */
+    public byte[] encode() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(MAX_ENCODED_BYTES);
+        writeVarint64(out, offset);
+        Varint.write(out, size);
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes a handle {@link #encode} wrote; the bytes must be exactly one handle.
+     *
+     * @param file       for the exception
+     * @param fileOffset where the bytes lie (the index block's offset), for the exception
+     * @param what       what the handle is, for the exception ("index entry 7")
+     * @throws CorruptionException if the varints are malformed, or bytes follow them
+     */
+    public static BlockHandle decode(byte[] src, String file, long fileOffset, String what) throws CorruptionException {
+        long offset = 0;
+        int pos = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (pos >= src.length || shift > 56) {
+                throw new CorruptionException(file, fileOffset, what + ": block handle offset varint is truncated or too long");
+            }
+            int b = src[pos++] & 0xff;
+            offset |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        long size = Varint.read(src, pos, src.length);
+        if (size < 0 || Varint.next(size) != src.length) {
+            throw new CorruptionException(file, fileOffset, what + ": block handle size varint is malformed or followed by "
+                    + "extra bytes");
+        }
+        if (offset < 0) {
+            throw new CorruptionException(file, fileOffset, what + ": block handle offset " + offset + " is negative");
+        }
+        return new BlockHandle(offset, Varint.value(size));
+    }
+
+    /** Appends {@code value} (non-negative) as an unsigned LEB128 varint of up to 9 bytes. */
+    static void writeVarint64(ByteArrayOutputStream out, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("a varint holds a non-negative long: " + value);
+        }
+        while (value >= 0x80) {
+            out.write((int) (value & 0x7f) | 0x80);
+            value >>>= 7;
+        }
+        out.write((int) value);
+    }
+
+    @Override
+    public String toString() {
+        return "[" + offset + ", +" + size + ")";
+    }
+}

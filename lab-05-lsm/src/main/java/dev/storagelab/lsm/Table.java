@@ -1,0 +1,404 @@
+package dev.storagelab.lsm;
+
+import dev.storagelab.io.ReadableFile;
+import dev.storagelab.io.Storage;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.CorruptionException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One sorted string table read back (lab-05 T4). {@link #open} reads the {@link Footer}, then the
+ * index, filter and properties blocks, and keeps them in memory for the table's life; data blocks
+ * are read on demand, through the {@link BlockCache} when there is one.
+ *
+ * <p>A {@link #get} asks the Bloom filter first, so that a key the table cannot hold costs no data
+ * block read; otherwise it binary-searches the index for the one block the key can be in and seeks
+ * in that block. A {@link Cursor} walks every internal key in order, for scans and compaction.
+ *
+ * <p>Thread-safe: any number of threads may call {@link #get} and walk their own cursors at once
+ * (the file is read with positional reads, the blocks are immutable, the counters are adders).
+ */
+public final class Table implements Closeable {
+
+    /**
+     * What a {@link #get} found in this table.
+     *
+     * @param state    a value, a tombstone, or nothing visible at the snapshot
+     * @param sequence the version's sequence number (−1 when {@link State#NOT_FOUND})
+     * @param value    the value when {@link State#PUT}, else null
+     */
+    public record Lookup(State state, long sequence, Bytes value) {
+
+        public enum State {
+            /** The newest visible version is a value. */
+            PUT,
+            /** The newest visible version is a tombstone: the key is deleted, older tables must not be asked. */
+            DELETED,
+            /** No version of the key at or before the snapshot is in this table: ask the next (older) one. */
+            NOT_FOUND
+        }
+
+        public static final Lookup NOT_FOUND = new Lookup(State.NOT_FOUND, -1, null);
+
+        public static Lookup put(long sequence, Bytes value) {
+            return new Lookup(State.PUT, sequence, Objects.requireNonNull(value, "value"));
+        }
+
+        public static Lookup deleted(long sequence) {
+            return new Lookup(State.DELETED, sequence, null);
+        }
+    }
+
+    /**
+     * A table's counters, at one moment: what the metrics report, and what the tests measure the
+     * filter's work with.
+     *
+     * @param gets           calls of {@link #get}
+     * @param filterSkips    gets the Bloom filter answered "certainly absent", reading no data block
+     * @param blockReads     data blocks read from the file (cache misses, or every block without a cache)
+     * @param blockCacheHits data blocks found in the cache
+     */
+    public record Stats(long gets, long filterSkips, long blockReads, long blockCacheHits) {
+    }
+
+    private final String name;
+    private final long fileNumber;
+    private final ReadableFile file;
+    private final long fileSize;
+    private final Footer footer;
+    private final Block index;
+    private final BloomFilter filter;
+    private final TableProperties properties;
+    private final BlockCache cache;
+    private final LongAdder gets = new LongAdder();
+    private final LongAdder filterSkips = new LongAdder();
+    private final LongAdder blockReads = new LongAdder();
+    private final LongAdder blockCacheHits = new LongAdder();
+
+    private Table(String name, long fileNumber, ReadableFile file, long fileSize, Footer footer, Block index,
+            BloomFilter filter, TableProperties properties, BlockCache cache) {
+        this.name = name;
+        this.fileNumber = fileNumber;
+        this.file = file;
+        this.fileSize = fileSize;
+        this.footer = footer;
+        this.index = index;
+        this.filter = filter;
+        this.properties = properties;
+        this.cache = cache;
+    }
+
+    /**
+     * Opens table {@code name}: reads and checks the footer ({@link Footer#decode}), then reads the
+     * index block (every entry's handle must point inside the data blocks), the filter block and the
+     * properties block, each checked against its checksum.
+     *
+     * @param fileNumber  the table's number, the key of its blocks in {@code cacheOrNull}
+     * @param cacheOrNull the block cache shared by the tables of a store, or null to read every data
+     *                    block from the file
+     * @throws CorruptionException naming the file, the offset and what failed if the file is shorter
+     *         than a footer or any of those checks fails
+     */
+    public static Table open(Storage storage, String name, long fileNumber, BlockCache cacheOrNull) throws IOException {
+        ReadableFile file = storage.openRead(name);
+        try {
+            long size = file.size();
+            if (size < Footer.BYTES) {
+                throw new CorruptionException(name, 0, "file of " + size + " bytes is shorter than the " + Footer.BYTES
+                        + "-byte footer: not a table, or truncated");
+            }
+            long footerAt = size - Footer.BYTES;
+            Footer footer = Footer.decode(file.readFully(footerAt, Footer.BYTES), name, footerAt);
+            BlockHandle ih = footer.index();
+            Block index = Block.open(read(file, ih), InternalKey.ORDER, name, ih.offset());
+            BlockHandle fh = footer.filter();
+            BloomFilter filter = BloomFilter.open(TableFormat.unseal(read(file, fh), name, fh.offset(), "filter"), name, fh.offset());
+            BlockHandle ph = footer.properties();
+            TableProperties properties = TableProperties.decode(
+                    Block.open(read(file, ph), KeyOrder.BYTEWISE, name, ph.offset()), name, ph.offset());
+            checkIndex(index, name, ih.offset(), dataEnd(footer), properties);
+            return new Table(name, fileNumber, file, size, footer, index, filter, properties, cacheOrNull);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** The end of the data blocks: the first of the other blocks. */
+    private static long dataEnd(Footer footer) {
+        return Math.min(footer.filter().offset(), Math.min(footer.properties().offset(), footer.index().offset()));
+    }
+
+    /**
+     * Checks every index entry once, at open: a valid internal key, a handle that decodes and lies
+     * inside the data blocks, keys in order (the block checked that), as many entries as the
+     * properties say there are data blocks.
+     */
+    private static void checkIndex(Block index, String name, long indexAt, long dataEnd, TableProperties properties)
+            throws CorruptionException {
+        Block.Cursor c = index.cursor();
+        long n = 0;
+        long expectedOffset = 0;
+        for (c.seekToFirst(); c.valid(); c.next(), n++) {
+            byte[] key = c.key();
+            InternalKey.decode(key, 0, key.length, name, indexAt);
+            BlockHandle h = BlockHandle.decode(c.value(), name, indexAt, "index entry " + n);
+            if (h.offset() != expectedOffset || h.size() < BlockFormat.MIN_BLOCK_BYTES || h.end() > dataEnd) {
+                throw new CorruptionException(name, indexAt, "index entry " + n + " points to block " + h
+                        + ", expected one starting at " + expectedOffset + " and ending by " + dataEnd);
+            }
+            expectedOffset = h.end();
+        }
+        if (n == 0 || n != properties.dataBlocks() || expectedOffset != dataEnd) {
+            throw new CorruptionException(name, indexAt, "index has " + n + " entries covering " + expectedOffset
+                    + " bytes; the properties say " + properties.dataBlocks() + " data blocks in " + dataEnd + " bytes");
+        }
+    }
+
+    private static byte[] read(ReadableFile file, BlockHandle h) throws IOException {
+        return file.readFully(h.offset(), h.size());
+    }
+
+    /** The file's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The table's number, its blocks' key in the cache. */
+    public long fileNumber() {
+        return fileNumber;
+    }
+
+    /** The file's size in bytes. */
+    public long fileSize() {
+        return fileSize;
+    }
+
+    /** The footer read at open. */
+    public Footer footer() {
+        return footer;
+    }
+
+    /** What the table holds, read at open. */
+    public TableProperties properties() {
+        return properties;
+    }
+
+    /** The Bloom filter, read at open. */
+    public BloomFilter filter() {
+        return filter;
+    }
+
+    public Stats stats() {
+        return new Stats(gets.sum(), filterSkips.sum(), blockReads.sum(), blockCacheHits.sum());
+    }
+
+    /**
+     * The newest version of {@code userKey} written at or before {@code snapshot} that this table
+     * holds.
+     *
+     * <p>First the Bloom filter: if it answers "certainly absent", count a filter skip and return
+     * {@link Lookup#NOT_FOUND} without reading a data block. Otherwise seek the index to
+     * {@link InternalKey#seekKey seekKey(userKey, snapshot)}: the first index entry at or after it
+     * names the only block that can hold the answer (no entry: every key of the table sorts before
+     * it). Seek that block ({@link #dataBlock}) to the same key; the entry found, if it has the same
+     * user key, is the answer: {@link Lookup#put} or {@link Lookup#deleted} with its sequence number.
+     * Anything else is {@link Lookup#NOT_FOUND}.
+     *
+     * @param snapshot a sequence number: versions written after it are invisible
+     * @throws CorruptionException if the block read fails its checks
+     */
+    public Lookup get(Bytes userKey, long snapshot) throws IOException {
+        Objects.requireNonNull(userKey, "userKey");
+        if (snapshot < 0 || snapshot > InternalKey.MAX_SEQUENCE) {
+            throw new IllegalArgumentException("snapshot must be in [0, 2^56 - 1]: " + snapshot);
+        }
+        gets.increment();
+        // BEGIN SOLUTION lab-05 T4
+        if (!filter.mayContain(userKey.toByteArray())) {
+            filterSkips.increment();
+            return Lookup.NOT_FOUND;
+        }
+        byte[] target = InternalKey.seekKey(userKey, snapshot).encode();
+        Block.Cursor in = index.cursor();
+        in.seek(target);
+        if (!in.valid()) {
+            return Lookup.NOT_FOUND;
+        }
+        BlockHandle handle = handleOf(in);
+        Block.Cursor c = dataBlock(handle).cursor();
+        c.seek(target);
+        if (!c.valid()) {
+            return Lookup.NOT_FOUND;
+        }
+        byte[] key = c.key();
+        InternalKey found = InternalKey.decode(key, 0, key.length, name, handle.offset());
+        if (!found.userKey().equals(userKey)) {
+            return Lookup.NOT_FOUND;
+        }
+        return found.type() == ValueType.PUT ? Lookup.put(found.sequence(), Bytes.wrap(c.value()))
+                : Lookup.deleted(found.sequence());
+        // END SOLUTION
+    }
+
+    /** The handle of the index entry {@code indexCursor} is on (checked at open). */
+    private BlockHandle handleOf(Block.Cursor indexCursor) throws CorruptionException {
+        return BlockHandle.decode(indexCursor.value(), name, footer.index().offset(), "index entry");
+    }
+
+    /**
+     * The data block at {@code handle}: from the cache if it is there (a cache hit), else read from
+     * the file, checked by {@link Block#open} and put in the cache (a block read).
+     */
+    Block dataBlock(BlockHandle handle) throws IOException {
+        if (cache != null) {
+            Block cached = cache.get(fileNumber, handle.offset());
+            if (cached != null) {
+                blockCacheHits.increment();
+                return cached;
+            }
+        }
+        Block block = Block.open(read(file, handle), InternalKey.ORDER, name, handle.offset());
+        blockReads.increment();
+        if (cache != null) {
+            cache.put(fileNumber, handle.offset(), block);
+        }
+        return block;
+    }
+
+    /** A new cursor over every internal key of the table, not yet positioned. */
+    public Cursor cursor() {
+        return new Cursor();
+    }
+
+    /** Closes the file. Blocks of this table stay in the cache until {@link BlockCache#evictFile}. */
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (#" + fileNumber + ", " + properties.entries() + " entries, " + properties.smallest() + " .. "
+                + properties.largest() + ")";
+    }
+
+    /**
+     * A position among the table's internal keys, in {@link InternalKey#ORDER}: an index cursor and
+     * a cursor in the data block it names (a two-level iterator, as LevelDB's). Each cursor belongs
+     * to one thread. Moving reads data blocks through the cache.
+     */
+    public final class Cursor {
+
+        private final Block.Cursor indexCursor = index.cursor();
+        private Block.Cursor data;
+
+        private Cursor() {
+        }
+
+        /** Whether the cursor is on an entry. */
+        public boolean valid() {
+            return data != null && data.valid();
+        }
+
+        /** The current entry's encoded internal key, a copy. */
+        public byte[] key() {
+            checkValid();
+            return data.key();
+        }
+
+        /** The current entry's internal key, decoded. */
+        public InternalKey internalKey() throws CorruptionException {
+            byte[] k = key();
+            return InternalKey.decode(k, 0, k.length, name, 0);
+        }
+
+        /** The current entry's value, a copy (empty for a tombstone). */
+        public byte[] value() {
+            checkValid();
+            return data.value();
+        }
+
+        /** Positions on the table's first entry. */
+        public void seekToFirst() throws IOException {
+            indexCursor.seekToFirst();
+            loadBlock();
+            if (data != null) {
+                data.seekToFirst();
+            }
+            skipEmptyForward();
+        }
+
+        /** Positions on the table's last entry. */
+        public void seekToLast() throws IOException {
+            indexCursor.seekToLast();
+            loadBlock();
+            if (data != null) {
+                data.seekToLast();
+            }
+            skipEmptyBackward();
+        }
+
+        /**
+         * Positions on the first entry at or after {@code internalKey} (encoded) in
+         * {@link InternalKey#ORDER}, or makes the cursor not valid.
+         */
+        public void seek(byte[] internalKey) throws IOException {
+            indexCursor.seek(internalKey);
+            loadBlock();
+            if (data != null) {
+                data.seek(internalKey);
+            }
+            skipEmptyForward();
+        }
+
+        /** Moves to the next entry. */
+        public void next() throws IOException {
+            checkValid();
+            data.next();
+            skipEmptyForward();
+        }
+
+        /** Moves to the previous entry (rescans one restart interval of the block, as {@link Block.Cursor#prev}). */
+        public void prev() throws IOException {
+            checkValid();
+            data.prev();
+            skipEmptyBackward();
+        }
+
+        private void loadBlock() throws IOException {
+            data = indexCursor.valid() ? dataBlock(handleOf(indexCursor)).cursor() : null;
+        }
+
+        /** Past the end of a block, on to the first entry of the next. */
+        private void skipEmptyForward() throws IOException {
+            while (data != null && !data.valid()) {
+                indexCursor.next();
+                loadBlock();
+                if (data != null) {
+                    data.seekToFirst();
+                }
+            }
+        }
+
+        /** Before the start of a block, on to the last entry of the previous. */
+        private void skipEmptyBackward() throws IOException {
+            while (data != null && !data.valid()) {
+                indexCursor.prev();
+                loadBlock();
+                if (data != null) {
+                    data.seekToLast();
+                }
+            }
+        }
+
+        private void checkValid() {
+            if (!valid()) {
+                throw new IllegalStateException("cursor is not on an entry");
+            }
+        }
+    }
+}
