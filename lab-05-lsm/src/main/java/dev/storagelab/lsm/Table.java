@@ -291,7 +291,7 @@ public final class Table implements Closeable {
      * a cursor in the data block it names (a two-level iterator, as LevelDB's). Each cursor belongs
      * to one thread. Moving reads data blocks through the cache.
      */
-    public final class Cursor {
+    public final class Cursor implements InternalIterator {
 
         private final Block.Cursor indexCursor = index.cursor();
         private Block.Cursor data;
@@ -399,6 +399,12 @@ public final class Table implements Closeable {
             if (!valid()) {
                 throw new IllegalStateException("cursor is not on an entry");
             }
+        }
+
+        /** Holds nothing but blocks, which the cache or the garbage collector owns: a no-op. */
+        @Override
+        public void close() {
+            data = null;
         }
     }
 }
