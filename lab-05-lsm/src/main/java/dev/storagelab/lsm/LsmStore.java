@@ -247,16 +247,7 @@ public final class LsmStore implements OrderedStore {
         try {
             checkOpen();
             makeRoomForWrite();
-            // BEGIN SOLUTION lab-05 T7
-            long first = lastSequence + 1;
-            log.addRecord(batch.encode(first));
-            if (options.syncWrites()) {
-                log.force();
-            }
-            MemTable m = mem;
-            batch.forEach(first, (ik, value) -> m.add(ik.sequence(), ik.userKey(), value));
-            lastSequence = first + batch.count() - 1; // readers see the batch from here on, whole
-            // END SOLUTION
+            apply(batch);
         } finally {
             mutex.unlock();
         }
@@ -264,6 +255,27 @@ public final class LsmStore implements OrderedStore {
         for (Entry e : batch.operations()) {
             metrics.recordWrite(e, nanos);
         }
+    }
+
+    /**
+     * Writes {@code batch} (the caller holds the mutex, and the memtable has room): its operations
+     * take the sequence numbers after {@link #lastSequence}, the batch goes to the log as one
+     * record ({@link WriteBatch#encode}, {@link RecordLogWriter#addRecord}; forced if
+     * {@link LsmOptions#syncWrites()}), then each operation into the memtable, and only then does
+     * {@code lastSequence} move past them: a reader, which reads at {@code lastSequence}, sees the
+     * whole batch or none of it.
+     */
+    private void apply(WriteBatch batch) throws IOException {
+        // BEGIN SOLUTION lab-05 T7
+        long first = lastSequence + 1;
+        log.addRecord(batch.encode(first));
+        if (options.syncWrites()) {
+            log.force();
+        }
+        MemTable m = mem;
+        batch.forEach(first, (ik, value) -> m.add(ik.sequence(), ik.userKey(), value));
+        lastSequence = first + batch.count() - 1;
+        // END SOLUTION
     }
 
     /**
@@ -762,16 +774,9 @@ public final class LsmStore implements OrderedStore {
                 }
                 long sequence = InternalKey.trailerAt(key, userLength) >>> 8;
                 boolean deletion = key[key.length - 1] == ValueType.DELETE.code();
-                // BEGIN SOLUTION lab-05 T7
-                boolean drop = false;
-                if (lastSequenceForKey <= smallestSnapshot) {
-                    drop = true; // hidden by a newer version that every snapshot sees
-                } else if (deletion && sequence <= smallestSnapshot
-                        && isBaseLevelForKey(v, out, Bytes.wrap(currentUserKey))) {
-                    drop = true; // nothing below for the deletion to hide
-                }
+                boolean drop = shouldDrop(sequence, deletion, lastSequenceForKey, smallestSnapshot, v, out,
+                        Bytes.wrap(currentUserKey));
                 lastSequenceForKey = sequence;
-                // END SOLUTION
                 if (drop) {
                     continue;
                 }
@@ -790,6 +795,25 @@ public final class LsmStore implements OrderedStore {
                 builder.abandon();
             }
         }
+    }
+
+    /**
+     * Whether a compaction into {@code outputLevel} drops one version of {@code userKey}: the one
+     * with {@code sequence} (a deletion if {@code deletion}), met right after the version with
+     * {@code newerSequence} of the same key ({@link Long#MAX_VALUE} if it is the key's newest).
+     * Drop it if the newer version is visible to every snapshot ({@code newerSequence <=
+     * smallestSnapshot}): no reader can reach this one. Drop a deletion that every snapshot sees if
+     * no level below {@code outputLevel} holds the key ({@link #isBaseLevelForKey}): nothing is
+     * left for it to hide. Keep everything else.
+     */
+    static boolean shouldDrop(long sequence, boolean deletion, long newerSequence, long smallestSnapshot, Version v,
+                              int outputLevel, Bytes userKey) {
+        // BEGIN SOLUTION lab-05 T7
+        if (newerSequence <= smallestSnapshot) {
+            return true;
+        }
+        return deletion && sequence <= smallestSnapshot && isBaseLevelForKey(v, outputLevel, userKey);
+        // END SOLUTION
     }
 
     private static FileMeta finishOutput(TableBuilder builder, long number) throws IOException {

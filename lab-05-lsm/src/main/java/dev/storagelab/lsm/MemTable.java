@@ -61,12 +61,14 @@ public final class MemTable {
      * user key.
      */
     public Lookup get(Bytes key, long snapshot) {
+        // BEGIN SOLUTION lab-05 T7
         Map.Entry<byte[], byte[]> e = entries.ceilingEntry(InternalKey.seekKey(key, snapshot).encode());
         if (e == null || !sameUserKey(e.getKey(), key)) {
             return Lookup.ABSENT;
         }
         byte[] k = e.getKey();
         return k[k.length - 1] == ValueType.DELETE.code() ? Lookup.DELETED : new Lookup(Found.VALUE, Bytes.wrap(e.getValue()));
+        // END SOLUTION
     }
 
     static boolean sameUserKey(byte[] internalKey, Bytes userKey) {
