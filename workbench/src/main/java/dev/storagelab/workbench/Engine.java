@@ -175,7 +175,7 @@ public enum Engine implements EngineFactory {
 
                     @Override
                     public void flush() throws IOException {
-                        store.sync();
+                        store.flush();
                     }
 
                     @Override

@@ -35,9 +35,10 @@ public final class Shell {
             rscan [FROM [TO]]    the same, in reverse order
             page LIMIT [AFTER]   print up to LIMIT entries with keys after AFTER, and the command for the next page
             stats                the engine's counts since it was opened, ratios and gauges
-            flush                flush the memtable (sortedlog) or take a checkpoint (btree)
-            compact              compact the segments (sortedlog)
-            dump [--dot]         the engine's structure: the B+tree as text or Graphviz DOT, the segments
+            flush                flush the memtable (sortedlog, lsm) or take a checkpoint (btree)
+            compact              compact the segments (sortedlog), or every level into the next (lsm)
+            dump [--dot]         the engine's structure: the B+tree as text or Graphviz DOT, the segments,
+                                 the LSM's tables per level with their key ranges (also: levels)
             help                 this list
             quit                 close the engine and leave (so does end of input)""";
 
@@ -174,7 +175,7 @@ public final class Shell {
                     engine.compact();
                     out.println("ok");
                 }
-                case "dump" -> {
+                case "dump", "levels" -> {
                     arity(args, 0, 1, "dump [--dot]");
                     boolean dot = args.size() == 1;
                     if (dot && !args.get(0).equals("--dot")) {

@@ -21,8 +21,11 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
 
-/** RocksDB through rocksdbjni: the production LSM the workspace's engines are measured against. Default options. */
-public final class RocksDbEngine implements EngineFactory {
+/**
+ * RocksDB through rocksdbjni: the production LSM the workspace's engines are measured against.
+ * Default options here; {@link RocksDbLsmOptionsEngine} sets them to lab-05's defaults.
+ */
+public class RocksDbEngine implements EngineFactory {
 
     @Override
     public String id() {
@@ -39,12 +42,17 @@ public final class RocksDbEngine implements EngineFactory {
         return true;
     }
 
+    /** The options beyond creating the database and counting: none here (RocksDB's defaults). */
+    protected Options configure(Options options) {
+        return options;
+    }
+
     @Override
     public Engine.Handle open(Path dir) throws IOException {
         RocksDB.loadLibrary();
         Files.createDirectories(dir);
         Statistics stats = new Statistics();
-        Options options = new Options().setCreateIfMissing(true).setStatistics(stats);
+        Options options = configure(new Options().setCreateIfMissing(true).setStatistics(stats));
         RocksDB db;
         try {
             db = RocksDB.open(options, dir.toString());
