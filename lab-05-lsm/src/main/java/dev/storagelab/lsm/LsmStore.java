@@ -870,13 +870,14 @@ public final class LsmStore implements OrderedStore {
                     switchMemtable();
                     flushFrozenMemtable();
                 }
-                int deepest = 0;
-                for (int level = 0; level < Version.NUM_LEVELS; level++) {
+                int target = 1; // the deepest level holding data, at least level 1
+                for (int level = 1; level < Version.NUM_LEVELS; level++) {
                     if (!versions.version().files(level).isEmpty()) {
-                        deepest = level;
+                        target = level;
                     }
                 }
-                for (int level = 0; level < deepest; level++) {
+                boolean rewroteTarget = false;
+                for (int level = 0; level < target; level++) {
                     List<FileMeta> inputs = versions.version().files(level);
                     if (inputs.isEmpty()) {
                         continue;
@@ -887,11 +888,14 @@ public final class LsmStore implements OrderedStore {
                         lo = lo == null || f.smallest().userKey().compareTo(lo) < 0 ? f.smallest().userKey() : lo;
                         hi = hi == null || f.largest().userKey().compareTo(hi) > 0 ? f.largest().userKey() : hi;
                     }
-                    compact(new Compaction(level, inputs, versions.version().overlapping(level + 1, lo, hi)));
+                    boolean last = level + 1 == target;
+                    List<FileMeta> next = last ? versions.version().files(target) : versions.version().overlapping(level + 1, lo, hi);
+                    compact(new Compaction(level, inputs, next));
+                    rewroteTarget |= last;
                 }
-                List<FileMeta> bottom = versions.version().files(deepest);
-                if (!bottom.isEmpty()) {
-                    compact(new Compaction(deepest, bottom, List.of(), deepest)); // the deepest level, rewritten in place
+                List<FileMeta> bottom = versions.version().files(target);
+                if (!rewroteTarget && !bottom.isEmpty()) {
+                    compact(new Compaction(target, bottom, List.of(), target)); // the deepest level, rewritten in place
                 }
                 runBackgroundWork(); // the levels that are now over their targets
             } finally {

@@ -81,7 +81,7 @@ class ShellTest {
 
     @Test
     void diskEnginesKeepWhatWasFlushedAcrossSessions() throws IOException {
-        for (Engine engine : List.of(Engine.SORTEDLOG, Engine.BTREE)) {
+        for (Engine engine : List.of(Engine.SORTEDLOG, Engine.BTREE, Engine.LSM)) {
             Path where = dir.resolve(engine.id());
             session(engine, where, "put k v\nflush\n");
             assertThat(engine + " reopened", session(engine, where, "get k\n"), equalTo("> get k\nv\n"));
@@ -100,6 +100,16 @@ class ShellTest {
         assertThat("dump shows the B+tree", out, containsString("leaf 1: \"a\""));
         assertThat("dump --dot is Graphviz", out, containsString("digraph btree {"));
         assertThat("the B+tree has nothing to compact, and says so", out, containsString("error: btree has nothing to compact"));
+    }
+
+    @Test
+    void theLsmShowsItsLevelsAfterAFlushAndACompaction() throws IOException {
+        String out = session(Engine.LSM, dir, "put a 1\nput b 2\nflush\nlevels\ncompact\nlevels\nget b\n");
+        assertThat("after the flush, one table in level 0", out, containsString("L0: 1 tables"));
+        assertThat("compact moves it down: level 0 is empty after", out.substring(out.lastIndexOf("> levels")),
+                containsString("L0: 0 tables"));
+        assertThat("the table lists its key range", out, containsString("[\"a\"@"));
+        assertThat(out, containsString("> get b\n2\n"));
     }
 
     @Test
