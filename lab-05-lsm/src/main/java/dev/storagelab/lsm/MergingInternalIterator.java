@@ -17,14 +17,25 @@ import java.util.PriorityQueue;
  */
 public final class MergingInternalIterator implements InternalIterator {
 
+    /** A source on an entry, with that entry's key read once (a table's cursor copies it on every call). */
+    private static final class Head {
+        final InternalIterator source;
+        byte[] key;
+
+        Head(InternalIterator source) {
+            this.source = source;
+            this.key = source.key();
+        }
+    }
+
     private final List<InternalIterator> sources;
-    private final PriorityQueue<InternalIterator> heap;
-    private InternalIterator current;
+    private final PriorityQueue<Head> heap;
+    private Head current;
 
     /** Merges {@code sources}; the merge takes ownership of them. */
     public MergingInternalIterator(List<? extends InternalIterator> sources) {
         this.sources = new ArrayList<>(sources);
-        this.heap = new PriorityQueue<>(Math.max(1, sources.size()), (a, b) -> InternalKey.ORDER.compare(a.key(), b.key()));
+        this.heap = new PriorityQueue<>(Math.max(1, sources.size()), (a, b) -> InternalKey.ORDER.compare(a.key, b.key));
     }
 
     @Override
@@ -38,7 +49,7 @@ public final class MergingInternalIterator implements InternalIterator {
         for (InternalIterator s : sources) {
             s.seekToFirst();
             if (s.valid()) {
-                heap.add(s);
+                heap.add(new Head(s));
             }
         }
         current = heap.peek();
@@ -50,7 +61,7 @@ public final class MergingInternalIterator implements InternalIterator {
         for (InternalIterator s : sources) {
             s.seek(target);
             if (s.valid()) {
-                heap.add(s);
+                heap.add(new Head(s));
             }
         }
         current = heap.peek();
@@ -58,9 +69,10 @@ public final class MergingInternalIterator implements InternalIterator {
 
     @Override
     public void next() throws IOException {
-        InternalIterator top = heap.poll();
-        top.next();
-        if (top.valid()) {
+        Head top = heap.poll();
+        top.source.next();
+        if (top.source.valid()) {
+            top.key = top.source.key();
             heap.add(top);
         }
         current = heap.peek();
@@ -80,12 +92,12 @@ public final class MergingInternalIterator implements InternalIterator {
 
     @Override
     public byte[] key() {
-        return current.key();
+        return current.key;
     }
 
     @Override
     public byte[] value() {
-        return current.value();
+        return current.source.value();
     }
 
     @Override
