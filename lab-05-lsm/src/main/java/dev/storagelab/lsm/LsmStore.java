@@ -343,10 +343,20 @@ public final class LsmStore implements OrderedStore {
 
     // ---------------------------------------------------------------- reads
 
+    /** Reads at the newest write: see {@link #LATEST}. */
     @Override
     public Optional<Bytes> get(Bytes key) throws IOException {
-        return get(key, lastSequence);
+        return get(key, LATEST);
     }
+
+    /**
+     * A read "at the latest write" takes its {@link Super} first and reads {@code lastSequence}
+     * after: the other order lets a compaction that starts in between drop the versions the read's
+     * sequence number needs (its oldest-snapshot bound is the newer {@code lastSequence}), and install
+     * before the read takes its version; the key would read as absent. LevelDB does both under its
+     * mutex.
+     */
+    private static final long LATEST = -1;
 
     /** The value of {@code key} as of {@code snapshot}. */
     public Optional<Bytes> get(Bytes key, Snapshot snapshot) throws IOException {
@@ -358,7 +368,7 @@ public final class LsmStore implements OrderedStore {
         long start = System.nanoTime();
         Super s = acquire();
         try {
-            Optional<Bytes> found = lookup(s, key, sequence);
+            Optional<Bytes> found = lookup(s, key, sequence == LATEST ? lastSequence : sequence);
             metrics.recordGet(found.isPresent(), System.nanoTime() - start);
             return found;
         } finally {
@@ -422,7 +432,7 @@ public final class LsmStore implements OrderedStore {
 
     @Override
     public EntryIterator scan(Bytes from, Bytes to) {
-        return scan(from, to, lastSequence);
+        return scan(from, to, LATEST);
     }
 
     /** {@link #scan(Bytes, Bytes)} as of {@code snapshot}. */
@@ -430,8 +440,9 @@ public final class LsmStore implements OrderedStore {
         return scan(from, to, snapshot.sequence());
     }
 
-    private EntryIterator scan(Bytes from, Bytes to, long sequence) {
+    private EntryIterator scan(Bytes from, Bytes to, long snapshot) {
         Super s = acquire();
+        long sequence = snapshot == LATEST ? lastSequence : snapshot; // after acquire: see LATEST
         List<InternalIterator> sources = new ArrayList<>();
         try {
             sources.add(s.mem.iterator());
@@ -459,8 +470,8 @@ public final class LsmStore implements OrderedStore {
      */
     @Override
     public EntryIterator scanReverse(Bytes from, Bytes to) {
-        long sequence = lastSequence;
         Super s = acquire();
+        long sequence = lastSequence; // after acquire: see LATEST
         List<EntryIterator> newestFirst = new ArrayList<>();
         try {
             newestFirst.add(SnapshotIterator.reverse(s.mem.iterator(), sequence, from, to));
