@@ -102,6 +102,16 @@ class ManifestTest {
     }
 
     @Test
+    void currentIsOneCheckedLineReplacedByRename() throws IOException {
+        storage.plant(LsmFileNames.CURRENT, "storagelab-current v1 MANIFEST-000005 3f0a3744\n".getBytes());
+        assertThat("the handout's example", Manifest.readCurrent(storage), equalTo("MANIFEST-000005"));
+        storage.plant(LsmFileNames.CURRENT, "storagelab-current v1 MANIFEST-000006 3f0a3744\n".getBytes());
+        CorruptionException e = assertThrows(CorruptionException.class, () -> Manifest.readCurrent(storage),
+                "the checksum no longer matches the name");
+        assertThat(e.getMessage(), containsString("checksum"));
+    }
+
+    @Test
     void currentNamingAMissingManifestIsCorruption() throws IOException {
         Manifest.create(storage).close();
         storage.delete("MANIFEST-000001");

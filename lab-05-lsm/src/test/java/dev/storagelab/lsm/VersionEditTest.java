@@ -43,6 +43,8 @@ class VersionEditTest {
         assertThat("tag 2, 5, tag 3, 300 as a two-byte varint (0xac 0x02)", bytes,
                 equalTo(new byte[] {2, 5, 3, (byte) 0xac, 2}));
         assertThat("an empty edit is empty", new VersionEdit().encode().length, equalTo(0));
+        assertThat("the handout's example", new VersionEdit().setLogNumber(5).deleteFile(0, 300).encode(),
+                equalTo(new byte[] {2, 5, 6, 0, (byte) 0xac, 2}));
     }
 
     @Test
