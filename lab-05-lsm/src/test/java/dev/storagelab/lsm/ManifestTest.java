@@ -102,7 +102,12 @@ class ManifestTest {
     }
 
     @Test
-    void currentIsOneCheckedLineReplacedByRename() throws IOException {
+    void currentIsOneCheckedLine() throws IOException {
+        Manifest.create(storage).close();
+        String written = new String(storage.contents(LsmFileNames.CURRENT), java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat("CURRENT is the magic, the MANIFEST's name, a CRC32C and a newline", written,
+                org.hamcrest.Matchers.matchesPattern("storagelab-current v1 MANIFEST-000001 [0-9a-f]{8}\n"));
+        assertThat("written through CURRENT.tmp and a rename", storage.exists(LsmFileNames.CURRENT_TEMP), equalTo(false));
         storage.plant(LsmFileNames.CURRENT, "storagelab-current v1 MANIFEST-000005 3f0a3744\n".getBytes());
         assertThat("the handout's example", Manifest.readCurrent(storage), equalTo("MANIFEST-000005"));
         storage.plant(LsmFileNames.CURRENT, "storagelab-current v1 MANIFEST-000006 3f0a3744\n".getBytes());
