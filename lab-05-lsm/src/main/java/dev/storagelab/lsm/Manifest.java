@@ -192,7 +192,7 @@ public final class Manifest implements AutoCloseable {
     }
 
     /**
-     * Reads CURRENT: one line {@code storagelab-current v1 MANIFEST-000005 1a2b3c4d} and a newline,
+     * Reads CURRENT: one line {@code storagelab-current v1 MANIFEST-000005 3f0a3744} and a newline,
      * the last field the CRC32C (8 lowercase hex digits) of everything before its separating space.
      *
      * @return the MANIFEST's file name

@@ -6,6 +6,7 @@ import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.CRC32C;
 
@@ -98,13 +99,14 @@ public final class RecordLogWriter implements AutoCloseable {
             throw new IllegalArgumentException("records start after the " + FILE_HEADER_SIZE + "-byte file header: " + position);
         }
         // BEGIN SOLUTION lab-05 T6
+        // Room for the payload, a header per fragment and up to a header's worth of padding before each.
         int fragments = record.length / (BLOCK_SIZE - FRAGMENT_HEADER_SIZE) + 2;
-        byte[] out = new byte[record.length + fragments * (FRAGMENT_HEADER_SIZE + FRAGMENT_HEADER_SIZE)];
+        byte[] out = new byte[record.length + fragments * 2 * FRAGMENT_HEADER_SIZE];
         int n = 0;
         int taken = 0;
         long pos = position;
-        boolean begin = true;
-        do {
+        boolean first = true;
+        while (true) {
             int left = blockRemaining(pos);
             if (left < FRAGMENT_HEADER_SIZE) {
                 n += left; // the array is zeroed: the padding is already there
@@ -112,18 +114,17 @@ public final class RecordLogWriter implements AutoCloseable {
                 left = BLOCK_SIZE;
             }
             int length = Math.min(record.length - taken, left - FRAGMENT_HEADER_SIZE);
-            boolean end = taken + length == record.length;
-            byte type = begin && end ? TYPE_FULL : begin ? TYPE_FIRST : end ? TYPE_LAST : TYPE_MIDDLE;
+            boolean last = taken + length == record.length;
+            byte type = first && last ? TYPE_FULL : first ? TYPE_FIRST : last ? TYPE_LAST : TYPE_MIDDLE;
             writeFragment(out, n, type, record, taken, length);
             n += FRAGMENT_HEADER_SIZE + length;
             pos += FRAGMENT_HEADER_SIZE + length;
             taken += length;
-            begin = false;
-            if (end) {
-                break;
+            first = false;
+            if (last) {
+                return Arrays.copyOf(out, n);
             }
-        } while (true);
-        return java.util.Arrays.copyOf(out, n);
+        }
         // END SOLUTION
     }
 

@@ -102,6 +102,21 @@ class ManifestTest {
     }
 
     @Test
+    void currentIsOneCheckedLine() throws IOException {
+        Manifest.create(storage).close();
+        String written = new String(storage.contents(LsmFileNames.CURRENT), java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat("CURRENT is the magic, the MANIFEST's name, a CRC32C and a newline", written,
+                org.hamcrest.Matchers.matchesPattern("storagelab-current v1 MANIFEST-000001 [0-9a-f]{8}\n"));
+        assertThat("written through CURRENT.tmp and a rename", storage.exists(LsmFileNames.CURRENT_TEMP), equalTo(false));
+        storage.plant(LsmFileNames.CURRENT, "storagelab-current v1 MANIFEST-000005 3f0a3744\n".getBytes());
+        assertThat("the handout's example", Manifest.readCurrent(storage), equalTo("MANIFEST-000005"));
+        storage.plant(LsmFileNames.CURRENT, "storagelab-current v1 MANIFEST-000006 3f0a3744\n".getBytes());
+        CorruptionException e = assertThrows(CorruptionException.class, () -> Manifest.readCurrent(storage),
+                "the checksum no longer matches the name");
+        assertThat(e.getMessage(), containsString("checksum"));
+    }
+
+    @Test
     void currentNamingAMissingManifestIsCorruption() throws IOException {
         Manifest.create(storage).close();
         storage.delete("MANIFEST-000001");

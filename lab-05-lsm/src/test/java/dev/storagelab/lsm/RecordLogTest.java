@@ -84,6 +84,20 @@ class RecordLogTest {
     }
 
     @Test
+    void theHandoutsExampleOf40000BytesAtOffset32000() {
+        byte[] framed = RecordLogWriter.frame(bytes(40_000, 9), 32_000);
+        int[] lengths = {757, 32_757, 6_486};
+        byte[] types = {TYPE_FIRST, TYPE_MIDDLE, TYPE_LAST};
+        int at = 0;
+        for (int i = 0; i < 3; i++) {
+            assertThat("fragment " + i + " type", framed[at + 2], equalTo(types[i]));
+            assertThat("fragment " + i + " length", (framed[at] & 0xff) << 8 | (framed[at + 1] & 0xff), equalTo(lengths[i]));
+            at += FRAGMENT_HEADER_SIZE + lengths[i];
+        }
+        assertThat("nothing after the LAST", framed.length, equalTo(at));
+    }
+
+    @Test
     void aBlockTailShorterThanAHeaderIsZeroPadded() {
         long position = BLOCK_SIZE - 5;
         byte[] framed = RecordLogWriter.frame(new byte[] {7}, position);

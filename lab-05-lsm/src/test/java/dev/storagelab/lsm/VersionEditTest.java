@@ -38,16 +38,22 @@ class VersionEditTest {
     }
 
     @Test
-    void encodeWritesTaggedVarintFields() {
-        byte[] bytes = new VersionEdit().setLogNumber(5).setNextFileNumber(300).encode();
+    void encodeWritesTaggedVarintFieldsThatDecodeReads() throws CorruptionException {
+        VersionEdit edit = new VersionEdit().setLogNumber(5).setNextFileNumber(300);
+        byte[] bytes = edit.encode();
+        assertThat("decode reads back what encode wrote", VersionEdit.decode(bytes, "M", 0), equalTo(edit));
         assertThat("tag 2, 5, tag 3, 300 as a two-byte varint (0xac 0x02)", bytes,
                 equalTo(new byte[] {2, 5, 3, (byte) 0xac, 2}));
         assertThat("an empty edit is empty", new VersionEdit().encode().length, equalTo(0));
+        assertThat("the handout's example", new VersionEdit().setLogNumber(5).deleteFile(0, 300).encode(),
+                equalTo(new byte[] {2, 5, 6, 0, (byte) 0xac, 2}));
     }
 
     @Test
-    void unknownTagsAreCorruptionNamingTheByte() {
+    void unknownTagsAreCorruptionNamingTheByte() throws CorruptionException {
         byte[] bytes = new VersionEdit().setLogNumber(5).encode();
+        assertThat("without the extra field the edit decodes", VersionEdit.decode(bytes, "MANIFEST-000004", 77).logNumber().getAsLong(),
+                equalTo(5L));
         byte[] withTag = Arrays.copyOf(bytes, bytes.length + 2);
         withTag[bytes.length] = 42;
         CorruptionException e = assertThrows(CorruptionException.class, () -> VersionEdit.decode(withTag, "MANIFEST-000004", 77));
@@ -71,7 +77,9 @@ class VersionEditTest {
     }
 
     @Test
-    void aLevelPastTheLastAndARepeatedCounterAreCorruption() {
+    void aLevelPastTheLastAndARepeatedCounterAreCorruption() throws CorruptionException {
+        assertThat("the last level, 6, is fine", VersionEdit.decode(new byte[] {VersionEdit.TAG_DELETED_FILE, 6, 5}, "M", 0)
+                .deletedFiles().get(0), equalTo(new VersionEdit.DeletedFile(6, 5)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Varint.write(out, VersionEdit.TAG_DELETED_FILE);
         Varint.write(out, Version.NUM_LEVELS);
