@@ -24,10 +24,24 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param syncWrites          whether every write forces the log before it returns [WriteOptions.sync]
  * @param backgroundWork      whether flushes and compactions run on a background thread (false:
  *                            on the writing thread, which tests use to make runs repeatable)
+ * @param compaction          leveled (LevelDB, RocksDB's default) or size-tiered (Cassandra's STCS,
+ *                            RocksDB's universal compaction) [compaction_style]
+ * @param tierSizeRatio       size-tiered: a run joins a compaction if it is at most this many
+ *                            times the bytes of the newer runs already in it
+ *                            [compaction_options_universal.size_ratio, as a factor]
  */
 public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
                          long level1Bytes, int levelMultiplier, long tableBytes, int blockBytes,
-                         int bloomBitsPerKey, long blockCacheBytes, boolean syncWrites, boolean backgroundWork) {
+                         int bloomBitsPerKey, long blockCacheBytes, boolean syncWrites, boolean backgroundWork,
+                         CompactionStyle compaction, double tierSizeRatio) {
+
+    /** How tables move down: see {@link LsmStore#pickCompaction}. */
+    public enum CompactionStyle {
+        /** Each level from 1 is one sorted run, ten times the one above; a compaction merges one table into the next level. */
+        LEVELED,
+        /** Level 0's runs and each deeper level's run are merged with runs of similar size, newest first. */
+        TIERED
+    }
 
     public LsmOptions {
         checkArgument(memtableBytes >= 1024, "memtableBytes must be at least 1 KiB: %s", memtableBytes);
@@ -41,6 +55,8 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         checkArgument(blockBytes >= 64, "blockBytes must be at least 64: %s", blockBytes);
         checkArgument(bloomBitsPerKey >= 0, "bloomBitsPerKey must not be negative: %s", bloomBitsPerKey);
         checkArgument(blockCacheBytes >= 0, "blockCacheBytes must not be negative: %s", blockCacheBytes);
+        java.util.Objects.requireNonNull(compaction, "compaction");
+        checkArgument(tierSizeRatio >= 1, "tierSizeRatio must be at least 1: %s", tierSizeRatio);
     }
 
     /**
@@ -49,37 +65,43 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
      * Bloom filters, an 8 MiB block cache, writes not forced one by one.
      */
     public static LsmOptions defaults() {
-        return new LsmOptions(4 << 20, 4, 8, 12, 10 << 20, 10, 2 << 20, 4096, 10, 8 << 20, false, true);
+        return new LsmOptions(4 << 20, 4, 8, 12, 10 << 20, 10, 2 << 20, 4096, 10, 8 << 20, false, true, CompactionStyle.LEVELED, 2);
     }
 
     /** Tiny sizes, for tests that want many flushes, tables and levels from little data. */
     public static LsmOptions tiny() {
-        return new LsmOptions(8 << 10, 2, 6, 10, 16 << 10, 4, 4 << 10, 512, 10, 64 << 10, false, false);
+        return new LsmOptions(8 << 10, 2, 6, 10, 16 << 10, 4, 4 << 10, 512, 10, 64 << 10, false, false, CompactionStyle.LEVELED, 2);
     }
 
     public LsmOptions withMemtableBytes(long bytes) {
         return new LsmOptions(bytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites, backgroundWork);
+                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites, backgroundWork, compaction, tierSizeRatio);
     }
 
     public LsmOptions withSyncWrites(boolean sync) {
         return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, sync, backgroundWork);
+                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, sync, backgroundWork, compaction, tierSizeRatio);
     }
 
     public LsmOptions withBackgroundWork(boolean background) {
         return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites, background);
+                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites, background, compaction, tierSizeRatio);
     }
 
     public LsmOptions withBloomBitsPerKey(int bits) {
         return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bits, blockCacheBytes, syncWrites, backgroundWork);
+                levelMultiplier, tableBytes, blockBytes, bits, blockCacheBytes, syncWrites, backgroundWork, compaction, tierSizeRatio);
     }
 
     public LsmOptions withBlockCacheBytes(long bytes) {
         return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, bytes, syncWrites, backgroundWork);
+                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, bytes, syncWrites, backgroundWork, compaction, tierSizeRatio);
+    }
+
+    public LsmOptions withCompaction(CompactionStyle style) {
+        return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
+                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites, backgroundWork,
+                style, tierSizeRatio);
     }
 
     /** The target size of {@code level} (1 and up): level 1's, times the multiplier per level below it. */

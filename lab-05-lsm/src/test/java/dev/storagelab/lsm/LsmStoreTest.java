@@ -216,4 +216,35 @@ class LsmStoreTest {
                     + one + ", key2=" + two, firstOnly || both, is(true));
         }
     }
+
+    @Test
+    void sizeTieredCompactionWritesLessThanLeveledAndKeepsMoreRuns() throws IOException {
+        long[] compactionBytes = new long[2];
+        long[] runs = new long[2];
+        for (LsmOptions.CompactionStyle style : LsmOptions.CompactionStyle.values()) {
+            FaultInjectingStorage fresh = new FaultInjectingStorage(2);
+            TreeMap<Bytes, Bytes> model = new TreeMap<>();
+            try (LsmStore store = LsmStore.open(fresh, LsmOptions.tiny().withCompaction(style))) {
+                for (int i = 0; i < 6000; i++) {
+                    int k = (i * 7919) % 3000;
+                    store.put(key(k), value(k, i));
+                    model.put(key(k), value(k, i));
+                }
+                assertThat(style + ": a full scan is the model", drain(store.scan(null, null)), equalTo(entries(model)));
+                LsmStore.Stats stats = store.stats();
+                compactionBytes[style.ordinal()] = stats.compactionBytesWritten();
+                long r = stats.filesPerLevel()[0];
+                for (int level = 1; level < stats.filesPerLevel().length; level++) {
+                    r += stats.filesPerLevel()[level] > 0 ? 1 : 0;
+                }
+                runs[style.ordinal()] = r;
+            }
+        }
+        int leveled = LsmOptions.CompactionStyle.LEVELED.ordinal();
+        int tiered = LsmOptions.CompactionStyle.TIERED.ordinal();
+        assertThat("the same 6,000 puts: tiered compactions write fewer bytes than leveled ones ("
+                + compactionBytes[tiered] + " against " + compactionBytes[leveled] + ")",
+                compactionBytes[tiered], lessThan(compactionBytes[leveled]));
+        assertThat("and leveled compaction rewrote a lot", compactionBytes[leveled], greaterThan(0L));
+    }
 }

@@ -119,11 +119,22 @@ class LsmStoreHiddenTest {
     @Graded(points = 6, concept = "the LSM store loses, resurrects or invents a key over a history of puts, deletes, "
             + "batches, flushes, compactions and reopens, or a snapshot sees a write made after it")
     void randomHistoriesMatchASortedMap(@ForAll("histories") List<Op> history) throws IOException {
+        checkHistory(history, LsmOptions.tiny());
+    }
+
+    @Property(tries = 15)
+    @Graded(points = 2, concept = "with size-tiered compaction, the LSM store loses, resurrects or invents a key, "
+            + "or a snapshot sees a write made after it")
+    void randomHistoriesMatchASortedMapWithSizeTieredCompaction(@ForAll("histories") List<Op> history) throws IOException {
+        checkHistory(history, LsmOptions.tiny().withCompaction(LsmOptions.CompactionStyle.TIERED));
+    }
+
+    private void checkHistory(List<Op> history, LsmOptions options) throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(3);
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         List<Snapshot> snapshots = new ArrayList<>();
         List<TreeMap<Bytes, Bytes>> snapshotModels = new ArrayList<>();
-        LsmStore store = LsmStore.open(storage, LsmOptions.tiny());
+        LsmStore store = LsmStore.open(storage, options);
         try {
             for (Op op : history) {
                 if (op instanceof Put p) {
@@ -154,7 +165,7 @@ class LsmStoreHiddenTest {
                     snapshots.clear();
                     snapshotModels.clear();
                     store.close();
-                    store = LsmStore.open(storage, LsmOptions.tiny());
+                    store = LsmStore.open(storage, options);
                 }
             }
             for (int k = 0; k <= 400; k++) {
