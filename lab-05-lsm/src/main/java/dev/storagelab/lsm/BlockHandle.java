@@ -10,7 +10,7 @@ import java.io.ByteArrayOutputStream;
  *
  * <pre>
  * +-------------------------+-----------------------+
- * | offset (varint, 1-10 B) | size (varint, 1-5 B)  |
+ * | offset (varint, 1-9 B)  | size (varint, 1-5 B)  |
  * +-------------------------+-----------------------+
  * </pre>
  *
@@ -22,8 +22,8 @@ import java.io.ByteArrayOutputStream;
  */
 public record BlockHandle(long offset, int size) {
 
-    /** The most bytes {@link #encode} writes: a 10-byte offset and a 5-byte size. */
-    public static final int MAX_ENCODED_BYTES = 10 + Varint.MAX_BYTES_32;
+    /** The most bytes {@link #encode} writes: a 9-byte offset (63 bits) and a 5-byte size. */
+    public static final int MAX_ENCODED_BYTES = 9 + Varint.MAX_BYTES_32;
 
     public BlockHandle {
         if (offset < 0 || size < 0) {

@@ -111,8 +111,11 @@ public final class TableBuilder implements Closeable {
      * Adds one entry: {@code internalKey} (an encoded {@link InternalKey}) and its value (empty for a
      * tombstone). The entry goes into the current data block; when that block's
      * {@link BlockBuilder#sizeEstimate} reaches {@link Options#blockSize} it is written out with its
-     * index entry ({@link #flushDataBlock}). Counts what {@link TableProperties} records, and keeps
-     * each new user key for the filter (several versions of a key are one filter key).
+     * index entry ({@link #flushDataBlock}). Keeps the first key as {@code smallest} and every key
+     * as {@code lastKey}; counts what {@link TableProperties} records (entries, tombstones, raw key
+     * and value bytes, the smallest and largest sequence numbers); and keeps each new user key (the
+     * key without its 8-byte trailer) in {@code userKeys} for the filter: several versions of a key
+     * are one filter key.
      *
      * @throws IllegalArgumentException if the key is not a valid internal key or does not sort
      *         strictly after the previous one

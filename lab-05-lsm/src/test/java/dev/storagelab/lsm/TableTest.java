@@ -14,7 +14,9 @@ import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.CorruptionException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -163,6 +165,23 @@ class TableTest {
             b.abandon();
         }
         assertThat("abandon() deletes the file", disk.exists("000006.sst"), is(false));
+    }
+
+    @Test
+    void theFooterIsTheLast52BytesAsTheHandoutDrawsIt() throws IOException {
+        writeEven("000012.sst", 500, TableBuilder.Options.defaults());
+        byte[] file = disk.contents("000012.sst");
+        int footerAt = file.length - Footer.BYTES;
+        assertThat("the magic, \"SLSSTAB1\", ends the file",
+                new String(Arrays.copyOfRange(file, file.length - 8, file.length), StandardCharsets.US_ASCII), equalTo("SLSSTAB1"));
+        assertThat("the format version, 4 bytes big-endian at footer offset 36",
+                Arrays.copyOfRange(file, footerAt + 36, footerAt + 40), equalTo(new byte[] {0, 0, 0, 1}));
+        Footer footer = Footer.decode(Arrays.copyOfRange(file, footerAt, file.length), "000012.sst", footerAt);
+        assertThat("the index block is written last, just before the footer", footer.index().end(), equalTo((long) footerAt));
+        assertThat("the properties block before it", footer.properties().end(), equalTo(footer.index().offset()));
+        assertThat("the filter block before that", footer.filter().end(), equalTo(footer.properties().offset()));
+        assertThat("and the data blocks from offset 0 to the filter block: 500 entries of about 70 bytes",
+                footer.filter().offset(), greaterThan(500L * 60));
     }
 
     @Test

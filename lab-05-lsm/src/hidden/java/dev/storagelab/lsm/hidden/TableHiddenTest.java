@@ -35,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -68,7 +69,7 @@ class TableHiddenTest {
         Arbitrary<Bytes> value = Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(30).map(Bytes::of),
                 Arbitraries.integers().between(0, 3000).map(n -> Bytes.wrap(new byte[n])));
-        Arbitrary<Write> write = net.jqwik.api.Combinators.combine(key, Arbitraries.integers().between(0, 9), value)
+        Arbitrary<Write> write = Combinators.combine(key, Arbitraries.integers().between(0, 9), value)
                 .as((k, t, v) -> new Write(k, 0, t == 0 ? ValueType.DELETE : ValueType.PUT, t == 0 ? Bytes.EMPTY : v));
         return write.list().ofMinSize(1).ofMaxSize(400).map(ws -> {
             List<Write> out = new ArrayList<>();
@@ -106,7 +107,7 @@ class TableHiddenTest {
     @Graded(points = 5, concept = "a table loses, reorders or garbles entries, or walks the data blocks wrong (an entry "
             + "left behind in the last block, a block written twice, the index pointing to the wrong block)")
     void randomTablesRoundTrip(@ForAll("histories") List<Write> writes, @ForAll @IntRange(min = 64, max = 8192) int blockSize,
-            @ForAll @IntRange(min = 1, max = 20) int interval) throws IOException {
+            @ForAll @IntRange(min = 1, max = 20) int interval, @ForAll boolean smallCache) throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = model(writes);
         TableBuilder.Result r = write(storage, "000001.sst", m, options(blockSize, interval));
@@ -114,7 +115,7 @@ class TableHiddenTest {
         assertThat(r.smallest().encode(), equalTo(m.firstKey()));
         assertThat(r.largest().encode(), equalTo(m.lastKey()));
         assertThat(r.fileSize(), equalTo(storage.size("000001.sst")));
-        try (Table t = Table.open(storage, "000001.sst", 1, null)) {
+        try (Table t = Table.open(storage, "000001.sst", 1, smallCache ? new BlockCache(4 * blockSize, 2) : null)) {
             Table.Cursor c = t.cursor();
             List<byte[]> keys = new ArrayList<>();
             for (c.seekToFirst(); c.valid(); c.next()) {
@@ -449,13 +450,28 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "an empty table is finished (a table with no smallest key) instead of rejected")
-    void anEmptyTableIsRejected() throws IOException {
+    @Graded(points = 1, concept = "a table of a single entry (one data block that is never full) is written or read "
+            + "wrong, or an empty table is finished instead of rejected")
+    void aSingleEntryTableWorksAndAnEmptyOneIsRejected() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
-        TableBuilder b = new TableBuilder(storage, "000012.sst", TableBuilder.Options.defaults());
-        assertThrows(IllegalStateException.class, b::finish);
-        b.abandon();
+        TableBuilder empty = new TableBuilder(storage, "000012.sst", TableBuilder.Options.defaults());
+        assertThrows(IllegalStateException.class, empty::finish);
+        empty.abandon();
         assertThat(storage.exists("000012.sst"), is(false));
+        TableBuilder one = new TableBuilder(storage, "000012.sst", TableBuilder.Options.defaults());
+        one.add(new InternalKey(Bytes.EMPTY, 0, ValueType.DELETE), new byte[0]);
+        TableBuilder.Result r = one.finish();
+        assertThat(r.smallest(), equalTo(r.largest()));
+        try (Table t = Table.open(storage, "000012.sst", 12, null)) {
+            assertThat(t.properties().dataBlocks(), equalTo(1L));
+            assertThat("the empty user key's tombstone at sequence 0", t.get(Bytes.EMPTY, 0), equalTo(Table.Lookup.deleted(0)));
+            assertThat(t.get(Bytes.of("a"), 0), equalTo(Table.Lookup.NOT_FOUND));
+            Table.Cursor c = t.cursor();
+            c.seekToLast();
+            assertThat(c.internalKey(), equalTo(r.largest()));
+            c.next();
+            assertThat(c.valid(), is(false));
+        }
     }
 
     @Test
@@ -501,6 +517,38 @@ class TableHiddenTest {
             assertThat(cache.stats().hits(), equalTo(s.blockCacheHits()));
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Graded(points = 2, concept = "two tables sharing one block cache get each other's blocks (blocks cached by offset "
+            + "alone), or a table's blocks outlive evictFile")
+    void twoTablesShareOneCache() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        BlockCache cache = new BlockCache(1 << 20);
+        for (int f = 1; f <= 2; f++) {
+            TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
+            for (int i = 0; i < 2000; i++) {
+                m.put(new InternalKey(Bytes.of(String.format("s%05d", i)), i + 1, ValueType.PUT).encode(),
+                        ("table" + f + "-" + i).getBytes());
+            }
+            write(storage, "00000" + f + ".sst", m, TableBuilder.Options.defaults());
+        }
+        try (Table one = Table.open(storage, "000001.sst", 1, cache); Table two = Table.open(storage, "000002.sst", 2, cache)) {
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 2000; i += 7) {
+                    Bytes k = Bytes.of(String.format("s%05d", i));
+                    assertThat(one.get(k, 99_999).value(), equalTo(Bytes.of("table1-" + i)));
+                    assertThat(two.get(k, 99_999).value(), equalTo(Bytes.of("table2-" + i)));
+                }
+            }
+            assertThat("the second round hits the cache", one.stats().blockCacheHits(), greaterThan(0L));
+            long blocks = cache.size();
+            cache.evictFile(1);
+            assertThat("evictFile(1) drops table 1's blocks only", (long) cache.size(), equalTo(blocks - one.properties().dataBlocks()));
+            long reads = one.stats().blockReads();
+            one.get(Bytes.of("s00007"), 99_999);
+            assertThat("table 1's block is read again from the file", one.stats().blockReads(), equalTo(reads + 1));
         }
     }
 
