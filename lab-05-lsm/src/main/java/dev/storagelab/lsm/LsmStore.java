@@ -80,6 +80,7 @@ public final class LsmStore implements OrderedStore {
     private final TreeMap<Long, Integer> snapshots = new TreeMap<>();
     /** Per level from 1: the largest key of the last compaction there, where the next one starts. */
     private final InternalKey[] compactPointer;
+    private final CompactionPolicy policy;
 
     private volatile Super current;
     private volatile long lastSequence;
@@ -92,6 +93,7 @@ public final class LsmStore implements OrderedStore {
     private long compactionBytesRead;
     private long compactionBytesWritten;
     private long flushBytesWritten;
+    private long trivialMoves;
     /** Counters of tables closed since the store opened (deleted by compactions). */
     private long retiredBlockReads;
     private long retiredFilterSkips;
@@ -103,6 +105,7 @@ public final class LsmStore implements OrderedStore {
         this.cache = options.blockCacheBytes() > 0 ? new BlockCache(options.blockCacheBytes()) : null;
         this.versions = versions;
         this.compactPointer = new InternalKey[Version.NUM_LEVELS];
+        this.policy = CompactionPolicy.of(options.compaction());
         versions.compactPointers().forEach((level, key) -> compactPointer[level] = key);
         this.background = options.backgroundWork()
                 ? Executors.newSingleThreadExecutor(r -> {
@@ -166,6 +169,7 @@ public final class LsmStore implements OrderedStore {
         mutex.lock();
         try {
             lastSequence = versions.lastSequence();
+            checkTablesExist();
             MemTable recovered = new MemTable();
             List<Long> logs = new ArrayList<>();
             for (String name : storage.list()) {
@@ -200,6 +204,24 @@ public final class LsmStore implements OrderedStore {
             maybeScheduleBackgroundWork();
         } finally {
             mutex.unlock();
+        }
+    }
+
+    /**
+     * Every table the MANIFEST names must be in the directory: one that is not was lost (deleted by
+     * hand, or its directory entry never made durable), and the store would read every key in its
+     * range as absent. LevelDB refuses to open too.
+     */
+    private void checkTablesExist() throws IOException {
+        Version v = versions.version();
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMeta f : v.files(level)) {
+                String name = LsmFileNames.table(f.number());
+                if (!storage.exists(name)) {
+                    throw new CorruptionException(storage.describe(name), 0, "the MANIFEST (" + versions.manifestName()
+                            + ") names table " + name + " at level " + level + ", but it is not in the directory");
+                }
+            }
         }
     }
 
@@ -631,143 +653,9 @@ public final class LsmStore implements OrderedStore {
         return TableBuilder.Options.defaults().withBlockSize(options.blockBytes()).withBitsPerKey(options.bloomBitsPerKey());
     }
 
-    /**
-     * A compaction: input tables by level, merged into level {@code output}. Leveled: the inputs
-     * of one level and the overlapping tables of the next, into the next. Size-tiered: every run
-     * from level 0 down to the deepest one it takes, into that one (or level 0). Manual
-     * ({@link #compactAll}): the deepest level into itself.
-     */
-    record Compaction(java.util.SortedMap<Integer, List<FileMeta>> inputsByLevel, int output) {
-
-        /** Leveled: {@code inputs} of {@code level} and {@code nextInputs} of {@code level + 1}, into {@code level + 1}. */
-        Compaction(int level, List<FileMeta> inputs, List<FileMeta> nextInputs) {
-            this(levels(level, inputs, nextInputs), level + 1);
-        }
-
-        private static java.util.SortedMap<Integer, List<FileMeta>> levels(int level, List<FileMeta> inputs,
-                                                                         List<FileMeta> nextInputs) {
-            java.util.SortedMap<Integer, List<FileMeta>> m = new java.util.TreeMap<>();
-            m.put(level, List.copyOf(inputs));
-            m.put(level + 1, List.copyOf(nextInputs));
-            return m;
-        }
-
-        /** The shallowest input level. */
-        int level() {
-            return inputsByLevel.firstKey();
-        }
-
-        /** The shallowest level's inputs. */
-        List<FileMeta> inputs() {
-            return inputsByLevel.get(level());
-        }
-
-        /** Every input table. */
-        List<FileMeta> allInputs() {
-            List<FileMeta> all = new ArrayList<>();
-            inputsByLevel.values().forEach(all::addAll);
-            return all;
-        }
-    }
-
-    /**
-     * The most urgent compaction, or null: level 0 scores its table count against
-     * {@link LsmOptions#l0CompactionTrigger}, every other level its bytes against its target size;
-     * the highest score of at least 1 wins. Level 0 compacts all its tables (they may overlap);
-     * another level compacts one table, the first after where its last compaction ended (so a
-     * level is compacted round-robin through its key range). Either way the tables of the next
-     * level that overlap the inputs' key range join them.
-     */
+    /** The most urgent compaction the store's {@link CompactionPolicy} sees, or null (the caller holds the mutex). */
     Compaction pickCompaction() {
-        Version v = versions.version();
-        if (options.compaction() == LsmOptions.CompactionStyle.TIERED) {
-            return pickTieredCompaction(v);
-        }
-        // BEGIN SOLUTION lab-05 T7
-        int best = -1;
-        double bestScore = 0;
-        for (int level = 0; level < Version.NUM_LEVELS - 1; level++) {
-            double score = level == 0
-                    ? (double) v.files(0).size() / options.l0CompactionTrigger()
-                    : (double) v.levelBytes(level) / options.levelTargetBytes(level);
-            if (score >= 1 && score > bestScore) {
-                bestScore = score;
-                best = level;
-            }
-        }
-        if (best < 0) {
-            return null;
-        }
-        List<FileMeta> inputs;
-        if (best == 0) {
-            inputs = v.files(0);
-        } else {
-            inputs = List.of(v.files(best).get(0));
-            InternalKey pointer = compactPointer[best];
-            if (pointer != null) {
-                for (FileMeta f : v.files(best)) {
-                    if (f.largest().compareTo(pointer) > 0) {
-                        inputs = List.of(f);
-                        break;
-                    }
-                }
-            }
-        }
-        Bytes smallest = null;
-        Bytes largest = null;
-        for (FileMeta f : inputs) {
-            smallest = smallest == null || f.smallest().userKey().compareTo(smallest) < 0 ? f.smallest().userKey() : smallest;
-            largest = largest == null || f.largest().userKey().compareTo(largest) > 0 ? f.largest().userKey() : largest;
-        }
-        return new Compaction(best, inputs, v.overlapping(best + 1, smallest, largest));
-        // END SOLUTION
-    }
-
-    /**
-     * Size-tiered picking (RocksDB's universal compaction, over this store's levels): the sorted
-     * runs, newest first, are level 0's tables (a run each), then each non-empty deeper level (one
-     * run). Once level 0 holds {@link LsmOptions#l0CompactionTrigger} runs, they are merged with
-     * each deeper run, in order, that is at most {@link LsmOptions#tierSizeRatio} times the bytes
-     * taken so far (a run much larger than the newer ones waits until they have grown); the output
-     * goes to the deepest level taken, or, if none was, to the deepest empty level above the
-     * first non-empty one (level 0 if that is level 1), so runs stay ordered by age down the
-     * levels. Each byte is rewritten about once per size tier instead of once per level per
-     * 10x of growth: lower write amplification, but a get may visit every run, and space is only
-     * reclaimed when the oldest run is merged.
-     */
-    private Compaction pickTieredCompaction(Version v) {
-        List<FileMeta> l0 = v.files(0);
-        if (l0.size() < options.l0CompactionTrigger()) {
-            return null;
-        }
-        java.util.SortedMap<Integer, List<FileMeta>> inputs = new java.util.TreeMap<>();
-        inputs.put(0, l0);
-        long taken = v.levelBytes(0);
-        int deepest = 0;
-        int firstNonEmpty = -1;
-        for (int level = 1; level < Version.NUM_LEVELS; level++) {
-            if (v.files(level).isEmpty()) {
-                continue;
-            }
-            if (firstNonEmpty < 0) {
-                firstNonEmpty = level;
-            }
-            if (v.levelBytes(level) > options.tierSizeRatio() * taken) {
-                break;
-            }
-            inputs.put(level, v.files(level));
-            taken += v.levelBytes(level);
-            deepest = level;
-        }
-        int output;
-        if (deepest > 0) {
-            output = deepest;
-        } else if (firstNonEmpty < 0) {
-            output = Version.NUM_LEVELS - 1;
-        } else {
-            output = firstNonEmpty - 1;
-        }
-        return new Compaction(inputs, output);
+        return policy.pick(versions.version(), options, compactPointer);
     }
 
     /**
@@ -777,6 +665,15 @@ public final class LsmStore implements OrderedStore {
      * one key); then one version edit deletes the inputs and adds the outputs.
      */
     private void compact(Compaction c) throws IOException {
+        if (isTrivialMove(c)) {
+            FileMeta f = c.allInputs().get(0);
+            VersionEdit edit = new VersionEdit().deleteFile(c.level(), f.number()).addFile(c.output(), f);
+            versions.logAndApply(edit);
+            install(new Super(mem, current.imm, versions.version()));
+            trivialMoves++;
+            metrics.recordCompaction();
+            return;
+        }
         long smallestSnapshot = snapshots.isEmpty() ? lastSequence : snapshots.firstKey();
         Version v = versions.version();
         int out = c.output();
@@ -822,6 +719,27 @@ public final class LsmStore implements OrderedStore {
         }
         metrics.recordCompaction();
         deleteObsoleteFiles();
+    }
+
+    /**
+     * Whether {@code c} can move its one input table down a level without rewriting it (LevelDB's
+     * trivial move): one table, nothing in the next level overlapping it, and not much in the level
+     * after that (at most 10 tables' worth), or the moved table would make a costly compaction later.
+     * Sequential inserts move down this way at almost no cost.
+     */
+    private boolean isTrivialMove(Compaction c) {
+        if (c.output() != c.level() + 1 || c.allInputs().size() != 1 || c.output() >= Version.NUM_LEVELS) {
+            return false;
+        }
+        FileMeta f = c.allInputs().get(0);
+        if (c.output() + 1 >= Version.NUM_LEVELS) {
+            return true;
+        }
+        long grandparentBytes = 0;
+        for (FileMeta g : versions.version().overlapping(c.output() + 1, f.smallest().userKey(), f.largest().userKey())) {
+            grandparentBytes += g.size();
+        }
+        return grandparentBytes <= 10 * options.tableBytes();
     }
 
     /**
@@ -1152,7 +1070,8 @@ public final class LsmStore implements OrderedStore {
                 filterSkips += ts.filterSkips();
             }
             return new Stats(metrics.snapshot(), files, bytes, flushBytesWritten, compactionBytesRead,
-                    compactionBytesWritten, lastSequence, blockReads, filterSkips, cache == null ? null : cache.stats());
+                    compactionBytesWritten, lastSequence, blockReads, filterSkips, trivialMoves,
+                    cache == null ? null : cache.stats());
         } finally {
             mutex.unlock();
         }
@@ -1165,10 +1084,11 @@ public final class LsmStore implements OrderedStore {
      * @param bytesPerLevel bytes per level
      * @param blockReads    data blocks read from table files (block cache misses), by gets, scans and compactions
      * @param filterSkips   table lookups a Bloom filter answered without reading a block
+     * @param trivialMoves  compactions that moved a table down a level without rewriting it
      */
     public record Stats(StoreMetrics.Snapshot metrics, long[] filesPerLevel, long[] bytesPerLevel, long flushBytes,
                         long compactionBytesRead, long compactionBytesWritten, long lastSequence, long blockReads,
-                        long filterSkips, BlockCache.Stats blockCache) {
+                        long filterSkips, long trivialMoves, BlockCache.Stats blockCache) {
 
         /** Bytes written to tables (flushes and compactions) and logs per user byte written. */
         public double writeAmplification() {

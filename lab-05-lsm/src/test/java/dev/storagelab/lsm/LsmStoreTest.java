@@ -247,4 +247,19 @@ class LsmStoreTest {
                 compactionBytes[tiered], lessThan(compactionBytes[leveled]));
         assertThat("and leveled compaction rewrote a lot", compactionBytes[leveled], greaterThan(0L));
     }
+
+    @Test
+    void sequentialInsertsMoveTablesDownWithoutRewritingThem() throws IOException {
+        try (LsmStore store = open()) {
+            for (int i = 0; i < 4000; i++) {
+                store.put(key(i), value(i, 0)); // ascending: no table overlaps the next level
+            }
+            LsmStore.Stats stats = store.stats();
+            assertThat("tables of ascending keys overlap nothing below: compactions move them (trivial moves)",
+                    stats.trivialMoves(), greaterThan(0L));
+            for (int i = 0; i < 4000; i += 97) {
+                assertThat(store.get(key(i)), equalTo(Optional.of(value(i, 0))));
+            }
+        }
+    }
 }

@@ -1,0 +1,26 @@
+package dev.storagelab.lsm;
+
+/**
+ * Which tables the LSM store compacts next: the one decision that separates leveled from
+ * size-tiered compaction (and, in lab-07, time-window compaction). The store asks after every
+ * flush and compaction, and runs what it gets on its background thread; the merge itself, the drop
+ * rules and the version edit are the store's.
+ */
+public interface CompactionPolicy {
+
+    /**
+     * The most urgent compaction of {@code version}, or null if none is needed.
+     *
+     * @param compactPointer per level, the largest key of its last compaction (null before the
+     *                       first): where a round-robin policy starts next; a policy may ignore it
+     */
+    Compaction pick(Version version, LsmOptions options, InternalKey[] compactPointer);
+
+    /** The policy of {@code style}. */
+    static CompactionPolicy of(LsmOptions.CompactionStyle style) {
+        return switch (style) {
+            case LEVELED -> new LeveledCompaction();
+            case TIERED -> new TieredCompaction();
+        };
+    }
+}
