@@ -4,6 +4,8 @@
 #   mvn -q -Ppeers -pl workbench -am package -DskipTests
 # Usage: notes/figures/run_benchmarks.sh [KEYS] [OPS]     (defaults: 1,000,000 keys, 200,000 ops)
 # Then: /usr/bin/python3 notes/figures/plot_benchmarks.py notes/data/bench notes/figures
+# ENGINES, WORKLOADS and BENCH_OUT override the defaults; RUN=N names the results ENGINE-WORKLOAD-N.json,
+# for repeated runs (notes/05-lsm.md takes the median of three).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAR="$ROOT/workbench/target/storagelab-workbench.jar"
@@ -11,8 +13,9 @@ KEYS="${1:-1000000}"
 OPS="${2:-200000}"
 OUT="${BENCH_OUT:-$ROOT/notes/data/bench}"
 mkdir -p "$OUT"
-ENGINES="sortedlog btree avl skiplist bst rocksdb leveldb h2"
-WORKLOADS="fillseq fillrandom overwrite readrandom readmissing seekrandom readwhilewriting"
+ENGINES="${ENGINES:-sortedlog btree avl skiplist bst rocksdb leveldb h2}"
+WORKLOADS="${WORKLOADS:-fillseq fillrandom overwrite readrandom readmissing seekrandom readwhilewriting}"
+SUFFIX="${RUN:+-$RUN}"
 for engine in $ENGINES; do
   for workload in $WORKLOADS; do
     if [ "$engine" = bst ] && [ "$workload" = fillseq ]; then
@@ -23,7 +26,7 @@ for engine in $ENGINES; do
     dir="$(mktemp -d "${TMPDIR:-/tmp}/storagelab-bench-XXXXXX")"
     echo "$engine $workload: $KEYS keys, $ops ops (load average $(cut -d' ' -f1 /proc/loadavg))" >&2
     java -Xmx4g -jar "$JAR" workload --engine "$engine" --workload "$workload" --keys "$KEYS" --ops "$ops" \
-        --dir "$dir" --json --no-progress > "$OUT/$engine-$workload.json"
+        --dir "$dir" --json --no-progress > "$OUT/$engine-$workload$SUFFIX.json"
     echo "  load average after: $(cut -d' ' -f1 /proc/loadavg)" >&2
     rm -rf "$dir"
   done

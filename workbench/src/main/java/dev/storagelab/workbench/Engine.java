@@ -29,6 +29,7 @@ public enum Engine implements EngineFactory {
     SORTEDLOG("sortedlog", "lab-01: the sorted-log store (write-ahead log, memtable, segments, compaction), on disk", true),
     BTREE("btree", "lab-04: the disk B+tree (4 KiB pages, buffer pool of 1024 frames, LRU-2), checkpointed on sync", true),
     LSM("lsm", "lab-05: the LSM tree (4 MiB memtables, leveled compaction, 10-bit Bloom filters, 8 MiB block cache), log forced on sync", true),
+    LSM_TIERED("lsm-tiered", "lab-05: the LSM tree with size-tiered compaction instead of leveled (otherwise as lsm)", true),
     AVL("avl", "lab-03: the AVL tree, in memory (nothing is durable)", false),
     SKIPLIST("skiplist", "lab-03: the skip list, in memory (nothing is durable)", false),
     BST("bst", "lab-03: the unbalanced binary search tree, in memory: try it on sequential keys", false);
@@ -138,8 +139,9 @@ public enum Engine implements EngineFactory {
                     }
                 };
             }
-            case LSM -> {
-                LsmStore store = LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
+            case LSM, LSM_TIERED -> {
+                LsmStore store = LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults().withCompaction(
+                        this == LSM ? LsmOptions.CompactionStyle.LEVELED : LsmOptions.CompactionStyle.TIERED));
                 yield new Handle(this, store) {
                     @Override
                     public Map<String, Long> counts() {
