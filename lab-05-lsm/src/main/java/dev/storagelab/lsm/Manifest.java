@@ -340,7 +340,32 @@ public final class Manifest implements AutoCloseable {
         nextFileNumber = newNext;
         lastSequence = newLast;
         compactPointers.putAll(edit.compactPointers());
+        if (writer.size() > rolloverBytes) {
+            // Recovery replays every edit: start a new MANIFEST holding one snapshot of this state.
+            try {
+                startNewManifest();
+            } catch (IOException | RuntimeException e) {
+                // CURRENT may name either MANIFEST now; both hold this edit, but a later one could
+                // go to the wrong one: refuse further edits (the store reopens and recovers).
+                failure = e instanceof IOException io ? io : new IOException(e);
+                throw e;
+            }
+        }
         return next;
+    }
+
+    /**
+     * A MANIFEST past this many bytes is replaced, after the edit that took it there, by a new
+     * one holding a snapshot of the state (LevelDB starts a new one at each open; RocksDB also
+     * when one passes {@code max_manifest_file_size}). 4 MiB: tens of thousands of edits.
+     */
+    static final long DEFAULT_ROLLOVER_BYTES = 4L << 20;
+    private long rolloverBytes = DEFAULT_ROLLOVER_BYTES;
+
+    /** Sets the rollover size (tests: a small one makes the store roll its MANIFEST often). */
+    Manifest rolloverAt(long bytes) {
+        this.rolloverBytes = bytes;
+        return this;
     }
 
     private void checkUsable() throws IOException {
