@@ -40,6 +40,7 @@ public final class Grader {
 
     private java.util.regex.Pattern only;
     private boolean perf = true;
+    private boolean scan = true;
 
     public Grader(Workspace workspace, PrintStream log, boolean offline) {
         this.workspace = workspace;
@@ -60,6 +61,16 @@ public final class Grader {
      */
     public Grader perf(boolean measure) {
         this.perf = measure;
+        return this;
+    }
+
+    /**
+     * Whether to scan a submission's classes for forbidden APIs before its tests run
+     * ({@link ClassScan}); on by default. Off only in the proofs of the test supervisor's own
+     * defences (a forged event, a JVM that exits), which the scan would otherwise stop first.
+     */
+    Grader scanClasses(boolean on) {
+        this.scan = on;
         return this;
     }
 
@@ -272,6 +283,16 @@ public final class Grader {
                 if (!LabBuild.built(root, lab)) {
                     return zero(lab, labTests, mode, "does not compile:\n" + LabBuild.errorsFor(build.log(), root, lab));
                 }
+            }
+        }
+        if (scan && root != reference) { // issue 24: forbidden APIs in student classes fail the lab before any test
+            List<Lab> scanned = closure(List.of(lab)).stream().filter(applied::contains).toList();
+            List<ClassScan.Finding> findings = new ArrayList<>();
+            for (Lab l : scanned) {
+                findings.addAll(ClassScan.scanSubmission(reference, root, l));
+            }
+            if (!findings.isEmpty()) {
+                return zero(lab, labTests, mode, ClassScan.problem(findings));
             }
         }
         log.println("running " + labTests.size() + " tests of " + lab.id() + " (" + mode + ") ...");
