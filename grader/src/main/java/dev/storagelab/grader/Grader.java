@@ -300,7 +300,7 @@ public final class Grader {
         TestSupervisor supervisor = new TestSupervisor(rubric, runScratch);
         Map<String, TestSupervisor.Outcome> outcomes = supervisor.run(root.resolve(lab.directory()), labTests);
         if (!supervisor.tampering().isEmpty()) { // issue 24: a forged result fails the lab
-            return zero(lab, labTests, mode, "tampering detected: " + String.join("; ", supervisor.tampering()));
+            return zero(lab, labTests, mode, GradeReport.TAMPERING + String.join("; ", supervisor.tampering()));
         }
         double weight = rubric.weight(lab.id());
         List<TestResult> results = new ArrayList<>();
@@ -335,11 +335,13 @@ public final class Grader {
 
     private LabResult zero(Lab lab, List<GradedTest> labTests, String mode, String problem) {
         double weight = rubric.weight(lab.id());
+        // each test's message is feedback, so it says what the student may read of the problem
+        String studentLine = firstLine(GradeReport.studentProblem(problem));
         List<TestResult> results = labTests.stream().map(t -> new TestResult(t,
-                new TestSupervisor.Outcome(TestSupervisor.Status.NOT_RUN, "not run: " + lab.id() + " " + firstLine(problem), 0),
+                new TestSupervisor.Outcome(TestSupervisor.Status.NOT_RUN, "not run: " + lab.id() + " " + studentLine, 0),
                 0, t.points() * weight)).toList();
         List<GradeReport.PerfResult> perfResults = perf ? new Performance(rubric, log).notRun(lab, "not run: " + lab.id() + " "
-                + firstLine(problem)) : List.of();
+                + studentLine) : List.of();
         return new LabResult(lab.id(), lab.directory(), mode, problem, results, perfResults);
     }
 
