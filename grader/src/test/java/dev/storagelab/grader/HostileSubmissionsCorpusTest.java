@@ -57,13 +57,20 @@ class HostileSubmissionsCorpusTest {
 
         Map<String, Map<String, String>> corpus = new LinkedHashMap<>();
         corpus.put("honest", Map.of(calc, solved));
-        corpus.put("release", Map.of(calc, released));
-        // the given class changed: NotImplementedException forges its message and halts on load
+        // the release, with a given class, the pom, the hidden and public tests and a testkit file
+        // changed: NotImplementedException forges its message; none of it may be taken
         String nie = "lab-01-calc/src/main/java/dev/storagelab/lab/NotImplementedException.java";
-        corpus.put("given-class-changed", Map.of(calc, released, nie, Files.readString(release.resolve(nie))
-                .replace("super(lab + \" \" + task + \" \" + method + \" is not implemented yet (\" + handout + \")\");",
-                        "super(\"FORGED by a given class\");")));
-        corpus.put("forge-from-task", Map.of(calc, inject(released, """
+        corpus.put("given-and-build-files-changed", Map.of(
+                calc, released,
+                nie, Files.readString(release.resolve(nie)).replace(
+                        "super(lab + \" \" + task + \" \" + method + \" is not implemented yet (\" + handout + \")\");",
+                        "super(\"FORGED by a given class\");"),
+                "lab-01-calc/pom.xml", "<project>this pom does not parse</project>\n",
+                "lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java", "package fixture.calc;\nclass CalcHiddenTest {\n}\n",
+                "lab-01-calc/src/test/java/fixture/calc/AddTest.java", "package fixture.calc;\nclass AddTest {\n}\n",
+                "testkit/src/main/java/dev/storagelab/testkit/Oracle.java", "this is not Java\n"));
+        // issue 24's forge, from a task method: appends to the runner's events file, then halts
+        corpus.put("forge-from-task", Map.of(calc, inject(released, ADD, """
                 try {
                     String[] cmd = System.getProperty("sun.java.command").split(" ");
                     java.nio.file.Files.writeString(java.nio.file.Path.of(cmd[1]), "D\\n",
@@ -73,12 +80,11 @@ class HostileSubmissionsCorpusTest {
                 }
                 Runtime.getRuntime().halt(0);
                 """)));
-        corpus.put("parent-kill", Map.of(calc, inject(solved, "ProcessHandle.current().parent().ifPresent(ProcessHandle::destroyForcibly);\n")));
-        corpus.put("exit", Map.of(calc, inject(solved, "System.exit(0);\n")));
-        corpus.put("shutdown-hook", Map.of(calc, inject(solved, """
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("F fixture.calc.CalcHiddenTest#multiplies PASS")));
-                """)));
-        corpus.put("daemon-writer", Map.of(calc, inject(solved, """
+        // issue 24's one line that killed the grader
+        corpus.put("parent-kill", Map.of(calc, inject(solved, ADD,
+                "ProcessHandle.current().parent().ifPresent(ProcessHandle::destroyForcibly);\n")));
+        // not forbidden: a daemon thread that prints verdict-like lines after its test
+        corpus.put("daemon-writer", Map.of(calc, inject(solved, ADD, """
                 Thread late = new Thread(() -> {
                     for (int i = 0; i < 5; i++) {
                         System.out.println("F fixture.calc.CalcHiddenTest#minimum PASS");
@@ -92,23 +98,31 @@ class HostileSubmissionsCorpusTest {
                 late.setDaemon(true);
                 late.start();
                 """)));
-        corpus.put("set-out", Map.of(calc, inject(solved, "System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));\n")));
-        corpus.put("read-hidden-tests", Map.of(calc, inject(solved, """
+        // one attack per method: the scan names each (one build for them all keeps the corpus cheap;
+        // the scan judges each use on its own, so each would be stopped alone too)
+        String rules = solved;
+        rules = inject(rules, "public static int multiply(int a, int b) {\n", "System.exit(0);\n");
+        rules = inject(rules, "public static int negate(int a) {\n", """
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("F fixture.calc.CalcHiddenTest#negates PASS")));
+                """);
+        rules = inject(rules, "public static int square(int a) {\n",
+                "System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));\n");
+        rules = inject(rules, "public static int max(int a, int b) {\n", """
                 try (java.io.InputStream in = Calc.class.getResourceAsStream("/fixture/calc/CalcHiddenTest.class")) {
                     System.out.println(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                """)));
-        corpus.put("reflection", Map.of(calc, inject(solved, """
+                """);
+        rules = inject(rules, "public static int abs(int a) {\n", """
                 try {
                     java.lang.reflect.Method[] tests = Class.forName("fixture.calc.CalcHiddenTest").getDeclaredMethods();
                     System.out.println(java.util.Arrays.toString(tests));
                 } catch (ClassNotFoundException e) {
                     throw new IllegalStateException(e);
                 }
-                """)));
-        corpus.put("fork-bomb", Map.of(calc, inject(solved, """
+                """);
+        rules = inject(rules, "public static int min(int a, int b) {\n", """
                 try {
                     for (int i = 0; i < 3; i++) { // bounded: were the scan to miss it, this machine survives
                         new ProcessBuilder("sleep", "1").start();
@@ -116,18 +130,17 @@ class HostileSubmissionsCorpusTest {
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                """)));
-        corpus.put("fill-disk", Map.of(calc, inject(solved, """
+                """);
+        rules = inject(rules, ADD, """
                 try {
                     java.nio.file.Files.write(java.nio.file.Path.of("fill-" + a), new byte[1 << 20]);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                """)));
-        corpus.put("native-code", Map.of(calc, solved.replace(ADD, "static native int magic();\n\n    " + ADD)));
-        // JUnit's Assertions, shadowed by a class that never fails, with wrong answers everywhere
-        corpus.put("junit-shadow", Map.of(
-                calc, solved.replaceAll("return [^;]+;", "return 0;"),
+                """);
+        rules = rules.replace(ADD, "static native int magic();\n\n    " + ADD);
+        corpus.put("scan-rules", Map.of(calc, rules,
+                // JUnit's Assertions, shadowed by a class that never fails
                 "lab-01-calc/src/main/java/fixture/calc/Assertions.java", """
                         package org.junit.jupiter.api;
 
@@ -136,17 +149,6 @@ class HostileSubmissionsCorpusTest {
                             }
                         }
                         """));
-        // the pom, the hidden tests and a testkit file changed: none of it is taken
-        corpus.put("pom-and-tests-changed", Map.of(
-                calc, released,
-                "lab-01-calc/pom.xml", "<project>this pom does not parse</project>\n",
-                "lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java", """
-                        package fixture.calc;
-                        class CalcHiddenTest {
-                        }
-                        """,
-                "lab-01-calc/src/test/java/fixture/calc/AddTest.java", "package fixture.calc;\nclass AddTest {\n}\n",
-                "testkit/src/main/java/dev/storagelab/testkit/Oracle.java", "this is not Java\n"));
 
         Path folder = Files.createDirectories(tmp.resolve("class"));
         for (Map.Entry<String, Map<String, String>> submission : corpus.entrySet()) {
@@ -164,9 +166,10 @@ class HostileSubmissionsCorpusTest {
         assertThat("a report for every submission", reports.keySet(), equalTo(corpus.keySet()));
     }
 
-    private static String inject(String calc, String code) {
-        assertThat(calc, containsString(ADD));
-        return calc.replace(ADD, ADD + code.indent(8));
+    /** {@code calc} with {@code code} at the top of the method that {@code header} opens. */
+    private static String inject(String calc, String header, String code) {
+        assertThat(calc, containsString(header));
+        return calc.replace(header, header + code.indent(8));
     }
 
     private static LabResult lab01(String student) {
@@ -198,21 +201,21 @@ class HostileSubmissionsCorpusTest {
     }
 
     @Test
-    void theHonestCodeEarnsEveryPointAndTheReleaseNone() {
+    void theHonestCodeEarnsEveryPoint() {
         assertThat(lab01("honest").problem(), nullValue());
         assertThat(lab01("honest").earned(), closeTo(HONEST, 1e-9));
-        assertThat(lab01("release").earned(), closeTo(0.0, 1e-9));
     }
 
     @Test
-    void aChangedGivenClassIsNotTaken() throws IOException {
-        LabResult lab = lab01("given-class-changed");
+    void changedGivenClassesPomsAndTestsAreNotTaken() throws IOException {
+        LabResult lab = lab01("given-and-build-files-changed");
+        assertThat("built with the reference's pom, and graded by its hidden tests", lab.problem(), nullValue());
+        assertThat(lab.tests().size(), is(7));
         assertThat(lab.earned(), closeTo(0.0, 1e-9));
-        assertThat(lab.problem(), nullValue());
         for (GradeReport.TestResult t : lab.tests()) {
             assertThat("the reference's NotImplementedException ran", t.outcome().message(), containsString("is not implemented yet"));
         }
-        assertThat(feedback("given-class-changed"), not(containsString("FORGED")));
+        assertThat(feedback("given-and-build-files-changed"), not(containsString("FORGED")));
     }
 
     @Test
@@ -231,16 +234,6 @@ class HostileSubmissionsCorpusTest {
     }
 
     @Test
-    void exitIsStoppedByTheScan() throws IOException {
-        rejected("exit", "forbidden API: fixture.calc.Calc.add calls java.lang.System.exit (process control)");
-    }
-
-    @Test
-    void aShutdownHookIsStoppedByTheScan() throws IOException {
-        rejected("shutdown-hook", "forbidden API: fixture.calc.Calc.add calls java.lang.Runtime.addShutdownHook (shutdown hooks)");
-    }
-
-    @Test
     void aDaemonThreadPrintingVerdictsAfterItsTestEarnsNothingExtra() {
         // not forbidden (threads are a lab's business), and harmless: verdicts are signed events, not output
         LabResult lab = lab01("daemon-writer");
@@ -249,41 +242,43 @@ class HostileSubmissionsCorpusTest {
     }
 
     @Test
+    void exitIsStoppedByTheScan() throws IOException {
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.multiply calls java.lang.System.exit (process control)");
+    }
+
+    @Test
+    void aShutdownHookIsStoppedByTheScan() throws IOException {
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.negate calls java.lang.Runtime.addShutdownHook (shutdown hooks)");
+    }
+
+    @Test
     void replacingTheStandardStreamsIsStoppedByTheScan() throws IOException {
-        rejected("set-out", "forbidden API: fixture.calc.Calc.add calls java.lang.System.setOut (replacing the standard streams)");
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.square calls java.lang.System.setOut (replacing the standard streams)");
     }
 
     @Test
     void readingTheHiddenTestsIsStoppedByTheScan() throws IOException {
-        rejected("read-hidden-tests", "forbidden API: fixture.calc.Calc.add calls java.lang.Class.getResourceAsStream (class path resources");
-        rejected("reflection", "forbidden API: fixture.calc.Calc.add calls java.lang.Class.forName (reflection and method handles)");
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.max calls java.lang.Class.getResourceAsStream (class path resources");
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.abs calls java.lang.Class.forName (reflection and method handles)");
     }
 
     @Test
     void aForkBombIsStoppedByTheScan() throws IOException {
-        rejected("fork-bomb", "forbidden API: fixture.calc.Calc.add calls java.lang.ProcessBuilder constructor (process control)");
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.min calls java.lang.ProcessBuilder constructor (process control)");
     }
 
     @Test
     void fillingTheDiskIsStoppedByTheScan() throws IOException {
-        rejected("fill-disk", "forbidden API: fixture.calc.Calc.add calls java.nio.file.Path.of (direct file access");
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.add calls java.nio.file.Path.of (direct file access");
     }
 
     @Test
     void nativeCodeIsStoppedByTheScan() throws IOException {
-        rejected("native-code", "forbidden API: fixture.calc.Calc.magic is a native method (JNI native code)");
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.magic is a native method (JNI native code)");
     }
 
     @Test
     void aClassStandingInForJUnitIsStoppedByTheScan() throws IOException {
-        rejected("junit-shadow", "forbidden API: org.junit.jupiter.api.Assertions is in package org.junit.jupiter.api");
-    }
-
-    @Test
-    void pomTestAndTestkitChangesAreIgnored() {
-        LabResult lab = lab01("pom-and-tests-changed");
-        assertThat("graded as the release it is, with the reference's pom and hidden tests", lab.problem(), nullValue());
-        assertThat(lab.earned(), closeTo(0.0, 1e-9));
-        assertThat(lab.tests().size(), is(7));
+        rejected("scan-rules", "forbidden API: org.junit.jupiter.api.Assertions is in package org.junit.jupiter.api");
     }
 }

@@ -47,9 +47,21 @@ class HostileSubmissionsTest {
         return report.isolated().get(0);
     }
 
+    private static GradeReport forged;
+
+    /** The forged submission's report, graded once for the tests that read it. */
+    private static synchronized GradeReport forged() throws IOException {
+        if (forged == null) {
+            forged = grader.grade(Fixtures.submission("forged-lab01"), List.of("01"), Grader.Mode.ISOLATED,
+                    Files.createTempDirectory(tmp, "scratch"));
+            assertThat(forged.error(), is((String) null));
+        }
+        return forged;
+    }
+
     @Test
     void forgedUnauthenticatedResultsFailTheLabAndNameTheTampering() throws IOException {
-        LabResult lab = gradeLab01("forged-lab01");
+        LabResult lab = forged().isolated().get(0);
         assertThat("a forge earns nothing, not even its one honest method", lab.earned(), closeTo(0.0, 1e-9));
         assertThat(lab.problem(), containsString("tampering detected: "));
         assertThat(lab.problem(), containsString("MAC"));
@@ -58,10 +70,8 @@ class HostileSubmissionsTest {
 
     @Test
     void theStudentReadsOnlyThatTheRunWasInvalidAndTheInstructorHowItWasDetected() throws IOException {
-        GradeReport report = grader.grade(Fixtures.submission("forged-lab01"), List.of("01"), Grader.Mode.ISOLATED,
-                Files.createTempDirectory(tmp, "scratch"));
         Path out = Files.createTempDirectory(tmp, "out");
-        dev.storagelab.grader.report.ReportWriter.writeAll(report, out);
+        dev.storagelab.grader.report.ReportWriter.writeAll(forged(), out);
         String feedback = Files.readString(out.resolve("results.json"));
         assertThat(feedback, containsString("the test run was invalid"));
         assertThat(feedback, not(containsString("tampering")));
