@@ -142,6 +142,10 @@ public final class ClassScan {
             r("java/lang/Integer", "getInteger", PROPERTIES),
             r("java/lang/Long", "getLong", PROPERTIES),
             r("java/lang/Boolean", "getBoolean", PROPERTIES),
+            r("java/lang/management/ManagementFactory", "getRuntimeMXBean", PROPERTIES), // the JVM's command line
+            r("java/lang/management/ManagementFactory", "getPlatformMBeanServer", PROPERTIES),
+            r("java/lang/management/RuntimeMXBean", "*", PROPERTIES),
+            r("javax/management/", "*", PROPERTIES),
             // standard streams
             r("java/lang/System", "setOut", STREAMS),
             r("java/lang/System", "setErr", STREAMS),
@@ -203,6 +207,7 @@ public final class ClassScan {
             r("java/util/zip/ZipFile", "*", FILES),
             r("java/util/jar/JarFile", "*", FILES),
             r("java/util/logging/FileHandler", "*", FILES),
+            r("java/util/prefs/", "*", FILES),
             r("com/google/common/io/Files", "*", FILES),
             r("com/google/common/io/MoreFiles", "*", FILES),
             r("com/google/common/io/Resources", "*", RESOURCES),

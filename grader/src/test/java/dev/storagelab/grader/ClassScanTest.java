@@ -83,6 +83,7 @@ class ClassScanTest {
                     static final String SWITCH = "storagelab.x";
                     void computed(boolean b) { Boolean.getBoolean(b ? "storagelab.x" : "sun.java.command"); }
                     void fine() { Boolean.getBoolean(SWITCH); }
+                    void commandLine() { java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(); }
                     void streams() { System.setOut(System.err); }
                     void reflect() throws Exception { Class.forName("x").getDeclaredField("f").setAccessible(true); }
                     void load() throws Exception { defineClass("x", new byte[0], 0, 0); }
@@ -103,6 +104,7 @@ class ClassScanTest {
                 "Evil.props calls java.lang.System.getProperty (system properties and the environment)",
                 "Evil.props calls java.lang.System.getenv (system properties and the environment)",
                 "Evil.computed calls java.lang.Boolean.getBoolean (system properties and the environment)",
+                "Evil.commandLine calls java.lang.management.ManagementFactory.getRuntimeMXBean (system properties and the environment)",
                 "Evil.streams calls java.lang.System.setOut (replacing the standard streams)",
                 "Evil.reflect calls java.lang.Class.forName (reflection and method handles)",
                 "Evil.reflect calls java.lang.reflect.Field.setAccessible (reflection and method handles)",
