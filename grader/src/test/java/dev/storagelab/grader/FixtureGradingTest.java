@@ -132,7 +132,7 @@ class FixtureGradingTest {
     @Test
     void hostileCodeCostsOnlyTheTestThatRanIt() throws IOException {
         // the supervisor's own defences: the class scan, which would stop System.exit first, is off
-        grade(null, Grader.Mode.ISOLATED, "01"); // the shared reference, built once
+        // (the same shared reference directory: whichever grader comes first builds it)
         GradeReport report = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
                 .sharedReference(tmp.resolve("reference")).scanClasses(false)
                 .grade(Fixtures.submission("hostile"), List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
