@@ -164,6 +164,8 @@ class HostileSubmissionsCorpusTest {
                 .perf(false).gradeAll(folder, List.of("01"), out, 2);
         System.out.printf("graded %d hostile submissions in %.1f s%n", corpus.size(), (System.nanoTime() - start) / 1e9);
         assertThat("a report for every submission", reports.keySet(), equalTo(corpus.keySet()));
+        assertThat("a gradebook row for every submission", Files.readAllLines(out.resolve("gradebook.csv")).size(),
+                is(corpus.size() + 1));
     }
 
     /** {@code calc} with {@code code} at the top of the method that {@code header} opens. */
