@@ -109,7 +109,17 @@ public final class ClassScan {
             r("java/lang/invoke/VarHandle", "*", ""),
             r("java/lang/invoke/VarHandle$AccessMode", "*", ""),
             r("java/lang/reflect/Array", "*", ""),                         // generic arrays
-            r("java/lang/System", "lineSeparator", ""));
+            r("java/lang/System", "lineSeparator", ""),
+            // the file exceptions and options: what an engine throws and names, not a way to files
+            r("java/nio/file/NoSuchFileException", "*", ""),
+            r("java/nio/file/FileAlreadyExistsException", "*", ""),
+            r("java/nio/file/FileSystemException", "*", ""),
+            r("java/nio/file/DirectoryNotEmptyException", "*", ""),
+            r("java/nio/file/AccessDeniedException", "*", ""),
+            r("java/nio/file/NotDirectoryException", "*", ""),
+            r("java/nio/file/AtomicMoveNotSupportedException", "*", ""),
+            r("java/nio/file/StandardOpenOption", "*", ""),
+            r("java/nio/file/StandardCopyOption", "*", ""));
 
     /** The forbidden APIs, first match wins. */
     static final List<Rule> RULES = List.of(
@@ -403,11 +413,9 @@ public final class ClassScan {
         /** The rule {@code type.name} breaks; {@code name} {@code *}: extending {@code type}, forbidden where all of it is. */
         private static String match(String type, String name, String desc, boolean packageRules) {
             boolean wholeType = name.equals("*");
-            if (!wholeType) {
-                for (Rule a : ALLOWED) {
-                    if (a.matches(type, name, desc)) {
-                        return null;
-                    }
+            for (Rule a : ALLOWED) {
+                if (wholeType ? a.member().equals("*") && a.matches(type, "", null) : a.matches(type, name, desc)) {
+                    return null;
                 }
             }
             for (Rule rule : RULES) {

@@ -119,7 +119,7 @@ class ClassScanTest {
     }
 
     @Test
-    void varHandlesOnOwnFieldsAndOrdinaryCodePass() throws IOException {
+    void varHandlesOnOwnFieldsFileExceptionsAndOrdinaryCodePass() throws IOException {
         List<String> found = scanAll(Map.of("dev/storagelab/sortedlog/Node.java", """
                 package dev.storagelab.sortedlog;
                 import java.lang.invoke.MethodHandles;
@@ -133,6 +133,16 @@ class ClassScanTest {
                             NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
                         } catch (ReflectiveOperationException e) {
                             throw new ExceptionInInitializerError(e);
+                        }
+                    }
+                    static final class Missing extends java.nio.file.NoSuchFileException {
+                        Missing(String name) {
+                            super(name);
+                        }
+                    }
+                    void open(String name, boolean exists) throws java.io.IOException {
+                        if (!exists) {
+                            throw new java.nio.file.NoSuchFileException(name + " " + java.nio.file.StandardOpenOption.READ);
                         }
                     }
                     boolean link(Node n) {
