@@ -51,9 +51,29 @@ public final class ClassScan {
 
         /** {@code forbidden API: a.B.m calls java.lang.System.exit (process control)} */
         public String message() {
-            return "forbidden API: " + className + (method.isEmpty() ? "" : "." + method) + " " + what + " (" + rule + ")";
+            return "forbidden API: " + where() + " " + what + " (" + rule + ")";
+        }
+
+        /** The class and method as the student wrote them: a lambda's method, a constructor, a static block. */
+        private String where() {
+            if (method.isEmpty()) {
+                return className;
+            }
+            if (method.equals("<init>")) {
+                return className + " constructor";
+            }
+            if (method.equals("<clinit>")) {
+                return className + " static initializer";
+            }
+            java.util.regex.Matcher lambda = LAMBDA.matcher(method);
+            if (lambda.matches()) {
+                return className + "." + lambda.group(1) + " (in a lambda)";
+            }
+            return className + "." + method;
         }
     }
+
+    private static final java.util.regex.Pattern LAMBDA = java.util.regex.Pattern.compile("lambda\\$(.+)\\$\\d+");
 
     // --- rules ---------------------------------------------------------------------------------
 

@@ -90,6 +90,10 @@ class ClassScanTest {
                     void resources() { Evil.class.getResourceAsStream("/dev/storagelab/sortedlog/HiddenTest.class"); }
                     void files() throws Exception { Files.write(Path.of("x"), new byte[1]); new java.io.RandomAccessFile("x", "rw"); }
                     native void jni();
+                    static {
+                        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.exit(3)));
+                    }
+                    void later() { new Thread(() -> Runtime.getRuntime().halt(2)).start(); }
                 }
                 """));
         String all = String.join("\n", found);
@@ -113,7 +117,9 @@ class ClassScanTest {
                 "Evil.files calls java.nio.file.Files.write (direct file access",
                 "Evil.files calls java.nio.file.Path.of (direct file access",
                 "Evil.files calls java.io.RandomAccessFile constructor (direct file access",
-                "Evil.jni is a native method (JNI native code)")) {
+                "Evil.jni is a native method (JNI native code)",
+                "Evil static initializer calls java.lang.Runtime.addShutdownHook (shutdown hooks)",
+                "Evil.later (in a lambda) calls java.lang.Runtime.halt (process control)")) {
             assertThat(all, found.stream().anyMatch(f -> f.contains(expected)), is(true));
         }
     }
