@@ -86,6 +86,22 @@ public record GradeReport(String submission, List<LabResult> isolated, List<LabR
         return integrated.stream().filter(l -> l.lab().equals(lab)).findFirst().orElse(null);
     }
 
+    /** How a lab's problem begins when the test JVM's results were forged, replayed or reordered. */
+    public static final String TAMPERING = "tampering detected: ";
+
+    /**
+     * What the student reads of a lab's {@code problem} (null: none): all of it, except that for
+     * tampering they learn only that the run was invalid; how it was detected is for the
+     * instructor's report ({@code grade.json}, {@code report.md}, the terminal), not for the next
+     * attempt.
+     */
+    public static String studentProblem(String problem) {
+        if (problem == null || !problem.startsWith(TAMPERING)) {
+            return problem;
+        }
+        return "the test run was invalid, so no test of this lab counts; your instructor has the details";
+    }
+
     public static GradeReport failed(String submission, String error, double seconds) {
         return new GradeReport(submission, List.of(), List.of(), seconds, error);
     }

@@ -40,6 +40,7 @@ public final class Grader {
 
     private java.util.regex.Pattern only;
     private boolean perf = true;
+    private boolean scan = true;
 
     public Grader(Workspace workspace, PrintStream log, boolean offline) {
         this.workspace = workspace;
@@ -60,6 +61,16 @@ public final class Grader {
      */
     public Grader perf(boolean measure) {
         this.perf = measure;
+        return this;
+    }
+
+    /**
+     * Whether to scan a submission's classes for forbidden APIs before its tests run
+     * ({@link ClassScan}); on by default. Off only in the proofs of the test supervisor's own
+     * defences (a forged event, a JVM that exits), which the scan would otherwise stop first.
+     */
+    Grader scanClasses(boolean on) {
+        this.scan = on;
         return this;
     }
 
@@ -274,12 +285,22 @@ public final class Grader {
                 }
             }
         }
+        if (scan && root != reference) { // issue 24: forbidden APIs in student classes fail the lab before any test
+            List<Lab> scanned = closure(List.of(lab)).stream().filter(applied::contains).toList();
+            List<ClassScan.Finding> findings = new ArrayList<>();
+            for (Lab l : scanned) {
+                findings.addAll(ClassScan.scanSubmission(reference, root, l));
+            }
+            if (!findings.isEmpty()) {
+                return zero(lab, labTests, mode, ClassScan.problem(findings));
+            }
+        }
         log.println("running " + labTests.size() + " tests of " + lab.id() + " (" + mode + ") ...");
         Path runScratch = Files.createDirectories(scratch.resolve("run-" + mode + "-" + lab.id()));
         TestSupervisor supervisor = new TestSupervisor(rubric, runScratch);
         Map<String, TestSupervisor.Outcome> outcomes = supervisor.run(root.resolve(lab.directory()), labTests);
         if (!supervisor.tampering().isEmpty()) { // issue 24: a forged result fails the lab
-            return zero(lab, labTests, mode, "tampering detected: " + String.join("; ", supervisor.tampering()));
+            return zero(lab, labTests, mode, GradeReport.TAMPERING + String.join("; ", supervisor.tampering()));
         }
         double weight = rubric.weight(lab.id());
         List<TestResult> results = new ArrayList<>();
@@ -314,11 +335,13 @@ public final class Grader {
 
     private LabResult zero(Lab lab, List<GradedTest> labTests, String mode, String problem) {
         double weight = rubric.weight(lab.id());
+        // each test's message is feedback, so it says what the student may read of the problem
+        String studentLine = firstLine(GradeReport.studentProblem(problem));
         List<TestResult> results = labTests.stream().map(t -> new TestResult(t,
-                new TestSupervisor.Outcome(TestSupervisor.Status.NOT_RUN, "not run: " + lab.id() + " " + firstLine(problem), 0),
+                new TestSupervisor.Outcome(TestSupervisor.Status.NOT_RUN, "not run: " + lab.id() + " " + studentLine, 0),
                 0, t.points() * weight)).toList();
         List<GradeReport.PerfResult> perfResults = perf ? new Performance(rubric, log).notRun(lab, "not run: " + lab.id() + " "
-                + firstLine(problem)) : List.of();
+                + studentLine) : List.of();
         return new LabResult(lab.id(), lab.directory(), mode, problem, results, perfResults);
     }
 

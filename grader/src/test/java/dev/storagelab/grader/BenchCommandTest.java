@@ -73,4 +73,21 @@ class BenchCommandTest {
         assertThat("the reference is still measured", row.get("reference").getAsDouble(), greaterThan(0.0));
         assertThat("no submission score, no ratio", row.get("ratio").isJsonNull(), is(true));
     }
+
+    @Test
+    void aSubmissionUsingForbiddenApisIsNotBenchmarked() throws IOException {
+        // issue 24: benchmarks run student code too, so they scan it as grading does
+        Path workspace = Fixtures.fixtureWorkspace(tmp.resolve("ws"));
+        Path out = tmp.resolve("out");
+        int exit = Main.run(new String[] {"--workspace", workspace.toString(), "bench", "--offline", "--quick", "--lab", "01",
+                "--submission", Fixtures.submission("hostile").toString(), "--out", out.toString()},
+                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()));
+        assertThat(exit, is(1));
+        JsonObject lab = JsonParser.parseString(Files.readString(out.resolve("bench.json"))).getAsJsonObject()
+                .getAsJsonArray("labs").get(0).getAsJsonObject();
+        assertThat(lab.get("problem").getAsString(), containsString(
+                "the submission is not benchmarked: forbidden API: fixture.calc.Calc.multiply calls java.lang.System.exit (process control)"));
+        JsonObject row = lab.getAsJsonArray("benchmarks").get(0).getAsJsonObject();
+        assertThat("no submission score, no ratio", row.get("ratio").isJsonNull(), is(true));
+    }
 }

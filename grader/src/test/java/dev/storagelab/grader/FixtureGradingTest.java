@@ -131,7 +131,11 @@ class FixtureGradingTest {
 
     @Test
     void hostileCodeCostsOnlyTheTestThatRanIt() throws IOException {
-        GradeReport report = grade(Fixtures.submission("hostile"), Grader.Mode.ISOLATED, "01");
+        // the supervisor's own defences: the class scan, which would stop System.exit first, is off
+        // (the same shared reference directory: whichever grader comes first builds it)
+        GradeReport report = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
+                .sharedReference(tmp.resolve("reference")).scanClasses(false)
+                .grade(Fixtures.submission("hostile"), List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         Map<String, TestResult> t = byMethod(lab(report.isolated(), "lab-01"));
         assertOutcome(t.get("adds"), Status.TIMED_OUT, "timed out");
         assertOutcome(t.get("multiplies"), Status.CRASHED, "exited with status 0");

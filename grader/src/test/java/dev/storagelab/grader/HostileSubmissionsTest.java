@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 24: submissions that try to write their own verdicts into the runner's events file earn
- * nothing, and the lab's problem names the tampering.
+ * nothing, and the lab's problem names the tampering. These prove the test supervisor's own
+ * defences, so the class scan that would stop these submissions first ({@link ClassScan}, proved
+ * by {@link HostileSubmissionsCorpusTest}) is off here.
  */
 class HostileSubmissionsTest {
 
@@ -35,7 +37,7 @@ class HostileSubmissionsTest {
     static void buildFixture() throws IOException {
         Path workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
         grader = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
-                .sharedReference(tmp.resolve("reference"));
+                .sharedReference(tmp.resolve("reference")).scanClasses(false);
     }
 
     private static LabResult gradeLab01(String fixture) throws IOException {
@@ -45,13 +47,38 @@ class HostileSubmissionsTest {
         return report.isolated().get(0);
     }
 
+    private static GradeReport forged;
+
+    /** The forged submission's report, graded once for the tests that read it. */
+    private static synchronized GradeReport forged() throws IOException {
+        if (forged == null) {
+            forged = grader.grade(Fixtures.submission("forged-lab01"), List.of("01"), Grader.Mode.ISOLATED,
+                    Files.createTempDirectory(tmp, "scratch"));
+            assertThat(forged.error(), is((String) null));
+        }
+        return forged;
+    }
+
     @Test
     void forgedUnauthenticatedResultsFailTheLabAndNameTheTampering() throws IOException {
-        LabResult lab = gradeLab01("forged-lab01");
+        LabResult lab = forged().isolated().get(0);
         assertThat("a forge earns nothing, not even its one honest method", lab.earned(), closeTo(0.0, 1e-9));
         assertThat(lab.problem(), containsString("tampering detected: "));
         assertThat(lab.problem(), containsString("MAC"));
         assertThat(lab.tests().stream().map(t -> t.outcome().status()).toList(), everyItem(not(equalTo(Status.PASSED))));
+    }
+
+    @Test
+    void theStudentReadsOnlyThatTheRunWasInvalidAndTheInstructorHowItWasDetected() throws IOException {
+        Path out = Files.createTempDirectory(tmp, "out");
+        dev.storagelab.grader.report.ReportWriter.writeAll(forged(), out);
+        String feedback = Files.readString(out.resolve("results.json"));
+        assertThat(feedback, containsString("the test run was invalid"));
+        assertThat(feedback, not(containsString("tampering")));
+        assertThat(feedback, not(containsString("MAC")));
+        assertThat("the instructor's report has the detail", Files.readString(out.resolve("grade.json")),
+                containsString("tampering detected: "));
+        assertThat(Files.readString(out.resolve("report.md")), containsString("tampering detected: "));
     }
 
     @Test

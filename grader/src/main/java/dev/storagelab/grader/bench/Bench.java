@@ -1,6 +1,7 @@
 package dev.storagelab.grader.bench;
 
 import com.google.gson.GsonBuilder;
+import dev.storagelab.grader.ClassScan;
 import dev.storagelab.grader.FileTrees;
 import dev.storagelab.grader.Lab;
 import dev.storagelab.grader.LabBuild;
@@ -159,13 +160,22 @@ public final class Bench {
             if (!LabBuild.built(student, lab)) {
                 problems.add("the submission does not build:\n" + LabBuild.errorsFor(studentBuild.log(), student, lab));
             } else {
-                log.println("benchmarking " + lab.id() + " on the submission ...");
-                JmhRunner.Run sub = JmhRunner.run(student.resolve(lab.directory()), include, params, settings, deadline,
-                        logs.resolve(lab.id() + "-submission.txt"), log);
-                if (!sub.ok()) {
-                    problems.add("submission: " + sub.problem());
+                // the same scan as grading's (issue 24): a submission's code runs here too
+                List<ClassScan.Finding> findings = new ArrayList<>();
+                for (Lab l : WorkspaceCopies.closure(workspace, List.of(lab))) {
+                    findings.addAll(ClassScan.scanSubmission(reference, student, l));
                 }
-                sub.scores().forEach(s -> theirs.put(s.key(), s));
+                if (!findings.isEmpty()) {
+                    problems.add("the submission is not benchmarked: " + ClassScan.problem(findings));
+                } else {
+                    log.println("benchmarking " + lab.id() + " on the submission ...");
+                    JmhRunner.Run sub = JmhRunner.run(student.resolve(lab.directory()), include, params, settings, deadline,
+                            logs.resolve(lab.id() + "-submission.txt"), log);
+                    if (!sub.ok()) {
+                        problems.add("submission: " + sub.problem());
+                    }
+                    sub.scores().forEach(s -> theirs.put(s.key(), s));
+                }
             }
         }
         List<Comparison> rows = new ArrayList<>();

@@ -67,7 +67,7 @@ public final class ReportWriter {
                 t.put("score", 0);
                 t.put("max_score", 0);
                 t.put("status", "failed");
-                t.put("output", lab.lab() + " " + lab.problem());
+                t.put("output", lab.lab() + " " + GradeReport.studentProblem(lab.problem())); // the student's view
                 t.put("visibility", "visible");
                 tests.add(t);
             }

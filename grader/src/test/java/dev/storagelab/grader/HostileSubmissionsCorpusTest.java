@@ -1,0 +1,286 @@
+package dev.storagelab.grader;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.storagelab.grader.GradeReport.LabResult;
+import dev.storagelab.grader.TestSupervisor.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 24, item 5: a corpus of hostile submissions, each written from the fixture's student
+ * release (or its solved code) the way a student would, graded in one {@code grade-all} run. Each
+ * proof asserts that the submission earns no point its honest code would not, that its reports
+ * were written, and what the instructor's report says. The two submissions that forge or replay
+ * event lines, and the supervisor's own defences, are in {@link HostileSubmissionsTest}.
+ */
+class HostileSubmissionsCorpusTest {
+
+    @TempDir
+    static Path tmp;
+    private static Path out;
+    private static Map<String, GradeReport> reports;
+    /** What the fixture's solved code earns: every test of lab-01-calc. */
+    private static final double HONEST = 8.0;
+
+    /** Where the hostile code goes: the top of {@code Calc.add}, which the first hidden test calls. */
+    private static final String ADD = "public static int add(int a, int b) {\n";
+
+    @BeforeAll
+    static void gradeTheCorpus() throws Exception {
+        Path workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
+        Path release = tmp.resolve("release");
+        new Exporter(Workspace.at(workspace)).export(release);
+        String calc = "lab-01-calc/src/main/java/fixture/calc/Calc.java";
+        String released = Files.readString(release.resolve(calc));
+        String solved = Files.readString(workspace.resolve(calc)).replaceAll("(?m)^\\s*// (BEGIN|END) SOLUTION.*\\n", "");
+
+        Map<String, Map<String, String>> corpus = new LinkedHashMap<>();
+        corpus.put("honest", Map.of(calc, solved));
+        // the release, with a given class, the pom, the hidden and public tests and a testkit file
+        // changed: NotImplementedException forges its message; none of it may be taken
+        String nie = "lab-01-calc/src/main/java/dev/storagelab/lab/NotImplementedException.java";
+        corpus.put("given-and-build-files-changed", Map.of(
+                calc, released,
+                nie, Files.readString(release.resolve(nie)).replace(
+                        "super(lab + \" \" + task + \" \" + method + \" is not implemented yet (\" + handout + \")\");",
+                        "super(\"FORGED by a given class\");"),
+                "lab-01-calc/pom.xml", "<project>this pom does not parse</project>\n",
+                "lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java", "package fixture.calc;\nclass CalcHiddenTest {\n}\n",
+                "lab-01-calc/src/test/java/fixture/calc/AddTest.java", "package fixture.calc;\nclass AddTest {\n}\n",
+                "testkit/src/main/java/dev/storagelab/testkit/Oracle.java", "this is not Java\n"));
+        // issue 24's forge, from a task method: appends to the runner's events file, then halts
+        corpus.put("forge-from-task", Map.of(calc, inject(released, ADD, """
+                try {
+                    String[] cmd = System.getProperty("sun.java.command").split(" ");
+                    java.nio.file.Files.writeString(java.nio.file.Path.of(cmd[1]), "D\\n",
+                            java.nio.file.StandardOpenOption.APPEND);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                Runtime.getRuntime().halt(0);
+                """)));
+        // issue 24's one line that killed the grader
+        corpus.put("parent-kill", Map.of(calc, inject(solved, ADD,
+                "ProcessHandle.current().parent().ifPresent(ProcessHandle::destroyForcibly);\n")));
+        // not forbidden: a daemon thread that prints verdict-like lines after its test
+        corpus.put("daemon-writer", Map.of(calc, inject(solved, ADD, """
+                Thread late = new Thread(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        System.out.println("F fixture.calc.CalcHiddenTest#minimum PASS");
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                late.setDaemon(true);
+                late.start();
+                """)));
+        // one attack per method: the scan names each (one build for them all keeps the corpus cheap;
+        // the scan judges each use on its own, so each would be stopped alone too)
+        String rules = solved;
+        rules = inject(rules, "public static int multiply(int a, int b) {\n", "System.exit(0);\n");
+        rules = inject(rules, "public static int negate(int a) {\n", """
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("F fixture.calc.CalcHiddenTest#negates PASS")));
+                """);
+        rules = inject(rules, "public static int square(int a) {\n",
+                "System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));\n");
+        rules = inject(rules, "public static int max(int a, int b) {\n", """
+                try (java.io.InputStream in = Calc.class.getResourceAsStream("/fixture/calc/CalcHiddenTest.class")) {
+                    System.out.println(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+        rules = inject(rules, "public static int abs(int a) {\n", """
+                try {
+                    java.lang.reflect.Method[] tests = Class.forName("fixture.calc.CalcHiddenTest").getDeclaredMethods();
+                    System.out.println(java.util.Arrays.toString(tests));
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+                """);
+        rules = inject(rules, "public static int min(int a, int b) {\n", """
+                try {
+                    for (int i = 0; i < 3; i++) { // bounded: were the scan to miss it, this machine survives
+                        new ProcessBuilder("sleep", "1").start();
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+        rules = inject(rules, ADD, """
+                try {
+                    java.nio.file.Files.write(java.nio.file.Path.of("fill-" + a), new byte[1 << 20]);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+        rules = rules.replace(ADD, "static native int magic();\n\n    " + ADD);
+        corpus.put("scan-rules", Map.of(calc, rules,
+                // JUnit's Assertions, shadowed by a class that never fails
+                "lab-01-calc/src/main/java/fixture/calc/Assertions.java", """
+                        package org.junit.jupiter.api;
+
+                        public final class Assertions {
+                            public static void assertEquals(int expected, int actual) {
+                            }
+                        }
+                        """));
+
+        Path folder = Files.createDirectories(tmp.resolve("class"));
+        for (Map.Entry<String, Map<String, String>> submission : corpus.entrySet()) {
+            for (Map.Entry<String, String> file : submission.getValue().entrySet()) {
+                Path p = folder.resolve(submission.getKey()).resolve(file.getKey());
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, file.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+        out = tmp.resolve("out");
+        long start = System.nanoTime();
+        reports = new Gradebook(Workspace.at(workspace), true, new PrintStream(new ByteArrayOutputStream(), true))
+                .perf(false).gradeAll(folder, List.of("01"), out, 2);
+        System.out.printf("graded %d hostile submissions in %.1f s%n", corpus.size(), (System.nanoTime() - start) / 1e9);
+        assertThat("a report for every submission", reports.keySet(), equalTo(corpus.keySet()));
+        assertThat("a gradebook row for every submission", Files.readAllLines(out.resolve("gradebook.csv")).size(),
+                is(corpus.size() + 1));
+    }
+
+    /** {@code calc} with {@code code} at the top of the method that {@code header} opens. */
+    private static String inject(String calc, String header, String code) {
+        assertThat(calc, containsString(header));
+        return calc.replace(header, header + code.indent(8));
+    }
+
+    private static LabResult lab01(String student) {
+        GradeReport report = reports.get(student);
+        assertThat(student + " was graded", report.error(), nullValue());
+        return report.isolated().get(0);
+    }
+
+    /** What the student reads: the results.json Gradescope shows. */
+    private static String feedback(String student) throws IOException {
+        return Files.readString(out.resolve(student).resolve("results.json"));
+    }
+
+    /** The instructor's report. */
+    private static JsonObject instructorLab(String student) throws IOException {
+        JsonObject grade = JsonParser.parseString(Files.readString(out.resolve(student).resolve("grade.json"))).getAsJsonObject();
+        return grade.getAsJsonArray("isolated").get(0).getAsJsonObject();
+    }
+
+    /** A submission the scan stops: no point, every report written, the rule and place named to both readers. */
+    private static void rejected(String student, String finding) throws IOException {
+        LabResult lab = lab01(student);
+        assertThat(student + " earns nothing", lab.earned(), closeTo(0.0, 1e-9));
+        assertThat(lab.tests().stream().map(t -> t.outcome().status()).toList(), everyItem(equalTo(Status.NOT_RUN)));
+        assertThat(lab.problem(), containsString(finding));
+        assertThat(instructorLab(student).get("problem").getAsString(), containsString(finding));
+        assertThat("the student is told the same rule and place", feedback(student), containsString(finding));
+        assertThat(Files.exists(out.resolve(student).resolve("report.md")), is(true));
+    }
+
+    @Test
+    void theHonestCodeEarnsEveryPoint() {
+        assertThat(lab01("honest").problem(), nullValue());
+        assertThat(lab01("honest").earned(), closeTo(HONEST, 1e-9));
+    }
+
+    @Test
+    void changedGivenClassesPomsAndTestsAreNotTaken() throws IOException {
+        LabResult lab = lab01("given-and-build-files-changed");
+        assertThat("built with the reference's pom, and graded by its hidden tests", lab.problem(), nullValue());
+        assertThat(lab.tests().size(), is(7));
+        assertThat(lab.earned(), closeTo(0.0, 1e-9));
+        for (GradeReport.TestResult t : lab.tests()) {
+            assertThat("the reference's NotImplementedException ran", t.outcome().message(), containsString("is not implemented yet"));
+        }
+        assertThat(feedback("given-and-build-files-changed"), not(containsString("FORGED")));
+    }
+
+    @Test
+    void aForgeFromATaskMethodIsStoppedByTheScan() throws IOException {
+        rejected("forge-from-task",
+                "forbidden API: fixture.calc.Calc.add calls java.lang.System.getProperty (system properties and the environment)");
+        assertThat(lab01("forge-from-task").problem(), containsString("calls java.lang.Runtime.halt (process control)"));
+        assertThat(lab01("forge-from-task").problem(), containsString("calls java.nio.file.Files.writeString (direct file access"));
+    }
+
+    @Test
+    void killingTheGraderIsStoppedByTheScan() throws IOException {
+        // were it not, the grader (this test's JVM) would have died and no report would exist
+        rejected("parent-kill", "forbidden API: fixture.calc.Calc.add calls java.lang.ProcessHandle.current (process control)");
+        assertThat(lab01("parent-kill").problem(), containsString("refers to java.lang.ProcessHandle.destroyForcibly"));
+    }
+
+    @Test
+    void aDaemonThreadPrintingVerdictsAfterItsTestEarnsNothingExtra() {
+        // not forbidden (threads are a lab's business), and harmless: verdicts are signed events, not output
+        LabResult lab = lab01("daemon-writer");
+        assertThat(lab.earned(), lessThanOrEqualTo(HONEST));
+        assertThat(lab.problem(), nullValue());
+    }
+
+    @Test
+    void exitIsStoppedByTheScan() throws IOException {
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.multiply calls java.lang.System.exit (process control)");
+    }
+
+    @Test
+    void aShutdownHookIsStoppedByTheScan() throws IOException {
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.negate calls java.lang.Runtime.addShutdownHook (shutdown hooks)");
+    }
+
+    @Test
+    void replacingTheStandardStreamsIsStoppedByTheScan() throws IOException {
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.square calls java.lang.System.setOut (replacing the standard streams)");
+    }
+
+    @Test
+    void readingTheHiddenTestsIsStoppedByTheScan() throws IOException {
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.max calls java.lang.Class.getResourceAsStream (class path resources");
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.abs calls java.lang.Class.forName (reflection and method handles)");
+    }
+
+    @Test
+    void aForkBombIsStoppedByTheScan() throws IOException {
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.min calls java.lang.ProcessBuilder constructor (process control)");
+    }
+
+    @Test
+    void fillingTheDiskIsStoppedByTheScan() throws IOException {
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.add calls java.nio.file.Path.of (direct file access");
+    }
+
+    @Test
+    void nativeCodeIsStoppedByTheScan() throws IOException {
+        rejected("scan-rules", "forbidden API: fixture.calc.Calc.magic is a native method (JNI native code)");
+    }
+
+    @Test
+    void aClassStandingInForJUnitIsStoppedByTheScan() throws IOException {
+        rejected("scan-rules", "forbidden API: org.junit.jupiter.api.Assertions is in package org.junit.jupiter.api");
+    }
+}
