@@ -154,8 +154,10 @@ public final class Audit {
         }
         Path xml = reports.resolve("mutations.xml");
         if (p.exitValue() != 0 || !Files.isRegularFile(xml)) {
+            List<String> lines = Files.readAllLines(mavenLog, StandardCharsets.UTF_8);
+            String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
             throw new IOException("PIT failed on " + lab.directory() + " with the " + name + " tests (exit " + p.exitValue()
-                    + "); see " + mavenLog);
+                    + "); see " + mavenLog + "; it ends:\n" + tail);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new SuiteResult(name, inRegions(xml, regions), seconds);

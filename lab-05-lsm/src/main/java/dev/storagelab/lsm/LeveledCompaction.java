@@ -14,21 +14,48 @@ public final class LeveledCompaction implements CompactionPolicy {
 
     /**
      * The most urgent compaction, or null: level 0 scores its table count against
-     * {@link LsmOptions#l0CompactionTrigger}, every other level its bytes against its target size;
+     * {@link LsmOptions#l0CompactionTrigger}, every other level its bytes against its target size
+     * ({@link #targetBytes}, given);
      * the highest score of at least 1 wins. Level 0 compacts all its tables (they may overlap);
      * another level compacts one table, the first after where its last compaction ended (so a
      * level is compacted round-robin through its key range). Either way the tables of the next
      * level that overlap the inputs' key range join them.
      */
+    /**
+     * Level {@code level}'s target size: the static one ({@link LsmOptions#levelTargetBytes}), but
+     * never more than the bottom level's bytes over the multiplier once per level between them.
+     * Static targets alone let the levels above a young bottom level hold as much as it does
+     * (with 2 MB of data, level 2's 640 KB target is a third of the data, all of it stale copies):
+     * space amplification 1.3 and more. Sizing the upper levels from the bottom keeps it near
+     * {@code 1 + 1/multiplier}, as RocksDB's {@code level_compaction_dynamic_level_bytes} does.
+     */
+    static double targetBytes(Version v, LsmOptions options, int level, int bottom) {
+        double target = options.levelTargetBytes(level);
+        if (level < bottom) {
+            double fromBottom = v.levelBytes(bottom);
+            for (int l = bottom; l > level; l--) {
+                fromBottom /= options.levelMultiplier();
+            }
+            target = Math.min(target, Math.max(fromBottom, options.tableBytes()));
+        }
+        return target;
+    }
+
     @Override
     public Compaction pick(Version v, LsmOptions options, InternalKey[] compactPointer) {
         // BEGIN SOLUTION lab-05 T7
+        int bottom = 0;
+        for (int level = 1; level < Version.NUM_LEVELS; level++) {
+            if (!v.files(level).isEmpty()) {
+                bottom = level;
+            }
+        }
         int best = -1;
         double bestScore = 0;
         for (int level = 0; level < Version.NUM_LEVELS - 1; level++) {
             double score = level == 0
                     ? (double) v.files(0).size() / options.l0CompactionTrigger()
-                    : (double) v.levelBytes(level) / options.levelTargetBytes(level);
+                    : (double) v.levelBytes(level) / targetBytes(v, options, level, bottom);
             if (score >= 1 && score > bestScore) {
                 bestScore = score;
                 best = level;

@@ -65,12 +65,12 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
      * Bloom filters, an 8 MiB block cache, writes not forced one by one.
      */
     public static LsmOptions defaults() {
-        return new LsmOptions(4 << 20, 4, 8, 12, 10 << 20, 10, 2 << 20, 4096, 10, 8 << 20, false, true, CompactionStyle.LEVELED, 2);
+        return new LsmOptions(4 << 20, 4, 8, 12, 10 << 20, 10, 2 << 20, 4096, 10, 8 << 20, false, true, CompactionStyle.LEVELED, 1);
     }
 
     /** Tiny sizes, for tests that want many flushes, tables and levels from little data. */
     public static LsmOptions tiny() {
-        return new LsmOptions(8 << 10, 2, 6, 10, 16 << 10, 4, 4 << 10, 512, 10, 64 << 10, false, false, CompactionStyle.LEVELED, 2);
+        return new LsmOptions(8 << 10, 2, 6, 10, 16 << 10, 4, 4 << 10, 512, 10, 64 << 10, false, false, CompactionStyle.LEVELED, 1);
     }
 
     public LsmOptions withMemtableBytes(long bytes) {

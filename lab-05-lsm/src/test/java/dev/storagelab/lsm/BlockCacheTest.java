@@ -104,7 +104,7 @@ class BlockCacheTest {
     }
 
     @Test
-    void shardsArePowersOfTwoAndSpreadAFilesBlocks() {
+    void shardsArePowersOfTwoAndSpreadAFilesBlocks() throws CorruptionException {
         assertThrows(IllegalArgumentException.class, () -> new BlockCache(1000, 3));
         assertThrows(IllegalArgumentException.class, () -> new BlockCache(-1));
         BlockCache cache = new BlockCache(1 << 20);
@@ -114,5 +114,7 @@ class BlockCacheTest {
         }
         assertThat("1,600 consecutive blocks of one file over 16 shards: " + Arrays.toString(perShard),
                 Arrays.stream(perShard).min().getAsInt() > 50, is(true));
+        cache.put(42, 0, blockOfSize(100));
+        assertThat("a block put in its shard is found there", cache.get(42, 0) != null, is(true));
     }
 }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "workbench", mixinStandardHelpOptions = true,
         description = "Workloads and a shell over every engine of the workspace.",
         subcommands = {WorkbenchMain.Run.class, WorkbenchMain.ShellCommand.class, WorkbenchMain.ListEngines.class,
-                WorkbenchMain.ListWorkloads.class})
+                WorkbenchMain.ListWorkloads.class, WorkbenchMain.LsmSim.class})
 public final class WorkbenchMain {
 
     public static void main(String[] args) {
@@ -165,6 +165,78 @@ public final class WorkbenchMain {
                 }
                 return shell.errors() == 0 ? 0 : 1;
             }
+        }
+    }
+
+    @Command(name = "lsm-sim", description = "Simulate lab-05's compaction policies in memory, sizes scaled down: the levels"
+            + " as the writes go in, and the write and space amplification.")
+    static final class LsmSim implements Callable<Integer> {
+        @Option(names = "--policy", defaultValue = "leveled", description = "leveled or tiered (default: ${DEFAULT-VALUE}).")
+        String policy;
+
+        @Option(names = "--ratio", defaultValue = "10", description = "Leveled: the level multiplier (default ${DEFAULT-VALUE}).")
+        int ratio;
+
+        @Option(names = "--size-ratio", defaultValue = "1", description = "Tiered: a run joins the newer runs' merge if it is at most"
+                + " this many times their bytes (default ${DEFAULT-VALUE}).")
+        double sizeRatio;
+
+        @Option(names = "--keys", defaultValue = "100000", description = "Keys in the key space (default ${DEFAULT-VALUE}).")
+        long keys;
+
+        @Option(names = "--writes", defaultValue = "300000", description = "Puts (default ${DEFAULT-VALUE}).")
+        long writes;
+
+        @Option(names = "--pattern", defaultValue = "uniform", description = "uniform, zipfian or sequential (default ${DEFAULT-VALUE}).")
+        String pattern;
+
+        @Option(names = "--value-bytes", defaultValue = "100", description = "Bytes per value (default ${DEFAULT-VALUE}).")
+        int valueBytes;
+
+        @Option(names = "--reports", defaultValue = "10", description = "How many times to print the levels (default ${DEFAULT-VALUE}).")
+        int reports;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            LsmOptionsStyle style = LsmOptionsStyle.parse(policy);
+            LsmSimulator.Pattern p;
+            try {
+                p = LsmSimulator.Pattern.valueOf(pattern.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown pattern '" + pattern + "': uniform, zipfian or sequential");
+            }
+            if (keys < 1 || keys > Integer.MAX_VALUE || writes < 1 || ratio < 2 || valueBytes < 0 || reports < 1) {
+                throw new IllegalArgumentException("--keys must be in [1, 2^31), --writes and --reports positive, --ratio at least 2");
+            }
+            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+            if (sizeRatio < 1) {
+                throw new IllegalArgumentException("--size-ratio must be at least 1");
+            }
+            LsmSimulator.run(style.style, ratio, sizeRatio, keys, writes, p, valueBytes, reports, seed, out);
+            return 0;
+        }
+    }
+
+    /** {@code --policy}'s values. */
+    private enum LsmOptionsStyle {
+        LEVELED(dev.storagelab.lsm.LsmOptions.CompactionStyle.LEVELED), TIERED(dev.storagelab.lsm.LsmOptions.CompactionStyle.TIERED);
+
+        final dev.storagelab.lsm.LsmOptions.CompactionStyle style;
+
+        LsmOptionsStyle(dev.storagelab.lsm.LsmOptions.CompactionStyle style) {
+            this.style = style;
+        }
+
+        static LsmOptionsStyle parse(String s) {
+            for (LsmOptionsStyle v : values()) {
+                if (v.name().equalsIgnoreCase(s)) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("unknown policy '" + s + "': leveled or tiered");
         }
     }
 

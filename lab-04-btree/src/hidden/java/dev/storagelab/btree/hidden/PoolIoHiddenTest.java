@@ -52,7 +52,13 @@ class PoolIoHiddenTest {
 
     private final FaultInjectingStorage disk = new FaultInjectingStorage(11);
     private final GatedStorage storage = new GatedStorage(disk);
-    private final ExecutorService other = Executors.newSingleThreadExecutor();
+    private final ExecutorService other = Executors.newSingleThreadExecutor(PoolIoHiddenTest::daemon);
+
+    private static Thread daemon(Runnable r) {
+        Thread t = new Thread(r, "pool-io-other");
+        t.setDaemon(true);
+        return t;
+    }
 
     @AfterEach
     void stop() {
@@ -194,11 +200,13 @@ class PoolIoHiddenTest {
 
     /** Runs {@code call} on this thread with a deadline, failing with {@code stuck} if it does not return. */
     private <T> T within(String stuck, java.util.concurrent.Callable<T> call) throws Exception {
-        Future<T> f = Executors.newSingleThreadExecutor(r -> {
+        ExecutorService caller = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "pool-io-caller");
             t.setDaemon(true);
             return t;
-        }).submit(call);
+        });
+        Future<T> f = caller.submit(call);
+        caller.shutdown();
         try {
             return f.get(PATIENCE_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -266,7 +274,7 @@ class PoolIoHiddenTest {
         storage.gatedReadAt = offsetOf(pool, cold);
         Future<Frame> first = other.submit(() -> pool.fetch(cold));
         awaitArrival("the first fetch reads the page from the file");
-        ExecutorService second = Executors.newSingleThreadExecutor();
+        ExecutorService second = Executors.newSingleThreadExecutor(PoolIoHiddenTest::daemon);
         try {
             Future<Frame> waiting = second.submit(() -> pool.fetch(cold));
             Thread.sleep(200); // let it reach the pool; a wrong pool would read a second time here
@@ -300,7 +308,7 @@ class PoolIoHiddenTest {
         storage.failGatedRead = true;
         Future<Frame> first = other.submit(() -> pool.fetch(cold));
         awaitArrival("the first fetch reads the page from the file");
-        ExecutorService second = Executors.newSingleThreadExecutor();
+        ExecutorService second = Executors.newSingleThreadExecutor(PoolIoHiddenTest::daemon);
         try {
             Future<Frame> waiting = second.submit(() -> pool.fetch(cold));
             Thread.sleep(200);
@@ -343,10 +351,16 @@ class PoolIoHiddenTest {
             }
         });
         assertThat("the page comes back with its newest bytes, from the write-back's copy", stamp, equalTo(41L));
-        Future<?> flush = Executors.newSingleThreadExecutor().submit(() -> {
+        ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pool-io-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<?> flush = flusher.submit(() -> {
             pool.flushAll();
             return null;
         });
+        flusher.shutdown();
         Thread.sleep(200);
         assertThat("flushAll returned while a write-back was still on its way to disk", flush.isDone(), is(false));
         storage.gate.countDown();

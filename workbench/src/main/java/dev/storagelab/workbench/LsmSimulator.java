@@ -1,0 +1,108 @@
+package dev.storagelab.workbench;
+
+import dev.storagelab.io.FaultInjectingStorage;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.lsm.LsmOptions;
+import dev.storagelab.lsm.LsmStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.BitSet;
+import java.util.Locale;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.simple.RandomSource;
+
+/**
+ * A compaction simulator (in the spirit of mini-lsm's): the lab-05 store's own code, leveled or
+ * size-tiered, run over an in-memory storage with the sizes scaled down (16 KiB memtables, a
+ * 64 KiB level 1, 16 KiB tables), flushes and compactions on the writing thread. No disk, no
+ * timing: only the tree's shape as the writes go in, and the amplification the policy causes,
+ * which scale with the ratios of the sizes, not the sizes themselves. Seeded and repeatable.
+ */
+public final class LsmSimulator {
+
+    /** The write pattern. */
+    public enum Pattern {
+        UNIFORM, ZIPFIAN, SEQUENTIAL
+    }
+
+    private LsmSimulator() {
+    }
+
+    /**
+     * Writes {@code writes} puts of {@code valueBytes}-byte values over {@code keys} keys chosen by
+     * {@code pattern}, printing the levels {@code reports} times along the way and the totals at
+     * the end.
+     *
+     * @param ratio     the level multiplier (leveled)
+     * @param sizeRatio how much larger than the newer runs a run may be and still join them (tiered)
+     * @return the final write amplification (bytes written to logs and tables per user byte)
+     */
+    public static double run(LsmOptions.CompactionStyle policy, int ratio, double sizeRatio, long keys, long writes,
+                             Pattern pattern, int valueBytes, int reports, long seed, PrintStream out) throws IOException {
+        LsmOptions options = new LsmOptions(16 << 10, 4, 8, 12, 64 << 10, Math.max(2, ratio), 16 << 10, 1024, 10, 0,
+                false, false, policy, Math.max(1, sizeRatio));
+        UniformRandomProvider rng = RandomSource.SPLIT_MIX_64.create(seed);
+        KeyChooser chooser = switch (pattern) {
+            case UNIFORM -> KeyChooser.uniform(rng);
+            case ZIPFIAN -> KeyChooser.scrambledZipfian(rng, 0.99);
+            case SEQUENTIAL -> null;
+        };
+        byte[] value = new byte[valueBytes];
+        BitSet live = new BitSet();
+        out.printf(Locale.ROOT, "lsm-sim: %s, %s, %,d keys, %,d writes (%s), %d-byte values; "
+                        + "memtable 16 KiB, level 1 64 KiB, tables 16 KiB, level-0 trigger 4%n",
+                policy.name().toLowerCase(Locale.ROOT), policy == LsmOptions.CompactionStyle.LEVELED ? "ratio " + ratio
+                        : "size ratio " + sizeRatio, keys, writes, pattern.name().toLowerCase(Locale.ROOT), valueBytes);
+        double writeAmp;
+        try (LsmStore store = LsmStore.open(new FaultInjectingStorage(seed), options)) {
+            long every = Math.max(1, writes / Math.max(1, reports));
+            for (long i = 0; i < writes; i++) {
+                long k = chooser == null ? i % keys : chooser.next(keys);
+                rng.nextBytes(value);
+                store.put(Workload.key(k), Bytes.wrap(value.clone()));
+                live.set((int) k);
+                if ((i + 1) % every == 0 || i + 1 == writes) {
+                    report(out, i + 1, store, live.cardinality(), valueBytes);
+                }
+            }
+            LsmStore.Stats s = store.stats();
+            long user = s.metrics().userBytesWritten();
+            writeAmp = (double) s.metrics().diskBytesWritten() / user;
+            out.printf(Locale.ROOT, "totals: user bytes %,d; logs and MANIFEST %,d; flushes %,d; compactions wrote %,d and read %,d"
+                            + " (%,d trivial moves)%n", user, s.metrics().diskBytesWritten() - s.flushBytes()
+                            - s.compactionBytesWritten(), s.flushBytes(), s.compactionBytesWritten(), s.compactionBytesRead(),
+                    s.trivialMoves());
+            out.printf(Locale.ROOT, "write amplification %.2f (log + flushes + compactions, per user byte); "
+                    + "space amplification %.2f (bytes in tables per live byte)%n", writeAmp,
+                    spaceAmp(s, live.cardinality(), valueBytes));
+        }
+        return writeAmp;
+    }
+
+    private static double spaceAmp(LsmStore.Stats s, long liveKeys, int valueBytes) {
+        long liveBytes = liveKeys * (Workload.key(0).length() + valueBytes);
+        return liveBytes == 0 ? Double.NaN : (double) s.tableBytes() / liveBytes;
+    }
+
+    private static void report(PrintStream out, long done, LsmStore store, long liveKeys, int valueBytes) {
+        LsmStore.Stats s = store.stats();
+        StringBuilder levels = new StringBuilder();
+        int runs = 0;
+        for (int level = 0; level < s.filesPerLevel().length; level++) {
+            if (s.filesPerLevel()[level] == 0) {
+                continue;
+            }
+            runs += level == 0 ? (int) s.filesPerLevel()[0] : 1;
+            levels.append(String.format(Locale.ROOT, " L%d: %d (%s)", level, s.filesPerLevel()[level],
+                    kib(s.bytesPerLevel()[level])));
+        }
+        long user = s.metrics().userBytesWritten();
+        out.printf(Locale.ROOT, "%,12d writes:%s | runs %d | write amp %.2f | space amp %.2f%n", done,
+                levels.length() == 0 ? " (memtable only)" : levels.toString(), runs,
+                (double) s.metrics().diskBytesWritten() / user, spaceAmp(s, liveKeys, valueBytes));
+    }
+
+    private static String kib(long bytes) {
+        return bytes < 10 << 20 ? String.format(Locale.ROOT, "%,dK", bytes >> 10) : String.format(Locale.ROOT, "%,dM", bytes >> 20);
+    }
+}
