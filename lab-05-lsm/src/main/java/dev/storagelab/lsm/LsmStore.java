@@ -69,7 +69,13 @@ public final class LsmStore implements OrderedStore {
     private final ReentrantLock mutex = new ReentrantLock();
     /** Signalled when background work finishes a step (a flush, a compaction) or fails. */
     private final Condition backgroundDone = mutex.newCondition();
+    /** Runs compactions, one at a time. */
     private final ExecutorService background;
+    /**
+     * Runs flushes, beside compactions: a flush behind a long compaction would stall every writer
+     * until the compaction ends (RocksDB keeps flushes and compactions in separate pools too).
+     */
+    private final ExecutorService flusher;
     /** Open tables by file number. */
     private final Map<Long, Table> tables = new ConcurrentHashMap<>();
     /** How many live {@link Super}s hold each table file; a file is deleted when this drops to 0. */
@@ -87,7 +93,10 @@ public final class LsmStore implements OrderedStore {
     private MemTable mem;
     private RecordLogWriter log;
     private long logNumber;
+    /** A compaction is scheduled or running (or {@link #compactAll} runs). */
     private boolean backgroundScheduled;
+    /** A flush is scheduled or running (or {@link #compactAll} runs). */
+    private boolean flushScheduled;
     private IOException backgroundError;
     private boolean closed;
     private long compactionBytesRead;
@@ -107,13 +116,16 @@ public final class LsmStore implements OrderedStore {
         this.compactPointer = new InternalKey[Version.NUM_LEVELS];
         this.policy = CompactionPolicy.of(options.compaction());
         versions.compactPointers().forEach((level, key) -> compactPointer[level] = key);
-        this.background = options.backgroundWork()
-                ? Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "lsm-background");
-                    t.setDaemon(true);
-                    return t;
-                })
-                : null;
+        this.background = options.backgroundWork() ? daemonThread("lsm-compaction") : null;
+        this.flusher = options.backgroundWork() ? daemonThread("lsm-flush") : null;
+    }
+
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -552,27 +564,56 @@ public final class LsmStore implements OrderedStore {
 
     // ---------------------------------------------------------------- flush and compaction
 
+    /**
+     * Schedules what the store needs (the caller holds the mutex): the frozen memtable's flush on
+     * the flush thread, and the most urgent compaction on the compaction thread, each unless one
+     * is already scheduled there. Each task schedules the next when it ends.
+     */
     private void maybeScheduleBackgroundWork() {
-        if (background == null || backgroundScheduled || closed || backgroundError != null) {
+        if (background == null || closed || backgroundError != null) {
             return;
         }
-        if (current.imm == null && pickCompaction() == null) {
-            return;
+        if (current.imm != null && !flushScheduled) {
+            flushScheduled = true;
+            flusher.execute(() -> backgroundTask(() -> {
+                if (current.imm != null && !closed) {
+                    flushFrozenMemtable(); // if closed, the memtable is still in its log
+                }
+            }, true));
         }
-        backgroundScheduled = true;
-        background.execute(() -> {
-            mutex.lock();
-            try {
-                runBackgroundWork();
-            } catch (IOException | RuntimeException e) {
+        if (!backgroundScheduled && pickCompaction() != null) {
+            backgroundScheduled = true;
+            background.execute(() -> backgroundTask(() -> {
+                Compaction c = pickCompaction();
+                if (c != null && !closed) {
+                    compact(c);
+                }
+            }, false));
+        }
+    }
+
+    private interface Work {
+        void run() throws IOException;
+    }
+
+    private void backgroundTask(Work work, boolean isFlush) {
+        mutex.lock();
+        try {
+            work.run();
+        } catch (IOException | RuntimeException e) {
+            if (backgroundError == null) {
                 backgroundError = e instanceof IOException io ? io : new IOException("background work failed", e);
-            } finally {
-                backgroundScheduled = false;
-                backgroundDone.signalAll();
-                maybeScheduleBackgroundWork();
-                mutex.unlock();
             }
-        });
+        } finally {
+            if (isFlush) {
+                flushScheduled = false;
+            } else {
+                backgroundScheduled = false;
+            }
+            backgroundDone.signalAll();
+            maybeScheduleBackgroundWork();
+            mutex.unlock();
+        }
     }
 
     /** One flush if a memtable is frozen, then compactions while any level is over its target. Holds the mutex. */
@@ -855,10 +896,11 @@ public final class LsmStore implements OrderedStore {
         mutex.lock();
         try {
             checkOpen();
-            while (backgroundScheduled) { // take the background's turn: one compaction at a time
+            while (backgroundScheduled || flushScheduled) { // take both background threads' turns
                 awaitBackground();
             }
             backgroundScheduled = true;
+            flushScheduled = true;
             try {
                 if (current.imm != null) {
                     flushFrozenMemtable();
@@ -897,7 +939,9 @@ public final class LsmStore implements OrderedStore {
                 runBackgroundWork(); // the levels that are now over their targets
             } finally {
                 backgroundScheduled = false;
+                flushScheduled = false;
                 backgroundDone.signalAll();
+                maybeScheduleBackgroundWork();
             }
         } finally {
             mutex.unlock();
@@ -1155,12 +1199,14 @@ public final class LsmStore implements OrderedStore {
         } finally {
             mutex.unlock();
         }
-        if (background != null) {
-            background.shutdown();
-            try {
-                background.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (ExecutorService e : new ExecutorService[] {flusher, background}) {
+            if (e != null) {
+                e.shutdown();
+                try {
+                    e.awaitTermination(1, TimeUnit.MINUTES);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         mutex.lock();
