@@ -18,27 +18,59 @@ public final class LeveledCompaction implements CompactionPolicy {
      * ({@link #targetBytes}, given);
      * the highest score of at least 1 wins. Level 0 compacts all its tables (they may overlap);
      * another level compacts one table, the first after where its last compaction ended (so a
-     * level is compacted round-robin through its key range). Either way the tables of the next
-     * level that overlap the inputs' key range join them.
+     * level is compacted round-robin through its key range). Either way the tables of the level
+     * they go to that overlap the inputs' key range join them: the next level, or for level 0 the
+     * base level ({@link #baseLevel}, given).
      */
     /**
      * Level {@code level}'s target size: the static one ({@link LsmOptions#levelTargetBytes}), but
-     * never more than the bottom level's bytes over the multiplier once per level between them.
-     * Static targets alone let the levels above a young bottom level hold as much as it does
-     * (with 2 MB of data, level 2's 640 KB target is a third of the data, all of it stale copies):
-     * space amplification 1.3 and more. Sizing the upper levels from the bottom keeps it near
-     * {@code 1 + 1/multiplier}, as RocksDB's {@code level_compaction_dynamic_level_bytes} does.
+     * never more than the bottom level's bytes over the multiplier once per level between them;
+     * and a level whose share would be below level 1's static target is above the base level
+     * ({@link #baseLevel}) and gets a tenth of that, so that what it still holds moves down. Static targets alone let the levels above a young
+     * bottom level hold as much as it does (with 2 MB of data, level 2's 640 KB target is a third
+     * of the data, all of it stale copies): space amplification 1.3 and more. Sizing the upper
+     * levels from the bottom keeps it near {@code 1 + 1/multiplier}, as RocksDB's
+     * {@code level_compaction_dynamic_level_bytes} does.
      */
     static double targetBytes(Version v, LsmOptions options, int level, int bottom) {
         double target = options.levelTargetBytes(level);
         if (level < bottom) {
-            double fromBottom = v.levelBytes(bottom);
-            for (int l = bottom; l > level; l--) {
-                fromBottom /= options.levelMultiplier();
-            }
-            target = Math.min(target, Math.max(fromBottom, options.tableBytes()));
+            double share = fromBottom(v, options, level, bottom);
+            // Above the base level (see baseLevel) a level should be empty: a small target drains it.
+            target = share < options.level1Bytes()
+                    ? (double) options.level1Bytes() / options.levelMultiplier()
+                    : Math.min(target, share);
         }
         return target;
+    }
+
+    private static double fromBottom(Version v, LsmOptions options, int level, int bottom) {
+        double bytes = v.levelBytes(bottom);
+        for (int l = bottom; l > level; l--) {
+            bytes /= options.levelMultiplier();
+        }
+        return bytes;
+    }
+
+    /**
+     * The level that level 0 compacts into (RocksDB's base level): the shallowest level whose
+     * target sized from the bottom is still at least level 1's static target. With 116 MB at level
+     * 3, level 2's share is 11.6 MB and level 1's only 1.2 MB: level 0 goes straight into level 2,
+     * and level 1 stays empty. A tiny level 1 under a level 0 that flushes 16 MB at a time would
+     * be compacted without pause while level 0 filled up and stopped the writers. Never below the
+     * first level that holds data, or newer versions would land under older ones.
+     */
+    static int baseLevel(Version v, LsmOptions options, int bottom) {
+        int base = Math.max(1, bottom);
+        for (int level = bottom - 1; level >= 1 && fromBottom(v, options, level, bottom) >= options.level1Bytes(); level--) {
+            base = level;
+        }
+        for (int level = 1; level < base; level++) {
+            if (!v.files(level).isEmpty()) {
+                return level;
+            }
+        }
+        return base;
     }
 
     @Override
@@ -85,7 +117,15 @@ public final class LeveledCompaction implements CompactionPolicy {
             smallest = smallest == null || f.smallest().userKey().compareTo(smallest) < 0 ? f.smallest().userKey() : smallest;
             largest = largest == null || f.largest().userKey().compareTo(largest) > 0 ? f.largest().userKey() : largest;
         }
-        return new Compaction(best, inputs, v.overlapping(best + 1, smallest, largest));
+        int into = best == 0 ? baseLevel(v, options, bottom) : best + 1;
+        List<FileMeta> next = v.overlapping(into, smallest, largest);
+        if (into == best + 1) {
+            return new Compaction(best, inputs, next);
+        }
+        java.util.SortedMap<Integer, List<FileMeta>> byLevel = new java.util.TreeMap<>();
+        byLevel.put(best, inputs);
+        byLevel.put(into, next);
+        return new Compaction(byLevel, into);
         // END SOLUTION
     }
 

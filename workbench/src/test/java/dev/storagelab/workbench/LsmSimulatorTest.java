@@ -39,7 +39,7 @@ class LsmSimulatorTest {
         assertThat("sequential writes, leveled: log + flush + little else (trivial moves)\n" + text, sequential,
                 both(greaterThan(1.5)).and(lessThan(4.0)));
         assertThat(text.toString(), containsString("write amplification"));
-        assertThat("the levels are shown as they grow", text.toString(), containsString(" L1: "));
+        assertThat("the levels are shown as they grow", text.toString(), containsString(" L2: "));
         assertThat(text.toString(), containsString("trivial moves"));
     }
 }
