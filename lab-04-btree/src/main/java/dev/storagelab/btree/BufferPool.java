@@ -371,8 +371,18 @@ public final class BufferPool {
      * @return true if the page arrived; false if the read failed (the caller unpins and retries)
      */
     private synchronized boolean awaitLoad(Frame f) {
+        awaitUninterruptibly(() -> f.loader == null);
+        return !f.loadFailed;
+    }
+
+    /**
+     * Waits on the pool's monitor (which the caller holds) until {@code done} holds, through
+     * interrupts: the I/O it waits for is bounded, and giving up would leave a pin or a write
+     * behind. The interrupt is restored on the way out.
+     */
+    private void awaitUninterruptibly(java.util.function.BooleanSupplier done) {
         boolean interrupted = false;
-        while (f.loader != null) {
+        while (!done.getAsBoolean()) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -382,7 +392,6 @@ public final class BufferPool {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return !f.loadFailed;
     }
 
     /**
@@ -446,32 +455,13 @@ public final class BufferPool {
 
     /** Waits until every write-back handed over has reached the disk or failed. The caller holds the lock. */
     private void awaitWritesDone() {
-        boolean interrupted = false;
-        while (writesInFlight.values().stream().anyMatch(w -> !w.done)) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        awaitUninterruptibly(() -> writesInFlight.values().stream().allMatch(w -> w.done));
     }
 
     private synchronized void awaitWrite(PendingWrite w) {
-        boolean interrupted = false;
-        while (!w.done) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        awaitUninterruptibly(() -> w.done);
     }
+
 
     /**
      * If every frame is pinned and the pool {@linkplain #waitWhenFull waits when full}, waits (the
