@@ -523,29 +523,18 @@ public final class LsmStore implements OrderedStore {
             throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
         }
         MergingIterator merged = new MergingIterator(newestFirst, true);
-        return new EntryIterator() {
-            private Entry next;
+        class LiveEntries extends com.google.common.collect.AbstractIterator<Entry> implements EntryIterator {
             private boolean closed;
 
             @Override
-            public boolean hasNext() {
-                while (next == null && !closed && merged.hasNext()) {
+            protected Entry computeNext() {
+                while (!closed && merged.hasNext()) {
                     Entry e = merged.next();
                     if (!e.isTombstone()) {
-                        next = e;
+                        return e;
                     }
                 }
-                return next != null;
-            }
-
-            @Override
-            public Entry next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                Entry e = next;
-                next = null;
-                return e;
+                return endOfData();
             }
 
             @Override
@@ -559,7 +548,8 @@ public final class LsmStore implements OrderedStore {
                     }
                 }
             }
-        };
+        }
+        return new LiveEntries();
     }
 
     // ---------------------------------------------------------------- flush and compaction

@@ -1,12 +1,12 @@
 package dev.storagelab.lsm;
 
+import com.google.common.collect.AbstractIterator;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.NoSuchElementException;
 
 /**
  * The user's view of an {@link InternalIterator} at one snapshot (LevelDB's {@code DBIter}): for
@@ -14,14 +14,13 @@ import java.util.NoSuchElementException;
  * lab-01 {@link Entry}; versions newer than the snapshot are invisible, older ones hidden. A key whose
  * visible version is a deletion is skipped. Closing it closes the source.
  */
-public final class SnapshotIterator implements EntryIterator {
+public final class SnapshotIterator extends AbstractIterator<Entry> implements EntryIterator {
 
     private final InternalIterator source;
     private final long snapshot;
     private final Bytes from;
     private final Bytes to;
     private final Runnable onClose;
-    private Entry next;
     private boolean started;
     private boolean closed;
 
@@ -39,9 +38,9 @@ public final class SnapshotIterator implements EntryIterator {
     }
 
     @Override
-    public boolean hasNext() {
+    protected Entry computeNext() {
         if (closed) {
-            return false;
+            return endOfData();
         }
         try {
             if (!started) {
@@ -52,28 +51,30 @@ public final class SnapshotIterator implements EntryIterator {
                     source.seek(InternalKey.seekKey(from, snapshot).encode());
                 }
             }
-            while (next == null && source.valid()) {
-                next = step();
+            while (source.valid()) {
+                byte[] key = source.key();
+                if (to != null && to.compareTo(key, 0, key.length - InternalKey.TRAILER_BYTES) <= 0) {
+                    return endOfData(); // past the range: nothing after it is read
+                }
+                Entry e = step();
+                if (e != null) {
+                    return e;
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return next != null;
+        return endOfData();
     }
 
     /**
-     * Looks at the entry the source is on: returns the visible version of its user key (and moves
-     * past every other version of that key), or null if there is none to return here.
+     * Looks at the entry the source is on (inside the range): returns the visible version of its
+     * user key (and moves past every other version of that key), or null if there is none to
+     * return here.
      */
     private Entry step() throws IOException {
         byte[] key = source.key();
         int userLength = key.length - InternalKey.TRAILER_BYTES;
-        if (to != null && to.compareTo(key, 0, userLength) <= 0) {
-            while (source.valid()) { // past the range: done
-                source.next();
-            }
-            return null;
-        }
         long sequence = InternalKey.trailerAt(key, userLength) >>> 8;
         if (sequence > snapshot) {
             source.next(); // written after the snapshot: invisible
@@ -95,20 +96,9 @@ public final class SnapshotIterator implements EntryIterator {
     }
 
     @Override
-    public Entry next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        Entry e = next;
-        next = null;
-        return e;
-    }
-
-    @Override
     public void close() {
         if (!closed) {
             closed = true;
-            next = null;
             try {
                 source.close();
             } finally {
@@ -127,15 +117,14 @@ public final class SnapshotIterator implements EntryIterator {
      * the last visible one met before the key changes.
      */
     public static EntryIterator reverse(InternalIterator source, long snapshot, Bytes from, Bytes to) {
-        return new EntryIterator() {
+        class Reverse extends AbstractIterator<Entry> implements EntryIterator {
             private boolean started;
-            private Entry next;
             private boolean closed;
 
             @Override
-            public boolean hasNext() {
+            protected Entry computeNext() {
                 if (closed) {
-                    return false;
+                    return endOfData();
                 }
                 try {
                     if (!started) {
@@ -151,11 +140,11 @@ public final class SnapshotIterator implements EntryIterator {
                             }
                         }
                     }
-                    while (next == null && source.valid()) {
+                    while (source.valid()) {
                         byte[] key = source.key();
                         int userLength = key.length - InternalKey.TRAILER_BYTES;
                         if (from != null && from.compareTo(key, 0, userLength) > 0) {
-                            return false; // below the range
+                            return endOfData(); // below the range
                         }
                         byte[] userKey = Arrays.copyOf(key, userLength);
                         Entry visible = null;
@@ -169,22 +158,14 @@ public final class SnapshotIterator implements EntryIterator {
                             }
                             source.prev();
                         } while (source.valid() && sameUserKey(source.key(), userKey));
-                        next = visible;
+                        if (visible != null) {
+                            return visible;
+                        }
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                return next != null;
-            }
-
-            @Override
-            public Entry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Entry e = next;
-                next = null;
-                return e;
+                return endOfData();
             }
 
             @Override
@@ -194,6 +175,7 @@ public final class SnapshotIterator implements EntryIterator {
                     source.close();
                 }
             }
-        };
+        }
+        return new Reverse();
     }
 }
