@@ -270,6 +270,20 @@ public final class LsmStore implements OrderedStore {
         write(new WriteBatch().delete(KeyValueStore.checkKey(key)));
     }
 
+    /** Applies {@code ops} atomically, as one {@link WriteBatch}. */
+    @Override
+    public void write(List<Entry> ops) throws IOException {
+        WriteBatch batch = new WriteBatch();
+        for (Entry e : ops) {
+            if (e.isTombstone()) {
+                batch.delete(KeyValueStore.checkKey(e.key()));
+            } else {
+                batch.put(KeyValueStore.checkKey(e.key()), KeyValueStore.checkValue(e.value()));
+            }
+        }
+        write(batch);
+    }
+
     /**
      * Applies {@code batch} atomically: all of its operations or (after a crash) none. They get
      * consecutive sequence numbers, go to the log as one record, then to the memtable.

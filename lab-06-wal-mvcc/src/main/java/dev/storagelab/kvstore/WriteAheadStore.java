@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -153,14 +154,20 @@ public final class WriteAheadStore implements OrderedStore {
     }
 
     /**
-     * Writes {@code ops} atomically: one log record, then the engine. Returns the record's LSN once
-     * the record is durable as the sync mode says and the batch is in the engine.
+     * Writes {@code ops} atomically: one log record, then the engine. Returns once the record is
+     * durable as the sync mode says and the batch is in the engine.
      *
      * @throws IllegalArgumentException if {@code ops} is empty or holds a bad key or value
      * @throws IOException              if the log refused the record (nothing was applied, and the
      *                                  log refuses every later write too) or the store has failed
      */
-    public long write(List<Entry> ops) throws IOException {
+    @Override
+    public void write(List<Entry> ops) throws IOException {
+        writeAndGetLsn(ops);
+    }
+
+    /** {@link #write}, returning the batch's LSN. */
+    public long writeAndGetLsn(List<Entry> ops) throws IOException {
         checkOpen();
         if (ops.isEmpty()) {
             throw new IllegalArgumentException("an empty batch has nothing to write");
@@ -216,13 +223,14 @@ public final class WriteAheadStore implements OrderedStore {
 
     /**
      * Takes a checkpoint: notes the LSN every applied record reaches, makes the engine durable
-     * ({@link Engine#checkpoint()}), publishes a {@link CheckpointFile} with that LSN and
-     * {@code meta}, and only then removes the log segments wholly below it
+     * ({@link Engine#checkpoint()}), publishes a {@link CheckpointFile} with that LSN and the bytes
+     * {@code meta} gives (asked after the LSN is taken, so that what the layer above records there,
+     * such as KvStore's clock, covers every record up to it), and only then removes the log segments wholly below it
      * ({@link Wal#truncateBefore}). Returns the covered LSN. Writers go on during the engine's
      * checkpoint; the engine may then hold a few records past the covered LSN, which recovery
      * replays again, harmlessly.
      */
-    public long checkpoint(byte[] meta) throws IOException {
+    public long checkpoint(Supplier<byte[]> meta) throws IOException {
         checkOpen();
         checkpointLock.lock();
         try {
@@ -238,7 +246,7 @@ public final class WriteAheadStore implements OrderedStore {
                 lock.unlock();
             }
             engine.checkpoint();
-            new CheckpointFile(covered, meta).write(storage);
+            new CheckpointFile(covered, meta.get()).write(storage);
             wal.truncateBefore(covered + 1);
             return covered;
             // END SOLUTION

@@ -71,7 +71,7 @@ class WriteAheadStoreTest {
                 store.put(key(i % 500), value(i, i / 500));
             }
             segmentsBefore = store.wal().segmentNames().size();
-            long covered = store.checkpoint(new byte[] {42});
+            long covered = store.checkpoint(() -> new byte[] {42});
             assertThat("the checkpoint covers every applied record", covered, equalTo(3000L));
             assertThat("segments wholly below the checkpoint are removed", store.wal().segmentNames().size(),
                     lessThan(segmentsBefore));
@@ -94,7 +94,7 @@ class WriteAheadStoreTest {
         for (int i = 0; i < 100; i++) {
             crashed.write(List.of(Entry.put(key(i), value(i, 1)), Entry.put(key(i + 1000), value(i, 1))));
         }
-        crashed.checkpoint(null);
+        crashed.checkpoint(() -> null);
         for (int i = 0; i < 50; i++) {
             crashed.write(List.of(Entry.put(key(i), value(i, 2)), Entry.tombstone(key(i + 1000))));
         }
@@ -114,7 +114,7 @@ class WriteAheadStoreTest {
     void aDamagedCheckpointRecordIsNamedNotIgnored(Engines engine) throws IOException {
         try (WriteAheadStore store = open(engine, SyncMode.NONE)) {
             store.put(key(1), value(1, 1));
-            store.checkpoint(new byte[] {1, 2, 3});
+            store.checkpoint(() -> new byte[] {1, 2, 3});
         }
         storage.flipBit(CheckpointFile.NAME, 14, 3); // inside the covered LSN
         CorruptionException e = assertThrows(CorruptionException.class, () -> open(engine, SyncMode.NONE));

@@ -86,7 +86,8 @@ class WriteAheadStoreHiddenTest {
                 store.write(batch(b));
                 acknowledged = b;
                 if (b % 20 == 19) {
-                    store.checkpoint(new byte[] {(byte) b});
+                    byte marker = (byte) b;
+                    store.checkpoint(() -> new byte[] {marker});
                 }
             }
         } catch (IOException | UncheckedIOException e) {
@@ -239,7 +240,7 @@ class WriteAheadStoreHiddenTest {
             assertThrows(IOException.class, () -> store.put(k, v));
             assertThat("a write whose log append failed is not in the engine", store.get(k), equalTo(Optional.empty()));
             try {
-                store.checkpoint(null);
+                store.checkpoint(() -> null);
             } catch (IOException refused) {
                 // a log that failed may refuse to be truncated; the engine's checkpoint ran or not, either way
             }
@@ -304,7 +305,7 @@ class WriteAheadStoreHiddenTest {
             for (int i = 0; i < 50; i++) {
                 store.put(key(i), Bytes.of("v" + i));
             }
-            store.checkpoint(null);
+            store.checkpoint(() -> null);
         }
         new CheckpointFile(5_000, null).write(storage);
         CorruptionException e = assertThrows(CorruptionException.class,
