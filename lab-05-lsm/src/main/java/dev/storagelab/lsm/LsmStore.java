@@ -69,6 +69,8 @@ public final class LsmStore implements OrderedStore {
     private final ReentrantLock mutex = new ReentrantLock();
     /** Signalled when background work finishes a step (a flush, a compaction) or fails. */
     private final Condition backgroundDone = mutex.newCondition();
+    /** Without background threads: whether a caller is flushing or compacting on its own thread. */
+    private boolean inlineWorkRunning;
     /** Runs compactions, one at a time. */
     private final ExecutorService background;
     /**
@@ -638,15 +640,33 @@ public final class LsmStore implements OrderedStore {
         }
     }
 
-    /** One flush if a memtable is frozen, then compactions while any level is over its target. Holds the mutex. */
+    /**
+     * One flush if a memtable is frozen, then compactions while any level is over its target. Holds
+     * the mutex (and lets go of it while writing tables). Without background threads several
+     * callers may get here at once (a writer whose memtable filled, a {@link #flush()} from another
+     * thread): they take turns, or two compactions could pick the same tables.
+     */
     private void runBackgroundWork() throws IOException {
-        if (current.imm != null) {
-            flushFrozenMemtable();
-            backgroundDone.signalAll();
+        if (background == null) {
+            while (inlineWorkRunning) {
+                backgroundDone.awaitUninterruptibly();
+            }
+            inlineWorkRunning = true;
         }
-        for (Compaction c = pickCompaction(); c != null && !closed; c = pickCompaction()) {
-            compact(c);
-            backgroundDone.signalAll();
+        try {
+            if (current.imm != null) {
+                flushFrozenMemtable();
+                backgroundDone.signalAll();
+            }
+            for (Compaction c = pickCompaction(); c != null && !closed; c = pickCompaction()) {
+                compact(c);
+                backgroundDone.signalAll();
+            }
+        } finally {
+            if (background == null) {
+                inlineWorkRunning = false;
+                backgroundDone.signalAll();
+            }
         }
     }
 

@@ -92,6 +92,11 @@ public interface Engine extends OrderedStore {
         }
 
         @Override
+        public void write(java.util.List<dev.storagelab.kv.Entry> ops) throws IOException {
+            store.write(ops);
+        }
+
+        @Override
         public EntryIterator scan(Bytes from, Bytes to) {
             return store.scan(from, to);
         }

@@ -142,15 +142,12 @@ public final class WriteAheadStore implements OrderedStore {
         // END SOLUTION
     }
 
-    /** Applies one batch's operations to the engine in order: puts, and a delete for each tombstone. */
+    /**
+     * Applies one batch's operations to the engine in order ({@link OrderedStore#write}: puts, and a
+     * delete for each tombstone; one write batch in the LSM tree).
+     */
     static void applyTo(OrderedStore engine, List<Entry> ops) throws IOException {
-        for (Entry e : ops) {
-            if (e.isTombstone()) {
-                engine.delete(e.key());
-            } else {
-                engine.put(e.key(), e.value());
-            }
-        }
+        engine.write(ops);
     }
 
     /**
