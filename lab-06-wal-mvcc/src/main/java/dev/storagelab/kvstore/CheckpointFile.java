@@ -114,8 +114,14 @@ public record CheckpointFile(long coveredLsn, byte[] meta) {
         return decode(bytes, storage.describe(NAME));
     }
 
-    /** Publishes this record atomically: temp file, force, rename, directory sync. */
+    /**
+     * Publishes this record atomically: temp file, force, rename, directory sync. A temp file a
+     * crash left behind is garbage (the rename never happened) and is replaced.
+     */
     public void write(Storage storage) throws IOException {
+        if (storage.exists(TEMP_NAME)) {
+            storage.delete(TEMP_NAME);
+        }
         try (WritableFile f = storage.create(TEMP_NAME)) {
             f.append(encode());
             f.force();
