@@ -1,0 +1,217 @@
+package dev.storagelab.mvcc.check;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finds the dependency cycles of a graph and names each by its edges, as Adya's phenomena do:
+ * G0 (ww only), G1c (ww and wr, at least one wr), G-single (exactly one rw), G2 (two or more rw).
+ * A cycle lies inside one strongly connected component, so the search first splits the graph with
+ * Tarjan's algorithm, then looks for the shortest cycle of each kind inside each component, and
+ * reports one example per kind per component (a broken store makes thousands of cycles; one, short,
+ * is what a person can read).
+ *
+ * <ul>
+ *   <li>G0: the components of the ww edges alone; the shortest cycle through any node of one.
+ *   <li>G1c: the components of the ww and wr edges; a wr edge {@code a -> b} inside one, closed
+ *       by the shortest ww/wr path from {@code b} back to {@code a}.
+ *   <li>G-single: an rw edge {@code a -> b} inside a component of the whole graph such that
+ *       {@code b} reaches {@code a} over ww and wr edges alone. Which ones do is read off the
+ *       transitive closure of the ww/wr components (bit sets, filled in reverse topological
+ *       order), so the search costs one pass, not a path search per rw edge.
+ *       A cycle on one key made of an rw edge and ww edges is a lost update, which
+ *       {@link ListAppendInference} reports as such; the search skips it.
+ *   <li>G2: an rw edge {@code a -> b} closed by the shortest path from {@code b} to {@code a}
+ *       that follows at least one more rw edge.
+ * </ul>
+ */
+final class CycleSearch {
+
+    /** How many rw edges of one component G2's search tries before giving up on that component. */
+    private static final int G2_ATTEMPTS = 64;
+    /** How many lost-update-shaped cycles G-single's search steps over in one component. */
+    private static final int G_SINGLE_ATTEMPTS = 256;
+    /** Above this many ww/wr components in one strongly connected component, G-single falls back to bounded path searches. */
+    private static final int CLOSURE_LIMIT = 40_000;
+
+    private final DependencyGraph g;
+    private final List<Anomaly> found = new ArrayList<>();
+
+    private CycleSearch(DependencyGraph g) {
+        this.g = g;
+    }
+
+    /** The cycle anomalies of {@code graph}, at most one of each type per strongly connected component. */
+    static List<Anomaly> find(DependencyGraph graph) {
+        CycleSearch s = new CycleSearch(graph);
+        s.g0();
+        DependencyGraph.Components wwr = graph.components(Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit());
+        s.g1c(wwr);
+        DependencyGraph.Components all = graph.components(DependencyGraph.ALL);
+        s.gSingle(all, wwr);
+        s.g2(all);
+        return s.found;
+    }
+
+    private void g0() {
+        int ww = Dependency.Kind.WW.bit();
+        DependencyGraph.Components c = g.components(ww);
+        boolean[] done = new boolean[c.count()];
+        for (int v = 0; v < g.size(); v++) {
+            int comp = c.of()[v];
+            if (c.onCycle(v) && !done[comp]) {
+                done[comp] = true;
+                found.add(Anomaly.ofCycle(Anomaly.Type.G0, g.shortestPath(v, v, ww, c, comp)));
+            }
+        }
+    }
+
+    private void g1c(DependencyGraph.Components wwr) {
+        int mask = Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit();
+        boolean[] done = new boolean[wwr.count()];
+        for (int a = 0; a < g.size(); a++) {
+            for (DependencyGraph.Edge e : g.out(a)) {
+                int comp = wwr.of()[a];
+                if (e.kind() == Dependency.Kind.WR && wwr.of()[e.to()] == comp && !done[comp]) {
+                    done[comp] = true;
+                    found.add(Anomaly.ofCycle(Anomaly.Type.G1C, close(a, e, g.shortestPath(e.to(), a, mask, wwr, comp))));
+                }
+            }
+        }
+    }
+
+    private void gSingle(DependencyGraph.Components all, DependencyGraph.Components wwr) {
+        int mask = Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit();
+        BitSet[] reach = closure(all, wwr);
+        boolean[] done = new boolean[all.count()];
+        int[] attempts = new int[all.count()];
+        for (int a = 0; a < g.size(); a++) {
+            int comp = all.of()[a];
+            if (!all.onCycle(a)) {
+                continue;
+            }
+            for (DependencyGraph.Edge e : g.out(a)) {
+                if (e.kind() != Dependency.Kind.RW || all.of()[e.to()] != comp || done[comp] || attempts[comp] >= G_SINGLE_ATTEMPTS) {
+                    continue;
+                }
+                int from = wwr.of()[e.to()];
+                if (reach != null && (reach[from] == null || !reach[from].get(wwr.of()[a]))) {
+                    continue;
+                }
+                attempts[comp]++;
+                List<Dependency> path = g.shortestPath(e.to(), a, mask, all, comp);
+                if (path == null) {
+                    continue;
+                }
+                List<Dependency> cycle = close(a, e, path);
+                if (!isLostUpdate(cycle)) {
+                    done[comp] = true;
+                    found.add(Anomaly.ofCycle(Anomaly.Type.G_SINGLE, cycle));
+                }
+            }
+        }
+    }
+
+    /**
+     * For each ww/wr component inside a cycle of the whole graph, the ww/wr components it reaches
+     * (itself included); null when there are too many to hold as bit sets.
+     */
+    private BitSet[] closure(DependencyGraph.Components all, DependencyGraph.Components wwr) {
+        int mask = Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit();
+        boolean[] relevant = new boolean[wwr.count()];
+        int count = 0;
+        for (int v = 0; v < g.size(); v++) {
+            if (all.onCycle(v) && !relevant[wwr.of()[v]]) {
+                relevant[wwr.of()[v]] = true;
+                count++;
+            }
+        }
+        if (count > CLOSURE_LIMIT) {
+            return null;
+        }
+        // Members of each relevant component, to visit components in increasing number: Tarjan
+        // numbers them so that every edge leads to a smaller number, already complete.
+        List<List<Integer>> members = new ArrayList<>();
+        for (int c = 0; c < wwr.count(); c++) {
+            members.add(relevant[c] ? new ArrayList<>() : null);
+        }
+        for (int v = 0; v < g.size(); v++) {
+            if (relevant[wwr.of()[v]]) {
+                members.get(wwr.of()[v]).add(v);
+            }
+        }
+        BitSet[] reach = new BitSet[wwr.count()];
+        for (int c = 0; c < wwr.count(); c++) {
+            if (!relevant[c]) {
+                continue;
+            }
+            BitSet r = new BitSet();
+            r.set(c);
+            for (int v : members.get(c)) {
+                for (DependencyGraph.Edge e : g.out(v)) {
+                    int d = wwr.of()[e.to()];
+                    // A path between two nodes of one cycle of the whole graph never leaves it, so
+                    // components outside every cycle can be left out.
+                    if ((mask & e.kind().bit()) != 0 && d != c && reach[d] != null) {
+                        r.or(reach[d]);
+                    }
+                }
+            }
+            reach[c] = r;
+        }
+        return reach;
+    }
+
+    /**
+     * A cycle of one rw edge and ww edges, all on one key: a lost update, not read skew. (With a wr
+     * edge it is a transaction reading one key twice and seeing two versions: read skew on one key.)
+     */
+    private static boolean isLostUpdate(List<Dependency> cycle) {
+        String key = cycle.get(0).key();
+        for (Dependency d : cycle) {
+            if (!d.key().equals(key) || d.kind() == Dependency.Kind.WR) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void g2(DependencyGraph.Components all) {
+        boolean[] done = new boolean[all.count()];
+        int[] attempts = new int[all.count()];
+        for (int a = 0; a < g.size(); a++) {
+            int comp = all.of()[a];
+            if (!all.onCycle(a)) {
+                continue;
+            }
+            for (DependencyGraph.Edge e : g.out(a)) {
+                if (e.kind() != Dependency.Kind.RW || all.of()[e.to()] != comp || done[comp] || attempts[comp] >= G2_ATTEMPTS) {
+                    continue;
+                }
+                attempts[comp]++;
+                List<Dependency> path = g.shortestPathThroughRw(e.to(), a, all, comp);
+                if (path != null) {
+                    done[comp] = true;
+                    found.add(Anomaly.ofCycle(Anomaly.Type.G2, close(a, e, path)));
+                }
+            }
+        }
+    }
+
+    /** The edge {@code a -> e.to()} followed by a path from {@code e.to()} back to {@code a}. */
+    private List<Dependency> close(int a, DependencyGraph.Edge e, List<Dependency> path) {
+        List<Dependency> cycle = new ArrayList<>(path.size() + 1);
+        cycle.add(g.dependency(a, e));
+        cycle.addAll(path);
+        Set<Integer> seen = new HashSet<>();
+        for (Dependency d : cycle) {
+            if (!seen.add(d.from())) {
+                throw new IllegalStateException("not a simple cycle: " + cycle);
+            }
+        }
+        return cycle;
+    }
+}
