@@ -107,11 +107,26 @@ public record Anomaly(Type type, List<Integer> txns, List<Dependency> cycle, Lis
         return new Anomaly(type, txns, cycle, new ArrayList<>(keys), cycleText(cycle));
     }
 
-    /** {@code T12 -ww(x)-> T15 -rw(y)-> T12}. */
+    /** How many edges of a cycle its text shows; a longer one shows its first and last edges. */
+    private static final int SHOWN_EDGES = 12;
+
+    /**
+     * {@code T12 -ww(x)-> T15 -rw(y)-> T12}; a cycle of more than {@value #SHOWN_EDGES} edges shows its
+     * first and last few and says how many it leaves out ({@link #cycle()} has them all).
+     */
     static String cycleText(List<Dependency> cycle) {
         StringBuilder s = new StringBuilder("T").append(cycle.get(0).from());
-        for (Dependency d : cycle) {
+        int head = cycle.size() <= SHOWN_EDGES ? cycle.size() : SHOWN_EDGES - 4;
+        for (Dependency d : cycle.subList(0, head)) {
             s.append(d.arrow()).append('T').append(d.to());
+        }
+        if (head < cycle.size()) {
+            int tail = cycle.size() - 3;
+            s.append(" ... (").append(tail - head).append(" more edges) ... T").append(cycle.get(tail).from());
+            for (Dependency d : cycle.subList(tail, cycle.size())) {
+                s.append(d.arrow()).append('T').append(d.to());
+            }
+            s.append(" (").append(cycle.size()).append(" transactions)");
         }
         return s.toString();
     }

@@ -10,9 +10,9 @@ import java.util.Set;
  * Finds the dependency cycles of a graph and names each by its edges, as Adya's phenomena do:
  * G0 (ww only), G1c (ww and wr, at least one wr), G-single (exactly one rw), G2 (two or more rw).
  * A cycle lies inside one strongly connected component, so the search first splits the graph with
- * Tarjan's algorithm, then looks for the shortest cycle of each kind inside each component, and
- * reports one example per kind per component (a broken store makes thousands of cycles; one, short,
- * is what a person can read).
+ * Tarjan's algorithm, then runs breadth-first searches for cycles of each kind inside each
+ * component, and reports the shortest of the first {@value #TRIES} it finds, one per kind per
+ * component (a broken store makes thousands of cycles; one, short, is what a person can read).
  *
  * <ul>
  *   <li>G0: the components of the ww edges alone; the shortest cycle through any node of one.
@@ -30,11 +30,11 @@ import java.util.Set;
  */
 final class CycleSearch {
 
-    /** How many rw edges of one component G2's search tries before giving up on that component. */
-    private static final int G2_ATTEMPTS = 64;
-    /** How many lost-update-shaped cycles G-single's search steps over in one component. */
-    private static final int G_SINGLE_ATTEMPTS = 256;
-    /** Above this many ww/wr components in one strongly connected component, G-single falls back to bounded path searches. */
+    /** How many cycles of one kind the search finds in one component, to report the shortest. */
+    private static final int TRIES = 16;
+    /** How many path searches one kind may run in one component before it gives up on it. */
+    private static final int ATTEMPTS = 256;
+    /** Above this many ww/wr components in cycles, G-single falls back to bounded path searches. */
     private static final int CLOSURE_LIMIT = 40_000;
 
     private final DependencyGraph g;
@@ -56,63 +56,97 @@ final class CycleSearch {
         return s.found;
     }
 
-    private void g0() {
-        int ww = Dependency.Kind.WW.bit();
-        DependencyGraph.Components c = g.components(ww);
-        boolean[] done = new boolean[c.count()];
-        for (int v = 0; v < g.size(); v++) {
-            int comp = c.of()[v];
-            if (c.onCycle(v) && !done[comp]) {
-                done[comp] = true;
-                found.add(Anomaly.ofCycle(Anomaly.Type.G0, g.shortestPath(v, v, ww, c, comp)));
+    /** The shortest cycle found so far in each component, and how many searches each has had. */
+    private static final class Best {
+        final List<Dependency>[] cycle;
+        final int[] found;
+        final int[] attempts;
+
+        @SuppressWarnings("unchecked")
+        Best(int components) {
+            cycle = new List[components];
+            found = new int[components];
+            attempts = new int[components];
+        }
+
+        /** Whether component {@code c} may have another search. */
+        boolean open(int c) {
+            return found[c] < TRIES && attempts[c] < ATTEMPTS;
+        }
+
+        void offer(int c, List<Dependency> candidate) {
+            found[c]++;
+            if (cycle[c] == null || candidate.size() < cycle[c].size()) {
+                cycle[c] = candidate;
             }
         }
-    }
 
-    private void g1c(DependencyGraph.Components wwr) {
-        int mask = Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit();
-        boolean[] done = new boolean[wwr.count()];
-        for (int a = 0; a < g.size(); a++) {
-            for (DependencyGraph.Edge e : g.out(a)) {
-                int comp = wwr.of()[a];
-                if (e.kind() == Dependency.Kind.WR && wwr.of()[e.to()] == comp && !done[comp]) {
-                    done[comp] = true;
-                    found.add(Anomaly.ofCycle(Anomaly.Type.G1C, close(a, e, g.shortestPath(e.to(), a, mask, wwr, comp))));
+        void report(Anomaly.Type type, List<Anomaly> into) {
+            for (List<Dependency> c : cycle) {
+                if (c != null) {
+                    into.add(Anomaly.ofCycle(type, c));
                 }
             }
         }
     }
 
+    private void g0() {
+        int ww = Dependency.Kind.WW.bit();
+        DependencyGraph.Components c = g.components(ww);
+        Best best = new Best(c.count());
+        for (int v = 0; v < g.size(); v++) {
+            int comp = c.of()[v];
+            if (c.onCycle(v) && best.open(comp)) {
+                best.attempts[comp]++;
+                best.offer(comp, g.shortestPath(v, v, ww, c, comp));
+            }
+        }
+        best.report(Anomaly.Type.G0, found);
+    }
+
+    private void g1c(DependencyGraph.Components wwr) {
+        int mask = Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit();
+        Best best = new Best(wwr.count());
+        for (int a = 0; a < g.size(); a++) {
+            for (DependencyGraph.Edge e : g.out(a)) {
+                int comp = wwr.of()[a];
+                if (e.kind() == Dependency.Kind.WR && wwr.of()[e.to()] == comp && best.open(comp)) {
+                    best.attempts[comp]++;
+                    best.offer(comp, close(a, e, g.shortestPath(e.to(), a, mask, wwr, comp)));
+                }
+            }
+        }
+        best.report(Anomaly.Type.G1C, found);
+    }
+
     private void gSingle(DependencyGraph.Components all, DependencyGraph.Components wwr) {
         int mask = Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit();
         BitSet[] reach = closure(all, wwr);
-        boolean[] done = new boolean[all.count()];
-        int[] attempts = new int[all.count()];
+        Best best = new Best(all.count());
         for (int a = 0; a < g.size(); a++) {
             int comp = all.of()[a];
             if (!all.onCycle(a)) {
                 continue;
             }
             for (DependencyGraph.Edge e : g.out(a)) {
-                if (e.kind() != Dependency.Kind.RW || all.of()[e.to()] != comp || done[comp] || attempts[comp] >= G_SINGLE_ATTEMPTS) {
+                if (e.kind() != Dependency.Kind.RW || all.of()[e.to()] != comp || !best.open(comp)) {
                     continue;
                 }
                 int from = wwr.of()[e.to()];
                 if (reach != null && (reach[from] == null || !reach[from].get(wwr.of()[a]))) {
                     continue;
                 }
-                attempts[comp]++;
+                best.attempts[comp]++;
                 List<Dependency> path = g.shortestPath(e.to(), a, mask, all, comp);
-                if (path == null) {
-                    continue;
-                }
-                List<Dependency> cycle = close(a, e, path);
-                if (!isLostUpdate(cycle)) {
-                    done[comp] = true;
-                    found.add(Anomaly.ofCycle(Anomaly.Type.G_SINGLE, cycle));
+                if (path != null) {
+                    List<Dependency> cycle = close(a, e, path);
+                    if (!isLostUpdate(cycle)) {
+                        best.offer(comp, cycle);
+                    }
                 }
             }
         }
+        best.report(Anomaly.Type.G_SINGLE, found);
     }
 
     /**
@@ -180,25 +214,24 @@ final class CycleSearch {
     }
 
     private void g2(DependencyGraph.Components all) {
-        boolean[] done = new boolean[all.count()];
-        int[] attempts = new int[all.count()];
+        Best best = new Best(all.count());
         for (int a = 0; a < g.size(); a++) {
             int comp = all.of()[a];
             if (!all.onCycle(a)) {
                 continue;
             }
             for (DependencyGraph.Edge e : g.out(a)) {
-                if (e.kind() != Dependency.Kind.RW || all.of()[e.to()] != comp || done[comp] || attempts[comp] >= G2_ATTEMPTS) {
+                if (e.kind() != Dependency.Kind.RW || all.of()[e.to()] != comp || !best.open(comp)) {
                     continue;
                 }
-                attempts[comp]++;
+                best.attempts[comp]++;
                 List<Dependency> path = g.shortestPathThroughRw(e.to(), a, all, comp);
                 if (path != null) {
-                    done[comp] = true;
-                    found.add(Anomaly.ofCycle(Anomaly.Type.G2, close(a, e, path)));
+                    best.offer(comp, close(a, e, path));
                 }
             }
         }
+        best.report(Anomaly.Type.G2, found);
     }
 
     /** The edge {@code a -> e.to()} followed by a path from {@code e.to()} back to {@code a}. */

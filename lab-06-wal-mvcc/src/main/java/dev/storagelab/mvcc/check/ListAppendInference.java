@@ -39,6 +39,10 @@ final class ListAppendInference {
     private final Map<String, List<Long>> order = new HashMap<>();
     private final Map<String, Map<Long, Integer>> positionOf = new HashMap<>();
     private final List<ReadAt> reads = new ArrayList<>();
+    /** Keys whose inferred order is not to be trusted: reads disagree, or two updates were based on one version. */
+    private final Set<String> untrusted = new HashSet<>();
+    /** "T7 k0" for each transaction and key already reported as a lost update. */
+    private final Set<String> lostUpdates = new HashSet<>();
     private final DependencyGraph graph;
 
     ListAppendInference(History history) {
@@ -57,6 +61,7 @@ final class ListAppendInference {
             checkRead(r);
         }
         inferOrders();
+        findUpdatesOfOneVersion();
         List<Integer> nodes = new ArrayList<>();
         for (Txn t : history.transactions()) {
             if (t.status() != Txn.Status.ABORTED) {
@@ -184,6 +189,7 @@ final class ListAppendInference {
             }
         }
         for (Map.Entry<String, List<ReadAt>> e : incompatible.entrySet()) {
+            untrusted.add(e.getKey());
             ReadAt bad = e.getValue().get(0);
             ReadAt l = longest.get(e.getKey());
             int more = e.getValue().size() - 1;
@@ -247,20 +253,75 @@ final class ListAppendInference {
                     continue;
                 }
                 int p = position(t, a.key(), a.element());
-                if (p < 0) {
+                if (p < 0 || untrusted.contains(a.key())) {
                     continue;
                 }
                 Long previous = p == 0 ? null : order(a.key()).get(p - 1);
-                if (previous != null) {
-                    Txn w = writer(a.key(), previous);
-                    if (w != null && graph.node(w.id()) >= 0) {
-                        graph.add(graph.node(w.id()), node, Dependency.Kind.WW, a.key());
-                    }
+                Txn w = previous == null ? null : writer(a.key(), previous);
+                if (w == t) {
+                    // The same transaction's earlier append: one version in Adya's model, no edge. A
+                    // read that ended there saw an intermediate state (G1b), not an older version.
+                    continue;
+                }
+                if (w != null && graph.node(w.id()) >= 0) {
+                    graph.add(graph.node(w.id()), node, Dependency.Kind.WW, a.key());
                 }
                 for (Txn reader : readersOf.getOrDefault(a.key(), Map.of()).getOrDefault(previous, List.of())) {
                     graph.add(graph.node(reader.id()), node, Dependency.Kind.RW, a.key());
                 }
             }
+        }
+    }
+
+    /**
+     * The append a read is the base of: the transaction's next micro-operation on the read's key,
+     * if that is an append; else null.
+     */
+    private static MicroOp.Append appendBasedOn(ReadAt r) {
+        List<MicroOp> ops = r.txn().ops();
+        for (int i = r.opIndex() + 1; i < ops.size(); i++) {
+            if (ops.get(i).key().equals(r.read().key())) {
+                return ops.get(i) instanceof MicroOp.Append a ? a : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Lost updates seen directly, with no order needed: two committed transactions read the same
+     * version of a key and each appended to it. Whichever came second did not see the other's
+     * append. When appends are read-modify-writes of the whole list, the second one overwrote the
+     * first, and the key's reads no longer describe one order of appends, so the key's order is
+     * not used for ww and rw edges.
+     */
+    private void findUpdatesOfOneVersion() {
+        Map<String, Map<List<Long>, List<ReadAt>>> byBase = new HashMap<>();
+        for (ReadAt r : reads) {
+            if (appendBasedOn(r) != null) {
+                byBase.computeIfAbsent(r.read().key(), k -> new HashMap<>())
+                        .computeIfAbsent(r.distinct(), v -> new ArrayList<>()).add(r);
+            }
+        }
+        for (ReadAt r : reads) {
+            List<ReadAt> same = appendBasedOn(r) == null ? List.of() : byBase.get(r.read().key()).get(r.distinct());
+            if (same.size() < 2 || same.get(0) != r) {
+                continue; // reported once, at the group's first read
+            }
+            String key = r.read().key();
+            untrusted.add(key);
+            List<Integer> txns = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            List<String> elements = new ArrayList<>();
+            for (ReadAt u : same) {
+                txns.add(u.txn().id());
+                names.add(u.txn().name());
+                elements.add(Long.toString(appendBasedOn(u).element()));
+                lostUpdates.add(u.txn().id() + " " + key);
+            }
+            anomalies.add(new Anomaly(Anomaly.Type.LOST_UPDATE, txns, List.of(), List.of(key),
+                    String.join(" and ", names) + " each read " + key + " = " + show(r.read().value())
+                            + " and then appended to it (" + String.join(", ", elements) + "), and all committed:"
+                            + " every update after the first was made without seeing the ones before it"));
         }
     }
 
@@ -272,18 +333,9 @@ final class ListAppendInference {
         for (ReadAt r : reads) {
             Txn t = r.txn();
             String key = r.read().key();
-            MicroOp.Append next = null;
-            for (int i = r.opIndex() + 1; i < t.ops().size() && next == null; i++) {
-                MicroOp op = t.ops().get(i);
-                if (op.key().equals(key)) {
-                    if (op instanceof MicroOp.Append a) {
-                        next = a;
-                    } else {
-                        break; // a later read of the key is the one this append is based on
-                    }
-                }
-            }
-            if (next == null || !isPrefixOfOrder(r)) {
+            MicroOp.Append next = appendBasedOn(r);
+            if (next == null || untrusted.contains(key) || !isPrefixOfOrder(r)
+                    || lostUpdates.contains(t.id() + " " + key)) {
                 continue;
             }
             int seen = r.distinct().size();
@@ -305,6 +357,7 @@ final class ListAppendInference {
             if (between == null) {
                 continue;
             }
+            lostUpdates.add(t.id() + " " + key);
             List<Dependency> cycle = new ArrayList<>();
             cycle.add(new Dependency(t.id(), between.get(0).id(), Dependency.Kind.RW, key));
             for (int i = 0; i < between.size(); i++) {
