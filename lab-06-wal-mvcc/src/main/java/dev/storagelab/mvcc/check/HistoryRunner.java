@@ -21,8 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * the {@link History} for {@link HistoryChecker}.
  *
  * <p>Each of {@code threads} threads runs {@code txnsPerThread} transactions, one after another.
- * A transaction is one to {@link Workload#maxOpsPerTxn()} micro-operations over keys {@code k0},
- * {@code k1}, ...: a read of a key's list, or an append of a new element to it. A key's value is
+ * A transaction is one to {@link Workload#maxOpsPerTxn()} micro-operations over {@link
+ * Workload#keys()} keys: a read of a key's list, or an append of a new element to it. As in
+ * Jepsen's list-append workload, keys are retired once they hold about {@link
+ * Workload#appendsPerKey()} elements and fresh ones take their place (the threads' {@code n}-th
+ * transactions all use the same generation of keys, {@code k0 ... k<keys-1>} first, then
+ * {@code k<keys> ...}), so lists stay short, and reading and checking them stays cheap, however
+ * long the run. A key's value is
  * its list encoded as comma-separated decimal numbers ({@code "3,17,42"}; an absent key is the
  * empty list), so an append is a read-modify-write inside the transaction: {@code get}, then
  * {@code put} of the list with the element added. The history records both: the read (what
@@ -45,12 +50,13 @@ public final class HistoryRunner {
     /**
      * The shape of the transactions.
      *
-     * @param keys          how many keys ({@code k0} ... {@code k<keys-1>}); few keys, more contention
+     * @param keys          how many keys are in use at a time; few keys, more contention
      * @param maxOpsPerTxn  each transaction has 1 to this many micro-operations
      * @param readFraction  the chance a micro-operation is a read (else an append)
+     * @param appendsPerKey about how many elements a key gets before fresh keys replace it; 0: never
      * @param finalRead     whether one last transaction reads every key once all threads are done
      */
-    public record Workload(int keys, int maxOpsPerTxn, double readFraction, boolean finalRead) {
+    public record Workload(int keys, int maxOpsPerTxn, double readFraction, int appendsPerKey, boolean finalRead) {
         public Workload {
             if (keys < 1) {
                 throw new IllegalArgumentException("keys must be at least 1: " + keys);
@@ -61,15 +67,30 @@ public final class HistoryRunner {
             if (!(readFraction >= 0 && readFraction <= 1)) {
                 throw new IllegalArgumentException("readFraction must be in [0, 1]: " + readFraction);
             }
+            if (appendsPerKey < 0) {
+                throw new IllegalArgumentException("appendsPerKey must not be negative: " + appendsPerKey);
+            }
         }
 
         /**
-         * Up to 4 micro-operations, half of them reads, and a final read: with 2 to 4 keys,
-         * contended enough for lost updates, read skew and write skew to show up in a few hundred
-         * transactions wherever the store allows them.
+         * How many consecutive transactions of each thread use one generation of keys, so that
+         * {@code threads} threads append about {@link #appendsPerKey()} elements to each key.
+         */
+        int txnsPerGeneration(int threads) {
+            double appendsPerTxn = (1 + maxOpsPerTxn) / 2.0 * (1 - readFraction);
+            if (appendsPerKey == 0 || appendsPerTxn == 0) {
+                return Integer.MAX_VALUE;
+            }
+            return (int) Math.max(1, Math.round(appendsPerKey * keys / (threads * appendsPerTxn)));
+        }
+
+        /**
+         * Up to 4 micro-operations, half of them reads, keys retired at about 32 elements, and a
+         * final read: with 2 to 4 keys, contended enough for lost updates, read skew and write skew
+         * to show up in a few hundred transactions wherever the store allows them.
          */
         public static Workload listAppend(int keys) {
-            return new Workload(keys, 4, 0.5, true);
+            return new Workload(keys, 4, 0.5, 32, true);
         }
     }
 
@@ -84,7 +105,8 @@ public final class HistoryRunner {
     /**
      * Runs {@code threads} threads of {@code txnsPerThread} transactions each against {@code store}
      * and returns what they saw. Transaction {@code T<n>} is thread {@code (n-1) / txnsPerThread}'s;
-     * the final read, if any, is {@code T<threads * txnsPerThread + 1>}, on thread {@code threads}.
+     * the final read, if any, is {@code T<threads * txnsPerThread + 1>}, on thread {@code threads},
+     * and reads every key any transaction may have used.
      *
      * @throws IllegalStateException if a thread did not finish within {@value #LIVENESS_SECONDS} s,
      *                               or died of an {@link Error}
@@ -94,6 +116,7 @@ public final class HistoryRunner {
             throw new IllegalArgumentException("need at least one thread and no negative count: threads=" + threads
                     + ", txnsPerThread=" + txnsPerThread);
         }
+        int perGeneration = workload.txnsPerGeneration(threads);
         AtomicLong clock = new AtomicLong();
         List<Txn> recorded = new CopyOnWriteArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -107,7 +130,7 @@ public final class HistoryRunner {
                     Random random = new Random(seed * 0x9E3779B97F4A7C15L + thread);
                     for (int i = 0; i < txnsPerThread; i++) {
                         int global = thread * txnsPerThread + i;
-                        recorded.add(runOne(store, global + 1, thread, plan(random, workload, global), clock));
+                        recorded.add(runOne(store, global + 1, thread, plan(random, workload, global, i / perGeneration), clock));
                     }
                 } catch (Throwable e) {
                     failures.add(e);
@@ -140,7 +163,8 @@ public final class HistoryRunner {
         }
         if (workload.finalRead()) {
             List<Op> reads = new ArrayList<>();
-            for (int k = 0; k < workload.keys(); k++) {
+            int generations = txnsPerThread == 0 ? 1 : (txnsPerThread - 1) / perGeneration + 1;
+            for (int k = 0; k < generations * workload.keys(); k++) {
                 reads.add(new Op(keyName(k), false, 0));
             }
             recorded.add(runOne(store, threads * txnsPerThread + 1, threads, reads, clock));
@@ -154,11 +178,11 @@ public final class HistoryRunner {
     private record Op(String key, boolean append, long element) {
     }
 
-    private static List<Op> plan(Random random, Workload w, int global) {
+    private static List<Op> plan(Random random, Workload w, int global, int generation) {
         int n = 1 + random.nextInt(w.maxOpsPerTxn());
         List<Op> ops = new ArrayList<>(n);
         for (int j = 0; j < n; j++) {
-            String key = keyName(random.nextInt(w.keys()));
+            String key = keyName(generation * w.keys() + random.nextInt(w.keys()));
             boolean append = random.nextDouble() >= w.readFraction();
             ops.add(new Op(key, append, append ? (long) global * w.maxOpsPerTxn() + j + 1 : 0));
         }

@@ -30,7 +30,36 @@ import java.util.Set;
 final class ListAppendInference {
 
     /** A committed transaction's read, with its position in the transaction and its elements without repeats. */
-    private record ReadAt(Txn txn, int opIndex, MicroOp.Read read, List<Long> distinct) {
+    private static final class ReadAt {
+        final Txn txn;
+        final int opIndex;
+        final MicroOp.Read read;
+        final List<Long> distinct;
+        /** Whether {@link #distinct} is a prefix of its key's order; set once the orders are known. */
+        boolean inOrder;
+
+        ReadAt(Txn txn, int opIndex, MicroOp.Read read, List<Long> distinct) {
+            this.txn = txn;
+            this.opIndex = opIndex;
+            this.read = read;
+            this.distinct = distinct;
+        }
+
+        Txn txn() {
+            return txn;
+        }
+
+        int opIndex() {
+            return opIndex;
+        }
+
+        MicroOp.Read read() {
+            return read;
+        }
+
+        List<Long> distinct() {
+            return distinct;
+        }
     }
 
     private final History history;
@@ -53,7 +82,7 @@ final class ListAppendInference {
                 if (op instanceof MicroOp.Append a) {
                     writerOf.computeIfAbsent(a.key(), k -> new HashMap<>()).put(a.element(), t);
                 } else if (t.status() == Txn.Status.COMMITTED && op instanceof MicroOp.Read r) {
-                    reads.add(new ReadAt(t, i, r, List.copyOf(new LinkedHashSet<>(r.value()))));
+                    reads.add(new ReadAt(t, i, r, distinct(r.value())));
                 }
             }
         }
@@ -111,8 +140,9 @@ final class ListAppendInference {
                 (i < r.opIndex() ? before : after).add(a.element());
             }
         }
+        Set<Long> elements = before.isEmpty() && after.isEmpty() ? Set.of() : new HashSet<>(r.distinct());
         for (long e : before) {
-            if (!r.distinct().contains(e)) {
+            if (!elements.contains(e)) {
                 anomalies.add(new Anomaly(Anomaly.Type.INTERNAL, List.of(t.id()), List.of(), List.of(key),
                         t.name() + " appended " + e + " to " + key + ", then read " + key + " = " + show(value)
                                 + ": the read misses the transaction's own append"));
@@ -122,7 +152,7 @@ final class ListAppendInference {
         Set<Txn> abortedWriters = new LinkedHashSet<>();
         for (long e : r.distinct()) {
             Txn w = writer(key, e);
-            if (after.contains(e)) {
+            if (!after.isEmpty() && after.contains(e)) {
                 anomalies.add(new Anomaly(Anomaly.Type.INTERNAL, List.of(t.id()), List.of(), List.of(key),
                         t.name() + " read " + key + " = " + show(value) + ", which holds " + e
                                 + ", an element it only appends later"));
@@ -184,7 +214,8 @@ final class ListAppendInference {
         }
         Map<String, List<ReadAt>> incompatible = new HashMap<>();
         for (ReadAt r : reads) {
-            if (!isPrefixOfOrder(r)) {
+            r.inOrder = isPrefixOfOrder(r);
+            if (!r.inOrder) {
                 incompatible.computeIfAbsent(r.read().key(), k -> new ArrayList<>()).add(r);
             }
         }
@@ -238,7 +269,7 @@ final class ListAppendInference {
                     graph.add(graph.node(w.id()), graph.node(r.txn().id()), Dependency.Kind.WR, key);
                 }
             }
-            if (isPrefixOfOrder(r)) {
+            if (r.inOrder) {
                 Long last = r.distinct().isEmpty() ? null : r.distinct().get(r.distinct().size() - 1);
                 readersOf.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(last, k -> new ArrayList<>()).add(r.txn());
             }
@@ -334,7 +365,7 @@ final class ListAppendInference {
             Txn t = r.txn();
             String key = r.read().key();
             MicroOp.Append next = appendBasedOn(r);
-            if (next == null || untrusted.contains(key) || !isPrefixOfOrder(r)
+            if (next == null || untrusted.contains(key) || !r.inOrder
                     || lostUpdates.contains(t.id() + " " + key)) {
                 continue;
             }
@@ -372,6 +403,17 @@ final class ListAppendInference {
                             + ", but " + between.get(0).name() + "'s append of " + firstOther + " came in between: "
                             + Anomaly.cycleText(cycle)));
         }
+    }
+
+    /** The list without repeated elements (itself when it has none, as it should). */
+    private static List<Long> distinct(List<Long> value) {
+        Set<Long> seen = new HashSet<>(2 * value.size());
+        for (Long e : value) {
+            if (!seen.add(e)) {
+                return List.copyOf(new LinkedHashSet<>(value));
+            }
+        }
+        return value;
     }
 
     /** A list for a message: whole if short, else its ends and its length. */

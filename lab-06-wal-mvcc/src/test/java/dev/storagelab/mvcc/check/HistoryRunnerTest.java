@@ -92,7 +92,7 @@ class HistoryRunnerTest {
 
     @Test
     void theHistoryRecordsEachAppendAsAReadThenTheAppend() {
-        History h = HistoryRunner.run(new ToyStores.SerialStore(), 1, 30, new HistoryRunner.Workload(2, 3, 0.0, true), 5);
+        History h = HistoryRunner.run(new ToyStores.SerialStore(), 1, 30, new HistoryRunner.Workload(2, 3, 0.0, 0, true), 5);
         for (Txn t : h.transactions().subList(0, 30)) {
             assertThat(t.toString(), t.ops().size() % 2, equalTo(0));
             for (int i = 0; i < t.ops().size(); i += 2) {
@@ -151,7 +151,7 @@ class HistoryRunnerTest {
                 }
             };
         };
-        History h = HistoryRunner.run(store, 1, 30, new HistoryRunner.Workload(2, 4, 0.5, false), 3);
+        History h = HistoryRunner.run(store, 1, 30, new HistoryRunner.Workload(2, 4, 0.5, 32, false), 3);
         assertThat(h.count(Txn.Status.ABORTED), equalTo(10));
         assertThat(h.count(Txn.Status.UNKNOWN), equalTo(10));
         assertThat(h.withStatus(Txn.Status.UNKNOWN).stream().map(Txn::error).toList(),
@@ -194,9 +194,9 @@ class HistoryRunnerTest {
 
     @Test
     void workloadsAreChecked() {
-        assertThrows(IllegalArgumentException.class, () -> new HistoryRunner.Workload(0, 4, 0.5, true));
-        assertThrows(IllegalArgumentException.class, () -> new HistoryRunner.Workload(2, 0, 0.5, true));
-        assertThrows(IllegalArgumentException.class, () -> new HistoryRunner.Workload(2, 4, 1.5, true));
+        assertThrows(IllegalArgumentException.class, () -> new HistoryRunner.Workload(0, 4, 0.5, 32, true));
+        assertThrows(IllegalArgumentException.class, () -> new HistoryRunner.Workload(2, 0, 0.5, 32, true));
+        assertThrows(IllegalArgumentException.class, () -> new HistoryRunner.Workload(2, 4, 1.5, 32, true));
         assertThat(HistoryRunner.Workload.listAppend(3).maxOpsPerTxn(), lessThanOrEqualTo(4));
     }
 }
