@@ -37,7 +37,7 @@ public record Anomaly(Type type, List<Integer> txns, List<Dependency> cycle, Lis
          * A transaction read a version of a key and then wrote the key, but another transaction's
          * write landed in between: the cycle {@code T1 -rw(x)-> T2 -ww(x)-> T1}, all on one key.
          */
-        LOST_UPDATE("lost update", "lost update", IsolationLevel.SNAPSHOT_ISOLATION),
+        LOST_UPDATE("lost update", "an update based on a stale version", IsolationLevel.SNAPSHOT_ISOLATION),
         /** A cycle with exactly one read-write anti-dependency: read skew (a non-repeatable snapshot). */
         G_SINGLE("G-single", "read skew", IsolationLevel.SNAPSHOT_ISOLATION),
         /** A cycle with two or more read-write anti-dependencies: write skew and its longer kin. */

@@ -227,7 +227,8 @@ final class ListAppendInference {
             anomalies.add(new Anomaly(Anomaly.Type.INCOMPATIBLE_ORDER, List.of(bad.txn().id(), l.txn().id()), List.of(),
                     List.of(e.getKey()), bad.txn().name() + " read " + e.getKey() + " = " + show(bad.read().value()) + " and "
                             + l.txn().name() + " read " + e.getKey() + " = " + show(l.read().value())
-                            + ": neither is a prefix of the other, so no order of appends explains both"
+                            + ": " + divergence(bad.distinct(), l.distinct())
+                            + ", so neither is a prefix of the other and no order of appends explains both"
                             + (more > 0 ? " (and " + more + " more reads of " + e.getKey() + " disagree with the longest)" : "")));
         }
     }
@@ -403,6 +404,16 @@ final class ListAppendInference {
                             + ", but " + between.get(0).name() + "'s append of " + firstOther + " came in between: "
                             + Anomaly.cycleText(cycle)));
         }
+    }
+
+    /** Where two lists first differ: {@code "they differ at index 1: 201 against 245"}. */
+    private static String divergence(List<Long> a, List<Long> b) {
+        int i = 0;
+        while (i < a.size() && i < b.size() && a.get(i).equals(b.get(i))) {
+            i++;
+        }
+        return "they differ at index " + i + ": " + (i < a.size() ? a.get(i) : "end") + " against "
+                + (i < b.size() ? b.get(i) : "end");
     }
 
     /** The list without repeated elements (itself when it has none, as it should). */

@@ -28,7 +28,8 @@ public final class Report {
 
     Report(History history, List<Anomaly> anomalies) {
         this.history = history;
-        List<Anomaly> sorted = new ArrayList<>(anomalies);
+        // Two reads of one key with one value by one transaction show the same anomaly once.
+        List<Anomaly> sorted = new ArrayList<>(new java.util.LinkedHashSet<>(anomalies));
         sorted.sort(Comparator.comparing(Anomaly::type));
         this.anomalies = List.copyOf(sorted);
     }

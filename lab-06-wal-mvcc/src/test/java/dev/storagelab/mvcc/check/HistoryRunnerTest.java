@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.lab.NotImplementedException;
 import dev.storagelab.mvcc.ConflictException;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionalStore;
@@ -190,6 +191,15 @@ class HistoryRunnerTest {
         }, 2, 5, 2, 1));
         assertThat(e.getMessage(), containsString("a history thread died"));
         assertThat(e.getMessage(), containsString("begin is broken"));
+    }
+
+    @Test
+    void anUnwrittenStoreEndsTheRunWithItsNotImplementedException() {
+        NotImplementedException e = assertThrows(NotImplementedException.class, () -> HistoryRunner.run(() -> {
+            throw new NotImplementedException("lab-06", "T5", "TransactionManager.begin", "lab-06-wal-mvcc/README.md#t5");
+        }, 2, 5, 2, 1));
+        assertThat(e.getMessage(), equalTo(
+                "lab-06 T5 TransactionManager.begin is not implemented yet (lab-06-wal-mvcc/README.md#t5)"));
     }
 
     @Test
