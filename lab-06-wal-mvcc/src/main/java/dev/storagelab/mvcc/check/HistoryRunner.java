@@ -213,6 +213,10 @@ public final class HistoryRunner {
                     ops.add(new MicroOp.Append(op.key(), op.element()));
                     tx.put(key, encode(appended));
                 }
+                // Let another thread run between two steps of a transaction, as a network round
+                // trip would: without it, a fast store on few cores runs transactions nearly one
+                // at a time, and anomalies need overlapping transactions to show.
+                Thread.yield();
             }
             tx.commit();
             status = Txn.Status.COMMITTED;

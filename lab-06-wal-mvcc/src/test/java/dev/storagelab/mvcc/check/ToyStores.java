@@ -20,8 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * In-memory transactional stores, each with a known isolation level (or a known bug), for testing
  * the runner and the checker end to end. They are deliberately small: the point is what each one
- * lets a reader see, not speed. Each yields the processor between steps so that threads interleave
- * inside transactions even on two cores.
+ * lets a reader see, not speed. (The runner yields the processor between the steps of a
+ * transaction, so threads interleave inside transactions even on two cores.)
  */
 final class ToyStores {
 
@@ -57,7 +57,6 @@ final class ToyStores {
         @Override
         public void put(Bytes key, Bytes value) throws IOException {
             checkActive();
-            Thread.yield();
             writes.put(key, Optional.of(value));
         }
 
@@ -90,7 +89,6 @@ final class ToyStores {
                 @Override
                 public Optional<Bytes> get(Bytes key) {
                     checkActive();
-                    Thread.yield();
                     return writes.containsKey(key) ? writes.get(key) : Optional.ofNullable(data.get(key));
                 }
 
@@ -134,7 +132,6 @@ final class ToyStores {
                 @Override
                 public Optional<Bytes> get(Bytes key) {
                     checkActive();
-                    Thread.yield();
                     return writes.containsKey(key) ? writes.get(key) : Optional.ofNullable(data.get(key));
                 }
 
@@ -188,7 +185,6 @@ final class ToyStores {
                 @Override
                 public Optional<Bytes> get(Bytes key) {
                     checkActive();
-                    Thread.yield();
                     synchronized (data) {
                         return Optional.ofNullable(data.get(key));
                     }
@@ -259,7 +255,6 @@ final class ToyStores {
                 @Override
                 public Optional<Bytes> get(Bytes key) {
                     checkActive();
-                    Thread.yield();
                     if (writes.containsKey(key)) {
                         return writes.get(key);
                     }
