@@ -34,19 +34,29 @@ final class CycleSearch {
     private static final int TRIES = 16;
     /** How many path searches one kind may run in one component before it gives up on it. */
     private static final int ATTEMPTS = 256;
-    /** Above this many ww/wr components in cycles, G-single falls back to bounded path searches. */
-    private static final int CLOSURE_LIMIT = 40_000;
+    /**
+     * Above this many ww/wr components in cycles (a closure of 32 MB), G-single falls back to
+     * bounded path searches.
+     */
+    static final int CLOSURE_LIMIT = 16_384;
 
     private final DependencyGraph g;
+    private final int closureLimit;
     private final List<Anomaly> found = new ArrayList<>();
 
-    private CycleSearch(DependencyGraph g) {
+    private CycleSearch(DependencyGraph g, int closureLimit) {
         this.g = g;
+        this.closureLimit = closureLimit;
     }
 
     /** The cycle anomalies of {@code graph}, at most one of each type per strongly connected component. */
     static List<Anomaly> find(DependencyGraph graph) {
-        CycleSearch s = new CycleSearch(graph);
+        return find(graph, CLOSURE_LIMIT);
+    }
+
+    /** As {@link #find(DependencyGraph)}, with the closure used only up to {@code closureLimit} components. */
+    static List<Anomaly> find(DependencyGraph graph, int closureLimit) {
+        CycleSearch s = new CycleSearch(graph, closureLimit);
         s.g0();
         DependencyGraph.Components wwr = graph.components(Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit());
         s.g1c(wwr);
@@ -163,7 +173,7 @@ final class CycleSearch {
                 count++;
             }
         }
-        if (count > CLOSURE_LIMIT) {
+        if (count > closureLimit) {
             return null;
         }
         // Members of each relevant component, to visit components in increasing number: Tarjan
