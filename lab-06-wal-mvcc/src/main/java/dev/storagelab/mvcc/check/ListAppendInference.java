@@ -25,7 +25,9 @@ import java.util.Set;
  * {@code writer(p) -ww(k)-> T}, and {@code R -rw(k)-> T} for every {@code R} whose read of {@code k}
  * ended at {@code p}. For a read of {@code k} by {@code R} ending at element {@code e}:
  * {@code writer(e) -wr(k)-> R}. Only committed transactions' reads count; a transaction of unknown
- * outcome takes part only through appends somebody saw, and an aborted one not at all.
+ * outcome takes part only through appends somebody saw, and an aborted one not at all. A key whose
+ * reads disagree, or that two transactions updated from one version, has no single order of
+ * appends (a read-modify-write overwrote another's list): it gives wr edges, not ww or rw.
  */
 final class ListAppendInference {
 
@@ -43,22 +45,6 @@ final class ListAppendInference {
             this.opIndex = opIndex;
             this.read = read;
             this.distinct = distinct;
-        }
-
-        Txn txn() {
-            return txn;
-        }
-
-        int opIndex() {
-            return opIndex;
-        }
-
-        MicroOp.Read read() {
-            return read;
-        }
-
-        List<Long> distinct() {
-            return distinct;
         }
     }
 
@@ -124,10 +110,10 @@ final class ListAppendInference {
 
     /** Duplicates, garbage, aborted and intermediate reads, and reads that contradict the reader's own appends. */
     private void checkRead(ReadAt r) {
-        Txn t = r.txn();
-        String key = r.read().key();
-        List<Long> value = r.read().value();
-        if (r.distinct().size() < value.size()) {
+        Txn t = r.txn;
+        String key = r.read.key();
+        List<Long> value = r.read.value();
+        if (r.distinct.size() < value.size()) {
             Set<Long> seen = new HashSet<>();
             long twice = value.stream().filter(e -> !seen.add(e)).findFirst().orElseThrow();
             anomalies.add(new Anomaly(Anomaly.Type.DUPLICATE_ELEMENTS, List.of(t.id()), List.of(), List.of(key),
@@ -137,10 +123,10 @@ final class ListAppendInference {
         Set<Long> after = new HashSet<>();
         for (int i = 0; i < t.ops().size(); i++) {
             if (t.ops().get(i) instanceof MicroOp.Append a && a.key().equals(key)) {
-                (i < r.opIndex() ? before : after).add(a.element());
+                (i < r.opIndex ? before : after).add(a.element());
             }
         }
-        Set<Long> elements = before.isEmpty() && after.isEmpty() ? Set.of() : new HashSet<>(r.distinct());
+        Set<Long> elements = before.isEmpty() && after.isEmpty() ? Set.of() : new HashSet<>(r.distinct);
         for (long e : before) {
             if (!elements.contains(e)) {
                 anomalies.add(new Anomaly(Anomaly.Type.INTERNAL, List.of(t.id()), List.of(), List.of(key),
@@ -150,7 +136,7 @@ final class ListAppendInference {
             }
         }
         Set<Txn> abortedWriters = new LinkedHashSet<>();
-        for (long e : r.distinct()) {
+        for (long e : r.distinct) {
             Txn w = writer(key, e);
             if (!after.isEmpty() && after.contains(e)) {
                 anomalies.add(new Anomaly(Anomaly.Type.INTERNAL, List.of(t.id()), List.of(), List.of(key),
@@ -165,8 +151,8 @@ final class ListAppendInference {
                                 + w.name() + ", which aborted"));
             }
         }
-        if (!r.distinct().isEmpty()) {
-            long last = r.distinct().get(r.distinct().size() - 1);
+        if (!r.distinct.isEmpty()) {
+            long last = r.distinct.get(r.distinct.size() - 1);
             Txn w = writer(key, last);
             if (w != null && w != t && w.status() != Txn.Status.ABORTED) {
                 Long laterAppend = appendAfter(w, key, last);
@@ -198,13 +184,13 @@ final class ListAppendInference {
     private void inferOrders() {
         Map<String, ReadAt> longest = new HashMap<>();
         for (ReadAt r : reads) {
-            ReadAt l = longest.get(r.read().key());
-            if (l == null || r.distinct().size() > l.distinct().size()) {
-                longest.put(r.read().key(), r);
+            ReadAt l = longest.get(r.read.key());
+            if (l == null || r.distinct.size() > l.distinct.size()) {
+                longest.put(r.read.key(), r);
             }
         }
         for (Map.Entry<String, ReadAt> e : longest.entrySet()) {
-            List<Long> o = e.getValue().distinct();
+            List<Long> o = e.getValue().distinct;
             order.put(e.getKey(), o);
             Map<Long, Integer> pos = new HashMap<>();
             for (int i = 0; i < o.size(); i++) {
@@ -216,7 +202,7 @@ final class ListAppendInference {
         for (ReadAt r : reads) {
             r.inOrder = isPrefixOfOrder(r);
             if (!r.inOrder) {
-                incompatible.computeIfAbsent(r.read().key(), k -> new ArrayList<>()).add(r);
+                incompatible.computeIfAbsent(r.read.key(), k -> new ArrayList<>()).add(r);
             }
         }
         for (Map.Entry<String, List<ReadAt>> e : incompatible.entrySet()) {
@@ -224,10 +210,10 @@ final class ListAppendInference {
             ReadAt bad = e.getValue().get(0);
             ReadAt l = longest.get(e.getKey());
             int more = e.getValue().size() - 1;
-            anomalies.add(new Anomaly(Anomaly.Type.INCOMPATIBLE_ORDER, List.of(bad.txn().id(), l.txn().id()), List.of(),
-                    List.of(e.getKey()), bad.txn().name() + " read " + e.getKey() + " = " + show(bad.read().value()) + " and "
-                            + l.txn().name() + " read " + e.getKey() + " = " + show(l.read().value())
-                            + ": " + divergence(bad.distinct(), l.distinct())
+            anomalies.add(new Anomaly(Anomaly.Type.INCOMPATIBLE_ORDER, List.of(bad.txn.id(), l.txn.id()), List.of(),
+                    List.of(e.getKey()), bad.txn.name() + " read " + e.getKey() + " = " + show(bad.read.value()) + " and "
+                            + l.txn.name() + " read " + e.getKey() + " = " + show(l.read.value())
+                            + ": " + divergence(bad.distinct, l.distinct)
                             + ", so neither is a prefix of the other and no order of appends explains both"
                             + (more > 0 ? " (and " + more + " more reads of " + e.getKey() + " disagree with the longest)" : "")));
         }
@@ -235,8 +221,8 @@ final class ListAppendInference {
 
     /** Whether the read's elements are exactly the first elements of its key's order. */
     private boolean isPrefixOfOrder(ReadAt r) {
-        Map<Long, Integer> pos = positionOf.get(r.read().key());
-        List<Long> d = r.distinct();
+        Map<Long, Integer> pos = positionOf.get(r.read.key());
+        List<Long> d = r.distinct;
         for (int i = 0; i < d.size(); i++) {
             Integer p = pos.get(d.get(i));
             if (p == null || p != i) {
@@ -263,16 +249,16 @@ final class ListAppendInference {
         // that are prefixes of the order say which version they saw.
         Map<String, Map<Long, List<Txn>>> readersOf = new HashMap<>();
         for (ReadAt r : reads) {
-            String key = r.read().key();
-            if (!r.distinct().isEmpty()) {
-                Txn w = writer(key, r.distinct().get(r.distinct().size() - 1));
-                if (w != null && w != r.txn() && graph.node(w.id()) >= 0) {
-                    graph.add(graph.node(w.id()), graph.node(r.txn().id()), Dependency.Kind.WR, key);
+            String key = r.read.key();
+            if (!r.distinct.isEmpty()) {
+                Txn w = writer(key, r.distinct.get(r.distinct.size() - 1));
+                if (w != null && w != r.txn && graph.node(w.id()) >= 0) {
+                    graph.add(graph.node(w.id()), graph.node(r.txn.id()), Dependency.Kind.WR, key);
                 }
             }
             if (r.inOrder) {
-                Long last = r.distinct().isEmpty() ? null : r.distinct().get(r.distinct().size() - 1);
-                readersOf.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(last, k -> new ArrayList<>()).add(r.txn());
+                Long last = r.distinct.isEmpty() ? null : r.distinct.get(r.distinct.size() - 1);
+                readersOf.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(last, k -> new ArrayList<>()).add(r.txn);
             }
         }
         for (Txn t : history.transactions()) {
@@ -310,9 +296,9 @@ final class ListAppendInference {
      * if that is an append; else null.
      */
     private static MicroOp.Append appendBasedOn(ReadAt r) {
-        List<MicroOp> ops = r.txn().ops();
-        for (int i = r.opIndex() + 1; i < ops.size(); i++) {
-            if (ops.get(i).key().equals(r.read().key())) {
+        List<MicroOp> ops = r.txn.ops();
+        for (int i = r.opIndex + 1; i < ops.size(); i++) {
+            if (ops.get(i).key().equals(r.read.key())) {
                 return ops.get(i) instanceof MicroOp.Append a ? a : null;
             }
         }
@@ -330,28 +316,28 @@ final class ListAppendInference {
         Map<String, Map<List<Long>, List<ReadAt>>> byBase = new HashMap<>();
         for (ReadAt r : reads) {
             if (appendBasedOn(r) != null) {
-                byBase.computeIfAbsent(r.read().key(), k -> new HashMap<>())
-                        .computeIfAbsent(r.distinct(), v -> new ArrayList<>()).add(r);
+                byBase.computeIfAbsent(r.read.key(), k -> new HashMap<>())
+                        .computeIfAbsent(r.distinct, v -> new ArrayList<>()).add(r);
             }
         }
         for (ReadAt r : reads) {
-            List<ReadAt> same = appendBasedOn(r) == null ? List.of() : byBase.get(r.read().key()).get(r.distinct());
+            List<ReadAt> same = appendBasedOn(r) == null ? List.of() : byBase.get(r.read.key()).get(r.distinct);
             if (same.size() < 2 || same.get(0) != r) {
                 continue; // reported once, at the group's first read
             }
-            String key = r.read().key();
+            String key = r.read.key();
             untrusted.add(key);
             List<Integer> txns = new ArrayList<>();
             List<String> names = new ArrayList<>();
             List<String> elements = new ArrayList<>();
             for (ReadAt u : same) {
-                txns.add(u.txn().id());
-                names.add(u.txn().name());
+                txns.add(u.txn.id());
+                names.add(u.txn.name());
                 elements.add(Long.toString(appendBasedOn(u).element()));
-                lostUpdates.add(u.txn().id() + " " + key);
+                lostUpdates.add(u.txn.id() + " " + key);
             }
             anomalies.add(new Anomaly(Anomaly.Type.LOST_UPDATE, txns, List.of(), List.of(key),
-                    String.join(" and ", names) + " each read " + key + " = " + show(r.read().value())
+                    String.join(" and ", names) + " each read " + key + " = " + show(r.read.value())
                             + " and then appended to it (" + String.join(", ", elements) + "), and all committed:"
                             + " every update after the first was made without seeing the ones before it"));
         }
@@ -363,14 +349,14 @@ final class ListAppendInference {
      */
     private void findLostUpdates() {
         for (ReadAt r : reads) {
-            Txn t = r.txn();
-            String key = r.read().key();
+            Txn t = r.txn;
+            String key = r.read.key();
             MicroOp.Append next = appendBasedOn(r);
             if (next == null || untrusted.contains(key) || !r.inOrder
                     || lostUpdates.contains(t.id() + " " + key)) {
                 continue;
             }
-            int seen = r.distinct().size();
+            int seen = r.distinct.size();
             int p = position(t, key, next.element());
             if (p <= seen) {
                 continue;
@@ -400,7 +386,7 @@ final class ListAppendInference {
             List<Integer> txns = new ArrayList<>();
             cycle.forEach(d -> txns.add(d.from()));
             anomalies.add(new Anomaly(Anomaly.Type.LOST_UPDATE, txns, cycle, List.of(key),
-                    t.name() + " read " + key + " = " + show(r.read().value()) + " and then appended " + next.element()
+                    t.name() + " read " + key + " = " + show(r.read.value()) + " and then appended " + next.element()
                             + ", but " + between.get(0).name() + "'s append of " + firstOther + " came in between: "
                             + Anomaly.cycleText(cycle)));
         }
