@@ -26,7 +26,10 @@ import java.util.Set;
  *       {@link ListAppendInference} reports as such; the search skips it.
  *   <li>G2: an rw edge {@code a -> b} closed by the shortest path from {@code b} to {@code a}
  *       that follows at least one more rw edge.
+ *   <li>With real-time edges: an rt edge closed by a path with at most one rw edge
+ *       (G-single-realtime), or, in a component with none, with two or more (G2-realtime).
  * </ul>
+ * The searches for G0 to G2 follow data edges only, so real-time edges never change what they find.
  */
 final class CycleSearch {
 
@@ -49,7 +52,10 @@ final class CycleSearch {
         this.closureLimit = closureLimit;
     }
 
-    /** The cycle anomalies of {@code graph}, at most one of each type per strongly connected component. */
+    /**
+     * The cycle anomalies of {@code graph}, at most one of each type per strongly connected
+     * component; the real-time ones only if the graph has real-time edges.
+     */
     static List<Anomaly> find(DependencyGraph graph) {
         return find(graph, CLOSURE_LIMIT);
     }
@@ -60,9 +66,10 @@ final class CycleSearch {
         s.g0();
         DependencyGraph.Components wwr = graph.components(Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit());
         s.g1c(wwr);
-        DependencyGraph.Components all = graph.components(DependencyGraph.ALL);
-        s.gSingle(all, wwr);
-        s.g2(all);
+        DependencyGraph.Components data = graph.components(DependencyGraph.DATA);
+        s.gSingle(data, wwr);
+        s.g2(data);
+        s.realtime();
         return s.found;
     }
 
@@ -235,13 +242,53 @@ final class CycleSearch {
                     continue;
                 }
                 best.attempts[comp]++;
-                List<Dependency> path = g.shortestPathThroughRw(e.to(), a, all, comp);
+                List<Dependency> path = g.shortestPathCountingRw(e.to(), a, DependencyGraph.DATA, all, comp, 1, 2);
                 if (path != null) {
                     best.offer(comp, close(a, e, path));
                 }
             }
         }
         best.report(Anomaly.Type.G2, found);
+    }
+
+    /**
+     * Cycles through a real-time edge {@code a -rt-> b} (a committed before b began), closed by a
+     * path from {@code b} back to {@code a}: with at most one rw edge, G-single-realtime, which
+     * strong snapshot isolation forbids (typically a stale read: {@code b} began after {@code a}
+     * committed and did not see it); else G2-realtime, which only strict serializability forbids.
+     */
+    private void realtime() {
+        DependencyGraph.Components all = g.components(DependencyGraph.ALL);
+        Best single = new Best(all.count());
+        Best two = new Best(all.count());
+        for (int a = 0; a < g.size(); a++) {
+            int comp = all.of()[a];
+            if (!all.onCycle(a)) {
+                continue;
+            }
+            for (DependencyGraph.Edge e : g.out(a)) {
+                if (e.kind() != Dependency.Kind.RT || all.of()[e.to()] != comp) {
+                    continue;
+                }
+                if (single.open(comp)) {
+                    single.attempts[comp]++;
+                    List<Dependency> path = g.shortestPathCountingRw(e.to(), a, DependencyGraph.ALL, all, comp, 0, 1);
+                    if (path != null) {
+                        single.offer(comp, close(a, e, path));
+                        continue;
+                    }
+                }
+                if (single.cycle[comp] == null && two.open(comp)) {
+                    two.attempts[comp]++;
+                    List<Dependency> path = g.shortestPathCountingRw(e.to(), a, DependencyGraph.ALL, all, comp, 2, 2);
+                    if (path != null) {
+                        two.offer(comp, close(a, e, path));
+                    }
+                }
+            }
+        }
+        single.report(Anomaly.Type.G_SINGLE_REALTIME, found);
+        two.report(Anomaly.Type.G2_REALTIME, found);
     }
 
     /** The edge {@code a -> e.to()} followed by a path from {@code e.to()} back to {@code a}. */

@@ -10,7 +10,7 @@ import java.util.Locale;
  * @param from the transaction id that must come first
  * @param to   the transaction id that must come after it
  * @param kind why
- * @param key  the key both touched
+ * @param key  the key both touched (empty for a real-time edge)
  */
 public record Dependency(int from, int to, Kind kind, String key) {
 
@@ -24,7 +24,13 @@ public record Dependency(int from, int to, Kind kind, String key) {
          * Read-write, the anti-dependency: {@code from} read a version of the key, and {@code to}
          * wrote the next one, so {@code from} did not see {@code to}'s write.
          */
-        RW;
+        RW,
+        /**
+         * Real time, only in {@link HistoryChecker#checkRealtime}: {@code from} committed before
+         * {@code to} began, so a store that promises strong snapshot isolation or strict
+         * serializability must order {@code from} first. It has no key.
+         */
+        RT;
 
         /** {@code ww}, {@code wr} or {@code rw}. */
         public String label() {
@@ -36,9 +42,9 @@ public record Dependency(int from, int to, Kind kind, String key) {
         }
     }
 
-    /** {@code -ww(x)->}: the arrow of a cycle's text. */
+    /** {@code -ww(x)->}, or {@code -rt->}: the arrow of a cycle's text. */
     public String arrow() {
-        return " -" + kind.label() + "(" + key + ")-> ";
+        return kind == Kind.RT ? " -rt-> " : " -" + kind.label() + "(" + key + ")-> ";
     }
 
     @Override

@@ -20,8 +20,10 @@ import java.util.Set;
  */
 final class DependencyGraph {
 
-    /** Mask of every edge kind. */
-    static final int ALL = Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit() | Dependency.Kind.RW.bit();
+    /** Mask of the edges that come from the data: ww, wr and rw. */
+    static final int DATA = Dependency.Kind.WW.bit() | Dependency.Kind.WR.bit() | Dependency.Kind.RW.bit();
+    /** Mask of every edge kind, real time included. */
+    static final int ALL = DATA | Dependency.Kind.RT.bit();
 
     /** An outgoing edge. */
     record Edge(int to, Dependency.Kind kind, String key) {
@@ -83,7 +85,7 @@ final class DependencyGraph {
         if (from == to) {
             return;
         }
-        long packed = ((long) from * ids.length + to) * 3 + kind.ordinal();
+        long packed = ((long) from * ids.length + to) * 4 + kind.ordinal();
         if (present.add(packed)) {
             out.get(from).add(new Edge(to, kind, key));
             edges++;
@@ -204,39 +206,40 @@ final class DependencyGraph {
     }
 
     /**
-     * The shortest path from {@code from} to {@code to} inside component {@code within} that follows
-     * at least one rw edge (and any ww and wr edges), or null if the shortest such walk is not a
-     * simple path. Breadth-first over (node, has-followed-an-rw-edge) states.
+     * The shortest path from {@code from} to {@code to} inside component {@code within}, over edges
+     * in {@code mask}, that follows at least {@code minRw} and at most {@code maxRw} rw edges, where
+     * a {@code maxRw} of 2 means any number; null if there is none, or if the shortest such walk is
+     * not a simple path. Breadth-first over (node, rw edges so far: 0, 1, 2 or more) states.
      */
-    List<Dependency> shortestPathThroughRw(int from, int to, Components comps, int within) {
+    List<Dependency> shortestPathCountingRw(int from, int to, int mask, Components comps, int within, int minRw, int maxRw) {
         int n = ids.length;
-        int[] parent = new int[2 * n];
-        Edge[] via = new Edge[2 * n];
+        int[] parent = new int[3 * n];
+        Edge[] via = new Edge[3 * n];
         Arrays.fill(parent, -2);
         ArrayDeque<Integer> queue = new ArrayDeque<>();
-        queue.add(2 * from);
-        parent[2 * from] = -1;
-        int goal = 2 * to + 1;
+        queue.add(3 * from);
+        parent[3 * from] = -1;
         while (!queue.isEmpty()) {
             int state = queue.poll();
-            int v = state / 2;
-            int rwSeen = state % 2;
+            int v = state / 3;
+            int rwSoFar = state % 3;
             for (Edge e : out.get(v)) {
-                if (comps.of()[e.to()] != within) {
+                if ((mask & e.kind().bit()) == 0 || comps.of()[e.to()] != within) {
                     continue;
                 }
-                int next = 2 * e.to() + (e.kind() == Dependency.Kind.RW ? 1 : rwSeen);
-                if (parent[next] != -2) {
+                int rw = Math.min(2, rwSoFar + (e.kind() == Dependency.Kind.RW ? 1 : 0));
+                int next = 3 * e.to() + rw;
+                if (rw > maxRw || parent[next] != -2) {
                     continue;
                 }
                 parent[next] = state;
                 via[next] = e;
-                if (next == goal) {
+                if (e.to() == to && rw >= minRw) {
                     List<Dependency> path = new ArrayList<>();
                     Set<Integer> nodes = new HashSet<>();
-                    for (int s = goal; parent[s] != -1; s = parent[s]) {
-                        path.add(dependency(parent[s] / 2, via[s]));
-                        if (!nodes.add(s / 2)) {
+                    for (int s = next; parent[s] != -1; s = parent[s]) {
+                        path.add(dependency(parent[s] / 3, via[s]));
+                        if (!nodes.add(s / 3)) {
                             return null; // the walk passes a transaction twice: not a cycle's path
                         }
                     }
@@ -246,7 +249,9 @@ final class DependencyGraph {
                     Collections.reverse(path);
                     return path;
                 }
-                queue.add(next);
+                if (e.to() != to) {
+                    queue.add(next);
+                }
             }
         }
         return null;

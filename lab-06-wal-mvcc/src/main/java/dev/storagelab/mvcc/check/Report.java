@@ -25,9 +25,11 @@ public final class Report {
 
     private final History history;
     private final List<Anomaly> anomalies;
+    private final boolean realtime;
 
-    Report(History history, List<Anomaly> anomalies) {
+    Report(History history, List<Anomaly> anomalies, boolean realtime) {
         this.history = history;
+        this.realtime = realtime;
         // Two reads of one key with one value by one transaction show the same anomaly once.
         List<Anomaly> sorted = new ArrayList<>(new java.util.LinkedHashSet<>(anomalies));
         sorted.sort(Comparator.comparing(Anomaly::type));
@@ -66,21 +68,54 @@ public final class Report {
         return anomalies.isEmpty();
     }
 
-    /** Whether every anomaly found is one that {@code level} allows. */
+    /** Whether the history was checked with its real-time order ({@link HistoryChecker#checkRealtime}). */
+    public boolean realtime() {
+        return realtime;
+    }
+
+    /**
+     * Whether every anomaly found is one that {@code level} allows.
+     *
+     * @throws IllegalStateException if {@code level} needs the real-time order and the history was
+     *                               checked without it
+     */
     public boolean allowedUnder(IsolationLevel level) {
         return forbiddenUnder(level).isEmpty();
     }
 
-    /** The anomalies found that {@code level} forbids. */
+    /**
+     * The anomalies found that {@code level} forbids.
+     *
+     * @throws IllegalStateException as {@link #allowedUnder(IsolationLevel)}
+     */
     public List<Anomaly> forbiddenUnder(IsolationLevel level) {
+        if (level.needsRealtime() && !realtime) {
+            throw new IllegalStateException(level + " is about real time too: check the history with"
+                    + " HistoryChecker.checkRealtime to judge it");
+        }
         return anomalies.stream().filter(a -> !a.type().allowedUnder(level)).toList();
     }
 
-    /** The strongest level the history is consistent with; empty if even read uncommitted forbids something found. */
+    /** The levels the history is allowed under, of those this report can judge. */
+    public Set<IsolationLevel> allowedLevels() {
+        Set<IsolationLevel> levels = EnumSet.noneOf(IsolationLevel.class);
+        for (IsolationLevel l : IsolationLevel.values()) {
+            if ((realtime || !l.needsRealtime()) && allowedUnder(l)) {
+                levels.add(l);
+            }
+        }
+        return levels;
+    }
+
+    /**
+     * The strongest of read uncommitted, read committed, snapshot isolation and serializable (each
+     * stronger than the one before) that the history is allowed under; empty if not even read
+     * uncommitted.
+     */
     public Optional<IsolationLevel> strongestLevel() {
         IsolationLevel best = null;
         for (IsolationLevel l : IsolationLevel.values()) {
-            if (allowedUnder(l)) {
+            if (!l.needsRealtime() && allowedUnder(l)) {
                 best = l;
             }
         }
@@ -100,20 +135,19 @@ public final class Report {
         StringBuilder s = new StringBuilder();
         s.append("history: ").append(history.summary()).append('\n');
         if (anomalies.isEmpty()) {
-            s.append("no anomalies: consistent with serializability\n");
+            s.append("no anomalies: allowed under every level").append(realtime ? "" : " (real time not checked)")
+                    .append('\n');
         } else {
             Map<Anomaly.Type, Integer> counts = new EnumMap<>(Anomaly.Type.class);
             anomalies.forEach(a -> counts.merge(a.type(), 1, Integer::sum));
             List<String> parts = new ArrayList<>();
             counts.forEach((t, n) -> parts.add(t.label() + " x" + n));
             s.append("anomalies: ").append(String.join(", ", parts)).append('\n');
-            s.append("consistent with: ").append(strongestLevel().map(Report::name).orElse("no isolation level"));
-            IsolationLevel[] levels = IsolationLevel.values();
-            int next = strongestLevel().map(l -> l.ordinal() + 1).orElse(0);
-            if (next < levels.length) {
-                s.append(" (not ").append(name(levels[next])).append(')');
-            }
-            s.append('\n');
+            s.append("allowed under: ").append(names(allowedLevels()));
+            Set<IsolationLevel> forbidden = EnumSet.allOf(IsolationLevel.class);
+            forbidden.removeAll(allowedLevels());
+            forbidden.removeIf(l -> l.needsRealtime() && !realtime);
+            s.append("; forbidden under: ").append(names(forbidden)).append('\n');
             for (Map.Entry<Anomaly.Type, Integer> e : counts.entrySet()) {
                 List<Anomaly> ofType = anomalies(e.getKey());
                 for (Anomaly a : ofType.subList(0, Math.min(SHOWN_PER_TYPE, ofType.size()))) {
@@ -133,7 +167,12 @@ public final class Report {
         return s.toString();
     }
 
-    private static String name(IsolationLevel level) {
-        return level.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    private static String names(Set<IsolationLevel> levels) {
+        if (levels.isEmpty()) {
+            return "none";
+        }
+        List<String> names = new ArrayList<>();
+        levels.forEach(l -> names.add(l.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+        return String.join(", ", names);
     }
 }

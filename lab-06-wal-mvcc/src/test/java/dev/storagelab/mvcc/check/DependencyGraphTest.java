@@ -90,7 +90,8 @@ class DependencyGraphTest {
         DependencyGraph.Components ww = g.components(Kind.WW.bit());
         assertThat(Anomaly.cycleText(g.shortestPath(0, 0, Kind.WW.bit(), ww, ww.of()[0])),
                 equalTo("T10 -ww(x)-> T11 -ww(x)-> T12 -ww(y)-> T10"));
-        assertThat("no rw edge to follow", g.shortestPathThroughRw(2, 0, all, all.of()[0]), nullValue());
+        assertThat("no rw edge to follow", g.shortestPathCountingRw(2, 0, DependencyGraph.DATA, all, all.of()[0], 1, 2),
+                nullValue());
     }
 
     @Test
@@ -100,8 +101,34 @@ class DependencyGraphTest {
         g.add(0, 1, Kind.RW, "x");
         g.add(1, 0, Kind.WR, "y");
         DependencyGraph.Components all = g.components(DependencyGraph.ALL);
-        assertThat(g.shortestPathThroughRw(1, 0, all, all.of()[0]), nullValue());
+        assertThat(g.shortestPathCountingRw(1, 0, DependencyGraph.DATA, all, all.of()[0], 1, 2), nullValue());
         assertThat(CycleSearch.find(g).stream().map(Anomaly::type).toList(), equalTo(List.of(Anomaly.Type.G_SINGLE)));
+    }
+
+    @Test
+    void realTimeEdgesReachExactlyThePairsWhereOneCommittedBeforeTheOtherBegan() {
+        Random random = new Random(4);
+        for (int round = 0; round < 200; round++) {
+            int n = 1 + random.nextInt(20);
+            List<Txn> txns = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                long start = random.nextInt(40);
+                Txn.Status status = Txn.Status.values()[random.nextInt(3)];
+                txns.add(new Txn(i + 1, i, start, start + random.nextInt(10), status, List.of(), null));
+            }
+            History h = new History(txns);
+            List<Txn> nodes = txns.stream().filter(t -> t.status() != Txn.Status.ABORTED).toList();
+            DependencyGraph g = new DependencyGraph(nodes.stream().map(Txn::id).toList());
+            RealtimeOrder.addTo(g, h);
+            for (Txn a : nodes) {
+                for (Txn b : nodes) {
+                    boolean before = a.status() == Txn.Status.COMMITTED && a.endOrder() < b.startOrder();
+                    assertThat("round " + round + ": " + a + " then " + b,
+                            a != b && reaches(g, g.node(a.id()), g.node(b.id()), Kind.RT.bit()), is(before));
+                }
+            }
+            assertThat("a reduction, not every pair", g.edgeCount(), org.hamcrest.Matchers.lessThanOrEqualTo(n * n));
+        }
     }
 
     @Test

@@ -185,7 +185,8 @@ class HistoryCheckerTest {
         assertThat(r.allowedUnder(IsolationLevel.SERIALIZABLE), is(false));
         assertThat(r.strongestLevel(), equalTo(Optional.of(IsolationLevel.SNAPSHOT_ISOLATION)));
         assertThat(r.toString(), containsString("G2 (write skew): T1 -rw(y)-> T2 -rw(x)-> T1"));
-        assertThat(r.toString(), containsString("consistent with: snapshot isolation (not serializable)"));
+        assertThat(r.toString(), containsString(
+                "allowed under: read uncommitted, read committed, snapshot isolation; forbidden under: serializable\n"));
     }
 
     @Test
@@ -198,6 +199,42 @@ class HistoryCheckerTest {
         Anomaly a = only(Type.G2, h);
         assertThat(a.cycle(), hasSize(3));
         assertThat(a.cycle().stream().map(Dependency::kind).toList(), everyItem(equalTo(Dependency.Kind.RW)));
+    }
+
+    @Test
+    void aStaleReadIsACycleThroughRealTime() {
+        // T1 committed before T2 began (each hand-written transaction starts and ends at its id),
+        // yet T2 read x without T1's element.
+        History h = History.of(committed(1, append("x", 1)), committed(2, read("x")));
+        Report plain = HistoryChecker.check(h);
+        assertThat("without real time, T2 simply comes first:\n" + plain, plain.isClean(), is(true));
+        assertThrows(IllegalStateException.class, () -> plain.allowedUnder(IsolationLevel.STRONG_SNAPSHOT_ISOLATION));
+
+        Report r = HistoryChecker.checkRealtime(h);
+        assertThat(r.toString(), r.types(), equalTo(EnumSet.of(Type.G_SINGLE_REALTIME)));
+        assertThat(r.anomalies().get(0).explanation(), equalTo("T1 -rt-> T2 -rw(x)-> T1"));
+        assertThat("snapshot isolation allows an old snapshot", r.allowedUnder(IsolationLevel.SNAPSHOT_ISOLATION), is(true));
+        assertThat(r.allowedUnder(IsolationLevel.SERIALIZABLE), is(true));
+        assertThat(r.allowedUnder(IsolationLevel.STRONG_SNAPSHOT_ISOLATION), is(false));
+        assertThat(r.allowedUnder(IsolationLevel.STRICT_SERIALIZABLE), is(false));
+    }
+
+    @Test
+    void writeSkewAgainstRealTimeIsG2Realtime() {
+        // T3 runs from 1 to 3, T2 from 2 to 5, T1 from 4 to 6: only T3 -rt-> T1. T1 missed T2's
+        // append to x, T2 missed T3's append to y.
+        History h = History.of(
+                new Txn(3, 0, 1, 3, Txn.Status.COMMITTED, List.of(append("y", 3)), null),
+                new Txn(2, 1, 2, 5, Txn.Status.COMMITTED, List.of(append("x", 2), read("y")), null),
+                new Txn(1, 2, 4, 6, Txn.Status.COMMITTED, List.of(read("x")), null));
+        assertThat(HistoryChecker.check(h).isClean(), is(true));
+        Report r = HistoryChecker.checkRealtime(h);
+        assertThat(r.toString(), r.types(), equalTo(EnumSet.of(Type.G2_REALTIME)));
+        assertThat(r.anomalies().get(0).explanation(), equalTo("T3 -rt-> T1 -rw(x)-> T2 -rw(y)-> T3"));
+        assertThat(r.allowedUnder(IsolationLevel.STRONG_SNAPSHOT_ISOLATION), is(true));
+        assertThat(r.allowedUnder(IsolationLevel.SERIALIZABLE), is(true));
+        assertThat(r.allowedUnder(IsolationLevel.STRICT_SERIALIZABLE), is(false));
+        assertThat(r.toString(), containsString("forbidden under: strict serializable\n"));
     }
 
     @Test
