@@ -84,11 +84,39 @@ class HistoryRunnerTest {
     }
 
     @Test
+    void inRealTimeSnapshotIsolationThatBeginsAtTheNewestCommitIsStrong() {
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            Report r = HistoryChecker.checkRealtime(HistoryRunner.run(new ToyStores.SnapshotStore(), 4, 50, 2, seed));
+            assertThat("seed " + seed + ":\n" + r, r.allowedUnder(IsolationLevel.STRONG_SNAPSHOT_ISOLATION), is(true));
+        }
+    }
+
+    @Test
+    void inRealTimeASnapshotBehindTheNewestCommitIsAStaleRead() {
+        Set<Type> seen = EnumSet.noneOf(Type.class);
+        for (long seed = 1; seed <= SEEDS && !(seed > 5 && seen.contains(Type.G_SINGLE_REALTIME)); seed++) {
+            Report r = HistoryChecker.checkRealtime(HistoryRunner.run(new ToyStores.SnapshotStore(2), 4, 50, 2, seed));
+            assertThat("seed " + seed + ": still snapshot isolation:\n" + r, r.allowedUnder(IsolationLevel.SNAPSHOT_ISOLATION),
+                    is(true));
+            seen.addAll(r.types());
+        }
+        assertThat("seen: " + seen, seen.contains(Type.G_SINGLE_REALTIME), is(true));
+    }
+
+    @Test
+    void inRealTimeASerialStoreIsStrictlySerializable() {
+        for (long seed = 1; seed <= 5; seed++) {
+            Report r = HistoryChecker.checkRealtime(HistoryRunner.run(new ToyStores.SerialStore(), 4, 30, 3, seed));
+            assertThat("seed " + seed + ":\n" + r, r.allowedUnder(IsolationLevel.STRICT_SERIALIZABLE), is(true));
+        }
+    }
+
+    @Test
     void sixteenThreadsOfFiveHundredTransactionsUnderSnapshotIsolation() {
         History h = HistoryRunner.run(new ToyStores.SnapshotStore(), 16, 500, 8, 7);
         assertThat(h.transactions(), hasSize(16 * 500 + 1));
-        Report r = HistoryChecker.check(h);
-        assertThat(r.toString(), r.allowedUnder(IsolationLevel.SNAPSHOT_ISOLATION), is(true));
+        Report r = HistoryChecker.checkRealtime(h);
+        assertThat(r.toString(), r.allowedUnder(IsolationLevel.STRONG_SNAPSHOT_ISOLATION), is(true));
     }
 
     @Test

@@ -239,17 +239,27 @@ final class ToyStores {
      * transaction reads the newest version at or before its start timestamp (plus its own writes),
      * and commits only if no key it wrote has a version newer than its start (first committer
      * wins). Write skew goes through: two transactions that each read both keys and write a
-     * different one never conflict.
+     * different one never conflict. With a {@code lag}, a transaction begins that many commits
+     * behind the newest: still snapshot isolation, but no longer strong (a stale read).
      */
     static final class SnapshotStore implements TransactionalStore {
         private final Map<Bytes, NavigableMap<Long, Optional<Bytes>>> versions = new HashMap<>();
+        private final int lag;
         private long clock;
+
+        SnapshotStore() {
+            this(0);
+        }
+
+        SnapshotStore(int lag) {
+            this.lag = lag;
+        }
 
         @Override
         public Transaction begin() {
             long start;
             synchronized (this) {
-                start = clock;
+                start = Math.max(0, clock - lag);
             }
             return new ToyTxn(start) {
                 @Override
