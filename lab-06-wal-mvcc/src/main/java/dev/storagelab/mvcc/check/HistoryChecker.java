@@ -9,7 +9,8 @@ import java.util.List;
  * histories. It treats the store as a black box: from what the clients saw alone, it infers each
  * key's version order (the longest read; every other read must be a prefix of it), builds the
  * dependency graph (ww, wr and rw edges), and reports the anomalies, each with its transactions:
- * G0, G1a, G1b, G1c, lost update, G-single, G2, and the reads no order explains.
+ * G0, G1a, G1b, G1c, lost update, G-single, G2, and the reads no order explains;
+ * {@link #checkRealtime(History)} adds real-time edges and the stale reads they reveal.
  *
  * <pre>{@code
  * History h = HistoryRunner.run(store, 8, 200, 3, 42);
