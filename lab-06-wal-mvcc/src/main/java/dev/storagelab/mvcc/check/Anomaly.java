@@ -128,7 +128,9 @@ public record Anomaly(Type type, List<Integer> txns, List<Dependency> cycle, Lis
         Set<String> keys = new LinkedHashSet<>();
         for (Dependency d : cycle) {
             txns.add(d.from());
-            keys.add(d.key());
+            if (d.kind() != Dependency.Kind.RT) {
+                keys.add(d.key());
+            }
         }
         return new Anomaly(type, txns, cycle, new ArrayList<>(keys), cycleText(cycle));
     }

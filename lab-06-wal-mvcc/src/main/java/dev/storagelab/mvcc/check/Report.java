@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,8 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What {@link HistoryChecker#check(History)} found: the anomalies, by type, and which isolation
- * levels the history is consistent with. {@link #toString()} is the text to print when a test fails:
+ * What {@link HistoryChecker#check(History)} (or {@link HistoryChecker#checkRealtime(History)})
+ * found: the anomalies, by type, and which isolation levels the history is allowed under. {@link #toString()} is the text to print when a test fails:
  * the history's size, the verdict, and each anomaly with its transactions, edges and keys.
  *
  * <p>Cycle anomalies come one per type per strongly connected component of the dependency graph
@@ -31,7 +32,7 @@ public final class Report {
         this.history = history;
         this.realtime = realtime;
         // Two reads of one key with one value by one transaction show the same anomaly once.
-        List<Anomaly> sorted = new ArrayList<>(new java.util.LinkedHashSet<>(anomalies));
+        List<Anomaly> sorted = new ArrayList<>(new LinkedHashSet<>(anomalies));
         sorted.sort(Comparator.comparing(Anomaly::type));
         this.anomalies = List.copyOf(sorted);
     }

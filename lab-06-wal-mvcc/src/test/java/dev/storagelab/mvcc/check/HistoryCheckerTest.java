@@ -213,6 +213,7 @@ class HistoryCheckerTest {
         Report r = HistoryChecker.checkRealtime(h);
         assertThat(r.toString(), r.types(), equalTo(EnumSet.of(Type.G_SINGLE_REALTIME)));
         assertThat(r.anomalies().get(0).explanation(), equalTo("T1 -rt-> T2 -rw(x)-> T1"));
+        assertThat(r.anomalies().get(0).keys(), equalTo(List.of("x")));
         assertThat("snapshot isolation allows an old snapshot", r.allowedUnder(IsolationLevel.SNAPSHOT_ISOLATION), is(true));
         assertThat(r.allowedUnder(IsolationLevel.SERIALIZABLE), is(true));
         assertThat(r.allowedUnder(IsolationLevel.STRONG_SNAPSHOT_ISOLATION), is(false));
