@@ -2,6 +2,7 @@ package dev.storagelab.mvcc.check;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -75,13 +76,12 @@ final class CycleSearch {
 
     /** The shortest cycle found so far in each component, and how many searches each has had. */
     private static final class Best {
-        final List<Dependency>[] cycle;
+        final List<List<Dependency>> cycle;
         final int[] found;
         final int[] attempts;
 
-        @SuppressWarnings("unchecked")
         Best(int components) {
-            cycle = new List[components];
+            cycle = new ArrayList<>(Collections.nCopies(components, null));
             found = new int[components];
             attempts = new int[components];
         }
@@ -93,8 +93,8 @@ final class CycleSearch {
 
         void offer(int c, List<Dependency> candidate) {
             found[c]++;
-            if (cycle[c] == null || candidate.size() < cycle[c].size()) {
-                cycle[c] = candidate;
+            if (cycle.get(c) == null || candidate.size() < cycle.get(c).size()) {
+                cycle.set(c, candidate);
             }
         }
 
@@ -278,7 +278,7 @@ final class CycleSearch {
                         continue;
                     }
                 }
-                if (single.cycle[comp] == null && two.open(comp)) {
+                if (single.cycle.get(comp) == null && two.open(comp)) {
                     two.attempts[comp]++;
                     List<Dependency> path = g.shortestPathCountingRw(e.to(), a, DependencyGraph.ALL, all, comp, 2, 2);
                     if (path != null) {

@@ -121,19 +121,21 @@ public final class HistoryRunner {
         }
         int perGeneration = workload.txnsPerGeneration(threads);
         AtomicLong clock = new AtomicLong();
-        List<Txn> recorded = new CopyOnWriteArrayList<>();
+        List<List<Txn>> recorded = new ArrayList<>(); // one list per thread, read after the joins
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         CountDownLatch go = new CountDownLatch(1);
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int thread = t;
+            List<Txn> mine = new ArrayList<>(txnsPerThread);
+            recorded.add(mine);
             workers[t] = new Thread(() -> {
                 try {
                     go.await();
                     Random random = new Random(seed * 0x9E3779B97F4A7C15L + thread);
                     for (int i = 0; i < txnsPerThread; i++) {
                         int global = thread * txnsPerThread + i;
-                        recorded.add(runOne(store, global + 1, thread, plan(random, workload, global, i / perGeneration), clock));
+                        mine.add(runOne(store, global + 1, thread, plan(random, workload, global, i / perGeneration), clock));
                     }
                 } catch (Throwable e) {
                     failures.add(e);
@@ -173,9 +175,10 @@ public final class HistoryRunner {
             for (int k = 0; k < generations * workload.keys(); k++) {
                 reads.add(new Op(keyName(k), false, 0));
             }
-            recorded.add(runOne(store, threads * txnsPerThread + 1, threads, reads, clock));
+            recorded.add(List.of(runOne(store, threads * txnsPerThread + 1, threads, reads, clock)));
         }
-        List<Txn> ordered = new ArrayList<>(recorded);
+        List<Txn> ordered = new ArrayList<>();
+        recorded.forEach(ordered::addAll);
         ordered.sort(Comparator.comparingLong(Txn::startOrder));
         return new History(ordered);
     }
