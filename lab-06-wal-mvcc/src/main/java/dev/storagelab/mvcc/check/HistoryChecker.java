@@ -18,8 +18,8 @@ import java.util.List;
  * assertTrue(r.allowedUnder(IsolationLevel.SNAPSHOT_ISOLATION), r.toString());
  * }</pre>
  *
- * <p>Sound, not complete: every anomaly reported is really in the history (given unique appended
- * elements), but an anomaly the clients could not observe is not found.
+ * <p>It reports only what follows from the history (given that every element is appended once),
+ * but it is not complete: an anomaly the clients could not observe is not found.
  */
 public final class HistoryChecker {
 
