@@ -16,6 +16,7 @@ import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionManager;
 import dev.storagelab.mvcc.TransactionalStore;
 import dev.storagelab.mvcc.VersionedKey;
+import dev.storagelab.mvcc.WriteConflictException;
 import dev.storagelab.wal.WalStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -188,12 +189,21 @@ public final class KvStore implements OrderedStore, TransactionalStore {
      */
     public long checkpoint() throws IOException {
         checkOpen();
-        // BEGIN SOLUTION lab-06 T7
-        long covered = log.checkpoint(() -> encodeClock(transactions.oracle().lastAssignedTs()));
-        // END SOLUTION
+        long covered = checkpointWithClock();
         logBytesAtCheckpoint = log.wal().stats().bytes();
         checkpoints.incrementAndGet();
         return covered;
+    }
+
+    /**
+     * {@link WriteAheadStore#checkpoint} with the clock as the checkpoint's meta bytes
+     * ({@link #encodeClock} of the last timestamp the oracle assigned), read when the write-ahead
+     * store asks for them, after it has taken the covered LSN. Returns the covered LSN.
+     */
+    private long checkpointWithClock() throws IOException {
+        // BEGIN SOLUTION lab-06 T7
+        return log.checkpoint(() -> encodeClock(transactions.oracle().lastAssignedTs()));
+        // END SOLUTION
     }
 
     /**
@@ -268,7 +278,8 @@ public final class KvStore implements OrderedStore, TransactionalStore {
     /**
      * A put or delete as a transaction of its own: begin, write, commit. A blind write can still
      * lose a write-write conflict (another transaction committed the key after this one began): it
-     * then begins again, up to {@link #IMPLICIT_RETRIES} times, and rethrows the last conflict.
+     * then waits until the winner is visible ({@link #awaitConflictingCommit}) and begins again, up
+     * to {@link #IMPLICIT_RETRIES} times, and rethrows the last conflict.
      */
     private void writeImplicit(Entry op) throws IOException {
         checkOpen();
@@ -286,6 +297,7 @@ public final class KvStore implements OrderedStore, TransactionalStore {
                 if (attempt >= IMPLICIT_RETRIES) {
                     throw e;
                 }
+                awaitConflictingCommit(e);
             }
         }
         // END SOLUTION
@@ -310,7 +322,19 @@ public final class KvStore implements OrderedStore, TransactionalStore {
                 if (attempt >= IMPLICIT_RETRIES) {
                     throw e;
                 }
+                awaitConflictingCommit(e);
             }
+        }
+    }
+
+    /**
+     * Before a retry: waits until the commit that won the conflict is visible. A transaction that
+     * began earlier would start below it and lose the same conflict again (the winner may still be
+     * waiting for its force, milliseconds on a busy disk), however often it retried.
+     */
+    private void awaitConflictingCommit(ConflictException e) throws IOException {
+        if (e instanceof WriteConflictException w) {
+            transactions.oracle().awaitVisible(w.conflictingCommitTs());
         }
     }
 
