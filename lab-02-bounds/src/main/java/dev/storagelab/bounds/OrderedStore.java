@@ -1,10 +1,12 @@
 package dev.storagelab.bounds;
 
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
 import dev.storagelab.sortedlog.SortedLogStore;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,6 +31,22 @@ public interface OrderedStore extends KeyValueStore {
 
     /** The same range as {@link #scan}, in decreasing key order. */
     EntryIterator scanReverse(Bytes from, Bytes to);
+
+    /**
+     * Applies {@code ops} in order: a put for each value, a delete for each tombstone. Atomic (after
+     * a crash, all of them or none) only where an engine says so and overrides this: the lab-05
+     * LSM tree (one write batch) and lab-06's stores under the write-ahead log (one log record). This
+     * default applies them one by one.
+     */
+    default void write(List<Entry> ops) throws IOException {
+        for (Entry e : ops) {
+            if (e.isTombstone()) {
+                delete(e.key());
+            } else {
+                put(e.key(), e.value());
+            }
+        }
+    }
 
     /** The lab-01 store as an ordered store: its own reads and writes, and {@link RangeScan}'s scans. */
     static OrderedStore of(SortedLogStore store) {

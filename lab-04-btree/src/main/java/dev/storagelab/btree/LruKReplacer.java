@@ -2,7 +2,6 @@ package dev.storagelab.btree;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.TreeSet;
 
@@ -37,9 +36,25 @@ public final class LruKReplacer implements Replacer {
         history = new long[frames][k];
         count = new int[frames];
         evictable = new boolean[frames];
-        candidates = new TreeSet<>(Comparator.<Integer>comparingInt(f -> count[f] >= this.k ? 1 : 0)
-                .thenComparingLong(this::orderingTime)
-                .thenComparingInt(f -> f));
+        candidates = new TreeSet<>(this::compareFrames);
+    }
+
+    /**
+     * The eviction order: fewer than K accesses first, then the older ordering time, then the lower
+     * frame. Written out rather than chained with {@code Comparator.comparingInt(...).thenComparing...}:
+     * every pin and unpin of a page moves its frame in the set, about ten comparisons each, and the
+     * chained form (three lambdas, each unboxing) took a third of a cached get's CPU time.
+     */
+    private int compareFrames(Integer a, Integer b) {
+        int fa = a;
+        int fb = b;
+        boolean fullA = count[fa] >= k;
+        boolean fullB = count[fb] >= k;
+        if (fullA != fullB) {
+            return fullA ? 1 : -1;
+        }
+        int c = Long.compare(orderingTime(fa), orderingTime(fb));
+        return c != 0 ? c : Integer.compare(fa, fb);
     }
 
     /**

@@ -29,11 +29,17 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param tierSizeRatio       size-tiered: a run joins a compaction if it is at most this many
  *                            times the bytes of the newer runs already in it
  *                            [compaction_options_universal.size_ratio, as a factor]
+ * @param walEnabled          whether writes go to the store's own write-ahead log (false: a layer
+ *                            above keeps its own log, as lab-06's KvStore does, and the memtable is
+ *                            durable only once flushed; close flushes it) [WriteOptions.disableWAL, negated]
+ * @param compactionFilter    asked about every value a compaction keeps; null for none
+ *                            [compaction_filter_factory]
  */
 public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
                          long level1Bytes, int levelMultiplier, long tableBytes, int blockBytes,
                          int bloomBitsPerKey, long blockCacheBytes, boolean syncWrites, boolean backgroundWork,
-                         CompactionStyle compaction, double tierSizeRatio) {
+                         CompactionStyle compaction, double tierSizeRatio, boolean walEnabled,
+                         CompactionFilter.Factory compactionFilter) {
 
     /** How tables move down: see {@link LsmStore#pickCompaction}. */
     public enum CompactionStyle {
@@ -57,51 +63,139 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         checkArgument(blockCacheBytes >= 0, "blockCacheBytes must not be negative: %s", blockCacheBytes);
         java.util.Objects.requireNonNull(compaction, "compaction");
         checkArgument(tierSizeRatio >= 1, "tierSizeRatio must be at least 1: %s", tierSizeRatio);
+        checkArgument(walEnabled || !syncWrites, "syncWrites needs the write-ahead log: walEnabled is false");
     }
 
     /**
      * LevelDB's defaults: 4 MiB memtables, level 0 compacted at 4 tables, slowed at 8 and stopped
      * at 12, a 10 MiB level 1 and 10x fan-out ({@link Version#NUM_LEVELS} levels), 2 MiB tables of 4 KiB blocks, 10-bit
-     * Bloom filters, an 8 MiB block cache, writes not forced one by one.
+     * Bloom filters, an 8 MiB block cache, writes logged but not forced one by one, no compaction filter.
      */
     public static LsmOptions defaults() {
-        return new LsmOptions(4 << 20, 4, 8, 12, 10 << 20, 10, 2 << 20, 4096, 10, 8 << 20, false, true, CompactionStyle.LEVELED, 1);
+        return new Builder().build();
     }
 
     /** Tiny sizes, for tests that want many flushes, tables and levels from little data. */
     public static LsmOptions tiny() {
-        return new LsmOptions(8 << 10, 2, 6, 10, 16 << 10, 4, 4 << 10, 512, 10, 64 << 10, false, false, CompactionStyle.LEVELED, 1);
+        Builder b = new Builder();
+        b.memtableBytes = 8 << 10;
+        b.l0CompactionTrigger = 2;
+        b.l0SlowdownTrigger = 6;
+        b.l0StopTrigger = 10;
+        b.level1Bytes = 16 << 10;
+        b.levelMultiplier = 4;
+        b.tableBytes = 4 << 10;
+        b.blockBytes = 512;
+        b.blockCacheBytes = 64 << 10;
+        b.backgroundWork = false;
+        return b.build();
+    }
+
+    /** These options, as a builder to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public LsmOptions withMemtableBytes(long bytes) {
-        return new LsmOptions(bytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites, backgroundWork, compaction, tierSizeRatio);
+        Builder b = toBuilder();
+        b.memtableBytes = bytes;
+        return b.build();
     }
 
     public LsmOptions withSyncWrites(boolean sync) {
-        return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, sync, backgroundWork, compaction, tierSizeRatio);
+        Builder b = toBuilder();
+        b.syncWrites = sync;
+        return b.build();
     }
 
     public LsmOptions withBackgroundWork(boolean background) {
-        return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites, background, compaction, tierSizeRatio);
+        Builder b = toBuilder();
+        b.backgroundWork = background;
+        return b.build();
     }
 
     public LsmOptions withBloomBitsPerKey(int bits) {
-        return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bits, blockCacheBytes, syncWrites, backgroundWork, compaction, tierSizeRatio);
+        Builder b = toBuilder();
+        b.bloomBitsPerKey = bits;
+        return b.build();
     }
 
     public LsmOptions withBlockCacheBytes(long bytes) {
-        return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, bytes, syncWrites, backgroundWork, compaction, tierSizeRatio);
+        Builder b = toBuilder();
+        b.blockCacheBytes = bytes;
+        return b.build();
     }
 
     public LsmOptions withCompaction(CompactionStyle style) {
-        return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites, backgroundWork,
-                style, tierSizeRatio);
+        Builder b = toBuilder();
+        b.compaction = style;
+        return b.build();
+    }
+
+    /** Without the store's own log (and so without forced writes): a layer above logs the writes. */
+    public LsmOptions withoutWal() {
+        Builder b = toBuilder();
+        b.walEnabled = false;
+        b.syncWrites = false;
+        return b.build();
+    }
+
+    public LsmOptions withCompactionFilter(CompactionFilter.Factory filter) {
+        Builder b = toBuilder();
+        b.compactionFilter = filter;
+        return b.build();
+    }
+
+    /**
+     * The options as fields to set, starting from {@link #defaults()}; {@link #build()} checks them.
+     * Fields rather than setters: the record's Javadoc says what each one is.
+     */
+    public static final class Builder {
+        public long memtableBytes = 4 << 20;
+        public int l0CompactionTrigger = 4;
+        public int l0SlowdownTrigger = 8;
+        public int l0StopTrigger = 12;
+        public long level1Bytes = 10 << 20;
+        public int levelMultiplier = 10;
+        public long tableBytes = 2 << 20;
+        public int blockBytes = 4096;
+        public int bloomBitsPerKey = 10;
+        public long blockCacheBytes = 8 << 20;
+        public boolean syncWrites;
+        public boolean backgroundWork = true;
+        public CompactionStyle compaction = CompactionStyle.LEVELED;
+        public double tierSizeRatio = 1;
+        public boolean walEnabled = true;
+        public CompactionFilter.Factory compactionFilter;
+
+        public Builder() {
+        }
+
+        Builder(LsmOptions o) {
+            memtableBytes = o.memtableBytes;
+            l0CompactionTrigger = o.l0CompactionTrigger;
+            l0SlowdownTrigger = o.l0SlowdownTrigger;
+            l0StopTrigger = o.l0StopTrigger;
+            level1Bytes = o.level1Bytes;
+            levelMultiplier = o.levelMultiplier;
+            tableBytes = o.tableBytes;
+            blockBytes = o.blockBytes;
+            bloomBitsPerKey = o.bloomBitsPerKey;
+            blockCacheBytes = o.blockCacheBytes;
+            syncWrites = o.syncWrites;
+            backgroundWork = o.backgroundWork;
+            compaction = o.compaction;
+            tierSizeRatio = o.tierSizeRatio;
+            walEnabled = o.walEnabled;
+            compactionFilter = o.compactionFilter;
+        }
+
+        /** The options, checked. */
+        public LsmOptions build() {
+            return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
+                    levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites,
+                    backgroundWork, compaction, tierSizeRatio, walEnabled, compactionFilter);
+        }
     }
 
     /** The target size of {@code level} (1 and up): level 1's, times the multiplier per level below it. */

@@ -69,6 +69,8 @@ public final class LsmStore implements OrderedStore {
     private final ReentrantLock mutex = new ReentrantLock();
     /** Signalled when background work finishes a step (a flush, a compaction) or fails. */
     private final Condition backgroundDone = mutex.newCondition();
+    /** Without background threads: whether a caller is flushing or compacting on its own thread. */
+    private boolean inlineWorkRunning;
     /** Runs compactions, one at a time. */
     private final ExecutorService background;
     /**
@@ -103,6 +105,8 @@ public final class LsmStore implements OrderedStore {
     private long compactionBytesWritten;
     private long flushBytesWritten;
     private long trivialMoves;
+    /** Values the compaction filter dropped; written by compactions outside the mutex. */
+    private final java.util.concurrent.atomic.AtomicLong filteredValues = new java.util.concurrent.atomic.AtomicLong();
     /** Counters of tables closed since the store opened (deleted by compactions). */
     private long retiredBlockReads;
     private long retiredFilterSkips;
@@ -268,6 +272,20 @@ public final class LsmStore implements OrderedStore {
         write(new WriteBatch().delete(KeyValueStore.checkKey(key)));
     }
 
+    /** Applies {@code ops} atomically, as one {@link WriteBatch}. */
+    @Override
+    public void write(List<Entry> ops) throws IOException {
+        WriteBatch batch = new WriteBatch();
+        for (Entry e : ops) {
+            if (e.isTombstone()) {
+                batch.delete(KeyValueStore.checkKey(e.key()));
+            } else {
+                batch.put(KeyValueStore.checkKey(e.key()), KeyValueStore.checkValue(e.value()));
+            }
+        }
+        write(batch);
+    }
+
     /**
      * Applies {@code batch} atomically: all of its operations or (after a crash) none. They get
      * consecutive sequence numbers, go to the log as one record, then to the memtable.
@@ -294,22 +312,33 @@ public final class LsmStore implements OrderedStore {
     /**
      * Writes {@code batch} (the caller holds the mutex, and the memtable has room): its operations
      * take the sequence numbers after {@link #lastSequence}, the batch goes to the log as one
-     * record ({@link WriteBatch#encode}, {@link RecordLogWriter#addRecord}; forced if
-     * {@link LsmOptions#syncWrites()}), then each operation into the memtable, and only then does
+     * record ({@link WriteBatch#encode}, then {@link #logBatch}), then each operation into the memtable, and only then does
      * {@code lastSequence} move past them: a reader, which reads at {@code lastSequence}, sees the
      * whole batch or none of it.
      */
     private void apply(WriteBatch batch) throws IOException {
         // BEGIN SOLUTION lab-05 T7
         long first = lastSequence + 1;
-        log.addRecord(batch.encode(first));
-        if (options.syncWrites()) {
-            log.force();
-        }
+        logBatch(batch.encode(first));
         MemTable m = mem;
         batch.forEach(first, (ik, value) -> m.add(ik.sequence(), ik.userKey(), value));
         lastSequence = first + batch.count() - 1;
         // END SOLUTION
+    }
+
+    /**
+     * Appends one encoded batch to the write-ahead log, and forces it if {@link LsmOptions#syncWrites()}
+     * (the caller holds the mutex). Without the log ({@link LsmOptions#walEnabled()} false) it does
+     * nothing: the layer above has logged the write already.
+     */
+    private void logBatch(byte[] record) throws IOException {
+        if (!options.walEnabled()) {
+            return;
+        }
+        log.addRecord(record);
+        if (options.syncWrites()) {
+            log.force();
+        }
     }
 
     /**
@@ -364,8 +393,13 @@ public final class LsmStore implements OrderedStore {
         maybeScheduleBackgroundWork();
     }
 
+    /** Forces the log; without the write-ahead log, {@linkplain #flush() flushes} the memtable instead. */
     @Override
     public void sync() throws IOException {
+        if (!options.walEnabled()) {
+            flush();
+            return;
+        }
         mutex.lock();
         try {
             checkOpen();
@@ -606,15 +640,33 @@ public final class LsmStore implements OrderedStore {
         }
     }
 
-    /** One flush if a memtable is frozen, then compactions while any level is over its target. Holds the mutex. */
+    /**
+     * One flush if a memtable is frozen, then compactions while any level is over its target. Holds
+     * the mutex (and lets go of it while writing tables). Without background threads several
+     * callers may get here at once (a writer whose memtable filled, a {@link #flush()} from another
+     * thread): they take turns, or two compactions could pick the same tables.
+     */
     private void runBackgroundWork() throws IOException {
-        if (current.imm != null) {
-            flushFrozenMemtable();
-            backgroundDone.signalAll();
+        if (background == null) {
+            while (inlineWorkRunning) {
+                backgroundDone.awaitUninterruptibly();
+            }
+            inlineWorkRunning = true;
         }
-        for (Compaction c = pickCompaction(); c != null && !closed; c = pickCompaction()) {
-            compact(c);
-            backgroundDone.signalAll();
+        try {
+            if (current.imm != null) {
+                flushFrozenMemtable();
+                backgroundDone.signalAll();
+            }
+            for (Compaction c = pickCompaction(); c != null && !closed; c = pickCompaction()) {
+                compact(c);
+                backgroundDone.signalAll();
+            }
+        } finally {
+            if (background == null) {
+                inlineWorkRunning = false;
+                backgroundDone.signalAll();
+            }
         }
     }
 
@@ -706,8 +758,17 @@ public final class LsmStore implements OrderedStore {
             return;
         }
         long smallestSnapshot = snapshots.isEmpty() ? lastSequence : snapshots.firstKey();
+        long largestSnapshot = snapshots.isEmpty() ? -1 : snapshots.lastKey();
         Version v = versions.version();
         int out = c.output();
+        CompactionFilter filter = null;
+        if (options.compactionFilter() != null) {
+            boolean bottommost = true;
+            for (int level = out + 1; level < Version.NUM_LEVELS; level++) {
+                bottommost &= v.files(level).isEmpty();
+            }
+            filter = options.compactionFilter().create(out, bottommost);
+        }
         List<FileMeta> outputs = new ArrayList<>();
         long read = 0;
         for (FileMeta f : c.allInputs()) {
@@ -722,7 +783,8 @@ public final class LsmStore implements OrderedStore {
             try (MergingInternalIterator merged = new MergingInternalIterator(sources)) {
                 merged.seekToFirst();
                 // Level 0 counts runs by tables: a run written there stays one table, however large.
-                writeCompactionOutputs(merged, smallestSnapshot, v, out, out == 0 ? Long.MAX_VALUE : options.tableBytes(), outputs);
+                writeCompactionOutputs(merged, smallestSnapshot, largestSnapshot, v, out,
+                        out == 0 ? Long.MAX_VALUE : options.tableBytes(), filter, outputs);
             }
         } finally {
             mutex.lock();
@@ -778,10 +840,14 @@ public final class LsmStore implements OrderedStore {
      * newer version of its key is visible to every snapshot (its sequence number is at or below the
      * oldest snapshot): no reader can see it any more. A deletion is dropped too when it is itself
      * visible to every snapshot and no level below the output holds the key: nothing is left for it
-     * to hide. Everything else is written.
+     * to hide. A value no snapshot can read (newer than {@code largestSnapshot}, -1 if there is none)
+     * is then shown to the compaction filter, if any, which may drop it too, as RocksDB does since
+     * 6.0. Everything else is written.
      */
-    private void writeCompactionOutputs(InternalIterator merged, long smallestSnapshot, Version v, int out,
-                                        long maxTableBytes, List<FileMeta> outputs) throws IOException {
+    private void writeCompactionOutputs(InternalIterator merged, long smallestSnapshot, long largestSnapshot,
+                                        Version v, int out,
+                                        long maxTableBytes, CompactionFilter filter, List<FileMeta> outputs)
+            throws IOException {
         TableBuilder builder = null;
         long number = 0;
         byte[] currentUserKey = null;
@@ -806,6 +872,11 @@ public final class LsmStore implements OrderedStore {
                         Bytes.wrap(currentUserKey));
                 lastSequenceForKey = sequence;
                 if (drop) {
+                    continue;
+                }
+                if (filter != null && !deletion && sequence > largestSnapshot
+                        && filter.drop(currentUserKey, merged.value())) {
+                    filteredValues.incrementAndGet();
                     continue;
                 }
                 if (builder == null) {
@@ -1104,7 +1175,7 @@ public final class LsmStore implements OrderedStore {
                 filterSkips += ts.filterSkips();
             }
             return new Stats(metrics.snapshot(), files, bytes, flushBytesWritten, compactionBytesRead,
-                    compactionBytesWritten, lastSequence, blockReads, filterSkips, trivialMoves,
+                    compactionBytesWritten, lastSequence, blockReads, filterSkips, trivialMoves, filteredValues.get(),
                     cache == null ? null : cache.stats());
         } finally {
             mutex.unlock();
@@ -1119,10 +1190,11 @@ public final class LsmStore implements OrderedStore {
      * @param blockReads    data blocks read from table files (block cache misses), by gets, scans and compactions
      * @param filterSkips   table lookups a Bloom filter answered without reading a block
      * @param trivialMoves  compactions that moved a table down a level without rewriting it
+     * @param filteredValues values the {@linkplain LsmOptions#compactionFilter() compaction filter} dropped
      */
     public record Stats(StoreMetrics.Snapshot metrics, long[] filesPerLevel, long[] bytesPerLevel, long flushBytes,
                         long compactionBytesRead, long compactionBytesWritten, long lastSequence, long blockReads,
-                        long filterSkips, long trivialMoves, BlockCache.Stats blockCache) {
+                        long filterSkips, long trivialMoves, long filteredValues, BlockCache.Stats blockCache) {
 
         /** Bytes written to tables (flushes and compactions) and logs per user byte written. */
         public double writeAmplification() {
@@ -1178,8 +1250,26 @@ public final class LsmStore implements OrderedStore {
         }
     }
 
+    /** Closes the store; without the write-ahead log, it first flushes the memtable, the only copy of its writes. */
     @Override
     public void close() throws IOException {
+        IOException flushFailure = null;
+        if (!options.walEnabled()) {
+            boolean open;
+            mutex.lock();
+            try {
+                open = !closed;
+            } finally {
+                mutex.unlock();
+            }
+            if (open) {
+                try {
+                    flush();
+                } catch (IOException e) {
+                    flushFailure = e;
+                }
+            }
+        }
         mutex.lock();
         try {
             if (closed) {
@@ -1212,6 +1302,9 @@ public final class LsmStore implements OrderedStore {
             versions.close();
         } finally {
             mutex.unlock();
+        }
+        if (flushFailure != null) {
+            throw flushFailure;
         }
     }
 

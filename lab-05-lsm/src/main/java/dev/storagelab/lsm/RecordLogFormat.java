@@ -67,7 +67,9 @@ public final class RecordLogFormat {
         /** A write-ahead log: each record is one encoded {@link WriteBatch}. */
         WAL(1),
         /** A MANIFEST: each record is one encoded {@link VersionEdit}. */
-        MANIFEST(2);
+        MANIFEST(2),
+        /** A segment of lab-06's write-ahead log: each record is an LSN, a type and a payload. */
+        WAL_SEGMENT(3);
 
         private final int code;
 

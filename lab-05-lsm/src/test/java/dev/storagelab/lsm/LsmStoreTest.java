@@ -262,4 +262,61 @@ class LsmStoreTest {
             }
         }
     }
+
+    @Test
+    void withoutItsOwnLogTheStoreIsDurableOnlyOnceFlushedAndCloseFlushes() throws IOException {
+        LsmOptions noWal = LsmOptions.tiny().withoutWal();
+        try (LsmStore store = LsmStore.open(storage, noWal)) {
+            store.put(key(1), value(1, 1));
+        } // close flushes the memtable: the only copy of the write
+        LsmStore crashed = LsmStore.open(storage, noWal);
+        assertThat("a write from before a clean close is in a table", crashed.get(key(1)), equalTo(Optional.of(value(1, 1))));
+        crashed.put(key(2), value(2, 1));
+        crashed.sync(); // without the log, sync flushes
+        crashed.put(key(3), value(3, 1));
+        for (String name : storage.list()) {
+            if (LsmFileNames.parse(name) != null && LsmFileNames.parse(name).type() == LsmFileNames.Type.LOG) {
+                assertThat("no record reaches a log when the options turn it off: " + name,
+                        storage.size(name), equalTo((long) RecordLogFormat.FILE_HEADER_SIZE));
+            }
+        }
+        storage.powerLoss(); // key 3 was only in the memtable
+        try (LsmStore store = LsmStore.open(storage, noWal)) {
+            assertThat("a write that sync flushed survives a power loss", store.get(key(2)), equalTo(Optional.of(value(2, 1))));
+            assertThat("an unflushed write without a log is lost in a power loss (the layer above must log it)",
+                    store.get(key(3)), equalTo(Optional.empty()));
+        }
+    }
+
+    @Test
+    void aCompactionFilterDropsTheValuesItChoosesAndSeesOnlyWhatNoSnapshotNeeds() throws IOException {
+        List<Boolean> bottommost = new ArrayList<>();
+        LsmOptions options = LsmOptions.tiny().withCompactionFilter((level, bottom) -> {
+            bottommost.add(bottom);
+            return (userKey, value) -> new String(value, java.nio.charset.StandardCharsets.UTF_8).startsWith("drop");
+        });
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        try (LsmStore store = LsmStore.open(storage, options)) {
+            Snapshot snapshot = null;
+            for (int i = 0; i < 400; i++) {
+                Bytes v = i % 3 == 0 ? Bytes.of("drop-" + i + "-" + "x".repeat(40)) : value(i, 1);
+                store.put(key(i), v);
+                model.put(key(i), v);
+                if (i == 0) {
+                    snapshot = store.snapshot(); // key 0's value is readable at it; the 399 writes after it are not
+                }
+            }
+            store.compactAll();
+            assertThat("a value a snapshot still reads is never shown to the filter",
+                    store.get(key(0), snapshot), equalTo(Optional.of(model.get(key(0)))));
+            snapshot.close();
+            store.put(key(1000), value(1000, 1)); // a compaction after the snapshot is released may drop
+            store.compactAll();
+            model.values().removeIf(v -> v.toUtf8().startsWith("drop"));
+            model.put(key(1000), value(1000, 1));
+            assertThat("the filter dropped exactly the values it chose", drain(store.scan(null, null)), equalTo(entries(model)));
+            assertThat("the stats count the dropped values", store.stats().filteredValues(), equalTo(134L));
+            assertThat("compactAll's last compaction writes the bottommost level", bottommost.get(bottommost.size() - 1), is(true));
+        }
+    }
 }

@@ -120,9 +120,11 @@ public final class MvccStore implements AutoCloseable {
 
     /**
      * Adds one version per entry at {@code commitTs}: a value, or a tombstone for a tombstone entry.
-     * Older versions are left as they are. Not atomic by itself: a reader at {@code commitTs} or
-     * later may see some of the versions before the call returns ({@link TransactionManager} makes a
-     * commit visible only once it is whole).
+     * Older versions are left as they are. The versions go to the engine as one
+     * {@link OrderedStore#write batch}: atomic after a crash where the engine's batches are (a
+     * {@code WriteAheadStore} logs it as one record). A reader at {@code commitTs} or later may see
+     * some of the versions before the call returns ({@link TransactionManager} makes a commit
+     * visible only once it is whole).
      *
      * @throws IllegalArgumentException if a key is empty or too long once encoded, or a value too long
      */
@@ -135,6 +137,7 @@ public final class MvccStore implements AutoCloseable {
                 KeyValueStore.checkValue(e.value());
             }
         }
+        List<Entry> versions = new java.util.ArrayList<>(writes.size());
         for (Entry e : writes) {
             Bytes engineKey = new VersionedKey(e.key(), commitTs).encode();
             if (engineKey.length() > KeyValueStore.MAX_KEY_BYTES) {
@@ -142,8 +145,9 @@ public final class MvccStore implements AutoCloseable {
                         + " bytes once versioned (zero bytes escaped, timestamp added); the limit is "
                         + KeyValueStore.MAX_KEY_BYTES);
             }
-            engine.put(engineKey, encodeValue(e));
+            versions.add(Entry.put(engineKey, encodeValue(e)));
         }
+        engine.write(versions); // one batch: under the write-ahead log (KvStore), one log record
     }
 
     // ------------------------------------------------------------------ reads

@@ -39,8 +39,17 @@ public final class LsmSimulator {
      */
     public static double run(LsmOptions.CompactionStyle policy, int ratio, double sizeRatio, long keys, long writes,
                              Pattern pattern, int valueBytes, int reports, long seed, PrintStream out) throws IOException {
-        LsmOptions options = new LsmOptions(16 << 10, 4, 8, 12, 64 << 10, Math.max(2, ratio), 16 << 10, 1024, 10, 0,
-                false, false, policy, Math.max(1, sizeRatio));
+        LsmOptions.Builder b = new LsmOptions.Builder();
+        b.memtableBytes = 16 << 10;
+        b.level1Bytes = 64 << 10;
+        b.levelMultiplier = Math.max(2, ratio);
+        b.tableBytes = 16 << 10;
+        b.blockBytes = 1024;
+        b.blockCacheBytes = 0;
+        b.backgroundWork = false;
+        b.compaction = policy;
+        b.tierSizeRatio = Math.max(1, sizeRatio);
+        LsmOptions options = b.build();
         UniformRandomProvider rng = RandomSource.SPLIT_MIX_64.create(seed);
         KeyChooser chooser = switch (pattern) {
             case UNIFORM -> KeyChooser.uniform(rng);

@@ -31,7 +31,7 @@ import org.h2.mvstore.type.ByteArrayDataType;
  * production peer of lab-04's B+tree. Keys are ordered unsigned, as the workspace's engines
  * order them ({@link UnsignedBytes}).
  */
-public final class H2MvStoreEngine implements EngineFactory {
+public class H2MvStoreEngine implements EngineFactory {
 
     @Override
     public String id() {
@@ -40,7 +40,12 @@ public final class H2MvStoreEngine implements EngineFactory {
 
     @Override
     public String description() {
-        return "peer: H2 MVStore 2.3 (copy-on-write B-tree; commit on sync)";
+        return "peer: H2 MVStore 2.3 (copy-on-write B-tree; commit on sync; its default 16 MiB page cache)";
+    }
+
+    /** The page cache's size in MiB: H2's default. */
+    protected int cacheMegabytes() {
+        return 16;
     }
 
     @Override
@@ -51,7 +56,7 @@ public final class H2MvStoreEngine implements EngineFactory {
     @Override
     public Engine.Handle open(Path dir) throws IOException {
         Files.createDirectories(dir);
-        CountingFileStore file = new CountingFileStore();
+        CountingFileStore file = new CountingFileStore(cacheMegabytes());
         file.open(dir.resolve("store.mv.db").toString(), false, null);
         MVStore mv;
         try {
@@ -93,8 +98,8 @@ public final class H2MvStoreEngine implements EngineFactory {
 
     /** H2's one-file store with the bytes it wrote in view: H2 counts them, but shows only its reads. */
     static final class CountingFileStore extends SingleFileStore {
-        CountingFileStore() {
-            super(new HashMap<>()); // H2's defaults, as MVStore.Builder.fileName would give
+        CountingFileStore(int cacheMegabytes) {
+            super(new HashMap<>(Map.of("cacheSize", cacheMegabytes))); // otherwise H2's defaults, as MVStore.Builder.fileName gives
         }
 
         long bytesWritten() {

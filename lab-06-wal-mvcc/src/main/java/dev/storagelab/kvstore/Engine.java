@@ -1,0 +1,124 @@
+package dev.storagelab.kvstore;
+
+import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.lsm.LsmStore;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An ordered store under the write-ahead log: the lab-04 B+tree or the lab-05 LSM tree. The log
+ * makes its writes durable; the engine only has to make them durable <em>at a checkpoint</em>, in
+ * its own way, and say which of its files it keeps.
+ */
+public interface Engine extends OrderedStore {
+
+    /**
+     * Makes every write the engine has applied so far durable in its own files: the B+tree's
+     * copy-on-write checkpoint (meta page last), the LSM tree's flush of its memtable (MANIFEST edit
+     * last). A crash during it leaves the engine at its previous checkpoint or this one.
+     */
+    void checkpoint() throws IOException;
+
+    /** {@code btree} or {@code lsm}: the name the options and the reports use. */
+    String kind();
+
+    /** The B+tree as an engine: its checkpoint is {@link BPlusTree#checkpoint()}. */
+    static Engine of(BPlusTree tree) {
+        return new Adapter(tree, "btree") {
+            @Override
+            public void checkpoint() throws IOException {
+                tree.checkpoint();
+            }
+        };
+    }
+
+    /**
+     * The LSM tree as an engine: its checkpoint is {@link LsmStore#flush()}. Open it without its own
+     * log ({@code LsmOptions.withoutWal()}): the write-ahead log above it already holds every write,
+     * and a second log would write each byte once more.
+     *
+     * @throws IllegalArgumentException if the store keeps its own write-ahead log
+     */
+    static Engine of(LsmStore lsm) {
+        if (lsm.options().walEnabled()) {
+            throw new IllegalArgumentException("the LSM tree under the write-ahead log must not keep its own log: "
+                    + "open it with LsmOptions.withoutWal()");
+        }
+        return new Adapter(lsm, "lsm") {
+            @Override
+            public void checkpoint() throws IOException {
+                lsm.flush();
+            }
+        };
+    }
+
+    /** Passes the ordered-store calls through to the engine. */
+    abstract class Adapter implements Engine {
+        private final OrderedStore store;
+        private final String kind;
+
+        Adapter(OrderedStore store, String kind) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.kind = kind;
+        }
+
+        /** The engine itself, for its statistics. */
+        public OrderedStore unwrap() {
+            return store;
+        }
+
+        @Override
+        public String kind() {
+            return kind;
+        }
+
+        @Override
+        public Optional<Bytes> get(Bytes key) throws IOException {
+            return store.get(key);
+        }
+
+        @Override
+        public void put(Bytes key, Bytes value) throws IOException {
+            store.put(key, value);
+        }
+
+        @Override
+        public void delete(Bytes key) throws IOException {
+            store.delete(key);
+        }
+
+        @Override
+        public void write(java.util.List<dev.storagelab.kv.Entry> ops) throws IOException {
+            store.write(ops);
+        }
+
+        @Override
+        public EntryIterator scan(Bytes from, Bytes to) {
+            return store.scan(from, to);
+        }
+
+        @Override
+        public EntryIterator scanReverse(Bytes from, Bytes to) {
+            return store.scanReverse(from, to);
+        }
+
+        @Override
+        public void sync() throws IOException {
+            checkpoint();
+        }
+
+        @Override
+        public void close() throws IOException {
+            store.close();
+        }
+
+        @Override
+        public String toString() {
+            return kind + " engine: " + store;
+        }
+    }
+}
