@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * MVCC reads and commits (lab-06 T4, T5): {@code mvccKeys} keys of 16 bytes, each written
  * {@code versionsPerKey} times (one commit per round over every key, 100-byte values), over the
  * in-memory skip list, the lab-04 B+tree or the lab-05 LSM tree (both on disk in a temporary
- * directory). Per benchmark:
+ * directory); scans step over {@code sequentialSkip} versions of a key before they seek. Per benchmark:
  * <ul>
  *   <li>{@code getNewest}: a get at the newest snapshot: the seek lands on the key's first version;</li>
  *   <li>{@code getOldest}: a get at the first round's snapshot: the seek passes the
@@ -74,6 +74,10 @@ public class MvccBenchmark {
     @Param({"1", "8", "64"})
     public int versionsPerKey;
 
+    /** Versions a scan steps over within a key before it seeks ({@link MvccStore#MAX_SEQUENTIAL_SKIP} by default). */
+    @Param({"8"})
+    public int sequentialSkip;
+
     private Path dir;
     private OrderedStore engine;
     private MvccStore store;
@@ -101,7 +105,7 @@ public class MvccBenchmark {
             }
             default -> throw new IllegalArgumentException("unknown engine " + mvccEngine + " (memory, btree, lsm)");
         }
-        store = new MvccStore(engine);
+        store = new MvccStore(engine, sequentialSkip);
         Random random = new Random(42);
         byte[] v = new byte[100];
         random.nextBytes(v);
