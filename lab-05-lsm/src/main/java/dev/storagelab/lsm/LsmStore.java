@@ -275,15 +275,7 @@ public final class LsmStore implements OrderedStore {
     /** Applies {@code ops} atomically, as one {@link WriteBatch}. */
     @Override
     public void write(List<Entry> ops) throws IOException {
-        WriteBatch batch = new WriteBatch();
-        for (Entry e : ops) {
-            if (e.isTombstone()) {
-                batch.delete(KeyValueStore.checkKey(e.key()));
-            } else {
-                batch.put(KeyValueStore.checkKey(e.key()), KeyValueStore.checkValue(e.value()));
-            }
-        }
-        write(batch);
+        write(WriteBatch.of(ops));
     }
 
     /**

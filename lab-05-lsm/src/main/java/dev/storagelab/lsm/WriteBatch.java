@@ -3,6 +3,7 @@ package dev.storagelab.lsm;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.KeyValueStore;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,6 +37,23 @@ public final class WriteBatch {
 
     private final List<Entry> ops = new ArrayList<>();
     private long payloadBytes;
+
+    /**
+     * A batch of {@code ops} in order: a put for each value, a delete for each tombstone, every key
+     * and value checked as a store checks them at its edge ({@link KeyValueStore#checkKey},
+     * {@link KeyValueStore#checkValue}).
+     */
+    public static WriteBatch of(List<Entry> ops) {
+        WriteBatch batch = new WriteBatch();
+        for (Entry e : ops) {
+            if (e.isTombstone()) {
+                batch.delete(KeyValueStore.checkKey(e.key()));
+            } else {
+                batch.put(KeyValueStore.checkKey(e.key()), KeyValueStore.checkValue(e.value()));
+            }
+        }
+        return batch;
+    }
 
     /** Adds a put of {@code value} under {@code key}. */
     public WriteBatch put(Bytes key, Bytes value) {

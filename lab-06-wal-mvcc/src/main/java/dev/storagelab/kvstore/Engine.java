@@ -1,13 +1,10 @@
 package dev.storagelab.kvstore;
 
+import dev.storagelab.bounds.ForwardingOrderedStore;
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.btree.BPlusTree;
-import dev.storagelab.kv.Bytes;
-import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.lsm.LsmStore;
 import java.io.IOException;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * An ordered store under the write-ahead log: the lab-04 B+tree or the lab-05 LSM tree. The log
@@ -57,18 +54,17 @@ public interface Engine extends OrderedStore {
     }
 
     /** Passes the ordered-store calls through to the engine. */
-    abstract class Adapter implements Engine {
-        private final OrderedStore store;
+    abstract class Adapter extends ForwardingOrderedStore implements Engine {
         private final String kind;
 
         Adapter(OrderedStore store, String kind) {
-            this.store = Objects.requireNonNull(store, "store");
+            super(store);
             this.kind = kind;
         }
 
         /** The engine itself, for its statistics. */
         public OrderedStore unwrap() {
-            return store;
+            return delegate();
         }
 
         @Override
@@ -76,49 +72,15 @@ public interface Engine extends OrderedStore {
             return kind;
         }
 
-        @Override
-        public Optional<Bytes> get(Bytes key) throws IOException {
-            return store.get(key);
-        }
-
-        @Override
-        public void put(Bytes key, Bytes value) throws IOException {
-            store.put(key, value);
-        }
-
-        @Override
-        public void delete(Bytes key) throws IOException {
-            store.delete(key);
-        }
-
-        @Override
-        public void write(java.util.List<dev.storagelab.kv.Entry> ops) throws IOException {
-            store.write(ops);
-        }
-
-        @Override
-        public EntryIterator scan(Bytes from, Bytes to) {
-            return store.scan(from, to);
-        }
-
-        @Override
-        public EntryIterator scanReverse(Bytes from, Bytes to) {
-            return store.scanReverse(from, to);
-        }
-
+        /** A checkpoint: what makes the engine's writes durable. */
         @Override
         public void sync() throws IOException {
             checkpoint();
         }
 
         @Override
-        public void close() throws IOException {
-            store.close();
-        }
-
-        @Override
         public String toString() {
-            return kind + " engine: " + store;
+            return kind + " engine: " + delegate();
         }
     }
 }

@@ -267,46 +267,30 @@ public final class KvStore implements OrderedStore, TransactionalStore {
 
     @Override
     public void put(Bytes key, Bytes value) throws IOException {
-        writeImplicit(Entry.put(KeyValueStore.checkKey(key), KeyValueStore.checkValue(value)));
+        commitWithRetries(List.of(Entry.put(KeyValueStore.checkKey(key), KeyValueStore.checkValue(value))));
     }
 
     @Override
     public void delete(Bytes key) throws IOException {
-        writeImplicit(Entry.tombstone(KeyValueStore.checkKey(key)));
+        commitWithRetries(List.of(Entry.tombstone(KeyValueStore.checkKey(key))));
+    }
+
+    /** Applies {@code ops} as one transaction, retried on conflicts as a plain put is. */
+    @Override
+    public void write(List<Entry> ops) throws IOException {
+        commitWithRetries(ops);
     }
 
     /**
-     * A put or delete as a transaction of its own: begin, write, commit. A blind write can still
-     * lose a write-write conflict (another transaction committed the key after this one began): it
-     * then waits until the winner is visible ({@link #awaitConflictingCommit}) and begins again, up
-     * to {@link #IMPLICIT_RETRIES} times, and rethrows the last conflict.
+     * Plain writes ({@code put}, {@code delete}, a batch) as a transaction of their own: begin,
+     * write every operation in order (a tombstone is a delete), commit. A blind write can still
+     * lose a write-write conflict (another transaction committed one of its keys after this one
+     * began): it then waits until the winner is visible ({@link #awaitConflictingCommit}) and begins
+     * again, up to {@link #IMPLICIT_RETRIES} times, and rethrows the last conflict.
      */
-    private void writeImplicit(Entry op) throws IOException {
+    private void commitWithRetries(List<Entry> ops) throws IOException {
         checkOpen();
         // BEGIN SOLUTION lab-06 T7
-        for (int attempt = 0; ; attempt++) {
-            try (Transaction t = transactions.begin()) {
-                if (op.isTombstone()) {
-                    t.delete(op.key());
-                } else {
-                    t.put(op.key(), op.value());
-                }
-                t.commit();
-                return;
-            } catch (ConflictException e) {
-                if (attempt >= IMPLICIT_RETRIES) {
-                    throw e;
-                }
-                awaitConflictingCommit(e);
-            }
-        }
-        // END SOLUTION
-    }
-
-    /** Applies {@code ops} as one transaction, retried on conflicts as a plain write is. */
-    @Override
-    public void write(List<Entry> ops) throws IOException {
-        checkOpen();
         for (int attempt = 0; ; attempt++) {
             try (Transaction t = transactions.begin()) {
                 for (Entry e : ops) {
@@ -325,6 +309,7 @@ public final class KvStore implements OrderedStore, TransactionalStore {
                 awaitConflictingCommit(e);
             }
         }
+        // END SOLUTION
     }
 
     /**

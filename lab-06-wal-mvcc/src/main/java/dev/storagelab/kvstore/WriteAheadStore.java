@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
-import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * An engine under a write-ahead log (lab-06 T3). A write is a batch of puts and deletes: it goes to
@@ -169,14 +169,7 @@ public final class WriteAheadStore implements OrderedStore {
         if (ops.isEmpty()) {
             throw new IllegalArgumentException("an empty batch has nothing to write");
         }
-        WriteBatch batch = new WriteBatch();
-        for (Entry e : ops) {
-            if (e.isTombstone()) {
-                batch.delete(KeyValueStore.checkKey(e.key()));
-            } else {
-                batch.put(KeyValueStore.checkKey(e.key()), KeyValueStore.checkValue(e.value()));
-            }
-        }
+        WriteBatch batch = WriteBatch.of(ops);
         // BEGIN SOLUTION lab-06 T3
         long lsn = wal.commit(batch.encode(0)); // the record's LSN orders it; the batch's own sequence is unused
         applyInOrder(lsn, ops);

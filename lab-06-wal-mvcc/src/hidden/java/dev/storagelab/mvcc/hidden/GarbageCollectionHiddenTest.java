@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.storagelab.bounds.ForwardingOrderedStore;
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
