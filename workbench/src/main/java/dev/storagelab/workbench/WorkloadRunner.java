@@ -82,10 +82,11 @@ public final class WorkloadRunner {
      * @param counters    the engine's counts over the measured operations and the sync after
      *                    them (the preload excluded), then the ratios derived from them
      * @param gauges      the engine's gauges at the end of the run
+     * @param bank        the bank workload's transfers, conflicts and checks; null for the others
      */
     public record Result(String engine, String workload, Spec spec, double loadSeconds, double seconds,
                          double opsPerSecond, double syncSeconds, Map<String, Latency> latency, Operations operations,
-                         Map<String, Object> counters, Map<String, Object> gauges) {
+                         Map<String, Object> counters, Map<String, Object> gauges, BankWorkload.Report bank) {
     }
 
     /**
@@ -99,11 +100,25 @@ public final class WorkloadRunner {
     }
 
     /**
-     * Runs {@code workload} on {@code engine}.
+     * Runs {@code workload} on {@code engine}; the bank with {@link BankWorkload.Threads#DEFAULT}.
      *
      * @param progress called with the number of measured operations done, about every 1%
      */
     public static Result run(Engine.Handle engine, Workload workload, Spec spec, LongConsumer progress) throws IOException {
+        return run(engine, workload, spec, BankWorkload.Threads.DEFAULT, progress);
+    }
+
+    /**
+     * Runs {@code workload} on {@code engine}, the bank's transfers and checks on {@code bankThreads}
+     * (the other workloads run on the calling thread, readwhilewriting's writer beside it).
+     *
+     * @param progress called with the number of measured operations done, about every 1%
+     */
+    public static Result run(Engine.Handle engine, Workload workload, Spec spec, BankWorkload.Threads bankThreads,
+                             LongConsumer progress) throws IOException {
+        if (workload == Workload.BANK) {
+            return BankWorkload.run(engine, spec, bankThreads, progress);
+        }
         OrderedStore store = engine.store();
         UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed());
         long loadStart = System.nanoTime();
@@ -174,7 +189,7 @@ public final class WorkloadRunner {
         Map<String, Latency> latency = new LinkedHashMap<>();
         histograms.forEach((kind, h) -> latency.put(kind.name().toLowerCase(java.util.Locale.ROOT), Latency.of(h)));
         return new Result(engine.engine().id(), workload.id(), spec, loadSeconds, seconds, spec.ops() / seconds, syncSeconds,
-                latency, operations, Counters.withRatios(Counters.delta(before, after), operations.gets()), gauges);
+                latency, operations, Counters.withRatios(Counters.delta(before, after), operations.gets()), gauges, null);
     }
 
     private static void apply(OrderedStore store, Workload workload, Workload.Op op, UniformRandomProvider rng,
