@@ -48,8 +48,8 @@ final class KvHandle extends Engine.Handle {
         KvStore.Stats s = kv.stats();
         WalStats wal = s.wal();
         Object engine = engineStore();
-        StoreMetrics.Snapshot m = engine instanceof BPlusTree tree ? tree.metrics() : ((LsmStore) engine).stats().metrics();
         LsmStore.Stats lsm = engine instanceof LsmStore store ? store.stats() : null;
+        StoreMetrics.Snapshot m = lsm != null ? lsm.metrics() : ((BPlusTree) engine).metrics();
         Map<String, Long> c = new LinkedHashMap<>();
         c.put(Counters.USER_BYTES_WRITTEN, counting.userBytesWritten());
         c.put(Counters.DISK_BYTES_WRITTEN, wal.bytes() + m.diskBytesWritten()); // the log's and the engine's: written twice
