@@ -219,7 +219,8 @@ public final class WriteAheadStore implements OrderedStore {
     }
 
     /**
-     * Takes a checkpoint: notes the LSN every applied record reaches, makes the engine durable
+     * Takes a checkpoint: notes the LSN every applied record reaches, forces the log (so that after
+     * any crash the log reaches that LSN, whatever the sync mode), makes the engine durable
      * ({@link Engine#checkpoint()}), publishes a {@link CheckpointFile} with that LSN and the bytes
      * {@code meta} gives (asked after the LSN is taken, so that what the layer above records there,
      * such as KvStore's clock, covers every record up to it), and only then removes the log segments wholly below it
@@ -242,6 +243,7 @@ public final class WriteAheadStore implements OrderedStore {
             } finally {
                 lock.unlock();
             }
+            wal.force(); // under SyncMode.NONE records up to `covered` may not be durable yet
             engine.checkpoint();
             new CheckpointFile(covered, meta.get()).write(storage);
             wal.truncateBefore(covered + 1);

@@ -43,18 +43,33 @@ public final class MvccStore implements AutoCloseable {
     public static final byte KIND_VALUE = 0x01;
 
     /**
-     * How many engine entries a scan walks past within one user key before it seeks instead: a seek
-     * (a new engine scan) costs a descent of the B+tree or a merge of every LSM table, a step costs
-     * one entry, so a few steps are cheaper than a seek and many are not (RocksDB's
-     * {@code max_sequential_skip_in_iterations}, default 8).
+     * The default of how many engine entries a scan walks past within one user key before it seeks
+     * instead: a seek (a new engine scan) costs a descent of the B+tree or a merge of every LSM
+     * table, a step costs one entry, so a few steps are cheaper than a seek and many are not
+     * (RocksDB's {@code max_sequential_skip_in_iterations}, default 8).
      */
     public static final int MAX_SEQUENTIAL_SKIP = 8;
 
     private final OrderedStore engine;
+    /** Steps within one key before a scan seeks; {@link #MAX_SEQUENTIAL_SKIP} unless the constructor says. */
+    private final int maxSequentialSkip;
 
     /** An MVCC store over {@code engine}, which holds only versioned keys (or is empty). */
     public MvccStore(OrderedStore engine) {
+        this(engine, MAX_SEQUENTIAL_SKIP);
+    }
+
+    /**
+     * An MVCC store over {@code engine} whose scans step over at most {@code maxSequentialSkip}
+     * versions of a key before they seek: more for an engine whose scans are expensive to open (an
+     * LSM tree with many tables), fewer for one where a seek is cheap.
+     *
+     * @throws IllegalArgumentException if {@code maxSequentialSkip < 1}
+     */
+    public MvccStore(OrderedStore engine, int maxSequentialSkip) {
         this.engine = checkNotNull(engine, "engine must not be null");
+        checkArgument(maxSequentialSkip >= 1, "maxSequentialSkip must be at least 1: %s", maxSequentialSkip);
+        this.maxSequentialSkip = maxSequentialSkip;
     }
 
     /** The engine under this store. */
@@ -179,7 +194,8 @@ public final class MvccStore implements AutoCloseable {
      * increasing key order, one per user key: its newest version at or before {@code readTs}, left
      * out if it is a tombstone. A null bound is open. The scan walks the versions newer than
      * {@code readTs} and the versions older than the one it returns for at most
-     * {@link #MAX_SEQUENTIAL_SKIP} entries per key, then seeks past them. The iterator must be
+     * {@code maxSequentialSkip} ({@link #MAX_SEQUENTIAL_SKIP} by default) entries per key, then
+     * seeks past them. The iterator must be
      * closed; I/O errors surface as {@link UncheckedIOException}.
      *
      * @throws IllegalArgumentException if {@code from > to}
@@ -239,7 +255,7 @@ public final class MvccStore implements AutoCloseable {
          * key from the cursor on, passes its versions newer than {@code readTs}, takes the first
          * version at or before {@code readTs} (none: the key is absent from the snapshot), passes
          * the older versions, and returns the taken version's value unless it is a tombstone. Each
-         * of the two passes walks at most {@link #MAX_SEQUENTIAL_SKIP} entries and then seeks: to
+         * of the two passes walks at most {@code maxSequentialSkip} entries and then seeks: to
          * {@link VersionedKey#seekKey} of the user key at {@code readTs}, and to its
          * {@link VersionedKey#versionsEnd}.
          */
@@ -250,7 +266,7 @@ public final class MvccStore implements AutoCloseable {
                 Bytes user = current.userKey();
                 int steps = 0;
                 while (current != null && current.commitTs() > readTs && current.userKey().equals(user)) {
-                    if (++steps > MAX_SEQUENTIAL_SKIP) {
+                    if (++steps > maxSequentialSkip) {
                         seek(VersionedKey.seekKey(user, readTs));
                     } else {
                         step();
@@ -262,7 +278,7 @@ public final class MvccStore implements AutoCloseable {
                 Entry visible = currentEntry;
                 steps = 0;
                 while (current != null && current.userKey().equals(user)) {
-                    if (++steps > MAX_SEQUENTIAL_SKIP) {
+                    if (++steps > maxSequentialSkip) {
                         seek(VersionedKey.versionsEnd(user));
                     } else {
                         step();

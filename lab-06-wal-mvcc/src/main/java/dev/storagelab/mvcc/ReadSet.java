@@ -11,9 +11,9 @@ import java.util.Set;
  * got, and the key ranges it scanned (a range covers the keys that were absent from it too, so an
  * insert into a scanned range is a conflict: no phantoms). Keys a transaction read from its own
  * writes are not recorded: they are in its write set, which first-committer-wins already checks.
- * Used by one thread, then read under the oracle's lock.
+ * Filled by one thread (the transaction's), then read under the oracle's lock at commit.
  */
-final class ReadSet {
+public final class ReadSet {
 
     /** A scanned range {@code [from, to)}; a null bound is open. */
     private record Range(Bytes from, Bytes to) {
@@ -26,17 +26,17 @@ final class ReadSet {
     private final List<Range> ranges = new ArrayList<>();
 
     /** Records a get of {@code key} from the snapshot. */
-    void addKey(Bytes key) {
+    public void addKey(Bytes key) {
         keys.add(key);
     }
 
     /** Records a scan of {@code [from, to)} (null bounds open). */
-    void addRange(Bytes from, Bytes to) {
+    public void addRange(Bytes from, Bytes to) {
         ranges.add(new Range(from, to));
     }
 
     /** Whether the transaction read {@code key}: got it, or scanned a range that holds it. */
-    boolean contains(Bytes key) {
+    public boolean contains(Bytes key) {
         if (keys.contains(key)) {
             return true;
         }
@@ -49,7 +49,7 @@ final class ReadSet {
     }
 
     /** Whether nothing was read. */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return keys.isEmpty() && ranges.isEmpty();
     }
 

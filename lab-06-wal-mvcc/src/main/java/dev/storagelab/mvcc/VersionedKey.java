@@ -95,14 +95,13 @@ public record VersionedKey(Bytes userKey, long commitTs) implements Comparable<V
      */
     public static VersionedKey decode(Bytes encoded) throws CorruptionException {
         // BEGIN SOLUTION lab-06 T4
-        String what = "versioned key " + encoded;
         int n = encoded.length();
         byte[] user = new byte[n];
         int length = 0;
         int pos = 0;
         while (true) {
             if (pos >= n) {
-                throw new CorruptionException(what, pos, "no terminator 0x00 0x01 after the user key");
+                throw new CorruptionException(describe(encoded), pos, "no terminator 0x00 0x01 after the user key");
             }
             byte b = encoded.byteAt(pos);
             if (b != ESCAPE) {
@@ -111,7 +110,7 @@ public record VersionedKey(Bytes userKey, long commitTs) implements Comparable<V
                 continue;
             }
             if (pos + 1 >= n) {
-                throw new CorruptionException(what, pos, "an escape byte 0x00 at the end of the key");
+                throw new CorruptionException(describe(encoded), pos, "an escape byte 0x00 at the end of the key");
             }
             int following = encoded.byteAt(pos + 1) & 0xff;
             if (following == ESCAPED_ZERO) {
@@ -121,13 +120,13 @@ public record VersionedKey(Bytes userKey, long commitTs) implements Comparable<V
                 pos += 2;
                 break;
             } else {
-                throw new CorruptionException(what, pos + 1, String.format(
+                throw new CorruptionException(describe(encoded), pos + 1, String.format(
                         "escape byte 0x00 followed by 0x%02x (only 0xff, an escaped zero, or 0x01, the terminator, may follow it)",
                         following));
             }
         }
         if (n - pos != TIMESTAMP_BYTES) {
-            throw new CorruptionException(what, pos, (n - pos) + " bytes after the terminator; the timestamp takes exactly "
+            throw new CorruptionException(describe(encoded), pos, (n - pos) + " bytes after the terminator; the timestamp takes exactly "
                     + TIMESTAMP_BYTES);
         }
         long inverted = 0;
@@ -135,11 +134,16 @@ public record VersionedKey(Bytes userKey, long commitTs) implements Comparable<V
             inverted = (inverted << 8) | (encoded.byteAt(pos + i) & 0xff);
         }
         if (inverted >= 0) {
-            throw new CorruptionException(what, pos, "the inverted timestamp's top bit is clear: a negative timestamp "
+            throw new CorruptionException(describe(encoded), pos, "the inverted timestamp's top bit is clear: a negative timestamp "
                     + ~inverted);
         }
         return new VersionedKey(Bytes.copyOf(user, 0, length), ~inverted);
         // END SOLUTION
+    }
+
+    /** How a corruption message names a versioned key (built only when there is an error to report). */
+    private static String describe(Bytes encoded) {
+        return "versioned key " + encoded;
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Group commit: the writer queue of LevelDB's {@code DBImpl::Write} and RocksDB's write groups.
  *
- * <p>Every append, commit and force of the {@link Wal} comes here as a {@link Writer} and joins
+ * <p>Every commit of the {@link Wal} comes here as a {@link Writer} and joins
  * the back of one queue. The writer at the front is the <b>leader</b>: it takes a group of
  * writers from the front of the queue (itself first), appends all of their records with one
  * storage write, forces the log once if any of them asked for it, and hands each writer of the
@@ -20,12 +20,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * the slower the force, the larger the next group. That is why 32 committing threads share one
  * force instead of queueing for 32.
  *
- * <p>Only the leader touches the log, so the log itself needs no lock of its own: the queue
- * serialises every write and force.
+ * <p>Only the leader writes and forces, so leaders never overlap: the queue serialises the
+ * commits' I/O. (The {@link Log} it calls takes the Wal's I/O lock anyway, because
+ * {@link Wal#append} and {@link Wal#force} write without going through the queue.)
  */
 final class CommitQueue {
 
-    /** What the leader does to the log, with no lock held. */
+    /** What the leader does to the log, with the queue's lock released. */
     interface Log {
 
         /**
@@ -40,9 +41,9 @@ final class CommitQueue {
         void force() throws IOException;
     }
 
-    /** One append, commit or force waiting in the queue, and then its outcome. */
+    /** One commit waiting in the queue, and then its outcome. */
     static final class Writer {
-        /** The record to append; null for a writer that only wants a force. */
+        /** The record to append. */
         final byte[] payload;
         /** Whether the writer may return only once its record (and all before it) is durable. */
         final boolean sync;
@@ -59,7 +60,7 @@ final class CommitQueue {
             this.wake = wake;
         }
 
-        /** The writer's LSN (0 for a force), or the failure of its group. Called once it is done. */
+        /** The writer's LSN, or the failure of its group. Called once it is done. */
         long outcome() throws IOException {
             if (error != null) {
                 throw new IOException("the log write or force of this commit's group failed: " + error.getMessage(), error);
@@ -68,7 +69,7 @@ final class CommitQueue {
         }
 
         int bytes() {
-            return payload == null ? 0 : payload.length;
+            return payload.length;
         }
     }
 
@@ -78,8 +79,6 @@ final class CommitQueue {
     private final ReentrantLock lock = new ReentrantLock();
     /** The writers waiting, the leader at the front until its group is done. Guarded by {@link #lock}. */
     private final ArrayDeque<Writer> writers = new ArrayDeque<>();
-    /** Groups that wrote at least one record. Guarded by {@link #lock}. */
-    private long groups;
 
     /**
      * @param grouping      whether a leader takes other writers into its group; false for
@@ -94,7 +93,7 @@ final class CommitQueue {
 
     /**
      * Appends {@code payload} as one record through the queue and returns once it is written, and,
-     * if {@code sync}, durable; with a null payload, only forces.
+     * if {@code sync}, durable.
      *
      * <p>Join the back of the queue, then sleep on the writer's condition until either the writer
      * is done (a leader wrote it as part of its group: return its outcome) or it is at the front of
@@ -102,7 +101,7 @@ final class CommitQueue {
      * follower never returns before its leader has handed it an outcome, so under a sync mode it
      * never returns before its record is durable.
      *
-     * @return the record's LSN (0 for a force)
+     * @return the record's LSN
      * @throws IOException if the write or the force of the writer's group failed
      */
     long submit(byte[] payload, boolean sync) throws IOException {
@@ -133,13 +132,13 @@ final class CommitQueue {
      *       the group's payload bytes stay within {@code maxGroupBytes} (the leader always goes in,
      *       however large it is); only the leader when not {@code grouping}.</li>
      *   <li>Release the lock (so that new writers can queue behind the group while it writes), append
-     *       the group's payloads with one {@link Log#append} (none if the group only forces), and
+     *       the group's payloads with one {@link Log#append}, and
      *       {@link Log#force} once if any writer of the group is {@code sync}. A failure of either
      *       becomes the outcome of every writer of the group (a RuntimeException wrapped in an
      *       IOException): none of them may return success. Take the lock again.</li>
      *   <li>Remove the group from the queue; give each writer its outcome (its LSN: the first LSN
      *       plus its position among the group's payloads, or the error), mark it done and wake it.
-     *       Count the group in {@link #groups} if it wrote records and did not fail. Then wake the writer now at the
+     *       Then wake the writer now at the
      *       front, if any: it leads the next group.</li>
      * </ol>
      */
@@ -156,17 +155,13 @@ final class CommitQueue {
             group.add(w);
             bytes += w.bytes();
             sync |= w.sync;
-            if (w.payload != null) {
-                payloads.add(w.payload);
-            }
+            payloads.add(w.payload);
         }
         long first = 0;
         IOException error = null;
         lock.unlock();
         try {
-            if (!payloads.isEmpty()) {
-                first = log.append(payloads);
-            }
+            first = log.append(payloads);
             if (sync) {
                 log.force();
             }
@@ -182,30 +177,17 @@ final class CommitQueue {
             writers.removeFirst();
             if (error != null) {
                 w.error = error;
-            } else if (w.payload != null) {
+            } else {
                 w.lsn = next++;
             }
             w.done = true;
             w.wake.signal();
-        }
-        if (!payloads.isEmpty() && error == null) {
-            groups++;
         }
         Writer front = writers.peekFirst();
         if (front != null) {
             front.wake.signal();
         }
         // END SOLUTION
-    }
-
-    /** Groups that wrote at least one record, so far. */
-    long groups() {
-        lock.lock();
-        try {
-            return groups;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** Writers in the queue now, the current leader's group included. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The write-ahead log (lab-06 T1 and T2): records addressed by log sequence numbers (LSNs) 1, 2,
@@ -30,9 +31,9 @@ import java.util.Objects;
  * tail of the last segment is cut; anything else wrong is a {@link CorruptionException} naming the
  * file, the offset and what failed. Nothing is skipped.
  *
- * <p><b>Writing.</b> {@link #append}, {@link #commit} and {@link #force} all go through one queue
- * ({@link CommitQueue}), whose leader writes a group of records with one storage write and forces
- * once for the group. They are thread-safe. After a failed write or force the log refuses every
+ * <p><b>Writing.</b> {@link #commit}s go through one queue ({@link CommitQueue}), whose leader
+ * writes a group of commits with one storage write and forces once for the group; {@link #append}
+ * and {@link #force} write directly. All are thread-safe. After a failed write or force the log refuses every
  * later write and force with an IOException naming the first failure: what reached the disk is
  * unknown, and a record written after it could sit behind garbage (PostgreSQL's "fsyncgate").
  * Reopening the log recovers it.
@@ -60,8 +61,13 @@ public final class Wal implements Closeable {
     private final List<WalSegment> segments;
     /** Serialises {@link #truncateBefore} calls. */
     private final Object truncateLock = new Object();
+    /**
+     * Serialises every write and force of the log: {@link #append} and {@link #force} take it
+     * themselves, the commit queue's leader takes it around its group's write and force.
+     */
+    private final ReentrantLock ioLock = new ReentrantLock();
 
-    // Written only by the commit queue's leader (one thread at a time), read by anyone.
+    // Written only under ioLock, read by anyone.
     private volatile long lastLsn;
     private volatile long durableLsn;
     private volatile IOException failure;
@@ -70,8 +76,10 @@ public final class Wal implements Closeable {
     private volatile long records;
     private volatile long bytes;
     private volatile long forces;
+    private volatile long commitGroups;
+    private volatile long commitGroupRecords;
 
-    // The leader's alone: the queue serialises every write and force.
+    // Guarded by ioLock.
     private RecordLogWriter active;
     private long activeRecords;
 
@@ -87,12 +95,25 @@ public final class Wal implements Closeable {
         this.queue = new CommitQueue(new CommitQueue.Log() {
             @Override
             public long append(List<byte[]> payloads) throws IOException {
-                return appendGroup(payloads);
+                ioLock.lock();
+                try {
+                    long first = appendGroup(payloads);
+                    commitGroups++;
+                    commitGroupRecords += payloads.size();
+                    return first;
+                } finally {
+                    ioLock.unlock();
+                }
             }
 
             @Override
             public void force() throws IOException {
-                forceLog();
+                ioLock.lock();
+                try {
+                    forceLog();
+                } finally {
+                    ioLock.unlock();
+                }
             }
         }, options.syncMode() != SyncMode.EVERY_WRITE, options.maxGroupBytes());
     }
@@ -138,20 +159,32 @@ public final class Wal implements Closeable {
     }
 
     /**
-     * Appends one record, written to the operating system but not forced: a crash of the process
-     * loses nothing, a power loss may lose it (and the records after it, never one before it).
-     * Thread-safe; concurrent appends share storage writes as commits do.
+     * Appends one record in one storage write, written to the operating system but not forced: a
+     * crash of the process loses nothing, a power loss may lose it (and the records after it, never
+     * one before it). Thread-safe: appends and commits are written one at a time. (An append does
+     * not go through group commit: it has nothing to wait for.)
      *
      * @return the record's LSN: the log's last LSN plus one
      * @throws IOException if the write failed, or an earlier write or force did
      */
     public long append(byte[] payload) throws IOException {
-        return queue.submit(checkPayload(payload), false);
+        checkPayload(payload);
+        ioLock.lock();
+        try {
+            return appendGroup(List.of(payload));
+        } finally {
+            ioLock.unlock();
+        }
     }
 
-    /** Makes every record appended so far durable. Thread-safe. */
+    /** Makes every record appended (or committed) so far durable. Thread-safe. */
     public void force() throws IOException {
-        queue.submit(null, true);
+        ioLock.lock();
+        try {
+            forceLog();
+        } finally {
+            ioLock.unlock();
+        }
     }
 
     /**
@@ -264,7 +297,9 @@ public final class Wal implements Closeable {
 
     /** What the log has done since it was opened. */
     public WalStats stats() {
-        return new WalStats(records, bytes, forces, queue.groups(), queue.waiting());
+        long groups = commitGroups;
+        return new WalStats(records, bytes, forces, groups, groups == 0 ? 0 : (double) commitGroupRecords / groups,
+                queue.waiting());
     }
 
     /** The options the log was opened with. */
@@ -273,38 +308,38 @@ public final class Wal implements Closeable {
     }
 
     /**
-     * Forces what was appended (unless the log already failed), waits for the writes in flight and
-     * closes the active segment; later calls fail. Closing twice does nothing.
+     * Forces what was appended (unless the log already failed), waits for a write or force in flight
+     * and closes the active segment; every later append, commit and force fails. Closing twice does
+     * nothing.
      */
     @Override
     public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        IOException error = null;
-        if (failure == null) {
-            try {
-                force();
-            } catch (IOException e) {
-                error = e;
-            }
-        }
-        closed = true;
+        ioLock.lock();
         try {
-            // A barrier: every writer queued before it is done when it returns; later ones see closed.
-            queue.submit(null, false);
-        } catch (IOException e) {
-            error = error == null ? e : error;
-        }
-        active.close();
-        if (error != null) {
-            throw error;
+            if (closed) {
+                return;
+            }
+            IOException error = null;
+            if (failure == null) {
+                try {
+                    forceLog();
+                } catch (IOException e) {
+                    error = e;
+                }
+            }
+            closed = true;
+            active.close();
+            if (error != null) {
+                throw error;
+            }
+        } finally {
+            ioLock.unlock();
         }
     }
 
-    // ---------------------------------------------------------------- the leader's I/O
+    // ---------------------------------------------------------------- the I/O, under ioLock
 
-    /** Appends a group's records in one write. Called only by the queue's leader. */
+    /** Appends records in one write. Called with ioLock held. */
     private long appendGroup(List<byte[]> payloads) throws IOException {
         checkWritable();
         try {
@@ -328,7 +363,7 @@ public final class Wal implements Closeable {
         }
     }
 
-    /** Forces the active segment if anything is unforced. Called only by the queue's leader. */
+    /** Forces the active segment if anything is unforced. Called with ioLock held. */
     private void forceLog() throws IOException {
         checkWritable();
         long upTo = lastLsn;

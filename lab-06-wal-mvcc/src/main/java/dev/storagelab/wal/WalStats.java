@@ -5,18 +5,15 @@ package dev.storagelab.wal;
  *
  * @param records        records appended (by {@link Wal#append} and {@link Wal#commit})
  * @param bytes          bytes written to segment files: records with their LSN, type and framing
- * @param forces         forces of a segment file (group commits, {@link Wal#force}, closing a full
+ * @param forces         forces of a segment file (by commits, {@link Wal#force}, and closing a full
  *                       segment before the next one starts)
- * @param commitGroups   storage writes of records: each is one group, written in one append
- * @param waitingCommits appends, commits and forces in the commit queue right now, the leader's
- *                       group included
+ * @param commitGroups   group commits: storage writes of the records of one or more commits
+ * @param meanGroupSize  commits per group: 1 when every commit writes alone, N when N commits share
+ *                       each write and force (0 before the first commit)
+ * @param waitingCommits commits in the commit queue right now, the leader's group included
  */
-public record WalStats(long records, long bytes, long forces, long commitGroups, int waitingCommits) {
-
-    /** Records per group: 1 when every commit writes alone, N when N commits share each write. */
-    public double meanGroupSize() {
-        return commitGroups == 0 ? 0 : (double) records / commitGroups;
-    }
+public record WalStats(long records, long bytes, long forces, long commitGroups, double meanGroupSize,
+                       int waitingCommits) {
 
     @Override
     public String toString() {

@@ -111,6 +111,9 @@ class GarbageCollectionTest {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (engine.size() > 1 && System.nanoTime() < deadline) {
+            if (manager.lastGcFailure() != null) {
+                throw new AssertionError("the background collection failed", manager.lastGcFailure());
+            }
             Thread.sleep(5);
         }
         assertThat("the background collector left one version of k", engine.size(), equalTo(1));

@@ -76,7 +76,9 @@ class VersionedKeyTest {
     }
 
     @Test
-    void decodeRejectsWhatEncodeNeverWritesNamingTheOffset() {
+    void decodeRejectsWhatEncodeNeverWritesNamingTheOffset() throws CorruptionException {
+        assertThat("a well-formed key decodes", VersionedKey.decode(bytes('a', 0x00, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe)),
+                equalTo(new VersionedKey(Bytes.of("a"), 1)));
         CorruptionException badEscape = assertThrows(CorruptionException.class,
                 () -> VersionedKey.decode(bytes('a', 0x00, 0x05, 0x00, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)));
         assertThat("0x00 0x05 is neither an escaped zero nor the terminator", badEscape.offset(), equalTo(2L));

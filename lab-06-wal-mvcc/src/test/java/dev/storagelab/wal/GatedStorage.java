@@ -6,6 +6,8 @@ import dev.storagelab.io.WritableFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,10 +44,20 @@ public final class GatedStorage extends ForwardingStorage {
         gate = new CountDownLatch(1);
     }
 
-    /** Waits until a force is held at the gate. */
-    public void awaitForceAtGate() throws InterruptedException {
-        if (!reachedGate.await(30, TimeUnit.SECONDS)) {
-            throw new AssertionError("no force reached the gate in 30 s");
+    /**
+     * Waits until a force is held at the gate, or {@code forcer} (the task expected to force) ends
+     * without reaching it: then its outcome is the test's (its exception, or an AssertionError).
+     */
+    public void awaitForceAtGate(Future<?> forcer) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!reachedGate.await(5, TimeUnit.MILLISECONDS)) {
+            if (forcer.isDone()) {
+                forcer.get();
+                throw new AssertionError("the commit returned without forcing");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no force reached the gate in 30 s");
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,9 +39,20 @@ class GroupCommitTest {
     }
 
     /** Waits (without a time limit on the outcome: only a bound on how long to wait) until n writers are queued. */
-    static void awaitQueued(Wal wal, int n) throws InterruptedException {
+    /**
+     * Waits until {@code n} commits are queued (the first of them held in its force at the gate). A
+     * commit that ends meanwhile ends the wait: its exception is the test's, and a commit that
+     * returned while the leader's force was held is a failure of its own.
+     */
+    static void awaitQueued(Wal wal, int n, List<? extends Future<?>> commits) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (wal.stats().waitingCommits() < n) {
+            for (Future<?> f : commits) {
+                if (f.isDone()) {
+                    f.get();
+                    throw new AssertionError("a commit returned while the force of the group ahead of it was still running");
+                }
+            }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("only " + wal.stats().waitingCommits() + " of " + n + " commits queued after 30 s");
             }
@@ -56,14 +68,17 @@ class GroupCommitTest {
     private List<Long> queueBehindAForce(Wal wal, GatedStorage gated, int n) throws Exception {
         gated.closeGateBeforeNextForce();
         Future<Long> leader = pool.submit(() -> wal.commit(payload(0)));
-        gated.awaitForceAtGate();
+        gated.awaitForceAtGate(leader);
         List<Future<Long>> followers = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             int k = i;
             followers.add(pool.submit(() -> wal.commit(payload(k))));
         }
-        awaitQueued(wal, n + 1);
-        gated.openGate();
+        try {
+            awaitQueued(wal, n + 1, followers);
+        } finally {
+            gated.openGate(); // even on failure: the leader holds the log until its force returns
+        }
         assertThat("the first commit", leader.get(30, TimeUnit.SECONDS), equalTo(1L));
         List<Long> lsns = new ArrayList<>();
         for (Future<Long> f : followers) {

@@ -36,6 +36,13 @@ class WalTest {
         return WalOptions.defaults().withSegmentBytes(200);
     }
 
+    /** A T1 "commit": append, then force (T2's {@code Wal.commit} does this with group commit). */
+    static long appendAndForce(Wal wal, byte[] payload) throws IOException {
+        long lsn = wal.append(payload);
+        wal.force();
+        return lsn;
+    }
+
     private static List<String> replayed(Wal wal, long after) throws IOException {
         List<String> out = new ArrayList<>();
         wal.replay(after, (lsn, p) -> out.add(lsn + "=" + new String(p, StandardCharsets.UTF_8)));
@@ -85,7 +92,7 @@ class WalTest {
     void segmentsRollOverAndAreNamedByTheirFirstLsn() throws IOException {
         try (Wal wal = Wal.open(storage, small())) {
             for (long i = 1; i <= 40; i++) {
-                wal.commit(payload(i));
+                appendAndForce(wal, payload(i));
             }
             List<String> names = wal.segmentNames();
             assertThat("segments of 200 bytes hold a few records each", names.size(), greaterThan(3));
@@ -102,7 +109,7 @@ class WalTest {
     void aTornTailOfTheLastSegmentIsCut() throws IOException {
         try (Wal wal = Wal.open(storage, small())) {
             for (long i = 1; i <= 20; i++) {
-                wal.commit(payload(i));
+                appendAndForce(wal, payload(i));
             }
         }
         List<String> names = storage.list();
@@ -112,7 +119,7 @@ class WalTest {
         try (Wal wal = Wal.open(storage, small())) {
             assertThat("the torn record is gone", wal.lastLsn(), equalTo(19L));
             assertThat(replayed(wal, 0), equalTo(expected(1, 19)));
-            assertThat("its LSN is given again", wal.commit(payload(20)), equalTo(20L));
+            assertThat("its LSN is given again", appendAndForce(wal, payload(20)), equalTo(20L));
         }
         try (Wal wal = Wal.open(storage, small())) {
             assertThat(replayed(wal, 0), equalTo(expected(1, 20)));
@@ -123,7 +130,7 @@ class WalTest {
     void damageBeforeTheTailIsCorruptionNamingFileAndOffset() throws IOException {
         try (Wal wal = Wal.open(storage, small())) {
             for (long i = 1; i <= 20; i++) {
-                wal.commit(payload(i));
+                appendAndForce(wal, payload(i));
             }
         }
         String first = storage.list().get(0);
@@ -140,7 +147,7 @@ class WalTest {
         List<String> names;
         try (Wal wal = Wal.open(storage, small())) {
             for (long i = 1; i <= 40; i++) {
-                wal.commit(payload(i));
+                appendAndForce(wal, payload(i));
             }
             names = wal.segmentNames();
         }
@@ -155,7 +162,7 @@ class WalTest {
     void truncateBeforeDeletesCoveredSegmentsButNeverTheActiveOne() throws IOException {
         try (Wal wal = Wal.open(storage, small())) {
             for (long i = 1; i <= 40; i++) {
-                wal.commit(payload(i));
+                appendAndForce(wal, payload(i));
             }
             List<String> before = wal.segmentNames();
             long secondStart = Long.parseLong(before.get(1).substring(0, 20));
@@ -164,7 +171,7 @@ class WalTest {
             wal.truncateBefore(Long.MAX_VALUE);
             assertThat("the active segment stays", wal.segmentNames(), equalTo(List.of(before.get(before.size() - 1))));
             assertThat(storage.list(), equalTo(wal.segmentNames()));
-            assertThat("appends go on", wal.commit(payload(41)), equalTo(41L));
+            assertThat("appends go on", appendAndForce(wal, payload(41)), equalTo(41L));
         }
         try (Wal wal = Wal.open(storage, small())) {
             assertThat(wal.lastLsn(), equalTo(41L));
@@ -176,13 +183,13 @@ class WalTest {
     @Test
     void afterAFailedForceTheLogRefusesEveryWrite() throws IOException {
         try (Wal wal = Wal.open(storage, WalOptions.defaults())) {
-            wal.commit(payload(1));
+            appendAndForce(wal, payload(1));
+            wal.append(payload(2));
             storage.failNext(Op.FORCE);
-            assertThrows(IOException.class, () -> wal.commit(payload(2)), "the commit whose force failed");
-            IOException later = assertThrows(IOException.class, () -> wal.commit(payload(3)),
-                    "a commit after a failed force (fsyncgate: never retry a failed fsync)");
+            assertThrows(IOException.class, wal::force, "the force that fails");
+            IOException later = assertThrows(IOException.class, () -> wal.append(payload(3)),
+                    "an append after a failed force (fsyncgate: never retry a failed fsync)");
             assertThat("names the first failure", later.getMessage(), containsString("force"));
-            assertThrows(IOException.class, () -> wal.append(payload(3)), "an append after a failed force");
             assertThrows(IOException.class, wal::force, "a force after a failed force");
         }
     }

@@ -150,6 +150,49 @@ class WriteAheadStoreHiddenTest {
     }
 
     @Test
+    @Graded(points = 3, concept = "under SyncMode.NONE a checkpoint records an LSN the log has not made durable: after "
+            + "a power loss the store cannot reopen, or loses writes the checkpoint covered")
+    void underNoSyncACheckpointNeverClaimsMoreThanTheDurableLog() throws IOException {
+        for (Kind kind : Kind.values()) {
+            FaultInjectingStorage dry = new FaultInjectingStorage(1);
+            int written = writeUnsynced(kind, dry);
+            long total = dry.mutationCount();
+            for (long n = 1; n <= total; n += 2) {
+                FaultInjectingStorage storage = new FaultInjectingStorage(n);
+                storage.crashBeforeMutation(n);
+                int checkpointed = writeUnsynced(kind, storage);
+                storage.powerLoss();
+                try (WriteAheadStore store = WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.NONE), null)) {
+                    int survived = store.get(Bytes.of("last-batch")).map(v -> Integer.parseInt(v.toUtf8())).orElse(-1);
+                    assertThat(kind + ", crash before mutation " + n + ": the last completed checkpoint covered batch "
+                            + checkpointed + ", the store reopened with " + survived, survived >= checkpointed, is(true));
+                    assertThat(survived <= written, is(true));
+                }
+            }
+        }
+    }
+
+    /** 30 batches under NONE with a checkpoint every 10; returns the last batch a completed checkpoint covers. */
+    private static int writeUnsynced(Kind kind, FaultInjectingStorage storage) throws IOException {
+        int checkpointed = -1;
+        try {
+            WriteAheadStore store = WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.NONE), null);
+            for (int b = 0; b < 30; b++) {
+                store.write(batch(b));
+                if (b % 10 == 9) {
+                    store.checkpoint(() -> null);
+                    checkpointed = b;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            if (!storage.isCrashed()) {
+                throw e;
+            }
+        }
+        return checkpointed;
+    }
+
+    @Test
     @Graded(points = 4, concept = "a crash during recovery (replaying the log into the engine) loses or damages data: "
             + "recovery must be restartable")
     void aCrashDuringRecoveryIsRecoveredFromByRecoveringAgain() throws IOException {

@@ -432,6 +432,9 @@ class GarbageCollectionHiddenTest {
             long runs = m.gcRuns();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
             while (m.gcRuns() < runs + 3) {
+                if (m.lastGcFailure() != null) {
+                    throw new AssertionError("the background collection failed", m.lastGcFailure());
+                }
                 assertThat("the background collector runs", System.nanoTime() < deadline, is(true));
                 Thread.sleep(1);
             }
@@ -439,6 +442,9 @@ class GarbageCollectionHiddenTest {
             assertThat("the reader's version and every newer one stay", engine.size(), equalTo(51));
             reader.close();
             while (engine.size() > 1) {
+                if (m.lastGcFailure() != null) {
+                    throw new AssertionError("the background collection failed", m.lastGcFailure());
+                }
                 assertThat("the collector catches up once the reader is gone", System.nanoTime() < deadline, is(true));
                 Thread.sleep(1);
             }

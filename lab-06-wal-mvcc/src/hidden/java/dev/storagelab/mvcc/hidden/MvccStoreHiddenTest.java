@@ -108,9 +108,13 @@ class MvccStoreHiddenTest {
     @Graded(points = 4, concept = "a read at a timestamp does not return the newest version at or before it (a newer "
             + "version, an older one, a deleted key, or a prefix key mixed up with a longer one), by get or by scan")
     void historiesMatchTheModelAtEveryTimestamp(@ForAll("histories") List<Commit> history) throws IOException {
-        MvccStore store = new MvccStore(new MemoryOrderedStore());
+        MemoryOrderedStore engine = new MemoryOrderedStore();
+        MvccStore store = new MvccStore(engine);
         TreeMap<Bytes, TreeMap<Long, Bytes>> model = apply(store, history);
         checkEveryTimestamp(store, model, history.size(), KEYS);
+        // the same versions read by scans that seek after one or two steps: every seek path taken
+        checkEveryTimestamp(new MvccStore(engine, 1), model, history.size(), KEYS);
+        checkEveryTimestamp(new MvccStore(engine, 2), model, history.size(), KEYS);
         Random random = new Random(history.hashCode());
         for (int i = 0; i < 60; i++) {
             Bytes a = KEYS.get(random.nextInt(KEYS.size()));
@@ -118,7 +122,8 @@ class MvccStoreHiddenTest {
             Bytes from = a.compareTo(b) <= 0 ? a : b;
             Bytes to = a.compareTo(b) <= 0 ? b : a;
             long ts = random.nextInt(history.size() + 2);
-            assertThat("scan [" + from + ", " + to + ") at " + ts, drain(store.scan(from, to, ts)),
+            MvccStore reader = i % 2 == 0 ? store : new MvccStore(engine, 1);
+            assertThat("scan [" + from + ", " + to + ") at " + ts, drain(reader.scan(from, to, ts)),
                     equalTo(scanModel(model, from, to, ts)));
         }
     }
@@ -147,6 +152,8 @@ class MvccStoreHiddenTest {
                         assertThat(kind + ": get " + k + " at " + ts, store.get(k, ts), equalTo(read(model, k, ts)));
                     }
                     assertThat(kind + ": scan at " + ts, drain(store.scan(null, null, ts)), equalTo(scanModel(model, null, null, ts)));
+                    assertThat(kind + ": scan at " + ts + ", seeking after 2 steps", drain(new MvccStore(engine, 2).scan(null, null, ts)),
+                            equalTo(scanModel(model, null, null, ts)));
                 }
             }
         }

@@ -79,6 +79,17 @@ class TransactionHiddenTest {
         }
     }
 
+    /** Waits for {@code latch}, failing at once with the thread's failure if a thread it waits for died. */
+    private static void await(CountDownLatch latch, List<Throwable> failures) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND);
+        while (!latch.await(1, TimeUnit.MILLISECONDS)) {
+            check(failures);
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("a latch was not released within " + BOUND + " s");
+            }
+        }
+    }
+
     private static void check(List<Throwable> failures) {
         if (!failures.isEmpty()) {
             AssertionError e = new AssertionError(failures.size() + " thread(s) failed; the first: " + failures.get(0));
@@ -333,7 +344,7 @@ class TransactionHiddenTest {
                 assertThat(t.commit(), equalTo(1L));
             }
         }, failures);
-        await(firstInLog);
+        await(firstInLog, failures);
         AtomicBoolean secondReturned = new AtomicBoolean();
         Thread second = TestThreads.start("second", () -> {
             try (Transaction t = m.begin()) {
@@ -345,6 +356,7 @@ class TransactionHiddenTest {
         }, failures);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND);
         while (store.newestCommitTs(b("b")).isEmpty()) {
+            check(failures);
             assertThat("the second commit reached the store", System.nanoTime() < deadline, is(true));
             Thread.sleep(1);
         }
@@ -382,7 +394,7 @@ class TransactionHiddenTest {
                 t.commit();
             }
         }, failures);
-        await(inLog);
+        await(inLog, failures);
         Transaction late = m.begin(); // begins while commit 1 is not visible: it reads at 0 too
         early.put(b("k"), b("early"));
         WriteConflictException e = assertThrows(WriteConflictException.class, early::commit);

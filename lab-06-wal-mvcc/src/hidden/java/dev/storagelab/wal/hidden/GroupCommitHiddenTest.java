@@ -55,11 +55,22 @@ class GroupCommitHiddenTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void awaitQueued(Wal wal, int n) throws InterruptedException {
+    /**
+     * Waits until {@code n} commits are queued (the first of them held in its force at the gate). A
+     * commit that ends meanwhile ends the wait: its exception is the test's, and a commit that
+     * returned while the leader's force was held is a failure of its own.
+     */
+    static void awaitQueued(Wal wal, int n, List<? extends Future<?>> commits) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (wal.stats().waitingCommits() < n) {
+            for (Future<?> f : commits) {
+                if (f.isDone()) {
+                    f.get();
+                    throw new AssertionError("a commit returned while the force of the group ahead of it was still running");
+                }
+            }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + wal.stats().waitingCommits() + " of " + n + " writers queued after 30 s");
+                throw new AssertionError("only " + wal.stats().waitingCommits() + " of " + n + " commits queued after 30 s");
             }
             Thread.sleep(1);
         }
@@ -70,11 +81,16 @@ class GroupCommitHiddenTest {
         gated.closeGateBeforeNextForce();
         List<Future<Long>> all = new ArrayList<>();
         all.add(pool.submit(() -> wal.commit(payload("leader"))));
-        gated.awaitForceAtGate();
+        gated.awaitForceAtGate(all.get(0));
         for (byte[] p : payloads) {
             all.add(pool.submit(() -> wal.commit(p)));
         }
-        awaitQueued(wal, payloads.size() + 1);
+        try {
+            awaitQueued(wal, payloads.size() + 1, all.subList(1, all.size()));
+        } catch (Throwable t) {
+            gated.openGate(); // the leader holds the log until its force returns
+            throw t;
+        }
         return all;
     }
 
@@ -232,7 +248,7 @@ class GroupCommitHiddenTest {
             }));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (acknowledged.size() < 400 && System.nanoTime() < deadline) {
+        while (acknowledged.size() < 400 && System.nanoTime() < deadline && !threads.stream().allMatch(Future::isDone)) {
             Thread.sleep(1);
         }
         storage.powerLoss();
