@@ -59,6 +59,22 @@ public final class Counters {
     public static final String WRITE_STALLS = "write_stalls";
     /** Table lookups a Bloom filter answered "not here" without reading a block. */
     public static final String FILTER_SKIPS = "filter_skips";
+    /** Bytes a layer over an engine put into it (lab-06's KvStore: versioned keys and encoded values). */
+    public static final String ENGINE_BYTES_WRITTEN = "engine_bytes_written";
+    /** Records appended to a write-ahead log (lab-06: one per commit). */
+    public static final String LOG_RECORDS = "log_records";
+    /** Bytes written to a write-ahead log's segments, framing included. */
+    public static final String LOG_BYTES = "log_bytes";
+    /** Forces of a write-ahead log's segments (a part of {@link #FORCES}). */
+    public static final String LOG_FORCES = "log_forces";
+    /** Group commits: writes of the log that carried one or more queued records each. */
+    public static final String COMMIT_GROUPS = "commit_groups";
+    /** Checkpoints taken (the engine made durable, the log before it dropped). */
+    public static final String CHECKPOINTS = "checkpoints";
+    /** Log records replayed when the engine was opened (constant while it is open). */
+    public static final String REPLAYED_RECORDS = "replayed_records";
+    /** Old versions garbage collection removed (by the B+tree's pass, or the LSM tree's compaction filter). */
+    public static final String GC_VERSIONS_REMOVED = "gc_versions_removed";
 
     // Ratios: derived from counts by withRatios.
 
@@ -70,6 +86,8 @@ public final class Counters {
     public static final String BLOCK_READS_PER_GET = "block_reads_per_get";
     /** {@link #CACHE_HITS} per cache lookup (hits and misses). */
     public static final String CACHE_HIT_RATE = "cache_hit_rate";
+    /** {@link #LOG_RECORDS} per {@link #COMMIT_GROUPS}: how many commits shared each log write. */
+    public static final String RECORDS_PER_COMMIT_GROUP = "records_per_commit_group";
 
     // Gauges: what the engine is like now.
 
@@ -89,6 +107,16 @@ public final class Counters {
     public static final String BYTES_PER_LEVEL = "bytes_per_level";
     /** The size of the engine's files ({@link #bytesOnDisk}). */
     public static final String BYTES_ON_DISK = "bytes_on_disk";
+    /** Versions in a multi-version store's engine: each key's versions and tombstones not yet collected. */
+    public static final String VERSIONS = "versions";
+    /** The newest commit timestamp a transaction that begins now reads at. */
+    public static final String VISIBLE_TS = "visible_ts";
+    /** Transactions begun and not yet committed or aborted. */
+    public static final String ACTIVE_TRANSACTIONS = "active_transactions";
+    /** The timestamp below which garbage collection may remove versions: the oldest live snapshot's. */
+    public static final String GC_WATERMARK = "gc_watermark";
+    /** What the last failed background checkpoint or garbage collection threw (only when one failed). */
+    public static final String MAINTENANCE_FAILURE = "maintenance_failure";
 
     private Counters() {
     }
@@ -127,8 +155,8 @@ public final class Counters {
     /**
      * {@code counts} followed by the ratios derived from them, each only where the engine reports
      * the counts it needs: {@link #WRITE_AMPLIFICATION}, {@link #PAGE_READS_PER_GET},
-     * {@link #BLOCK_READS_PER_GET} and {@link #CACHE_HIT_RATE}. A ratio whose denominator is 0 is
-     * NaN (printed {@code n/a}).
+     * {@link #BLOCK_READS_PER_GET}, {@link #CACHE_HIT_RATE} and {@link #RECORDS_PER_COMMIT_GROUP}.
+     * A ratio whose denominator is 0 is NaN (printed {@code n/a}).
      *
      * <p>The per-get ratios divide every page or block read, whatever asked for it, by
      * {@code gets}: they are exact for read-only workloads and an upper bound where puts or scans
@@ -154,6 +182,9 @@ public final class Counters {
         if (counts.containsKey(CACHE_HITS) && counts.containsKey(CACHE_MISSES)) {
             long hits = counts.get(CACHE_HITS);
             all.put(CACHE_HIT_RATE, ratio(hits, hits + counts.get(CACHE_MISSES)));
+        }
+        if (counts.containsKey(LOG_RECORDS) && counts.containsKey(COMMIT_GROUPS)) {
+            all.put(RECORDS_PER_COMMIT_GROUP, ratio(counts.get(LOG_RECORDS), counts.get(COMMIT_GROUPS)));
         }
         return all;
     }

@@ -10,6 +10,7 @@ import dev.storagelab.btree.BufferPool;
 import dev.storagelab.btree.TreeDump;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.kv.StoreMetrics;
+import dev.storagelab.kvstore.KvOptions;
 import dev.storagelab.lsm.LsmOptions;
 import dev.storagelab.lsm.LsmStore;
 import dev.storagelab.sortedlog.SortedLogStore;
@@ -30,6 +31,10 @@ public enum Engine implements EngineFactory {
     BTREE("btree", "lab-04: the disk B+tree (4 KiB pages, buffer pool of 1024 frames, LRU-2), checkpointed on sync", true),
     LSM("lsm", "lab-05: the LSM tree (4 MiB memtables, leveled compaction, 10-bit Bloom filters, 8 MiB block cache), log forced on sync", true),
     LSM_TIERED("lsm-tiered", "lab-05: the LSM tree with size-tiered compaction instead of leveled (otherwise as lsm)", true),
+    KV("kv", "lab-06: the crash-safe store over the lab-04 B+tree: write-ahead log (group commit), MVCC snapshot-isolation"
+            + " transactions, a checkpoint every 64 MiB of log", true),
+    KV_LSM("kv-lsm", "lab-06: the crash-safe store over the lab-05 LSM tree (its own log off, old versions dropped by"
+            + " compaction; otherwise as kv)", true),
     AVL("avl", "lab-03: the AVL tree, in memory (nothing is durable)", false),
     SKIPLIST("skiplist", "lab-03: the skip list, in memory (nothing is durable)", false),
     BST("bst", "lab-03: the unbalanced binary search tree, in memory: try it on sequential keys", false);
@@ -60,6 +65,12 @@ public enum Engine implements EngineFactory {
     @Override
     public boolean onDisk() {
         return onDisk;
+    }
+
+    /** The lab-06 stores: the shell's {@code begin} and the {@code bank} workload run transactions on them. */
+    @Override
+    public boolean transactional() {
+        return this == KV || this == KV_LSM;
     }
 
     @Override
@@ -186,6 +197,8 @@ public enum Engine implements EngineFactory {
                     }
                 };
             }
+            case KV -> KvHandle.open(this, dir, KvOptions.defaults().withEngine(KvOptions.EngineKind.BTREE));
+            case KV_LSM -> KvHandle.open(this, dir, KvOptions.defaults().withEngine(KvOptions.EngineKind.LSM));
             case AVL -> mapHandle(new AvlMap<>(), true);
             case SKIPLIST -> mapHandle(new SkipListMap<>(), false);
             case BST -> mapHandle(new BstMap<>(), true);
@@ -266,12 +279,12 @@ public enum Engine implements EngineFactory {
         /** The engine's structure: the B+tree as text or DOT, the segments of the sorted log. */
         public abstract String dump(boolean dot) throws IOException;
 
-        /** Makes the memtable a segment (sorted log) or takes a checkpoint (B+tree). */
+        /** Makes the memtable a segment (sorted log) or takes a checkpoint (B+tree, kv). */
         public void flush() throws IOException {
             store.sync();
         }
 
-        /** Compacts (sorted log); the other engines have nothing to compact. */
+        /** Compacts (sorted log, LSM tree) or collects old versions (kv); the other engines have nothing to compact. */
         public void compact() throws IOException {
             throw new UnsupportedOperationException(engine.id() + " has nothing to compact");
         }

@@ -20,6 +20,14 @@ public interface EngineFactory {
     /** Whether it keeps its data in files in the directory it is opened on. */
     boolean onDisk();
 
+    /**
+     * Whether the store it opens is a {@link dev.storagelab.mvcc.TransactionalStore}: the shell's
+     * {@code begin}, {@code commit} and {@code abort} and the {@code bank} workload need one.
+     */
+    default boolean transactional() {
+        return false;
+    }
+
     /** Opens the engine on {@code dir} (created if need be; ignored by in-memory engines). */
     Engine.Handle open(Path dir) throws IOException;
 }

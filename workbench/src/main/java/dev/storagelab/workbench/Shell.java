@@ -3,14 +3,21 @@ package dev.storagelab.workbench;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.mvcc.ConflictException;
+import dev.storagelab.mvcc.Transaction;
+import dev.storagelab.mvcc.TransactionalStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -24,6 +31,14 @@ import org.jline.terminal.TerminalBuilder;
  * JLine), or non-interactive from a script or standard input, one command per line, so tests and
  * scripts can drive it. Keys and values are text; quote them ({@code "two words"}) to include
  * spaces.
+ *
+ * <p>On an engine whose store is a {@link TransactionalStore} (lab-06's {@code kv} and
+ * {@code kv-lsm}), {@code begin} starts a transaction, named {@code t1}, {@code t2}, ... and made
+ * current: reads and writes go through the current transaction until it commits or aborts. Several
+ * may be open at once ({@code use} switches between them, {@code use -} to none), which is how a
+ * shell shows snapshot isolation and a first-committer-wins conflict. A conflict at commit is the
+ * store's answer, not a failed command: it prints {@code conflict: ...} and does not count in
+ * {@link #errors()}. Transactions still open when the shell ends are aborted.
  */
 public final class Shell {
 
@@ -34,9 +49,16 @@ public final class Shell {
             scan [FROM [TO]]     print the entries with FROM <= key < TO, in order ("-" for an open end)
             rscan [FROM [TO]]    the same, in reverse order
             page LIMIT [AFTER]   print up to LIMIT entries with keys after AFTER, and the command for the next page
+            begin                start a transaction (kv, kv-lsm): get, put, del, scan, rscan and page then go
+                                 through it, reading its snapshot and its own writes, until commit or abort
+            commit [TXN]         commit the transaction (default: the current one): prints its commit timestamp,
+                                 or the conflict that aborted it
+            abort [TXN]          abort the transaction (default: the current one): none of its writes happen
+            use TXN|-            make another open transaction current, or none (-: each command commits alone)
             stats                the engine's counts since it was opened, ratios and gauges
-            flush                flush the memtable (sortedlog, lsm) or take a checkpoint (btree)
-            compact              compact the segments (sortedlog), or every level into the next (lsm)
+            flush                flush the memtable (sortedlog, lsm) or take a checkpoint (btree, kv, kv-lsm)
+            compact              compact the segments (sortedlog), or every level into the next (lsm); kv: collect
+                                 old versions (kv-lsm: then compact every level, which drops them)
             dump [--dot]         the engine's structure: the B+tree as text or Graphviz DOT, the segments,
                                  the LSM's tables per level with their key ranges (also: levels)
             help                 this list
@@ -46,6 +68,13 @@ public final class Shell {
     private final PrintStream out;
     private int errors;
     private long gets;
+    /** The open transactions by name, oldest first. */
+    private final Map<String, Transaction> transactions = new LinkedHashMap<>();
+    /** The open transactions that wrote something. */
+    private final Set<String> writers = new HashSet<>();
+    /** The transaction reads and writes go through; null: each command on its own. */
+    private String current;
+    private int nextTransaction = 1;
 
     public Shell(Engine.Handle engine, PrintStream out) {
         this.engine = engine;
@@ -59,13 +88,28 @@ public final class Shell {
 
     /** Runs every line of {@code in} as a command, echoing each after a prompt, until end of input or quit. */
     public void runScript(BufferedReader in) throws IOException {
-        String line;
-        while ((line = in.readLine()) != null) {
-            out.println("> " + line);
-            if (!execute(line)) {
-                return;
+        try {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.println("> " + line);
+                if (!execute(line)) {
+                    return;
+                }
             }
+        } finally {
+            abortOpenTransactions();
         }
+    }
+
+    /** Aborts the transactions still open, saying so: the shell is ending. */
+    void abortOpenTransactions() {
+        for (Map.Entry<String, Transaction> t : transactions.entrySet()) {
+            t.getValue().abort();
+            out.println(t.getKey() + " aborted: it was still open when the shell ended");
+        }
+        transactions.clear();
+        writers.clear();
+        current = null;
     }
 
     /** Runs an interactive session on the terminal, with history saved in {@code historyFile}. */
@@ -74,18 +118,22 @@ public final class Shell {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal)
                     .variable(LineReader.HISTORY_FILE, historyFile).build();
             out.println(engine.engine().id() + ": " + engine.engine().description() + ". Type help for the commands.");
-            while (true) {
-                String line;
-                try {
-                    line = reader.readLine(engine.engine().id() + "> ");
-                } catch (UserInterruptException e) {
-                    continue;
-                } catch (EndOfFileException e) {
-                    return;
+            try {
+                while (true) {
+                    String line;
+                    try {
+                        line = reader.readLine(engine.engine().id() + (current == null ? "" : " " + current) + "> ");
+                    } catch (UserInterruptException e) {
+                        continue;
+                    } catch (EndOfFileException e) {
+                        return;
+                    }
+                    if (!execute(line)) {
+                        return;
+                    }
                 }
-                if (!execute(line)) {
-                    return;
-                }
+            } finally {
+                abortOpenTransactions();
             }
         }
     }
@@ -111,27 +159,93 @@ public final class Shell {
             switch (command) {
                 case "put" -> {
                     arity(args, 2, 2, "put KEY VALUE");
-                    engine.store().put(Bytes.of(args.get(0)), Bytes.of(args.get(1)));
+                    Transaction t = currentTransaction();
+                    if (t != null) {
+                        t.put(Bytes.of(args.get(0)), Bytes.of(args.get(1)));
+                        writers.add(current);
+                    } else {
+                        engine.store().put(Bytes.of(args.get(0)), Bytes.of(args.get(1)));
+                    }
                     out.println("ok");
                 }
                 case "get" -> {
                     arity(args, 1, 1, "get KEY");
-                    Optional<Bytes> v = engine.store().get(Bytes.of(args.get(0)));
+                    Transaction t = currentTransaction();
+                    Optional<Bytes> v = t != null ? t.get(Bytes.of(args.get(0))) : engine.store().get(Bytes.of(args.get(0)));
                     gets++;
                     out.println(v.map(Bytes::toUtf8).orElse("(not found)"));
                 }
                 case "del" -> {
                     arity(args, 1, 1, "del KEY");
-                    engine.store().delete(Bytes.of(args.get(0)));
+                    Transaction t = currentTransaction();
+                    if (t != null) {
+                        t.delete(Bytes.of(args.get(0)));
+                        writers.add(current);
+                    } else {
+                        engine.store().delete(Bytes.of(args.get(0)));
+                    }
                     out.println("ok");
                 }
                 case "scan", "rscan" -> {
                     arity(args, 0, 2, command + " [FROM [TO]]");
                     Bytes from = bound(args, 0);
                     Bytes to = bound(args, 1);
-                    try (EntryIterator it = command.equals("scan") ? engine.store().scan(from, to)
-                            : engine.store().scanReverse(from, to)) {
+                    try (EntryIterator it = command.equals("scan") ? scan(from, to) : scanReverse(from, to)) {
                         print(it, Long.MAX_VALUE);
+                    }
+                }
+                case "begin" -> {
+                    arity(args, 0, 0, "begin");
+                    Transaction t = transactional().begin();
+                    String name = "t" + nextTransaction++;
+                    transactions.put(name, t);
+                    current = name;
+                    out.println(name + " began at timestamp " + t.startTs()
+                            + ": get, put, del and scan go through it until commit or abort");
+                }
+                case "commit", "abort" -> {
+                    arity(args, 0, 1, command + " [TXN]");
+                    transactional();
+                    String name = args.isEmpty() ? current : args.get(0);
+                    Transaction t = name == null ? null : transactions.get(name);
+                    if (t == null) {
+                        throw new IllegalArgumentException(name == null ? "no transaction is current (begin starts one)"
+                                : "no open transaction named '" + name + "'; open: " + openNames());
+                    }
+                    boolean wrote = writers.contains(name);
+                    transactions.remove(name);
+                    writers.remove(name);
+                    if (name.equals(current)) {
+                        current = null;
+                    }
+                    if (command.equals("abort")) {
+                        t.abort();
+                        out.println(name + " aborted" + stillOpen());
+                    } else {
+                        try {
+                            long ts = t.commit();
+                            out.println(name + (wrote ? " committed at timestamp " + ts
+                                    : " committed: it wrote nothing (its snapshot was timestamp " + ts + ")") + stillOpen());
+                        } catch (ConflictException e) {
+                            out.println("conflict: " + name + " aborted, on key " + quote(e.key().toUtf8()) + ": "
+                                    + e.getMessage() + stillOpen());
+                        } finally {
+                            t.close(); // aborts it if the commit failed half way (an I/O error)
+                        }
+                    }
+                }
+                case "use" -> {
+                    arity(args, 1, 1, "use TXN|-");
+                    transactional();
+                    String name = args.get(0);
+                    if (name.equals("-")) {
+                        current = null;
+                        out.println("no transaction is current: each command commits on its own" + stillOpen());
+                    } else if (transactions.containsKey(name)) {
+                        current = name;
+                        out.println(name + " is current (it reads at timestamp " + transactions.get(name).startTs() + ")");
+                    } else {
+                        throw new IllegalArgumentException("no open transaction named '" + name + "'; open: " + openNames());
                     }
                 }
                 case "page" -> {
@@ -141,7 +255,7 @@ public final class Shell {
                         throw new IllegalArgumentException("LIMIT must be at least 1: " + limit);
                     }
                     Bytes after = args.size() > 1 ? Bytes.of(args.get(1)) : null;
-                    try (EntryIterator it = engine.store().scan(after, null)) {
+                    try (EntryIterator it = scan(after, null)) {
                         Bytes last = null;
                         int shown = 0;
                         while (shown < limit && it.hasNext()) {
@@ -193,6 +307,48 @@ public final class Shell {
             return error(e.getMessage() == null ? e.toString() : e.getMessage());
         }
         return true;
+    }
+
+    /** The engine's store as a transactional one, or an error that says which engines have transactions. */
+    private TransactionalStore transactional() {
+        if (engine.store() instanceof TransactionalStore ts) {
+            return ts;
+        }
+        throw new IllegalArgumentException(engine.engine().id() + " has no transactions: begin, commit, abort and use work on "
+                + String.join(", ", Engines.all().stream().filter(EngineFactory::transactional).map(EngineFactory::id).toList()));
+    }
+
+    /** The current transaction, or null. */
+    private Transaction currentTransaction() {
+        return current == null ? null : transactions.get(current);
+    }
+
+    private EntryIterator scan(Bytes from, Bytes to) throws IOException {
+        Transaction t = currentTransaction();
+        return t != null ? t.scan(from, to) : engine.store().scan(from, to);
+    }
+
+    /** A transaction scans forward only: its snapshot's range is read forward and handed out backwards. */
+    private EntryIterator scanReverse(Bytes from, Bytes to) throws IOException {
+        Transaction t = currentTransaction();
+        if (t == null) {
+            return engine.store().scanReverse(from, to);
+        }
+        List<Entry> entries = new ArrayList<>();
+        try (EntryIterator it = t.scan(from, to)) {
+            it.forEachRemaining(entries::add);
+        }
+        Collections.reverse(entries);
+        return EntryIterator.of(entries.iterator());
+    }
+
+    private String openNames() {
+        return transactions.isEmpty() ? "none" : String.join(", ", transactions.keySet());
+    }
+
+    /** A note on the transactions still open, for the line that ends or leaves one. */
+    private String stillOpen() {
+        return transactions.isEmpty() ? "" : " (still open: " + openNames() + "; use TXN to go on with one)";
     }
 
     private boolean error(String message) {

@@ -59,8 +59,15 @@ public final class WorkbenchMain {
         @Option(names = "--ops", defaultValue = "100000", description = "Measured operations (default ${DEFAULT-VALUE}).")
         long ops;
 
-        @Option(names = "--keys", defaultValue = "100000", description = "Keys in the key space, preloaded for all but the fills (default ${DEFAULT-VALUE}).")
-        long keys;
+        @Option(names = "--keys", description = "Keys in the key space, preloaded for all but the fills (default 100000);"
+                + " bank: its accounts (default 100).")
+        Long keys;
+
+        @Option(names = "--threads", description = "bank only: threads running transfers (default 4).")
+        Integer threads;
+
+        @Option(names = "--readers", description = "bank only: threads checking snapshots of every balance (default 2).")
+        Integer readers;
 
         @Option(names = "--value-bytes", defaultValue = "100", description = "Bytes per value (default ${DEFAULT-VALUE}).")
         int valueBytes;
@@ -84,13 +91,20 @@ public final class WorkbenchMain {
         public Integer call() throws Exception {
             EngineFactory e = Engines.byId(engine);
             Workload w = Workload.byId(workload);
-            WorkloadRunner.Spec runSpec = new WorkloadRunner.Spec(keys, ops, valueBytes, seed);
+            if (w != Workload.BANK && (threads != null || readers != null)) {
+                throw new IllegalArgumentException("--threads and --readers are the bank workload's; " + w.id() + " runs on one thread");
+            }
+            BankWorkload.Threads bankThreads = new BankWorkload.Threads(
+                    threads != null ? threads : BankWorkload.Threads.DEFAULT.transfers(),
+                    readers != null ? readers : BankWorkload.Threads.DEFAULT.readers());
+            WorkloadRunner.Spec runSpec = new WorkloadRunner.Spec(keys != null ? keys : w == Workload.BANK ? 100 : 100_000, ops,
+                    valueBytes, seed);
             Path where = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("storagelab-workload-");
             PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
             ProgressBar bar = new ProgressBar(err, ops, !noProgress && System.console() != null);
             WorkloadRunner.Result result;
             try (Engine.Handle handle = e.open(where)) {
-                result = WorkloadRunner.run(handle, w, runSpec, bar::update);
+                result = WorkloadRunner.run(handle, w, runSpec, bankThreads, bar::update);
             } finally {
                 bar.done();
                 if (dir == null) {
@@ -101,6 +115,11 @@ public final class WorkbenchMain {
             out.print(json ? new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(result) + "\n"
                     : table(result));
             out.flush();
+            if (result.bank() != null && !result.bank().invariantHeld()) {
+                err.println("error: the bank's invariant was violated " + result.bank().violations() + " times on " + engine
+                        + ": the money in the bank changed; first: " + String.join("; ", result.bank().firstViolations()));
+                return 1;
+            }
             return 0;
         }
     }
@@ -108,9 +127,24 @@ public final class WorkbenchMain {
     /** The result as a person reads it. */
     static String table(WorkloadRunner.Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s on %s: %,d ops in %.2f s = %,.0f ops/s (%,d keys, %d-byte values, seed %d; load %.2f s, sync %.2f s)%n",
-                r.workload(), r.engine(), r.spec().ops(), r.seconds(), r.opsPerSecond(), r.spec().keys(), r.spec().valueBytes(),
-                r.spec().seed(), r.loadSeconds(), r.syncSeconds()));
+        BankWorkload.Report bank = r.bank();
+        if (bank == null) {
+            sb.append(String.format(Locale.ROOT, "%s on %s: %,d ops in %.2f s = %,.0f ops/s (%,d keys, %d-byte values, seed %d; load %.2f s, sync %.2f s)%n",
+                    r.workload(), r.engine(), r.spec().ops(), r.seconds(), r.opsPerSecond(), r.spec().keys(), r.spec().valueBytes(),
+                    r.spec().seed(), r.loadSeconds(), r.syncSeconds()));
+        } else {
+            sb.append(String.format(Locale.ROOT, "bank on %s: %,d transfers in %.2f s = %,.0f transfers/s (%,d accounts of %,d,"
+                            + " %d transfer threads, %d snapshot readers, seed %d; load %.2f s, sync %.2f s)%n",
+                    r.engine(), bank.transfers(), r.seconds(), bank.transfersPerSecond(), bank.accounts(), bank.initialBalance(),
+                    bank.threads().transfers(), bank.threads().readers(), r.spec().seed(), r.loadSeconds(), r.syncSeconds()));
+            sb.append(String.format(Locale.ROOT, "conflicts %,d (each transfer retried), aborts %,d (abandoned on purpose),"
+                    + " snapshot checks %,d%n", bank.conflicts(), bank.aborts(), bank.snapshotChecks()));
+            sb.append(bank.invariantHeld()
+                    ? String.format(Locale.ROOT, "invariant held: every snapshot and the final scan found the total %,d%n", bank.expectedTotal())
+                    : String.format(Locale.ROOT, "INVARIANT VIOLATED %,d times (the total should stay %,d; the final scan found %,d):%n",
+                    bank.violations(), bank.expectedTotal(), bank.finalTotal()));
+            bank.firstViolations().forEach(v -> sb.append("  ").append(v).append('\n'));
+        }
         sb.append(String.format(Locale.ROOT, "%-20s %12s %10s %10s %10s %10s%n", "operation", "count", "p50 us", "p99 us", "p99.9 us", "max us"));
         for (Map.Entry<String, WorkloadRunner.Latency> e : r.latency().entrySet()) {
             WorkloadRunner.Latency l = e.getValue();

@@ -15,7 +15,10 @@ import org.apache.commons.rng.UniformRandomProvider;
  *       distributions: scrambled Zipfian 0.99, latest, uniform scan lengths;</li>
  *   <li>ecommerce: the mix lab-07's hybrid exists for (hot prices and stock levels on 1% of the
  *       keys, updated constantly with Zipfian skew; cold orders inserted once with time-ordered
- *       keys and read rarely; occasional order-history range scans).</li>
+ *       keys and read rarely; occasional order-history range scans);</li>
+ *   <li>bank (lab-06): concurrent transfers as transactions and snapshot readers checking that the
+ *       total never changes, on a {@link dev.storagelab.mvcc.TransactionalStore} only; it runs its
+ *       own threads ({@link BankWorkload}) instead of a {@link #generator}.</li>
  * </ul>
  * Workloads other than the fills start from a loaded store: {@link #preload} keys put in a seeded
  * random order before the measured operations.
@@ -35,7 +38,9 @@ public enum Workload {
     YCSB_D("YCSB D, read latest: 95% read, 5% insert, reads skewed to the newest keys", true),
     YCSB_E("YCSB E, short ranges: 95% scan of 1-100 entries, 5% insert, scrambled Zipfian 0.99", true),
     YCSB_F("YCSB F, read-modify-write: 50% read, 50% read-modify-write, scrambled Zipfian 0.99", true),
-    ECOMMERCE("hot prices and stock (1% of keys, Zipfian updates), cold time-ordered orders, order-history scans", true);
+    ECOMMERCE("hot prices and stock (1% of keys, Zipfian updates), cold time-ordered orders, order-history scans", true),
+    BANK("transfers between --keys accounts as transactions on --threads threads, while --readers threads check that"
+            + " every snapshot keeps the total (kv, kv-lsm)", true);
 
     /** YCSB's Zipfian constant. */
     public static final double THETA = 0.99;
@@ -66,6 +71,11 @@ public enum Workload {
         }
         throw new IllegalArgumentException("no workload named '" + id + "'; the workloads are "
                 + java.util.Arrays.stream(values()).map(Workload::id).toList());
+    }
+
+    /** Whether it runs transactions: only on an engine whose store is a {@link dev.storagelab.mvcc.TransactionalStore}. */
+    public boolean transactional() {
+        return this == BANK;
     }
 
     /** How many keys are put before the measured operations. */
@@ -107,6 +117,9 @@ public enum Workload {
 
     /** The {@code i}-th key of the preload, for the ecommerce workload's key space. */
     Bytes preloadKey(long i, long keys) {
+        if (this == BANK) {
+            return BankWorkload.account(i);
+        }
         if (this != ECOMMERCE) {
             return key(i);
         }
@@ -138,6 +151,8 @@ public enum Workload {
             case YCSB_F -> n -> rng.nextInt(100) < 50 ? new Op(Kind.GET, key(zipf.next(keys)), 0)
                     : new Op(Kind.READ_MODIFY_WRITE, key(zipf.next(keys)), 0);
             case ECOMMERCE -> ecommerce(keys, rng, zipf, uniform);
+            case BANK -> throw new UnsupportedOperationException("bank runs its own transfer and reader threads (BankWorkload),"
+                    + " not a generator of single operations");
         };
     }
 

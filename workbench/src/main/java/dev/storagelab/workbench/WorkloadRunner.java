@@ -4,11 +4,14 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +22,7 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
 
 /**
- * Runs one {@link Workload} on one open engine: preloads the store and syncs it (unmeasured), reads
+ * Runs one {@link Workload} on one open engine: preloads the store in batches and syncs it (unmeasured), reads
  * the engine's counts, runs the operations, timing each one into an HdrHistogram per kind of
  * operation, syncs, and reads the counts again. The result's counters are the difference, so they
  * cover exactly the measured operations and the sync after them, with ratios derived from that
@@ -79,27 +82,57 @@ public final class WorkloadRunner {
      * @param counters    the engine's counts over the measured operations and the sync after
      *                    them (the preload excluded), then the ratios derived from them
      * @param gauges      the engine's gauges at the end of the run
+     * @param bank        the bank workload's transfers, conflicts and checks; null for the others
      */
     public record Result(String engine, String workload, Spec spec, double loadSeconds, double seconds,
                          double opsPerSecond, double syncSeconds, Map<String, Latency> latency, Operations operations,
-                         Map<String, Object> counters, Map<String, Object> gauges) {
+                         Map<String, Object> counters, Map<String, Object> gauges, BankWorkload.Report bank) {
     }
+
+    /**
+     * Puts per {@link OrderedStore#write} of the preload: a store with a log writes each batch as
+     * one record (lab-06's stores commit it as one transaction, one force under group commit,
+     * where a put each would pay a force each), the others put its entries one by one.
+     */
+    static final int PRELOAD_BATCH = 1_000;
 
     private WorkloadRunner() {
     }
 
     /**
-     * Runs {@code workload} on {@code engine}.
+     * Runs {@code workload} on {@code engine}; the bank with {@link BankWorkload.Threads#DEFAULT}.
      *
      * @param progress called with the number of measured operations done, about every 1%
      */
     public static Result run(Engine.Handle engine, Workload workload, Spec spec, LongConsumer progress) throws IOException {
+        return run(engine, workload, spec, BankWorkload.Threads.DEFAULT, progress);
+    }
+
+    /**
+     * Runs {@code workload} on {@code engine}, the bank's transfers and checks on {@code bankThreads}
+     * (the other workloads run on the calling thread, readwhilewriting's writer beside it).
+     *
+     * @param progress called with the number of measured operations done, about every 1%
+     */
+    public static Result run(Engine.Handle engine, Workload workload, Spec spec, BankWorkload.Threads bankThreads,
+                             LongConsumer progress) throws IOException {
+        if (workload == Workload.BANK) {
+            return BankWorkload.run(engine, spec, bankThreads, progress);
+        }
         OrderedStore store = engine.store();
         UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed());
         long loadStart = System.nanoTime();
         long preload = workload.preload(spec.keys());
+        List<Entry> batch = new ArrayList<>(PRELOAD_BATCH);
         for (long i : shuffled(preload, rng)) {
-            store.put(workload.preloadKey(i, spec.keys()), value(rng, spec.valueBytes()));
+            batch.add(Entry.put(workload.preloadKey(i, spec.keys()), value(rng, spec.valueBytes())));
+            if (batch.size() == PRELOAD_BATCH) {
+                store.write(batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            store.write(batch);
         }
         store.sync(); // the preload's dirty pages and logs reach the disk now, not in the run's counts
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
@@ -156,7 +189,7 @@ public final class WorkloadRunner {
         Map<String, Latency> latency = new LinkedHashMap<>();
         histograms.forEach((kind, h) -> latency.put(kind.name().toLowerCase(java.util.Locale.ROOT), Latency.of(h)));
         return new Result(engine.engine().id(), workload.id(), spec, loadSeconds, seconds, spec.ops() / seconds, syncSeconds,
-                latency, operations, Counters.withRatios(Counters.delta(before, after), operations.gets()), gauges);
+                latency, operations, Counters.withRatios(Counters.delta(before, after), operations.gets()), gauges, null);
     }
 
     private static void apply(OrderedStore store, Workload workload, Workload.Op op, UniformRandomProvider rng,

@@ -57,6 +57,16 @@ class CountersTest {
     }
 
     @Test
+    void recordsPerCommitGroupIsHowManyCommitsSharedEachLogWrite() {
+        Map<String, Object> r = Counters.withRatios(counts(Counters.LOG_RECORDS, 5_000, Counters.COMMIT_GROUPS, 2_000), 0);
+        assertThat((Double) r.get(Counters.RECORDS_PER_COMMIT_GROUP), closeTo(2.5, 1e-12));
+        assertThat("no commit groups, no ratio", (Double) Counters.withRatios(
+                counts(Counters.LOG_RECORDS, 0, Counters.COMMIT_GROUPS, 0), 0).get(Counters.RECORDS_PER_COMMIT_GROUP), is(Double.NaN));
+        assertThat("an engine without a log has none", Counters.withRatios(counts(Counters.PAGE_READS, 1), 1),
+                not(hasKey(Counters.RECORDS_PER_COMMIT_GROUP)));
+    }
+
+    @Test
     void aRatioWithANothingDenominatorIsNotANumber() {
         Map<String, Object> r = Counters.withRatios(counts(Counters.USER_BYTES_WRITTEN, 0, Counters.DISK_BYTES_WRITTEN, 4_096,
                 Counters.PAGE_READS, 0, Counters.CACHE_HITS, 0, Counters.CACHE_MISSES, 0), 0);

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -81,7 +82,7 @@ class ShellTest {
 
     @Test
     void diskEnginesKeepWhatWasFlushedAcrossSessions() throws IOException {
-        for (Engine engine : List.of(Engine.SORTEDLOG, Engine.BTREE, Engine.LSM)) {
+        for (Engine engine : List.of(Engine.SORTEDLOG, Engine.BTREE, Engine.LSM, Engine.KV, Engine.KV_LSM)) {
             Path where = dir.resolve(engine.id());
             session(engine, where, "put k v\nflush\n");
             assertThat(engine + " reopened", session(engine, where, "get k\n"), equalTo("> get k\nv\n"));
@@ -124,6 +125,131 @@ class ShellTest {
                 keys = 1
                 height = 1
                 """));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"KV", "KV_LSM"})
+    void aTransactionReadsItsSnapshotAndItsOwnWritesAndCommitsAtATimestamp(Engine engine) throws IOException {
+        String out = session(engine, dir, """
+                put a 1
+                begin
+                put b 2
+                get b
+                del a
+                scan
+                use -
+                get b
+                scan
+                use t1
+                commit
+                scan
+                """);
+        String begun = out.substring(out.indexOf("> begin\n") + "> begin\n".length());
+        long start = Long.parseLong(begun.replaceAll("(?s)^t1 began at timestamp (\\d+): .*", "$1"));
+        assertThat(out, equalTo("""
+                > put a 1
+                ok
+                > begin
+                t1 began at timestamp %d: get, put, del and scan go through it until commit or abort
+                > put b 2
+                ok
+                > get b
+                2
+                > del a
+                ok
+                > scan
+                b = 2
+                (1 entries)
+                > use -
+                no transaction is current: each command commits on its own (still open: t1; use TXN to go on with one)
+                > get b
+                (not found)
+                > scan
+                a = 1
+                (1 entries)
+                > use t1
+                t1 is current (it reads at timestamp %d)
+                > commit
+                t1 committed at timestamp %d
+                > scan
+                b = 2
+                (1 entries)
+                """.formatted(start, start, start + 1)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"KV", "KV_LSM"})
+    void theSecondOfTwoTransactionsWritingOneKeyLosesTheConflictAndNamesTheKey(Engine engine) throws IOException {
+        Path where = dir.resolve(engine.id());
+        String out = session(engine, where, """
+                begin
+                put "the key" first
+                begin
+                put "the key" second
+                put other x
+                commit t2
+                use t1
+                get "the key"
+                commit
+                get "the key"
+                get other
+                begin
+                put other y
+                abort
+                get other
+                """);
+        assertThat("the second transaction began while the first was open, and committed first", out,
+                containsString("> commit t2\nt2 committed at timestamp "));
+        assertThat("t1 still reads its own write, not t2's", out, containsString("> get \"the key\"\nfirst\n"));
+        assertThat("first committer wins: t1's commit is refused, naming the key", out,
+                containsString("> commit\nconflict: t1 aborted, on key \"the key\": write-write conflict on key \"the key\""));
+        assertThat("t2's writes stand, t1's are gone", out, containsString("> get \"the key\"\nsecond\n> get other\nx\n"));
+        assertThat("an aborted transaction's write never shows", out, containsString("> abort\nt3 aborted\n> get other\nx\n"));
+        assertThat("a conflict is the store's answer, not a failed command", out, not(containsString("error:")));
+        assertThat("after a reopen, the committed state is there", session(engine, where, "get \"the key\"\nget other\n"),
+                equalTo("> get \"the key\"\nsecond\n> get other\nx\n"));
+    }
+
+    @Test
+    void transactionCommandsNameWhatIsWrong() throws IOException {
+        String out = session(Engine.KV, dir, "commit\nbegin\nuse t9\nabort t9\nget a\ncommit\nbegin\nput a 1\n");
+        assertThat(out, containsString("> commit\nerror: no transaction is current (begin starts one)\n"));
+        assertThat(out, containsString("> use t9\nerror: no open transaction named 't9'; open: t1\n"));
+        assertThat(out, containsString("> abort t9\nerror: no open transaction named 't9'; open: t1\n"));
+        assertThat("a read-only transaction commits at its snapshot", out,
+                containsString("> commit\nt1 committed: it wrote nothing (its snapshot was timestamp "));
+        assertThat("a transaction open at the end of the input is aborted, and the shell says so", out,
+                containsString("> put a 1\nok\nt2 aborted: it was still open when the shell ended\n"));
+        assertThat("so its write never happened", session(Engine.KV, dir, "get a\n"), equalTo("> get a\n(not found)\n"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"BTREE", "LSM", "AVL"})
+    void anEngineWithoutTransactionsSaysSoAndNamesTheEnginesThatHaveThem(Engine engine) throws IOException {
+        String out = session(engine, dir, "begin\ncommit\nabort\nuse t1\nput a 1\nget a\n");
+        String expected = "error: " + engine.id() + " has no transactions: begin, commit, abort and use work on kv, kv-lsm\n";
+        assertThat(out, equalTo("> begin\n" + expected + "> commit\n" + expected + "> abort\n" + expected + "> use t1\n" + expected
+                + "> put a 1\nok\n> get a\n1\n"));
+    }
+
+    @Test
+    void helpListsTheTransactionCommands() throws IOException {
+        String out = session(Engine.AVL, dir, "help\n");
+        for (String command : List.of("begin ", "commit [TXN]", "abort [TXN]", "use TXN|-")) {
+            assertThat(out, containsString("\n" + command));
+        }
+    }
+
+    @Test
+    void kvStatsCountTheLogAndFlushTakesACheckpoint() throws IOException {
+        String out = session(Engine.KV, dir, "put a 1\nput b 2\nflush\nstats\ndump\n");
+        assertThat("two puts, two log records", out, containsString("\nlog_records = 2\n"));
+        assertThat(out, containsString("\ncheckpoints = 1\n"));
+        assertThat("the log's bytes count as disk bytes: written twice", out, containsString("\nlog_bytes = "));
+        assertThat(out, containsString("\nrecords_per_commit_group = 1.000\n"));
+        assertThat("the gauges say where the transactions are", out, containsString("# gauges now\nvisible_ts = 2\n"));
+        assertThat("two versions in the B+tree", out, containsString("\nversions = 2\n"));
+        assertThat("dump opens with the store's state", out, containsString("kv over the B+tree: visible timestamp 2"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.storagelab.workbench;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -10,18 +11,29 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.kvstore.KvOptions;
+import dev.storagelab.kvstore.KvStore;
+import dev.storagelab.mvcc.Transaction;
+import dev.storagelab.mvcc.TransactionalStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class WorkloadRunnerTest {
@@ -33,7 +45,9 @@ class WorkloadRunnerTest {
         List<Arguments> all = new ArrayList<>();
         for (EngineFactory e : Engines.all()) {
             for (Workload w : Workload.values()) {
-                all.add(Arguments.of(e, w));
+                if (!w.transactional()) { // the bank reports its own way: its tests are below
+                    all.add(Arguments.of(e, w));
+                }
             }
         }
         return all.stream();
@@ -158,6 +172,176 @@ class WorkloadRunnerTest {
             Map<String, Long> total = h.counts();
             assertThat("the preload's checkpoint is not the run's: the run wrote fewer disk bytes than the engine did", disk,
                     lessThan(total.get(Counters.DISK_BYTES_WRITTEN)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"KV", "KV_LSM"})
+    void theBankMovesMoneyAndNoSnapshotEverSeesTheTotalChange(Engine engine) throws IOException {
+        WorkloadRunner.Spec spec = new WorkloadRunner.Spec(20, 400, 0, 23);
+        WorkloadRunner.Result r;
+        try (Engine.Handle h = engine.open(dir)) {
+            r = WorkloadRunner.run(h, Workload.BANK, spec, new BankWorkload.Threads(4, 2), done -> { });
+        }
+        BankWorkload.Report bank = r.bank();
+        assertThat("the invariant held: " + bank.firstViolations(), bank.invariantHeld(), equalTo(true));
+        assertThat("every ticket became a committed transfer", bank.transfers(), equalTo(spec.ops()));
+        assertThat(bank.expectedTotal(), equalTo(20 * BankWorkload.INITIAL_BALANCE));
+        assertThat("the final scan found all the money", bank.finalTotal(), equalTo(bank.expectedTotal()));
+        assertThat("each of the two readers checked at least one snapshot", bank.snapshotChecks(), greaterThanOrEqualTo(2L));
+        assertThat(r.latency().get("transfer").count(), equalTo(spec.ops()));
+        assertThat(r.latency().get("snapshot_check").count(), equalTo(bank.snapshotChecks()));
+        assertThat("a transfer writes two balances", r.operations().writes(), equalTo(2 * spec.ops()));
+        assertThat("one log record per committed transfer: a conflict or an abort writes nothing to the log",
+                r.counters().get(Counters.LOG_RECORDS), equalTo(spec.ops()));
+        assertThat(r.opsPerSecond(), greaterThan(0.0));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"BTREE", "LSM", "AVL"})
+    void theBankRefusesAnEngineWithoutTransactions(Engine engine) throws IOException {
+        try (Engine.Handle h = engine.open(dir)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> WorkloadRunner.run(h, Workload.BANK, new WorkloadRunner.Spec(10, 10, 0, 1), done -> { }));
+            assertThat(e.getMessage(), equalTo("the bank workload runs transactions, and " + engine.id()
+                    + " has none: run it on kv, kv-lsm"));
+        }
+    }
+
+    @Test
+    void theBankCatchesAStoreThatAppliesHalfATransfer() throws IOException {
+        try (KvStore kv = KvStore.open(dir, KvOptions.defaults())) {
+            HalfCommittingStore broken = new HalfCommittingStore(kv);
+            Engine.Handle h = new Engine.Handle(Engine.KV, broken) {
+                @Override
+                public Map<String, Long> counts() {
+                    return Map.of();
+                }
+
+                @Override
+                public Map<String, Object> gauges() {
+                    return Map.of();
+                }
+
+                @Override
+                public String dump(boolean dot) {
+                    return "";
+                }
+            };
+            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.BANK, new WorkloadRunner.Spec(10, 200, 0, 29),
+                    new BankWorkload.Threads(2, 1), done -> { });
+            BankWorkload.Report bank = r.bank();
+            assertThat("a transfer's credit was lost: the bank must notice", bank.invariantHeld(), equalTo(false));
+            assertThat("the money that vanished is missing at the end", bank.finalTotal(), lessThan(bank.expectedTotal()));
+            assertThat("the readers' snapshots saw it too", bank.firstViolations().toString(),
+                    containsString("the total in the snapshot at timestamp "));
+            assertThat("every violation is counted, the first few kept", bank.violations(),
+                    greaterThanOrEqualTo((long) bank.firstViolations().size()));
+            assertThat(bank.firstViolations().size(), lessThanOrEqualTo(BankWorkload.VIOLATIONS_KEPT));
+        }
+    }
+
+    /** A broken store: its transactions drop the second write of each commit (a transfer's credit). */
+    private static final class HalfCommittingStore implements OrderedStore, TransactionalStore {
+        private final KvStore kv;
+
+        HalfCommittingStore(KvStore kv) {
+            this.kv = kv;
+        }
+
+        @Override
+        public Transaction begin() {
+            Transaction t = kv.begin();
+            return new Transaction() {
+                private int puts;
+
+                @Override
+                public long startTs() {
+                    return t.startTs();
+                }
+
+                @Override
+                public State state() {
+                    return t.state();
+                }
+
+                @Override
+                public Optional<Bytes> get(Bytes key) throws IOException {
+                    return t.get(key);
+                }
+
+                @Override
+                public void put(Bytes key, Bytes value) throws IOException {
+                    if (puts++ != 1) {
+                        t.put(key, value);
+                    }
+                }
+
+                @Override
+                public void delete(Bytes key) throws IOException {
+                    t.delete(key);
+                }
+
+                @Override
+                public EntryIterator scan(Bytes from, Bytes to) throws IOException {
+                    return t.scan(from, to);
+                }
+
+                @Override
+                public long commit() throws IOException {
+                    return t.commit();
+                }
+
+                @Override
+                public void abort() {
+                    t.abort();
+                }
+
+                @Override
+                public void close() {
+                    t.close();
+                }
+            };
+        }
+
+        @Override
+        public Optional<Bytes> get(Bytes key) throws IOException {
+            return kv.get(key);
+        }
+
+        @Override
+        public void put(Bytes key, Bytes value) throws IOException {
+            kv.put(key, value);
+        }
+
+        @Override
+        public void delete(Bytes key) throws IOException {
+            kv.delete(key);
+        }
+
+        @Override
+        public void write(List<Entry> ops) throws IOException {
+            kv.write(ops);
+        }
+
+        @Override
+        public EntryIterator scan(Bytes from, Bytes to) {
+            return kv.scan(from, to);
+        }
+
+        @Override
+        public EntryIterator scanReverse(Bytes from, Bytes to) {
+            return kv.scanReverse(from, to);
+        }
+
+        @Override
+        public void sync() throws IOException {
+            kv.sync();
+        }
+
+        @Override
+        public void close() {
+            // the test closes the KvStore
         }
     }
 
