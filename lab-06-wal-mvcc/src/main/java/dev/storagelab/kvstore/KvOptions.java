@@ -43,9 +43,12 @@ public record KvOptions(EngineKind engine, SyncMode syncMode, long checkpointLog
         Objects.requireNonNull(lsm, "lsm");
     }
 
-    /** The B+tree, group commit, a checkpoint every 64 MiB of log, GC every second, snapshot isolation. */
+    /**
+     * The B+tree, group commit, a checkpoint every 64 MiB of log, a GC round every 5 seconds (the
+     * B+tree's round reads every version, so not more often), snapshot isolation.
+     */
     public static KvOptions defaults() {
-        return new KvOptions(EngineKind.BTREE, SyncMode.GROUP, 64L << 20, Duration.ofSeconds(1), Isolation.SNAPSHOT,
+        return new KvOptions(EngineKind.BTREE, SyncMode.GROUP, 64L << 20, Duration.ofSeconds(5), Isolation.SNAPSHOT,
                 WalOptions.defaults(), BTreeOptions.defaults(), LsmOptions.defaults());
     }
 

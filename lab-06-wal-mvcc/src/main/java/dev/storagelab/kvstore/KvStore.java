@@ -75,6 +75,7 @@ public final class KvStore implements OrderedStore, TransactionalStore {
     private final ScheduledExecutorService maintenance;
     private final AtomicReference<Throwable> maintenanceFailure = new AtomicReference<>();
     private final AtomicLong checkpoints = new AtomicLong();
+    private final AtomicLong gcRuns = new AtomicLong();
     private volatile long logBytesAtCheckpoint;
     private volatile long lastGcNanos = System.nanoTime();
     private volatile MvccStore.GcResult gcTotals = MvccStore.GcResult.NONE;
@@ -207,7 +208,8 @@ public final class KvStore implements OrderedStore, TransactionalStore {
     }
 
     /**
-     * One round of garbage collection at the manager's watermark: the B+tree's pass over its
+     * One round of garbage collection at the manager's watermark, skipped when the watermark has
+     * not moved since the last round (then no version has become garbage): the B+tree's pass over its
      * versions (its deletes go straight to the engine, not the log: a version no snapshot can read
      * may come back after a crash, shadowed by the newer version that made it garbage, and the next
      * round removes it again); for the LSM tree, the watermark its compactions' filter reads.
@@ -215,11 +217,15 @@ public final class KvStore implements OrderedStore, TransactionalStore {
     public MvccStore.GcResult collectGarbage() throws IOException {
         checkOpen();
         long w = transactions.gcWatermark();
+        lastGcNanos = System.nanoTime();
+        if (w == watermark.get() && gcRuns.get() > 0) {
+            return MvccStore.GcResult.NONE; // nothing committed or ended since the last round: nothing new is garbage
+        }
+        gcRuns.incrementAndGet();
         watermark.set(w);
         MvccStore.GcResult r = options.engine() == KvOptions.EngineKind.BTREE
                 ? unloggedVersions.collectGarbage(w) : MvccStore.GcResult.NONE;
         gcTotals = gcTotals.plus(r);
-        lastGcNanos = System.nanoTime();
         return r;
     }
 
@@ -387,10 +393,16 @@ public final class KvStore implements OrderedStore, TransactionalStore {
                         Throwable maintenanceFailure) {
     }
 
+    /** A reading; for the LSM tree, the versions removed are those its compaction filter dropped. */
     public Stats stats() {
+        MvccStore.GcResult gc = gcTotals;
+        if (log.engine() instanceof Engine.Adapter a && a.unwrap() instanceof LsmStore lsm) {
+            long dropped = lsm.stats().filteredValues();
+            gc = new MvccStore.GcResult(gc.keysScanned(), gc.versionsScanned(), gc.versionsRemoved() + dropped);
+        }
         return new Stats(options.engine().name().toLowerCase(java.util.Locale.ROOT), transactions.visibleTs(),
                 transactions.activeTransactions(), transactions.gcWatermark(), log.wal().stats(), checkpoints.get(),
-                log.replayedRecords(), recoveredClock, gcTotals, maintenanceFailure.get());
+                log.replayedRecords(), recoveredClock, gc, maintenanceFailure.get());
     }
 
     public KvOptions options() {

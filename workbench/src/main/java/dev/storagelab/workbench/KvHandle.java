@@ -63,7 +63,7 @@ final class KvHandle extends Engine.Handle {
         c.put(Counters.COMMIT_GROUPS, wal.commitGroups());
         c.put(Counters.CHECKPOINTS, s.checkpoints());
         c.put(Counters.REPLAYED_RECORDS, s.replayedRecords());
-        c.put(Counters.GC_VERSIONS_REMOVED, s.gc().versionsRemoved() + (lsm == null ? 0 : lsm.filteredValues()));
+        c.put(Counters.GC_VERSIONS_REMOVED, s.gc().versionsRemoved()); // the LSM tree's compaction filter included
         if (engine instanceof BPlusTree tree) {
             BufferPool.PoolStats pool = tree.poolStats();
             c.put(Counters.PAGE_READS, pool.misses());
