@@ -81,14 +81,16 @@ public final class RecoveryTime {
 
     /** The parent: every engine and interval, a crash image each, then the timed opens. */
     static String run(Path base, boolean quick) throws Exception {
-        long[] intervals = quick ? QUICK_INTERVALS : INTERVALS;
-        int warmOpens = quick ? 1 : WARM_OPENS;
+        return run(base, EngineKind.values(), quick ? QUICK_INTERVALS : INTERVALS, quick ? 1 : WARM_OPENS);
+    }
+
+    static String run(Path base, EngineKind[] engines, long[] intervals, int warmOpens) throws Exception {
         List<String> rows = new ArrayList<>();
         Json json = new Json().field("loadavgBefore", Bench.loadavg()).field("fileSystem", Bench.fileSystem(base))
                 .field("keys", KEYS).field("valueBytes", VALUE_BYTES).field("crashAt", CRASH_AT);
         System.out.printf("%-6s %10s %12s %8s %8s %12s %10s %10s %10s %s%n", "engine", "interval", "log at crash",
                 "ckpts", "write s", "replayed", "replay MB", "warm ms", "cold ms", "load");
-        for (EngineKind engine : EngineKind.values()) {
+        for (EngineKind engine : engines) {
             for (long interval : intervals) {
                 Path image = Files.createTempDirectory(base, "crash-image");
                 try {

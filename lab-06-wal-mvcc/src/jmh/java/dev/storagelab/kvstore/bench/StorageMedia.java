@@ -29,9 +29,10 @@ import org.HdrHistogram.Histogram;
  *       {@code force(true)} (fsync), and a 128-byte overwrite inside a preallocated, already forced
  *       file then {@code force(false)}: the file's size does not change, so no metadata needs to
  *       reach the disk with it. Every operation's latency goes into an HdrHistogram.</li>
- *   <li><b>write bandwidth</b>: 4 KiB writes over a file, in order or at random (a shuffled
- *       permutation of the file's blocks, overwriting a preallocated file), either forced once at
- *       the end (the time includes that force) or forced after every write.</li>
+ *   <li><b>write bandwidth</b>: 4 KiB writes appended to a new file (as a log grows), in order
+ *       over a preallocated, forced file, or at random over it (a shuffled permutation of its
+ *       blocks, as a page file is updated), either forced once at the end (the time includes that
+ *       force) or forced after every write.</li>
  *   <li><b>random reads</b>: 4 KiB reads at random aligned offsets of a file written and forced
  *       before: <i>warm</i> right after reading the whole file once (every page cached);
  *       <i>cold, buffered</i> after {@code dd iflag=nocache count=0} asked the kernel to drop the
@@ -88,10 +89,11 @@ public final class StorageMedia {
             json.array("force", force);
 
             List<String> bw = new ArrayList<>();
-            bw.add(bandwidth(dir, false, false, sizes));
-            bw.add(bandwidth(dir, true, false, sizes));
-            bw.add(bandwidth(dir, false, true, sizes));
-            bw.add(bandwidth(dir, true, true, sizes));
+            for (boolean forceEach : new boolean[] {false, true}) {
+                bw.add(bandwidth(dir, false, false, forceEach, sizes)); // appending, as a log does
+                bw.add(bandwidth(dir, false, true, forceEach, sizes));  // in order over a preallocated file
+                bw.add(bandwidth(dir, true, true, forceEach, sizes));   // at random, as a page file is updated
+            }
             json.array("writeBandwidth", bw);
 
             json.array("randomRead", randomReads(dir, sizes));
@@ -151,7 +153,8 @@ public final class StorageMedia {
 
     // ---------------------------------------------------------------- write bandwidth
 
-    private static String bandwidth(Path dir, boolean random, boolean forceEach, Sizes sizes) throws IOException {
+    private static String bandwidth(Path dir, boolean random, boolean preallocated, boolean forceEach, Sizes sizes)
+            throws IOException {
         Path file = dir.resolve("bw.dat");
         Files.deleteIfExists(file);
         long blocks = sizes.bandwidthFileBytes() / BLOCK;
@@ -165,7 +168,7 @@ public final class StorageMedia {
         ByteBuffer buf = ByteBuffer.allocateDirect(BLOCK);
         SplittableRandom bytes = new SplittableRandom(11);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            if (random) { // overwrite real blocks, as a B+tree's page file is updated; the file exists and is durable
+            if (preallocated) { // overwrite real blocks, as a B+tree's page file is updated; the file exists and is durable
                 fill(ch, 0, blocks * BLOCK);
                 ch.force(true);
             }
@@ -196,8 +199,10 @@ public final class StorageMedia {
                 ch.force(false);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            String what = (random ? "random" : "sequential") + " 4 KiB writes, " + (forceEach ? "forced each" : "forced at the end");
-            Json row = new Json().field("what", what).field("random", random).field("forceEach", forceEach)
+            String what = (random ? "random overwrites" : preallocated ? "sequential overwrites" : "appends")
+                    + ", " + (forceEach ? "forced each" : "forced at the end");
+            Json row = new Json().field("what", what).field("random", random).field("preallocated", preallocated)
+                    .field("forceEach", forceEach)
                     .field("bytes", written).field("seconds", seconds).field("mbPerSecond", written / seconds / 1e6)
                     .field("writesPerSecond", written / BLOCK / seconds);
             if (forceEach) {
