@@ -126,7 +126,8 @@ def storage_media(data_dir, out_dir):
         ax.plot(range(len(rows)), [r["mbPerSecond"] for r in runs[1]["writeBandwidth"]], "k_", markersize=20, mew=2,
                 label="run 2")
     ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels([r["what"].replace(" 4 KiB writes, ", "\n") for r in rows], fontsize=8)
+    ax.set_xticklabels([r["what"].replace(" overwrites", "\noverwrites").replace(", forced", "\nforced")
+                        .replace(" the end", "\nthe end") for r in rows], fontsize=7)
     log_axis(ax)
     ax.set_ylabel("MB/s (log scale)")
     ax.set_title("4 KiB write bandwidth")
@@ -215,6 +216,8 @@ def write_twice(data_dir, out_dir):
     ax.plot(xs, [r["kernelWA"] for r in rows], "k*", markersize=9,
             label="pages the kernel saw dirtied (/proc/self/io write_bytes)")
     ax.axhline(1, color="black", linewidth=0.8)
+    top = max(max(r["kernelWA"] for r in rows), max(a + b for a, b in zip(log, eng)))
+    ax.set_ylim(0.8, top * 6)  # room for the legend above the bars
     ax.set_xticks(list(xs))
     ax.set_xticklabels(labels, fontsize=7)
     log_axis(ax)
