@@ -9,11 +9,13 @@
 # alone at a load of 65), plus the build. Run it on a quiet machine, from anywhere:
 #   notes/figures/measure_lab06.sh [SCRATCH_DIR]
 # SCRATCH_DIR (default /var/tmp) must be on the disk being measured, not tmpfs; about 600 MB are used
-# at the peak and removed at the end. QUICK=1 runs every program at tiny sizes (a smoke of a few seconds);
+# at the peak and removed at the end. QUICK=1 runs every program at tiny sizes (a smoke of a few seconds,
+# written to /tmp/lab06-quick unless OUT says where);
 # PROGRAMS="WriteTwice StorageMedia:2" runs only those.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-OUT=notes/data/lab06
+# a quick smoke must not overwrite the measured data
+OUT=${OUT:-$([ -n "${QUICK:-}" ] && echo /tmp/lab06-quick || echo notes/data/lab06)}
 mkdir -p "$OUT"
 SCRATCH=$(mktemp -d "${1:-/var/tmp}/lab06-measure-XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT

@@ -182,19 +182,28 @@ public final class RecoveryTime {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-cp", System.getProperty("java.class.path"), RecoveryTime.class.getName()));
         command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String last = null;
+        List<String> output = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
-                last = line;
+                output.add(line);
+                if (line.startsWith("result ")) {
+                    last = line;
+                }
             }
         }
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("child " + args + " did not finish");
         }
-        if (p.exitValue() != 0 || last == null || !last.startsWith("result ")) {
-            throw new IllegalStateException("child " + args + " failed with exit " + p.exitValue() + ", last line: " + last);
+        if (p.exitValue() != 0 || last == null) {
+            // the child's exception first, on the first line (a student release's "... is not implemented yet")
+            String cause = output.stream().filter(l -> l.contains("Exception")).findFirst().orElse("no exception");
+            throw new IllegalStateException(cause.substring(cause.indexOf(':') < 0 ? 0 : cause.indexOf("Exception in thread")
+                    >= 0 ? cause.indexOf('"', cause.indexOf('"') + 1) + 2 : 0) + " -- in child " + args + ", exit "
+                    + p.exitValue() + "; its output: " + String.join(" | ", output.subList(Math.max(0, output.size() - 30),
+                    output.size())));
         }
         Map<String, String> out = new TreeMap<>();
         for (String kv : last.substring("result ".length()).trim().split(" ")) {
