@@ -12,8 +12,10 @@ reads, from the data folder (a missing file is skipped), what notes/figures/meas
   4 KiB write bandwidth, random 4 KiB read latency with and without the page cache);
 - recovery-time.json: RecoveryTime (KvStore.open after a crash, against the checkpoint interval);
 - write-twice.json: WriteTwice (log, checkpoint and engine bytes written per user byte);
+- long-reader/long-reader.json: LongReaderBenchmark (JMH), the reader's age 0 to 400,000 commits;
 
-and writes lab06-storage-media.png, lab06-recovery.png and lab06-write-twice.png to the figures folder.
+and writes lab06-storage-media.png, lab06-recovery.png, lab06-write-twice.png and lab06-long-reader.png
+to the figures folder.
 """
 
 import json
@@ -229,8 +231,59 @@ def write_twice(data_dir, out_dir):
     print()
 
 
+def long_reader(data_dir, out_dir):
+    """LongReaderBenchmark (long-reader/long-reader.json and .txt): versions and bytes left after a
+    collection that a reader open for N commits holds back, and the get and scan it costs."""
+    d = load_json(data_dir, os.path.join("long-reader", "long-reader.json"))
+    if d is None:
+        return
+    scores = {}
+    for r in d:
+        p = r["params"]
+        scores.setdefault((p["mvccEngine"], int(p["readerAgeCommits"])), {})[r["benchmark"].rsplit(".", 1)[1]] = \
+            r["primaryMetric"]["score"] / 1000.0
+    keys = int(d[0]["params"]["mvccKeys"])
+    ages = sorted({age for _, age in scores})
+    # every overwrite stays while the reader is open: keys + age versions of 124 key+value bytes (see the .txt)
+    print(f"## A long reader (LongReaderBenchmark, {keys:,} keys, skewed overwrites; µs)")
+    print()
+    print("| reader's age (commits) | versions per key | key+value MB | get, memory | get, B+tree | 100-key scan, memory |"
+          " 100-key scan, B+tree |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for age in ages:
+        m = scores.get(("memory", age), {})
+        b = scores.get(("btree", age), {})
+        print(f"| {age:,} | {(keys + age) / keys:.2f} | {(keys + age) * 127 / 1e6:.1f} | {m.get('getHotNewest', 0):.2f} |"
+              f" {b.get('getHotNewest', 0):.2f} | {m.get('scanNewest100', 0):.1f} | {b.get('scanNewest100', 0):.1f} |")
+    print()
+    fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.8))
+    a.plot([x / 1000 for x in ages], [(keys + x) / keys for x in ages], marker="o", color="tab:purple")
+    a.set_xlabel("age of the oldest open snapshot (thousands of commits)")
+    a.set_ylabel("versions per key after a collection")
+    a.set_title(f"what a long reader keeps ({keys:,} keys)")
+    a2 = a.twinx()
+    a2.set_ylabel("key+value MB")
+    a2.set_ylim([y * keys * 127 / 1e6 for y in a.get_ylim()])
+    for engine, (label, color, marker) in (("memory", ("in memory", "tab:green", "s")),
+                                           ("btree", ("B+tree", "tab:blue", "o"))):
+        xs = [x / 1000 for x in ages if (engine, x) in scores]
+        b.plot(xs, [scores[(engine, x)]["scanNewest100"] for x in ages if (engine, x) in scores], marker=marker,
+               color=color, label=f"100-key scan, {label}")
+        b.plot(xs, [scores[(engine, x)]["getHotNewest"] for x in ages if (engine, x) in scores], marker=marker,
+               color=color, linestyle="--", mfc="none", label=f"get of a hot key, {label}")
+    log_axis(b, "y")
+    b.set_xlabel("age of the oldest open snapshot (thousands of commits)")
+    b.set_ylabel("µs per operation at the newest snapshot (log scale)")
+    b.set_title("what the old versions cost a reader")
+    for ax in (a, b):
+        ax.grid(True, which="both", alpha=0.3)
+    b.legend(fontsize=8)
+    save(fig, out_dir, "lab06-long-reader.png")
+    print()
+
+
 def main(argv):
-    return run(argv, __doc__, storage_media, recovery, write_twice)
+    return run(argv, __doc__, storage_media, recovery, write_twice, long_reader)
 
 
 if __name__ == "__main__":
