@@ -4,7 +4,8 @@ package dev.storagelab.wal;
  * What a {@link Wal} has done since it was opened: a snapshot, taken by {@link Wal#stats()}.
  *
  * @param records        records appended (by {@link Wal#append} and {@link Wal#commit})
- * @param bytes          bytes written to segment files: records with their LSN, type and framing
+ * @param bytes          bytes of records written to segment files, with their LSN, type and framing
+ *                       (each segment's file header, written when the segment is created, is not counted)
  * @param forces         forces of a segment file (by commits, {@link Wal#force}, and closing a full
  *                       segment before the next one starts)
  * @param commitGroups   group commits: storage writes of the records of one or more commits
