@@ -1,15 +1,14 @@
 package dev.storagelab.workbench;
 
-import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.bounds.ForwardingOrderedStore;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
-import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kvstore.KvStore;
+import dev.storagelab.mvcc.ForwardingTransaction;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionalStore;
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -19,12 +18,13 @@ import java.util.concurrent.atomic.LongAdder;
  * values ({@link Counters#ENGINE_BYTES_WRITTEN}). A transaction's writes count once it commits;
  * an aborted transaction's never.
  */
-final class CountingKvStore implements OrderedStore, TransactionalStore {
+final class CountingKvStore extends ForwardingOrderedStore implements TransactionalStore {
 
     private final KvStore store;
     private final LongAdder userBytes = new LongAdder();
 
     CountingKvStore(KvStore store) {
+        super(store);
         this.store = store;
     }
 
@@ -43,25 +43,20 @@ final class CountingKvStore implements OrderedStore, TransactionalStore {
     }
 
     @Override
-    public Optional<Bytes> get(Bytes key) throws IOException {
-        return store.get(key);
-    }
-
-    @Override
     public void put(Bytes key, Bytes value) throws IOException {
-        store.put(key, value);
+        super.put(key, value);
         userBytes.add(key.length() + value.length());
     }
 
     @Override
     public void delete(Bytes key) throws IOException {
-        store.delete(key);
+        super.delete(key);
         userBytes.add(key.length());
     }
 
     @Override
     public void write(List<Entry> ops) throws IOException {
-        store.write(ops);
+        super.write(ops);
         long n = 0;
         for (Entry e : ops) {
             n += bytes(e);
@@ -70,83 +65,27 @@ final class CountingKvStore implements OrderedStore, TransactionalStore {
     }
 
     @Override
-    public EntryIterator scan(Bytes from, Bytes to) {
-        return store.scan(from, to);
-    }
-
-    @Override
-    public EntryIterator scanReverse(Bytes from, Bytes to) {
-        return store.scanReverse(from, to);
-    }
-
-    @Override
-    public void sync() throws IOException {
-        store.sync();
-    }
-
-    @Override
-    public void close() throws IOException {
-        store.close();
-    }
-
-    @Override
     public Transaction begin() throws IOException {
-        Transaction t = store.begin();
-        return new Transaction() {
+        return new ForwardingTransaction(store.begin()) {
             private long written;
 
             @Override
-            public long startTs() {
-                return t.startTs();
-            }
-
-            @Override
-            public State state() {
-                return t.state();
-            }
-
-            @Override
-            public Optional<Bytes> get(Bytes key) throws IOException {
-                return t.get(key);
-            }
-
-            @Override
             public void put(Bytes key, Bytes value) throws IOException {
-                t.put(key, value);
+                super.put(key, value);
                 written += key.length() + value.length();
             }
 
             @Override
             public void delete(Bytes key) throws IOException {
-                t.delete(key);
+                super.delete(key);
                 written += key.length();
             }
 
             @Override
-            public EntryIterator scan(Bytes from, Bytes to) throws IOException {
-                return t.scan(from, to);
-            }
-
-            @Override
             public long commit() throws IOException {
-                long ts = t.commit();
+                long ts = super.commit();
                 userBytes.add(written);
                 return ts;
-            }
-
-            @Override
-            public void abort() {
-                t.abort();
-            }
-
-            @Override
-            public void close() {
-                t.close();
-            }
-
-            @Override
-            public String toString() {
-                return t.toString();
             }
         };
     }

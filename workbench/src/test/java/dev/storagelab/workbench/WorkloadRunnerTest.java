@@ -13,12 +13,13 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.storagelab.bounds.ForwardingOrderedStore;
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
-import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kvstore.KvOptions;
 import dev.storagelab.kvstore.KvStore;
+import dev.storagelab.mvcc.ForwardingTransaction;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionalStore;
 import java.io.IOException;
@@ -27,7 +28,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -242,101 +242,26 @@ class WorkloadRunnerTest {
     }
 
     /** A broken store: its transactions drop the second write of each commit (a transfer's credit). */
-    private static final class HalfCommittingStore implements OrderedStore, TransactionalStore {
+    private static final class HalfCommittingStore extends ForwardingOrderedStore implements TransactionalStore {
         private final KvStore kv;
 
         HalfCommittingStore(KvStore kv) {
+            super(kv);
             this.kv = kv;
         }
 
         @Override
         public Transaction begin() {
-            Transaction t = kv.begin();
-            return new Transaction() {
+            return new ForwardingTransaction(kv.begin()) {
                 private int puts;
-
-                @Override
-                public long startTs() {
-                    return t.startTs();
-                }
-
-                @Override
-                public State state() {
-                    return t.state();
-                }
-
-                @Override
-                public Optional<Bytes> get(Bytes key) throws IOException {
-                    return t.get(key);
-                }
 
                 @Override
                 public void put(Bytes key, Bytes value) throws IOException {
                     if (puts++ != 1) {
-                        t.put(key, value);
+                        super.put(key, value);
                     }
                 }
-
-                @Override
-                public void delete(Bytes key) throws IOException {
-                    t.delete(key);
-                }
-
-                @Override
-                public EntryIterator scan(Bytes from, Bytes to) throws IOException {
-                    return t.scan(from, to);
-                }
-
-                @Override
-                public long commit() throws IOException {
-                    return t.commit();
-                }
-
-                @Override
-                public void abort() {
-                    t.abort();
-                }
-
-                @Override
-                public void close() {
-                    t.close();
-                }
             };
-        }
-
-        @Override
-        public Optional<Bytes> get(Bytes key) throws IOException {
-            return kv.get(key);
-        }
-
-        @Override
-        public void put(Bytes key, Bytes value) throws IOException {
-            kv.put(key, value);
-        }
-
-        @Override
-        public void delete(Bytes key) throws IOException {
-            kv.delete(key);
-        }
-
-        @Override
-        public void write(List<Entry> ops) throws IOException {
-            kv.write(ops);
-        }
-
-        @Override
-        public EntryIterator scan(Bytes from, Bytes to) {
-            return kv.scan(from, to);
-        }
-
-        @Override
-        public EntryIterator scanReverse(Bytes from, Bytes to) {
-            return kv.scanReverse(from, to);
-        }
-
-        @Override
-        public void sync() throws IOException {
-            kv.sync();
         }
 
         @Override

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.lab.NotImplementedException;
 import dev.storagelab.mvcc.ConflictException;
+import dev.storagelab.mvcc.ForwardingTransaction;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionalStore;
 import dev.storagelab.mvcc.check.Anomaly.Type;
@@ -153,18 +154,7 @@ class HistoryRunnerTest {
         TransactionalStore inner = new ToyStores.SerialStore();
         TransactionalStore store = () -> {
             Transaction tx = inner.begin();
-            return new Transaction() {
-                @Override public long startTs() { return tx.startTs(); }
-                @Override public State state() { return tx.state(); }
-                @Override public Optional<Bytes> get(Bytes key) throws IOException { return tx.get(key); }
-                @Override public void put(Bytes key, Bytes value) throws IOException { tx.put(key, value); }
-                @Override public void delete(Bytes key) throws IOException { tx.delete(key); }
-                @Override public dev.storagelab.kv.EntryIterator scan(Bytes from, Bytes to) throws IOException {
-                    return tx.scan(from, to);
-                }
-                @Override public void abort() { tx.abort(); }
-                @Override public void close() { tx.close(); }
-
+            return new ForwardingTransaction(tx) {
                 @Override
                 public long commit() throws IOException {
                     switch (commits.incrementAndGet() % 3) {
