@@ -52,12 +52,12 @@ public final class CountingStorage extends ForwardingStorage {
     public WritableFile create(String name) throws IOException {
         WritableFile f = delegate.create(name);
         filesCreated.increment();
-        return new CountingWritable(f);
+        return counting(f, bytesWritten, forces);
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        return new CountingWritable(delegate.openAppend(name));
+        return counting(delegate.openAppend(name), bytesWritten, forces);
     }
 
     @Override
@@ -112,25 +112,37 @@ public final class CountingStorage extends ForwardingStorage {
         forces.increment();
     }
 
-    private final class CountingWritable implements WritableFile {
-        private final WritableFile f;
+    /**
+     * {@code f}, counting the bytes it writes (appended or in place) into {@code bytes} and its forces
+     * into {@code forces}: this storage's own counting, for a storage that counts by kinds of file.
+     */
+    public static WritableFile counting(WritableFile f, LongAdder bytes, LongAdder forces) {
+        return new CountingWritable(f, bytes, forces);
+    }
 
-        CountingWritable(WritableFile f) {
+    private static final class CountingWritable implements WritableFile {
+        private final WritableFile f;
+        private final LongAdder bytes;
+        private final LongAdder forces;
+
+        CountingWritable(WritableFile f, LongAdder bytes, LongAdder forces) {
             this.f = f;
+            this.bytes = bytes;
+            this.forces = forces;
         }
 
         @Override
         public void append(ByteBuffer src) throws IOException {
             int n = src.remaining();
             f.append(src);
-            bytesWritten.add(n);
+            bytes.add(n);
         }
 
         @Override
         public void writeAt(long position, ByteBuffer src) throws IOException {
             int n = src.remaining();
             f.writeAt(position, src);
-            bytesWritten.add(n);
+            bytes.add(n);
         }
 
         @Override

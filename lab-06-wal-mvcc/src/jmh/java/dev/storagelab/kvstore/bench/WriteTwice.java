@@ -2,6 +2,7 @@ package dev.storagelab.kvstore.bench;
 
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.io.ForwardingStorage;
 import dev.storagelab.io.Storage;
@@ -15,7 +16,6 @@ import dev.storagelab.lsm.LsmStore;
 import dev.storagelab.mvcc.ConflictException;
 import dev.storagelab.wal.SyncMode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -233,43 +233,7 @@ public final class WriteTwice {
         private WritableFile counted(String name, WritableFile f) {
             boolean isLog = name.endsWith(".wal");
             LongAdder bytes = isLog ? logBytes : name.startsWith("CHECKPOINT") ? checkpointBytes : engineBytes;
-            LongAdder forces = isLog ? logForces : engineForces;
-            return new WritableFile() {
-                @Override
-                public void append(ByteBuffer src) throws IOException {
-                    int n = src.remaining();
-                    f.append(src);
-                    bytes.add(n);
-                }
-
-                @Override
-                public void writeAt(long position, ByteBuffer src) throws IOException {
-                    int n = src.remaining();
-                    f.writeAt(position, src);
-                    bytes.add(n);
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return f.size();
-                }
-
-                @Override
-                public void force() throws IOException {
-                    f.force();
-                    forces.increment();
-                }
-
-                @Override
-                public String name() {
-                    return f.name();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    f.close();
-                }
-            };
+            return CountingStorage.counting(f, bytes, isLog ? logForces : engineForces);
         }
     }
 }
