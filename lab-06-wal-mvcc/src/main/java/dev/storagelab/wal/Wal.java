@@ -108,12 +108,7 @@ public final class Wal implements Closeable {
 
             @Override
             public void force() throws IOException {
-                ioLock.lock();
-                try {
-                    forceLog();
-                } finally {
-                    ioLock.unlock();
-                }
+                Wal.this.force();
             }
         }, options.syncMode() != SyncMode.EVERY_WRITE, options.maxGroupBytes());
     }
