@@ -16,7 +16,6 @@ import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionManager;
 import dev.storagelab.mvcc.TransactionalStore;
 import dev.storagelab.mvcc.VersionedKey;
-import dev.storagelab.mvcc.WriteConflictException;
 import dev.storagelab.wal.WalStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -324,8 +323,8 @@ public final class KvStore implements OrderedStore, TransactionalStore {
      * waiting for its force, milliseconds on a busy disk), however often it retried.
      */
     private void awaitConflictingCommit(ConflictException e) throws IOException {
-        if (e instanceof WriteConflictException w) {
-            transactions.oracle().awaitVisible(w.conflictingCommitTs());
+        if (e.conflictingCommitTs() >= 0) {
+            transactions.oracle().awaitVisible(e.conflictingCommitTs());
         }
     }
 

@@ -12,9 +12,6 @@ public class ReadWriteConflictException extends ConflictException {
 
     private static final long serialVersionUID = 1L;
 
-    private final long startTs;
-    private final long conflictingCommitTs;
-
     /**
      * @param key                 the key this transaction read and the other one wrote
      * @param startTs             the aborted transaction's start timestamp
@@ -22,18 +19,6 @@ public class ReadWriteConflictException extends ConflictException {
      */
     public ReadWriteConflictException(Bytes key, long startTs, long conflictingCommitTs) {
         super(key, "read-write conflict on key " + key + ": this transaction read it at timestamp " + startTs
-                + ", and a transaction committed a write to it at timestamp " + conflictingCommitTs);
-        this.startTs = startTs;
-        this.conflictingCommitTs = conflictingCommitTs;
-    }
-
-    /** The aborted transaction's start timestamp. */
-    public long startTs() {
-        return startTs;
-    }
-
-    /** When the other transaction committed its write to the key. */
-    public long conflictingCommitTs() {
-        return conflictingCommitTs;
+                + ", and a transaction committed a write to it at timestamp " + conflictingCommitTs, startTs, conflictingCommitTs);
     }
 }

@@ -10,9 +10,6 @@ public class WriteConflictException extends ConflictException {
 
     private static final long serialVersionUID = 1L;
 
-    private final long startTs;
-    private final long conflictingCommitTs;
-
     /**
      * @param key                 the key both transactions wrote
      * @param startTs             the aborted transaction's start timestamp
@@ -20,18 +17,6 @@ public class WriteConflictException extends ConflictException {
      */
     public WriteConflictException(Bytes key, long startTs, long conflictingCommitTs) {
         super(key, "write-write conflict on key " + key + ": a transaction committed it at timestamp "
-                + conflictingCommitTs + ", after this transaction started at " + startTs);
-        this.startTs = startTs;
-        this.conflictingCommitTs = conflictingCommitTs;
-    }
-
-    /** The aborted transaction's start timestamp. */
-    public long startTs() {
-        return startTs;
-    }
-
-    /** When the other transaction committed its write to the key. */
-    public long conflictingCommitTs() {
-        return conflictingCommitTs;
+                + conflictingCommitTs + ", after this transaction started at " + startTs, startTs, conflictingCommitTs);
     }
 }
