@@ -1,0 +1,5 @@
+package dev.storagelab.hybrid;
+
+/** PLACEHOLDER: the scenarios helper writes the episode's simple engine here (given code). */
+public final class SimpleHybridStore {
+}
