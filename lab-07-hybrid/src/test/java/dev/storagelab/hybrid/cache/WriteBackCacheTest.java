@@ -60,7 +60,7 @@ class WriteBackCacheTest {
 
     @Test
     void aWriteIsReadBackDirtyBeforeTheSinkSeesIt() throws IOException {
-        WriteBackCache cache = new WriteBackCache(new ArcPolicy<>(8), 4, sink);
+        WriteBackCache cache = new WriteBackCache(new LruPolicy<>(8), 4, sink);
         cache.write(put("k", "v1"));
         cache.write(Entry.tombstone(b("gone")));
         assertThat(cache.get(b("k")), equalTo(value("v1")));
@@ -72,7 +72,7 @@ class WriteBackCacheTest {
 
     @Test
     void moreThanMaxDirtyEntriesFlushOneBatchSortedByKey() throws IOException {
-        WriteBackCache cache = new WriteBackCache(new ArcPolicy<>(16), 3, sink);
+        WriteBackCache cache = new WriteBackCache(new LruPolicy<>(16), 3, sink);
         cache.write(put("d", "4"));
         cache.write(put("b", "2"));
         cache.write(Entry.tombstone(b("c")));
@@ -127,7 +127,7 @@ class WriteBackCacheTest {
 
     @Test
     void fillNeverOverwritesADirtyEntry() throws IOException {
-        WriteBackCache cache = new WriteBackCache(new ArcPolicy<>(4), 10, sink);
+        WriteBackCache cache = new WriteBackCache(new LruPolicy<>(4), 10, sink);
         cache.write(put("k", "new"));
         cache.fill(b("k"), Optional.of(b("stale, from the engines")));
         assertThat(cache.get(b("k")), equalTo(value("new")));
@@ -140,7 +140,7 @@ class WriteBackCacheTest {
 
     @Test
     void aFailingSinkKeepsTheEntriesDirtyAndTheNextFlushWritesThemAgain() throws IOException {
-        WriteBackCache cache = new WriteBackCache(new ArcPolicy<>(8), 2, sink);
+        WriteBackCache cache = new WriteBackCache(new LruPolicy<>(8), 2, sink);
         cache.write(put("a", "1"));
         cache.write(put("b", "2"));
         sink.failing = true;
@@ -172,7 +172,7 @@ class WriteBackCacheTest {
 
     @Test
     void dirtyRangeReturnsTheDirtyEntriesInAHalfOpenRangeSorted() throws IOException {
-        WriteBackCache cache = new WriteBackCache(new ArcPolicy<>(16), 100, sink);
+        WriteBackCache cache = new WriteBackCache(new LruPolicy<>(16), 100, sink);
         for (String k : List.of("e", "a", "c", "b", "d")) {
             cache.write(put(k, k.toUpperCase()));
         }
@@ -185,7 +185,7 @@ class WriteBackCacheTest {
 
     @Test
     void invalidateDropsACleanEntryButNotADirtyOne() throws IOException {
-        WriteBackCache cache = new WriteBackCache(new ArcPolicy<>(8), 100, sink);
+        WriteBackCache cache = new WriteBackCache(new LruPolicy<>(8), 100, sink);
         cache.write(put("dirty", "1"));
         cache.fill(b("clean"), Optional.of(b("2")));
         cache.invalidate(b("dirty"));
