@@ -79,17 +79,21 @@ class WriteBackCacheHiddenTest {
     }
 
     /**
-     * The policies the cache is tested under: the given LRU, and a seeded random eviction (any
-     * resident key may go: orders LRU never produces). Neither is student code, so a broken ARC
-     * (T3) does not fail these T4 tests.
+     * The policies the cache is tested under: the given LRU, a seeded random eviction (any resident
+     * key may go: orders LRU never produces), and one that evicts up to three keys on a miss. None
+     * is student code, so a broken ARC (T3) does not fail these T4 tests.
      */
     @Provide
     Arbitrary<String> policies() {
-        return Arbitraries.of("lru", "random");
+        return Arbitraries.of("lru", "random", "random-3");
     }
 
     static ReplacementPolicy<Bytes> policy(String name, int capacity) {
-        return name.equals("random") ? new RandomEvictionPolicy<>(capacity, capacity * 31L) : new LruPolicy<>(capacity);
+        return switch (name) {
+            case "random" -> new RandomEvictionPolicy<>(capacity, capacity * 31L, 1);
+            case "random-3" -> new RandomEvictionPolicy<>(capacity, capacity * 31L, 3);
+            default -> new LruPolicy<>(capacity);
+        };
     }
 
     static Bytes key(int k) {
@@ -259,7 +263,7 @@ class WriteBackCacheHiddenTest {
     @Graded(points = 3, concept = "evicting a dirty entry drops it, or does not write it (as one sorted batch of the call's "
             + "evicted dirty entries) before the call returns")
     void evictedDirtyEntriesAreWrittenInTheCallThatEvictsThem(@ForAll("ops") List<Op> ops, @ForAll("policies") String policy,
-            @ForAll @IntRange(min = 1, max = 3) int capacity) throws IOException {
+            @ForAll @IntRange(min = 1, max = 5) int capacity) throws IOException {
         Harness h = new Harness(policy, capacity, 1_000, true);
         long evictedDirty = 0;
         for (Op op : ops) {
