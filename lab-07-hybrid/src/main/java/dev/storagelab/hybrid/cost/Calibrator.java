@@ -53,6 +53,7 @@ public final class Calibrator {
     private final Path dir;
     private final DeviceModel device;
     private final int keys;
+    private final int fileBytes;
     private final Ticker clock;
     private final Sleeper sleeper;
 
@@ -63,7 +64,14 @@ public final class Calibrator {
      * {@code keys} keys per engine.
      */
     public Calibrator(Path dir, DeviceModel device, int keys) {
+        this(dir, device, keys, FILE_BYTES);
+    }
+
+    /** As {@link #Calibrator(Path, DeviceModel, int)}, the device measured with a file of {@code fileBytes} (at least 1 MiB). */
+    public Calibrator(Path dir, DeviceModel device, int keys, int fileBytes) {
         checkArgument(keys >= 100, "keys must be at least 100: %s", keys);
+        checkArgument(fileBytes >= 1 << 20 && fileBytes % IO_BYTES == 0, "fileBytes must be at least 1 MiB, whole 4 KiB pages: %s", fileBytes);
+        this.fileBytes = fileBytes;
         this.dir = dir;
         this.device = device;
         this.keys = keys;
@@ -134,7 +142,7 @@ public final class Calibrator {
         Random random = new Random(SEED);
         byte[] page = new byte[IO_BYTES];
         random.nextBytes(page);
-        ByteBuffer big = ByteBuffer.allocateDirect(FILE_BYTES);
+        ByteBuffer big = ByteBuffer.allocateDirect(fileBytes);
         while (big.hasRemaining()) {
             big.put(page, 0, Math.min(page.length, big.remaining()));
         }
@@ -151,7 +159,7 @@ public final class Calibrator {
             w.force();
         }
         long large = now() - t0;
-        f[3] = (FILE_BYTES - IO_BYTES) / Math.max(1.0, micros(large - small));
+        f[3] = (fileBytes - IO_BYTES) / Math.max(1.0, micros(large - small));
         try (ReadableFile r = s.openRead("big.dat")) {
             // sequential read: the same difference, reading
             t0 = now();
@@ -161,10 +169,10 @@ public final class Calibrator {
             t0 = now();
             r.readFully(0, big);
             large = now() - t0;
-            f[1] = (FILE_BYTES - IO_BYTES) / Math.max(0.001, micros(large - small));
+            f[1] = (fileBytes - IO_BYTES) / Math.max(0.001, micros(large - small));
             // random read: 4 KiB at a random 4 KiB-aligned offset
             ByteBuffer one = ByteBuffer.allocate(IO_BYTES);
-            int pages = FILE_BYTES / IO_BYTES;
+            int pages = fileBytes / IO_BYTES;
             t0 = now();
             for (int i = 0; i < RANDOM_READS; i++) {
                 one.clear();
@@ -188,7 +196,7 @@ public final class Calibrator {
         }
         // random write: 4 KiB in place at random offsets, then one force, less one force
         try (WritableFile w = s.openAppend("big.dat")) {
-            int pages = FILE_BYTES / IO_BYTES;
+            int pages = fileBytes / IO_BYTES;
             t0 = now();
             for (int i = 0; i < RANDOM_WRITES; i++) {
                 w.writeAt((long) random.nextInt(pages) * IO_BYTES, ByteBuffer.wrap(page));
