@@ -1,6 +1,8 @@
 package dev.storagelab.hybrid;
 
 import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.hybrid.cache.ReplacementPolicies;
+import dev.storagelab.hybrid.cache.WriteBackCache;
 import dev.storagelab.hybrid.cost.AccessStats;
 import dev.storagelab.hybrid.track.AccessTracker;
 import dev.storagelab.io.CountingStorage;
@@ -132,7 +134,12 @@ public final class HybridStore implements RoutedStore {
             tree.close();
             throw e;
         }
-        TieredEngine engine = new TieredEngine(counted, tree, lsm, routes, null, tracker, options.ticker());
+        TieredEngine[] holder = new TieredEngine[1];
+        WriteBackCache cache = options.cacheEntries() == 0 ? null
+                : new WriteBackCache(ReplacementPolicies.of(options.cachePolicy(), options.cacheEntries()),
+                        options.maxDirtyEntries(), TieredEngine.sinkOf(holder));
+        TieredEngine engine = new TieredEngine(counted, tree, lsm, routes, cache, tracker, options.ticker());
+        holder[0] = engine;
         WriteAheadStore log = WriteAheadStore.open(counted, engine,
                 WalOptions.defaults().withSyncMode(options.syncMode()), null);
         try {
@@ -441,14 +448,21 @@ public final class HybridStore implements RoutedStore {
         } catch (IOException e) {
             throw new UncheckedIOException("sizing the store's files failed", e);
         }
+        WriteBackCache cache = engine.cache();
+        long cacheEntries = cache == null ? 0 : cache.size();
         return new HybridStats(engine.migrations(), deferred.sum(), engine.routes().hotCount(), engine.pendingDeletes(),
-                tracker.memoryBytes(), 0, engine.cacheHits(), engine.cacheMisses(), hotBytes, coldBytes, 0,
+                tracker.memoryBytes(), cacheEntries, engine.cacheHits(), engine.cacheMisses(), hotBytes, coldBytes, 0,
                 engine.userBytesWritten(), storage.bytesWritten());
     }
 
     /** The B+tree (for its statistics). */
     public BPlusTree tree() {
         return engine.tree();
+    }
+
+    /** The write-back cache (for its statistics), or null if the options turned it off. */
+    public WriteBackCache cache() {
+        return engine.cache();
     }
 
     /** The LSM tree (for its statistics). */

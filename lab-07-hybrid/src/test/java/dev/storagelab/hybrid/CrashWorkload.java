@@ -33,19 +33,28 @@ public final class CrashWorkload {
     /** The write in flight when the storage crashed (either outcome is right), or null. */
     public Entry inFlight;
 
+    private final HybridOptions options;
+
+    /** The workload with the cache off: every write reaches its engine at once. */
     public CrashWorkload(int steps) {
-        this.steps = steps;
+        this(steps, false);
     }
 
-    public static HybridOptions options() {
-        return Hybrids.options(new FakeTicker()).build();
+    /**
+     * @param cached with an ARC cache of 8 entries that flushes at 3 dirty ones: writes wait in the
+     *               cache, dirty entries are evicted and flushed between moves and checkpoints
+     */
+    public CrashWorkload(int steps, boolean cached) {
+        this.steps = steps;
+        this.options = cached ? Hybrids.options(new FakeTicker()).cache("arc", 8).maxDirtyEntries(3).build()
+                : Hybrids.options(new FakeTicker()).build();
     }
 
     /** Runs until done or until the storage crashes; returns the store (open, or abandoned after a crash). */
     public void run(FaultInjectingStorage storage) throws IOException {
         HybridStore store = null;
         try {
-            store = Hybrids.open(storage, options());
+            store = Hybrids.open(storage, options);
             for (int step = 0; step < steps; step++) {
                 Bytes k = key(step * 7 % KEYS);
                 switch (step % 6) {
@@ -95,7 +104,7 @@ public final class CrashWorkload {
      * value a get returns; after a checkpoint no key has a copy in both engines.
      */
     public void check(FaultInjectingStorage storage, String when) throws IOException {
-        try (HybridStore store = Hybrids.open(storage, options())) {
+        try (HybridStore store = Hybrids.open(storage, options)) {
             Map<Bytes, Bytes> seen = new TreeMap<>();
             for (int i = 0; i < KEYS; i++) {
                 Bytes k = key(i);

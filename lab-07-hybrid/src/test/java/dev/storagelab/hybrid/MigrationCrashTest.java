@@ -12,14 +12,23 @@ class MigrationCrashTest {
 
     @Test
     void aPowerLossDuringMovesAndCheckpointsLosesNothingAcknowledged() throws IOException {
+        sweep(false);
+    }
+
+    @Test
+    void aPowerLossWithDirtyEntriesInTheCacheLosesNothingAcknowledged() throws IOException {
+        sweep(true);
+    }
+
+    private static void sweep(boolean cached) throws IOException {
         FaultInjectingStorage dry = new FaultInjectingStorage(1);
-        new CrashWorkload(36).run(dry);
+        new CrashWorkload(36, cached).run(dry);
         long total = dry.mutationCount();
         assertThat(total, greaterThan(100L));
         for (long n = 1; n <= total; n += 4) {
             FaultInjectingStorage storage = new FaultInjectingStorage(n);
             storage.crashBeforeMutation(n);
-            CrashWorkload run = new CrashWorkload(36);
+            CrashWorkload run = new CrashWorkload(36, cached);
             run.run(storage);
             storage.powerLoss();
             run.check(storage, "crash before mutation " + n + " of " + total);
