@@ -56,7 +56,7 @@ import java.util.function.Predicate;
  * table never loses a live file nor brings back a deleted one. Reads through an open handle take no
  * lock.
  *
- * <p><b>Ages.</b> A file's age counts from its creation, on the {@link Ticker}; a file found by
+ * <p><b>Ages.</b> A file's age counts from its creation, on the {@link Ticker} (a rename keeps it); a file found by
  * {@link #open} is as old as the open (ages are not persisted: after a restart, files wait one full
  * age again before they move, which costs space, never correctness).
  */
@@ -213,19 +213,10 @@ public final class TieredStorage implements Storage {
     }
 
     /**
-     * Moves {@code name} from the fast storage to the archive, crash-safely, in this order: copy its
-     * bytes to {@code name + ARCHIVING_SUFFIX} in the archive (outside the metadata lock), force the
-     * copy and close it; then, under the lock, check that the file is still the one copied (same
-     * name, not deleted, renamed, truncated or reopened for writing since the copy began: otherwise
-     * delete the copy and return false); rename the copy to {@code name}, sync the archive's
-     * directory, switch the file's open readers to the archive's copy, delete the fast copy and sync
-     * the fast directory.
-     *
-     * <p>Why this order: until the archive's rename is durable, the fast copy is the file (open
-     * deletes a leftover {@code .archiving}); from then on the archive's copy is complete, because it
-     * was forced before the rename, and open prefers it over a fast copy a crash left behind. The
-     * fast copy is deleted last. A crash at any step leaves exactly one complete copy visible after
-     * {@link #open}.
+     * Moves {@code name} from the fast storage to the archive, crash-safely: claims the file (it
+     * must be in the fast tier, with no writer open and no other move under way), lets
+     * {@link #copyAndPublish} copy and publish it, then releases the claim and deletes a copy that
+     * was not published.
      *
      * @return true if the file moved; false if it is already archived, is being moved by another
      *         thread, has a writer open, or changed or disappeared while it was being copied
@@ -233,12 +224,10 @@ public final class TieredStorage implements Storage {
      */
     public boolean moveToArchive(String name) throws IOException {
         Storage.checkName(name);
-        // BEGIN SOLUTION lab-07 T7
-        FileState st;
-        long seen;
+        Claim claim;
         lock.lock();
         try {
-            st = files.get(name);
+            FileState st = files.get(name);
             if (st == null) {
                 throw new NoSuchFileException(describe(name));
             }
@@ -246,43 +235,86 @@ public final class TieredStorage implements Storage {
                 return false;
             }
             st.moving = true;
-            seen = st.changes;
+            claim = new Claim(st, st.changes);
         } finally {
             lock.unlock();
         }
-        String temp = name + ARCHIVING_SUFFIX;
-        boolean published = false;
         try {
-            long bytes = copyToArchive(name, temp);
-            lock.lock();
-            try {
-                if (files.get(name) != st || st.changes != seen) {
-                    abandonedMoves.incrementAndGet();
-                    return false; // deleted, renamed or rewritten during the copy: the copy is stale
-                }
-                archive.rename(temp, name);
-                archive.syncDirectory();
-                published = true; // from here on the archive's copy is the file, even after a crash
-                st.location = Location.ARCHIVE;
-                switchReaders(name, st);
-                fast.delete(name);
-                fast.syncDirectory();
-            } finally {
-                lock.unlock();
+            long bytes = copyAndPublish(name, claim);
+            if (bytes < 0) {
+                abandonedMoves.incrementAndGet();
+                return false;
             }
             moves.incrementAndGet();
             bytesMoved.addAndGet(bytes);
             return true;
         } finally {
+            deleteQuietly(archive, name + ARCHIVING_SUFFIX); // a copy that was never renamed, if any
             lock.lock();
             try {
-                st.moving = false;
+                claim.state().moving = false;
             } finally {
                 lock.unlock();
             }
-            if (!published) {
-                deleteQuietly(archive, temp);
+        }
+    }
+
+    /**
+     * A file claimed by a move: its state, and its change count when the move began. The file is
+     * still the one the move copies while {@code files.get(name) == state} and
+     * {@code state.changes == changes} (a delete, rename, truncate or openAppend bumps the count).
+     */
+    record Claim(FileState state, long changes) {
+    }
+
+    /**
+     * The move's steps, in this order (the claim is held, so no other move of {@code name} runs):
+     * <ol>
+     *   <li>without the metadata lock (the copy is the slow part: the engines must not wait for it),
+     *       copy the fast file's bytes to {@code name + ARCHIVING_SUFFIX} in the archive (delete
+     *       such a file first if a failed move left one), force the copy and close it;</li>
+     *   <li>under the lock, re-check the claim: if the file was deleted, renamed or changed during
+     *       the copy, return -1 (the caller deletes the stale copy; publishing it would bring back
+     *       a deleted table or lose new bytes);</li>
+     *   <li>still under the lock: rename the copy to {@code name} in the archive and sync the
+     *       archive's directory (from here the archive's copy is the file, even after a crash: it
+     *       is complete because it was forced before the rename); mark the file archived and
+     *       switch its open readers to the archive's copy ({@link #switchReaders}); delete the fast
+     *       copy and sync the fast directory.</li>
+     * </ol>
+     * Why this order: until the archive's rename is durable the fast copy is the file, and open
+     * deletes a leftover {@code .archiving}; after it, open prefers the archive's copy over a fast
+     * one a crash left behind. The fast copy is deleted last. A crash at any step leaves exactly one
+     * complete copy visible after {@link #open}.
+     *
+     * @return the bytes copied, or -1 if the file changed during the copy and nothing was published
+     */
+    private long copyAndPublish(String name, Claim claim) throws IOException {
+        // BEGIN SOLUTION lab-07 T7
+        String temp = name + ARCHIVING_SUFFIX;
+        if (archive.exists(temp)) {
+            archive.delete(temp);
+        }
+        long bytes;
+        try (ReadableFile in = fast.openRead(name); WritableFile out = archive.create(temp)) {
+            bytes = copy(in, out);
+            out.force();
+        }
+        lock.lock();
+        try {
+            FileState st = claim.state();
+            if (files.get(name) != st || st.changes != claim.changes()) {
+                return -1;
             }
+            archive.rename(temp, name);
+            archive.syncDirectory();
+            st.location = Location.ARCHIVE;
+            switchReaders(name, st);
+            fast.delete(name);
+            fast.syncDirectory();
+            return bytes;
+        } finally {
+            lock.unlock();
         }
         // END SOLUTION
     }
@@ -367,28 +399,20 @@ public final class TieredStorage implements Storage {
         }
     }
 
-    /** Copies {@code name}'s bytes from the fast tier to a new {@code temp} in the archive, forced; returns how many. */
-    private long copyToArchive(String name, String temp) throws IOException {
-        if (archive.exists(temp)) {
-            archive.delete(temp); // an earlier move that failed without a crash
-        }
-        long copied = 0;
-        try (ReadableFile in = fast.openRead(name); WritableFile out = archive.create(temp)) {
-            ByteBuffer buf = ByteBuffer.allocate(COPY_CHUNK);
-            for (long pos = 0; ; ) {
-                buf.clear();
-                int n = in.read(pos, buf);
-                if (n < 0) {
-                    break;
-                }
-                buf.flip();
-                out.append(buf);
-                pos += n;
-                copied += n;
+    /** Appends every byte of {@code in} to {@code out}, {@link #COPY_CHUNK} at a time; returns how many. */
+    static long copy(ReadableFile in, WritableFile out) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(COPY_CHUNK);
+        long pos = 0;
+        while (true) {
+            buf.clear();
+            int n = in.read(pos, buf);
+            if (n < 0) {
+                return pos;
             }
-            out.force();
+            buf.flip();
+            out.append(buf);
+            pos += n;
         }
-        return copied;
     }
 
     /** Points every open handle of {@code name} at the archive's copy (lock held). */
