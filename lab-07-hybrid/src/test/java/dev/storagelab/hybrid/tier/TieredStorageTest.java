@@ -365,21 +365,7 @@ class TieredStorageTest {
     }
 
     @Test
-    void theBillPricesBytesPerTierAndTheArchivesRequests() {
-        long gib = 1L << 30;
-        TierReport report = new TierReport(10, 100 * gib, 90, 900 * gib, 2_000_000, 50_000, 10 * gib, 900 * gib, 90, 900 * gib, 0);
-        TierCosts costs = TierCosts.gp3AndS3InfrequentAccess();
-        TierCosts.Bill bill = costs.monthly(report);
-        assertThat("100 GB on gp3 at $0.08", bill.fastStorage(), closeTo(8.0, 1e-9));
-        assertThat("900 GB on S3-IA at $0.0125", bill.archiveStorage(), closeTo(11.25, 1e-9));
-        assertThat("2M GETs at $0.001/1000 + 50k PUTs at $0.01/1000 + 10 GB retrieved at $0.01",
-                bill.requests(), closeTo(2.0 + 0.5 + 0.1, 1e-9));
-        assertThat("the same terabyte all on gp3", costs.allFastMonthly(report), closeTo(80.0, 1e-9));
-        assertThat(report.archivedFraction(), closeTo(0.9, 1e-12));
-    }
-
-    @Test
-    void theReportCountsFilesAndBytesPerTier() throws IOException {
+    void theReportCountsBytesPerTierAndTheBillPricesThem() throws IOException {
         TieredStorage tiers = open();
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
@@ -394,5 +380,20 @@ class TieredStorageTest {
         assertThat(r.archiveFiles(), is(2L));
         assertThat(r.archiveBytes(), is(1000L + 3000L));
         assertThat("the moves' copies were written to the archive", r.archiveBytesWritten(), is(4000L));
+
+        TierCosts costs = TierCosts.gp3AndS3InfrequentAccess();
+        TierCosts.Bill bill = costs.monthly(r);
+        assertThat("the fast tier's bytes at gp3's $0.08 per GB-month", bill.fastStorage(),
+                closeTo(6000 / TierCosts.GB * 0.08, 1e-15));
+        assertThat("the archive's bytes at S3-IA's $0.0125", bill.archiveStorage(), closeTo(4000 / TierCosts.GB * 0.0125, 1e-15));
+        long gib = 1L << 30;
+        TierReport terabyte = new TierReport(10, 100 * gib, 90, 900 * gib, 2_000_000, 50_000, 10 * gib, 900 * gib, 90, 900 * gib, 0);
+        TierCosts.Bill month = costs.monthly(terabyte);
+        assertThat("100 GB on gp3 at $0.08", month.fastStorage(), closeTo(8.0, 1e-9));
+        assertThat("900 GB on S3-IA at $0.0125", month.archiveStorage(), closeTo(11.25, 1e-9));
+        assertThat("2M GETs at $0.001/1000 + 50k PUTs at $0.01/1000 + 10 GB retrieved at $0.01",
+                month.requests(), closeTo(2.0 + 0.5 + 0.1, 1e-9));
+        assertThat("the same terabyte all on gp3", costs.allFastMonthly(terabyte), closeTo(80.0, 1e-9));
+        assertThat(terabyte.archivedFraction(), closeTo(0.9, 1e-12));
     }
 }
