@@ -472,6 +472,28 @@ class TieredStorageHiddenTest {
             assertThat(report.fastFiles() + report.archiveFiles(), is((long) tiers.list().size()));
             assertThat(report.archiveFiles(), is((long) moved.size()));
         }
+
+        // A reader that opens while the move copies (outside the lock) follows the file too.
+        FaultInjectingStorage fast2 = new FaultInjectingStorage(5);
+        LatencyInjectingStorage archive2 = slow(new FaultInjectingStorage(6), ticker);
+        TieredStorage[] racingTiers = new TieredStorage[1];
+        ReadableFile[] opened = new ReadableFile[1];
+        racingTiers[0] = TieredStorage.open(fast2, racing(archive2, name -> {
+            try {
+                opened[0] = racingTiers[0].openRead(name);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }), ticker);
+        byte[] content = randomBytes(70_000, 12);
+        write(racingTiers[0], "000007.sst", content);
+        assertThat("a reader opening during the copy does not stop the move", racingTiers[0].moveToArchive("000007.sst"), is(true));
+        long before = archive2.readCalls();
+        try (ReadableFile r = opened[0]) {
+            assertSameBytes("the reader opened during the copy", r.readFully(0, content.length), content);
+        }
+        assertThat("it reads the archive's copy: the fast one is deleted", archive2.readCalls(), greaterThan(before));
+        assertThat(fast2.list(), is(empty()));
     }
 
     @Test
