@@ -20,17 +20,28 @@ class MigrationCrashTest {
         sweep(true);
     }
 
+    @Test
+    void aPowerLossWhileTablesMoveToTheArchiveLosesNothingAcknowledged() throws IOException {
+        sweep(true, true);
+    }
+
     private static void sweep(boolean cached) throws IOException {
+        sweep(cached, false);
+    }
+
+    private static void sweep(boolean cached, boolean archived) throws IOException {
         FaultInjectingStorage dry = new FaultInjectingStorage(1);
-        new CrashWorkload(36, cached).run(dry);
+        CrashWorkload dryRun = new CrashWorkload(36, cached, archived);
+        dryRun.run(dry);
+        assertThat("tables moved to the archive", dryRun.archiveFiles() > 0, org.hamcrest.Matchers.is(archived));
         long total = dry.mutationCount();
         assertThat(total, greaterThan(100L));
         for (long n = 1; n <= total; n += 4) {
             FaultInjectingStorage storage = new FaultInjectingStorage(n);
             storage.crashBeforeMutation(n);
-            CrashWorkload run = new CrashWorkload(36, cached);
+            CrashWorkload run = new CrashWorkload(36, cached, archived);
             run.run(storage);
-            storage.powerLoss();
+            run.powerLoss(storage);
             run.check(storage, "crash before mutation " + n + " of " + total);
         }
     }

@@ -50,18 +50,19 @@ class MigrationHiddenTest {
     void aPowerLossBeforeAnyFileOperationLeavesEveryKeyOnceWithItsNewestValue() throws IOException {
         long points = 0;
         for (boolean cached : new boolean[] {false, true}) {
+        boolean archived = cached;
         for (FaultInjectingStorage.CrashMode mode : FaultInjectingStorage.CrashMode.values()) {
             FaultInjectingStorage dry = new FaultInjectingStorage(1).crashMode(mode);
-            new CrashWorkload(60, cached).run(dry);
+            new CrashWorkload(60, cached, archived).run(dry);
             long total = dry.mutationCount();
             assertThat(total, greaterThan(200L));
             for (long n = 1; n <= total; n += mode == FaultInjectingStorage.CrashMode.LOSE_UNSYNCED ? 1 : 2) {
                 FaultInjectingStorage storage = new FaultInjectingStorage(n).crashMode(mode);
                 storage.crashBeforeMutation(n);
-                CrashWorkload run = new CrashWorkload(60, cached);
+                CrashWorkload run = new CrashWorkload(60, cached, archived);
                 run.run(storage);
-                storage.powerLoss();
-                run.check(storage, (cached ? "with the cache, " : "") + mode + ", crash before mutation " + n + " of " + total);
+                run.powerLoss(storage);
+                run.check(storage, (cached ? "with the cache and the archive, " : "") + mode + ", crash before mutation " + n + " of " + total);
                 points++;
             }
         }
