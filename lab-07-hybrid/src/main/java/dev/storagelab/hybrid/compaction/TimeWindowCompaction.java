@@ -1,0 +1,203 @@
+package dev.storagelab.hybrid.compaction;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.storagelab.lsm.Compaction;
+import dev.storagelab.lsm.CompactionPolicy;
+import dev.storagelab.lsm.FileMeta;
+import dev.storagelab.lsm.InternalKey;
+import dev.storagelab.lsm.LsmOptions;
+import dev.storagelab.lsm.Version;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Time-window compaction (lab-07 T8), Cassandra's TWCS over the lab-05 store's levels: the keys
+ * carry the time they were written at ({@link KeyTime}), time is cut into windows of a fixed
+ * width, and tables of different windows are never merged. Only the newest window is compacted
+ * as new data comes in; a window that is no longer the newest is compacted once, into one sorted
+ * run at the bottom level, and then left alone. Time-ordered appends are written about twice
+ * (the flush, the window's one compaction) however old the data grows, where leveled compaction
+ * rewrites them once per level.
+ *
+ * <p>The layout: the bottom level ({@link Version#NUM_LEVELS} - 1) holds the closed windows, a run
+ * each; the newest window lives above it, its flushed tables at level 0 and its size tiers at
+ * levels 1 to 5 (each level one run of the window). Output tables are cut at window boundaries
+ * ({@link #cutBetween}), so no table a compaction writes spans two windows.
+ *
+ * <p>A table belongs to the window of its largest key (Cassandra: of its newest timestamp). A
+ * flushed table that spans windows is thus compacted with the newer window's tables, and its
+ * older part is cut off into a table of its own window beside that window's run.
+ */
+public final class TimeWindowCompaction implements CompactionPolicy {
+
+    /** The level closed windows live at, a run each. */
+    public static final int BOTTOM = Version.NUM_LEVELS - 1;
+
+    private final KeyTime keyTime;
+    private final long windowWidth;
+
+    /**
+     * @param keyTime     where a key's time is
+     * @param windowWidth the width of a window, in {@code keyTime}'s unit (an hour or a day of
+     *                    orders), positive
+     */
+    public TimeWindowCompaction(KeyTime keyTime, long windowWidth) {
+        this.keyTime = Objects.requireNonNull(keyTime, "keyTime");
+        checkArgument(windowWidth > 0, "windowWidth must be positive: %s", windowWidth);
+        this.windowWidth = windowWidth;
+    }
+
+    /** The window of a user key: its time divided by the width, rounded down. */
+    public long windowOf(byte[] userKey) {
+        return Math.floorDiv(keyTime.timeOf(userKey), windowWidth);
+    }
+
+    /** The window a table belongs to: its largest key's. */
+    public long windowOf(FileMeta table) {
+        return windowOf(table.largest().userKey().toByteArray());
+    }
+
+    /** The width of a window. */
+    public long windowWidth() {
+        return windowWidth;
+    }
+
+    /** Cuts a compaction's output between two keys of different windows. */
+    @Override
+    public boolean cutBetween(byte[] previousUserKey, byte[] userKey) {
+        return windowOf(previousUserKey) != windowOf(userKey);
+    }
+
+    /** One window's tables, by level (each level's in the level's order). */
+    record Window(long window, SortedMap<Integer, List<FileMeta>> tablesByLevel) {
+
+        /** Whether the window has a table above the bottom level: work left before it is one run. */
+        boolean hasTablesAboveBottom() {
+            return tablesByLevel.keySet().stream().anyMatch(level -> level < BOTTOM);
+        }
+    }
+
+    /**
+     * The tables of {@code v} grouped by the window they belong to ({@link #windowOf(FileMeta)}),
+     * oldest window first; within a window, by level, each level's tables in the level's order
+     * (level 0 newest first). Every table of {@code v} is in exactly one window.
+     */
+    SortedMap<Long, Window> windows(Version v) {
+        // BEGIN SOLUTION lab-07 T8
+        SortedMap<Long, Window> windows = new TreeMap<>();
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMeta f : v.files(level)) {
+                windows.computeIfAbsent(windowOf(f), w -> new Window(w, new TreeMap<>()))
+                        .tablesByLevel().computeIfAbsent(level, l -> new ArrayList<>()).add(f);
+            }
+        }
+        return windows;
+        // END SOLUTION
+    }
+
+    /**
+     * The most urgent compaction, or null. First the oldest window that is no longer the newest
+     * (the newest is the window of the largest key in {@code v}) and still has a table above the
+     * bottom level: all its tables above the bottom compact into the bottom level, once, as one
+     * run. Otherwise the newest window, size-tiered over its own tables: see {@link #pickNewest}.
+     * Either way the pick is grown by {@link CompactionViews#closeOver} (given), which leaves it as
+     * it is unless a table reaches out of its window.
+     */
+    @Override
+    public Compaction pick(Version v, LsmOptions options, InternalKey[] compactPointer) {
+        SortedMap<Long, Window> windows = windows(v);
+        if (windows.isEmpty()) {
+            return null;
+        }
+        // BEGIN SOLUTION lab-07 T8
+        long newest = windows.lastKey();
+        for (Window w : windows.headMap(newest).values()) {
+            if (w.hasTablesAboveBottom()) {
+                SortedMap<Integer, List<FileMeta>> inputs = new TreeMap<>(w.tablesByLevel());
+                inputs.remove(BOTTOM); // closeOver takes the bottom tables the inputs overlap, no more
+                return CompactionViews.closeOver(v, new Compaction(inputs, BOTTOM));
+            }
+        }
+        Compaction c = pickNewest(windows.get(newest), options);
+        return c == null ? null : CompactionViews.closeOver(v, c);
+        // END SOLUTION
+    }
+
+    /**
+     * The newest window's compaction, or null (given). A level-0 table of the window that overlaps
+     * no other table of the window above the bottom moves to level 1 alone (the store moves it
+     * without rewriting it: time-ordered appends reach their window's run for free); if it reaches
+     * back into an older window it goes to level 2 instead, which the store must rewrite it for,
+     * cut at the window boundary, so that no table below level 0 spans two windows. Otherwise,
+     * once level 0 holds {@link LsmOptions#l0CompactionTrigger} tables of the window, size-tiered
+     * as lab-05's {@code TieredCompaction}, over the window's runs only: its level-0 tables, then
+     * each of levels 1 to 5 that holds some of its tables, taken while a run is at most
+     * {@link LsmOptions#tierSizeRatio} times the bytes taken so far; into the deepest level taken,
+     * or, if none was, the deepest level above the window's first non-empty one (level 5 if none).
+     */
+    Compaction pickNewest(Window w, LsmOptions options) {
+        List<FileMeta> l0 = w.tablesByLevel().getOrDefault(0, List.of());
+        List<FileMeta> above = new ArrayList<>();
+        w.tablesByLevel().forEach((level, files) -> {
+            if (level < BOTTOM) {
+                above.addAll(files);
+            }
+        });
+        for (int i = l0.size() - 1; i >= 0; i--) { // oldest first: a newer one may overlap it
+            FileMeta f = l0.get(i);
+            boolean alone = above.stream().noneMatch(g -> g != f && overlaps(f, g));
+            if (alone) {
+                // One window: moved as it is. Spanning windows: level 2, which the store cannot reach by a
+                // move, so it rewrites the table, cut at the window boundary.
+                int into = windowOf(f.smallest().userKey().toByteArray()) == w.window() ? 1 : 2;
+                return new Compaction(new TreeMap<>(java.util.Map.of(0, List.of(f))), into);
+            }
+        }
+        if (l0.size() < options.l0CompactionTrigger()) {
+            return null;
+        }
+        SortedMap<Integer, List<FileMeta>> inputs = new TreeMap<>();
+        inputs.put(0, l0);
+        long taken = bytes(l0);
+        int deepest = 0;
+        int firstNonEmpty = -1;
+        for (int level = 1; level < BOTTOM; level++) {
+            List<FileMeta> run = w.tablesByLevel().get(level);
+            if (run == null) {
+                continue;
+            }
+            if (firstNonEmpty < 0) {
+                firstNonEmpty = level;
+            }
+            if (bytes(run) > options.tierSizeRatio() * taken) {
+                break;
+            }
+            inputs.put(level, run);
+            taken += bytes(run);
+            deepest = level;
+        }
+        int output = deepest > 0 ? deepest : firstNonEmpty < 0 ? BOTTOM - 1 : firstNonEmpty - 1;
+        return new Compaction(inputs, output);
+    }
+
+    private static boolean overlaps(FileMeta a, FileMeta b) {
+        return a.overlaps(b.smallest().userKey(), b.largest().userKey());
+    }
+
+    private static long bytes(List<FileMeta> files) {
+        long sum = 0;
+        for (FileMeta f : files) {
+            sum += f.size();
+        }
+        return sum;
+    }
+
+    @Override
+    public String toString() {
+        return "TimeWindowCompaction(width " + windowWidth + ")";
+    }
+}
