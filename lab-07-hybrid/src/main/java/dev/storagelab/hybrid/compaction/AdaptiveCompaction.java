@@ -274,7 +274,7 @@ public final class AdaptiveCompaction implements CompactionPolicy {
      * write-heavy; only a time-window range is in key order) stays there until it falls
      * {@code margin} below. Between the two, a range keeps what it is.
      */
-    static Style classify(double reads, double writes, double sequentialWrites, Style current, Settings s) {
+    public static Style classify(double reads, double writes, double sequentialWrites, Style current, Settings s) {
         // BEGIN SOLUTION lab-07 T8
         double total = reads + writes;
         if (total < s.minEvents()) {
