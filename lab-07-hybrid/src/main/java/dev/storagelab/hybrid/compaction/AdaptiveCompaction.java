@@ -95,7 +95,8 @@ public final class AdaptiveCompaction implements CompactionPolicy {
      *
      * @param reads            decayed reads
      * @param writes           decayed writes
-     * @param sequentialWrites decayed writes whose key was after the range's previous write's
+     * @param sequentialWrites decayed writes whose key was after the key written {@value #ORDER_LAG}
+     *                         writes before in the range
      * @param events           reads and writes ever recorded
      * @param switches         style changes so far
      */
@@ -121,7 +122,11 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         double reads;
         double writes;
         double sequentialWrites;
-        Bytes lastWrite;
+        /** The range's last {@link #ORDER_LAG} written keys, a ring; {@code writeCount} is where the next goes. */
+        final Bytes[] recentWrites = new Bytes[ORDER_LAG];
+        long writeCount;
+        /** Set by a switch to {@link Style#TIERED}, cleared once the range has nothing between level 0 and the bottom. */
+        volatile boolean catchUp;
         long events;
         long sinceSwitch;
         long switches;
@@ -138,10 +143,12 @@ public final class AdaptiveCompaction implements CompactionPolicy {
             sequentialWrites *= decay;
             if (write) {
                 writes++;
-                if (lastWrite != null && key.compareTo(lastWrite) > 0) {
+                int slot = (int) (writeCount++ % ORDER_LAG);
+                Bytes lagged = recentWrites[slot]; // the key written ORDER_LAG writes ago
+                if (lagged != null && key.compareTo(lagged) > 0) {
                     sequentialWrites++;
                 }
-                lastWrite = key;
+                recentWrites[slot] = key;
             } else {
                 reads++;
             }
@@ -159,6 +166,7 @@ public final class AdaptiveCompaction implements CompactionPolicy {
             // BEGIN SOLUTION lab-07 T8
             Style wanted = classify(reads, writes, sequentialWrites, style, settings);
             if (wanted != style && sinceSwitch >= settings.dwell()) {
+                catchUp = wanted == Style.TIERED;
                 style = wanted;
                 sinceSwitch = 0;
                 switches++;
@@ -170,6 +178,13 @@ public final class AdaptiveCompaction implements CompactionPolicy {
             return new RangeStats(index, lo, hi, style, reads, writes, sequentialWrites, events, switches);
         }
     }
+
+    /**
+     * A write is "in key order" if its key is after the key written this many writes before it in
+     * its range, not only after the last one: orders from many servers arrive a little out of
+     * order (a few hundred writes of jitter), and are still appends to the newest window.
+     */
+    static final int ORDER_LAG = 256;
 
     private final List<Bytes> boundaries;
     private final Range[] ranges;
@@ -316,7 +331,10 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         int bestL0 = -1;
         for (Range r : ranges) {
             Version view = CompactionViews.restrict(v, r.lo, r.hi);
-            Compaction c = policyOf(r.style).pick(view, options, compactPointer);
+            Compaction c = r.catchUp ? catchUp(r, view) : null;
+            if (c == null) {
+                c = policyOf(r.style).pick(view, options, compactPointer);
+            }
             if (c != null && view.fileCount(0) > bestL0) {
                 best = CompactionViews.closeOver(v, c);
                 bestL0 = view.fileCount(0);
@@ -324,6 +342,31 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         }
         return best;
         // END SOLUTION
+    }
+
+    /**
+     * The catch-up a range owes after switching to {@link Style#TIERED} (given), or null once it is
+     * paid: every table of the range above the bottom level into the bottom, once. Size-tiering
+     * keeps its runs ordered by age down the levels, so it needs the levels above its oldest run
+     * free; a leveled range has its data on levels 1 to 3 with nothing below, and tiering over
+     * that merges everything at every step (measured: 20x the bytes flushed instead of 5x on
+     * random updates). Cleared when the range has nothing between level 0 and the bottom.
+     */
+    private Compaction catchUp(Range r, Version view) {
+        java.util.SortedMap<Integer, List<dev.storagelab.lsm.FileMeta>> inputs = new java.util.TreeMap<>();
+        for (int level = 1; level < TimeWindowCompaction.BOTTOM; level++) {
+            if (!view.files(level).isEmpty()) {
+                inputs.put(level, view.files(level));
+            }
+        }
+        if (inputs.isEmpty()) {
+            r.catchUp = false;
+            return null;
+        }
+        if (!view.files(0).isEmpty()) {
+            inputs.put(0, view.files(0));
+        }
+        return new Compaction(inputs, TimeWindowCompaction.BOTTOM);
     }
 
     /**

@@ -48,9 +48,11 @@ public final class CompactionViews {
      * {@code v}: over the user-key range of its inputs, every table of a level between its
      * shallowest input level and its output level (both included, from level 1) joins it, or the
      * moved data would land under an older version of a key, or overlap a table of the output
-     * level; from level 0 (which it leaves), every table older than an input joins it when the data
-     * goes down (the older table would be read first otherwise), every newer one when it stays at
-     * level 0 (its output, numbered newest, would hide the newer table). Each table that joins may
+     * level; from level 0, every table older than an input joins it when the data goes down (the
+     * older table would be read first otherwise), and every overlapping one when it stays at level
+     * 0: a newer one because the output, numbered newest, would hide it, an older one because the
+     * store drops a deletion that no level below the output holds, and an older level-0 table
+     * outside the compaction is not below level 0 (its value would come back). Each table that joins may
      * widen the range: repeated until nothing more joins. A picker that keeps its inputs inside a
      * range the other tables do not reach gets {@code c} back unchanged.
      *
@@ -69,14 +71,12 @@ public final class CompactionViews {
             grew = false;
             Bytes lo = null;
             Bytes hi = null;
-            long oldestL0 = Long.MAX_VALUE;
             long newestL0 = Long.MIN_VALUE;
             for (var e : inputs.entrySet()) {
                 for (FileMeta f : e.getValue()) {
                     lo = lo == null || f.smallest().userKey().compareTo(lo) < 0 ? f.smallest().userKey() : lo;
                     hi = hi == null || f.largest().userKey().compareTo(hi) > 0 ? f.largest().userKey() : hi;
                     if (e.getKey() == 0) {
-                        oldestL0 = Math.min(oldestL0, f.number());
                         newestL0 = Math.max(newestL0, f.number());
                     }
                 }
@@ -91,7 +91,7 @@ public final class CompactionViews {
             if (shallowest == 0) {
                 List<FileMeta> join = new ArrayList<>();
                 for (FileMeta f : v.overlapping(0, lo, hi)) {
-                    if (output > 0 ? f.number() < newestL0 : f.number() > oldestL0) {
+                    if (output == 0 || f.number() < newestL0) {
                         join.add(f);
                     }
                 }

@@ -29,8 +29,8 @@ import java.util.TreeMap;
  * ({@link #cutBetween}), so no table a compaction writes spans two windows.
  *
  * <p>A table belongs to the window of its largest key (Cassandra: of its newest timestamp). A
- * flushed table that spans windows is thus compacted with the newer window's tables, and its
- * older part is cut off into a table of its own window beside that window's run.
+ * flushed table that spans windows is first rewritten alone, cut into a table per window, so
+ * that each part goes its own window's way.
  */
 public final class TimeWindowCompaction implements CompactionPolicy {
 
@@ -100,7 +100,11 @@ public final class TimeWindowCompaction implements CompactionPolicy {
     }
 
     /**
-     * The most urgent compaction, or null. First the oldest window that is no longer the newest
+     * The most urgent compaction, or null. First a level-0 table that spans windows (a late write
+     * flushed beside new ones): rewritten alone into level 0, where the output is cut into a table
+     * per window ({@link #cutBetween}); then each piece is in its own window's group, and the old
+     * windows' bottom runs are never merged with each other because one table reached across them.
+     * Then the oldest window that is no longer the newest
      * (the newest is the window of the largest key in {@code v}) and still has a table above the
      * bottom level: all its tables above the bottom compact into the bottom level, once, as one
      * run. Otherwise the newest window, size-tiered over its own tables: see {@link #pickNewest}.
@@ -114,6 +118,11 @@ public final class TimeWindowCompaction implements CompactionPolicy {
             return null;
         }
         // BEGIN SOLUTION lab-07 T8
+        for (FileMeta f : v.files(0)) {
+            if (windowOf(f.smallest().userKey().toByteArray()) != windowOf(f)) {
+                return CompactionViews.closeOver(v, new Compaction(new TreeMap<>(java.util.Map.of(0, List.of(f))), 0));
+            }
+        }
         long newest = windows.lastKey();
         for (Window w : windows.headMap(newest).values()) {
             if (w.hasTablesAboveBottom()) {
@@ -130,9 +139,7 @@ public final class TimeWindowCompaction implements CompactionPolicy {
     /**
      * The newest window's compaction, or null (given). A level-0 table of the window that overlaps
      * no other table of the window above the bottom moves to level 1 alone (the store moves it
-     * without rewriting it: time-ordered appends reach their window's run for free); if it reaches
-     * back into an older window it goes to level 2 instead, which the store must rewrite it for,
-     * cut at the window boundary, so that no table below level 0 spans two windows. Otherwise,
+     * without rewriting it: time-ordered appends reach their window's run for free). Otherwise,
      * once level 0 holds {@link LsmOptions#l0CompactionTrigger} tables of the window, size-tiered
      * as lab-05's {@code TieredCompaction}, over the window's runs only: its level-0 tables, then
      * each of levels 1 to 5 that holds some of its tables, taken while a run is at most
@@ -151,10 +158,7 @@ public final class TimeWindowCompaction implements CompactionPolicy {
             FileMeta f = l0.get(i);
             boolean alone = above.stream().noneMatch(g -> g != f && overlaps(f, g));
             if (alone) {
-                // One window: moved as it is. Spanning windows: level 2, which the store cannot reach by a
-                // move, so it rewrites the table, cut at the window boundary.
-                int into = windowOf(f.smallest().userKey().toByteArray()) == w.window() ? 1 : 2;
-                return new Compaction(new TreeMap<>(java.util.Map.of(0, List.of(f))), into);
+                return new Compaction(new TreeMap<>(java.util.Map.of(0, List.of(f))), 1);
             }
         }
         if (l0.size() < options.l0CompactionTrigger()) {

@@ -157,9 +157,18 @@ class AdaptiveCompactionTest {
                 1, table(3, 400, stock(0), stock(999)),
                 3, table(4, 100, product(0), product(999)));
         Compaction c = a.pick(v, LsmOptions.tiny(), new InternalKey[Version.NUM_LEVELS]);
-        assertThat("the stock range, size-tiered: both level-0 runs and the level-1 run of the same size class",
+        assertThat("the stock range just became tiered: its catch-up takes all its tables to the bottom",
+                numbers(c.allInputs()), equalTo(List.of(1L, 2L, 3L)));
+        assertThat(c.output(), equalTo(TimeWindowCompaction.BOTTOM));
+        Version caughtUp = version(
+                0, table(1, 100, stock(0), stock(500)),
+                0, table(2, 100, stock(100), stock(900)),
+                6, table(3, 400, stock(0), stock(999)),
+                3, table(4, 100, product(0), product(999)));
+        c = a.pick(caughtUp, LsmOptions.tiny(), new InternalKey[Version.NUM_LEVELS]);
+        assertThat("then size-tiered: both level-0 runs; the bottom run, twice their bytes, waits",
                 numbers(c.allInputs()), equalTo(List.of(1L, 2L)));
-        assertThat("tiered: a new run above level 1 is level 0", c.output(), equalTo(0));
+        assertThat("a new run just above the bottom", c.output(), equalTo(TimeWindowCompaction.BOTTOM - 1));
         a.recordRead(stock(1)); // nothing changes with one read
         Version products = version(
                 0, table(1, 100, product(0), product(500)),

@@ -82,7 +82,7 @@ class TimeWindowCompactionHiddenTest {
 
     @Test
     @Graded(points = 3, concept = "time-window compaction merges tables of different windows (a table below level 0 "
-            + "spans windows, or a compaction into the bottom level takes two windows' runs)")
+            + "spans windows, or a compaction into the bottom level takes two windows' runs that no level-0 table spans)")
     void tablesOfDifferentWindowsNeverMerge() throws IOException {
         Recording recording = new Recording();
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
@@ -106,8 +106,12 @@ class TimeWindowCompactionHiddenTest {
             for (FileMeta f : c.inputsByLevel().getOrDefault(TimeWindowCompaction.BOTTOM, List.of())) {
                 bottomWindows.add(window(f.largest().userKey()));
             }
-            assertThat("compaction " + c + " takes the bottom runs of windows " + bottomWindows, bottomWindows.size() <= 1,
-                    is(true));
+            boolean spanningInput = c.inputsByLevel().getOrDefault(0, List.of()).stream()
+                    .anyMatch(f -> window(f.smallest().userKey()) != window(f.largest().userKey()));
+            // Several windows' bottom runs meet only under a level-0 table that spans them (a late write
+            // flushed beside new ones): closeOver must take what it overlaps. Nothing else may join them.
+            assertThat("compaction " + c + " takes the bottom runs of windows " + bottomWindows
+                    + " with no level-0 table spanning them", bottomWindows.size() <= 1 || spanningInput, is(true));
             for (int level = 1; level < Version.NUM_LEVELS; level++) {
                 for (FileMeta f : recording.versions.get(i).files(level)) {
                     assertThat("L" + level + " table " + f + " spans windows", window(f.smallest().userKey()),
