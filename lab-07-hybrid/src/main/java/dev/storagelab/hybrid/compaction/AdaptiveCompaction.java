@@ -158,12 +158,11 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         }
 
         /**
-         * After each event: classifies the range ({@link AdaptiveCompaction#classify}) and
+         * After each event (given): classifies the range ({@link AdaptiveCompaction#classify}) and
          * switches its style to the answer if that differs and the style has been kept for at least
          * {@link Settings#dwell} events; a switch counts in {@link #switches} and starts the dwell anew.
          */
         private void observe() {
-            // BEGIN SOLUTION lab-07 T8
             Style wanted = classify(reads, writes, sequentialWrites, style, settings);
             if (wanted != style && sinceSwitch >= settings.dwell()) {
                 catchUp = wanted == Style.TIERED;
@@ -171,7 +170,6 @@ public final class AdaptiveCompaction implements CompactionPolicy {
                 sinceSwitch = 0;
                 switches++;
             }
-            // END SOLUTION
         }
 
         synchronized RangeStats stats(int index) {

@@ -69,6 +69,12 @@ class AdaptiveCompactionTest {
         assertThat("every range starts with the initial style", a.styleOf(2), equalTo(Style.LEVELED));
         assertThat("outputs are cut at a range boundary", a.cutBetween(product(9).toByteArray(), stock(0).toByteArray()), is(true));
         assertThat("not inside a leveled range", a.cutBetween(product(1).toByteArray(), product(2).toByteArray()), is(false));
+        Random random = new Random(9);
+        for (int i = 0; i < 3000; i++) {
+            a.recordWrite(stock(random.nextInt(1000)));
+        }
+        assertThat("writes in no order make the stock range tiered", a.styleOf(2), equalTo(Style.TIERED));
+        assertThat("and nothing else", a.styleOf(1), equalTo(Style.LEVELED));
     }
 
     @Test

@@ -46,6 +46,8 @@ class TimeWindowCompactionTest {
         assertThat("a table's window is its largest key's", policy.windowOf(table(1, 10, at(900), at(1100))), equalTo(1L));
         assertThat("cut between windows", policy.cutBetween(at(999).toByteArray(), at(1000).toByteArray()), is(true));
         assertThat("not inside one", policy.cutBetween(at(1000).toByteArray(), at(1999).toByteArray()), is(false));
+        Version two = version(0, table(1, 10, at(10), at(20)), 0, table(2, 10, at(1010), at(1020)));
+        assertThat("two tables in windows 0 and 1", List.copyOf(policy.windows(two).keySet()), equalTo(List.of(0L, 1L)));
     }
 
     @Test
