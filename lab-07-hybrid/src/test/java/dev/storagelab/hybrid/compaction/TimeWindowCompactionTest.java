@@ -97,7 +97,7 @@ class TimeWindowCompactionTest {
     }
 
     @Test
-    void theNewestWindowsOverlappingTablesAreSizeTieredWithoutTheOlderWindows() {
+    void theNewestWindowsOverlappingTablesMergeIntoItsLevelOneRunWithoutTheOlderWindows() {
         Version v = version(
                 6, table(1, 1000, at(0), at(900)),
                 0, table(4, 10, at(1000), at(1500)),
@@ -105,7 +105,16 @@ class TimeWindowCompactionTest {
         LsmOptions options = LsmOptions.tiny(); // level 0 compacts at 2 tables
         Compaction c = policy.pick(v, options, new dev.storagelab.lsm.InternalKey[Version.NUM_LEVELS]);
         assertThat(numbers(c.allInputs()), equalTo(List.of(4L, 5L)));
-        assertThat("a new tier above the bottom, which is the closed windows'", c.output(), equalTo(TimeWindowCompaction.BOTTOM - 1));
+        assertThat("into the window's level-1 run", c.output(), equalTo(1));
+        Version withRun = version(
+                6, table(1, 1000, at(0, 0), at(900, 0)),
+                1, table(2, 10, at(1000, 0), at(1300, 0)),
+                1, table(3, 10, at(1301, 0), at(1450, 0)),
+                0, table(4, 10, at(1400, 0), at(1500, 0)),
+                0, table(5, 10, at(1420, 0), at(1600, 0))); // a little out of order: overlap the run's tail
+        Compaction tail = policy.pick(withRun, options, new dev.storagelab.lsm.InternalKey[Version.NUM_LEVELS]);
+        assertThat("only the run's tables they overlap join", numbers(tail.allInputs()), equalTo(List.of(3L, 4L, 5L)));
+        assertThat(tail.output(), equalTo(1));
         Version one = version(6, table(1, 1000, at(0), at(900)), 0, table(4, 10, at(1000), at(1500)),
                 1, table(3, 10, at(1100), at(1200)));
         assertThat("one overlapping level-0 table is below the trigger",

@@ -88,13 +88,13 @@ class TimeWindowCompactionHiddenTest {
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         Random random = new Random(21);
         try (LsmStore store = LsmStore.open(new FaultInjectingStorage(21), LsmOptions.tiny().withCompactionPolicy(recording))) {
-            for (int t = 0; t < 9000; t++) {
+            for (int t = 0; t < 6000; t++) {
                 Bytes k = random.nextInt(25) == 0 ? at(random.nextInt(t + 1), 7) : at(t, random.nextInt(3));
                 Bytes v = Bytes.of("order-" + t + "-" + "q".repeat(40));
                 store.put(k, v);
                 model.put(k, v);
             }
-            for (int t = 0; t < 9000; t += 37) {
+            for (int t = 0; t < 6000; t += 37) {
                 Bytes k = at(t, 0);
                 assertThat(store.get(k), equalTo(Optional.ofNullable(model.get(k))));
             }
@@ -127,7 +127,7 @@ class TimeWindowCompactionHiddenTest {
     void appendsNeverRewriteAClosedWindowsBottomRun() throws IOException {
         Recording recording = new Recording();
         try (LsmStore store = LsmStore.open(new FaultInjectingStorage(22), LsmOptions.tiny().withCompactionPolicy(recording))) {
-            for (int t = 0; t < 12_000; t++) {
+            for (int t = 0; t < 8000; t++) {
                 store.put(at(t, t % 5), Bytes.of("order-" + t + "-" + "r".repeat(30)));
             }
             LsmStore.Stats s = store.stats();
