@@ -60,10 +60,10 @@ public final class Calibrator {
     private final Sleeper sleeper;
 
     /**
-     * A calibration in {@code dir} (created if missing; the measurements' files are left in
-     * subdirectories {@code device}, {@code btree} and {@code lsm}, which must not exist yet, or be
-     * empty), of this machine's storage ({@code device} null) or of a simulated one, with
-     * {@code keys} keys per engine.
+     * A calibration in {@code dir} (created if missing; the engines' files are left in its
+     * subdirectories {@code btree-warmup}, {@code btree}, {@code lsm-warmup} and {@code lsm}, the
+     * device's scratch files in {@code device} are deleted; give it a fresh directory), of this
+     * machine's storage ({@code device} null) or of a simulated one, with {@code keys} keys per engine.
      */
     public Calibrator(Path dir, DeviceModel device, int keys) {
         // a simulated device's figures do not depend on the file's size: a small one saves real I/O
