@@ -27,6 +27,7 @@ public final class HybridOptions {
     private final PlacementCost costModel;
     private final double hysteresis;
     private final Duration minResidency;
+    private final double paybackWindows;
     private final double migrationsPerSecond;
     private final int migrationBurst;
     private final int migrationQueueCapacity;
@@ -51,6 +52,7 @@ public final class HybridOptions {
         this.costModel = b.costModel;
         this.hysteresis = b.hysteresis;
         this.minResidency = b.minResidency;
+        this.paybackWindows = b.paybackWindows;
         this.migrationsPerSecond = b.migrationsPerSecond;
         this.migrationBurst = b.migrationBurst;
         this.migrationQueueCapacity = b.migrationQueueCapacity;
@@ -87,6 +89,7 @@ public final class HybridOptions {
         b.costModel = costModel;
         b.hysteresis = hysteresis;
         b.minResidency = minResidency;
+        b.paybackWindows = paybackWindows;
         b.migrationsPerSecond = migrationsPerSecond;
         b.migrationBurst = migrationBurst;
         b.migrationQueueCapacity = migrationQueueCapacity;
@@ -142,6 +145,11 @@ public final class HybridOptions {
     /** A key stays where it was moved at least this long. */
     public Duration minResidency() {
         return minResidency;
+    }
+
+    /** Within how many tracking windows a move must repay its own cost (see {@link Router}). */
+    public double paybackWindows() {
+        return paybackWindows;
     }
 
     /** The token bucket's refill rate: sustained migrations per second. */
@@ -231,6 +239,7 @@ public final class HybridOptions {
         private PlacementCost costModel = CostModel.defaults();
         private double hysteresis = 0.25;
         private Duration minResidency = Duration.ofMinutes(30);
+        private double paybackWindows = 4;
         private double migrationsPerSecond = 200;
         private int migrationBurst = 400;
         private int migrationQueueCapacity = 10_000;
@@ -278,6 +287,11 @@ public final class HybridOptions {
 
         public Builder minResidency(Duration d) {
             this.minResidency = d;
+            return this;
+        }
+
+        public Builder paybackWindows(double windows) {
+            this.paybackWindows = windows;
             return this;
         }
 
@@ -345,8 +359,9 @@ public final class HybridOptions {
                     "tracker width must be a power of two, at least 64: %s", trackerWidth);
             checkArgument(trackerSampleSize >= trackerWidth, "tracker sample size must be at least its width: %s", trackerSampleSize);
             Objects.requireNonNull(costModel, "costModel");
-            checkArgument(hysteresis >= 0 && hysteresis < 10, "hysteresis must be within [0, 10): %s", hysteresis);
+            checkArgument(hysteresis >= 0 && hysteresis < 1, "hysteresis must be within [0, 1): %s", hysteresis);
             checkArgument(minResidency != null && !minResidency.isNegative(), "minResidency must not be negative: %s", minResidency);
+            checkArgument(paybackWindows > 0 && Double.isFinite(paybackWindows), "paybackWindows must be positive: %s", paybackWindows);
             checkArgument(migrationsPerSecond > 0 && migrationBurst >= 1,
                     "the migration budget needs a positive rate and a burst of at least 1: %s/s, %s", (Object) migrationsPerSecond, (Object) migrationBurst);
             checkArgument(migrationQueueCapacity >= 1, "migrationQueueCapacity must be at least 1: %s", migrationQueueCapacity);
