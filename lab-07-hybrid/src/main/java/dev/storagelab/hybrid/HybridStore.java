@@ -368,6 +368,30 @@ public final class HybridStore implements RoutedStore {
         routes.pruneMoveTimes(now - options.minResidency().toNanos());
     }
 
+    /** Tables moved to the archive per maintenance round, at most: a move to an object store takes a while. */
+    static final int ARCHIVE_MOVES_PER_ROUND = 4;
+
+    /**
+     * Moves the oldest of the LSM tree's tables older than the archive age to the archive, a few per
+     * round ({@link #ARCHIVE_MOVES_PER_ROUND}): each move is a copy to a slow device, and the
+     * round's migrations and checkpoint wait for it.
+     */
+    private void archiveSome() throws IOException {
+        int moved = 0;
+        for (String name : tiers.candidatesForArchive(options.archiveAge(), TieredStorage.lsmTables())) {
+            if (moved == ARCHIVE_MOVES_PER_ROUND) {
+                break;
+            }
+            try {
+                if (tiers.moveToArchive(name)) {
+                    moved++;
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // a compaction deleted it since the selection: nothing to move
+            }
+        }
+    }
+
     @Override
     public void runMaintenance() throws IOException {
         checkOpen();
@@ -379,7 +403,7 @@ public final class HybridStore implements RoutedStore {
             drainMigrations();
             sweepHotKeys();
             if (tiers != null && !options.archiveAge().isZero()) {
-                tiers.archiveOlderThan(options.archiveAge(), TieredStorage.lsmTables());
+                archiveSome();
             }
             if (log.wal().stats().bytes() - logBytesAtCheckpoint >= options.checkpointLogBytes()) {
                 checkpointLocked();
