@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.base.Ticker;
 import dev.storagelab.btree.BTreeOptions;
+import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
 import dev.storagelab.hybrid.cost.CostModel;
 import dev.storagelab.hybrid.cost.PlacementCost;
 import dev.storagelab.hybrid.tier.DeviceModel;
@@ -12,6 +13,7 @@ import dev.storagelab.lsm.LsmOptions;
 import dev.storagelab.wal.SyncMode;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * How a {@link HybridStore} runs. Build one with {@link #builder()}; {@link #defaults()} is the
@@ -27,6 +29,7 @@ public final class HybridOptions {
     private final PlacementCost costModel;
     private final double hysteresis;
     private final Duration minResidency;
+    private final double paybackWindows;
     private final double migrationsPerSecond;
     private final int migrationBurst;
     private final int migrationQueueCapacity;
@@ -41,6 +44,7 @@ public final class HybridOptions {
     private final long checkpointLogBytes;
     private final BTreeOptions btree;
     private final LsmOptions lsm;
+    private final Supplier<AdaptiveCompaction> adaptiveCompaction;
 
     private HybridOptions(Builder b) {
         this.cacheEntries = b.cacheEntries;
@@ -51,6 +55,7 @@ public final class HybridOptions {
         this.costModel = b.costModel;
         this.hysteresis = b.hysteresis;
         this.minResidency = b.minResidency;
+        this.paybackWindows = b.paybackWindows;
         this.migrationsPerSecond = b.migrationsPerSecond;
         this.migrationBurst = b.migrationBurst;
         this.migrationQueueCapacity = b.migrationQueueCapacity;
@@ -65,6 +70,7 @@ public final class HybridOptions {
         this.checkpointLogBytes = b.checkpointLogBytes;
         this.btree = b.btree;
         this.lsm = b.lsm;
+        this.adaptiveCompaction = b.adaptiveCompaction;
     }
 
     /** The workbench's configuration: an ARC cache of 64k entries, the default cost model, real time. */
@@ -87,6 +93,7 @@ public final class HybridOptions {
         b.costModel = costModel;
         b.hysteresis = hysteresis;
         b.minResidency = minResidency;
+        b.paybackWindows = paybackWindows;
         b.migrationsPerSecond = migrationsPerSecond;
         b.migrationBurst = migrationBurst;
         b.migrationQueueCapacity = migrationQueueCapacity;
@@ -101,6 +108,7 @@ public final class HybridOptions {
         b.checkpointLogBytes = checkpointLogBytes;
         b.btree = btree;
         b.lsm = lsm;
+        b.adaptiveCompaction = adaptiveCompaction;
         return b;
     }
 
@@ -142,6 +150,11 @@ public final class HybridOptions {
     /** A key stays where it was moved at least this long. */
     public Duration minResidency() {
         return minResidency;
+    }
+
+    /** Within how many tracking windows a move must repay its own cost (see {@link Router}). */
+    public double paybackWindows() {
+        return paybackWindows;
     }
 
     /** The token bucket's refill rate: sustained migrations per second. */
@@ -213,6 +226,14 @@ public final class HybridOptions {
         return lsm;
     }
 
+    /**
+     * Makes the LSM tree's compaction policy, one per open store (it keeps per-range counters), or
+     * null for the policy {@link #lsm()} names.
+     */
+    public Supplier<AdaptiveCompaction> adaptiveCompaction() {
+        return adaptiveCompaction;
+    }
+
     @Override
     public String toString() {
         return "HybridOptions{cache=" + cachePolicy + "x" + cacheEntries + ", maxDirty=" + maxDirtyEntries
@@ -231,6 +252,7 @@ public final class HybridOptions {
         private PlacementCost costModel = CostModel.defaults();
         private double hysteresis = 0.25;
         private Duration minResidency = Duration.ofMinutes(30);
+        private double paybackWindows = 4;
         private double migrationsPerSecond = 200;
         private int migrationBurst = 400;
         private int migrationQueueCapacity = 10_000;
@@ -245,6 +267,7 @@ public final class HybridOptions {
         private long checkpointLogBytes = 64L << 20;
         private BTreeOptions btree = BTreeOptions.defaults();
         private LsmOptions lsm = LsmOptions.defaults();
+        private Supplier<AdaptiveCompaction> adaptiveCompaction;
 
         private Builder() {
         }
@@ -278,6 +301,11 @@ public final class HybridOptions {
 
         public Builder minResidency(Duration d) {
             this.minResidency = d;
+            return this;
+        }
+
+        public Builder paybackWindows(double windows) {
+            this.paybackWindows = windows;
             return this;
         }
 
@@ -336,6 +364,16 @@ public final class HybridOptions {
             return this;
         }
 
+        /**
+         * The LSM tree compacts with an {@link AdaptiveCompaction} that {@code policy} makes (a new
+         * one per open store), fed with the reads and writes of the keys routed to it; null: the
+         * LSM options' own policy.
+         */
+        public Builder adaptiveCompaction(Supplier<AdaptiveCompaction> policy) {
+            this.adaptiveCompaction = policy;
+            return this;
+        }
+
         public HybridOptions build() {
             checkArgument(cacheEntries >= 0, "cacheEntries must be non-negative: %s", cacheEntries);
             checkArgument(cachePolicy != null && (cachePolicy.equals("arc") || cachePolicy.equals("lru") || cachePolicy.equals("lfu")),
@@ -345,8 +383,9 @@ public final class HybridOptions {
                     "tracker width must be a power of two, at least 64: %s", trackerWidth);
             checkArgument(trackerSampleSize >= trackerWidth, "tracker sample size must be at least its width: %s", trackerSampleSize);
             Objects.requireNonNull(costModel, "costModel");
-            checkArgument(hysteresis >= 0 && hysteresis < 10, "hysteresis must be within [0, 10): %s", hysteresis);
+            checkArgument(hysteresis >= 0 && hysteresis < 1, "hysteresis must be within [0, 1): %s", hysteresis);
             checkArgument(minResidency != null && !minResidency.isNegative(), "minResidency must not be negative: %s", minResidency);
+            checkArgument(paybackWindows > 0 && Double.isFinite(paybackWindows), "paybackWindows must be positive: %s", paybackWindows);
             checkArgument(migrationsPerSecond > 0 && migrationBurst >= 1,
                     "the migration budget needs a positive rate and a burst of at least 1: %s/s, %s", (Object) migrationsPerSecond, (Object) migrationBurst);
             checkArgument(migrationQueueCapacity >= 1, "migrationQueueCapacity must be at least 1: %s", migrationQueueCapacity);

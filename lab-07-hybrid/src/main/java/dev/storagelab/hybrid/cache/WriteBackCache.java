@@ -284,6 +284,18 @@ public final class WriteBackCache {
         }
     }
 
+    /**
+     * The cached answer for {@code key}, or null if it is not cached, without counting a hit or a
+     * miss and without a reference to the policy: what the shell's {@code where} asks.
+     */
+    public synchronized Lookup peek(Bytes key) {
+        Entry e = dirty.get(key);
+        if (e == null) {
+            e = clean.get(key);
+        }
+        return e == null ? null : new Lookup(Optional.ofNullable(e.value()));
+    }
+
     /** Whether {@code key} is dirty in the cache (written, not yet accepted by the sink). */
     public synchronized boolean isDirty(Bytes key) {
         return dirty.containsKey(key);

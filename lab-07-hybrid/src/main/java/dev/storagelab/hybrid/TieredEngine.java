@@ -1,0 +1,554 @@
+package dev.storagelab.hybrid;
+
+import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.Striped;
+import dev.storagelab.bounds.MergingIterator;
+import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.hybrid.cache.WriteBackCache;
+import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
+import dev.storagelab.hybrid.track.AccessTracker;
+import dev.storagelab.io.Storage;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.kv.KeyValueStore;
+import dev.storagelab.kvstore.Engine;
+import dev.storagelab.lsm.LsmStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Predicate;
+
+/**
+ * The two engines behind one routing table, with the write-back cache in front: the
+ * {@link Engine} that lab-06's {@code WriteAheadStore} logs for. The log makes every write durable
+ * before it arrives here; this class only has to make its own state durable <em>at a
+ * checkpoint</em>, in an order that leaves every key readable exactly once, with its newest value,
+ * whatever step a crash interrupts.
+ *
+ * <p><b>Reads</b> go fastest first: the cache, then the engine the routing table names. <b>Writes</b>
+ * go to the cache, dirty; the cache flushes them in sorted batches ({@link #applyBatch}), each key
+ * to the engine it is routed to. <b>Scans</b> merge the cache's dirty entries, the B+tree and the
+ * LSM tree newest-wins with lab-02's {@link MergingIterator}, each engine's entries filtered to the
+ * keys routed to it.
+ *
+ * <p><b>A move</b> ({@link #migrate}) copies the key's value to the other engine, switches the
+ * routing entry, and <em>defers</em> the delete from the old engine until the routing table that
+ * names the new engine is durable ({@link #checkpoint}). Until then the old copy is stale but
+ * harmless: nothing reads a copy from an engine the key is not routed to.
+ *
+ * <p><b>Locks</b>, always taken in this order: a key's stripe (reads share it; writes and moves of
+ * the key hold it alone), the cache's monitor, then {@code applyLock} (engine writes, moves and
+ * checkpoints, one at a time). Open scans hold the route lock shared; a move needs it alone and,
+ * as background work, waits for a later round rather than block.
+ */
+public final class TieredEngine implements Engine {
+
+    /** The stripes of per-key locks. */
+    private static final int STRIPES = 256;
+
+    private final Storage storage;
+    private final BPlusTree tree;
+    private final LsmStore lsm;
+    private final RoutingTable routes;
+    private final WriteBackCache cache;
+    private final AccessTracker tracker;
+    private final AdaptiveCompaction adaptive;
+    private final Ticker ticker;
+    private final Striped<ReadWriteLock> stripes = Striped.readWriteLock(STRIPES);
+    private final ReentrantLock applyLock = new ReentrantLock();
+    private final StampedLock routeLock = new StampedLock();
+    /** Stale copies to delete once the routing table naming the other engine is durable: key -> the engine holding the stale copy. */
+    private final Map<Bytes, Placement> pendingDeletes = new ConcurrentHashMap<>();
+    /** A scan observer (the tracker): sees where each scan started and how many entries it returned. */
+    private final LongAdder migrations = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder cacheMisses = new LongAdder();
+    private final LongAdder userBytesWritten = new LongAdder();
+    private volatile boolean closed;
+
+    /**
+     * @param storage the directory the routing table is written to (the engines' own)
+     * @param cache    the write-back cache, or null for none (writes then go straight to the engines)
+     * @param adaptive the LSM tree's adaptive compaction policy, fed with the reads and writes of the
+     *                 keys routed COLD, or null
+     */
+    TieredEngine(Storage storage, BPlusTree tree, LsmStore lsm, RoutingTable routes, WriteBackCache cache,
+                 AccessTracker tracker, AdaptiveCompaction adaptive, Ticker ticker) {
+        this.adaptive = adaptive;
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.tree = Objects.requireNonNull(tree, "tree");
+        this.lsm = Objects.requireNonNull(lsm, "lsm");
+        this.routes = Objects.requireNonNull(routes, "routes");
+        this.cache = cache;
+        this.tracker = Objects.requireNonNull(tracker, "tracker");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+    }
+
+    /** The sink the write-back cache flushes to. */
+    static WriteBackCache.Sink sinkOf(TieredEngine[] engine) {
+        return batch -> engine[0].applyBatch(batch);
+    }
+
+    @Override
+    public String kind() {
+        return "hybrid";
+    }
+
+    /** The engine that serves {@code placement}. */
+    KeyValueStore engine(Placement placement) {
+        return placement == Placement.HOT ? tree : lsm;
+    }
+
+    BPlusTree tree() {
+        return tree;
+    }
+
+    LsmStore lsm() {
+        return lsm;
+    }
+
+    RoutingTable routes() {
+        return routes;
+    }
+
+    WriteBackCache cache() {
+        return cache;
+    }
+
+    AdaptiveCompaction adaptiveCompaction() {
+        return adaptive;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public Optional<Bytes> get(Bytes key) throws IOException {
+        KeyValueStore.checkKey(key);
+        tracker.recordRead(key);
+        if (cache != null) {
+            WriteBackCache.Lookup cached = cache.get(key);
+            if (cached != null) {
+                cacheHits.increment();
+                return cached.value();
+            }
+        }
+        cacheMisses.increment();
+        Lock lock = stripes.get(key).readLock();
+        lock.lock();
+        try {
+            Placement placement = routes.placement(key);
+            if (adaptive != null && placement == Placement.COLD) {
+                adaptive.recordRead(key);
+            }
+            Optional<Bytes> value = engine(placement).get(key);
+            if (cache != null) {
+                cache.fill(key, value);
+            }
+            return value;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Where a read of {@code key} would be served from, without recording an access. */
+    Tier where(Bytes key) throws IOException {
+        Lock lock = stripes.get(key).readLock();
+        lock.lock();
+        try {
+            WriteBackCache.Lookup cached = cache == null ? null : cache.peek(key);
+            if (cached != null) {
+                return cached.value().isPresent() ? Tier.CACHE : Tier.NONE;
+            }
+            Placement p = routes.placement(key);
+            if (engine(p).get(key).isEmpty()) {
+                return Tier.NONE;
+            }
+            return p == Placement.HOT ? Tier.HOT : Tier.COLD;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public void put(Bytes key, Bytes value) throws IOException {
+        write(List.of(Entry.put(key, value)));
+    }
+
+    @Override
+    public void delete(Bytes key) throws IOException {
+        write(List.of(Entry.tombstone(key)));
+    }
+
+    /**
+     * Applies a logged batch: into the cache, dirty (the cache flushes in sorted batches through
+     * {@link #applyBatch}), or, without a cache, straight to the engines, sorted.
+     */
+    @Override
+    public void write(List<Entry> ops) throws IOException {
+        List<Bytes> keys = new ArrayList<>(ops.size());
+        for (Entry e : ops) {
+            keys.add(e.key());
+        }
+        List<ReadWriteLock> locks = new ArrayList<>();
+        for (ReadWriteLock l : stripes.bulkGet(keys)) {
+            locks.add(l);
+        }
+        int locked = 0;
+        try {
+            for (ReadWriteLock l : locks) {
+                l.writeLock().lock();
+                locked++;
+            }
+            for (Entry e : ops) {
+                tracker.recordWrite(e.key());
+                if (adaptive != null && routes.placement(e.key()) == Placement.COLD) {
+                    adaptive.recordWrite(e.key()); // in arrival order: the cache's flushes are sorted
+                }
+                userBytesWritten.add(e.key().length() + (e.isTombstone() ? 0 : e.value().length()));
+            }
+            if (cache != null) {
+                for (Entry e : ops) {
+                    cache.write(e);
+                }
+            } else {
+                List<Entry> sorted = new ArrayList<>(ops);
+                sorted.sort(Comparator.comparing(Entry::key)); // stable: a key written twice keeps its order
+                applyBatch(sorted);
+            }
+        } finally {
+            for (int i = locked - 1; i >= 0; i--) {
+                locks.get(i).writeLock().unlock();
+            }
+        }
+    }
+
+    /**
+     * Writes a batch sorted by key to the engines, each entry to the engine its key is routed to,
+     * in that engine's best form: the B+tree's entries one by one in key order (each descent finds
+     * the pages the last one left in the pool), the LSM tree's as one write batch (one memtable
+     * insert under one lock). The cache's flushes and dirty evictions arrive here.
+     */
+    void applyBatch(List<Entry> sortedBatch) throws IOException {
+        applyLock.lock();
+        try {
+            // BEGIN SOLUTION lab-07 T6
+            List<Entry> hot = new ArrayList<>();
+            List<Entry> cold = new ArrayList<>();
+            for (Entry e : sortedBatch) {
+                (routes.placement(e.key()) == Placement.HOT ? hot : cold).add(e);
+            }
+            if (!hot.isEmpty()) {
+                tree.write(hot);
+            }
+            if (!cold.isEmpty()) {
+                lsm.write(cold);
+            }
+            // END SOLUTION
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- moves
+
+    /**
+     * Moves {@code key} to {@code target} if it is not there already: copies its value from the
+     * engine it is routed to now into {@code target}, routes it to {@code target} (noting the time,
+     * for the minimum residency), and records the old engine's copy as a pending delete, which
+     * {@link #checkpoint} carries out once the routing table naming {@code target} is durable. A
+     * pending delete of the key from {@code target} itself (a key moved away and back before a
+     * checkpoint) is cancelled: that copy is the live one now. A key that holds no value (absent or
+     * deleted) moves as a delete: {@code target} gets a tombstone, since it may hold a stale copy of
+     * the key that the new route would otherwise bring back. The caller holds the route lock alone.
+     *
+     * @return whether the key moved
+     */
+    boolean migrate(Bytes key, Placement target) throws IOException {
+        Lock lock = stripes.get(key).writeLock();
+        lock.lock();
+        try {
+            applyLock.lock();
+            try {
+                // BEGIN SOLUTION lab-07 T6
+                Placement source = routes.placement(key);
+                if (source == target) {
+                    return false;
+                }
+                Optional<Bytes> value = engine(source).get(key);
+                if (value.isPresent()) {
+                    engine(target).put(key, value.get());
+                    pendingDeletes.put(key, source);
+                } else {
+                    engine(target).delete(key); // a stale copy there must not come back
+                    pendingDeletes.remove(key);
+                }
+                routes.route(key, target, ticker.read());
+                migrations.increment();
+                return true;
+                // END SOLUTION
+            } finally {
+                applyLock.unlock();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the route lock alone if no scan holds it: a stamp for {@link #endMoves}, or 0 if a scan is open. */
+    long tryBeginMoves() {
+        return routeLock.tryWriteLock();
+    }
+
+    /** Takes the route lock alone, waiting for open scans to close: a stamp for {@link #endMoves}. */
+    long beginMoves() {
+        return routeLock.writeLock();
+    }
+
+    void endMoves(long stamp) {
+        routeLock.unlockWrite(stamp);
+    }
+
+    /**
+     * Finds the stale copies a crash left (a move whose routing switch did not become durable, or
+     * whose deferred delete did not) and records them as pending deletes: keys in the B+tree not
+     * routed HOT, and keys routed HOT that the LSM tree also holds. Called once, at open.
+     */
+    void findStaleCopies() throws IOException {
+        try (EntryIterator it = tree.scan(null, null)) {
+            while (it.hasNext()) {
+                Bytes key = it.next().key();
+                if (routes.placement(key) != Placement.HOT) {
+                    pendingDeletes.put(key, Placement.HOT);
+                }
+            }
+        }
+        for (Bytes key : routes.hotKeys()) {
+            if (lsm.get(key).isPresent()) {
+                pendingDeletes.put(key, Placement.COLD);
+            }
+        }
+    }
+
+    /** Keys with a stale copy in the engine they are not routed to, waiting for a checkpoint. */
+    int pendingDeletes() {
+        return pendingDeletes.size();
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    /**
+     * Makes this engine durable so that a crash at any step leaves every key readable exactly once
+     * with its newest value (the log above replays what follows the checkpoint it completes):
+     * <ol>
+     *   <li>flush the cache's dirty entries into the engines;</li>
+     *   <li>checkpoint the B+tree and flush the LSM tree, so each holds every key routed to it and
+     *       still every stale copy a pending delete names;</li>
+     *   <li>write the routing table (atomically): from now on a recovery routes as this table says,
+     *       and finds each key in the engine it names;</li>
+     *   <li>only then carry out the pending deletes (each only if the key is still routed away from
+     *       that engine); they become durable at the engines' next checkpoint, and a crash before that
+     *       leaves stale copies that {@link #findStaleCopies} finds again.</li>
+     * </ol>
+     * Moves and engine writes wait meanwhile (they need {@code applyLock}).
+     */
+    @Override
+    public void checkpoint() throws IOException {
+        if (cache != null) {
+            cache.flush();
+        }
+        applyLock.lock();
+        try {
+            // BEGIN SOLUTION lab-07 T6
+            tree.checkpoint();
+            lsm.flush();
+            routes.write(storage);
+            for (Map.Entry<Bytes, Placement> pending : List.copyOf(pendingDeletes.entrySet())) {
+                Bytes key = pending.getKey();
+                Placement stale = pending.getValue();
+                if (routes.placement(key) != stale) {
+                    engine(stale).delete(key);
+                }
+                pendingDeletes.remove(key, stale);
+            }
+            // END SOLUTION
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    @Override
+    public void sync() throws IOException {
+        checkpoint();
+    }
+
+    // ---------------------------------------------------------------- scans
+
+    @Override
+    public EntryIterator scan(Bytes from, Bytes to) {
+        return scan(from, to, false);
+    }
+
+    @Override
+    public EntryIterator scanReverse(Bytes from, Bytes to) {
+        return scan(from, to, true);
+    }
+
+    /**
+     * The live entries in {@code [from, to)}: the cache's dirty entries (newest), the B+tree's
+     * entries of keys routed HOT, the LSM tree's entries of keys routed COLD, merged newest-wins,
+     * tombstones dropped. Holds the route lock shared until closed, so no move switches a route
+     * under it (a key filtered out of one engine is then never filtered out of the other too).
+     */
+    EntryIterator scan(Bytes from, Bytes to, boolean descending) {
+        if (from != null && to != null && from.compareTo(to) > 0) {
+            throw new IllegalArgumentException("scan range is inverted: from " + from + " > to " + to);
+        }
+        long stamp = routeLock.readLock();
+        List<EntryIterator> sources = new ArrayList<>(3);
+        try {
+            // BEGIN SOLUTION lab-07 T6
+            List<Entry> dirty = cache == null ? List.of() : new ArrayList<>(cache.dirtyRange(from, to));
+            if (descending) {
+                java.util.Collections.reverse(dirty);
+            }
+            sources.add(EntryIterator.of(dirty.iterator()));
+            sources.add(filtered(descending ? tree.scanReverse(from, to) : tree.scan(from, to),
+                    key -> routes.placement(key) == Placement.HOT));
+            sources.add(filtered(descending ? lsm.scanReverse(from, to) : lsm.scan(from, to),
+                    key -> routes.placement(key) == Placement.COLD));
+            // END SOLUTION
+        } catch (RuntimeException e) {
+            sources.forEach(EntryIterator::close);
+            routeLock.unlockRead(stamp);
+            throw e;
+        }
+        EntryIterator merged = new MergingIterator(sources, descending);
+        return new EntryIterator() {
+            private Entry next;
+            private boolean closed;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && !closed && merged.hasNext()) {
+                    Entry e = merged.next();
+                    if (!e.isTombstone()) {
+                        next = e;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Entry e = next;
+                next = null;
+                return e;
+            }
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    try {
+                        merged.close();
+                    } finally {
+                        routeLock.unlockRead(stamp);
+                    }
+                }
+            }
+        };
+    }
+
+    /** The entries of {@code source} whose keys pass {@code keep}. */
+    static EntryIterator filtered(EntryIterator source, Predicate<Bytes> keep) {
+        return new EntryIterator() {
+            private Entry next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && source.hasNext()) {
+                    Entry e = source.next();
+                    if (keep.test(e.key())) {
+                        next = e;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Entry e = next;
+                next = null;
+                return e;
+            }
+
+            @Override
+            public void close() {
+                source.close();
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- stats and close
+
+    long migrations() {
+        return migrations.sum();
+    }
+
+    long cacheHits() {
+        return cacheHits.sum();
+    }
+
+    long cacheMisses() {
+        return cacheMisses.sum();
+    }
+
+    long userBytesWritten() {
+        return userBytesWritten.sum();
+    }
+
+    /** Closes both engines without a checkpoint (the log above holds what followed the last one). */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        IOException first = null;
+        for (java.io.Closeable c : new java.io.Closeable[] {tree, lsm}) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TieredEngine{" + routes + ", " + pendingDeletes.size() + " pending deletes}";
+    }
+}
