@@ -299,6 +299,9 @@ public final class HybridStore implements RoutedStore {
         if (target == null) {
             return;
         }
+        if (target == Placement.HOT && !engine.fitsHot(key, valueBytes)) {
+            return; // the B+tree cannot hold it: no cost makes it HOT
+        }
         if (target == Placement.HOT && routes.hotCount() >= options.maxHotKeys()) {
             deferred.increment();
             return;
