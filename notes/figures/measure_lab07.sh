@@ -14,7 +14,8 @@
 #
 # Environment: ENGINES (default "btree lsm hybrid"), WORKLOADS (default "ecommerce ycsb-a ycsb-b ycsb-e
 # fillrandom"), RUNS (default 3), RUNS_OTHER (runs of the workloads other than ecommerce; default RUNS),
-# KEYS, OPS, OUT (default notes/data/lab07/bench), SKIP_BUILD=1 (use the jar as it is), QUICK=1 (10,000
+# KEYS, OPS, OUT (default notes/data/lab07/bench), SKIP_BUILD=1 (use the jar as it is; JAR=FILE: that jar, say a copy
+# that a build meanwhile cannot replace), QUICK=1 (10,000
 # keys, 5,000 ops, one run, to /tmp/lab07-quick: a smoke of about a minute; its numbers mean nothing).
 # A result already in OUT is kept, not measured again (delete it to measure again), so a stopped run
 # resumes. About 30 s per run at 1M keys on 2 cores (fillrandom on btree about 20 s, the preloads most of
@@ -32,7 +33,7 @@ RUNS_OTHER=${RUNS_OTHER:-$RUNS}
 OUT=${OUT:-notes/data/lab07/bench}
 ENGINES=${ENGINES:-btree lsm hybrid}
 WORKLOADS=${WORKLOADS:-ecommerce ycsb-a ycsb-b ycsb-e fillrandom}
-JAR="$ROOT/workbench/target/storagelab-workbench.jar"
+JAR=${JAR:-$ROOT/workbench/target/storagelab-workbench.jar}
 mkdir -p "$OUT"
 SCRATCH=$(mktemp -d "${1:-/var/tmp}/lab07-measure-XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
@@ -66,7 +67,7 @@ for run in $(seq 1 "$max"); do
           --dir "$dir" --json --no-progress > "$OUT/$name.json.tmp" 2>> "$OUT/measure.log"; then
         mv "$OUT/$name.json.tmp" "$OUT/$name.json"
         echo "$before $(load)" > "$OUT/$name.load"
-        log "$name: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"{r[\"opsPerSecond\"]:,.0f} ops/s")' "$OUT/$name.json")"
+        log "$name: $(python3 -c 'import json,sys; print("%.0f ops/s" % json.load(open(sys.argv[1]))["opsPerSecond"])' "$OUT/$name.json")"
       else
         log "$name: FAILED (the workbench's error is above)"
         rm -f "$OUT/$name.json.tmp"
