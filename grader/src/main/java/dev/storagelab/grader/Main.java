@@ -460,7 +460,7 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "shell", description = "An interactive shell over one engine (put, get, del, scan, page, stats, flush,"
-            + " compact, dump, help). Options: --engine E --dir D [--script FILE]; reads standard input when it is not a terminal.")
+            + " compact, dump, help; begin, commit, abort on kv; where, tiers, move on hybrid). Options: --engine E --dir D [--script FILE]; reads standard input when it is not a terminal.")
     static final class ShellVerb extends WorkbenchVerb {
     }
 

@@ -75,6 +75,10 @@ public final class Counters {
     public static final String REPLAYED_RECORDS = "replayed_records";
     /** Old versions garbage collection removed (by the B+tree's pass, or the LSM tree's compaction filter). */
     public static final String GC_VERSIONS_REMOVED = "gc_versions_removed";
+    /** Keys a routed store (lab-07's hybrid) moved from one engine to the other. */
+    public static final String MIGRATIONS = "migrations";
+    /** Moves a routed store's router wanted but put off: no token left, the hot set or the queue full. */
+    public static final String MIGRATIONS_DEFERRED = "migrations_deferred";
 
     // Ratios: derived from counts by withRatios.
 
@@ -117,6 +121,28 @@ public final class Counters {
     public static final String GC_WATERMARK = "gc_watermark";
     /** What the last failed background checkpoint or garbage collection threw (only when one failed). */
     public static final String MAINTENANCE_FAILURE = "maintenance_failure";
+    /** Keys a routed store sends to its B+tree (lab-07's hybrid): the routing table's hot entries. */
+    public static final String HOT_KEYS = "hot_keys";
+    /** Keys with a live copy in both engines of a routed store now (a move waiting for its checkpoint). */
+    public static final String DUPLICATE_KEYS = "duplicate_keys";
+    /** Memory a routed store's access tracker holds. */
+    public static final String TRACKER_BYTES = "tracker_bytes";
+    /** Entries in a routed store's RAM cache. */
+    public static final String CACHE_ENTRIES = "cache_entries";
+    /** Bytes of a routed store's hot tier: its B+tree's file. */
+    public static final String HOT_BYTES = "hot_bytes";
+    /** Bytes of a routed store's cold tier: its LSM tree's files on fast storage. */
+    public static final String COLD_BYTES = "cold_bytes";
+    /** Bytes of a routed store's archive tier: its LSM tree's files on the slow device. */
+    public static final String ARCHIVE_BYTES = "archive_bytes";
+    /** Moves waiting in a routed store's migration queue. */
+    public static final String QUEUED_MIGRATIONS = "queued_migrations";
+    /** Tokens left in a routed store's migration budget (a token bucket), of its burst. */
+    public static final String MIGRATION_TOKENS = "migration_tokens";
+    /** {@link #WRITE_AMPLIFICATION} since the engine was opened, as the engine counts it (the preload included). */
+    public static final String WRITE_AMPLIFICATION_SINCE_OPEN = "write_amplification_since_open";
+    /** {@link #CACHE_HIT_RATE} since the engine was opened, as the engine counts it (the preload included). */
+    public static final String CACHE_HIT_RATE_SINCE_OPEN = "cache_hit_rate_since_open";
 
     private Counters() {
     }

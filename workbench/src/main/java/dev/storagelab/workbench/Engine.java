@@ -35,6 +35,8 @@ public enum Engine implements EngineFactory {
             + " transactions, a checkpoint every 64 MiB of log", true),
     KV_LSM("kv-lsm", "lab-06: the crash-safe store over the lab-05 LSM tree (its own log off, old versions dropped by"
             + " compaction; otherwise as kv)", true),
+    HYBRID("hybrid", "lab-07: the hybrid, each key where the cost model says it costs least: hot keys in the lab-04 B+tree,"
+            + " cold ones in the lab-05 LSM tree, behind one lab-06 log (forced on sync), an ARC cache in front", true),
     AVL("avl", "lab-03: the AVL tree, in memory (nothing is durable)", false),
     SKIPLIST("skiplist", "lab-03: the skip list, in memory (nothing is durable)", false),
     BST("bst", "lab-03: the unbalanced binary search tree, in memory: try it on sequential keys", false);
@@ -71,6 +73,11 @@ public enum Engine implements EngineFactory {
     @Override
     public boolean transactional() {
         return this == KV || this == KV_LSM;
+    }
+
+    /** lab-07's engines, which place keys in tiers: the shell's {@code where}, {@code tiers} and {@code move} work on them. */
+    public boolean routed() {
+        return this == HYBRID;
     }
 
     @Override
@@ -199,6 +206,7 @@ public enum Engine implements EngineFactory {
             }
             case KV -> KvHandle.open(this, dir, KvOptions.defaults().withEngine(KvOptions.EngineKind.BTREE));
             case KV_LSM -> KvHandle.open(this, dir, KvOptions.defaults().withEngine(KvOptions.EngineKind.LSM));
+            case HYBRID -> HybridHandle.open(this, dir);
             case AVL -> mapHandle(new AvlMap<>(), true);
             case SKIPLIST -> mapHandle(new SkipListMap<>(), false);
             case BST -> mapHandle(new BstMap<>(), true);

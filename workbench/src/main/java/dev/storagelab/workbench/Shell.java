@@ -61,6 +61,9 @@ public final class Shell {
                                  old versions (kv-lsm: then compact every level, which drops them)
             dump [--dot]         the engine's structure: the B+tree as text or Graphviz DOT, the segments,
                                  the LSM's tables per level with their key ranges (also: levels)
+            where KEY            hybrid: the key's tier and route, the tracker's estimate and both placements' costs
+            tiers                hybrid: each tier's size, cache hit rate, migration queue and token bucket
+            move KEY hot|cold    hybrid: move the key to the B+tree (hot) or the LSM tree (cold) now
             help                 this list
             quit                 close the engine and leave (so does end of input)""";
 
@@ -297,6 +300,18 @@ public final class Shell {
                     }
                     out.print(engine.dump(dot));
                 }
+                case "where" -> {
+                    arity(args, 1, 1, "where KEY");
+                    out.println(routed(command).where(Bytes.of(args.get(0))));
+                }
+                case "tiers" -> {
+                    arity(args, 0, 0, "tiers");
+                    out.println(routed(command).tiers());
+                }
+                case "move" -> {
+                    arity(args, 2, 2, "move KEY hot|cold");
+                    out.println(routed(command).move(Bytes.of(args.get(0)), args.get(1)));
+                }
                 case "help" -> out.println(HELP);
                 case "quit", "exit" -> {
                     return false;
@@ -316,6 +331,16 @@ public final class Shell {
         }
         throw new IllegalArgumentException(engine.engine().id() + " has no transactions: begin, commit, abort and use work on "
                 + String.join(", ", Engines.all().stream().filter(EngineFactory::transactional).map(EngineFactory::id).toList()));
+    }
+
+    /** The engine as one that places keys in tiers, or an error that names the engines that do. */
+    private RoutedHandle routed(String command) {
+        if (engine instanceof RoutedHandle routed) {
+            return routed;
+        }
+        throw new IllegalArgumentException(engine.engine().id() + " has no tiers: " + command + " works on the hybrid engines ("
+                + String.join(", ", java.util.Arrays.stream(Engine.values()).filter(Engine::routed).map(Engine::id).toList())
+                + ")");
     }
 
     /** The current transaction, or null. */

@@ -253,6 +253,86 @@ class ShellTest {
     }
 
     @Test
+    void theHybridSaysWhereAKeyIsAndMovesItOnRequest() throws IOException {
+        String out = session(Engine.HYBRID, dir, """
+                put price/1 10
+                put order/1 shipped
+                flush
+                where price/1
+                move price/1 hot
+                where price/1
+                move price/1 hot
+                get price/1
+                scan
+                tiers
+                move price/1 cold
+                move order/1 warm
+                where
+                """);
+        assertThat("a new key is routed cold (the LSM tree) until the router or a person moves it; the cache still holds"
+                        + " it, clean after the checkpoint, so a read is served from there", out,
+                containsString("> where price/1\n\"price/1\": CACHE (routed COLD), reads "));
+        assertThat("where shows both placements' costs and whether a move is queued", out,
+                containsString(", cost HOT "));
+        assertThat(out, containsString("> move price/1 hot\nmoved to hot (the B+tree); the old copy goes at the next checkpoint,"
+                + " and the router leaves the key there for at least 30 min\n"));
+        assertThat("after the move the key is routed to the B+tree (and still read from the cache)", out,
+                containsString("> where price/1\n\"price/1\": CACHE (routed HOT), reads "));
+        assertThat(out, containsString("> move price/1 hot\nalready hot (the B+tree): nothing moved\n"));
+        assertThat("the moved key reads and scans once, with its value", out,
+                containsString("> get price/1\n10\n> scan\norder/1 = shipped\nprice/1 = 10\n(2 entries)\n"));
+        String tiers = out.substring(out.indexOf("> tiers\n"), out.indexOf("> move price/1 cold"));
+        assertThat("one key routed hot", tiers, containsString("\nhot      1 keys routed to the B+tree, "));
+        assertThat("its old copy in the LSM tree waits for the next checkpoint", tiers,
+                containsString("\nboth     1 keys with a copy in both engines (moves waiting for a checkpoint)\n"));
+        assertThat("the manual move counts as a migration, and took no token", tiers,
+                containsString("\nmoves    1 done, 0 deferred, 0 queued; budget 400.0 of 400 tokens, 200.000/s\n"));
+        assertThat(tiers, containsString("\ncache    "));
+        assertThat(tiers, containsString("\narchive  "));
+        assertThat(tiers, containsString("\ntracker  "));
+        assertThat(out, containsString("> move price/1 cold\nmoved to cold (the LSM tree);"));
+        assertThat(out, containsString("> move order/1 warm\nerror: move to hot (the B+tree) or cold (the LSM tree), not 'warm'\n"));
+        assertThat(out, containsString("> where\nerror: usage: where KEY\n"));
+    }
+
+    @Test
+    void aMoveSurvivesACheckpointAndAReopenAndTheStaleCopyIsGone() throws IOException {
+        session(Engine.HYBRID, dir, "put a 1\nput b 2\nmove a hot\nflush\n");
+        String out = session(Engine.HYBRID, dir, "where a\nwhere b\nget a\nscan\ntiers\nstats\n");
+        assertThat("reopened, the cache is empty: a is served from the B+tree", out,
+                containsString("> where a\n\"a\": HOT (routed HOT)"));
+        assertThat(out, containsString("> where b\n\"b\": COLD (routed COLD)"));
+        assertThat("where records no access: the tracker saw no read of a", out,
+                containsString("\"a\": HOT (routed HOT), reads 0 "));
+        assertThat("read once, from the B+tree", out, containsString("> get a\n1\n> scan\na = 1\nb = 2\n(2 entries)\n"));
+        assertThat("the checkpoint deleted the LSM tree's stale copy", out, containsString("\nboth     0 keys with a copy in both engines"));
+        assertThat("stats: the hybrid's counts and gauges", out, containsString("\nmigrations = 0\n"));
+        assertThat(out, containsString("\nhot_keys = 1\n"));
+        assertThat(out, containsString("\nduplicate_keys = 0\n"));
+        assertThat(out, containsString("\nqueued_migrations = "));
+        assertThat(out, containsString("\nwrite_amplification_since_open = "));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"BTREE", "LSM", "KV"})
+    void whereTiersAndMoveSayWhichEnginesHaveTiers(Engine engine) throws IOException {
+        String out = session(engine, dir, "put a 1\nwhere a\ntiers\nmove a hot\nget a\n");
+        assertThat(out, equalTo("> put a 1\nok\n"
+                + "> where a\nerror: " + engine.id() + " has no tiers: where works on the hybrid engines (hybrid)\n"
+                + "> tiers\nerror: " + engine.id() + " has no tiers: tiers works on the hybrid engines (hybrid)\n"
+                + "> move a hot\nerror: " + engine.id() + " has no tiers: move works on the hybrid engines (hybrid)\n"
+                + "> get a\n1\n"));
+    }
+
+    @Test
+    void helpListsTheHybridCommands() throws IOException {
+        String out = session(Engine.AVL, dir, "help\n");
+        for (String command : List.of("where KEY ", "tiers ", "move KEY hot|cold ")) {
+            assertThat(out, containsString("\n" + command));
+        }
+    }
+
+    @Test
     void wordsSplitOnSpacesExceptInQuotes() {
         assertThat(Shell.tokenize("put \"a b\" c\\ d  \"\""), contains("put", "a b", "c d", ""));
         Shell shell = new Shell(null, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

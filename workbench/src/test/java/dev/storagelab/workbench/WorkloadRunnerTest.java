@@ -175,6 +175,31 @@ class WorkloadRunnerTest {
         }
     }
 
+    @Test
+    void theHybridCountsItsMigrationsAndItsLogAndSaysWhereItsBytesAre() throws IOException {
+        WorkloadRunner.Spec spec = new WorkloadRunner.Spec(5_000, 5_000, 100, 19);
+        try (Engine.Handle h = Engine.HYBRID.open(dir)) {
+            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.ECOMMERCE, spec, done -> { });
+            for (String count : List.of(Counters.MIGRATIONS, Counters.MIGRATIONS_DEFERRED, Counters.CACHE_HIT_RATE,
+                    Counters.PAGE_READS, Counters.BLOCK_READS)) {
+                assertThat(r.counters(), hasKey(count));
+            }
+            assertThat("every put reaches the log, framed, and the final sync forces it: at least the user's bytes",
+                    (Double) r.counters().get(Counters.WRITE_AMPLIFICATION), greaterThan(1.0));
+            long moved = (Long) r.counters().get(Counters.MIGRATIONS);
+            assertThat("the run's migrations, the preload's excluded", moved, lessThanOrEqualTo(h.counts().get(Counters.MIGRATIONS)));
+            assertThat("the preload went to the LSM tree (every key starts cold)", (Long) r.gauges().get(Counters.COLD_BYTES),
+                    greaterThan(0L));
+            assertThat("the B+tree's file exists from the start", (Long) r.gauges().get(Counters.HOT_BYTES), greaterThan(0L));
+            assertThat((Long) r.gauges().get(Counters.TRACKER_BYTES), greaterThan(0L));
+            for (String gauge : List.of(Counters.HOT_KEYS, Counters.DUPLICATE_KEYS, Counters.QUEUED_MIGRATIONS,
+                    Counters.MIGRATION_TOKENS, Counters.WRITE_AMPLIFICATION_SINCE_OPEN, Counters.CACHE_HIT_RATE_SINCE_OPEN)) {
+                assertThat(r.gauges(), hasKey(gauge));
+            }
+            assertThat("migrations are counts, not gauges", r.gauges(), not(hasKey(Counters.MIGRATIONS)));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Engine.class, names = {"KV", "KV_LSM"})
     void theBankMovesMoneyAndNoSnapshotEverSeesTheTotalChange(Engine engine) throws IOException {
