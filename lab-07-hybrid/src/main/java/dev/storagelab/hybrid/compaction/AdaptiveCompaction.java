@@ -316,9 +316,10 @@ public final class AdaptiveCompaction implements CompactionPolicy {
     }
 
     /**
-     * The most urgent compaction over all ranges, or null. For each range: the tables that meet it
-     * ({@link CompactionViews#restrict}, given), the answer of its style's policy
-     * ({@link #policyOf}) on that view, grown by {@link CompactionViews#closeOver} (given) to be
+     * The most urgent compaction over all ranges, or null. For each range (reading its style
+     * once): the tables that meet it ({@link CompactionViews#restrict}, given); the catch-up it owes
+     * after a switch to tiered ({@code catchUp}, given), or else the answer of its style's policy
+     * ({@link #policyOf}) on that view; grown by {@link CompactionViews#closeOver} (given) to be
      * safe on the whole version. The most urgent answer is the one of the range with the most
      * level-0 tables (every read of the range visits each); on a tie, the first range's.
      */
@@ -329,9 +330,10 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         int bestL0 = -1;
         for (Range r : ranges) {
             Version view = CompactionViews.restrict(v, r.lo, r.hi);
+            Style style = r.style;
             Compaction c = r.catchUp ? catchUp(r, view) : null;
             if (c == null) {
-                c = policyOf(r.style).pick(view, options, compactPointer);
+                c = policyOf(style).pick(view, options, compactPointer);
             }
             if (c != null && view.fileCount(0) > bestL0) {
                 best = CompactionViews.closeOver(v, c);
