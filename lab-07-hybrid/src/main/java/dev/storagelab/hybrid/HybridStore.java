@@ -288,6 +288,15 @@ public final class HybridStore implements RoutedStore {
      * (or counts it deferred: the hot set is full, or the queue is).
      */
     private void consider(Bytes key, int valueBytes) {
+        int every = options.considerEvery();
+        if (every > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(every) != 0) {
+            return;
+        }
+        considerNow(key, valueBytes);
+    }
+
+    /** {@link #consider} without the sampling: the sweep asks about every hot key it visits. */
+    private void considerNow(Bytes key, int valueBytes) {
         RoutingTable routes = engine.routes();
         Placement current = routes.placement(key);
         if (queue.contains(key)) {
@@ -365,7 +374,7 @@ public final class HybridStore implements RoutedStore {
             if (sweepCursor == null) {
                 break;
             }
-            consider(sweepCursor, valueBytes);
+            considerNow(sweepCursor, valueBytes);
         }
         long now = options.ticker().read();
         routes.pruneMoveTimes(now - options.minResidency().toNanos());

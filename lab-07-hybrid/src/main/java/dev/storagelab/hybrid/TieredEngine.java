@@ -460,7 +460,7 @@ public final class TieredEngine implements Engine {
         List<EntryIterator> sources = new ArrayList<>(3);
         try {
             // BEGIN SOLUTION lab-07 T6
-            List<Entry> dirty = cache == null ? List.of() : new ArrayList<>(cache.dirtyRange(from, to));
+            List<Entry> dirty = cache == null ? new ArrayList<>() : cache.dirtyRange(from, to);
             if (descending) {
                 java.util.Collections.reverse(dirty);
             }
