@@ -41,6 +41,7 @@ public final class Rig implements Closeable {
     private final TreeMap<Bytes, Bytes> model;
     private final long interval;
     private long nextMaintenance;
+    private long nextSync;
     private long maintenanceRuns;
     private long maintenanceMigrations;
     private long errors;
@@ -59,7 +60,16 @@ public final class Rig implements Closeable {
         this.model = checkModel ? new TreeMap<>() : null;
         this.interval = maintenanceInterval.toNanos();
         this.nextMaintenance = clock.now() + interval;
+        this.nextSync = clock.now() + SYNC_INTERVAL;
     }
+
+    /**
+     * How often the rig calls {@link RoutedStore#sync()}: an application that wants its writes
+     * durable within a minute. The hardened store's writes are durable once logged, so its sync is
+     * cheap; the simple engine's checkpoints its B+tree, as it must for its hot keys' writes to
+     * survive a crash, and the write amplification shows it.
+     */
+    public static final long SYNC_INTERVAL = Duration.ofMinutes(1).toNanos();
 
     /**
      * Opens a store with {@code factory} on fresh in-memory storage behind {@code deviceModel}.
@@ -98,14 +108,20 @@ public final class Rig implements Closeable {
 
     /**
      * Moves simulated time to {@code nanos} (if it is ahead), calling {@link RoutedStore#runMaintenance()}
-     * at every maintenance tick on the way. Maintenance spends simulated time too (its I/O sleeps on
-     * the clock); ticks it overran are not made up.
+     * at every maintenance tick on the way, and {@link RoutedStore#sync()} every {@link #SYNC_INTERVAL}.
+     * Both spend simulated time too (their I/O sleeps on the clock); ticks they overran are not made up.
      */
     public void advanceTo(long nanos) throws IOException {
-        while (nextMaintenance <= nanos) {
-            clock.advanceTo(nextMaintenance);
-            maintain();
-            nextMaintenance = Math.max(nextMaintenance + interval, clock.now());
+        while (Math.min(nextMaintenance, nextSync) <= nanos) {
+            if (nextSync < nextMaintenance) {
+                clock.advanceTo(nextSync);
+                store.sync();
+                nextSync = Math.max(nextSync + SYNC_INTERVAL, clock.now());
+            } else {
+                clock.advanceTo(nextMaintenance);
+                maintain();
+                nextMaintenance = Math.max(nextMaintenance + interval, clock.now());
+            }
         }
         clock.advanceTo(nanos);
     }
@@ -249,6 +265,17 @@ public final class Rig implements Closeable {
             }
         }
         return sum;
+    }
+
+    /** Every file of the fast tier and the archive with its size, a line each (for reports and failure messages). */
+    public String describeFiles() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (FaultInjectingStorage s : new FaultInjectingStorage[] {disk, archive}) {
+            for (String name : s.list()) {
+                b.append(s == archive ? "archive/" : "").append(name).append(' ').append(s.size(name)).append('\n');
+            }
+        }
+        return b.toString();
     }
 
     public long maintenanceRuns() {

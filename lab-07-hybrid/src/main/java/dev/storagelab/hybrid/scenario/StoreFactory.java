@@ -1,5 +1,7 @@
 package dev.storagelab.hybrid.scenario;
 
+import dev.storagelab.hybrid.HybridOptions;
+import dev.storagelab.hybrid.HybridStore;
 import dev.storagelab.hybrid.RoutedStore;
 import dev.storagelab.hybrid.SimpleHybridStore;
 import dev.storagelab.hybrid.tier.DeviceModel;
@@ -20,7 +22,26 @@ public interface StoreFactory {
     RoutedStore open(Storage storage, Storage archive, SimClock clock, DeviceModel device) throws IOException;
 
     /** The simple engine with {@code knobs} (it has no archive tier and ignores the device). */
-    static StoreFactory simple(SimpleHybridStore.Knobs knobs) {
+    public static StoreFactory simple(SimpleHybridStore.Knobs knobs) {
         return (storage, archive, clock, device) -> SimpleHybridStore.open(storage, clock.ticker(), knobs);
+    }
+
+    /**
+     * The hardened {@link HybridStore} with {@code options}, made fit for a simulation: every clock
+     * on the scenario's, the archive's latency spent on it too, maintenance left to the scenario (no
+     * background thread) and the LSM tree's flushes and compactions done inline, so a run is
+     * deterministic.
+     */
+    public static StoreFactory hardened(HybridOptions options) {
+        return (storage, archive, clock, device) -> HybridStore.open(storage, archive, forSimulation(options, clock));
+    }
+
+    /** {@code options} on {@code clock}, with no background thread anywhere. */
+    public static HybridOptions forSimulation(HybridOptions options, SimClock clock) {
+        return options.toBuilder()
+                .clock(clock.ticker(), clock.sleeper())
+                .maintenance(options.maintenanceInterval(), false)
+                .lsm(options.lsm().withBackgroundWork(false))
+                .build();
     }
 }
