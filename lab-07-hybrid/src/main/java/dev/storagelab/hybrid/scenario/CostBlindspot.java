@@ -6,20 +6,22 @@ import dev.storagelab.hybrid.HybridStats;
 import dev.storagelab.hybrid.Placement;
 import dev.storagelab.hybrid.cost.AccessStats;
 import dev.storagelab.hybrid.tier.DeviceModel;
+import dev.storagelab.kv.Bytes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Failure mode 4, the cost-model blindspot: the same access counts on keys that differ in one thing
- * the counts do not show: value size (100 bytes against 1 MiB), access pattern (keys visited in key
- * order against a random order) or device (an NVMe SSD against a spinning disk). Each case runs on
- * a fresh store; its placement is where the store routed the case's keys at the end
- * ({@link HybridStats#hotKeys()} out of {@link Case#keys()}). The simple engine's thresholds count
- * accesses only, so each pair gets the same placement; a cost model weighs each difference.
+ * the counts do not show: value size (100 bytes against 1 MiB), access pattern (each read a range
+ * scan that starts at the key, sequential, against a point get, random) or device (an NVMe SSD
+ * against a spinning disk). Each case runs on a fresh store; its placement is where the store
+ * routed the case's keys at the end ({@link HybridStats#hotKeys()} out of {@link Case#keys()}).
+ * The simple engine's thresholds count point accesses only, so each pair gets the same placement;
+ * a cost model weighs each difference.
  */
 public final class CostBlindspot {
 
@@ -27,33 +29,19 @@ public final class CostBlindspot {
     }
 
     /**
-     * What each case's keys get, per round; a case runs {@code rounds} rounds, evenly over {@code duration}.
+     * What each of a case's keys gets over the run, after the write that loads it: {@code reads}
+     * reads and {@code writes} writes (a new value), spread evenly over {@code duration}, the
+     * writes evenly among the reads.
      *
-     * @param readsPerRound  point reads of each key per round
-     * @param writesPerRound writes (a new value) of each key per round
-     * @param rounds         rounds
-     * @param duration       simulated time the rounds take
+     * @param scanLength entries each read of a sequential case scans, from the key on (its neighbours
+     *                   are loaded too, in both cases of a pair, so both stores hold the same data)
      */
-    public record Mix(int readsPerRound, int writesPerRound, int rounds, Duration duration) {
+    public record Mix(int reads, int writes, int scanLength, Duration duration) {
 
         public Mix {
-            checkArgument(readsPerRound >= 0 && writesPerRound >= 0 && readsPerRound + writesPerRound > 0,
-                    "a mix needs reads or writes: %s, %s", readsPerRound, writesPerRound);
-            checkArgument(rounds >= 1, "rounds must be at least 1: %s", rounds);
-            Objects.requireNonNull(duration, "duration");
-        }
-
-        public long reads() {
-            return (long) readsPerRound * rounds;
-        }
-
-        public long writes() {
-            return (long) writesPerRound * rounds;
-        }
-
-        /** What a tracker that saw the whole run would report for one key: the cost model's input. */
-        public AccessStats stats(int valueBytes, boolean sequential) {
-            return new AccessStats(reads(), writes(), 0, valueBytes, sequential ? 1 : 0);
+            checkArgument(reads >= 0 && writes >= 0 && reads + writes > 0, "a mix needs reads or writes: %s, %s", reads, writes);
+            checkArgument(scanLength >= 1, "scanLength must be at least 1: %s", scanLength);
+            checkArgument(duration != null && !duration.isNegative() && !duration.isZero(), "duration must be positive");
         }
     }
 
@@ -61,9 +49,9 @@ public final class CostBlindspot {
      * One case.
      *
      * @param name       what the report calls it
-     * @param device     the fast tier's device (the factory picks the matching cost profile)
+     * @param device     the fast tier's device (the factory picks the matching cost model)
      * @param valueBytes each value's size
-     * @param sequential whether each round visits the keys in key order (else in a new random order)
+     * @param sequential whether each read is a scan of {@link Mix#scanLength()} entries from the key (else a get)
      * @param keys       how many keys follow the mix
      * @param mix        what each key gets
      */
@@ -71,10 +59,20 @@ public final class CostBlindspot {
 
         public Case {
             checkArgument(keys >= 1 && valueBytes >= 16, "need keys and values of at least 16 bytes: %s, %s", keys, valueBytes);
+            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(mix, "mix");
         }
 
+        /** What a tracker that saw a {@code fraction} of the run would report for one key (the load's write included). */
+        public AccessStats stats(double fraction) {
+            double reads = mix.reads() * fraction;
+            return new AccessStats(sequential ? 0 : reads, 1 + mix.writes() * fraction,
+                    sequential ? reads * mix.scanLength() : 0, valueBytes, 0);
+        }
+
+        /** {@link #stats(double)} of the whole run: what the cost model is asked about at the end. */
         public AccessStats stats() {
-            return mix.stats(valueBytes, sequential);
+            return stats(1);
         }
     }
 
@@ -99,28 +97,28 @@ public final class CostBlindspot {
         }
     }
 
-    /** The three pairs of the issue for one mix each: value size, access pattern, device. */
+    /** The three pairs of the issue, a mix each: value size, access pattern, device. */
     public static List<Case> standardCases(Mix sizeMix, Mix patternMix, Mix deviceMix, int keys) {
         DeviceModel ssd = DeviceModel.nvme();
         return List.of(
                 new Case("100 B values", ssd, 100, false, keys, sizeMix),
                 new Case("1 MiB values", ssd, 1 << 20, false, keys, sizeMix),
-                new Case("random order", ssd, 100, false, keys, patternMix),
-                new Case("key order", ssd, 100, true, keys, patternMix),
+                new Case("point gets (random)", ssd, 100, false, keys, patternMix),
+                new Case("range scans (sequential)", ssd, 100, true, keys, patternMix),
                 new Case("SSD (nvme)", ssd, 100, false, keys, deviceMix),
                 new Case("HDD", DeviceModel.hdd(), 100, false, keys, deviceMix));
     }
 
     /**
-     * The mix every standard pair uses unless told otherwise: 1,200 reads and 120 writes of each key
-     * in 30 simulated minutes, over both of the simple engine's thresholds in its hour.
+     * The mix of the figure's table: 1,200 reads and 120 writes of each key in 30 simulated minutes
+     * (over both of the simple engine's thresholds in its hour), scans of 100 entries.
      */
     public static Mix defaultMix() {
-        return new Mix(40, 4, 30, Duration.ofMinutes(30));
+        return new Mix(1_200, 120, 100, Duration.ofMinutes(30));
     }
 
     /** Runs each case on a fresh store from {@code factory}, each on a fresh clock from {@code clocks}. */
-    public static List<Outcome> run(StoreFactory factory, java.util.function.Supplier<SimClock> clocks, List<Case> cases,
+    public static List<Outcome> run(StoreFactory factory, Supplier<SimClock> clocks, List<Case> cases,
                                     Duration maintenanceInterval) throws IOException {
         List<Outcome> out = new ArrayList<>();
         for (Case c : cases) {
@@ -136,47 +134,47 @@ public final class CostBlindspot {
         }
     }
 
+    /** The case's {@code k}-th key. */
+    static Bytes key(int k) {
+        return ScenarioData.key("case", k);
+    }
+
+    /** The {@code j}-th neighbour of key {@code k} (sorts after it, before key {@code k + 1}). */
+    static Bytes neighbour(int k, int j) {
+        return Bytes.of(key(k).toUtf8() + String.format("/%04d", j));
+    }
+
     /** Runs one case on {@code rig}'s store. */
     public static Outcome run(Rig rig, Case c) throws IOException {
         SimClock clock = rig.clock();
         Mix mix = c.mix();
+        int neighbourSize = Math.min(c.valueBytes(), 100);
         for (int k = 0; k < c.keys(); k++) {
-            rig.put(ScenarioData.key("case", k), ScenarioData.value(k, 0, c.valueBytes()));
+            rig.put(key(k), ScenarioData.value(k, 0, c.valueBytes()));
+            for (int j = 1; j < mix.scanLength(); j++) {
+                rig.put(neighbour(k, j), ScenarioData.value(k * 10_000L + j, 0, neighbourSize));
+            }
         }
-        SplittableRandom rng = new SplittableRandom(c.name().hashCode());
-        long opsPerRound = (long) c.keys() * (mix.readsPerRound() + mix.writesPerRound());
-        long gap = Math.max(1, mix.duration().toNanos() / (mix.rounds() * opsPerRound));
+        int steps = mix.reads() + mix.writes();
+        long gap = Math.max(1, mix.duration().toNanos() / ((long) steps * c.keys()));
         long t = clock.now();
         long[] version = new long[c.keys()];
-        int[] order = new int[c.keys()];
-        for (int round = 0; round < mix.rounds(); round++) {
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            if (!c.sequential()) {
-                for (int i = order.length - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
-                    int x = order[i];
-                    order[i] = order[j];
-                    order[j] = x;
+        for (int j = 0; j < steps; j++) {
+            // step j of every key: a write if the writes' even spread puts one here, else a read
+            boolean write = (long) (j + 1) * mix.writes() / steps > (long) j * mix.writes() / steps;
+            for (int k = 0; k < c.keys(); k++) {
+                rig.advanceTo(t += gap);
+                if (write) {
+                    rig.put(key(k), ScenarioData.value(k, ++version[k], c.valueBytes()));
+                } else if (c.sequential()) {
+                    rig.scan(key(k), mix.scanLength());
+                } else {
+                    rig.get(key(k));
                 }
-            }
-            // each key's accesses of the round, writes spread among its reads; keys in the round's order
-            for (int k : order) {
-                int ops = mix.readsPerRound() + mix.writesPerRound();
-                for (int j = 0; j < ops; j++) {
-                    rig.advanceTo(t += gap);
-                    boolean write = (long) (j + 1) * mix.writesPerRound() / ops > (long) j * mix.writesPerRound() / ops;
-                    if (write) {
-                        rig.put(ScenarioData.key("case", k), ScenarioData.value(k, ++version[k], c.valueBytes()));
-                    } else {
-                        rig.get(ScenarioData.key("case", k));
-                    }
-                    t = Math.max(t, clock.now());
-                }
+                t = Math.max(t, clock.now());
             }
         }
-        // time for the moves the run asked for: maintenance over a few more intervals, no accesses
+        // time for the moves the run asked for: maintenance for a few more seconds, no accesses
         rig.advanceTo(clock.now() + Duration.ofSeconds(10).toNanos());
         HybridStats stats = rig.stats();
         return new Outcome(c, stats.hotKeys(), stats.migrations(), rig.errors(), rig.errorSummary());

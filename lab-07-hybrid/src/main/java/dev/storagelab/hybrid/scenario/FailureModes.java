@@ -4,7 +4,10 @@ import dev.storagelab.hybrid.HybridOptions;
 import dev.storagelab.hybrid.Placement;
 import dev.storagelab.hybrid.SimpleHybridStore;
 import dev.storagelab.hybrid.cost.AccessStats;
+import dev.storagelab.hybrid.cost.CostModel;
+import dev.storagelab.hybrid.cost.HardwareProfile;
 import dev.storagelab.hybrid.cost.PlacementCost;
+import dev.storagelab.hybrid.tier.DeviceModel;
 import dev.storagelab.lsm.LsmOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +35,12 @@ public final class FailureModes {
     }
 
     /**
-     * The LSM tree both engines run in the scenarios: a 1 MiB memtable and a 1 MiB block cache, so
-     * the test-sized data sets (a few MB) are read from the simulated device, not from memory.
+     * The LSM tree both engines run in the scenarios: a 256 KiB memtable and a 256 KiB block cache,
+     * so the test-sized data sets (a few hundred KB to a few MB) are read from the simulated device,
+     * not from memory.
      */
     public static LsmOptions scenarioLsm() {
-        return LsmOptions.defaults().withMemtableBytes(1 << 20).withBlockCacheBytes(1 << 20).withBackgroundWork(false);
+        return LsmOptions.defaults().withMemtableBytes(256 << 10).withBlockCacheBytes(256 << 10).withBackgroundWork(false);
     }
 
     /** The hardened engine's configuration in every scenario: the defaults, a 4,096-entry cache, a checkpoint every 4 MiB of log. */
@@ -53,10 +57,23 @@ public final class FailureModes {
         return SimpleHybridStore.Knobs.defaults().withCacheEntries(4096).withLsm(scenarioLsm());
     }
 
+    /**
+     * {@link #hardenedOptions()} with the cost model of {@code device}'s hardware profile: what the
+     * blindspot's SSD and HDD cases run with.
+     */
+    public static HybridOptions hardenedOptions(DeviceModel device) {
+        return hardenedOptions().toBuilder().costModel(costModelFor(device)).build();
+    }
+
+    /** The cost model for {@code device}: the default model with the hardware profile of the same name. */
+    public static PlacementCost costModelFor(DeviceModel device) {
+        return CostModel.defaults().withProfile(HardwareProfile.preset(device.name()));
+    }
+
     /** The engines compared: the simple one with the episode's numbers, and the hardened one. */
     static List<Named> engines() {
         return List.of(new Named("simple", StoreFactory.simple(simpleKnobs())),
-                new Named("hardened", StoreFactory.hardened(hardenedOptions())));
+                new Named("hardened", StoreFactory.hardenedPerDevice(FailureModes::hardenedOptions)));
     }
 
     record Named(String name, StoreFactory factory) {
@@ -74,7 +91,7 @@ public final class FailureModes {
                 .append(" sizes), simulated time, in-memory storage behind a simulated NVMe SSD unless a row says otherwise.\n")
                 .append("Hardened: `FailureModes.hardenedOptions()` (the defaults, a 4,096-entry ARC cache, a checkpoint every")
                 .append(" 4 MiB of log); simple: `FailureModes.simpleKnobs()` (the episode's thresholds, a 4,096-entry LRU cache);")
-                .append(" both with a 1 MiB memtable and block cache, and synced every simulated minute.\n\n");
+                .append(" both with a 256 KiB memtable and block cache, and synced every simulated minute.\n\n");
 
         md.append("## 1. Thundering herd\n\n").append(describe(herd)).append("\n\n")
                 .append("| engine | migrations in the burst | of them inline | get p99 steady (us) | get p99 burst (us) |"
@@ -116,7 +133,8 @@ public final class FailureModes {
         CostBlindspot.Mix mix = CostBlindspot.defaultMix();
         List<CostBlindspot.Case> cases = CostBlindspot.standardCases(mix, mix, mix, quick ? 4 : 8);
         md.append("\n## 4. Cost-model blindspot\n\n").append(cases.get(0).keys())
-                .append(" keys per case, each read ").append(mix.reads()).append(" times and written ").append(mix.writes())
+                .append(" keys per case, each read ").append(mix.reads()).append(" times (a get, or a scan of ")
+                .append(mix.scanLength()).append(" entries from it) and written ").append(mix.writes())
                 .append(" times in ").append(mix.duration().toMinutes()).append(" simulated minutes; placement = where")
                 .append(" at least half the keys are at the end. Cost columns: the hardened engine's cost model for the case's")
                 .append(" access counts (HOT / COLD, its unit).\n\n")
@@ -131,7 +149,7 @@ public final class FailureModes {
                 System.out.println("blindspot / " + engines.get(i).name() + " / " + c.name() + ": " + placed[i]);
             }
             md.append("| ").append(c.name()).append(" | ").append(placed[0]).append(" | ").append(placed[1]).append(" | ")
-                    .append(attempt(() -> costs(hardenedOptions().costModel(), c.stats()))).append(" |\n");
+                    .append(attempt(() -> costs(costModelFor(c.device()), c.stats()))).append(" |\n");
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import dev.storagelab.hybrid.SimpleHybridStore;
 import dev.storagelab.hybrid.tier.DeviceModel;
 import dev.storagelab.io.Storage;
 import java.io.IOException;
+import java.util.function.Function;
 
 /**
  * Opens the store a scenario runs on: the same workload drives the {@link SimpleHybridStore} and
@@ -33,7 +34,17 @@ public interface StoreFactory {
      * deterministic.
      */
     public static StoreFactory hardened(HybridOptions options) {
-        return (storage, archive, clock, device) -> HybridStore.open(storage, archive, forSimulation(options, clock));
+        return hardenedPerDevice(device -> options);
+    }
+
+    /**
+     * The hardened {@link HybridStore} with the options {@code optionsFor} gives for the scenario's
+     * device (its cost model's hardware profile, say), made fit for a simulation as
+     * {@link #hardened(HybridOptions)} says.
+     */
+    public static StoreFactory hardenedPerDevice(Function<DeviceModel, HybridOptions> optionsFor) {
+        return (storage, archive, clock, device) -> HybridStore.open(storage, archive,
+                forSimulation(optionsFor.apply(device), clock));
     }
 
     /** {@code options} on {@code clock}, with no background thread anywhere. */
