@@ -397,6 +397,25 @@ public final class HybridStore implements RoutedStore {
                 options.costModel().total(Placement.COLD, stats), resident, queue.contains(key));
     }
 
+    /**
+     * Moves {@code key} to {@code target} now, whatever the router thinks and however many tokens
+     * are left (the shell's {@code move KEY hot|cold}, and tests): waits for open scans to close,
+     * then {@link TieredEngine#migrate}. Returns whether the key moved (false: it was there already).
+     */
+    public boolean move(Bytes key, Placement target) throws IOException {
+        checkOpen();
+        dev.storagelab.kv.KeyValueStore.checkKey(key);
+        Objects.requireNonNull(target, "target");
+        synchronized (maintenanceLock) {
+            long stamp = engine.beginMoves();
+            try {
+                return engine.migrate(key, target);
+            } finally {
+                engine.endMoves(stamp);
+            }
+        }
+    }
+
     /** Keys waiting to move. */
     public int queuedMigrations() {
         return queue.size();

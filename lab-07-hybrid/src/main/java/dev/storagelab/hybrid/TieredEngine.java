@@ -264,7 +264,8 @@ public final class TieredEngine implements Engine {
      * {@link #checkpoint} carries out once the routing table naming {@code target} is durable. A
      * pending delete of the key from {@code target} itself (a key moved away and back before a
      * checkpoint) is cancelled: that copy is the live one now. A key that holds no value (absent or
-     * deleted) only changes its route. The caller holds the route lock alone.
+     * deleted) moves as a delete: {@code target} gets a tombstone, since it may hold a stale copy of
+     * the key that the new route would otherwise bring back. The caller holds the route lock alone.
      *
      * @return whether the key moved
      */
@@ -284,6 +285,7 @@ public final class TieredEngine implements Engine {
                     engine(target).put(key, value.get());
                     pendingDeletes.put(key, source);
                 } else {
+                    engine(target).delete(key); // a stale copy there must not come back
                     pendingDeletes.remove(key);
                 }
                 routes.route(key, target, ticker.read());
@@ -301,6 +303,11 @@ public final class TieredEngine implements Engine {
     /** Takes the route lock alone if no scan holds it: a stamp for {@link #endMoves}, or 0 if a scan is open. */
     long tryBeginMoves() {
         return routeLock.tryWriteLock();
+    }
+
+    /** Takes the route lock alone, waiting for open scans to close: a stamp for {@link #endMoves}. */
+    long beginMoves() {
+        return routeLock.writeLock();
     }
 
     void endMoves(long stamp) {

@@ -1,0 +1,199 @@
+package dev.storagelab.hybrid;
+
+import static dev.storagelab.hybrid.Hybrids.key;
+import static dev.storagelab.hybrid.Hybrids.value;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+
+import com.google.common.testing.FakeTicker;
+import dev.storagelab.io.FaultInjectingStorage;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class MigrationTest {
+
+    private final FakeTicker ticker = new FakeTicker();
+
+    private HybridStore open(FaultInjectingStorage storage) throws IOException {
+        return Hybrids.open(storage, Hybrids.options(ticker).build());
+    }
+
+    static List<Entry> scanAll(HybridStore store, boolean reverse) {
+        List<Entry> out = new ArrayList<>();
+        try (EntryIterator it = reverse ? store.scanReverse(null, null) : store.scan(null, null)) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    static List<Entry> entries(TreeMap<Bytes, Bytes> model) {
+        List<Entry> out = new ArrayList<>();
+        model.forEach((k, v) -> out.add(Entry.put(k, v)));
+        return out;
+    }
+
+    @Test
+    void aMovedKeyIsServedByItsNewEngine() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(1);
+        try (HybridStore store = open(storage)) {
+            store.put(key(1), value(1, 1));
+            assertThat(store.where(key(1)), equalTo(Tier.COLD));
+            assertThat(store.move(key(1), Placement.HOT), is(true));
+            assertThat(store.where(key(1)), equalTo(Tier.HOT));
+            assertThat(store.get(key(1)), equalTo(Optional.of(value(1, 1))));
+            assertThat("the B+tree holds the copy", store.tree().get(key(1)), equalTo(Optional.of(value(1, 1))));
+            assertThat("moving it where it is does nothing", store.move(key(1), Placement.HOT), is(false));
+        }
+    }
+
+    @Test
+    void theOldCopyIsDeletedOnlyAtTheCheckpoint() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(2);
+        try (HybridStore store = open(storage)) {
+            store.put(key(1), value(1, 1));
+            store.checkpoint();
+            store.move(key(1), Placement.HOT);
+            assertThat("a stale copy waits in the LSM tree", store.lsm().get(key(1)).isPresent(), is(true));
+            assertThat(store.stats().duplicateKeys(), equalTo(1L));
+            store.checkpoint();
+            assertThat(store.lsm().get(key(1)), equalTo(Optional.empty()));
+            assertThat(store.stats().duplicateKeys(), equalTo(0L));
+            assertThat(store.get(key(1)), equalTo(Optional.of(value(1, 1))));
+        }
+    }
+
+    @Test
+    void writesAfterAMoveGoToTheNewEngine() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(3);
+        try (HybridStore store = open(storage)) {
+            store.put(key(1), value(1, 1));
+            store.move(key(1), Placement.HOT);
+            store.put(key(1), value(1, 2));
+            assertThat(store.tree().get(key(1)), equalTo(Optional.of(value(1, 2))));
+            assertThat("the stale copy is untouched", store.lsm().get(key(1)), equalTo(Optional.of(value(1, 1))));
+            assertThat(store.get(key(1)), equalTo(Optional.of(value(1, 2))));
+        }
+    }
+
+    @Test
+    void scansReturnEachKeyOnceWithItsNewestValue() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(4);
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        try (HybridStore store = open(storage)) {
+            for (int i = 0; i < 40; i++) {
+                store.put(key(i), value(i, 1));
+                model.put(key(i), value(i, 1));
+            }
+            for (int i = 0; i < 40; i += 3) {
+                store.move(key(i), Placement.HOT); // stale copies stay in the LSM tree
+                store.put(key(i), value(i, 2));
+                model.put(key(i), value(i, 2));
+            }
+            for (int i = 0; i < 40; i += 6) {
+                store.move(key(i), Placement.COLD); // and back: the B+tree's copy is stale now
+            }
+            store.delete(key(9));
+            model.remove(key(9));
+            assertThat(scanAll(store, false), equalTo(entries(model)));
+            List<Entry> reversed = new ArrayList<>(entries(model));
+            java.util.Collections.reverse(reversed);
+            assertThat(scanAll(store, true), equalTo(reversed));
+        }
+    }
+
+    @Test
+    void aDeletedKeyDoesNotComeBackFromAStaleCopy() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(5);
+        try (HybridStore store = open(storage)) {
+            store.put(key(1), value(1, 1));
+            store.checkpoint();
+            store.move(key(1), Placement.HOT);
+            store.delete(key(1));
+            assertThat(store.get(key(1)), equalTo(Optional.empty()));
+            assertThat(scanAll(store, false), equalTo(List.of()));
+            store.checkpoint();
+            assertThat(store.get(key(1)), equalTo(Optional.empty()));
+        }
+        try (HybridStore store = open(storage)) {
+            assertThat(store.get(key(1)), equalTo(Optional.empty()));
+        }
+    }
+
+    @Test
+    void aKeyMovedAwayAndBackBeforeACheckpointKeepsItsValue() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(6);
+        try (HybridStore store = open(storage)) {
+            store.put(key(1), value(1, 1));
+            store.move(key(1), Placement.HOT);
+            store.move(key(1), Placement.COLD);
+            store.checkpoint();
+            assertThat(store.get(key(1)), equalTo(Optional.of(value(1, 1))));
+            assertThat(store.where(key(1)), equalTo(Tier.COLD));
+            assertThat("the B+tree's stale copy is gone", store.tree().get(key(1)), equalTo(Optional.empty()));
+        }
+    }
+
+    @Test
+    void routesSurviveAReopen() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(7);
+        try (HybridStore store = open(storage)) {
+            store.put(key(1), value(1, 1));
+            store.put(key(2), value(2, 1));
+            store.move(key(1), Placement.HOT);
+        }
+        try (HybridStore store = open(storage)) {
+            assertThat(store.where(key(1)), equalTo(Tier.HOT));
+            assertThat(store.where(key(2)), equalTo(Tier.COLD));
+            assertThat(store.stats().hotKeys(), equalTo(1L));
+        }
+    }
+
+    @Test
+    void aBatchGoesToEachKeysEngine() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(8);
+        try (HybridStore store = open(storage)) {
+            store.put(key(2), value(2, 1));
+            store.move(key(2), Placement.HOT);
+            store.checkpoint();
+            store.write(List.of(Entry.put(key(3), value(3, 1)), Entry.put(key(2), value(2, 2)), Entry.put(key(1), value(1, 1))));
+            assertThat(store.tree().get(key(2)), equalTo(Optional.of(value(2, 2))));
+            assertThat(store.tree().get(key(1)), equalTo(Optional.empty()));
+            assertThat(store.lsm().get(key(1)), equalTo(Optional.of(value(1, 1))));
+            assertThat(store.lsm().get(key(3)), equalTo(Optional.of(value(3, 1))));
+        }
+    }
+
+    @Test
+    void aCrashAfterAMoveLosesNothingAndLeavesNoDuplicateForLong() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(9);
+        HybridStore crashed = open(storage);
+        for (int i = 0; i < 20; i++) {
+            crashed.put(key(i), value(i, 1));
+        }
+        crashed.checkpoint();
+        for (int i = 0; i < 20; i += 2) {
+            crashed.move(key(i), Placement.HOT);
+            crashed.put(key(i), value(i, 2));
+        }
+        crashed.tree().checkpoint(); // the B+tree's copies are durable, the routing table is not
+        storage.powerLoss();
+        try (HybridStore store = open(storage)) {
+            for (int i = 0; i < 20; i++) {
+                assertThat("key " + i, store.get(key(i)), equalTo(Optional.of(value(i, i % 2 == 0 ? 2 : 1))));
+            }
+            assertThat("the B+tree's copies are stale: the routing table says COLD", store.stats().hotKeys(), equalTo(0L));
+            assertThat(store.stats().duplicateKeys(), equalTo(10L));
+            store.checkpoint();
+            assertThat(store.stats().duplicateKeys(), equalTo(0L));
+            assertThat(scanAll(store, false).size(), equalTo(20));
+        }
+    }
+}
