@@ -43,11 +43,15 @@ public final class FailureModes {
         return LsmOptions.defaults().withMemtableBytes(256 << 10).withBlockCacheBytes(256 << 10).withBackgroundWork(false);
     }
 
-    /** The hardened engine's configuration in every scenario: the defaults, a 4,096-entry cache, a checkpoint every 4 MiB of log. */
+    /**
+     * The hardened engine's configuration in every scenario: the defaults, a 4,096-entry cache, and a
+     * checkpoint every 512 KiB of log (the scenarios' stores hold a few MB; deferred deletes wait
+     * for a checkpoint, so it must come often enough that few keys sit in two engines).
+     */
     public static HybridOptions hardenedOptions() {
         return HybridOptions.builder()
                 .cache("arc", 4096)
-                .checkpointLogBytes(4L << 20)
+                .checkpointLogBytes(512 << 10)
                 .lsm(scenarioLsm())
                 .build();
     }
@@ -90,7 +94,7 @@ public final class FailureModes {
                 .append("Written by `dev.storagelab.hybrid.scenario.FailureModes` (").append(quick ? "quick" : "figure")
                 .append(" sizes), simulated time, in-memory storage behind a simulated NVMe SSD unless a row says otherwise.\n")
                 .append("Hardened: `FailureModes.hardenedOptions()` (the defaults, a 4,096-entry ARC cache, a checkpoint every")
-                .append(" 4 MiB of log); simple: `FailureModes.simpleKnobs()` (the episode's thresholds, a 4,096-entry LRU cache);")
+                .append(" 512 KiB of log); simple: `FailureModes.simpleKnobs()` (the episode's thresholds, a 4,096-entry LRU cache);")
                 .append(" both with a 256 KiB memtable and block cache, and synced every simulated minute.\n\n");
 
         md.append("## 1. Thundering herd\n\n").append(describe(herd)).append("\n\n")

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * Hidden tests of the four failure modes on the hardened {@code HybridStore} (T1, T2, T5, T6
  * together): the same scenarios the public tests show failing on the simple engine, with the
  * issue's bounds. Sizes are scaled down to run in seconds (a burst of 40,000 reads instead of a
- * million, 2,500 and 10,000 warm keys instead of a million); {@code FailureModes} runs the full
+ * million, 1,500 to 6,000 warm keys instead of a million); {@code FailureModes} runs the full
  * sizes for the notes. The store runs with {@link FailureModes#hardenedOptions()}.
  */
 @Tag("hidden")
@@ -55,8 +55,9 @@ class FailureModesHiddenTest {
     @Graded(points = 4, concept = "thundering herd: a flash sale on many cold keys moves more keys than the migration "
             + "token bucket allows (burst plus rate times the burst's duration)")
     void herdMigrationsStayWithinTheTokenBudget() throws IOException {
-        HybridOptions tight = OPTIONS.toBuilder().migrationBudget(20, 10).build();
-        ThunderingHerd.Config c = ThunderingHerd.Config.small(5_000, 40_000).withSaleKeys(100);
+        HybridOptions tight = OPTIONS.toBuilder().migrationBudget(10, 5).build();
+        // 30 keys read about 1,300 times each in under a second: every one worth moving
+        ThunderingHerd.Config c = ThunderingHerd.Config.small(5_000, 40_000).withSaleKeys(30);
         ThunderingHerd.Result r = ThunderingHerd.run(StoreFactory.hardened(tight), fakeClock(), c);
         assertThat(r.toString(), r.errors(), equalTo(0L));
         double seconds = (r.burstNanos() + c.maintenanceInterval().toNanos()) / 1e9;
@@ -120,8 +121,8 @@ class FailureModesHiddenTest {
     @Graded(points = 4, concept = "memory blowup: the access tracker's memory grows with the number of keys (a counter "
             + "per key) instead of staying under a fixed bound")
     void memoryTheTrackerStaysUnderAFixedBoundWhateverTheKeys() throws IOException {
-        MemoryBlowup.Result small = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(2_500));
-        MemoryBlowup.Result large = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(10_000));
+        MemoryBlowup.Result small = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(1_500));
+        MemoryBlowup.Result large = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(6_000));
         assertThat(large.toString(), large.errors(), equalTo(0L));
         assertThat("four times the keys, the same tracker: " + small + " / " + large, large.trackerBytes(),
                 lessThanOrEqualTo(small.trackerBytes() + 4096));
@@ -133,7 +134,7 @@ class FailureModesHiddenTest {
     @Graded(points = 3, concept = "memory blowup: 5% or more of the keys are held in both engines at once (deferred "
             + "deletes never applied, or moves left half done)")
     void memoryFewerThanFivePercentOfTheKeysAreInTwoEngines() throws IOException {
-        MemoryBlowup.Result r = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(10_000));
+        MemoryBlowup.Result r = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(5_000));
         assertThat(r.toString(), r.errors(), equalTo(0L));
         assertThat("the hot keys moved (else nothing could be in two engines): " + r, r.stats().migrations(),
                 greaterThan(0L));
@@ -144,7 +145,7 @@ class FailureModesHiddenTest {
     @Graded(points = 3, concept = "memory blowup: the whole store (log, both engines, routing table, archive) takes "
             + "more than 1.3 times the bytes of its live keys and values")
     void memorySpaceAmplificationIsAtMostOnePointThree() throws IOException {
-        MemoryBlowup.Result r = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(10_000));
+        MemoryBlowup.Result r = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(5_000));
         assertThat(r.toString(), r.errors(), equalTo(0L));
         assertThat(r.toString(), r.spaceAmplification(), lessThanOrEqualTo(1.3));
     }
