@@ -42,9 +42,9 @@ public final class MemoryBlowup {
             checkArgument(readsPerKey >= 0 && writesPerHotKey >= 0 && opsPerSecond > 0, "counts and rate must be non-negative");
         }
 
-        /** The figure run: a million keys of 100 bytes, read twice each, 1% of them written 200 times. */
+        /** The figure run: a million keys of 100 bytes, read twice each, 1% of them written 150 times. */
         public static Config figure() {
-            return new Config(1_000_000, 100, 2, 0.01, 200, 20_000, DeviceModel.nvme(), Duration.ofMillis(100), 3);
+            return new Config(1_000_000, 100, 2, 0.01, 150, 20_000, DeviceModel.nvme(), Duration.ofMillis(100), 3);
         }
 
         /** A test's size: {@code keys} keys of 100 bytes, read twice each, 1% of them written 200 times. */
