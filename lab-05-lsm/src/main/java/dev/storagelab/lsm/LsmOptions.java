@@ -34,12 +34,15 @@ import static com.google.common.base.Preconditions.checkArgument;
  *                            durable only once flushed; close flushes it) [WriteOptions.disableWAL, negated]
  * @param compactionFilter    asked about every value a compaction keeps; null for none
  *                            [compaction_filter_factory]
+ * @param compactionPolicy    the policy that picks compactions, in place of the one {@code compaction}
+ *                            names (lab-07's time-window and adaptive policies); null for that one.
+ *                            A policy object may keep state: give each store its own
  */
 public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
                          long level1Bytes, int levelMultiplier, long tableBytes, int blockBytes,
                          int bloomBitsPerKey, long blockCacheBytes, boolean syncWrites, boolean backgroundWork,
                          CompactionStyle compaction, double tierSizeRatio, boolean walEnabled,
-                         CompactionFilter.Factory compactionFilter) {
+                         CompactionFilter.Factory compactionFilter, CompactionPolicy compactionPolicy) {
 
     /** How tables move down: see {@link LsmStore#pickCompaction}. */
     public enum CompactionStyle {
@@ -146,6 +149,18 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         return b.build();
     }
 
+    /** With {@code policy} picking the compactions instead of {@link #compaction()}'s; null for that one again. */
+    public LsmOptions withCompactionPolicy(CompactionPolicy policy) {
+        Builder b = toBuilder();
+        b.compactionPolicy = policy;
+        return b.build();
+    }
+
+    /** The policy a store opened with these options uses: {@link #compactionPolicy()}, or {@link #compaction()}'s. */
+    public CompactionPolicy policy() {
+        return compactionPolicy != null ? compactionPolicy : CompactionPolicy.of(compaction);
+    }
+
     /**
      * The options as fields to set, starting from {@link #defaults()}; {@link #build()} checks them.
      * Fields rather than setters: the record's Javadoc says what each one is.
@@ -167,6 +182,7 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         public double tierSizeRatio = 1;
         public boolean walEnabled = true;
         public CompactionFilter.Factory compactionFilter;
+        public CompactionPolicy compactionPolicy;
 
         public Builder() {
         }
@@ -188,13 +204,14 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
             tierSizeRatio = o.tierSizeRatio;
             walEnabled = o.walEnabled;
             compactionFilter = o.compactionFilter;
+            compactionPolicy = o.compactionPolicy;
         }
 
         /** The options, checked. */
         public LsmOptions build() {
             return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
                     levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites,
-                    backgroundWork, compaction, tierSizeRatio, walEnabled, compactionFilter);
+                    backgroundWork, compaction, tierSizeRatio, walEnabled, compactionFilter, compactionPolicy);
         }
     }
 

@@ -118,7 +118,7 @@ public final class LsmStore implements OrderedStore {
         this.cache = options.blockCacheBytes() > 0 ? new BlockCache(options.blockCacheBytes()) : null;
         this.versions = versions;
         this.compactPointer = new InternalKey[Version.NUM_LEVELS];
-        this.policy = CompactionPolicy.of(options.compaction());
+        this.policy = options.policy();
         versions.compactPointers().forEach((level, key) -> compactPointer[level] = key);
         this.background = options.backgroundWork() ? daemonThread("lsm-compaction") : null;
         this.flusher = options.backgroundWork() ? daemonThread("lsm-flush") : null;
@@ -737,7 +737,8 @@ public final class LsmStore implements OrderedStore {
      * Runs compaction {@code c} (the caller holds the mutex; the merge runs without it): merges its
      * inputs in internal-key order and writes what survives to new tables of {@code level + 1},
      * cut at {@link LsmOptions#tableBytes()} between two user keys (never between two versions of
-     * one key); then one version edit deletes the inputs and adds the outputs.
+     * one key) and wherever the policy {@linkplain CompactionPolicy#cutBetween cuts}; then one
+     * version edit deletes the inputs and adds the outputs.
      */
     private void compact(Compaction c) throws IOException {
         if (isTrivialMove(c)) {
@@ -851,9 +852,11 @@ public final class LsmStore implements OrderedStore {
                 boolean newUserKey = currentUserKey == null
                         || !java.util.Arrays.equals(key, 0, userLength, currentUserKey, 0, currentUserKey.length);
                 if (newUserKey) {
+                    byte[] previousUserKey = currentUserKey;
                     currentUserKey = java.util.Arrays.copyOf(key, userLength);
                     lastSequenceForKey = Long.MAX_VALUE;
-                    if (builder != null && builder.fileSizeEstimate() >= maxTableBytes) {
+                    if (builder != null && (builder.fileSizeEstimate() >= maxTableBytes
+                            || policy.cutBetween(previousUserKey, currentUserKey))) {
                         outputs.add(finishOutput(builder, number));
                         builder = null;
                     }

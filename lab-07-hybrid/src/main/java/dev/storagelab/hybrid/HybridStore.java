@@ -1,7 +1,11 @@
 package dev.storagelab.hybrid;
 
 import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.hybrid.cache.ReplacementPolicies;
+import dev.storagelab.hybrid.cache.WriteBackCache;
 import dev.storagelab.hybrid.cost.AccessStats;
+import dev.storagelab.hybrid.tier.LatencyInjectingStorage;
+import dev.storagelab.hybrid.tier.TieredStorage;
 import dev.storagelab.hybrid.track.AccessTracker;
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.DiskStorage;
@@ -50,7 +54,8 @@ public final class HybridStore implements RoutedStore {
 
     private final HybridOptions options;
     private final CountingStorage storage;
-    private final Storage ownedStorage;
+    private final TieredStorage tiers;
+    private final List<Storage> ownedStorage;
     private final TieredEngine engine;
     private final WriteAheadStore log;
     private final AccessTracker tracker;
@@ -67,10 +72,11 @@ public final class HybridStore implements RoutedStore {
     private volatile IOException maintenanceFailure;
     private volatile boolean closed;
 
-    private HybridStore(HybridOptions options, CountingStorage storage, Storage ownedStorage, TieredEngine engine,
-                        WriteAheadStore log, AccessTracker tracker) {
+    private HybridStore(HybridOptions options, CountingStorage storage, TieredStorage tiers, List<Storage> ownedStorage,
+                        TieredEngine engine, WriteAheadStore log, AccessTracker tracker) {
         this.options = options;
         this.storage = storage;
+        this.tiers = tiers;
         this.ownedStorage = ownedStorage;
         this.engine = engine;
         this.log = log;
@@ -94,50 +100,75 @@ public final class HybridStore implements RoutedStore {
         }
     }
 
-    /** Opens (creating if needed) the store in {@code dir}; the archive tier is {@code dir/archive}. */
+    /**
+     * Opens (creating if needed) the store in {@code dir}, its archive tier in {@code dir/archive}
+     * behind the options' simulated archive device.
+     */
     public static HybridStore open(Path dir, HybridOptions options) throws IOException {
-        Files.createDirectories(dir);
+        Files.createDirectories(dir.resolve(ARCHIVE_DIR));
         DiskStorage storage = DiskStorage.open(dir);
+        DiskStorage archive = null;
         try {
-            return open(storage, storage, options, storage);
+            archive = DiskStorage.open(dir.resolve(ARCHIVE_DIR));
+            return open(storage, archive, options, List.of(storage, archive));
         } catch (IOException | RuntimeException e) {
             storage.close();
+            if (archive != null) {
+                archive.close();
+            }
             throw e;
         }
     }
 
+    /** The archive tier's directory under the store's, for {@link #open(Path, HybridOptions)}. */
+    public static final String ARCHIVE_DIR = "archive";
+
     /**
      * Opens (creating if needed) the store in {@code storage}, which the caller keeps and closes;
-     * the archive tier's files go to {@code archive}. Recovery: the routing table of the last
-     * checkpoint, both engines at their last checkpoints, the log replayed after it, then the stale
-     * copies a crash may have left found and queued for deletion.
+     * the LSM tree's old tables move to {@code archive} (a different storage), behind the options'
+     * simulated archive device ({@link LatencyInjectingStorage}). Recovery: the tiers' interrupted
+     * moves finished or undone, the routing table of the last checkpoint, both engines at their
+     * last checkpoints, the log replayed after it, then the stale copies a crash may have left
+     * found and queued for deletion.
      */
     public static HybridStore open(Storage storage, Storage archive, HybridOptions options) throws IOException {
-        return open(storage, archive, options, null);
+        return open(storage, Objects.requireNonNull(archive, "archive"), options, List.of());
     }
 
-    private static HybridStore open(Storage storage, Storage archive, HybridOptions options, Storage owned)
+    /** Opens the store in {@code storage} with no archive tier (its tables stay where they are born). */
+    public static HybridStore open(Storage storage, HybridOptions options) throws IOException {
+        return open(storage, null, options, List.of());
+    }
+
+    private static HybridStore open(Storage storage, Storage archive, HybridOptions options, List<Storage> owned)
             throws IOException {
         Objects.requireNonNull(storage, "storage");
-        Objects.requireNonNull(archive, "archive");
         Objects.requireNonNull(options, "options");
-        CountingStorage counted = new CountingStorage(storage);
-        RoutingTable routes = RoutingTable.read(counted, options.ticker().read());
+        CountingStorage fast = new CountingStorage(storage);
+        TieredStorage tiers = archive == null ? null : TieredStorage.open(fast,
+                new LatencyInjectingStorage(archive, options.archiveDevice(), options.sleeper()), options.ticker());
+        Storage base = tiers == null ? fast : tiers;
+        RoutingTable routes = RoutingTable.read(base, options.ticker().read());
         AccessTracker tracker = new AccessTracker(options.trackerWidth(), options.trackerSampleSize());
-        BPlusTree tree = BPlusTree.open(counted, options.btree());
+        BPlusTree tree = BPlusTree.open(base, options.btree());
         LsmStore lsm;
         try {
-            lsm = LsmStore.open(counted, options.lsm().withoutWal());
+            lsm = LsmStore.open(base, options.lsm().withoutWal());
         } catch (IOException | RuntimeException e) {
             tree.close();
             throw e;
         }
-        TieredEngine engine = new TieredEngine(counted, tree, lsm, routes, null, tracker, options.ticker());
-        WriteAheadStore log = WriteAheadStore.open(counted, engine,
+        TieredEngine[] holder = new TieredEngine[1];
+        WriteBackCache cache = options.cacheEntries() == 0 ? null
+                : new WriteBackCache(ReplacementPolicies.of(options.cachePolicy(), options.cacheEntries()),
+                        options.maxDirtyEntries(), TieredEngine.sinkOf(holder));
+        TieredEngine engine = new TieredEngine(base, tree, lsm, routes, cache, tracker, options.ticker());
+        holder[0] = engine;
+        WriteAheadStore log = WriteAheadStore.open(base, engine,
                 WalOptions.defaults().withSyncMode(options.syncMode()), null);
         try {
             engine.findStaleCopies();
-            return new HybridStore(options, counted, owned, engine, log, tracker);
+            return new HybridStore(options, fast, tiers, owned, engine, log, tracker);
         } catch (IOException | RuntimeException e) {
             try {
                 log.close();
@@ -344,6 +375,9 @@ public final class HybridStore implements RoutedStore {
             }
             drainMigrations();
             sweepHotKeys();
+            if (tiers != null && !options.archiveAge().isZero()) {
+                tiers.archiveOlderThan(options.archiveAge(), TieredStorage.lsmTables());
+            }
             if (log.wal().stats().bytes() - logBytesAtCheckpoint >= options.checkpointLogBytes()) {
                 checkpointLocked();
             }
@@ -430,6 +464,8 @@ public final class HybridStore implements RoutedStore {
     public HybridStats stats() {
         long hotBytes = 0;
         long coldBytes = 0;
+        long archiveBytes = 0;
+        long archiveBytesWritten = 0;
         try {
             for (String name : storage.list()) {
                 if (name.equals(BPlusTree.FILE_NAME)) {
@@ -438,17 +474,34 @@ public final class HybridStore implements RoutedStore {
                     coldBytes += storage.size(name);
                 }
             }
+            if (tiers != null) {
+                dev.storagelab.hybrid.tier.TierReport report = tiers.report();
+                archiveBytes = report.archiveBytes();
+                archiveBytesWritten = report.archiveBytesWritten();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("sizing the store's files failed", e);
         }
+        WriteBackCache cache = engine.cache();
+        long cacheEntries = cache == null ? 0 : cache.size();
         return new HybridStats(engine.migrations(), deferred.sum(), engine.routes().hotCount(), engine.pendingDeletes(),
-                tracker.memoryBytes(), 0, engine.cacheHits(), engine.cacheMisses(), hotBytes, coldBytes, 0,
-                engine.userBytesWritten(), storage.bytesWritten());
+                tracker.memoryBytes(), cacheEntries, engine.cacheHits(), engine.cacheMisses(), hotBytes, coldBytes, archiveBytes,
+                engine.userBytesWritten(), storage.bytesWritten() + archiveBytesWritten);
     }
 
     /** The B+tree (for its statistics). */
     public BPlusTree tree() {
         return engine.tree();
+    }
+
+    /** The tiers (fast and archive) under the engines, or null if the store has no archive. */
+    public TieredStorage tiers() {
+        return tiers;
+    }
+
+    /** The write-back cache (for its statistics), or null if the options turned it off. */
+    public WriteBackCache cache() {
+        return engine.cache();
     }
 
     /** The LSM tree (for its statistics). */
@@ -494,9 +547,9 @@ public final class HybridStore implements RoutedStore {
         } catch (IOException e) {
             first = first == null ? e : first;
         }
-        if (ownedStorage != null) {
+        for (Storage owned : ownedStorage) {
             try {
-                ownedStorage.close();
+                owned.close();
             } catch (IOException e) {
                 first = first == null ? e : first;
             }

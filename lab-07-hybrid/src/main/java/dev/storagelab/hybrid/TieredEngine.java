@@ -154,10 +154,9 @@ public final class TieredEngine implements Engine {
         Lock lock = stripes.get(key).readLock();
         lock.lock();
         try {
-            if (cache != null) {
-                for (Entry e : cache.dirtyRange(key, successor(key))) {
-                    return e.isTombstone() ? Tier.NONE : Tier.CACHE;
-                }
+            WriteBackCache.Lookup cached = cache == null ? null : cache.peek(key);
+            if (cached != null) {
+                return cached.value().isPresent() ? Tier.CACHE : Tier.NONE;
             }
             Placement p = routes.placement(key);
             if (engine(p).get(key).isEmpty()) {
@@ -167,13 +166,6 @@ public final class TieredEngine implements Engine {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** The smallest key greater than {@code key}: the key with a zero byte appended. */
-    static Bytes successor(Bytes key) {
-        byte[] b = new byte[key.length() + 1];
-        key.copyTo(b, 0);
-        return Bytes.wrap(b);
     }
 
     // ---------------------------------------------------------------- writes

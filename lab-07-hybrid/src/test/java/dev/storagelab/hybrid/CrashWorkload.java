@@ -33,20 +33,59 @@ public final class CrashWorkload {
     /** The write in flight when the storage crashed (either outcome is right), or null. */
     public Entry inFlight;
 
+    private final FakeTicker ticker = new FakeTicker();
+    private final HybridOptions options;
+    /** The archive tier's storage, or null for a store without one. */
+    private final FaultInjectingStorage archive;
+
+    /** The workload with the cache off: every write reaches its engine at once. */
     public CrashWorkload(int steps) {
-        this.steps = steps;
+        this(steps, false, false);
     }
 
-    public static HybridOptions options() {
-        return Hybrids.options(new FakeTicker()).build();
+    /**
+     * @param cached   with an ARC cache of 8 entries that flushes at 3 dirty ones: writes wait in the
+     *                 cache, dirty entries are evicted and flushed between moves and checkpoints
+     * @param archived with an archive tier: a simulated second passes per step, and maintenance
+     *                 every sixth step moves the LSM tree's tables older than 5 seconds to it
+     */
+    public CrashWorkload(int steps, boolean cached, boolean archived) {
+        this.steps = steps;
+        HybridOptions.Builder b = Hybrids.options(ticker);
+        if (cached) {
+            b.cache("arc", 8).maxDirtyEntries(3);
+        }
+        if (archived) {
+            b.archive(java.time.Duration.ofSeconds(5), dev.storagelab.hybrid.tier.DeviceModel.nvme());
+        }
+        this.options = b.build();
+        this.archive = archived ? new FaultInjectingStorage(99) : null;
+    }
+
+    private HybridStore open(FaultInjectingStorage storage) throws IOException {
+        return archive == null ? Hybrids.open(storage, options) : HybridStore.open(storage, archive, options);
+    }
+
+    /** File operations the archive tier saw (0 without one): moves in, and compactions deleting moved tables. */
+    public long archiveMutations() {
+        return archive == null ? 0 : archive.mutationCount();
+    }
+
+    /** Loses the unsynced state of both storages, as one machine's power loss does. */
+    public void powerLoss(FaultInjectingStorage storage) {
+        storage.powerLoss();
+        if (archive != null) {
+            archive.powerLoss();
+        }
     }
 
     /** Runs until done or until the storage crashes; returns the store (open, or abandoned after a crash). */
     public void run(FaultInjectingStorage storage) throws IOException {
         HybridStore store = null;
         try {
-            store = Hybrids.open(storage, options());
+            store = open(storage);
             for (int step = 0; step < steps; step++) {
+                ticker.advance(java.time.Duration.ofSeconds(1));
                 Bytes k = key(step * 7 % KEYS);
                 switch (step % 6) {
                     case 0, 1, 2 -> {
@@ -66,6 +105,8 @@ public final class CrashWorkload {
                     default -> {
                         if (step % 12 == 5) {
                             store.checkpoint();
+                        } else {
+                            store.runMaintenance();
                         }
                     }
                 }
@@ -95,7 +136,7 @@ public final class CrashWorkload {
      * value a get returns; after a checkpoint no key has a copy in both engines.
      */
     public void check(FaultInjectingStorage storage, String when) throws IOException {
-        try (HybridStore store = Hybrids.open(storage, options())) {
+        try (HybridStore store = open(storage)) {
             Map<Bytes, Bytes> seen = new TreeMap<>();
             for (int i = 0; i < KEYS; i++) {
                 Bytes k = key(i);

@@ -50,7 +50,7 @@ public final class Hybrids {
     }
 
     public static HybridStore open(FaultInjectingStorage storage, HybridOptions options) throws IOException {
-        return HybridStore.open(storage, storage, options);
+        return HybridStore.open(storage, options);
     }
 
     public static Bytes key(int i) {

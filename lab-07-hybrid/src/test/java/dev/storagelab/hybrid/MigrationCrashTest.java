@@ -12,16 +12,36 @@ class MigrationCrashTest {
 
     @Test
     void aPowerLossDuringMovesAndCheckpointsLosesNothingAcknowledged() throws IOException {
+        sweep(false);
+    }
+
+    @Test
+    void aPowerLossWithDirtyEntriesInTheCacheLosesNothingAcknowledged() throws IOException {
+        sweep(true);
+    }
+
+    @Test
+    void aPowerLossWhileTablesMoveToTheArchiveLosesNothingAcknowledged() throws IOException {
+        sweep(true, true);
+    }
+
+    private static void sweep(boolean cached) throws IOException {
+        sweep(cached, false);
+    }
+
+    private static void sweep(boolean cached, boolean archived) throws IOException {
         FaultInjectingStorage dry = new FaultInjectingStorage(1);
-        new CrashWorkload(36).run(dry);
+        CrashWorkload dryRun = new CrashWorkload(36, cached, archived);
+        dryRun.run(dry);
+        assertThat("tables moved to the archive", dryRun.archiveMutations() > 0, org.hamcrest.Matchers.is(archived));
         long total = dry.mutationCount();
         assertThat(total, greaterThan(100L));
         for (long n = 1; n <= total; n += 4) {
             FaultInjectingStorage storage = new FaultInjectingStorage(n);
             storage.crashBeforeMutation(n);
-            CrashWorkload run = new CrashWorkload(36);
+            CrashWorkload run = new CrashWorkload(36, cached, archived);
             run.run(storage);
-            storage.powerLoss();
+            run.powerLoss(storage);
             run.check(storage, "crash before mutation " + n + " of " + total);
         }
     }

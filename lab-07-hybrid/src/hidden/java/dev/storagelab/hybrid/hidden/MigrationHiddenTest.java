@@ -44,25 +44,28 @@ import org.junit.jupiter.api.Test;
 class MigrationHiddenTest {
 
     @Test
-    @Graded(points = 8, concept = "after a power loss during a migration or a checkpoint, a key lost an acknowledged value, "
+    @Graded(points = 8, concept = "after a power loss during a migration, a cache flush or a checkpoint, a key lost an acknowledged value, "
             + "a deleted key came back, or a scan returned a key twice (the routing table and the deferred deletes are "
             + "made durable in the wrong order)")
     void aPowerLossBeforeAnyFileOperationLeavesEveryKeyOnceWithItsNewestValue() throws IOException {
         long points = 0;
+        for (boolean cached : new boolean[] {false, true}) {
+        boolean archived = cached;
         for (FaultInjectingStorage.CrashMode mode : FaultInjectingStorage.CrashMode.values()) {
             FaultInjectingStorage dry = new FaultInjectingStorage(1).crashMode(mode);
-            new CrashWorkload(60).run(dry);
+            new CrashWorkload(60, cached, archived).run(dry);
             long total = dry.mutationCount();
             assertThat(total, greaterThan(200L));
             for (long n = 1; n <= total; n += mode == FaultInjectingStorage.CrashMode.LOSE_UNSYNCED ? 1 : 2) {
                 FaultInjectingStorage storage = new FaultInjectingStorage(n).crashMode(mode);
                 storage.crashBeforeMutation(n);
-                CrashWorkload run = new CrashWorkload(60);
+                CrashWorkload run = new CrashWorkload(60, cached, archived);
                 run.run(storage);
-                storage.powerLoss();
-                run.check(storage, mode + ", crash before mutation " + n + " of " + total);
+                run.powerLoss(storage);
+                run.check(storage, (cached ? "with the cache and the archive, " : "") + mode + ", crash before mutation " + n + " of " + total);
                 points++;
             }
+        }
         }
         System.out.println("[hybrid migration crash sweep] " + points + " crash points");
     }
@@ -74,7 +77,9 @@ class MigrationHiddenTest {
         for (int seed = 1; seed <= 6; seed++) {
             SplittableRandom random = new SplittableRandom(seed);
             FaultInjectingStorage storage = new FaultInjectingStorage(seed);
-            HybridOptions options = Hybrids.options(new FakeTicker()).build();
+            HybridOptions options = seed % 2 == 0
+                    ? Hybrids.options(new FakeTicker()).cache("arc", 12).maxDirtyEntries(5).build()
+                    : Hybrids.options(new FakeTicker()).build();
             TreeMap<Bytes, Bytes> model = new TreeMap<>();
             HybridStore store = Hybrids.open(storage, options);
             for (int step = 0; step < 400; step++) {
