@@ -45,13 +45,13 @@ public final class FailureModes {
 
     /**
      * The hardened engine's configuration in every scenario: the defaults, a 4,096-entry cache, and a
-     * checkpoint every 512 KiB of log (the scenarios' stores hold a few MB; deferred deletes wait
+     * checkpoint every 256 KiB of log (the scenarios' stores hold a few MB; deferred deletes wait
      * for a checkpoint, so it must come often enough that few keys sit in two engines).
      */
     public static HybridOptions hardenedOptions() {
         return HybridOptions.builder()
                 .cache("arc", 4096)
-                .checkpointLogBytes(512 << 10)
+                .checkpointLogBytes(256 << 10)
                 .lsm(scenarioLsm())
                 .build();
     }
@@ -94,7 +94,7 @@ public final class FailureModes {
                 .append("Written by `dev.storagelab.hybrid.scenario.FailureModes` (").append(quick ? "quick" : "figure")
                 .append(" sizes), simulated time, in-memory storage behind a simulated NVMe SSD unless a row says otherwise.\n")
                 .append("Hardened: `FailureModes.hardenedOptions()` (the defaults, a 4,096-entry ARC cache, a checkpoint every")
-                .append(" 512 KiB of log); simple: `FailureModes.simpleKnobs()` (the episode's thresholds, a 4,096-entry LRU cache);")
+                .append(" 256 KiB of log); simple: `FailureModes.simpleKnobs()` (the episode's thresholds, a 4,096-entry LRU cache);")
                 .append(" both with a 256 KiB memtable and block cache, and synced every simulated minute.\n\n");
 
         md.append("## 1. Thundering herd\n\n").append(describe(herd)).append("\n\n")

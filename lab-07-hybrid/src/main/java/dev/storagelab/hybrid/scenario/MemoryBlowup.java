@@ -60,7 +60,7 @@ public final class MemoryBlowup {
 
     /**
      * @param trackerBytes       the tracker's memory at the end
-     * @param maxDuplicateKeys   the most keys held in two engines at once, over every maintenance tick and the end
+     * @param maxDuplicateKeys   the most keys held in two engines at once, after any maintenance run and at the end
      * @param storedBytes        bytes in every file of the store at the end
      * @param liveBytes          bytes of the live keys and values
      * @param stats              the store's counters at the end
@@ -114,7 +114,7 @@ public final class MemoryBlowup {
         // the hot writes are spread evenly over the reads: one every readsPerHotWrite reads
         double readsPerHotWrite = hotWrites == 0 ? Double.POSITIVE_INFINITY : (double) reads / hotWrites;
         long[] version = new long[Math.max(1, hot)];
-        long maxDuplicates = 0;
+        long maxDuplicates;
         long written = 0;
         long done = 0;
         for (int round = 0; round < c.readsPerKey(); round++) {
@@ -130,15 +130,12 @@ public final class MemoryBlowup {
                             ++version[k], c.valueBytes()));
                     written++;
                 }
-                if (done % 4096 == 0) {
-                    maxDuplicates = Math.max(maxDuplicates, rig.stats().duplicateKeys());
-                }
             }
         }
         rig.store().sync();
         rig.maintain();
         HybridStats stats = rig.stats();
-        maxDuplicates = Math.max(maxDuplicates, stats.duplicateKeys());
+        maxDuplicates = Math.max(rig.maxDuplicateKeys(), stats.duplicateKeys());
         long live = (long) c.keys() * (ScenarioData.keyBytes("warm") + c.valueBytes());
         return new Result(c, stats.trackerBytes(), maxDuplicates, rig.storedBytes(), live, stats, rig.errors(),
                 rig.errorSummary());

@@ -44,6 +44,7 @@ public final class Rig implements Closeable {
     private long nextSync;
     private long maintenanceRuns;
     private long maintenanceMigrations;
+    private long maxDuplicateKeys;
     private long errors;
     private RuntimeException firstError;
     private long mismatches;
@@ -126,11 +127,16 @@ public final class Rig implements Closeable {
         clock.advanceTo(nanos);
     }
 
-    /** Calls {@link RoutedStore#runMaintenance()} now, counting the migrations it does. */
+    /**
+     * Calls {@link RoutedStore#runMaintenance()} now, counting the migrations it does and noting the
+     * keys in two engines after it.
+     */
     public void maintain() throws IOException {
         long before = store.stats().migrations();
         store.runMaintenance();
-        maintenanceMigrations += store.stats().migrations() - before;
+        HybridStats after = store.stats();
+        maintenanceMigrations += after.migrations() - before;
+        maxDuplicateKeys = Math.max(maxDuplicateKeys, after.duplicateKeys());
         maintenanceRuns++;
     }
 
@@ -276,6 +282,11 @@ public final class Rig implements Closeable {
             }
         }
         return b.toString();
+    }
+
+    /** The most keys in two engines at once, as read after each maintenance run. */
+    public long maxDuplicateKeys() {
+        return maxDuplicateKeys;
     }
 
     public long maintenanceRuns() {
