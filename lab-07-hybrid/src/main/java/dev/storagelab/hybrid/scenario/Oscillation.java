@@ -144,8 +144,11 @@ public final class Oscillation {
                 int k = next;
                 next = (next + 1) % c.hotKeys();
                 if (rng.nextDouble() < c.writeFraction()) {
+                    long failed = rig.errors();
                     rig.put(ScenarioData.key("page", k), ScenarioData.value(k, ++version[k], c.valueBytes()));
-                    userBytes += ScenarioData.keyBytes("page") + Math.max(16, c.valueBytes());
+                    if (rig.errors() == failed) {
+                        userBytes += ScenarioData.keyBytes("page") + Math.max(16, c.valueBytes());
+                    }
                 } else {
                     rig.get(ScenarioData.key("page", k));
                 }

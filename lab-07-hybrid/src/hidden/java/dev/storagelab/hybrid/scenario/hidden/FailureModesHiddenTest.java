@@ -108,6 +108,7 @@ class FailureModesHiddenTest {
         Oscillation.Config c = Oscillation.Config.small(3);
         Oscillation.Result hardened = Oscillation.run(HARDENED, fakeClock(), c);
         Oscillation.Result simple = Oscillation.run(StoreFactory.simple(FailureModes.simpleKnobs()), fakeClock(), c);
+        assertThat(hardened.toString(), hardened.errors(), equalTo(0L));
         assertThat(hardened + " / " + simple, hardened.weekWriteAmplification(),
                 lessThan(simple.weekWriteAmplification()));
     }
