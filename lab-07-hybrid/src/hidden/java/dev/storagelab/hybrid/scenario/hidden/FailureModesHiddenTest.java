@@ -258,6 +258,25 @@ class FailureModesHiddenTest {
             new CostBlindspot.Case("HDD", DeviceModel.hdd(), 100, false, 3, mix)});
     }
 
+    @Test
+    @Graded(points = 3, concept = "cost-model blindspot: a value too large for a B+tree page (1 MiB) is routed to the "
+            + "B+tree because its counts say so, and the move fails: such a key must stay in the LSM tree")
+    void blindspotAValueTheBPlusTreeCannotHoldStaysInTheLsmTree() throws IOException {
+        // written 100 times and read 200 times in 10 minutes: on counts alone, the B+tree's in-place
+        // writes beat rewriting a MiB at every LSM level, but the B+tree holds cells of a quarter page
+        CostBlindspot.Case c = new CostBlindspot.Case("1 MiB, written often", DeviceModel.nvme(), 1 << 20, false, 1,
+                new CostBlindspot.Mix(200, 100, 1, Duration.ofMinutes(10)));
+        CostBlindspot.Outcome o;
+        try {
+            o = CostBlindspot.run(StoreFactory.hardenedPerDevice(FailureModes::hardenedOptions), fakeClock(), c,
+                    Duration.ofSeconds(1));
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError("maintenance failed moving a 1 MiB value: " + e.getMessage(), e);
+        }
+        assertThat(o.toString(), o.errors(), equalTo(0L));
+        assertThat(o.toString(), o.placement(), equalTo(Placement.COLD));
+    }
+
     // ---------------------------------------------------------------- the workloads, against a model
 
     @Test
