@@ -28,6 +28,8 @@ import java.util.SplittableRandom;
  *     dev.storagelab.hybrid.scenario.WeekSimulation notes/data/lab07/week.csv [figure|quick]
  * /usr/bin/python3 notes/figures/plot_lab07_week.py notes/data/lab07/week.csv notes/figures/lab07-week.png
  * </pre>
+ * A third argument, {@code hardened:KiB}, runs the hardened engine alone with a checkpoint every
+ * that many KiB of log instead of {@link FailureModes#hardenedOptions()}'s.
  */
 public final class WeekSimulation {
 
@@ -201,7 +203,13 @@ public final class WeekSimulation {
         Path out = Path.of(args.length > 0 ? args[0] : "notes/data/lab07/week.csv");
         Config c = args.length > 1 && args[1].equals("quick") ? Config.quick() : Config.figure();
         List<Hour> hours = new ArrayList<>();
-        for (FailureModes.Named e : FailureModes.engines()) {
+        List<FailureModes.Named> engines = FailureModes.engines();
+        if (args.length > 2 && args[2].startsWith("hardened:")) {
+            long kib = Long.parseLong(args[2].substring("hardened:".length()));
+            engines = List.of(new FailureModes.Named("hardened-checkpoint-" + kib + "KiB", StoreFactory.hardenedPerDevice(
+                    d -> FailureModes.hardenedOptions(d).toBuilder().checkpointLogBytes(kib << 10).build())));
+        }
+        for (FailureModes.Named e : engines) {
             long start = System.nanoTime();
             List<Hour> week = run(e.name(), e.factory(), SimClock.simulated(), c);
             hours.addAll(week);
