@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.base.Ticker;
 import dev.storagelab.btree.BTreeOptions;
+import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
 import dev.storagelab.hybrid.cost.CostModel;
 import dev.storagelab.hybrid.cost.PlacementCost;
 import dev.storagelab.hybrid.tier.DeviceModel;
@@ -12,6 +13,7 @@ import dev.storagelab.lsm.LsmOptions;
 import dev.storagelab.wal.SyncMode;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * How a {@link HybridStore} runs. Build one with {@link #builder()}; {@link #defaults()} is the
@@ -42,6 +44,7 @@ public final class HybridOptions {
     private final long checkpointLogBytes;
     private final BTreeOptions btree;
     private final LsmOptions lsm;
+    private final Supplier<AdaptiveCompaction> adaptiveCompaction;
 
     private HybridOptions(Builder b) {
         this.cacheEntries = b.cacheEntries;
@@ -67,6 +70,7 @@ public final class HybridOptions {
         this.checkpointLogBytes = b.checkpointLogBytes;
         this.btree = b.btree;
         this.lsm = b.lsm;
+        this.adaptiveCompaction = b.adaptiveCompaction;
     }
 
     /** The workbench's configuration: an ARC cache of 64k entries, the default cost model, real time. */
@@ -104,6 +108,7 @@ public final class HybridOptions {
         b.checkpointLogBytes = checkpointLogBytes;
         b.btree = btree;
         b.lsm = lsm;
+        b.adaptiveCompaction = adaptiveCompaction;
         return b;
     }
 
@@ -221,6 +226,14 @@ public final class HybridOptions {
         return lsm;
     }
 
+    /**
+     * Makes the LSM tree's compaction policy, one per open store (it keeps per-range counters), or
+     * null for the policy {@link #lsm()} names.
+     */
+    public Supplier<AdaptiveCompaction> adaptiveCompaction() {
+        return adaptiveCompaction;
+    }
+
     @Override
     public String toString() {
         return "HybridOptions{cache=" + cachePolicy + "x" + cacheEntries + ", maxDirty=" + maxDirtyEntries
@@ -254,6 +267,7 @@ public final class HybridOptions {
         private long checkpointLogBytes = 64L << 20;
         private BTreeOptions btree = BTreeOptions.defaults();
         private LsmOptions lsm = LsmOptions.defaults();
+        private Supplier<AdaptiveCompaction> adaptiveCompaction;
 
         private Builder() {
         }
@@ -347,6 +361,16 @@ public final class HybridOptions {
 
         public Builder lsm(LsmOptions options) {
             this.lsm = options;
+            return this;
+        }
+
+        /**
+         * The LSM tree compacts with an {@link AdaptiveCompaction} that {@code policy} makes (a new
+         * one per open store), fed with the reads and writes of the keys routed to it; null: the
+         * LSM options' own policy.
+         */
+        public Builder adaptiveCompaction(Supplier<AdaptiveCompaction> policy) {
+            this.adaptiveCompaction = policy;
             return this;
         }
 

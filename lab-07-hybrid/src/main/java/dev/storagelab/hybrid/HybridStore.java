@@ -2,6 +2,7 @@ package dev.storagelab.hybrid;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.hybrid.cache.ReplacementPolicies;
+import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
 import dev.storagelab.hybrid.cache.WriteBackCache;
 import dev.storagelab.hybrid.cost.AccessStats;
 import dev.storagelab.hybrid.tier.LatencyInjectingStorage;
@@ -150,10 +151,12 @@ public final class HybridStore implements RoutedStore {
         Storage base = tiers == null ? fast : tiers;
         RoutingTable routes = RoutingTable.read(base, options.ticker().read());
         AccessTracker tracker = new AccessTracker(options.trackerWidth(), options.trackerSampleSize());
+        AdaptiveCompaction adaptive = options.adaptiveCompaction() == null ? null : options.adaptiveCompaction().get();
         BPlusTree tree = BPlusTree.open(base, options.btree());
         LsmStore lsm;
         try {
-            lsm = LsmStore.open(base, options.lsm().withoutWal());
+            lsm = LsmStore.open(base, adaptive == null ? options.lsm().withoutWal()
+                    : options.lsm().withoutWal().withCompactionPolicy(adaptive));
         } catch (IOException | RuntimeException e) {
             tree.close();
             throw e;
@@ -162,7 +165,7 @@ public final class HybridStore implements RoutedStore {
         WriteBackCache cache = options.cacheEntries() == 0 ? null
                 : new WriteBackCache(ReplacementPolicies.of(options.cachePolicy(), options.cacheEntries()),
                         options.maxDirtyEntries(), TieredEngine.sinkOf(holder));
-        TieredEngine engine = new TieredEngine(base, tree, lsm, routes, cache, tracker, options.ticker());
+        TieredEngine engine = new TieredEngine(base, tree, lsm, routes, cache, tracker, adaptive, options.ticker());
         holder[0] = engine;
         WriteAheadStore log = WriteAheadStore.open(base, engine,
                 WalOptions.defaults().withSyncMode(options.syncMode()), null);
@@ -365,6 +368,30 @@ public final class HybridStore implements RoutedStore {
         routes.pruneMoveTimes(now - options.minResidency().toNanos());
     }
 
+    /** Tables moved to the archive per maintenance round, at most: a move to an object store takes a while. */
+    static final int ARCHIVE_MOVES_PER_ROUND = 4;
+
+    /**
+     * Moves the oldest of the LSM tree's tables older than the archive age to the archive, a few per
+     * round ({@link #ARCHIVE_MOVES_PER_ROUND}): each move is a copy to a slow device, and the
+     * round's migrations and checkpoint wait for it.
+     */
+    private void archiveSome() throws IOException {
+        int moved = 0;
+        for (String name : tiers.candidatesForArchive(options.archiveAge(), TieredStorage.lsmTables())) {
+            if (moved == ARCHIVE_MOVES_PER_ROUND) {
+                break;
+            }
+            try {
+                if (tiers.moveToArchive(name)) {
+                    moved++;
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // a compaction deleted it since the selection: nothing to move
+            }
+        }
+    }
+
     @Override
     public void runMaintenance() throws IOException {
         checkOpen();
@@ -376,7 +403,7 @@ public final class HybridStore implements RoutedStore {
             drainMigrations();
             sweepHotKeys();
             if (tiers != null && !options.archiveAge().isZero()) {
-                tiers.archiveOlderThan(options.archiveAge(), TieredStorage.lsmTables());
+                archiveSome();
             }
             if (log.wal().stats().bytes() - logBytesAtCheckpoint >= options.checkpointLogBytes()) {
                 checkpointLocked();
@@ -492,6 +519,11 @@ public final class HybridStore implements RoutedStore {
     /** The B+tree (for its statistics). */
     public BPlusTree tree() {
         return engine.tree();
+    }
+
+    /** The LSM tree's adaptive compaction policy, or null if the options did not ask for one. */
+    public AdaptiveCompaction adaptiveCompaction() {
+        return engine.adaptiveCompaction();
     }
 
     /** The tiers (fast and archive) under the engines, or null if the store has no archive. */

@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.Striped;
 import dev.storagelab.bounds.MergingIterator;
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.hybrid.cache.WriteBackCache;
+import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
 import dev.storagelab.hybrid.track.AccessTracker;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
@@ -63,6 +64,7 @@ public final class TieredEngine implements Engine {
     private final RoutingTable routes;
     private final WriteBackCache cache;
     private final AccessTracker tracker;
+    private final AdaptiveCompaction adaptive;
     private final Ticker ticker;
     private final Striped<ReadWriteLock> stripes = Striped.readWriteLock(STRIPES);
     private final ReentrantLock applyLock = new ReentrantLock();
@@ -78,10 +80,13 @@ public final class TieredEngine implements Engine {
 
     /**
      * @param storage the directory the routing table is written to (the engines' own)
-     * @param cache   the write-back cache, or null for none (writes then go straight to the engines)
+     * @param cache    the write-back cache, or null for none (writes then go straight to the engines)
+     * @param adaptive the LSM tree's adaptive compaction policy, fed with the reads and writes of the
+     *                 keys routed COLD, or null
      */
     TieredEngine(Storage storage, BPlusTree tree, LsmStore lsm, RoutingTable routes, WriteBackCache cache,
-                 AccessTracker tracker, Ticker ticker) {
+                 AccessTracker tracker, AdaptiveCompaction adaptive, Ticker ticker) {
+        this.adaptive = adaptive;
         this.storage = Objects.requireNonNull(storage, "storage");
         this.tree = Objects.requireNonNull(tree, "tree");
         this.lsm = Objects.requireNonNull(lsm, "lsm");
@@ -122,6 +127,10 @@ public final class TieredEngine implements Engine {
         return cache;
     }
 
+    AdaptiveCompaction adaptiveCompaction() {
+        return adaptive;
+    }
+
     // ---------------------------------------------------------------- reads
 
     @Override
@@ -139,7 +148,11 @@ public final class TieredEngine implements Engine {
         Lock lock = stripes.get(key).readLock();
         lock.lock();
         try {
-            Optional<Bytes> value = engine(routes.placement(key)).get(key);
+            Placement placement = routes.placement(key);
+            if (adaptive != null && placement == Placement.COLD) {
+                adaptive.recordRead(key);
+            }
+            Optional<Bytes> value = engine(placement).get(key);
             if (cache != null) {
                 cache.fill(key, value);
             }
@@ -202,6 +215,9 @@ public final class TieredEngine implements Engine {
             }
             for (Entry e : ops) {
                 tracker.recordWrite(e.key());
+                if (adaptive != null && routes.placement(e.key()) == Placement.COLD) {
+                    adaptive.recordWrite(e.key()); // in arrival order: the cache's flushes are sorted
+                }
                 userBytesWritten.add(e.key().length() + (e.isTombstone() ? 0 : e.value().length()));
             }
             if (cache != null) {

@@ -130,16 +130,23 @@ public final class WriteBackCache {
 
     /**
      * Caches a clean answer read from the engines after a miss: {@code value}, or empty if the
-     * engines do not have the key. A dirty entry of {@code key} is newer than anything the engines
-     * hold, so it is never overwritten: then nothing happens. Otherwise the key is referenced (and
+     * engines do not have the key. If the cache holds {@code key} by now (another thread wrote or
+     * filled it since the miss), nothing happens: a dirty entry is newer than anything the engines
+     * hold, and a clean one is what the engines held when it was cached, which {@link #invalidate}
+     * would have dropped had the engines' copy changed since. Otherwise the key is referenced (and
      * admitted), and the keys the policy evicts for it are handled as {@link #writeEvicted} says.
+     *
+     * <p>One race stays with the caller: a write of {@code key} that is flushed <em>and</em>
+     * evicted between the caller's read of the engines and this fill leaves nothing here to
+     * refuse the older value, so a caller whose reads can overlap writes of the same key orders
+     * them (a lock per key, or the engine's read-write lock).
      *
      * @throws IOException if writing an evicted dirty entry failed (the filled entry is cached anyway)
      */
     public synchronized void fill(Bytes key, Optional<Bytes> value) throws IOException {
         checkArgument(key != null, "key must not be null");
         checkArgument(value != null, "value must not be null (Optional.empty() caches the key as absent)");
-        if (dirty.containsKey(key)) {
+        if (dirty.containsKey(key) || clean.containsKey(key)) {
             return;
         }
         clean.put(key, new Entry(key, value.orElse(null)));

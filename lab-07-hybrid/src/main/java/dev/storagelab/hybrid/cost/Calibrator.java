@@ -43,6 +43,8 @@ public final class Calibrator {
 
     /** Bytes of the file the device measurements use. */
     static final int FILE_BYTES = 32 << 20;
+    /** Bytes of that file when the device is simulated. */
+    static final int SIMULATED_FILE_BYTES = 4 << 20;
     static final int IO_BYTES = 4096;
     static final int RANDOM_READS = 1_000;
     static final int RANDOM_WRITES = 256;
@@ -58,13 +60,14 @@ public final class Calibrator {
     private final Sleeper sleeper;
 
     /**
-     * A calibration in {@code dir} (created if missing; the measurements' files are left in
-     * subdirectories {@code device}, {@code btree} and {@code lsm}, which must not exist yet, or be
-     * empty), of this machine's storage ({@code device} null) or of a simulated one, with
-     * {@code keys} keys per engine.
+     * A calibration in {@code dir} (created if missing; the engines' files are left in its
+     * subdirectories {@code btree-warmup}, {@code btree}, {@code lsm-warmup} and {@code lsm}, the
+     * device's scratch files in {@code device} are deleted; give it a fresh directory), of this
+     * machine's storage ({@code device} null) or of a simulated one, with {@code keys} keys per engine.
      */
     public Calibrator(Path dir, DeviceModel device, int keys) {
-        this(dir, device, keys, FILE_BYTES);
+        // a simulated device's figures do not depend on the file's size: a small one saves real I/O
+        this(dir, device, keys, device == null ? FILE_BYTES : SIMULATED_FILE_BYTES);
     }
 
     /** As {@link #Calibrator(Path, DeviceModel, int)}, the device measured with a file of {@code fileBytes} (at least 1 MiB). */

@@ -61,6 +61,14 @@ public final class CostModel implements PlacementCost {
         return new CostModel(profile, other, window);
     }
 
+    /**
+     * The same machine and engines with counts taken over {@code other}: the tracker's window is a
+     * number of accesses (its sample size), so a store that knows its rate passes the time they take.
+     */
+    public CostModel withWindow(Duration other) {
+        return new CostModel(profile, shape, other);
+    }
+
     public HardwareProfile profile() {
         return profile;
     }

@@ -9,9 +9,9 @@ import static com.google.common.base.Preconditions.checkArgument;
  *
  * <p>The figures of {@link #gp3AndS3InfrequentAccess()} and {@link #gp3AndS3Standard()} are the
  * public list prices of AWS us-east-1 (EBS gp3 volumes; S3 Standard and S3 Standard-Infrequent
- * Access) as published in 2024: they show the shape of the trade-off (storage ten times cheaper,
- * requests a hundred times dearer than a local read, which costs nothing per call), not a quote.
- * Check the providers' current pages before you use them for a decision.
+ * Access) as published in 2024: they show the shape of the trade-off (the archive's bytes several
+ * times cheaper, each of its requests billed where a read of the local SSD costs nothing per call),
+ * not a quote. Check the providers' current pages before you use them for a decision.
  *
  * @param name                   what reports call this price list
  * @param fastPerGbMonth         the fast tier's storage, per GB-month (a provisioned SSD volume)

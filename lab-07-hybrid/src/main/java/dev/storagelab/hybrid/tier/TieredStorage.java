@@ -31,7 +31,7 @@ import java.util.function.Predicate;
  * with an object store's {@link DeviceModel}), where old files are moved to cost less. Every file
  * lives in exactly one of them; the engines on top (the LSM tree, the B+tree, the log) see one
  * {@link Storage} and never know where a file is. RocksDB does the same with its per-level
- * {@code db_paths} and, since 7.x, its file "temperature" ({@code last_level_temperature = kCold}).
+ * {@code db_paths} and, in recent versions, its file "temperature" ({@code last_level_temperature = kCold}).
  *
  * <p><b>Operations.</b> {@link #create} makes a file in the fast storage. A file is written, truncated
  * and renamed where it lives: an archived file opened with {@link #openAppend} is written in the
@@ -56,9 +56,9 @@ import java.util.function.Predicate;
  * table never loses a live file nor brings back a deleted one. Reads through an open handle take no
  * lock.
  *
- * <p><b>Ages.</b> A file's age counts from its creation, on the {@link Ticker} (a rename keeps it); a file found by
- * {@link #open} is as old as the open (ages are not persisted: after a restart, files wait one full
- * age again before they move, which costs space, never correctness).
+ * <p><b>Ages.</b> A file's age counts from its creation, on the {@link Ticker} (a rename keeps it);
+ * a file found by {@link #open} is as old as the open (ages are not persisted: after a restart,
+ * files wait one full age again before they move, which costs space, never correctness).
  */
 public final class TieredStorage implements Storage {
 

@@ -97,7 +97,7 @@ class CostModelTest {
 
     @Test
     void memoryIsPaidForTheWindow() {
-        CostModel twoHours = new CostModel(HardwareProfile.nvme(), EngineShape.defaults(), Duration.ofHours(2));
+        CostModel twoHours = nvme.withWindow(Duration.ofHours(2));
         for (Placement p : Placement.values()) {
             AccessStats s = AccessStats.of(5, 5, 4096);
             assertThat(p + ": holding bytes twice as long costs twice as much", twoHours.cost(p, s).memory(),

@@ -9,19 +9,24 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * A test policy that evicts a resident key chosen by a seeded random generator: eviction orders no
+ * A test policy that evicts resident keys chosen by a seeded random generator: eviction orders no
  * LRU produces, for the write-back cache's tests, without depending on the student's ARC or LFU.
+ * A miss in a full cache evicts between 1 and {@code maxPerMiss} keys at once (the interface allows
+ * it: a policy may make more room than one entry), so a cache that writes each evicted dirty entry
+ * in its own batch, or does not sort the batch, is caught.
  */
 final class RandomEvictionPolicy<K> implements ReplacementPolicy<K> {
 
     private final int capacity;
     private final SplittableRandom random;
+    private final int maxPerMiss;
     private final List<K> keys = new ArrayList<>();
     private final Map<K, Integer> index = new HashMap<>();
 
-    RandomEvictionPolicy(int capacity, long seed) {
+    RandomEvictionPolicy(int capacity, long seed, int maxPerMiss) {
         this.capacity = capacity;
         this.random = new SplittableRandom(seed);
+        this.maxPerMiss = maxPerMiss;
     }
 
     @Override
@@ -30,9 +35,12 @@ final class RandomEvictionPolicy<K> implements ReplacementPolicy<K> {
             return true;
         }
         if (keys.size() >= capacity) {
-            K victim = keys.get(random.nextInt(keys.size()));
-            remove(victim);
-            evicted.accept(victim);
+            int n = Math.min(keys.size(), 1 + random.nextInt(maxPerMiss));
+            for (int i = 0; i < n; i++) {
+                K victim = keys.get(random.nextInt(keys.size()));
+                remove(victim);
+                evicted.accept(victim);
+            }
         }
         index.put(key, keys.size());
         keys.add(key);
