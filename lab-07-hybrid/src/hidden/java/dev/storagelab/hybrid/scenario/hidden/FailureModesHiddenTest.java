@@ -135,7 +135,10 @@ class FailureModesHiddenTest {
     @Graded(points = 3, concept = "memory blowup: 5% or more of the keys are held in both engines at once (deferred "
             + "deletes never applied, or moves left half done)")
     void memoryFewerThanFivePercentOfTheKeysAreInTwoEngines() throws IOException {
-        MemoryBlowup.Result r = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(5_000));
+        // 20,000 keys (2.3 MB): the log kept between checkpoints (at most the 256 KiB interval plus a
+        // 64 KiB segment) is a fixed cost; below ~10,000 keys it alone passes the 1.3, which is
+        // about a million keys (1.08 measured there, notes/data/lab07/failure-modes.md)
+        MemoryBlowup.Result r = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(20_000));
         assertThat(r.toString(), r.errors(), equalTo(0L));
         assertThat("the hot keys moved (else nothing could be in two engines): " + r, r.stats().migrations(),
                 greaterThan(0L));
@@ -146,7 +149,10 @@ class FailureModesHiddenTest {
     @Graded(points = 3, concept = "memory blowup: the whole store (log, both engines, routing table, archive) takes "
             + "more than 1.3 times the bytes of its live keys and values")
     void memorySpaceAmplificationIsAtMostOnePointThree() throws IOException {
-        MemoryBlowup.Result r = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(5_000));
+        // 20,000 keys (2.3 MB): the log kept between checkpoints (at most the 256 KiB interval plus a
+        // 64 KiB segment) is a fixed cost; below ~10,000 keys it alone passes the 1.3, which is
+        // about a million keys (1.08 measured there, notes/data/lab07/failure-modes.md)
+        MemoryBlowup.Result r = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(20_000));
         assertThat(r.toString(), r.errors(), equalTo(0L));
         assertThat(r.toString(), r.spaceAmplification(), lessThanOrEqualTo(1.3));
     }
