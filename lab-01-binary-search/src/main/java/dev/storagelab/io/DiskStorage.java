@@ -29,6 +29,14 @@ public final class DiskStorage implements Storage {
         return new DiskStorage(dir.toAbsolutePath());
     }
 
+    /**
+     * The storage of the subdirectory {@code name} of this one (created if missing): what a store
+     * that keeps two directories (lab-07's archive tier) opens, without touching paths itself.
+     */
+    public DiskStorage subdirectory(String name) throws IOException {
+        return open(dir.resolve(Storage.checkName(name)));
+    }
+
     /** The directory this storage lives in. */
     public Path directory() {
         return dir;

@@ -20,7 +20,6 @@ import dev.storagelab.lsm.LsmStore;
 import dev.storagelab.wal.WalOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -106,11 +105,10 @@ public final class HybridStore implements RoutedStore {
      * behind the options' simulated archive device.
      */
     public static HybridStore open(Path dir, HybridOptions options) throws IOException {
-        Files.createDirectories(dir.resolve(ARCHIVE_DIR));
         DiskStorage storage = DiskStorage.open(dir);
         DiskStorage archive = null;
         try {
-            archive = DiskStorage.open(dir.resolve(ARCHIVE_DIR));
+            archive = storage.subdirectory(ARCHIVE_DIR);
             return open(storage, archive, options, List.of(storage, archive));
         } catch (IOException | RuntimeException e) {
             storage.close();

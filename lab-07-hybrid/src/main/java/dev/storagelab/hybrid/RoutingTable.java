@@ -37,7 +37,7 @@ import java.util.zip.CRC32C;
 public final class RoutingTable {
 
     public static final String NAME = "ROUTES";
-    static final String TEMP_NAME = NAME + ".tmp";
+    public static final String TEMP_NAME = NAME + ".tmp";
     static final byte[] MAGIC = "SLROUT07".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
     private static final int HEADER_BYTES = 8 + 4 + 4;

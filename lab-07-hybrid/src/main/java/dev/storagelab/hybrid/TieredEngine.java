@@ -447,31 +447,19 @@ public final class TieredEngine implements Engine {
     }
 
     /**
-     * The live entries in {@code [from, to)}: the cache's dirty entries (newest), the B+tree's
-     * entries of keys routed HOT, the LSM tree's entries of keys routed COLD, merged newest-wins,
-     * tombstones dropped. Holds the route lock shared until closed, so no move switches a route
-     * under it (a key filtered out of one engine is then never filtered out of the other too).
+     * The live entries in {@code [from, to)}, merged newest-wins from {@link #sources}, tombstones
+     * dropped. Holds the route lock shared until closed, so no move switches a route under it (a key
+     * filtered out of one engine is then never filtered out of the other too).
      */
     EntryIterator scan(Bytes from, Bytes to, boolean descending) {
         if (from != null && to != null && from.compareTo(to) > 0) {
             throw new IllegalArgumentException("scan range is inverted: from " + from + " > to " + to);
         }
         long stamp = routeLock.readLock();
-        List<EntryIterator> sources = new ArrayList<>(3);
+        List<EntryIterator> sources;
         try {
-            // BEGIN SOLUTION lab-07 T6
-            List<Entry> dirty = cache == null ? new ArrayList<>() : cache.dirtyRange(from, to);
-            if (descending) {
-                java.util.Collections.reverse(dirty);
-            }
-            sources.add(EntryIterator.of(dirty.iterator()));
-            sources.add(filtered(descending ? tree.scanReverse(from, to) : tree.scan(from, to),
-                    key -> routes.placement(key) == Placement.HOT));
-            sources.add(filtered(descending ? lsm.scanReverse(from, to) : lsm.scan(from, to),
-                    key -> routes.placement(key) == Placement.COLD));
-            // END SOLUTION
+            sources = sources(from, to, descending);
         } catch (RuntimeException e) {
-            sources.forEach(EntryIterator::close);
             routeLock.unlockRead(stamp);
             throw e;
         }
@@ -513,6 +501,34 @@ public final class TieredEngine implements Engine {
                 }
             }
         };
+    }
+
+    /**
+     * The scan's three sources for lab-02's {@link MergingIterator}, newest first: the cache's dirty
+     * entries in {@code [from, to)} (tombstones included: they hide older values; reversed when
+     * {@code descending}), the B+tree's entries of keys routed HOT, the LSM tree's entries of keys
+     * routed COLD ({@link #filtered}). The caller holds the route lock shared. If opening one fails,
+     * the ones already open are closed.
+     */
+    List<EntryIterator> sources(Bytes from, Bytes to, boolean descending) {
+        List<EntryIterator> sources = new ArrayList<>(3);
+        try {
+            // BEGIN SOLUTION lab-07 T6
+            List<Entry> dirty = cache == null ? new ArrayList<>() : cache.dirtyRange(from, to);
+            if (descending) {
+                java.util.Collections.reverse(dirty);
+            }
+            sources.add(EntryIterator.of(dirty.iterator()));
+            sources.add(filtered(descending ? tree.scanReverse(from, to) : tree.scan(from, to),
+                    key -> routes.placement(key) == Placement.HOT));
+            sources.add(filtered(descending ? lsm.scanReverse(from, to) : lsm.scan(from, to),
+                    key -> routes.placement(key) == Placement.COLD));
+            return sources;
+            // END SOLUTION
+        } catch (RuntimeException e) {
+            sources.forEach(EntryIterator::close);
+            throw e;
+        }
     }
 
     /** The entries of {@code source} whose keys pass {@code keep}. */

@@ -46,13 +46,14 @@ final class HybridCalibrate implements Callable<Integer> {
         long start = System.nanoTime();
         HardwareProfile profile;
         try {
-            profile = Calibrator.calibrate(work, device, keys);
+            profile = Calibrator.calibrate(dev.storagelab.io.DiskStorage.open(work), device, keys);
         } finally {
             if (temporary) {
                 PathUtils.deleteDirectory(work);
             }
         }
-        profile.write(out);
+        Path file = out.toAbsolutePath();
+        profile.write(dev.storagelab.io.DiskStorage.open(file.getParent()), file.getFileName().toString());
         o.print(profile.describe());
         o.printf(java.util.Locale.ROOT, "measured in %.1f s; written to %s%n", (System.nanoTime() - start) / 1e9, out.toAbsolutePath());
         return 0;

@@ -26,7 +26,7 @@ class HybridCalibrateTest {
         int exit = WorkbenchMain.commandLine().execute("hybrid-calibrate", "--device", "hdd", "--keys", "200",
                 "--dir", dir.resolve("work").toString(), "--out", out.toString());
         assertThat(exit, equalTo(0));
-        HardwareProfile p = HardwareProfile.read(out);
+        HardwareProfile p = HardwareProfile.read(dev.storagelab.io.DiskStorage.open(dir), "hdd.profile");
         assertThat(p.name(), equalTo("hdd-simulated"));
         assertThat("a simulated seek and 4 KiB at 150 MB/s", p.randomReadMicros(), closeTo(8_027.307, 0.001));
         assertThat("the measurements stay in --dir", Files.isDirectory(dir.resolve("work")), equalTo(true));

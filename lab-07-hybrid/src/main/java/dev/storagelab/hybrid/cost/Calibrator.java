@@ -18,8 +18,6 @@ import dev.storagelab.lsm.LsmStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,7 +50,7 @@ public final class Calibrator {
     static final int VALUE_BYTES = 100;
     static final long SEED = 42;
 
-    private final Path dir;
+    private final DiskStorage dir;
     private final DeviceModel device;
     private final int keys;
     private final int fileBytes;
@@ -65,13 +63,13 @@ public final class Calibrator {
      * device's scratch files in {@code device} are deleted; give it a fresh directory), of this
      * machine's storage ({@code device} null) or of a simulated one, with {@code keys} keys per engine.
      */
-    public Calibrator(Path dir, DeviceModel device, int keys) {
+    public Calibrator(DiskStorage dir, DeviceModel device, int keys) {
         // a simulated device's figures do not depend on the file's size: a small one saves real I/O
         this(dir, device, keys, device == null ? FILE_BYTES : SIMULATED_FILE_BYTES);
     }
 
-    /** As {@link #Calibrator(Path, DeviceModel, int)}, the device measured with a file of {@code fileBytes} (at least 1 MiB). */
-    public Calibrator(Path dir, DeviceModel device, int keys, int fileBytes) {
+    /** As {@link #Calibrator(DiskStorage, DeviceModel, int)}, the device measured with a file of {@code fileBytes} (at least 1 MiB). */
+    public Calibrator(DiskStorage dir, DeviceModel device, int keys, int fileBytes) {
         checkArgument(keys >= 100, "keys must be at least 100: %s", keys);
         checkArgument(fileBytes >= 1 << 20 && fileBytes % IO_BYTES == 0, "fileBytes must be at least 1 MiB, whole 4 KiB pages: %s", fileBytes);
         this.fileBytes = fileBytes;
@@ -93,7 +91,7 @@ public final class Calibrator {
      * {@code hdd} or {@code object-store}: simulated) in {@code dir} with {@code keys} keys; the
      * money weights are the preset's of the same name ({@link HardwareProfile#preset}).
      */
-    public static HardwareProfile calibrate(Path dir, String device, int keys) throws IOException {
+    public static HardwareProfile calibrate(DiskStorage dir, String device, int keys) throws IOException {
         HardwareProfile prices = HardwareProfile.preset(device);
         DeviceModel model = switch (device) {
             case "nvme", "ssd" -> null;
@@ -106,7 +104,6 @@ public final class Calibrator {
 
     /** Runs every measurement; the profile takes its money weights from {@code prices}. */
     public HardwareProfile measure(HardwareProfile prices) throws IOException {
-        Files.createDirectories(dir);
         double[] f = prices.figures();
         try (Storage s = open("device")) {
             measureDevice(s, f);
@@ -126,9 +123,7 @@ public final class Calibrator {
     }
 
     private Storage open(String sub) throws IOException {
-        Path p = dir.resolve(sub);
-        Files.createDirectories(p);
-        Storage disk = DiskStorage.open(p);
+        Storage disk = dir.subdirectory(sub);
         return device == null ? disk : new LatencyInjectingStorage(disk, device, sleeper);
     }
 

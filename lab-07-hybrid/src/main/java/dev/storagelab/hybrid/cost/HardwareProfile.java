@@ -2,7 +2,6 @@ package dev.storagelab.hybrid.cost;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import dev.storagelab.io.DiskStorage;
 import dev.storagelab.io.ReadableFile;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
@@ -10,8 +9,6 @@ import dev.storagelab.kv.CorruptionException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.CRC32C;
@@ -255,23 +252,6 @@ public record HardwareProfile(String name, double randomReadMicros, double seqRe
         }
         storage.rename(temp, name);
         storage.syncDirectory();
-    }
-
-    /** Reads the profile file at {@code path}. */
-    public static HardwareProfile read(Path path) throws IOException {
-        Path abs = path.toAbsolutePath();
-        try (DiskStorage storage = DiskStorage.open(abs.getParent())) {
-            return read(storage, abs.getFileName().toString());
-        }
-    }
-
-    /** Writes this profile to {@code path} (atomically, as {@link #write(Storage, String)}). */
-    public void write(Path path) throws IOException {
-        Path abs = path.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        try (DiskStorage storage = DiskStorage.open(abs.getParent())) {
-            write(storage, abs.getFileName().toString());
-        }
     }
 
     /** One line per figure, for people (the CLI prints this). */

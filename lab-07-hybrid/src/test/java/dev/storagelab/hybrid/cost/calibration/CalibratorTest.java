@@ -24,7 +24,7 @@ class CalibratorTest {
     Path dir;
 
     private HardwareProfile simulatedHdd(String sub) throws IOException {
-        return new Calibrator(dir.resolve(sub), DeviceModel.hdd(), 300, 1 << 20).measure(HardwareProfile.hdd());
+        return new Calibrator(dev.storagelab.io.DiskStorage.open(dir.resolve(sub)), DeviceModel.hdd(), 300, 1 << 20).measure(HardwareProfile.hdd());
     }
 
     @Test

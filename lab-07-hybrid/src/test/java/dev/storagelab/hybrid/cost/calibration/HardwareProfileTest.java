@@ -39,8 +39,8 @@ class HardwareProfileTest {
     void everyPresetSurvivesAFileRoundTrip() throws IOException {
         for (HardwareProfile p : PRESETS) {
             Path file = dir.resolve(p.name() + ".profile");
-            p.write(file);
-            assertThat(HardwareProfile.read(file), equalTo(p));
+            p.write(dev.storagelab.io.DiskStorage.open(dir), file.getFileName().toString());
+            assertThat(HardwareProfile.read(dev.storagelab.io.DiskStorage.open(dir), file.getFileName().toString()), equalTo(p));
             assertThat("no temp file left behind", Files.exists(dir.resolve(p.name() + ".profile.tmp")), equalTo(false));
         }
     }
@@ -70,7 +70,8 @@ class HardwareProfileTest {
         byte[] b = HardwareProfile.nvme().encode();
         b[0] = 'X';
         Files.write(file, b);
-        IOException e = assertThrows(CorruptionException.class, () -> HardwareProfile.read(file));
+        IOException e = assertThrows(CorruptionException.class,
+                () -> HardwareProfile.read(dev.storagelab.io.DiskStorage.open(dir), "not-a-profile"));
         assertThat(e.getMessage(), allOf(containsString("not-a-profile"), containsString("magic")));
     }
 
