@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /** Paths to the real workspace and builders for the fixture workspace the grader's tests grade. */
 final class Fixtures {
@@ -29,11 +31,13 @@ final class Fixtures {
 
     /**
      * Builds the two-lab fixture workspace in {@code dir}: the fixture labs, the real parent pom
-     * with its modules replaced, the real {@code dev.storagelab.lab} classes, and the fixture's
-     * short-deadline rubric.
+     * with its modules replaced, the real {@code .mvn/} (Maven's JVM options, so the fixture's
+     * builds run Maven as the real workspace's do), the real {@code dev.storagelab.lab} classes,
+     * and the fixture's short-deadline rubric.
      */
     static Path fixtureWorkspace(Path dir) throws IOException {
         FileTrees.copy(resources().resolve("workspace"), dir, p -> !p.toString().equals("rubric.properties"));
+        FileTrees.copy(realWorkspace().resolve(".mvn"), dir.resolve(".mvn"), p -> true);
         String pom = Files.readString(realWorkspace().resolve("pom.xml"), StandardCharsets.UTF_8)
                 .replaceAll("(?s)<modules>.*?</modules>",
                         "<modules>\n    <module>lab-01-calc</module>\n    <module>lab-02-twice</module>\n  </modules>");
@@ -42,6 +46,48 @@ final class Fixtures {
         FileTrees.copy(labPackage, dir.resolve("lab-01-calc/src/main/java/dev/storagelab/lab"), p -> true);
         Files.createDirectories(dir.resolve("grader"));
         Files.copy(resources().resolve("workspace/rubric.properties"), dir.resolve(Rubric.PATH));
+        return dir;
+    }
+
+    /** What the reactor of a build leaves in a module's {@code target/} that a later build of the module compiles by. */
+    private static final List<String> BUILD_OUTPUT = List.of("classes", "test-classes", "generated-sources",
+            "generated-test-sources", "maven-status", "test-classpath.txt");
+
+    /**
+     * The real workspace's reference, built, in {@code dir}, for a grader's {@code sharedReference}:
+     * the workspace copied as the grader copies it, with the build output this Maven run's reactor
+     * already made of testkit and every lab (copied with its times), then built by the grader's own
+     * build ({@link LabBuild#build}), which compiles by time: a class the reactor compiled from
+     * the same source is not compiled again, and whatever is missing or older than its source
+     * (the reactor did not build the labs: {@code mvn -pl grader}) is. Stamped with the
+     * workspace's digest, so a grader reuses it as it reuses a {@code --reference-build}.
+     */
+    static Path reactorReference(Workspace workspace, Path dir) throws IOException {
+        WorkspaceCopies.copy(workspace, dir);
+        List<String> modules = new java.util.ArrayList<>(List.of("testkit"));
+        workspace.labs().forEach(l -> modules.add(l.directory()));
+        for (String module : modules) {
+            Path target = workspace.root().resolve(module).resolve("target");
+            for (String entry : BUILD_OUTPUT) {
+                Path from = target.resolve(entry);
+                Path to = dir.resolve(module).resolve("target").resolve(entry);
+                if (Files.isDirectory(from)) {
+                    FileTrees.copyWithBuildOutput(from, to);
+                } else if (Files.isRegularFile(from)) {
+                    Files.createDirectories(to.getParent());
+                    Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Rubric rubric = Rubric.of(workspace);
+        LabBuild.Result build = LabBuild.build(dir, workspace.labs(), rubric.buildDeadline(), true);
+        for (Lab lab : workspace.labs()) {
+            if (!LabBuild.built(dir, lab)) {
+                throw new IOException("the reference workspace does not build " + lab.directory() + ":\n"
+                        + LabBuild.errorsFor(build.log(), dir, lab));
+            }
+        }
+        Files.writeString(dir.resolve(Grader.REFERENCE_STAMP), WorkspaceCopies.digest(workspace.root()) + "\n");
         return dir;
     }
 

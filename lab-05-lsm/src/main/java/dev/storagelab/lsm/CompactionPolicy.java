@@ -17,11 +17,11 @@ public interface CompactionPolicy {
     Compaction pick(Version version, LsmOptions options, InternalKey[] compactPointer);
 
     /**
-     * Whether a compaction's output must start a new table between two adjacent user keys, however
-     * small the current table is (RocksDB's {@code SstPartitioner}): a policy that keeps key ranges
-     * apart (lab-07's time windows) says so at their boundaries, so that no table written by a
-     * compaction spans two of them. The store asks once per user key of the output; the default
-     * never cuts.
+     * Whether a flush or a compaction must start a new table between two adjacent user keys,
+     * however small the current table is (RocksDB's {@code SstPartitioner}): a policy that keeps
+     * key ranges apart (lab-07's time windows and ranges) says so at their boundaries, so that no
+     * table the store writes spans two of them. The store asks once per user key it writes; the
+     * default never cuts.
      */
     default boolean cutBetween(byte[] previousUserKey, byte[] userKey) {
         return false;

@@ -202,8 +202,7 @@ public final class LsmStore implements OrderedStore {
             lastSequence = maxSequence;
             VersionEdit edit = new VersionEdit();
             if (!recovered.isEmpty()) {
-                FileMeta meta = writeLevel0Table(recovered);
-                if (meta != null) {
+                for (FileMeta meta : writeLevel0Tables(recovered)) {
                     edit.addFile(0, meta);
                 }
             }
@@ -664,47 +663,75 @@ public final class LsmStore implements OrderedStore {
 
     private void flushFrozenMemtable() throws IOException {
         MemTable imm = current.imm;
-        FileMeta meta;
+        List<FileMeta> metas;
         mutex.unlock();
         try {
-            meta = writeLevel0Table(imm);
+            metas = writeLevel0Tables(imm);
         } finally {
             mutex.lock();
         }
         VersionEdit edit = new VersionEdit();
-        if (meta != null) {
+        for (FileMeta meta : metas) {
             edit.addFile(0, meta);
         }
         edit.setLogNumber(logNumber); // the logs before the current one are all in tables now
         edit.setLastSequence(lastSequence);
         versions.logAndApply(edit);
         install(new Super(mem, null, versions.version()));
-        if (meta != null) {
+        for (FileMeta meta : metas) {
             pendingOutputs.remove(meta.number());
         }
         metrics.recordFlush();
         deleteObsoleteFiles();
     }
 
-    /** Writes {@code m} as a new table (outside the mutex); null if it holds nothing. */
-    private FileMeta writeLevel0Table(MemTable m) throws IOException {
+    /**
+     * Writes {@code m} as new level-0 tables (outside the mutex): one, or one more wherever the
+     * policy {@linkplain CompactionPolicy#cutBetween cuts} between two user keys (their key ranges
+     * are disjoint, so their order in level 0 does not matter); none if it holds nothing.
+     */
+    private List<FileMeta> writeLevel0Tables(MemTable m) throws IOException {
+        List<FileMeta> out = new ArrayList<>();
         if (m.isEmpty()) {
-            return null;
+            return out;
         }
-        long number = newFileNumber();
-        TableBuilder b = new TableBuilder(storage, LsmFileNames.table(number), tableOptions());
+        TableBuilder b = null;
+        long number = 0;
+        byte[] previousUserKey = null;
         try (InternalIterator it = m.iterator()) {
             for (it.seekToFirst(); it.valid(); it.next()) {
-                b.add(it.key(), it.value());
+                byte[] key = it.key();
+                int userLength = key.length - InternalKey.TRAILER_BYTES;
+                boolean newUserKey = previousUserKey == null
+                        || !java.util.Arrays.equals(key, 0, userLength, previousUserKey, 0, previousUserKey.length);
+                if (newUserKey) {
+                    byte[] userKey = java.util.Arrays.copyOf(key, userLength);
+                    if (b != null && policy.cutBetween(previousUserKey, userKey)) {
+                        out.add(finishOutput(b, number));
+                        b = null;
+                    }
+                    previousUserKey = userKey;
+                }
+                if (b == null) {
+                    number = newFileNumber();
+                    b = new TableBuilder(storage, LsmFileNames.table(number), tableOptions());
+                }
+                b.add(key, it.value());
             }
-        } catch (IOException | RuntimeException e) {
-            b.abandon();
-            throw e;
+            if (b != null) {
+                out.add(finishOutput(b, number));
+                b = null;
+            }
+        } finally {
+            if (b != null) {
+                b.abandon();
+            }
         }
-        TableBuilder.Result r = b.finish();
-        storage.syncDirectory(); // the table's name is durable before the MANIFEST refers to it
-        flushBytesWritten += r.fileSize();
-        return new FileMeta(number, r.fileSize(), r.smallest(), r.largest());
+        storage.syncDirectory(); // the tables' names are durable before the MANIFEST refers to them
+        for (FileMeta f : out) {
+            flushBytesWritten += f.size();
+        }
+        return out;
     }
 
     /** A new table number, kept from deletion until its version is installed (locks the mutex if needed). */

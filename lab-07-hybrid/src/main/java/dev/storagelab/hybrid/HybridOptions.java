@@ -30,6 +30,7 @@ public final class HybridOptions {
     private final double hysteresis;
     private final Duration minResidency;
     private final double paybackWindows;
+    private final int considerEvery;
     private final double migrationsPerSecond;
     private final int migrationBurst;
     private final int migrationQueueCapacity;
@@ -56,6 +57,7 @@ public final class HybridOptions {
         this.hysteresis = b.hysteresis;
         this.minResidency = b.minResidency;
         this.paybackWindows = b.paybackWindows;
+        this.considerEvery = b.considerEvery;
         this.migrationsPerSecond = b.migrationsPerSecond;
         this.migrationBurst = b.migrationBurst;
         this.migrationQueueCapacity = b.migrationQueueCapacity;
@@ -94,6 +96,7 @@ public final class HybridOptions {
         b.hysteresis = hysteresis;
         b.minResidency = minResidency;
         b.paybackWindows = paybackWindows;
+        b.considerEvery = considerEvery;
         b.migrationsPerSecond = migrationsPerSecond;
         b.migrationBurst = migrationBurst;
         b.migrationQueueCapacity = migrationQueueCapacity;
@@ -155,6 +158,17 @@ public final class HybridOptions {
     /** Within how many tracking windows a move must repay its own cost (see {@link Router}). */
     public double paybackWindows() {
         return paybackWindows;
+    }
+
+    /**
+     * The router is asked about a key after one access in this many, at random (1, the default:
+     * after every access). Each question costs the tracker's estimates and two cost evaluations
+     * (about a tenth of a write's CPU in the ecommerce workload); a key hot enough to move is
+     * accessed often, so sampling delays its move little, but a key with a handful of accesses may
+     * then never be asked about.
+     */
+    public int considerEvery() {
+        return considerEvery;
     }
 
     /** The token bucket's refill rate: sustained migrations per second. */
@@ -253,6 +267,7 @@ public final class HybridOptions {
         private double hysteresis = 0.25;
         private Duration minResidency = Duration.ofMinutes(30);
         private double paybackWindows = 4;
+        private int considerEvery = 1;
         private double migrationsPerSecond = 200;
         private int migrationBurst = 400;
         private int migrationQueueCapacity = 10_000;
@@ -306,6 +321,11 @@ public final class HybridOptions {
 
         public Builder paybackWindows(double windows) {
             this.paybackWindows = windows;
+            return this;
+        }
+
+        public Builder considerEvery(int accesses) {
+            this.considerEvery = accesses;
             return this;
         }
 
@@ -386,6 +406,7 @@ public final class HybridOptions {
             checkArgument(hysteresis >= 0 && hysteresis < 1, "hysteresis must be within [0, 1): %s", hysteresis);
             checkArgument(minResidency != null && !minResidency.isNegative(), "minResidency must not be negative: %s", minResidency);
             checkArgument(paybackWindows > 0 && Double.isFinite(paybackWindows), "paybackWindows must be positive: %s", paybackWindows);
+            checkArgument(considerEvery >= 1, "considerEvery must be at least 1: %s", considerEvery);
             checkArgument(migrationsPerSecond > 0 && migrationBurst >= 1,
                     "the migration budget needs a positive rate and a burst of at least 1: %s/s, %s", (Object) migrationsPerSecond, (Object) migrationBurst);
             checkArgument(migrationQueueCapacity >= 1, "migrationQueueCapacity must be at least 1: %s", migrationQueueCapacity);

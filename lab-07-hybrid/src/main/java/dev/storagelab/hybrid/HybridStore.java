@@ -167,8 +167,7 @@ public final class HybridStore implements RoutedStore {
                         options.maxDirtyEntries(), TieredEngine.sinkOf(holder));
         TieredEngine engine = new TieredEngine(base, tree, lsm, routes, cache, tracker, adaptive, options.ticker());
         holder[0] = engine;
-        WriteAheadStore log = WriteAheadStore.open(base, engine,
-                WalOptions.defaults().withSyncMode(options.syncMode()), null);
+        WriteAheadStore log = WriteAheadStore.open(base, engine, walOptions(options), null);
         try {
             engine.findStaleCopies();
             return new HybridStore(options, fast, tiers, owned, engine, log, tracker);
@@ -184,6 +183,16 @@ public final class HybridStore implements RoutedStore {
 
     public HybridOptions options() {
         return options;
+    }
+
+    /**
+     * The log's options: the sync mode asked for, and segments of a quarter of the checkpoint
+     * interval (between 64 KiB and the default 16 MiB). A checkpoint removes only whole segments, so
+     * with the default segments a small store would keep up to 16 MiB of log beside its data.
+     */
+    static WalOptions walOptions(HybridOptions options) {
+        long segment = Math.max(64L << 10, Math.min(WalOptions.defaults().segmentBytes(), options.checkpointLogBytes() / 4));
+        return WalOptions.defaults().withSyncMode(options.syncMode()).withSegmentBytes(segment);
     }
 
     // ---------------------------------------------------------------- the store
@@ -254,8 +263,11 @@ public final class HybridStore implements RoutedStore {
             public void close() {
                 if (!closed) {
                     closed = true;
-                    tracker.recordScan(from == null ? Bytes.EMPTY : from, entries);
                     scan.close();
+                    if (from != null && entries > 0) {
+                        tracker.recordScan(from, entries);
+                        consider(from, averageValueBytes()); // a key read only by scans may belong in the B+tree too
+                    }
                 }
             }
         };
@@ -288,6 +300,15 @@ public final class HybridStore implements RoutedStore {
      * (or counts it deferred: the hot set is full, or the queue is).
      */
     private void consider(Bytes key, int valueBytes) {
+        int every = options.considerEvery();
+        if (every > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(every) != 0) {
+            return;
+        }
+        considerNow(key, valueBytes);
+    }
+
+    /** {@link #consider} without the sampling: the sweep asks about every hot key it visits. */
+    private void considerNow(Bytes key, int valueBytes) {
         RoutingTable routes = engine.routes();
         Placement current = routes.placement(key);
         if (queue.contains(key)) {
@@ -298,6 +319,9 @@ public final class HybridStore implements RoutedStore {
         Placement target = router.decide(current, tracker.stats(key, valueBytes), resident);
         if (target == null) {
             return;
+        }
+        if (target == Placement.HOT && !engine.fitsHot(key, valueBytes)) {
+            return; // the B+tree cannot hold it: no cost makes it HOT
         }
         if (target == Placement.HOT && routes.hotCount() >= options.maxHotKeys()) {
             deferred.increment();
@@ -349,20 +373,25 @@ public final class HybridStore implements RoutedStore {
         }
     }
 
+    /** The mean size of the values written since the store opened (0 before the first). */
+    private int averageValueBytes() {
+        long seen = valuesSeen.get();
+        return seen == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, valueBytesSeen.get() / seen);
+    }
+
     /**
      * Re-examines up to {@link #SWEEP_PER_ROUND} hot keys, from where the last round stopped: a hot
      * key nobody touches is never considered after an access, so only the sweep can demote it.
      */
     private void sweepHotKeys() {
         RoutingTable routes = engine.routes();
-        long seen = valuesSeen.get();
-        int valueBytes = seen == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, valueBytesSeen.get() / seen);
+        int valueBytes = averageValueBytes();
         for (int i = 0; i < SWEEP_PER_ROUND; i++) {
             sweepCursor = routes.nextHot(sweepCursor);
             if (sweepCursor == null) {
                 break;
             }
-            consider(sweepCursor, valueBytes);
+            considerNow(sweepCursor, valueBytes);
         }
         long now = options.ticker().read();
         routes.pruneMoveTimes(now - options.minResidency().toNanos());

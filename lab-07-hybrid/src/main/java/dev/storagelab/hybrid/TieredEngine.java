@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Striped;
 import dev.storagelab.bounds.MergingIterator;
 import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.btree.PageFormat;
 import dev.storagelab.hybrid.cache.WriteBackCache;
 import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
 import dev.storagelab.hybrid.track.AccessTracker;
@@ -245,6 +246,11 @@ public final class TieredEngine implements Engine {
     void applyBatch(List<Entry> sortedBatch) throws IOException {
         applyLock.lock();
         try {
+            for (Entry e : sortedBatch) {
+                if (!e.isTombstone() && routes.placement(e.key()) == Placement.HOT && !fitsHot(e.key(), e.value())) {
+                    demoteOversized(e.key());
+                }
+            }
             // BEGIN SOLUTION lab-07 T6
             List<Entry> hot = new ArrayList<>();
             List<Entry> cold = new ArrayList<>();
@@ -266,6 +272,33 @@ public final class TieredEngine implements Engine {
     // ---------------------------------------------------------------- moves
 
     /**
+     * Whether the B+tree can hold {@code key} with {@code value}: its cells are at most a quarter
+     * page and it has no overflow pages (lab-04). A key that cannot is never routed HOT.
+     */
+    boolean fitsHot(Bytes key, Bytes value) {
+        return fitsHot(key, value.length());
+    }
+
+    /** {@link #fitsHot(Bytes, Bytes)} for a value of {@code valueBytes}. */
+    boolean fitsHot(Bytes key, int valueBytes) {
+        int pageSize = tree.options().pageSize();
+        return key.length() <= PageFormat.maxKeyBytes(pageSize)
+                && PageFormat.leafCellSize(key.length(), valueBytes) <= PageFormat.maxCellSize(pageSize);
+    }
+
+    /**
+     * A key routed HOT is being written with a value the B+tree cannot hold: it is routed COLD at
+     * once (the write then goes to the LSM tree) and its B+tree copy becomes a pending delete, as
+     * after a move. Recovery replays the write through here too, so it never fails on the B+tree.
+     * The caller holds {@code applyLock}.
+     */
+    private void demoteOversized(Bytes key) {
+        routes.route(key, Placement.COLD, ticker.read());
+        pendingDeletes.put(key, Placement.HOT);
+        migrations.increment();
+    }
+
+    /**
      * Moves {@code key} to {@code target} if it is not there already: copies its value from the
      * engine it is routed to now into {@code target}, routes it to {@code target} (noting the time,
      * for the minimum residency), and records the old engine's copy as a pending delete, which
@@ -283,6 +316,12 @@ public final class TieredEngine implements Engine {
         try {
             applyLock.lock();
             try {
+                if (target == Placement.HOT && routes.placement(key) == Placement.COLD) {
+                    Optional<Bytes> value = lsm.get(key);
+                    if (value.isPresent() && !fitsHot(key, value.get())) {
+                        return false; // the B+tree cannot hold it (see fitsHot)
+                    }
+                }
                 // BEGIN SOLUTION lab-07 T6
                 Placement source = routes.placement(key);
                 if (source == target) {
@@ -421,7 +460,7 @@ public final class TieredEngine implements Engine {
         List<EntryIterator> sources = new ArrayList<>(3);
         try {
             // BEGIN SOLUTION lab-07 T6
-            List<Entry> dirty = cache == null ? List.of() : new ArrayList<>(cache.dirtyRange(from, to));
+            List<Entry> dirty = cache == null ? new ArrayList<>() : cache.dirtyRange(from, to);
             if (descending) {
                 java.util.Collections.reverse(dirty);
             }

@@ -31,7 +31,7 @@ public final class Hybrids {
     /**
      * Small engines (1 KiB pages, tiny LSM sizes, no background threads), every write forced, no
      * maintenance thread, the {@link #READS_DECIDE} model with no residency, no hysteresis and any
-     * payback, no cache: each test adds what it studies.
+     * payback, the router asked after every access, no cache: each test adds what it studies.
      */
     public static HybridOptions.Builder options(FakeTicker ticker) {
         return HybridOptions.builder()
@@ -40,6 +40,7 @@ public final class Hybrids {
                 .hysteresis(0)
                 .minResidency(Duration.ZERO)
                 .paybackWindows(1e9)
+                .considerEvery(1)
                 .migrationBudget(1_000, 1_000)
                 .maintenance(Duration.ofSeconds(1), false)
                 .clock(ticker, ticker::advance)

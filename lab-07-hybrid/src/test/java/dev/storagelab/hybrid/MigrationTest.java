@@ -196,4 +196,28 @@ class MigrationTest {
             assertThat(scanAll(store, false).size(), equalTo(20));
         }
     }
+
+    @Test
+    void aValueTooLargeForTheBPlusTreeSendsItsKeyToTheLsmTree() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(10);
+        Bytes big = Bytes.wrap(new byte[3000]); // a B+tree cell is at most a quarter of a 1 KiB page
+        HybridStore store = open(storage); // never closed: it crashes
+        {
+            store.put(key(1), value(1, 1));
+            store.move(key(1), Placement.HOT);
+            store.put(key(1), big);
+            assertThat(store.get(key(1)), equalTo(Optional.of(big)));
+            assertThat(store.where(key(1)), equalTo(Tier.COLD));
+            assertThat("a move back to the B+tree is refused", store.move(key(1), Placement.HOT), is(false));
+            store.checkpoint();
+            assertThat(store.tree().get(key(1)), equalTo(Optional.empty()));
+            store.move(key(2), Placement.HOT);
+            store.put(key(2), big); // routed HOT before it had a value, written big: replayed after the crash
+            storage.powerLoss();
+        }
+        try (HybridStore reopened = open(storage)) {
+            assertThat(reopened.get(key(1)), equalTo(Optional.of(big)));
+            assertThat(reopened.get(key(2)), equalTo(Optional.of(big)));
+        }
+    }
 }

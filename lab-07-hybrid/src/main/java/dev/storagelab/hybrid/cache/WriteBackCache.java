@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -251,7 +252,7 @@ public final class WriteBackCache {
 
     /** Hands {@code sortedBatch} to the sink and counts it once the sink returned. */
     private void writeBatch(List<Entry> sortedBatch) throws IOException {
-        sink.write(List.copyOf(sortedBatch));
+        sink.write(Collections.unmodifiableList(sortedBatch));
         flushes++;
         entriesFlushed += sortedBatch.size();
     }
@@ -269,7 +270,11 @@ public final class WriteBackCache {
             checkArgument(from.compareTo(to) <= 0, "range start %s is after its end %s", from, to);
             range = dirty.subMap(from, true, to, false);
         }
-        return List.copyOf(range.values());
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : range.values()) { // one pass: a sub-map's size() walks it, as List.copyOf would
+            out.add(e);
+        }
+        return out;
     }
 
     /**

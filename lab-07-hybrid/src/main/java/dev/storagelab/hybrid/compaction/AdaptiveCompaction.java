@@ -316,11 +316,13 @@ public final class AdaptiveCompaction implements CompactionPolicy {
     }
 
     /**
-     * The most urgent compaction over all ranges, or null. For each range: the tables that meet it
-     * ({@link CompactionViews#restrict}, given), the answer of its style's policy
-     * ({@link #policyOf}) on that view, grown by {@link CompactionViews#closeOver} (given) to be
+     * The most urgent compaction over all ranges, or null. For each range (reading its style
+     * once): the tables that meet it ({@link CompactionViews#restrict}, given); the catch-up it owes
+     * after a switch to tiered ({@code catchUp}, given), or else the answer of its style's policy
+     * ({@link #policyOf}) on that view; grown by {@link CompactionViews#closeOver} (given) to be
      * safe on the whole version. The most urgent answer is the one of the range with the most
-     * level-0 tables (every read of the range visits each); on a tie, the first range's.
+     * level-0 tables (every read of the range visits each); on a tie, the first range's. With no
+     * answer, {@link #relief} (given).
      */
     @Override
     public Compaction pick(Version v, LsmOptions options, InternalKey[] compactPointer) {
@@ -329,17 +331,33 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         int bestL0 = -1;
         for (Range r : ranges) {
             Version view = CompactionViews.restrict(v, r.lo, r.hi);
+            Style style = r.style;
             Compaction c = r.catchUp ? catchUp(r, view) : null;
             if (c == null) {
-                c = policyOf(r.style).pick(view, options, compactPointer);
+                c = policyOf(style).pick(view, options, compactPointer);
             }
             if (c != null && view.fileCount(0) > bestL0) {
                 best = CompactionViews.closeOver(v, c);
                 bestL0 = view.fileCount(0);
             }
         }
-        return best;
+        return best != null ? best : relief(v, options, compactPointer);
         // END SOLUTION
+    }
+
+    /**
+     * When no range's policy wants a compaction but level 0 holds
+     * {@link LsmOptions#l0SlowdownTrigger} tables or more (given): lab-05's size-tiered pick over the
+     * whole tree, which takes every level-0 table. Flushes are cut at range boundaries, so each
+     * range's view sees only its own level-0 tables, each below its own trigger, while their sum
+     * slows the writers and, at {@link LsmOptions#l0StopTrigger}, stops them for good: nobody
+     * would ever compact.
+     */
+    Compaction relief(Version v, LsmOptions options, InternalKey[] compactPointer) {
+        if (v.fileCount(0) < options.l0SlowdownTrigger()) {
+            return null;
+        }
+        return CompactionViews.closeOver(v, tiered.pick(v, options, compactPointer));
     }
 
     /**

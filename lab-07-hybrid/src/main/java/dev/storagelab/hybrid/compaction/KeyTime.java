@@ -35,6 +35,25 @@ public interface KeyTime {
         };
     }
 
+    /**
+     * The number written in {@code digits} ASCII decimal digits at {@code offset} (the workbench's
+     * {@code order/%010d} keys: {@code decimalAt(6, 10)}); a missing or non-digit byte reads as 0,
+     * so time still never decreases in key order among keys of that fixed width.
+     */
+    static KeyTime decimalAt(int offset, int digits) {
+        checkArgument(offset >= 0, "offset must not be negative: %s", offset);
+        checkArgument(digits >= 1 && digits <= 18, "digits must be in [1, 18]: %s", digits);
+        return key -> {
+            long t = 0;
+            for (int i = 0; i < digits; i++) {
+                int at = offset + i;
+                int d = at < key.length ? key[at] - '0' : 0;
+                t = t * 10 + (d >= 0 && d <= 9 ? d : 0);
+            }
+            return t;
+        };
+    }
+
     /** The big-endian timestamp at the start of the key. */
     static KeyTime bigEndianPrefix() {
         return bigEndianAt(0);

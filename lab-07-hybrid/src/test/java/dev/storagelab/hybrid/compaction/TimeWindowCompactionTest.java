@@ -41,6 +41,8 @@ class TimeWindowCompactionTest {
         assertThat(KeyTime.bigEndianPrefix().timeOf(at(123_456).toByteArray()), equalTo(123_456L));
         assertThat("a short key reads its missing bytes as 0", KeyTime.bigEndianPrefix().timeOf(new byte[] {1}),
                 equalTo(1L << 56));
+        assertThat("the workbench's order keys", KeyTime.decimalAt(6, 10).timeOf(Bytes.of("order/0000012345").toByteArray()),
+                equalTo(12_345L));
         assertThat(policy.windowOf(at(999).toByteArray()), equalTo(0L));
         assertThat(policy.windowOf(at(1000).toByteArray()), equalTo(1L));
         assertThat("a table's window is its largest key's", policy.windowOf(table(1, 10, at(900), at(1100))), equalTo(1L));

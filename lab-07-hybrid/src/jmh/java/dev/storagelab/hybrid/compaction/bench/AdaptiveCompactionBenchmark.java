@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The cost adaptive compaction adds (lab-07 T8): {@code recordWrite}, which every write of an
  * LSM-routed key pays on the request thread (a range lookup, three decays, a classification), and
- * {@code pick} over a version of {@code tables} tables in {@code ranges} ranges, which the
+ * {@code pick} over a version of {@code compactionTables} tables in {@code compactionRanges} ranges, which the
  * compaction thread pays after every flush and compaction (a restricted view per range).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -41,10 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class AdaptiveCompactionBenchmark {
 
     @Param({"8"})
-    public int ranges;
+    public int compactionRanges;
 
     @Param({"200"})
-    public int tables;
+    public int compactionTables;
 
     private AdaptiveCompaction policy;
     private Version version;
@@ -60,14 +60,14 @@ public class AdaptiveCompactionBenchmark {
     @Setup
     public void setup() {
         List<Bytes> boundaries = new ArrayList<>();
-        for (int r = 1; r < ranges; r++) {
+        for (int r = 1; r < compactionRanges; r++) {
             boundaries.add(Bytes.of(String.format("%02d-", r)));
         }
         policy = new AdaptiveCompaction(boundaries, new TimeWindowCompaction(KeyTime.bigEndianAt(3), 1 << 20));
         VersionEdit edit = new VersionEdit();
-        int perRange = Math.max(1, tables / ranges);
+        int perRange = Math.max(1, compactionTables / compactionRanges);
         long number = 1;
-        for (int r = 0; r < ranges; r++) {
+        for (int r = 0; r < compactionRanges; r++) {
             for (int t = 0; t < perRange; t++) {
                 int level = t < 2 ? 0 : 1 + t % 5;
                 int lo = level == 0 ? t * 1000 : (t * 7919 % 997) * 100_000 + level;
@@ -80,7 +80,7 @@ public class AdaptiveCompactionBenchmark {
         version = Version.empty().apply(edit);
         keys = new Bytes[4096];
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = key(i % ranges, i * 31);
+            keys[i] = key(i % compactionRanges, i * 31);
         }
     }
 
