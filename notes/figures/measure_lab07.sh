@@ -18,8 +18,9 @@
 # that a build meanwhile cannot replace), QUICK=1 (10,000
 # keys, 5,000 ops, one run, to /tmp/lab07-quick: a smoke of about a minute; its numbers mean nothing).
 # A result already in OUT is kept, not measured again (delete it to measure again), so a stopped run
-# resumes. About 30 s per run at 1M keys on 2 cores (fillrandom on btree about 20 s, the preloads most of
-# the rest): 45 runs, 25 minutes, plus the build.
+# resumes. At 1M keys on 2 cores at a load of 3-5, a run takes 10-35 s, the preload most of it (45 runs:
+# about 15 minutes, plus the build); at a load of 20-26 the same runs took 1-2.5 minutes each.
+# A run that fails is logged FAILED and left out; run the script again to measure it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd)

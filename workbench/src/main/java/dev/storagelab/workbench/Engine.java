@@ -37,6 +37,8 @@ public enum Engine implements EngineFactory {
             + " compaction; otherwise as kv)", true),
     HYBRID("hybrid", "lab-07: the hybrid, each key where the cost model says it costs least: hot keys in the lab-04 B+tree,"
             + " cold ones in the lab-05 LSM tree, behind one lab-06 log (forced on sync), an ARC cache in front", true),
+    HYBRID_SIMPLE("hybrid-simple", "lab-07: the episode's naive hybrid, the baseline of the failure modes: per-key counters,"
+            + " fixed thresholds, inline moves, an LRU cache; sync forces the LSM tree's log and checkpoints the B+tree", true),
     AVL("avl", "lab-03: the AVL tree, in memory (nothing is durable)", false),
     SKIPLIST("skiplist", "lab-03: the skip list, in memory (nothing is durable)", false),
     BST("bst", "lab-03: the unbalanced binary search tree, in memory: try it on sequential keys", false);
@@ -77,7 +79,7 @@ public enum Engine implements EngineFactory {
 
     /** lab-07's engines, which place keys in tiers: the shell's {@code where}, {@code tiers} and {@code move} work on them. */
     public boolean routed() {
-        return this == HYBRID;
+        return this == HYBRID || this == HYBRID_SIMPLE;
     }
 
     @Override
@@ -207,6 +209,7 @@ public enum Engine implements EngineFactory {
             case KV -> KvHandle.open(this, dir, KvOptions.defaults().withEngine(KvOptions.EngineKind.BTREE));
             case KV_LSM -> KvHandle.open(this, dir, KvOptions.defaults().withEngine(KvOptions.EngineKind.LSM));
             case HYBRID -> HybridHandle.open(this, dir);
+            case HYBRID_SIMPLE -> SimpleHybridHandle.open(this, dir);
             case AVL -> mapHandle(new AvlMap<>(), true);
             case SKIPLIST -> mapHandle(new SkipListMap<>(), false);
             case BST -> mapHandle(new BstMap<>(), true);

@@ -55,7 +55,7 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
 
     @Override
     public Map<String, Long> counts() {
-        HybridStats s = hybrid.stats();
+        HybridStats s = stats();
         Map<String, Long> c = new LinkedHashMap<>();
         c.put(Counters.USER_BYTES_WRITTEN, s.userBytesWritten());
         c.put(Counters.DISK_BYTES_WRITTEN, s.deviceBytesWritten()); // the log, both engines, the moves, the routing table
@@ -76,7 +76,7 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
 
     @Override
     public Map<String, Object> gauges() throws IOException {
-        HybridStats s = hybrid.stats();
+        HybridStats s = stats();
         Map<String, Object> g = new LinkedHashMap<>();
         g.put(Counters.HOT_KEYS, s.hotKeys());
         g.put(Counters.DUPLICATE_KEYS, s.duplicateKeys());
@@ -92,6 +92,23 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
         g.put(Counters.TABLES_PER_LEVEL, Arrays.toString(hybrid.lsm().stats().filesPerLevel()));
         g.put(Counters.BYTES_ON_DISK, Counters.bytesOnDisk(dir));
         return g;
+    }
+
+    /**
+     * The store's statistics. {@link HybridStore#stats()} sizes the files it lists, and a table the
+     * LSM tree's compaction deletes in between makes it throw (a workload on 1M keys failed so); the
+     * sizes are read again then, up to five times, since a run must not fail over a file that is gone.
+     */
+    private HybridStats stats() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return hybrid.stats();
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The store's routing and queue, then the B+tree (the hot tier) as text, then the LSM tree's levels; with {@code dot}, the B+tree's DOT. */
@@ -125,7 +142,7 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
     /** The shell's {@code tiers}: each tier's size, the cache's hit rate, the migrations and their budget. */
     @Override
     public String tiers() {
-        HybridStats s = hybrid.stats();
+        HybridStats s = stats();
         TokenBucket bucket = hybrid.migrationBudget();
         return String.format(Locale.ROOT, """
                         cache    %,d entries, hit rate %s (%,d hits, %,d misses)

@@ -318,10 +318,22 @@ class ShellTest {
     void whereTiersAndMoveSayWhichEnginesHaveTiers(Engine engine) throws IOException {
         String out = session(engine, dir, "put a 1\nwhere a\ntiers\nmove a hot\nget a\n");
         assertThat(out, equalTo("> put a 1\nok\n"
-                + "> where a\nerror: " + engine.id() + " has no tiers: where works on the hybrid engines (hybrid)\n"
-                + "> tiers\nerror: " + engine.id() + " has no tiers: tiers works on the hybrid engines (hybrid)\n"
-                + "> move a hot\nerror: " + engine.id() + " has no tiers: move works on the hybrid engines (hybrid)\n"
+                + "> where a\nerror: " + engine.id() + " has no tiers: where works on the hybrid engines (hybrid, hybrid-simple)\n"
+                + "> tiers\nerror: " + engine.id() + " has no tiers: tiers works on the hybrid engines (hybrid, hybrid-simple)\n"
+                + "> move a hot\nerror: " + engine.id() + " has no tiers: move works on the hybrid engines (hybrid, hybrid-simple)\n"
                 + "> get a\n1\n"));
+    }
+
+    @Test
+    void theSimpleHybridSaysWhereAKeyIsButMovesKeysOnlyOnItsOwn() throws IOException {
+        String out = session(Engine.HYBRID_SIMPLE, dir, "put a 1\nwhere a\nwhere z\ntiers\nmove a hot\nget a\n");
+        assertThat("a new key goes cold, and the LRU cache is written through", out,
+                containsString("> where a\n\"a\": CACHE (routed COLD; the simple engine keeps per-key counters"));
+        assertThat(out, containsString("> where z\n\"z\": NONE (routed COLD;"));
+        assertThat(out, containsString("\nmoves    0 done, inline (no queue, no budget)\n"));
+        assertThat(out, containsString("\ncache    1 entries (LRU), "));
+        assertThat(out, containsString("> move a hot\nerror: hybrid-simple moves keys only on its own thresholds; move works on hybrid\n"));
+        assertThat(out, containsString("> get a\n1\n"));
     }
 
     @Test
