@@ -523,9 +523,9 @@ public final class HybridStore implements RoutedStore {
         try {
             for (String name : storage.list()) {
                 if (name.equals(BPlusTree.FILE_NAME)) {
-                    hotBytes += storage.size(name);
+                    hotBytes += sizeOrZero(name);
                 } else if (LsmFileNames.parse(name) != null) {
-                    coldBytes += storage.size(name);
+                    coldBytes += sizeOrZero(name);
                 }
             }
             if (tiers != null) {
@@ -541,6 +541,15 @@ public final class HybridStore implements RoutedStore {
         return new HybridStats(engine.migrations(), deferred.sum(), engine.routes().hotCount(), engine.pendingDeletes(),
                 tracker.memoryBytes(), cacheEntries, engine.cacheHits(), engine.cacheMisses(), hotBytes, coldBytes, archiveBytes,
                 engine.userBytesWritten(), storage.bytesWritten() + archiveBytesWritten);
+    }
+
+    /** The size of {@code name}, or 0 if a compaction deleted it since the listing. */
+    private long sizeOrZero(String name) throws IOException {
+        try {
+            return storage.size(name);
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            return 0;
+        }
     }
 
     /** The B+tree (for its statistics). */

@@ -1,4 +1,4 @@
-package dev.storagelab.hybrid.routes;
+package dev.storagelab.hybrid.given;
 
 import static dev.storagelab.hybrid.Hybrids.key;
 import static org.hamcrest.MatcherAssert.assertThat;
