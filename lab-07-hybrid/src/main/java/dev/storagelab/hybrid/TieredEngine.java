@@ -446,79 +446,209 @@ public final class TieredEngine implements Engine {
         return scan(from, to, true);
     }
 
+    /** The smallest key greater than {@code key}: the key with a zero byte appended. */
+    static Bytes successor(Bytes key) {
+        byte[] b = new byte[key.length() + 1];
+        key.copyTo(b, 0);
+        return Bytes.wrap(b);
+    }
+
+    /** Dirty entries a scan copies from the cache at a time. */
+    static final int DIRTY_CHUNK = 64;
+
     /**
      * The live entries in {@code [from, to)}, merged newest-wins from {@link #sources}, tombstones
      * dropped. Holds the route lock shared until closed, so no move switches a route under it (a key
      * filtered out of one engine is then never filtered out of the other too).
+     *
+     * <p>The cache's dirty entries are read {@value #DIRTY_CHUNK} at a time rather than copied whole
+     * (an unbounded scan would copy every dirty entry past its start to return a few). If dirty
+     * entries left the cache between two chunks (a flush: they went to the engines, maybe after the
+     * engines' iterators were opened), the scan starts again just after the last key it returned,
+     * with new iterators: keyset pagination, so a stable key is neither repeated nor skipped.
      */
     EntryIterator scan(Bytes from, Bytes to, boolean descending) {
         if (from != null && to != null && from.compareTo(to) > 0) {
             throw new IllegalArgumentException("scan range is inverted: from " + from + " > to " + to);
         }
         long stamp = routeLock.readLock();
-        List<EntryIterator> sources;
         try {
-            sources = sources(from, to, descending);
+            return new TieredScan(from, to, descending, stamp);
         } catch (RuntimeException e) {
             routeLock.unlockRead(stamp);
             throw e;
         }
-        EntryIterator merged = new MergingIterator(sources, descending);
-        return new EntryIterator() {
-            private Entry next;
-            private boolean closed;
+    }
 
-            @Override
-            public boolean hasNext() {
-                while (next == null && !closed && merged.hasNext()) {
-                    Entry e = merged.next();
-                    if (!e.isTombstone()) {
-                        next = e;
+    /** Thrown by a scan's dirty source when it must start again (see {@link #scan}); never leaves the scan. */
+    private static final class Restart extends RuntimeException {
+        Restart() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** A scan over the three sources that restarts after its last key when the cache flushed under it. */
+    private final class TieredScan implements EntryIterator {
+        private final Bytes from;
+        private final Bytes to;
+        private final boolean descending;
+        private final long stamp;
+        private Bytes last;
+        private EntryIterator merged;
+        private Entry next;
+        private boolean closed;
+
+        TieredScan(Bytes from, Bytes to, boolean descending, long stamp) {
+            this.from = from;
+            this.to = to;
+            this.descending = descending;
+            this.stamp = stamp;
+            open();
+        }
+
+        /** Opens the merge over {@code [from, to)} minus what was already returned. */
+        private void open() {
+            Bytes lo = from;
+            Bytes hi = to;
+            if (last != null) {
+                if (descending) {
+                    hi = last;
+                } else {
+                    lo = successor(last);
+                }
+            }
+            merged = new MergingIterator(sources(new DirtySource(lo, hi, descending), lo, hi, descending), descending);
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && !closed) {
+                Entry e;
+                try {
+                    if (!merged.hasNext()) {
+                        return false;
                     }
+                    e = merged.next();
+                } catch (Restart r) {
+                    merged.close();
+                    open();
+                    continue;
                 }
-                return next != null;
+                last = e.key();
+                if (!e.isTombstone()) {
+                    next = e;
+                }
             }
+            return next != null;
+        }
 
-            @Override
-            public Entry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Entry e = next;
-                next = null;
-                return e;
+        @Override
+        public Entry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
             }
+            Entry e = next;
+            next = null;
+            return e;
+        }
 
-            @Override
-            public void close() {
-                if (!closed) {
-                    closed = true;
-                    try {
-                        merged.close();
-                    } finally {
-                        routeLock.unlockRead(stamp);
-                    }
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                try {
+                    merged.close();
+                } finally {
+                    routeLock.unlockRead(stamp);
                 }
             }
-        };
+        }
     }
 
     /**
-     * The scan's three sources for lab-02's {@link MergingIterator}, newest first: the cache's dirty
-     * entries in {@code [from, to)} (tombstones included: they hide older values; reversed when
-     * {@code descending}), the B+tree's entries of keys routed HOT, the LSM tree's entries of keys
-     * routed COLD ({@link #filtered}). The caller holds the route lock shared. If opening one fails,
-     * the ones already open are closed.
+     * The cache's dirty entries of {@code [lo, hi)} in the scan's order, {@value #DIRTY_CHUNK} at a
+     * time; throws {@link Restart} when it needs another chunk and entries left the dirty set since
+     * it was opened.
      */
-    List<EntryIterator> sources(Bytes from, Bytes to, boolean descending) {
+    private final class DirtySource implements EntryIterator {
+        private final Bytes lo;
+        private final Bytes hi;
+        private final boolean descending;
+        private final long epoch;
+        private java.util.Iterator<Entry> chunk;
+        private boolean lastChunk;
+        private Bytes lastKey;
+
+        /**
+         * Reads the first chunk at once, before the engines' iterators open: entries flushed after
+         * this read and before they open are in the engines' view; entries flushed after they open
+         * are either in this chunk already or make the next read restart the scan.
+         */
+        DirtySource(Bytes lo, Bytes hi, boolean descending) {
+            this.lo = lo;
+            this.hi = hi;
+            this.descending = descending;
+            if (cache == null) {
+                this.epoch = 0;
+                this.chunk = java.util.Collections.emptyIterator();
+                this.lastChunk = true;
+            } else {
+                WriteBackCache.DirtyChunk first = cache.dirtyChunk(lo, hi, descending, DIRTY_CHUNK);
+                this.epoch = first.sinkWrites();
+                take(first.entries());
+            }
+        }
+
+        private void take(List<Entry> entries) {
+            lastChunk = entries.size() < DIRTY_CHUNK;
+            if (!entries.isEmpty()) {
+                lastKey = entries.get(entries.size() - 1).key();
+            }
+            chunk = entries.iterator();
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (chunk.hasNext()) {
+                return true;
+            }
+            if (lastChunk) {
+                return false;
+            }
+            WriteBackCache.DirtyChunk read = descending ? cache.dirtyChunk(lo, lastKey, true, DIRTY_CHUNK)
+                    : cache.dirtyChunk(successor(lastKey), hi, false, DIRTY_CHUNK);
+            if (read.sinkWrites() != epoch) {
+                throw new Restart(); // dirty entries went to the engines, maybe behind their iterators
+            }
+            take(read.entries());
+            return chunk.hasNext();
+        }
+
+        @Override
+        public Entry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return chunk.next();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * The scan's three sources for lab-02's {@link MergingIterator}, newest first: {@code dirty} (the
+     * cache's dirty entries of the range in the scan's order, tombstones included: they hide older
+     * values), the B+tree's entries of {@code [from, to)} whose keys are routed HOT, the LSM tree's
+     * whose keys are routed COLD ({@link #filtered}), each engine scanned in the scan's direction.
+     * The caller holds the route lock shared. If opening one fails, the ones already open are closed.
+     */
+    List<EntryIterator> sources(EntryIterator dirty, Bytes from, Bytes to, boolean descending) {
         List<EntryIterator> sources = new ArrayList<>(3);
         try {
             // BEGIN SOLUTION lab-07 T6
-            List<Entry> dirty = cache == null ? new ArrayList<>() : cache.dirtyRange(from, to);
-            if (descending) {
-                java.util.Collections.reverse(dirty);
-            }
-            sources.add(EntryIterator.of(dirty.iterator()));
+            sources.add(dirty);
             sources.add(filtered(descending ? tree.scanReverse(from, to) : tree.scan(from, to),
                     key -> routes.placement(key) == Placement.HOT));
             sources.add(filtered(descending ? lsm.scanReverse(from, to) : lsm.scan(from, to),

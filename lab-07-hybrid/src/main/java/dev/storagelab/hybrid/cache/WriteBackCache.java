@@ -290,6 +290,47 @@ public final class WriteBackCache {
     }
 
     /**
+     * At most {@code limit} dirty entries of {@code [from, to)} (null: unbounded), tombstones
+     * included: the smallest ones in increasing key order, or with {@code descending} the largest
+     * ones in decreasing order. What a scan reads a chunk at a time instead of copying the whole
+     * dirty range. The chunk carries {@link #sinkWrites()} as of the same moment, so the scan can
+     * tell whether dirty entries left the cache since it opened its other iterators.
+     */
+    public synchronized DirtyChunk dirtyChunk(Bytes from, Bytes to, boolean descending, int limit) {
+        checkArgument(limit >= 1, "limit must be at least 1: %s", limit);
+        NavigableMap<Bytes, Entry> range;
+        if (from == null && to == null) {
+            range = dirty;
+        } else if (from == null) {
+            range = dirty.headMap(to, false);
+        } else if (to == null) {
+            range = dirty.tailMap(from, true);
+        } else {
+            if (from.compareTo(to) >= 0) {
+                return new DirtyChunk(new ArrayList<>(), flushes);
+            }
+            range = dirty.subMap(from, true, to, false);
+        }
+        List<Entry> out = new ArrayList<>(Math.min(limit, 64));
+        for (Entry e : descending ? range.descendingMap().values() : range.values()) {
+            if (out.size() == limit) {
+                break;
+            }
+            out.add(e);
+        }
+        return new DirtyChunk(out, flushes);
+    }
+
+    /** A chunk of dirty entries, and the sink calls made before it was read. */
+    public record DirtyChunk(List<Entry> entries, long sinkWrites) {
+    }
+
+    /** Sink calls so far: it changes whenever dirty entries are about to leave the dirty set (a flush, a dirty eviction). */
+    public synchronized long sinkWrites() {
+        return flushes;
+    }
+
+    /**
      * The cached answer for {@code key}, or null if it is not cached, without counting a hit or a
      * miss and without a reference to the policy: what the shell's {@code where} asks.
      */
