@@ -179,7 +179,11 @@ class WorkspaceProofTest {
         GradeReport report = grade(release);
         assertThat(report.error(), nullValue());
         List<String> earned = new ArrayList<>();
+        assertThat(report.isolated().size(), equalTo(workspace.labs().size()));
         for (LabResult lab : report.isolated()) {
+            // a release lab whose build or hidden tests fail to compile also scores 0: that must fail here
+            assertThat(lab.lab() + " built on the release and ran its hidden tests", lab.problem(), nullValue());
+            assertThat(lab.lab() + " ran hidden tests on the release", lab.tests().isEmpty(), equalTo(false));
             for (TestResult t : lab.tests()) {
                 if (t.earned() > 0) {
                     earned.add(t.test().id());
