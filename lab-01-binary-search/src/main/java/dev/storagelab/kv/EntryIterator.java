@@ -35,4 +35,42 @@ public interface EntryIterator extends Iterator<Entry>, AutoCloseable {
             }
         };
     }
+
+    /**
+     * The entries of {@code source} that {@code keep} accepts, in its order; closing it closes
+     * {@code source}. What a store uses to drop tombstones from a merge (lab-06) or the stale copies
+     * of an engine a key is not routed to (lab-07).
+     */
+    static EntryIterator filter(EntryIterator source, java.util.function.Predicate<? super Entry> keep) {
+        return new EntryIterator() {
+            private Entry next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && source.hasNext()) {
+                    Entry e = source.next();
+                    if (keep.test(e)) {
+                        next = e;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Entry next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Entry e = next;
+                next = null;
+                return e;
+            }
+
+            @Override
+            public void close() {
+                next = null;
+                source.close();
+            }
+        };
+    }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -113,44 +112,7 @@ final class SnapshotTransaction implements Transaction {
         List<EntryIterator> sources = new ArrayList<>(2);
         sources.add(EntryIterator.of(new ArrayList<>(own.values()).iterator()));
         sources.add(store.scan(from, to, startTs));
-        return new LiveEntries(new MergingIterator(sources, false));
-    }
-
-    /** The live entries of a merge: its tombstones (this transaction's deletes) left out. */
-    private static final class LiveEntries implements EntryIterator {
-        private final EntryIterator merged;
-        private Entry next;
-
-        LiveEntries(EntryIterator merged) {
-            this.merged = merged;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (next == null && merged.hasNext()) {
-                Entry e = merged.next();
-                if (!e.isTombstone()) {
-                    next = e;
-                }
-            }
-            return next != null;
-        }
-
-        @Override
-        public Entry next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Entry out = next;
-            next = null;
-            return out;
-        }
-
-        @Override
-        public void close() {
-            next = null;
-            merged.close();
-        }
+        return EntryIterator.filter(new MergingIterator(sources, false), e -> !e.isTombstone());
     }
 
     /** The buffered writes, in key order: what the commit logs and applies. */

@@ -663,35 +663,7 @@ public final class TieredEngine implements Engine {
 
     /** The entries of {@code source} whose keys pass {@code keep}. */
     static EntryIterator filtered(EntryIterator source, Predicate<Bytes> keep) {
-        return new EntryIterator() {
-            private Entry next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && source.hasNext()) {
-                    Entry e = source.next();
-                    if (keep.test(e.key())) {
-                        next = e;
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public Entry next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Entry e = next;
-                next = null;
-                return e;
-            }
-
-            @Override
-            public void close() {
-                source.close();
-            }
-        };
+        return EntryIterator.filter(source, e -> keep.test(e.key()));
     }
 
     // ---------------------------------------------------------------- stats and close
