@@ -19,7 +19,7 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param tableBytes          a compaction starts a new output table past this size
  *                            [target_file_size_base]
  * @param blockBytes          a data block is closed past this size [block_size]
- * @param bloomBitsPerKey     Bloom filter bits per key; 0 for no filter
+ * @param bloomBitsPerKey     Bloom filter bits per key, at least 1: every table has a filter block
  * @param blockCacheBytes     the block cache's capacity; 0 for no cache [block_cache]
  * @param syncWrites          whether every write forces the log before it returns [WriteOptions.sync]
  * @param backgroundWork      whether flushes and compactions run on a background thread (false:
@@ -62,7 +62,8 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         checkArgument(levelMultiplier >= 2, "levelMultiplier must be at least 2: %s", levelMultiplier);
         checkArgument(tableBytes >= 1024, "tableBytes must be at least 1 KiB: %s", tableBytes);
         checkArgument(blockBytes >= 64, "blockBytes must be at least 64: %s", blockBytes);
-        checkArgument(bloomBitsPerKey >= 0, "bloomBitsPerKey must not be negative: %s", bloomBitsPerKey);
+        checkArgument(bloomBitsPerKey >= 1,
+                "bloomBitsPerKey must be at least 1 (every table has a filter block): %s", bloomBitsPerKey);
         checkArgument(blockCacheBytes >= 0, "blockCacheBytes must not be negative: %s", blockCacheBytes);
         java.util.Objects.requireNonNull(compaction, "compaction");
         checkArgument(tierSizeRatio >= 1, "tierSizeRatio must be at least 1: %s", tierSizeRatio);
