@@ -37,12 +37,20 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param compactionPolicy    the policy that picks compactions, in place of the one {@code compaction}
  *                            names (lab-07's time-window and adaptive policies); null for that one.
  *                            A policy object may keep state: give each store its own
+ * @param softPendingCompactionBytes when the policy's estimate of the bytes compaction still has
+ *                            to rewrite ({@link CompactionPolicy#pendingCompactionBytes}) reaches
+ *                            this, every write is slowed by 1 ms, as at {@code l0SlowdownTrigger};
+ *                            0 for no limit [soft_pending_compaction_bytes_limit]
+ * @param hardPendingCompactionBytes when the estimate reaches this, writes wait until compaction
+ *                            brings it down, as at {@code l0StopTrigger}; 0 for no limit
+ *                            [hard_pending_compaction_bytes_limit]
  */
 public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
                          long level1Bytes, int levelMultiplier, long tableBytes, int blockBytes,
                          int bloomBitsPerKey, long blockCacheBytes, boolean syncWrites, boolean backgroundWork,
                          CompactionStyle compaction, double tierSizeRatio, boolean walEnabled,
-                         CompactionFilter.Factory compactionFilter, CompactionPolicy compactionPolicy) {
+                         CompactionFilter.Factory compactionFilter, CompactionPolicy compactionPolicy,
+                         long softPendingCompactionBytes, long hardPendingCompactionBytes) {
 
     /** How tables move down: see {@link LsmStore#pickCompaction}. */
     public enum CompactionStyle {
@@ -68,12 +76,20 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         java.util.Objects.requireNonNull(compaction, "compaction");
         checkArgument(tierSizeRatio >= 1, "tierSizeRatio must be at least 1: %s", tierSizeRatio);
         checkArgument(walEnabled || !syncWrites, "syncWrites needs the write-ahead log: walEnabled is false");
+        checkArgument(softPendingCompactionBytes >= 0 && hardPendingCompactionBytes >= 0,
+                "pending-compaction limits must not be negative: soft %s, hard %s",
+                softPendingCompactionBytes, hardPendingCompactionBytes);
+        checkArgument(softPendingCompactionBytes == 0 || hardPendingCompactionBytes == 0
+                        || softPendingCompactionBytes <= hardPendingCompactionBytes,
+                "the soft pending-compaction limit must not exceed the hard one: soft %s, hard %s",
+                softPendingCompactionBytes, hardPendingCompactionBytes);
     }
 
     /**
      * LevelDB's defaults: 4 MiB memtables, level 0 compacted at 4 tables, slowed at 8 and stopped
      * at 12, a 10 MiB level 1 and 10x fan-out ({@link Version#NUM_LEVELS} levels), 2 MiB tables of 4 KiB blocks, 10-bit
-     * Bloom filters, an 8 MiB block cache, writes logged but not forced one by one, no compaction filter.
+     * Bloom filters, an 8 MiB block cache, writes logged but not forced one by one, no compaction filter;
+     * and RocksDB's pending-compaction limits, 64 GiB to slow writes and 256 GiB to stop them.
      */
     public static LsmOptions defaults() {
         return new Builder().build();
@@ -184,6 +200,8 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         public boolean walEnabled = true;
         public CompactionFilter.Factory compactionFilter;
         public CompactionPolicy compactionPolicy;
+        public long softPendingCompactionBytes = 64L << 30;
+        public long hardPendingCompactionBytes = 256L << 30;
 
         public Builder() {
         }
@@ -206,13 +224,16 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
             walEnabled = o.walEnabled;
             compactionFilter = o.compactionFilter;
             compactionPolicy = o.compactionPolicy;
+            softPendingCompactionBytes = o.softPendingCompactionBytes;
+            hardPendingCompactionBytes = o.hardPendingCompactionBytes;
         }
 
         /** The options, checked. */
         public LsmOptions build() {
             return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
                     levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites,
-                    backgroundWork, compaction, tierSizeRatio, walEnabled, compactionFilter, compactionPolicy);
+                    backgroundWork, compaction, tierSizeRatio, walEnabled, compactionFilter, compactionPolicy,
+                    softPendingCompactionBytes, hardPendingCompactionBytes);
         }
     }
 
