@@ -535,9 +535,12 @@ public final class LsmStore implements OrderedStore {
             if (s.imm != null) {
                 sources.add(s.imm.iterator());
             }
-            for (int level = 0; level < Version.NUM_LEVELS; level++) {
-                for (FileMeta f : s.version.files(level)) {
-                    sources.add(table(f).cursor());
+            for (FileMeta f : s.version.files(0)) {
+                sources.add(table(f).cursor());
+            }
+            for (int level = 1; level < Version.NUM_LEVELS; level++) {
+                if (!s.version.files(level).isEmpty()) {
+                    sources.add(levelIterator(s.version.files(level)));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -546,6 +549,14 @@ public final class LsmStore implements OrderedStore {
             throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
         }
         return new SnapshotIterator(new MergingInternalIterator(sources), sequence, from, to, () -> release(s));
+    }
+
+    /**
+     * A level below level 0 as one source of a scan: its tables opened one at a time, as the scan
+     * reaches them (level 0's tables overlap, so each is a source of its own).
+     */
+    private InternalIterator levelIterator(List<FileMeta> files) {
+        return new LevelIterator(files, f -> table(f).cursor());
     }
 
     /**
@@ -564,9 +575,12 @@ public final class LsmStore implements OrderedStore {
             if (s.imm != null) {
                 newestFirst.add(SnapshotIterator.reverse(s.imm.iterator(), sequence, from, to));
             }
-            for (int level = 0; level < Version.NUM_LEVELS; level++) {
-                for (FileMeta f : s.version.files(level)) {
-                    newestFirst.add(SnapshotIterator.reverse(table(f).cursor(), sequence, from, to));
+            for (FileMeta f : s.version.files(0)) {
+                newestFirst.add(SnapshotIterator.reverse(table(f).cursor(), sequence, from, to));
+            }
+            for (int level = 1; level < Version.NUM_LEVELS; level++) {
+                if (!s.version.files(level).isEmpty()) {
+                    newestFirst.add(SnapshotIterator.reverse(levelIterator(s.version.files(level)), sequence, from, to));
                 }
             }
         } catch (IOException | RuntimeException e) {
