@@ -43,7 +43,7 @@ class RolloutTest {
                 .toBigInteger().longValue();
     }
 
-    @Property(tries = 40, seed = "8")
+    @Property(tries = 25, seed = "8")
     void theShareOfUsersIsThePercent(@ForAll @AlphaChars @StringLength(min = 1, max = 12) String flag,
                                      @ForAll @DoubleRange(min = 0, max = 100) double percent) {
         Rollout rollout = new Rollout(flag, percent);
@@ -60,7 +60,7 @@ class RolloutTest {
                 (double) on / users, closeTo(percent / 100, 0.02));
     }
 
-    @Property(tries = 40, seed = "9")
+    @Property(tries = 25, seed = "9")
     void raisingThePercentNeverTurnsAUserOff(@ForAll @AlphaChars @StringLength(min = 1, max = 12) String flag,
                                              @ForAll @DoubleRange(min = 0, max = 100) double a,
                                              @ForAll @DoubleRange(min = 0, max = 100) double b) {
