@@ -103,4 +103,14 @@ class BenchmarkSmokeTest {
                 skewedPost.busiestRead(), lessThan(skewedAuthor.busiestRead()));
         assertThat("... and a page then reads several partitions", skewedPost.fanOut(), greaterThan(2.0));
     }
+
+    @Test
+    void rolloutOverlapExperimentSeesArcsOverlapAllOrNothing() {
+        double[] mixed = RolloutOverlap.overlaps(60, 4_000, 10, true);
+        double[] arcs = RolloutOverlap.overlaps(60, 4_000, 10, false);
+
+        assertThat("mixed flags at 10% all share about 1% of the users (the least of 60 pairs)", mixed[0], greaterThan(0.005));
+        assertThat("mixed flags at 10% all share about 1% of the users (the most of 60 pairs)", mixed[59], lessThan(0.015));
+        assertThat("arcs at 10%: most pairs share nobody (the median pair)", arcs[30], is(0.0));
+    }
 }
