@@ -134,7 +134,8 @@ public final class Coordinator implements Closeable {
                     decided.put(r.txId(), new Decision(lsn, r.participants()));
                 }
                 case END -> decided.remove(r.txId());
-                default -> throw new CorruptionException(logName, lsn, "participant record " + r + " in the coordinator's log");
+                default -> throw new CorruptionException(logName, lsn, "participant record " + r + " at LSN " + lsn
+                        + " in the coordinator's log");
             }
         });
     }

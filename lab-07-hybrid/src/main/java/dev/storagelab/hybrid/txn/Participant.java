@@ -174,7 +174,7 @@ public final class Participant implements Closeable {
                     }
                 }
                 case ABORT -> inDoubt.remove(r.txId());
-                default -> throw new CorruptionException(logName, lsn, "coordinator record " + r
+                default -> throw new CorruptionException(logName, lsn, "coordinator record " + r + " at LSN " + lsn
                         + " in participant " + name + "'s log");
             }
         });
