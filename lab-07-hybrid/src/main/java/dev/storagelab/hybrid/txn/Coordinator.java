@@ -126,7 +126,7 @@ public final class Coordinator implements Closeable {
                 case DECISION -> {
                     for (String name : r.participants()) {
                         if (!participants.containsKey(name)) {
-                            throw new CorruptionException(logName, lsn, "the decision of transaction " + r.txId()
+                            throw new CorruptionException(logName + ", record at LSN " + lsn, 0, "the decision of transaction " + r.txId()
                                     + " names participant '" + name + "', which is not open (open: "
                                     + participants.keySet() + ")");
                         }
@@ -134,8 +134,8 @@ public final class Coordinator implements Closeable {
                     decided.put(r.txId(), new Decision(lsn, r.participants()));
                 }
                 case END -> decided.remove(r.txId());
-                default -> throw new CorruptionException(logName, lsn, "participant record " + r + " at LSN " + lsn
-                        + " in the coordinator's log");
+                default -> throw new CorruptionException(logName + ", record at LSN " + lsn, 0, "participant record "
+                        + r + " in the coordinator's log");
             }
         });
     }

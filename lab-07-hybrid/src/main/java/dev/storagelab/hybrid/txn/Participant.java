@@ -167,15 +167,15 @@ public final class Participant implements Closeable {
                     Prepared p = inDoubt.remove(r.txId());
                     if (lsn > coveredLsn) {
                         if (p == null) {
-                            throw new CorruptionException(logName, lsn, "COMMIT of transaction " + r.txId()
-                                    + " at LSN " + lsn + ", which this log never prepared");
+                            throw new CorruptionException(logName + ", record at LSN " + lsn, 0, "COMMIT of transaction "
+                                    + r.txId() + ", which this log never prepared");
                         }
                         engine.write(p.writes());
                     }
                 }
                 case ABORT -> inDoubt.remove(r.txId());
-                default -> throw new CorruptionException(logName, lsn, "coordinator record " + r + " at LSN " + lsn
-                        + " in participant " + name + "'s log");
+                default -> throw new CorruptionException(logName + ", record at LSN " + lsn, 0, "coordinator record "
+                        + r + " in participant " + name + "'s log");
             }
         });
         // END SOLUTION

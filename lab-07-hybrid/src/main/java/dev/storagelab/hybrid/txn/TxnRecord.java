@@ -145,58 +145,58 @@ public record TxnRecord(Type type, long txId, List<Entry> writes, List<String> p
      *
      * @param log the log it came from, for the message
      * @param lsn its LSN in that log, for the message
-     * @throws CorruptionException naming the log and the LSN if the record is shorter than its
+     * @throws CorruptionException naming the log, the LSN and the byte in the record if it is shorter than its
      *         header, has another magic or version, an unknown type, a transaction id below 1, a body
      *         its type does not allow, or bytes left over
      */
     public static TxnRecord decode(byte[] payload, String log, long lsn) throws CorruptionException {
-        String where = "record at LSN " + lsn + ": ";
+        String at = log + ", record at LSN " + lsn;
         if (payload.length < HEADER_BYTES) {
-            throw new CorruptionException(log, lsn, where + payload.length + " bytes, shorter than the "
+            throw new CorruptionException(at, 0, payload.length + " bytes, shorter than the "
                     + HEADER_BYTES + "-byte transaction record header");
         }
         ByteBuffer b = ByteBuffer.wrap(payload);
         int magic = b.getShort() & 0xffff;
         if (magic != MAGIC) {
-            throw new CorruptionException(log, lsn, where + String.format("magic 0x%04x, expected 0x%04x (\"TC\"): "
+            throw new CorruptionException(at, 0, String.format("magic 0x%04x, expected 0x%04x (\"TC\"): "
                     + "not a transaction record", magic, MAGIC));
         }
         int version = b.get() & 0xff;
         if (version != VERSION) {
-            throw new CorruptionException(log, lsn, where + "version " + version + ", expected " + VERSION);
+            throw new CorruptionException(at, 2, "version " + version + ", expected " + VERSION);
         }
         int code = b.get() & 0xff;
         Type type = Type.ofCode(code);
         if (type == null) {
-            throw new CorruptionException(log, lsn, where + "unknown transaction record type " + code);
+            throw new CorruptionException(at, 3, "unknown transaction record type " + code);
         }
         long txId = b.getLong();
         if (txId < 1) {
-            throw new CorruptionException(log, lsn, where + type + " with transaction id " + txId + ", below 1");
+            throw new CorruptionException(at, 4, type + " with transaction id " + txId + ", below 1");
         }
         switch (type) {
             case WRITE, PREPARE -> {
                 byte[] body = new byte[b.remaining()];
                 b.get(body);
-                List<Entry> ops = WriteBatch.decode(body, log, lsn).batch().operations();
+                List<Entry> ops = WriteBatch.decode(body, at, HEADER_BYTES).batch().operations();
                 return new TxnRecord(type, txId, ops, List.of());
             }
             case DECISION -> {
                 if (!b.hasRemaining()) {
-                    throw new CorruptionException(log, lsn, where + "DECISION without its participant count");
+                    throw new CorruptionException(at, HEADER_BYTES, "DECISION without its participant count");
                 }
                 int n = b.get() & 0xff;
                 if (n == 0) {
-                    throw new CorruptionException(log, lsn, where + "DECISION names no participant");
+                    throw new CorruptionException(at, HEADER_BYTES, "DECISION names no participant");
                 }
                 List<String> names = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     if (!b.hasRemaining()) {
-                        throw new CorruptionException(log, lsn, where + "DECISION ends before participant " + i + " of " + n);
+                        throw new CorruptionException(at, b.position(), "DECISION ends before participant " + i + " of " + n);
                     }
                     int length = b.get() & 0xff;
                     if (length == 0 || length > MAX_NAME_BYTES || length > b.remaining()) {
-                        throw new CorruptionException(log, lsn, where + "DECISION participant " + i + " has a name of "
+                        throw new CorruptionException(at, b.position() - 1, "DECISION participant " + i + " has a name of "
                                 + length + " bytes, with " + b.remaining() + " left (1 to " + MAX_NAME_BYTES + " allowed)");
                     }
                     byte[] name = new byte[length];
@@ -204,13 +204,13 @@ public record TxnRecord(Type type, long txId, List<Entry> writes, List<String> p
                     names.add(new String(name, StandardCharsets.UTF_8));
                 }
                 if (b.hasRemaining()) {
-                    throw new CorruptionException(log, lsn, where + b.remaining() + " bytes after the DECISION's participants");
+                    throw new CorruptionException(at, b.position(), b.remaining() + " bytes after the DECISION's participants");
                 }
                 return new TxnRecord(type, txId, List.of(), names);
             }
             default -> {
                 if (b.hasRemaining()) {
-                    throw new CorruptionException(log, lsn, where + type + " has " + b.remaining()
+                    throw new CorruptionException(at, HEADER_BYTES, type + " has " + b.remaining()
                             + " bytes of body; it has none");
                 }
                 return new TxnRecord(type, txId, List.of(), List.of());
