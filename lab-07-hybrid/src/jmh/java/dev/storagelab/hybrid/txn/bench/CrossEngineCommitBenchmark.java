@@ -6,6 +6,8 @@ import dev.storagelab.hybrid.Placement;
 import dev.storagelab.hybrid.Tier;
 import dev.storagelab.hybrid.txn.CrossEngineStore;
 import dev.storagelab.io.DiskStorage;
+import dev.storagelab.io.FaultInjectingStorage;
+import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.wal.SyncMode;
@@ -45,8 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code shared-log}: lab-07's {@link HybridStore}, one lab-06 write-ahead log in front of both
  *       engines: the batch is one record, one force.</li>
  * </ul>
- * Both engines are checkpointed after each iteration so the logs do not grow without bound. The
- * directory is {@code java.io.tmpdir} unless {@code -Dtxn.bench.dir=...} names one: it must be on a
+ * With {@code commitDevice=memory} the same runs over lab-01's in-memory storage, where a force
+ * costs nothing: what is left is the protocol's own CPU cost (encoding, three logs, the in-doubt
+ * table), steady enough to grade. Both engines are checkpointed after each iteration so the logs do
+ * not grow without bound. The directory is {@code java.io.tmpdir} unless {@code -Dtxn.bench.dir=...} names one: it must be on a
  * real disk (not tmpfs), or the forces cost nothing and the benchmark measures nothing. Run with
  * {@code -bm sample} for percentiles.
  */
@@ -66,6 +70,10 @@ public class CrossEngineCommitBenchmark {
     @Param({"2000"})
     public int commitKeys;
 
+    /** {@code disk}: a temporary directory, real forces; {@code memory}: lab-01's in-memory storage, the protocol's CPU cost alone. */
+    @Param({"disk", "memory"})
+    public String commitDevice;
+
     private Path dir;
     private CrossEngineStore twoPhase;
     private HybridStore shared;
@@ -80,17 +88,26 @@ public class CrossEngineCommitBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        String base = System.getProperty("txn.bench.dir", System.getProperty("java.io.tmpdir"));
-        dir = Files.createTempDirectory(Path.of(base), "txn-bench");
         byte[] v = new byte[100];
         new Random(42).nextBytes(v);
         value = Bytes.wrap(v);
-        DiskStorage root = DiskStorage.open(dir);
+        Storage[] storages;
+        if (commitDevice.equals("disk")) {
+            String base = System.getProperty("txn.bench.dir", System.getProperty("java.io.tmpdir"));
+            dir = Files.createTempDirectory(Path.of(base), "txn-bench");
+            DiskStorage root = DiskStorage.open(dir);
+            storages = new Storage[] {root.subdirectory("hot"), root.subdirectory("cold"), root.subdirectory("coord"), root};
+        } else if (commitDevice.equals("memory")) {
+            storages = new Storage[] {new FaultInjectingStorage(1), new FaultInjectingStorage(2), new FaultInjectingStorage(3),
+                new FaultInjectingStorage(4)};
+        } else {
+            throw new IllegalArgumentException("commitDevice must be disk or memory: " + commitDevice);
+        }
         if (commitStore.equals("2pc")) {
-            twoPhase = CrossEngineStore.open(root.subdirectory("hot"), root.subdirectory("cold"), root.subdirectory("coord"),
+            twoPhase = CrossEngineStore.open(storages[0], storages[1], storages[2],
                     k -> k.byteAt(0) == 'h' ? Placement.HOT : Placement.COLD, CrossEngineStore.Options.defaults());
         } else if (commitStore.equals("shared-log")) {
-            shared = HybridStore.open(dir, HybridOptions.builder().cache("arc", 0).syncMode(SyncMode.EVERY_WRITE)
+            shared = HybridStore.open(storages[3], HybridOptions.builder().cache("arc", 0).syncMode(SyncMode.EVERY_WRITE)
                     .maintenance(Duration.ofSeconds(1), false).build());
         } else {
             throw new IllegalArgumentException("commitStore must be 2pc or shared-log: " + commitStore);
@@ -157,6 +174,9 @@ public class CrossEngineCommitBenchmark {
             twoPhase.close();
         } else {
             shared.close();
+        }
+        if (dir == null) {
+            return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
