@@ -129,6 +129,12 @@ public final class CrossEngineStore implements Closeable {
         if (ops.isEmpty()) {
             throw new IllegalArgumentException("an empty batch has nothing to write");
         }
+        for (Entry e : ops) { // before any participant logs anything
+            KeyValueStore.checkKey(e.key());
+            if (!e.isTombstone()) {
+                KeyValueStore.checkValue(e.value());
+            }
+        }
         Map<String, List<Entry>> split = split(ops);
         if (split.size() == 1) {
             Map.Entry<String, List<Entry>> only = split.entrySet().iterator().next();
