@@ -286,6 +286,37 @@ class TwoPhaseCommitHiddenTest {
     }
 
     @Test
+    @Graded(points = 2, concept = "a replay that starts before the checkpoint (a PREPARE was in doubt) re-applies some "
+            + "of what the checkpoint holds and not the rest, bringing an older value back")
+    void aReplayFromAnInDoubtPrepareAppliesNothingTheCheckpointHolds() throws IOException {
+        for (boolean btree : new boolean[] {true, false}) {
+            FaultInjectingStorage storage = new FaultInjectingStorage(9).crashMode(CrashMode.LOSE_UNSYNCED);
+            Participant p = btree ? btreeParticipant(storage) : lsmParticipant(storage);
+            Bytes k = btree ? hot(3) : cold(3);
+            Bytes other = btree ? hot(4) : cold(4);
+            p.prepare(1, List.of(Entry.put(other, value(1))));      // in doubt across the checkpoint
+            p.prepare(2, List.of(Entry.put(k, value(2))));
+            p.commit(2);                                             // k = 2, by a COMMIT
+            p.write(3, List.of(Entry.put(k, value(3))));             // k = 3, by a WRITE after it
+            p.write(4, List.of(Entry.tombstone(k), Entry.put(k, value(4)), Entry.tombstone(k)));
+            p.prepare(5, List.of(Entry.put(k, value(5))));
+            p.commit(5);                                             // k = 5
+            p.checkpoint();
+            storage.powerLoss();
+            p = btree ? btreeParticipant(storage) : lsmParticipant(storage);
+            String engine = btree ? "B+tree: " : "LSM tree: ";
+            assertThat(engine + "the newest value, as the checkpoint holds it", p.get(k), equalTo(Optional.of(value(5))));
+            assertThat(engine + "transaction 1 still in doubt", p.inDoubt(), contains(1L));
+            p.write(6, List.of(Entry.tombstone(k)));
+            p.checkpoint();
+            storage.powerLoss();
+            p = btree ? btreeParticipant(storage) : lsmParticipant(storage);
+            assertThat(engine + "deleted after the second checkpoint", p.get(k), equalTo(Optional.empty()));
+            assertThat(engine + "transaction 1 still in doubt", p.inDoubt(), contains(1L));
+        }
+    }
+
+    @Test
     @Graded(points = 3, concept = "a participant's recovery accepts a coordinator's record in its log, or a COMMIT after "
             + "its checkpoint for a transaction it never prepared, instead of naming the corruption")
     void aParticipantLogWithForeignOrImpossibleRecordsIsCorruption() throws IOException {
