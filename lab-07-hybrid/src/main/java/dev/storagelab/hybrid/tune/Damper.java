@@ -45,7 +45,8 @@ public final class Damper {
      *       pending one (one more agreeing interval) or replaces it (one agreeing interval); with
      *       fewer than {@link Damping#dwell()} agreeing intervals, returns {@code current};</li>
      *   <li><b>bounded step</b>: otherwise the knob moves toward {@code wanted} by at most
-     *       {@code maxStep * range} (never past it), and the change is recorded: counted in
+     *       {@code maxStep * range}: to {@code wanted} itself if it is within one step, else by one
+     *       step (never past it); the change is recorded: counted in
      *       {@link #changes()}, in {@link #reversals()} if its direction is the opposite of the last
      *       change's; the cooldown starts ({@code cooldown} intervals), the dwell count starts from
      *       nothing.</li>
@@ -77,8 +78,8 @@ public final class Damper {
         if (agreeing < damping.dwell()) {
             return current;
         }
-        double step = Math.min(Math.abs(diff), damping.maxStep() * knob.range());
-        double next = knob.clamp(current + direction * step);
+        double maxStep = damping.maxStep() * knob.range();
+        double next = Math.abs(diff) <= maxStep ? target : knob.clamp(current + direction * maxStep);
         changes++;
         if (lastChange != 0 && direction != lastChange) {
             reversals++;
