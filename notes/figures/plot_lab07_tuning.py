@@ -30,16 +30,39 @@ KNOBS = [
 PHASE_COLORS = ["#e8f0fb", "#fbeee6", "#eaf6ea", "#e8f0fb"]
 
 
-def load_throughput(path):
+def median(v):
+    v = sorted(v)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def load_throughput(path, metric="ops_per_cpu_s"):
+    """The median over repetitions of `metric` per configuration and phase (operations per CPU-second
+    of the whole JVM by default: on a loaded machine the wall-clock rate mostly measures the load)."""
     rates = defaultdict(lambda: defaultdict(list))
     phases = {}
     with open(path) as f:
         for r in csv.DictReader(f):
             p = int(r["phase_index"])
             phases[p] = r["phase"]
-            rates[r["config"]][p].append(float(r["ops_per_s"]))
-    mean = {c: {p: sum(v) / len(v) for p, v in ps.items()} for c, ps in rates.items()}
-    return mean, [phases[p] for p in sorted(phases)]
+            rates[r["config"]][p].append(float(r[metric]))
+    med = {c: {p: median(v) for p, v in ps.items()} for c, ps in rates.items()}
+    return med, [phases[p] for p in sorted(phases)]
+
+
+def positions(rows):
+    """Each interval's x: its phase's index plus its place within the phase, so that runs of different
+    speeds line up phase by phase."""
+    per_phase = defaultdict(int)
+    for r in rows:
+        per_phase[int(r["phase_index"])] += 1
+    seen = defaultdict(int)
+    xs = []
+    for r in rows:
+        p = int(r["phase_index"])
+        xs.append(p + seen[p] / per_phase[p])
+        seen[p] += 1
+    return xs
 
 
 def load_knobs(path):
@@ -69,28 +92,26 @@ def main(knobs_csv, throughput_csv, out):
         bars.bar(xs, [rates[p] / 1000 for p in range(len(phases))], width, label=label, color=color)
     bars.set_xticks(range(len(phases)))
     bars.set_xticklabels([f"{i + 1}. {p.lower().replace('_', '-')}" for i, p in enumerate(phases)])
-    bars.set_ylabel("thousand operations / s")
-    bars.set_title("phase-shifting workload: throughput per phase")
+    bars.set_ylabel("thousand operations / CPU-second")
+    bars.set_title("phase-shifting workload: operations per CPU-second of the JVM, median of 3 runs")
     bars.legend(loc="upper right", fontsize=8)
 
     tuned = knobs.get("tuned", [])
     undamped = knobs.get("tuned-undamped", [])
     for k, (name, title) in enumerate(KNOBS):
         ax = fig.add_subplot(grid[1 + k // 2, k % 2])
-        start = 0
         for p in range(len(phases)):
-            ts = [float(r["t_ms"]) / 1000 for r in tuned if int(r["phase_index"]) == p]
-            if ts:
-                ax.axvspan(start, ts[-1], color=PHASE_COLORS[p % len(PHASE_COLORS)], lw=0)
-                start = ts[-1]
+            ax.axvspan(p, p + 1, color=PHASE_COLORS[p % len(PHASE_COLORS)], lw=0)
         if undamped:
-            ax.step([float(r["t_ms"]) / 1000 for r in undamped], [float(r[name]) for r in undamped], where="post",
+            ax.step(positions(undamped), [float(r[name]) for r in undamped], where="post",
                     color="tab:red", lw=0.7, alpha=0.7, label="without damping")
-        t = [float(r["t_ms"]) / 1000 for r in tuned]
+        t = positions(tuned)
         ax.plot(t, [float(r["want_" + name]) for r in tuned], ":", color="0.3", lw=0.8, label="wanted (damped run)")
         ax.step(t, [float(r[name]) for r in tuned], where="post", color="tab:blue", lw=1.8, label="damped tuner")
+        ax.set_xlim(0, len(phases))
+        ax.set_xticks([p + 0.5 for p in range(len(phases))])
+        ax.set_xticklabels([f"{p + 1}. {ph.lower().replace('_', '-')}" for p, ph in enumerate(phases)], fontsize=8)
         ax.set_title(title, fontsize=10)
-        ax.set_xlabel("seconds")
         if k == 0:
             ax.legend(fontsize=7, loc="lower left")
     fig.tight_layout()
