@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,7 +39,8 @@ import java.util.zip.ZipInputStream;
  * </pre>
  *
  * Each run leases a user id {@code U} (group {@code G = U}) of its own from a range that no account
- * of the machine uses, so two runs of a parallel {@code grade-all} never share one; when the run
+ * of the machine uses, so two runs of a parallel {@code grade-all} never share one (nor two grader
+ * processes: a lock file per id in {@code /tmp/storagelab-uids}, root's, 0700); when the run
  * ends, every process left with that id is killed and the run's folder deleted. The test JVM starts
  * through util-linux's {@code setpriv} with no supplementary groups, no capabilities (none
  * inherited, an empty bounding set) and {@code no_new_privs}, in an environment of its own.
@@ -60,6 +64,7 @@ public final class Confinement {
     private final BitSet taken;
     private Path base;                              // guarded by this
     private final Map<Path, Path> sharedJars = new HashMap<>(); // guarded by this
+    private final Map<Integer, FileChannel> locksHeld = new HashMap<>(); // guarded by this
 
     private Confinement(boolean on, String description, Path setpriv, BitSet taken) {
         this.on = on;
@@ -171,6 +176,7 @@ public final class Confinement {
         }
         int uid = lease();
         try {
+            killAll(uid); // anything a grader that died left running with this id
             Path dir = Files.createTempDirectory(base(), "run");
             Run run = new Run(uid, dir);
             try {
@@ -186,17 +192,49 @@ public final class Confinement {
         }
     }
 
+    /**
+     * A user id no other run holds, in this process or any other: each id has a lock file, held
+     * (an OS lock, released if this process dies) while a run uses the id, so two graders on one
+     * machine (two surefire forks, two {@code grade} commands) never share one.
+     */
     private synchronized int lease() throws IOException {
+        Path locks = Path.of(System.getProperty("java.io.tmpdir"), "storagelab-uids");
+        Files.createDirectories(locks);
+        Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwx------"));
         for (int i = 0; i < UIDS; i++) {
-            if (!leased.get(i) && !taken.get(i)) {
-                leased.set(i);
-                return FIRST_UID + i;
+            if (leased.get(i) || taken.get(i)) {
+                continue;
             }
+            FileChannel channel = FileChannel.open(locks.resolve((FIRST_UID + i) + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            if (lock == null) {
+                channel.close(); // another grader's run has it
+                continue;
+            }
+            leased.set(i);
+            locksHeld.put(FIRST_UID + i, channel);
+            return FIRST_UID + i;
         }
-        throw new IOException("all " + UIDS + " test user ids are in use: too many test runs at once");
+        throw new IOException("all " + UIDS + " test user ids (" + FIRST_UID + "-" + (FIRST_UID + UIDS - 1)
+                + ") are in use: too many test runs at once on this machine");
     }
 
     private synchronized void release(int uid) {
+        FileChannel channel = locksHeld.remove(uid);
+        if (channel != null) {
+            try {
+                channel.close(); // releases the lock
+            } catch (IOException e) {
+                // the lock goes with the channel either way
+            }
+        }
         leased.clear(uid - FIRST_UID);
     }
 
