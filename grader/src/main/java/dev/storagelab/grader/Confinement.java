@@ -43,7 +43,8 @@ import java.util.zip.ZipInputStream;
  * processes: a lock file per id in {@code /tmp/storagelab-uids}, root's, 0700); when the run
  * ends, every process left with that id is killed and the run's folder deleted. The test JVM starts
  * through util-linux's {@code setpriv} with no supplementary groups, no capabilities (none
- * inherited, an empty bounding set) and {@code no_new_privs}, in an environment of its own.
+ * inherited, an empty bounding set) and {@code no_new_privs}, in an environment of its own, and
+ * (through {@code prlimit}, when present) with at most {@value #MAX_THREADS} processes and threads.
  *
  * <p>When the grader is not root, or {@code setpriv} is missing, or {@code STORAGELAB_CONFINE=off},
  * test JVMs run as before: as the grader's user, in the grader's scratch space ({@link #describe}
@@ -54,22 +55,26 @@ public final class Confinement {
     /** The first user id leased to test runs, and how many there are. */
     static final int FIRST_UID = 61000;
     static final int UIDS = 64;
+    /** The most processes and threads a run's user may have at once (util-linux's prlimit, when present). */
+    static final int MAX_THREADS = 1024;
 
     private static Confinement current;
 
     private final boolean on;
     private final String description;
     private final Path setpriv;
+    private final Path prlimit;
     private final BitSet leased = new BitSet(UIDS);
     private final BitSet taken;
     private Path base;                              // guarded by this
     private final Map<Path, Path> sharedJars = new HashMap<>(); // guarded by this
     private final Map<Integer, FileChannel> locksHeld = new HashMap<>(); // guarded by this
 
-    private Confinement(boolean on, String description, Path setpriv, BitSet taken) {
+    private Confinement(boolean on, String description, Path setpriv, Path prlimit, BitSet taken) {
         this.on = on;
         this.description = description;
         this.setpriv = setpriv;
+        this.prlimit = prlimit;
         this.taken = taken;
     }
 
@@ -96,7 +101,7 @@ public final class Confinement {
             return off("not confined: the grader does not run as root (uid " + uid + "), so it cannot start test JVMs as"
                     + " another user; they ran as the grader's user, with the grader's scratch space");
         }
-        Path setpriv = findSetpriv();
+        Path setpriv = find("setpriv");
         if (setpriv == null) {
             return off("not confined: setpriv (util-linux) is missing, so test JVMs ran as root; install util-linux");
         }
@@ -123,9 +128,11 @@ public final class Confinement {
         if (taken.cardinality() == UIDS) {
             return off("not confined: user ids " + FIRST_UID + "-" + (FIRST_UID + UIDS - 1) + " all belong to accounts");
         }
+        Path prlimit = find("prlimit");
         return new Confinement(true, "confined: each test JVM ran as an unprivileged user of its own (uids " + FIRST_UID + "-"
-                + (FIRST_UID + UIDS - 1) + ", no capabilities, no_new_privs) with a private scratch folder (mode 700)",
-                setpriv, taken);
+                + (FIRST_UID + UIDS - 1) + ", no capabilities, no_new_privs"
+                + (prlimit == null ? ", no limit on its threads: prlimit is missing" : ", at most " + MAX_THREADS + " threads")
+                + ") with a private scratch folder (mode 700)", setpriv, prlimit, taken);
     }
 
     private static void markTaken(BitSet taken, String id) {
@@ -139,13 +146,14 @@ public final class Confinement {
         }
     }
 
-    private static Path findSetpriv() {
-        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv")));
+    /** A util-linux tool, in /usr/bin, /bin or on the PATH; null if missing. */
+    private static Path find(String tool) {
+        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin", tool), Path.of("/bin", tool)));
         String path = System.getenv("PATH");
         if (path != null) {
             for (String dir : path.split(":")) {
                 if (!dir.isBlank()) {
-                    candidates.add(Path.of(dir, "setpriv"));
+                    candidates.add(Path.of(dir, tool));
                 }
             }
         }
@@ -153,12 +161,17 @@ public final class Confinement {
     }
 
     private static Confinement off(String why) {
-        return new Confinement(false, why, null, null);
+        return new Confinement(false, why, null, null, null);
     }
 
     /** Whether test JVMs run as unprivileged users. */
     public boolean on() {
         return on;
+    }
+
+    /** Whether a run's user may have at most {@link #MAX_THREADS} processes and threads. */
+    public boolean limitsThreads() {
+        return on && prlimit != null;
     }
 
     /** One sentence for the instructor's report: whether and how test JVMs were confined. */
@@ -437,7 +450,12 @@ public final class Confinement {
 
         /** {@code command} (a {@code java} command line) run as this run's user, with nothing it could inherit. */
         public List<String> command(List<String> command) {
-            List<String> cmd = new ArrayList<>(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+            List<String> cmd = new ArrayList<>();
+            if (prlimit != null) {
+                // RLIMIT_NPROC counts every thread of the user, and the user is this run's alone
+                cmd.addAll(List.of(prlimit.toString(), "--nproc=" + MAX_THREADS + ":" + MAX_THREADS, "--"));
+            }
+            cmd.addAll(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
             cmd.addAll(command);
             return cmd;

@@ -295,8 +295,8 @@ public final class Grader {
                 return zero(lab, labTests, mode, ClassScan.problem(findings));
             }
         }
-        log.println("running " + labTests.size() + " tests of " + lab.id() + " (" + mode + "), "
-                + Confinement.current().describe() + " ...");
+        log.println("running " + labTests.size() + " tests of " + lab.id() + " (" + mode + ")"
+                + (Confinement.current().on() ? " as an unprivileged user" : "") + " ...");
         Path runScratch = Files.createDirectories(scratch.resolve("run-" + mode + "-" + lab.id()));
         TestSupervisor supervisor = new TestSupervisor(rubric, runScratch);
         Map<String, TestSupervisor.Outcome> outcomes = supervisor.run(root.resolve(lab.directory()), labTests);

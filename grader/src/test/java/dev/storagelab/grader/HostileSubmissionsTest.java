@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -102,6 +103,20 @@ class HostileSubmissionsTest {
         assertThat(add.outcome().message(), matchesPattern("(?s).*as uid 6[0-9]{4}: tried to kill [1-9][0-9]* processes, killed 0;"
                 + " the grader killed: false.*"));
         assertThat("every other test ran, in the same JVM, and passed", lab.earned(), closeTo(7.0, 1e-9));
+    }
+
+    @Test
+    void aThreadBombStopsAtTheRunsLimitAndCostsOnlyItsTest() throws IOException {
+        // Unbounded, it would take the machine's threads: it runs only where its user is limited.
+        assumeTrue(Confinement.current().limitsThreads(), "test JVMs' threads are not limited: " + Confinement.current().describe());
+        LabResult lab = gradeLab01("thread-bomb-lab01");
+        assertThat(lab.problem(), is((String) null));
+        String said = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow()
+                .outcome().message();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("started (\\d+) threads, then: java.lang.OutOfMemoryError").matcher(said);
+        assertThat(said, m.find(), is(true));
+        assertThat("stopped by the limit on the run's user", Integer.parseInt(m.group(1)), lessThan(Confinement.MAX_THREADS));
+        assertThat("every other test ran and passed", lab.earned(), closeTo(7.0, 1e-9));
     }
 
     @Test
