@@ -174,6 +174,16 @@ public final class Confinement {
         return on && prlimit != null;
     }
 
+    /**
+     * Makes {@code dir} (a grader's scratch space or reference build, which hold the hidden tests'
+     * sources and other students' builds) root's alone, when test JVMs run as other users.
+     */
+    public void keepPrivate(Path dir) throws IOException {
+        if (on && Files.isDirectory(dir)) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     /** One sentence for the instructor's report: whether and how test JVMs were confined. */
     public String describe() {
         return description;

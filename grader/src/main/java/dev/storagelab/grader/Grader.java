@@ -96,6 +96,7 @@ public final class Grader {
                         seconds(start));
             }
         }
+        Confinement.current().keepPrivate(scratch); // --work DIR may have made it readable by all
         Submission submission;
         try {
             submission = Submission.open(submissionPath == null ? workspace.root() : submissionPath, workspace, scratch);
@@ -215,8 +216,10 @@ public final class Grader {
             Path stamp = referenceRoot.resolve(REFERENCE_STAMP);
             if (digest != null && Files.isRegularFile(stamp) && Files.readString(stamp).trim().equals(digest)) {
                 log.println("reusing the reference built in " + referenceRoot);
+                Confinement.current().keepPrivate(referenceRoot);
             } else {
                 WorkspaceCopies.copy(workspace, referenceRoot);
+                Confinement.current().keepPrivate(referenceRoot); // it holds the hidden tests' sources
                 if (digest != null) {
                     Files.writeString(stamp, digest + "\n");
                 }
