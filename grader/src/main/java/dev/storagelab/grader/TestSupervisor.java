@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  * that runs past its deadline is killed (with the whole process tree) and marked timed out; a
  * child that dies or exits marks the running test crashed, with the reason; then a new child
  * runs the rest. Nothing the child says about points or the list of tests is used: the parent
- * has both from the instructor's build.
+ * has both from the instructor's build. Where the grader is root, each child runs as an
+ * unprivileged user of its own ({@link Confinement}).
  */
 public final class TestSupervisor {
 
@@ -59,16 +60,13 @@ public final class TestSupervisor {
 
     /**
      * @param scratch a directory the supervisor owns: children run with it as their working
-     *                directory and temp directory
+     *                directory and temp directory, unless they are confined ({@link Confinement}:
+     *                then each run gets folders of its own, which only its user can use)
      */
     public TestSupervisor(Rubric rubric, Path scratch) {
-        this(rubric, scratch, Confinement.current());
-    }
-
-    TestSupervisor(Rubric rubric, Path scratch, Confinement confinement) {
         this.rubric = rubric;
         this.scratch = scratch;
-        this.confinement = confinement;
+        this.confinement = Confinement.current();
     }
 
     /** Runs {@code tests}, all of one lab built in {@code module}, and returns an outcome for each. */
