@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,7 +42,8 @@ import java.util.zip.ZipInputStream;
  * Each run leases a user id {@code U} (group {@code G = U}) of its own from a range that no account
  * of the machine uses, so two runs of a parallel {@code grade-all} never share one (nor two grader
  * processes: a lock file per id in {@code /tmp/storagelab-uids}, root's, 0700); when the run
- * ends, every process left with that id is killed and the run's folder deleted. The test JVM starts
+ * ends, every process left with that id is killed, and the run's folder and whatever the id left
+ * in {@code /tmp}, {@code /var/tmp} and {@code /dev/shm} deleted. The test JVM starts
  * through util-linux's {@code setpriv} with no supplementary groups, no capabilities (none
  * inherited, an empty bounding set) and {@code no_new_privs}, in an environment of its own, and
  * (through {@code prlimit}, when present) with at most {@value #MAX_THREADS} processes and threads.
@@ -223,6 +225,9 @@ public final class Confinement {
     private synchronized int lease() throws IOException {
         Path locks = Path.of(System.getProperty("java.io.tmpdir"), "storagelab-uids");
         Files.createDirectories(locks);
+        if (Files.isSymbolicLink(locks) || (Integer) Files.getAttribute(locks, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0) {
+            throw new IOException(locks + " is not root's own folder (a test JVM made it?): refusing to lease test users through it");
+        }
         Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwx------"));
         for (int i = 0; i < UIDS; i++) {
             if (leased.get(i) || taken.get(i)) {
@@ -488,8 +493,34 @@ public final class Confinement {
             try {
                 killAll(uid);
                 FileTrees.deleteRecursively(dir);
+                removeLeftovers(uid);
             } finally {
                 release(uid);
+            }
+        }
+    }
+
+    /** The folders anyone may write to, where a run's user could leave files for the next run with its id. */
+    private static final List<Path> SHARED_FOLDERS = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
+
+    /** Deletes what {@code uid} left at the top of the folders anyone may write to (links themselves, never their targets). */
+    static void removeLeftovers(int uid) {
+        for (Path shared : SHARED_FOLDERS) {
+            if (!Files.isDirectory(shared)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(shared)) {
+                for (Path p : (Iterable<Path>) entries::iterator) {
+                    try {
+                        if ((Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS) == uid) {
+                            FileTrees.deleteRecursively(p);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // gone meanwhile, or not deletable: the next run with this id still has a private folder
+                    }
+                }
+            } catch (IOException e) {
+                // not listable: nothing of ours can be there
             }
         }
     }

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * release (or its solved code) the way a student would, graded in one {@code grade-all} run. Each
  * proof asserts that the submission earns no point its honest code would not, that its reports
  * were written, and what the instructor's report says. The two submissions that forge or replay
- * event lines, and the supervisor's own defences, are in {@link HostileSubmissionsTest}.
+ * event lines, and the supervisor's own defences, are in {@link HostileSubmissionsTest}. The
+ * attacks that get past the scan through a given class are stopped by the test JVM's own user
+ * ({@link Confinement}), which needs a grader running as root, as CI and Gradescope do; elsewhere
+ * the proof that needs it is skipped, and the submission is left out so it harms no real run.
  */
 class HostileSubmissionsCorpusTest {
 
@@ -239,7 +242,8 @@ class HostileSubmissionsCorpusTest {
 
     /**
      * For two seconds, walks every {@code /tmp/storagelab-*} folder it can, reads other runs' test
-     * lists and events and leaves a file in their working folders; says what it managed.
+     * lists and events and leaves a file in their working folders, and one in {@code /tmp} for the
+     * next run with its user id; says what it managed.
      */
     private static final String SNOOP = """
             String mine = ScratchFiles.here();
@@ -291,8 +295,14 @@ class HostileSubmissionsCorpusTest {
                     break;
                 }
             }
+            String left = "/tmp/storagelab-left-by-snoop-" + Math.abs(mine.hashCode());
+            try {
+                ScratchFiles.append(left, "for the next run with this user id\\n");
+            } catch (java.io.IOException e) {
+                left = "none";
+            }
             if (mine != null) {
-                throw new IllegalStateException("snoop: denied " + denied.size() + " folders and files, "
+                throw new IllegalStateException("snoop: left " + left + "; denied " + denied.size() + " folders and files, "
                         + denied.stream().filter(d -> d.contains("/storagelab-confined")).count()
                         + " of them of confined runs; read of other runs: " + read
                         + "; wrote into other runs: " + wrote);
@@ -429,11 +439,14 @@ class HostileSubmissionsCorpusTest {
         assertThat(lab.earned(), lessThanOrEqualTo(HONEST));
         String said = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow()
                 .outcome().message();
-        assertThat(said, containsString("snoop: denied "));
+        assertThat(said, containsString("; denied "));
         assertThat("it found the confined runs' folder and could not look inside", said,
                 matchesPattern("(?s).* [1-9][0-9]* of them of confined runs;.*"));
         assertThat(said, containsString("read of other runs: []"));
         assertThat(said, containsString("wrote into other runs: []"));
+        java.util.regex.Matcher left = java.util.regex.Pattern.compile("snoop: left (/tmp/\\S+);").matcher(said);
+        assertThat("it could leave a file in /tmp, as anyone can", left.find(), is(true));
+        assertThat("removed when its run ended", Files.exists(Path.of(left.group(1))), is(false));
         // and harmed no one: the honest submission ran beside it with every point, every report written
         assertThat(lab01("honest").earned(), closeTo(HONEST, 1e-9));
     }
