@@ -200,21 +200,21 @@ public final class Confinement {
             throw new IllegalStateException("confinement is off: " + description);
         }
         int uid = lease();
+        Run run;
         try {
             killAll(uid); // anything a grader that died left running with this id
-            Path dir = Files.createTempDirectory(base(), "run");
-            Run run = new Run(uid, dir);
-            try {
-                run.prepare(classpath);
-            } catch (IOException | RuntimeException e) {
-                run.close();
-                throw e;
-            }
-            return run;
+            run = new Run(uid, Files.createTempDirectory(base(), "run"));
         } catch (IOException | RuntimeException e) {
             release(uid);
             throw e;
         }
+        try {
+            run.prepare(classpath);
+        } catch (IOException | RuntimeException e) {
+            run.close(); // frees the id too
+            throw e;
+        }
+        return run;
     }
 
     /**
@@ -330,15 +330,6 @@ public final class Confinement {
             this.tmp = ownedByRun(Files.createDirectory(dir.resolve("tmp")), true);
         }
 
-        /** The user (and group) id the test JVM runs as. */
-        public int uid() {
-            return uid;
-        }
-
-        public Path directory() {
-            return dir;
-        }
-
         /** The test JVM's working directory, which only it can use. */
         public Path work() {
             return work;
@@ -366,7 +357,7 @@ public final class Confinement {
                     continue;
                 }
                 Path copy = cp.resolve(i++ + "-" + entry.getFileName());
-                copyReadable(entry, copy, p -> true);
+                copyReadable(entry, copy);
                 classpath.add(copy.toString());
             }
             classpath.add(runnerCopy(cp.resolve("runner")).toString());
@@ -383,7 +374,7 @@ public final class Confinement {
             }
             readableByRun(Files.createDirectory(to), true);
             if (Files.isDirectory(from)) {
-                copyReadable(from.resolve(pkg), to.resolve(pkg), p -> true);
+                copyReadable(from.resolve(pkg), to.resolve(pkg));
                 readableUpTo(to.resolve(pkg), to);
             } else {
                 try (InputStream in = Files.newInputStream(from); ZipInputStream zip = new ZipInputStream(in)) {
@@ -409,7 +400,8 @@ public final class Confinement {
             }
         }
 
-        private void copyReadable(Path from, Path to, java.util.function.Predicate<Path> keep) throws IOException {
+        /** Copies a class folder or a jar, its regular files and folders only (never what a link points at). */
+        private void copyReadable(Path from, Path to) throws IOException {
             if (Files.isRegularFile(from)) {
                 Files.createDirectories(to.getParent());
                 Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
@@ -418,14 +410,11 @@ public final class Confinement {
             }
             try (Stream<Path> files = Files.walk(from)) {
                 for (Path p : (Iterable<Path>) files::iterator) {
-                    if (!keep.test(p)) {
-                        continue;
-                    }
                     Path target = to.resolve(from.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
+                    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                         Files.createDirectories(target);
                         readableByRun(target, true);
-                    } else if (Files.isRegularFile(p)) {
+                    } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                         Files.createDirectories(target.getParent());
                         Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
                         readableByRun(target, false);
