@@ -96,6 +96,7 @@ public final class Grader {
                         seconds(start));
             }
         }
+        Confinement.current().keepPrivate(scratch); // --work DIR may have made it readable by all
         Submission submission;
         try {
             submission = Submission.open(submissionPath == null ? workspace.root() : submissionPath, workspace, scratch);
@@ -215,8 +216,10 @@ public final class Grader {
             Path stamp = referenceRoot.resolve(REFERENCE_STAMP);
             if (digest != null && Files.isRegularFile(stamp) && Files.readString(stamp).trim().equals(digest)) {
                 log.println("reusing the reference built in " + referenceRoot);
+                Confinement.current().keepPrivate(referenceRoot);
             } else {
                 WorkspaceCopies.copy(workspace, referenceRoot);
+                Confinement.current().keepPrivate(referenceRoot); // it holds the hidden tests' sources
                 if (digest != null) {
                     Files.writeString(stamp, digest + "\n");
                 }
@@ -295,7 +298,8 @@ public final class Grader {
                 return zero(lab, labTests, mode, ClassScan.problem(findings));
             }
         }
-        log.println("running " + labTests.size() + " tests of " + lab.id() + " (" + mode + ") ...");
+        log.println("running " + labTests.size() + " tests of " + lab.id() + " (" + mode + ")"
+                + (Confinement.current().on() ? " as an unprivileged user" : "") + " ...");
         Path runScratch = Files.createDirectories(scratch.resolve("run-" + mode + "-" + lab.id()));
         TestSupervisor supervisor = new TestSupervisor(rubric, runScratch);
         Map<String, TestSupervisor.Outcome> outcomes = supervisor.run(root.resolve(lab.directory()), labTests);
@@ -304,13 +308,28 @@ public final class Grader {
         }
         double weight = rubric.weight(lab.id());
         List<TestResult> results = new ArrayList<>();
+        FeedbackFilter filter = feedbackFilter(lab, reference);
         for (GradedTest t : labTests) {
-            TestSupervisor.Outcome o = outcomes.get(t.id());
+            TestSupervisor.Outcome raw = outcomes.get(t.id());
+            // issue 24: a message never carries the hidden tests' code out as feedback
+            TestSupervisor.Outcome o = new TestSupervisor.Outcome(raw.status(), filter.apply(raw.message()), raw.seconds());
             double max = t.points() * weight;
             results.add(new TestResult(t, o, o.passed() ? max : 0, max));
         }
         return new LabResult(lab.id(), lab.directory(), mode, null, results,
                 measurePerf ? performance(lab, results, reference, root, runScratch) : List.of());
+    }
+
+    private final Map<String, FeedbackFilter> feedbackFilters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The filter of {@code lab}'s failure messages, from the hidden tests of the reference build. */
+    private FeedbackFilter feedbackFilter(Lab lab, Path reference) throws IOException {
+        FeedbackFilter f = feedbackFilters.get(lab.id());
+        if (f == null) {
+            f = FeedbackFilter.forLab(reference, lab);
+            feedbackFilters.put(lab.id(), f);
+        }
+        return f;
     }
 
     /**

@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  * that runs past its deadline is killed (with the whole process tree) and marked timed out; a
  * child that dies or exits marks the running test crashed, with the reason; then a new child
  * runs the rest. Nothing the child says about points or the list of tests is used: the parent
- * has both from the instructor's build.
+ * has both from the instructor's build. Where the grader is root, each child runs as an
+ * unprivileged user of its own ({@link Confinement}).
  */
 public final class TestSupervisor {
 
@@ -45,6 +46,7 @@ public final class TestSupervisor {
 
     private final Rubric rubric;
     private final Path scratch;
+    private final Confinement confinement;
     private final List<String> tampering = new ArrayList<>();
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
@@ -58,11 +60,13 @@ public final class TestSupervisor {
 
     /**
      * @param scratch a directory the supervisor owns: children run with it as their working
-     *                directory and temp directory
+     *                directory and temp directory, unless they are confined ({@link Confinement}:
+     *                then each run gets folders of its own, which only its user can use)
      */
     public TestSupervisor(Rubric rubric, Path scratch) {
         this.rubric = rubric;
         this.scratch = scratch;
+        this.confinement = Confinement.current();
     }
 
     /** Runs {@code tests}, all of one lab built in {@code module}, and returns an outcome for each. */
@@ -71,36 +75,19 @@ public final class TestSupervisor {
         Set<String> remaining = new LinkedHashSet<>();
         tests.forEach(t -> remaining.add(t.id()));
         long labDeadline = System.nanoTime() + rubric.labDeadline().toNanos();
-        List<String> classpath = new ArrayList<>();
-        for (Path p : LabBuild.testClasspath(module)) {
-            classpath.add(p.toString());
-        }
-        classpath.add(runnerLocation());
-        Path work = Files.createDirectories(scratch.resolve("work"));
-        Path tmp = Files.createDirectories(scratch.resolve("tmp"));
-        int round = 0;
-        while (!remaining.isEmpty() && tampering.isEmpty()) {
-            if (System.nanoTime() > labDeadline) {
-                for (String id : remaining) {
-                    outcomes.put(id, new Outcome(Status.NOT_RUN, "not run: the lab's deadline of "
-                            + rubric.labDeadline().toSeconds() + " s was reached", 0));
-                }
-                break;
-            }
-            round++;
-            int before = remaining.size();
-            Path testsFile = scratch.resolve("tests-" + round + ".txt");
-            Path events = scratch.resolve("events-" + round + ".txt");
-            Files.write(testsFile, remaining, StandardCharsets.UTF_8);
-            Files.deleteIfExists(events);
-            Files.createFile(events);
-            runChild(classpath, work, tmp, testsFile, events, remaining, outcomes, labDeadline);
-            if (remaining.size() == before) {
-                // The child decided nothing: it cannot start, or dies before the first test.
-                for (String id : remaining) {
-                    outcomes.putIfAbsent(id, new Outcome(Status.FAILED, "not run: " + lastChildProblem, 0));
-                }
-                remaining.clear();
+        List<Path> entries = new ArrayList<>(LabBuild.testClasspath(module));
+        if (!confinement.on()) {
+            // As the grader's user: the build's own class path, and the grader's scratch space.
+            List<String> classpath = new ArrayList<>();
+            entries.forEach(p -> classpath.add(p.toString()));
+            classpath.add(runnerLocation());
+            Path work = Files.createDirectories(scratch.resolve("work"));
+            Path tmp = Files.createDirectories(scratch.resolve("tmp"));
+            rounds(remaining, outcomes, labDeadline, classpath, work, tmp, null);
+        } else {
+            // As a user of its own, on copies it can read but not change, in folders no other run can see.
+            try (Confinement.Run run = confinement.open(entries)) {
+                rounds(remaining, outcomes, labDeadline, run.classpath(), run.work(), run.tmp(), run);
             }
         }
         if (!tampering.isEmpty()) {
@@ -116,15 +103,56 @@ public final class TestSupervisor {
         return ordered;
     }
 
+    /** Runs child JVMs, each on the tests not yet decided, until every test is decided or the lab's time is up. */
+    private void rounds(Set<String> remaining, Map<String, Outcome> outcomes, long labDeadline, List<String> classpath,
+                        Path work, Path tmp, Confinement.Run confined) throws IOException {
+        int round = 0;
+        while (!remaining.isEmpty() && tampering.isEmpty()) {
+            if (System.nanoTime() > labDeadline) {
+                for (String id : remaining) {
+                    outcomes.put(id, new Outcome(Status.NOT_RUN, "not run: the lab's deadline of "
+                            + rubric.labDeadline().toSeconds() + " s was reached", 0));
+                }
+                break;
+            }
+            round++;
+            int before = remaining.size();
+            Path testsFile;
+            Path events;
+            if (confined == null) {
+                testsFile = scratch.resolve("tests-" + round + ".txt");
+                events = scratch.resolve("events-" + round + ".txt");
+                Files.write(testsFile, remaining, StandardCharsets.UTF_8);
+                Files.deleteIfExists(events);
+                Files.createFile(events);
+            } else {
+                testsFile = confined.testsFile(round, List.copyOf(remaining));
+                events = confined.eventsFile(round);
+            }
+            runChild(classpath, work, tmp, testsFile, events, remaining, outcomes, labDeadline, confined);
+            if (remaining.size() == before) {
+                // The child decided nothing: it cannot start, or dies before the first test.
+                for (String id : remaining) {
+                    outcomes.putIfAbsent(id, new Outcome(Status.FAILED, "not run: " + lastChildProblem, 0));
+                }
+                remaining.clear();
+            }
+        }
+    }
+
     private String lastChildProblem = "the test JVM did not start";
 
     private void runChild(List<String> classpath, Path work, Path tmp, Path testsFile, Path events,
-                          Set<String> remaining, Map<String, Outcome> outcomes, long labDeadline) throws IOException {
+                          Set<String> remaining, Map<String, Outcome> outcomes, long labDeadline,
+                          Confinement.Run confined) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + rubric.heapMegabytes() + "m");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Djava.io.tmpdir=" + tmp);
+        if (confined != null) {
+            cmd.add("-Duser.home=" + work); // the leased user has no account, so no home of its own
+        }
         cmd.add("-Djava.awt.headless=true");
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classpath));
@@ -134,7 +162,13 @@ public final class TestSupervisor {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         EventSigner signer = new EventSigner(secret);
-        Process child = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(confined == null ? cmd : confined.command(cmd))
+                .directory(work.toFile()).redirectErrorStream(true);
+        if (confined != null) {
+            builder.environment().clear();
+            builder.environment().putAll(confined.environment());
+        }
+        Process child = builder.start();
         try (var stdin = child.getOutputStream()) {
             stdin.write((java.util.HexFormat.of().formatHex(secret) + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {

@@ -7,8 +7,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -32,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * release (or its solved code) the way a student would, graded in one {@code grade-all} run. Each
  * proof asserts that the submission earns no point its honest code would not, that its reports
  * were written, and what the instructor's report says. The two submissions that forge or replay
- * event lines, and the supervisor's own defences, are in {@link HostileSubmissionsTest}.
+ * event lines, and the supervisor's own defences, are in {@link HostileSubmissionsTest}. The
+ * attacks that get past the scan through a given class are stopped by the test JVM's own user
+ * ({@link Confinement}), which needs a grader running as root, as CI and Gradescope do; elsewhere
+ * the proof that needs it is skipped, and the submission is left out so it harms no real run.
  */
 class HostileSubmissionsCorpusTest {
 
@@ -49,6 +54,10 @@ class HostileSubmissionsCorpusTest {
     @BeforeAll
     static void gradeTheCorpus() throws Exception {
         Path workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
+        // A given class that opens files by name, as the labs' storage layer (dev.storagelab.io) does:
+        // given code is trusted, so the scan does not read it, and student code may call it. The
+        // attacks below that go through it are stopped by the test JVM's own user, not by the scan.
+        Files.writeString(workspace.resolve("lab-01-calc/src/main/java/fixture/calc/ScratchFiles.java"), SCRATCH_FILES);
         Path release = tmp.resolve("release");
         new Exporter(Workspace.at(workspace)).export(release);
         String calc = "lab-01-calc/src/main/java/fixture/calc/Calc.java";
@@ -150,6 +159,27 @@ class HostileSubmissionsCorpusTest {
                         }
                         """));
 
+        // reads and changes whatever it finds of other students' runs while its own test runs. Only
+        // where the test JVM is confined: as the grader's own user it would reach (and change) the
+        // runs of every grader of that user on the machine.
+        if (Confinement.current().on()) {
+            corpus.put("snoop", Map.of(calc, inject(solved, ADD, SNOOP)));
+        }
+        // a test-id list guessed from the feedback (results.json names every test), written as
+        // passing verdicts into its own run's events file with the next sequence numbers
+        corpus.put("guessed-ids", Map.of(calc, inject(solved, ADD, GUESSED_IDS)));
+        // reads the hidden test's class (and source, where it can reach it) and carries it out in an
+        // exception message, and in the last lines a test JVM prints before it runs out of memory
+        corpus.put("leak", Map.of(calc, inject(inject(solved, "public static int multiply(int a, int b) {\n",
+                STEAL + "if (stolen != null) {\n    throw new IllegalStateException(\"stolen: \" + stolen);\n}\n"),
+                "public static int negate(int a) {\n", STEAL + """
+                        System.out.println(stolen.toString().replace('\\n', ' '));
+                        java.util.List<long[]> hog = new java.util.ArrayList<>();
+                        while (hog != null) {
+                            hog.add(new long[1 << 20]);
+                        }
+                        """)));
+
         Path folder = Files.createDirectories(tmp.resolve("class"));
         for (Map.Entry<String, Map<String, String>> submission : corpus.entrySet()) {
             for (Map.Entry<String, String> file : submission.getValue().entrySet()) {
@@ -167,6 +197,164 @@ class HostileSubmissionsCorpusTest {
         assertThat("a gradebook row for every submission", Files.readAllLines(out.resolve("gradebook.csv")).size(),
                 is(corpus.size() + 1));
     }
+
+    /** The given file helper the attacks below call (see where it is written). */
+    private static final String SCRATCH_FILES = """
+            package fixture.calc;
+
+            import java.io.IOException;
+            import java.nio.charset.StandardCharsets;
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+            import java.nio.file.StandardOpenOption;
+            import java.util.List;
+            import java.util.stream.Stream;
+
+            /** Files by name, as the labs' storage layer opens them. */
+            public final class ScratchFiles {
+
+                private ScratchFiles() {
+                }
+
+                public static String here() {
+                    return Path.of("").toAbsolutePath().toString();
+                }
+
+                public static List<String> list(String dir) throws IOException {
+                    try (Stream<Path> s = Files.list(Path.of(dir))) {
+                        return s.map(Path::toString).sorted().toList();
+                    }
+                }
+
+                public static boolean isDirectory(String path) {
+                    return Files.isDirectory(Path.of(path));
+                }
+
+                public static String read(String file) throws IOException {
+                    return new String(Files.readAllBytes(Path.of(file)), StandardCharsets.ISO_8859_1);
+                }
+
+                public static void append(String file, String text) throws IOException {
+                    Files.writeString(Path.of(file), text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                }
+            }
+            """;
+
+    /**
+     * For two seconds, walks every {@code /tmp/storagelab-*} folder it can, reads other runs' test
+     * lists and events and leaves a file in their working folders, and one in {@code /tmp} for the
+     * next run with its user id; says what it managed.
+     */
+    private static final String SNOOP = """
+            String mine = ScratchFiles.here();
+            mine = mine.substring(0, mine.lastIndexOf('/'));
+            java.util.Set<String> denied = new java.util.TreeSet<>();
+            java.util.Set<String> read = new java.util.TreeSet<>();
+            java.util.Set<String> wrote = new java.util.TreeSet<>();
+            long end = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < end) {
+                java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(java.util.List.of("/tmp"));
+                int budget = 3000;
+                while (!todo.isEmpty() && budget-- > 0) {
+                    String dir = todo.poll();
+                    java.util.List<String> entries;
+                    try {
+                        entries = ScratchFiles.list(dir);
+                    } catch (java.io.IOException e) {
+                        denied.add(dir);
+                        continue;
+                    }
+                    for (String e : entries) {
+                        String name = e.substring(e.lastIndexOf('/') + 1);
+                        if (e.startsWith(mine) || (dir.equals("/tmp") && !name.startsWith("storagelab-"))) {
+                            continue;
+                        }
+                        if (ScratchFiles.isDirectory(e)) {
+                            todo.add(e);
+                            if (name.equals("work")) {
+                                try {
+                                    ScratchFiles.append(e + "/snooped", "was here\\n");
+                                    wrote.add(e);
+                                } catch (java.io.IOException x) {
+                                    denied.add(e);
+                                }
+                            }
+                        } else if (name.startsWith("tests-") || name.startsWith("events-")) {
+                            try {
+                                ScratchFiles.read(e);
+                                read.add(e);
+                            } catch (java.io.IOException x) {
+                                denied.add(e);
+                            }
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            String left = "/tmp/storagelab-left-by-snoop-" + Math.abs(mine.hashCode());
+            try {
+                ScratchFiles.append(left, "for the next run with this user id\\n");
+            } catch (java.io.IOException e) {
+                left = "none";
+            }
+            if (mine != null) {
+                throw new IllegalStateException("snoop: left " + left + "; denied " + denied.size() + " folders and files, "
+                        + denied.stream().filter(d -> d.contains("/storagelab-confined")).count()
+                        + " of them of confined runs; read of other runs: " + read
+                        + "; wrote into other runs: " + wrote);
+            }
+            """;
+
+    /** Appends a passing verdict for every test id the feedback names, numbered after the runner's lines so far. */
+    private static final String GUESSED_IDS = """
+            String[] ids = {"absolute", "adds", "maximum", "minimum", "multiplies", "negates", "squares"};
+            String run = ScratchFiles.here();
+            run = run.substring(0, run.lastIndexOf('/'));
+            try {
+                for (String f : ScratchFiles.list(run)) {
+                    if (f.substring(f.lastIndexOf('/') + 1).startsWith("events-")) {
+                        long seq = ScratchFiles.read(f).lines().count();
+                        StringBuilder forged = new StringBuilder();
+                        for (String id : ids) {
+                            forged.append(seq++).append(" S fixture.calc.CalcHiddenTest#").append(id).append(" AAAA\\n");
+                            forged.append(seq++).append(" F fixture.calc.CalcHiddenTest#").append(id).append(" PASS  AAAA\\n");
+                        }
+                        forged.append(seq).append(" D AAAA\\n");
+                        ScratchFiles.append(f, forged.toString());
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            """;
+
+    /** Collects the hidden test's class and source files from its run's folder and the folders above it. */
+    private static final String STEAL = """
+            StringBuilder stolen = new StringBuilder();
+            String here = ScratchFiles.here();
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(java.util.List.of(here + "/..", here + "/../.."));
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            int budget = 5000;
+            while (!todo.isEmpty() && budget-- > 0) {
+                String dir = todo.poll();
+                try {
+                    for (String e : ScratchFiles.list(dir)) {
+                        if (ScratchFiles.isDirectory(e)) {
+                            todo.add(e);
+                        } else if ((e.endsWith("/CalcHiddenTest.class") || e.endsWith("/CalcHiddenTest.java"))
+                                && seen.add(e.substring(e.lastIndexOf('/')))) {
+                            stolen.append(ScratchFiles.read(e));
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // not readable from here
+                }
+            }
+            """;
 
     /** {@code calc} with {@code code} at the top of the method that {@code header} opens. */
     private static String inject(String calc, String header, String code) {
@@ -241,6 +429,55 @@ class HostileSubmissionsCorpusTest {
         LabResult lab = lab01("daemon-writer");
         assertThat(lab.earned(), lessThanOrEqualTo(HONEST));
         assertThat(lab.problem(), nullValue());
+    }
+
+    @Test
+    void readingOrChangingAnotherStudentsRunIsDeniedByTheTestJvmsOwnUser() {
+        assumeTrue(Confinement.current().on(), "the test JVM runs as the grader's user: " + Confinement.current().describe());
+        LabResult lab = lab01("snoop");
+        assertThat("not forbidden by the scan: it goes through a given class", lab.problem(), nullValue());
+        assertThat(lab.earned(), lessThanOrEqualTo(HONEST));
+        String said = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow()
+                .outcome().message();
+        assertThat(said, containsString("; denied "));
+        assertThat("it found the confined runs' folder and could not look inside", said,
+                matchesPattern("(?s).* [1-9][0-9]* of them of confined runs;.*"));
+        assertThat(said, containsString("read of other runs: []"));
+        assertThat(said, containsString("wrote into other runs: []"));
+        java.util.regex.Matcher left = java.util.regex.Pattern.compile("snoop: left (/tmp/\\S+);").matcher(said);
+        assertThat("it could leave a file in /tmp, as anyone can", left.find(), is(true));
+        assertThat("removed when its run ended", Files.exists(Path.of(left.group(1))), is(false));
+        // and harmed no one: the honest submission ran beside it with every point, every report written
+        assertThat(lab01("honest").earned(), closeTo(HONEST, 1e-9));
+    }
+
+    @Test
+    void verdictsForTestIdsGuessedFromTheFeedbackAreTampering() throws IOException {
+        LabResult lab = lab01("guessed-ids");
+        assertThat(lab.earned(), closeTo(0.0, 1e-9));
+        assertThat(lab.problem(), containsString("tampering detected: an event line with a forged MAC"));
+        assertThat(instructorLab("guessed-ids").get("problem").getAsString(), containsString("tampering detected"));
+        assertThat(feedback("guessed-ids"), containsString("the test run was invalid"));
+        assertThat(feedback("guessed-ids"), not(containsString("tampering")));
+    }
+
+    @Test
+    void theHiddenTestsCarriedOutInMessagesAreWithheld() throws IOException {
+        LabResult lab = lab01("leak");
+        assertThat(lab.problem(), nullValue());
+        for (String test : List.of("multiplies", "negates")) {
+            GradeReport.TestResult t = lab.tests().stream().filter(x -> x.test().methodName().equals(test)).findFirst()
+                    .orElseThrow();
+            assertThat(test + " failed", t.outcome().passed(), is(false));
+            assertThat(test, t.outcome().message(), containsString(FeedbackFilter.WITHHELD));
+        }
+        assertThat("the crash message names the crash", lab.tests().stream().filter(x -> x.test().methodName().equals("negates"))
+                .findFirst().orElseThrow().outcome().message(), containsString("ran out of memory"));
+        for (String quote : List.of("Calc.multiply(2, 3)", "LineNumberTable", "RuntimeVisibleAnnotations", "Lfixture/calc/Calc")) {
+            assertThat(feedback("leak"), not(containsString(quote)));
+            assertThat(Files.readString(out.resolve("leak").resolve("grade.json")), not(containsString(quote)));
+        }
+        assertThat("its honest methods still count", lab.earned(), closeTo(HONEST - 2, 1e-9));
     }
 
     @Test

@@ -6,7 +6,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.storagelab.grader.GradeReport.LabResult;
 import dev.storagelab.grader.GradeReport.TestResult;
@@ -86,6 +89,34 @@ class HostileSubmissionsTest {
         LabResult lab = gradeLab01("replayed-lab01");
         assertThat(lab.earned(), closeTo(0.0, 1e-9));
         assertThat(lab.problem(), containsString("tampering detected: a replayed or reordered event line"));
+    }
+
+    @Test
+    void aTestJvmThatKillsEveryProcessItCanHarmsOnlyItself() throws IOException {
+        // As the grader's user this submission would kill the grader (this JVM) and more: it runs
+        // only where the test JVM is confined, which is CI and Gradescope (both root).
+        assumeTrue(Confinement.current().on(), "the test JVM runs as the grader's user: " + Confinement.current().describe());
+        LabResult lab = gradeLab01("killer-lab01");
+        assertThat("the grader survived and graded every test", lab.tests().size(), is(7));
+        assertThat(lab.problem(), is((String) null));
+        TestResult add = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow();
+        assertThat(add.outcome().message(), matchesPattern("(?s).*as uid 6[0-9]{4}: tried to kill [1-9][0-9]* processes, killed 0;"
+                + " the grader killed: false.*"));
+        assertThat("every other test ran, in the same JVM, and passed", lab.earned(), closeTo(7.0, 1e-9));
+    }
+
+    @Test
+    void aThreadBombStopsAtTheRunsLimitAndCostsOnlyItsTest() throws IOException {
+        // Unbounded, it would take the machine's threads: it runs only where its user is limited.
+        assumeTrue(Confinement.current().limitsThreads(), "test JVMs' threads are not limited: " + Confinement.current().describe());
+        LabResult lab = gradeLab01("thread-bomb-lab01");
+        assertThat(lab.problem(), is((String) null));
+        String said = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow()
+                .outcome().message();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("started (\\d+) threads, then: java.lang.OutOfMemoryError").matcher(said);
+        assertThat(said, m.find(), is(true));
+        assertThat("stopped by the limit on the run's user", Integer.parseInt(m.group(1)), lessThan(Confinement.MAX_THREADS));
+        assertThat("every other test ran and passed", lab.earned(), closeTo(7.0, 1e-9));
     }
 
     @Test

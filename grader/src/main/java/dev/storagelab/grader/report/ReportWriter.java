@@ -134,6 +134,7 @@ public final class ReportWriter {
         m.put("percent", round(r.percent()));
         m.put("execution_seconds", round(r.executionSeconds()));
         m.put("error", r.error());
+        m.put("test_jvms", dev.storagelab.grader.Confinement.current().describe());
         m.put("isolated", labs(r.isolated()));
         m.put("integrated", labs(r.integrated()));
         return m;
@@ -189,6 +190,7 @@ public final class ReportWriter {
     static String markdown(GradeReport r) {
         StringBuilder sb = new StringBuilder("# storagelab grade report\n\n");
         sb.append("Submission: `").append(r.submission()).append("`\n\n");
+        sb.append("Test JVMs: ").append(dev.storagelab.grader.Confinement.current().describe()).append(".\n\n");
         if (isLocalCheck(r)) {
             sb.append("_Local checks: this workspace has no hidden tests (a student release), so its public tests ran._\n\n");
         }

@@ -1,0 +1,546 @@
+package dev.storagelab.grader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Issue 24: where the grader runs as root (Gradescope's containers, CI), each test JVM runs as an
+ * unprivileged user of its own, with a private scratch folder, so student code can neither signal
+ * the grader, nor see or change another student's run, nor read the grader's scratch space (the
+ * workspace copies that hold the hidden tests' sources).
+ *
+ * <pre>
+ * /tmp/storagelab-confinedNNN/        root, 0711: others may pass, not list
+ *   jars/                             root, 0711: the Maven repository's jars, hard-linked (0644)
+ *   runNNN/                           root:G, 0750: one test run, readable only by its user
+ *     cp/                             root:G, 0750/0640: a copy of the run's class path; not writable by it
+ *     tests-K.txt                     root:G, 0640: the test ids of round K
+ *     events-K.txt                    U:G, 0600: the runner's signed events of round K
+ *     work/  tmp/                     U:G, 0700: the test JVM's working and temp directories
+ * </pre>
+ *
+ * Each run leases a user id {@code U} (group {@code G = U}) of its own from a range that no account
+ * of the machine uses, so two runs of a parallel {@code grade-all} never share one (nor two grader
+ * processes: a lock file per id in {@code /tmp/storagelab-uids}, root's, 0700); when the run
+ * ends, every process left with that id is killed, and the run's folder and whatever the id left
+ * in {@code /tmp}, {@code /var/tmp} and {@code /dev/shm} deleted. The test JVM starts
+ * through util-linux's {@code setpriv} with no supplementary groups, no capabilities (none
+ * inherited, an empty bounding set) and {@code no_new_privs}, in an environment of its own, and
+ * (through {@code prlimit}, when present) with at most {@value #MAX_THREADS} processes and threads.
+ *
+ * <p>When the grader is not root, or {@code setpriv} is missing, or {@code STORAGELAB_CONFINE=off},
+ * test JVMs run as before: as the grader's user, in the grader's scratch space ({@link #describe}
+ * says which, for the instructor's report).
+ */
+public final class Confinement {
+
+    /** The first user id leased to test runs, and how many there are. */
+    static final int FIRST_UID = 61000;
+    static final int UIDS = 64;
+    /** The most processes and threads a run's user may have at once (util-linux's prlimit, when present). */
+    static final int MAX_THREADS = 1024;
+
+    private static Confinement current;
+
+    private final boolean on;
+    private final String description;
+    private final Path setpriv;
+    private final Path prlimit;
+    private final BitSet leased = new BitSet(UIDS);
+    private final BitSet taken;
+    private Path base;                              // guarded by this
+    private final Map<Path, Path> sharedJars = new HashMap<>(); // guarded by this
+    private final Map<Integer, FileChannel> locksHeld = new HashMap<>(); // guarded by this
+
+    private Confinement(boolean on, String description, Path setpriv, Path prlimit, BitSet taken) {
+        this.on = on;
+        this.description = description;
+        this.setpriv = setpriv;
+        this.prlimit = prlimit;
+        this.taken = taken;
+    }
+
+    /** This process's confinement, detected once. */
+    public static synchronized Confinement current() {
+        if (current == null) {
+            current = detect();
+        }
+        return current;
+    }
+
+    private static Confinement detect() {
+        String env = System.getenv("STORAGELAB_CONFINE");
+        if ("off".equalsIgnoreCase(env == null ? "" : env.trim())) {
+            return off("not confined: turned off by STORAGELAB_CONFINE=off; test JVMs ran as the grader's user");
+        }
+        int uid;
+        try {
+            uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return off("not confined: this system has no Unix user ids (" + e.getMessage() + "); test JVMs ran as the grader's user");
+        }
+        if (uid != 0) {
+            return off("not confined: the grader does not run as root (uid " + uid + "), so it cannot start test JVMs as"
+                    + " another user; they ran as the grader's user, with the grader's scratch space");
+        }
+        Path setpriv = find("setpriv");
+        if (setpriv == null) {
+            return off("not confined: setpriv (util-linux) is missing, so test JVMs ran as root; install util-linux");
+        }
+        BitSet taken = new BitSet(UIDS);
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(":");
+                if (f.length > 3) {
+                    markTaken(taken, f[2]);
+                    markTaken(taken, f[3]);
+                }
+            }
+            if (Files.isReadable(Path.of("/etc/group"))) {
+                for (String line : Files.readAllLines(Path.of("/etc/group"), StandardCharsets.UTF_8)) {
+                    String[] f = line.split(":");
+                    if (f.length > 2) {
+                        markTaken(taken, f[2]);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return off("not confined: cannot read /etc/passwd to find free user ids (" + e.getMessage() + ")");
+        }
+        if (taken.cardinality() == UIDS) {
+            return off("not confined: user ids " + FIRST_UID + "-" + (FIRST_UID + UIDS - 1) + " all belong to accounts");
+        }
+        Path prlimit = find("prlimit");
+        return new Confinement(true, "confined: each test JVM ran as an unprivileged user of its own (uids " + FIRST_UID + "-"
+                + (FIRST_UID + UIDS - 1) + ", no capabilities, no_new_privs"
+                + (prlimit == null ? ", no limit on its threads: prlimit is missing" : ", at most " + MAX_THREADS + " threads")
+                + ") with a private scratch folder (mode 700)", setpriv, prlimit, taken);
+    }
+
+    private static void markTaken(BitSet taken, String id) {
+        try {
+            int n = Integer.parseInt(id.trim()) - FIRST_UID;
+            if (n >= 0 && n < UIDS) {
+                taken.set(n);
+            }
+        } catch (NumberFormatException e) {
+            // not a number: not an id
+        }
+    }
+
+    /** A util-linux tool, in /usr/bin, /bin or on the PATH; null if missing. */
+    private static Path find(String tool) {
+        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin", tool), Path.of("/bin", tool)));
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(":")) {
+                if (!dir.isBlank()) {
+                    candidates.add(Path.of(dir, tool));
+                }
+            }
+        }
+        return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
+    }
+
+    private static Confinement off(String why) {
+        return new Confinement(false, why, null, null, null);
+    }
+
+    /** Whether test JVMs run as unprivileged users. */
+    public boolean on() {
+        return on;
+    }
+
+    /** Whether a run's user may have at most {@link #MAX_THREADS} processes and threads. */
+    public boolean limitsThreads() {
+        return on && prlimit != null;
+    }
+
+    /**
+     * Makes {@code dir} (a grader's scratch space or reference build, which hold the hidden tests'
+     * sources and other students' builds) root's alone, when test JVMs run as other users.
+     */
+    public void keepPrivate(Path dir) throws IOException {
+        if (on && Files.isDirectory(dir)) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /** One sentence for the instructor's report: whether and how test JVMs were confined. */
+    public String describe() {
+        return description;
+    }
+
+    /**
+     * Opens a confined area for one test run whose JVM needs {@code classpath} (class folders and
+     * jars, in order). Only when {@link #on()}.
+     */
+    public Run open(List<Path> classpath) throws IOException {
+        if (!on) {
+            throw new IllegalStateException("confinement is off: " + description);
+        }
+        int uid = lease();
+        Run run;
+        try {
+            killAll(uid); // anything a grader that died left running with this id
+            run = new Run(uid, Files.createTempDirectory(base(), "run"));
+        } catch (IOException | RuntimeException e) {
+            release(uid);
+            throw e;
+        }
+        try {
+            run.prepare(classpath);
+        } catch (IOException | RuntimeException e) {
+            run.close(); // frees the id too
+            throw e;
+        }
+        return run;
+    }
+
+    /**
+     * A user id no other run holds, in this process or any other: each id has a lock file, held
+     * (an OS lock, released if this process dies) while a run uses the id, so two graders on one
+     * machine (two surefire forks, two {@code grade} commands) never share one.
+     */
+    private synchronized int lease() throws IOException {
+        Path locks = Path.of(System.getProperty("java.io.tmpdir"), "storagelab-uids");
+        Files.createDirectories(locks);
+        if (Files.isSymbolicLink(locks) || (Integer) Files.getAttribute(locks, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0) {
+            throw new IOException(locks + " is not root's own folder (a test JVM made it?): refusing to lease test users through it");
+        }
+        Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwx------"));
+        for (int i = 0; i < UIDS; i++) {
+            if (leased.get(i) || taken.get(i)) {
+                continue;
+            }
+            FileChannel channel = FileChannel.open(locks.resolve((FIRST_UID + i) + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            if (lock == null) {
+                channel.close(); // another grader's run has it
+                continue;
+            }
+            leased.set(i);
+            locksHeld.put(FIRST_UID + i, channel);
+            return FIRST_UID + i;
+        }
+        throw new IOException("all " + UIDS + " test user ids (" + FIRST_UID + "-" + (FIRST_UID + UIDS - 1)
+                + ") are in use: too many test runs at once on this machine");
+    }
+
+    private synchronized void release(int uid) {
+        FileChannel channel = locksHeld.remove(uid);
+        if (channel != null) {
+            try {
+                channel.close(); // releases the lock
+            } catch (IOException e) {
+                // the lock goes with the channel either way
+            }
+        }
+        leased.clear(uid - FIRST_UID);
+    }
+
+    /** The folder every run's folder lives in: root's, passable by anyone, listable by no one else. */
+    private synchronized Path base() throws IOException {
+        if (base == null || !Files.isDirectory(base)) {
+            base = Files.createTempDirectory("storagelab-confined");
+            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx--x--x"));
+            Path jars = Files.createDirectory(base.resolve("jars"));
+            Files.setPosixFilePermissions(jars, PosixFilePermissions.fromString("rwx--x--x"));
+            sharedJars.clear();
+            Path dir = base;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    FileTrees.deleteRecursively(dir);
+                } catch (IOException e) {
+                    // a leftover folder in /tmp, nothing worse
+                }
+            }, "storagelab-confined-cleanup"));
+        }
+        return base;
+    }
+
+    /**
+     * A jar of the local Maven repository, linked (or copied) into the shared jars folder once: these
+     * are public libraries, so every run may read them, and hard links keep this cheap.
+     */
+    private synchronized Path sharedJar(Path jar) throws IOException {
+        Path shared = sharedJars.get(jar);
+        if (shared == null) {
+            shared = base.resolve("jars").resolve(sharedJars.size() + "-" + jar.getFileName());
+            try {
+                Files.createLink(shared, jar);
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(jar, shared, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            if (!Files.getPosixFilePermissions(shared).containsAll(PosixFilePermissions.fromString("r--r--r--"))) {
+                Files.deleteIfExists(shared); // a hard link shares its mode: copy instead of changing the repository's file
+                Files.copy(jar, shared);
+                Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            sharedJars.put(jar, shared);
+        }
+        return shared;
+    }
+
+    private static boolean inMavenRepository(Path p) {
+        String s = p.toAbsolutePath().normalize().toString();
+        return s.contains("/.m2/repository/") && s.endsWith(".jar") && Files.isRegularFile(p);
+    }
+
+    /** One test run's confined area; closing it kills what is left of the run and deletes its files. */
+    public final class Run implements AutoCloseable {
+        private final int uid;
+        private final Path dir;
+        private final Path work;
+        private final Path tmp;
+        private final List<String> classpath = new ArrayList<>();
+
+        private Run(int uid, Path dir) throws IOException {
+            this.uid = uid;
+            this.dir = dir;
+            readableByRun(dir, true);
+            this.work = ownedByRun(Files.createDirectory(dir.resolve("work")), true);
+            this.tmp = ownedByRun(Files.createDirectory(dir.resolve("tmp")), true);
+        }
+
+        /** The test JVM's working directory, which only it can use. */
+        public Path work() {
+            return work;
+        }
+
+        /** The test JVM's temp directory ({@code java.io.tmpdir}), which only it can use. */
+        public Path tmp() {
+            return tmp;
+        }
+
+        /** The class path to give the test JVM: copies it can read and not change. */
+        public List<String> classpath() {
+            return List.copyOf(classpath);
+        }
+
+        private void prepare(List<Path> entries) throws IOException {
+            Path cp = readableByRun(Files.createDirectory(dir.resolve("cp")), true);
+            int i = 0;
+            for (Path entry : entries) {
+                if (!Files.exists(entry)) {
+                    continue; // a missing entry (no test classes) is missing for the JVM too
+                }
+                if (inMavenRepository(entry)) {
+                    classpath.add(sharedJar(entry).toString());
+                    continue;
+                }
+                Path copy = cp.resolve(i++ + "-" + entry.getFileName());
+                copyReadable(entry, copy);
+                classpath.add(copy.toString());
+            }
+            classpath.add(runnerCopy(cp.resolve("runner")).toString());
+        }
+
+        /** Only the runner's package of the grader: the test JVM needs nothing else of it. */
+        private Path runnerCopy(Path to) throws IOException {
+            String pkg = "dev/storagelab/grader/runner/";
+            Path from;
+            try {
+                from = Path.of(TestSupervisor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (URISyntaxException e) {
+                throw new IOException("cannot find the grader's runner classes", e);
+            }
+            readableByRun(Files.createDirectory(to), true);
+            if (Files.isDirectory(from)) {
+                copyReadable(from.resolve(pkg), to.resolve(pkg));
+                readableUpTo(to.resolve(pkg), to);
+            } else {
+                try (InputStream in = Files.newInputStream(from); ZipInputStream zip = new ZipInputStream(in)) {
+                    for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                        if (!e.isDirectory() && e.getName().startsWith(pkg) && !e.getName().contains("..")) {
+                            Path target = to.resolve(e.getName());
+                            Files.createDirectories(target.getParent());
+                            Files.copy(zip, target);
+                            readableByRun(target, false);
+                        }
+                    }
+                }
+                readableUpTo(to.resolve(pkg), to);
+            }
+            return to;
+        }
+
+        private void readableUpTo(Path deepest, Path top) throws IOException {
+            for (Path p = deepest; p != null && p.startsWith(top); p = p.getParent()) {
+                if (Files.isDirectory(p)) {
+                    readableByRun(p, true);
+                }
+            }
+        }
+
+        /** Copies a class folder or a jar, its regular files and folders only (never what a link points at). */
+        private void copyReadable(Path from, Path to) throws IOException {
+            if (Files.isRegularFile(from)) {
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+                readableByRun(to, false);
+                return;
+            }
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Path target = to.resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createDirectories(target);
+                        readableByRun(target, true);
+                    } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createDirectories(target.getParent());
+                        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                        readableByRun(target, false);
+                    }
+                }
+            }
+        }
+
+        /** Root's, and readable (not writable) by this run's group only. */
+        private Path readableByRun(Path p, boolean directory) throws IOException {
+            Files.setAttribute(p, "unix:gid", uid);
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(directory ? "rwxr-x---" : "rw-r-----"));
+            return p;
+        }
+
+        /** This run's user's own, and no one else's. */
+        private Path ownedByRun(Path p, boolean directory) throws IOException {
+            Files.setAttribute(p, "unix:uid", uid);
+            Files.setAttribute(p, "unix:gid", uid);
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------"));
+            return p;
+        }
+
+        /** The list of test ids for round {@code round}: readable by the run, not writable. */
+        public Path testsFile(int round, List<String> ids) throws IOException {
+            Path p = dir.resolve("tests-" + round + ".txt");
+            Files.write(p, ids, StandardCharsets.UTF_8);
+            return readableByRun(p, false);
+        }
+
+        /** The empty events file of round {@code round}: the runner (as this run's user) appends to it. */
+        public Path eventsFile(int round) throws IOException {
+            Path p = dir.resolve("events-" + round + ".txt");
+            Files.deleteIfExists(p);
+            return ownedByRun(Files.createFile(p), false);
+        }
+
+        /** {@code command} (a {@code java} command line) run as this run's user, with nothing it could inherit. */
+        public List<String> command(List<String> command) {
+            List<String> cmd = new ArrayList<>();
+            if (prlimit != null) {
+                // RLIMIT_NPROC counts every thread of the user, and the user is this run's alone
+                cmd.addAll(List.of(prlimit.toString(), "--nproc=" + MAX_THREADS + ":" + MAX_THREADS, "--"));
+            }
+            cmd.addAll(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
+            cmd.addAll(command);
+            return cmd;
+        }
+
+        /** The test JVM's whole environment: nothing of the grader's (tokens, paths) but a PATH and a locale. */
+        public Map<String, String> environment() {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+            env.put("HOME", work.toString());
+            env.put("TMPDIR", tmp.toString());
+            String lang = System.getenv("LANG");
+            env.put("LANG", lang == null || lang.isBlank() ? "C.UTF-8" : lang);
+            return env;
+        }
+
+        /** Kills every process left with this run's user id, deletes the run's files, and frees the id. */
+        @Override
+        public void close() throws IOException {
+            try {
+                killAll(uid);
+                FileTrees.deleteRecursively(dir);
+                removeLeftovers(uid);
+            } finally {
+                release(uid);
+            }
+        }
+    }
+
+    /** The folders anyone may write to, where a run's user could leave files for the next run with its id. */
+    private static final List<Path> SHARED_FOLDERS = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
+
+    /** Deletes what {@code uid} left at the top of the folders anyone may write to (links themselves, never their targets). */
+    static void removeLeftovers(int uid) {
+        for (Path shared : SHARED_FOLDERS) {
+            if (!Files.isDirectory(shared)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(shared)) {
+                for (Path p : (Iterable<Path>) entries::iterator) {
+                    try {
+                        if ((Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS) == uid) {
+                            FileTrees.deleteRecursively(p);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // gone meanwhile, or not deletable: the next run with this id still has a private folder
+                    }
+                }
+            } catch (IOException e) {
+                // not listable: nothing of ours can be there
+            }
+        }
+    }
+
+    /** Kills every process whose real user id is {@code uid} (a leased id: only the run's own processes have it). */
+    static void killAll(int uid) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            List<ProcessHandle> left = new ArrayList<>();
+            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+                    try {
+                        if (((Integer) Files.getAttribute(p, "unix:uid")) == uid) {
+                            ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(left::add);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // gone meanwhile
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list /proc to end a test run's processes", e);
+            }
+            if (left.isEmpty()) {
+                return;
+            }
+            left.forEach(ProcessHandle::destroyForcibly);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

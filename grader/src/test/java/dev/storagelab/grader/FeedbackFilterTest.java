@@ -1,0 +1,109 @@
+package dev.storagelab.grader;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 24: what a failure message may carry out of the test JVM. */
+class FeedbackFilterTest {
+
+    private static final String HIDDEN = """
+            package lab.one;
+
+            class StoreHiddenTest {
+
+                @Test
+                void tombstonesDropAtTheBottomLevel() {
+                    Store store = Store.open(directory, Options.defaults().withLevels(3));
+                    store.put(key(17), value(17));
+                    store.delete(key(17));
+                    store.compactAll();
+                    assertThat("tombstone resurrected after compaction of the bottom level", store.get(key(17)), nullValue());
+                }
+            }
+            """;
+
+    @TempDir
+    static Path root;
+    private static FeedbackFilter filter;
+
+    @BeforeAll
+    static void hiddenTests() throws IOException {
+        Path sources = Files.createDirectories(root.resolve("lab-01-one/src/hidden/java/lab/one"));
+        Files.writeString(sources.resolve("StoreHiddenTest.java"), HIDDEN);
+        // a stand-in for its class file: constant-pool-like strings between length bytes
+        Path classes = Files.createDirectories(root.resolve("lab-01-one/target/test-classes/lab/one"));
+        byte[] cls = ("\u00ca\u00fe\u00ba\u00be\u0000\u0000\u0000=\u0001\u0000\u0010lab/one/StoreHiddenTest\u0001\u0000"
+                + "\u0010Ljava/lang/Object;\u0001\u0000\u0004Code\u0001\u0000\u000fLineNumberTable\u0001\u0000\u001d"
+                + "tombstonesDropAtTheBottomLevel\u0001\u0000\u0003()V\u0001\u0000\nSourceFile")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(classes.resolve("StoreHiddenTest.class"), cls);
+        filter = FeedbackFilter.forLab(root, new Lab("lab-01", "lab-01-one", java.util.List.of()));
+    }
+
+    @Test
+    void anAssertionMessageOfTheHiddenTestIsShownAsItIs() {
+        String message = "java.lang.AssertionError: tombstone resurrected after compaction of the bottom level\n"
+                + "Expected: null\n     but: was [118, 49, 55]";
+        assertThat(filter.apply(message), equalTo(message));
+    }
+
+    @Test
+    void aMessageQuotingTheHiddenSourceIsCutWhereTheQuoteStarts() {
+        String message = "java.lang.IllegalStateException: look: " + HIDDEN.substring(HIDDEN.indexOf("void tombstones"));
+        String shown = filter.apply(message);
+        assertThat(shown, startsWith("java.lang.IllegalStateException: look:"));
+        assertThat(shown, endsWith(FeedbackFilter.WITHHELD));
+        assertThat(shown, not(containsString("compactAll")));
+        assertThat(shown, not(containsString("withLevels")));
+    }
+
+    @Test
+    void aQuoteSpreadOverLinesWithOtherWhitespaceIsStillAQuote() {
+        String message = "store.put(key(17),\tvalue(17));\r\n\r\n   store.delete(key(17));   store.compactAll();";
+        assertThat(filter.apply(message), equalTo(FeedbackFilter.WITHHELD));
+    }
+
+    @Test
+    void rawClassFileBytesAreAQuote() throws IOException {
+        String bytes = new String(Files.readAllBytes(root.resolve("lab-01-one/target/test-classes/lab/one/StoreHiddenTest.class")),
+                StandardCharsets.ISO_8859_1);
+        String shown = filter.apply("stolen: " + bytes);
+        assertThat(shown, not(containsString("LineNumberTable")));
+        assertThat(shown, endsWith(FeedbackFilter.WITHHELD));
+    }
+
+    @Test
+    void shortIdentifiersOfTheHiddenTestAreNotAQuote() {
+        // the test's name and a type it uses are in feedback anyway
+        String message = "tombstonesDropAtTheBottomLevel failed: java.lang.IllegalArgumentException: Options.defaults() has 0 levels";
+        assertThat(filter.apply(message), equalTo(message));
+    }
+
+    @Test
+    void controlCharactersAreDroppedAndLongMessagesCut() {
+        assertThat(filter.apply("a\u0000b\u0007c\nd\te"), equalTo("abc\nd\te"));
+        String shown = filter.apply("x".repeat(10_000));
+        assertThat(shown.length(), lessThanOrEqualTo(FeedbackFilter.MAX + 20));
+        assertThat(shown, endsWith("[... cut]"));
+    }
+
+    @Test
+    void aLabWithoutHiddenTestsOnlyCleans() {
+        String message = "store.put(key(17), value(17)); store.delete(key(17)); store.compactAll();";
+        assertThat(FeedbackFilter.none().apply(message), is(message));
+    }
+}
