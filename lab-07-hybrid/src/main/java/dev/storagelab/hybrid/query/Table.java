@@ -73,7 +73,9 @@ public final class Table {
             checkArgument(seen.put(r.get(pk), Boolean.TRUE) == null, "putAll: primary key %s appears twice", r.get(pk));
             ops.addAll(putOps(r));
         }
-        store.write(ops);
+        if (!ops.isEmpty()) {
+            store.write(ops);
+        }
     }
 
     private List<Entry> putOps(Row row) throws IOException {

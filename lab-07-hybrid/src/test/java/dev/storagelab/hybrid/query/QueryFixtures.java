@@ -40,7 +40,7 @@ public final class QueryFixtures {
     }
 
     /** A {@link TreeMap} as an ordered store; {@code write} applies a batch in one step. */
-    public static final class MemoryStore implements OrderedStore {
+    public static class MemoryStore implements OrderedStore {
         public final TreeMap<Bytes, Bytes> map = new TreeMap<>();
         public int gets;
 
