@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -24,8 +23,10 @@ import java.util.Random;
  * <ol>
  *   <li>Calibration: {@code hybrid-calibrate}'s {@link Calibrator} measures the machine's
  *       {@link HardwareProfile}; a separate calibration table (50,000 rows, other data, bigger
- *       than the store's cache) gives the query layer's two CPU figures: a scanned row
- *       (full-scan time per row) and a row lookup (random gets of rows).</li>
+ *       than the store's cache) gives the query layer's two CPU figures, after a warm-up round: a
+ *       scanned row (full-scan time per row) and a row lookup (10,000 random gets of rows), in 7
+ *       alternated rounds: the median scan time, and the lookup as the median ratio times it (the
+ *       choice depends on the ratio, which a changing machine load disturbs least).</li>
  *   <li>The table: {@code rows} orders of about 440 bytes (id, price uniform in [0, 10^6), one of 8
  *       regions, a 400-byte note) in a {@link HybridStore} on disk, its RAM cache of 64k entries far
  *       smaller than the 3 x rows entries, checkpointed so everything is in the engines.</li>
@@ -43,10 +44,7 @@ import java.util.Random;
  */
 public final class PlannerCrossover {
 
-    static final Schema ORDERS = new Schema("orders", List.of(Column.ofLong("id"), Column.ofLong("price"),
-            Column.ofString("region"), Column.ofString("note")), "id", List.of("price", "region"));
-    static final String[] REGIONS = {"africa", "apac", "china", "eu", "india", "latam", "mideast", "us"};
-    static final long PRICES = 1_000_000;
+    static final long PRICES = DemoTable.PRICES;
     static final int REPS = 3;
 
     public static void main(String[] args) throws Exception {
@@ -69,12 +67,26 @@ public final class PlannerCrossover {
         try (HybridStore store = HybridStore.open(scratch.resolve("calibration-table"), options())) {
             Table t = load(store, 50_000, 99);
             TableStats s = t.analyze(100);
-            double scanPerRow = timeFullScan(t, 5) / s.rows();
-            double lookup = timeLookups(t, 50_000, 20_000, 98);
+            // warm-up first: on a loaded machine the JIT compiler is slow to finish, and a cold lookup costs several times a
+            // warm one; then scans and lookups alternate, so that both see the same load, and the planner's choice depends on
+            // their ratio: the median ratio of 7 rounds, with the median scan time per row
+            timeFullScan(t, 3);
+            timeLookups(t, 50_000, 50_000, 97);
+            int rounds = 7;
+            double[] scans = new double[rounds];
+            double[] ratios = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                scans[i] = timeFullScan(t, 1) / s.rows();
+                ratios[i] = timeLookups(t, 50_000, 10_000, 98 + i) / scans[i];
+            }
+            Arrays.sort(scans);
+            Arrays.sort(ratios);
+            double scanPerRow = scans[rounds / 2];
+            double lookup = ratios[rounds / 2] * scanPerRow;
             double rowCpu = Math.max(0, scanPerRow - fromProfile.sequentialRead(s.rowEntryBytes()));
             calibrated = new QueryCostModel(profile, lookup, rowCpu, 1.0);
             fromProfile = fromProfile.withCpu(profile.lsmGetMicros(), rowCpu);
-            log(md, String.format(Locale.ROOT, "calibration table (50,000 rows): full scan %.3f us per row, a row lookup %.3f us",
+            log(md, String.format(Locale.ROOT, "calibration table (50,000 rows), scans and lookups alternated: full scan %.3f us per row (median), a row lookup %.3f us (median ratio to a scanned row x that)",
                     scanPerRow, lookup));
         }
         log(md, "model A (hardware profile: lsmGet + half the lookups a random read; row CPU measured): " + fromProfile);
@@ -171,19 +183,7 @@ public final class PlannerCrossover {
     }
 
     static Table load(HybridStore store, int rows, long seed) throws IOException {
-        Table t = Table.open(store, ORDERS);
-        Random r = new Random(seed);
-        List<Row> batch = new ArrayList<>();
-        for (long id = 0; id < rows; id++) {
-            char[] note = new char[400];
-            Arrays.fill(note, (char) ('a' + r.nextInt(26)));
-            batch.add(Row.of(id, (long) r.nextInt((int) PRICES), REGIONS[r.nextInt(REGIONS.length)], new String(note)));
-            if (batch.size() == 500) {
-                t.putAll(batch);
-                batch.clear();
-            }
-        }
-        t.putAll(batch);
+        Table t = DemoTable.load(store, rows, seed);
         store.checkpoint();
         return t;
     }
@@ -195,7 +195,7 @@ public final class PlannerCrossover {
         long width = Math.max(1, Math.round(s * PRICES));
         long lo = (long) (g.nextDouble() * Math.max(1, PRICES - width));
         Predicate price = Predicate.between("price", lo, lo + width - 1);
-        String region = REGIONS[g.nextInt(REGIONS.length)];
+        String region = DemoTable.REGIONS.get(g.nextInt(DemoTable.REGIONS.size()));
         return switch (kind) {
             case 0 -> Query.of("orders", Predicate.eq("id", (long) g.nextInt(rows)), Predicate.eq("region", region));
             case 1, 2 -> Query.of("orders", price, Predicate.eq("region", region));
@@ -237,7 +237,6 @@ public final class PlannerCrossover {
     static double timeFullScan(Table t, int reps) throws IOException {
         double[] d = new double[reps];
         long[] sink = {0};
-        t.scan(null, row -> sink[0]++);
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             t.scan(null, row -> sink[0]++);
@@ -250,9 +249,6 @@ public final class PlannerCrossover {
     /** Microseconds per get of a random row. */
     static double timeLookups(Table t, int rows, int gets, long seed) throws IOException {
         Random r = new Random(seed);
-        for (int i = 0; i < gets / 4; i++) {
-            t.get((long) r.nextInt(rows));
-        }
         long t0 = System.nanoTime();
         for (int i = 0; i < gets; i++) {
             if (t.get((long) r.nextInt(rows)).isEmpty()) {
@@ -326,7 +322,4 @@ public final class PlannerCrossover {
     private PlannerCrossover() {
     }
 
-    static Comparator<Plan> byCost() {
-        return Comparator.comparingDouble(Plan::cost);
-    }
 }
