@@ -46,7 +46,7 @@ def main(prefix, png):
     for x, style, name in ((measured, "-", "measured"), (predicted, "--", "predicted")):
         if x is not None:
             ax.axvline(x, color="0.4", ls=style, lw=1)
-            ax.annotate(f"{name} crossover {x:.1%}", (x, ax.get_ylim()[1] if False else max(col["full_us"])),
+            ax.annotate(f"{name} crossover {x:.1%}", (x, max(col["full_us"])),
                         rotation=90, va="top", ha="right", fontsize=8, color="0.3")
     ax.set_xscale("log")
     ax.set_yscale("log")
