@@ -43,11 +43,15 @@ def main(prefix, png):
     ax.plot(sel, col["full_us"], "o-", color="tab:red", label="full scan, measured")
     ax.plot(sel, col["index_predicted_us"], "--", color="tab:blue", label="index range scan, predicted (calibrated model)")
     ax.plot(sel, col["full_predicted_us"], "--", color="tab:red", label="full scan, predicted (calibrated model)")
-    for x, style, name in ((measured, "-", "measured"), (predicted, "--", "predicted")):
+    profile = crossover(sel, col["index_profile_us"], col["full_profile_us"])
+    ax.plot(sel, col["index_profile_us"], ":", color="tab:blue", lw=1, label="index range scan, hardware profile only")
+    ax.plot(sel, col["full_profile_us"], ":", color="tab:red", lw=1, label="full scan, hardware profile only")
+    top = max(col["index_us"] + col["full_us"])
+    for x, style, name, y in ((measured, "-", "measured", top), (predicted, "--", "predicted", top / 8),
+                              (profile, ":", "profile only", top / 60)):
         if x is not None:
             ax.axvline(x, color="0.4", ls=style, lw=1)
-            ax.annotate(f"{name} crossover {x:.1%}", (x, max(col["full_us"])),
-                        rotation=90, va="top", ha="right", fontsize=8, color="0.3")
+            ax.annotate(f"{name} crossover {x:.1%}", (x, y), rotation=90, va="top", ha="right", fontsize=8, color="0.3")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("selectivity of the price range (share of the table's rows)")
@@ -57,7 +61,7 @@ def main(prefix, png):
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     fig.savefig(png, dpi=120)
-    print(f"crossover measured {measured}, predicted {predicted}")
+    print(f"crossover measured {measured}, predicted {predicted}, profile only {profile}")
     with open(prefix + "-held.csv") as f:
         held = list(csv.DictReader(f))
     right = sum(1 for r in held if r["chosen"] == r["fastest"])
