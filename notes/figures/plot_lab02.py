@@ -10,7 +10,14 @@ reads merge.json, scan.json and ring.json from the data folder (each written by 
 `-rf json -rff ...`; a missing file is skipped), writes lab02-merge.png, lab02-scan.png and
 lab02-ring.png to the figures folder, and prints the tables the notes quote. Each point is the
 median of the measurement iterations; the bars span the fastest and the slowest iteration.
+
+It also reads hot-partitions.csv, written by the HotPartitions experiment (counts, not times),
+and draws lab02-hot-partitions.png: the busiest partition's share of the reads against the skew
+of the authors, for each partitioning scheme (bars: the range over the ring's placements).
 """
+
+import csv
+import os
 
 import statistics
 import sys
@@ -177,8 +184,63 @@ def ring(data_dir, out_dir):
     print()
 
 
+SCHEMES = {
+    "range": ("by key range (equal data per partition)", "o", "C0"),
+    "ring-author-v1": ("ring by author, 1 virtual node", "v", "C3"),
+    "ring-author-v100": ("ring by author, 100 virtual nodes", "^", "C1"),
+    "ring-post-v100": ("ring by post key, 100 virtual nodes", "s", "C2"),
+}
+
+
+def hot_partitions(data_dir, out_dir):
+    path = os.path.join(data_dir, "hot-partitions.csv")
+    if not os.path.exists(path):
+        return
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    by = {(r["scheme"], float(r["zipf_exponent"])): r for r in rows}
+    exponents = sorted({float(r["zipf_exponent"]) for r in rows})
+    partitions = int(rows[0]["partitions"])
+    print(f"## Hot partitions: the busiest of {partitions} partitions' share of the posts read, mean [min, max] "
+          "over the ring's placements; then its share of the posts stored, and partitions per page")
+    print()
+    print("| Zipf s | most read author | " + " | ".join(SCHEMES[s][0] for s in SCHEMES) + " |")
+    print("| ---: | ---: |" + " ---: |" * len(SCHEMES))
+    for e in exponents:
+        cells = []
+        for s in SCHEMES:
+            r = by[(s, e)]
+            cells.append(f"{100 * float(r['busiest_read_share']):.1f}% [{100 * float(r['busiest_read_share_min']):.1f}, "
+                         f"{100 * float(r['busiest_read_share_max']):.1f}]")
+        print(f"| {e:.1f} | {100 * float(by[('range', e)]['top_author_read_share']):.2f}% | " + " | ".join(cells) + " |")
+    print()
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(7, 7), sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
+    for s, (label, marker, color) in SCHEMES.items():
+        med = [100 * float(by[(s, e)]["busiest_read_share"]) for e in exponents]
+        lo = [m - 100 * float(by[(s, e)]["busiest_read_share_min"]) for m, e in zip(med, exponents)]
+        hi = [100 * float(by[(s, e)]["busiest_read_share_max"]) - m for m, e in zip(med, exponents)]
+        ax.errorbar(exponents, med, yerr=[lo, hi], marker=marker, color=color, capsize=4, label=label)
+        ax2.plot(exponents, [float(by[(s, e)]["partitions_per_page"]) for e in exponents], marker=marker, color=color,
+                 label=label)
+    top = [100 * float(by[("range", e)]["top_author_read_share"]) for e in exponents]
+    ax.plot(exponents, top, linestyle="--", color="black", label="the most read author alone")
+    ax.axhline(100 / partitions, linestyle=":", color="grey", label=f"fair share, 1/{partitions}")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("busiest partition's share of the reads (%)")
+    ax.set_title(f"lab-02: hot partitions, {partitions} partitions, keyset pages over a Zipfian feed")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    ax2.set_ylim(bottom=0)
+    ax2.set_xlabel("Zipf exponent s of the authors (0: uniform)")
+    ax2.set_ylabel("partitions a page reads")
+    ax2.set_xticks(exponents)
+    ax2.grid(True, alpha=0.3)
+    save(fig, out_dir, "lab02-hot-partitions.png")
+    print()
+
+
 def main(argv):
-    return run(argv, __doc__, merge, scan, ring)
+    return run(argv, __doc__, merge, scan, ring, hot_partitions)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,20 @@ public interface CompactionPolicy {
         return false;
     }
 
+    /**
+     * An estimate of the bytes compaction must still rewrite before {@code version} needs none
+     * (RocksDB's {@code estimated_pending_compaction_bytes}): what the store weighs against
+     * {@link LsmOptions#softPendingCompactionBytes} and {@link LsmOptions#hardPendingCompactionBytes}
+     * to slow or stop writers before compaction falls hopelessly behind. The default counts level 0
+     * once it reaches {@link LsmOptions#l0CompactionTrigger} tables: its bytes, and those of level 1
+     * it will be merged with. Leveled compaction adds each level's excess over its target.
+     */
+    default long pendingCompactionBytes(Version version, LsmOptions options) {
+        return version.files(0).size() >= options.l0CompactionTrigger()
+                ? version.levelBytes(0) + version.levelBytes(1)
+                : 0;
+    }
+
     /** The policy of {@code style}. */
     static CompactionPolicy of(LsmOptions.CompactionStyle style) {
         return switch (style) {

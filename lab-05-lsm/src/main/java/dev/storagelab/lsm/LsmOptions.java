@@ -19,7 +19,7 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param tableBytes          a compaction starts a new output table past this size
  *                            [target_file_size_base]
  * @param blockBytes          a data block is closed past this size [block_size]
- * @param bloomBitsPerKey     Bloom filter bits per key; 0 for no filter
+ * @param bloomBitsPerKey     Bloom filter bits per key, at least 1: every table has a filter block
  * @param blockCacheBytes     the block cache's capacity; 0 for no cache [block_cache]
  * @param syncWrites          whether every write forces the log before it returns [WriteOptions.sync]
  * @param backgroundWork      whether flushes and compactions run on a background thread (false:
@@ -37,12 +37,20 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param compactionPolicy    the policy that picks compactions, in place of the one {@code compaction}
  *                            names (lab-07's time-window and adaptive policies); null for that one.
  *                            A policy object may keep state: give each store its own
+ * @param softPendingCompactionBytes when the policy's estimate of the bytes compaction still has
+ *                            to rewrite ({@link CompactionPolicy#pendingCompactionBytes}) reaches
+ *                            this, every write is slowed by 1 ms, as at {@code l0SlowdownTrigger};
+ *                            0 for no limit [soft_pending_compaction_bytes_limit]
+ * @param hardPendingCompactionBytes when the estimate reaches this, writes wait until compaction
+ *                            brings it down, as at {@code l0StopTrigger}; 0 for no limit
+ *                            [hard_pending_compaction_bytes_limit]
  */
 public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
                          long level1Bytes, int levelMultiplier, long tableBytes, int blockBytes,
                          int bloomBitsPerKey, long blockCacheBytes, boolean syncWrites, boolean backgroundWork,
                          CompactionStyle compaction, double tierSizeRatio, boolean walEnabled,
-                         CompactionFilter.Factory compactionFilter, CompactionPolicy compactionPolicy) {
+                         CompactionFilter.Factory compactionFilter, CompactionPolicy compactionPolicy,
+                         long softPendingCompactionBytes, long hardPendingCompactionBytes) {
 
     /** How tables move down: see {@link LsmStore#pickCompaction}. */
     public enum CompactionStyle {
@@ -62,17 +70,26 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         checkArgument(levelMultiplier >= 2, "levelMultiplier must be at least 2: %s", levelMultiplier);
         checkArgument(tableBytes >= 1024, "tableBytes must be at least 1 KiB: %s", tableBytes);
         checkArgument(blockBytes >= 64, "blockBytes must be at least 64: %s", blockBytes);
-        checkArgument(bloomBitsPerKey >= 0, "bloomBitsPerKey must not be negative: %s", bloomBitsPerKey);
+        checkArgument(bloomBitsPerKey >= 1,
+                "bloomBitsPerKey must be at least 1 (every table has a filter block): %s", bloomBitsPerKey);
         checkArgument(blockCacheBytes >= 0, "blockCacheBytes must not be negative: %s", blockCacheBytes);
         java.util.Objects.requireNonNull(compaction, "compaction");
         checkArgument(tierSizeRatio >= 1, "tierSizeRatio must be at least 1: %s", tierSizeRatio);
         checkArgument(walEnabled || !syncWrites, "syncWrites needs the write-ahead log: walEnabled is false");
+        checkArgument(softPendingCompactionBytes >= 0 && hardPendingCompactionBytes >= 0,
+                "pending-compaction limits must not be negative: soft %s, hard %s",
+                softPendingCompactionBytes, hardPendingCompactionBytes);
+        checkArgument(softPendingCompactionBytes == 0 || hardPendingCompactionBytes == 0
+                        || softPendingCompactionBytes <= hardPendingCompactionBytes,
+                "the soft pending-compaction limit must not exceed the hard one: soft %s, hard %s",
+                softPendingCompactionBytes, hardPendingCompactionBytes);
     }
 
     /**
      * LevelDB's defaults: 4 MiB memtables, level 0 compacted at 4 tables, slowed at 8 and stopped
      * at 12, a 10 MiB level 1 and 10x fan-out ({@link Version#NUM_LEVELS} levels), 2 MiB tables of 4 KiB blocks, 10-bit
-     * Bloom filters, an 8 MiB block cache, writes logged but not forced one by one, no compaction filter.
+     * Bloom filters, an 8 MiB block cache, writes logged but not forced one by one, no compaction filter;
+     * and RocksDB's pending-compaction limits, 64 GiB to slow writes and 256 GiB to stop them.
      */
     public static LsmOptions defaults() {
         return new Builder().build();
@@ -183,6 +200,8 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         public boolean walEnabled = true;
         public CompactionFilter.Factory compactionFilter;
         public CompactionPolicy compactionPolicy;
+        public long softPendingCompactionBytes = 64L << 30;
+        public long hardPendingCompactionBytes = 256L << 30;
 
         public Builder() {
         }
@@ -205,13 +224,16 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
             walEnabled = o.walEnabled;
             compactionFilter = o.compactionFilter;
             compactionPolicy = o.compactionPolicy;
+            softPendingCompactionBytes = o.softPendingCompactionBytes;
+            hardPendingCompactionBytes = o.hardPendingCompactionBytes;
         }
 
         /** The options, checked. */
         public LsmOptions build() {
             return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
                     levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites,
-                    backgroundWork, compaction, tierSizeRatio, walEnabled, compactionFilter, compactionPolicy);
+                    backgroundWork, compaction, tierSizeRatio, walEnabled, compactionFilter, compactionPolicy,
+                    softPendingCompactionBytes, hardPendingCompactionBytes);
         }
     }
 

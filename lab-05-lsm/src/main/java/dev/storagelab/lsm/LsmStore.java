@@ -89,6 +89,9 @@ public final class LsmStore implements OrderedStore {
     /** Per level from 1: the largest key of the last compaction there, where the next one starts. */
     private final InternalKey[] compactPointer;
     private final CompactionPolicy policy;
+    /** The version {@link #pendingBytes} was estimated for (guarded by the mutex). */
+    private Version pendingVersion;
+    private long pendingBytes;
 
     private volatile Super current;
     private volatile long lastSequence;
@@ -334,16 +337,23 @@ public final class LsmStore implements OrderedStore {
 
     /**
      * Makes sure the memtable has room (the caller holds the mutex): slows the write by 1 ms when
-     * level 0 has {@link LsmOptions#l0SlowdownTrigger} tables; when the memtable is full, waits
-     * while the previous one is still being flushed or level 0 has {@link LsmOptions#l0StopTrigger}
-     * tables, then freezes it, starts a new log and schedules the flush.
+     * level 0 has {@link LsmOptions#l0SlowdownTrigger} tables or the policy's
+     * {@linkplain CompactionPolicy#pendingCompactionBytes pending compaction bytes} reach
+     * {@link LsmOptions#softPendingCompactionBytes}; waits while they reach
+     * {@link LsmOptions#hardPendingCompactionBytes} and a compaction can bring them down; when the
+     * memtable is full, waits while the previous one is still being flushed or level 0 has
+     * {@link LsmOptions#l0StopTrigger} tables, then freezes it, starts a new log and schedules the
+     * flush. Writers stopped by either limit count as {@linkplain StoreMetrics#recordWriteStall stalls}.
      */
     private void makeRoomForWrite() throws IOException {
         boolean slowed = false;
         while (true) {
             throwBackgroundError();
-            int l0 = versions.version().files(0).size();
-            if (!slowed && l0 >= options.l0SlowdownTrigger() && background != null) {
+            Version v = versions.version();
+            int l0 = v.files(0).size();
+            long pending = background == null ? 0 : pendingCompactionBytes(v);
+            if (!slowed && background != null && (l0 >= options.l0SlowdownTrigger()
+                    || (options.softPendingCompactionBytes() > 0 && pending >= options.softPendingCompactionBytes()))) {
                 slowed = true;
                 metrics.recordWriteStall();
                 mutex.unlock();
@@ -355,6 +365,11 @@ public final class LsmStore implements OrderedStore {
                 } finally {
                     mutex.lock();
                 }
+            } else if (options.hardPendingCompactionBytes() > 0 && pending >= options.hardPendingCompactionBytes()
+                    && (backgroundScheduled || pickCompaction() != null)) {
+                metrics.recordWriteStall();
+                maybeScheduleBackgroundWork();
+                awaitBackground();
             } else if (mem.approximateBytes() < options.memtableBytes()) {
                 return;
             } else if (current.imm != null || (l0 >= options.l0StopTrigger() && background != null)) {
@@ -367,6 +382,18 @@ public final class LsmStore implements OrderedStore {
                 }
             }
         }
+    }
+
+    /**
+     * The policy's estimate of the bytes compaction still has to rewrite in {@code v}, computed once
+     * per version (it walks every table's size; writers ask on every write). Holds the mutex.
+     */
+    private long pendingCompactionBytes(Version v) {
+        if (v != pendingVersion) {
+            pendingBytes = policy.pendingCompactionBytes(v, options);
+            pendingVersion = v;
+        }
+        return pendingBytes;
     }
 
     /** Freezes the memtable, starts a new log, and schedules its flush. Holds the mutex. */
@@ -508,9 +535,12 @@ public final class LsmStore implements OrderedStore {
             if (s.imm != null) {
                 sources.add(s.imm.iterator());
             }
-            for (int level = 0; level < Version.NUM_LEVELS; level++) {
-                for (FileMeta f : s.version.files(level)) {
-                    sources.add(table(f).cursor());
+            for (FileMeta f : s.version.files(0)) {
+                sources.add(table(f).cursor());
+            }
+            for (int level = 1; level < Version.NUM_LEVELS; level++) {
+                if (!s.version.files(level).isEmpty()) {
+                    sources.add(levelIterator(s.version.files(level)));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -519,6 +549,14 @@ public final class LsmStore implements OrderedStore {
             throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
         }
         return new SnapshotIterator(new MergingInternalIterator(sources), sequence, from, to, () -> release(s));
+    }
+
+    /**
+     * A level below level 0 as one source of a scan: its tables opened one at a time, as the scan
+     * reaches them (level 0's tables overlap, so each is a source of its own).
+     */
+    private InternalIterator levelIterator(List<FileMeta> files) {
+        return new LevelIterator(files, f -> table(f).cursor());
     }
 
     /**
@@ -537,9 +575,12 @@ public final class LsmStore implements OrderedStore {
             if (s.imm != null) {
                 newestFirst.add(SnapshotIterator.reverse(s.imm.iterator(), sequence, from, to));
             }
-            for (int level = 0; level < Version.NUM_LEVELS; level++) {
-                for (FileMeta f : s.version.files(level)) {
-                    newestFirst.add(SnapshotIterator.reverse(table(f).cursor(), sequence, from, to));
+            for (FileMeta f : s.version.files(0)) {
+                newestFirst.add(SnapshotIterator.reverse(table(f).cursor(), sequence, from, to));
+            }
+            for (int level = 1; level < Version.NUM_LEVELS; level++) {
+                if (!s.version.files(level).isEmpty()) {
+                    newestFirst.add(SnapshotIterator.reverse(levelIterator(s.version.files(level)), sequence, from, to));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -1230,6 +1271,20 @@ public final class LsmStore implements OrderedStore {
                 sum += b;
             }
             return sum;
+        }
+    }
+
+    /**
+     * The compaction policy's estimate of the bytes compaction must still rewrite
+     * ({@link CompactionPolicy#pendingCompactionBytes}), what the write path weighs against the
+     * pending-compaction limits.
+     */
+    public long pendingCompactionBytes() {
+        mutex.lock();
+        try {
+            return pendingCompactionBytes(versions.version());
+        } finally {
+            mutex.unlock();
         }
     }
 

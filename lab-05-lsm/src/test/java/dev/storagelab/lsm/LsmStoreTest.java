@@ -319,4 +319,26 @@ class LsmStoreTest {
             assertThat("compactAll's last compaction writes the bottommost level", bottommost.get(bottommost.size() - 1), is(true));
         }
     }
+
+    @Test
+    void writesWaitForCompactionWhenTooManyBytesArePendingAndGoOnOnceItCatchesUp() throws IOException {
+        LsmOptions.Builder b = LsmOptions.tiny().withBackgroundWork(true).toBuilder();
+        b.l0SlowdownTrigger = 1_000; // level 0's own triggers out of the way: only the byte limits act
+        b.l0StopTrigger = 1_000;
+        b.softPendingCompactionBytes = 1;
+        b.hardPendingCompactionBytes = 1; // any pending byte stops a writer while a compaction can run
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        try (LsmStore store = LsmStore.open(storage, b.build())) {
+            for (int i = 0; i < 3_000; i++) {
+                store.put(key(i % 700), value(i % 700, i));
+                model.put(key(i % 700), value(i % 700, i));
+            }
+            assertThat("writers stalled on the pending bytes", store.stats().metrics().writeStalls(), greaterThan(0L));
+            assertThat("level 0 never ran far ahead of its compactions",
+                    store.stats().filesPerLevel()[0], lessThanOrEqualTo(3L));
+            store.compactAll();
+            assertThat("nothing pending once compaction caught up", store.pendingCompactionBytes(), equalTo(0L));
+            assertThat(drain(store.scan(null, null)), equalTo(entries(model)));
+        }
+    }
 }

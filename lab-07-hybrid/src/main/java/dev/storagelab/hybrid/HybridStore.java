@@ -67,6 +67,8 @@ public final class HybridStore implements RoutedStore {
     private final AtomicLong valuesSeen = new AtomicLong();
     private final ScheduledThreadPoolExecutor maintenance;
     private final Object maintenanceLock = new Object();
+    /** The router's sampling, {@link HybridOptions#considerEvery()} at open; the tuner changes it. */
+    private volatile int considerEvery;
     private long logBytesAtCheckpoint;
     private Bytes sweepCursor;
     private volatile IOException maintenanceFailure;
@@ -85,6 +87,7 @@ public final class HybridStore implements RoutedStore {
         this.queue = new MigrationQueue(options.migrationQueueCapacity());
         this.bucket = new TokenBucket(options.migrationsPerSecond(), options.migrationBurst(), options.ticker());
         this.logBytesAtCheckpoint = log.wal().stats().bytes();
+        this.considerEvery = options.considerEvery();
         if (options.backgroundWork()) {
             ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "hybrid-maintenance");
@@ -298,7 +301,7 @@ public final class HybridStore implements RoutedStore {
      * (or counts it deferred: the hot set is full, or the queue is).
      */
     private void consider(Bytes key, int valueBytes) {
-        int every = options.considerEvery();
+        int every = considerEvery;
         if (every > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(every) != 0) {
             return;
         }
@@ -502,6 +505,22 @@ public final class HybridStore implements RoutedStore {
                 engine.endMoves(stamp);
             }
         }
+    }
+
+    /** The router: its hysteresis and payback horizon can be changed at run time (lab-07 T10). */
+    public Router router() {
+        return router;
+    }
+
+    /** The router is asked about a key after one access in this many (see {@link HybridOptions#considerEvery()}). */
+    public int considerEvery() {
+        return considerEvery;
+    }
+
+    /** Changes {@link #considerEvery()} at run time (the tuner's knob, lab-07 T10). */
+    public void setConsiderEvery(int accesses) {
+        com.google.common.base.Preconditions.checkArgument(accesses >= 1, "considerEvery must be at least 1: %s", accesses);
+        this.considerEvery = accesses;
     }
 
     /** Keys waiting to move. */

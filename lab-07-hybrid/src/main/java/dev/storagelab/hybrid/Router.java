@@ -24,9 +24,9 @@ import java.util.Objects;
 public final class Router {
 
     private final PlacementCost cost;
-    private final double hysteresis;
+    private volatile double hysteresis;
     private final long minResidencyNanos;
-    private final double paybackWindows;
+    private volatile double paybackWindows;
 
     /**
      * @param hysteresis     the margin, as a fraction of the current cost (0.25: the other engine must be 25% cheaper)
@@ -79,6 +79,29 @@ public final class Router {
         }
         return other;
         // END SOLUTION
+    }
+
+    /** The margin a move needs, as a fraction of the current cost. */
+    public double hysteresis() {
+        return hysteresis;
+    }
+
+    /** Changes the margin at run time (the tuner's knob, lab-07 T10); the next decision uses it. */
+    public void setHysteresis(double hysteresis) {
+        checkArgument(hysteresis >= 0 && hysteresis < 1, "hysteresis must be within [0, 1): %s", hysteresis);
+        this.hysteresis = hysteresis;
+    }
+
+    /** Within how many tracking windows a move must pay for itself. */
+    public double paybackWindows() {
+        return paybackWindows;
+    }
+
+    /** Changes the payback horizon at run time (the tuner's knob, lab-07 T10). */
+    public void setPaybackWindows(double paybackWindows) {
+        checkArgument(paybackWindows > 0 && Double.isFinite(paybackWindows), "paybackWindows must be positive: %s",
+                paybackWindows);
+        this.paybackWindows = paybackWindows;
     }
 
     @Override

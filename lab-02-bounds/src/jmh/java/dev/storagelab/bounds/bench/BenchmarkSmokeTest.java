@@ -74,4 +74,43 @@ class BenchmarkSmokeTest {
         assertThat("adding a fifth node takes some keys, but far from all of them (1/5 expected)",
                 r.meanMoved(), allOf(greaterThan(0.0), lessThan(0.5)));
     }
+
+    @Test
+    void hotPartitionsExperimentRoutesEveryPostReadToOnePartition() {
+        HotPartitions.Sizes sizes = new HotPartitions.Sizes(300, 6_000, 2_000);
+
+        List<HotPartitions.Result> results = HotPartitions.run(sizes, new double[] {0.0, 1.2}, 7);
+
+        assertThat("four schemes at two exponents", results.size(), is(8));
+        for (HotPartitions.Result r : results) {
+            String what = r.scheme() + " at Zipf " + r.exponent();
+            assertThat(what + ": every scheme serves the same reads", r.postsRead(), is(results.get(r.exponent() == 0 ? 0 : 4).postsRead()));
+            assertThat(what + ": the busiest partition has at least the fair share", r.busiestRead(),
+                    greaterThan(1.0 / HotPartitions.PARTITIONS - 1e-9));
+            if (r.scheme().startsWith("ring-author")) {
+                assertThat(what + ": an author's feed is on one partition, so a page reads one", r.fanOut(), is(1.0));
+                assertThat(what + ": keeping an author together, the busiest partition serves at least the top author",
+                        r.busiestReadMin(), greaterThan(r.topAuthorRead() - 1e-9));
+            }
+            if (r.scheme().equals("range")) {
+                assertThat(what + ": range boundaries at the quantiles store 1/16 each", r.busiestData(),
+                        lessThan(1.0 / HotPartitions.PARTITIONS + 1e-3));
+            }
+        }
+        HotPartitions.Result skewedPost = results.get(7);
+        HotPartitions.Result skewedAuthor = results.get(6);
+        assertThat("at Zipf 1.2, scattering posts over the ring balances the reads better than keeping authors together",
+                skewedPost.busiestRead(), lessThan(skewedAuthor.busiestRead()));
+        assertThat("... and a page then reads several partitions", skewedPost.fanOut(), greaterThan(2.0));
+    }
+
+    @Test
+    void rolloutOverlapExperimentSeesArcsOverlapAllOrNothing() {
+        double[] mixed = RolloutOverlap.overlaps(60, 4_000, 10, true);
+        double[] arcs = RolloutOverlap.overlaps(60, 4_000, 10, false);
+
+        assertThat("mixed flags at 10% all share about 1% of the users (the least of 60 pairs)", mixed[0], greaterThan(0.005));
+        assertThat("mixed flags at 10% all share about 1% of the users (the most of 60 pairs)", mixed[59], lessThan(0.015));
+        assertThat("arcs at 10%: most pairs share nobody (the median pair)", arcs[30], is(0.0));
+    }
 }

@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  */
 public final class ArcPolicy<K> implements ReplacementPolicy<K> {
 
-    private final int capacity;
+    private int capacity;
     /** Resident, seen once recently; iteration order is LRU first, MRU last. */
     private final LinkedHashSet<K> t1 = new LinkedHashSet<>();
     /** Resident, seen at least twice recently. */
@@ -202,6 +202,38 @@ public final class ArcPolicy<K> implements ReplacementPolicy<K> {
     @Override
     public String name() {
         return "arc";
+    }
+
+    /**
+     * Changes c at run time and restores the invariants: the target p is capped at the new c; while
+     * more than c keys are resident, one is evicted as REPLACE would (the LRU key of T1 to B1 while
+     * T1 is over the target, or T2 is empty; else the LRU key of T2 to B2); then the oldest ghosts
+     * are dropped until {@code |L1| <= c} (from B1) and {@code |L1| + |L2| <= 2c} (from B2 first).
+     * A larger c only makes room.
+     */
+    @Override
+    public void resize(int capacity, Consumer<? super K> evicted) {
+        checkArgument(capacity >= 1, "capacity must be at least 1: %s", capacity);
+        checkArgument(evicted != null, "the evicted-key consumer must not be null");
+        this.capacity = capacity;
+        p = Math.min(p, capacity);
+        while (t1.size() + t2.size() > capacity) {
+            K victim;
+            if (!t1.isEmpty() && (t1.size() > p || t2.isEmpty())) {
+                victim = removeLru(t1);
+                b1.add(victim);
+            } else {
+                victim = removeLru(t2);
+                b2.add(victim);
+            }
+            evicted.accept(victim);
+        }
+        while (t1.size() + b1.size() > capacity) {
+            removeLru(b1); // T1 <= c here, so B1 is not empty
+        }
+        while (t1.size() + t2.size() + b1.size() + b2.size() > 2 * capacity) {
+            removeLru(b2.isEmpty() ? b1 : b2);
+        }
     }
 
     /** Resident keys seen once recently: {@code |T1|}. */

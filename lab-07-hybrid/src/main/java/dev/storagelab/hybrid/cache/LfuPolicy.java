@@ -39,7 +39,7 @@ public final class LfuPolicy<K> implements ReplacementPolicy<K> {
         }
     }
 
-    private final int capacity;
+    private int capacity;
     /**
      * The sentinel of the circular frequency list (frequency 0, never holds a key):
      * {@code head.next} is the lowest frequency, {@code head.prev} the highest; an empty list is
@@ -147,6 +147,28 @@ public final class LfuPolicy<K> implements ReplacementPolicy<K> {
     @Override
     public int size() {
         return nodeOf.size();
+    }
+
+    /**
+     * A smaller capacity evicts as a miss in a full cache does, one key at a time: the least
+     * recently used key of the lowest frequency first.
+     */
+    @Override
+    public void resize(int capacity, Consumer<? super K> evicted) {
+        checkArgument(capacity >= 1, "capacity must be at least 1: %s", capacity);
+        checkArgument(evicted != null, "the evicted-key consumer must not be null");
+        this.capacity = capacity;
+        while (nodeOf.size() > capacity) {
+            FreqNode<K> least = head.next;
+            Iterator<K> it = least.keys.iterator();
+            K victim = it.next();
+            it.remove();
+            nodeOf.remove(victim);
+            if (least.keys.isEmpty()) {
+                unlink(least);
+            }
+            evicted.accept(victim);
+        }
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  */
 public final class LruPolicy<K> implements ReplacementPolicy<K> {
 
-    private final int capacity;
+    private int capacity;
     /** Resident keys, least recently used first. */
     private final LinkedHashSet<K> keys = new LinkedHashSet<>();
 
@@ -69,6 +69,20 @@ public final class LruPolicy<K> implements ReplacementPolicy<K> {
     @Override
     public String name() {
         return "lru";
+    }
+
+    /** A smaller capacity evicts the least recently used keys first. */
+    @Override
+    public void resize(int capacity, Consumer<? super K> evicted) {
+        checkArgument(capacity >= 1, "capacity must be at least 1: %s", capacity);
+        checkArgument(evicted != null, "the evicted-key consumer must not be null");
+        this.capacity = capacity;
+        while (keys.size() > capacity) {
+            Iterator<K> it = keys.iterator();
+            K victim = it.next();
+            it.remove();
+            evicted.accept(victim);
+        }
     }
 
     @Override

@@ -32,4 +32,16 @@ public interface ReplacementPolicy<K> {
 
     /** {@code arc}, {@code lru} or {@code lfu}: what reports call the policy. */
     String name();
+
+    /**
+     * Changes the capacity at run time (the tuner's knob, lab-07 T10): a smaller capacity evicts
+     * resident keys, the policy's choice, each passed to {@code evicted} before this returns, until
+     * {@code size() <= capacity}; a larger one only makes room. A policy that cannot be resized throws
+     * {@link UnsupportedOperationException}.
+     *
+     * @throws IllegalArgumentException if {@code capacity < 1} or {@code evicted} is null
+     */
+    default void resize(int capacity, Consumer<? super K> evicted) {
+        throw new UnsupportedOperationException("replacement policy " + name() + " cannot be resized");
+    }
 }

@@ -73,7 +73,7 @@ public final class WriteBackCache {
     private static final Comparator<Entry> BY_KEY = Comparator.comparing(Entry::key);
 
     private final ReplacementPolicy<Bytes> policy;
-    private final int maxDirty;
+    private volatile int maxDirty;
     private final Sink sink;
     /** The clean entries; every key here is resident in the policy. */
     private final Map<Bytes, Entry> clean = new HashMap<>();
@@ -355,6 +355,36 @@ public final class WriteBackCache {
     /** Dirty entries held. */
     public synchronized int dirtyCount() {
         return dirty.size();
+    }
+
+    /**
+     * Changes the cache's size at run time (the tuner's knob, lab-07 T10): the policy's capacity
+     * becomes {@code capacity} ({@link ReplacementPolicy#resize}; the keys it evicts are handled as
+     * an eviction on a write is, dirty ones written to the sink as one sorted batch before they
+     * go), and the dirty limit {@code maxDirty}; if more entries than that are dirty now,
+     * {@link #flush()}.
+     *
+     * @throws IllegalArgumentException if {@code capacity < 1} or {@code maxDirty < 1}
+     * @throws IOException if the sink failed (nothing dirty was dropped, as on a write)
+     */
+    public synchronized void resize(int capacity, int maxDirty) throws IOException {
+        checkArgument(capacity >= 1, "capacity must be at least 1: %s", capacity);
+        checkArgument(maxDirty >= 1, "maxDirty must be at least 1: %s", maxDirty);
+        this.maxDirty = maxDirty;
+        List<Bytes> evicted = new ArrayList<>();
+        policy.resize(capacity, evicted::add);
+        for (Bytes k : evicted) {
+            evictions++;
+            if (dirty.containsKey(k)) {
+                dirtyEvictions++;
+            }
+        }
+        if (!evicted.isEmpty()) {
+            writeEvicted(evicted);
+        }
+        if (dirty.size() > maxDirty) {
+            flush();
+        }
     }
 
     /** The most dirty entries held before a write flushes. */

@@ -119,6 +119,8 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         final Bytes lo;
         final Bytes hi;
         volatile Style style;
+        /** The style the tuner pinned (lab-07 T10), or null: then the classification decides. */
+        volatile Style pinned;
         double reads;
         double writes;
         double sequentialWrites;
@@ -163,6 +165,9 @@ public final class AdaptiveCompaction implements CompactionPolicy {
          * {@link Settings#dwell} events; a switch counts in {@link #switches} and starts the dwell anew.
          */
         private void observe() {
+            if (pinned != null) {
+                return; // the tuner decides this range's style
+            }
             Style wanted = classify(reads, writes, sequentialWrites, style, settings);
             if (wanted != style && sinceSwitch >= settings.dwell()) {
                 catchUp = wanted == Style.TIERED;
@@ -257,6 +262,39 @@ public final class AdaptiveCompaction implements CompactionPolicy {
     /** The style range {@code range} has now. */
     public Style styleOf(int range) {
         return ranges[range].style;
+    }
+
+    /**
+     * Pins range {@code range} to {@code style} (the tuner's knob, lab-07 T10): the range takes the
+     * style now (a change counts as a switch, and a switch to {@link Style#TIERED} owes its
+     * catch-up, as after a classification) and keeps it, whatever its counters say, until
+     * {@link #unpin}. The counters go on counting.
+     */
+    public void pin(int range, Style style) {
+        Objects.requireNonNull(style, "style");
+        Range r = ranges[range];
+        synchronized (r) {
+            r.pinned = style;
+            if (r.style != style) {
+                r.catchUp = style == Style.TIERED;
+                r.style = style;
+                r.sinceSwitch = 0;
+                r.switches++;
+            }
+        }
+    }
+
+    /** Gives range {@code range} back to its classification (a no-op if it is not pinned). */
+    public void unpin(int range) {
+        Range r = ranges[range];
+        synchronized (r) {
+            r.pinned = null;
+        }
+    }
+
+    /** The style range {@code range} is pinned to, or null if its classification decides. */
+    public Style pinnedStyle(int range) {
+        return ranges[range].pinned;
     }
 
     /** Range {@code range}'s counters now. */
