@@ -1,5 +1,15 @@
 package dev.storagelab.workbench;
 
+import dev.storagelab.hybrid.query.DemoTable;
+import dev.storagelab.hybrid.query.Explain;
+import dev.storagelab.hybrid.query.Plan;
+import dev.storagelab.hybrid.query.Planner;
+import dev.storagelab.hybrid.query.Query;
+import dev.storagelab.hybrid.query.QueryCostModel;
+import dev.storagelab.hybrid.query.QueryParser;
+import dev.storagelab.hybrid.query.Row;
+import dev.storagelab.hybrid.query.Table;
+import dev.storagelab.hybrid.query.TableStats;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
@@ -64,6 +74,12 @@ public final class Shell {
             where KEY            hybrid: the key's tier and route, the tracker's estimate and both placements' costs
             tiers                hybrid: each tier's size, cache hit rate, migration queue and token bucket
             move KEY hot|cold    hybrid: move the key to the B+tree (hot) or the LSM tree (cold) now
+            table demo [ROWS]    the demo table orders(id, price, region, note), indexes on price and region: loads
+                                 ROWS rows (default 10000; 0: the rows already stored), then analyze
+            analyze [BUCKETS]    count the table's rows and build a histogram per column (default 100 buckets)
+            explain QUERY        the plans for QUERY with their estimated rows and costs, the chosen one first
+                                 (QUERY: orders where price between 10 and 20 and region = 'eu'; =, <, <=, >, >=)
+            query QUERY          run QUERY by the chosen plan: the plan, then up to 20 rows and the count
             help                 this list
             quit                 close the engine and leave (so does end of input)""";
 
@@ -78,6 +94,11 @@ public final class Shell {
     /** The transaction reads and writes go through; null: each command on its own. */
     private String current;
     private int nextTransaction = 1;
+    /** The demo table ({@code table demo}) and its planner (after {@code analyze}); null until then. */
+    private Table table;
+    private Planner planner;
+    /** Rows {@code query} prints before it only counts. */
+    static final int QUERY_ROWS_SHOWN = 20;
 
     public Shell(Engine.Handle engine, PrintStream out) {
         this.engine = engine;
@@ -312,6 +333,36 @@ public final class Shell {
                     arity(args, 2, 2, "move KEY hot|cold");
                     out.println(routed(command).move(Bytes.of(args.get(0)), args.get(1)));
                 }
+                case "table" -> {
+                    arity(args, 1, 2, "table demo [ROWS]");
+                    if (!args.get(0).equals("demo")) {
+                        throw new IllegalArgumentException("usage: table demo [ROWS] (the one table the shell knows)");
+                    }
+                    int rows = args.size() > 1 ? Integer.parseInt(args.get(1)) : 10_000;
+                    if (rows < 0) {
+                        throw new IllegalArgumentException("ROWS must not be negative: " + rows);
+                    }
+                    table = rows == 0 ? Table.open(engine.store(), DemoTable.SCHEMA) : DemoTable.load(engine.store(), rows, 42);
+                    analyze(100);
+                }
+                case "analyze" -> {
+                    arity(args, 0, 1, "analyze [BUCKETS]");
+                    demoTable();
+                    analyze(args.isEmpty() ? 100 : Integer.parseInt(args.get(0)));
+                }
+                case "explain" -> out.print(planner().explain(parseQuery(line, command)));
+                case "query" -> {
+                    Query q = parseQuery(line, command);
+                    Explain e = planner().explain(q);
+                    Plan plan = e.chosen();
+                    out.println("plan: " + plan.describe());
+                    List<Row> rows = planner.execute(q, plan);
+                    for (Row r : rows.subList(0, Math.min(rows.size(), QUERY_ROWS_SHOWN))) {
+                        out.println(show(r));
+                    }
+                    out.println("(" + rows.size() + " rows" + (rows.size() > QUERY_ROWS_SHOWN ? ", " + QUERY_ROWS_SHOWN + " shown" : "")
+                            + ")");
+                }
                 case "help" -> out.println(HELP);
                 case "quit", "exit" -> {
                     return false;
@@ -322,6 +373,46 @@ public final class Shell {
             return error(e.getMessage() == null ? e.toString() : e.getMessage());
         }
         return true;
+    }
+
+    private Table demoTable() {
+        if (table == null) {
+            throw new IllegalArgumentException("no table yet: table demo [ROWS] loads the demo table (table demo 0: the rows already stored)");
+        }
+        return table;
+    }
+
+    private Planner planner() {
+        demoTable();
+        return planner;
+    }
+
+    /** ANALYZE: the table's statistics, and a planner with the default cost model (NVMe figures) over them. */
+    private void analyze(int buckets) throws IOException {
+        TableStats stats = table.analyze(buckets);
+        planner = new Planner(table, stats, QueryCostModel.defaults());
+        out.println("orders: " + stats + "; histograms of " + buckets + " buckets");
+    }
+
+    /** The query after the command word, in the query grammar (its single quotes are its own, not the shell's). */
+    private static Query parseQuery(String line, String command) {
+        String text = line.strip().substring(command.length()).strip();
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("usage: " + command + " orders [where PREDICATE [and PREDICATE]...]");
+        }
+        return QueryParser.parse(text);
+    }
+
+    /** A row as {@code column=value} pairs, long strings cut to 16 characters. */
+    private static String show(Row r) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < DemoTable.SCHEMA.columns().size(); i++) {
+            Object v = r.get(i);
+            String text = v instanceof String str ? "'" + (str.length() > 16 ? str.substring(0, 16) + "...(" + str.length() + ")" : str) + "'"
+                    : String.valueOf(v);
+            s.append(i == 0 ? "" : " ").append(DemoTable.SCHEMA.columns().get(i).name()).append('=').append(text);
+        }
+        return s.toString();
     }
 
     /** The engine's store as a transactional one, or an error that says which engines have transactions. */

@@ -345,6 +345,56 @@ class ShellTest {
     }
 
     @Test
+    void helpListsTheQueryCommands() throws IOException {
+        String out = session(Engine.AVL, dir, "help\n");
+        for (String command : List.of("table demo [ROWS] ", "analyze [BUCKETS] ", "explain QUERY ", "query QUERY ")) {
+            assertThat(out, containsString("\n" + command));
+        }
+    }
+
+    @Test
+    void theDemoTableAnswersQueriesByTheCheapestPlanAndExplainsIt() throws IOException {
+        String out = session(Engine.BTREE, dir, """
+                explain orders where id = 1
+                table demo 2000
+                explain orders where id = 7
+                query orders where id = 7
+                explain orders where price between 0 and 999 and region = 'eu'
+                explain orders where price < 500000
+                query orders where price between 0 and 4999 and region = 'eu'
+                query orders where price > 'x'
+                query orders where price ~ 3
+                query customers
+                analyze 10
+                """);
+        assertThat(out, containsString("> explain orders where id = 1\nerror: no table yet"));
+        assertThat(out, containsString("orders: 2000 rows"));
+        assertThat(out, containsString("chosen: point lookup id = 7: examines ~1 rows"));
+        assertThat(out, containsString("plan: point lookup id = 7"));
+        assertThat(out, containsString("\nid=7 price="));
+        assertThat(out, containsString("(1 rows)"));
+        assertThat(out, containsString("chosen: index range scan on price (price between 0 and 999)"));
+        assertThat(out, containsString("  alternative: full scan: examines ~2000 rows"));
+        assertThat(out, containsString("  alternative: index range scan on region (region = 'eu')"));
+        assertThat(out, containsString("> explain orders where price < 500000\nquery: orders where price < 500000\n"
+                + "table: 2000 rows"));
+        assertThat(out, containsString("chosen: full scan: examines ~2000 rows"));
+        assertThat(out, containsString("region='eu'"));
+        assertThat(out, containsString("error: column price of table orders is LONG"));
+        assertThat(out, containsString("error: expected an operator"));
+        assertThat(out, containsString("error: the query is on table customers, not orders"));
+        assertThat(out, containsString("histograms of 10 buckets"));
+    }
+
+    @Test
+    void theDemoTableIsFoundAgainAfterAReopen() throws IOException {
+        session(Engine.LSM, dir, "table demo 300\n");
+        String out = session(Engine.LSM, dir, "table demo 0\nquery orders where id >= 290\n");
+        assertThat(out, containsString("orders: 300 rows"));
+        assertThat(out, containsString("(10 rows)"));
+    }
+
+    @Test
     void wordsSplitOnSpacesExceptInQuotes() {
         assertThat(Shell.tokenize("put \"a b\" c\\ d  \"\""), contains("put", "a b", "c d", ""));
         Shell shell = new Shell(null, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
