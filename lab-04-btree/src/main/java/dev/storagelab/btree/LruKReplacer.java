@@ -85,8 +85,8 @@ public final class LruKReplacer implements Replacer {
         // With K recorded, the slot the next access will overwrite holds the K-th most recent;
         // with fewer, the ring has not wrapped and slot 0 holds the earliest.
         rank[frame] = recorded[frame] == k ? history[base + next[frame]] : history[base] + Long.MIN_VALUE;
-        if (evictable[frame] && rank[frame] <= victims.bound()) {
-            victims.invalidate(); // an evictable frame moved into the batch's range: scan again
+        if (evictable[frame]) {
+            victims.admit(frame, rank[frame]); // its rank changed: it may now come before a victim the batch holds
         }
         // END SOLUTION
     }
@@ -100,8 +100,8 @@ public final class LruKReplacer implements Replacer {
         }
         this.evictable[frame] = evictable;
         size += evictable ? 1 : -1;
-        if (evictable && rank[frame] <= victims.bound()) {
-            victims.invalidate(); // it ranks among the batch's victims, which do not include it
+        if (evictable) {
+            victims.admit(frame, rank[frame]); // it may come before a victim the batch holds
         }
         // END SOLUTION
     }

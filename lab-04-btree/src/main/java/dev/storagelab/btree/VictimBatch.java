@@ -6,12 +6,18 @@ package dev.storagelab.btree;
  * evictions take them in turn and a scan of every frame is paid once per {@code CAPACITY}
  * evictions instead of once per eviction. Given code, used by {@link LruKReplacer}.
  *
- * <p>The batch stays right as long as its owner keeps one promise: <em>every evictable frame whose
- * rank is at most {@link #bound()} is in the batch, with the rank it has now</em>. A frame that
- * becomes evictable, or whose rank changes while it is evictable, with a rank at most the bound
- * breaks it: the owner then calls {@link #invalidate()}, and the next eviction scans again. A frame
- * in the batch that stopped being evictable, or whose rank grew, is stale: {@link #poll} skips it.
- * Ties in rank go to the lower frame, as in a plain scan.
+ * <p>The batch stays right as long as its owner tells it of every frame that may jump the queue:
+ * {@link #admit} each frame that becomes evictable, and each evictable frame whose rank changes.
+ * The batch promises that every evictable frame whose rank is at most its bound (the largest rank
+ * a scan put in it) has an entry in it with the rank it has now, so it takes in an admitted frame
+ * that ranks at or below the bound, and ignores the others: they are after every victim it holds.
+ * An entry whose frame stopped being evictable, or whose rank changed, is stale: {@link #poll}
+ * skips it. Ties in rank go to the lower frame, as in a plain scan.
+ *
+ * <p>Why admitting and not just scanning again: under LRU-2 the pages seen once go first, so a pool
+ * that misses keeps few of them, and a batch holds those few and the oldest pages seen twice. Every
+ * page that comes in then ranks inside the batch (seen once), and a batch that a newcomer made
+ * invalid would be scanned for again at every miss.
  */
 final class VictimBatch {
 
@@ -22,30 +28,58 @@ final class VictimBatch {
     private final long[] ranks = new long[CAPACITY];
     private int size;
     private int next;
-    /** The largest rank in the batch; {@link Long#MAX_VALUE} when the scan found every evictable frame. */
+    /**
+     * Every evictable frame of rank at most this has an entry from {@code next} on; {@link Long#MAX_VALUE}
+     * when the last scan found every evictable frame.
+     */
     private long bound = Long.MIN_VALUE;
+    /** The frame of the entry at the bound: a frame of the same rank and a higher number is outside. */
+    private int boundFrame;
     private boolean valid;
 
     /**
-     * Every evictable frame of rank at most this is in the batch with that rank; nothing is
-     * promised while the batch is {@linkplain #invalidate() invalid}.
+     * Frame {@code frame} became evictable, or its rank changed while it is: it gets an entry if it
+     * ranks at or below the bound, in order. A full batch lets go of its last entry for it and
+     * lowers its bound to the new last entry. Nothing happens while no scan is in use.
      */
-    long bound() {
-        return valid ? bound : Long.MIN_VALUE;
-    }
-
-    /** Forgets the batch: the next {@link #poll} scans again. */
-    void invalidate() {
-        valid = false;
+    void admit(int frame, long rank) {
+        if (!valid || rank > bound || rank == bound && frame > boundFrame) {
+            return; // after every entry, and after the bound: another scan will find it
+        }
+        if (size == CAPACITY && next > 0) { // make room: move the entries still to come to the front
+            System.arraycopy(frames, next, frames, 0, size - next);
+            System.arraycopy(ranks, next, ranks, 0, size - next);
+            size -= next;
+            next = 0;
+        }
+        if (size == CAPACITY) {
+            // Full, so the bound is the last entry (the scan or the admit that filled it set it so),
+            // and the newcomer comes before it: the last entry leaves, and the bound comes down below.
+            size--;
+        }
+        int i = size;
+        while (i > next && (ranks[i - 1] > rank || ranks[i - 1] == rank && frames[i - 1] > frame)) {
+            frames[i] = frames[i - 1];
+            ranks[i] = ranks[i - 1];
+            i--;
+        }
+        frames[i] = frame;
+        ranks[i] = rank;
+        size++;
+        if (size == CAPACITY) { // nothing outside may rank at or below the bound: lower it to the last entry
+            bound = ranks[size - 1];
+            boundFrame = frames[size - 1];
+        }
     }
 
     /**
      * The evictable frame of smallest rank (the lower frame on a tie), taken out of the batch, or
-     * -1 if no frame is evictable. Scans the frames when the batch is invalid or used up.
+     * -1 if no frame is evictable. Scans the frames when the batch is used up.
      */
     int poll(long[] rank, boolean[] evictable) {
         while (true) {
             if (!valid || next == size) {
+                valid = false; // admit() takes nothing in while the scan runs
                 scan(rank, evictable);
                 if (size == 0) {
                     return -1;
@@ -81,6 +115,7 @@ final class VictimBatch {
             }
         }
         bound = size < CAPACITY ? Long.MAX_VALUE : ranks[0];
+        boundFrame = size < CAPACITY ? Integer.MAX_VALUE : frames[0];
         // Heap sort in place: the largest goes to the end, so the array ends ascending.
         for (int end = size - 1; end > 0; end--) {
             swap(0, end);
