@@ -39,8 +39,8 @@ public final class LruKReplacer implements Replacer {
      * The eviction order, smallest first: a frame with K accesses ranks by its K-th most recent
      * access time; a frame with fewer ranks by its earliest recorded access time shifted below every
      * K-access rank ({@code time + Long.MIN_VALUE}: times are never negative, so every such rank is
-     * negative and keeps its order). Ties (only frames with no access at all share a rank) go to the
-     * lower frame.
+     * negative and keeps its order). Ties (possible only between frames never accessed and the one
+     * accessed at time 0) go to the lower frame.
      */
     private final long[] rank;
     private final boolean[] evictable;
