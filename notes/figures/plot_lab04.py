@@ -18,6 +18,8 @@ reads, from the data folder (a missing file is skipped):
   tree-wide lock); lab04-rww-{latches,treeLock}-N.json: `./storagelab workload --engine btree
   --workload readwhilewriting --json` runs, N = 1, 2, ... (the tree-wide lock forced with
   JAVA_TOOL_OPTIONS=-Dstoragelab.btree.treeLock=true);
+- lab04-hitpath/m/{before,after}-btree-{readrandom,readwhilewriting}-N.json and
+  lab04-hitpath/jmh/conc-{before,after}-N.json: the replacer change of §4.7.6 (lab04-hitpath.png);
 
 and writes lab04-store-ops.png (time per operation, B+tree against the lab-01 store),
 lab04-hit-rate.png (buffer-pool hit rate and misses per get against pool size, LRU and LRU-2),
@@ -446,8 +448,57 @@ def concurrency(data_dir, out_dir):
     save(fig, out_dir, "lab04-concurrency.png")
 
 
+def hitpath(data_dir, out_dir):
+    """§4.7.6: the replacer's hit path, before (TreeSet LRU-2) and after, from lab04-hitpath/."""
+    base = os.path.join(data_dir, "lab04-hitpath")
+    if not os.path.isdir(os.path.join(base, "m")):
+        return
+    runs = {}
+    for tag in ("before", "after"):
+        for w in ("readrandom", "readwhilewriting"):
+            for i in (1, 2, 3):
+                d = load_counts(os.path.join(base, "m"), f"{tag}-btree-{w}-{i}.json")
+                if d is not None:
+                    runs.setdefault((tag, w), []).append(d)
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
+    colors = {"before": "tab:gray", "after": "tab:blue"}
+    labels = {"before": "LRU-2 in a TreeSet (before)", "after": "ranks + VictimBatch (after)"}
+    workloads = ("readrandom", "readwhilewriting")
+    for j, tag in enumerate(("before", "after")):
+        for k, (ax, key, scale, title) in enumerate((
+                (axes[0], lambda d: d["opsPerSecond"] / 1e3, 1, "gets per second (thousands), runs 1-3"),
+                (axes[1], lambda d: d["latency"]["get"]["p50"], 1, "median get (µs), runs 1-3"))):
+            for w_i, w in enumerate(workloads):
+                ds = runs.get((tag, w), [])
+                xs = [w_i + (j - 0.5) * 0.4 + (r - 1) * 0.12 for r in range(len(ds))]
+                ax.bar(xs, [key(d) for d in ds], 0.11, color=colors[tag], label=labels[tag] if w_i == 0 else None)
+            ax.set_xticks(range(len(workloads)))
+            ax.set_xticklabels(["readrandom", "readwhilewriting"])
+            ax.set_title(title)
+    axes[0].legend(fontsize=8)
+    jmh = {}
+    for tag in ("before", "after"):
+        for i in (1, 2, 3):
+            f = os.path.join(base, "jmh", f"conc-{tag}-{i}.json")
+            if os.path.exists(f):
+                for r in json.load(open(f)):
+                    jmh.setdefault((tag, method(r)), []).append(r["primaryMetric"]["score"])
+    ax = axes[2]
+    names = ("oneWriter", "twoWriters")
+    for j, tag in enumerate(("before", "after")):
+        for n_i, n in enumerate(names):
+            vals = jmh.get((tag, n), [])
+            xs = [n_i + (j - 0.5) * 0.4 + (r - 1) * 0.12 for r in range(len(vals))]
+            ax.bar(xs, [v / 1e3 for v in vals], 0.11, color=colors[tag])
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(["one writer", "two writers (disjoint keys)"])
+    ax.set_title("JMH ConcurrencyBenchmark, puts/s (thousands)")
+    fig.suptitle("lab-04 §4.7.6, 1M keys (workbench) and 200k keys (JMH); a machine at load 4-21: compare within a run")
+    save(fig, out_dir, "lab04-hitpath.png")
+
+
 def main(argv):
-    return run(argv, __doc__, store_ops, leaf_fill, buffer_pool, write_amp, fixes, concurrency)
+    return run(argv, __doc__, store_ops, leaf_fill, buffer_pool, write_amp, fixes, concurrency, hitpath)
 
 
 if __name__ == "__main__":

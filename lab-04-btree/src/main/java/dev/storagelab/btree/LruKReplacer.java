@@ -2,8 +2,8 @@ package dev.storagelab.btree;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * LRU-K replacement (O'Neil, O'Neil and Weikum, SIGMOD 1993): evict the frame whose K-th most
@@ -15,77 +15,83 @@ import java.util.TreeSet;
  * push the hot internal pages out of the pool; under LRU-2 a page seen once has infinite distance
  * and is the first to go, while pages used again and again stay.
  *
- * <p>Time is a logical clock that ticks on every access. The evictable frames are kept in a
- * {@link TreeSet} ordered by (fewer than K accesses first, then the oldest K-th most recent access,
- * or oldest first access), so every call is O(log n) and evicting is taking the first element.
+ * <p>Time is a logical clock that ticks on every access. Each frame keeps its last K access times
+ * in a ring and one number, its <em>rank</em>, that orders it for eviction: the smaller the rank,
+ * the sooner it goes. {@link #recordAccess} and {@link #setEvictable} are O(1) array writes, and
+ * {@link #evict} finds the evictable frame of smallest rank by a scan of the frames, which finds
+ * the next {@value VictimBatch#CAPACITY} victims at once ({@link VictimBatch}): O(n) once per
+ * {@value VictimBatch#CAPACITY} evictions. The trade is the right one for a buffer pool: every
+ * fetch pins and every unpin unpins (two calls per level of every descent), while only a miss
+ * evicts. Keeping the candidates in an ordered set instead makes eviction O(log n) but moves a
+ * frame in the set on every pin and unpin, which took a third of a cached get's CPU time
+ * (notes/04-btree.md §4.7.5).
  */
 public final class LruKReplacer implements Replacer {
 
     private final int k;
-    /** Per frame, its last K access times in a ring; {@code count} says how many are recorded. */
-    private final long[][] history;
-    private final int[] count;
+    /** Frame {@code f}'s last K access times, a ring in {@code history[f * k .. f * k + k - 1]}. */
+    private final long[] history;
+    /** How many accesses frame {@code f} has recorded since it was last forgotten, at most K. */
+    private final int[] recorded;
+    /** The ring slot frame {@code f}'s next access overwrites: once K are recorded, its oldest. */
+    private final int[] next;
+    /**
+     * The eviction order, smallest first: a frame with K accesses ranks by its K-th most recent
+     * access time; a frame with fewer ranks by its earliest recorded access time shifted below every
+     * K-access rank ({@code time + Long.MIN_VALUE}: times are never negative, so every such rank is
+     * negative and keeps its order). Ties (possible only between frames never accessed and the one
+     * accessed at time 0) go to the lower frame.
+     */
+    private final long[] rank;
     private final boolean[] evictable;
+    /** The next victims in order, from the last scan; told when a frame may jump the queue. */
+    private final VictimBatch victims = new VictimBatch();
+    private int size;
     private long clock;
-    private final TreeSet<Integer> candidates;
 
     public LruKReplacer(int frames, int k) {
         checkArgument(frames > 0, "frames must be positive: %s", frames);
         checkArgument(k >= 1, "k must be at least 1: %s", k);
         this.k = k;
-        history = new long[frames][k];
-        count = new int[frames];
+        history = new long[frames * k];
+        recorded = new int[frames];
+        next = new int[frames];
+        rank = new long[frames];
+        Arrays.fill(rank, Long.MIN_VALUE); // no access yet: fewer than K, "earliest access" time 0
         evictable = new boolean[frames];
-        candidates = new TreeSet<>(this::compareFrames);
     }
 
-    /**
-     * The eviction order: fewer than K accesses first, then the older ordering time, then the lower
-     * frame. Written out rather than chained with {@code Comparator.comparingInt(...).thenComparing...}:
-     * every pin and unpin of a page moves its frame in the set, about ten comparisons each, and the
-     * chained form (three lambdas, each unboxing) took a third of a cached get's CPU time.
-     */
-    private int compareFrames(Integer a, Integer b) {
-        int fa = a;
-        int fb = b;
-        boolean fullA = count[fa] >= k;
-        boolean fullB = count[fb] >= k;
-        if (fullA != fullB) {
-            return fullA ? 1 : -1;
-        }
-        int c = Long.compare(orderingTime(fa), orderingTime(fb));
-        return c != 0 ? c : Integer.compare(fa, fb);
-    }
-
-    /**
-     * The access time that orders {@code frame} among frames of its class: with K accesses, the
-     * K-th most recent (the oldest of the last K); with fewer, the earliest recorded.
-     */
-    private long orderingTime(int frame) {
-        // With count < K the ring has not wrapped, so the earliest access is slot 0; with count >= K
-        // the oldest of the last K is the slot the next access will overwrite.
-        return count[frame] >= k ? history[frame][count[frame] % k] : history[frame][0];
+    /** Forgets {@code frame}'s history: it ranks as a frame with fewer than K accesses again. */
+    private void forget(int frame) {
+        recorded[frame] = 0;
+        next[frame] = 0;
+        rank[frame] = history[frame * k] + Long.MIN_VALUE;
     }
 
     private int check(int frame) {
-        return Objects.checkIndex(frame, count.length);
+        return Objects.checkIndex(frame, recorded.length);
     }
 
+    /** Records an access at the clock's next tick: one ring slot and the frame's rank, O(1). */
     @Override
     public void recordAccess(int frame) {
         // BEGIN SOLUTION lab-04 T5
-        boolean queued = evictable[check(frame)];
-        if (queued) {
-            candidates.remove(frame); // its position depends on its history, which is about to change
+        int base = check(frame) * k;
+        history[base + next[frame]] = clock++;
+        next[frame] = (next[frame] + 1) % k;
+        if (recorded[frame] < k) {
+            recorded[frame]++;
         }
-        history[frame][count[frame] % k] = clock++;
-        count[frame]++;
-        if (queued) {
-            candidates.add(frame);
+        // With K recorded, the slot the next access will overwrite holds the K-th most recent;
+        // with fewer, the ring has not wrapped and slot 0 holds the earliest.
+        rank[frame] = recorded[frame] == k ? history[base + next[frame]] : history[base] + Long.MIN_VALUE;
+        if (evictable[frame]) {
+            victims.admit(frame, rank[frame]); // its rank changed: it may now come before a victim the batch holds
         }
         // END SOLUTION
     }
 
+    /** Marks {@code frame} evictable or not, O(1): its history and rank stay as they are. */
     @Override
     public void setEvictable(int frame, boolean evictable) {
         // BEGIN SOLUTION lab-04 T5
@@ -93,23 +99,27 @@ public final class LruKReplacer implements Replacer {
             return;
         }
         this.evictable[frame] = evictable;
+        size += evictable ? 1 : -1;
         if (evictable) {
-            candidates.add(frame);
-        } else {
-            candidates.remove(frame);
+            victims.admit(frame, rank[frame]); // it may come before a victim the batch holds
         }
         // END SOLUTION
     }
 
+    /**
+     * The evictable frame of smallest rank (the lower frame on a tie), from the {@link VictimBatch}:
+     * a scan of the frames, O(n), once per {@value VictimBatch#CAPACITY} evictions.
+     */
     @Override
     public int evict() {
         // BEGIN SOLUTION lab-04 T5
-        Integer victim = candidates.pollFirst();
-        if (victim == null) {
+        if (size == 0) {
             return -1;
         }
+        int victim = victims.poll(rank, evictable);
         evictable[victim] = false;
-        count[victim] = 0;
+        size--;
+        forget(victim);
         return victim;
         // END SOLUTION
     }
@@ -118,15 +128,15 @@ public final class LruKReplacer implements Replacer {
     public void remove(int frame) {
         // BEGIN SOLUTION lab-04 T5
         if (evictable[check(frame)]) {
-            candidates.remove(frame);
             evictable[frame] = false;
+            size--;
         }
-        count[frame] = 0;
+        forget(frame);
         // END SOLUTION
     }
 
     @Override
     public int size() {
-        return candidates.size();
+        return size;
     }
 }

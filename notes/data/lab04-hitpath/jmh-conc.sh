@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# ConcurrencyBenchmark, page latches, one writer and two writers, before (main's TreeSet LRU-2 overlaid) and after, alternating
+cd /work/wt-btree
+CP=lab-04-btree/target/test-classes:lab-04-btree/target/classes:$(cat lab-04-btree/target/test-classpath.txt)
+for i in 1 2 3; do
+  for v in after before; do
+    if [ $v = before ]; then C=/tmp/btc/before-classes:$CP; else C=$CP; fi
+    echo "[$(date +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)] $v $i"
+    java -Djmh.ignoreLock=true -cp $C org.openjdk.jmh.Main 'ConcurrencyBenchmark\.(oneWriter|twoWriters)' -p locking=latches \
+      -f 1 -wi 2 -w 1s -i 3 -r 2s -rf json -rff /tmp/btc/conc-$v-$i.json > /tmp/btc/conc-$v-$i.txt 2>&1
+    python3 -c "
+import json; d=json.load(open('/tmp/btc/conc-$v-$i.json')); r={x['benchmark'].split('.')[-1]: x['primaryMetric']['score'] for x in d}
+print('   ', {k: round(v) for k,v in r.items()}, 'two/one %.2f' % (r['twoWriters']/r['oneWriter']))"
+  done
+done
