@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
+import dev.storagelab.hybrid.txn.Coordinator;
 import dev.storagelab.hybrid.txn.CrossEngineStore;
 import dev.storagelab.hybrid.txn.Participant;
 import dev.storagelab.hybrid.txn.TxnRecord;
@@ -31,7 +32,9 @@ import dev.storagelab.wal.Wal;
 import dev.storagelab.wal.WalOptions;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -314,6 +317,86 @@ class TwoPhaseCommitHiddenTest {
             assertThat(engine + "deleted after the second checkpoint", p.get(k), equalTo(Optional.empty()));
             assertThat(engine + "transaction 1 still in doubt", p.inDoubt(), contains(1L));
         }
+    }
+
+    @Test
+    @Graded(points = 1, concept = "a participant checkpoint with nothing in doubt keeps log segments it no longer needs "
+            + "(the log should keep only the records after the covered LSN)")
+    void aCheckpointWithNothingInDoubtKeepsOnlyTheActiveSegment() throws IOException {
+        // One record per segment: every segment the checkpoint covers can go, and one kept too many shows.
+        WalOptions onePerSegment = SMALL_SEGMENTS.withSegmentBytes(1);
+        for (boolean btree : new boolean[] {true, false}) {
+            FaultInjectingStorage storage = new FaultInjectingStorage(10).crashMode(CrashMode.LOSE_UNSYNCED);
+            Engine engine = btree ? Engine.of(BPlusTree.open(storage, BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32)))
+                    : Engine.of(LsmStore.open(storage, LsmOptions.tiny().withoutWal()));
+            Participant p = Participant.open(btree ? "hot" : "cold", storage, engine, onePerSegment);
+            Bytes k = btree ? hot(5) : cold(5);
+            for (int t = 1; t <= 6; t++) {
+                p.write(t, List.of(Entry.put(k, value(t))));
+            }
+            p.prepare(7, List.of(Entry.put(k, value(7))));
+            p.commit(7);
+            String engineName = btree ? "B+tree: " : "LSM tree: ";
+            assertThat(engineName + "one segment per record before the checkpoint", p.wal().segmentNames().size(),
+                    greaterThan(6));
+            p.checkpoint();
+            assertThat(engineName + "after a checkpoint with nothing in doubt, only the segment of the last record is left",
+                    p.wal().segmentNames(), equalTo(List.of(String.format("%020d.wal", p.wal().lastLsn()))));
+            p.close();
+            p = Participant.open(btree ? "hot" : "cold", storage, btree
+                    ? Engine.of(BPlusTree.open(storage, BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32)))
+                    : Engine.of(LsmStore.open(storage, LsmOptions.tiny().withoutWal())), onePerSegment);
+            assertThat(engineName + "the value survives the truncation", p.get(k), equalTo(Optional.of(value(7))));
+            assertThat(engineName + "and the largest transaction id", p.maxTxId(), equalTo(7L));
+        }
+    }
+
+    @Test
+    @Graded(points = 1, concept = "when a prepare fails and the abort of a participant that prepared fails too, the "
+            + "abort's failure is lost (not attached to the exception the caller gets), or the transaction survives")
+    void aFailedAbortAfterAFailedPrepareReachesTheCallerAndRecoveryStillAborts() throws IOException {
+        WalOptions onePerSegment = SMALL_SEGMENTS.withSegmentBytes(1);
+        FaultInjectingStorage hotStorage = new FaultInjectingStorage(11).crashMode(CrashMode.LOSE_UNSYNCED);
+        FaultInjectingStorage coldStorage = new FaultInjectingStorage(12).crashMode(CrashMode.LOSE_UNSYNCED);
+        FaultInjectingStorage coordinatorStorage = new FaultInjectingStorage(13).crashMode(CrashMode.LOSE_UNSYNCED);
+        Participant hotP = Participant.open(CrossEngineStore.HOT, hotStorage, Engine.of(BPlusTree.open(hotStorage,
+                BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32))), onePerSegment);
+        Participant coldP = Participant.open(CrossEngineStore.COLD, coldStorage,
+                Engine.of(LsmStore.open(coldStorage, LsmOptions.tiny().withoutWal())), onePerSegment);
+        Coordinator coordinator = Coordinator.open(coordinatorStorage, SMALL_SEGMENTS, List.of(hotP, coldP));
+        Map<String, List<Entry>> first = new LinkedHashMap<>();
+        first.put(CrossEngineStore.HOT, List.of(Entry.put(hot(0), value(1))));
+        first.put(CrossEngineStore.COLD, List.of(Entry.put(cold(0), value(1))));
+        coordinator.commit(first);
+        // The HOT participant prepares (one segment), the COLD one fails to force its PREPARE, and the
+        // HOT participant's ABORT, which starts the next segment, fails to create it.
+        long hotLast = hotP.wal().lastLsn();
+        hotStorage.failNext(FaultInjectingStorage.Op.CREATE, String.format("%020d.wal", hotLast + 2));
+        coldStorage.failNext(FaultInjectingStorage.Op.FORCE);
+        Map<String, List<Entry>> second = new LinkedHashMap<>();
+        second.put(CrossEngineStore.HOT, List.of(Entry.put(hot(0), value(2))));
+        second.put(CrossEngineStore.COLD, List.of(Entry.put(cold(0), value(2))));
+        IOException failure = null;
+        try {
+            coordinator.commit(second);
+        } catch (IOException e) {
+            failure = e;
+        }
+        assertThat("the failed prepare reaches the caller", failure != null, is(true));
+        assertThat("the prepare's failure is the one thrown", failure.getMessage(), containsString("FORCE"));
+        assertThat("the failed abort is attached to it (addSuppressed), not lost", failure.getSuppressed().length,
+                equalTo(1));
+        assertThat("the failed abort's cause", failure.getSuppressed()[0].getMessage(), containsString("CREATE"));
+        assertThat("the HOT participant could not log its abort: still in doubt", hotP.inDoubt().size(), equalTo(1));
+        hotStorage.powerLoss();
+        coldStorage.powerLoss();
+        coordinatorStorage.powerLoss();
+        CrossEngineStore recovered = CrossEngineStore.open(hotStorage, coldStorage, coordinatorStorage, TxnWorkload.ROUTE,
+                new CrossEngineStore.Options(BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32), LsmOptions.tiny(),
+                        onePerSegment));
+        assertThat("no DECISION: presumed abort, hot", recovered.get(hot(0)), equalTo(Optional.of(value(1))));
+        assertThat("no DECISION: presumed abort, cold", recovered.get(cold(0)), equalTo(Optional.of(value(1))));
+        assertThat(recovered.hot().inDoubt().isEmpty() && recovered.cold().inDoubt().isEmpty(), is(true));
     }
 
     @Test
