@@ -1,5 +1,6 @@
 package dev.storagelab.grader;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -184,6 +187,42 @@ public final class Confinement {
         if (on && Files.isDirectory(dir)) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
+    }
+
+    /**
+     * A warning when a confined test JVM could still read a file under {@code dir} (the hidden
+     * tests' sources of the instructor's workspace): every folder from the root down to the file
+     * lets others pass, and the file lets others read. Empty when confinement is off (then the test
+     * JVM is the grader's user and reads it anyway) or nothing is exposed.
+     */
+    public Optional<String> readableByOthers(Path dir) throws IOException {
+        if (!on || !Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        for (Path p = dir.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return Optional.empty();
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getPosixFilePermissions(f).contains(PosixFilePermission.OTHERS_READ) && passable(f.getParent(), dir)) {
+                    return Optional.of(f + " is readable by every user, so a test JVM could read the hidden tests through a"
+                            + " path; make the workspace private: chmod -R go-rwx " + dir);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean passable(Path folder, Path top) throws IOException {
+        for (Path p = folder; p != null && p.startsWith(top); p = p.getParent()) {
+            if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One sentence for the instructor's report: whether and how test JVMs were confined. */
@@ -363,9 +402,12 @@ public final class Confinement {
             classpath.add(runnerCopy(cp.resolve("runner")).toString());
         }
 
-        /** Only the runner's package of the grader: the test JVM needs nothing else of it. */
+        /**
+         * Only what a child JVM needs of the grader: the runner's package, and the CPU-time
+         * profiler a benchmark run loads into JMH ({@code bench/CpuTimeProfiler}).
+         */
         private Path runnerCopy(Path to) throws IOException {
-            String pkg = "dev/storagelab/grader/runner/";
+            List<String> wanted = List.of("dev/storagelab/grader/runner/", "dev/storagelab/grader/bench/CpuTimeProfiler");
             Path from;
             try {
                 from = Path.of(TestSupervisor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -374,20 +416,27 @@ public final class Confinement {
             }
             readableByRun(Files.createDirectory(to), true);
             if (Files.isDirectory(from)) {
-                copyReadable(from.resolve(pkg), to.resolve(pkg));
-                readableUpTo(to.resolve(pkg), to);
+                try (Stream<Path> files = Files.walk(from)) {
+                    for (Path p : (Iterable<Path>) files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))::iterator) {
+                        String name = from.relativize(p).toString().replace(File.separatorChar, '/');
+                        if (wanted.stream().anyMatch(name::startsWith)) {
+                            copyReadable(p, to.resolve(name));
+                            readableUpTo(to.resolve(name).getParent(), to);
+                        }
+                    }
+                }
             } else {
                 try (InputStream in = Files.newInputStream(from); ZipInputStream zip = new ZipInputStream(in)) {
                     for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                        if (!e.isDirectory() && e.getName().startsWith(pkg) && !e.getName().contains("..")) {
+                        if (!e.isDirectory() && wanted.stream().anyMatch(e.getName()::startsWith) && !e.getName().contains("..")) {
                             Path target = to.resolve(e.getName());
                             Files.createDirectories(target.getParent());
                             Files.copy(zip, target);
                             readableByRun(target, false);
+                            readableUpTo(target.getParent(), to);
                         }
                     }
                 }
-                readableUpTo(to.resolve(pkg), to);
             }
             return to;
         }

@@ -97,6 +97,10 @@ public final class Grader {
             }
         }
         Confinement.current().keepPrivate(scratch); // --work DIR may have made it readable by all
+        for (Lab lab : labs) {
+            Confinement.current().readableByOthers(workspace.root().resolve(lab.directory()).resolve("src/hidden"))
+                    .ifPresent(w -> log.println("warning: " + w));
+        }
         Submission submission;
         try {
             submission = Submission.open(submissionPath == null ? workspace.root() : submissionPath, workspace, scratch);

@@ -56,6 +56,9 @@ public final class GradescopePackage {
                 ./storagelab --help > /dev/null
                 # Build the reference once, here: every submission then compiles only its own labs.
                 ./storagelab grade --reference-build "$ROOT/reference-build" --prepare%s
+                # The hidden tests' sources are in the workspace: no other user (a confined test JVM
+                # runs as one) may read it.
+                chmod -R go-rwx "$ROOT/source"
                 """.formatted(labArgs(labs));
     }
 

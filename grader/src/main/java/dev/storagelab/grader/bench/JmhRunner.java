@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.storagelab.grader.ChildProcesses;
+import dev.storagelab.grader.Confinement;
 import dev.storagelab.grader.LabBuild;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,8 +13,13 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +27,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Runs JMH benchmarks of one built lab module in a child JVM ({@code org.openjdk.jmh.Main} on the
@@ -154,8 +159,64 @@ public final class JmhRunner {
                                Duration deadline, Path log, PrintStream progress) throws IOException {
         Path json = log.resolveSibling(log.getFileName() + ".json");
         Files.deleteIfExists(json);
+        Files.createDirectories(log.getParent());
+        // The grader's classes last (the lab's libraries win): they hold the CPU-time profiler.
+        List<Path> classpath = new ArrayList<>(LabBuild.testClasspath(module));
+        Confinement confinement = Confinement.current();
+        if (!confinement.on()) {
+            classpath.add(Path.of(dev.storagelab.grader.TestSupervisor.runnerLocation()));
+            return runJmh(module, classpath.stream().map(Path::toString).toList(), include, params, settings, deadline,
+                    json, json, log, progress, null);
+        }
+        // Benchmarks run a submission's code too: as a user of its own, like its tests (Confinement),
+        // on copies of the class path. That user's temp folder is its own, so JMH's machine-wide lock
+        // (jmh.lock in the temp folder) is taken here, in the grader's, and the child ignores its own.
+        FileChannel lockFile = null;
+        FileLock lock = null;
+        if (!settings.quick()) {
+            lockFile = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            try {
+                lock = lockFile.tryLock();
+            } catch (IOException | RuntimeException e) {
+                lockFile.close();
+                throw e;
+            }
+            if (lock == null) {
+                lockFile.close();
+                Files.writeString(log, LOCK_MESSAGE + " (the grader could not take " + System.getProperty("java.io.tmpdir")
+                        + "/jmh.lock)\n", StandardCharsets.UTF_8);
+                return new Run(List.of(), true, 1, log);
+            }
+        }
+        try (Confinement.Run confined = confinement.open(classpath)) {
+            Path confinedJson = confined.work().resolve("jmh-result.json");
+            return runJmh(confined.work(), confined.classpath(), include, params, settings, deadline, confinedJson, json, log,
+                    progress, confined);
+        } finally {
+            if (lockFile != null) {
+                lockFile.close(); // releases the lock
+            }
+        }
+    }
+
+    /**
+     * One JMH process in {@code dir} on {@code classpath}, writing its JSON to {@code childJson}
+     * ({@code confined}: as that run's user), which is then read (and kept at {@code json}).
+     */
+    private static Run runJmh(Path dir, List<String> classpath, String include, Map<String, String> params, Settings settings,
+                              Duration deadline, Path childJson, Path json, Path log, PrintStream progress,
+                              Confinement.Run confined) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (confined != null) {
+            // The grader holds the lock for a measuring run; a smoke needs none (below).
+            cmd.add("-Djava.io.tmpdir=" + confined.tmp());
+            cmd.add("-Duser.home=" + confined.work());
+            if (!settings.quick()) {
+                cmd.add("-Djmh.ignoreLock=true");
+            }
+        }
         if (settings.quick()) {
             // A smoke measures nothing, so it may share the machine with another JMH run; it runs
             // in this JVM, which therefore needs the heap a fork would have had.
@@ -165,14 +226,11 @@ public final class JmhRunner {
         // Otherwise no heap flag: JMH passes this JVM's flags on to its forks, where only the
         // benchmark's own (its @Fork jvmArgsAppend) should count.
         cmd.add("-cp");
-        // The grader's own classes last (the lab's libraries win): they hold the CPU-time profiler.
-        cmd.add(Stream.concat(LabBuild.testClasspath(module).stream().map(Path::toString),
-                Stream.of(dev.storagelab.grader.TestSupervisor.runnerLocation()))
-                .collect(Collectors.joining(java.io.File.pathSeparator)));
+        cmd.add(String.join(java.io.File.pathSeparator, classpath));
         cmd.add("org.openjdk.jmh.Main");
         cmd.add(include);
         cmd.addAll(List.of("-prof", CpuTimeProfiler.NAME));
-        cmd.addAll(List.of("-foe", "true", "-rf", "json", "-rff", json.toString()));
+        cmd.addAll(List.of("-foe", "true", "-rf", "json", "-rff", childJson.toString()));
         if (settings.forks() != null) {
             cmd.addAll(List.of("-f", settings.forks().toString()));
         }
@@ -187,8 +245,13 @@ public final class JmhRunner {
         }
         params.forEach((name, values) -> cmd.addAll(List.of("-p", name + "=" + values)));
 
-        Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(cmd).directory(module.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(confined == null ? cmd : confined.command(cmd)).directory(dir.toFile())
+                .redirectErrorStream(true);
+        if (confined != null) {
+            builder.environment().clear();
+            builder.environment().putAll(confined.environment());
+        }
+        Process p = builder.start();
         Thread pump = new Thread(() -> copyOutput(p, log, progress), "jmh-output");
         pump.setDaemon(true);
         pump.start();
@@ -202,6 +265,9 @@ public final class JmhRunner {
             throw new IOException("interrupted while benchmarks ran", e);
         }
         int exit = finished ? p.exitValue() : -1;
+        if (!childJson.equals(json) && Files.isRegularFile(childJson, LinkOption.NOFOLLOW_LINKS)) {
+            Files.copy(childJson, json, StandardCopyOption.REPLACE_EXISTING); // kept after the confined run's folder goes
+        }
         List<Score> scores = Files.exists(json) ? parse(Files.readString(json, StandardCharsets.UTF_8)) : List.of();
         return new Run(scores, finished, exit, log);
     }
