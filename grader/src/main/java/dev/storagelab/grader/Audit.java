@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
@@ -90,9 +91,11 @@ public final class Audit {
                 throw new IllegalArgumentException(lab.directory() + " has no hidden tests (src/hidden/java) to audit");
             }
             Files.createDirectories(out);
-            SuiteResult hidden = suite("hidden", lab, root, regions, hiddenTests, out.resolve("pit-hidden"));
+            Set<String> excluded = givenOnlyMethods(lab, root, regions, out.resolve("compile.log"));
+            log.println("audit " + lab.id() + ": " + excluded.size() + " method names hold no solution line and are not mutated");
+            SuiteResult hidden = suite("hidden", lab, root, regions, excluded, hiddenTests, out.resolve("pit-hidden"));
             SuiteResult pub = publicTests.isEmpty() ? new SuiteResult("public", List.of(), 0)
-                    : suite("public", lab, root, regions, publicTests, out.resolve("pit-public"));
+                    : suite("public", lab, root, regions, excluded, publicTests, out.resolve("pit-public"));
             Report report = new Report(lab.id(), tasks, hidden, pub);
             Files.writeString(out.resolve("audit.json"), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
                     .create().toJson(report), StandardCharsets.UTF_8);
@@ -120,8 +123,92 @@ public final class Audit {
         return found;
     }
 
-    private SuiteResult suite(String name, Lab lab, Path root, Map<String, List<Regions.Region>> regions, List<String> tests,
-                              Path reports) throws IOException {
+    /**
+     * The names of the methods (of the classes compiled from files with regions) that hold no line
+     * of a solution region, less every name that some such method does hold: PIT's
+     * {@code excludedMethods} matches names in every class, so a name is left out only when no
+     * method of that name has a mutant that could count. Most of a class is given code, and its
+     * mutants would cost a test run each for nothing. Compiles the lab first (PIT's own
+     * {@code test-compile} then finds it up to date).
+     */
+    private Set<String> givenOnlyMethods(Lab lab, Path root, Map<String, List<Regions.Region>> regions, Path compileLog)
+            throws IOException {
+        List<String> cmd = LabBuild.maven();
+        cmd.addAll(List.of("-B", "-q", "-Dstyle.color=never", "-Denforcer.skip=true", "-pl", lab.directory(), "-am",
+                "test-compile"));
+        if (offline) {
+            cmd.add("-o");
+        }
+        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(compileLog.toFile()).start();
+        try {
+            if (!ChildProcesses.awaitOrKill(p, Duration.ofMinutes(30)) || p.exitValue() != 0) {
+                throw new IOException("could not compile " + lab.directory() + " for the audit; see " + compileLog);
+            }
+        } catch (InterruptedException e) {
+            ChildProcesses.kill(p);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while compiling for the audit", e);
+        }
+        Path classes = root.resolve(lab.directory()).resolve("target/classes");
+        Set<String> given = new TreeSet<>();
+        Set<String> solution = new TreeSet<>();
+        for (Map.Entry<String, List<Regions.Region>> e : regions.entrySet()) {
+            String rel = e.getKey();
+            int slash = rel.lastIndexOf('/');
+            Path pkg = classes.resolve(slash < 0 ? "" : rel.substring(0, slash));
+            String source = rel.substring(slash + 1);
+            String outer = source.substring(0, source.length() - ".java".length());
+            List<Path> files;
+            try (Stream<Path> list = Files.list(pkg)) {
+                files = list.filter(f -> {
+                    String n = f.getFileName().toString();
+                    return n.equals(outer + ".class") || (n.startsWith(outer + "$") && n.endsWith(".class"));
+                }).toList();
+            }
+            for (Path f : files) {
+                for (Map.Entry<String, Set<Integer>> m : MethodLines.of(f).entrySet()) {
+                    boolean inRegion = m.getValue().stream().anyMatch(line -> e.getValue().stream().anyMatch(r -> r.contains(line)));
+                    (inRegion ? solution : given).add(m.getKey());
+                }
+            }
+        }
+        given.removeAll(solution);
+        given.removeIf(n -> n.startsWith("<")); // constructors and static initialisers: kept, to be safe with PIT's globs
+        return given;
+    }
+
+    /** The source lines of each method of a compiled class, by method name (ASM). */
+    private static final class MethodLines extends org.objectweb.asm.ClassVisitor {
+        private final Map<String, Set<Integer>> lines = new TreeMap<>();
+
+        private MethodLines() {
+            super(org.objectweb.asm.Opcodes.ASM9);
+        }
+
+        static Map<String, Set<Integer>> of(Path classFile) throws IOException {
+            MethodLines v = new MethodLines();
+            try (java.io.InputStream in = Files.newInputStream(classFile)) {
+                new org.objectweb.asm.ClassReader(in).accept(v, org.objectweb.asm.ClassReader.SKIP_FRAMES);
+            }
+            return v.lines;
+        }
+
+        @Override
+        public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                                           String[] exceptions) {
+            Set<Integer> mine = lines.computeIfAbsent(name, k -> new java.util.TreeSet<>());
+            return new org.objectweb.asm.MethodVisitor(org.objectweb.asm.Opcodes.ASM9) {
+                @Override
+                public void visitLineNumber(int line, org.objectweb.asm.Label start) {
+                    mine.add(line);
+                }
+            };
+        }
+    }
+
+    private SuiteResult suite(String name, Lab lab, Path root, Map<String, List<Regions.Region>> regions, Set<String> excluded,
+                              List<String> tests, Path reports) throws IOException {
         Set<String> classes = new LinkedHashSet<>();
         for (String rel : regions.keySet()) {
             String cls = rel.substring(0, rel.length() - ".java".length()).replace('/', '.');
@@ -135,6 +222,9 @@ public final class Audit {
                 "-DoutputFormats=XML,HTML", "-DtimestampedReports=false", "-DfailWhenNoMutations=false",
                 "-Dthreads=" + Math.max(1, Runtime.getRuntime().availableProcessors()),
                 "-DreportsDirectory=" + reports.toAbsolutePath()));
+        if (!excluded.isEmpty()) {
+            cmd.add("-DexcludedMethods=" + String.join(",", excluded));
+        }
         if (offline) {
             cmd.add("-o");
         }
