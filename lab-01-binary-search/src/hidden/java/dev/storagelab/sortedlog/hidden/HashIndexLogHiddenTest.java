@@ -132,6 +132,44 @@ class HashIndexLogHiddenTest {
     }
 
     @Test
+    @Graded(points = 3, concept = "recovery's repairs are not durable (a recreated log not synced into its directory, "
+            + "a torn tail cut but the cut not forced), or a fresh log has no recovery report")
+    void recoveryMakesItsRepairsDurable() throws IOException {
+        HashIndexLog.Options syncing = new HashIndexLog.Options(true, RecoveryMode.TOLERATE_TORN_TAIL);
+        FaultInjectingStorage fresh = new FaultInjectingStorage(1).crashMode(FaultInjectingStorage.CrashMode.LOSE_UNSYNCED);
+        try (HashIndexLog store = HashIndexLog.open(fresh, syncing)) {
+            assertThat("a log created on open replayed nothing and cut nothing", store.recoveryReport(),
+                    equalTo(RecoveryReport.EMPTY));
+        }
+
+        byte[] header = SpecLog.fileHeader();
+        for (int k = 1; k < header.length; k++) {
+            FaultInjectingStorage storage = new FaultInjectingStorage(2).crashMode(FaultInjectingStorage.CrashMode.LOSE_UNSYNCED);
+            storage.plant(HashIndexLog.LOG_NAME, Arrays.copyOf(header, k));
+            try (HashIndexLog store = HashIndexLog.open(storage, syncing)) {
+                store.put(Bytes.of("k"), Bytes.of("acknowledged"));
+            }
+            storage.powerLoss();
+            try (HashIndexLog store = HashIndexLog.open(storage, STRICT)) {
+                assertThat("a log whose " + k + "-byte header was torn is recreated; a write synced into the new log survives"
+                        + " a power loss only if the new file was synced into its directory", store.get(Bytes.of("k")),
+                        equalTo(Optional.of(Bytes.of("acknowledged"))));
+            }
+        }
+
+        List<Entry> writes = List.of(Entry.put(Bytes.of("a"), Bytes.of("1")), Entry.put(Bytes.of("b"), Bytes.of("22")),
+                Entry.put(Bytes.of("c"), Bytes.of("333")));
+        SpecLog.Built log = SpecLog.log(writes);
+        long lastStart = log.lastStart();
+        FaultInjectingStorage storage = new FaultInjectingStorage(3).crashMode(FaultInjectingStorage.CrashMode.LOSE_UNSYNCED);
+        storage.plant(HashIndexLog.LOG_NAME, Arrays.copyOf(log.bytes(), log.bytes().length - 2));
+        try (HashIndexLog store = HashIndexLog.open(storage, new HashIndexLog.Options(false, RecoveryMode.TOLERATE_TORN_TAIL))) {
+            assertThat("a torn tail is cut, and the cut is forced before any write (the garbage must not come back)",
+                    storage.durableContents(HashIndexLog.LOG_NAME).length, equalTo((int) lastStart));
+        }
+    }
+
+    @Test
     @Graded(points = 4, concept = "concurrent appends to the log interleave or lose records")
     void eightWritersLoseNoRecords() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage();

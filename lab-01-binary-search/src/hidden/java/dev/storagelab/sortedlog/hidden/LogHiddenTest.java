@@ -195,6 +195,54 @@ class LogHiddenTest {
     }
 
     @Example
+    @Graded(points = 2, concept = "a final record whose payload fails its checksum is not a torn tail (the last write "
+            + "was garbled), or a header of garbage at the tail is not corruption")
+    void aGarbledFinalRecordIsTornAndAGarbageHeaderIsCorruption() throws IOException {
+        List<Entry> entries = sampleEntries();
+        SpecLog.Built log = SpecLog.log(entries);
+        long lastStart = log.lastStart();
+        List<Entry> allButLast = entries.subList(0, entries.size() - 1);
+        byte[] garbled = log.bytes().clone();
+        garbled[garbled.length - 1] ^= 0x10; // the last payload byte: the header stays valid
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        storage.plant(NAME, garbled);
+        SpecLog.ReadOutcome tolerant = SpecLog.readAll(storage, NAME, RecoveryMode.TOLERATE_TORN_TAIL);
+        assertThat("a final record whose payload fails its checksum and that ends at the end of the file is the last write, "
+                + "garbled: a torn tail under TOLERATE_TORN_TAIL", tolerant.failure(), nullValue());
+        assertThat("the records before it come back", tolerant.entries(), equalTo(allButLast));
+        assertThat("tornTail() is set", tolerant.tornTail(), is(true));
+        assertThat("validEnd() is where the garbled record starts", tolerant.validEnd(), equalTo(lastStart));
+
+        for (int garbage : new int[] {LogFormat.RECORD_HEADER_SIZE, LogFormat.RECORD_HEADER_SIZE + 1}) {
+            byte[] bytes = Arrays.copyOf(log.bytes(), log.bytes().length + garbage);
+            Arrays.fill(bytes, log.bytes().length, bytes.length, (byte) 0x6b);
+            FaultInjectingStorage s2 = new FaultInjectingStorage();
+            s2.plant(NAME, bytes);
+            SpecLog.ReadOutcome r = SpecLog.readAll(s2, NAME, RecoveryMode.TOLERATE_TORN_TAIL);
+            assertThat(garbage + " non-zero bytes after the last record: a whole header whose checksum fails and that is "
+                    + "not all zeros is corruption, even at the tail", r.failure(), instanceOf(CorruptionException.class));
+            assertThat("the records before it come back first", r.entries(), equalTo(entries));
+        }
+    }
+
+    @Example
+    @Graded(points = 1, concept = "a record of the largest legal payload (MAX_PAYLOAD bytes) is refused by the reader")
+    void aRecordOfTheLargestLegalPayloadIsRead() throws IOException {
+        byte[] key = new byte[dev.storagelab.kv.KeyValueStore.MAX_KEY_BYTES];
+        Arrays.fill(key, (byte) 'k');
+        byte[] value = new byte[dev.storagelab.kv.KeyValueStore.MAX_VALUE_BYTES];
+        Arrays.fill(value, (byte) 'v');
+        List<Entry> entries = List.of(Entry.put(Bytes.of("small"), Bytes.of("x")), Entry.put(Bytes.wrap(key), Bytes.wrap(value)));
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        storage.plant(NAME, SpecLog.log(entries).bytes());
+        SpecLog.ReadOutcome r = SpecLog.readAll(storage, NAME, RecoveryMode.ABSOLUTE_CONSISTENCY);
+        assertThat("a record whose payload is exactly MAX_PAYLOAD bytes (the largest key and value) is legal",
+                r.failure(), nullValue());
+        assertThat("both records come back", r.entries().size(), equalTo(2));
+        assertThat("the largest record is intact", r.entries().get(1), equalTo(entries.get(1)));
+    }
+
+    @Example
     @Graded(points = 1, concept = "log reader does not stay at the end once it returned null")
     void readerStaysAtTheEnd() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
