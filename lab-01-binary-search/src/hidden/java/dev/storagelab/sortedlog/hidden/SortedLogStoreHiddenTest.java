@@ -147,6 +147,46 @@ class SortedLogStoreHiddenTest {
     }
 
     @Test
+    @Graded(points = 2, concept = "a writer waiting for a flush that then fails is not told (it goes on writing over the "
+            + "failure, or waits forever)")
+    void aWriterWaitingForAFailedFlushGetsTheFailure() throws Exception {
+        FaultInjectingStorage inner = new FaultInjectingStorage();
+        GatedStorage storage = new GatedStorage(inner);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        AtomicInteger acknowledged = new AtomicInteger();
+        SortedLogStore store = SortedLogStore.open(storage, options());
+        try {
+            List<Thread> writer = TestThreads.startTogether(1, "writer", t -> {
+                for (int i = 0; i < 60; i++) {
+                    store.put(key(i), value(i));
+                    acknowledged.incrementAndGet();
+                }
+            }, failures);
+            storage.awaitFlushHeld(writer.get(0));
+            while (store.metrics().snapshot().writeStalls() == 0 && writer.get(0).isAlive()) {
+                Thread.sleep(1);
+            }
+            assertThat("the writer waits for the held flush (backpressure)", writer.get(0).isAlive(), is(true));
+            inner.failNext(FaultInjectingStorage.Op.CREATE); // the held flush now fails to create its segment
+            storage.open();
+            TestThreads.joinAll(writer);
+            assertThat("the waiting writer wakes up to the flush's failure and throws it (checkWritable after each "
+                    + "wake-up), instead of writing on", failures, hasSize(1));
+            assertThat("the failure is an IOException", failures.peek() instanceof IOException, is(true));
+            for (int i = 0; i < acknowledged.get(); i++) {
+                assertThat("acknowledged write " + i + " is still readable", store.get(key(i)), equalTo(Optional.of(value(i))));
+            }
+        } finally {
+            storage.open();
+            try {
+                store.close();
+            } catch (IOException | RuntimeException e) {
+                // the store failed on purpose: close may report it
+            }
+        }
+    }
+
+    @Test
     @Graded(points = 2, concept = "full memtable never flushed (memtableBytes ignored)")
     void aFullMemtableIsFlushedWithoutBeingAsked() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
