@@ -149,7 +149,10 @@ public final class Grader {
             for (Lab lab : labs) {
                 boolean dependsOnSubmitted = workspace.withDependencies(lab).stream()
                         .anyMatch(d -> !d.equals(lab) && submission.has(d));
-                if (!dependsOnSubmitted && isolatedById.containsKey(lab.id())) {
+                // The reference graded as a submission: every lab's isolated build already ran the
+                // same code as the integrated one would (the reference's own labs), so it is not run twice.
+                boolean sameCode = submissionPath == null;
+                if ((!dependsOnSubmitted || sameCode) && isolatedById.containsKey(lab.id())) {
                     LabResult same = isolatedById.get(lab.id());
                     integrated.add(new LabResult(same.lab(), same.directory(), "integrated", same.problem(), same.tests(), same.perf()));
                     continue;
