@@ -272,6 +272,85 @@ class BufferPoolHiddenTest {
     }
 
     @Test
+    @Graded(points = 3, concept = "LRU-K replacer differs from the LRU-K rule on random histories (K of 1 to 3, "
+            + "accesses to frames already evictable, removed frames coming back, the victim batch going stale)")
+    void lruKMatchesAModelOnRandomHistories() {
+        for (int k = 1; k <= 3; k++) {
+            for (long seed = 0; seed < 60; seed++) {
+                java.util.SplittableRandom random = new java.util.SplittableRandom(seed * 31 + k);
+                int frames = 1 + random.nextInt(12);
+                LruKReplacer replacer = new LruKReplacer(frames, k);
+                // The model: every frame's access times since it was last forgotten, and whether it is evictable.
+                List<List<Long>> times = new ArrayList<>();
+                boolean[] evictable = new boolean[frames];
+                for (int f = 0; f < frames; f++) {
+                    times.add(new ArrayList<>());
+                }
+                long clock = 0;
+                StringBuilder history = new StringBuilder();
+                for (int step = 0; step < 300; step++) {
+                    int f = random.nextInt(frames);
+                    int op = random.nextInt(10);
+                    String where = "LRU-" + k + " over " + frames + " frames, after " + history;
+                    if (op < 5) {
+                        replacer.recordAccess(f);
+                        times.get(f).add(clock++);
+                        history.append(" access(").append(f).append(')');
+                    } else if (op < 7 && !times.get(f).isEmpty()) {
+                        boolean on = random.nextInt(3) > 0;
+                        replacer.setEvictable(f, on);
+                        evictable[f] = on;
+                        history.append(on ? " evictable(" : " pinned(").append(f).append(')');
+                    } else if (op < 9) {
+                        int expected = -1;
+                        for (int g = 0; g < frames; g++) {
+                            if (evictable[g] && (expected < 0 || comesFirst(times.get(g), times.get(expected), k))) {
+                                expected = g;
+                            }
+                        }
+                        int victim = replacer.evict();
+                        assertThat(where + ": evict()", victim, equalTo(expected));
+                        if (expected >= 0) {
+                            evictable[expected] = false;
+                            times.get(expected).clear();
+                        }
+                        history.append(" evict=").append(victim);
+                    } else if (!times.get(f).isEmpty()) {
+                        replacer.remove(f);
+                        evictable[f] = false;
+                        times.get(f).clear();
+                        history.append(" remove(").append(f).append(')');
+                    }
+                    int size = 0;
+                    for (boolean e : evictable) {
+                        size += e ? 1 : 0;
+                    }
+                    assertThat(where + ": size()", replacer.size(), equalTo(size));
+                    if (history.length() > 400) {
+                        history.delete(0, history.length() - 400).insert(0, "...");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a frame with access times {@code a} is evicted before one with {@code b} under LRU-K:
+     * fewer than K accesses (an infinite distance) first, oldest earliest access first among those;
+     * otherwise the older K-th most recent access first.
+     */
+    private static boolean comesFirst(List<Long> a, List<Long> b, int k) {
+        boolean aInfinite = a.size() < k;
+        boolean bInfinite = b.size() < k;
+        if (aInfinite != bInfinite) {
+            return aInfinite;
+        }
+        long ka = aInfinite ? a.get(0) : a.get(a.size() - k);
+        long kb = bInfinite ? b.get(0) : b.get(b.size() - k);
+        return ka < kb;
+    }
+
+    @Test
     @Graded(points = 3, concept = "LRU-K replacer orders frames by their most recent (or oldest ever) access "
             + "instead of their K-th most recent, or does not evict frames with fewer than K accesses first")
     void lru2EvictsByTheSecondMostRecentAccess() {
