@@ -49,6 +49,39 @@ class CrashHiddenTest {
     private static final List<CrashMode> BOTH_MODES = List.of(CrashMode.RANDOM, CrashMode.LOSE_UNSYNCED);
 
     @Test
+    @Graded(points = 2, concept = "a checkpoint rewrites page-table chunks that did not change (the dirty set is not "
+            + "cleared), or writes chunks not stamped with the checkpoint's generation")
+    void aCheckpointWritesOnlyWhatChangedAndStampsItsGeneration() throws IOException {
+        FaultInjectingStorage inner = new FaultInjectingStorage(7);
+        dev.storagelab.io.CountingStorage storage = new dev.storagelab.io.CountingStorage(inner);
+        BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU);
+        try {
+            for (int i = 0; i < 600; i++) {
+                tree.put(Trees.key(i), Trees.value(i, 20));
+            }
+            tree.checkpoint();
+            int pageSize = Trees.SMALL_LRU.pageSize();
+            PageFileSpec.Meta meta = PageFileSpec.newest(inner.contents(BPlusTree.FILE_NAME), pageSize);
+            for (long chunk : meta.chunks()) {
+                PageFileSpec.Page page = PageFileSpec.page(inner.contents(BPlusTree.FILE_NAME), chunk, pageSize);
+                assertThat("page-table chunk at page " + chunk + " is a table page", page.type(), equalTo(PageFileSpec.TYPE_TABLE));
+                assertThat("page-table chunk at page " + chunk + " carries the generation of the checkpoint that wrote it",
+                        page.generation(), equalTo(meta.generation()));
+            }
+            long before = storage.bytesWritten();
+            tree.checkpoint();
+            tree.checkpoint();
+            assertThat("two checkpoints with nothing changed in between write one meta page each and nothing else "
+                    + "(no page-table chunk is dirty)", storage.bytesWritten() - before, equalTo(2L * pageSize));
+            tree.put(Trees.key(5), Trees.value(99, 20));
+            tree.checkpoint();
+            assertThat("the tree still reads back", tree.get(Trees.key(5)), equalTo(Optional.of(Trees.value(99, 20))));
+        } finally {
+            Trees.closeQuietly(tree);
+        }
+    }
+
+    @Test
     @Graded(points = 5, concept = "a crash during inserts, splits or evictions reopens a tree that is not its last "
             + "checkpoint: a checkpointed page was overwritten before the next checkpoint")
     void aCrashDuringInsertsAndSplitsReopensAtTheLastCheckpoint() throws IOException {
