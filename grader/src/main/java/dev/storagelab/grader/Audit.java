@@ -247,6 +247,9 @@ public final class Audit {
                 "-DtargetClasses=" + String.join(",", classes), "-DtargetTests=" + String.join(",", tests),
                 "-DoutputFormats=XML,HTML", "-DtimestampedReports=false", "-DfailWhenNoMutations=false",
                 "-Dthreads=" + Math.max(1, Runtime.getRuntime().availableProcessors()),
+                // PIT's coverage run keeps every test's coverage in one JVM: lab-03's conformance
+                // suites (thousands of generated tests) outgrow the tests' own 1 GiB heap there.
+                "-DparseSurefireArgLine=false", "-DjvmArgs=-Xmx3g",
                 "-DreportsDirectory=" + reports.toAbsolutePath()));
         if (!excluded.isEmpty()) {
             cmd.add("-DexcludedMethods=" + String.join(",", excluded));
