@@ -78,7 +78,9 @@ public class HashIndexLogLincheckHiddenTest {
 
     /**
      * The log is the truth: replayed in order, as a reopen would replay it, it gives each key's
-     * newest record. The open store's index must serve that record's value for every key.
+     * newest record. The open store's index must serve that record's value for every key. (The
+     * log is read with a {@link LogReader}, not by reopening a store: inside a Lincheck run,
+     * building a record class with a static field, as {@code HashIndexLog.open} does, fails.)
      */
     @Validate
     public void indexServesTheNewestRecordOfEachKey() throws IOException {
