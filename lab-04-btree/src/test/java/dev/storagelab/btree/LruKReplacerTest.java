@@ -168,63 +168,33 @@ class LruKReplacerTest {
                                          int evictableWeight) {
         Random random = new Random(seed);
         LruKReplacer lru = new LruKReplacer(frames, k);
-        List<List<Long>> history = new ArrayList<>();
-        boolean[] evictable = new boolean[frames];
-        for (int f = 0; f < frames; f++) {
-            history.add(new ArrayList<>());
-        }
-        long clock = 0;
+        LruKModel model = new LruKModel(frames, k);
         for (int op = 0; op < ops; op++) {
             int f = random.nextInt(frames);
             int choice = random.nextInt(10);
             if (choice < access) {
                 lru.recordAccess(f);
-                history.get(f).add(clock++);
-            } else if (choice < setEvictable && !history.get(f).isEmpty()) {
+                model.recordAccess(f);
+            } else if (choice < setEvictable && !model.history(f).isEmpty()) {
                 boolean e = random.nextInt(10) < evictableWeight;
                 lru.setEvictable(f, e);
-                evictable[f] = e;
+                model.setEvictable(f, e);
             } else if (choice < evict) {
-                int expected = -1;
-                for (int g = 0; g < frames; g++) {
-                    if (evictable[g] && (expected < 0 || before(history.get(g), history.get(expected), k))) {
-                        expected = g;
-                    }
-                }
+                int expected = model.victim();
                 int victim = lru.evict();
                 if (victim != expected) {
                     assertThat("op " + op + ": evict() with " + frames + " frames, K = " + k + ", frame " + victim
-                            + "'s history " + (victim >= 0 ? history.get(victim) : "-") + ", frame " + expected
-                            + "'s " + (expected >= 0 ? history.get(expected) : "-"), victim, is(expected));
+                            + "'s history " + (victim >= 0 ? model.history(victim) : "-") + ", frame " + expected
+                            + "'s " + (expected >= 0 ? model.history(expected) : "-"), victim, is(expected));
                 }
-                if (expected >= 0) {
-                    evictable[expected] = false;
-                    history.get(expected).clear();
-                }
+                model.evict();
             } else {
                 lru.remove(f);
-                evictable[f] = false;
-                history.get(f).clear();
+                model.remove(f);
             }
-            int count = 0;
-            for (boolean e : evictable) {
-                count += e ? 1 : 0;
-            }
-            if (lru.size() != count) {
-                assertThat("op " + op + ": size()", lru.size(), is(count));
+            if (lru.size() != model.size()) {
+                assertThat("op " + op + ": size()", lru.size(), is(model.size()));
             }
         }
-    }
-
-    /** Whether a frame with history {@code a} is evicted before one with history {@code b}. */
-    private static boolean before(List<Long> a, List<Long> b, int k) {
-        boolean aInfinite = a.size() < k;
-        boolean bInfinite = b.size() < k;
-        if (aInfinite != bInfinite) {
-            return aInfinite;
-        }
-        long ta = aInfinite ? a.get(0) : a.get(a.size() - k);
-        long tb = bInfinite ? b.get(0) : b.get(b.size() - k);
-        return ta < tb;
     }
 }

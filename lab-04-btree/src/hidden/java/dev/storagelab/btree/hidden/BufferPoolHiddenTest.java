@@ -13,6 +13,7 @@ import dev.storagelab.btree.BufferPool;
 import dev.storagelab.btree.BufferPool.Frame;
 import dev.storagelab.btree.BufferPool.PoolStats;
 import dev.storagelab.btree.Internals;
+import dev.storagelab.btree.LruKModel;
 import dev.storagelab.btree.LruKReplacer;
 import dev.storagelab.btree.LruReplacer;
 import dev.storagelab.btree.PageFormat;
@@ -280,13 +281,7 @@ class BufferPoolHiddenTest {
                 java.util.SplittableRandom random = new java.util.SplittableRandom(seed * 31 + k);
                 int frames = 1 + random.nextInt(12);
                 LruKReplacer replacer = new LruKReplacer(frames, k);
-                // The model: every frame's access times since it was last forgotten, and whether it is evictable.
-                List<List<Long>> times = new ArrayList<>();
-                boolean[] evictable = new boolean[frames];
-                for (int f = 0; f < frames; f++) {
-                    times.add(new ArrayList<>());
-                }
-                long clock = 0;
+                LruKModel model = new LruKModel(frames, k);
                 StringBuilder history = new StringBuilder();
                 for (int step = 0; step < 300; step++) {
                     int f = random.nextInt(frames);
@@ -294,60 +289,29 @@ class BufferPoolHiddenTest {
                     String where = "LRU-" + k + " over " + frames + " frames, after " + history;
                     if (op < 5) {
                         replacer.recordAccess(f);
-                        times.get(f).add(clock++);
+                        model.recordAccess(f);
                         history.append(" access(").append(f).append(')');
-                    } else if (op < 7 && !times.get(f).isEmpty()) {
+                    } else if (op < 7 && !model.history(f).isEmpty()) {
                         boolean on = random.nextInt(3) > 0;
                         replacer.setEvictable(f, on);
-                        evictable[f] = on;
+                        model.setEvictable(f, on);
                         history.append(on ? " evictable(" : " pinned(").append(f).append(')');
                     } else if (op < 9) {
-                        int expected = -1;
-                        for (int g = 0; g < frames; g++) {
-                            if (evictable[g] && (expected < 0 || comesFirst(times.get(g), times.get(expected), k))) {
-                                expected = g;
-                            }
-                        }
                         int victim = replacer.evict();
-                        assertThat(where + ": evict()", victim, equalTo(expected));
-                        if (expected >= 0) {
-                            evictable[expected] = false;
-                            times.get(expected).clear();
-                        }
+                        assertThat(where + ": evict()", victim, equalTo(model.evict()));
                         history.append(" evict=").append(victim);
-                    } else if (!times.get(f).isEmpty()) {
+                    } else if (!model.history(f).isEmpty()) {
                         replacer.remove(f);
-                        evictable[f] = false;
-                        times.get(f).clear();
+                        model.remove(f);
                         history.append(" remove(").append(f).append(')');
                     }
-                    int size = 0;
-                    for (boolean e : evictable) {
-                        size += e ? 1 : 0;
-                    }
-                    assertThat(where + ": size()", replacer.size(), equalTo(size));
+                    assertThat(where + ": size()", replacer.size(), equalTo(model.size()));
                     if (history.length() > 400) {
                         history.delete(0, history.length() - 400).insert(0, "...");
                     }
                 }
             }
         }
-    }
-
-    /**
-     * Whether a frame with access times {@code a} is evicted before one with {@code b} under LRU-K:
-     * fewer than K accesses (an infinite distance) first, oldest earliest access first among those;
-     * otherwise the older K-th most recent access first.
-     */
-    private static boolean comesFirst(List<Long> a, List<Long> b, int k) {
-        boolean aInfinite = a.size() < k;
-        boolean bInfinite = b.size() < k;
-        if (aInfinite != bInfinite) {
-            return aInfinite;
-        }
-        long ka = aInfinite ? a.get(0) : a.get(a.size() - k);
-        long kb = bInfinite ? b.get(0) : b.get(b.size() - k);
-        return ka < kb;
     }
 
     @Test
