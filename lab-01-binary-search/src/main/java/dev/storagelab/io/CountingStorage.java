@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A {@link Storage} decorator that counts the I/O going through it: bytes written (appended or
- * overwritten in place), bytes and calls for reads, forces, and the read handles open on each file. Engines wrap their storage in one,
+ * overwritten in place), bytes and calls for reads, forces, and the read and write handles open on each file. Engines wrap their storage in one,
  * so write amplification (bytes written to disk over bytes the user wrote) and read cost come
  * from what really reached the files.
  */
@@ -18,6 +18,7 @@ public final class CountingStorage extends ForwardingStorage {
     private final LongAdder forces = new LongAdder();
     private final LongAdder filesCreated = new LongAdder();
     private final java.util.Map<String, Integer> openReaders = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Integer> openWriters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CountingStorage(Storage delegate) {
         super(delegate);
@@ -52,12 +53,18 @@ public final class CountingStorage extends ForwardingStorage {
     public WritableFile create(String name) throws IOException {
         WritableFile f = delegate.create(name);
         filesCreated.increment();
-        return counting(f, bytesWritten, forces);
+        return tracked(name, f);
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        return counting(delegate.openAppend(name), bytesWritten, forces);
+        return tracked(name, delegate.openAppend(name));
+    }
+
+    /** {@code f}, counted, and listed in {@link #openWriteHandles()} until it is closed. */
+    private WritableFile tracked(String name, WritableFile f) {
+        openWriters.merge(name, 1, Integer::sum);
+        return new CountingWritable(f, bytesWritten, forces, () -> openWriters.computeIfPresent(name, (n, c) -> c == 1 ? null : c - 1));
     }
 
     @Override
@@ -106,6 +113,14 @@ public final class CountingStorage extends ForwardingStorage {
         return new java.util.TreeMap<>(openReaders);
     }
 
+    /**
+     * The write handles open now, per name the file was created or opened under (files with none
+     * are absent): a writer that is done with a file and still listed here leaked its handle.
+     */
+    public java.util.Map<String, Integer> openWriteHandles() {
+        return new java.util.TreeMap<>(openWriters);
+    }
+
     @Override
     public void syncDirectory() throws IOException {
         delegate.syncDirectory();
@@ -117,18 +132,22 @@ public final class CountingStorage extends ForwardingStorage {
      * into {@code forces}: this storage's own counting, for a storage that counts by kinds of file.
      */
     public static WritableFile counting(WritableFile f, LongAdder bytes, LongAdder forces) {
-        return new CountingWritable(f, bytes, forces);
+        return new CountingWritable(f, bytes, forces, null);
     }
 
     private static final class CountingWritable implements WritableFile {
         private final WritableFile f;
         private final LongAdder bytes;
         private final LongAdder forces;
+        /** Run once, at the first close (null: nothing to run). */
+        private final Runnable onClose;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-        CountingWritable(WritableFile f, LongAdder bytes, LongAdder forces) {
+        CountingWritable(WritableFile f, LongAdder bytes, LongAdder forces, Runnable onClose) {
             this.f = f;
             this.bytes = bytes;
             this.forces = forces;
+            this.onClose = onClose;
         }
 
         @Override
@@ -163,6 +182,9 @@ public final class CountingStorage extends ForwardingStorage {
 
         @Override
         public void close() throws IOException {
+            if (onClose != null && closed.compareAndSet(false, true)) {
+                onClose.run();
+            }
             f.close();
         }
     }

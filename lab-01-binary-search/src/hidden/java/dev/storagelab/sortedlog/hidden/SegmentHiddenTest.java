@@ -89,57 +89,14 @@ class SegmentHiddenTest {
     @Graded(points = 1, concept = "finish() leaves the segment file open (a file handle leaked per flush)")
     void finishClosesTheSegmentFile() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
-        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
-        dev.storagelab.io.Storage tracking = new dev.storagelab.io.ForwardingStorage(storage) {
-            @Override
-            public dev.storagelab.io.WritableFile create(String name) throws IOException {
-                dev.storagelab.io.WritableFile f = delegate.create(name);
-                open.incrementAndGet();
-                return new dev.storagelab.io.WritableFile() {
-                    private boolean closed;
-
-                    @Override
-                    public void append(java.nio.ByteBuffer src) throws IOException {
-                        f.append(src);
-                    }
-
-                    @Override
-                    public void writeAt(long position, java.nio.ByteBuffer src) throws IOException {
-                        f.writeAt(position, src);
-                    }
-
-                    @Override
-                    public long size() throws IOException {
-                        return f.size();
-                    }
-
-                    @Override
-                    public void force() throws IOException {
-                        f.force();
-                    }
-
-                    @Override
-                    public String name() {
-                        return f.name();
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        if (!closed) {
-                            closed = true;
-                            open.decrementAndGet();
-                        }
-                        f.close();
-                    }
-                };
-            }
-        };
+        CountingStorage tracking = new CountingStorage(storage);
         SegmentWriter writer = new SegmentWriter(tracking, NAME, 256);
         for (Entry e : manyEntries(10, 20)) {
             writer.add(e);
         }
         writer.finish();
-        assertThat("finish() publishes the segment and closes its file: no handle is left open", open.get(), equalTo(0));
+        assertThat("finish() publishes the segment and closes its file: no handle is left open", tracking.openWriteHandles(),
+                equalTo(java.util.Map.of()));
         writer.close();
         assertThat(storage.list(), contains(NAME));
     }

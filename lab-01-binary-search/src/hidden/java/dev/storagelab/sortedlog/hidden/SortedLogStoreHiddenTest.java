@@ -35,6 +35,13 @@ class SortedLogStoreHiddenTest {
 
     private static final int BUDGET = 1024;
 
+    /** Waits until {@code writer} stalls behind a held flush (the store counts it) or ends. */
+    private static void awaitStallOrEnd(SortedLogStore store, Thread writer) throws InterruptedException {
+        while (store.metrics().snapshot().writeStalls() == 0 && writer.isAlive()) {
+            Thread.sleep(1);
+        }
+    }
+
     private static SortedLogOptions options() {
         return SortedLogOptions.builder().memtableBytes(BUDGET).blockSize(256).compactionTrigger(0).build();
     }
@@ -121,9 +128,7 @@ class SortedLogStoreHiddenTest {
                 }, failures);
                 storage.awaitFlushHeld(writer.get(0));
                 assertThat("no write may fail", failures, empty());
-                while (store.metrics().snapshot().writeStalls() == 0 && writer.get(0).isAlive()) {
-                    Thread.sleep(1);
-                }
+                awaitStallOrEnd(store, writer.get(0));
                 assertThat("no write may fail", failures, empty());
                 assertThat("the writer finished " + writes + " writes (four memtables' worth) while the first flush "
                         + "was held back: with a frozen memtable still flushing, a full active memtable must make "
@@ -163,9 +168,7 @@ class SortedLogStoreHiddenTest {
                 }
             }, failures);
             storage.awaitFlushHeld(writer.get(0));
-            while (store.metrics().snapshot().writeStalls() == 0 && writer.get(0).isAlive()) {
-                Thread.sleep(1);
-            }
+            awaitStallOrEnd(store, writer.get(0));
             assertThat("the writer waits for the held flush (backpressure)", writer.get(0).isAlive(), is(true));
             inner.failNext(FaultInjectingStorage.Op.CREATE); // the held flush now fails to create its segment
             storage.open();
