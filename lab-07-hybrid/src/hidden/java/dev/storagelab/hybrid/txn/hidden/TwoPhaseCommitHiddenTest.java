@@ -81,13 +81,21 @@ class TwoPhaseCommitHiddenTest {
     }
 
     private static Participant btreeParticipant(FaultInjectingStorage storage) throws IOException {
+        return btreeParticipant(storage, SMALL_SEGMENTS);
+    }
+
+    private static Participant btreeParticipant(FaultInjectingStorage storage, WalOptions wal) throws IOException {
         BPlusTree tree = BPlusTree.open(storage, BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32));
-        return Participant.open("hot", storage, Engine.of(tree), SMALL_SEGMENTS);
+        return Participant.open(CrossEngineStore.HOT, storage, Engine.of(tree), wal);
     }
 
     private static Participant lsmParticipant(FaultInjectingStorage storage) throws IOException {
-        return Participant.open("cold", storage, Engine.of(LsmStore.open(storage, LsmOptions.tiny().withoutWal())),
-                SMALL_SEGMENTS);
+        return lsmParticipant(storage, SMALL_SEGMENTS);
+    }
+
+    private static Participant lsmParticipant(FaultInjectingStorage storage, WalOptions wal) throws IOException {
+        return Participant.open(CrossEngineStore.COLD, storage, Engine.of(LsmStore.open(storage, LsmOptions.tiny().withoutWal())),
+                wal);
     }
 
     private static Bytes value(int t) {
@@ -327,9 +335,7 @@ class TwoPhaseCommitHiddenTest {
         WalOptions onePerSegment = SMALL_SEGMENTS.withSegmentBytes(1);
         for (boolean btree : new boolean[] {true, false}) {
             FaultInjectingStorage storage = new FaultInjectingStorage(10).crashMode(CrashMode.LOSE_UNSYNCED);
-            Engine engine = btree ? Engine.of(BPlusTree.open(storage, BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32)))
-                    : Engine.of(LsmStore.open(storage, LsmOptions.tiny().withoutWal()));
-            Participant p = Participant.open(btree ? "hot" : "cold", storage, engine, onePerSegment);
+            Participant p = btree ? btreeParticipant(storage, onePerSegment) : lsmParticipant(storage, onePerSegment);
             Bytes k = btree ? hot(5) : cold(5);
             for (int t = 1; t <= 6; t++) {
                 p.write(t, List.of(Entry.put(k, value(t))));
@@ -343,9 +349,7 @@ class TwoPhaseCommitHiddenTest {
             assertThat(engineName + "after a checkpoint with nothing in doubt, only the segment of the last record is left",
                     p.wal().segmentNames(), equalTo(List.of(String.format("%020d.wal", p.wal().lastLsn()))));
             p.close();
-            p = Participant.open(btree ? "hot" : "cold", storage, btree
-                    ? Engine.of(BPlusTree.open(storage, BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32)))
-                    : Engine.of(LsmStore.open(storage, LsmOptions.tiny().withoutWal())), onePerSegment);
+            p = btree ? btreeParticipant(storage, onePerSegment) : lsmParticipant(storage, onePerSegment);
             assertThat(engineName + "the value survives the truncation", p.get(k), equalTo(Optional.of(value(7))));
             assertThat(engineName + "and the largest transaction id", p.maxTxId(), equalTo(7L));
         }
@@ -359,10 +363,8 @@ class TwoPhaseCommitHiddenTest {
         FaultInjectingStorage hotStorage = new FaultInjectingStorage(11).crashMode(CrashMode.LOSE_UNSYNCED);
         FaultInjectingStorage coldStorage = new FaultInjectingStorage(12).crashMode(CrashMode.LOSE_UNSYNCED);
         FaultInjectingStorage coordinatorStorage = new FaultInjectingStorage(13).crashMode(CrashMode.LOSE_UNSYNCED);
-        Participant hotP = Participant.open(CrossEngineStore.HOT, hotStorage, Engine.of(BPlusTree.open(hotStorage,
-                BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32))), onePerSegment);
-        Participant coldP = Participant.open(CrossEngineStore.COLD, coldStorage,
-                Engine.of(LsmStore.open(coldStorage, LsmOptions.tiny().withoutWal())), onePerSegment);
+        Participant hotP = btreeParticipant(hotStorage, onePerSegment);
+        Participant coldP = lsmParticipant(coldStorage, onePerSegment);
         Coordinator coordinator = Coordinator.open(coordinatorStorage, SMALL_SEGMENTS, List.of(hotP, coldP));
         Map<String, List<Entry>> first = new LinkedHashMap<>();
         first.put(CrossEngineStore.HOT, List.of(Entry.put(hot(0), value(1))));
