@@ -159,22 +159,10 @@ public final class Audit {
      */
     private Set<String> givenOnlyMethods(Lab lab, Path root, Map<String, List<Regions.Region>> regions, Path compileLog)
             throws IOException {
-        List<String> cmd = LabBuild.maven();
-        cmd.addAll(List.of("-B", "-q", "-Dstyle.color=never", "-Denforcer.skip=true", "-pl", lab.directory(), "-am",
-                "test-compile"));
-        if (offline) {
-            cmd.add("-o");
-        }
-        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(compileLog.toFile()).start();
-        try {
-            if (!ChildProcesses.awaitOrKill(p, Duration.ofMinutes(30)) || p.exitValue() != 0) {
-                throw new IOException("could not compile " + lab.directory() + " for the audit; see " + compileLog);
-            }
-        } catch (InterruptedException e) {
-            ChildProcesses.kill(p);
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while compiling for the audit", e);
+        LabBuild.Result build = LabBuild.build(root, List.of(lab), Duration.ofMinutes(30), offline);
+        Files.writeString(compileLog, build.log(), StandardCharsets.UTF_8);
+        if (!build.finished() || build.exitCode() != 0) {
+            throw new IOException("could not compile " + lab.directory() + " for the audit; see " + compileLog);
         }
         Path classes = root.resolve(lab.directory()).resolve("target/classes");
         Set<String> given = new TreeSet<>();

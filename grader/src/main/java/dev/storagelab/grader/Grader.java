@@ -146,12 +146,12 @@ public final class Grader {
         List<LabResult> integrated = new ArrayList<>();
         if (mode != Mode.ISOLATED) {
             List<Lab> submitted = workspace.labs().stream().filter(submission::has).toList();
+            // The reference graded as a submission: every lab's isolated build already ran the same
+            // code as the integrated one would (the reference's own labs), so it is not run twice.
+            boolean sameCode = submissionPath == null;
             for (Lab lab : labs) {
                 boolean dependsOnSubmitted = workspace.withDependencies(lab).stream()
                         .anyMatch(d -> !d.equals(lab) && submission.has(d));
-                // The reference graded as a submission: every lab's isolated build already ran the
-                // same code as the integrated one would (the reference's own labs), so it is not run twice.
-                boolean sameCode = submissionPath == null;
                 if ((!dependsOnSubmitted || sameCode) && isolatedById.containsKey(lab.id())) {
                     LabResult same = isolatedById.get(lab.id());
                     integrated.add(new LabResult(same.lab(), same.directory(), "integrated", same.problem(), same.tests(), same.perf()));
