@@ -237,7 +237,11 @@ public final class Audit {
                 "-Dthreads=" + Math.max(1, Runtime.getRuntime().availableProcessors()),
                 // PIT's coverage run keeps every test's coverage in one JVM: lab-03's conformance
                 // suites (thousands of generated tests) outgrow the tests' own 1 GiB heap there.
-                "-DparseSurefireArgLine=false", "-DjvmArgs=-Xmx3g",
+                // PIT appends surefire's argLine after its own jvmArgs, so the heap is set there.
+                "-Dstoragelab.surefire.argLine=-Xmx3g",
+                // PIT reads surefire's <excludes> as tests to leave out, and the labs' surefire
+                // leaves out the hidden tests (the grader runs them): the audit needs them all.
+                "-Dstoragelab.surefire.excludes=none",
                 "-DreportsDirectory=" + reports.toAbsolutePath()));
         if (!excluded.isEmpty()) {
             cmd.add("-DexcludedMethods=" + String.join(",", excluded));
