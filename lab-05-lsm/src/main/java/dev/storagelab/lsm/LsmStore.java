@@ -113,6 +113,7 @@ public final class LsmStore implements OrderedStore {
     /** Counters of tables closed since the store opened (deleted by compactions). */
     private long retiredBlockReads;
     private long retiredFilterSkips;
+    private long retiredCompactionBlockReads;
 
     private LsmStore(CountingStorage storage, LsmOptions options, Manifest versions) {
         this.storage = storage;
@@ -839,7 +840,7 @@ public final class LsmStore implements OrderedStore {
         try {
             List<InternalIterator> sources = new ArrayList<>();
             for (FileMeta f : c.allInputs()) {
-                sources.add(table(f).cursor());
+                sources.add(table(f).compactionCursor());
             }
             try (MergingInternalIterator merged = new MergingInternalIterator(sources)) {
                 merged.seekToFirst();
@@ -1146,6 +1147,7 @@ public final class LsmStore implements OrderedStore {
                     if (t != null) {
                         retiredBlockReads += t.stats().blockReads();
                         retiredFilterSkips += t.stats().filterSkips();
+                        retiredCompactionBlockReads += t.stats().compactionBlockReads();
                         t.close();
                     }
                     if (cache != null) {
@@ -1232,14 +1234,16 @@ public final class LsmStore implements OrderedStore {
             }
             long blockReads = retiredBlockReads;
             long filterSkips = retiredFilterSkips;
+            long compactionBlockReads = retiredCompactionBlockReads;
             for (Table t : tables.values()) {
                 Table.Stats ts = t.stats();
                 blockReads += ts.blockReads();
                 filterSkips += ts.filterSkips();
+                compactionBlockReads += ts.compactionBlockReads();
             }
             return new Stats(metrics.snapshot(), files, bytes, flushBytesWritten, compactionBytesRead,
                     compactionBytesWritten, lastSequence, blockReads, filterSkips, trivialMoves, filteredValues.get(),
-                    cache == null ? null : cache.stats());
+                    cache == null ? null : cache.stats(), compactionBlockReads);
         } finally {
             mutex.unlock();
         }
@@ -1250,14 +1254,16 @@ public final class LsmStore implements OrderedStore {
      *
      * @param filesPerLevel tables per level, level 0 first
      * @param bytesPerLevel bytes per level
-     * @param blockReads    data blocks read from table files (block cache misses), by gets, scans and compactions
+     * @param blockReads    data blocks read from table files (block cache misses) by gets and scans
+     * @param compactionBlockReads data blocks compactions read (they bypass the block cache)
      * @param filterSkips   table lookups a Bloom filter answered without reading a block
      * @param trivialMoves  compactions that moved a table down a level without rewriting it
      * @param filteredValues values the {@linkplain LsmOptions#compactionFilter() compaction filter} dropped
      */
     public record Stats(StoreMetrics.Snapshot metrics, long[] filesPerLevel, long[] bytesPerLevel, long flushBytes,
                         long compactionBytesRead, long compactionBytesWritten, long lastSequence, long blockReads,
-                        long filterSkips, long trivialMoves, long filteredValues, BlockCache.Stats blockCache) {
+                        long filterSkips, long trivialMoves, long filteredValues, BlockCache.Stats blockCache,
+                        long compactionBlockReads) {
 
         /** Bytes written to tables (flushes and compactions) and logs per user byte written. */
         public double writeAmplification() {

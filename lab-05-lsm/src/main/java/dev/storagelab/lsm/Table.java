@@ -58,11 +58,20 @@ public final class Table implements Closeable {
      *
      * @param gets           calls of {@link #get}
      * @param filterSkips    gets the Bloom filter answered "certainly absent", reading no data block
-     * @param blockReads     data blocks read from the file (cache misses, or every block without a cache)
+     * @param blockReads     data blocks read from the file by gets and scans (cache misses, or every
+     *                       block without a cache)
      * @param blockCacheHits data blocks found in the cache
+     * @param compactionBlockReads data blocks read by {@linkplain #compactionCursor compaction cursors},
+     *                       which bypass the cache
      */
-    public record Stats(long gets, long filterSkips, long blockReads, long blockCacheHits) {
+    public record Stats(long gets, long filterSkips, long blockReads, long blockCacheHits, long compactionBlockReads) {
     }
+
+    /**
+     * How much a {@linkplain #compactionCursor compaction cursor} reads at once: 64 blocks of 4 KiB
+     * in one read instead of 64 (RocksDB's {@code compaction_readahead_size}, 2 MiB there).
+     */
+    static final int COMPACTION_READAHEAD_BYTES = 256 << 10;
 
     private final String name;
     private final long fileNumber;
@@ -77,6 +86,7 @@ public final class Table implements Closeable {
     private final LongAdder filterSkips = new LongAdder();
     private final LongAdder blockReads = new LongAdder();
     private final LongAdder blockCacheHits = new LongAdder();
+    private final LongAdder compactionBlockReads = new LongAdder();
 
     private Table(String name, long fileNumber, ReadableFile file, long fileSize, Footer footer, Block index,
             BloomFilter filter, TableProperties properties, BlockCache cache) {
@@ -193,7 +203,7 @@ public final class Table implements Closeable {
     }
 
     public Stats stats() {
-        return new Stats(gets.sum(), filterSkips.sum(), blockReads.sum(), blockCacheHits.sum());
+        return new Stats(gets.sum(), filterSkips.sum(), blockReads.sum(), blockCacheHits.sum(), compactionBlockReads.sum());
     }
 
     /**
@@ -271,7 +281,17 @@ public final class Table implements Closeable {
 
     /** A new cursor over every internal key of the table, not yet positioned. */
     public Cursor cursor() {
-        return new Cursor();
+        return new Cursor(false);
+    }
+
+    /**
+     * A cursor for a compaction, which reads each block once, in order: it reads ahead
+     * {@link #COMPACTION_READAHEAD_BYTES} at a time, and neither looks in the block cache nor fills
+     * it (RocksDB's {@code fill_cache = false}), so a compaction does not evict the blocks gets
+     * use. Its reads count as {@link Stats#compactionBlockReads}, not {@link Stats#blockReads}.
+     */
+    public Cursor compactionCursor() {
+        return new Cursor(true);
     }
 
     /** Closes the file. Blocks of this table stay in the cache until {@link BlockCache#evictFile}. */
@@ -295,8 +315,13 @@ public final class Table implements Closeable {
 
         private final Block.Cursor indexCursor = index.cursor();
         private Block.Cursor data;
+        private final boolean forCompaction;
+        /** A compaction cursor's read-ahead: file bytes from {@code aheadOffset}. */
+        private byte[] ahead;
+        private long aheadOffset;
 
-        private Cursor() {
+        private Cursor(boolean forCompaction) {
+            this.forCompaction = forCompaction;
         }
 
         /** Whether the cursor is on an entry. */
@@ -370,7 +395,25 @@ public final class Table implements Closeable {
         }
 
         private void loadBlock() throws IOException {
-            data = indexCursor.valid() ? dataBlock(handleOf(indexCursor)).cursor() : null;
+            if (!indexCursor.valid()) {
+                data = null;
+                return;
+            }
+            BlockHandle h = handleOf(indexCursor);
+            data = (forCompaction ? readAhead(h) : dataBlock(h)).cursor();
+        }
+
+        /** The block at {@code h} from the read-ahead buffer, which is refilled from {@code h} if it does not hold it. */
+        private Block readAhead(BlockHandle h) throws IOException {
+            if (ahead == null || h.offset() < aheadOffset || h.end() > aheadOffset + ahead.length) {
+                long end = Math.min(dataEnd(footer), Math.max(h.end(), h.offset() + COMPACTION_READAHEAD_BYTES));
+                ahead = file.readFully(h.offset(), (int) (end - h.offset()));
+                aheadOffset = h.offset();
+            }
+            int from = (int) (h.offset() - aheadOffset);
+            byte[] bytes = java.util.Arrays.copyOfRange(ahead, from, from + (int) h.size());
+            compactionBlockReads.increment();
+            return Block.open(bytes, InternalKey.ORDER, name, h.offset());
         }
 
         /** Past the end of a block, on to the first entry of the next. */
@@ -405,6 +448,7 @@ public final class Table implements Closeable {
         @Override
         public void close() {
             data = null;
+            ahead = null;
         }
     }
 }

@@ -47,6 +47,8 @@ public final class Counters {
     public static final String PAGE_WRITES = "page_writes";
     /** Blocks read from segment or table files (an LSM: lab-01's store, RocksDB). */
     public static final String BLOCK_READS = "block_reads";
+    /** Blocks compactions read (lab-05's store counts them apart from {@link #BLOCK_READS}: they bypass its cache). */
+    public static final String COMPACTION_BLOCK_READS = "compaction_block_reads";
     /** Lookups the engine's page or block cache answered. */
     public static final String CACHE_HITS = "cache_hits";
     /** Lookups the engine's page or block cache had to read from a file. */

@@ -168,7 +168,8 @@ public enum Engine implements EngineFactory {
                         LsmStore.Stats s = store.stats();
                         StoreMetrics.Snapshot m = s.metrics();
                         Map<String, Long> c = storeCounts(m);
-                        c.put(Counters.BLOCK_READS, s.blockReads());
+                        c.put(Counters.BLOCK_READS, s.blockReads()); // gets and scans only
+                        c.put(Counters.COMPACTION_BLOCK_READS, s.compactionBlockReads());
                         c.put(Counters.FLUSHES, m.flushes());
                         c.put(Counters.COMPACTIONS, m.compactions());
                         c.put(Counters.WRITE_STALLS, m.writeStalls());
