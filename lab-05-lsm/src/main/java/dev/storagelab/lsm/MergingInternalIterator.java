@@ -3,7 +3,6 @@ package dev.storagelab.lsm;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * A k-way merge of {@link InternalIterator}s into one, in {@link InternalKey#ORDER}: the iterator
@@ -12,7 +11,9 @@ import java.util.PriorityQueue;
  * sequence number), so every version of every key comes out once, newest first, and the caller
  * decides which versions a snapshot sees ({@link SnapshotIterator}) or a compaction keeps.
  *
- * <p>A min-heap holds the sources that are on an entry, so each step costs O(log k) comparisons.
+ * <p>A min-heap holds the sources that are on an entry, so each step costs O(log k) comparisons:
+ * a step advances the top source and sifts it down once, where a {@code PriorityQueue}'s poll and
+ * add sift twice (RocksDB's {@code replace_top}; the merge is a sixth of a compaction's time).
  * Closing the merge closes its sources. Not thread-safe.
  */
 public final class MergingInternalIterator implements InternalIterator {
@@ -29,13 +30,52 @@ public final class MergingInternalIterator implements InternalIterator {
     }
 
     private final List<InternalIterator> sources;
-    private final PriorityQueue<Head> heap;
+    /** A binary min-heap by key of the sources on an entry, in {@code heap[0 .. size)}. */
+    private final Head[] heap;
+    private int size;
     private Head current;
 
     /** Merges {@code sources}; the merge takes ownership of them. */
     public MergingInternalIterator(List<? extends InternalIterator> sources) {
         this.sources = new ArrayList<>(sources);
-        this.heap = new PriorityQueue<>(Math.max(1, sources.size()), (a, b) -> InternalKey.ORDER.compare(a.key, b.key));
+        this.heap = new Head[sources.size()];
+    }
+
+    private static boolean less(Head a, Head b) {
+        return InternalKey.ORDER.compare(a.key, b.key) < 0;
+    }
+
+    /** Rebuilds the heap from the sources that are on an entry. */
+    private void rebuild() {
+        size = 0;
+        for (InternalIterator s : sources) {
+            if (s.valid()) {
+                heap[size++] = new Head(s);
+            }
+        }
+        for (int i = size / 2 - 1; i >= 0; i--) {
+            siftDown(i);
+        }
+        current = size == 0 ? null : heap[0];
+    }
+
+    private void siftDown(int i) {
+        Head h = heap[i];
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && less(heap[child + 1], heap[child])) {
+                child++;
+            }
+            if (!less(heap[child], h)) {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = h;
     }
 
     @Override
@@ -45,37 +85,34 @@ public final class MergingInternalIterator implements InternalIterator {
 
     @Override
     public void seekToFirst() throws IOException {
-        heap.clear();
         for (InternalIterator s : sources) {
             s.seekToFirst();
-            if (s.valid()) {
-                heap.add(new Head(s));
-            }
         }
-        current = heap.peek();
+        rebuild();
     }
 
     @Override
     public void seek(byte[] target) throws IOException {
-        heap.clear();
         for (InternalIterator s : sources) {
             s.seek(target);
-            if (s.valid()) {
-                heap.add(new Head(s));
-            }
         }
-        current = heap.peek();
+        rebuild();
     }
 
     @Override
     public void next() throws IOException {
-        Head top = heap.poll();
+        Head top = heap[0];
         top.source.next();
         if (top.source.valid()) {
             top.key = top.source.key();
-            heap.add(top);
+        } else {
+            heap[0] = heap[--size];
+            heap[size] = null;
         }
-        current = heap.peek();
+        if (size > 0) {
+            siftDown(0);
+        }
+        current = size == 0 ? null : heap[0];
     }
 
     /** Not supported: reverse scans merge per-source reverse views (see {@link SnapshotIterator#reverse}). */
@@ -110,7 +147,8 @@ public final class MergingInternalIterator implements InternalIterator {
                 failure = failure == null ? e : failure;
             }
         }
-        heap.clear();
+        java.util.Arrays.fill(heap, null);
+        size = 0;
         current = null;
         if (failure != null) {
             throw failure;
