@@ -44,13 +44,16 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param hardPendingCompactionBytes when the estimate reaches this, writes wait until compaction
  *                            brings it down, as at {@code l0StopTrigger}; 0 for no limit
  *                            [hard_pending_compaction_bytes_limit]
+ * @param maxImmutableMemtables how many full memtables may wait for their flush, oldest first;
+ *                            a writer whose memtable fills when this many wait stops until the
+ *                            oldest is flushed [max_write_buffer_number − 1]
  */
 public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
                          long level1Bytes, int levelMultiplier, long tableBytes, int blockBytes,
                          int bloomBitsPerKey, long blockCacheBytes, boolean syncWrites, boolean backgroundWork,
                          CompactionStyle compaction, double tierSizeRatio, boolean walEnabled,
                          CompactionFilter.Factory compactionFilter, CompactionPolicy compactionPolicy,
-                         long softPendingCompactionBytes, long hardPendingCompactionBytes) {
+                         long softPendingCompactionBytes, long hardPendingCompactionBytes, int maxImmutableMemtables) {
 
     /** How tables move down: see {@link LsmStore#pickCompaction}. */
     public enum CompactionStyle {
@@ -83,6 +86,7 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
                         || softPendingCompactionBytes <= hardPendingCompactionBytes,
                 "the soft pending-compaction limit must not exceed the hard one: soft %s, hard %s",
                 softPendingCompactionBytes, hardPendingCompactionBytes);
+        checkArgument(maxImmutableMemtables >= 1, "maxImmutableMemtables must be at least 1: %s", maxImmutableMemtables);
     }
 
     /**
@@ -202,6 +206,7 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         public CompactionPolicy compactionPolicy;
         public long softPendingCompactionBytes = 64L << 30;
         public long hardPendingCompactionBytes = 256L << 30;
+        public int maxImmutableMemtables = 2;
 
         public Builder() {
         }
@@ -226,6 +231,7 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
             compactionPolicy = o.compactionPolicy;
             softPendingCompactionBytes = o.softPendingCompactionBytes;
             hardPendingCompactionBytes = o.hardPendingCompactionBytes;
+            maxImmutableMemtables = o.maxImmutableMemtables;
         }
 
         /** The options, checked. */
@@ -233,7 +239,7 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
             return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
                     levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites,
                     backgroundWork, compaction, tierSizeRatio, walEnabled, compactionFilter, compactionPolicy,
-                    softPendingCompactionBytes, hardPendingCompactionBytes);
+                    softPendingCompactionBytes, hardPendingCompactionBytes, maxImmutableMemtables);
         }
     }
 

@@ -50,14 +50,30 @@ public final class LsmStore implements OrderedStore {
     /** What a read holds: the memtables and the version of one moment, reference-counted. */
     static final class Super {
         final MemTable mem;
-        final MemTable imm;
+        /** The frozen memtables waiting for their flush, newest first (at most {@link LsmOptions#maxImmutableMemtables}). */
+        final List<MemTable> imm;
         final Version version;
         final AtomicInteger refs = new AtomicInteger(1);
+        private final List<MemTable> memtables;
 
-        Super(MemTable mem, MemTable imm, Version version) {
+        Super(MemTable mem, List<MemTable> imm, Version version) {
             this.mem = mem;
-            this.imm = imm;
+            this.imm = List.copyOf(imm);
             this.version = version;
+            List<MemTable> all = new ArrayList<>(imm.size() + 1);
+            all.add(mem);
+            all.addAll(imm);
+            this.memtables = List.copyOf(all);
+        }
+
+        /** Every memtable, newest first: the active one, then the frozen ones. */
+        List<MemTable> memtables() {
+            return memtables;
+        }
+
+        /** The oldest frozen memtable, the next to flush, or null. */
+        MemTable oldestFrozen() {
+            return imm.isEmpty() ? null : imm.get(imm.size() - 1);
         }
     }
 
@@ -98,6 +114,25 @@ public final class LsmStore implements OrderedStore {
     private MemTable mem;
     private RecordLogWriter log;
     private long logNumber;
+    /**
+     * The log of each frozen memtable, oldest first (parallel to {@link Super#imm} reversed), still
+     * open: {@link #sync} forces them too, or a write made before the switch and not yet synced
+     * would be lost with its memtable if the power failed before the flush. When the oldest is
+     * flushed its log is closed, and the next one's is the first that recovery must replay.
+     */
+    private final java.util.ArrayDeque<FrozenLog> frozenLogs = new java.util.ArrayDeque<>();
+
+    /** A frozen memtable's log: its number, and its writer, which {@link #sync} forces once after the switch. */
+    private static final class FrozenLog {
+        final long number;
+        final RecordLogWriter writer;
+        boolean forced;
+
+        FrozenLog(long number, RecordLogWriter writer) {
+            this.number = number;
+            this.writer = writer;
+        }
+    }
     /** A compaction is scheduled or running (or {@link #compactAll} runs). */
     private boolean backgroundScheduled;
     /** A flush is scheduled or running (or {@link #compactAll} runs). */
@@ -217,7 +252,7 @@ public final class LsmStore implements OrderedStore {
             edit.setLastSequence(lastSequence);
             versions.logAndApply(edit);
             mem = new MemTable();
-            install(new Super(mem, null, versions.version()));
+            install(new Super(mem, List.of(), versions.version()));
             pendingOutputs.clear();
             deleteObsoleteFiles();
             maybeScheduleBackgroundWork();
@@ -342,9 +377,9 @@ public final class LsmStore implements OrderedStore {
      * {@linkplain CompactionPolicy#pendingCompactionBytes pending compaction bytes} reach
      * {@link LsmOptions#softPendingCompactionBytes}; waits while they reach
      * {@link LsmOptions#hardPendingCompactionBytes} and a compaction can bring them down; when the
-     * memtable is full, waits while the previous one is still being flushed or level 0 has
-     * {@link LsmOptions#l0StopTrigger} tables, then freezes it, starts a new log and schedules the
-     * flush. Writers stopped by either limit count as {@linkplain StoreMetrics#recordWriteStall stalls}.
+     * memtable is full, waits while {@link LsmOptions#maxImmutableMemtables} frozen ones still wait
+     * for their flush or level 0 has {@link LsmOptions#l0StopTrigger} tables, then freezes it, starts
+     * a new log and schedules the flush. Writers stopped by either limit count as {@linkplain StoreMetrics#recordWriteStall stalls}.
      */
     private void makeRoomForWrite() throws IOException {
         boolean slowed = false;
@@ -373,7 +408,8 @@ public final class LsmStore implements OrderedStore {
                 awaitBackground();
             } else if (mem.approximateBytes() < options.memtableBytes()) {
                 return;
-            } else if (current.imm != null || (l0 >= options.l0StopTrigger() && background != null)) {
+            } else if (current.imm.size() >= options.maxImmutableMemtables()
+                    || (l0 >= options.l0StopTrigger() && background != null)) {
                 metrics.recordWriteStall();
                 awaitBackground();
             } else {
@@ -397,22 +433,26 @@ public final class LsmStore implements OrderedStore {
         return pendingBytes;
     }
 
-    /** Freezes the memtable, starts a new log, and schedules its flush. Holds the mutex. */
+    /** Freezes the memtable (the newest of the frozen ones), starts a new log, and schedules its flush. Holds the mutex. */
     private void switchMemtable() throws IOException {
         long newLog = versions.newFileNumber();
         RecordLogWriter w = RecordLogWriter.create(storage, LsmFileNames.log(newLog), RecordLogFormat.Kind.WAL);
         storage.syncDirectory();
-        RecordLogWriter old = log;
+        frozenLogs.addLast(new FrozenLog(logNumber, log)); // closed once its memtable is flushed
         log = w;
         logNumber = newLog;
-        old.close();
-        MemTable frozen = mem;
+        List<MemTable> frozen = new ArrayList<>(current.imm.size() + 1);
+        frozen.add(mem);
+        frozen.addAll(current.imm);
         mem = new MemTable();
         install(new Super(mem, frozen, versions.version()));
         maybeScheduleBackgroundWork();
     }
 
-    /** Forces the log; without the write-ahead log, {@linkplain #flush() flushes} the memtable instead. */
+    /**
+     * Forces the log, and the logs of the frozen memtables not forced since their switch; without
+     * the write-ahead log, {@linkplain #flush() flushes} the memtable instead.
+     */
     @Override
     public void sync() throws IOException {
         if (!options.walEnabled()) {
@@ -422,9 +462,20 @@ public final class LsmStore implements OrderedStore {
         mutex.lock();
         try {
             checkOpen();
+            forceFrozenLogs();
             log.force();
         } finally {
             mutex.unlock();
+        }
+    }
+
+    /** Forces each frozen memtable's log once (the caller holds the mutex): nothing is written to it after its switch. */
+    private void forceFrozenLogs() throws IOException {
+        for (FrozenLog f : frozenLogs) {
+            if (!f.forced) {
+                f.writer.force();
+                f.forced = true;
+            }
         }
     }
 
@@ -466,17 +517,16 @@ public final class LsmStore implements OrderedStore {
     /**
      * The newest version of {@code key} at or before {@code sequence}, looking from the newest
      * source to the oldest and stopping at the first that knows the key (a value or a deletion):
-     * the memtable, the frozen memtable, the level-0 tables newest first (they may overlap), then
+     * the memtables newest first ({@link Super#memtables}: the active one, then the frozen ones
+     * waiting for their flush), the level-0 tables newest first (they may overlap), then
      * in each level from 1 down the one table whose key range holds the key, if any.
      */
     private Optional<Bytes> lookup(Super s, Bytes key, long sequence) throws IOException {
         // BEGIN SOLUTION lab-05 T7
-        for (MemTable m : new MemTable[] {s.mem, s.imm}) {
-            if (m != null) {
-                MemTable.Lookup r = m.get(key, sequence);
-                if (r.found() != MemTable.Found.ABSENT) {
-                    return r.found() == MemTable.Found.VALUE ? Optional.of(r.value()) : Optional.empty();
-                }
+        for (MemTable m : s.memtables()) {
+            MemTable.Lookup r = m.get(key, sequence);
+            if (r.found() != MemTable.Found.ABSENT) {
+                return r.found() == MemTable.Found.VALUE ? Optional.of(r.value()) : Optional.empty();
             }
         }
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
@@ -532,9 +582,8 @@ public final class LsmStore implements OrderedStore {
         long sequence = snapshot == LATEST ? lastSequence : snapshot; // after acquire: see LATEST
         List<InternalIterator> sources = new ArrayList<>();
         try {
-            sources.add(s.mem.iterator());
-            if (s.imm != null) {
-                sources.add(s.imm.iterator());
+            for (MemTable m : s.memtables()) {
+                sources.add(m.iterator());
             }
             for (FileMeta f : s.version.files(0)) {
                 sources.add(table(f).cursor());
@@ -572,9 +621,8 @@ public final class LsmStore implements OrderedStore {
         long sequence = lastSequence; // after acquire: see LATEST
         List<EntryIterator> newestFirst = new ArrayList<>();
         try {
-            newestFirst.add(SnapshotIterator.reverse(s.mem.iterator(), sequence, from, to));
-            if (s.imm != null) {
-                newestFirst.add(SnapshotIterator.reverse(s.imm.iterator(), sequence, from, to));
+            for (MemTable m : s.memtables()) {
+                newestFirst.add(SnapshotIterator.reverse(m.iterator(), sequence, from, to));
             }
             for (FileMeta f : s.version.files(0)) {
                 newestFirst.add(SnapshotIterator.reverse(table(f).cursor(), sequence, from, to));
@@ -630,10 +678,10 @@ public final class LsmStore implements OrderedStore {
         if (background == null || closed || backgroundError != null) {
             return;
         }
-        if (current.imm != null && !flushScheduled) {
+        if (!current.imm.isEmpty() && !flushScheduled) {
             flushScheduled = true;
             flusher.execute(() -> backgroundTask(() -> {
-                if (current.imm != null && !closed) {
+                if (!current.imm.isEmpty() && !closed) {
                     flushFrozenMemtable(); // if closed, the memtable is still in its log
                 }
             }, true));
@@ -687,7 +735,7 @@ public final class LsmStore implements OrderedStore {
             inlineWorkRunning = true;
         }
         try {
-            if (current.imm != null) {
+            while (!current.imm.isEmpty()) {
                 flushFrozenMemtable();
                 backgroundDone.signalAll();
             }
@@ -703,8 +751,9 @@ public final class LsmStore implements OrderedStore {
         }
     }
 
+    /** Flushes the oldest frozen memtable to level 0 (holds the mutex; lets go of it while writing). */
     private void flushFrozenMemtable() throws IOException {
-        MemTable imm = current.imm;
+        MemTable imm = current.oldestFrozen();
         List<FileMeta> metas;
         mutex.unlock();
         try {
@@ -716,10 +765,17 @@ public final class LsmStore implements OrderedStore {
         for (FileMeta meta : metas) {
             edit.addFile(0, meta);
         }
-        edit.setLogNumber(logNumber); // the logs before the current one are all in tables now
+        // The first log recovery must replay: the next frozen memtable's, or the current one.
+        java.util.Iterator<FrozenLog> logs = frozenLogs.iterator();
+        logs.next(); // the flushed memtable's
+        long replayFrom = logs.hasNext() ? logs.next().number : logNumber;
+        edit.setLogNumber(replayFrom);
         edit.setLastSequence(lastSequence);
         versions.logAndApply(edit);
-        install(new Super(mem, null, versions.version()));
+        frozenLogs.removeFirst().writer.close();
+        List<MemTable> rest = new ArrayList<>(current.imm);
+        rest.remove(rest.size() - 1); // the oldest, now in level 0
+        install(new Super(mem, rest, versions.version()));
         for (FileMeta meta : metas) {
             pendingOutputs.remove(meta.number());
         }
@@ -995,14 +1051,14 @@ public final class LsmStore implements OrderedStore {
             if (mem.isEmpty()) {
                 return;
             }
-            while (current.imm != null) {
+            while (current.imm.size() >= options.maxImmutableMemtables()) {
                 awaitBackground();
             }
             switchMemtable();
             if (background == null) {
                 runBackgroundWork();
             }
-            while (current.imm != null) {
+            while (!current.imm.isEmpty()) {
                 awaitBackground();
             }
         } finally {
@@ -1027,7 +1083,7 @@ public final class LsmStore implements OrderedStore {
             backgroundScheduled = true;
             flushScheduled = true;
             try {
-                if (current.imm != null) {
+                while (!current.imm.isEmpty()) {
                     flushFrozenMemtable();
                 }
                 if (!mem.isEmpty()) {
@@ -1375,8 +1431,12 @@ public final class LsmStore implements OrderedStore {
         mutex.lock();
         try {
             if (log != null) {
+                forceFrozenLogs(); // memtables not flushed yet: their writes are in these logs only
                 log.force();
                 log.close();
+            }
+            for (FrozenLog f : frozenLogs) {
+                f.writer.close();
             }
             for (Table t : tables.values()) {
                 t.close();

@@ -341,4 +341,73 @@ class LsmStoreTest {
             assertThat(drain(store.scan(null, null)), equalTo(entries(model)));
         }
     }
+
+    /** A storage that creates a table file only when a permit was given for it: flushes wait for {@link #let}. */
+    private static final class HeldFlushes extends dev.storagelab.io.ForwardingStorage {
+        private final java.util.concurrent.Semaphore tables = new java.util.concurrent.Semaphore(0);
+
+        HeldFlushes(dev.storagelab.io.Storage delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public dev.storagelab.io.WritableFile create(String name) throws IOException {
+            if (name.endsWith(".sst")) {
+                tables.acquireUninterruptibly();
+            }
+            return super.create(name);
+        }
+
+        void let(int tableFiles) {
+            tables.release(tableFiles);
+        }
+    }
+
+    @Test
+    void fullMemtablesQueueBehindASlowFlushAreReadAndSurviveAPowerLoss() throws IOException, InterruptedException {
+        HeldFlushes held = new HeldFlushes(storage);
+        LsmOptions.Builder b = LsmOptions.tiny().withBackgroundWork(true).toBuilder();
+        b.maxImmutableMemtables = 3;
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        LsmStore crashed = LsmStore.open(held, b.build());
+        // About 70 puts fill a memtable of 8 KiB: 250 fill three, which wait for their flush, and
+        // start a fourth; one more full memtable than the queue holds would stop the writer.
+        for (int i = 0; i < 250; i++) {
+            crashed.put(key(i), value(i, 1));
+            model.put(key(i), value(i, 1));
+            if (i == 180) { // in the third memtable, over keys of the first
+                crashed.put(key(3), value(3, 2));
+                model.put(key(3), value(3, 2));
+                crashed.delete(key(4));
+                model.remove(key(4));
+            }
+        }
+        crashed.delete(key(5)); // in the active memtable
+        model.remove(key(5));
+        assertThat("no flush could finish: every write is in a memtable", crashed.stats().metrics().flushes(),
+                equalTo(0L));
+        for (int i = 0; i < 250; i++) {
+            assertThat("read through the memtables newest first: " + key(i), crashed.get(key(i)),
+                    equalTo(Optional.ofNullable(model.get(key(i)))));
+        }
+        assertThat(drain(crashed.scan(null, null)), equalTo(entries(model)));
+        List<Entry> reverse = drain(crashed.scanReverse(null, null));
+        java.util.Collections.reverse(reverse);
+        assertThat(reverse, equalTo(entries(model)));
+        crashed.sync();
+        held.let(1); // the oldest memtable's flush, and only it: the newer ones' logs must stay until theirs
+        for (int waited = 0; crashed.stats().metrics().flushes() == 0 && waited < 10_000; waited++) {
+            Thread.sleep(1);
+        }
+        assertThat("the oldest memtable was flushed", crashed.stats().metrics().flushes(), equalTo(1L));
+        crashed.put(key(9_999), value(9_999, 1));
+        crashed.sync();
+        model.put(key(9_999), value(9_999, 1));
+        storage.powerLoss(); // `crashed` is never closed
+        held.let(1_000);
+        try (LsmStore store = open()) {
+            assertThat("every synced write, whichever memtable held it", drain(store.scan(null, null)),
+                    equalTo(entries(model)));
+        }
+    }
 }

@@ -8,7 +8,8 @@ import org.rocksdb.Options;
 
 /**
  * RocksDB set to lab-05's {@code LsmOptions.defaults()}, so that a comparison measures the code,
- * not the configuration: 4 MiB memtables, level 0 compacted at 4 tables (slowed at 8, stopped at
+ * not the configuration: 4 MiB memtables (up to two full ones waiting for their flush:
+ * {@code max_write_buffer_number} 3, as {@code maxImmutableMemtables} 2), level 0 compacted at 4 tables (slowed at 8, stopped at
  * 12), a 10 MiB level 1 with 10x fan-out, 2 MiB tables of 4 KiB blocks, 10-bit Bloom filters, an
  * 8 MiB block cache, no compression, one background thread.
  */
@@ -21,7 +22,7 @@ public final class RocksDbLsmOptionsEngine extends RocksDbEngine {
 
     @Override
     public String description() {
-        return "peer: RocksDB with lab-05's defaults (4 MiB memtable, 10 MiB level 1, 2 MiB tables, 4 KiB blocks, "
+        return "peer: RocksDB with lab-05's defaults (4 MiB memtables, 3 at most, 10 MiB level 1, 2 MiB tables, 4 KiB blocks, "
                 + "10-bit Bloom filters, 8 MiB block cache, no compression, 1 background thread)";
     }
 
@@ -32,7 +33,7 @@ public final class RocksDbLsmOptionsEngine extends RocksDbEngine {
                 .setFilterPolicy(new BloomFilter(10))
                 .setBlockCache(new LRUCache(8L << 20));
         return options.setWriteBufferSize(4L << 20)
-                .setMaxWriteBufferNumber(2)
+                .setMaxWriteBufferNumber(3)
                 .setLevel0FileNumCompactionTrigger(4)
                 .setLevel0SlowdownWritesTrigger(8)
                 .setLevel0StopWritesTrigger(12)
