@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * up the tree, so a crash at any moment reopens at a complete state.
  *
  * <p>Reads never lock: a get or a scan takes a reference to the current {@link Super} (memtable,
- * frozen memtable, version), reads at a sequence number, and lets go; tables a reader still uses
+ * frozen memtables, version), reads at a sequence number, and lets go; tables a reader still uses
  * are deleted only after it lets go. Writers take turns under one lock ({@code mutex}, which also
  * guards the memtable switch, the version set and the snapshot list). Every write gets the next
  * sequence numbers, and is in the log before it is in the memtable.
@@ -670,7 +670,7 @@ public final class LsmStore implements OrderedStore {
     // ---------------------------------------------------------------- flush and compaction
 
     /**
-     * Schedules what the store needs (the caller holds the mutex): the frozen memtable's flush on
+     * Schedules what the store needs (the caller holds the mutex): the oldest frozen memtable's flush on
      * the flush thread, and the most urgent compaction on the compaction thread, each unless one
      * is already scheduled there. Each task schedules the next when it ends.
      */

@@ -17,12 +17,27 @@ import org.apache.commons.rng.simple.RandomSource;
  * 64 KiB level 1, 16 KiB tables), flushes and compactions on the writing thread. No disk, no
  * timing: only the tree's shape as the writes go in, and the amplification the policy causes,
  * which scale with the ratios of the sizes, not the sizes themselves. Seeded and repeatable.
+ *
+ * <p>{@link Sizes#REAL} runs the store's default sizes instead (4 MiB memtables, a 10 MiB level
+ * 1, 2 MiB tables of 4 KiB blocks): the same tree as a workbench run of the same keys and writes,
+ * one level shallower than the scaled-down one, to compare with it (a million writes take about
+ * ten seconds and hold the live tables in memory). What still differs from a run on disk is the
+ * timing: here every flush and compaction finishes before the next write, so level 0 never holds
+ * more than its trigger and a compaction never merges a backlog.
  */
 public final class LsmSimulator {
 
     /** The write pattern. */
     public enum Pattern {
         UNIFORM, ZIPFIAN, SEQUENTIAL
+    }
+
+    /** The sizes of the tree. */
+    public enum Sizes {
+        /** 16 KiB memtables, a 64 KiB level 1, 16 KiB tables of 1 KiB blocks. */
+        SCALED,
+        /** {@link LsmOptions#defaults()}: 4 MiB memtables, a 10 MiB level 1, 2 MiB tables of 4 KiB blocks. */
+        REAL
     }
 
     private LsmSimulator() {
@@ -39,12 +54,21 @@ public final class LsmSimulator {
      */
     public static double run(LsmOptions.CompactionStyle policy, int ratio, double sizeRatio, long keys, long writes,
                              Pattern pattern, int valueBytes, int reports, long seed, PrintStream out) throws IOException {
+        return run(policy, ratio, sizeRatio, keys, writes, pattern, valueBytes, reports, seed, Sizes.SCALED, out);
+    }
+
+    /** {@link #run(LsmOptions.CompactionStyle, int, double, long, long, Pattern, int, int, long, PrintStream)} at {@code sizes}. */
+    public static double run(LsmOptions.CompactionStyle policy, int ratio, double sizeRatio, long keys, long writes,
+                             Pattern pattern, int valueBytes, int reports, long seed, Sizes sizes, PrintStream out)
+            throws IOException {
         LsmOptions.Builder b = new LsmOptions.Builder();
-        b.memtableBytes = 16 << 10;
-        b.level1Bytes = 64 << 10;
+        if (sizes == Sizes.SCALED) {
+            b.memtableBytes = 16 << 10;
+            b.level1Bytes = 64 << 10;
+            b.tableBytes = 16 << 10;
+            b.blockBytes = 1024;
+        }
         b.levelMultiplier = Math.max(2, ratio);
-        b.tableBytes = 16 << 10;
-        b.blockBytes = 1024;
         b.blockCacheBytes = 0;
         b.backgroundWork = false;
         b.compaction = policy;
@@ -59,9 +83,11 @@ public final class LsmSimulator {
         byte[] value = new byte[valueBytes];
         BitSet live = new BitSet();
         out.printf(Locale.ROOT, "lsm-sim: %s, %s, %,d keys, %,d writes (%s), %d-byte values; "
-                        + "memtable 16 KiB, level 1 64 KiB, tables 16 KiB, level-0 trigger 4%n",
+                        + "memtable %s, level 1 %s, tables %s, level-0 trigger %d%n",
                 policy.name().toLowerCase(Locale.ROOT), policy == LsmOptions.CompactionStyle.LEVELED ? "ratio " + ratio
-                        : "size ratio " + sizeRatio, keys, writes, pattern.name().toLowerCase(Locale.ROOT), valueBytes);
+                        : "size ratio " + sizeRatio, keys, writes, pattern.name().toLowerCase(Locale.ROOT), valueBytes,
+                size(options.memtableBytes()), size(options.level1Bytes()), size(options.tableBytes()),
+                options.l0CompactionTrigger());
         double writeAmp;
         try (LsmStore store = LsmStore.open(new FaultInjectingStorage(seed), options)) {
             long every = Math.max(1, writes / Math.max(1, reports));
@@ -109,6 +135,10 @@ public final class LsmSimulator {
         out.printf(Locale.ROOT, "%,12d writes:%s | runs %d | write amp %.2f | space amp %.2f%n", done,
                 levels.length() == 0 ? " (memtable only)" : levels.toString(), runs,
                 (double) s.metrics().diskBytesWritten() / user, spaceAmp(s, liveKeys, valueBytes));
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
     }
 
     private static String kib(long bytes) {

@@ -233,9 +233,20 @@ public final class WorkbenchMain {
         @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--sizes", defaultValue = "scaled", description = "scaled (16 KiB memtables, 64 KiB level 1) or real"
+                + " (the store's defaults: 4 MiB memtables, 10 MiB level 1, 2 MiB tables), to compare with a workload run"
+                + " (default: ${DEFAULT-VALUE}).")
+        String sizes;
+
         @Override
         public Integer call() throws Exception {
             LsmOptionsStyle style = LsmOptionsStyle.parse(policy);
+            LsmSimulator.Sizes treeSizes;
+            try {
+                treeSizes = LsmSimulator.Sizes.valueOf(sizes.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown --sizes '" + sizes + "': scaled or real");
+            }
             LsmSimulator.Pattern p;
             try {
                 p = LsmSimulator.Pattern.valueOf(pattern.toUpperCase(Locale.ROOT));
@@ -249,7 +260,7 @@ public final class WorkbenchMain {
             if (sizeRatio < 1) {
                 throw new IllegalArgumentException("--size-ratio must be at least 1");
             }
-            LsmSimulator.run(style.style, ratio, sizeRatio, keys, writes, p, valueBytes, reports, seed, out);
+            LsmSimulator.run(style.style, ratio, sizeRatio, keys, writes, p, valueBytes, reports, seed, treeSizes, out);
             return 0;
         }
     }

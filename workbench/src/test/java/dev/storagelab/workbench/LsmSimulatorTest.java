@@ -42,4 +42,16 @@ class LsmSimulatorTest {
         assertThat("the levels are shown as they grow", text.toString(), containsString(" L2: "));
         assertThat(text.toString(), containsString("trivial moves"));
     }
+
+    @Test
+    void realSizesBuildTheStoresOwnTree() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        // 60,000 puts of 116 bytes: 7 MB, one 4 MiB memtable flushed and the next still in memory.
+        double w = LsmSimulator.run(CompactionStyle.LEVELED, 10, 1, 60_000, 60_000, LsmSimulator.Pattern.UNIFORM, 100, 1, 7,
+                LsmSimulator.Sizes.REAL, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(text, containsString("memtable 4 MiB, level 1 10 MiB, tables 2 MiB"));
+        assertThat("one flush, nothing compacted yet\n" + text, text, containsString(" L0: 1 ("));
+        assertThat("the log, and a flush of about half the writes\n" + text, w, both(greaterThan(1.3)).and(lessThan(1.8)));
+    }
 }
