@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# A/B runs of the workbench for notes/05-lsm.md §5.11: each jar in turn, ROUNDS times, a fresh
+# directory each run; prints ops/s, the JVM's CPU seconds (user + system, all threads: the figure
+# that survives a loaded machine), the write stalls and the load average before and after.
+# Usage: notes/figures/ab_lab05.sh OUTDIR WORKLOAD OPS ROUNDS LABEL=JAR [LABEL=JAR ...]
+#   e.g. notes/figures/ab_lab05.sh /tmp/ab fillrandom 1000000 3 main=/tmp/main.jar branch=workbench/target/storagelab-workbench.jar
+# A label starting with "rocks" runs the rocksdb-lsmopts engine from its jar instead of lsm.
+set -uo pipefail
+out=$1; wl=$2; ops=$3; rounds=$4; shift 4
+mkdir -p "$out"
+for r in $(seq 1 "$rounds"); do
+  for spec in "$@"; do
+    label=${spec%%=*}; jar=${spec#*=}
+    engine=lsm; case $label in rocks*) engine=rocksdb-lsmopts;; esac
+    d=$(mktemp -d /tmp/ab-lab05-XXXXXX)
+    l0=$(cut -d' ' -f1 /proc/loadavg)
+    /usr/bin/time -f "%U %S %e" -o "$out/$label-$wl-$r.time" java -Xmx4g -jar "$jar" workload --no-progress --json \
+        --engine $engine --workload "$wl" --keys 1000000 --ops "$ops" --dir "$d" > "$out/$label-$wl-$r.json" 2> "$out/$label-$wl-$r.err"
+    l1=$(cut -d' ' -f1 /proc/loadavg)
+    rm -rf "$d"
+    python3 - "$out/$label-$wl-$r.json" "$out/$label-$wl-$r.time" "$label" "$r" "$l0" "$l1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+u, s, e = map(float, open(sys.argv[2]).read().split()[-3:])
+c = d['counters']
+print(f"{sys.argv[3]:8s} run{sys.argv[4]} {d['workload']:16s} {d['opsPerSecond']:9.0f} ops/s  cpu {u + s:6.1f}s "
+      f"(u {u:.1f} s {s:.1f}) wall {e:5.1f}s stalls {c.get('write_stalls')} wa {c.get('write_amplification', 0):.2f} "
+      f"br/get {c.get('block_reads_per_get')} cbr {c.get('compaction_block_reads')} load {sys.argv[5]}->{sys.argv[6]}", flush=True)
+PY
+  done
+done
