@@ -343,26 +343,6 @@ class LsmStoreTest {
     }
 
     /** A storage that creates a table file only when a permit was given for it: flushes wait for {@link #let}. */
-    private static final class HeldFlushes extends dev.storagelab.io.ForwardingStorage {
-        private final java.util.concurrent.Semaphore tables = new java.util.concurrent.Semaphore(0);
-
-        HeldFlushes(dev.storagelab.io.Storage delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public dev.storagelab.io.WritableFile create(String name) throws IOException {
-            if (name.endsWith(".sst")) {
-                tables.acquireUninterruptibly();
-            }
-            return super.create(name);
-        }
-
-        void let(int tableFiles) {
-            tables.release(tableFiles);
-        }
-    }
-
     @Test
     void fullMemtablesQueueBehindASlowFlushAreReadAndSurviveAPowerLoss() throws IOException, InterruptedException {
         HeldFlushes held = new HeldFlushes(storage);
