@@ -2,11 +2,13 @@
 # Grades each planted race mutant under grader/src/test/resources/fixtures/races/<lab>/<mutant>/
 # with only the race tests, and reports caught / not caught. Slow (a build per mutant): not part
 # of mvn verify. Usage: notes/figures/race_mutants.sh [TEST_PATTERN_FOR_lab-03]
-# lab-01: HashIndexLog (T5); lab-02: HashRing (T7); lab-03: SkipListMap (T6).
+# lab-01: HashIndexLog (T5), SortedLogStore.lookup (T8); lab-02: HashRing (T7), KeysetPaginator (T5);
+# lab-03: SkipListMap (T6). Each mutant is graded with all of its lab's race tests.
 set -u
 cd "$(dirname "$0")/../.."
 root=grader/src/test/resources/fixtures/races
-declare -A only=( [lab-01]="HashIndexLogLincheckHiddenTest" [lab-02]="HashRingLincheckHiddenTest"
+declare -A only=( [lab-01]="HashIndexLogLincheckHiddenTest|LookupRaceHiddenTest"
+                  [lab-02]="HashRingLincheckHiddenTest|PaginationRaceHiddenTest"
                   [lab-03]="${1:-SkipListLincheckHiddenTest}" )
 for labdir in "$root"/lab-*; do
   lab=$(basename "$labdir"); nn=${lab#lab-}
