@@ -4,12 +4,15 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -28,11 +31,17 @@ import java.util.concurrent.locks.StampedLock;
  *       someone is using.</li>
  * </ul>
  *
- * <p>Thread-safe: the pool's bookkeeping (which page is in which frame, pins, the replacer, the
- * counters) happens under the pool's lock, and its I/O does not: a miss reads its page, and an
- * eviction writes its dirty page back, after the lock is let go ({@link #fetch}), so one thread's
- * disk access never stalls another thread's hit. Reading or writing a pinned page's bytes is the
- * caller's business:
+ * <p>Thread-safe, and a hit takes no lock (PostgreSQL's buffer manager works the same way): it
+ * looks its page up in a {@link PageFrameMap} read without a lock, raises the frame's pin count by
+ * a compare-and-set, and checks that the frame still holds the page. A frame is evicted only after
+ * its pin count is <em>claimed</em>, set from 0 to {@link Frame#CLAIMED} by a compare-and-set, so a
+ * hit can never pin a frame being evicted, and an eviction never takes a frame a hit has pinned.
+ * Misses and evictions (which cost a page read anyway) do their bookkeeping under the pool's lock,
+ * and their I/O after letting go of it: a miss reads its page, and an eviction writes its dirty
+ * page back, outside the lock ({@link #fetch}), so one thread's disk access never stalls another
+ * thread's hit. The replacer, which is not thread-safe, hears of the hits in batches
+ * ({@link AccessQueue}) under the lock. Reading or writing a pinned page's bytes is the caller's
+ * business:
  * each frame carries a page latch ({@link Frame#latchShared}, {@link Frame#latchExclusive}) that
  * a tree running readers beside writers (T11) takes after the pin and lets go before the unpin;
  * a tree without T11 keeps writers apart from readers with its own tree-wide lock instead.
@@ -41,13 +50,31 @@ public final class BufferPool {
 
     /** One frame of the pool: a page-sized buffer and what the pool knows about it. */
     public static final class Frame {
+        /**
+         * The pin count of a frame that holds no page a hit may pin: a free frame, or one being
+         * evicted and given a new page, under the pool's lock. Only {@code 0} pins can become it
+         * (a compare-and-set), and only the pool's lock makes it a count again.
+         */
+        static final int CLAIMED = -1;
+        private static final VarHandle PINS;
+
+        static {
+            try {
+                PINS = MethodHandles.lookup().findVarHandle(Frame.class, "pins", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final int index;
         private final byte[] data;
-        private long pageId = PageFormat.NO_PAGE;
-        private int pins;
-        private boolean dirty;
+        /** Set under the pool's lock while the frame is {@link #CLAIMED}; stable while it is pinned. */
+        private volatile long pageId = PageFormat.NO_PAGE;
+        /** How many callers hold the frame pinned, or {@link #CLAIMED}. Changed by compare-and-set ({@link #PINS}). */
+        private volatile int pins = CLAIMED;
+        private volatile boolean dirty;
         /** Set when the page was freed while someone still held a pin: the last unpin frees the frame. */
-        private boolean doomed;
+        private volatile boolean doomed;
         /** The thread that reads this frame's page from disk now, outside the pool's lock; null once it is in. */
         private volatile Thread loader;
         /** Where {@link #loader} reads from. */
@@ -128,7 +155,12 @@ public final class BufferPool {
     private final PageTable table;
     private final Replacer replacer;
     private final Frame[] frames;
-    private final Map<Long, Frame> resident = new HashMap<>();
+    /** Which frame holds each resident page: read by hits without the lock, changed under it. */
+    private final PageFrameMap resident = new PageFrameMap();
+    /** Accesses and last unpins that hits made without the lock, for the replacer; drained under the lock. */
+    private final AccessQueue accesses = new AccessQueue();
+    /** Frames {@link #victimFrame} found pinned while it looked for a victim (its scratch space). */
+    private final int[] refused;
     /** Write-backs handed over and not yet on disk (or failed), by page id: the newest of each page. */
     private final Map<Long, PendingWrite> writesInFlight = new HashMap<>();
     /**
@@ -147,9 +179,11 @@ public final class BufferPool {
      * run in parallel (T11) sets it, because there a full pool is other threads' pins, soon gone.
      */
     private volatile boolean waitWhenFull;
-    private int waitingForFrame;
+    /** Threads waiting for a frame; read by {@link #unpin} without the lock, to know whether to wake them. */
+    private volatile int waitingForFrame;
     static final long FULL_POOL_WAIT_MILLIS = 2000;
-    private long hits;
+    /** Hits, counted without the lock (a striped counter: no shared word written per hit). */
+    private final LongAdder hits = new LongAdder();
     private long misses;
     private long evictions;
     private long pageWrites;
@@ -161,6 +195,7 @@ public final class BufferPool {
         this.table = table;
         this.replacer = replacer;
         this.frames = new Frame[frameCount];
+        this.refused = new int[frameCount];
         for (int i = 0; i < frameCount; i++) {
             frames[i] = new Frame(i, file.pageSize());
             freeFrames.add(frames[i]);
@@ -170,10 +205,12 @@ public final class BufferPool {
     /**
      * Pins page {@code pageId} and returns its frame, with the page's bytes in it.
      *
-     * <p>The pool's bookkeeping ({@link #pinPage}, under the pool's lock) and its I/O (here, with
-     * the lock let go) are apart, so that one thread's page read or write-back never holds up
-     * another thread's hit, as in every production pool (PostgreSQL reads a buffer with its
-     * mapping lock released, and marks it "I/O in progress" for the others meanwhile):
+     * <p>A hit takes no lock: {@link #tryPin} pins the frame the {@link PageFrameMap} names, if it
+     * still holds the page. Anything else (a miss, a frame being evicted or reused meanwhile) goes to
+     * {@link #pinPage} under the pool's lock. The pool's bookkeeping and its I/O are apart, so that
+     * one thread's page read or write-back never holds up another thread's hit, as in every
+     * production pool (PostgreSQL reads a buffer with its mapping lock released, and marks it "I/O in
+     * progress" for the others meanwhile):
      * <ul>
      *   <li>a page {@link #pinPage} put in a frame for this call is read into it now; another
      *       thread that fetches the same page meanwhile pins the same frame and waits for the read;
@@ -188,11 +225,13 @@ public final class BufferPool {
      */
     public Frame fetch(long pageId) throws IOException {
         while (true) {
-            Frame f;
-            try {
-                f = pinPage(pageId);
-            } finally {
-                writeBacksOutsideTheLock();
+            Frame f = pinIfResident(pageId);
+            if (f == null) {
+                try {
+                    f = pinPage(pageId);
+                } finally {
+                    writeBacksOutsideTheLock();
+                }
             }
             if (f.loader == Thread.currentThread()) {
                 load(f);
@@ -205,30 +244,72 @@ public final class BufferPool {
         }
     }
 
+    /** The hit path, without the lock: the frame of {@code pageId} pinned, or null (go to the lock). */
+    private Frame pinIfResident(long pageId) {
+        int i = resident.frameOf(pageId);
+        if (i < 0 || !tryPin(frames[i], pageId)) {
+            return null;
+        }
+        hits.increment();
+        return frames[i];
+    }
+
     /**
-     * The bookkeeping of {@link #fetch}, under the pool's lock: finds or makes the frame of
-     * {@code pageId} and pins it. A hit (the page is in {@code resident}) counts a hit and pins the
-     * frame where it is. A miss counts a miss, looks up the physical page in the page table
-     * ({@link PageTable#physicalForRead}, before anything is evicted, so a bad id evicts nothing),
-     * takes a frame from {@link #victimFrame()}, makes it hold {@code pageId} (clean, resident),
-     * has {@link #arrangeRead} arrange for the page's bytes to arrive, and pins it. Pinning records
-     * the access with the replacer and takes the frame out of its eviction candidates.
+     * Pins {@code f} if it holds page {@code pageId} and is not {@linkplain Frame#CLAIMED claimed},
+     * without the pool's lock: a hit. Raises the pin count by a compare-and-set from a count
+     * {@code >= 0} (never from {@link Frame#CLAIMED}: that frame is being evicted or is free), then
+     * checks that {@code f} still holds {@code pageId}: the frame the caller looked up may have been
+     * evicted and given another page before the pin. If it does not, lets go of the pin it just
+     * took ({@link #unpin}, clean) and returns false; if it does, tells the replacer of the access
+     * ({@link #recordAccess}) and returns true. Once the pin is up and the page checked, no
+     * eviction can take the frame: a claim needs a pin count of 0.
+     *
+     * @return whether {@code f} is now pinned and holds {@code pageId}
+     */
+    private boolean tryPin(Frame f, long pageId) {
+        // BEGIN SOLUTION lab-04 T6
+        int pins;
+        do {
+            pins = f.pins;
+            if (pins == Frame.CLAIMED) {
+                return false;
+            }
+        } while (!Frame.PINS.compareAndSet(f, pins, pins + 1));
+        if (f.pageId != pageId) {
+            unpin(f, false); // evicted and reused between the look-up and the pin
+            return false;
+        }
+        recordAccess(f);
+        return true;
+        // END SOLUTION
+    }
+
+    /**
+     * The bookkeeping of {@link #fetch} when its hit path did not pin the page, under the pool's
+     * lock: finds or makes the frame of {@code pageId} and pins it. If {@link #resident} names a
+     * frame for the page, {@link #tryPin} pins it (under the lock it cannot fail: frames are claimed
+     * and unmapped only under the lock) and it counts a hit. A miss counts a miss, looks up the
+     * physical page in the page table ({@link PageTable#physicalForRead}, before anything is
+     * evicted, so a bad id evicts nothing), takes a frame from {@link #victimFrame()}, makes it hold
+     * {@code pageId} (clean), has {@link #arrangeRead} arrange for the page's bytes to arrive, maps
+     * the page to the frame in {@link #resident}, and gives the frame its first pin
+     * ({@link #pinClaimed}).
      */
     private synchronized Frame pinPage(long pageId) throws IOException {
         // BEGIN SOLUTION lab-04 T6
-        Frame f = resident.get(pageId);
-        if (f != null) {
-            hits++;
-        } else {
-            misses++;
-            long physical = table.physicalForRead(pageId);
-            f = victimFrame();
-            f.pageId = pageId;
-            f.dirty = false;
-            resident.put(pageId, f);
-            arrangeRead(f, physical);
+        int i = resident.frameOf(pageId);
+        if (i >= 0 && tryPin(frames[i], pageId)) {
+            hits.increment();
+            return frames[i];
         }
-        pin(f);
+        misses++;
+        long physical = table.physicalForRead(pageId);
+        Frame f = victimFrame();
+        f.pageId = pageId;
+        f.dirty = false;
+        arrangeRead(f, physical);
+        resident.put(pageId, f.index);
+        pinClaimed(f);
         return f;
         // END SOLUTION
     }
@@ -251,8 +332,9 @@ public final class BufferPool {
     /**
      * The bookkeeping of {@link #create}, under the pool's lock: a frame from
      * {@link #victimFrame()}, a new logical id from {@link PageTable#allocate()} (if that fails the
-     * frame goes back to the free list), the page formatted with {@link SlottedPage#init}, resident,
-     * pinned and dirty.
+     * frame goes back to the free list, still claimed), the page formatted with
+     * {@link SlottedPage#init}, dirty, mapped in {@link #resident}, and given its first pin
+     * ({@link #pinClaimed}).
      */
     private synchronized Frame pinNewPage(byte type) throws IOException {
         // BEGIN SOLUTION lab-04 T6
@@ -267,41 +349,131 @@ public final class BufferPool {
         f.page().init(type, pageId);
         f.pageId = pageId;
         f.dirty = true;
-        resident.put(pageId, f);
-        pin(f);
+        resident.put(pageId, f.index);
+        pinClaimed(f);
         return f;
         // END SOLUTION
     }
 
-    // BEGIN REMOVE
-    private void pin(Frame f) {
-        f.pins++;
-        // Out of the eviction candidates first, then the access: an LRU-K replacer re-sorts a
-        // candidate whose history changes, which would be wasted on a frame about to leave them.
-        replacer.setEvictable(f.index, false);
+    /**
+     * Gives a {@linkplain Frame#CLAIMED claimed} frame, which now holds its new page, its first pin,
+     * under the pool's lock: from then on hits may pin it too. The replacer hears of the access at
+     * once (it is under the lock too).
+     */
+    private void pinClaimed(Frame f) {
+        f.pins = 1; // a volatile write after the page id and the loader: a hit that pins sees them
         replacer.recordAccess(f.index);
+        replacer.setEvictable(f.index, false);
     }
-    // END REMOVE
+
+    /** Tells the replacer, through {@link #accesses}, that {@code f} was pinned. Needs no lock. */
+    private void recordAccess(Frame f) {
+        enqueue(AccessQueue.accessed(f.index));
+    }
+
+    private void enqueue(int event) {
+        while (!accesses.offer(event)) {
+            synchronized (this) {
+                drainAccesses(); // the stripe is full: empty it for the replacer, then append
+            }
+        }
+    }
 
     /**
-     * A frame to load a page into: a free frame if there is one, else the replacer's victim. A dirty
-     * victim is written back first ({@link #writeBack}); the victim's page leaves the pool. Counts
-     * an eviction.
+     * Hands the accesses and last unpins that hits queued to the replacer, under the pool's lock:
+     * an access is recorded, and either way the frame is evictable if, now, it holds a page and no
+     * pin. Every pin and every last unpin queues an event after it happened, so once all are
+     * drained the replacer's evictable frames are the frames unpinned at some moment since their
+     * last pin or unpin; {@link #victimFrame} claims each victim with a compare-and-set anyway.
+     */
+    private void drainAccesses() {
+        accesses.drain(event -> {
+            Frame f = frames[AccessQueue.frameOf(event)];
+            int pins = f.pins;
+            if (pins == Frame.CLAIMED || f.doomed || f.pageId == PageFormat.NO_PAGE) {
+                return; // evicted, freed or discarded since: the replacer has forgotten it
+            }
+            if (AccessQueue.isAccess(event)) {
+                replacer.recordAccess(f.index);
+            }
+            replacer.setEvictable(f.index, pins == 0);
+        });
+    }
+
+    /**
+     * A frame to load a page into, under the pool's lock, {@linkplain Frame#CLAIMED claimed} for the
+     * caller, from {@link #freeOrVictim} once the replacer has heard of every queued access
+     * ({@link #drainAccesses}). If every frame is pinned and the pool {@linkplain #waitWhenFull
+     * waits when full}, waits (the lock let go) for an unpin, at most {@link #FULL_POOL_WAIT_MILLIS}.
      *
      * @throws IllegalStateException if no frame is free and none is evictable: "buffer pool of 8
      *                               frames is full: every frame is pinned (...)"
      */
     private Frame victimFrame() throws IOException {
-        awaitFrameIfFull();
+        long deadline = 0;
+        while (true) {
+            drainAccesses();
+            Frame f = freeOrVictim();
+            if (f != null) {
+                return f;
+            }
+            if (!waitWhenFull) {
+                break;
+            }
+            // Every frame pinned, in a tree whose readers run beside writers (T11): other threads'
+            // pins, soon gone. Wait for an unpin, a while; a short slice, so that no wake-up is lost.
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                deadline = now + TimeUnit.MILLISECONDS.toNanos(FULL_POOL_WAIT_MILLIS);
+            } else if (now - deadline >= 0) {
+                break;
+            }
+            waitingForFrame++;
+            try {
+                TimeUnit.MILLISECONDS.timedWait(this, 10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                waitingForFrame--;
+            }
+        }
+        throw new IllegalStateException("buffer pool of " + frames.length
+                + " frames is full: every frame is pinned; unpin pages when done with them, or give the pool more frames");
+    }
+
+    /**
+     * One try of {@link #victimFrame}, under the pool's lock: a free frame if there is one (free
+     * frames are claimed already); else the replacer's victim, once its pin count has been
+     * <em>claimed</em>, changed from 0 to {@link Frame#CLAIMED} by a compare-and-set
+     * ({@code Frame.PINS.compareAndSet(frame, 0, Frame.CLAIMED)}): a hit pins without the lock, so
+     * a frame the replacer offers may be pinned by now, and a hit may pin it between a check and a
+     * plain write. A victim whose claim fails is set aside in {@link #refused} and the replacer
+     * asked again. Once a frame is claimed, or the replacer has no more, each frame set aside goes
+     * back to the replacer as accessed (it is in use) and not evictable (its last unpin will queue the
+     * event that makes it evictable again). A claimed victim that is dirty is written back
+     * ({@link #writeBack}); its page is unmapped from {@link #resident}, its page id set to
+     * {@link PageFormat#NO_PAGE}, and an eviction counted.
+     *
+     * @return the claimed frame, or null if no frame is free and no evictable frame could be claimed
+     */
+    private Frame freeOrVictim() throws IOException {
         // BEGIN SOLUTION lab-04 T6
         Frame f = freeFrames.poll();
         if (f != null) {
             return f;
         }
-        int victim = replacer.evict();
+        int setAside = 0;
+        int victim;
+        while ((victim = replacer.evict()) >= 0 && !Frame.PINS.compareAndSet(frames[victim], 0, Frame.CLAIMED)) {
+            refused[setAside++] = victim; // pinned by a hit since the replacer last heard of it
+        }
+        for (int i = 0; i < setAside; i++) {
+            replacer.recordAccess(refused[i]);
+            replacer.setEvictable(refused[i], false);
+        }
         if (victim < 0) {
-            throw new IllegalStateException("buffer pool of " + frames.length
-                    + " frames is full: every frame is pinned; unpin pages when done with them, or give the pool more frames");
+            return null;
         }
         f = frames[victim];
         if (f.dirty) {
@@ -343,18 +515,9 @@ public final class BufferPool {
             synchronized (this) {
                 // A corrupt or unreadable page is never cached: out of the pool, this thread's pin
                 // with it; a thread that pinned the frame meanwhile sees the failure and tries again.
-                resident.remove(f.pageId);
-                replacer.remove(f.index);
-                f.pageId = PageFormat.NO_PAGE;
-                f.dirty = false;
                 f.loadFailed = true;
                 f.loader = null;
-                if (--f.pins == 0) {
-                    f.loadFailed = false;
-                    freeFrames.add(f);
-                } else {
-                    f.doomed = true;
-                }
+                dropPage(f);
                 notifyAll();
             }
             throw e;
@@ -463,33 +626,6 @@ public final class BufferPool {
     }
 
 
-    /**
-     * If every frame is pinned and the pool {@linkplain #waitWhenFull waits when full}, waits (the
-     * pool's lock let go) until an unpin or a discard makes a frame free or evictable, for at most
-     * {@link #FULL_POOL_WAIT_MILLIS}. The caller holds the pool's lock; {@link #victimFrame} then
-     * takes the frame, or reports the pool full if none came.
-     */
-    private void awaitFrameIfFull() {
-        if (!waitWhenFull || !freeFrames.isEmpty() || replacer.size() > 0) {
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FULL_POOL_WAIT_MILLIS);
-        waitingForFrame++;
-        try {
-            while (freeFrames.isEmpty() && replacer.size() == 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            waitingForFrame--;
-        }
-    }
-
     /** Makes a fetch that finds every frame pinned wait for another thread's unpin; see {@link #waitWhenFull}. */
     void waitWhenFull(boolean wait) {
         this.waitWhenFull = wait;
@@ -523,35 +659,80 @@ public final class BufferPool {
     }
 
     /**
-     * Drops one pin of {@code frame}; if {@code dirty}, marks its page changed (a later unpin with
-     * false does not clear that). When the pin count reaches 0 the frame becomes evictable.
+     * Drops one pin of {@code frame}, without the pool's lock; if {@code dirty}, marks its page
+     * changed first (a later unpin with false does not clear that), so that whoever claims the frame
+     * once its pins are gone sees the flag. The pin count goes down by a compare-and-set (two
+     * threads that unpin at once must both be counted). When it reaches 0, {@link #unpinnedLast}
+     * tells the replacer the frame may be evicted.
      *
      * @throws IllegalStateException if the frame is not pinned: an unpin without a fetch is a bug
      *                               that would let a page in use be evicted
      */
-    public synchronized void unpin(Frame frame, boolean dirty) {
-        if (frame.pins == 1 && waitingForFrame > 0) {
-            notifyAll(); // a fetch waits for a frame (T11); it wakes once this call lets go of the pool
-        }
-        if (frame.doomed && frame.pins == 1) {
-            // Its page was freed while this caller still held a pin (T11: a reader between its
-            // unlatch and its unpin); the replacer has forgotten the frame: back to the free list.
-            frame.pins = 0;
-            frame.doomed = false;
-            frame.loadFailed = false;
-            freeFrames.add(frame);
-            return;
-        }
+    public void unpin(Frame frame, boolean dirty) {
         // BEGIN SOLUTION lab-04 T6
         checkState(frame.pins > 0, "unpin of %s, which is not pinned", frame);
         if (dirty) {
             frame.dirty = true;
         }
-        frame.pins--;
-        if (frame.pins == 0) {
-            replacer.setEvictable(frame.index, true);
+        int pins;
+        do {
+            pins = frame.pins;
+            checkState(pins > 0, "unpin of %s, which is not pinned", frame);
+        } while (!Frame.PINS.compareAndSet(frame, pins, pins - 1));
+        if (pins == 1) {
+            unpinnedLast(frame);
         }
         // END SOLUTION
+    }
+
+    /**
+     * The last pin of {@code frame} went: if its page was discarded meanwhile, the frame goes to the
+     * free list; else the replacer hears that it may be evicted ({@link #accesses}), and a fetch
+     * that waits for a frame is woken.
+     */
+    private void unpinnedLast(Frame frame) {
+        if (frame.doomed) {
+            synchronized (this) {
+                freeIfDoomed(frame);
+            }
+            return;
+        }
+        enqueue(AccessQueue.unpinned(frame.index));
+        if (waitingForFrame > 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Takes the page out of {@code frame} under the pool's lock (its page was discarded, or its read
+     * failed), and lets go of the caller's pin: unmapped, forgotten by the replacer, clean, holding
+     * no page. If no other pin is left, the frame goes to the free list; else it is doomed, and the
+     * last unpin frees it (a reader of a tree with T11 may hold a pin between its unlatch and its
+     * unpin; a hit may pin it for a moment before it sees the page is gone).
+     */
+    private void dropPage(Frame frame) {
+        resident.remove(frame.pageId);
+        replacer.remove(frame.index);
+        frame.pageId = PageFormat.NO_PAGE;
+        frame.dirty = false;
+        frame.doomed = true; // before the pin goes, so that the last unpin, whoever makes it, sees it
+        if ((int) Frame.PINS.getAndAdd(frame, -1) == 1) {
+            freeIfDoomed(frame);
+        }
+    }
+
+    /** A doomed frame without pins goes to the free list, claimed; under the pool's lock. */
+    private void freeIfDoomed(Frame frame) {
+        if (frame.doomed && Frame.PINS.compareAndSet(frame, 0, Frame.CLAIMED)) {
+            frame.doomed = false;
+            frame.loadFailed = false;
+            freeFrames.add(frame);
+            if (waitingForFrame > 0) {
+                notifyAll();
+            }
+        }
     }
 
     /**
@@ -564,19 +745,7 @@ public final class BufferPool {
     public synchronized void discard(Frame frame) {
         checkState(frame.pins >= 1 && !frame.doomed, "discard of %s: the caller must hold a pin", frame);
         table.free(frame.pageId);
-        resident.remove(frame.pageId);
-        replacer.remove(frame.index);
-        frame.pins--;
-        frame.pageId = PageFormat.NO_PAGE;
-        frame.dirty = false;
-        if (frame.pins == 0) {
-            freeFrames.add(frame);
-            if (waitingForFrame > 0) {
-                notifyAll();
-            }
-        } else {
-            frame.doomed = true;
-        }
+        dropPage(frame);
     }
 
     /**
@@ -591,6 +760,9 @@ public final class BufferPool {
         writesInFlight.clear(); // the pages they held are garbage now, written or not
         for (Frame f : frames) {
             if (f.pageId != PageFormat.NO_PAGE) {
+                while (!Frame.PINS.compareAndSet(f, 0, Frame.CLAIMED)) {
+                    Thread.onSpinWait(); // a hit's pin on a stale look-up, let go at once
+                }
                 resident.remove(f.pageId);
                 replacer.remove(f.index);
                 f.pageId = PageFormat.NO_PAGE;
@@ -651,12 +823,13 @@ public final class BufferPool {
     }
 
     /** Whether {@code pageId} is resident now. */
-    public synchronized boolean isResident(long pageId) {
-        return resident.containsKey(pageId);
+    public boolean isResident(long pageId) {
+        int i = resident.frameOf(pageId);
+        return i >= 0 && frames[i].pageId == pageId;
     }
 
     /** The number of frames pinned now: 0 whenever no operation is in progress. */
-    public synchronized int pinnedFrames() {
+    public int pinnedFrames() {
         int n = 0;
         for (Frame f : frames) {
             n += f.pins > 0 ? 1 : 0;
@@ -666,7 +839,7 @@ public final class BufferPool {
 
     /** The pool's counters. */
     public synchronized PoolStats stats() {
-        return new PoolStats(frames.length, resident.size(), hits, misses, evictions, pageWrites);
+        return new PoolStats(frames.length, resident.size(), hits.sum(), misses, evictions, pageWrites);
     }
 
     /**
