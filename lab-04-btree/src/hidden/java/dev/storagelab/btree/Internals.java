@@ -126,4 +126,9 @@ public final class Internals {
     public static long physicalForWrite(BufferPool pool, long pageId) {
         return pool.physicalForWrite(pageId);
     }
+
+    /** The classes a fetch runs through, package-private ones too, for a model checker to instrument. */
+    public static Class<?>[] poolClasses() {
+        return new Class<?>[] {BufferPool.class, PageFrameMap.class, AccessQueue.class};
+    }
 }

@@ -414,6 +414,9 @@ public final class BufferPool {
         while (true) {
             drainAccesses();
             Frame f = freeOrVictim();
+            if (f == null && replacerMissesUnpinnedFrames()) {
+                f = freeOrVictim();
+            }
             if (f != null) {
                 return f;
             }
@@ -440,6 +443,24 @@ public final class BufferPool {
         }
         throw new IllegalStateException("buffer pool of " + frames.length
                 + " frames is full: every frame is pinned; unpin pages when done with them, or give the pool more frames");
+    }
+
+    /**
+     * When the replacer has no victim: tells it of each frame that holds a page and no pin, which it
+     * may not have heard of yet (a last unpin lowers the pin count, then queues its event: between
+     * the two, the replacer does not know). O(frames), and only when the pool looks full.
+     *
+     * @return whether any frame was made evictable
+     */
+    private boolean replacerMissesUnpinnedFrames() {
+        boolean any = false;
+        for (Frame f : frames) {
+            if (f.pins == 0 && !f.doomed && f.pageId != PageFormat.NO_PAGE) {
+                replacer.setEvictable(f.index, true);
+                any = true;
+            }
+        }
+        return any;
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.storagelab.kv.CorruptionException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -275,5 +276,105 @@ class BufferPoolTest {
             assertThat("page " + f.pageId() + " reads back intact", marker(f), is(1000 + f.pageId()));
             pool.unpin(f, false);
         }
+    }
+
+    /**
+     * A replacer that first offers a frame it is told to, once, then plain LRU: like a replacer that
+     * has not yet heard that a hit pinned its victim (hits pin without the pool's lock).
+     */
+    private static final class OffersFirst implements Replacer {
+        final LruReplacer lru;
+        int offerOnce = -1;
+
+        OffersFirst(int frames) {
+            lru = new LruReplacer(frames);
+        }
+
+        @Override
+        public void recordAccess(int frame) {
+            lru.recordAccess(frame);
+        }
+
+        @Override
+        public void setEvictable(int frame, boolean evictable) {
+            lru.setEvictable(frame, evictable);
+        }
+
+        @Override
+        public int evict() {
+            int f = offerOnce;
+            offerOnce = -1;
+            return f >= 0 ? f : lru.evict();
+        }
+
+        @Override
+        public void remove(int frame) {
+            lru.remove(frame);
+        }
+
+        @Override
+        public int size() {
+            return lru.size();
+        }
+    }
+
+    @Test
+    void aVictimWithAPinIsNotClaimedAndTheNextOneIsTaken() throws IOException {
+        storage.create(NAME).close();
+        file = new PageFile(storage, NAME, PAGE_SIZE);
+        PageTable.format(file);
+        file.force();
+        table = PageTable.open(file);
+        OffersFirst replacer = new OffersFirst(3);
+        BufferPool pool = new BufferPool(file, table, 3, replacer);
+        Frame pinned = pool.create(PageFormat.TYPE_LEAF);
+        mark(pinned, 42);
+        createMarked(pool);
+        createMarked(pool);
+        replacer.offerOnce = pinned.index();
+        long fourth = createMarked(pool);
+        assertThat("the pool claims a victim only from 0 pins (a compare-and-set): the pinned page stays",
+                pool.isResident(pinned.pageId()), is(true));
+        assertThat("its bytes are untouched", marker(pinned), is(42L));
+        assertThat("another frame was taken for the new page", pool.isResident(fourth), is(true));
+        pool.unpin(pinned, true);
+        assertThat("no pin left", pool.pinnedFrames(), is(0));
+    }
+
+    @Test
+    void threadsFetchingAndUnpinningAtOnceLoseNoPin() throws Exception {
+        BufferPool pool = pool(3);
+        List<Long> ids = List.of(createMarked(pool), createMarked(pool), createMarked(pool));
+        int threads = 2;
+        int fetchesEach = 10_000;
+        long fetchesBefore = pool.stats().hits() + pool.stats().misses();
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            Thread w = new Thread(() -> {
+                try {
+                    for (int i = 0; i < fetchesEach; i++) {
+                        long id = ids.get(i % ids.size());
+                        Frame f = pool.fetch(id);
+                        if (f.pageId() != id || marker(f) != 1000 + id) {
+                            throw new AssertionError("fetch of page " + id + " returned " + f);
+                        }
+                        pool.unpin(f, false);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertThat("no fetch failed or got another page: " + failures, failures.isEmpty(), is(true));
+        assertThat("every pin was dropped: pins are counted with a compare-and-set, so none is lost",
+                pool.pinnedFrames(), is(0));
+        assertThat("every fetch counted as a hit or a miss",
+                pool.stats().hits() + pool.stats().misses() - fetchesBefore, is((long) threads * fetchesEach));
     }
 }

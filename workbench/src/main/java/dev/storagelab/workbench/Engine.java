@@ -29,6 +29,8 @@ public enum Engine implements EngineFactory {
 
     SORTEDLOG("sortedlog", "lab-01: the sorted-log store (write-ahead log, memtable, segments, compaction), on disk", true),
     BTREE("btree", "lab-04: the disk B+tree (4 KiB pages, buffer pool of 1024 frames, LRU-2), checkpointed on sync", true),
+    BTREE_16M("btree-16m", "lab-04: the disk B+tree with a buffer pool of 4096 frames (16 MiB, H2's default cache);"
+            + " otherwise as btree", true),
     LSM("lsm", "lab-05: the LSM tree (4 MiB memtables, leveled compaction, 10-bit Bloom filters, 8 MiB block cache), log forced on sync", true),
     LSM_TIERED("lsm-tiered", "lab-05: the LSM tree with size-tiered compaction instead of leveled (otherwise as lsm)", true),
     KV("kv", "lab-06: the crash-safe store over the lab-04 B+tree: write-ahead log (group commit), MVCC snapshot-isolation"
@@ -52,6 +54,9 @@ public enum Engine implements EngineFactory {
         this.description = description;
         this.onDisk = onDisk;
     }
+
+    /** {@code btree-16m}'s pool: 16 MiB of 4 KiB frames, the memory of H2's default page cache (the {@code h2} peer). */
+    static final int BTREE_16M_FRAMES = 4096;
 
     /** The peers' names, for a helpful message when they were not built. */
     static final List<String> PEERS = List.of("rocksdb", "leveldb", "h2");
@@ -123,8 +128,10 @@ public enum Engine implements EngineFactory {
                     }
                 };
             }
-            case BTREE -> {
-                BPlusTree tree = BPlusTree.open(DiskStorage.open(dir), BTreeOptions.defaults());
+            case BTREE, BTREE_16M -> {
+                BTreeOptions options = this == BTREE_16M
+                        ? BTreeOptions.defaults().withPoolFrames(BTREE_16M_FRAMES) : BTreeOptions.defaults();
+                BPlusTree tree = BPlusTree.open(DiskStorage.open(dir), options);
                 yield new Handle(this, tree) {
                     @Override
                     public Map<String, Long> counts() {

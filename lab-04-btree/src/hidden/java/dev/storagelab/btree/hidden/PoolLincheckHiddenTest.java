@@ -1,0 +1,133 @@
+package dev.storagelab.btree.hidden;
+
+import static org.jetbrains.kotlinx.lincheck.strategy.managed.ManagedStrategyGuaranteeKt.forClasses;
+
+import dev.storagelab.btree.BufferPool;
+import dev.storagelab.btree.BufferPool.Frame;
+import dev.storagelab.btree.Internals;
+import dev.storagelab.btree.LruReplacer;
+import dev.storagelab.btree.PageFormat;
+import dev.storagelab.io.FaultInjectingStorage;
+import dev.storagelab.lab.Graded;
+import dev.storagelab.testkit.LincheckSupport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.jetbrains.kotlinx.lincheck.annotations.Operation;
+import org.jetbrains.kotlinx.lincheck.annotations.Param;
+import org.jetbrains.kotlinx.lincheck.annotations.Validate;
+import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
+import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hidden model-checking test of lab-04 T6's hit path, which takes no lock: two threads fetch and
+ * unpin three pages through a pool of two frames, so that nearly every fetch evicts, and Lincheck's
+ * model checker explores the interleavings (a thread switch at every shared-memory access, CAS and
+ * lock). Each page holds its own number as a stamp; a fetch must return a frame that holds the page
+ * asked for, whatever the other thread did meanwhile, and once both threads are done no frame may
+ * still be pinned. It catches what the stress tests can hit only by chance:
+ * <ul>
+ *   <li>a hit that pins the frame it looked up without checking, after the pin, that the frame
+ *       still holds its page (it may have been evicted and reused between the look-up and the
+ *       pin): the fetch returns another page;</li>
+ *   <li>a victim claimed by a check and a plain write instead of a compare-and-set from 0 pins: a
+ *       hit pins the frame between the two, and the eviction gives it another page under the
+ *       hit's feet (the same frame handed out twice);</li>
+ *   <li>a pin count raised or lowered by a read and a write instead of a compare-and-set: two
+ *       threads' pins or unpins count as one, and a frame stays pinned, or is evicted while
+ *       pinned.</li>
+ * </ul>
+ *
+ * <p>Deterministic: Lincheck 2.x draws its scenarios from a fixed seed, and the counts of scenarios
+ * and explored interleavings below are fixed.
+ */
+@Tag("hidden")
+@Param(name = "page", gen = IntGen.class, conf = "1:3")
+public class PoolLincheckHiddenTest {
+
+    private static final int PAGE = 512;
+    private static final int STAMP_AT = 200;
+    private static final int PAGES = 3;
+
+    /** Out of Lincheck's walk of this object, which fails on the pool's records. */
+    private final Supplier<BufferPool> pool;
+    private final long[] ids = new long[PAGES + 1];
+
+    public PoolLincheckHiddenTest() throws IOException {
+        LincheckSupport.instrument(Internals.poolClasses());
+        LincheckSupport.instrument(LruReplacer.class);
+        BufferPool p = Internals.newPool(new FaultInjectingStorage(), "lincheck.pages", PAGE, 2, new LruReplacer(2));
+        for (int page = 1; page <= PAGES; page++) {
+            Frame f = p.create(PageFormat.TYPE_LEAF);
+            ByteBuffer.wrap(f.data()).putInt(STAMP_AT, page);
+            ids[page] = f.pageId();
+            p.unpin(f, true);
+        }
+        p.flushAll();
+        pool = LincheckSupport.unwalked(p);
+    }
+
+    /** Fetches page {@code page} and returns the stamp its frame holds: the page's own number if the frame holds it. */
+    @Operation
+    public int read(@Param(name = "page") int page) throws IOException {
+        Frame f = pool.get().fetch(ids[page]);
+        try {
+            int stamp = ByteBuffer.wrap(f.data()).getInt(STAMP_AT);
+            return f.pageId() == ids[page] ? stamp : -stamp;
+        } finally {
+            pool.get().unpin(f, false);
+        }
+    }
+
+    /** Once both threads are done, no pin is left behind, and every page is still there. */
+    @Validate
+    public void noPinLeftAndEveryPageIntact() throws IOException {
+        int pinned = pool.get().pinnedFrames();
+        if (pinned != 0) {
+            throw new IllegalStateException(pinned + " frames still pinned after every fetch was unpinned: "
+                    + "a pin or an unpin was lost (a pin count changed by a read and a write, not a CAS)");
+        }
+        for (int page = 1; page <= PAGES; page++) {
+            int stamp = read(page);
+            if (stamp != page) {
+                throw new IllegalStateException("page " + page + " reads back stamp " + stamp);
+            }
+        }
+    }
+
+    @Test
+    @Graded(points = 4, concept = "buffer pool hit path hands out a frame that does not hold the page, or loses a "
+            + "pin, under concurrent fetches (a hit without the re-check after its pin, a victim claimed without a "
+            + "CAS from 0 pins, or a pin count changed without a CAS)")
+    void concurrentFetchesAlwaysGetTheirPage() {
+        ModelCheckingOptions options = new ModelCheckingOptions()
+                .iterations(6)
+                .invocationsPerIteration(100)
+                .threads(2)
+                .actorsPerThread(3)
+                .actorsBefore(1)
+                .actorsAfter(0)
+                // Each call into the storage and the page file is one step: the interleavings explored
+                // are the pool's own, between its look-ups, pins, claims and lock.
+                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.io.")).allMethods().treatAsAtomic())
+                .addGuarantee(forClasses("dev.storagelab.btree.PageFile", "dev.storagelab.btree.PageTable")
+                        .allMethods().treatAsAtomic())
+                .addGuarantee(forClasses(LongAdder.class.getName()).allMethods().treatAsAtomic())
+                // The replacer and its queue of accesses: one step each, so that the steps explored
+                // are the pins, claims and checks themselves.
+                .addGuarantee(forClasses("dev.storagelab.btree.AccessQueue", LruReplacer.class.getName())
+                        .allMethods().treatAsAtomic())
+                .sequentialSpecification(Sequential.class);
+        LincheckSupport.check(PoolLincheckHiddenTest.class, options);
+    }
+
+    /** The sequential specification: every page holds its own number. */
+    public static final class Sequential {
+        public int read(int page) {
+            return page;
+        }
+    }
+}
