@@ -1,7 +1,9 @@
 package dev.storagelab.btree;
 
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 
 /**
@@ -9,29 +11,50 @@ import java.util.function.IntConsumer;
  * thread-safe: the frames pinned (an access) and the frames whose last pin went, queued here and
  * handed to the replacer in a batch under the pool's lock. Given code, used by {@link BufferPool}.
  *
- * <p>This is BP-Wrapper (Ding, Jiang and Zhang, ICDE 2009), the batching that PostgreSQL's and
- * Caffeine's caches use for the same reason: a replacement policy such as LRU-K keeps state that
- * every access changes, so a pool that took a lock to tell it of each access would be back to one
- * lock per fetch. Instead a thread appends one {@code int} to a queue of its own stripe (a CAS on a
- * counter that the other threads seldom touch), and the pool drains every stripe, oldest first,
- * before it picks a victim ({@link #drain}), or when a stripe is full.
- *
- * <p>Nothing appended is lost: a full stripe makes the appender drain (under the pool's lock) and
- * append again. A slot claimed but not yet written stops the drain of its stripe there; the next
- * drain takes it.
+ * <p>This is BP-Wrapper (Ding, Jiang and Zhang, ICDE 2009), the batching that Caffeine's caches use
+ * for the same reason: a replacement policy such as LRU-K keeps state that every access changes, so
+ * a pool that took a lock to tell it of each access would be back to one lock per fetch. Instead
+ * each thread appends one {@code int} to a ring of its own: a plain write and a release store, no
+ * compare-and-set and no fence, since no other thread appends to it. The pool drains every ring,
+ * each in order, before it picks a victim ({@link #drain}), and a thread whose ring is full drains
+ * them all (under the pool's lock) before it appends again: nothing appended is lost.
  */
 final class AccessQueue {
 
-    private static final int STRIPES = 16;
-    private static final int CAPACITY = 128;
-    /** Longs between two stripes' counters, so that they sit on different cache lines. */
-    private static final int PAD = 16;
+    private static final int CAPACITY = 256;
+    private static final int MASK = CAPACITY - 1;
 
-    /** Stripe {@code s}'s ring of events in {@code slots[s * CAPACITY ..]}; 0 is an empty slot. */
-    private final AtomicIntegerArray slots = new AtomicIntegerArray(STRIPES * CAPACITY);
-    /** Stripe {@code s}'s next slot to write at {@code tails[s * PAD]}, to drain at {@code heads[s * PAD]}. */
-    private final AtomicLongArray tails = new AtomicLongArray(STRIPES * PAD);
-    private final AtomicLongArray heads = new AtomicLongArray(STRIPES * PAD);
+    /** One thread's events: written by that thread only, read by the drainer (under the pool's lock). */
+    private static final class Ring {
+        private static final VarHandle TAIL;
+        private static final VarHandle HEAD;
+
+        static {
+            try {
+                TAIL = MethodHandles.lookup().findVarHandle(Ring.class, "tail", long.class);
+                HEAD = MethodHandles.lookup().findVarHandle(Ring.class, "head", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final int[] slots = new int[CAPACITY];
+        final WeakReference<Thread> owner = new WeakReference<>(Thread.currentThread());
+        /** The next slot its thread writes; published with a release store after the slot. */
+        private long tail;
+        /** The next slot the drainer reads; published with a release store after it read the slots before. */
+        private long head;
+    }
+
+    /** Every thread's ring; the rings of threads that ended are dropped once drained. */
+    private final CopyOnWriteArrayList<Ring> rings = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Ring> mine = ThreadLocal.withInitial(this::register);
+
+    private Ring register() {
+        Ring r = new Ring();
+        rings.add(r);
+        return r;
+    }
 
     /** An access to {@code frame}: the event {@code frame + 1}. */
     static int accessed(int frame) {
@@ -54,45 +77,37 @@ final class AccessQueue {
     }
 
     /**
-     * Appends {@code event} to the current thread's stripe.
+     * Appends {@code event} to the current thread's ring.
      *
-     * @return false if the stripe is full: drain, then append again
+     * @return false if the ring is full: drain, then append again
      */
     boolean offer(int event) {
-        int s = stripe();
-        int at = s * PAD;
-        while (true) {
-            long tail = tails.get(at);
-            if (tail - heads.get(at) >= CAPACITY) {
-                return false;
-            }
-            if (tails.compareAndSet(at, tail, tail + 1)) {
-                slots.set(s * CAPACITY + (int) (tail % CAPACITY), event);
-                return true;
-            }
+        Ring r = mine.get();
+        long tail = r.tail; // only this thread writes it
+        if (tail - (long) Ring.HEAD.getAcquire(r) >= CAPACITY) {
+            return false;
         }
+        r.slots[(int) tail & MASK] = event;
+        Ring.TAIL.setRelease(r, tail + 1);
+        return true;
     }
 
-    /** Hands every event appended so far to {@code sink}, stripe by stripe, each in order. One drainer at a time (the pool's lock). */
+    /** Hands every event appended so far to {@code sink}, ring by ring, each in order. One drainer at a time (the pool's lock). */
     void drain(IntConsumer sink) {
-        for (int s = 0; s < STRIPES; s++) {
-            int at = s * PAD;
-            long head = heads.get(at);
-            long tail = tails.get(at);
-            while (head < tail) {
-                int event = slots.getAndSet(s * CAPACITY + (int) (head % CAPACITY), 0);
-                if (event == 0) {
-                    break; // claimed by an appender that has not written it yet: the next drain takes it
+        for (Ring r : rings) {
+            long head = r.head;
+            long tail = (long) Ring.TAIL.getAcquire(r);
+            if (head == tail) {
+                Thread owner = r.owner.get();
+                if (owner == null || !owner.isAlive()) {
+                    rings.remove(r); // its thread ended: it will append no more
                 }
-                sink.accept(event);
-                head++;
+                continue;
             }
-            heads.set(at, head);
+            for (long i = head; i < tail; i++) {
+                sink.accept(r.slots[(int) i & MASK]);
+            }
+            Ring.HEAD.setRelease(r, tail);
         }
-    }
-
-    private static int stripe() {
-        long id = Thread.currentThread().getId();
-        return (int) ((id * 0x9E3779B97F4A7C15L) >>> 60) & (STRIPES - 1);
     }
 }

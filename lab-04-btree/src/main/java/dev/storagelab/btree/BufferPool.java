@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -182,8 +181,8 @@ public final class BufferPool {
     /** Threads waiting for a frame; read by {@link #unpin} without the lock, to know whether to wake them. */
     private volatile int waitingForFrame;
     static final long FULL_POOL_WAIT_MILLIS = 2000;
-    /** Hits, counted without the lock (a striped counter: no shared word written per hit). */
-    private final LongAdder hits = new LongAdder();
+    /** Hits: the accesses {@link #tryPin} queued, counted as they are drained (no shared word written per hit). */
+    private long hits;
     private long misses;
     private long evictions;
     private long pageWrites;
@@ -247,11 +246,7 @@ public final class BufferPool {
     /** The hit path, without the lock: the frame of {@code pageId} pinned, or null (go to the lock). */
     private Frame pinIfResident(long pageId) {
         int i = resident.frameOf(pageId);
-        if (i < 0 || !tryPin(frames[i], pageId)) {
-            return null;
-        }
-        hits.increment();
-        return frames[i];
+        return i >= 0 && tryPin(frames[i], pageId) ? frames[i] : null;
     }
 
     /**
@@ -288,7 +283,8 @@ public final class BufferPool {
      * The bookkeeping of {@link #fetch} when its hit path did not pin the page, under the pool's
      * lock: finds or makes the frame of {@code pageId} and pins it. If {@link #resident} names a
      * frame for the page, {@link #tryPin} pins it (under the lock it cannot fail: frames are claimed
-     * and unmapped only under the lock) and it counts a hit. A miss counts a miss, looks up the
+     * and unmapped only under the lock; the hit is counted as the access it queued reaches the
+     * replacer). A miss counts a miss, looks up the
      * physical page in the page table ({@link PageTable#physicalForRead}, before anything is
      * evicted, so a bad id evicts nothing), takes a frame from {@link #victimFrame()}, makes it hold
      * {@code pageId} (clean), has {@link #arrangeRead} arrange for the page's bytes to arrive, maps
@@ -299,7 +295,6 @@ public final class BufferPool {
         // BEGIN SOLUTION lab-04 T6
         int i = resident.frameOf(pageId);
         if (i >= 0 && tryPin(frames[i], pageId)) {
-            hits.increment();
             return frames[i];
         }
         misses++;
@@ -390,10 +385,16 @@ public final class BufferPool {
         accesses.drain(event -> {
             Frame f = frames[AccessQueue.frameOf(event)];
             int pins = f.pins;
+            if (AccessQueue.isAccess(event) && pins > 0 && f.pageId != PageFormat.NO_PAGE) {
+                // Out of the eviction candidates first, then the access: an LRU-K replacer re-sorts a
+                // candidate whose history changes, which would be wasted on a frame still pinned.
+                replacer.setEvictable(f.index, false);
+            }
             if (pins == Frame.CLAIMED || f.doomed || f.pageId == PageFormat.NO_PAGE) {
                 return; // evicted, freed or discarded since: the replacer has forgotten it
             }
             if (AccessQueue.isAccess(event)) {
+                hits++; // only hits queue an access: a miss's first pin tells the replacer itself
                 replacer.recordAccess(f.index);
             }
             replacer.setEvictable(f.index, pins == 0);
@@ -860,7 +861,8 @@ public final class BufferPool {
 
     /** The pool's counters. */
     public synchronized PoolStats stats() {
-        return new PoolStats(frames.length, resident.size(), hits.sum(), misses, evictions, pageWrites);
+        drainAccesses(); // the hits are counted as they are drained
+        return new PoolStats(frames.length, resident.size(), hits, misses, evictions, pageWrites);
     }
 
     /**
