@@ -282,39 +282,18 @@ class BufferPoolTest {
      * A replacer that first offers a frame it is told to, once, then plain LRU: like a replacer that
      * has not yet heard that a hit pinned its victim (hits pin without the pool's lock).
      */
-    private static final class OffersFirst implements Replacer {
-        final LruReplacer lru;
+    private static final class OffersFirst extends ForwardingReplacer {
         int offerOnce = -1;
 
         OffersFirst(int frames) {
-            lru = new LruReplacer(frames);
-        }
-
-        @Override
-        public void recordAccess(int frame) {
-            lru.recordAccess(frame);
-        }
-
-        @Override
-        public void setEvictable(int frame, boolean evictable) {
-            lru.setEvictable(frame, evictable);
+            super(new LruReplacer(frames));
         }
 
         @Override
         public int evict() {
             int f = offerOnce;
             offerOnce = -1;
-            return f >= 0 ? f : lru.evict();
-        }
-
-        @Override
-        public void remove(int frame) {
-            lru.remove(frame);
-        }
-
-        @Override
-        public int size() {
-            return lru.size();
+            return f >= 0 ? f : super.evict();
         }
     }
 

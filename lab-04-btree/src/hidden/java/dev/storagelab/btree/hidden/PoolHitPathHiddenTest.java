@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.storagelab.btree.BufferPool;
 import dev.storagelab.btree.BufferPool.Frame;
+import dev.storagelab.btree.ForwardingReplacer;
 import dev.storagelab.btree.Internals;
 import dev.storagelab.btree.LruReplacer;
 import dev.storagelab.btree.PageFormat;
-import dev.storagelab.btree.Replacer;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.lab.Graded;
 import java.io.IOException;
@@ -61,43 +61,22 @@ class PoolHitPathHiddenTest {
     }
 
     /** LRU, with a hook that runs once, with the victim, after the next {@code evict} chose it. */
-    private static final class HookedReplacer implements Replacer {
-        final LruReplacer lru;
+    private static final class HookedReplacer extends ForwardingReplacer {
         volatile IntConsumer afterNextEvict;
 
         HookedReplacer(int frames) {
-            lru = new LruReplacer(frames);
-        }
-
-        @Override
-        public void recordAccess(int frame) {
-            lru.recordAccess(frame);
-        }
-
-        @Override
-        public void setEvictable(int frame, boolean evictable) {
-            lru.setEvictable(frame, evictable);
+            super(new LruReplacer(frames));
         }
 
         @Override
         public int evict() {
-            int victim = lru.evict();
+            int victim = super.evict();
             IntConsumer hook = afterNextEvict;
             if (hook != null && victim >= 0) {
                 afterNextEvict = null;
                 hook.accept(victim);
             }
             return victim;
-        }
-
-        @Override
-        public void remove(int frame) {
-            lru.remove(frame);
-        }
-
-        @Override
-        public int size() {
-            return lru.size();
         }
     }
 
