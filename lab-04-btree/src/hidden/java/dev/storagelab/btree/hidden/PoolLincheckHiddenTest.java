@@ -109,7 +109,7 @@ public class PoolLincheckHiddenTest {
     void concurrentFetchesAlwaysGetTheirPage() throws NoSuchMethodException {
         ModelCheckingOptions options = new ModelCheckingOptions()
                 .iterations(0) // only the scenarios below, each explored deeply
-                .invocationsPerIteration(1000)
+                .invocationsPerIteration(300)
                 // A miss that evicts page 2's frame (the least recently used) while a hit on page 2 pins it.
                 .addCustomScenario(scenario(List.of(2, 1), List.of(List.of(3), List.of(2))))
                 // Two hits on one page at once, then a miss: pins and unpins of one frame side by side.
