@@ -117,6 +117,21 @@ public final class Internals {
         return new BufferPool(file, PageTable.open(file), frames, replacer);
     }
 
+    /**
+     * A buffer pool of {@code frames} frames over the page file {@code name} that {@code storage}
+     * already holds, opened at its last checkpoint, evicting with {@code replacer}.
+     */
+    public static BufferPool openPool(Storage storage, String name, int pageSize, int frames, Replacer replacer)
+            throws IOException {
+        PageFile file = new PageFile(storage, name, pageSize);
+        return new BufferPool(file, PageTable.open(file), frames, replacer);
+    }
+
+    /** Writes every dirty page of {@code pool} and takes a checkpoint of its page table (no tree: no root). */
+    public static void checkpoint(BufferPool pool) throws IOException {
+        pool.checkpoint(PageFormat.NO_PAGE, 0);
+    }
+
     /** Where page {@code pageId} is read from now: its physical page number. */
     public static long physicalForRead(BufferPool pool, long pageId) throws IOException {
         return pool.physicalForRead(pageId);

@@ -56,22 +56,41 @@ public class PoolLincheckHiddenTest {
     private static final int STAMP_AT = 200;
     private static final int PAGES = 3;
 
+    private static final String FILE = "lincheck.pages";
+    /**
+     * The page file every scenario starts from: the pages stamped and checkpointed, built once, so
+     * that each of the model checker's runs only plants it and opens a pool over it.
+     */
+    private static final byte[] TEMPLATE;
+    private static final long[] IDS = new long[PAGES + 1];
+
+    static {
+        try {
+            FaultInjectingStorage storage = new FaultInjectingStorage();
+            BufferPool p = Internals.newPool(storage, FILE, PAGE, 2, new LruReplacer(2));
+            for (int page = 1; page <= PAGES; page++) {
+                Frame f = p.create(PageFormat.TYPE_LEAF);
+                ByteBuffer.wrap(f.data()).putInt(STAMP_AT, page);
+                IDS[page] = f.pageId();
+                p.unpin(f, true);
+            }
+            Internals.checkpoint(p);
+            TEMPLATE = storage.contents(FILE);
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Out of Lincheck's walk of this object, which fails on the pool's records. */
     private final Supplier<BufferPool> pool;
-    private final long[] ids = new long[PAGES + 1];
+    private final long[] ids = IDS;
 
     public PoolLincheckHiddenTest() throws IOException {
         LincheckSupport.instrument(Internals.poolClasses());
         LincheckSupport.instrument(LruReplacer.class);
-        BufferPool p = Internals.newPool(new FaultInjectingStorage(), "lincheck.pages", PAGE, 2, new LruReplacer(2));
-        for (int page = 1; page <= PAGES; page++) {
-            Frame f = p.create(PageFormat.TYPE_LEAF);
-            ByteBuffer.wrap(f.data()).putInt(STAMP_AT, page);
-            ids[page] = f.pageId();
-            p.unpin(f, true);
-        }
-        p.flushAll();
-        pool = LincheckSupport.unwalked(p);
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        storage.plant(FILE, TEMPLATE.clone());
+        pool = LincheckSupport.unwalked(Internals.openPool(storage, FILE, PAGE, 2, new LruReplacer(2)));
     }
 
     /** Fetches page {@code page} and returns the stamp its frame holds: the page's own number if the frame holds it. */
