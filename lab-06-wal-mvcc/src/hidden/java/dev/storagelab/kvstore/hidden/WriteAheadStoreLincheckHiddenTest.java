@@ -46,12 +46,13 @@ import org.junit.jupiter.api.Test;
  * order, must give every key the value the open engine holds. It catches what the stress tests
  * hit only by luck: a writer that lets the next one apply before its own batch is in the engine
  * (two writes of a key land in the engine in the wrong order, or a checkpoint covers a record the
- * engine does not hold yet), and a checkpoint that takes its LSN after the engine's checkpoint (a
- * record applied in between is covered by the checkpoint record, so no replay brings it back, yet
- * is in no engine checkpoint).
+ * engine does not hold yet), and, under {@link SyncMode#NONE}, a checkpoint that forces the log
+ * before it takes the covered LSN (a record appended and applied in between is covered, but not
+ * durable: after a power loss the log ends before the checkpoint, and the store cannot reopen).
  *
- * <p>Deterministic: Lincheck 2.x draws its scenarios from a fixed seed, and the counts of
- * scenarios and explored interleavings below are fixed. The log, the storage and the engine are
+ * <p>Deterministic: two scenarios written out below (two writers of one key; a checkpoint beside
+ * writers), then one that Lincheck 2.x draws from its fixed seed, each explored over a fixed count
+ * of interleavings. The log, the storage and the engine are
  * each one step (they lock themselves): the interleavings explored are the store's own.
  */
 @Tag("hidden")
@@ -144,7 +145,7 @@ public class WriteAheadStoreLincheckHiddenTest {
                 .addCustomScenario(LincheckSupport.scenario(List.of(actor(t, "put", 2, 1)),
                         List.of(List.of(actor(t, "checkpoint")), List.of(actor(t, "put", 1, 1), actor(t, "put", 2, 2))),
                         List.of()))
-                // ... then random ones.
+                // ... then a random one.
                 .iterations(1)
                 .invocationsPerIteration(30)
                 .threads(2)
@@ -161,7 +162,7 @@ public class WriteAheadStoreLincheckHiddenTest {
                 .minimizeFailedScenario(false)
                 .sequentialSpecification(Sequential.class);
         // The first run of a scenario transforms the store's classes: on a loaded machine that alone
-        // can pass the 20 s after which Lincheck reports a hang.
+        // can pass the 20 s after which Lincheck would report a hang.
         LincheckSupport.check(WriteAheadStoreLincheckHiddenTest.class, LincheckSupport.invocationTimeout(options, 120_000));
     }
 
