@@ -33,7 +33,7 @@ public final class BloomFilter {
     public static final int MIN_BITS = 64;
 
     /** The Murmur3 seed of every filter. */
-    static final int SEED = 0x5eed;
+    public static final int SEED = 0x5eed;
 
     private final byte[] filter;
     private final long bits;

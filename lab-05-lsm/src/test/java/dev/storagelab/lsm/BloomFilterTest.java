@@ -34,21 +34,6 @@ class BloomFilterTest {
     }
 
     @Test
-    void hashIsGuavasMurmur3OfEveryKeyLength() {
-        // Tables on disk hold filters built with this hash: a faster implementation must give the same bits.
-        com.google.common.hash.HashFunction guava = com.google.common.hash.Hashing.murmur3_128(BloomFilter.SEED);
-        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-        for (int length = 0; length <= 70; length++) {
-            for (int i = 0; i < 20; i++) {
-                byte[] key = new byte[length];
-                random.nextBytes(key);
-                assertThat("Murmur3 x64 128's first 64 bits of a " + length + "-byte key",
-                        BloomFilter.hash(key), equalTo(guava.hashBytes(key).asLong()));
-            }
-        }
-    }
-
-    @Test
     void probesAreBitsPerKeyTimesLnTwoRounded() {
         assertThat("10 * ln 2 = 6.93", BloomFilter.probes(10), equalTo(7));
         assertThat("5 * ln 2 = 3.47", BloomFilter.probes(5), equalTo(3));
