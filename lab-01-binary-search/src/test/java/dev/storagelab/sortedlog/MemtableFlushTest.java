@@ -13,9 +13,8 @@ import dev.storagelab.io.FaultInjectingStorage.CrashMode;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.ConcurrentSkipListMemtable;
-import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
-import dev.storagelab.kv.Memtable;
+import dev.storagelab.kv.ForwardingMemtable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -361,54 +360,24 @@ class MemtableFlushTest {
     }
 
     /** A {@link ConcurrentSkipListMemtable} whose iterator, which only a flush uses, waits at a {@link Gate}. */
-    private static final class GatedMemtable implements Memtable {
-        private final Memtable inner = new ConcurrentSkipListMemtable();
+    private static final class GatedMemtable extends ForwardingMemtable {
         private final Gate gate;
 
         GatedMemtable(Gate gate) {
+            super(new ConcurrentSkipListMemtable());
             this.gate = gate;
-        }
-
-        @Override
-        public void apply(Entry entry) {
-            inner.apply(entry);
-        }
-
-        @Override
-        public Entry get(Bytes key) {
-            return inner.get(key);
         }
 
         @Override
         public EntryIterator iterator(Bytes from) {
             gate.pass();
-            return inner.iterator(from);
+            return delegate.iterator(from);
         }
 
         @Override
         public EntryIterator descendingIterator(Bytes from) {
             gate.pass();
-            return inner.descendingIterator(from);
-        }
-
-        @Override
-        public int size() {
-            return inner.size();
-        }
-
-        @Override
-        public long approximateBytes() {
-            return inner.approximateBytes();
-        }
-
-        @Override
-        public void freeze() {
-            inner.freeze();
-        }
-
-        @Override
-        public boolean isFrozen() {
-            return inner.isFrozen();
+            return delegate.descendingIterator(from);
         }
     }
 }

@@ -12,7 +12,7 @@ import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.ConcurrentSkipListMemtable;
 import dev.storagelab.kv.Entry;
-import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.kv.ForwardingMemtable;
 import dev.storagelab.kv.Memtable;
 import dev.storagelab.lab.Graded;
 import dev.storagelab.sortedlog.SortedLogOptions;
@@ -180,46 +180,18 @@ class LookupRaceHiddenTest {
     }
 
     /** A memtable whose lookups are pause points. */
-    private record PausingMemtable(Memtable inner, Pause pause) implements Memtable {
+    private static final class PausingMemtable extends ForwardingMemtable {
+        private final Pause pause;
+
+        PausingMemtable(Memtable inner, Pause pause) {
+            super(inner);
+            this.pause = pause;
+        }
+
         @Override
         public Entry get(Bytes key) {
             pause.point();
-            return inner.get(key);
-        }
-
-        @Override
-        public void apply(Entry entry) {
-            inner.apply(entry);
-        }
-
-        @Override
-        public EntryIterator iterator(Bytes from) {
-            return inner.iterator(from);
-        }
-
-        @Override
-        public EntryIterator descendingIterator(Bytes from) {
-            return inner.descendingIterator(from);
-        }
-
-        @Override
-        public int size() {
-            return inner.size();
-        }
-
-        @Override
-        public long approximateBytes() {
-            return inner.approximateBytes();
-        }
-
-        @Override
-        public void freeze() {
-            inner.freeze();
-        }
-
-        @Override
-        public boolean isFrozen() {
-            return inner.isFrozen();
+            return delegate.get(key);
         }
     }
 

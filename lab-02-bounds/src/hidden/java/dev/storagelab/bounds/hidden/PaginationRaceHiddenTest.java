@@ -14,6 +14,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.ConcurrentSkipListMemtable;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.kv.ForwardingMemtable;
 import dev.storagelab.kv.Memtable;
 import dev.storagelab.lab.Graded;
 import dev.storagelab.sortedlog.SortedLogOptions;
@@ -219,15 +220,22 @@ class PaginationRaceHiddenTest {
     }
 
     /** A memtable whose cursors count each call as a step of {@link Steps}. */
-    private record SteppingMemtable(Memtable inner, Steps steps) implements Memtable {
+    private static final class SteppingMemtable extends ForwardingMemtable {
+        private final Steps steps;
+
+        SteppingMemtable(Memtable inner, Steps steps) {
+            super(inner);
+            this.steps = steps;
+        }
+
         @Override
         public EntryIterator iterator(Bytes from) {
-            return stepping(inner.iterator(from));
+            return stepping(delegate.iterator(from));
         }
 
         @Override
         public EntryIterator descendingIterator(Bytes from) {
-            return stepping(inner.descendingIterator(from));
+            return stepping(delegate.descendingIterator(from));
         }
 
         private EntryIterator stepping(EntryIterator cursor) {
@@ -249,36 +257,6 @@ class PaginationRaceHiddenTest {
                     cursor.close();
                 }
             };
-        }
-
-        @Override
-        public void apply(Entry entry) {
-            inner.apply(entry);
-        }
-
-        @Override
-        public Entry get(Bytes key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public int size() {
-            return inner.size();
-        }
-
-        @Override
-        public long approximateBytes() {
-            return inner.approximateBytes();
-        }
-
-        @Override
-        public void freeze() {
-            inner.freeze();
-        }
-
-        @Override
-        public boolean isFrozen() {
-            return inner.isFrozen();
         }
     }
 }
