@@ -441,9 +441,7 @@ public final class LsmStore implements OrderedStore {
         frozenLogs.addLast(new FrozenLog(logNumber, log)); // closed once its memtable is flushed
         log = w;
         logNumber = newLog;
-        List<MemTable> frozen = new ArrayList<>(current.imm.size() + 1);
-        frozen.add(mem);
-        frozen.addAll(current.imm);
+        List<MemTable> frozen = current.memtables(); // the active one (mem) becomes the newest frozen one
         mem = new MemTable();
         install(new Super(mem, frozen, versions.version()));
         maybeScheduleBackgroundWork();
@@ -773,8 +771,7 @@ public final class LsmStore implements OrderedStore {
         edit.setLastSequence(lastSequence);
         versions.logAndApply(edit);
         frozenLogs.removeFirst().writer.close();
-        List<MemTable> rest = new ArrayList<>(current.imm);
-        rest.remove(rest.size() - 1); // the oldest, now in level 0
+        List<MemTable> rest = current.imm.subList(0, current.imm.size() - 1); // less the oldest, now in level 0
         install(new Super(mem, rest, versions.version()));
         for (FileMeta meta : metas) {
             pendingOutputs.remove(meta.number());
