@@ -510,13 +510,10 @@ class LsmStoreHiddenTest {
             assertThat("no flush could finish while the test held them: every write is in a memtable",
                     store.stats().metrics().flushes(), equalTo(0L));
             for (int r = 0; r < snapshots.size(); r++) {
+                // every key ever written (keys 0-4, deleted in round 1, are back since round 2)
                 for (Map.Entry<Bytes, Bytes> e : model.entrySet()) {
                     assertThat("at the snapshot after round " + r + ": " + e.getKey(), store.get(e.getKey(), snapshots.get(r)),
                             equalTo(Optional.ofNullable(seen.get(r).get(e.getKey()))));
-                }
-                for (int i = 0; i < 5; i++) {
-                    assertThat("at the snapshot after round " + r + ": " + key(i), store.get(key(i), snapshots.get(r)),
-                            equalTo(Optional.ofNullable(seen.get(r).get(key(i)))));
                 }
             }
             assertThat("a forward scan over every memtable", drain(store.scan(null, null)), equalTo(entries(model)));
