@@ -12,10 +12,21 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /** {@link Storage} on a real directory, through {@link FileChannel}. */
 public final class DiskStorage implements Storage {
+
+    /**
+     * The writers open on each file, by absolute path, for every {@code DiskStorage} of this JVM: a
+     * writer keeps its file's size rather than asking the channel before every append (an
+     * {@code fstat} cost more than the {@code pwrite} it preceded: 1.6 µs of 2.6 µs for a 130-byte
+     * append), so {@link #truncate}, {@link #rename} and {@link #delete} tell it what they did.
+     */
+    private static final ConcurrentHashMap<Path, Set<DiskWritableFile>> OPEN_WRITERS = new ConcurrentHashMap<>();
 
     private final Path dir;
 
@@ -48,14 +59,14 @@ public final class DiskStorage implements Storage {
 
     @Override
     public WritableFile create(String name) throws IOException {
-        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new DiskWritableFile(name, ch);
+        Path p = path(name);
+        return DiskWritableFile.open(name, p, FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.WRITE);
-        return new DiskWritableFile(name, ch);
+        Path p = path(name);
+        return DiskWritableFile.open(name, p, FileChannel.open(p, StandardOpenOption.WRITE));
     }
 
     @Override
@@ -87,12 +98,25 @@ public final class DiskStorage implements Storage {
 
     @Override
     public void rename(String from, String to) throws IOException {
-        Files.move(path(from), path(to), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path source = path(from);
+        Path target = path(to);
+        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // The writers of the replaced file now write to an unlinked inode; those of the source follow it.
+        OPEN_WRITERS.remove(target);
+        Set<DiskWritableFile> moved = OPEN_WRITERS.remove(source);
+        if (moved != null) {
+            for (DiskWritableFile w : moved) {
+                w.path = target;
+            }
+            OPEN_WRITERS.computeIfAbsent(target, k -> ConcurrentHashMap.newKeySet()).addAll(moved);
+        }
     }
 
     @Override
     public void delete(String name) throws IOException {
-        Files.delete(path(name));
+        Path p = path(name);
+        Files.delete(p);
+        OPEN_WRITERS.remove(p);
     }
 
     @Override
@@ -103,6 +127,9 @@ public final class DiskStorage implements Storage {
         }
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
             ch.truncate(size);
+            for (DiskWritableFile w : OPEN_WRITERS.getOrDefault(p, Set.of())) {
+                w.truncated(ch.size());
+            }
         }
     }
 
@@ -135,42 +162,72 @@ public final class DiskStorage implements Storage {
     }
 
     /**
-     * Every write is positional ({@code pwrite}): an append writes at the file's current size, so
-     * it goes to the end and {@link #size()} is the file's size even after {@link DiskStorage#truncate}
-     * cut it under an open writer. Not opened with {@code APPEND}: on Linux, O_APPEND makes
-     * {@code pwrite} ignore its offset and append, which would turn every {@link #writeAt} into an
-     * append.
+     * Every write is positional ({@code pwrite}): an append writes at the file's end, which the
+     * writer keeps ({@link #size}) from the channel's size at open, its own writes, and
+     * {@link DiskStorage#truncate} of the same file under it, so an append after a cut goes to the
+     * new end. Not opened with {@code APPEND}: on Linux, O_APPEND makes {@code pwrite} ignore its
+     * offset and append, which would turn every {@link #writeAt} into an append.
      */
     private static final class DiskWritableFile implements WritableFile {
         private final String name;
         private final FileChannel ch;
+        private final AtomicLong size;
+        /** Where the file is now (a rename moves it); the key of its entry in {@link #OPEN_WRITERS}. */
+        private volatile Path path;
 
-        DiskWritableFile(String name, FileChannel ch) {
+        private DiskWritableFile(String name, Path path, FileChannel ch, long size) {
             this.name = name;
+            this.path = path;
             this.ch = ch;
+            this.size = new AtomicLong(size);
+        }
+
+        static DiskWritableFile open(String name, Path path, FileChannel ch) throws IOException {
+            DiskWritableFile w;
+            try {
+                w = new DiskWritableFile(name, path, ch, ch.size());
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            OPEN_WRITERS.computeIfAbsent(path, k -> ConcurrentHashMap.newKeySet()).add(w);
+            return w;
         }
 
         @Override
         public void append(ByteBuffer src) throws IOException {
-            writeFully(ch.size(), src);
+            writeFully(size.get(), src);
         }
 
         @Override
         public void writeAt(long position, ByteBuffer src) throws IOException {
-            writeFully(WritableFile.checkWritePosition(name, position, ch.size()), src);
+            writeFully(WritableFile.checkWritePosition(name, position, size.get()), src);
         }
 
-        /** A positional write may write fewer bytes than asked: loop until {@code src} is drained. */
+        /**
+         * A positional write may write fewer bytes than asked: loop until {@code src} is drained. The
+         * size grows to the end of what was written, even when a later write of the loop fails.
+         */
         private void writeFully(long position, ByteBuffer src) throws IOException {
             long pos = position;
-            while (src.hasRemaining()) {
-                pos += ch.write(src, pos);
+            try {
+                while (src.hasRemaining()) {
+                    pos += ch.write(src, pos);
+                }
+            } finally {
+                long end = pos;
+                size.accumulateAndGet(end, Math::max);
             }
         }
 
+        /** {@link DiskStorage#truncate} cut the file to {@code newSize} under this writer. */
+        void truncated(long newSize) {
+            size.accumulateAndGet(newSize, Math::min);
+        }
+
         @Override
-        public long size() throws IOException {
-            return ch.size();
+        public long size() {
+            return size.get();
         }
 
         @Override
@@ -185,6 +242,10 @@ public final class DiskStorage implements Storage {
 
         @Override
         public void close() throws IOException {
+            OPEN_WRITERS.computeIfPresent(path, (k, set) -> {
+                set.remove(this);
+                return set.isEmpty() ? null : set;
+            });
             ch.close();
         }
     }

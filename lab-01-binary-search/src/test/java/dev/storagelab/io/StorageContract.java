@@ -425,6 +425,32 @@ abstract class StorageContract {
     }
 
     @Test
+    void aWriterFollowsItsFileThroughARenameAndATruncate() throws IOException {
+        try (WritableFile f = storage.create("a.tmp")) {
+            f.append(bytes("good-torn"));
+            storage.rename("a.tmp", "a.log");
+            storage.truncate("a.log", 5);
+            assertThat("the writer's size follows the cut of its renamed file", f.size(), is(5L));
+            f.append(bytes("next"));
+            storage.truncate("a.log", 100);
+            assertThat("a truncate past the end leaves the writer's size alone", f.size(), is(9L));
+        }
+        assertThat("appends go to the end of the renamed file, with no hole", read("a.log"), equalTo(bytes("good-next")));
+    }
+
+    @Test
+    void aWriterOfAFileReplacedByARenameKeepsItsOwnSize() throws IOException {
+        write("b.tmp", bytes("xy"));
+        try (WritableFile f = storage.create("a.log")) {
+            f.append(bytes("abcdef"));
+            storage.rename("b.tmp", "a.log");
+            storage.truncate("a.log", 1);
+            assertThat("a cut of the file that replaced this writer's is not this writer's", f.size(), is(6L));
+        }
+        assertThat(read("a.log"), equalTo(bytes("x")));
+    }
+
+    @Test
     void truncateOfAMissingFileFailsWithNoSuchFile() {
         assertThrows(NoSuchFileException.class, () -> storage.truncate("missing", 0));
     }
