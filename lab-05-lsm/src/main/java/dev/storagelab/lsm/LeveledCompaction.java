@@ -23,25 +23,49 @@ public final class LeveledCompaction implements CompactionPolicy {
      * base level ({@link #baseLevel}, given).
      */
     /**
-     * Level {@code level}'s target size: the static one ({@link LsmOptions#levelTargetBytes}), but
-     * never more than the bottom level's bytes over the multiplier once per level between them;
-     * and a level whose share would be below level 1's static target is above the base level
-     * ({@link #baseLevel}) and gets a tenth of that, so that what it still holds moves down. Static targets alone let the levels above a young
+     * Level {@code level}'s target size, sized from the bottom level as RocksDB's
+     * {@code level_compaction_dynamic_level_bytes} does: the bottom level's bytes over the
+     * multiplier once per level between them, but at least a tenth (one over the multiplier) of level 1's
+     * static target ({@link LsmOptions#levelTargetBytes}); a level above the base level
+     * ({@link #baseLevel}, given) gets that tenth, so that what it still holds moves down; the
+     * bottom level keeps its static target. Static targets alone let the levels above a young
      * bottom level hold as much as it does (with 2 MB of data, level 2's 640 KB target is a third
      * of the data, all of it stale copies): space amplification 1.3 and more. Sizing the upper
-     * levels from the bottom keeps it near {@code 1 + 1/multiplier}, as RocksDB's
-     * {@code level_compaction_dynamic_level_bytes} does.
+     * levels from the bottom keeps it near {@code 1 + 1/multiplier}.
      */
     static double targetBytes(Version v, LsmOptions options, int level, int bottom) {
-        double target = options.levelTargetBytes(level);
-        if (level < bottom) {
-            double share = fromBottom(v, options, level, bottom);
-            // Above the base level (see baseLevel) a level should be empty: a small target drains it.
-            target = share < options.level1Bytes()
-                    ? (double) options.level1Bytes() / options.levelMultiplier()
-                    : Math.min(target, share);
+        double target = sizeTarget(v, options, level, bottom);
+        if (level <= bottom) {
+            target += incomingBytes(v, options, level, bottom);
         }
         return target;
+    }
+
+    /** {@link #targetBytes} without the bytes on their way down: what the level should hold. */
+    private static double sizeTarget(Version v, LsmOptions options, int level, int bottom) {
+        if (level >= bottom) {
+            return options.levelTargetBytes(level);
+        }
+        double floor = (double) options.level1Bytes() / options.levelMultiplier();
+        if (level < baseLevel(v, options, bottom)) {
+            return floor; // above the base level a level should be empty: a small target drains it
+        }
+        return Math.max(floor, fromBottom(v, options, level, bottom));
+    }
+
+    /**
+     * The bytes above {@code level} that compaction will push down through it soon: level 0's once
+     * it is at its trigger, and every level's excess over its size target. A level's score is
+     * taken against its target plus these (RocksDB's {@code total_downcompact_bytes}), or a small
+     * base level under a full level 0 would always outscore it, and level 0 would reach its
+     * slowdown trigger while the base level was drained a table at a time.
+     */
+    private static double incomingBytes(Version v, LsmOptions options, int level, int bottom) {
+        double incoming = v.files(0).size() >= options.l0CompactionTrigger() ? v.levelBytes(0) : 0;
+        for (int l = 1; l < level; l++) {
+            incoming += Math.max(0, v.levelBytes(l) - sizeTarget(v, options, l, bottom));
+        }
+        return incoming;
     }
 
     private static double fromBottom(Version v, LsmOptions options, int level, int bottom) {
@@ -53,17 +77,21 @@ public final class LeveledCompaction implements CompactionPolicy {
     }
 
     /**
-     * The level that level 0 compacts into (RocksDB's base level): the shallowest level whose
-     * target sized from the bottom is still at least level 1's static target. With 116 MB at level
-     * 3, level 2's share is 11.6 MB and level 1's only 1.2 MB: level 0 goes straight into level 2,
-     * and level 1 stays empty. A tiny level 1 under a level 0 that flushes 16 MB at a time would
-     * be compacted without pause while level 0 filled up and stopped the writers. Never below the
-     * first level that holds data, or newer versions would land under older ones.
+     * The level that level 0 compacts into (RocksDB's base level): going up from the bottom, the
+     * first level whose target sized from the bottom is at most level 1's static target (or level 1
+     * itself). With 116 MB at level 3, level 2's share is 11.6 MB and level 1's 1.2 MB: level 0 goes
+     * into level 1, whose 1.2 MB then moves down a table at a time. Merging level 0 into the first
+     * level of at least level 1's static target instead (this store's first rule: level 2, 11.6 MB)
+     * rewrites up to ten times more of it per level-0 compaction: the bottom level itself, every
+     * time, while the data is under 100 MB. Never below the first level that holds data, or newer
+     * versions would land under older ones.
      */
     static int baseLevel(Version v, LsmOptions options, int bottom) {
         int base = Math.max(1, bottom);
-        for (int level = bottom - 1; level >= 1 && fromBottom(v, options, level, bottom) >= options.level1Bytes(); level--) {
-            base = level;
+        double share = v.levelBytes(bottom);
+        while (base > 1 && share > options.level1Bytes()) {
+            base--;
+            share /= options.levelMultiplier();
         }
         for (int level = 1; level < base; level++) {
             if (!v.files(level).isEmpty()) {
@@ -89,7 +117,7 @@ public final class LeveledCompaction implements CompactionPolicy {
             }
         }
         for (int level = 1; level < bottom; level++) {
-            double excess = v.levelBytes(level) - targetBytes(v, options, level, bottom);
+            double excess = v.levelBytes(level) - sizeTarget(v, options, level, bottom);
             if (excess > 0) {
                 pending += (long) (excess * (options.levelMultiplier() + 1));
             }

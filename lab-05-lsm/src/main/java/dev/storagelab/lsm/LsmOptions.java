@@ -9,8 +9,8 @@ import static com.google.common.base.Preconditions.checkArgument;
  *                            [write_buffer_size]
  * @param l0CompactionTrigger this many level-0 tables start a compaction into level 1
  *                            [level0_file_num_compaction_trigger]
- * @param l0SlowdownTrigger   this many level-0 tables slow every write by 1 ms, so compaction
- *                            catches up [level0_slowdown_writes_trigger]
+ * @param l0SlowdownTrigger   this many level-0 tables slow writes to {@code delayedWriteRate}, so
+ *                            compaction catches up [level0_slowdown_writes_trigger]
  * @param l0StopTrigger       this many level-0 tables stop writes until compaction brings the count
  *                            down [level0_stop_writes_trigger]
  * @param level1Bytes         level 1's target size; level n+1's is {@code levelMultiplier} times
@@ -39,7 +39,7 @@ import static com.google.common.base.Preconditions.checkArgument;
  *                            A policy object may keep state: give each store its own
  * @param softPendingCompactionBytes when the policy's estimate of the bytes compaction still has
  *                            to rewrite ({@link CompactionPolicy#pendingCompactionBytes}) reaches
- *                            this, every write is slowed by 1 ms, as at {@code l0SlowdownTrigger};
+ *                            this, writes are slowed to {@code delayedWriteRate}, as at {@code l0SlowdownTrigger};
  *                            0 for no limit [soft_pending_compaction_bytes_limit]
  * @param hardPendingCompactionBytes when the estimate reaches this, writes wait until compaction
  *                            brings it down, as at {@code l0StopTrigger}; 0 for no limit
@@ -47,13 +47,20 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param maxImmutableMemtables how many full memtables may wait for their flush, oldest first;
  *                            a writer whose memtable fills when this many wait stops until the
  *                            oldest is flushed [max_write_buffer_number − 1]
+ * @param delayedWriteRate    while writes are slowed, the bytes per second (keys, values and
+ *                            framing) all writers together may write; a writer sleeps once it
+ *                            is a millisecond or more ahead of that rate. RocksDB's default,
+ *                            16 MiB/s: a slowdown gives compaction room without stopping writers,
+ *                            where a fixed pause per write would cap them at a thousand writes a
+ *                            second [delayed_write_rate]
  */
 public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
                          long level1Bytes, int levelMultiplier, long tableBytes, int blockBytes,
                          int bloomBitsPerKey, long blockCacheBytes, boolean syncWrites, boolean backgroundWork,
                          CompactionStyle compaction, double tierSizeRatio, boolean walEnabled,
                          CompactionFilter.Factory compactionFilter, CompactionPolicy compactionPolicy,
-                         long softPendingCompactionBytes, long hardPendingCompactionBytes, int maxImmutableMemtables) {
+                         long softPendingCompactionBytes, long hardPendingCompactionBytes, int maxImmutableMemtables,
+                         long delayedWriteRate) {
 
     /** How tables move down: see {@link LsmStore#pickCompaction}. */
     public enum CompactionStyle {
@@ -87,13 +94,15 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
                 "the soft pending-compaction limit must not exceed the hard one: soft %s, hard %s",
                 softPendingCompactionBytes, hardPendingCompactionBytes);
         checkArgument(maxImmutableMemtables >= 1, "maxImmutableMemtables must be at least 1: %s", maxImmutableMemtables);
+        checkArgument(delayedWriteRate >= 1, "delayedWriteRate must be at least 1 byte per second: %s", delayedWriteRate);
     }
 
     /**
      * LevelDB's defaults: 4 MiB memtables, level 0 compacted at 4 tables, slowed at 8 and stopped
      * at 12, a 10 MiB level 1 and 10x fan-out ({@link Version#NUM_LEVELS} levels), 2 MiB tables of 4 KiB blocks, 10-bit
      * Bloom filters, an 8 MiB block cache, writes logged but not forced one by one, no compaction filter;
-     * and RocksDB's pending-compaction limits, 64 GiB to slow writes and 256 GiB to stop them.
+     * and RocksDB's pending-compaction limits, 64 GiB to slow writes and 256 GiB to stop them, and
+     * its rate of slowed writes, 16 MiB/s.
      */
     public static LsmOptions defaults() {
         return new Builder().build();
@@ -207,6 +216,7 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         public long softPendingCompactionBytes = 64L << 30;
         public long hardPendingCompactionBytes = 256L << 30;
         public int maxImmutableMemtables = 2;
+        public long delayedWriteRate = 16L << 20;
 
         public Builder() {
         }
@@ -232,6 +242,7 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
             softPendingCompactionBytes = o.softPendingCompactionBytes;
             hardPendingCompactionBytes = o.hardPendingCompactionBytes;
             maxImmutableMemtables = o.maxImmutableMemtables;
+            delayedWriteRate = o.delayedWriteRate;
         }
 
         /** The options, checked. */
@@ -239,7 +250,7 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
             return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
                     levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites,
                     backgroundWork, compaction, tierSizeRatio, walEnabled, compactionFilter, compactionPolicy,
-                    softPendingCompactionBytes, hardPendingCompactionBytes, maxImmutableMemtables);
+                    softPendingCompactionBytes, hardPendingCompactionBytes, maxImmutableMemtables, delayedWriteRate);
         }
     }
 

@@ -40,7 +40,10 @@ import java.util.zip.CRC32C;
  *       lose live ones.</li>
  * </ol>
  *
- * <p>Not thread-safe: the LSM store calls it under its own lock.
+ * <p>Thread-safe: every method holds the manifest's monitor but {@link #version()}, a volatile
+ * read, so the store can let go of its own lock while {@link #logAndApply} writes and forces an
+ * edit (a writer then never waits for the MANIFEST's force), and edits from its flush and
+ * compaction threads are still logged one at a time, in the order they are applied.
  */
 public final class Manifest implements AutoCloseable {
 
@@ -48,7 +51,7 @@ public final class Manifest implements AutoCloseable {
     static final String CURRENT_MAGIC = "storagelab-current v1";
 
     private final Storage storage;
-    private Version version;
+    private volatile Version version;
     private long logNumber;
     private long nextFileNumber;
     private long lastSequence;
@@ -307,7 +310,7 @@ public final class Manifest implements AutoCloseable {
      * @throws IOException if the append or the force fails: the edit may or may not be durable, so
      *         this manifest refuses every later edit (recover to go on)
      */
-    public Version logAndApply(VersionEdit edit) throws IOException {
+    public synchronized Version logAndApply(VersionEdit edit) throws IOException {
         Objects.requireNonNull(edit, "edit");
         checkUsable();
         long newLog = edit.logNumber().orElse(logNumber);
@@ -379,7 +382,7 @@ public final class Manifest implements AutoCloseable {
      * Hands out a new file number (for a table, a log or a MANIFEST). It becomes durable with the
      * next edit, which records the next file number.
      */
-    public long newFileNumber() {
+    public synchronized long newFileNumber() {
         return nextFileNumber++;
     }
 
@@ -389,7 +392,7 @@ public final class Manifest implements AutoCloseable {
      * compaction not yet logged), logs numbered below the log number, every MANIFEST but the live
      * one, and a leftover {@code CURRENT.tmp}. Other names are left alone.
      */
-    public List<String> obsoleteFiles(Set<Long> pendingOutputs) throws IOException {
+    public synchronized List<String> obsoleteFiles(Set<Long> pendingOutputs) throws IOException {
         Set<Long> live = version.liveFiles();
         List<String> out = new ArrayList<>();
         for (String name : storage.list()) {
@@ -419,32 +422,32 @@ public final class Manifest implements AutoCloseable {
     }
 
     /** Logs numbered below this are no longer needed. */
-    public long logNumber() {
+    public synchronized long logNumber() {
         return logNumber;
     }
 
     /** The next file number {@link #newFileNumber} will hand out. */
-    public long nextFileNumber() {
+    public synchronized long nextFileNumber() {
         return nextFileNumber;
     }
 
     /** The sequence number of the newest write in the tables and logs the version covers. */
-    public long lastSequence() {
+    public synchronized long lastSequence() {
         return lastSequence;
     }
 
-    /** The compact pointers by level, unmodifiable. */
-    public Map<Integer, InternalKey> compactPointers() {
-        return Collections.unmodifiableMap(compactPointers);
+    /** The compact pointers by level: a copy, unmodifiable. */
+    public synchronized Map<Integer, InternalKey> compactPointers() {
+        return Collections.unmodifiableMap(new TreeMap<>(compactPointers));
     }
 
     /** The live MANIFEST's file name. */
-    public String manifestName() {
+    public synchronized String manifestName() {
         return LsmFileNames.manifest(manifestNumber);
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (writer != null) {
             writer.close();
         }
