@@ -1104,6 +1104,29 @@ public final class LsmStore implements OrderedStore {
     }
 
     /**
+     * Waits until no flush or compaction is running or due (RocksDB's {@code WaitForCompact}): the
+     * tree as compaction leaves it once writes stop, which is where the workbench measures space
+     * amplification. Without background threads ({@link LsmOptions#backgroundWork()} false) it
+     * runs that work itself.
+     */
+    public void waitForCompactions() throws IOException {
+        mutex.lock();
+        try {
+            checkOpen();
+            if (background == null) {
+                runBackgroundWork();
+                return;
+            }
+            while (flushScheduled || backgroundScheduled || !current.imm.isEmpty() || pickCompaction() != null) {
+                maybeScheduleBackgroundWork();
+                awaitBackground();
+            }
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
      * Flushes the memtable and compacts every level into the one below, down to the deepest level
      * that holds data (RocksDB's {@code CompactRange} over all keys): afterwards each key has one
      * version (or none, if it was deleted and no snapshot needs it), in one table of one level.

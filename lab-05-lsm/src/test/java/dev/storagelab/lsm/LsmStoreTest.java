@@ -342,6 +342,24 @@ class LsmStoreTest {
         }
     }
 
+    @Test
+    void waitForCompactionsReturnsOnceNothingIsDueAndTheDataIsIntact() throws IOException {
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        try (LsmStore store = LsmStore.open(storage, LsmOptions.tiny().withBackgroundWork(true))) {
+            for (int i = 0; i < 4_000; i++) {
+                store.put(key(i % 900), value(i % 900, i));
+                model.put(key(i % 900), value(i % 900, i));
+            }
+            store.waitForCompactions();
+            assertThat("level 0 is below its trigger once compaction settles",
+                    store.stats().filesPerLevel()[0], lessThan((long) LsmOptions.tiny().l0CompactionTrigger()));
+            assertThat("no level is over its target", store.pendingCompactionBytes(), equalTo(0L));
+            assertThat("levels below 0 hold the data", store.stats().bytesPerLevel()[1] + store.stats().bytesPerLevel()[2]
+                    + store.stats().bytesPerLevel()[3], greaterThan(0L));
+            assertThat(drain(store.scan(null, null)), equalTo(entries(model)));
+        }
+    }
+
     /** A storage that creates a table file only when a permit was given for it: flushes wait for {@link #let}. */
     @Test
     void fullMemtablesQueueBehindASlowFlushAreReadAndSurviveAPowerLoss() throws IOException, InterruptedException {

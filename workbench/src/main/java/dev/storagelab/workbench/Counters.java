@@ -111,6 +111,11 @@ public final class Counters {
     public static final String TABLES_PER_LEVEL = "tables_per_level";
     /** An LSM tree's bytes per level, level 0 first. */
     public static final String BYTES_PER_LEVEL = "bytes_per_level";
+    /**
+     * An LSM tree's bytes per level once compaction has settled after the run (no flush or
+     * compaction due): what its space amplification is measured on.
+     */
+    public static final String BYTES_PER_LEVEL_SETTLED = "bytes_per_level_settled";
     /** The size of the engine's files ({@link #bytesOnDisk}). */
     public static final String BYTES_ON_DISK = "bytes_on_disk";
     /** Versions in a multi-version store's engine: each key's versions and tombstones not yet collected. */

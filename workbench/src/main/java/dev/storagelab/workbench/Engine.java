@@ -195,6 +195,9 @@ public enum Engine implements EngineFactory {
                         g.put(Counters.TABLES_PER_LEVEL, java.util.Arrays.toString(s.filesPerLevel()));
                         g.put(Counters.BYTES_PER_LEVEL, java.util.Arrays.toString(s.bytesPerLevel()));
                         g.put(Counters.BYTES_ON_DISK, Counters.bytesOnDisk(dir));
+                        store.waitForCompactions(); // then the tree once compaction has settled
+                        LsmStore.Stats settled = store.stats();
+                        g.put(Counters.BYTES_PER_LEVEL_SETTLED, java.util.Arrays.toString(settled.bytesPerLevel()));
                         return g;
                     }
 
