@@ -108,6 +108,11 @@ public final class LsmStore implements OrderedStore {
     /** The version {@link #pendingBytes} was estimated for (guarded by the mutex). */
     private Version pendingVersion;
     private long pendingBytes;
+    /**
+     * Files {@link #deleteObsoleteFiles} found with background threads running, for
+     * {@link #deleteDeferredFiles} to delete once the mutex is let go of; guarded by the mutex.
+     */
+    private final List<String> deferredDeletes = new ArrayList<>();
     /** Where the pacing of slowed writes has got to ({@link #delayFor}); guarded by the mutex. */
     private long delayClock = System.nanoTime();
 
@@ -741,6 +746,7 @@ public final class LsmStore implements OrderedStore {
             maybeScheduleBackgroundWork();
             mutex.unlock();
         }
+        deleteDeferredFiles();
     }
 
     /**
@@ -1124,6 +1130,7 @@ public final class LsmStore implements OrderedStore {
         } finally {
             mutex.unlock();
         }
+        deleteDeferredFiles();
     }
 
     /**
@@ -1187,6 +1194,7 @@ public final class LsmStore implements OrderedStore {
         } finally {
             mutex.unlock();
         }
+        deleteDeferredFiles();
     }
 
     private void awaitBackground() throws IOException {
@@ -1231,6 +1239,7 @@ public final class LsmStore implements OrderedStore {
             } finally {
                 mutex.unlock();
             }
+            deleteDeferredFiles();
         }
     }
 
@@ -1270,10 +1279,41 @@ public final class LsmStore implements OrderedStore {
                         cache.evictFile(p.number());
                     }
                 }
-                storage.delete(name);
+                if (background != null && !name.equals(LsmFileNames.CURRENT_TEMP)) {
+                    deferredDeletes.add(name);
+                } else {
+                    storage.delete(name);
+                }
             }
         } catch (IOException e) {
             // A file left behind is garbage, not damage: the next open deletes it.
+        }
+    }
+
+    /**
+     * Deletes the files {@link #deleteObsoleteFiles} deferred (the caller does not hold the mutex).
+     * Unlinking a table of megabytes takes milliseconds (the kernel drops its cached pages), and a
+     * compaction deletes ten or more: under the mutex, writers waited up to 36 ms behind it. Nothing
+     * can need a deferred file again (file numbers are never reused), so it is deleted late, once.
+     */
+    private void deleteDeferredFiles() {
+        List<String> names;
+        mutex.lock();
+        try {
+            if (deferredDeletes.isEmpty()) {
+                return;
+            }
+            names = new ArrayList<>(deferredDeletes);
+            deferredDeletes.clear();
+        } finally {
+            mutex.unlock();
+        }
+        for (String name : names) {
+            try {
+                storage.delete(name);
+            } catch (IOException e) {
+                // A file left behind is garbage, not damage: the next open deletes it.
+            }
         }
     }
 
@@ -1502,6 +1542,7 @@ public final class LsmStore implements OrderedStore {
                 t.close();
             }
             tables.clear();
+            deleteDeferredFiles(); // the background threads have stopped: nothing else deletes them now
             versions.close();
         } finally {
             mutex.unlock();
