@@ -116,6 +116,12 @@ public final class Counters {
      * compaction due): what its space amplification is measured on.
      */
     public static final String BYTES_PER_LEVEL_SETTLED = "bytes_per_level_settled";
+    /**
+     * An LSM tree's bytes written to disk per user byte since the engine was opened (the preload
+     * included), once compaction has settled after the run: the compactions a run leaves due are
+     * paid for, as {@code lsm-sim}'s figure pays for them.
+     */
+    public static final String WRITE_AMPLIFICATION_SETTLED = "write_amplification_settled";
     /** The size of the engine's files ({@link #bytesOnDisk}). */
     public static final String BYTES_ON_DISK = "bytes_on_disk";
     /** Versions in a multi-version store's engine: each key's versions and tombstones not yet collected. */

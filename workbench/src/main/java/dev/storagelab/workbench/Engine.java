@@ -198,6 +198,12 @@ public enum Engine implements EngineFactory {
                         store.waitForCompactions(); // then the tree once compaction has settled
                         LsmStore.Stats settled = store.stats();
                         g.put(Counters.BYTES_PER_LEVEL_SETTLED, java.util.Arrays.toString(settled.bytesPerLevel()));
+                        Map<String, Long> sinceOpen = counts();
+                        long user = sinceOpen.getOrDefault(Counters.USER_BYTES_WRITTEN, 0L);
+                        if (user > 0) {
+                            g.put(Counters.WRITE_AMPLIFICATION_SETTLED,
+                                    (double) sinceOpen.getOrDefault(Counters.DISK_BYTES_WRITTEN, 0L) / user);
+                        }
                         return g;
                     }
 
