@@ -55,6 +55,11 @@ public final class BloomFilter {
         return MurmurHash3.hash128x64(key, 0, key.length, SEED)[0];
     }
 
+    /** {@link #hash(byte[])} of {@code length} bytes of {@code data} from {@code offset}, without a copy. */
+    public static long hash(byte[] data, int offset, int length) {
+        return MurmurHash3.hash128x64(data, offset, length, SEED)[0];
+    }
+
     /**
      * The number of probes for {@code bitsPerKey} bits per key: {@code round(bitsPerKey * ln 2)}, the
      * {@code k} that minimizes the false-positive rate, clamped to {@code [1, MAX_PROBES]}.

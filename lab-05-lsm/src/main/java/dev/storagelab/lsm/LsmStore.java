@@ -232,7 +232,7 @@ public final class LsmStore implements OrderedStore {
         try {
             lastSequence = versions.lastSequence();
             checkTablesExist();
-            MemTable recovered = new MemTable();
+            MemTable recovered = new MemTable(options.memtableBytes());
             List<Long> logs = new ArrayList<>();
             for (String name : storage.list()) {
                 LsmFileNames.Parsed p = LsmFileNames.parse(name);
@@ -258,7 +258,7 @@ public final class LsmStore implements OrderedStore {
             edit.setLogNumber(logNumber);
             edit.setLastSequence(lastSequence);
             versions.logAndApply(edit);
-            mem = new MemTable();
+            mem = new MemTable(options.memtableBytes());
             install(new Super(mem, List.of(), versions.version()));
             pendingOutputs.clear();
             deleteObsoleteFiles();
@@ -471,7 +471,7 @@ public final class LsmStore implements OrderedStore {
         log = w;
         logNumber = newLog;
         List<MemTable> frozen = current.memtables(); // the active one (mem) becomes the newest frozen one
-        mem = new MemTable();
+        mem = new MemTable(options.memtableBytes());
         install(new Super(mem, frozen, versions.version()));
         maybeScheduleBackgroundWork();
     }

@@ -11,7 +11,9 @@ import org.rocksdb.Options;
  * not the configuration: 4 MiB memtables (up to two full ones waiting for their flush:
  * {@code max_write_buffer_number} 3, as {@code maxImmutableMemtables} 2), level 0 compacted at 4 tables (slowed at 8, stopped at
  * 12), a 10 MiB level 1 with 10x fan-out, 2 MiB tables of 4 KiB blocks, 10-bit Bloom filters, an
- * 8 MiB block cache, no compression, one background thread.
+ * 8 MiB block cache, no compression, one background thread; and, as lab-05's {@code MemTable}
+ * has one, a Bloom filter of each memtable's whole keys, of 1/64 of its bytes
+ * ({@code memtable_whole_key_filtering}, {@code memtable_prefix_bloom_size_ratio}).
  */
 public final class RocksDbLsmOptionsEngine extends RocksDbEngine {
 
@@ -23,7 +25,7 @@ public final class RocksDbLsmOptionsEngine extends RocksDbEngine {
     @Override
     public String description() {
         return "peer: RocksDB with lab-05's defaults (4 MiB memtables, 3 at most, 10 MiB level 1, 2 MiB tables, 4 KiB blocks, "
-                + "10-bit Bloom filters, 8 MiB block cache, no compression, 1 background thread)";
+                + "10-bit Bloom filters, 8 MiB block cache, no compression, 1 background thread, memtable Bloom filters)";
     }
 
     @Override
@@ -42,6 +44,8 @@ public final class RocksDbLsmOptionsEngine extends RocksDbEngine {
                 .setTargetFileSizeBase(2L << 20)
                 .setCompressionType(CompressionType.NO_COMPRESSION)
                 .setMaxBackgroundJobs(1)
+                .setMemtableWholeKeyFiltering(true)
+                .setMemtablePrefixBloomSizeRatio(1.0 / 64)
                 .setTableFormatConfig(table);
     }
 }
