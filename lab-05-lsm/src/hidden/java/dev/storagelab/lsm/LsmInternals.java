@@ -10,4 +10,13 @@ public final class LsmInternals {
     public static Manifest rolloverAt(Manifest manifest, long bytes) {
         return manifest.rolloverAt(bytes);
     }
+
+    /**
+     * Makes {@code batch} run {@code pause} after each operation {@link WriteBatch#forEach} hands
+     * to the store's memtable: a writer stopped inside {@code apply}, between two operations.
+     */
+    public static WriteBatch afterEachOperation(WriteBatch batch, Runnable pause) {
+        batch.afterEachOperation = pause;
+        return batch;
+    }
 }

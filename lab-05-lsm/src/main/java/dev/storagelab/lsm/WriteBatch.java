@@ -37,6 +37,12 @@ public final class WriteBatch {
 
     private final List<Entry> ops = new ArrayList<>();
     private long payloadBytes;
+    /**
+     * Run by {@link #forEach} after each operation it hands over, or null: the hidden race tests'
+     * pause point inside the store's write path (they stop a writer between two operations of a
+     * batch, where a reader must still see none of it).
+     */
+    Runnable afterEachOperation;
 
     /**
      * A batch of {@code ops} in order: a put for each value, a delete for each tombstone, every key
@@ -99,6 +105,9 @@ public final class WriteBatch {
             Entry e = ops.get(i);
             apply.accept(new InternalKey(e.key(), firstSequence + i, e.isTombstone() ? ValueType.DELETE : ValueType.PUT),
                     e.value());
+            if (afterEachOperation != null) {
+                afterEachOperation.run();
+            }
         }
     }
 
