@@ -3,15 +3,18 @@
 # with only the race tests, and reports caught / not caught. Slow (a build per mutant): not part
 # of mvn verify. Usage: notes/figures/race_mutants.sh [TEST_PATTERN_FOR_lab-03]
 # lab-01: HashIndexLog (T5), SortedLogStore.lookup (T8); lab-02: HashRing (T7), KeysetPaginator (T5);
-# lab-03: SkipListMap (T6); lab-06: WriteAheadStore (T3), KvStore's checkpoint clock (T7). Each mutant
-# is graded with all of its lab's race tests.
+# lab-03: SkipListMap (T6); lab-05: LsmStore.apply (T7); lab-06: WriteAheadStore (T3), KvStore's
+# checkpoint clock (T7); lab-07: TieredStorage.copyAndPublish (T7). Each mutant is graded with all of
+# its lab's race tests.
 set -u
 cd "$(dirname "$0")/../.."
 root=grader/src/test/resources/fixtures/races
 declare -A only=( [lab-01]="HashIndexLogLincheckHiddenTest|LookupRaceHiddenTest"
                   [lab-02]="HashRingLincheckHiddenTest|PaginationRaceHiddenTest"
                   [lab-03]="${1:-SkipListLincheckHiddenTest}"
-                  [lab-06]="WriteAheadStoreLincheckHiddenTest|CheckpointClockLincheckHiddenTest" )
+                  [lab-05]="WriteRaceHiddenTest"
+                  [lab-06]="WriteAheadStoreLincheckHiddenTest|CheckpointClockLincheckHiddenTest"
+                  [lab-07]="TieredStorageRaceHiddenTest" )
 for labdir in "$root"/lab-*; do
   lab=$(basename "$labdir"); nn=${lab#lab-}
   for mutant in "$labdir"/*/; do
