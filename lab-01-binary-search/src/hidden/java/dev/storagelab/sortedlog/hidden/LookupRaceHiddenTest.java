@@ -17,13 +17,13 @@ import dev.storagelab.kv.Memtable;
 import dev.storagelab.lab.Graded;
 import dev.storagelab.sortedlog.SortedLogOptions;
 import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.PausePoint;
 import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * Hidden race tests of lab-01 T8's {@code SortedLogStore.lookup}: a reader stopped in the middle
  * of a lookup while the store's background thread switches its sources under it. The flush and
  * the compaction run on the store's own executor, which Lincheck's model checker does not control,
- * so the interleaving is forced instead: a {@link Pause} holds the reader at its first memtable
+ * so the interleaving is forced instead: a {@link PausePoint} holds the reader at its first memtable
  * lookup or its first block read until the background work has installed a new version. Each test
  * is deterministic (one interleaving, no timing), and passes only if the lookup reads every source
  * from the version it was given, which the store retained for it: a lookup that reads the store's
@@ -51,7 +51,7 @@ class LookupRaceHiddenTest {
             + "version instead of the version it was given, and misses a value whose flush ended meanwhile")
     void aLookupThatStartedBeforeAFlushEndedStillSeesTheFrozenMemtable() throws Exception {
         GatedStorage storage = new GatedStorage(new FaultInjectingStorage());
-        Pause pause = new Pause();
+        PausePoint pause = new PausePoint(READER);
         SortedLogOptions options = SortedLogOptions.builder().memtableBytes(BUDGET).blockSize(256).compactionTrigger(0)
                 .memtableFactory(() -> new PausingMemtable(new ConcurrentSkipListMemtable(), pause)).build();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -68,7 +68,7 @@ class LookupRaceHiddenTest {
                 store.put(Bytes.of("written-after-rotation"), Bytes.of("in the new memtable"));
                 storage.awaitFlushHeld();
                 Thread reader = TestThreads.start(READER, () -> seen.set(store.get(key(0))), failures);
-                pause.awaitHeld(reader, "the reader's lookup never asked the active memtable");
+                awaitHeld(pause, reader, "the reader's lookup never asked the active memtable");
                 storage.open(); // the flush writes its segment and installs a version without a frozen memtable
                 awaitTrue(() -> store.segmentNames().size() == 1, "the held flush never installed its segment");
                 pause.release();
@@ -89,7 +89,7 @@ class LookupRaceHiddenTest {
     @Graded(points = 2, concept = "a lookup reads the store's current version instead of the one it was given, and "
             + "loses its place in the segment list when a compaction replaces it")
     void aLookupThatStartedBeforeACompactionStillSeesTheSegmentsItReplaced() throws Exception {
-        Pause pause = new Pause();
+        PausePoint pause = new PausePoint(READER);
         PausingStorage storage = new PausingStorage(new FaultInjectingStorage(), pause);
         SortedLogOptions options = SortedLogOptions.builder().memtableBytes(1 << 20).blockSize(256).compactionTrigger(0)
                 .build();
@@ -105,7 +105,7 @@ class LookupRaceHiddenTest {
                 store.flush();
                 assertThat("two segments before the compaction", store.segmentNames(), hasSize(2));
                 Thread reader = TestThreads.start(READER, () -> seen.set(store.get(Bytes.of("m"))), failures);
-                pause.awaitHeld(reader, "the reader's lookup of m never read a block of the newer segment, "
+                awaitHeld(pause, reader, "the reader's lookup of m never read a block of the newer segment, "
                         + "whose key range holds m");
                 store.compact(); // both segments become one; the version the reader holds keeps them open
                 assertThat("the compaction left one segment", store.segmentNames(), hasSize(1));
@@ -141,49 +141,18 @@ class LookupRaceHiddenTest {
         }
     }
 
-    /**
-     * Holds the thread named {@link #READER} the first time it reaches a pause point, until
-     * {@link #release()}; every other call, and the reader's later ones, pass straight through.
-     */
-    static final class Pause {
-        private final CountDownLatch held = new CountDownLatch(1);
-        private final CountDownLatch released = new CountDownLatch(1);
-
-        void point() {
-            if (!Thread.currentThread().getName().equals(READER) || held.getCount() == 0) {
-                return;
-            }
-            held.countDown();
-            try {
-                if (!released.await(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never released the paused reader");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while paused", e);
-            }
-        }
-
-        /** Waits until {@code reader} is held; fails with {@code otherwise} if it ends first. */
-        void awaitHeld(Thread reader, String otherwise) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
-            while (!held.await(1, TimeUnit.MILLISECONDS)) {
-                if (!reader.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError(otherwise);
-                }
-            }
-        }
-
-        void release() {
-            released.countDown();
+    /** Waits until {@code reader} is held at {@code pause}; fails with {@code otherwise} if it ends first. */
+    private static void awaitHeld(PausePoint pause, Thread reader, String otherwise) throws InterruptedException {
+        if (!pause.awaitHeld(reader)) {
+            throw new AssertionError(otherwise);
         }
     }
 
     /** A memtable whose lookups are pause points. */
     private static final class PausingMemtable extends ForwardingMemtable {
-        private final Pause pause;
+        private final PausePoint pause;
 
-        PausingMemtable(Memtable inner, Pause pause) {
+        PausingMemtable(Memtable inner, PausePoint pause) {
             super(inner);
             this.pause = pause;
         }
@@ -197,9 +166,9 @@ class LookupRaceHiddenTest {
 
     /** A storage whose file reads are pause points. */
     private static final class PausingStorage extends ForwardingStorage {
-        private final Pause pause;
+        private final PausePoint pause;
 
-        PausingStorage(Storage inner, Pause pause) {
+        PausingStorage(Storage inner, PausePoint pause) {
             super(inner);
             this.pause = pause;
         }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.io.ForwardingStorage;
+import dev.storagelab.io.ForwardingWritableFile;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
 import dev.storagelab.kv.Bytes;
@@ -189,36 +190,11 @@ class WriteRaceHiddenTest {
             if (!name.endsWith(".log")) {
                 return file;
             }
-            return new WritableFile() {
+            return new ForwardingWritableFile(file) {
                 @Override
                 public void append(ByteBuffer src) throws IOException {
                     pause.point();
-                    file.append(src);
-                }
-
-                @Override
-                public void writeAt(long position, ByteBuffer src) throws IOException {
-                    file.writeAt(position, src);
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return file.size();
-                }
-
-                @Override
-                public void force() throws IOException {
-                    file.force();
-                }
-
-                @Override
-                public String name() {
-                    return file.name();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    file.close();
+                    super.append(src);
                 }
             };
         }
