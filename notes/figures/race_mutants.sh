@@ -5,7 +5,9 @@
 # lab-01: HashIndexLog (T5), SortedLogStore.lookup (T8); lab-02: HashRing (T7), KeysetPaginator (T5);
 # lab-03: SkipListMap (T6); lab-05: LsmStore.apply (T7); lab-06: WriteAheadStore (T3), KvStore's
 # checkpoint clock (T7); lab-07: TieredStorage.copyAndPublish (T7). Each mutant is graded with all of
-# its lab's race tests.
+# its lab's race tests. Each fixture is a whole copy of a student file: after a change to that file's
+# given code, notes/figures/refresh_race_fixtures.py lists the fixtures left stale and rebuilds those
+# whose race is inside the student blocks (lab-05's and lab-07's).
 set -u
 cd "$(dirname "$0")/../.."
 root=grader/src/test/resources/fixtures/races
