@@ -30,7 +30,9 @@ import org.xml.sax.SAXException;
  * mutants on lines inside a solution region count (given code is not the students' to get wrong).
  * The score is run twice, with the hidden tests and with the public tests alone, on a scratch copy
  * of the workspace. Per task: mutants, killed (a timeout counts as killed, as PIT counts it),
- * survived, the score, and every surviving mutant with its file, line and mutator.
+ * survived, the score, and every surviving mutant with its file, line and mutator. The timeouts
+ * are shown apart: on a loaded machine a slow test can pass PIT's time limit, so a score that
+ * rests on them is checked by hand (or rerun with a longer {@code timeoutConstant}).
  */
 public final class Audit {
 
@@ -44,6 +46,11 @@ public final class Audit {
 
         public long killed(String task) {
             return of(task).stream().filter(Mutant::detected).count();
+        }
+
+        /** The mutants of {@code task} ({@code null}: all) that PIT stopped at its time limit, counted as killed. */
+        public long timedOut(String task) {
+            return of(task).stream().filter(m -> m.status().equals("TIMED_OUT")).count();
         }
 
         public List<Mutant> of(String task) {
@@ -66,11 +73,26 @@ public final class Audit {
     private final Workspace workspace;
     private final PrintStream log;
     private final boolean offline;
+    private final long timeoutConstantMillis;
 
     public Audit(Workspace workspace, PrintStream log, boolean offline) {
+        this(workspace, log, offline, 0);
+    }
+
+    /**
+     * @param timeoutConstantMillis PIT's {@code timeoutConstant}, the milliseconds a mutant's test
+     *        run may take beyond 1.25 times the unmutated run before it counts as timed out; 0 keeps
+     *        PIT's default (4,000). A longer one keeps a slow test on a loaded machine from passing
+     *        for a killing timeout, at the cost of a longer wait on every mutant that really loops.
+     */
+    public Audit(Workspace workspace, PrintStream log, boolean offline, long timeoutConstantMillis) {
+        if (timeoutConstantMillis < 0) {
+            throw new IllegalArgumentException("PIT's timeout constant must not be negative: " + timeoutConstantMillis + " ms");
+        }
         this.workspace = workspace;
         this.log = log;
         this.offline = offline;
+        this.timeoutConstantMillis = timeoutConstantMillis;
     }
 
     /** Audits {@code lab} ({@code task}: only that task's regions), writing PIT's reports and a summary under {@code out}. */
@@ -246,6 +268,9 @@ public final class Audit {
         if (!excluded.isEmpty()) {
             cmd.add("-DexcludedMethods=" + String.join(",", excluded));
         }
+        if (timeoutConstantMillis > 0) {
+            cmd.add("-DtimeoutConstant=" + timeoutConstantMillis);
+        }
         if (offline) {
             cmd.add("-o");
         }
@@ -312,18 +337,19 @@ public final class Audit {
     /** The summary people read: a row per task, both suites, then the surviving mutants of the hidden tests. */
     public static String text(Report r) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-6s %8s %8s %9s %10s %10s%n", r.lab(), "mutants", "killed", "survived", "hidden %",
-                "public %"));
+        b.append(String.format(Locale.ROOT, "%-6s %8s %8s %9s %9s %10s %10s%n", r.lab(), "mutants", "killed", "timed out",
+                "survived", "hidden %", "public %"));
         List<String> rows = new ArrayList<>(r.tasks());
         rows.add(null);
         for (String task : rows) {
             List<Mutant> in = r.hidden().of(task);
-            b.append(String.format(Locale.ROOT, "%-6s %8d %8d %9d %10s %10s%n", task == null ? "total" : task, in.size(),
-                    r.hidden().killed(task), in.size() - r.hidden().killed(task), percent(r.hidden().score(task)),
-                    percent(r.publicTests().score(task))));
+            b.append(String.format(Locale.ROOT, "%-6s %8d %8d %9d %9d %10s %10s%n", task == null ? "total" : task, in.size(),
+                    r.hidden().killed(task), r.hidden().timedOut(task), in.size() - r.hidden().killed(task),
+                    percent(r.hidden().score(task)), percent(r.publicTests().score(task))));
         }
         b.append(String.format(Locale.ROOT, "PIT ran %.0f s with the hidden tests, %.0f s with the public tests%n",
                 r.hidden().seconds(), r.publicTests().seconds()));
+        b.append("killed counts the timed out (PIT's verdict); the public tests' timeouts: " + r.publicTests().timedOut(null) + "\n");
         List<Mutant> survivors = r.hidden().mutants().stream().filter(m -> !m.detected()).toList();
         if (!survivors.isEmpty()) {
             b.append("surviving mutants (the hidden tests pass with these bugs):\n");

@@ -283,13 +283,18 @@ public final class Main implements Runnable {
         @Option(names = "--offline", description = "Run Maven offline.")
         boolean offline;
 
+        @Option(names = "--timeout-const", paramLabel = "MS", defaultValue = "0", description = "PIT's timeoutConstant: the"
+                + " milliseconds a mutant's tests may run beyond 1.25 times their unmutated time before the mutant counts as"
+                + " timed out (killed); 0 keeps PIT's 4000. Raise it on a loaded machine, where a slow test can time out.")
+        long timeoutConst;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             Workspace ws = main.workspace();
-            Audit.Report report = new Audit(ws, main.progress, offline).run(ws.lab(lab), task, out);
+            Audit.Report report = new Audit(ws, main.progress, offline, timeoutConst).run(ws.lab(lab), task, out);
             spec.commandLine().getOut().print(Audit.text(report));
             spec.commandLine().getOut().println("reports written to " + out.toAbsolutePath());
             return EXIT_OK;

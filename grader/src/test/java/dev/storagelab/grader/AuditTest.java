@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,6 +46,32 @@ class AuditTest {
         Audit.SuiteResult suite = new Audit.SuiteResult("hidden", mutants, 1);
         assertThat(suite.score("T1"), closeTo(100.0, 1e-9));
         assertThat(suite.score(null), closeTo(50.0, 1e-9));
+    }
+
+    @Test
+    void timedOutMutantsCountAsKilledAndAreShownApartPerTask() {
+        List<Audit.Mutant> mutants = List.of(
+                new Audit.Mutant("a/A.java", 3, "T1", "M", "loop never ends", "TIMED_OUT", true),
+                new Audit.Mutant("a/A.java", 4, "T1", "M", "caught", "KILLED", true),
+                new Audit.Mutant("a/A.java", 5, "T1", "M", "missed", "SURVIVED", false),
+                new Audit.Mutant("a/A.java", 9, "T2", "M", "caught", "KILLED", true));
+        Audit.SuiteResult hidden = new Audit.SuiteResult("hidden", mutants, 1);
+        assertThat("a timeout is a kill, as PIT counts it", hidden.score("T1"), closeTo(200.0 / 3, 1e-9));
+        assertThat(hidden.timedOut("T1"), is(1L));
+        assertThat(hidden.timedOut("T2"), is(0L));
+        String text = Audit.text(new Audit.Report("lab-09", List.of("T1", "T2"), hidden,
+                new Audit.SuiteResult("public", List.of(), 0)));
+        assertThat(text, containsString("timed out"));
+        assertThat("T1: 3 mutants, 2 killed of which 1 timed out, 1 survived", text,
+                containsString("T1            3        2         1         1       66.7"));
+    }
+
+    @Test
+    void aNegativeTimeoutConstantIsRefused() throws IOException {
+        Workspace ws = Workspace.at(Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws"))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Audit(ws,
+                new PrintStream(OutputStream.nullOutputStream()), true, -1));
+        assertThat(e.getMessage(), containsString("-1 ms"));
     }
 
     @Test

@@ -155,4 +155,42 @@ class WriteBatchHiddenTest {
         huge[13] = (byte) 0x7f;
         assertThrows(CorruptionException.class, () -> WriteBatch.decode(huge, "l", 0), "key length 127 past the end");
     }
+
+    @Test
+    @Graded(points = 1, concept = "a write batch of 256 or more operations loses its count's higher bytes (the header "
+            + "holds the count in 4 bytes, big-endian)")
+    void aBatchOfMoreThan255OperationsKeepsItsCount() throws CorruptionException {
+        WriteBatch batch = new WriteBatch();
+        for (int i = 0; i < 300; i++) {
+            batch.put(Bytes.of("k" + i), Bytes.of("v"));
+        }
+        WriteBatch.Decoded d = WriteBatch.decode(batch.encode(7), "000009.log", 0);
+        assertThat("the count of 300 operations, 0x0000012c, round trips", d.batch().count(), equalTo(300));
+        assertThat(d.batch().operations(), equalTo(batch.operations()));
+    }
+
+    @Test
+    @Graded(points = 1, concept = "a write batch whose header counts zero records (a header and nothing else) decodes to "
+            + "an empty batch instead of being reported as corruption")
+    void aHeaderCountingZeroRecordsIsCorruption() {
+        byte[] header = Arrays.copyOf(new WriteBatch().put(Bytes.of("k"), Bytes.of("v")).encode(5), WriteBatch.HEADER_BYTES);
+        header[11] = 0; // count 1 -> 0: the header alone, 12 bytes
+        CorruptionException e = assertThrows(CorruptionException.class, () -> WriteBatch.decode(header, "000003.log", 96));
+        assertThat(e.file(), equalTo("000003.log"));
+        assertThat(e.offset(), equalTo(96L));
+    }
+
+    @Test
+    @Graded(points = 1, concept = "a write batch whose last sequence number is exactly 2^56 - 1 is refused as "
+            + "corruption, though every one of its sequence numbers is legal")
+    void aBatchEndingAtTheLargestSequenceNumberDecodes() throws CorruptionException {
+        WriteBatch batch = new WriteBatch().put(Bytes.of("a"), Bytes.of("1")).delete(Bytes.of("b")).put(Bytes.of("c"), Bytes.of("3"));
+        long first = InternalKey.MAX_SEQUENCE - 2;
+        WriteBatch.Decoded d = WriteBatch.decode(batch.encode(first), "l", 0);
+        assertThat(d.firstSequence(), equalTo(first));
+        assertThat(d.lastSequence(), equalTo(InternalKey.MAX_SEQUENCE));
+        assertThat(d.batch().operations(), equalTo(batch.operations()));
+        WriteBatch.Decoded zero = WriteBatch.decode(batch.encode(0), "l", 0);
+        assertThat("sequence number 0 is legal too", zero.firstSequence(), equalTo(0L));
+    }
 }
