@@ -337,13 +337,13 @@ public final class Audit {
     /** The summary people read: a row per task, both suites, then the surviving mutants of the hidden tests. */
     public static String text(Report r) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-6s %8s %8s %9s %9s %10s %10s%n", r.lab(), "mutants", "killed", "timed out",
+        b.append(String.format(Locale.ROOT, "%-6s %8s %8s %10s %9s %10s %10s%n", r.lab(), "mutants", "killed", "timed out",
                 "survived", "hidden %", "public %"));
         List<String> rows = new ArrayList<>(r.tasks());
         rows.add(null);
         for (String task : rows) {
             List<Mutant> in = r.hidden().of(task);
-            b.append(String.format(Locale.ROOT, "%-6s %8d %8d %9d %9d %10s %10s%n", task == null ? "total" : task, in.size(),
+            b.append(String.format(Locale.ROOT, "%-6s %8d %8d %10d %9d %10s %10s%n", task == null ? "total" : task, in.size(),
                     r.hidden().killed(task), r.hidden().timedOut(task), in.size() - r.hidden().killed(task),
                     percent(r.hidden().score(task)), percent(r.publicTests().score(task))));
         }

@@ -63,7 +63,7 @@ class AuditTest {
                 new Audit.SuiteResult("public", List.of(), 0)));
         assertThat(text, containsString("timed out"));
         assertThat("T1: 3 mutants, 2 killed of which 1 timed out, 1 survived", text,
-                containsString("T1            3        2         1         1       66.7"));
+                containsString("T1            3        2          1         1       66.7"));
     }
 
     @Test
