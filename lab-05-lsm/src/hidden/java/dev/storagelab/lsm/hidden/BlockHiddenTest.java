@@ -297,4 +297,68 @@ class BlockHiddenTest {
         c.seek(Bytes.of("customer:orders:00000999").toByteArray());
         assertThat(c.valid(), is(true));
     }
+
+    @Test
+    @Graded(points = 2, concept = "a block of keys longer than 32 bytes (long shared prefixes, keys up to 360 bytes) reads "
+            + "back wrong or crashes: the cursor's key buffer does not grow to the longest key")
+    void keysOfHundredsOfBytesReadBack() throws CorruptionException {
+        TreeMap<Bytes, Bytes> m = new TreeMap<>();
+        for (int i = 0; i < 200; i++) {
+            m.put(Bytes.of("k".repeat(1 + (i % 8) * 50) + String.format("%04d", i)), Bytes.of("v" + i));
+        }
+        for (int interval : new int[] {1, 3, 16}) {
+            Block block = build(m, interval);
+            Block.Cursor c = block.cursor();
+            List<Map.Entry<Bytes, Bytes>> seen = new ArrayList<>();
+            for (c.seekToFirst(); c.valid(); c.next()) {
+                seen.add(Map.entry(Bytes.wrap(c.key()), Bytes.wrap(c.value())));
+            }
+            assertThat("a forward walk at restart interval " + interval, seen, equalTo(new ArrayList<>(m.entrySet())));
+            for (Bytes k : m.keySet()) {
+                Block.Cursor s = block.cursor();
+                s.seek(k.toByteArray());
+                assertThat("seek to a key of " + k.length() + " bytes", Bytes.wrap(s.key()), equalTo(k));
+            }
+        }
+    }
+
+    @Test
+    @Graded(points = 1, concept = "an entry whose value runs a few bytes past the entries into the restart array (under "
+            + "a valid checksum) is read as garbage instead of a CorruptionException naming the entry's offset")
+    void aValueRunningIntoTheRestartArrayIsCorruption() throws CorruptionException {
+        BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE);
+        builder.add(Bytes.of("abc").toByteArray(), Bytes.of("1").toByteArray());
+        builder.add(Bytes.of("abd").toByteArray(), Bytes.of("2").toByteArray());
+        byte[] good = builder.finish();
+        // entry 1 at 7: 02 01 01 'd' '2', the restart array from 12; its value length (at 9) made 2 to 5
+        assertThat(good[9], equalTo((byte) 1));
+        for (int valueLength = 2; valueLength <= 5; valueLength++) {
+            byte[] bad = good.clone();
+            bad[9] = (byte) valueLength;
+            reseal(bad);
+            Block block = Block.open(bad, KeyOrder.BYTEWISE, "000032.sst", 2000);
+            CorruptionException e = assertThrows(CorruptionException.class, () -> {
+                Block.Cursor c = block.cursor();
+                for (c.seekToFirst(); c.valid(); c.next()) {
+                    c.value();
+                }
+            }, "a value of " + valueLength + " bytes, past the entries by " + (valueLength - 1));
+            assertThat(e.offset(), equalTo(2007L));
+            assertThat(e.file(), equalTo("000032.sst"));
+        }
+    }
+
+    @Test
+    @Graded(points = 1, concept = "a block builder miscounts its entries, and so lets a key that does not sort after the "
+            + "previous one in")
+    void aBuilderCountsItsEntriesAndRefusesKeysOutOfOrder() {
+        BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE);
+        for (String k : List.of("a", "b", "c")) {
+            builder.add(Bytes.of(k).toByteArray(), new byte[] {1});
+        }
+        assertThat(builder.entries(), equalTo(3));
+        assertThat(builder.isEmpty(), is(false));
+        assertThrows(IllegalArgumentException.class, () -> builder.add(Bytes.of("b").toByteArray(), new byte[0]), "b after c");
+        assertThrows(IllegalArgumentException.class, () -> builder.add(Bytes.of("c").toByteArray(), new byte[0]), "c twice");
+    }
 }
