@@ -591,4 +591,45 @@ class TableHiddenTest {
             }
         }
     }
+
+    @Test
+    @Graded(points = 1, concept = "a data block is not cut when its size estimate reaches the block size exactly, only "
+            + "once it passes it")
+    void aBlockIsCutWhenItReachesTheBlockSizeExactly() throws IOException {
+        TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
+        for (int i = 0; i < 40; i++) {
+            m.put(new InternalKey(Bytes.of(String.format("key-%04d", i)), i + 1, ValueType.PUT).encode(), new byte[50]);
+        }
+        BlockBuilder one = new BlockBuilder(InternalKey.ORDER, TableBuilder.Options.defaults().restartInterval());
+        one.add(m.firstKey(), m.firstEntry().getValue());
+        int blockSize = one.sizeEstimate();
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        write(storage, "000015.sst", m, TableBuilder.Options.defaults().withBlockSize(blockSize));
+        try (Table t = Table.open(storage, "000015.sst", 15, null)) {
+            assertThat("every entry alone fills a block of " + blockSize + " bytes", t.properties().dataBlocks(), equalTo(40L));
+        }
+    }
+
+    @Test
+    @Graded(points = 1, concept = "a bad magic number or footer checksum is reported at an offset outside the footer")
+    void everyDamagedFooterByteIsReportedInsideTheFooter() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
+        for (int i = 0; i < 50; i++) {
+            m.put(new InternalKey(Bytes.of("f" + i), i + 1, ValueType.PUT).encode(), new byte[] {(byte) i});
+        }
+        write(storage, "000016.sst", m, TableBuilder.Options.defaults());
+        byte[] good = storage.contents("000016.sst");
+        int footerAt = good.length - Footer.BYTES;
+        for (int at = footerAt; at < good.length; at++) {
+            byte[] bad = good.clone();
+            bad[at] ^= 1;
+            storage.plant("000016.sst", bad);
+            CorruptionException e = assertThrows(CorruptionException.class, () -> readEverything(storage, "000016.sst", List.of()),
+                    "footer byte " + (at - footerAt) + " flipped");
+            assertThat(e.file(), equalTo("000016.sst"));
+            assertThat("footer byte " + (at - footerAt) + " flipped: the offset reported lies in the footer [" + footerAt
+                    + ", " + good.length + ")", e.offset(), is(both(footerAt, good.length)));
+        }
+    }
 }
