@@ -241,4 +241,19 @@ class BlockCacheHiddenTest {
         cache.put(4, 0, blockOfSize(100));
         assertThat("a file number may be cached again after evictFile", cache.get(4, 0), notNullValue());
     }
+
+    @Test
+    @Graded(points = 1, concept = "the block cache's statistics count a block too large to cache as inserted, or miss "
+            + "the blocks it does cache")
+    void insertsCountTheBlocksCachedAndNotThoseRefused() {
+        BlockCache cache = new BlockCache(1000, 1);
+        cache.put(1, 0, blockOfSize(300));
+        cache.put(1, 4096, blockOfSize(300));
+        cache.put(1, 0, blockOfSize(400));
+        assertThat("two new blocks and a replacement", cache.stats().inserts(), equalTo(3L));
+        cache.put(2, 0, blockOfSize(1001));
+        assertThat("a block larger than the whole cache is not cached", cache.get(2, 0), nullValue());
+        assertThat("nor counted as inserted", cache.stats().inserts(), equalTo(3L));
+        assertThat("nor does it evict anything", cache.usedBytes(), equalTo(700L));
+    }
 }
