@@ -384,4 +384,37 @@ class ManifestHiddenTest {
             assertThat("the acknowledged edit is there", m.version().files(0).containsAll(before.files(0)), equalTo(true));
         }
     }
+
+    @Test
+    @Graded(points = 1, concept = "a MANIFEST holding a table numbered exactly its next file number (a number a new "
+            + "file would reuse) is recovered instead of reported as corruption")
+    void aTableNumberedTheNextFileNumberIsCorruption() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        plantManifest(storage, new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0),
+                new VersionEdit().addFile(1, new FileMeta(10, 1, key("a", 1), key("k", 1))));
+        CorruptionException e = assertThrows(CorruptionException.class, () -> Manifest.recover(storage));
+        assertThat(e.file(), containsString("MANIFEST-000001"));
+        FaultInjectingStorage below = new FaultInjectingStorage();
+        plantManifest(below, new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0),
+                new VersionEdit().addFile(1, new FileMeta(9, 1, key("a", 1), key("k", 1))));
+        assertThat("table 9 is below the next file number 10", Manifest.replay(below).version().fileCount(1), equalTo(1));
+    }
+
+    @Test
+    @Graded(points = 1, concept = "recovery forgets the compact pointers the MANIFEST's edits set (compaction starts over "
+            + "at each level's first table after a restart), or miscounts the edits it applied")
+    void recoveryKeepsTheCompactPointersAndCountsTheEdits() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        plantManifest(storage, new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0),
+                new VersionEdit().setCompactPointer(1, key("d", 4)).setCompactPointer(2, key("q", 7)),
+                new VersionEdit().setCompactPointer(1, key("m", 2)).setLastSequence(50));
+        Manifest.Recovered r = Manifest.replay(storage);
+        assertThat("the last pointer each level's edits set", r.compactPointers(),
+                equalTo(java.util.Map.of(1, key("m", 2), 2, key("q", 7))));
+        assertThat(r.edits(), equalTo(3));
+        assertThat(r.lastSequence(), equalTo(50L));
+        try (Manifest m = Manifest.recover(storage)) {
+            assertThat("and the recovered MANIFEST holds them", m.compactPointers(), equalTo(r.compactPointers()));
+        }
+    }
 }

@@ -269,4 +269,76 @@ class RecordLogHiddenTest {
             assertThat(e.getMessage(), containsString("unusable"));
         }
     }
+
+    @Test
+    @Graded(points = 1, concept = "a final record whose payload fails its checksum (a torn append that wrote the whole "
+            + "length of garbage) is reported as corruption instead of a torn tail")
+    void aGarbledFinalRecordIsATornTail() throws IOException {
+        List<byte[]> records = List.of(random(100, 1), random(200, 2), random(300, 3));
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        write(storage, "g.log", records);
+        byte[] whole = storage.contents("g.log");
+        for (int back = 1; back <= 300; back += 299) {
+            byte[] garbled = whole.clone();
+            garbled[garbled.length - back] ^= 0x20;
+            storage.plant("g.log", garbled);
+            RecordLogReader[] state = new RecordLogReader[1];
+            assertRecords(read(storage, "g.log", state), records.subList(0, 2), "the last record's byte " + (300 - back) + " garbled");
+            assertThat("torn", state[0].tornTail(), equalTo(true));
+            assertThat("validEnd is the end of the second record", state[0].validEnd(),
+                    equalTo((long) whole.length - FRAGMENT_HEADER_SIZE - 300));
+        }
+    }
+
+    @Test
+    @Graded(points = 1, concept = "a log that ends inside the zero padding at the end of a block (a torn append of the "
+            + "padding and the next record) is read past its end, or reported as corruption, instead of a torn tail")
+    void aLogEndingInsideBlockPaddingIsATornTail() throws IOException {
+        // the first record leaves 5 bytes of block 0, too few for a fragment header: padding
+        byte[] first = random(BLOCK_SIZE - FILE_HEADER_SIZE - FRAGMENT_HEADER_SIZE - 5, 4);
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        write(storage, "p.log", List.of(first, random(10, 5)));
+        byte[] whole = storage.contents("p.log");
+        long end = BLOCK_SIZE - 5;
+        for (int padding = 1; padding <= 4; padding++) {
+            storage.plant("p.log", Arrays.copyOf(whole, (int) end + padding));
+            RecordLogReader[] state = new RecordLogReader[1];
+            assertRecords(read(storage, "p.log", state), List.of(first), "cut after " + padding + " bytes of padding");
+            assertThat(padding + " bytes of padding: torn", state[0].tornTail(), equalTo(true));
+            assertThat(padding + " bytes of padding: validEnd", state[0].validEnd(), equalTo(end));
+        }
+    }
+
+    @Test
+    @Graded(points = 1, concept = "a fragment whose length runs past the end of its 32 KiB block (under valid checksums) "
+            + "is read across the block boundary instead of reported as corruption at its offset")
+    void aFragmentCrossingItsBlocksEndIsCorruption() throws IOException {
+        // the first record leaves 100 bytes of block 0; the second (50 bytes) fits there whole
+        byte[] first = random(BLOCK_SIZE - FILE_HEADER_SIZE - FRAGMENT_HEADER_SIZE - 100, 6);
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        write(storage, "c.log", List.of(first, random(50, 7), random(500, 8)));
+        byte[] file = storage.contents("c.log");
+        int at = BLOCK_SIZE - 100;
+        int length = 95; // 6 bytes past the block's end, where only 89 fit
+        file[at] = (byte) (length >>> 8);
+        file[at + 1] = (byte) length;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(file, at + FRAGMENT_HEADER_SIZE, length);
+        putBigEndian(file, at + 3, (int) crc.getValue());
+        crc.reset();
+        crc.update(file, at, RecordLogFormat.HEADER_CRC_COVERS);
+        putBigEndian(file, at + RecordLogFormat.HEADER_CRC_COVERS, (int) crc.getValue());
+        storage.plant("c.log", file);
+        try (RecordLogReader r = RecordLogReader.open(storage, "c.log", Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
+            assertThat(r.next().length, equalTo(first.length));
+            CorruptionException e = assertThrows(CorruptionException.class, r::next, "a 95-byte fragment 100 bytes before the block's end");
+            assertThat("named at the fragment", e.offset(), equalTo((long) at));
+        }
+    }
+
+    private static void putBigEndian(byte[] b, int at, int v) {
+        for (int i = 0; i < 4; i++) {
+            b[at + i] = (byte) (v >>> (24 - 8 * i));
+        }
+    }
 }

@@ -279,4 +279,26 @@ class VersionHiddenTest {
             }
         }
     }
+
+    @Test
+    @Graded(points = 1, concept = "a version edit that sets its log number, next file number or last sequence twice is "
+            + "decoded (the second value silently wins) instead of reported as corruption")
+    void aFieldSetTwiceInOneEditIsCorruption() throws CorruptionException {
+        VersionEdit[][] twice = {
+            {new VersionEdit().setLogNumber(4), new VersionEdit().setLogNumber(9)},
+            {new VersionEdit().setNextFileNumber(12), new VersionEdit().setNextFileNumber(30)},
+            {new VersionEdit().setLastSequence(100), new VersionEdit().setLastSequence(200)},
+        };
+        String[] what = {"log number", "next file number", "last sequence"};
+        for (int i = 0; i < twice.length; i++) {
+            byte[] a = twice[i][0].encode();
+            byte[] b = twice[i][1].encode();
+            byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, both, a.length, b.length);
+            VersionEdit.decode(a, "MANIFEST-000001", 8); // each alone is fine
+            CorruptionException e = assertThrows(CorruptionException.class,
+                    () -> VersionEdit.decode(both, "MANIFEST-000001", 8), what[i] + " set twice");
+            assertThat(e.file(), equalTo("MANIFEST-000001"));
+        }
+    }
 }
