@@ -324,21 +324,16 @@ class RecordLogHiddenTest {
         file[at + 1] = (byte) length;
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(file, at + FRAGMENT_HEADER_SIZE, length);
-        putBigEndian(file, at + 3, (int) crc.getValue());
+        java.nio.ByteBuffer big = java.nio.ByteBuffer.wrap(file); // big-endian, as the format
+        big.putInt(at + 3, (int) crc.getValue());
         crc.reset();
         crc.update(file, at, RecordLogFormat.HEADER_CRC_COVERS);
-        putBigEndian(file, at + RecordLogFormat.HEADER_CRC_COVERS, (int) crc.getValue());
+        big.putInt(at + RecordLogFormat.HEADER_CRC_COVERS, (int) crc.getValue());
         storage.plant("c.log", file);
         try (RecordLogReader r = RecordLogReader.open(storage, "c.log", Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
             assertThat(r.next().length, equalTo(first.length));
             CorruptionException e = assertThrows(CorruptionException.class, r::next, "a 95-byte fragment 100 bytes before the block's end");
             assertThat("named at the fragment", e.offset(), equalTo((long) at));
-        }
-    }
-
-    private static void putBigEndian(byte[] b, int at, int v) {
-        for (int i = 0; i < 4; i++) {
-            b[at + i] = (byte) (v >>> (24 - 8 * i));
         }
     }
 }
