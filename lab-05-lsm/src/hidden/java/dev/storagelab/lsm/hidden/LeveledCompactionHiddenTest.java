@@ -86,8 +86,9 @@ class LeveledCompactionHiddenTest {
     @Graded(points = 1, concept = "level 0 is compacted into level 1 although the data sits deep (its base level, "
             + "sized from the bottom, is below level 1)")
     void levelZeroGoesToTheBaseLevelWhenTheDataSitsDeep() {
-        // 100 KB at level 3: level 2's share (25 KB) is at least level 1's 16 KiB target, level 1's (6 KB) is not
-        Version v = version(0, table(1, 3000, "a", "c"), 0, table(2, 3000, "b", "d"), 3, table(3, 100_000, "a", "z"));
+        // 64 KiB at level 3: level 2's share sized from the bottom is 16 KiB, exactly level 1's static target
+        // (the base level: the level 0 data goes there), level 1's is 4 KiB
+        Version v = version(0, table(1, 3000, "a", "c"), 0, table(2, 3000, "b", "d"), 3, table(3, 64 << 10, "a", "z"));
         Compaction c = pick(v, new InternalKey[Version.NUM_LEVELS]);
         assertThat(c, notNullValue());
         assertThat(shape(c), equalTo("{0=[1, 2], 2=[]} -> L2"));
