@@ -355,4 +355,18 @@ class WriteAheadStoreHiddenTest {
                 () -> WriteAheadStore.open(storage, engine(Kind.BTREE, storage), walOptions(SyncMode.NONE), null));
         assertThat(e.getMessage(), containsString("5000"));
     }
+
+    @Test
+    @Graded(points = 1, concept = "a write does not return its log record's LSN, or a checkpoint does not return the LSN "
+            + "it covers")
+    void writesReturnTheirLsnAndACheckpointTheLsnItCovers() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(31);
+        try (WriteAheadStore store = WriteAheadStore.open(storage, engine(Kind.BTREE, storage), walOptions(SyncMode.GROUP), null)) {
+            long first = store.writeAndGetLsn(List.of(Entry.put(key(1), Bytes.of("a"))));
+            assertThat("a fresh log's first record", first, equalTo(1L));
+            assertThat(store.writeAndGetLsn(List.of(Entry.put(key(2), Bytes.of("b")))), equalTo(2L));
+            assertThat(store.writeAndGetLsn(List.of(Entry.put(key(3), Bytes.of("c")), Entry.tombstone(key(1)))), equalTo(3L));
+            assertThat("the checkpoint covers every applied record", store.checkpoint(() -> null), equalTo(3L));
+        }
+    }
 }
