@@ -3,6 +3,7 @@ package dev.storagelab.hybrid.tier;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.base.Ticker;
+import dev.storagelab.io.ForwardingWritableFile;
 import dev.storagelab.io.ReadableFile;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
@@ -697,39 +698,13 @@ public final class TieredStorage implements Storage {
     }
 
     /** A writer that tells the metadata when it closes: a file with an open writer never moves. */
-    private final class TieredWritableFile implements WritableFile {
-        private final WritableFile delegate;
+    private final class TieredWritableFile extends ForwardingWritableFile {
         private final FileState st;
         private boolean closed;
 
         TieredWritableFile(WritableFile delegate, FileState st) {
-            this.delegate = delegate;
+            super(delegate);
             this.st = st;
-        }
-
-        @Override
-        public void append(ByteBuffer src) throws IOException {
-            delegate.append(src);
-        }
-
-        @Override
-        public void writeAt(long position, ByteBuffer src) throws IOException {
-            delegate.writeAt(position, src);
-        }
-
-        @Override
-        public long size() throws IOException {
-            return delegate.size();
-        }
-
-        @Override
-        public void force() throws IOException {
-            delegate.force();
-        }
-
-        @Override
-        public String name() {
-            return delegate.name();
         }
 
         @Override
