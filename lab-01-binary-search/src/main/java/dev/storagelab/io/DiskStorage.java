@@ -127,8 +127,9 @@ public final class DiskStorage implements Storage {
         }
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
             ch.truncate(size);
+            long newSize = ch.size(); // a truncate past the end leaves the file as it is
             for (DiskWritableFile w : OPEN_WRITERS.getOrDefault(p, Set.of())) {
-                w.truncated(ch.size());
+                w.truncated(newSize);
             }
         }
     }

@@ -77,9 +77,9 @@ public final class MemTable {
         InternalKey ik = new InternalKey(key, sequence, value == null ? ValueType.DELETE : ValueType.PUT);
         byte[] v = value == null ? new byte[0] : value.toByteArray();
         byte[] k = ik.encode();
-        long h = BloomFilter.hash(k, 0, k.length - InternalKey.TRAILER_BYTES);
+        long h = userKeyHash(k);
         for (int i = 0; i < FILTER_PROBES; i++) {
-            long bit = (h + i * (h >>> 32)) & filterMask;
+            long bit = probe(h, i);
             filter[(int) (bit >>> 6)] |= 1L << bit;
         }
         entries.put(k, v);
@@ -104,14 +104,24 @@ public final class MemTable {
 
     /** Whether the filter lets {@code seekKey}'s user key through: false only if no version of it was added. */
     private boolean mayHold(byte[] seekKey) {
-        long h = BloomFilter.hash(seekKey, 0, seekKey.length - InternalKey.TRAILER_BYTES);
+        long h = userKeyHash(seekKey);
         for (int i = 0; i < FILTER_PROBES; i++) {
-            long bit = (h + i * (h >>> 32)) & filterMask;
+            long bit = probe(h, i);
             if ((filter[(int) (bit >>> 6)] & (1L << bit)) == 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The filter's hash of an encoded internal key's user key (the key less its trailer). */
+    private static long userKeyHash(byte[] internalKey) {
+        return BloomFilter.hash(internalKey, 0, internalKey.length - InternalKey.TRAILER_BYTES);
+    }
+
+    /** The filter bit of probe {@code i} for hash {@code h}: double hashing, as {@link BloomFilter}'s. */
+    private long probe(long h, int i) {
+        return (h + i * (h >>> 32)) & filterMask;
     }
 
     /**
