@@ -216,8 +216,9 @@ public final class WriteAheadStore implements OrderedStore {
      * any crash the log reaches that LSN, whatever the sync mode), makes the engine durable
      * ({@link Engine#checkpoint()}), publishes a {@link CheckpointFile} with that LSN and the bytes
      * {@code meta} gives (asked after the LSN is taken, so that what the layer above records there,
-     * such as KvStore's clock, covers every record up to it), and only then removes the log segments wholly below it
-     * ({@link Wal#truncateBefore}). Returns the covered LSN. Writers go on during the engine's
+     * such as KvStore's clock, covers every record up to it), and only then removes every log segment
+     * the checkpoint covers, those whose LSNs are all at or below the covered LSN
+     * ({@link Wal#truncateBefore}{@code (covered + 1)}). Returns the covered LSN. Writers go on during the engine's
      * checkpoint; the engine may then hold a few records past the covered LSN, which recovery
      * replays again, harmlessly.
      */

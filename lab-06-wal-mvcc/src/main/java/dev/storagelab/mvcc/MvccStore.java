@@ -193,9 +193,9 @@ public final class MvccStore implements AutoCloseable {
      * The live entries with {@code from <= key < to} in the snapshot at {@code readTs}, in
      * increasing key order, one per user key: its newest version at or before {@code readTs}, left
      * out if it is a tombstone. A null bound is open. The scan walks the versions newer than
-     * {@code readTs} and the versions older than the one it returns for at most
-     * {@code maxSequentialSkip} ({@link #MAX_SEQUENTIAL_SKIP} by default) entries per key, then
-     * seeks past them. The iterator must be
+     * {@code readTs} and the versions older than the one it returns one step at a time for up to
+     * {@code maxSequentialSkip} ({@link #MAX_SEQUENTIAL_SKIP} by default) entries per key, and
+     * seeks past a longer run (a new engine scan). The iterator must be
      * closed; I/O errors surface as {@link UncheckedIOException}.
      *
      * @throws IllegalArgumentException if {@code from > to}
@@ -255,9 +255,11 @@ public final class MvccStore implements AutoCloseable {
          * key from the cursor on, passes its versions newer than {@code readTs}, takes the first
          * version at or before {@code readTs} (none: the key is absent from the snapshot), passes
          * the older versions, and returns the taken version's value unless it is a tombstone. Each
-         * of the two passes walks at most {@code maxSequentialSkip} entries and then seeks: to
+         * of the two passes steps over up to {@code maxSequentialSkip} entries one at a time, and
+         * only if the run is longer than that seeks past the rest (one new engine scan): to
          * {@link VersionedKey#seekKey} of the user key at {@code readTs}, and to its
-         * {@link VersionedKey#versionsEnd}.
+         * {@link VersionedKey#versionsEnd}. A run of exactly {@code maxSequentialSkip} entries costs
+         * no seek.
          */
         private void advance() {
             // BEGIN SOLUTION lab-06 T4

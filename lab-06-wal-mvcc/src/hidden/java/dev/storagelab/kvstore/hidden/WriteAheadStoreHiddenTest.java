@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.storagelab.bounds.ForwardingOrderedStore;
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
 import dev.storagelab.io.FaultInjectingStorage;
@@ -367,6 +368,107 @@ class WriteAheadStoreHiddenTest {
             assertThat(store.writeAndGetLsn(List.of(Entry.put(key(2), Bytes.of("b")))), equalTo(2L));
             assertThat(store.writeAndGetLsn(List.of(Entry.put(key(3), Bytes.of("c")), Entry.tombstone(key(1)))), equalTo(3L));
             assertThat("the checkpoint covers every applied record", store.checkpoint(() -> null), equalTo(3L));
+        }
+    }
+
+    /** An engine that runs {@code afterCheckpoint} after each checkpoint and throws {@code nextWrite} once, if set. */
+    private static final class HookedEngine extends ForwardingOrderedStore implements Engine {
+        private final Engine engine;
+        Runnable afterCheckpoint = () -> { };
+        RuntimeException nextWrite;
+
+        HookedEngine(Engine engine) {
+            super(engine);
+            this.engine = engine;
+        }
+
+        @Override
+        public void checkpoint() throws IOException {
+            engine.checkpoint();
+            afterCheckpoint.run();
+        }
+
+        @Override
+        public void write(List<Entry> ops) throws IOException {
+            RuntimeException e = nextWrite;
+            if (e != null) {
+                nextWrite = null;
+                throw e;
+            }
+            super.write(ops);
+        }
+
+        @Override
+        public String kind() {
+            return engine.kind();
+        }
+    }
+
+    @Test
+    @Graded(points = 1, concept = "a checkpoint leaves in place the log segments it covers (all their LSNs at or below "
+            + "the covered LSN), so the log grows without end, or removes one it does not cover")
+    void aCheckpointRemovesExactlyTheSegmentsItCovers() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(37);
+        HookedEngine engine = new HookedEngine(engine(Kind.BTREE, storage));
+        // segments of 64 bytes: each record of a 200-byte value fills one, so record n starts segment n
+        WalOptions options = WalOptions.defaults().withSyncMode(SyncMode.GROUP).withSegmentBytes(64);
+        Bytes big = Bytes.of("v".repeat(200));
+        try (WriteAheadStore store = WriteAheadStore.open(storage, engine, options, null)) {
+            for (int i = 1; i <= 20; i++) {
+                store.put(key(i), big);
+            }
+            assertThat("one record per segment", store.wal().segmentNames().size(), equalTo(20));
+            // a write while the engine's checkpoint runs: LSN 21, past the checkpoint, in a segment of its own
+            engine.afterCheckpoint = () -> {
+                try {
+                    store.put(key(21), big);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            assertThat("the checkpoint covers LSN 20", store.checkpoint(() -> null), equalTo(20L));
+            engine.afterCheckpoint = () -> { };
+            List<String> left = store.wal().segmentNames();
+            assertThat("the segments left after a checkpoint covering LSNs 1 to 20, with LSN 21 written during it",
+                    left.size(), equalTo(1));
+            assertThat(left.get(0), containsString("21"));
+        }
+        try (WriteAheadStore reopened = WriteAheadStore.open(storage, engine(Kind.BTREE, storage), options, null)) {
+            assertThat("records replayed after the checkpoint", reopened.replayedRecords(), equalTo(1L));
+            for (int i = 1; i <= 21; i++) {
+                assertThat("key " + i, reopened.get(key(i)), equalTo(Optional.of(big)));
+            }
+        }
+    }
+
+    @Test
+    @Graded(points = 1, concept = "an engine that fails a write with a runtime exception makes the store fail with "
+            + "another exception (a ClassCastException), or keeps accepting writes over the hole it left")
+    void anEngineFailingWithARuntimeExceptionMakesTheStoreRefuseWrites() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(41);
+        HookedEngine engine = new HookedEngine(engine(Kind.BTREE, storage));
+        WriteAheadStore store = WriteAheadStore.open(storage, engine, walOptions(SyncMode.GROUP), null);
+        try {
+            store.put(key(1), Bytes.of("a"));
+            IllegalStateException bug = new IllegalStateException("the engine's own bug");
+            engine.nextWrite = bug;
+            RuntimeException thrown = assertThrows(RuntimeException.class, () -> store.put(key(2), Bytes.of("b")));
+            assertThat("the write that failed throws the engine's exception", thrown, is(bug));
+            IOException refused = assertThrows(IOException.class, () -> store.put(key(3), Bytes.of("c")),
+                    "a write after the engine failed");
+            Throwable cause = refused;
+            while (cause != null && cause != bug) {
+                cause = cause.getCause();
+            }
+            assertThat("the refusal carries the engine's failure as its cause: " + refused, cause, is(bug));
+            assertThrows(IOException.class, () -> store.checkpoint(() -> null), "a checkpoint after the engine failed");
+            assertThat("the refused write is not in the engine", store.get(key(3)), equalTo(Optional.empty()));
+        } finally {
+            try {
+                store.close();
+            } catch (IOException closeAfterFailure) {
+                // closing a failed store may report the failure again
+            }
         }
     }
 }

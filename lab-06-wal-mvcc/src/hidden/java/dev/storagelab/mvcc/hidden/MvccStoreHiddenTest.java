@@ -185,6 +185,37 @@ class MvccStoreHiddenTest {
     }
 
     @Test
+    @Graded(points = 1, concept = "a snapshot scan seeks before it has stepped over maxSequentialSkip versions of a key, "
+            + "or never steps and seeks every key: a seek is a new engine scan, dearer than a step")
+    void aScanStepsOverShortRunsWithoutSeeking() throws IOException {
+        int max = 3;
+        int keys = 10;
+        int versions = 6;
+        MemoryOrderedStore engine = new MemoryOrderedStore();
+        MvccStore store = new MvccStore(engine, max);
+        for (long ts = 1; ts <= versions; ts++) {
+            List<Entry> writes = new ArrayList<>();
+            for (int k = 0; k < keys; k++) {
+                writes.add(Entry.put(Engines.key(k), Bytes.of("v" + ts)));
+            }
+            store.write(ts, writes);
+        }
+        // at readTs the first pass runs over versions - readTs newer versions, the second over the
+        // visible one and the readTs - 1 older ones: each run longer than max costs one seek per key
+        for (long readTs = 0; readTs <= versions + 1; readTs++) {
+            long newer = Math.max(0, versions - readTs);
+            long visibleAndOlder = Math.min(readTs, versions);
+            long seeksPerKey = (newer > max ? 1 : 0) + (visibleAndOlder > max ? 1 : 0);
+            long before = engine.scansOpened();
+            List<Entry> got = drain(store.scan(null, null, readTs));
+            assertThat("keys read at " + readTs, got.size(), equalTo(readTs == 0 ? 0 : keys));
+            assertThat("engine scans opened by a scan at " + readTs + " (" + newer + " newer versions, then "
+                    + visibleAndOlder + " at or before it, per key; seeking after " + max + " steps)",
+                    engine.scansOpened() - before, equalTo(1 + keys * seeksPerKey));
+        }
+    }
+
+    @Test
     @Graded(points = 1, concept = "a get walks the versions newer than its read timestamp instead of seeking to its version")
     void aGetIsOneSeek() throws IOException {
         MemoryOrderedStore engine = new MemoryOrderedStore();

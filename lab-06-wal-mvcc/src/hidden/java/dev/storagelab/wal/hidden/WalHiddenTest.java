@@ -118,6 +118,32 @@ class WalHiddenTest {
         }
     }
 
+    @Test
+    @Graded(points = 1, concept = "a reopened log miscounts the records of its last segment, so it rolls over to a new "
+            + "segment later (or sooner) than the same appends without the restart")
+    void reopeningDoesNotMoveTheRollovers() throws IOException {
+        WalOptions options = WalOptions.defaults().withSegmentBytes(300);
+        FaultInjectingStorage straight = new FaultInjectingStorage();
+        List<String> expected;
+        try (Wal wal = Wal.open(straight, options)) {
+            for (long lsn = 1; lsn <= 40; lsn++) {
+                appendAndForce(wal, payload(lsn));
+            }
+            expected = wal.segmentNames();
+        }
+        assertThat("40 records of up to 149 bytes in segments of 300 bytes roll over", expected.size(), greaterThan(5));
+        FaultInjectingStorage reopened = new FaultInjectingStorage();
+        for (long lsn = 1; lsn <= 40; lsn++) {
+            try (Wal wal = Wal.open(reopened, options)) {
+                appendAndForce(wal, payload(lsn));
+            }
+        }
+        try (Wal wal = Wal.open(reopened, options)) {
+            assertThat("the segments after a reopen before every append", wal.segmentNames(), equalTo(expected));
+            assertThat(checkReplay(wal), equalTo(40L));
+        }
+    }
+
     // ------------------------------------------------------------------ crash sweeps
 
     /** What a workload run was told was durable, and what it asked to truncate. */
