@@ -184,6 +184,29 @@ class GroupCommitHiddenTest {
     }
 
     @Test
+    @Graded(points = 1, concept = "a group commit whose payloads add up to exactly maxGroupBytes is cut one commit "
+            + "early (the bound is inclusive)")
+    void aGroupOfExactlyMaxGroupBytesIsOneWrite() throws Exception {
+        GatedStorage gated = new GatedStorage(new FaultInjectingStorage());
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            byte[] p = new byte[256 << 10];
+            Arrays.fill(p, (byte) i);
+            payloads.add(p);
+        }
+        try (Wal wal = Wal.open(gated, WalOptions.defaults().withMaxGroupBytes(1 << 20))) {
+            long appends = gated.appends();
+            List<Future<Long>> futures = queueBehindAForce(wal, gated, payloads);
+            gated.openGate();
+            for (Future<Long> f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertThat("eight commits of 256 KiB in groups of at most 1 MiB: the leader's write, then 4 + 4",
+                    gated.appends() - appends, equalTo(3L));
+        }
+    }
+
+    @Test
     @Graded(points = 4, concept = "when a group's force fails, a commit of that group returns success, or a later "
             + "commit succeeds (fsyncgate), or a failed commit's record is durable")
     void aFailedForceFailsEveryCommitOfTheGroupAndEveryLaterOne() throws Exception {
