@@ -135,8 +135,7 @@ public final class CountingStorage extends ForwardingStorage {
         return new CountingWritable(f, bytes, forces, null);
     }
 
-    private static final class CountingWritable implements WritableFile {
-        private final WritableFile f;
+    private static final class CountingWritable extends ForwardingWritableFile {
         private final LongAdder bytes;
         private final LongAdder forces;
         /** Run once, at the first close (null: nothing to run). */
@@ -144,7 +143,7 @@ public final class CountingStorage extends ForwardingStorage {
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         CountingWritable(WritableFile f, LongAdder bytes, LongAdder forces, Runnable onClose) {
-            this.f = f;
+            super(f);
             this.bytes = bytes;
             this.forces = forces;
             this.onClose = onClose;
@@ -153,31 +152,21 @@ public final class CountingStorage extends ForwardingStorage {
         @Override
         public void append(ByteBuffer src) throws IOException {
             int n = src.remaining();
-            f.append(src);
+            super.append(src);
             bytes.add(n);
         }
 
         @Override
         public void writeAt(long position, ByteBuffer src) throws IOException {
             int n = src.remaining();
-            f.writeAt(position, src);
+            super.writeAt(position, src);
             bytes.add(n);
         }
 
         @Override
-        public long size() throws IOException {
-            return f.size();
-        }
-
-        @Override
         public void force() throws IOException {
-            f.force();
+            super.force();
             forces.increment();
-        }
-
-        @Override
-        public String name() {
-            return f.name();
         }
 
         @Override
@@ -185,7 +174,7 @@ public final class CountingStorage extends ForwardingStorage {
             if (onClose != null && closed.compareAndSet(false, true)) {
                 onClose.run();
             }
-            f.close();
+            super.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.storagelab.wal;
 
 import dev.storagelab.io.ForwardingStorage;
+import dev.storagelab.io.ForwardingWritableFile;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
 import java.io.IOException;
@@ -85,21 +86,11 @@ public final class GatedStorage extends ForwardingStorage {
     }
 
     private WritableFile wrap(WritableFile file) {
-        return new WritableFile() {
+        return new ForwardingWritableFile(file) {
             @Override
             public void append(ByteBuffer src) throws IOException {
                 appends.incrementAndGet();
-                file.append(src);
-            }
-
-            @Override
-            public void writeAt(long position, ByteBuffer src) throws IOException {
-                file.writeAt(position, src);
-            }
-
-            @Override
-            public long size() throws IOException {
-                return file.size();
+                super.append(src);
             }
 
             @Override
@@ -118,17 +109,7 @@ public final class GatedStorage extends ForwardingStorage {
                 if (n == failForce.get()) {
                     throw new IOException("injected failure of force " + n);
                 }
-                file.force();
-            }
-
-            @Override
-            public String name() {
-                return file.name();
-            }
-
-            @Override
-            public void close() throws IOException {
-                file.close();
+                super.force();
             }
         };
     }

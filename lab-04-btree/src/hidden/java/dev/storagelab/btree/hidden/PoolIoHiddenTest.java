@@ -15,6 +15,7 @@ import dev.storagelab.btree.LruReplacer;
 import dev.storagelab.btree.PageFormat;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.io.ForwardingStorage;
+import dev.storagelab.io.ForwardingWritableFile;
 import dev.storagelab.io.ReadableFile;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
@@ -135,39 +136,14 @@ class PoolIoHiddenTest {
         }
 
         private WritableFile gatedWrites(WritableFile out) {
-            return new WritableFile() {
-                @Override
-                public void append(ByteBuffer src) throws IOException {
-                    out.append(src);
-                }
-
+            return new ForwardingWritableFile(out) {
                 @Override
                 public void writeAt(long position, ByteBuffer src) throws IOException {
                     if (position == gatedWriteAt) {
                         arrived.countDown();
                         await();
                     }
-                    out.writeAt(position, src);
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return out.size();
-                }
-
-                @Override
-                public void force() throws IOException {
-                    out.force();
-                }
-
-                @Override
-                public String name() {
-                    return out.name();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.close();
+                    super.writeAt(position, src);
                 }
             };
         }

@@ -1,6 +1,7 @@
 package dev.storagelab.hybrid.tier;
 
 import dev.storagelab.io.ForwardingStorage;
+import dev.storagelab.io.ForwardingWritableFile;
 import dev.storagelab.io.ReadableFile;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
@@ -124,18 +125,18 @@ public final class LatencyInjectingStorage extends ForwardingStorage {
     }
 
     private WritableFile slow(WritableFile f) {
-        return new WritableFile() {
+        return new ForwardingWritableFile(f) {
             @Override
             public void append(ByteBuffer src) throws IOException {
                 int n = src.remaining();
-                f.append(src);
+                super.append(src);
                 wrote(n);
             }
 
             @Override
             public void writeAt(long position, ByteBuffer src) throws IOException {
                 int n = src.remaining();
-                f.writeAt(position, src);
+                super.writeAt(position, src);
                 wrote(n);
             }
 
@@ -146,25 +147,10 @@ public final class LatencyInjectingStorage extends ForwardingStorage {
             }
 
             @Override
-            public long size() throws IOException {
-                return f.size();
-            }
-
-            @Override
             public void force() throws IOException {
-                f.force();
+                super.force();
                 forces.increment();
                 spend(device.forceNanos());
-            }
-
-            @Override
-            public String name() {
-                return f.name();
-            }
-
-            @Override
-            public void close() throws IOException {
-                f.close();
             }
         };
     }

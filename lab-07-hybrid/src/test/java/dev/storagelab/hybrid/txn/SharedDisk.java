@@ -2,6 +2,7 @@ package dev.storagelab.hybrid.txn;
 
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.io.ForwardingStorage;
+import dev.storagelab.io.ForwardingWritableFile;
 import dev.storagelab.io.ReadableFile;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
@@ -138,38 +139,28 @@ public final class SharedDisk {
         }
 
         private WritableFile wrap(WritableFile f) {
-            return new WritableFile() {
+            return new ForwardingWritableFile(f) {
                 @Override
                 public void append(ByteBuffer src) throws IOException {
                     note();
-                    f.append(src);
+                    super.append(src);
                 }
 
                 @Override
                 public void writeAt(long position, ByteBuffer src) throws IOException {
                     note();
-                    f.writeAt(position, src);
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return f.size();
+                    super.writeAt(position, src);
                 }
 
                 @Override
                 public void force() throws IOException {
                     note();
-                    f.force();
+                    super.force();
                 }
 
                 @Override
                 public String name() {
-                    return f.name().substring(prefix.length());
-                }
-
-                @Override
-                public void close() throws IOException {
-                    f.close();
+                    return super.name().substring(prefix.length());
                 }
             };
         }
