@@ -8,6 +8,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.lab.Graded;
 import dev.storagelab.mvcc.VersionedKey;
+import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -91,5 +92,21 @@ class VersionedKeyHiddenTest {
         int keep = Math.max(0, good.length - cut);
         assertThrows(CorruptionException.class, () -> VersionedKey.decode(Bytes.copyOf(good, 0, keep)),
                 "a versioned key cut to " + keep + " of its " + good.length + " bytes");
+    }
+
+    @Property(tries = 100)
+    @Graded(points = 1, concept = "decoding accepts an inverted timestamp whose top bit is clear (a negative timestamp, "
+            + "all-zero bytes included) instead of reporting corruption at the timestamp's first byte")
+    void aNegativeTimestampIsCorruption(@ForAll("versions") VersionedKey v, @ForAll boolean allZero) {
+        byte[] bad = v.encode().toByteArray();
+        int at = bad.length - 8;
+        if (allZero) {
+            Arrays.fill(bad, at, bad.length, (byte) 0);
+        } else {
+            bad[at] &= 0x7f;
+        }
+        CorruptionException e = assertThrows(CorruptionException.class, () -> VersionedKey.decode(Bytes.wrap(bad)),
+                "a timestamp of bytes " + Bytes.copyOf(bad, at, 8));
+        assertThat("the offset of the timestamp's first byte", e.offset(), equalTo((long) at));
     }
 }
