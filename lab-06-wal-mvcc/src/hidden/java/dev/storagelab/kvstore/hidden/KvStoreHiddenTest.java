@@ -159,7 +159,7 @@ class KvStoreHiddenTest {
 
     @Test
     @Graded(points = 3, concept = "after a checkpoint and a crash, the clock starts over below timestamps already used: "
-            + "a new commit hides behind an older version")
+            + "a new commit hides behind an older version (or KvStore.checkpoint does not return the LSN it covers)")
     void theClockResumesAfterTheCheckpointsClockWhenTheLogAfterItIsEmpty() throws IOException {
         for (KvOptions.EngineKind engine : KvOptions.EngineKind.values()) {
             FaultInjectingStorage storage = new FaultInjectingStorage(4);
@@ -168,7 +168,9 @@ class KvStoreHiddenTest {
             for (int i = 0; i < 300; i++) {
                 crashed.put(account(i % 3), Bytes.of("v" + i));
             }
-            crashed.checkpoint(); // covers everything; the log after it is empty
+            assertThat(engine + ": KvStore.checkpoint returns the LSN it covers, every applied record",
+                    crashed.checkpoint(), equalTo(crashed.writeAheadStore().appliedLsn())); // the log after it is empty
+            assertThat(crashed.writeAheadStore().appliedLsn(), greaterThan(0L));
             storage.powerLoss(); // `crashed` is never closed, as after a real crash
             try (KvStore store = KvStore.open(storage, options(engine).withWal(
                     dev.storagelab.wal.WalOptions.defaults().withSegmentBytes(4 << 10)))) {
@@ -255,7 +257,8 @@ class KvStoreHiddenTest {
      */
     @Property(tries = 200)
     @Graded(points = 3, concept = "garbage collection in the LSM tree's compactions drops a version a snapshot at "
-            + "the watermark still reads, or keeps versions no snapshot can read")
+            + "the watermark still reads, or keeps versions no snapshot can read (or drops a key that does not decode, or "
+            + "miscounts what it dropped)")
     void theCompactionFilterDropsExactlyTheVersionsNoSnapshotCanRead(
             @ForAll @Size(min = 1, max = 60) List<@IntRange(min = 0, max = 400) Integer> stamps,
             @ForAll @IntRange(min = 0, max = 400) int watermark) throws IOException {
@@ -280,11 +283,98 @@ class KvStoreHiddenTest {
             }
         }
         Set<VersionedKey> dropped = new TreeSet<>();
+        byte[] notVersioned = {'k', '0'}; // no terminator: does not decode, so it is kept
+        assertThat("a key that is not a versioned key is kept", filter.drop(notVersioned, new byte[] {1, 'x'}), is(false));
         for (VersionedKey v : versions) {
             if (filter.drop(v.encode().toByteArray(), new byte[] {1, 'x'})) {
                 dropped.add(v);
             }
         }
         assertThat("versions " + versions + " at watermark " + watermark, dropped, equalTo(expectedDropped));
+        assertThat("a key that is not a versioned key is kept", filter.drop(notVersioned, new byte[] {1, 'x'}), is(false));
+        assertThat("the filter's count of dropped versions", filter.dropped(), equalTo((long) expectedDropped.size()));
+    }
+
+    @Test
+    @Graded(points = 1, concept = "a plain delete, or a tombstone in a plain batch, through the store is not applied")
+    void plainDeletesAndBatchesAreTransactions() throws IOException {
+        for (KvOptions.EngineKind engine : KvOptions.EngineKind.values()) {
+            try (KvStore store = KvStore.open(new FaultInjectingStorage(6), options(engine))) {
+                store.put(account(1), Bytes.of("a"));
+                store.put(account(2), Bytes.of("b"));
+                store.delete(account(1));
+                assertThat(engine + ": a deleted key", store.get(account(1)), equalTo(Optional.empty()));
+                store.write(List.of(Entry.put(account(3), Bytes.of("c")), Entry.tombstone(account(2))));
+                assertThat(engine + ": a key deleted by a batch", store.get(account(2)), equalTo(Optional.empty()));
+                assertThat(engine + ": a key put by the same batch", store.get(account(3)), equalTo(Optional.of(Bytes.of("c"))));
+                List<Entry> all = new ArrayList<>();
+                try (EntryIterator it = store.scan(null, null)) {
+                    it.forEachRemaining(all::add);
+                }
+                assertThat(engine + ": what a scan sees", all, equalTo(List.of(Entry.put(account(3), Bytes.of("c")))));
+            }
+        }
+    }
+
+    @Test
+    @Graded(points = 2, concept = "a plain put that loses a write-write conflict to a commit still waiting for its force "
+            + "gives up, or retries at once (and loses every retry) instead of waiting for the winner to be visible")
+    void aPlainPutThatLosesAConflictWaitsForTheWinnerThenRetries() throws Exception {
+        dev.storagelab.wal.GatedStorage gated = new dev.storagelab.wal.GatedStorage(new FaultInjectingStorage(8));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (KvStore store = KvStore.open(gated, options(KvOptions.EngineKind.BTREE))) {
+            Bytes k = account(1);
+            store.put(k, Bytes.of("first"));
+            gated.closeGateBeforeNextForce();
+            Future<?> winner = pool.submit(() -> {
+                store.put(k, Bytes.of("winner"));
+                return null;
+            });
+            gated.awaitForceAtGate(winner); // the winner holds its commit timestamp, not yet visible
+            java.util.concurrent.atomic.AtomicReference<Thread> loserThread = new java.util.concurrent.atomic.AtomicReference<>();
+            Future<?> loser = pool.submit(() -> {
+                loserThread.set(Thread.currentThread());
+                store.put(k, Bytes.of("loser"));
+                return null;
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!waitingForVisibility(loserThread.get())) {
+                if (loser.isDone()) {
+                    gated.openGate();
+                    try {
+                        loser.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw new AssertionError("the put that lost the conflict failed instead of waiting for the winner "
+                                + "and retrying: " + e.getCause(), e.getCause());
+                    }
+                    throw new AssertionError("the put returned while the commit it conflicts with was not yet durable");
+                }
+                if (System.nanoTime() > deadline) {
+                    gated.openGate();
+                    throw new AssertionError("the conflicting put neither waited for the winner nor returned in 60 s");
+                }
+                Thread.sleep(1);
+            }
+            gated.openGate();
+            winner.get(30, TimeUnit.SECONDS);
+            loser.get(30, TimeUnit.SECONDS);
+            assertThat("the retried put commits after the winner", store.get(k), equalTo(Optional.of(Bytes.of("loser"))));
+        } finally {
+            gated.openGate();
+            pool.shutdownNow();
+        }
+    }
+
+    /** Whether {@code t} waits for a commit to become visible (the given {@code awaitConflictingCommit}, {@code awaitVisible}). */
+    private static boolean waitingForVisibility(Thread t) {
+        if (t == null) {
+            return false;
+        }
+        for (StackTraceElement f : t.getStackTrace()) {
+            if (f.getMethodName().equals("awaitConflictingCommit") || f.getMethodName().equals("awaitVisible")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
