@@ -16,7 +16,8 @@ public final class LeveledCompaction implements CompactionPolicy {
      * The most urgent compaction, or null: level 0 scores its table count against
      * {@link LsmOptions#l0CompactionTrigger}, every other level its bytes against its target size
      * ({@link #targetBytes}, given);
-     * the highest score of at least 1 wins. Level 0 compacts all its tables (they may overlap);
+     * the highest score of at least 1 wins (a tie goes to the shallower level, whose backlog more
+     * writes wait on). Level 0 compacts all its tables (they may overlap);
      * another level compacts one table, the first after where its last compaction ended (so a
      * level is compacted round-robin through its key range). Either way the tables of the level
      * they go to that overlap the inputs' key range join them: the next level, or for level 0 the

@@ -71,6 +71,25 @@ class LeveledCompactionHiddenTest {
     }
 
     @Test
+    @Graded(points = 1, concept = "of two levels with the same score, the compaction policy picks the deeper one (a tie "
+            + "goes to the shallower level)")
+    void aTieGoesToTheShallowerLevel() {
+        // level 0 at its trigger: 2 tables of 2 and score 1; level 1, the bottom, at exactly its target of 16 KiB plus
+        // the 6,000 bytes level 0 will bring down: score 1 too
+        Version v = version(0, table(1, 3000, "a", "c"), 0, table(2, 3000, "b", "d"),
+                1, table(3, 11192, "c", "e"), 1, table(4, 11192, "x", "z"));
+        Compaction c = pick(v, new InternalKey[Version.NUM_LEVELS]);
+        assertThat("level 0 and level 1 both at score 1", c, notNullValue());
+        assertThat(shape(c), equalTo("{0=[1, 2], 1=[3]} -> L1"));
+        // one byte more at level 1 and it wins
+        Version deeper = version(0, table(1, 3000, "a", "c"), 0, table(2, 3000, "b", "d"),
+                1, table(3, 11192, "c", "e"), 1, table(4, 11193, "x", "z"));
+        Compaction d = pick(deeper, new InternalKey[Version.NUM_LEVELS]);
+        assertThat("level 1 one byte over its score of 1 is compacted: " + shape(d), d.inputsByLevel().get(1), equalTo(List.of(v.files(1).get(0))));
+        assertThat("into level 2: " + shape(d), d.output(), equalTo(2));
+    }
+
+    @Test
     @Graded(points = 1, concept = "the compaction policy picks a level under its trigger or target, or the bottom level "
             + "(which has no level below it to compact into)")
     void nothingIsPickedUnderTheTriggersAndTargetsNorAtTheBottomLevel() {
