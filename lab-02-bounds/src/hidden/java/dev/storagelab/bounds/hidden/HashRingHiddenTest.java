@@ -58,6 +58,14 @@ class HashRingHiddenTest {
                     + " virtual nodes each: the node of the first position >= the key's hash, wrapping around",
                     ring.owner(key), equalTo(oracleOwner(oracle, key)));
         }
+        // a key whose bytes are a virtual node's label hashes to exactly that node's position: ">=" owns it
+        for (String node : nodes) {
+            for (int i = 0; i < virtualNodes; i++) {
+                Bytes key = Bytes.of(node + "#" + i);
+                assertThat("owner of " + key + ", at exactly the position of virtual node " + i + " of " + node,
+                        ring.owner(key), equalTo(oracleOwner(oracle, key)));
+            }
+        }
     }
 
     @Example
