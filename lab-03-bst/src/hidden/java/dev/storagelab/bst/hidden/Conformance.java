@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import com.google.common.collect.testing.NavigableMapTestSuiteBuilder;
@@ -48,9 +49,23 @@ final class Conformance {
      */
     static List<DynamicNode> suite(String name, Supplier<NavigableMap<String, String>> factory, Class<?> testClass,
             String factoryMethod, Feature<?>... extra) {
+        TestSuite suite = SUITES.computeIfAbsent(name, n -> build(n, factory, extra));
+        URI source = URI.create("method:" + testClass.getName() + "#" + factoryMethod + "()");
+        return List.of(toNode(suite, source, new AtomicBoolean()));
+    }
+
+    /**
+     * The suites built so far, by map name. Building one (Guava's builders reflect over every
+     * tester class for every derived view and size) costs more than running it; the mutation
+     * audit runs the same factory once per planted bug in one JVM, and spent nearly all its time
+     * here. A built suite runs again unchanged: each case makes a fresh map through the generator.
+     */
+    private static final Map<String, TestSuite> SUITES = new ConcurrentHashMap<>();
+
+    private static TestSuite build(String name, Supplier<NavigableMap<String, String>> factory, Feature<?>... extra) {
         List<Feature<?>> features = new ArrayList<>(COMMON);
         Collections.addAll(features, extra);
-        TestSuite suite = NavigableMapTestSuiteBuilder.using(new TestStringSortedMapGenerator() {
+        return NavigableMapTestSuiteBuilder.using(new TestStringSortedMapGenerator() {
             @Override
             protected SortedMap<String, String> create(Map.Entry<String, String>[] entries) {
                 NavigableMap<String, String> map = factory.get();
@@ -60,8 +75,6 @@ final class Conformance {
                 return map;
             }
         }).named(name).withFeatures(features).createTestSuite();
-        URI source = URI.create("method:" + testClass.getName() + "#" + factoryMethod + "()");
-        return List.of(toNode(suite, source, new AtomicBoolean()));
     }
 
     /**
