@@ -187,6 +187,30 @@ class SkipListHiddenTest {
         assertThat("levels of an emptied list", Internals.levels(map), equalTo(1));
     }
 
+    @Example
+    @Graded(points = 1, concept = "skip list breaks when a tower reaches MAX_LEVEL: a tower one level taller than "
+            + "the head, or a search or findLast starting above the top level")
+    void aTowerOfMaxLevelIsCappedAndSearchedFromTheTop() {
+        // with seed 92,134,392 the coin (nextInt(BRANCHING) == 0 per toss, as the reference tosses it) comes up
+        // 16 times in a row on the 21st insert: a tower of MAX_LEVEL, where one more toss would make it taller than
+        // the head. (Found by a search over seeds; a list that tosses otherwise just builds other towers here.)
+        SkipListMap<Integer, String> map = new SkipListMap<>(null, 92_134_392L);
+        TreeMap<Integer, String> model = new TreeMap<>();
+        for (int i = 0; i < 64; i++) {
+            int key = (i * 37) % 64;
+            map.put(key, "v" + key);
+            model.put(key, "v" + key);
+            Invariants.checkSkipList(map);
+            assertThat("the last key after " + (i + 1) + " inserts", map.lastKey(), equalTo(model.lastKey()));
+        }
+        for (int key = -1; key <= 64; key++) {
+            assertThat("get(" + key + ")", map.get(key), equalTo(model.get(key)));
+            assertThat("lowerKey(" + key + ")", map.lowerKey(key), equalTo(model.lowerKey(key)));
+            assertThat("ceilingKey(" + key + ")", map.ceilingKey(key), equalTo(model.ceilingKey(key)));
+        }
+        assertThat(new ArrayList<>(map.descendingMap().keySet()), equalTo(new ArrayList<>(model.descendingMap().keySet())));
+    }
+
     @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
     @Graded(points = 1, concept = "skip list ignores the map's comparator (searches compare keys naturally)")
     void aReverseOrderedSkipListBehavesLikeAReverseOrderedTreeMap(@ForAll("anything") List<MapOp> ops) {
