@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
+import dev.storagelab.btree.BufferPool;
 import dev.storagelab.btree.Internals;
 import dev.storagelab.btree.Invariants;
 import dev.storagelab.btree.PageFormat;
@@ -21,6 +22,7 @@ import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.lab.Graded;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -270,6 +272,58 @@ class EdgeCaseHiddenTest {
                     "a range whose start is after its end is refused");
             Invariants.check(tree);
         }
+    }
+
+    @Test
+    @Graded(points = 2, concept = "a scan reads leaves outside its range: it starts at the first (or last) leaf "
+            + "instead of seeking its bound, walks on along the leaf level after its range has ended, or reads "
+            + "its whole range at its first step instead of a leaf at a time")
+    void aScanReadsOnlyTheLeavesOfItsRange() throws IOException {
+        try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
+            TreeMap<Bytes, Bytes> model = new TreeMap<>();
+            for (int i = 0; i < 400; i += 2) {
+                Bytes v = Trees.value(i, 30);
+                tree.put(Trees.key(i), v);
+                model.put(Trees.key(i), v);
+            }
+            TreeDump.Stats shape = TreeDump.stats(tree);
+            assertThat(shape.leaves(), greaterThanOrEqualTo(20L));
+            // The descent reads one page per level; a range of two keys at most (or none: [41, 42)
+            // is empty) spans at most two leaves, and the scan may read the leaf after its last one
+            // to see that the range ended.
+            long allowed = shape.height() + 2;
+            for (int[] range : new int[][] {{40, 43}, {41, 42}, {199, 202}, {200, 203}, {360, 361}, {361, 362}}) {
+                Bytes from = Trees.key(range[0]);
+                Bytes to = Trees.key(range[1]);
+                for (boolean reverse : new boolean[] {false, true}) {
+                    String scan = (reverse ? "scanReverse(" : "scan(") + from + ", " + to + ")";
+                    long before = fetches(tree);
+                    assertThat(scan, Trees.scan(tree, from, to, reverse),
+                            equalTo(Trees.expected(model, from, to, reverse)));
+                    assertThat("pages " + scan + " fetched, of " + shape.leaves() + " leaves in a tree of height "
+                            + shape.height(), fetches(tree) - before, lessThanOrEqualTo(allowed));
+                }
+            }
+            // A scan takes its range a leaf at a time: its first entry costs the descent and one
+            // leaf, however far the range goes.
+            for (boolean reverse : new boolean[] {false, true}) {
+                String scan = reverse ? "scanReverse(null, null)" : "scan(null, null)";
+                long before = fetches(tree);
+                try (EntryIterator it = reverse ? tree.scanReverse(null, null) : tree.scan(null, null)) {
+                    assertThat(scan + " has entries", it.hasNext(), is(true));
+                    assertThat(scan + "'s first key", it.next().key(),
+                            equalTo(reverse ? model.lastKey() : model.firstKey()));
+                }
+                assertThat("pages the first entry of " + scan + " fetched, of " + shape.leaves()
+                        + " leaves in a tree of height " + shape.height(), fetches(tree) - before,
+                        lessThanOrEqualTo(shape.height() + 1L));
+            }
+        }
+    }
+
+    private static long fetches(BPlusTree tree) {
+        BufferPool.PoolStats stats = tree.poolStats();
+        return stats.hits() + stats.misses();
     }
 
     @Test
