@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
@@ -398,6 +399,39 @@ class ConcurrentTreeHiddenTest {
     }
 
     // ------------------------------------------------------------------ the latch protocol
+
+    @Test
+    @Graded(points = 2, concept = "a read that fails half-way down a latched descent (a get's, or a put's optimistic "
+            + "one) leaves the page above it pinned and latched, so that the next writer through it waits forever")
+    void aReadFailingDuringADescentLetsGoOfThePageAbove() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        try (BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU)) {
+            for (int i = 0; i < 400; i += 2) {
+                tree.put(Trees.key(i), Trees.value(i, 30));
+            }
+        }
+        try (BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU)) {
+            assertLatched(tree);
+            assertThat(tree.get(Trees.key(0)), equalTo(Optional.of(Trees.value(0, 30)))); // the root is resident now
+            for (int i : new int[] {200, 300}) {
+                boolean put = i == 300;
+                Bytes key = Trees.key(i);
+                storage.failNext(FaultInjectingStorage.Op.READ); // the first page below the root not read yet
+                assertThrows(IOException.class, () -> {
+                    if (put) {
+                        tree.put(key, Trees.value(i, 30));
+                    } else {
+                        tree.get(key);
+                    }
+                }, "a " + (put ? "put" : "get") + " whose descent cannot read a page fails with the read's IOException");
+                assertThat("frames left pinned after a read failed in a " + (put ? "put's" : "get's") + " descent",
+                        Internals.pool(tree).pinnedFrames(), is(0));
+            }
+            tree.put(Trees.key(301), Trees.value(301, 30));
+            assertThat(tree.get(Trees.key(200)), equalTo(Optional.of(Trees.value(200, 30))));
+            Invariants.check(tree);
+        }
+    }
 
     @Test
     @Graded(points = 4, concept = "a get reads a leaf that a writer holds exclusive (in the middle of changing it), "
