@@ -249,12 +249,7 @@ class EdgeCaseHiddenTest {
             + "[from, to) or misses one (off by one at a leaf boundary, forward or reverse)")
     void scanBoundsAreHalfOpenAtEveryLeafBoundary() throws IOException {
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
-            TreeMap<Bytes, Bytes> model = new TreeMap<>();
-            for (int i = 0; i < 400; i += 2) {
-                Bytes v = Trees.value(i, 30);
-                tree.put(Trees.key(i), v);
-                model.put(Trees.key(i), v);
-            }
+            TreeMap<Bytes, Bytes> model = putEvenKeys(tree);
             assertThat(TreeDump.stats(tree).leaves(), greaterThanOrEqualTo(20L));
             for (int i = 0; i < 400; i++) {
                 for (int width : new int[] {1, 2, 3, 17}) {
@@ -280,12 +275,7 @@ class EdgeCaseHiddenTest {
             + "its whole range at its first step instead of a leaf at a time")
     void aScanReadsOnlyTheLeavesOfItsRange() throws IOException {
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
-            TreeMap<Bytes, Bytes> model = new TreeMap<>();
-            for (int i = 0; i < 400; i += 2) {
-                Bytes v = Trees.value(i, 30);
-                tree.put(Trees.key(i), v);
-                model.put(Trees.key(i), v);
-            }
+            TreeMap<Bytes, Bytes> model = putEvenKeys(tree);
             TreeDump.Stats shape = TreeDump.stats(tree);
             assertThat(shape.leaves(), greaterThanOrEqualTo(20L));
             // The descent reads one page per level; a range of two keys at most (or none: [41, 42)
@@ -319,6 +309,17 @@ class EdgeCaseHiddenTest {
                         lessThanOrEqualTo(shape.height() + 1L));
             }
         }
+    }
+
+    /** Puts the even keys 0 to 398 with 30-byte values (200 entries, over 20 leaves of 512 bytes); returns the model. */
+    private static TreeMap<Bytes, Bytes> putEvenKeys(BPlusTree tree) throws IOException {
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        for (int i = 0; i < 400; i += 2) {
+            Bytes v = Trees.value(i, 30);
+            tree.put(Trees.key(i), v);
+            model.put(Trees.key(i), v);
+        }
+        return model;
     }
 
     private static long fetches(BPlusTree tree) {
