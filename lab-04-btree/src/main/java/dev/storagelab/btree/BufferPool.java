@@ -688,7 +688,8 @@ public final class BufferPool {
      * tells the replacer the frame may be evicted.
      *
      * @throws IllegalStateException if the frame is not pinned: an unpin without a fetch is a bug
-     *                               that would let a page in use be evicted
+     *                               that would let a page in use be evicted; such an unpin changes
+     *                               nothing (with {@code dirty}, the page is not marked changed)
      */
     public void unpin(Frame frame, boolean dirty) {
         // BEGIN SOLUTION lab-04 T6

@@ -396,13 +396,20 @@ class BufferPoolHiddenTest {
 
     @Test
     @Graded(points = 1, concept = "an unpin of a page that is not pinned is accepted (pin counts can go negative "
-            + "and a page in use becomes evictable)")
+            + "and a page in use becomes evictable), or marks the page changed before it is refused")
     void anUnpinWithoutAPinIsRefused() throws IOException {
         BufferPool pool = pool(new FaultInjectingStorage(), 4, Replacer.Kind.LRU_2);
         Frame f = pool.create(PageFormat.TYPE_LEAF);
         pool.unpin(f, true);
         assertThrows(IllegalStateException.class, () -> pool.unpin(f, false),
                 "a second unpin of a page pinned once is a bug in the caller and must be refused");
+        pool.flushAll();
+        long writes = pool.stats().pageWrites();
+        assertThrows(IllegalStateException.class, () -> pool.unpin(f, true),
+                "an unpin (dirty) of a page that is not pinned must be refused");
+        pool.flushAll();
+        assertThat("a refused unpin changes nothing: the clean page is not marked changed (written again)",
+                pool.stats().pageWrites(), equalTo(writes));
         Frame g = pool.fetch(f.pageId());
         assertThat("the page is pinned once again", pool.pinnedFrames(), equalTo(1));
         pool.unpin(g, false);

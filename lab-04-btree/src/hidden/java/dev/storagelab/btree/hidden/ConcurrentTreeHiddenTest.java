@@ -7,11 +7,13 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
 import dev.storagelab.btree.Internals;
 import dev.storagelab.btree.Invariants;
+import dev.storagelab.btree.TreeDump;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.io.FaultInjectingStorage.CrashMode;
 import dev.storagelab.kv.Bytes;
@@ -400,6 +402,39 @@ class ConcurrentTreeHiddenTest {
     // ------------------------------------------------------------------ the latch protocol
 
     @Test
+    @Graded(points = 2, concept = "a read that fails half-way down a latched descent (a get's, or a put's optimistic "
+            + "one) leaves the page above it pinned and latched, so that the next writer through it waits forever")
+    void aReadFailingDuringADescentLetsGoOfThePageAbove() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        try (BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU)) {
+            for (int i = 0; i < 400; i += 2) {
+                tree.put(Trees.key(i), Trees.value(i, 30));
+            }
+        }
+        try (BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU)) {
+            assertLatched(tree);
+            assertThat(tree.get(Trees.key(0)), equalTo(Optional.of(Trees.value(0, 30)))); // the root is resident now
+            for (int i : new int[] {200, 300}) {
+                boolean put = i == 300;
+                Bytes key = Trees.key(i);
+                storage.failNext(FaultInjectingStorage.Op.READ); // the first page below the root not read yet
+                assertThrows(IOException.class, () -> {
+                    if (put) {
+                        tree.put(key, Trees.value(i, 30));
+                    } else {
+                        tree.get(key);
+                    }
+                }, "a " + (put ? "put" : "get") + " whose descent cannot read a page fails with the read's IOException");
+                assertThat("frames left pinned after a read failed in a " + (put ? "put's" : "get's") + " descent",
+                        Internals.pool(tree).pinnedFrames(), is(0));
+            }
+            tree.put(Trees.key(301), Trees.value(301, 30));
+            assertThat(tree.get(Trees.key(200)), equalTo(Optional.of(Trees.value(200, 30))));
+            Invariants.check(tree);
+        }
+    }
+
+    @Test
     @Graded(points = 4, concept = "a get reads a leaf that a writer holds exclusive (in the middle of changing it), "
             + "or waits for a writer in another leaf: readers must latch the pages they read, and only those")
     void aGetWaitsForAWriterInItsLeafAndOnlyThere() throws Exception {
@@ -462,7 +497,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(points = 4, concept = "a split or merge keeps the root (and every page above the first safe page) "
-            + "latched: readers wait for every structure change in the whole tree")
+            + "latched, or the root latch above a safe root: readers wait for every structure change in the whole tree")
     void aStructureChangeLetsGoOfTheRootWhenAPageBelowIsSafe() throws Exception {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), SMALL);
         assertLatched(tree);
@@ -487,6 +522,20 @@ class ConcurrentTreeHiddenTest {
                 greaterThan(10));
         assertThat(Internals.pool(tree).pinnedFrames(), is(0));
         tree.close();
+
+        // In a tree of two levels no page below the root is ever safe (a leaf never is): a safe root
+        // must itself let go of the root latch.
+        BPlusTree twoLevels = BPlusTree.open(new FaultInjectingStorage(), SMALL);
+        for (int i = 0; i < 60; i++) {
+            twoLevels.put(Trees.key(i), versioned(Trees.key(i), "v", 20));
+        }
+        assertThat("a tree of 60 keys has a root above its leaves", TreeDump.stats(twoLevels).height(), equalTo(2));
+        for (int i = 0; i < 60; i += 7) {
+            List<Boolean> held = Internals.structurePathHeld(twoLevels, Trees.key(i));
+            assertThat("a structure change below a root with room for a separator and two keys or more lets go "
+                    + "of the root latch at the root: " + held, held.get(held.size() - 1), is(false));
+        }
+        twoLevels.close();
     }
 
     // ------------------------------------------------------------------ crashes with concurrent writers

@@ -7,10 +7,14 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
 import dev.storagelab.btree.Invariants;
+import dev.storagelab.btree.PageFile;
+import dev.storagelab.btree.PageFormat;
+import dev.storagelab.btree.SlottedPage;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.CorruptionException;
@@ -122,6 +126,27 @@ class CorruptionHiddenTest {
                 + " in pages no checkpoint references");
         assertThat("flips in referenced tree pages", detected, greaterThanOrEqualTo(1000));
         assertThat("flips in stale or free pages", harmless, greaterThan(100));
+    }
+
+    @Test
+    @Graded(points = 1, concept = "a page written past the end of the page file does not fill the gap before it "
+            + "with zero pages (the write fails, or the pages in the gap read as anything but corruption)")
+    void aPageWrittenPastTheEndFillsTheGapWithZeroPages() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        storage.create("gap.pages").close();
+        PageFile file = new PageFile(storage, "gap.pages", PAGE);
+        byte[] page = new byte[PAGE];
+        new SlottedPage(page).init(PageFormat.TYPE_LEAF, 7);
+        file.write(3, page); // a pool may write a page before the ones allocated ahead of it
+        assertThat("pages in a new file after a write of physical page 3", file.pageCount(), equalTo(4L));
+        byte[] back = new byte[PAGE];
+        file.read(3, 7, PageFormat.TYPE_NODE, back);
+        assertThat("physical page 3 reads back", back, equalTo(page));
+        for (long p = 0; p < 3; p++) {
+            long physical = p;
+            assertThrows(CorruptionException.class, () -> file.read(physical, 7, PageFormat.TYPE_NODE, back),
+                    "physical page " + physical + ", in the gap, is a zero page, which fails its checks");
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
+import dev.storagelab.btree.BufferPool;
 import dev.storagelab.btree.Internals;
 import dev.storagelab.btree.Invariants;
 import dev.storagelab.btree.PageFormat;
@@ -21,6 +22,7 @@ import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.kv.Entry;
+import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.lab.Graded;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -247,12 +249,7 @@ class EdgeCaseHiddenTest {
             + "[from, to) or misses one (off by one at a leaf boundary, forward or reverse)")
     void scanBoundsAreHalfOpenAtEveryLeafBoundary() throws IOException {
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
-            TreeMap<Bytes, Bytes> model = new TreeMap<>();
-            for (int i = 0; i < 400; i += 2) {
-                Bytes v = Trees.value(i, 30);
-                tree.put(Trees.key(i), v);
-                model.put(Trees.key(i), v);
-            }
+            TreeMap<Bytes, Bytes> model = putEvenKeys(tree);
             assertThat(TreeDump.stats(tree).leaves(), greaterThanOrEqualTo(20L));
             for (int i = 0; i < 400; i++) {
                 for (int width : new int[] {1, 2, 3, 17}) {
@@ -270,6 +267,64 @@ class EdgeCaseHiddenTest {
                     "a range whose start is after its end is refused");
             Invariants.check(tree);
         }
+    }
+
+    @Test
+    @Graded(points = 2, concept = "a scan reads leaves outside its range: it starts at the first (or last) leaf "
+            + "instead of seeking its bound, walks on along the leaf level after its range has ended, or reads "
+            + "its whole range at its first step instead of a leaf at a time")
+    void aScanReadsOnlyTheLeavesOfItsRange() throws IOException {
+        try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
+            TreeMap<Bytes, Bytes> model = putEvenKeys(tree);
+            TreeDump.Stats shape = TreeDump.stats(tree);
+            assertThat(shape.leaves(), greaterThanOrEqualTo(20L));
+            // The descent reads one page per level; a range of two keys at most (or none: [41, 42)
+            // is empty) spans at most two leaves, and the scan may read the leaf after its last one
+            // to see that the range ended.
+            long allowed = shape.height() + 2;
+            for (int[] range : new int[][] {{40, 43}, {41, 42}, {199, 202}, {200, 203}, {360, 361}, {361, 362}}) {
+                Bytes from = Trees.key(range[0]);
+                Bytes to = Trees.key(range[1]);
+                for (boolean reverse : new boolean[] {false, true}) {
+                    String scan = (reverse ? "scanReverse(" : "scan(") + from + ", " + to + ")";
+                    long before = fetches(tree);
+                    assertThat(scan, Trees.scan(tree, from, to, reverse),
+                            equalTo(Trees.expected(model, from, to, reverse)));
+                    assertThat("pages " + scan + " fetched, of " + shape.leaves() + " leaves in a tree of height "
+                            + shape.height(), fetches(tree) - before, lessThanOrEqualTo(allowed));
+                }
+            }
+            // A scan takes its range a leaf at a time: its first entry costs the descent and one
+            // leaf, however far the range goes.
+            for (boolean reverse : new boolean[] {false, true}) {
+                String scan = reverse ? "scanReverse(null, null)" : "scan(null, null)";
+                long before = fetches(tree);
+                try (EntryIterator it = reverse ? tree.scanReverse(null, null) : tree.scan(null, null)) {
+                    assertThat(scan + " has entries", it.hasNext(), is(true));
+                    assertThat(scan + "'s first key", it.next().key(),
+                            equalTo(reverse ? model.lastKey() : model.firstKey()));
+                }
+                assertThat("pages the first entry of " + scan + " fetched, of " + shape.leaves()
+                        + " leaves in a tree of height " + shape.height(), fetches(tree) - before,
+                        lessThanOrEqualTo(shape.height() + 1L));
+            }
+        }
+    }
+
+    /** Puts the even keys 0 to 398 with 30-byte values (200 entries, over 20 leaves of 512 bytes); returns the model. */
+    private static TreeMap<Bytes, Bytes> putEvenKeys(BPlusTree tree) throws IOException {
+        TreeMap<Bytes, Bytes> model = new TreeMap<>();
+        for (int i = 0; i < 400; i += 2) {
+            Bytes v = Trees.value(i, 30);
+            tree.put(Trees.key(i), v);
+            model.put(Trees.key(i), v);
+        }
+        return model;
+    }
+
+    private static long fetches(BPlusTree tree) {
+        BufferPool.PoolStats stats = tree.poolStats();
+        return stats.hits() + stats.misses();
     }
 
     @Test
@@ -306,15 +361,15 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(points = 3, concept = "bulk load mishandles an edge case: no entries, one entry, exactly one full "
-            + "page, one page plus one entry, fill 0.5 versus 1.0, or input it must refuse (and the pages a refused "
-            + "load built must be freed)")
+            + "page (or three: a leaf filled to exactly its budget), one page plus one entry, fill 0.5 versus 1.0, "
+            + "or input it must refuse (and the pages a refused load built must be freed)")
     void bulkLoadEdgeCases() throws IOException {
         // 8 entries of 58 bytes (slot 2 + cell header 7 + key 5 + value 44) fill the 464-byte capacity of a
         // 512-byte page exactly.
         int perEntry = PageFormat.capacity(PAGE) / 8;
         int valueLength = perEntry - PageFormat.SLOT_SIZE - PageFormat.LEAF_CELL_HEADER - 5;
         List<Entry> eight = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
+        for (int i = 0; i < 24; i++) {
             eight.add(Entry.put(Bytes.of(String.format("k%04d", i)), Trees.value(i, valueLength)));
         }
         // no entries
@@ -326,14 +381,16 @@ class EdgeCaseHiddenTest {
             tree.put(Bytes.of("after"), Bytes.of("x"));
             assertThat(tree.get(Bytes.of("after")), equalTo(Optional.of(Bytes.of("x"))));
         }
-        for (int n : new int[] {1, 8, 9}) {
+        for (int n : new int[] {1, 8, 9, 24}) {
             FaultInjectingStorage storage = new FaultInjectingStorage();
             BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU);
             tree.bulkLoad(eight.subList(0, n).iterator(), 1.0);
             Invariants.check(tree);
             TreeDump.Stats stats = TreeDump.stats(tree);
             String where = "bulk load at fill 1.0 of " + n + " entries of " + perEntry + " bytes into " + PAGE + "-byte pages";
-            assertThat(where + ": leaves", stats.leaves(), equalTo(n <= 8 ? 1L : 2L));
+            // 24: three leaves filled to exactly the budget ("within" it); at one entry fewer
+            // each, the 4th leaf would hold 3 entries, enough not to be repaired away.
+            assertThat(where + ": leaves", stats.leaves(), equalTo(n <= 8 ? 1L : n == 9 ? 2L : 3L));
             assertThat(where + ": height", stats.height(), equalTo(n <= 8 ? 1 : 2));
             assertThat(where + ": size()", tree.size(), equalTo((long) n));
             for (int i = 0; i < n; i++) {

@@ -73,6 +73,25 @@ class ModelBasedHiddenTest {
         new ModelRun("power losses", Trees.SMALL_LRU, Trees::key, ops.hashCode()).run(ops);
     }
 
+    @Property(tries = 40, edgeCases = EdgeCasesMode.NONE)
+    @Graded(points = 3, concept = "the tree on its tree-wide lock (no latches: a submission without T11, or "
+            + "BPlusTree.TREE_LOCK_PROPERTY) diverges from a TreeMap: its descent (findLeaf) follows the wrong child "
+            + "or keeps a pin, or a shorter value replacing a longer one in a root leaf rebalances the root")
+    void behavesLikeATreeMapOnTheTreeWideLock(@ForAll("ops") List<TreeOp> ops) throws IOException {
+        // Every other test here runs the reference with its latches; the serial paths (findLeaf, and
+        // insert's replacement in a root leaf, which the optimistic writer takes with T11) run only here.
+        String before = System.setProperty(BPlusTree.TREE_LOCK_PROPERTY, "true");
+        try {
+            new ModelRun("tree-wide lock", Trees.SMALL_LRU, Trees::key, ops.hashCode()).run(ops);
+        } finally {
+            if (before == null) {
+                System.clearProperty(BPlusTree.TREE_LOCK_PROPERTY);
+            } else {
+                System.setProperty(BPlusTree.TREE_LOCK_PROPERTY, before);
+            }
+        }
+    }
+
     @Property(tries = 50, edgeCases = EdgeCasesMode.NONE)
     @Graded(points = 3, concept = "a bulk-loaded tree diverges from a TreeMap, or breaks an invariant, once it is "
             + "written to, checkpointed and reopened")
