@@ -874,9 +874,14 @@ public final class BufferPool {
      */
     public record PoolStats(int frames, int resident, long hits, long misses, long evictions, long pageWrites) {
 
+        /** Fetches served: each is a hit or a miss. */
+        public long fetches() {
+            return hits + misses;
+        }
+
         /** Hits per fetch; NaN before the first fetch. */
         public double hitRate() {
-            long fetches = hits + misses;
+            long fetches = fetches();
             return fetches == 0 ? Double.NaN : (double) hits / fetches;
         }
     }
