@@ -18,6 +18,7 @@ import dev.storagelab.lsm.LsmOptions;
 import dev.storagelab.mvcc.ConflictException;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.VersionedKey;
+import dev.storagelab.wal.GatedStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -27,11 +28,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Tag;
@@ -320,7 +323,7 @@ class KvStoreHiddenTest {
     @Graded(points = 2, concept = "a plain put that loses a write-write conflict to a commit still waiting for its force "
             + "gives up, or retries at once (and loses every retry) instead of waiting for the winner to be visible")
     void aPlainPutThatLosesAConflictWaitsForTheWinnerThenRetries() throws Exception {
-        dev.storagelab.wal.GatedStorage gated = new dev.storagelab.wal.GatedStorage(new FaultInjectingStorage(8));
+        GatedStorage gated = new GatedStorage(new FaultInjectingStorage(8));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (KvStore store = KvStore.open(gated, options(KvOptions.EngineKind.BTREE))) {
             Bytes k = account(1);
@@ -331,7 +334,7 @@ class KvStoreHiddenTest {
                 return null;
             });
             gated.awaitForceAtGate(winner); // the winner holds its commit timestamp, not yet visible
-            java.util.concurrent.atomic.AtomicReference<Thread> loserThread = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<Thread> loserThread = new AtomicReference<>();
             Future<?> loser = pool.submit(() -> {
                 loserThread.set(Thread.currentThread());
                 store.put(k, Bytes.of("loser"));
@@ -343,7 +346,7 @@ class KvStoreHiddenTest {
                     gated.openGate();
                     try {
                         loser.get();
-                    } catch (java.util.concurrent.ExecutionException e) {
+                    } catch (ExecutionException e) {
                         throw new AssertionError("the put that lost the conflict failed instead of waiting for the winner "
                                 + "and retrying: " + e.getCause(), e.getCause());
                     }

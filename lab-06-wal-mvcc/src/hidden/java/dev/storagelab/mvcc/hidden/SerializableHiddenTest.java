@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
@@ -147,7 +148,7 @@ class SerializableHiddenTest {
                 w.commit();
             }
             Transaction t2 = m.begin();
-            assertThat(t2.get(b("k")), equalTo(java.util.Optional.of(b("v"))));
+            assertThat(t2.get(b("k")), equalTo(Optional.of(b("v"))));
             t2.put(b("out"), b("y"));
             t2.commit();
             assertThat("a transaction that read a commit at exactly its start timestamp", t2.state(),
