@@ -44,9 +44,9 @@ import java.util.zip.ZipInputStream;
  *
  * Each run leases a user id {@code U} (group {@code G = U}) of its own from a range that no account
  * of the machine uses, so two runs of a parallel {@code grade-all} never share one (nor two grader
- * processes: a lock file per id in {@code /tmp/storagelab-uids}, root's, 0700); when the run
+ * processes: a lock file per id in {@code /run/storagelab/uids}, root's, 0700); when the run
  * ends, every process left with that id is killed, and the run's folder and whatever the id left
- * in {@code /tmp}, {@code /var/tmp} and {@code /dev/shm} deleted. The test JVM starts
+ * in every folder of the machine anyone may write to deleted. The test JVM starts
  * through util-linux's {@code setpriv} with no supplementary groups, no capabilities (none
  * inherited, an empty bounding set) and {@code no_new_privs}, in an environment of its own, and
  * (through {@code prlimit}, when present) with at most {@value #MAX_THREADS} processes and threads.
@@ -56,6 +56,16 @@ import java.util.zip.ZipInputStream;
  * says which, for the instructor's report).
  */
 public final class Confinement {
+
+    /**
+     * Where the user ids are leased: one folder for the whole machine, root's, at a fixed place,
+     * so that every grader on the machine (whatever its temp folder, environment or working
+     * directory) takes its ids from the same locks.
+     */
+    static final Path LEASES = Path.of("/run/storagelab/uids");
+
+    /** The most a run may write, in its folders, before it is stopped (and the largest file it may write). */
+    public static final long DISK_QUOTA_MIB = 4096;
 
     /** The first user id leased to test runs, and how many there are. */
     static final int FIRST_UID = 61000;
@@ -262,7 +272,7 @@ public final class Confinement {
      * machine (two surefire forks, two {@code grade} commands) never share one.
      */
     private synchronized int lease() throws IOException {
-        Path locks = Path.of(System.getProperty("java.io.tmpdir"), "storagelab-uids");
+        Path locks = LEASES;
         Files.createDirectories(locks);
         if (Files.isSymbolicLink(locks) || (Integer) Files.getAttribute(locks, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0) {
             throw new IOException(locks + " is not root's own folder (a test JVM made it?): refusing to lease test users through it");
@@ -359,7 +369,8 @@ public final class Confinement {
         private final Path dir;
         private final Path work;
         private final Path tmp;
-        private final List<String> classpath = new ArrayList<>();
+        private final Path results;
+        private final List<SandboxPolicy.Entry> classpath = new ArrayList<>();
 
         private Run(int uid, Path dir) throws IOException {
             this.uid = uid;
@@ -367,6 +378,32 @@ public final class Confinement {
             readableByRun(dir, true);
             this.work = ownedByRun(Files.createDirectory(dir.resolve("work")), true);
             this.tmp = ownedByRun(Files.createDirectory(dir.resolve("tmp")), true);
+            this.results = ownedByRun(Files.createDirectory(dir.resolve("results")), true);
+        }
+
+        /**
+         * A folder the run's trusted code (JMH's own process) writes results to: the run's user
+         * owns it, but lab code may not touch it ({@link SandboxPolicy} gives lab code only
+         * {@link #work()} and {@link #tmp()}).
+         */
+        public Path results() {
+            return results;
+        }
+
+        /** The folder of the runner's sockets: the run may pass through it, not list it or write to it. */
+        public Path channels() {
+            return dir;
+        }
+
+        /** Lets this run's user (and no one else) connect to {@code socket}, a socket this grader listens on. */
+        public void connectableByRun(Path socket) throws IOException {
+            Files.setAttribute(socket, "unix:gid", uid);
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        }
+
+        /** The class path with which entries are lab code, for the policy. */
+        public List<SandboxPolicy.Entry> sandboxClasspath() {
+            return List.copyOf(classpath);
         }
 
         /** The test JVM's working directory, which only it can use. */
@@ -381,7 +418,7 @@ public final class Confinement {
 
         /** The class path to give the test JVM: copies it can read and not change. */
         public List<String> classpath() {
-            return List.copyOf(classpath);
+            return classpath.stream().map(SandboxPolicy.Entry::path).toList();
         }
 
         private void prepare(List<Path> entries) throws IOException {
@@ -392,14 +429,14 @@ public final class Confinement {
                     continue; // a missing entry (no test classes) is missing for the JVM too
                 }
                 if (inMavenRepository(entry)) {
-                    classpath.add(sharedJar(entry).toString());
+                    classpath.add(new SandboxPolicy.Entry(sharedJar(entry).toString(), false));
                     continue;
                 }
                 Path copy = cp.resolve(i++ + "-" + entry.getFileName());
                 copyReadable(entry, copy);
-                classpath.add(copy.toString());
+                classpath.add(new SandboxPolicy.Entry(copy.toString(), SandboxPolicy.isLabClasses(entry)));
             }
-            classpath.add(runnerCopy(cp.resolve("runner")).toString());
+            classpath.add(new SandboxPolicy.Entry(runnerCopy(cp.resolve("runner")).toString(), false));
         }
 
         /**
@@ -506,7 +543,9 @@ public final class Confinement {
             List<String> cmd = new ArrayList<>();
             if (prlimit != null) {
                 // RLIMIT_NPROC counts every thread of the user, and the user is this run's alone
-                cmd.addAll(List.of(prlimit.toString(), "--nproc=" + MAX_THREADS + ":" + MAX_THREADS, "--"));
+                long fsize = DISK_QUOTA_MIB << 20;
+                cmd.addAll(List.of(prlimit.toString(), "--nproc=" + MAX_THREADS + ":" + MAX_THREADS,
+                        "--fsize=" + fsize + ":" + fsize, "--"));
             }
             cmd.addAll(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
@@ -538,27 +577,72 @@ public final class Confinement {
         }
     }
 
-    /** The folders anyone may write to, where a run's user could leave files for the next run with its id. */
-    private static final List<Path> SHARED_FOLDERS = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"));
+    /** Folders anyone may write to on most Linux machines, swept even before the machine's own list is known. */
+    private static final List<Path> USUAL_SHARED_FOLDERS = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"),
+            Path.of("/run/lock"), Path.of("/var/lock"), Path.of("/dev/mqueue"));
 
-    /** Deletes what {@code uid} left at the top of the folders anyone may write to (links themselves, never their targets). */
+    private static volatile List<Path> sharedFolders;
+
+    /**
+     * Every folder on this machine that anyone may write to, where a run's user could leave files
+     * for the next run with its id: found once per grader process by walking every file system
+     * but {@code /proc} and {@code /sys} (seconds, on a machine of ordinary size), with the usual
+     * ones always among them.
+     */
+    static List<Path> sharedFolders() {
+        List<Path> found = sharedFolders;
+        if (found == null) {
+            synchronized (Confinement.class) {
+                if (sharedFolders == null) {
+                    java.util.Set<Path> all = new java.util.LinkedHashSet<>(USUAL_SHARED_FOLDERS);
+                    try {
+                        Process find = new ProcessBuilder("find", "/", "(", "-path", "/proc", "-o", "-path", "/sys", ")", "-prune",
+                                "-o", "-type", "d", "-perm", "-0002", "-print")
+                                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                find.getInputStream(), StandardCharsets.UTF_8))) {
+                            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                                all.add(Path.of(line));
+                            }
+                        }
+                        find.waitFor();
+                    } catch (IOException | java.nio.file.InvalidPathException e) {
+                        // no find(1): the usual folders only
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    sharedFolders = List.copyOf(all);
+                }
+                found = sharedFolders;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Deletes whatever {@code uid} left in the folders anyone may write to ({@link #sharedFolders}):
+     * each entry it owns, with everything under it, however deep (links themselves, never their
+     * targets). A failure on one entry never stops the sweep.
+     */
     static void removeLeftovers(int uid) {
-        for (Path shared : SHARED_FOLDERS) {
-            if (!Files.isDirectory(shared)) {
+        for (Path shared : sharedFolders()) {
+            if (!Files.isDirectory(shared, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
-            try (Stream<Path> entries = Files.list(shared)) {
-                for (Path p : (Iterable<Path>) entries::iterator) {
-                    try {
-                        if ((Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS) == uid) {
-                            FileTrees.deleteRecursively(p);
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        // gone meanwhile, or not deletable: the next run with this id still has a private folder
+            List<Path> entries;
+            try (Stream<Path> list = Files.list(shared)) {
+                entries = list.toList();
+            } catch (IOException | RuntimeException e) {
+                continue; // not listable: nothing of ours can be there
+            }
+            for (Path p : entries) {
+                try {
+                    if ((Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS) == uid) {
+                        FileTrees.deleteRecursively(p);
                     }
+                } catch (IOException | RuntimeException e) {
+                    // gone meanwhile, or not deletable: the next run with this id still has a private folder
                 }
-            } catch (IOException e) {
-                // not listable: nothing of ours can be there
             }
         }
     }

@@ -16,11 +16,37 @@ public final class FileTrees {
     private FileTrees() {
     }
 
-    /** Deletes {@code dir} and everything under it; a missing directory is fine. */
+    /**
+     * Deletes {@code dir} and everything under it, links themselves and never their targets; a
+     * missing directory is fine. A tree Java cannot walk (deeper than the system's path limit, or
+     * with folders its owner made unreadable) is deleted by {@code chmod -R} and {@code rm -rf},
+     * which work relative to each folder and have no such limit.
+     */
     public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        try {
+            walkAndDelete(dir);
+        } catch (IOException | RuntimeException e) {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            try {
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    run("chmod", "-R", "u+rwX", "--", dir.toString());
+                }
+                run("rm", "-rf", "--one-file-system", "--", dir.toString());
+            } catch (IOException x) {
+                e.addSuppressed(x);
+            }
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw e instanceof IOException io ? io : new IOException("cannot delete " + dir + ": " + e, e);
+            }
+        }
+    }
+
+    private static void walkAndDelete(Path dir) throws IOException {
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
@@ -37,6 +63,21 @@ public final class FileTrees {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /** Runs a coreutils command to its end; its output is not wanted. */
+    private static void run(String... command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " did not finish in 5 minutes");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while running " + command[0]);
+        }
     }
 
     /**

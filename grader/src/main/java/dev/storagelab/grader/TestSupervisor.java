@@ -1,11 +1,9 @@
 package dev.storagelab.grader;
 
-import dev.storagelab.grader.runner.EventSigner;
 import dev.storagelab.grader.runner.HiddenTestRunner;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +46,6 @@ public final class TestSupervisor {
     private final Path scratch;
     private final Confinement confinement;
     private final List<String> tampering = new ArrayList<>();
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /**
      * What the last {@link #run} saw of tampering with its results (a forged, replayed or
@@ -78,16 +75,16 @@ public final class TestSupervisor {
         List<Path> entries = new ArrayList<>(LabBuild.testClasspath(module));
         if (!confinement.on()) {
             // As the grader's user: the build's own class path, and the grader's scratch space.
-            List<String> classpath = new ArrayList<>();
-            entries.forEach(p -> classpath.add(p.toString()));
-            classpath.add(runnerLocation());
             Path work = Files.createDirectories(scratch.resolve("work"));
             Path tmp = Files.createDirectories(scratch.resolve("tmp"));
+            List<SandboxPolicy.Entry> classpath = new ArrayList<>();
+            entries.forEach(p -> classpath.add(new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p))));
+            classpath.add(new SandboxPolicy.Entry(runnerLocation(), false));
             rounds(remaining, outcomes, labDeadline, classpath, work, tmp, null);
         } else {
             // As a user of its own, on copies it can read but not change, in folders no other run can see.
             try (Confinement.Run run = confinement.open(entries)) {
-                rounds(remaining, outcomes, labDeadline, run.classpath(), run.work(), run.tmp(), run);
+                rounds(remaining, outcomes, labDeadline, run.sandboxClasspath(), run.work(), run.tmp(), run);
             }
         }
         if (!tampering.isEmpty()) {
@@ -104,7 +101,7 @@ public final class TestSupervisor {
     }
 
     /** Runs child JVMs, each on the tests not yet decided, until every test is decided or the lab's time is up. */
-    private void rounds(Set<String> remaining, Map<String, Outcome> outcomes, long labDeadline, List<String> classpath,
+    private void rounds(Set<String> remaining, Map<String, Outcome> outcomes, long labDeadline, List<SandboxPolicy.Entry> classpath,
                         Path work, Path tmp, Confinement.Run confined) throws IOException {
         int round = 0;
         while (!remaining.isEmpty() && tampering.isEmpty()) {
@@ -118,18 +115,13 @@ public final class TestSupervisor {
             round++;
             int before = remaining.size();
             Path testsFile;
-            Path events;
             if (confined == null) {
                 testsFile = scratch.resolve("tests-" + round + ".txt");
-                events = scratch.resolve("events-" + round + ".txt");
                 Files.write(testsFile, remaining, StandardCharsets.UTF_8);
-                Files.deleteIfExists(events);
-                Files.createFile(events);
             } else {
                 testsFile = confined.testsFile(round, List.copyOf(remaining));
-                events = confined.eventsFile(round);
             }
-            runChild(classpath, work, tmp, testsFile, events, remaining, outcomes, labDeadline, confined);
+            runChild(classpath, work, tmp, testsFile, remaining, outcomes, labDeadline, confined);
             if (remaining.size() == before) {
                 // The child decided nothing: it cannot start, or dies before the first test.
                 for (String id : remaining) {
@@ -142,7 +134,10 @@ public final class TestSupervisor {
 
     private String lastChildProblem = "the test JVM did not start";
 
-    private void runChild(List<String> classpath, Path work, Path tmp, Path testsFile, Path events,
+    /** The longest event line the parent reads: a failure message is capped well below it. */
+    static final int MAX_EVENT_LINE = 64 * 1024;
+
+    private void runChild(List<SandboxPolicy.Entry> classpath, Path work, Path tmp, Path testsFile,
                           Set<String> remaining, Map<String, Outcome> outcomes, long labDeadline,
                           Confinement.Run confined) throws IOException {
         List<String> cmd = new ArrayList<>();
@@ -154,56 +149,62 @@ public final class TestSupervisor {
             cmd.add("-Duser.home=" + work); // the leased user has no account, so no home of its own
         }
         cmd.add("-Djava.awt.headless=true");
+        if (SandboxPolicy.available()) {
+            cmd.addAll(SandboxPolicy.flags(classpath, List.of(work, tmp))); // the testkit's KilledChild passes them on
+        }
         cmd.add("-cp");
-        cmd.add(String.join(File.pathSeparator, classpath));
+        cmd.add(String.join(File.pathSeparator, classpath.stream().map(SandboxPolicy.Entry::path).toList()));
         cmd.add(HiddenTestRunner.class.getName());
-        cmd.add(events.toString());
+        Path socket = (confined == null ? scratch : confined.channels()).resolve("events-" + System.nanoTime() + ".sock");
+        cmd.add(socket.toString());
         cmd.add(testsFile.toString());
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        EventSigner signer = new EventSigner(secret);
         ProcessBuilder builder = new ProcessBuilder(confined == null ? cmd : confined.command(cmd))
-                .directory(work.toFile()).redirectErrorStream(true);
+                .directory(work.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true);
         if (confined != null) {
             builder.environment().clear();
             builder.environment().putAll(confined.environment());
         }
-        Process child = builder.start();
-        try (var stdin = child.getOutputStream()) {
-            stdin.write((java.util.HexFormat.of().formatHex(secret) + "\n").getBytes(StandardCharsets.US_ASCII));
+        builder.environment().remove("JDK_JAVA_OPTIONS"); // nothing of the grader's environment adds to its flags
+        EventLines events = EventLines.listen(socket, confined);
+        Process child;
+        try {
+            child = builder.start();
         } catch (IOException e) {
-            // the child died before reading its secret: it decides nothing, which the loop sees
+            events.close();
+            throw e;
         }
+        events.start();
         long seq = 0;
         Tail output = new Tail(child.getInputStream(), 16 * 1024);
         output.start();
 
+        DiskQuota quota = new DiskQuota(List.of(work, tmp), Confinement.DISK_QUOTA_MIB << 20);
         Map<String, String> classFailures = new HashMap<>();
         String current = null;
         long currentStart = 0;
         boolean done = false;
         long testDeadline = rubric.testDeadline().toNanos();
-        try (RandomAccessFile in = new RandomAccessFile(events.toFile(), "r")) {
-            StringBuilder partial = new StringBuilder();
+        try {
             while (true) {
-                boolean exited = !child.isAlive();
-                // Read what the child wrote since the last poll, one complete line at a time.
-                byte[] buf = new byte[(int) Math.max(0, in.length() - in.getFilePointer())];
-                in.readFully(buf);
-                partial.append(new String(buf, StandardCharsets.UTF_8));
-                int nl;
-                while ((nl = partial.indexOf("\n")) >= 0) {
-                    String raw = partial.substring(0, nl);
-                    partial.delete(0, nl + 1);
-                    String line;
+                String line = events.poll(POLL_MILLIS);
+                if (line == EventLines.END || (line == null && !child.isAlive() && events.neverConnected())) {
+                    break;
+                }
+                if (line != null) {
+                    String body;
                     try {
-                        line = signer.verify(raw, seq++);
+                        body = event(line, seq++);
                     } catch (IllegalArgumentException e) {
                         tampering.add(e.getMessage());
                         ChildProcesses.kill(child);
                         return;
                     }
-                    String[] f = line.split(" ", 4);
+                    if (body == null) {
+                        seq--; // not an event: the JVM's own words, which belong on standard error
+                        continue;
+                    }
+                    String[] f = body.split(" ", 4);
                     switch (f[0]) {
                         case "S" -> {
                             if (f.length >= 2 && remaining.contains(f[1])) {
@@ -251,21 +252,33 @@ public final class TestSupervisor {
                     }
                     return;
                 }
-                if (exited) {
-                    break;
-                }
-                try {
-                    Thread.sleep(POLL_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                String overQuota = quota.exceeded();
+                if (overQuota != null) {
                     ChildProcesses.kill(child);
-                    throw new IOException("interrupted while supervising tests", e);
+                    emptyFolders(work, tmp); // the tests after this one start with room
+                    if (current != null) {
+                        outcomes.put(current, new Outcome(Status.CRASHED, "stopped: " + overQuota, (now - currentStart) / 1e9));
+                        remaining.remove(current);
+                    }
+                    return;
                 }
             }
+            try {
+                child.waitFor(5, java.util.concurrent.TimeUnit.SECONDS); // its pipe is closed: it is ending
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ChildProcesses.kill(child);
+                throw new IOException("interrupted while supervising tests", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ChildProcesses.kill(child);
+            throw new IOException("interrupted while supervising tests", e);
         } finally {
             if (child.isAlive()) {
                 ChildProcesses.kill(child);
             }
+            events.close();
         }
         output.finish();
         int exit = child.exitValue();
@@ -293,6 +306,44 @@ public final class TestSupervisor {
         lastChildProblem = current == null && !done
                 ? "the test JVM stopped (exit status " + exit + ") before running a test: " + lastLines(tail, 8)
                 : "the test JVM stopped";
+    }
+
+    /** Deletes what is inside {@code folders}, leaving the folders. */
+    private static void emptyFolders(Path... folders) throws IOException {
+        for (Path folder : folders) {
+            try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+                for (Path p : entries.toList()) {
+                    FileTrees.deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * The body of an event line numbered {@code expectedSeq}; null for a line that is no event (the
+     * JVM's own words); throws for an event line out of sequence (lost or repeated).
+     */
+    static String event(String line, long expectedSeq) {
+        if (!line.startsWith(HiddenTestRunner.MARK + " ")) {
+            return null;
+        }
+        String rest = line.substring(HiddenTestRunner.MARK.length() + 1);
+        int space = rest.indexOf(' ');
+        long seq;
+        try {
+            seq = Long.parseLong(space < 0 ? rest : rest.substring(0, space));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("an event line without a sequence number: " + excerpt(line));
+        }
+        if (seq != expectedSeq) {
+            throw new IllegalArgumentException("an event line out of sequence (" + seq + ", expected " + expectedSeq + "): "
+                    + excerpt(line));
+        }
+        return space < 0 ? "" : rest.substring(space + 1);
+    }
+
+    private static String excerpt(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "..." : s;
     }
 
     private String crashReason(int exit, String tail) {
@@ -326,6 +377,100 @@ public final class TestSupervisor {
             return Path.of(HiddenTestRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The runner's channel: a Unix-domain socket this side listens on, which takes exactly one
+     * connection (the runner's, made before any class of the submission loads) and then stops
+     * listening. Its lines are read on their own thread, each at most {@link #MAX_EVENT_LINE} bytes
+     * (a longer one is cut there and its rest dropped): whatever the child writes, this side holds a
+     * bounded amount of it.
+     */
+    private static final class EventLines extends Thread {
+        /** Handed out once the connection is closed. */
+        static final String END = new String("end of the runner's events");
+
+        private final java.nio.channels.ServerSocketChannel server;
+        private final Path socket;
+        private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>(1024);
+        private volatile boolean connected;
+
+        private EventLines(java.nio.channels.ServerSocketChannel server, Path socket) {
+            super("test-events");
+            setDaemon(true);
+            this.server = server;
+            this.socket = socket;
+        }
+
+        /** Listens on {@code socket}, which only the run's user ({@code confined}; else this user) may connect to. */
+        static EventLines listen(Path socket, Confinement.Run confined) throws IOException {
+            java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
+                    java.net.StandardProtocolFamily.UNIX);
+            try {
+                server.bind(java.net.UnixDomainSocketAddress.of(socket), 1);
+                if (confined != null) {
+                    confined.connectableByRun(socket);
+                }
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            return new EventLines(server, socket);
+        }
+
+        @Override
+        public void run() {
+            try (java.nio.channels.SocketChannel runner = server.accept()) {
+                connected = true;
+                server.close(); // one connection: the runner's
+                Files.deleteIfExists(socket);
+                read(java.nio.channels.Channels.newInputStream(runner));
+            } catch (IOException e) {
+                // closed: the child is gone, or never connected
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                lines.put(END);
+            } catch (InterruptedException e) {
+                // nobody waits any more
+            }
+        }
+
+        private void read(InputStream in) throws IOException, InterruptedException {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            try (InputStream buffered = new java.io.BufferedInputStream(in)) {
+                int b;
+                while ((b = buffered.read()) >= 0) {
+                    if (b == '\n') {
+                        lines.put(line.toString(StandardCharsets.UTF_8));
+                        line.reset();
+                    } else if (line.size() < MAX_EVENT_LINE) {
+                        line.write(b);
+                    }
+                }
+            }
+        }
+
+        /** Whether the runner never connected (it did not start, or died first). */
+        boolean neverConnected() {
+            return !connected;
+        }
+
+        /** The next line, null if none came within {@code millis}, or {@link #END}. */
+        String poll(long millis) throws InterruptedException {
+            return lines.poll(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /** Stops listening (a runner that never connected) and removes the socket. */
+        void close() {
+            try {
+                server.close();
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                // gone with the run's folder
+            }
         }
     }
 

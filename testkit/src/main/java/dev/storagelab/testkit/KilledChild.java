@@ -34,6 +34,26 @@ public final class KilledChild {
     }
 
     /**
+     * The flags that hold a child to this JVM's own SecurityManager policy, where it has one (the
+     * grader runs lab code under one): the child runs lab code too, so it gets the same wall, and
+     * the same temp folder, the only one that policy lets lab code use.
+     */
+    static List<String> sandbox() {
+        if (System.getSecurityManager() == null) {
+            return List.of();
+        }
+        List<String> flags = new ArrayList<>(List.of("-Djava.security.manager=" + System.getProperty("java.security.manager"),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        for (String name : List.of("storagelab.sandbox.labCode", "storagelab.sandbox.folders")) {
+            String value = System.getProperty(name);
+            if (value != null) {
+                flags.add("-D" + name + "=" + value);
+            }
+        }
+        return flags;
+    }
+
+    /**
      * Starts {@code main} with {@code args} (and a 128 MiB heap), waits until it has acknowledged
      * {@code target} units of work ({@code 0 .. target - 1}), kills it with SIGKILL and returns the
      * highest number it acknowledged (at least {@code target - 1}).
@@ -46,8 +66,9 @@ public final class KilledChild {
                                   Path stderr) throws Exception {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m"));
+        cmd.addAll(sandbox());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(args);
         Process child = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
         AtomicLong lastAcked = new AtomicLong(-1);

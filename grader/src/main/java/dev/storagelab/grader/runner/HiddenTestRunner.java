@@ -1,6 +1,5 @@
 package dev.storagelab.grader.runner;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -33,22 +32,26 @@ import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Runs inside the child JVM the grader starts for one lab: runs the given test methods through
- * the JUnit Platform and appends one line per event to an events file, flushed at once, so the
- * parent knows which test was running if this JVM dies, hangs or exits.
+ * the JUnit Platform and writes one line per event to the parent, over a Unix-domain socket the
+ * parent listens on, flushed at once, so the parent knows which test was running if this JVM dies,
+ * hangs or exits.
  *
  * <pre>
- * S id                  test method id started          (id = class#method)
- * F id status message   test method finished: PASS or FAIL, message Base64 (UTF-8)
- * C class message       a class failed before its tests could run (e.g. in @BeforeAll)
- * D                     every test ran
+ * {@value #MARK} seq S id                 test method id started          (id = class#method)
+ * {@value #MARK} seq F id status message  test method finished: PASS or FAIL, message Base64 (UTF-8)
+ * {@value #MARK} seq C class message      a class failed before its tests could run (e.g. in @BeforeAll)
+ * {@value #MARK} seq D                    every test ran
  * </pre>
  *
  * The parent trusts none of it beyond "this test said it passed": it knows the tests and their
- * points itself, keeps its own clock, and treats a missing line as a failure. Each line is
- * authenticated: the parent writes a fresh secret on this JVM's standard input, read here before
- * any class of the submission is loaded, and every line carries a sequence number first and an
- * HMAC-SHA256 of the rest last ({@link EventSigner}), so bytes that student code appends to the
- * file are told apart from the runner's verdicts.
+ * points itself, keeps its own clock, and treats a missing line as a failure. The verdicts need no
+ * secret. The runner connects first, before a single class of the submission loads, and the parent
+ * accepts that one connection and no other; from then on the only way into it is this class's own
+ * channel. Lab code can neither reflect to reach it nor open sockets or file descriptors (the
+ * allow-list refuses the APIs, the JVM's policy the permissions: {@code SandboxPolicy}), and a
+ * socket, unlike a pipe or a file, cannot be opened again through {@code /proc}. Standard output
+ * and error are only test output, capped. The sequence numbers let the parent notice a line lost
+ * or repeated.
  */
 public final class HiddenTestRunner {
 
@@ -61,24 +64,29 @@ public final class HiddenTestRunner {
     private HiddenTestRunner() {
     }
 
-    /** Arguments: the events file, then a file listing {@code class#method} ids, one per line. */
+    /** What starts every event line. */
+    public static final String MARK = "@@storagelab-event";
+
+    /** The arguments: the parent's socket, then a file listing {@code class#method} ids, one per line. */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
-            System.err.println("usage: HiddenTestRunner EVENTS_FILE TESTS_FILE");
-            System.exit(2);
+            System.err.println("usage: HiddenTestRunner EVENTS_SOCKET TESTS_FILE");
+            Runtime.getRuntime().halt(2);
         }
-        // The secret first, before the test plan loads a single class of the submission.
-        byte[] secret = readSecret(System.in);
+        // The channel first, before the test plan loads a single class of the submission: the
+        // parent takes this one connection and no other.
+        java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(Path.of(args[0])));
+        Events events = new Events(new PrintStream(java.nio.channels.Channels.newOutputStream(channel), false,
+                StandardCharsets.UTF_8));
+        PrintStream stderr = System.err;
         System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
         List<String> ids = Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8).stream()
                 .filter(s -> !s.isBlank()).toList();
-        EventSigner.Writer events = new EventSigner.Writer(new EventSigner(secret),
-                new PrintStream(new FileOutputStream(args[0], true), true, StandardCharsets.UTF_8));
-        java.util.Arrays.fill(secret, (byte) 0);
         // Test output is not the grader's business: cap what a test can print, so a flood costs
         // the test time, never the grader memory or disk.
-        CappedSink out = new CappedSink(System.out, 64 * 1024);
-        CappedSink err = new CappedSink(System.err, 64 * 1024);
+        CappedSink out = new CappedSink(stderr, 64 * 1024);
+        CappedSink err = new CappedSink(stderr, 64 * 1024);
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
 
@@ -109,24 +117,8 @@ public final class HiddenTestRunner {
         Runtime.getRuntime().halt(0);
     }
 
-    /** One line of hex digits on standard input: the key the events are authenticated with. */
-    private static byte[] readSecret(java.io.InputStream in) throws IOException {
-        StringBuilder hex = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            hex.append((char) c);
-            if (hex.length() > 256) {
-                throw new IOException("the secret on standard input is too long");
-            }
-        }
-        if (hex.length() < 32) {
-            throw new IOException("no secret on standard input: the grader starts this runner");
-        }
-        return java.util.HexFormat.of().parseHex(hex.toString().strip());
-    }
-
     private static final class Listener implements TestExecutionListener {
-        private final EventSigner.Writer events;
+        private final Events events;
         private TestPlan plan;
         private final Map<String, StringBuilder> failures = new HashMap<>();
         private final Map<String, StringBuilder> reports = new HashMap<>();
@@ -134,7 +126,7 @@ public final class HiddenTestRunner {
         private final CappedSink err;
         private Set<Thread> threadsBefore = Set.of();
 
-        Listener(EventSigner.Writer events, CappedSink out, CappedSink err) {
+        Listener(Events events, CappedSink out, CappedSink err) {
             this.events = events;
             this.out = out;
             this.err = err;
@@ -311,6 +303,21 @@ public final class HiddenTestRunner {
 
         @Override
         public void flush() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** Numbered event lines on the parent's pipe, each flushed at once. */
+    private static final class Events {
+        private final PrintStream out;
+        private long seq;
+
+        Events(PrintStream out) {
+            this.out = out;
+        }
+
+        synchronized void println(String body) {
+            out.print(MARK + " " + seq++ + " " + body + "\n");
             out.flush();
         }
     }

@@ -1,0 +1,116 @@
+package dev.storagelab.grader.runner;
+
+import java.io.File;
+import java.io.FilePermission;
+import java.lang.RuntimePermission;
+import java.net.URL;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.Permission;
+import java.security.PermissionCollection;
+import java.security.Permissions;
+import java.security.Policy;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PropertyPermission;
+
+/**
+ * The SecurityManager of every JVM that runs lab code under the grader, named on its command line
+ * ({@code -Djava.security.manager=dev.storagelab.grader.runner.LabSecurityManager}), so it is in
+ * force before the first class of the submission loads. It installs a policy in which the labs'
+ * compiled classes ({@value #LAB_CODE}: their folders) may use files only under the run's own
+ * folders ({@value #FOLDERS}), read the workspace's {@code storagelab.*} switches and a few harmless
+ * properties, stop the threads they start and list a class's members; and nothing else: no exec, exit, network, file
+ * descriptors, reflection past access checks, class loaders, {@code setIO}. Every other class (the
+ * JDK, JUnit, jqwik, Lincheck and the classes it generates, JMH, the tests, the testkit, this
+ * runner) may do anything. The JDK checks every class on the stack, so a trusted class called from
+ * lab code is held to the lab's permissions.
+ */
+public final class LabSecurityManager extends SecurityManager {
+
+    /** The system property that lists the labs' class folders, separated by {@link File#pathSeparator}. */
+    public static final String LAB_CODE = "storagelab.sandbox.labCode";
+    /** The system property that lists the folders lab code may use, separated by {@link File#pathSeparator}. */
+    public static final String FOLDERS = "storagelab.sandbox.folders";
+
+    public LabSecurityManager() {
+        Policy.setPolicy(new LabPolicy(paths(System.getProperty(LAB_CODE)), paths(System.getProperty(FOLDERS))));
+    }
+
+    private static List<Path> paths(String list) {
+        List<Path> out = new ArrayList<>();
+        if (list != null) {
+            for (String p : list.split(File.pathSeparator)) {
+                if (!p.isBlank()) {
+                    out.add(Path.of(p).toAbsolutePath().normalize());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Lab code gets {@link #lab}; everything else every permission. */
+    static final class LabPolicy extends Policy {
+        private final List<Path> labCode;
+        private final Permissions lab = new Permissions();
+
+        LabPolicy(List<Path> labCode, List<Path> folders) {
+            this.labCode = List.copyOf(labCode);
+            for (Path f : folders) {
+                lab.add(new FilePermission(f.toString(), "read"));
+                lab.add(new FilePermission(f + File.separator + "-", "read,write,delete"));
+            }
+            for (String property : List.of("storagelab.*", "user.dir", "java.io.tmpdir", "os.name", "os.arch",
+                    "line.separator", "file.separator", "path.separator", "java.version")) {
+                lab.add(new PropertyPermission(property, "read"));
+            }
+            lab.add(new RuntimePermission("modifyThread"));
+            // Listing a class's members: a class of the same loader (the tests) is not guarded by the
+            // SecurityManager at all, the allow-list refuses reflection, and Lincheck's
+            // instrumentation lists members while lab code is on the stack.
+            lab.add(new RuntimePermission("accessDeclaredMembers"));
+            lab.setReadOnly();
+        }
+
+        @Override
+        public boolean implies(ProtectionDomain domain, Permission permission) {
+            return !isLabCode(domain) || lab.implies(permission);
+        }
+
+        @Override
+        public PermissionCollection getPermissions(CodeSource codesource) {
+            Permissions all = new Permissions();
+            all.add(new java.security.AllPermission());
+            return isLabCode(codesource) ? lab : all;
+        }
+
+        @Override
+        public PermissionCollection getPermissions(ProtectionDomain domain) {
+            return getPermissions(domain == null ? null : domain.getCodeSource());
+        }
+
+        private boolean isLabCode(ProtectionDomain domain) {
+            return domain != null && isLabCode(domain.getCodeSource());
+        }
+
+        private boolean isLabCode(CodeSource source) {
+            URL location = source == null ? null : source.getLocation();
+            if (location == null || !"file".equals(location.getProtocol())) {
+                return false;
+            }
+            Path p;
+            try {
+                p = Path.of(location.toURI()).toAbsolutePath().normalize();
+            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                return false;
+            }
+            for (Path dir : labCode) {
+                if (p.startsWith(dir)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
