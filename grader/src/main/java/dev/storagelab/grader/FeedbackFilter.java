@@ -12,27 +12,34 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Issue 24: what a student may read of a failure message. A message is made of what the hidden
- * test's assertion says and of what the student's code put into its exceptions and output, so a
- * submission that managed to read a hidden test could carry it out in a message. Before a message
- * becomes feedback it is:
+ * What a student may read of a failure message. A message is made of what the hidden test's
+ * assertion says and of what the student's code put into its exceptions, so it is a channel from
+ * the test JVM to the student: it carries concepts and short facts ("expected 5 but was 4"), and no
+ * room for a payload. Before a message becomes feedback it is:
  * <ol>
- *   <li>cleaned: control characters (what raw class-file bytes look like as text) are dropped;</li>
  *   <li>cut where it first quotes the hidden tests, with a line saying something was withheld. A
  *       quote is any {@value #WINDOW} characters in a row
  *       (whitespace and non-printable characters counted as one space) that also occur in a hidden
  *       test's source, outside its string literals, or in its compiled classes, outside those
  *       literals. The literals are what a test's assertions print, so they stay readable;</li>
- *   <li>cut to {@value #MAX} characters.</li>
+ *   <li>reduced to printable ASCII: every other character becomes {@code ?}, tabs become spaces;</li>
+ *   <li>bounded: a word (a run without spaces) longer than {@value #MAX_WORD} characters is cut to
+ *       its first {@value #WORD_KEPT} (an encoded payload is one long word), at most {@value
+ *       #MAX_LINES} lines, at most {@value #MAX} characters.</li>
  * </ol>
- * A copy that is encoded (Base64, reversed, cut into short pieces) passes this filter: what keeps
- * the hidden tests from student code is that it cannot read them (the class scan, and the
- * test JVM's own user, see {@link Confinement}). This filter stops the plain copy.
+ * What keeps the hidden tests from student code is that it cannot read them (the allow-list of
+ * {@link ClassScan}, and the test JVM's policy, {@link SandboxPolicy}); this filter keeps what a
+ * message can carry small.
  */
 public final class FeedbackFilter {
 
     /** Longest message shown. */
-    public static final int MAX = 4000;
+    public static final int MAX = 1200;
+    /** Most lines shown. */
+    static final int MAX_LINES = 25;
+    /** Longest word shown whole; a longer one keeps its first {@value #WORD_KEPT} characters. */
+    static final int MAX_WORD = 64;
+    static final int WORD_KEPT = 40;
     /** How many characters in a row of the hidden tests' code make a quote. */
     static final int WINDOW = 48;
     /** Said instead of a message that quotes the hidden tests. */
@@ -116,17 +123,50 @@ public final class FeedbackFilter {
         int quote = firstQuote(message);
         String kept = quote < 0 ? message : message.substring(0, quote);
         StringBuilder clean = new StringBuilder(Math.min(kept.length(), MAX + 16));
-        int i = 0;
-        for (; i < kept.length() && clean.length() < MAX; i++) {
+        int lines = 1;
+        int word = 0;
+        boolean longWord = false;
+        boolean cut = false;
+        for (int i = 0; i < kept.length(); i++) {
             char c = kept.charAt(i);
-            if (c == '\n' || c == '\t' || !Character.isISOControl(c)) {
-                clean.append(c);
+            if (c == '\r') {
+                continue;
             }
+            if (c == '\t') {
+                c = ' ';
+            } else if (c != '\n' && (c < 0x20 || c > 0x7e)) {
+                c = Character.isISOControl(c) ? ' ' : '?';
+            }
+            if (c == '\n' && ++lines > MAX_LINES || clean.length() >= MAX) {
+                cut = true;
+                break;
+            }
+            if (c == ' ' || c == '\n') {
+                word = 0;
+            } else if (++word == 1) {
+                longWord = runLength(kept, i) > MAX_WORD;
+            }
+            if (longWord && word > WORD_KEPT) {
+                if (word == WORD_KEPT + 1) {
+                    clean.append("[...]");
+                }
+                continue; // the rest of an overlong word
+            }
+            clean.append(c);
         }
         if (quote >= 0) {
             return clean.toString().strip() + (clean.toString().isBlank() ? "" : "\n") + WITHHELD;
         }
-        return i < kept.length() ? clean + "\n[... cut]" : clean.toString();
+        return cut ? clean + "\n[... cut]" : clean.toString();
+    }
+
+    /** The length of the run of non-space characters of {@code s} that starts at {@code from}. */
+    private static int runLength(String s, int from) {
+        int end = from;
+        while (end < s.length() && !Character.isWhitespace(s.charAt(end))) {
+            end++;
+        }
+        return end - from;
     }
 
     /** Whether {@code message} holds {@value #WINDOW} characters in a row of the hidden tests' code. */

@@ -70,6 +70,7 @@ public final class Gradebook {
             for (Path entry : entries) {
                 String student = entry.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
                 futures.add(pool.submit(() -> {
+                    // one student's grading, whatever it throws, is that student's row and nobody else's
                     GradeReport r = gradeOne(grader, entry, labs, out.resolve(student));
                     synchronized (reports) {
                         reports.put(student, r);
@@ -78,29 +79,53 @@ public final class Gradebook {
                     return null;
                 }));
             }
-            for (Future<?> f : futures) {
-                f.get();
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    futures.get(i).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    String student = entries.get(i).getFileName().toString().replaceFirst("(?i)\\.zip$", "");
+                    synchronized (reports) {
+                        reports.putIfAbsent(student, GradeReport.failed(entries.get(i).toString(),
+                                "internal grader error: " + e.getCause(), 0));
+                    }
+                }
             }
         } finally {
             pool.shutdownNow();
-            FileTrees.deleteRecursively(reference);
+            try {
+                FileTrees.deleteRecursively(reference);
+            } catch (IOException e) {
+                progress.println("warning: could not delete the reference build in " + reference + ": " + e.getMessage());
+            }
         }
         progress.println();
         Files.writeString(out.resolve("gradebook.csv"), csv(reports), StandardCharsets.UTF_8);
         return reports;
     }
 
-    private GradeReport gradeOne(Grader grader, Path entry, List<String> labs, Path dir) throws IOException {
-        Path scratch = Files.createTempDirectory("storagelab-grade");
+    /** Grades one submission; never throws for anything the submission did (that becomes its report). */
+    private GradeReport gradeOne(Grader grader, Path entry, List<String> labs, Path dir) {
         GradeReport report;
+        Path scratch = null;
         try {
+            scratch = Files.createTempDirectory("storagelab-grade");
             report = grader.grade(entry, labs, Grader.Mode.BOTH, scratch);
-        } catch (Exception e) {
+        } catch (Exception | StackOverflowError | OutOfMemoryError | LinkageError e) {
             report = GradeReport.failed(entry.toString(), "internal grader error: " + e, 0);
         } finally {
-            FileTrees.deleteRecursively(scratch);
+            if (scratch != null) {
+                try {
+                    FileTrees.deleteRecursively(scratch);
+                } catch (IOException | RuntimeException e) {
+                    progress.println("\nwarning: could not delete " + scratch + ": " + e.getMessage());
+                }
+            }
         }
-        ReportWriter.writeAll(report, dir);
+        try {
+            ReportWriter.writeAll(report, dir);
+        } catch (IOException | RuntimeException e) {
+            progress.println("\nwarning: could not write the results of " + entry.getFileName() + " to " + dir + ": " + e.getMessage());
+        }
         return report;
     }
 
@@ -132,7 +157,10 @@ public final class Gradebook {
     }
 
     private static String quote(String s) {
-        String oneLine = s.replace('\n', ' ');
+        String oneLine = s.replace('\n', ' ').replace('\r', ' ');
+        if (!oneLine.isEmpty() && "=+-@\t".indexOf(oneLine.charAt(0)) >= 0) {
+            oneLine = "'" + oneLine; // a spreadsheet reads these as formulas
+        }
         return oneLine.matches("[A-Za-z0-9_.@ -]*") ? oneLine : '"' + oneLine.replace("\"", "\"\"") + '"';
     }
 }

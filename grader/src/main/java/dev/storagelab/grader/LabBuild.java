@@ -76,19 +76,57 @@ public final class LabBuild {
                 && Files.isDirectory(module.resolve("target/classes"));
     }
 
-    /** The compiler errors in {@code log} that concern {@code lab}, with workspace paths made relative. */
+    /**
+     * The compiler errors in {@code log} that concern {@code lab}, with workspace paths made
+     * relative. An error in the hidden tests (they call the student's code) is told as what the
+     * tests needed of the student's classes, never as the hidden file, line or call.
+     */
     public static String errorsFor(String log, Path root, Lab lab) {
         String prefix = root.toAbsolutePath() + "/";
-        List<String> lines = log.lines()
-                .filter(l -> l.contains("[ERROR]") && l.contains(lab.directory() + "/"))
-                .map(l -> l.replace(prefix, ""))
-                .distinct()
-                .limit(30)
-                .toList();
-        if (lines.isEmpty()) {
-            lines = log.lines().filter(l -> l.contains("[ERROR]")).map(l -> l.replace(prefix, "")).limit(15).toList();
+        List<String> lines = new ArrayList<>();
+        java.util.Set<String> needed = new java.util.LinkedHashSet<>();
+        boolean inHidden = false;
+        String symbol = null;
+        for (String raw : log.lines().toList()) {
+            if (!raw.contains("[ERROR]")) {
+                continue;
+            }
+            String l = raw.replace(prefix, "");
+            boolean header = l.matches(".*\\.java:\\[\\d+,\\d+\\].*");
+            if (header) {
+                inHidden = l.contains("/src/hidden/");
+                symbol = null;
+                if (inHidden) {
+                    String what = l.replaceFirst(".*\\.java:\\[\\d+,\\d+\\]\\s*", "").strip();
+                    if (!what.startsWith("cannot find symbol")) {
+                        needed.add("the graded tests do not compile against your code (" + what.replaceAll("\\s+", " ")
+                                + "): keep the classes, methods and types the handout gives");
+                    }
+                    continue;
+                }
+            } else if (inHidden) {
+                String detail = l.replaceFirst("^.*\\[ERROR\\]\\s*", "").strip();
+                if (detail.startsWith("symbol:")) {
+                    symbol = detail.substring("symbol:".length()).strip();
+                } else if (detail.startsWith("location:") && symbol != null) {
+                    needed.add("the graded tests use " + symbol + " of " + detail.substring("location:".length()).strip()
+                            .replaceFirst("^(variable \\S+ of type |class |interface )", "")
+                            + ", which your code does not have (or has with other parameter types): keep the handout's signatures");
+                    symbol = null;
+                }
+                continue;
+            }
+            if (l.contains(lab.directory() + "/")) {
+                lines.add(l);
+            }
         }
-        return String.join("\n", lines);
+        List<String> out = new ArrayList<>(needed);
+        out.addAll(lines.stream().distinct().limit(30).toList());
+        if (out.isEmpty()) {
+            out = log.lines().filter(l -> l.contains("[ERROR]") && !l.contains("/src/hidden/")).map(l -> l.replace(prefix, ""))
+                    .limit(15).toList();
+        }
+        return String.join("\n", out);
     }
 
     /** The test classpath of a built module: test classes, classes, then every dependency. */

@@ -94,11 +94,28 @@ class FeedbackFilterTest {
     }
 
     @Test
-    void controlCharactersAreDroppedAndLongMessagesCut() {
-        assertThat(filter.apply("a\u0000b\u0007c\nd\te"), equalTo("abc\nd\te"));
-        String shown = filter.apply("x".repeat(10_000));
-        assertThat(shown.length(), lessThanOrEqualTo(FeedbackFilter.MAX + 20));
-        assertThat(shown, endsWith("[... cut]"));
+    void onlyPrintableAsciiIsShown() {
+        assertThat(filter.apply("a\u0000b\u0007c\nd\te \u00e9\u2264"), equalTo("a b c\nd e ??"));
+    }
+
+    @Test
+    void anEncodedPayloadShowsOnlyItsFirstCharacters() {
+        byte[] payload = new byte[3000];
+        new java.util.Random(1).nextBytes(payload);
+        String encoded = java.util.Base64.getEncoder().encodeToString(payload);
+        String shown = filter.apply("java.lang.IllegalStateException: " + encoded + " and " + encoded.substring(0, 50));
+        assertThat(shown, equalTo("java.lang.IllegalStateException: " + encoded.substring(0, FeedbackFilter.WORD_KEPT) + "[...] and "
+                + encoded.substring(0, 50)));
+    }
+
+    @Test
+    void longMessagesAreCutByLinesAndByLength() {
+        String lines = filter.apply("expected 1 but was 2\n".repeat(100));
+        assertThat(lines.lines().count(), lessThanOrEqualTo((long) FeedbackFilter.MAX_LINES + 1));
+        assertThat(lines, endsWith("[... cut]"));
+        String words = filter.apply("expected 1 but was 2 ".repeat(1000));
+        assertThat(words.length(), lessThanOrEqualTo(FeedbackFilter.MAX + 20));
+        assertThat(words, endsWith("[... cut]"));
     }
 
     @Test

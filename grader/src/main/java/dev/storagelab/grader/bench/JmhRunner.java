@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import dev.storagelab.grader.ChildProcesses;
 import dev.storagelab.grader.Confinement;
 import dev.storagelab.grader.LabBuild;
+import dev.storagelab.grader.SandboxPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -165,8 +166,12 @@ public final class JmhRunner {
         Confinement confinement = Confinement.current();
         if (!confinement.on()) {
             classpath.add(Path.of(dev.storagelab.grader.TestSupervisor.runnerLocation()));
-            return runJmh(module, classpath.stream().map(Path::toString).toList(), include, params, settings, deadline,
-                    json, json, log, progress, null);
+            // Lab code may use files only in a folder of its own; the results are written beside it.
+            Path work = Files.createDirectories(log.resolveSibling(log.getFileName() + ".work"));
+            Path tmp = Files.createDirectories(work.resolve("tmp"));
+            List<SandboxPolicy.Entry> entries = classpath.stream()
+                    .map(p -> new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p))).toList();
+            return runJmh(work, entries, tmp, include, params, settings, deadline, json, json, log, progress, null);
         }
         // Benchmarks run a submission's code too: as a user of its own, like its tests (Confinement),
         // on copies of the class path. That user's temp folder is its own, so JMH's machine-wide lock
@@ -190,9 +195,11 @@ public final class JmhRunner {
             }
         }
         try (Confinement.Run confined = confinement.open(classpath)) {
-            Path confinedJson = confined.work().resolve("jmh-result.json");
-            return runJmh(confined.work(), confined.classpath(), include, params, settings, deadline, confinedJson, json, log,
-                    progress, confined);
+            // JMH's own process writes the results where the benchmark's lab code may not (the policy
+            // gives it only work/ and tmp/): a fork cannot rewrite its own score.
+            Path confinedJson = confined.results().resolve("jmh-result.json");
+            return runJmh(confined.work(), confined.sandboxClasspath(), confined.tmp(), include, params, settings, deadline,
+                    confinedJson, json, log, progress, confined);
         } finally {
             if (lockFile != null) {
                 lockFile.close(); // releases the lock
@@ -204,9 +211,10 @@ public final class JmhRunner {
      * One JMH process in {@code dir} on {@code classpath}, writing its JSON to {@code childJson}
      * ({@code confined}: as that run's user), which is then read (and kept at {@code json}).
      */
-    private static Run runJmh(Path dir, List<String> classpath, String include, Map<String, String> params, Settings settings,
-                              Duration deadline, Path childJson, Path json, Path log, PrintStream progress,
-                              Confinement.Run confined) throws IOException {
+    private static Run runJmh(Path dir, List<SandboxPolicy.Entry> sandboxClasspath, Path tmp, String include,
+                              Map<String, String> params, Settings settings, Duration deadline, Path childJson, Path json,
+                              Path log, PrintStream progress, Confinement.Run confined) throws IOException {
+        List<String> classpath = sandboxClasspath.stream().map(SandboxPolicy.Entry::path).toList();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (confined != null) {
@@ -250,6 +258,13 @@ public final class JmhRunner {
         if (confined != null) {
             builder.environment().clear();
             builder.environment().putAll(confined.environment());
+        }
+        if (SandboxPolicy.available()) {
+            // JMH's process and every fork it starts: the benchmark's lab code under the lab policy
+            builder.environment().put("JDK_JAVA_OPTIONS", SandboxPolicy.javaOptions(sandboxClasspath, List.of(dir, tmp))
+                    + " \"-Djava.io.tmpdir=" + tmp + "\"");
+        } else {
+            builder.environment().remove("JDK_JAVA_OPTIONS");
         }
         Process p = builder.start();
         Thread pump = new Thread(() -> copyOutput(p, log, progress), "jmh-output");

@@ -134,7 +134,7 @@ public final class ReportWriter {
         m.put("percent", round(r.percent()));
         m.put("execution_seconds", round(r.executionSeconds()));
         m.put("error", r.error());
-        m.put("test_jvms", dev.storagelab.grader.Confinement.current().describe());
+        m.put("test_jvms", dev.storagelab.grader.Confinement.current().describe() + "; " + dev.storagelab.grader.SandboxPolicy.describe());
         m.put("isolated", labs(r.isolated()));
         m.put("integrated", labs(r.integrated()));
         return m;
@@ -189,13 +189,14 @@ public final class ReportWriter {
 
     static String markdown(GradeReport r) {
         StringBuilder sb = new StringBuilder("# storagelab grade report\n\n");
-        sb.append("Submission: `").append(r.submission()).append("`\n\n");
-        sb.append("Test JVMs: ").append(dev.storagelab.grader.Confinement.current().describe()).append(".\n\n");
+        sb.append("Submission: ").append(code(r.submission())).append("\n\n");
+        sb.append("Test JVMs: ").append(dev.storagelab.grader.Confinement.current().describe()).append("; ")
+                .append(dev.storagelab.grader.SandboxPolicy.describe()).append(".\n\n");
         if (isLocalCheck(r)) {
             sb.append("_Local checks: this workspace has no hidden tests (a student release), so its public tests ran._\n\n");
         }
         if (r.error() != null) {
-            sb.append("**Grading could not run:** ").append(r.error()).append("\n");
+            sb.append("**Grading could not run:**\n\n").append(fenced(r.error(), "")).append("\n");
             return sb.toString();
         }
         sb.append(String.format(Locale.ROOT, "**Score: %.1f / %.1f (%.1f%%)** in %.0f s%n%n", r.earned(), r.max(), r.percent(),
@@ -210,15 +211,15 @@ public final class ReportWriter {
         for (LabResult lab : r.isolated()) {
             sb.append("\n## ").append(lab.lab()).append("\n\n");
             if (lab.problem() != null) {
-                sb.append("**").append(lab.lab()).append(" ").append(lab.problem().lines().findFirst().orElse(""))
-                        .append("**\n\n```\n").append(lab.problem()).append("\n```\n\n");
+                sb.append("**").append(lab.lab()).append(" ").append(inline(lab.problem().lines().findFirst().orElse("")))
+                        .append("**\n\n").append(fenced(lab.problem(), "")).append("\n");
             }
             for (TestResult tr : lab.tests()) {
-                sb.append(tr.outcome().passed() ? "- PASS " : "- **FAIL** ").append('`').append(tr.test().displayName())
-                        .append("` (").append(fmt(tr.earned())).append('/').append(fmt(tr.max())).append("): ")
-                        .append(tr.test().concept()).append('\n');
+                sb.append(tr.outcome().passed() ? "- PASS " : "- **FAIL** ").append(code(tr.test().displayName()))
+                        .append(" (").append(fmt(tr.earned())).append('/').append(fmt(tr.max())).append("): ")
+                        .append(inline(tr.test().concept())).append('\n');
                 if (!tr.outcome().passed() && !tr.outcome().message().isBlank()) {
-                    sb.append("  ```\n  ").append(tr.outcome().message().replace("\n", "\n  ")).append("\n  ```\n");
+                    sb.append(fenced(tr.outcome().message(), "  "));
                 }
             }
             if (!lab.perf().isEmpty()) {
@@ -227,11 +228,57 @@ public final class ReportWriter {
                 for (PerfResult p : lab.perf()) {
                     sb.append(String.format(Locale.ROOT, "| %s `%s` | %s | %s | %s / %s | %s |%n", p.name(), p.benchmark(), p.params(),
                             Double.isNaN(p.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", p.ratio()), fmt(p.earned()),
-                            fmt(p.max()), p.message().replace("\n", " ").replace("|", "\\|")));
+                            fmt(p.max()), inline(p.message())));
                 }
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * {@code text} as a fenced code block, every line indented by {@code indent}: its fence is longer
+     * than any run of backticks in it, so nothing in a message (a forged heading, an image, a link)
+     * can end the block and be read as Markdown.
+     */
+    static String fenced(String text, String indent) {
+        String fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
+        return indent + fence + "\n" + indent + text.replace("\r", "").replace("\n", "\n" + indent) + "\n" + indent + fence + "\n";
+    }
+
+    /** {@code text} as inline code, with a fence longer than any run of backticks in it. */
+    static String code(String text) {
+        String oneLine = text.replace('\n', ' ').replace('\r', ' ');
+        String fence = "`".repeat(longestBacktickRun(oneLine) + 1);
+        return fence + " " + oneLine + " " + fence;
+    }
+
+    /**
+     * {@code text} on one line, with every character that Markdown or HTML would read as markup
+     * escaped: no heading, emphasis, link, image, table cell or tag can come out of it.
+     */
+    static String inline(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 16);
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '\n', '\r' -> sb.append(' ');
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '\\', '`', '*', '_', '[', ']', '(', ')', '#', '!', '|', '~', '{', '}' -> sb.append('\\').append(c);
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static int longestBacktickRun(String text) {
+        int longest = 0;
+        int run = 0;
+        for (char c : text.toCharArray()) {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        return longest;
     }
 
     /** The per-lab table for the terminal. */
