@@ -231,10 +231,53 @@ public final class ReleaseLeakCheck {
             }
             find(file, nonTrivial(List.of(raw), 1, idioms), leaks);
             if (text.contains("\\n")) {
-                find(file, nonTrivial(unescaped(raw), 1, idioms), leaks);
+                find(file, unescaped(raw, idioms), leaks);
             }
         }
         return new Report(regions, regionWindows, windows.size() - regionWindows, checked, List.copyOf(leaks));
+    }
+
+    /** Where {@link #unescaped} breaks a line: a {@code \n} escape, or a quote that is not escaped. */
+    private static final Pattern UNESCAPED_BREAK = Pattern.compile("\\\\n|(?<!\\\\)\"");
+    private static final Pattern CITATION = Pattern.compile("\\]\\(([^)#\\s]+)|`([\\w.-]+/[\\w./-]+)`");
+
+    /**
+     * The places where a Markdown file of {@code release} cites a file of the workspace at
+     * {@code root} (a link, or a path in backquotes, from the file's folder or the root) that the
+     * release leaves out, so that no note sends a student to a missing file; each as
+     * "file:line cites path".
+     */
+    public static List<String> citationsOfLeftOutFiles(Path root, Path release) throws IOException {
+        List<String> dangling = new ArrayList<>();
+        for (Path relative : filesUnder(release)) {
+            if (!relative.toString().endsWith(".md")) {
+                continue;
+            }
+            String[] lines = read(release.resolve(relative)).split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                Matcher m = CITATION.matcher(lines[i]);
+                while (m.find()) {
+                    String cited = m.group(1) != null ? m.group(1) : m.group(2);
+                    Path folder = relative.getParent() == null ? Path.of("") : relative.getParent();
+                    for (Path candidate : List.of(folder.resolve(cited).normalize(), Path.of(cited).normalize())) {
+                        if (!candidate.startsWith("..") && !skipped(candidate) && Files.exists(root.resolve(candidate))
+                                && !Files.exists(release.resolve(candidate))) {
+                            dangling.add(relative + ":" + (i + 1) + " cites " + cited);
+                        }
+                    }
+                }
+            }
+        }
+        return dangling;
+    }
+
+    private static boolean skipped(Path relative) {
+        for (Path part : relative) {
+            if (SKIPPED_DIRECTORIES.contains(part.toString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds a leak for each run of windows of {@code kept} (the lines of {@code file}) that come from one file. */
@@ -263,15 +306,20 @@ public final class ReleaseLeakCheck {
         };
     }
 
-    /** A line with {@code \n} escapes read as the lines they separate, each numbered as its line. */
-    private static List<String> unescaped(String[] raw) {
-        List<String> out = new ArrayList<>();
-        for (String line : raw) {
-            for (String part : line.split("\\\\n", -1)) {
-                out.add(part.replace("\\\"", "\"").replace("\\t", " ").replace("\\\\", "\\"));
+    /**
+     * A line with {@code \n} escapes read as the lines they separate, and split at its quotes (so
+     * that a JSON or script string's first line does not begin with its key), each part numbered
+     * as the line it is part of; escaped quotes, tabs and backslashes read as themselves.
+     */
+    private static List<NumberedLine> unescaped(String[] raw, Set<String> idioms) {
+        List<NumberedLine> kept = new ArrayList<>();
+        for (int i = 0; i < raw.length; i++) {
+            for (String part : UNESCAPED_BREAK.split(raw[i], -1)) {
+                String text = part.replace("\\\"", "\"").replace("\\t", " ").replace("\\\\", "\\");
+                kept.addAll(nonTrivial(List.of(text), i + 1, idioms));
             }
         }
-        return out;
+        return kept;
     }
 
     private static List<NumberedLine> nonTrivial(List<String> lines, int firstNumber, Set<String> idioms) {
