@@ -22,9 +22,12 @@ import java.util.regex.Pattern;
  * line, PIT's mutator). {@code export} runs it and refuses a release that fails it.
  *
  * <p>Lines are compared <em>normalized</em>: every whitespace character taken out, so a reformatted
- * copy still matches, and a leading {@code +}, {@code -} or {@code >} (a patch's or a quote's
- * prefix). A line is <em>trivial</em> if it is a comment (starts with {@code //}, {@code /*},
- * {@code *} or {@code #}), has no letter or digit (braces, punctuation), is shorter than
+ * copy still matches, and the marks that begin a patch's line, a quote or a list item ({@code +},
+ * {@code -}, {@code >}). Comments (lines that begin with {@code //}, {@code /*}, {@code *} or
+ * {@code #}) are read twice: dropped, so a copy with comments put between its lines matches, and
+ * as the text after their marks, so code quoted in a Javadoc, a Markdown heading or a script's
+ * comment matches. A line is <em>trivial</em> if it has no letter or digit (braces, punctuation),
+ * is shorter than
  * {@value #MIN_LENGTH} characters normalized (<code>i++;</code>, <code>hi = mid;</code>), is bare
  * control flow or a declaration of no substance (<code>try {</code>, <code>} else {</code>,
  * <code>} catch (E e) {</code>, <code>return x;</code>, <code>break;</code>, <code>case A:</code>,
@@ -45,6 +48,7 @@ public final class ReleaseLeakCheck {
     /** How many consecutive non-trivial lines make a leak. */
     static final int WINDOW = 3;
 
+    private static final Pattern COMMENT_MARKS = Pattern.compile("^[/*#]+");
     private static final Pattern NO_SUBSTANCE = Pattern.compile(
             "}?(else|try|finally|do)\\{?|}?catch\\(.*\\)\\{?|(return|break|continue)-?\\w*;|(case.*|default):|(import|package)[\\w.*]+;");
     private static final Pattern BEGIN_SOLUTION = Pattern.compile("//\\s*BEGIN SOLUTION\\s+(lab-\\d\\d)\\s+(T\\d+)\\s*");
@@ -179,9 +183,11 @@ public final class ReleaseLeakCheck {
 
         /** Adds this snippet's windows to {@code into}; the first origin of a window wins. */
         void addWindowsTo(Map<String, Origin> into, Set<String> idioms) {
-            List<NumberedLine> kept = nonTrivial(List.of(lines), offset + 1, idioms);
-            for (int i = 0; i + WINDOW <= kept.size(); i++) {
-                into.putIfAbsent(key(kept, i), new Origin(file, kept.get(i).number(), what, kind));
+            for (boolean readComments : List.of(false, true)) {
+                List<NumberedLine> kept = nonTrivial(List.of(lines), offset + 1, idioms, readComments);
+                for (int i = 0; i + WINDOW <= kept.size(); i++) {
+                    into.putIfAbsent(key(kept, i), new Origin(file, kept.get(i).number(), what, kind));
+                }
             }
         }
     }
@@ -229,9 +235,11 @@ public final class ReleaseLeakCheck {
                     leaks.add(new Leak(file, i + 1, "a mutant as the audit lists it", List.of(raw[i].trim())));
                 }
             }
-            find(file, nonTrivial(List.of(raw), 1, idioms), leaks);
-            if (text.contains("\\n")) {
-                find(file, unescaped(raw, idioms), leaks);
+            for (boolean readComments : List.of(false, true)) {
+                find(file, nonTrivial(List.of(raw), 1, idioms, readComments), leaks);
+                if (text.contains("\\n")) {
+                    find(file, unescaped(raw, idioms, readComments), leaks);
+                }
             }
         }
         return new Report(regions, regionWindows, windows.size() - regionWindows, checked, List.copyOf(leaks));
@@ -311,21 +319,30 @@ public final class ReleaseLeakCheck {
      * that a JSON or script string's first line does not begin with its key), each part numbered
      * as the line it is part of; escaped quotes, tabs and backslashes read as themselves.
      */
-    private static List<NumberedLine> unescaped(String[] raw, Set<String> idioms) {
+    private static List<NumberedLine> unescaped(String[] raw, Set<String> idioms, boolean readComments) {
         List<NumberedLine> kept = new ArrayList<>();
         for (int i = 0; i < raw.length; i++) {
             for (String part : UNESCAPED_BREAK.split(raw[i], -1)) {
                 String text = part.replace("\\\"", "\"").replace("\\t", " ").replace("\\\\", "\\");
-                kept.addAll(nonTrivial(List.of(text), i + 1, idioms));
+                kept.addAll(nonTrivial(List.of(text), i + 1, idioms, readComments));
             }
         }
         return kept;
     }
 
-    private static List<NumberedLine> nonTrivial(List<String> lines, int firstNumber, Set<String> idioms) {
+    /**
+     * The non-trivial lines of {@code lines}, normalized and numbered from {@code firstNumber}. A
+     * comment is dropped, or with {@code readComments} read as the text after its marks, so that
+     * both a copy with comments put between its lines and code quoted in a comment match.
+     */
+    private static List<NumberedLine> nonTrivial(List<String> lines, int firstNumber, Set<String> idioms, boolean readComments) {
         List<NumberedLine> kept = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String n = normalize(lines.get(i));
+            if (isComment(n) && !readComments) {
+                continue;
+            }
+            n = readComments ? COMMENT_MARKS.matcher(n).replaceFirst("") : n;
             if (!trivial(n) && !idioms.contains(n)) {
                 kept.add(new NumberedLine(n, firstNumber + i, lines.get(i)));
             }
@@ -333,7 +350,7 @@ public final class ReleaseLeakCheck {
         return kept;
     }
 
-    /** A line with no whitespace and no patch or quote prefix. */
+    /** A line with no whitespace, and without the marks that begin it as a patch's line, a quote or a list item. */
     static String normalize(String line) {
         StringBuilder s = new StringBuilder(line.length());
         for (int i = 0; i < line.length(); i++) {
@@ -346,10 +363,14 @@ public final class ReleaseLeakCheck {
         return s.toString();
     }
 
-    /** Whether a normalized line is trivial (see the class comment); idioms aside. */
+    /** Whether a normalized line is a comment: it begins with {@code //}, {@code /*}, {@code *} or {@code #}. */
+    static boolean isComment(String normalized) {
+        return normalized.startsWith("//") || normalized.startsWith("/*") || normalized.startsWith("*") || normalized.startsWith("#");
+    }
+
+    /** Whether a normalized line is trivial (see the class comment); comments and idioms aside. */
     static boolean trivial(String normalized) {
-        return normalized.length() < MIN_LENGTH || normalized.startsWith("//") || normalized.startsWith("/*")
-                || normalized.startsWith("*") || normalized.startsWith("#") || normalized.chars().noneMatch(Character::isLetterOrDigit)
+        return normalized.length() < MIN_LENGTH || normalized.chars().noneMatch(Character::isLetterOrDigit)
                 || NO_SUBSTANCE.matcher(normalized).matches();
     }
 

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ReleaseLeakCheck} on the fixture workspace with a lab-02 class whose regions have lines
- * of substance: a release that is clean passes; lines of a region planted in a handout, a patch
- * or a notes data file (reformatted, quoted, escaped in JSON) are found and named by file and
- * line, and {@code export} refuses to write such a release; what is trivial, given or solved is
+ * of substance: a release that is clean passes; lines of a region planted in a handout, a patch,
+ * a notes data file or a Javadoc (reformatted, quoted, escaped in JSON) are found and named by
+ * file and line, and {@code export} refuses to write such a release; what is trivial, given or solved is
  * not a leak. The proof on the real release is in {@link WorkspaceProofTest}.
  */
 class ReleaseLeakCheckTest {
@@ -135,7 +135,7 @@ class ReleaseLeakCheckTest {
     }
 
     @Test
-    void regionLinesInAHandoutAPatchAndANotesDataFileAreFoundWithFileAndLine() throws IOException {
+    void regionLinesInAHandoutAPatchANotesDataFileAndAJavadocAreFoundWithFileAndLine() throws IOException {
         Path release = export("release");
         // The handout quotes the loop, reformatted, with a comment and a blank line put in.
         write(release, "lab-02-twice/README.md", """
@@ -166,11 +166,28 @@ class ReleaseLeakCheckTest {
         write(release, "notes/data/run.json", "{\n  \"benchmark\": \"add\",\n  \"source\": \"int bucket = Math.min(value / width,"
                 + " counts.length - 1);\\ncounts[bucket] += 1;\\ntotal += 1;\\n\"\n}\n");
 
+        // Another lab's given code quotes the add region in a Javadoc.
+        write(release, "lab-01-calc/src/main/java/fixture/calc/Buckets.java", """
+                package fixture.calc;
+
+                /**
+                 * As a histogram adds:
+                 * <pre>
+                 *     int bucket = Math.min(value / width, counts.length - 1);
+                 *     counts[bucket] += 1;
+                 *     total += 1;
+                 * </pre>
+                 */
+                final class Buckets {
+                }
+                """);
+
         ReleaseLeakCheck.Report report = check(release);
         assertThat(report.describe(), places(report), containsInAnyOrder(
                 "lab-02-twice/README.md:6 <- " + HISTOGRAM + ":20 (lab-02 T1)",
                 "notes/data/whatif.patch:4 <- " + HISTOGRAM + ":18 (lab-02 T1)",
-                "notes/data/run.json:3 <- " + HISTOGRAM + ":33 (lab-02 T1)"));
+                "notes/data/run.json:3 <- " + HISTOGRAM + ":33 (lab-02 T1)",
+                "lab-01-calc/src/main/java/fixture/calc/Buckets.java:6 <- " + HISTOGRAM + ":33 (lab-02 T1)"));
         assertThat(report.describe(), containsString("lab-02-twice/README.md:6 holds " + HISTOGRAM + ":20 (lab-02 T1): "
                 + "for (int bucket = 0;   bucket < counts.length; bucket++) { / seen+=counts[bucket]; / if (seen >= needed) {"));
     }
@@ -196,17 +213,20 @@ class ReleaseLeakCheckTest {
     }
 
     @Test
-    void bracesBareControlFlowShortLinesCommentsAndImportsAreTrivial() {
+    void bracesBareControlFlowShortLinesAndImportsAreTrivialAndCommentsAreKnown() {
         for (String line : List.of("", "    }", "  } else {", "} catch (IOException e) {", "try {", "return;", "return result;",
-                "break;", "case PUT:", "i++;", "hi = mid;", "// why", " * Javadoc", "import java.util.List;", "```java")) {
+                "break;", "case PUT:", "i++;", "hi = mid;", "import java.util.List;", "```java")) {
             assertThat("trivial: " + line, ReleaseLeakCheck.trivial(ReleaseLeakCheck.normalize(line)), is(true));
         }
         for (String line : List.of("lo = mid + 1;", "return (bucket + 1) * width - 1;", "if (seen >= needed) {", "long seen = 0;")) {
             assertThat("of substance: " + line, ReleaseLeakCheck.trivial(ReleaseLeakCheck.normalize(line)), is(false));
         }
-        assertThat("whitespace and a patch's or a quote's prefix do not count",
+        assertThat("whitespace, and the marks of a patch or a quote, do not count",
                 List.of(ReleaseLeakCheck.normalize("+\t  seen  +=  counts[ bucket ];"), ReleaseLeakCheck.normalize("> seen+=counts[bucket];")),
                 contains("seen+=counts[bucket];", "seen+=counts[bucket];"));
+        for (String comment : List.of("// why", " * Javadoc", "/** Counts. */", "# a heading")) {
+            assertThat(comment, ReleaseLeakCheck.isComment(ReleaseLeakCheck.normalize(comment)), is(true));
+        }
     }
 
     @Test
