@@ -27,17 +27,17 @@ import java.util.regex.Pattern;
  * {@code #}) are read twice: dropped, so a copy with comments put between its lines matches, and
  * as the text after their marks, so code quoted in a Javadoc, a Markdown heading or a script's
  * comment matches. A line is <em>trivial</em> if it has no letter or digit (braces, punctuation),
- * is shorter than
- * {@value #MIN_LENGTH} characters normalized (<code>i++;</code>, <code>hi = mid;</code>), is bare
- * control flow or a declaration of no substance (<code>try {</code>, <code>} else {</code>,
- * <code>} catch (E e) {</code>, <code>return x;</code>, <code>break;</code>, <code>case A:</code>,
- * an import), or is an idiom of the codebase: found in {@value #IDIOM_FILES} or more of the Java
- * files the release ships (<code>while (it.hasNext()) {</code>). Trivial lines are skipped, not
- * window breakers: a copy with blank lines, braces or comments put between its lines still
- * matches. A line with {@code \n} escapes (JSON, a string literal) is also read as the lines they
- * separate.
+ * is shorter than {@value #MIN_LENGTH} characters normalized (<code>i++;</code>,
+ * <code>hi = mid;</code>), is bare control flow or a statement of no substance
+ * (<code>try {</code>, <code>} else {</code>, <code>} catch (E e) {</code>, <code>return x;</code>,
+ * <code>break;</code>, <code>case A:</code>, an import), or is an idiom of the codebase: found in
+ * {@value #IDIOM_FILES} or more of the Java files the release ships
+ * (<code>while (it.hasNext()) {</code>). Trivial lines are skipped, not window breakers: a copy
+ * with blank lines or braces put between its lines still matches. A line with {@code \n} escapes
+ * (JSON, a string in a script) is also read as the lines they separate.
  *
- * <p>Windows are kept in a hash map, so a whole release is checked in seconds.
+ * <p>The windows of the workspace are kept in a hash map, and each window of the release is looked
+ * up in it: a whole release is checked in about a second of CPU.
  */
 public final class ReleaseLeakCheck {
 
@@ -97,7 +97,15 @@ public final class ReleaseLeakCheck {
         }
     }
 
-    /** What a check found. */
+    /**
+     * What a check found.
+     *
+     * @param regions           the solution and remove regions whose lines were looked for
+     * @param regionWindows     their distinct windows
+     * @param instructorWindows the distinct windows of the audit's records and the hidden tests, beyond those
+     * @param filesChecked      the text files of the release that were read
+     * @param leaks             each run of windows found where it must not be, and each line that lists a mutant
+     */
     public record Report(int regions, int regionWindows, int instructorWindows, int filesChecked, List<Leak> leaks) {
 
         public boolean clean() {
