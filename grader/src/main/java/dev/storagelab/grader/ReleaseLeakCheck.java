@@ -61,6 +61,10 @@ public final class ReleaseLeakCheck {
     /** How the audit lists a mutant: task, file and line, mutator. */
     static final Pattern MUTANT_LINE = Pattern.compile("\\bT\\d+\\s+\\S+\\.java:\\d+\\s+\\w*Mutator\\b");
     private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target");
+    /** Where {@link #unescaped} breaks a line: a {@code \n} escape, or a quote that is not escaped. */
+    private static final Pattern UNESCAPED_BREAK = Pattern.compile("\\\\n|(?<!\\\\)\"");
+    /** A Markdown link's target, or a path in backquotes. */
+    private static final Pattern CITATION = Pattern.compile("\\]\\(([^)#\\s]+)|`([\\w.-]+/[\\w./-]+)`");
 
     /** What a window is a part of. */
     private enum Kind {
@@ -252,10 +256,6 @@ public final class ReleaseLeakCheck {
         }
         return new Report(regions, regionWindows, windows.size() - regionWindows, checked, List.copyOf(leaks));
     }
-
-    /** Where {@link #unescaped} breaks a line: a {@code \n} escape, or a quote that is not escaped. */
-    private static final Pattern UNESCAPED_BREAK = Pattern.compile("\\\\n|(?<!\\\\)\"");
-    private static final Pattern CITATION = Pattern.compile("\\]\\(([^)#\\s]+)|`([\\w.-]+/[\\w./-]+)`");
 
     /**
      * The places where a Markdown file of {@code release} cites a file of the workspace at
