@@ -143,6 +143,11 @@ public final class Exporter {
                 throw new IllegalStateException(lab.directory() + " has no solution regions: a lab without student work is a defect");
             }
         }
+        ReleaseLeakCheck.Report leaks = ReleaseLeakCheck.of(workspace, solved).check(target);
+        if (!leaks.clean()) {
+            FileTrees.deleteRecursively(target); // a release that leaks is never left behind
+            throw new IllegalStateException(leaks.describe());
+        }
         return new Summary(files, regions, new java.util.TreeSet<>(solved));
     }
 

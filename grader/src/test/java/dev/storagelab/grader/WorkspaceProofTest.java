@@ -247,6 +247,23 @@ class WorkspaceProofTest {
     }
 
     @Test
+    void releaseCarriesNoSolutionNoAuditRecordAndNoHiddenTest() throws IOException {
+        // export has refused to write a release that fails this check; here it runs on the release
+        // every other proof uses, and shows that it had something to look for.
+        ReleaseLeakCheck.Report report = ReleaseLeakCheck.of(workspace, java.util.Set.of()).check(release);
+        assertThat(report.describe(), report.leaks(), empty());
+        assertThat("every lab's regions are read", report.regions(), greaterThan(100));
+        assertThat(report.regionWindows(), greaterThan(1000));
+        assertThat("the audit's records and the hidden tests are read", report.instructorWindows(), greaterThan(1000));
+        assertThat("the release's text files are all read", report.filesChecked(), greaterThan(1000));
+        for (String leftOut : List.of("notes/audit.md", "notes/data/audit-lab-04.txt", "notes/data/lab07/bench/whatif-dirty-view.patch")) {
+            assertThat(leftOut + " stays behind", Files.exists(release.resolve(leftOut)), is(false));
+        }
+        assertThat("a note in the release cites no file the release leaves out",
+                ReleaseLeakCheck.citationsOfLeftOutFiles(workspace.root(), release), empty());
+    }
+
+    @Test
     void releaseCompilesOfflineAndPublicTestsFailOnlyWithNotImplemented() throws Exception {
         // In the release as the grader built it (offline): Maven compiles what the grader's build
         // did not (the grader and the workbench), and runs every public test.

@@ -180,26 +180,18 @@ public final class Invariants {
         return out;
     }
 
-    /** The number of nodes on the longest root-to-leaf path, by a level-order walk. */
-    private static int longestPath(BstMap.Node<?, ?> root) {
-        if (root == null) {
-            return 0;
+    /**
+     * The number of nodes on the longest root-to-leaf path, each node's from its children's
+     * (children first, so a degenerate tree of any depth needs no recursion).
+     */
+    private static <K, V> int longestPath(BstMap.Node<K, V> root) {
+        Map<BstMap.Node<K, V>, Integer> below = new IdentityHashMap<>();
+        int longest = 0;
+        for (BstMap.Node<K, V> n : postOrder(root)) {
+            int path = 1 + Math.max(below.getOrDefault(n.left, 0), below.getOrDefault(n.right, 0));
+            below.put(n, path);
+            longest = path;
         }
-        ArrayDeque<BstMap.Node<?, ?>> level = new ArrayDeque<>();
-        level.add(root);
-        int depth = 0;
-        while (!level.isEmpty()) {
-            depth++;
-            for (int i = level.size(); i > 0; i--) {
-                BstMap.Node<?, ?> n = level.poll();
-                if (n.left != null) {
-                    level.add(n.left);
-                }
-                if (n.right != null) {
-                    level.add(n.right);
-                }
-            }
-        }
-        return depth;
+        return longest;
     }
 }

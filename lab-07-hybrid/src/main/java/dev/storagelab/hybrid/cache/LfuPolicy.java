@@ -3,7 +3,9 @@ package dev.storagelab.hybrid.cache;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.HashMap;
+// BEGIN REMOVE
 import java.util.Iterator;
+// END REMOVE
 import java.util.LinkedHashSet;
 import java.util.function.Consumer;
 
@@ -88,15 +90,7 @@ public final class LfuPolicy<K> implements ReplacementPolicy<K> {
             return true;
         }
         if (nodeOf.size() >= capacity) {
-            FreqNode<K> least = head.next;
-            Iterator<K> it = least.keys.iterator();
-            K victim = it.next();
-            it.remove();
-            nodeOf.remove(victim);
-            if (least.keys.isEmpty()) {
-                unlink(least);
-            }
-            evicted.accept(victim);
+            evictLeastFrequent(evicted);
         }
         FreqNode<K> first = head.next;
         if (first == head || first.freq != 1) {
@@ -105,6 +99,26 @@ public final class LfuPolicy<K> implements ReplacementPolicy<K> {
         first.keys.add(key);
         nodeOf.put(key, first);
         return false;
+        // END SOLUTION
+    }
+
+    /**
+     * Evicts the first key of the lowest-frequency node (the least recently used of the least
+     * frequently used keys) and passes it to {@code evicted}; unlinks that node if it is left
+     * empty. A miss in a full cache and a smaller capacity ({@link #resize}) both evict with it.
+     * The cache holds at least one key.
+     */
+    private void evictLeastFrequent(Consumer<? super K> evicted) {
+        // BEGIN SOLUTION lab-07 T3
+        FreqNode<K> least = head.next;
+        Iterator<K> it = least.keys.iterator();
+        K victim = it.next();
+        it.remove();
+        nodeOf.remove(victim);
+        if (least.keys.isEmpty()) {
+            unlink(least);
+        }
+        evicted.accept(victim);
         // END SOLUTION
     }
 
@@ -159,15 +173,7 @@ public final class LfuPolicy<K> implements ReplacementPolicy<K> {
         checkArgument(evicted != null, "the evicted-key consumer must not be null");
         this.capacity = capacity;
         while (nodeOf.size() > capacity) {
-            FreqNode<K> least = head.next;
-            Iterator<K> it = least.keys.iterator();
-            K victim = it.next();
-            it.remove();
-            nodeOf.remove(victim);
-            if (least.keys.isEmpty()) {
-                unlink(least);
-            }
-            evicted.accept(victim);
+            evictLeastFrequent(evicted);
         }
     }
 
