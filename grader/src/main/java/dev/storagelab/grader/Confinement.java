@@ -64,9 +64,6 @@ public final class Confinement {
      */
     static final Path LEASES = Path.of("/run/storagelab/uids");
 
-    /** The most a run may write, in its folders, before it is stopped (and the largest file it may write). */
-    public static final long DISK_QUOTA_MIB = 4096;
-
     /** The first user id leased to test runs, and how many there are. */
     static final int FIRST_UID = 61000;
     static final int UIDS = 64;
@@ -406,6 +403,11 @@ public final class Confinement {
             return List.copyOf(classpath);
         }
 
+        /** The user id this run leased. */
+        public int uid() {
+            return uid;
+        }
+
         /** The test JVM's working directory, which only it can use. */
         public Path work() {
             return work;
@@ -540,10 +542,15 @@ public final class Confinement {
 
         /** {@code command} (a {@code java} command line) run as this run's user, with nothing it could inherit. */
         public List<String> command(List<String> command) {
+            return command(command, 4096L << 20);
+        }
+
+        /** As {@link #command(List)}, no file it writes larger than {@code maxFileBytes}. */
+        public List<String> command(List<String> command, long maxFileBytes) {
             List<String> cmd = new ArrayList<>();
             if (prlimit != null) {
                 // RLIMIT_NPROC counts every thread of the user, and the user is this run's alone
-                long fsize = DISK_QUOTA_MIB << 20;
+                long fsize = maxFileBytes;
                 cmd.addAll(List.of(prlimit.toString(), "--nproc=" + MAX_THREADS + ":" + MAX_THREADS,
                         "--fsize=" + fsize + ":" + fsize, "--"));
             }

@@ -86,6 +86,14 @@ public final class Rubric {
         return Duration.ofSeconds((long) number("deadline.build.seconds", 900));
     }
 
+    /**
+     * The most a test run may write, in MiB, before it is stopped: its folders' total, and the
+     * largest single file.
+     */
+    public long diskQuotaMegabytes() {
+        return (long) number("disk.quota.mb", 4096);
+    }
+
     /** The child JVM's heap cap in MiB. */
     public int heapMegabytes() {
         return (int) number("heap.mb", 768);

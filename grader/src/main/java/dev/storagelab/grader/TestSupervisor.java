@@ -158,7 +158,8 @@ public final class TestSupervisor {
         Path socket = (confined == null ? scratch : confined.channels()).resolve("events-" + System.nanoTime() + ".sock");
         cmd.add(socket.toString());
         cmd.add(testsFile.toString());
-        ProcessBuilder builder = new ProcessBuilder(confined == null ? cmd : confined.command(cmd))
+        long quotaBytes = rubric.diskQuotaMegabytes() << 20;
+        ProcessBuilder builder = new ProcessBuilder(confined == null ? cmd : confined.command(cmd, quotaBytes))
                 .directory(work.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true);
         if (confined != null) {
@@ -179,7 +180,7 @@ public final class TestSupervisor {
         Tail output = new Tail(child.getInputStream(), 16 * 1024);
         output.start();
 
-        DiskQuota quota = new DiskQuota(List.of(work, tmp), Confinement.DISK_QUOTA_MIB << 20);
+        DiskQuota quota = new DiskQuota(List.of(work, tmp), quotaBytes);
         Map<String, String> classFailures = new HashMap<>();
         String current = null;
         long currentStart = 0;

@@ -1,6 +1,7 @@
 package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -30,14 +31,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 24, item 5: a corpus of hostile submissions, each written from the fixture's student
- * release (or its solved code) the way a student would, graded in one {@code grade-all} run. Each
- * proof asserts that the submission earns no point its honest code would not, that its reports
- * were written, and what the instructor's report says. The two submissions that forge or replay
- * event lines, and the supervisor's own defences, are in {@link HostileSubmissionsTest}. The
- * attacks that get past the scan through a given class are stopped by the test JVM's own user
- * ({@link Confinement}), which needs a grader running as root, as CI and Gradescope do; elsewhere
- * the proof that needs it is skipped, and the submission is left out so it harms no real run.
+ * The hostile corpus: submissions written from the fixture's student release (or its solved code)
+ * the way a student who wants the points would, graded in one {@code grade-all} run beside two
+ * honest ones. Each proof asserts that the submission earns no point its honest code would not,
+ * leaks nothing, leaves nothing, and that every report was written. The attacks, by what they try:
+ * <ol>
+ *   <li>powers no deny-list named, and a class that takes a given class's name ({@link
+ *       HostileCorpus#unnamedPowers}, {@link HostileCorpus#NAME_TAKEOVER}): the allow-list;</li>
+ *   <li>the test JVM's insides: its command line, memory, file descriptors, the verdict channel,
+ *       ending it at once ({@link HostileCorpus#jvmInsides}): its policy ({@link SandboxPolicy});</li>
+ *   <li>performance scoring: {@link HostilePerformanceTest};</li>
+ *   <li>the hidden tests' bytes and an encoded payload in feedback ({@code leak}, {@code
+ *       unnamed-powers}, {@code leftovers}): the walls, and bounded feedback;</li>
+ *   <li>hostile output and submissions that break the grader ({@code leftovers}, {@code bad-bytes},
+ *       {@code not-a-file}): bounded buffers, one row per student whatever happens;</li>
+ *   <li>leftovers in folders anyone may write to, a tree deeper than the path limit, the disk
+ *       ({@code leftovers}): the policy, the sweep, the quota;</li>
+ *   <li>forged reports and hidden-test compile errors ({@code leftovers}, {@code changed-signature},
+ *       a student named like a formula): escaping and translated errors;</li>
+ *   <li>two graders on one machine: {@link TestUserLeaseTest};</li>
+ *   <li>solution and instructor material in the release: {@link ReleaseLeakCheckTest}.</li>
+ * </ol>
+ * The supervisor's own defences, with the allow-list off, are in {@link HostileSubmissionsTest}.
+ * Attacks that would reach other runs as the grader's own user run only where the test JVM is
+ * confined (a grader running as root, as CI and Gradescope do).
  */
 class HostileSubmissionsCorpusTest {
 
@@ -49,15 +66,12 @@ class HostileSubmissionsCorpusTest {
     private static final double HONEST = 8.0;
 
     /** Where the hostile code goes: the top of {@code Calc.add}, which the first hidden test calls. */
-    private static final String ADD = "public static int add(int a, int b) {\n";
+    private static final String ADD = HostileCorpus.ADD;
 
     @BeforeAll
     static void gradeTheCorpus() throws Exception {
         Path workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
-        // A given class that opens files by name, as the labs' storage layer (dev.storagelab.io) does:
-        // given code is trusted, so the scan does not read it, and student code may call it. The
-        // attacks below that go through it are stopped by the test JVM's own user, not by the scan.
-        Files.writeString(workspace.resolve("lab-01-calc/src/main/java/fixture/calc/ScratchFiles.java"), SCRATCH_FILES);
+        Files.writeString(workspace.resolve("lab-01-calc/src/main/java/fixture/calc/ScratchFiles.java"), HostileCorpus.SCRATCH_FILES);
         Path release = tmp.resolve("release");
         new Exporter(Workspace.at(workspace)).export(release);
         String calc = "lab-01-calc/src/main/java/fixture/calc/Calc.java";
@@ -66,6 +80,7 @@ class HostileSubmissionsCorpusTest {
 
         Map<String, Map<String, String>> corpus = new LinkedHashMap<>();
         corpus.put("honest", Map.of(calc, solved));
+        corpus.put("honest-2", Map.of(calc, solved));
         // the release, with a given class, the pom, the hidden and public tests and a testkit file
         // changed: NotImplementedException forges its message; none of it may be taken
         String nie = "lab-01-calc/src/main/java/dev/storagelab/lab/NotImplementedException.java";
@@ -180,6 +195,15 @@ class HostileSubmissionsCorpusTest {
                         }
                         """)));
 
+        corpus.put("unnamed-powers", Map.of(calc, HostileCorpus.unnamedPowers(released)));
+        corpus.put("name-takeover", Map.of(calc, released, "lab-01-calc/src/main/java/fixture/calc/Sneaky.java",
+                HostileCorpus.NAME_TAKEOVER));
+        corpus.put("jvm-insides", Map.of(calc, HostileCorpus.jvmInsides(released)));
+        corpus.put("leftovers", Map.of(calc, HostileCorpus.leftoversAndOutputs(solved)));
+        corpus.put("changed-signature", Map.of(calc, HostileCorpus.changedSignature(solved)));
+        corpus.put("not-a-file", Map.of(calc + "/Calc.java", solved));
+        corpus.put(FORMULA, Map.of(calc, solved));
+
         Path folder = Files.createDirectories(tmp.resolve("class"));
         for (Map.Entry<String, Map<String, String>> submission : corpus.entrySet()) {
             for (Map.Entry<String, String> file : submission.getValue().entrySet()) {
@@ -188,6 +212,18 @@ class HostileSubmissionsCorpusTest {
                 Files.writeString(p, file.getValue(), StandardCharsets.UTF_8);
             }
         }
+        // bytes that are no UTF-8: the grader must still write this student's row, and everyone else's
+        Path badBytes = folder.resolve("bad-bytes").resolve(calc);
+        Files.createDirectories(badBytes.getParent());
+        byte[] bytes = solved.getBytes(StandardCharsets.UTF_8);
+        byte[] broken = new byte[bytes.length + 4];
+        System.arraycopy(bytes, 0, broken, 0, bytes.length);
+        broken[bytes.length] = (byte) 0xC3;
+        broken[bytes.length + 1] = (byte) 0x28;
+        broken[bytes.length + 2] = (byte) 0xFF;
+        broken[bytes.length + 3] = '\n';
+        Files.write(badBytes, broken);
+        corpus.put("bad-bytes", Map.of());
         out = tmp.resolve("out");
         long start = System.nanoTime();
         reports = new Gradebook(Workspace.at(workspace), true, new PrintStream(new ByteArrayOutputStream(), true))
@@ -197,48 +233,6 @@ class HostileSubmissionsCorpusTest {
         assertThat("a gradebook row for every submission", Files.readAllLines(out.resolve("gradebook.csv")).size(),
                 is(corpus.size() + 1));
     }
-
-    /** The given file helper the attacks below call (see where it is written). */
-    private static final String SCRATCH_FILES = """
-            package fixture.calc;
-
-            import java.io.IOException;
-            import java.nio.charset.StandardCharsets;
-            import java.nio.file.Files;
-            import java.nio.file.Path;
-            import java.nio.file.StandardOpenOption;
-            import java.util.List;
-            import java.util.stream.Stream;
-
-            /** Files by name, as the labs' storage layer opens them. */
-            public final class ScratchFiles {
-
-                private ScratchFiles() {
-                }
-
-                public static String here() {
-                    return Path.of("").toAbsolutePath().toString();
-                }
-
-                public static List<String> list(String dir) throws IOException {
-                    try (Stream<Path> s = Files.list(Path.of(dir))) {
-                        return s.map(Path::toString).sorted().toList();
-                    }
-                }
-
-                public static boolean isDirectory(String path) {
-                    return Files.isDirectory(Path.of(path));
-                }
-
-                public static String read(String file) throws IOException {
-                    return new String(Files.readAllBytes(Path.of(file)), StandardCharsets.ISO_8859_1);
-                }
-
-                public static void append(String file, String text) throws IOException {
-                    Files.writeString(Path.of(file), text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                }
-            }
-            """;
 
     /**
      * For two seconds, walks every {@code /tmp/storagelab-*} folder it can, reads other runs' test
@@ -356,11 +350,12 @@ class HostileSubmissionsCorpusTest {
             }
             """;
 
-    /** {@code calc} with {@code code} at the top of the method that {@code header} opens. */
     private static String inject(String calc, String header, String code) {
-        assertThat(calc, containsString(header));
-        return calc.replace(header, header + code.indent(8));
+        return HostileCorpus.inject(calc, header, code);
     }
+
+    /** A student whose folder is named like a spreadsheet formula, with Markdown in it. */
+    private static final String FORMULA = "=HYPERLINK(`x`) | ## y";
 
     private static LabResult lab01(String student) {
         GradeReport report = reports.get(student);
@@ -379,21 +374,58 @@ class HostileSubmissionsCorpusTest {
         return grade.getAsJsonArray("isolated").get(0).getAsJsonObject();
     }
 
-    /** A submission the scan stops: no point, every report written, the rule and place named to both readers. */
-    private static void rejected(String student, String finding) throws IOException {
+    /** A submission the allow-list stops: no point, every report written, the place and the call named to both readers. */
+    private static void rejectedFor(String student, String method, String call) throws IOException {
         LabResult lab = lab01(student);
         assertThat(student + " earns nothing", lab.earned(), closeTo(0.0, 1e-9));
         assertThat(lab.tests().stream().map(t -> t.outcome().status()).toList(), everyItem(equalTo(Status.NOT_RUN)));
-        assertThat(lab.problem(), containsString(finding));
-        assertThat(instructorLab(student).get("problem").getAsString(), containsString(finding));
-        assertThat("the student is told the same rule and place", feedback(student), containsString(finding));
+        String where = "forbidden API: fixture.calc.Calc." + method + " (Calc.java:";
+        assertThat(lab.problem(), containsString(where));
+        assertThat(lab.problem(), matchesPattern("(?s).*" + java.util.regex.Pattern.quote(where) + "\\d+\\) calls "
+                + java.util.regex.Pattern.quote(call) + ".*"));
+        assertThat(instructorLab(student).get("problem").getAsString(), containsString(where));
+        assertThat("the student is told the same place", feedback(student), containsString(where));
         assertThat(Files.exists(out.resolve(student).resolve("report.md")), is(true));
+    }
+
+    /** The message the test of {@code method} failed with. */
+    private static String said(String student, String test) {
+        return lab01(student).tests().stream().filter(t -> t.test().methodName().equals(test)).findFirst().orElseThrow()
+                .outcome().message();
+    }
+
+    /** Markdown outside fenced code blocks. */
+    private static String outsideFences(String markdown) {
+        StringBuilder sb = new StringBuilder();
+        String fence = null;
+        for (String line : markdown.lines().toList()) {
+            String t = line.strip();
+            if (fence == null && t.startsWith("```")) {
+                fence = t.replaceAll("[^`].*", "");
+            } else if (fence != null && t.equals(fence)) {
+                fence = null;
+            } else if (fence == null) {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     @Test
     void theHonestCodeEarnsEveryPoint() {
         assertThat(lab01("honest").problem(), nullValue());
         assertThat(lab01("honest").earned(), closeTo(HONEST, 1e-9));
+    }
+
+    @Test
+    void theGradebookHasEveryRowAndTheHonestStudentsAtFullMarks() throws IOException {
+        List<String> rows = Files.readAllLines(out.resolve("gradebook.csv"));
+        for (String honest : List.of("honest", "honest-2")) {
+            String row = rows.stream().filter(r -> r.startsWith(honest + ",")).findFirst().orElseThrow();
+            assertThat(row, containsString(",100.0,"));
+        }
+        assertThat("a name a spreadsheet would run as a formula is quoted and defused", rows.stream()
+                .anyMatch(r -> r.startsWith("\"'=HYPERLINK(`x`) | ## y\"")), is(true));
     }
 
     @Test
@@ -409,70 +441,59 @@ class HostileSubmissionsCorpusTest {
     }
 
     @Test
-    void aForgeFromATaskMethodIsStoppedByTheScan() throws IOException {
-        rejected("forge-from-task",
-                "forbidden API: fixture.calc.Calc.add calls java.lang.System.getProperty (system properties and the environment)");
-        assertThat(lab01("forge-from-task").problem(), containsString("calls java.lang.Runtime.halt (process control)"));
-        assertThat(lab01("forge-from-task").problem(), containsString("calls java.nio.file.Files.writeString (direct file access"));
+    void aForgeFromATaskMethodIsStoppedByTheAllowList() throws IOException {
+        rejectedFor("forge-from-task", "add", "java.lang.System.getProperty");
+        assertThat(lab01("forge-from-task").problem(), containsString("calls java.lang.Runtime.halt"));
+        assertThat(lab01("forge-from-task").problem(), containsString("calls java.nio.file.Files.writeString"));
     }
 
     @Test
-    void killingTheGraderIsStoppedByTheScan() throws IOException {
+    void killingTheGraderIsStoppedByTheAllowList() throws IOException {
         // were it not, the grader (this test's JVM) would have died and no report would exist
-        rejected("parent-kill", "forbidden API: fixture.calc.Calc.add calls java.lang.ProcessHandle.current (process control)");
+        rejectedFor("parent-kill", "add", "java.lang.ProcessHandle.current");
         assertThat(lab01("parent-kill").problem(), containsString("refers to java.lang.ProcessHandle.destroyForcibly"));
     }
 
     @Test
     void aDaemonThreadPrintingVerdictsAfterItsTestEarnsNothingExtra() {
-        // not forbidden (threads are a lab's business), and harmless: verdicts are signed events, not output
+        // not refused (threads are a lab's business), and harmless: verdicts are not output
         LabResult lab = lab01("daemon-writer");
         assertThat(lab.earned(), lessThanOrEqualTo(HONEST));
         assertThat(lab.problem(), nullValue());
     }
 
     @Test
-    void readingOrChangingAnotherStudentsRunIsDeniedByTheTestJvmsOwnUser() {
+    void readingOrChangingAnotherStudentsRunIsDenied() {
         assumeTrue(Confinement.current().on(), "the test JVM runs as the grader's user: " + Confinement.current().describe());
         LabResult lab = lab01("snoop");
-        assertThat("not forbidden by the scan: it goes through a given class", lab.problem(), nullValue());
+        assertThat("not refused by the allow-list: it goes through a given class", lab.problem(), nullValue());
         assertThat(lab.earned(), lessThanOrEqualTo(HONEST));
-        String said = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow()
-                .outcome().message();
+        String said = said("snoop", "adds");
         assertThat(said, containsString("; denied "));
-        assertThat("it found the confined runs' folder and could not look inside", said,
-                matchesPattern("(?s).* [1-9][0-9]* of them of confined runs;.*"));
+        assertThat("the policy keeps it out of /tmp altogether", said, containsString("snoop: left none;"));
         assertThat(said, containsString("read of other runs: []"));
         assertThat(said, containsString("wrote into other runs: []"));
-        java.util.regex.Matcher left = java.util.regex.Pattern.compile("snoop: left (/tmp/\\S+);").matcher(said);
-        assertThat("it could leave a file in /tmp, as anyone can", left.find(), is(true));
-        assertThat("removed when its run ended", Files.exists(Path.of(left.group(1))), is(false));
         // and harmed no one: the honest submission ran beside it with every point, every report written
         assertThat(lab01("honest").earned(), closeTo(HONEST, 1e-9));
     }
 
     @Test
-    void verdictsForTestIdsGuessedFromTheFeedbackAreTampering() throws IOException {
+    void verdictsForTestIdsGuessedFromTheFeedbackEarnNothing() throws IOException {
         LabResult lab = lab01("guessed-ids");
-        assertThat(lab.earned(), closeTo(0.0, 1e-9));
-        assertThat(lab.problem(), containsString("tampering detected: an event line with a forged MAC"));
-        assertThat(instructorLab("guessed-ids").get("problem").getAsString(), containsString("tampering detected"));
-        assertThat(feedback("guessed-ids"), containsString("the test run was invalid"));
-        assertThat(feedback("guessed-ids"), not(containsString("tampering")));
+        assertThat("the run's folder, where the old events file was, is out of reach", said("guessed-ids", "adds"),
+                containsString("access denied"));
+        assertThat(lab.earned(), closeTo(HONEST - 1, 1e-9));
+        assertThat(lab.problem(), nullValue());
     }
 
     @Test
-    void theHiddenTestsCarriedOutInMessagesAreWithheld() throws IOException {
+    void theHiddenTestsCannotBeReadSoNoneIsCarriedOut() throws IOException {
         LabResult lab = lab01("leak");
         assertThat(lab.problem(), nullValue());
-        for (String test : List.of("multiplies", "negates")) {
-            GradeReport.TestResult t = lab.tests().stream().filter(x -> x.test().methodName().equals(test)).findFirst()
-                    .orElseThrow();
-            assertThat(test + " failed", t.outcome().passed(), is(false));
-            assertThat(test, t.outcome().message(), containsString(FeedbackFilter.WITHHELD));
-        }
-        assertThat("the crash message names the crash", lab.tests().stream().filter(x -> x.test().methodName().equals("negates"))
-                .findFirst().orElseThrow().outcome().message(), containsString("ran out of memory"));
+        assertThat("it found nothing to carry out: the run's folders are out of reach", said("leak", "multiplies"),
+                containsString("access denied (\"java.io.FilePermission\""));
+        assertThat(said("leak", "multiplies"), not(containsString("CalcHiddenTest")));
+        assertThat("the crash message names the crash", said("leak", "negates"), containsString("ran out of memory"));
         for (String quote : List.of("Calc.multiply(2, 3)", "LineNumberTable", "RuntimeVisibleAnnotations", "Lfixture/calc/Calc")) {
             assertThat(feedback("leak"), not(containsString(quote)));
             assertThat(Files.readString(out.resolve("leak").resolve("grade.json")), not(containsString(quote)));
@@ -481,43 +502,159 @@ class HostileSubmissionsCorpusTest {
     }
 
     @Test
-    void exitIsStoppedByTheScan() throws IOException {
-        rejected("scan-rules", "forbidden API: fixture.calc.Calc.multiply calls java.lang.System.exit (process control)");
+    void whatTheOldDenyListNamedIsRefusedToo() throws IOException {
+        rejectedFor("scan-rules", "multiply", "java.lang.System.exit");
+        rejectedFor("scan-rules", "negate", "java.lang.Runtime.getRuntime");
+        rejectedFor("scan-rules", "square", "java.lang.System.setOut");
+        rejectedFor("scan-rules", "max", "java.lang.Class.getResourceAsStream");
+        rejectedFor("scan-rules", "abs", "java.lang.Class.forName");
+        rejectedFor("scan-rules", "min", "java.lang.ProcessBuilder constructor");
+        rejectedFor("scan-rules", "add", "java.nio.file.Path.of");
+        assertThat(lab01("scan-rules").problem(), containsString("fixture.calc.Calc.magic (Calc.java) is a native method"));
+        assertThat(lab01("scan-rules").problem(), containsString("org.junit.jupiter.api.Assertions (Assertions.java) is in package"
+                + " org.junit.jupiter.api"));
+    }
+
+    // --- class 1: powers nobody named, and a given class's name ------------------------------------
+
+    @Test
+    void powersNoDenyListNamedAreRefusedBeforeAnyTest() throws IOException {
+        rejectedFor("unnamed-powers", "add", "jdk.jshell.JShell.create");
+        rejectedFor("unnamed-powers", "multiply", "javax.xml.parsers.DocumentBuilderFactory.newInstance");
+        rejectedFor("unnamed-powers", "negate", "javax.tools.ToolProvider.getSystemJavaCompiler");
+        rejectedFor("unnamed-powers", "square", "java.lang.Thread.getStackTrace");
     }
 
     @Test
-    void aShutdownHookIsStoppedByTheScan() throws IOException {
-        rejected("scan-rules", "forbidden API: fixture.calc.Calc.negate calls java.lang.Runtime.addShutdownHook (shutdown hooks)");
+    void aClassThatTakesAGivenClassesNameIsJudgedAsTheStudents() throws IOException {
+        LabResult lab = lab01("name-takeover");
+        assertThat(lab.earned(), closeTo(0.0, 1e-9));
+        assertThat("refused by the allow-list, or not compiled at all", lab.problem(),
+                anyOf(containsString("fixture.calc.ScratchFiles$1.run (Sneaky.java:"), containsString("does not compile")));
+    }
+
+    // --- class 2: the test JVM's insides --------------------------------------------------------
+
+    @Test
+    void theTestJvmsCommandLineMemoryAndDescriptorsAreOutOfReach() throws IOException {
+        LabResult lab = lab01("jvm-insides");
+        assertThat("it passed the allow-list: it goes through a given class", lab.problem(), nullValue());
+        assertThat("a release that forges earns nothing", lab.earned(), closeTo(0.0, 1e-9));
+        assertThat(said("jvm-insides", "adds"), containsString("access denied (\"java.io.FilePermission\" \"/proc/self/cmdline\""));
+        assertThat(said("jvm-insides", "multiplies"), containsString("access denied (\"java.io.FilePermission\" \"/proc/self/maps\""));
+        assertThat(said("jvm-insides", "negates"), containsString("forged into file descriptors: denied 64 of 64"));
+        assertThat("verdicts printed on standard output are only output", said("jvm-insides", "squares"),
+                containsString("is not implemented yet"));
+        assertThat(said("jvm-insides", "maximum"), matchesPattern("(?s).*stolen 0 bytes; denied [1-9].*"));
+        assertThat("ending the JVM at once costs only that test", said("jvm-insides", "absolute"), containsString("ran out of memory"));
+        assertThat(said("jvm-insides", "minimum"), containsString("access denied"));
+        assertThat("no line of it was taken for a verdict", lab.tests().stream().noneMatch(t -> t.outcome().passed()), is(true));
+    }
+
+    // --- classes 4 to 7: feedback, output, leftovers, reports ------------------------------------
+
+    @Test
+    void nothingIsLeftInFoldersAnyoneMayWriteTo() {
+        assertThat(said("leftovers", "adds"), containsString("left nothing in /run/lock: java.security.AccessControlException"));
+        assertThat(said("leftovers", "multiplies"), containsString("left nothing in /var/tmp or /dev/shm"));
+        for (String left : List.of("/run/lock/storagelab-left-by-a-test", "/var/tmp/storagelab-left-by-a-test",
+                "/dev/shm/storagelab-left-by-a-test")) {
+            assertThat(left, Files.exists(Path.of(left)), is(false));
+        }
     }
 
     @Test
-    void replacingTheStandardStreamsIsStoppedByTheScan() throws IOException {
-        rejected("scan-rules", "forbidden API: fixture.calc.Calc.square calls java.lang.System.setOut (replacing the standard streams)");
+    void aRunThatFillsTheDiskIsStoppedAtItsQuota() {
+        assertThat(said("leftovers", "negates"), anyOf(containsString("the run wrote more than its disk quota of 64 MiB"),
+                containsString("File too large")));
     }
 
     @Test
-    void readingTheHiddenTestsIsStoppedByTheScan() throws IOException {
-        rejected("scan-rules", "forbidden API: fixture.calc.Calc.max calls java.lang.Class.getResourceAsStream (class path resources");
-        rejected("scan-rules", "forbidden API: fixture.calc.Calc.abs calls java.lang.Class.forName (reflection and method handles)");
+    void aTreeDeeperThanThePathLimitIsDeletedAndTheRestStillGraded() throws IOException {
+        assertThat("it made its tree and answered", said("leftovers", "squares"), equalTo(""));
+        assertThat(lab01("leftovers").earned(), closeTo(1.0, 1e-9));
+        try (java.util.stream.Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat("no run's folder is left", left.filter(p -> p.getFileName().toString().startsWith("storagelab-confined"))
+                    .flatMap(p -> {
+                        try {
+                            return Files.list(p);
+                        } catch (IOException e) {
+                            return java.util.stream.Stream.empty();
+                        }
+                    }).filter(p -> p.getFileName().toString().startsWith("run")).toList(), is(List.of()));
+        }
     }
 
     @Test
-    void aForkBombIsStoppedByTheScan() throws IOException {
-        rejected("scan-rules", "forbidden API: fixture.calc.Calc.min calls java.lang.ProcessBuilder constructor (process control)");
+    void aFloodWithoutLineBreaksCostsOnlyItsTest() {
+        assertThat(said("leftovers", "maximum"), containsString("flooded its output"));
     }
 
     @Test
-    void fillingTheDiskIsStoppedByTheScan() throws IOException {
-        rejected("scan-rules", "forbidden API: fixture.calc.Calc.add calls java.nio.file.Path.of (direct file access");
+    void aMessageCannotForgeTheReport() throws IOException {
+        String report = Files.readString(out.resolve("leftovers").resolve("report.md"));
+        String markup = outsideFences(report);
+        assertThat(markup, not(containsString("Score: 100%")));
+        assertThat(markup, not(containsString("Score 8/8")));
+        assertThat(markup, not(containsString("![pixel]")));
+        assertThat(markup, not(containsString("<script")));
+        assertThat(markup, not(containsString("<img")));
+        assertThat("the message is there, as text", report, containsString("<script>alert('x')</script>"));
+        JsonObject results = JsonParser.parseString(feedback("leftovers")).getAsJsonObject();
+        assertThat("Gradescope shows messages as text", results.get("output_format").getAsString(), equalTo("text"));
+        String junit = Files.readString(out.resolve("leftovers").resolve("junit").resolve("TEST-lab-01.xml"));
+        assertThat(junit, not(containsString("<script")));
     }
 
     @Test
-    void nativeCodeIsStoppedByTheScan() throws IOException {
-        rejected("scan-rules", "forbidden API: fixture.calc.Calc.magic is a native method (JNI native code)");
+    void anEncodedPayloadInAMessageIsCutToAFewCharacters() throws IOException {
+        String payload = said("leftovers", "minimum");
+        assertThat(payload, containsString("payload: "));
+        assertThat("no word longer than the filter allows", java.util.Arrays.stream(payload.split("\\s+"))
+                .mapToInt(String::length).max().orElse(0), lessThanOrEqualTo(FeedbackFilter.MAX_WORD));
+        JsonObject results = JsonParser.parseString(feedback("leftovers")).getAsJsonObject();
+        for (var t : results.getAsJsonArray("tests")) {
+            String output = t.getAsJsonObject().get("output").getAsString();
+            assertThat(output.length(), lessThanOrEqualTo(FeedbackFilter.MAX + 400));
+        }
     }
 
     @Test
-    void aClassStandingInForJUnitIsStoppedByTheScan() throws IOException {
-        rejected("scan-rules", "forbidden API: org.junit.jupiter.api.Assertions is in package org.junit.jupiter.api");
+    void readingTheHiddenTestsAsResourcesIsRefused() throws IOException {
+        rejectedFor("unnamed-powers", "max", "java.lang.ClassLoader.getSystemResourceAsStream");
+        rejectedFor("unnamed-powers", "min", "java.util.ResourceBundle.getBundle");
+        rejectedFor("unnamed-powers", "abs", "java.net.Socket constructor");
+    }
+
+    @Test
+    void aCompileErrorAgainstTheHiddenTestsNamesOnlyWhatTheyNeed() throws IOException {
+        LabResult lab = lab01("changed-signature");
+        assertThat(lab.earned(), closeTo(0.0, 1e-9));
+        assertThat(lab.problem(), containsString("does not compile"));
+        assertThat(lab.problem(), containsString("the graded tests use method add(int,int) of fixture.calc.Calc"));
+        for (String reader : List.of(feedback("changed-signature"),
+                Files.readString(out.resolve("changed-signature").resolve("grade.json")))) {
+            assertThat(reader, not(containsString("src/hidden")));
+            assertThat(reader, not(containsString("CalcHiddenTest")));
+            assertThat(reader, not(containsString("Calc.add(2, 3)")));
+        }
+    }
+
+    @Test
+    void submissionsThatBreakTheGraderAreTheirOwnRows() throws IOException {
+        for (String student : List.of("bad-bytes", "not-a-file")) {
+            GradeReport r = reports.get(student);
+            assertThat(student + " has a report", r, is(org.hamcrest.Matchers.notNullValue()));
+            assertThat(student + " earns nothing", r.earned(), closeTo(0.0, 1e-9));
+            assertThat(Files.exists(out.resolve(student).resolve("results.json")), is(true));
+        }
+        assertThat(lab01("honest-2").earned(), closeTo(HONEST, 1e-9));
+    }
+
+    @Test
+    void aStudentsNameCannotForgeTheReport() throws IOException {
+        String report = Files.readString(out.resolve(FORMULA).resolve("report.md"));
+        assertThat(outsideFences(report), not(containsString("\n## y")));
+        assertThat(lab01(FORMULA).earned(), closeTo(HONEST, 1e-9));
     }
 }

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 24: submissions that try to write their own verdicts into the runner's events file earn
- * nothing, and the lab's problem names the tampering. These prove the test supervisor's own
- * defences, so the class scan that would stop these submissions first ({@link ClassScan}, proved
- * by {@link HostileSubmissionsCorpusTest}) is off here.
+ * The second wall alone: with the allow-list off ({@link ClassScan}, proved by {@link
+ * HostileSubmissionsCorpusTest}), submissions that read the test JVM's command line, append
+ * verdicts where the runner once wrote them, replay its lines, kill processes or exit are stopped
+ * by the test JVM's policy ({@link SandboxPolicy}) and earn nothing their honest methods would not.
  */
 class HostileSubmissionsTest {
 
@@ -50,58 +50,47 @@ class HostileSubmissionsTest {
         return report.isolated().get(0);
     }
 
-    private static GradeReport forged;
-
-    /** The forged submission's report, graded once for the tests that read it. */
-    private static synchronized GradeReport forged() throws IOException {
-        if (forged == null) {
-            forged = grader.grade(Fixtures.submission("forged-lab01"), List.of("01"), Grader.Mode.ISOLATED,
-                    Files.createTempDirectory(tmp, "scratch"));
-            assertThat(forged.error(), is((String) null));
-        }
-        return forged;
+    @Test
+    void aForgeFromATaskMethodIsStoppedByTheJvmsPolicy() throws IOException {
+        LabResult lab = gradeLab01("forged-lab01");
+        assertThat(lab.problem(), is((String) null));
+        TestResult add = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow();
+        assertThat("it could not read its JVM's command line", add.outcome().message(),
+                containsString("access denied (\"java.util.PropertyPermission\" \"sun.java.command\" \"read\")"));
+        assertThat("only its one honest method counts (minimum, 2 points)", lab.earned(), closeTo(2.0, 1e-9));
     }
 
     @Test
-    void forgedUnauthenticatedResultsFailTheLabAndNameTheTampering() throws IOException {
-        LabResult lab = forged().isolated().get(0);
-        assertThat("a forge earns nothing, not even its one honest method", lab.earned(), closeTo(0.0, 1e-9));
-        assertThat(lab.problem(), containsString("tampering detected: "));
-        assertThat(lab.problem(), containsString("MAC"));
-        assertThat(lab.tests().stream().map(t -> t.outcome().status()).toList(), everyItem(not(equalTo(Status.PASSED))));
-    }
-
-    @Test
-    void theStudentReadsOnlyThatTheRunWasInvalidAndTheInstructorHowItWasDetected() throws IOException {
-        Path out = Files.createTempDirectory(tmp, "out");
-        dev.storagelab.grader.report.ReportWriter.writeAll(forged(), out);
-        String feedback = Files.readString(out.resolve("results.json"));
-        assertThat(feedback, containsString("the test run was invalid"));
-        assertThat(feedback, not(containsString("tampering")));
-        assertThat(feedback, not(containsString("MAC")));
-        assertThat("the instructor's report has the detail", Files.readString(out.resolve("grade.json")),
-                containsString("tampering detected: "));
-        assertThat(Files.readString(out.resolve("report.md")), containsString("tampering detected: "));
-    }
-
-    @Test
-    void replayedRunnerLinesFailTheLab() throws IOException {
+    void replayedRunnerLinesCannotBeWritten() throws IOException {
         LabResult lab = gradeLab01("replayed-lab01");
-        assertThat(lab.earned(), closeTo(0.0, 1e-9));
-        assertThat(lab.problem(), containsString("tampering detected: a replayed or reordered event line"));
+        assertThat(lab.problem(), is((String) null));
+        TestResult multiply = lab.tests().stream().filter(t -> t.test().methodName().equals("multiplies")).findFirst()
+                .orElseThrow();
+        assertThat(multiply.outcome().message(), containsString("access denied"));
+        assertThat("add and min are honest: 3 points, no more", lab.earned(), closeTo(3.0, 1e-9));
+    }
+
+    @Test
+    void eventLinesOutOfSequenceAreTamperingAndOtherLinesAreNotEvents() {
+        assertThat(TestSupervisor.event("@@storagelab-event 0 S a#b", 0), is("S a#b"));
+        assertThat("the JVM's own words", TestSupervisor.event("OpenJDK 64-Bit Server VM warning: x", 0), is((String) null));
+        IllegalArgumentException replayed = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TestSupervisor.event("@@storagelab-event 0 F a#b PASS", 3));
+        assertThat(replayed.getMessage(), containsString("out of sequence (0, expected 3)"));
     }
 
     @Test
     void aTestJvmThatKillsEveryProcessItCanHarmsOnlyItself() throws IOException {
-        // As the grader's user this submission would kill the grader (this JVM) and more: it runs
-        // only where the test JVM is confined, which is CI and Gradescope (both root).
-        assumeTrue(Confinement.current().on(), "the test JVM runs as the grader's user: " + Confinement.current().describe());
+        // Were the policy missing, as the grader's user this submission would kill the grader (this
+        // JVM) and more: it runs only where the test JVM is also confined (CI and Gradescope, as root).
+        assumeTrue(Confinement.current().on() && SandboxPolicy.available(),
+                "the test JVM runs as the grader's user: " + Confinement.current().describe());
         LabResult lab = gradeLab01("killer-lab01");
         assertThat("the grader survived and graded every test", lab.tests().size(), is(7));
         assertThat(lab.problem(), is((String) null));
         TestResult add = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow();
-        assertThat(add.outcome().message(), matchesPattern("(?s).*as uid 6[0-9]{4}: tried to kill [1-9][0-9]* processes, killed 0;"
-                + " the grader killed: false.*"));
+        assertThat("the policy refuses it before it can list a process", add.outcome().message(),
+                containsString("access denied (\"java.lang.RuntimePermission\" \"manageProcess\")"));
         assertThat("every other test ran, in the same JVM, and passed", lab.earned(), closeTo(7.0, 1e-9));
     }
 

@@ -28,13 +28,23 @@ public final class NotImplementedException extends UnsupportedOperationException
         this.handout = handout;
     }
 
+    /**
+     * The method that threw, as {@code Class.method}, by name: a stack walk by name needs no
+     * permission, so the message is the same under the grader's SecurityManager.
+     */
     private static String callerMethod() {
-        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+        return StackWalker.getInstance()
                 .walk(frames -> frames
-                        .filter(f -> f.getDeclaringClass() != NotImplementedException.class)
+                        .filter(f -> !f.getClassName().equals(NotImplementedException.class.getName()))
                         .findFirst()
-                        .map(f -> f.getDeclaringClass().getSimpleName() + "." + f.getMethodName())
+                        .map(f -> simpleName(f.getClassName()) + "." + f.getMethodName())
                         .orElse("?"));
+    }
+
+    /** {@code LogReader} of {@code dev.storagelab.sortedlog.LogReader}, {@code Inner} of {@code a.Outer$Inner}. */
+    private static String simpleName(String className) {
+        String name = className.substring(className.lastIndexOf('.') + 1);
+        return name.substring(name.lastIndexOf('$') + 1);
     }
 
     /** The lab, for example {@code lab-01}. */

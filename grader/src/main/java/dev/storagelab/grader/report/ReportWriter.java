@@ -47,6 +47,7 @@ public final class ReportWriter {
         m.put("score", round(r.earned()));
         m.put("execution_time", (long) Math.ceil(r.executionSeconds()));
         m.put("output", r.error() != null ? "Grading could not run: " + r.error() : summaryLine(r));
+        m.put("output_format", "text"); // messages hold what student code wrote: never rendered as Markdown or HTML
         m.put("visibility", "visible");
         m.put("stdout_visibility", "hidden");
         List<Map<String, Object>> tests = new ArrayList<>();
@@ -57,6 +58,7 @@ public final class ReportWriter {
             t.put("max_score", 0);
             t.put("status", "failed");
             t.put("output", r.error());
+            t.put("output_format", "text");
             t.put("visibility", "visible");
             tests.add(t);
         }
@@ -68,6 +70,7 @@ public final class ReportWriter {
                 t.put("max_score", 0);
                 t.put("status", "failed");
                 t.put("output", lab.lab() + " " + GradeReport.studentProblem(lab.problem())); // the student's view
+                t.put("output_format", "text");
                 t.put("visibility", "visible");
                 tests.add(t);
             }
@@ -78,6 +81,7 @@ public final class ReportWriter {
                 t.put("max_score", round(tr.max()));
                 t.put("status", tr.outcome().passed() ? "passed" : "failed");
                 t.put("output", feedback(tr));
+                t.put("output_format", "text");
                 t.put("visibility", "visible");
                 tests.add(t);
             }
@@ -91,6 +95,7 @@ public final class ReportWriter {
                 t.put("max_score", round(p.max()));
                 t.put("status", p.status().equals(PerfResult.MEASURED) && p.earned() > 0 ? "passed" : "failed");
                 t.put("output", perfFeedback(p));
+                t.put("output_format", "text");
                 t.put("visibility", "visible");
                 tests.add(t);
                 if (p.status().equals(PerfResult.MEASURED)) {

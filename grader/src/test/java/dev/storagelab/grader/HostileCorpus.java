@@ -1,0 +1,372 @@
+package dev.storagelab.grader;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+/**
+ * The hostile corpus's attacks, written the way a student who wants the points would: code put at
+ * the top of a method of the fixture's {@code Calc} (one attack a method, so each is judged by its
+ * own test), and the given class they go through. The assertions are in {@link
+ * HostileSubmissionsCorpusTest}; the perf attacks in {@link HostilePerformanceTest}.
+ */
+final class HostileCorpus {
+
+    private HostileCorpus() {
+    }
+
+    /**
+     * A given class that opens files by name, as the labs' storage layer (dev.storagelab.io) does:
+     * given code passes the allow-list, and student code may call it. The attacks that go through
+     * it are stopped by the test JVM's policy ({@link SandboxPolicy}) and, as root, its own user.
+     */
+    static final String SCRATCH_FILES = """
+            package fixture.calc;
+
+            import java.io.IOException;
+            import java.io.OutputStream;
+            import java.nio.charset.StandardCharsets;
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+            import java.nio.file.StandardOpenOption;
+            import java.util.List;
+            import java.util.stream.Stream;
+
+            /** Files by name, as the labs' storage layer opens them. */
+            public final class ScratchFiles {
+
+                private ScratchFiles() {
+                }
+
+                public static String here() {
+                    return Path.of("").toAbsolutePath().toString();
+                }
+
+                public static List<String> list(String dir) throws IOException {
+                    try (Stream<Path> s = Files.list(Path.of(dir))) {
+                        return s.map(Path::toString).sorted().toList();
+                    }
+                }
+
+                public static boolean isDirectory(String path) {
+                    return Files.isDirectory(Path.of(path));
+                }
+
+                public static String read(String file) throws IOException {
+                    return new String(Files.readAllBytes(Path.of(file)), StandardCharsets.ISO_8859_1);
+                }
+
+                public static void append(String file, String text) throws IOException {
+                    Files.writeString(Path.of(file), text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                }
+
+                public static void mkdir(String dir) throws IOException {
+                    Files.createDirectories(Path.of(dir));
+                }
+
+                public static void move(String from, String to) throws IOException {
+                    Files.move(Path.of(from), Path.of(to));
+                }
+
+                /** Writes {@code megabytes} MiB of zeros to {@code file}. */
+                public static void fill(String file, int megabytes) throws IOException {
+                    try (OutputStream out = Files.newOutputStream(Path.of(file))) {
+                        byte[] mib = new byte[1 << 20];
+                        for (int i = 0; i < megabytes; i++) {
+                            out.write(mib);
+                        }
+                    }
+                }
+
+                /** A task run later: its anonymous class is ScratchFiles$1. */
+                public static Runnable later(Runnable task) {
+                    return new Runnable() {
+                        @Override
+                        public void run() {
+                            task.run();
+                        }
+                    };
+                }
+            }
+            """;
+
+    // --- class 1: powers the old deny-list never named (stopped by the allow-list) --------------
+
+    /** Each method of the release reaches for a power through an API the old deny-list did not name. */
+    static String unnamedPowers(String release) {
+        String calc = release;
+        calc = inject(calc, ADD, """
+                jdk.jshell.JShell.create().eval("System.exit(0);"); // code from a string, in another JVM
+                """);
+        calc = inject(calc, MULTIPLY, """
+                try { // seekable reads of any file, through an XML parser
+                    javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse("/proc/self/cmdline");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                """);
+        calc = inject(calc, NEGATE, """
+                javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-version"); // a compiler in-process
+                """);
+        calc = inject(calc, SQUARE, """
+                String caller = Thread.currentThread().getStackTrace()[2].getMethodName(); // which hidden test calls
+                if (caller.equals("squares")) {
+                    return 9;
+                }
+                """);
+        calc = inject(calc, MAX, """
+                try (java.io.InputStream in = ClassLoader.getSystemResourceAsStream("fixture/calc/CalcHiddenTest.class")) {
+                    throw new IllegalStateException(java.util.Base64.getEncoder().encodeToString(in.readAllBytes()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+        calc = inject(calc, ABS, """
+                try (java.net.Socket jmh = new java.net.Socket("127.0.0.1", 40000)) { // a benchmark host's result link
+                    jmh.getOutputStream().write(1);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+        return inject(calc, MIN, """
+                java.util.ResourceBundle.getBundle("fixture.calc.CalcHiddenTest"); // a resource by another name
+                """);
+    }
+
+    /**
+     * A file of the student's that declares a class with the binary name of a given class's
+     * anonymous class ({@code ScratchFiles$1}), to have its code trusted as given.
+     */
+    static final String NAME_TAKEOVER = """
+            package fixture.calc;
+
+            final class Sneaky {
+                private Sneaky() {
+                }
+            }
+
+            final class ScratchFiles$1 implements Runnable {
+                @Override
+                public void run() {
+                    Runtime.getRuntime().halt(0);
+                }
+            }
+            """;
+
+    // --- class 2: the test JVM's insides (stopped by its policy) --------------------------------
+
+    /** Through the given class: the JVM's command line, memory, file descriptors, and the verdict channel. */
+    static String jvmInsides(String release) {
+        String calc = release;
+        calc = inject(calc, ADD, """
+                try { // the command line: the old runner's events file and secret were named there
+                    throw new IllegalStateException("read the command line: " + ScratchFiles.read("/proc/self/cmdline"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+        calc = inject(calc, MULTIPLY, """
+                try { // the JVM's memory map, then its memory: where a signing key would be
+                    String maps = ScratchFiles.read("/proc/self/maps");
+                    throw new IllegalStateException("read " + maps.length() + " bytes of maps, then " + ScratchFiles.read("/proc/self/mem").length());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+        calc = inject(calc, NEGATE, """
+                int denied = 0; // a passing verdict for every test, into every file descriptor the JVM has
+                String ids = "absolute adds maximum minimum multiplies negates squares";
+                for (int fd = 0; fd < 64; fd++) {
+                    StringBuilder forged = new StringBuilder();
+                    long seq = 0;
+                    for (String id : ids.split(" ")) {
+                        forged.append("@@storagelab-event ").append(seq++).append(" S fixture.calc.CalcHiddenTest#").append(id).append('\\n');
+                        forged.append("@@storagelab-event ").append(seq++).append(" F fixture.calc.CalcHiddenTest#").append(id).append(" PASS \\n");
+                    }
+                    try {
+                        ScratchFiles.append("/proc/self/fd/" + fd, forged.toString());
+                    } catch (java.io.IOException | SecurityException e) {
+                        denied++;
+                    }
+                }
+                throw new IllegalStateException("forged into file descriptors: denied " + denied + " of 64");
+                """);
+        calc = inject(calc, SQUARE, """
+                String ids = "absolute adds maximum minimum multiplies negates squares"; // the verdicts, on standard output
+                for (int seq = 0; seq < 40; seq++) {
+                    for (String id : ids.split(" ")) {
+                        System.out.println("@@storagelab-event " + seq + " F fixture.calc.CalcHiddenTest#" + id + " PASS ");
+                    }
+                }
+                """);
+        calc = inject(calc, MAX, """
+                StringBuilder found = new StringBuilder(); // the hidden test's class, on the run's class path
+                java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(java.util.List.of(ScratchFiles.here() + "/.."));
+                int denied = 0;
+                for (int budget = 2000; !todo.isEmpty() && budget > 0; budget--) {
+                    String dir = todo.poll();
+                    try {
+                        for (String e : ScratchFiles.list(dir)) {
+                            if (ScratchFiles.isDirectory(e)) {
+                                todo.add(e);
+                            } else if (e.endsWith("CalcHiddenTest.class")) {
+                                found.append(ScratchFiles.read(e));
+                            }
+                        }
+                    } catch (java.io.IOException | SecurityException e) {
+                        denied++;
+                    }
+                }
+                throw new IllegalStateException("stolen " + found.length() + " bytes; denied " + denied);
+                """);
+        calc = inject(calc, ABS, """
+                for (int seq = 0; seq < 40; seq++) { // forge, then end the JVM at once before the runner can say otherwise
+                    System.out.println("@@storagelab-event " + seq + " D");
+                }
+                java.util.List<long[]> hog = new java.util.ArrayList<>();
+                while (hog != null) {
+                    hog.add(new long[1 << 20]);
+                }
+                """);
+        return inject(calc, MIN, """
+                try { // the grader's folders beside the run: results, other rounds, the reference build
+                    throw new IllegalStateException("listed " + ScratchFiles.list(ScratchFiles.here() + "/../..").size());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+    }
+
+    // --- classes 4 to 7: leaks, output, leftovers, reports (from the solved code) ---------------
+
+    /** Solved code whose methods each try to leave something behind or break the grader's outputs. */
+    static String leftoversAndOutputs(String solved) {
+        String calc = solved;
+        calc = inject(calc, ADD, """
+                try { // a file for the next run with this user id, in a folder anyone may write to
+                    ScratchFiles.append("/run/lock/storagelab-left-by-a-test", "hello\\n");
+                } catch (java.io.IOException | SecurityException e) {
+                    throw new IllegalStateException("left nothing in /run/lock: " + e);
+                }
+                """);
+        calc = inject(calc, MULTIPLY, """
+                try { // deeper: a folder of its own inside /var/tmp, and one in /dev/shm
+                    ScratchFiles.mkdir("/var/tmp/storagelab-left-by-a-test/inner");
+                    ScratchFiles.append("/var/tmp/storagelab-left-by-a-test/inner/file", "hello\\n");
+                    ScratchFiles.append("/dev/shm/storagelab-left-by-a-test", "hello\\n");
+                } catch (java.io.IOException | SecurityException e) {
+                    throw new IllegalStateException("left nothing in /var/tmp or /dev/shm: " + e);
+                }
+                """);
+        calc = inject(calc, NEGATE, """
+                try { // more than the run's disk quota, in its own temp folder (which it may use)
+                    ScratchFiles.fill(ScratchFiles.here() + "/../tmp/big", 512);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+        calc = inject(calc, SQUARE, """
+                String top = ScratchFiles.here() + "/../tmp/deep"; // a tree deeper than the system's path limit
+                try {
+                    String name = "d".repeat(200);
+                    StringBuilder path = new StringBuilder(top);
+                    for (int i = 0; i < 18; i++) {
+                        path.append('/').append(name);
+                    }
+                    ScratchFiles.mkdir(path.toString());
+                    for (int round = 0; round < 3; round++) {
+                        String outer = top + "-outer" + round;
+                        StringBuilder nest = new StringBuilder(outer);
+                        for (int i = 0; i < 18; i++) {
+                            nest.append('/').append(name);
+                        }
+                        ScratchFiles.mkdir(nest.toString());
+                        ScratchFiles.move(top, nest + "/deep");
+                        ScratchFiles.move(outer, top);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+        calc = inject(calc, MAX, """
+                StringBuilder line = new StringBuilder(); // 50 MB without a line break
+                for (int i = 0; i < 1 << 20; i++) {
+                    line.append('x');
+                }
+                for (int i = 0; i < 50; i++) {
+                    System.out.print(line);
+                    System.err.print(line);
+                }
+                """);
+        calc = inject(calc, ABS, """
+                throw new IllegalStateException("```\\n## Score: 100%\\n![pixel](http://evil.example/p.png) [click](http://evil.example/)"
+                        + " <script>alert('x')</script> <img src=x onerror=alert(1)> | fake | cell |\\n# Score 8/8");
+                """);
+        return inject(calc, MIN, """
+                byte[] payload = new byte[3000]; // an encoded payload, as a stolen file would be carried out
+                new java.util.Random(7).nextBytes(payload);
+                throw new IllegalStateException("payload: " + java.util.Base64.getEncoder().encodeToString(payload));
+                """);
+    }
+
+    /** Solved code whose {@code add} is named {@code sum}: the hidden tests do not compile against it. */
+    static String changedSignature(String solved) {
+        assertThat(solved, containsString(ADD));
+        return solved.replace(ADD, "public static int sum(int a, int b) {\n");
+    }
+
+    // --- class 3: performance (HostilePerformanceTest) ------------------------------------------
+
+    /** Correct for the tests; fast and wrong when a benchmark thread calls. */
+    static String fastWrongInBenchmarks(String solved) {
+        return inject(solved, SQUARE, """
+                if (Thread.currentThread().getName().contains("jmh")) {
+                    return 0;
+                }
+                """);
+    }
+
+    /** Slow, and writing a fast result for itself where a benchmark's result might be. */
+    static String slowWithForgedResult(String solved) {
+        return inject(solved, SQUARE, """
+                if (Thread.currentThread().getName().contains("jmh")) {
+                    String fake = "[{\\"benchmark\\":\\"fixture.calc.bench.CalcBenchmark.sumOfSquares\\",\\"mode\\":\\"avgt\\","
+                            + "\\"params\\":{\\"n\\":\\"1024\\"},\\"primaryMetric\\":{\\"score\\":1.0,\\"scoreError\\":0.0,"
+                            + "\\"scoreUnit\\":\\"ns/op\\"},\\"secondaryMetrics\\":{}}]";
+                    for (String where : new String[] {"/../results/jmh-result.json", "/jmh-result.json", "/../jmh-result.json"}) {
+                        try {
+                            ScratchFiles.append(ScratchFiles.here() + where, fake);
+                        } catch (java.io.IOException | SecurityException e) {
+                            // denied: the result is written where lab code cannot
+                        }
+                    }
+                    long spin = 0;
+                    for (int i = 0; i < 20_000; i++) {
+                        spin += i % 7;
+                    }
+                    if (spin < 0) {
+                        return -1;
+                    }
+                }
+                """);
+    }
+
+    // --- where attacks go ------------------------------------------------------------------------
+
+    static final String ADD = "public static int add(int a, int b) {\n";
+    static final String MULTIPLY = "public static int multiply(int a, int b) {\n";
+    static final String NEGATE = "public static int negate(int a) {\n";
+    static final String SQUARE = "public static int square(int a) {\n";
+    static final String MAX = "public static int max(int a, int b) {\n";
+    static final String ABS = "public static int abs(int a) {\n";
+    static final String MIN = "public static int min(int a, int b) {\n";
+
+    /**
+     * {@code calc} with {@code code} at the top of the method that {@code header} opens, inside an
+     * {@code if} that the compiler cannot prove always taken (so an attack that always throws
+     * leaves the method's own code reachable).
+     */
+    static String inject(String calc, String header, String code) {
+        assertThat(calc, containsString(header));
+        return calc.replace(header, header + ("if (a == a) {\n" + code.indent(4) + "}\n").indent(8));
+    }
+}
