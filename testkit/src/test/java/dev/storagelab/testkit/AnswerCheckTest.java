@@ -1,11 +1,18 @@
 package dev.storagelab.testkit;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.both;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class AnswerCheckTest {
@@ -27,12 +34,34 @@ class AnswerCheckTest {
     }
 
     @Test
-    void theSampleIsEverySixtyFourthOperationFromTheFirst() {
-        assertThat("operation 0 is checked", AnswerCheck.sampled(0), is(true));
-        assertThat("operation 1 is not", AnswerCheck.sampled(1), is(false));
-        assertThat("operation 63 is not", AnswerCheck.sampled(63), is(false));
-        assertThat("operation 64 is", AnswerCheck.sampled(64), is(true));
-        assertThat("operation 128 is", AnswerCheck.sampled(128), is(true));
+    void theSampleIsOneOperationInSixtyFourSpreadEvenly() {
+        int sampled = 0;
+        int longestGap = 0;
+        int gap = 0;
+        for (long op = 0; op < 64_000; op++) {
+            if (AnswerCheck.sampled(op)) {
+                sampled++;
+                longestGap = Math.max(longestGap, gap);
+                gap = 0;
+            } else {
+                gap++;
+            }
+        }
+        assertThat("one operation in 64 is sampled", sampled, is(both(greaterThan(960)).and(lessThan(1040))));
+        assertThat("no long stretch goes unchecked: fewer than 2 x 64 operations between two sampled ones", longestGap,
+                lessThan(2 * AnswerCheck.SAMPLE_EVERY));
+    }
+
+    @Test
+    void theSampleIsNotAStrideAndTheSeedMovesIt() {
+        List<Long> first = IntStream.range(0, 2000).filter(op -> AnswerCheck.sampled(op, 1)).mapToObj(Long::valueOf).toList();
+        List<Long> other = IntStream.range(0, 2000).filter(op -> AnswerCheck.sampled(op, 2)).mapToObj(Long::valueOf).toList();
+        assertThat("another seed samples other operations", other, not(equalTo(first)));
+        Set<Long> residues = first.stream().map(op -> op % AnswerCheck.SAMPLE_EVERY).collect(Collectors.toSet());
+        assertThat("the sampled operations are not all one residue modulo 64, as a stride's would be", residues.size(),
+                greaterThan(1));
+        assertThat("the same seed samples the same operations", IntStream.range(0, 2000).filter(op -> AnswerCheck.sampled(op, 1))
+                .mapToObj(Long::valueOf).toList(), equalTo(first));
     }
 
     @Test

@@ -37,9 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * so this measures the merge alone, not I/O. The score is entries per second (one operation = one
  * entry); the ratio heap / stacked is the figure to read.
  *
- * <p>Every merge is checked ({@link #drain}): it must return every entry, and every
- * {@value AnswerCheck#SAMPLE_EVERY}th entry of its output must be the key of that rank with its
- * value.
+ * <p>Every merge is checked ({@link #drain}): it must return every entry, and the entries of its
+ * output in the sample ({@link AnswerCheck#sampled}, one in {@value AnswerCheck#SAMPLE_EVERY}) must
+ * each be the key of that rank with its value.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -85,8 +85,8 @@ public class MergeBenchmark {
     /**
      * Drains the merge {@code output}, checking it. Exact: the sources hold distinct keys, so a merge returns
      * each of the {@value #ENTRIES} entries once, in key order. The count is checked for every
-     * merge; the key and value of every {@value AnswerCheck#SAMPLE_EVERY}th entry of the output
-     * (entry n must be key n) on a sample, a comparison being about the work of a merge step.
+     * merge; the key and value of the output's entries in the sample ({@link AnswerCheck#sampled}:
+     * entry n must be key n), a comparison being about the work of a merge step.
      */
     long drain(EntryIterator output) {
         long n = 0;

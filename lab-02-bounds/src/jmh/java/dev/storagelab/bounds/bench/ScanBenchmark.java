@@ -172,8 +172,8 @@ public class ScanBenchmark {
     /**
      * One seek, then 100 entries read in order: what the episode's feed page needs. Checked
      * ({@link #checkedScan}): every scan must return 100 entries ending at the 100th key from its
-     * start; every {@value AnswerCheck#SAMPLE_EVERY}th scan must return each key in order with the
-     * value written for it.
+     * start; a scan of the sample ({@link AnswerCheck#sampled}, one in {@value AnswerCheck#SAMPLE_EVERY})
+     * must return each key in order with the value written for it.
      */
     @Benchmark
     public Entry seekAndScan100(IoCounters io) {

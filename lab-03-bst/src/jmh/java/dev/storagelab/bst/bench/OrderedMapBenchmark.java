@@ -117,8 +117,8 @@ public class OrderedMapBenchmark {
     /**
      * Puts every key, each mapped to itself, into {@code map}, checking the answers (exact, as
      * {@link java.util.Map#put} specifies them): each put of a new key returns null, the map's size
-     * is then the number of keys, and every {@value AnswerCheck#SAMPLE_EVERY}th key put reads back
-     * as itself (a get is cheaper than the put it checks, and one in 64 is little next to the fill).
+     * is then the number of keys, and the keys put in the sample ({@link AnswerCheck#sampled}, one in
+     * {@value AnswerCheck#SAMPLE_EVERY}) read back as themselves (a get is cheaper than the put it checks, and one in 64 is little next to the fill).
      */
     NavigableMap<Bytes, Bytes> fill(NavigableMap<Bytes, Bytes> map) {
         for (Bytes key : inserts) {
@@ -127,7 +127,10 @@ public class OrderedMapBenchmark {
                     + "; a put of an absent key returns null");
         }
         AnswerCheck.require(map.size() == keys, () -> impl + ": " + keys + " distinct keys put, but size() is " + map.size());
-        for (int j = 0; j < inserts.length; j += AnswerCheck.SAMPLE_EVERY) {
+        for (int j = 0; j < inserts.length; j++) {
+            if (!AnswerCheck.sampled(j)) {
+                continue;
+            }
             Bytes key = inserts[j];
             Bytes found = map.get(key);
             AnswerCheck.require(found == key, () -> impl + ": get(" + key + ") after the fill returned " + found
