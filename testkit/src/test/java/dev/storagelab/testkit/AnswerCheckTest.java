@@ -72,4 +72,22 @@ class AnswerCheckTest {
         assertThat("another version of the key differs", BenchData.valueBytes(3, 2), not(equalTo(BenchData.valueBytes(3, 1))));
         assertThat("another key at the same version differs", BenchData.valueBytes(4, 1), not(equalTo(BenchData.valueBytes(3, 1))));
     }
+
+    @Test
+    void wrongAnswersReturnsTheMessageOfTheFirstWrongAnswer() {
+        int[] calls = {0};
+        String message = WrongAnswers.within(10, () -> AnswerCheck.require(++calls[0] < 3, () -> "call " + calls[0]));
+
+        assertThat("the third call's check failed, and its message is returned", message, equalTo("wrong answer: call 3"));
+        assertThat("no call is made after it", calls[0], is(3));
+    }
+
+    @Test
+    void wrongAnswersFailsWhenNoAnswerIsWrongOrSomethingElseIsThrown() {
+        assertThrows(AssertionError.class, () -> WrongAnswers.within(5, () -> AnswerCheck.require(true, () -> "")),
+                "a benchmark that never objects must fail the test");
+        assertThrows(AssertionError.class, () -> WrongAnswers.within(5, () -> {
+            throw new IllegalStateException("the store is closed");
+        }), "another exception is not a checked answer");
+    }
 }

@@ -7,12 +7,12 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.storagelab.bounds.ForwardingOrderedStore;
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
-import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
 import java.io.IOException;
 import java.util.Optional;
@@ -23,50 +23,6 @@ import org.junit.jupiter.api.Test;
  * on the reference B+tree and throw, naming the wrong answer, on stores that answer wrongly.
  */
 class BenchmarkAnswersTest {
-
-    /** A store that passes every call to {@code tree}, except that {@link #get} may be changed. */
-    private static class Forwarding implements OrderedStore {
-        final OrderedStore tree;
-
-        Forwarding(OrderedStore tree) {
-            this.tree = tree;
-        }
-
-        @Override
-        public Optional<Bytes> get(Bytes key) throws IOException {
-            return tree.get(key);
-        }
-
-        @Override
-        public void put(Bytes key, Bytes value) throws IOException {
-            tree.put(key, value);
-        }
-
-        @Override
-        public void delete(Bytes key) throws IOException {
-            tree.delete(key);
-        }
-
-        @Override
-        public EntryIterator scan(Bytes from, Bytes to) {
-            return tree.scan(from, to);
-        }
-
-        @Override
-        public EntryIterator scanReverse(Bytes from, Bytes to) {
-            return tree.scanReverse(from, to);
-        }
-
-        @Override
-        public void sync() throws IOException {
-            tree.sync();
-        }
-
-        @Override
-        public void close() throws IOException {
-            tree.close();
-        }
-    }
 
     @Test
     void readBenchmarkPassesTheReferenceAndRefusesAStoreThatLosesKeysOrAnswersStale() throws IOException {
@@ -83,7 +39,7 @@ class BenchmarkAnswersTest {
             assertThat("the reference answered two batches of gets", ops.keyOps, greaterThan(2000L));
 
             OrderedStore tree = bench.store;
-            bench.store = new Forwarding(tree) {
+            bench.store = new ForwardingOrderedStore(tree) {
                 @Override
                 public Optional<Bytes> get(Bytes key) {
                     return Optional.empty();
@@ -94,7 +50,7 @@ class BenchmarkAnswersTest {
                     allOf(startsWith("wrong answer: BPlusTree: get("), containsString(") returned no value; the loaded data has one")));
 
             Bytes constant = bench.data.values[0];
-            bench.store = new Forwarding(tree) {
+            bench.store = new ForwardingOrderedStore(tree) {
                 @Override
                 public Optional<Bytes> get(Bytes key) {
                     return Optional.of(constant);
@@ -128,13 +84,13 @@ class BenchmarkAnswersTest {
         }
 
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), BTreeOptions.defaults().withPoolFrames(16))) {
-            KeyValueStore dropping = new Forwarding(tree) {
+            KeyValueStore dropping = new ForwardingOrderedStore(tree) {
                 private int puts;
 
                 @Override
                 public void put(Bytes key, Bytes value) throws IOException {
                     if (puts++ % 2 == 0) {
-                        tree.put(key, value);
+                        super.put(key, value);
                     }
                 }
             };
