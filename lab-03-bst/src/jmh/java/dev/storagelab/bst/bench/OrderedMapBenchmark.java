@@ -118,7 +118,8 @@ public class OrderedMapBenchmark {
      * Puts every key, each mapped to itself, into {@code map}, checking the answers (exact, as
      * {@link java.util.Map#put} specifies them): each put of a new key returns null, the map's size
      * is then the number of keys, and the keys put in the sample ({@link AnswerCheck#sampled}, one in
-     * {@value AnswerCheck#SAMPLE_EVERY}) read back as themselves (a get is cheaper than the put it checks, and one in 64 is little next to the fill).
+     * {@value AnswerCheck#SAMPLE_EVERY}) read back as themselves (a get is cheaper than the put it
+     * checks, and one in 64 is little next to the fill).
      */
     NavigableMap<Bytes, Bytes> fill(NavigableMap<Bytes, Bytes> map) {
         for (Bytes key : inserts) {

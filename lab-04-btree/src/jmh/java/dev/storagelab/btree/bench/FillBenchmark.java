@@ -177,7 +177,8 @@ public class FillBenchmark {
 
     /**
      * Puts every entry in the trial's order, then reads back the keys written in the sample
-     * ({@link AnswerCheck#sampled}, one in {@value AnswerCheck#SAMPLE_EVERY}), in the order written, checking the answer: exact, the value put for the key (each
+     * ({@link AnswerCheck#sampled}, one in {@value AnswerCheck#SAMPLE_EVERY}), in the order written,
+     * checking the answer: exact, the value put for the key (each
      * key is put once). A sample, not every key: a get is the price of a put or less, and one in 64
      * is little next to the fill; spread over the whole write order, it meets pages written back to
      * the file and pages still in the pool, so a store that drops either fails it.
@@ -194,8 +195,9 @@ public class FillBenchmark {
             }
             int i = writeOrder[j];
             Optional<Bytes> found = store.get(k[i]);
-            AnswerCheck.require(found.isPresent() && found.get().equals(v[i]), () -> impl + ": get(" + k[i] + ") after the fill"
-                    + " returned " + (found.isEmpty() ? "no value" : "a value other than the one put") + "; the fill put a value for it");
+            AnswerCheck.require(found.isPresent() && found.get().equals(v[i]), () -> impl + ": get(" + k[i] + ") after the"
+                    + " fill returned " + (found.isEmpty() ? "no value" : "a value other than the one put")
+                    + "; the fill put a value for it");
         }
     }
 }

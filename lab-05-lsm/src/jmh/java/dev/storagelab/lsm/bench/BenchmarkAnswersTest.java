@@ -60,7 +60,8 @@ class BenchmarkAnswersTest {
         BloomBenchmark bench = bloom();
         bench.filter = filterOf(1_000_000, 20_000, 10); // the filter of other keys: it misses the added ones
         BloomBenchmark.Outcomes outcomes = new BloomBenchmark.Outcomes();
-        assertThat(WrongAnswers.within(BLOOM_OPS, () -> bench.mayContain(outcomes)), allOf(startsWith("wrong answer: mayContain(user"), containsString(") returned false for a key that was added")));
+        assertThat(WrongAnswers.within(BLOOM_OPS, () -> bench.mayContain(outcomes)),
+                allOf(startsWith("wrong answer: mayContain(user"), containsString(") returned false for a key that was added")));
     }
 
     @Test
@@ -68,7 +69,8 @@ class BenchmarkAnswersTest {
         BloomBenchmark bench = bloom();
         bench.filter = filterOf(0, 20_000, 2); // right keys, too few bits: about 40% false positives
         BloomBenchmark.Outcomes outcomes = new BloomBenchmark.Outcomes();
-        assertThat(WrongAnswers.within(BLOOM_OPS, () -> bench.mayContain(outcomes)), allOf(startsWith("wrong answer: mayContain answered true for "), containsString(" of 16384 keys never added")));
+        assertThat(WrongAnswers.within(BLOOM_OPS, () -> bench.mayContain(outcomes)),
+                allOf(startsWith("wrong answer: mayContain answered true for "), containsString(" of 16384 keys never added")));
     }
 
     @Test
@@ -89,7 +91,8 @@ class BenchmarkAnswersTest {
             assertThat("another key's version fails the benchmark",
                     assertThrows(IllegalStateException.class,
                             () -> bench.checkedPresent(false, 0, Table.Lookup.put(right.sequence() + 1, first))).getMessage(),
-                    allOf(startsWith("wrong answer: get("), containsString(") returned PUT #" + (right.sequence() + 1) + "; the table holds PUT #")));
+                    allOf(startsWith("wrong answer: get("),
+                            containsString(") returned PUT #" + (right.sequence() + 1) + "; the table holds PUT #")));
             assertThat("a value other than the one written fails the benchmark on the sample",
                     assertThrows(IllegalStateException.class, () -> bench.checkedPresent(true, 0,
                             Table.Lookup.put(right.sequence(), Bytes.wrap(BenchData.valueBytes(0, 0))))).getMessage(),
