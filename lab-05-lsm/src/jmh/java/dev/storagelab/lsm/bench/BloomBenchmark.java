@@ -53,7 +53,7 @@ public class BloomBenchmark {
     BloomFilter filter;
     private byte[][] absent;
     /** Keys that were added, probed on the sample: each must answer "maybe". */
-    private byte[][] added;
+    private byte[][] addedProbes;
     private int next;
     /** "Maybe" answers in the current pass of the absent probes. */
     private int falsePositives;
@@ -84,10 +84,10 @@ public class BloomBenchmark {
         }
         filter = BloomFilter.open(BloomFilter.build(added, 10), "bench.sst", 0);
         absent = new byte[PROBES][];
-        this.added = new byte[PROBES][];
+        addedProbes = new byte[PROBES][];
         for (int i = 0; i < PROBES; i++) {
             absent[i] = key(keys + i * 7919);
-            this.added[i] = added.get((int) ((long) i * 7919 % keys));
+            addedProbes[i] = added.get((int) ((long) i * 7919 % keys));
         }
     }
 
@@ -114,7 +114,7 @@ public class BloomBenchmark {
             falsePositives++;
         }
         if (AnswerCheck.sampled(n)) {
-            byte[] key = added[n & (PROBES - 1)];
+            byte[] key = addedProbes[n & (PROBES - 1)];
             AnswerCheck.require(filter.mayContain(key), () -> "mayContain(" + new String(key, StandardCharsets.US_ASCII)
                     + ") returned false for a key that was added: a Bloom filter has no false negatives");
         }
