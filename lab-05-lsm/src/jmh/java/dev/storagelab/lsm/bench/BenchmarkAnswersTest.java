@@ -9,13 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.CorruptionException;
+import dev.storagelab.lsm.Block;
 import dev.storagelab.lsm.BloomFilter;
 import dev.storagelab.lsm.Table;
+import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import dev.storagelab.testkit.WrongAnswers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,48 @@ class BenchmarkAnswersTest {
         BloomBenchmark.Outcomes outcomes = new BloomBenchmark.Outcomes();
         assertThat(WrongAnswers.within(BLOOM_OPS, () -> bench.mayContain(outcomes)),
                 allOf(startsWith("wrong answer: mayContain answered true for "), containsString(" of 16384 keys never added")));
+    }
+
+    @Test
+    void blockBenchmarkPassesTheReferenceAndRefusesAnotherKeyOrValue() throws CorruptionException {
+        BlockBenchmark bench = new BlockBenchmark();
+        bench.entries = 256;
+        bench.build();
+        for (int n = 0; n < 5000; n++) {
+            bench.get();
+        }
+
+        Block.Cursor cursor = bench.block.cursor();
+        cursor.seekToFirst();
+        byte[] firstKey = cursor.key();
+        byte[] firstValue = cursor.value();
+        long sampled = 0;
+        while (!AnswerCheck.sampled(sampled)) {
+            sampled++;
+        }
+        long op = sampled;
+        assertThat("a seek that lands on another key fails the benchmark",
+                assertThrows(IllegalStateException.class, () -> bench.checked(1, probeOtherThanFirst(bench), firstKey, firstValue))
+                        .getMessage(), allOf(startsWith("wrong answer: seek("), containsString(") landed on the key ")));
+        int probe = probeOtherThanFirst(bench);
+        cursor.seek(bench.seekKeys[probe]);
+        byte[] key = cursor.key();
+        assertThat("the probe's own entry with another value fails the benchmark on the sample",
+                assertThrows(IllegalStateException.class, () -> bench.checked((int) op, probe, key, firstValue)).getMessage(),
+                containsString(" with a value other than the one written; the block holds one version of the key, PUT #"));
+    }
+
+    /** A probe whose key is not the block's first. */
+    private static int probeOtherThanFirst(BlockBenchmark bench) throws CorruptionException {
+        for (int i = 0; ; i++) {
+            Block.Cursor cursor = bench.block.cursor();
+            cursor.seek(bench.seekKeys[i]);
+            Block.Cursor first = bench.block.cursor();
+            first.seekToFirst();
+            if (!Arrays.equals(cursor.key(), first.key())) {
+                return i;
+            }
+        }
     }
 
     @Test

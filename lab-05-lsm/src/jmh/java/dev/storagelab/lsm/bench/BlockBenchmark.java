@@ -46,8 +46,8 @@ public class BlockBenchmark {
     @Param({"32", "4096"})
     public int entries;
 
-    private Block block;
-    private byte[][] seekKeys;
+    Block block;
+    byte[][] seekKeys;
     private byte[][] userKeys;
     /** The value and the sequence number written for each probe's key. */
     private byte[][] values;
