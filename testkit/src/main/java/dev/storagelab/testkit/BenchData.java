@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.apache.commons.io.FileUtils;
 
 /**
@@ -46,6 +47,18 @@ public final class BenchData {
     public static byte[] valueBytes(Random random) {
         byte[] v = new byte[VALUE_BYTES];
         random.nextBytes(v);
+        return v;
+    }
+
+    /**
+     * The value of version {@code version} of key {@code key}: {@link #VALUE_BYTES} bytes drawn from a
+     * generator seeded by both numbers, so a benchmark that writes several versions of its keys can
+     * make every (key, version) distinct and compute, when it checks a read, the very bytes that
+     * version was written with, without keeping them all.
+     */
+    public static byte[] valueBytes(long key, long version) {
+        byte[] v = new byte[VALUE_BYTES];
+        new SplittableRandom(SEED + key * 1_000_003L + version * 0x9E3779B97F4A7C15L).nextBytes(v);
         return v;
     }
 

@@ -2,6 +2,7 @@ package dev.storagelab.sortedlog.bench;
 
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.sortedlog.BinarySearch;
+import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The array holds {@code size} even numbers; probes are uniform over [0, 2 × size), so about
  * half of them miss and exercise the insertion-point path.
+ *
+ * <p>Every answer is checked ({@link #checked}), the lab's and the JDK's alike: the contract fixes
+ * it exactly, so a search that answers wrongly fails the run instead of earning a time.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -51,6 +55,8 @@ public class BinarySearchBenchmark {
     private List<Bytes> keys;
     private int[] intProbes;
     private Bytes[] keyProbes;
+    /** For each probe, the one answer the contract allows: the key's index, or -(insertion point) - 1. */
+    private int[] answers;
     private final Comparator<Bytes> order = Comparator.naturalOrder();
 
     @Setup(Level.Trial)
@@ -64,11 +70,26 @@ public class BinarySearchBenchmark {
         Random random = new Random(BenchData.SEED);
         intProbes = new int[PROBES];
         keyProbes = new Bytes[PROBES];
+        answers = new int[PROBES];
         for (int i = 0; i < PROBES; i++) {
             int probe = random.nextInt(2 * size);
             intProbes[i] = probe;
             keyProbes[i] = Bytes.wrap(BenchData.keyBytes(probe));
+            // 2j is at index j; an odd probe 2j + 1 would be inserted before 2j + 2, at index j + 1.
+            answers[i] = probe % 2 == 0 ? probe / 2 : -(probe / 2 + 1) - 1;
         }
+    }
+
+    /**
+     * {@code answer}, the search's result for probe {@code i}, if it is the one the contract fixes
+     * (exact: the array and the list hold distinct values, so there is one right answer); otherwise
+     * throws. An int comparison, so every answer is checked.
+     */
+    int checked(int i, int answer) {
+        AnswerCheck.require(answer == answers[i], () -> "the search for " + intProbes[i] + " (key " + keyProbes[i] + ") among the "
+                + size + " sorted values 0, 2, 4, ... returned " + answer + "; the key's index, or -(insertion point) - 1 if absent,"
+                + " is " + answers[i]);
+        return answer;
     }
 
     /** Which probe the next call uses; per thread, so threads do not share a counter. */
@@ -83,21 +104,25 @@ public class BinarySearchBenchmark {
 
     @Benchmark
     public int labIntArray(Cursor c) {
-        return BinarySearch.indexOf(array, intProbes[c.advance()]);
+        int i = c.advance();
+        return checked(i, BinarySearch.indexOf(array, intProbes[i]));
     }
 
     @Benchmark
     public int jdkIntArray(Cursor c) {
-        return Arrays.binarySearch(array, intProbes[c.advance()]);
+        int i = c.advance();
+        return checked(i, Arrays.binarySearch(array, intProbes[i]));
     }
 
     @Benchmark
     public int labKeyList(Cursor c) {
-        return BinarySearch.indexOf(keys, keyProbes[c.advance()], order);
+        int i = c.advance();
+        return checked(i, BinarySearch.indexOf(keys, keyProbes[i], order));
     }
 
     @Benchmark
     public int jdkKeyList(Cursor c) {
-        return Collections.binarySearch(keys, keyProbes[c.advance()], order);
+        int i = c.advance();
+        return checked(i, Collections.binarySearch(keys, keyProbes[i], order));
     }
 }

@@ -7,6 +7,7 @@ import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.StoreMetrics;
 import dev.storagelab.sortedlog.SegmentReader;
 import dev.storagelab.sortedlog.SegmentWriter;
+import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * segment, {@code entries} keys of 16
  * bytes with 100-byte values, is written once per trial to a temporary directory on disk; it
  * stays in the page cache, so this measures CPU and system calls, not a cold disk. Every lookup is
- * for a key that is present, chosen uniformly at random.
+ * for a key that is present, chosen uniformly at random, and every answer is checked
+ * ({@link #checked}): the entry must be the key's, with the value written for it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -63,6 +65,9 @@ public class SegmentLookupBenchmark {
     private StoreMetrics metrics;
     private SegmentReader segment;
     private Bytes[] probes;
+    /** The value written for each key, by key number, and each probe's key number. */
+    private Bytes[] values;
+    private int[] probeKeys;
     /** Lookups over the whole trial, warmup included, and the bytes read before the first. */
     private long trialLookups;
     private long bytesReadAtOpen;
@@ -74,17 +79,21 @@ public class SegmentLookupBenchmark {
         metrics = new StoreMetrics(storage);
         Random random = new Random(BenchData.SEED);
         String name = "000001-000001.seg";
+        values = new Bytes[entries];
         try (SegmentWriter writer = new SegmentWriter(storage, name, blockSize)) {
             for (int i = 0; i < entries; i++) {
-                writer.add(Entry.put(Bytes.wrap(BenchData.keyBytes(i)), Bytes.wrap(BenchData.valueBytes(random))));
+                values[i] = Bytes.wrap(BenchData.valueBytes(random));
+                writer.add(Entry.put(Bytes.wrap(BenchData.keyBytes(i)), values[i]));
             }
             writer.finish();
         }
         segment = SegmentReader.open(storage, name, metrics);
         bytesReadAtOpen = storage.bytesRead();
         probes = new Bytes[PROBES];
+        probeKeys = new int[PROBES];
         for (int i = 0; i < PROBES; i++) {
-            probes[i] = Bytes.wrap(BenchData.keyBytes(random.nextInt(entries)));
+            probeKeys[i] = random.nextInt(entries);
+            probes[i] = Bytes.wrap(BenchData.keyBytes(probeKeys[i]));
         }
         System.out.printf("%n[lookup] blockSize %d: %s, %d bytes%n", blockSize, segment, segment.fileSize());
     }
@@ -143,12 +152,24 @@ public class SegmentLookupBenchmark {
 
     @Benchmark
     public Entry get(IoCounters io) throws IOException {
-        Bytes key = probes[io.next++ & (PROBES - 1)];
+        int i = io.next++ & (PROBES - 1);
         io.lookups++;
-        Entry e = segment.get(key);
-        if (e == null) {
-            throw new IllegalStateException("lookup of present key " + key + " found nothing");
-        }
+        return checked(i, segment.get(probes[i]));
+    }
+
+    /**
+     * {@code e}, what the segment returned for probe {@code i}, if it is the entry written for the
+     * key: exact, as {@link SegmentReader#get} promises the key's entry, and the segment holds one
+     * put of each key. Every answer is checked: comparing 116 bytes is little next to reading,
+     * checking and decoding a block.
+     */
+    Entry checked(int i, Entry e) {
+        Bytes key = probes[i];
+        Bytes value = values[probeKeys[i]];
+        AnswerCheck.require(e != null && e.key().equals(key) && value.equals(e.value()),
+                () -> "get(" + key + ") returned " + (e == null ? "nothing" : !e.key().equals(key) ? "the entry of " + e.key()
+                        : e.isTombstone() ? "a tombstone" : "a value other than the one written for it")
+                        + "; the segment holds a put of that key");
         return e;
     }
 }

@@ -5,6 +5,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.sortedlog.NewestWinsMerge;
+import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * at every step. The keys are distinct, so every entry comes out. The sources are in-memory lists,
  * so this measures the merge alone, not I/O. The score is entries per second (one operation = one
  * entry); the ratio heap / stacked is the figure to read.
+ *
+ * <p>Every merge is checked ({@link #drain}): it must return every entry, and the entries of its
+ * output in the sample ({@link AnswerCheck#sampled}, one in {@value AnswerCheck#SAMPLE_EVERY}) must
+ * each be the key of that rank with its value.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -50,7 +55,9 @@ public class MergeBenchmark {
     @Param({"1", "2", "4", "8", "16", "32", "64"})
     public int k;
 
-    private List<List<Entry>> sources;
+    List<List<Entry>> sources;
+    /** The entries in key order: what the merge must return. */
+    private Entry[] merged;
 
     @Setup(Level.Trial)
     public void deal() {
@@ -60,8 +67,10 @@ public class MergeBenchmark {
         }
         Random random = new Random(BenchData.SEED);
         Bytes value = Bytes.wrap(BenchData.valueBytes(random));
+        merged = new Entry[ENTRIES];
         for (int i = 0; i < ENTRIES; i++) {
-            sources.get(i % k).add(Entry.put(Bytes.wrap(BenchData.keyBytes(i)), value));
+            merged[i] = Entry.put(Bytes.wrap(BenchData.keyBytes(i)), value);
+            sources.get(i % k).add(merged[i]);
         }
     }
 
@@ -73,19 +82,37 @@ public class MergeBenchmark {
         return its;
     }
 
-    private static long drain(EntryIterator merged) {
+    /**
+     * Drains the merge {@code output}, checking it. Exact: the sources hold distinct keys, so a merge returns
+     * each of the {@value #ENTRIES} entries once, in key order. The count is checked for every
+     * merge; the key and value of the output's entries in the sample ({@link AnswerCheck#sampled}:
+     * entry n must be key n), a comparison being about the work of a merge step.
+     */
+    long drain(EntryIterator output) {
         long n = 0;
-        try (merged) {
-            while (merged.hasNext()) {
-                merged.next();
+        try (output) {
+            while (output.hasNext()) {
+                Entry e = output.next();
+                if (AnswerCheck.sampled(n)) {
+                    checkedEntry(n, e);
+                }
                 n++;
             }
         }
-        if (n != ENTRIES) {
-            throw new IllegalStateException("the merge returned " + n + " entries; the sources hold " + ENTRIES
-                    + " distinct keys");
-        }
+        long count = n;
+        AnswerCheck.require(count == ENTRIES, () -> "the merge of " + k + " sources returned " + count
+                + " entries; the sources hold " + ENTRIES + " distinct keys");
         return n;
+    }
+
+    /** Entry {@code n} of the merge's output, if it is the {@code n}th key with its value. */
+    Entry checkedEntry(long n, Entry e) {
+        Entry right = n < ENTRIES ? merged[(int) n] : null;
+        AnswerCheck.require(right != null && right.key().equals(e.key()) && right.value().equals(e.value()),
+                () -> "entry " + n + " of the merge is " + (right == null ? e.key() + ", past the last of the sources'"
+                        + " entries" : right.key().equals(e.key()) ? "its key with another value" : "the key " + e.key())
+                        + "; in key order it is " + (right == null ? "none" : right.key()));
+        return e;
     }
 
     /** lab-02 T3: one heap of k source heads. */

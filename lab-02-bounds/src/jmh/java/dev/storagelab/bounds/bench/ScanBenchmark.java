@@ -11,6 +11,7 @@ import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.sortedlog.SortedLogOptions;
 import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,7 +74,9 @@ public class ScanBenchmark {
     private KeysetPaginator paginator;
     private byte[] secret;
     /** Every key of the store, so that probes do not pay for formatting keys. */
-    private Bytes[] allKeys;
+    Bytes[] allKeys;
+    /** The value written for each key, by key number: what a scan must return beside it. */
+    Bytes[] values;
     private int[] starts;
     private String[] cursors;
 
@@ -92,12 +95,14 @@ public class ScanBenchmark {
         store = SortedLogStore.open(DiskStorage.open(dir), options);
         Random random = new Random(BenchData.SEED);
         allKeys = new Bytes[keys];
+        values = new Bytes[keys];
         for (int i = 0; i < keys; i++) {
             allKeys[i] = Bytes.wrap(BenchData.keyBytes(i));
         }
         for (int s = 0; s < segments; s++) {
             for (int i = s; i < keys; i += segments) {
-                store.put(allKeys[i], Bytes.wrap(BenchData.valueBytes(random)));
+                values[i] = Bytes.wrap(BenchData.valueBytes(random));
+                store.put(allKeys[i], values[i]);
             }
             store.flush();
         }
@@ -164,19 +169,54 @@ public class ScanBenchmark {
         return store.get(key).orElseThrow(() -> new IllegalStateException("present key " + key + " not found"));
     }
 
-    /** One seek, then 100 entries read in order: what the episode's feed page needs. */
+    /**
+     * One seek, then 100 entries read in order: what the episode's feed page needs. Checked
+     * ({@link #checkedScan}): every scan must return 100 entries ending at the 100th key from its
+     * start; a scan of the sample ({@link AnswerCheck#sampled}, one in {@value AnswerCheck#SAMPLE_EVERY})
+     * must return each key in order with the value written for it.
+     */
     @Benchmark
     public Entry seekAndScan100(IoCounters io) {
-        int start = starts[io.probe()];
+        int p = io.probe();
+        int start = starts[p];
+        boolean sampled = AnswerCheck.sampled(p);
         Entry last = null;
+        int n = 0;
         try (EntryIterator it = RangeScan.scan(store, allKeys[start], null)) {
-            for (int n = 0; n < SCAN_LENGTH; n++) {
+            for (; n < SCAN_LENGTH && it.hasNext(); n++) {
                 last = it.next();
+                if (sampled) {
+                    checkedEntry(start, n, last);
+                }
             }
         }
-        if (!last.key().equals(allKeys[start + SCAN_LENGTH - 1])) {
-            throw new IllegalStateException("scan from " + allKeys[start] + " ended at " + last.key());
-        }
+        return checkedScan(start, n, last);
+    }
+
+    /**
+     * Entry {@code n} of the scan from key {@code start}, if it is key {@code start + n} with the
+     * value written for it. Exact: a range scan returns the store's live entries in key order from
+     * its first key, and the store holds one put of each key. 116 bytes compared per entry: on a
+     * sample of scans.
+     */
+    Entry checkedEntry(int start, int n, Entry e) {
+        AnswerCheck.require(e.key().equals(allKeys[start + n]) && values[start + n].equals(e.value()),
+                () -> "entry " + n + " of the scan from " + allKeys[start] + " is " + (e.key().equals(allKeys[start + n])
+                        ? (e.isTombstone() ? "a tombstone" : "its key with a value other than the one written for it")
+                        : "the key " + e.key()) + "; the store holds " + allKeys[start + n] + " there, with its value");
+        return e;
+    }
+
+    /**
+     * The last entry of the scan from key {@code start}, which returned {@code n} entries, if it
+     * returned {@value #SCAN_LENGTH} and the last is key {@code start + 99}: exact (at least 99 keys
+     * follow every start), and a check of two numbers and one key, so every scan is checked.
+     */
+    Entry checkedScan(int start, int n, Entry last) {
+        AnswerCheck.require(n == SCAN_LENGTH && last.key().equals(allKeys[start + SCAN_LENGTH - 1]),
+                () -> "the scan from " + allKeys[start] + " returned " + n + " entries"
+                        + (n == 0 ? "" : ", the last " + last.key()) + "; the store holds " + SCAN_LENGTH
+                        + " keys from there on, the last " + allKeys[start + SCAN_LENGTH - 1]);
         return last;
     }
 

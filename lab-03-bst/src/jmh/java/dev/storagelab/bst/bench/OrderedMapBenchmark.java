@@ -4,6 +4,7 @@ import dev.storagelab.bst.AvlMap;
 import dev.storagelab.bst.BstMap;
 import dev.storagelab.bst.SkipListMap;
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -113,17 +114,28 @@ public class OrderedMapBenchmark {
         }
     }
 
-    /** Puts every key, each mapped to itself, into {@code map}, checking that each one is new. */
-    private NavigableMap<Bytes, Bytes> fill(NavigableMap<Bytes, Bytes> map) {
+    /**
+     * Puts every key, each mapped to itself, into {@code map}, checking the answers (exact, as
+     * {@link java.util.Map#put} specifies them): each put of a new key returns null, the map's size
+     * is then the number of keys, and the keys put in the sample ({@link AnswerCheck#sampled}, one in
+     * {@value AnswerCheck#SAMPLE_EVERY}) read back as themselves (a get is cheaper than the put it
+     * checks, and one in 64 is little next to the fill).
+     */
+    NavigableMap<Bytes, Bytes> fill(NavigableMap<Bytes, Bytes> map) {
         for (Bytes key : inserts) {
             Bytes old = map.put(key, key);
-            if (old != null) {
-                throw new IllegalStateException(impl + ": put of the new key " + key + " returned " + old
-                        + "; a put of an absent key returns null");
-            }
+            AnswerCheck.require(old == null, () -> impl + ": put of the new key " + key + " returned " + old
+                    + "; a put of an absent key returns null");
         }
-        if (map.size() != keys) {
-            throw new IllegalStateException(impl + ": " + keys + " distinct keys put, but size() is " + map.size());
+        AnswerCheck.require(map.size() == keys, () -> impl + ": " + keys + " distinct keys put, but size() is " + map.size());
+        for (int j = 0; j < inserts.length; j++) {
+            if (!AnswerCheck.sampled(j)) {
+                continue;
+            }
+            Bytes key = inserts[j];
+            Bytes found = map.get(key);
+            AnswerCheck.require(found == key, () -> impl + ": get(" + key + ") after the fill returned " + found
+                    + "; the key was put with itself as its value");
         }
         return map;
     }
@@ -165,7 +177,7 @@ public class OrderedMapBenchmark {
     /**
      * Looks up the next {@value #GET_BATCH} keys of the lookup order (all of them, if there are
      * fewer), which wraps around, so every key is looked up in turn; each must return the value it
-     * was put with. A batch keeps one invocation well under an iteration's time, which a pass over
+     * was put with ({@link #checkedGet}). A batch keeps one invocation well under an iteration's time, which a pass over
      * a million keys in a cold tree is not.
      */
     @Benchmark
@@ -176,16 +188,23 @@ public class OrderedMapBenchmark {
         int batch = Math.min(GET_BATCH, probes.length);
         int j = loaded.nextProbe;
         for (int n = 0; n < batch; n++) {
-            Bytes found = map.get(probes[j]);
-            if (found != expected[j]) {
-                throw new IllegalStateException(impl + ": get(" + probes[j] + ") returned " + found
-                        + "; the key was put with itself as its value");
-            }
+            checkedGet(j, map.get(probes[j]));
             j = j + 1 == probes.length ? 0 : j + 1;
         }
         loaded.nextProbe = j;
         counter.keyOps += batch;
         return batch;
+    }
+
+    /**
+     * {@code found}, what a get of probe {@code j} returned, if it is the very key object put for it
+     * (exact: every key was put with itself as its value; a comparison of references, so every get
+     * is checked).
+     */
+    Bytes checkedGet(int j, Bytes found) {
+        AnswerCheck.require(found == expected[j], () -> impl + ": get(" + probes[j] + ") returned "
+                + (found == null ? "no value" : found) + "; the key was put with itself as its value");
+        return found;
     }
 
     /** Walks every entry in key order; each entry must hold its own key as its value, and none may be missed. */

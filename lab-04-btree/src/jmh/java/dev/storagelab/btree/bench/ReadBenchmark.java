@@ -6,6 +6,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -79,11 +80,11 @@ public class ReadBenchmark {
     @Param({"1000000"})
     public int keys;
 
-    private Dataset data;
+    Dataset data;
     private Path dir;
     private BPlusTree tree;
     private SortedLogStore sortedLog;
-    private OrderedStore store;
+    OrderedStore store;
     /** Key numbers in lookup order. */
     private int[] probes;
     /** Where each scan starts, in [0, keys - 100], and the key its range ends before: {@code key(start + 100)}. */
@@ -169,17 +170,24 @@ public class ReadBenchmark {
         int j = nextProbe;
         for (int n = 0; n < GET_BATCH; n++) {
             int i = probes[j];
-            Optional<Bytes> found = store.get(data.keys[i]);
-            if (found.isEmpty() || !found.get().equals(data.values[i])) {
-                throw new IllegalStateException(impl + ": get(" + data.keys[i] + ") returned " + found
-                        + "; expected the value stored for it");
-            }
+            checkedGet(i, store.get(data.keys[i]));
             j = j + 1 == probes.length ? 0 : j + 1;
         }
         nextProbe = j;
         counter.keyOps += GET_BATCH;
         reads.ops += GET_BATCH;
         return j;
+    }
+
+    /**
+     * {@code found}, what a get of key {@code i} returned, if it is the value stored for it (exact:
+     * {@link OrderedStore#get} returns the key's value, and every key was put once). Every get is
+     * checked: 100 bytes compared next to a descent of the tree or a block read.
+     */
+    Optional<Bytes> checkedGet(int i, Optional<Bytes> found) {
+        AnswerCheck.require(found.isPresent() && found.get().equals(data.values[i]), () -> impl + ": get(" + data.keys[i]
+                + ") returned " + (found.isEmpty() ? "no value; the loaded data has one" : "a value other than the one stored for it"));
+        return found;
     }
 
     /**

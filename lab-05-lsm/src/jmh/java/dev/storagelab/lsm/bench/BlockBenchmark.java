@@ -6,7 +6,9 @@ import dev.storagelab.lsm.Block;
 import dev.storagelab.lsm.BlockBuilder;
 import dev.storagelab.lsm.InternalKey;
 import dev.storagelab.lsm.ValueType;
+import dev.storagelab.testkit.AnswerCheck;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,6 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code entries} keys of 16 bytes with 100-byte values (a 4 KiB block holds about 30; the
  * larger sizes show the logarithmic restart search), one version each, restart interval 16.
+ * Every seek is checked ({@link #checked}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -43,9 +46,12 @@ public class BlockBenchmark {
     @Param({"32", "4096"})
     public int entries;
 
-    private Block block;
-    private byte[][] seekKeys;
+    Block block;
+    byte[][] seekKeys;
     private byte[][] userKeys;
+    /** The value and the sequence number written for each probe's key. */
+    private byte[][] values;
+    private long[] sequences;
     private int next;
 
     private static byte[] userKey(int i) {
@@ -57,29 +63,52 @@ public class BlockBenchmark {
         BlockBuilder builder = new BlockBuilder(InternalKey.ORDER);
         Random random = new Random(42);
         byte[] value = new byte[100];
+        byte[][] written = new byte[entries][];
         for (int i = 0; i < entries; i++) {
             random.nextBytes(value);
+            written[i] = value.clone();
             builder.add(new InternalKey(Bytes.wrap(userKey(i)), i + 1, ValueType.PUT).encode(), value);
         }
         block = Block.open(builder.finish(), InternalKey.ORDER, "bench.sst", 0);
         seekKeys = new byte[PROBES][];
         userKeys = new byte[PROBES][];
+        values = new byte[PROBES][];
+        sequences = new long[PROBES];
         for (int i = 0; i < PROBES; i++) {
             int k = random.nextInt(entries);
             userKeys[i] = userKey(k);
+            values[i] = written[k];
+            sequences[i] = k + 1;
             seekKeys[i] = InternalKey.seekKey(Bytes.wrap(userKeys[i]), InternalKey.MAX_SEQUENCE).encode();
         }
     }
 
     @Benchmark
     public byte[] get() throws CorruptionException {
-        int i = next++ & (PROBES - 1);
+        int n = next++;
+        int i = n & (PROBES - 1);
         Block.Cursor cursor = block.cursor();
         cursor.seek(seekKeys[i]);
-        byte[] key = cursor.key();
-        if (InternalKey.decode(key, 0, key.length, "bench.sst", 0).userKey().compareTo(userKeys[i], 0, userKeys[i].length) != 0) {
-            throw new IllegalStateException("seek landed on the wrong key");
+        return checked(n, i, cursor.key(), cursor.value());
+    }
+
+    /**
+     * {@code value}, where the seek for probe {@code i} (operation {@code n}) landed, if the entry is
+     * the probe's. Exact: a seek to {@code (key, MAX_SEQUENCE)} lands on the newest version of the
+     * key, and the block holds one, a put with sequence number {@code k + 1}. The user key is
+     * compared on every seek (as before these checks); the sequence number, the type and the 100
+     * value bytes on the sample ({@link AnswerCheck#sampled}).
+     */
+    byte[] checked(int n, int i, byte[] key, byte[] value) throws CorruptionException {
+        InternalKey found = InternalKey.decode(key, 0, key.length, "bench.sst", 0);
+        AnswerCheck.require(found.userKey().compareTo(userKeys[i], 0, userKeys[i].length) == 0,
+                () -> "seek(" + Bytes.wrap(userKeys[i]) + ") landed on the key " + found.userKey() + "; the block holds the key");
+        if (AnswerCheck.sampled(n)) {
+            AnswerCheck.require(found.sequence() == sequences[i] && found.type() == ValueType.PUT && Arrays.equals(value, values[i]),
+                    () -> "seek(" + Bytes.wrap(userKeys[i]) + ") landed on " + found.type() + " #" + found.sequence()
+                            + (Arrays.equals(value, values[i]) ? "" : " with a value other than the one written")
+                            + "; the block holds one version of the key, PUT #" + sequences[i]);
         }
-        return cursor.value();
+        return value;
     }
 }

@@ -4,6 +4,8 @@ import dev.storagelab.io.DiskStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.lsm.LsmOptions;
 import dev.storagelab.lsm.LsmStore;
+import dev.storagelab.testkit.AnswerCheck;
+import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code put}: an overwrite of a random key, with flushes and compactions on the background
  *       thread (its cost is in the measured time only as far as it stalls writes).</li>
  * </ul>
+ *
+ * <p>Each version has its own value ({@link BenchData#valueBytes(long, long)}), so a get that
+ * returns an older version, or another key's value, is told apart from a right one; the answers of
+ * {@code get} and {@code getMissing} are checked ({@link #checkedGet}, {@link #checkedMissing}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -55,8 +61,11 @@ public class LsmStoreBenchmark {
 
     private Path dir;
     private LsmStore store;
-    private Bytes[] present;
+    Bytes[] present;
     private Bytes[] missing;
+    /** For each present probe, the value of its key's newest version: what a get must return. */
+    Bytes[] newest;
+    /** The value {@code put} writes. */
     private Bytes value;
     private int next;
 
@@ -74,11 +83,15 @@ public class LsmStoreBenchmark {
         random.nextBytes(v);
         value = Bytes.wrap(v);
         int[] order = random.ints(0, keys).limit(keys).toArray();
+        int[] versions = new int[keys];
         for (int i = 0; i < keys; i++) {
-            store.put(key(2 * i), value);
+            store.put(key(2 * i), Bytes.wrap(BenchData.valueBytes(2L * i, 1)));
+            versions[i] = 1;
         }
         for (int k : order) {
-            store.put(key(2 * k), value); // a second version of most keys, in random order
+            // A second version of most keys, in random order (a key drawn twice gets the same bytes twice).
+            store.put(key(2 * k), Bytes.wrap(BenchData.valueBytes(2L * k, 2)));
+            versions[k] = 2;
         }
         store.flush();
         // Measure the tree compaction leaves, not one still compacting: a compaction running during
@@ -87,10 +100,12 @@ public class LsmStoreBenchmark {
         store.waitForCompactions();
         present = new Bytes[PROBES];
         missing = new Bytes[PROBES];
+        newest = new Bytes[PROBES];
         for (int i = 0; i < PROBES; i++) {
             int k = random.nextInt(keys);
             present[i] = key(2 * k);
             missing[i] = key(2 * k + 1);
+            newest[i] = Bytes.wrap(BenchData.valueBytes(2L * k, versions[k]));
         }
     }
 
@@ -104,19 +119,36 @@ public class LsmStoreBenchmark {
 
     @Benchmark
     public Bytes get() throws IOException {
-        Optional<Bytes> v = store.get(present[next++ & (PROBES - 1)]);
-        if (v.isEmpty()) {
-            throw new IllegalStateException("a present key was not found");
-        }
-        return v.get();
+        int n = next++;
+        int i = n & (PROBES - 1);
+        return checkedGet(AnswerCheck.sampled(n), i, store.get(present[i]));
     }
 
     @Benchmark
     public boolean getMissing() throws IOException {
-        Optional<Bytes> v = store.get(missing[next++ & (PROBES - 1)]);
-        if (v.isPresent()) {
-            throw new IllegalStateException("an absent key was found");
+        int i = next++ & (PROBES - 1);
+        return checkedMissing(i, store.get(missing[i]));
+    }
+
+    /**
+     * The value of {@code v}, what a get of present probe {@code i} returned, if the store found
+     * the key (checked on every get) and, when {@code checkValue} (the sample,
+     * {@link AnswerCheck#sampled}), if it is the value of the key's newest version, 100 bytes
+     * compared. Exact: {@link LsmStore#get} returns the newest version, and every key was put
+     * once or twice, each version with its own value.
+     */
+    Bytes checkedGet(boolean checkValue, int i, Optional<Bytes> v) {
+        AnswerCheck.require(v.isPresent(), () -> "get(" + present[i] + ") returned no value; the loaded data has one");
+        if (checkValue) {
+            AnswerCheck.require(newest[i].equals(v.get()), () -> "get(" + present[i] + ") returned a value other than the"
+                    + " newest one put for it (an older version's, or another key's)");
         }
+        return v.get();
+    }
+
+    /** False if {@code v}, what a get of missing probe {@code i} returned, is empty (exact: only even keys were put). */
+    boolean checkedMissing(int i, Optional<Bytes> v) {
+        AnswerCheck.require(v.isEmpty(), () -> "get(" + missing[i] + ") returned a value; that key was never put");
         return false;
     }
 

@@ -7,6 +7,7 @@ import dev.storagelab.lsm.InternalKey;
 import dev.storagelab.lsm.Table;
 import dev.storagelab.lsm.TableBuilder;
 import dev.storagelab.lsm.ValueType;
+import dev.storagelab.testkit.AnswerCheck;
 import java.io.IOException;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code keys} user keys of 16 bytes with 100-byte values, one version each, 4 KiB blocks (about
  * 30 entries each), 10 bits per key. The storage is {@link FaultInjectingStorage} with no fault
  * planted, so that a block read costs a copy and a checksum, not the disk.
+ *
+ * <p>Every answer is checked ({@link #checkedPresent}, {@link #checkedAbsent}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -52,6 +55,9 @@ public class TableBenchmark {
     private Table table;
     private Bytes[] present;
     private Bytes[] absent;
+    /** For each present probe, the sequence number and the value its key was written with. */
+    long[] sequences;
+    private Bytes[] values;
     private int next;
 
     private static Bytes userKey(int i) {
@@ -63,9 +69,11 @@ public class TableBenchmark {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         Random random = new Random(42);
         byte[] value = new byte[100];
+        Bytes[] written = new Bytes[keys];
         try (TableBuilder builder = new TableBuilder(storage, "000001.sst", TableBuilder.Options.defaults())) {
             for (int i = 0; i < keys; i++) {
                 random.nextBytes(value);
+                written[i] = Bytes.copyOf(value);
                 builder.add(new InternalKey(userKey(2 * i), i + 1, ValueType.PUT), value);
             }
             builder.finish();
@@ -73,15 +81,17 @@ public class TableBenchmark {
         table = Table.open(storage, "000001.sst", 1, cache ? new BlockCache(storage.size("000001.sst") * 2) : null);
         present = new Bytes[PROBES];
         absent = new Bytes[PROBES];
+        sequences = new long[PROBES];
+        values = new Bytes[PROBES];
         for (int i = 0; i < PROBES; i++) {
             int k = random.nextInt(keys);
             present[i] = userKey(2 * k);
             absent[i] = userKey(2 * k + 1);
+            sequences[i] = k + 1;
+            values[i] = written[k];
         }
-        for (Bytes k : present) {
-            if (table.get(k, InternalKey.MAX_SEQUENCE).state() != Table.Lookup.State.PUT) {
-                throw new IllegalStateException("a present key is missing: " + k);
-            }
+        for (int i = 0; i < PROBES; i++) {
+            checkedPresent(true, i, table.get(present[i], InternalKey.MAX_SEQUENCE));
         }
     }
 
@@ -92,19 +102,43 @@ public class TableBenchmark {
 
     @Benchmark
     public Bytes getPresent() throws IOException {
-        Table.Lookup got = table.get(present[next++ & (PROBES - 1)], InternalKey.MAX_SEQUENCE);
-        if (got.state() != Table.Lookup.State.PUT) {
-            throw new IllegalStateException("a present key was not found");
-        }
-        return got.value();
+        int n = next++;
+        int i = n & (PROBES - 1);
+        return checkedPresent(AnswerCheck.sampled(n), i, table.get(present[i], InternalKey.MAX_SEQUENCE)).value();
     }
 
     @Benchmark
     public Table.Lookup getAbsent() throws IOException {
-        Table.Lookup got = table.get(absent[next++ & (PROBES - 1)], InternalKey.MAX_SEQUENCE);
-        if (got.state() != Table.Lookup.State.NOT_FOUND) {
-            throw new IllegalStateException("an absent key was found");
+        int i = next++ & (PROBES - 1);
+        return checkedAbsent(i, table.get(absent[i], InternalKey.MAX_SEQUENCE));
+    }
+
+    /**
+     * {@code got}, the lookup of present probe {@code i}, if it is the key's one
+     * version. Exact: {@link Table#get} returns the newest version at or before the snapshot, and
+     * the table holds one, a put with sequence number {@code k + 1}. The state and the sequence number
+     * are checked on every get (another key's entry has another number); the 100 value bytes when
+     * {@code checkValue}: on the sample ({@link AnswerCheck#sampled}), and in the setup, which checks
+     * every probe once.
+     */
+    Table.Lookup checkedPresent(boolean checkValue, int i, Table.Lookup got) {
+        AnswerCheck.require(got.state() == Table.Lookup.State.PUT && got.sequence() == sequences[i],
+                () -> "get(" + present[i] + ") returned " + got.state() + " #" + got.sequence() + "; the table holds PUT #"
+                        + sequences[i] + " of that key");
+        if (checkValue) {
+            AnswerCheck.require(values[i].equals(got.value()), () -> "get(" + present[i] + ") returned PUT #" + got.sequence()
+                    + " with a value other than the one written");
         }
+        return got;
+    }
+
+    /**
+     * {@code got}, the lookup of absent probe {@code i}, if it is NOT_FOUND (exact: the table holds
+     * the even keys only, and the probe is odd).
+     */
+    Table.Lookup checkedAbsent(int i, Table.Lookup got) {
+        AnswerCheck.require(got.state() == Table.Lookup.State.NOT_FOUND, () -> "get(" + absent[i] + ") returned " + got.state()
+                + " #" + got.sequence() + "; the table does not hold that key");
         return got;
     }
 }

@@ -13,6 +13,8 @@ import dev.storagelab.mvcc.MemoryOrderedStore;
 import dev.storagelab.mvcc.MvccStore;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionManager;
+import dev.storagelab.testkit.AnswerCheck;
+import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +56,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       no log ({@link CommitLog#NONE}): the oracle's validation, the apply and the visibility
  *       advance.</li>
  * </ul>
+ *
+ * <p>Each version has its own value ({@link BenchData#valueBytes(long, long)}: key and round), so
+ * the answers can be checked exactly ({@link #checkedGet}, {@link #checkedScan}): a snapshot read
+ * returns, for each key, the version of the newest round at or before the snapshot, so a get at
+ * the first round's snapshot that returns a newer version, another key's, or a constant fails.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -80,9 +87,14 @@ public class MvccBenchmark {
 
     private Path dir;
     private OrderedStore engine;
-    private MvccStore store;
+    MvccStore store;
     private TransactionManager manager;
     private Bytes[] probes;
+    /** Each probe's key number. */
+    private int[] probeKeys;
+    /** Every key, by number: what a scan is checked against. */
+    Bytes[] keys;
+    /** The value {@code commitTwoKeys} writes. */
     private Bytes value;
     private long newestTs;
     private int next;
@@ -110,19 +122,30 @@ public class MvccBenchmark {
         byte[] v = new byte[100];
         random.nextBytes(v);
         value = Bytes.wrap(v);
+        keys = new Bytes[mvccKeys];
+        for (int k = 0; k < mvccKeys; k++) {
+            keys[k] = key(k);
+        }
         for (int round = 1; round <= versionsPerKey; round++) {
             List<Entry> writes = new ArrayList<>(mvccKeys);
             for (int k = 0; k < mvccKeys; k++) {
-                writes.add(Entry.put(key(k), value));
+                writes.add(Entry.put(keys[k], valueAt(k, round)));
             }
             store.write(round, writes);
         }
         newestTs = versionsPerKey;
         manager = new TransactionManager(store, CommitLog.NONE, TransactionManager.Options.defaults().withLastCommitTs(newestTs));
         probes = new Bytes[PROBES];
+        probeKeys = new int[PROBES];
         for (int i = 0; i < PROBES; i++) {
-            probes[i] = key(random.nextInt(mvccKeys));
+            probeKeys[i] = random.nextInt(mvccKeys);
+            probes[i] = keys[probeKeys[i]];
         }
+    }
+
+    /** The value key {@code k} was written with in round {@code round} (the round is the commit timestamp). */
+    static Bytes valueAt(int k, long round) {
+        return Bytes.wrap(BenchData.valueBytes(k, round));
     }
 
     @TearDown(Level.Trial)
@@ -145,23 +168,79 @@ public class MvccBenchmark {
 
     @Benchmark
     public Bytes getNewest() throws IOException {
-        return present(store.get(probes[next++ & (PROBES - 1)], newestTs));
+        int n = next++;
+        int i = n & (PROBES - 1);
+        return checkedGet(AnswerCheck.sampled(n), i, newestTs, store.get(probes[i], newestTs));
     }
 
     @Benchmark
     public Bytes getOldest() throws IOException {
-        return present(store.get(probes[next++ & (PROBES - 1)], 1));
+        int n = next++;
+        int i = n & (PROBES - 1);
+        return checkedGet(AnswerCheck.sampled(n), i, 1, store.get(probes[i], 1));
     }
 
     @Benchmark
     public int scanOldest100() {
+        int op = next++;
+        int i = op & (PROBES - 1);
+        boolean sampled = AnswerCheck.sampled(op);
         int n = 0;
-        try (EntryIterator it = store.scan(probes[next++ & (PROBES - 1)], null, 1)) {
+        Entry last = null;
+        try (EntryIterator it = store.scan(probes[i], null, 1)) {
             while (n < 100 && it.hasNext()) {
-                it.next();
+                last = it.next();
+                if (sampled) {
+                    checkedEntry(i, n, last);
+                }
                 n++;
             }
         }
+        return checkedScan(i, n, last);
+    }
+
+    /**
+     * The value in {@code v}, what a get of probe {@code i} at snapshot {@code readTs} returned, if
+     * the key was found (checked on every get) and, when {@code checkValue} (the sample,
+     * {@link AnswerCheck#sampled}), it is the value of round {@code readTs}, 100 bytes compared.
+     * Exact: every key was written in every round, round r at commit timestamp r, so the newest
+     * version at or before {@code readTs} is round {@code readTs}'s.
+     */
+    Bytes checkedGet(boolean checkValue, int i, long readTs, Optional<Bytes> v) {
+        AnswerCheck.require(v.isPresent(), () -> "get(" + probes[i] + ", readTs " + readTs + ") returned no value; the key was"
+                + " written in every round");
+        if (checkValue) {
+            AnswerCheck.require(valueAt(probeKeys[i], readTs).equals(v.get()), () -> "get(" + probes[i] + ", readTs " + readTs
+                    + ") returned a value other than the one written at timestamp " + readTs + " (another version's, or another key's)");
+        }
+        return v.get();
+    }
+
+    /**
+     * Entry {@code n} of the scan from probe {@code i} at the first round's snapshot, if it is key
+     * {@code k + n} with its first round's value: exact, as a snapshot scan returns every key from
+     * its start in order, each at its newest version at or before the snapshot. On the sample.
+     */
+    Entry checkedEntry(int i, int n, Entry e) {
+        int k = probeKeys[i] + n;
+        AnswerCheck.require(k < mvccKeys && e.key().equals(keys[k]) && valueAt(k, 1).equals(e.value()),
+                () -> "entry " + n + " of the scan from " + probes[i] + " at readTs 1 is " + (k < mvccKeys && e.key().equals(keys[k])
+                        ? "its key with a value other than the one written at timestamp 1" : "the key " + e.key())
+                        + "; the store holds " + (k < mvccKeys ? keys[k] + " there, with that value" : "no key there"));
+        return e;
+    }
+
+    /**
+     * The number of entries {@code n} the scan from probe {@code i} returned, if it is 100, or all
+     * the keys from the probe on when fewer follow, and the last is the key that many places on:
+     * exact, and two numbers and a key compared, so every scan is checked.
+     */
+    int checkedScan(int i, int n, Entry last) {
+        int expected = Math.min(100, mvccKeys - probeKeys[i]);
+        AnswerCheck.require(n == expected && last.key().equals(keys[probeKeys[i] + n - 1]),
+                () -> "the scan from " + probes[i] + " at readTs 1 returned " + n + " entries" + (n == 0 ? "" : ", the last "
+                        + last.key()) + "; the store holds " + expected + " keys from there on (the scan stops at 100), the last "
+                        + keys[probeKeys[i] + expected - 1]);
         return n;
     }
 
