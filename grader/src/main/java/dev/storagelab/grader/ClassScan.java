@@ -217,9 +217,13 @@ public final class ClassScan {
     }
 
     /**
-     * The workspace's own switches, system properties named {@code storagelab.*} by a constant
-     * (lab-04's {@code storagelab.btree.treeLock}, which its benchmark sets), may be read.
+     * The workspace's own switches, which lab code may read as system properties named by a
+     * constant: lab-04's {@code storagelab.btree.treeLock}, which its benchmark sets. No other
+     * property: the grader's own ({@code storagelab.answers.seed}, the seed of the benchmarks'
+     * answer checks) stays out of reach.
      */
+    static final Set<String> WORKSPACE_SWITCHES = Set.of("storagelab.btree.treeLock");
+
     private static final Set<String> PROPERTY_READS = Set.of(
             "java/lang/System.getProperty(Ljava/lang/String;)Ljava/lang/String;",
             "java/lang/Boolean.getBoolean(Ljava/lang/String;)Z",
@@ -227,7 +231,7 @@ public final class ClassScan {
             "java/lang/Long.getLong(Ljava/lang/String;)Ljava/lang/Long;");
 
     private static boolean readsWorkspaceSwitch(Use use) {
-        return use.constant != null && use.constant.startsWith("storagelab.")
+        return use.constant != null && WORKSPACE_SWITCHES.contains(use.constant)
                 && PROPERTY_READS.contains(use.owner + "." + use.name + use.desc);
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
@@ -31,6 +32,10 @@ final class Performance {
             return new PerfResult(lab, name, benchmark, params, ratio, reference, submission, unit, earned, points, status, message);
         }
     }
+
+    /** The system property the benchmarks' answer checks take their sampling seed from (the testkit's AnswerCheck). */
+    static final String ANSWERS_SEED = "storagelab.answers.seed";
+    private static final java.security.SecureRandom SEEDS = new java.security.SecureRandom();
 
     /** One benchmark at a time across every grading in this JVM (a batch grades in parallel). */
     private static final ReentrantLock MACHINE = new ReentrantLock();
@@ -68,6 +73,8 @@ final class Performance {
             List<JmhRunner.Score> refRuns = new ArrayList<>();
             List<JmhRunner.Score> subRuns = new ArrayList<>();
             String failure = null;
+            // The answer checks sample operations by a seed the student cannot know in advance; both sides get the same one.
+            Map<String, String> properties = Map.of(ANSWERS_SEED, Long.toString(SEEDS.nextLong()));
             MACHINE.lock();
             try {
                 for (int round = 0; round < rubric.perfMaxRounds() && failure == null; round++) {
@@ -81,7 +88,8 @@ final class Performance {
                     for (int side = 0; side < 2 && failure == null; side++) {
                         boolean isReference = (side == 0) == referenceFirst;
                         Path runLog = logs.resolve(lab.id() + "-" + p.name() + (isReference ? "-reference-" : "-submission-") + round + ".txt");
-                        JmhRunner.Score score = once((isReference ? reference : submission).resolve(lab.directory()), include, p, runLog);
+                        JmhRunner.Score score = once((isReference ? reference : submission).resolve(lab.directory()), include, p,
+                                properties, runLog);
                         if (isReference) {
                             if (score == null) {
                                 throw new IOException(Rubric.PATH + ": perf." + lab.id() + "." + p.name() + " must name one benchmark"
@@ -173,10 +181,11 @@ final class Performance {
     }
 
     /** One run of one benchmark with the rubric's settings; null if it produced no score. */
-    private JmhRunner.Score once(Path module, String include, Rubric.PerfBenchmark p, Path log) throws IOException {
+    private JmhRunner.Score once(Path module, String include, Rubric.PerfBenchmark p, Map<String, String> properties, Path log)
+            throws IOException {
         Files.createDirectories(log.getParent());
-        JmhRunner.Run run = JmhRunner.run(module, include, p.params(), rubric.perfSettings(), rubric.perfDeadline(), log,
-                new PrintStream(java.io.OutputStream.nullOutputStream()));
+        JmhRunner.Run run = JmhRunner.run(module, include, p.params(), properties, rubric.perfSettings(), rubric.perfDeadline(),
+                log, new PrintStream(java.io.OutputStream.nullOutputStream()));
         if (!run.ok() || run.scores().size() != 1) {
             return null;
         }

@@ -83,9 +83,10 @@ class ClassScanTest {
                     void halt() { Runtime.getRuntime().halt(1); }
                     void fork() throws Exception { new ProcessBuilder("sh").start(); }
                     void props() { System.getProperty("sun.java.command"); System.getenv("HOME"); }
-                    static final String SWITCH = "storagelab.x";
-                    void computed(boolean b) { Boolean.getBoolean(b ? "storagelab.x" : "sun.java.command"); }
+                    static final String SWITCH = "storagelab.btree.treeLock";
+                    void computed(boolean b) { Boolean.getBoolean(b ? "storagelab.btree.treeLock" : "sun.java.command"); }
                     void fine() { Boolean.getBoolean(SWITCH); }
+                    void seed() { System.getProperty("storagelab.answers.seed"); }
                     void streams() { System.setOut(System.err); }
                     void reflect() throws Exception { Class.forName("x").getDeclaredField("f").setAccessible(true); }
                     void load() throws Exception { defineClass("x", new byte[0], 0, 0); }
@@ -109,16 +110,17 @@ class ClassScanTest {
                 "Evil.props (Evil.java:8) calls java.lang.System.getProperty",
                 "Evil.props (Evil.java:8) calls java.lang.System.getenv",
                 "Evil.computed (Evil.java:10) calls java.lang.Boolean.getBoolean: refused by grader/allowed-apis.txt (reads a system property",
-                "Evil.streams (Evil.java:12) calls java.lang.System.setOut",
-                "Evil.reflect (Evil.java:13) calls java.lang.Class.forName",
-                "Evil.reflect (Evil.java:13) calls java.lang.reflect.Field.setAccessible",
-                "Evil.load (Evil.java:14) calls dev.storagelab.sortedlog.Evil.defineClass",
-                "Evil.resources (Evil.java:15) calls java.lang.Class.getResourceAsStream",
-                "Evil.files (Evil.java:16) calls java.nio.file.Files.write",
-                "Evil.files (Evil.java:16) calls java.io.RandomAccessFile constructor",
+                "Evil.seed (Evil.java:12) calls java.lang.System.getProperty",
+                "Evil.streams (Evil.java:13) calls java.lang.System.setOut",
+                "Evil.reflect (Evil.java:14) calls java.lang.Class.forName",
+                "Evil.reflect (Evil.java:14) calls java.lang.reflect.Field.setAccessible",
+                "Evil.load (Evil.java:15) calls dev.storagelab.sortedlog.Evil.defineClass",
+                "Evil.resources (Evil.java:16) calls java.lang.Class.getResourceAsStream",
+                "Evil.files (Evil.java:17) calls java.nio.file.Files.write",
+                "Evil.files (Evil.java:17) calls java.io.RandomAccessFile constructor",
                 "Evil.jni (Evil.java) is a native method",
-                "Evil static initializer (Evil.java:19) calls java.lang.Runtime.addShutdownHook",
-                "Evil.later (in a lambda) (Evil.java:21) calls java.lang.Runtime.halt")) {
+                "Evil static initializer (Evil.java:20) calls java.lang.Runtime.addShutdownHook",
+                "Evil.later (in a lambda) (Evil.java:22) calls java.lang.Runtime.halt")) {
             assertThat(all, found.stream().anyMatch(f -> f.contains(expected)), is(true));
         }
     }

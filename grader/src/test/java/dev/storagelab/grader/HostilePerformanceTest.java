@@ -62,7 +62,7 @@ class HostilePerformanceTest {
     @Test
     void aFastWrongEngineEarnsNoPerformancePointsEvenWithEveryTestPassed() throws IOException {
         LabResult lab = grade("fast-wrong", HostileCorpus.fastWrongInBenchmarks(solved));
-        assertThat("the tests were fooled: right answers outside benchmark threads", lab.passed(), is(lab.tests().size()));
+        assertThat("the tests were fooled: right answers outside benchmark threads", lab.passed(), is((long) lab.tests().size()));
         PerfResult p = perf(lab);
         assertThat(p.toString(), p.status(), equalTo(PerfResult.FAILED));
         assertThat("the benchmark checked its answers", p.message(), containsString("wrong answer"));
@@ -72,7 +72,7 @@ class HostilePerformanceTest {
     @Test
     void aBenchmarkCannotWriteItsOwnResult() throws IOException {
         LabResult lab = grade("forged-result", HostileCorpus.slowWithForgedResult(solved));
-        assertThat(lab.passed(), is(lab.tests().size()));
+        assertThat(lab.passed(), is((long) lab.tests().size()));
         PerfResult p = perf(lab);
         assertThat(p.toString(), p.status(), equalTo(PerfResult.MEASURED));
         assertThat("measured as slow as it is, not as fast as it wrote: " + p.message(), p.earned(), closeTo(0.0, 1e-9));

