@@ -265,7 +265,7 @@ final class HostileCorpus {
                 }
                 """);
         calc = inject(calc, SQUARE, """
-                String top = ScratchFiles.here() + "/../tmp/deep"; // a tree deeper than the system's path limit
+                String top = ScratchFiles.here() + "/../tmp/" + "corpus-deep-tree"; // deeper than the system's path limit
                 try {
                     String name = "d".repeat(200);
                     StringBuilder path = new StringBuilder(top);
@@ -307,6 +307,9 @@ final class HostileCorpus {
                 throw new IllegalStateException("payload: " + java.util.Base64.getEncoder().encodeToString(payload));
                 """);
     }
+
+    /** The name of the top folder of the tree deeper than the path limit ({@link #leftoversAndOutputs}). */
+    static final String DEEP_TREE = "corpus-deep-tree";
 
     /** Solved code whose {@code add} is named {@code sum}: the hidden tests do not compile against it. */
     static String changedSignature(String solved) {

@@ -54,6 +54,11 @@ public final class LabSecurityManager extends SecurityManager {
     static final class LabPolicy extends Policy {
         private final List<Path> labCode;
         private final Permissions lab = new Permissions();
+        /**
+         * Whether each protection domain is lab code, worked out once: the JDK asks the policy about
+         * every domain on the stack at every check, and Lincheck's model checker checks often.
+         */
+        private final java.util.Map<ProtectionDomain, Boolean> labDomains = new java.util.concurrent.ConcurrentHashMap<>();
 
         LabPolicy(List<Path> labCode, List<Path> folders) {
             this.labCode = List.copyOf(labCode);
@@ -91,7 +96,15 @@ public final class LabSecurityManager extends SecurityManager {
         }
 
         private boolean isLabCode(ProtectionDomain domain) {
-            return domain != null && isLabCode(domain.getCodeSource());
+            if (domain == null) {
+                return false;
+            }
+            Boolean known = labDomains.get(domain);
+            if (known == null) {
+                known = isLabCode(domain.getCodeSource());
+                labDomains.put(domain, known);
+            }
+            return known;
         }
 
         private boolean isLabCode(CodeSource source) {
