@@ -49,6 +49,7 @@ class GradescopeLayoutTest {
         Path real = Fixtures.realWorkspace();
         FileTrees.copy(real.resolve("grader/src/main"), workspace.resolve("grader/src/main"), p -> true);
         Files.copy(real.resolve("grader/pom.xml"), workspace.resolve("grader/pom.xml"));
+        Files.copy(real.resolve(ApiAllowList.PATH), workspace.resolve(ApiAllowList.PATH));
         Files.copy(real.resolve("storagelab"), workspace.resolve("storagelab"));
         Path pom = workspace.resolve("pom.xml");
         Files.writeString(pom, Files.readString(pom).replace("</modules>", "  <module>grader</module>\n  </modules>"));
