@@ -1,0 +1,322 @@
+package dev.storagelab.workbench;
+
+import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.btree.BTreeOptions;
+import dev.storagelab.hybrid.HybridOptions;
+import dev.storagelab.hybrid.HybridStore;
+import dev.storagelab.kvstore.Engine;
+import dev.storagelab.kvstore.WriteAheadStore;
+import dev.storagelab.lsm.LsmOptions;
+import dev.storagelab.lsm.LsmStore;
+import dev.storagelab.wal.SyncMode;
+import dev.storagelab.wal.WalOptions;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engines the arena holds to one memory budget and one durability: each opens on the arena's
+ * {@link DeviceStorage}, splits {@code --memory} among its own caches as it sees best, and logs
+ * every write with the arena's {@link SyncMode} before applying it:
+ * <ul>
+ *   <li>{@code btree}: the lab-04 B+tree behind lab-06's write-ahead log ({@link WriteAheadStore}),
+ *       the whole budget its buffer pool, a checkpoint every {@link #CHECKPOINT_LOG_BYTES} of log;</li>
+ *   <li>{@code lsm}: the lab-05 LSM tree with its own log (forced on every write unless the mode is
+ *       {@code none}), a quarter of the budget per memtable (one more may wait for its flush), the
+ *       rest its block cache less what its tables' index and filter blocks hold;</li>
+ *   <li>{@code hybrid}: lab-07's store, its one log in front of both engines, the budget split among
+ *       the B+tree's pool (the hot keys), the LSM tree's memtables and block cache (the cold ones),
+ *       its record cache and its access tracker ({@link #hybridOptions}).</li>
+ * </ul>
+ * The memory an engine holds is read from its caches while it runs ({@link Opened#memory()}).
+ */
+enum ArenaEngine {
+
+    BTREE("btree", "the lab-04 B+tree behind the lab-06 log; the budget is its buffer pool"),
+    LSM("lsm", "the lab-05 LSM tree with its own log; the budget is its memtables, block cache, index and filter blocks"),
+    HYBRID("hybrid", "lab-07's hybrid, one log in front of both engines; the budget split among its B+tree's pool, its"
+            + " LSM tree's memtables and block cache, its record cache and its tracker");
+
+    /** A checkpoint (the B+tree's, the hybrid's) once the log has grown this much since the last. */
+    static final long CHECKPOINT_LOG_BYTES = 64L << 20;
+    /** The smallest pool the arena gives a B+tree: a write pins a page per level and splits need spares. */
+    static final int MIN_FRAMES = 64;
+    /** The smallest memtable the arena gives an LSM tree. */
+    static final long MIN_MEMTABLE = 64 << 10;
+
+    private final String id;
+    private final String description;
+
+    ArenaEngine(String id, String description) {
+        this.id = id;
+        this.description = description;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** The engine named {@code id}; the message lists the names there are. */
+    static ArenaEngine byId(String id) {
+        for (ArenaEngine e : values()) {
+            if (e.id.equals(id)) {
+                return e;
+            }
+        }
+        String peer = Engine_PEERS.contains(id) ? " (" + id + " cannot be held to the arena's budget, log and direct reads"
+                + " from the workbench; run it with ./storagelab workload)" : "";
+        throw new IllegalArgumentException("no arena engine named '" + id + "'" + peer + "; use --engines with some of "
+                + Arrays.stream(values()).map(ArenaEngine::id).toList());
+    }
+
+    private static final List<String> Engine_PEERS = dev.storagelab.workbench.Engine.PEERS;
+
+    /** The smallest budget this engine opens with. */
+    long minBudget() {
+        return switch (this) {
+            case BTREE -> (long) MIN_FRAMES * BTreeOptions.defaults().pageSize();
+            case LSM -> 4 * MIN_MEMTABLE;
+            case HYBRID -> (long) MIN_FRAMES * BTreeOptions.defaults().pageSize() * 2 + 4 * MIN_MEMTABLE;
+        };
+    }
+
+    /** Checks that {@code budget} is at least {@link #minBudget()}; the message names the fix. */
+    void checkBudget(long budget) {
+        if (budget < minBudget()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "--memory %s is too small for %s to open: it needs at least %s (give --memory %dk or more)",
+                    Arena.size(budget), id, Arena.size(minBudget()), (minBudget() + 1023) / 1024));
+        }
+    }
+
+    /**
+     * Opens the engine on {@code storage} with {@code budget} bytes of memory and the log's
+     * {@code sync} mode; {@code entryBytes} is the workload's mean key and value size (what a
+     * record cache entry costs).
+     *
+     * @throws IllegalArgumentException if the budget is below {@link #minBudget()}, naming the fix
+     */
+    Opened open(DeviceStorage storage, long budget, SyncMode sync, int entryBytes, long dataBytes, List<dev.storagelab.kv.Bytes> ranges)
+            throws IOException {
+        checkBudget(budget);
+        return switch (this) {
+            case BTREE -> openBtree(storage, budget, sync);
+            case LSM -> openLsm(storage, budget, sync, dataBytes, entryBytes);
+            case HYBRID -> openHybrid(storage, hybridOptions(budget, sync, entryBytes, dataBytes, ranges), entryBytes);
+        };
+    }
+
+    private static Opened openBtree(DeviceStorage storage, long budget, SyncMode sync) throws IOException {
+        BTreeOptions options = BTreeOptions.defaults();
+        int frames = (int) (budget / options.pageSize());
+        BPlusTree tree = BPlusTree.open(storage, options.withPoolFrames(frames));
+        WriteAheadStore log = WriteAheadStore.open(storage, Engine.of(tree), WalOptions.defaults().withSyncMode(sync), null);
+        // The hybrid checkpoints on its maintenance thread; the B+tree gets the same, every 100 ms.
+        ScheduledThreadPoolExecutor checkpoints = daemon("arena-btree-checkpoint");
+        long[] atLastCheckpoint = {log.wal().stats().bytes()};
+        checkpoints.scheduleWithFixedDelay(() -> {
+            try {
+                long bytes = log.wal().stats().bytes();
+                if (bytes - atLastCheckpoint[0] >= CHECKPOINT_LOG_BYTES) {
+                    log.checkpoint(() -> new byte[0]);
+                    atLastCheckpoint[0] = bytes;
+                }
+            } catch (IOException | RuntimeException e) {
+                // closed meanwhile, or the next round tries again
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
+        long pool = (long) frames * options.pageSize();
+        return new Opened(log, "buffer pool " + Arena.size(pool)) {
+            @Override
+            Map<String, Long> memory() {
+                return Map.of("bufferPool", pool);
+            }
+
+            @Override
+            void close() throws IOException {
+                checkpoints.shutdownNow();
+                log.close();
+            }
+        };
+    }
+
+    private static Opened openLsm(DeviceStorage storage, long budget, SyncMode sync, long dataBytes, int entryBytes)
+            throws IOException {
+        long memtable = Math.max(MIN_MEMTABLE, budget / 8);
+        LsmOptions options = lsmOptions(memtable, budget - MEMTABLES * memtable - indexAndFilterBytes(dataBytes, entryBytes))
+                .withSyncWrites(sync != SyncMode.NONE);
+        long blockCache = options.blockCacheBytes();
+        LsmStore lsm = LsmStore.open(storage, options);
+        return new Opened(lsm, MEMTABLES + " memtables of " + Arena.size(memtable) + ", block cache " + Arena.size(blockCache)
+                + ", the tables' index and filter blocks") {
+            @Override
+            Map<String, Long> memory() {
+                return lsmMemory(lsm, entryBytes);
+            }
+
+            @Override
+            boolean settled() {
+                return lsm.pendingCompactionBytes() < lsm.options().level1Bytes();
+            }
+
+            @Override
+            void close() throws IOException {
+                lsm.close();
+            }
+        };
+    }
+
+    /** Memtables an LSM tree may hold at once: the active one and {@code maxImmutableMemtables} waiting for their flush. */
+    static final int MEMTABLES = 3;
+
+    /** LevelDB's defaults with {@code memtable}-byte memtables and a block cache of {@code blockCache} bytes (at least 0). */
+    static LsmOptions lsmOptions(long memtable, long blockCache) {
+        LsmOptions.Builder b = LsmOptions.defaults().withMemtableBytes(memtable).withBlockCacheBytes(Math.max(0, blockCache)).toBuilder();
+        b.maxImmutableMemtables = MEMTABLES - 1;
+        return b.build();
+    }
+
+    /**
+     * The memory an LSM tree's tables keep for their life: each table's index block (about
+     * {@link #INDEX_ENTRY_BYTES} per data block) and Bloom filter (10 bits per entry).
+     */
+    static long indexAndFilterBytes(long tableBytes, int entryBytes) {
+        LsmOptions o = LsmOptions.defaults();
+        return tableBytes / Math.max(1, entryBytes) * o.bloomBitsPerKey() / 8 + tableBytes / o.blockBytes() * INDEX_ENTRY_BYTES;
+    }
+
+    /** An index block's entry: the separator key, the block's offset and size, the entry's framing. */
+    static final int INDEX_ENTRY_BYTES = 32;
+
+    /**
+     * What an LSM tree holds: its memtables at the most, its block cache, and its tables' index
+     * and filter blocks, estimated from the bytes in its tables ({@link #indexAndFilterBytes}).
+     */
+    static Map<String, Long> lsmMemory(LsmStore lsm, int entryBytes) {
+        LsmStore.Stats s = lsm.stats();
+        LsmOptions o = lsm.options();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("memtables", o.memtableBytes() * (1 + o.maxImmutableMemtables()));
+        m.put("blockCache", s.blockCache() == null ? 0 : o.blockCacheBytes());
+        m.put("indexAndFilters", indexAndFilterBytes(s.tableBytes(), entryBytes));
+        return m;
+    }
+
+    /**
+     * The hybrid's options under {@code budget}: a quarter for the LSM tree's two memtables, an
+     * eighth for its block cache, the tracker's fixed sketches, a record cache of up to an
+     * eighth, and the rest for the B+tree's pool, where the router puts the keys worth a page in
+     * memory.
+     */
+    static HybridOptions hybridOptions(long budget, SyncMode sync, int entryBytes, long dataBytes, List<dev.storagelab.kv.Bytes> ranges) {
+        long memtable = Math.max(MIN_MEMTABLE, budget / 16);
+        long blockCache = budget / 8;
+        int cacheEntries = (int) Math.min(1 << 20, budget / 8 / (entryBytes + CACHE_ENTRY_OVERHEAD));
+        int trackerWidth = 1 << 14;
+        long tracker = new dev.storagelab.hybrid.track.AccessTracker(trackerWidth, 10 << 16).memoryBytes();
+        long pool = budget - MEMTABLES * memtable - blockCache - indexAndFilterBytes(dataBytes, entryBytes) - (long) cacheEntries * (entryBytes + CACHE_ENTRY_OVERHEAD) - tracker;
+        int frames = (int) Math.max(MIN_FRAMES, pool / BTreeOptions.defaults().pageSize());
+        HybridOptions.Builder b = HybridOptions.defaults().toBuilder()
+                .syncMode(sync)
+                .checkpointLogBytes(CHECKPOINT_LOG_BYTES)
+                .cache("arc", cacheEntries)
+                .maxDirtyEntries(Math.max(16, cacheEntries / 16))
+                .tracker(trackerWidth, 10 << 16)
+                .btree(BTreeOptions.defaults().withPoolFrames(frames))
+                .lsm(lsmOptions(memtable, blockCache));
+        return b.build();
+    }
+
+    /** A record cache entry's bytes beyond its key and value: the map entry, the policy's node, the objects' headers. */
+    static final int CACHE_ENTRY_OVERHEAD = 96;
+
+    private static Opened openHybrid(DeviceStorage storage, HybridOptions options, int entryBytes) throws IOException {
+        HybridStore hybrid = HybridStore.open(storage, options);
+        long pool = (long) options.btree().poolFrames() * options.btree().pageSize();
+        return new Opened(hybrid, String.format(Locale.ROOT, "B+tree pool %s, 3 memtables of %s, block cache %s,"
+                        + " record cache %,d entries, tracker", Arena.size(pool), Arena.size(options.lsm().memtableBytes()),
+                Arena.size(options.lsm().blockCacheBytes()), options.cacheEntries())) {
+            @Override
+            Map<String, Long> memory() {
+                Map<String, Long> m = new LinkedHashMap<>();
+                m.put("bufferPool", pool);
+                lsmMemory(hybrid.lsm(), entryBytes).forEach((k, v) -> m.put("lsm." + k, v));
+                m.put("recordCache", (long) options.cacheEntries() * (entryBytes + CACHE_ENTRY_OVERHEAD));
+                m.put("tracker", hybrid.stats().trackerBytes());
+                return m;
+            }
+
+            @Override
+            boolean settled() {
+                return hybrid.queuedMigrations() == 0 && hybrid.lsm().pendingCompactionBytes() < hybrid.lsm().options().level1Bytes();
+            }
+
+            @Override
+            Map<String, Long> counts() {
+                var s = hybrid.stats();
+                return Map.of("migrations", s.migrations(), "migrationsDeferred", s.migrationsDeferred(), "hotKeys", s.hotKeys(),
+                        "cacheHits", s.cacheHits(), "cacheMisses", s.cacheMisses());
+            }
+
+            @Override
+            void close() throws IOException {
+                hybrid.close();
+            }
+        };
+    }
+
+    private static ScheduledThreadPoolExecutor daemon(String name) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return executor;
+    }
+
+    /** An engine open in the arena. */
+    abstract static class Opened {
+        private final OrderedStore store;
+        private final String split;
+
+        Opened(OrderedStore store, String split) {
+            this.store = store;
+            this.split = split;
+        }
+
+        OrderedStore store() {
+            return store;
+        }
+
+        /** How the engine split the budget, in words. */
+        String split() {
+            return split;
+        }
+
+        /** The bytes the engine's caches hold now, by cache. */
+        abstract Map<String, Long> memory();
+
+        /** Whether its background work has caught up (no queued moves, compaction within a level's size). */
+        boolean settled() {
+            return true;
+        }
+
+        /** The engine's own counts worth reporting (the hybrid's moves and cache hits). */
+        Map<String, Long> counts() {
+            return Map.of();
+        }
+
+        abstract void close() throws IOException;
+    }
+}
