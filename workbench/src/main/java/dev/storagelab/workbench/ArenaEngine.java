@@ -153,7 +153,7 @@ enum ArenaEngine {
     private static Opened openLsm(DeviceStorage storage, long budget, SyncMode sync, long dataBytes, int entryBytes)
             throws IOException {
         long memtable = Math.max(MIN_MEMTABLE, budget / 8);
-        LsmOptions options = lsmOptions(memtable, budget - MEMTABLES * memtable - indexAndFilterBytes(dataBytes, entryBytes))
+        LsmOptions options = lsmOptions(memtable, budget - MEMTABLES * memtable - indexAndFilterReserve(dataBytes, entryBytes))
                 .withSyncWrites(sync != SyncMode.NONE);
         long blockCache = options.blockCacheBytes();
         LsmStore lsm = LsmStore.open(storage, options);
@@ -191,6 +191,19 @@ enum ArenaEngine {
      * {@link #INDEX_ENTRY_BYTES} per data block) and Bloom filter (10 bits per entry).
      */
     static long indexAndFilterBytes(long tableBytes, int entryBytes) {
+        return indexAndFilterBytesOf(tableBytes, entryBytes);
+    }
+
+    /**
+     * What {@link #indexAndFilterBytes} will come to for {@code dataBytes} of data, with room for
+     * the tables to grow by half again (inserts, and versions compaction has not dropped yet):
+     * what an LSM tree sets aside from its budget at open.
+     */
+    static long indexAndFilterReserve(long dataBytes, int entryBytes) {
+        return indexAndFilterBytesOf(dataBytes + dataBytes / 2, entryBytes);
+    }
+
+    private static long indexAndFilterBytesOf(long tableBytes, int entryBytes) {
         LsmOptions o = LsmOptions.defaults();
         return tableBytes / Math.max(1, entryBytes) * o.bloomBitsPerKey() / 8 + tableBytes / o.blockBytes() * INDEX_ENTRY_BYTES;
     }
@@ -224,7 +237,7 @@ enum ArenaEngine {
         int cacheEntries = (int) Math.min(1 << 20, budget / 8 / (entryBytes + CACHE_ENTRY_OVERHEAD));
         int trackerWidth = 1 << 14;
         long tracker = new dev.storagelab.hybrid.track.AccessTracker(trackerWidth, 10 << 16).memoryBytes();
-        long pool = budget - MEMTABLES * memtable - blockCache - indexAndFilterBytes(dataBytes, entryBytes) - (long) cacheEntries * (entryBytes + CACHE_ENTRY_OVERHEAD) - tracker;
+        long pool = budget - MEMTABLES * memtable - blockCache - indexAndFilterReserve(dataBytes, entryBytes) - (long) cacheEntries * (entryBytes + CACHE_ENTRY_OVERHEAD) - tracker;
         int frames = (int) Math.max(MIN_FRAMES, pool / BTreeOptions.defaults().pageSize());
         HybridOptions.Builder b = HybridOptions.defaults().toBuilder()
                 .syncMode(sync)

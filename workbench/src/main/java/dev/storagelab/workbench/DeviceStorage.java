@@ -63,11 +63,21 @@ final class DeviceStorage extends ForwardingStorage {
      * @throws IllegalArgumentException naming the fix, if the file system refuses direct I/O
      */
     static int probeDirect(Path dir) throws IOException {
+        return probeDirect(dir, path -> FileChannel.open(path, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT));
+    }
+
+    /** How the probe opens a file for direct reads (a test stands in a file system that refuses). */
+    @FunctionalInterface
+    interface DirectOpener {
+        FileChannel open(Path path) throws IOException;
+    }
+
+    static int probeDirect(Path dir, DirectOpener opener) throws IOException {
         Path probe = Files.createTempFile(Files.createDirectories(dir), "direct-io-probe", ".tmp");
         try {
             int block = (int) Math.max(512, Files.getFileStore(probe).getBlockSize());
             Files.write(probe, new byte[block]);
-            try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+            try (FileChannel ch = opener.open(probe)) {
                 ByteBuffer buf = ByteBuffer.allocateDirect(2 * block).alignedSlice(block);
                 buf.limit(block);
                 ch.read(buf, 0);
