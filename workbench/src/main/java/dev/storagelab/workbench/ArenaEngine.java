@@ -5,6 +5,9 @@ import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
 import dev.storagelab.hybrid.HybridOptions;
 import dev.storagelab.hybrid.HybridStore;
+import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
+import dev.storagelab.hybrid.compaction.KeyTime;
+import dev.storagelab.hybrid.compaction.TimeWindowCompaction;
 import dev.storagelab.kvstore.Engine;
 import dev.storagelab.kvstore.WriteAheadStore;
 import dev.storagelab.lsm.LsmOptions;
@@ -246,9 +249,24 @@ enum ArenaEngine {
                 .maxDirtyEntries(Math.max(16, cacheEntries / 16))
                 .tracker(trackerWidth, 10 << 16)
                 .btree(BTreeOptions.defaults().withPoolFrames(frames))
-                .lsm(lsmOptions(memtable, blockCache));
+                .lsm(lsmOptions(memtable, blockCache))
+                .considerEvery(CONSIDER_EVERY)
+                // one compaction style per key range: the e-commerce store's orders, prices and stock
+                .adaptiveCompaction(() -> new AdaptiveCompaction(ranges,
+                        new TimeWindowCompaction(KeyTime.decimalAt(ORDER_TIME_OFFSET, 10), TIME_WINDOW_ORDERS)));
         return b.build();
     }
+
+    /**
+     * The router is asked after one access in this many: a key hot enough to be worth a move is
+     * accessed often enough to be asked about soon, and the question (the tracker's estimate, two
+     * to four cost evaluations, three lookups) is then paid on an eighth of the accesses.
+     */
+    static final int CONSIDER_EVERY = 8;
+    /** Where an e-commerce order key's number (its time) starts: {@code order/CUSTOMER/ORDER}. */
+    static final int ORDER_TIME_OFFSET = "order/0000000000/".length();
+    /** Orders per time window, should adaptive compaction find a range written in time order. */
+    static final long TIME_WINDOW_ORDERS = 50_000;
 
     /** A record cache entry's bytes beyond its key and value: the map entry, the policy's node, the objects' headers. */
     static final int CACHE_ENTRY_OVERHEAD = 96;

@@ -132,12 +132,27 @@ public enum Workload {
 
     /** Order {@code order} of {@code customers}: {@code order/CUSTOMER/ORDER}, its customer a hash of the order's number. */
     static Bytes orderKey(long order, long customers) {
-        return Bytes.of("order/" + digits(customerOf(order, customers)) + "/" + digits(order));
+        byte[] k = ORDER_PREFIX.clone();
+        digits(customerOf(order, customers), k, ORDER_PREFIX.length - 12);
+        digits(order, k, ORDER_PREFIX.length - 1);
+        return Bytes.wrap(k);
     }
+
+    /** {@code order/CUSTOMER/ORDER} with both numbers zero, each of ten digits. */
+    private static final byte[] ORDER_PREFIX = "order/0000000000/0000000000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** The first key at or after every order of {@code customer}: where its history scan starts. */
     static Bytes historyStart(long customer) {
-        return Bytes.of("order/" + digits(customer) + "/");
+        byte[] k = java.util.Arrays.copyOf(ORDER_PREFIX, ORDER_PREFIX.length - 10);
+        digits(customer, k, k.length - 2);
+        return Bytes.wrap(k);
+    }
+
+    /** Writes {@code v}'s decimal digits into {@code key} ending at {@code last}, over its zeros (as BenchData.keyBytes). */
+    private static void digits(long v, byte[] key, int last) {
+        for (int pos = last; v > 0; pos--, v /= 10) {
+            key[pos] = (byte) ('0' + v % 10);
+        }
     }
 
     /** The customer who placed order {@code order}: uniform over the customers, fixed by the order's number. */
@@ -152,11 +167,6 @@ public enum Workload {
 
     /** Orders per customer (the UCI Online Retail data set: 25,900 invoices of 4,372 customers). */
     static final int ORDERS_PER_CUSTOMER = 6;
-
-    private static String digits(long v) {
-        String d = Long.toString(v);
-        return "0000000000".substring(Math.min(10, d.length())) + d;
-    }
 
     /** The ecommerce workload's products: 1% of the keys, at least one. Each has a price and a stock key. */
     static long products(long keys) {
