@@ -118,27 +118,56 @@ final class Arena {
                   double writeBytesPerOp, double processReadBytesPerOp, double processWriteBytesPerOp,
                   double spaceAmplification, double getP50Micros, double getP99Micros, double getP999Micros, long memoryBytes,
                   long memoryBudget, Map<String, Long> memory, Map<String, Latency> latency, Map<String, Long> engineCounts,
-                  List<Interval> intervals) {
+                  List<Interval> intervals, List<Double> roundsOpsPerSecond, List<Double> roundsCpuMicrosPerOp) {
+
+        /** This result with every round's throughput and CPU time per operation. */
+        Result withRounds(List<Double> ops, List<Double> cpu) {
+            return new Result(engine, workload, split, keys, dataBytes, syncMode, pageCacheBypassed, settled, warmupIntervals,
+                    warmupSeconds, loadSeconds, opsPerSecond, cpuMicrosPerOp, writeAmplification, readBytesPerOp, writeBytesPerOp,
+                    processReadBytesPerOp, processWriteBytesPerOp, spaceAmplification, getP50Micros, getP99Micros, getP999Micros,
+                    memoryBytes, memoryBudget, memory, latency, engineCounts, intervals, List.copyOf(ops), List.copyOf(cpu));
+        }
     }
 
     /**
      * Runs {@code workload} on each engine in turn, each in a fresh directory under {@code dir}
-     * (deleted after).
+     * (deleted after), {@code rounds} times, the engines' order rotated each round so that no
+     * engine always runs first (or last, on a machine whose load changes). Each engine's result
+     * is its median round by throughput, with every round's throughput and CPU time beside it.
      *
      * @param progress told what is happening, a line at a time
      */
-    static List<Result> run(List<ArenaEngine> engines, ArenaWorkload workload, Spec spec, Path dir, Consumer<String> progress)
-            throws IOException {
-        List<Result> results = new ArrayList<>();
-        for (ArenaEngine e : engines) {
-            Path where = Files.createTempDirectory(Files.createDirectories(dir), "arena-" + e.id() + "-");
-            try {
-                results.add(runOne(e, workload, spec, where, progress));
-            } finally {
-                PathUtils.deleteDirectory(where);
+    static List<Result> run(List<ArenaEngine> engines, ArenaWorkload workload, Spec spec, Path dir, int rounds,
+                            Consumer<String> progress) throws IOException {
+        checkArgument(rounds >= 1, "--rounds must be at least 1: %s", rounds);
+        Map<ArenaEngine, List<Result>> all = new LinkedHashMap<>();
+        engines.forEach(e -> all.put(e, new ArrayList<>()));
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < engines.size(); i++) {
+                ArenaEngine e = engines.get((i + round) % engines.size());
+                Path where = Files.createTempDirectory(Files.createDirectories(dir), "arena-" + e.id() + "-");
+                try {
+                    all.get(e).add(runOne(e, workload, spec, where, progress));
+                } finally {
+                    PathUtils.deleteDirectory(where);
+                }
             }
         }
+        List<Result> results = new ArrayList<>();
+        for (List<Result> runs : all.values()) {
+            List<Result> sorted = new ArrayList<>(runs);
+            sorted.sort(java.util.Comparator.comparingDouble(Result::opsPerSecond));
+            Result median = sorted.get(sorted.size() / 2);
+            results.add(median.withRounds(runs.stream().map(Result::opsPerSecond).toList(),
+                    runs.stream().map(Result::cpuMicrosPerOp).toList()));
+        }
         return results;
+    }
+
+    /** {@link #run(List, ArenaWorkload, Spec, Path, int, Consumer)} with one round. */
+    static List<Result> run(List<ArenaEngine> engines, ArenaWorkload workload, Spec spec, Path dir, Consumer<String> progress)
+            throws IOException {
+        return run(engines, workload, spec, dir, 1, progress);
     }
 
     static Result runOne(ArenaEngine engine, ArenaWorkload workload, Spec spec, Path dir, Consumer<String> progress)
@@ -285,7 +314,8 @@ final class Arena {
                 userBytes == 0 ? Double.NaN : (double) written / userBytes, read / perOp, written / perOp,
                 io0 == null || io1 == null ? -1 : (io1[0] - io0[0]) / perOp, io0 == null || io1 == null ? -1 : (io1[1] - io0[1]) / perOp,
                 (double) fileBytes / liveBytes, get == null ? Double.NaN : get.p50(), get == null ? Double.NaN : get.p99(),
-                get == null ? Double.NaN : get.p999(), memory, spec.memoryBytes(), memoryDetail, latency, engineCounts, intervals);
+                get == null ? Double.NaN : get.p999(), memory, spec.memoryBytes(), memoryDetail, latency, engineCounts, intervals,
+                List.of(), List.of());
     }
 
     /** Whether the last three intervals' throughputs are within {@link #STEADY_SPREAD} of their mean. */

@@ -60,6 +60,10 @@ final class ArenaCommand implements Callable<Integer> {
     @Option(names = "--intervals", defaultValue = "10", description = "Measured intervals (default ${DEFAULT-VALUE}).")
     int intervals;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "Runs per engine, the order rotated each round; each"
+            + " engine's result is its median round, every round's throughput beside it (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--value-bytes", defaultValue = "100", description = "Bytes per value (default ${DEFAULT-VALUE}).")
     int valueBytes;
 
@@ -98,7 +102,7 @@ final class ArenaCommand implements Callable<Integer> {
         for (ArenaEngine e : chosen) {
             e.checkBudget(spec.memoryBytes());
         }
-        List<Arena.Result> results = Arena.run(chosen, w, spec, where, line -> err.println("arena: " + line));
+        List<Arena.Result> results = Arena.run(chosen, w, spec, where, rounds, line -> err.println("arena: " + line));
         if (json) {
             out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
                     .toJson(report(w, spec, results)));
@@ -164,6 +168,13 @@ final class ArenaCommand implements Callable<Integer> {
                     r.getP50Micros(), r.getP99Micros(), r.getP999Micros(), r.readBytesPerOp(), r.writeBytesPerOp(),
                     r.spaceAmplification(), Arena.size(r.memoryBytes()),
                     String.format(Locale.ROOT, "%d intervals%s", r.warmupIntervals(), r.settled() ? "" : " (not settled)")));
+        }
+        if (results.stream().anyMatch(r -> r.roundsOpsPerSecond().size() > 1)) {
+            for (Arena.Result r : results) {
+                sb.append(String.format(Locale.ROOT, "  %s rounds: ops/s %s, cpu us/op %s%n", r.engine(),
+                        r.roundsOpsPerSecond().stream().map(v -> String.format(Locale.ROOT, "%,.0f", v)).toList(),
+                        r.roundsCpuMicrosPerOp().stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList()));
+            }
         }
         for (Arena.Result r : results) {
             sb.append(String.format(Locale.ROOT, "  %s: %s; latency (us) %s%s%n", r.engine(), r.split(), latencies(r),

@@ -229,19 +229,23 @@ enum ArenaEngine {
     }
 
     /**
-     * The hybrid's options under {@code budget}: a quarter for the LSM tree's two memtables, an
-     * eighth for its block cache, the tracker's fixed sketches, a record cache of up to an
-     * eighth, and the rest for the B+tree's pool, where the router puts the keys worth a page in
-     * memory.
+     * The hybrid's options under {@code budget}. The B+tree holds only the keys the router moves
+     * there, so its pool is sized for the hot set it may hold ({@link #POOL_SHARE} of the budget)
+     * and the router may move no more keys than the pool holds at half-full pages
+     * ({@code maxHotKeys}); the record cache gets {@link #RECORD_CACHE_SHARE}; the LSM tree, which
+     * holds every other key, gets three memtables of a sixteenth each, its index and filter
+     * blocks, and the rest as its block cache.
      */
     static HybridOptions hybridOptions(long budget, SyncMode sync, int entryBytes, long dataBytes, List<dev.storagelab.kv.Bytes> ranges) {
-        long memtable = Math.max(MIN_MEMTABLE, budget / 16);
-        long blockCache = budget / 8;
-        int cacheEntries = (int) Math.min(1 << 20, budget / 8 / (entryBytes + CACHE_ENTRY_OVERHEAD));
+        int page = BTreeOptions.defaults().pageSize();
+        int frames = (int) Math.max(MIN_FRAMES, budget * POOL_SHARE / 100 / page);
+        int maxHot = (int) Math.max(1, (long) frames * page / 2 / entryBytes);
+        int cacheEntries = (int) Math.min(1 << 20, budget * RECORD_CACHE_SHARE / 100 / (entryBytes + CACHE_ENTRY_OVERHEAD));
         int trackerWidth = 1 << 14;
         long tracker = new dev.storagelab.hybrid.track.AccessTracker(trackerWidth, 10 << 16).memoryBytes();
-        long pool = budget - MEMTABLES * memtable - blockCache - indexAndFilterReserve(dataBytes, entryBytes) - (long) cacheEntries * (entryBytes + CACHE_ENTRY_OVERHEAD) - tracker;
-        int frames = (int) Math.max(MIN_FRAMES, pool / BTreeOptions.defaults().pageSize());
+        long memtable = Math.max(MIN_MEMTABLE, budget / 16);
+        long blockCache = budget - (long) frames * page - (long) cacheEntries * (entryBytes + CACHE_ENTRY_OVERHEAD) - tracker
+                - MEMTABLES * memtable - indexAndFilterReserve(dataBytes, entryBytes);
         HybridOptions.Builder b = HybridOptions.defaults().toBuilder()
                 .syncMode(sync)
                 .checkpointLogBytes(CHECKPOINT_LOG_BYTES)
@@ -249,11 +253,15 @@ enum ArenaEngine {
                 .maxDirtyEntries(Math.max(16, cacheEntries / 16))
                 .tracker(trackerWidth, 10 << 16)
                 .btree(BTreeOptions.defaults().withPoolFrames(frames))
+                .maxHotKeys(maxHot)
                 .lsm(lsmOptions(memtable, blockCache))
                 .considerEvery(CONSIDER_EVERY)
-                // one compaction style per key range: the e-commerce store's orders, prices and stock
-                .adaptiveCompaction(() -> new AdaptiveCompaction(ranges,
-                        new TimeWindowCompaction(KeyTime.decimalAt(ORDER_TIME_OFFSET, 10), TIME_WINDOW_ORDERS)));
+                .migrationBudget(MIGRATIONS_PER_SECOND, 2 * MIGRATIONS_PER_SECOND);
+        if (ADAPTIVE) {
+            // one compaction style per key range: the e-commerce store's orders, prices and stock
+            b.adaptiveCompaction(() -> new AdaptiveCompaction(ranges,
+                    new TimeWindowCompaction(KeyTime.decimalAt(ORDER_TIME_OFFSET, 10), TIME_WINDOW_ORDERS)));
+        }
         return b.build();
     }
 
@@ -262,11 +270,31 @@ enum ArenaEngine {
      * accessed often enough to be asked about soon, and the question (the tracker's estimate, two
      * to four cost evaluations, three lookups) is then paid on an eighth of the accesses.
      */
+    /** Percent of the hybrid's budget for the B+tree's pool: the hot set's pages. */
+    static final int POOL_SHARE = 25;
+    /** Percent of the hybrid's budget for its record cache. */
+    static final int RECORD_CACHE_SHARE = 12;
     static final int CONSIDER_EVERY = 8;
+    /**
+     * The hybrid's migration budget: five times the default's 200 a second, so that a hot set of
+     * thousands of keys is placed within the arena's warm-up; the herd guard (a bucket, a burst)
+     * stays.
+     */
+    static final int MIGRATIONS_PER_SECOND = 1_000;
+    /**
+     * Whether the hybrid's LSM tree compacts each key range in its own style (§7.8). Off: loaded
+     * in key order, the order range looks like an append stream and the classifier picks time
+     * windows for keys whose time is not their order (a run measured it stalling writes for
+     * minutes).
+     */
+    static final boolean ADAPTIVE = false;
     /** Where an e-commerce order key's number (its time) starts: {@code order/CUSTOMER/ORDER}. */
     static final int ORDER_TIME_OFFSET = "order/0000000000/".length();
     /** Orders per time window, should adaptive compaction find a range written in time order. */
     static final long TIME_WINDOW_ORDERS = 50_000;
+
+    /** Queued moves at most for the hybrid to count as settled: the router keeps finding a few keys near its thresholds. */
+    static final int SETTLED_QUEUE = 16;
 
     /** A record cache entry's bytes beyond its key and value: the map entry, the policy's node, the objects' headers. */
     static final int CACHE_ENTRY_OVERHEAD = 96;
@@ -289,7 +317,7 @@ enum ArenaEngine {
 
             @Override
             boolean settled() {
-                return hybrid.queuedMigrations() == 0 && hybrid.lsm().pendingCompactionBytes() < hybrid.lsm().options().level1Bytes();
+                return hybrid.queuedMigrations() <= SETTLED_QUEUE && hybrid.lsm().pendingCompactionBytes() < hybrid.lsm().options().level1Bytes();
             }
 
             @Override
