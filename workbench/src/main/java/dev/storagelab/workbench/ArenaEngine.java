@@ -295,6 +295,10 @@ enum ArenaEngine {
 
     /** Queued moves at most for the hybrid to count as settled: the router keeps finding a few keys near its thresholds. */
     static final int SETTLED_QUEUE = 16;
+    /** Readings of the hot set that must agree for the hybrid to count as settled. */
+    static final int SETTLE_INTERVALS = 4;
+    /** The hot set's change over those readings, as a fraction of it, that still counts as settled. */
+    static final double SETTLED_HOT_CHANGE = 0.01;
 
     /** A record cache entry's bytes beyond its key and value: the map entry, the policy's node, the objects' headers. */
     static final int CACHE_ENTRY_OVERHEAD = 96;
@@ -315,9 +319,24 @@ enum ArenaEngine {
                 return m;
             }
 
+            /** The hot keys at the last {@link #SETTLE_INTERVALS} readings, oldest first. */
+            private final java.util.ArrayDeque<Long> hot = new java.util.ArrayDeque<>();
+
+            /**
+             * Placement has settled when few moves are queued and the hot set has grown or shrunk by
+             * at most {@link #SETTLED_HOT_CHANGE} over the last {@link #SETTLE_INTERVALS} intervals; and
+             * compaction owes less than a level 1's worth.
+             */
             @Override
             boolean settled() {
-                return hybrid.queuedMigrations() <= SETTLED_QUEUE && hybrid.lsm().pendingCompactionBytes() < hybrid.lsm().options().level1Bytes();
+                long now = hybrid.stats().hotKeys();
+                hot.addLast(now);
+                if (hot.size() > SETTLE_INTERVALS) {
+                    hot.removeFirst();
+                }
+                boolean placed = hot.size() == SETTLE_INTERVALS
+                        && Math.abs(now - hot.peekFirst()) <= Math.max(SETTLED_QUEUE, (long) (SETTLED_HOT_CHANGE * now));
+                return placed && hybrid.queuedMigrations() <= SETTLED_QUEUE && hybrid.lsm().pendingCompactionBytes() < hybrid.lsm().options().level1Bytes();
             }
 
             @Override

@@ -59,7 +59,7 @@ public class ArenaMixBenchmark {
 
     static final int DATA_MULTIPLE = 8;
     static final int VALUE_BYTES = 100;
-    static final int WARMUP_OPS = 100_000;
+    static final int WARMUP_OPS = 20_000;
     static final int MAINTENANCE_EVERY = 1_000;
 
     @Param({"1024"})
