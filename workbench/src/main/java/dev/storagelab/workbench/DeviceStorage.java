@@ -2,9 +2,8 @@ package dev.storagelab.workbench;
 
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.io.ForwardingStorage;
-import dev.storagelab.io.ForwardingWritableFile;
+import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.ReadableFile;
-import dev.storagelab.io.WritableFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -25,24 +24,21 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A direct read must start and end on the file system's block boundaries and land in a
  * block-aligned buffer: a read of {@code n} bytes at {@code p} reads the whole blocks around them
  * into a thread's aligned buffer and copies out the bytes asked for. The device's bytes read are
- * the whole blocks: what the device really transferred.
+ * the whole blocks: what the device really transferred. Bytes written are counted by lab-01's
+ * {@link CountingStorage} over it (and bytes read too, for buffered reads).
  */
 final class DeviceStorage extends ForwardingStorage {
 
+    private final CountingStorage counting;
     private final Path dir;
-    private final boolean direct;
-    private final int block;
-    private final LongAdder bytesRead = new LongAdder();
-    private final LongAdder reads = new LongAdder();
-    private final LongAdder bytesWritten = new LongAdder();
-    /** One aligned buffer per reading thread, shared by every file: a thread reads one block run at a time. */
-    private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
+    /** The direct-read layer, or null for buffered reads. */
+    private final DirectReads direct;
 
-    private DeviceStorage(DiskStorage disk, Path dir, boolean direct, int block) {
-        super(disk);
+    private DeviceStorage(CountingStorage counting, Path dir, DirectReads direct) {
+        super(counting);
+        this.counting = counting;
         this.dir = dir;
         this.direct = direct;
-        this.block = block;
     }
 
     /**
@@ -53,8 +49,9 @@ final class DeviceStorage extends ForwardingStorage {
      */
     static DeviceStorage open(Path dir, boolean direct) throws IOException {
         Files.createDirectories(dir);
-        int block = direct ? probeDirect(dir) : 4096;
-        return new DeviceStorage(DiskStorage.open(dir), dir, direct, block);
+        DiskStorage disk = DiskStorage.open(dir);
+        DirectReads reads = direct ? new DirectReads(disk, dir, probeDirect(dir)) : null;
+        return new DeviceStorage(new CountingStorage(reads != null ? reads : disk), dir, reads);
     }
 
     /**
@@ -94,7 +91,7 @@ final class DeviceStorage extends ForwardingStorage {
 
     /** Whether reads bypass the page cache. */
     boolean direct() {
-        return direct;
+        return direct != null;
     }
 
     /** The directory. */
@@ -104,153 +101,105 @@ final class DeviceStorage extends ForwardingStorage {
 
     /** Bytes read from the device since open (whole blocks, for direct reads). */
     long bytesRead() {
-        return bytesRead.sum();
-    }
-
-    /** Reads from the device since open. */
-    long reads() {
-        return reads.sum();
+        return direct != null ? direct.blockBytesRead.sum() : counting.bytesRead();
     }
 
     /** Bytes written to files since open (the log, tables, pages, manifests, checkpoints). */
     long bytesWritten() {
-        return bytesWritten.sum();
+        return counting.bytesWritten();
     }
 
-    @Override
-    public WritableFile create(String name) throws IOException {
-        return counted(super.create(name));
-    }
+    /** The disk storage with every file opened for reading with O_DIRECT. */
+    private static final class DirectReads extends ForwardingStorage {
+        private final Path dir;
+        private final int block;
+        private final LongAdder blockBytesRead = new LongAdder();
+        /** One aligned buffer per reading thread, shared by every file: a thread reads one block run at a time. */
+        private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
 
-    @Override
-    public WritableFile openAppend(String name) throws IOException {
-        return counted(super.openAppend(name));
-    }
+        DirectReads(DiskStorage disk, Path dir, int block) {
+            super(disk);
+            this.dir = dir;
+            this.block = block;
+        }
 
-    @Override
-    public ReadableFile openRead(String name) throws IOException {
-        if (!direct) {
-            ReadableFile file = super.openRead(name);
-            return new ReadableFile() {
-                @Override
-                public int read(long position, ByteBuffer dst) throws IOException {
-                    int n = file.read(position, dst);
-                    if (n > 0) {
-                        bytesRead.add(n);
-                        reads.increment();
+        @Override
+        public ReadableFile openRead(String name) throws IOException {
+            Path path = dir.resolve(dev.storagelab.io.Storage.checkName(name));
+            return new DirectFile(name, FileChannel.open(path, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT));
+        }
+
+        /** The calling thread's aligned buffer, at least {@code bytes} long, cleared. */
+        private ByteBuffer buffer(int bytes) {
+            ByteBuffer b = buffers.get();
+            if (b == null || b.capacity() < bytes) {
+                int capacity = Math.max(bytes, 64 << 10);
+                b = ByteBuffer.allocateDirect(capacity + block).alignedSlice(block);
+                buffers.set(b);
+            }
+            b.clear();
+            return b;
+        }
+
+        /** A file read with O_DIRECT, through a block-aligned buffer per thread. */
+        private final class DirectFile implements ReadableFile {
+            private final String name;
+            private final FileChannel ch;
+
+            DirectFile(String name, FileChannel ch) {
+                this.name = name;
+                this.ch = ch;
+            }
+
+            @Override
+            public int read(long position, ByteBuffer dst) throws IOException {
+                if (!dst.hasRemaining()) {
+                    return 0;
+                }
+                long start = position - Math.floorMod(position, block);
+                long end = position + dst.remaining();
+                long alignedEnd = (end + block - 1) / block * block;
+                ByteBuffer b = buffer(Math.toIntExact(alignedEnd - start));
+                b.limit(Math.toIntExact(alignedEnd - start));
+                long at = start;
+                while (b.hasRemaining()) {
+                    int n = ch.read(b, at);
+                    if (n <= 0 || n % block != 0) {
+                        break; // end of file: the last block is short
                     }
-                    return n;
+                    at += n;
                 }
-
-                @Override
-                public long size() throws IOException {
-                    return file.size();
+                long got = b.position();
+                blockBytesRead.add(got);
+                int skip = (int) (position - start);
+                if (got <= skip) {
+                    return -1;
                 }
-
-                @Override
-                public String name() {
-                    return file.name();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    file.close();
-                }
-            };
-        }
-        Path path = dir.resolve(dev.storagelab.io.Storage.checkName(name));
-        return new DirectFile(name, FileChannel.open(path, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT));
-    }
-
-    /** The calling thread's aligned buffer, at least {@code bytes} long, cleared. */
-    private ByteBuffer buffer(int bytes) {
-        ByteBuffer b = buffers.get();
-        if (b == null || b.capacity() < bytes) {
-            int capacity = Math.max(bytes, 64 << 10);
-            b = ByteBuffer.allocateDirect(capacity + block).alignedSlice(block);
-            buffers.set(b);
-        }
-        b.clear();
-        return b;
-    }
-
-    private WritableFile counted(WritableFile file) {
-        return new ForwardingWritableFile(file) {
-            @Override
-            public void append(ByteBuffer src) throws IOException {
-                int n = src.remaining();
-                super.append(src);
-                bytesWritten.add(n);
+                int n = (int) Math.min(dst.remaining(), got - skip);
+                b.flip().position(skip).limit(skip + n);
+                dst.put(b);
+                return n;
             }
 
             @Override
-            public void writeAt(long position, ByteBuffer src) throws IOException {
-                int n = src.remaining();
-                super.writeAt(position, src);
-                bytesWritten.add(n);
+            public long size() throws IOException {
+                return ch.size();
             }
-        };
-    }
 
-    /** A file read with O_DIRECT, through a block-aligned buffer per thread. */
-    private final class DirectFile implements ReadableFile {
-        private final String name;
-        private final FileChannel ch;
-
-        DirectFile(String name, FileChannel ch) {
-            this.name = name;
-            this.ch = ch;
-        }
-
-        @Override
-        public int read(long position, ByteBuffer dst) throws IOException {
-            if (!dst.hasRemaining()) {
-                return 0;
+            @Override
+            public String name() {
+                return name;
             }
-            long start = position - Math.floorMod(position, block);
-            long end = position + dst.remaining();
-            long alignedEnd = (end + block - 1) / block * block;
-            ByteBuffer b = buffer(Math.toIntExact(alignedEnd - start));
-            b.limit(Math.toIntExact(alignedEnd - start));
-            long at = start;
-            while (b.hasRemaining()) {
-                int n = ch.read(b, at);
-                if (n <= 0 || n % block != 0) {
-                    break; // end of file: the last block is short
-                }
-                at += n;
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
             }
-            long got = b.position();
-            bytesRead.add(got);
-            reads.increment();
-            int skip = (int) (position - start);
-            if (got <= skip) {
-                return -1;
-            }
-            int n = (int) Math.min(dst.remaining(), got - skip);
-            b.flip().position(skip).limit(skip + n);
-            dst.put(b);
-            return n;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return ch.size();
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public void close() throws IOException {
-            ch.close();
         }
     }
 
     @Override
     public String toString() {
-        return "DeviceStorage{" + dir + (direct ? ", direct reads" : ", buffered reads") + "}";
+        return "DeviceStorage{" + dir + (direct != null ? ", direct reads" : ", buffered reads") + "}";
     }
 }
