@@ -80,6 +80,15 @@ final class ArenaCommand implements Callable<Integer> {
             + " ecommerce, and write the crossover map (crossover.json, crossover.png) to this directory.")
     Path sweep;
 
+    @Option(names = "--sweep-theta", split = ",", description = "The sweep's Zipf constants, 0 for uniform (default 0,0.8,0.99).")
+    List<Double> sweepThetas = ArenaSweep.THETAS;
+
+    @Option(names = "--sweep-read", split = ",", description = "The sweep's read shares (default 0.5,0.95).")
+    List<Double> sweepReads = ArenaSweep.READS;
+
+    @Option(names = "--sweep-hot", split = ",", description = "The sweep's hot-set shares of the keys (default 0.05,1).")
+    List<Double> sweepHots = ArenaSweep.HOTS;
+
     @Override
     public Integer call() throws Exception {
         List<ArenaEngine> chosen = new ArrayList<>();
@@ -94,7 +103,7 @@ final class ArenaCommand implements Callable<Integer> {
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         if (sweep != null) {
-            ArenaSweep.run(chosen, spec, where, sweep, line -> err.println("arena: " + line));
+            ArenaSweep.run(chosen, spec, where, sweep, sweepThetas, sweepReads, sweepHots, line -> err.println("arena: " + line));
             out.println("crossover map: " + sweep.resolve(ArenaSweep.JSON) + ", " + sweep.resolve(ArenaSweep.PNG));
             return 0;
         }

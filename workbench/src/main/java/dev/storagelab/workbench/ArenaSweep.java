@@ -29,8 +29,8 @@ final class ArenaSweep {
     static final String PNG = "crossover.png";
 
     /** The default grid. */
-    static final List<Double> THETAS = List.of(0.0, 0.6, 0.8, 0.99);
-    static final List<Double> READS = List.of(0.5, 0.95, 1.0);
+    static final List<Double> THETAS = List.of(0.0, 0.8, 0.99);
+    static final List<Double> READS = List.of(0.5, 0.95);
     static final List<Double> HOTS = List.of(0.05, 1.0);
 
     private ArenaSweep() {
@@ -39,10 +39,6 @@ final class ArenaSweep {
     /** One cell of the map. */
     record Cell(String workload, double readShare, double theta, double hotShare, String winner, double hybridOverBestPure,
                 List<Arena.Result> results) {
-    }
-
-    static void run(List<ArenaEngine> engines, Arena.Spec spec, Path dir, Path out, Consumer<String> progress) throws IOException {
-        run(engines, spec, dir, out, THETAS, READS, HOTS, progress);
     }
 
     static List<Cell> run(List<ArenaEngine> engines, Arena.Spec spec, Path dir, Path out, List<Double> thetas, List<Double> reads,
