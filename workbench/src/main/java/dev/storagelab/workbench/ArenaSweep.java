@@ -106,8 +106,8 @@ final class ArenaSweep {
                 values.add(new Number[] {x, ys.indexOf(row), Math.round(c.hybridOverBestPure() * 100) / 100.0});
             }
         }
-        HeatMapChart chart = new HeatMapChartBuilder().width(900).height(140 + 50 * ys.size())
-                .title(String.format(Locale.ROOT, "hybrid ops/s over the better of btree and lsm (%s memory, data %.0fx, sync %s, %s)",
+        HeatMapChart chart = new HeatMapChartBuilder().width(1100).height(140 + 50 * ys.size())
+                .title(String.format(Locale.ROOT, "hybrid ops/s / better of btree, lsm: %s memory, data %.0fx, sync %s, %s",
                         Arena.size(spec.memoryBytes()), spec.dataMultiple(), spec.sync().name().toLowerCase(Locale.ROOT),
                         spec.direct() ? "direct reads" : "buffered reads"))
                 .build();
