@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * {@code arena}: engines compared on equal terms in one run ({@link Arena}), or with
  * {@code --sweep DIR} the crossover map over skew, read share and hot-set size ({@link ArenaSweep}).
  */
-@Command(name = "arena", description = "Compare engines on equal terms in one run: the same memory budget, log and sync mode,"
+@Command(name = "arena", mixinStandardHelpOptions = true, description = "Compare engines on equal terms in one run: the same memory budget, log and sync mode,"
         + " data larger than memory read past the page cache, a warm-up, then steady-state figures.")
 final class ArenaCommand implements Callable<Integer> {
 
@@ -26,8 +26,9 @@ final class ArenaCommand implements Callable<Integer> {
             + " mix:read=R,theta=T,hot=H (default ${DEFAULT-VALUE}).")
     String workload;
 
-    @Option(names = "--engines", defaultValue = "btree,lsm,hybrid", split = ",", description = "Engines, comma-separated:"
-            + " btree, lsm, hybrid (default ${DEFAULT-VALUE}).")
+    @Option(names = "--engines", defaultValue = "btree,lsm,hybrid", split = ",", description = "Engines, comma-separated"
+            + " (default ${DEFAULT-VALUE}): btree, the lab-04 B+tree behind the lab-06 log; lsm, the lab-05 LSM tree with its"
+            + " own log; hybrid, lab-07's store.")
     List<String> engines;
 
     @Option(names = "--memory", defaultValue = "8m", description = "The memory budget of each engine, as 64m, 512k, 1g"

@@ -41,10 +41,9 @@ import java.util.concurrent.TimeUnit;
  */
 enum ArenaEngine {
 
-    BTREE("btree", "the lab-04 B+tree behind the lab-06 log; the budget is its buffer pool"),
-    LSM("lsm", "the lab-05 LSM tree with its own log; the budget is its memtables, block cache, index and filter blocks"),
-    HYBRID("hybrid", "lab-07's hybrid, one log in front of both engines; the budget split among its B+tree's pool, its"
-            + " LSM tree's memtables and block cache, its record cache and its tracker");
+    BTREE("btree"),
+    LSM("lsm"),
+    HYBRID("hybrid");
 
     /** A checkpoint (the B+tree's, the hybrid's) once the log has grown this much since the last. */
     static final long CHECKPOINT_LOG_BYTES = 64L << 20;
@@ -54,19 +53,13 @@ enum ArenaEngine {
     static final long MIN_MEMTABLE = 64 << 10;
 
     private final String id;
-    private final String description;
 
-    ArenaEngine(String id, String description) {
+    ArenaEngine(String id) {
         this.id = id;
-        this.description = description;
     }
 
     String id() {
         return id;
-    }
-
-    String description() {
-        return description;
     }
 
     /** The engine named {@code id}; the message lists the names there are. */

@@ -30,7 +30,7 @@ class ArenaTest {
     @TempDir
     Path dir;
 
-    /** A run of a second or two per engine: 512 KiB of budget, 4 times as much data, intervals of 100 ms. */
+    /** A run of a second or two per engine: 768 KiB of budget, 4 times as much data, intervals of 100 ms. */
     private static Arena.Spec tiny() {
         return new Arena.Spec(768 << 10, 4, 100, SyncMode.NONE, true, 100, 1, 4, 3, 42);
     }
