@@ -227,18 +227,27 @@ enum ArenaEngine {
      * and the router may move no more keys than the pool holds at half-full pages
      * ({@code maxHotKeys}); the record cache gets {@link #RECORD_CACHE_SHARE}; the LSM tree, which
      * holds every other key, gets three memtables of a sixteenth each, its index and filter
-     * blocks, and the rest as its block cache.
+     * blocks, and the rest as its block cache. When the whole data set fits in
+     * {@link #IN_MEMORY_POOL_SHARE} of the budget as B+tree pages (two-thirds full), there is no
+     * cold set to keep: the pool gets that room, the router may move every key, the LSM tree the
+     * smallest memtables and the rest as its block cache, and there is no record cache (the pool
+     * is the cache then; a record cache in front of it hit 7% of the gets and cost more than it saved).
      */
     static HybridOptions hybridOptions(long budget, SyncMode sync, int entryBytes, long dataBytes, List<dev.storagelab.kv.Bytes> ranges) {
         int page = BTreeOptions.defaults().pageSize();
-        int frames = (int) Math.max(MIN_FRAMES, budget * POOL_SHARE / 100 / page);
-        int maxHot = (int) Math.max(1, (long) frames * page / 2 / entryBytes);
-        int cacheEntries = (int) Math.min(1 << 20, budget * RECORD_CACHE_SHARE / 100 / (entryBytes + CACHE_ENTRY_OVERHEAD));
+        long wholeSet = dataBytes * 3 / 2;
+        boolean fits = wholeSet <= budget * IN_MEMORY_POOL_SHARE / 100;
+        int frames = (int) Math.max(MIN_FRAMES, (fits ? wholeSet : budget * POOL_SHARE / 100) / page);
+        int maxHot = (int) Math.max(1, fits ? 2 * dataBytes / entryBytes : (long) frames * page / 2 / entryBytes);
         int trackerWidth = 1 << 14;
         long tracker = new dev.storagelab.hybrid.track.AccessTracker(trackerWidth, 10 << 16).memoryBytes();
-        long memtable = Math.max(MIN_MEMTABLE, budget / 16);
+        long memtable = fits ? MIN_MEMTABLE : Math.max(MIN_MEMTABLE, budget / 16);
+        long lsmFixed = MEMTABLES * memtable + indexAndFilterReserve(dataBytes, entryBytes);
+        // with every key in the pool, a record cache in front of it only adds its bookkeeping
+        long cacheBytes = fits ? 0 : budget * RECORD_CACHE_SHARE / 100;
+        int cacheEntries = (int) Math.min(1 << 20, cacheBytes / (entryBytes + CACHE_ENTRY_OVERHEAD));
         long blockCache = budget - (long) frames * page - (long) cacheEntries * (entryBytes + CACHE_ENTRY_OVERHEAD) - tracker
-                - MEMTABLES * memtable - indexAndFilterReserve(dataBytes, entryBytes);
+                - lsmFixed;
         HybridOptions.Builder b = HybridOptions.defaults().toBuilder()
                 .syncMode(sync)
                 .checkpointLogBytes(CHECKPOINT_LOG_BYTES)
@@ -265,6 +274,8 @@ enum ArenaEngine {
      */
     /** Percent of the hybrid's budget for the B+tree's pool: the hot set's pages. */
     static final int POOL_SHARE = 25;
+    /** Percent of the hybrid's budget its B+tree's pool may take when the whole data set fits in it. */
+    static final int IN_MEMORY_POOL_SHARE = 80;
     /** Percent of the hybrid's budget for its record cache. */
     static final int RECORD_CACHE_SHARE = 12;
     static final int CONSIDER_EVERY = 8;
