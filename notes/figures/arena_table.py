@@ -14,7 +14,8 @@ import sys
 
 d = sys.argv[1] if len(sys.argv) > 1 else "notes/data/lab07/arena"
 lines = []
-for cell in ["ecommerce", "ycsb-b", "ycsb-c", "uniform-in-memory"]:
+for cell in ["ecommerce", "ecommerce-settled", "ycsb-b", "ycsb-c", "uniform-in-memory", "uniform-in-memory-with-cache",
+             "uniform-in-memory-first"]:
     path = os.path.join(d, cell + ".json")
     if not os.path.exists(path):
         continue

@@ -7,7 +7,7 @@
 #
 #   notes/figures/measure_arena.sh [SCRATCH_DIR]     # SCRATCH_DIR: where the engines' files go (default /var/tmp)
 #
-# Environment: CELLS (default "ecommerce ycsb-b ycsb-c uniform-in-memory"), ROUNDS (default 3),
+# Environment: CELLS (default "ecommerce ycsb-b ycsb-c uniform-in-memory ecommerce-settled"), ROUNDS (default 3),
 # MEMORY (default 4m), OUT (default notes/data/lab07/arena), SWEEP=1 (also the crossover map, into
 # OUT/sweep), JAR (default: the workbench jar, built first).
 set -euo pipefail
@@ -16,17 +16,18 @@ SCRATCH=${1:-/var/tmp}
 OUT=${OUT:-notes/data/lab07/arena}
 ROUNDS=${ROUNDS:-3}
 MEMORY=${MEMORY:-4m}
-CELLS=${CELLS:-"ecommerce ycsb-b ycsb-c uniform-in-memory"}
+CELLS=${CELLS:-"ecommerce ycsb-b ycsb-c uniform-in-memory ecommerce-settled"}
 if [ -z "${JAR:-}" ]; then
   mvn -q -pl workbench -am package -DskipTests
   JAR=workbench/target/storagelab-workbench.jar
 fi
 mkdir -p "$OUT"
-COMMON=(--memory "$MEMORY" --interval 500 --warmup-max 60 --intervals 10 --rounds "$ROUNDS" --dir "$SCRATCH")
+COMMON=(--memory "$MEMORY" --interval 500 --intervals 10 --rounds "$ROUNDS" --dir "$SCRATCH")
 for cell in $CELLS; do
   case $cell in
-    uniform-in-memory) args=(--workload uniform --in-memory --data 0.5) ;;
-    *) args=(--workload "$cell" --data 8) ;;
+    uniform-in-memory) args=(--workload uniform --in-memory --data 0.5 --warmup-max 120) ;;
+    ecommerce-settled) args=(--workload ecommerce --data 8 --warmup-max 240) ;;
+    *) args=(--workload "$cell" --data 8 --warmup-max 60) ;;
   esac
   echo "== $cell: java -jar $JAR arena ${args[*]} ${COMMON[*]}"
   uptime > "$OUT/$cell.load"
