@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
         description = "Grade, export and measure storagelab workspaces.",
         subcommands = {Main.Export.class, Main.TestVerb.class, Main.Grade.class, Main.AuditVerb.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
-                Main.WorkloadVerb.class, Main.ShellVerb.class, Main.LsmSimVerb.class, Main.HybridCalibrateVerb.class})
+                Main.WorkloadVerb.class, Main.ArenaVerb.class, Main.ShellVerb.class, Main.LsmSimVerb.class, Main.HybridCalibrateVerb.class})
 public final class Main implements Runnable {
 
     @Option(names = "--workspace", description = "The workspace root (default: found from the current directory).")
@@ -92,7 +92,7 @@ public final class Main implements Runnable {
     /** The CLI as {@link #run} executes it: for parsing a command line without running it (the docs' checks). */
     static CommandLine commandLine(Main main) {
         CommandLine cli = new CommandLine(main);
-        for (String verb : List.of("workload", "shell", "lsm-sim", "hybrid-calibrate")) {
+        for (String verb : List.of("workload", "arena", "shell", "lsm-sim", "hybrid-calibrate")) {
             // Everything after the verb belongs to the workbench, which parses and documents it.
             cli.getSubcommands().get(verb).setUnmatchedOptionsArePositionalParams(true);
         }
@@ -101,7 +101,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, test, grade, audit, grade-all, gradescope, bench, workload, shell, lsm-sim or hybrid-calibrate (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, test, grade, audit, grade-all, gradescope, bench, workload, arena, shell, lsm-sim or hybrid-calibrate (see --help)");
     }
 
     Workspace workspace() {
@@ -462,6 +462,12 @@ public final class Main implements Runnable {
     @Command(name = "workload", description = "Run one workload on one engine: throughput, latency percentiles, the engine's"
             + " counters. Options: --engine E --workload W [--ops N] [--keys N] [--dir D] [--json]; `workload --help` lists them all.")
     static final class WorkloadVerb extends WorkbenchVerb {
+    }
+
+    @Command(name = "arena", description = "Compare engines on equal terms in one run: one memory budget, the same log and sync"
+            + " mode, data larger than memory read past the page cache, steady-state figures. Options: --workload W --engines a,b,c"
+            + " --memory SIZE --data N [--sync none|group|every-write] [--json] [--sweep DIR]; `arena --help` lists them all.")
+    static final class ArenaVerb extends WorkbenchVerb {
     }
 
     @Command(name = "shell", description = "An interactive shell over one engine (put, get, del, scan, page, stats, flush,"

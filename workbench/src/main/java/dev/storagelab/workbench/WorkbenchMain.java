@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "workbench", mixinStandardHelpOptions = true,
         description = "Workloads and a shell over every engine of the workspace.",
         subcommands = {WorkbenchMain.Run.class, WorkbenchMain.ShellCommand.class, WorkbenchMain.ListEngines.class,
-                WorkbenchMain.ListWorkloads.class, WorkbenchMain.LsmSim.class, HybridCalibrate.class})
+                WorkbenchMain.ListWorkloads.class, WorkbenchMain.LsmSim.class, HybridCalibrate.class, ArenaCommand.class})
 public final class WorkbenchMain {
 
     public static void main(String[] args) {

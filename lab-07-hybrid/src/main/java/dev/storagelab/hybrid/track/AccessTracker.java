@@ -30,6 +30,9 @@ public final class AccessTracker {
     private long accesses;
     private long resets;
     private long scannedEntries;
+    /** The key hashed last and its hash: the router asks about the key just recorded, so it is not hashed twice. */
+    private Bytes lastKey;
+    private long lastHash;
 
     /** A tracker whose memory is fixed by {@code width} (counters per sketch row), aged every {@code sampleSize} accesses. */
     public AccessTracker(int width, int sampleSize) {
@@ -43,12 +46,12 @@ public final class AccessTracker {
     }
 
     public synchronized void recordRead(Bytes key) {
-        reads.increment(FrequencySketch.hash(key));
+        reads.increment(hash(key));
         accessed();
     }
 
     public synchronized void recordWrite(Bytes key) {
-        long h = FrequencySketch.hash(key);
+        long h = hash(key);
         writes.increment(h);
         if (streams.isAppend(key)) {
             appends.increment(h);
@@ -60,10 +63,19 @@ public final class AccessTracker {
     public synchronized void recordScan(Bytes from, int entries) {
         checkArgument(entries >= 0, "entries must be non-negative: %s", entries);
         if (entries > 0) {
-            scans.add(FrequencySketch.hash(from), Math.min(entries, FrequencySketch.MAX_COUNT));
+            scans.add(hash(from), Math.min(entries, FrequencySketch.MAX_COUNT));
             scannedEntries += entries;
         }
         accessed();
+    }
+
+    /** {@link FrequencySketch#hash} of {@code key}, remembered for the same key object (a {@link Bytes} never changes). */
+    private long hash(Bytes key) {
+        if (key != lastKey) {
+            lastHash = FrequencySketch.hash(key);
+            lastKey = key;
+        }
+        return lastHash;
     }
 
     private void accessed() {
@@ -83,7 +95,7 @@ public final class AccessTracker {
      * in the current window, and the share of its writes that were appends.
      */
     public synchronized AccessStats stats(Bytes key, int valueBytes) {
-        long h = FrequencySketch.hash(key);
+        long h = hash(key);
         int w = writes.frequency(h);
         double sequential = w == 0 ? 0 : Math.min(1.0, (double) appends.frequency(h) / w);
         return new AccessStats(reads.frequency(h), w, scans.frequency(h), valueBytes, sequential);

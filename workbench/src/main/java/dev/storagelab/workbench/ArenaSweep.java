@@ -1,0 +1,121 @@
+package dev.storagelab.workbench;
+
+import com.google.gson.GsonBuilder;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+
+/**
+ * The arena's sweep: every engine on a grid of mixes (Zipf theta from uniform to 0.99, read share,
+ * hot-set size) and on the e-commerce store, each cell a full {@link Arena} run on equal terms.
+ * The crossover map says, per cell, which engine won and by how much: the hybrid's throughput
+ * over the better pure engine's (the B+tree and the LSM tree). It is written as JSON
+ * ({@link #JSON}: every cell's results) and as a heat map ({@link #PNG}).
+ */
+final class ArenaSweep {
+
+    static final String JSON = "crossover.json";
+    static final String PNG = "crossover.png";
+
+    /** The default grid. */
+    static final List<Double> THETAS = List.of(0.0, 0.8, 0.99);
+    static final List<Double> READS = List.of(0.5, 0.95);
+    static final List<Double> HOTS = List.of(0.05, 1.0);
+
+    private ArenaSweep() {
+    }
+
+    /** One cell of the map. */
+    record Cell(String workload, double readShare, double theta, double hotShare, String winner, double hybridOverBestPure,
+                List<Arena.Result> results) {
+    }
+
+    static List<Cell> run(List<ArenaEngine> engines, Arena.Spec spec, Path dir, Path out, List<Double> thetas, List<Double> reads,
+                          List<Double> hots, Consumer<String> progress) throws IOException {
+        List<ArenaWorkload> workloads = new ArrayList<>();
+        for (double hot : hots) {
+            for (double read : reads) {
+                for (double theta : thetas) {
+                    workloads.add(ArenaWorkload.parse(ArenaWorkload.mixName(read, theta, hot)));
+                }
+            }
+        }
+        workloads.add(ArenaWorkload.parse("ecommerce"));
+        Files.createDirectories(out);
+        List<Cell> cells = new ArrayList<>();
+        int i = 0;
+        for (ArenaWorkload w : workloads) {
+            progress.accept(String.format(Locale.ROOT, "cell %d of %d: %s", ++i, workloads.size(), w.name()));
+            List<Arena.Result> results = Arena.run(engines, w, spec, dir, line -> { });
+            cells.add(cell(w, results));
+            write(out, spec, cells, thetas); // after every cell: a long sweep that stops keeps what it measured
+        }
+        return cells;
+    }
+
+    /** The cell of {@code results}: the winner, and the hybrid's throughput over the better pure engine's (NaN without both). */
+    static Cell cell(ArenaWorkload w, List<Arena.Result> results) {
+        Arena.Result best = results.stream().max(java.util.Comparator.comparingDouble(Arena.Result::opsPerSecond)).orElseThrow();
+        double pure = results.stream().filter(r -> !r.engine().equals(ArenaEngine.HYBRID.id()))
+                .mapToDouble(Arena.Result::opsPerSecond).max().orElse(Double.NaN);
+        double hybrid = results.stream().filter(r -> r.engine().equals(ArenaEngine.HYBRID.id()))
+                .mapToDouble(Arena.Result::opsPerSecond).findFirst().orElse(Double.NaN);
+        return new Cell(w.name(), w.readShare(), w.theta(), w.hotShare(), best.engine(), hybrid / pure, results);
+    }
+
+    private static void write(Path out, Arena.Spec spec, List<Cell> cells, List<Double> thetas) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("memoryBudget", spec.memoryBytes());
+        doc.put("dataMultiple", spec.dataMultiple());
+        doc.put("syncMode", spec.sync().name().toLowerCase(Locale.ROOT));
+        doc.put("pageCacheBypassed", spec.direct());
+        doc.put("cells", cells);
+        Files.writeString(out.resolve(JSON), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+                .toJson(doc) + "\n", StandardCharsets.UTF_8);
+        BitmapEncoder.saveBitmap(heatMap(cells, thetas, spec), out.resolve(PNG).toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * The heat map: a column per theta, a row per read share and hot set (the e-commerce store a
+     * row of its own, in the 0.99 column: its products' skew), each cell the hybrid's throughput
+     * over the better pure engine's, with the winner's initial.
+     */
+    static HeatMapChart heatMap(List<Cell> cells, List<Double> thetas, Arena.Spec spec) {
+        List<String> xs = thetas.stream().map(t -> t == 0 ? "uniform" : "theta " + t).toList();
+        List<String> ys = new ArrayList<>();
+        List<Number[]> values = new ArrayList<>();
+        for (Cell c : cells) {
+            String row = c.workload().equals("ecommerce") ? "ecommerce"
+                    : String.format(Locale.ROOT, "read %.0f%%, hot %.0f%%", 100 * c.readShare(), 100 * c.hotShare());
+            if (!ys.contains(row)) {
+                ys.add(row);
+            }
+            int x = c.workload().equals("ecommerce") ? thetas.size() - 1 : thetas.indexOf(c.theta());
+            if (x >= 0 && !Double.isNaN(c.hybridOverBestPure())) {
+                values.add(new Number[] {x, ys.indexOf(row), Math.round(c.hybridOverBestPure() * 100) / 100.0});
+            }
+        }
+        HeatMapChart chart = new HeatMapChartBuilder().width(1100).height(140 + 50 * ys.size())
+                .title(String.format(Locale.ROOT, "hybrid ops/s / better of btree, lsm: %s memory, data %.0fx, sync %s, %s",
+                        Arena.size(spec.memoryBytes()), spec.dataMultiple(), spec.sync().name().toLowerCase(Locale.ROOT),
+                        spec.direct() ? "direct reads" : "buffered reads"))
+                .build();
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setMin(0);
+        chart.getStyler().setMax(2);
+        chart.getStyler().setRangeColors(new Color[] {new Color(0xc0392b), new Color(0xf7f7f7), new Color(0x2e86c1)});
+        chart.addSeries("hybrid / best pure", xs, ys, values);
+        return chart;
+    }
+}

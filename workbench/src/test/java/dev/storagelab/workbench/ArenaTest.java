@@ -1,0 +1,142 @@
+package dev.storagelab.workbench;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.storagelab.io.ReadableFile;
+import dev.storagelab.io.WritableFile;
+import dev.storagelab.wal.SyncMode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The arena's smoke run (every engine, a tiny budget, a few short intervals) and its answers to bad input. */
+class ArenaTest {
+
+    @TempDir
+    Path dir;
+
+    /** A run of a second or two per engine: 768 KiB of budget, 4 times as much data, intervals of 100 ms. */
+    private static Arena.Spec tiny() {
+        return new Arena.Spec(768 << 10, 4, 100, SyncMode.NONE, true, 100, 1, 4, 3, 42);
+    }
+
+    @Test
+    void smokeRunOfEveryEngineReportsTheDecidingFiguresFromItsSteadyIntervals() throws IOException {
+        ArenaWorkload w = ArenaWorkload.parse("ecommerce");
+        Arena.Spec spec = tiny();
+        List<Arena.Result> results = Arena.run(List.of(ArenaEngine.values()), w, spec, dir, line -> { });
+        JsonObject doc = new Gson().toJsonTree(ArenaCommand.report(w, spec, results)).getAsJsonObject();
+        JsonArray rows = doc.getAsJsonArray("results");
+        assertThat(rows.size(), equalTo(ArenaEngine.values().length));
+        for (int i = 0; i < rows.size(); i++) {
+            JsonObject r = rows.get(i).getAsJsonObject();
+            String engine = r.get("engine").getAsString();
+            assertThat(engine, equalTo(ArenaEngine.values()[i].id()));
+            assertThat(engine + " ran operations", r.get("opsPerSecond").getAsDouble(), greaterThan(0.0));
+            assertThat(engine + " used CPU", r.get("cpuMicrosPerOp").getAsDouble(), greaterThan(0.0));
+            assertThat(engine + " wrote to the device", r.get("writeAmplification").getAsDouble(), greaterThan(0.0));
+            assertThat(engine + " timed its gets", r.get("getP99Micros").getAsDouble(), greaterThan(0.0));
+            assertThat(engine + " read past the page cache", r.get("pageCacheBypassed").getAsBoolean(), equalTo(true));
+            assertThat(engine + " held memory", r.get("memoryBytes").getAsLong(), greaterThan(0L));
+            assertThat(engine + " data is larger than memory", r.get("dataBytes").getAsLong(), greaterThan(spec.memoryBytes()));
+        }
+        for (Arena.Result r : results) {
+            assertThat(r.engine() + " measured the asked intervals after its warm-up",
+                    r.intervals().stream().filter(Arena.Interval::steady).count(), equalTo((long) spec.intervals()));
+            assertThat(r.engine() + " ended its warm-up within the cap", r.warmupIntervals(), lessThanOrEqualTo(spec.maxWarmup()));
+        }
+        assertThat(ArenaCommand.table(w, spec, results), allOf(containsString("log sync none"), containsString("page cache bypassed")));
+    }
+
+    @Test
+    void directReadsReturnTheBytesAtAnyOffsetAndCountWholeBlocks() throws IOException {
+        byte[] data = new byte[3 * 4096 + 123];
+        new Random(1).nextBytes(data);
+        try (DeviceStorage storage = DeviceStorage.open(dir, true)) {
+            try (WritableFile out = storage.create("f")) {
+                out.append(data);
+            }
+            assertThat(storage.bytesWritten(), equalTo((long) data.length));
+            try (ReadableFile in = storage.openRead("f")) {
+                Random r = new Random(2);
+                long asked = 0;
+                for (int i = 0; i < 200; i++) {
+                    int at = r.nextInt(data.length);
+                    int len = 1 + r.nextInt(data.length - at);
+                    asked += len;
+                    byte[] got = in.readFully(at, len);
+                    assertThat("bytes " + at + ".." + (at + len), ByteBuffer.wrap(got),
+                            equalTo(ByteBuffer.wrap(data, at, len)));
+                }
+                assertThat("the device read whole blocks around each read", storage.bytesRead(), greaterThan(asked));
+                assertThat("a read past the end finds nothing", in.read(data.length, ByteBuffer.allocate(10)), equalTo(-1));
+            }
+        }
+    }
+
+    @Test
+    void unknownEngineNamesTheEnginesThereAre() {
+        assertThat(error("--engines", "btree,rocks"), allOf(containsString("no arena engine named 'rocks'"),
+                containsString("btree"), containsString("hybrid")));
+    }
+
+    @Test
+    void memoryTooSmallForAnEngineNamesTheSizeItNeeds() {
+        assertThat(error("--engines", "hybrid", "--memory", "64k"), allOf(containsString("too small for hybrid"),
+                containsString("give --memory")));
+    }
+
+    @Test
+    void dataSmallerThanMemoryInALargerThanMemoryRunNamesTheFix() {
+        assertThat(error("--data", "0.5"), allOf(containsString("smaller than --memory"), containsString("--in-memory")));
+    }
+
+    @Test
+    void aFileSystemWithoutDirectIoNamesTheFix() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceStorage.probeDirect(dir, path -> {
+            throw new UnsupportedOperationException("O_DIRECT not supported by this file system");
+        }));
+        assertThat(e.getMessage(), allOf(containsString("has no direct I/O"), containsString("--dir"), containsString("--io buffered")));
+        assertThat("one line", e.getMessage().contains("\n"), equalTo(false));
+    }
+
+    @Test
+    void unknownWorkloadAndBadMixNameTheForms() {
+        assertThat(error("--workload", "ycsb-z"), containsString("mix:read=0.95,theta=0.99,hot=0.1"));
+        assertThat(error("--workload", "mix:reads=2"), containsString("is not read=SHARE"));
+    }
+
+    /** The one-line error the arena prints for {@code args} (before any engine opens). */
+    private String error(String... args) {
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cl = WorkbenchMain.commandLine();
+        cl.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 5];
+        all[0] = "arena";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--dir";
+        all[args.length + 2] = dir.toString();
+        all[args.length + 3] = "--intervals";
+        all[args.length + 4] = "1";
+        int status = cl.execute(all);
+        assertThat("exit status of " + String.join(" ", all), status, equalTo(1));
+        String text = err.toString().trim();
+        assertThat("one line: " + text, text.contains("\n"), equalTo(false));
+        return text;
+    }
+}
