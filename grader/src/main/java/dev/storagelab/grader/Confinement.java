@@ -80,7 +80,7 @@ public final class Confinement {
     private final BitSet taken;
     private Path base;                              // guarded by this
     private final Map<Path, Path> sharedJars = new HashMap<>(); // guarded by this
-    private final Map<Integer, FileChannel> locksHeld = new HashMap<>(); // guarded by this
+    private final Map<Integer, List<FileChannel>> locksHeld = new HashMap<>(); // guarded by this
 
     private Confinement(boolean on, String description, Path setpriv, Path prlimit, BitSet taken) {
         this.on = on;
@@ -275,34 +275,60 @@ public final class Confinement {
             throw new IOException(locks + " is not root's own folder (a test JVM made it?): refusing to lease test users through it");
         }
         Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwx------"));
+        Path legacy = legacyLeases();
         for (int i = 0; i < UIDS; i++) {
             if (leased.get(i) || taken.get(i)) {
                 continue;
             }
-            FileChannel channel = FileChannel.open(locks.resolve((FIRST_UID + i) + ".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
+            List<FileChannel> held = new ArrayList<>();
+            if (lock(locks.resolve((FIRST_UID + i) + ".lock"), held)
+                    && (legacy == null || lock(legacy.resolve((FIRST_UID + i) + ".lock"), held))) {
+                leased.set(i);
+                locksHeld.put(FIRST_UID + i, held);
+                return FIRST_UID + i;
             }
-            if (lock == null) {
-                channel.close(); // another grader's run has it
-                continue;
+            for (FileChannel c : held) {
+                c.close(); // another grader's run has it
             }
-            leased.set(i);
-            locksHeld.put(FIRST_UID + i, channel);
-            return FIRST_UID + i;
         }
         throw new IOException("all " + UIDS + " test user ids (" + FIRST_UID + "-" + (FIRST_UID + UIDS - 1)
                 + ") are in use: too many test runs at once on this machine");
     }
 
+    /**
+     * Where graders before this one leased their ids ({@code /tmp/storagelab-uids}): while one of
+     * them still runs beside this one (an upgrade in the middle of a class's grading), an id locked
+     * there is in use too. Null when that folder is not root's own (then no older grader made it).
+     */
+    private static Path legacyLeases() throws IOException {
+        Path legacy = Path.of("/tmp/storagelab-uids");
+        if (!Files.isDirectory(legacy, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        return (Integer) Files.getAttribute(legacy, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0 ? legacy : null;
+    }
+
+    /** Takes the OS lock on {@code file}, adding its channel to {@code held}; false when another process holds it. */
+    private static boolean lock(Path file, List<FileChannel> held) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            return false;
+        }
+        held.add(channel);
+        return true;
+    }
+
     private synchronized void release(int uid) {
-        FileChannel channel = locksHeld.remove(uid);
-        if (channel != null) {
+        List<FileChannel> channels = locksHeld.remove(uid);
+        for (FileChannel channel : channels == null ? List.<FileChannel>of() : channels) {
             try {
                 channel.close(); // releases the lock
             } catch (IOException e) {
