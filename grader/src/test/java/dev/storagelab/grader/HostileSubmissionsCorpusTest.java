@@ -468,11 +468,8 @@ class HostileSubmissionsCorpusTest {
         LabResult lab = lab01("snoop");
         assertThat("not refused by the allow-list: it goes through a given class", lab.problem(), nullValue());
         assertThat(lab.earned(), lessThanOrEqualTo(HONEST));
-        String said = said("snoop", "adds");
-        assertThat(said, containsString("; denied "));
-        assertThat("the policy keeps it out of /tmp altogether", said, containsString("snoop: left none;"));
-        assertThat(said, containsString("read of other runs: []"));
-        assertThat(said, containsString("wrote into other runs: []"));
+        assertThat("the policy stops it at its first step: /tmp is not the run's", said("snoop", "adds"),
+                containsString("access denied (\"java.io.FilePermission\" \"/tmp\" \"read\")"));
         // and harmed no one: the honest submission ran beside it with every point, every report written
         assertThat(lab01("honest").earned(), closeTo(HONEST, 1e-9));
     }
