@@ -135,7 +135,22 @@ public final class LabTests {
         return cases.isEmpty() || cases.stream().anyMatch(c -> !c.passed() && !c.skipped()) ? 1 : 0;
     }
 
-    /** One line per task (and one for the tests no task lists), then the total. */
+    /** At most this many failures are shown per task; the reports have every one. */
+    static final int FAILURES_SHOWN = 3;
+    /** A failure message is shown in at most this many lines ... */
+    static final int MESSAGE_LINES = 6;
+    /** ... of at most this many characters each. */
+    static final int LINE_CHARS = 160;
+
+    /** The not-implemented message in a failure, wherever it sits in the chain of causes. */
+    private static final Pattern NOT_IMPLEMENTED = Pattern.compile(
+            "NotImplementedException: ((lab-\\d\\d) (T\\d+) \\S+ is not implemented yet \\([^)]*\\))");
+
+    /**
+     * One line per task (and one for the tests no task lists), each failing task followed by its
+     * failures (the test, the concept its name states, the message and jqwik's shrunk sample), then
+     * the total.
+     */
     static void print(Lab lab, List<Task> tasks, String onlyTask, List<SurefireReports.Case> cases, PrintWriter out) {
         Map<String, List<SurefireReports.Case>> byTask = new LinkedHashMap<>();
         for (Task t : tasks) {
@@ -153,28 +168,95 @@ public final class LabTests {
             List<SurefireReports.Case> list = e.getValue();
             String classes = list.stream().map(SurefireReports.Case::simpleClassName).distinct().collect(Collectors.joining(", "));
             long passed = list.stream().filter(SurefireReports.Case::passed).count();
+            List<SurefireReports.Case> failed = list.stream().filter(c -> c.failure() != null).toList();
+            Map<String, String> notImplemented = new LinkedHashMap<>(); // message -> its lab
+            List<SurefireReports.Case> wrong = new ArrayList<>();
+            for (SurefireReports.Case c : failed) {
+                Matcher m = NOT_IMPLEMENTED.matcher(c.failure());
+                if (m.find()) {
+                    notImplemented.putIfAbsent(m.group(1), m.group(2));
+                } else {
+                    wrong.add(c);
+                }
+            }
             String verdict;
             if (list.isEmpty()) {
                 verdict = "no tests ran";
             } else if (passed == list.size()) {
                 verdict = "all pass";
+            } else if (failed.isEmpty()) {
+                verdict = "skipped";
+            } else if (wrong.isEmpty()) {
+                verdict = notImplementedLine(lab, notImplemented.keySet().iterator().next(), notImplemented);
             } else {
-                verdict = list.stream().filter(c -> c.failure() != null).findFirst().map(LabTests::why).orElse("skipped");
+                verdict = wrong.size() + (wrong.size() == 1 ? " test fails" : " tests fail")
+                        + (notImplemented.isEmpty() ? "" : ", " + (failed.size() - wrong.size()) + " not implemented");
             }
             out.printf(Locale.ROOT, "%-6s %-28s %4d/%-4d %s%n", e.getKey(), abbreviate(classes, 28), passed, list.size(), verdict);
+            if (!wrong.isEmpty()) {
+                for (String message : notImplemented.keySet()) {
+                    out.println("         " + notImplementedLine(lab, message, notImplemented));
+                }
+                for (SurefireReports.Case c : wrong.subList(0, Math.min(FAILURES_SHOWN, wrong.size()))) {
+                    failure(c).forEach(line -> out.println("         " + line));
+                }
+                if (wrong.size() > FAILURES_SHOWN) {
+                    out.println("         ... and " + (wrong.size() - FAILURES_SHOWN) + " more (every message is in the reports)");
+                }
+            }
         }
         long passed = cases.stream().filter(SurefireReports.Case::passed).count();
         out.printf(Locale.ROOT, "%s: %d of %d public tests passed%n", lab.id(), passed, cases.size());
     }
 
-    /** Why a task's tests fail, from its first failure: the not-implemented message as it is, else the test and its message. */
-    private static String why(SurefireReports.Case c) {
-        String line = c.failureLine();
-        int notImplemented = line.indexOf("NotImplementedException: ");
-        if (notImplemented >= 0) {
-            return line.substring(notImplemented + "NotImplementedException: ".length());
+    /** A not-implemented message; one of an earlier lab says that it is that lab's task to finish first. */
+    private static String notImplementedLine(Lab lab, String message, Map<String, String> labOf) {
+        String from = labOf.get(message);
+        return from.equals(lab.id()) ? message
+                : message + ": this test runs on " + from + "'s code; finish that task first (./storagelab test --lab "
+                        + from.substring(4) + ")";
+    }
+
+    /**
+     * A failed test as the terminal shows it: the test and the concept its name states, then its
+     * message (cut to {@link #MESSAGE_LINES} lines of {@link #LINE_CHARS} characters) and jqwik's
+     * shrunk sample. Never an empty message: a failure without one names its type and where it
+     * was thrown.
+     */
+    static List<String> failure(SurefireReports.Case c) {
+        List<String> lines = new ArrayList<>();
+        lines.add("x " + c.simpleClassName() + "#" + c.name() + " (" + concept(c.name()) + ")");
+        String message = c.message() == null ? "" : c.message().strip();
+        if (message.isEmpty()) {
+            String first = c.failureLine();
+            message = first.contains(":") ? first.substring(first.indexOf(':') + 1).strip() : "";
         }
-        return "first failure: " + c.simpleClassName() + "#" + c.name() + ": " + abbreviate(line, 160);
+        List<String> text = message.lines().filter(l -> !l.isBlank()).toList();
+        if (text.isEmpty()) {
+            String at = c.failure().lines().map(String::strip).filter(l -> l.startsWith("at ") && l.contains(c.simpleClassName()))
+                    .findFirst().orElse("");
+            lines.add("  " + c.failureType() + " with no message" + (at.isEmpty() ? "" : ", " + at));
+        } else {
+            String type = c.failureType();
+            boolean assertion = type.equals("AssertionError") || type.equals("AssertionFailedError");
+            for (int i = 0; i < Math.min(MESSAGE_LINES, text.size()); i++) {
+                lines.add("  " + abbreviate((i == 0 && !assertion ? type + ": " : "") + text.get(i), LINE_CHARS));
+            }
+            if (text.size() > MESSAGE_LINES) {
+                lines.add("  ... (" + (text.size() - MESSAGE_LINES) + " more lines in the reports)");
+            }
+        }
+        if (!c.sample().isEmpty()) {
+            lines.add("  " + abbreviate("shrunk sample: " + String.join(", ", c.sample()), LINE_CHARS));
+        }
+        return lines;
+    }
+
+    /** The concept a test's behaviour name states: {@code encodedOrderMatchesTheRecordOrder} reads "encoded order matches the record order". */
+    static String concept(String testName) {
+        String name = testName.contains("(") ? testName.substring(0, testName.indexOf('(')) : testName;
+        name = name.contains("[") ? name.substring(0, name.indexOf('[')).strip() : name;
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1 $2").replace('_', ' ').toLowerCase(Locale.ROOT);
     }
 
     private static String abbreviate(String s, int max) {
