@@ -187,7 +187,7 @@ public final class LabTests {
             } else if (failed.isEmpty()) {
                 verdict = "skipped";
             } else if (wrong.isEmpty()) {
-                verdict = notImplementedLine(lab, notImplemented.keySet().iterator().next(), notImplemented);
+                verdict = notImplementedLine(lab, e.getKey(), notImplemented.keySet().iterator().next(), notImplemented);
             } else {
                 verdict = wrong.size() + (wrong.size() == 1 ? " test fails" : " tests fail")
                         + (notImplemented.isEmpty() ? "" : ", " + (failed.size() - wrong.size()) + " not implemented");
@@ -195,7 +195,7 @@ public final class LabTests {
             out.printf(Locale.ROOT, "%-6s %-28s %4d/%-4d %s%n", e.getKey(), abbreviate(classes, 28), passed, list.size(), verdict);
             if (!wrong.isEmpty()) {
                 for (String message : notImplemented.keySet()) {
-                    out.println("         " + notImplementedLine(lab, message, notImplemented));
+                    out.println("         " + notImplementedLine(lab, e.getKey(), message, notImplemented));
                 }
                 for (SurefireReports.Case c : wrong.subList(0, Math.min(FAILURES_SHOWN, wrong.size()))) {
                     failure(c).forEach(line -> out.println("         " + line));
@@ -209,12 +209,18 @@ public final class LabTests {
         out.printf(Locale.ROOT, "%s: %d of %d public tests passed%n", lab.id(), passed, cases.size());
     }
 
-    /** A not-implemented message; one of an earlier lab says that it is that lab's task to finish first. */
-    private static String notImplementedLine(Lab lab, String message, Map<String, String> labOf) {
+    /**
+     * A not-implemented message, as the row of task {@code row} shows it: one of another task says
+     * that this task's tests need that one first, and one of an earlier lab how to test that task.
+     */
+    private static String notImplementedLine(Lab lab, String row, String message, Map<String, String> labOf) {
         String from = labOf.get(message);
-        return from.equals(lab.id()) ? message
-                : message + ": this test runs on " + from + "'s code; finish that task first (./storagelab test --lab "
-                        + from.substring(4) + ")";
+        String task = message.split(" ")[1];
+        if (!from.equals(lab.id())) {
+            return message + ": these tests run on " + from + "'s code; finish " + from + " " + task + " first (./storagelab test"
+                    + " --lab " + from.substring(4) + " --task " + task + ")";
+        }
+        return task.equals(row) || !row.matches("T\\d+") ? message : message + ": " + row + "'s tests need " + task + " first";
     }
 
     /**
