@@ -530,7 +530,7 @@ public final class Main implements Runnable {
                     .run(new dev.storagelab.grader.bench.Bench.Options(labs, submission, peers, quick, out, offline, keys, ops));
             spec.commandLine().getOut().print(Files.readString(out.resolve("bench.txt")));
             spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());
-            boolean failed = report.labs().stream().anyMatch(l -> l.problem() != null)
+            boolean failed = report.labs().stream().anyMatch(l -> l.problem() != null || !l.failures().isEmpty())
                     || report.workloads() != null && !report.workloads().problems().isEmpty();
             return failed ? 1 : 0;
         }
