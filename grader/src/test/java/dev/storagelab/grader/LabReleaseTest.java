@@ -116,9 +116,13 @@ class LabReleaseTest {
         assertThat(Exporter.solvedLabs(release), equalTo(Set.of("lab-01")));
 
         // The student's own check of the release: lab-01 is not graded, lab-02 is, as local checks.
-        GradeReport local = new Grader(Workspace.at(release), new PrintStream(OutputStream.nullOutputStream()), true)
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        GradeReport local = new Grader(Workspace.at(release), new PrintStream(progress, true, StandardCharsets.UTF_8), true)
                 .grade(null, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(local.isolated().stream().map(LabResult::lab).toList(), contains("lab-02"));
+        assertThat("in a release the code graded is the student's", local.submission(), containsString("your submission"));
+        assertThat(progress.toString(StandardCharsets.UTF_8), containsString("building your submission's [lab-02]"));
+        assertThat(progress.toString(StandardCharsets.UTF_8), not(containsString("the reference")));
         assertThat(local.isolated().get(0).tests().get(0).outcome().message(), containsString("lab-02 T1"));
 
         // With lab-02 written, its tests pass on the lab-01 the release gave out.
