@@ -29,8 +29,11 @@ public final class LabTests {
     public record Task(String id, List<String> testClasses) {
     }
 
-    /** A table row: {@code | [T3](#t3) | what | methods | `PageTableTest` |}; the last cell names the tests. */
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*\\[(T\\d+)]\\(#t\\d+\\)\\s*\\|.*\\|([^|]*)\\|\\s*$");
+    /**
+     * A table row: {@code | [T3](#t3) | what | methods | `PageTableTest` |}, or {@code | given | ... |}
+     * for the tests of the code the lab gives (they pass from the start); the last cell names the tests.
+     */
+    private static final Pattern ROW = Pattern.compile("^\\|\\s*(?:\\[(T\\d+)]\\(#t\\d+\\)|(given))\\s*\\|.*\\|([^|]*)\\|\\s*$");
     private static final Pattern CODE = Pattern.compile("`([A-Za-z_][A-Za-z0-9_]*)`");
 
     /** How long a test run may take before it is stopped. */
@@ -42,19 +45,21 @@ public final class LabTests {
     /** The tasks of {@code lab}'s handout table, in table order. */
     public static List<Task> tasks(Workspace workspace, Lab lab) throws IOException {
         Path handout = workspace.root().resolve(lab.directory()).resolve("README.md");
+        return Files.isRegularFile(handout) ? tasks(Files.readAllLines(handout, StandardCharsets.UTF_8)) : List.of();
+    }
+
+    /** The tasks of a handout's table (and its {@code given} row, if it has one), in table order. */
+    static List<Task> tasks(List<String> handout) {
         List<Task> tasks = new ArrayList<>();
-        if (!Files.isRegularFile(handout)) {
-            return tasks;
-        }
-        for (String line : Files.readAllLines(handout, StandardCharsets.UTF_8)) {
+        for (String line : handout) {
             Matcher m = ROW.matcher(line.strip());
             if (m.matches()) {
                 List<String> classes = new ArrayList<>();
-                Matcher c = CODE.matcher(m.group(2));
+                Matcher c = CODE.matcher(m.group(3));
                 while (c.find()) {
                     classes.add(c.group(1));
                 }
-                tasks.add(new Task(m.group(1), classes));
+                tasks.add(new Task(m.group(1) != null ? m.group(1) : m.group(2), classes));
             }
         }
         return tasks;
@@ -77,11 +82,13 @@ public final class LabTests {
         List<Task> tasks = tasks(workspace, lab);
         List<String> all = testClasses(workspace, lab);
         List<String> selected = all;
+        String onlyTask = null;
         if (task != null) {
             String wanted = task.trim().toUpperCase(Locale.ROOT);
-            Task t = tasks.stream().filter(x -> x.id().equals(wanted)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+            Task t = tasks.stream().filter(x -> x.id().equalsIgnoreCase(wanted)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                     lab.id() + " has no task " + task + "; its tasks are " + tasks.stream().map(Task::id).toList()
                             + " (the table at the top of " + lab.directory() + "/README.md)"));
+            onlyTask = t.id();
             selected = all.stream().filter(c -> t.testClasses().contains(c.substring(c.lastIndexOf('.') + 1))).toList();
             if (selected.isEmpty()) {
                 throw new IllegalArgumentException(lab.id() + " " + t.id() + " lists the tests " + t.testClasses()
@@ -130,7 +137,7 @@ public final class LabTests {
             out.println("the whole Maven output is in " + log);
             return 2;
         }
-        print(lab, tasks, task == null ? null : task.trim().toUpperCase(Locale.ROOT), cases, out);
+        print(lab, tasks, onlyTask, cases, out);
         out.println("reports: " + module.resolve("target/surefire-reports") + "; Maven's output: " + log);
         return cases.isEmpty() || cases.stream().anyMatch(c -> !c.passed() && !c.skipped()) ? 1 : 0;
     }

@@ -95,6 +95,18 @@ class LabTestsSummaryTest {
     }
 
     @Test
+    void theHandoutsTableGivesEachTaskItsTestsAndTheGivenCodeARowOfItsOwn() {
+        List<LabTests.Task> tasks = LabTests.tasks(List.of(
+                "| Task | What | Where | Public tests |",
+                "| --- | --- | --- | --- |",
+                "| [T1](#t1) | internal keys | `InternalKey.encode` | `InternalKeyTest`, `WriteBatchTest` |",
+                "| given | the storage layer | `dev.storagelab.io` | `DiskStorageTest` |",
+                "| not a row | `NotATest` |"));
+        assertThat(tasks, contains(new LabTests.Task("T1", List.of("InternalKeyTest", "WriteBatchTest")),
+                new LabTests.Task("given", List.of("DiskStorageTest"))));
+    }
+
+    @Test
     void theConceptIsTheBehaviourNameInWords() {
         assertThat(LabTests.concept("compactionDropsTombstonesAtBottomLevel"), is("compaction drops tombstones at bottom level"));
         assertThat(LabTests.concept("seekFindsEveryKey(int)[3]"), is("seek finds every key"));
