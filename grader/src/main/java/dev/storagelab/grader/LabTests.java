@@ -150,7 +150,7 @@ public final class LabTests {
     static final int LINE_CHARS = 160;
 
     /** The not-implemented message in a failure, wherever it sits in the chain of causes. */
-    private static final Pattern NOT_IMPLEMENTED = Pattern.compile(
+    static final Pattern NOT_IMPLEMENTED = Pattern.compile(
             "NotImplementedException: ((lab-\\d\\d) (T\\d+) \\S+ is not implemented yet \\([^)]*\\))");
 
     /**
@@ -237,30 +237,40 @@ public final class LabTests {
      * was thrown.
      */
     static List<String> failure(SurefireReports.Case c) {
-        List<String> lines = new ArrayList<>();
-        lines.add("x " + c.simpleClassName() + "#" + c.name() + " (" + concept(c.name()) + ")");
         String message = c.message() == null ? "" : c.message().strip();
         if (message.isEmpty()) {
             String first = c.failureLine();
             message = first.contains(":") ? first.substring(first.indexOf(':') + 1).strip() : "";
         }
-        List<String> text = message.lines().filter(l -> !l.isBlank()).toList();
+        String type = c.failureType();
+        String where = c.failure().lines().map(String::strip).filter(l -> l.startsWith("at ") && l.contains(c.simpleClassName()))
+                .findFirst().orElse("");
+        boolean assertion = type.equals("AssertionError") || type.equals("AssertionFailedError");
+        return failure(c.simpleClassName() + "#" + c.name(), concept(c.name()), assertion || message.isEmpty() ? message
+                : type + ": " + message, message.isEmpty() ? type + " with no message" + (where.isEmpty() ? "" : ", " + where) : null,
+                c.sample());
+    }
+
+    /**
+     * A failed test as the terminal shows it: {@code test (concept)}, then the message, cut to
+     * {@link #MESSAGE_LINES} lines of {@link #LINE_CHARS} characters ({@code ifEmpty} when it has
+     * no text: never an empty line), then the shrunk sample, if any.
+     */
+    static List<String> failure(String test, String concept, String message, String ifEmpty, List<String> sample) {
+        List<String> lines = new ArrayList<>();
+        lines.add("x " + test + " (" + concept + ")");
+        List<String> text = message == null ? List.of() : message.strip().lines().filter(l -> !l.isBlank()).toList();
         if (text.isEmpty()) {
-            String at = c.failure().lines().map(String::strip).filter(l -> l.startsWith("at ") && l.contains(c.simpleClassName()))
-                    .findFirst().orElse("");
-            lines.add("  " + c.failureType() + " with no message" + (at.isEmpty() ? "" : ", " + at));
-        } else {
-            String type = c.failureType();
-            boolean assertion = type.equals("AssertionError") || type.equals("AssertionFailedError");
-            for (int i = 0; i < Math.min(MESSAGE_LINES, text.size()); i++) {
-                lines.add("  " + abbreviate((i == 0 && !assertion ? type + ": " : "") + text.get(i), LINE_CHARS));
-            }
-            if (text.size() > MESSAGE_LINES) {
-                lines.add("  ... (" + (text.size() - MESSAGE_LINES) + " more lines in the reports)");
-            }
+            lines.add("  " + (ifEmpty == null ? "failed, with no message" : ifEmpty));
         }
-        if (!c.sample().isEmpty()) {
-            lines.add("  " + abbreviate("shrunk sample: " + String.join(", ", c.sample()), LINE_CHARS));
+        for (int i = 0; i < Math.min(MESSAGE_LINES, text.size()); i++) {
+            lines.add("  " + abbreviate(text.get(i), LINE_CHARS));
+        }
+        if (text.size() > MESSAGE_LINES) {
+            lines.add("  ... (" + (text.size() - MESSAGE_LINES) + " more lines in the reports)");
+        }
+        if (!sample.isEmpty()) {
+            lines.add("  " + abbreviate("shrunk sample: " + String.join(", ", sample), LINE_CHARS));
         }
         return lines;
     }

@@ -107,6 +107,29 @@ class LabTestsSummaryTest {
     }
 
     @Test
+    void aSelfGradeInAReleaseListsItsFailuresAndSaysWhyItsCountDiffersFromTests() {
+        GradedTest done = new GradedTest("lab-05", "dev.storagelab.lsm.InternalKeyTest#encodeAppendsTheBigEndianTrailer", 1, "c");
+        GradedTest wrong = new GradedTest("lab-05", "dev.storagelab.lsm.InternalKeyTest#encodedOrderMatchesTheRecordOrder", 1, "c");
+        GradedTest todo = new GradedTest("lab-05", "dev.storagelab.lsm.BlockTest#seekFindsEveryKey", 1, "c");
+        GradeReport report = new GradeReport("your submission", List.of(new GradeReport.LabResult("lab-05", "lab-05-lsm",
+                "isolated", null, List.of(
+                        new GradeReport.TestResult(done, new TestSupervisor.Outcome(TestSupervisor.Status.PASSED, null, 0), 1, 1),
+                        new GradeReport.TestResult(wrong, new TestSupervisor.Outcome(TestSupervisor.Status.FAILED,
+                                "\"\"@0:put vs \"\"@72057594037927935:put\nExpected: <1>\n     but: was <-1>", 0), 0, 1),
+                        new GradeReport.TestResult(todo, new TestSupervisor.Outcome(TestSupervisor.Status.FAILED,
+                                "dev.storagelab.lab.NotImplementedException: lab-05 T2 BlockBuilder.add is not implemented yet"
+                                        + " (lab-05-lsm/README.md#t2)", 0), 0, 1)), List.of())), List.of(), 1, null);
+        StringWriter s = new StringWriter();
+        Main.printLocalFailures(report, new PrintWriter(s, true));
+        String out = s.toString();
+        assertThat(out, containsString("not implemented yet: lab-05 T2 BlockBuilder.add is not implemented yet"));
+        assertThat(out, containsString("x InternalKeyTest.encodedOrderMatchesTheRecordOrder (encoded order matches the record order)"));
+        assertThat(out, containsString("but: was <-1>"));
+        assertThat("a passing test is not listed", out, not(containsString("encodeAppendsTheBigEndianTrailer")));
+        assertThat(out, containsString("./storagelab test counts each of their cases"));
+    }
+
+    @Test
     void theConceptIsTheBehaviourNameInWords() {
         assertThat(LabTests.concept("compactionDropsTombstonesAtBottomLevel"), is("compaction drops tombstones at bottom level"));
         assertThat(LabTests.concept("seekFindsEveryKey(int)[3]"), is("seek finds every key"));
