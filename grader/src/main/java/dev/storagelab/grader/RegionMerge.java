@@ -215,40 +215,28 @@ final class RegionMerge {
 
     /** The braces of Java source lines, outside comments, strings, text blocks and character literals. */
     private static final class Scanner {
-        private boolean blockComment;
-        private boolean textBlock;
+        /** What ends the block comment or text block the scan is inside ("*&#47;" or three quotes), or null. */
+        private String closing;
 
         List<Character> braces(String line) {
             List<Character> out = new ArrayList<>();
             int i = 0;
             while (i < line.length()) {
-                if (blockComment) {
-                    int end = line.indexOf("*/", i);
+                if (closing != null) {
+                    int end = line.indexOf(closing, i);
                     if (end < 0) {
                         return out;
                     }
-                    blockComment = false;
-                    i = end + 2;
-                    continue;
-                }
-                if (textBlock) {
-                    int end = line.indexOf("\"\"\"", i);
-                    if (end < 0) {
-                        return out;
-                    }
-                    textBlock = false;
-                    i = end + 3;
+                    i = end + closing.length();
+                    closing = null;
                     continue;
                 }
                 char c = line.charAt(i);
                 if (line.startsWith("//", i)) {
                     return out;
-                } else if (line.startsWith("/*", i)) {
-                    blockComment = true;
-                    i += 2;
-                } else if (line.startsWith("\"\"\"", i)) {
-                    textBlock = true;
-                    i += 3;
+                } else if (line.startsWith("/*", i) || line.startsWith("\"\"\"", i)) {
+                    closing = c == '/' ? "*/" : "\"\"\"";
+                    i += c == '/' ? 2 : 3;
                 } else if (c == '"' || c == '\'') {
                     i = skipLiteral(line, i, c);
                 } else {

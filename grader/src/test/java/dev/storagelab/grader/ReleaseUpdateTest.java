@@ -37,18 +37,9 @@ class ReleaseUpdateTest {
         workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
     }
 
-    private record Cli(int exit, String out, String err) {
-    }
 
-    private static Cli cli(Path root, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "--workspace";
-        all[1] = root.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Cli(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Fixtures.CliRun cli(Path root, String... args) {
+        return Fixtures.cli(root, args);
     }
 
     /** A release of {@code ws} in {@code name}, in which the student then did T1 and T5 and added a file and build output. */
@@ -79,14 +70,14 @@ class ReleaseUpdateTest {
     void exportRefusesAnEarlierReleaseUnlessAskedToReplaceIt() throws IOException {
         Path release = studentRelease(workspace, "refuse");
         String mine = Files.readString(release.resolve(CALC));
-        Cli refused = cli(workspace, "export", "--out", release.toString());
+        Fixtures.CliRun refused = cli(workspace, "export", "--out", release.toString());
         assertThat(refused.err(), refused.exit(), is(Main.EXIT_COULD_NOT_RUN));
         assertThat(refused.err(), containsString("already holds a release"));
         assertThat(refused.err(), containsString("--replace"));
         assertThat("the student's work is untouched", Files.readString(release.resolve(CALC)), equalTo(mine));
         assertThat("so is their build output", Files.exists(release.resolve("lab-01-calc/target/built.txt")), is(true));
 
-        Cli replaced = cli(workspace, "export", "--out", release.toString(), "--replace");
+        Fixtures.CliRun replaced = cli(workspace, "export", "--out", release.toString(), "--replace");
         assertThat(replaced.err(), replaced.exit(), is(0));
         assertThat("asked to, it replaces the release", Files.readString(release.resolve(CALC)), not(containsString("// mine")));
     }
@@ -98,7 +89,7 @@ class ReleaseUpdateTest {
         Path broken = tmp.resolve("ws-broken");
         FileTrees.copy(workspace, broken, p -> true);
         Files.writeString(broken.resolve(CALC), Files.readString(broken.resolve(CALC)).replaceFirst("// END SOLUTION", ""));
-        Cli failed = cli(broken, "export", "--out", release.toString(), "--replace");
+        Fixtures.CliRun failed = cli(broken, "export", "--out", release.toString(), "--replace");
         assertThat(failed.err(), failed.exit(), is(Main.EXIT_COULD_NOT_RUN));
         assertThat(failed.err(), containsString("Calc.java:16: region opened at line 10 is not closed"));
         assertThat(Files.readString(release.resolve(CALC)), equalTo(mine));
@@ -118,11 +109,11 @@ class ReleaseUpdateTest {
         Path newer = tmp.resolve("newer");
         new Exporter(Workspace.at(nextVersion("ws-v2", calc, handout))).export(newer);
 
-        Cli dry = cli(student, "update", newer.toString(), "--dry-run");
+        Fixtures.CliRun dry = cli(student, "update", newer.toString(), "--dry-run");
         assertThat(dry.err(), dry.exit(), is(0));
         assertThat("a dry run changes nothing", Files.readString(student.resolve(CALC)), not(containsString("overflow wraps")));
 
-        Cli update = cli(student, "update", newer.toString());
+        Fixtures.CliRun update = cli(student, "update", newer.toString());
         assertThat(update.err(), update.exit(), is(0));
         String merged = Files.readString(student.resolve(CALC));
         assertThat("the release's fix arrives", merged, containsString("/** The sum of a and b (overflow wraps). */"));
@@ -141,7 +132,7 @@ class ReleaseUpdateTest {
                 equalTo("my own notes\n"));
         assertThat(update.out(), containsString("kept     README.md: you changed it; this release did not"));
 
-        Cli again = cli(student, "update", newer.toString());
+        Fixtures.CliRun again = cli(student, "update", newer.toString());
         assertThat("a second update has nothing to change", again.out(), containsString("nothing to change"));
     }
 
@@ -156,7 +147,7 @@ class ReleaseUpdateTest {
         Path newer = tmp.resolve("newer-signature");
         new Exporter(Workspace.at(nextVersion("ws-v3", calc, handout))).export(newer);
 
-        Cli update = cli(student, "update", newer.toString());
+        Fixtures.CliRun update = cli(student, "update", newer.toString());
         assertThat(update.err(), update.exit(), is(0));
         assertThat(update.out(), containsString("CHECK    " + CALC));
         assertThat(update.out(), containsString("the methods of lab-01 T1 changed"));
@@ -173,13 +164,13 @@ class ReleaseUpdateTest {
     void updateRefusesWhatIsNotAReleaseAndChangesNothing() throws IOException {
         Path student = studentRelease(workspace, "student-bad-input");
         String mine = Files.readString(student.resolve(CALC));
-        Cli missing = cli(student, "update", tmp.resolve("no-such-release").toString());
+        Fixtures.CliRun missing = cli(student, "update", tmp.resolve("no-such-release").toString());
         assertThat(missing.err(), missing.exit(), is(Main.EXIT_COULD_NOT_RUN));
         assertThat(missing.err(), containsString("no-such-release does not exist"));
-        Cli notRelease = cli(student, "update", workspace.toString());
+        Fixtures.CliRun notRelease = cli(student, "update", workspace.toString());
         assertThat(notRelease.err(), notRelease.exit(), is(Main.EXIT_COULD_NOT_RUN));
         assertThat(notRelease.err(), containsString("is not a storagelab release"));
-        Cli instructor = cli(workspace, "update", student.toString());
+        Fixtures.CliRun instructor = cli(workspace, "update", student.toString());
         assertThat("an instructor's workspace is never updated", instructor.err(), containsString("is not a student release"));
         assertThat(Files.readString(student.resolve(CALC)), equalTo(mine));
     }
