@@ -78,7 +78,8 @@ public final class Main implements Runnable {
             boolean command = !option && !cmd.getSubcommands().isEmpty();
             List<String> close = u.getSuggestions();
             message = (option ? "unknown option '" : command ? "unknown command '" : "unexpected argument '") + first + "'"
-                    + (close.isEmpty() ? "" : "; did you mean '" + close.get(0) + "'?");
+                    + (!close.isEmpty() ? "; did you mean '" + close.get(0) + "'?"
+                            : command ? "; the commands are " + String.join(", ", cmd.getSubcommands().keySet()) : "");
         }
         String help = cmd.getCommandSpec().qualifiedName() + " --help";
         cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message + " (see '" + help + "')");
