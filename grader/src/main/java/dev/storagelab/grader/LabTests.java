@@ -275,6 +275,46 @@ public final class LabTests {
         return lines;
     }
 
+    /**
+     * The failures of a release's self-grade (local checks), in the terminal: per lab, the tasks
+     * not implemented yet, then the first {@link #FAILURES_SHOWN} other failures with the
+     * concept their name states and their message; and why its count differs from {@code test}'s.
+     */
+    static void printLocalFailures(GradeReport report, PrintWriter out) {
+        for (GradeReport.LabResult lab : report.isolated()) {
+            java.util.Set<String> notImplemented = new java.util.LinkedHashSet<>();
+            List<GradeReport.TestResult> wrong = new ArrayList<>();
+            for (GradeReport.TestResult t : lab.tests()) {
+                if (t.outcome().passed()) {
+                    continue;
+                }
+                String message = t.outcome().message() == null ? "" : t.outcome().message();
+                Matcher m = NOT_IMPLEMENTED.matcher(message);
+                if (m.find()) {
+                    notImplemented.add(m.group(1));
+                } else {
+                    wrong.add(t);
+                }
+            }
+            if (notImplemented.isEmpty() && wrong.isEmpty()) {
+                continue;
+            }
+            out.println(lab.lab() + ":");
+            notImplemented.forEach(m -> out.println("  not implemented yet: " + m));
+            for (GradeReport.TestResult t : wrong.subList(0, Math.min(FAILURES_SHOWN, wrong.size()))) {
+                failure(t.test().displayName(), concept(t.test().methodName()), t.outcome().message(),
+                        t.outcome().status().toString().toLowerCase(java.util.Locale.ROOT), List.of())
+                        .forEach(line -> out.println("  " + line));
+            }
+            if (wrong.size() > FAILURES_SHOWN) {
+                out.println("  ... and " + (wrong.size() - FAILURES_SHOWN) + " more failures (every one is in report.md)");
+            }
+        }
+        out.println("local checks count each public test method of the packages that hold your tasks once (a parameterized"
+                + " test or a property is one check); ./storagelab test counts each of their cases, and the tests of the"
+                + " given code too, so its counts are larger");
+    }
+
     /** The concept a test's behaviour name states: {@code encodedOrderMatchesTheRecordOrder} reads "encoded order matches the record order". */
     static String concept(String testName) {
         String name = testName.contains("(") ? testName.substring(0, testName.indexOf('(')) : testName;

@@ -327,7 +327,7 @@ public final class Main implements Runnable {
             writeResults(report, out);
             ReportWriter.printTable(report, spec.commandLine().getOut());
             if (submission == null && Files.exists(checked.root().resolve(Exporter.RELEASE_MARKER))) {
-                printLocalFailures(report, spec.commandLine().getOut());
+                LabTests.printLocalFailures(report, spec.commandLine().getOut());
             }
             spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());
             if (report.error() != null) {
@@ -337,46 +337,6 @@ public final class Main implements Runnable {
             }
             return exit;
         }
-    }
-
-    /**
-     * The failures of a release's self-grade (local checks), in the terminal: per lab, the tasks
-     * not implemented yet, then the first {@link LabTests#FAILURES_SHOWN} other failures with the
-     * concept their name states and their message; and why its count differs from {@code test}'s.
-     */
-    static void printLocalFailures(GradeReport report, PrintWriter out) {
-        for (GradeReport.LabResult lab : report.isolated()) {
-            java.util.Set<String> notImplemented = new java.util.LinkedHashSet<>();
-            List<GradeReport.TestResult> wrong = new ArrayList<>();
-            for (GradeReport.TestResult t : lab.tests()) {
-                if (t.outcome().passed()) {
-                    continue;
-                }
-                String message = t.outcome().message() == null ? "" : t.outcome().message();
-                java.util.regex.Matcher m = LabTests.NOT_IMPLEMENTED.matcher(message);
-                if (m.find()) {
-                    notImplemented.add(m.group(1));
-                } else {
-                    wrong.add(t);
-                }
-            }
-            if (notImplemented.isEmpty() && wrong.isEmpty()) {
-                continue;
-            }
-            out.println(lab.lab() + ":");
-            notImplemented.forEach(m -> out.println("  not implemented yet: " + m));
-            for (GradeReport.TestResult t : wrong.subList(0, Math.min(LabTests.FAILURES_SHOWN, wrong.size()))) {
-                LabTests.failure(t.test().displayName(), LabTests.concept(t.test().methodName()), t.outcome().message(),
-                        t.outcome().status().toString().toLowerCase(java.util.Locale.ROOT), List.of())
-                        .forEach(line -> out.println("  " + line));
-            }
-            if (wrong.size() > LabTests.FAILURES_SHOWN) {
-                out.println("  ... and " + (wrong.size() - LabTests.FAILURES_SHOWN) + " more failures (every one is in report.md)");
-            }
-        }
-        out.println("local checks count each public test method of the packages that hold your tasks once (a parameterized"
-                + " test or a property is one check); ./storagelab test counts each of their cases, and the tests of the"
-                + " given code too, so its counts are larger");
     }
 
     /**

@@ -120,7 +120,7 @@ class LabTestsSummaryTest {
                                 "dev.storagelab.lab.NotImplementedException: lab-05 T2 BlockBuilder.add is not implemented yet"
                                         + " (lab-05-lsm/README.md#t2)", 0), 0, 1)), List.of())), List.of(), 1, null);
         StringWriter s = new StringWriter();
-        Main.printLocalFailures(report, new PrintWriter(s, true));
+        LabTests.printLocalFailures(report, new PrintWriter(s, true));
         String out = s.toString();
         assertThat(out, containsString("not implemented yet: lab-05 T2 BlockBuilder.add is not implemented yet"));
         assertThat(out, containsString("x InternalKeyTest.encodedOrderMatchesTheRecordOrder (encoded order matches the record order)"));
