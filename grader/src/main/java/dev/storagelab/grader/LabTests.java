@@ -149,6 +149,9 @@ public final class LabTests {
     /** ... of at most this many characters each. */
     static final int LINE_CHARS = 160;
 
+    /** An assertion's type before its message: the message says what failed, the type adds nothing. */
+    private static final Pattern ASSERTION_TYPE = Pattern.compile("^(java\\.lang\\.AssertionError|org\\.opentest4j\\.AssertionFailedError):\\s*");
+
     /** The not-implemented message in a failure, wherever it sits in the chain of causes. */
     static final Pattern NOT_IMPLEMENTED = Pattern.compile(
             "NotImplementedException: ((lab-\\d\\d) (T\\d+) \\S+ is not implemented yet \\([^)]*\\))");
@@ -282,7 +285,7 @@ public final class LabTests {
      */
     static void printLocalFailures(GradeReport report, PrintWriter out) {
         for (GradeReport.LabResult lab : report.isolated()) {
-            java.util.Set<String> notImplemented = new java.util.LinkedHashSet<>();
+            java.util.Set<String> notImplemented = new java.util.TreeSet<>();
             List<GradeReport.TestResult> wrong = new ArrayList<>();
             for (GradeReport.TestResult t : lab.tests()) {
                 if (t.outcome().passed()) {
@@ -300,9 +303,10 @@ public final class LabTests {
                 continue;
             }
             out.println(lab.lab() + ":");
-            notImplemented.forEach(m -> out.println("  not implemented yet: " + m));
+            notImplemented.forEach(m -> out.println("  " + m));
             for (GradeReport.TestResult t : wrong.subList(0, Math.min(FAILURES_SHOWN, wrong.size()))) {
-                failure(t.test().displayName(), concept(t.test().methodName()), t.outcome().message(),
+                failure(t.test().displayName(), concept(t.test().methodName()),
+                        t.outcome().message() == null ? null : ASSERTION_TYPE.matcher(t.outcome().message()).replaceFirst(""),
                         t.outcome().status().toString().toLowerCase(java.util.Locale.ROOT), List.of())
                         .forEach(line -> out.println("  " + line));
             }
