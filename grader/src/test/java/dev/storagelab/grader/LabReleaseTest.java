@@ -1,5 +1,6 @@
 package dev.storagelab.grader;
 
+import static dev.storagelab.grader.Fixtures.cli;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.contains;
@@ -38,11 +39,6 @@ class LabReleaseTest {
     @BeforeAll
     static void fixture() throws IOException {
         workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
-    }
-
-
-    private static Fixtures.CliRun cli(Path root, String... args) {
-        return Fixtures.cli(root, args);
     }
 
     private static Path export(String name, String... solved) throws IOException {

@@ -1,5 +1,6 @@
 package dev.storagelab.grader;
 
+import static dev.storagelab.grader.Fixtures.cli;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -35,11 +36,6 @@ class ReleaseUpdateTest {
     @BeforeAll
     static void fixture() throws IOException {
         workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
-    }
-
-
-    private static Fixtures.CliRun cli(Path root, String... args) {
-        return Fixtures.cli(root, args);
     }
 
     /** A release of {@code ws} in {@code name}, in which the student then did T1 and T5 and added a file and build output. */
