@@ -80,11 +80,14 @@ public final class Exporter {
         return excluded.stream().noneMatch(m -> m.matches(relative));
     }
 
-    /**
-     * Writes the release into {@code out}, which must be absent, empty, or an earlier release.
-     */
+    /** Writes the release into {@code out}, which must be absent or empty. */
     public Summary export(Path out) throws IOException {
-        return export(out, Set.of());
+        return export(out, Set.of(), false);
+    }
+
+    /** Writes the release into {@code out}, which must be absent or empty, with the labs {@code solvedLabs} given out solved. */
+    public Summary export(Path out, Set<String> solvedLabs) throws IOException {
+        return export(out, solvedLabs, false);
     }
 
     /**
@@ -92,8 +95,13 @@ public final class Exporter {
      * their files keep the reference code, markers taken out, and the release's marker file names
      * them, so that grading the release grades only the others ({@link #solvedLabs}). For
      * students who start at a later lab, and for handing out last week's solution.
+     *
+     * <p>{@code out} must be absent or empty, or, with {@code replace}, an earlier release, which
+     * is then replaced as a whole (a student's work in it too: {@link ReleaseUpdate} is what keeps
+     * it). The release is written beside {@code out} first and moved into place once complete, so
+     * an export that fails leaves {@code out} as it was.
      */
-    public Summary export(Path out, Set<String> solvedLabs) throws IOException {
+    public Summary export(Path out, Set<String> solvedLabs, boolean replace) throws IOException {
         // "01" and "lab-01" alike; an unknown lab fails here, before anything is written.
         Set<String> solved = solvedLabs.stream().map(id -> workspace.lab(id).id()).collect(java.util.stream.Collectors.toSet());
         Path target = out.toAbsolutePath().normalize();
@@ -101,8 +109,26 @@ public final class Exporter {
             // Exporting into the workspace would export the export next time.
             throw new IllegalArgumentException("the release must be written outside the workspace (or under its target/): " + out);
         }
-        prepare(target);
+        checkTarget(target, replace);
+        Files.createDirectories(target.getParent());
+        Path staging = Files.createDirectory(target.resolveSibling("." + target.getFileName() + ".export-" + Long.toHexString(System.nanoTime())));
+        try {
+            Summary summary = write(staging, solved);
+            if (Files.exists(target)) {
+                FileTrees.deleteRecursively(target);
+            }
+            Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return summary;
+        } finally {
+            if (Files.exists(staging)) {
+                FileTrees.deleteRecursively(staging);
+            }
+        }
+    }
+
+    private Summary write(Path target, Set<String> solved) throws IOException {
         Map<String, Map<String, Integer>> regions = new TreeMap<>();
+        Map<String, String> digests = new TreeMap<>();
         int files = 0;
         for (Path source : listFiles()) {
             Path relative = workspace.root().relativize(source);
@@ -131,13 +157,18 @@ public final class Exporter {
                         PosixFilePermission.OTHERS_EXECUTE));
                 Files.setPosixFilePermissions(dest, perms);
             }
+            digests.put(relative.toString().replace('\\', '/'), ReleaseUpdate.digest(Files.readAllBytes(dest)));
             files++;
         }
-        Files.writeString(target.resolve(RELEASE_MARKER), "storagelab student release: written by ./storagelab export;"
-                + " the export may overwrite this directory.\n"
-                + GIVEN_KEY + givenDigest(workspace.root(), workspace, solved) + "\n"
-                + (solved.isEmpty() ? "" : SOLVED_KEY + String.join(",", new java.util.TreeSet<>(solved)) + "\n"),
-                StandardCharsets.UTF_8);
+        StringBuilder marker = new StringBuilder("storagelab student release: written by ./storagelab export. To take a newer"
+                + " release into this workspace, keeping your work, run ./storagelab update NEWER_RELEASE_FOLDER here.\n");
+        marker.append(GIVEN_KEY).append(givenDigest(workspace.root(), workspace, solved)).append('\n');
+        if (!solved.isEmpty()) {
+            marker.append(SOLVED_KEY).append(String.join(",", new java.util.TreeSet<>(solved))).append('\n');
+        }
+        // Each file as the release gave it out, so that an update can tell the student's changes from the release's.
+        digests.forEach((path, digest) -> marker.append(FILE_KEY).append(digest).append(' ').append(path).append('\n'));
+        Files.writeString(target.resolve(RELEASE_MARKER), marker, StandardCharsets.UTF_8);
         for (Lab lab : workspace.labs()) {
             if (!solved.contains(lab.id()) && !regions.containsKey(lab.id())) {
                 throw new IllegalStateException(lab.directory() + " has no solution regions: a lab without student work is a defect");
@@ -153,6 +184,22 @@ public final class Exporter {
 
     private static final String SOLVED_KEY = "solved=";
     private static final String GIVEN_KEY = "given=";
+    private static final String FILE_KEY = "file=";
+
+    /**
+     * The files the release at {@code root} gave out, each with its digest as given
+     * ({@link ReleaseUpdate#digest}), from its marker file; empty for a release written before
+     * the marker recorded them.
+     */
+    static Map<String, String> recordedFiles(Path root) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        for (String line : Files.readAllLines(root.resolve(RELEASE_MARKER), StandardCharsets.UTF_8)) {
+            if (line.startsWith(FILE_KEY) && line.indexOf(' ') > 0) {
+                files.put(line.substring(line.indexOf(' ') + 1), line.substring(FILE_KEY.length(), line.indexOf(' ')));
+            }
+        }
+        return files;
+    }
 
     /**
      * A digest of the code a release gives students and grading always takes from the instructor:
@@ -241,17 +288,28 @@ public final class Exporter {
         return null;
     }
 
-    private static void prepare(Path target) throws IOException {
-        if (Files.exists(target)) {
-            boolean empty;
-            try (Stream<Path> s = Files.list(target)) {
-                empty = s.findAny().isEmpty();
-            }
-            if (!empty && !Files.exists(target.resolve(RELEASE_MARKER))) {
-                throw new IllegalArgumentException(target + " is not empty and is not an earlier release; refusing to overwrite it");
-            }
-            FileTrees.deleteRecursively(target);
+    /** Refuses a target that is a file, or a folder with files in it, unless it is an earlier release and {@code replace}. */
+    private static void checkTarget(Path target, boolean replace) throws IOException {
+        if (!Files.exists(target)) {
+            return;
         }
-        Files.createDirectories(target);
+        if (!Files.isDirectory(target)) {
+            throw new java.nio.file.NotDirectoryException(target.toString());
+        }
+        try (Stream<Path> s = Files.list(target)) {
+            if (s.findAny().isEmpty()) {
+                return;
+            }
+        }
+        boolean release = Files.exists(target.resolve(RELEASE_MARKER));
+        if (!release) {
+            throw new IllegalArgumentException(target + " is not empty and is not an earlier release; refusing to overwrite it:"
+                    + " choose a new or empty folder");
+        }
+        if (!replace) {
+            throw new IllegalArgumentException(target + " already holds a release, perhaps with a student's work in it;"
+                    + " to take this release into it and keep that work, export elsewhere and run ./storagelab update NEW_FOLDER"
+                    + " in it; to overwrite it and everything in it, add --replace");
+        }
     }
 }

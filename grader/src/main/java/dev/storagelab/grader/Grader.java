@@ -82,7 +82,8 @@ public final class Grader {
     public GradeReport grade(Path submissionPath, List<String> labIds, Mode mode, Path scratch) throws IOException {
         long start = System.nanoTime();
         List<Lab> labs = labs(labIds);
-        String name = submissionPath == null ? "reference (" + workspace.root() + ")" : submissionPath.toString();
+        String name = submissionPath == null ? (isRelease() ? "your submission (" : "reference (") + workspace.root() + ")"
+                : submissionPath.toString();
         if (submissionPath == null) {
             // A release that gives labs out solved grades only the others. (Only the workspace's own
             // marker counts: a submission's could be edited to leave a lab out of its grade.)
@@ -169,6 +170,14 @@ public final class Grader {
         return new GradeReport(name, headline, mode == Mode.INTEGRATED ? List.of() : integrated, seconds(start), null);
     }
 
+    /**
+     * Whether the workspace is a student release: its own code is then the student's, which the
+     * grader's messages call "your submission", not "the reference".
+     */
+    private boolean isRelease() {
+        return Files.exists(workspace.root().resolve(Exporter.RELEASE_MARKER));
+    }
+
     /** Where the shared reference build lives (null: in each grading's scratch space). */
     private Path referenceDir;
     private Path referenceRoot;                                               // guarded by this
@@ -241,11 +250,13 @@ public final class Grader {
             missing = List.of();
         }
         if (!missing.isEmpty()) {
-            log.println("building the reference of " + missing.stream().map(Lab::id).toList() + " ...");
+            log.println((isRelease() ? "building your submission's " : "building the reference of ")
+                    + missing.stream().map(Lab::id).toList() + " ...");
             LabBuild.Result build = LabBuild.build(referenceRoot, closure(missing), rubric.buildDeadline(), offline);
             for (Lab lab : missing) {
                 if (!LabBuild.built(referenceRoot, lab)) {
-                    throw new IOException("the reference workspace does not build " + lab.directory() + ":\n"
+                    throw new IOException((isRelease() ? "your submission does not build " : "the reference workspace does not build ")
+                            + lab.directory() + ":\n"
                             + LabBuild.errorsFor(build.log(), referenceRoot, lab));
                 }
                 referenceTests.put(lab.id(), HiddenTests.scan(referenceRoot, lab, rubric));

@@ -29,8 +29,11 @@ public final class LabTests {
     public record Task(String id, List<String> testClasses) {
     }
 
-    /** A table row: {@code | [T3](#t3) | what | methods | `PageTableTest` |}; the last cell names the tests. */
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*\\[(T\\d+)]\\(#t\\d+\\)\\s*\\|.*\\|([^|]*)\\|\\s*$");
+    /**
+     * A table row: {@code | [T3](#t3) | what | methods | `PageTableTest` |}, or {@code | given | ... |}
+     * for the tests of the code the lab gives (they pass from the start); the last cell names the tests.
+     */
+    private static final Pattern ROW = Pattern.compile("^\\|\\s*(?:\\[(T\\d+)]\\(#t\\d+\\)|(given))\\s*\\|.*\\|([^|]*)\\|\\s*$");
     private static final Pattern CODE = Pattern.compile("`([A-Za-z_][A-Za-z0-9_]*)`");
 
     /** How long a test run may take before it is stopped. */
@@ -42,19 +45,21 @@ public final class LabTests {
     /** The tasks of {@code lab}'s handout table, in table order. */
     public static List<Task> tasks(Workspace workspace, Lab lab) throws IOException {
         Path handout = workspace.root().resolve(lab.directory()).resolve("README.md");
+        return Files.isRegularFile(handout) ? tasks(Files.readAllLines(handout, StandardCharsets.UTF_8)) : List.of();
+    }
+
+    /** The tasks of a handout's table (and its {@code given} row, if it has one), in table order. */
+    static List<Task> tasks(List<String> handout) {
         List<Task> tasks = new ArrayList<>();
-        if (!Files.isRegularFile(handout)) {
-            return tasks;
-        }
-        for (String line : Files.readAllLines(handout, StandardCharsets.UTF_8)) {
+        for (String line : handout) {
             Matcher m = ROW.matcher(line.strip());
             if (m.matches()) {
                 List<String> classes = new ArrayList<>();
-                Matcher c = CODE.matcher(m.group(2));
+                Matcher c = CODE.matcher(m.group(3));
                 while (c.find()) {
                     classes.add(c.group(1));
                 }
-                tasks.add(new Task(m.group(1), classes));
+                tasks.add(new Task(m.group(1) != null ? m.group(1) : m.group(2), classes));
             }
         }
         return tasks;
@@ -77,11 +82,13 @@ public final class LabTests {
         List<Task> tasks = tasks(workspace, lab);
         List<String> all = testClasses(workspace, lab);
         List<String> selected = all;
+        String onlyTask = null;
         if (task != null) {
             String wanted = task.trim().toUpperCase(Locale.ROOT);
-            Task t = tasks.stream().filter(x -> x.id().equals(wanted)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+            Task t = tasks.stream().filter(x -> x.id().equalsIgnoreCase(wanted)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                     lab.id() + " has no task " + task + "; its tasks are " + tasks.stream().map(Task::id).toList()
                             + " (the table at the top of " + lab.directory() + "/README.md)"));
+            onlyTask = t.id();
             selected = all.stream().filter(c -> t.testClasses().contains(c.substring(c.lastIndexOf('.') + 1))).toList();
             if (selected.isEmpty()) {
                 throw new IllegalArgumentException(lab.id() + " " + t.id() + " lists the tests " + t.testClasses()
@@ -130,12 +137,30 @@ public final class LabTests {
             out.println("the whole Maven output is in " + log);
             return 2;
         }
-        print(lab, tasks, task == null ? null : task.trim().toUpperCase(Locale.ROOT), cases, out);
+        print(lab, tasks, onlyTask, cases, out);
         out.println("reports: " + module.resolve("target/surefire-reports") + "; Maven's output: " + log);
         return cases.isEmpty() || cases.stream().anyMatch(c -> !c.passed() && !c.skipped()) ? 1 : 0;
     }
 
-    /** One line per task (and one for the tests no task lists), then the total. */
+    /** At most this many failures are shown per task; the reports have every one. */
+    static final int FAILURES_SHOWN = 3;
+    /** A failure message is shown in at most this many lines ... */
+    static final int MESSAGE_LINES = 6;
+    /** ... of at most this many characters each. */
+    static final int LINE_CHARS = 160;
+
+    /** An assertion's type before its message: the message says what failed, the type adds nothing. */
+    private static final Pattern ASSERTION_TYPE = Pattern.compile("^(java\\.lang\\.AssertionError|org\\.opentest4j\\.AssertionFailedError):\\s*");
+
+    /** The not-implemented message in a failure, wherever it sits in the chain of causes. */
+    static final Pattern NOT_IMPLEMENTED = Pattern.compile(
+            "NotImplementedException: ((lab-\\d\\d) (T\\d+) \\S+ is not implemented yet \\([^)]*\\))");
+
+    /**
+     * One line per task (and one for the tests no task lists), each failing task followed by its
+     * failures (the test, the concept its name states, the message and jqwik's shrunk sample), then
+     * the total.
+     */
     static void print(Lab lab, List<Task> tasks, String onlyTask, List<SurefireReports.Case> cases, PrintWriter out) {
         Map<String, List<SurefireReports.Case>> byTask = new LinkedHashMap<>();
         for (Task t : tasks) {
@@ -153,28 +178,152 @@ public final class LabTests {
             List<SurefireReports.Case> list = e.getValue();
             String classes = list.stream().map(SurefireReports.Case::simpleClassName).distinct().collect(Collectors.joining(", "));
             long passed = list.stream().filter(SurefireReports.Case::passed).count();
+            List<SurefireReports.Case> failed = list.stream().filter(c -> c.failure() != null).toList();
+            Map<String, String> notImplemented = new LinkedHashMap<>(); // message -> its lab
+            List<SurefireReports.Case> wrong = new ArrayList<>();
+            for (SurefireReports.Case c : failed) {
+                Matcher m = NOT_IMPLEMENTED.matcher(c.failure());
+                if (m.find()) {
+                    notImplemented.putIfAbsent(m.group(1), m.group(2));
+                } else {
+                    wrong.add(c);
+                }
+            }
             String verdict;
             if (list.isEmpty()) {
                 verdict = "no tests ran";
             } else if (passed == list.size()) {
                 verdict = "all pass";
+            } else if (failed.isEmpty()) {
+                verdict = "skipped";
+            } else if (wrong.isEmpty()) {
+                verdict = notImplementedLine(lab, e.getKey(), notImplemented.keySet().iterator().next(), notImplemented);
             } else {
-                verdict = list.stream().filter(c -> c.failure() != null).findFirst().map(LabTests::why).orElse("skipped");
+                verdict = wrong.size() + (wrong.size() == 1 ? " test fails" : " tests fail")
+                        + (notImplemented.isEmpty() ? "" : ", " + (failed.size() - wrong.size()) + " not implemented");
             }
             out.printf(Locale.ROOT, "%-6s %-28s %4d/%-4d %s%n", e.getKey(), abbreviate(classes, 28), passed, list.size(), verdict);
+            if (!wrong.isEmpty()) {
+                for (String message : notImplemented.keySet()) {
+                    out.println("         " + notImplementedLine(lab, e.getKey(), message, notImplemented));
+                }
+                for (SurefireReports.Case c : wrong.subList(0, Math.min(FAILURES_SHOWN, wrong.size()))) {
+                    failure(c).forEach(line -> out.println("         " + line));
+                }
+                if (wrong.size() > FAILURES_SHOWN) {
+                    out.println("         ... and " + (wrong.size() - FAILURES_SHOWN) + " more (every message is in the reports)");
+                }
+            }
         }
         long passed = cases.stream().filter(SurefireReports.Case::passed).count();
         out.printf(Locale.ROOT, "%s: %d of %d public tests passed%n", lab.id(), passed, cases.size());
     }
 
-    /** Why a task's tests fail, from its first failure: the not-implemented message as it is, else the test and its message. */
-    private static String why(SurefireReports.Case c) {
-        String line = c.failureLine();
-        int notImplemented = line.indexOf("NotImplementedException: ");
-        if (notImplemented >= 0) {
-            return line.substring(notImplemented + "NotImplementedException: ".length());
+    /**
+     * A not-implemented message, as the row of task {@code row} shows it: one of another task says
+     * that this task's tests need that one first, and one of an earlier lab how to test that task.
+     */
+    private static String notImplementedLine(Lab lab, String row, String message, Map<String, String> labOf) {
+        String from = labOf.get(message);
+        String task = message.split(" ")[1];
+        if (!from.equals(lab.id())) {
+            return message + ": these tests run on " + from + "'s code; finish " + from + " " + task + " first (./storagelab test"
+                    + " --lab " + from.substring(4) + " --task " + task + ")";
         }
-        return "first failure: " + c.simpleClassName() + "#" + c.name() + ": " + abbreviate(line, 160);
+        return task.equals(row) || !row.matches("T\\d+") ? message : message + ": " + row + "'s tests need " + task + " first";
+    }
+
+    /**
+     * A failed test as the terminal shows it: the test and the concept its name states, then its
+     * message (cut to {@link #MESSAGE_LINES} lines of {@link #LINE_CHARS} characters) and jqwik's
+     * shrunk sample. Never an empty message: a failure without one names its type and where it
+     * was thrown.
+     */
+    static List<String> failure(SurefireReports.Case c) {
+        String message = c.message() == null ? "" : c.message().strip();
+        if (message.isEmpty()) {
+            String first = c.failureLine();
+            message = first.contains(":") ? first.substring(first.indexOf(':') + 1).strip() : "";
+        }
+        String type = c.failureType();
+        String where = c.failure().lines().map(String::strip).filter(l -> l.startsWith("at ") && l.contains(c.simpleClassName()))
+                .findFirst().orElse("");
+        boolean assertion = type.equals("AssertionError") || type.equals("AssertionFailedError");
+        return failure(c.simpleClassName() + "#" + c.name(), concept(c.name()), assertion || message.isEmpty() ? message
+                : type + ": " + message, message.isEmpty() ? type + " with no message" + (where.isEmpty() ? "" : ", " + where) : null,
+                c.sample());
+    }
+
+    /**
+     * A failed test as the terminal shows it: {@code test (concept)}, then the message, cut to
+     * {@link #MESSAGE_LINES} lines of {@link #LINE_CHARS} characters ({@code ifEmpty} when it has
+     * no text: never an empty line), then the shrunk sample, if any.
+     */
+    static List<String> failure(String test, String concept, String message, String ifEmpty, List<String> sample) {
+        List<String> lines = new ArrayList<>();
+        lines.add("x " + test + " (" + concept + ")");
+        List<String> text = message == null ? List.of() : message.strip().lines().filter(l -> !l.isBlank()).toList();
+        if (text.isEmpty()) {
+            lines.add("  " + (ifEmpty == null ? "failed, with no message" : ifEmpty));
+        }
+        for (int i = 0; i < Math.min(MESSAGE_LINES, text.size()); i++) {
+            lines.add("  " + abbreviate(text.get(i), LINE_CHARS));
+        }
+        if (text.size() > MESSAGE_LINES) {
+            lines.add("  ... (" + (text.size() - MESSAGE_LINES) + " more lines in the reports)");
+        }
+        if (!sample.isEmpty()) {
+            lines.add("  " + abbreviate("shrunk sample: " + String.join(", ", sample), LINE_CHARS));
+        }
+        return lines;
+    }
+
+    /**
+     * The failures of a release's self-grade (local checks), in the terminal: per lab, the tasks
+     * not implemented yet, then the first {@link #FAILURES_SHOWN} other failures with the
+     * concept their name states and their message; and why its count differs from {@code test}'s.
+     */
+    static void printLocalFailures(GradeReport report, PrintWriter out) {
+        for (GradeReport.LabResult lab : report.isolated()) {
+            java.util.Set<String> notImplemented = new java.util.TreeSet<>();
+            List<GradeReport.TestResult> wrong = new ArrayList<>();
+            for (GradeReport.TestResult t : lab.tests()) {
+                if (t.outcome().passed()) {
+                    continue;
+                }
+                String message = t.outcome().message() == null ? "" : t.outcome().message();
+                Matcher m = NOT_IMPLEMENTED.matcher(message);
+                if (m.find()) {
+                    notImplemented.add(m.group(1));
+                } else {
+                    wrong.add(t);
+                }
+            }
+            if (notImplemented.isEmpty() && wrong.isEmpty()) {
+                continue;
+            }
+            out.println(lab.lab() + ":");
+            notImplemented.forEach(m -> out.println("  " + m));
+            for (GradeReport.TestResult t : wrong.subList(0, Math.min(FAILURES_SHOWN, wrong.size()))) {
+                failure(t.test().displayName(), concept(t.test().methodName()),
+                        t.outcome().message() == null ? null : ASSERTION_TYPE.matcher(t.outcome().message()).replaceFirst(""),
+                        t.outcome().status().toString().toLowerCase(java.util.Locale.ROOT), List.of())
+                        .forEach(line -> out.println("  " + line));
+            }
+            if (wrong.size() > FAILURES_SHOWN) {
+                out.println("  ... and " + (wrong.size() - FAILURES_SHOWN) + " more failures (every one is in report.md)");
+            }
+        }
+        out.println("local checks count each public test method of the packages that hold your tasks once (a parameterized"
+                + " test or a property is one check); ./storagelab test counts each of their cases, and the tests of the"
+                + " given code too, so its counts are larger");
+    }
+
+    /** The concept a test's behaviour name states: {@code encodedOrderMatchesTheRecordOrder} reads "encoded order matches the record order". */
+    static String concept(String testName) {
+        String name = testName.contains("(") ? testName.substring(0, testName.indexOf('(')) : testName;
+        name = name.contains("[") ? name.substring(0, name.indexOf('[')).strip() : name;
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1 $2").replace('_', ' ').toLowerCase(Locale.ROOT);
     }
 
     private static String abbreviate(String s, int max) {

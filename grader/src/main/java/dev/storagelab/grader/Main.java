@@ -2,6 +2,7 @@ package dev.storagelab.grader;
 
 import dev.storagelab.grader.report.ReportWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ./storagelab}: the workspace's single entry point. */
 @Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
         description = "Grade, export and measure storagelab workspaces.",
-        subcommands = {Main.Export.class, Main.TestVerb.class, Main.Grade.class, Main.AuditVerb.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
+        subcommands = {Main.Export.class, Main.Update.class, Main.TestVerb.class, Main.Grade.class, Main.AuditVerb.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
                 Main.WorkloadVerb.class, Main.ArenaVerb.class, Main.ShellVerb.class, Main.LsmSimVerb.class, Main.HybridCalibrateVerb.class})
 public final class Main implements Runnable {
 
@@ -43,6 +44,7 @@ public final class Main implements Runnable {
         CommandLine cli = commandLine(main);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("storagelab: " + explain(e));
             if (main.verbose) {
@@ -61,6 +63,28 @@ public final class Main implements Runnable {
     static final int EXIT_FAILURES = 1;
     /** Exit status: the verb could not do its job: bad input, a build that failed, an internal error. */
     static final int EXIT_COULD_NOT_RUN = 2;
+
+    /**
+     * A usage error (an unknown command or option, a missing or malformed value): one line that
+     * says what is wrong, names the closest command or option when one was mistyped, and points
+     * to the command's help; exit status 2.
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            boolean option = first.startsWith("-");
+            boolean command = !option && !cmd.getSubcommands().isEmpty();
+            List<String> close = u.getSuggestions();
+            message = (option ? "unknown option '" : command ? "unknown command '" : "unexpected argument '") + first + "'"
+                    + (!close.isEmpty() ? "; did you mean '" + close.get(0) + "'?"
+                            : command ? "; the commands are " + String.join(", ", cmd.getSubcommands().keySet()) : "");
+        }
+        String help = cmd.getCommandSpec().qualifiedName() + " --help";
+        cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message + " (see '" + help + "')");
+        return EXIT_COULD_NOT_RUN;
+    }
 
     /** One line that names the input, what is wrong with it and, where it helps, what to do. */
     static String explain(Throwable e) {
@@ -101,7 +125,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, test, grade, audit, grade-all, gradescope, bench, workload, arena, shell, lsm-sim or hybrid-calibrate (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, update, test, grade, audit, grade-all, gradescope, bench, workload, arena, shell, lsm-sim or hybrid-calibrate");
     }
 
     Workspace workspace() {
@@ -112,13 +136,18 @@ public final class Main implements Runnable {
                 "not inside a storagelab workspace; run from the workspace or pass --workspace"));
     }
 
-    @Command(name = "export", description = "Write the student release: regions become not-implemented throws, hidden tests stay behind.")
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Write the student release: regions become not-implemented throws, hidden tests stay behind.")
     static final class Export implements Callable<Integer> {
         @CommandLine.ParentCommand
         Main main;
 
-        @Option(names = "--out", required = true, description = "Where to write the release (absent, empty, or an earlier release).")
+        @Option(names = "--out", required = true, description = "Where to write the release: a new or empty folder (or, with"
+                + " --replace, an earlier release).")
         Path out;
+
+        @Option(names = "--replace", description = "Overwrite the earlier release in --out, and everything in it (a student's"
+                + " work too: to keep it, run update in that workspace instead).")
+        boolean replace;
 
         @Option(names = "--solved", split = ",", paramLabel = "NN", description = "Labs given out solved, e.g. --solved 01,02:"
                 + " they keep the reference code, and grading the release grades only the others.")
@@ -130,7 +159,7 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws Exception {
             Workspace ws = main.workspace();
-            Exporter.Summary s = new Exporter(ws).export(out, new java.util.HashSet<>(solved));
+            Exporter.Summary s = new Exporter(ws).export(out, new java.util.HashSet<>(solved), replace);
             spec.commandLine().getOut().printf("exported %d files with %d student regions to %s%n", s.files(), s.regions(), out.toAbsolutePath());
             for (Map.Entry<String, Map<String, Integer>> e : s.regionsByLabAndTask().entrySet()) {
                 spec.commandLine().getOut().printf("  %s: tasks %s%n", e.getKey(), e.getValue().keySet());
@@ -142,7 +171,38 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "test", description = "Run one lab's public tests (or one task's) on the code in this workspace and print"
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Take a newer release (a fixed handout, a new"
+            + " lab) into this workspace, keeping your work: your code in every task, the files you added, and a .mine copy of"
+            + " any given file you changed. Prints what it changed.")
+    static final class Update implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Parameters(paramLabel = "NEWER_RELEASE", description = "The folder of the newer release (what ./storagelab export wrote).")
+        Path newer;
+
+        @Option(names = "--dry-run", description = "Print what would change, and change nothing.")
+        boolean dryRun;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path root = main.workspace().root();
+            List<ReleaseUpdate.Change> changes = ReleaseUpdate.plan(root, newer.toAbsolutePath().normalize());
+            if (!dryRun) {
+                ReleaseUpdate.apply(changes);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println((dryRun ? "would update " : "updated ") + root + " from " + newer.toAbsolutePath().normalize() + ":");
+            out.print(ReleaseUpdate.report(root, changes));
+            out.flush();
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true, description = "Run one lab's public tests (or one task's) on the code in this workspace and print"
             + " a line per task. Only that lab's tests run: an unfinished earlier lab does not stop them. Exit 0: all pass;"
             + " 1: some fail; 2: they could not run.")
     static final class TestVerb implements Callable<Integer> {
@@ -169,7 +229,7 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "grade", description = "Grade a submission (default: this workspace's reference) with the hidden tests.")
+    @Command(name = "grade", mixinStandardHelpOptions = true, description = "Grade a submission (default: this workspace's reference) with the hidden tests.")
     static final class Grade implements Callable<Integer> {
         @CommandLine.ParentCommand
         Main main;
@@ -231,6 +291,19 @@ public final class Main implements Runnable {
             Grader.Mode mode = isolatedOnly ? Grader.Mode.ISOLATED : integratedOnly ? Grader.Mode.INTEGRATED : Grader.Mode.BOTH;
             Workspace checked = main.workspace();
             labs.forEach(checked::lab); // an unknown lab is a usage error, before any work
+            // So is a path that cannot be a submission or a results folder: the command then changes nothing.
+            if (submission != null && !Files.exists(submission)) {
+                throw new IllegalArgumentException("submission " + submission + " does not exist; name a student's workspace"
+                        + " folder or a zip of it");
+            }
+            if (submission != null && Files.isRegularFile(submission)
+                    && !submission.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+                throw new IllegalArgumentException("submission " + submission + " is a file but not a .zip; name a student's"
+                        + " workspace folder or a zip of it");
+            }
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new java.nio.file.NotDirectoryException(out.toString());
+            }
             Path scratch = work != null ? Files.createDirectories(work) : Files.createTempDirectory("storagelab-grade");
             GradeReport report;
             int exit = 0;
@@ -251,8 +324,11 @@ public final class Main implements Runnable {
                     FileTrees.deleteRecursively(scratch);
                 }
             }
-            ReportWriter.writeAll(report, out);
+            writeResults(report, out);
             ReportWriter.printTable(report, spec.commandLine().getOut());
+            if (submission == null && Files.exists(checked.root().resolve(Exporter.RELEASE_MARKER))) {
+                LabTests.printLocalFailures(report, spec.commandLine().getOut());
+            }
             spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());
             if (report.error() != null) {
                 // The results say so too (Gradescope shows them); a script sees it in the status.
@@ -263,7 +339,31 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "audit", description = "Mutation testing (PIT) of a lab's solution regions: how many planted bugs the"
+    /**
+     * Writes a grading's results into {@code out} as a whole: they are written beside it first,
+     * then each replaces the file or folder of the same name, so no result of an earlier grading
+     * (a stale {@code junit/} file) is left among them, and other files in {@code out} stay.
+     */
+    static void writeResults(GradeReport report, Path out) throws java.io.IOException {
+        Path target = out.toAbsolutePath().normalize();
+        Files.createDirectories(target);
+        Path staging = Files.createDirectory(target.resolveSibling("." + target.getFileName() + ".writing-"
+                + Long.toHexString(System.nanoTime())));
+        try {
+            ReportWriter.writeAll(report, staging);
+            try (java.util.stream.Stream<Path> written = Files.list(staging)) {
+                for (Path p : written.toList()) {
+                    Path dest = target.resolve(p.getFileName().toString());
+                    FileTrees.deleteRecursively(dest);
+                    Files.move(p, dest);
+                }
+            }
+        } finally {
+            FileTrees.deleteRecursively(staging);
+        }
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = "Mutation testing (PIT) of a lab's solution regions: how many planted bugs the"
             + " hidden tests, and the public tests alone, catch, per task, with every surviving mutant. Minutes to hours;"
             + " not part of mvn verify.")
     static final class AuditVerb implements Callable<Integer> {
@@ -301,7 +401,7 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "grade-all", description = "Grade every submission (folder or zip) in a folder, in parallel, and write a gradebook.")
+    @Command(name = "grade-all", mixinStandardHelpOptions = true, description = "Grade every submission (folder or zip) in a folder, in parallel, and write a gradebook.")
     static final class GradeAll implements Callable<Integer> {
         @CommandLine.ParentCommand
         Main main;
@@ -356,7 +456,7 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "gradescope", description = "Build the autograder zip Gradescope expects (setup.sh, run_autograder, the workspace).")
+    @Command(name = "gradescope", mixinStandardHelpOptions = true, description = "Build the autograder zip Gradescope expects (setup.sh, run_autograder, the workspace).")
     static final class Gradescope implements Callable<Integer> {
         @CommandLine.ParentCommand
         Main main;
@@ -382,7 +482,7 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "bench", description = "Run the labs' JMH benchmarks on the reference and, with --submission, on a"
+    @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run the labs' JMH benchmarks on the reference and, with --submission, on a"
             + " submission in the same run (each benchmark's ratio, submission over reference); with --peers, the db_bench"
             + " workloads on the labs' engines and on RocksDB, LevelDB and H2 MVStore. Writes bench.json, bench.txt and PNG plots.")
     static final class BenchVerb implements Callable<Integer> {
@@ -434,7 +534,7 @@ public final class Main implements Runnable {
                     .run(new dev.storagelab.grader.bench.Bench.Options(labs, submission, peers, quick, out, offline, keys, ops));
             spec.commandLine().getOut().print(Files.readString(out.resolve("bench.txt")));
             spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());
-            boolean failed = report.labs().stream().anyMatch(l -> l.problem() != null)
+            boolean failed = report.labs().stream().anyMatch(l -> l.problem() != null || !l.failures().isEmpty())
                     || report.workloads() != null && !report.workloads().problems().isEmpty();
             return failed ? 1 : 0;
         }

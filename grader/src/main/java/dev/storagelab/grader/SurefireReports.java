@@ -20,8 +20,16 @@ public final class SurefireReports {
      *
      * @param failure null when the test passed or was skipped; otherwise the exception type, its
      *                message and the stack trace, as Surefire wrote them
+     * @param message the failure's message as the test's assertion made it (may span lines; empty
+     *                when it had none), null when the test did not fail
+     * @param sample  jqwik's shrunk sample of a failed property, one {@code name: value} line per
+     *                parameter (empty when there is none)
      */
-    public record Case(String className, String name, String failure, boolean skipped) {
+    public record Case(String className, String name, String failure, boolean skipped, String message, List<String> sample) {
+
+        public Case(String className, String name, String failure, boolean skipped) {
+            this(className, name, failure, skipped, failure == null ? null : "", List.of());
+        }
 
         public boolean passed() {
             return failure == null && !skipped;
@@ -35,6 +43,13 @@ public final class SurefireReports {
         /** The first line of the failure: the exception and its message. */
         public String failureLine() {
             return failure == null ? "" : failure.lines().findFirst().orElse("");
+        }
+
+        /** The exception's type (simple name), from the first line of the failure. */
+        public String failureType() {
+            String first = failureLine();
+            String type = first.contains(":") ? first.substring(0, first.indexOf(':')) : first.strip();
+            return type.substring(type.lastIndexOf('.') + 1);
         }
     }
 
@@ -60,11 +75,12 @@ public final class SurefireReports {
                 for (int i = 0; i < testcases.getLength(); i++) {
                     Element c = (Element) testcases.item(i);
                     String failure = null;
+                    String message = null;
                     for (String kind : List.of("failure", "error")) {
                         NodeList n = c.getElementsByTagName(kind);
                         if (n.getLength() > 0 && failure == null) {
                             Element e = (Element) n.item(0);
-                            String message = e.getAttribute("message");
+                            message = e.getAttribute("message");
                             String type = e.getAttribute("type");
                             String trace = e.getTextContent().strip();
                             // The trace starts with "type: message" when Surefire has one.
@@ -72,12 +88,34 @@ public final class SurefireReports {
                         }
                     }
                     boolean skipped = c.getElementsByTagName("skipped").getLength() > 0;
-                    cases.add(new Case(c.getAttribute("classname"), c.getAttribute("name"), failure, skipped));
+                    NodeList out = c.getElementsByTagName("system-out");
+                    List<String> sample = failure == null || out.getLength() == 0 ? List.of() : shrunkSample(out.item(0).getTextContent());
+                    cases.add(new Case(c.getAttribute("classname"), c.getAttribute("name"), failure, skipped, message, sample));
                 }
             }
         } catch (ParserConfigurationException | SAXException e) {
             throw new IOException("cannot read the Surefire reports in " + reports + ": " + e.getMessage(), e);
         }
         return cases;
+    }
+
+    /**
+     * The sample jqwik reports for a failed property ({@code Shrunk Sample (5 steps)}, or
+     * {@code Sample} when it could not shrink) in a test's output: the {@code name: value} lines
+     * under the heading.
+     */
+    static List<String> shrunkSample(String output) {
+        List<String> lines = output.lines().toList();
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            String heading = lines.get(i).strip();
+            if ((heading.startsWith("Shrunk Sample") || heading.equals("Sample")) && lines.get(i + 1).strip().matches("-+")) {
+                List<String> sample = new ArrayList<>();
+                for (int j = i + 2; j < lines.size() && !lines.get(j).isBlank(); j++) {
+                    sample.add(lines.get(j).strip());
+                }
+                return sample;
+            }
+        }
+        return List.of();
     }
 }

@@ -55,8 +55,13 @@ class CliErrorsTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("", "name a command: export, test, grade"),
-                new Case("frobnicate", "frobnicate"),
+                new Case("", "name a command: export, update, test, grade"),
+                new Case("xyzzy", "unknown command 'xyzzy'; the commands are export, update, test, grade"),
+                new Case("grde --lab 01", "unknown command 'grde'; did you mean 'grade'?"),
+                new Case("exprot --out {tmp}/r9", "unknown command 'exprot'; did you mean 'export'?"),
+                new Case("export --out {tmp}/r8 --sovled 01", "unknown option '--sovled'; did you mean '--solved'?"),
+                new Case("update", "Missing required parameter: 'NEWER_RELEASE'"),
+                new Case("update /nonexistent/release", "/nonexistent/release does not exist"),
                 new Case("--workspace /nonexistent/ws export --out {tmp}/r0", "/nonexistent/ws does not exist"),
                 new Case("--workspace {tmp}/file.txt grade", "file.txt is a file"),
                 new Case("--workspace {tmp}/empty grade", "is not a storagelab workspace: it has no pom.xml"),
@@ -78,7 +83,7 @@ class CliErrorsTest {
                 new Case("grade --lab 09 --out {tmp}/g5", "no lab 09 in this workspace"),
                 new Case("grade --isolated --integrated", "--isolated and --integrated exclude each other"),
                 new Case("grade --prepare", "--prepare needs --reference-build"),
-                new Case("grade --jobs 2", "Unknown option: '--jobs'"),
+                new Case("grade --jobs 2", "unknown option '--jobs'"),
                 new Case("grade-all /nonexistent/class --out {tmp}/ga1", "/nonexistent/class does not exist"),
                 new Case("grade-all {tmp}/empty --out {tmp}/ga2", "holds no submissions"),
                 new Case("grade-all {tmp}/file.txt --out {tmp}/ga3", "file.txt is a file, not a folder"),
@@ -112,6 +117,59 @@ class CliErrorsTest {
         assertThat(printed, exit, is(Main.EXIT_COULD_NOT_RUN));
         assertThat(printed, containsString(c.message()));
         assertThat("no stack trace without --verbose", printed, not(containsString("\tat ")));
+        assertThat("one line", printed.strip().lines().count(), is(1L));
+    }
+
+    /** Runs the CLI on the fixture workspace; returns what it printed on standard error, and its exit status. */
+    private static int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+        List<String> all = new ArrayList<>(List.of("--workspace", ws.toString()));
+        all.addAll(List.of(args));
+        return Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "storagelab {0} --help")
+    @MethodSource("graderVerbs")
+    void everyVerbAnswersHelpWithItsUsageAndExitsWithZero(String verb) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = run(out, err, verb, "--help");
+        assertThat(err.toString(StandardCharsets.UTF_8), exit, is(0));
+        assertThat(out.toString(StandardCharsets.UTF_8), containsString("Usage: storagelab " + verb));
+    }
+
+    /** The verbs the grader answers itself; the workbench's get {@code --help} passed on (see below). */
+    static Stream<String> graderVerbs() {
+        return Main.commandLine(new Main()).getSubcommands().entrySet().stream()
+                .filter(e -> !(e.getValue().getCommand() instanceof Main.WorkbenchVerb)).map(java.util.Map.Entry::getKey);
+    }
+
+    @Test
+    void theWorkbenchsVerbsPassHelpOnToTheWorkbench() {
+        for (var e : Main.commandLine(new Main()).getSubcommands().entrySet()) {
+            if (e.getValue().getCommand() instanceof Main.WorkbenchVerb) {
+                Main main = new Main();
+                Main.commandLine(main).parseArgs(e.getKey(), "--help");
+                Main.WorkbenchVerb verb = main.spec.subcommands().get(e.getKey()).getCommand();
+                assertThat(e.getKey() + " hands --help to the workbench, which documents its options", verb.args,
+                        is(List.of("--help")));
+            }
+        }
+    }
+
+    @Test
+    void aGradeThatCannotStartLeavesTheEarlierResultsAsTheyWere() throws IOException {
+        Path results = Files.createDirectories(tmp.resolve("earlier-results"));
+        Files.writeString(results.resolve("report.md"), "the earlier grading");
+        Files.createDirectories(results.resolve("junit"));
+        Files.writeString(results.resolve("junit/TEST-lab-01.xml"), "<testsuite/>");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = run(new ByteArrayOutputStream(), err, "grade", "/nonexistent/submission", "--out", results.toString());
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertThat(printed, exit, is(Main.EXIT_COULD_NOT_RUN));
+        assertThat("the error is printed once", printed.split("does not exist", -1).length, is(2));
+        assertThat(Files.readString(results.resolve("report.md")), is("the earlier grading"));
+        assertThat(Files.exists(results.resolve("junit/TEST-lab-01.xml")), is(true));
     }
 
     @Test

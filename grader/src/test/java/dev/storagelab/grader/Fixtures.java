@@ -14,6 +14,23 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /** What a run of the CLI printed, and its exit status. */
+    record CliRun(int exit, String out, String err) {
+    }
+
+    /** Runs {@code ./storagelab --workspace ROOT ARGS...} in this JVM. */
+    static CliRun cli(Path root, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        String[] all = new String[args.length + 2];
+        all[0] = "--workspace";
+        all[1] = root.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int exit = Main.run(all, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     /** The real workspace: the grader module's parent directory. */
     static Path realWorkspace() {
         Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();

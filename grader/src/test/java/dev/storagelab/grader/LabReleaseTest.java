@@ -1,5 +1,6 @@
 package dev.storagelab.grader;
 
+import static dev.storagelab.grader.Fixtures.cli;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.contains;
@@ -40,21 +41,6 @@ class LabReleaseTest {
         workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
     }
 
-    /** What a CLI run printed and returned. */
-    private record Cli(int exit, String out, String err) {
-    }
-
-    private static Cli cli(Path root, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "--workspace";
-        all[1] = root.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int exit = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Cli(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     private static Path export(String name, String... solved) throws IOException {
         Path release = tmp.resolve(name);
         new Exporter(Workspace.at(workspace)).export(release, Set.of(solved));
@@ -68,7 +54,7 @@ class LabReleaseTest {
     @Test
     void testVerbPrintsALinePerTaskWithTheNotImplementedMessage() throws IOException {
         Path release = export("release-test");
-        Cli all = cli(release, "test", "--lab", "01", "--offline");
+        Fixtures.CliRun all = cli(release, "test", "--lab", "01", "--offline");
         assertThat(all.out() + all.err(), all.exit(), is(1));
         List<String> lines = taskLines(all.out());
         assertThat(all.out(), lines, hasSize(2));
@@ -78,12 +64,12 @@ class LabReleaseTest {
         assertThat(lines.get(1), containsString("lab-01 T2 Calc.multiply is not implemented yet"));
         assertThat(all.out(), containsString("lab-01: 0 of 3 public tests passed"));
 
-        Cli one = cli(release, "test", "--lab", "01", "--task", "t2", "--offline");
+        Fixtures.CliRun one = cli(release, "test", "--lab", "01", "--task", "t2", "--offline");
         assertThat(one.exit(), is(1));
         assertThat("only T2's tests ran", taskLines(one.out()), hasSize(1));
         assertThat(one.out(), containsString("lab-01: 0 of 1 public tests passed"));
 
-        Cli unknown = cli(release, "test", "--lab", "01", "--task", "T9");
+        Fixtures.CliRun unknown = cli(release, "test", "--lab", "01", "--task", "T9");
         assertThat(unknown.exit(), is(2));
         assertThat(unknown.err(), containsString("lab-01 has no task T9; its tasks are [T1, T2]"));
     }
@@ -94,12 +80,12 @@ class LabReleaseTest {
         // lab-02 done, lab-01 not: lab-02's tests run (and fail through lab-01), lab-01's tests do not stop them.
         Files.copy(workspace.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"),
                 release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Cli run = cli(release, "test", "--lab", "02", "--offline");
+        Fixtures.CliRun run = cli(release, "test", "--lab", "02", "--offline");
         assertThat(run.out() + run.err(), run.exit(), is(1));
         assertThat(taskLines(run.out()), contains(containsString("lab-01 T")));
         assertThat(run.out(), containsString("lab-02: 0 of 1 public tests passed"));
 
-        Cli reference = cli(copyOf(workspace, "ws-tests"), "test", "--lab", "02", "--offline");
+        Fixtures.CliRun reference = cli(copyOf(workspace, "ws-tests"), "test", "--lab", "02", "--offline");
         assertThat(reference.out() + reference.err(), reference.exit(), is(0));
         assertThat(taskLines(reference.out()), contains(containsString("1/1")));
     }
@@ -116,15 +102,19 @@ class LabReleaseTest {
         assertThat(Exporter.solvedLabs(release), equalTo(Set.of("lab-01")));
 
         // The student's own check of the release: lab-01 is not graded, lab-02 is, as local checks.
-        GradeReport local = new Grader(Workspace.at(release), new PrintStream(OutputStream.nullOutputStream()), true)
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        GradeReport local = new Grader(Workspace.at(release), new PrintStream(progress, true, StandardCharsets.UTF_8), true)
                 .grade(null, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(local.isolated().stream().map(LabResult::lab).toList(), contains("lab-02"));
+        assertThat("in a release the code graded is the student's", local.submission(), containsString("your submission"));
+        assertThat(progress.toString(StandardCharsets.UTF_8), containsString("building your submission's [lab-02]"));
+        assertThat(progress.toString(StandardCharsets.UTF_8), not(containsString("the reference")));
         assertThat(local.isolated().get(0).tests().get(0).outcome().message(), containsString("lab-02 T1"));
 
         // With lab-02 written, its tests pass on the lab-01 the release gave out.
         Files.copy(workspace.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"),
                 release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Cli run = cli(release, "test", "--lab", "02", "--offline");
+        Fixtures.CliRun run = cli(release, "test", "--lab", "02", "--offline");
         assertThat(run.out() + run.err(), run.exit(), is(0));
 
         // The instructor grades lab-02 of that submission with the hidden tests: full marks.

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * {@code hybrid-calibrate}: measures this machine's {@link HardwareProfile} (lab-07's cost model
  * weighs every access by it) with lab-07's {@link Calibrator}, prints it and writes the profile file.
  */
-@Command(name = "hybrid-calibrate", description = "Measure the storage and the lab-04 and lab-05 engines on this machine"
+@Command(name = "hybrid-calibrate", mixinStandardHelpOptions = true, description = "Measure the storage and the lab-04 and lab-05 engines on this machine"
         + " (or on a simulated hdd or object store) and write the hardware profile lab-07's cost model reads.")
 final class HybridCalibrate implements Callable<Integer> {
 

@@ -38,7 +38,7 @@ class HybridCalibrateTest {
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute("hybrid-calibrate", "--device", "floppy", "--out", dir.resolve("x").toString());
-        assertThat(exit, equalTo(1));
+        assertThat("a usage error", exit, equalTo(WorkbenchMain.EXIT_COULD_NOT_RUN));
         assertThat(err.toString(), containsString("floppy"));
         assertThat("nothing written", Files.exists(dir.resolve("x")), equalTo(false));
     }

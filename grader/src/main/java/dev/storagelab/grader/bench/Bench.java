@@ -152,9 +152,8 @@ public final class Bench {
         log.println("benchmarking " + lab.id() + " on the reference" + (quick ? " (quick)" : "") + " ...");
         JmhRunner.Run ref = JmhRunner.run(module, include, params, settings, deadline, logs.resolve(lab.id() + "-reference.txt"), log);
         List<String> problems = new ArrayList<>();
-        if (!ref.ok()) {
-            problems.add("reference: " + ref.problem());
-        }
+        List<BenchReport.Failed> failed = new ArrayList<>();
+        collect(ref, "reference", problems, failed);
         Map<String, Score> theirs = new LinkedHashMap<>();
         if (student != null) {
             if (!LabBuild.built(student, lab)) {
@@ -171,9 +170,7 @@ public final class Bench {
                     log.println("benchmarking " + lab.id() + " on the submission ...");
                     JmhRunner.Run sub = JmhRunner.run(student.resolve(lab.directory()), include, params, settings, deadline,
                             logs.resolve(lab.id() + "-submission.txt"), log);
-                    if (!sub.ok()) {
-                        problems.add("submission: " + sub.problem());
-                    }
+                    collect(sub, "submission", problems, failed);
                     sub.scores().forEach(s -> theirs.put(s.key(), s));
                 }
             }
@@ -185,7 +182,23 @@ public final class Bench {
                     s == null ? null : s.score(), s == null ? null : s.error(), s == null ? null : timeRatio(r, s),
                     r.secondary()));
         }
-        return new LabBench(lab.id(), problems.isEmpty() ? null : String.join("\n", problems), rows);
+        return new LabBench(lab.id(), problems.isEmpty() ? null : String.join("\n", problems), rows, failed);
+    }
+
+    /**
+     * A run's failures: each benchmark that failed on its own is one entry of {@code failed}; the
+     * run is a problem as a whole only when it failed without naming one (it crashed, did not
+     * finish, or did not start).
+     */
+    private static void collect(JmhRunner.Run run, String side, List<String> problems, List<BenchReport.Failed> failed)
+            throws IOException {
+        List<JmhRunner.Failure> failures = run.failures();
+        for (JmhRunner.Failure f : failures) {
+            failed.add(new BenchReport.Failed(f.shortName(), f.params(), side, f.reason()));
+        }
+        if (!run.ok() && (failures.isEmpty() || !run.finished())) {
+            problems.add(side + ": " + run.problem());
+        }
     }
 
     /**

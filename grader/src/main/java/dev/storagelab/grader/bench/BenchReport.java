@@ -22,9 +22,24 @@ public record BenchReport(String date, Map<String, Object> machine, boolean quic
     /**
      * One lab's benchmarks.
      *
-     * @param problem why some or all of them have no result (a build or run failure), or null
+     * @param problem  why some or all of them have no result (a build or run failure), or null
+     * @param failures the benchmarks that failed on their own (an unfinished task), each costing
+     *                 only its own result
      */
-    public record LabBench(String lab, String problem, List<Comparison> benchmarks) {
+    public record LabBench(String lab, String problem, List<Comparison> benchmarks, List<Failed> failures) {
+
+        public LabBench(String lab, String problem, List<Comparison> benchmarks) {
+            this(lab, problem, benchmarks, List.of());
+        }
+    }
+
+    /**
+     * A benchmark that failed on one side.
+     *
+     * @param side   {@code reference} (the workspace's own code) or {@code submission}
+     * @param reason the first line of the exception, or null when the log does not say
+     */
+    public record Failed(String benchmark, String params, String side, String reason) {
     }
 
     /**

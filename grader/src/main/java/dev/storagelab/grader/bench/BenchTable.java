@@ -24,11 +24,13 @@ public final class BenchTable {
             if (lab.problem() != null) {
                 sb.append("  PROBLEM: ").append(lab.problem().replace("\n", "\n    ")).append('\n');
             }
-            if (lab.benchmarks().isEmpty()) {
+            if (lab.benchmarks().isEmpty() && lab.failures().isEmpty()) {
                 continue;
             }
-            int nameWidth = lab.benchmarks().stream().mapToInt(c -> c.benchmark().length()).max().orElse(0);
-            int paramsWidth = Math.max(6, lab.benchmarks().stream().mapToInt(c -> c.params().length()).max().orElse(0));
+            int nameWidth = Math.max(lab.benchmarks().stream().mapToInt(c -> c.benchmark().length()).max().orElse(0),
+                    lab.failures().stream().mapToInt(f -> f.benchmark().length()).max().orElse(0));
+            int paramsWidth = Math.max(6, Math.max(lab.benchmarks().stream().mapToInt(c -> c.params().length()).max().orElse(0),
+                    lab.failures().stream().mapToInt(f -> f.params().length()).max().orElse(0)));
             String row = "  %-" + nameWidth + "s  %-" + paramsWidth + "s %12s %12s %7s  %s%n";
             sb.append(String.format(Locale.ROOT, row, "benchmark", "params", "reference", compared ? "submission" : "",
                     compared ? "ratio" : "", "unit"));
@@ -36,6 +38,12 @@ public final class BenchTable {
                 sb.append(String.format(Locale.ROOT, row, c.benchmark(), c.params(),
                         number(c.reference()), c.submission() == null ? (compared ? "-" : "") : number(c.submission()),
                         c.ratio() == null ? (compared ? "-" : "") : String.format(Locale.ROOT, "%.2f", c.ratio()), c.unit()));
+            }
+            for (BenchReport.Failed f : lab.failures()) {
+                String reason = f.reason() == null ? "see logs/" : f.reason();
+                String line = String.format(Locale.ROOT, "  %-" + nameWidth + "s  %-" + paramsWidth + "s FAILED on the %s: %s",
+                        f.benchmark(), f.params(), f.side(), reason);
+                sb.append(line.length() <= 200 ? line : line.substring(0, 197) + "...").append('\n');
             }
         }
         if (r.workloads() != null) {

@@ -70,8 +70,7 @@ public final class JmhRunner {
 
         /** The class's simple name and the method: {@code ReadBenchmark.readrandom}. */
         public String shortName() {
-            String[] parts = benchmark.split("\\.");
-            return parts.length < 2 ? benchmark : parts[parts.length - 2] + "." + parts[parts.length - 1];
+            return JmhRunner.shortName(benchmark);
         }
 
         /** The parameters as {@code impl=BPlusTree keys=1000}, sorted by name. */
@@ -90,11 +89,61 @@ public final class JmhRunner {
         }
     }
 
+    /** A benchmark (with one set of parameters) that failed, and the first line of why (null: the log does not say). */
+    public record Failure(String benchmark, String params, String reason) {
+
+        /** The class's simple name and the method, as {@link Score#shortName}. */
+        public String shortName() {
+            return JmhRunner.shortName(benchmark);
+        }
+    }
+
+    /** A benchmark's class simple name and method: {@code ReadBenchmark.readrandom}. */
+    static String shortName(String benchmark) {
+        String[] parts = benchmark.split("\\.");
+        return parts.length < 2 ? benchmark : parts[parts.length - 2] + "." + parts[parts.length - 1];
+    }
+
     /** What a run did: its scores, or why it has none. */
     public record Run(List<Score> scores, boolean finished, int exitCode, Path log) {
 
         public boolean ok() {
             return finished && exitCode == 0;
+        }
+
+        /**
+         * The benchmarks that failed in this run, from its log: JMH prints {@code <failure>} in
+         * place of an iteration's score, then the exception. The run goes on to the next
+         * benchmark ({@code -foe false}), so one failure costs only its own result.
+         */
+        public List<Failure> failures() throws IOException {
+            List<Failure> failures = new ArrayList<>();
+            if (!Files.exists(log)) {
+                return failures;
+            }
+            String benchmark = null;
+            String params = "";
+            boolean failed = false;
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if (line.startsWith("# Benchmark: ")) {
+                    benchmark = line.substring("# Benchmark: ".length()).strip();
+                    params = "";
+                    failed = false;
+                } else if (line.startsWith("# Parameters: (") && line.endsWith(")")) {
+                    params = java.util.Arrays.stream(line.substring("# Parameters: (".length(), line.length() - 1).split(", "))
+                            .map(p -> p.replace(" = ", "=")).sorted().collect(Collectors.joining(" "));
+                } else if (line.contains("<failure>") && benchmark != null && !failed) {
+                    failed = true;
+                    failures.add(new Failure(benchmark, params, null));
+                } else if (failed && failures.get(failures.size() - 1).reason() == null && !line.isBlank()
+                        && !Character.isWhitespace(line.charAt(0))) {
+                    Failure f = failures.remove(failures.size() - 1);
+                    String reason = line.startsWith("dev.storagelab.lab.NotImplementedException: ")
+                            ? line.substring("dev.storagelab.lab.NotImplementedException: ".length()) : line.strip();
+                    failures.add(new Failure(f.benchmark(), f.params(), reason));
+                }
+            }
+            return failures;
         }
 
         /** The last lines of the log, where JMH and the benchmark say what went wrong. */
@@ -248,7 +297,9 @@ public final class JmhRunner {
         cmd.add("org.openjdk.jmh.Main");
         cmd.add(include);
         cmd.addAll(List.of("-prof", CpuTimeProfiler.NAME));
-        cmd.addAll(List.of("-foe", "true", "-rf", "json", "-rff", childJson.toString()));
+        // A failing benchmark (an unfinished task) costs its own result, not the run's: JMH goes on
+        // to the next one and still writes the results it has ({@link Run#failures}).
+        cmd.addAll(List.of("-foe", "false", "-rf", "json", "-rff", childJson.toString()));
         if (settings.forks() != null) {
             cmd.addAll(List.of("-f", settings.forks().toString()));
         }

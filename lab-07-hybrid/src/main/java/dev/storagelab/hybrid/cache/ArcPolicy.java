@@ -16,17 +16,19 @@ import java.util.function.Consumer;
  * <p>It keeps four LRU lists, each ordered from its least recently used key (LRU end) to its most
  * recently used (MRU end):
  * <ul>
- *   <li><b>T1</b>: resident keys seen once recently (recency);</li>
- *   <li><b>T2</b>: resident keys seen at least twice recently (frequency);</li>
- *   <li><b>B1</b>: ghosts, the keys recently evicted from T1 (the key only, no value);</li>
- *   <li><b>B2</b>: ghosts, the keys recently evicted from T2;</li>
+ *   <li><b>R</b>: resident keys seen once recently (recency);</li>
+ *   <li><b>F</b>: resident keys seen at least twice recently (frequency);</li>
+ *   <li><b>B1</b>: ghosts, the keys recently evicted from R (the key only, no value);</li>
+ *   <li><b>B2</b>: ghosts, the keys recently evicted from F;</li>
  * </ul>
- * and the <b>target</b> {@code p}, the size T1 should have ({@code 0 <= p <= c}). A hit on a ghost
- * in B1 says "T1 was too small: had it been larger, this would have been a hit", so p grows; a hit
- * on a ghost in B2 says the same of T2, so p shrinks. REPLACE evicts from T1 while T1 is larger
- * than p, else from T2.
+ * (R and F are the paper's T1 and T2, hence {@link #t1()} and {@link #t2()}; in the handout T1 and
+ * T2 are the lab's tasks)
+ * and the <b>target</b> {@code p}, the size R should have ({@code 0 <= p <= c}). A hit on a ghost
+ * in B1 says "R was too small: had it been larger, this would have been a hit", so p grows; a hit
+ * on a ghost in B2 says the same of F, so p shrinks. REPLACE evicts from R while R is larger
+ * than p, else from F.
  *
- * <p>Invariants after every call, for L1 = T1 + B1 and L2 = T2 + B2: {@code |T1| + |T2| <= c},
+ * <p>Invariants after every call, for L1 = R + B1 and L2 = F + B2: {@code |R| + |F| <= c},
  * {@code |L1| <= c}, {@code |L1| + |L2| <= 2c}, {@code 0 <= p <= c}; a key is in at most one list.
  *
  * <p>Each list is a {@link LinkedHashSet} (a hash table threaded by a doubly-linked list in
@@ -42,11 +44,11 @@ public final class ArcPolicy<K> implements ReplacementPolicy<K> {
     private final LinkedHashSet<K> t1 = new LinkedHashSet<>();
     /** Resident, seen at least twice recently. */
     private final LinkedHashSet<K> t2 = new LinkedHashSet<>();
-    /** Ghosts of keys evicted from T1. */
+    /** Ghosts of keys evicted from R. */
     private final LinkedHashSet<K> b1 = new LinkedHashSet<>();
-    /** Ghosts of keys evicted from T2. */
+    /** Ghosts of keys evicted from F. */
     private final LinkedHashSet<K> b2 = new LinkedHashSet<>();
-    /** The target size of T1. */
+    /** The target size of R. */
     private int p;
 
     /** An empty ARC cache of {@code capacity} resident keys (and as many ghosts), with target 0. */
@@ -58,17 +60,17 @@ public final class ArcPolicy<K> implements ReplacementPolicy<K> {
     /**
      * A reference to {@code key}, one of the paper's four cases:
      * <ol>
-     *   <li><b>Hit</b>, {@code key} in T1 or T2: move it to the MRU end of T2; returns true.</li>
+     *   <li><b>Hit</b>, {@code key} in R or F: move it to the MRU end of F; returns true.</li>
      *   <li><b>Ghost hit in B1</b>: grow the target, {@code p = min(c, p + d1)} where {@code d1 = 1}
      *       if {@code |B1| >= |B2|}, else {@code |B2| / |B1|} (integer division); then
-     *       {@link #replace REPLACE}; then move {@code key} from B1 to the MRU end of T2 (resident
+     *       {@link #replace REPLACE}; then move {@code key} from B1 to the MRU end of F (resident
      *       now). Returns false: the value was not in the cache.</li>
      *   <li><b>Ghost hit in B2</b>: shrink the target, {@code p = max(0, p - d2)} where
      *       {@code d2 = 1} if {@code |B2| >= |B1|}, else {@code |B1| / |B2|}; then REPLACE; then move
-     *       {@code key} from B2 to the MRU end of T2. Returns false.</li>
+     *       {@code key} from B2 to the MRU end of F. Returns false.</li>
      *   <li><b>Miss</b>, in no list: {@link #miss}. Returns false.</li>
      * </ol>
-     * REPLACE runs in cases II and III only when the cache is full ({@code |T1| + |T2| = c}); in the
+     * REPLACE runs in cases II and III only when the cache is full ({@code |R| + |F| = c}); in the
      * paper it always is there, but {@link #remove} can leave free room behind ghosts.
      *
      * @throws IllegalArgumentException if {@code key} or {@code evicted} is null
@@ -82,7 +84,7 @@ public final class ArcPolicy<K> implements ReplacementPolicy<K> {
             t2.add(key);
             return true;
         }
-        if (b1.contains(key)) { // case II: T1 would have kept it had it been larger
+        if (b1.contains(key)) { // case II: R would have kept it had it been larger
             int delta = b1.size() >= b2.size() ? 1 : b2.size() / b1.size();
             p = Math.min(capacity, p + delta);
             if (t1.size() + t2.size() >= capacity) {
@@ -92,7 +94,7 @@ public final class ArcPolicy<K> implements ReplacementPolicy<K> {
             t2.add(key);
             return false;
         }
-        if (b2.contains(key)) { // case III: T2 would have kept it had it been larger
+        if (b2.contains(key)) { // case III: F would have kept it had it been larger
             int delta = b2.size() >= b1.size() ? 1 : b1.size() / b2.size();
             p = Math.max(0, p - delta);
             if (t1.size() + t2.size() >= capacity) {
@@ -108,10 +110,10 @@ public final class ArcPolicy<K> implements ReplacementPolicy<K> {
     }
 
     /**
-     * REPLACE(x, p): evicts one resident key to make room for the referenced one. If T1 is not empty
-     * and either T1 is larger than the target ({@code |T1| > p}), or the reference is a ghost hit in
-     * B2 ({@code inB2}) and T1 is exactly at the target ({@code |T1| = p}), the LRU key of T1 moves
-     * to the MRU end of B1; otherwise the LRU key of T2 moves to the MRU end of B2. The evicted key is
+     * REPLACE(x, p): evicts one resident key to make room for the referenced one. If R is not empty
+     * and either R is larger than the target ({@code |R| > p}), or the reference is a ghost hit in
+     * B2 ({@code inB2}) and R is exactly at the target ({@code |R| = p}), the LRU key of R moves
+     * to the MRU end of B1; otherwise the LRU key of F moves to the MRU end of B2. The evicted key is
      * passed to {@code evicted}. Called only when the cache is full.
      */
     private void replace(boolean inB2, Consumer<? super K> evicted) {
@@ -129,11 +131,11 @@ public final class ArcPolicy<K> implements ReplacementPolicy<K> {
     }
 
     /**
-     * Case IV, a key in no list: make room, then put {@code key} at the MRU end of T1.
+     * Case IV, a key in no list: make room, then put {@code key} at the MRU end of R.
      * <ul>
-     *   <li>A: if {@code |L1| = |T1| + |B1| = c}: if {@code |T1| < c}, drop the LRU ghost of B1 and,
-     *       if the cache is full, REPLACE; otherwise (B1 is empty, T1 holds the whole cache) the LRU
-     *       key of T1 is evicted outright (to no ghost list) and passed to {@code evicted}.</li>
+     *   <li>A: if {@code |L1| = |R| + |B1| = c}: if {@code |R| < c}, drop the LRU ghost of B1 and,
+     *       if the cache is full, REPLACE; otherwise (B1 is empty, R holds the whole cache) the LRU
+     *       key of R is evicted outright (to no ghost list) and passed to {@code evicted}.</li>
      *   <li>B: if {@code |L1| < c} and {@code |L1| + |L2| >= c}: if {@code |L1| + |L2| = 2c}, drop
      *       the LRU ghost of B2; then, if the cache is full, REPLACE.</li>
      *   <li>Otherwise the directory has room: nothing is dropped or evicted.</li>
@@ -206,8 +208,8 @@ public final class ArcPolicy<K> implements ReplacementPolicy<K> {
 
     /**
      * Changes c at run time and restores the invariants: the target p is capped at the new c; while
-     * more than c keys are resident, one is evicted as REPLACE would (the LRU key of T1 to B1 while
-     * T1 is over the target, or T2 is empty; else the LRU key of T2 to B2); then the oldest ghosts
+     * more than c keys are resident, one is evicted as REPLACE would (the LRU key of R to B1 while
+     * R is over the target, or F is empty; else the LRU key of F to B2); then the oldest ghosts
      * are dropped until {@code |L1| <= c} (from B1) and {@code |L1| + |L2| <= 2c} (from B2 first).
      * A larger c only makes room.
      */
@@ -229,44 +231,44 @@ public final class ArcPolicy<K> implements ReplacementPolicy<K> {
             evicted.accept(victim);
         }
         while (t1.size() + b1.size() > capacity) {
-            removeLru(b1); // T1 <= c here, so B1 is not empty
+            removeLru(b1); // R <= c here, so B1 is not empty
         }
         while (t1.size() + t2.size() + b1.size() + b2.size() > 2 * capacity) {
             removeLru(b2.isEmpty() ? b1 : b2);
         }
     }
 
-    /** Resident keys seen once recently: {@code |T1|}. */
+    /** Resident keys seen once recently: {@code |R|}. */
     public int t1Size() {
         return t1.size();
     }
 
-    /** Resident keys seen at least twice recently: {@code |T2|}. */
+    /** Resident keys seen at least twice recently: {@code |F|}. */
     public int t2Size() {
         return t2.size();
     }
 
-    /** Ghosts of keys evicted from T1: {@code |B1|}. */
+    /** Ghosts of keys evicted from R: {@code |B1|}. */
     public int b1Size() {
         return b1.size();
     }
 
-    /** Ghosts of keys evicted from T2: {@code |B2|}. */
+    /** Ghosts of keys evicted from F: {@code |B2|}. */
     public int b2Size() {
         return b2.size();
     }
 
-    /** The target size of T1, p, within {@code [0, capacity]}. */
+    /** The target size of R, p, within {@code [0, capacity]}. */
     public int target() {
         return p;
     }
 
-    /** T1's keys, least recently used first (a copy, for tests and the shell). */
+    /** R's keys, least recently used first (a copy, for tests and the shell). */
     public List<K> t1() {
         return new ArrayList<>(t1);
     }
 
-    /** T2's keys, least recently used first (a copy). */
+    /** F's keys, least recently used first (a copy). */
     public List<K> t2() {
         return new ArrayList<>(t2);
     }

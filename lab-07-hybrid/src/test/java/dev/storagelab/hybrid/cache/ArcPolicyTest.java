@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * lab-07 T3, ARC (Megiddo and Modha, FAST 2003): where a reference puts its key (T1 on a miss, T2
+ * lab-07 T3, ARC (Megiddo and Modha, FAST 2003): where a reference puts its key (R on a miss, F
  * on a hit or a ghost hit), which key REPLACE evicts and to which ghost list, how ghost hits move
  * the target p (by 1, or by the ratio of the ghost lists' sizes), the tie rule of a ghost hit in
  * B2, the paper's invariants on a random trace, and scan resistance.
@@ -37,8 +37,8 @@ class ArcPolicyTest {
     void aMissGoesToT1AndASecondReferenceMovesItToT2() {
         ArcPolicy<Character> arc = new ArcPolicy<>(4);
         assertThat(run(arc, "abca"), equalTo("...h"));
-        assertThat("seen once: T1, least recently used first", arc.t1(), contains('b', 'c'));
-        assertThat("seen twice: T2", arc.t2(), contains('a'));
+        assertThat("seen once: R, least recently used first", arc.t1(), contains('b', 'c'));
+        assertThat("seen twice: F", arc.t2(), contains('a'));
         assertThat(arc.size(), equalTo(3));
         assertThat(arc.contains('a') && arc.contains('b') && arc.contains('c'), equalTo(true));
         assertThat("nothing evicted while the cache has room", evicted, empty());
@@ -48,7 +48,7 @@ class ArcPolicyTest {
     void whenT1HoldsTheWholeCacheItsLruKeyIsEvictedWithoutAGhost() {
         ArcPolicy<Character> arc = new ArcPolicy<>(2);
         run(arc, "abc");
-        assertThat("case IV A with |T1| = c: the LRU key of T1 goes, and B1 stays empty", evicted, contains('a'));
+        assertThat("case IV A with |R| = c: the LRU key of R goes, and B1 stays empty", evicted, contains('a'));
         assertThat(arc.t1(), contains('b', 'c'));
         assertThat(arc.b1(), empty());
         assertThat(arc.contains('a'), equalTo(false));
@@ -58,10 +58,10 @@ class ArcPolicyTest {
     void replaceMovesTheLruKeyOfT1ToB1WhileT1IsAboveTheTarget() {
         ArcPolicy<Character> arc = new ArcPolicy<>(2);
         run(arc, "aabc");
-        assertThat("T1 = [b] is larger than p = 0, so REPLACE takes T1's LRU key", evicted, contains('b'));
+        assertThat("R = [b] is larger than p = 0, so REPLACE takes R's LRU key", evicted, contains('b'));
         assertThat(arc.t1(), contains('c'));
         assertThat(arc.t2(), contains('a'));
-        assertThat("an evicted T1 key becomes a ghost in B1", arc.b1(), contains('b'));
+        assertThat("an evicted R key becomes a ghost in B1", arc.b1(), contains('b'));
         assertThat("a ghost is not resident", arc.contains('b'), equalTo(false));
     }
 
@@ -72,7 +72,7 @@ class ArcPolicyTest {
         evicted.clear();
         assertThat("a ghost hit is a miss: the value is not cached", arc.reference('b', evicted::add), equalTo(false));
         assertThat("p grows by 1 (|B1| >= |B2|)", arc.target(), equalTo(1));
-        assertThat("|T1| = 1 is not above p = 1: REPLACE takes T2's LRU key, to B2", evicted, contains('a'));
+        assertThat("|R| = 1 is not above p = 1: REPLACE takes F's LRU key, to B2", evicted, contains('a'));
         assertThat(arc.b2(), contains('a'));
         assertThat(arc.b1(), empty());
         assertThat(arc.t2(), contains('b'));
@@ -86,7 +86,7 @@ class ArcPolicyTest {
         evicted.clear();
         assertThat(arc.reference('a', evicted::add), equalTo(false));
         assertThat("p shrinks by 1 (|B2| >= |B1|)", arc.target(), equalTo(0));
-        assertThat("|T1| = 1 is above p = 0: REPLACE takes T1's LRU key", evicted, contains('c'));
+        assertThat("|R| = 1 is above p = 0: REPLACE takes R's LRU key", evicted, contains('c'));
         assertThat(arc.t2(), contains('b', 'a'));
         assertThat(arc.b1(), contains('c'));
         assertThat(arc.b2(), empty());
@@ -96,12 +96,12 @@ class ArcPolicyTest {
     void onAGhostHitInB2AT1ExactlyAtTheTargetGivesUpItsKey() {
         ArcPolicy<Character> arc = new ArcPolicy<>(3);
         run(arc, "ecfebcf");
-        assertThat("before: p = 2, T1 = [b], T2 = [c, f], B2 = [e]", List.of(arc.target(), arc.t1(), arc.t2(), arc.b2()),
+        assertThat("before: p = 2, R = [b], F = [c, f], B2 = [e]", List.of(arc.target(), arc.t1(), arc.t2(), arc.b2()),
                 equalTo(List.of(2, List.of('b'), List.of('c', 'f'), List.of('e'))));
         evicted.clear();
         arc.reference('e', evicted::add);
         assertThat(arc.target(), equalTo(1));
-        assertThat("REPLACE's tie rule: x in B2 and |T1| = p evicts from T1, not T2", evicted, contains('b'));
+        assertThat("REPLACE's tie rule: x in B2 and |R| = p evicts from R, not F", evicted, contains('b'));
         assertThat(arc.t1(), empty());
         assertThat(arc.t2(), contains('c', 'f', 'e'));
         assertThat(arc.b1(), contains('b'));
@@ -131,13 +131,13 @@ class ArcPolicyTest {
             List<Integer> out = new ArrayList<>();
             boolean hit = arc.reference(key, out::add);
             String at = "after reference " + i + " (" + arc + ")";
-            assertThat(at + ": |T1| + |T2| <= c", arc.t1Size() + arc.t2Size(), lessThanOrEqualTo(c));
-            assertThat(at + ": |T1| + |B1| <= c", arc.t1Size() + arc.b1Size(), lessThanOrEqualTo(c));
-            assertThat(at + ": |T1| + |T2| + |B1| + |B2| <= 2c", arc.t1Size() + arc.t2Size() + arc.b1Size() + arc.b2Size(),
+            assertThat(at + ": |R| + |F| <= c", arc.t1Size() + arc.t2Size(), lessThanOrEqualTo(c));
+            assertThat(at + ": |R| + |B1| <= c", arc.t1Size() + arc.b1Size(), lessThanOrEqualTo(c));
+            assertThat(at + ": |R| + |F| + |B1| + |B2| <= 2c", arc.t1Size() + arc.t2Size() + arc.b1Size() + arc.b2Size(),
                     lessThanOrEqualTo(2 * c));
             assertThat(at + ": 0 <= p <= c", arc.target() >= 0 && arc.target() <= c, equalTo(true));
             assertThat(at + ": the referenced key is resident", arc.contains(key), equalTo(true));
-            assertThat(at + ": size() is |T1| + |T2|", arc.size(), equalTo(arc.t1Size() + arc.t2Size()));
+            assertThat(at + ": size() is |R| + |F|", arc.size(), equalTo(arc.t1Size() + arc.t2Size()));
             assertThat(at + ": a hit evicts nothing, a miss at most one key", out.size(), lessThanOrEqualTo(hit ? 0 : 1));
         }
     }
@@ -163,13 +163,13 @@ class ArcPolicyTest {
             lruKept += lru.contains(k) ? 1 : 0;
         }
         assertThat("LRU: the scan's keys are all more recent than the working set", lruKept, equalTo(0));
-        assertThat("ARC: the working set is in T2, and the scan only cycles through T1", arcKept, equalTo(50));
+        assertThat("ARC: the working set is in F, and the scan only cycles through R", arcKept, equalTo(50));
     }
 
     @Test
     void removeDropsAResidentKeyOrAGhostAndAGhostHitWithRoomEvictsNothing() {
         ArcPolicy<Character> arc = new ArcPolicy<>(2);
-        run(arc, "aabc"); // T1 [c], T2 [a], B1 [b]
+        run(arc, "aabc"); // R [c], F [a], B1 [b]
         assertThat(arc.remove('c'), equalTo(true));
         assertThat(arc.contains('c'), equalTo(false));
         evicted.clear();
@@ -177,7 +177,7 @@ class ArcPolicyTest {
         assertThat("the cache had room: a ghost hit must not evict", evicted, empty());
         assertThat(arc.t2(), contains('a', 'b'));
         assertThat("a ghost is not resident", arc.remove('x'), equalTo(false));
-        run(arc, "d"); // evicts a T2 key to B2 or a T1 key to B1
+        run(arc, "d"); // evicts a F key to B2 or a R key to B1
         List<Character> ghosts = new ArrayList<>(arc.b1());
         ghosts.addAll(arc.b2());
         assertThat(ghosts.size(), equalTo(1));
