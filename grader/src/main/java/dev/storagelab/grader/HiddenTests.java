@@ -27,7 +27,12 @@ public final class HiddenTests {
             "org.junit.jupiter.api.RepeatedTest", "net.jqwik.api.Property", "net.jqwik.api.Example");
 
     /** The concept shown for a public test graded as a local check. */
-    public static final String LOCAL_CHECK = "public test (local check: the hidden tests are not in a student release)";
+    public static final String LOCAL_CHECK = "public test (a local check: the hidden tests are not in a student release): ";
+
+    /** Whether {@code concept} is a public test's, graded as a local check in a student release. */
+    public static boolean isLocalCheck(String concept) {
+        return concept.startsWith(LOCAL_CHECK);
+    }
 
     private HiddenTests() {
     }
@@ -82,7 +87,8 @@ public final class HiddenTests {
                             String type = a.annotationType().getName();
                             String id = name + "#" + m.getName();
                             if (local && TEST_ANNOTATIONS.contains(type)) {
-                                tests.add(new GradedTest(lab.id(), id, 1, LOCAL_CHECK));
+                                // the concept its behaviour name states, as ./storagelab test prints it
+                                tests.add(new GradedTest(lab.id(), id, 1, LOCAL_CHECK + LabTests.concept(m.getName())));
                                 break;
                             }
                             if (!local && type.equals(GRADED)) {
