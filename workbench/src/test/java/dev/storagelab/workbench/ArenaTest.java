@@ -134,7 +134,7 @@ class ArenaTest {
         all[args.length + 3] = "--intervals";
         all[args.length + 4] = "1";
         int status = cl.execute(all);
-        assertThat("exit status of " + String.join(" ", all), status, equalTo(1));
+        assertThat("bad input exits 2: " + String.join(" ", all), status, equalTo(2));
         String text = err.toString().trim();
         assertThat("one line: " + text, text.contains("\n"), equalTo(false));
         return text;
