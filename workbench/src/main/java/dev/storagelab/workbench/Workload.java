@@ -44,8 +44,8 @@ public enum Workload {
      * hybrid was measured on it (notes/07-hybrid.md §7.15):
      * <ul>
      *   <li>products: 1% of the keys, each with a price key and a stock key, so 2% of the keys are
-     *       hot (episode 2.7: "a few thousand keys" of prices and stock beside "millions" of orders);</li>
-     *   <li>the mix (episode 2.7: prices read on every page view, prices and stock updated on every
+     *       hot (the hybrid episode: "a few thousand keys" of prices and stock beside "millions" of orders);</li>
+     *   <li>the mix (the hybrid episode: prices read on every page view, prices and stock updated on every
      *       sale, orders written once and read when a customer looks at the history): 45% price
      *       updates, 25% stock read-modify-writes, 15% price reads, 10% order inserts, 4% reads of a
      *       random past order, 1% order-history scans of 20 entries;</li>
