@@ -30,7 +30,15 @@ public final class CorruptionSweep {
     /** Opens the store over {@code damaged}, checks every acknowledged write, closes it. */
     @FunctionalInterface
     public interface Opener {
-        void openAndCheck(FaultInjectingStorage damaged) throws IOException;
+        void openAndCheck(FaultInjectingStorage damaged, Damage damage) throws IOException;
+    }
+
+    /** The byte inverted: which file, at which offset. */
+    public record Damage(String file, long offset) {
+        @Override
+        public String toString() {
+            return file + " @ " + offset;
+        }
     }
 
     /**
@@ -73,9 +81,9 @@ public final class CorruptionSweep {
                 damaged.put(file.getKey(), bytes);
                 FaultInjectingStorage storage = new FaultInjectingStorage();
                 damaged.forEach((name, content) -> storage.plant(name, content.clone()));
-                String where = file.getKey() + " @ " + offset;
+                Damage where = new Damage(file.getKey(), offset);
                 try {
-                    opener.openAndCheck(storage);
+                    opener.openAndCheck(storage, where);
                     opened++;
                 } catch (IOException | IllegalArgumentException e) {
                     if (e.getMessage() == null || e.getMessage().isBlank()) {

@@ -197,10 +197,8 @@ public final class BPlusTree implements OrderedStore {
      */
     public static BPlusTree open(Storage storage, BTreeOptions options) throws IOException {
         CountingStorage io = new CountingStorage(storage);
-        if (io.exists(TEMP_NAME)) {
-            io.delete(TEMP_NAME); // a creation that crashed before its rename: nothing was ever acknowledged
-        }
         if (!io.exists(FILE_NAME)) {
+            deleteTemp(io);
             io.create(TEMP_NAME).close();
             try (PageFile fresh = new PageFile(io, TEMP_NAME, options.pageSize())) {
                 PageTable.format(fresh);
@@ -212,7 +210,10 @@ public final class BPlusTree implements OrderedStore {
         PageFile file = new PageFile(io, FILE_NAME, options.pageSize());
         try {
             PageTable table = PageTable.open(file);
-            return new BPlusTree(io, options, file, table, MetaPage.newest(file));
+            MetaPage newest = MetaPage.newest(file);
+            // Only now, with the open sure to succeed, is anything deleted: a refused open changes nothing.
+            deleteTemp(io);
+            return new BPlusTree(io, options, file, table, newest);
         } catch (CorruptionException e) {
             file.close();
             int written = MetaPage.writtenPageSize(io, FILE_NAME, options.pageSize());
@@ -224,6 +225,13 @@ public final class BPlusTree implements OrderedStore {
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
+        }
+    }
+
+    /** Deletes what a creation that crashed before its rename left: nothing in it was ever acknowledged. */
+    private static void deleteTemp(Storage io) throws IOException {
+        if (io.exists(TEMP_NAME)) {
+            io.delete(TEMP_NAME);
         }
     }
 

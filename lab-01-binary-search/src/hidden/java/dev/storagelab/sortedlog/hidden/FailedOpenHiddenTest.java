@@ -72,7 +72,7 @@ class FailedOpenHiddenTest {
         Map<String, byte[]> image = CorruptionSweep.image(storage);
         assertThat("the store's files: segments, a log and a leftover", image.keySet(), hasItem("000099-000099.seg.tmp"));
 
-        CorruptionSweep.Result result = CorruptionSweep.run(image, 160, damaged -> {
+        CorruptionSweep.Result result = CorruptionSweep.run(image, 160, (damaged, damage) -> {
             try (SortedLogStore store = SortedLogStore.open(damaged, options)) {
                 boolean cutTail = store.recoveryReport().truncatedBytes() > 0;
                 for (Map.Entry<Bytes, Bytes> e : acknowledged.entrySet()) {
