@@ -108,7 +108,15 @@ public final class Manifest implements AutoCloseable {
      * @throws CorruptionException as {@link #replay}
      */
     public static Manifest recover(Storage storage) throws IOException {
-        Recovered r = replay(storage);
+        return recover(storage, replay(storage));
+    }
+
+    /**
+     * {@link #recover} from what {@link #replay} already found, so that a caller can run its own
+     * checks between the reading and the first write (the store checks its tables and logs: an
+     * open that fails must change nothing).
+     */
+    public static Manifest recover(Storage storage, Recovered r) throws IOException {
         Manifest m = new Manifest(storage);
         m.version = r.version();
         m.logNumber = r.logNumber();
