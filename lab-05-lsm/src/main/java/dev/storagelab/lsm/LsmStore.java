@@ -329,8 +329,11 @@ public final class LsmStore implements OrderedStore {
      * store would open without the writes that work had moved into a table.
      */
     private static void checkLogExists(Storage storage, Manifest.Recovered found) throws IOException {
+        if (found.logNumber() == 0) {
+            return; // a new store's first snapshot: no log yet
+        }
         String name = LsmFileNames.log(found.logNumber());
-        if (found.logNumber() > 0 && !storage.exists(name)) {
+        if (!storage.exists(name)) {
             throw new CorruptionException(storage.describe(found.manifest()), 0, "the MANIFEST's log number is "
                     + found.logNumber() + " but " + name + " is not in the directory: " + (found.tornTail()
                     ? "the MANIFEST's last edit, dropped as a torn write, had been forced (the work it recorded went on)"

@@ -124,7 +124,9 @@ public final class KvStore implements OrderedStore, TransactionalStore {
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(options, "options");
         AtomicLong watermark = new AtomicLong();
-        Engine engine = switch (options.engine()) {
+        // The engine is opened only once the checkpoint and the log have passed their checks: an
+        // open refused by either changes nothing (the engines decide before they write, too).
+        WriteAheadStore.EngineOpener engine = () -> switch (options.engine()) {
             case BTREE -> Engine.of(BPlusTree.open(storage, options.btree()));
             case LSM -> Engine.of(LsmStore.open(storage, options.lsm().withoutWal()
                     .withCompactionFilter(VersionGcFilter.factory(watermark::get))));
