@@ -200,10 +200,12 @@ public final class LsmStore implements OrderedStore {
             checkTablesExist(counting, found);
             checkLogExists(counting, found);
             replayed = replayLogs(counting, options, found);
-            versions = Manifest.recover(counting, found);
+            // Nothing to recover (a clean close): the MANIFEST and the log are reused, and the open
+            // writes nothing, so that a layer above that refuses its own open later changes nothing.
+            versions = replayed.nothingToRecover() ? Manifest.reopen(counting, found) : Manifest.recover(counting, found);
         } else {
             versions = createManifest(counting);
-            replayed = new Replayed(new MemTable(options.memtableBytes()), 0, RecoveryReport.EMPTY);
+            replayed = new Replayed(new MemTable(options.memtableBytes()), 0, RecoveryReport.EMPTY, null);
         }
         LsmStore store = new LsmStore(counting, options, versions);
         try {
@@ -247,7 +249,12 @@ public final class LsmStore implements OrderedStore {
      * What the logs the last flush did not cover hold: their records, the newest sequence, and what
      * was read and cut off as torn tails.
      */
-    private record Replayed(MemTable memtable, long lastSequence, RecoveryReport report) {
+    private record Replayed(MemTable memtable, long lastSequence, RecoveryReport report, String reusableLog) {
+
+        /** Whether the logs held no record and no torn tail, and one log, the MANIFEST's, can take the next writes. */
+        boolean nothingToRecover() {
+            return reusableLog != null;
+        }
     }
 
     /**
@@ -272,7 +279,9 @@ public final class LsmStore implements OrderedStore {
             maxSequence = Math.max(maxSequence, log.lastSequence());
             report = report.plus(log.report());
         }
-        return new Replayed(recovered, maxSequence, report);
+        boolean reusable = logs.equals(List.of(found.logNumber())) && report.records() == 0
+                && report.truncatedBytes() == 0 && report.validBytes() > 0;
+        return new Replayed(recovered, maxSequence, report, reusable ? LsmFileNames.log(found.logNumber()) : null);
     }
 
     private void recover(Replayed replayed) throws IOException {
@@ -281,18 +290,23 @@ public final class LsmStore implements OrderedStore {
             MemTable recovered = replayed.memtable();
             lastSequence = replayed.lastSequence();
             recovery = replayed.report();
-            VersionEdit edit = new VersionEdit();
-            if (!recovered.isEmpty()) {
-                for (FileMeta meta : writeLevel0Tables(recovered)) {
-                    edit.addFile(0, meta);
+            if (replayed.nothingToRecover()) {
+                logNumber = versions.logNumber();
+                log = RecordLogWriter.openAppend(storage, replayed.reusableLog());
+            } else {
+                VersionEdit edit = new VersionEdit();
+                if (!recovered.isEmpty()) {
+                    for (FileMeta meta : writeLevel0Tables(recovered)) {
+                        edit.addFile(0, meta);
+                    }
                 }
+                logNumber = versions.newFileNumber();
+                log = RecordLogWriter.create(storage, LsmFileNames.log(logNumber), RecordLogFormat.Kind.WAL);
+                storage.syncDirectory();
+                edit.setLogNumber(logNumber);
+                edit.setLastSequence(lastSequence);
+                versions.logAndApply(edit);
             }
-            logNumber = versions.newFileNumber();
-            log = RecordLogWriter.create(storage, LsmFileNames.log(logNumber), RecordLogFormat.Kind.WAL);
-            storage.syncDirectory();
-            edit.setLogNumber(logNumber);
-            edit.setLastSequence(lastSequence);
-            versions.logAndApply(edit);
             mem = new MemTable(options.memtableBytes());
             install(new Super(mem, List.of(), versions.version()));
             pendingOutputs.clear();
@@ -356,7 +370,7 @@ public final class LsmStore implements OrderedStore {
                 records++;
             }
             return new Replayed(into, max,
-                    new RecoveryReport(records, reader.validEnd(), reader.fileSize() - reader.validEnd()));
+                    new RecoveryReport(records, reader.validEnd(), reader.fileSize() - reader.validEnd()), null);
         }
     }
 

@@ -175,11 +175,11 @@ public final class KvStore implements OrderedStore, TransactionalStore {
             return 0;
         }
         if (meta.length != 8) {
-            throw new CorruptionException(file, 24, "the checkpoint's clock is " + meta.length + " bytes, not 8");
+            throw new CorruptionException(file, CheckpointFile.META_OFFSET, "the checkpoint's clock is " + meta.length + " bytes, not 8");
         }
         long clock = ByteBuffer.wrap(meta).getLong();
         if (clock < 0) {
-            throw new CorruptionException(file, 24, "the checkpoint's clock is negative: " + clock);
+            throw new CorruptionException(file, CheckpointFile.META_OFFSET, "the checkpoint's clock is negative: " + clock);
         }
         return clock;
     }

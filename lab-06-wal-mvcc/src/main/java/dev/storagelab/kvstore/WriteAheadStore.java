@@ -102,6 +102,7 @@ public final class WriteAheadStore implements OrderedStore {
         Engine opened = engine.open();
         Wal wal = null;
         try {
+            checkEngineCheckpoint(opened, checkpoint, storage.describe(CheckpointFile.NAME));
             wal = found.open(options);
             long[] count = new long[1];
             recover(wal, opened, checkpoint.coveredLsn(), storage.describe(CheckpointFile.NAME), (lsn, batch) -> {
@@ -133,6 +134,22 @@ public final class WriteAheadStore implements OrderedStore {
             } catch (IOException | RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
+        }
+    }
+
+    /**
+     * The engine must have come back at the checkpoint the record names, or a later one (a crash
+     * between the engine's checkpoint and the record's leaves the engine ahead, which replay
+     * handles). One that came back older lost its newest checkpoint after the record was written,
+     * and the log records between the two are gone: opening would return old values.
+     */
+    private static void checkEngineCheckpoint(Engine engine, CheckpointFile checkpoint, String checkpointFile)
+            throws CorruptionException {
+        if (engine.checkpointId() < checkpoint.engineCheckpoint()) {
+            throw new CorruptionException(checkpointFile, 20, "the checkpoint record was taken at the " + engine.kind()
+                    + "'s checkpoint " + checkpoint.engineCheckpoint() + " but the " + engine.kind() + " opened at its checkpoint "
+                    + engine.checkpointId() + ": its newest checkpoint is damaged, and the log records the two differ by "
+                    + "are gone");
         }
     }
 
@@ -257,7 +274,8 @@ public final class WriteAheadStore implements OrderedStore {
     /**
      * Takes a checkpoint: notes the LSN every applied record reaches, forces the log (so that after
      * any crash the log reaches that LSN, whatever the sync mode), makes the engine durable
-     * ({@link Engine#checkpoint()}), publishes a {@link CheckpointFile} with that LSN and the bytes
+     * ({@link Engine#checkpoint()}), publishes a {@link CheckpointFile} with that LSN, the engine's
+     * {@link Engine#checkpointId()} (asked after its checkpoint) and the bytes
      * {@code meta} gives (asked after the LSN is taken, so that what the layer above records there,
      * such as KvStore's clock, covers every record up to it), and only then removes every log segment
      * the checkpoint covers, those whose LSNs are all at or below the covered LSN
@@ -282,7 +300,7 @@ public final class WriteAheadStore implements OrderedStore {
             }
             wal.force(); // under SyncMode.NONE records up to `covered` may not be durable yet
             engine.checkpoint();
-            new CheckpointFile(covered, meta.get()).write(storage);
+            new CheckpointFile(covered, engine.checkpointId(), meta.get()).write(storage);
             wal.truncateBefore(covered + 1);
             return covered;
             // END SOLUTION
