@@ -1,12 +1,17 @@
 package dev.storagelab.io;
 
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.CorruptionException;
+import dev.storagelab.kv.KeyValueStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Damages a store's files one byte at a time and opens the store on each damaged copy, to check
@@ -102,6 +107,30 @@ public final class CorruptionSweep {
             }
         }
         return new Result(opened, refused);
+    }
+
+    /**
+     * Checks, after a successful open, that every acknowledged write reads back from {@code store}:
+     * its value, or a {@link CorruptionException} when it is read (damage found there and reported,
+     * never returned as data). A key {@code mayBeAbsent} accepts may read as absent instead (the
+     * last record of a log cut as a torn tail, which the open reported).
+     *
+     * @throws AssertionError naming the damage and the key if a write reads back wrong
+     */
+    public static void checkAcknowledged(KeyValueStore store, Map<Bytes, Bytes> acknowledged, Damage damage,
+                                         Predicate<Bytes> mayBeAbsent) throws IOException {
+        for (Map.Entry<Bytes, Bytes> e : acknowledged.entrySet()) {
+            Optional<Bytes> read;
+            try {
+                read = store.get(e.getKey());
+            } catch (CorruptionException reported) {
+                continue;
+            }
+            if (!read.equals(Optional.of(e.getValue())) && !(read.isEmpty() && mayBeAbsent.test(e.getKey()))) {
+                throw new AssertionError("with " + damage + " inverted, after a successful open " + e.getKey()
+                        + " reads " + read + ", not its acknowledged value " + e.getValue());
+            }
+        }
     }
 
     /** The offsets of a file of {@code size} bytes that the sweep damages, ascending. */

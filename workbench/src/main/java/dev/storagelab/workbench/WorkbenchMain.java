@@ -113,7 +113,7 @@ public final class WorkbenchMain {
                     PathUtils.deleteDirectory(where);
                 }
             }
-            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+            PrintStream out = stdout();
             out.print(json ? new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(result) + "\n"
                     : table(result));
             out.flush();
@@ -187,7 +187,7 @@ public final class WorkbenchMain {
         public Integer call() throws Exception {
             EngineFactory e = Engines.byId(engine);
             Files.createDirectories(dir);
-            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+            PrintStream out = stdout();
             try (Engine.Handle handle = e.open(dir)) {
                 Shell shell = new Shell(handle, out);
                 if (script != null) {
@@ -202,6 +202,11 @@ public final class WorkbenchMain {
                 return shell.errors() == 0 ? 0 : 1;
             }
         }
+    }
+
+    /** Standard output as UTF-8, flushed at each line, whatever the platform's default charset. */
+    private static PrintStream stdout() {
+        return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
     }
 
     @Command(name = "repair", description = "Salvage a store whose open is refused because of its write-ahead log (the kv,"
@@ -220,7 +225,7 @@ public final class WorkbenchMain {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException(dir + " is not a directory: name the store's directory with --dir");
             }
-            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+            PrintStream out = stdout();
             try (DiskStorage storage = DiskStorage.open(dir)) {
                 LogRepair.Plan plan = LogRepair.plan(storage);
                 out.println(plan.describe());
@@ -292,7 +297,7 @@ public final class WorkbenchMain {
             if (keys < 1 || keys > Integer.MAX_VALUE || writes < 1 || ratio < 2 || valueBytes < 0 || reports < 1) {
                 throw new IllegalArgumentException("--keys must be in [1, 2^31), --writes and --reports positive, --ratio at least 2");
             }
-            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+            PrintStream out = stdout();
             if (sizeRatio < 1) {
                 throw new IllegalArgumentException("--size-ratio must be at least 1");
             }

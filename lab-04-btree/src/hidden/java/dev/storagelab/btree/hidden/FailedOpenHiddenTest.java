@@ -53,7 +53,7 @@ class FailedOpenHiddenTest {
         storage.plant(BPlusTree.FILE_NAME + ".tmp", new byte[512]); // a creation that crashed before its rename
         int pageSize = Trees.SMALL_LRU.pageSize();
 
-        CorruptionSweep.Result result = CorruptionSweep.run(CorruptionSweep.image(storage), 300, (damaged, damage) -> {
+        CorruptionSweep.Result result = CorruptionSweep.run(CorruptionSweep.image(storage), 200, (damaged, damage) -> {
             boolean metaPage = damage.file().equals(BPlusTree.FILE_NAME) && damage.offset() < 2L * pageSize;
             try (BPlusTree tree = BPlusTree.open(damaged, Trees.SMALL_LRU)) {
                 Map<Bytes, Optional<Bytes>> read = new TreeMap<>();

@@ -90,6 +90,16 @@ class BlockHiddenTest {
         return m;
     }
 
+    /** Every entry of {@code block}, first to last. */
+    private static List<Map.Entry<Bytes, Bytes>> forwardWalk(Block block) throws CorruptionException {
+        Block.Cursor c = block.cursor();
+        List<Map.Entry<Bytes, Bytes>> seen = new ArrayList<>();
+        for (c.seekToFirst(); c.valid(); c.next()) {
+            seen.add(Map.entry(Bytes.wrap(c.key()), Bytes.wrap(c.value())));
+        }
+        return seen;
+    }
+
     private static Block build(TreeMap<Bytes, Bytes> m, int interval) throws CorruptionException {
         BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE, interval);
         m.forEach((k, v) -> builder.add(k.toByteArray(), v.toByteArray()));
@@ -105,12 +115,7 @@ class BlockHiddenTest {
     void aForwardWalkReturnsEveryEntry(@ForAll("keySets") Set<Bytes> keys, @ForAll @IntRange(min = 1, max = 40) int interval)
             throws CorruptionException {
         TreeMap<Bytes, Bytes> m = model(keys);
-        Block.Cursor c = build(m, interval).cursor();
-        List<Map.Entry<Bytes, Bytes>> seen = new ArrayList<>();
-        for (c.seekToFirst(); c.valid(); c.next()) {
-            seen.add(Map.entry(Bytes.wrap(c.key()), Bytes.wrap(c.value())));
-        }
-        assertThat(seen, equalTo(new ArrayList<>(m.entrySet())));
+        assertThat(forwardWalk(build(m, interval)), equalTo(new ArrayList<>(m.entrySet())));
     }
 
     @Property(tries = 200)
@@ -141,12 +146,8 @@ class BlockHiddenTest {
             @ForAll @IntRange(min = 1, max = 16) int interval) throws CorruptionException {
         TreeMap<Bytes, Bytes> m = model(keys);
         Block block = build(m, interval);
+        assertThat("a forward walk at restart interval " + interval, forwardWalk(block), equalTo(new ArrayList<>(m.entrySet())));
         Block.Cursor c = block.cursor();
-        List<Map.Entry<Bytes, Bytes>> seen = new ArrayList<>();
-        for (c.seekToFirst(); c.valid(); c.next()) {
-            seen.add(Map.entry(Bytes.wrap(c.key()), Bytes.wrap(c.value())));
-        }
-        assertThat("a forward walk at restart interval " + interval, seen, equalTo(new ArrayList<>(m.entrySet())));
         List<Bytes> backward = new ArrayList<>();
         for (c.seekToLast(); c.valid(); c.prev()) {
             backward.add(Bytes.wrap(c.key()));
@@ -354,12 +355,8 @@ class BlockHiddenTest {
         }
         for (int interval : new int[] {1, 3, 16}) {
             Block block = build(m, interval);
-            Block.Cursor c = block.cursor();
-            List<Map.Entry<Bytes, Bytes>> seen = new ArrayList<>();
-            for (c.seekToFirst(); c.valid(); c.next()) {
-                seen.add(Map.entry(Bytes.wrap(c.key()), Bytes.wrap(c.value())));
-            }
-            assertThat("a forward walk at restart interval " + interval, seen, equalTo(new ArrayList<>(m.entrySet())));
+            assertThat("a forward walk at restart interval " + interval, forwardWalk(block),
+                    equalTo(new ArrayList<>(m.entrySet())));
             for (Bytes k : m.keySet()) {
                 Block.Cursor s = block.cursor();
                 s.seek(k.toByteArray());
