@@ -112,7 +112,7 @@ class ConcurrentAppendTest {
             }));
         }
         for (Future<?> w : writers) {
-            Work.join(w, 60);
+            Work.join(w);
         }
     }
 
@@ -215,7 +215,7 @@ class ConcurrentAppendTest {
                 writing.set(false);
             }
             for (Future<?> r : readers) {
-                Work.join(r, 60);
+                Work.join(r);
             }
             assertThat("gets racing with appends failed: the index must be updated only after the record is"
                     + " in the file", readerFailures.stream().map(Throwable::toString).distinct().limit(3).toList(),
