@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
         description = "Grade, export and measure storagelab workspaces.",
         subcommands = {Main.Export.class, Main.Update.class, Main.TestVerb.class, Main.Grade.class, Main.AuditVerb.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
-                Main.WorkloadVerb.class, Main.ArenaVerb.class, Main.ShellVerb.class, Main.LsmSimVerb.class, Main.HybridCalibrateVerb.class})
+                Main.WorkloadVerb.class, Main.ArenaVerb.class, Main.ShellVerb.class, Main.RepairVerb.class, Main.LsmSimVerb.class, Main.HybridCalibrateVerb.class})
 public final class Main implements Runnable {
 
     @Option(names = "--workspace", description = "The workspace root (default: found from the current directory).")
@@ -116,7 +116,7 @@ public final class Main implements Runnable {
     /** The CLI as {@link #run} executes it: for parsing a command line without running it (the docs' checks). */
     static CommandLine commandLine(Main main) {
         CommandLine cli = new CommandLine(main);
-        for (String verb : List.of("workload", "arena", "shell", "lsm-sim", "hybrid-calibrate")) {
+        for (String verb : List.of("workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate")) {
             // Everything after the verb belongs to the workbench, which parses and documents it.
             cli.getSubcommands().get(verb).setUnmatchedOptionsArePositionalParams(true);
         }
@@ -125,7 +125,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, update, test, grade, audit, grade-all, gradescope, bench, workload, arena, shell, lsm-sim or hybrid-calibrate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, update, test, grade, audit, grade-all, gradescope, bench, workload, arena, shell, repair, lsm-sim or hybrid-calibrate");
     }
 
     Workspace workspace() {
@@ -578,6 +578,12 @@ public final class Main implements Runnable {
     @Command(name = "lsm-sim", description = "Simulate lab-05's compaction policies in memory: the levels as writes go in, the write"
             + " and space amplification. Options: --policy leveled|tiered --ratio N --keys N --writes N --pattern uniform|zipfian|sequential.")
     static final class LsmSimVerb extends WorkbenchVerb {
+    }
+
+    @Command(name = "repair", description = "Salvage a store whose open is refused because of its write-ahead log (kv, kv-lsm,"
+            + " hybrid): says what it would cut and whether anything acknowledged is lost; changes the files only with --apply."
+            + " Options: --dir D [--apply].")
+    static final class RepairVerb extends WorkbenchVerb {
     }
 
     @Command(name = "hybrid-calibrate", description = "Measure this machine's storage and the lab-04 and lab-05 engines and write"

@@ -99,13 +99,20 @@ public final class SortedLogStore implements KeyValueStore {
 
     // ------------------------------------------------------------------------------------ recovery
 
+    /**
+     * Opens the store's files in two phases, so that an open that fails changes nothing: first every
+     * check and every read (the directory's names, the segments' footers and indexes, the logs'
+     * records), with no write; then, once the open is sure to succeed, the writes (the leftovers
+     * deleted, the replayed logs flushed to a segment, a new log started).
+     */
     private RecoveryReport recover() throws IOException {
         Map<FileNames.SegmentRange, String> segmentFiles = new TreeMap<>(
                 Comparator.comparingLong(FileNames.SegmentRange::first).thenComparingLong(FileNames.SegmentRange::last));
         TreeMap<Long, String> logs = new TreeMap<>();
+        List<String> obsolete = new ArrayList<>();
         for (String name : storage.list()) {
             if (FileNames.isTemp(name)) {
-                storage.delete(name); // never published: a flush or compaction that crashed
+                obsolete.add(name); // never published: a flush or compaction that crashed
             } else {
                 FileNames.parseSegment(name).ifPresent(r -> segmentFiles.put(r, name));
                 FileNames.parseLog(name).ifPresent(n -> logs.put(n, name));
@@ -115,7 +122,7 @@ public final class SortedLogStore implements KeyValueStore {
         List<FileNames.SegmentRange> live = new ArrayList<>();
         for (FileNames.SegmentRange r : segmentFiles.keySet()) {
             if (segmentFiles.keySet().stream().anyMatch(o -> o.strictlyCovers(r))) {
-                storage.delete(segmentFiles.get(r));
+                obsolete.add(segmentFiles.get(r));
             } else {
                 live.add(r);
             }
@@ -141,11 +148,16 @@ public final class SortedLogStore implements KeyValueStore {
             List<String> replayedLogs = new ArrayList<>();
             for (Map.Entry<Long, String> e : logs.entrySet()) {
                 if (e.getKey() <= maxSegment) {
-                    storage.delete(e.getValue());
+                    obsolete.add(e.getValue());
                     continue;
                 }
                 report = report.plus(replay(e.getValue(), replayed));
                 replayedLogs.add(e.getValue());
+            }
+
+            // Every check passed and every log was read: from here on the open writes.
+            for (String name : obsolete) {
+                storage.delete(name);
             }
             if (replayed.size() > 0) {
                 long first = FileNames.parseLog(replayedLogs.get(0)).orElseThrow();

@@ -49,7 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrentAppendTest {
 
     private static final int THREADS = 8;
-    private static final int WRITES_PER_THREAD = 1_000;
+    /** Enough for the yields to hit every gap of an unprotected append many times; small enough to finish at load 20. */
+    private static final int WRITES_PER_THREAD = 250;
+    private static final int SYNCED_WRITES_PER_THREAD = 60;
     private static final int SHARED_KEYS = 16;
 
     @TempDir
@@ -94,13 +96,18 @@ class ConcurrentAppendTest {
 
     /** Runs {@link #THREADS} writers from a common start; shared keys are sometimes deleted. */
     private void writeConcurrently(HashIndexLog store) throws Exception {
+        writeConcurrently(store, WRITES_PER_THREAD);
+    }
+
+    /** {@link #writeConcurrently(HashIndexLog)} with {@code writesPerThread} writes each. */
+    private void writeConcurrently(HashIndexLog store, int writesPerThread) throws Exception {
         CyclicBarrier start = new CyclicBarrier(THREADS);
         List<Future<?>> writers = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             int thread = t;
             writers.add(pool.submit(() -> {
                 start.await();
-                for (int seq = 0; seq < WRITES_PER_THREAD; seq++) {
+                for (int seq = 0; seq < writesPerThread; seq++) {
                     Bytes key = key(thread, seq);
                     if (seq % 9 == 0) {
                         store.delete(key);
@@ -112,7 +119,7 @@ class ConcurrentAppendTest {
             }));
         }
         for (Future<?> w : writers) {
-            Work.join(w, 60);
+            Work.join(w);
         }
     }
 
@@ -215,7 +222,7 @@ class ConcurrentAppendTest {
                 writing.set(false);
             }
             for (Future<?> r : readers) {
-                Work.join(r, 60);
+                Work.join(r);
             }
             assertThat("gets racing with appends failed: the index must be updated only after the record is"
                     + " in the file", readerFailures.stream().map(Throwable::toString).distinct().limit(3).toList(),
@@ -228,13 +235,15 @@ class ConcurrentAppendTest {
         FaultInjectingStorage storage = new FaultInjectingStorage(21).crashMode(CrashMode.LOSE_UNSYNCED);
         HashIndexLog.Options syncWrites = new HashIndexLog.Options(true, RecoveryMode.TOLERATE_TORN_TAIL);
         HashIndexLog crashed = HashIndexLog.open(yielding(Storage.class, storage), syncWrites);
-        writeConcurrently(crashed);
+        // Fewer writes: each is forced, and every yield around a force gives the CPU to whatever else
+        // the machine runs (on a loaded machine, for a whole time slice).
+        writeConcurrently(crashed, SYNCED_WRITES_PER_THREAD);
         Map<Bytes, Optional<Bytes>> expected = lastRecordPerKey(scanLog(storage));
         storage.powerLoss(); // the process dies: the store is never closed
 
         try (HashIndexLog store = HashIndexLog.open(storage)) {
             assertThat("with syncWrites every write was forced before it returned, so the power loss keeps all of"
-                    + " them", store.recoveryReport().records(), is((long) THREADS * WRITES_PER_THREAD));
+                    + " them", store.recoveryReport().records(), is((long) THREADS * SYNCED_WRITES_PER_THREAD));
             assertIndexPointsAtLastRecords(store, expected, "after a power loss with syncWrites");
         }
     }

@@ -15,6 +15,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.ConcurrentSkipListMemtable;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.ForwardingMemtable;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -201,7 +202,7 @@ class MemtableFlushTest {
             assertThat("a tombstone in the active memtable hides the frozen memtable's value", store.get(b("key-8")),
                     is(Optional.empty()));
             gate.open();
-            Work.join(flush, 30);
+            Work.join(flush);
             assertThat("the flush finished and published one segment", store.segmentNames(), hasSize(1));
             assertThat("the active memtable still beats the new segment", store.get(b("key-7")),
                     is(Optional.of(b("active"))));
@@ -260,7 +261,7 @@ class MemtableFlushTest {
             gate.awaitFlushStarted(writer);
             // The first full memtable is frozen and its flush is held at the gate. The writer fills the
             // next memtable and must then wait: a second frozen memtable is not allowed.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
             while (!writer.isDone() && store.metrics().snapshot().writeStalls() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
@@ -270,7 +271,7 @@ class MemtableFlushTest {
             assertThat("a stalled writer is held back: it cannot have finished all " + writes + " writes while the"
                     + " flush cannot finish", completed.get(), lessThan(writes));
             gate.open();
-            Work.join(writer, 30);
+            Work.join(writer);
             for (int i = 0; i < writes; i++) {
                 Bytes key = b(String.format("key-%04d", i));
                 assertThat("a stalled write is delayed, never dropped: " + key, store.get(key),
@@ -343,10 +344,10 @@ class MemtableFlushTest {
 
         /** Waits until a flush is held at the gate; if {@code work} fails first, rethrows its failure. */
         void awaitFlushStarted(Future<?> work) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
             while (!flushStarted.await(10, TimeUnit.MILLISECONDS)) {
                 if (work.isDone()) {
-                    Work.join(work, 30);
+                    Work.join(work);
                     throw new AssertionError("the work finished without starting a flush");
                 }
                 assertThat("a flush should have started: the memtable was filled (or flush() called)",

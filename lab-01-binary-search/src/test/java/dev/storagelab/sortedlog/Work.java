@@ -1,5 +1,6 @@
 package dev.storagelab.sortedlog;
 
+import dev.storagelab.testkit.TestThreads;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -12,11 +13,13 @@ final class Work {
 
     /**
      * Waits for {@code work} and rethrows what it threw, unwrapped, so a failure reads as itself.
-     * The bound is a liveness limit (a deadlock fails instead of hanging), not a timing check.
+     * The bound is the workspace's liveness limit ({@link TestThreads#LIVENESS_BOUND_SECONDS}: a
+     * deadlock fails instead of hanging), never a timing check: a bound of 60 s had failed healthy
+     * concurrent appends on a machine at load 30.
      */
-    static void join(Future<?> work, long boundSeconds) throws Exception {
+    static void join(Future<?> work) throws Exception {
         try {
-            work.get(boundSeconds, TimeUnit.SECONDS);
+            work.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;

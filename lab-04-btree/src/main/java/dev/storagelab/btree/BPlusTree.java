@@ -117,6 +117,12 @@ public final class BPlusTree implements OrderedStore {
      * back at the last checkpoint that did complete.
      */
     private IOException checkpointFailure;
+    /**
+     * Whether a write has begun since the tree was opened or last checkpointed: {@link #close}
+     * takes a checkpoint only then, so that a tree opened and closed unchanged (an open of a store
+     * above it that was refused) leaves its file as it was.
+     */
+    private volatile boolean written;
 
     private BPlusTree(CountingStorage io, BTreeOptions options, PageFile file, PageTable table, MetaPage meta) {
         this.io = io;
@@ -197,10 +203,8 @@ public final class BPlusTree implements OrderedStore {
      */
     public static BPlusTree open(Storage storage, BTreeOptions options) throws IOException {
         CountingStorage io = new CountingStorage(storage);
-        if (io.exists(TEMP_NAME)) {
-            io.delete(TEMP_NAME); // a creation that crashed before its rename: nothing was ever acknowledged
-        }
         if (!io.exists(FILE_NAME)) {
+            deleteTemp(io);
             io.create(TEMP_NAME).close();
             try (PageFile fresh = new PageFile(io, TEMP_NAME, options.pageSize())) {
                 PageTable.format(fresh);
@@ -212,7 +216,10 @@ public final class BPlusTree implements OrderedStore {
         PageFile file = new PageFile(io, FILE_NAME, options.pageSize());
         try {
             PageTable table = PageTable.open(file);
-            return new BPlusTree(io, options, file, table, MetaPage.newest(file));
+            MetaPage newest = MetaPage.newest(file);
+            // Only now, with the open sure to succeed, is anything deleted: a refused open changes nothing.
+            deleteTemp(io);
+            return new BPlusTree(io, options, file, table, newest);
         } catch (CorruptionException e) {
             file.close();
             int written = MetaPage.writtenPageSize(io, FILE_NAME, options.pageSize());
@@ -224,6 +231,13 @@ public final class BPlusTree implements OrderedStore {
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
+        }
+    }
+
+    /** Deletes what a creation that crashed before its rename left: nothing in it was ever acknowledged. */
+    private static void deleteTemp(Storage io) throws IOException {
+        if (io.exists(TEMP_NAME)) {
+            io.delete(TEMP_NAME);
         }
     }
 
@@ -272,7 +286,7 @@ public final class BPlusTree implements OrderedStore {
         if (latchCrabbing) {
             lock.readLock().lock();
             try {
-                checkWritable();
+                beginWrite();
                 if (key.length() > longestKey.get() || !putInLeaf(key, value)) {
                     changeStructure(key.length(), () -> insert(key, value));
                 }
@@ -282,7 +296,7 @@ public final class BPlusTree implements OrderedStore {
         } else {
             lock.writeLock().lock();
             try {
-                checkWritable();
+                beginWrite();
                 modCount++;
                 insert(key, value);
             } finally {
@@ -299,7 +313,7 @@ public final class BPlusTree implements OrderedStore {
         if (latchCrabbing) {
             lock.readLock().lock();
             try {
-                checkWritable();
+                beginWrite();
                 if (!deleteInLeaf(key)) {
                     changeStructure(0, () -> remove(key));
                 }
@@ -309,7 +323,7 @@ public final class BPlusTree implements OrderedStore {
         } else {
             lock.writeLock().lock();
             try {
-                checkWritable();
+                beginWrite();
                 modCount++;
                 remove(key);
             } finally {
@@ -342,6 +356,7 @@ public final class BPlusTree implements OrderedStore {
 
     private long takeCheckpoint() throws IOException {
         try {
+            written = false; // under the write lock: no write runs until the checkpoint is done
             return pool.checkpoint(root, entryCount.get()).generation();
         } catch (IOException e) {
             checkpointFailure = e;
@@ -350,9 +365,9 @@ public final class BPlusTree implements OrderedStore {
     }
 
     /**
-     * Takes a checkpoint and closes the file. Idempotent. If an earlier checkpoint failed, the file
-     * is closed without one and the failure is reported again: the writes since the last
-     * completed checkpoint are lost, as in a crash.
+     * Takes a checkpoint (if anything was written since the last one) and closes the file.
+     * Idempotent. If an earlier checkpoint failed, the file is closed without one and the failure
+     * is reported again: the writes since the last completed checkpoint are lost, as in a crash.
      */
     @Override
     public void close() throws IOException {
@@ -367,7 +382,9 @@ public final class BPlusTree implements OrderedStore {
                     throw new IOException("closed " + this + " without a checkpoint: an earlier checkpoint failed, so"
                             + " the writes since the last completed checkpoint are lost", checkpointFailure);
                 }
-                takeCheckpoint();
+                if (written) {
+                    takeCheckpoint();
+                }
             }
         } finally {
             lock.writeLock().unlock();
@@ -553,6 +570,16 @@ public final class BPlusTree implements OrderedStore {
         return pool.pageUsage();
     }
 
+    /**
+     * The generation of the tree's last durable checkpoint: the one it opened at, or the last it
+     * took since. A layer above that records it with its own checkpoint can tell, on the next open,
+     * whether the tree came back at that checkpoint or fell back to an older one (its newest meta
+     * page damaged after the fact).
+     */
+    public long checkpointGeneration() {
+        return pool.pageUsage().generation();
+    }
+
     int capacity() {
         return capacity;
     }
@@ -562,6 +589,12 @@ public final class BPlusTree implements OrderedStore {
     }
 
     /** Checks that the tree is open and no checkpoint has failed: the state a write needs. */
+    /** {@link #checkWritable()} for a write, which {@link #close} will then checkpoint. */
+    private void beginWrite() {
+        checkWritable();
+        written = true;
+    }
+
     private void checkWritable() {
         checkOpen();
         if (checkpointFailure != null) {
@@ -1379,7 +1412,7 @@ public final class BPlusTree implements OrderedStore {
         checkArgument(fillFactor >= 0.5 && fillFactor <= 1.0, "fillFactor must be in [0.5, 1.0]: %s", fillFactor);
         lock.writeLock().lock();
         try {
-            checkWritable();
+            beginWrite();
             checkState(root == NO_PAGE, "bulk load needs an empty tree; this one has %s keys", entryCount.get());
             modCount++;
             try {

@@ -11,6 +11,7 @@ import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
 import dev.storagelab.kv.StoreMetrics;
 import dev.storagelab.sortedlog.RecoveryMode;
+import dev.storagelab.sortedlog.RecoveryReport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -156,6 +157,8 @@ public final class LsmStore implements OrderedStore {
     private long retiredBlockReads;
     private long retiredFilterSkips;
     private long retiredCompactionBlockReads;
+    /** What the open replayed from the logs and cut off as torn tails; set once, by the open. */
+    private volatile RecoveryReport recovery = RecoveryReport.EMPTY;
 
     private LsmStore(CountingStorage storage, LsmOptions options, Manifest versions) {
         this.storage = storage;
@@ -188,10 +191,25 @@ public final class LsmStore implements OrderedStore {
      */
     public static LsmStore open(Storage storage, LsmOptions options) throws IOException {
         CountingStorage counting = new CountingStorage(storage);
-        Manifest versions = counting.exists(LsmFileNames.CURRENT) ? Manifest.recover(counting) : createManifest(counting);
+        Manifest versions;
+        Replayed replayed;
+        if (counting.exists(LsmFileNames.CURRENT)) {
+            // Everything that can refuse the open reads, and writes nothing: the MANIFEST, the
+            // tables it names, the logs. Only then is a new MANIFEST started.
+            Manifest.Recovered found = Manifest.replay(counting);
+            checkTablesExist(counting, found);
+            checkLogExists(counting, found);
+            replayed = replayLogs(counting, options, found);
+            // Nothing to recover (a clean close): the MANIFEST and the log are reused, and the open
+            // writes nothing, so that a layer above that refuses its own open later changes nothing.
+            versions = replayed.nothingToRecover() ? Manifest.reopen(counting, found) : Manifest.recover(counting, found);
+        } else {
+            versions = createManifest(counting);
+            replayed = new Replayed(new MemTable(options.memtableBytes()), 0, RecoveryReport.EMPTY, null);
+        }
         LsmStore store = new LsmStore(counting, options, versions);
         try {
-            store.recover();
+            store.recover(replayed);
         } catch (IOException | RuntimeException e) {
             store.closeQuietly();
             throw e;
@@ -227,37 +245,68 @@ public final class LsmStore implements OrderedStore {
         return Manifest.create(storage);
     }
 
-    private void recover() throws IOException {
+    /**
+     * What the logs the last flush did not cover hold: their records, the newest sequence, and what
+     * was read and cut off as torn tails.
+     */
+    private record Replayed(MemTable memtable, long lastSequence, RecoveryReport report, String reusableLog) {
+
+        /** Whether the logs held no record and no torn tail, and one log, the MANIFEST's, can take the next writes. */
+        boolean nothingToRecover() {
+            return reusableLog != null;
+        }
+    }
+
+    /**
+     * Replays, oldest first, every log numbered at or above the MANIFEST's log number into one
+     * memtable, writing nothing: a torn tail is not cut here, because the log is flushed to level 0
+     * and deleted once the open has succeeded.
+     */
+    private static Replayed replayLogs(Storage storage, LsmOptions options, Manifest.Recovered found) throws IOException {
+        MemTable recovered = new MemTable(options.memtableBytes());
+        List<Long> logs = new ArrayList<>();
+        for (String name : storage.list()) {
+            LsmFileNames.Parsed p = LsmFileNames.parse(name);
+            if (p != null && p.type() == LsmFileNames.Type.LOG && p.number() >= found.logNumber()) {
+                logs.add(p.number());
+            }
+        }
+        Collections.sort(logs);
+        long maxSequence = found.lastSequence();
+        RecoveryReport report = RecoveryReport.EMPTY;
+        for (long n : logs) {
+            Replayed log = replay(storage, LsmFileNames.log(n), recovered);
+            maxSequence = Math.max(maxSequence, log.lastSequence());
+            report = report.plus(log.report());
+        }
+        boolean reusable = logs.equals(List.of(found.logNumber())) && report.records() == 0
+                && report.truncatedBytes() == 0 && report.validBytes() > 0;
+        return new Replayed(recovered, maxSequence, report, reusable ? LsmFileNames.log(found.logNumber()) : null);
+    }
+
+    private void recover(Replayed replayed) throws IOException {
         mutex.lock();
         try {
-            lastSequence = versions.lastSequence();
-            checkTablesExist();
-            MemTable recovered = new MemTable(options.memtableBytes());
-            List<Long> logs = new ArrayList<>();
-            for (String name : storage.list()) {
-                LsmFileNames.Parsed p = LsmFileNames.parse(name);
-                if (p != null && p.type() == LsmFileNames.Type.LOG && p.number() >= versions.logNumber()) {
-                    logs.add(p.number());
+            MemTable recovered = replayed.memtable();
+            lastSequence = replayed.lastSequence();
+            recovery = replayed.report();
+            if (replayed.nothingToRecover()) {
+                logNumber = versions.logNumber();
+                log = RecordLogWriter.openAppend(storage, replayed.reusableLog());
+            } else {
+                VersionEdit edit = new VersionEdit();
+                if (!recovered.isEmpty()) {
+                    for (FileMeta meta : writeLevel0Tables(recovered)) {
+                        edit.addFile(0, meta);
+                    }
                 }
+                logNumber = versions.newFileNumber();
+                log = RecordLogWriter.create(storage, LsmFileNames.log(logNumber), RecordLogFormat.Kind.WAL);
+                storage.syncDirectory();
+                edit.setLogNumber(logNumber);
+                edit.setLastSequence(lastSequence);
+                versions.logAndApply(edit);
             }
-            Collections.sort(logs);
-            long maxSequence = lastSequence;
-            for (long n : logs) {
-                maxSequence = Math.max(maxSequence, replay(LsmFileNames.log(n), recovered));
-            }
-            lastSequence = maxSequence;
-            VersionEdit edit = new VersionEdit();
-            if (!recovered.isEmpty()) {
-                for (FileMeta meta : writeLevel0Tables(recovered)) {
-                    edit.addFile(0, meta);
-                }
-            }
-            logNumber = versions.newFileNumber();
-            log = RecordLogWriter.create(storage, LsmFileNames.log(logNumber), RecordLogFormat.Kind.WAL);
-            storage.syncDirectory();
-            edit.setLogNumber(logNumber);
-            edit.setLastSequence(lastSequence);
-            versions.logAndApply(edit);
             mem = new MemTable(options.memtableBytes());
             install(new Super(mem, List.of(), versions.version()));
             pendingOutputs.clear();
@@ -273,22 +322,43 @@ public final class LsmStore implements OrderedStore {
      * hand, or its directory entry never made durable), and the store would read every key in its
      * range as absent. LevelDB refuses to open too.
      */
-    private void checkTablesExist() throws IOException {
-        Version v = versions.version();
+    private static void checkTablesExist(Storage storage, Manifest.Recovered found) throws IOException {
+        Version v = found.version();
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             for (FileMeta f : v.files(level)) {
                 String name = LsmFileNames.table(f.number());
                 if (!storage.exists(name)) {
-                    throw new CorruptionException(storage.describe(name), 0, "the MANIFEST (" + versions.manifestName()
+                    throw new CorruptionException(storage.describe(name), 0, "the MANIFEST (" + found.manifest()
                             + ") names table " + name + " at level " + level + ", but it is not in the directory");
                 }
             }
         }
     }
 
-    /** Replays log {@code name} into {@code into}; returns the largest sequence number in it. */
-    private long replay(String name, MemTable into) throws IOException {
+    /**
+     * The log the MANIFEST's log number names must be in the directory: every edit that sets a log
+     * number is written after that log was created, and the log is deleted only once a later edit
+     * has moved past it. A missing one means edits that were forced are gone (a damaged last edit
+     * dropped as if it were torn, while the work it recorded went on: its old log deleted), and the
+     * store would open without the writes that work had moved into a table.
+     */
+    private static void checkLogExists(Storage storage, Manifest.Recovered found) throws IOException {
+        if (found.logNumber() == 0) {
+            return; // a new store's first snapshot: no log yet
+        }
+        String name = LsmFileNames.log(found.logNumber());
+        if (!storage.exists(name)) {
+            throw new CorruptionException(storage.describe(found.manifest()), 0, "the MANIFEST's log number is "
+                    + found.logNumber() + " but " + name + " is not in the directory: " + (found.tornTail()
+                    ? "the MANIFEST's last edit, dropped as a torn write, had been forced (the work it recorded went on)"
+                    : "the log was lost") + "; the store would open without acknowledged writes");
+        }
+    }
+
+    /** Replays log {@code name} into {@code into}, up to a torn tail; the memtable returned is {@code into}. */
+    private static Replayed replay(Storage storage, String name, MemTable into) throws IOException {
         long max = -1;
+        long records = 0;
         try (RecordLogReader reader = RecordLogReader.open(storage, name, RecordLogFormat.Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
             for (byte[] record = reader.next(); record != null; record = reader.next()) {
                 WriteBatch.Decoded d = WriteBatch.decode(record, storage.describe(name), reader.lastRecordOffset());
@@ -297,12 +367,11 @@ public final class LsmStore implements OrderedStore {
                     into.add(seq++, e.key(), e.isTombstone() ? null : e.value());
                 }
                 max = Math.max(max, d.lastSequence());
+                records++;
             }
-            if (reader.tornTail()) {
-                storage.truncate(name, reader.validEnd()); // the write in flight at the crash: never acknowledged
-            }
+            return new Replayed(into, max,
+                    new RecoveryReport(records, reader.validEnd(), reader.fileSize() - reader.validEnd()), null);
         }
-        return max;
     }
 
     // ---------------------------------------------------------------- writes
@@ -1471,6 +1540,15 @@ public final class LsmStore implements OrderedStore {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * What the open replayed from the logs the last flush did not cover, and the bytes of torn
+     * tail it left behind (a last record cut short, or failing its checksum where it ends the file:
+     * the write in flight at a crash). Non-zero truncated bytes are worth logging.
+     */
+    public RecoveryReport recoveryReport() {
+        return recovery;
     }
 
     /** The store's metrics. */

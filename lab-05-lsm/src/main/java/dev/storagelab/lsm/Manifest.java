@@ -108,7 +108,38 @@ public final class Manifest implements AutoCloseable {
      * @throws CorruptionException as {@link #replay}
      */
     public static Manifest recover(Storage storage) throws IOException {
-        Recovered r = replay(storage);
+        return recover(storage, replay(storage));
+    }
+
+    /**
+     * {@link #recover} from what {@link #replay} already found, so that a caller can run its own
+     * checks between the reading and the first write (the store checks its tables and logs: an
+     * open that fails must change nothing).
+     */
+    public static Manifest recover(Storage storage, Recovered r) throws IOException {
+        Manifest m = recovered(storage, r);
+        m.startNewManifest();
+        return m;
+    }
+
+    /**
+     * Opens the MANIFEST {@link #replay} found for the next edits without writing anything, as
+     * LevelDB reuses its MANIFEST: the store's open then changes no file unless it has something
+     * to recover. Only a MANIFEST that ended cleanly can be reused (a torn tail must not be
+     * appended to): otherwise this is {@link #recover(Storage, Recovered)}.
+     */
+    public static Manifest reopen(Storage storage, Recovered r) throws IOException {
+        if (r.tornTail()) {
+            return recover(storage, r);
+        }
+        Manifest m = recovered(storage, r);
+        m.writer = RecordLogWriter.openAppend(storage, r.manifest());
+        m.manifestNumber = LsmFileNames.parse(r.manifest()).number();
+        return m;
+    }
+
+    /** The state {@code r} found, the next file number moved past every numbered file in the directory. */
+    private static Manifest recovered(Storage storage, Recovered r) throws IOException {
         Manifest m = new Manifest(storage);
         m.version = r.version();
         m.logNumber = r.logNumber();
@@ -121,7 +152,6 @@ public final class Manifest implements AutoCloseable {
                 m.nextFileNumber = p.number() + 1;
             }
         }
-        m.startNewManifest();
         return m;
     }
 

@@ -23,12 +23,28 @@ public interface Engine extends OrderedStore {
     /** {@code btree} or {@code lsm}: the name the options and the reports use. */
     String kind();
 
+    /**
+     * Which of its own checkpoints the engine's durable state is: a number that grows with every
+     * {@link #checkpoint()}, or 0 for an engine whose open cannot come back at an older checkpoint
+     * than its last. {@link CheckpointFile} records it, and an open refuses an engine that came
+     * back older than the record (the B+tree, its newest meta page damaged, falls back to the one
+     * before: the log records between the two are gone).
+     */
+    default long checkpointId() {
+        return 0;
+    }
+
     /** The B+tree as an engine: its checkpoint is {@link BPlusTree#checkpoint()}. */
     static Engine of(BPlusTree tree) {
         return new Adapter(tree, "btree") {
             @Override
             public void checkpoint() throws IOException {
                 tree.checkpoint();
+            }
+
+            @Override
+            public long checkpointId() {
+                return tree.checkpointGeneration();
             }
         };
     }

@@ -124,7 +124,9 @@ public final class KvStore implements OrderedStore, TransactionalStore {
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(options, "options");
         AtomicLong watermark = new AtomicLong();
-        Engine engine = switch (options.engine()) {
+        // The engine is opened only once the checkpoint and the log have passed their checks: an
+        // open refused by either changes nothing (the engines decide before they write, too).
+        WriteAheadStore.EngineOpener engine = () -> switch (options.engine()) {
             case BTREE -> Engine.of(BPlusTree.open(storage, options.btree()));
             case LSM -> Engine.of(LsmStore.open(storage, options.lsm().withoutWal()
                     .withCompactionFilter(VersionGcFilter.factory(watermark::get))));
@@ -173,11 +175,11 @@ public final class KvStore implements OrderedStore, TransactionalStore {
             return 0;
         }
         if (meta.length != 8) {
-            throw new CorruptionException(file, 24, "the checkpoint's clock is " + meta.length + " bytes, not 8");
+            throw new CorruptionException(file, CheckpointFile.META_OFFSET, "the checkpoint's clock is " + meta.length + " bytes, not 8");
         }
         long clock = ByteBuffer.wrap(meta).getLong();
         if (clock < 0) {
-            throw new CorruptionException(file, 24, "the checkpoint's clock is negative: " + clock);
+            throw new CorruptionException(file, CheckpointFile.META_OFFSET, "the checkpoint's clock is negative: " + clock);
         }
         return clock;
     }

@@ -64,7 +64,8 @@ public final class WriteAheadStore implements OrderedStore {
      * Opens the log in {@code storage} over {@code engine} (already open at its last checkpoint; the
      * store owns it from now on, and closes it if the open fails) and recovers: reads {@link CheckpointFile}, replays every log record after its covered LSN into
      * the engine, in order. The engine's files and the log's share {@code storage}; their names do
-     * not collide.
+     * not collide. The engine was opened before the log's checks: prefer
+     * {@link #open(Storage, EngineOpener, WalOptions, ReplayListener)}, which opens it after them.
      *
      * @param replayed sees each replayed batch after it is applied (KvStore learns its clock from
      *                 it); may be null
@@ -75,29 +76,92 @@ public final class WriteAheadStore implements OrderedStore {
     public static WriteAheadStore open(Storage storage, Engine engine, WalOptions options, ReplayListener replayed)
             throws IOException {
         Objects.requireNonNull(engine, "engine");
+        try {
+            return open(storage, () -> engine, options, replayed);
+        } catch (IOException | RuntimeException e) {
+            closeAll(e, engine); // closing twice does nothing
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the store as {@link #open(Storage, Engine, WalOptions, ReplayListener)} does, deciding
+     * before anything is written: the checkpoint record is read, the log read and checked
+     * ({@link Wal#recover}) and found to reach the checkpoint's LSN, and only then is the engine
+     * opened (by {@code engine}, whose own open decides before it writes too), the log's torn tail
+     * cut and the records after the checkpoint replayed. An open refused by a damaged checkpoint,
+     * a damaged log or a log that ends before the checkpoint leaves every file as it was.
+     */
+    public static WriteAheadStore open(Storage storage, EngineOpener engine, WalOptions options, ReplayListener replayed)
+            throws IOException {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(options, "options");
+        CheckpointFile checkpoint = CheckpointFile.read(storage);
+        Wal.Recovered found = Wal.recover(storage);
+        checkReaches(found.lastLsn(), checkpoint.coveredLsn(), storage.describe(CheckpointFile.NAME));
+        Engine opened = engine.open();
         Wal wal = null;
         try {
-            CheckpointFile checkpoint = CheckpointFile.read(storage);
-            wal = Wal.open(storage, options);
+            checkEngineCheckpoint(opened, checkpoint, storage.describe(CheckpointFile.NAME));
+            wal = found.open(options);
             long[] count = new long[1];
-            recover(wal, engine, checkpoint.coveredLsn(), storage.describe(CheckpointFile.NAME), (lsn, batch) -> {
+            recover(wal, opened, checkpoint.coveredLsn(), storage.describe(CheckpointFile.NAME), (lsn, batch) -> {
                 count[0]++;
                 if (replayed != null) {
                     replayed.replayed(lsn, batch);
                 }
             });
-            return new WriteAheadStore(storage, engine, wal, checkpoint, count[0]);
+            return new WriteAheadStore(storage, opened, wal, checkpoint, count[0]);
         } catch (IOException | RuntimeException e) {
-            for (java.io.Closeable c : new java.io.Closeable[] {wal, engine}) {
-                try {
-                    if (c != null) {
-                        c.close();
-                    }
-                } catch (IOException | RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            closeAll(e, wal, opened);
             throw e;
+        }
+    }
+
+    /** Opens the engine under the log, once the log and the checkpoint have passed their checks. */
+    @FunctionalInterface
+    public interface EngineOpener {
+        Engine open() throws IOException;
+    }
+
+    /** Closes each of {@code closeables} that is not null, adding what fails to {@code e}. */
+    private static void closeAll(Exception e, java.io.Closeable... closeables) {
+        for (java.io.Closeable c : closeables) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+        }
+    }
+
+    /**
+     * The engine must have come back at the checkpoint the record names, or a later one (a crash
+     * between the engine's checkpoint and the record's leaves the engine ahead, which replay
+     * handles). One that came back older lost its newest checkpoint after the record was written,
+     * and the log records between the two are gone: opening would return old values.
+     */
+    private static void checkEngineCheckpoint(Engine engine, CheckpointFile checkpoint, String checkpointFile)
+            throws CorruptionException {
+        if (engine.checkpointId() < checkpoint.engineCheckpoint()) {
+            throw new CorruptionException(checkpointFile, 20, "the checkpoint record was taken at the " + engine.kind()
+                    + "'s checkpoint " + checkpoint.engineCheckpoint() + " but the " + engine.kind() + " opened at its checkpoint "
+                    + engine.checkpointId() + ": its newest checkpoint is damaged, and the log records the two differ by "
+                    + "are gone");
+        }
+    }
+
+    /**
+     * The log must reach the checkpoint's LSN: if it ends before, segments are missing, and new
+     * records would reuse LSNs the checkpoint claims.
+     */
+    private static void checkReaches(long lastLsn, long coveredLsn, String checkpointFile) throws CorruptionException {
+        if (lastLsn < coveredLsn) {
+            throw new CorruptionException(checkpointFile, 0, "the checkpoint covers LSN " + coveredLsn
+                    + " but the log ends at LSN " + lastLsn + ": log segments are missing, and new records would "
+                    + "reuse LSNs the checkpoint claims");
         }
     }
 
@@ -121,11 +185,7 @@ public final class WriteAheadStore implements OrderedStore {
      */
     static void recover(Wal wal, Engine engine, long coveredLsn, String checkpointFile, ReplayListener listener)
             throws IOException {
-        if (wal.lastLsn() < coveredLsn) {
-            throw new CorruptionException(checkpointFile, 0, "the checkpoint covers LSN " + coveredLsn
-                    + " but the log ends at LSN " + wal.lastLsn() + ": log segments are missing, and new records would "
-                    + "reuse LSNs the checkpoint claims");
-        }
+        checkReaches(wal.lastLsn(), coveredLsn, checkpointFile);
         // BEGIN SOLUTION lab-06 T3
         long[] expected = {coveredLsn + 1};
         wal.replay(coveredLsn, (lsn, payload) -> {
@@ -214,7 +274,8 @@ public final class WriteAheadStore implements OrderedStore {
     /**
      * Takes a checkpoint: notes the LSN every applied record reaches, forces the log (so that after
      * any crash the log reaches that LSN, whatever the sync mode), makes the engine durable
-     * ({@link Engine#checkpoint()}), publishes a {@link CheckpointFile} with that LSN and the bytes
+     * ({@link Engine#checkpoint()}), publishes a {@link CheckpointFile} with that LSN, the engine's
+     * {@link Engine#checkpointId()} (asked after its checkpoint) and the bytes
      * {@code meta} gives (asked after the LSN is taken, so that what the layer above records there,
      * such as KvStore's clock, covers every record up to it), and only then removes every log segment
      * the checkpoint covers, those whose LSNs are all at or below the covered LSN
@@ -239,7 +300,7 @@ public final class WriteAheadStore implements OrderedStore {
             }
             wal.force(); // under SyncMode.NONE records up to `covered` may not be durable yet
             engine.checkpoint();
-            new CheckpointFile(covered, meta.get()).write(storage);
+            new CheckpointFile(covered, engine.checkpointId(), meta.get()).write(storage);
             wal.truncateBefore(covered + 1);
             return covered;
             // END SOLUTION

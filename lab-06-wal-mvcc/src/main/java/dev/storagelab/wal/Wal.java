@@ -118,39 +118,84 @@ public final class Wal implements Closeable {
      * segment is read and checked in LSN order, a torn tail of the last one is cut (a last segment
      * whose file header is torn is deleted), and the last segment is forced, so that on return
      * every record the log holds is durable ({@link #durableLsn()} equals {@link #lastLsn()}).
-     * Files whose names are not segment names are left alone.
+     * Files whose names are not segment names are left alone. The same as
+     * {@link #recover recover(storage)}{@code .open(options)}: an open that fails changes nothing.
      *
      * @throws CorruptionException if a segment is damaged anywhere but in the last one's tail, a
      *         segment between two others is missing, or the LSNs have a gap or go backwards; the
      *         message names the file, the offset and what failed
      */
     public static Wal open(Storage storage, WalOptions options) throws IOException {
-        Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(options, "options");
-        WalRecovery.Result found = WalRecovery.recover(storage);
-        List<WalSegment> segments = new ArrayList<>(found.segments());
-        RecordLogWriter active;
-        if (segments.isEmpty()) {
-            WalSegment first = WalSegment.starting(found.lastLsn() + 1);
-            active = RecordLogWriter.create(storage, first.name(), Kind.WAL_SEGMENT);
-            try {
-                storage.syncDirectory();
-            } catch (IOException | RuntimeException e) {
-                active.close();
-                throw e;
-            }
-            segments.add(first);
-        } else {
-            active = RecordLogWriter.openAppend(storage, segments.get(segments.size() - 1).name());
-            try {
-                // Makes a cut tail durable, and whatever the last run appended without forcing.
-                active.force();
-            } catch (IOException | RuntimeException e) {
-                active.close();
-                throw e;
-            }
+        return recover(storage).open(options);
+    }
+
+    /**
+     * Reads and checks every segment of the log in {@code storage}, writing nothing: the first half
+     * of {@link #open}. A layer above that has checks of its own (a checkpoint the log must reach)
+     * makes them on the result before {@link Recovered#open} cuts the torn tail, so that an open
+     * it refuses leaves the log's bytes as they were.
+     *
+     * @throws CorruptionException as {@link #open}
+     */
+    public static Recovered recover(Storage storage) throws IOException {
+        Objects.requireNonNull(storage, "storage");
+        return new Recovered(storage, WalRecovery.recover(storage));
+    }
+
+    /** A log read and checked by {@link #recover}, its files not yet changed. */
+    public static final class Recovered {
+        private final Storage storage;
+        private final WalRecovery.Result found;
+
+        private Recovered(Storage storage, WalRecovery.Result found) {
+            this.storage = storage;
+            this.found = found;
         }
-        return new Wal(storage, options, segments, active, found.lastLsn(), found.activeRecords());
+
+        /** The LSN of the last whole record (0 if the log has never held one). */
+        public long lastLsn() {
+            return found.lastLsn();
+        }
+
+        /** The bytes of torn tail that {@link #open} will cut (0 if the log ends cleanly). */
+        public long tornBytes() throws IOException {
+            return found.tornSegment() == null ? 0 : storage.size(found.tornSegment()) - found.tornEnd();
+        }
+
+        /**
+         * Opens the log for writing, as {@link Wal#open} does: cuts the torn tail (or deletes a last
+         * segment whose header is torn), forces the last segment, or creates the first one.
+         */
+        public Wal open(WalOptions options) throws IOException {
+            Objects.requireNonNull(options, "options");
+            if (found.tornSegment() != null) {
+                WalRecovery.cutTornTail(storage, found.tornSegment(), found.tornEnd());
+            }
+            List<WalSegment> segments = new ArrayList<>(found.segments());
+            RecordLogWriter active;
+            if (segments.isEmpty()) {
+                WalSegment first = WalSegment.starting(found.lastLsn() + 1);
+                active = RecordLogWriter.create(storage, first.name(), Kind.WAL_SEGMENT);
+                try {
+                    storage.syncDirectory();
+                } catch (IOException | RuntimeException e) {
+                    active.close();
+                    throw e;
+                }
+                segments.add(first);
+            } else {
+                active = RecordLogWriter.openAppend(storage, segments.get(segments.size() - 1).name());
+                try {
+                    // Makes a cut tail durable, and whatever the last run appended without forcing.
+                    active.force();
+                } catch (IOException | RuntimeException e) {
+                    active.close();
+                    throw e;
+                }
+            }
+            return new Wal(storage, options, segments, active, found.lastLsn(), found.activeRecords());
+        }
     }
 
     /**

@@ -13,8 +13,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Recovery of the log on open: reads every segment in LSN order, checks every record, cuts a torn
- * tail off the last segment, and reports anything else that is wrong as corruption.
+ * Recovery of the log on open: reads every segment in LSN order, checks every record, finds a torn
+ * tail of the last segment, and reports anything else that is wrong as corruption. It writes
+ * nothing: the torn tail is cut ({@link #cutTornTail}) only once the open is sure to succeed, so
+ * that an open refused here, or by the layer above (a checkpoint the log does not reach), leaves
+ * every file as it was.
  *
  * <p>What a crash can leave, given how {@link Wal} writes: only the <b>last</b> segment can end
  * in a torn record, because a segment is forced before the next one is created; and the last
@@ -36,8 +39,12 @@ final class WalRecovery {
      * @param lastLsn       the LSN of the last record, or the LSN before the first segment's first
      *                      if the log holds no record (0 for a new log)
      * @param activeRecords how many records the last segment holds
+     * @param tornSegment   the last segment's name if it ends in a torn tail, else null
+     * @param tornEnd       where that segment's last whole record ends (its torn tail starts), or
+     *                      -1; below the file header's size if the header itself is torn (the
+     *                      segment is then not among {@code segments})
      */
-    record Result(List<WalSegment> segments, long lastLsn, long activeRecords) {
+    record Result(List<WalSegment> segments, long lastLsn, long activeRecords, String tornSegment, long tornEnd) {
     }
 
     /** The segment files in {@code storage}, in LSN order; other files are left alone. */
@@ -68,8 +75,10 @@ final class WalRecovery {
      *       {@link RecordLogReader#lastRecordOffset()}.</li>
      *   <li>A segment other than the last must hold at least one record (a new segment is only
      *       started after a record went into the one before it).</li>
-     *   <li>If the last segment's reader stopped at a torn tail, cut it with {@link #cutTornTail}
-     *       and leave it out of the result if that deleted it.</li>
+     *   <li>If the last segment's reader stopped at a torn tail, name the segment and its
+     *       {@code validEnd} in the result (do not cut it: recovery writes nothing), and leave it
+     *       out of the result's segments if even its file header is torn ({@code validEnd} below
+     *       {@code FILE_HEADER_SIZE}: {@link #cutTornTail} will delete it).</li>
      * </ol>
      * Nothing is skipped: the first problem is a {@link CorruptionException} naming the file, the
      * offset and what failed (offset 0 for a segment that starts at the wrong LSN, the header's end
@@ -81,6 +90,8 @@ final class WalRecovery {
         // BEGIN SOLUTION lab-06 T1
         long expected = segments.isEmpty() ? 1 : segments.get(0).firstLsn();
         long activeRecords = 0;
+        String tornSegment = null;
+        long tornEnd = -1;
         for (int i = 0; i < segments.size(); i++) {
             WalSegment segment = segments.get(i);
             String describe = storage.describe(segment.name());
@@ -107,19 +118,24 @@ final class WalRecovery {
             if (!last && records == 0) {
                 throw new CorruptionException(describe, FILE_HEADER_SIZE, "segment holds no record but is not the last one");
             }
-            if (torn && !cutTornTail(storage, segment.name(), validEnd)) {
-                continue;
+            if (torn) {
+                tornSegment = segment.name();
+                tornEnd = validEnd;
+                if (validEnd < FILE_HEADER_SIZE) {
+                    continue;
+                }
             }
             kept.add(segment);
             activeRecords = records;
         }
-        return new Result(kept, expected - 1, activeRecords);
+        return new Result(kept, expected - 1, activeRecords, tornSegment, tornEnd);
         // END SOLUTION
     }
 
     /**
      * Cuts the torn tail of the last segment at {@code validEnd}, the end of its last whole record
-     * (the caller forces the file before relying on the cut: a truncate is durable only then). A
+     * (the caller forces the file before relying on the cut: a truncate is durable only then).
+     * Called by {@link Wal#open} once nothing can refuse the open any more. A
      * segment whose file header itself is torn ({@code validEnd} below the header's size) held no
      * record: it is deleted and the directory synced, and the next write starts it again.
      *

@@ -177,4 +177,50 @@ class KvStoreTest {
             assertThat(store.get(key(7)), equalTo(Optional.of(num(9))));
         }
     }
+
+    /** The bytes of every file of the storage, to compare before and after an open that fails. */
+    private java.util.Map<String, byte[]> files() throws IOException {
+        java.util.Map<String, byte[]> files = new java.util.TreeMap<>();
+        for (String name : storage.list()) {
+            files.put(name, storage.contents(name));
+        }
+        return files;
+    }
+
+    @ParameterizedTest
+    @EnumSource(KvOptions.EngineKind.class)
+    void anOpenRefusedForADamagedLogChangesNothingAndTheRepairRestartsTheLogAfterTheCheckpoint(KvOptions.EngineKind engine)
+            throws IOException {
+        try (KvStore store = KvStore.open(storage, options(engine))) {
+            for (int i = 1; i <= 3; i++) {
+                store.put(key(i), num(i));
+            }
+        } // closing takes a checkpoint covering all three
+        String segment = storage.list().stream().filter(n -> n.endsWith(".wal")).reduce((a, b) -> b).orElseThrow();
+        storage.flipBit(segment, storage.contents(segment).length - 2, 3); // the last record is damaged
+        java.util.Map<String, byte[]> before = files();
+        assertThrows(dev.storagelab.kv.CorruptionException.class, () -> KvStore.open(storage, options(engine)),
+                "the log ends before the checkpoint's LSN");
+        java.util.Map<String, byte[]> after = files();
+        assertThat("the refused open left the same files", after.keySet(), equalTo(before.keySet()));
+        for (String name : before.keySet()) {
+            assertThat("the refused open left " + name + " as it was", java.util.Arrays.equals(after.get(name), before.get(name)),
+                    is(true));
+        }
+
+        LogRepair.Plan plan = LogRepair.plan(storage);
+        assertThat(plan.describe(), plan.restarts(), is(true));
+        assertThat(plan.describe(), plan.lost(), is(false));
+        LogRepair.apply(storage, plan);
+        try (KvStore store = KvStore.open(storage, options(engine))) {
+            for (int i = 1; i <= 3; i++) {
+                assertThat("after the repair, key " + i + " (in the checkpoint) is there", store.get(key(i)),
+                        equalTo(java.util.Optional.of(num(i))));
+            }
+            store.put(key(4), num(4));
+        }
+        try (KvStore store = KvStore.open(storage, options(engine))) {
+            assertThat("a write after the repair is durable", store.get(key(4)), equalTo(java.util.Optional.of(num(4))));
+        }
+    }
 }

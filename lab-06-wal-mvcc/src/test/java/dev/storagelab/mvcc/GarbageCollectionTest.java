@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.CorruptionException;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,7 +110,7 @@ class GarbageCollectionTest {
                 w.commit();
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
         while (engine.size() > 1 && System.nanoTime() < deadline) {
             if (manager.lastGcFailure() != null) {
                 throw new AssertionError("the background collection failed", manager.lastGcFailure());

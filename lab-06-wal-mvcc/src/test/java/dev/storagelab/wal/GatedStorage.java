@@ -4,6 +4,7 @@ import dev.storagelab.io.ForwardingStorage;
 import dev.storagelab.io.ForwardingWritableFile;
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
@@ -50,7 +51,7 @@ public final class GatedStorage extends ForwardingStorage {
      * without reaching it: then its outcome is the test's (its exception, or an AssertionError).
      */
     public void awaitForceAtGate(Future<?> forcer) throws InterruptedException, ExecutionException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
         while (!reachedGate.await(5, TimeUnit.MILLISECONDS)) {
             if (forcer.isDone()) {
                 forcer.get();

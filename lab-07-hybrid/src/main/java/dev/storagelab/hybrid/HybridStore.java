@@ -153,26 +153,34 @@ public final class HybridStore implements RoutedStore {
         RoutingTable routes = RoutingTable.read(base, options.ticker().read());
         AccessTracker tracker = new AccessTracker(options.trackerWidth(), options.trackerSampleSize());
         AdaptiveCompaction adaptive = options.adaptiveCompaction() == null ? null : options.adaptiveCompaction().get();
-        BPlusTree tree = BPlusTree.open(base, options.btree());
-        LsmStore lsm;
-        try {
-            lsm = LsmStore.open(base, adaptive == null ? options.lsm().withoutWal()
-                    : options.lsm().withoutWal().withCompactionPolicy(adaptive));
-        } catch (IOException | RuntimeException e) {
-            tree.close();
-            throw e;
-        }
         TieredEngine[] holder = new TieredEngine[1];
         WriteBackCache cache = options.cacheEntries() == 0 ? null
                 : new WriteBackCache(ReplacementPolicies.of(options.cachePolicy(), options.cacheEntries()),
                         options.maxDirtyEntries(), TieredEngine.sinkOf(holder));
-        TieredEngine engine = new TieredEngine(base, tree, lsm, routes, cache, tracker, adaptive, options.ticker());
-        holder[0] = engine;
-        WriteAheadStore log = WriteAheadStore.open(base, engine, walOptions(options), null);
+        // The engines open only once the checkpoint record and the log have passed their checks
+        // (and each engine decides before it writes), so that a refused open changes nothing.
+        WriteAheadStore log = WriteAheadStore.open(base, () -> {
+            BPlusTree tree = BPlusTree.open(base, options.btree());
+            LsmStore lsm;
+            try {
+                lsm = LsmStore.open(base, adaptive == null ? options.lsm().withoutWal()
+                        : options.lsm().withoutWal().withCompactionPolicy(adaptive));
+            } catch (IOException | RuntimeException e) {
+                tree.close();
+                throw e;
+            }
+            holder[0] = new TieredEngine(base, tree, lsm, routes, cache, tracker, adaptive, options.ticker());
+            try {
+                holder[0].findStaleCopies();
+            } catch (IOException | RuntimeException e) {
+                holder[0].close();
+                throw e;
+            }
+            return holder[0];
+        }, walOptions(options), null);
         try {
-            engine.findStaleCopies();
-            return new HybridStore(options, fast, tiers, owned, engine, log, tracker);
-        } catch (IOException | RuntimeException e) {
+            return new HybridStore(options, fast, tiers, owned, holder[0], log, tracker);
+        } catch (RuntimeException e) {
             try {
                 log.close();
             } catch (IOException suppressed) {

@@ -94,16 +94,15 @@ public final class RoutingTable {
 
     /**
      * Reads {@code ROUTES} from {@code storage} (an empty table if there is none); every key's
-     * residency starts at {@code nowNanos}.
+     * residency starts at {@code nowNanos}. Writes nothing, so that a store whose open is refused
+     * later changes nothing: a leftover {@code ROUTES.tmp} (a crash before the rename; the old table
+     * stands) is ignored here and replaced by the next {@link #write}.
      *
      * @throws CorruptionException naming the file and offset if the file is not a routing table of
      *                             this version, is cut short, or fails its checksum
      */
     public static RoutingTable read(Storage storage, long nowNanos) throws IOException {
         RoutingTable table = new RoutingTable();
-        if (storage.exists(TEMP_NAME)) {
-            storage.delete(TEMP_NAME); // a crash before the rename: the old table stands
-        }
         if (!storage.exists(NAME)) {
             return table;
         }

@@ -103,6 +103,11 @@ public final class TieredEngine implements Engine {
     }
 
     @Override
+    public long checkpointId() {
+        return tree.checkpointGeneration(); // the LSM tree cannot come back at an older flush: its open refuses
+    }
+
+    @Override
     public String kind() {
         return "hybrid";
     }
@@ -364,7 +369,9 @@ public final class TieredEngine implements Engine {
     /**
      * Finds the stale copies a crash left (a move whose routing switch did not become durable, or
      * whose deferred delete did not) and records them as pending deletes: keys in the B+tree not
-     * routed HOT, and keys routed HOT that the LSM tree also holds. Called once, at open.
+     * routed HOT, and keys routed HOT that the LSM tree also holds. Called once, at open, before
+     * the log is replayed: it only reads, so a damaged page it meets refuses the open with nothing
+     * written (the scan's UncheckedIOException is unwrapped to the CorruptionException it carries).
      */
     void findStaleCopies() throws IOException {
         try (EntryIterator it = tree.scan(null, null)) {
@@ -374,6 +381,8 @@ public final class TieredEngine implements Engine {
                     pendingDeletes.put(key, Placement.HOT);
                 }
             }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
         for (Bytes key : routes.hotKeys()) {
             if (lsm.get(key).isPresent()) {

@@ -1,6 +1,8 @@
 package dev.storagelab.workbench;
 
 import com.google.gson.GsonBuilder;
+import dev.storagelab.io.DiskStorage;
+import dev.storagelab.kvstore.LogRepair;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "workbench", mixinStandardHelpOptions = true,
         description = "Workloads and a shell over every engine of the workspace.",
-        subcommands = {WorkbenchMain.Run.class, WorkbenchMain.ShellCommand.class, WorkbenchMain.ListEngines.class,
+        subcommands = {WorkbenchMain.Run.class, WorkbenchMain.ShellCommand.class, WorkbenchMain.Repair.class, WorkbenchMain.ListEngines.class,
                 WorkbenchMain.ListWorkloads.class, WorkbenchMain.LsmSim.class, HybridCalibrate.class, ArenaCommand.class})
 public final class WorkbenchMain {
 
@@ -147,7 +149,7 @@ public final class WorkbenchMain {
                     PathUtils.deleteDirectory(where);
                 }
             }
-            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+            PrintStream out = stdout();
             out.print(json ? new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(result) + "\n"
                     : table(result));
             out.flush();
@@ -221,7 +223,7 @@ public final class WorkbenchMain {
         public Integer call() throws Exception {
             EngineFactory e = Engines.byId(engine);
             Files.createDirectories(dir);
-            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+            PrintStream out = stdout();
             try (Engine.Handle handle = e.open(dir)) {
                 Shell shell = new Shell(handle, out);
                 if (script != null) {
@@ -234,6 +236,45 @@ public final class WorkbenchMain {
                     shell.runInteractive(dir.resolve(".storagelab-history"));
                 }
                 return shell.errors() == 0 ? 0 : 1;
+            }
+        }
+    }
+
+    /** Standard output as UTF-8, flushed at each line, whatever the platform's default charset. */
+    private static PrintStream stdout() {
+        return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    }
+
+    @Command(name = "repair", mixinStandardHelpOptions = true, description = "Salvage a store whose open is refused because of its write-ahead log (the kv,"
+            + " kv-lsm and hybrid engines): the log cut at its first damaged record, restarted after the checkpoint's LSN if it"
+            + " then ends before it. Prints what it would do and whether anything acknowledged is lost; changes the files"
+            + " only with --apply. The checkpoint record and the engines' files are never touched.")
+    static final class Repair implements Callable<Integer> {
+        @Option(names = "--dir", required = true, description = "The store's directory.")
+        Path dir;
+
+        @Option(names = "--apply", description = "Carry the repair out (without it, only say what it would do).")
+        boolean apply;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException(dir + " is not a directory: name the store's directory with --dir");
+            }
+            PrintStream out = stdout();
+            try (DiskStorage storage = DiskStorage.open(dir)) {
+                LogRepair.Plan plan = LogRepair.plan(storage);
+                out.println(plan.describe());
+                if (plan.nothingToDo()) {
+                    return 0;
+                }
+                if (!apply) {
+                    out.println("nothing was changed; run again with --apply to repair");
+                    return 0;
+                }
+                LogRepair.apply(storage, plan);
+                out.println("repaired");
+                return 0;
             }
         }
     }
@@ -292,7 +333,7 @@ public final class WorkbenchMain {
             if (keys < 1 || keys > Integer.MAX_VALUE || writes < 1 || ratio < 2 || valueBytes < 0 || reports < 1) {
                 throw new IllegalArgumentException("--keys must be in [1, 2^31), --writes and --reports positive, --ratio at least 2");
             }
-            PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+            PrintStream out = stdout();
             if (sizeRatio < 1) {
                 throw new IllegalArgumentException("--size-ratio must be at least 1");
             }

@@ -192,6 +192,36 @@ class PoolIoHiddenTest {
         }
     }
 
+    /** A thread factory that keeps the thread it made, so that a test can wait for it to block. */
+    private static final class Watched implements java.util.concurrent.ThreadFactory {
+        private volatile Thread thread;
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = daemon(r);
+            thread = t;
+            return t;
+        }
+
+        /**
+         * Waits until the thread blocks (inside the pool, or at the storage's gate) or {@code done}
+         * holds. A sleep instead would be a guess at how long the thread needs to get there, and on
+         * a busy machine the guess is wrong: the test would then check nothing.
+         */
+        void awaitBlocked(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+            long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+            while (!done.getAsBoolean()) {
+                Thread t = thread;
+                Thread.State state = t == null ? Thread.State.NEW : t.getState();
+                if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED) {
+                    return;
+                }
+                assertThat(what, System.nanoTime() < bound, is(true));
+                Thread.sleep(1);
+            }
+        }
+    }
+
     private void awaitArrival(String what) throws InterruptedException {
         assertThat(what, storage.arrived.await(PATIENCE_SECONDS, TimeUnit.SECONDS), is(true));
     }
@@ -250,10 +280,12 @@ class PoolIoHiddenTest {
         storage.gatedReadAt = offsetOf(pool, cold);
         Future<Frame> first = other.submit(() -> pool.fetch(cold));
         awaitArrival("the first fetch reads the page from the file");
-        ExecutorService second = Executors.newSingleThreadExecutor(PoolIoHiddenTest::daemon);
+        Watched watched = new Watched();
+        ExecutorService second = Executors.newSingleThreadExecutor(watched);
         try {
             Future<Frame> waiting = second.submit(() -> pool.fetch(cold));
-            Thread.sleep(200); // let it reach the pool; a wrong pool would read a second time here
+            // Until it waits in the pool (or, in a wrong pool, at the gate for a second read).
+            watched.awaitBlocked("the second fetch reaches the pool", waiting::isDone);
             storage.gate.countDown();
             Frame a = first.get(PATIENCE_SECONDS, TimeUnit.SECONDS);
             Frame b = waiting.get(PATIENCE_SECONDS, TimeUnit.SECONDS);
@@ -284,10 +316,11 @@ class PoolIoHiddenTest {
         storage.failGatedRead = true;
         Future<Frame> first = other.submit(() -> pool.fetch(cold));
         awaitArrival("the first fetch reads the page from the file");
-        ExecutorService second = Executors.newSingleThreadExecutor(PoolIoHiddenTest::daemon);
+        Watched watched = new Watched();
+        ExecutorService second = Executors.newSingleThreadExecutor(watched);
         try {
             Future<Frame> waiting = second.submit(() -> pool.fetch(cold));
-            Thread.sleep(200);
+            watched.awaitBlocked("the second fetch reaches the pool", waiting::isDone);
             storage.gate.countDown();
             ExecutionException failed = assertThrows(ExecutionException.class,
                     () -> first.get(PATIENCE_SECONDS, TimeUnit.SECONDS), "the fetch whose read failed throws");
@@ -327,17 +360,14 @@ class PoolIoHiddenTest {
             }
         });
         assertThat("the page comes back with its newest bytes, from the write-back's copy", stamp, equalTo(41L));
-        ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "pool-io-flush");
-            t.setDaemon(true);
-            return t;
-        });
+        Watched watched = new Watched();
+        ExecutorService flusher = Executors.newSingleThreadExecutor(watched);
         Future<?> flush = flusher.submit(() -> {
             pool.flushAll();
             return null;
         });
         flusher.shutdown();
-        Thread.sleep(200);
+        watched.awaitBlocked("flushAll starts", flush::isDone);
         assertThat("flushAll returned while a write-back was still on its way to disk", flush.isDone(), is(false));
         storage.gate.countDown();
         evictor.get(PATIENCE_SECONDS, TimeUnit.SECONDS);

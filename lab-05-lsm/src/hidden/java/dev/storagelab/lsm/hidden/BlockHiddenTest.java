@@ -60,6 +60,27 @@ class BlockHiddenTest {
         return key.set().ofMaxSize(300);
     }
 
+    /**
+     * Keys chosen adversarially rather than uniformly: one shared prefix of up to 600 bytes, and
+     * suffixes whose lengths jump from nothing to a thousand bytes, so that in sorted order a short
+     * key sits next to a much longer one sharing its whole length (and the other way round). A
+     * cursor's key buffer must grow to a long key that follows a short one while keeping the shared
+     * prefix; a shared length must never be taken from the wrong key.
+     */
+    @Provide
+    Arbitrary<Set<Bytes>> longPrefixKeySets() {
+        Arbitrary<Integer> prefixLength = Arbitraries.of(0, 1, 7, 31, 33, 64, 200, 600);
+        Arbitrary<Integer> suffixLength = Arbitraries.of(0, 1, 2, 3, 29, 70, 130, 300, 1000);
+        Arbitrary<byte[]> suffix = suffixLength.flatMap(n -> Arbitraries.of((byte) 0, (byte) 'a', (byte) 'b', (byte) 0xff)
+                .array(byte[].class).ofSize(n));
+        return prefixLength.flatMap(p -> suffix.map(x -> {
+            byte[] key = new byte[p + x.length];
+            java.util.Arrays.fill(key, 0, p, (byte) 'p');
+            System.arraycopy(x, 0, key, p, x.length);
+            return Bytes.wrap(key);
+        }).set().ofMinSize(2).ofMaxSize(60));
+    }
+
     private static TreeMap<Bytes, Bytes> model(Set<Bytes> keys) {
         TreeMap<Bytes, Bytes> m = new TreeMap<>();
         int i = 0;
@@ -67,6 +88,16 @@ class BlockHiddenTest {
             m.put(k, Bytes.of("v" + (i++ % 7 == 0 ? "" : "alue-" + i)));
         }
         return m;
+    }
+
+    /** Every entry of {@code block}, first to last. */
+    private static List<Map.Entry<Bytes, Bytes>> forwardWalk(Block block) throws CorruptionException {
+        Block.Cursor c = block.cursor();
+        List<Map.Entry<Bytes, Bytes>> seen = new ArrayList<>();
+        for (c.seekToFirst(); c.valid(); c.next()) {
+            seen.add(Map.entry(Bytes.wrap(c.key()), Bytes.wrap(c.value())));
+        }
+        return seen;
     }
 
     private static Block build(TreeMap<Bytes, Bytes> m, int interval) throws CorruptionException {
@@ -84,12 +115,7 @@ class BlockHiddenTest {
     void aForwardWalkReturnsEveryEntry(@ForAll("keySets") Set<Bytes> keys, @ForAll @IntRange(min = 1, max = 40) int interval)
             throws CorruptionException {
         TreeMap<Bytes, Bytes> m = model(keys);
-        Block.Cursor c = build(m, interval).cursor();
-        List<Map.Entry<Bytes, Bytes>> seen = new ArrayList<>();
-        for (c.seekToFirst(); c.valid(); c.next()) {
-            seen.add(Map.entry(Bytes.wrap(c.key()), Bytes.wrap(c.value())));
-        }
-        assertThat(seen, equalTo(new ArrayList<>(m.entrySet())));
+        assertThat(forwardWalk(build(m, interval)), equalTo(new ArrayList<>(m.entrySet())));
     }
 
     @Property(tries = 200)
@@ -110,6 +136,27 @@ class BlockHiddenTest {
             if (expected != null) {
                 assertThat(Bytes.wrap(c.value()), equalTo(m.get(expected)));
             }
+        }
+    }
+
+    @Property(tries = 300)
+    @Graded(points = 3, concept = "keys of very different lengths sharing a long prefix, next to each other in a block, "
+            + "read back wrong or crash (the key buffer does not grow to fit a long key after a short one)")
+    void keysOfVeryDifferentLengthsSharingALongPrefixReadBack(@ForAll("longPrefixKeySets") Set<Bytes> keys,
+            @ForAll @IntRange(min = 1, max = 16) int interval) throws CorruptionException {
+        TreeMap<Bytes, Bytes> m = model(keys);
+        Block block = build(m, interval);
+        assertThat("a forward walk at restart interval " + interval, forwardWalk(block), equalTo(new ArrayList<>(m.entrySet())));
+        Block.Cursor c = block.cursor();
+        List<Bytes> backward = new ArrayList<>();
+        for (c.seekToLast(); c.valid(); c.prev()) {
+            backward.add(Bytes.wrap(c.key()));
+        }
+        assertThat("a backward walk at restart interval " + interval, backward, equalTo(new ArrayList<>(m.descendingKeySet())));
+        for (Bytes k : m.keySet()) {
+            Block.Cursor s = block.cursor();
+            s.seek(k.toByteArray());
+            assertThat("seek to a key of " + k.length() + " bytes", s.valid() ? Bytes.wrap(s.key()) : null, equalTo(k));
         }
     }
 
@@ -308,12 +355,8 @@ class BlockHiddenTest {
         }
         for (int interval : new int[] {1, 3, 16}) {
             Block block = build(m, interval);
-            Block.Cursor c = block.cursor();
-            List<Map.Entry<Bytes, Bytes>> seen = new ArrayList<>();
-            for (c.seekToFirst(); c.valid(); c.next()) {
-                seen.add(Map.entry(Bytes.wrap(c.key()), Bytes.wrap(c.value())));
-            }
-            assertThat("a forward walk at restart interval " + interval, seen, equalTo(new ArrayList<>(m.entrySet())));
+            assertThat("a forward walk at restart interval " + interval, forwardWalk(block),
+                    equalTo(new ArrayList<>(m.entrySet())));
             for (Bytes k : m.keySet()) {
                 Block.Cursor s = block.cursor();
                 s.seek(k.toByteArray());

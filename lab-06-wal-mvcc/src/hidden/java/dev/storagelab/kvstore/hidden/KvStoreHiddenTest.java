@@ -19,6 +19,7 @@ import dev.storagelab.mvcc.ConflictException;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.VersionedKey;
 import dev.storagelab.wal.GatedStorage;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -340,7 +341,7 @@ class KvStoreHiddenTest {
                 store.put(k, Bytes.of("loser"));
                 return null;
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
             while (!waitingForVisibility(loserThread.get())) {
                 if (loser.isDone()) {
                     gated.openGate();

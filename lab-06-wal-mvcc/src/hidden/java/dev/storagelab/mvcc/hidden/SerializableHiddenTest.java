@@ -155,4 +155,82 @@ class SerializableHiddenTest {
                     equalTo(Transaction.State.COMMITTED));
         }
     }
+
+    /** How a transaction under validation reads the key a later commit overwrites. */
+    private enum ReadRule { GET, SCAN, GET_THEN_DELETED }
+
+    @Test
+    @Graded(points = 2, concept = "bonus (serializable): validation stops early when older transactions still running "
+            + "keep earlier commits in view, and misses a later commit that overwrote what was read")
+    void validationWalksPastCommitsThatOlderRunningTransactionsKeepInView() throws IOException {
+        for (ReadRule rule : ReadRule.values()) {
+            for (int older = 0; older <= 2; older++) {
+                for (int inView = 0; inView <= 3; inView++) {
+                    for (int laterUnrelated = 0; laterUnrelated <= 1; laterUnrelated++) {
+                        String history = rule + " with " + older + " older transactions still running, " + inView
+                                + " commits in view before it began and " + laterUnrelated + " unrelated after";
+                        int o = older;
+                        int v = inView;
+                        int u = laterUnrelated;
+                        ReadWriteConflictException e = assertThrows(ReadWriteConflictException.class,
+                                () -> runHistory(rule, o, v, u), history);
+                        assertThat(history + ": the conflict names the key read", e.key(), equalTo(b("item:read")));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Older transactions begin (each reads, so none is read-only, and stays open), {@code inView}
+     * commits follow (the older ones keep them among the recent commits validation walks), the
+     * transaction under validation begins and reads by {@code rule}, {@code laterUnrelated}
+     * commits write elsewhere, one commit overwrites (or deletes) what it read, and it commits.
+     */
+    private static void runHistory(ReadRule rule, int older, int inView, int laterUnrelated) throws IOException {
+        TransactionManager m = serializable();
+        try (Transaction t = m.begin()) {
+            t.put(b("item:read"), b("0"));
+            t.commit();
+        }
+        List<Transaction> running = new ArrayList<>();
+        try {
+            for (int i = 0; i < older; i++) {
+                Transaction o = m.begin();
+                o.get(b("item:read"));
+                running.add(o);
+            }
+            for (int i = 0; i < inView; i++) {
+                try (Transaction t = m.begin()) {
+                    t.put(b("seen:" + i), b("v"));
+                    t.commit();
+                }
+            }
+            Transaction validated = m.begin();
+            switch (rule) {
+                case GET, GET_THEN_DELETED -> validated.get(b("item:read"));
+                case SCAN -> drain(validated.scan(b("item:"), b("item;")));
+            }
+            validated.put(b("result"), b("derived"));
+            for (int i = 0; i < laterUnrelated; i++) {
+                try (Transaction t = m.begin()) {
+                    t.put(b("elsewhere:" + i), b("v"));
+                    t.commit();
+                }
+            }
+            try (Transaction t = m.begin()) {
+                if (rule == ReadRule.GET_THEN_DELETED) {
+                    t.delete(b("item:read"));
+                } else {
+                    t.put(b("item:read"), b("1"));
+                }
+                t.commit();
+            }
+            validated.commit();
+        } finally {
+            for (Transaction o : running) {
+                o.close();
+            }
+        }
+    }
 }

@@ -14,6 +14,7 @@ import dev.storagelab.wal.GatedStorage;
 import dev.storagelab.wal.SyncMode;
 import dev.storagelab.wal.Wal;
 import dev.storagelab.wal.WalOptions;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ class GroupCommitHiddenTest {
      * returned while the leader's force was held is a failure of its own.
      */
     static void awaitQueued(Wal wal, int n, List<? extends Future<?>> commits) throws InterruptedException, ExecutionException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
         while (wal.stats().waitingCommits() < n) {
             for (Future<?> f : commits) {
                 if (f.isDone()) {
@@ -264,7 +265,7 @@ class GroupCommitHiddenTest {
                 return null;
             }));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
         while (acknowledged.size() < 400 && System.nanoTime() < deadline && !threads.stream().allMatch(Future::isDone)) {
             Thread.sleep(1);
         }

@@ -73,14 +73,18 @@ class HistoryRunnerTest {
     @Test
     void snapshotIsolationShowsWriteSkewAndNothingItForbids() {
         Set<Type> seen = EnumSet.noneOf(Type.class);
+        long aborted = 0;
         for (long seed = 1; seed <= SEEDS; seed++) {
             History h = HistoryRunner.run(new ToyStores.SnapshotStore(), 4, 50, 2, seed);
             Report r = HistoryChecker.check(h);
             assertThat("seed " + seed + ": snapshot isolation forbids these:\n" + r,
                     r.forbiddenUnder(IsolationLevel.SNAPSHOT_ISOLATION), hasSize(0));
-            assertThat("first committer wins aborts some: " + h.summary(), h.count(Txn.Status.ABORTED), greaterThan(0));
+            aborted += h.count(Txn.Status.ABORTED);
             seen.addAll(r.types());
         }
+        // Across the runs, not in each: whether one run's threads overlap at all is the scheduler's
+        // choice (on a quiet machine one thread can finish its 50 transactions before the next starts).
+        assertThat("first committer wins aborts some transactions across " + SEEDS + " runs", aborted, greaterThan(0L));
         assertThat("write skew, and only write skew, across " + SEEDS + " runs", seen, equalTo(EnumSet.of(Type.G2)));
     }
 

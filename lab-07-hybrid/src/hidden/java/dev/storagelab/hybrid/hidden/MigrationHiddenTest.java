@@ -19,6 +19,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.lab.Graded;
+import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +123,11 @@ class MigrationHiddenTest {
         }
     }
 
+    /** Scans each run of {@link #scansBesideBackgroundMovesSeeEveryStableKeyOnce} makes at least. */
+    private static final int MIN_SCANS = 150;
+    /** Migrations the background mover must have done beside them before the scans stop. */
+    private static final int MOVES_BESIDE_SCANS = 40;
+
     @Test
     @Graded(points = 4, concept = "a scan beside background migrations skipped a key, returned one twice, or returned a "
             + "stale value")
@@ -152,8 +158,17 @@ class MigrationHiddenTest {
                     }
                     return null;
                 });
+                // Scans go on until the background mover has really moved keys beside them: how long
+                // that takes depends on the machine's load, so the test waits for the progress it
+                // needs (the store's own migration counter), never for a time. The bound only turns
+                // a mover that never moves into a failure instead of a hang.
                 long migrationsBefore = store.stats().migrations();
-                for (int scan = 0; scan < 150; scan++) {
+                long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
+                int scan = 0;
+                while (scan < MIN_SCANS || store.stats().migrations() < migrationsBefore + MOVES_BESIDE_SCANS) {
+                    assertThat("the background mover moved " + (store.stats().migrations() - migrationsBefore)
+                                    + " keys in " + scan + " scans; it must move keys while scans run",
+                            System.nanoTime() < bound, is(true));
                     List<Entry> got = new ArrayList<>();
                     try (EntryIterator it = scan % 2 == 0 ? store.scan(null, null) : store.scanReverse(null, null)) {
                         it.forEachRemaining(got::add);
@@ -162,10 +177,10 @@ class MigrationHiddenTest {
                         java.util.Collections.reverse(got);
                     }
                     assertThat("scan " + scan, got, equalTo(expected));
+                    scan++;
                 }
                 stop.set(true);
-                churn.get(30, TimeUnit.SECONDS);
-                assertThat("keys really moved meanwhile", store.stats().migrations(), greaterThan(migrationsBefore));
+                churn.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
             } finally {
                 stop.set(true);
                 pool.shutdownNow();

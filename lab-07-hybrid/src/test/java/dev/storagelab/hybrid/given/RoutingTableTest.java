@@ -40,14 +40,17 @@ class RoutingTableTest {
     }
 
     @Test
-    void noFileIsAnEmptyTableAndALeftoverTempFileIsDropped() throws IOException {
+    void noFileIsAnEmptyTableAndALeftoverTempFileIsLeftForTheNextWrite() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(2);
         try (WritableFile f = storage.create(RoutingTable.TEMP_NAME)) {
             f.append(new byte[] {1, 2, 3});
         }
         RoutingTable read = RoutingTable.read(storage, 0);
-        assertThat(read.hotCount(), equalTo(0));
-        assertThat(storage.exists(RoutingTable.TEMP_NAME), equalTo(false));
+        assertThat("no table yet: every key is cold", read.hotCount(), equalTo(0));
+        assertThat("reading writes nothing: the leftover stays", storage.exists(RoutingTable.TEMP_NAME), equalTo(true));
+        read.write(storage);
+        assertThat("the next write replaces the leftover", storage.exists(RoutingTable.TEMP_NAME), equalTo(false));
+        assertThat("and publishes the table", storage.exists(RoutingTable.NAME), equalTo(true));
     }
 
     private static CorruptionException damaged(FaultInjectingStorage storage, byte[] bytes) {
