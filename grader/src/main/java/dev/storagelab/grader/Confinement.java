@@ -27,7 +27,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Issue 24: where the grader runs as root (Gradescope's containers, CI), each test JVM runs as an
+ * Where the grader runs as root (Gradescope's containers, CI), each test JVM runs as an
  * unprivileged user of its own, with a private scratch folder, so student code can neither signal
  * the grader, nor see or change another student's run, nor read the grader's scratch space (the
  * workspace copies that hold the hidden tests' sources).

@@ -306,7 +306,7 @@ public final class Grader {
                 }
             }
         }
-        if (scan && root != reference) { // issue 24: forbidden APIs in student classes fail the lab before any test
+        if (scan && root != reference) { // what the allow-list refuses in student classes fails the lab before any test
             List<Lab> scanned = closure(List.of(lab)).stream().filter(applied::contains).toList();
             List<ClassScan.Finding> findings = new ArrayList<>();
             for (Lab l : scanned) {
@@ -321,7 +321,7 @@ public final class Grader {
         Path runScratch = Files.createDirectories(scratch.resolve("run-" + mode + "-" + lab.id()));
         TestSupervisor supervisor = new TestSupervisor(rubric, runScratch);
         Map<String, TestSupervisor.Outcome> outcomes = supervisor.run(root.resolve(lab.directory()), labTests);
-        if (!supervisor.tampering().isEmpty()) { // issue 24: a forged result fails the lab
+        if (!supervisor.tampering().isEmpty()) { // a line out of sequence fails the lab
             return zero(lab, labTests, mode, GradeReport.TAMPERING + String.join("; ", supervisor.tampering()));
         }
         double weight = rubric.weight(lab.id());
@@ -329,7 +329,7 @@ public final class Grader {
         FeedbackFilter filter = feedbackFilter(lab, reference);
         for (GradedTest t : labTests) {
             TestSupervisor.Outcome raw = outcomes.get(t.id());
-            // issue 24: a message never carries the hidden tests' code out as feedback
+            // a message never carries the hidden tests' code out as feedback
             TestSupervisor.Outcome o = new TestSupervisor.Outcome(raw.status(), filter.apply(raw.message()), raw.seconds());
             double max = t.points() * weight;
             results.add(new TestResult(t, o, o.passed() ? max : 0, max));

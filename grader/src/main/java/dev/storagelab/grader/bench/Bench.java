@@ -159,7 +159,7 @@ public final class Bench {
             if (!LabBuild.built(student, lab)) {
                 problems.add("the submission does not build:\n" + LabBuild.errorsFor(studentBuild.log(), student, lab));
             } else {
-                // the same scan as grading's (issue 24): a submission's code runs here too
+                // the same allow-list as grading's: a submission's code runs here too
                 List<ClassScan.Finding> findings = new ArrayList<>();
                 for (Lab l : WorkspaceCopies.closure(workspace, List.of(lab))) {
                     findings.addAll(ClassScan.scanSubmission(reference, student, l));
