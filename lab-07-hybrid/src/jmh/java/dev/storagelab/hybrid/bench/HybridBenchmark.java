@@ -6,6 +6,8 @@ import dev.storagelab.hybrid.Placement;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.testkit.AnswerCheck;
+import dev.storagelab.testkit.BenchData;
 import dev.storagelab.wal.SyncMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +45,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code batchPut100}: a batch of 100 random keys (one log record, unforced), split by route
  *       into the B+tree's puts and one LSM write batch.</li>
  * </ul>
+ *
+ * <p>The answers are checked ({@link AnswerCheck}), so that an engine that answers wrongly fails the
+ * benchmark instead of earning points. Key {@code i}'s value is derived from {@code i}, its version
+ * (the number of times the benchmark has put it) and the answers' seed ({@link #value}), so the
+ * benchmark knows what every key holds without a copy of the data. A get must find its key, always;
+ * on the sample ({@link AnswerCheck#sampled}), with its newest value. A scan must return
+ * {@code min(100, keys from its start)} entries in increasing key order from its start, always; on
+ * the sample, exactly the keys from its start with their newest values. On the sample, a batch's
+ * last key is read back after the batch and must hold the value the batch wrote.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -53,6 +64,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HybridBenchmark {
 
     private static final int PROBES = 1 << 12;
+    /** The entries a scan reads. */
+    static final int SCAN = 100;
+    /** The seed the values are drawn under: the answers' ({@value AnswerCheck#SEED_PROPERTY}, set by the grader per run). */
+    private static final long ANSWERS_SEED = Long.getLong(AnswerCheck.SEED_PROPERTY, AnswerCheck.DEFAULT_SEED);
 
     @Param({"20000"})
     public int hybridKeys;
@@ -60,11 +75,19 @@ public class HybridBenchmark {
     private Path dir;
     private HybridStore store;
     private Bytes[] probes;
-    private Bytes value;
-    private int next;
+    /** The number of each probe's key. */
+    private int[] probeKeys;
+    /** Per key, the number of versions put since the load's. */
+    int[] versions;
+    private long done;
 
-    private static Bytes key(int i) {
+    static Bytes key(int i) {
         return Bytes.of(String.format("key%013d", i));
+    }
+
+    /** The value of version {@code version} of key {@code i}: {@link BenchData#valueBytes(long, long)} under the answers' seed. */
+    static Bytes value(int i, long version) {
+        return Bytes.wrap(BenchData.valueBytes(i, version ^ ANSWERS_SEED));
     }
 
     @Setup(Level.Trial)
@@ -73,12 +96,10 @@ public class HybridBenchmark {
         store = HybridStore.open(dir, HybridOptions.builder().cache("arc", 0).syncMode(SyncMode.NONE)
                 .maintenance(java.time.Duration.ofSeconds(1), false).build());
         Random random = new Random(42);
-        byte[] v = new byte[100];
-        random.nextBytes(v);
-        value = Bytes.wrap(v);
+        versions = new int[hybridKeys];
         List<Entry> batch = new ArrayList<>();
         for (int k = 0; k < hybridKeys; k++) {
-            batch.add(Entry.put(key(k), value));
+            batch.add(Entry.put(key(k), value(k, 0)));
             if (batch.size() == 1000) {
                 store.write(batch);
                 batch.clear();
@@ -92,8 +113,10 @@ public class HybridBenchmark {
         }
         store.checkpoint();
         probes = new Bytes[PROBES];
+        probeKeys = new int[PROBES];
         for (int i = 0; i < PROBES; i++) {
-            probes[i] = key(random.nextInt(hybridKeys));
+            probeKeys[i] = random.nextInt(hybridKeys);
+            probes[i] = key(probeKeys[i]);
         }
     }
 
@@ -107,32 +130,76 @@ public class HybridBenchmark {
 
     @Benchmark
     public Bytes get() throws IOException {
-        Optional<Bytes> v = store.get(probes[next++ & (PROBES - 1)]);
-        if (v.isEmpty()) {
-            throw new IllegalStateException("a loaded key was not found");
-        }
-        return v.get();
+        int p = (int) (done & (PROBES - 1));
+        return checkedGet(AnswerCheck.sampled(done++), probeKeys[p], store.get(probes[p]));
     }
 
     @Benchmark
     public int scan100() throws IOException {
+        int p = (int) (done & (PROBES - 1));
+        Entry[] got = new Entry[SCAN];
         int n = 0;
-        try (EntryIterator it = store.scan(probes[next++ & (PROBES - 1)], null)) {
-            while (n < 100 && it.hasNext()) {
-                it.next();
-                n++;
+        try (EntryIterator it = store.scan(probes[p], null)) {
+            while (n < SCAN && it.hasNext()) {
+                got[n++] = it.next();
             }
         }
-        return n;
+        return checkedScan(AnswerCheck.sampled(done++), probeKeys[p], probes[p], got, n);
     }
 
     @Benchmark
     public int batchPut100() throws IOException {
-        List<Entry> batch = new ArrayList<>(100);
-        for (int i = 0; i < 100; i++) {
-            batch.add(Entry.put(probes[next++ & (PROBES - 1)], value));
+        List<Entry> batch = new ArrayList<>(SCAN);
+        int last = 0;
+        for (int i = 0; i < SCAN; i++) {
+            int p = (int) (done * SCAN + i & (PROBES - 1));
+            last = probeKeys[p];
+            batch.add(Entry.put(probes[p], value(last, ++versions[last])));
         }
         store.write(batch);
+        if (AnswerCheck.sampled(done++)) {
+            checkedGet(true, last, store.get(key(last)));
+        }
         return batch.size();
+    }
+
+    /** Checks a get of key {@code i}: found, always; on the sample, with its newest value. */
+    Bytes checkedGet(boolean sampled, int i, Optional<Bytes> got) {
+        AnswerCheck.require(got.isPresent(), () -> "get(" + key(i) + ") returned no value; the key was put");
+        if (sampled) {
+            AnswerCheck.require(value(i, versions[i]).equals(got.get()), () -> "get(" + key(i) + ") returned a value other"
+                    + " than the newest one put for it");
+        }
+        return got.get();
+    }
+
+    /**
+     * Checks the {@code n} entries of a scan from key number {@code from} ({@code start}): as many
+     * as the store holds from there, up to {@value #SCAN}, in increasing key order from
+     * {@code start}, always; on the sample, the keys from {@code from} on, each with its newest
+     * value. Returns {@code n}.
+     */
+    int checkedScan(boolean sampled, int from, Bytes start, Entry[] got, int n) {
+        int expected = Math.min(SCAN, hybridKeys - from);
+        AnswerCheck.require(n == expected, () -> "scan(" + key(from) + ") returned " + n + " entries; the store holds "
+                + expected + " from there, up to " + SCAN);
+        for (int i = 0; i < n; i++) {
+            Bytes previous = i == 0 ? start : got[i - 1].key();
+            Bytes k = got[i].key();
+            AnswerCheck.require(i == 0 ? k.compareTo(previous) >= 0 : k.compareTo(previous) > 0, () -> "scan(" + start
+                    + ") returned " + k + (previous == start ? " first" : " after " + previous) + "; a scan's keys increase"
+                    + " from its start");
+        }
+        if (sampled) {
+            for (int i = 0; i < n; i++) {
+                int at = from + i;
+                Entry e = got[i];
+                AnswerCheck.require(key(at).equals(e.key()), () -> "scan(" + key(from) + ") returned " + e.key() + " at position "
+                        + (at - from) + "; the store holds " + key(at) + " there");
+                AnswerCheck.require(value(at, versions[at]).equals(e.value()), () -> "scan(" + key(from) + ") returned " + e.key()
+                        + " with a value other than the newest one put for it");
+            }
+        }
+        return n;
     }
 }
