@@ -2,7 +2,9 @@ package dev.storagelab.workbench;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 
 import dev.storagelab.hybrid.cost.Calibrator;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the notes name, and fails when the result has drifted from the quoted figure by more than the
  * tolerance stated here (and in the notes beside the figure). A change to the code that moves a
  * figure must move the notes with it. Figures measured on a machine (throughput, latency on a
- * real disk) are stated once with their conditions and are not checked here.
+ * real disk) are stated once with their conditions and are not checked here; but every figure,
+ * measured or not, names the command that produced it ({@link FigureCommands}).
  */
 class NotesFiguresTest {
 
@@ -43,9 +47,81 @@ class NotesFiguresTest {
     @TempDir
     Path tmp;
 
+    private static Path root() {
+        return Path.of(System.getProperty("basedir", "")).toAbsolutePath().getParent();
+    }
+
     private static String notes(String chapter) throws IOException {
-        Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-        return Files.readString(module.getParent().resolve("notes").resolve(chapter), StandardCharsets.UTF_8);
+        return Files.readString(root().resolve("notes").resolve(chapter), StandardCharsets.UTF_8);
+    }
+
+    /** The notes' chapters, their benchmarks and audit pages, and the labs' handouts: every document with figures. */
+    private static List<Path> documentsWithFigures() throws IOException {
+        List<Path> documents = new ArrayList<>();
+        try (Stream<Path> notes = Files.list(root().resolve("notes"))) {
+            notes.filter(p -> p.getFileName().toString().endsWith(".md") && !p.getFileName().toString().equals("glossary.md"))
+                    .sorted().forEach(documents::add);
+        }
+        try (Stream<Path> labs = Files.list(root())) {
+            labs.filter(p -> p.getFileName().toString().startsWith("lab-")).map(p -> p.resolve("README.md")).filter(Files::isRegularFile)
+                    .sorted().forEach(documents::add);
+        }
+        return documents;
+    }
+
+    @Test
+    void everyFigureOfTheNotesAndHandoutsNamesTheCommandThatProducedIt() throws IOException {
+        List<Path> documents = documentsWithFigures();
+        assertThat("the chapters and handouts are found", documents.size() > 14, is(true));
+        List<String> missing = new ArrayList<>();
+        for (Path doc : documents) {
+            for (String figure : FigureCommands.withoutCommand(Files.readString(doc, StandardCharsets.UTF_8))) {
+                missing.add(root().relativize(doc) + " " + figure);
+            }
+        }
+        assertThat("figures (a table of numbers, an image) with no command in their section or caption: name the"
+                + " `./storagelab` verb, the `notes/figures/` script, or the `mvn`/`java` command that produced each", missing, empty());
+    }
+
+    @Test
+    void aFigureWithoutItsCommandIsFound() {
+        String doc = String.join("\n",
+                "## A section with a command",
+                "Measured with `./storagelab workload --engine lsm --workload fillrandom`:",
+                "",
+                "| workload | ops/s |",
+                "| --- | ---: |",
+                "| fillrandom | 120,000 |",
+                "",
+                "## A section without one",
+                "",
+                "| workload | ops/s |",
+                "| --- | ---: |",
+                "| readrandom | 300,000 |",
+                "",
+                "![a plot](figures/plot.png)",
+                "",
+                "## A caption names it",
+                "",
+                "![a plot](figures/plot.png)",
+                "",
+                "(Drawn by `notes/figures/plot_lab01.py`.)",
+                "",
+                "## A format's constants, a command in code that is no figure",
+                "",
+                FigureCommands.NOT_A_MEASUREMENT + "a format's constants -->",
+                "| constant | value |",
+                "| --- | ---: |",
+                "| MAGIC | 0x5354 |",
+                "",
+                "```",
+                "| a | 1 |",
+                "```",
+                "",
+                "| words | only |",
+                "| --- | --- |",
+                "| no | digits |");
+        assertThat(FigureCommands.withoutCommand(doc), contains("line 10: | workload | ops/s |", "line 14: ![a plot](figures/plot.png)"));
     }
 
     /** The numbers {@code pattern}'s groups capture in {@code text} (thousands separators dropped); fails if it is not there. */

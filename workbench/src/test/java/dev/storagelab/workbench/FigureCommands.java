@@ -1,0 +1,108 @@
+package dev.storagelab.workbench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the figures of a markdown document that do not name the command that produced them. A
+ * figure is an image ({@code ![...](...)}) or a table with a digit in a cell of its body outside
+ * the first column, outside fenced code. Its context is its section, from the heading above it,
+ * and the paragraph right after it (a caption); the context must show a command: a {@code
+ * ./storagelab} verb, a script of {@code notes/figures/}, an {@code mvn} or a {@code java}
+ * command, backticked or at the start of a line of a fenced block.
+ *
+ * <p>Two kinds of table with digits are not figures: the description of the machine the
+ * measurements of a section ran on (a row named {@code CPU}), and a table marked, on the line
+ * just above it, {@code <!-- not a measurement: WHY -->} (a format's constants, the points of a
+ * rubric, arithmetic worked in the text).
+ */
+final class FigureCommands {
+
+    /** The mark that says, on the line above a table, that its digits are not a measurement. */
+    static final String NOT_A_MEASUREMENT = "<!-- not a measurement: ";
+
+    private static final Pattern COMMAND = Pattern.compile("(?m)^\\s*(?:\\$ )?(?:\\./storagelab |(?:\\S*/)?python3 notes/figures/"
+            + "|(?:bash |sh )?notes/figures/|mvn |java )"
+            + "|`(?:\\./storagelab |notes/figures/|(?:python3|bash|sh) notes/figures/|mvn |java )[^`]*`");
+    private static final Pattern HEADING = Pattern.compile("^#{1,6} .*");
+    private static final Pattern IMAGE = Pattern.compile("!\\[[^\\]]*\\]\\(");
+    private static final Pattern DIGIT = Pattern.compile("\\d");
+
+    private FigureCommands() {
+    }
+
+    /** The figures of {@code markdown} whose context names no command: "line N: first line", N counted from 1. */
+    static List<String> withoutCommand(String markdown) {
+        String[] raw = markdown.split("\n", -1);
+        boolean[] code = new boolean[raw.length];
+        boolean fence = false;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i].startsWith("```")) {
+                fence = !fence;
+                code[i] = true;
+            } else {
+                code[i] = fence;
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        int i = 0;
+        while (i < raw.length) {
+            if (!code[i] && raw[i].startsWith("|")) {
+                int end = i;
+                while (end < raw.length && !code[end] && raw[end].startsWith("|")) {
+                    end++;
+                }
+                if (isFigure(raw, i, end) && !COMMAND.matcher(context(raw, code, i, end)).find()) {
+                    missing.add("line " + (i + 1) + ": " + raw[i]);
+                }
+                i = end;
+                continue;
+            }
+            if (!code[i] && IMAGE.matcher(raw[i]).find() && !COMMAND.matcher(context(raw, code, i, i + 1)).find()) {
+                missing.add("line " + (i + 1) + ": " + raw[i]);
+            }
+            i++;
+        }
+        return missing;
+    }
+
+    private static boolean isFigure(String[] lines, int start, int end) {
+        if (start > 0 && lines[start - 1].startsWith(NOT_A_MEASUREMENT)) {
+            return false;
+        }
+        boolean digits = false;
+        for (int r = start + 2; r < end; r++) {
+            String[] cells = lines[r].replaceAll("^\\||\\|\\s*$", "").split("\\|");
+            if (cells[0].trim().equals("CPU")) {
+                return false;
+            }
+            for (int c = 1; c < cells.length; c++) {
+                digits |= DIGIT.matcher(cells[c]).find();
+            }
+        }
+        return digits;
+    }
+
+    /** The section above the figure, from its heading, and the paragraph after it. */
+    private static String context(String[] lines, boolean[] code, int start, int end) {
+        int from = start;
+        while (from > 0 && !(HEADING.matcher(lines[from - 1]).matches() && !code[from - 1])) {
+            from--;
+        }
+        int to = end;
+        while (to < lines.length && lines[to].isBlank()) {
+            to++;
+        }
+        while (to < lines.length && !lines[to].isBlank() && !lines[to].startsWith("|") && !HEADING.matcher(lines[to]).matches()) {
+            to++;
+        }
+        StringBuilder text = new StringBuilder();
+        for (int l = from; l < to; l++) {
+            if (l < start || l >= end) {
+                text.append(lines[l]).append('\n');
+            }
+        }
+        return text.toString();
+    }
+}
