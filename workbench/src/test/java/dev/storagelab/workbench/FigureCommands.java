@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
  * figure is an image ({@code ![...](...)}) or a table with a digit in a cell of its body outside
  * the first column, outside fenced code. Its context is its section, from the heading above it,
  * and the paragraph right after it (a caption); the context must show a command: a {@code
- * ./storagelab} verb, a script of {@code notes/figures/}, an {@code mvn} or a {@code java}
- * command, backticked or at the start of a line of a fenced block.
+ * ./storagelab} verb, a script of {@code notes/figures/} (or one kept beside its data, a {@code
+ * notes/data/.../*.sh}), an {@code mvn} or a {@code java} command, backticked or at the start of a
+ * line of a fenced block.
  *
  * <p>Two kinds of table with digits are not figures: the description of the machine the
  * measurements of a section ran on (a row named {@code CPU}), and a table marked, on the line
@@ -24,7 +25,8 @@ final class FigureCommands {
 
     private static final Pattern COMMAND = Pattern.compile("(?m)^\\s*(?:\\$ )?(?:\\./storagelab |(?:\\S*/)?python3 notes/figures/"
             + "|(?:bash |sh )?notes/figures/|mvn |java )"
-            + "|`(?:\\./storagelab |notes/figures/|(?:python3|bash|sh) notes/figures/|mvn |java )[^`]*`");
+            + "|`(?:\\./storagelab |notes/figures/|(?:python3|bash|sh) notes/figures/|mvn |java )[^`]*`"
+            + "|`(?:bash )?notes/data/[^`\\s]*\\.sh[^`]*`");
     private static final Pattern HEADING = Pattern.compile("^#{1,6} .*");
     private static final Pattern IMAGE = Pattern.compile("!\\[[^\\]]*\\]\\(");
     private static final Pattern DIGIT = Pattern.compile("\\d");
