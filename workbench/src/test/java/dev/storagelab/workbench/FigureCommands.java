@@ -25,7 +25,7 @@ final class FigureCommands {
 
     private static final Pattern COMMAND = Pattern.compile("(?m)^\\s*(?:\\$ )?(?:\\./storagelab |(?:\\S*/)?python3 notes/figures/"
             + "|(?:bash |sh )?notes/figures/|mvn |java )"
-            + "|`(?:\\./storagelab |notes/figures/|(?:python3|bash|sh) notes/figures/|mvn |java )[^`]*`"
+            + "|`(?:nice -n -?\\d+ )?(?:\\./storagelab |notes/figures/|(?:python3|bash|sh) notes/figures/|mvn |java )[^`]*`"
             + "|`(?:bash )?notes/data/[^`\\s]*\\.sh[^`]*`");
     private static final Pattern HEADING = Pattern.compile("^#{1,6} .*");
     private static final Pattern IMAGE = Pattern.compile("!\\[[^\\]]*\\]\\(");
