@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the figures of a markdown document that do not name the command that produced them. A
- * figure is an image ({@code ![...](...)}) or a table with a digit in a cell of its body outside
- * the first column, outside fenced code. Its context is its section, from the heading above it,
+ * figure is an image ({@code ![...](...)}) or a table with a numeric cell (one that starts with a
+ * number) in its body outside the first column, outside fenced code. Its context is its section, from the heading above it,
  * and the paragraph right after it (a caption); the context must show a command: a {@code
  * ./storagelab} verb, a script of {@code notes/figures/} (or one kept beside its data, a {@code
  * notes/data/.../*.sh}), an {@code mvn} or a {@code java} command, backticked or at the start of a
@@ -29,7 +29,8 @@ final class FigureCommands {
             + "|`(?:bash )?notes/data/[^`\\s]*\\.sh[^`]*`");
     private static final Pattern HEADING = Pattern.compile("^#{1,6} .*");
     private static final Pattern IMAGE = Pattern.compile("!\\[[^\\]]*\\]\\(");
-    private static final Pattern DIGIT = Pattern.compile("\\d");
+    /** A numeric cell: it starts with a number (after emphasis, an approximation or a currency sign). */
+    private static final Pattern NUMBER = Pattern.compile("^[*~≈<>$]*\\d");
 
     private FigureCommands() {
     }
@@ -80,7 +81,7 @@ final class FigureCommands {
                 return false;
             }
             for (int c = 1; c < cells.length; c++) {
-                digits |= DIGIT.matcher(cells[c]).find();
+                digits |= NUMBER.matcher(cells[c].trim()).find();
             }
         }
         return digits;
