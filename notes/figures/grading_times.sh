@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# How long grading takes at class scale (issue 15): one submission of every lab with --no-perf, and
+# How long grading takes at class scale: one submission of every lab with --no-perf, and
 # grade-all over 20 generated submissions (the reference's sources, the student release, and 18
 # copies of the reference with one plausible bug planted in a solution region of one lab each).
 #

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""The lab-07 workload table (issue 19, "Figures to reach"), in markdown: for each workload and engine
+"""The lab-07 workload table (notes/07-hybrid.md §7.10), in markdown: for each workload and engine
 the median of the runs in DIR (ENGINE-WORKLOAD-N.json from notes/figures/measure_lab07.sh, the load
-average before and after each in ENGINE-WORKLOAD-N.load), then the issue's three checks on ecommerce:
+average before and after each in ENGINE-WORKLOAD-N.load), then the three targets on ecommerce:
 hybrid's ops/s at least 1.3x the better of btree and lsm, its write amplification below the btree's,
 its get p99 below the lsm's. Each figure is its own median (the median run by ops/s need not be the
 median run by p99).
@@ -121,7 +121,7 @@ def main():
                   f"{fmt(counter(rs, 'page_reads_per_get'), '.3f')} | {fmt(counter(rs, 'block_reads_per_get'), '.3f')} |")
         h, b, l = (runs.get((e, "ecommerce"), []) for e in ("hybrid", "btree", "lsm"))
         if h and b and l:
-            print("\n## The issue's checks, on ecommerce\n")
+            print("\n## The targets, on ecommerce\n")
             best = max(ops(b), ops(l))
             ratio = ops(h) / best
             wa_h, wa_b = counter(h, "write_amplification"), counter(b, "write_amplification")

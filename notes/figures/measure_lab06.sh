@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The measurements of notes/06-wal-mvcc.md's storage-media, recovery-time and write-twice figures
-# (issue 18, "Figures to reach"): StorageMedia, RecoveryTime and WriteTwice, the plain mains in
+# (§6.9): StorageMedia, RecoveryTime and WriteTwice, the plain mains in
 # lab-06-wal-mvcc/src/jmh/java/dev/storagelab/kvstore/bench/. Raw results go to notes/data/lab06/
 # (NAME.json, the program's printed table in NAME.txt, the machine's load in measure.log); then
 #   /usr/bin/python3 notes/figures/plot_lab06.py notes/data/lab06 notes/figures

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The workload figures of issue 19 ("Figures to reach"): lab-07's `hybrid` against the lab-04 B+tree
+# The workload figures of notes/07-hybrid.md §7.10: lab-07's `hybrid` against the lab-04 B+tree
 # (`btree`) and the lab-05 LSM tree (`lsm`) on the workbench's `ecommerce` workload (the mix the hybrid
 # is built for), and on ycsb-a, ycsb-b, ycsb-e and fillrandom, by the method of notes/benchmarks.md:
 # 1,000,000 16-byte keys, 100-byte values, the preload untimed, 200,000 measured operations (the fills
@@ -7,7 +7,7 @@
 # Raw results: notes/data/lab07/bench/ENGINE-WORKLOAD-N.json, the load average before and after each
 # run in ENGINE-WORKLOAD-N.load ("before after", 1-minute averages) and every step in measure.log;
 # then notes/figures/lab07_table.py writes TABLE.md beside them (the medians, the load, and the
-# issue's three checks on ecommerce). The runs go round-robin over the engines, run 1 of every
+# three targets on ecommerce). The runs go round-robin over the engines, run 1 of every
 # engine before run 2 of any, so the noise of a shared machine spreads over all three.
 #
 #   notes/figures/measure_lab07.sh [SCRATCH_DIR]            # SCRATCH_DIR: default /var/tmp, on the disk measured

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ConcurrencyBenchmark, page latches, one writer and two writers, before (main's TreeSet LRU-2 overlaid) and after, alternating
-cd /work/wt-btree
+cd "$(git rev-parse --show-toplevel)"   # the workspace of the change measured
 CP=lab-04-btree/target/test-classes:lab-04-btree/target/classes:$(cat lab-04-btree/target/test-classpath.txt)
 for i in 1 2 3; do
   for v in after before; do

@@ -1,6 +1,6 @@
 #!/bin/bash
 cd /tmp/pool-cpu
-CPB=$(cat /work/wt-pool/lab-04-btree/target/test-classpath.txt)
+CPB=$(cat lab-04-btree/target/test-classpath.txt)
 for i in 1 2 3; do
   for v in base pool; do
     if [ $v = base ]; then C=/tmp/pool-base/lab-04-btree/target/classes; else C=/tmp/pool-cpu/pool-classes; fi

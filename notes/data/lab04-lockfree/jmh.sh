@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ConcurrencyBenchmark (page latches): oneWriter, twoWriters, readrandom; before (main's lab-04 classes overlaid) and after, alternating
 while ! grep -q 'done' /tmp/pool-m/measure.log; do sleep 15; done
-cd /work/wt-pool
+cd "$(git rev-parse --show-toplevel)"   # the workspace of the change measured
 CP=lab-04-btree/target/test-classes:lab-04-btree/target/classes:$(cat lab-04-btree/target/test-classpath.txt)
 mkdir -p /tmp/pool-m/jmh
 for i in 1 2 3; do
