@@ -26,8 +26,8 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code bloom CSV}: the measured false-positive rate of lab-05's {@link BloomFilter} from 1 to
  *       20 bits per key (100,000 keys added, 1,000,000 absent keys probed) beside the theory
  *       {@code (1 - e^(-k/b))^k} at the probe count {@code k} the filter uses;</li>
- *   <li>{@code l0 CSV}: read amplification as level 0 grows with compaction held off (db-09's
- *       experiment): after each of 24 flushes of 20,000 new keys, 5,000 gets of present keys and
+ *   <li>{@code l0 CSV}: read amplification as level 0 grows with compaction held off (the
+ *       episode's experiment): after each of 24 flushes of 20,000 new keys, 5,000 gets of present keys and
  *       5,000 of absent keys, counting the tables each get consulted (a data block read or a filter
  *       skip, which is also the data blocks a store without filters would read) and the data
  *       blocks it read with 10-bit filters;</li>

@@ -25,7 +25,7 @@ import java.util.List;
  * java -Xmx3g -cp lab-07-hybrid/target/classes:$(cat lab-07-hybrid/target/test-classpath.txt) \
  *     dev.storagelab.hybrid.scenario.FailureModes notes/data/lab07/failure-modes.md [figure|quick] [1234]
  * </pre>
- * {@code figure} (the default) runs the issue's sizes (a million burst reads, a million warm keys);
+ * {@code figure} (the default) runs the episode's sizes (a million burst reads, a million warm keys);
  * {@code quick} the tests' sizes, in seconds. The third argument names the sections to run (all four by default). A scenario that fails on an engine (an exception) is
  * reported as failed in its row, and the others still run.
  */

@@ -97,7 +97,7 @@ public final class CostBlindspot {
         }
     }
 
-    /** The three pairs of the issue, a mix each: value size, access pattern, device. */
+    /** The episode's three pairs, a mix each: value size, access pattern, device. */
     public static List<Case> standardCases(Mix sizeMix, Mix patternMix, Mix deviceMix, int keys) {
         DeviceModel ssd = DeviceModel.nvme();
         return List.of(

@@ -44,7 +44,7 @@ public final class Oscillation {
             checkArgument(writeFraction >= 0 && writeFraction <= 1, "writeFraction must be within [0, 1]");
         }
 
-        /** The week: 10 keys, an access each every 5 s by day and every 10 minutes by night, half writes. */
+        /** The episode's week: 10 keys, an access each every 5 s by day and every 10 minutes by night, half writes. */
         public static Config figure() {
             return new Config(10, 10_000, 100, 7, 5, 600, 0.5, DeviceModel.nvme(), Duration.ofSeconds(1), 11);
         }

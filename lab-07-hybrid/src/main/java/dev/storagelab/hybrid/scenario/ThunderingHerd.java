@@ -31,7 +31,7 @@ public final class ThunderingHerd {
      * @param steadyPerSecond     their rate
      * @param burstReads          reads of the sale key(s) in the burst (1M in the figure run)
      * @param burstPerSecond      their rate
-     * @param saleKeys            how many cold keys the sale covers (the issue's flash sale: 1), read in turn
+     * @param saleKeys            how many cold keys the sale covers (the episode's flash sale: 1), read in turn
      * @param device              the fast tier's device
      * @param maintenanceInterval how often maintenance runs, in simulated time
      * @param seed                the seed of the steady phase's key choice

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The four failure modes, each shown on the episode's {@link dev.storagelab.hybrid.SimpleHybridStore}:
  * the behaviour the hardened engine's hidden tests require it not to have. Sizes are scaled down
- * from the issue's (a million reads, a million keys) to run in seconds; {@link FailureModes} runs
+ * from the episode's (a million reads, a million keys) to run in seconds; {@link FailureModes} runs
  * the full sizes.
  */
 class SimpleStoreFailureModesTest {
