@@ -158,7 +158,7 @@ public final class BufferPool {
     private final Replacer replacer;
     private final Frame[] frames;
     /** Hears evictions ({@link BPlusTree#setEventListener}). */
-    private EventListener events = EventListener.NONE;
+    private volatile EventListener events = EventListener.NONE;
     /** Which frame holds each resident page: read by hits without the lock, changed under it. */
     private final PageFrameMap resident = new PageFrameMap();
     /** Accesses and last unpins that hits made without the lock, for the replacer; drained under the lock. */

@@ -598,6 +598,11 @@ public final class HybridStore implements RoutedStore {
         log.wal().setEventListener(events);
     }
 
+    /** The routing table: which keys live in the B+tree (for the workbench's views). */
+    public RoutingTable routes() {
+        return engine.routes();
+    }
+
     /** The B+tree (for its statistics). */
     public BPlusTree tree() {
         return engine.tree();

@@ -122,6 +122,10 @@ public final class WorkbenchMain {
         @Option(names = "--no-progress", description = "No progress bar.")
         boolean noProgress;
 
+        @Option(names = "--events", paramLabel = "RUN.jsonl", description = "Record what the engine does (splits, flushes,"
+                + " compactions, commits, migrations, and pictures of its state) as JSON lines, for './storagelab viz RUN.jsonl'.")
+        Path events;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -142,7 +146,8 @@ public final class WorkbenchMain {
             ProgressBar bar = new ProgressBar(err, ops, !noProgress && System.console() != null);
             WorkloadRunner.Result result;
             try (Engine.Handle handle = e.open(where)) {
-                result = WorkloadRunner.run(handle, w, runSpec, bankThreads, bar::update);
+                result = events == null ? WorkloadRunner.run(handle, w, runSpec, bankThreads, bar::update)
+                        : EventTaps.runRecorded(handle, w, runSpec, bankThreads, bar::update, events, null);
             } finally {
                 bar.done();
                 if (dir == null) {
