@@ -146,6 +146,13 @@ public final class EventTaps {
         }
     }
 
+    /** {@link #runRecorded(Engine.Handle, Workload, WorkloadRunner.Spec, BankWorkload.Threads, java.util.function.LongConsumer, java.nio.file.Path, dev.storagelab.workbench.viz.EventRecorder.Sink)} with the bank's default threads. */
+    public static WorkloadRunner.Result runRecorded(Engine.Handle handle, Workload workload, WorkloadRunner.Spec spec,
+                                                    java.nio.file.Path events,
+                                                    dev.storagelab.workbench.viz.EventRecorder.Sink sink) throws IOException {
+        return runRecorded(handle, workload, spec, BankWorkload.Threads.DEFAULT, n -> { }, events, sink);
+    }
+
     /** The engine's counters now, with the amplification they imply. */
     static EngineEvent counters(Engine.Handle handle) throws IOException {
         Map<String, Long> c = handle.counts();

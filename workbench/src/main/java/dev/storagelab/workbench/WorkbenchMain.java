@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "workbench", mixinStandardHelpOptions = true,
         description = "Workloads and a shell over every engine of the workspace.",
         subcommands = {WorkbenchMain.Run.class, WorkbenchMain.ShellCommand.class, WorkbenchMain.Repair.class, WorkbenchMain.ListEngines.class,
-                WorkbenchMain.ListWorkloads.class, WorkbenchMain.LsmSim.class, HybridCalibrate.class, ArenaCommand.class})
+                WorkbenchMain.ListWorkloads.class, WorkbenchMain.LsmSim.class, HybridCalibrate.class, ArenaCommand.class,
+                dev.storagelab.workbench.viz.VizCommand.class})
 public final class WorkbenchMain {
 
     public static void main(String[] args) {
