@@ -420,19 +420,10 @@ public final class RecordedRun {
             return a[k];
         }
 
-        /** How many entries are {@code <= v}. */
+        /** How many entries are {@code <= v} (entries are distinct and increasing). */
         synchronized int countAtMost(int v) {
-            int lo = 0;
-            int hi = n;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (a[mid] <= v) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
+            int k = Arrays.binarySearch(a, 0, n, v);
+            return k >= 0 ? k + 1 : -k - 1;
         }
 
         /** The last entry {@code <= v}, or -1. */
