@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
         description = "Grade, export and measure storagelab workspaces.",
         subcommands = {Main.Export.class, Main.Update.class, Main.TestVerb.class, Main.Grade.class, Main.AuditVerb.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
-                Main.WorkloadVerb.class, Main.ArenaVerb.class, Main.ShellVerb.class, Main.RepairVerb.class, Main.LsmSimVerb.class, Main.HybridCalibrateVerb.class})
+                Main.WorkloadVerb.class, Main.ArenaVerb.class, Main.ShellVerb.class, Main.RepairVerb.class, Main.LsmSimVerb.class, Main.HybridCalibrateVerb.class, Main.VizVerb.class})
 public final class Main implements Runnable {
 
     @Option(names = "--workspace", description = "The workspace root (default: found from the current directory).")
@@ -116,7 +116,7 @@ public final class Main implements Runnable {
     /** The CLI as {@link #run} executes it: for parsing a command line without running it (the docs' checks). */
     static CommandLine commandLine(Main main) {
         CommandLine cli = new CommandLine(main);
-        for (String verb : List.of("workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate")) {
+        for (String verb : List.of("workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate", "viz")) {
             // Everything after the verb belongs to the workbench, which parses and documents it.
             cli.getSubcommands().get(verb).setUnmatchedOptionsArePositionalParams(true);
         }
@@ -125,7 +125,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, update, test, grade, audit, grade-all, gradescope, bench, workload, arena, shell, repair, lsm-sim or hybrid-calibrate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, update, test, grade, audit, grade-all, gradescope, bench, workload, arena, shell, repair, lsm-sim, hybrid-calibrate or viz");
     }
 
     Workspace workspace() {
@@ -589,5 +589,12 @@ public final class Main implements Runnable {
     @Command(name = "hybrid-calibrate", description = "Measure this machine's storage and the lab-04 and lab-05 engines and write"
             + " the hardware profile lab-07's cost model reads. Options: [--dir D] [--out FILE] [--device nvme|hdd|object-store] [--keys N].")
     static final class HybridCalibrateVerb extends WorkbenchVerb {
+    }
+
+    @Command(name = "viz", description = "Watch the engines work in the browser: B+tree pages, buffer pool frames, LSM levels and"
+            + " compactions, group commits, MVCC versions, the hybrid's routes; recorded runs (from 'workload ... --events"
+            + " RUN.jsonl') scrubbed, stepped and laid side by side, and live runs started from the page."
+            + " Options: [--port N] [--bind ADDRESS] [RUN.jsonl ...]; GET /health answers 200 when it is up.")
+    static final class VizVerb extends WorkbenchVerb {
     }
 }

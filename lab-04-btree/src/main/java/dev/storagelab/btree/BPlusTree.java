@@ -6,6 +6,9 @@ import static dev.storagelab.btree.PageFormat.NO_PAGE;
 
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.btree.BufferPool.Frame;
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
@@ -72,6 +75,8 @@ public final class BPlusTree implements OrderedStore {
     private final PageFile file;
     private final BufferPool pool;
     private final StoreMetrics metrics;
+    /** Hears splits, merges and checkpoints ({@link #setEventListener}); {@link EventListener#NONE} costs nothing. */
+    private volatile EventListener events = EventListener.NONE;
     /**
      * The tree-wide lock. Without T11: readers share it, a writer holds it alone. With T11: every
      * get, put, delete and scan batch shares it, and only checkpoints, bulk loads, close and
@@ -241,6 +246,15 @@ public final class BPlusTree implements OrderedStore {
         }
     }
 
+    /**
+     * Sets who hears this tree's page splits and merges, its checkpoints and its buffer pool's
+     * evictions ({@link EventListener}); null for none. Set it before the tree is used.
+     */
+    public void setEventListener(EventListener listener) {
+        this.events = EventListener.orNone(listener);
+        pool.setEventListener(this.events);
+    }
+
     /** Opens the tree in {@code storage} with {@link BTreeOptions#defaults()}. */
     public static BPlusTree open(Storage storage) throws IOException {
         return open(storage, BTreeOptions.defaults());
@@ -348,7 +362,9 @@ public final class BPlusTree implements OrderedStore {
         lock.writeLock().lock();
         try {
             checkWritable();
-            return takeCheckpoint();
+            long generation = takeCheckpoint();
+            if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "btree", "generation", generation));
+            return generation;
         } finally {
             lock.writeLock().unlock();
         }
@@ -1182,6 +1198,7 @@ public final class BPlusTree implements OrderedStore {
      * is made with the old root as its leftmost child: the tree grows by one level.
      */
     private void insertSeparator(Path path, int level, Bytes key, long child) throws IOException {
+        if (events.isEnabled()) events.onEvent(TreeEvents.split(path.page(level + 1), child, key, level + 1, capacity)); // the page at level + 1 split
         // BEGIN SOLUTION lab-04 T7
         if (level < 0) {
             Frame newRoot = pool.create(PageFormat.TYPE_INTERNAL);
@@ -1322,7 +1339,9 @@ public final class BPlusTree implements OrderedStore {
      */
     boolean fitTogether(SlottedPage left, Bytes separator, SlottedPage right) {
         int pulledDown = left.isLeaf() ? 0 : PageFormat.SLOT_SIZE + PageFormat.internalCellSize(separator.length());
-        return left.usedBytes() + pulledDown + right.usedBytes() <= capacity;
+        boolean fit = left.usedBytes() + pulledDown + right.usedBytes() <= capacity;
+        if (fit && events.isEnabled()) events.onEvent(TreeEvents.merge(left, right)); // the caller merges the two whenever they fit
+        return fit;
     }
 
     /** The cells of {@code left} and {@code right}, with the separator pulled down between them for internal pages. */

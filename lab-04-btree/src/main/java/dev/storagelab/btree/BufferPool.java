@@ -3,6 +3,9 @@ package dev.storagelab.btree;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -154,6 +157,8 @@ public final class BufferPool {
     private final PageTable table;
     private final Replacer replacer;
     private final Frame[] frames;
+    /** Hears evictions ({@link BPlusTree#setEventListener}). */
+    private volatile EventListener events = EventListener.NONE;
     /** Which frame holds each resident page: read by hits without the lock, changed under it. */
     private final PageFrameMap resident = new PageFrameMap();
     /** Accesses and last unpins that hits made without the lock, for the replacer; drained under the lock. */
@@ -412,6 +417,7 @@ public final class BufferPool {
      */
     private Frame victimFrame() throws IOException {
         long deadline = 0;
+        long evictionsBefore = evictions;
         while (true) {
             drainAccesses();
             Frame f = freeOrVictim();
@@ -419,6 +425,7 @@ public final class BufferPool {
                 f = freeOrVictim();
             }
             if (f != null) {
+                if (evictions != evictionsBefore && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index, "evictions", evictions));
                 return f;
             }
             if (!waitWhenFull) {
@@ -838,6 +845,25 @@ public final class BufferPool {
     /** The page table's counters, read under the pool's lock. */
     synchronized PageTable.Usage pageUsage() {
         return table.usage();
+    }
+
+    void setEventListener(EventListener listener) {
+        this.events = listener;
+    }
+
+    /**
+     * What each frame holds now, for the workbench's picture of the pool: its page (-1: free), its
+     * pins, whether it is dirty and how its latch is held. A glance, not a consistent cut: hits pin
+     * and unpin without the pool's lock.
+     */
+    synchronized List<Map<String, Object>> frameStates() {
+        List<Map<String, Object>> states = new ArrayList<>(frames.length);
+        for (Frame f : frames) {
+            states.add(Map.of("frame", f.index, "page", f.pageId == PageFormat.NO_PAGE ? -1L : f.pageId,
+                    "pins", Math.max(f.pins, 0), "dirty", f.dirty,
+                    "latch", f.isLatchedExclusive() ? "x" : f.isLatchedShared() ? "s" : ""));
+        }
+        return states;
     }
 
     /** The number of frames. */

@@ -2,6 +2,7 @@ package dev.storagelab.lsm;
 
 import dev.storagelab.bounds.MergingIterator;
 import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.events.EventListener;
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
@@ -81,6 +82,8 @@ public final class LsmStore implements OrderedStore {
     private final CountingStorage storage;
     private final LsmOptions options;
     private final StoreMetrics metrics;
+    /** Hears flushes and compactions ({@link #setEventListener}); {@link EventListener#NONE} costs nothing. */
+    private volatile EventListener events = EventListener.NONE;
     private final BlockCache cache;
     private final Manifest versions;
     private final ReentrantLock mutex = new ReentrantLock();
@@ -851,6 +854,7 @@ public final class LsmStore implements OrderedStore {
     /** Flushes the oldest frozen memtable to level 0 (holds the mutex; lets go of it while writing). */
     private void flushFrozenMemtable() throws IOException {
         MemTable imm = current.oldestFrozen();
+        if (events.isEnabled()) events.onEvent(LsmEvents.flushBegan(imm));
         List<FileMeta> metas;
         mutex.unlock();
         try {
@@ -876,6 +880,7 @@ public final class LsmStore implements OrderedStore {
             pendingOutputs.remove(meta.number());
         }
         metrics.recordFlush();
+        if (events.isEnabled()) events.onEvent(LsmEvents.flushEnded(metas));
         deleteObsoleteFiles();
     }
 
@@ -962,6 +967,7 @@ public final class LsmStore implements OrderedStore {
      * version edit deletes the inputs and adds the outputs.
      */
     private void compact(Compaction c) throws IOException {
+        if (events.isEnabled()) events.onEvent(LsmEvents.compactionPicked(c));
         if (isTrivialMove(c)) {
             FileMeta f = c.allInputs().get(0);
             VersionEdit edit = new VersionEdit().deleteFile(c.level(), f.number()).addFile(c.output(), f);
@@ -969,6 +975,7 @@ public final class LsmStore implements OrderedStore {
             install(new Super(mem, current.imm, versions.version()));
             trivialMoves++;
             metrics.recordCompaction();
+            if (events.isEnabled()) events.onEvent(LsmEvents.compactionFinished(c, List.of(f), true));
             return;
         }
         long smallestSnapshot = snapshots.isEmpty() ? lastSequence : snapshots.firstKey();
@@ -1025,6 +1032,7 @@ public final class LsmStore implements OrderedStore {
             pendingOutputs.remove(f.number());
         }
         metrics.recordCompaction();
+        if (events.isEnabled()) events.onEvent(LsmEvents.compactionFinished(c, outputs, false));
         deleteObsoleteFiles();
     }
 
@@ -1514,6 +1522,24 @@ public final class LsmStore implements OrderedStore {
         mutex.lock();
         try {
             return pendingCompactionBytes(versions.version());
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Sets who hears this store's flushes and compactions ({@link EventListener}); null for none.
+     * They are called on the flush and compaction threads, some under the store's mutex.
+     */
+    public void setEventListener(EventListener listener) {
+        this.events = EventListener.orNone(listener);
+    }
+
+    /** The current version: every table of every level (for {@link LsmEvents#levels}). */
+    Version currentVersion() {
+        mutex.lock();
+        try {
+            return versions.version();
         } finally {
             mutex.unlock();
         }

@@ -1,5 +1,8 @@
 package dev.storagelab.kvstore;
 
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.io.DiskStorage;
@@ -194,7 +197,27 @@ public final class KvStore implements OrderedStore, TransactionalStore {
         long covered = checkpointWithClock();
         logBytesAtCheckpoint = log.wal().stats().bytes();
         checkpoints.incrementAndGet();
+        EventListener events = transactions.eventListener();
+        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "kv", "coveredLsn", covered));
         return covered;
+    }
+
+    /**
+     * Sets who hears this store's events ({@link EventListener}): its log's group commits, its
+     * transactions, checkpoints and garbage collections, and its engine's own (the B+tree's splits,
+     * the LSM tree's flushes and compactions); null for none.
+     */
+    public void setEventListener(EventListener listener) {
+        EventListener l = EventListener.orNone(listener);
+        transactions.setEventListener(l);
+        log.wal().setEventListener(l);
+        if (log.engine() instanceof Engine.Adapter a) {
+            if (a.unwrap() instanceof dev.storagelab.btree.BPlusTree tree) {
+                tree.setEventListener(l);
+            } else if (a.unwrap() instanceof LsmStore lsm) {
+                lsm.setEventListener(l);
+            }
+        }
     }
 
     /**
@@ -227,6 +250,8 @@ public final class KvStore implements OrderedStore, TransactionalStore {
         MvccStore.GcResult r = options.engine() == KvOptions.EngineKind.BTREE
                 ? unloggedVersions.collectGarbage(w) : MvccStore.GcResult.NONE;
         gcTotals = gcTotals.plus(r);
+        EventListener events = transactions.eventListener();
+        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.VERSION_GC, "watermark", w, "versionsScanned", r.versionsScanned(), "versionsRemoved", r.versionsRemoved()));
         return r;
     }
 

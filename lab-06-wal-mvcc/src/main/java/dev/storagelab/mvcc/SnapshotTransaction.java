@@ -146,6 +146,7 @@ final class SnapshotTransaction implements Transaction {
         if (state == State.ACTIVE) {
             state = State.ABORTED;
             writes.clear();
+            manager.aborted(this);
             manager.ended(this);
         }
     }

@@ -1,5 +1,8 @@
 package dev.storagelab.mvcc;
 
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
@@ -98,6 +101,8 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
     private volatile MvccStore.GcResult gcTotals = MvccStore.GcResult.NONE;
     private volatile Throwable lastGcFailure;
     private final ScheduledExecutorService gcThread;
+    /** Hears transactions begin, commit, abort and conflict, and garbage collections ({@link #setEventListener}). */
+    private volatile EventListener events = EventListener.NONE;
     private volatile boolean closed;
 
     /** A manager over {@code store} and {@code log} with {@link Options#defaults()}. */
@@ -155,6 +160,7 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
             throw new IllegalStateException("the transaction manager is closed");
         }
         long startTs = oracle.begin();
+        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_BEGIN, "startTs", startTs));
         return new SnapshotTransaction(this, store, startTs, options.isolation() == Isolation.SERIALIZABLE);
     }
 
@@ -171,7 +177,13 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
         for (Entry e : writes) {
             keys.add(e.key());
         }
-        long commitTs = oracle.validateAndAssign(txn.startTs(), keys, txn.readSet());
+        long commitTs;
+        try {
+            commitTs = oracle.validateAndAssign(txn.startTs(), keys, txn.readSet());
+        } catch (ConflictException e) {
+            if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_CONFLICT, "startTs", txn.startTs(), "keys", keyTexts(keys), "reason", e.getMessage()));
+            throw e;
+        }
         try {
             log.log(commitTs, writes);
         } catch (IOException | RuntimeException | Error e) {
@@ -186,7 +198,28 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
         }
         oracle.markFinished(commitTs);
         oracle.awaitVisible(commitTs);
+        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_COMMIT, "startTs", txn.startTs(), "commitTs", commitTs, "keys", keyTexts(keys)));
         return commitTs;
+    }
+
+    /** A transaction aborted (by its caller: a conflict is reported as one when it happens). */
+    void aborted(SnapshotTransaction txn) {
+        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_ABORT, "startTs", txn.startTs()));
+    }
+
+    /** Sets who hears this manager's transactions and garbage collections ({@link EventListener}); null for none. */
+    public void setEventListener(EventListener listener) {
+        this.events = EventListener.orNone(listener);
+    }
+
+    /** The listener set, or {@link EventListener#NONE}. */
+    public EventListener eventListener() {
+        return events;
+    }
+
+    /** At most 16 of {@code keys}, as events show keys. */
+    private static java.util.List<String> keyTexts(Set<Bytes> keys) {
+        return keys.stream().limit(16).map(EngineEvent::keyText).sorted().toList();
     }
 
     /** A transaction committed or aborted: it no longer holds back the watermark. */
@@ -221,8 +254,10 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
     public MvccStore.GcResult collectGarbage() throws IOException {
         gcLock.lock();
         try {
-            MvccStore.GcResult result = store.collectGarbage(oracle.gcWatermark());
+            long watermark = oracle.gcWatermark();
+            MvccStore.GcResult result = store.collectGarbage(watermark);
             gcRuns.incrementAndGet();
+            if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.VERSION_GC, "watermark", watermark, "versionsScanned", result.versionsScanned(), "versionsRemoved", result.versionsRemoved()));
             gcTotals = gcTotals.plus(result);
             return result;
         } finally {

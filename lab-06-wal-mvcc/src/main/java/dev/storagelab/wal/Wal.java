@@ -1,5 +1,8 @@
 package dev.storagelab.wal;
 
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.lsm.RecordLogFormat;
@@ -51,6 +54,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Wal implements Closeable {
 
+    /** Hears group commits ({@link #setEventListener}). */
+    private volatile EventListener events = EventListener.NONE;
+
     /** The largest payload a record takes: a record log's largest record, less the LSN and type. */
     public static final int MAX_PAYLOAD = RecordLogFormat.MAX_RECORD - WalRecord.HEADER_SIZE;
 
@@ -100,6 +106,7 @@ public final class Wal implements Closeable {
                     long first = appendGroup(payloads);
                     commitGroups++;
                     commitGroupRecords += payloads.size();
+                    if (events.isEnabled()) events.onEvent(walGroup(first, payloads));
                     return first;
                 } finally {
                     ioLock.unlock();
@@ -380,6 +387,21 @@ public final class Wal implements Closeable {
     // ---------------------------------------------------------------- the I/O, under ioLock
 
     /** Appends records in one write. Called with ioLock held. */
+    /** A group commit of {@code payloads}, the first at LSN {@code first}: its size, bytes and segment. */
+    private EngineEvent walGroup(long first, List<byte[]> payloads) {
+        long bytes = 0;
+        for (byte[] p : payloads) {
+            bytes += p.length;
+        }
+        return EngineEvent.of(EventType.GROUP_COMMIT, "size", payloads.size(), "bytes", bytes, "firstLsn", first,
+                "segment", segments.isEmpty() ? 0L : segments.get(segments.size() - 1).firstLsn(), "segments", segments.size());
+    }
+
+    /** Sets who hears this log's group commits ({@link EventListener}); null for none. */
+    public void setEventListener(EventListener listener) {
+        this.events = EventListener.orNone(listener);
+    }
+
     private long appendGroup(List<byte[]> payloads) throws IOException {
         checkWritable();
         try {

@@ -1,5 +1,8 @@
 package dev.storagelab.hybrid;
 
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.hybrid.cache.ReplacementPolicies;
 import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
@@ -63,6 +66,8 @@ public final class HybridStore implements RoutedStore {
     private final MigrationQueue queue;
     private final TokenBucket bucket;
     private final LongAdder deferred = new LongAdder();
+    /** Hears route decisions, table moves and checkpoints ({@link #setEventListener}). */
+    private volatile EventListener events = EventListener.NONE;
     private final AtomicLong valueBytesSeen = new AtomicLong();
     private final AtomicLong valuesSeen = new AtomicLong();
     private final ScheduledThreadPoolExecutor maintenance;
@@ -300,6 +305,7 @@ public final class HybridStore implements RoutedStore {
     private void checkpointLocked() throws IOException {
         log.checkpoint(() -> new byte[0]);
         logBytesAtCheckpoint = log.wal().stats().bytes();
+        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "hybrid", "routes", engine.routes().hotCount()));
     }
 
     // ---------------------------------------------------------------- routing
@@ -329,6 +335,7 @@ public final class HybridStore implements RoutedStore {
         if (target == null) {
             return;
         }
+        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.ROUTE_DECISION, "key", EngineEvent.keyText(key), "from", current.name(), "to", target.name()));
         if (target == Placement.HOT && !engine.fitsHot(key, valueBytes)) {
             return; // the B+tree cannot hold it: no cost makes it HOT
         }
@@ -423,6 +430,7 @@ public final class HybridStore implements RoutedStore {
             try {
                 if (tiers.moveToArchive(name)) {
                     moved++;
+                    if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TIER_MOVE, "table", name, "from", "fast", "to", "archive"));
                 }
             } catch (java.nio.file.NoSuchFileException e) {
                 // a compaction deleted it since the selection: nothing to move
@@ -577,6 +585,22 @@ public final class HybridStore implements RoutedStore {
         } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
             return 0;
         }
+    }
+
+    /**
+     * Sets who hears this store's events ({@link EventListener}): route decisions, migrations,
+     * table moves between tiers, checkpoints, its log's group commits, and its engines' own
+     * (splits, flushes, compactions); null for none.
+     */
+    public void setEventListener(EventListener listener) {
+        this.events = EventListener.orNone(listener);
+        engine.setEventListener(events);
+        log.wal().setEventListener(events);
+    }
+
+    /** The routing table: which keys live in the B+tree (for the workbench's views). */
+    public RoutingTable routes() {
+        return engine.routes();
     }
 
     /** The B+tree (for its statistics). */

@@ -1,5 +1,8 @@
 package dev.storagelab.hybrid;
 
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Striped;
 import dev.storagelab.bounds.MergingIterator;
@@ -74,6 +77,8 @@ public final class TieredEngine implements Engine {
     private final Map<Bytes, Placement> pendingDeletes = new ConcurrentHashMap<>();
     /** A scan observer (the tracker): sees where each scan started and how many entries it returned. */
     private final LongAdder migrations = new LongAdder();
+    /** Hears migrations ({@link #setEventListener}). */
+    private volatile EventListener events = EventListener.NONE;
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder cacheMisses = new LongAdder();
     private final LongAdder userBytesWritten = new LongAdder();
@@ -115,6 +120,13 @@ public final class TieredEngine implements Engine {
     /** The engine that serves {@code placement}. */
     KeyValueStore engine(Placement placement) {
         return placement == Placement.HOT ? tree : lsm;
+    }
+
+    /** Sets who hears this engine's migrations, and its B+tree's and LSM tree's own events; null for none. */
+    void setEventListener(EventListener listener) {
+        this.events = EventListener.orNone(listener);
+        tree.setEventListener(events);
+        lsm.setEventListener(events);
     }
 
     BPlusTree tree() {
@@ -316,6 +328,14 @@ public final class TieredEngine implements Engine {
      * @return whether the key moved
      */
     boolean migrate(Bytes key, Placement target) throws IOException {
+        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_BEGIN, "key", EngineEvent.keyText(key), "from", routes.placement(key).name(), "to", target.name()));
+        boolean moved = copyAndSwitch(key, target);
+        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_SWITCH, "key", EngineEvent.keyText(key), "to", target.name(), "moved", moved));
+        return moved;
+    }
+
+    /** {@link #migrate}'s work, which {@link #migrate} reports to the listener before and after. */
+    private boolean copyAndSwitch(Bytes key, Placement target) throws IOException {
         Lock lock = stripes.get(key).writeLock();
         lock.lock();
         try {
@@ -420,6 +440,7 @@ public final class TieredEngine implements Engine {
         }
         applyLock.lock();
         try {
+            if (events.isEnabled() && !pendingDeletes.isEmpty()) events.onEvent(EngineEvent.of(EventType.MIGRATION_DELETE_OLD, "keys", pendingDeletes.size())); // this checkpoint deletes them
             // BEGIN SOLUTION lab-07 T6
             tree.checkpoint();
             lsm.flush();

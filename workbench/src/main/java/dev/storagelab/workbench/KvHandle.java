@@ -38,8 +38,13 @@ final class KvHandle extends Engine.Handle {
         return new KvHandle(engine, new CountingKvStore(KvStore.open(dir, options)), dir);
     }
 
+    /** The store (for its event listener). */
+    KvStore kvStore() {
+        return kv;
+    }
+
     /** The engine under the log: a {@link BPlusTree} or an {@link LsmStore}. */
-    private Object engineStore() {
+    Object engineStore() {
         return ((dev.storagelab.kvstore.Engine.Adapter) kv.writeAheadStore().engine()).unwrap();
     }
 

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "workbench", mixinStandardHelpOptions = true,
         description = "Workloads and a shell over every engine of the workspace.",
         subcommands = {WorkbenchMain.Run.class, WorkbenchMain.ShellCommand.class, WorkbenchMain.Repair.class, WorkbenchMain.ListEngines.class,
-                WorkbenchMain.ListWorkloads.class, WorkbenchMain.LsmSim.class, HybridCalibrate.class, ArenaCommand.class})
+                WorkbenchMain.ListWorkloads.class, WorkbenchMain.LsmSim.class, HybridCalibrate.class, ArenaCommand.class,
+                dev.storagelab.workbench.viz.VizCommand.class})
 public final class WorkbenchMain {
 
     public static void main(String[] args) {
@@ -122,6 +123,10 @@ public final class WorkbenchMain {
         @Option(names = "--no-progress", description = "No progress bar.")
         boolean noProgress;
 
+        @Option(names = "--events", paramLabel = "RUN.jsonl", description = "Record what the engine does (splits, flushes,"
+                + " compactions, commits, migrations, and pictures of its state) as JSON lines, for './storagelab viz RUN.jsonl'.")
+        Path events;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -142,7 +147,8 @@ public final class WorkbenchMain {
             ProgressBar bar = new ProgressBar(err, ops, !noProgress && System.console() != null);
             WorkloadRunner.Result result;
             try (Engine.Handle handle = e.open(where)) {
-                result = WorkloadRunner.run(handle, w, runSpec, bankThreads, bar::update);
+                result = events == null ? WorkloadRunner.run(handle, w, runSpec, bankThreads, bar::update)
+                        : EventTaps.runRecorded(handle, w, runSpec, bankThreads, bar::update, events, null);
             } finally {
                 bar.done();
                 if (dir == null) {

@@ -1,0 +1,170 @@
+package dev.storagelab.workbench.viz;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.io.DiskStorage;
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.lsm.LsmOptions;
+import dev.storagelab.testkit.BenchData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The viewer's server without a browser: recordings good and bad, the API, what it refuses to serve. */
+class VizServerTest {
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(VizServer server, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private VizServer serve(List<Path> files, ByteArrayOutputStream log) throws IOException {
+        return new VizServer(InetAddress.getLoopbackAddress(), 0, files, RunFormat.MAX_BYTES, dir.resolve("live"),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badRecordingsAreRefusedWithAReasonAndTheServerKeepsRunning() throws Exception {
+        Path good = VizTestRuns.lsmRun(dir, "good.jsonl", LsmOptions.CompactionStyle.LEVELED, 800);
+        Path notJson = Files.writeString(dir.resolve("notjson.jsonl"), "timestamp,key\n1,a\n");
+        byte[] bytes = Files.readAllBytes(good);
+        Path truncated = Files.write(dir.resolve("truncated.jsonl"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Path newer = Files.writeString(dir.resolve("newer.jsonl"), Files.readString(good).replace("\"version\":1", "\"version\":9"));
+        Path changed = Files.writeString(dir.resolve("changed.jsonl"), Files.readString(good).replaceFirst("\"level\":0", "\"level\":5"));
+        Path huge = dir.resolve("huge.jsonl");
+        try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(10L << 30); // 10 GiB, sparse: nothing is written
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (VizServer server = serve(List.of(good, notJson, truncated, newer, changed, huge), log)) {
+            String terminal = log.toString(StandardCharsets.UTF_8);
+            assertThat("the terminal names each bad file and what is wrong with it", terminal, allOf(
+                    containsString("notjson.jsonl: is not a storagelab event recording: line 1 is not JSON"),
+                    containsString("truncated.jsonl: the recording is truncated"),
+                    containsString("newer.jsonl: was recorded in format version 9; this workbench reads version 1"),
+                    containsString("changed.jsonl: its checksum does not match"),
+                    containsString("huge.jsonl: is 10.0 GiB; the viewer opens recordings up to 1.0 GiB")));
+            String runs = get(server, "/api/runs").body();
+            assertThat("the page gets the same messages", runs, allOf(containsString("line 1 is not JSON"),
+                    containsString("format version 9"), containsString("is 10.0 GiB")));
+            assertThat("a refused run has no state", get(server, "/api/runs/1/state").statusCode(), equalTo(422));
+            JsonObject cut = JsonParser.parseString(get(server, "/api/runs/2").body()).getAsJsonObject();
+            assertThat("the truncated run opens with its complete events", cut.get("count").getAsInt(), greaterThan(0));
+            assertThat(get(server, "/health").statusCode(), equalTo(200));
+            assertThat(get(server, "/api/runs/0/state?at=3").statusCode(), equalTo(200));
+        }
+    }
+
+    @Test
+    void theBrowserCanReachOnlyThePageAndTheRunsByNumber() throws Exception {
+        Path good = VizTestRuns.lsmRun(dir, "good.jsonl", LsmOptions.CompactionStyle.LEVELED, 300);
+        Files.writeString(dir.resolve("secret.txt"), "do not serve");
+        try (VizServer server = serve(List.of(good), new ByteArrayOutputStream())) {
+            for (String path : List.of("/../secret.txt", "/secret.txt", "/api/runs/..%2Fsecret.txt", "/api/runs/1",
+                    "/viz/app.js", "/api/runs/0/../../secret.txt")) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + path.replace("..", "%2E%2E"))).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(path, r.body(), org.hamcrest.Matchers.not(containsString("do not serve")));
+                assertThat(path, r.statusCode(), is(404));
+            }
+            assertThat(get(server, "/app.js").body(), containsString("storagelab viz"));
+            try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                socket.getOutputStream().write(("GET /api/runs HTTP/1.1\r\nHost: attacker.example:" + server.port()
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String status = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+                assertThat("a name that rebinds to 127.0.0.1 is turned away", status, containsString("403"));
+            }
+            HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/api/live?engine=btree&workload=fillseq")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat("a page from elsewhere cannot start a run", live.statusCode(), is(403));
+        }
+    }
+
+    @Test
+    void aPortInUseIsNamedWithTheFlag() throws Exception {
+        try (VizServer first = serve(List.of(), new ByteArrayOutputStream())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VizServer(
+                    InetAddress.getLoopbackAddress(), first.port(), List.of(), RunFormat.MAX_BYTES, dir, System.out));
+            assertThat(e.getMessage(), allOf(containsString("port " + first.port() + " is in use"), containsString("--port")));
+        }
+    }
+
+    @Test
+    void theStateAtACompactionShowsItsOutputsInTheirLevel() throws Exception {
+        Path run = VizTestRuns.lsmRun(dir, "lsm.jsonl", LsmOptions.CompactionStyle.LEVELED, 1500);
+        int compaction = VizTestRuns.first(run, "compaction.finished");
+        assertThat("the tiny LSM tree compacts", compaction, greaterThan(0));
+        try (VizServer server = serve(List.of(run), new ByteArrayOutputStream())) {
+            JsonObject found = JsonParser.parseString(get(server, "/api/runs/0/find?type=compaction.finished&from=0").body()).getAsJsonObject();
+            assertThat(found.get("at").getAsInt(), equalTo(compaction));
+            JsonObject state = JsonParser.parseString(get(server, "/api/runs/0/state?at=" + compaction).body()).getAsJsonObject();
+            JsonObject event = state.getAsJsonObject("event");
+            int output = event.get("output").getAsInt();
+            List<Long> tablesInOutput = new ArrayList<>();
+            state.getAsJsonObject("lsm").getAsJsonArray("tables").forEach(t -> {
+                if (t.getAsJsonObject().get("level").getAsInt() == output) {
+                    tablesInOutput.add(t.getAsJsonObject().get("file").getAsLong());
+                }
+            });
+            event.getAsJsonArray("outputs").forEach(o -> assertThat("output " + o + " is drawn in level " + output,
+                    tablesInOutput.contains(o.getAsJsonObject().get("file").getAsLong()), is(true)));
+            event.getAsJsonArray("inputs").forEach(i -> state.getAsJsonObject("lsm").getAsJsonArray("tables").forEach(t ->
+                    assertThat("input " + i + " is gone", t.getAsJsonObject().get("file").getAsLong() == i.getAsJsonObject()
+                            .get("file").getAsLong() && !event.get("trivialMove").getAsBoolean(), is(false))));
+        }
+    }
+
+    @Test
+    void aBTreeReportsItsRootSplitAndATreeWithoutAListenerReportsNothing() throws Exception {
+        List<EngineEvent> heard = new ArrayList<>();
+        EventListener listener = heard::add;
+        try (BPlusTree tree = BPlusTree.open(DiskStorage.open(dir.resolve("tree")))) {
+            for (int i = 0; i < 100; i++) {
+                tree.put(Bytes.wrap(BenchData.keyBytes(i)), Bytes.wrap(new byte[100]));
+            }
+            assertThat("no listener, no events", heard.size(), is(0));
+            tree.setEventListener(listener);
+            for (int i = 100; i < 3000; i++) {
+                tree.put(Bytes.wrap(BenchData.keyBytes(i)), Bytes.wrap(new byte[100]));
+            }
+            tree.checkpoint();
+        }
+        EngineEvent rootSplit = heard.stream().filter(e -> e.type().id().equals("page.split")
+                && Boolean.TRUE.equals(e.fields().get("root"))).findFirst().orElse(null);
+        assertThat("the tree grew a level while it was heard", rootSplit == null, is(false));
+        assertThat(heard.stream().filter(e -> e.type().id().equals("checkpoint")).count(), equalTo(1L));
+        assertThat(EventListener.orNone(null).isEnabled(), is(false));
+        assertThat(EngineEvent.keyText((byte[]) null), nullValue());
+    }
+}
