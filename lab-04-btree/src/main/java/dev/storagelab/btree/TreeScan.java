@@ -118,15 +118,14 @@ final class TreeScan implements EntryIterator {
             g = tree.pool().pin(tree.root);
         }
         try {
-            while (!g.page().isLeaf()) {
-                SlottedPage page = g.page();
-                PageGuard child = tree.fetchLeaf(page.childAt(page.cellCount() - 1));
-                g.close();
-                g = child;
+            for (SlottedPage page = g.page(); !page.isLeaf(); page = g.page()) {
+                PageGuard parent = g;
+                g = tree.fetchLeaf(page.childAt(page.cellCount() - 1));
+                parent.close(); // coupled: the child is held before the parent is let go
             }
             return g;
         } catch (IOException | RuntimeException e) {
-            g.close();
+            g.close(); // the parent, if the child's fetch failed
             throw e;
         }
     }

@@ -45,13 +45,12 @@ final class WritePath implements AutoCloseable {
     static WritePath pinned(BufferPool pool, long root, Bytes key) throws IOException {
         WritePath path = new WritePath();
         try {
-            PageGuard g = pool.pin(root);
-            path.push(g);
-            while (!g.page().isLeaf()) {
-                int slot = BPlusTree.childSlot(g.page(), key);
-                path.addSlot(slot);
-                g = pool.pin(g.page().childAt(slot));
-                path.push(g);
+            PageGuard top = pool.pin(root);
+            path.push(top);
+            for (SlottedPage node = top.page(); !node.isLeaf(); node = path.page(path.leafLevel())) {
+                int followed = BPlusTree.childSlot(node, key);
+                path.addSlot(followed);
+                path.push(pool.pin(node.childAt(followed)));
             }
             return path;
         } catch (IOException | RuntimeException e) {
