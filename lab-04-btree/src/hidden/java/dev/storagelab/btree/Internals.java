@@ -37,7 +37,7 @@ public final class Internals {
      * latch. Changes nothing.
      */
     public static List<Boolean> structurePathHeld(BPlusTree tree, Bytes key) throws IOException {
-        BPlusTree.HeldPath path = tree.structurePath(key);
+        LatchCrabbing.HeldPath path = tree.latches.structurePath(key);
         List<Boolean> out = new ArrayList<>(path.held());
         out.add(path.rootLatchHeld());
         return out;
@@ -61,20 +61,7 @@ public final class Internals {
         } finally {
             tree.lock().writeLock().unlock();
         }
-        BufferPool.Frame f = tree.pool().fetch(leafId);
-        if (exclusive) {
-            f.latchExclusive();
-        } else {
-            f.latchShared();
-        }
-        return () -> {
-            if (exclusive) {
-                f.unlatchExclusive();
-            } else {
-                f.unlatchShared();
-            }
-            tree.pool().unpin(f, false);
-        };
+        return tree.pool().guard(leafId, exclusive ? PageGuard.Latch.EXCLUSIVE : PageGuard.Latch.SHARED)::close;
     }
 
     /** The id of the leaf that holds {@code key} now; call it while no other thread uses the tree. */

@@ -46,7 +46,14 @@ import java.util.concurrent.locks.StampedLock;
  * business:
  * each frame carries a page latch ({@link Frame#latchShared}, {@link Frame#latchExclusive}) that
  * a tree running readers beside writers (T11) takes after the pin and lets go before the unpin;
- * a tree without T11 keeps writers apart from readers with its own tree-wide lock instead.
+ * a tree without T11 keeps writers apart from readers with its own tree-wide lock instead. The
+ * tree holds pins and latches through {@link PageGuard}s ({@link #pin}, {@link #read},
+ * {@link #write}, {@link #newPage}), never by pairing {@link #fetch} with {@link #unpin} itself.
+ *
+ * <p>Why this file is over 600 lines: the hit path without a lock, the misses and evictions under
+ * the lock, and the I/O done after letting go of it share one set of invariants (a frame's pin
+ * count, its {@link Frame#CLAIMED} state, the write-backs in flight), and each part is correct only
+ * beside the others.
  */
 public final class BufferPool {
 
@@ -327,6 +334,50 @@ public final class BufferPool {
         } finally {
             writeBacksOutsideTheLock();
         }
+    }
+
+    // ---------------------------------------------------------------- page guards: a pin (and a latch) held by scope
+
+    /**
+     * Page {@code pageId}, pinned ({@link #fetch}) and held by a guard without a latch: for a caller
+     * that keeps readers and writers apart by other means (a tree without T11). Close the guard to
+     * unpin it.
+     */
+    public PageGuard pin(long pageId) throws IOException {
+        return new PageGuard(this, fetch(pageId), PageGuard.Latch.NONE);
+    }
+
+    /** Page {@code pageId}, pinned and latched shared, to read it. Close the guard to unlatch and unpin it. */
+    public PageGuard read(long pageId) throws IOException {
+        Frame f = fetch(pageId);
+        f.latchShared();
+        return new PageGuard(this, f, PageGuard.Latch.SHARED);
+    }
+
+    /** Page {@code pageId}, pinned and latched exclusive, to change it. Close the guard to unlatch and unpin it. */
+    public PageGuard write(long pageId) throws IOException {
+        Frame f = fetch(pageId);
+        f.latchExclusive();
+        return new PageGuard(this, f, PageGuard.Latch.EXCLUSIVE);
+    }
+
+    /** Page {@code pageId} held as {@code latch} says: {@link #pin}, {@link #read} or {@link #write}. */
+    public PageGuard guard(long pageId, PageGuard.Latch latch) throws IOException {
+        return switch (latch) {
+            case NONE -> pin(pageId);
+            case SHARED -> read(pageId);
+            case EXCLUSIVE -> write(pageId);
+        };
+    }
+
+    /**
+     * A new page from {@link #create}, held by a guard without a latch (no other thread can reach it
+     * until the caller links it in) and already marked dirty: it exists nowhere else yet.
+     */
+    public PageGuard newPage(byte type) throws IOException {
+        PageGuard g = new PageGuard(this, create(type), PageGuard.Latch.NONE);
+        g.markDirty();
+        return g;
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.storagelab.btree;
 
 import static dev.storagelab.btree.PageFormat.NO_PAGE;
 
-import dev.storagelab.btree.BufferPool.Frame;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import java.io.IOException;
@@ -48,12 +47,13 @@ final class BulkLoader {
 
     /**
      * Writes the leaves: entries go into the current leaf while its used bytes plus the new cell
-     * stay within the budget (a leaf always takes at least one entry); then a new leaf is created,
-     * linked after the current one both ways, and the current one is released. Every entry is
+     * stay within the budget (a leaf always takes at least one entry); then a new leaf is created
+     * ({@link BufferPool#newPage}: a guard, the page dirty), linked after the current one both
+     * ways, and the guard of the one before the current one is closed. Every entry is
      * checked as {@link BPlusTree#put} checks it, and each key must be greater than the one before.
      * The last leaf is repaired as {@link #repairLast} says. Returns (first key, id) of every leaf, left to right; an empty
-     * input makes no leaf. If an entry is refused, let the exception propagate after unpinning what
-     * is pinned: {@link BPlusTree#bulkLoad} then frees every page made so far, so the tree stays
+     * input makes no leaf. If an entry is refused, let the exception propagate after closing every
+     * guard still held: {@link BPlusTree#bulkLoad} then frees every page made so far, so the tree stays
      * empty and no page leaks.
      *
      * @throws IllegalArgumentException if a key is not greater than the key before it: "bulk load
@@ -62,8 +62,8 @@ final class BulkLoader {
     List<Child> loadLeaves(Iterator<Entry> sorted) throws IOException {
         // BEGIN SOLUTION lab-04 T10
         List<Child> leaves = new ArrayList<>();
-        Frame prev = null;
-        Frame cur = null;
+        PageGuard prev = null;
+        PageGuard cur = null;
         Bytes lastKey = null;
         try {
             while (sorted.hasNext()) {
@@ -76,13 +76,13 @@ final class BulkLoader {
                 lastKey = e.key();
                 int cell = PageFormat.SLOT_SIZE + PageFormat.leafCellSize(e.key().length(), e.value().length());
                 if (cur == null || cur.page().cellCount() > 0 && cur.page().usedBytes() + cell > budget) {
-                    Frame next = pool.create(PageFormat.TYPE_LEAF);
+                    PageGuard next = pool.newPage(PageFormat.TYPE_LEAF);
                     if (cur != null) {
                         cur.page().setNext(next.pageId());
                         next.page().setPrev(cur.pageId());
                     }
                     if (prev != null) {
-                        pool.unpin(prev, true);
+                        prev.close();
                     }
                     prev = cur;
                     cur = next;
@@ -94,10 +94,10 @@ final class BulkLoader {
             cur = repairLast(prev, cur, leaves);
         } finally {
             if (prev != null) {
-                pool.unpin(prev, true);
+                prev.close();
             }
             if (cur != null) {
-                pool.unpin(cur, true);
+                cur.close();
             }
         }
         return leaves;
@@ -114,16 +114,16 @@ final class BulkLoader {
      */
     private List<Child> loadInternalLevel(List<Child> children) throws IOException {
         List<Child> level = new ArrayList<>();
-        Frame prev = null;
-        Frame cur = null;
+        PageGuard prev = null;
+        PageGuard cur = null;
         try {
             for (Child c : children) {
                 int cell = PageFormat.SLOT_SIZE + PageFormat.internalCellSize(c.firstKey().length());
                 if (cur == null || cur.page().cellCount() > 0 && cur.page().usedBytes() + cell > budget) {
-                    Frame next = pool.create(PageFormat.TYPE_INTERNAL);
+                    PageGuard next = pool.newPage(PageFormat.TYPE_INTERNAL);
                     next.page().setLeftmostChild(c.pageId());
                     if (prev != null) {
-                        pool.unpin(prev, true);
+                        prev.close();
                     }
                     prev = cur;
                     cur = next;
@@ -135,10 +135,10 @@ final class BulkLoader {
             cur = repairLast(prev, cur, level);
         } finally {
             if (prev != null) {
-                pool.unpin(prev, true);
+                prev.close();
             }
             if (cur != null) {
-                pool.unpin(cur, true);
+                cur.close();
             }
         }
         return level;
@@ -150,20 +150,20 @@ final class BulkLoader {
      * into {@code prev} when the two fit in one page (and freed, and dropped from {@code pages}),
      * and otherwise the two share their cells evenly, with the separator between them updated in
      * {@code pages}: what a delete would do to an under-full page, so bulk-loaded pages meet the
-     * same occupancy rule. Returns the frame still pinned as the last page (null if freed).
+     * same occupancy rule. Returns the guard still held for the last page (null if freed).
      */
-    private Frame repairLast(Frame prev, Frame cur, List<Child> pages) {
+    private PageGuard repairLast(PageGuard prev, PageGuard cur, List<Child> pages) {
         if (prev == null || cur.page().cellCount() > 0 && cur.page().usedBytes() >= tree.capacity() / 2) {
             return cur;
         }
         Child last = pages.get(pages.size() - 1);
-        if (tree.fitTogether(prev.page(), last.firstKey(), cur.page())) {
-            BPlusTree.mergeInto(prev.page(), last.firstKey(), cur.page());
-            pool.discard(cur);
+        if (tree.deletes.fitTogether(prev.page(), last.firstKey(), cur.page())) {
+            TreeDelete.mergeInto(prev.page(), last.firstKey(), cur.page());
+            cur.discard();
             pages.remove(pages.size() - 1);
             return null;
         }
-        Bytes separator = BPlusTree.evenOut(prev.page(), last.firstKey(), cur.page());
+        Bytes separator = TreeDelete.evenOut(prev.page(), last.firstKey(), cur.page());
         pages.set(pages.size() - 1, new Child(separator, cur.pageId()));
         return cur;
     }

@@ -2,7 +2,6 @@ package dev.storagelab.btree;
 
 import static dev.storagelab.btree.PageFormat.NO_PAGE;
 
-import dev.storagelab.btree.BufferPool.Frame;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
@@ -96,10 +95,46 @@ final class TreeScan implements EntryIterator {
     }
 
     /**
+     * Descends along the last child of every internal page to the rightmost leaf, and returns it
+     * pinned (and latched shared with T11, coupling as {@link LatchCrabbing#findLeafShared} does),
+     * for a reverse scan with no upper bound; null for an empty tree. The caller closes the guard.
+     */
+    private PageGuard seekRightmostLeaf() throws IOException {
+        PageGuard g;
+        if (tree.latchCrabbing()) {
+            long stamp = tree.rootLatch.readLock();
+            try {
+                if (tree.root == NO_PAGE) {
+                    return null;
+                }
+                g = tree.pool().read(tree.root);
+            } finally {
+                tree.rootLatch.unlockRead(stamp);
+            }
+        } else {
+            if (tree.root == NO_PAGE) {
+                return null;
+            }
+            g = tree.pool().pin(tree.root);
+        }
+        try {
+            for (SlottedPage page = g.page(); !page.isLeaf(); page = g.page()) {
+                PageGuard parent = g;
+                g = tree.fetchLeaf(page.childAt(page.cellCount() - 1));
+                parent.close(); // coupled: the child is held before the parent is let go
+            }
+            return g;
+        } catch (IOException | RuntimeException e) {
+            g.close(); // the parent, if the child's fetch failed
+            throw e;
+        }
+    }
+
+    /**
      * Fills {@link #batch} from the next leaf, between {@link BPlusTree#beginScanBatch()} and
-     * {@link BPlusTree#endScanBatch()}; every leaf comes from {@link BPlusTree#seekLeaf},
-     * {@link BPlusTree#seekRightmostLeaf} or {@link BPlusTree#fetchLeaf} and goes back with
-     * {@link BPlusTree#releaseLeaf} (which latch and unlatch it with T11). The leaf to start from:
+     * {@link BPlusTree#endScanBatch()}; every leaf comes as a {@link PageGuard} from
+     * {@link BPlusTree#seekLeaf}, {@link #seekRightmostLeaf} or {@link BPlusTree#fetchLeaf}
+     * (latched shared with T11), and closing the guard lets go of it. The leaf to start from:
      * <ul>
      *   <li>the sibling ({@code next} forward, {@code prev} backward) of the last batch's leaf, as
      *       read with that batch, if there was a last batch and the tree's modCount still equals
@@ -107,7 +142,7 @@ final class TreeScan implements EntryIterator {
      *   <li>otherwise the leaf found by seeking from the root: forward, the leaf for
      *       {@code lastKey}, or {@code from}, or the first leaf; backward, the leaf for
      *       {@code lastKey}, or {@code to}, or the rightmost leaf
-     *       ({@link BPlusTree#seekRightmostLeaf()}).</li>
+     *       ({@link #seekRightmostLeaf()}).</li>
      * </ul>
      * From that leaf, take the entries that are in range and after {@link #lastKey}, in scan order.
      * A leaf with none of them (the seek landed just before the next key, or the keys ran out) is
@@ -120,7 +155,7 @@ final class TreeScan implements EntryIterator {
         // BEGIN SOLUTION lab-04 T9
         tree.beginScanBatch();
         try {
-            Frame leaf;
+            PageGuard leaf;
             if (leafId != NO_PAGE && stamp == tree.modCount()) {
                 // The tree has not changed, so the link read with the last batch still holds: no
                 // need to fetch that leaf again (a second access would also make every leaf a scan
@@ -132,27 +167,30 @@ final class TreeScan implements EntryIterator {
                 leaf = tree.fetchLeaf(siblingId);
             } else {
                 Bytes seek = lastKey != null ? lastKey : descending ? to : from;
-                leaf = seek == null ? (descending ? tree.seekRightmostLeaf() : tree.seekLeaf(Bytes.EMPTY)) : tree.seekLeaf(seek);
+                leaf = seek == null ? (descending ? seekRightmostLeaf() : tree.seekLeaf(Bytes.EMPTY)) : tree.seekLeaf(seek);
                 if (leaf == null) {
                     finished = true;
                     return;
                 }
             }
             while (true) {
-                SlottedPage page = leaf.page();
-                int n = page.cellCount();
-                for (int k = 0; k < n && !finished; k++) {
-                    int i = descending ? n - 1 - k : k;
-                    Bytes key = page.key(i);
-                    if (beyond(key)) {
-                        finished = true;
-                    } else if (inRange(key) && afterLast(key)) {
-                        batch.add(new Entry(key, page.value(i)));
+                long id;
+                long sibling;
+                try (PageGuard held = leaf) {
+                    SlottedPage page = held.page();
+                    int n = page.cellCount();
+                    for (int k = 0; k < n && !finished; k++) {
+                        int i = descending ? n - 1 - k : k;
+                        Bytes key = page.key(i);
+                        if (beyond(key)) {
+                            finished = true;
+                        } else if (inRange(key) && afterLast(key)) {
+                            batch.add(new Entry(key, page.value(i)));
+                        }
                     }
+                    id = page.pageId();
+                    sibling = descending ? page.prev() : page.next();
                 }
-                long id = page.pageId();
-                long sibling = descending ? page.prev() : page.next();
-                tree.releaseLeaf(leaf);
                 if (!batch.isEmpty() || finished) {
                     leafId = id;
                     siblingId = sibling;

@@ -356,4 +356,72 @@ class BufferPoolTest {
         assertThat("every fetch counted as a hit or a miss",
                 pool.stats().fetches() - fetchesBefore, is((long) threads * fetchesEach));
     }
+
+    @Test
+    void closingAGuardLetsGoOfItsLatchThenItsPinDirtyOnlyIfMarked() throws IOException {
+        BufferPool pool = pool(2);
+        long clean = createMarked(pool);
+        long changed = createMarked(pool);
+        pool.flushAll();
+        try (PageGuard reader = pool.read(clean)) {
+            assertThat("a read guard pins its page", pool.pinnedFrames(), is(1));
+            assertThat("and latches it shared", reader.frame().isLatchedShared(), is(true));
+        }
+        try (PageGuard writer = pool.write(changed)) {
+            assertThat("a write guard latches its page exclusive", writer.frame().isLatchedExclusive(), is(true));
+            mark(writer.frame(), 77);
+            writer.markDirty();
+        }
+        assertThat("closed guards leave no pin", pool.pinnedFrames(), is(0));
+        long writesBefore = pool.stats().pageWrites();
+        pool.flushAll();
+        assertThat("only the page marked dirty is written back", pool.stats().pageWrites() - writesBefore, is(1L));
+        try (PageGuard again = pool.pin(changed)) {
+            assertThat("the change was kept", marker(again.frame()), is(77L));
+            assertThat("a pin guard takes no latch", again.frame().isLatchedShared() || again.frame().isLatchedExclusive(),
+                    is(false));
+        }
+    }
+
+    @Test
+    void aGuardIsLetGoOnceWhateverWayItsBlockEnds() throws IOException {
+        BufferPool pool = pool(2);
+        long id = createMarked(pool);
+        PageGuard guard = pool.write(id);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+            try (guard) {
+                throw new IllegalStateException("the block failed");
+            }
+        });
+        assertThat(e.getMessage(), is("the block failed"));
+        assertThat("an exception in the block still unpins", pool.pinnedFrames(), is(0));
+        guard.close(); // a second close changes nothing: the pin is not dropped twice
+        assertThat(pool.pinnedFrames(), is(0));
+        assertThrows(IllegalStateException.class, guard::page, "a closed guard refuses to hand out its page");
+        try (PageGuard reader = pool.read(id)) {
+            reader.upgradeToExclusive();
+            assertThat("an upgraded guard holds the latch exclusive", reader.frame().isLatchedExclusive(), is(true));
+        }
+        try (PageGuard writer = pool.write(id)) {
+            assertThat("the upgraded guard let go of its exclusive latch", writer.latch(), is(PageGuard.Latch.EXCLUSIVE));
+        }
+    }
+
+    @Test
+    void aNewPageGuardIsDirtyAndADiscardedOneFreesItsPageAndItsFrame() throws IOException {
+        BufferPool pool = pool(1);
+        long id;
+        try (PageGuard fresh = pool.newPage(PageFormat.TYPE_LEAF)) {
+            assertThat("a new page exists nowhere else: dirty", fresh.isDirty(), is(true));
+            id = fresh.pageId();
+        }
+        PageGuard doomed = pool.write(id);
+        doomed.discard();
+        assertThat("a discarded guard is closed", doomed.isClosed(), is(true));
+        assertThat("its page left the pool", pool.isResident(id), is(false));
+        doomed.close(); // nothing: the discard let go of the pin already
+        try (PageGuard next = pool.newPage(PageFormat.TYPE_LEAF)) {
+            assertThat("the one frame was free again", pool.pinnedFrames(), is(1));
+        }
+    }
 }

@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
-import dev.storagelab.btree.BufferPool.Frame;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.testkit.TestThreads;
@@ -43,45 +42,39 @@ class ConcurrentBTreeTest {
     void findLeafSharedReturnsTheLeafOfTheKeyLatchedSharedAndHoldsNothingElse() throws IOException {
         try (BPlusTree tree = filled(400)) {
             assertThat("an empty part of the key space still has a leaf", Trees.height(tree), greaterThanOrEqualTo(3));
-            Frame leaf = tree.findLeafShared(key(123));
-            try {
+            try (PageGuard leaf = tree.latches.findLeafShared(key(123))) {
                 assertThat("the leaf holds the key", leaf.page().search(key(123)), greaterThanOrEqualTo(0));
-                assertThat("the leaf is latched shared", leaf.isLatchedShared(), is(true));
+                assertThat("the leaf is latched shared", leaf.frame().isLatchedShared(), is(true));
                 assertThat("every internal page was let go on the way down: only the leaf is pinned",
                         tree.pool().pinnedFrames(), is(1));
-            } finally {
-                tree.releaseShared(leaf);
             }
             assertThat(tree.pool().pinnedFrames(), is(0));
         }
         try (BPlusTree empty = BPlusTree.open(new FaultInjectingStorage(), Trees.small())) {
-            assertThat("an empty tree has no leaf", empty.findLeafShared(key(1)), nullValue());
+            assertThat("an empty tree has no leaf", empty.latches.findLeafShared(key(1)), nullValue());
         }
     }
 
     @Test
     void findLeafExclusiveReturnsTheLeafLatchedExclusiveWithTheInternalPagesLetGo() throws IOException {
         try (BPlusTree tree = filled(400)) {
-            Frame leaf = tree.findLeafExclusive(key(321));
-            try {
+            try (PageGuard leaf = tree.latches.findLeafExclusive(key(321))) {
                 assertThat("the leaf holds the key", leaf.page().search(key(321)), greaterThanOrEqualTo(0));
-                assertThat("the leaf is latched exclusive", leaf.isLatchedExclusive(), is(true));
+                assertThat("the leaf is latched exclusive", leaf.frame().isLatchedExclusive(), is(true));
                 assertThat("only the leaf is pinned", tree.pool().pinnedFrames(), is(1));
-            } finally {
-                tree.releaseExclusive(leaf, false);
             }
         }
         try (BPlusTree rootLeaf = filled(3)) {
-            Frame leaf = rootLeaf.findLeafExclusive(key(1));
-            assertThat("a root leaf is latched exclusive too", leaf.isLatchedExclusive(), is(true));
-            rootLeaf.releaseExclusive(leaf, false);
+            try (PageGuard leaf = rootLeaf.latches.findLeafExclusive(key(1))) {
+                assertThat("a root leaf is latched exclusive too", leaf.frame().isLatchedExclusive(), is(true));
+            }
         }
     }
 
     @Test
     void aReaderWaitsForAWriterThatHoldsItsLeafAndNotForOneElsewhere() throws Exception {
         try (BPlusTree tree = filled(400)) {
-            Frame writer = tree.findLeafExclusive(key(10));
+            PageGuard writer = tree.latches.findLeafExclusive(key(10));
             Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
             AtomicReference<Optional<Bytes>> sameLeaf = new AtomicReference<>();
             Thread reader;
@@ -93,7 +86,7 @@ class ConcurrentBTreeTest {
                 assertThat("a get of a key whose leaf a writer holds exclusive waits for it (it latches the leaf shared)",
                         sameLeaf.get(), nullValue());
             } finally {
-                tree.releaseExclusive(writer, false);
+                writer.close();
             }
             TestThreads.joinAll(List.of(reader));
             TestThreads.rethrow(failures, "a get after the writer let go");
@@ -107,30 +100,30 @@ class ConcurrentBTreeTest {
             tree.put(Bytes.of("k".repeat(20)), value(0)); // the longest key so far: 20 bytes
             int separator = PageFormat.SLOT_SIZE + PageFormat.internalCellSize(20);
             SlottedPage leaf = new SlottedPage(new byte[PageFormat.MIN_PAGE_SIZE]).init(PageFormat.TYPE_LEAF, 7);
-            assertThat("a leaf is never safe: the structure change is for the leaf itself", tree.isSafe(leaf, false),
+            assertThat("a leaf is never safe: the structure change is for the leaf itself", tree.latches.isSafe(leaf, false),
                     is(false));
             SlottedPage internal = new SlottedPage(new byte[PageFormat.MIN_PAGE_SIZE]).init(PageFormat.TYPE_INTERNAL, 8);
             internal.setLeftmostChild(100);
             int i = 0;
             while (internal.usedBytes() - separator < tree.capacity() / 2) {
                 assertThat("an internal page that one removed separator leaves under half full is not safe: "
-                        + internal, tree.isSafe(internal, false), is(false));
+                        + internal, tree.latches.isSafe(internal, false), is(false));
                 internal.insertInternal(i, Bytes.of(String.format("s%09d", i)), 101 + i);
                 i++;
             }
             assertThat("at least half full without one separator, and room for one more: safe " + internal,
-                    tree.isSafe(internal, false), is(true));
+                    tree.latches.isSafe(internal, false), is(true));
             while (internal.freeBytes() >= separator) {
                 internal.insertInternal(i, Bytes.of(String.format("s%09d", i)), 101 + i);
                 i++;
             }
-            assertThat("no room for one more separator: not safe " + internal, tree.isSafe(internal, false), is(false));
+            assertThat("no room for one more separator: not safe " + internal, tree.latches.isSafe(internal, false), is(false));
             SlottedPage root = new SlottedPage(new byte[PageFormat.MIN_PAGE_SIZE]).init(PageFormat.TYPE_INTERNAL, 9);
             root.setLeftmostChild(100);
             root.insertInternal(0, Bytes.of("m"), 101);
-            assertThat("a root with one key could be left with none: not safe", tree.isSafe(root, true), is(false));
+            assertThat("a root with one key could be left with none: not safe", tree.latches.isSafe(root, true), is(false));
             root.insertInternal(1, Bytes.of("t"), 102);
-            assertThat("a root with two keys and room is safe, however empty", tree.isSafe(root, true), is(true));
+            assertThat("a root with two keys and room is safe, however empty", tree.latches.isSafe(root, true), is(true));
         }
     }
 
@@ -138,7 +131,7 @@ class ConcurrentBTreeTest {
     void aStructureChangeLetsGoOfEverythingAboveTheLowestSafePage() throws IOException {
         try (BPlusTree tree = filled(400)) {
             int height = Trees.height(tree);
-            BPlusTree.HeldPath path = tree.structurePath(key(200));
+            LatchCrabbing.HeldPath path = tree.latches.structurePath(key(200));
             assertThat("one entry per level", path.held().size(), is(height));
             assertThat("the leaf is held exclusive", path.held().get(height - 1), is(true));
             assertThat("the leaf's parent is held: the leaf may split or merge into it", path.held().get(height - 2),
@@ -146,7 +139,7 @@ class ConcurrentBTreeTest {
             int lowestSafe = -1;
             SlottedPage page = Trees.copyOf(tree, tree.rootId());
             for (int level = 0; level < height - 1; level++) {
-                if (tree.isSafe(page, level == 0)) {
+                if (tree.latches.isSafe(page, level == 0)) {
                     lowestSafe = level;
                 }
                 page = Trees.copyOf(tree, page.childAt(BPlusTree.childSlot(page, key(200))));
