@@ -277,7 +277,7 @@ function drawBtree(s) {
   if (s.pool && s.pool.frames) for (const f of s.pool.frames) if (f.page >= 0) frames.set(f.page, f);
   let head = '<div class="summary btree-summary">height ' + b.height + ', ' + Math.max(b.pageCount || 0, b.pages.length)
     + ' pages; splits ' + splits + ', merges ' + (c['page.merge'] || 0) + '; last root split: '
-    + (b.recent.filter((e) => e.root).map((e) => 'event ' + e.i).pop() || 'none so far') + '</div>';
+    + (b.lastRootSplit >= 0 ? 'event ' + b.lastRootSplit : 'none so far') + '</div>';
   if (!b.pages.length) return head + '<div>no page yet (no picture of the tree before this event)</div>';
   const levels = [];
   for (const p of b.pages) (levels[p.level] = levels[p.level] || []).push(p);

@@ -62,6 +62,8 @@ public final class RecordedRun {
     private long[] times = new long[1024];
     private final IntList[] byType = new IntList[TYPES.size()];
     private final IntList[] byView = new IntList[VIEWS.size()];
+    /** The page splits that split the root (the tree grew a level), so a view finds the last one at once. */
+    private final IntList rootSplits = new IntList();
     private volatile int count;
     private FileChannel channel;
 
@@ -188,7 +190,7 @@ public final class RecordedRun {
                 crc.update(bytes);
                 crc.update('\n');
                 add(offset, length, o.get("t").getAsLong(), o.get("type").getAsString(),
-                        o.has("view") ? o.get("view").getAsString() : null);
+                        o.has("view") ? o.get("view").getAsString() : null, isRootSplit(o));
                 offset += length;
             }
             if (header == null) {
@@ -243,7 +245,12 @@ public final class RecordedRun {
         return n + " bytes";
     }
 
-    private synchronized void add(long offset, int length, long t, String type, String view) {
+    private static boolean isRootSplit(JsonObject o) {
+        return EventType.PAGE_SPLIT.id().equals(o.get("type").getAsString()) && o.has("root")
+                && o.get("root").isJsonPrimitive() && o.get("root").getAsBoolean();
+    }
+
+    private synchronized void add(long offset, int length, long t, String type, String view, boolean rootSplit) {
         int i = count;
         if (i == offsets.length) {
             int n = i * 2;
@@ -256,6 +263,9 @@ public final class RecordedRun {
         times[i] = t;
         int code = TYPES.indexOf(type);
         byType[code < 0 ? OTHER_CODE : code].add(i);
+        if (rootSplit) {
+            rootSplits.add(i);
+        }
         if (view != null) {
             int v = VIEWS.indexOf(view);
             if (v >= 0) {
@@ -269,10 +279,13 @@ public final class RecordedRun {
     EventRecorder.Sink sink() {
         return (offset, length, nanos, type) -> {
             String view = null;
+            boolean rootSplit = false;
             if (EventType.SNAPSHOT.id().equals(type)) {
                 view = viewOf(offset, length);
+            } else if (EventType.PAGE_SPLIT.id().equals(type)) {
+                rootSplit = rootSplitAt(offset, length);
             }
-            add(offset, length, nanos, type, view);
+            add(offset, length, nanos, type, view, rootSplit);
         };
     }
 
@@ -282,6 +295,14 @@ public final class RecordedRun {
             return o.has("view") ? o.get("view").getAsString() : null;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    private boolean rootSplitAt(long offset, int length) {
+        try {
+            return isRootSplit(readAt(offset, length));
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -347,6 +368,11 @@ public final class RecordedRun {
     /** The events of type code {@code code}, in order, up to the current count. */
     IntList positions(int code) {
         return byType[code];
+    }
+
+    /** The page splits that split the root, in order, up to the current count. */
+    IntList rootSplits() {
+        return rootSplits;
     }
 
     /** The snapshots of view code {@code view}. */

@@ -161,6 +161,9 @@ final class RunState {
         out.addProperty("height", height);
         out.add("pages", list);
         out.add("recent", recent(changes, 12));
+        RecordedRun.IntList roots = run.rootSplits();
+        int rootsSoFar = roots.countAtMost(at);
+        out.addProperty("lastRootSplit", rootsSoFar == 0 ? -1 : roots.get(rootsSoFar - 1));
         out.addProperty("fromSnapshot", snap);
         return out;
     }
