@@ -153,19 +153,26 @@ public final class Main implements Runnable {
                 + " they keep the reference code, and grading the release grades only the others.")
         List<String> solved = new ArrayList<>();
 
+        @Option(names = "--classroom", description = "Add GitHub Classroom's autograding workflow (" + ClassroomWorkflow.PATH
+                + "): every push runs each task's public tests and reports its points.")
+        boolean classroom;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             Workspace ws = main.workspace();
-            Exporter.Summary s = new Exporter(ws).export(out, new java.util.HashSet<>(solved), replace);
+            Exporter.Summary s = new Exporter(ws).export(out, new java.util.HashSet<>(solved), replace, classroom);
             spec.commandLine().getOut().printf("exported %d files with %d student regions to %s%n", s.files(), s.regions(), out.toAbsolutePath());
             for (Map.Entry<String, Map<String, Integer>> e : s.regionsByLabAndTask().entrySet()) {
                 spec.commandLine().getOut().printf("  %s: tasks %s%n", e.getKey(), e.getValue().keySet());
             }
             for (String lab : s.solved()) {
                 spec.commandLine().getOut().printf("  %s: solved (the reference code, not graded in this release)%n", lab);
+            }
+            if (classroom) {
+                spec.commandLine().getOut().printf("  GitHub Classroom workflow: %s%n", ClassroomWorkflow.PATH);
             }
             return 0;
         }
