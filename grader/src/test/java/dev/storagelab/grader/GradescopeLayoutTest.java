@@ -213,7 +213,7 @@ class GradescopeLayoutTest {
         assertThat("PrairieLearn's limit", options.get("timeout").getAsInt(), lessThanOrEqualTo(600));
         assertThat(Files.readString(question.resolve("question.html")), containsString("<pl-file-upload file-names=\"Calc.java\">"));
         assertThat("the release's file, to start from", Files.readString(question.resolve("clientFilesQuestion/Calc.java")),
-                containsString("is not implemented yet"));
+                containsString("throw new dev.storagelab.lab.NotImplementedException(\"lab-01\", \"T1\""));
         assertThat(Files.readString(tmp.resolve("pl/grader-image/Dockerfile")), containsString("FROM eclipse-temurin:17-jdk"));
         assertThat("the image holds the workspace the setup builds", Files.isRegularFile(
                 tmp.resolve("pl/grader-image/source/storagelab/lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java")), is(true));
