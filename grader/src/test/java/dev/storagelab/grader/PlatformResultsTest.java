@@ -110,6 +110,47 @@ class PlatformResultsTest {
         assertThat(pl.get("score").getAsDouble(), closeTo(0.75, 1e-9));
     }
 
+    /**
+     * The platforms' grading step ({@link GradescopePackage#gradeStep}) with a grader that writes
+     * one lab's results and is then killed, as the kernel kills a process for a container's memory:
+     * the step runs grade-stopped (the real CLI), and the results keep their points under the reason.
+     */
+    @Test
+    void theScriptsGradingStepNotesAGraderKilledFromOutside() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("script"));
+        Path partial = tmp.resolve("partial");
+        ReportWriter.writeAll(report(test("putsAndGets", Status.PASSED, "", 3), test("compacts", Status.NOT_RUN,
+                "not run: lab-05 not graded: the grading stopped before this lab", 1)), partial);
+        Path fake = dir.resolve("storagelab");
+        Files.writeString(fake, """
+                #!/usr/bin/env bash
+                # a grader that leaves one lab's results, then is killed; every other verb is the real CLI
+                if [ "$1" = grade ]; then
+                  mkdir -p "$OUT" && cp "$PARTIAL"/* "$OUT"/ && kill -9 $$
+                fi
+                exec java -cp "$CP" dev.storagelab.grader.Main "$@"
+                """);
+        fake.toFile().setExecutable(true);
+        String step = GradescopePackage.gradeStep("\"$OUT/../submission\"", List.of("05"), "\"$OUT/../reference\"", "\"$OUT\"");
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "cd \"$DIR\"\n" + step + "\necho \"status=$status\"")
+                .redirectErrorStream(true);
+        pb.environment().put("DIR", dir.toString());
+        pb.environment().put("OUT", tmp.resolve("killed").toString());
+        pb.environment().put("PARTIAL", partial.toString());
+        pb.environment().put("CP", System.getProperty("java.class.path"));
+        Process p = pb.start();
+        String printed = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(printed, p.waitFor(), is(0));
+        assertThat(printed, containsString("status=137"));
+        JsonObject gs = JsonParser.parseString(Files.readString(tmp.resolve("killed/results.json"))).getAsJsonObject();
+        assertThat(printed, gs.get("output").getAsString(), startsWith("Grading stopped: "));
+        assertThat(gs.get("output").getAsString(), not(containsString("\n")));
+        assertThat("the finished lab's points stay", gs.get("score").getAsDouble(), closeTo(3, 1e-9));
+        JsonObject pl = JsonParser.parseString(Files.readString(tmp.resolve("killed/" + ReportWriter.PRAIRIELEARN))).getAsJsonObject();
+        assertThat(pl.get("message").getAsString(), startsWith("Grading stopped: "));
+        assertThat(pl.get("score").getAsDouble(), closeTo(0.75, 1e-9));
+    }
+
     @Test
     void aGradingStoppedBeforeAnyResultLeavesResultsThatSayWhy() throws IOException {
         Path root = fakeCgroupV1(805306368L, 1);
