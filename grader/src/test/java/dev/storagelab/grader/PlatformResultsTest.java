@@ -126,7 +126,7 @@ class PlatformResultsTest {
                 #!/usr/bin/env bash
                 # a grader that leaves one lab's results, then is killed; every other verb is the real CLI
                 if [ "$1" = grade ]; then
-                  mkdir -p "$OUT" && cp "$PARTIAL"/* "$OUT"/ && kill -9 $$
+                  mkdir -p "$OUT" && cp -r "$PARTIAL"/. "$OUT"/ && kill -9 $$
                 fi
                 exec java -cp "$CP" dev.storagelab.grader.Main "$@"
                 """);
