@@ -66,6 +66,14 @@ class SubmissionInputsTest {
         return report;
     }
 
+    /** A zip holding one lab-01 file named {@code name}, its entry names written in {@code names}. */
+    private static void zipOfCalc(Path zip, java.nio.charset.Charset names, String name) throws IOException {
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip), names)) {
+            z.putNextEntry(new ZipEntry("lab-01-calc/src/main/java/fixture/calc/" + name));
+            z.write("class Calc {}".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     @Test
     void anEmptySubmissionIsToldWhatToSubmit() throws IOException {
         gradedWithOneLine(Files.createDirectories(tmp.resolve("empty")), "cannot find a storagelab workspace");
@@ -74,10 +82,7 @@ class SubmissionInputsTest {
     @Test
     void aZipInsideAZipIsNamed() throws IOException {
         Path outer = Files.createDirectories(tmp.resolve("zipzip"));
-        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(outer.resolve("my-lab.zip")))) {
-            z.putNextEntry(new ZipEntry("lab-01-calc/src/main/java/fixture/calc/Calc.java"));
-            z.write("class Calc {}".getBytes(StandardCharsets.UTF_8));
-        }
+        zipOfCalc(outer.resolve("my-lab.zip"), StandardCharsets.UTF_8, "Calc.java");
         gradedWithOneLine(outer, "the submission holds a zip (my-lab.zip) but no workspace");
     }
 
@@ -104,10 +109,7 @@ class SubmissionInputsTest {
     @Test
     void aZipWhoseNamesAreNotUtf8IsRefused() throws IOException {
         Path zip = tmp.resolve("latin1.zip");
-        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip), StandardCharsets.ISO_8859_1)) {
-            z.putNextEntry(new ZipEntry("lab-01-calc/src/main/java/fixture/calc/Calc\u00e9.java"));
-            z.write("class Calc {}".getBytes(StandardCharsets.UTF_8));
-        }
+        zipOfCalc(zip, StandardCharsets.ISO_8859_1, "Calc\u00e9.java");
         gradedWithOneLine(zip, "not UTF-8");
     }
 
