@@ -36,11 +36,14 @@ public final class ClassroomWorkflow {
     record Step(String id, String name, String command, int points) {
     }
 
-    /** The steps for every lab not given out {@code solved}, in lab and task order. */
-    static List<Step> steps(Workspace workspace, Set<String> solved) throws IOException {
+    /**
+     * The steps for every lab not given out {@code solved}, in lab and task order; only the labs in
+     * {@code only} (lab ids) when it is not empty: an assignment of one lab runs that lab's tasks.
+     */
+    static List<Step> steps(Workspace workspace, Set<String> solved, Set<String> only) throws IOException {
         List<Step> steps = new ArrayList<>();
         for (Lab lab : workspace.labs()) {
-            if (solved.contains(lab.id())) {
+            if (solved.contains(lab.id()) || !only.isEmpty() && !only.contains(lab.id())) {
                 continue;
             }
             for (LabTests.Task task : LabTests.tasks(workspace, lab)) {
@@ -128,9 +131,9 @@ public final class ClassroomWorkflow {
         return y.toString();
     }
 
-    /** Writes the workflow into the release at {@code release}. */
-    static void write(Workspace workspace, Set<String> solved, Path release) throws IOException {
-        List<Step> steps = steps(workspace, solved);
+    /** Writes the workflow for {@code only} (empty: every lab not solved) into the release at {@code release}. */
+    static void write(Workspace workspace, Set<String> solved, Set<String> only, Path release) throws IOException {
+        List<Step> steps = steps(workspace, solved, only);
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("no lab of this release has a task with public tests: no Classroom workflow to write");
         }

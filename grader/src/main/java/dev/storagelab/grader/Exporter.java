@@ -107,8 +107,18 @@ public final class Exporter {
 
     /**
      * As {@link #export(Path, Set, boolean)}, and with {@code classroom} the release gets GitHub
-     * Classroom's autograding workflow ({@link ClassroomWorkflow}).
+     * Classroom's autograding workflow ({@link ClassroomWorkflow}) for the labs
+     * {@code classroomLabs} (empty: every lab not given out solved).
      */
+    public Summary export(Path out, Set<String> solvedLabs, boolean replace, boolean classroom, Set<String> classroomLabs)
+            throws IOException {
+        this.classroomLabs = classroomLabs.stream().map(id -> workspace.lab(id).id()).collect(java.util.stream.Collectors.toSet());
+        return export(out, solvedLabs, replace, classroom);
+    }
+
+    private Set<String> classroomLabs = Set.of();
+
+    /** As {@link #export(Path, Set, boolean, boolean, Set)} for every lab not given out solved. */
     public Summary export(Path out, Set<String> solvedLabs, boolean replace, boolean classroom) throws IOException {
         // "01" and "lab-01" alike; an unknown lab fails here, before anything is written.
         Set<String> solved = solvedLabs.stream().map(id -> workspace.lab(id).id()).collect(java.util.stream.Collectors.toSet());
@@ -169,7 +179,7 @@ public final class Exporter {
             files++;
         }
         if (classroom) {
-            ClassroomWorkflow.write(workspace, solved, target);
+            ClassroomWorkflow.write(workspace, solved, classroomLabs, target);
             digests.put(ClassroomWorkflow.PATH, ReleaseUpdate.digest(Files.readAllBytes(target.resolve(ClassroomWorkflow.PATH))));
             files++;
         }

@@ -157,13 +157,21 @@ public final class Main implements Runnable {
                 + "): every push runs each task's public tests and reports its points.")
         boolean classroom;
 
+        @Option(names = "--classroom-lab", split = ",", paramLabel = "NN", description = "With --classroom: only these labs'"
+                + " tasks, e.g. --classroom-lab 05 for an assignment of lab 05 (default: every lab not given out solved).")
+        List<String> classroomLabs = new ArrayList<>();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             Workspace ws = main.workspace();
-            Exporter.Summary s = new Exporter(ws).export(out, new java.util.HashSet<>(solved), replace, classroom);
+            if (!classroomLabs.isEmpty() && !classroom) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--classroom-lab needs --classroom");
+            }
+            Exporter.Summary s = new Exporter(ws).export(out, new java.util.HashSet<>(solved), replace, classroom,
+                    new java.util.HashSet<>(classroomLabs));
             spec.commandLine().getOut().printf("exported %d files with %d student regions to %s%n", s.files(), s.regions(), out.toAbsolutePath());
             for (Map.Entry<String, Map<String, Integer>> e : s.regionsByLabAndTask().entrySet()) {
                 spec.commandLine().getOut().printf("  %s: tasks %s%n", e.getKey(), e.getValue().keySet());

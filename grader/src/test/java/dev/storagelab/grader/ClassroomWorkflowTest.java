@@ -66,9 +66,11 @@ class ClassroomWorkflowTest {
     }
 
     @Test
-    void aLabGivenOutSolvedHasNoSteps() throws IOException {
-        List<ClassroomWorkflow.Step> steps = ClassroomWorkflow.steps(Workspace.at(workspace), Set.of("lab-01"));
+    void aLabGivenOutSolvedHasNoStepsAndAnAssignmentOfOneLabHasOnlyItsOwn() throws IOException {
+        List<ClassroomWorkflow.Step> steps = ClassroomWorkflow.steps(Workspace.at(workspace), Set.of("lab-01"), Set.of());
         assertThat(steps.stream().map(ClassroomWorkflow.Step::id).toList(), is(List.of("lab-02-t1")));
+        List<ClassroomWorkflow.Step> lab01 = ClassroomWorkflow.steps(Workspace.at(workspace), Set.of(), Set.of("lab-01"));
+        assertThat(lab01.stream().map(ClassroomWorkflow.Step::id).toList(), is(List.of("lab-01-t1", "lab-01-t2")));
     }
 
     @Test

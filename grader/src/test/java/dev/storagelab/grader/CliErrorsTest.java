@@ -102,7 +102,9 @@ class CliErrorsTest {
                 new Case("prairielearn --out {tmp}/pl1", "Missing required option: '--lab"),
                 new Case("prairielearn --lab 09 --out {tmp}/pl2", "no lab 09 in this workspace"),
                 new Case("prairielearn --lab 01 --out {tmp}/file.txt", "file.txt is a file, not a folder"),
-                new Case("export --out {tmp}/r7 --classroom --solved 01,02", "no lab of this release has a task with public tests"));
+                new Case("export --out {tmp}/r7 --classroom --solved 01,02", "no lab of this release has a task with public tests"),
+                new Case("export --out {tmp}/r6 --classroom-lab 01", "--classroom-lab needs --classroom"),
+                new Case("export --out {tmp}/r5 --classroom --classroom-lab 09", "no lab 09 in this workspace"));
     }
 
     @ParameterizedTest(name = "{0}")
