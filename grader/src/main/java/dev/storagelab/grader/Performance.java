@@ -110,10 +110,16 @@ final class Performance {
                     for (int side = 0; side < 2 && failure == null; side++) {
                         boolean isReference = (side == 0) == referenceFirst;
                         Path runLog = logs.resolve(lab.id() + "-" + p.name() + (isReference ? "-reference-" : "-submission-") + round + ".txt");
+                        long kills = ContainerLimits.current().oomKills();
                         JmhRunner.Score score = once((isReference ? reference : submission).resolve(lab.directory()), include, p,
                                 properties, runLog);
                         if (score == null && clock.lessThan(Grader.LAB_MARGIN)) {
                             failure = "not measured: " + clock.limitWords() + " was reached while it ran";
+                        } else if (score == null && ContainerLimits.current().oomKills() > kills) {
+                            // the kernel stopped it, not the code: the grader's own counter says so
+                            failure = "not measured: the grading container ran out of memory (its limit, "
+                                    + ContainerLimits.current().memoryLimitMegabytes() + " MiB, holds the grader and the benchmark"
+                                    + " together) while the benchmark ran on " + (isReference ? "the reference" : "your code");
                         } else if (isReference) {
                             if (score == null) {
                                 throw new IOException(Rubric.PATH + ": perf." + lab.id() + "." + p.name() + " must name one benchmark"
