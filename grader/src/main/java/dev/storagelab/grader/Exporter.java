@@ -102,6 +102,24 @@ public final class Exporter {
      * an export that fails leaves {@code out} as it was.
      */
     public Summary export(Path out, Set<String> solvedLabs, boolean replace) throws IOException {
+        return export(out, solvedLabs, replace, false);
+    }
+
+    /**
+     * As {@link #export(Path, Set, boolean)}, and with {@code classroom} the release gets GitHub
+     * Classroom's autograding workflow ({@link ClassroomWorkflow}) for the labs
+     * {@code classroomLabs} (empty: every lab not given out solved).
+     */
+    public Summary export(Path out, Set<String> solvedLabs, boolean replace, boolean classroom, Set<String> classroomLabs)
+            throws IOException {
+        this.classroomLabs = classroomLabs.stream().map(id -> workspace.lab(id).id()).collect(java.util.stream.Collectors.toSet());
+        return export(out, solvedLabs, replace, classroom);
+    }
+
+    private Set<String> classroomLabs = Set.of();
+
+    /** As {@link #export(Path, Set, boolean, boolean, Set)} for every lab not given out solved. */
+    public Summary export(Path out, Set<String> solvedLabs, boolean replace, boolean classroom) throws IOException {
         // "01" and "lab-01" alike; an unknown lab fails here, before anything is written.
         Set<String> solved = solvedLabs.stream().map(id -> workspace.lab(id).id()).collect(java.util.stream.Collectors.toSet());
         Path target = out.toAbsolutePath().normalize();
@@ -113,7 +131,7 @@ public final class Exporter {
         Files.createDirectories(target.getParent());
         Path staging = Files.createDirectory(target.resolveSibling("." + target.getFileName() + ".export-" + Long.toHexString(System.nanoTime())));
         try {
-            Summary summary = write(staging, solved);
+            Summary summary = write(staging, solved, classroom);
             if (Files.exists(target)) {
                 FileTrees.deleteRecursively(target);
             }
@@ -126,7 +144,7 @@ public final class Exporter {
         }
     }
 
-    private Summary write(Path target, Set<String> solved) throws IOException {
+    private Summary write(Path target, Set<String> solved, boolean classroom) throws IOException {
         Map<String, Map<String, Integer>> regions = new TreeMap<>();
         Map<String, String> digests = new TreeMap<>();
         int files = 0;
@@ -158,6 +176,11 @@ public final class Exporter {
                 Files.setPosixFilePermissions(dest, perms);
             }
             digests.put(relative.toString().replace('\\', '/'), ReleaseUpdate.digest(Files.readAllBytes(dest)));
+            files++;
+        }
+        if (classroom) {
+            ClassroomWorkflow.write(workspace, solved, classroomLabs, target);
+            digests.put(ClassroomWorkflow.PATH, ReleaseUpdate.digest(Files.readAllBytes(target.resolve(ClassroomWorkflow.PATH))));
             files++;
         }
         StringBuilder marker = new StringBuilder("storagelab student release: written by ./storagelab export. To take a newer"

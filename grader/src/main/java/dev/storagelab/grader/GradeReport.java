@@ -86,6 +86,39 @@ public record GradeReport(String submission, List<LabResult> isolated, List<LabR
         return integrated.stream().filter(l -> l.lab().equals(lab)).findFirst().orElse(null);
     }
 
+    /**
+     * The first limit of the grading machine this grading hit (the container's memory, the
+     * grading's time limit), in the words of the grader's own message, or null. Only the grader
+     * writes these words: a test's message that came from the test JVM is never taken for one.
+     */
+    public String limitHit() {
+        for (LabResult lab : isolated) {
+            if (lab.problem() != null && isLimit(lab.problem())) {
+                return lab.lab() + " " + lab.problem().lines().findFirst().orElse("");
+            }
+            for (TestResult t : lab.tests()) {
+                if (t.outcome().status() != TestSupervisor.Status.PASSED && t.outcome().status() != TestSupervisor.Status.FAILED
+                        && isLimit(t.outcome().message())) {
+                    return lab.lab() + " " + t.test().displayName() + ": " + t.outcome().message().lines().findFirst().orElse("");
+                }
+            }
+            for (PerfResult p : lab.perf()) {
+                if (isLimit(p.message())) {
+                    return lab.lab() + " performance " + p.name() + ": " + p.message();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The grader's own words for a limit, at the start of a message (a student's text further in never counts). */
+    private static final java.util.regex.Pattern LIMIT = java.util.regex.Pattern.compile(
+            "^(not run: (lab-\\d\\d )?|not measured: |stopped: |not graded: )+(the grading's time limit of|the grading container ran out of memory)");
+
+    private static boolean isLimit(String message) {
+        return LIMIT.matcher(message).find();
+    }
+
     /** How a lab's problem begins when the test JVM's results were forged, replayed or reordered. */
     public static final String TAMPERING = "tampering detected: ";
 

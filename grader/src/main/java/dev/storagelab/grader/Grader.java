@@ -41,6 +41,11 @@ public final class Grader {
     private java.util.regex.Pattern only;
     private boolean perf = true;
     private boolean scan = true;
+    private GradingClock clock = GradingClock.UNLIMITED;
+    private java.util.function.Consumer<GradeReport> partial = r -> { };
+
+    /** Less than this left of the time limit, no lab starts: what is left goes to writing the results. */
+    static final java.time.Duration LAB_MARGIN = java.time.Duration.ofSeconds(20);
 
     public Grader(Workspace workspace, PrintStream log, boolean offline) {
         this.workspace = workspace;
@@ -61,6 +66,24 @@ public final class Grader {
      */
     public Grader perf(boolean measure) {
         this.perf = measure;
+        return this;
+    }
+
+    /**
+     * Stops grading when {@code limit} has passed since this call, as a platform's timeout would,
+     * but keeping what was graded: every test and benchmark not reached says so, and earns 0.
+     */
+    public Grader timeLimit(java.time.Duration limit) {
+        this.clock = GradingClock.startingNow(limit);
+        return this;
+    }
+
+    /**
+     * Hands {@code listener} the report as it stands after each lab (the labs not yet graded at 0,
+     * saying so), so that the results on disk keep the points earned if the grading is stopped.
+     */
+    public Grader partialResults(java.util.function.Consumer<GradeReport> listener) {
+        this.partial = listener;
         return this;
     }
 
@@ -136,10 +159,17 @@ public final class Grader {
         Map<String, LabResult> isolatedById = new HashMap<>();
         if (mode != Mode.INTEGRATED) {
             for (Lab lab : labs) {
-                LabResult r = gradeLab(lab, tests.get(lab.id()), submission, List.of(lab), reference, scratch, "isolated", builtWorkspaces,
+                LabResult r = clock.lessThan(LAB_MARGIN)
+                        ? zero(lab, tests.get(lab.id()), "isolated", "not graded: " + clock.limitWords() + " was reached before this lab")
+                        : gradeLab(lab, tests.get(lab.id()), submission, List.of(lab), reference, scratch, "isolated", builtWorkspaces,
                         true);
                 isolated.add(r);
                 isolatedById.put(lab.id(), r);
+                List<LabResult> sofar = new ArrayList<>(isolated);
+                for (Lab later : labs.subList(labs.indexOf(lab) + 1, labs.size())) {
+                    sofar.add(zero(later, tests.get(later.id()), "isolated", "not graded: the grading stopped before this lab"));
+                }
+                partial.accept(new GradeReport(name, sofar, List.of(), seconds(start), null));
             }
         }
 
@@ -156,6 +186,11 @@ public final class Grader {
                 if ((!dependsOnSubmitted || sameCode) && isolatedById.containsKey(lab.id())) {
                     LabResult same = isolatedById.get(lab.id());
                     integrated.add(new LabResult(same.lab(), same.directory(), "integrated", same.problem(), same.tests(), same.perf()));
+                    continue;
+                }
+                if (clock.lessThan(LAB_MARGIN)) {
+                    integrated.add(zero(lab, tests.get(lab.id()), "integrated", "not graded: " + clock.limitWords()
+                            + " was reached before this lab"));
                     continue;
                 }
                 // Performance is measured in isolation; integrated results repeat it, unless only they were asked for.
@@ -290,9 +325,11 @@ public final class Grader {
                     WorkspaceCopies.overlay(submission, l, root);
                 }
                 log.println("building " + lab.id() + " (" + mode + ") ...");
-                LabBuild.Result build = LabBuild.build(root, closure(List.of(lab)), rubric.buildDeadline(), offline);
+                LabBuild.Result build = LabBuild.build(root, closure(List.of(lab)), buildDeadline(), offline);
                 if (!build.finished()) {
-                    return zero(lab, labTests, mode, "the build did not finish within " + rubric.buildDeadline().toSeconds() + " s");
+                    return zero(lab, labTests, mode, buildDeadline().compareTo(rubric.buildDeadline()) < 0
+                            ? "not graded: " + clock.limitWords() + " was reached while it was being built"
+                            : "the build did not finish within " + rubric.buildDeadline().toSeconds() + " s");
                 }
                 builtWorkspaces.put(key, root);
                 if (!LabBuild.built(root, lab)) {
@@ -300,7 +337,7 @@ public final class Grader {
                     return zero(lab, labTests, mode, "does not compile:\n" + LabBuild.errorsFor(build.log(), root, lab));
                 }
             } else if (!LabBuild.built(root, lab)) {
-                LabBuild.Result build = LabBuild.build(root, closure(List.of(lab)), rubric.buildDeadline(), offline);
+                LabBuild.Result build = LabBuild.build(root, closure(List.of(lab)), buildDeadline(), offline);
                 if (!LabBuild.built(root, lab)) {
                     return zero(lab, labTests, mode, "does not compile:\n" + LabBuild.errorsFor(build.log(), root, lab));
                 }
@@ -319,7 +356,7 @@ public final class Grader {
         log.println("running " + labTests.size() + " tests of " + lab.id() + " (" + mode + ")"
                 + (Confinement.current().on() ? " as an unprivileged user" : "") + " ...");
         Path runScratch = Files.createDirectories(scratch.resolve("run-" + mode + "-" + lab.id()));
-        TestSupervisor supervisor = new TestSupervisor(rubric, runScratch);
+        TestSupervisor supervisor = new TestSupervisor(rubric, runScratch).within(clock);
         Map<String, TestSupervisor.Outcome> outcomes = supervisor.run(root.resolve(lab.directory()), labTests);
         if (!supervisor.tampering().isEmpty()) { // a line out of sequence fails the lab
             return zero(lab, labTests, mode, GradeReport.TAMPERING + String.join("; ", supervisor.tampering()));
@@ -336,6 +373,13 @@ public final class Grader {
         }
         return new LabResult(lab.id(), lab.directory(), mode, null, results,
                 measurePerf ? performance(lab, results, reference, root, runScratch) : List.of());
+    }
+
+    /** The rubric's build deadline, or what is left of the grading's time limit if that is less. */
+    private java.time.Duration buildDeadline() {
+        java.time.Duration left = clock.remaining().minus(LAB_MARGIN);
+        return left.compareTo(rubric.buildDeadline()) < 0 ? (left.isNegative() ? java.time.Duration.ZERO : left)
+                : rubric.buildDeadline();
     }
 
     private final Map<String, FeedbackFilter> feedbackFilters = new java.util.concurrent.ConcurrentHashMap<>();
@@ -360,7 +404,7 @@ public final class Grader {
         if (!perf || localChecks || only != null) { // --only is a quick check of some tests
             return List.of();
         }
-        Performance measure = new Performance(rubric, log);
+        Performance measure = new Performance(rubric, log).within(clock);
         long failed = results.stream().filter(t -> !t.outcome().passed()).count();
         if (failed > 0 || results.isEmpty()) {
             return measure.notRun(lab, "not run: performance counts only when every test of " + lab.id() + " passes ("

@@ -43,9 +43,14 @@ public final class GradescopePackage {
                 if java -version 2>&1 | grep -q 'version "17' && command -v mvn > /dev/null; then
                   echo "JDK 17 and Maven are already installed"
                 else
+                  # Only what is missing: a JDK 17 base image (PrairieLearn's grader image) needs only Maven.
+                  packages=""
+                  java -version 2>&1 | grep -q 'version "17' || packages="openjdk-17-jdk-headless"
+                  command -v mvn > /dev/null || packages="$packages maven"
                   export DEBIAN_FRONTEND=noninteractive
                   apt-get update
-                  apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven
+                  apt-get install -y --no-install-recommends $packages
+                  rm -rf /var/lib/apt/lists/*
                 fi
                 chmod +x "$ROOT/source/run_autograder" "$ROOT/run_autograder" 2>/dev/null || true
                 cd "$ROOT/source/storagelab"
@@ -62,6 +67,9 @@ public final class GradescopePackage {
                 """.formatted(labArgs(labs));
     }
 
+    /** The seconds the grader gives itself by default: under Gradescope's and PrairieLearn's 600 s, with room to write. */
+    static final int TIME_LIMIT = 540;
+
     static String runScript(List<String> labs) {
         return """
                 #!/usr/bin/env bash
@@ -71,15 +79,35 @@ public final class GradescopePackage {
                 cd "$ROOT/source/storagelab"
                 mkdir -p "$ROOT/results"
                 rm -rf "$ROOT/grade-output"
-                ./storagelab grade "$ROOT/submission"%s --offline --reference-build "$ROOT/reference-build" \\
-                    --out "$ROOT/grade-output"
+                %s
+                cp "$ROOT/grade-output/results.json" "$ROOT/results/results.json" 2>/dev/null \\
+                  || printf '{"score": 0, "output": "The grader could not run (exit status %%s). Please tell your instructor.", "tests": []}\\n' "$status" > "$ROOT/results/results.json"
+                """.formatted(gradeStep("\"$ROOT/submission\"", labs, "\"$ROOT/reference-build\"", "\"$ROOT/grade-output\""));
+    }
+
+    /**
+     * The lines of a platform's script that grade {@code submission} into {@code out} and always
+     * leave results there: the grader stops itself at {@code STORAGELAB_TIME_LIMIT} seconds (default
+     * {@value #TIME_LIMIT}) keeping what it graded, a timeout 30 s later stops it if it did not, and
+     * when the grader was stopped from outside (the container's memory, that timeout) grade-stopped
+     * puts the reason on the results' first line, keeping the points of the labs it finished. Sets
+     * {@code status} to the grader's exit status.
+     */
+    static String gradeStep(String submission, List<String> labs, String referenceBuild, String out) {
+        return """
+                # The platform stops a run at its timeout (600 s) and keeps nothing: the grader stops first.
+                LIMIT="${STORAGELAB_TIME_LIMIT:-%d}"
+                start=$(date +%%s)
+                timeout --kill-after=15 "$((LIMIT + 30))" ./storagelab grade %s%s --offline --reference-build %s \\
+                    --out %s --time-limit "$LIMIT"
                 status=$?
-                if [ -f "$ROOT/grade-output/results.json" ]; then
-                  cp "$ROOT/grade-output/results.json" "$ROOT/results/results.json"
-                else
-                  printf '{"score": 0, "output": "The grader could not run (exit status %%s). Please tell your instructor.", "tests": []}\\n' "$status" > "$ROOT/results/results.json"
-                fi
-                """.formatted(labArgs(labs));
+                if [ "$status" -ne 0 ] && [ "$status" -ne 2 ] || [ ! -f %s/results.json ]; then
+                  timed_out=()
+                  if [ "$status" -eq 124 ] || [ $(( $(date +%%s) - start )) -ge $((LIMIT + 30)) ]; then
+                    timed_out=(--timed-out "$LIMIT")
+                  fi
+                  JDK_JAVA_OPTIONS=-Xmx64m ./storagelab grade-stopped --out %s --status "$status" "${timed_out[@]}"
+                fi""".formatted(TIME_LIMIT, submission, labArgs(labs), referenceBuild, out, out, out).strip();
     }
 
     /** Writes the zip for {@code labs} (empty: every lab) to {@code zip}. */
@@ -94,16 +122,19 @@ public final class GradescopePackage {
         try (OutputStream raw = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(raw)) {
             entries += put(out, "setup.sh", setupScript(labs).getBytes(StandardCharsets.UTF_8));
             entries += put(out, "run_autograder", runScript(labs).getBytes(StandardCharsets.UTF_8));
-            List<Path> files;
-            try (var walk = Files.walk(workspace.root())) {
-                files = walk.filter(Files::isRegularFile)
-                        .filter(p -> !WorkspaceCopies.isGenerated(workspace.root().relativize(p))).sorted().toList();
-            }
-            for (Path p : files) {
+            for (Path p : workspaceFiles(workspace)) {
                 entries += put(out, "storagelab/" + workspace.root().relativize(p), Files.readAllBytes(p));
             }
         }
         return entries;
+    }
+
+    /** The instructor's workspace as the platforms get it: every file but build output, VCS data and results, sorted. */
+    static List<Path> workspaceFiles(Workspace workspace) throws IOException {
+        try (var walk = Files.walk(workspace.root())) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> !WorkspaceCopies.isGenerated(workspace.root().relativize(p))).sorted().toList();
+        }
     }
 
     private static int put(ZipOutputStream out, String name, byte[] data) throws IOException {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ./storagelab}: the workspace's single entry point. */
 @Command(name = "storagelab", mixinStandardHelpOptions = true, version = "storagelab 1.0",
         description = "Grade, export and measure storagelab workspaces.",
-        subcommands = {Main.Export.class, Main.Update.class, Main.TestVerb.class, Main.Grade.class, Main.AuditVerb.class, Main.GradeAll.class, Main.Gradescope.class, Main.BenchVerb.class,
+        subcommands = {Main.Export.class, Main.Update.class, Main.TestVerb.class, Main.Grade.class, Main.AuditVerb.class, Main.GradeAll.class, Main.GradeStopped.class, Main.Gradescope.class, Main.PrairieLearnVerb.class, Main.BenchVerb.class,
                 Main.WorkloadVerb.class, Main.ArenaVerb.class, Main.ShellVerb.class, Main.RepairVerb.class, Main.LsmSimVerb.class, Main.HybridCalibrateVerb.class, Main.VizVerb.class})
 public final class Main implements Runnable {
 
@@ -125,7 +125,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, update, test, grade, audit, grade-all, gradescope, bench, workload, arena, shell, repair, lsm-sim, hybrid-calibrate or viz");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: export, update, test, grade, audit, grade-all, grade-stopped, gradescope, prairielearn, bench, workload, arena, shell, repair, lsm-sim, hybrid-calibrate or viz");
     }
 
     Workspace workspace() {
@@ -153,19 +153,34 @@ public final class Main implements Runnable {
                 + " they keep the reference code, and grading the release grades only the others.")
         List<String> solved = new ArrayList<>();
 
+        @Option(names = "--classroom", description = "Add GitHub Classroom's autograding workflow (" + ClassroomWorkflow.PATH
+                + "): every push runs each task's public tests and reports its points.")
+        boolean classroom;
+
+        @Option(names = "--classroom-lab", split = ",", paramLabel = "NN", description = "With --classroom: only these labs'"
+                + " tasks, e.g. --classroom-lab 05 for an assignment of lab 05 (default: every lab not given out solved).")
+        List<String> classroomLabs = new ArrayList<>();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             Workspace ws = main.workspace();
-            Exporter.Summary s = new Exporter(ws).export(out, new java.util.HashSet<>(solved), replace);
+            if (!classroomLabs.isEmpty() && !classroom) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--classroom-lab needs --classroom");
+            }
+            Exporter.Summary s = new Exporter(ws).export(out, new java.util.HashSet<>(solved), replace, classroom,
+                    new java.util.HashSet<>(classroomLabs));
             spec.commandLine().getOut().printf("exported %d files with %d student regions to %s%n", s.files(), s.regions(), out.toAbsolutePath());
             for (Map.Entry<String, Map<String, Integer>> e : s.regionsByLabAndTask().entrySet()) {
                 spec.commandLine().getOut().printf("  %s: tasks %s%n", e.getKey(), e.getValue().keySet());
             }
             for (String lab : s.solved()) {
                 spec.commandLine().getOut().printf("  %s: solved (the reference code, not graded in this release)%n", lab);
+            }
+            if (classroom) {
+                spec.commandLine().getOut().printf("  GitHub Classroom workflow: %s%n", ClassroomWorkflow.PATH);
             }
             return 0;
         }
@@ -272,6 +287,11 @@ public final class Main implements Runnable {
                 + " (a Gradescope image's setup).")
         boolean prepare;
 
+        @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Stop grading after this long, as a platform's"
+                + " timeout would, but keep what was graded: what was not reached says so and earns 0. The results in --out"
+                + " are rewritten after each lab, so a grading stopped from outside keeps its points too (see grade-stopped).")
+        Long timeLimit;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -304,6 +324,9 @@ public final class Main implements Runnable {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new java.nio.file.NotDirectoryException(out.toString());
             }
+            if (timeLimit != null && timeLimit < 60) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--time-limit must be at least 60 seconds, not " + timeLimit);
+            }
             Path scratch = work != null ? Files.createDirectories(work) : Files.createTempDirectory("storagelab-grade");
             GradeReport report;
             int exit = 0;
@@ -313,6 +336,16 @@ public final class Main implements Runnable {
                 if (referenceBuild != null) {
                     grader.sharedReference(referenceBuild.toAbsolutePath());
                 }
+                if (timeLimit != null) {
+                    grader.timeLimit(java.time.Duration.ofSeconds(timeLimit));
+                }
+                grader.partialResults(partial -> {
+                    try {
+                        writeResults(partial, out);
+                    } catch (java.io.IOException e) {
+                        main.progress.println("warning: could not write the results so far: " + explain(e));
+                    }
+                });
                 report = grader.grade(submission, labs, mode, scratch);
             } catch (Throwable t) {
                 // Whatever went wrong, the results file says so: a grader never leaves nothing behind.
@@ -456,6 +489,35 @@ public final class Main implements Runnable {
         }
     }
 
+    @Command(name = "grade-stopped", mixinStandardHelpOptions = true, description = "After a grading that was stopped from"
+            + " outside (the container's memory, a timeout), say why in one line at the top of its results in --out"
+            + " (Gradescope's results.json and PrairieLearn's), keeping the points they hold; where it left none, write"
+            + " results that say so. The platforms' scripts run it; the reason is read from the container, not the submission.")
+    static final class GradeStopped implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Option(names = "--out", required = true, description = "The results folder of the stopped grading (grade --out).")
+        Path out;
+
+        @Option(names = "--status", required = true, description = "The grading's exit status (137: killed).")
+        int status;
+
+        @Option(names = "--timed-out", paramLabel = "SECONDS", description = "The time limit the grading was stopped at, if it was.")
+        Long timedOut;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            String reason = StoppedGrading.reason(status, timedOut, ContainerLimits.current());
+            StoppedGrading.note(out, reason);
+            spec.commandLine().getOut().println("noted in " + out.toAbsolutePath() + ": " + reason);
+            return EXIT_OK;
+        }
+    }
+
     @Command(name = "gradescope", mixinStandardHelpOptions = true, description = "Build the autograder zip Gradescope expects (setup.sh, run_autograder, the workspace).")
     static final class Gradescope implements Callable<Integer> {
         @CommandLine.ParentCommand
@@ -479,6 +541,39 @@ public final class Main implements Runnable {
             spec.commandLine().getOut().printf("wrote %s (%d entries); upload it as the assignment's autograder%n",
                     out.toAbsolutePath(), n);
             return 0;
+        }
+    }
+
+    @Command(name = "prairielearn", mixinStandardHelpOptions = true, description = "Write what a PrairieLearn course needs to"
+            + " grade a lab as an externally graded question: questions/storagelab-lab-NN/ (info.json with its external grading"
+            + " options, question.html, the files students upload) and grader-image/ (the image's Dockerfile and entrypoint).")
+    static final class PrairieLearnVerb implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Option(names = "--lab", required = true, paramLabel = "NN", description = "The lab the question grades.")
+        String lab;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The course folder to write into (its"
+                + " questions/storagelab-lab-NN and grader-image are replaced; nothing else in it changes).")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Workspace ws = main.workspace();
+            ws.lab(lab);
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new java.nio.file.NotDirectoryException(out.toString());
+            }
+            PrairieLearnPackage.Summary s = PrairieLearnPackage.write(ws, lab, out);
+            PrintWriter o = spec.commandLine().getOut();
+            o.println("wrote the question " + s.question().toAbsolutePath() + " (students upload " + String.join(", ", s.files()) + ")");
+            o.println("wrote the grader image's folder " + s.image().toAbsolutePath() + "; build it with: docker build -t "
+                    + PrairieLearnPackage.IMAGE + " " + s.image().toAbsolutePath());
+            return EXIT_OK;
         }
     }
 

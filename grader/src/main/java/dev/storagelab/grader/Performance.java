@@ -43,9 +43,23 @@ final class Performance {
     private final Rubric rubric;
     private final PrintStream log;
 
+    private GradingClock clock = GradingClock.UNLIMITED;
+
     Performance(Rubric rubric, PrintStream log) {
         this.rubric = rubric;
         this.log = log;
+    }
+
+    /** Starts no benchmark run the grading's time limit would cut, and says so for each benchmark left. */
+    Performance within(GradingClock gradingClock) {
+        this.clock = gradingClock;
+        return this;
+    }
+
+    /** The time one benchmark run may take: the rubric's, or what is left of the grading's time limit. */
+    private java.time.Duration runDeadline() {
+        java.time.Duration left = clock.remaining().minus(Grader.LAB_MARGIN);
+        return left.compareTo(rubric.perfDeadline()) < 0 ? left : rubric.perfDeadline();
     }
 
     /** The lab's rubric benchmarks, each scored 0 with {@code why}: for a lab whose tests did not all pass. */
@@ -75,11 +89,19 @@ final class Performance {
             String failure = null;
             // The answer checks sample operations by a seed the student cannot know in advance; both sides get the same one.
             Map<String, String> properties = Map.of(ANSWERS_SEED, Long.toString(SEEDS.nextLong()));
+            String outOfTime = "not run: " + clock.limitWords() + " was reached before this benchmark";
+            if (clock.lessThan(Grader.LAB_MARGIN.multipliedBy(2))) {
+                results.add(b.result(Double.NaN, Double.NaN, Double.NaN, "", 0, PerfResult.NOT_RUN, outOfTime));
+                continue;
+            }
             MACHINE.lock();
             try {
                 for (int round = 0; round < rubric.perfMaxRounds() && failure == null; round++) {
                     if (round >= rubric.perfRounds() && !rubric.perfNearThreshold(ratio(refRuns, subRuns, true))) {
                         break;
+                    }
+                    if (round > 0 && clock.lessThan(Grader.LAB_MARGIN.multipliedBy(2))) {
+                        break; // the rounds so far count
                     }
                     log.println("  performance: " + lab.id() + " " + p.name() + " (" + p.benchmark() + " " + b.params()
                             + "), round " + (round + 1) + (round < rubric.perfRounds() ? " of " + rubric.perfRounds()
@@ -88,9 +110,17 @@ final class Performance {
                     for (int side = 0; side < 2 && failure == null; side++) {
                         boolean isReference = (side == 0) == referenceFirst;
                         Path runLog = logs.resolve(lab.id() + "-" + p.name() + (isReference ? "-reference-" : "-submission-") + round + ".txt");
+                        long kills = ContainerLimits.current().oomKills();
                         JmhRunner.Score score = once((isReference ? reference : submission).resolve(lab.directory()), include, p,
                                 properties, runLog);
-                        if (isReference) {
+                        if (score == null && clock.lessThan(Grader.LAB_MARGIN)) {
+                            failure = "not measured: " + clock.limitWords() + " was reached while it ran";
+                        } else if (score == null && ContainerLimits.current().oomKills() > kills) {
+                            // the kernel stopped it, not the code: the grader's own counter says so
+                            failure = "not measured: the grading container ran out of memory (its limit, "
+                                    + ContainerLimits.current().memoryLimitMegabytes() + " MiB, holds the grader and the benchmark"
+                                    + " together) while the benchmark ran on " + (isReference ? "the reference" : "your code");
+                        } else if (isReference) {
                             if (score == null) {
                                 throw new IOException(Rubric.PATH + ": perf." + lab.id() + "." + p.name() + " must name one benchmark"
                                         + " method of " + lab.id() + " and fix every @Param that has several values, so that the"
@@ -108,8 +138,11 @@ final class Performance {
                 MACHINE.unlock();
             }
             JmhRunner.Score bestRef = best(refRuns, false);
-            if (failure != null) {
-                results.add(b.result(Double.NaN, bestRef.score(), Double.NaN, bestRef.unit(), 0, PerfResult.FAILED, failure));
+            boolean cutByClock = failure != null && failure.startsWith("not measured");
+            if (failure != null && !(cutByClock && bestRef != null && !subRuns.isEmpty())) {
+                // a run cut by the time limit after a full round of both sides still counts that round
+                results.add(b.result(Double.NaN, bestRef == null ? Double.NaN : bestRef.score(), Double.NaN,
+                        bestRef == null ? "" : bestRef.unit(), 0, cutByClock ? PerfResult.NOT_RUN : PerfResult.FAILED, failure));
                 continue;
             }
             JmhRunner.Score bestSub = best(subRuns, false);
@@ -184,7 +217,7 @@ final class Performance {
     private JmhRunner.Score once(Path module, String include, Rubric.PerfBenchmark p, Map<String, String> properties, Path log)
             throws IOException {
         Files.createDirectories(log.getParent());
-        JmhRunner.Run run = JmhRunner.run(module, include, p.params(), properties, rubric.perfSettings(), rubric.perfDeadline(),
+        JmhRunner.Run run = JmhRunner.run(module, include, p.params(), properties, rubric.perfSettings(), runDeadline(),
                 log, new PrintStream(java.io.OutputStream.nullOutputStream()));
         if (!run.ok() || run.scores().size() != 1) {
             return null;

@@ -100,6 +100,26 @@ public final class Rubric {
     }
 
     /**
+     * The test JVM's heap in MiB where it runs: {@link #heapMegabytes}, or less in a container whose
+     * memory limit holds the grader, Maven and the test JVM together (Gradescope, PrairieLearn): the
+     * limit less {@code container.reserve.mb} for the grader and the test JVM's own non-heap memory,
+     * so that a student's allocation ends in an OutOfMemoryError the grader reports, not in the
+     * kernel killing a process of the container.
+     */
+    public int testHeapMegabytes() {
+        return testHeapMegabytes(ContainerLimits.current().memoryLimitMegabytes());
+    }
+
+    int testHeapMegabytes(long containerMegabytes) {
+        int heap = heapMegabytes();
+        if (containerMegabytes <= 0) {
+            return heap;
+        }
+        long room = containerMegabytes - (long) number("container.reserve.mb", 320);
+        return (int) Math.max(64, Math.min(heap, room));
+    }
+
+    /**
      * One benchmark that earns performance points, from a rubric line
      * {@code perf.<lab>.<name> = <points> <BenchmarkClass.method> [param=value ...]}.
      *

@@ -19,6 +19,8 @@ public final class Submission {
 
     private static final long MAX_UNZIPPED_BYTES = 512L << 20;
     private static final int MAX_ZIP_ENTRIES = 50_000;
+    /** The largest source file a submission may hold: the labs' largest given file is a small fraction of it. */
+    static final long MAX_SOURCE_BYTES = 1L << 20;
 
     private final Path root;
 
@@ -50,6 +52,7 @@ public final class Submission {
         }
         for (int depth = 0; depth < 3; depth++) {
             if (holdsLabs(dir, workspace)) {
+                checkSources(dir, workspace);
                 return new Submission(dir);
             }
             List<Path> children = new ArrayList<>();
@@ -62,9 +65,71 @@ public final class Submission {
             }
             dir = children.get(0);
         }
+        String inner = zipInside(path, dir);
+        if (inner != null) {
+            throw new IllegalArgumentException("the submission holds a zip (" + inner + ") but no workspace: submit the workspace"
+                    + " folder, or one zip of it, not a zip inside a zip");
+        }
         throw new IllegalArgumentException("cannot find a storagelab workspace in submission " + path
                 + ": expected folders like " + workspace.labs().stream().map(Lab::studentSources).limit(2).toList()
                 + " at its top level (or inside one folder). Submit the whole workspace folder, or a zip of it.");
+    }
+
+    /** The name of a .zip at the top of {@code dir} (or of {@code path} itself), if there is one. */
+    private static String zipInside(Path path, Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        for (Path top : List.of(path, dir)) {
+            if (!Files.isDirectory(top)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(top)) {
+                java.util.Optional<Path> zip = s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip"))
+                        .findFirst();
+                if (zip.isPresent()) {
+                    return printable(zip.get().getFileName().toString());
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Refuses, in one line the student can act on, what the grader would otherwise choke on in the
+     * labs' sources: a file name that is not UTF-8 (the file system gives a name that cannot be
+     * opened again) and a source file too large to be a student's.
+     */
+    private static void checkSources(Path root, Workspace workspace) throws IOException {
+        for (Lab lab : workspace.labs()) {
+            Path sources = root.resolve(lab.studentSources());
+            if (!Files.isDirectory(sources)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(sources)) {
+                for (Path p : (Iterable<Path>) walk::iterator) {
+                    String name = p.getFileName().toString();
+                    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || name.indexOf('\uFFFD') >= 0) {
+                        throw new IllegalArgumentException("a file name in " + lab.studentSources() + " is not UTF-8 ("
+                                + printable(name) + "); rename it (Java source files are named after their class)");
+                    }
+                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(p) > MAX_SOURCE_BYTES) {
+                        throw new IllegalArgumentException(root.relativize(p) + " is " + (Files.size(p) >> 20) + " MiB; a source"
+                                + " file of this course is at most " + (MAX_SOURCE_BYTES >> 20) + " MiB: submit your sources only");
+                    }
+                }
+            } catch (java.io.UncheckedIOException e) {
+                throw new IllegalArgumentException("the files in " + lab.studentSources() + " cannot be read ("
+                        + e.getCause().getMessage() + "); submit the workspace folder, or a zip of it");
+            }
+        }
+    }
+
+    /** {@code name} with what would not print (control characters, names that are not UTF-8) as '?'. */
+    private static String printable(String name) {
+        String s = name.codePoints().map(c -> Character.isISOControl(c) || c == 0xFFFD ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     private static boolean holdsLabs(Path dir, Workspace workspace) {
@@ -108,6 +173,16 @@ public final class Submission {
             }
         } catch (java.util.zip.ZipException e) {
             throw new IllegalArgumentException("submission " + zip + " is not a readable zip: " + e.getMessage());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("submission zip has a file name this system cannot use (" + printable(e.getInput())
+                    + "); zip the workspace folder again with plain file names");
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("submission zip")) {
+                throw e;
+            }
+            // java.util.zip reads entry names as UTF-8 and throws "MALFORMED" (or similar) for other bytes
+            throw new IllegalArgumentException("submission zip has a file name that is not UTF-8; zip the workspace folder again"
+                    + " with plain file names");
         }
     }
 }

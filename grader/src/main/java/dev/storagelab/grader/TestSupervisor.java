@@ -66,12 +66,26 @@ public final class TestSupervisor {
         this.confinement = Confinement.current();
     }
 
+    private GradingClock clock = GradingClock.UNLIMITED;
+
+    /** Stops the run when the whole grading's time is up, too, not only the lab's. */
+    public TestSupervisor within(GradingClock gradingClock) {
+        this.clock = gradingClock;
+        return this;
+    }
+
+    /** What stopped a run at {@code labDeadline}: the lab's own deadline, or the grading's time limit. */
+    private String deadlineWords(long labDeadline) {
+        return clock.deadlineNanos() <= labDeadline ? clock.limitWords()
+                : "the lab's deadline of " + rubric.labDeadline().toSeconds() + " s";
+    }
+
     /** Runs {@code tests}, all of one lab built in {@code module}, and returns an outcome for each. */
     public Map<String, Outcome> run(Path module, List<GradedTest> tests) throws IOException {
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         Set<String> remaining = new LinkedHashSet<>();
         tests.forEach(t -> remaining.add(t.id()));
-        long labDeadline = System.nanoTime() + rubric.labDeadline().toNanos();
+        long labDeadline = Math.min(System.nanoTime() + rubric.labDeadline().toNanos(), clock.deadlineNanos());
         List<Path> entries = new ArrayList<>(LabBuild.testClasspath(module));
         if (!confinement.on()) {
             // As the grader's user: the build's own class path, and the grader's scratch space.
@@ -107,8 +121,7 @@ public final class TestSupervisor {
         while (!remaining.isEmpty() && tampering.isEmpty()) {
             if (System.nanoTime() > labDeadline) {
                 for (String id : remaining) {
-                    outcomes.put(id, new Outcome(Status.NOT_RUN, "not run: the lab's deadline of "
-                            + rubric.labDeadline().toSeconds() + " s was reached", 0));
+                    outcomes.put(id, new Outcome(Status.NOT_RUN, "not run: " + deadlineWords(labDeadline) + " was reached", 0));
                 }
                 break;
             }
@@ -142,7 +155,7 @@ public final class TestSupervisor {
                           Confinement.Run confined) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + rubric.heapMegabytes() + "m");
+        cmd.add("-Xmx" + rubric.testHeapMegabytes() + "m");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Djava.io.tmpdir=" + tmp);
         if (confined != null) {
@@ -168,6 +181,7 @@ public final class TestSupervisor {
         }
         builder.environment().remove("JDK_JAVA_OPTIONS"); // nothing of the grader's environment adds to its flags
         EventLines events = EventLines.listen(socket, confined);
+        long oomKillsBefore = ContainerLimits.current().oomKills();
         Process child;
         try {
             child = builder.start();
@@ -247,8 +261,8 @@ public final class TestSupervisor {
                 if (now > labDeadline) {
                     ChildProcesses.kill(child);
                     if (current != null) {
-                        outcomes.put(current, new Outcome(Status.TIMED_OUT, "stopped: the lab's deadline of "
-                                + rubric.labDeadline().toSeconds() + " s was reached while this test ran", (now - currentStart) / 1e9));
+                        outcomes.put(current, new Outcome(Status.TIMED_OUT, "stopped: " + deadlineWords(labDeadline)
+                                + " was reached while this test ran", (now - currentStart) / 1e9));
                         remaining.remove(current);
                     }
                     return;
@@ -285,7 +299,8 @@ public final class TestSupervisor {
         int exit = child.exitValue();
         String tail = output.text();
         if (current != null) {
-            outcomes.put(current, new Outcome(Status.CRASHED, crashReason(exit, tail),
+            boolean containerOom = ContainerLimits.current().oomKills() > oomKillsBefore;
+            outcomes.put(current, new Outcome(Status.CRASHED, containerOom ? containerOutOfMemory() : crashReason(exit, tail),
                     (System.nanoTime() - currentStart) / 1e9));
             remaining.remove(current);
         }
@@ -353,12 +368,21 @@ public final class TestSupervisor {
      */
     private String crashReason(int exit, String tail) {
         if (tail.contains("OutOfMemoryError")) {
-            return "crashed: ran out of memory (the heap is capped at " + rubric.heapMegabytes() + " MiB)";
+            return "crashed: ran out of memory (the heap is capped at " + rubric.testHeapMegabytes() + " MiB)";
         }
         if (tail.contains("StackOverflowError")) {
             return "crashed: StackOverflowError (unbounded recursion?)";
         }
         return "crashed: the test JVM exited with status " + exit + " while this test ran (killed, or a JVM crash)";
+    }
+
+    /**
+     * Why a test JVM that the kernel's out-of-memory killer stopped failed its test: read by this
+     * side from the container's own counter, never from what the test JVM printed.
+     */
+    static String containerOutOfMemory() {
+        return "stopped: the grading container ran out of memory (its limit, " + ContainerLimits.current().memoryLimitMegabytes()
+                + " MiB, holds the grader and the tests together) while this test ran; the tests after it ran in a new JVM";
     }
 
     private static String lastLines(String text, int n) {

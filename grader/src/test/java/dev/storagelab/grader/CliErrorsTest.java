@@ -96,7 +96,15 @@ class CliErrorsTest {
                 new Case("bench --lab 09 --out {tmp}/b4", "no lab 09 in this workspace"),
                 new Case("bench --submission /nonexistent/sub --out {tmp}/b5", "submission /nonexistent/sub does not exist"),
                 new Case("gradescope --out {tmp}/a-folder", "is a folder; --out names the zip to write"),
-                new Case("gradescope --lab 09 --out {tmp}/a.zip", "no lab 09 in this workspace"));
+                new Case("gradescope --lab 09 --out {tmp}/a.zip", "no lab 09 in this workspace"),
+                new Case("grade --time-limit 10 --out {tmp}/g6", "--time-limit must be at least 60 seconds, not 10"),
+                new Case("grade-stopped --status 137", "Missing required option: '--out"),
+                new Case("prairielearn --out {tmp}/pl1", "Missing required option: '--lab"),
+                new Case("prairielearn --lab 09 --out {tmp}/pl2", "no lab 09 in this workspace"),
+                new Case("prairielearn --lab 01 --out {tmp}/file.txt", "file.txt is a file, not a folder"),
+                new Case("export --out {tmp}/r7 --classroom --solved 01,02", "no lab of this release has a task with public tests"),
+                new Case("export --out {tmp}/r6 --classroom-lab 01", "--classroom-lab needs --classroom"),
+                new Case("export --out {tmp}/r5 --classroom --classroom-lab 09", "no lab 09 in this workspace"));
     }
 
     @ParameterizedTest(name = "{0}")

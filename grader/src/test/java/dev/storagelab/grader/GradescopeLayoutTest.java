@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 
 import com.google.gson.JsonArray;
@@ -28,13 +29,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The autograder zip run as Gradescope runs it, in a copy of Gradescope's layout
+ * The platforms' scripts run as the platforms run them. The autograder zip run as Gradescope runs it, in a copy of Gradescope's layout
  * ({@code AUTOGRADER_ROOT}: {@code source/}, {@code submission/}, {@code results/}): {@code setup.sh}
  * once (its package step skipped, since JDK 17 and Maven are here), then {@code run_autograder},
  * offline, for the reference, the student release and a submission that does not compile. Each
  * {@code results.json} is checked against Gradescope's documented fields. The workspace is the
  * fixture's, with the real grader module and launcher, so that the scripts build and run the real
- * grader in seconds.
+ * grader in seconds. PrairieLearn's entrypoint ({@code run_grader}) then runs in a copy of its
+ * {@code /grade} layout ({@code GRADE_ROOT}) over the same built image layout ({@code STORAGELAB_ROOT}:
+ * the image runs the same {@code setup.sh}), for the reference's file, the release's and no file.
  */
 class GradescopeLayoutTest {
 
@@ -163,6 +166,87 @@ class GradescopeLayoutTest {
             max += e.getAsJsonObject().get("max_score").getAsDouble();
         }
         return max;
+    }
+
+    /** Runs PrairieLearn's entrypoint on lab 01 with {@code upload} (file name to contents) in /grade/student. */
+    private static JsonObject prairieLearn(String name, java.util.Map<String, String> upload) throws Exception {
+        Path pl = tmp.resolve("pl");
+        if (!Files.isDirectory(pl)) {
+            PrairieLearnPackage.write(Workspace.at(workspace), "01", pl);
+        }
+        Path grade = tmp.resolve("grade");
+        FileTrees.deleteRecursively(grade);
+        Files.createDirectories(grade.resolve("student"));
+        FileTrees.copy(pl.resolve("questions/storagelab-lab-01/tests"), grade.resolve("tests"), p -> true);
+        for (var e : upload.entrySet()) {
+            Files.writeString(grade.resolve("student").resolve(e.getKey()), e.getValue());
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", pl.resolve("grader-image/run_grader").toString(), "01").redirectErrorStream(true);
+        pb.environment().put("GRADE_ROOT", grade.toString());
+        pb.environment().put("STORAGELAB_ROOT", root.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(name + " must finish", p.waitFor(10, TimeUnit.MINUTES), is(true));
+        Path results = grade.resolve("results/results.json");
+        assertThat(name + ": run_grader writes results.json\n" + out, Files.isRegularFile(results), is(true));
+        return JsonParser.parseString(Files.readString(results)).getAsJsonObject();
+    }
+
+    private static double maxPoints(JsonObject json) {
+        double max = 0;
+        for (JsonElement e : json.getAsJsonArray("tests")) {
+            max += e.getAsJsonObject().get("max_points").getAsDouble();
+        }
+        return max;
+    }
+
+    @Test
+    void prairieLearnsQuestionNamesTheImageTheEntrypointAndTheFilesToUpload() throws Exception {
+        prairieLearn("layout", java.util.Map.of()); // writes the package
+        Path question = tmp.resolve("pl/questions/storagelab-lab-01");
+        JsonObject info = JsonParser.parseString(Files.readString(question.resolve("info.json"))).getAsJsonObject();
+        assertThat(info.get("gradingMethod").getAsString(), is("External"));
+        JsonObject options = info.getAsJsonObject("externalGradingOptions");
+        assertThat(options.get("enabled").getAsBoolean(), is(true));
+        assertThat(options.get("image").getAsString(), is(PrairieLearnPackage.IMAGE));
+        assertThat(options.get("entrypoint").getAsString(), is("/opt/storagelab/run_grader 01"));
+        assertThat("PrairieLearn's limit", options.get("timeout").getAsInt(), lessThanOrEqualTo(600));
+        assertThat(Files.readString(question.resolve("question.html")), containsString("<pl-file-upload file-names=\"Calc.java\">"));
+        assertThat("the release's file, to start from", Files.readString(question.resolve("clientFilesQuestion/Calc.java")),
+                containsString("throw new dev.storagelab.lab.NotImplementedException(\"lab-01\", \"T1\""));
+        assertThat(Files.readString(tmp.resolve("pl/grader-image/Dockerfile")), containsString("FROM eclipse-temurin:17-jdk"));
+        assertThat("the image holds the workspace the setup builds", Files.isRegularFile(
+                tmp.resolve("pl/grader-image/source/storagelab/lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java")), is(true));
+    }
+
+    @Test
+    void prairieLearnGradesTheReferencesFileToFullMarks() throws Exception {
+        Lab lab = Workspace.at(workspace).lab("01");
+        JsonObject json = prairieLearn("reference", java.util.Map.of("Calc.java",
+                Files.readString(workspace.resolve(lab.studentSources()).resolve("fixture/calc/Calc.java"))));
+        assertThat(json.toString(), json.get("gradable").getAsBoolean(), is(true));
+        assertThat(json.toString(), json.get("score").getAsDouble(), closeTo(1.0, 1e-9));
+        assertThat(json.toString(), maxPoints(json), greaterThan(0.0));
+        for (JsonElement e : json.getAsJsonArray("tests")) {
+            JsonObject t = e.getAsJsonObject();
+            assertThat(t.toString(), t.get("points").getAsDouble(), closeTo(t.get("max_points").getAsDouble(), 1e-9));
+        }
+    }
+
+    @Test
+    void prairieLearnGradesTheReleasesFileToNothingWithFeedback() throws Exception {
+        JsonObject json = prairieLearn("release", java.util.Map.of("Calc.java",
+                Files.readString(tmp.resolve("pl/questions/storagelab-lab-01/clientFilesQuestion/Calc.java"))));
+        assertThat(json.toString(), json.get("score").getAsDouble(), closeTo(0.0, 1e-9));
+        assertThat(json.toString(), maxPoints(json), greaterThan(0.0));
+        assertThat(json.toString(), containsString("is not implemented yet"));
+    }
+
+    @Test
+    void prairieLearnToldOfNoFileSpendsNoAttempt() throws Exception {
+        JsonObject json = prairieLearn("nothing", java.util.Map.of("Other.java", "class Other {}"));
+        assertThat(json.get("gradable").getAsBoolean(), is(false));
+        assertThat(json.get("message").getAsString(), is("No file of lab 01 was submitted: upload Calc.java."));
     }
 
     @Test

@@ -269,6 +269,9 @@ public final class JmhRunner {
      * One JMH process in {@code dir} on {@code classpath}, writing its JSON to {@code childJson}
      * ({@code confined}: as that run's user), which is then read (and kept at {@code json}).
      */
+    /** In a grading container, the memory left beside a benchmark fork's heap: the grader's JVM, JMH's, the fork's own. */
+    static final long CONTAINER_RESERVE_MB = 384;
+
     private static Run runJmh(Path dir, List<SandboxPolicy.Entry> sandboxClasspath, Path tmp, String include,
                               Map<String, String> params, Map<String, String> properties, Settings settings, Duration deadline,
                               Path childJson, Path json, Path log, PrintStream progress, Confinement.Run confined)
@@ -302,6 +305,14 @@ public final class JmhRunner {
         cmd.addAll(List.of("-foe", "false", "-rf", "json", "-rff", childJson.toString()));
         if (settings.forks() != null) {
             cmd.addAll(List.of("-f", settings.forks().toString()));
+        }
+        long container = dev.storagelab.grader.ContainerLimits.current().memoryLimitMegabytes();
+        if (!settings.quick() && container > 0) {
+            // In a grading container (768 MiB holds the grader, this JVM and the fork), the benchmarks'
+            // own heaps (@Fork jvmArgsAppend -Xmx3g) would have the kernel kill the fork: both sides get
+            // the same smaller heap instead, which replaces the annotation's, so the ratio stays fair.
+            long heap = Math.max(128, container - CONTAINER_RESERVE_MB);
+            cmd.addAll(List.of("-jvmArgsAppend", "-Xms" + heap + "m -Xmx" + heap + "m"));
         }
         if (settings.warmupIterations() != null) {
             cmd.addAll(List.of("-wi", settings.warmupIterations().toString()));

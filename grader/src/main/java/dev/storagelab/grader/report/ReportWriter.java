@@ -33,6 +33,7 @@ public final class ReportWriter {
     public static void writeAll(GradeReport report, Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("results.json"), GSON.toJson(gradescope(report)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(PRAIRIELEARN), GSON.toJson(prairielearn(report)), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("grade.json"), GSON.toJson(full(report)), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.md"), markdown(report), StandardCharsets.UTF_8);
         Path junit = Files.createDirectories(dir.resolve("junit"));
@@ -41,12 +42,72 @@ public final class ReportWriter {
         }
     }
 
+    /** The results in PrairieLearn's external grader format, beside Gradescope's {@code results.json}. */
+    public static final String PRAIRIELEARN = "prairielearn.json";
+
+    /**
+     * PrairieLearn's external grader results: {@code score} from 0 to 1, a {@code message}, and a
+     * test per graded test and benchmark with its {@code points}, {@code max_points} and feedback.
+     * A submission the grader could not read at all is not gradable: it costs the student no attempt.
+     */
+    static Map<String, Object> prairielearn(GradeReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (r.error() != null) {
+            m.put("gradable", false);
+            m.put("format_errors", List.of(r.error().lines().findFirst().orElse(r.error())));
+            m.put("score", 0);
+            m.put("message", "Grading could not run: " + r.error().lines().findFirst().orElse(r.error()));
+            m.put("tests", List.of());
+            return m;
+        }
+        m.put("gradable", true);
+        m.put("score", r.max() == 0 ? 0 : Math.round(r.earned() / r.max() * 1e6) / 1e6);
+        m.put("message", headline(r));
+        List<Map<String, Object>> tests = new ArrayList<>();
+        for (LabResult lab : r.isolated()) {
+            if (lab.problem() != null) {
+                tests.add(plTest(lab.lab() + " build", "what the grader found before running the tests", 0, 0,
+                        lab.lab() + " " + GradeReport.studentProblem(lab.problem())));
+            }
+            for (TestResult tr : lab.tests()) {
+                tests.add(plTest(lab.lab() + " " + tr.test().displayName(), tr.test().concept(), tr.earned(), tr.max(),
+                        tr.outcome().passed() ? "passed" : feedback(tr)));
+            }
+            for (PerfResult p : lab.perf()) {
+                tests.add(plTest(lab.lab() + " performance: " + p.name(), p.benchmark() + (p.params().isEmpty() ? "" : " (" + p.params() + ")"),
+                        p.earned(), p.max(), perfFeedback(p)));
+            }
+        }
+        m.put("tests", tests);
+        return m;
+    }
+
+    private static Map<String, Object> plTest(String name, String description, double points, double max, String message) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("name", name);
+        t.put("description", description);
+        t.put("points", round(points));
+        t.put("max_points", round(max));
+        t.put("message", message);
+        return t;
+    }
+
+    /**
+     * The report's first line for the student: the score, led by the limit the grading hit (the
+     * container's memory, the time limit) when it hit one, so that it is never a silent 0.
+     */
+    static String headline(GradeReport r) {
+        String limit = r.limitHit();
+        return limit == null ? summaryLine(r) : "Grading hit a limit: " + limit + " The points earned before it are kept: "
+                + summaryLine(r) + ".";
+    }
+
     /** Gradescope's results format: score, execution_time, output, tests[]. */
     static Map<String, Object> gradescope(GradeReport r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("score", round(r.earned()));
         m.put("execution_time", (long) Math.ceil(r.executionSeconds()));
-        m.put("output", r.error() != null ? "Grading could not run: " + r.error() : summaryLine(r));
+        m.put("output", r.error() != null ? "Grading could not run: " + r.error() : headline(r));
         m.put("output_format", "text"); // messages hold what student code wrote: never rendered as Markdown or HTML
         m.put("visibility", "visible");
         m.put("stdout_visibility", "hidden");
