@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Grades the reference ROUNDS times while every core is kept busy by other processes, as on a shared
 # grading machine (Gradescope, PrairieLearn): FACTOR busy loops per core, so the load average climbs
-# to at least FACTOR x the core count. Prints each round's score, percent and wall time, and the load
-# average seen; exits 1 unless every round scored 100 %. A student must never lose points to a
-# neighbour's load, so no test may assume that background work progressed within a time.
+# to at least FACTOR x the core count. Prints each round's start, score, percent and wall time, and the
+# 1-minute load average sampled every 30 s of it (lowest, mean, highest); exits 1 unless every round
+# scored 100 %. A student must never lose points to a neighbour's load, so no test may assume that
+# background work progressed within a time.
 #
 # Slow on purpose (a full grade takes ~10 min on an idle 2-core machine, several times that loaded):
 # never part of mvn verify.
@@ -51,9 +52,16 @@ for round in $(seq "$ROUNDS"); do
   dir="$OUT/round-$round"
   rm -rf "$dir"
   start=$(date +%s)
+  # the 1-minute load average every 30 s of the round, for its lowest, mean and highest
+  ( while :; do cut -d' ' -f1 /proc/loadavg; sleep 30; done ) > "$OUT/round-$round.load" &
+  sampler=$!
   "$ROOT/storagelab" grade --offline --no-perf ${ARGS[@]+"${ARGS[@]}"} --out "$dir" > "$OUT/round-$round.log" 2>&1 || true
+  kill "$sampler" 2> /dev/null || true
+  wait "$sampler" 2> /dev/null || true
   seconds=$(( $(date +%s) - start ))
-  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  load=$(awk 'NR == 1 || $1 < lo { lo = $1 } NR == 1 || $1 > hi { hi = $1 } { sum += $1 }
+              END { if (NR) printf "1-min load %.1f to %.1f, mean %.1f over %d samples", lo, hi, sum / NR, NR }' \
+         "$OUT/round-$round.load")
   summary=$(python3 - "$dir/grade.json" <<'PY'
 import json, sys
 try:
@@ -66,7 +74,9 @@ print("%s/%s points, %s %%" % (g["score"], g["max_score"], g["percent"]) + "".jo
 sys.exit(0 if g["percent"] == 100 else 1)
 PY
   ) && ok=1 || ok=0
-  printf 'round %d: %s in %d min %02d s (load average %s)\n' "$round" "$summary" $((seconds / 60)) $((seconds % 60)) "$load"
+  printf 'round %d (%s UTC): %s in %d min %02d s (%s)\n' "$round" "$(date -u -d @"$start" +%H:%M)" \
+    "$(head -n 1 <<< "$summary")" $((seconds / 60)) $((seconds % 60)) "$load"
+  tail -n +2 <<< "$summary"   # the tests that lost points, if any
   [ "$ok" = 1 ] || failed=1
 done
 exit "$failed"

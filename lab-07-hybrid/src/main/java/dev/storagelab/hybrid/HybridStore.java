@@ -352,7 +352,9 @@ public final class HybridStore implements RoutedStore {
      * Carries out queued moves, oldest first, while the token bucket has tokens: each move still
      * wanted (the key is not already there, and the router, asked again with the key's statistics
      * now, still picks that target; otherwise it is dropped) takes one token and is carried out with
-     * {@link TieredEngine#migrate}. With no token left, the move stays at the head of the queue for a
+     * {@link TieredEngine#migrate}. A promotion that finds the hot set full ({@code maxHotKeys}) is
+     * dropped and counts as deferred, without a token: the room was checked when it was queued, and
+     * the moves ahead of it may have taken it since (the router asks again on the key's next access). With no token left, the move stays at the head of the queue for a
      * later round and counts as deferred. Moves run only while no scan is open (the route lock alone);
      * if one is, nothing moves this round. Returns the number of keys moved.
      */
@@ -371,6 +373,11 @@ public final class HybridStore implements RoutedStore {
                 if (current == move.target()
                         || router.decide(current, tracker.stats(move.key(), move.valueBytes()), resident) != move.target()) {
                     queue.remove(move);
+                    continue;
+                }
+                if (move.target() == Placement.HOT && engine.routes().hotCount() >= options.maxHotKeys()) {
+                    queue.remove(move); // the room was checked when it was queued; other moves took it since
+                    deferred.increment();
                     continue;
                 }
                 if (!bucket.tryAcquire()) {

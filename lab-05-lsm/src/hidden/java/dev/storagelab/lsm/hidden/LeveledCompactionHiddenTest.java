@@ -132,4 +132,16 @@ class LeveledCompactionHiddenTest {
         pointers[1] = table(3, 0, "g", "i").largest();
         assertThat("after the last table: back to the first", shape(pick(v, pointers)), equalTo("{1=[1], 2=[]} -> L2"));
     }
+
+    @Test
+    @Graded(points = 1, concept = "the bottom level is taken to be the first level that holds data, not the deepest: "
+            + "a level above deep data keeps its static target and is never drained")
+    void theBottomLevelIsTheDeepestThatHoldsData() {
+        // 64 KiB at level 3 sizes level 1's target from the bottom: 64 KiB / 4 / 4 = 4 KiB, so 6,000 bytes
+        // there are over it. Sized as if level 1 were the bottom, its target would be the static 16 KiB.
+        Version v = version(1, table(1, 6000, "a", "c"), 3, table(2, 64 << 10, "a", "z"));
+        Compaction c = pick(v, new InternalKey[Version.NUM_LEVELS]);
+        assertThat("level 1 is over its target sized from the bottom level (level 3)", c, notNullValue());
+        assertThat(shape(c), equalTo("{1=[1], 2=[]} -> L2"));
+    }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The transaction-history checker over the students' transactions: 100 random concurrent
+ * The transaction-history checker over the students' transactions: 30 random concurrent
  * list-append runs over the transaction manager in memory, and runs over KvStore on both engines
  * with checkpoints and garbage collection going on. Under snapshot isolation the checker must find
  * nothing that snapshot isolation forbids (it may find write skew, G2, which it allows), with real
@@ -45,9 +45,11 @@ class HistoryCheckHiddenTest {
     @Test
     @Graded(points = 6, concept = "random concurrent transactions show an anomaly snapshot isolation forbids (lost "
             + "update, dirty or intermediate read, read skew, a stale snapshot, a write cycle)")
-    void aHundredRandomRunsOverTheTransactionManagerShowNothingSnapshotIsolationForbids() {
+    void thirtyRandomRunsOverTheTransactionManagerShowNothingSnapshotIsolationForbids() {
+        // 30 runs, not 100: the checker's work grows with each run, and on a busy machine a hundred
+        // outlasted the grader's per-test deadline; the planted anomalies show within the first few.
         long committed = 0;
-        for (long seed = 1; seed <= 100; seed++) {
+        for (long seed = 1; seed <= 30; seed++) {
             TransactionManager tm = new TransactionManager(new MvccStore(new MemoryOrderedStore()), CommitLog.NONE);
             History h = HistoryRunner.run(tm, 6, 40, 3, seed);
             Report r = HistoryChecker.checkRealtime(h);
@@ -55,7 +57,7 @@ class HistoryCheckHiddenTest {
             committed += h.count(dev.storagelab.mvcc.check.Txn.Status.COMMITTED);
             tm.close();
         }
-        assertThat("the runs committed transactions", committed, greaterThan(5_000L));
+        assertThat("the runs committed transactions", committed, greaterThan(1_500L));
     }
 
     @Test

@@ -360,8 +360,8 @@ class KvStoreHiddenTest {
                 Thread.sleep(1);
             }
             gated.openGate();
-            winner.get(30, TimeUnit.SECONDS);
-            loser.get(30, TimeUnit.SECONDS);
+            winner.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
+            loser.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
             assertThat("the retried put commits after the winner", store.get(k), equalTo(Optional.of(Bytes.of("loser"))));
         } finally {
             gated.openGate();

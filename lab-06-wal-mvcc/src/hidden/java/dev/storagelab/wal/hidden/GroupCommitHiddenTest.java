@@ -71,7 +71,8 @@ class GroupCommitHiddenTest {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + wal.stats().waitingCommits() + " of " + n + " commits queued after 30 s");
+                throw new AssertionError("only " + wal.stats().waitingCommits() + " of " + n + " commits queued after "
+                        + TestThreads.LIVENESS_BOUND_SECONDS + " s");
             }
             Thread.sleep(1);
         }
@@ -120,7 +121,7 @@ class GroupCommitHiddenTest {
             gated.openGate();
             Map<Long, byte[]> byLsn = new HashMap<>();
             for (int i = 0; i < futures.size(); i++) {
-                long lsn = futures.get(i).get(30, TimeUnit.SECONDS);
+                long lsn = futures.get(i).get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
                 byLsn.put(lsn, i == 0 ? payload("leader") : payloads.get(i - 1));
             }
             assertThat("32 distinct LSNs", byLsn.size(), equalTo(32));
@@ -154,7 +155,7 @@ class GroupCommitHiddenTest {
             List<Future<Long>> futures = queueBehindAForce(wal, gated, payloads);
             gated.openGate();
             for (Future<Long> f : futures) {
-                f.get(30, TimeUnit.SECONDS);
+                f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
             }
             assertThat("one write per commit", gated.appends() - appends, equalTo(13L));
             assertThat("one force per commit", gated.forces() - forces, equalTo(13L));
@@ -180,7 +181,7 @@ class GroupCommitHiddenTest {
             List<Future<Long>> futures = queueBehindAForce(wal, gated, payloads);
             gated.openGate();
             for (Future<Long> f : futures) {
-                f.get(30, TimeUnit.SECONDS);
+                f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
             }
             return gated.appends() - appends;
         }
@@ -215,10 +216,12 @@ class GroupCommitHiddenTest {
             List<Future<Long>> futures = queueBehindAForce(wal, gated, payloads);
             gated.failForce((int) gated.forces() + 2);
             gated.openGate();
-            assertThat("the leader's own force succeeded", futures.get(0).get(30, TimeUnit.SECONDS), equalTo(1L));
+            assertThat("the leader's own force succeeded",
+                    futures.get(0).get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS), equalTo(1L));
             for (int i = 1; i < futures.size(); i++) {
                 Future<Long> f = futures.get(i);
-                ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS),
+                ExecutionException e = assertThrows(ExecutionException.class,
+                        () -> f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS),
                         "commit " + i + " of the group whose force failed");
                 assertThat("it fails with an IOException", e.getCause() instanceof IOException, equalTo(true));
             }
@@ -228,7 +231,8 @@ class GroupCommitHiddenTest {
                 later.add(pool.submit(() -> wal.commit(payload("later"))));
             }
             for (Future<Long> f : later) {
-                assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS), "a commit after the failed force");
+                assertThrows(ExecutionException.class, () -> f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS),
+                        "a commit after the failed force");
             }
         } catch (IOException closing) {
             // close may report the failure again
@@ -272,7 +276,7 @@ class GroupCommitHiddenTest {
         storage.powerLoss();
         stop.set(true);
         for (Future<?> f : threads) {
-            f.get(30, TimeUnit.SECONDS);
+            f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
         }
         try {
             wal.close();
@@ -324,7 +328,7 @@ class GroupCommitHiddenTest {
                 }));
             }
             for (Future<Long> f : futures) {
-                f.get(30, TimeUnit.SECONDS);
+                f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
             }
             long segmentsFull = wal.segmentNames().size() - 1;
             assertThat("under NONE only a full segment is forced", gated.forces() - forces, lessThanOrEqualTo(2 * segmentsFull));
@@ -362,7 +366,7 @@ class GroupCommitHiddenTest {
                 }));
             }
             for (Future<?> f : futures) {
-                f.get(60, TimeUnit.SECONDS);
+                f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
             }
             assertThat(wal.lastLsn(), equalTo(64L * 40));
             assertThat("groups formed", wal.stats().commitGroups(), greaterThan(0L));

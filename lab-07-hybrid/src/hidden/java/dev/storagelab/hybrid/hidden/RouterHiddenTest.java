@@ -182,4 +182,30 @@ class RouterHiddenTest {
             assertThat(store.where(key(2)), equalTo(Tier.HOT));
         }
     }
+
+    @Test
+    @Graded(points = 2, concept = "promotions queued while the hot set had room are all carried out once it is full: the "
+            + "room was checked when the move was queued, not when the mover publishes the route")
+    void promotionsQueuedBeforeTheHotSetFilledNeverOverfillIt() throws IOException {
+        HybridOptions options = Hybrids.options(ticker).maxHotKeys(3).build();
+        try (HybridStore store = Hybrids.open(new FaultInjectingStorage(17), options)) {
+            for (int k = 0; k < 6; k++) {
+                store.put(key(k), value(k, 1));
+            }
+            // All six ask to move while the hot set is empty: each request passed the room check.
+            for (int k = 0; k < 6; k++) {
+                makeHot(store, k);
+            }
+            assertThat("six promotions queued", store.queuedMigrations(), equalTo(6));
+            store.runMaintenance();
+            assertThat("keys routed to the B+tree after the round (maxHotKeys 3)", store.stats().hotKeys(), equalTo(3L));
+            assertThat("the promotions beyond the room count as deferred", store.stats().migrationsDeferred() > 0, is(true));
+            store.runMaintenance();
+            assertThat("a later round does not overfill it either", store.stats().hotKeys(), equalTo(3L));
+            for (int k = 0; k < 6; k++) {
+                assertThat("every key keeps its value", store.get(key(k)), equalTo(java.util.Optional.of(value(k, 1))));
+            }
+            assertThat("the hot set stays at maxHotKeys after the reads", store.stats().hotKeys(), equalTo(3L));
+        }
+    }
 }
