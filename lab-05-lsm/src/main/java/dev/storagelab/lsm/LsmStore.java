@@ -81,7 +81,10 @@ public final class LsmStore implements OrderedStore {
     private final CountingStorage storage;
     private final LsmOptions options;
     private final StoreMetrics metrics;
-    private final BlockCache cache;
+    private final TableCache tables;
+    private final LiveFiles files;
+    /** Writes the tables of flushes and compactions. */
+    private final CompactionJob jobs;
     private final Manifest versions;
     private final ReentrantLock mutex = new ReentrantLock();
     /** Signalled when background work finishes a step (a flush, a compaction) or fails. */
@@ -95,12 +98,6 @@ public final class LsmStore implements OrderedStore {
      * until the compaction ends (RocksDB keeps flushes and compactions in separate pools too).
      */
     private final ExecutorService flusher;
-    /** Open tables by file number. */
-    private final Map<Long, Table> tables = new ConcurrentHashMap<>();
-    /** How many live {@link Super}s hold each table file; a file is deleted when this drops to 0. */
-    private final Map<Long, Integer> fileRefs = new HashMap<>();
-    /** Numbers of tables being written by a flush or compaction, not yet in a version: never obsolete. */
-    private final java.util.Set<Long> pendingOutputs = new java.util.HashSet<>();
     /** Live snapshots: sequence number to how many handles hold it. */
     private final TreeMap<Long, Integer> snapshots = new TreeMap<>();
     /** Per level from 1: the largest key of the last compaction there, where the next one starts. */
@@ -109,11 +106,6 @@ public final class LsmStore implements OrderedStore {
     /** The version {@link #pendingBytes} was estimated for (guarded by the mutex). */
     private Version pendingVersion;
     private long pendingBytes;
-    /**
-     * Files {@link #deleteObsoleteFiles} found with background threads running, for
-     * {@link #deleteDeferredFiles} to delete once the mutex is let go of; guarded by the mutex.
-     */
-    private final List<String> deferredDeletes = new ArrayList<>();
     /** Where the pacing of slowed writes has got to ({@link #delayFor}); guarded by the mutex. */
     private long delayClock = System.nanoTime();
 
@@ -153,10 +145,6 @@ public final class LsmStore implements OrderedStore {
     private long trivialMoves;
     /** Values the compaction filter dropped; written by compactions outside the mutex. */
     private final java.util.concurrent.atomic.AtomicLong filteredValues = new java.util.concurrent.atomic.AtomicLong();
-    /** Counters of tables closed since the store opened (deleted by compactions). */
-    private long retiredBlockReads;
-    private long retiredFilterSkips;
-    private long retiredCompactionBlockReads;
     /** What the open replayed from the logs and cut off as torn tails; set once, by the open. */
     private volatile RecoveryReport recovery = RecoveryReport.EMPTY;
 
@@ -164,8 +152,10 @@ public final class LsmStore implements OrderedStore {
         this.storage = storage;
         this.options = options;
         this.metrics = new StoreMetrics(storage);
-        this.cache = options.blockCacheBytes() > 0 ? new BlockCache(options.blockCacheBytes()) : null;
         this.versions = versions;
+        this.tables = new TableCache(storage, options.blockCacheBytes() > 0 ? new BlockCache(options.blockCacheBytes()) : null);
+        this.files = new LiveFiles(storage, versions, tables, mutex, options.backgroundWork());
+        this.jobs = new CompactionJob(storage, tables, options, files::newFileNumber, filteredValues);
         this.compactPointer = new InternalKey[Version.NUM_LEVELS];
         this.policy = options.policy();
         versions.compactPointers().forEach((level, key) -> compactPointer[level] = key);
@@ -191,22 +181,9 @@ public final class LsmStore implements OrderedStore {
      */
     public static LsmStore open(Storage storage, LsmOptions options) throws IOException {
         CountingStorage counting = new CountingStorage(storage);
-        Manifest versions;
-        Replayed replayed;
-        if (counting.exists(LsmFileNames.CURRENT)) {
-            // Everything that can refuse the open reads, and writes nothing: the MANIFEST, the
-            // tables it names, the logs. Only then is a new MANIFEST started.
-            Manifest.Recovered found = Manifest.replay(counting);
-            checkTablesExist(counting, found);
-            checkLogExists(counting, found);
-            replayed = replayLogs(counting, options, found);
-            // Nothing to recover (a clean close): the MANIFEST and the log are reused, and the open
-            // writes nothing, so that a layer above that refuses its own open later changes nothing.
-            versions = replayed.nothingToRecover() ? Manifest.reopen(counting, found) : Manifest.recover(counting, found);
-        } else {
-            versions = createManifest(counting);
-            replayed = new Replayed(new MemTable(options.memtableBytes()), 0, RecoveryReport.EMPTY, null);
-        }
+        Recovery.Opened opened = Recovery.open(counting, options);
+        Manifest versions = opened.versions();
+        Recovery.Replayed replayed = opened.replayed();
         LsmStore store = new LsmStore(counting, options, versions);
         try {
             store.recover(replayed);
@@ -217,74 +194,12 @@ public final class LsmStore implements OrderedStore {
         return store;
     }
 
-    // ---------------------------------------------------------------- recovery
-
     /**
-     * Creates the MANIFEST of a new store. Without CURRENT the directory may still hold what a
-     * creation that crashed before writing CURRENT left (a MANIFEST, CURRENT.tmp): garbage, deleted.
-     * A table or a log without CURRENT is not: CURRENT was lost, and the store refuses to open over it.
+     * Starts the store on what {@link Recovery} read (holds the mutex): unless a clean close left
+     * nothing to recover, writes the replayed memtable to level 0 and starts a new log, one edit
+     * recording both; then deletes what nothing names, the replayed logs among them.
      */
-    private static Manifest createManifest(Storage storage) throws IOException {
-        List<String> leftovers = new ArrayList<>();
-        for (String name : storage.list()) {
-            LsmFileNames.Parsed p = LsmFileNames.parse(name);
-            if (p != null && p.type() != LsmFileNames.Type.MANIFEST) {
-                throw new CorruptionException(storage.describe(LsmFileNames.CURRENT), 0, "CURRENT is missing, but "
-                        + name + " is here: the store's MANIFEST pointer was lost (restore CURRENT, or start in an empty directory)");
-            }
-            if (p != null || name.equals(LsmFileNames.CURRENT_TEMP)) {
-                leftovers.add(name);
-            }
-        }
-        for (String name : leftovers) {
-            storage.delete(name);
-        }
-        if (!leftovers.isEmpty()) {
-            storage.syncDirectory();
-        }
-        return Manifest.create(storage);
-    }
-
-    /**
-     * What the logs the last flush did not cover hold: their records, the newest sequence, and what
-     * was read and cut off as torn tails.
-     */
-    private record Replayed(MemTable memtable, long lastSequence, RecoveryReport report, String reusableLog) {
-
-        /** Whether the logs held no record and no torn tail, and one log, the MANIFEST's, can take the next writes. */
-        boolean nothingToRecover() {
-            return reusableLog != null;
-        }
-    }
-
-    /**
-     * Replays, oldest first, every log numbered at or above the MANIFEST's log number into one
-     * memtable, writing nothing: a torn tail is not cut here, because the log is flushed to level 0
-     * and deleted once the open has succeeded.
-     */
-    private static Replayed replayLogs(Storage storage, LsmOptions options, Manifest.Recovered found) throws IOException {
-        MemTable recovered = new MemTable(options.memtableBytes());
-        List<Long> logs = new ArrayList<>();
-        for (String name : storage.list()) {
-            LsmFileNames.Parsed p = LsmFileNames.parse(name);
-            if (p != null && p.type() == LsmFileNames.Type.LOG && p.number() >= found.logNumber()) {
-                logs.add(p.number());
-            }
-        }
-        Collections.sort(logs);
-        long maxSequence = found.lastSequence();
-        RecoveryReport report = RecoveryReport.EMPTY;
-        for (long n : logs) {
-            Replayed log = replay(storage, LsmFileNames.log(n), recovered);
-            maxSequence = Math.max(maxSequence, log.lastSequence());
-            report = report.plus(log.report());
-        }
-        boolean reusable = logs.equals(List.of(found.logNumber())) && report.records() == 0
-                && report.truncatedBytes() == 0 && report.validBytes() > 0;
-        return new Replayed(recovered, maxSequence, report, reusable ? LsmFileNames.log(found.logNumber()) : null);
-    }
-
-    private void recover(Replayed replayed) throws IOException {
+    private void recover(Recovery.Replayed replayed) throws IOException {
         mutex.lock();
         try {
             MemTable recovered = replayed.memtable();
@@ -309,68 +224,11 @@ public final class LsmStore implements OrderedStore {
             }
             mem = new MemTable(options.memtableBytes());
             install(new Super(mem, List.of(), versions.version()));
-            pendingOutputs.clear();
-            deleteObsoleteFiles();
+            files.clearPending();
+            files.deleteObsolete();
             maybeScheduleBackgroundWork();
         } finally {
             mutex.unlock();
-        }
-    }
-
-    /**
-     * Every table the MANIFEST names must be in the directory: one that is not was lost (deleted by
-     * hand, or its directory entry never made durable), and the store would read every key in its
-     * range as absent. LevelDB refuses to open too.
-     */
-    private static void checkTablesExist(Storage storage, Manifest.Recovered found) throws IOException {
-        Version v = found.version();
-        for (int level = 0; level < Version.NUM_LEVELS; level++) {
-            for (FileMeta f : v.files(level)) {
-                String name = LsmFileNames.table(f.number());
-                if (!storage.exists(name)) {
-                    throw new CorruptionException(storage.describe(name), 0, "the MANIFEST (" + found.manifest()
-                            + ") names table " + name + " at level " + level + ", but it is not in the directory");
-                }
-            }
-        }
-    }
-
-    /**
-     * The log the MANIFEST's log number names must be in the directory: every edit that sets a log
-     * number is written after that log was created, and the log is deleted only once a later edit
-     * has moved past it. A missing one means edits that were forced are gone (a damaged last edit
-     * dropped as if it were torn, while the work it recorded went on: its old log deleted), and the
-     * store would open without the writes that work had moved into a table.
-     */
-    private static void checkLogExists(Storage storage, Manifest.Recovered found) throws IOException {
-        if (found.logNumber() == 0) {
-            return; // a new store's first snapshot: no log yet
-        }
-        String name = LsmFileNames.log(found.logNumber());
-        if (!storage.exists(name)) {
-            throw new CorruptionException(storage.describe(found.manifest()), 0, "the MANIFEST's log number is "
-                    + found.logNumber() + " but " + name + " is not in the directory: " + (found.tornTail()
-                    ? "the MANIFEST's last edit, dropped as a torn write, had been forced (the work it recorded went on)"
-                    : "the log was lost") + "; the store would open without acknowledged writes");
-        }
-    }
-
-    /** Replays log {@code name} into {@code into}, up to a torn tail; the memtable returned is {@code into}. */
-    private static Replayed replay(Storage storage, String name, MemTable into) throws IOException {
-        long max = -1;
-        long records = 0;
-        try (RecordLogReader reader = RecordLogReader.open(storage, name, RecordLogFormat.Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
-            for (byte[] record = reader.next(); record != null; record = reader.next()) {
-                WriteBatch.Decoded d = WriteBatch.decode(record, storage.describe(name), reader.lastRecordOffset());
-                long seq = d.firstSequence();
-                for (Entry e : d.batch().operations()) {
-                    into.add(seq++, e.key(), e.isTombstone() ? null : e.value());
-                }
-                max = Math.max(max, d.lastSequence());
-                records++;
-            }
-            return new Replayed(into, max,
-                    new RecoveryReport(records, reader.validEnd(), reader.fileSize() - reader.validEnd()), null);
         }
     }
 
@@ -626,8 +484,8 @@ public final class LsmStore implements OrderedStore {
             }
         }
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
-            for (FileMeta f : filesFor(s.version, level, key)) {
-                Table.Lookup r = table(f).get(key, sequence);
+            for (FileMeta f : s.version.filesFor(level, key)) {
+                Table.Lookup r = tables.table(f).get(key, sequence);
                 switch (r.state()) {
                     case PUT:
                         return Optional.of(r.value());
@@ -676,91 +534,15 @@ public final class LsmStore implements OrderedStore {
     private EntryIterator scan(Bytes from, Bytes to, long snapshot) {
         Super s = acquire();
         long sequence = snapshot == LATEST ? lastSequence : snapshot; // after acquire: see LATEST
-        List<InternalIterator> sources = new ArrayList<>();
-        try {
-            for (MemTable m : s.memtables()) {
-                sources.add(m.iterator());
-            }
-            for (FileMeta f : s.version.files(0)) {
-                sources.add(table(f).cursor());
-            }
-            for (int level = 1; level < Version.NUM_LEVELS; level++) {
-                if (!s.version.files(level).isEmpty()) {
-                    sources.add(levelIterator(s.version.files(level)));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            sources.forEach(InternalIterator::close);
-            release(s);
-            throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
-        }
-        return new SnapshotIterator(new MergingInternalIterator(sources), sequence, from, to, () -> release(s));
+        return StoreIterators.forward(s, sequence, from, to, tables, () -> release(s));
     }
 
-    /**
-     * A level below level 0 as one source of a scan: its tables opened one at a time, as the scan
-     * reaches them (level 0's tables overlap, so each is a source of its own).
-     */
-    private InternalIterator levelIterator(List<FileMeta> files) {
-        return new LevelIterator(files, f -> table(f).cursor());
-    }
-
-    /**
-     * Keys in {@code [from, to)} from the largest down. Each source resolves its own versions at
-     * the snapshot, and lab-02's newest-wins merge picks, for each key, the newest source's:
-     * correct because every version of a key in a newer source is newer than every one in an
-     * older source.
-     */
+    /** Keys in {@code [from, to)} from the largest down ({@link StoreIterators#reverse}). */
     @Override
     public EntryIterator scanReverse(Bytes from, Bytes to) {
         Super s = acquire();
         long sequence = lastSequence; // after acquire: see LATEST
-        List<EntryIterator> newestFirst = new ArrayList<>();
-        try {
-            for (MemTable m : s.memtables()) {
-                newestFirst.add(SnapshotIterator.reverse(m.iterator(), sequence, from, to));
-            }
-            for (FileMeta f : s.version.files(0)) {
-                newestFirst.add(SnapshotIterator.reverse(table(f).cursor(), sequence, from, to));
-            }
-            for (int level = 1; level < Version.NUM_LEVELS; level++) {
-                if (!s.version.files(level).isEmpty()) {
-                    newestFirst.add(SnapshotIterator.reverse(levelIterator(s.version.files(level)), sequence, from, to));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            newestFirst.forEach(EntryIterator::close);
-            release(s);
-            throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
-        }
-        MergingIterator merged = new MergingIterator(newestFirst, true);
-        class LiveEntries extends com.google.common.collect.AbstractIterator<Entry> implements EntryIterator {
-            private boolean closed;
-
-            @Override
-            protected Entry computeNext() {
-                while (!closed && merged.hasNext()) {
-                    Entry e = merged.next();
-                    if (!e.isTombstone()) {
-                        return e;
-                    }
-                }
-                return endOfData();
-            }
-
-            @Override
-            public void close() {
-                if (!closed) {
-                    closed = true;
-                    try {
-                        merged.close();
-                    } finally {
-                        release(s);
-                    }
-                }
-            }
-        }
-        return new LiveEntries();
+        return StoreIterators.reverse(s, sequence, from, to, tables, () -> release(s));
     }
 
     // ---------------------------------------------------------------- flush and compaction
@@ -815,7 +597,7 @@ public final class LsmStore implements OrderedStore {
             maybeScheduleBackgroundWork();
             mutex.unlock();
         }
-        deleteDeferredFiles();
+        files.deleteDeferred();
     }
 
     /**
@@ -872,81 +654,18 @@ public final class LsmStore implements OrderedStore {
         frozenLogs.removeFirst().writer.close();
         List<MemTable> rest = current.imm.subList(0, current.imm.size() - 1); // less the oldest, now in level 0
         install(new Super(mem, rest, versions.version()));
-        for (FileMeta meta : metas) {
-            pendingOutputs.remove(meta.number());
-        }
+        files.installed(metas);
         metrics.recordFlush();
-        deleteObsoleteFiles();
+        files.deleteObsolete();
     }
 
-    /**
-     * Writes {@code m} as new level-0 tables (outside the mutex): one, or one more wherever the
-     * policy {@linkplain CompactionPolicy#cutBetween cuts} between two user keys (their key ranges
-     * are disjoint, so their order in level 0 does not matter); none if it holds nothing.
-     */
+    /** Writes {@code m} as new level-0 tables (outside the mutex), counted as flushed bytes. */
     private List<FileMeta> writeLevel0Tables(MemTable m) throws IOException {
-        List<FileMeta> out = new ArrayList<>();
-        if (m.isEmpty()) {
-            return out;
-        }
-        TableBuilder b = null;
-        long number = 0;
-        byte[] previousUserKey = null;
-        try (InternalIterator it = m.iterator()) {
-            for (it.seekToFirst(); it.valid(); it.next()) {
-                byte[] key = it.key();
-                int userLength = key.length - InternalKey.TRAILER_BYTES;
-                boolean newUserKey = previousUserKey == null
-                        || !java.util.Arrays.equals(key, 0, userLength, previousUserKey, 0, previousUserKey.length);
-                if (newUserKey) {
-                    byte[] userKey = java.util.Arrays.copyOf(key, userLength);
-                    if (b != null && policy.cutBetween(previousUserKey, userKey)) {
-                        out.add(finishOutput(b, number));
-                        b = null;
-                    }
-                    previousUserKey = userKey;
-                }
-                if (b == null) {
-                    number = newFileNumber();
-                    b = new TableBuilder(storage, LsmFileNames.table(number), tableOptions());
-                }
-                b.add(key, it.value());
-            }
-            if (b != null) {
-                out.add(finishOutput(b, number));
-                b = null;
-            }
-        } finally {
-            if (b != null) {
-                b.abandon();
-            }
-        }
-        storage.syncDirectory(); // the tables' names are durable before the MANIFEST refers to them
+        List<FileMeta> out = jobs.flush(m);
         for (FileMeta f : out) {
             flushBytesWritten += f.size();
         }
         return out;
-    }
-
-    /** A new table number, kept from deletion until its version is installed (locks the mutex if needed). */
-    private long newFileNumber() {
-        boolean held = mutex.isHeldByCurrentThread();
-        if (!held) {
-            mutex.lock();
-        }
-        try {
-            long n = versions.newFileNumber();
-            pendingOutputs.add(n);
-            return n;
-        } finally {
-            if (!held) {
-                mutex.unlock();
-            }
-        }
-    }
-
-    private TableBuilder.Options tableOptions() {
-        return TableBuilder.Options.defaults().withBlockSize(options.blockBytes()).withBitsPerKey(options.bloomBitsPerKey());
     }
 
     /** The most urgent compaction the store's {@link CompactionPolicy} sees, or null (the caller holds the mutex). */
@@ -962,7 +681,7 @@ public final class LsmStore implements OrderedStore {
      * version edit deletes the inputs and adds the outputs.
      */
     private void compact(Compaction c) throws IOException {
-        if (isTrivialMove(c)) {
+        if (c.isTrivialMove(versions.version(), options.tableBytes())) {
             FileMeta f = c.allInputs().get(0);
             VersionEdit edit = new VersionEdit().deleteFile(c.level(), f.number()).addFile(c.output(), f);
             logAndApplyUnlocked(edit);
@@ -975,39 +694,23 @@ public final class LsmStore implements OrderedStore {
         long largestSnapshot = snapshots.isEmpty() ? -1 : snapshots.lastKey();
         Version v = versions.version();
         int out = c.output();
-        CompactionFilter filter = null;
-        if (options.compactionFilter() != null) {
-            boolean bottommost = true;
-            for (int level = out + 1; level < Version.NUM_LEVELS; level++) {
-                bottommost &= v.files(level).isEmpty();
-            }
-            filter = options.compactionFilter().create(out, bottommost);
-        }
-        List<FileMeta> outputs = new ArrayList<>();
+        CompactionFilter filter = options.compactionFilter() == null ? null
+                : options.compactionFilter().create(out, v.isBottommost(out));
+        CompactionJob.DropRules rules = new CompactionJob.DropRules(smallestSnapshot, largestSnapshot, v, out, filter);
         long read = 0;
         for (FileMeta f : c.allInputs()) {
             read += f.size();
         }
+        List<FileMeta> outputs;
         mutex.unlock();
         try {
-            List<InternalIterator> sources = new ArrayList<>();
-            for (FileMeta f : c.allInputs()) {
-                sources.add(table(f).compactionCursor());
-            }
-            try (MergingInternalIterator merged = new MergingInternalIterator(sources)) {
-                merged.seekToFirst();
-                // Level 0 counts runs by tables: a run written there stays one table, however large.
-                writeCompactionOutputs(merged, smallestSnapshot, largestSnapshot, v, out,
-                        out == 0 ? Long.MAX_VALUE : options.tableBytes(), filter, outputs);
-            }
-            if (!outputs.isEmpty()) {
-                storage.syncDirectory(); // the outputs' names are durable before the MANIFEST refers to them
-            }
+            // Level 0 counts runs by tables: a run written there stays one table, however large.
+            outputs = jobs.compact(c, out == 0 ? Long.MAX_VALUE : options.tableBytes(), rules);
         } finally {
             mutex.lock();
         }
         VersionEdit edit = new VersionEdit();
-        c.inputsByLevel().forEach((level, files) -> files.forEach(f -> edit.deleteFile(level, f.number())));
+        c.inputsByLevel().forEach((level, inputs) -> inputs.forEach(f -> edit.deleteFile(level, f.number())));
         for (FileMeta f : outputs) {
             edit.addFile(out, f);
         }
@@ -1021,11 +724,9 @@ public final class LsmStore implements OrderedStore {
             compactionBytesWritten += f.size();
         }
         install(new Super(mem, current.imm, versions.version()));
-        for (FileMeta f : outputs) {
-            pendingOutputs.remove(f.number());
-        }
+        files.installed(outputs);
         metrics.recordCompaction();
-        deleteObsoleteFiles();
+        files.deleteObsolete();
     }
 
     /**
@@ -1042,114 +743,6 @@ public final class LsmStore implements OrderedStore {
         } finally {
             mutex.lock();
         }
-    }
-
-    /**
-     * Whether {@code c} can move its one input table down a level without rewriting it (LevelDB's
-     * trivial move): one table, nothing in the next level overlapping it, and not much in the level
-     * after that (at most 10 tables' worth), or the moved table would make a costly compaction later.
-     * Sequential inserts move down this way at almost no cost.
-     */
-    private boolean isTrivialMove(Compaction c) {
-        if (c.output() != c.level() + 1 || c.allInputs().size() != 1 || c.output() >= Version.NUM_LEVELS) {
-            return false;
-        }
-        FileMeta f = c.allInputs().get(0);
-        if (c.output() + 1 >= Version.NUM_LEVELS) {
-            return true;
-        }
-        long grandparentBytes = 0;
-        for (FileMeta g : versions.version().overlapping(c.output() + 1, f.smallest().userKey(), f.largest().userKey())) {
-            grandparentBytes += g.size();
-        }
-        return grandparentBytes <= 10 * options.tableBytes();
-    }
-
-    /**
-     * The compaction's drop rules, per user key, versions newest first. A version is dropped if a
-     * newer version of its key is visible to every snapshot (its sequence number is at or below the
-     * oldest snapshot): no reader can see it any more. A deletion is dropped too when it is itself
-     * visible to every snapshot and no level below the output holds the key: nothing is left for it
-     * to hide. A value no snapshot can read (newer than {@code largestSnapshot}, -1 if there is none)
-     * is then shown to the compaction filter, if any, which may drop it too, as RocksDB does since
-     * 6.0. Everything else is written.
-     */
-    private void writeCompactionOutputs(InternalIterator merged, long smallestSnapshot, long largestSnapshot,
-                                        Version v, int out,
-                                        long maxTableBytes, CompactionFilter filter, List<FileMeta> outputs)
-            throws IOException {
-        TableBuilder builder = null;
-        long number = 0;
-        byte[] currentUserKey = null;
-        long lastSequenceForKey = Long.MAX_VALUE;
-        try {
-            for (; merged.valid(); merged.next()) {
-                byte[] key = merged.key();
-                int userLength = key.length - InternalKey.TRAILER_BYTES;
-                boolean newUserKey = currentUserKey == null
-                        || !java.util.Arrays.equals(key, 0, userLength, currentUserKey, 0, currentUserKey.length);
-                if (newUserKey) {
-                    byte[] previousUserKey = currentUserKey;
-                    currentUserKey = java.util.Arrays.copyOf(key, userLength);
-                    lastSequenceForKey = Long.MAX_VALUE;
-                    if (builder != null && (builder.fileSizeEstimate() >= maxTableBytes
-                            || policy.cutBetween(previousUserKey, currentUserKey))) {
-                        outputs.add(finishOutput(builder, number));
-                        builder = null;
-                    }
-                }
-                long sequence = InternalKey.trailerAt(key, userLength) >>> 8;
-                boolean deletion = key[key.length - 1] == ValueType.DELETE.code();
-                boolean drop = shouldDrop(sequence, deletion, lastSequenceForKey, smallestSnapshot, v, out,
-                        Bytes.wrap(currentUserKey));
-                lastSequenceForKey = sequence;
-                if (drop) {
-                    continue;
-                }
-                if (filter != null && !deletion && sequence > largestSnapshot
-                        && filter.drop(currentUserKey, merged.value())) {
-                    filteredValues.incrementAndGet();
-                    continue;
-                }
-                if (builder == null) {
-                    number = newFileNumber();
-                    builder = new TableBuilder(storage, LsmFileNames.table(number), tableOptions());
-                }
-                builder.add(key, merged.value());
-            }
-            if (builder != null) {
-                outputs.add(finishOutput(builder, number));
-                builder = null;
-            }
-        } finally {
-            if (builder != null) {
-                builder.abandon();
-            }
-        }
-    }
-
-    /**
-     * Whether a compaction into {@code outputLevel} drops one version of {@code userKey}: the one
-     * with {@code sequence} (a deletion if {@code deletion}), met right after the version with
-     * {@code newerSequence} of the same key ({@link Long#MAX_VALUE} if it is the key's newest).
-     * Drop it if the newer version is visible to every snapshot ({@code newerSequence <=
-     * smallestSnapshot}): no reader can reach this one. Drop a deletion that every snapshot sees if
-     * no level below {@code outputLevel} holds the key ({@link #isBaseLevelForKey}): nothing is
-     * left for it to hide. Keep everything else.
-     */
-    static boolean shouldDrop(long sequence, boolean deletion, long newerSequence, long smallestSnapshot, Version v,
-                              int outputLevel, Bytes userKey) {
-        // BEGIN SOLUTION lab-05 T7
-        if (newerSequence <= smallestSnapshot) {
-            return true;
-        }
-        return deletion && sequence <= smallestSnapshot && isBaseLevelForKey(v, outputLevel, userKey);
-        // END SOLUTION
-    }
-
-    private static FileMeta finishOutput(TableBuilder builder, long number) throws IOException {
-        TableBuilder.Result r = builder.finish();
-        return new FileMeta(number, r.fileSize(), r.smallest(), r.largest());
     }
 
     /**
@@ -1199,7 +792,7 @@ public final class LsmStore implements OrderedStore {
         } finally {
             mutex.unlock();
         }
-        deleteDeferredFiles();
+        files.deleteDeferred();
     }
 
     /**
@@ -1263,7 +856,7 @@ public final class LsmStore implements OrderedStore {
         } finally {
             mutex.unlock();
         }
-        deleteDeferredFiles();
+        files.deleteDeferred();
     }
 
     private void awaitBackground() throws IOException {
@@ -1299,148 +892,22 @@ public final class LsmStore implements OrderedStore {
         if (s.refs.decrementAndGet() == 0) {
             mutex.lock();
             try {
-                for (int level = 0; level < Version.NUM_LEVELS; level++) {
-                    for (FileMeta f : s.version.files(level)) {
-                        fileRefs.computeIfPresent(f.number(), (k, n) -> n == 1 ? null : n - 1);
-                    }
-                }
-                deleteObsoleteFiles();
+                files.unref(s.version);
+                files.deleteObsolete();
             } finally {
                 mutex.unlock();
             }
-            deleteDeferredFiles();
+            files.deleteDeferred();
         }
     }
 
     /** Makes {@code s} current (the caller holds the mutex); the previous one is released. */
     private void install(Super s) {
-        for (int level = 0; level < Version.NUM_LEVELS; level++) {
-            for (FileMeta f : s.version.files(level)) {
-                fileRefs.merge(f.number(), 1, Integer::sum);
-            }
-        }
+        files.ref(s.version);
         Super old = current;
         current = s;
         if (old != null) {
             release(old);
-        }
-    }
-
-    /**
-     * Deletes files nothing needs (the caller holds the mutex): tables no live version holds, logs
-     * older than the current log number, and MANIFESTs other than the current one.
-     */
-    private void deleteObsoleteFiles() {
-        try {
-            java.util.Set<Long> keep = new java.util.HashSet<>(pendingOutputs);
-            keep.addAll(fileRefs.keySet()); // tables an older version still being read holds
-            for (String name : versions.obsoleteFiles(keep)) {
-                LsmFileNames.Parsed p = LsmFileNames.parse(name);
-                if (p != null && p.type() == LsmFileNames.Type.TABLE) {
-                    Table t = tables.remove(p.number());
-                    if (t != null) {
-                        retiredBlockReads += t.stats().blockReads();
-                        retiredFilterSkips += t.stats().filterSkips();
-                        retiredCompactionBlockReads += t.stats().compactionBlockReads();
-                        t.close();
-                    }
-                    if (cache != null) {
-                        cache.evictFile(p.number());
-                    }
-                }
-                if (background != null && !name.equals(LsmFileNames.CURRENT_TEMP)) {
-                    deferredDeletes.add(name);
-                } else {
-                    storage.delete(name);
-                }
-            }
-        } catch (IOException e) {
-            // A file left behind is garbage, not damage: the next open deletes it.
-        }
-    }
-
-    /**
-     * Deletes the files {@link #deleteObsoleteFiles} deferred (the caller does not hold the mutex).
-     * Unlinking a table of megabytes takes milliseconds (the kernel drops its cached pages), and a
-     * compaction deletes ten or more: under the mutex, writers waited up to 36 ms behind it. Nothing
-     * can need a deferred file again (file numbers are never reused), so it is deleted late, once.
-     */
-    private void deleteDeferredFiles() {
-        List<String> names;
-        mutex.lock();
-        try {
-            if (deferredDeletes.isEmpty()) {
-                return;
-            }
-            names = new ArrayList<>(deferredDeletes);
-            deferredDeletes.clear();
-        } finally {
-            mutex.unlock();
-        }
-        for (String name : names) {
-            try {
-                storage.delete(name);
-            } catch (IOException e) {
-                // A file left behind is garbage, not damage: the next open deletes it.
-            }
-        }
-    }
-
-
-    /**
-     * The tables of {@code level} that may hold {@code key}, in the order to ask them: in level 0
-     * every table whose key range holds it, newest first (level-0 tables may overlap); in a deeper
-     * level at most one, found by binary search over the tables' largest keys (they do not overlap).
-     */
-    static List<FileMeta> filesFor(Version v, int level, Bytes key) {
-        List<FileMeta> files = v.files(level);
-        if (level == 0) {
-            List<FileMeta> hits = new ArrayList<>();
-            for (FileMeta f : files) { // newest first
-                if (f.overlaps(key, key)) {
-                    hits.add(f);
-                }
-            }
-            return hits;
-        }
-        int lo = 0;
-        int hi = files.size();
-        while (lo < hi) { // the first table whose largest user key is >= key
-            int mid = (lo + hi) >>> 1;
-            if (files.get(mid).largest().userKey().compareTo(key) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        if (lo < files.size() && files.get(lo).smallest().userKey().compareTo(key) <= 0) {
-            return List.of(files.get(lo));
-        }
-        return List.of();
-    }
-
-    /** Whether no level below {@code level} holds {@code key} in its tables' key ranges. */
-    static boolean isBaseLevelForKey(Version v, int level, Bytes key) {
-        for (int l = level + 1; l < Version.NUM_LEVELS; l++) {
-            if (!filesFor(v, l, key).isEmpty()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private Table table(FileMeta f) throws IOException {
-        Table t = tables.get(f.number());
-        if (t != null) {
-            return t;
-        }
-        synchronized (tables) {
-            t = tables.get(f.number());
-            if (t == null) {
-                t = Table.open(storage, LsmFileNames.table(f.number()), f.number(), cache);
-                tables.put(f.number(), t);
-            }
-            return t;
         }
     }
 
@@ -1451,24 +918,17 @@ public final class LsmStore implements OrderedStore {
         mutex.lock();
         try {
             Version v = versions.version();
-            long[] files = new long[Version.NUM_LEVELS];
+            long[] tablesPerLevel = new long[Version.NUM_LEVELS];
             long[] bytes = new long[Version.NUM_LEVELS];
             for (int level = 0; level < Version.NUM_LEVELS; level++) {
-                files[level] = v.files(level).size();
+                tablesPerLevel[level] = v.files(level).size();
                 bytes[level] = v.levelBytes(level);
             }
-            long blockReads = retiredBlockReads;
-            long filterSkips = retiredFilterSkips;
-            long compactionBlockReads = retiredCompactionBlockReads;
-            for (Table t : tables.values()) {
-                Table.Stats ts = t.stats();
-                blockReads += ts.blockReads();
-                filterSkips += ts.filterSkips();
-                compactionBlockReads += ts.compactionBlockReads();
-            }
-            return new Stats(metrics.snapshot(), files, bytes, flushBytesWritten, compactionBytesRead,
-                    compactionBytesWritten, lastSequence, blockReads, filterSkips, trivialMoves, filteredValues.get(),
-                    cache == null ? null : cache.stats(), compactionBlockReads);
+            TableCache.Reads reads = tables.reads();
+            BlockCache cache = tables.blockCache();
+            return new Stats(metrics.snapshot(), tablesPerLevel, bytes, flushBytesWritten, compactionBytesRead,
+                    compactionBytesWritten, lastSequence, reads.blockReads(), reads.filterSkips(), trivialMoves,
+                    filteredValues.get(), cache == null ? null : cache.stats(), reads.compactionBlockReads());
         } finally {
             mutex.unlock();
         }
@@ -1616,11 +1076,8 @@ public final class LsmStore implements OrderedStore {
             for (FrozenLog f : frozenLogs) {
                 f.writer.close();
             }
-            for (Table t : tables.values()) {
-                t.close();
-            }
-            tables.clear();
-            deleteDeferredFiles(); // the background threads have stopped: nothing else deletes them now
+            tables.close();
+            files.deleteDeferred(); // the background threads have stopped: nothing else deletes them now
             versions.close();
         } finally {
             mutex.unlock();
