@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Which of the store's files are still needed, and the deletion of the rest (LevelDB's
  * {@code DeleteObsoleteFiles}). A table is live while a version some reader holds names it
- * (counted per installed {@code Super}) or while a flush or compaction is writing it (a pending
+ * (counted per installed {@code SuperVersion}) or while a flush or compaction is writing it (a pending
  * output, numbered but in no version yet); logs older than the MANIFEST's log number and MANIFESTs
  * other than the current one are obsolete at once ({@link Manifest#obsoleteFiles}).
  *
@@ -29,7 +29,7 @@ final class LiveFiles {
     private final ReentrantLock mutex;
     /** Whether obsolete files wait for {@link #deleteDeferred} (background threads run) or go at once. */
     private final boolean deferDeletes;
-    /** How many live {@code Super}s hold each table file; a file is deleted when this drops to 0. */
+    /** How many live {@code SuperVersion}s hold each table file; a file is deleted when this drops to 0. */
     private final Map<Long, Integer> refs = new HashMap<>();
     /** Numbers of tables being written by a flush or compaction, not yet in a version: never obsolete. */
     private final Set<Long> pendingOutputs = new HashSet<>();
@@ -73,7 +73,7 @@ final class LiveFiles {
         pendingOutputs.clear();
     }
 
-    /** A {@code Super} holding {@code v} is installed: each of its tables gains a holder. */
+    /** A {@code SuperVersion} holding {@code v} is installed: each of its tables gains a holder. */
     void ref(Version v) {
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             for (FileMeta f : v.files(level)) {
@@ -82,7 +82,7 @@ final class LiveFiles {
         }
     }
 
-    /** The last reader of a {@code Super} holding {@code v} let go: each of its tables loses a holder. */
+    /** The last reader of a {@code SuperVersion} holding {@code v} let go: each of its tables loses a holder. */
     void unref(Version v) {
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             for (FileMeta f : v.files(level)) {

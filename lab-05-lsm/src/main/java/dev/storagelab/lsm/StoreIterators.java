@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The store's scans (LevelDB's {@code db_iter}): the memtables and each level-0 table are sources
  * of their own (they overlap), but each deeper level is one source, a {@link LevelIterator} that
- * opens its tables one at a time as the scan reaches them. A scan holds its {@code Super} until it
+ * opens its tables one at a time as the scan reaches them. A scan holds its {@code SuperVersion} until it
  * is closed, so no table it reads is deleted under it.
  */
 final class StoreIterators {
@@ -26,7 +26,7 @@ final class StoreIterators {
      * source merged in internal-key order, and each user key resolved at the snapshot by a
      * {@link SnapshotIterator}. Closing it (or a failure to build it) runs {@code release}.
      */
-    static EntryIterator forward(LsmStore.Super s, long sequence, Bytes from, Bytes to, TableCache tables,
+    static EntryIterator forward(SuperVersion s, long sequence, Bytes from, Bytes to, TableCache tables,
                                  Runnable release) {
         List<InternalIterator> sources = new ArrayList<>();
         try {
@@ -55,7 +55,7 @@ final class StoreIterators {
      * correct because every version of a key in a newer source is newer than every one in an
      * older source. Closing it (or a failure to build it) runs {@code release}.
      */
-    static EntryIterator reverse(LsmStore.Super s, long sequence, Bytes from, Bytes to, TableCache tables,
+    static EntryIterator reverse(SuperVersion s, long sequence, Bytes from, Bytes to, TableCache tables,
                                  Runnable release) {
         List<EntryIterator> newestFirst = new ArrayList<>();
         try {
