@@ -34,6 +34,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Durability: a write is durable once {@link #sync()} returns after it, or at once with
  * {@link LsmOptions#syncWrites()}. A crash loses at most the writes after the last sync, and never
  * a part of a batch.
+ *
+ * <p>This class coordinates; the work is done by one class per idea, as LevelDB splits its
+ * engine: {@link Recovery} reads what an open needs, {@link MemtableLogs} keeps the write-ahead
+ * logs, {@link WriteController} paces slowed writers, {@link BackgroundWork} runs flushes and
+ * compactions, each writing its tables through a {@link CompactionJob}, {@link TableCache} and
+ * {@link LiveFiles} keep the table files, and {@link StoreIterators} builds the scans. The
+ * fields those classes share are package-private and guarded by {@code mutex}.
  */
 public final class LsmStore implements OrderedStore {
 
