@@ -40,7 +40,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * logs, {@link WriteController} paces slowed writers, {@link BackgroundWork} runs flushes and
  * compactions, each writing its tables through a {@link CompactionJob}, {@link TableCache} and
  * {@link LiveFiles} keep the table files, and {@link StoreIterators} builds the scans. The
- * fields those classes share are package-private and guarded by {@code mutex}.
+ * fields those classes share are package-private and guarded by {@code mutex}. What stays here,
+ * a little over 600 lines, is the store's public surface with its specification, the write path
+ * a student reads around {@code apply}, and the reads around {@code lookup}: splitting them
+ * would put a task's given context in another file than its region.
  */
 public final class LsmStore implements OrderedStore {
 
@@ -567,18 +570,7 @@ public final class LsmStore implements OrderedStore {
         } finally {
             mutex.unlock();
         }
-        StringBuilder out = new StringBuilder();
-        for (int level = 0; level < Version.NUM_LEVELS; level++) {
-            List<FileMeta> files = v.files(level);
-            out.append(String.format("L%d: %d tables, %,d bytes%s%n", level, files.size(), v.levelBytes(level),
-                    level == 0 ? " (compacted at " + options.l0CompactionTrigger() + " tables)"
-                            : " (target " + String.format("%,d", options.levelTargetBytes(level)) + ")"));
-            for (FileMeta f : files) {
-                out.append(String.format("    %s  %,d bytes  [%s .. %s]%n", LsmFileNames.table(f.number()), f.size(),
-                        f.smallest(), f.largest()));
-            }
-        }
-        return out.toString();
+        return v.describe(options);
     }
 
     /**

@@ -227,6 +227,25 @@ public final class Version {
         return true;
     }
 
+    /**
+     * The levels, a line each: the tables with their sizes and key ranges, and each level's
+     * compaction trigger or target under {@code options} (the shell's {@code levels}).
+     */
+    public String describe(LsmOptions options) {
+        StringBuilder out = new StringBuilder();
+        for (int level = 0; level < NUM_LEVELS; level++) {
+            List<FileMeta> files = files(level);
+            out.append(String.format("L%d: %d tables, %,d bytes%s%n", level, files.size(), levelBytes(level),
+                    level == 0 ? " (compacted at " + options.l0CompactionTrigger() + " tables)"
+                            : " (target " + String.format("%,d", options.levelTargetBytes(level)) + ")"));
+            for (FileMeta f : files) {
+                out.append(String.format("    %s  %,d bytes  [%s .. %s]%n", LsmFileNames.table(f.number()), f.size(),
+                        f.smallest(), f.largest()));
+            }
+        }
+        return out.toString();
+    }
+
     /** The numbers of every table in this version. */
     public Set<Long> liveFiles() {
         Set<Long> out = new TreeSet<>();
