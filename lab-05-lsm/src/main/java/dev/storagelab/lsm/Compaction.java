@@ -40,4 +40,26 @@ public record Compaction(java.util.SortedMap<Integer, List<FileMeta>> inputsByLe
         inputsByLevel.values().forEach(all::addAll);
         return all;
     }
+
+    /**
+     * Whether this compaction can move its one input table down a level without rewriting it
+     * (LevelDB's trivial move): one table, nothing in the next level overlapping it, and not much
+     * in the level after that in {@code v} (at most 10 tables of {@code tableBytes}), or the moved
+     * table would make a costly compaction later. Sequential inserts move down this way at almost
+     * no cost.
+     */
+    boolean isTrivialMove(Version v, long tableBytes) {
+        if (output != level() + 1 || allInputs().size() != 1 || output >= Version.NUM_LEVELS) {
+            return false;
+        }
+        FileMeta f = allInputs().get(0);
+        if (output + 1 >= Version.NUM_LEVELS) {
+            return true;
+        }
+        long grandparentBytes = 0;
+        for (FileMeta g : v.overlapping(output + 1, f.smallest().userKey(), f.largest().userKey())) {
+            grandparentBytes += g.size();
+        }
+        return grandparentBytes <= 10 * tableBytes;
+    }
 }

@@ -62,7 +62,7 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
                          long softPendingCompactionBytes, long hardPendingCompactionBytes, int maxImmutableMemtables,
                          long delayedWriteRate) {
 
-    /** How tables move down: see {@link LsmStore#pickCompaction}. */
+    /** How tables move down: see {@link BackgroundWork#pickCompaction}. */
     public enum CompactionStyle {
         /** Each level from 1 is one sorted run, ten times the one above; a compaction merges one table into the next level. */
         LEVELED,

@@ -172,6 +172,80 @@ public final class Version {
         return out;
     }
 
+    /**
+     * The tables of {@code level} that may hold {@code key}, in the order a read asks them: in level
+     * 0 every table whose key range holds it, newest first (level-0 tables may overlap); in a deeper
+     * level at most one, found by binary search over the tables' largest keys (they do not overlap).
+     */
+    public List<FileMeta> filesFor(int level, Bytes key) {
+        List<FileMeta> files = files(level);
+        if (level == 0) {
+            List<FileMeta> hits = new ArrayList<>();
+            for (FileMeta f : files) { // newest first
+                if (f.overlaps(key, key)) {
+                    hits.add(f);
+                }
+            }
+            return hits;
+        }
+        int lo = 0;
+        int hi = files.size();
+        while (lo < hi) { // the first table whose largest user key is >= key
+            int mid = (lo + hi) >>> 1;
+            if (files.get(mid).largest().userKey().compareTo(key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo < files.size() && files.get(lo).smallest().userKey().compareTo(key) <= 0) {
+            return List.of(files.get(lo));
+        }
+        return List.of();
+    }
+
+    /**
+     * Whether no level below {@code level} holds {@code key} in its tables' key ranges: a compaction
+     * into {@code level} may then drop a deletion of the key, as nothing is left for it to hide.
+     */
+    public boolean isBaseLevelForKey(int level, Bytes key) {
+        for (int l = level + 1; l < NUM_LEVELS; l++) {
+            if (!filesFor(l, key).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether no level below {@code level} holds a table: a compaction into it writes the bottommost data. */
+    public boolean isBottommost(int level) {
+        for (int l = level + 1; l < NUM_LEVELS; l++) {
+            if (!levels.get(l).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The levels, a line each: the tables with their sizes and key ranges, and each level's
+     * compaction trigger or target under {@code options} (the shell's {@code levels}).
+     */
+    public String describe(LsmOptions options) {
+        StringBuilder out = new StringBuilder();
+        for (int level = 0; level < NUM_LEVELS; level++) {
+            List<FileMeta> files = files(level);
+            out.append(String.format("L%d: %d tables, %,d bytes%s%n", level, files.size(), levelBytes(level),
+                    level == 0 ? " (compacted at " + options.l0CompactionTrigger() + " tables)"
+                            : " (target " + String.format("%,d", options.levelTargetBytes(level)) + ")"));
+            for (FileMeta f : files) {
+                out.append(String.format("    %s  %,d bytes  [%s .. %s]%n", LsmFileNames.table(f.number()), f.size(),
+                        f.smallest(), f.largest()));
+            }
+        }
+        return out.toString();
+    }
+
     /** The numbers of every table in this version. */
     public Set<Long> liveFiles() {
         Set<Long> out = new TreeSet<>();

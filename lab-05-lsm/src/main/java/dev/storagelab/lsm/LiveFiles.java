@@ -1,0 +1,145 @@
+package dev.storagelab.lsm;
+
+import dev.storagelab.io.Storage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Which of the store's files are still needed, and the deletion of the rest (LevelDB's
+ * {@code DeleteObsoleteFiles}). A table is live while a version some reader holds names it
+ * (counted per installed {@code SuperVersion}) or while a flush or compaction is writing it (a pending
+ * output, numbered but in no version yet); logs older than the MANIFEST's log number and MANIFESTs
+ * other than the current one are obsolete at once ({@link Manifest#obsoleteFiles}).
+ *
+ * <p>Every method but {@link #deleteDeferred} and {@link #newFileNumber} expects the caller to hold
+ * the store's mutex, which guards this bookkeeping.
+ */
+final class LiveFiles {
+
+    private final Storage storage;
+    private final Manifest versions;
+    private final TableCache tables;
+    private final ReentrantLock mutex;
+    /** Whether obsolete files wait for {@link #deleteDeferred} (background threads run) or go at once. */
+    private final boolean deferDeletes;
+    /** How many live {@code SuperVersion}s hold each table file; a file is deleted when this drops to 0. */
+    private final Map<Long, Integer> refs = new HashMap<>();
+    /** Numbers of tables being written by a flush or compaction, not yet in a version: never obsolete. */
+    private final Set<Long> pendingOutputs = new HashSet<>();
+    /** Files {@link #deleteObsolete} found, for {@link #deleteDeferred} to delete once the mutex is let go of. */
+    private final List<String> deferred = new ArrayList<>();
+
+    LiveFiles(Storage storage, Manifest versions, TableCache tables, ReentrantLock mutex, boolean deferDeletes) {
+        this.storage = storage;
+        this.versions = versions;
+        this.tables = tables;
+        this.mutex = mutex;
+        this.deferDeletes = deferDeletes;
+    }
+
+    /** A new table number, kept from deletion until its version is installed (locks the mutex if needed). */
+    long newFileNumber() {
+        boolean held = mutex.isHeldByCurrentThread();
+        if (!held) {
+            mutex.lock();
+        }
+        try {
+            long n = versions.newFileNumber();
+            pendingOutputs.add(n);
+            return n;
+        } finally {
+            if (!held) {
+                mutex.unlock();
+            }
+        }
+    }
+
+    /** The tables {@code written} are in the installed version now, which keeps them. */
+    void installed(Collection<FileMeta> written) {
+        for (FileMeta f : written) {
+            pendingOutputs.remove(f.number());
+        }
+    }
+
+    /** Forgets every pending output: at the open, no flush or compaction has started. */
+    void clearPending() {
+        pendingOutputs.clear();
+    }
+
+    /** A {@code SuperVersion} holding {@code v} is installed: each of its tables gains a holder. */
+    void ref(Version v) {
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMeta f : v.files(level)) {
+                refs.merge(f.number(), 1, Integer::sum);
+            }
+        }
+    }
+
+    /** The last reader of a {@code SuperVersion} holding {@code v} let go: each of its tables loses a holder. */
+    void unref(Version v) {
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMeta f : v.files(level)) {
+                refs.computeIfPresent(f.number(), (k, n) -> n == 1 ? null : n - 1);
+            }
+        }
+    }
+
+    /**
+     * Deletes files nothing needs: tables no live version holds (closed and evicted from the table
+     * cache first), logs older than the current log number, and MANIFESTs other than the current
+     * one. With background threads the deletion is deferred to {@link #deleteDeferred}.
+     */
+    void deleteObsolete() {
+        try {
+            Set<Long> keep = new HashSet<>(pendingOutputs);
+            keep.addAll(refs.keySet()); // tables an older version still being read holds
+            for (String name : versions.obsoleteFiles(keep)) {
+                LsmFileNames.Parsed p = LsmFileNames.parse(name);
+                if (p != null && p.type() == LsmFileNames.Type.TABLE) {
+                    tables.evict(p.number());
+                }
+                if (deferDeletes && !name.equals(LsmFileNames.CURRENT_TEMP)) {
+                    deferred.add(name);
+                } else {
+                    storage.delete(name);
+                }
+            }
+        } catch (IOException e) {
+            // A file left behind is garbage, not damage: the next open deletes it.
+        }
+    }
+
+    /**
+     * Deletes the files {@link #deleteObsolete} deferred (the caller does not hold the mutex).
+     * Unlinking a table of megabytes takes milliseconds (the kernel drops its cached pages), and a
+     * compaction deletes ten or more: under the mutex, writers waited up to 36 ms behind it. Nothing
+     * can need a deferred file again (file numbers are never reused), so it is deleted late, once.
+     */
+    void deleteDeferred() {
+        List<String> names;
+        mutex.lock();
+        try {
+            if (deferred.isEmpty()) {
+                return;
+            }
+            names = new ArrayList<>(deferred);
+            deferred.clear();
+        } finally {
+            mutex.unlock();
+        }
+        for (String name : names) {
+            try {
+                storage.delete(name);
+            } catch (IOException e) {
+                // A file left behind is garbage, not damage: the next open deletes it.
+            }
+        }
+    }
+}
