@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Hidden tests of the four failure modes on the hardened {@code HybridStore} (T1, T2, T5, T6
  * together): the same scenarios the public tests show failing on the simple engine, with the
- * issue's bounds. Sizes are scaled down to run in seconds (a burst of 40,000 reads instead of a
+ * scenario's bounds. Sizes are scaled down to run in seconds (a burst of 40,000 reads instead of a
  * million, 1,500 to 6,000 warm keys instead of a million); {@code FailureModes} runs the full
  * sizes for the notes. The store runs with {@link FailureModes#hardenedOptions()}.
  */
@@ -136,7 +136,7 @@ class FailureModesHiddenTest {
             + "deletes never applied, or moves left half done)")
     void memoryFewerThanFivePercentOfTheKeysAreInTwoEngines() throws IOException {
         // 20,000 keys (2.3 MB): the log kept between checkpoints (at most the 256 KiB interval plus a
-        // 64 KiB segment) is a fixed cost; below ~10,000 keys it alone passes the 1.3, which is
+        // 64 KiB segment) is a fixed cost; below ~10,000 keys it alone passes the 1.3 bound, which is
         // about a million keys (1.08 measured there, notes/data/lab07/failure-modes.md)
         MemoryBlowup.Result r = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(20_000));
         assertThat(r.toString(), r.errors(), equalTo(0L));
@@ -150,7 +150,7 @@ class FailureModesHiddenTest {
             + "more than 1.3 times the bytes of its live keys and values")
     void memorySpaceAmplificationIsAtMostOnePointThree() throws IOException {
         // 20,000 keys (2.3 MB): the log kept between checkpoints (at most the 256 KiB interval plus a
-        // 64 KiB segment) is a fixed cost; below ~10,000 keys it alone passes the 1.3, which is
+        // 64 KiB segment) is a fixed cost; below ~10,000 keys it alone passes the 1.3 bound, which is
         // about a million keys (1.08 measured there, notes/data/lab07/failure-modes.md)
         MemoryBlowup.Result r = MemoryBlowup.run(HARDENED, fakeClock(), MemoryBlowup.Config.small(20_000));
         assertThat(r.toString(), r.errors(), equalTo(0L));
