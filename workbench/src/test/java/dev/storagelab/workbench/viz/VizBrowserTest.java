@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -83,11 +84,18 @@ class VizBrowserTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     }
 
+    /** A wait that asks again when the page redrew an element between finding and reading it. */
+    private WebDriverWait waitFor() {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
     private String text(By by) {
         try {
             List<WebElement> found = browser.findElements(by);
             return found.isEmpty() ? "" : found.get(0).getText();
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        } catch (StaleElementReferenceException e) {
             return ""; // the page redrew it meanwhile: asked again on the next poll
         }
     }
@@ -96,7 +104,7 @@ class VizBrowserTest {
     void aLiveBTreeInsertRunShowsTheRootSplit() throws Exception {
         try (VizServer server = serve(List.of())) {
             browser.get("http://127.0.0.1:" + server.port() + "/");
-            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            WebDriverWait wait = waitFor();
             wait.until(d -> new Select(d.findElement(By.id("liveEngine"))).getOptions().size() > 0);
             new Select(browser.findElement(By.id("liveEngine"))).selectByValue("btree");
             new Select(browser.findElement(By.id("liveWorkload"))).selectByValue("fillseq");
@@ -105,8 +113,11 @@ class VizBrowserTest {
             browser.findElement(By.id("liveOps")).clear();
             browser.findElement(By.id("liveOps")).sendKeys("3000");
             browser.findElement(By.id("liveStart")).click();
-            wait.until(d -> text(By.cssSelector(".btree-summary")).contains("last root split: event"));
-            String summary = browser.findElement(By.cssSelector(".btree-summary")).getText();
+            // the page redraws the summary as events arrive: keep the text the wait saw, not a re-read element
+            String summary = wait.until(d -> {
+                String now = text(By.cssSelector(".btree-summary"));
+                return now.contains("last root split: event") ? now : null;
+            });
             int height = Integer.parseInt(summary.replaceAll("^height (\\d+).*$", "$1"));
             assertThat(summary, height, greaterThan(1));
             assertThat("the live run is a run of the server", server.runs(), hasSize(1));
@@ -119,7 +130,7 @@ class VizBrowserTest {
         int compaction = VizTestRuns.first(leveled, "compaction.finished");
         try (VizServer server = serve(List.of(leveled))) {
             browser.get("http://127.0.0.1:" + server.port() + "/#runs=0&view=lsm&mode=event&at=0");
-            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            WebDriverWait wait = waitFor();
             wait.until(d -> text(By.id("pos")).startsWith("event 0 of"));
             new Select(browser.findElement(By.id("jumpType"))).selectByValue("compaction.finished");
             browser.findElement(By.id("jumpNext")).click();
@@ -137,13 +148,13 @@ class VizBrowserTest {
     void twoRunsLieSideBySide() throws Exception {
         try (VizServer server = serve(List.of(leveled, tiered))) {
             browser.get("http://127.0.0.1:" + server.port() + "/#runs=0,1&view=lsm&mode=event&at=100");
-            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            WebDriverWait wait = waitFor();
             wait.until(d -> d.findElements(By.cssSelector(".pane .lsm-summary")).size() == 2);
-            List<WebElement> panes = browser.findElements(By.cssSelector(".pane"));
-            assertThat(panes, hasSize(2));
-            assertThat(panes.get(0).findElement(By.tagName("h2")).getText(), containsString("lsm, fillrandom (leveled.jsonl)"));
-            assertThat(panes.get(1).findElement(By.tagName("h2")).getText(), containsString("lsm-tiered, fillrandom (tiered.jsonl)"));
-            String before = panes.get(1).findElement(By.cssSelector(".summary")).getText();
+            List<String> titles = wait.until(d -> d.findElements(By.cssSelector(".pane h2")).stream().map(WebElement::getText).toList());
+            assertThat(titles, hasSize(2));
+            assertThat(titles.get(0), containsString("lsm, fillrandom (leveled.jsonl)"));
+            assertThat(titles.get(1), containsString("lsm-tiered, fillrandom (tiered.jsonl)"));
+            String before = wait.until(d -> d.findElements(By.cssSelector(".pane")).get(1).findElement(By.cssSelector(".summary")).getText());
             browser.findElement(By.id("stepFwd")).click();
             wait.until(d -> !d.findElements(By.cssSelector(".pane")).get(1).findElement(By.cssSelector(".summary")).getText().equals(before)
                     || text(By.id("pos")).startsWith("event 101 of"));
@@ -157,7 +168,7 @@ class VizBrowserTest {
         Path bad = Files.writeString(dir.resolve("bad.jsonl"), "not json at all\n");
         try (VizServer server = serve(List.of(bad, leveled))) {
             browser.get("http://127.0.0.1:" + server.port() + "/");
-            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            WebDriverWait wait = waitFor();
             wait.until(d -> text(By.id("messages")).contains("line 1 is not JSON"));
             assertThat(browser.findElements(By.cssSelector(".pane")).size(), equalTo(1));
         }
