@@ -6,6 +6,12 @@
 # scored 100 %. A student must never lose points to a neighbour's load, so no test may assume that
 # background work progressed within a time.
 #
+# The busy loops run in a session of their own, as a neighbour's container would: the kernel shares
+# the CPU between sessions (autogroup) or cgroups (containers) before it shares it between their
+# processes, so the grader gets its share beside them, at a load average of FACTOR x the cores and
+# more, and every core stays busy. Loops in the grader's own session would instead starve it as no
+# shared grading machine does (a round took an hour that way).
+#
 # Slow on purpose (a full grade takes ~10 min on an idle 2-core machine, several times that loaded):
 # never part of mvn verify.
 #
@@ -40,7 +46,7 @@ stop_load() {
 }
 trap stop_load EXIT
 for _ in $(seq $((CORES * FACTOR))); do
-  ( while :; do :; done ) &
+  setsid bash -c 'while :; do :; done' &
   LOAD+=($!)
 done
 echo "grade_under_load: $((CORES * FACTOR)) busy loops on $CORES cores; $ROUNDS rounds of grade --offline --no-perf ${ARGS[*]:-}"
