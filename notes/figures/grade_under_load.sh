@@ -39,16 +39,15 @@ case "$ROUNDS$FACTOR" in *[!0-9]*) echo "grade_under_load: --rounds and --factor
 
 "$ROOT/storagelab" --help > /dev/null   # builds the grader before the load starts
 CORES=$(nproc)
-LOAD=()
+LOADER=""
 stop_load() {
-  for pid in "${LOAD[@]}"; do kill "$pid" 2> /dev/null || true; done
-  wait "${LOAD[@]}" 2> /dev/null || true
+  # the loops' session is a process group of its own: end the whole group
+  if [ -n "$LOADER" ]; then kill -- "-$LOADER" 2> /dev/null || true; wait "$LOADER" 2> /dev/null || true; fi
 }
 trap stop_load EXIT
-for _ in $(seq $((CORES * FACTOR))); do
-  setsid bash -c 'while :; do :; done' &
-  LOAD+=($!)
-done
+# one session, one process group, holding every loop
+setsid bash -c 'for _ in $(seq "$1"); do ( while :; do :; done ) & done; wait' loader $((CORES * FACTOR)) &
+LOADER=$!
 echo "grade_under_load: $((CORES * FACTOR)) busy loops on $CORES cores; $ROUNDS rounds of grade --offline --no-perf ${ARGS[*]:-}"
 sleep 60   # let the 1-minute load average show the load before the first round
 
