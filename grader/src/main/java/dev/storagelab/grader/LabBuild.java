@@ -23,10 +23,18 @@ public final class LabBuild {
     }
 
     /** The Maven command: {@code $STORAGELAB_MVN} if set, else {@code mvn} on the PATH. */
+    /**
+     * The lock-discipline check (Error Prone's GuardedBy, the parent pom's {@code storagelab.lockcheck})
+     * as a warning: a submission that touches a guarded field without its lock still compiles, and
+     * loses what its tests show, not the whole lab.
+     */
+    static final String LOCK_CHECK_WARNS = "-Dstoragelab.lockcheck=WARN";
+
     static List<String> maven() {
         String mvn = System.getenv("STORAGELAB_MVN");
         List<String> cmd = new ArrayList<>();
         cmd.add(mvn == null || mvn.isBlank() ? "mvn" : mvn);
+        cmd.add(LOCK_CHECK_WARNS);
         String extra = System.getenv("STORAGELAB_MAVEN_ARGS");
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));

@@ -2,6 +2,7 @@ package dev.storagelab.sortedlog;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
@@ -65,8 +66,10 @@ public final class SortedLogStore implements KeyValueStore {
     /** Signalled when a flush finishes (or fails), waking writers held back by backpressure. */
     private final Condition flushDone = writeLock.newCondition();
     private volatile Version current;
-    private LogWriter log;              // guarded by writeLock
-    private long nextFileNumber;        // guarded by writeLock
+    @GuardedBy("writeLock")
+    private LogWriter log;
+    @GuardedBy("writeLock")
+    private long nextFileNumber;
     private volatile IOException backgroundError;
     private volatile boolean closed;
 
@@ -79,11 +82,14 @@ public final class SortedLogStore implements KeyValueStore {
             t.setDaemon(true);
             return t;
         });
+        writeLock.lock(); // nothing else can hold it yet: for the check of recover()'s writes
         try {
             this.recovery = recover();
         } catch (IOException | RuntimeException e) {
             background.shutdownNow();
             throw e;
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -105,6 +111,7 @@ public final class SortedLogStore implements KeyValueStore {
      * records), with no write; then, once the open is sure to succeed, the writes (the leftovers
      * deleted, the replayed logs flushed to a segment, a new log started).
      */
+    @GuardedBy("writeLock")
     private RecoveryReport recover() throws IOException {
         Map<FileNames.SegmentRange, String> segmentFiles = new TreeMap<>(
                 Comparator.comparingLong(FileNames.SegmentRange::first).thenComparingLong(FileNames.SegmentRange::last));
@@ -302,6 +309,7 @@ public final class SortedLogStore implements KeyValueStore {
      * memtables), checking {@link #checkWritable()} after each wake-up because the flush may
      * have failed; otherwise {@link #rotate()}.
      */
+    @GuardedBy("writeLock")
     private void makeRoomForWrite() throws IOException {
         // BEGIN SOLUTION lab-01 T8
         while (current.active.approximateBytes() >= options.memtableBytes()) {
@@ -326,6 +334,7 @@ public final class SortedLogStore implements KeyValueStore {
      * log is forced first: a later {@link #sync()} forces only the new log, and must still cover
      * every write before it.
      */
+    @GuardedBy("writeLock")
     private void rotate() throws IOException {
         log.force();
         long frozenNumber = FileNames.parseLog(log.name()).orElseThrow();
@@ -341,6 +350,7 @@ public final class SortedLogStore implements KeyValueStore {
     }
 
     /** Replaces the current version; caller holds {@link #writeLock}. */
+    @GuardedBy("writeLock")
     private void install(Version next) {
         Version old = current;
         current = next;

@@ -7,6 +7,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.google.common.collect.ImmutableSortedSet;
 import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.storagelab.kv.Bytes;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,8 @@ public final class HashRing {
     }
 
     private final int virtualNodesPerNode;
-    private final Set<String> nodes = new TreeSet<>(); // guarded by this
+    @GuardedBy("this")
+    private final Set<String> nodes = new TreeSet<>();
     private volatile Table table = new Table(new long[0], new String[0]);
 
     /**

@@ -1,5 +1,6 @@
 package dev.storagelab.lsm;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.storagelab.kv.Bytes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -110,37 +111,50 @@ final class BackgroundWork {
      * the flush thread, and the most urgent compaction on the compaction thread, each unless one
      * is already scheduled there. Each task schedules the next when it ends.
      */
+    // The store calls this with its mutex held, which its own check sees; here the check cannot tell
+    // that store.mutex is the lock the store held (background.store is the store), so it is off for
+    // this entry point and the assertion checks it when the tests run.
+    @SuppressWarnings("GuardedBy")
     void maybeScheduleBackgroundWork() {
+        assert store.mutex.isHeldByCurrentThread() : "the caller holds the store's mutex";
         if (background == null || store.closed || backgroundError != null) {
             return;
         }
         if (!store.current.imm.isEmpty() && !flushScheduled) {
             flushScheduled = true;
-            flusher.execute(() -> backgroundTask(() -> {
-                if (!store.current.imm.isEmpty() && !store.closed) {
-                    flushFrozenMemtable(); // if closed, the memtable is still in its log
-                }
-            }, true));
+            flusher.execute(() -> backgroundTask(true));
         }
         if (!backgroundScheduled && pickCompaction() != null) {
             backgroundScheduled = true;
-            background.execute(() -> backgroundTask(() -> {
-                Compaction c = pickCompaction();
-                if (c != null && !store.closed) {
-                    compact(c);
-                }
-            }, false));
+            background.execute(() -> backgroundTask(false));
         }
     }
 
-    private interface Work {
-        void run() throws IOException;
+    /** A flush thread's task: the oldest frozen memtable's flush, unless closed (then it is still in its log). */
+    @GuardedBy("store.mutex")
+    private void flushTask() throws IOException {
+        if (!store.current.imm.isEmpty() && !store.closed) {
+            flushFrozenMemtable();
+        }
     }
 
-    private void backgroundTask(Work work, boolean isFlush) {
+    /** A compaction thread's task: the most urgent compaction, if any. */
+    @GuardedBy("store.mutex")
+    private void compactionTask() throws IOException {
+        Compaction c = pickCompaction();
+        if (c != null && !store.closed) {
+            compact(c);
+        }
+    }
+
+    private void backgroundTask(boolean isFlush) {
         store.mutex.lock();
         try {
-            work.run();
+            if (isFlush) {
+                flushTask();
+            } else {
+                compactionTask();
+            }
         } catch (IOException | RuntimeException e) {
             if (backgroundError == null) {
                 backgroundError = e instanceof IOException io ? io : new IOException("background work failed", e);
@@ -164,7 +178,10 @@ final class BackgroundWork {
      * callers may get here at once (a writer whose memtable filled, a {@link LsmStore#flush()} from another
      * thread): they take turns, or two compactions could pick the same tables.
      */
+    // As for maybeScheduleBackgroundWork: the store holds its mutex, the assertion checks it.
+    @SuppressWarnings("GuardedBy")
     void runBackgroundWork() throws IOException {
+        assert store.mutex.isHeldByCurrentThread() : "the caller holds the store's mutex";
         if (background == null) {
             while (inlineWorkRunning) {
                 backgroundDone.awaitUninterruptibly();
@@ -189,6 +206,7 @@ final class BackgroundWork {
     }
 
     /** Flushes the oldest frozen memtable to level 0 (holds the mutex; lets go of it while writing). */
+    @GuardedBy("store.mutex")
     private void flushFrozenMemtable() throws IOException {
         MemTable imm = store.current.oldestFrozen();
         if (store.events.isEnabled()) store.events.onEvent(LsmEvents.flushBegan(imm));
@@ -236,6 +254,7 @@ final class BackgroundWork {
      * one key) and wherever the policy {@linkplain CompactionPolicy#cutBetween cuts}; then one
      * version edit deletes the inputs and adds the outputs.
      */
+    @GuardedBy("store.mutex")
     private void compact(Compaction c) throws IOException {
         if (store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionPicked(c));
         if (c.isTrivialMove(store.versions.version(), store.options.tableBytes())) {

@@ -1,5 +1,6 @@
 package dev.storagelab.lsm;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.events.EventListener;
 import dev.storagelab.io.CountingStorage;
@@ -59,15 +60,19 @@ public final class LsmStore implements OrderedStore {
     /** Guards the memtable switch, the version set, the snapshot list, the logs and the background work's state. */
     final ReentrantLock mutex = new ReentrantLock();
     /** Live snapshots: sequence number to how many handles hold it. */
+    @GuardedBy("mutex")
     final TreeMap<Long, Integer> snapshots = new TreeMap<>();
     private final WriteController writeController;
     private final BackgroundWork background;
 
     volatile SuperVersion current;
     volatile long lastSequence;
+    @GuardedBy("mutex")
     MemTable mem;
-    /** The active memtable's log and the frozen ones' (guarded by the mutex). */
+    /** The active memtable's log and the frozen ones'. */
+    @GuardedBy("mutex")
     final MemtableLogs logs = new MemtableLogs();
+    @GuardedBy("mutex")
     boolean closed;
     /** What the open replayed from the logs and cut off as torn tails; set once, by the open. */
     private volatile RecoveryReport recovery = RecoveryReport.EMPTY;
@@ -191,6 +196,7 @@ public final class LsmStore implements OrderedStore {
      * {@code lastSequence} move past them: a reader, which reads at {@code lastSequence}, sees the
      * whole batch or none of it.
      */
+    @GuardedBy("mutex")
     private void apply(WriteBatch batch) throws IOException {
         // BEGIN SOLUTION lab-05 T7
         long first = lastSequence + 1;
@@ -206,6 +212,7 @@ public final class LsmStore implements OrderedStore {
      * (the caller holds the mutex). Without the log ({@link LsmOptions#walEnabled()} false) it does
      * nothing: the layer above has logged the write already.
      */
+    @GuardedBy("mutex")
     private void logBatch(byte[] record) throws IOException {
         if (!options.walEnabled()) {
             return;
@@ -223,6 +230,7 @@ public final class LsmStore implements OrderedStore {
      * for their flush or level 0 has {@link LsmOptions#l0StopTrigger} tables, then freezes it, starts
      * a new log and schedules the flush. Writers that sleep or wait for either limit count as {@linkplain StoreMetrics#recordWriteStall stalls}.
      */
+    @GuardedBy("mutex")
     private void makeRoomForWrite(int bytes) throws IOException {
         boolean slowed = false;
         while (true) {
@@ -268,6 +276,7 @@ public final class LsmStore implements OrderedStore {
     }
 
     /** Freezes the memtable (the newest of the frozen ones), starts a new log, and schedules its flush. Holds the mutex. */
+    @GuardedBy("mutex")
     void switchMemtable() throws IOException {
         long newLog = versions.newFileNumber();
         RecordLogWriter w = RecordLogWriter.create(storage, LsmFileNames.log(newLog), RecordLogFormat.Kind.WAL);
@@ -613,6 +622,7 @@ public final class LsmStore implements OrderedStore {
         return options;
     }
 
+    @GuardedBy("mutex")
     void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the store is closed");

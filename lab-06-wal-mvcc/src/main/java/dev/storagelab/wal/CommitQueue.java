@@ -1,5 +1,6 @@
 package dev.storagelab.wal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -77,7 +78,8 @@ final class CommitQueue {
     private final boolean grouping;
     private final int maxGroupBytes;
     private final ReentrantLock lock = new ReentrantLock();
-    /** The writers waiting, the leader at the front until its group is done. Guarded by {@link #lock}. */
+    /** The writers waiting, the leader at the front until its group is done. */
+    @GuardedBy("lock")
     private final ArrayDeque<Writer> writers = new ArrayDeque<>();
 
     /**
@@ -142,6 +144,7 @@ final class CommitQueue {
      *       front, if any: it leads the next group.</li>
      * </ol>
      */
+    @GuardedBy("lock")
     private void lead(Writer leader) {
         // BEGIN SOLUTION lab-06 T2
         List<Writer> group = new ArrayList<>();

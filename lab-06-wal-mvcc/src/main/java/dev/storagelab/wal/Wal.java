@@ -1,5 +1,6 @@
 package dev.storagelab.wal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.storagelab.events.EngineEvent;
 import dev.storagelab.events.EventListener;
 import dev.storagelab.events.EventType;
@@ -63,7 +64,8 @@ public final class Wal implements Closeable {
     private final Storage storage;
     private final WalOptions options;
     private final CommitQueue queue;
-    /** The segments, in LSN order, the active one last. Guarded by itself. */
+    /** The segments, in LSN order, the active one last. */
+    @GuardedBy("segments")
     private final List<WalSegment> segments;
     /** Serialises {@link #truncateBefore} calls. */
     private final Object truncateLock = new Object();
@@ -85,8 +87,9 @@ public final class Wal implements Closeable {
     private volatile long commitGroups;
     private volatile long commitGroupRecords;
 
-    // Guarded by ioLock.
+    @GuardedBy("ioLock")
     private RecordLogWriter active;
+    @GuardedBy("ioLock")
     private long activeRecords;
 
     private Wal(Storage storage, WalOptions options, List<WalSegment> segments, RecordLogWriter active,
@@ -386,15 +389,20 @@ public final class Wal implements Closeable {
 
     // ---------------------------------------------------------------- the I/O, under ioLock
 
-    /** Appends records in one write. Called with ioLock held. */
     /** A group commit of {@code payloads}, the first at LSN {@code first}: its size, bytes and segment. */
     private EngineEvent walGroup(long first, List<byte[]> payloads) {
         long bytes = 0;
         for (byte[] p : payloads) {
             bytes += p.length;
         }
+        long segment;
+        int count;
+        synchronized (segments) { // truncateBefore removes from the front meanwhile
+            count = segments.size();
+            segment = count == 0 ? 0L : segments.get(count - 1).firstLsn();
+        }
         return EngineEvent.of(EventType.GROUP_COMMIT, "size", payloads.size(), "bytes", bytes, "firstLsn", first,
-                "segment", segments.isEmpty() ? 0L : segments.get(segments.size() - 1).firstLsn(), "segments", segments.size());
+                "segment", segment, "segments", count);
     }
 
     /** Sets who hears this log's group commits ({@link EventListener}); null for none. */
@@ -402,6 +410,8 @@ public final class Wal implements Closeable {
         this.events = EventListener.orNone(listener);
     }
 
+    /** Appends records in one write. */
+    @GuardedBy("ioLock")
     private long appendGroup(List<byte[]> payloads) throws IOException {
         checkWritable();
         try {
@@ -425,7 +435,8 @@ public final class Wal implements Closeable {
         }
     }
 
-    /** Forces the active segment if anything is unforced. Called with ioLock held. */
+    /** Forces the active segment if anything is unforced. */
+    @GuardedBy("ioLock")
     private void forceLog() throws IOException {
         checkWritable();
         long upTo = lastLsn;
@@ -446,6 +457,7 @@ public final class Wal implements Closeable {
      * the last segment can ever end torn), the new one is created with its header forced, and the
      * directory is synced (so that it cannot vanish in a crash while records in it are acknowledged).
      */
+    @GuardedBy("ioLock")
     private void rollOver() throws IOException {
         active.force();
         forces++;

@@ -1,5 +1,6 @@
 package dev.storagelab.hybrid.txn;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.kv.Entry;
@@ -58,9 +59,11 @@ public final class Coordinator implements Closeable {
     private final Wal wal;
     private final String logName;
     private final Map<String, Participant> participants;
-    /** Decisions without END, by transaction id. Guarded by this. */
+    /** Decisions without END, by transaction id. */
+    @GuardedBy("this")
     private final SortedMap<Long, Decision> decided = new TreeMap<>();
-    /** The largest transaction id handed out or seen. Guarded by this. */
+    /** The largest transaction id handed out or seen. */
+    @GuardedBy("this")
     private long lastTxId;
     private boolean closed;
 
@@ -104,8 +107,10 @@ public final class Coordinator implements Closeable {
                         + " but the coordinator's log ends at LSN " + wal.lastLsn());
             }
             Coordinator c = new Coordinator(storage, wal, byName, metaTxId);
-            c.readLog(checkpoint.coveredLsn());
-            c.recover();
+            synchronized (c) { // no other thread has it yet: held for the lock check of what recovery reads and writes
+                c.readLog(checkpoint.coveredLsn());
+                c.recover();
+            }
             return c;
         } catch (IOException | RuntimeException e) {
             try {
@@ -118,6 +123,8 @@ public final class Coordinator implements Closeable {
     }
 
     /** Reads the decisions without END after {@code coveredLsn} into {@link #decided}. */
+    @GuardedBy("this")
+    @SuppressWarnings("GuardedBy") // the replay calls the lambda on this thread, before it returns
     private void readLog(long coveredLsn) throws IOException {
         wal.replay(coveredLsn, (lsn, payload) -> {
             TxnRecord r = TxnRecord.decode(payload, logName, lsn);
@@ -151,6 +158,7 @@ public final class Coordinator implements Closeable {
      * forgets it. A crash anywhere in here is safe: recovering again does the same, and every step
      * is idempotent.
      */
+    @GuardedBy("this")
     private void recover() throws IOException {
         // BEGIN SOLUTION lab-07 T9
         for (Participant p : participants.values()) {
@@ -172,6 +180,7 @@ public final class Coordinator implements Closeable {
     }
 
     /** Phase two of a decided transaction: COMMIT at each participant named, then END, then forget. */
+    @GuardedBy("this")
     private void finish(long txId, List<String> names) throws IOException {
         for (String name : names) {
             participants.get(name).commit(txId);
@@ -322,7 +331,7 @@ public final class Coordinator implements Closeable {
     }
 
     @Override
-    public String toString() {
+    public synchronized String toString() {
         return "coordinator of " + participants.keySet() + ", " + decided.size() + " decisions pending";
     }
 }

@@ -1,5 +1,6 @@
 package dev.storagelab.hybrid.txn;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.CorruptionException;
@@ -69,9 +70,11 @@ public final class Participant implements Closeable {
     private final Engine engine;
     private final Wal wal;
     private final String logName;
-    /** The prepared transactions with no outcome yet, by id. Guarded by this. */
+    /** The prepared transactions with no outcome yet, by id. */
+    @GuardedBy("this")
     private final Map<Long, Prepared> inDoubt = new LinkedHashMap<>();
-    /** The largest transaction id this participant's log has held. Guarded by this. */
+    /** The largest transaction id this participant's log has held. */
+    @GuardedBy("this")
     private long maxTxId;
     private boolean closed;
 
@@ -113,7 +116,9 @@ public final class Participant implements Closeable {
                         + checkpoint.coveredLsn() + " but participant " + name + "'s log ends at LSN " + wal.lastLsn());
             }
             Participant p = new Participant(name, storage, engine, wal, meta[1]);
-            p.recover(checkpoint.coveredLsn(), meta[0]);
+            synchronized (p) { // no other thread has it yet: held for the lock check of what recovery writes
+                p.recover(checkpoint.coveredLsn(), meta[0]);
+            }
             return p;
         } catch (IOException | RuntimeException e) {
             for (Closeable c : new Closeable[] {wal, engine}) {
@@ -151,6 +156,8 @@ public final class Participant implements Closeable {
      * Applying a record twice is harmless (the engine's checkpoint may already hold what is
      * replayed), so a crash during recovery is recovered from by recovering again.
      */
+    @GuardedBy("this")
+    @SuppressWarnings("GuardedBy") // the replay calls the lambda on this thread, before it returns
     private void recover(long coveredLsn, long keepFromLsn) throws IOException {
         // BEGIN SOLUTION lab-07 T9
         wal.replay(Math.min(coveredLsn, keepFromLsn - 1), (lsn, payload) -> {
