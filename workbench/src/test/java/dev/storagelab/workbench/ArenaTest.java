@@ -20,7 +20,10 @@ import dev.storagelab.wal.SyncMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -143,6 +146,24 @@ class ArenaTest {
         assertThat("the result names the counters its bytes came from", r.ownCounters().toString(),
                 allOf(containsString("WAL_FILE_BYTES"), containsString("LAST_LEVEL_READ_BYTES"),
                         containsString("rocksdb.block-cache-usage")));
+    }
+
+    @Test
+    void aRegisteredArenaPeerWhoseClassIsMissingIsLeftOutNotFatal() throws IOException {
+        // What a default build finds after a -Ppeers build: the peer's registration, not its classes.
+        List<String> built = ArenaEntrant.peers().stream().map(ArenaPeer::id).toList();
+        Path services = Files.createDirectories(dir.resolve("classes/META-INF/services"));
+        Files.writeString(services.resolve(ArenaPeer.class.getName()), "dev.storagelab.workbench.peers.NoSuchArenaPeer\n");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader stale = new URLClassLoader(new URL[] {dir.resolve("classes").toUri().toURL()}, before)) {
+            Thread.currentThread().setContextClassLoader(stale);
+            assertThat("the missing peer is left out, the others found", ArenaEntrant.peers().stream().map(ArenaPeer::id).toList(),
+                    equalTo(built));
+            assertThat(assertThrows(IllegalArgumentException.class, () -> ArenaEntrant.byId("NoSuchArenaPeer")).getMessage(),
+                    containsString("no arena engine named 'NoSuchArenaPeer'"));
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
     }
 
     /** Whether this build has RocksDB in the arena (the Maven profile peers). */
