@@ -29,7 +29,9 @@ import org.apache.commons.rng.simple.RandomSource;
  * The arena: engines compared on equal terms, one after the other in one process. Each engine
  * gets the same memory budget ({@link ArenaEngine}), the same log and sync mode, the same data
  * (a multiple of the budget, loaded in key order, then made durable and left to settle), and the
- * same seeded operations; its reads bypass the page cache ({@link DeviceStorage}).
+ * same seeded operations; its reads bypass the page cache ({@link DeviceStorage}). A production
+ * peer held to the same terms ({@link ArenaPeer}) does its own file I/O in the same directory and
+ * counts its own bytes; its result says which figures those are ({@link Result#ownCounters()}).
  *
  * <p><b>Steady state.</b> The run is cut into intervals of {@link Spec#intervalMillis()}. The
  * warm-up lasts at least {@link Spec#minWarmup()} intervals and ends at the first interval after

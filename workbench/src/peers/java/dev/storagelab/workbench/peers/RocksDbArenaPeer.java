@@ -37,9 +37,10 @@ import org.rocksdb.WriteOptions;
  *       write; with several, RocksDB's write group shares one, which is group commit), {@code none}
  *       writes each record to the operating system without forcing it ({@code setSync(false)}, the
  *       WAL's buffer flushed on every write), as the course's logs do;</li>
- *   <li><b>the page cache</b>: with direct I/O, {@code use_direct_reads} and
- *       {@code use_direct_io_for_flush_and_compaction} (the arena has already checked that the file
- *       system allows {@code O_DIRECT});</li>
+ *   <li><b>the page cache</b>: with direct I/O, {@code use_direct_reads} (every read of a table,
+ *       compactions' included) and {@code use_direct_io_for_flush_and_compaction} (the tables
+ *       flushes and compactions write, where the course's engines' writes stay buffered); the WAL
+ *       stays buffered. The arena has already checked that the file system allows {@code O_DIRECT};</li>
  *   <li><b>the figures</b>: it does not write through the arena's device storage, so its bytes come
  *       from its statistics ({@link #WRITE_TICKERS}, {@link #READ_TICKERS}), and the result says so
  *       ({@link ArenaOpened#ownCounters()}).</li>
