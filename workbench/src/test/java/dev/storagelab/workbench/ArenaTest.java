@@ -143,6 +143,8 @@ class ArenaTest {
                 .mapToLong(e -> e.getValue().count()).sum();
         assertThat("every-write synced the log once per write at least", r.engineCounts().get("walSyncs"),
                 greaterThanOrEqualTo(writes));
+        assertThat("every figure not measured at the device is named", r.ownCounters().keySet(),
+                equalTo(java.util.Set.of("writeBytesPerOp", "writeAmplification", "readBytesPerOp", "memoryBytes", "memory")));
         assertThat("the result names the counters its bytes came from", r.ownCounters().toString(),
                 allOf(containsString("WAL_FILE_BYTES"), containsString("LAST_LEVEL_READ_BYTES"),
                         containsString("rocksdb.block-cache-usage")));

@@ -167,10 +167,14 @@ public final class RocksDbArenaPeer implements ArenaPeer {
             @Override
             public Map<String, String> ownCounters() {
                 Map<String, String> m = new LinkedHashMap<>();
-                m.put("writeBytesPerOp, writeAmplification", "RocksDB tickers " + names(WRITE_TICKERS));
+                String written = "RocksDB tickers " + names(WRITE_TICKERS);
+                String memory = "RocksDB properties rocksdb.block-cache-usage + rocksdb.cur-size-all-mem-tables"
+                        + " + rocksdb.estimate-table-readers-mem";
+                m.put("writeBytesPerOp", written);
+                m.put("writeAmplification", written + ", over the keys and values written");
                 m.put("readBytesPerOp", "RocksDB tickers " + names(READ_TICKERS));
-                m.put("memory", "RocksDB properties rocksdb.block-cache-usage + rocksdb.cur-size-all-mem-tables"
-                        + " + rocksdb.estimate-table-readers-mem");
+                m.put("memoryBytes", memory);
+                m.put("memory", memory);
                 return m;
             }
 
