@@ -29,7 +29,9 @@ import org.apache.commons.rng.simple.RandomSource;
  * The arena: engines compared on equal terms, one after the other in one process. Each engine
  * gets the same memory budget ({@link ArenaEngine}), the same log and sync mode, the same data
  * (a multiple of the budget, loaded in key order, then made durable and left to settle), and the
- * same seeded operations; its reads bypass the page cache ({@link DeviceStorage}).
+ * same seeded operations; its reads bypass the page cache ({@link DeviceStorage}). A production
+ * peer held to the same terms ({@link ArenaPeer}) does its own file I/O in the same directory and
+ * counts its own bytes; its result says which figures those are ({@link Result#ownCounters()}).
  *
  * <p><b>Steady state.</b> The run is cut into intervals of {@link Spec#intervalMillis()}. The
  * warm-up lasts at least {@link Spec#minWarmup()} intervals and ends at the first interval after
@@ -111,6 +113,9 @@ final class Arena {
      * @param spaceAmplification     file bytes at the end over the live data's logical bytes
      * @param processReadBytesPerOp  the kernel's count of the process's bytes read from the device
      *                               ({@code /proc/self/io}), per operation; -1 where there is none
+     * @param ownCounters            which figures come from the engine's own counters rather than the
+     *                               device, and from which ({@link ArenaOpened#ownCounters()}); empty
+     *                               for the course's engines, whose every figure is the device's
      */
     record Result(String engine, String workload, String split, long keys, long dataBytes, SyncMode syncMode,
                   boolean pageCacheBypassed, boolean settled, int warmupIntervals, double warmupSeconds, double loadSeconds,
@@ -118,14 +123,15 @@ final class Arena {
                   double writeBytesPerOp, double processReadBytesPerOp, double processWriteBytesPerOp,
                   double spaceAmplification, double getP50Micros, double getP99Micros, double getP999Micros, long memoryBytes,
                   long memoryBudget, Map<String, Long> memory, Map<String, Latency> latency, Map<String, Long> engineCounts,
-                  List<Interval> intervals, List<Double> roundsOpsPerSecond, List<Double> roundsCpuMicrosPerOp) {
+                  Map<String, String> ownCounters, List<Interval> intervals, List<Double> roundsOpsPerSecond, List<Double> roundsCpuMicrosPerOp) {
 
         /** This result with every round's throughput and CPU time per operation. */
         Result withRounds(List<Double> ops, List<Double> cpu) {
             return new Result(engine, workload, split, keys, dataBytes, syncMode, pageCacheBypassed, settled, warmupIntervals,
                     warmupSeconds, loadSeconds, opsPerSecond, cpuMicrosPerOp, writeAmplification, readBytesPerOp, writeBytesPerOp,
                     processReadBytesPerOp, processWriteBytesPerOp, spaceAmplification, getP50Micros, getP99Micros, getP999Micros,
-                    memoryBytes, memoryBudget, memory, latency, engineCounts, intervals, List.copyOf(ops), List.copyOf(cpu));
+                    memoryBytes, memoryBudget, memory, latency, engineCounts, ownCounters, intervals, List.copyOf(ops),
+                    List.copyOf(cpu));
         }
     }
 
@@ -137,14 +143,14 @@ final class Arena {
      *
      * @param progress told what is happening, a line at a time
      */
-    static List<Result> run(List<ArenaEngine> engines, ArenaWorkload workload, Spec spec, Path dir, int rounds,
+    static List<Result> run(List<? extends ArenaEntrant> engines, ArenaWorkload workload, Spec spec, Path dir, int rounds,
                             Consumer<String> progress) throws IOException {
         checkArgument(rounds >= 1, "--rounds must be at least 1: %s", rounds);
-        Map<ArenaEngine, List<Result>> all = new LinkedHashMap<>();
+        Map<ArenaEntrant, List<Result>> all = new LinkedHashMap<>();
         engines.forEach(e -> all.put(e, new ArrayList<>()));
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < engines.size(); i++) {
-                ArenaEngine e = engines.get((i + round) % engines.size());
+                ArenaEntrant e = engines.get((i + round) % engines.size());
                 Path where = Files.createTempDirectory(Files.createDirectories(dir), "arena-" + e.id() + "-");
                 try {
                     all.get(e).add(runOne(e, workload, spec, where, progress));
@@ -165,17 +171,17 @@ final class Arena {
     }
 
     /** {@link #run(List, ArenaWorkload, Spec, Path, int, Consumer)} with one round. */
-    static List<Result> run(List<ArenaEngine> engines, ArenaWorkload workload, Spec spec, Path dir, Consumer<String> progress)
+    static List<Result> run(List<? extends ArenaEntrant> engines, ArenaWorkload workload, Spec spec, Path dir, Consumer<String> progress)
             throws IOException {
         return run(engines, workload, spec, dir, 1, progress);
     }
 
-    static Result runOne(ArenaEngine engine, ArenaWorkload workload, Spec spec, Path dir, Consumer<String> progress)
+    static Result runOne(ArenaEntrant engine, ArenaWorkload workload, Spec spec, Path dir, Consumer<String> progress)
             throws IOException {
         long keys = spec.keys(workload);
         int entryBytes = workload.keyBytes() + spec.valueBytes();
         try (DeviceStorage storage = DeviceStorage.open(dir, spec.direct())) {
-            ArenaEngine.Opened opened = engine.open(storage, spec.memoryBytes(), spec.sync(), entryBytes, keys * entryBytes, workload.ranges());
+            ArenaOpened opened = engine.open(storage, spec.memoryBytes(), spec.sync(), entryBytes, keys * entryBytes, workload.ranges());
             try {
                 progress.accept(engine.id() + ": loading " + String.format(Locale.ROOT, "%,d", keys) + " keys ("
                         + size(keys * entryBytes) + ") in key order");
@@ -212,7 +218,7 @@ final class Arena {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static Result measure(ArenaEngine engine, ArenaEngine.Opened opened, DeviceStorage storage, ArenaWorkload workload,
+    private static Result measure(ArenaEntrant engine, ArenaOpened opened, DeviceStorage storage, ArenaWorkload workload,
                                   Spec spec, long keys, int entryBytes, double loadSeconds, UniformRandomProvider rng,
                                   Consumer<String> progress) throws IOException {
         OrderedStore store = opened.store();
@@ -288,15 +294,15 @@ final class Arena {
                 progress.accept(String.format(Locale.ROOT, "%s: warm-up over after %d intervals (%s), measuring %d intervals",
                         engine.id(), warmup, settled ? "settled" : "NOT settled: the cap", spec.intervals()));
                 cpu0 = os.getProcessCpuTime();
-                written0 = storage.bytesWritten();
-                read0 = storage.bytesRead();
+                written0 = bytesWritten(opened, storage);
+                read0 = bytesRead(opened, storage);
                 io0 = processIo();
                 counts0 = opened.counts();
             }
         }
         long cpu = os.getProcessCpuTime() - cpu0;
-        long written = storage.bytesWritten() - written0;
-        long read = storage.bytesRead() - read0;
+        long written = bytesWritten(opened, storage) - written0;
+        long read = bytesRead(opened, storage) - read0;
         long[] io1 = processIo();
         Map<String, Long> counts1 = opened.counts();
         Map<String, Long> engineCounts = new LinkedHashMap<>();
@@ -314,8 +320,20 @@ final class Arena {
                 userBytes == 0 ? Double.NaN : (double) written / userBytes, read / perOp, written / perOp,
                 io0 == null || io1 == null ? -1 : (io1[0] - io0[0]) / perOp, io0 == null || io1 == null ? -1 : (io1[1] - io0[1]) / perOp,
                 (double) fileBytes / liveBytes, get == null ? Double.NaN : get.p50(), get == null ? Double.NaN : get.p99(),
-                get == null ? Double.NaN : get.p999(), memory, spec.memoryBytes(), memoryDetail, latency, engineCounts, intervals,
-                List.of(), List.of());
+                get == null ? Double.NaN : get.p999(), memory, spec.memoryBytes(), memoryDetail, latency, engineCounts, opened.ownCounters(),
+                intervals, List.of(), List.of());
+    }
+
+    /** Bytes written since open: at the device, or by the engine's own counters for one that does its own I/O. */
+    private static long bytesWritten(ArenaOpened opened, DeviceStorage storage) {
+        long own = opened.engineBytesWritten();
+        return own >= 0 ? own : storage.bytesWritten();
+    }
+
+    /** Bytes read since open, as {@link #bytesWritten}. */
+    private static long bytesRead(ArenaOpened opened, DeviceStorage storage) {
+        long own = opened.engineBytesRead();
+        return own >= 0 ? own : storage.bytesRead();
     }
 
     /** Whether the last three intervals' throughputs are within {@link #STEADY_SPREAD} of their mean. */

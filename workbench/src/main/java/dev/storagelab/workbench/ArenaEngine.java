@@ -15,7 +15,6 @@ import dev.storagelab.lsm.LsmStore;
 import dev.storagelab.wal.SyncMode;
 import dev.storagelab.wal.WalOptions;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,9 +36,10 @@ import java.util.concurrent.TimeUnit;
  *       the B+tree's pool (the hot keys), the LSM tree's memtables and block cache (the cold ones),
  *       its record cache and its access tracker ({@link #hybridOptions}).</li>
  * </ul>
- * The memory an engine holds is read from its caches while it runs ({@link Opened#memory()}).
+ * The memory an engine holds is read from its caches while it runs ({@link ArenaOpened#memory()}). The
+ * production peers join them through {@link ArenaPeer} ({@link ArenaEntrant#byId}).
  */
-enum ArenaEngine {
+enum ArenaEngine implements ArenaEntrant {
 
     BTREE("btree"),
     LSM("lsm"),
@@ -58,41 +58,24 @@ enum ArenaEngine {
         this.id = id;
     }
 
-    String id() {
+    @Override
+    public String id() {
         return id;
     }
 
-    /** The engine named {@code id}; the message lists the names there are. */
-    static ArenaEngine byId(String id) {
-        for (ArenaEngine e : values()) {
-            if (e.id.equals(id)) {
-                return e;
-            }
-        }
-        String peer = Engine_PEERS.contains(id) ? " (" + id + " cannot be held to the arena's budget, log and direct reads"
-                + " from the workbench; run it with ./storagelab workload)" : "";
-        throw new IllegalArgumentException("no arena engine named '" + id + "'" + peer + "; use --engines with some of "
-                + Arrays.stream(values()).map(ArenaEngine::id).toList());
+    @Override
+    public boolean course() {
+        return true;
     }
 
-    private static final List<String> Engine_PEERS = dev.storagelab.workbench.Engine.PEERS;
-
     /** The smallest budget this engine opens with. */
-    long minBudget() {
+    @Override
+    public long minBudget() {
         return switch (this) {
             case BTREE -> (long) MIN_FRAMES * BTreeOptions.defaults().pageSize();
             case LSM -> 4 * MIN_MEMTABLE;
             case HYBRID -> (long) MIN_FRAMES * BTreeOptions.defaults().pageSize() * 2 + 4 * MIN_MEMTABLE;
         };
-    }
-
-    /** Checks that {@code budget} is at least {@link #minBudget()}; the message names the fix. */
-    void checkBudget(long budget) {
-        if (budget < minBudget()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "--memory %s is too small for %s to open: it needs at least %s (give --memory %dk or more)",
-                    Arena.size(budget), id, Arena.size(minBudget()), (minBudget() + 1023) / 1024));
-        }
     }
 
     /**
@@ -102,7 +85,8 @@ enum ArenaEngine {
      *
      * @throws IllegalArgumentException if the budget is below {@link #minBudget()}, naming the fix
      */
-    Opened open(DeviceStorage storage, long budget, SyncMode sync, int entryBytes, long dataBytes, List<dev.storagelab.kv.Bytes> ranges)
+    @Override
+    public ArenaOpened open(DeviceStorage storage, long budget, SyncMode sync, int entryBytes, long dataBytes, List<dev.storagelab.kv.Bytes> ranges)
             throws IOException {
         checkBudget(budget);
         return switch (this) {
@@ -112,7 +96,7 @@ enum ArenaEngine {
         };
     }
 
-    private static Opened openBtree(DeviceStorage storage, long budget, SyncMode sync) throws IOException {
+    private static ArenaOpened openBtree(DeviceStorage storage, long budget, SyncMode sync) throws IOException {
         BTreeOptions options = BTreeOptions.defaults();
         int frames = (int) (budget / options.pageSize());
         BPlusTree tree = BPlusTree.open(storage, options.withPoolFrames(frames));
@@ -132,41 +116,41 @@ enum ArenaEngine {
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
         long pool = (long) frames * options.pageSize();
-        return new Opened(log, "buffer pool " + Arena.size(pool)) {
+        return new ArenaOpened(log, "buffer pool " + Arena.size(pool)) {
             @Override
-            Map<String, Long> memory() {
+            public Map<String, Long> memory() {
                 return Map.of("bufferPool", pool);
             }
 
             @Override
-            void close() throws IOException {
+            public void close() throws IOException {
                 checkpoints.shutdownNow();
                 log.close();
             }
         };
     }
 
-    private static Opened openLsm(DeviceStorage storage, long budget, SyncMode sync, long dataBytes, int entryBytes)
+    private static ArenaOpened openLsm(DeviceStorage storage, long budget, SyncMode sync, long dataBytes, int entryBytes)
             throws IOException {
         long memtable = Math.max(MIN_MEMTABLE, budget / 8);
         LsmOptions options = lsmOptions(memtable, budget - MEMTABLES * memtable - indexAndFilterReserve(dataBytes, entryBytes))
                 .withSyncWrites(sync != SyncMode.NONE);
         long blockCache = options.blockCacheBytes();
         LsmStore lsm = LsmStore.open(storage, options);
-        return new Opened(lsm, MEMTABLES + " memtables of " + Arena.size(memtable) + ", block cache " + Arena.size(blockCache)
+        return new ArenaOpened(lsm, MEMTABLES + " memtables of " + Arena.size(memtable) + ", block cache " + Arena.size(blockCache)
                 + ", the tables' index and filter blocks") {
             @Override
-            Map<String, Long> memory() {
+            public Map<String, Long> memory() {
                 return lsmMemory(lsm, entryBytes);
             }
 
             @Override
-            boolean settled() {
+            public boolean settled() {
                 return lsm.pendingCompactionBytes() < lsm.options().level1Bytes();
             }
 
             @Override
-            void close() throws IOException {
+            public void close() throws IOException {
                 lsm.close();
             }
         };
@@ -307,14 +291,14 @@ enum ArenaEngine {
     /** A record cache entry's bytes beyond its key and value: the map entry, the policy's node, the objects' headers. */
     static final int CACHE_ENTRY_OVERHEAD = 96;
 
-    private static Opened openHybrid(DeviceStorage storage, HybridOptions options, int entryBytes) throws IOException {
+    private static ArenaOpened openHybrid(DeviceStorage storage, HybridOptions options, int entryBytes) throws IOException {
         HybridStore hybrid = HybridStore.open(storage, options);
         long pool = (long) options.btree().poolFrames() * options.btree().pageSize();
-        return new Opened(hybrid, String.format(Locale.ROOT, "B+tree pool %s, 3 memtables of %s, block cache %s,"
+        return new ArenaOpened(hybrid, String.format(Locale.ROOT, "B+tree pool %s, 3 memtables of %s, block cache %s,"
                         + " record cache %,d entries, tracker", Arena.size(pool), Arena.size(options.lsm().memtableBytes()),
                 Arena.size(options.lsm().blockCacheBytes()), options.cacheEntries())) {
             @Override
-            Map<String, Long> memory() {
+            public Map<String, Long> memory() {
                 Map<String, Long> m = new LinkedHashMap<>();
                 m.put("bufferPool", pool);
                 lsmMemory(hybrid.lsm(), entryBytes).forEach((k, v) -> m.put("lsm." + k, v));
@@ -332,7 +316,7 @@ enum ArenaEngine {
              * compaction owes less than a level 1's worth.
              */
             @Override
-            boolean settled() {
+            public boolean settled() {
                 long now = hybrid.stats().hotKeys();
                 hot.addLast(now);
                 if (hot.size() > SETTLE_INTERVALS) {
@@ -344,14 +328,14 @@ enum ArenaEngine {
             }
 
             @Override
-            Map<String, Long> counts() {
+            public Map<String, Long> counts() {
                 var s = hybrid.stats();
                 return Map.of("migrations", s.migrations(), "migrationsDeferred", s.migrationsDeferred(), "hotKeys", s.hotKeys(),
                         "cacheHits", s.cacheHits(), "cacheMisses", s.cacheMisses());
             }
 
             @Override
-            void close() throws IOException {
+            public void close() throws IOException {
                 hybrid.close();
             }
         };
@@ -365,40 +349,5 @@ enum ArenaEngine {
         });
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return executor;
-    }
-
-    /** An engine open in the arena. */
-    abstract static class Opened {
-        private final OrderedStore store;
-        private final String split;
-
-        Opened(OrderedStore store, String split) {
-            this.store = store;
-            this.split = split;
-        }
-
-        OrderedStore store() {
-            return store;
-        }
-
-        /** How the engine split the budget, in words. */
-        String split() {
-            return split;
-        }
-
-        /** The bytes the engine's caches hold now, by cache. */
-        abstract Map<String, Long> memory();
-
-        /** Whether its background work has caught up (no queued moves, compaction within a level's size). */
-        boolean settled() {
-            return true;
-        }
-
-        /** The engine's own counts worth reporting (the hybrid's moves and cache hits). */
-        Map<String, Long> counts() {
-            return Map.of();
-        }
-
-        abstract void close() throws IOException;
     }
 }

@@ -5,8 +5,11 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
@@ -17,14 +20,20 @@ import dev.storagelab.wal.SyncMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The arena's smoke run (every engine, a tiny budget, a few short intervals) and its answers to bad input. */
+/**
+ * The arena's smoke run (every engine, a tiny budget, a few short intervals) and its answers to bad
+ * input; RocksDB's run under the Maven profile {@code peers}, its refusal without it.
+ */
 class ArenaTest {
 
     @TempDir
@@ -93,6 +102,75 @@ class ArenaTest {
     void unknownEngineNamesTheEnginesThereAre() {
         assertThat(error("--engines", "btree,rocks"), allOf(containsString("no arena engine named 'rocks'"),
                 containsString("btree"), containsString("hybrid")));
+    }
+
+    @Test
+    void peersThatCannotBeHeldToTheTermsSayWhichTermInOneLine() {
+        assertThat(error("--engines", "btree,leveldb"), allOf(containsString("leveldb cannot be held to the arena's terms"),
+                containsString("no block cache"), containsString("no direct I/O"), containsString("workload --engine leveldb")));
+        assertThat(error("--engines", "h2"), allOf(containsString("h2 cannot be held to the arena's terms"),
+                containsString("no write-ahead log"), containsString("no direct I/O")));
+        assertThat(error("--engines", "h2-pool"), containsString("no write-ahead log"));
+        assertThat(error("--engines", "rocksdb-lsmopts"), containsString("use --engines rocksdb"));
+    }
+
+    @Test
+    void rocksdbInABuildWithoutThePeersNamesTheBuildThatHasIt() {
+        assumeFalse(rocksdbBuilt(), "this build has the peers (-Ppeers): the peer's own run is tested instead");
+        assertThat(error("--engines", "lsm,rocksdb"), allOf(containsString("rocksdb is a production peer"),
+                containsString("mvn -Ppeers -pl workbench -am package")));
+    }
+
+    /**
+     * Under the Maven profile {@code peers}: RocksDB in the arena with every write synced, read past
+     * the page cache, its bytes from its own counters, its memory within the budget.
+     */
+    @Test
+    void rocksdbUnderThePeersIsHeldToTheBudgetTheSyncModeAndDirectReads() throws IOException {
+        assumeTrue(rocksdbBuilt(), "a build without the peers: rocksdbInABuildWithoutThePeersNamesTheBuildThatHasIt runs instead");
+        ArenaWorkload w = ArenaWorkload.parse("ecommerce");
+        Arena.Spec spec = new Arena.Spec(768 << 10, 4, 100, SyncMode.EVERY_WRITE, true, 100, 1, 4, 3, 42);
+        Arena.Result r = Arena.run(List.of(ArenaEntrant.byId("rocksdb")), w, spec, dir, line -> { }).get(0);
+        assertThat("rocksdb ran operations", r.opsPerSecond(), greaterThan(0.0));
+        assertThat("rocksdb read with direct I/O", r.pageCacheBypassed(), equalTo(true));
+        assertThat("rocksdb wrote to its files", r.writeAmplification(), greaterThan(1.0));
+        assertThat("rocksdb's caches held memory", r.memoryBytes(), greaterThan(0L));
+        // the block cache may overshoot a little (pinned blocks): a tenth over is still the budget
+        assertThat("rocksdb kept within the budget: " + r.memory(), (double) r.memoryBytes(),
+                lessThanOrEqualTo(spec.memoryBytes() * 1.1));
+        assertThat(r.memory().keySet(), equalTo(java.util.Set.of("blockCache", "memtables", "tableReaders")));
+        long writes = r.latency().entrySet().stream().filter(e -> !e.getKey().equals("get") && !e.getKey().equals("scan"))
+                .mapToLong(e -> e.getValue().count()).sum();
+        assertThat("every-write synced the log once per write at least", r.engineCounts().get("walSyncs"),
+                greaterThanOrEqualTo(writes));
+        assertThat("every figure not measured at the device is named", r.ownCounters().keySet(),
+                equalTo(java.util.Set.of("writeBytesPerOp", "writeAmplification", "readBytesPerOp", "memoryBytes", "memory")));
+        assertThat("the result names the counters its bytes came from", r.ownCounters().toString(),
+                allOf(containsString("WAL_FILE_BYTES"), containsString("LAST_LEVEL_READ_BYTES"),
+                        containsString("rocksdb.block-cache-usage")));
+    }
+
+    @Test
+    void aRegisteredArenaPeerWhoseClassIsMissingIsLeftOutNotFatal() throws IOException {
+        // What a default build finds after a -Ppeers build: the peer's registration, not its classes.
+        List<String> built = ArenaEntrant.peers().stream().map(ArenaPeer::id).toList();
+        Path services = Files.createDirectories(dir.resolve("classes/META-INF/services"));
+        Files.writeString(services.resolve(ArenaPeer.class.getName()), "dev.storagelab.workbench.peers.NoSuchArenaPeer\n");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader stale = new URLClassLoader(new URL[] {dir.resolve("classes").toUri().toURL()}, before)) {
+            Thread.currentThread().setContextClassLoader(stale);
+            assertThat("the missing peer is left out, the others found", ArenaEntrant.peers().stream().map(ArenaPeer::id).toList(),
+                    equalTo(built));
+            assertThat(assertThrows(IllegalArgumentException.class, () -> ArenaEntrant.byId("NoSuchArenaPeer")).getMessage(),
+                    containsString("no arena engine named 'NoSuchArenaPeer'"));
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /** Whether this build has RocksDB in the arena (the Maven profile peers). */
+    private static boolean rocksdbBuilt() {
+        return ArenaEntrant.peers().stream().anyMatch(p -> p.id().equals("rocksdb"));
     }
 
     @Test

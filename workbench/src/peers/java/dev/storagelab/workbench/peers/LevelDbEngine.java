@@ -21,7 +21,9 @@ import org.iq80.leveldb.WriteOptions;
 
 /**
  * The pure-Java port of LevelDB (org.iq80.leveldb): the same design as lab-01's store grown up, in
- * the same language. Its iterators only go forward, so reverse scans are refused.
+ * the same language. Its iterators only go forward, so reverse scans are refused. It has no block
+ * cache (0.12 never reads {@code Options.cacheSize}): its tables are mapped ({@code mmap}), so the
+ * page cache is its only cache.
  */
 public final class LevelDbEngine implements EngineFactory {
 
@@ -32,7 +34,8 @@ public final class LevelDbEngine implements EngineFactory {
 
     @Override
     public String description() {
-        return "peer: LevelDB, the pure-Java port org.iq80.leveldb 0.12 (default options: 4 MiB memtable, 8 MiB block cache)";
+        return "peer: LevelDB, the pure-Java port org.iq80.leveldb 0.12 (default options: 4 MiB memtable; no block cache,"
+                + " its tables read through mmap and the page cache)";
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.storagelab.workbench.peers;
 
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
 import dev.storagelab.workbench.Counters;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.rocksdb.FlushOptions;
@@ -20,6 +22,8 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
 
 /**
  * RocksDB through rocksdbjni: the production LSM the workspace's engines are measured against.
@@ -60,7 +64,7 @@ public class RocksDbEngine implements EngineFactory {
             options.close();
             throw new IOException("RocksDB could not open " + dir + ": " + e.getMessage(), e);
         }
-        Store store = new Store(db, options, stats, new UserBytes());
+        Store store = new Store(db, options, stats, new UserBytes(), new WriteOptions());
         return new Engine.Handle(this, store) {
             /** The tickers count from when the Statistics object was made: when the database was opened. */
             @Override
@@ -119,7 +123,11 @@ public class RocksDbEngine implements EngineFactory {
         };
     }
 
-    private record Store(RocksDB db, Options options, Statistics stats, UserBytes written) implements OrderedStore {
+    /**
+     * RocksDB as an ordered store: each write with {@code writes} (whether it syncs the log), a
+     * list of writes as one write batch (one log record, one sync).
+     */
+    record Store(RocksDB db, Options options, Statistics stats, UserBytes written, WriteOptions writes) implements OrderedStore {
 
         @Override
         public Optional<Bytes> get(Bytes key) throws IOException {
@@ -137,7 +145,7 @@ public class RocksDbEngine implements EngineFactory {
             KeyValueStore.checkKey(key);
             KeyValueStore.checkValue(value);
             try {
-                db.put(key.toByteArray(), value.toByteArray());
+                db.put(writes, key.toByteArray(), value.toByteArray());
             } catch (RocksDBException e) {
                 throw new IOException(e);
             }
@@ -148,11 +156,36 @@ public class RocksDbEngine implements EngineFactory {
         public void delete(Bytes key) throws IOException {
             KeyValueStore.checkKey(key);
             try {
-                db.delete(key.toByteArray());
+                db.delete(writes, key.toByteArray());
             } catch (RocksDBException e) {
                 throw new IOException(e);
             }
             written.delete(key);
+        }
+
+        @Override
+        public void write(List<Entry> ops) throws IOException {
+            try (WriteBatch batch = new WriteBatch()) {
+                for (Entry e : ops) {
+                    KeyValueStore.checkKey(e.key());
+                    if (e.isTombstone()) {
+                        batch.delete(e.key().toByteArray());
+                    } else {
+                        KeyValueStore.checkValue(e.value());
+                        batch.put(e.key().toByteArray(), e.value().toByteArray());
+                    }
+                }
+                db.write(writes, batch);
+            } catch (RocksDBException e) {
+                throw new IOException(e);
+            }
+            for (Entry e : ops) {
+                if (e.isTombstone()) {
+                    written.delete(e.key());
+                } else {
+                    written.put(e.key(), e.value());
+                }
+            }
         }
 
         @Override
@@ -229,6 +262,7 @@ public class RocksDbEngine implements EngineFactory {
         @Override
         public void close() {
             db.close();
+            writes.close();
             options.close();
             stats.close();
         }
