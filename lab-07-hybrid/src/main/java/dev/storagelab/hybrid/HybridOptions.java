@@ -97,7 +97,8 @@ public record HybridOptions(int cacheEntries, String cachePolicy, int maxDirtyEn
                 (Object) migrationsPerSecond, (Object) migrationBurst);
         checkArgument(migrationQueueCapacity >= 1, "migrationQueueCapacity must be at least 1: %s", migrationQueueCapacity);
         checkArgument(maxHotKeys >= 0, "maxHotKeys must be at least 0: %s", maxHotKeys);
-        checkArgument(archiveAge != null && !archiveAge.isNegative(), "archiveAge must be zero or more (zero: never): %s", archiveAge);
+        checkArgument(archiveAge != null && !archiveAge.isNegative(),
+                "archiveAge must be zero or more (zero: never): %s", archiveAge);
         Objects.requireNonNull(archiveDevice, "archiveDevice");
         checkArgument(maintenanceInterval != null && !maintenanceInterval.isNegative() && !maintenanceInterval.isZero(),
                 "maintenanceInterval must be positive: %s", maintenanceInterval);

@@ -47,7 +47,10 @@ final class Migrator {
     private final ReentrantLock applyLock;
     /** The engine's route lock: open scans hold it shared, a round of moves alone. */
     private final StampedLock routeLock;
-    /** The engine's stale copies to delete once the routing table naming the other engine is durable: key -> the engine holding the stale copy. */
+    /**
+     * The engine's stale copies to delete once the routing table naming the other engine is
+     * durable: key -> the engine holding the stale copy.
+     */
     private final Map<Bytes, Placement> pendingDeletes;
     private final LongAdder migrations = new LongAdder();
     /** Hears migrations ({@link TieredEngine#setEventListener}). */
@@ -105,9 +108,9 @@ final class Migrator {
      * Moves {@code key} to {@code target} if it is not there already: copies its value from the
      * engine it is routed to now into {@code target}, routes it to {@code target} (noting the time,
      * for the minimum residency), and records the old engine's copy as a pending delete, which
-     * {@link TieredEngine#checkpoint} carries out once the routing table naming {@code target} is durable. A
-     * pending delete of the key from {@code target} itself (a key moved away and back before a
-     * checkpoint) is cancelled: that copy is the live one now. A key that holds no value (absent or
+     * {@link TieredEngine#checkpoint} carries out once the routing table naming {@code target} is
+     * durable. A pending delete of the key from {@code target} itself (a key moved away and back
+     * before a checkpoint) is cancelled: that copy is the live one now. A key that holds no value (absent or
      * deleted) moves as a delete: {@code target} gets a tombstone, since it may hold a stale copy of
      * the key that the new route would otherwise bring back. The caller holds the route lock alone.
      *

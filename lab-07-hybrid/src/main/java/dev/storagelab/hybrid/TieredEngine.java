@@ -98,7 +98,8 @@ public final class TieredEngine implements Engine {
         this.routes = Objects.requireNonNull(routes, "routes");
         this.cache = cache;
         this.tracker = Objects.requireNonNull(tracker, "tracker");
-        this.migrator = new Migrator(tree, lsm, routes, Objects.requireNonNull(ticker, "ticker"), stripes, applyLock, routeLock, pendingDeletes);
+        this.migrator = new Migrator(tree, lsm, routes, Objects.requireNonNull(ticker, "ticker"), stripes, applyLock,
+                routeLock, pendingDeletes);
     }
 
     /** The sink the write-back cache flushes to. */
@@ -286,7 +287,7 @@ public final class TieredEngine implements Engine {
         }
     }
 
-    // ---------------------------------------------------------------- moves ({@link Migrator})
+    // ---------------------------------------------------------------- moves (the Migrator's)
 
     /** Whether the B+tree can hold {@code key} with {@code value} ({@link Migrator#fitsHot(Bytes, Bytes)}). */
     boolean fitsHot(Bytes key, Bytes value) {
@@ -322,7 +323,10 @@ public final class TieredEngine implements Engine {
         migrator.endMoves(stamp);
     }
 
-    /** Records the stale copies a crash left as pending deletes ({@link Migrator#findStaleCopies}); called once, at open. */
+    /**
+     * Records the stale copies a crash left as pending deletes ({@link Migrator#findStaleCopies});
+     * called once, at open, before the log is replayed.
+     */
     void findStaleCopies() throws IOException {
         migrator.findStaleCopies();
     }
@@ -331,7 +335,6 @@ public final class TieredEngine implements Engine {
     int pendingDeletes() {
         return pendingDeletes.size();
     }
-
 
     // ---------------------------------------------------------------- checkpoints
 
@@ -393,7 +396,10 @@ public final class TieredEngine implements Engine {
         return scan(from, to, true);
     }
 
-    /** The live entries in {@code [from, to)}, newest-wins, tombstones dropped: a {@link TieredScan}, which holds the route lock shared until closed. */
+    /**
+     * The live entries in {@code [from, to)}, merged newest-wins, tombstones dropped: a
+     * {@link TieredScan}, which holds the route lock shared until it is closed.
+     */
     EntryIterator scan(Bytes from, Bytes to, boolean descending) {
         return TieredScan.scan(this, routeLock, from, to, descending);
     }
