@@ -7,7 +7,7 @@
 # part of mvn verify. Usage: notes/figures/race_mutants.sh [LAB_DIR_OR_RACE_DIR...]
 # lab-01: HashIndexLog (T5), SortedLogStore.lookup (T8); lab-02: HashRing (T7), KeysetPaginator (T5);
 # lab-03: SkipListMap (T6); lab-05: LsmStore.apply (T7); lab-06: WriteAheadStore (T3), KvStore's
-# checkpoint clock (T7); lab-07: TieredStorage.copyAndPublish (T7).
+# checkpoint clock (T7); lab-07: ArchiveMover.copyAndPublish (T7).
 set -u
 cd "$(dirname "$0")/../.."
 [ $# -gt 0 ] || set -- grader/src/test/resources/fixtures/races/lab-*/*/

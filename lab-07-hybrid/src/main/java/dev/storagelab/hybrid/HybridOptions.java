@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.base.Ticker;
 import dev.storagelab.btree.BTreeOptions;
+import dev.storagelab.hybrid.cache.ReplacementPolicies;
 import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
 import dev.storagelab.hybrid.cost.CostModel;
 import dev.storagelab.hybrid.cost.PlacementCost;
@@ -16,63 +17,97 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * How a {@link HybridStore} runs. Build one with {@link #builder()}; {@link #defaults()} is the
- * configuration the workbench's {@code hybrid} engine uses.
+ * How a {@link HybridStore} runs. Immutable and checked when made, as the earlier labs' options
+ * are; build one with {@link #builder()} or change a few settings of another with
+ * {@link #toBuilder()}. {@link #defaults()} is the configuration the workbench's {@code hybrid}
+ * engine uses.
+ *
+ * @param cacheEntries           entries the RAM cache holds, at least 0 (0: no cache); 65,536 by default
+ * @param cachePolicy            the cache's replacement policy by its {@link ReplacementPolicies} name:
+ *                               {@code arc} (the default), {@code lru} or {@code lfu}
+ * @param maxDirtyEntries        dirty cache entries that trigger a flush to the engines, at least 1; 4,096
+ * @param trackerWidth           counters per row of the tracker's sketches, what fixes its memory: a power
+ *                               of two, at least 64; 65,536
+ * @param trackerSampleSize      accesses after which the tracker halves its counters (its window), at
+ *                               least {@code trackerWidth}; 655,360
+ * @param costModel              what the router compares; {@link CostModel#defaults()}
+ * @param hysteresis             a move needs the other engine to be cheaper by this fraction of the current
+ *                               cost, in [0, 1); 0.25 (25%)
+ * @param minResidency           a key stays where it was moved at least this long, zero or more; 30 minutes
+ * @param paybackWindows         within how many tracking windows a move must repay its own cost (see
+ *                               {@link Router}), positive and finite; 4
+ * @param considerEvery          the router is asked about a key after one access in this many, at random,
+ *                               at least 1 (1, the default: after every access). Each question costs the
+ *                               tracker's estimates and two cost evaluations (about a tenth of a write's
+ *                               CPU in the ecommerce workload); a key hot enough to move is accessed
+ *                               often, so sampling delays its move little, but a key with a handful of
+ *                               accesses may then never be asked about
+ * @param migrationsPerSecond    the token bucket's refill rate, sustained migrations per second, positive
+ *                               and finite; 200
+ * @param migrationBurst         the token bucket's size, the most migrations in a burst, at least 1; 400
+ * @param migrationQueueCapacity keys waiting to move, at most (more are dropped and counted as deferred),
+ *                               at least 1; 10,000
+ * @param maxHotKeys             keys routed to the B+tree, at most, what bounds the routing table's
+ *                               memory, at least 0; 200,000
+ * @param archiveAge             LSM files older than this move to the archive, zero or more (zero: never,
+ *                               the default)
+ * @param archiveDevice          the archive's simulated device; {@link DeviceModel#objectStore()}
+ * @param maintenanceInterval    how often the background thread runs {@link RoutedStore#runMaintenance()},
+ *                               positive; 100 ms
+ * @param backgroundWork         whether a background thread runs maintenance (false: the caller calls it,
+ *                               as scenarios do); true
+ * @param ticker                 the clock of residency, token refills and file ages (a FakeTicker in
+ *                               simulations); the system's
+ * @param sleeper                how the archive's injected latency is spent; {@link Sleeper#REAL}
+ * @param syncMode               when a write returns compared with when its log record is durable; group commit
+ * @param checkpointLogBytes     a checkpoint is taken once the log has grown this much since the last one,
+ *                               at least 4 KiB; 64 MiB
+ * @param btree                  the B+tree's page size and pool; {@link BTreeOptions#defaults()}
+ * @param lsm                    the LSM tree's sizes (its own log is always turned off: the hybrid's log
+ *                               holds every write); {@link LsmOptions#defaults()}
+ * @param adaptiveCompaction     makes the LSM tree's compaction policy, one per open store (it keeps
+ *                               per-range counters), or null for the policy {@code lsm} names
  */
-public final class HybridOptions {
+public record HybridOptions(int cacheEntries, String cachePolicy, int maxDirtyEntries, int trackerWidth,
+                            int trackerSampleSize, PlacementCost costModel, double hysteresis, Duration minResidency,
+                            double paybackWindows, int considerEvery, double migrationsPerSecond, int migrationBurst,
+                            int migrationQueueCapacity, int maxHotKeys, Duration archiveAge, DeviceModel archiveDevice,
+                            Duration maintenanceInterval, boolean backgroundWork, Ticker ticker, Sleeper sleeper,
+                            SyncMode syncMode, long checkpointLogBytes, BTreeOptions btree, LsmOptions lsm,
+                            Supplier<AdaptiveCompaction> adaptiveCompaction) {
 
-    private final int cacheEntries;
-    private final String cachePolicy;
-    private final int maxDirtyEntries;
-    private final int trackerWidth;
-    private final int trackerSampleSize;
-    private final PlacementCost costModel;
-    private final double hysteresis;
-    private final Duration minResidency;
-    private final double paybackWindows;
-    private final int considerEvery;
-    private final double migrationsPerSecond;
-    private final int migrationBurst;
-    private final int migrationQueueCapacity;
-    private final int maxHotKeys;
-    private final Duration archiveAge;
-    private final DeviceModel archiveDevice;
-    private final Duration maintenanceInterval;
-    private final boolean backgroundWork;
-    private final Ticker ticker;
-    private final Sleeper sleeper;
-    private final SyncMode syncMode;
-    private final long checkpointLogBytes;
-    private final BTreeOptions btree;
-    private final LsmOptions lsm;
-    private final Supplier<AdaptiveCompaction> adaptiveCompaction;
-
-    private HybridOptions(Builder b) {
-        this.cacheEntries = b.cacheEntries;
-        this.cachePolicy = b.cachePolicy;
-        this.maxDirtyEntries = b.maxDirtyEntries;
-        this.trackerWidth = b.trackerWidth;
-        this.trackerSampleSize = b.trackerSampleSize;
-        this.costModel = b.costModel;
-        this.hysteresis = b.hysteresis;
-        this.minResidency = b.minResidency;
-        this.paybackWindows = b.paybackWindows;
-        this.considerEvery = b.considerEvery;
-        this.migrationsPerSecond = b.migrationsPerSecond;
-        this.migrationBurst = b.migrationBurst;
-        this.migrationQueueCapacity = b.migrationQueueCapacity;
-        this.maxHotKeys = b.maxHotKeys;
-        this.archiveAge = b.archiveAge;
-        this.archiveDevice = b.archiveDevice;
-        this.maintenanceInterval = b.maintenanceInterval;
-        this.backgroundWork = b.backgroundWork;
-        this.ticker = b.ticker;
-        this.sleeper = b.sleeper;
-        this.syncMode = b.syncMode;
-        this.checkpointLogBytes = b.checkpointLogBytes;
-        this.btree = b.btree;
-        this.lsm = b.lsm;
-        this.adaptiveCompaction = b.adaptiveCompaction;
+    /** Each setting checked, the message naming the bad value and what is allowed. */
+    public HybridOptions {
+        checkArgument(cacheEntries >= 0, "cacheEntries must be at least 0 (0: no cache): %s", cacheEntries);
+        checkArgument(cachePolicy != null && ReplacementPolicies.NAMES.contains(cachePolicy),
+                "cache policy must be one of %s: %s", ReplacementPolicies.NAMES, cachePolicy);
+        checkArgument(maxDirtyEntries >= 1, "maxDirtyEntries must be at least 1: %s", maxDirtyEntries);
+        checkArgument(trackerWidth >= 64 && Integer.bitCount(trackerWidth) == 1,
+                "tracker width must be a power of two, at least 64: %s", trackerWidth);
+        checkArgument(trackerSampleSize >= trackerWidth,
+                "tracker sample size must be at least its width (%s): %s", trackerWidth, trackerSampleSize);
+        Objects.requireNonNull(costModel, "costModel");
+        checkArgument(hysteresis >= 0 && hysteresis < 1, "hysteresis must be within [0, 1): %s", hysteresis);
+        checkArgument(minResidency != null && !minResidency.isNegative(), "minResidency must be zero or more: %s", minResidency);
+        checkArgument(paybackWindows > 0 && Double.isFinite(paybackWindows),
+                "paybackWindows must be positive and finite: %s", paybackWindows);
+        checkArgument(considerEvery >= 1, "considerEvery must be at least 1: %s", considerEvery);
+        checkArgument(migrationsPerSecond > 0 && Double.isFinite(migrationsPerSecond) && migrationBurst >= 1,
+                "the migration budget needs a positive, finite rate and a burst of at least 1: %s/s, %s",
+                (Object) migrationsPerSecond, (Object) migrationBurst);
+        checkArgument(migrationQueueCapacity >= 1, "migrationQueueCapacity must be at least 1: %s", migrationQueueCapacity);
+        checkArgument(maxHotKeys >= 0, "maxHotKeys must be at least 0: %s", maxHotKeys);
+        checkArgument(archiveAge != null && !archiveAge.isNegative(),
+                "archiveAge must be zero or more (zero: never): %s", archiveAge);
+        Objects.requireNonNull(archiveDevice, "archiveDevice");
+        checkArgument(maintenanceInterval != null && !maintenanceInterval.isNegative() && !maintenanceInterval.isZero(),
+                "maintenanceInterval must be positive: %s", maintenanceInterval);
+        Objects.requireNonNull(ticker, "ticker");
+        Objects.requireNonNull(sleeper, "sleeper");
+        Objects.requireNonNull(syncMode, "syncMode");
+        checkArgument(checkpointLogBytes >= 4096, "checkpointLogBytes must be at least 4096 (4 KiB): %s", checkpointLogBytes);
+        Objects.requireNonNull(btree, "btree");
+        Objects.requireNonNull(lsm, "lsm");
     }
 
     /** The workbench's configuration: an ARC cache of 64k entries, the default cost model, real time. */
@@ -115,139 +150,6 @@ public final class HybridOptions {
         return b;
     }
 
-    /** Entries the RAM cache holds (0: no cache). */
-    public int cacheEntries() {
-        return cacheEntries;
-    }
-
-    /** {@code arc}, {@code lru} or {@code lfu}. */
-    public String cachePolicy() {
-        return cachePolicy;
-    }
-
-    /** Dirty cache entries that trigger a flush to the engines. */
-    public int maxDirtyEntries() {
-        return maxDirtyEntries;
-    }
-
-    /** Counters per row of the tracker's sketches: what fixes its memory. */
-    public int trackerWidth() {
-        return trackerWidth;
-    }
-
-    /** Accesses after which the tracker halves its counters (its window). */
-    public int trackerSampleSize() {
-        return trackerSampleSize;
-    }
-
-    /** What the router compares. */
-    public PlacementCost costModel() {
-        return costModel;
-    }
-
-    /** A move needs the other engine to be cheaper by this fraction of the current cost (0.25: 25%). */
-    public double hysteresis() {
-        return hysteresis;
-    }
-
-    /** A key stays where it was moved at least this long. */
-    public Duration minResidency() {
-        return minResidency;
-    }
-
-    /** Within how many tracking windows a move must repay its own cost (see {@link Router}). */
-    public double paybackWindows() {
-        return paybackWindows;
-    }
-
-    /**
-     * The router is asked about a key after one access in this many, at random (1, the default:
-     * after every access). Each question costs the tracker's estimates and two cost evaluations
-     * (about a tenth of a write's CPU in the ecommerce workload); a key hot enough to move is
-     * accessed often, so sampling delays its move little, but a key with a handful of accesses may
-     * then never be asked about.
-     */
-    public int considerEvery() {
-        return considerEvery;
-    }
-
-    /** The token bucket's refill rate: sustained migrations per second. */
-    public double migrationsPerSecond() {
-        return migrationsPerSecond;
-    }
-
-    /** The token bucket's size: the most migrations in a burst. */
-    public int migrationBurst() {
-        return migrationBurst;
-    }
-
-    /** Keys waiting to move, at most (more are dropped and counted as deferred). */
-    public int migrationQueueCapacity() {
-        return migrationQueueCapacity;
-    }
-
-    /** Keys routed to the B+tree, at most: what bounds the routing table's memory. */
-    public int maxHotKeys() {
-        return maxHotKeys;
-    }
-
-    /** LSM files older than this move to the archive (zero: never). */
-    public Duration archiveAge() {
-        return archiveAge;
-    }
-
-    /** The archive's simulated device. */
-    public DeviceModel archiveDevice() {
-        return archiveDevice;
-    }
-
-    /** How often the background thread runs {@link RoutedStore#runMaintenance()}. */
-    public Duration maintenanceInterval() {
-        return maintenanceInterval;
-    }
-
-    /** Whether a background thread runs maintenance (false: the caller calls it, as scenarios do). */
-    public boolean backgroundWork() {
-        return backgroundWork;
-    }
-
-    /** The clock of residency, token refills and file ages (a FakeTicker in simulations). */
-    public Ticker ticker() {
-        return ticker;
-    }
-
-    /** How the archive's injected latency is spent. */
-    public Sleeper sleeper() {
-        return sleeper;
-    }
-
-    /** When a write returns compared with when its log record is durable. */
-    public SyncMode syncMode() {
-        return syncMode;
-    }
-
-    /** A checkpoint is taken once the log has grown this much since the last one. */
-    public long checkpointLogBytes() {
-        return checkpointLogBytes;
-    }
-
-    public BTreeOptions btree() {
-        return btree;
-    }
-
-    /** The LSM tree's sizes (its own log is always turned off: the hybrid's log holds every write). */
-    public LsmOptions lsm() {
-        return lsm;
-    }
-
-    /**
-     * Makes the LSM tree's compaction policy, one per open store (it keeps per-range counters), or
-     * null for the policy {@link #lsm()} names.
-     */
-    public Supplier<AdaptiveCompaction> adaptiveCompaction() {
-        return adaptiveCompaction;
-    }
-
     @Override
     public String toString() {
         return "HybridOptions{cache=" + cachePolicy + "x" + cacheEntries + ", maxDirty=" + maxDirtyEntries
@@ -256,7 +158,10 @@ public final class HybridOptions {
                 + ", maxHotKeys=" + maxHotKeys + ", archiveAge=" + archiveAge + ", sync=" + syncMode + "}";
     }
 
-    /** Settings, each checked when {@link #build()} is called. */
+    /**
+     * The settings, starting from {@link #defaults()}'s; {@link #build()} checks them (the record's
+     * Javadoc says what each one is and what it may be).
+     */
     public static final class Builder {
         private int cacheEntries = 65_536;
         private String cachePolicy = "arc";
@@ -283,7 +188,6 @@ public final class HybridOptions {
         private BTreeOptions btree = BTreeOptions.defaults();
         private LsmOptions lsm = LsmOptions.defaults();
         private Supplier<AdaptiveCompaction> adaptiveCompaction;
-
         private Builder() {
         }
 
@@ -394,34 +298,12 @@ public final class HybridOptions {
             return this;
         }
 
+        /** The options, checked. */
         public HybridOptions build() {
-            checkArgument(cacheEntries >= 0, "cacheEntries must be non-negative: %s", cacheEntries);
-            checkArgument(cachePolicy != null && (cachePolicy.equals("arc") || cachePolicy.equals("lru") || cachePolicy.equals("lfu")),
-                    "cache policy must be arc, lru or lfu: %s", cachePolicy);
-            checkArgument(maxDirtyEntries >= 1, "maxDirtyEntries must be at least 1: %s", maxDirtyEntries);
-            checkArgument(trackerWidth >= 64 && Integer.bitCount(trackerWidth) == 1,
-                    "tracker width must be a power of two, at least 64: %s", trackerWidth);
-            checkArgument(trackerSampleSize >= trackerWidth, "tracker sample size must be at least its width: %s", trackerSampleSize);
-            Objects.requireNonNull(costModel, "costModel");
-            checkArgument(hysteresis >= 0 && hysteresis < 1, "hysteresis must be within [0, 1): %s", hysteresis);
-            checkArgument(minResidency != null && !minResidency.isNegative(), "minResidency must not be negative: %s", minResidency);
-            checkArgument(paybackWindows > 0 && Double.isFinite(paybackWindows), "paybackWindows must be positive: %s", paybackWindows);
-            checkArgument(considerEvery >= 1, "considerEvery must be at least 1: %s", considerEvery);
-            checkArgument(migrationsPerSecond > 0 && migrationBurst >= 1,
-                    "the migration budget needs a positive rate and a burst of at least 1: %s/s, %s", (Object) migrationsPerSecond, (Object) migrationBurst);
-            checkArgument(migrationQueueCapacity >= 1, "migrationQueueCapacity must be at least 1: %s", migrationQueueCapacity);
-            checkArgument(maxHotKeys >= 0, "maxHotKeys must be non-negative: %s", maxHotKeys);
-            checkArgument(archiveAge != null && !archiveAge.isNegative(), "archiveAge must not be negative: %s", archiveAge);
-            Objects.requireNonNull(archiveDevice, "archiveDevice");
-            checkArgument(maintenanceInterval != null && !maintenanceInterval.isNegative() && !maintenanceInterval.isZero(),
-                    "maintenanceInterval must be positive: %s", maintenanceInterval);
-            Objects.requireNonNull(ticker, "ticker");
-            Objects.requireNonNull(sleeper, "sleeper");
-            Objects.requireNonNull(syncMode, "syncMode");
-            checkArgument(checkpointLogBytes >= 4096, "checkpointLogBytes must be at least 4 KiB: %s", checkpointLogBytes);
-            Objects.requireNonNull(btree, "btree");
-            Objects.requireNonNull(lsm, "lsm");
-            return new HybridOptions(this);
+            return new HybridOptions(cacheEntries, cachePolicy, maxDirtyEntries, trackerWidth, trackerSampleSize,
+                    costModel, hysteresis, minResidency, paybackWindows, considerEvery, migrationsPerSecond,
+                    migrationBurst, migrationQueueCapacity, maxHotKeys, archiveAge, archiveDevice, maintenanceInterval,
+                    backgroundWork, ticker, sleeper, syncMode, checkpointLogBytes, btree, lsm, adaptiveCompaction);
         }
     }
 }

@@ -5,9 +5,7 @@ import dev.storagelab.events.EventListener;
 import dev.storagelab.events.EventType;
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Striped;
-import dev.storagelab.bounds.MergingIterator;
 import dev.storagelab.btree.BPlusTree;
-import dev.storagelab.btree.PageFormat;
 import dev.storagelab.hybrid.cache.WriteBackCache;
 import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
 import dev.storagelab.hybrid.track.AccessTracker;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +29,6 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
-import java.util.function.Predicate;
 
 /**
  * The two engines behind one routing table, with the write-back cache in front: the
@@ -43,19 +39,23 @@ import java.util.function.Predicate;
  *
  * <p><b>Reads</b> go fastest first: the cache, then the engine the routing table names. <b>Writes</b>
  * go to the cache, dirty; the cache flushes them in sorted batches ({@link #applyBatch}), each key
- * to the engine it is routed to. <b>Scans</b> merge the cache's dirty entries, the B+tree and the
- * LSM tree newest-wins with lab-02's {@link MergingIterator}, each engine's entries filtered to the
- * keys routed to it.
+ * to the engine it is routed to. <b>Scans</b> ({@link TieredScan}) merge the cache's dirty
+ * entries, the B+tree and the LSM tree newest-wins with lab-02's {@code MergingIterator}, each
+ * engine's entries filtered to the keys routed to it.
  *
- * <p><b>A move</b> ({@link #migrate}) copies the key's value to the other engine, switches the
- * routing entry, and <em>defers</em> the delete from the old engine until the routing table that
- * names the new engine is durable ({@link #checkpoint}). Until then the old copy is stale but
- * harmless: nothing reads a copy from an engine the key is not routed to.
+ * <p><b>A move</b> ({@link #migrate}, by the {@link Migrator}) copies the key's value to the other
+ * engine, switches the routing entry, and <em>defers</em> the delete from the old engine until the
+ * routing table that names the new engine is durable ({@link #checkpoint}). Until then the old copy
+ * is stale but harmless: nothing reads a copy from an engine the key is not routed to.
  *
  * <p><b>Locks</b>, always taken in this order: a key's stripe (reads share it; writes and moves of
  * the key hold it alone), the cache's monitor, then {@code applyLock} (engine writes, moves and
  * checkpoints, one at a time). Open scans hold the route lock shared; a move needs it alone and,
  * as background work, waits for a later round rather than block.
+ *
+ * <p>Where lab-07 T6's code is: {@link #applyBatch} and {@link #checkpoint} here,
+ * {@link Migrator#migrate} (the move) and {@link TieredScan#sources} (the scan's sources). This
+ * class owns the locks, the routing table and the pending deletes, and lends them to the two.
  */
 public final class TieredEngine implements Engine {
 
@@ -69,15 +69,14 @@ public final class TieredEngine implements Engine {
     private final WriteBackCache cache;
     private final AccessTracker tracker;
     private final AdaptiveCompaction adaptive;
-    private final Ticker ticker;
     private final Striped<ReadWriteLock> stripes = Striped.readWriteLock(STRIPES);
     private final ReentrantLock applyLock = new ReentrantLock();
     private final StampedLock routeLock = new StampedLock();
     /** Stale copies to delete once the routing table naming the other engine is durable: key -> the engine holding the stale copy. */
     private final Map<Bytes, Placement> pendingDeletes = new ConcurrentHashMap<>();
-    /** A scan observer (the tracker): sees where each scan started and how many entries it returned. */
-    private final LongAdder migrations = new LongAdder();
-    /** Hears migrations ({@link #setEventListener}). */
+    /** Moves keys between the engines, with this engine's locks and {@link #pendingDeletes}. */
+    private final Migrator migrator;
+    /** Hears checkpoints' deletes of stale copies ({@link #setEventListener}). */
     private volatile EventListener events = EventListener.NONE;
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder cacheMisses = new LongAdder();
@@ -99,7 +98,8 @@ public final class TieredEngine implements Engine {
         this.routes = Objects.requireNonNull(routes, "routes");
         this.cache = cache;
         this.tracker = Objects.requireNonNull(tracker, "tracker");
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.migrator = new Migrator(tree, lsm, routes, Objects.requireNonNull(ticker, "ticker"), stripes, applyLock,
+                routeLock, pendingDeletes);
     }
 
     /** The sink the write-back cache flushes to. */
@@ -125,6 +125,7 @@ public final class TieredEngine implements Engine {
     /** Sets who hears this engine's migrations, and its B+tree's and LSM tree's own events; null for none. */
     void setEventListener(EventListener listener) {
         this.events = EventListener.orNone(listener);
+        migrator.setEventListener(events);
         tree.setEventListener(events);
         lsm.setEventListener(events);
     }
@@ -264,8 +265,8 @@ public final class TieredEngine implements Engine {
         applyLock.lock();
         try {
             for (Entry e : sortedBatch) {
-                if (!e.isTombstone() && routes.placement(e.key()) == Placement.HOT && !fitsHot(e.key(), e.value())) {
-                    demoteOversized(e.key());
+                if (!e.isTombstone() && routes.placement(e.key()) == Placement.HOT && !migrator.fitsHot(e.key(), e.value())) {
+                    migrator.demoteOversized(e.key()); // applyLock held, as it asks
                 }
             }
             // BEGIN SOLUTION lab-07 T6
@@ -286,129 +287,48 @@ public final class TieredEngine implements Engine {
         }
     }
 
-    // ---------------------------------------------------------------- moves
+    // ---------------------------------------------------------------- moves (the Migrator's)
 
-    /**
-     * Whether the B+tree can hold {@code key} with {@code value}: its cells are at most a quarter
-     * page and it has no overflow pages (lab-04). A key that cannot is never routed HOT.
-     */
+    /** Whether the B+tree can hold {@code key} with {@code value} ({@link Migrator#fitsHot(Bytes, Bytes)}). */
     boolean fitsHot(Bytes key, Bytes value) {
-        return fitsHot(key, value.length());
+        return migrator.fitsHot(key, value);
     }
 
     /** {@link #fitsHot(Bytes, Bytes)} for a value of {@code valueBytes}. */
     boolean fitsHot(Bytes key, int valueBytes) {
-        int pageSize = tree.options().pageSize();
-        return key.length() <= PageFormat.maxKeyBytes(pageSize)
-                && PageFormat.leafCellSize(key.length(), valueBytes) <= PageFormat.maxCellSize(pageSize);
+        return migrator.fitsHot(key, valueBytes);
     }
 
     /**
-     * A key routed HOT is being written with a value the B+tree cannot hold: it is routed COLD at
-     * once (the write then goes to the LSM tree) and its B+tree copy becomes a pending delete, as
-     * after a move. Recovery replays the write through here too, so it never fails on the B+tree.
-     * The caller holds {@code applyLock}.
-     */
-    private void demoteOversized(Bytes key) {
-        routes.route(key, Placement.COLD, ticker.read());
-        pendingDeletes.put(key, Placement.HOT);
-        migrations.increment();
-    }
-
-    /**
-     * Moves {@code key} to {@code target} if it is not there already: copies its value from the
-     * engine it is routed to now into {@code target}, routes it to {@code target} (noting the time,
-     * for the minimum residency), and records the old engine's copy as a pending delete, which
-     * {@link #checkpoint} carries out once the routing table naming {@code target} is durable. A
-     * pending delete of the key from {@code target} itself (a key moved away and back before a
-     * checkpoint) is cancelled: that copy is the live one now. A key that holds no value (absent or
-     * deleted) moves as a delete: {@code target} gets a tombstone, since it may hold a stale copy of
-     * the key that the new route would otherwise bring back. The caller holds the route lock alone.
+     * Moves {@code key} to {@code target} if it is not there already: copy, switch, deferred
+     * delete ({@link Migrator#migrate}). The caller holds the route lock alone.
      *
      * @return whether the key moved
      */
     boolean migrate(Bytes key, Placement target) throws IOException {
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_BEGIN, "key", EngineEvent.keyText(key), "from", routes.placement(key).name(), "to", target.name()));
-        boolean moved = copyAndSwitch(key, target);
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_SWITCH, "key", EngineEvent.keyText(key), "to", target.name(), "moved", moved));
-        return moved;
-    }
-
-    /** {@link #migrate}'s work, which {@link #migrate} reports to the listener before and after. */
-    private boolean copyAndSwitch(Bytes key, Placement target) throws IOException {
-        Lock lock = stripes.get(key).writeLock();
-        lock.lock();
-        try {
-            applyLock.lock();
-            try {
-                if (target == Placement.HOT && routes.placement(key) == Placement.COLD) {
-                    Optional<Bytes> value = lsm.get(key);
-                    if (value.isPresent() && !fitsHot(key, value.get())) {
-                        return false; // the B+tree cannot hold it (see fitsHot)
-                    }
-                }
-                // BEGIN SOLUTION lab-07 T6
-                Placement source = routes.placement(key);
-                if (source == target) {
-                    return false;
-                }
-                Optional<Bytes> value = engine(source).get(key);
-                if (value.isPresent()) {
-                    engine(target).put(key, value.get());
-                    pendingDeletes.put(key, source);
-                } else {
-                    engine(target).delete(key); // a stale copy there must not come back
-                    pendingDeletes.remove(key);
-                }
-                routes.route(key, target, ticker.read());
-                migrations.increment();
-                return true;
-                // END SOLUTION
-            } finally {
-                applyLock.unlock();
-            }
-        } finally {
-            lock.unlock();
-        }
+        return migrator.migrate(key, target);
     }
 
     /** Takes the route lock alone if no scan holds it: a stamp for {@link #endMoves}, or 0 if a scan is open. */
     long tryBeginMoves() {
-        return routeLock.tryWriteLock();
+        return migrator.tryBeginMoves();
     }
 
     /** Takes the route lock alone, waiting for open scans to close: a stamp for {@link #endMoves}. */
     long beginMoves() {
-        return routeLock.writeLock();
+        return migrator.beginMoves();
     }
 
     void endMoves(long stamp) {
-        routeLock.unlockWrite(stamp);
+        migrator.endMoves(stamp);
     }
 
     /**
-     * Finds the stale copies a crash left (a move whose routing switch did not become durable, or
-     * whose deferred delete did not) and records them as pending deletes: keys in the B+tree not
-     * routed HOT, and keys routed HOT that the LSM tree also holds. Called once, at open, before
-     * the log is replayed: it only reads, so a damaged page it meets refuses the open with nothing
-     * written (the scan's UncheckedIOException is unwrapped to the CorruptionException it carries).
+     * Records the stale copies a crash left as pending deletes ({@link Migrator#findStaleCopies});
+     * called once, at open, before the log is replayed.
      */
     void findStaleCopies() throws IOException {
-        try (EntryIterator it = tree.scan(null, null)) {
-            while (it.hasNext()) {
-                Bytes key = it.next().key();
-                if (routes.placement(key) != Placement.HOT) {
-                    pendingDeletes.put(key, Placement.HOT);
-                }
-            }
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
-        for (Bytes key : routes.hotKeys()) {
-            if (lsm.get(key).isPresent()) {
-                pendingDeletes.put(key, Placement.COLD);
-            }
-        }
+        migrator.findStaleCopies();
     }
 
     /** Keys with a stale copy in the engine they are not routed to, waiting for a checkpoint. */
@@ -476,230 +396,19 @@ public final class TieredEngine implements Engine {
         return scan(from, to, true);
     }
 
-    /** The smallest key greater than {@code key}: the key with a zero byte appended. */
-    static Bytes successor(Bytes key) {
-        byte[] b = new byte[key.length() + 1];
-        key.copyTo(b, 0);
-        return Bytes.wrap(b);
-    }
-
-    /** Dirty entries a scan copies from the cache at a time. */
-    static final int DIRTY_CHUNK = 64;
-
     /**
-     * The live entries in {@code [from, to)}, merged newest-wins from {@link #sources}, tombstones
-     * dropped. Holds the route lock shared until closed, so no move switches a route under it (a key
-     * filtered out of one engine is then never filtered out of the other too).
-     *
-     * <p>The cache's dirty entries are read {@value #DIRTY_CHUNK} at a time rather than copied whole
-     * (an unbounded scan would copy every dirty entry past its start to return a few). If dirty
-     * entries left the cache between two chunks (a flush: they went to the engines, maybe after the
-     * engines' iterators were opened), the scan starts again just after the last key it returned,
-     * with new iterators: keyset pagination, so a stable key is neither repeated nor skipped.
+     * The live entries in {@code [from, to)}, merged newest-wins, tombstones dropped: a
+     * {@link TieredScan}, which holds the route lock shared until it is closed.
      */
     EntryIterator scan(Bytes from, Bytes to, boolean descending) {
-        if (from != null && to != null && from.compareTo(to) > 0) {
-            throw new IllegalArgumentException("scan range is inverted: from " + from + " > to " + to);
-        }
-        long stamp = routeLock.readLock();
-        try {
-            return new TieredScan(from, to, descending, stamp);
-        } catch (RuntimeException e) {
-            routeLock.unlockRead(stamp);
-            throw e;
-        }
+        return TieredScan.scan(this, routeLock, from, to, descending);
     }
 
-    /** Thrown by a scan's dirty source when it must start again (see {@link #scan}); never leaves the scan. */
-    private static final class Restart extends RuntimeException {
-        Restart() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** A scan over the three sources that restarts after its last key when the cache flushed under it. */
-    private final class TieredScan implements EntryIterator {
-        private final Bytes from;
-        private final Bytes to;
-        private final boolean descending;
-        private final long stamp;
-        private Bytes last;
-        private EntryIterator merged;
-        private Entry next;
-        private boolean closed;
-
-        TieredScan(Bytes from, Bytes to, boolean descending, long stamp) {
-            this.from = from;
-            this.to = to;
-            this.descending = descending;
-            this.stamp = stamp;
-            open();
-        }
-
-        /** Opens the merge over {@code [from, to)} minus what was already returned. */
-        private void open() {
-            Bytes lo = from;
-            Bytes hi = to;
-            if (last != null) {
-                if (descending) {
-                    hi = last;
-                } else {
-                    lo = successor(last);
-                }
-            }
-            merged = new MergingIterator(sources(new DirtySource(lo, hi, descending), lo, hi, descending), descending);
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (next == null && !closed) {
-                Entry e;
-                try {
-                    if (!merged.hasNext()) {
-                        return false;
-                    }
-                    e = merged.next();
-                } catch (Restart r) {
-                    merged.close();
-                    open();
-                    continue;
-                }
-                last = e.key();
-                if (!e.isTombstone()) {
-                    next = e;
-                }
-            }
-            return next != null;
-        }
-
-        @Override
-        public Entry next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Entry e = next;
-            next = null;
-            return e;
-        }
-
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                try {
-                    merged.close();
-                } finally {
-                    routeLock.unlockRead(stamp);
-                }
-            }
-        }
-    }
-
-    /**
-     * The cache's dirty entries of {@code [lo, hi)} in the scan's order, {@value #DIRTY_CHUNK} at a
-     * time; throws {@link Restart} when it needs another chunk and entries left the dirty set since
-     * it was opened.
-     */
-    private final class DirtySource implements EntryIterator {
-        private final Bytes lo;
-        private final Bytes hi;
-        private final boolean descending;
-        private final long epoch;
-        private java.util.Iterator<Entry> chunk;
-        private boolean lastChunk;
-        private Bytes lastKey;
-
-        /**
-         * Reads the first chunk at once, before the engines' iterators open: entries flushed after
-         * this read and before they open are in the engines' view; entries flushed after they open
-         * are either in this chunk already or make the next read restart the scan.
-         */
-        DirtySource(Bytes lo, Bytes hi, boolean descending) {
-            this.lo = lo;
-            this.hi = hi;
-            this.descending = descending;
-            if (cache == null) {
-                this.epoch = 0;
-                this.chunk = java.util.Collections.emptyIterator();
-                this.lastChunk = true;
-            } else {
-                WriteBackCache.DirtyChunk first = cache.dirtyChunk(lo, hi, descending, DIRTY_CHUNK);
-                this.epoch = first.sinkWrites();
-                take(first.entries());
-            }
-        }
-
-        private void take(List<Entry> entries) {
-            lastChunk = entries.size() < DIRTY_CHUNK;
-            if (!entries.isEmpty()) {
-                lastKey = entries.get(entries.size() - 1).key();
-            }
-            chunk = entries.iterator();
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (chunk.hasNext()) {
-                return true;
-            }
-            if (lastChunk) {
-                return false;
-            }
-            WriteBackCache.DirtyChunk read = descending ? cache.dirtyChunk(lo, lastKey, true, DIRTY_CHUNK)
-                    : cache.dirtyChunk(successor(lastKey), hi, false, DIRTY_CHUNK);
-            if (read.sinkWrites() != epoch) {
-                throw new Restart(); // dirty entries went to the engines, maybe behind their iterators
-            }
-            take(read.entries());
-            return chunk.hasNext();
-        }
-
-        @Override
-        public Entry next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return chunk.next();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /**
-     * The scan's three sources for lab-02's {@link MergingIterator}, newest first: {@code dirty} (the
-     * cache's dirty entries of the range in the scan's order, tombstones included: they hide older
-     * values), the B+tree's entries of {@code [from, to)} whose keys are routed HOT, the LSM tree's
-     * whose keys are routed COLD ({@link #filtered}), each engine scanned in the scan's direction.
-     * The caller holds the route lock shared. If opening one fails, the ones already open are closed.
-     */
-    List<EntryIterator> sources(EntryIterator dirty, Bytes from, Bytes to, boolean descending) {
-        List<EntryIterator> sources = new ArrayList<>(3);
-        try {
-            // BEGIN SOLUTION lab-07 T6
-            sources.add(dirty);
-            sources.add(filtered(descending ? tree.scanReverse(from, to) : tree.scan(from, to),
-                    key -> routes.placement(key) == Placement.HOT));
-            sources.add(filtered(descending ? lsm.scanReverse(from, to) : lsm.scan(from, to),
-                    key -> routes.placement(key) == Placement.COLD));
-            return sources;
-            // END SOLUTION
-        } catch (RuntimeException e) {
-            sources.forEach(EntryIterator::close);
-            throw e;
-        }
-    }
-
-    /** The entries of {@code source} whose keys pass {@code keep}. */
-    static EntryIterator filtered(EntryIterator source, Predicate<Bytes> keep) {
-        return EntryIterator.filter(source, e -> keep.test(e.key()));
-    }
 
     // ---------------------------------------------------------------- stats and close
 
     long migrations() {
-        return migrations.sum();
+        return migrator.migrations();
     }
 
     long cacheHits() {
