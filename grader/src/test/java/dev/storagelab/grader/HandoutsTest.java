@@ -1,6 +1,7 @@
 package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -23,9 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The handouts keep their shape, on the real workspace: every public test belongs to a task of
  * its lab's table (or to the row of the given code's tests), so {@code ./storagelab test} has no
- * "other" row; every task's section names its test command; and what students and readers see
- * (handouts, notes, the README outside its instructor part, every file of the release, the notes'
- * data and figure scripts) speaks of the course alone, never of how the workspace is made.
+ * "other" row; every task's section names its test command; the handouts have one shape (the
+ * same top-level sections in the same order, the same parts in every task's section); and what
+ * students and readers see (handouts, notes, the README outside its instructor part, every file of
+ * the release, the notes' data and figure scripts) speaks of the course alone, never of how the
+ * workspace is made.
  */
 class HandoutsTest {
 
@@ -76,6 +81,118 @@ class HandoutsTest {
             }
         }
         assertThat("tasks whose section (## TN) does not show `./storagelab test --lab NN --task TN`", missing, empty());
+    }
+
+    /**
+     * The labs whose handouts have the one shape below. lab-04 and lab-07 join this list once their
+     * handouts are in that shape; until then their handouts fail the check.
+     */
+    static final List<String> SHAPED_LABS = List.of("lab-01", "lab-02", "lab-03", "lab-05", "lab-06");
+
+    /**
+     * The shape of a handout: its top-level ({@code ## }) headings, in this order, the tasks
+     * ({@code ## T1}, {@code ## T2}, ...: the rows of its task table) between the two lists.
+     */
+    static final List<String> BEFORE_THE_TASKS = List.of("How to run the tests", "The production pain", "Concepts", "Formats");
+    static final List<String> AFTER_THE_TASKS = List.of("Bonus", "Experiments", "Watching it in the browser", "How the lab is graded",
+            "For instructors");
+    /** The headings of the shape a handout may leave out, where the lab has nothing for them. */
+    static final Set<String> OPTIONAL_HEADINGS = Set.of("Watching it in the browser");
+
+    @Test
+    void theShapedHandoutsHaveTheShapesHeadingsInOrderAndEveryTaskItsParts() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String id : SHAPED_LABS) {
+            Lab lab = WORKSPACE.labs().stream().filter(l -> l.id().equals(id)).findFirst()
+                    .orElseThrow(() -> new AssertionError(id + " is in SHAPED_LABS but the workspace has no such lab"));
+            String handout = Files.readString(WORKSPACE.root().resolve(lab.directory()).resolve("README.md"), StandardCharsets.UTF_8);
+            List<String> tasks = LabTests.tasks(WORKSPACE, lab).stream().map(LabTests.Task::id).filter(t -> !t.equals("given")).toList();
+            problems.addAll(shapeProblems(lab.directory() + "/README.md", handout, tasks));
+        }
+        assertThat("handouts out of the shape: ## " + String.join(", ## ", BEFORE_THE_TASKS) + ", ## T1 ... ## TN, ## "
+                + String.join(", ## ", AFTER_THE_TASKS) + " (optional: " + OPTIONAL_HEADINGS + "); each task's section with a"
+                + " `*Run.*` line naming its test command, then a `*What the tests check.*` paragraph", problems, empty());
+    }
+
+    @Test
+    void theShapeCheckFindsAHandoutOutOfShape() {
+        String handout = String.join("\n", "# lab-09 Example", "", "## Getting started", "", "```", "## not a heading: code", "```",
+                "## The production pain", "## Formats", "## Concepts", "## T1", "", "*Run.* `./storagelab test --lab 09 --task T1`", "",
+                "*What the tests check.* `ExampleTest`: everything.", "## T2", "", "*What the tests check.* nothing yet.", "",
+                "*Run.* `./storagelab test --lab 09 --task T2`", "## Experiments", "## Glossary", "## How the lab is graded",
+                "## For instructors", "");
+        assertThat(shapeProblems("lab-09-example/README.md", handout, List.of("T1", "T2")), contains(
+                "lab-09-example/README.md: top-level headings [Getting started, The production pain, Formats, Concepts, T1, T2,"
+                        + " Experiments, Glossary, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
+                        + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, (Watching it in the browser),"
+                        + " How the lab is graded, For instructors]",
+                "lab-09-example/README.md ## T2: no `*What the tests check.*` paragraph after its `*Run.*` line"));
+        String shaped = String.join("\n", "## How to run the tests", "## The production pain", "## Concepts", "## Formats", "## T1", "",
+                "*Run.* `./storagelab test --lab 09 --task T1`", "", "*What the tests check.* `ExampleTest`: everything.", "## Bonus",
+                "## Experiments", "## How the lab is graded", "<!-- BEGIN INSTRUCTOR -->", "## For instructors", "<!-- END INSTRUCTOR -->", "");
+        assertThat(shapeProblems("lab-09-example/README.md", shaped, List.of("T1")), empty());
+        assertThat("a task missing from the handout", shapeProblems("lab-09-example/README.md", shaped, List.of("T1", "T2")), contains(
+                "lab-09-example/README.md: top-level headings [How to run the tests, The production pain, Concepts, Formats, T1,"
+                        + " Bonus, Experiments, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
+                        + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, (Watching it in the browser),"
+                        + " How the lab is graded, For instructors]"));
+        String noRun = shaped.replace("*Run.* `./storagelab test --lab 09 --task T1`", "Run `./storagelab test --lab 09 --task T1`.");
+        assertThat("a task without its *Run.* line", shapeProblems("lab-09-example/README.md", noRun, List.of("T1")),
+                contains("lab-09-example/README.md ## T1: no `*Run.*` line"));
+    }
+
+    /**
+     * What keeps {@code handout} out of the shape, as messages naming the file: its top-level headings
+     * not those of the shape, in its order, with {@code tasks} (the task table's, in order) between
+     * {@link #BEFORE_THE_TASKS} and {@link #AFTER_THE_TASKS}; a task's section without a {@code *Run.*}
+     * line, or without a {@code *What the tests check.*} paragraph after it. Headings inside fenced
+     * code are not headings.
+     */
+    static List<String> shapeProblems(String file, String handout, List<String> tasks) {
+        List<String> headings = new ArrayList<>();
+        Map<String, List<String>> sections = new LinkedHashMap<>();
+        List<String> current = null;
+        boolean fenced = false;
+        for (String line : handout.split("\n", -1)) {
+            if (line.startsWith("```")) {
+                fenced = !fenced;
+            }
+            if (!fenced && line.startsWith("## ")) {
+                String heading = line.substring(3).strip();
+                headings.add(heading);
+                current = new ArrayList<>();
+                sections.put(heading, current);
+            } else if (current != null) {
+                current.add(line);
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> wanted = new ArrayList<>(BEFORE_THE_TASKS);
+        wanted.addAll(tasks);
+        wanted.addAll(AFTER_THE_TASKS);
+        List<String> present = wanted.stream().filter(h -> !OPTIONAL_HEADINGS.contains(h) || headings.contains(h)).toList();
+        if (!headings.equals(present)) {
+            List<String> shown = wanted.stream().map(h -> OPTIONAL_HEADINGS.contains(h) ? "(" + h + ")" : h).toList();
+            problems.add(file + ": top-level headings " + headings + "; the shape wants " + shown);
+        }
+        for (String task : tasks) {
+            List<String> body = sections.get(task);
+            if (body == null) {
+                continue; // already reported: the headings differ from the shape's
+            }
+            int run = -1;
+            for (int i = 0; i < body.size() && run < 0; i++) {
+                if (body.get(i).startsWith("*Run.*")) {
+                    run = i;
+                }
+            }
+            if (run < 0) {
+                problems.add(file + " ## " + task + ": no `*Run.*` line");
+            } else if (body.subList(run + 1, body.size()).stream().noneMatch(l -> l.startsWith("*What the tests check.*"))) {
+                problems.add(file + " ## " + task + ": no `*What the tests check.*` paragraph after its `*Run.*` line");
+            }
+        }
+        return problems;
     }
 
     @Test
