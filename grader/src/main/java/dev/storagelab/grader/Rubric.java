@@ -102,8 +102,8 @@ public final class Rubric {
     /**
      * The test JVM's heap in MiB where it runs: {@link #heapMegabytes}, or less in a container whose
      * memory limit holds the grader, Maven and the test JVM together (Gradescope, PrairieLearn): the
-     * limit less {@code container.reserve.mb} for the grader and the test JVM's own non-heap memory,
-     * so that a student's allocation ends in an OutOfMemoryError the grader reports, not in the
+     * limit less {@code container.reserve.mb} for the grader, the test JVM's own non-heap memory and
+     * a JVM a crash test starts ({@link #testJvmMemoryFlags} caps what of these a student's code can grow), so that a student's allocation ends in an OutOfMemoryError the grader reports, not in the
      * kernel killing a process of the container.
      */
     public int testHeapMegabytes() {
