@@ -102,8 +102,8 @@ public final class Rubric {
     /**
      * The test JVM's heap in MiB where it runs: {@link #heapMegabytes}, or less in a container whose
      * memory limit holds the grader, Maven and the test JVM together (Gradescope, PrairieLearn): the
-     * limit less {@code container.reserve.mb} for the grader and the test JVM's own non-heap memory,
-     * so that a student's allocation ends in an OutOfMemoryError the grader reports, not in the
+     * limit less {@code container.reserve.mb} for the grader, the test JVM's own non-heap memory and
+     * a JVM a crash test starts ({@link #testJvmMemoryFlags} caps what of these a student's code can grow), so that a student's allocation ends in an OutOfMemoryError the grader reports, not in the
      * kernel killing a process of the container.
      */
     public int testHeapMegabytes() {
@@ -115,8 +115,35 @@ public final class Rubric {
         if (containerMegabytes <= 0) {
             return heap;
         }
-        long room = containerMegabytes - (long) number("container.reserve.mb", 320);
+        long room = containerMegabytes - (long) number("container.reserve.mb", 384);
         return (int) Math.max(64, Math.min(heap, room));
+    }
+
+    /** The system property that caps the heap of a child JVM a test starts (the testkit's {@code KilledChild} reads it). */
+    public static final String CHILD_HEAP_PROPERTY = "storagelab.child.heap.mb";
+
+    /**
+     * The memory flags of the test JVM where it runs: {@link #testHeapMegabytes}, and in a container
+     * also caps on what grows beside the heap and a student's code could fill, direct buffers
+     * ({@code container.direct.mb}, and no cached temporary buffer above 256 KiB per thread) and
+     * class metadata ({@code container.metaspace.mb}), and the heap of any JVM a test starts
+     * ({@code container.child.heap.mb}, as {@value #CHILD_HEAP_PROPERTY}): each then ends in an
+     * OutOfMemoryError inside its own JVM, which costs a test, where past the container's limit the
+     * kernel would kill a process.
+     */
+    public List<String> testJvmMemoryFlags() {
+        return testJvmMemoryFlags(ContainerLimits.current().memoryLimitMegabytes());
+    }
+
+    List<String> testJvmMemoryFlags(long containerMegabytes) {
+        List<String> flags = new ArrayList<>(List.of("-Xmx" + testHeapMegabytes(containerMegabytes) + "m"));
+        if (containerMegabytes > 0) {
+            flags.add("-XX:MaxDirectMemorySize=" + (long) number("container.direct.mb", 64) + "m");
+            flags.add("-Djdk.nio.maxCachedBufferSize=262144");
+            flags.add("-XX:MaxMetaspaceSize=" + (long) number("container.metaspace.mb", 128) + "m");
+            flags.add("-D" + CHILD_HEAP_PROPERTY + "=" + (long) number("container.child.heap.mb", 64));
+        }
+        return List.copyOf(flags);
     }
 
     /**

@@ -155,7 +155,7 @@ public final class TestSupervisor {
                           Confinement.Run confined) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + rubric.testHeapMegabytes() + "m");
+        cmd.addAll(rubric.testJvmMemoryFlags());
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Djava.io.tmpdir=" + tmp);
         if (confined != null) {

@@ -3,6 +3,7 @@ package dev.storagelab.grader;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
@@ -190,9 +191,21 @@ class PlatformResultsTest {
     @Test
     void theTestHeapLeavesRoomForTheGraderInAContainer() {
         Rubric rubric = Rubric.of(Workspace.at(Fixtures.realWorkspace()));
-        assertThat(rubric.testHeapMegabytes(768), is(448));
+        assertThat(rubric.testHeapMegabytes(768), is(384));
         assertThat("no container: the rubric's heap", rubric.testHeapMegabytes(0), is(rubric.heapMegabytes()));
         assertThat("a large container: the rubric's heap", rubric.testHeapMegabytes(8192), is(rubric.heapMegabytes()));
+    }
+
+    @Test
+    void inAContainerEveryGrowthOfTheTestJvmAndOfTheJvmsItStartsIsCapped() {
+        Rubric rubric = Rubric.of(Workspace.at(Fixtures.realWorkspace()));
+        List<String> flags = rubric.testJvmMemoryFlags(768);
+        assertThat(flags, hasItems("-Xmx384m", "-XX:MaxDirectMemorySize=64m", "-XX:MaxMetaspaceSize=128m",
+                "-D" + Rubric.CHILD_HEAP_PROPERTY + "=64"));
+        assertThat("the testkit's KilledChild reads this property (its HEAP_PROPERTY)", Rubric.CHILD_HEAP_PROPERTY,
+                is("storagelab.child.heap.mb"));
+        assertThat("no container: only the rubric's heap, the JVM's defaults beside it", rubric.testJvmMemoryFlags(0),
+                is(List.of("-Xmx" + rubric.heapMegabytes() + "m")));
     }
 
     /** A cgroup v1 tree whose memory cgroup {@code /grading/job} has {@code limit} bytes and {@code kills} OOM kills. */

@@ -54,7 +54,27 @@ public final class KilledChild {
     }
 
     /**
-     * Starts {@code main} with {@code args} (and a 128 MiB heap), waits until it has acknowledged
+     * The system property a grader sets, in a container whose memory the grader, the test JVM and
+     * this child share, to the child's heap in MiB; without it, {@value #DEFAULT_HEAP_MB}.
+     */
+    public static final String HEAP_PROPERTY = "storagelab.child.heap.mb";
+
+    static final int DEFAULT_HEAP_MB = 128;
+
+    /** The child's heap in MiB: {@link #HEAP_PROPERTY} when it holds a size from 16 to 4096, else the default. */
+    static int heapMegabytes() {
+        String value = System.getProperty(HEAP_PROPERTY);
+        if (value != null && value.matches("\\d{2,4}")) {
+            int mb = Integer.parseInt(value);
+            if (mb >= 16 && mb <= 4096) {
+                return mb;
+            }
+        }
+        return DEFAULT_HEAP_MB;
+    }
+
+    /**
+     * Starts {@code main} with {@code args} (and a heap of {@link #heapMegabytes()}), waits until it has acknowledged
      * {@code target} units of work ({@code 0 .. target - 1}), kills it with SIGKILL and returns the
      * highest number it acknowledged (at least {@code target - 1}).
      *
@@ -66,7 +86,7 @@ public final class KilledChild {
                                   Path stderr) throws Exception {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heapMegabytes() + "m"));
         cmd.addAll(sandbox());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(args);

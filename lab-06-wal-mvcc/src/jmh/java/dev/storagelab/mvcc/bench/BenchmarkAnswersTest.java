@@ -24,11 +24,16 @@ class BenchmarkAnswersTest {
     private static final int OPS = 3000;
 
     private static MvccBenchmark loaded() throws IOException {
+        return loaded(0);
+    }
+
+    private static MvccBenchmark loaded(int warmupReads) throws IOException {
         MvccBenchmark bench = new MvccBenchmark();
         bench.mvccEngine = "memory";
         bench.mvccKeys = 500;
         bench.versionsPerKey = 4;
         bench.sequentialSkip = 8;
+        bench.warmupReads = warmupReads;
         bench.load();
         return bench;
     }
@@ -61,6 +66,23 @@ class BenchmarkAnswersTest {
             assertThat("a get at the first snapshot that returns the newest version fails the benchmark",
                     WrongAnswers.within(OPS, bench::getOldest), allOf(startsWith("wrong answer: get("),
                             containsString(", readTs 1) returned a value other than the one written at timestamp 1")));
+        } finally {
+            bench.store.close();
+            bench.store = reference;
+            bench.close();
+        }
+    }
+
+    @Test
+    void theUntimedWarmUpReadsCheckEveryAnswer() throws IOException {
+        MvccBenchmark bench = loaded(2000); // the reference: every warm-up read answers right
+        MvccStore reference = bench.store;
+        try {
+            bench.store = inPlace(bench, 1);
+            assertThat("a warm-up read at the first snapshot that returns the newest version fails the setup",
+                    WrongAnswers.within(1, () -> bench.warmUp(2)),
+                    allOf(startsWith("wrong answer: get("), containsString(", readTs 1) returned a value other than the one written"
+                            + " at timestamp 1")));
         } finally {
             bench.store.close();
             bench.store = reference;
