@@ -1,5 +1,6 @@
 package dev.storagelab.lsm;
 
+import dev.storagelab.events.EventListener;
 import dev.storagelab.kv.Bytes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -191,7 +192,7 @@ final class BackgroundWork {
     /** Flushes the oldest frozen memtable to level 0 (holds the mutex; lets go of it while writing). */
     private void flushFrozenMemtable() throws IOException {
         MemTable imm = store.current.oldestFrozen();
-        if (store.events.isEnabled()) store.events.onEvent(LsmEvents.flushBegan(imm));
+        if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.flushBegan(imm));
         List<FileMeta> metas;
         store.mutex.unlock();
         try {
@@ -211,7 +212,7 @@ final class BackgroundWork {
         store.install(new SuperVersion(store.mem, rest, store.versions.version()));
         store.files.installed(metas);
         store.metrics.recordFlush();
-        if (store.events.isEnabled()) store.events.onEvent(LsmEvents.flushEnded(metas));
+        if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.flushEnded(metas));
         store.files.deleteObsolete();
     }
 
@@ -237,7 +238,7 @@ final class BackgroundWork {
      * version edit deletes the inputs and adds the outputs.
      */
     private void compact(Compaction c) throws IOException {
-        if (store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionPicked(c));
+        if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionPicked(c));
         if (c.isTrivialMove(store.versions.version(), store.options.tableBytes())) {
             FileMeta f = c.allInputs().get(0);
             VersionEdit edit = new VersionEdit().deleteFile(c.level(), f.number()).addFile(c.output(), f);
@@ -245,7 +246,7 @@ final class BackgroundWork {
             store.install(new SuperVersion(store.mem, store.current.imm, store.versions.version()));
             trivialMoves++;
             store.metrics.recordCompaction();
-            if (store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionFinished(c, List.of(f), true));
+            if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionFinished(c, List.of(f), true));
             return;
         }
         long smallestSnapshot = store.snapshots.isEmpty() ? store.lastSequence : store.snapshots.firstKey();
@@ -284,7 +285,7 @@ final class BackgroundWork {
         store.install(new SuperVersion(store.mem, store.current.imm, store.versions.version()));
         store.files.installed(outputs);
         store.metrics.recordCompaction();
-        if (store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionFinished(c, outputs, false));
+        if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionFinished(c, outputs, false));
         store.files.deleteObsolete();
     }
 

@@ -328,9 +328,9 @@ public final class TieredEngine implements Engine {
      * @return whether the key moved
      */
     boolean migrate(Bytes key, Placement target) throws IOException {
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_BEGIN, "key", EngineEvent.keyText(key), "from", routes.placement(key).name(), "to", target.name()));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_BEGIN, "key", EngineEvent.keyText(key), "from", routes.placement(key).name(), "to", target.name()));
         boolean moved = copyAndSwitch(key, target);
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_SWITCH, "key", EngineEvent.keyText(key), "to", target.name(), "moved", moved));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_SWITCH, "key", EngineEvent.keyText(key), "to", target.name(), "moved", moved));
         return moved;
     }
 
@@ -440,7 +440,7 @@ public final class TieredEngine implements Engine {
         }
         applyLock.lock();
         try {
-            if (events.isEnabled() && !pendingDeletes.isEmpty()) events.onEvent(EngineEvent.of(EventType.MIGRATION_DELETE_OLD, "keys", pendingDeletes.size())); // this checkpoint deletes them
+            if (EventListener.EMIT && events.isEnabled() && !pendingDeletes.isEmpty()) events.onEvent(EngineEvent.of(EventType.MIGRATION_DELETE_OLD, "keys", pendingDeletes.size())); // this checkpoint deletes them
             // BEGIN SOLUTION lab-07 T6
             tree.checkpoint();
             lsm.flush();

@@ -39,6 +39,10 @@ public final class EventTaps {
 
     /** Sets {@code listener} on {@code handle}'s engine; throws if that engine reports no events. */
     public static void attach(Engine.Handle handle, EventListener listener) {
+        if (!EventListener.EMIT && listener != EventListener.NONE) {
+            throw new IllegalArgumentException("events are switched off in this JVM (-Dstoragelab.events=off, the baseline"
+                    + " of notes/figures/events_overhead.sh): run without it to record or watch a run");
+        }
         if (handle.store() instanceof BPlusTree tree) {
             tree.setEventListener(listener);
         } else if (handle.store() instanceof LsmStore lsm) {
