@@ -38,7 +38,7 @@ run() { # run LABEL ENGINE WORKLOAD ROUND
   java -Xmx"$HEAP" "${flag[@]}" -jar "$JAR" workload --no-progress --json --engine "$engine" --workload "$wl" \
       --keys "$KEYS" --ops "$OPS" --dir "$d" > "$OUT/$engine-$wl-$label-$r.json"
   rm -rf "$d"
-  python3 -c 'import json,sys; print(f"  {sys.argv[2]} round {sys.argv[3]}: {json.load(open(sys.argv[1]))[\"opsPerSecond\"]:12.0f} ops/s")' \
+  python3 -c 'import json,sys; ops = json.load(open(sys.argv[1]))["opsPerSecond"]; print(f"  {sys.argv[2]} round {sys.argv[3]}: {ops:12.0f} ops/s")' \
       "$OUT/$engine-$wl-$label-$r.json" "$label" "$r"
 }
 

@@ -134,6 +134,36 @@ class VizServerTest {
         }
     }
 
+    private static String runJava(Path dir, List<String> args) throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        cmd.addAll(args.subList(0, args.indexOf("--")));
+        cmd.addAll(List.of("-cp", classpath));
+        cmd.addAll(args.subList(args.indexOf("--") + 1, args.size()));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return "exit " + p.exitValue() + ": " + out.strip();
+    }
+
+    @Test
+    void switchedOffEnginesReportNothingEvenToAListenerAndTheWorkbenchRefusesToRecord() throws Exception {
+        Path on = Files.createDirectories(dir.resolve("on"));
+        Path off = Files.createDirectories(dir.resolve("off"));
+        String shipped = runJava(dir, List.of("--", EventsOffProbe.class.getName(), on.toString()));
+        assertThat("events on (the default): a listener hears splits, flushes and compactions", shipped,
+                org.hamcrest.Matchers.matchesPattern("exit 0: btree=[1-9]\\d* lsm=[1-9]\\d*"));
+        String baseline = runJava(dir, List.of("-Dstoragelab.events=off", "--", EventsOffProbe.class.getName(), off.toString()));
+        assertThat("-Dstoragelab.events=off: every guard is false before it asks the listener", baseline,
+                equalTo("exit 0: btree=0 lsm=0"));
+        Path file = dir.resolve("refused.jsonl");
+        String refused = runJava(dir, List.of("-Dstoragelab.events=off", "--", "dev.storagelab.workbench.WorkbenchMain", "workload",
+                "--no-progress", "--engine", "btree", "--workload", "fillseq", "--keys", "100", "--ops", "100", "--events", file.toString()));
+        assertThat(refused, allOf(containsString("exit 2"), containsString("events are switched off in this JVM"),
+                containsString("-Dstoragelab.events=off")));
+        assertThat("nothing is recorded", Files.exists(file), is(false));
+    }
+
     @Test
     void theStateAtACompactionShowsItsOutputsInTheirLevel() throws Exception {
         Path run = VizTestRuns.lsmRun(dir, "lsm.jsonl", LsmOptions.CompactionStyle.LEVELED, 1500);
