@@ -283,9 +283,15 @@ final class RunState {
                     v = new ArrayList<>();
                     versions.put(key.getAsString(), v);
                 }
-                if (v.size() < 8) {
-                    v.add(ts);
-                }
+                v.add(ts);
+            }
+        }
+        // Transactions committing on several threads may report their commits in another order
+        // than their timestamps: each key's versions are put in timestamp order here.
+        for (List<Long> v : versions.values()) {
+            v.sort(java.util.Comparator.reverseOrder());
+            if (v.size() > 8) {
+                v.subList(8, v.size()).clear();
             }
         }
         out.add("versions", EventRecorder.GSON.toJsonTree(versions));
