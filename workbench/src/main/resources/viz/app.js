@@ -296,8 +296,9 @@ function drawBtree(s) {
         'class="page" data-page="' + p.id + '"><title>page ' + p.id + ' level ' + level + ', ' + pct(p.fill) + ' full'
         + (p.first ? ', first key ' + esc(p.first) : '') + (f ? ', pins ' + f.pins + (f.latch ? ', latched ' + f.latch : '') : '') + '</title></rect');
     });
-    body += text(2, level * rowH + 11, 'level ' + level + ': ' + row.length + ' page' + (row.length === 1 ? '' : 's')
-      + (row.length > shown.length ? ' (first ' + shown.length + ' drawn)' : ''));
+    const all = b.levelPages && b.levelPages[level] !== undefined ? b.levelPages[level] : row.length;
+    body += text(2, level * rowH + 11, 'level ' + level + ': ' + all + ' page' + (all === 1 ? '' : 's')
+      + (all > shown.length ? ' (first ' + shown.length + ' drawn)' : ''));
   });
   const legend = '<div class="legend"><span><i style="background:#f39c12"></i>split since the last picture</span>'
     + '<span><i style="background:#6a9fd4"></i>leaf (height = fill)</span><span><i style="background:#4a6fa4"></i>internal</span>'
@@ -541,7 +542,8 @@ async function tick() {
     const before = ui.runs.map((r) => r.count).join();
     ui.runs = await api('/api/runs').catch(() => ui.runs);
     if (ui.runs.map((r) => r.count).join() !== before) {
-      if ($('follow').checked && ui.mode === 'event') ui.at = null;
+      // follow the end of the run shown, when that run is the live one: another run's live events move nothing
+      if ($('follow').checked && ui.mode === 'event' && primary() && primary().live) ui.at = null;
       loadTimeline();
       refresh();
     }

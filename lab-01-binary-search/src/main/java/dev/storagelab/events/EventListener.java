@@ -7,14 +7,24 @@ package dev.storagelab.events;
  * browser ({@code ./storagelab viz}).
  *
  * <p><b>Cost:</b> an engine holds {@link #NONE} until a listener is set, and every emission is
- * {@code if (events.isEnabled()) events.onEvent(EngineEvent.of(...))}: without a listener an
- * event costs one virtual call that returns a constant, and nothing is allocated.
+ * {@code if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(...))}:
+ * without a listener an event costs one virtual call that returns a constant, and nothing is
+ * allocated. With {@code -Dstoragelab.events=off} {@link #EMIT} is false and the JIT removes
+ * every emission outright, so the cost of the shipped configuration (on, no listener) can be
+ * measured against none at all in the same build ({@code notes/figures/events_overhead.sh}).
  *
  * <p><b>Threads:</b> engines call {@link #onEvent} from whichever thread did the work (a writer, a
  * flush or compaction thread), sometimes holding the engine's own locks, so a listener must be
  * thread-safe, quick, and must never call back into the engine.
  */
 public interface EventListener {
+
+    /**
+     * Whether engines report events at all in this JVM: true unless it was started with
+     * {@code -Dstoragelab.events=off}. A constant, read once, so a guard that tests it first is
+     * compiled away when it is false.
+     */
+    boolean EMIT = !"off".equalsIgnoreCase(System.getProperty("storagelab.events", "on"));
 
     /** Hears nothing, costs nothing: what every engine holds until a listener is set. */
     EventListener NONE = new EventListener() {

@@ -360,7 +360,7 @@ public final class BPlusTree implements OrderedStore {
         try {
             checkWritable();
             long generation = takeCheckpoint();
-            if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "btree", "generation", generation));
+            if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "btree", "generation", generation));
             return generation;
         } finally {
             lock.writeLock().unlock();

@@ -476,7 +476,7 @@ public final class BufferPool {
                 f = freeOrVictim();
             }
             if (f != null) {
-                if (evictions != evictionsBefore && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index, "evictions", evictions));
+                if (evictions != evictionsBefore && EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index, "evictions", evictions));
                 return f;
             }
             if (!waitWhenFull) {

@@ -2,6 +2,7 @@ package dev.storagelab.btree;
 
 import static dev.storagelab.btree.PageFormat.NO_PAGE;
 
+import dev.storagelab.events.EventListener;
 import dev.storagelab.kv.Bytes;
 import java.io.IOException;
 
@@ -118,7 +119,7 @@ final class TreeDelete {
     boolean fitTogether(SlottedPage left, Bytes separator, SlottedPage right) {
         int pulledDown = left.isLeaf() ? 0 : PageFormat.SLOT_SIZE + PageFormat.internalCellSize(separator.length());
         boolean fit = left.usedBytes() + pulledDown + right.usedBytes() <= tree.capacity;
-        if (fit && tree.events.isEnabled()) tree.events.onEvent(TreeEvents.merge(left, right)); // the caller merges the two whenever they fit
+        if (fit && EventListener.EMIT && tree.events.isEnabled()) tree.events.onEvent(TreeEvents.merge(left, right)); // the caller merges the two whenever they fit
         return fit;
     }
 

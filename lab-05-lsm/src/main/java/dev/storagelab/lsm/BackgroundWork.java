@@ -1,6 +1,7 @@
 package dev.storagelab.lsm;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.storagelab.events.EventListener;
 import dev.storagelab.kv.Bytes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -209,7 +210,7 @@ final class BackgroundWork {
     @GuardedBy("store.mutex")
     private void flushFrozenMemtable() throws IOException {
         MemTable imm = store.current.oldestFrozen();
-        if (store.events.isEnabled()) store.events.onEvent(LsmEvents.flushBegan(imm));
+        if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.flushBegan(imm));
         List<FileMeta> metas;
         store.mutex.unlock();
         try {
@@ -229,7 +230,7 @@ final class BackgroundWork {
         store.install(new SuperVersion(store.mem, rest, store.versions.version()));
         store.files.installed(metas);
         store.metrics.recordFlush();
-        if (store.events.isEnabled()) store.events.onEvent(LsmEvents.flushEnded(metas));
+        if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.flushEnded(metas));
         store.files.deleteObsolete();
     }
 
@@ -256,7 +257,7 @@ final class BackgroundWork {
      */
     @GuardedBy("store.mutex")
     private void compact(Compaction c) throws IOException {
-        if (store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionPicked(c));
+        if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionPicked(c));
         if (c.isTrivialMove(store.versions.version(), store.options.tableBytes())) {
             FileMeta f = c.allInputs().get(0);
             VersionEdit edit = new VersionEdit().deleteFile(c.level(), f.number()).addFile(c.output(), f);
@@ -264,7 +265,7 @@ final class BackgroundWork {
             store.install(new SuperVersion(store.mem, store.current.imm, store.versions.version()));
             trivialMoves++;
             store.metrics.recordCompaction();
-            if (store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionFinished(c, List.of(f), true));
+            if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionFinished(c, List.of(f), true));
             return;
         }
         long smallestSnapshot = store.snapshots.isEmpty() ? store.lastSequence : store.snapshots.firstKey();
@@ -303,7 +304,7 @@ final class BackgroundWork {
         store.install(new SuperVersion(store.mem, store.current.imm, store.versions.version()));
         store.files.installed(outputs);
         store.metrics.recordCompaction();
-        if (store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionFinished(c, outputs, false));
+        if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionFinished(c, outputs, false));
         store.files.deleteObsolete();
     }
 

@@ -198,7 +198,7 @@ public final class KvStore implements OrderedStore, TransactionalStore {
         logBytesAtCheckpoint = log.wal().stats().bytes();
         checkpoints.incrementAndGet();
         EventListener events = transactions.eventListener();
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "kv", "coveredLsn", covered));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "kv", "coveredLsn", covered));
         return covered;
     }
 
@@ -251,7 +251,7 @@ public final class KvStore implements OrderedStore, TransactionalStore {
                 ? unloggedVersions.collectGarbage(w) : MvccStore.GcResult.NONE;
         gcTotals = gcTotals.plus(r);
         EventListener events = transactions.eventListener();
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.VERSION_GC, "watermark", w, "versionsScanned", r.versionsScanned(), "versionsRemoved", r.versionsRemoved()));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.VERSION_GC, "watermark", w, "versionsScanned", r.versionsScanned(), "versionsRemoved", r.versionsRemoved()));
         return r;
     }
 

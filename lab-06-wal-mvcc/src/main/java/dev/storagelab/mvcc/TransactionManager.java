@@ -160,7 +160,7 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
             throw new IllegalStateException("the transaction manager is closed");
         }
         long startTs = oracle.begin();
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_BEGIN, "startTs", startTs));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_BEGIN, "startTs", startTs));
         return new SnapshotTransaction(this, store, startTs, options.isolation() == Isolation.SERIALIZABLE);
     }
 
@@ -181,7 +181,7 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
         try {
             commitTs = oracle.validateAndAssign(txn.startTs(), keys, txn.readSet());
         } catch (ConflictException e) {
-            if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_CONFLICT, "startTs", txn.startTs(), "keys", keyTexts(keys), "reason", e.getMessage()));
+            if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_CONFLICT, "startTs", txn.startTs(), "keys", keyTexts(keys), "reason", e.getMessage()));
             throw e;
         }
         try {
@@ -198,13 +198,13 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
         }
         oracle.markFinished(commitTs);
         oracle.awaitVisible(commitTs);
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_COMMIT, "startTs", txn.startTs(), "commitTs", commitTs, "keys", keyTexts(keys)));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_COMMIT, "startTs", txn.startTs(), "commitTs", commitTs, "keys", keyTexts(keys)));
         return commitTs;
     }
 
     /** A transaction aborted (by its caller: a conflict is reported as one when it happens). */
     void aborted(SnapshotTransaction txn) {
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_ABORT, "startTs", txn.startTs()));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_ABORT, "startTs", txn.startTs()));
     }
 
     /** Sets who hears this manager's transactions and garbage collections ({@link EventListener}); null for none. */
@@ -257,7 +257,7 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
             long watermark = oracle.gcWatermark();
             MvccStore.GcResult result = store.collectGarbage(watermark);
             gcRuns.incrementAndGet();
-            if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.VERSION_GC, "watermark", watermark, "versionsScanned", result.versionsScanned(), "versionsRemoved", result.versionsRemoved()));
+            if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.VERSION_GC, "watermark", watermark, "versionsScanned", result.versionsScanned(), "versionsRemoved", result.versionsRemoved()));
             gcTotals = gcTotals.plus(result);
             return result;
         } finally {

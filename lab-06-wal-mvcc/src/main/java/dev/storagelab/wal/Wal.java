@@ -109,7 +109,7 @@ public final class Wal implements Closeable {
                     long first = appendGroup(payloads);
                     commitGroups++;
                     commitGroupRecords += payloads.size();
-                    if (events.isEnabled()) events.onEvent(walGroup(first, payloads));
+                    if (EventListener.EMIT && events.isEnabled()) events.onEvent(walGroup(first, payloads));
                     return first;
                 } finally {
                     ioLock.unlock();

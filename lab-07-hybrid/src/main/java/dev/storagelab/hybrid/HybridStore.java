@@ -305,7 +305,7 @@ public final class HybridStore implements RoutedStore {
     private void checkpointLocked() throws IOException {
         log.checkpoint(() -> new byte[0]);
         logBytesAtCheckpoint = log.wal().stats().bytes();
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "hybrid", "routes", engine.routes().hotCount()));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "hybrid", "routes", engine.routes().hotCount()));
     }
 
     // ---------------------------------------------------------------- routing
@@ -335,7 +335,7 @@ public final class HybridStore implements RoutedStore {
         if (target == null) {
             return;
         }
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.ROUTE_DECISION, "key", EngineEvent.keyText(key), "from", current.name(), "to", target.name()));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.ROUTE_DECISION, "key", EngineEvent.keyText(key), "from", current.name(), "to", target.name()));
         if (target == Placement.HOT && !engine.fitsHot(key, valueBytes)) {
             return; // the B+tree cannot hold it: no cost makes it HOT
         }
@@ -437,7 +437,7 @@ public final class HybridStore implements RoutedStore {
             try {
                 if (tiers.moveToArchive(name)) {
                     moved++;
-                    if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TIER_MOVE, "table", name, "from", "fast", "to", "archive"));
+                    if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TIER_MOVE, "table", name, "from", "fast", "to", "archive"));
                 }
             } catch (java.nio.file.NoSuchFileException e) {
                 // a compaction deleted it since the selection: nothing to move

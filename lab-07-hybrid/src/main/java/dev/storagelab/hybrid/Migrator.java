@@ -117,9 +117,9 @@ final class Migrator {
      * @return whether the key moved
      */
     boolean migrate(Bytes key, Placement target) throws IOException {
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_BEGIN, "key", EngineEvent.keyText(key), "from", routes.placement(key).name(), "to", target.name()));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_BEGIN, "key", EngineEvent.keyText(key), "from", routes.placement(key).name(), "to", target.name()));
         boolean moved = copyAndSwitch(key, target);
-        if (events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_SWITCH, "key", EngineEvent.keyText(key), "to", target.name(), "moved", moved));
+        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_SWITCH, "key", EngineEvent.keyText(key), "to", target.name(), "moved", moved));
         return moved;
     }
 

@@ -39,6 +39,9 @@ public final class EventTaps {
 
     /** Sets {@code listener} on {@code handle}'s engine; throws if that engine reports no events. */
     public static void attach(Engine.Handle handle, EventListener listener) {
+        if (listener != EventListener.NONE) {
+            requireEvents();
+        }
         if (handle.store() instanceof BPlusTree tree) {
             tree.setEventListener(listener);
         } else if (handle.store() instanceof LsmStore lsm) {
@@ -50,6 +53,14 @@ public final class EventTaps {
         } else {
             throw new IllegalArgumentException(handle.engine().id() + " reports no events; record btree, btree-16m, lsm,"
                     + " lsm-tiered, kv, kv-lsm or hybrid");
+        }
+    }
+
+    /** Throws unless engines report events in this JVM ({@link EventListener#EMIT}). */
+    private static void requireEvents() {
+        if (!EventListener.EMIT) {
+            throw new IllegalArgumentException("events are switched off in this JVM (-Dstoragelab.events=off, the baseline"
+                    + " of notes/figures/events_overhead.sh): run without it to record or watch a run");
         }
     }
 
@@ -121,7 +132,8 @@ public final class EventTaps {
         header.put("ops", spec.ops());
         header.put("valueBytes", spec.valueBytes());
         header.put("seed", spec.seed());
-        attach(handle, EventListener.NONE); // the engine must report events: fail before the file is made
+        requireEvents(); // the engine must report events: fail before the file is made
+        attach(handle, EventListener.NONE);
         try (dev.storagelab.workbench.viz.EventRecorder recorder = new dev.storagelab.workbench.viz.EventRecorder(events, header, sink)) {
             attach(handle, recorder);
             try {

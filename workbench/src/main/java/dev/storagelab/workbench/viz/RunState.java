@@ -24,6 +24,8 @@ final class RunState {
 
     /** The most events after a picture that are replayed onto it (pictures come every 1% of a run). */
     static final int MAX_REPLAY = 20_000;
+    /** The most pages of one level a state lists (the page draws as many); the rest are only counted. */
+    static final int MAX_PAGES_PER_LEVEL = 300;
 
     private final RecordedRun run;
     private final int at;
@@ -156,10 +158,21 @@ final class RunState {
                 pages.remove(e.get("freed").getAsLong());
             }
         }
+        // A level of thousands of pages is listed up to MAX_PAGES_PER_LEVEL and counted whole, so the
+        // answer stays the same size however large the tree (or the run) grew.
         JsonArray list = new JsonArray();
-        pages.values().forEach(list::add);
+        Map<Integer, Integer> perLevel = new TreeMap<>();
+        for (JsonObject p : pages.values()) {
+            int n = perLevel.merge(p.get("level").getAsInt(), 1, Integer::sum);
+            if (n <= MAX_PAGES_PER_LEVEL) {
+                list.add(p);
+            }
+        }
+        JsonObject levelCounts = new JsonObject();
+        perLevel.forEach((level, n) -> levelCounts.addProperty(String.valueOf(level), n));
         out.addProperty("height", height);
         out.add("pages", list);
+        out.add("levelPages", levelCounts);
         out.add("recent", recent(changes, 12));
         RecordedRun.IntList roots = run.rootSplits();
         int rootsSoFar = roots.countAtMost(at);
@@ -270,9 +283,15 @@ final class RunState {
                     v = new ArrayList<>();
                     versions.put(key.getAsString(), v);
                 }
-                if (v.size() < 8) {
-                    v.add(ts);
-                }
+                v.add(ts);
+            }
+        }
+        // Transactions committing on several threads may report their commits in another order
+        // than their timestamps: each key's versions are put in timestamp order here.
+        for (List<Long> v : versions.values()) {
+            v.sort(java.util.Comparator.reverseOrder());
+            if (v.size() > 8) {
+                v.subList(8, v.size()).clear();
             }
         }
         out.add("versions", EventRecorder.GSON.toJsonTree(versions));

@@ -299,7 +299,10 @@ public final class VizServer implements AutoCloseable {
         boolean back = "prev".equals(q.get("dir"));
         boolean rootOnly = "true".equals(q.get("root"));
         int from = (int) number(q, "from", back ? run.count() : -1);
-        RecordedRun.IntList p = run.positions(code);
+        // Root splits have an index of their own: finding one never reads the run's other splits.
+        boolean rootIndex = rootOnly && type.equals(EventType.PAGE_SPLIT.id());
+        RecordedRun.IntList p = rootIndex ? run.rootSplits() : run.positions(code);
+        rootOnly &= !rootIndex;
         int k = p.countAtMost(from);
         int found = -1;
         if (back) {

@@ -5,12 +5,14 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
+import com.google.gson.JsonParser;
 import dev.storagelab.lsm.LsmOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -33,9 +36,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The viewer end to end, in a real headless Chromium (the distribution's {@code chromium} and
- * {@code chromium-driver}), against the server {@code ./storagelab viz} runs. Without a browser
- * the tests are skipped with a one-line reason, except under {@code CI=true}, where a missing
- * browser fails them ({@code .ci/run} installs it).
+ * {@code chromium-driver}), against the server {@code ./storagelab viz} starts: the workbench's
+ * {@code viz} command in a process of its own ({@link VizProcess}), given a leveled and a tiered
+ * LSM run, a million-event run and a file that is not a recording. Without a browser the tests
+ * are skipped with a one-line reason, except under {@code CI=true}, where a missing browser fails
+ * them ({@code .ci/run} installs it).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VizBrowserTest {
@@ -47,9 +52,16 @@ class VizBrowserTest {
     @TempDir
     static Path dir;
 
+    /** The runs the process serves, by number. */
+    static final int LEVELED = 0;
+    static final int TIERED = 1;
+    static final int MILLION = 2;
+    static final int EVENTS = 1_000_000;
+
     private WebDriver browser;
+    private VizProcess viz;
+    private String base;
     private Path leveled;
-    private Path tiered;
 
     @BeforeAll
     void startBrowser() throws Exception {
@@ -62,7 +74,12 @@ class VizBrowserTest {
             Assumptions.abort(reason);
         }
         leveled = VizTestRuns.lsmRun(dir, "leveled.jsonl", LsmOptions.CompactionStyle.LEVELED, 1500);
-        tiered = VizTestRuns.lsmRun(dir, "tiered.jsonl", LsmOptions.CompactionStyle.TIERED, 1500);
+        Path tiered = VizTestRuns.lsmRun(dir, "tiered.jsonl", LsmOptions.CompactionStyle.TIERED, 1500);
+        Path million = VizTestRuns.syntheticBtreeRun(dir, "million.jsonl", EVENTS);
+        Path bad = Files.writeString(dir.resolve("bad.jsonl"), "not json at all\n");
+        viz = VizProcess.start(List.of("--port", "0", "--live-dir", dir.resolve("live").toString(), leveled.toString(),
+                tiered.toString(), million.toString(), bad.toString()));
+        base = "http://127.0.0.1:" + viz.awaitHealthy(Duration.ofMinutes(3)) + "/";
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
@@ -73,15 +90,30 @@ class VizBrowserTest {
     }
 
     @AfterAll
-    void stopBrowser() {
+    void stop() throws Exception {
         if (browser != null) {
             browser.quit();
         }
+        if (viz != null) {
+            viz.close();
+        }
     }
 
-    private VizServer serve(List<Path> runs) throws Exception {
-        return new VizServer(InetAddress.getLoopbackAddress(), 0, runs, RunFormat.MAX_BYTES, dir.resolve("live"),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    /** How many runs the server holds now (the live test adds one). */
+    private int runsNow() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/runs")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JsonParser.parseString(r.body()).getAsJsonArray().size();
+    }
+
+    /** Moves the slider to {@code permille} of the run, as a hand dragging it does. */
+    private void scrubTo(int permille) {
+        ((JavascriptExecutor) browser).executeScript("const s = document.getElementById('scrub'); s.value = arguments[0];"
+                + " s.dispatchEvent(new Event('input'));", permille);
+    }
+
+    private long count(String script) {
+        return ((Number) ((JavascriptExecutor) browser).executeScript("return " + script)).longValue();
     }
 
     /** A wait that asks again when the page redrew an element between finding and reading it. */
@@ -102,75 +134,90 @@ class VizBrowserTest {
 
     @Test
     void aLiveBTreeInsertRunShowsTheRootSplit() throws Exception {
-        try (VizServer server = serve(List.of())) {
-            browser.get("http://127.0.0.1:" + server.port() + "/");
-            WebDriverWait wait = waitFor();
-            wait.until(d -> new Select(d.findElement(By.id("liveEngine"))).getOptions().size() > 0);
-            new Select(browser.findElement(By.id("liveEngine"))).selectByValue("btree");
-            new Select(browser.findElement(By.id("liveWorkload"))).selectByValue("fillseq");
-            browser.findElement(By.id("liveKeys")).clear();
-            browser.findElement(By.id("liveKeys")).sendKeys("3000");
-            browser.findElement(By.id("liveOps")).clear();
-            browser.findElement(By.id("liveOps")).sendKeys("3000");
-            browser.findElement(By.id("liveStart")).click();
-            // the page redraws the summary as events arrive: keep the text the wait saw, not a re-read element
-            String summary = wait.until(d -> {
-                String now = text(By.cssSelector(".btree-summary"));
-                return now.contains("last root split: event") ? now : null;
-            });
-            int height = Integer.parseInt(summary.replaceAll("^height (\\d+).*$", "$1"));
-            assertThat(summary, height, greaterThan(1));
-            assertThat("the live run is a run of the server", server.runs(), hasSize(1));
-            assertThat(browser.getCurrentUrl(), containsString("runs=0"));
-        }
+        int id = runsNow();
+        browser.get(base);
+        WebDriverWait wait = waitFor();
+        wait.until(d -> new Select(d.findElement(By.id("liveEngine"))).getOptions().size() > 0);
+        new Select(browser.findElement(By.id("liveEngine"))).selectByValue("btree");
+        new Select(browser.findElement(By.id("liveWorkload"))).selectByValue("fillseq");
+        browser.findElement(By.id("liveKeys")).clear();
+        browser.findElement(By.id("liveKeys")).sendKeys("3000");
+        browser.findElement(By.id("liveOps")).clear();
+        browser.findElement(By.id("liveOps")).sendKeys("3000");
+        browser.findElement(By.id("liveStart")).click();
+        // the page redraws the summary as events arrive: keep the text the wait saw, not a re-read element
+        String summary = wait.until(d -> {
+            String now = text(By.cssSelector(".btree-summary"));
+            return now.contains("last root split: event") ? now : null;
+        });
+        int height = Integer.parseInt(summary.replaceAll("^height (\\d+).*$", "$1"));
+        assertThat(summary, height, greaterThan(1));
+        assertThat("the live run is a run of the server", runsNow(), equalTo(id + 1));
+        assertThat(browser.getCurrentUrl(), containsString("runs=" + id));
     }
 
     @Test
     void aRecordedLsmRunScrubsToItsFirstCompaction() throws Exception {
         int compaction = VizTestRuns.first(leveled, "compaction.finished");
-        try (VizServer server = serve(List.of(leveled))) {
-            browser.get("http://127.0.0.1:" + server.port() + "/#runs=0&view=lsm&mode=event&at=0");
-            WebDriverWait wait = waitFor();
-            wait.until(d -> text(By.id("pos")).startsWith("event 0 of"));
-            new Select(browser.findElement(By.id("jumpType"))).selectByValue("compaction.finished");
-            browser.findElement(By.id("jumpNext")).click();
-            wait.until(d -> text(By.id("pos")).startsWith("event " + compaction + " of"));
-            wait.until(d -> text(By.cssSelector(".compaction-now")).contains("L"));
-            assertThat(text(By.cssSelector(".compaction-now")), containsString("compaction L"));
-            assertThat("the position is in the URL, to share", browser.getCurrentUrl(), containsString("at=" + compaction));
-            assertThat("the outputs are drawn", browser.findElements(By.cssSelector("rect.table")).size(), greaterThan(0));
-            browser.findElement(By.id("stepFwd")).click();
-            wait.until(d -> text(By.id("pos")).startsWith("event " + (compaction + 1) + " of"));
-        }
+        browser.get(base + "#runs=" + LEVELED + "&view=lsm&mode=event&at=0");
+        WebDriverWait wait = waitFor();
+        wait.until(d -> text(By.id("pos")).startsWith("event 0 of"));
+        new Select(browser.findElement(By.id("jumpType"))).selectByValue("compaction.finished");
+        browser.findElement(By.id("jumpNext")).click();
+        wait.until(d -> text(By.id("pos")).startsWith("event " + compaction + " of"));
+        wait.until(d -> text(By.cssSelector(".compaction-now")).contains("L"));
+        assertThat(text(By.cssSelector(".compaction-now")), containsString("compaction L"));
+        assertThat("the position is in the URL, to share", browser.getCurrentUrl(), containsString("at=" + compaction));
+        assertThat("the outputs are drawn", browser.findElements(By.cssSelector("rect.table")).size(), greaterThan(0));
+        browser.findElement(By.id("stepFwd")).click();
+        wait.until(d -> text(By.id("pos")).startsWith("event " + (compaction + 1) + " of"));
     }
 
     @Test
     void twoRunsLieSideBySide() throws Exception {
-        try (VizServer server = serve(List.of(leveled, tiered))) {
-            browser.get("http://127.0.0.1:" + server.port() + "/#runs=0,1&view=lsm&mode=event&at=100");
-            WebDriverWait wait = waitFor();
-            wait.until(d -> d.findElements(By.cssSelector(".pane .lsm-summary")).size() == 2);
-            List<String> titles = wait.until(d -> d.findElements(By.cssSelector(".pane h2")).stream().map(WebElement::getText).toList());
-            assertThat(titles, hasSize(2));
-            assertThat(titles.get(0), containsString("lsm, fillrandom (leveled.jsonl)"));
-            assertThat(titles.get(1), containsString("lsm-tiered, fillrandom (tiered.jsonl)"));
-            String before = wait.until(d -> d.findElements(By.cssSelector(".pane")).get(1).findElement(By.cssSelector(".summary")).getText());
-            browser.findElement(By.id("stepFwd")).click();
-            wait.until(d -> !d.findElements(By.cssSelector(".pane")).get(1).findElement(By.cssSelector(".summary")).getText().equals(before)
-                    || text(By.id("pos")).startsWith("event 101 of"));
-            assertThat(text(By.id("pos")), containsString("event 101 of"));
-            assertThat(browser.getCurrentUrl(), containsString("runs=0%2C1"));
-        }
+        browser.get(base + "#runs=" + LEVELED + "," + TIERED + "&view=lsm&mode=event&at=100");
+        WebDriverWait wait = waitFor();
+        wait.until(d -> d.findElements(By.cssSelector(".pane .lsm-summary")).size() == 2);
+        List<String> titles = wait.until(d -> d.findElements(By.cssSelector(".pane h2")).stream().map(WebElement::getText).toList());
+        assertThat(titles, hasSize(2));
+        assertThat(titles.get(0), containsString("lsm, fillrandom (leveled.jsonl)"));
+        assertThat(titles.get(1), containsString("lsm-tiered, fillrandom (tiered.jsonl)"));
+        String before = wait.until(d -> d.findElements(By.cssSelector(".pane")).get(1).findElement(By.cssSelector(".summary")).getText());
+        browser.findElement(By.id("stepFwd")).click();
+        wait.until(d -> !d.findElements(By.cssSelector(".pane")).get(1).findElement(By.cssSelector(".summary")).getText().equals(before)
+                || text(By.id("pos")).startsWith("event 101 of"));
+        assertThat(text(By.id("pos")), containsString("event 101 of"));
+        assertThat(browser.getCurrentUrl(), containsString("runs=0%2C1"));
     }
 
     @Test
     void aBadRecordingIsNamedInThePage() throws Exception {
-        Path bad = Files.writeString(dir.resolve("bad.jsonl"), "not json at all\n");
-        try (VizServer server = serve(List.of(bad, leveled))) {
-            browser.get("http://127.0.0.1:" + server.port() + "/");
-            WebDriverWait wait = waitFor();
-            wait.until(d -> text(By.id("messages")).contains("line 1 is not JSON"));
-            assertThat(browser.findElements(By.cssSelector(".pane")).size(), equalTo(1));
+        browser.get(base + "#runs=" + LEVELED);
+        WebDriverWait wait = waitFor();
+        wait.until(d -> text(By.id("messages")).contains("line 1 is not JSON"));
+        wait.until(d -> d.findElements(By.cssSelector(".pane")).size() == 1);
+        assertThat(text(By.id("messages")), containsString("bad.jsonl"));
+    }
+
+    @Test
+    void aMillionEventRunScrubsWithAWindowOfItInThePage() throws Exception {
+        browser.get(base + "#runs=" + MILLION + "&view=btree&mode=event&at=0");
+        WebDriverWait wait = waitFor();
+        wait.until(d -> text(By.id("pos")).equals("event 0 of " + EVENTS));
+        for (int[] stop : new int[][] {{1000, EVENTS - 1}, {500, EVENTS / 2}}) {
+            scrubTo(stop[0]);
+            int at = stop[1];
+            wait.until(d -> text(By.id("pos")).equals("event " + at + " of " + EVENTS));
+            // the list is redrawn once the window around the new position has come
+            wait.until(d -> d.findElements(By.cssSelector(".ev.cur[data-i='" + at + "']")).size() == 1);
+            long rows = count("document.querySelectorAll('.ev').length");
+            long elements = count("document.getElementsByTagName('*').length");
+            assertThat("the page lists a window of events around event " + at + ", not the run", rows, lessThanOrEqualTo(60L));
+            assertThat(rows, greaterThan(0L));
+            assertThat("the page at event " + at + " holds a bounded number of elements", elements, lessThanOrEqualTo(4000L));
+            assertThat(browser.getCurrentUrl(), containsString("at=" + at));
         }
+        assertThat("the pages of a large level are drawn up to a bound and counted whole",
+                count("document.querySelectorAll('rect.page').length"), lessThanOrEqualTo(2L * RunState.MAX_PAGES_PER_LEVEL));
     }
 }

@@ -5,7 +5,10 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -121,6 +124,47 @@ class VizServerTest {
     }
 
     @Test
+    void theVizCommandNamesAPortInUseAndTheFlagThatChoosesAnother() throws Exception {
+        try (VizServer first = serve(List.of(), new ByteArrayOutputStream());
+             VizProcess second = VizProcess.start(List.of("--port", String.valueOf(first.port())))) {
+            int exit = second.awaitExit(java.time.Duration.ofMinutes(2));
+            assertThat("viz exits when its port is taken: " + second.output(), exit, equalTo(2));
+            assertThat(second.stderr(), allOf(containsString("port " + first.port() + " is in use"),
+                    containsString("--port N"), containsString("--port 0 takes any free port")));
+        }
+    }
+
+    private static String runJava(Path dir, List<String> args) throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        cmd.addAll(args.subList(0, args.indexOf("--")));
+        cmd.addAll(List.of("-cp", classpath));
+        cmd.addAll(args.subList(args.indexOf("--") + 1, args.size()));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return "exit " + p.exitValue() + ": " + out.strip();
+    }
+
+    @Test
+    void switchedOffEnginesReportNothingEvenToAListenerAndTheWorkbenchRefusesToRecord() throws Exception {
+        Path on = Files.createDirectories(dir.resolve("on"));
+        Path off = Files.createDirectories(dir.resolve("off"));
+        String shipped = runJava(dir, List.of("--", EventsOffProbe.class.getName(), on.toString()));
+        assertThat("events on (the default): a listener hears splits, flushes and compactions", shipped,
+                org.hamcrest.Matchers.matchesPattern("exit 0: btree=[1-9]\\d* lsm=[1-9]\\d*"));
+        String baseline = runJava(dir, List.of("-Dstoragelab.events=off", "--", EventsOffProbe.class.getName(), off.toString()));
+        assertThat("-Dstoragelab.events=off: every guard is false before it asks the listener", baseline,
+                equalTo("exit 0: btree=0 lsm=0"));
+        Path file = dir.resolve("refused.jsonl");
+        String refused = runJava(dir, List.of("-Dstoragelab.events=off", "--", "dev.storagelab.workbench.WorkbenchMain", "workload",
+                "--no-progress", "--engine", "btree", "--workload", "fillseq", "--keys", "100", "--ops", "100", "--events", file.toString()));
+        assertThat(refused, allOf(containsString("exit 2"), containsString("events are switched off in this JVM"),
+                containsString("-Dstoragelab.events=off")));
+        assertThat("nothing is recorded", Files.exists(file), is(false));
+    }
+
+    @Test
     void theStateAtACompactionShowsItsOutputsInTheirLevel() throws Exception {
         Path run = VizTestRuns.lsmRun(dir, "lsm.jsonl", LsmOptions.CompactionStyle.LEVELED, 1500);
         int compaction = VizTestRuns.first(run, "compaction.finished");
@@ -166,5 +210,47 @@ class VizServerTest {
         assertThat(heard.stream().filter(e -> e.type().id().equals("checkpoint")).count(), equalTo(1L));
         assertThat(EventListener.orNone(null).isEnabled(), is(false));
         assertThat(EngineEvent.keyText((byte[]) null), nullValue());
+    }
+
+    @Test
+    void aMillionEventRunIsAnsweredAWindowAtATime() throws Exception {
+        int n = 1_000_000;
+        Path big = VizTestRuns.syntheticBtreeRun(dir, "million.jsonl", n);
+        try (VizServer server = serve(List.of(big), new ByteArrayOutputStream())) {
+            JsonObject described = JsonParser.parseString(get(server, "/api/runs/0").body()).getAsJsonObject();
+            assertThat("the whole run is indexed", described.get("count").getAsInt(), equalTo(n));
+            assertThat("opened whole, with no warning: " + described, described.getAsJsonArray("warnings").size(), equalTo(0));
+            for (int at : new int[] {0, n / 2, n - 1}) {
+                HttpResponse<String> state = get(server, "/api/runs/0/state?at=" + at);
+                assertThat("state at " + at, state.statusCode(), equalTo(200));
+                assertThat("the state at " + at + " is a picture of the position, not of the run", state.body().length(),
+                        lessThan(256 * 1024));
+                JsonObject s = JsonParser.parseString(state.body()).getAsJsonObject();
+                assertThat(s.get("at").getAsInt(), equalTo(at));
+                assertThat("a level lists at most " + RunState.MAX_PAGES_PER_LEVEL + " pages",
+                        s.getAsJsonObject("btree").getAsJsonArray("pages").size(), lessThanOrEqualTo(2 * RunState.MAX_PAGES_PER_LEVEL));
+                JsonObject counts = s.getAsJsonObject("counts");
+                assertThat("every split so far is counted", counts.has("page.split") ? counts.get("page.split").getAsInt() : 0,
+                        greaterThanOrEqualTo(at / 4));
+
+                HttpResponse<String> window = get(server, "/api/runs/0/events?from=" + Math.max(0, at - 30) + "&count=100000");
+                JsonObject w = JsonParser.parseString(window.body()).getAsJsonObject();
+                assertThat("a window holds at most " + VizServer.MAX_WINDOW + " events, however many are asked for",
+                        w.getAsJsonArray("events").size(), lessThanOrEqualTo(VizServer.MAX_WINDOW));
+                assertThat(w.getAsJsonArray("events").size(), greaterThan(0));
+                assertThat(w.get("count").getAsInt(), equalTo(n));
+                assertThat(window.body().length(), lessThan(VizServer.MAX_WINDOW * 1024));
+                assertThat("the window starts where it was asked to", w.getAsJsonArray("events").get(0).getAsJsonObject()
+                        .get("i").getAsInt(), equalTo(Math.max(0, at - 30)));
+            }
+            HttpResponse<String> timeline = get(server, "/api/runs/0/timeline?buckets=300");
+            assertThat("the timeline is counts per bucket", timeline.body().length(), lessThan(64 * 1024));
+            JsonObject root = JsonParser.parseString(get(server, "/api/runs/0/find?type=page.split&root=true&from=" + (n / 2)
+                    + "&dir=next").body()).getAsJsonObject();
+            assertThat("the next root split after the middle", root.get("at").getAsInt(), equalTo(550_001));
+            JsonObject last = JsonParser.parseString(get(server, "/api/runs/0/find?type=page.split&root=true&dir=prev").body())
+                    .getAsJsonObject();
+            assertThat("the last root split", last.get("at").getAsInt(), equalTo(950_001));
+        }
     }
 }

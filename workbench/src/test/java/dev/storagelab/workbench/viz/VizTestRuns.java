@@ -6,12 +6,17 @@ import dev.storagelab.lsm.LsmEvents;
 import dev.storagelab.lsm.LsmOptions;
 import dev.storagelab.lsm.LsmStore;
 import dev.storagelab.testkit.BenchData;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Random;
+import java.util.zip.CRC32C;
 
 /** Real recorded runs for the viewer's tests: the lab-05 LSM tree, with tiny sizes, so it flushes and compacts within a second. */
 final class VizTestRuns {
@@ -48,5 +53,55 @@ final class VizTestRuns {
             }
         }
         return -1;
+    }
+
+    /**
+     * A valid recording of {@code events} B+tree events written directly in {@link RunFormat}, with
+     * no engine behind it, so a run of a million events is made in a second or two: leaf splits,
+     * evictions and group commits in turn, a root split every 100,000 events, and a picture of the
+     * tree every 10,000 events (as the workbench's sampler takes one every 1% of a run).
+     */
+    static Path syntheticBtreeRun(Path dir, String name, int events) throws IOException {
+        Path file = dir.resolve(name);
+        CRC32C crc = new CRC32C();
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            line(out, crc, "{\"format\":\"" + RunFormat.FORMAT + "\",\"version\":" + RunFormat.VERSION + ",\"engine\":\"btree\","
+                    + "\"workload\":\"fillrandom\",\"keys\":" + events + ",\"ops\":" + events + ",\"seed\":42,"
+                    + "\"startedAt\":\"2026-11-25T10:00:00Z\"}");
+            StringBuilder sb = new StringBuilder(512);
+            for (int i = 0; i < events; i++) {
+                sb.setLength(0);
+                sb.append("{\"i\":").append(i).append(",\"t\":").append(1000L * i).append(",\"type\":");
+                if (i % 10_000 == 0) {
+                    sb.append("\"snapshot\",\"view\":\"btree\",\"height\":2,\"root\":1,\"pageCount\":33,\"pages\":[");
+                    sb.append("{\"id\":1,\"level\":0,\"leaf\":false,\"fill\":0.4}");
+                    for (int p = 2; p < 34; p++) {
+                        sb.append(",{\"id\":").append(p).append(",\"level\":1,\"leaf\":true,\"fill\":0.7}");
+                    }
+                    sb.append("]}");
+                } else if (i % 3 == 1 || i % 100_000 == 50_001) {
+                    boolean root = i % 100_000 == 50_001;
+                    sb.append("\"page.split\",\"page\":").append(2 + i % 32).append(",\"right\":").append(100 + i)
+                            .append(",\"level\":").append(root ? 0 : 1).append(",\"leaf\":").append(!root)
+                            .append(",\"fill\":0.5,\"separator\":\"key-").append(String.format(Locale.ROOT, "%012d", i))
+                            .append("\",\"root\":").append(root).append('}');
+                } else if (i % 3 == 2) {
+                    sb.append("\"page.evict\",\"frame\":").append(i % 64).append(",\"evictions\":").append(i / 3).append('}');
+                } else {
+                    sb.append("\"wal.group_commit\",\"size\":").append(1 + i % 7).append(",\"bytes\":").append(120 * (1 + i % 7))
+                            .append(",\"firstLsn\":").append(i).append(",\"segments\":").append(1 + i / 250_000).append('}');
+                }
+                line(out, crc, sb.toString());
+            }
+            String end = "{\"end\":true,\"events\":" + events + ",\"crc32c\":\"" + String.format("%08x", crc.getValue()) + "\"}\n";
+            out.write(end.getBytes(StandardCharsets.UTF_8));
+        }
+        return file;
+    }
+
+    private static void line(OutputStream out, CRC32C crc, String line) throws IOException {
+        byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        crc.update(b);
+        out.write(b);
     }
 }
