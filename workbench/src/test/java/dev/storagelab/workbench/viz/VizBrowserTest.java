@@ -75,7 +75,7 @@ class VizBrowserTest {
         }
         leveled = VizTestRuns.lsmRun(dir, "leveled.jsonl", LsmOptions.CompactionStyle.LEVELED, 1500);
         Path tiered = VizTestRuns.lsmRun(dir, "tiered.jsonl", LsmOptions.CompactionStyle.TIERED, 1500);
-        Path million = VizTestRuns.syntheticBtreeRun(dir, "million.jsonl", EVENTS);
+        Path million = VizTestRuns.millionEventRun(); // EVENTS of them
         Path bad = Files.writeString(dir.resolve("bad.jsonl"), "not json at all\n");
         viz = VizProcess.start(List.of("--port", "0", "--live-dir", dir.resolve("live").toString(), leveled.toString(),
                 tiered.toString(), million.toString(), bad.toString()));

@@ -215,7 +215,7 @@ class VizServerTest {
     @Test
     void aMillionEventRunIsAnsweredAWindowAtATime() throws Exception {
         int n = 1_000_000;
-        Path big = VizTestRuns.syntheticBtreeRun(dir, "million.jsonl", n);
+        Path big = VizTestRuns.millionEventRun();
         try (VizServer server = serve(List.of(big), new ByteArrayOutputStream())) {
             JsonObject described = JsonParser.parseString(get(server, "/api/runs/0").body()).getAsJsonObject();
             assertThat("the whole run is indexed", described.get("count").getAsInt(), equalTo(n));

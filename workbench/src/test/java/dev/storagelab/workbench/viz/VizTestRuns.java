@@ -55,14 +55,30 @@ final class VizTestRuns {
         return -1;
     }
 
+    private static Path millionEventRun;
+
+    /**
+     * One recording of a million {@link #writeSyntheticBtreeRun} events for every test class of this JVM
+     * (80 MB: written once, not once per class), in a temporary folder deleted when the JVM exits.
+     */
+    static synchronized Path millionEventRun() throws IOException {
+        if (millionEventRun == null) {
+            Path dir = Files.createTempDirectory("viz-million");
+            Path file = writeSyntheticBtreeRun(dir.resolve("million.jsonl"), 1_000_000);
+            dir.toFile().deleteOnExit();
+            file.toFile().deleteOnExit(); // deleted first: deleteOnExit runs in reverse order
+            millionEventRun = file;
+        }
+        return millionEventRun;
+    }
+
     /**
      * A valid recording of {@code events} B+tree events written directly in {@link RunFormat}, with
      * no engine behind it, so a run of a million events is made in a second or two: leaf splits,
      * evictions and group commits in turn, a root split every 100,000 events, and a picture of the
      * tree every 10,000 events (as the workbench's sampler takes one every 1% of a run).
      */
-    static Path syntheticBtreeRun(Path dir, String name, int events) throws IOException {
-        Path file = dir.resolve(name);
+    private static Path writeSyntheticBtreeRun(Path file, int events) throws IOException {
         CRC32C crc = new CRC32C();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             line(out, crc, "{\"format\":\"" + RunFormat.FORMAT + "\",\"version\":" + RunFormat.VERSION + ",\"engine\":\"btree\","
