@@ -97,7 +97,7 @@ class PoolHitPathHiddenTest {
             + "(a victim taken without a compare-and-set of its pin count from 0), or a hit waits for the pool's lock")
     void anEvictionNeverTakesAFrameAHitPinnedAfterTheReplacerChoseIt() throws Exception {
         HookedReplacer replacer = new HookedReplacer(2);
-        BufferPool pool = Internals.newPool(new FaultInjectingStorage(), "hit.pages", PAGE, 2, replacer);
+        BufferPool pool = Internals.newLockFreePool(new FaultInjectingStorage(), "hit.pages", PAGE, 2, replacer);
         long one = newPage(pool, 1);
         long two = newPage(pool, 2);
         long three = newPage(pool, 3);
@@ -155,7 +155,7 @@ class PoolHitPathHiddenTest {
         int threads = 3;
         int pages = 6;
         int fetchesEach = 20_000;
-        BufferPool pool = Internals.newPool(new FaultInjectingStorage(), "stress.pages", PAGE, 4, new LruReplacer(4));
+        BufferPool pool = Internals.newLockFreePool(new FaultInjectingStorage(), "stress.pages", PAGE, 4, new LruReplacer(4));
         long[] ids = new long[pages];
         for (int p = 0; p < pages; p++) {
             ids[p] = newPage(pool, p + 1);

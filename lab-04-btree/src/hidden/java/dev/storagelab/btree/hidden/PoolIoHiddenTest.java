@@ -150,7 +150,7 @@ class PoolIoHiddenTest {
     }
 
     private BufferPool pool(int frames) throws IOException {
-        return Internals.newPool(storage, FILE, PAGE, frames, new LruReplacer(frames));
+        return Internals.newLockFreePool(storage, FILE, PAGE, frames, new LruReplacer(frames));
     }
 
     private static void stamp(Frame f, long stamp) {

@@ -67,7 +67,7 @@ public class PoolLincheckHiddenTest {
     static {
         try {
             FaultInjectingStorage storage = new FaultInjectingStorage();
-            BufferPool p = Internals.newPool(storage, FILE, PAGE, 2, new LruReplacer(2));
+            BufferPool p = Internals.newLockFreePool(storage, FILE, PAGE, 2, new LruReplacer(2));
             for (int page = 1; page <= PAGES; page++) {
                 Frame f = p.create(PageFormat.TYPE_LEAF);
                 ByteBuffer.wrap(f.data()).putInt(STAMP_AT, page);
@@ -86,11 +86,11 @@ public class PoolLincheckHiddenTest {
     private final long[] ids = IDS;
 
     public PoolLincheckHiddenTest() throws IOException {
-        LincheckSupport.instrument(Internals.poolClasses());
+        LincheckSupport.instrument(Internals.lockFreePoolClasses());
         LincheckSupport.instrument(LruReplacer.class);
         FaultInjectingStorage storage = new FaultInjectingStorage();
         storage.plant(FILE, TEMPLATE.clone());
-        pool = LincheckSupport.unwalked(Internals.openPool(storage, FILE, PAGE, 2, new LruReplacer(2)));
+        pool = LincheckSupport.unwalked(Internals.openLockFreePool(storage, FILE, PAGE, 2, new LruReplacer(2)));
     }
 
     /** Fetches page {@code page} and returns the stamp its frame holds: the page's own number if the frame holds it. */
