@@ -141,6 +141,9 @@ public final class LockedBufferPool extends BufferPool {
      */
     @Override
     public synchronized void unpin(Frame frame, boolean dirty) {
+        if (waitingForFrame > 0) {
+            notifyAll(); // a fetch waiting for a frame looks again once this unpin lets go of the lock
+        }
         // BEGIN SOLUTION lab-04 T6
         checkState(frame.pins > 0, "unpin of %s, which is not pinned", frame);
         if (dirty) {
@@ -151,9 +154,6 @@ public final class LockedBufferPool extends BufferPool {
             replacer.setEvictable(frame.index(), true);
         }
         // END SOLUTION
-        if (frame.pins == 0 && waitingForFrame > 0) {
-            notifyAll(); // a fetch in victimFrame waits for a frame
-        }
     }
 
     /**
