@@ -232,7 +232,10 @@ public abstract class BufferPool {
      */
     abstract void discardEverything();
 
-    /** Makes a fetch that finds every frame pinned wait a while for another thread's unpin instead of failing at once. */
+    /**
+     * Makes a fetch that finds every frame pinned wait a while for another thread's unpin instead
+     * of failing at once (a tree with T11 sets it: there a full pool is other threads' pins).
+     */
     abstract void waitWhenFull(boolean wait);
 
     /** What each frame holds now: its page (-1: free), its pins, whether it is dirty and how its latch is held. */

@@ -397,7 +397,9 @@ public final class LockFreeBufferPool extends BufferPool {
                 f = freeOrVictim();
             }
             if (f != null) {
-                if (evictions != evictionsBefore && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index(), "evictions", evictions));
+                if (evictions != evictionsBefore && events.isEnabled()) {
+                    events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index(), "evictions", evictions));
+                }
                 return f;
             }
             if (!waitWhenFull) {
@@ -422,7 +424,8 @@ public final class LockFreeBufferPool extends BufferPool {
             }
         }
         throw new IllegalStateException("buffer pool of " + frames.length
-                + " frames is full: every frame is pinned; unpin pages when done with them, or give the pool more frames");
+                + " frames is full: every frame is pinned; unpin pages when done with them, or give the pool"
+                + " more frames");
     }
 
     /**

@@ -122,7 +122,8 @@ class LockedPoolHiddenTest {
                     + "): its last changes were never written, or were written over", e);
         }
         try {
-            assertThat(where + ": page " + id + " must come back with its last written bytes", stampOf(f), equalTo(stamp));
+            assertThat(where + ": page " + id + " must come back with its last written bytes", stampOf(f),
+                    equalTo(stamp));
         } finally {
             pool.unpin(f, false);
         }
@@ -159,7 +160,8 @@ class LockedPoolHiddenTest {
         }
         for (long id : ids) {
             assertThat("4 new pages in 4 frames: every earlier page, unpinned as often as it was pinned, was"
-                    + " evicted (page " + id + " is still resident: a pin was never dropped)", pool.isResident(id), is(false));
+                    + " evicted (page " + id + " is still resident: a pin was never dropped)", pool.isResident(id),
+                    is(false));
         }
         for (int i = 0; i < ids.size(); i++) {
             touch(pool, ids.get(i), 100 + i, "read back after the pins");
@@ -307,7 +309,8 @@ class LockedPoolHiddenTest {
                     + " a pin", pool.isResident(victim), is(false));
         }
         for (long id : resident) {
-            assertThat(where + ": page " + id + " was not the victim and stays resident", pool.isResident(id), is(true));
+            assertThat(where + ": page " + id + " was not the victim and stays resident", pool.isResident(id),
+                    is(true));
         }
     }
 
