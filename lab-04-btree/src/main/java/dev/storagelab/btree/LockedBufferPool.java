@@ -200,8 +200,8 @@ public final class LockedBufferPool extends BufferPool {
         // BEGIN SOLUTION lab-04 T6
         checkState(frame.pins >= 1 && !frame.doomed, "discard of %s: the caller must hold a pin", frame);
         table.free(frame.pageId);
-        resident.remove(frame.pageId);
         replacer.remove(frame.index());
+        resident.remove(frame.pageId);
         frame.pageId = PageFormat.NO_PAGE;
         frame.dirty = false;
         frame.pins--;
