@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The state, and what holds between any two calls:
  * <ul>
  *   <li>{@link #resident} maps each resident page to its frame, and only those; a frame that holds
- *       no page ({@link PageFormat#NO_PAGE}) is in {@link #freeFrames}, with no pin;</li>
+ *       no page ({@link PageFormat#NO_PAGE}) is in {@link #freeFrames}, with no pin (or, its page
+ *       discarded while another caller still pins it, is {@code doomed} until that unpin);</li>
  *   <li>the replacer knows a frame as evictable exactly when it holds a page and no pin;</li>
  *   <li>a frame's {@code dirty} flag is set when its bytes differ from the page's bytes on disk.</li>
  * </ul>
