@@ -92,26 +92,38 @@ public final class Internals {
 
     /**
      * A buffer pool of {@code frames} frames over a new, formatted page file {@code name} in
-     * {@code storage} (an empty checkpoint 0), evicting with {@code replacer}. Pages come from
-     * {@link BufferPool#create} and are written back through the page table, as in a tree.
+     * {@code storage} (an empty checkpoint 0), evicting with {@code replacer}: the
+     * {@link LockedBufferPool} of T6. Pages come from {@link BufferPool#create} and are written back
+     * through the page table, as in a tree.
      */
     public static BufferPool newPool(Storage storage, String name, int pageSize, int frames, Replacer replacer)
             throws IOException {
+        return newPool(BufferPool.Kind.LOCKED, storage, name, pageSize, frames, replacer);
+    }
+
+    /** As {@link #newPool(Storage, String, int, int, Replacer)}, with the {@link LockFreeBufferPool} of T12. */
+    public static BufferPool newLockFreePool(Storage storage, String name, int pageSize, int frames, Replacer replacer)
+            throws IOException {
+        return newPool(BufferPool.Kind.LOCK_FREE, storage, name, pageSize, frames, replacer);
+    }
+
+    private static BufferPool newPool(BufferPool.Kind kind, Storage storage, String name, int pageSize, int frames,
+            Replacer replacer) throws IOException {
         storage.create(name).close();
         PageFile file = new PageFile(storage, name, pageSize);
         PageTable.format(file);
         file.force();
-        return new BufferPool(file, PageTable.open(file), frames, replacer);
+        return kind.create(file, PageTable.open(file), frames, replacer);
     }
 
     /**
-     * A buffer pool of {@code frames} frames over the page file {@code name} that {@code storage}
-     * already holds, opened at its last checkpoint, evicting with {@code replacer}.
+     * A lock-free buffer pool (T12) of {@code frames} frames over the page file {@code name} that
+     * {@code storage} already holds, opened at its last checkpoint, evicting with {@code replacer}.
      */
-    public static BufferPool openPool(Storage storage, String name, int pageSize, int frames, Replacer replacer)
+    public static BufferPool openLockFreePool(Storage storage, String name, int pageSize, int frames, Replacer replacer)
             throws IOException {
         PageFile file = new PageFile(storage, name, pageSize);
-        return new BufferPool(file, PageTable.open(file), frames, replacer);
+        return new LockFreeBufferPool(file, PageTable.open(file), frames, replacer);
     }
 
     /** Writes every dirty page of {@code pool} and takes a checkpoint of its page table (no tree: no root). */
@@ -129,8 +141,9 @@ public final class Internals {
         return pool.physicalForWrite(pageId);
     }
 
-    /** The classes a fetch runs through, package-private ones too, for a model checker to instrument. */
-    public static Class<?>[] poolClasses() {
-        return new Class<?>[] {BufferPool.class, PageFrameMap.class, AccessQueue.class};
+    /** The classes a lock-free pool's fetch runs through, package-private ones too, for a model checker to instrument. */
+    public static Class<?>[] lockFreePoolClasses() {
+        return new Class<?>[] {BufferPool.class, BufferPool.Frame.class, LockFreeBufferPool.class,
+            LockFreeBufferPool.LoadingFrame.class, PageFrameMap.class, AccessQueue.class};
     }
 }

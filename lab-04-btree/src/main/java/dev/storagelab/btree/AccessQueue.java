@@ -9,7 +9,7 @@ import java.util.function.IntConsumer;
 /**
  * What the buffer pool's hits, which take no lock, have to tell its replacer, which is not
  * thread-safe: the frames pinned (an access) and the frames whose last pin went, queued here and
- * handed to the replacer in a batch under the pool's lock. Given code, used by {@link BufferPool}.
+ * handed to the replacer in a batch under the pool's lock. Given code, used by {@link LockFreeBufferPool}.
  *
  * <p>This is BP-Wrapper (Ding, Jiang and Zhang, ICDE 2009), the batching that Caffeine's caches use
  * for the same reason: a replacement policy such as LRU-K keeps state that every access changes, so

@@ -150,7 +150,7 @@ public final class BPlusTree implements OrderedStore {
         this.io = io;
         this.options = options;
         this.file = file;
-        this.pool = new BufferPool(file, table, options.poolFrames(), options.replacer().create(options.poolFrames()));
+        this.pool = options.pool().create(file, table, options.poolFrames(), options.replacer().create(options.poolFrames()));
         this.metrics = new StoreMetrics(io);
         this.capacity = PageFormat.capacity(options.pageSize());
         this.underflowBytes = capacity / 2;

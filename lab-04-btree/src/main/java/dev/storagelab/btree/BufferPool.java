@@ -3,18 +3,11 @@ package dev.storagelab.btree;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
-import dev.storagelab.events.EngineEvent;
 import dev.storagelab.events.EventListener;
-import dev.storagelab.events.EventType;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -33,63 +26,71 @@ import java.util.concurrent.locks.StampedLock;
  *       someone is using.</li>
  * </ul>
  *
- * <p>Thread-safe, and a hit takes no lock (PostgreSQL's buffer manager works the same way): it
- * looks its page up in a {@link PageFrameMap} read without a lock, raises the frame's pin count by
- * a compare-and-set, and checks that the frame still holds the page. A frame is evicted only after
- * its pin count is <em>claimed</em>, set from 0 to {@link Frame#CLAIMED} by a compare-and-set, so a
- * hit can never pin a frame being evicted, and an eviction never takes a frame a hit has pinned.
- * Misses and evictions (which cost a page read anyway) do their bookkeeping under the pool's lock,
- * and their I/O after letting go of it: a miss reads its page, and an eviction writes its dirty
- * page back, outside the lock ({@link #fetch}), so one thread's disk access never stalls another
- * thread's hit. The replacer, which is not thread-safe, hears of the hits in batches
- * ({@link AccessQueue}) under the lock. Reading or writing a pinned page's bytes is the caller's
- * business:
- * each frame carries a page latch ({@link Frame#latchShared}, {@link Frame#latchExclusive}) that
- * a tree running readers beside writers (T11) takes after the pin and lets go before the unpin;
- * a tree without T11 keeps writers apart from readers with its own tree-wide lock instead. The
- * tree holds pins and latches through {@link PageGuard}s ({@link #pin}, {@link #read},
- * {@link #write}, {@link #newPage}), never by pairing {@link #fetch} with {@link #unpin} itself.
+ * <p>Two pools keep these rules. {@link LockedBufferPool} (T6) does all of it under the pool's one
+ * lock, as BusTub's buffer pool does. {@link LockFreeBufferPool} (the bonus, T12) serves a hit
+ * without taking that lock, so that readers on many cores never queue for it; misses and
+ * evictions still take it. The tree uses the lock-free pool once it is written, and the locked one
+ * until then ({@link Kind#preferred}).
  *
- * <p>Why this file is over 600 lines: the hit path without a lock, the misses and evictions under
- * the lock, and the I/O done after letting go of it share one set of invariants (a frame's pin
- * count, its {@link Frame#CLAIMED} state, the write-backs in flight), and each part is correct only
- * beside the others.
+ * <p>Reading or writing a pinned page's bytes is the caller's business: each frame carries a page
+ * latch ({@link Frame#latchShared}, {@link Frame#latchExclusive}) that a tree running readers
+ * beside writers (T11) takes after the pin and lets go before the unpin; a tree without T11 keeps
+ * writers apart from readers with its own tree-wide lock instead. The tree holds pins and latches
+ * through {@link PageGuard}s ({@link #pin}, {@link #read}, {@link #write}, {@link #newPage}), never
+ * by pairing {@link #fetch} with {@link #unpin} itself.
  */
-public final class BufferPool {
+public abstract class BufferPool {
 
-    /** One frame of the pool: a page-sized buffer and what the pool knows about it. */
-    public static final class Frame {
+    /** The buffer pools the workspace provides, for options and benchmarks. */
+    public enum Kind {
+        /** Every call under the pool's one lock: {@link LockedBufferPool} (T6). */
+        LOCKED,
+        /** Hits without the pool's lock: {@link LockFreeBufferPool} (T12, the bonus). */
+        LOCK_FREE;
+
         /**
-         * The pin count of a frame that holds no page a hit may pin: a free frame, or one being
-         * evicted and given a new page, under the pool's lock. Only {@code 0} pins can become it
-         * (a compare-and-set), and only the pool's lock makes it a count again.
+         * Set this system property to {@code locked} or {@code lock_free} (before a tree is
+         * opened) to choose the pool of every tree with default options: for comparing the two.
          */
-        static final int CLAIMED = -1;
-        private static final VarHandle PINS;
+        public static final String PROPERTY = "storagelab.btree.pool";
 
-        static {
-            try {
-                PINS = MethodHandles.lookup().findVarHandle(Frame.class, "pins", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
+        /** A new pool of this kind: {@code frames} frames over {@code file}, evicting with {@code replacer}. */
+        public BufferPool create(PageFile file, PageTable table, int frames, Replacer replacer) {
+            return switch (this) {
+                case LOCKED -> new LockedBufferPool(file, table, frames, replacer);
+                case LOCK_FREE -> new LockFreeBufferPool(file, table, frames, replacer);
+            };
         }
 
+        /**
+         * The pool a tree uses by default: the one {@link #PROPERTY} names if it is set; else the
+         * lock-free pool if T12 is written ({@link LockFreeBufferPool.Probe}), the locked pool if not.
+         */
+        public static Kind preferred() {
+            String chosen = System.getProperty(PROPERTY);
+            if (chosen != null && !chosen.isBlank()) {
+                return valueOf(chosen.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
+            }
+            return LockFreeBufferPool.Probe.IMPLEMENTED ? LOCK_FREE : LOCKED;
+        }
+    }
+
+    /**
+     * One frame of the pool: a page-sized buffer and what the pool knows about it. The pool that
+     * owns the frame changes its fields; the lock-free pool reads them without its lock, hence
+     * {@code volatile}.
+     */
+    public static class Frame {
         private final int index;
         private final byte[] data;
-        /** Set under the pool's lock while the frame is {@link #CLAIMED}; stable while it is pinned. */
-        private volatile long pageId = PageFormat.NO_PAGE;
-        /** How many callers hold the frame pinned, or {@link #CLAIMED}. Changed by compare-and-set ({@link #PINS}). */
-        private volatile int pins = CLAIMED;
-        private volatile boolean dirty;
-        /** Set when the page was freed while someone still held a pin: the last unpin frees the frame. */
-        private volatile boolean doomed;
-        /** The thread that reads this frame's page from disk now, outside the pool's lock; null once it is in. */
-        private volatile Thread loader;
-        /** Where {@link #loader} reads from. */
-        private long loadFrom;
-        /** Set when the read of the page failed: the frame holds no page, and its pinners retry. */
-        private volatile boolean loadFailed;
+        /** The logical id of the page in the frame, {@link PageFormat#NO_PAGE} while it holds none. */
+        volatile long pageId = PageFormat.NO_PAGE;
+        /** How many callers hold the frame pinned (the lock-free pool also uses -1: claimed). */
+        volatile int pins;
+        /** Whether the page was changed since it was read or last written back. */
+        volatile boolean dirty;
+        /** Set when the page was discarded while another caller still held a pin: the last unpin frees the frame. */
+        volatile boolean doomed;
         /**
          * The page latch (lab-04 T11): shared while a thread reads the page's bytes, exclusive while
          * one changes them. Unlike the pool's lock it is held across the pool's calls, and only by a
@@ -98,9 +99,10 @@ public final class BufferPool {
          */
         private final StampedLock latch = new StampedLock();
 
-        Frame(int index, int pageSize) {
+        Frame(int index, int pageSize, int pins) {
             this.index = index;
             this.data = new byte[pageSize];
+            this.pins = pins;
         }
 
         /** The frame's number, as the replacer knows it. */
@@ -153,188 +155,103 @@ public final class BufferPool {
             return latch.isReadLocked();
         }
 
-
         @Override
         public String toString() {
             return "frame " + index + " (page " + pageId + ", pins " + pins + (dirty ? ", dirty" : "") + ")";
         }
     }
 
-    private final PageFile file;
-    private final PageTable table;
-    private final Replacer replacer;
-    private final Frame[] frames;
-    /** Hears evictions ({@link BPlusTree#setEventListener}). */
-    private volatile EventListener events = EventListener.NONE;
-    /** Which frame holds each resident page: read by hits without the lock, changed under it. */
-    private final PageFrameMap resident = new PageFrameMap();
-    /** Accesses and last unpins that hits made without the lock, for the replacer; drained under the lock. */
-    private final AccessQueue accesses = new AccessQueue();
-    /** Frames {@link #victimFrame} found pinned while it looked for a victim (its scratch space). */
-    private final int[] refused;
-    /** Write-backs handed over and not yet on disk (or failed), by page id: the newest of each page. */
-    private final Map<Long, PendingWrite> writesInFlight = new HashMap<>();
     /**
-     * Copies of written pages, kept for the next write-backs: a writer that overwrites random keys
-     * evicts a dirty page about once per put, and a fresh 4 KiB copy each time would be most of
-     * what it allocates.
+     * How long a fetch that finds every frame pinned waits for an unpin when the pool
+     * {@linkplain #waitWhenFull waits when full}.
      */
-    private final ArrayDeque<byte[]> spareCopies = new ArrayDeque<>();
-    private static final int MAX_SPARE_COPIES = 64;
-    /** The write-backs the current thread's calls handed over, to write once the lock is let go. */
-    private final ThreadLocal<List<PendingWrite>> queuedWrites = ThreadLocal.withInitial(ArrayList::new);
-    private final ArrayDeque<Frame> freeFrames = new ArrayDeque<>();
-    /**
-     * Whether a fetch that finds every frame pinned waits for an unpin (up to
-     * {@link #FULL_POOL_WAIT_MILLIS}) instead of failing at once: a tree whose readers and writers
-     * run in parallel (T11) sets it, because there a full pool is other threads' pins, soon gone.
-     */
-    private volatile boolean waitWhenFull;
-    /** Threads waiting for a frame; read by {@link #unpin} without the lock, to know whether to wake them. */
-    private volatile int waitingForFrame;
     static final long FULL_POOL_WAIT_MILLIS = 2000;
-    /** Hits: the accesses {@link #tryPin} queued, counted as they are drained (no shared word written per hit). */
-    private long hits;
-    private long misses;
-    private long evictions;
-    private long pageWrites;
 
-    /** A pool of {@code frameCount} frames over {@code file}, evicting with {@code replacer}. */
-    public BufferPool(PageFile file, PageTable table, int frameCount, Replacer replacer) {
+    final PageFile file;
+    final PageTable table;
+    final Replacer replacer;
+    /** Hears evictions ({@link BPlusTree#setEventListener}). */
+    volatile EventListener events = EventListener.NONE;
+    /** The counters, changed under the pool's lock (the lock-free pool counts its hits as it drains them). */
+    long hits;
+    long misses;
+    long evictions;
+    long pageWrites;
+
+    BufferPool(PageFile file, PageTable table, int frameCount, Replacer replacer) {
         checkArgument(frameCount >= 1, "frameCount must be positive: %s", frameCount);
         this.file = file;
         this.table = table;
         this.replacer = replacer;
-        this.frames = new Frame[frameCount];
-        this.refused = new int[frameCount];
-        for (int i = 0; i < frameCount; i++) {
-            frames[i] = new Frame(i, file.pageSize());
-            freeFrames.add(frames[i]);
-        }
     }
 
     /**
      * Pins page {@code pageId} and returns its frame, with the page's bytes in it.
      *
-     * <p>A hit takes no lock: {@link #tryPin} pins the frame the {@link PageFrameMap} names, if it
-     * still holds the page. Anything else (a miss, a frame being evicted or reused meanwhile) goes to
-     * {@link #pinPage} under the pool's lock. The pool's bookkeeping and its I/O are apart, so that
-     * one thread's page read or write-back never holds up another thread's hit, as in every
-     * production pool (PostgreSQL reads a buffer with its mapping lock released, and marks it "I/O in
-     * progress" for the others meanwhile):
-     * <ul>
-     *   <li>a page {@link #pinPage} put in a frame for this call is read into it now; another
-     *       thread that fetches the same page meanwhile pins the same frame and waits for the read;
-     *       if the read fails, the frame leaves the pool and every waiter tries again;</li>
-     *   <li>the pages this call's evictions wrote back are written now, from copies; until a copy
-     *       is on disk, a fetch of its page reads the copy.</li>
-     * </ul>
-     *
      * @throws IllegalStateException if the page is not resident and every frame is pinned
      * @throws dev.storagelab.kv.CorruptionException if the page fails its checks; the frame goes
      *                                                back to the free list and nothing is cached
      */
-    public Frame fetch(long pageId) throws IOException {
-        while (true) {
-            Frame f = pinIfResident(pageId);
-            if (f == null) {
-                try {
-                    f = pinPage(pageId);
-                } finally {
-                    writeBacksOutsideTheLock();
-                }
-            }
-            if (f.loader == Thread.currentThread()) {
-                load(f);
-                return f;
-            }
-            if (f.loader == null ? !f.loadFailed : awaitLoad(f)) {
-                return f;
-            }
-            unpin(f, false); // the read this thread waited for failed: try again, and see why
-        }
-    }
-
-    /** The hit path, without the lock: the frame of {@code pageId} pinned, or null (go to the lock). */
-    private Frame pinIfResident(long pageId) {
-        int i = resident.frameOf(pageId);
-        return i >= 0 && tryPin(frames[i], pageId) ? frames[i] : null;
-    }
-
-    /**
-     * Pins {@code f} if it holds page {@code pageId} and is not {@linkplain Frame#CLAIMED claimed},
-     * without the pool's lock: a hit. Raises the pin count by a compare-and-set from a count
-     * {@code >= 0} (never from {@link Frame#CLAIMED}: that frame is being evicted or is free), then
-     * checks that {@code f} still holds {@code pageId}: the frame the caller looked up may have been
-     * evicted and given another page before the pin. If it does not, lets go of the pin it just
-     * took ({@link #unpin}, clean) and returns false; if it does, tells the replacer of the access
-     * ({@link #recordAccess}) and returns true. Once the pin is up and the page checked, no
-     * eviction can take the frame: a claim needs a pin count of 0.
-     *
-     * @return whether {@code f} is now pinned and holds {@code pageId}
-     */
-    private boolean tryPin(Frame f, long pageId) {
-        // BEGIN SOLUTION lab-04 T6
-        int pins;
-        do {
-            pins = f.pins;
-            if (pins == Frame.CLAIMED) {
-                return false;
-            }
-        } while (!Frame.PINS.compareAndSet(f, pins, pins + 1));
-        if (f.pageId != pageId) {
-            unpin(f, false); // evicted and reused between the look-up and the pin
-            return false;
-        }
-        recordAccess(f);
-        return true;
-        // END SOLUTION
-    }
-
-    /**
-     * The bookkeeping of {@link #fetch} when its hit path did not pin the page, under the pool's
-     * lock: finds or makes the frame of {@code pageId} and pins it. If {@link #resident} names a
-     * frame for the page, {@link #tryPin} pins it (under the lock it cannot fail: frames are claimed
-     * and unmapped only under the lock; the hit is counted as the access it queued reaches the
-     * replacer). A miss counts a miss, looks up the
-     * physical page in the page table ({@link PageTable#physicalForRead}, before anything is
-     * evicted, so a bad id evicts nothing), takes a frame from {@link #victimFrame()}, makes it hold
-     * {@code pageId} (clean), has {@link #arrangeRead} arrange for the page's bytes to arrive, maps
-     * the page to the frame in {@link #resident}, and gives the frame its first pin
-     * ({@link #pinClaimed}).
-     */
-    private synchronized Frame pinPage(long pageId) throws IOException {
-        // BEGIN SOLUTION lab-04 T6
-        int i = resident.frameOf(pageId);
-        if (i >= 0 && tryPin(frames[i], pageId)) {
-            return frames[i];
-        }
-        misses++;
-        long physical = table.physicalForRead(pageId);
-        Frame f = victimFrame();
-        f.pageId = pageId;
-        f.dirty = false;
-        arrangeRead(f, physical);
-        resident.put(pageId, f.index);
-        pinClaimed(f);
-        return f;
-        // END SOLUTION
-    }
+    public abstract Frame fetch(long pageId) throws IOException;
 
     /**
      * Allocates a new logical page, formats it as an empty node of {@code type} in a frame, and
-     * returns the frame pinned and dirty (it has never been written). An eviction it needed writes
-     * its page back after the pool's lock is let go, as in {@link #fetch}.
+     * returns the frame pinned and dirty (it has never been written).
      *
      * @throws IllegalStateException if every frame is pinned
      */
-    public Frame create(byte type) throws IOException {
-        try {
-            return pinNewPage(type);
-        } finally {
-            writeBacksOutsideTheLock();
-        }
-    }
+    public abstract Frame create(byte type) throws IOException;
+
+    /**
+     * Drops one pin of {@code frame}; if {@code dirty}, marks its page changed (a later unpin with
+     * false does not clear that). When the last pin goes, the replacer may choose the frame.
+     *
+     * @throws IllegalStateException if the frame is not pinned: an unpin without a fetch is a bug
+     *                               that would let a page in use be evicted; such an unpin changes
+     *                               nothing (with {@code dirty}, the page is not marked changed)
+     */
+    public abstract void unpin(Frame frame, boolean dirty);
+
+    /**
+     * Frees the page in {@code frame}, which the caller holds pinned: its logical id goes back to the
+     * page table and the frame to the free list, without writing the page. The caller's pin goes
+     * with it. If another thread still holds a pin (in a tree whose readers run beside its writers,
+     * a reader that has let go of the page's latch but not yet unpinned it), the frame goes to the
+     * free list at that last unpin instead: the page is gone from the pool at once either way.
+     */
+    public abstract void discard(Frame frame);
+
+    /** Writes every dirty page back (a checkpoint's first step); pages stay resident and clean. */
+    public abstract void flushAll() throws IOException;
+
+    /**
+     * Frees every page of the file, resident or not, without writing any, and empties every frame:
+     * for a bulk load that failed halfway into an empty tree, whose pages are all garbage then.
+     *
+     * @throws IllegalStateException if a frame is pinned
+     */
+    abstract void discardEverything();
+
+    /**
+     * Makes a fetch that finds every frame pinned wait a while for another thread's unpin instead
+     * of failing at once (a tree with T11 sets it: there a full pool is other threads' pins).
+     */
+    abstract void waitWhenFull(boolean wait);
+
+    /** What each frame holds now: its page (-1: free), its pins, whether it is dirty and how its latch is held. */
+    abstract List<Map<String, Object>> frameStates();
+
+    /** The number of frames. */
+    public abstract int frameCount();
+
+    /** Whether {@code pageId} is resident now. */
+    public abstract boolean isResident(long pageId);
+
+    /** The number of frames pinned now: 0 whenever no operation is in progress. */
+    public abstract int pinnedFrames();
+
+    /** The pool's counters. */
+    public abstract PoolStats stats();
 
     // ---------------------------------------------------------------- page guards: a pin (and a latch) held by scope
 
@@ -343,26 +260,26 @@ public final class BufferPool {
      * that keeps readers and writers apart by other means (a tree without T11). Close the guard to
      * unpin it.
      */
-    public PageGuard pin(long pageId) throws IOException {
+    public final PageGuard pin(long pageId) throws IOException {
         return new PageGuard(this, fetch(pageId), PageGuard.Latch.NONE);
     }
 
     /** Page {@code pageId}, pinned and latched shared, to read it. Close the guard to unlatch and unpin it. */
-    public PageGuard read(long pageId) throws IOException {
+    public final PageGuard read(long pageId) throws IOException {
         Frame f = fetch(pageId);
         f.latchShared();
         return new PageGuard(this, f, PageGuard.Latch.SHARED);
     }
 
     /** Page {@code pageId}, pinned and latched exclusive, to change it. Close the guard to unlatch and unpin it. */
-    public PageGuard write(long pageId) throws IOException {
+    public final PageGuard write(long pageId) throws IOException {
         Frame f = fetch(pageId);
         f.latchExclusive();
         return new PageGuard(this, f, PageGuard.Latch.EXCLUSIVE);
     }
 
     /** Page {@code pageId} held as {@code latch} says: {@link #pin}, {@link #read} or {@link #write}. */
-    public PageGuard guard(long pageId, PageGuard.Latch latch) throws IOException {
+    public final PageGuard guard(long pageId, PageGuard.Latch latch) throws IOException {
         return switch (latch) {
             case NONE -> pin(pageId);
             case SHARED -> read(pageId);
@@ -374,503 +291,25 @@ public final class BufferPool {
      * A new page from {@link #create}, held by a guard without a latch (no other thread can reach it
      * until the caller links it in) and already marked dirty: it exists nowhere else yet.
      */
-    public PageGuard newPage(byte type) throws IOException {
+    public final PageGuard newPage(byte type) throws IOException {
         PageGuard g = new PageGuard(this, create(type), PageGuard.Latch.NONE);
         g.markDirty();
         return g;
     }
 
-    /**
-     * The bookkeeping of {@link #create}, under the pool's lock: a frame from
-     * {@link #victimFrame()}, a new logical id from {@link PageTable#allocate()} (if that fails the
-     * frame goes back to the free list, still claimed), the page formatted with
-     * {@link SlottedPage#init}, dirty, mapped in {@link #resident}, and given its first pin
-     * ({@link #pinClaimed}).
-     */
-    private synchronized Frame pinNewPage(byte type) throws IOException {
-        // BEGIN SOLUTION lab-04 T6
-        Frame f = victimFrame();
-        long pageId;
-        try {
-            pageId = table.allocate();
-        } catch (RuntimeException e) {
-            freeFrames.add(f);
-            throw e;
-        }
-        f.page().init(type, pageId);
-        f.pageId = pageId;
-        f.dirty = true;
-        resident.put(pageId, f.index);
-        pinClaimed(f);
-        return f;
-        // END SOLUTION
-    }
+    // ---------------------------------------------------------------- given to both pools
 
     /**
-     * Gives a {@linkplain Frame#CLAIMED claimed} frame, which now holds its new page, its first pin,
-     * under the pool's lock: from then on hits may pin it too. The replacer hears of the access at
-     * once (it is under the lock too).
+     * Writes a dirty frame's page now, where the page table says (copy-on-write), stamped with the
+     * coming checkpoint's generation; the frame is clean after it. Counts a page write. The caller
+     * holds the pool's lock and a frame no one else can change meanwhile.
      */
-    private void pinClaimed(Frame f) {
-        f.pins = 1; // a volatile write after the page id and the loader: a hit that pins sees them
-        replacer.recordAccess(f.index);
-        replacer.setEvictable(f.index, false);
-    }
-
-    /** Tells the replacer, through {@link #accesses}, that {@code f} was pinned. Needs no lock. */
-    private void recordAccess(Frame f) {
-        enqueue(AccessQueue.accessed(f.index));
-    }
-
-    private void enqueue(int event) {
-        while (!accesses.offer(event)) {
-            synchronized (this) {
-                drainAccesses(); // the stripe is full: empty it for the replacer, then append
-            }
-        }
-    }
-
-    /**
-     * Hands the accesses and last unpins that hits queued to the replacer, under the pool's lock:
-     * an access is recorded, and either way the frame is evictable if, now, it holds a page and no
-     * pin. Every pin and every last unpin queues an event after it happened, so once all are
-     * drained the replacer's evictable frames are the frames unpinned at some moment since their
-     * last pin or unpin; {@link #victimFrame} claims each victim with a compare-and-set anyway.
-     */
-    private void drainAccesses() {
-        accesses.drain(event -> {
-            Frame f = frames[AccessQueue.frameOf(event)];
-            int pins = f.pins;
-            if (AccessQueue.isAccess(event) && pins > 0 && f.pageId != PageFormat.NO_PAGE) {
-                // Out of the eviction candidates first, then the access: an LRU-K replacer re-sorts a
-                // candidate whose history changes, which would be wasted on a frame still pinned.
-                replacer.setEvictable(f.index, false);
-            }
-            if (pins == Frame.CLAIMED || f.doomed || f.pageId == PageFormat.NO_PAGE) {
-                return; // evicted, freed or discarded since: the replacer has forgotten it
-            }
-            if (AccessQueue.isAccess(event)) {
-                hits++; // only hits queue an access: a miss's first pin tells the replacer itself
-                replacer.recordAccess(f.index);
-            }
-            replacer.setEvictable(f.index, pins == 0);
-        });
-    }
-
-    /**
-     * A frame to load a page into, under the pool's lock, {@linkplain Frame#CLAIMED claimed} for the
-     * caller, from {@link #freeOrVictim} once the replacer has heard of every queued access
-     * ({@link #drainAccesses}). If every frame is pinned and the pool {@linkplain #waitWhenFull
-     * waits when full}, waits (the lock let go) for an unpin, at most {@link #FULL_POOL_WAIT_MILLIS}.
-     *
-     * @throws IllegalStateException if no frame is free and none is evictable: "buffer pool of 8
-     *                               frames is full: every frame is pinned (...)"
-     */
-    private Frame victimFrame() throws IOException {
-        long deadline = 0;
-        long evictionsBefore = evictions;
-        while (true) {
-            drainAccesses();
-            Frame f = freeOrVictim();
-            if (f == null && replacerMissesUnpinnedFrames()) {
-                f = freeOrVictim();
-            }
-            if (f != null) {
-                if (evictions != evictionsBefore && EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index, "evictions", evictions));
-                return f;
-            }
-            if (!waitWhenFull) {
-                break;
-            }
-            // Every frame pinned, in a tree whose readers run beside writers (T11): other threads'
-            // pins, soon gone. Wait for an unpin, a while; a short slice, so that no wake-up is lost.
-            long now = System.nanoTime();
-            if (deadline == 0) {
-                deadline = now + TimeUnit.MILLISECONDS.toNanos(FULL_POOL_WAIT_MILLIS);
-            } else if (now - deadline >= 0) {
-                break;
-            }
-            waitingForFrame++;
-            try {
-                TimeUnit.MILLISECONDS.timedWait(this, 10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } finally {
-                waitingForFrame--;
-            }
-        }
-        throw new IllegalStateException("buffer pool of " + frames.length
-                + " frames is full: every frame is pinned; unpin pages when done with them, or give the pool more frames");
-    }
-
-    /**
-     * When the replacer has no victim: tells it of each frame that holds a page and no pin, which it
-     * may not have heard of yet (a last unpin lowers the pin count, then queues its event: between
-     * the two, the replacer does not know). O(frames), and only when the pool looks full.
-     *
-     * @return whether any frame was made evictable
-     */
-    private boolean replacerMissesUnpinnedFrames() {
-        boolean any = false;
-        for (Frame f : frames) {
-            if (f.pins == 0 && !f.doomed && f.pageId != PageFormat.NO_PAGE) {
-                replacer.setEvictable(f.index, true);
-                any = true;
-            }
-        }
-        return any;
-    }
-
-    /**
-     * One try of {@link #victimFrame}, under the pool's lock: a free frame if there is one (free
-     * frames are claimed already); else the replacer's victim, once its pin count has been
-     * <em>claimed</em>, changed from 0 to {@link Frame#CLAIMED} by a compare-and-set
-     * ({@code Frame.PINS.compareAndSet(frame, 0, Frame.CLAIMED)}): a hit pins without the lock, so
-     * a frame the replacer offers may be pinned by now, and a hit may pin it between a check and a
-     * plain write. A victim whose claim fails is set aside in {@link #refused} and the replacer
-     * asked again. Once a frame is claimed, or the replacer has no more, each frame set aside goes
-     * back to the replacer as accessed (it is in use) and not evictable (its last unpin will queue the
-     * event that makes it evictable again). A claimed victim that is dirty is written back
-     * ({@link #writeBack}); its page is unmapped from {@link #resident}, its page id set to
-     * {@link PageFormat#NO_PAGE}, and an eviction counted.
-     *
-     * @return the claimed frame, or null if no frame is free and no evictable frame could be claimed
-     */
-    private Frame freeOrVictim() throws IOException {
-        // BEGIN SOLUTION lab-04 T6
-        Frame f = freeFrames.poll();
-        if (f != null) {
-            return f;
-        }
-        int setAside = 0;
-        int victim;
-        while ((victim = replacer.evict()) >= 0 && !Frame.PINS.compareAndSet(frames[victim], 0, Frame.CLAIMED)) {
-            refused[setAside++] = victim; // pinned by a hit since the replacer last heard of it
-        }
-        for (int i = 0; i < setAside; i++) {
-            replacer.recordAccess(refused[i]);
-            replacer.setEvictable(refused[i], false);
-        }
-        if (victim < 0) {
-            return null;
-        }
-        f = frames[victim];
-        if (f.dirty) {
-            writeBack(f);
-        }
-        resident.remove(f.pageId);
-        f.pageId = PageFormat.NO_PAGE;
-        evictions++;
-        return f;
-        // END SOLUTION
-    }
-
-    /**
-     * Arranges for the bytes of the page now in {@code f} (a miss, under the pool's lock) to arrive
-     * from {@code physical}: from the copy of a write-back still on its way to disk if there is one
-     * (a page written back is never read from disk before it got there), else by the fetching
-     * thread after it lets go of the lock ({@link #load}).
-     */
-    private void arrangeRead(Frame f, long physical) {
-        PendingWrite pending = writesInFlight.get(f.pageId);
-        if (pending != null) {
-            System.arraycopy(pending.bytes, 0, f.data, 0, f.data.length);
-            if (pending.failed != null) {
-                // Its write failed: the copy is the page's only good version, so the frame owns it again.
-                f.dirty = true;
-                writesInFlight.remove(f.pageId);
-            }
-            return;
-        }
-        f.loadFrom = physical;
-        f.loader = Thread.currentThread();
-    }
-
-    /** Reads the page {@link #arrangeRead} left for this thread into {@code f}, outside the lock. */
-    private void load(Frame f) throws IOException {
-        try {
-            file.read(f.loadFrom, f.pageId, PageFormat.TYPE_NODE, f.data);
-        } catch (IOException | RuntimeException e) {
-            synchronized (this) {
-                // A corrupt or unreadable page is never cached: out of the pool, this thread's pin
-                // with it; a thread that pinned the frame meanwhile sees the failure and tries again.
-                f.loadFailed = true;
-                f.loader = null;
-                dropPage(f);
-                notifyAll();
-            }
-            throw e;
-        }
-        synchronized (this) {
-            f.loader = null;
-            notifyAll();
-        }
-    }
-
-    /**
-     * Waits, holding a pin, until another thread's read of the page into {@code f} is done.
-     *
-     * @return true if the page arrived; false if the read failed (the caller unpins and retries)
-     */
-    private synchronized boolean awaitLoad(Frame f) {
-        awaitUninterruptibly(() -> f.loader == null);
-        return !f.loadFailed;
-    }
-
-    /**
-     * Waits on the pool's monitor (which the caller holds) until {@code done} holds, through
-     * interrupts: the I/O it waits for is bounded, and giving up would leave a pin or a write
-     * behind. The interrupt is restored on the way out.
-     */
-    private void awaitUninterruptibly(java.util.function.BooleanSupplier done) {
-        boolean interrupted = false;
-        while (!done.getAsBoolean()) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * A write-back on its way to disk: the page's bytes as they were when its frame was taken, and
-     * where they go. A later write-back of the same page waits for this one ({@code done}), so the
-     * two never race to the same physical page.
-     */
-    private static final class PendingWrite {
-        final long pageId;
-        final long physical;
-        final byte[] bytes;
-        final PendingWrite before;
-        boolean done;
-        IOException failed;
-
-        PendingWrite(long pageId, long physical, byte[] bytes, PendingWrite before) {
-            this.pageId = pageId;
-            this.physical = physical;
-            this.bytes = bytes;
-            this.before = before;
-        }
-    }
-
-    /**
-     * Writes the pages this thread's evictions handed over ({@link #writeBack}), with the pool's
-     * lock let go. A write that fails leaves its copy in the pool: a fetch of the page takes it
-     * back (dirty), and the next {@link #flushAll} writes it or reports the failure.
-     */
-    private void writeBacksOutsideTheLock() {
-        List<PendingWrite> mine = queuedWrites.get();
-        if (mine.isEmpty()) {
-            return;
-        }
-        List<PendingWrite> writes = new ArrayList<>(mine);
-        mine.clear();
-        for (PendingWrite w : writes) {
-            IOException failure = null;
-            try {
-                if (w.before != null) {
-                    awaitWrite(w.before);
-                }
-                file.write(w.physical, w.bytes);
-            } catch (IOException e) {
-                failure = e;
-            } catch (RuntimeException e) {
-                failure = new IOException(e);
-            }
-            synchronized (this) {
-                w.done = true;
-                w.failed = failure;
-                if (failure == null) {
-                    writesInFlight.remove(w.pageId, w);
-                    if (spareCopies.size() < MAX_SPARE_COPIES) {
-                        spareCopies.push(w.bytes); // no one reads a copy once it is out of the map
-                    }
-                }
-                notifyAll();
-            }
-        }
-    }
-
-    /** Waits until every write-back handed over has reached the disk or failed. The caller holds the lock. */
-    private void awaitWritesDone() {
-        awaitUninterruptibly(() -> writesInFlight.values().stream().allMatch(w -> w.done));
-    }
-
-    private synchronized void awaitWrite(PendingWrite w) {
-        awaitUninterruptibly(() -> w.done);
-    }
-
-
-    /** Makes a fetch that finds every frame pinned wait for another thread's unpin; see {@link #waitWhenFull}. */
-    void waitWhenFull(boolean wait) {
-        this.waitWhenFull = wait;
-    }
-
-    /**
-     * Hands a dirty victim's page over to be written where the page table says, stamped with the
-     * coming generation: its bytes are copied (the frame is reused at once) and the copy is written
-     * by this thread once it lets go of the pool's lock ({@link #writeBacksOutsideTheLock}). Counts
-     * a page write.
-     */
-    private void writeBack(Frame f) throws IOException {
-        long physical = table.physicalForWrite(f.pageId);
-        f.page().setGeneration(table.generation() + 1);
-        byte[] copy = spareCopies.isEmpty() ? new byte[f.data.length] : spareCopies.pop();
-        System.arraycopy(f.data, 0, copy, 0, copy.length);
-        PendingWrite w = new PendingWrite(f.pageId, physical, copy, writesInFlight.get(f.pageId));
-        writesInFlight.put(f.pageId, w);
-        queuedWrites.get().add(w);
-        f.dirty = false;
-        pageWrites++;
-    }
-
-    /** Writes a dirty frame's page now, under the pool's lock (checkpoints). */
-    private void writeBackNow(Frame f) throws IOException {
+    final void writeBack(Frame f) throws IOException {
         long physical = table.physicalForWrite(f.pageId);
         f.page().setGeneration(table.generation() + 1);
         file.write(physical, f.data);
         f.dirty = false;
         pageWrites++;
-    }
-
-    /**
-     * Drops one pin of {@code frame}, without the pool's lock; if {@code dirty}, marks its page
-     * changed first (a later unpin with false does not clear that), so that whoever claims the frame
-     * once its pins are gone sees the flag. The pin count goes down by a compare-and-set (two
-     * threads that unpin at once must both be counted). When it reaches 0, {@link #unpinnedLast}
-     * tells the replacer the frame may be evicted.
-     *
-     * @throws IllegalStateException if the frame is not pinned: an unpin without a fetch is a bug
-     *                               that would let a page in use be evicted; such an unpin changes
-     *                               nothing (with {@code dirty}, the page is not marked changed)
-     */
-    public void unpin(Frame frame, boolean dirty) {
-        // BEGIN SOLUTION lab-04 T6
-        checkState(frame.pins > 0, "unpin of %s, which is not pinned", frame);
-        if (dirty) {
-            frame.dirty = true;
-        }
-        int pins;
-        do {
-            pins = frame.pins;
-            checkState(pins > 0, "unpin of %s, which is not pinned", frame);
-        } while (!Frame.PINS.compareAndSet(frame, pins, pins - 1));
-        if (pins == 1) {
-            unpinnedLast(frame);
-        }
-        // END SOLUTION
-    }
-
-    /**
-     * The last pin of {@code frame} went: if its page was discarded meanwhile, the frame goes to the
-     * free list; else the replacer hears that it may be evicted ({@link #accesses}), and a fetch
-     * that waits for a frame is woken.
-     */
-    private void unpinnedLast(Frame frame) {
-        if (frame.doomed) {
-            synchronized (this) {
-                freeIfDoomed(frame);
-            }
-            return;
-        }
-        enqueue(AccessQueue.unpinned(frame.index));
-        if (waitingForFrame > 0) {
-            synchronized (this) {
-                notifyAll();
-            }
-        }
-    }
-
-    /**
-     * Takes the page out of {@code frame} under the pool's lock (its page was discarded, or its read
-     * failed), and lets go of the caller's pin: unmapped, forgotten by the replacer, clean, holding
-     * no page. If no other pin is left, the frame goes to the free list; else it is doomed, and the
-     * last unpin frees it (a reader of a tree with T11 may hold a pin between its unlatch and its
-     * unpin; a hit may pin it for a moment before it sees the page is gone).
-     */
-    private void dropPage(Frame frame) {
-        resident.remove(frame.pageId);
-        replacer.remove(frame.index);
-        frame.pageId = PageFormat.NO_PAGE;
-        frame.dirty = false;
-        frame.doomed = true; // before the pin goes, so that the last unpin, whoever makes it, sees it
-        if ((int) Frame.PINS.getAndAdd(frame, -1) == 1) {
-            freeIfDoomed(frame);
-        }
-    }
-
-    /** A doomed frame without pins goes to the free list, claimed; under the pool's lock. */
-    private void freeIfDoomed(Frame frame) {
-        if (frame.doomed && Frame.PINS.compareAndSet(frame, 0, Frame.CLAIMED)) {
-            frame.doomed = false;
-            frame.loadFailed = false;
-            freeFrames.add(frame);
-            if (waitingForFrame > 0) {
-                notifyAll();
-            }
-        }
-    }
-
-    /**
-     * Frees the page in {@code frame}, which the caller holds pinned: its logical id goes back to the
-     * page table and the frame to the free list, without writing the page. The caller's pin goes
-     * with it. If another thread still holds a pin (in a tree whose readers run beside its writers,
-     * a reader that has let go of the page's latch but not yet unpinned it), the frame goes to the
-     * free list at that last unpin instead: the page is gone from the pool at once either way.
-     */
-    public synchronized void discard(Frame frame) {
-        checkState(frame.pins >= 1 && !frame.doomed, "discard of %s: the caller must hold a pin", frame);
-        table.free(frame.pageId);
-        dropPage(frame);
-    }
-
-    /**
-     * Frees every page of the file, resident or not, without writing any, and empties every frame:
-     * for a bulk load that failed halfway into an empty tree, whose pages are all garbage then.
-     *
-     * @throws IllegalStateException if a frame is pinned
-     */
-    synchronized void discardEverything() {
-        checkState(pinnedFrames() == 0, "discarding every page while %s frames are pinned", pinnedFrames());
-        awaitWritesDone();
-        writesInFlight.clear(); // the pages they held are garbage now, written or not
-        for (Frame f : frames) {
-            if (f.pageId != PageFormat.NO_PAGE) {
-                while (!Frame.PINS.compareAndSet(f, 0, Frame.CLAIMED)) {
-                    Thread.onSpinWait(); // a hit's pin on a stale look-up, let go at once
-                }
-                resident.remove(f.pageId);
-                replacer.remove(f.index);
-                f.pageId = PageFormat.NO_PAGE;
-                f.dirty = false;
-                freeFrames.add(f);
-            }
-        }
-        table.freeAll();
-    }
-
-    /**
-     * Writes every dirty page back (a checkpoint's first step); pages stay resident and clean. Waits
-     * first for write-backs still on their way to disk, and writes again any whose write failed,
-     * so that when it returns every change is in the file.
-     */
-    public synchronized void flushAll() throws IOException {
-        awaitWritesDone();
-        for (PendingWrite w : List.copyOf(writesInFlight.values())) {
-            // A write-back that failed: its copy is the page's newest version (the page is not resident).
-            file.write(w.physical, w.bytes);
-            writesInFlight.remove(w.pageId);
-        }
-        for (Frame f : frames) {
-            if (f.dirty) {
-                writeBackNow(f);
-            }
-        }
     }
 
     /**
@@ -902,45 +341,11 @@ public final class BufferPool {
         this.events = listener;
     }
 
-    /**
-     * What each frame holds now, for the workbench's picture of the pool: its page (-1: free), its
-     * pins, whether it is dirty and how its latch is held. A glance, not a consistent cut: hits pin
-     * and unpin without the pool's lock.
-     */
-    synchronized List<Map<String, Object>> frameStates() {
-        List<Map<String, Object>> states = new ArrayList<>(frames.length);
-        for (Frame f : frames) {
-            states.add(Map.of("frame", f.index, "page", f.pageId == PageFormat.NO_PAGE ? -1L : f.pageId,
-                    "pins", Math.max(f.pins, 0), "dirty", f.dirty,
-                    "latch", f.isLatchedExclusive() ? "x" : f.isLatchedShared() ? "s" : ""));
-        }
-        return states;
-    }
-
-    /** The number of frames. */
-    public int frameCount() {
-        return frames.length;
-    }
-
-    /** Whether {@code pageId} is resident now. */
-    public boolean isResident(long pageId) {
-        int i = resident.frameOf(pageId);
-        return i >= 0 && frames[i].pageId == pageId;
-    }
-
-    /** The number of frames pinned now: 0 whenever no operation is in progress. */
-    public int pinnedFrames() {
-        int n = 0;
-        for (Frame f : frames) {
-            n += f.pins > 0 ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** The pool's counters. */
-    public synchronized PoolStats stats() {
-        drainAccesses(); // the hits are counted as they are drained
-        return new PoolStats(frames.length, resident.size(), hits, misses, evictions, pageWrites);
+    /** One frame's state for {@link #frameStates}. */
+    static Map<String, Object> frameState(Frame f) {
+        return Map.of("frame", f.index, "page", f.pageId == PageFormat.NO_PAGE ? -1L : f.pageId,
+                "pins", Math.max(f.pins, 0), "dirty", f.dirty,
+                "latch", f.isLatchedExclusive() ? "x" : f.isLatchedShared() ? "s" : "");
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * Which frame of the buffer pool holds each resident page: the pool's page table (PostgreSQL's
  * buffer mapping table), read without a lock by every hit and changed only under the pool's lock.
- * Given code, used by {@link BufferPool}.
+ * Given code, used by {@link LockedBufferPool} and {@link LockFreeBufferPool}.
  *
  * <p>An {@code int} per logical page id, the frame's number plus one (0: not resident), in an array
  * indexed by the id. The {@link PageTable} hands out logical ids densely, the lowest free one
@@ -17,7 +17,7 @@ import java.util.Arrays;
  *
  * <p>A reader may see an entry that is out of date by the time it acts on it: the frame it names
  * may be evicted and reused for another page at once. That is why a hit pins the frame first and
- * then checks that the frame still holds the page ({@link BufferPool}'s {@code tryPin}); the map
+ * then checks that the frame still holds the page ({@link LockFreeBufferPool}'s {@code tryPin}); the map
  * itself promises only that an entry, once read, named the right frame at some moment. An array
  * that grows is replaced whole, and a reader still holding the old one sees stale entries, which
  * the same check catches (a stale "absent" sends the reader to the pool's lock, where it is seen

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tests for lab-04 T6: {@link BufferPool#fetch}, {@link BufferPool#create},
- * {@link BufferPool#unpin} and the choice of a victim frame. A fetched or created page is pinned
+ * Tests for lab-04 T6, the {@link LockedBufferPool}: {@link BufferPool#fetch},
+ * {@link BufferPool#create}, {@link BufferPool#unpin}, {@link BufferPool#discard},
+ * {@link BufferPool#flushAll} and the choice of a victim frame. A fetched or created page is pinned
  * and stays in its frame until every pin is dropped; then the replacer may pick its frame, and a
  * dirty page is written back (through the page table) before the frame is reused. When every frame
  * is pinned the pool refuses with an {@link IllegalStateException} instead of evicting a page in
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The pools here have 3 frames over a page file of 512-byte pages, with the {@link LruReplacer}
  * of T4. Each page carries a marker number in its body, so a page read back can be told apart.
+ * {@link LockFreeBufferPoolTest} runs the same tests on the lock-free pool of T12.
  */
 class BufferPoolTest {
 
@@ -36,17 +38,27 @@ class BufferPoolTest {
     private static final int PAGE_SIZE = 512;
     private static final int MARKER_OFFSET = 200;
 
-    private final FaultInjectingStorage storage = new FaultInjectingStorage(5);
-    private PageFile file;
-    private PageTable table;
+    final FaultInjectingStorage storage = new FaultInjectingStorage(5);
+    PageFile file;
+    PageTable table;
 
-    private BufferPool pool(int frames) throws IOException {
+    /** The pool under test: {@code frames} frames over {@code file}, evicting with {@code replacer}. */
+    BufferPool newPool(PageFile file, PageTable table, int frames, Replacer replacer) {
+        return new LockedBufferPool(file, table, frames, replacer);
+    }
+
+    /** A new page file of 512-byte pages, formatted and opened: {@link #file} and {@link #table}. */
+    void openFile() throws IOException {
         storage.create(NAME).close();
         file = new PageFile(storage, NAME, PAGE_SIZE);
         PageTable.format(file);
         file.force();
         table = PageTable.open(file);
-        return new BufferPool(file, table, frames, new LruReplacer(frames));
+    }
+
+    BufferPool pool(int frames) throws IOException {
+        openFile();
+        return newPool(file, table, frames, new LruReplacer(frames));
     }
 
     @AfterEach
@@ -56,16 +68,16 @@ class BufferPoolTest {
         }
     }
 
-    private static void mark(Frame f, long marker) {
+    static void mark(Frame f, long marker) {
         ByteBuffer.wrap(f.data()).putLong(MARKER_OFFSET, marker);
     }
 
-    private static long marker(Frame f) {
+    static long marker(Frame f) {
         return ByteBuffer.wrap(f.data()).getLong(MARKER_OFFSET);
     }
 
     /** Creates a leaf marked with its own page id, unpins it dirty, and returns its id. */
-    private static long createMarked(BufferPool pool) throws IOException {
+    static long createMarked(BufferPool pool) throws IOException {
         Frame f = pool.create(PageFormat.TYPE_LEAF);
         mark(f, 1000 + f.pageId());
         long id = f.pageId();
@@ -278,48 +290,6 @@ class BufferPoolTest {
         }
     }
 
-    /**
-     * A replacer that first offers a frame it is told to, once, then plain LRU: like a replacer that
-     * has not yet heard that a hit pinned its victim (hits pin without the pool's lock).
-     */
-    private static final class OffersFirst extends ForwardingReplacer {
-        int offerOnce = -1;
-
-        OffersFirst(int frames) {
-            super(new LruReplacer(frames));
-        }
-
-        @Override
-        public int evict() {
-            int f = offerOnce;
-            offerOnce = -1;
-            return f >= 0 ? f : super.evict();
-        }
-    }
-
-    @Test
-    void aVictimWithAPinIsNotClaimedAndTheNextOneIsTaken() throws IOException {
-        storage.create(NAME).close();
-        file = new PageFile(storage, NAME, PAGE_SIZE);
-        PageTable.format(file);
-        file.force();
-        table = PageTable.open(file);
-        OffersFirst replacer = new OffersFirst(3);
-        BufferPool pool = new BufferPool(file, table, 3, replacer);
-        Frame pinned = pool.create(PageFormat.TYPE_LEAF);
-        mark(pinned, 42);
-        createMarked(pool);
-        createMarked(pool);
-        replacer.offerOnce = pinned.index();
-        long fourth = createMarked(pool);
-        assertThat("the pool claims a victim only from 0 pins (a compare-and-set): the pinned page stays",
-                pool.isResident(pinned.pageId()), is(true));
-        assertThat("its bytes are untouched", marker(pinned), is(42L));
-        assertThat("another frame was taken for the new page", pool.isResident(fourth), is(true));
-        pool.unpin(pinned, true);
-        assertThat("no pin left", pool.pinnedFrames(), is(0));
-    }
-
     @Test
     void threadsFetchingAndUnpinningAtOnceLoseNoPin() throws Exception {
         BufferPool pool = pool(3);
@@ -351,7 +321,7 @@ class BufferPoolTest {
             w.join();
         }
         assertThat("no fetch failed or got another page: " + failures, failures.isEmpty(), is(true));
-        assertThat("every pin was dropped: pins are counted with a compare-and-set, so none is lost",
+        assertThat("every pin was dropped: two threads' pins and unpins must both count, so none is lost",
                 pool.pinnedFrames(), is(0));
         assertThat("every fetch counted as a hit or a miss",
                 pool.stats().fetches() - fetchesBefore, is((long) threads * fetchesEach));

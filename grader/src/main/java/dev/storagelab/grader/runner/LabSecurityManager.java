@@ -20,7 +20,8 @@ import java.util.PropertyPermission;
  * ({@code -Djava.security.manager=dev.storagelab.grader.runner.LabSecurityManager}), so it is in
  * force before the first class of the submission loads. It installs a policy in which the labs'
  * compiled classes ({@value #LAB_CODE}: their folders) may use files only under the run's own
- * folders ({@value #FOLDERS}), read the workspace's one switch ({@code storagelab.btree.treeLock}) and a few harmless
+ * folders ({@value #FOLDERS}), read the workspace's switches ({@code storagelab.btree.treeLock},
+ * {@code storagelab.btree.pool}) and a few harmless
  * properties, stop the threads they start and list a class's members; and nothing else: no exec, exit, network, file
  * descriptors, reflection past access checks, class loaders, {@code setIO}. Every other class (the
  * JDK, JUnit, jqwik, Lincheck and the classes it generates, JMH, the tests, the testkit, this
@@ -66,8 +67,8 @@ public final class LabSecurityManager extends SecurityManager {
                 lab.add(new FilePermission(f.toString(), "read"));
                 lab.add(new FilePermission(f + File.separator + "-", "read,write,delete"));
             }
-            for (String property : List.of("storagelab.btree.treeLock", "user.dir", "java.io.tmpdir", "os.name", "os.arch",
-                    "line.separator", "file.separator", "path.separator", "java.version")) {
+            for (String property : List.of("storagelab.btree.treeLock", "storagelab.btree.pool", "user.dir",
+                    "java.io.tmpdir", "os.name", "os.arch", "line.separator", "file.separator", "path.separator", "java.version")) {
                 lab.add(new PropertyPermission(property, "read"));
             }
             lab.add(new RuntimePermission("modifyThread"));

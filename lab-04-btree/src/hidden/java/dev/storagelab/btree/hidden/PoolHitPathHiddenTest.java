@@ -33,7 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hidden tests of lab-04 T6's hit path, which takes no lock: a hit pins by a compare-and-set and an
+ * Hidden tests of lab-04 T12 (bonus), the lock-free pool's hit path, which takes no lock: a hit pins by a compare-and-set and an
  * eviction claims its victim by a compare-and-set from 0 pins, so neither can take a frame the other
  * holds. The first test stops an eviction at a chosen point (inside the replacer's {@code evict},
  * with the pool's lock held) and makes a hit there, deterministically; the second lets threads fetch
@@ -93,11 +93,11 @@ class PoolHitPathHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "buffer pool evicts a frame that a hit pinned after the replacer chose it "
+    @Graded(points = 2, concept = "lock-free buffer pool (bonus) evicts a frame that a hit pinned after the replacer chose it "
             + "(a victim taken without a compare-and-set of its pin count from 0), or a hit waits for the pool's lock")
     void anEvictionNeverTakesAFrameAHitPinnedAfterTheReplacerChoseIt() throws Exception {
         HookedReplacer replacer = new HookedReplacer(2);
-        BufferPool pool = Internals.newPool(new FaultInjectingStorage(), "hit.pages", PAGE, 2, replacer);
+        BufferPool pool = Internals.newLockFreePool(new FaultInjectingStorage(), "hit.pages", PAGE, 2, replacer);
         long one = newPage(pool, 1);
         long two = newPage(pool, 2);
         long three = newPage(pool, 3);
@@ -149,13 +149,13 @@ class PoolHitPathHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "buffer pool loses a pin or hands out a frame that holds another page under "
+    @Graded(points = 2, concept = "lock-free buffer pool (bonus) loses a pin or hands out a frame that holds another page under "
             + "concurrent fetches and unpins (pins or claims not made by compare-and-set, or a hit without its re-check)")
     void concurrentFetchesAndUnpinsLoseNoPinAndAlwaysGetTheirPage() throws Exception {
         int threads = 3;
         int pages = 6;
         int fetchesEach = 20_000;
-        BufferPool pool = Internals.newPool(new FaultInjectingStorage(), "stress.pages", PAGE, 4, new LruReplacer(4));
+        BufferPool pool = Internals.newLockFreePool(new FaultInjectingStorage(), "stress.pages", PAGE, 4, new LruReplacer(4));
         long[] ids = new long[pages];
         for (int p = 0; p < pages; p++) {
             ids[p] = newPage(pool, p + 1);

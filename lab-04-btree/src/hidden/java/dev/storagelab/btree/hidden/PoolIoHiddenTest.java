@@ -35,7 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hidden tests of lab-04 T6's split between the pool's bookkeeping and its I/O: a page read or a
+ * Hidden tests of lab-04 T12 (bonus), the lock-free pool's split between the pool's bookkeeping and its I/O: a page read or a
  * write-back runs with the pool's lock let go, so another thread's hit never waits for it; two
  * fetches of one page share one read; a failed read caches nothing, even for a thread that waited
  * on it; a page being written back is read from its copy, never from the half-written file; and a
@@ -150,7 +150,7 @@ class PoolIoHiddenTest {
     }
 
     private BufferPool pool(int frames) throws IOException {
-        return Internals.newPool(storage, FILE, PAGE, frames, new LruReplacer(frames));
+        return Internals.newLockFreePool(storage, FILE, PAGE, frames, new LruReplacer(frames));
     }
 
     private static void stamp(Frame f, long stamp) {
@@ -227,7 +227,7 @@ class PoolIoHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the buffer pool reads a missing page while holding its lock: another thread's hit "
+    @Graded(points = 1, concept = "lock-free buffer pool (bonus) reads a missing page while holding its lock: another thread's hit "
             + "on a resident page waits for that disk read (read outside the lock: arrangeRead)")
     void aHitDoesNotWaitForAnotherThreadsRead() throws Exception {
         BufferPool pool = pool(4);
@@ -267,7 +267,7 @@ class PoolIoHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "two threads that fetch the same missing page read it twice, get two frames, or "
+    @Graded(points = 1, concept = "lock-free buffer pool (bonus): two threads that fetch the same missing page read it twice, get two frames, or "
             + "one gets the frame before its bytes arrived")
     void twoFetchesOfOnePageShareOneRead() throws Exception {
         BufferPool pool = pool(4);
@@ -302,7 +302,7 @@ class PoolIoHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a page read that fails while another thread waits for it leaves a frame pinned, "
+    @Graded(points = 1, concept = "lock-free buffer pool (bonus): a page read that fails while another thread waits for it leaves a frame pinned, "
             + "hands the waiter a frame without the page, or caches the failure")
     void aFailedReadIsRetriedByItsWaiterAndCachesNothing() throws Exception {
         BufferPool pool = pool(4);
@@ -336,7 +336,7 @@ class PoolIoHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a page being written back is read from the half-written file (or the fetch waits "
+    @Graded(points = 1, concept = "lock-free buffer pool (bonus): a page being written back is read from the half-written file (or the fetch waits "
             + "for the write), or a flush returns before every write-back is on disk")
     void aPageOnItsWayToDiskIsReadFromItsCopyAndFlushWaitsForIt() throws Exception {
         BufferPool pool = pool(3);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hidden model-checking test of lab-04 T6's hit path, which takes no lock: two threads fetch and
+ * Hidden model-checking test of lab-04 T12 (bonus), the lock-free pool's hit path, which takes no lock: two threads fetch and
  * unpin three pages through a pool of two frames, so that nearly every fetch evicts, and Lincheck's
  * model checker explores the interleavings (a thread switch at every shared-memory access, CAS and
  * lock). Each page holds its own number as a stamp; a fetch must return a frame that holds the page
@@ -67,7 +67,7 @@ public class PoolLincheckHiddenTest {
     static {
         try {
             FaultInjectingStorage storage = new FaultInjectingStorage();
-            BufferPool p = Internals.newPool(storage, FILE, PAGE, 2, new LruReplacer(2));
+            BufferPool p = Internals.newLockFreePool(storage, FILE, PAGE, 2, new LruReplacer(2));
             for (int page = 1; page <= PAGES; page++) {
                 Frame f = p.create(PageFormat.TYPE_LEAF);
                 ByteBuffer.wrap(f.data()).putInt(STAMP_AT, page);
@@ -86,11 +86,11 @@ public class PoolLincheckHiddenTest {
     private final long[] ids = IDS;
 
     public PoolLincheckHiddenTest() throws IOException {
-        LincheckSupport.instrument(Internals.poolClasses());
+        LincheckSupport.instrument(Internals.lockFreePoolClasses());
         LincheckSupport.instrument(LruReplacer.class);
         FaultInjectingStorage storage = new FaultInjectingStorage();
         storage.plant(FILE, TEMPLATE.clone());
-        pool = LincheckSupport.unwalked(Internals.openPool(storage, FILE, PAGE, 2, new LruReplacer(2)));
+        pool = LincheckSupport.unwalked(Internals.openLockFreePool(storage, FILE, PAGE, 2, new LruReplacer(2)));
     }
 
     /** Fetches page {@code page} and returns the stamp its frame holds: the page's own number if the frame holds it. */
@@ -122,7 +122,7 @@ public class PoolLincheckHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "buffer pool hands a hit a frame that an eviction takes at the same time (a hit "
+    @Graded(points = 1, concept = "lock-free buffer pool (bonus) hands a hit a frame that an eviction takes at the same time (a hit "
             + "without the re-check after its pin, or a victim claimed without a CAS of its pin count from 0)")
     void aMissNeverTakesTheFrameOfAHitOnItsVictim() throws NoSuchMethodException {
         // A miss that evicts page 2's frame (the least recently used) while a hit on page 2 pins it.
@@ -130,7 +130,7 @@ public class PoolLincheckHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "buffer pool loses a pin or an unpin when two threads fetch one page at once "
+    @Graded(points = 1, concept = "lock-free buffer pool (bonus) loses a pin or an unpin when two threads fetch one page at once "
             + "(a pin count changed by a read and a write instead of a CAS)")
     void twoHitsOnOnePageLoseNoPin() throws NoSuchMethodException {
         // Two hits on one page at once, then a miss: pins and unpins of one frame side by side.

@@ -1,0 +1,840 @@
+package dev.storagelab.btree;
+
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
+import dev.storagelab.io.FaultInjectingStorage;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The buffer pool of lab-04's bonus task T12: the rules of {@link BufferPool}, kept by
+ * {@link LockedBufferPool} under one lock, with a hit that takes no lock at all, as PostgreSQL's
+ * buffer manager does. Under the one lock, every reader of a cached page queues for the pool's
+ * monitor just to raise a pin count: on many cores that lock, not the disk, is what readers wait
+ * for.
+ *
+ * <p>A hit looks its page up in a {@link PageFrameMap} read without a lock, raises the frame's pin
+ * count by a compare-and-set, and checks that the frame still holds the page. A frame is evicted
+ * only after its pin count is <em>claimed</em>, set from 0 to {@link #CLAIMED} by a compare-and-set,
+ * so a hit can never pin a frame being evicted, and an eviction never takes a frame a hit has
+ * pinned. Misses and evictions (which cost a page read anyway) do their bookkeeping under the
+ * pool's lock, and their I/O after letting go of it: a miss reads its page, and an eviction writes
+ * its dirty page back, outside the lock ({@link #fetch}), so one thread's disk access never stalls
+ * another thread's hit. The replacer, which is not thread-safe, hears of the hits in batches
+ * ({@link AccessQueue}) under the lock.
+ *
+ * <p>Why this file is over 600 lines: the hit path without a lock, the misses and evictions under
+ * the lock, and the I/O done after letting go of it share one set of invariants (a frame's pin
+ * count, its {@link #CLAIMED} state, the write-backs in flight), and each part is correct only
+ * beside the others.
+ */
+public final class LockFreeBufferPool extends BufferPool {
+
+    /**
+     * The pin count of a frame that holds no page a hit may pin: a free frame, or one being evicted
+     * and given a new page, under the pool's lock. Only {@code 0} pins can become it (a
+     * compare-and-set, {@link #PINS}), and only the pool's lock makes it a count again.
+     */
+    static final int CLAIMED = -1;
+    /** A frame's pin count ({@link Frame}'s {@code pins}), changed only by compare-and-set here. */
+    static final VarHandle PINS;
+
+    static {
+        try {
+            PINS = MethodHandles.lookup().findVarHandle(Frame.class, "pins", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A frame of this pool: a {@link Frame} and the state of the read that brings its page in. */
+    static final class LoadingFrame extends Frame {
+        /** The thread that reads this frame's page from disk now, outside the pool's lock; null once it is in. */
+        volatile Thread loader;
+        /** Where {@link #loader} reads from. */
+        long loadFrom;
+        /** Set when the read of the page failed: the frame holds no page, and its pinners retry. */
+        volatile boolean loadFailed;
+
+        LoadingFrame(int index, int pageSize) {
+            super(index, pageSize, CLAIMED);
+        }
+    }
+
+    private final LoadingFrame[] frames;
+    /** Which frame holds each resident page: read by hits without the lock, changed under it. */
+    private final PageFrameMap resident = new PageFrameMap();
+    /** Accesses and last unpins that hits made without the lock, for the replacer; drained under the lock. */
+    private final AccessQueue accesses = new AccessQueue();
+    /** Frames {@link #victimFrame} found pinned while it looked for a victim (its scratch space). */
+    private final int[] refused;
+    /** Write-backs handed over and not yet on disk (or failed), by page id: the newest of each page. */
+    private final Map<Long, PendingWrite> writesInFlight = new HashMap<>();
+    /**
+     * Copies of written pages, kept for the next write-backs: a writer that overwrites random keys
+     * evicts a dirty page about once per put, and a fresh 4 KiB copy each time would be most of
+     * what it allocates.
+     */
+    private final ArrayDeque<byte[]> spareCopies = new ArrayDeque<>();
+    private static final int MAX_SPARE_COPIES = 64;
+    /** The write-backs the current thread's calls handed over, to write once the lock is let go. */
+    private final ThreadLocal<List<PendingWrite>> queuedWrites = ThreadLocal.withInitial(ArrayList::new);
+    private final ArrayDeque<LoadingFrame> freeFrames = new ArrayDeque<>();
+    /**
+     * Whether a fetch that finds every frame pinned waits for an unpin (up to
+     * {@link #FULL_POOL_WAIT_MILLIS}) instead of failing at once: a tree whose readers and writers
+     * run in parallel (T11) sets it, because there a full pool is other threads' pins, soon gone.
+     */
+    private volatile boolean waitWhenFull;
+    /** Threads waiting for a frame; read by {@link #unpin} without the lock, to know whether to wake them. */
+    private volatile int waitingForFrame;
+
+    /** A pool of {@code frameCount} frames over {@code file}, evicting with {@code replacer}. */
+    public LockFreeBufferPool(PageFile file, PageTable table, int frameCount, Replacer replacer) {
+        super(file, table, frameCount, replacer);
+        this.frames = new LoadingFrame[frameCount];
+        this.refused = new int[frameCount];
+        for (int i = 0; i < frameCount; i++) {
+            frames[i] = new LoadingFrame(i, file.pageSize());
+            freeFrames.add(frames[i]);
+        }
+    }
+
+    /**
+     * Finds out once whether T12 is written: a pool of one frame over a page file in memory creates
+     * a page, fetches it (a hit), creates another (which evicts the first) and fetches the first
+     * again (a miss), unpinning each. A {@code NotImplementedException} from any of its methods, or
+     * any other failure of this short run, means the tree should not stand on it: trees then use the
+     * {@link LockedBufferPool} of T6 ({@link BufferPool.Kind#preferred}).
+     */
+    static final class Probe {
+        static final boolean IMPLEMENTED = probe();
+
+        private static boolean probe() {
+            FaultInjectingStorage storage = new FaultInjectingStorage();
+            try {
+                storage.create("probe.pages").close();
+                PageFile file = new PageFile(storage, "probe.pages", PageFormat.MIN_PAGE_SIZE);
+                PageTable.format(file);
+                file.force();
+                BufferPool pool = new LockFreeBufferPool(file, PageTable.open(file), 1, new OneFrameReplacer());
+                Frame created = pool.create(PageFormat.TYPE_LEAF);
+                long first = created.pageId();
+                pool.unpin(created, true);
+                Frame hit = pool.fetch(first);
+                boolean same = hit == created;
+                pool.unpin(hit, false);
+                pool.unpin(pool.create(PageFormat.TYPE_LEAF), true);
+                Frame missed = pool.fetch(first);
+                boolean back = missed.pageId() == first && missed.page().isLeaf();
+                pool.unpin(missed, false);
+                file.close();
+                return same && back && pool.pinnedFrames() == 0;
+            } catch (IOException | RuntimeException e) { // NotImplementedException among them
+                return false;
+            }
+        }
+    }
+
+    /** The probe's replacer, of one frame: so that the probe needs T2, T3 and T12, and not T4. */
+    private static final class OneFrameReplacer implements Replacer {
+        private boolean evictable;
+
+        @Override
+        public void recordAccess(int frame) {
+        }
+
+        @Override
+        public void setEvictable(int frame, boolean evictable) {
+            this.evictable = evictable;
+        }
+
+        @Override
+        public int evict() {
+            boolean was = evictable;
+            evictable = false;
+            return was ? 0 : -1;
+        }
+
+        @Override
+        public void remove(int frame) {
+            evictable = false;
+        }
+
+        @Override
+        public int size() {
+            return evictable ? 1 : 0;
+        }
+    }
+
+    /**
+     * Pins page {@code pageId} and returns its frame, with the page's bytes in it.
+     *
+     * <p>A hit takes no lock: {@link #tryPin} pins the frame the {@link PageFrameMap} names, if it
+     * still holds the page. Anything else (a miss, a frame being evicted or reused meanwhile) goes to
+     * {@link #pinPage} under the pool's lock. The pool's bookkeeping and its I/O are apart, so that
+     * one thread's page read or write-back never holds up another thread's hit, as in every
+     * production pool (PostgreSQL reads a buffer with its mapping lock released, and marks it "I/O in
+     * progress" for the others meanwhile):
+     * <ul>
+     *   <li>a page {@link #pinPage} put in a frame for this call is read into it now; another
+     *       thread that fetches the same page meanwhile pins the same frame and waits for the read;
+     *       if the read fails, the frame leaves the pool and every waiter tries again;</li>
+     *   <li>the pages this call's evictions wrote back are written now, from copies; until a copy
+     *       is on disk, a fetch of its page reads the copy.</li>
+     * </ul>
+     *
+     * @throws IllegalStateException if the page is not resident and every frame is pinned
+     * @throws dev.storagelab.kv.CorruptionException if the page fails its checks; the frame goes
+     *                                                back to the free list and nothing is cached
+     */
+    @Override
+    public Frame fetch(long pageId) throws IOException {
+        while (true) {
+            LoadingFrame f = pinIfResident(pageId);
+            if (f == null) {
+                try {
+                    f = pinPage(pageId);
+                } finally {
+                    writeBacksOutsideTheLock();
+                }
+            }
+            if (f.loader == Thread.currentThread()) {
+                load(f);
+                return f;
+            }
+            if (f.loader == null ? !f.loadFailed : awaitLoad(f)) {
+                return f;
+            }
+            unpin(f, false); // the read this thread waited for failed: try again, and see why
+        }
+    }
+
+    /** The hit path, without the lock: the frame of {@code pageId} pinned, or null (go to the lock). */
+    private LoadingFrame pinIfResident(long pageId) {
+        int i = resident.frameOf(pageId);
+        return i >= 0 && tryPin(frames[i], pageId) ? frames[i] : null;
+    }
+
+    /**
+     * Pins {@code f} if it holds page {@code pageId} and is not {@linkplain #CLAIMED claimed},
+     * without the pool's lock: a hit. Raises the pin count by a compare-and-set from a count
+     * {@code >= 0} (never from {@link #CLAIMED}: that frame is being evicted or is free), then
+     * checks that {@code f} still holds {@code pageId}: the frame the caller looked up may have been
+     * evicted and given another page before the pin. If it does not, lets go of the pin it just
+     * took ({@link #unpin}, clean) and returns false; if it does, tells the replacer of the access
+     * ({@link #recordAccess}) and returns true. Once the pin is up and the page checked, no
+     * eviction can take the frame: a claim needs a pin count of 0.
+     *
+     * @return whether {@code f} is now pinned and holds {@code pageId}
+     */
+    private boolean tryPin(LoadingFrame f, long pageId) {
+        // BEGIN SOLUTION lab-04 T12
+        int pins;
+        do {
+            pins = f.pins;
+            if (pins == CLAIMED) {
+                return false;
+            }
+        } while (!PINS.compareAndSet(f, pins, pins + 1));
+        if (f.pageId != pageId) {
+            unpin(f, false); // evicted and reused between the look-up and the pin
+            return false;
+        }
+        recordAccess(f);
+        return true;
+        // END SOLUTION
+    }
+
+    /**
+     * The bookkeeping of {@link #fetch} when its hit path did not pin the page, under the pool's
+     * lock: finds or makes the frame of {@code pageId} and pins it. If {@link #resident} names a
+     * frame for the page, {@link #tryPin} pins it (under the lock it cannot fail: frames are claimed
+     * and unmapped only under the lock; the hit is counted as the access it queued reaches the
+     * replacer). A miss counts a miss, looks up the
+     * physical page in the page table ({@link PageTable#physicalForRead}, before anything is
+     * evicted, so a bad id evicts nothing), takes a frame from {@link #victimFrame()}, makes it hold
+     * {@code pageId} (clean), has {@link #arrangeRead} arrange for the page's bytes to arrive, maps
+     * the page to the frame in {@link #resident}, and gives the frame its first pin
+     * ({@link #pinClaimed}).
+     */
+    private synchronized LoadingFrame pinPage(long pageId) throws IOException {
+        // BEGIN SOLUTION lab-04 T12
+        int i = resident.frameOf(pageId);
+        if (i >= 0 && tryPin(frames[i], pageId)) {
+            return frames[i];
+        }
+        misses++;
+        long physical = table.physicalForRead(pageId);
+        LoadingFrame f = victimFrame();
+        f.pageId = pageId;
+        f.dirty = false;
+        arrangeRead(f, physical);
+        resident.put(pageId, f.index());
+        pinClaimed(f);
+        return f;
+        // END SOLUTION
+    }
+
+    /**
+     * Allocates a new logical page, formats it as an empty node of {@code type} in a frame, and
+     * returns the frame pinned and dirty (it has never been written). An eviction it needed writes
+     * its page back after the pool's lock is let go, as in {@link #fetch}.
+     *
+     * @throws IllegalStateException if every frame is pinned
+     */
+    @Override
+    public Frame create(byte type) throws IOException {
+        try {
+            return pinNewPage(type);
+        } finally {
+            writeBacksOutsideTheLock();
+        }
+    }
+
+    /**
+     * The bookkeeping of {@link #create}, under the pool's lock: a frame from
+     * {@link #victimFrame()}, a new logical id from {@link PageTable#allocate()} (if that fails the
+     * frame goes back to the free list, still claimed), the page formatted with
+     * {@link SlottedPage#init}, dirty, mapped in {@link #resident}, and given its first pin
+     * ({@link #pinClaimed}).
+     */
+    private synchronized LoadingFrame pinNewPage(byte type) throws IOException {
+        // BEGIN SOLUTION lab-04 T12
+        LoadingFrame f = victimFrame();
+        long pageId;
+        try {
+            pageId = table.allocate();
+        } catch (RuntimeException e) {
+            freeFrames.add(f);
+            throw e;
+        }
+        f.page().init(type, pageId);
+        f.pageId = pageId;
+        f.dirty = true;
+        resident.put(pageId, f.index());
+        pinClaimed(f);
+        return f;
+        // END SOLUTION
+    }
+
+    /**
+     * Gives a {@linkplain #CLAIMED claimed} frame, which now holds its new page, its first pin,
+     * under the pool's lock: from then on hits may pin it too. The replacer hears of the access at
+     * once (it is under the lock too).
+     */
+    private void pinClaimed(LoadingFrame f) {
+        f.pins = 1; // a volatile write after the page id and the loader: a hit that pins sees them
+        replacer.recordAccess(f.index());
+        replacer.setEvictable(f.index(), false);
+    }
+
+    /** Tells the replacer, through {@link #accesses}, that {@code f} was pinned. Needs no lock. */
+    private void recordAccess(LoadingFrame f) {
+        enqueue(AccessQueue.accessed(f.index()));
+    }
+
+    private void enqueue(int event) {
+        while (!accesses.offer(event)) {
+            synchronized (this) {
+                drainAccesses(); // the stripe is full: empty it for the replacer, then append
+            }
+        }
+    }
+
+    /**
+     * Hands the accesses and last unpins that hits queued to the replacer, under the pool's lock:
+     * an access is recorded, and either way the frame is evictable if, now, it holds a page and no
+     * pin. Every pin and every last unpin queues an event after it happened, so once all are
+     * drained the replacer's evictable frames are the frames unpinned at some moment since their
+     * last pin or unpin; {@link #victimFrame} claims each victim with a compare-and-set anyway.
+     */
+    private void drainAccesses() {
+        accesses.drain(event -> {
+            LoadingFrame f = frames[AccessQueue.frameOf(event)];
+            int pins = f.pins;
+            if (AccessQueue.isAccess(event) && pins > 0 && f.pageId != PageFormat.NO_PAGE) {
+                // Out of the eviction candidates first, then the access: an LRU-K replacer re-sorts a
+                // candidate whose history changes, which would be wasted on a frame still pinned.
+                replacer.setEvictable(f.index(), false);
+            }
+            if (pins == CLAIMED || f.doomed || f.pageId == PageFormat.NO_PAGE) {
+                return; // evicted, freed or discarded since: the replacer has forgotten it
+            }
+            if (AccessQueue.isAccess(event)) {
+                hits++; // only hits queue an access: a miss's first pin tells the replacer itself
+                replacer.recordAccess(f.index());
+            }
+            replacer.setEvictable(f.index(), pins == 0);
+        });
+    }
+
+    /**
+     * A frame to load a page into, under the pool's lock, {@linkplain #CLAIMED claimed} for the
+     * caller, from {@link #freeOrVictim} once the replacer has heard of every queued access
+     * ({@link #drainAccesses}). If every frame is pinned and the pool {@linkplain #waitWhenFull
+     * waits when full}, waits (the lock let go) for an unpin, at most {@link #FULL_POOL_WAIT_MILLIS}.
+     *
+     * @throws IllegalStateException if no frame is free and none is evictable: "buffer pool of 8
+     *                               frames is full: every frame is pinned (...)"
+     */
+    private LoadingFrame victimFrame() throws IOException {
+        long deadline = 0;
+        long evictionsBefore = evictions;
+        while (true) {
+            drainAccesses();
+            LoadingFrame f = freeOrVictim();
+            if (f == null && replacerMissesUnpinnedFrames()) {
+                f = freeOrVictim();
+            }
+            if (f != null) {
+                if (evictions != evictionsBefore && EventListener.EMIT && events.isEnabled()) {
+                    events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index(), "evictions", evictions));
+                }
+                return f;
+            }
+            if (!waitWhenFull) {
+                break;
+            }
+            // Every frame pinned, in a tree whose readers run beside writers (T11): other threads'
+            // pins, soon gone. Wait for an unpin, a while; a short slice, so that no wake-up is lost.
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                deadline = now + TimeUnit.MILLISECONDS.toNanos(FULL_POOL_WAIT_MILLIS);
+            } else if (now - deadline >= 0) {
+                break;
+            }
+            waitingForFrame++;
+            try {
+                TimeUnit.MILLISECONDS.timedWait(this, 10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                waitingForFrame--;
+            }
+        }
+        throw new IllegalStateException("buffer pool of " + frames.length
+                + " frames is full: every frame is pinned; unpin pages when done with them, or give the pool"
+                + " more frames");
+    }
+
+    /**
+     * When the replacer has no victim: tells it of each frame that holds a page and no pin, which it
+     * may not have heard of yet (a last unpin lowers the pin count, then queues its event: between
+     * the two, the replacer does not know). O(frames), and only when the pool looks full.
+     *
+     * @return whether any frame was made evictable
+     */
+    private boolean replacerMissesUnpinnedFrames() {
+        boolean any = false;
+        for (LoadingFrame f : frames) {
+            if (f.pins == 0 && !f.doomed && f.pageId != PageFormat.NO_PAGE) {
+                replacer.setEvictable(f.index(), true);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /**
+     * One try of {@link #victimFrame}, under the pool's lock: a free frame if there is one (free
+     * frames are claimed already); else the replacer's victim, once its pin count has been
+     * <em>claimed</em>, changed from 0 to {@link #CLAIMED} by a compare-and-set
+     * ({@code PINS.compareAndSet(frame, 0, CLAIMED)}): a hit pins without the lock, so
+     * a frame the replacer offers may be pinned by now, and a hit may pin it between a check and a
+     * plain write. A victim whose claim fails is set aside in {@link #refused} and the replacer
+     * asked again. Once a frame is claimed, or the replacer has no more, each frame set aside goes
+     * back to the replacer as accessed (it is in use) and not evictable (its last unpin will queue the
+     * event that makes it evictable again). A claimed victim that is dirty is written back
+     * ({@link #queueWriteBack}); its page is unmapped from {@link #resident}, its page id set to
+     * {@link PageFormat#NO_PAGE}, and an eviction counted.
+     *
+     * @return the claimed frame, or null if no frame is free and no evictable frame could be claimed
+     */
+    private LoadingFrame freeOrVictim() throws IOException {
+        // BEGIN SOLUTION lab-04 T12
+        LoadingFrame f = freeFrames.poll();
+        if (f != null) {
+            return f;
+        }
+        int setAside = 0;
+        int victim;
+        while ((victim = replacer.evict()) >= 0 && !PINS.compareAndSet(frames[victim], 0, CLAIMED)) {
+            refused[setAside++] = victim; // pinned by a hit since the replacer last heard of it
+        }
+        for (int i = 0; i < setAside; i++) {
+            replacer.recordAccess(refused[i]);
+            replacer.setEvictable(refused[i], false);
+        }
+        if (victim < 0) {
+            return null;
+        }
+        f = frames[victim];
+        if (f.dirty) {
+            queueWriteBack(f);
+        }
+        resident.remove(f.pageId);
+        f.pageId = PageFormat.NO_PAGE;
+        evictions++;
+        return f;
+        // END SOLUTION
+    }
+
+    /**
+     * Arranges for the bytes of the page now in {@code f} (a miss, under the pool's lock) to arrive
+     * from {@code physical}: from the copy of a write-back still on its way to disk if there is one
+     * (a page written back is never read from disk before it got there), else by the fetching
+     * thread after it lets go of the lock ({@link #load}).
+     */
+    private void arrangeRead(LoadingFrame f, long physical) {
+        PendingWrite pending = writesInFlight.get(f.pageId);
+        if (pending != null) {
+            System.arraycopy(pending.bytes, 0, f.data(), 0, f.data().length);
+            if (pending.failed != null) {
+                // Its write failed: the copy is the page's only good version, so the frame owns it again.
+                f.dirty = true;
+                writesInFlight.remove(f.pageId);
+            }
+            return;
+        }
+        f.loadFrom = physical;
+        f.loader = Thread.currentThread();
+    }
+
+    /** Reads the page {@link #arrangeRead} left for this thread into {@code f}, outside the lock. */
+    private void load(LoadingFrame f) throws IOException {
+        try {
+            file.read(f.loadFrom, f.pageId, PageFormat.TYPE_NODE, f.data());
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                // A corrupt or unreadable page is never cached: out of the pool, this thread's pin
+                // with it; a thread that pinned the frame meanwhile sees the failure and tries again.
+                f.loadFailed = true;
+                f.loader = null;
+                dropPage(f);
+                notifyAll();
+            }
+            throw e;
+        }
+        synchronized (this) {
+            f.loader = null;
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits, holding a pin, until another thread's read of the page into {@code f} is done.
+     *
+     * @return true if the page arrived; false if the read failed (the caller unpins and retries)
+     */
+    private synchronized boolean awaitLoad(LoadingFrame f) {
+        awaitUninterruptibly(() -> f.loader == null);
+        return !f.loadFailed;
+    }
+
+    /**
+     * Waits on the pool's monitor (which the caller holds) until {@code done} holds, through
+     * interrupts: the I/O it waits for is bounded, and giving up would leave a pin or a write
+     * behind. The interrupt is restored on the way out.
+     */
+    private void awaitUninterruptibly(java.util.function.BooleanSupplier done) {
+        boolean interrupted = false;
+        while (!done.getAsBoolean()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A write-back on its way to disk: the page's bytes as they were when its frame was taken, and
+     * where they go. A later write-back of the same page waits for this one ({@code done}), so the
+     * two never race to the same physical page.
+     */
+    private static final class PendingWrite {
+        final long pageId;
+        final long physical;
+        final byte[] bytes;
+        final PendingWrite before;
+        boolean done;
+        IOException failed;
+
+        PendingWrite(long pageId, long physical, byte[] bytes, PendingWrite before) {
+            this.pageId = pageId;
+            this.physical = physical;
+            this.bytes = bytes;
+            this.before = before;
+        }
+    }
+
+    /**
+     * Writes the pages this thread's evictions handed over ({@link #queueWriteBack}), with the pool's
+     * lock let go. A write that fails leaves its copy in the pool: a fetch of the page takes it
+     * back (dirty), and the next {@link #flushAll} writes it or reports the failure.
+     */
+    private void writeBacksOutsideTheLock() {
+        List<PendingWrite> mine = queuedWrites.get();
+        if (mine.isEmpty()) {
+            return;
+        }
+        List<PendingWrite> writes = new ArrayList<>(mine);
+        mine.clear();
+        for (PendingWrite w : writes) {
+            IOException failure = null;
+            try {
+                if (w.before != null) {
+                    awaitWrite(w.before);
+                }
+                file.write(w.physical, w.bytes);
+            } catch (IOException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = new IOException(e);
+            }
+            synchronized (this) {
+                w.done = true;
+                w.failed = failure;
+                if (failure == null) {
+                    writesInFlight.remove(w.pageId, w);
+                    if (spareCopies.size() < MAX_SPARE_COPIES) {
+                        spareCopies.push(w.bytes); // no one reads a copy once it is out of the map
+                    }
+                }
+                notifyAll();
+            }
+        }
+    }
+
+    /** Waits until every write-back handed over has reached the disk or failed. The caller holds the lock. */
+    private void awaitWritesDone() {
+        awaitUninterruptibly(() -> writesInFlight.values().stream().allMatch(w -> w.done));
+    }
+
+    private synchronized void awaitWrite(PendingWrite w) {
+        awaitUninterruptibly(() -> w.done);
+    }
+
+
+    /** Makes a fetch that finds every frame pinned wait for another thread's unpin; see {@link #waitWhenFull}. */
+    @Override
+    void waitWhenFull(boolean wait) {
+        this.waitWhenFull = wait;
+    }
+
+    /**
+     * Hands a dirty victim's page over to be written where the page table says, stamped with the
+     * coming generation: its bytes are copied (the frame is reused at once) and the copy is written
+     * by this thread once it lets go of the pool's lock ({@link #writeBacksOutsideTheLock}). Counts
+     * a page write.
+     */
+    private void queueWriteBack(LoadingFrame f) throws IOException {
+        long physical = table.physicalForWrite(f.pageId);
+        f.page().setGeneration(table.generation() + 1);
+        byte[] copy = spareCopies.isEmpty() ? new byte[f.data().length] : spareCopies.pop();
+        System.arraycopy(f.data(), 0, copy, 0, copy.length);
+        PendingWrite w = new PendingWrite(f.pageId, physical, copy, writesInFlight.get(f.pageId));
+        writesInFlight.put(f.pageId, w);
+        queuedWrites.get().add(w);
+        f.dirty = false;
+        pageWrites++;
+    }
+
+    /**
+     * Drops one pin of {@code frame}, without the pool's lock; if {@code dirty}, marks its page
+     * changed first (a later unpin with false does not clear that), so that whoever claims the frame
+     * once its pins are gone sees the flag. The pin count goes down by a compare-and-set (two
+     * threads that unpin at once must both be counted). When it reaches 0, {@link #unpinnedLast}
+     * tells the replacer the frame may be evicted.
+     *
+     * @throws IllegalStateException if the frame is not pinned: an unpin without a fetch is a bug
+     *                               that would let a page in use be evicted; such an unpin changes
+     *                               nothing (with {@code dirty}, the page is not marked changed)
+     */
+    @Override
+    public void unpin(Frame frame, boolean dirty) {
+        // BEGIN SOLUTION lab-04 T12
+        checkState(frame.pins > 0, "unpin of %s, which is not pinned", frame);
+        if (dirty) {
+            frame.dirty = true;
+        }
+        int pins;
+        do {
+            pins = frame.pins;
+            checkState(pins > 0, "unpin of %s, which is not pinned", frame);
+        } while (!PINS.compareAndSet(frame, pins, pins - 1));
+        if (pins == 1) {
+            unpinnedLast(frame);
+        }
+        // END SOLUTION
+    }
+
+    /**
+     * The last pin of {@code frame} went: if its page was discarded meanwhile, the frame goes to the
+     * free list; else the replacer hears that it may be evicted ({@link #accesses}), and a fetch
+     * that waits for a frame is woken.
+     */
+    private void unpinnedLast(Frame frame) {
+        if (frame.doomed) {
+            synchronized (this) {
+                freeIfDoomed(frames[frame.index()]);
+            }
+            return;
+        }
+        enqueue(AccessQueue.unpinned(frame.index()));
+        if (waitingForFrame > 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Takes the page out of {@code frame} under the pool's lock (its page was discarded, or its read
+     * failed), and lets go of the caller's pin: unmapped, forgotten by the replacer, clean, holding
+     * no page. If no other pin is left, the frame goes to the free list; else it is doomed, and the
+     * last unpin frees it (a reader of a tree with T11 may hold a pin between its unlatch and its
+     * unpin; a hit may pin it for a moment before it sees the page is gone).
+     */
+    private void dropPage(LoadingFrame frame) {
+        resident.remove(frame.pageId);
+        replacer.remove(frame.index());
+        frame.pageId = PageFormat.NO_PAGE;
+        frame.dirty = false;
+        frame.doomed = true; // before the pin goes, so that the last unpin, whoever makes it, sees it
+        if ((int) PINS.getAndAdd(frame, -1) == 1) {
+            freeIfDoomed(frame);
+        }
+    }
+
+    /** A doomed frame without pins goes to the free list, claimed; under the pool's lock. */
+    private void freeIfDoomed(LoadingFrame frame) {
+        if (frame.doomed && PINS.compareAndSet(frame, 0, CLAIMED)) {
+            frame.doomed = false;
+            frame.loadFailed = false;
+            freeFrames.add(frame);
+            if (waitingForFrame > 0) {
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Frees the page in {@code frame}, which the caller holds pinned: its logical id goes back to the
+     * page table and the frame to the free list, without writing the page. The caller's pin goes
+     * with it. If another thread still holds a pin (in a tree whose readers run beside its writers,
+     * a reader that has let go of the page's latch but not yet unpinned it), the frame goes to the
+     * free list at that last unpin instead: the page is gone from the pool at once either way.
+     */
+    @Override
+    public synchronized void discard(Frame frame) {
+        checkState(frame.pins >= 1 && !frame.doomed, "discard of %s: the caller must hold a pin", frame);
+        table.free(frame.pageId);
+        dropPage(frames[frame.index()]);
+    }
+
+    /**
+     * Frees every page of the file, resident or not, without writing any, and empties every frame:
+     * for a bulk load that failed halfway into an empty tree, whose pages are all garbage then.
+     *
+     * @throws IllegalStateException if a frame is pinned
+     */
+    @Override
+    synchronized void discardEverything() {
+        checkState(pinnedFrames() == 0, "discarding every page while %s frames are pinned", pinnedFrames());
+        awaitWritesDone();
+        writesInFlight.clear(); // the pages they held are garbage now, written or not
+        for (LoadingFrame f : frames) {
+            if (f.pageId != PageFormat.NO_PAGE) {
+                while (!PINS.compareAndSet(f, 0, CLAIMED)) {
+                    Thread.onSpinWait(); // a hit's pin on a stale look-up, let go at once
+                }
+                resident.remove(f.pageId);
+                replacer.remove(f.index());
+                f.pageId = PageFormat.NO_PAGE;
+                f.dirty = false;
+                freeFrames.add(f);
+            }
+        }
+        table.freeAll();
+    }
+
+    /**
+     * Writes every dirty page back (a checkpoint's first step); pages stay resident and clean. Waits
+     * first for write-backs still on their way to disk, and writes again any whose write failed,
+     * so that when it returns every change is in the file.
+     */
+    @Override
+    public synchronized void flushAll() throws IOException {
+        awaitWritesDone();
+        for (PendingWrite w : List.copyOf(writesInFlight.values())) {
+            // A write-back that failed: its copy is the page's newest version (the page is not resident).
+            file.write(w.physical, w.bytes);
+            writesInFlight.remove(w.pageId);
+        }
+        for (LoadingFrame f : frames) {
+            if (f.dirty) {
+                writeBack(f);
+            }
+        }
+    }
+
+    /**
+     * What each frame holds now, for the workbench's picture of the pool: its page (-1: free), its
+     * pins, whether it is dirty and how its latch is held. A glance, not a consistent cut: hits pin
+     * and unpin without the pool's lock.
+     */
+    @Override
+    synchronized List<Map<String, Object>> frameStates() {
+        List<Map<String, Object>> states = new ArrayList<>(frames.length);
+        for (LoadingFrame f : frames) {
+            states.add(frameState(f));
+        }
+        return states;
+    }
+
+    /** The number of frames. */
+    @Override
+    public int frameCount() {
+        return frames.length;
+    }
+
+    /** Whether {@code pageId} is resident now. */
+    @Override
+    public boolean isResident(long pageId) {
+        int i = resident.frameOf(pageId);
+        return i >= 0 && frames[i].pageId == pageId;
+    }
+
+    /** The number of frames pinned now: 0 whenever no operation is in progress. */
+    @Override
+    public int pinnedFrames() {
+        int n = 0;
+        for (LoadingFrame f : frames) {
+            n += f.pins > 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The pool's counters. */
+    @Override
+    public synchronized PoolStats stats() {
+        drainAccesses(); // the hits are counted as they are drained
+        return new PoolStats(frames.length, resident.size(), hits, misses, evictions, pageWrites);
+    }
+}
