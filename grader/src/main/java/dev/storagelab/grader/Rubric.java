@@ -71,6 +71,26 @@ public final class Rubric {
         return (int) number("points." + id, declared);
     }
 
+    /**
+     * Whether hidden test {@code id} ({@code Class#method}) belongs to a bonus task: the classes
+     * {@code bonus.tests} lists (space-separated, fully qualified). A bonus earns its points like
+     * any test, but a lab's performance points do not wait for it: the engine a student measures
+     * works without it (lab-04's B+tree on the locked pool of T6 when T12's lock-free pool is not
+     * done; lab-06's store under snapshot isolation without T8's serializable checks).
+     */
+    public boolean isBonus(String id) {
+        String classes = props.getProperty("bonus.tests", "").trim();
+        if (classes.isEmpty()) {
+            return false;
+        }
+        for (String c : classes.split("\\s+")) {
+            if (id.startsWith(c + "#")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How long one test may run before it is stopped. */
     public Duration testDeadline() {
         return Duration.ofSeconds((long) number("deadline.test.seconds", 120));
