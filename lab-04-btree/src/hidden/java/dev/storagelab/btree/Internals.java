@@ -80,6 +80,34 @@ public final class Internals {
         }
     }
 
+    /**
+     * The ids of the pages from the root down to the leaf that holds {@code key} now, root first;
+     * call it while no other thread uses the tree.
+     */
+    public static List<Long> pathOf(BPlusTree tree, Bytes key) throws IOException {
+        tree.lock().writeLock().lock();
+        try {
+            List<Long> ids = new ArrayList<>();
+            long id = tree.rootId();
+            SlottedPage page = tree.copyOf(id);
+            ids.add(id);
+            while (!page.isLeaf()) {
+                id = page.childAt(BPlusTree.childSlot(page, key));
+                page = tree.copyOf(id);
+                ids.add(id);
+            }
+            return ids;
+        } finally {
+            tree.lock().writeLock().unlock();
+        }
+    }
+
+    /** Whether page {@code pageId} is in a frame whose latch some thread holds shared now. Changes nothing. */
+    public static boolean latchedShared(BPlusTree tree, long pageId) {
+        return tree.pool().frameStates().stream()
+                .anyMatch(f -> f.get("page").equals(pageId) && f.get("latch").equals("s"));
+    }
+
     /** How the tree's page file is used now (pages in use, physical pages, free pages, checkpoint). */
     public static PageTable.Usage pageUsage(BPlusTree tree) {
         return tree.pageUsage();

@@ -38,7 +38,8 @@ import net.jqwik.api.Tag;
 /**
  * Hidden tests of lab-03 T7, {@link SkipListMemtable}: the byte count against a model, tombstones
  * as answers, scans from every kind of start key against a {@link TreeMap}, freezing (no write may
- * land after {@code freeze()} returns), and scans concurrent with writes.
+ * land after {@code freeze()} returns), two writers of one key queued together (each reads the entry it
+ * replaces under the writer lock), and scans concurrent with writes.
  * {@link MemtableInStoreHiddenTest} runs the lab-01 store on it.
  */
 @Tag("hidden")
@@ -209,6 +210,51 @@ class SkipListMemtableHiddenTest {
         assertThat("the rejected write is not in the memtable", memtable.get(late.key()), nullValue());
         assertThat("the frozen memtable holds what was written before", drain(memtable.iterator(), 1), equalTo(List.of(a)));
         assertThat("approximateBytes() of the frozen memtable", memtable.approximateBytes(), equalTo(a.approximateBytes()));
+    }
+
+    @Example
+    @Graded(points = 2, concept = "memtable approximateBytes() drifts when two writers replace one key at once: "
+            + "apply reads the entry it replaces outside the writer lock, so both subtract the same old entry")
+    void twoWritesOfOneKeyQueuedTogetherChargeOnlyTheEntryThatStays() throws InterruptedException {
+        Bytes key = Bytes.of("k");
+        // Three sizes, all different: a write that subtracted the wrong old entry cannot come out right by chance.
+        Entry before = Entry.put(key, Bytes.of("0123456789"));
+        Entry first = Entry.put(key, Bytes.of("a"));
+        Entry second = Entry.put(key, Bytes.of("a much longer value than either of the others"));
+        for (boolean present : new boolean[] {false, true}) {
+            SkipListMemtable memtable = new SkipListMemtable(5L);
+            if (present) {
+                memtable.apply(before);
+            }
+            String when = "two writers of one key " + (present ? "already present" : "not yet present")
+                    + ", queued behind a write in progress";
+            ReentrantLock writeLock = Internals.writeLock(memtable);
+            Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
+            List<Thread> threads = new ArrayList<>();
+            // The test holds the writer lock (a write in progress) while both writers start; each
+            // must wait for it before it looks at what the key holds. Once the lock is released they
+            // apply one after the other, in queue order: the second replaces the first.
+            writeLock.lock();
+            try {
+                Thread one = TestThreads.start("first-writer", () -> memtable.apply(first), failures);
+                threads.add(one);
+                assertThat(when + ": the first apply() must wait for the writer lock",
+                        TestThreads.awaitQueued(writeLock, one), equalTo(true));
+                Thread two = TestThreads.start("second-writer", () -> memtable.apply(second), failures);
+                threads.add(two);
+                assertThat(when + ": the second apply() must wait for the writer lock",
+                        TestThreads.awaitQueued(writeLock, two), equalTo(true));
+            } finally {
+                writeLock.unlock();
+                TestThreads.joinAll(threads);
+            }
+            TestThreads.rethrow(failures, when);
+            assertThat(when + ": get(k) is the write that got the lock last", memtable.get(key), equalTo(second));
+            assertThat(when + ": size()", memtable.size(), equalTo(1));
+            assertThat(when + ": approximateBytes() counts the one entry k holds; each apply must read the entry it "
+                    + "replaces under the writer lock (a read before the lock lets both writers subtract the same one)",
+                    memtable.approximateBytes(), equalTo(second.approximateBytes()));
+        }
     }
 
     @Example

@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.StampedLock;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -493,6 +495,76 @@ class ConcurrentTreeHiddenTest {
         assertThat(tree.get(Trees.key(5)), equalTo(Optional.of(versioned(Trees.key(5), "w", 30))));
         assertThat(tree.get(Trees.key(395)), equalTo(Optional.of(versioned(Trees.key(395), "w", 30))));
         tree.close();
+    }
+
+    @Test
+    @Graded(points = 3, concept = "a get or a put lets go of an internal page before it holds the child it chose "
+            + "(latch coupling): a split or merge can then move the key out of that child between the two")
+    void aDescentHoldsEachPageUntilItHoldsTheChild() throws Exception {
+        BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), SMALL);
+        assertLatched(tree);
+        for (int i = 0; i < 600; i++) {
+            tree.put(Trees.key(i), versioned(Trees.key(i), "v", 20));
+        }
+        Bytes key = Trees.key(300);
+        List<Long> path = Internals.pathOf(tree, key);
+        assertThat("600 keys on 512-byte pages make a tree of three levels or more: " + path, path.size(),
+                greaterThanOrEqualTo(3));
+        long parent = path.get(path.size() - 2);
+        Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
+
+        // A get: the test holds the key's leaf as a writer would; the get descends and waits for the
+        // leaf's latch. Whatever it is waiting for, it must still hold the leaf's parent, or a writer
+        // could split the leaf (and move the key out of it) before the get reads it.
+        AtomicReference<Optional<Bytes>> got = new AtomicReference<>();
+        Thread reader;
+        try (AutoCloseable writer = Internals.holdLeaf(tree, key, true)) {
+            reader = TestThreads.start("reader", () -> got.set(tree.get(key)), failures);
+            awaitParkedOnALatch(reader, "a get of a key whose leaf a writer holds");
+            assertThat("a get that finished while a writer held its leaf exclusive did not latch the leaf",
+                    got.get(), nullValue());
+            assertThat("a get waiting for its leaf's latch has let go of the leaf's parent (page " + parent
+                    + "): latch the child, then close the parent's guard", Internals.latchedShared(tree, parent), is(true));
+        }
+        TestThreads.joinAll(List.of(reader));
+        TestThreads.rethrow(failures, "a get waiting for a leaf a writer held");
+        assertThat("the get, once the writer let go", got.get(), equalTo(Optional.of(versioned(key, "v", 20))));
+
+        // A put's optimistic descent: the test holds the leaf as a reader would; the put latches it
+        // shared, then waits to trade that for exclusive. The trade is not atomic, so the parent
+        // must be held across it.
+        AtomicBoolean put = new AtomicBoolean();
+        Thread putter;
+        try (AutoCloseable otherReader = Internals.holdLeaf(tree, key, false)) {
+            putter = TestThreads.start("writer", () -> {
+                tree.put(key, versioned(key, "w", 20));
+                put.set(true);
+            }, failures);
+            awaitParkedOnALatch(putter, "a put of a key whose leaf a reader holds");
+            assertThat("a put that finished while a reader held its leaf did not latch the leaf exclusive",
+                    put.get(), is(false));
+            assertThat("a put waiting for its leaf's latch has let go of the leaf's parent (page " + parent
+                    + "): the upgrade of the leaf's latch is not atomic, so the parent must be held across it",
+                    Internals.latchedShared(tree, parent), is(true));
+        }
+        TestThreads.joinAll(List.of(putter));
+        TestThreads.rethrow(failures, "a put waiting for a leaf a reader held");
+        assertThat("the put, once the reader let go", tree.get(key), equalTo(Optional.of(versioned(key, "w", 20))));
+        assertThat(Internals.pool(tree).pinnedFrames(), is(0));
+        tree.close();
+    }
+
+    /**
+     * Waits until {@code thread} is parked on a page latch (a {@link StampedLock}), or has ended.
+     * It waits for that event, not for a time that guesses how long the thread needs to get there.
+     */
+    private static void awaitParkedOnALatch(Thread thread, String what) throws InterruptedException {
+        long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
+        while (thread.isAlive() && !(LockSupport.getBlocker(thread) instanceof StampedLock)) {
+            assertThat(what + ": neither waited for a page latch nor finished within "
+                    + TestThreads.LIVENESS_BOUND_SECONDS + " s (an endless loop?)", System.nanoTime() < bound, is(true));
+            Thread.sleep(1);
+        }
     }
 
     @Test
