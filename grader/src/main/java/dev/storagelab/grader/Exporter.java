@@ -31,7 +31,13 @@ public final class Exporter {
     private static final List<String> INSTRUCTOR_ONLY = List.of(
             "**/src/hidden/**", ".ci/**", "grader/src/test/**", "workbench/src/test/**", ".exportignore");
 
-    private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", ".idea", ".vscode", "node_modules");
+    /**
+     * Folders never exported, wherever they are: version control, build output, editors' files, and
+     * what the workspace's own commands wrote ({@code storagelab-out}: grade reports of the reference,
+     * which name hidden tests and quote their messages).
+     */
+    private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", ".idea", ".vscode", "node_modules",
+            "storagelab-out");
 
     /** What an export wrote. */
     /** Task names ("T" and a number, as {@link Regions} requires) in numeric order: T2 before T10. */

@@ -148,6 +148,18 @@ class LabReleaseTest {
         assertThat(log2.toString(StandardCharsets.UTF_8), containsString("building the reference"));
     }
 
+    @Test
+    void aReleaseLeavesOutWhatTheWorkspacesCommandsWrote() throws IOException {
+        Path ws = copyOf(workspace, "ws-with-output");
+        // a grade of the reference left its report behind: hidden tests' names and messages
+        Files.createDirectories(ws.resolve("storagelab-out/grade"));
+        Files.writeString(ws.resolve("storagelab-out/grade/report.md"), "CalcHiddenTest#addsNegatives failed\n");
+        Path release = tmp.resolve("release-without-output");
+        new Exporter(Workspace.at(ws)).export(release);
+        assertThat(Files.exists(release.resolve("storagelab-out")), is(false));
+        assertThat("the rest is exported", Files.exists(release.resolve("README.md")), is(true));
+    }
+
     private static Path copyOf(Path root, String name) throws IOException {
         Path copy = tmp.resolve(name);
         FileTrees.copy(root, copy, p -> true);
