@@ -21,7 +21,7 @@ import java.util.PropertyPermission;
  * force before the first class of the submission loads. It installs a policy in which the labs'
  * compiled classes ({@value #LAB_CODE}: their folders) may use files only under the run's own
  * folders ({@value #FOLDERS}), read the workspace's switches ({@code storagelab.btree.treeLock},
- * {@code storagelab.btree.pool}) and a few harmless
+ * {@code storagelab.btree.pool}, {@code storagelab.events}) and a few harmless
  * properties, stop the threads they start and list a class's members; and nothing else: no exec, exit, network, file
  * descriptors, reflection past access checks, class loaders, {@code setIO}. Every other class (the
  * JDK, JUnit, jqwik, Lincheck and the classes it generates, JMH, the tests, the testkit, this
@@ -67,7 +67,7 @@ public final class LabSecurityManager extends SecurityManager {
                 lab.add(new FilePermission(f.toString(), "read"));
                 lab.add(new FilePermission(f + File.separator + "-", "read,write,delete"));
             }
-            for (String property : List.of("storagelab.btree.treeLock", "storagelab.btree.pool", "user.dir",
+            for (String property : List.of("storagelab.btree.treeLock", "storagelab.btree.pool", "storagelab.events", "user.dir",
                     "java.io.tmpdir", "os.name", "os.arch", "line.separator", "file.separator", "path.separator", "java.version")) {
                 lab.add(new PropertyPermission(property, "read"));
             }
