@@ -2,7 +2,7 @@
 # lab-04 with page guards ("after", this tree) against the commit before them ("before"): the same
 # JMH benchmarks on the same class path, before's lab-04 classes laid over it, alternating which runs
 # first, three rounds. Usage: measure.sh BEFORE_CLASSES OUT_DIR
-#   BEFORE_CLASSES: lab-04-btree/target/classes built at the commit before (git worktree add, mvn compile)
+#   BEFORE_CLASSES: lab-04-btree/target/classes built at the commit before (a checkout of it, mvn compile)
 set -euo pipefail
 before=$1
 out=$2

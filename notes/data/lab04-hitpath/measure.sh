@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# notes/04-btree.md §4.7.6, the replacer's hit path: before (main's TreeSet LRU-2, overlaid) and after (this branch), btree readwhilewriting and
+# notes/04-btree.md §4.7.6, the replacer's hit path: before (the old TreeSet LRU-2, overlaid) and after (the new replacer), btree readwhilewriting and
 # readrandom, h2 and h2-pool readrandom; 1M keys, 200,000 ops; three rounds, alternating.
 cd /tmp/btc; mkdir -p m
 log() { echo "[$(date +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)] $*"; }

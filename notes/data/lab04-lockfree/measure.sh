@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# notes/04-btree.md §4.7.7, the lock-free hit path: before (main) and after (branch pool), btree readwhilewriting and readrandom,
+# notes/04-btree.md §4.7.7, the lock-free hit path: before (35f31ab) and after (the lock-free hit path), btree readwhilewriting and readrandom,
 # h2, h2-pool and btree-16m readrandom; 1M keys, 200,000 ops; three rounds, alternating.
 cd /tmp/pool-m; mkdir -p m
 log() { echo "[$(date +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)] $*"; }

@@ -43,10 +43,26 @@ class HandoutsTest {
     private static final Pattern PROJECT_WORDS = Pattern.compile("(?i)\\bissue \\d+|\\bthe issue('s)?\\b|\\bthe lead\\b"
             + "|\\blead's\\b|\\bfor the lead\\b|\\bhelper sessions?\\b|\\bthis session\\b|\\bphase \\d+(?![\\d,.])|\\bepisode \\d+\\.\\d+"
             + "|\\bdb-\\d\\d\\b|\\bsessions'|\\bother sessions\\b|\\bhelpers?'s? (?:test runs?|builds?|jobs?)|\\bthe races helper"
-            + "|/work/wt-|\\bwt-\\d+\\b|figures to reach");
+            + "|/work/wt-|\\bwt-\\d+\\b|/work/main\\b|/tmp/lead\\b|figures to reach");
+
+    /**
+     * More words of how the workspace is made, looked for in the notes' data and figure scripts only
+     * (where no source code speaks of its own helpers or of a session API): tickets and issues, helpers,
+     * a branch of the work in progress, a numbered task of the project (the course's tasks are T1,
+     * T2, ...), someone's session. A login session of the kernel ("a session of their own", "between
+     * sessions") is the course's subject there and is not one of these.
+     */
+    private static final Pattern DATA_PROJECT_WORDS = Pattern.compile("(?i)\\bissues?\\b|\\btickets?\\b|\\bhelpers?\\b"
+            + "|\\bthis branch\\b|\\bbranch `?pool\\b|\\btask \\d+\\b|\\b(?:my|your|other|another) sessions?\\b");
 
     /** Files that are not text, or are data too large to be prose: not read for words. */
     private static final Pattern NOT_PROSE = Pattern.compile("(?i).*\\.(png|jpe?g|gif|jar|jfr|zip|gz|class|bin|json|csv|sst|log)$");
+
+    /**
+     * Files that are not text: not read for words in the notes' data and figures, whose every text
+     * file (JSON, CSV, logs and load samples included) a reader may open.
+     */
+    private static final Pattern NOT_TEXT = Pattern.compile("(?i).*\\.(png|jpe?g|gif|jar|jfr|zip|gz|class|bin|sst)$");
 
     @Test
     void everyPublicTestBelongsToATaskOrToTheGivenCodesRow() throws IOException {
@@ -234,9 +250,39 @@ class HandoutsTest {
         Path root = WORKSPACE.root();
         List<String> found = new ArrayList<>();
         found.addAll(projectWords(root, root, f -> exporter.isExported(root.relativize(f))));
-        found.addAll(projectWords(root, root.resolve("notes/data"), f -> !exporter.isExported(root.relativize(f))));
-        found.addAll(projectWords(root, root.resolve("notes/figures"), f -> !exporter.isExported(root.relativize(f))));
+        found.addAll(notesDataWords(root));
         assertThat(found, empty());
+    }
+
+    /**
+     * The project words, {@link #PROJECT_WORDS} and {@link #DATA_PROJECT_WORDS}, in every text file
+     * under {@code notes/data} and {@code notes/figures} of {@code root}: what a reader of the notes
+     * opens beside them, raw data (JSON, CSV, logs) and the scripts that wrote it.
+     */
+    static List<String> notesDataWords(Path root) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String dir : List.of("notes/data", "notes/figures")) {
+            if (Files.isDirectory(root.resolve(dir))) {
+                found.addAll(words(root, root.resolve(dir), NOT_TEXT, f -> true, List.of(PROJECT_WORDS, DATA_PROJECT_WORDS)));
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void projectWordsAreFoundInEveryTextFileOfTheNotesDataAndFigures(@TempDir Path tmp) throws IOException {
+        Files.createDirectories(tmp.resolve("notes/data/lab05"));
+        Files.createDirectories(tmp.resolve("notes/figures"));
+        Files.writeString(tmp.resolve("notes/data/lab05/run.json"), "{\"reference\": \"/work/main\"}\n");
+        Files.writeString(tmp.resolve("notes/data/lab05/log.txt"), "fillrandom: 120,000 ops/s\nmeasured for the issue's sizes\n");
+        Files.writeString(tmp.resolve("notes/data/lab05/runs.csv"), "label,ops\nthis branch,120000\n");
+        Files.writeString(tmp.resolve("notes/data/lab05/jmh.log"), "Benchmark result is saved to /tmp/lead/jmh.json\n");
+        Files.writeString(tmp.resolve("notes/figures/measure.sh"), "#!/bin/sh\n# task 3 of the helper's list\n");
+        Files.writeString(tmp.resolve("notes/figures/loops.sh"), "# the loops run in a session of their own, as a neighbour's\n");
+        Files.write(tmp.resolve("notes/figures/plot.png"), "issue 7".getBytes(StandardCharsets.UTF_8));
+        assertThat(notesDataWords(tmp), containsInAnyOrder("notes/data/lab05/run.json:1: /work/main",
+                "notes/data/lab05/log.txt:2: the issue's", "notes/data/lab05/runs.csv:2: this branch",
+                "notes/data/lab05/jmh.log:1: /tmp/lead", "notes/figures/measure.sh:2: task 3"));
     }
 
     @Test
@@ -256,10 +302,19 @@ class HandoutsTest {
      * words", the path relative to {@code root}; Markdown as the release shows it.
      */
     private static List<String> projectWords(Path root, Path dir, Predicate<Path> read) throws IOException {
+        return words(root, dir, NOT_PROSE, read, List.of(PROJECT_WORDS));
+    }
+
+    /**
+     * The first of {@code patterns} found on each line of the files under {@code dir} whose name
+     * {@code skip} does not match and that {@code read} accepts, as "path:line: words"; one hit a line.
+     */
+    private static List<String> words(Path root, Path dir, Pattern skip, Predicate<Path> read, List<Pattern> patterns)
+            throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(f -> !root.relativize(f).toString().contains("target/")).filter(Files::isRegularFile)
-                    .filter(f -> !NOT_PROSE.matcher(f.getFileName().toString()).matches()).filter(read).sorted().toList();
+                    .filter(f -> !skip.matcher(f.getFileName().toString()).matches()).filter(read).sorted().toList();
         }
         List<String> found = new ArrayList<>();
         for (Path file : files) {
@@ -275,9 +330,12 @@ class HandoutsTest {
             }
             String[] lines = text.split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
-                Matcher m = PROJECT_WORDS.matcher(lines[i]);
-                if (m.find()) {
-                    found.add(rel + ":" + (i + 1) + ": " + m.group());
+                for (Pattern words : patterns) {
+                    Matcher m = words.matcher(lines[i]);
+                    if (m.find()) {
+                        found.add(rel + ":" + (i + 1) + ": " + m.group());
+                        break;
+                    }
                 }
             }
         }

@@ -7,11 +7,16 @@ import java.util.regex.Pattern;
 /**
  * Finds the figures of a markdown document that do not name the command that produced them. A
  * figure is an image ({@code ![...](...)}) or a table with a numeric cell (one that starts with a
- * number) in its body outside the first column, outside fenced code. Its context is its section, from the heading above it,
+ * number) in its body outside the first column, outside fenced code. Its context is the text above
+ * it, never past the heading of its section (for a table, at most {@link #LINES_BEFORE} lines of it),
  * and the paragraph right after it (a caption); the context must show a command: a {@code
- * ./storagelab} verb, a script of {@code notes/figures/} (or one kept beside its data, a {@code
+ * ./storagelab} verb, a script of {@code notes/figures/} (a {@code .sh}, {@code .py} or {@code .java}
+ * file, not a plot it drew; or a script kept beside its data, a {@code
  * notes/data/.../*.sh}), an {@code mvn} or a {@code java} command, backticked or at the start of a
- * line of a fenced block.
+ * line of a fenced block. A command at the top of a long section does not name the tables far below
+ * it: a table repeats its command, or says "the same run" with the command beside it. Where no
+ * command was kept, the context says so in those words ({@link #NO_COMMAND_KEPT}), with how the
+ * figure was taken instead.
  *
  * <p>Two kinds of table with digits are not figures: the description of the machine the
  * measurements of a section ran on (a row named {@code CPU}), and a table marked, on the line
@@ -23,9 +28,17 @@ final class FigureCommands {
     /** The mark that says, on the line above a table, that its digits are not a measurement. */
     static final String NOT_A_MEASUREMENT = "<!-- not a measurement: ";
 
+    /** How many lines above a table (within its section) its command may be. */
+    static final int LINES_BEFORE = 15;
+
+    /** What a figure's context says, plainly, when the command that produced it was not kept. */
+    static final Pattern NO_COMMAND_KEPT = Pattern.compile("(?i)\\bno\\s+command\\s+kept\\b");
+
+    /** A script of {@code notes/figures/}: a plot's file there ({@code notes/figures/x.png}) is no command. */
+    private static final String FIGURE_SCRIPT = "notes/figures/[\\w./-]*\\.(?:sh|py|java)\\b";
     private static final Pattern COMMAND = Pattern.compile("(?m)^\\s*(?:\\$ )?(?:\\./storagelab |(?:\\S*/)?python3 notes/figures/"
-            + "|(?:bash |sh )?notes/figures/|mvn |java )"
-            + "|`(?:nice -n -?\\d+ )?(?:\\./storagelab |notes/figures/|(?:python3|bash|sh) notes/figures/|mvn |java )[^`]*`"
+            + "|(?:bash |sh )?" + FIGURE_SCRIPT + "|mvn |java )"
+            + "|`(?:nice -n -?\\d+ )?(?:\\./storagelab |" + FIGURE_SCRIPT + "|(?:python3|bash|sh) notes/figures/|mvn |java )[^`]*`"
             + "|`(?:bash )?notes/data/[^`\\s]*\\.sh[^`]*`");
     private static final Pattern HEADING = Pattern.compile("^#{1,6} .*");
     private static final Pattern IMAGE = Pattern.compile("!\\[[^\\]]*\\]\\(");
@@ -56,18 +69,22 @@ final class FigureCommands {
                 while (end < raw.length && !code[end] && raw[end].startsWith("|")) {
                     end++;
                 }
-                if (isFigure(raw, i, end) && !COMMAND.matcher(context(raw, code, i, end)).find()) {
+                if (isFigure(raw, i, end) && !namesItsCommand(context(raw, code, i, end, LINES_BEFORE))) {
                     missing.add("line " + (i + 1) + ": " + raw[i]);
                 }
                 i = end;
                 continue;
             }
-            if (!code[i] && IMAGE.matcher(raw[i]).find() && !COMMAND.matcher(context(raw, code, i, i + 1)).find()) {
+            if (!code[i] && IMAGE.matcher(raw[i]).find() && !namesItsCommand(context(raw, code, i, i + 1, Integer.MAX_VALUE))) {
                 missing.add("line " + (i + 1) + ": " + raw[i]);
             }
             i++;
         }
         return missing;
+    }
+
+    private static boolean namesItsCommand(String context) {
+        return COMMAND.matcher(context).find() || NO_COMMAND_KEPT.matcher(context).find();
     }
 
     private static boolean isFigure(String[] lines, int start, int end) {
@@ -87,10 +104,13 @@ final class FigureCommands {
         return digits;
     }
 
-    /** The section above the figure, from its heading, and the paragraph after it. */
-    private static String context(String[] lines, boolean[] code, int start, int end) {
+    /**
+     * The text above the figure, at most {@code linesBefore} lines and not past its section's
+     * heading, and the paragraph after it.
+     */
+    private static String context(String[] lines, boolean[] code, int start, int end, int linesBefore) {
         int from = start;
-        while (from > 0 && !(HEADING.matcher(lines[from - 1]).matches() && !code[from - 1])) {
+        while (from > 0 && start - from < linesBefore && !(HEADING.matcher(lines[from - 1]).matches() && !code[from - 1])) {
             from--;
         }
         int to = end;

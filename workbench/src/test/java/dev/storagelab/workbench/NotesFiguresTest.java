@@ -79,8 +79,10 @@ class NotesFiguresTest {
                 missing.add(root().relativize(doc) + " " + figure);
             }
         }
-        assertThat("figures (a table of numbers, an image) with no command in their section or caption: name the"
-                + " `./storagelab` verb, the `notes/figures/` script, or the `mvn`/`java` command that produced each", missing, empty());
+        assertThat("figures (a table of numbers, an image) with no command in their caption or above them in their section"
+                + " (a table: within " + FigureCommands.LINES_BEFORE + " lines): name the `./storagelab` verb, the `notes/figures/`"
+                + " script, or the `mvn`/`java` command that produced each, or say \"no command kept\" and how it was taken",
+                missing, empty());
     }
 
     @Test
@@ -122,6 +124,61 @@ class NotesFiguresTest {
                 "| --- | --- |",
                 "| no | digits |");
         assertThat(FigureCommands.withoutCommand(doc), contains("line 10: | workload | ops/s |", "line 14: ![a plot](figures/plot.png)"));
+    }
+
+    @Test
+    void aCommandFarAboveAFigureDoesNotNameIt() {
+        List<String> lines = new ArrayList<>(List.of(
+                "## A long section",
+                "Measured with `./storagelab workload --engine lsm --workload fillrandom`:",
+                "",
+                "| workload | ops/s |",
+                "| --- | ---: |",
+                "| fillrandom | 120,000 |"));
+        for (int i = 0; i < FigureCommands.LINES_BEFORE; i++) {
+            lines.add("Prose about the table above, line " + i + ".");
+        }
+        lines.addAll(List.of(
+                "",
+                "| workload | ops/s |",
+                "| --- | ---: |",
+                "| readrandom | 300,000 |",
+                "",
+                "## Counted by hand",
+                "",
+                "The third table's own words (no command kept: counted by hand on 2026-11-20):",
+                "",
+                "| workload | ops/s |",
+                "| --- | ---: |",
+                "| readmissing | 500,000 |",
+                "",
+                "| workload | ops/s |",
+                "| --- | ---: |",
+                "| seekrandom | 20,000 |",
+                "",
+                "(The same run: `./storagelab workload --engine lsm --workload seekrandom`.)"));
+        String doc = String.join("\n", lines);
+        int second = 6 + FigureCommands.LINES_BEFORE + 2;
+        assertThat("a command more than " + FigureCommands.LINES_BEFORE + " lines above, in the same section",
+                FigureCommands.withoutCommand(doc), contains("line " + second + ": | workload | ops/s |"));
+        // The same command moved to just above the second table: every table is named.
+        String near = doc.replace("Prose about the table above, line " + (FigureCommands.LINES_BEFORE - 1) + ".",
+                "The same run's reads: `./storagelab workload --engine lsm --workload readrandom`.");
+        assertThat(FigureCommands.withoutCommand(near), empty());
+    }
+
+    @Test
+    void aPlotsFileIsNoCommandButTheScriptThatDrewItIs() {
+        String doc = String.join("\n",
+                "## Hit rates",
+                "(plotted in `notes/figures/lab07-cache-hit-rates.png`):",
+                "",
+                "| entries | ARC | LRU |",
+                "| ---: | ---: | ---: |",
+                "| 1,000 | 41.2% | 35.0% |");
+        assertThat(FigureCommands.withoutCommand(doc), contains("line 4: | entries | ARC | LRU |"));
+        assertThat(FigureCommands.withoutCommand(doc.replace("(plotted in `notes/figures/lab07-cache-hit-rates.png`)",
+                "(plotted by `notes/figures/plot_lab07_cache.py notes/data/lab07/cache-hit-rates.csv`)")), empty());
     }
 
     /** The numbers {@code pattern}'s groups capture in {@code text} (thousands separators dropped); fails if it is not there. */
