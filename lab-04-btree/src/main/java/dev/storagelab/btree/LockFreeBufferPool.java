@@ -2,9 +2,6 @@ package dev.storagelab.btree;
 
 import static com.google.common.base.Preconditions.checkState;
 
-import dev.storagelab.events.EngineEvent;
-import dev.storagelab.events.EventListener;
-import dev.storagelab.events.EventType;
 import dev.storagelab.io.FaultInjectingStorage;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -14,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The buffer pool of lab-04's bonus task T12: the rules of {@link BufferPool}, kept by
@@ -72,8 +68,6 @@ public final class LockFreeBufferPool extends BufferPool {
     }
 
     private final LoadingFrame[] frames;
-    /** Which frame holds each resident page: read by hits without the lock, changed under it. */
-    private final PageFrameMap resident = new PageFrameMap();
     /** Accesses and last unpins that hits made without the lock, for the replacer; drained under the lock. */
     private final AccessQueue accesses = new AccessQueue();
     /** Frames {@link #victimFrame} found pinned while it looked for a victim (its scratch space). */
@@ -90,14 +84,6 @@ public final class LockFreeBufferPool extends BufferPool {
     /** The write-backs the current thread's calls handed over, to write once the lock is let go. */
     private final ThreadLocal<List<PendingWrite>> queuedWrites = ThreadLocal.withInitial(ArrayList::new);
     private final ArrayDeque<LoadingFrame> freeFrames = new ArrayDeque<>();
-    /**
-     * Whether a fetch that finds every frame pinned waits for an unpin (up to
-     * {@link #FULL_POOL_WAIT_MILLIS}) instead of failing at once: a tree whose readers and writers
-     * run in parallel (T11) sets it, because there a full pool is other threads' pins, soon gone.
-     */
-    private volatile boolean waitWhenFull;
-    /** Threads waiting for a frame; read by {@link #unpin} without the lock, to know whether to wake them. */
-    private volatile int waitingForFrame;
 
     /** A pool of {@code frameCount} frames over {@code file}, evicting with {@code replacer}. */
     public LockFreeBufferPool(PageFile file, PageTable table, int frameCount, Replacer replacer) {
@@ -389,44 +375,21 @@ public final class LockFreeBufferPool extends BufferPool {
      *                               frames is full: every frame is pinned (...)"
      */
     private LoadingFrame victimFrame() throws IOException {
-        long deadline = 0;
         long evictionsBefore = evictions;
-        while (true) {
+        // Every frame pinned, in a tree whose readers run beside writers (T11): other threads' pins,
+        // soon gone; awaitUnpin waits for one a while, if the pool waits when full.
+        for (long deadline = 0; deadline >= 0; deadline = awaitUnpin(deadline)) {
             drainAccesses();
             LoadingFrame f = freeOrVictim();
             if (f == null && replacerMissesUnpinnedFrames()) {
                 f = freeOrVictim();
             }
             if (f != null) {
-                if (evictions != evictionsBefore && EventListener.EMIT && events.isEnabled()) {
-                    events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index(), "evictions", evictions));
-                }
+                reportEviction(f, evictionsBefore);
                 return f;
             }
-            if (!waitWhenFull) {
-                break;
-            }
-            // Every frame pinned, in a tree whose readers run beside writers (T11): other threads'
-            // pins, soon gone. Wait for an unpin, a while; a short slice, so that no wake-up is lost.
-            long now = System.nanoTime();
-            if (deadline == 0) {
-                deadline = now + TimeUnit.MILLISECONDS.toNanos(FULL_POOL_WAIT_MILLIS);
-            } else if (now - deadline >= 0) {
-                break;
-            }
-            waitingForFrame++;
-            try {
-                TimeUnit.MILLISECONDS.timedWait(this, 10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } finally {
-                waitingForFrame--;
-            }
         }
-        throw new IllegalStateException("buffer pool of " + frames.length
-                + " frames is full: every frame is pinned; unpin pages when done with them, or give the pool"
-                + " more frames");
+        throw poolFull();
     }
 
     /**
@@ -631,12 +594,6 @@ public final class LockFreeBufferPool extends BufferPool {
     }
 
 
-    /** Makes a fetch that finds every frame pinned wait for another thread's unpin; see {@link #waitWhenFull}. */
-    @Override
-    void waitWhenFull(boolean wait) {
-        this.waitWhenFull = wait;
-    }
-
     /**
      * Hands a dirty victim's page over to be written where the page table says, stamped with the
      * coming generation: its bytes are copied (the frame is reused at once) and the copy is written
@@ -794,47 +751,15 @@ public final class LockFreeBufferPool extends BufferPool {
         }
     }
 
-    /**
-     * What each frame holds now, for the workbench's picture of the pool: its page (-1: free), its
-     * pins, whether it is dirty and how its latch is held. A glance, not a consistent cut: hits pin
-     * and unpin without the pool's lock.
-     */
     @Override
-    synchronized List<Map<String, Object>> frameStates() {
-        List<Map<String, Object>> states = new ArrayList<>(frames.length);
-        for (LoadingFrame f : frames) {
-            states.add(frameState(f));
-        }
-        return states;
+    LoadingFrame frame(int index) {
+        return frames[index];
     }
 
-    /** The number of frames. */
-    @Override
-    public int frameCount() {
-        return frames.length;
-    }
-
-    /** Whether {@code pageId} is resident now. */
-    @Override
-    public boolean isResident(long pageId) {
-        int i = resident.frameOf(pageId);
-        return i >= 0 && frames[i].pageId == pageId;
-    }
-
-    /** The number of frames pinned now: 0 whenever no operation is in progress. */
-    @Override
-    public int pinnedFrames() {
-        int n = 0;
-        for (LoadingFrame f : frames) {
-            n += f.pins > 0 ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** The pool's counters. */
+    /** The pool's counters, once the replacer has heard of the hits queued so far. */
     @Override
     public synchronized PoolStats stats() {
         drainAccesses(); // the hits are counted as they are drained
-        return new PoolStats(frames.length, resident.size(), hits, misses, evictions, pageWrites);
+        return super.stats();
     }
 }
