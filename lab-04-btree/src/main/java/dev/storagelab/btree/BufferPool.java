@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -338,6 +339,25 @@ public abstract class BufferPool {
             waitingForFrame--;
         }
         return deadline;
+    }
+
+    /**
+     * Waits on the pool's monitor (which the caller holds) until {@code done} holds, through
+     * interrupts: the I/O it waits for is bounded, and giving up would leave a pin or a write
+     * behind. The interrupt is restored on the way out.
+     */
+    final void awaitUninterruptibly(BooleanSupplier done) {
+        boolean interrupted = false;
+        while (!done.getAsBoolean()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The error of a fetch or a create that found every frame pinned. */
