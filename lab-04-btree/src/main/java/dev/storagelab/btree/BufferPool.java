@@ -3,11 +3,16 @@ package dev.storagelab.btree;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.storagelab.events.EngineEvent;
 import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -170,6 +175,23 @@ public abstract class BufferPool {
     final PageFile file;
     final PageTable table;
     final Replacer replacer;
+    /**
+     * Which frame holds each resident page (given: an array indexed by page id, no boxing). Changed
+     * under the pool's lock; the lock-free pool's hits read it without.
+     */
+    final PageFrameMap resident = new PageFrameMap();
+    private final int frameCount;
+    /**
+     * Whether a fetch that finds every frame pinned waits for an unpin (up to
+     * {@link #FULL_POOL_WAIT_MILLIS}) instead of failing at once: a tree whose readers and writers
+     * run in parallel (T11) sets it, because there a full pool is other threads' pins, soon gone.
+     */
+    private volatile boolean waitWhenFull;
+    /**
+     * Threads waiting in {@link #awaitUnpin} for a frame to come free: an unpin wakes them only if
+     * there are any (the lock-free pool's unpins read it without the lock).
+     */
+    volatile int waitingForFrame;
     /** Hears evictions ({@link BPlusTree#setEventListener}). */
     volatile EventListener events = EventListener.NONE;
     /** The counters, changed under the pool's lock (the lock-free pool counts its hits as it drains them). */
@@ -183,7 +205,11 @@ public abstract class BufferPool {
         this.file = file;
         this.table = table;
         this.replacer = replacer;
+        this.frameCount = frameCount;
     }
+
+    /** Frame number {@code index} of this pool, {@code 0 <= index < frameCount()}. */
+    abstract Frame frame(int index);
 
     /**
      * Pins page {@code pageId} and returns its frame, with the page's bytes in it.
@@ -236,22 +262,116 @@ public abstract class BufferPool {
      * Makes a fetch that finds every frame pinned wait a while for another thread's unpin instead
      * of failing at once (a tree with T11 sets it: there a full pool is other threads' pins).
      */
-    abstract void waitWhenFull(boolean wait);
+    final void waitWhenFull(boolean wait) {
+        this.waitWhenFull = wait;
+    }
 
-    /** What each frame holds now: its page (-1: free), its pins, whether it is dirty and how its latch is held. */
-    abstract List<Map<String, Object>> frameStates();
+    // ---------------------------------------------------------------- what the tests and the workbench see
+
+    /**
+     * What each frame holds now, for the tests and the workbench's picture of the pool: its page
+     * (-1: free), its pins, whether it is dirty and how its latch is held. Under the pool's lock, but
+     * a glance, not a consistent cut, in the lock-free pool: its hits pin and unpin without the lock.
+     */
+    final synchronized List<Map<String, Object>> frameStates() {
+        List<Map<String, Object>> states = new ArrayList<>(frameCount);
+        for (int i = 0; i < frameCount; i++) {
+            Frame f = frame(i);
+            states.add(Map.of("frame", f.index, "page", f.pageId == PageFormat.NO_PAGE ? -1L : f.pageId,
+                    "pins", Math.max(f.pins, 0), "dirty", f.dirty,
+                    "latch", f.isLatchedExclusive() ? "x" : f.isLatchedShared() ? "s" : ""));
+        }
+        return states;
+    }
 
     /** The number of frames. */
-    public abstract int frameCount();
+    public final int frameCount() {
+        return frameCount;
+    }
 
-    /** Whether {@code pageId} is resident now. */
-    public abstract boolean isResident(long pageId);
+    /**
+     * Whether {@code pageId} is resident now: mapped, to a frame that holds it (a look-up without the
+     * lock may find a frame that has just been given another page).
+     */
+    public final boolean isResident(long pageId) {
+        int i = resident.frameOf(pageId);
+        return i >= 0 && frame(i).pageId == pageId;
+    }
 
     /** The number of frames pinned now: 0 whenever no operation is in progress. */
-    public abstract int pinnedFrames();
+    public final int pinnedFrames() {
+        int n = 0;
+        for (int i = 0; i < frameCount; i++) {
+            n += frame(i).pins > 0 ? 1 : 0;
+        }
+        return n;
+    }
 
     /** The pool's counters. */
-    public abstract PoolStats stats();
+    public synchronized PoolStats stats() {
+        return new PoolStats(frameCount, resident.size(), hits, misses, evictions, pageWrites);
+    }
+
+    // ---------------------------------------------------------------- a full pool, and evictions, for both pools
+
+    /**
+     * Called, under the pool's lock, by a fetch or a create that found no frame: if the pool
+     * {@linkplain #waitWhenFull waits when full}, waits a short slice (the lock let go) for an unpin,
+     * so that no wake-up is lost, and returns the deadline to pass on the next call (0 on the first);
+     * returns -1 when the caller should give up (the pool does not wait, the deadline of
+     * {@link #FULL_POOL_WAIT_MILLIS} has passed, or the thread was interrupted).
+     */
+    final long awaitUnpin(long deadline) {
+        long now = System.nanoTime();
+        if (!waitWhenFull || (deadline != 0 && now - deadline >= 0)) {
+            return -1;
+        }
+        if (deadline == 0) {
+            deadline = now + TimeUnit.MILLISECONDS.toNanos(FULL_POOL_WAIT_MILLIS);
+        }
+        waitingForFrame++;
+        try {
+            TimeUnit.MILLISECONDS.timedWait(this, 10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } finally {
+            waitingForFrame--;
+        }
+        return deadline;
+    }
+
+    /**
+     * Waits on the pool's monitor (which the caller holds) until {@code done} holds, through
+     * interrupts: the I/O it waits for is bounded, and giving up would leave a pin or a write
+     * behind. The interrupt is restored on the way out.
+     */
+    final void awaitUninterruptibly(BooleanSupplier done) {
+        boolean interrupted = false;
+        while (!done.getAsBoolean()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The error of a fetch or a create that found every frame pinned. */
+    final IllegalStateException poolFull() {
+        return new IllegalStateException("buffer pool of " + frameCount + " frames is full: every frame is"
+                + " pinned; unpin pages when done with them, or give the pool more frames");
+    }
+
+    /** Tells the event listener that {@code f} was taken from its page, if the count of evictions went past {@code before}. */
+    final void reportEviction(Frame f, long before) {
+        if (evictions != before && EventListener.EMIT && events.isEnabled()) {
+            events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index(), "evictions", evictions));
+        }
+    }
 
     // ---------------------------------------------------------------- page guards: a pin (and a latch) held by scope
 
@@ -339,13 +459,6 @@ public abstract class BufferPool {
 
     void setEventListener(EventListener listener) {
         this.events = listener;
-    }
-
-    /** One frame's state for {@link #frameStates}. */
-    static Map<String, Object> frameState(Frame f) {
-        return Map.of("frame", f.index, "page", f.pageId == PageFormat.NO_PAGE ? -1L : f.pageId,
-                "pins", Math.max(f.pins, 0), "dirty", f.dirty,
-                "latch", f.isLatchedExclusive() ? "x" : f.isLatchedShared() ? "s" : "");
     }
 
     /**

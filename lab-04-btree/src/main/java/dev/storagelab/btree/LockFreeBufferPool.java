@@ -2,19 +2,11 @@ package dev.storagelab.btree;
 
 import static com.google.common.base.Preconditions.checkState;
 
-import dev.storagelab.events.EngineEvent;
-import dev.storagelab.events.EventListener;
-import dev.storagelab.events.EventType;
 import dev.storagelab.io.FaultInjectingStorage;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The buffer pool of lab-04's bonus task T12: the rules of {@link BufferPool}, kept by
@@ -33,10 +25,11 @@ import java.util.concurrent.TimeUnit;
  * another thread's hit. The replacer, which is not thread-safe, hears of the hits in batches
  * ({@link AccessQueue}) under the lock.
  *
- * <p>Why this file is over 600 lines: the hit path without a lock, the misses and evictions under
- * the lock, and the I/O done after letting go of it share one set of invariants (a frame's pin
- * count, its {@link #CLAIMED} state, the write-backs in flight), and each part is correct only
- * beside the others.
+ * <p>Why this file is over 600 lines (about 660): the hit path without a lock, the misses and
+ * evictions under the lock, and the page reads done after letting go of it share one set of
+ * invariants (a frame's pin count, its {@link #CLAIMED} state, the read in progress), and each part
+ * is correct only beside the others. The write-backs done after letting go of the lock, which
+ * share only the pool's monitor with the rest, are their own class, {@link WriteBacksInFlight}.
  */
 public final class LockFreeBufferPool extends BufferPool {
 
@@ -72,38 +65,20 @@ public final class LockFreeBufferPool extends BufferPool {
     }
 
     private final LoadingFrame[] frames;
-    /** Which frame holds each resident page: read by hits without the lock, changed under it. */
-    private final PageFrameMap resident = new PageFrameMap();
     /** Accesses and last unpins that hits made without the lock, for the replacer; drained under the lock. */
     private final AccessQueue accesses = new AccessQueue();
     /** Frames {@link #victimFrame} found pinned while it looked for a victim (its scratch space). */
     private final int[] refused;
-    /** Write-backs handed over and not yet on disk (or failed), by page id: the newest of each page. */
-    private final Map<Long, PendingWrite> writesInFlight = new HashMap<>();
-    /**
-     * Copies of written pages, kept for the next write-backs: a writer that overwrites random keys
-     * evicts a dirty page about once per put, and a fresh 4 KiB copy each time would be most of
-     * what it allocates.
-     */
-    private final ArrayDeque<byte[]> spareCopies = new ArrayDeque<>();
-    private static final int MAX_SPARE_COPIES = 64;
-    /** The write-backs the current thread's calls handed over, to write once the lock is let go. */
-    private final ThreadLocal<List<PendingWrite>> queuedWrites = ThreadLocal.withInitial(ArrayList::new);
+    /** The dirty pages evictions handed over, written by the evicting thread once it lets go of the lock. */
+    private final WriteBacksInFlight writeBacks;
     private final ArrayDeque<LoadingFrame> freeFrames = new ArrayDeque<>();
-    /**
-     * Whether a fetch that finds every frame pinned waits for an unpin (up to
-     * {@link #FULL_POOL_WAIT_MILLIS}) instead of failing at once: a tree whose readers and writers
-     * run in parallel (T11) sets it, because there a full pool is other threads' pins, soon gone.
-     */
-    private volatile boolean waitWhenFull;
-    /** Threads waiting for a frame; read by {@link #unpin} without the lock, to know whether to wake them. */
-    private volatile int waitingForFrame;
 
     /** A pool of {@code frameCount} frames over {@code file}, evicting with {@code replacer}. */
     public LockFreeBufferPool(PageFile file, PageTable table, int frameCount, Replacer replacer) {
         super(file, table, frameCount, replacer);
         this.frames = new LoadingFrame[frameCount];
         this.refused = new int[frameCount];
+        this.writeBacks = new WriteBacksInFlight(this, file);
         for (int i = 0; i < frameCount; i++) {
             frames[i] = new LoadingFrame(i, file.pageSize());
             freeFrames.add(frames[i]);
@@ -206,7 +181,7 @@ public final class LockFreeBufferPool extends BufferPool {
                 try {
                     f = pinPage(pageId);
                 } finally {
-                    writeBacksOutsideTheLock();
+                    writeBacks.writeHandedOver();
                 }
             }
             if (f.loader == Thread.currentThread()) {
@@ -298,7 +273,7 @@ public final class LockFreeBufferPool extends BufferPool {
         try {
             return pinNewPage(type);
         } finally {
-            writeBacksOutsideTheLock();
+            writeBacks.writeHandedOver();
         }
     }
 
@@ -389,44 +364,21 @@ public final class LockFreeBufferPool extends BufferPool {
      *                               frames is full: every frame is pinned (...)"
      */
     private LoadingFrame victimFrame() throws IOException {
-        long deadline = 0;
         long evictionsBefore = evictions;
-        while (true) {
+        // Every frame pinned, in a tree whose readers run beside writers (T11): other threads' pins,
+        // soon gone; awaitUnpin waits for one a while, if the pool waits when full.
+        for (long deadline = 0; deadline >= 0; deadline = awaitUnpin(deadline)) {
             drainAccesses();
             LoadingFrame f = freeOrVictim();
             if (f == null && replacerMissesUnpinnedFrames()) {
                 f = freeOrVictim();
             }
             if (f != null) {
-                if (evictions != evictionsBefore && EventListener.EMIT && events.isEnabled()) {
-                    events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index(), "evictions", evictions));
-                }
+                reportEviction(f, evictionsBefore);
                 return f;
             }
-            if (!waitWhenFull) {
-                break;
-            }
-            // Every frame pinned, in a tree whose readers run beside writers (T11): other threads'
-            // pins, soon gone. Wait for an unpin, a while; a short slice, so that no wake-up is lost.
-            long now = System.nanoTime();
-            if (deadline == 0) {
-                deadline = now + TimeUnit.MILLISECONDS.toNanos(FULL_POOL_WAIT_MILLIS);
-            } else if (now - deadline >= 0) {
-                break;
-            }
-            waitingForFrame++;
-            try {
-                TimeUnit.MILLISECONDS.timedWait(this, 10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } finally {
-                waitingForFrame--;
-            }
         }
-        throw new IllegalStateException("buffer pool of " + frames.length
-                + " frames is full: every frame is pinned; unpin pages when done with them, or give the pool"
-                + " more frames");
+        throw poolFull();
     }
 
     /**
@@ -498,13 +450,13 @@ public final class LockFreeBufferPool extends BufferPool {
      * thread after it lets go of the lock ({@link #load}).
      */
     private void arrangeRead(LoadingFrame f, long physical) {
-        PendingWrite pending = writesInFlight.get(f.pageId);
+        WriteBacksInFlight.Write pending = writeBacks.of(f.pageId);
         if (pending != null) {
             System.arraycopy(pending.bytes, 0, f.data(), 0, f.data().length);
             if (pending.failed != null) {
                 // Its write failed: the copy is the page's only good version, so the frame owns it again.
                 f.dirty = true;
-                writesInFlight.remove(f.pageId);
+                writeBacks.forget(pending);
             }
             return;
         }
@@ -544,113 +496,15 @@ public final class LockFreeBufferPool extends BufferPool {
     }
 
     /**
-     * Waits on the pool's monitor (which the caller holds) until {@code done} holds, through
-     * interrupts: the I/O it waits for is bounded, and giving up would leave a pin or a write
-     * behind. The interrupt is restored on the way out.
-     */
-    private void awaitUninterruptibly(java.util.function.BooleanSupplier done) {
-        boolean interrupted = false;
-        while (!done.getAsBoolean()) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * A write-back on its way to disk: the page's bytes as they were when its frame was taken, and
-     * where they go. A later write-back of the same page waits for this one ({@code done}), so the
-     * two never race to the same physical page.
-     */
-    private static final class PendingWrite {
-        final long pageId;
-        final long physical;
-        final byte[] bytes;
-        final PendingWrite before;
-        boolean done;
-        IOException failed;
-
-        PendingWrite(long pageId, long physical, byte[] bytes, PendingWrite before) {
-            this.pageId = pageId;
-            this.physical = physical;
-            this.bytes = bytes;
-            this.before = before;
-        }
-    }
-
-    /**
-     * Writes the pages this thread's evictions handed over ({@link #queueWriteBack}), with the pool's
-     * lock let go. A write that fails leaves its copy in the pool: a fetch of the page takes it
-     * back (dirty), and the next {@link #flushAll} writes it or reports the failure.
-     */
-    private void writeBacksOutsideTheLock() {
-        List<PendingWrite> mine = queuedWrites.get();
-        if (mine.isEmpty()) {
-            return;
-        }
-        List<PendingWrite> writes = new ArrayList<>(mine);
-        mine.clear();
-        for (PendingWrite w : writes) {
-            IOException failure = null;
-            try {
-                if (w.before != null) {
-                    awaitWrite(w.before);
-                }
-                file.write(w.physical, w.bytes);
-            } catch (IOException e) {
-                failure = e;
-            } catch (RuntimeException e) {
-                failure = new IOException(e);
-            }
-            synchronized (this) {
-                w.done = true;
-                w.failed = failure;
-                if (failure == null) {
-                    writesInFlight.remove(w.pageId, w);
-                    if (spareCopies.size() < MAX_SPARE_COPIES) {
-                        spareCopies.push(w.bytes); // no one reads a copy once it is out of the map
-                    }
-                }
-                notifyAll();
-            }
-        }
-    }
-
-    /** Waits until every write-back handed over has reached the disk or failed. The caller holds the lock. */
-    private void awaitWritesDone() {
-        awaitUninterruptibly(() -> writesInFlight.values().stream().allMatch(w -> w.done));
-    }
-
-    private synchronized void awaitWrite(PendingWrite w) {
-        awaitUninterruptibly(() -> w.done);
-    }
-
-
-    /** Makes a fetch that finds every frame pinned wait for another thread's unpin; see {@link #waitWhenFull}. */
-    @Override
-    void waitWhenFull(boolean wait) {
-        this.waitWhenFull = wait;
-    }
-
-    /**
      * Hands a dirty victim's page over to be written where the page table says, stamped with the
      * coming generation: its bytes are copied (the frame is reused at once) and the copy is written
-     * by this thread once it lets go of the pool's lock ({@link #writeBacksOutsideTheLock}). Counts
-     * a page write.
+     * by this thread once it lets go of the pool's lock ({@link WriteBacksInFlight#writeHandedOver}).
+     * Counts a page write.
      */
     private void queueWriteBack(LoadingFrame f) throws IOException {
         long physical = table.physicalForWrite(f.pageId);
         f.page().setGeneration(table.generation() + 1);
-        byte[] copy = spareCopies.isEmpty() ? new byte[f.data().length] : spareCopies.pop();
-        System.arraycopy(f.data(), 0, copy, 0, copy.length);
-        PendingWrite w = new PendingWrite(f.pageId, physical, copy, writesInFlight.get(f.pageId));
-        writesInFlight.put(f.pageId, w);
-        queuedWrites.get().add(w);
+        writeBacks.handOver(f.pageId, physical, f.data());
         f.dirty = false;
         pageWrites++;
     }
@@ -757,8 +611,8 @@ public final class LockFreeBufferPool extends BufferPool {
     @Override
     synchronized void discardEverything() {
         checkState(pinnedFrames() == 0, "discarding every page while %s frames are pinned", pinnedFrames());
-        awaitWritesDone();
-        writesInFlight.clear(); // the pages they held are garbage now, written or not
+        writeBacks.awaitAll();
+        writeBacks.clear(); // the pages they held are garbage now, written or not
         for (LoadingFrame f : frames) {
             if (f.pageId != PageFormat.NO_PAGE) {
                 while (!PINS.compareAndSet(f, 0, CLAIMED)) {
@@ -781,12 +635,8 @@ public final class LockFreeBufferPool extends BufferPool {
      */
     @Override
     public synchronized void flushAll() throws IOException {
-        awaitWritesDone();
-        for (PendingWrite w : List.copyOf(writesInFlight.values())) {
-            // A write-back that failed: its copy is the page's newest version (the page is not resident).
-            file.write(w.physical, w.bytes);
-            writesInFlight.remove(w.pageId);
-        }
+        writeBacks.awaitAll();
+        writeBacks.writeFailedAgain();
         for (LoadingFrame f : frames) {
             if (f.dirty) {
                 writeBack(f);
@@ -794,47 +644,15 @@ public final class LockFreeBufferPool extends BufferPool {
         }
     }
 
-    /**
-     * What each frame holds now, for the workbench's picture of the pool: its page (-1: free), its
-     * pins, whether it is dirty and how its latch is held. A glance, not a consistent cut: hits pin
-     * and unpin without the pool's lock.
-     */
     @Override
-    synchronized List<Map<String, Object>> frameStates() {
-        List<Map<String, Object>> states = new ArrayList<>(frames.length);
-        for (LoadingFrame f : frames) {
-            states.add(frameState(f));
-        }
-        return states;
+    LoadingFrame frame(int index) {
+        return frames[index];
     }
 
-    /** The number of frames. */
-    @Override
-    public int frameCount() {
-        return frames.length;
-    }
-
-    /** Whether {@code pageId} is resident now. */
-    @Override
-    public boolean isResident(long pageId) {
-        int i = resident.frameOf(pageId);
-        return i >= 0 && frames[i].pageId == pageId;
-    }
-
-    /** The number of frames pinned now: 0 whenever no operation is in progress. */
-    @Override
-    public int pinnedFrames() {
-        int n = 0;
-        for (LoadingFrame f : frames) {
-            n += f.pins > 0 ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** The pool's counters. */
+    /** The pool's counters, once the replacer has heard of the hits queued so far. */
     @Override
     public synchronized PoolStats stats() {
         drainAccesses(); // the hits are counted as they are drained
-        return new PoolStats(frames.length, resident.size(), hits, misses, evictions, pageWrites);
+        return super.stats();
     }
 }

@@ -2,15 +2,8 @@ package dev.storagelab.btree;
 
 import static com.google.common.base.Preconditions.checkState;
 
-import dev.storagelab.events.EngineEvent;
-import dev.storagelab.events.EventListener;
-import dev.storagelab.events.EventType;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The buffer pool of lab-04 T6, with every call under the pool's one lock (its monitor), as
@@ -33,14 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class LockedBufferPool extends BufferPool {
 
     private final Frame[] frames;
-    /** Which frame holds each resident page (given: an array indexed by page id, no boxing). */
-    private final PageFrameMap resident = new PageFrameMap();
     /** Frames that hold no page: taken before the replacer is asked for a victim. */
     private final ArrayDeque<Frame> freeFrames = new ArrayDeque<>();
-    /** Whether a fetch that finds every frame pinned waits for an unpin; see {@link #waitWhenFull}. */
-    private boolean waitWhenFull;
-    /** Threads waiting in {@link #victimFrame} for a frame to come free. */
-    private int waitingForFrame;
 
     /** A pool of {@code frameCount} frames over {@code file}, evicting with {@code replacer}. */
     public LockedBufferPool(PageFile file, PageTable table, int frameCount, Replacer replacer) {
@@ -259,37 +246,17 @@ public final class LockedBufferPool extends BufferPool {
      *                               frames is full: every frame is pinned (...)"
      */
     private Frame victimFrame() throws IOException {
-        long deadline = 0;
-        while (true) {
-            long evictionsBefore = evictions;
+        long evictionsBefore = evictions;
+        for (long deadline = 0; deadline >= 0; deadline = awaitUnpin(deadline)) {
             Frame f = freeOrVictim();
             if (f != null) {
                 checkState(f.pins == 0 && f.pageId == PageFormat.NO_PAGE,
                         "freeOrVictim returned %s: a frame to reuse must hold no page and no pin", f);
-                if (evictions != evictionsBefore && EventListener.EMIT && events.isEnabled()) {
-                    events.onEvent(EngineEvent.of(EventType.PAGE_EVICT, "frame", f.index(), "evictions", evictions));
-                }
+                reportEviction(f, evictionsBefore);
                 return f;
             }
-            long now = System.nanoTime();
-            if (!waitWhenFull || (deadline != 0 && now - deadline >= 0)) {
-                break;
-            }
-            if (deadline == 0) {
-                deadline = now + TimeUnit.MILLISECONDS.toNanos(FULL_POOL_WAIT_MILLIS);
-            }
-            waitingForFrame++;
-            try {
-                TimeUnit.MILLISECONDS.timedWait(this, 10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } finally {
-                waitingForFrame--;
-            }
         }
-        throw new IllegalStateException("buffer pool of " + frames.length + " frames is full: every frame is"
-                + " pinned; unpin pages when done with them, or give the pool more frames");
+        throw poolFull();
     }
 
     @Override
@@ -308,40 +275,7 @@ public final class LockedBufferPool extends BufferPool {
     }
 
     @Override
-    synchronized void waitWhenFull(boolean wait) {
-        this.waitWhenFull = wait;
-    }
-
-    @Override
-    synchronized List<Map<String, Object>> frameStates() {
-        List<Map<String, Object>> states = new ArrayList<>(frames.length);
-        for (Frame f : frames) {
-            states.add(frameState(f));
-        }
-        return states;
-    }
-
-    @Override
-    public int frameCount() {
-        return frames.length;
-    }
-
-    @Override
-    public synchronized boolean isResident(long pageId) {
-        return resident.frameOf(pageId) >= 0;
-    }
-
-    @Override
-    public synchronized int pinnedFrames() {
-        int n = 0;
-        for (Frame f : frames) {
-            n += f.pins > 0 ? 1 : 0;
-        }
-        return n;
-    }
-
-    @Override
-    public synchronized PoolStats stats() {
-        return new PoolStats(frames.length, resident.size(), hits, misses, evictions, pageWrites);
+    Frame frame(int index) {
+        return frames[index];
     }
 }
