@@ -19,9 +19,12 @@ import java.util.Objects;
  * the range is used and changed when that changes. The key space is cut into ranges at fixed
  * boundaries (the orders' prefix, the products', the stock's); the hybrid reports each read and
  * write of a key it keeps in the LSM ({@link #recordRead}, {@link #recordWrite}); per range a
- * decaying count of reads, writes and in-order writes says which style fits:
+ * decaying count of reads, writes and in-order writes says which style fits ({@link #wanted}):
  * <ul>
- *   <li>time-ordered appends (the orders): {@link Style#TIME_WINDOW}, written about twice;</li>
+ *   <li>appends in time (the orders, keyed by time): {@link Style#TIME_WINDOW}, written about twice;</li>
+ *   <li>appends in key order whose time does not follow the key order (a load in key order of keys
+ *       that carry their time after another field): {@link Style#LEVELED}, whose trivial moves
+ *       write them once;</li>
  *   <li>other write-heavy use (stock updates): {@link Style#TIERED}, few rewrites, more runs;</li>
  *   <li>read-heavy use (the product catalogue): {@link Style#LEVELED}, one table per level to read.</li>
  * </ul>
@@ -95,22 +98,30 @@ public final class AdaptiveCompaction implements CompactionPolicy {
      *
      * @param reads            decayed reads
      * @param writes           decayed writes
-     * @param sequentialWrites decayed writes whose key was after the key written {@value #ORDER_LAG}
-     *                         writes before in the range
+     * @param sequentialWrites decayed appends in time: writes whose key was after the key written
+     *                         {@value #ORDER_LAG} writes before in the range and whose time
+     *                         ({@link KeyTime}) was not before that key's
+     * @param keyOrderedWrites decayed writes whose key was after the key written {@value #ORDER_LAG}
+     *                         writes before in the range, whatever their time
      * @param events           reads and writes ever recorded
      * @param switches         style changes so far
      */
     public record RangeStats(int range, Bytes lo, Bytes hi, Style style, double reads, double writes,
-                             double sequentialWrites, long events, long switches) {
+                             double sequentialWrites, double keyOrderedWrites, long events, long switches) {
 
         /** Writes over reads and writes (0 with no events). */
         public double writeShare() {
             return reads + writes == 0 ? 0 : writes / (reads + writes);
         }
 
-        /** In-order writes over writes (0 with no writes). */
+        /** Appends in time over writes (0 with no writes). */
         public double sequentialShare() {
             return writes == 0 ? 0 : sequentialWrites / writes;
+        }
+
+        /** Writes in key order over writes (0 with no writes). */
+        public double keyOrderShare() {
+            return writes == 0 ? 0 : keyOrderedWrites / writes;
         }
     }
 
@@ -124,8 +135,11 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         double reads;
         double writes;
         double sequentialWrites;
+        double keyOrderedWrites;
         /** The range's last {@link #ORDER_LAG} written keys, a ring; {@code writeCount} is where the next goes. */
         final Bytes[] recentWrites = new Bytes[ORDER_LAG];
+        /** The times ({@link KeyTime}) of those keys, slot for slot. */
+        final long[] recentTimes = new long[ORDER_LAG];
         long writeCount;
         /** Set by a switch to {@link Style#TIERED}, cleared once the range has nothing between level 0 and the bottom. */
         volatile boolean catchUp;
@@ -143,14 +157,20 @@ public final class AdaptiveCompaction implements CompactionPolicy {
             reads *= decay;
             writes *= decay;
             sequentialWrites *= decay;
+            keyOrderedWrites *= decay;
             if (write) {
                 writes++;
                 int slot = (int) (writeCount++ % ORDER_LAG);
                 Bytes lagged = recentWrites[slot]; // the key written ORDER_LAG writes ago
+                long time = keyTime.timeOf(key.toByteArray());
                 if (lagged != null && key.compareTo(lagged) > 0) {
-                    sequentialWrites++;
+                    keyOrderedWrites++;
+                    if (time >= recentTimes[slot]) {
+                        sequentialWrites++; // and in time: an append to the newest window
+                    }
                 }
                 recentWrites[slot] = key;
+                recentTimes[slot] = time;
             } else {
                 reads++;
             }
@@ -160,7 +180,7 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         }
 
         /**
-         * After each event (given): classifies the range ({@link AdaptiveCompaction#classify}) and
+         * After each event (given): classifies the range ({@link AdaptiveCompaction#wanted}) and
          * switches its style to the answer if that differs and the style has been kept for at least
          * {@link Settings#dwell} events; a switch counts in {@link #switches} and starts the dwell anew.
          */
@@ -168,7 +188,7 @@ public final class AdaptiveCompaction implements CompactionPolicy {
             if (pinned != null) {
                 return; // the tuner decides this range's style
             }
-            Style wanted = classify(reads, writes, sequentialWrites, style, settings);
+            Style wanted = wanted(reads, writes, sequentialWrites, keyOrderedWrites, style, settings);
             if (wanted != style && sinceSwitch >= settings.dwell()) {
                 catchUp = wanted == Style.TIERED;
                 style = wanted;
@@ -178,14 +198,17 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         }
 
         synchronized RangeStats stats(int index) {
-            return new RangeStats(index, lo, hi, style, reads, writes, sequentialWrites, events, switches);
+            return new RangeStats(index, lo, hi, style, reads, writes, sequentialWrites, keyOrderedWrites, events, switches);
         }
     }
 
     /**
      * A write is "in key order" if its key is after the key written this many writes before it in
      * its range, not only after the last one: orders from many servers arrive a little out of
-     * order (a few hundred writes of jitter), and are still appends to the newest window.
+     * order (a few hundred writes of jitter), and are still appends to the newest window. It is an
+     * append in time if its time ({@link KeyTime}) is not before that key's either: keys loaded in
+     * key order arrive in increasing order whatever their time, and a key whose time comes after
+     * another field ({@code order/CUSTOMER/ORDER}) jumps back in time at every new customer.
      */
     static final int ORDER_LAG = 256;
 
@@ -196,6 +219,7 @@ public final class AdaptiveCompaction implements CompactionPolicy {
     private final CompactionPolicy leveled = new LeveledCompaction();
     private final CompactionPolicy tiered = new TieredCompaction();
     private final TimeWindowCompaction timeWindow;
+    private final KeyTime keyTime;
 
     /**
      * @param boundaries the ranges' boundaries, strictly increasing: range 0 is the keys before the
@@ -211,6 +235,7 @@ public final class AdaptiveCompaction implements CompactionPolicy {
                     "range boundaries must be strictly increasing: %s then %s", this.boundaries.get(i - 1), this.boundaries.get(i));
         }
         this.timeWindow = Objects.requireNonNull(timeWindow, "timeWindow");
+        this.keyTime = timeWindow.keyTime();
         this.settings = Objects.requireNonNull(settings, "settings");
         this.decay = Math.pow(0.5, 1 / settings.halfLife());
         this.ranges = new Range[this.boundaries.size() + 1];
@@ -315,12 +340,13 @@ public final class AdaptiveCompaction implements CompactionPolicy {
      * The style a range with these (decayed) counts should have, given the one it has:
      * <ul>
      *   <li>with fewer than {@link Settings#minEvents} reads and writes, {@code current};</li>
-     *   <li>not write-heavy: {@link Style#LEVELED}; write-heavy and in key order:
+     *   <li>not write-heavy: {@link Style#LEVELED}; write-heavy and in order:
      *       {@link Style#TIME_WINDOW}; write-heavy otherwise: {@link Style#TIERED}.</li>
      * </ul>
      * Write-heavy means a write share ({@code writes / (reads + writes)}) of at least
-     * {@link Settings#writeHeavy}, in key order a share of {@code sequentialWrites / writes} of at
-     * least {@link Settings#sequential}; with hysteresis: a range that is not on a threshold's high
+     * {@link Settings#writeHeavy}, in order a share of {@code sequentialWrites / writes} (the
+     * appends in time, {@link RangeStats#sequentialWrites}) of at least
+     * {@link Settings#sequential}; with hysteresis: a range that is not on a threshold's high
      * side yet needs {@link Settings#margin} more to cross it, one that is (a leveled range is not
      * write-heavy; only a time-window range is in key order) stays there until it falls
      * {@code margin} below. Between the two, a range keeps what it is.
@@ -342,6 +368,31 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         boolean sequential = inOrder >= s.sequential() + (wasInOrder ? -s.margin() : s.margin());
         return sequential ? Style.TIME_WINDOW : Style.TIERED;
         // END SOLUTION
+    }
+
+    /**
+     * The style a range with these (decayed) counts should have, given the one it has (given; what
+     * a range switches to after each event, and what the tuner wishes for): {@link #classify}'s
+     * answer, with {@code sequentialWrites} the appends in time; except that a range it finds
+     * write-heavy but not appending in time is {@link Style#LEVELED}, not {@link Style#TIERED},
+     * while its writes are in key order ({@code keyOrderedWrites / writes} at least
+     * {@link Settings#sequential}, with the dead band {@link Settings#margin} on the side the range
+     * is on: a leveled range stays until the share falls {@code margin} below, another needs
+     * {@code margin} more). Such writes are a load in key order of keys whose time is not their
+     * order: leveled compaction moves each flushed table down without rewriting it (the T8
+     * handout's table: orders in order, leveled 1.06x the bytes flushed), where tiering merges every run it makes
+     * and time windows over keys whose time jumps back and forth cut every table at nearly every
+     * key.
+     */
+    public static Style wanted(double reads, double writes, double sequentialWrites, double keyOrderedWrites,
+                               Style current, Settings s) {
+        Style classified = classify(reads, writes, sequentialWrites, current, s);
+        if (classified != Style.TIERED || writes == 0) {
+            return classified;
+        }
+        double inKeyOrder = keyOrderedWrites / writes;
+        boolean appends = inKeyOrder >= s.sequential() + (current == Style.LEVELED ? -s.margin() : s.margin());
+        return appends ? Style.LEVELED : Style.TIERED;
     }
 
     /** The lab-05 or lab-07 policy of {@code style}. */

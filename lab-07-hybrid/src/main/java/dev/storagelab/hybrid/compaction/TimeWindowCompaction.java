@@ -61,6 +61,11 @@ public final class TimeWindowCompaction implements CompactionPolicy {
         return windowOf(table.largest().userKey().toByteArray());
     }
 
+    /** Where a key's time is. */
+    public KeyTime keyTime() {
+        return keyTime;
+    }
+
     /** The width of a window. */
     public long windowWidth() {
         return windowWidth;

@@ -239,7 +239,7 @@ public final class Tuner {
             StyleState st = styleStates[r];
             Style current = compaction.styleOf(r);
             AdaptiveCompaction.RangeStats s = compaction.stats(r);
-            Style wish = AdaptiveCompaction.classify(s.reads(), s.writes(), s.sequentialWrites(), current,
+            Style wish = AdaptiveCompaction.wanted(s.reads(), s.writes(), s.sequentialWrites(), s.keyOrderedWrites(), current,
                     compaction.settings());
             if (st.cooldownLeft > 0) {
                 st.cooldownLeft--;

@@ -125,6 +125,45 @@ class AdaptiveCompactionTest {
         assertThat("the other ranges saw nothing", a.stats(0).events(), equalTo(0L));
     }
 
+    /** {@code PREFIX/CUSTOMER/TIME}, ten digits each: the workbench's order keys. */
+    static Bytes keyed(String prefix, long customer, long time) {
+        return Bytes.of(String.format("%s/%010d/%010d", prefix, customer, time));
+    }
+
+    /** An order's customer, one of 1,000, fixed by the order's number and uniform over them. */
+    static long customerOf(long order) {
+        return Math.floorMod(new java.util.SplittableRandom(order).nextLong(), 1000);
+    }
+
+    @Test
+    void writesInKeyOrderAreTimeWindowedOnlyIfTheirTimeFollowsTheKeys() {
+        // the time is the number after the customer: "order/CUSTOMER/TIME" (range 0), "queue/CUSTOMER/TIME" (range 1)
+        AdaptiveCompaction a = new AdaptiveCompaction(List.of(Bytes.of("p")),
+                new TimeWindowCompaction(KeyTime.decimalAt("order/0000000000/".length(), 10), 500), settings);
+        List<Bytes> load = new ArrayList<>();
+        for (long order = 0; order < 6000; order++) {
+            load.add(keyed("order", customerOf(order), order));
+        }
+        java.util.Collections.sort(load);
+        for (Bytes k : load) {
+            a.recordWrite(k);
+            assertThat("keys in key order whose time jumps back at every customer are no time-window range ("
+                    + a.stats(0) + ")", a.styleOf(0), equalTo(Style.LEVELED));
+        }
+        assertThat("a load in key order stays leveled, whose trivial moves write it once", a.stats(0).switches(),
+                equalTo(0L));
+        for (long order = 6000; order < 12_000; order++) {
+            a.recordWrite(keyed("order", customerOf(order), order));
+        }
+        assertThat("new orders in time order but scattered over the customers: write-heavy in no key order, tiered ("
+                + a.stats(0) + ")", a.styleOf(0), equalTo(Style.TIERED));
+        for (long time = 0; time < 3000; time++) {
+            a.recordWrite(keyed("queue", 7, time));
+        }
+        assertThat("keys whose time follows their order, written in it: time windows (" + a.stats(1) + ")", a.styleOf(1),
+                equalTo(Style.TIME_WINDOW));
+    }
+
     @Test
     void aRangeKeepsANewStyleForTheDwellEvenIfThePatternFlipsBack() {
         AdaptiveCompaction a = adaptive(settings.withHalfLife(50).withDwell(2000));
