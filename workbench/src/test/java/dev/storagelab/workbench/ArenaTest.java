@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,6 +15,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
+import dev.storagelab.hybrid.compaction.AdaptiveCompaction.Style;
 import dev.storagelab.io.ReadableFile;
 import dev.storagelab.io.WritableFile;
 import dev.storagelab.wal.SyncMode;
@@ -27,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.apache.commons.rng.simple.RandomSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +74,51 @@ class ArenaTest {
             assertThat(r.engine() + " ended its warm-up within the cap", r.warmupIntervals(), lessThanOrEqualTo(spec.maxWarmup()));
         }
         assertThat(ArenaCommand.table(w, spec, results), allOf(containsString("log sync none"), containsString("page cache bypassed")));
+    }
+
+    /**
+     * The arena's hybrid compacts each key range of the e-commerce store in its own style, and the
+     * classification is not fooled by the load: loaded in key order ({@code order/CUSTOMER/ORDER}),
+     * the order range's keys arrive in increasing order while their time (the order's number) jumps
+     * back at every customer. Every write and read of the load and of the measured mix is reported
+     * as the hybrid reports a cold key's (all keys are taken as cold here); the order range is never
+     * given time windows, and the load leaves it leveled.
+     */
+    @Test
+    void theHybridsAdaptiveCompactionTakesNeitherTheKeyOrderLoadNorTheMixForTimeOrderedAppends() {
+        ArenaWorkload w = ArenaWorkload.parse("ecommerce");
+        int keys = 20_000;
+        dev.storagelab.hybrid.HybridOptions options = ArenaEngine.hybridOptions(768 << 10, SyncMode.NONE, 100 + w.keyBytes(),
+                (long) keys * (100 + w.keyBytes()), w.ranges());
+        assertThat("the arena's hybrid runs adaptive compaction", options.adaptiveCompaction() != null, equalTo(true));
+        AdaptiveCompaction a = options.adaptiveCompaction().get();
+        int orders = a.rangeOf(w.preloadKey(keys - 1, keys));
+        dev.storagelab.kv.Bytes[] load = new dev.storagelab.kv.Bytes[keys];
+        for (int i = 0; i < keys; i++) {
+            load[i] = w.preloadKey(i, keys);
+        }
+        java.util.Arrays.sort(load); // as the arena loads them
+        for (dev.storagelab.kv.Bytes k : load) {
+            a.recordWrite(k);
+            assertThat("loading " + k + ": " + a.stats(orders), a.styleOf(orders), not(equalTo(Style.TIME_WINDOW)));
+        }
+        assertThat("the load in key order leaves the order range leveled: " + a.stats(orders), a.styleOf(orders),
+                equalTo(Style.LEVELED));
+        Workload.Generator mix = w.generator(keys, RandomSource.XO_RO_SHI_RO_128_PP.create(42));
+        for (long n = 0; n < 20_000; n++) {
+            Workload.Op op = mix.next(n);
+            switch (op.kind()) {
+                case GET -> a.recordRead(op.key());
+                case PUT, INSERT -> a.recordWrite(op.key());
+                case READ_MODIFY_WRITE -> {
+                    a.recordRead(op.key());
+                    a.recordWrite(op.key());
+                }
+                case SCAN -> { } // the hybrid reports gets and writes, not scans
+            }
+            assertThat("after " + n + " operations of the mix: " + a.stats(orders), a.styleOf(orders),
+                    not(equalTo(Style.TIME_WINDOW)));
+        }
     }
 
     @Test
