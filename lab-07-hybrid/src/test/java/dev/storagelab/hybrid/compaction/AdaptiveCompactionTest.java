@@ -147,7 +147,7 @@ class AdaptiveCompactionTest {
         java.util.Collections.sort(load);
         for (Bytes k : load) {
             a.recordWrite(k);
-            assertThat("keys in key order whose time jumps back at every customer are no time-window range ("
+            assertThat("keys in key order whose time jumps back at every customer: leveled, neither time windows nor tiered ("
                     + a.stats(0) + ")", a.styleOf(0), equalTo(Style.LEVELED));
         }
         assertThat("a load in key order stays leveled, whose trivial moves write it once", a.stats(0).switches(),
