@@ -46,9 +46,9 @@ import java.util.Optional;
  * <p>Durability is the log's: a write is durable once it returns (group commit) or once
  * {@link #sync()} returns, as the options' sync mode says. Thread-safe.
  *
- * <p>This class opens the parts, wires them together and delegates; where lab-07 T5's code is:
- * {@link MigrationScheduler#drainMigrations} (with {@code Router.decide} and
- * {@code TokenBucket.tryAcquire}).
+ * <p>This class opens the parts, wires them together and delegates. Lab-07 T5's code is in
+ * {@link MigrationScheduler#drainMigrations}, {@code Router.decide} and
+ * {@code TokenBucket.tryAcquire}.
  */
 public final class HybridStore implements RoutedStore {
 
