@@ -6,7 +6,6 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
-import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
@@ -15,11 +14,8 @@ import dev.storagelab.kv.StoreMetrics;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +41,8 @@ import java.util.logging.Logger;
  *   <li><b>Durability</b>: with {@link SortedLogOptions#syncWrites()} every write is forced before
  *       it returns; otherwise a write is durable once {@link #sync()} returns.</li>
  *   <li><b>Recovery</b> reads only segment footers and indexes, plus the unflushed logs, so
- *       reopening costs O(segments + unflushed log), not O(data).</li>
+ *       reopening costs O(segments + unflushed log), not O(data). {@link SortedLogRecovery} reads
+ *       and checks; the store writes only once every check has passed.</li>
  * </ul>
  *
  * <p>Files are named by {@link FileNames}. If a background flush or compaction fails, the store
@@ -107,98 +104,38 @@ public final class SortedLogStore implements KeyValueStore {
 
     /**
      * Opens the store's files in two phases, so that an open that fails changes nothing: first every
-     * check and every read (the directory's names, the segments' footers and indexes, the logs'
-     * records), with no write; then, once the open is sure to succeed, the writes (the leftovers
-     * deleted, the replayed logs flushed to a segment, a new log started).
+     * check and every read ({@link SortedLogRecovery#read}: the directory's names, the segments'
+     * footers and indexes, the logs' records), with no write; then, once the open is sure to
+     * succeed, the writes (the leftovers deleted, the replayed logs flushed to a segment, a new log
+     * started).
      */
     @GuardedBy("writeLock")
     private RecoveryReport recover() throws IOException {
-        Map<FileNames.SegmentRange, String> segmentFiles = new TreeMap<>(
-                Comparator.comparingLong(FileNames.SegmentRange::first).thenComparingLong(FileNames.SegmentRange::last));
-        TreeMap<Long, String> logs = new TreeMap<>();
-        List<String> obsolete = new ArrayList<>();
-        for (String name : storage.list()) {
-            if (FileNames.isTemp(name)) {
-                obsolete.add(name); // never published: a flush or compaction that crashed
-            } else {
-                FileNames.parseSegment(name).ifPresent(r -> segmentFiles.put(r, name));
-                FileNames.parseLog(name).ifPresent(n -> logs.put(n, name));
-            }
-        }
-        // A segment inside another's range is an input of a compaction that published its output.
-        List<FileNames.SegmentRange> live = new ArrayList<>();
-        for (FileNames.SegmentRange r : segmentFiles.keySet()) {
-            if (segmentFiles.keySet().stream().anyMatch(o -> o.strictlyCovers(r))) {
-                obsolete.add(segmentFiles.get(r));
-            } else {
-                live.add(r);
-            }
-        }
-        live.sort(Comparator.comparingLong(FileNames.SegmentRange::last).reversed());
-        for (int i = 1; i < live.size(); i++) {
-            if (live.get(i).last() >= live.get(i - 1).first()) {
-                throw new CorruptionException(storage.describe(live.get(i).fileName()), 0,
-                        "segment overlaps " + live.get(i - 1).fileName() + "; the directory holds files of two stores");
-            }
-        }
-        List<SegmentReader> segments = new ArrayList<>();
+        SortedLogRecovery.Found found = SortedLogRecovery.read(storage, options, metrics);
+        List<SegmentReader> segments = new ArrayList<>(found.segments());
         try {
-            for (FileNames.SegmentRange r : live) {
-                segments.add(SegmentReader.open(storage, r.fileName(), metrics));
-            }
-            long maxSegment = live.isEmpty() ? 0 : live.get(0).last();
-            long maxNumber = Math.max(maxSegment, logs.isEmpty() ? 0 : logs.lastKey());
-
-            // Logs at or below the newest segment were flushed before a crash; the rest are replayed.
-            RecoveryReport report = RecoveryReport.EMPTY;
-            Memtable replayed = options.memtableFactory().get();
-            List<String> replayedLogs = new ArrayList<>();
-            for (Map.Entry<Long, String> e : logs.entrySet()) {
-                if (e.getKey() <= maxSegment) {
-                    obsolete.add(e.getValue());
-                    continue;
-                }
-                report = report.plus(replay(e.getValue(), replayed));
-                replayedLogs.add(e.getValue());
-            }
-
             // Every check passed and every log was read: from here on the open writes.
-            for (String name : obsolete) {
+            for (String name : found.obsolete()) {
                 storage.delete(name);
             }
-            if (replayed.size() > 0) {
-                long first = FileNames.parseLog(replayedLogs.get(0)).orElseThrow();
-                String name = FileNames.segment(first, maxNumber);
-                writeSegment(replayed, name);
+            if (found.replayed().size() > 0) {
+                long first = FileNames.parseLog(found.replayedLogs().get(0)).orElseThrow();
+                String name = FileNames.segment(first, found.maxNumber());
+                writeSegment(found.replayed(), name);
                 segments.add(0, SegmentReader.open(storage, name, metrics));
             }
-            for (String name : replayedLogs) {
+            for (String name : found.replayedLogs()) {
                 storage.delete(name);
             }
-            nextFileNumber = maxNumber + 1;
+            nextFileNumber = found.maxNumber() + 1;
             log = LogWriter.create(storage, FileNames.log(nextFileNumber++));
             storage.syncDirectory();
             current = new Version(options.memtableFactory().get(), null, segments);
-            return report;
+            return found.report();
         } finally {
             for (SegmentReader s : segments) {
                 s.release(); // the version holds its own references now (or we failed)
             }
-        }
-    }
-
-    private RecoveryReport replay(String logName, Memtable into) throws IOException {
-        try (LogReader reader = LogReader.open(storage, logName, options.recoveryMode())) {
-            long records = 0;
-            for (LogRecord r = reader.next(); r != null; r = reader.next()) {
-                into.apply(r.entry());
-                records++;
-            }
-            if (reader.tornTail()) {
-                LOG.warning(storage.describe(logName) + ": cut a torn tail of "
-                        + (reader.fileSize() - reader.validEnd()) + " bytes at offset " + reader.validEnd());
-            }
-            return new RecoveryReport(records, reader.validEnd(), reader.fileSize() - reader.validEnd());
         }
     }
 

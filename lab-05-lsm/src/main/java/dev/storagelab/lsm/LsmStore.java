@@ -43,9 +43,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * compactions, each writing its tables through a {@link CompactionJob}, {@link TableCache} and
  * {@link LiveFiles} keep the table files, and {@link StoreIterators} builds the scans. The
  * fields those classes share are package-private and guarded by {@code mutex}. What stays here,
- * a little over 600 lines, is the store's public surface with its specification, the write path
- * a student reads around {@code apply}, and the reads around {@code lookup}: splitting them
- * would put a task's given context in another file than its region.
+ * under 700 lines, is the store's public surface with its specification (the {@link Stats} record
+ * among it), the write path a student reads around {@code apply}, the reads around {@code lookup},
+ * and the reference counting of the {@link SuperVersion} both use: splitting them would put a
+ * task's given context in another file than its region.
  */
 public final class LsmStore implements OrderedStore {
 

@@ -1,5 +1,7 @@
 package dev.storagelab.lsm;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
 import dev.storagelab.kv.CorruptionException;
@@ -38,15 +40,9 @@ public final class TableBuilder implements Closeable {
     public record Options(int blockSize, int restartInterval, int bitsPerKey) {
 
         public Options {
-            if (blockSize < 64) {
-                throw new IllegalArgumentException("blockSize must be at least 64 bytes: " + blockSize);
-            }
-            if (restartInterval < 1) {
-                throw new IllegalArgumentException("restartInterval must be positive: " + restartInterval);
-            }
-            if (bitsPerKey < 1) {
-                throw new IllegalArgumentException("bitsPerKey must be positive: " + bitsPerKey);
-            }
+            checkArgument(blockSize >= 64, "blockSize must be at least 64 bytes: %s", blockSize);
+            checkArgument(restartInterval >= 1, "restartInterval must be positive: %s", restartInterval);
+            checkArgument(bitsPerKey >= 1, "bitsPerKey must be positive: %s", bitsPerKey);
         }
 
         /** 4 KiB blocks, a restart every 16 entries, 10 bits per key. */

@@ -1,5 +1,7 @@
 package dev.storagelab.wal;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.util.Objects;
 
 /**
@@ -26,12 +28,8 @@ public record WalOptions(SyncMode syncMode, long segmentBytes, int maxGroupBytes
 
     public WalOptions {
         Objects.requireNonNull(syncMode, "syncMode");
-        if (segmentBytes <= 0) {
-            throw new IllegalArgumentException("segmentBytes must be positive: " + segmentBytes);
-        }
-        if (maxGroupBytes <= 0) {
-            throw new IllegalArgumentException("maxGroupBytes must be positive: " + maxGroupBytes);
-        }
+        checkArgument(segmentBytes > 0, "segmentBytes must be positive: %s", segmentBytes);
+        checkArgument(maxGroupBytes > 0, "maxGroupBytes must be positive: %s", maxGroupBytes);
     }
 
     /** Group commit, 16 MiB segments, groups of at most 1 MiB. */

@@ -1,8 +1,6 @@
 package dev.storagelab.hybrid;
 
-import dev.storagelab.events.EngineEvent;
 import dev.storagelab.events.EventListener;
-import dev.storagelab.events.EventType;
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.hybrid.cache.ReplacementPolicies;
 import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
@@ -27,10 +25,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The hybrid store: each key in the engine that serves it most cheaply, behind one write-ahead
@@ -40,20 +34,23 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>the {@link AccessTracker} sees every read and write, in memory that does not grow with the
  *       number of keys;</li>
- *   <li>after each access the {@link Router} compares the key's cost on both engines and, past its
- *       guards, queues a move in the {@link MigrationQueue} (one entry per key);</li>
- *   <li>maintenance ({@link #runMaintenance()}, on a background thread unless the options say
- *       otherwise) moves queued keys as fast as the {@link TokenBucket} allows, sweeps the hot keys
- *       for ones to demote, and takes a checkpoint once the log has grown enough.</li>
+ *   <li>after each access the {@link MigrationScheduler} asks the {@link Router} to compare the
+ *       key's cost on both engines and, past its guards, queues a move in the {@link MigrationQueue}
+ *       (one entry per key);</li>
+ *   <li>{@link Maintenance} ({@link #runMaintenance()}, on a background thread unless the options
+ *       say otherwise) moves queued keys as fast as the {@link TokenBucket} allows, sweeps the hot
+ *       keys for ones to demote, moves old tables to the archive, and takes a checkpoint once the
+ *       log has grown enough.</li>
  * </ul>
  *
  * <p>Durability is the log's: a write is durable once it returns (group commit) or once
  * {@link #sync()} returns, as the options' sync mode says. Thread-safe.
+ *
+ * <p>This class opens the parts, wires them together and delegates. Lab-07 T5's code is in
+ * {@link MigrationScheduler#drainMigrations}, {@code Router.decide} and
+ * {@code TokenBucket.tryAcquire}.
  */
 public final class HybridStore implements RoutedStore {
-
-    /** Hot keys the sweep re-examines per maintenance round. */
-    static final int SWEEP_PER_ROUND = 256;
 
     private final HybridOptions options;
     private final CountingStorage storage;
@@ -62,21 +59,10 @@ public final class HybridStore implements RoutedStore {
     private final TieredEngine engine;
     private final WriteAheadStore log;
     private final AccessTracker tracker;
-    private final Router router;
-    private final MigrationQueue queue;
-    private final TokenBucket bucket;
-    private final LongAdder deferred = new LongAdder();
-    /** Hears route decisions, table moves and checkpoints ({@link #setEventListener}). */
-    private volatile EventListener events = EventListener.NONE;
-    private final AtomicLong valueBytesSeen = new AtomicLong();
-    private final AtomicLong valuesSeen = new AtomicLong();
-    private final ScheduledThreadPoolExecutor maintenance;
-    private final Object maintenanceLock = new Object();
-    /** The router's sampling, {@link HybridOptions#considerEvery()} at open; the tuner changes it. */
-    private volatile int considerEvery;
-    private long logBytesAtCheckpoint;
-    private Bytes sweepCursor;
-    private volatile IOException maintenanceFailure;
+    /** Decides which keys move, queues them, and carries the moves out in maintenance rounds. */
+    private final MigrationScheduler scheduler;
+    /** The rounds of background work, the checkpoints, and the lock they share. */
+    private final Maintenance maintenance;
     private volatile boolean closed;
 
     private HybridStore(HybridOptions options, CountingStorage storage, TieredStorage tiers, List<Storage> ownedStorage,
@@ -88,24 +74,8 @@ public final class HybridStore implements RoutedStore {
         this.engine = engine;
         this.log = log;
         this.tracker = tracker;
-        this.router = new Router(options.costModel(), options.hysteresis(), options.minResidency(), options.paybackWindows());
-        this.queue = new MigrationQueue(options.migrationQueueCapacity());
-        this.bucket = new TokenBucket(options.migrationsPerSecond(), options.migrationBurst(), options.ticker());
-        this.logBytesAtCheckpoint = log.wal().stats().bytes();
-        this.considerEvery = options.considerEvery();
-        if (options.backgroundWork()) {
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "hybrid-maintenance");
-                t.setDaemon(true);
-                return t;
-            });
-            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-            long interval = options.maintenanceInterval().toNanos();
-            executor.scheduleWithFixedDelay(this::maintainInBackground, interval, interval, TimeUnit.NANOSECONDS);
-            this.maintenance = executor;
-        } else {
-            this.maintenance = null;
-        }
+        this.scheduler = new MigrationScheduler(options, engine, tracker);
+        this.maintenance = new Maintenance(options, engine, log, tiers, scheduler);
     }
 
     /**
@@ -215,7 +185,7 @@ public final class HybridStore implements RoutedStore {
     public Optional<Bytes> get(Bytes key) throws IOException {
         checkOpen();
         Optional<Bytes> value = log.get(key);
-        consider(key, value.map(Bytes::length).orElse(0));
+        scheduler.consider(key, value.map(Bytes::length).orElse(0));
         return value;
     }
 
@@ -235,12 +205,7 @@ public final class HybridStore implements RoutedStore {
         checkOpen();
         log.write(ops);
         for (Entry e : ops) {
-            int size = e.isTombstone() ? 0 : e.value().length();
-            if (!e.isTombstone()) {
-                valueBytesSeen.addAndGet(size);
-                valuesSeen.incrementAndGet();
-            }
-            consider(e.key(), size);
+            scheduler.afterWrite(e);
         }
     }
 
@@ -280,7 +245,7 @@ public final class HybridStore implements RoutedStore {
                     scan.close();
                     if (from != null && entries > 0) {
                         tracker.recordScan(from, entries);
-                        consider(from, averageValueBytes()); // a key read only by scans may belong in the B+tree too
+                        scheduler.consider(from, scheduler.averageValueBytes()); // a key read only by scans may belong in the B+tree too
                     }
                 }
             }
@@ -294,187 +259,23 @@ public final class HybridStore implements RoutedStore {
         log.sync();
     }
 
+    // ---------------------------------------------------------------- maintenance
+
     /** Takes a checkpoint now: the cache flushed, both engines and the routing table durable, the log truncated. */
     public void checkpoint() throws IOException {
         checkOpen();
-        synchronized (maintenanceLock) {
-            checkpointLocked();
-        }
-    }
-
-    private void checkpointLocked() throws IOException {
-        log.checkpoint(() -> new byte[0]);
-        logBytesAtCheckpoint = log.wal().stats().bytes();
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "hybrid", "routes", engine.routes().hotCount()));
-    }
-
-    // ---------------------------------------------------------------- routing
-
-    /**
-     * After an access: asks the router whether {@code key} should move and, if so, queues the move
-     * (or counts it deferred: the hot set is full, or the queue is).
-     */
-    private void consider(Bytes key, int valueBytes) {
-        int every = considerEvery;
-        if (every > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(every) != 0) {
-            return;
-        }
-        considerNow(key, valueBytes);
-    }
-
-    /** {@link #consider} without the sampling: the sweep asks about every hot key it visits. */
-    private void considerNow(Bytes key, int valueBytes) {
-        RoutingTable routes = engine.routes();
-        Placement current = routes.placement(key);
-        if (queue.contains(key)) {
-            return;
-        }
-        long movedAt = routes.movedAt(key);
-        long resident = movedAt == Long.MIN_VALUE ? Long.MAX_VALUE : options.ticker().read() - movedAt;
-        Placement target = router.decide(current, tracker.stats(key, valueBytes), resident);
-        if (target == null) {
-            return;
-        }
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.ROUTE_DECISION, "key", EngineEvent.keyText(key), "from", current.name(), "to", target.name()));
-        if (target == Placement.HOT && !engine.fitsHot(key, valueBytes)) {
-            return; // the B+tree cannot hold it: no cost makes it HOT
-        }
-        if (target == Placement.HOT && routes.hotCount() >= options.maxHotKeys()) {
-            deferred.increment();
-            return;
-        }
-        if (!queue.offer(key, target, valueBytes)) {
-            deferred.increment();
-        }
+        maintenance.checkpoint();
     }
 
     /**
-     * Carries out queued moves, oldest first, while the token bucket has tokens: each move still
-     * wanted (the key is not already there, and the router, asked again with the key's statistics
-     * now, still picks that target; otherwise it is dropped) takes one token and is carried out with
-     * {@link TieredEngine#migrate}. A promotion that finds the hot set full ({@code maxHotKeys}) is
-     * dropped and counts as deferred, without a token: the room was checked when it was queued, and
-     * the moves ahead of it may have taken it since (the router asks again on the key's next access). With no token left, the move stays at the head of the queue for a
-     * later round and counts as deferred. Moves run only while no scan is open (the route lock alone);
-     * if one is, nothing moves this round. Returns the number of keys moved.
+     * Runs a round of {@link Maintenance} now: the queued migrations within the token budget, the
+     * sweep of the hot keys, a few old tables to the archive, and a checkpoint if the log has grown
+     * by {@link HybridOptions#checkpointLogBytes()} since the last.
      */
-    int drainMigrations() throws IOException {
-        long stamp = engine.tryBeginMoves();
-        if (stamp == 0) {
-            return 0;
-        }
-        try {
-            // BEGIN SOLUTION lab-07 T5
-            int moved = 0;
-            for (MigrationQueue.Move move = queue.peek(); move != null; move = queue.peek()) {
-                Placement current = engine.routes().placement(move.key());
-                long movedAt = engine.routes().movedAt(move.key());
-                long resident = movedAt == Long.MIN_VALUE ? Long.MAX_VALUE : options.ticker().read() - movedAt;
-                if (current == move.target()
-                        || router.decide(current, tracker.stats(move.key(), move.valueBytes()), resident) != move.target()) {
-                    queue.remove(move);
-                    continue;
-                }
-                if (move.target() == Placement.HOT && engine.routes().hotCount() >= options.maxHotKeys()) {
-                    queue.remove(move); // the room was checked when it was queued; other moves took it since
-                    deferred.increment();
-                    continue;
-                }
-                if (!bucket.tryAcquire()) {
-                    deferred.increment();
-                    break;
-                }
-                queue.remove(move);
-                if (engine.migrate(move.key(), move.target())) {
-                    moved++;
-                }
-            }
-            return moved;
-            // END SOLUTION
-        } finally {
-            engine.endMoves(stamp);
-        }
-    }
-
-    /** The mean size of the values written since the store opened (0 before the first). */
-    private int averageValueBytes() {
-        long seen = valuesSeen.get();
-        return seen == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, valueBytesSeen.get() / seen);
-    }
-
-    /**
-     * Re-examines up to {@link #SWEEP_PER_ROUND} hot keys, from where the last round stopped: a hot
-     * key nobody touches is never considered after an access, so only the sweep can demote it.
-     */
-    private void sweepHotKeys() {
-        RoutingTable routes = engine.routes();
-        int valueBytes = averageValueBytes();
-        for (int i = 0; i < SWEEP_PER_ROUND; i++) {
-            sweepCursor = routes.nextHot(sweepCursor);
-            if (sweepCursor == null) {
-                break;
-            }
-            considerNow(sweepCursor, valueBytes);
-        }
-        long now = options.ticker().read();
-        routes.pruneMoveTimes(now - options.minResidency().toNanos());
-    }
-
-    /** Tables moved to the archive per maintenance round, at most: a move to an object store takes a while. */
-    static final int ARCHIVE_MOVES_PER_ROUND = 4;
-
-    /**
-     * Moves the oldest of the LSM tree's tables older than the archive age to the archive, a few per
-     * round ({@link #ARCHIVE_MOVES_PER_ROUND}): each move is a copy to a slow device, and the
-     * round's migrations and checkpoint wait for it.
-     */
-    private void archiveSome() throws IOException {
-        int moved = 0;
-        for (String name : tiers.candidatesForArchive(options.archiveAge(), TieredStorage.lsmTables())) {
-            if (moved == ARCHIVE_MOVES_PER_ROUND) {
-                break;
-            }
-            try {
-                if (tiers.moveToArchive(name)) {
-                    moved++;
-                    if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TIER_MOVE, "table", name, "from", "fast", "to", "archive"));
-                }
-            } catch (java.nio.file.NoSuchFileException e) {
-                // a compaction deleted it since the selection: nothing to move
-            }
-        }
-    }
-
     @Override
     public void runMaintenance() throws IOException {
         checkOpen();
-        synchronized (maintenanceLock) {
-            IOException failure = maintenanceFailure;
-            if (failure != null) {
-                throw new IOException("background maintenance failed earlier: " + failure.getMessage(), failure);
-            }
-            drainMigrations();
-            sweepHotKeys();
-            if (tiers != null && !options.archiveAge().isZero()) {
-                archiveSome();
-            }
-            if (log.wal().stats().bytes() - logBytesAtCheckpoint >= options.checkpointLogBytes()) {
-                checkpointLocked();
-            }
-        }
-    }
-
-    private void maintainInBackground() {
-        if (closed || maintenanceFailure != null) {
-            return;
-        }
-        try {
-            runMaintenance();
-        } catch (IOException e) {
-            maintenanceFailure = e;
-        } catch (IllegalStateException e) {
-            // closed meanwhile
-        }
+        maintenance.runRound();
     }
 
     // ---------------------------------------------------------------- what the shell and the scenarios see
@@ -508,7 +309,7 @@ public final class HybridStore implements RoutedStore {
         long movedAt = engine.routes().movedAt(key);
         long resident = movedAt == Long.MIN_VALUE ? Long.MAX_VALUE : options.ticker().read() - movedAt;
         return new Explanation(key, tier, route, stats, options.costModel().total(Placement.HOT, stats),
-                options.costModel().total(Placement.COLD, stats), resident, queue.contains(key));
+                options.costModel().total(Placement.COLD, stats), resident, scheduler.queued(key));
     }
 
     /**
@@ -520,7 +321,7 @@ public final class HybridStore implements RoutedStore {
         checkOpen();
         dev.storagelab.kv.KeyValueStore.checkKey(key);
         Objects.requireNonNull(target, "target");
-        synchronized (maintenanceLock) {
+        synchronized (maintenance.lock) {
             long stamp = engine.beginMoves();
             try {
                 return engine.migrate(key, target);
@@ -532,28 +333,27 @@ public final class HybridStore implements RoutedStore {
 
     /** The router: its hysteresis and payback horizon can be changed at run time (lab-07 T10). */
     public Router router() {
-        return router;
+        return scheduler.router();
     }
 
     /** The router is asked about a key after one access in this many (see {@link HybridOptions#considerEvery()}). */
     public int considerEvery() {
-        return considerEvery;
+        return scheduler.considerEvery();
     }
 
     /** Changes {@link #considerEvery()} at run time (the tuner's knob, lab-07 T10). */
     public void setConsiderEvery(int accesses) {
-        com.google.common.base.Preconditions.checkArgument(accesses >= 1, "considerEvery must be at least 1: %s", accesses);
-        this.considerEvery = accesses;
+        scheduler.setConsiderEvery(accesses);
     }
 
     /** Keys waiting to move. */
     public int queuedMigrations() {
-        return queue.size();
+        return scheduler.queuedMigrations();
     }
 
     /** The migration budget. */
     public TokenBucket migrationBudget() {
-        return bucket;
+        return scheduler.bucket();
     }
 
     @Override
@@ -580,7 +380,7 @@ public final class HybridStore implements RoutedStore {
         }
         WriteBackCache cache = engine.cache();
         long cacheEntries = cache == null ? 0 : cache.size();
-        return new HybridStats(engine.migrations(), deferred.sum(), engine.routes().hotCount(), engine.pendingDeletes(),
+        return new HybridStats(engine.migrations(), scheduler.deferred(), engine.routes().hotCount(), engine.pendingDeletes(),
                 tracker.memoryBytes(), cacheEntries, engine.cacheHits(), engine.cacheMisses(), hotBytes, coldBytes, archiveBytes,
                 engine.userBytesWritten(), storage.bytesWritten() + archiveBytesWritten);
     }
@@ -600,7 +400,9 @@ public final class HybridStore implements RoutedStore {
      * (splits, flushes, compactions); null for none.
      */
     public void setEventListener(EventListener listener) {
-        this.events = EventListener.orNone(listener);
+        EventListener events = EventListener.orNone(listener);
+        scheduler.setEventListener(events);
+        maintenance.setEventListener(events);
         engine.setEventListener(events);
         log.wal().setEventListener(events);
     }
@@ -649,19 +451,12 @@ public final class HybridStore implements RoutedStore {
         if (closed) {
             return;
         }
-        if (maintenance != null) {
-            maintenance.shutdown();
-            try {
-                maintenance.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        maintenance.stop();
         IOException first = null;
-        synchronized (maintenanceLock) {
+        synchronized (maintenance.lock) {
             try {
-                if (maintenanceFailure == null) {
-                    checkpointLocked();
+                if (!maintenance.failed()) {
+                    maintenance.checkpointLocked();
                 }
             } catch (IOException e) {
                 first = e;
@@ -687,6 +482,6 @@ public final class HybridStore implements RoutedStore {
 
     @Override
     public String toString() {
-        return "HybridStore{" + engine + ", " + queue.size() + " queued moves, " + bucket + "}";
+        return "HybridStore{" + engine + ", " + scheduler + "}";
     }
 }
