@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * lines between that line and the throw. In the student's file the same opening line and given
  * lines are followed by their code, up to the brace that closes the block. That code replaces the
  * throw in the newer file, so fixes to the given code around it (Javadoc, signatures of other
- * methods, new methods) arrive while the student's code stays.
+ * methods, new methods) arrive while the student's code stays. A region whose method moved to
+ * another file between the releases is found in the student's other files of the same lab, by
+ * the same block, when exactly one place there matches.
  */
 final class RegionMerge {
 
@@ -32,8 +34,13 @@ final class RegionMerge {
      * @param carried  per task ("lab-05 T1"), how many regions kept the student's code
      * @param unplaced the tasks whose region could not be found in the student's file (the
      *                 block it sits in changed): the newer file keeps the throw there
+     * @param movedFrom per task whose code came from another of the student's files, that file's name
      */
-    record Result(String text, Map<String, Integer> carried, List<String> unplaced) {
+    record Result(String text, Map<String, Integer> carried, List<String> unplaced, Map<String, String> movedFrom) {
+    }
+
+    /** One of the student's other files of the same lab, where a region that moved may be found: its name and text. */
+    record Source(String name, String text) {
     }
 
     /** Whether {@code text} holds at least one region's throw line. */
@@ -60,6 +67,14 @@ final class RegionMerge {
      * nothing outside the regions of the release they started from.
      */
     static String withoutStudentCode(String mine, String newer) {
+        return withoutStudentCode(mine, newer, List.of());
+    }
+
+    /**
+     * As {@link #withoutStudentCode(String, String)}, also putting back as throws the regions of
+     * {@code elsewhere} (the newer release's other files of the lab) that moved out of this file.
+     */
+    static String withoutStudentCode(String mine, String newer, List<String> elsewhere) {
         String[] n = newer.split("\n", -1);
         String[] w = mine.split("\n", -1);
         List<Span> spans = new ArrayList<>();
@@ -67,6 +82,15 @@ final class RegionMerge {
             Span s = locate(a, n, w);
             if (s != null) {
                 spans.add(s);
+            }
+        }
+        for (String other : elsewhere) {
+            String[] o = other.split("\n", -1);
+            for (Anchor a : anchors(o)) {
+                Span s = locateOnly(a, o, w);
+                if (s != null && spans.stream().noneMatch(t -> t.from() < s.to() && s.from() < t.to())) {
+                    spans.add(s);
+                }
             }
         }
         spans.sort(java.util.Comparator.comparingInt(Span::from));
@@ -87,9 +111,19 @@ final class RegionMerge {
 
     /** Merges the student's code of {@code mine} into {@code newer} (see the class comment). */
     static Result merge(String newer, String mine) {
+        return merge(newer, mine, List.of());
+    }
+
+    /**
+     * Merges the student's code into {@code newer}: from {@code mine} (their version of the same
+     * file; null when the file is new in this release), or, for a region whose block is not there,
+     * from the one place in {@code others} (their other files of the lab) where that block is.
+     */
+    static Result merge(String newer, String mine, List<Source> others) {
         String[] n = newer.split("\n", -1);
-        String[] w = mine.split("\n", -1);
+        String[] w = mine == null ? new String[0] : mine.split("\n", -1);
         Map<String, Integer> carried = new TreeMap<>();
+        Map<String, String> movedFrom = new TreeMap<>();
         List<String> unplaced = new ArrayList<>();
         List<String> out = new ArrayList<>();
         int next = 0;
@@ -99,8 +133,28 @@ final class RegionMerge {
             }
             Span s = locate(a, n, w);
             List<String> code = s == null ? null : List.of(w).subList(s.from(), s.to());
-            boolean untouched = code != null && code.stream().filter(l -> !l.isBlank()).allMatch(l -> THROW.matcher(l).matches());
             if (code == null) {
+                List<String> found = null;
+                String from = null;
+                for (Source other : others) {
+                    String[] o = other.text().split("\n", -1);
+                    Span t = locateOnly(a, n, o);
+                    if (t != null) {
+                        if (found != null) { // the block is in two of their files: which one is meant is a guess
+                            found = null;
+                            break;
+                        }
+                        found = List.of(o).subList(t.from(), t.to());
+                        from = other.name();
+                    }
+                }
+                code = found;
+                if (found != null && !untouched(found)) {
+                    movedFrom.put(a.task(), from);
+                }
+            }
+            boolean untouched = code != null && untouched(code);
+            if (code == null && mine != null) {
                 unplaced.add(a.task());
             }
             if (code == null || untouched) {
@@ -114,7 +168,30 @@ final class RegionMerge {
         for (; next < n.length; next++) {
             out.add(n[next]);
         }
-        return new Result(String.join("\n", out), carried, unplaced);
+        return new Result(String.join("\n", out), carried, unplaced, movedFrom);
+    }
+
+    /** Whether a region's lines are still only the release's throw: the student has not started it. */
+    private static boolean untouched(List<String> code) {
+        return code.stream().filter(l -> !l.isBlank()).allMatch(l -> THROW.matcher(l).matches());
+    }
+
+    /**
+     * The region's code in another file {@code w}, where its block's occurrence number means
+     * nothing: found only when exactly one block there opens and begins as the region's does.
+     */
+    private static Span locateOnly(Anchor a, String[] n, String[] w) {
+        Span only = null;
+        for (int occurrence = 0; ; occurrence++) {
+            Span s = locate(new Anchor(a.task(), a.throwLine(), a.opening(), a.given(), occurrence), n, w);
+            if (s == null) {
+                return occurrence == 1 ? only : null;
+            }
+            only = s;
+            if (occurrence == 1) {
+                return null;
+            }
+        }
     }
 
     /**

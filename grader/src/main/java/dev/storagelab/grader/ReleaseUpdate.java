@@ -18,9 +18,10 @@ import java.util.stream.Stream;
  * except that:
  * <ul>
  *   <li>in a file that holds tasks, the student's code of each task is carried into the newer
- *       file ({@link RegionMerge}); a task whose method changed so much that its code cannot be
- *       placed keeps the newer file's throw, and the student's whole file is kept beside it as
- *       {@code NAME.mine};</li>
+ *       file ({@link RegionMerge}), also when the task's method moved to another file of the lab;
+ *       a task whose method changed so much that its code cannot be placed keeps the newer file's
+ *       throw, and the student's whole file is kept beside it as {@code NAME.mine}, as it is
+ *       whenever the student's file holds anything the newer release does not carry;</li>
  *   <li>a given file the student changed (its digest is not the one the release they started
  *       from recorded) is replaced, and their version kept as {@code NAME.mine};</li>
  *   <li>a file the student added is kept; a file the earlier release had, that the student did not
@@ -77,18 +78,19 @@ public final class ReleaseUpdate {
         Map<String, String> before = Exporter.recordedFiles(workspace);
         Set<String> theirs = files(newer);
         Set<String> mine = files(workspace);
+        Labs labs = new Labs(workspace, newer, mine, theirs);
         List<Change> changes = new ArrayList<>();
         for (String rel : theirs) {
             Path from = newer.resolve(rel);
             Path to = workspace.resolve(rel);
             if (!mine.contains(rel)) {
-                changes.add(new Change(to, Action.ADD, null, from, "new in this release"));
+                changes.add(added(rel, from, to, labs));
                 continue;
             }
             if (Files.mismatch(from, to) == -1) {
                 continue;
             }
-            Change c = change(rel, from, to, before);
+            Change c = change(rel, from, to, before, labs);
             if (c.text() == null || !c.text().equals(Files.readString(to, StandardCharsets.UTF_8))) {
                 changes.add(c);
             }
@@ -110,7 +112,30 @@ public final class ReleaseUpdate {
         return changes;
     }
 
-    private static Change change(String rel, Path from, Path to, Map<String, String> before) throws IOException {
+    /** A file new in this release: copied, unless it holds a task whose code the student wrote in another file. */
+    private static Change added(String rel, Path from, Path to, Labs labs) throws IOException {
+        if (rel.endsWith(".java")) {
+            String newer = Files.readString(from, StandardCharsets.UTF_8);
+            if (RegionMerge.hasRegions(newer)) {
+                RegionMerge.Result r = RegionMerge.merge(newer, null, labs.mine(rel));
+                if (!r.movedFrom().isEmpty()) {
+                    return new Change(to, Action.MERGE, r.text(), null, "new in this release; " + moved(r));
+                }
+            }
+        }
+        return new Change(to, Action.ADD, null, from, "new in this release");
+    }
+
+    /** "your code of lab-07 T5 moved here from HybridStore.java". */
+    private static String moved(RegionMerge.Result r) {
+        Map<String, List<String>> byFile = new TreeMap<>();
+        r.movedFrom().forEach((task, file) -> byFile.computeIfAbsent(file, f -> new ArrayList<>()).add(task));
+        List<String> parts = new ArrayList<>();
+        byFile.forEach((file, tasks) -> parts.add("your code of " + String.join(", ", tasks) + " moved here from " + file));
+        return String.join("; ", parts);
+    }
+
+    private static Change change(String rel, Path from, Path to, Map<String, String> before, Labs labs) throws IOException {
         if (rel.equals(Exporter.RELEASE_MARKER)) {
             return new Change(to, Action.UPDATE, null, from, "");
         }
@@ -120,18 +145,32 @@ public final class ReleaseUpdate {
             String newer = Files.readString(from, StandardCharsets.UTF_8);
             String mine = new String(mineBytes, StandardCharsets.UTF_8);
             if (RegionMerge.hasRegions(newer)) {
-                RegionMerge.Result r = RegionMerge.merge(newer, mine);
-                boolean onlyRegions = recorded != null
-                        && recorded.equals(digest(RegionMerge.withoutStudentCode(mine, newer).getBytes(StandardCharsets.UTF_8)));
-                String kept = r.carried().isEmpty() ? "" : "your code of " + String.join(", ", r.carried().keySet()) + " kept";
+                RegionMerge.Result r = RegionMerge.merge(newer, mine, labs.mine(rel));
+                // the student's file less the code of every task the newer release has, in this
+                // file or in another it moved to: what their release gave out, if they changed no
+                // more; anything else (a task the newer release no longer has, given code they
+                // changed) would be lost, so their whole file is kept
+                boolean onlyRegions = recorded != null && recorded.equals(digest(RegionMerge.withoutStudentCode(mine, newer,
+                        labs.newer(rel)).getBytes(StandardCharsets.UTF_8)));
+                List<String> said = new ArrayList<>();
+                Map<String, Integer> here = new TreeMap<>(r.carried());
+                r.movedFrom().keySet().forEach(here::remove);
+                if (!here.isEmpty()) {
+                    said.add("your code of " + String.join(", ", here.keySet()) + " kept");
+                }
+                if (!r.movedFrom().isEmpty()) {
+                    said.add(moved(r));
+                }
+                String kept = String.join("; ", said);
                 if (!r.unplaced().isEmpty()) {
                     return new Change(to, Action.CONFLICT, r.text(), null, (kept.isEmpty() ? "" : kept + "; ")
                             + "the methods of " + String.join(", ", new TreeSet<>(r.unplaced())) + " changed, so they hold the"
                             + " release's throw again: copy your code for them from " + rel + ".mine");
                 }
-                if (!onlyRegions && !r.carried().isEmpty()) {
-                    return new Change(to, Action.MERGE, r.text(), null, kept + "; you changed it outside the tasks' methods"
-                            + " too: your whole file is in " + rel + ".mine");
+                if (!onlyRegions) {
+                    return new Change(to, Action.MERGE, r.text(), null, (kept.isEmpty() ? "" : kept + "; ")
+                            + "your file holds code this release does not carry (you changed it outside the tasks' methods,"
+                            + " or a task's method left it): your whole file is in " + rel + ".mine");
                 }
                 return new Change(to, r.carried().isEmpty() ? Action.UPDATE : Action.MERGE, r.text(), null, kept);
             }
@@ -199,6 +238,53 @@ public final class ReleaseUpdate {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(input));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The Java files of each lab, on both sides, where a task's code may have moved between files:
+     * a file's lab is the first folder of its path.
+     */
+    private static final class Labs {
+        private final Path workspace;
+        private final Path newerRoot;
+        private final Set<String> mine;
+        private final Set<String> theirs;
+
+        Labs(Path workspace, Path newerRoot, Set<String> mine, Set<String> theirs) {
+            this.workspace = workspace;
+            this.newerRoot = newerRoot;
+            this.mine = mine;
+            this.theirs = theirs;
+        }
+
+        /** The student's other Java files of {@code rel}'s lab. */
+        List<RegionMerge.Source> mine(String rel) throws IOException {
+            List<RegionMerge.Source> out = new ArrayList<>();
+            for (String other : sameLab(rel, mine)) {
+                out.add(new RegionMerge.Source(Path.of(other).getFileName().toString(),
+                        Files.readString(workspace.resolve(other), StandardCharsets.UTF_8)));
+            }
+            return out;
+        }
+
+        /** The newer release's other Java files of {@code rel}'s lab that hold tasks. */
+        List<String> newer(String rel) throws IOException {
+            List<String> out = new ArrayList<>();
+            for (String other : sameLab(rel, theirs)) {
+                String text = Files.readString(newerRoot.resolve(other), StandardCharsets.UTF_8);
+                if (RegionMerge.hasRegions(text)) {
+                    out.add(text);
+                }
+            }
+            return out;
+        }
+
+        private static List<String> sameLab(String rel, Set<String> files) {
+            int slash = rel.indexOf('/');
+            String lab = slash < 0 ? "" : rel.substring(0, slash + 1);
+            return files.stream().filter(f -> !lab.isEmpty() && f.startsWith(lab) && f.endsWith(".java") && !f.equals(rel)
+                    && f.contains("/src/main/")).toList();
         }
     }
 

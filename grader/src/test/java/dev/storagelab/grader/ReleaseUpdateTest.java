@@ -156,6 +156,57 @@ class ReleaseUpdateTest {
         assertThat(update.out(), containsString("replaced lab-01-calc/README.md"));
     }
 
+    /** Calc.java's {@code max} (task T5), as its own file. */
+    private static final String MAX_METHOD = """
+                public static int max(int a, int b) {
+                    // BEGIN SOLUTION lab-01 T5
+                    return Math.max(a, b);
+                    // END SOLUTION
+                }
+            """;
+    private static final String EXTREMES = "lab-01-calc/src/main/java/fixture/calc/Extremes.java";
+
+    @Test
+    void codeOfATaskWhoseMethodMovedToAnotherFileMovesWithIt() throws IOException {
+        Path student = studentRelease(workspace, "student-moved");
+        String calc = Files.readString(workspace.resolve(CALC));
+        assertThat("the fixture has the method to move", calc, containsString(MAX_METHOD));
+        Path next = nextVersion("ws-moved", calc.replace(MAX_METHOD + "\n", ""), Files.readString(workspace.resolve("lab-01-calc/README.md")));
+        Files.writeString(next.resolve(EXTREMES), "package fixture.calc;\n\n/** The larger of two. */\npublic final class Extremes {\n\n"
+                + "    private Extremes() {\n    }\n\n" + MAX_METHOD + "}\n");
+        Path newer = tmp.resolve("newer-moved");
+        new Exporter(Workspace.at(next)).export(newer);
+
+        Fixtures.CliRun update = cli(student, "update", newer.toString());
+        assertThat(update.err(), update.exit(), is(0));
+        assertThat("the student's T5 is where its method now is", Files.readString(student.resolve(EXTREMES)), containsString(STUDENT_MAX));
+        String merged = Files.readString(student.resolve(CALC));
+        assertThat(merged, containsString(STUDENT_ADD));
+        assertThat(merged, not(containsString("int max(")));
+        assertThat("nothing of theirs is left behind: no copy is needed", Files.exists(student.resolve(CALC + ".mine")), is(false));
+        assertThat(update.out(), containsString("merged   " + EXTREMES + ": new in this release; your code of lab-01 T5 moved here from Calc.java"));
+    }
+
+    @Test
+    void codeOfATaskTheNewerReleaseNoLongerHasIsKeptInAMineFile() throws IOException {
+        Path student = studentRelease(workspace, "student-dropped");
+        String calc = Files.readString(workspace.resolve(CALC));
+        Path newer = tmp.resolve("newer-dropped");
+        new Exporter(Workspace.at(nextVersion("ws-dropped", calc.replace(MAX_METHOD + "\n", ""),
+                Files.readString(workspace.resolve("lab-01-calc/README.md"))))).export(newer);
+        // the student has written T5 only: no task of theirs stays in the file to be carried
+        String throwT1 = Files.readString(newer.resolve(CALC)).lines().filter(l -> l.contains("\"lab-01\", \"T1\"")).findFirst()
+                .orElseThrow();
+        Files.writeString(student.resolve(CALC), Files.readString(student.resolve(CALC)).replace(STUDENT_ADD, throwT1));
+
+        Fixtures.CliRun update = cli(student, "update", newer.toString());
+        assertThat(update.err(), update.exit(), is(0));
+        assertThat("T5's code has nowhere to go in the newer release, so the student's file is kept whole",
+                Files.readString(student.resolve(CALC + ".mine")), containsString(STUDENT_MAX));
+        assertThat(update.out(), containsString("your whole file is in " + CALC + ".mine"));
+        assertThat(Files.readString(student.resolve(CALC)), not(containsString("int max(")));
+    }
+
     @Test
     void updateRefusesWhatIsNotAReleaseAndChangesNothing() throws IOException {
         Path student = studentRelease(workspace, "student-bad-input");
