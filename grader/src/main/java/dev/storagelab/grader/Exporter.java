@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * Writes the student release of a workspace: every solution region becomes a not-implemented
- * throw, remove regions and instructor-only Markdown go, and instructor-only files (hidden tests,
+ * throw, remove regions and instructor-only Markdown and pom parts go, and instructor-only files (hidden tests,
  * the grader's own tests and fixtures, the workbench's tests, which prove the reference engines
  * run every workload, and CI) are left out. The output depends only on the input
  * files, so exporting twice gives byte-identical trees.
@@ -169,7 +169,9 @@ public final class Exporter {
                 for (Regions.Region r : e.regions()) {
                     regions.computeIfAbsent(r.lab(), k -> new TreeMap<>(TASK_ORDER)).merge(r.task(), 1, Integer::sum);
                 }
-            } else if (name.endsWith(".md")) {
+            } else if (name.endsWith(".md") || name.equals("pom.xml")) {
+                // A pom's instructor regions (XML comments, as in Markdown) hold the instructor's
+                // build only: the formatter's check, which the release's code is not held to.
                 Files.writeString(dest, Regions.exportMarkdown(Files.readString(source, StandardCharsets.UTF_8),
                         relative.toString()), StandardCharsets.UTF_8);
             } else {

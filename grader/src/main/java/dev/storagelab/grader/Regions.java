@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * <p>In Markdown: {@code <!-- BEGIN INSTRUCTOR -->} ... {@code <!-- END INSTRUCTOR -->} is
  * dropped from the release; the lines {@code <!-- BEGIN STUDENT} and {@code END STUDENT -->} are
  * dropped and what lies between them is kept, so text only students see stays a comment here.
+ * The poms ({@code pom.xml}) are exported the same way: their instructor regions are XML comments.
  */
 public final class Regions {
 

@@ -160,6 +160,22 @@ class LabReleaseTest {
         assertThat("the rest is exported", Files.exists(release.resolve("README.md")), is(true));
     }
 
+    @Test
+    void aReleasesBuildHasNoFormatCheck() throws IOException {
+        // The fixture workspace's root pom is the real one: the formatter's check sits in its
+        // instructor regions, which the release drops, and the rest of the build stays as it is.
+        String pom = Files.readString(workspace.resolve("pom.xml"), StandardCharsets.UTF_8);
+        assertThat(pom, containsString("<artifactId>spotless-maven-plugin</artifactId>"));
+        Path release = export("release-pom");
+        String released = Files.readString(release.resolve("pom.xml"), StandardCharsets.UTF_8);
+        assertThat("the release's pom names no formatter", released.contains("spotless"), is(false));
+        assertThat("the release's pom has no instructor region", released.contains("INSTRUCTOR"), is(false));
+        assertThat(released, containsString("<artifactId>build-helper-maven-plugin</artifactId>"));
+        assertThat(released, equalTo(pom.replaceAll("(?s)\\n[ ]*<!-- BEGIN INSTRUCTOR -->\\n.*?<!-- END INSTRUCTOR -->", "")));
+        assertThat("a lab's pom is exported as it is", Files.mismatch(release.resolve("lab-01-calc/pom.xml"),
+                workspace.resolve("lab-01-calc/pom.xml")), is(-1L));
+    }
+
     private static Path copyOf(Path root, String name) throws IOException {
         Path copy = tmp.resolve(name);
         FileTrees.copy(root, copy, p -> true);
