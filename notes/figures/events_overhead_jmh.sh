@@ -30,8 +30,8 @@ mkdir -p "$OUT"
 
 # module | benchmark regex | JMH parameters (-p name=value ...)
 BENCHMARKS=(
-  "lab-04-btree|FillBenchmark.fill$|-p impl=BPlusTree -p order=random"
-  "lab-04-btree|ReadBenchmark.readrandom$|-p impl=BPlusTree"
+  "lab-04-btree|FillBenchmark.fill$|-p impl=BPlusTree -p order=random -p keys=200000"
+  "lab-04-btree|ReadBenchmark.readrandom$|-p impl=BPlusTree -p keys=200000"
   "lab-05-lsm|LsmStoreBenchmark.put$|"
   "lab-05-lsm|LsmStoreBenchmark.get$|"
   "lab-06-wal-mvcc|MvccBenchmark.commitTwoKeys$|-p mvccEngine=memory -p versionsPerKey=8"
