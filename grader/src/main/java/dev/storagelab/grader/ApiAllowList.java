@@ -22,8 +22,7 @@ final class ApiAllowList {
     static final String PATH = "grader/allowed-apis.txt";
 
     /** An entry: an internal type name or a package prefix ending in {@code /}, and a member or null for all. */
-    private record Entry(String owner, String member, String why, int line) {
-    }
+    private record Entry(String owner, String member, String why, int line) {}
 
     /** The verdict on one use: allowed, or refused with the list's reason. */
     record Verdict(boolean allowed, String why) {
@@ -43,7 +42,8 @@ final class ApiAllowList {
         if (packaged == null) {
             try (InputStream in = ApiAllowList.class.getResourceAsStream("allowed-apis.txt")) {
                 if (in == null) {
-                    throw new IllegalStateException("the grader was built without " + PATH + "; rebuild it (./storagelab does)");
+                    throw new IllegalStateException(
+                            "the grader was built without " + PATH + "; rebuild it (./storagelab does)");
                 }
                 packaged = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), PATH);
             } catch (IOException e) {
@@ -74,11 +74,12 @@ final class ApiAllowList {
                 entry = entry.substring(1);
             }
             if (!entry.matches("[A-Za-z_$][\\w$]*(\\.[\\w$]+)*(\\.\\*|#(<init>|[\\w$]+))?")) {
-                throw new IllegalArgumentException(source + ":" + lineNo + ": not an entry (TYPE, TYPE#member, PACKAGE.* or"
-                        + " -TYPE[#member]): " + raw.strip());
+                throw new IllegalArgumentException(source + ":" + lineNo
+                        + ": not an entry (TYPE, TYPE#member, PACKAGE.* or" + " -TYPE[#member]): " + raw.strip());
             }
             if (why.isEmpty()) {
-                throw new IllegalArgumentException(source + ":" + lineNo + ": an entry needs its reason after '#': " + raw.strip());
+                throw new IllegalArgumentException(
+                        source + ":" + lineNo + ": an entry needs its reason after '#': " + raw.strip());
             }
             String member = null;
             int at = entry.indexOf('#');
@@ -88,8 +89,8 @@ final class ApiAllowList {
             }
             if (entry.endsWith(".*")) {
                 if (deny || member != null) {
-                    throw new IllegalArgumentException(source + ":" + lineNo + ": a package is allowed whole; take types"
-                            + " out of it one by one: " + raw.strip());
+                    throw new IllegalArgumentException(source + ":" + lineNo
+                            + ": a package is allowed whole; take types" + " out of it one by one: " + raw.strip());
                 }
                 String pkg = entry.substring(0, entry.length() - 2).replace('.', '/') + "/";
                 list.allowedPackages.put(pkg, new Entry(pkg, null, why, lineNo));
@@ -98,9 +99,11 @@ final class ApiAllowList {
             String type = entry.replace('.', '/');
             Entry e = new Entry(type, member, why, lineNo);
             if (deny) {
-                (member == null ? list.deniedTypes : list.deniedMembers).put(member == null ? type : type + "#" + member, e);
+                (member == null ? list.deniedTypes : list.deniedMembers)
+                        .put(member == null ? type : type + "#" + member, e);
             } else {
-                (member == null ? list.allowedTypes : list.allowedMembers).put(member == null ? type : type + "#" + member, e);
+                (member == null ? list.allowedTypes : list.allowedMembers)
+                        .put(member == null ? type : type + "#" + member, e);
             }
         }
         return list;

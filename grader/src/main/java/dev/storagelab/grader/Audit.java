@@ -37,9 +37,8 @@ import org.xml.sax.SAXException;
 public final class Audit {
 
     /** One mutant PIT made on a line of a solution region. */
-    public record Mutant(String file, int line, String task, String mutator, String description, String status,
-                         boolean detected) {
-    }
+    public record Mutant(
+            String file, int line, String task, String mutator, String description, String status, boolean detected) {}
 
     /** One suite's result on the lab: the mutants in its regions, by task. */
     public record SuiteResult(String suite, List<Mutant> mutants, double seconds) {
@@ -54,7 +53,9 @@ public final class Audit {
         }
 
         public List<Mutant> of(String task) {
-            return task == null ? mutants : mutants.stream().filter(m -> m.task().equals(task)).toList();
+            return task == null
+                    ? mutants
+                    : mutants.stream().filter(m -> m.task().equals(task)).toList();
         }
 
         /** Killed over all, in percent; NaN with no mutant. */
@@ -65,8 +66,7 @@ public final class Audit {
     }
 
     /** The audit of one lab: both suites. */
-    public record Report(String lab, List<String> tasks, SuiteResult hidden, SuiteResult publicTests) {
-    }
+    public record Report(String lab, List<String> tasks, SuiteResult hidden, SuiteResult publicTests) {}
 
     private static final Duration DEADLINE = Duration.ofHours(3);
 
@@ -87,7 +87,8 @@ public final class Audit {
      */
     public Audit(Workspace workspace, PrintStream log, boolean offline, long timeoutConstantMillis) {
         if (timeoutConstantMillis < 0) {
-            throw new IllegalArgumentException("PIT's timeout constant must not be negative: " + timeoutConstantMillis + " ms");
+            throw new IllegalArgumentException(
+                    "PIT's timeout constant must not be negative: " + timeoutConstantMillis + " ms");
         }
         this.workspace = workspace;
         this.log = log;
@@ -99,10 +100,15 @@ public final class Audit {
     public Report run(Lab lab, String task, Path out) throws IOException {
         Map<String, List<Regions.Region>> regions = regions(lab, task);
         if (regions.isEmpty()) {
-            throw new IllegalArgumentException(lab.id() + (task == null ? "" : " " + task) + " has no solution regions to audit");
+            throw new IllegalArgumentException(
+                    lab.id() + (task == null ? "" : " " + task) + " has no solution regions to audit");
         }
-        List<String> tasks = regions.values().stream().flatMap(List::stream).map(Regions.Region::task).distinct()
-                .sorted(Exporter.TASK_ORDER).toList();
+        List<String> tasks = regions.values().stream()
+                .flatMap(List::stream)
+                .map(Regions.Region::task)
+                .distinct()
+                .sorted(Exporter.TASK_ORDER)
+                .toList();
         Path scratch = Files.createTempDirectory("storagelab-audit");
         try {
             Path root = scratch.resolve("workspace");
@@ -114,13 +120,21 @@ public final class Audit {
             }
             Files.createDirectories(out);
             Set<String> excluded = givenOnlyMethods(lab, root, regions, out.resolve("compile.log"));
-            log.println("audit " + lab.id() + ": " + excluded.size() + " method names hold no solution line and are not mutated");
+            log.println("audit " + lab.id() + ": " + excluded.size()
+                    + " method names hold no solution line and are not mutated");
             SuiteResult hidden = suite("hidden", lab, root, regions, excluded, hiddenTests, out.resolve("pit-hidden"));
-            SuiteResult pub = publicTests.isEmpty() ? new SuiteResult("public", List.of(), 0)
+            SuiteResult pub = publicTests.isEmpty()
+                    ? new SuiteResult("public", List.of(), 0)
                     : suite("public", lab, root, regions, excluded, publicTests, out.resolve("pit-public"));
             Report report = new Report(lab.id(), tasks, hidden, pub);
-            Files.writeString(out.resolve("audit.json"), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-                    .create().toJson(report), StandardCharsets.UTF_8);
+            Files.writeString(
+                    out.resolve("audit.json"),
+                    new GsonBuilder()
+                            .setPrettyPrinting()
+                            .serializeSpecialFloatingPointValues()
+                            .create()
+                            .toJson(report),
+                    StandardCharsets.UTF_8);
             Files.writeString(out.resolve("audit.txt"), text(report), StandardCharsets.UTF_8);
             return report;
         } finally {
@@ -141,12 +155,14 @@ public final class Audit {
             boolean lincheck = false;
             for (String dir : List.of("src/hidden/java", "src/test/java")) {
                 Path source = root.resolve(lab.directory()).resolve(dir).resolve(rel);
-                if (Files.isRegularFile(source) && Files.readString(source, StandardCharsets.UTF_8).contains("lincheck")) {
+                if (Files.isRegularFile(source)
+                        && Files.readString(source, StandardCharsets.UTF_8).contains("lincheck")) {
                     lincheck = true;
                 }
             }
             if (lincheck) {
-                log.println("audit " + lab.id() + ": " + test + " left out (a Lincheck test cannot run under PIT's instrumentation)");
+                log.println("audit " + lab.id() + ": " + test
+                        + " left out (a Lincheck test cannot run under PIT's instrumentation)");
             } else {
                 kept.add(test);
             }
@@ -159,10 +175,12 @@ public final class Audit {
         Path sources = workspace.root().resolve(lab.studentSources());
         Map<String, List<Regions.Region>> found = new TreeMap<>();
         try (Stream<Path> files = Files.walk(sources)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
                 String rel = sources.relativize(p).toString();
                 List<Regions.Region> in = Regions.find(Files.readString(p, StandardCharsets.UTF_8), rel, lab).stream()
-                        .filter(r -> task == null || r.task().equalsIgnoreCase(task)).toList();
+                        .filter(r -> task == null || r.task().equalsIgnoreCase(task))
+                        .toList();
                 if (!in.isEmpty()) {
                     found.put(rel, in);
                 }
@@ -198,19 +216,22 @@ public final class Audit {
             List<Path> files;
             try (Stream<Path> list = Files.list(pkg)) {
                 files = list.filter(f -> {
-                    String n = f.getFileName().toString();
-                    return n.equals(outer + ".class") || (n.startsWith(outer + "$") && n.endsWith(".class"));
-                }).toList();
+                            String n = f.getFileName().toString();
+                            return n.equals(outer + ".class") || (n.startsWith(outer + "$") && n.endsWith(".class"));
+                        })
+                        .toList();
             }
             for (Path f : files) {
                 for (Map.Entry<String, Set<Integer>> m : MethodLines.of(f).entrySet()) {
-                    boolean inRegion = m.getValue().stream().anyMatch(line -> e.getValue().stream().anyMatch(r -> r.contains(line)));
+                    boolean inRegion = m.getValue().stream()
+                            .anyMatch(line -> e.getValue().stream().anyMatch(r -> r.contains(line)));
                     (inRegion ? solution : given).add(m.getKey());
                 }
             }
         }
         given.removeAll(solution);
-        given.removeIf(n -> n.startsWith("<")); // constructors and static initialisers: kept, to be safe with PIT's globs
+        given.removeIf(
+                n -> n.startsWith("<")); // constructors and static initialisers: kept, to be safe with PIT's globs
         return given;
     }
 
@@ -231,8 +252,8 @@ public final class Audit {
         }
 
         @Override
-        public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                                           String[] exceptions) {
+        public org.objectweb.asm.MethodVisitor visitMethod(
+                int access, String name, String descriptor, String signature, String[] exceptions) {
             Set<Integer> mine = lines.computeIfAbsent(name, k -> new java.util.TreeSet<>());
             return new org.objectweb.asm.MethodVisitor(org.objectweb.asm.Opcodes.ASM9) {
                 @Override
@@ -243,8 +264,15 @@ public final class Audit {
         }
     }
 
-    private SuiteResult suite(String name, Lab lab, Path root, Map<String, List<Regions.Region>> regions, Set<String> excluded,
-                              List<String> tests, Path reports) throws IOException {
+    private SuiteResult suite(
+            String name,
+            Lab lab,
+            Path root,
+            Map<String, List<Regions.Region>> regions,
+            Set<String> excluded,
+            List<String> tests,
+            Path reports)
+            throws IOException {
         Set<String> classes = new LinkedHashSet<>();
         for (String rel : regions.keySet()) {
             String cls = rel.substring(0, rel.length() - ".java".length()).replace('/', '.');
@@ -252,10 +280,21 @@ public final class Audit {
             classes.add(cls + "$*"); // a region's code may sit in a lambda or an inner class
         }
         List<String> cmd = LabBuild.maven();
-        cmd.addAll(List.of("-B", "-q", "-Dstyle.color=never", "-Denforcer.skip=true", "-pl", lab.directory(), "-am",
-                "test-compile", "org.pitest:pitest-maven:mutationCoverage",
-                "-DtargetClasses=" + String.join(",", classes), "-DtargetTests=" + String.join(",", tests),
-                "-DoutputFormats=XML,HTML", "-DtimestampedReports=false", "-DfailWhenNoMutations=false",
+        cmd.addAll(List.of(
+                "-B",
+                "-q",
+                "-Dstyle.color=never",
+                "-Denforcer.skip=true",
+                "-pl",
+                lab.directory(),
+                "-am",
+                "test-compile",
+                "org.pitest:pitest-maven:mutationCoverage",
+                "-DtargetClasses=" + String.join(",", classes),
+                "-DtargetTests=" + String.join(",", tests),
+                "-DoutputFormats=XML,HTML",
+                "-DtimestampedReports=false",
+                "-DfailWhenNoMutations=false",
                 "-Dthreads=" + Math.max(1, Runtime.getRuntime().availableProcessors()),
                 // PIT's coverage run keeps every test's coverage in one JVM: lab-03's conformance
                 // suites (thousands of generated tests) outgrow the tests' own 1 GiB heap there.
@@ -278,7 +317,11 @@ public final class Audit {
         Files.createDirectories(reports);
         log.println("audit " + lab.id() + ": PIT with the " + name + " tests (" + tests.size() + " classes) ...");
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).redirectOutput(mavenLog.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(mavenLog.toFile())
+                .start();
         try {
             if (!ChildProcesses.awaitOrKill(p, DEADLINE)) {
                 throw new IOException("PIT did not finish within " + DEADLINE.toHours() + " hours; see " + mavenLog);
@@ -292,8 +335,8 @@ public final class Audit {
         if (p.exitValue() != 0 || !Files.isRegularFile(xml)) {
             List<String> lines = Files.readAllLines(mavenLog, StandardCharsets.UTF_8);
             String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-            throw new IOException("PIT failed on " + lab.directory() + " with the " + name + " tests (exit " + p.exitValue()
-                    + "); see " + mavenLog + "; it ends:\n" + tail);
+            throw new IOException("PIT failed on " + lab.directory() + " with the " + name + " tests (exit "
+                    + p.exitValue() + "); see " + mavenLog + "; it ends:\n" + tail);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new SuiteResult(name, inRegions(xml, regions), seconds);
@@ -305,20 +348,29 @@ public final class Audit {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            NodeList mutations = factory.newDocumentBuilder().parse(mutationsXml.toFile()).getElementsByTagName("mutation");
+            NodeList mutations =
+                    factory.newDocumentBuilder().parse(mutationsXml.toFile()).getElementsByTagName("mutation");
             for (int i = 0; i < mutations.getLength(); i++) {
                 Element m = (Element) mutations.item(i);
                 String mutatedClass = text(m, "mutatedClass");
                 int dollar = mutatedClass.indexOf('$');
                 String outer = dollar < 0 ? mutatedClass : mutatedClass.substring(0, dollar);
-                String pkg = outer.contains(".") ? outer.substring(0, outer.lastIndexOf('.')).replace('.', '/') + "/" : "";
+                String pkg = outer.contains(".")
+                        ? outer.substring(0, outer.lastIndexOf('.')).replace('.', '/') + "/"
+                        : "";
                 String file = pkg + text(m, "sourceFile");
                 int line = Integer.parseInt(text(m, "lineNumber"));
                 for (Regions.Region r : regions.getOrDefault(file, List.of())) {
                     if (r.contains(line)) {
                         String mutator = text(m, "mutator");
-                        result.add(new Mutant(file, line, r.task(), mutator.substring(mutator.lastIndexOf('.') + 1),
-                                text(m, "description"), m.getAttribute("status"), Boolean.parseBoolean(m.getAttribute("detected"))));
+                        result.add(new Mutant(
+                                file,
+                                line,
+                                r.task(),
+                                mutator.substring(mutator.lastIndexOf('.') + 1),
+                                text(m, "description"),
+                                m.getAttribute("status"),
+                                Boolean.parseBoolean(m.getAttribute("detected"))));
                         break;
                     }
                 }
@@ -337,26 +389,54 @@ public final class Audit {
     /** The summary people read: a row per task, both suites, then the surviving mutants of the hidden tests. */
     public static String text(Report r) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-6s %8s %8s %10s %9s %10s %10s%n", r.lab(), "mutants", "killed", "timed out",
-                "survived", "hidden %", "public %"));
+        b.append(String.format(
+                Locale.ROOT,
+                "%-6s %8s %8s %10s %9s %10s %10s%n",
+                r.lab(),
+                "mutants",
+                "killed",
+                "timed out",
+                "survived",
+                "hidden %",
+                "public %"));
         List<String> rows = new ArrayList<>(r.tasks());
         rows.add(null);
         for (String task : rows) {
             List<Mutant> in = r.hidden().of(task);
-            b.append(String.format(Locale.ROOT, "%-6s %8d %8d %10d %9d %10s %10s%n", task == null ? "total" : task, in.size(),
-                    r.hidden().killed(task), r.hidden().timedOut(task), in.size() - r.hidden().killed(task),
-                    percent(r.hidden().score(task)), percent(r.publicTests().score(task))));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%-6s %8d %8d %10d %9d %10s %10s%n",
+                    task == null ? "total" : task,
+                    in.size(),
+                    r.hidden().killed(task),
+                    r.hidden().timedOut(task),
+                    in.size() - r.hidden().killed(task),
+                    percent(r.hidden().score(task)),
+                    percent(r.publicTests().score(task))));
         }
-        b.append(String.format(Locale.ROOT, "PIT ran %.0f s with the hidden tests, %.0f s with the public tests%n",
-                r.hidden().seconds(), r.publicTests().seconds()));
-        b.append("killed counts the timed out (PIT's verdict); the public tests' timeouts: " + r.publicTests().timedOut(null) + "\n");
-        List<Mutant> survivors = r.hidden().mutants().stream().filter(m -> !m.detected()).toList();
+        b.append(String.format(
+                Locale.ROOT,
+                "PIT ran %.0f s with the hidden tests, %.0f s with the public tests%n",
+                r.hidden().seconds(),
+                r.publicTests().seconds()));
+        b.append("killed counts the timed out (PIT's verdict); the public tests' timeouts: "
+                + r.publicTests().timedOut(null) + "\n");
+        List<Mutant> survivors =
+                r.hidden().mutants().stream().filter(m -> !m.detected()).toList();
         if (!survivors.isEmpty()) {
             b.append("surviving mutants (the hidden tests pass with these bugs):\n");
             Map<String, List<Mutant>> byTask = new LinkedHashMap<>();
-            survivors.forEach(m -> byTask.computeIfAbsent(m.task(), k -> new ArrayList<>()).add(m));
-            byTask.forEach((task, list) -> list.forEach(m -> b.append(String.format(Locale.ROOT, "  %-4s %s:%d %s: %s (%s)%n",
-                    task, m.file(), m.line(), m.mutator(), m.description(), m.status()))));
+            survivors.forEach(m ->
+                    byTask.computeIfAbsent(m.task(), k -> new ArrayList<>()).add(m));
+            byTask.forEach((task, list) -> list.forEach(m -> b.append(String.format(
+                    Locale.ROOT,
+                    "  %-4s %s:%d %s: %s (%s)%n",
+                    task,
+                    m.file(),
+                    m.line(),
+                    m.mutator(),
+                    m.description(),
+                    m.status()))));
         }
         return b.toString();
     }

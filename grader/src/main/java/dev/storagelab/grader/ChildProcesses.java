@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildProcesses {
 
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     /**
      * Waits up to {@code deadline} for {@code p} to exit; returns whether it did. If it did not,

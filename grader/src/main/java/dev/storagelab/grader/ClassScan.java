@@ -44,8 +44,7 @@ import org.objectweb.asm.Opcodes;
  */
 public final class ClassScan {
 
-    private ClassScan() {
-    }
+    private ClassScan() {}
 
     /** One use the list does not allow, in a student class. */
     public record Finding(String className, String method, String file, int line, String what, String rule) {
@@ -98,7 +97,8 @@ public final class ClassScan {
             boolean isGiven = givenFile.computeIfAbsent(c.sourcePath(), f -> {
                 Path p = sources.resolve(f);
                 try {
-                    return Files.isRegularFile(p) && Regions.find(Files.readString(p), f, lab).isEmpty();
+                    return Files.isRegularFile(p)
+                            && Regions.find(Files.readString(p), f, lab).isEmpty();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -131,14 +131,16 @@ public final class ClassScan {
     static Set<String> labPackages(Path workspace) throws IOException {
         Set<String> packages = new TreeSet<>();
         try (Stream<Path> labs = Files.list(workspace)) {
-            for (Path lab : labs.filter(p -> p.getFileName().toString().startsWith("lab-")).toList()) {
+            for (Path lab : labs.filter(p -> p.getFileName().toString().startsWith("lab-"))
+                    .toList()) {
                 Path src = lab.resolve("src/main/java");
                 if (!Files.isDirectory(src)) {
                     continue;
                 }
                 try (Stream<Path> files = Files.walk(src)) {
-                    files.filter(f -> f.toString().endsWith(".java")).forEach(f ->
-                            packages.add(src.relativize(f.getParent()).toString().replace('\\', '/')));
+                    files.filter(f -> f.toString().endsWith(".java"))
+                            .forEach(f -> packages.add(
+                                    src.relativize(f.getParent()).toString().replace('\\', '/')));
                 }
             }
         }
@@ -150,18 +152,31 @@ public final class ClassScan {
      * reference {@code reference}: the findings, in class order (empty: nothing refused).
      */
     public static List<Finding> scanSubmission(Path reference, Path root, Lab lab) throws IOException {
-        return scanAgainst(givenClassFiles(reference, lab), root.resolve(lab.directory()).resolve("target/classes"),
-                packages(reference, lab), labPackages(reference), ApiAllowList.packaged());
+        return scanAgainst(
+                givenClassFiles(reference, lab),
+                root.resolve(lab.directory()).resolve("target/classes"),
+                packages(reference, lab),
+                labPackages(reference),
+                ApiAllowList.packaged());
     }
 
     /**
      * Scans the classes under {@code classes}, every one of them the student's but those byte for
      * byte equal to a class of {@code given} of the same name.
      */
-    static List<Finding> scanAgainst(Map<String, byte[]> given, Path classes, Set<String> ownPackages, Set<String> labPackages,
-                                     ApiAllowList list) throws IOException {
-        return scan(classes, c -> given.get(c.name) == null || !Arrays.equals(given.get(c.name), c.bytes), ownPackages,
-                labPackages, list);
+    static List<Finding> scanAgainst(
+            Map<String, byte[]> given,
+            Path classes,
+            Set<String> ownPackages,
+            Set<String> labPackages,
+            ApiAllowList list)
+            throws IOException {
+        return scan(
+                classes,
+                c -> given.get(c.name) == null || !Arrays.equals(given.get(c.name), c.bytes),
+                ownPackages,
+                labPackages,
+                list);
     }
 
     /**
@@ -170,8 +185,13 @@ public final class ClassScan {
      * @param ownPackages the packages a student class may be in (null: any)
      * @param labPackages the workspace's lab packages, which student classes may call
      */
-    static List<Finding> scan(Path classes, Predicate<ClassInfo> student, Set<String> ownPackages, Set<String> labPackages,
-                              ApiAllowList list) throws IOException {
+    static List<Finding> scan(
+            Path classes,
+            Predicate<ClassInfo> student,
+            Set<String> ownPackages,
+            Set<String> labPackages,
+            ApiAllowList list)
+            throws IOException {
         List<ClassInfo> all = read(classes);
         Map<String, ClassInfo> byName = new HashMap<>();
         Set<String> students = new HashSet<>();
@@ -190,8 +210,16 @@ public final class ClassScan {
             String cls = c.name.replace('/', '.');
             String file = c.sourceFile; // absent: a class no javac of ours wrote; it is judged all the same
             if (ownPackages != null && !ownPackages.contains(packageOf(c.name))) {
-                findings.add(new Finding(cls, "", file, 0, "is in package " + packageOf(c.name).replace('/', '.') + ", not one of "
-                        + ownPackages.stream().map(p -> p.replace('/', '.')).toList(), PACKAGE));
+                findings.add(new Finding(
+                        cls,
+                        "",
+                        file,
+                        0,
+                        "is in package " + packageOf(c.name).replace('/', '.') + ", not one of "
+                                + ownPackages.stream()
+                                        .map(p -> p.replace('/', '.'))
+                                        .toList(),
+                        PACKAGE));
             }
             for (String supertype : c.supertypes) {
                 String refused = judge.refusal(supertype, null, null);
@@ -205,8 +233,14 @@ public final class ClassScan {
                 }
                 String refused = judge.refusal(use.owner, use.name, use.desc);
                 if (refused != null) {
-                    findings.add(new Finding(cls, use.method, file, use.line, use.verb + " " + use.owner.replace('/', '.')
-                            + (use.name.equals("<init>") ? " constructor" : "." + use.name), refused));
+                    findings.add(new Finding(
+                            cls,
+                            use.method,
+                            file,
+                            use.line,
+                            use.verb + " " + use.owner.replace('/', '.')
+                                    + (use.name.equals("<init>") ? " constructor" : "." + use.name),
+                            refused));
                 }
             }
             for (String nativeMethod : c.nativeMethods) {
@@ -224,7 +258,8 @@ public final class ClassScan {
      * property: the grader's own ({@code storagelab.answers.seed}, the seed of the benchmarks'
      * answer checks) stays out of reach.
      */
-    static final Set<String> WORKSPACE_SWITCHES = Set.of("storagelab.btree.treeLock", "storagelab.btree.pool", "storagelab.events");
+    static final Set<String> WORKSPACE_SWITCHES =
+            Set.of("storagelab.btree.treeLock", "storagelab.btree.pool", "storagelab.events");
 
     private static final Set<String> PROPERTY_READS = Set.of(
             "java/lang/System.getProperty(Ljava/lang/String;)Ljava/lang/String;",
@@ -233,7 +268,8 @@ public final class ClassScan {
             "java/lang/Long.getLong(Ljava/lang/String;)Ljava/lang/Long;");
 
     private static boolean readsWorkspaceSwitch(Use use) {
-        return use.constant != null && WORKSPACE_SWITCHES.contains(use.constant)
+        return use.constant != null
+                && WORKSPACE_SWITCHES.contains(use.constant)
                 && PROPERTY_READS.contains(use.owner + "." + use.name + use.desc);
     }
 
@@ -301,8 +337,7 @@ public final class ClassScan {
     // --- reading classes with ASM --------------------------------------------------------------
 
     /** A use of {@code owner.name} on source line {@code line}; {@code constant} the string constant pushed just before a call, or null. */
-    private record Use(String method, String verb, String owner, String name, String desc, String constant, int line) {
-    }
+    private record Use(String method, String verb, String owner, String name, String desc, String constant, int line) {}
 
     /** One compiled class: its name, source file, supertypes, members and uses. */
     static final class ClassInfo {
@@ -332,11 +367,14 @@ public final class ClassScan {
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(classes)) {
-            files = walk.filter(p -> p.toString().endsWith(".class") && Files.isRegularFile(p)).sorted().toList();
+            files = walk.filter(p -> p.toString().endsWith(".class") && Files.isRegularFile(p))
+                    .sorted()
+                    .toList();
         }
         List<ClassInfo> out = new ArrayList<>();
         for (Path f : files) {
-            if (f.getFileName().toString().equals("module-info.class") || f.getFileName().toString().equals("package-info.class")) {
+            if (f.getFileName().toString().equals("module-info.class")
+                    || f.getFileName().toString().equals("package-info.class")) {
                 continue;
             }
             ClassInfo info = new ClassInfo();
@@ -360,7 +398,8 @@ public final class ClassScan {
         }
 
         @Override
-        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+        public void visit(
+                int version, int access, String name, String signature, String superName, String[] interfaces) {
             info.name = name;
             info.superName = superName;
             if (superName != null) {
@@ -383,7 +422,8 @@ public final class ClassScan {
         }
 
         @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        public MethodVisitor visitMethod(
+                int access, String name, String descriptor, String signature, String[] exceptions) {
             info.members.add(name + descriptor);
             if ((access & Opcodes.ACC_NATIVE) != 0) {
                 info.nativeMethods.add(name);
@@ -415,8 +455,14 @@ public final class ClassScan {
                 @Override
                 public void visitInvokeDynamicInsn(String n, String desc, Handle bootstrap, Object... args) {
                     lastString = null;
-                    info.uses.add(new Use(method, "bootstraps with", bootstrap.getOwner(), bootstrap.getName(),
-                            bootstrap.getDesc(), null, line));
+                    info.uses.add(new Use(
+                            method,
+                            "bootstraps with",
+                            bootstrap.getOwner(),
+                            bootstrap.getName(),
+                            bootstrap.getDesc(),
+                            null,
+                            line));
                     for (Object a : args) {
                         handle(a);
                     }
@@ -425,9 +471,12 @@ public final class ClassScan {
                 @Override
                 public void visitLdcInsn(Object value) {
                     handle(value);
-                    if (value instanceof org.objectweb.asm.ConstantDynamic c) { // not from javac's Java: judged by its bootstrap
+                    if (value
+                            instanceof
+                            org.objectweb.asm.ConstantDynamic c) { // not from javac's Java: judged by its bootstrap
                         Handle b = c.getBootstrapMethod();
-                        info.uses.add(new Use(method, "bootstraps with", b.getOwner(), b.getName(), b.getDesc(), null, line));
+                        info.uses.add(
+                                new Use(method, "bootstraps with", b.getOwner(), b.getName(), b.getDesc(), null, line));
                     }
                     lastString = value instanceof String str ? str : null;
                 }

@@ -27,14 +27,13 @@ public final class ClassroomWorkflow {
     /** Minutes one task's step may run (autograding-command-grader's timeout). */
     static final int STEP_MINUTES = 20;
 
-    private static final Pattern TEST_METHOD = Pattern.compile("@(Test|ParameterizedTest|RepeatedTest|Property|Example)\\b");
+    private static final Pattern TEST_METHOD =
+            Pattern.compile("@(Test|ParameterizedTest|RepeatedTest|Property|Example)\\b");
 
-    private ClassroomWorkflow() {
-    }
+    private ClassroomWorkflow() {}
 
     /** One step: a task of a lab, its command and its points. */
-    record Step(String id, String name, String command, int points) {
-    }
+    record Step(String id, String name, String command, int points) {}
 
     /**
      * The steps for every lab not given out {@code solved}, in lab and task order; only the labs in
@@ -55,9 +54,11 @@ public final class ClassroomWorkflow {
                     continue;
                 }
                 String nn = String.format(java.util.Locale.ROOT, "%02d", lab.number());
-                steps.add(new Step(lab.id() + "-" + task.id().toLowerCase(java.util.Locale.ROOT),
+                steps.add(new Step(
+                        lab.id() + "-" + task.id().toLowerCase(java.util.Locale.ROOT),
                         lab.id() + " " + task.id() + " (" + String.join(", ", task.testClasses()) + ")",
-                        "./storagelab test --lab " + nn + " --task " + task.id(), points));
+                        "./storagelab test --lab " + nn + " --task " + task.id(),
+                        points));
             }
         }
         return steps;
@@ -71,7 +72,9 @@ public final class ClassroomWorkflow {
         }
         int n = 0;
         try (var walk = Files.walk(tests)) {
-            for (Path p : walk.filter(f -> classes.contains(f.getFileName().toString().replaceFirst("\\.java$", ""))).toList()) {
+            for (Path p : walk.filter(
+                            f -> classes.contains(f.getFileName().toString().replaceFirst("\\.java$", "")))
+                    .toList()) {
                 Matcher m = TEST_METHOD.matcher(Files.readString(p, StandardCharsets.UTF_8));
                 while (m.find()) {
                     n++;
@@ -111,23 +114,40 @@ public final class ClassroomWorkflow {
                         run: ./storagelab --help > /dev/null && mvn -B -q -DskipTests -Denforcer.skip=true -Dstoragelab.lockcheck=WARN test-compile
                 """);
         for (Step s : steps) {
-            y.append("      - name: ").append(s.name()).append('\n')
-                    .append("        id: ").append(s.id()).append('\n')
+            y.append("      - name: ")
+                    .append(s.name())
+                    .append('\n')
+                    .append("        id: ")
+                    .append(s.id())
+                    .append('\n')
                     .append("        uses: classroom-resources/autograding-command-grader@v1\n")
                     .append("        with:\n")
-                    .append("          test-name: ").append(s.name()).append('\n')
-                    .append("          command: ").append(s.command()).append('\n')
-                    .append("          timeout: ").append(STEP_MINUTES).append('\n')
-                    .append("          max-score: ").append(s.points()).append('\n');
+                    .append("          test-name: ")
+                    .append(s.name())
+                    .append('\n')
+                    .append("          command: ")
+                    .append(s.command())
+                    .append('\n')
+                    .append("          timeout: ")
+                    .append(STEP_MINUTES)
+                    .append('\n')
+                    .append("          max-score: ")
+                    .append(s.points())
+                    .append('\n');
         }
         y.append("      - name: Autograding Reporter\n")
                 .append("        uses: classroom-resources/autograding-grading-reporter@v1\n")
                 .append("        env:\n");
         for (Step s : steps) {
-            y.append("          ").append(s.id().toUpperCase(java.util.Locale.ROOT)).append("_RESULTS: \"${{steps.")
-                    .append(s.id()).append(".outputs.result}}\"\n");
+            y.append("          ")
+                    .append(s.id().toUpperCase(java.util.Locale.ROOT))
+                    .append("_RESULTS: \"${{steps.")
+                    .append(s.id())
+                    .append(".outputs.result}}\"\n");
         }
-        y.append("        with:\n          runners: ").append(String.join(",", steps.stream().map(Step::id).toList())).append('\n');
+        y.append("        with:\n          runners: ")
+                .append(String.join(",", steps.stream().map(Step::id).toList()))
+                .append('\n');
         return y.toString();
     }
 
@@ -135,7 +155,8 @@ public final class ClassroomWorkflow {
     static void write(Workspace workspace, Set<String> solved, Set<String> only, Path release) throws IOException {
         List<Step> steps = steps(workspace, solved, only);
         if (steps.isEmpty()) {
-            throw new IllegalArgumentException("no lab of this release has a task with public tests: no Classroom workflow to write");
+            throw new IllegalArgumentException(
+                    "no lab of this release has a task with public tests: no Classroom workflow to write");
         }
         Path file = release.resolve(PATH);
         Files.createDirectories(file.getParent());

@@ -5,14 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -66,6 +66,7 @@ public final class Confinement {
 
     /** The first user id leased to test runs, and how many there are. */
     static final int FIRST_UID = 61000;
+
     static final int UIDS = 64;
     /** The most processes and threads a run's user may have at once (util-linux's prlimit, when present). */
     static final int MAX_THREADS = 1024;
@@ -78,7 +79,7 @@ public final class Confinement {
     private final Path prlimit;
     private final BitSet leased = new BitSet(UIDS);
     private final BitSet taken;
-    private Path base;                              // guarded by this
+    private Path base; // guarded by this
     private final Map<Path, Path> sharedJars = new HashMap<>(); // guarded by this
     private final Map<Integer, List<FileChannel>> locksHeld = new HashMap<>(); // guarded by this
 
@@ -107,11 +108,13 @@ public final class Confinement {
         try {
             uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return off("not confined: this system has no Unix user ids (" + e.getMessage() + "); test JVMs ran as the grader's user");
+            return off("not confined: this system has no Unix user ids (" + e.getMessage()
+                    + "); test JVMs ran as the grader's user");
         }
         if (uid != 0) {
-            return off("not confined: the grader does not run as root (uid " + uid + "), so it cannot start test JVMs as"
-                    + " another user; they ran as the grader's user, with the grader's scratch space");
+            return off(
+                    "not confined: the grader does not run as root (uid " + uid + "), so it cannot start test JVMs as"
+                            + " another user; they ran as the grader's user, with the grader's scratch space");
         }
         Path setpriv = find("setpriv");
         if (setpriv == null) {
@@ -138,13 +141,21 @@ public final class Confinement {
             return off("not confined: cannot read /etc/passwd to find free user ids (" + e.getMessage() + ")");
         }
         if (taken.cardinality() == UIDS) {
-            return off("not confined: user ids " + FIRST_UID + "-" + (FIRST_UID + UIDS - 1) + " all belong to accounts");
+            return off(
+                    "not confined: user ids " + FIRST_UID + "-" + (FIRST_UID + UIDS - 1) + " all belong to accounts");
         }
         Path prlimit = find("prlimit");
-        return new Confinement(true, "confined: each test JVM ran as an unprivileged user of its own (uids " + FIRST_UID + "-"
-                + (FIRST_UID + UIDS - 1) + ", no capabilities, no_new_privs"
-                + (prlimit == null ? ", no limit on its threads: prlimit is missing" : ", at most " + MAX_THREADS + " threads")
-                + ") with a private scratch folder (mode 700)", setpriv, prlimit, taken);
+        return new Confinement(
+                true,
+                "confined: each test JVM ran as an unprivileged user of its own (uids " + FIRST_UID + "-"
+                        + (FIRST_UID + UIDS - 1) + ", no capabilities, no_new_privs"
+                        + (prlimit == null
+                                ? ", no limit on its threads: prlimit is missing"
+                                : ", at most " + MAX_THREADS + " threads")
+                        + ") with a private scratch folder (mode 700)",
+                setpriv,
+                prlimit,
+                taken);
     }
 
     private static void markTaken(BitSet taken, String id) {
@@ -214,9 +225,11 @@ public final class Confinement {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
-                        && Files.getPosixFilePermissions(f).contains(PosixFilePermission.OTHERS_READ) && passable(f.getParent(), dir)) {
-                    return Optional.of(f + " is readable by every user, so a test JVM could read the hidden tests through a"
-                            + " path; make the workspace private: chmod -R go-rwx " + dir);
+                        && Files.getPosixFilePermissions(f).contains(PosixFilePermission.OTHERS_READ)
+                        && passable(f.getParent(), dir)) {
+                    return Optional.of(
+                            f + " is readable by every user, so a test JVM could read the hidden tests through a"
+                                    + " path; make the workspace private: chmod -R go-rwx " + dir);
                 }
             }
         }
@@ -271,8 +284,10 @@ public final class Confinement {
     private synchronized int lease() throws IOException {
         Path locks = LEASES;
         Files.createDirectories(locks);
-        if (Files.isSymbolicLink(locks) || (Integer) Files.getAttribute(locks, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0) {
-            throw new IOException(locks + " is not root's own folder (a test JVM made it?): refusing to lease test users through it");
+        if (Files.isSymbolicLink(locks)
+                || (Integer) Files.getAttribute(locks, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0) {
+            throw new IOException(
+                    locks + " is not root's own folder (a test JVM made it?): refusing to lease test users through it");
         }
         Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwx------"));
         Path legacy = legacyLeases();
@@ -347,13 +362,16 @@ public final class Confinement {
             Files.setPosixFilePermissions(jars, PosixFilePermissions.fromString("rwx--x--x"));
             sharedJars.clear();
             Path dir = base;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    FileTrees.deleteRecursively(dir);
-                } catch (IOException e) {
-                    // a leftover folder in /tmp, nothing worse
-                }
-            }, "storagelab-confined-cleanup"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    FileTrees.deleteRecursively(dir);
+                                } catch (IOException e) {
+                                    // a leftover folder in /tmp, nothing worse
+                                }
+                            },
+                            "storagelab-confined-cleanup"));
         }
         return base;
     }
@@ -372,7 +390,8 @@ public final class Confinement {
                 Files.copy(jar, shared, StandardCopyOption.COPY_ATTRIBUTES);
             }
             if (!Files.getPosixFilePermissions(shared).containsAll(PosixFilePermissions.fromString("r--r--r--"))) {
-                Files.deleteIfExists(shared); // a hard link shares its mode: copy instead of changing the repository's file
+                Files.deleteIfExists(
+                        shared); // a hard link shares its mode: copy instead of changing the repository's file
                 Files.copy(jar, shared);
                 Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-r--r--"));
             }
@@ -464,7 +483,8 @@ public final class Confinement {
                 copyReadable(entry, copy);
                 classpath.add(new SandboxPolicy.Entry(copy.toString(), SandboxPolicy.isLabClasses(entry)));
             }
-            classpath.add(new SandboxPolicy.Entry(runnerCopy(cp.resolve("runner")).toString(), false));
+            classpath.add(
+                    new SandboxPolicy.Entry(runnerCopy(cp.resolve("runner")).toString(), false));
         }
 
         /**
@@ -472,17 +492,23 @@ public final class Confinement {
          * profiler a benchmark run loads into JMH ({@code bench/CpuTimeProfiler}).
          */
         private Path runnerCopy(Path to) throws IOException {
-            List<String> wanted = List.of("dev/storagelab/grader/runner/", "dev/storagelab/grader/bench/CpuTimeProfiler");
+            List<String> wanted =
+                    List.of("dev/storagelab/grader/runner/", "dev/storagelab/grader/bench/CpuTimeProfiler");
             Path from;
             try {
-                from = Path.of(TestSupervisor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                from = Path.of(TestSupervisor.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI());
             } catch (URISyntaxException e) {
                 throw new IOException("cannot find the grader's runner classes", e);
             }
             readableByRun(Files.createDirectory(to), true);
             if (Files.isDirectory(from)) {
                 try (Stream<Path> files = Files.walk(from)) {
-                    for (Path p : (Iterable<Path>) files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))::iterator) {
+                    for (Path p : (Iterable<Path>)
+                            files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))::iterator) {
                         String name = from.relativize(p).toString().replace(File.separatorChar, '/');
                         if (wanted.stream().anyMatch(name::startsWith)) {
                             copyReadable(p, to.resolve(name));
@@ -491,9 +517,12 @@ public final class Confinement {
                     }
                 }
             } else {
-                try (InputStream in = Files.newInputStream(from); ZipInputStream zip = new ZipInputStream(in)) {
+                try (InputStream in = Files.newInputStream(from);
+                        ZipInputStream zip = new ZipInputStream(in)) {
                     for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                        if (!e.isDirectory() && wanted.stream().anyMatch(e.getName()::startsWith) && !e.getName().contains("..")) {
+                        if (!e.isDirectory()
+                                && wanted.stream().anyMatch(e.getName()::startsWith)
+                                && !e.getName().contains("..")) {
                             Path target = to.resolve(e.getName());
                             Files.createDirectories(target.getParent());
                             Files.copy(zip, target);
@@ -577,11 +606,21 @@ public final class Confinement {
             if (prlimit != null) {
                 // RLIMIT_NPROC counts every thread of the user, and the user is this run's alone
                 long fsize = maxFileBytes;
-                cmd.addAll(List.of(prlimit.toString(), "--nproc=" + MAX_THREADS + ":" + MAX_THREADS,
-                        "--fsize=" + fsize + ":" + fsize, "--"));
+                cmd.addAll(List.of(
+                        prlimit.toString(),
+                        "--nproc=" + MAX_THREADS + ":" + MAX_THREADS,
+                        "--fsize=" + fsize + ":" + fsize,
+                        "--"));
             }
-            cmd.addAll(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
-                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
+            cmd.addAll(List.of(
+                    setpriv.toString(),
+                    "--reuid=" + uid,
+                    "--regid=" + uid,
+                    "--clear-groups",
+                    "--inh-caps=-all",
+                    "--bounding-set=-all",
+                    "--no-new-privs",
+                    "--"));
             cmd.addAll(command);
             return cmd;
         }
@@ -611,8 +650,13 @@ public final class Confinement {
     }
 
     /** Folders anyone may write to on most Linux machines, swept even before the machine's own list is known. */
-    private static final List<Path> USUAL_SHARED_FOLDERS = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"),
-            Path.of("/run/lock"), Path.of("/var/lock"), Path.of("/dev/mqueue"));
+    private static final List<Path> USUAL_SHARED_FOLDERS = List.of(
+            Path.of("/tmp"),
+            Path.of("/var/tmp"),
+            Path.of("/dev/shm"),
+            Path.of("/run/lock"),
+            Path.of("/var/lock"),
+            Path.of("/dev/mqueue"));
 
     private static volatile List<Path> sharedFolders;
 
@@ -629,11 +673,13 @@ public final class Confinement {
                 if (sharedFolders == null) {
                     java.util.Set<Path> all = new java.util.LinkedHashSet<>(USUAL_SHARED_FOLDERS);
                     try {
-                        Process find = new ProcessBuilder("find", "/", "(", "-path", "/proc", "-o", "-path", "/sys", ")", "-prune",
-                                "-o", "-type", "d", "-perm", "-0002", "-print")
-                                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-                                find.getInputStream(), StandardCharsets.UTF_8))) {
+                        Process find = new ProcessBuilder(
+                                        "find", "/", "(", "-path", "/proc", "-o", "-path", "/sys", ")", "-prune", "-o",
+                                        "-type", "d", "-perm", "-0002", "-print")
+                                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                                .start();
+                        try (java.io.BufferedReader lines = new java.io.BufferedReader(
+                                new java.io.InputStreamReader(find.getInputStream(), StandardCharsets.UTF_8))) {
                             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                                 all.add(Path.of(line));
                             }
@@ -685,15 +731,18 @@ public final class Confinement {
         for (int attempt = 0; attempt < 50; attempt++) {
             List<ProcessHandle> left = new ArrayList<>();
             try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
-                    try {
-                        if (((Integer) Files.getAttribute(p, "unix:uid")) == uid) {
-                            ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(left::add);
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        // gone meanwhile
-                    }
-                });
+                procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                        .forEach(p -> {
+                            try {
+                                if (((Integer) Files.getAttribute(p, "unix:uid")) == uid) {
+                                    ProcessHandle.of(Long.parseLong(
+                                                    p.getFileName().toString()))
+                                            .ifPresent(left::add);
+                                }
+                            } catch (IOException | RuntimeException e) {
+                                // gone meanwhile
+                            }
+                        });
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list /proc to end a test run's processes", e);
             }

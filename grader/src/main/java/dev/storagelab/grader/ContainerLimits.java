@@ -47,7 +47,9 @@ public final class ContainerLimits {
         }
         for (String line : lines) { // v1: "4:memory:/path"
             String[] f = line.split(":", 3);
-            if (f.length == 3 && List.of(f[1].split(",")).contains("memory") && Files.isDirectory(root.resolve("memory"))) {
+            if (f.length == 3
+                    && List.of(f[1].split(",")).contains("memory")
+                    && Files.isDirectory(root.resolve("memory"))) {
                 return new ContainerLimits(ancestors(root.resolve("memory"), f[2]), false);
             }
         }

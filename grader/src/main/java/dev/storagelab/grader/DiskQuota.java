@@ -18,6 +18,7 @@ final class DiskQuota {
 
     /** The most files and folders a run may make. */
     static final long MAX_ENTRIES = 1_000_000;
+
     private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
 
     private final List<Path> folders;
@@ -54,12 +55,15 @@ final class DiskQuota {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                         used[0] += attrs.size();
-                        return ++used[1] > MAX_ENTRIES || used[0] > bytes ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+                        return ++used[1] > MAX_ENTRIES || used[0] > bytes
+                                ? FileVisitResult.TERMINATE
+                                : FileVisitResult.CONTINUE;
                     }
 
                     @Override
                     public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                        return FileVisitResult.CONTINUE; // gone meanwhile, or a path too deep to stat: counted by the entries
+                        return FileVisitResult
+                                .CONTINUE; // gone meanwhile, or a path too deep to stat: counted by the entries
                     }
                 });
             } catch (IOException e) {

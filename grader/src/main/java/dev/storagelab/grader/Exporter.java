@@ -28,24 +28,28 @@ public final class Exporter {
     public static final String RELEASE_MARKER = ".storagelab-release";
 
     /** Paths never exported, as globs relative to the workspace root. */
-    private static final List<String> INSTRUCTOR_ONLY = List.of(
-            "**/src/hidden/**", ".ci/**", "grader/src/test/**", "workbench/src/test/**", ".exportignore");
+    private static final List<String> INSTRUCTOR_ONLY =
+            List.of("**/src/hidden/**", ".ci/**", "grader/src/test/**", "workbench/src/test/**", ".exportignore");
 
     /**
      * Folders never exported, wherever they are: version control, build output, editors' files, and
      * what the workspace's own commands wrote ({@code storagelab-out}: grade reports of the reference,
      * which name hidden tests and quote their messages).
      */
-    private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", ".idea", ".vscode", "node_modules",
-            "storagelab-out");
+    private static final Set<String> SKIPPED_DIRECTORIES =
+            Set.of(".git", "target", ".idea", ".vscode", "node_modules", "storagelab-out");
 
     /** What an export wrote. */
     /** Task names ("T" and a number, as {@link Regions} requires) in numeric order: T2 before T10. */
-    static final java.util.Comparator<String> TASK_ORDER = java.util.Comparator.comparingInt(t -> Integer.parseInt(t.substring(1)));
+    static final java.util.Comparator<String> TASK_ORDER =
+            java.util.Comparator.comparingInt(t -> Integer.parseInt(t.substring(1)));
 
     public record Summary(int files, Map<String, Map<String, Integer>> regionsByLabAndTask, Set<String> solved) {
         public int regions() {
-            return regionsByLabAndTask.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
+            return regionsByLabAndTask.values().stream()
+                    .flatMap(m -> m.values().stream())
+                    .mapToInt(Integer::intValue)
+                    .sum();
         }
     }
 
@@ -116,9 +120,11 @@ public final class Exporter {
      * Classroom's autograding workflow ({@link ClassroomWorkflow}) for the labs
      * {@code classroomLabs} (empty: every lab not given out solved).
      */
-    public Summary export(Path out, Set<String> solvedLabs, boolean replace, boolean classroom, Set<String> classroomLabs)
+    public Summary export(
+            Path out, Set<String> solvedLabs, boolean replace, boolean classroom, Set<String> classroomLabs)
             throws IOException {
-        this.classroomLabs = classroomLabs.stream().map(id -> workspace.lab(id).id()).collect(java.util.stream.Collectors.toSet());
+        this.classroomLabs =
+                classroomLabs.stream().map(id -> workspace.lab(id).id()).collect(java.util.stream.Collectors.toSet());
         return export(out, solvedLabs, replace, classroom);
     }
 
@@ -127,15 +133,19 @@ public final class Exporter {
     /** As {@link #export(Path, Set, boolean, boolean, Set)} for every lab not given out solved. */
     public Summary export(Path out, Set<String> solvedLabs, boolean replace, boolean classroom) throws IOException {
         // "01" and "lab-01" alike; an unknown lab fails here, before anything is written.
-        Set<String> solved = solvedLabs.stream().map(id -> workspace.lab(id).id()).collect(java.util.stream.Collectors.toSet());
+        Set<String> solved =
+                solvedLabs.stream().map(id -> workspace.lab(id).id()).collect(java.util.stream.Collectors.toSet());
         Path target = out.toAbsolutePath().normalize();
-        if (target.startsWith(workspace.root()) && !target.startsWith(workspace.root().resolve("target"))) {
+        if (target.startsWith(workspace.root())
+                && !target.startsWith(workspace.root().resolve("target"))) {
             // Exporting into the workspace would export the export next time.
-            throw new IllegalArgumentException("the release must be written outside the workspace (or under its target/): " + out);
+            throw new IllegalArgumentException(
+                    "the release must be written outside the workspace (or under its target/): " + out);
         }
         checkTarget(target, replace);
         Files.createDirectories(target.getParent());
-        Path staging = Files.createDirectory(target.resolveSibling("." + target.getFileName() + ".export-" + Long.toHexString(System.nanoTime())));
+        Path staging = Files.createDirectory(
+                target.resolveSibling("." + target.getFileName() + ".export-" + Long.toHexString(System.nanoTime())));
         try {
             Summary summary = write(staging, solved, classroom);
             if (Files.exists(target)) {
@@ -161,25 +171,33 @@ public final class Exporter {
             Lab lab = labOfStudentSource(relative);
             String name = relative.getFileName().toString();
             if (lab != null && name.endsWith(".java") && solved.contains(lab.id())) {
-                Files.writeString(dest, Regions.solveJava(Files.readString(source, StandardCharsets.UTF_8), relative.toString(), lab),
+                Files.writeString(
+                        dest,
+                        Regions.solveJava(Files.readString(source, StandardCharsets.UTF_8), relative.toString(), lab),
                         StandardCharsets.UTF_8);
             } else if (lab != null && name.endsWith(".java")) {
-                Regions.Exported e = Regions.exportJava(Files.readString(source, StandardCharsets.UTF_8), relative.toString(), lab);
+                Regions.Exported e =
+                        Regions.exportJava(Files.readString(source, StandardCharsets.UTF_8), relative.toString(), lab);
                 Files.writeString(dest, e.text(), StandardCharsets.UTF_8);
                 for (Regions.Region r : e.regions()) {
-                    regions.computeIfAbsent(r.lab(), k -> new TreeMap<>(TASK_ORDER)).merge(r.task(), 1, Integer::sum);
+                    regions.computeIfAbsent(r.lab(), k -> new TreeMap<>(TASK_ORDER))
+                            .merge(r.task(), 1, Integer::sum);
                 }
             } else if (name.endsWith(".md") || name.equals("pom.xml")) {
                 // A pom's instructor regions (XML comments, as in Markdown) hold the instructor's
                 // build only: the formatter's check, which the release's code is not held to.
-                Files.writeString(dest, Regions.exportMarkdown(Files.readString(source, StandardCharsets.UTF_8),
-                        relative.toString()), StandardCharsets.UTF_8);
+                Files.writeString(
+                        dest,
+                        Regions.exportMarkdown(Files.readString(source, StandardCharsets.UTF_8), relative.toString()),
+                        StandardCharsets.UTF_8);
             } else {
                 Files.copy(source, dest);
             }
             if (Files.isExecutable(source)) {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dest);
-                perms.addAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                perms.addAll(Set.of(
+                        PosixFilePermission.OWNER_EXECUTE,
+                        PosixFilePermission.GROUP_EXECUTE,
                         PosixFilePermission.OTHERS_EXECUTE));
                 Files.setPosixFilePermissions(dest, perms);
             }
@@ -188,21 +206,30 @@ public final class Exporter {
         }
         if (classroom) {
             ClassroomWorkflow.write(workspace, solved, classroomLabs, target);
-            digests.put(ClassroomWorkflow.PATH, ReleaseUpdate.digest(Files.readAllBytes(target.resolve(ClassroomWorkflow.PATH))));
+            digests.put(
+                    ClassroomWorkflow.PATH,
+                    ReleaseUpdate.digest(Files.readAllBytes(target.resolve(ClassroomWorkflow.PATH))));
             files++;
         }
-        StringBuilder marker = new StringBuilder("storagelab student release: written by ./storagelab export. To take a newer"
-                + " release into this workspace, keeping your work, run ./storagelab update NEWER_RELEASE_FOLDER here.\n");
-        marker.append(GIVEN_KEY).append(givenDigest(workspace.root(), workspace, solved)).append('\n');
+        StringBuilder marker = new StringBuilder(
+                "storagelab student release: written by ./storagelab export. To take a newer"
+                        + " release into this workspace, keeping your work, run ./storagelab update NEWER_RELEASE_FOLDER here.\n");
+        marker.append(GIVEN_KEY)
+                .append(givenDigest(workspace.root(), workspace, solved))
+                .append('\n');
         if (!solved.isEmpty()) {
-            marker.append(SOLVED_KEY).append(String.join(",", new java.util.TreeSet<>(solved))).append('\n');
+            marker.append(SOLVED_KEY)
+                    .append(String.join(",", new java.util.TreeSet<>(solved)))
+                    .append('\n');
         }
         // Each file as the release gave it out, so that an update can tell the student's changes from the release's.
-        digests.forEach((path, digest) -> marker.append(FILE_KEY).append(digest).append(' ').append(path).append('\n'));
+        digests.forEach((path, digest) ->
+                marker.append(FILE_KEY).append(digest).append(' ').append(path).append('\n'));
         Files.writeString(target.resolve(RELEASE_MARKER), marker, StandardCharsets.UTF_8);
         for (Lab lab : workspace.labs()) {
             if (!solved.contains(lab.id()) && !regions.containsKey(lab.id())) {
-                throw new IllegalStateException(lab.directory() + " has no solution regions: a lab without student work is a defect");
+                throw new IllegalStateException(
+                        lab.directory() + " has no solution regions: a lab without student work is a defect");
             }
         }
         ReleaseLeakCheck.Report leaks = ReleaseLeakCheck.of(workspace, solved).check(target);
@@ -253,15 +280,19 @@ public final class Exporter {
             }
             List<Path> files;
             try (Stream<Path> walk = Files.walk(sources)) {
-                files = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+                files = walk.filter(p -> p.toString().endsWith(".java"))
+                        .sorted()
+                        .toList();
             }
             for (Path p : files) {
                 String text = Files.readString(p, StandardCharsets.UTF_8);
-                if (text.contains("// BEGIN SOLUTION") || text.contains("new dev.storagelab.lab.NotImplementedException(")) {
+                if (text.contains("// BEGIN SOLUTION")
+                        || text.contains("new dev.storagelab.lab.NotImplementedException(")) {
                     continue; // the student's file
                 }
                 if (text.contains("// BEGIN REMOVE")) {
-                    text = Regions.exportJava(text, root.relativize(p).toString(), lab).text(); // as the release has it
+                    text = Regions.exportJava(text, root.relativize(p).toString(), lab)
+                            .text(); // as the release has it
                 }
                 md.update(root.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
                 md.update(text.getBytes(StandardCharsets.UTF_8));
@@ -282,8 +313,10 @@ public final class Exporter {
             return java.util.Optional.empty();
         }
         try {
-            return Files.readAllLines(marker, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(key))
-                    .map(l -> l.substring(key.length()).trim()).findFirst();
+            return Files.readAllLines(marker, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.startsWith(key))
+                    .map(l -> l.substring(key.length()).trim())
+                    .findFirst();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -294,7 +327,8 @@ public final class Exporter {
      * for a workspace that is not a release, or a release with every lab to do.
      */
     public static Set<String> solvedLabs(Path root) {
-        return markerValue(root, SOLVED_KEY).<Set<String>>map(v -> new java.util.TreeSet<>(List.of(v.split("\\s*,\\s*"))))
+        return markerValue(root, SOLVED_KEY)
+                .<Set<String>>map(v -> new java.util.TreeSet<>(List.of(v.split("\\s*,\\s*"))))
                 .orElse(Set.of());
     }
 
@@ -334,8 +368,9 @@ public final class Exporter {
         }
         boolean release = Files.exists(target.resolve(RELEASE_MARKER));
         if (!release) {
-            throw new IllegalArgumentException(target + " is not empty and is not an earlier release; refusing to overwrite it:"
-                    + " choose a new or empty folder");
+            throw new IllegalArgumentException(
+                    target + " is not empty and is not an earlier release; refusing to overwrite it:"
+                            + " choose a new or empty folder");
         }
         if (!replace) {
             throw new IllegalArgumentException(target + " already holds a release, perhaps with a student's work in it;"

@@ -39,6 +39,7 @@ public final class FeedbackFilter {
     static final int MAX_LINES = 25;
     /** Longest word shown whole; a longer one keeps its first {@value #WORD_KEPT} characters. */
     static final int MAX_WORD = 64;
+
     static final int WORD_KEPT = 40;
     /** How many characters in a row of the hidden tests' code make a quote. */
     static final int WINDOW = 48;
@@ -73,7 +74,8 @@ public final class FeedbackFilter {
         List<String> texts = new ArrayList<>();
         List<String> literals = new ArrayList<>();
         try (Stream<Path> files = Files.walk(sources)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
                 String source = Files.readString(p, StandardCharsets.UTF_8);
                 Matcher m = LITERAL.matcher(source);
                 StringBuilder code = new StringBuilder();
@@ -98,9 +100,11 @@ public final class FeedbackFilter {
             String simple = top.getFileName().toString().replaceAll("\\.class$", "");
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path c : files.filter(f -> {
-                    String n = f.getFileName().toString();
-                    return n.equals(simple + ".class") || (n.startsWith(simple + "$") && n.endsWith(".class"));
-                }).sorted().toList()) {
+                            String n = f.getFileName().toString();
+                            return n.equals(simple + ".class") || (n.startsWith(simple + "$") && n.endsWith(".class"));
+                        })
+                        .sorted()
+                        .toList()) {
                     String text = normalise(new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1));
                     for (String literal : literals) {
                         text = text.replace(literal, " ");
@@ -207,7 +211,9 @@ public final class FeedbackFilter {
     }
 
     private static long[] hashes(List<String> texts) {
-        int total = texts.stream().mapToInt(t -> Math.max(0, t.length() - WINDOW + 1)).sum();
+        int total = texts.stream()
+                .mapToInt(t -> Math.max(0, t.length() - WINDOW + 1))
+                .sum();
         long[] all = new long[total];
         int n = 0;
         long pow = power();

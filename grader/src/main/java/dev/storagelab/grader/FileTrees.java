@@ -13,8 +13,7 @@ import java.util.function.Predicate;
 /** Copying and deleting directory trees, without following symbolic links. */
 public final class FileTrees {
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /**
      * Deletes {@code dir} and everything under it, links themselves and never their targets; a
@@ -67,7 +66,10 @@ public final class FileTrees {
 
     /** Runs a coreutils command to its end; its output is not wanted. */
     private static void run(String... command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
                 p.destroyForcibly();

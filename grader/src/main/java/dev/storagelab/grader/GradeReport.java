@@ -3,12 +3,15 @@ package dev.storagelab.grader;
 import java.util.List;
 
 /** Everything one grading run found: what the report writers turn into files and tables. */
-public record GradeReport(String submission, List<LabResult> isolated, List<LabResult> integrated,
-                          double executionSeconds, String error) {
+public record GradeReport(
+        String submission,
+        List<LabResult> isolated,
+        List<LabResult> integrated,
+        double executionSeconds,
+        String error) {
 
     /** One test's result, with points already weighted by the lab's weight. */
-    public record TestResult(GradedTest test, TestSupervisor.Outcome outcome, double earned, double max) {
-    }
+    public record TestResult(GradedTest test, TestSupervisor.Outcome outcome, double earned, double max) {}
 
     /**
      * One performance benchmark's result (see {@code Performance}), with points weighted by the
@@ -21,8 +24,19 @@ public record GradeReport(String submission, List<LabResult> isolated, List<LabR
      * @param status    {@link #MEASURED}, {@link #NOT_RUN} (the lab's tests did not all pass) or
      *                  {@link #FAILED} (the benchmark failed or ran out of time on the submission)
      */
-    public record PerfResult(String lab, String name, String benchmark, String params, double ratio, double reference,
-                             double submission, String unit, double earned, double max, String status, String message) {
+    public record PerfResult(
+            String lab,
+            String name,
+            String benchmark,
+            String params,
+            double ratio,
+            double reference,
+            double submission,
+            String unit,
+            double earned,
+            double max,
+            String status,
+            String message) {
         public static final String MEASURED = "measured";
         public static final String NOT_RUN = "not run";
         public static final String FAILED = "failed";
@@ -34,15 +48,17 @@ public record GradeReport(String submission, List<LabResult> isolated, List<LabR
      * @param perf its performance benchmarks (measured in isolation; an integrated result repeats
      *             them), empty when the rubric names none or grading skipped them
      */
-    public record LabResult(String lab, String directory, String mode, String problem, List<TestResult> tests,
-                            List<PerfResult> perf) {
+    public record LabResult(
+            String lab, String directory, String mode, String problem, List<TestResult> tests, List<PerfResult> perf) {
 
         public double earned() {
-            return tests.stream().mapToDouble(TestResult::earned).sum() + perf.stream().mapToDouble(PerfResult::earned).sum();
+            return tests.stream().mapToDouble(TestResult::earned).sum()
+                    + perf.stream().mapToDouble(PerfResult::earned).sum();
         }
 
         public double max() {
-            return tests.stream().mapToDouble(TestResult::max).sum() + perf.stream().mapToDouble(PerfResult::max).sum();
+            return tests.stream().mapToDouble(TestResult::max).sum()
+                    + perf.stream().mapToDouble(PerfResult::max).sum();
         }
 
         /** The points of the tests alone. */
@@ -97,9 +113,11 @@ public record GradeReport(String submission, List<LabResult> isolated, List<LabR
                 return lab.lab() + " " + lab.problem().lines().findFirst().orElse("");
             }
             for (TestResult t : lab.tests()) {
-                if (t.outcome().status() != TestSupervisor.Status.PASSED && t.outcome().status() != TestSupervisor.Status.FAILED
+                if (t.outcome().status() != TestSupervisor.Status.PASSED
+                        && t.outcome().status() != TestSupervisor.Status.FAILED
                         && isLimit(t.outcome().message())) {
-                    return lab.lab() + " " + t.test().displayName() + ": " + t.outcome().message().lines().findFirst().orElse("");
+                    return lab.lab() + " " + t.test().displayName() + ": "
+                            + t.outcome().message().lines().findFirst().orElse("");
                 }
             }
             for (PerfResult p : lab.perf()) {

@@ -47,8 +47,13 @@ public final class Gradebook {
         List<Path> entries;
         try (Stream<Path> s = Files.list(submissions)) {
             entries = s.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> Files.isDirectory(p) || p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip"))
-                    .sorted().toList();
+                    .filter(p -> Files.isDirectory(p)
+                            || p.getFileName()
+                                    .toString()
+                                    .toLowerCase(Locale.ROOT)
+                                    .endsWith(".zip"))
+                    .sorted()
+                    .toList();
         }
         if (entries.isEmpty()) {
             throw new IllegalArgumentException(submissions + " holds no submissions (folders or .zip files)");
@@ -56,7 +61,8 @@ public final class Gradebook {
         Files.createDirectories(out);
         Path reference = Files.createTempDirectory("storagelab-reference");
         Grader grader = new Grader(workspace, new PrintStream(java.io.OutputStream.nullOutputStream()), offline)
-                .perf(perf).sharedReference(reference);
+                .perf(perf)
+                .sharedReference(reference);
         if (perf && jobs > 1 && entries.size() > 1) {
             progress.println("note: performance points are measured while other submissions' tests run beside them;"
                     + " use --jobs 1 for quiet measurements, or --no-perf");
@@ -85,8 +91,10 @@ public final class Gradebook {
                 } catch (java.util.concurrent.ExecutionException e) {
                     String student = entries.get(i).getFileName().toString().replaceFirst("(?i)\\.zip$", "");
                     synchronized (reports) {
-                        reports.putIfAbsent(student, GradeReport.failed(entries.get(i).toString(),
-                                "internal grader error: " + e.getCause(), 0));
+                        reports.putIfAbsent(
+                                student,
+                                GradeReport.failed(
+                                        entries.get(i).toString(), "internal grader error: " + e.getCause(), 0));
                     }
                 }
             }
@@ -95,7 +103,8 @@ public final class Gradebook {
             try {
                 FileTrees.deleteRecursively(reference);
             } catch (IOException e) {
-                progress.println("warning: could not delete the reference build in " + reference + ": " + e.getMessage());
+                progress.println(
+                        "warning: could not delete the reference build in " + reference + ": " + e.getMessage());
             }
         }
         progress.println();
@@ -124,7 +133,8 @@ public final class Gradebook {
         try {
             ReportWriter.writeAll(report, dir);
         } catch (IOException | RuntimeException e) {
-            progress.println("\nwarning: could not write the results of " + entry.getFileName() + " to " + dir + ": " + e.getMessage());
+            progress.println("\nwarning: could not write the results of " + entry.getFileName() + " to " + dir + ": "
+                    + e.getMessage());
         }
         return report;
     }
@@ -147,11 +157,15 @@ public final class Gradebook {
             GradeReport r = e.getValue();
             sb.append(quote(e.getKey()));
             for (Lab lab : workspace.labs()) {
-                LabResult l = r.isolated().stream().filter(x -> x.lab().equals(lab.id())).findFirst().orElse(null);
+                LabResult l = r.isolated().stream()
+                        .filter(x -> x.lab().equals(lab.id()))
+                        .findFirst()
+                        .orElse(null);
                 sb.append(',').append(l == null ? "" : String.format(Locale.ROOT, "%.1f", l.percent()));
             }
             sb.append(String.format(Locale.ROOT, ",%.2f,%.2f,%.1f,", r.earned(), r.max(), r.percent()))
-                    .append(r.error() == null ? "" : quote(r.error())).append('\n');
+                    .append(r.error() == null ? "" : quote(r.error()))
+                    .append('\n');
         }
         return sb.toString();
     }

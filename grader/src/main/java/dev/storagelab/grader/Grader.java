@@ -31,7 +31,11 @@ import java.util.Map;
 public final class Grader {
 
     /** Which results to compute. */
-    public enum Mode { ISOLATED, INTEGRATED, BOTH }
+    public enum Mode {
+        ISOLATED,
+        INTEGRATED,
+        BOTH
+    }
 
     private final Workspace workspace;
     private final Rubric rubric;
@@ -42,7 +46,7 @@ public final class Grader {
     private boolean perf = true;
     private boolean scan = true;
     private GradingClock clock = GradingClock.UNLIMITED;
-    private java.util.function.Consumer<GradeReport> partial = r -> { };
+    private java.util.function.Consumer<GradeReport> partial = r -> {};
 
     /** Less than this left of the time limit, no lab starts: what is left goes to writing the results. */
     static final java.time.Duration LAB_MARGIN = java.time.Duration.ofSeconds(20);
@@ -105,7 +109,8 @@ public final class Grader {
     public GradeReport grade(Path submissionPath, List<String> labIds, Mode mode, Path scratch) throws IOException {
         long start = System.nanoTime();
         List<Lab> labs = labs(labIds);
-        String name = submissionPath == null ? (isRelease() ? "your submission (" : "reference (") + workspace.root() + ")"
+        String name = submissionPath == null
+                ? (isRelease() ? "your submission (" : "reference (") + workspace.root() + ")"
                 : submissionPath.toString();
         if (submissionPath == null) {
             // A release that gives labs out solved grades only the others. (Only the workspace's own
@@ -116,27 +121,32 @@ public final class Grader {
                 labs = labs.stream().filter(l -> !solved.contains(l.id())).toList();
             }
             if (labs.isEmpty()) {
-                return GradeReport.failed(name, "every lab asked for was given out solved in this release: " + solved,
-                        seconds(start));
+                return GradeReport.failed(
+                        name, "every lab asked for was given out solved in this release: " + solved, seconds(start));
             }
         }
         Confinement.current().keepPrivate(scratch); // --work DIR may have made it readable by all
         for (Lab lab : labs) {
-            Confinement.current().readableByOthers(workspace.root().resolve(lab.directory()).resolve("src/hidden"))
+            Confinement.current()
+                    .readableByOthers(workspace.root().resolve(lab.directory()).resolve("src/hidden"))
                     .ifPresent(w -> log.println("warning: " + w));
         }
         Submission submission;
         try {
-            submission = Submission.open(submissionPath == null ? workspace.root() : submissionPath, workspace, scratch);
+            submission =
+                    Submission.open(submissionPath == null ? workspace.root() : submissionPath, workspace, scratch);
         } catch (IllegalArgumentException e) {
             return GradeReport.failed(name, e.getMessage(), seconds(start));
         }
 
         if (submissionPath != null) {
             java.util.Optional<String> recorded = Exporter.recordedGivenDigest(submission.root());
-            if (recorded.isPresent() && !recorded.get().equals(
-                    Exporter.givenDigest(workspace.root(), workspace, Exporter.solvedLabs(submission.root())))) {
-                log.println("warning: " + name + " was exported from another version of the workspace (the code it was given"
+            if (recorded.isPresent()
+                    && !recorded.get()
+                            .equals(Exporter.givenDigest(
+                                    workspace.root(), workspace, Exporter.solvedLabs(submission.root())))) {
+                log.println("warning: " + name
+                        + " was exported from another version of the workspace (the code it was given"
                         + " has changed since); it is graded with today's given code, and if it does not compile, the student"
                         + " should move their code into a fresh release");
             }
@@ -160,14 +170,30 @@ public final class Grader {
         if (mode != Mode.INTEGRATED) {
             for (Lab lab : labs) {
                 LabResult r = clock.lessThan(LAB_MARGIN)
-                        ? zero(lab, tests.get(lab.id()), "isolated", "not graded: " + clock.limitWords() + " was reached before this lab")
-                        : gradeLab(lab, tests.get(lab.id()), submission, List.of(lab), reference, scratch, "isolated", builtWorkspaces,
-                        true);
+                        ? zero(
+                                lab,
+                                tests.get(lab.id()),
+                                "isolated",
+                                "not graded: " + clock.limitWords() + " was reached before this lab")
+                        : gradeLab(
+                                lab,
+                                tests.get(lab.id()),
+                                submission,
+                                List.of(lab),
+                                reference,
+                                scratch,
+                                "isolated",
+                                builtWorkspaces,
+                                true);
                 isolated.add(r);
                 isolatedById.put(lab.id(), r);
                 List<LabResult> sofar = new ArrayList<>(isolated);
                 for (Lab later : labs.subList(labs.indexOf(lab) + 1, labs.size())) {
-                    sofar.add(zero(later, tests.get(later.id()), "isolated", "not graded: the grading stopped before this lab"));
+                    sofar.add(zero(
+                            later,
+                            tests.get(later.id()),
+                            "isolated",
+                            "not graded: the grading stopped before this lab"));
                 }
                 partial.accept(new GradeReport(name, sofar, List.of(), seconds(start), null));
             }
@@ -176,28 +202,46 @@ public final class Grader {
         // 3. Integrated: every submitted lab at once, for labs that build on submitted labs.
         List<LabResult> integrated = new ArrayList<>();
         if (mode != Mode.ISOLATED) {
-            List<Lab> submitted = workspace.labs().stream().filter(submission::has).toList();
+            List<Lab> submitted =
+                    workspace.labs().stream().filter(submission::has).toList();
             // The reference graded as a submission: every lab's isolated build already ran the same
             // code as the integrated one would (the reference's own labs), so it is not run twice.
             boolean sameCode = submissionPath == null;
             for (Lab lab : labs) {
-                boolean dependsOnSubmitted = workspace.withDependencies(lab).stream()
-                        .anyMatch(d -> !d.equals(lab) && submission.has(d));
+                boolean dependsOnSubmitted =
+                        workspace.withDependencies(lab).stream().anyMatch(d -> !d.equals(lab) && submission.has(d));
                 if ((!dependsOnSubmitted || sameCode) && isolatedById.containsKey(lab.id())) {
                     LabResult same = isolatedById.get(lab.id());
-                    integrated.add(new LabResult(same.lab(), same.directory(), "integrated", same.problem(), same.tests(), same.perf()));
+                    integrated.add(new LabResult(
+                            same.lab(), same.directory(), "integrated", same.problem(), same.tests(), same.perf()));
                     continue;
                 }
                 if (clock.lessThan(LAB_MARGIN)) {
-                    integrated.add(zero(lab, tests.get(lab.id()), "integrated", "not graded: " + clock.limitWords()
-                            + " was reached before this lab"));
+                    integrated.add(zero(
+                            lab,
+                            tests.get(lab.id()),
+                            "integrated",
+                            "not graded: " + clock.limitWords() + " was reached before this lab"));
                     continue;
                 }
                 // Performance is measured in isolation; integrated results repeat it, unless only they were asked for.
-                LabResult r = gradeLab(lab, tests.get(lab.id()), submission, submitted, reference, scratch, "integrated", builtWorkspaces,
+                LabResult r = gradeLab(
+                        lab,
+                        tests.get(lab.id()),
+                        submission,
+                        submitted,
+                        reference,
+                        scratch,
+                        "integrated",
+                        builtWorkspaces,
                         mode == Mode.INTEGRATED);
                 LabResult alone = isolatedById.get(lab.id());
-                integrated.add(new LabResult(r.lab(), r.directory(), r.mode(), r.problem(), r.tests(),
+                integrated.add(new LabResult(
+                        r.lab(),
+                        r.directory(),
+                        r.mode(),
+                        r.problem(),
+                        r.tests(),
                         alone == null ? r.perf() : alone.perf()));
             }
         }
@@ -215,8 +259,9 @@ public final class Grader {
 
     /** Where the shared reference build lives (null: in each grading's scratch space). */
     private Path referenceDir;
-    private Path referenceRoot;                                               // guarded by this
-    private final java.util.Set<String> referenceLabs = new java.util.HashSet<>();  // guarded by this
+
+    private Path referenceRoot; // guarded by this
+    private final java.util.Set<String> referenceLabs = new java.util.HashSet<>(); // guarded by this
     private final Map<String, List<GradedTest>> referenceTests = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -235,14 +280,17 @@ public final class Grader {
      */
     public void prepareReference(List<String> labIds) throws IOException {
         if (referenceDir == null) {
-            throw new IllegalStateException("preparing the reference needs a directory to keep it in (--reference-build)");
+            throw new IllegalStateException(
+                    "preparing the reference needs a directory to keep it in (--reference-build)");
         }
         referenceFor(labs(labIds), referenceDir);
     }
 
     /** The labs named by {@code labIds}, or every lab when none is named. */
     private List<Lab> labs(List<String> labIds) {
-        return labIds.isEmpty() ? workspace.labs() : labIds.stream().map(workspace::lab).distinct().toList();
+        return labIds.isEmpty()
+                ? workspace.labs()
+                : labIds.stream().map(workspace::lab).distinct().toList();
     }
 
     /** The reference workspace, built for {@code labs} (for proofs that need the reference's build). */
@@ -265,7 +313,9 @@ public final class Grader {
             // Only a shared directory can hold an earlier build; a scratch reference is always new.
             String digest = referenceDir != null ? WorkspaceCopies.digest(workspace.root()) : null;
             Path stamp = referenceRoot.resolve(REFERENCE_STAMP);
-            if (digest != null && Files.isRegularFile(stamp) && Files.readString(stamp).trim().equals(digest)) {
+            if (digest != null
+                    && Files.isRegularFile(stamp)
+                    && Files.readString(stamp).trim().equals(digest)) {
                 log.println("reusing the reference built in " + referenceRoot);
                 Confinement.current().keepPrivate(referenceRoot);
             } else {
@@ -276,7 +326,8 @@ public final class Grader {
                 }
             }
         }
-        List<Lab> missing = labs.stream().filter(l -> !referenceLabs.contains(l.id())).toList();
+        List<Lab> missing =
+                labs.stream().filter(l -> !referenceLabs.contains(l.id())).toList();
         if (!missing.isEmpty() && missing.stream().allMatch(l -> LabBuild.built(referenceRoot, l))) {
             for (Lab lab : missing) { // built by an earlier grader from the same workspace
                 referenceTests.put(lab.id(), HiddenTests.scan(referenceRoot, lab, rubric));
@@ -290,7 +341,9 @@ public final class Grader {
             LabBuild.Result build = LabBuild.build(referenceRoot, closure(missing), rubric.buildDeadline(), offline);
             for (Lab lab : missing) {
                 if (!LabBuild.built(referenceRoot, lab)) {
-                    throw new IOException((isRelease() ? "your submission does not build " : "the reference workspace does not build ")
+                    throw new IOException((isRelease()
+                                    ? "your submission does not build "
+                                    : "the reference workspace does not build ")
                             + lab.directory() + ":\n"
                             + LabBuild.errorsFor(build.log(), referenceRoot, lab));
                 }
@@ -302,9 +355,17 @@ public final class Grader {
     }
 
     /** Grades one lab in a copy of the reference overlaid with {@code overlay} labs from the submission. */
-    private LabResult gradeLab(Lab lab, List<GradedTest> labTests, Submission submission, List<Lab> overlay,
-                               Path reference, Path scratch, String mode, Map<String, Path> builtWorkspaces,
-                               boolean measurePerf) throws IOException {
+    private LabResult gradeLab(
+            Lab lab,
+            List<GradedTest> labTests,
+            Submission submission,
+            List<Lab> overlay,
+            Path reference,
+            Path scratch,
+            String mode,
+            Map<String, Path> builtWorkspaces,
+            boolean measurePerf)
+            throws IOException {
         if (!submission.has(lab)) {
             return zero(lab, labTests, mode, "not submitted: the submission has no " + lab.studentSources());
         }
@@ -316,7 +377,8 @@ public final class Grader {
             String key = mode + ":" + applied.stream().map(Lab::id).toList();
             root = builtWorkspaces.get(key);
             if (root == null) {
-                root = scratch.resolve(mode + "-" + String.join("-", applied.stream().map(Lab::id).toList()));
+                root = scratch.resolve(mode + "-"
+                        + String.join("-", applied.stream().map(Lab::id).toList()));
                 // The reference's classes for every lab not overlaid: only the overlaid labs compile.
                 synchronized (this) { // not while referenceFor builds more of the reference
                     WorkspaceCopies.seed(workspace, reference, root, applied);
@@ -327,24 +389,32 @@ public final class Grader {
                 log.println("building " + lab.id() + " (" + mode + ") ...");
                 LabBuild.Result build = LabBuild.build(root, closure(List.of(lab)), buildDeadline(), offline);
                 if (!build.finished()) {
-                    return zero(lab, labTests, mode, buildDeadline().compareTo(rubric.buildDeadline()) < 0
-                            ? "not graded: " + clock.limitWords() + " was reached while it was being built"
-                            : "the build did not finish within " + rubric.buildDeadline().toSeconds() + " s");
+                    return zero(
+                            lab,
+                            labTests,
+                            mode,
+                            buildDeadline().compareTo(rubric.buildDeadline()) < 0
+                                    ? "not graded: " + clock.limitWords() + " was reached while it was being built"
+                                    : "the build did not finish within "
+                                            + rubric.buildDeadline().toSeconds() + " s");
                 }
                 builtWorkspaces.put(key, root);
                 if (!LabBuild.built(root, lab)) {
                     builtWorkspaces.remove(key);
-                    return zero(lab, labTests, mode, "does not compile:\n" + LabBuild.errorsFor(build.log(), root, lab));
+                    return zero(
+                            lab, labTests, mode, "does not compile:\n" + LabBuild.errorsFor(build.log(), root, lab));
                 }
             } else if (!LabBuild.built(root, lab)) {
                 LabBuild.Result build = LabBuild.build(root, closure(List.of(lab)), buildDeadline(), offline);
                 if (!LabBuild.built(root, lab)) {
-                    return zero(lab, labTests, mode, "does not compile:\n" + LabBuild.errorsFor(build.log(), root, lab));
+                    return zero(
+                            lab, labTests, mode, "does not compile:\n" + LabBuild.errorsFor(build.log(), root, lab));
                 }
             }
         }
         if (scan && root != reference) { // what the allow-list refuses in student classes fails the lab before any test
-            List<Lab> scanned = closure(List.of(lab)).stream().filter(applied::contains).toList();
+            List<Lab> scanned =
+                    closure(List.of(lab)).stream().filter(applied::contains).toList();
             List<ClassScan.Finding> findings = new ArrayList<>();
             for (Lab l : scanned) {
                 findings.addAll(ClassScan.scanSubmission(reference, root, l));
@@ -367,18 +437,25 @@ public final class Grader {
         for (GradedTest t : labTests) {
             TestSupervisor.Outcome raw = outcomes.get(t.id());
             // a message never carries the hidden tests' code out as feedback
-            TestSupervisor.Outcome o = new TestSupervisor.Outcome(raw.status(), filter.apply(raw.message()), raw.seconds());
+            TestSupervisor.Outcome o =
+                    new TestSupervisor.Outcome(raw.status(), filter.apply(raw.message()), raw.seconds());
             double max = t.points() * weight;
             results.add(new TestResult(t, o, o.passed() ? max : 0, max));
         }
-        return new LabResult(lab.id(), lab.directory(), mode, null, results,
+        return new LabResult(
+                lab.id(),
+                lab.directory(),
+                mode,
+                null,
+                results,
                 measurePerf ? performance(lab, results, reference, root, runScratch) : List.of());
     }
 
     /** The rubric's build deadline, or what is left of the grading's time limit if that is less. */
     private java.time.Duration buildDeadline() {
         java.time.Duration left = clock.remaining().minus(LAB_MARGIN);
-        return left.compareTo(rubric.buildDeadline()) < 0 ? (left.isNegative() ? java.time.Duration.ZERO : left)
+        return left.compareTo(rubric.buildDeadline()) < 0
+                ? (left.isNegative() ? java.time.Duration.ZERO : left)
                 : rubric.buildDeadline();
     }
 
@@ -398,17 +475,22 @@ public final class Grader {
      * The lab's performance points: measured against the reference only when every test passed,
      * and never for local checks (a student release has no reference to be measured against).
      */
-    private List<GradeReport.PerfResult> performance(Lab lab, List<TestResult> results, Path reference, Path root, Path scratch)
-            throws IOException {
-        boolean localChecks = results.stream().anyMatch(t -> HiddenTests.isLocalCheck(t.test().concept()));
+    private List<GradeReport.PerfResult> performance(
+            Lab lab, List<TestResult> results, Path reference, Path root, Path scratch) throws IOException {
+        boolean localChecks =
+                results.stream().anyMatch(t -> HiddenTests.isLocalCheck(t.test().concept()));
         if (!perf || localChecks || only != null) { // --only is a quick check of some tests
             return List.of();
         }
         Performance measure = new Performance(rubric, log).within(clock);
-        long failed = results.stream().filter(t -> !t.outcome().passed() && !rubric.isBonus(t.test().id())).count();
+        long failed = results.stream()
+                .filter(t -> !t.outcome().passed() && !rubric.isBonus(t.test().id()))
+                .count();
         if (failed > 0 || results.isEmpty()) {
-            return measure.notRun(lab, "not run: performance counts only when every test of " + lab.id() + " passes, its bonus"
-                    + " aside (" + failed + " of " + results.size() + " failed)");
+            return measure.notRun(
+                    lab,
+                    "not run: performance counts only when every test of " + lab.id() + " passes, its bonus"
+                            + " aside (" + failed + " of " + results.size() + " failed)");
         }
         log.println("measuring the performance of " + lab.id() + " against the reference ...");
         return measure.measure(lab, reference, root, scratch.resolve("perf"));
@@ -418,11 +500,16 @@ public final class Grader {
         double weight = rubric.weight(lab.id());
         // each test's message is feedback, so it says what the student may read of the problem
         String studentLine = firstLine(GradeReport.studentProblem(problem));
-        List<TestResult> results = labTests.stream().map(t -> new TestResult(t,
-                new TestSupervisor.Outcome(TestSupervisor.Status.NOT_RUN, "not run: " + lab.id() + " " + studentLine, 0),
-                0, t.points() * weight)).toList();
-        List<GradeReport.PerfResult> perfResults = perf ? new Performance(rubric, log).notRun(lab, "not run: " + lab.id() + " "
-                + studentLine) : List.of();
+        List<TestResult> results = labTests.stream()
+                .map(t -> new TestResult(
+                        t,
+                        new TestSupervisor.Outcome(
+                                TestSupervisor.Status.NOT_RUN, "not run: " + lab.id() + " " + studentLine, 0),
+                        0,
+                        t.points() * weight))
+                .toList();
+        List<GradeReport.PerfResult> perfResults =
+                perf ? new Performance(rubric, log).notRun(lab, "not run: " + lab.id() + " " + studentLine) : List.of();
         return new LabResult(lab.id(), lab.directory(), mode, problem, results, perfResults);
     }
 

@@ -22,8 +22,7 @@ public final class GradescopePackage {
 
     private static final FileTime EPOCH = FileTime.fromMillis(315532800000L); // 1980-01-01, zip's epoch
 
-    private GradescopePackage() {
-    }
+    private GradescopePackage() {}
 
     private static String labArgs(List<String> labs) {
         StringBuilder labArgs = new StringBuilder();
@@ -82,7 +81,8 @@ public final class GradescopePackage {
                 %s
                 cp "$ROOT/grade-output/results.json" "$ROOT/results/results.json" 2>/dev/null \\
                   || printf '{"score": 0, "output": "The grader could not run (exit status %%s). Please tell your instructor.", "tests": []}\\n' "$status" > "$ROOT/results/results.json"
-                """.formatted(gradeStep("\"$ROOT/submission\"", labs, "\"$ROOT/reference-build\"", "\"$ROOT/grade-output\""));
+                """.formatted(
+                        gradeStep("\"$ROOT/submission\"", labs, "\"$ROOT/reference-build\"", "\"$ROOT/grade-output\""));
     }
 
     /**
@@ -107,7 +107,8 @@ public final class GradescopePackage {
                     timed_out=(--timed-out "$LIMIT")
                   fi
                   JDK_JAVA_OPTIONS=-Xmx64m ./storagelab grade-stopped --out %s --status "$status" "${timed_out[@]}"
-                fi""".formatted(TIME_LIMIT, submission, labArgs(labs), referenceBuild, out, out, out).strip();
+                fi""".formatted(TIME_LIMIT, submission, labArgs(labs), referenceBuild, out, out, out)
+                .strip();
     }
 
     /** Writes the zip for {@code labs} (empty: every lab) to {@code zip}. */
@@ -119,7 +120,8 @@ public final class GradescopePackage {
             Files.createDirectories(zip.getParent());
         }
         int entries = 0;
-        try (OutputStream raw = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(raw)) {
+        try (OutputStream raw = Files.newOutputStream(zip);
+                ZipOutputStream out = new ZipOutputStream(raw)) {
             entries += put(out, "setup.sh", setupScript(labs).getBytes(StandardCharsets.UTF_8));
             entries += put(out, "run_autograder", runScript(labs).getBytes(StandardCharsets.UTF_8));
             for (Path p : workspaceFiles(workspace)) {
@@ -133,7 +135,9 @@ public final class GradescopePackage {
     static List<Path> workspaceFiles(Workspace workspace) throws IOException {
         try (var walk = Files.walk(workspace.root())) {
             return walk.filter(Files::isRegularFile)
-                    .filter(p -> !WorkspaceCopies.isGenerated(workspace.root().relativize(p))).sorted().toList();
+                    .filter(p -> !WorkspaceCopies.isGenerated(workspace.root().relativize(p)))
+                    .sorted()
+                    .toList();
         }
     }
 

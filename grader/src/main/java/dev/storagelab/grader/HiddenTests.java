@@ -23,19 +23,22 @@ public final class HiddenTests {
 
     /** Annotations that make a method a test, for local checks over the public tests. */
     private static final java.util.Set<String> TEST_ANNOTATIONS = java.util.Set.of(
-            "org.junit.jupiter.api.Test", "org.junit.jupiter.params.ParameterizedTest",
-            "org.junit.jupiter.api.RepeatedTest", "net.jqwik.api.Property", "net.jqwik.api.Example");
+            "org.junit.jupiter.api.Test",
+            "org.junit.jupiter.params.ParameterizedTest",
+            "org.junit.jupiter.api.RepeatedTest",
+            "net.jqwik.api.Property",
+            "net.jqwik.api.Example");
 
     /** The concept shown for a public test graded as a local check. */
-    public static final String LOCAL_CHECK = "public test (a local check: the hidden tests are not in a student release): ";
+    public static final String LOCAL_CHECK =
+            "public test (a local check: the hidden tests are not in a student release): ";
 
     /** Whether {@code concept} is a public test's, graded as a local check in a student release. */
     public static boolean isLocalCheck(String concept) {
         return concept.startsWith(LOCAL_CHECK);
     }
 
-    private HiddenTests() {
-    }
+    private HiddenTests() {}
 
     /**
      * The graded tests of {@code lab} in the built workspace {@code root}, sorted by id. A lab
@@ -58,21 +61,26 @@ public final class HiddenTests {
         List<String> classNames = new ArrayList<>();
         try (Stream<Path> files = Files.walk(hidden)) {
             files.filter(p -> p.toString().endsWith(".java"))
-                    .filter(p -> studentPackages == null || studentPackages.contains(sources.relativize(p.getParent()).toString()))
-                    .sorted().forEach(p -> {
-                String rel = sources.relativize(p).toString();
-                classNames.add(rel.substring(0, rel.length() - ".java".length()).replace('/', '.'));
-            });
+                    .filter(p -> studentPackages == null
+                            || studentPackages.contains(
+                                    sources.relativize(p.getParent()).toString()))
+                    .sorted()
+                    .forEach(p -> {
+                        String rel = sources.relativize(p).toString();
+                        classNames.add(rel.substring(0, rel.length() - ".java".length())
+                                .replace('/', '.'));
+                    });
         }
         List<GradedTest> tests = new ArrayList<>();
-        try (URLClassLoader loader = new URLClassLoader(toUrls(LabBuild.testClasspath(module)),
-                ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(toUrls(LabBuild.testClasspath(module)), ClassLoader.getPlatformClassLoader())) {
             for (String name : classNames) {
                 Class<?> cls;
                 try {
                     cls = Class.forName(name, false, loader);
                 } catch (ClassNotFoundException | LinkageError e) {
-                    throw new IOException("hidden test class " + name + " is not in the build of " + lab.directory(), e);
+                    throw new IOException(
+                            "hidden test class " + name + " is not in the build of " + lab.directory(), e);
                 }
                 if (java.lang.reflect.Modifier.isAbstract(cls.getModifiers()) || cls.isInterface()) {
                     continue; // its tests run, and are counted, in its concrete subclasses
@@ -112,8 +120,13 @@ public final class HiddenTests {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(sources)) {
-            return files.filter(p -> p.toString().endsWith(".java")).sorted()
-                    .map(p -> sources.relativize(p).toString().replaceAll("\\.java$", "").replace('/', '.')).toList();
+            return files.filter(p -> p.toString().endsWith(".java"))
+                    .sorted()
+                    .map(p -> sources.relativize(p)
+                            .toString()
+                            .replaceAll("\\.java$", "")
+                            .replace('/', '.'))
+                    .toList();
         }
     }
 
@@ -126,7 +139,8 @@ public final class HiddenTests {
         try (Stream<Path> files = Files.walk(mainSources)) {
             for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 String text = Files.readString(p);
-                if (text.contains("// BEGIN SOLUTION") || text.contains("new dev.storagelab.lab.NotImplementedException(")) {
+                if (text.contains("// BEGIN SOLUTION")
+                        || text.contains("new dev.storagelab.lab.NotImplementedException(")) {
                     packages.add(mainSources.relativize(p.getParent()).toString());
                 }
             }

@@ -15,8 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class JdkTypes {
 
-    private JdkTypes() {
-    }
+    private JdkTypes() {}
 
     private static final Map<String, List<String>> SUPERTYPES = new ConcurrentHashMap<>();
     private static final Map<String, Set<String>> DECLARED = new ConcurrentHashMap<>();
@@ -37,27 +36,30 @@ final class JdkTypes {
     /** Whether {@code type} itself declares a method or field named {@code member}; false when it cannot be loaded. */
     static boolean declares(String type, String member) {
         return DECLARED.computeIfAbsent(type, t -> {
-            Set<String> names = new java.util.HashSet<>();
-            Class<?> c = load(t);
-            if (c != null) {
-                try {
-                    for (Method m : c.getDeclaredMethods()) {
-                        names.add(m.getName());
+                    Set<String> names = new java.util.HashSet<>();
+                    Class<?> c = load(t);
+                    if (c != null) {
+                        try {
+                            for (Method m : c.getDeclaredMethods()) {
+                                names.add(m.getName());
+                            }
+                            for (Field f : c.getDeclaredFields()) {
+                                names.add(f.getName());
+                            }
+                        } catch (LinkageError e) {
+                            // a type whose members cannot be listed declares nothing we can allow through it
+                        }
                     }
-                    for (Field f : c.getDeclaredFields()) {
-                        names.add(f.getName());
-                    }
-                } catch (LinkageError e) {
-                    // a type whose members cannot be listed declares nothing we can allow through it
-                }
-            }
-            return names;
-        }).contains(member);
+                    return names;
+                })
+                .contains(member);
     }
 
     private static Class<?> load(String internalName) {
         String name = internalName.replace('/', '.');
-        if (!(name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("com.google.common.")
+        if (!(name.startsWith("java.")
+                || name.startsWith("javax.")
+                || name.startsWith("com.google.common.")
                 || name.startsWith("org.apache.commons."))) {
             return null;
         }

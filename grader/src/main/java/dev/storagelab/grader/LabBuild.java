@@ -16,11 +16,9 @@ import java.util.stream.Collectors;
 public final class LabBuild {
 
     /** What one build did. */
-    public record Result(boolean finished, int exitCode, String log, Duration time) {
-    }
+    public record Result(boolean finished, int exitCode, String log, Duration time) {}
 
-    private LabBuild() {
-    }
+    private LabBuild() {}
 
     /** The Maven command: {@code $STORAGELAB_MVN} if set, else {@code mvn} on the PATH. */
     /**
@@ -48,7 +46,13 @@ public final class LabBuild {
      */
     public static Result build(Path root, List<Lab> labs, Duration deadline, boolean offline) throws IOException {
         List<String> cmd = maven();
-        cmd.addAll(List.of("-B", "-q", "-fae", "-Dstyle.color=never", "-Denforcer.skip=true", "-DskipTests",
+        cmd.addAll(List.of(
+                "-B",
+                "-q",
+                "-fae",
+                "-Dstyle.color=never",
+                "-Denforcer.skip=true",
+                "-DskipTests",
                 // Stale sources by time, not Maven's record of the absolute paths it compiled: a copy
                 // seeded with the reference's classes (WorkspaceCopies.seed) then recompiles only the
                 // labs whose classes were removed. A lab whose classes are absent is compiled whole.
@@ -62,8 +66,11 @@ public final class LabBuild {
         cmd.add("process-test-classes");
         Path log = Files.createTempFile(root, "build", ".log");
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean finished;
         try {
             finished = ChildProcesses.awaitOrKill(p, deadline);
@@ -105,7 +112,8 @@ public final class LabBuild {
                 inHidden = l.contains("/src/hidden/");
                 symbol = null;
                 if (inHidden) {
-                    String what = l.replaceFirst(".*\\.java:\\[\\d+,\\d+\\]\\s*", "").strip();
+                    String what =
+                            l.replaceFirst(".*\\.java:\\[\\d+,\\d+\\]\\s*", "").strip();
                     if (!what.startsWith("cannot find symbol")) {
                         needed.add("the graded tests do not compile against your code (" + what.replaceAll("\\s+", " ")
                                 + "): keep the classes, methods and types the handout gives");
@@ -117,9 +125,12 @@ public final class LabBuild {
                 if (detail.startsWith("symbol:")) {
                     symbol = detail.substring("symbol:".length()).strip();
                 } else if (detail.startsWith("location:") && symbol != null) {
-                    needed.add("the graded tests use " + symbol + " of " + detail.substring("location:".length()).strip()
-                            .replaceFirst("^(variable \\S+ of type |class |interface )", "")
-                            + ", which your code does not have (or has with other parameter types): keep the handout's signatures");
+                    needed.add(
+                            "the graded tests use " + symbol + " of "
+                                    + detail.substring("location:".length())
+                                            .strip()
+                                            .replaceFirst("^(variable \\S+ of type |class |interface )", "")
+                                    + ", which your code does not have (or has with other parameter types): keep the handout's signatures");
                     symbol = null;
                 }
                 continue;
@@ -131,8 +142,11 @@ public final class LabBuild {
         List<String> out = new ArrayList<>(needed);
         out.addAll(lines.stream().distinct().limit(30).toList());
         if (out.isEmpty()) {
-            out = log.lines().filter(l -> l.contains("[ERROR]") && !l.contains("/src/hidden/")).map(l -> l.replace(prefix, ""))
-                    .limit(15).toList();
+            out = log.lines()
+                    .filter(l -> l.contains("[ERROR]") && !l.contains("/src/hidden/"))
+                    .map(l -> l.replace(prefix, ""))
+                    .limit(15)
+                    .toList();
         }
         return String.join("\n", out);
     }
@@ -142,7 +156,8 @@ public final class LabBuild {
         List<Path> cp = new ArrayList<>();
         cp.add(module.resolve("target/test-classes"));
         cp.add(module.resolve("target/classes"));
-        String deps = Files.readString(module.resolve("target/test-classpath.txt"), StandardCharsets.UTF_8).trim();
+        String deps = Files.readString(module.resolve("target/test-classpath.txt"), StandardCharsets.UTF_8)
+                .trim();
         if (!deps.isEmpty()) {
             for (String entry : deps.split(java.io.File.pathSeparator)) {
                 cp.add(Path.of(entry));

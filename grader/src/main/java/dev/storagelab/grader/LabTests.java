@@ -26,21 +26,21 @@ import java.util.stream.Collectors;
 public final class LabTests {
 
     /** A task of the handout's table and the public test classes (simple names) it lists. */
-    public record Task(String id, List<String> testClasses) {
-    }
+    public record Task(String id, List<String> testClasses) {}
 
     /**
      * A table row: {@code | [T3](#t3) | what | methods | `PageTableTest` |}, or {@code | given | ... |}
      * for the tests of the code the lab gives (they pass from the start); the last cell names the tests.
      */
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*(?:\\[(T\\d+)]\\(#t\\d+\\)|(given))\\s*\\|.*\\|([^|]*)\\|\\s*$");
+    private static final Pattern ROW =
+            Pattern.compile("^\\|\\s*(?:\\[(T\\d+)]\\(#t\\d+\\)|(given))\\s*\\|.*\\|([^|]*)\\|\\s*$");
+
     private static final Pattern CODE = Pattern.compile("`([A-Za-z_][A-Za-z0-9_]*)`");
 
     /** How long a test run may take before it is stopped. */
     private static final Duration DEADLINE = Duration.ofMinutes(30);
 
-    private LabTests() {
-    }
+    private LabTests() {}
 
     /** The tasks of {@code lab}'s handout table, in table order. */
     public static List<Task> tasks(Workspace workspace, Lab lab) throws IOException {
@@ -68,7 +68,8 @@ public final class LabTests {
     /** The public test classes of {@code lab} (fully qualified), from its {@code src/test/java}. */
     static List<String> testClasses(Workspace workspace, Lab lab) throws IOException {
         return HiddenTests.classNames(workspace.root(), lab, "src/test/java").stream()
-                .filter(c -> c.matches(".*(Test|Tests)")).toList();
+                .filter(c -> c.matches(".*(Test|Tests)"))
+                .toList();
     }
 
     /**
@@ -77,7 +78,8 @@ public final class LabTests {
      * every test ran and passed, 1 when some failed, 2 when the tests could not run (a lab does not
      * compile, Maven failed).
      */
-    public static int run(Workspace workspace, Lab lab, String task, boolean offline, PrintWriter out, PrintStream progress)
+    public static int run(
+            Workspace workspace, Lab lab, String task, boolean offline, PrintWriter out, PrintStream progress)
             throws IOException {
         List<Task> tasks = tasks(workspace, lab);
         List<String> all = testClasses(workspace, lab);
@@ -85,11 +87,16 @@ public final class LabTests {
         String onlyTask = null;
         if (task != null) {
             String wanted = task.trim().toUpperCase(Locale.ROOT);
-            Task t = tasks.stream().filter(x -> x.id().equalsIgnoreCase(wanted)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                    lab.id() + " has no task " + task + "; its tasks are " + tasks.stream().map(Task::id).toList()
-                            + " (the table at the top of " + lab.directory() + "/README.md)"));
+            Task t = tasks.stream()
+                    .filter(x -> x.id().equalsIgnoreCase(wanted))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(lab.id() + " has no task " + task
+                            + "; its tasks are " + tasks.stream().map(Task::id).toList() + " (the table at the top of "
+                            + lab.directory() + "/README.md)"));
             onlyTask = t.id();
-            selected = all.stream().filter(c -> t.testClasses().contains(c.substring(c.lastIndexOf('.') + 1))).toList();
+            selected = all.stream()
+                    .filter(c -> t.testClasses().contains(c.substring(c.lastIndexOf('.') + 1)))
+                    .toList();
             if (selected.isEmpty()) {
                 throw new IllegalArgumentException(lab.id() + " " + t.id() + " lists the tests " + t.testClasses()
                         + ", but " + lab.directory() + "/src/test/java has none of them");
@@ -103,8 +110,16 @@ public final class LabTests {
         Path log = Files.createDirectories(module.resolve("target")).resolve("storagelab-test.log");
 
         List<String> cmd = LabBuild.maven();
-        cmd.addAll(List.of("-B", "-Dstyle.color=never", "-Denforcer.skip=true", "-pl", lab.directory(), "-am", "test",
-                "-Dtest=" + String.join(",", selected), "-Dsurefire.failIfNoSpecifiedTests=false",
+        cmd.addAll(List.of(
+                "-B",
+                "-Dstyle.color=never",
+                "-Denforcer.skip=true",
+                "-pl",
+                lab.directory(),
+                "-am",
+                "test",
+                "-Dtest=" + String.join(",", selected),
+                "-Dsurefire.failIfNoSpecifiedTests=false",
                 "-Dmaven.test.failure.ignore=true"));
         if (offline) {
             cmd.add("-o");
@@ -112,8 +127,11 @@ public final class LabTests {
         progress.println("building " + lab.directory() + " and the labs it builds on, then running " + selected.size()
                 + (selected.size() == 1 ? " test class" : " test classes") + " (Maven's output: "
                 + workspace.root().relativize(log) + ") ...");
-        Process p = new ProcessBuilder(cmd).directory(workspace.root().toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(workspace.root().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean finished;
         try {
             finished = ChildProcesses.awaitOrKill(p, DEADLINE);
@@ -126,7 +144,9 @@ public final class LabTests {
         List<SurefireReports.Case> cases = SurefireReports.read(module);
         if (!finished || p.exitValue() != 0) {
             out.println(lab.id() + ": the tests could not run: "
-                    + (finished ? "Maven failed (exit " + p.exitValue() + ")" : "stopped after " + DEADLINE.toMinutes() + " minutes"));
+                    + (finished
+                            ? "Maven failed (exit " + p.exitValue() + ")"
+                            : "stopped after " + DEADLINE.toMinutes() + " minutes"));
             for (Lab l : WorkspaceCopies.closure(workspace, List.of(lab))) {
                 String errors = LabBuild.errorsFor(mavenLog, workspace.root(), l);
                 if (!errors.isBlank() && mavenLog.contains(l.directory() + "/")) {
@@ -150,11 +170,12 @@ public final class LabTests {
     static final int LINE_CHARS = 160;
 
     /** An assertion's type before its message: the message says what failed, the type adds nothing. */
-    private static final Pattern ASSERTION_TYPE = Pattern.compile("^(java\\.lang\\.AssertionError|org\\.opentest4j\\.AssertionFailedError):\\s*");
+    private static final Pattern ASSERTION_TYPE =
+            Pattern.compile("^(java\\.lang\\.AssertionError|org\\.opentest4j\\.AssertionFailedError):\\s*");
 
     /** The not-implemented message in a failure, wherever it sits in the chain of causes. */
-    static final Pattern NOT_IMPLEMENTED = Pattern.compile(
-            "NotImplementedException: ((lab-\\d\\d) (T\\d+) \\S+ is not implemented yet \\([^)]*\\))");
+    static final Pattern NOT_IMPLEMENTED =
+            Pattern.compile("NotImplementedException: ((lab-\\d\\d) (T\\d+) \\S+ is not implemented yet \\([^)]*\\))");
 
     /**
      * One line per task (and one for the tests no task lists), each failing task followed by its
@@ -170,15 +191,23 @@ public final class LabTests {
         }
         String other = "other";
         for (SurefireReports.Case c : cases) {
-            String owner = tasks.stream().filter(t -> t.testClasses().contains(c.simpleClassName())).map(Task::id)
-                    .filter(byTask::containsKey).findFirst().orElse(other);
+            String owner = tasks.stream()
+                    .filter(t -> t.testClasses().contains(c.simpleClassName()))
+                    .map(Task::id)
+                    .filter(byTask::containsKey)
+                    .findFirst()
+                    .orElse(other);
             byTask.computeIfAbsent(owner, k -> new ArrayList<>()).add(c);
         }
         for (Map.Entry<String, List<SurefireReports.Case>> e : byTask.entrySet()) {
             List<SurefireReports.Case> list = e.getValue();
-            String classes = list.stream().map(SurefireReports.Case::simpleClassName).distinct().collect(Collectors.joining(", "));
+            String classes = list.stream()
+                    .map(SurefireReports.Case::simpleClassName)
+                    .distinct()
+                    .collect(Collectors.joining(", "));
             long passed = list.stream().filter(SurefireReports.Case::passed).count();
-            List<SurefireReports.Case> failed = list.stream().filter(c -> c.failure() != null).toList();
+            List<SurefireReports.Case> failed =
+                    list.stream().filter(c -> c.failure() != null).toList();
             Map<String, String> notImplemented = new LinkedHashMap<>(); // message -> its lab
             List<SurefireReports.Case> wrong = new ArrayList<>();
             for (SurefireReports.Case c : failed) {
@@ -197,12 +226,21 @@ public final class LabTests {
             } else if (failed.isEmpty()) {
                 verdict = "skipped";
             } else if (wrong.isEmpty()) {
-                verdict = notImplementedLine(lab, e.getKey(), notImplemented.keySet().iterator().next(), notImplemented);
+                verdict = notImplementedLine(
+                        lab, e.getKey(), notImplemented.keySet().iterator().next(), notImplemented);
             } else {
-                verdict = wrong.size() + (wrong.size() == 1 ? " test fails" : " tests fail")
+                verdict = wrong.size()
+                        + (wrong.size() == 1 ? " test fails" : " tests fail")
                         + (notImplemented.isEmpty() ? "" : ", " + (failed.size() - wrong.size()) + " not implemented");
             }
-            out.printf(Locale.ROOT, "%-6s %-28s %4d/%-4d %s%n", e.getKey(), abbreviate(classes, 28), passed, list.size(), verdict);
+            out.printf(
+                    Locale.ROOT,
+                    "%-6s %-28s %4d/%-4d %s%n",
+                    e.getKey(),
+                    abbreviate(classes, 28),
+                    passed,
+                    list.size(),
+                    verdict);
             if (!wrong.isEmpty()) {
                 for (String message : notImplemented.keySet()) {
                     out.println("         " + notImplementedLine(lab, e.getKey(), message, notImplemented));
@@ -211,7 +249,8 @@ public final class LabTests {
                     failure(c).forEach(line -> out.println("         " + line));
                 }
                 if (wrong.size() > FAILURES_SHOWN) {
-                    out.println("         ... and " + (wrong.size() - FAILURES_SHOWN) + " more (every message is in the reports)");
+                    out.println("         ... and " + (wrong.size() - FAILURES_SHOWN)
+                            + " more (every message is in the reports)");
                 }
             }
         }
@@ -227,10 +266,12 @@ public final class LabTests {
         String from = labOf.get(message);
         String task = message.split(" ")[1];
         if (!from.equals(lab.id())) {
-            return message + ": these tests run on " + from + "'s code; finish " + from + " " + task + " first (./storagelab test"
-                    + " --lab " + from.substring(4) + " --task " + task + ")";
+            return message + ": these tests run on " + from + "'s code; finish " + from + " " + task
+                    + " first (./storagelab test" + " --lab " + from.substring(4) + " --task " + task + ")";
         }
-        return task.equals(row) || !row.matches("T\\d+") ? message : message + ": " + row + "'s tests need " + task + " first";
+        return task.equals(row) || !row.matches("T\\d+")
+                ? message
+                : message + ": " + row + "'s tests need " + task + " first";
     }
 
     /**
@@ -243,14 +284,23 @@ public final class LabTests {
         String message = c.message() == null ? "" : c.message().strip();
         if (message.isEmpty()) {
             String first = c.failureLine();
-            message = first.contains(":") ? first.substring(first.indexOf(':') + 1).strip() : "";
+            message = first.contains(":")
+                    ? first.substring(first.indexOf(':') + 1).strip()
+                    : "";
         }
         String type = c.failureType();
-        String where = c.failure().lines().map(String::strip).filter(l -> l.startsWith("at ") && l.contains(c.simpleClassName()))
-                .findFirst().orElse("");
+        String where = c.failure()
+                .lines()
+                .map(String::strip)
+                .filter(l -> l.startsWith("at ") && l.contains(c.simpleClassName()))
+                .findFirst()
+                .orElse("");
         boolean assertion = type.equals("AssertionError") || type.equals("AssertionFailedError");
-        return failure(c.simpleClassName() + "#" + c.name(), concept(c.name()), assertion || message.isEmpty() ? message
-                : type + ": " + message, message.isEmpty() ? type + " with no message" + (where.isEmpty() ? "" : ", " + where) : null,
+        return failure(
+                c.simpleClassName() + "#" + c.name(),
+                concept(c.name()),
+                assertion || message.isEmpty() ? message : type + ": " + message,
+                message.isEmpty() ? type + " with no message" + (where.isEmpty() ? "" : ", " + where) : null,
                 c.sample());
     }
 
@@ -262,7 +312,9 @@ public final class LabTests {
     static List<String> failure(String test, String concept, String message, String ifEmpty, List<String> sample) {
         List<String> lines = new ArrayList<>();
         lines.add("x " + test + " (" + concept + ")");
-        List<String> text = message == null ? List.of() : message.strip().lines().filter(l -> !l.isBlank()).toList();
+        List<String> text = message == null
+                ? List.of()
+                : message.strip().lines().filter(l -> !l.isBlank()).toList();
         if (text.isEmpty()) {
             lines.add("  " + (ifEmpty == null ? "failed, with no message" : ifEmpty));
         }
@@ -291,7 +343,8 @@ public final class LabTests {
                 if (t.outcome().passed()) {
                     continue;
                 }
-                String message = t.outcome().message() == null ? "" : t.outcome().message();
+                String message =
+                        t.outcome().message() == null ? "" : t.outcome().message();
                 Matcher m = NOT_IMPLEMENTED.matcher(message);
                 if (m.find()) {
                     notImplemented.add(m.group(1));
@@ -305,18 +358,27 @@ public final class LabTests {
             out.println(lab.lab() + ":");
             notImplemented.forEach(m -> out.println("  " + m));
             for (GradeReport.TestResult t : wrong.subList(0, Math.min(FAILURES_SHOWN, wrong.size()))) {
-                failure(t.test().displayName(), concept(t.test().methodName()),
-                        t.outcome().message() == null ? null : ASSERTION_TYPE.matcher(t.outcome().message()).replaceFirst(""),
-                        t.outcome().status().toString().toLowerCase(java.util.Locale.ROOT), List.of())
+                failure(
+                                t.test().displayName(),
+                                concept(t.test().methodName()),
+                                t.outcome().message() == null
+                                        ? null
+                                        : ASSERTION_TYPE
+                                                .matcher(t.outcome().message())
+                                                .replaceFirst(""),
+                                t.outcome().status().toString().toLowerCase(java.util.Locale.ROOT),
+                                List.of())
                         .forEach(line -> out.println("  " + line));
             }
             if (wrong.size() > FAILURES_SHOWN) {
-                out.println("  ... and " + (wrong.size() - FAILURES_SHOWN) + " more failures (every one is in report.md)");
+                out.println(
+                        "  ... and " + (wrong.size() - FAILURES_SHOWN) + " more failures (every one is in report.md)");
             }
         }
-        out.println("local checks count each public test method of the packages that hold your tasks once (a parameterized"
-                + " test or a property is one check); ./storagelab test counts each of their cases, and the tests of the"
-                + " given code too, so its counts are larger");
+        out.println(
+                "local checks count each public test method of the packages that hold your tasks once (a parameterized"
+                        + " test or a property is one check); ./storagelab test counts each of their cases, and the tests of the"
+                        + " given code too, so its counts are larger");
     }
 
     /** The concept a test's behaviour name states: {@code encodedOrderMatchesTheRecordOrder} reads "encoded order matches the record order". */

@@ -1,8 +1,8 @@
 package dev.storagelab.grader;
 
 import dev.storagelab.grader.GradeReport.PerfResult;
-import dev.storagelab.grader.bench.CpuTimeProfiler;
 import dev.storagelab.grader.bench.BenchTable;
+import dev.storagelab.grader.bench.CpuTimeProfiler;
 import dev.storagelab.grader.bench.JmhRunner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,14 +27,22 @@ final class Performance {
     /** A rubric benchmark with its points already weighted by the lab's weight. */
     private record GradedBenchmark(String lab, String name, String benchmark, String params, double points) {
 
-        PerfResult result(double ratio, double reference, double submission, String unit, double earned, String status,
-                          String message) {
-            return new PerfResult(lab, name, benchmark, params, ratio, reference, submission, unit, earned, points, status, message);
+        PerfResult result(
+                double ratio,
+                double reference,
+                double submission,
+                String unit,
+                double earned,
+                String status,
+                String message) {
+            return new PerfResult(
+                    lab, name, benchmark, params, ratio, reference, submission, unit, earned, points, status, message);
         }
     }
 
     /** The system property the benchmarks' answer checks take their sampling seed from (the testkit's AnswerCheck). */
     static final String ANSWERS_SEED = "storagelab.answers.seed";
+
     private static final java.security.SecureRandom SEEDS = new java.security.SecureRandom();
 
     /** One benchmark at a time across every grading in this JVM (a batch grades in parallel). */
@@ -87,7 +95,8 @@ final class Performance {
             List<JmhRunner.Score> refRuns = new ArrayList<>();
             List<JmhRunner.Score> subRuns = new ArrayList<>();
             String failure = null;
-            // The answer checks sample operations by a seed the student cannot know in advance; both sides get the same one.
+            // The answer checks sample operations by a seed the student cannot know in advance; both sides get the same
+            // one.
             Map<String, String> properties = Map.of(ANSWERS_SEED, Long.toString(SEEDS.nextLong()));
             String outOfTime = "not run: " + clock.limitWords() + " was reached before this benchmark";
             if (clock.lessThan(Grader.LAB_MARGIN.multipliedBy(2))) {
@@ -104,26 +113,37 @@ final class Performance {
                         break; // the rounds so far count
                     }
                     log.println("  performance: " + lab.id() + " " + p.name() + " (" + p.benchmark() + " " + b.params()
-                            + "), round " + (round + 1) + (round < rubric.perfRounds() ? " of " + rubric.perfRounds()
-                            : ", an extra round: the ratio is close to a threshold"));
+                            + "), round " + (round + 1)
+                            + (round < rubric.perfRounds()
+                                    ? " of " + rubric.perfRounds()
+                                    : ", an extra round: the ratio is close to a threshold"));
                     boolean referenceFirst = round % 2 == 0;
                     for (int side = 0; side < 2 && failure == null; side++) {
                         boolean isReference = (side == 0) == referenceFirst;
-                        Path runLog = logs.resolve(lab.id() + "-" + p.name() + (isReference ? "-reference-" : "-submission-") + round + ".txt");
+                        Path runLog = logs.resolve(lab.id() + "-" + p.name()
+                                + (isReference ? "-reference-" : "-submission-") + round + ".txt");
                         long kills = ContainerLimits.current().oomKills();
-                        JmhRunner.Score score = once((isReference ? reference : submission).resolve(lab.directory()), include, p,
-                                properties, runLog);
+                        JmhRunner.Score score = once(
+                                (isReference ? reference : submission).resolve(lab.directory()),
+                                include,
+                                p,
+                                properties,
+                                runLog);
                         if (score == null && clock.lessThan(Grader.LAB_MARGIN)) {
                             failure = "not measured: " + clock.limitWords() + " was reached while it ran";
                         } else if (score == null && ContainerLimits.current().oomKills() > kills) {
                             // the kernel stopped it, not the code: the grader's own counter says so
                             failure = "not measured: the grading container ran out of memory (its limit, "
-                                    + ContainerLimits.current().memoryLimitMegabytes() + " MiB, holds the grader and the benchmark"
-                                    + " together) while the benchmark ran on " + (isReference ? "the reference" : "your code");
+                                    + ContainerLimits.current().memoryLimitMegabytes()
+                                    + " MiB, holds the grader and the benchmark"
+                                    + " together) while the benchmark ran on "
+                                    + (isReference ? "the reference" : "your code");
                         } else if (isReference) {
                             if (score == null) {
-                                throw new IOException(Rubric.PATH + ": perf." + lab.id() + "." + p.name() + " must name one benchmark"
-                                        + " method of " + lab.id() + " and fix every @Param that has several values, so that the"
+                                throw new IOException(Rubric.PATH + ": perf." + lab.id() + "." + p.name()
+                                        + " must name one benchmark"
+                                        + " method of " + lab.id()
+                                        + " and fix every @Param that has several values, so that the"
                                         + " reference runs exactly one measurement; it did not (see " + runLog + ")");
                             }
                             refRuns.add(score);
@@ -141,20 +161,41 @@ final class Performance {
             boolean cutByClock = failure != null && failure.startsWith("not measured");
             if (failure != null && !(cutByClock && bestRef != null && !subRuns.isEmpty())) {
                 // a run cut by the time limit after a full round of both sides still counts that round
-                results.add(b.result(Double.NaN, bestRef == null ? Double.NaN : bestRef.score(), Double.NaN,
-                        bestRef == null ? "" : bestRef.unit(), 0, cutByClock ? PerfResult.NOT_RUN : PerfResult.FAILED, failure));
+                results.add(b.result(
+                        Double.NaN,
+                        bestRef == null ? Double.NaN : bestRef.score(),
+                        Double.NaN,
+                        bestRef == null ? "" : bestRef.unit(),
+                        0,
+                        cutByClock ? PerfResult.NOT_RUN : PerfResult.FAILED,
+                        failure));
                 continue;
             }
             JmhRunner.Score bestSub = best(subRuns, false);
             double ratio = ratio(refRuns, subRuns, true);
             double wallRatio = ratio(refRuns, subRuns, false);
             double earned = b.points() * rubric.perfFraction(ratio);
-            results.add(b.result(ratio, cpu(bestRef), cpu(bestSub), bestRef.unit(), earned, PerfResult.MEASURED,
-                    String.format(java.util.Locale.ROOT, "%s %s of CPU time against the reference's %s %s: %.2fx the reference's"
+            results.add(b.result(
+                    ratio,
+                    cpu(bestRef),
+                    cpu(bestSub),
+                    bestRef.unit(),
+                    earned,
+                    PerfResult.MEASURED,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%s %s of CPU time against the reference's %s %s: %.2fx the reference's"
                                     + " CPU time (wall time %.2fx); best of %d run%s a side, alternating; the runs of one side"
                                     + " spread by up to %.0f%%",
-                            BenchTable.number(cpu(bestSub)), bestRef.unit(), BenchTable.number(cpu(bestRef)), bestRef.unit(),
-                            ratio, wallRatio, refRuns.size(), refRuns.size() == 1 ? "" : "s", 100 * Math.max(spread(refRuns), spread(subRuns)))));
+                            BenchTable.number(cpu(bestSub)),
+                            bestRef.unit(),
+                            BenchTable.number(cpu(bestRef)),
+                            bestRef.unit(),
+                            ratio,
+                            wallRatio,
+                            refRuns.size(),
+                            refRuns.size() == 1 ? "" : "s",
+                            100 * Math.max(spread(refRuns), spread(subRuns)))));
         }
         return results;
     }
@@ -209,16 +250,28 @@ final class Performance {
     }
 
     private GradedBenchmark graded(Lab lab, Rubric.PerfBenchmark p) {
-        String params = String.join(" ", p.params().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        String params = String.join(
+                " ",
+                p.params().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList());
         return new GradedBenchmark(lab.id(), p.name(), p.benchmark(), params, p.points() * rubric.weight(lab.id()));
     }
 
     /** One run of one benchmark with the rubric's settings; null if it produced no score. */
-    private JmhRunner.Score once(Path module, String include, Rubric.PerfBenchmark p, Map<String, String> properties, Path log)
+    private JmhRunner.Score once(
+            Path module, String include, Rubric.PerfBenchmark p, Map<String, String> properties, Path log)
             throws IOException {
         Files.createDirectories(log.getParent());
-        JmhRunner.Run run = JmhRunner.run(module, include, p.params(), properties, rubric.perfSettings(), runDeadline(),
-                log, new PrintStream(java.io.OutputStream.nullOutputStream()));
+        JmhRunner.Run run = JmhRunner.run(
+                module,
+                include,
+                p.params(),
+                properties,
+                rubric.perfSettings(),
+                runDeadline(),
+                log,
+                new PrintStream(java.io.OutputStream.nullOutputStream()));
         if (!run.ok() || run.scores().size() != 1) {
             return null;
         }
@@ -228,7 +281,9 @@ final class Performance {
     /** What went wrong in a failed run, from JMH's log: the benchmark's exception, or the deadline. */
     private String why(Path log) throws IOException {
         List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        return lines.stream().filter(l -> l.matches("^\\S*(Exception|Error)\\b.*")).findFirst()
+        return lines.stream()
+                .filter(l -> l.matches("^\\S*(Exception|Error)\\b.*"))
+                .findFirst()
                 .map(l -> "it threw " + l.strip())
                 .orElse("it failed or took longer than " + rubric.perfDeadline().toSeconds() + " s");
     }

@@ -41,14 +41,13 @@ public final class PrairieLearnPackage {
     /** The base image: plain JDK 17. */
     static final String BASE = "eclipse-temurin:17-jdk-jammy";
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
-    private PrairieLearnPackage() {
-    }
+    private PrairieLearnPackage() {}
 
     /** What was written. */
-    public record Summary(Path question, Path image, List<String> files) {
-    }
+    public record Summary(Path question, Path image, List<String> files) {}
 
     /** Writes the question of {@code labId} and the grader image's build folder into {@code out}. */
     public static Summary write(Workspace workspace, String labId, Path out) throws IOException {
@@ -61,11 +60,15 @@ public final class PrairieLearnPackage {
         Map<String, Object> grading = new LinkedHashMap<>();
         grading.put("enabled", true);
         grading.put("image", IMAGE);
-        grading.put("entrypoint", IMAGE_ROOT + "/run_grader " + String.format(java.util.Locale.ROOT, "%02d", lab.number()));
+        grading.put(
+                "entrypoint", IMAGE_ROOT + "/run_grader " + String.format(java.util.Locale.ROOT, "%02d", lab.number()));
         grading.put("timeout", TIMEOUT);
         grading.put("enableNetworking", false);
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("uuid", UUID.nameUUIDFromBytes(("storagelab " + lab.id()).getBytes(StandardCharsets.UTF_8)).toString());
+        info.put(
+                "uuid",
+                UUID.nameUUIDFromBytes(("storagelab " + lab.id()).getBytes(StandardCharsets.UTF_8))
+                        .toString());
         info.put("title", "storagelab " + lab.id() + ": " + handoutTitle(workspace, lab));
         info.put("topic", "storagelab");
         info.put("tags", List.of("storagelab", lab.id()));
@@ -76,7 +79,8 @@ public final class PrairieLearnPackage {
         Files.writeString(question.resolve("info.json"), GSON.toJson(info) + "\n", StandardCharsets.UTF_8);
 
         StringBuilder manifest = new StringBuilder();
-        files.forEach((name, path) -> manifest.append(name).append('\t').append(path).append('\n'));
+        files.forEach(
+                (name, path) -> manifest.append(name).append('\t').append(path).append('\n'));
         Files.writeString(question.resolve("tests/files.txt"), manifest.toString(), StandardCharsets.UTF_8);
 
         // The files as the release gives them (their tasks not implemented), for a first download.
@@ -97,7 +101,8 @@ public final class PrairieLearnPackage {
         Path source = Files.createDirectories(image.resolve("source"));
         Files.writeString(source.resolve("setup.sh"), GradescopePackage.setupScript(List.of()), StandardCharsets.UTF_8);
         for (Path p : GradescopePackage.workspaceFiles(workspace)) {
-            Path dest = source.resolve("storagelab").resolve(workspace.root().relativize(p).toString());
+            Path dest = source.resolve("storagelab")
+                    .resolve(workspace.root().relativize(p).toString());
             Files.createDirectories(dest.getParent());
             Files.copy(p, dest);
         }
@@ -130,12 +135,13 @@ public final class PrairieLearnPackage {
             String name = p.getFileName().toString();
             String before = byName.put(name, rel);
             if (before != null) {
-                throw new IllegalStateException(lab.id() + " has two files named " + name + " that hold tasks (" + before + ", " + rel
-                        + "); PrairieLearn keeps an upload's name only, so rename one");
+                throw new IllegalStateException(lab.id() + " has two files named " + name + " that hold tasks ("
+                        + before + ", " + rel + "); PrairieLearn keeps an upload's name only, so rename one");
             }
         }
         if (byName.isEmpty()) {
-            throw new IllegalArgumentException(lab.id() + " has no file with a task (// BEGIN SOLUTION " + lab.id() + ") to upload");
+            throw new IllegalArgumentException(
+                    lab.id() + " has no file with a task (// BEGIN SOLUTION " + lab.id() + ") to upload");
         }
         return byName;
     }
@@ -145,7 +151,9 @@ public final class PrairieLearnPackage {
         if (!Files.isRegularFile(handout)) {
             return lab.directory();
         }
-        String first = Files.readAllLines(handout, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("# ")).findFirst()
+        String first = Files.readAllLines(handout, StandardCharsets.UTF_8).stream()
+                .filter(l -> l.startsWith("# "))
+                .findFirst()
                 .orElse("# " + lab.directory());
         return first.substring(2).replaceFirst("^" + lab.id() + "\\s+", "").strip();
     }
@@ -153,8 +161,13 @@ public final class PrairieLearnPackage {
     static String questionHtml(Lab lab, Map<String, String> files) {
         StringBuilder links = new StringBuilder();
         for (Map.Entry<String, String> f : files.entrySet()) {
-            links.append("    <li><a href=\"{{options.client_files_question_url}}/").append(f.getKey()).append("\" download>")
-                    .append(f.getKey()).append("</a> (<code>").append(f.getValue()).append("</code>)</li>\n");
+            links.append("    <li><a href=\"{{options.client_files_question_url}}/")
+                    .append(f.getKey())
+                    .append("\" download>")
+                    .append(f.getKey())
+                    .append("</a> (<code>")
+                    .append(f.getValue())
+                    .append("</code>)</li>\n");
         }
         return """
                 <pl-question-panel>
@@ -208,8 +221,11 @@ public final class PrairieLearnPackage {
                 cp "$work/out/%s" "$GRADE/results/results.json" 2>/dev/null \\
                   || printf '{"gradable": false, "score": 0, "message": "The grader could not run (exit status %%s). Please tell your instructor.", "tests": []}\\n' "$status" > "$GRADE/results/results.json"
                 rm -rf "$work"
-                """.formatted(IMAGE_ROOT, IMAGE_ROOT,
-                GradescopePackage.gradeStep("\"$work/submission\"", List.of("\"$LAB\""), "\"$ROOT/reference-build\"", "\"$work/out\""),
+                """.formatted(
+                IMAGE_ROOT,
+                IMAGE_ROOT,
+                GradescopePackage.gradeStep(
+                        "\"$work/submission\"", List.of("\"$LAB\""), "\"$ROOT/reference-build\"", "\"$work/out\""),
                 dev.storagelab.grader.report.ReportWriter.PRAIRIELEARN);
     }
 

@@ -24,8 +24,7 @@ final class RegionMerge {
     static final Pattern THROW = Pattern.compile(
             "^\\s*throw new dev\\.storagelab\\.lab\\.NotImplementedException\\(\"(lab-\\d\\d)\", \"(T\\d+)\",.*\\);\\s*$");
 
-    private RegionMerge() {
-    }
+    private RegionMerge() {}
 
     /**
      * The result of a merge.
@@ -36,12 +35,10 @@ final class RegionMerge {
      *                 block it sits in changed): the newer file keeps the throw there
      * @param movedFrom per task whose code came from another of the student's files, that file's name
      */
-    record Result(String text, Map<String, Integer> carried, List<String> unplaced, Map<String, String> movedFrom) {
-    }
+    record Result(String text, Map<String, Integer> carried, List<String> unplaced, Map<String, String> movedFrom) {}
 
     /** One of the student's other files of the same lab, where a region that moved may be found: its name and text. */
-    record Source(String name, String text) {
-    }
+    record Source(String name, String text) {}
 
     /** Whether {@code text} holds at least one region's throw line. */
     static boolean hasRegions(String text) {
@@ -56,7 +53,8 @@ final class RegionMerge {
         StringBuilder sb = new StringBuilder(text.length());
         for (String line : text.split("\n", -1)) {
             Matcher m = THROW.matcher(line);
-            sb.append(m.matches() ? "\u0000region " + m.group(1) + " " + m.group(2) : line).append('\n');
+            sb.append(m.matches() ? "\u0000region " + m.group(1) + " " + m.group(2) : line)
+                    .append('\n');
         }
         return sb.toString();
     }
@@ -173,7 +171,9 @@ final class RegionMerge {
 
     /** Whether a region's lines are still only the release's throw: the student has not started it. */
     private static boolean untouched(List<String> code) {
-        return code.stream().filter(l -> !l.isBlank()).allMatch(l -> THROW.matcher(l).matches());
+        return code.stream()
+                .filter(l -> !l.isBlank())
+                .allMatch(l -> THROW.matcher(l).matches());
     }
 
     /**
@@ -198,12 +198,10 @@ final class RegionMerge {
      * A region of the newer file: its throw line, the line that opens its block, the given lines
      * between them, and which occurrence of that opening it is (for blocks that open alike).
      */
-    private record Anchor(String task, int throwLine, String opening, List<String> given, int occurrence) {
-    }
+    private record Anchor(String task, int throwLine, String opening, List<String> given, int occurrence) {}
 
     /** Where a region's code sits in the student's file: lines [from, to), and the throw it stands for. */
-    private record Span(int from, int to, String throwLine) {
-    }
+    private record Span(int from, int to, String throwLine) {}
 
     private static List<Anchor> anchors(String[] n) {
         int[] opener = openers(n);
@@ -231,7 +229,9 @@ final class RegionMerge {
         int[] closer = closers(w);
         int found = -1;
         for (int j = 0; j < w.length; j++) {
-            if (!w[j].strip().equals(a.opening()) || closer[j] < 0 || j + a.given().size() >= w.length) {
+            if (!w[j].strip().equals(a.opening())
+                    || closer[j] < 0
+                    || j + a.given().size() >= w.length) {
                 continue;
             }
             boolean same = true;

@@ -28,10 +28,10 @@ import java.util.regex.Pattern;
  */
 public final class Regions {
 
-    private Regions() {
-    }
+    private Regions() {}
 
-    private static final Pattern BEGIN_SOLUTION = Pattern.compile("//\\s*BEGIN SOLUTION\\s+(lab-\\d\\d)\\s+(T\\d+)\\s*");
+    private static final Pattern BEGIN_SOLUTION =
+            Pattern.compile("//\\s*BEGIN SOLUTION\\s+(lab-\\d\\d)\\s+(T\\d+)\\s*");
     private static final Pattern ANY_MARKER = Pattern.compile("//\\s*(BEGIN|END)\\s+(SOLUTION|REMOVE)\\b.*");
     private static final String NOT_IMPLEMENTED = "dev.storagelab.lab.NotImplementedException";
 
@@ -57,8 +57,7 @@ public final class Regions {
     }
 
     /** The result of exporting one Java file. */
-    public record Exported(String text, List<Region> regions) {
-    }
+    public record Exported(String text, List<Region> regions) {}
 
     /**
      * Replaces every solution region of {@code source} with its throw and drops every remove
@@ -80,7 +79,8 @@ public final class Regions {
                 String markerLab = begin.group(1);
                 String task = begin.group(2);
                 if (!markerLab.equals(lab.id())) {
-                    throw new RegionException(file, i + 1, "region is marked " + markerLab + " but the file is in " + lab.directory());
+                    throw new RegionException(
+                            file, i + 1, "region is marked " + markerLab + " but the file is in " + lab.directory());
                 }
                 int end = findEnd(lines, i, "SOLUTION", file);
                 int next = end + 1;
@@ -88,12 +88,23 @@ public final class Regions {
                     next++;
                 }
                 if (next >= lines.length || !lines[next].trim().startsWith("}")) {
-                    throw new RegionException(file, end + 1, "a solution region must end its block (the next line must be '}'),"
-                            + " or the throw that replaces it makes the statements after it unreachable");
+                    throw new RegionException(
+                            file,
+                            end + 1,
+                            "a solution region must end its block (the next line must be '}'),"
+                                    + " or the throw that replaces it makes the statements after it unreachable");
                 }
                 String indent = line.substring(0, line.indexOf('/'));
-                out.append(indent).append("throw new ").append(NOT_IMPLEMENTED).append("(\"").append(lab.id())
-                        .append("\", \"").append(task).append("\", \"").append(lab.handoutAnchor(task)).append("\");");
+                out.append(indent)
+                        .append("throw new ")
+                        .append(NOT_IMPLEMENTED)
+                        .append("(\"")
+                        .append(lab.id())
+                        .append("\", \"")
+                        .append(task)
+                        .append("\", \"")
+                        .append(lab.handoutAnchor(task))
+                        .append("\");");
                 regions.add(new Region(file, i + 1, end + 1, markerLab, task));
                 i = end + 1;
                 if (i < lines.length) {
@@ -106,8 +117,11 @@ public final class Regions {
                 continue;
             }
             if (ANY_MARKER.matcher(trimmed).matches()) {
-                throw new RegionException(file, i + 1, "unexpected or malformed region marker: " + trimmed
-                        + " (expected '// BEGIN SOLUTION lab-NN TK', '// END SOLUTION', '// BEGIN REMOVE' or '// END REMOVE')");
+                throw new RegionException(
+                        file,
+                        i + 1,
+                        "unexpected or malformed region marker: " + trimmed
+                                + " (expected '// BEGIN SOLUTION lab-NN TK', '// END SOLUTION', '// BEGIN REMOVE' or '// END REMOVE')");
             }
             out.append(line);
             if (i < lines.length - 1) {
@@ -150,11 +164,15 @@ public final class Regions {
                 return j;
             }
             if (ANY_MARKER.matcher(t).matches()) {
-                throw new RegionException(file, j + 1, "region opened at line " + (begin + 1) + " is not closed before "
-                        + "this marker (regions do not nest)");
+                throw new RegionException(
+                        file,
+                        j + 1,
+                        "region opened at line " + (begin + 1) + " is not closed before "
+                                + "this marker (regions do not nest)");
             }
         }
-        throw new RegionException(file, begin + 1, kind.toLowerCase(Locale.ROOT) + " region is never closed with '// END " + kind + "'");
+        throw new RegionException(
+                file, begin + 1, kind.toLowerCase(Locale.ROOT) + " region is never closed with '// END " + kind + "'");
     }
 
     /** Drops instructor-only parts of a Markdown file and uncomments student-only parts. */

@@ -51,15 +51,18 @@ public final class ReleaseLeakCheck {
     private static final Pattern COMMENT_MARKS = Pattern.compile("^[/*#]+");
     private static final Pattern NO_SUBSTANCE = Pattern.compile(
             "}?(else|try|finally|do)\\{?|}?catch\\(.*\\)\\{?|(return|break|continue)-?\\w*;|(case.*|default):|(import|package)[\\w.*]+;");
-    private static final Pattern BEGIN_SOLUTION = Pattern.compile("//\\s*BEGIN SOLUTION\\s+(lab-\\d\\d)\\s+(T\\d+)\\s*");
+    private static final Pattern BEGIN_SOLUTION =
+            Pattern.compile("//\\s*BEGIN SOLUTION\\s+(lab-\\d\\d)\\s+(T\\d+)\\s*");
     private static final Pattern BEGIN_REMOVE = Pattern.compile("//\\s*BEGIN REMOVE\\s*");
     private static final Pattern END = Pattern.compile("//\\s*END (SOLUTION|REMOVE)\\s*");
     /** The audit's records: {@code notes/audit.md}, {@code audit-lab-NN.txt}, {@code audit.txt}, {@code audit.json}. */
     private static final Pattern AUDIT_RECORD = Pattern.compile("audit(-lab-\\d+)?\\.(md|txt|json)");
+
     private static final java.nio.file.PathMatcher HIDDEN_TEST =
             java.nio.file.FileSystems.getDefault().getPathMatcher("glob:**/src/hidden/**.java");
     /** How the audit lists a mutant: task, file and line, mutator. */
     static final Pattern MUTANT_LINE = Pattern.compile("\\bT\\d+\\s+\\S+\\.java:\\d+\\s+\\w*Mutator\\b");
+
     private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target");
     /** Where {@link #unescaped} breaks a line: a {@code \n} escape, or a quote that is not escaped. */
     private static final Pattern UNESCAPED_BREAK = Pattern.compile("\\\\n|(?<!\\\\)\"");
@@ -118,9 +121,10 @@ public final class ReleaseLeakCheck {
 
         /** What leaked, where (one a line, at most 20), and how to keep it out. */
         public String describe() {
-            StringBuilder s = new StringBuilder("the release would leak instructor material in " + leaks.size() + " places; leave"
-                    + " the file out (.exportignore), put Markdown between <!-- BEGIN INSTRUCTOR --> and <!-- END INSTRUCTOR -->,"
-                    + " or take the lines out:");
+            StringBuilder s =
+                    new StringBuilder("the release would leak instructor material in " + leaks.size() + " places; leave"
+                            + " the file out (.exportignore), put Markdown between <!-- BEGIN INSTRUCTOR --> and <!-- END INSTRUCTOR -->,"
+                            + " or take the lines out:");
             leaks.stream().limit(20).forEach(l -> s.append("\n  ").append(l));
             if (leaks.size() > 20) {
                 s.append("\n  ... and ").append(leaks.size() - 20).append(" more");
@@ -169,18 +173,25 @@ public final class ReleaseLeakCheck {
 
         List<Snippet> regionSnippets = new ArrayList<>();
         for (Path relative : files) {
-            Lab lab = workspace.labs().stream().filter(l -> relative.startsWith(l.studentSources())).findFirst().orElse(null);
-            if (lab != null && !solvedLabs.contains(lab.id()) && relative.toString().endsWith(".java")) {
+            Lab lab = workspace.labs().stream()
+                    .filter(l -> relative.startsWith(l.studentSources()))
+                    .findFirst()
+                    .orElse(null);
+            if (lab != null
+                    && !solvedLabs.contains(lab.id())
+                    && relative.toString().endsWith(".java")) {
                 regionSnippets.addAll(regionsOf(relative.toString(), read(root.resolve(relative))));
             }
         }
         List<Snippet> instructorSnippets = new ArrayList<>();
         for (Path relative : files) {
-            Kind kind = AUDIT_RECORD.matcher(relative.getFileName().toString()).matches() ? Kind.AUDIT
+            Kind kind = AUDIT_RECORD.matcher(relative.getFileName().toString()).matches()
+                    ? Kind.AUDIT
                     : HIDDEN_TEST.matches(relative) ? Kind.HIDDEN_TEST : null;
             if (kind != null) {
                 String what = kind == Kind.AUDIT ? "the mutation audit's record" : "a hidden test";
-                instructorSnippets.add(new Snippet(relative.toString(), 0, read(root.resolve(relative)).split("\n", -1), what, kind));
+                instructorSnippets.add(new Snippet(
+                        relative.toString(), 0, read(root.resolve(relative)).split("\n", -1), what, kind));
             }
         }
         Map<String, Origin> windows = new HashMap<>();
@@ -204,8 +215,7 @@ public final class ReleaseLeakCheck {
         }
     }
 
-    private record NumberedLine(String normalized, int number, String text) {
-    }
+    private record NumberedLine(String normalized, int number, String text) {}
 
     /** The solution and remove regions of a lab source file, as snippets. */
     private static List<Snippet> regionsOf(String file, String text) {
@@ -275,8 +285,11 @@ public final class ReleaseLeakCheck {
                 while (m.find()) {
                     String cited = m.group(1) != null ? m.group(1) : m.group(2);
                     Path folder = relative.getParent() == null ? Path.of("") : relative.getParent();
-                    for (Path candidate : List.of(folder.resolve(cited).normalize(), Path.of(cited).normalize())) {
-                        if (!candidate.startsWith("..") && !skipped(candidate) && Files.exists(root.resolve(candidate))
+                    for (Path candidate : List.of(
+                            folder.resolve(cited).normalize(), Path.of(cited).normalize())) {
+                        if (!candidate.startsWith("..")
+                                && !skipped(candidate)
+                                && Files.exists(root.resolve(candidate))
                                 && !Files.exists(release.resolve(candidate))) {
                             dangling.add(relative + ":" + (i + 1) + " cites " + cited);
                         }
@@ -306,7 +319,9 @@ public final class ReleaseLeakCheck {
                 continue;
             }
             if (!origin.file().equals(previous)) {
-                List<String> lines = kept.subList(i, i + WINDOW).stream().map(l -> l.text().trim()).toList();
+                List<String> lines = kept.subList(i, i + WINDOW).stream()
+                        .map(l -> l.text().trim())
+                        .toList();
                 leaks.add(new Leak(file, kept.get(i).number(), origin.toString(), lines));
             }
             previous = origin.file();
@@ -343,7 +358,8 @@ public final class ReleaseLeakCheck {
      * comment is dropped, or with {@code readComments} read as the text after its marks, so that
      * both a copy with comments put between its lines and code quoted in a comment match.
      */
-    private static List<NumberedLine> nonTrivial(List<String> lines, int firstNumber, Set<String> idioms, boolean readComments) {
+    private static List<NumberedLine> nonTrivial(
+            List<String> lines, int firstNumber, Set<String> idioms, boolean readComments) {
         List<NumberedLine> kept = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String n = normalize(lines.get(i));
@@ -373,12 +389,16 @@ public final class ReleaseLeakCheck {
 
     /** Whether a normalized line is a comment: it begins with {@code //}, {@code /*}, {@code *} or {@code #}. */
     static boolean isComment(String normalized) {
-        return normalized.startsWith("//") || normalized.startsWith("/*") || normalized.startsWith("*") || normalized.startsWith("#");
+        return normalized.startsWith("//")
+                || normalized.startsWith("/*")
+                || normalized.startsWith("*")
+                || normalized.startsWith("#");
     }
 
     /** Whether a normalized line is trivial (see the class comment); comments and idioms aside. */
     static boolean trivial(String normalized) {
-        return normalized.length() < MIN_LENGTH || normalized.chars().noneMatch(Character::isLetterOrDigit)
+        return normalized.length() < MIN_LENGTH
+                || normalized.chars().noneMatch(Character::isLetterOrDigit)
                 || NO_SUBSTANCE.matcher(normalized).matches();
     }
 
@@ -395,9 +415,11 @@ public final class ReleaseLeakCheck {
         List<Path> files = new ArrayList<>();
         Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
             @Override
-            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
+            public java.nio.file.FileVisitResult preVisitDirectory(
+                    Path dir, java.nio.file.attribute.BasicFileAttributes a) {
                 return SKIPPED_DIRECTORIES.contains(dir.getFileName().toString()) && !dir.equals(root)
-                        ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+                        ? java.nio.file.FileVisitResult.SKIP_SUBTREE
+                        : java.nio.file.FileVisitResult.CONTINUE;
             }
 
             @Override

@@ -34,7 +34,13 @@ public final class ReleaseUpdate {
 
     /** What happens to one file. */
     public enum Action {
-        ADD("added"), UPDATE("updated"), MERGE("merged"), REPLACE("replaced"), CONFLICT("CHECK"), REMOVE("removed"), KEEP("kept");
+        ADD("added"),
+        UPDATE("updated"),
+        MERGE("merged"),
+        REPLACE("replaced"),
+        CONFLICT("CHECK"),
+        REMOVE("removed"),
+        KEEP("kept");
 
         final String words;
 
@@ -44,14 +50,13 @@ public final class ReleaseUpdate {
     }
 
     /** One file's change: {@code text} (null: copy {@code from}; for REMOVE and KEEP, unused), and a note for the student. */
-    public record Change(Path path, Action action, String text, Path from, String note) {
-    }
+    public record Change(Path path, Action action, String text, Path from, String note) {}
 
     /** Directories of a workspace that are never read or written: build output, results, version control, IDEs. */
-    private static final Set<String> UNTOUCHED = Set.of("target", "storagelab-out", ".git", ".idea", ".vscode", "node_modules");
+    private static final Set<String> UNTOUCHED =
+            Set.of("target", "storagelab-out", ".git", ".idea", ".vscode", "node_modules");
 
-    private ReleaseUpdate() {
-    }
+    private ReleaseUpdate() {}
 
     /**
      * The changes that take {@code newer} (a release folder) into {@code workspace} (a student's
@@ -61,16 +66,19 @@ public final class ReleaseUpdate {
      */
     public static List<Change> plan(Path workspace, Path newer) throws IOException {
         if (!Files.isDirectory(newer)) {
-            throw new IllegalArgumentException(newer + (Files.exists(newer) ? " is a file, not a folder" : " does not exist")
-                    + "; name the folder of the newer release (what ./storagelab export wrote)");
+            throw new IllegalArgumentException(
+                    newer + (Files.exists(newer) ? " is a file, not a folder" : " does not exist")
+                            + "; name the folder of the newer release (what ./storagelab export wrote)");
         }
         if (!Files.isRegularFile(newer.resolve(Exporter.RELEASE_MARKER))) {
-            throw new IllegalArgumentException(newer + " is not a storagelab release (it has no " + Exporter.RELEASE_MARKER
-                    + "); name the folder of the newer release (what ./storagelab export wrote)");
+            throw new IllegalArgumentException(
+                    newer + " is not a storagelab release (it has no " + Exporter.RELEASE_MARKER
+                            + "); name the folder of the newer release (what ./storagelab export wrote)");
         }
         if (!Files.isRegularFile(workspace.resolve(Exporter.RELEASE_MARKER))) {
-            throw new IllegalArgumentException(workspace + " is not a student release (it has no " + Exporter.RELEASE_MARKER
-                    + "): update takes a newer release into a student's workspace; an instructor exports with --out");
+            throw new IllegalArgumentException(
+                    workspace + " is not a student release (it has no " + Exporter.RELEASE_MARKER
+                            + "): update takes a newer release into a student's workspace; an instructor exports with --out");
         }
         if (workspace.toRealPath().equals(newer.toRealPath())) {
             throw new IllegalArgumentException(newer + " is this workspace; name the folder of the newer release");
@@ -104,8 +112,12 @@ public final class ReleaseUpdate {
             if (recorded != null && recorded.equals(digest(Files.readAllBytes(path)))) {
                 changes.add(new Change(path, Action.REMOVE, null, null, "no longer in the release"));
             } else {
-                changes.add(new Change(path, Action.KEEP, null, null, recorded == null
-                        ? "your file" : "no longer in the release, but you changed it"));
+                changes.add(new Change(
+                        path,
+                        Action.KEEP,
+                        null,
+                        null,
+                        recorded == null ? "your file" : "no longer in the release, but you changed it"));
             }
         }
         changes.sort(java.util.Comparator.comparing(Change::path));
@@ -129,13 +141,17 @@ public final class ReleaseUpdate {
     /** "your code of lab-07 T5 moved here from HybridStore.java". */
     private static String moved(RegionMerge.Result r) {
         Map<String, List<String>> byFile = new TreeMap<>();
-        r.movedFrom().forEach((task, file) -> byFile.computeIfAbsent(file, f -> new ArrayList<>()).add(task));
+        r.movedFrom()
+                .forEach((task, file) ->
+                        byFile.computeIfAbsent(file, f -> new ArrayList<>()).add(task));
         List<String> parts = new ArrayList<>();
-        byFile.forEach((file, tasks) -> parts.add("your code of " + String.join(", ", tasks) + " moved here from " + file));
+        byFile.forEach(
+                (file, tasks) -> parts.add("your code of " + String.join(", ", tasks) + " moved here from " + file));
         return String.join("; ", parts);
     }
 
-    private static Change change(String rel, Path from, Path to, Map<String, String> before, Labs labs) throws IOException {
+    private static Change change(String rel, Path from, Path to, Map<String, String> before, Labs labs)
+            throws IOException {
         if (rel.equals(Exporter.RELEASE_MARKER)) {
             return new Change(to, Action.UPDATE, null, from, "");
         }
@@ -150,8 +166,9 @@ public final class ReleaseUpdate {
                 // file or in another it moved to: what their release gave out, if they changed no
                 // more; anything else (a task the newer release no longer has, given code they
                 // changed) would be lost, so their whole file is kept
-                boolean onlyRegions = recorded != null && recorded.equals(digest(RegionMerge.withoutStudentCode(mine, newer,
-                        labs.newer(rel)).getBytes(StandardCharsets.UTF_8)));
+                boolean onlyRegions = recorded != null
+                        && recorded.equals(digest(RegionMerge.withoutStudentCode(mine, newer, labs.newer(rel))
+                                .getBytes(StandardCharsets.UTF_8)));
                 List<String> said = new ArrayList<>();
                 Map<String, Integer> here = new TreeMap<>(r.carried());
                 r.movedFrom().keySet().forEach(here::remove);
@@ -163,14 +180,25 @@ public final class ReleaseUpdate {
                 }
                 String kept = String.join("; ", said);
                 if (!r.unplaced().isEmpty()) {
-                    return new Change(to, Action.CONFLICT, r.text(), null, (kept.isEmpty() ? "" : kept + "; ")
-                            + "the methods of " + String.join(", ", new TreeSet<>(r.unplaced())) + " changed, so they hold the"
-                            + " release's throw again: copy your code for them from " + rel + ".mine");
+                    return new Change(
+                            to,
+                            Action.CONFLICT,
+                            r.text(),
+                            null,
+                            (kept.isEmpty() ? "" : kept + "; ")
+                                    + "the methods of " + String.join(", ", new TreeSet<>(r.unplaced()))
+                                    + " changed, so they hold the"
+                                    + " release's throw again: copy your code for them from " + rel + ".mine");
                 }
                 if (!onlyRegions) {
-                    return new Change(to, Action.MERGE, r.text(), null, (kept.isEmpty() ? "" : kept + "; ")
-                            + "your file holds code this release does not carry (you changed it outside the tasks' methods,"
-                            + " or a task's method left it): your whole file is in " + rel + ".mine");
+                    return new Change(
+                            to,
+                            Action.MERGE,
+                            r.text(),
+                            null,
+                            (kept.isEmpty() ? "" : kept + "; ")
+                                    + "your file holds code this release does not carry (you changed it outside the tasks' methods,"
+                                    + " or a task's method left it): your whole file is in " + rel + ".mine");
                 }
                 return new Change(to, r.carried().isEmpty() ? Action.UPDATE : Action.MERGE, r.text(), null, kept);
             }
@@ -181,27 +209,36 @@ public final class ReleaseUpdate {
         if (recorded != null && recorded.equals(digest(Files.readAllBytes(from)))) {
             return new Change(to, Action.KEEP, null, null, "you changed it; this release did not");
         }
-        return new Change(to, Action.REPLACE, null, from, "it differs from what your release gave out (you changed it, or your release"
-                + " is older than this command): yours is kept as " + rel + ".mine");
+        return new Change(
+                to,
+                Action.REPLACE,
+                null,
+                from,
+                "it differs from what your release gave out (you changed it, or your release"
+                        + " is older than this command): yours is kept as " + rel + ".mine");
     }
 
     /** Writes the changes into the workspace, keeping a {@code .mine} copy wherever its note says so. */
     public static void apply(List<Change> changes) throws IOException {
         for (Change c : changes) {
             if (c.note().contains(".mine")) {
-                Files.copy(c.path(), c.path().resolveSibling(c.path().getFileName() + ".mine"),
+                Files.copy(
+                        c.path(),
+                        c.path().resolveSibling(c.path().getFileName() + ".mine"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             switch (c.action()) {
                 case REMOVE -> Files.delete(c.path());
-                case KEEP -> {
-                }
+                case KEEP -> {}
                 default -> {
                     Files.createDirectories(c.path().getParent());
                     if (c.text() != null) {
                         Files.writeString(c.path(), c.text(), StandardCharsets.UTF_8);
                     } else {
-                        Files.copy(c.from(), c.path(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        Files.copy(
+                                c.from(),
+                                c.path(),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                                 java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
                     }
                 }
@@ -218,7 +255,10 @@ public final class ReleaseUpdate {
             if (c.path().getFileName().toString().equals(Exporter.RELEASE_MARKER)) {
                 continue;
             }
-            sb.append(String.format(java.util.Locale.ROOT, "  %-8s %s%n", c.action().words,
+            sb.append(String.format(
+                    java.util.Locale.ROOT,
+                    "  %-8s %s%n",
+                    c.action().words,
                     workspace.relativize(c.path()) + (c.note().isEmpty() ? "" : ": " + c.note())));
         }
         if (changes.stream().allMatch(c -> c.action() == Action.KEEP)) {
@@ -233,9 +273,12 @@ public final class ReleaseUpdate {
     /** The SHA-256 of {@code bytes}, in hex; of a Java file with tasks, of its canonical text ({@link RegionMerge#canonical}). */
     static String digest(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8);
-        byte[] input = RegionMerge.hasRegions(text) ? RegionMerge.canonical(text).getBytes(StandardCharsets.UTF_8) : bytes;
+        byte[] input =
+                RegionMerge.hasRegions(text) ? RegionMerge.canonical(text).getBytes(StandardCharsets.UTF_8) : bytes;
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(input));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(input));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -262,7 +305,8 @@ public final class ReleaseUpdate {
         List<RegionMerge.Source> mine(String rel) throws IOException {
             List<RegionMerge.Source> out = new ArrayList<>();
             for (String other : sameLab(rel, mine)) {
-                out.add(new RegionMerge.Source(Path.of(other).getFileName().toString(),
+                out.add(new RegionMerge.Source(
+                        Path.of(other).getFileName().toString(),
                         Files.readString(workspace.resolve(other), StandardCharsets.UTF_8)));
             }
             return out;
@@ -283,8 +327,13 @@ public final class ReleaseUpdate {
         private static List<String> sameLab(String rel, Set<String> files) {
             int slash = rel.indexOf('/');
             String lab = slash < 0 ? "" : rel.substring(0, slash + 1);
-            return files.stream().filter(f -> !lab.isEmpty() && f.startsWith(lab) && f.endsWith(".java") && !f.equals(rel)
-                    && f.contains("/src/main/")).toList();
+            return files.stream()
+                    .filter(f -> !lab.isEmpty()
+                            && f.startsWith(lab)
+                            && f.endsWith(".java")
+                            && !f.equals(rel)
+                            && f.contains("/src/main/"))
+                    .toList();
         }
     }
 
@@ -292,7 +341,8 @@ public final class ReleaseUpdate {
     private static Set<String> files(Path root) throws IOException {
         Set<String> out = new TreeSet<>();
         try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(Files::isRegularFile).map(root::relativize)
+            walk.filter(Files::isRegularFile)
+                    .map(root::relativize)
                     .filter(rel -> {
                         for (Path part : rel) {
                             if (UNTOUCHED.contains(part.toString())) {

@@ -174,8 +174,7 @@ public final class Rubric {
      * @param benchmark {@code ReadBenchmark.readrandom}: a JMH benchmark class of the lab and its method
      * @param params    the {@code @Param} values it runs with (the benchmark's own for the others)
      */
-    public record PerfBenchmark(String lab, String name, double points, String benchmark, Map<String, String> params) {
-    }
+    public record PerfBenchmark(String lab, String name, double points, String benchmark, Map<String, String> params) {}
 
     /** The benchmarks of {@code lab} that earn performance points, in name order. */
     public List<PerfBenchmark> perf(String lab) {
@@ -188,14 +187,16 @@ public final class Rubric {
             String name = key.substring(prefix.length());
             String[] words = props.getProperty(key).trim().split("\\s+");
             if (words.length < 2 || !words[1].matches("[A-Za-z_$][\\w$]*\\.[A-Za-z_$][\\w$]*")) {
-                throw new IllegalArgumentException(PATH + ": " + key + " must read '<points> <BenchmarkClass.method> [param=value ...]',"
-                        + " not '" + props.getProperty(key) + "'");
+                throw new IllegalArgumentException(
+                        PATH + ": " + key + " must read '<points> <BenchmarkClass.method> [param=value ...]',"
+                                + " not '" + props.getProperty(key) + "'");
             }
             Map<String, String> params = new TreeMap<>();
             for (int i = 2; i < words.length; i++) {
                 int eq = words[i].indexOf('=');
                 if (eq <= 0 || eq == words[i].length() - 1) {
-                    throw new IllegalArgumentException(PATH + ": " + key + ": '" + words[i] + "' is not a param=value pair");
+                    throw new IllegalArgumentException(
+                            PATH + ": " + key + ": '" + words[i] + "' is not a param=value pair");
                 }
                 params.put(words[i].substring(0, eq), words[i].substring(eq + 1));
             }
@@ -213,11 +214,13 @@ public final class Rubric {
         if (Double.isNaN(ratio)) {
             return 0;
         }
-        String spec = props.getProperty("perf.thresholds", "1.3:1 1.6:0.75 2:0.5 3:0.25").trim();
+        String spec = props.getProperty("perf.thresholds", "1.3:1 1.6:0.75 2:0.5 3:0.25")
+                .trim();
         for (String pair : spec.split("[\\s,]+")) {
             String[] p = pair.split(":");
             if (p.length != 2) {
-                throw new IllegalArgumentException(PATH + ": perf.thresholds must list ratio:fraction pairs, not '" + pair + "'");
+                throw new IllegalArgumentException(
+                        PATH + ": perf.thresholds must list ratio:fraction pairs, not '" + pair + "'");
             }
             if (ratio <= parse("perf.thresholds", p[0])) {
                 return parse("perf.thresholds", p[1]);
@@ -228,8 +231,11 @@ public final class Rubric {
 
     /** How each performance benchmark is measured: forks, warmup and measured iterations. */
     public JmhRunner.Settings perfSettings() {
-        return new JmhRunner.Settings((int) number("perf.forks", 1), (int) number("perf.warmup.iterations", 2),
-                Duration.ofMillis((long) (1000 * number("perf.warmup.seconds", 1))), (int) number("perf.measurement.iterations", 3),
+        return new JmhRunner.Settings(
+                (int) number("perf.forks", 1),
+                (int) number("perf.warmup.iterations", 2),
+                Duration.ofMillis((long) (1000 * number("perf.warmup.seconds", 1))),
+                (int) number("perf.measurement.iterations", 3),
                 Duration.ofMillis((long) (1000 * number("perf.measurement.seconds", 1))));
     }
 
@@ -253,7 +259,8 @@ public final class Rubric {
             return true;
         }
         double margin = number("perf.margin", 0.1);
-        String spec = props.getProperty("perf.thresholds", "1.3:1 1.6:0.75 2:0.5 3:0.25").trim();
+        String spec = props.getProperty("perf.thresholds", "1.3:1 1.6:0.75 2:0.5 3:0.25")
+                .trim();
         for (String pair : spec.split("[\\s,]+")) {
             double threshold = parse("perf.thresholds", pair.split(":")[0]);
             if (Math.abs(ratio / threshold - 1) < margin) {

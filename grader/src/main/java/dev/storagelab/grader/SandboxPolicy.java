@@ -33,15 +33,13 @@ import java.util.List;
  */
 public final class SandboxPolicy {
 
-    private SandboxPolicy() {
-    }
+    private SandboxPolicy() {}
 
     /** The JDK release that removed the SecurityManager (JEP 486). */
     static final int REMOVED_IN = 24;
 
     /** One class path entry of the JVM to confine, as that JVM will see it. */
-    public record Entry(String path, boolean labCode) {
-    }
+    public record Entry(String path, boolean labCode) {}
 
     /** Whether the JVMs the grader starts (its own {@code java.home}) can run a SecurityManager. */
     public static boolean available() {
@@ -64,7 +62,8 @@ public final class SandboxPolicy {
     /** Whether {@code entry}, a class path entry of a built workspace, holds a lab's compiled main classes. */
     public static boolean isLabClasses(Path entry) {
         Path p = entry.toAbsolutePath().normalize();
-        return p.getNameCount() >= 3 && p.endsWith(Path.of("target", "classes"))
+        return p.getNameCount() >= 3
+                && p.endsWith(Path.of("target", "classes"))
                 && p.getName(p.getNameCount() - 3).toString().startsWith("lab-");
     }
 
@@ -73,17 +72,24 @@ public final class SandboxPolicy {
      * classes among it) under the lab policy, lab code using files only under {@code folders}.
      */
     public static List<String> flags(List<Entry> classpath, List<Path> folders) {
-        String labCode = String.join(java.io.File.pathSeparator,
+        String labCode = String.join(
+                java.io.File.pathSeparator,
                 classpath.stream().filter(Entry::labCode).map(Entry::path).toList());
-        String allowed = String.join(java.io.File.pathSeparator,
-                folders.stream().map(f -> f.toAbsolutePath().normalize().toString()).toList());
-        return List.of("-Djava.security.manager=" + LabSecurityManager.class.getName(),
-                "-D" + LabSecurityManager.LAB_CODE + "=" + labCode, "-D" + LabSecurityManager.FOLDERS + "=" + allowed);
+        String allowed = String.join(
+                java.io.File.pathSeparator,
+                folders.stream()
+                        .map(f -> f.toAbsolutePath().normalize().toString())
+                        .toList());
+        return List.of(
+                "-Djava.security.manager=" + LabSecurityManager.class.getName(),
+                "-D" + LabSecurityManager.LAB_CODE + "=" + labCode,
+                "-D" + LabSecurityManager.FOLDERS + "=" + allowed);
     }
 
     /** The same flags as {@code JDK_JAVA_OPTIONS}, which the {@code java} launcher reads: a JVM's forks inherit them. */
     public static String javaOptions(List<Entry> classpath, List<Path> folders) {
-        return String.join(" ", flags(classpath, folders).stream().map(f -> "\"" + f + "\"").toList());
+        return String.join(
+                " ",
+                flags(classpath, folders).stream().map(f -> "\"" + f + "\"").toList());
     }
-
 }

@@ -23,10 +23,13 @@ import java.nio.file.Path;
  */
 public final class StoppedGrading {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
+    private static final Gson GSON = new GsonBuilder()
+            .setPrettyPrinting()
+            .disableHtmlEscaping()
+            .serializeNulls()
+            .create();
 
-    private StoppedGrading() {
-    }
+    private StoppedGrading() {}
 
     /** Why a grading that exited with {@code status} stopped ({@code timedOut}: the time limit it hit, or null). */
     static String reason(int status, Long timedOut, ContainerLimits container) {
@@ -68,8 +71,12 @@ public final class StoppedGrading {
             tests.add(test);
             gradescope.add("tests", tests);
         } else {
-            gradescope.addProperty("output", line + " The points earned before it are kept: "
-                    + (gradescope.has("output") ? gradescope.get("output").getAsString() : ""));
+            gradescope.addProperty(
+                    "output",
+                    line + " The points earned before it are kept: "
+                            + (gradescope.has("output")
+                                    ? gradescope.get("output").getAsString()
+                                    : ""));
         }
         write(out.resolve("results.json"), gradescope);
 
@@ -84,15 +91,21 @@ public final class StoppedGrading {
             prairielearn.addProperty("message", line + " No test had been graded yet.");
             prairielearn.add("tests", new JsonArray());
         } else {
-            prairielearn.addProperty("message", line + " The points earned before it are kept: "
-                    + (prairielearn.has("message") ? prairielearn.get("message").getAsString() : ""));
+            prairielearn.addProperty(
+                    "message",
+                    line + " The points earned before it are kept: "
+                            + (prairielearn.has("message")
+                                    ? prairielearn.get("message").getAsString()
+                                    : ""));
         }
         write(out.resolve(ReportWriter.PRAIRIELEARN), prairielearn);
     }
 
     private static JsonObject read(Path file) {
         try {
-            return Files.isRegularFile(file) ? JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject()
+            return Files.isRegularFile(file)
+                    ? JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
+                            .getAsJsonObject()
                     : null;
         } catch (IOException | JsonParseException | IllegalStateException e) {
             return null; // cut short as it was written: start again
@@ -102,6 +115,10 @@ public final class StoppedGrading {
     private static void write(Path file, JsonObject json) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, GSON.toJson(json), StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -40,12 +40,17 @@ public final class Submission {
      */
     public static Submission open(Path path, Workspace workspace, Path scratch) throws IOException {
         if (!Files.exists(path)) {
-            throw new IllegalArgumentException("submission " + path + " does not exist; name a student's workspace folder or a zip of it");
+            throw new IllegalArgumentException(
+                    "submission " + path + " does not exist; name a student's workspace folder or a zip of it");
         }
         Path dir = path;
         if (Files.isRegularFile(path)) {
-            if (!path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
-                throw new IllegalArgumentException("submission " + path + " is a file but not a .zip; submit your workspace folder or a zip of it");
+            if (!path.getFileName()
+                    .toString()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .endsWith(".zip")) {
+                throw new IllegalArgumentException("submission " + path
+                        + " is a file but not a .zip; submit your workspace folder or a zip of it");
             }
             dir = Files.createDirectories(scratch.resolve("unzipped"));
             unzip(path, dir);
@@ -57,8 +62,10 @@ public final class Submission {
             }
             List<Path> children = new ArrayList<>();
             try (Stream<Path> s = Files.list(dir)) {
-                s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")
-                        && !p.getFileName().toString().equals("__MACOSX")).forEach(children::add);
+                s.filter(Files::isDirectory)
+                        .filter(p -> !p.getFileName().toString().startsWith(".")
+                                && !p.getFileName().toString().equals("__MACOSX"))
+                        .forEach(children::add);
             }
             if (children.size() != 1) {
                 break;
@@ -67,11 +74,12 @@ public final class Submission {
         }
         String inner = zipInside(path, dir);
         if (inner != null) {
-            throw new IllegalArgumentException("the submission holds a zip (" + inner + ") but no workspace: submit the workspace"
-                    + " folder, or one zip of it, not a zip inside a zip");
+            throw new IllegalArgumentException("the submission holds a zip (" + inner
+                    + ") but no workspace: submit the workspace" + " folder, or one zip of it, not a zip inside a zip");
         }
         throw new IllegalArgumentException("cannot find a storagelab workspace in submission " + path
-                + ": expected folders like " + workspace.labs().stream().map(Lab::studentSources).limit(2).toList()
+                + ": expected folders like "
+                + workspace.labs().stream().map(Lab::studentSources).limit(2).toList()
                 + " at its top level (or inside one folder). Submit the whole workspace folder, or a zip of it.");
     }
 
@@ -85,7 +93,10 @@ public final class Submission {
                 continue;
             }
             try (Stream<Path> s = Files.list(top)) {
-                java.util.Optional<Path> zip = s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip"))
+                java.util.Optional<Path> zip = s.filter(p -> p.getFileName()
+                                .toString()
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .endsWith(".zip"))
                         .findFirst();
                 if (zip.isPresent()) {
                     return printable(zip.get().getFileName().toString());
@@ -113,9 +124,11 @@ public final class Submission {
                         throw new IllegalArgumentException("a file name in " + lab.studentSources() + " is not UTF-8 ("
                                 + printable(name) + "); rename it (Java source files are named after their class)");
                     }
-                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(p) > MAX_SOURCE_BYTES) {
-                        throw new IllegalArgumentException(root.relativize(p) + " is " + (Files.size(p) >> 20) + " MiB; a source"
-                                + " file of this course is at most " + (MAX_SOURCE_BYTES >> 20) + " MiB: submit your sources only");
+                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && Files.size(p) > MAX_SOURCE_BYTES) {
+                        throw new IllegalArgumentException(root.relativize(p) + " is " + (Files.size(p) >> 20)
+                                + " MiB; a source" + " file of this course is at most " + (MAX_SOURCE_BYTES >> 20)
+                                + " MiB: submit your sources only");
                     }
                 }
             } catch (java.io.UncheckedIOException e) {
@@ -127,8 +140,10 @@ public final class Submission {
 
     /** {@code name} with what would not print (control characters, names that are not UTF-8) as '?'. */
     private static String printable(String name) {
-        String s = name.codePoints().map(c -> Character.isISOControl(c) || c == 0xFFFD ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String s = name.codePoints()
+                .map(c -> Character.isISOControl(c) || c == 0xFFFD ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
@@ -144,7 +159,8 @@ public final class Submission {
     private static void unzip(Path zip, Path into) throws IOException {
         long total = 0;
         int entries = 0;
-        try (InputStream raw = Files.newInputStream(zip); ZipInputStream in = new ZipInputStream(raw)) {
+        try (InputStream raw = Files.newInputStream(zip);
+                ZipInputStream in = new ZipInputStream(raw)) {
             ZipEntry e;
             byte[] buf = new byte[64 * 1024];
             while ((e = in.getNextEntry()) != null) {
@@ -165,7 +181,8 @@ public final class Submission {
                     while ((n = in.read(buf)) > 0) {
                         total += n;
                         if (total > MAX_UNZIPPED_BYTES) {
-                            throw new IllegalArgumentException("submission zip unpacks to more than " + (MAX_UNZIPPED_BYTES >> 20) + " MiB");
+                            throw new IllegalArgumentException(
+                                    "submission zip unpacks to more than " + (MAX_UNZIPPED_BYTES >> 20) + " MiB");
                         }
                         out.write(buf, 0, n);
                     }
@@ -174,15 +191,16 @@ public final class Submission {
         } catch (java.util.zip.ZipException e) {
             throw new IllegalArgumentException("submission " + zip + " is not a readable zip: " + e.getMessage());
         } catch (java.nio.file.InvalidPathException e) {
-            throw new IllegalArgumentException("submission zip has a file name this system cannot use (" + printable(e.getInput())
-                    + "); zip the workspace folder again with plain file names");
+            throw new IllegalArgumentException("submission zip has a file name this system cannot use ("
+                    + printable(e.getInput()) + "); zip the workspace folder again with plain file names");
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("submission zip")) {
                 throw e;
             }
             // java.util.zip reads entry names as UTF-8 and throws "MALFORMED" (or similar) for other bytes
-            throw new IllegalArgumentException("submission zip has a file name that is not UTF-8; zip the workspace folder again"
-                    + " with plain file names");
+            throw new IllegalArgumentException(
+                    "submission zip has a file name that is not UTF-8; zip the workspace folder again"
+                            + " with plain file names");
         }
     }
 }

@@ -25,7 +25,8 @@ public final class SurefireReports {
      * @param sample  jqwik's shrunk sample of a failed property, one {@code name: value} line per
      *                parameter (empty when there is none)
      */
-    public record Case(String className, String name, String failure, boolean skipped, String message, List<String> sample) {
+    public record Case(
+            String className, String name, String failure, boolean skipped, String message, List<String> sample) {
 
         public Case(String className, String name, String failure, boolean skipped) {
             this(className, name, failure, skipped, failure == null ? null : "", List.of());
@@ -53,8 +54,7 @@ public final class SurefireReports {
         }
     }
 
-    private SurefireReports() {
-    }
+    private SurefireReports() {}
 
     /** Every test case of {@code module}'s last Surefire run, in report order; empty if it has none. */
     public static List<Case> read(Path module) throws IOException {
@@ -65,13 +65,16 @@ public final class SurefireReports {
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(reports)) {
-            files = s.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).sorted().toList();
+            files = s.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml"))
+                    .sorted()
+                    .toList();
         }
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         try {
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             for (Path f : files) {
-                NodeList testcases = factory.newDocumentBuilder().parse(f.toFile()).getElementsByTagName("testcase");
+                NodeList testcases =
+                        factory.newDocumentBuilder().parse(f.toFile()).getElementsByTagName("testcase");
                 for (int i = 0; i < testcases.getLength(); i++) {
                     Element c = (Element) testcases.item(i);
                     String failure = null;
@@ -89,8 +92,11 @@ public final class SurefireReports {
                     }
                     boolean skipped = c.getElementsByTagName("skipped").getLength() > 0;
                     NodeList out = c.getElementsByTagName("system-out");
-                    List<String> sample = failure == null || out.getLength() == 0 ? List.of() : shrunkSample(out.item(0).getTextContent());
-                    cases.add(new Case(c.getAttribute("classname"), c.getAttribute("name"), failure, skipped, message, sample));
+                    List<String> sample = failure == null || out.getLength() == 0
+                            ? List.of()
+                            : shrunkSample(out.item(0).getTextContent());
+                    cases.add(new Case(
+                            c.getAttribute("classname"), c.getAttribute("name"), failure, skipped, message, sample));
                 }
             }
         } catch (ParserConfigurationException | SAXException e) {
@@ -108,7 +114,8 @@ public final class SurefireReports {
         List<String> lines = output.lines().toList();
         for (int i = 0; i + 1 < lines.size(); i++) {
             String heading = lines.get(i).strip();
-            if ((heading.startsWith("Shrunk Sample") || heading.equals("Sample")) && lines.get(i + 1).strip().matches("-+")) {
+            if ((heading.startsWith("Shrunk Sample") || heading.equals("Sample"))
+                    && lines.get(i + 1).strip().matches("-+")) {
                 List<String> sample = new ArrayList<>();
                 for (int j = i + 2; j < lines.size() && !lines.get(j).isBlank(); j++) {
                     sample.add(lines.get(j).strip());

@@ -61,7 +61,9 @@ final class TestClock {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
                 try {
-                    String[] fields = Files.readString(task.resolve("schedstat"), StandardCharsets.US_ASCII).trim().split("\\s+");
+                    String[] fields = Files.readString(task.resolve("schedstat"), StandardCharsets.US_ASCII)
+                            .trim()
+                            .split("\\s+");
                     if (fields.length >= 2) {
                         into.put(Long.parseLong(task.getFileName().toString()), Long.parseLong(fields[1]));
                     }

@@ -8,7 +8,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -31,7 +30,13 @@ import java.util.stream.Collectors;
 public final class TestSupervisor {
 
     /** How a test ended. */
-    public enum Status { PASSED, FAILED, TIMED_OUT, CRASHED, NOT_RUN }
+    public enum Status {
+        PASSED,
+        FAILED,
+        TIMED_OUT,
+        CRASHED,
+        NOT_RUN
+    }
 
     /** One test's outcome: status, an explanation for the student, and the wall time it took. */
     public record Outcome(Status status, String message, double seconds) {
@@ -76,7 +81,8 @@ public final class TestSupervisor {
 
     /** What stopped a run at {@code labDeadline}: the lab's own deadline, or the grading's time limit. */
     private String deadlineWords(long labDeadline) {
-        return clock.deadlineNanos() <= labDeadline ? clock.limitWords()
+        return clock.deadlineNanos() <= labDeadline
+                ? clock.limitWords()
                 : "the lab's deadline of " + rubric.labDeadline().toSeconds() + " s";
     }
 
@@ -115,13 +121,22 @@ public final class TestSupervisor {
     }
 
     /** Runs child JVMs, each on the tests not yet decided, until every test is decided or the lab's time is up. */
-    private void rounds(Set<String> remaining, Map<String, Outcome> outcomes, long labDeadline, List<SandboxPolicy.Entry> classpath,
-                        Path work, Path tmp, Confinement.Run confined) throws IOException {
+    private void rounds(
+            Set<String> remaining,
+            Map<String, Outcome> outcomes,
+            long labDeadline,
+            List<SandboxPolicy.Entry> classpath,
+            Path work,
+            Path tmp,
+            Confinement.Run confined)
+            throws IOException {
         int round = 0;
         while (!remaining.isEmpty() && tampering.isEmpty()) {
             if (System.nanoTime() > labDeadline) {
                 for (String id : remaining) {
-                    outcomes.put(id, new Outcome(Status.NOT_RUN, "not run: " + deadlineWords(labDeadline) + " was reached", 0));
+                    outcomes.put(
+                            id,
+                            new Outcome(Status.NOT_RUN, "not run: " + deadlineWords(labDeadline) + " was reached", 0));
                 }
                 break;
             }
@@ -150,9 +165,16 @@ public final class TestSupervisor {
     /** The longest event line the parent reads: a failure message is capped well below it. */
     static final int MAX_EVENT_LINE = 64 * 1024;
 
-    private void runChild(List<SandboxPolicy.Entry> classpath, Path work, Path tmp, Path testsFile,
-                          Set<String> remaining, Map<String, Outcome> outcomes, long labDeadline,
-                          Confinement.Run confined) throws IOException {
+    private void runChild(
+            List<SandboxPolicy.Entry> classpath,
+            Path work,
+            Path tmp,
+            Path testsFile,
+            Set<String> remaining,
+            Map<String, Outcome> outcomes,
+            long labDeadline,
+            Confinement.Run confined)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(rubric.testJvmMemoryFlags());
@@ -166,14 +188,18 @@ public final class TestSupervisor {
             cmd.addAll(SandboxPolicy.flags(classpath, List.of(work, tmp))); // the testkit's KilledChild passes them on
         }
         cmd.add("-cp");
-        cmd.add(String.join(File.pathSeparator, classpath.stream().map(SandboxPolicy.Entry::path).toList()));
+        cmd.add(String.join(
+                File.pathSeparator,
+                classpath.stream().map(SandboxPolicy.Entry::path).toList()));
         cmd.add(HiddenTestRunner.class.getName());
-        Path socket = (confined == null ? scratch : confined.channels()).resolve("events-" + System.nanoTime() + ".sock");
+        Path socket =
+                (confined == null ? scratch : confined.channels()).resolve("events-" + System.nanoTime() + ".sock");
         cmd.add(socket.toString());
         cmd.add(testsFile.toString());
         long quotaBytes = rubric.diskQuotaMegabytes() << 20;
         ProcessBuilder builder = new ProcessBuilder(confined == null ? cmd : confined.command(cmd, quotaBytes))
-                .directory(work.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .directory(work.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true);
         if (confined != null) {
             builder.environment().clear();
@@ -233,9 +259,11 @@ public final class TestSupervisor {
                             if (f.length >= 3 && f[1].equals(current)) {
                                 String message = f.length == 4 ? decode(f[3]) : "";
                                 double secs = (System.nanoTime() - currentStart) / 1e9;
-                                outcomes.put(current, f[2].equals("PASS")
-                                        ? new Outcome(Status.PASSED, "", secs)
-                                        : new Outcome(Status.FAILED, message.strip(), secs));
+                                outcomes.put(
+                                        current,
+                                        f[2].equals("PASS")
+                                                ? new Outcome(Status.PASSED, "", secs)
+                                                : new Outcome(Status.FAILED, message.strip(), secs));
                                 remaining.remove(current);
                                 current = null;
                             }
@@ -255,19 +283,31 @@ public final class TestSupervisor {
                 if (current != null && testClock.advance(now) > testDeadline) {
                     ChildProcesses.kill(child);
                     long starved = testClock.starvedNanos() / 1_000_000_000L;
-                    outcomes.put(current, new Outcome(Status.TIMED_OUT, "timed out: still running after "
-                            + rubric.testDeadline().toSeconds() + " s (an infinite loop, a deadlock, or far too slow);"
-                            + " the test JVM was killed" + (starved > 0 ? " (not counted: " + starved
-                            + " s in which the machine's CPUs ran other work while the test was ready)" : ""),
-                            (now - currentStart) / 1e9));
+                    outcomes.put(
+                            current,
+                            new Outcome(
+                                    Status.TIMED_OUT,
+                                    "timed out: still running after "
+                                            + rubric.testDeadline().toSeconds()
+                                            + " s (an infinite loop, a deadlock, or far too slow);"
+                                            + " the test JVM was killed"
+                                            + (starved > 0
+                                                    ? " (not counted: " + starved
+                                                            + " s in which the machine's CPUs ran other work while the test was ready)"
+                                                    : ""),
+                                    (now - currentStart) / 1e9));
                     remaining.remove(current);
                     return;
                 }
                 if (now > labDeadline) {
                     ChildProcesses.kill(child);
                     if (current != null) {
-                        outcomes.put(current, new Outcome(Status.TIMED_OUT, "stopped: " + deadlineWords(labDeadline)
-                                + " was reached while this test ran", (now - currentStart) / 1e9));
+                        outcomes.put(
+                                current,
+                                new Outcome(
+                                        Status.TIMED_OUT,
+                                        "stopped: " + deadlineWords(labDeadline) + " was reached while this test ran",
+                                        (now - currentStart) / 1e9));
                         remaining.remove(current);
                     }
                     return;
@@ -277,7 +317,9 @@ public final class TestSupervisor {
                     ChildProcesses.kill(child);
                     emptyFolders(work, tmp); // the tests after this one start with room
                     if (current != null) {
-                        outcomes.put(current, new Outcome(Status.CRASHED, "stopped: " + overQuota, (now - currentStart) / 1e9));
+                        outcomes.put(
+                                current,
+                                new Outcome(Status.CRASHED, "stopped: " + overQuota, (now - currentStart) / 1e9));
                         remaining.remove(current);
                     }
                     return;
@@ -305,16 +347,25 @@ public final class TestSupervisor {
         String tail = output.text();
         if (current != null) {
             boolean containerOom = ContainerLimits.current().oomKills() > oomKillsBefore;
-            outcomes.put(current, new Outcome(Status.CRASHED, containerOom ? containerOutOfMemory() : crashReason(exit, tail),
-                    (System.nanoTime() - currentStart) / 1e9));
+            outcomes.put(
+                    current,
+                    new Outcome(
+                            Status.CRASHED,
+                            containerOom ? containerOutOfMemory() : crashReason(exit, tail),
+                            (System.nanoTime() - currentStart) / 1e9));
             remaining.remove(current);
         }
         // Tests whose class failed before they could start (a static initialiser, @BeforeAll).
         for (String id : List.copyOf(remaining)) {
             String cls = id.substring(0, id.indexOf('#'));
             if (classFailures.containsKey(cls)) {
-                outcomes.put(id, new Outcome(Status.FAILED, "its test class failed before the test could run: "
-                        + classFailures.get(cls).strip(), 0));
+                outcomes.put(
+                        id,
+                        new Outcome(
+                                Status.FAILED,
+                                "its test class failed before the test could run: "
+                                        + classFailures.get(cls).strip(),
+                                0));
                 remaining.remove(id);
             }
         }
@@ -357,8 +408,8 @@ public final class TestSupervisor {
             throw new IllegalArgumentException("an event line without a sequence number: " + excerpt(line));
         }
         if (seq != expectedSeq) {
-            throw new IllegalArgumentException("an event line out of sequence (" + seq + ", expected " + expectedSeq + "): "
-                    + excerpt(line));
+            throw new IllegalArgumentException(
+                    "an event line out of sequence (" + seq + ", expected " + expectedSeq + "): " + excerpt(line));
         }
         return space < 0 ? "" : rest.substring(space + 1);
     }
@@ -386,13 +437,15 @@ public final class TestSupervisor {
      * side from the container's own counter, never from what the test JVM printed.
      */
     static String containerOutOfMemory() {
-        return "stopped: the grading container ran out of memory (its limit, " + ContainerLimits.current().memoryLimitMegabytes()
+        return "stopped: the grading container ran out of memory (its limit, "
+                + ContainerLimits.current().memoryLimitMegabytes()
                 + " MiB, holds the grader and the tests together) while this test ran; the tests after it ran in a new JVM";
     }
 
     private static String lastLines(String text, int n) {
         List<String> lines = text.lines().toList();
-        return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream().collect(Collectors.joining("\n"));
+        return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream()
+                .collect(Collectors.joining("\n"));
     }
 
     private static String decode(String b64) {
@@ -406,7 +459,12 @@ public final class TestSupervisor {
     /** Where the runner's classes are: the grader jar, or its classes directory in a build. */
     public static String runnerLocation() {
         try {
-            return Path.of(HiddenTestRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(HiddenTestRunner.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -425,7 +483,8 @@ public final class TestSupervisor {
 
         private final java.nio.channels.ServerSocketChannel server;
         private final Path socket;
-        private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>(1024);
+        private final java.util.concurrent.BlockingQueue<String> lines =
+                new java.util.concurrent.LinkedBlockingQueue<>(1024);
         private volatile boolean connected;
 
         private EventLines(java.nio.channels.ServerSocketChannel server, Path socket) {
@@ -437,8 +496,8 @@ public final class TestSupervisor {
 
         /** Listens on {@code socket}, which only the run's user ({@code confined}; else this user) may connect to. */
         static EventLines listen(Path socket, Confinement.Run confined) throws IOException {
-            java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
-                    java.net.StandardProtocolFamily.UNIX);
+            java.nio.channels.ServerSocketChannel server =
+                    java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
             try {
                 server.bind(java.net.UnixDomainSocketAddress.of(socket), 1);
                 if (confined != null) {

@@ -21,8 +21,7 @@ public final class Workbench {
     /** The Maven profile that adds the production peers (RocksDB, LevelDB, H2 MVStore) to the workbench. */
     public static final String PEERS_PROFILE = "peers";
 
-    private Workbench() {
-    }
+    private Workbench() {}
 
     /** Builds the workbench if stale, then runs it with {@code args} on this process's terminal; returns its exit code. */
     static int run(Workspace workspace, List<String> args) throws IOException, InterruptedException {
@@ -62,15 +61,27 @@ public final class Workbench {
     public static boolean build(Path root, boolean peers, boolean offline, ProcessBuilder.Redirect output)
             throws IOException, InterruptedException {
         List<String> build = new ArrayList<>(LabBuild.maven());
-        build.addAll(List.of("-B", "-q", "-Dstyle.color=never", "-Denforcer.skip=true", "-DskipTests", "-pl", MODULE,
-                "-am", "package"));
+        build.addAll(List.of(
+                "-B",
+                "-q",
+                "-Dstyle.color=never",
+                "-Denforcer.skip=true",
+                "-DskipTests",
+                "-pl",
+                MODULE,
+                "-am",
+                "package"));
         if (peers) {
             build.add("-P" + PEERS_PROFILE);
         }
         if (offline) {
             build.add("-o");
         }
-        Process p = new ProcessBuilder(build).directory(root.toFile()).redirectErrorStream(true).redirectOutput(output).start();
+        Process p = new ProcessBuilder(build)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output)
+                .start();
         return p.waitFor() == 0;
     }
 
@@ -105,7 +116,8 @@ public final class Workbench {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.anyMatch(f -> {
                 try {
-                    return Files.isRegularFile(f) && Files.getLastModifiedTime(f).compareTo(than) > 0;
+                    return Files.isRegularFile(f)
+                            && Files.getLastModifiedTime(f).compareTo(than) > 0;
                 } catch (IOException e) {
                     return true;
                 }

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 public final class Workspace {
 
     private static final Pattern MODULE = Pattern.compile("<module>\\s*(lab-(\\d\\d)-[A-Za-z0-9-]+)\\s*</module>");
-    private static final Pattern LAB_DEPENDENCY = Pattern.compile("<artifactId>\\s*(lab-(\\d\\d))-[A-Za-z0-9-]+\\s*</artifactId>");
+    private static final Pattern LAB_DEPENDENCY =
+            Pattern.compile("<artifactId>\\s*(lab-(\\d\\d))-[A-Za-z0-9-]+\\s*</artifactId>");
     private static final String PARENT_ARTIFACT = "<artifactId>storagelab-parent</artifactId>";
 
     private final Path root;
@@ -37,8 +38,9 @@ public final class Workspace {
      */
     public static Workspace at(Path root) {
         if (!Files.isDirectory(root)) {
-            throw new IllegalArgumentException(root + (Files.exists(root) ? " is a file" : " does not exist")
-                    + ": a workspace is the folder with storagelab's pom.xml (pass it with --workspace, or run from inside it)");
+            throw new IllegalArgumentException(
+                    root + (Files.exists(root) ? " is a file" : " does not exist")
+                            + ": a workspace is the folder with storagelab's pom.xml (pass it with --workspace, or run from inside it)");
         }
         Path pom = root.resolve("pom.xml");
         if (!Files.isRegularFile(pom)) {
@@ -46,7 +48,8 @@ public final class Workspace {
         }
         String text = read(pom);
         if (!text.contains(PARENT_ARTIFACT)) {
-            throw new IllegalArgumentException(root + " is not a storagelab workspace: its pom.xml is not storagelab-parent");
+            throw new IllegalArgumentException(
+                    root + " is not a storagelab workspace: its pom.xml is not storagelab-parent");
         }
         List<Lab> labs = new ArrayList<>();
         Matcher m = MODULE.matcher(text);
@@ -105,7 +108,9 @@ public final class Workspace {
     /** The lab with id {@code id} ("lab-01", "01" or "1"). */
     public Lab lab(String id) {
         String normalized = normalizeLabId(id);
-        return labs.stream().filter(l -> l.id().equals(normalized)).findFirst()
+        return labs.stream()
+                .filter(l -> l.id().equals(normalized))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no lab " + id + " in this workspace; labs are "
                         + labs.stream().map(Lab::id).toList()));
     }

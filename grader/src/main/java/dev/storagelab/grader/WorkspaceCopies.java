@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  */
 public final class WorkspaceCopies {
 
-    private WorkspaceCopies() {
-    }
+    private WorkspaceCopies() {}
 
     /** Copies the instructor's workspace (without builds or VCS data) to {@code dest}, replacing what was there. */
     public static void copy(Workspace workspace, Path dest) throws IOException {
@@ -61,7 +60,8 @@ public final class WorkspaceCopies {
                 return true;
             }
             try { // a real region marker, not the words in a comment (NotImplementedException's Javadoc has them)
-                return !Regions.find(Files.readString(reference), rel.toString(), lab).isEmpty();
+                return !Regions.find(Files.readString(reference), rel.toString(), lab)
+                        .isEmpty();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -81,7 +81,10 @@ public final class WorkspaceCopies {
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).filter(p -> !isGenerated(root.relativize(p))).sorted().toList();
+            files = walk.filter(Files::isRegularFile)
+                    .filter(p -> !isGenerated(root.relativize(p)))
+                    .sorted()
+                    .toList();
         }
         for (Path p : files) {
             md.update(root.relativize(p).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -91,7 +94,8 @@ public final class WorkspaceCopies {
     }
 
     /** Folders a workspace writes but does not consist of: build output, VCS data, jqwik's database, results. */
-    private static final java.util.Set<String> GENERATED = java.util.Set.of("target", ".git", ".jqwik-database", "storagelab-out");
+    private static final java.util.Set<String> GENERATED =
+            java.util.Set.of("target", ".git", ".jqwik-database", "storagelab-out");
 
     /** Whether {@code relative} (a path inside a workspace) lies in a folder the workspace generates. */
     public static boolean isGenerated(Path relative) {
@@ -106,7 +110,8 @@ public final class WorkspaceCopies {
     /** {@code labs} and every lab they build on, in build order. */
     public static List<Lab> closure(Workspace workspace, List<Lab> labs) {
         return workspace.labs().stream()
-                .filter(l -> labs.stream().anyMatch(x -> workspace.withDependencies(x).contains(l)))
+                .filter(l -> labs.stream()
+                        .anyMatch(x -> workspace.withDependencies(x).contains(l)))
                 .toList();
     }
 
@@ -130,7 +135,8 @@ public final class WorkspaceCopies {
             return files;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".java")).toList()) {
+            for (Path p : s.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".java"))
+                    .toList()) {
                 files.put(dir.relativize(p), Files.readAllBytes(p));
             }
         }

@@ -2,8 +2,8 @@ package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
@@ -37,11 +37,16 @@ class AuditTest {
                 <mutation detected='true' status='TIMED_OUT'><sourceFile>Other.java</sourceFile><mutatedClass>fixture.calc.Other</mutatedClass><lineNumber>11</lineNumber><mutator>org.pitest.X</mutator><description>another file</description></mutation>
                 </mutations>
                 """);
-        Map<String, List<Regions.Region>> regions = Map.of("fixture/calc/Calc.java", List.of(
-                new Regions.Region("fixture/calc/Calc.java", 10, 12, "lab-01", "T1"),
-                new Regions.Region("fixture/calc/Calc.java", 16, 18, "lab-01", "T2")));
+        Map<String, List<Regions.Region>> regions = Map.of(
+                "fixture/calc/Calc.java",
+                List.of(
+                        new Regions.Region("fixture/calc/Calc.java", 10, 12, "lab-01", "T1"),
+                        new Regions.Region("fixture/calc/Calc.java", 16, 18, "lab-01", "T2")));
         List<Audit.Mutant> mutants = Audit.inRegions(xml, regions);
-        assertThat(mutants.stream().map(m -> m.task() + ":" + m.line() + ":" + m.detected()).toList(),
+        assertThat(
+                mutants.stream()
+                        .map(m -> m.task() + ":" + m.line() + ":" + m.detected())
+                        .toList(),
                 contains("T1:11:true", "T2:17:false"));
         Audit.SuiteResult suite = new Audit.SuiteResult("hidden", mutants, 1);
         assertThat(suite.score("T1"), closeTo(100.0, 1e-9));
@@ -59,18 +64,21 @@ class AuditTest {
         assertThat("a timeout is a kill, as PIT counts it", hidden.score("T1"), closeTo(200.0 / 3, 1e-9));
         assertThat(hidden.timedOut("T1"), is(1L));
         assertThat(hidden.timedOut("T2"), is(0L));
-        String text = Audit.text(new Audit.Report("lab-09", List.of("T1", "T2"), hidden,
-                new Audit.SuiteResult("public", List.of(), 0)));
+        String text = Audit.text(
+                new Audit.Report("lab-09", List.of("T1", "T2"), hidden, new Audit.SuiteResult("public", List.of(), 0)));
         assertThat(text, containsString("timed out"));
-        assertThat("T1: 3 mutants, 2 killed of which 1 timed out, 1 survived", text,
+        assertThat(
+                "T1: 3 mutants, 2 killed of which 1 timed out, 1 survived",
+                text,
                 containsString("T1            3        2          1         1       66.7"));
     }
 
     @Test
     void aNegativeTimeoutConstantIsRefused() throws IOException {
         Workspace ws = Workspace.at(Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws"))));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Audit(ws,
-                new PrintStream(OutputStream.nullOutputStream()), true, -1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new Audit(ws, new PrintStream(OutputStream.nullOutputStream()), true, -1));
         assertThat(e.getMessage(), containsString("-1 ms"));
     }
 
@@ -83,7 +91,9 @@ class AuditTest {
                 .run(Workspace.at(ws).lab("01"), null, out);
         assertThat(report.tasks(), contains("T1", "T2", "T3", "T4", "T5", "T6", "T7"));
         assertThat("PIT made mutants in the regions", report.hidden().mutants().size(), greaterThan(6));
-        assertThat("the fixture's hidden tests catch every planted bug: " + Audit.text(report), report.hidden().score(null),
+        assertThat(
+                "the fixture's hidden tests catch every planted bug: " + Audit.text(report),
+                report.hidden().score(null),
                 closeTo(100.0, 1e-9));
         assertThat("the public tests cover T1 and T2 only", report.publicTests().score(null), lessThan(50.0));
         assertThat(report.publicTests().score("T1"), closeTo(100.0, 1e-9));

@@ -33,22 +33,41 @@ class BenchCommandTest {
         Path out = tmp.resolve("out");
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int exit = Main.run(new String[] {"--workspace", workspace.toString(), "bench", "--offline", "--quick", "--lab", "01",
-                "--submission", Fixtures.submission("slow-lab01").toString(), "--out", out.toString()},
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        int exit = Main.run(
+                new String[] {
+                    "--workspace",
+                    workspace.toString(),
+                    "bench",
+                    "--offline",
+                    "--quick",
+                    "--lab",
+                    "01",
+                    "--submission",
+                    Fixtures.submission("slow-lab01").toString(),
+                    "--out",
+                    out.toString()
+                },
+                new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
         String table = stdout.toString(StandardCharsets.UTF_8);
         assertThat(table + stderr.toString(StandardCharsets.UTF_8), exit, is(0));
 
-        JsonObject bench = JsonParser.parseString(Files.readString(out.resolve("bench.json"))).getAsJsonObject();
+        JsonObject bench = JsonParser.parseString(Files.readString(out.resolve("bench.json")))
+                .getAsJsonObject();
         assertThat(bench.get("quick").getAsBoolean(), is(true));
         JsonObject lab = bench.getAsJsonArray("labs").get(0).getAsJsonObject();
         assertThat(lab.get("lab").getAsString(), is("lab-01"));
         assertThat(String.valueOf(lab.get("problem")), lab.get("problem").isJsonNull(), is(true));
         JsonObject row = lab.getAsJsonArray("benchmarks").get(0).getAsJsonObject();
         assertThat(row.get("benchmark").getAsString(), is("CalcBenchmark.sumOfSquares"));
-        assertThat("the quick run uses the lab's bench.properties", row.get("params").getAsString(), is("n=64"));
-        assertThat("BigInteger squares are many times slower than a multiply, even in a 100 ms smoke",
-                row.get("ratio").getAsDouble(), greaterThan(2.0));
+        assertThat(
+                "the quick run uses the lab's bench.properties",
+                row.get("params").getAsString(),
+                is("n=64"));
+        assertThat(
+                "BigInteger squares are many times slower than a multiply, even in a 100 ms smoke",
+                row.get("ratio").getAsDouble(),
+                greaterThan(2.0));
         assertThat(table, containsString("CalcBenchmark.sumOfSquares"));
         assertThat(Files.readString(out.resolve("bench.txt")), containsString("ratio"));
         for (String png : new String[] {"lab-01-CalcBenchmark.png", "ratios.png"}) {
@@ -62,12 +81,28 @@ class BenchCommandTest {
     void aLabWhoseSubmissionDoesNotCompileIsReportedAndTheCommandFails() throws IOException {
         Path workspace = Fixtures.fixtureWorkspace(tmp.resolve("ws"));
         Path out = tmp.resolve("out");
-        int exit = Main.run(new String[] {"--workspace", workspace.toString(), "bench", "--offline", "--quick", "--lab", "01",
-                "--submission", Fixtures.submission("broken-lab01").toString(), "--out", out.toString()},
-                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()));
+        int exit = Main.run(
+                new String[] {
+                    "--workspace",
+                    workspace.toString(),
+                    "bench",
+                    "--offline",
+                    "--quick",
+                    "--lab",
+                    "01",
+                    "--submission",
+                    Fixtures.submission("broken-lab01").toString(),
+                    "--out",
+                    out.toString()
+                },
+                new PrintStream(OutputStream.nullOutputStream()),
+                new PrintStream(OutputStream.nullOutputStream()));
         assertThat(exit, is(1));
-        JsonObject lab = JsonParser.parseString(Files.readString(out.resolve("bench.json"))).getAsJsonObject()
-                .getAsJsonArray("labs").get(0).getAsJsonObject();
+        JsonObject lab = JsonParser.parseString(Files.readString(out.resolve("bench.json")))
+                .getAsJsonObject()
+                .getAsJsonArray("labs")
+                .get(0)
+                .getAsJsonObject();
         assertThat(lab.get("problem").getAsString(), containsString("does not build"));
         JsonObject row = lab.getAsJsonArray("benchmarks").get(0).getAsJsonObject();
         assertThat("the reference is still measured", row.get("reference").getAsDouble(), greaterThan(0.0));
@@ -79,14 +114,32 @@ class BenchCommandTest {
         // issue 24: benchmarks run student code too, so they scan it as grading does
         Path workspace = Fixtures.fixtureWorkspace(tmp.resolve("ws"));
         Path out = tmp.resolve("out");
-        int exit = Main.run(new String[] {"--workspace", workspace.toString(), "bench", "--offline", "--quick", "--lab", "01",
-                "--submission", Fixtures.submission("hostile").toString(), "--out", out.toString()},
-                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()));
+        int exit = Main.run(
+                new String[] {
+                    "--workspace",
+                    workspace.toString(),
+                    "bench",
+                    "--offline",
+                    "--quick",
+                    "--lab",
+                    "01",
+                    "--submission",
+                    Fixtures.submission("hostile").toString(),
+                    "--out",
+                    out.toString()
+                },
+                new PrintStream(OutputStream.nullOutputStream()),
+                new PrintStream(OutputStream.nullOutputStream()));
         assertThat(exit, is(1));
-        JsonObject lab = JsonParser.parseString(Files.readString(out.resolve("bench.json"))).getAsJsonObject()
-                .getAsJsonArray("labs").get(0).getAsJsonObject();
-        assertThat(lab.get("problem").getAsString(), containsString(
-                "the submission is not benchmarked: forbidden API: fixture.calc.Calc.multiply (Calc.java:"));
+        JsonObject lab = JsonParser.parseString(Files.readString(out.resolve("bench.json")))
+                .getAsJsonObject()
+                .getAsJsonArray("labs")
+                .get(0)
+                .getAsJsonObject();
+        assertThat(
+                lab.get("problem").getAsString(),
+                containsString(
+                        "the submission is not benchmarked: forbidden API: fixture.calc.Calc.multiply (Calc.java:"));
         JsonObject row = lab.getAsJsonArray("benchmarks").get(0).getAsJsonObject();
         assertThat("no submission score, no ratio", row.get("ratio").isJsonNull(), is(true));
     }

@@ -53,8 +53,9 @@ class ClassScanTest {
     private static final Set<String> LAB = Set.of("dev/storagelab/sortedlog");
 
     private List<String> scanAll(Map<String, String> sources) throws IOException {
-        return ClassScan.scanAgainst(Map.of(), compile(sources), LAB, LAB, ApiAllowList.packaged())
-                .stream().map(ClassScan.Finding::message).toList();
+        return ClassScan.scanAgainst(Map.of(), compile(sources), LAB, LAB, ApiAllowList.packaged()).stream()
+                .map(ClassScan.Finding::message)
+                .toList();
     }
 
     @Test
@@ -68,8 +69,11 @@ class ClassScanTest {
                     }
                 }
                 """));
-        assertThat(found, contains("forbidden API: dev.storagelab.sortedlog.LogWriter.encode (LogWriter.java:4) calls"
-                + " java.lang.System.exit: not on the list of APIs lab code may use (grader/allowed-apis.txt)"));
+        assertThat(
+                found,
+                contains(
+                        "forbidden API: dev.storagelab.sortedlog.LogWriter.encode (LogWriter.java:4) calls"
+                                + " java.lang.System.exit: not on the list of APIs lab code may use (grader/allowed-apis.txt)"));
     }
 
     @Test
@@ -241,8 +245,10 @@ class ClassScanTest {
                     }
                 }
                 """));
-        assertThat(found, hasItem("forbidden API: dev.storagelab.sortedlog.Exit.exit (Exit.java:6) calls"
-                + " java.lang.invoke.MethodHandles$Lookup.findStatic: " + ClassScan.NOT_LISTED));
+        assertThat(
+                found,
+                hasItem("forbidden API: dev.storagelab.sortedlog.Exit.exit (Exit.java:6) calls"
+                        + " java.lang.invoke.MethodHandles$Lookup.findStatic: " + ClassScan.NOT_LISTED));
     }
 
     @Test
@@ -255,8 +261,10 @@ class ClassScanTest {
                     }
                 }
                 """));
-        assertThat(found, contains("forbidden API: org.junit.jupiter.api.Assertions (Assertions.java) is in package"
-                + " org.junit.jupiter.api, not one of [dev.storagelab.sortedlog]: " + ClassScan.PACKAGE));
+        assertThat(
+                found,
+                contains("forbidden API: org.junit.jupiter.api.Assertions (Assertions.java) is in package"
+                        + " org.junit.jupiter.api, not one of [dev.storagelab.sortedlog]: " + ClassScan.PACKAGE));
     }
 
     /**
@@ -287,30 +295,51 @@ class ClassScanTest {
                     int size() { Runtime.getRuntime().halt(0); return 0; }
                 }
                 """);
-        int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", submission.toString(), "-g",
-                student.resolve("Sly.java").toString());
+        int status = ToolProvider.getSystemJavaCompiler()
+                .run(
+                        null,
+                        null,
+                        null,
+                        "-d",
+                        submission.toString(),
+                        "-g",
+                        student.resolve("Sly.java").toString());
         assertThat("the student's file compiles on its own", status, is(0));
         List<String> found = ClassScan.scanAgainst(given, submission, LAB, LAB, ApiAllowList.packaged()).stream()
-                .map(ClassScan.Finding::message).toList();
-        assertThat(found, hasItem(containsString("dev.storagelab.sortedlog.Helper$Cache.size (Sly.java:4) calls java.lang.Runtime")));
-        assertThat("the given class, unchanged, is not the student's", found.stream().noneMatch(f -> f.contains("Helper ")), is(true));
+                .map(ClassScan.Finding::message)
+                .toList();
+        assertThat(
+                found,
+                hasItem(containsString(
+                        "dev.storagelab.sortedlog.Helper$Cache.size (Sly.java:4) calls java.lang.Runtime")));
+        assertThat(
+                "the given class, unchanged, is not the student's",
+                found.stream().noneMatch(f -> f.contains("Helper ")),
+                is(true));
     }
 
     @Test
     void theListNamesEveryEntrysReasonAndRefusesAMalformedLine() {
         assertThat(ApiAllowList.packaged().entries().size(), greaterThan(100));
-        IllegalArgumentException noReason = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> ApiAllowList.parse("java.lang.String\n", "list.txt"));
+        IllegalArgumentException noReason = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ApiAllowList.parse("java.lang.String\n", "list.txt"));
         assertThat(noReason.getMessage(), containsString("list.txt:1: an entry needs its reason"));
-        IllegalArgumentException malformed = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> ApiAllowList.parse("# header\njava.lang.String#\n", "list.txt"));
+        IllegalArgumentException malformed = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ApiAllowList.parse("# header\njava.lang.String#\n", "list.txt"));
         assertThat(malformed.getMessage(), containsString("list.txt:2: not an entry"));
-        ApiAllowList list = ApiAllowList.parse("java.util.*  # collections\n-java.util.ServiceLoader  # loads classes\n"
-                + "java.lang.Throwable  # exceptions\n-java.lang.Throwable#getStackTrace  # names callers\n", "list.txt");
+        ApiAllowList list = ApiAllowList.parse(
+                "java.util.*  # collections\n-java.util.ServiceLoader  # loads classes\n"
+                        + "java.lang.Throwable  # exceptions\n-java.lang.Throwable#getStackTrace  # names callers\n",
+                "list.txt");
         assertThat(list.judge("java/util/ArrayList", "add").allowed(), is(true));
         assertThat(list.judge("java/util/ServiceLoader", "load").why(), equalTo("loads classes"));
-        assertThat("not recursive", list.judge("java/util/prefs/Preferences", "userRoot").allowed(), is(false));
-        assertThat("taken out of subtypes too", list.judge("java/lang/IllegalStateException", "getStackTrace").why(),
+        assertThat(
+                "not recursive",
+                list.judge("java/util/prefs/Preferences", "userRoot").allowed(),
+                is(false));
+        assertThat(
+                "taken out of subtypes too",
+                list.judge("java/lang/IllegalStateException", "getStackTrace").why(),
                 equalTo("names callers"));
     }
 
@@ -320,8 +349,11 @@ class ClassScanTest {
 
     private static Path classes(Lab lab) {
         Path classes = Fixtures.realWorkspace().resolve(lab.directory()).resolve("target/classes");
-        assertThat(lab.directory() + " must be compiled before the grader's tests (the reactor builds the labs first): "
-                + classes, Files.isDirectory(classes), is(true));
+        assertThat(
+                lab.directory() + " must be compiled before the grader's tests (the reactor builds the labs first): "
+                        + classes,
+                Files.isDirectory(classes),
+                is(true));
         return classes;
     }
 
@@ -330,8 +362,10 @@ class ClassScanTest {
         for (Lab lab : realWorkspace().labs()) {
             classes(lab);
             // the classes of the files a student owns (those with regions), as grading scans them
-            assertThat(lab.id() + " reference, as a submission",
-                    ClassScan.scanSubmission(Fixtures.realWorkspace(), Fixtures.realWorkspace(), lab), is(empty()));
+            assertThat(
+                    lab.id() + " reference, as a submission",
+                    ClassScan.scanSubmission(Fixtures.realWorkspace(), Fixtures.realWorkspace(), lab),
+                    is(empty()));
         }
     }
 
@@ -342,10 +376,18 @@ class ClassScanTest {
         Set<String> given = ClassScan.givenClasses(Fixtures.realWorkspace(), lab01);
         assertThat(given, hasItem("dev/storagelab/lab/NotImplementedException"));
         assertThat(given, hasItem("dev/storagelab/io/DiskStorage"));
-        assertThat("BinarySearch holds regions: the student's", given, not(hasItem("dev/storagelab/sortedlog/BinarySearch")));
-        try (Stream<Path> s = Files.list(Fixtures.realWorkspace().resolve(lab01.studentSources()).resolve("dev/storagelab/io"))) {
-            assertThat("every I/O class is given", s.count(),
-                    equalTo(given.stream().filter(n -> n.startsWith("dev/storagelab/io/") && !n.contains("$")).count()));
+        assertThat(
+                "BinarySearch holds regions: the student's",
+                given,
+                not(hasItem("dev/storagelab/sortedlog/BinarySearch")));
+        try (Stream<Path> s = Files.list(
+                Fixtures.realWorkspace().resolve(lab01.studentSources()).resolve("dev/storagelab/io"))) {
+            assertThat(
+                    "every I/O class is given",
+                    s.count(),
+                    equalTo(given.stream()
+                            .filter(n -> n.startsWith("dev/storagelab/io/") && !n.contains("$"))
+                            .count()));
         }
     }
 }

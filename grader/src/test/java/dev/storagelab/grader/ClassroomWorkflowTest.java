@@ -26,6 +26,7 @@ class ClassroomWorkflowTest {
 
     @TempDir
     static Path tmp;
+
     private static Path workspace;
     private static Path release;
     private static String yaml;
@@ -54,10 +55,18 @@ class ClassroomWorkflowTest {
     void everyTaskIsAStepWithItsPublicTestsPointsInClassroomsNames() {
         assertThat(yaml, containsString("\nname: Autograding Tests\n"));
         assertThat(yaml, containsString("\n  run-autograding-tests:\n"));
-        assertThat(commands(), is(List.of("./storagelab test --lab 01 --task T1", "./storagelab test --lab 01 --task T2",
-                "./storagelab test --lab 02 --task T1")));
-        assertThat("AddTest has two test methods", yaml, containsString("test-name: lab-01 T1 (AddTest)\n"
-                + "          command: ./storagelab test --lab 01 --task T1\n          timeout: 20\n          max-score: 2\n"));
+        assertThat(
+                commands(),
+                is(List.of(
+                        "./storagelab test --lab 01 --task T1",
+                        "./storagelab test --lab 01 --task T2",
+                        "./storagelab test --lab 02 --task T1")));
+        assertThat(
+                "AddTest has two test methods",
+                yaml,
+                containsString(
+                        "test-name: lab-01 T1 (AddTest)\n"
+                                + "          command: ./storagelab test --lab 01 --task T1\n          timeout: 20\n          max-score: 2\n"));
         assertThat(yaml, containsString("max-score: 1\n"));
         assertThat(yaml, containsString("LAB-01-T1_RESULTS: \"${{steps.lab-01-t1.outputs.result}}\""));
         assertThat(yaml, containsString("runners: lab-01-t1,lab-01-t2,lab-02-t1\n"));
@@ -67,9 +76,11 @@ class ClassroomWorkflowTest {
 
     @Test
     void aLabGivenOutSolvedHasNoStepsAndAnAssignmentOfOneLabHasOnlyItsOwn() throws IOException {
-        List<ClassroomWorkflow.Step> steps = ClassroomWorkflow.steps(Workspace.at(workspace), Set.of("lab-01"), Set.of());
+        List<ClassroomWorkflow.Step> steps =
+                ClassroomWorkflow.steps(Workspace.at(workspace), Set.of("lab-01"), Set.of());
         assertThat(steps.stream().map(ClassroomWorkflow.Step::id).toList(), is(List.of("lab-02-t1")));
-        List<ClassroomWorkflow.Step> lab01 = ClassroomWorkflow.steps(Workspace.at(workspace), Set.of(), Set.of("lab-01"));
+        List<ClassroomWorkflow.Step> lab01 =
+                ClassroomWorkflow.steps(Workspace.at(workspace), Set.of(), Set.of("lab-01"));
         assertThat(lab01.stream().map(ClassroomWorkflow.Step::id).toList(), is(List.of("lab-01-t1", "lab-01-t2")));
     }
 
@@ -80,12 +91,18 @@ class ClassroomWorkflowTest {
             assertThat(command, command.startsWith("./storagelab "), is(true));
             String[] args = command.substring("./storagelab ".length()).split(" ");
             Fixtures.CliRun onRelease = Fixtures.cli(release, args);
-            assertThat(command + " on the release\n" + onRelease.out() + onRelease.err(), onRelease.exit(), is(Main.EXIT_FAILURES));
+            assertThat(
+                    command + " on the release\n" + onRelease.out() + onRelease.err(),
+                    onRelease.exit(),
+                    is(Main.EXIT_FAILURES));
             assertThat(onRelease.out(), containsString("is not implemented yet"));
         }
         // One task on the reference is enough to prove a step can pass: they are all the same command.
         String[] first = commands.get(0).substring("./storagelab ".length()).split(" ");
         Fixtures.CliRun onReference = Fixtures.cli(workspace, first);
-        assertThat(commands.get(0) + " on the reference\n" + onReference.out() + onReference.err(), onReference.exit(), is(Main.EXIT_OK));
+        assertThat(
+                commands.get(0) + " on the reference\n" + onReference.out() + onReference.err(),
+                onReference.exit(),
+                is(Main.EXIT_OK));
     }
 }

@@ -31,6 +31,7 @@ class CliErrorsTest {
 
     @TempDir
     static Path tmp;
+
     private static Path ws;
 
     @BeforeAll
@@ -76,7 +77,9 @@ class CliErrorsTest {
                 new Case("test --lab 09", "no lab 09 in this workspace"),
                 new Case("test --lab abc", "a lab is named like 01 or lab-01: abc"),
                 new Case("test --lab 01 --task T99", "lab-01 has no task T99; its tasks are [T1, T2]"),
-                new Case("grade /nonexistent/submission --out {tmp}/g1", "submission /nonexistent/submission does not exist"),
+                new Case(
+                        "grade /nonexistent/submission --out {tmp}/g1",
+                        "submission /nonexistent/submission does not exist"),
                 new Case("grade {tmp}/file.txt --out {tmp}/g2", "is a file but not a .zip"),
                 new Case("grade {tmp}/corrupt.zip --out {tmp}/g3", "cannot find a storagelab workspace in submission"),
                 new Case("grade {tmp}/empty --out {tmp}/g4", "cannot find a storagelab workspace in submission"),
@@ -94,7 +97,9 @@ class CliErrorsTest {
                 new Case("bench --ops -1 --out {tmp}/b2", "--ops must be a positive number"),
                 new Case("bench --keys many --out {tmp}/b3", "Invalid value for option '--keys'"),
                 new Case("bench --lab 09 --out {tmp}/b4", "no lab 09 in this workspace"),
-                new Case("bench --submission /nonexistent/sub --out {tmp}/b5", "submission /nonexistent/sub does not exist"),
+                new Case(
+                        "bench --submission /nonexistent/sub --out {tmp}/b5",
+                        "submission /nonexistent/sub does not exist"),
                 new Case("gradescope --out {tmp}/a-folder", "is a folder; --out names the zip to write"),
                 new Case("gradescope --lab 09 --out {tmp}/a.zip", "no lab 09 in this workspace"),
                 new Case("grade --time-limit 10 --out {tmp}/g6", "--time-limit must be at least 60 seconds, not 10"),
@@ -102,7 +107,9 @@ class CliErrorsTest {
                 new Case("prairielearn --out {tmp}/pl1", "Missing required option: '--lab"),
                 new Case("prairielearn --lab 09 --out {tmp}/pl2", "no lab 09 in this workspace"),
                 new Case("prairielearn --lab 01 --out {tmp}/file.txt", "file.txt is a file, not a folder"),
-                new Case("export --out {tmp}/r7 --classroom --solved 01,02", "no lab of this release has a task with public tests"),
+                new Case(
+                        "export --out {tmp}/r7 --classroom --solved 01,02",
+                        "no lab of this release has a task with public tests"),
                 new Case("export --out {tmp}/r6 --classroom-lab 01", "--classroom-lab needs --classroom"),
                 new Case("export --out {tmp}/r5 --classroom --classroom-lab 09", "no lab 09 in this workspace"));
     }
@@ -119,7 +126,9 @@ class CliErrorsTest {
             args.addAll(List.of(line.split(" ")));
         }
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args.toArray(String[]::new), new PrintStream(OutputStream.nullOutputStream()),
+        int exit = Main.run(
+                args.toArray(String[]::new),
+                new PrintStream(OutputStream.nullOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = err.toString(StandardCharsets.UTF_8);
         assertThat(printed, exit, is(Main.EXIT_COULD_NOT_RUN));
@@ -132,7 +141,9 @@ class CliErrorsTest {
     private static int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
         List<String> all = new ArrayList<>(List.of("--workspace", ws.toString()));
         all.addAll(List.of(args));
-        return Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Main.run(
+                all.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -149,7 +160,8 @@ class CliErrorsTest {
     /** The verbs the grader answers itself; the workbench's get {@code --help} passed on (see below). */
     static Stream<String> graderVerbs() {
         return Main.commandLine(new Main()).getSubcommands().entrySet().stream()
-                .filter(e -> !(e.getValue().getCommand() instanceof Main.WorkbenchVerb)).map(java.util.Map.Entry::getKey);
+                .filter(e -> !(e.getValue().getCommand() instanceof Main.WorkbenchVerb))
+                .map(java.util.Map.Entry::getKey);
     }
 
     @Test
@@ -158,8 +170,11 @@ class CliErrorsTest {
             if (e.getValue().getCommand() instanceof Main.WorkbenchVerb) {
                 Main main = new Main();
                 Main.commandLine(main).parseArgs(e.getKey(), "--help");
-                Main.WorkbenchVerb verb = main.spec.subcommands().get(e.getKey()).getCommand();
-                assertThat(e.getKey() + " hands --help to the workbench, which documents its options", verb.args,
+                Main.WorkbenchVerb verb =
+                        main.spec.subcommands().get(e.getKey()).getCommand();
+                assertThat(
+                        e.getKey() + " hands --help to the workbench, which documents its options",
+                        verb.args,
                         is(List.of("--help")));
             }
         }
@@ -172,7 +187,8 @@ class CliErrorsTest {
         Files.createDirectories(results.resolve("junit"));
         Files.writeString(results.resolve("junit/TEST-lab-01.xml"), "<testsuite/>");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = run(new ByteArrayOutputStream(), err, "grade", "/nonexistent/submission", "--out", results.toString());
+        int exit =
+                run(new ByteArrayOutputStream(), err, "grade", "/nonexistent/submission", "--out", results.toString());
         String printed = err.toString(StandardCharsets.UTF_8);
         assertThat(printed, exit, is(Main.EXIT_COULD_NOT_RUN));
         assertThat("the error is printed once", printed.split("does not exist", -1).length, is(2));
@@ -188,8 +204,17 @@ class CliErrorsTest {
     @Test
     void verbosePrintsTheStackTrace() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(new String[] {"--verbose", "--workspace", ws.toString(), "export", "--out", tmp.resolve("file.txt").toString()},
-                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = Main.run(
+                new String[] {
+                    "--verbose",
+                    "--workspace",
+                    ws.toString(),
+                    "export",
+                    "--out",
+                    tmp.resolve("file.txt").toString()
+                },
+                new PrintStream(OutputStream.nullOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit, is(2));
         assertThat(err.toString(StandardCharsets.UTF_8), containsString("\tat "));
     }
@@ -201,13 +226,19 @@ class CliErrorsTest {
         Path changed = tmp.resolve("ws-changed");
         FileTrees.copy(ws, changed, p -> true);
         Path given = changed.resolve("lab-01-calc/src/main/java/fixture/calc/Constants.java");
-        Files.writeString(given, "package fixture.calc;\n\n/** Given code added after the release. */\nfinal class Constants {\n"
-                + "    private Constants() {\n    }\n}\n");
+        Files.writeString(
+                given,
+                "package fixture.calc;\n\n/** Given code added after the release. */\nfinal class Constants {\n"
+                        + "    private Constants() {\n    }\n}\n");
         // What the grader compares before grading (and warns about, naming the submission).
         String recorded = Exporter.recordedGivenDigest(release).orElseThrow();
-        assertThat("a release of this very workspace matches it", recorded,
+        assertThat(
+                "a release of this very workspace matches it",
+                recorded,
                 is(Exporter.givenDigest(ws, Workspace.at(ws), java.util.Set.of())));
-        assertThat("given code added since the release is noticed", recorded,
+        assertThat(
+                "given code added since the release is noticed",
+                recorded,
                 not(Exporter.givenDigest(changed, Workspace.at(changed), java.util.Set.of())));
     }
 }

@@ -36,6 +36,7 @@ class DocCommandsTest {
 
     @TempDir
     static Path tmp;
+
     private static Path release;
     private static List<Command> commands;
 
@@ -57,7 +58,8 @@ class DocCommandsTest {
             docs.add(release.resolve(lab.directory()).resolve("README.md"));
         }
         for (Path doc : docs) {
-            commands.addAll(commands(release.relativize(doc).toString(), Files.readString(doc, StandardCharsets.UTF_8)));
+            commands.addAll(
+                    commands(release.relativize(doc).toString(), Files.readString(doc, StandardCharsets.UTF_8)));
         }
     }
 
@@ -104,13 +106,16 @@ class DocCommandsTest {
      */
     static boolean isConcrete(String code) {
         List<String> w = words(code);
-        return w.size() >= 3 && !code.matches(".*(\\[|\\||\\.\\.\\.).*") && w.stream().noneMatch(x -> x.matches("[A-Z][A-Z_]+"));
+        return w.size() >= 3
+                && !code.matches(".*(\\[|\\||\\.\\.\\.).*")
+                && w.stream().noneMatch(x -> x.matches("[A-Z][A-Z_]+"));
     }
 
     /** The words of a shell command, without its comment and redirections; {@code $(...)} is one word. */
     static List<String> words(String command) {
         List<String> words = new ArrayList<>();
-        Matcher m = Pattern.compile("'([^']*)'|\"([^\"]*)\"|(\\S+)").matcher(command.replaceAll("\\$\\([^)]*\\)", "\\$(...)"));
+        Matcher m = Pattern.compile("'([^']*)'|\"([^\"]*)\"|(\\S+)")
+                .matcher(command.replaceAll("\\$\\([^)]*\\)", "\\$(...)"));
         boolean redirect = false;
         while (m.find()) {
             String w = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
@@ -136,7 +141,10 @@ class DocCommandsTest {
     @Test
     void theDocumentsShowCommands() {
         assertThat("commands found in the README and the handouts", commands.size(), greaterThan(40));
-        assertThat(commands.stream().filter(c -> c.file().startsWith("lab-") && c.text().startsWith("./storagelab test")).count(),
+        assertThat(
+                commands.stream()
+                        .filter(c -> c.file().startsWith("lab-") && c.text().startsWith("./storagelab test"))
+                        .count(),
                 greaterThan(30L));
     }
 
@@ -213,8 +221,11 @@ class DocCommandsTest {
                 continue;
             }
             String main = w.get(cp + 2);
-            String named = main.equals("org.openjdk.jmh.Main") && cp + 3 < w.size() && !w.get(cp + 3).startsWith("-")
-                    ? w.get(cp + 3) : main;
+            String named = main.equals("org.openjdk.jmh.Main")
+                            && cp + 3 < w.size()
+                            && !w.get(cp + 3).startsWith("-")
+                    ? w.get(cp + 3)
+                    : main;
             if (named.equals("org.openjdk.jmh.Main") || named.endsWith(".java")) {
                 continue;
             }
@@ -228,7 +239,8 @@ class DocCommandsTest {
 
     private static Optional<Path> findSource(String simpleName) throws IOException {
         try (Stream<Path> files = Files.walk(release)) {
-            return files.filter(p -> p.getFileName().toString().equals(simpleName + ".java")).findFirst();
+            return files.filter(p -> p.getFileName().toString().equals(simpleName + ".java"))
+                    .findFirst();
         }
     }
 
@@ -239,18 +251,24 @@ class DocCommandsTest {
         // lab-04 T1, as its handout shows it: builds testkit and labs 01-04, runs one task's tests.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(new String[] {"--workspace", copy.toString(), "test", "--lab", "04", "--task", "T1", "--offline"},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = Main.run(
+                new String[] {"--workspace", copy.toString(), "test", "--lab", "04", "--task", "T1", "--offline"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         assertThat(printed, exit, is(1));
         assertThat(printed, containsString("lab-04 T1 SlottedPage."));
         assertThat(printed, containsString("is not implemented yet"));
 
         // The handout's benchmark lines: the class path Maven wrote, and JMH finds the benchmarks on it.
-        Command cpLine = commands.stream().filter(c -> c.file().startsWith("lab-04") && c.text().startsWith("CP=")).findFirst()
+        Command cpLine = commands.stream()
+                .filter(c -> c.file().startsWith("lab-04") && c.text().startsWith("CP="))
+                .findFirst()
                 .orElseThrow();
         String script = "cd '" + copy + "' && " + cpLine.text() + " && java -cp \"$CP\" org.openjdk.jmh.Main -l";
-        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-c", script)
+                .redirectErrorStream(true)
+                .start();
         String listed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat("JMH must list the benchmarks", p.waitFor(2, TimeUnit.MINUTES), is(true));
         assertThat(listed, p.exitValue(), is(0));

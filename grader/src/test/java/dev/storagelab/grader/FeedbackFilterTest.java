@@ -38,6 +38,7 @@ class FeedbackFilterTest {
 
     @TempDir
     static Path root;
+
     private static FeedbackFilter filter;
 
     @BeforeAll
@@ -47,8 +48,8 @@ class FeedbackFilterTest {
         // a stand-in for its class file: constant-pool-like strings between length bytes
         Path classes = Files.createDirectories(root.resolve("lab-01-one/target/test-classes/lab/one"));
         byte[] cls = ("\u00ca\u00fe\u00ba\u00be\u0000\u0000\u0000=\u0001\u0000\u0010lab/one/StoreHiddenTest\u0001\u0000"
-                + "\u0010Ljava/lang/Object;\u0001\u0000\u0004Code\u0001\u0000\u000fLineNumberTable\u0001\u0000\u001d"
-                + "tombstonesDropAtTheBottomLevel\u0001\u0000\u0003()V\u0001\u0000\nSourceFile")
+                        + "\u0010Ljava/lang/Object;\u0001\u0000\u0004Code\u0001\u0000\u000fLineNumberTable\u0001\u0000\u001d"
+                        + "tombstonesDropAtTheBottomLevel\u0001\u0000\u0003()V\u0001\u0000\nSourceFile")
                 .getBytes(StandardCharsets.ISO_8859_1);
         Files.write(classes.resolve("StoreHiddenTest.class"), cls);
         filter = FeedbackFilter.forLab(root, new Lab("lab-01", "lab-01-one", java.util.List.of()));
@@ -63,7 +64,8 @@ class FeedbackFilterTest {
 
     @Test
     void aMessageQuotingTheHiddenSourceIsCutWhereTheQuoteStarts() {
-        String message = "java.lang.IllegalStateException: look: " + HIDDEN.substring(HIDDEN.indexOf("void tombstones"));
+        String message =
+                "java.lang.IllegalStateException: look: " + HIDDEN.substring(HIDDEN.indexOf("void tombstones"));
         String shown = filter.apply(message);
         assertThat(shown, startsWith("java.lang.IllegalStateException: look:"));
         assertThat(shown, endsWith(FeedbackFilter.WITHHELD));
@@ -79,7 +81,8 @@ class FeedbackFilterTest {
 
     @Test
     void rawClassFileBytesAreAQuote() throws IOException {
-        String bytes = new String(Files.readAllBytes(root.resolve("lab-01-one/target/test-classes/lab/one/StoreHiddenTest.class")),
+        String bytes = new String(
+                Files.readAllBytes(root.resolve("lab-01-one/target/test-classes/lab/one/StoreHiddenTest.class")),
                 StandardCharsets.ISO_8859_1);
         String shown = filter.apply("stolen: " + bytes);
         assertThat(shown, not(containsString("LineNumberTable")));
@@ -89,7 +92,8 @@ class FeedbackFilterTest {
     @Test
     void shortIdentifiersOfTheHiddenTestAreNotAQuote() {
         // the test's name and a type it uses are in feedback anyway
-        String message = "tombstonesDropAtTheBottomLevel failed: java.lang.IllegalArgumentException: Options.defaults() has 0 levels";
+        String message =
+                "tombstonesDropAtTheBottomLevel failed: java.lang.IllegalArgumentException: Options.defaults() has 0 levels";
         assertThat(filter.apply(message), equalTo(message));
     }
 
@@ -104,8 +108,10 @@ class FeedbackFilterTest {
         new java.util.Random(1).nextBytes(payload);
         String encoded = java.util.Base64.getEncoder().encodeToString(payload);
         String shown = filter.apply("java.lang.IllegalStateException: " + encoded + " and " + encoded.substring(0, 50));
-        assertThat(shown, equalTo("java.lang.IllegalStateException: " + encoded.substring(0, FeedbackFilter.WORD_KEPT) + "[...] and "
-                + encoded.substring(0, 50)));
+        assertThat(
+                shown,
+                equalTo("java.lang.IllegalStateException: " + encoded.substring(0, FeedbackFilter.WORD_KEPT)
+                        + "[...] and " + encoded.substring(0, 50)));
     }
 
     @Test

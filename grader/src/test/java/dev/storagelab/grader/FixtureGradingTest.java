@@ -43,6 +43,7 @@ class FixtureGradingTest {
 
     @TempDir
     static Path tmp;
+
     private static Path workspace;
     private static String digestBefore;
 
@@ -54,14 +55,17 @@ class FixtureGradingTest {
 
     @AfterAll
     static void workspaceIsNeverModified() {
-        assertThat("grading must only ever read the instructor's workspace",
-                Fixtures.treeDigest(workspace), equalTo(digestBefore));
+        assertThat(
+                "grading must only ever read the instructor's workspace",
+                Fixtures.treeDigest(workspace),
+                equalTo(digestBefore));
     }
 
     private static Grader grader;
 
     /** Grades with one grader, so the fixture's reference is built once for every test. */
-    private static synchronized GradeReport grade(Path submission, Grader.Mode mode, String... labs) throws IOException {
+    private static synchronized GradeReport grade(Path submission, Grader.Mode mode, String... labs)
+            throws IOException {
         if (grader == null) {
             grader = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
                     .sharedReference(tmp.resolve("reference"));
@@ -90,7 +94,10 @@ class FixtureGradingTest {
         assertThat("points are only ever awarded for student work", starter.earned(), closeTo(0.0, 1e-9));
         for (LabResult lab : starter.isolated()) {
             for (TestResult t : lab.tests()) {
-                assertThat(t.test().id() + " on the starter code", t.outcome().message(), containsString("is not implemented yet"));
+                assertThat(
+                        t.test().id() + " on the starter code",
+                        t.outcome().message(),
+                        containsString("is not implemented yet"));
             }
         }
     }
@@ -104,15 +111,21 @@ class FixtureGradingTest {
 
         PerfResult slow = perf(grade(Fixtures.submission("slow-lab01"), Grader.Mode.ISOLATED, "01"));
         assertThat(slow.toString(), slow.status(), equalTo(PerfResult.MEASURED));
-        assertThat("BigInteger squares are many times slower than one multiply: " + slow.message(), slow.ratio(),
+        assertThat(
+                "BigInteger squares are many times slower than one multiply: " + slow.message(),
+                slow.ratio(),
                 greaterThan(4.0));
         assertThat("beyond the last threshold, nothing", slow.earned(), closeTo(0.0, 1e-9));
-        assertThat("the ratio is of CPU time, with wall time beside it", slow.message(),
+        assertThat(
+                "the ratio is of CPU time, with wall time beside it",
+                slow.message(),
                 containsString("x the reference's CPU time (wall time "));
 
         PerfResult overflowing = perf(grade(Fixtures.submission("overflowing-lab01"), Grader.Mode.ISOLATED, "01"));
-        assertThat("right for 3 x 3, but the benchmark's squares overflow Math.multiplyExact: " + overflowing,
-                overflowing.status(), equalTo(PerfResult.FAILED));
+        assertThat(
+                "right for 3 x 3, but the benchmark's squares overflow Math.multiplyExact: " + overflowing,
+                overflowing.status(),
+                equalTo(PerfResult.FAILED));
         assertThat(overflowing.message(), containsString("java.lang.ArithmeticException"));
         assertThat(overflowing.earned(), closeTo(0.0, 1e-9));
 
@@ -134,8 +147,13 @@ class FixtureGradingTest {
         // the supervisor's own defences: the class scan, which would stop System.exit first, is off
         // (the same shared reference directory: whichever grader comes first builds it)
         GradeReport report = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
-                .sharedReference(tmp.resolve("reference")).scanClasses(false)
-                .grade(Fixtures.submission("hostile"), List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+                .sharedReference(tmp.resolve("reference"))
+                .scanClasses(false)
+                .grade(
+                        Fixtures.submission("hostile"),
+                        List.of("01"),
+                        Grader.Mode.ISOLATED,
+                        Files.createTempDirectory(tmp, "scratch"));
         Map<String, TestResult> t = byMethod(lab(report.isolated(), "lab-01"));
         assertOutcome(t.get("adds"), Status.TIMED_OUT, "timed out");
         assertOutcome(t.get("multiplies"), Status.CRASHED, "exited with status 0");
@@ -159,9 +177,14 @@ class FixtureGradingTest {
         LabResult lab2 = lab(report.isolated(), "lab-02");
         assertThat("the buggy add costs lab-01 exactly its test", lab1.earned(), closeTo(7.0, 1e-9));
         assertThat(byMethod(lab1).get("adds").outcome().status(), equalTo(Status.FAILED));
-        assertThat("isolated, lab-02 builds on the reference lab-01 and keeps its points", lab2.percent(), closeTo(100.0, 1e-9));
-        assertThat("integrated, lab-02 runs on the student's buggy lab-01",
-                report.integratedFor("lab-02").percent(), closeTo(0.0, 1e-9));
+        assertThat(
+                "isolated, lab-02 builds on the reference lab-01 and keeps its points",
+                lab2.percent(),
+                closeTo(100.0, 1e-9));
+        assertThat(
+                "integrated, lab-02 runs on the student's buggy lab-01",
+                report.integratedFor("lab-02").percent(),
+                closeTo(0.0, 1e-9));
     }
 
     @Test
@@ -170,7 +193,8 @@ class FixtureGradingTest {
         LabResult lab1 = lab(report.isolated(), "lab-01");
         assertThat(lab1.earned(), closeTo(0.0, 1e-9));
         assertThat(lab1.problem(), containsString("does not compile"));
-        assertThat("the student needs the compiler's own words and the file", lab1.problem(), containsString("Calc.java"));
+        assertThat(
+                "the student needs the compiler's own words and the file", lab1.problem(), containsString("Calc.java"));
         assertThat(lab(report.isolated(), "lab-02").percent(), closeTo(100.0, 1e-9));
     }
 
@@ -181,7 +205,8 @@ class FixtureGradingTest {
 
         Path wrong = Files.createDirectories(tmp.resolve("wrong/src/main/java"));
         Files.writeString(wrong.resolve("Calc.java"), "class Calc {}");
-        assertThat(grade(tmp.resolve("wrong"), Grader.Mode.ISOLATED).error(),
+        assertThat(
+                grade(tmp.resolve("wrong"), Grader.Mode.ISOLATED).error(),
                 containsString("expected folders like [lab-01-calc/src/main/java"));
 
         Path notZip = tmp.resolve("homework.txt");
@@ -198,7 +223,7 @@ class FixtureGradingTest {
         Path zip = tmp.resolve("student.zip");
         Path src = Fixtures.submission("buggy-lab01");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
-             var files = Files.walk(src)) {
+                var files = Files.walk(src)) {
             for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
                 out.putNextEntry(new ZipEntry("alice-storagelab/" + src.relativize(p)));
                 out.write(Files.readAllBytes(p));
@@ -214,10 +239,15 @@ class FixtureGradingTest {
     void cliWritesGradescopeJsonMarkdownAndJUnitXml() throws IOException {
         Path out = tmp.resolve("cli-out");
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        int exit = Main.run(new String[] {"--workspace", workspace.toString(), "grade", "--offline", "--lab", "02",
-                "--out", out.toString()}, new PrintStream(stdout, true), new PrintStream(OutputStream.nullOutputStream()));
+        int exit = Main.run(
+                new String[] {
+                    "--workspace", workspace.toString(), "grade", "--offline", "--lab", "02", "--out", out.toString()
+                },
+                new PrintStream(stdout, true),
+                new PrintStream(OutputStream.nullOutputStream()));
         assertThat(stdout.toString(StandardCharsets.UTF_8), exit, is(0));
-        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                .getAsJsonObject();
         assertThat(results.get("score").getAsDouble(), closeTo(3.0, 1e-9));
         assertThat(results.has("execution_time"), is(true));
         JsonObject test = results.getAsJsonArray("tests").get(0).getAsJsonObject();
@@ -227,19 +257,38 @@ class FixtureGradingTest {
         assertThat(test.get("output").getAsString(), containsString("Concept: twice the sum"));
         assertThat(Files.readString(out.resolve("report.md")), containsString("| lab-02 | 1 / 1 |"));
         assertThat(Files.readString(out.resolve("junit/TEST-lab-02.xml")), containsString("<testcase"));
-        assertThat(JsonParser.parseString(Files.readString(out.resolve("grade.json"))).getAsJsonObject().get("percent")
-                .getAsDouble(), closeTo(100.0, 1e-9));
-        assertThat("the terminal gets a per-lab table", stdout.toString(StandardCharsets.UTF_8), containsString("lab-02   1/1"));
+        assertThat(
+                JsonParser.parseString(Files.readString(out.resolve("grade.json")))
+                        .getAsJsonObject()
+                        .get("percent")
+                        .getAsDouble(),
+                closeTo(100.0, 1e-9));
+        assertThat(
+                "the terminal gets a per-lab table",
+                stdout.toString(StandardCharsets.UTF_8),
+                containsString("lab-02   1/1"));
     }
 
     @Test
     void gradescopeResultsCarryPerformanceAsATestAndTheRatioOnTheLeaderboard() throws IOException {
         Path out = tmp.resolve("cli-perf-out");
-        int exit = Main.run(new String[] {"--workspace", workspace.toString(), "grade", "--offline", "--lab", "01",
-                "--isolated", "--out", out.toString()}, new PrintStream(OutputStream.nullOutputStream()),
+        int exit = Main.run(
+                new String[] {
+                    "--workspace",
+                    workspace.toString(),
+                    "grade",
+                    "--offline",
+                    "--lab",
+                    "01",
+                    "--isolated",
+                    "--out",
+                    out.toString()
+                },
+                new PrintStream(OutputStream.nullOutputStream()),
                 new PrintStream(OutputStream.nullOutputStream()));
         assertThat(exit, is(0));
-        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                .getAsJsonObject();
         JsonObject board = results.getAsJsonArray("leaderboard").get(0).getAsJsonObject();
         assertThat(board.get("name").getAsString(), containsString("lab-01 squares"));
         assertThat("lower is better", board.get("order").getAsString(), equalTo("asc"));
@@ -254,7 +303,8 @@ class FixtureGradingTest {
             }
         }
         assertThat("the performance points are a line of their own", listed, is(true));
-        assertThat(Files.readString(out.resolve("report.md")), containsString("| squares `CalcBenchmark.sumOfSquares` |"));
+        assertThat(
+                Files.readString(out.resolve("report.md")), containsString("| squares `CalcBenchmark.sumOfSquares` |"));
     }
 
     @Test
@@ -264,12 +314,16 @@ class FixtureGradingTest {
         Path calc = broken.resolve("lab-01-calc/src/main/java/fixture/calc/Calc.java");
         Files.writeString(calc, Files.readString(calc).replace("return a + b;", "return a + b"));
         Path out = tmp.resolve("error-out");
-        int exit = Main.run(new String[] {"--workspace", broken.toString(), "grade", "--offline", "--out", out.toString()},
-                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()));
+        int exit = Main.run(
+                new String[] {"--workspace", broken.toString(), "grade", "--offline", "--out", out.toString()},
+                new PrintStream(OutputStream.nullOutputStream()),
+                new PrintStream(OutputStream.nullOutputStream()));
         assertThat(exit, is(2));
-        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                .getAsJsonObject();
         assertThat(results.get("score").getAsDouble(), closeTo(0.0, 1e-9));
-        assertThat(results.get("output").getAsString(), containsString("reference workspace does not build lab-01-calc"));
+        assertThat(
+                results.get("output").getAsString(), containsString("reference workspace does not build lab-01-calc"));
     }
 
     @Test
@@ -308,9 +362,13 @@ class FixtureGradingTest {
         assertThat(entries.get("setup.sh"), containsString("openjdk-17-jdk"));
         assertThat(entries.get("setup.sh"), containsString("--prepare --lab 02"));
         assertThat(entries.get("run_autograder"), containsString("./storagelab grade \"$ROOT/submission\" --lab 02"));
-        assertThat("the autograder needs the hidden tests", entries, hasKey("storagelab/lab-02-twice/src/hidden/java/fixture/twice/TwiceHiddenTest.java"));
+        assertThat(
+                "the autograder needs the hidden tests",
+                entries,
+                hasKey("storagelab/lab-02-twice/src/hidden/java/fixture/twice/TwiceHiddenTest.java"));
         Path again = tmp.resolve("autograder-again.zip");
         GradescopePackage.write(Workspace.at(workspace), List.of("02"), again);
-        assertThat("the same workspace gives the same zip", Files.readAllBytes(again), equalTo(Files.readAllBytes(zip)));
+        assertThat(
+                "the same workspace gives the same zip", Files.readAllBytes(again), equalTo(Files.readAllBytes(zip)));
     }
 }

@@ -11,12 +11,10 @@ import java.util.List;
 /** Paths to the real workspace and builders for the fixture workspace the grader's tests grade. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** What a run of the CLI printed, and its exit status. */
-    record CliRun(int exit, String out, String err) {
-    }
+    record CliRun(int exit, String out, String err) {}
 
     /** Runs {@code ./storagelab --workspace ROOT ARGS...} in this JVM. */
     static CliRun cli(Path root, String... args) {
@@ -26,7 +24,9 @@ final class Fixtures {
         all[0] = "--workspace";
         all[1] = root.toString();
         System.arraycopy(args, 0, all, 2, args.length);
-        int exit = Main.run(all, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = Main.run(
+                all,
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
                 new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
         return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -56,7 +56,8 @@ final class Fixtures {
         FileTrees.copy(resources().resolve("workspace"), dir, p -> !p.toString().equals("rubric.properties"));
         FileTrees.copy(realWorkspace().resolve(".mvn"), dir.resolve(".mvn"), p -> true);
         String pom = Files.readString(realWorkspace().resolve("pom.xml"), StandardCharsets.UTF_8)
-                .replaceAll("(?s)<modules>.*?</modules>",
+                .replaceAll(
+                        "(?s)<modules>.*?</modules>",
                         "<modules>\n    <module>lab-01-calc</module>\n    <module>lab-02-twice</module>\n  </modules>");
         Files.writeString(dir.resolve("pom.xml"), pom, StandardCharsets.UTF_8);
         Path labPackage = realWorkspace().resolve("lab-01-binary-search/src/main/java/dev/storagelab/lab");
@@ -67,8 +68,13 @@ final class Fixtures {
     }
 
     /** What the reactor of a build leaves in a module's {@code target/} that a later build of the module compiles by. */
-    private static final List<String> BUILD_OUTPUT = List.of("classes", "test-classes", "generated-sources",
-            "generated-test-sources", "maven-status", "test-classpath.txt");
+    private static final List<String> BUILD_OUTPUT = List.of(
+            "classes",
+            "test-classes",
+            "generated-sources",
+            "generated-test-sources",
+            "maven-status",
+            "test-classpath.txt");
 
     /**
      * The real workspace's reference, built, in {@code dir}, for a grader's {@code sharedReference}:

@@ -43,6 +43,7 @@ class GradescopeLayoutTest {
 
     @TempDir
     static Path tmp;
+
     private static Path workspace;
     private static Path root;
 
@@ -65,13 +66,14 @@ class GradescopeLayoutTest {
         Files.copy(root.resolve("source/run_autograder"), root.resolve("run_autograder"));
         Script setup = run(root.resolve("source/setup.sh"));
         assertThat(setup.output(), setup.exit(), is(0));
-        assertThat("the package step is skipped where JDK 17 and Maven are present", setup.output(),
+        assertThat(
+                "the package step is skipped where JDK 17 and Maven are present",
+                setup.output(),
                 containsString("JDK 17 and Maven are already installed"));
         assertThat(setup.output(), containsString("the reference is built in " + root.resolve("reference-build")));
     }
 
-    private record Script(int exit, String output) {
-    }
+    private record Script(int exit, String output) {}
 
     private static Script run(Path script) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
@@ -84,7 +86,8 @@ class GradescopeLayoutTest {
     }
 
     private static void unzip(Path zip, Path into) throws IOException {
-        try (InputStream raw = Files.newInputStream(zip); ZipInputStream in = new ZipInputStream(raw)) {
+        try (InputStream raw = Files.newInputStream(zip);
+                ZipInputStream in = new ZipInputStream(raw)) {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                 Path dest = into.resolve(e.getName()).normalize();
                 Files.createDirectories(dest.getParent());
@@ -102,7 +105,8 @@ class GradescopeLayoutTest {
         fill.make(submission);
         Script run = run(root.resolve("run_autograder"));
         Path results = root.resolve("results/results.json");
-        assertThat(name + ": run_autograder writes results.json\n" + run.output(), Files.isRegularFile(results), is(true));
+        assertThat(
+                name + ": run_autograder writes results.json\n" + run.output(), Files.isRegularFile(results), is(true));
         JsonObject json = JsonParser.parseString(Files.readString(results)).getAsJsonObject();
         assertThat(name + ": " + String.join("\n", schemaProblems(json)), schemaProblems(json), empty());
         return json;
@@ -116,17 +120,22 @@ class GradescopeLayoutTest {
     static List<String> schemaProblems(JsonObject json) {
         List<String> problems = new ArrayList<>();
         for (String field : List.of("score", "execution_time")) {
-            if (!json.has(field) || !json.get(field).isJsonPrimitive() || !json.get(field).getAsJsonPrimitive().isNumber()) {
+            if (!json.has(field)
+                    || !json.get(field).isJsonPrimitive()
+                    || !json.get(field).getAsJsonPrimitive().isNumber()) {
                 problems.add("top-level '" + field + "' must be a number");
             }
         }
         for (String field : List.of("output", "stdout_visibility")) {
-            if (!json.has(field) || !json.get(field).isJsonPrimitive() || !json.get(field).getAsJsonPrimitive().isString()) {
+            if (!json.has(field)
+                    || !json.get(field).isJsonPrimitive()
+                    || !json.get(field).getAsJsonPrimitive().isString()) {
                 problems.add("top-level '" + field + "' must be a string");
             }
         }
-        if (json.has("stdout_visibility") && !Set.of("hidden", "after_due_date", "after_published", "visible")
-                .contains(json.get("stdout_visibility").getAsString())) {
+        if (json.has("stdout_visibility")
+                && !Set.of("hidden", "after_due_date", "after_published", "visible")
+                        .contains(json.get("stdout_visibility").getAsString())) {
             problems.add("stdout_visibility has an unknown value");
         }
         if (!json.has("tests") || !json.get("tests").isJsonArray()) {
@@ -145,7 +154,8 @@ class GradescopeLayoutTest {
                     problems.add("test " + t.get("name") + ": '" + field + "' must be a number");
                 }
             }
-            if (t.has("status") && !Set.of("passed", "failed").contains(t.get("status").getAsString())) {
+            if (t.has("status")
+                    && !Set.of("passed", "failed").contains(t.get("status").getAsString())) {
                 problems.add("test " + t.get("name") + ": status must be passed or failed");
             }
         }
@@ -181,7 +191,9 @@ class GradescopeLayoutTest {
         for (var e : upload.entrySet()) {
             Files.writeString(grade.resolve("student").resolve(e.getKey()), e.getValue());
         }
-        ProcessBuilder pb = new ProcessBuilder("bash", pl.resolve("grader-image/run_grader").toString(), "01").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash", pl.resolve("grader-image/run_grader").toString(), "01")
+                .redirectErrorStream(true);
         pb.environment().put("GRADE_ROOT", grade.toString());
         pb.environment().put("STORAGELAB_ROOT", root.toString());
         Process p = pb.start();
@@ -204,39 +216,59 @@ class GradescopeLayoutTest {
     void prairieLearnsQuestionNamesTheImageTheEntrypointAndTheFilesToUpload() throws Exception {
         prairieLearn("layout", java.util.Map.of()); // writes the package
         Path question = tmp.resolve("pl/questions/storagelab-lab-01");
-        JsonObject info = JsonParser.parseString(Files.readString(question.resolve("info.json"))).getAsJsonObject();
+        JsonObject info = JsonParser.parseString(Files.readString(question.resolve("info.json")))
+                .getAsJsonObject();
         assertThat(info.get("gradingMethod").getAsString(), is("External"));
         JsonObject options = info.getAsJsonObject("externalGradingOptions");
         assertThat(options.get("enabled").getAsBoolean(), is(true));
         assertThat(options.get("image").getAsString(), is(PrairieLearnPackage.IMAGE));
         assertThat(options.get("entrypoint").getAsString(), is("/opt/storagelab/run_grader 01"));
         assertThat("PrairieLearn's limit", options.get("timeout").getAsInt(), lessThanOrEqualTo(600));
-        assertThat(Files.readString(question.resolve("question.html")), containsString("<pl-file-upload file-names=\"Calc.java\">"));
-        assertThat("the release's file, to start from", Files.readString(question.resolve("clientFilesQuestion/Calc.java")),
+        assertThat(
+                Files.readString(question.resolve("question.html")),
+                containsString("<pl-file-upload file-names=\"Calc.java\">"));
+        assertThat(
+                "the release's file, to start from",
+                Files.readString(question.resolve("clientFilesQuestion/Calc.java")),
                 containsString("throw new dev.storagelab.lab.NotImplementedException(\"lab-01\", \"T1\""));
-        assertThat(Files.readString(tmp.resolve("pl/grader-image/Dockerfile")), containsString("FROM eclipse-temurin:17-jdk"));
-        assertThat("the image holds the workspace the setup builds", Files.isRegularFile(
-                tmp.resolve("pl/grader-image/source/storagelab/lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java")), is(true));
+        assertThat(
+                Files.readString(tmp.resolve("pl/grader-image/Dockerfile")),
+                containsString("FROM eclipse-temurin:17-jdk"));
+        assertThat(
+                "the image holds the workspace the setup builds",
+                Files.isRegularFile(
+                        tmp.resolve(
+                                "pl/grader-image/source/storagelab/lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java")),
+                is(true));
     }
 
     @Test
     void prairieLearnGradesTheReferencesFileToFullMarks() throws Exception {
         Lab lab = Workspace.at(workspace).lab("01");
-        JsonObject json = prairieLearn("reference", java.util.Map.of("Calc.java",
-                Files.readString(workspace.resolve(lab.studentSources()).resolve("fixture/calc/Calc.java"))));
+        JsonObject json = prairieLearn(
+                "reference",
+                java.util.Map.of(
+                        "Calc.java",
+                        Files.readString(workspace.resolve(lab.studentSources()).resolve("fixture/calc/Calc.java"))));
         assertThat(json.toString(), json.get("gradable").getAsBoolean(), is(true));
         assertThat(json.toString(), json.get("score").getAsDouble(), closeTo(1.0, 1e-9));
         assertThat(json.toString(), maxPoints(json), greaterThan(0.0));
         for (JsonElement e : json.getAsJsonArray("tests")) {
             JsonObject t = e.getAsJsonObject();
-            assertThat(t.toString(), t.get("points").getAsDouble(), closeTo(t.get("max_points").getAsDouble(), 1e-9));
+            assertThat(
+                    t.toString(),
+                    t.get("points").getAsDouble(),
+                    closeTo(t.get("max_points").getAsDouble(), 1e-9));
         }
     }
 
     @Test
     void prairieLearnGradesTheReleasesFileToNothingWithFeedback() throws Exception {
-        JsonObject json = prairieLearn("release", java.util.Map.of("Calc.java",
-                Files.readString(tmp.resolve("pl/questions/storagelab-lab-01/clientFilesQuestion/Calc.java"))));
+        JsonObject json = prairieLearn(
+                "release",
+                java.util.Map.of(
+                        "Calc.java",
+                        Files.readString(tmp.resolve("pl/questions/storagelab-lab-01/clientFilesQuestion/Calc.java"))));
         assertThat(json.toString(), json.get("score").getAsDouble(), closeTo(0.0, 1e-9));
         assertThat(json.toString(), maxPoints(json), greaterThan(0.0));
         assertThat(json.toString(), containsString("is not implemented yet"));

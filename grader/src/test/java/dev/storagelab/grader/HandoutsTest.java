@@ -56,7 +56,8 @@ class HandoutsTest {
             + "|\\bthis branch\\b|\\bbranch `?pool\\b|\\btask \\d+\\b|\\b(?:my|your|other|another) sessions?\\b");
 
     /** Files that are not text, or are data too large to be prose: not read for words. */
-    private static final Pattern NOT_PROSE = Pattern.compile("(?i).*\\.(png|jpe?g|gif|jar|jfr|zip|gz|class|bin|json|csv|sst|log)$");
+    private static final Pattern NOT_PROSE =
+            Pattern.compile("(?i).*\\.(png|jpe?g|gif|jar|jfr|zip|gz|class|bin|json|csv|sst|log)$");
 
     /**
      * Files that are not text: not read for words in the notes' data and figures, whose every text
@@ -84,31 +85,37 @@ class HandoutsTest {
     void everyTasksSectionNamesItsTestCommand() throws IOException {
         List<String> missing = new ArrayList<>();
         for (Lab lab : WORKSPACE.labs()) {
-            String handout = Files.readString(WORKSPACE.root().resolve(lab.directory()).resolve("README.md"), StandardCharsets.UTF_8);
+            String handout = Files.readString(
+                    WORKSPACE.root().resolve(lab.directory()).resolve("README.md"), StandardCharsets.UTF_8);
             for (LabTests.Task t : LabTests.tasks(WORKSPACE, lab)) {
                 if (t.id().equals("given")) {
                     continue;
                 }
                 String command = "./storagelab test --lab " + lab.id().substring(4) + " --task " + t.id();
-                Matcher section = Pattern.compile("(?ms)^## " + t.id() + "\\s*$(.*?)(?=^## |\\z)").matcher(handout);
+                Matcher section = Pattern.compile("(?ms)^## " + t.id() + "\\s*$(.*?)(?=^## |\\z)")
+                        .matcher(handout);
                 if (!section.find() || !section.group(1).contains(command)) {
                     missing.add(lab.id() + " " + t.id());
                 }
             }
         }
-        assertThat("tasks whose section (## TN) does not show `./storagelab test --lab NN --task TN`", missing, empty());
+        assertThat(
+                "tasks whose section (## TN) does not show `./storagelab test --lab NN --task TN`", missing, empty());
     }
 
     /** The labs whose handouts have the one shape below: every lab's. */
-    static final List<String> SHAPED_LABS = List.of("lab-01", "lab-02", "lab-03", "lab-04", "lab-05", "lab-06", "lab-07");
+    static final List<String> SHAPED_LABS =
+            List.of("lab-01", "lab-02", "lab-03", "lab-04", "lab-05", "lab-06", "lab-07");
 
     /**
      * The shape of a handout: its top-level ({@code ## }) headings, in this order, the tasks
      * ({@code ## T1}, {@code ## T2}, ...: the rows of its task table) between the two lists.
      */
-    static final List<String> BEFORE_THE_TASKS = List.of("How to run the tests", "The production pain", "Concepts", "Formats");
-    static final List<String> AFTER_THE_TASKS = List.of("Bonus", "Experiments", "Watching it in the browser", "How the lab is graded",
-            "For instructors");
+    static final List<String> BEFORE_THE_TASKS =
+            List.of("How to run the tests", "The production pain", "Concepts", "Formats");
+
+    static final List<String> AFTER_THE_TASKS =
+            List.of("Bonus", "Experiments", "Watching it in the browser", "How the lab is graded", "For instructors");
     /** The headings of the shape a handout may leave out, where the lab has nothing for them. */
     static final Set<String> OPTIONAL_HEADINGS = Set.of("Watching it in the browser");
 
@@ -116,41 +123,96 @@ class HandoutsTest {
     void theShapedHandoutsHaveTheShapesHeadingsInOrderAndEveryTaskItsParts() throws IOException {
         List<String> problems = new ArrayList<>();
         for (String id : SHAPED_LABS) {
-            Lab lab = WORKSPACE.labs().stream().filter(l -> l.id().equals(id)).findFirst()
+            Lab lab = WORKSPACE.labs().stream()
+                    .filter(l -> l.id().equals(id))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(id + " is in SHAPED_LABS but the workspace has no such lab"));
-            String handout = Files.readString(WORKSPACE.root().resolve(lab.directory()).resolve("README.md"), StandardCharsets.UTF_8);
-            List<String> tasks = LabTests.tasks(WORKSPACE, lab).stream().map(LabTests.Task::id).filter(t -> !t.equals("given")).toList();
+            String handout = Files.readString(
+                    WORKSPACE.root().resolve(lab.directory()).resolve("README.md"), StandardCharsets.UTF_8);
+            List<String> tasks = LabTests.tasks(WORKSPACE, lab).stream()
+                    .map(LabTests.Task::id)
+                    .filter(t -> !t.equals("given"))
+                    .toList();
             problems.addAll(shapeProblems(lab.directory() + "/README.md", handout, tasks));
         }
-        assertThat("handouts out of the shape: ## " + String.join(", ## ", BEFORE_THE_TASKS) + ", ## T1 ... ## TN, ## "
-                + String.join(", ## ", AFTER_THE_TASKS) + " (optional: " + OPTIONAL_HEADINGS + "); each task's section with a"
-                + " `*Run.*` line naming its test command, then a `*What the tests check.*` paragraph", problems, empty());
+        assertThat(
+                "handouts out of the shape: ## " + String.join(", ## ", BEFORE_THE_TASKS) + ", ## T1 ... ## TN, ## "
+                        + String.join(", ## ", AFTER_THE_TASKS) + " (optional: " + OPTIONAL_HEADINGS
+                        + "); each task's section with a"
+                        + " `*Run.*` line naming its test command, then a `*What the tests check.*` paragraph",
+                problems,
+                empty());
     }
 
     @Test
     void theShapeCheckFindsAHandoutOutOfShape() {
-        String handout = String.join("\n", "# lab-09 Example", "", "## Getting started", "", "```", "## not a heading: code", "```",
-                "## The production pain", "## Formats", "## Concepts", "## T1", "", "*Run.* `./storagelab test --lab 09 --task T1`", "",
-                "*What the tests check.* `ExampleTest`: everything.", "## T2", "", "*What the tests check.* nothing yet.", "",
-                "*Run.* `./storagelab test --lab 09 --task T2`", "## Experiments", "## Glossary", "## How the lab is graded",
-                "## For instructors", "");
-        assertThat(shapeProblems("lab-09-example/README.md", handout, List.of("T1", "T2")), contains(
-                "lab-09-example/README.md: top-level headings [Getting started, The production pain, Formats, Concepts, T1, T2,"
-                        + " Experiments, Glossary, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
-                        + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, (Watching it in the browser),"
-                        + " How the lab is graded, For instructors]",
-                "lab-09-example/README.md ## T2: no `*What the tests check.*` paragraph after its `*Run.*` line"));
-        String shaped = String.join("\n", "## How to run the tests", "## The production pain", "## Concepts", "## Formats", "## T1", "",
-                "*Run.* `./storagelab test --lab 09 --task T1`", "", "*What the tests check.* `ExampleTest`: everything.", "## Bonus",
-                "## Experiments", "## How the lab is graded", "<!-- BEGIN INSTRUCTOR -->", "## For instructors", "<!-- END INSTRUCTOR -->", "");
+        String handout = String.join(
+                "\n",
+                "# lab-09 Example",
+                "",
+                "## Getting started",
+                "",
+                "```",
+                "## not a heading: code",
+                "```",
+                "## The production pain",
+                "## Formats",
+                "## Concepts",
+                "## T1",
+                "",
+                "*Run.* `./storagelab test --lab 09 --task T1`",
+                "",
+                "*What the tests check.* `ExampleTest`: everything.",
+                "## T2",
+                "",
+                "*What the tests check.* nothing yet.",
+                "",
+                "*Run.* `./storagelab test --lab 09 --task T2`",
+                "## Experiments",
+                "## Glossary",
+                "## How the lab is graded",
+                "## For instructors",
+                "");
+        assertThat(
+                shapeProblems("lab-09-example/README.md", handout, List.of("T1", "T2")),
+                contains(
+                        "lab-09-example/README.md: top-level headings [Getting started, The production pain, Formats, Concepts, T1, T2,"
+                                + " Experiments, Glossary, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
+                                + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, (Watching it in the browser),"
+                                + " How the lab is graded, For instructors]",
+                        "lab-09-example/README.md ## T2: no `*What the tests check.*` paragraph after its `*Run.*` line"));
+        String shaped = String.join(
+                "\n",
+                "## How to run the tests",
+                "## The production pain",
+                "## Concepts",
+                "## Formats",
+                "## T1",
+                "",
+                "*Run.* `./storagelab test --lab 09 --task T1`",
+                "",
+                "*What the tests check.* `ExampleTest`: everything.",
+                "## Bonus",
+                "## Experiments",
+                "## How the lab is graded",
+                "<!-- BEGIN INSTRUCTOR -->",
+                "## For instructors",
+                "<!-- END INSTRUCTOR -->",
+                "");
         assertThat(shapeProblems("lab-09-example/README.md", shaped, List.of("T1")), empty());
-        assertThat("a task missing from the handout", shapeProblems("lab-09-example/README.md", shaped, List.of("T1", "T2")), contains(
-                "lab-09-example/README.md: top-level headings [How to run the tests, The production pain, Concepts, Formats, T1,"
-                        + " Bonus, Experiments, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
-                        + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, (Watching it in the browser),"
-                        + " How the lab is graded, For instructors]"));
-        String noRun = shaped.replace("*Run.* `./storagelab test --lab 09 --task T1`", "Run `./storagelab test --lab 09 --task T1`.");
-        assertThat("a task without its *Run.* line", shapeProblems("lab-09-example/README.md", noRun, List.of("T1")),
+        assertThat(
+                "a task missing from the handout",
+                shapeProblems("lab-09-example/README.md", shaped, List.of("T1", "T2")),
+                contains(
+                        "lab-09-example/README.md: top-level headings [How to run the tests, The production pain, Concepts, Formats, T1,"
+                                + " Bonus, Experiments, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
+                                + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, (Watching it in the browser),"
+                                + " How the lab is graded, For instructors]"));
+        String noRun = shaped.replace(
+                "*Run.* `./storagelab test --lab 09 --task T1`", "Run `./storagelab test --lab 09 --task T1`.");
+        assertThat(
+                "a task without its *Run.* line",
+                shapeProblems("lab-09-example/README.md", noRun, List.of("T1")),
                 contains("lab-09-example/README.md ## T1: no `*Run.*` line"));
     }
 
@@ -183,9 +245,13 @@ class HandoutsTest {
         List<String> wanted = new ArrayList<>(BEFORE_THE_TASKS);
         wanted.addAll(tasks);
         wanted.addAll(AFTER_THE_TASKS);
-        List<String> present = wanted.stream().filter(h -> !OPTIONAL_HEADINGS.contains(h) || headings.contains(h)).toList();
+        List<String> present = wanted.stream()
+                .filter(h -> !OPTIONAL_HEADINGS.contains(h) || headings.contains(h))
+                .toList();
         if (!headings.equals(present)) {
-            List<String> shown = wanted.stream().map(h -> OPTIONAL_HEADINGS.contains(h) ? "(" + h + ")" : h).toList();
+            List<String> shown = wanted.stream()
+                    .map(h -> OPTIONAL_HEADINGS.contains(h) ? "(" + h + ")" : h)
+                    .toList();
             problems.add(file + ": top-level headings " + headings + "; the shape wants " + shown);
         }
         for (String task : tasks) {
@@ -201,7 +267,8 @@ class HandoutsTest {
             }
             if (run < 0) {
                 problems.add(file + " ## " + task + ": no `*Run.*` line");
-            } else if (body.subList(run + 1, body.size()).stream().noneMatch(l -> l.startsWith("*What the tests check.*"))) {
+            } else if (body.subList(run + 1, body.size()).stream()
+                    .noneMatch(l -> l.startsWith("*What the tests check.*"))) {
                 problems.add(file + " ## " + task + ": no `*What the tests check.*` paragraph after its `*Run.*` line");
             }
         }
@@ -260,7 +327,8 @@ class HandoutsTest {
         List<String> found = new ArrayList<>();
         for (String dir : List.of("notes/data", "notes/figures")) {
             if (Files.isDirectory(root.resolve(dir))) {
-                found.addAll(words(root, root.resolve(dir), NOT_TEXT, f -> true, List.of(PROJECT_WORDS, DATA_PROJECT_WORDS)));
+                found.addAll(words(
+                        root, root.resolve(dir), NOT_TEXT, f -> true, List.of(PROJECT_WORDS, DATA_PROJECT_WORDS)));
             }
         }
         return found;
@@ -271,27 +339,38 @@ class HandoutsTest {
         Files.createDirectories(tmp.resolve("notes/data/lab05"));
         Files.createDirectories(tmp.resolve("notes/figures"));
         Files.writeString(tmp.resolve("notes/data/lab05/run.json"), "{\"reference\": \"/work/main\"}\n");
-        Files.writeString(tmp.resolve("notes/data/lab05/log.txt"), "fillrandom: 120,000 ops/s\nmeasured for the issue's sizes\n");
+        Files.writeString(
+                tmp.resolve("notes/data/lab05/log.txt"), "fillrandom: 120,000 ops/s\nmeasured for the issue's sizes\n");
         Files.writeString(tmp.resolve("notes/data/lab05/runs.csv"), "label,ops\nthis branch,120000\n");
         Files.writeString(tmp.resolve("notes/data/lab05/jmh.log"), "Benchmark result is saved to /tmp/lead/jmh.json\n");
         Files.writeString(tmp.resolve("notes/figures/measure.sh"), "#!/bin/sh\n# task 3 of the helper's list\n");
-        Files.writeString(tmp.resolve("notes/figures/loops.sh"), "# the loops run in a session of their own, as a neighbour's\n");
+        Files.writeString(
+                tmp.resolve("notes/figures/loops.sh"), "# the loops run in a session of their own, as a neighbour's\n");
         Files.write(tmp.resolve("notes/figures/plot.png"), "issue 7".getBytes(StandardCharsets.UTF_8));
-        assertThat(notesDataWords(tmp), containsInAnyOrder("notes/data/lab05/run.json:1: /work/main",
-                "notes/data/lab05/log.txt:2: the issue's", "notes/data/lab05/runs.csv:2: this branch",
-                "notes/data/lab05/jmh.log:1: /tmp/lead", "notes/figures/measure.sh:2: task 3"));
+        assertThat(
+                notesDataWords(tmp),
+                containsInAnyOrder(
+                        "notes/data/lab05/run.json:1: /work/main",
+                        "notes/data/lab05/log.txt:2: the issue's",
+                        "notes/data/lab05/runs.csv:2: this branch",
+                        "notes/data/lab05/jmh.log:1: /tmp/lead",
+                        "notes/figures/measure.sh:2: task 3"));
     }
 
     @Test
     void projectWordsAreFoundInAFileOfTheNotesData(@TempDir Path tmp) throws IOException {
         Files.createDirectories(tmp.resolve("notes/data/lab04"));
-        Files.writeString(tmp.resolve("notes/data/lab04/README.md"), "# Measured for issue 16\nThe machine was shared with other"
-                + " sessions' builds.\n");
+        Files.writeString(
+                tmp.resolve("notes/data/lab04/README.md"),
+                "# Measured for issue 16\nThe machine was shared with other" + " sessions' builds.\n");
         Files.writeString(tmp.resolve("notes/data/lab04/measure.sh"), "cd /work/wt-pool\n");
         Files.writeString(tmp.resolve("notes/data/lab04/run.json"), "{\"note\": \"issue 16\"}\n");
-        assertThat(projectWords(tmp, tmp.resolve("notes/data"), f -> true), containsInAnyOrder(
-                "notes/data/lab04/README.md:1: issue 16", "notes/data/lab04/README.md:2: other sessions",
-                "notes/data/lab04/measure.sh:1: /work/wt-"));
+        assertThat(
+                projectWords(tmp, tmp.resolve("notes/data"), f -> true),
+                containsInAnyOrder(
+                        "notes/data/lab04/README.md:1: issue 16",
+                        "notes/data/lab04/README.md:2: other sessions",
+                        "notes/data/lab04/measure.sh:1: /work/wt-"));
     }
 
     /**
@@ -310,8 +389,12 @@ class HandoutsTest {
             throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(f -> !root.relativize(f).toString().contains("target/")).filter(Files::isRegularFile)
-                    .filter(f -> !skip.matcher(f.getFileName().toString()).matches()).filter(read).sorted().toList();
+            files = walk.filter(f -> !root.relativize(f).toString().contains("target/"))
+                    .filter(Files::isRegularFile)
+                    .filter(f -> !skip.matcher(f.getFileName().toString()).matches())
+                    .filter(read)
+                    .sorted()
+                    .toList();
         }
         List<String> found = new ArrayList<>();
         for (Path file : files) {
@@ -341,11 +424,13 @@ class HandoutsTest {
 
     @Test
     void theReleasesReadmeOpensWithTheStudentsWorkflow() throws IOException {
-        String readme = Regions.exportMarkdown(Files.readString(WORKSPACE.root().resolve("README.md"), StandardCharsets.UTF_8),
-                "README.md");
+        String readme = Regions.exportMarkdown(
+                Files.readString(WORKSPACE.root().resolve("README.md"), StandardCharsets.UTF_8), "README.md");
         int firstSection = readme.indexOf("\n## ");
         assertThat(readme.substring(firstSection, readme.indexOf('\n', firstSection + 1)), is("\n## Getting started"));
-        assertThat("no instructor material before the labs", readme.substring(0, readme.indexOf("## The labs"))
-                .contains("mvn verify"), is(false));
+        assertThat(
+                "no instructor material before the labs",
+                readme.substring(0, readme.indexOf("## The labs")).contains("mvn verify"),
+                is(false));
     }
 }

@@ -11,8 +11,7 @@ import static org.hamcrest.Matchers.containsString;
  */
 final class HostileCorpus {
 
-    private HostileCorpus() {
-    }
+    private HostileCorpus() {}
 
     /**
      * A given class that opens files by name, as the labs' storage layer (dev.storagelab.io) does:

@@ -28,6 +28,7 @@ class HostilePerformanceTest {
 
     @TempDir
     static Path tmp;
+
     private static Grader grader;
     private static String solved;
     private static String released;
@@ -36,7 +37,9 @@ class HostilePerformanceTest {
     @BeforeAll
     static void buildFixture() throws IOException {
         Path workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
-        Files.writeString(workspace.resolve("lab-01-calc/src/main/java/fixture/calc/ScratchFiles.java"), HostileCorpus.SCRATCH_FILES);
+        Files.writeString(
+                workspace.resolve("lab-01-calc/src/main/java/fixture/calc/ScratchFiles.java"),
+                HostileCorpus.SCRATCH_FILES);
         Path release = tmp.resolve("release");
         new Exporter(Workspace.at(workspace)).export(release);
         released = Files.readString(release.resolve(CALC));
@@ -49,7 +52,8 @@ class HostilePerformanceTest {
         Path submission = tmp.resolve("submissions").resolve(name);
         Files.createDirectories(submission.resolve(CALC).getParent());
         Files.writeString(submission.resolve(CALC), calc);
-        GradeReport report = grader.grade(submission, List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        GradeReport report = grader.grade(
+                submission, List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(report.error(), nullValue());
         return report.isolated().get(0);
     }
@@ -62,7 +66,8 @@ class HostilePerformanceTest {
     @Test
     void aFastWrongEngineEarnsNoPerformancePointsEvenWithEveryTestPassed() throws IOException {
         LabResult lab = grade("fast-wrong", HostileCorpus.fastWrongInBenchmarks(solved));
-        assertThat("the tests were fooled: right answers outside benchmark threads", lab.passed(), is((long) lab.tests().size()));
+        assertThat("the tests were fooled: right answers outside benchmark threads", lab.passed(), is((long)
+                lab.tests().size()));
         PerfResult p = perf(lab);
         assertThat(p.toString(), p.status(), equalTo(PerfResult.FAILED));
         assertThat("the benchmark checked its answers", p.message(), containsString("wrong answer"));
@@ -75,7 +80,8 @@ class HostilePerformanceTest {
         assertThat(lab.passed(), is((long) lab.tests().size()));
         PerfResult p = perf(lab);
         assertThat(p.toString(), p.status(), equalTo(PerfResult.MEASURED));
-        assertThat("measured as slow as it is, not as fast as it wrote: " + p.message(), p.earned(), closeTo(0.0, 1e-9));
+        assertThat(
+                "measured as slow as it is, not as fast as it wrote: " + p.message(), p.earned(), closeTo(0.0, 1e-9));
     }
 
     @Test

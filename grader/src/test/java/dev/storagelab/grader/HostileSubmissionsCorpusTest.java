@@ -60,6 +60,7 @@ class HostileSubmissionsCorpusTest {
 
     @TempDir
     static Path tmp;
+
     private static Path out;
     private static Map<String, GradeReport> reports;
     /** What the fixture's solved code earns: every test of lab-01-calc. */
@@ -71,12 +72,15 @@ class HostileSubmissionsCorpusTest {
     @BeforeAll
     static void gradeTheCorpus() throws Exception {
         Path workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
-        Files.writeString(workspace.resolve("lab-01-calc/src/main/java/fixture/calc/ScratchFiles.java"), HostileCorpus.SCRATCH_FILES);
+        Files.writeString(
+                workspace.resolve("lab-01-calc/src/main/java/fixture/calc/ScratchFiles.java"),
+                HostileCorpus.SCRATCH_FILES);
         Path release = tmp.resolve("release");
         new Exporter(Workspace.at(workspace)).export(release);
         String calc = "lab-01-calc/src/main/java/fixture/calc/Calc.java";
         String released = Files.readString(release.resolve(calc));
-        String solved = Files.readString(workspace.resolve(calc)).replaceAll("(?m)^\\s*// (BEGIN|END) SOLUTION.*\\n", "");
+        String solved =
+                Files.readString(workspace.resolve(calc)).replaceAll("(?m)^\\s*// (BEGIN|END) SOLUTION.*\\n", "");
 
         Map<String, Map<String, String>> corpus = new LinkedHashMap<>();
         corpus.put("honest", Map.of(calc, solved));
@@ -84,15 +88,24 @@ class HostileSubmissionsCorpusTest {
         // the release, with a given class, the pom, the hidden and public tests and a testkit file
         // changed: NotImplementedException forges its message; none of it may be taken
         String nie = "lab-01-calc/src/main/java/dev/storagelab/lab/NotImplementedException.java";
-        corpus.put("given-and-build-files-changed", Map.of(
-                calc, released,
-                nie, Files.readString(release.resolve(nie)).replace(
-                        "super(lab + \" \" + task + \" \" + method + \" is not implemented yet (\" + handout + \")\");",
-                        "super(\"FORGED by a given class\");"),
-                "lab-01-calc/pom.xml", "<project>this pom does not parse</project>\n",
-                "lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java", "package fixture.calc;\nclass CalcHiddenTest {\n}\n",
-                "lab-01-calc/src/test/java/fixture/calc/AddTest.java", "package fixture.calc;\nclass AddTest {\n}\n",
-                "testkit/src/main/java/dev/storagelab/testkit/Oracle.java", "this is not Java\n"));
+        corpus.put(
+                "given-and-build-files-changed",
+                Map.of(
+                        calc,
+                        released,
+                        nie,
+                        Files.readString(release.resolve(nie))
+                                .replace(
+                                        "super(lab + \" \" + task + \" \" + method + \" is not implemented yet (\" + handout + \")\");",
+                                        "super(\"FORGED by a given class\");"),
+                        "lab-01-calc/pom.xml",
+                        "<project>this pom does not parse</project>\n",
+                        "lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java",
+                        "package fixture.calc;\nclass CalcHiddenTest {\n}\n",
+                        "lab-01-calc/src/test/java/fixture/calc/AddTest.java",
+                        "package fixture.calc;\nclass AddTest {\n}\n",
+                        "testkit/src/main/java/dev/storagelab/testkit/Oracle.java",
+                        "this is not Java\n"));
         // issue 24's forge, from a task method: appends to the runner's events file, then halts
         corpus.put("forge-from-task", Map.of(calc, inject(released, ADD, """
                 try {
@@ -105,8 +118,14 @@ class HostileSubmissionsCorpusTest {
                 Runtime.getRuntime().halt(0);
                 """)));
         // issue 24's one line that killed the grader
-        corpus.put("parent-kill", Map.of(calc, inject(solved, ADD,
-                "ProcessHandle.current().parent().ifPresent(ProcessHandle::destroyForcibly);\n")));
+        corpus.put(
+                "parent-kill",
+                Map.of(
+                        calc,
+                        inject(
+                                solved,
+                                ADD,
+                                "ProcessHandle.current().parent().ifPresent(ProcessHandle::destroyForcibly);\n")));
         // not forbidden: a daemon thread that prints verdict-like lines after its test
         corpus.put("daemon-writer", Map.of(calc, inject(solved, ADD, """
                 Thread late = new Thread(() -> {
@@ -129,7 +148,9 @@ class HostileSubmissionsCorpusTest {
         rules = inject(rules, "public static int negate(int a) {\n", """
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("F fixture.calc.CalcHiddenTest#negates PASS")));
                 """);
-        rules = inject(rules, "public static int square(int a) {\n",
+        rules = inject(
+                rules,
+                "public static int square(int a) {\n",
                 "System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));\n");
         rules = inject(rules, "public static int max(int a, int b) {\n", """
                 try (java.io.InputStream in = Calc.class.getResourceAsStream("/fixture/calc/CalcHiddenTest.class")) {
@@ -163,9 +184,14 @@ class HostileSubmissionsCorpusTest {
                 }
                 """);
         rules = rules.replace(ADD, "static native int magic();\n\n    " + ADD);
-        corpus.put("scan-rules", Map.of(calc, rules,
-                // JUnit's Assertions, shadowed by a class that never fails
-                "lab-01-calc/src/main/java/fixture/calc/Assertions.java", """
+        corpus.put(
+                "scan-rules",
+                Map.of(
+                        calc,
+                        rules,
+                        // JUnit's Assertions, shadowed by a class that never fails
+                        "lab-01-calc/src/main/java/fixture/calc/Assertions.java",
+                        """
                         package org.junit.jupiter.api;
 
                         public final class Assertions {
@@ -185,9 +211,18 @@ class HostileSubmissionsCorpusTest {
         corpus.put("guessed-ids", Map.of(calc, inject(solved, ADD, GUESSED_IDS)));
         // reads the hidden test's class (and source, where it can reach it) and carries it out in an
         // exception message, and in the last lines a test JVM prints before it runs out of memory
-        corpus.put("leak", Map.of(calc, inject(inject(solved, "public static int multiply(int a, int b) {\n",
-                STEAL + "if (stolen != null) {\n    throw new IllegalStateException(\"stolen: \" + stolen);\n}\n"),
-                "public static int negate(int a) {\n", STEAL + """
+        corpus.put(
+                "leak",
+                Map.of(
+                        calc,
+                        inject(
+                                inject(
+                                        solved,
+                                        "public static int multiply(int a, int b) {\n",
+                                        STEAL
+                                                + "if (stolen != null) {\n    throw new IllegalStateException(\"stolen: \" + stolen);\n}\n"),
+                                "public static int negate(int a) {\n",
+                                STEAL + """
                         System.out.println(stolen.toString().replace('\\n', ' '));
                         java.util.List<long[]> hog = new java.util.ArrayList<>();
                         while (hog != null) {
@@ -196,8 +231,13 @@ class HostileSubmissionsCorpusTest {
                         """)));
 
         corpus.put("unnamed-powers", Map.of(calc, HostileCorpus.unnamedPowers(released)));
-        corpus.put("name-takeover", Map.of(calc, released, "lab-01-calc/src/main/java/fixture/calc/Sneaky.java",
-                HostileCorpus.NAME_TAKEOVER));
+        corpus.put(
+                "name-takeover",
+                Map.of(
+                        calc,
+                        released,
+                        "lab-01-calc/src/main/java/fixture/calc/Sneaky.java",
+                        HostileCorpus.NAME_TAKEOVER));
         corpus.put("jvm-insides", Map.of(calc, HostileCorpus.jvmInsides(released)));
         corpus.put("leftovers", Map.of(calc, HostileCorpus.leftoversAndOutputs(solved)));
         corpus.put("changed-signature", Map.of(calc, HostileCorpus.changedSignature(solved)));
@@ -227,10 +267,14 @@ class HostileSubmissionsCorpusTest {
         out = tmp.resolve("out");
         long start = System.nanoTime();
         reports = new Gradebook(Workspace.at(workspace), true, new PrintStream(new ByteArrayOutputStream(), true))
-                .perf(false).gradeAll(folder, List.of("01"), out, 2);
-        System.out.printf("graded %d hostile submissions in %.1f s%n", corpus.size(), (System.nanoTime() - start) / 1e9);
+                .perf(false)
+                .gradeAll(folder, List.of("01"), out, 2);
+        System.out.printf(
+                "graded %d hostile submissions in %.1f s%n", corpus.size(), (System.nanoTime() - start) / 1e9);
         assertThat("a report for every submission", reports.keySet(), equalTo(corpus.keySet()));
-        assertThat("a gradebook row for every submission", Files.readAllLines(out.resolve("gradebook.csv")).size(),
+        assertThat(
+                "a gradebook row for every submission",
+                Files.readAllLines(out.resolve("gradebook.csv")).size(),
                 is(corpus.size() + 1));
     }
 
@@ -370,7 +414,9 @@ class HostileSubmissionsCorpusTest {
 
     /** The instructor's report. */
     private static JsonObject instructorLab(String student) throws IOException {
-        JsonObject grade = JsonParser.parseString(Files.readString(out.resolve(student).resolve("grade.json"))).getAsJsonObject();
+        JsonObject grade = JsonParser.parseString(
+                        Files.readString(out.resolve(student).resolve("grade.json")))
+                .getAsJsonObject();
         return grade.getAsJsonArray("isolated").get(0).getAsJsonObject();
     }
 
@@ -381,8 +427,10 @@ class HostileSubmissionsCorpusTest {
         assertThat(lab.tests().stream().map(t -> t.outcome().status()).toList(), everyItem(equalTo(Status.NOT_RUN)));
         String where = "forbidden API: fixture.calc.Calc." + method + " (Calc.java:";
         assertThat(lab.problem(), containsString(where));
-        assertThat(lab.problem(), matchesPattern("(?s).*" + java.util.regex.Pattern.quote(where) + "\\d+\\) calls "
-                + java.util.regex.Pattern.quote(call) + ".*"));
+        assertThat(
+                lab.problem(),
+                matchesPattern("(?s).*" + java.util.regex.Pattern.quote(where) + "\\d+\\) calls "
+                        + java.util.regex.Pattern.quote(call) + ".*"));
         assertThat(instructorLab(student).get("problem").getAsString(), containsString(where));
         assertThat("the student is told the same place", feedback(student), containsString(where));
         assertThat(Files.exists(out.resolve(student).resolve("report.md")), is(true));
@@ -390,8 +438,12 @@ class HostileSubmissionsCorpusTest {
 
     /** The message the test of {@code method} failed with. */
     private static String said(String student, String test) {
-        return lab01(student).tests().stream().filter(t -> t.test().methodName().equals(test)).findFirst().orElseThrow()
-                .outcome().message();
+        return lab01(student).tests().stream()
+                .filter(t -> t.test().methodName().equals(test))
+                .findFirst()
+                .orElseThrow()
+                .outcome()
+                .message();
     }
 
     /** Markdown outside fenced code blocks. */
@@ -421,11 +473,16 @@ class HostileSubmissionsCorpusTest {
     void theGradebookHasEveryRowAndTheHonestStudentsAtFullMarks() throws IOException {
         List<String> rows = Files.readAllLines(out.resolve("gradebook.csv"));
         for (String honest : List.of("honest", "honest-2")) {
-            String row = rows.stream().filter(r -> r.startsWith(honest + ",")).findFirst().orElseThrow();
+            String row = rows.stream()
+                    .filter(r -> r.startsWith(honest + ","))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(row, containsString(",100.0,"));
         }
-        assertThat("a name a spreadsheet would run as a formula is quoted and defused", rows.stream()
-                .anyMatch(r -> r.startsWith("\"'=HYPERLINK(`x`) | ## y\"")), is(true));
+        assertThat(
+                "a name a spreadsheet would run as a formula is quoted and defused",
+                rows.stream().anyMatch(r -> r.startsWith("\"'=HYPERLINK(`x`) | ## y\"")),
+                is(true));
     }
 
     @Test
@@ -435,7 +492,10 @@ class HostileSubmissionsCorpusTest {
         assertThat(lab.tests().size(), is(7));
         assertThat(lab.earned(), closeTo(0.0, 1e-9));
         for (GradeReport.TestResult t : lab.tests()) {
-            assertThat("the reference's NotImplementedException ran", t.outcome().message(), containsString("is not implemented yet"));
+            assertThat(
+                    "the reference's NotImplementedException ran",
+                    t.outcome().message(),
+                    containsString("is not implemented yet"));
         }
         assertThat(feedback("given-and-build-files-changed"), not(containsString("FORGED")));
     }
@@ -464,11 +524,16 @@ class HostileSubmissionsCorpusTest {
 
     @Test
     void readingOrChangingAnotherStudentsRunIsDenied() {
-        assumeTrue(Confinement.current().on(), "the test JVM runs as the grader's user: " + Confinement.current().describe());
+        assumeTrue(
+                Confinement.current().on(),
+                "the test JVM runs as the grader's user: "
+                        + Confinement.current().describe());
         LabResult lab = lab01("snoop");
         assertThat("not refused by the allow-list: it goes through a given class", lab.problem(), nullValue());
         assertThat(lab.earned(), lessThanOrEqualTo(HONEST));
-        assertThat("the policy stops it at its first step: /tmp is not the run's", said("snoop", "adds"),
+        assertThat(
+                "the policy stops it at its first step: /tmp is not the run's",
+                said("snoop", "adds"),
                 containsString("access denied (\"java.io.FilePermission\" \"/tmp\" \"read\")"));
         // and harmed no one: the honest submission ran beside it with every point, every report written
         assertThat(lab01("honest").earned(), closeTo(HONEST, 1e-9));
@@ -477,7 +542,9 @@ class HostileSubmissionsCorpusTest {
     @Test
     void verdictsForTestIdsGuessedFromTheFeedbackEarnNothing() throws IOException {
         LabResult lab = lab01("guessed-ids");
-        assertThat("the run's folder, where the old events file was, is out of reach", said("guessed-ids", "adds"),
+        assertThat(
+                "the run's folder, where the old events file was, is out of reach",
+                said("guessed-ids", "adds"),
                 containsString("access denied"));
         assertThat(lab.earned(), closeTo(HONEST - 1, 1e-9));
         assertThat(lab.problem(), nullValue());
@@ -487,11 +554,14 @@ class HostileSubmissionsCorpusTest {
     void theHiddenTestsCannotBeReadSoNoneIsCarriedOut() throws IOException {
         LabResult lab = lab01("leak");
         assertThat(lab.problem(), nullValue());
-        assertThat("it found nothing to carry out: the run's folders are out of reach", said("leak", "multiplies"),
+        assertThat(
+                "it found nothing to carry out: the run's folders are out of reach",
+                said("leak", "multiplies"),
                 containsString("access denied (\"java.io.FilePermission\""));
         assertThat(said("leak", "multiplies"), not(containsString("CalcHiddenTest")));
         assertThat(said("leak", "negates"), containsString("access denied (\"java.io.FilePermission\""));
-        for (String quote : List.of("Calc.multiply(2, 3)", "LineNumberTable", "RuntimeVisibleAnnotations", "Lfixture/calc/Calc")) {
+        for (String quote :
+                List.of("Calc.multiply(2, 3)", "LineNumberTable", "RuntimeVisibleAnnotations", "Lfixture/calc/Calc")) {
             assertThat(feedback("leak"), not(containsString(quote)));
             assertThat(Files.readString(out.resolve("leak").resolve("grade.json")), not(containsString(quote)));
         }
@@ -507,9 +577,13 @@ class HostileSubmissionsCorpusTest {
         rejectedFor("scan-rules", "abs", "java.lang.Class.forName");
         rejectedFor("scan-rules", "min", "java.lang.ProcessBuilder constructor");
         rejectedFor("scan-rules", "add", "java.nio.file.Path.of");
-        assertThat(lab01("scan-rules").problem(), containsString("fixture.calc.Calc.magic (Calc.java) is a native method"));
-        assertThat(lab01("scan-rules").problem(), containsString("org.junit.jupiter.api.Assertions (Assertions.java) is in package"
-                + " org.junit.jupiter.api"));
+        assertThat(
+                lab01("scan-rules").problem(),
+                containsString("fixture.calc.Calc.magic (Calc.java) is a native method"));
+        assertThat(
+                lab01("scan-rules").problem(),
+                containsString(
+                        "org.junit.jupiter.api.Assertions (Assertions.java) is in package" + " org.junit.jupiter.api"));
     }
 
     // --- class 1: powers nobody named, and a given class's name ------------------------------------
@@ -526,8 +600,12 @@ class HostileSubmissionsCorpusTest {
     void aClassThatTakesAGivenClassesNameIsJudgedAsTheStudents() throws IOException {
         LabResult lab = lab01("name-takeover");
         assertThat(lab.earned(), closeTo(0.0, 1e-9));
-        assertThat("refused by the allow-list, or not compiled at all", lab.problem(),
-                anyOf(containsString("fixture.calc.ScratchFiles$1.run (Sneaky.java:"), containsString("does not compile")));
+        assertThat(
+                "refused by the allow-list, or not compiled at all",
+                lab.problem(),
+                anyOf(
+                        containsString("fixture.calc.ScratchFiles$1.run (Sneaky.java:"),
+                        containsString("does not compile")));
     }
 
     // --- class 2: the test JVM's insides --------------------------------------------------------
@@ -537,24 +615,40 @@ class HostileSubmissionsCorpusTest {
         LabResult lab = lab01("jvm-insides");
         assertThat("it passed the allow-list: it goes through a given class", lab.problem(), nullValue());
         assertThat("a release that forges earns nothing", lab.earned(), closeTo(0.0, 1e-9));
-        assertThat(said("jvm-insides", "adds"), containsString("access denied (\"java.io.FilePermission\" \"/proc/self/cmdline\""));
-        assertThat(said("jvm-insides", "multiplies"), containsString("access denied (\"java.io.FilePermission\" \"/proc/self/maps\""));
+        assertThat(
+                said("jvm-insides", "adds"),
+                containsString("access denied (\"java.io.FilePermission\" \"/proc/self/cmdline\""));
+        assertThat(
+                said("jvm-insides", "multiplies"),
+                containsString("access denied (\"java.io.FilePermission\" \"/proc/self/maps\""));
         assertThat(said("jvm-insides", "negates"), containsString("forged into file descriptors: denied 64 of 64"));
-        assertThat("verdicts printed on standard output are only output", said("jvm-insides", "squares"),
+        assertThat(
+                "verdicts printed on standard output are only output",
+                said("jvm-insides", "squares"),
                 containsString("is not implemented yet"));
         assertThat(said("jvm-insides", "maximum"), matchesPattern("(?s).*stolen 0 bytes; denied [1-9].*"));
-        assertThat("ending the JVM at once costs only that test", said("jvm-insides", "absolute"), containsString("ran out of memory"));
+        assertThat(
+                "ending the JVM at once costs only that test",
+                said("jvm-insides", "absolute"),
+                containsString("ran out of memory"));
         assertThat(said("jvm-insides", "minimum"), containsString("access denied"));
-        assertThat("no line of it was taken for a verdict", lab.tests().stream().noneMatch(t -> t.outcome().passed()), is(true));
+        assertThat(
+                "no line of it was taken for a verdict",
+                lab.tests().stream().noneMatch(t -> t.outcome().passed()),
+                is(true));
     }
 
     // --- classes 4 to 7: feedback, output, leftovers, reports ------------------------------------
 
     @Test
     void nothingIsLeftInFoldersAnyoneMayWriteTo() {
-        assertThat(said("leftovers", "adds"), containsString("left nothing in /run/lock: java.security.AccessControlException"));
+        assertThat(
+                said("leftovers", "adds"),
+                containsString("left nothing in /run/lock: java.security.AccessControlException"));
         assertThat(said("leftovers", "multiplies"), containsString("left nothing in /var/tmp or /dev/shm"));
-        for (String left : List.of("/run/lock/storagelab-left-by-a-test", "/var/tmp/storagelab-left-by-a-test",
+        for (String left : List.of(
+                "/run/lock/storagelab-left-by-a-test",
+                "/var/tmp/storagelab-left-by-a-test",
                 "/dev/shm/storagelab-left-by-a-test")) {
             assertThat(left, Files.exists(Path.of(left)), is(false));
         }
@@ -562,8 +656,11 @@ class HostileSubmissionsCorpusTest {
 
     @Test
     void aRunThatFillsTheDiskIsStoppedAtItsQuota() {
-        assertThat(said("leftovers", "negates"), anyOf(containsString("the run wrote more than its disk quota of 64 MiB"),
-                containsString("File too large")));
+        assertThat(
+                said("leftovers", "negates"),
+                anyOf(
+                        containsString("the run wrote more than its disk quota of 64 MiB"),
+                        containsString("File too large")));
     }
 
     @Test
@@ -571,21 +668,27 @@ class HostileSubmissionsCorpusTest {
         assertThat("it made its tree and answered", said("leftovers", "squares"), equalTo(""));
         assertThat(lab01("leftovers").earned(), closeTo(1.0, 1e-9));
         List<Path> left = new java.util.ArrayList<>();
-        Files.walkFileTree(Path.of(System.getProperty("java.io.tmpdir")), java.util.Set.of(), 6, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes a) {
-                if (dir.getFileName() != null && dir.getFileName().toString().startsWith(HostileCorpus.DEEP_TREE)) {
-                    left.add(dir);
-                    return java.nio.file.FileVisitResult.SKIP_SUBTREE;
-                }
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
+        Files.walkFileTree(
+                Path.of(System.getProperty("java.io.tmpdir")),
+                java.util.Set.of(),
+                6,
+                new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult preVisitDirectory(
+                            Path dir, java.nio.file.attribute.BasicFileAttributes a) {
+                        if (dir.getFileName() != null
+                                && dir.getFileName().toString().startsWith(HostileCorpus.DEEP_TREE)) {
+                            left.add(dir);
+                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
 
-            @Override
-            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
         assertThat("the tree is gone with its run", left, is(List.of()));
     }
 
@@ -605,8 +708,12 @@ class HostileSubmissionsCorpusTest {
         assertThat(markup, not(containsString("<img")));
         assertThat("the message is there, as text", report, containsString("<script>alert('x')</script>"));
         JsonObject results = JsonParser.parseString(feedback("leftovers")).getAsJsonObject();
-        assertThat("Gradescope shows messages as text", results.get("output_format").getAsString(), equalTo("text"));
-        String junit = Files.readString(out.resolve("leftovers").resolve("junit").resolve("TEST-lab-01.xml"));
+        assertThat(
+                "Gradescope shows messages as text",
+                results.get("output_format").getAsString(),
+                equalTo("text"));
+        String junit =
+                Files.readString(out.resolve("leftovers").resolve("junit").resolve("TEST-lab-01.xml"));
         assertThat(junit, not(containsString("<script")));
     }
 
@@ -614,8 +721,13 @@ class HostileSubmissionsCorpusTest {
     void anEncodedPayloadInAMessageIsCutToAFewCharacters() throws IOException {
         String payload = said("leftovers", "minimum");
         assertThat(payload, containsString("payload: "));
-        assertThat("no word longer than the filter allows", java.util.Arrays.stream(payload.split("\\s+"))
-                .mapToInt(String::length).max().orElse(0), lessThanOrEqualTo(FeedbackFilter.MAX_WORD));
+        assertThat(
+                "no word longer than the filter allows",
+                java.util.Arrays.stream(payload.split("\\s+"))
+                        .mapToInt(String::length)
+                        .max()
+                        .orElse(0),
+                lessThanOrEqualTo(FeedbackFilter.MAX_WORD));
         JsonObject results = JsonParser.parseString(feedback("leftovers")).getAsJsonObject();
         for (var t : results.getAsJsonArray("tests")) {
             String output = t.getAsJsonObject().get("output").getAsString();
@@ -636,7 +748,8 @@ class HostileSubmissionsCorpusTest {
         assertThat(lab.earned(), closeTo(0.0, 1e-9));
         assertThat(lab.problem(), containsString("does not compile"));
         assertThat(lab.problem(), containsString("the graded tests use method add(int,int) of fixture.calc.Calc"));
-        for (String reader : List.of(feedback("changed-signature"),
+        for (String reader : List.of(
+                feedback("changed-signature"),
                 Files.readString(out.resolve("changed-signature").resolve("grade.json")))) {
             assertThat(reader, not(containsString("src/hidden")));
             assertThat(reader, not(containsString("CalcHiddenTest.java")));

@@ -31,17 +31,22 @@ class HostileSubmissionsTest {
 
     @TempDir
     static Path tmp;
+
     private static Grader grader;
 
     @BeforeAll
     static void buildFixture() throws IOException {
         Path workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
         grader = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
-                .sharedReference(tmp.resolve("reference")).scanClasses(false);
+                .sharedReference(tmp.resolve("reference"))
+                .scanClasses(false);
     }
 
     private static LabResult gradeLab01(String fixture) throws IOException {
-        GradeReport report = grader.grade(Fixtures.submission(fixture), List.of("01"), Grader.Mode.ISOLATED,
+        GradeReport report = grader.grade(
+                Fixtures.submission(fixture),
+                List.of("01"),
+                Grader.Mode.ISOLATED,
                 Files.createTempDirectory(tmp, "scratch"));
         assertThat(report.error(), is((String) null));
         return report.isolated().get(0);
@@ -51,8 +56,13 @@ class HostileSubmissionsTest {
     void aForgeFromATaskMethodIsStoppedByTheJvmsPolicy() throws IOException {
         LabResult lab = gradeLab01("forged-lab01");
         assertThat(lab.problem(), is((String) null));
-        TestResult add = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow();
-        assertThat("it could not read its JVM's command line", add.outcome().message(),
+        TestResult add = lab.tests().stream()
+                .filter(t -> t.test().methodName().equals("adds"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(
+                "it could not read its JVM's command line",
+                add.outcome().message(),
                 containsString("access denied (\"java.util.PropertyPermission\" \"sun.java.command\" \"read\")"));
         assertThat("only its one honest method counts (minimum, 2 points)", lab.earned(), closeTo(2.0, 1e-9));
     }
@@ -61,7 +71,9 @@ class HostileSubmissionsTest {
     void replayedRunnerLinesCannotBeWritten() throws IOException {
         LabResult lab = gradeLab01("replayed-lab01");
         assertThat(lab.problem(), is((String) null));
-        TestResult multiply = lab.tests().stream().filter(t -> t.test().methodName().equals("multiplies")).findFirst()
+        TestResult multiply = lab.tests().stream()
+                .filter(t -> t.test().methodName().equals("multiplies"))
+                .findFirst()
                 .orElseThrow();
         assertThat(multiply.outcome().message(), containsString("access denied"));
         assertThat("add and min are honest: 3 points, no more", lab.earned(), closeTo(3.0, 1e-9));
@@ -70,9 +82,10 @@ class HostileSubmissionsTest {
     @Test
     void eventLinesOutOfSequenceAreTamperingAndOtherLinesAreNotEvents() {
         assertThat(TestSupervisor.event("@@storagelab-event 0 S a#b", 0), is("S a#b"));
-        assertThat("the JVM's own words", TestSupervisor.event("OpenJDK 64-Bit Server VM warning: x", 0), is((String) null));
-        IllegalArgumentException replayed = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> TestSupervisor.event("@@storagelab-event 0 F a#b PASS", 3));
+        assertThat("the JVM's own words", TestSupervisor.event("OpenJDK 64-Bit Server VM warning: x", 0), is((String)
+                null));
+        IllegalArgumentException replayed = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> TestSupervisor.event("@@storagelab-event 0 F a#b PASS", 3));
         assertThat(replayed.getMessage(), containsString("out of sequence (0, expected 3)"));
     }
 
@@ -80,13 +93,20 @@ class HostileSubmissionsTest {
     void aTestJvmThatKillsEveryProcessItCanHarmsOnlyItself() throws IOException {
         // Were the policy missing, as the grader's user this submission would kill the grader (this
         // JVM) and more: it runs only where the test JVM is also confined (CI and Gradescope, as root).
-        assumeTrue(Confinement.current().on() && SandboxPolicy.available(),
-                "the test JVM runs as the grader's user: " + Confinement.current().describe());
+        assumeTrue(
+                Confinement.current().on() && SandboxPolicy.available(),
+                "the test JVM runs as the grader's user: "
+                        + Confinement.current().describe());
         LabResult lab = gradeLab01("killer-lab01");
         assertThat("the grader survived and graded every test", lab.tests().size(), is(7));
         assertThat(lab.problem(), is((String) null));
-        TestResult add = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow();
-        assertThat("the policy refuses it before it can look for a process", add.outcome().message(),
+        TestResult add = lab.tests().stream()
+                .filter(t -> t.test().methodName().equals("adds"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(
+                "the policy refuses it before it can look for a process",
+                add.outcome().message(),
                 containsString("access denied (\"java.io.FilePermission\" \"/proc/self\" \"read\")"));
         assertThat("every other test ran, in the same JVM, and passed", lab.earned(), closeTo(7.0, 1e-9));
     }
@@ -94,14 +114,25 @@ class HostileSubmissionsTest {
     @Test
     void aThreadBombStopsAtTheRunsLimitAndCostsOnlyItsTest() throws IOException {
         // Unbounded, it would take the machine's threads: it runs only where its user is limited.
-        assumeTrue(Confinement.current().limitsThreads(), "test JVMs' threads are not limited: " + Confinement.current().describe());
+        assumeTrue(
+                Confinement.current().limitsThreads(),
+                "test JVMs' threads are not limited: " + Confinement.current().describe());
         LabResult lab = gradeLab01("thread-bomb-lab01");
         assertThat(lab.problem(), is((String) null));
-        String said = lab.tests().stream().filter(t -> t.test().methodName().equals("adds")).findFirst().orElseThrow()
-                .outcome().message();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("started (\\d+) threads, then: java.lang.OutOfMemoryError").matcher(said);
+        String said = lab.tests().stream()
+                .filter(t -> t.test().methodName().equals("adds"))
+                .findFirst()
+                .orElseThrow()
+                .outcome()
+                .message();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "started (\\d+) threads, then: java.lang.OutOfMemoryError")
+                .matcher(said);
         assertThat(said, m.find(), is(true));
-        assertThat("stopped by the limit on the run's user", Integer.parseInt(m.group(1)), lessThan(Confinement.MAX_THREADS));
+        assertThat(
+                "stopped by the limit on the run's user",
+                Integer.parseInt(m.group(1)),
+                lessThan(Confinement.MAX_THREADS));
         assertThat("every other test ran and passed", lab.earned(), closeTo(7.0, 1e-9));
     }
 
@@ -110,7 +141,10 @@ class HostileSubmissionsTest {
         // exit, OOM, floods and deadlocks cost their tests, but write no forged line
         LabResult lab = gradeLab01("hostile");
         assertThat(lab.problem(), is((String) null));
-        TestResult min = lab.tests().stream().filter(t -> t.test().methodName().equals("minimum")).findFirst().orElseThrow();
+        TestResult min = lab.tests().stream()
+                .filter(t -> t.test().methodName().equals("minimum"))
+                .findFirst()
+                .orElseThrow();
         assertThat(min.outcome().status(), equalTo(Status.PASSED));
     }
 }

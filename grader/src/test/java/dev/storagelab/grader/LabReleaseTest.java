@@ -34,6 +34,7 @@ class LabReleaseTest {
 
     @TempDir
     static Path tmp;
+
     private static Path workspace;
 
     @BeforeAll
@@ -60,7 +61,8 @@ class LabReleaseTest {
         assertThat(all.out(), lines, hasSize(2));
         assertThat(lines.get(0), containsString("AddTest"));
         assertThat(lines.get(0), containsString("0/2"));
-        assertThat(lines.get(0), containsString("lab-01 T1 Calc.add is not implemented yet (lab-01-calc/README.md#t1)"));
+        assertThat(
+                lines.get(0), containsString("lab-01 T1 Calc.add is not implemented yet (lab-01-calc/README.md#t1)"));
         assertThat(lines.get(1), containsString("lab-01 T2 Calc.multiply is not implemented yet"));
         assertThat(all.out(), containsString("lab-01: 0 of 3 public tests passed"));
 
@@ -78,8 +80,10 @@ class LabReleaseTest {
     void testVerbRunsALaterLabWhileAnEarlierLabIsUnfinished() throws IOException {
         Path release = export("release-later");
         // lab-02 done, lab-01 not: lab-02's tests run (and fail through lab-01), lab-01's tests do not stop them.
-        Files.copy(workspace.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"),
-                release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                workspace.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"),
+                release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Fixtures.CliRun run = cli(release, "test", "--lab", "02", "--offline");
         assertThat(run.out() + run.err(), run.exit(), is(1));
         assertThat(taskLines(run.out()), contains(containsString("lab-01 T")));
@@ -97,28 +101,34 @@ class LabReleaseTest {
         assertThat(calc, not(containsString("NotImplementedException")));
         assertThat(calc, not(containsString("BEGIN SOLUTION")));
         assertThat(calc, containsString("return a + b;"));
-        assertThat(Files.readString(release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java")),
+        assertThat(
+                Files.readString(release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java")),
                 containsString("lab-02\", \"T1\""));
         assertThat(Exporter.solvedLabs(release), equalTo(Set.of("lab-01")));
 
         // The student's own check of the release: lab-01 is not graded, lab-02 is, as local checks.
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        GradeReport local = new Grader(Workspace.at(release), new PrintStream(progress, true, StandardCharsets.UTF_8), true)
+        GradeReport local = new Grader(
+                        Workspace.at(release), new PrintStream(progress, true, StandardCharsets.UTF_8), true)
                 .grade(null, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(local.isolated().stream().map(LabResult::lab).toList(), contains("lab-02"));
-        assertThat("in a release the code graded is the student's", local.submission(), containsString("your submission"));
+        assertThat(
+                "in a release the code graded is the student's", local.submission(), containsString("your submission"));
         assertThat(progress.toString(StandardCharsets.UTF_8), containsString("building your submission's [lab-02]"));
         assertThat(progress.toString(StandardCharsets.UTF_8), not(containsString("the reference")));
         assertThat(local.isolated().get(0).tests().get(0).outcome().message(), containsString("lab-02 T1"));
 
         // With lab-02 written, its tests pass on the lab-01 the release gave out.
-        Files.copy(workspace.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"),
-                release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                workspace.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"),
+                release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Fixtures.CliRun run = cli(release, "test", "--lab", "02", "--offline");
         assertThat(run.out() + run.err(), run.exit(), is(0));
 
         // The instructor grades lab-02 of that submission with the hidden tests: full marks.
-        GradeReport graded = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true).perf(false)
+        GradeReport graded = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
+                .perf(false)
                 .grade(release, List.of("02"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(graded.isolated().get(0).percent(), closeTo(100.0, 1e-9));
     }
@@ -127,24 +137,31 @@ class LabReleaseTest {
     void aPreparedReferenceIsReusedUntilTheWorkspaceChanges() throws IOException {
         Path ws = copyOf(workspace, "ws-prepared");
         Path build = tmp.resolve("reference-build");
-        new Grader(Workspace.at(ws), new PrintStream(OutputStream.nullOutputStream()), true).sharedReference(build)
+        new Grader(Workspace.at(ws), new PrintStream(OutputStream.nullOutputStream()), true)
+                .sharedReference(build)
                 .prepareReference(List.of());
         assertThat(LabBuild.built(build, Workspace.at(ws).lab("02")), is(true));
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        GradeReport again = new Grader(Workspace.at(ws), new PrintStream(log, true, StandardCharsets.UTF_8), true).perf(false)
-                .sharedReference(build).grade(null, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        GradeReport again = new Grader(Workspace.at(ws), new PrintStream(log, true, StandardCharsets.UTF_8), true)
+                .perf(false)
+                .sharedReference(build)
+                .grade(null, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(again.percent(), closeTo(100.0, 1e-9));
         assertThat(log.toString(StandardCharsets.UTF_8), containsString("reusing the reference built in"));
-        assertThat("a prepared reference is not built again", log.toString(StandardCharsets.UTF_8),
+        assertThat(
+                "a prepared reference is not built again",
+                log.toString(StandardCharsets.UTF_8),
                 not(containsString("building the reference")));
 
         // An instructor edits the workspace: the old build no longer counts.
         Path hidden = ws.resolve("lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java");
         Files.writeString(hidden, Files.readString(hidden) + "\n// edited\n");
         ByteArrayOutputStream log2 = new ByteArrayOutputStream();
-        new Grader(Workspace.at(ws), new PrintStream(log2, true, StandardCharsets.UTF_8), true).perf(false)
-                .sharedReference(build).grade(null, List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        new Grader(Workspace.at(ws), new PrintStream(log2, true, StandardCharsets.UTF_8), true)
+                .perf(false)
+                .sharedReference(build)
+                .grade(null, List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(log2.toString(StandardCharsets.UTF_8), containsString("building the reference"));
     }
 
@@ -171,9 +188,13 @@ class LabReleaseTest {
         assertThat("the release's pom names no formatter", released.contains("spotless"), is(false));
         assertThat("the release's pom has no instructor region", released.contains("INSTRUCTOR"), is(false));
         assertThat(released, containsString("<artifactId>build-helper-maven-plugin</artifactId>"));
-        assertThat(released, equalTo(pom.replaceAll("(?s)\\n[ ]*<!-- BEGIN INSTRUCTOR -->\\n.*?<!-- END INSTRUCTOR -->", "")));
-        assertThat("a lab's pom is exported as it is", Files.mismatch(release.resolve("lab-01-calc/pom.xml"),
-                workspace.resolve("lab-01-calc/pom.xml")), is(-1L));
+        assertThat(
+                released,
+                equalTo(pom.replaceAll("(?s)\\n[ ]*<!-- BEGIN INSTRUCTOR -->\\n.*?<!-- END INSTRUCTOR -->", "")));
+        assertThat(
+                "a lab's pom is exported as it is",
+                Files.mismatch(release.resolve("lab-01-calc/pom.xml"), workspace.resolve("lab-01-calc/pom.xml")),
+                is(-1L));
     }
 
     private static Path copyOf(Path root, String name) throws IOException {

@@ -1,8 +1,8 @@
 package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
@@ -25,7 +25,8 @@ class LabTestsSummaryTest {
 
     /** A Hamcrest failure as Surefire reports it: the trace's first line is the type with an empty message. */
     private static SurefireReports.Case hamcrest(String test, String message, List<String> sample) {
-        String trace = "java.lang.AssertionError: \n" + message + "\n\tat org.hamcrest.MatcherAssert.assertThat(MatcherAssert.java:20)"
+        String trace = "java.lang.AssertionError: \n" + message
+                + "\n\tat org.hamcrest.MatcherAssert.assertThat(MatcherAssert.java:20)"
                 + "\n\tat dev.storagelab.lsm.InternalKeyTest." + test + "(InternalKeyTest.java:82)";
         return new SurefireReports.Case("dev.storagelab.lsm.InternalKeyTest", test, trace, false, message, sample);
     }
@@ -43,11 +44,16 @@ class LabTestsSummaryTest {
 
     @Test
     void aFailureShowsTheTestItsConceptTheWholeMessageAndTheShrunkSample() {
-        SurefireReports.Case c = hamcrest("encodedOrderMatchesTheRecordOrder",
-                "\"\"@0:put vs \"\"@72057594037927935:put\nExpected: <1>\n     but: was <-1>", List.of("seq: 72057594037927935"));
+        SurefireReports.Case c = hamcrest(
+                "encodedOrderMatchesTheRecordOrder",
+                "\"\"@0:put vs \"\"@72057594037927935:put\nExpected: <1>\n     but: was <-1>",
+                List.of("seq: 72057594037927935"));
         String out = print(LAB_05, List.of(new LabTests.Task("T1", List.of("InternalKeyTest"))), List.of(c));
         assertThat(out, containsString("1 test fails"));
-        assertThat(out, containsString("InternalKeyTest#encodedOrderMatchesTheRecordOrder (encoded order matches the record order)"));
+        assertThat(
+                out,
+                containsString(
+                        "InternalKeyTest#encodedOrderMatchesTheRecordOrder (encoded order matches the record order)"));
         assertThat(out, containsString("\"\"@0:put vs \"\"@72057594037927935:put"));
         assertThat(out, containsString("Expected: <1>"));
         assertThat(out, containsString("but: was <-1>"));
@@ -59,8 +65,10 @@ class LabTestsSummaryTest {
     void aFailureWithoutAMessageNamesItsTypeAndWhereItWasThrown() {
         SurefireReports.Case c = hamcrest("blockIsEmpty", "", List.of());
         List<String> lines = LabTests.failure(c);
-        assertThat(lines.get(1), containsString("AssertionError with no message, at dev.storagelab.lsm.InternalKeyTest.blockIsEmpty"
-                + "(InternalKeyTest.java:82)"));
+        assertThat(
+                lines.get(1),
+                containsString("AssertionError with no message, at dev.storagelab.lsm.InternalKeyTest.blockIsEmpty"
+                        + "(InternalKeyTest.java:82)"));
     }
 
     @Test
@@ -76,20 +84,27 @@ class LabTestsSummaryTest {
     @Test
     void aTaskBlockedByAnotherTaskOrAnEarlierLabSaysWhichToFinishFirst() {
         String t6 = "lab-05 T6 RecordLogWriter.frame is not implemented yet (lab-05-lsm/README.md#t6)";
-        String sameLab = print(LAB_05, List.of(new LabTests.Task("T7", List.of("LsmStoreTest"))),
+        String sameLab = print(
+                LAB_05,
+                List.of(new LabTests.Task("T7", List.of("LsmStoreTest"))),
                 List.of(notImplemented("dev.storagelab.lsm.LsmStoreTest", t6)));
         assertThat(sameLab, containsString(t6 + ": T7's tests need T6 first"));
-        String laterLab = print(LAB_06, List.of(new LabTests.Task("T8", List.of("KvStoreTest"))),
+        String laterLab = print(
+                LAB_06,
+                List.of(new LabTests.Task("T8", List.of("KvStoreTest"))),
                 List.of(notImplemented("dev.storagelab.kvstore.KvStoreTest", t6)));
-        assertThat(laterLab, containsString(t6 + ": these tests run on lab-05's code; finish lab-05 T6 first"
-                + " (./storagelab test --lab 05 --task T6)"));
+        assertThat(
+                laterLab,
+                containsString(t6 + ": these tests run on lab-05's code; finish lab-05 T6 first"
+                        + " (./storagelab test --lab 05 --task T6)"));
     }
 
     @Test
     void jqwiksShrunkSampleIsReadFromTheTestsOutput() {
-        String output = "timestamp = 2026-11-25T07:52:54, ScratchPropTest:smallNumbers = \n  java.lang.AssertionError:\n"
-                + "    x stays small\n\n  |----jqwik----\ntries = 3  | # of calls to property\n\nShrunk Sample (5 steps)\n"
-                + "-----------------------\n  arg0: 1000\n  arg1: \"a\"\n\nOriginal Sample\n---------------\n  arg0: 2148873\n";
+        String output =
+                "timestamp = 2026-11-25T07:52:54, ScratchPropTest:smallNumbers = \n  java.lang.AssertionError:\n"
+                        + "    x stays small\n\n  |----jqwik----\ntries = 3  | # of calls to property\n\nShrunk Sample (5 steps)\n"
+                        + "-----------------------\n  arg0: 1000\n  arg1: \"a\"\n\nOriginal Sample\n---------------\n  arg0: 2148873\n";
         assertThat(SurefireReports.shrunkSample(output), contains("arg0: 1000", "arg1: \"a\""));
         assertThat(SurefireReports.shrunkSample("no property here"), is(List.of()));
     }
@@ -102,28 +117,59 @@ class LabTestsSummaryTest {
                 "| [T1](#t1) | internal keys | `InternalKey.encode` | `InternalKeyTest`, `WriteBatchTest` |",
                 "| given | the storage layer | `dev.storagelab.io` | `DiskStorageTest` |",
                 "| not a row | `NotATest` |"));
-        assertThat(tasks, contains(new LabTests.Task("T1", List.of("InternalKeyTest", "WriteBatchTest")),
-                new LabTests.Task("given", List.of("DiskStorageTest"))));
+        assertThat(
+                tasks,
+                contains(
+                        new LabTests.Task("T1", List.of("InternalKeyTest", "WriteBatchTest")),
+                        new LabTests.Task("given", List.of("DiskStorageTest"))));
     }
 
     @Test
     void aSelfGradeInAReleaseListsItsFailuresAndSaysWhyItsCountDiffersFromTests() {
-        GradedTest done = new GradedTest("lab-05", "dev.storagelab.lsm.InternalKeyTest#encodeAppendsTheBigEndianTrailer", 1, "c");
-        GradedTest wrong = new GradedTest("lab-05", "dev.storagelab.lsm.InternalKeyTest#encodedOrderMatchesTheRecordOrder", 1, "c");
+        GradedTest done =
+                new GradedTest("lab-05", "dev.storagelab.lsm.InternalKeyTest#encodeAppendsTheBigEndianTrailer", 1, "c");
+        GradedTest wrong = new GradedTest(
+                "lab-05", "dev.storagelab.lsm.InternalKeyTest#encodedOrderMatchesTheRecordOrder", 1, "c");
         GradedTest todo = new GradedTest("lab-05", "dev.storagelab.lsm.BlockTest#seekFindsEveryKey", 1, "c");
-        GradeReport report = new GradeReport("your submission", List.of(new GradeReport.LabResult("lab-05", "lab-05-lsm",
-                "isolated", null, List.of(
-                        new GradeReport.TestResult(done, new TestSupervisor.Outcome(TestSupervisor.Status.PASSED, null, 0), 1, 1),
-                        new GradeReport.TestResult(wrong, new TestSupervisor.Outcome(TestSupervisor.Status.FAILED,
-                                "\"\"@0:put vs \"\"@72057594037927935:put\nExpected: <1>\n     but: was <-1>", 0), 0, 1),
-                        new GradeReport.TestResult(todo, new TestSupervisor.Outcome(TestSupervisor.Status.FAILED,
-                                "dev.storagelab.lab.NotImplementedException: lab-05 T2 BlockBuilder.add is not implemented yet"
-                                        + " (lab-05-lsm/README.md#t2)", 0), 0, 1)), List.of())), List.of(), 1, null);
+        GradeReport report = new GradeReport(
+                "your submission",
+                List.of(new GradeReport.LabResult(
+                        "lab-05",
+                        "lab-05-lsm",
+                        "isolated",
+                        null,
+                        List.of(
+                                new GradeReport.TestResult(
+                                        done, new TestSupervisor.Outcome(TestSupervisor.Status.PASSED, null, 0), 1, 1),
+                                new GradeReport.TestResult(
+                                        wrong,
+                                        new TestSupervisor.Outcome(
+                                                TestSupervisor.Status.FAILED,
+                                                "\"\"@0:put vs \"\"@72057594037927935:put\nExpected: <1>\n     but: was <-1>",
+                                                0),
+                                        0,
+                                        1),
+                                new GradeReport.TestResult(
+                                        todo,
+                                        new TestSupervisor.Outcome(
+                                                TestSupervisor.Status.FAILED,
+                                                "dev.storagelab.lab.NotImplementedException: lab-05 T2 BlockBuilder.add is not implemented yet"
+                                                        + " (lab-05-lsm/README.md#t2)",
+                                                0),
+                                        0,
+                                        1)),
+                        List.of())),
+                List.of(),
+                1,
+                null);
         StringWriter s = new StringWriter();
         LabTests.printLocalFailures(report, new PrintWriter(s, true));
         String out = s.toString();
         assertThat(out, containsString("\n  lab-05 T2 BlockBuilder.add is not implemented yet"));
-        assertThat(out, containsString("x InternalKeyTest.encodedOrderMatchesTheRecordOrder (encoded order matches the record order)"));
+        assertThat(
+                out,
+                containsString(
+                        "x InternalKeyTest.encodedOrderMatchesTheRecordOrder (encoded order matches the record order)"));
         assertThat(out, containsString("but: was <-1>"));
         assertThat("a passing test is not listed", out, not(containsString("encodeAppendsTheBigEndianTrailer")));
         assertThat(out, containsString("./storagelab test counts each of their cases"));
@@ -131,7 +177,9 @@ class LabTestsSummaryTest {
 
     @Test
     void theConceptIsTheBehaviourNameInWords() {
-        assertThat(LabTests.concept("compactionDropsTombstonesAtBottomLevel"), is("compaction drops tombstones at bottom level"));
+        assertThat(
+                LabTests.concept("compactionDropsTombstonesAtBottomLevel"),
+                is("compaction drops tombstones at bottom level"));
         assertThat(LabTests.concept("seekFindsEveryKey(int)[3]"), is("seek finds every key"));
     }
 }

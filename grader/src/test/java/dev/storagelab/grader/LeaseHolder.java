@@ -8,8 +8,7 @@ import java.util.List;
  */
 public final class LeaseHolder {
 
-    private LeaseHolder() {
-    }
+    private LeaseHolder() {}
 
     public static void main(String[] args) throws Exception {
         try (Confinement.Run run = Confinement.current().open(List.of())) {

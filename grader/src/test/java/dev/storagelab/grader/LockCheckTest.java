@@ -81,7 +81,10 @@ class LockCheckTest {
         Compilation c = compile(tmp, UNGUARDED_READ);
         assertThat("compiled with " + c.args + ":\n" + c.messages, c.succeeded, is(false));
         assertThat(c.errors, hasItem(containsString("[GuardedBy]")));
-        assertThat("the error points at the unguarded read", String.join("\n", c.errors), containsString("Counter.java:17"));
+        assertThat(
+                "the error points at the unguarded read",
+                String.join("\n", c.errors),
+                containsString("Counter.java:17"));
     }
 
     @Test
@@ -99,8 +102,7 @@ class LockCheckTest {
     }
 
     /** What one compile said: whether it succeeded, its errors, and everything it printed. */
-    record Compilation(boolean succeeded, List<String> errors, String messages, List<String> args) {
-    }
+    record Compilation(boolean succeeded, List<String> errors, String messages, List<String> args) {}
 
     /**
      * Compiles {@code source} (as demo/Counter.java under {@code tmp}) with the parent pom's compiler
@@ -122,12 +124,15 @@ class LockCheckTest {
         StringWriter printed = new StringWriter();
         boolean ok;
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-            ok = javac.getTask(printed, files, diagnostics, args, null, files.getJavaFileObjects(file)).call();
+            ok = javac.getTask(printed, files, diagnostics, args, null, files.getJavaFileObjects(file))
+                    .call();
         }
         List<String> errors = new ArrayList<>();
         StringBuilder messages = new StringBuilder(printed.toString());
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-            String line = (d.getSource() == null ? "" : Path.of(d.getSource().toUri()).getFileName() + ":" + d.getLineNumber() + ": ")
+            String line = (d.getSource() == null
+                            ? ""
+                            : Path.of(d.getSource().toUri()).getFileName() + ":" + d.getLineNumber() + ": ")
                     + d.getMessage(null);
             messages.append(d.getKind()).append(' ').append(line).append('\n');
             if (d.getKind() == Diagnostic.Kind.ERROR) {
@@ -145,7 +150,8 @@ class LockCheckTest {
         Element configuration = compilerConfiguration(pom);
         List<String> args = new ArrayList<>();
         NodeList compilerArgs = configuration.getElementsByTagName("compilerArgs");
-        assertThat("the compiler plugin's configuration in " + pom + " has compilerArgs", compilerArgs.getLength(), is(1));
+        assertThat(
+                "the compiler plugin's configuration in " + pom + " has compilerArgs", compilerArgs.getLength(), is(1));
         NodeList argList = ((Element) compilerArgs.item(0)).getElementsByTagName("arg");
         Map<String, String> properties = properties(pom);
         for (int i = 0; i < argList.getLength(); i++) {
@@ -167,7 +173,9 @@ class LockCheckTest {
             Element plugin = (Element) plugins.item(i);
             Element artifact = child(plugin, "artifactId");
             Element configuration = child(plugin, "configuration");
-            if (artifact != null && artifact.getTextContent().strip().equals("maven-compiler-plugin") && configuration != null
+            if (artifact != null
+                    && artifact.getTextContent().strip().equals("maven-compiler-plugin")
+                    && configuration != null
                     && configuration.getElementsByTagName("compilerArgs").getLength() > 0) {
                 return configuration;
             }

@@ -1,7 +1,6 @@
 package dev.storagelab.grader;
 
 import dev.storagelab.grader.GradeReport.PerfResult;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +26,11 @@ import java.util.Locale;
  */
 public final class PerfUnderLoad {
 
-    private PerfUnderLoad() {
-    }
+    private PerfUnderLoad() {}
 
     public static void main(String[] args) throws Exception {
-        Workspace workspace = Workspace.at(Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize());
+        Workspace workspace = Workspace.at(
+                Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize());
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path out = Path.of(args.length > 2 ? args[2] : "perf-under-load.md");
         List<String> sides = List.of((args.length > 3 ? args[3] : "reference,slow").split(","));
@@ -78,17 +77,22 @@ public final class PerfUnderLoad {
             throw new IllegalStateException("BstMap.findNode is not the loop this experiment doubles");
         }
         Files.writeString(bst, source.replace(walk, twice), StandardCharsets.UTF_8);
-        LabBuild.Result build = LabBuild.build(slow, WorkspaceCopies.closure(workspace, List.of(lab)), rubric.buildDeadline(), false);
+        LabBuild.Result build =
+                LabBuild.build(slow, WorkspaceCopies.closure(workspace, List.of(lab)), rubric.buildDeadline(), false);
         if (!LabBuild.built(slow, lab)) {
             throw new IllegalStateException("the slow copy does not build:\n" + build.log());
         }
 
-        Rubric.PerfBenchmark avlGet = rubric.perf(lab.id()).stream().filter(p -> p.name().equals("avl-get")).findFirst().orElseThrow();
+        Rubric.PerfBenchmark avlGet = rubric.perf(lab.id()).stream()
+                .filter(p -> p.name().equals("avl-get"))
+                .findFirst()
+                .orElseThrow();
         Rubric only = rubric.onlyPerf(lab.id(), avlGet.name());
         Performance performance = new Performance(only, quiet);
         Process hog = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
         StringBuilder table = new StringBuilder();
-        table.append("| side | run | CPU-time ratio | points (CPU) | wall-time ratio | points (wall) | rounds | spread |\n");
+        table.append(
+                "| side | run | CPU-time ratio | points (CPU) | wall-time ratio | points (wall) | rounds | spread |\n");
         table.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         List<String> summary = new ArrayList<>();
         try {
@@ -97,26 +101,46 @@ public final class PerfUnderLoad {
                 int fullWall = 0;
                 for (int run = 1; run <= runs; run++) {
                     Path submission = side.equals("reference") ? reference : slow;
-                    PerfResult r = performance.measure(lab, reference, submission, scratch.resolve("logs-" + side + "-" + run)).get(0);
+                    PerfResult r = performance
+                            .measure(lab, reference, submission, scratch.resolve("logs-" + side + "-" + run))
+                            .get(0);
                     double wall = Double.parseDouble(r.message().replaceAll(".*\\(wall time ([0-9.]+)x\\).*", "$1"));
                     double wallPoints = r.max() * only.perfFraction(wall);
                     String rounds = r.message().replaceAll(".*best of (\\d+) runs?.*", "$1");
                     String spread = r.message().replaceAll(".*spread by up to (\\d+%).*", "$1");
                     full += r.earned() == r.max() ? 1 : 0;
                     fullWall += wallPoints == r.max() ? 1 : 0;
-                    table.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f / %.0f | %.2f | %.2f / %.0f | %s | %s |%n",
-                            side, run, r.ratio(), r.earned(), r.max(), wall, wallPoints, r.max(), rounds, spread));
+                    table.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %d | %.2f | %.2f / %.0f | %.2f | %.2f / %.0f | %s | %s |%n",
+                            side,
+                            run,
+                            r.ratio(),
+                            r.earned(),
+                            r.max(),
+                            wall,
+                            wallPoints,
+                            r.max(),
+                            rounds,
+                            spread));
                     System.out.print(table.substring(table.lastIndexOf("| " + side)));
                 }
-                summary.add(String.format(Locale.ROOT, "%s: full points in %d of %d runs by CPU time, %d of %d by wall time",
-                        side, full, runs, fullWall, runs));
+                summary.add(String.format(
+                        Locale.ROOT,
+                        "%s: full points in %d of %d runs by CPU time, %d of %d by wall time",
+                        side,
+                        full,
+                        runs,
+                        fullWall,
+                        runs));
             }
         } finally {
             hog.destroyForcibly();
         }
         String text = "# Performance points on a busy machine (lab-03 avl-get)\n\n"
                 + "One core kept busy by `sh -c 'while :; do :; done'` throughout; " + runs + " gradings per side with"
-                + " the rubric's settings.\n\n" + table + "\n" + String.join("\n", summary.stream().map(s -> "- " + s).toList()) + "\n";
+                + " the rubric's settings.\n\n" + table + "\n"
+                + String.join("\n", summary.stream().map(s -> "- " + s).toList()) + "\n";
         Files.writeString(out, text, StandardCharsets.UTF_8);
         System.out.println(text);
         FileTrees.deleteRecursively(scratch);

@@ -34,13 +34,21 @@ class PlatformResultsTest {
     Path tmp;
 
     private static TestResult test(String method, Status status, String message, double max) {
-        GradedTest t = new GradedTest("lab-05", "dev.storagelab.lsm.hidden.LsmStoreHiddenTest#" + method, (int) max, "the concept of " + method);
+        GradedTest t = new GradedTest(
+                "lab-05",
+                "dev.storagelab.lsm.hidden.LsmStoreHiddenTest#" + method,
+                (int) max,
+                "the concept of " + method);
         return new TestResult(t, new Outcome(status, message, 1), status == Status.PASSED ? max : 0, max);
     }
 
     private static GradeReport report(TestResult... tests) {
-        return new GradeReport("sub", List.of(new LabResult("lab-05", "lab-05-lsm", "isolated", null, List.of(tests), List.of())),
-                List.of(), 12, null);
+        return new GradeReport(
+                "sub",
+                List.of(new LabResult("lab-05", "lab-05-lsm", "isolated", null, List.of(tests), List.of())),
+                List.of(),
+                12,
+                null);
     }
 
     private JsonObject written(GradeReport r, String file) throws IOException {
@@ -51,7 +59,10 @@ class PlatformResultsTest {
 
     @Test
     void prairieLearnGetsAScoreFromZeroToOneAndATestPerGradedTest() throws IOException {
-        JsonObject pl = written(report(test("putsAndGets", Status.PASSED, "", 3), test("compacts", Status.FAILED, "expected 2 but was 3", 1)),
+        JsonObject pl = written(
+                report(
+                        test("putsAndGets", Status.PASSED, "", 3),
+                        test("compacts", Status.FAILED, "expected 2 but was 3", 1)),
                 ReportWriter.PRAIRIELEARN);
         assertThat(pl.get("gradable").getAsBoolean(), is(true));
         assertThat(pl.get("score").getAsDouble(), closeTo(0.75, 1e-9));
@@ -65,8 +76,11 @@ class PlatformResultsTest {
 
     @Test
     void aSubmissionThatCannotBeReadIsNotGradableOnPrairieLearnAndOneLineOnGradescope() throws IOException {
-        GradeReport failed = GradeReport.failed("sub", "the submission holds a zip (lab.zip) but no workspace: submit the workspace"
-                + " folder, or one zip of it, not a zip inside a zip", 1);
+        GradeReport failed = GradeReport.failed(
+                "sub",
+                "the submission holds a zip (lab.zip) but no workspace: submit the workspace"
+                        + " folder, or one zip of it, not a zip inside a zip",
+                1);
         JsonObject pl = written(failed, ReportWriter.PRAIRIELEARN);
         assertThat(pl.get("gradable").getAsBoolean(), is(false));
         assertThat(pl.get("message").getAsString(), not(containsString("\n")));
@@ -78,11 +92,14 @@ class PlatformResultsTest {
 
     @Test
     void aTestTheContainersMemoryStoppedLeadsTheResultsAndThePointsEarnedStay() throws IOException {
-        GradeReport r = report(test("putsAndGets", Status.PASSED, "", 3),
+        GradeReport r = report(
+                test("putsAndGets", Status.PASSED, "", 3),
                 test("compacts", Status.CRASHED, TestSupervisor.containerOutOfMemory(), 1));
         JsonObject gs = written(r, "results.json");
-        assertThat(gs.get("output").getAsString(), startsWith("Grading hit a limit: lab-05 LsmStoreHiddenTest.compacts: stopped: the"
-                + " grading container ran out of memory"));
+        assertThat(
+                gs.get("output").getAsString(),
+                startsWith("Grading hit a limit: lab-05 LsmStoreHiddenTest.compacts: stopped: the"
+                        + " grading container ran out of memory"));
         assertThat(gs.get("output").getAsString(), not(containsString("\n")));
         assertThat("the points earned before it stay", gs.get("score").getAsDouble(), closeTo(3, 1e-9));
         JsonObject pl = written(r, ReportWriter.PRAIRIELEARN);
@@ -92,7 +109,8 @@ class PlatformResultsTest {
 
     @Test
     void aStudentsFailureMessageCannotPassForALimit() {
-        GradeReport r = report(test("compacts", Status.FAILED, "stopped: the grading container ran out of memory", 1),
+        GradeReport r = report(
+                test("compacts", Status.FAILED, "stopped: the grading container ran out of memory", 1),
                 test("flushes", Status.FAILED, "x not run: the grading's time limit of 540 s", 1));
         assertThat(r.limitHit(), is((String) null));
     }
@@ -100,13 +118,24 @@ class PlatformResultsTest {
     @Test
     void aGradingStoppedFromOutsideKeepsItsPointsAndSaysWhyOnTheFirstLine() throws IOException {
         Path out = tmp.resolve("stopped");
-        ReportWriter.writeAll(report(test("putsAndGets", Status.PASSED, "", 3), test("compacts", Status.NOT_RUN,
-                "not run: lab-05 not graded: the grading stopped before this lab", 1)), out);
+        ReportWriter.writeAll(
+                report(
+                        test("putsAndGets", Status.PASSED, "", 3),
+                        test(
+                                "compacts",
+                                Status.NOT_RUN,
+                                "not run: lab-05 not graded: the grading stopped before this lab",
+                                1)),
+                out);
         StoppedGrading.note(out, StoppedGrading.reason(124, 540L, ContainerLimits.read(tmp.resolve("none"), tmp)));
-        JsonObject gs = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
-        assertThat(gs.get("output").getAsString(), startsWith("Grading stopped: the grading's time limit of 540 s was reached"));
+        JsonObject gs = JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                .getAsJsonObject();
+        assertThat(
+                gs.get("output").getAsString(),
+                startsWith("Grading stopped: the grading's time limit of 540 s was reached"));
         assertThat(gs.get("score").getAsDouble(), closeTo(3, 1e-9));
-        JsonObject pl = JsonParser.parseString(Files.readString(out.resolve(ReportWriter.PRAIRIELEARN))).getAsJsonObject();
+        JsonObject pl = JsonParser.parseString(Files.readString(out.resolve(ReportWriter.PRAIRIELEARN)))
+                .getAsJsonObject();
         assertThat(pl.get("message").getAsString(), startsWith("Grading stopped: the grading's time limit of 540 s"));
         assertThat(pl.get("score").getAsDouble(), closeTo(0.75, 1e-9));
     }
@@ -120,8 +149,15 @@ class PlatformResultsTest {
     void theScriptsGradingStepNotesAGraderKilledFromOutside() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("script"));
         Path partial = tmp.resolve("partial");
-        ReportWriter.writeAll(report(test("putsAndGets", Status.PASSED, "", 3), test("compacts", Status.NOT_RUN,
-                "not run: lab-05 not graded: the grading stopped before this lab", 1)), partial);
+        ReportWriter.writeAll(
+                report(
+                        test("putsAndGets", Status.PASSED, "", 3),
+                        test(
+                                "compacts",
+                                Status.NOT_RUN,
+                                "not run: lab-05 not graded: the grading stopped before this lab",
+                                1)),
+                partial);
         Path fake = dir.resolve("storagelab");
         Files.writeString(fake, """
                 #!/usr/bin/env bash
@@ -132,7 +168,8 @@ class PlatformResultsTest {
                 exec java -cp "$CP" dev.storagelab.grader.Main "$@"
                 """);
         fake.toFile().setExecutable(true);
-        String step = GradescopePackage.gradeStep("\"$OUT/../submission\"", List.of("05"), "\"$OUT/../reference\"", "\"$OUT\"");
+        String step = GradescopePackage.gradeStep(
+                "\"$OUT/../submission\"", List.of("05"), "\"$OUT/../reference\"", "\"$OUT\"");
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "cd \"$DIR\"\n" + step + "\necho \"status=$status\"")
                 .redirectErrorStream(true);
         pb.environment().put("DIR", dir.toString());
@@ -143,11 +180,13 @@ class PlatformResultsTest {
         String printed = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(printed, p.waitFor(), is(0));
         assertThat(printed, containsString("status=137"));
-        JsonObject gs = JsonParser.parseString(Files.readString(tmp.resolve("killed/results.json"))).getAsJsonObject();
+        JsonObject gs = JsonParser.parseString(Files.readString(tmp.resolve("killed/results.json")))
+                .getAsJsonObject();
         assertThat(printed, gs.get("output").getAsString(), startsWith("Grading stopped: "));
         assertThat(gs.get("output").getAsString(), not(containsString("\n")));
         assertThat("the finished lab's points stay", gs.get("score").getAsDouble(), closeTo(3, 1e-9));
-        JsonObject pl = JsonParser.parseString(Files.readString(tmp.resolve("killed/" + ReportWriter.PRAIRIELEARN))).getAsJsonObject();
+        JsonObject pl = JsonParser.parseString(Files.readString(tmp.resolve("killed/" + ReportWriter.PRAIRIELEARN)))
+                .getAsJsonObject();
         assertThat(pl.get("message").getAsString(), startsWith("Grading stopped: "));
         assertThat(pl.get("score").getAsDouble(), closeTo(0.75, 1e-9));
     }
@@ -158,13 +197,20 @@ class PlatformResultsTest {
         ContainerLimits container = ContainerLimits.read(root.resolve("proc-self-cgroup"), root.resolve("fs"));
         Path out = tmp.resolve("nothing");
         StoppedGrading.note(out, StoppedGrading.reason(137, null, container));
-        JsonObject gs = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
-        assertThat(gs.get("output").getAsString(), startsWith("Grading stopped: the grading container ran out of memory (its limit,"
-                + " 768 MiB, holds the grader, Maven and the tests together)"));
+        JsonObject gs = JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                .getAsJsonObject();
+        assertThat(
+                gs.get("output").getAsString(),
+                startsWith("Grading stopped: the grading container ran out of memory (its limit,"
+                        + " 768 MiB, holds the grader, Maven and the tests together)"));
         assertThat(gs.get("score").getAsDouble(), closeTo(0, 1e-9));
         assertThat(GradescopeLayoutTest.schemaProblems(gs), is(List.of()));
-        JsonObject pl = JsonParser.parseString(Files.readString(out.resolve(ReportWriter.PRAIRIELEARN))).getAsJsonObject();
-        assertThat("no attempt is spent on a grading that graded nothing", pl.get("gradable").getAsBoolean(), is(false));
+        JsonObject pl = JsonParser.parseString(Files.readString(out.resolve(ReportWriter.PRAIRIELEARN)))
+                .getAsJsonObject();
+        assertThat(
+                "no attempt is spent on a grading that graded nothing",
+                pl.get("gradable").getAsBoolean(),
+                is(false));
     }
 
     @Test
@@ -185,7 +231,12 @@ class PlatformResultsTest {
         assertThat("the parent's limit holds the child", v2.memoryLimitMegabytes(), is(1024L));
         assertThat(v2.oomKills(), is(1L));
 
-        assertThat("no cgroup file: no limit", ContainerLimits.read(tmp.resolve("absent"), tmp).memoryLimitBytes().isPresent(), is(false));
+        assertThat(
+                "no cgroup file: no limit",
+                ContainerLimits.read(tmp.resolve("absent"), tmp)
+                        .memoryLimitBytes()
+                        .isPresent(),
+                is(false));
     }
 
     @Test
@@ -200,11 +251,20 @@ class PlatformResultsTest {
     void inAContainerEveryGrowthOfTheTestJvmAndOfTheJvmsItStartsIsCapped() {
         Rubric rubric = Rubric.of(Workspace.at(Fixtures.realWorkspace()));
         List<String> flags = rubric.testJvmMemoryFlags(768);
-        assertThat(flags, hasItems("-Xmx384m", "-XX:MaxDirectMemorySize=64m", "-XX:MaxMetaspaceSize=128m",
-                "-D" + Rubric.CHILD_HEAP_PROPERTY + "=64"));
-        assertThat("the testkit's KilledChild reads this property (its HEAP_PROPERTY)", Rubric.CHILD_HEAP_PROPERTY,
+        assertThat(
+                flags,
+                hasItems(
+                        "-Xmx384m",
+                        "-XX:MaxDirectMemorySize=64m",
+                        "-XX:MaxMetaspaceSize=128m",
+                        "-D" + Rubric.CHILD_HEAP_PROPERTY + "=64"));
+        assertThat(
+                "the testkit's KilledChild reads this property (its HEAP_PROPERTY)",
+                Rubric.CHILD_HEAP_PROPERTY,
                 is("storagelab.child.heap.mb"));
-        assertThat("no container: only the rubric's heap, the JVM's defaults beside it", rubric.testJvmMemoryFlags(0),
+        assertThat(
+                "no container: only the rubric's heap, the JVM's defaults beside it",
+                rubric.testJvmMemoryFlags(0),
                 is(List.of("-Xmx" + rubric.heapMegabytes() + "m")));
     }
 
@@ -215,7 +275,8 @@ class PlatformResultsTest {
         Files.writeString(root.resolve("fs/memory/memory.limit_in_bytes"), "9223372036854771712\n");
         Files.writeString(root.resolve("fs/memory/grading/memory.limit_in_bytes"), "9223372036854771712\n");
         Files.writeString(job.resolve("memory.limit_in_bytes"), limit + "\n");
-        Files.writeString(job.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill " + kills + "\n");
+        Files.writeString(
+                job.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill " + kills + "\n");
         Files.writeString(root.resolve("proc-self-cgroup"), "5:cpu,cpuacct:/\n4:memory:/grading/job\n0::/\n");
         return root;
     }

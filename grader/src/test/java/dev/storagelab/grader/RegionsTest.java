@@ -27,7 +27,10 @@ class RegionsTest {
                     }
                 }""";
         Regions.Exported e = Regions.exportJava(src, "A.java", LAB);
-        assertThat("the region's lines are replaced by a single throw at the region's indentation", e.text(), equalTo("""
+        assertThat(
+                "the region's lines are replaced by a single throw at the region's indentation",
+                e.text(),
+                equalTo("""
                 class A {
                     int f(int x) {
                         int y = x + 1;
@@ -40,36 +43,60 @@ class RegionsTest {
 
     @Test
     void removeRegionDisappearsEntirely() {
-        String src = "class A {\n    // BEGIN REMOVE\n    private int helper() { return 1; }\n    // END REMOVE\n    int g() { return 2; }\n}\n";
+        String src =
+                "class A {\n    // BEGIN REMOVE\n    private int helper() { return 1; }\n    // END REMOVE\n    int g() { return 2; }\n}\n";
         String out = Regions.exportJava(src, "A.java", LAB).text();
         assertThat(out, equalTo("class A {\n    int g() { return 2; }\n}\n"));
     }
 
     @Test
     void regionThatDoesNotEndItsBlockIsRejectedWithFileAndLine() {
-        String src = "class A {\n  void f() {\n    // BEGIN SOLUTION lab-01 T1\n    int x = 1;\n    // END SOLUTION\n    x++;\n  }\n}";
-        Regions.RegionException e = assertThrows(Regions.RegionException.class, () -> Regions.exportJava(src, "A.java", LAB));
-        assertThat("the exporter must say where and why, or the release will not compile",
-                e.getMessage(), containsString("A.java:5: a solution region must end its block"));
+        String src =
+                "class A {\n  void f() {\n    // BEGIN SOLUTION lab-01 T1\n    int x = 1;\n    // END SOLUTION\n    x++;\n  }\n}";
+        Regions.RegionException e =
+                assertThrows(Regions.RegionException.class, () -> Regions.exportJava(src, "A.java", LAB));
+        assertThat(
+                "the exporter must say where and why, or the release will not compile",
+                e.getMessage(),
+                containsString("A.java:5: a solution region must end its block"));
     }
 
     @Test
     void unclosedNestedAndForeignRegionsAreRejected() {
-        assertThat(assertThrows(Regions.RegionException.class, () -> Regions.exportJava(
-                "// BEGIN SOLUTION lab-01 T1\nx;\n", "A.java", LAB)).getMessage(), containsString("never closed"));
-        assertThat(assertThrows(Regions.RegionException.class, () -> Regions.exportJava(
-                "// BEGIN SOLUTION lab-01 T1\n// BEGIN REMOVE\n// END REMOVE\n// END SOLUTION\n}", "A.java", LAB)).getMessage(),
+        assertThat(
+                assertThrows(
+                                Regions.RegionException.class,
+                                () -> Regions.exportJava("// BEGIN SOLUTION lab-01 T1\nx;\n", "A.java", LAB))
+                        .getMessage(),
+                containsString("never closed"));
+        assertThat(
+                assertThrows(
+                                Regions.RegionException.class,
+                                () -> Regions.exportJava(
+                                        "// BEGIN SOLUTION lab-01 T1\n// BEGIN REMOVE\n// END REMOVE\n// END SOLUTION\n}",
+                                        "A.java",
+                                        LAB))
+                        .getMessage(),
                 containsString("do not nest"));
-        assertThat(assertThrows(Regions.RegionException.class, () -> Regions.exportJava(
-                "// BEGIN SOLUTION lab-02 T1\nx;\n// END SOLUTION\n}", "A.java", LAB)).getMessage(),
+        assertThat(
+                assertThrows(
+                                Regions.RegionException.class,
+                                () -> Regions.exportJava(
+                                        "// BEGIN SOLUTION lab-02 T1\nx;\n// END SOLUTION\n}", "A.java", LAB))
+                        .getMessage(),
                 containsString("marked lab-02 but the file is in lab-01-binary-search"));
-        assertThat(assertThrows(Regions.RegionException.class, () -> Regions.exportJava(
-                "// END SOLUTION\n}", "A.java", LAB)).getMessage(), containsString("unexpected or malformed region marker"));
+        assertThat(
+                assertThrows(
+                                Regions.RegionException.class,
+                                () -> Regions.exportJava("// END SOLUTION\n}", "A.java", LAB))
+                        .getMessage(),
+                containsString("unexpected or malformed region marker"));
     }
 
     @Test
     void markdownDropsInstructorPartsAndUncommentsStudentParts() {
-        String md = "# Title\n<!-- BEGIN INSTRUCTOR -->\nsecret\n<!-- END INSTRUCTOR -->\n<!-- BEGIN STUDENT\nhello student\nEND STUDENT -->\nend\n";
+        String md =
+                "# Title\n<!-- BEGIN INSTRUCTOR -->\nsecret\n<!-- END INSTRUCTOR -->\n<!-- BEGIN STUDENT\nhello student\nEND STUDENT -->\nend\n";
         String out = Regions.exportMarkdown(md, "README.md");
         assertThat(out, equalTo("# Title\nhello student\nend\n"));
         assertThat(out, not(containsString("secret")));

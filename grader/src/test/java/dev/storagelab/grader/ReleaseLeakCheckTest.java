@@ -93,6 +93,7 @@ class ReleaseLeakCheckTest {
 
     @TempDir
     Path tmp;
+
     private Path workspace;
 
     @BeforeEach
@@ -118,7 +119,9 @@ class ReleaseLeakCheckTest {
     }
 
     private static List<String> places(ReleaseLeakCheck.Report report) {
-        return report.leaks().stream().map(l -> l.foundIn() + ":" + l.foundLine() + " <- " + l.origin()).toList();
+        return report.leaks().stream()
+                .map(l -> l.foundIn() + ":" + l.foundLine() + " <- " + l.origin())
+                .toList();
     }
 
     @Test
@@ -163,8 +166,11 @@ class ReleaseLeakCheckTest {
                              seen += counts[bucket];
                 """);
         // Benchmark data whose JSON carries the add region as one escaped string.
-        write(release, "notes/data/run.json", "{\n  \"benchmark\": \"add\",\n  \"source\": \"int bucket = Math.min(value / width,"
-                + " counts.length - 1);\\ncounts[bucket] += 1;\\ntotal += 1;\\n\"\n}\n");
+        write(
+                release,
+                "notes/data/run.json",
+                "{\n  \"benchmark\": \"add\",\n  \"source\": \"int bucket = Math.min(value / width,"
+                        + " counts.length - 1);\\ncounts[bucket] += 1;\\ntotal += 1;\\n\"\n}\n");
 
         // Another lab's given code quotes the add region in a Javadoc.
         write(release, "lab-01-calc/src/main/java/fixture/calc/Buckets.java", """
@@ -183,13 +189,19 @@ class ReleaseLeakCheckTest {
                 """);
 
         ReleaseLeakCheck.Report report = check(release);
-        assertThat(report.describe(), places(report), containsInAnyOrder(
-                "lab-02-twice/README.md:6 <- " + HISTOGRAM + ":20 (lab-02 T1)",
-                "notes/data/whatif.patch:4 <- " + HISTOGRAM + ":18 (lab-02 T1)",
-                "notes/data/run.json:3 <- " + HISTOGRAM + ":33 (lab-02 T1)",
-                "lab-01-calc/src/main/java/fixture/calc/Buckets.java:6 <- " + HISTOGRAM + ":33 (lab-02 T1)"));
-        assertThat(report.describe(), containsString("lab-02-twice/README.md:6 holds " + HISTOGRAM + ":20 (lab-02 T1): "
-                + "for (int bucket = 0;   bucket < counts.length; bucket++) { / seen+=counts[bucket]; / if (seen >= needed) {"));
+        assertThat(
+                report.describe(),
+                places(report),
+                containsInAnyOrder(
+                        "lab-02-twice/README.md:6 <- " + HISTOGRAM + ":20 (lab-02 T1)",
+                        "notes/data/whatif.patch:4 <- " + HISTOGRAM + ":18 (lab-02 T1)",
+                        "notes/data/run.json:3 <- " + HISTOGRAM + ":33 (lab-02 T1)",
+                        "lab-01-calc/src/main/java/fixture/calc/Buckets.java:6 <- " + HISTOGRAM + ":33 (lab-02 T1)"));
+        assertThat(
+                report.describe(),
+                containsString(
+                        "lab-02-twice/README.md:6 holds " + HISTOGRAM + ":20 (lab-02 T1): "
+                                + "for (int bucket = 0;   bucket < counts.length; bucket++) { / seen+=counts[bucket]; / if (seen >= needed) {"));
     }
 
     @Test
@@ -201,8 +213,8 @@ class ReleaseLeakCheckTest {
                     for (int bucket = 0; bucket < counts.length; bucket++) {
                 """);
         Path release = tmp.resolve("release");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new Exporter(Workspace.at(workspace)).export(release));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> new Exporter(Workspace.at(workspace)).export(release));
         assertThat(e.getMessage(), containsString("notes/data/quantile.txt:2 holds " + HISTOGRAM + ":18 (lab-02 T1)"));
         assertThat(e.getMessage(), containsString(".exportignore"));
         assertThat("a release that leaks is not left behind", Files.exists(release), is(false));
@@ -214,15 +226,31 @@ class ReleaseLeakCheckTest {
 
     @Test
     void bracesBareControlFlowShortLinesAndImportsAreTrivialAndCommentsAreKnown() {
-        for (String line : List.of("", "    }", "  } else {", "} catch (IOException e) {", "try {", "return;", "return result;",
-                "break;", "case PUT:", "i++;", "hi = mid;", "import java.util.List;", "```java")) {
+        for (String line : List.of(
+                "",
+                "    }",
+                "  } else {",
+                "} catch (IOException e) {",
+                "try {",
+                "return;",
+                "return result;",
+                "break;",
+                "case PUT:",
+                "i++;",
+                "hi = mid;",
+                "import java.util.List;",
+                "```java")) {
             assertThat("trivial: " + line, ReleaseLeakCheck.trivial(ReleaseLeakCheck.normalize(line)), is(true));
         }
-        for (String line : List.of("lo = mid + 1;", "return (bucket + 1) * width - 1;", "if (seen >= needed) {", "long seen = 0;")) {
+        for (String line : List.of(
+                "lo = mid + 1;", "return (bucket + 1) * width - 1;", "if (seen >= needed) {", "long seen = 0;")) {
             assertThat("of substance: " + line, ReleaseLeakCheck.trivial(ReleaseLeakCheck.normalize(line)), is(false));
         }
-        assertThat("whitespace, and the marks of a patch or a quote, do not count",
-                List.of(ReleaseLeakCheck.normalize("+\t  seen  +=  counts[ bucket ];"), ReleaseLeakCheck.normalize("> seen+=counts[bucket];")),
+        assertThat(
+                "whitespace, and the marks of a patch or a quote, do not count",
+                List.of(
+                        ReleaseLeakCheck.normalize("+\t  seen  +=  counts[ bucket ];"),
+                        ReleaseLeakCheck.normalize("> seen+=counts[bucket];")),
                 contains("seen+=counts[bucket];", "seen+=counts[bucket];"));
         for (String comment : List.of("// why", " * Javadoc", "/** Counts. */", "# a heading")) {
             assertThat(comment, ReleaseLeakCheck.isComment(ReleaseLeakCheck.normalize(comment)), is(true));
@@ -240,8 +268,10 @@ class ReleaseLeakCheckTest {
                     counts[bucket] += 1;
                 """);
         Path release = export("release");
-        assertThat("Histogram.toString (given) shares the loop with quantile in its own file",
-                Files.readString(release.resolve(HISTOGRAM)), containsString("seen += counts[bucket];"));
+        assertThat(
+                "Histogram.toString (given) shares the loop with quantile in its own file",
+                Files.readString(release.resolve(HISTOGRAM)),
+                containsString("seen += counts[bucket];"));
         assertThat(check(release).describe(), check(release).clean(), is(true));
 
         // A lab given out solved ships its regions: they are not leaks there, nor elsewhere.
@@ -251,8 +281,14 @@ class ReleaseLeakCheckTest {
                     for (int bucket = 0; bucket < counts.length; bucket++) {
                 """);
         Path solved = export("release-solved", "02");
-        assertThat(ReleaseLeakCheck.of(Workspace.at(workspace), Set.of("lab-02")).check(solved).clean(), is(true));
-        assertThat("the same release, checked as if lab-02 were to do", places(check(solved)),
+        assertThat(
+                ReleaseLeakCheck.of(Workspace.at(workspace), Set.of("lab-02"))
+                        .check(solved)
+                        .clean(),
+                is(true));
+        assertThat(
+                "the same release, checked as if lab-02 were to do",
+                places(check(solved)),
                 contains("notes/data/quantile.txt:1 <- " + HISTOGRAM + ":18 (lab-02 T1)"));
     }
 
@@ -273,8 +309,11 @@ class ReleaseLeakCheckTest {
         assertThat(check(release).describe(), check(release).clean(), is(true));
 
         // A survivor quoted in a handout; the audit's prose copied into a note; a hidden test in a script.
-        write(release, "lab-01-calc/README.md", "## T5\n\nKnown gap:\n  T5   fixture/calc/Calc.java:35"
-                + " ConditionalsBoundaryMutator: changed conditional boundary\n");
+        write(
+                release,
+                "lab-01-calc/README.md",
+                "## T5\n\nKnown gap:\n  T5   fixture/calc/Calc.java:35"
+                        + " ConditionalsBoundaryMutator: changed conditional boundary\n");
         write(release, "notes/gaps.md", """
                 What the tests miss:
                   T5   Calc.java:35 (a > b made >=)
@@ -288,14 +327,18 @@ class ReleaseLeakCheckTest {
                         assertEquals(6, Calc.multiply(2, 3));
                 EOF
                 """);
-        assertThat(places(check(release)), containsInAnyOrder(
-                "lab-01-calc/README.md:4 <- a mutant as the audit lists it",
-                "notes/gaps.md:2 <- notes/data/audit-lab-01.txt:5 (the mutation audit's record)",
-                "notes/figures/probe.sh:2 <- lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java:17 (a hidden test)"));
+        assertThat(
+                places(check(release)),
+                containsInAnyOrder(
+                        "lab-01-calc/README.md:4 <- a mutant as the audit lists it",
+                        "notes/gaps.md:2 <- notes/data/audit-lab-01.txt:5 (the mutation audit's record)",
+                        "notes/figures/probe.sh:2 <- lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java:17 (a hidden test)"));
 
         // A public test may share helpers and lines with the hidden ones.
-        write(release, "lab-01-calc/src/test/java/fixture/calc/MoreTest.java", Files.readString(
-                workspace.resolve("lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java")));
+        write(
+                release,
+                "lab-01-calc/src/test/java/fixture/calc/MoreTest.java",
+                Files.readString(workspace.resolve("lab-01-calc/src/hidden/java/fixture/calc/CalcHiddenTest.java")));
         assertThat(places(check(release)), not(hasItem(containsString("MoreTest"))));
     }
 
@@ -310,8 +353,11 @@ class ReleaseLeakCheckTest {
                 The handout is [here](../lab-01-calc/README.md).
                 """);
         Path release = export("release");
-        assertThat(ReleaseLeakCheck.citationsOfLeftOutFiles(workspace, release), contains(
-                "notes/01-calc.md:3 cites data/audit-lab-01.txt", "notes/01-calc.md:3 cites notes/data/audit-lab-01.txt"));
+        assertThat(
+                ReleaseLeakCheck.citationsOfLeftOutFiles(workspace, release),
+                contains(
+                        "notes/01-calc.md:3 cites data/audit-lab-01.txt",
+                        "notes/01-calc.md:3 cites notes/data/audit-lab-01.txt"));
 
         write(workspace, "notes/01-calc.md", "# Calc\n\nThe handout is [here](../lab-01-calc/README.md).\n");
         assertThat(ReleaseLeakCheck.citationsOfLeftOutFiles(workspace, export("release-2")), empty());

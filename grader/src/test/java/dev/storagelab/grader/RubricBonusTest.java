@@ -30,14 +30,20 @@ class RubricBonusTest {
     void everyHiddenTestIsListedAsBonusExactlyWhenItsConceptSaysBonus() throws IOException {
         List<String> wrong = new ArrayList<>();
         try (Stream<Path> files = Files.walk(Fixtures.realWorkspace())) {
-            for (Path f : files.filter(p -> p.toString().contains("/src/hidden/java/") && p.toString().endsWith(".java")).toList()) {
+            for (Path f : files.filter(p -> p.toString().contains("/src/hidden/java/")
+                            && p.toString().endsWith(".java"))
+                    .toList()) {
                 String source = Files.readString(f, StandardCharsets.UTF_8);
-                String className = f.toString().replaceAll(".*/src/hidden/java/", "").replace(".java", "").replace('/', '.');
+                String className = f.toString()
+                        .replaceAll(".*/src/hidden/java/", "")
+                        .replace(".java", "")
+                        .replace('/', '.');
                 Matcher m = GRADED.matcher(source);
                 while (m.find()) {
                     boolean saysBonus = m.group(1).contains("bonus");
                     if (saysBonus != RUBRIC.isBonus(className + "#aTest")) {
-                        wrong.add(className + ": concept '" + m.group(1) + "...' but " + (saysBonus ? "not" : "") + " in bonus.tests");
+                        wrong.add(className + ": concept '" + m.group(1) + "...' but " + (saysBonus ? "not" : "")
+                                + " in bonus.tests");
                     }
                 }
             }

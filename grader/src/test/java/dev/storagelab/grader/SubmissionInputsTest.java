@@ -37,6 +37,7 @@ class SubmissionInputsTest {
 
     @TempDir
     static Path tmp;
+
     private static Path workspace;
 
     @BeforeAll
@@ -51,16 +52,19 @@ class SubmissionInputsTest {
 
     /** Grades {@code submission} on lab 01 and checks that both platforms' results say {@code expected} in one line. */
     private static GradeReport gradedWithOneLine(Path submission, String expected) throws IOException {
-        GradeReport report = grader().grade(submission, List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        GradeReport report = grader().grade(
+                        submission, List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(report.error(), notNullValue());
         assertThat(report.error(), containsString(expected));
         assertThat("one line: " + report.error(), report.error(), not(containsString("\n")));
         Path out = Files.createTempDirectory(tmp, "out");
         ReportWriter.writeAll(report, out);
-        JsonObject gs = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        JsonObject gs = JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                .getAsJsonObject();
         assertThat(gs.get("output").getAsString(), containsString(expected));
         assertThat(GradescopeLayoutTest.schemaProblems(gs), is(List.of()));
-        JsonObject pl = JsonParser.parseString(Files.readString(out.resolve(ReportWriter.PRAIRIELEARN))).getAsJsonObject();
+        JsonObject pl = JsonParser.parseString(Files.readString(out.resolve(ReportWriter.PRAIRIELEARN)))
+                .getAsJsonObject();
         assertThat(pl.get("message").getAsString(), containsString(expected));
         assertThat(pl.get("message").getAsString(), not(containsString("\n")));
         return report;
@@ -90,7 +94,8 @@ class SubmissionInputsTest {
     void aGigabyteSourceFileIsRefusedBeforeAnythingReadsIt() throws IOException {
         Path sub = tmp.resolve("huge");
         Path sources = Files.createDirectories(sub.resolve("lab-01-calc/src/main/java/fixture/calc"));
-        try (RandomAccessFile f = new RandomAccessFile(sources.resolve("Calc.java").toFile(), "rw")) {
+        try (RandomAccessFile f =
+                new RandomAccessFile(sources.resolve("Calc.java").toFile(), "rw")) {
             f.setLength(1L << 30); // sparse: a gigabyte to the file system, no disk
         }
         gradedWithOneLine(sub, "Calc.java is 1024 MiB; a source file of this course is at most 1 MiB");
@@ -101,7 +106,8 @@ class SubmissionInputsTest {
         Path sub = tmp.resolve("latin1");
         Path sources = Files.createDirectories(sub.resolve("lab-01-calc/src/main/java/fixture/calc"));
         // Java cannot write such a name itself: the shell writes the bytes as they are.
-        Process p = new ProcessBuilder("bash", "-c", "touch \"$1\"/$'Calc\\xe9.java'", "touch", sources.toString()).start();
+        Process p =
+                new ProcessBuilder("bash", "-c", "touch \"$1\"/$'Calc\\xe9.java'", "touch", sources.toString()).start();
         assertThat(p.waitFor(), is(0));
         gradedWithOneLine(sub, "is not UTF-8");
     }
@@ -116,32 +122,45 @@ class SubmissionInputsTest {
     @Test
     void anotherLabsFilesGetOneLinePerLabAndNoCrash() throws IOException {
         Path sub = tmp.resolve("wrong-lab");
-        FileTrees.copy(workspace.resolve("lab-02-twice/src/main/java"), sub.resolve("lab-02-twice/src/main/java"), p -> true);
-        GradeReport report = grader().grade(sub, List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        FileTrees.copy(
+                workspace.resolve("lab-02-twice/src/main/java"), sub.resolve("lab-02-twice/src/main/java"), p -> true);
+        GradeReport report =
+                grader().grade(sub, List.of("01"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(report.error(), is((String) null));
-        assertThat(report.isolated().get(0).problem(), startsWith("not submitted: the submission has no lab-01-calc/src/main/java"));
+        assertThat(
+                report.isolated().get(0).problem(),
+                startsWith("not submitted: the submission has no lab-01-calc/src/main/java"));
         assertThat(report.earned(), closeTo(0, 1e-9));
     }
 
     @Test
     void aGradingOutOfTimeKeepsWhatItGradedAndSaysSoInEachPlatformsResults() throws IOException {
         Path sub = tmp.resolve("reference-sources");
-        FileTrees.copy(workspace.resolve("lab-01-calc/src/main/java"), sub.resolve("lab-01-calc/src/main/java"), p -> true);
-        FileTrees.copy(workspace.resolve("lab-02-twice/src/main/java"), sub.resolve("lab-02-twice/src/main/java"), p -> true);
+        FileTrees.copy(
+                workspace.resolve("lab-01-calc/src/main/java"), sub.resolve("lab-01-calc/src/main/java"), p -> true);
+        FileTrees.copy(
+                workspace.resolve("lab-02-twice/src/main/java"), sub.resolve("lab-02-twice/src/main/java"), p -> true);
         List<GradeReport> partial = new ArrayList<>();
         // No time at all: the reference is still built (its tests say what there was to earn), no lab is graded.
-        GradeReport report = grader().timeLimit(Duration.ZERO).partialResults(partial::add)
+        GradeReport report = grader().timeLimit(Duration.ZERO)
+                .partialResults(partial::add)
                 .grade(sub, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(report.error(), is((String) null));
         assertThat("a partial report after each lab", partial.size(), is(2));
-        assertThat(report.isolated().get(0).problem(), startsWith("not graded: the grading's time limit of 0 s was reached"));
+        assertThat(
+                report.isolated().get(0).problem(),
+                startsWith("not graded: the grading's time limit of 0 s was reached"));
         assertThat(report.limitHit(), startsWith("lab-01 not graded: the grading's time limit of 0 s"));
         assertThat("the tests there were are in the maximum", report.max() > 0, is(true));
         Path out = Files.createTempDirectory(tmp, "out");
         ReportWriter.writeAll(report, out);
-        JsonObject gs = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
-        assertThat(gs.get("output").getAsString(), startsWith("Grading hit a limit: lab-01 not graded: the grading's time limit"));
-        JsonObject pl = JsonParser.parseString(Files.readString(out.resolve(ReportWriter.PRAIRIELEARN))).getAsJsonObject();
+        JsonObject gs = JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                .getAsJsonObject();
+        assertThat(
+                gs.get("output").getAsString(),
+                startsWith("Grading hit a limit: lab-01 not graded: the grading's time limit"));
+        JsonObject pl = JsonParser.parseString(Files.readString(out.resolve(ReportWriter.PRAIRIELEARN)))
+                .getAsJsonObject();
         assertThat(pl.get("message").getAsString(), startsWith("Grading hit a limit:"));
         assertThat(pl.get("gradable").getAsBoolean(), is(true));
     }

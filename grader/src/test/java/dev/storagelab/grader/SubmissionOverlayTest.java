@@ -29,13 +29,16 @@ class SubmissionOverlayTest {
         Path nie = sources.resolve("dev/storagelab/lab/NotImplementedException.java");
         Path calc = sources.resolve("fixture/calc/Calc.java");
         Path helper = sources.resolve("fixture/calc/Helper.java");
-        assertThat("the given class mentions the markers in its Javadoc, which must not make it the student's",
-                Files.readString(workspace.resolve(nie)).contains("// BEGIN SOLUTION"), is(true));
+        assertThat(
+                "the given class mentions the markers in its Javadoc, which must not make it the student's",
+                Files.readString(workspace.resolve(nie)).contains("// BEGIN SOLUTION"),
+                is(true));
 
         Path submission = tmp.resolve("submission");
         for (Path p : new Path[] {nie, calc}) {
             Files.createDirectories(submission.resolve(p).getParent());
-            Files.writeString(submission.resolve(p), Files.readString(workspace.resolve(p)) + "\n// changed by the student\n");
+            Files.writeString(
+                    submission.resolve(p), Files.readString(workspace.resolve(p)) + "\n// changed by the student\n");
         }
         Files.writeString(submission.resolve(helper), "package fixture.calc;\nfinal class Helper {\n}\n");
         Files.writeString(submission.resolve(sources).resolve("fixture/calc/notes.txt"), "not a source\n");
@@ -44,11 +47,18 @@ class SubmissionOverlayTest {
         WorkspaceCopies.copy(ws, root);
         WorkspaceCopies.overlay(Submission.open(submission, ws, tmp), lab, root);
 
-        assertThat("the given class is the reference's", Files.readString(root.resolve(nie)),
+        assertThat(
+                "the given class is the reference's",
+                Files.readString(root.resolve(nie)),
                 equalTo(Files.readString(workspace.resolve(nie))));
-        assertThat("the file with regions is the student's", Files.readString(root.resolve(calc)),
+        assertThat(
+                "the file with regions is the student's",
+                Files.readString(root.resolve(calc)),
                 equalTo(Files.readString(submission.resolve(calc))));
         assertThat("an added source is the student's", Files.exists(root.resolve(helper)), is(true));
-        assertThat("only sources are taken", Files.exists(root.resolve(sources).resolve("fixture/calc/notes.txt")), is(false));
+        assertThat(
+                "only sources are taken",
+                Files.exists(root.resolve(sources).resolve("fixture/calc/notes.txt")),
+                is(false));
     }
 }

@@ -18,6 +18,7 @@ class TestClockTest {
 
     /** Run-queue waits the test sets by hand, as the kernel's counters would read. */
     private final Map<Long, Long> waits = new HashMap<>();
+
     private final TestClock clock = new TestClock(() -> Map.copyOf(waits));
 
     @Test
@@ -97,7 +98,8 @@ class TestClockTest {
     void theKernelsCountersAreReadForThisJvmsThreads() throws Exception {
         Map<Long, Long> mine = new HashMap<>();
         TestClock.readThreads(ProcessHandle.current().pid(), mine);
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task")),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task")),
                 "no /proc: the clock is the wall clock there");
         assertThat("every thread of this JVM, the test's own among them", mine.size(), greaterThan(1));
         assertThat(mine, hasKey(ProcessHandle.current().pid())); // the main thread's id is the process id

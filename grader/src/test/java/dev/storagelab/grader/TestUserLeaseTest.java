@@ -32,22 +32,27 @@ class TestUserLeaseTest {
 
     @BeforeEach
     void onlyWhereConfined() {
-        assumeTrue(Confinement.current().on(), "test JVMs are not confined: " + Confinement.current().describe());
+        assumeTrue(
+                Confinement.current().on(),
+                "test JVMs are not confined: " + Confinement.current().describe());
     }
 
     /** Starts a second grader that holds a lease, with {@code flags}, {@code env} and working folder {@code dir}. */
     private Process otherGrader(List<String> flags, Map<String, String> env, Path dir) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(flags);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LeaseHolder.class.getName()));
-        ProcessBuilder b = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder b =
+                new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         b.environment().putAll(env);
         return b.start();
     }
 
     /** Leases here while {@code other} holds its lease: different ids, and ending this run leaves the other alive. */
     private void neverShared(Process other) throws Exception {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8))) {
             String line = in.readLine();
             assertThat("the other grader leased a user", line != null && line.matches("\\d+"), is(true));
             int theirs = Integer.parseInt(line);
@@ -86,7 +91,9 @@ class TestUserLeaseTest {
     void theLeasesAreRootsAloneAtOnePlaceOfTheMachine() throws Exception {
         try (Confinement.Run run = Confinement.current().open(List.of())) {
             assertThat(Files.isDirectory(Confinement.LEASES), is(true));
-            assertThat("no test user can take or block a lease", Files.getPosixFilePermissions(Confinement.LEASES),
+            assertThat(
+                    "no test user can take or block a lease",
+                    Files.getPosixFilePermissions(Confinement.LEASES),
                     is(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             assertThat(Files.exists(Confinement.LEASES.resolve(run.uid() + ".lock")), is(true));
         }

@@ -17,6 +17,7 @@ class WorkbenchTest {
 
     @TempDir
     Path root;
+
     private Path jar;
     private static final FileTime OLD = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
     private static final FileTime BUILT = FileTime.from(Instant.parse("2026-02-01T00:00:00Z"));

@@ -43,6 +43,7 @@ class WorkspaceProofTest {
 
     @TempDir
     static Path tmp;
+
     private static Workspace workspace;
     private static Path release;
     private static String digestBefore;
@@ -57,7 +58,10 @@ class WorkspaceProofTest {
 
     @AfterAll
     static void workspaceIsNeverModified() {
-        assertThat("export and grade must only read the workspace", Fixtures.treeDigest(workspace.root()), equalTo(digestBefore));
+        assertThat(
+                "export and grade must only read the workspace",
+                Fixtures.treeDigest(workspace.root()),
+                equalTo(digestBefore));
     }
 
     private static Grader grader;
@@ -78,7 +82,8 @@ class WorkspaceProofTest {
             // The reference is this `mvn verify`'s own build of the labs, copied: compiling every
             // lab again would give the same classes (the grader's copy-and-build of a whole
             // workspace is proven on the release, by releaseGrader()).
-            grader = new Grader(workspace, new PrintStream(OutputStream.nullOutputStream()), true).perf(false)
+            grader = new Grader(workspace, new PrintStream(OutputStream.nullOutputStream()), true)
+                    .perf(false)
                     .sharedReference(Fixtures.reactorReference(workspace, tmp.resolve("reference")));
         }
         return grader;
@@ -114,8 +119,10 @@ class WorkspaceProofTest {
         assertThat(report.error(), nullValue());
         assertThat(report.isolated().size(), equalTo(workspace.labs().size()));
         for (LabResult lab : report.isolated()) {
-            List<String> failing = lab.tests().stream().filter(t -> !t.outcome().passed())
-                    .map(t -> t.test().id() + ": " + t.outcome().message()).toList();
+            List<String> failing = lab.tests().stream()
+                    .filter(t -> !t.outcome().passed())
+                    .map(t -> t.test().id() + ": " + t.outcome().message())
+                    .toList();
             assertThat(lab.lab() + ": the reference must pass every hidden test", failing, empty());
             assertThat(lab.lab() + " must have hidden tests", lab.tests().size(), greaterThanOrEqualTo(25));
             assertThat(lab.percent(), closeTo(100.0, 1e-9));
@@ -131,18 +138,25 @@ class WorkspaceProofTest {
         for (Lab lab : workspace.labs()) {
             for (Rubric.PerfBenchmark p : rubric.perf(lab.id())) {
                 lines++;
-                JmhRunner.Run run = JmhRunner.run(reference.resolve(lab.directory()), "\\." + Pattern.quote(p.benchmark()) + "$",
-                        p.params(), JmhRunner.Settings.QUICK, java.time.Duration.ofMinutes(5),
+                JmhRunner.Run run = JmhRunner.run(
+                        reference.resolve(lab.directory()),
+                        "\\." + Pattern.quote(p.benchmark()) + "$",
+                        p.params(),
+                        JmhRunner.Settings.QUICK,
+                        java.time.Duration.ofMinutes(5),
                         tmp.resolve("perf-lines").resolve(lab.id() + "-" + p.name() + ".txt"),
                         new PrintStream(OutputStream.nullOutputStream()));
                 if (!run.ok() || run.scores().size() != 1) {
-                    wrong.add("perf." + lab.id() + "." + p.name() + ": " + run.scores().size() + " results; "
-                            + (run.ok() ? "" : run.problem()));
+                    wrong.add("perf." + lab.id() + "." + p.name() + ": "
+                            + run.scores().size() + " results; " + (run.ok() ? "" : run.problem()));
                 }
             }
         }
         assertThat("a performance line must name one benchmark and one parameter set of the reference", wrong, empty());
-        assertThat("every lab earns some points for speed", lines, greaterThanOrEqualTo(workspace.labs().size()));
+        assertThat(
+                "every lab earns some points for speed",
+                lines,
+                greaterThanOrEqualTo(workspace.labs().size()));
     }
 
     @Test
@@ -152,25 +166,32 @@ class WorkspaceProofTest {
         // On the reference the proofs already built (what `./storagelab bench --quick --peers --lab 04`
         // does after copying and building its own). Online: the first run on a machine downloads
         // RocksDB, LevelDB and H2 (the Maven profile `peers`).
-        dev.storagelab.grader.bench.BenchReport report = new dev.storagelab.grader.bench.Bench(workspace,
-                new PrintStream(progress, true, StandardCharsets.UTF_8))
+        dev.storagelab.grader.bench.BenchReport report = new dev.storagelab.grader.bench.Bench(
+                        workspace, new PrintStream(progress, true, StandardCharsets.UTF_8))
                 .sharedReference(grader().builtReference(List.of(workspace.lab("04")), tmp))
                 .run(new dev.storagelab.grader.bench.Bench.Options(List.of("04"), null, true, true, out, false, 0, 0));
         String table = Files.readString(out.resolve("bench.txt")) + progress.toString(StandardCharsets.UTF_8);
         assertThat(table, report.labs().get(0).problem(), nullValue());
-        JsonObject bench = JsonParser.parseString(Files.readString(out.resolve("bench.json"))).getAsJsonObject();
+        JsonObject bench = JsonParser.parseString(Files.readString(out.resolve("bench.json")))
+                .getAsJsonObject();
         JsonObject workloads = bench.getAsJsonObject("workloads");
-        assertThat(workloads.getAsJsonArray("problems").toString(), workloads.getAsJsonArray("problems").size(), is(0));
+        assertThat(
+                workloads.getAsJsonArray("problems").toString(),
+                workloads.getAsJsonArray("problems").size(),
+                is(0));
         List<String> ran = new ArrayList<>();
-        workloads.getAsJsonArray("runs").forEach(r -> ran.add(r.getAsJsonObject().get("workload").getAsString() + " on "
-                + r.getAsJsonObject().get("engine").getAsString()));
+        workloads
+                .getAsJsonArray("runs")
+                .forEach(r -> ran.add(r.getAsJsonObject().get("workload").getAsString() + " on "
+                        + r.getAsJsonObject().get("engine").getAsString()));
         for (String workload : List.of("fillrandom", "readrandom", "seekrandom")) {
             for (String engine : List.of("btree", "rocksdb", "leveldb", "h2")) {
                 assertThat(table, ran.contains(workload + " on " + engine), is(true));
             }
         }
         JsonObject lab = bench.getAsJsonArray("labs").get(0).getAsJsonObject();
-        assertThat("lab-04's JMH suite ran too", lab.getAsJsonArray("benchmarks").size(), greaterThanOrEqualTo(6));
+        assertThat(
+                "lab-04's JMH suite ran too", lab.getAsJsonArray("benchmarks").size(), greaterThanOrEqualTo(6));
         assertThat(Files.size(out.resolve("workloads.png")), greaterThan(5_000L));
     }
 
@@ -183,7 +204,8 @@ class WorkspaceProofTest {
         for (LabResult lab : report.isolated()) {
             // a release lab whose build or hidden tests fail to compile also scores 0: that must fail here
             assertThat(lab.lab() + " built on the release and ran its hidden tests", lab.problem(), nullValue());
-            assertThat(lab.lab() + " ran hidden tests on the release", lab.tests().isEmpty(), equalTo(false));
+            assertThat(
+                    lab.lab() + " ran hidden tests on the release", lab.tests().isEmpty(), equalTo(false));
             for (TestResult t : lab.tests()) {
                 if (t.earned() > 0) {
                     earned.add(t.test().id());
@@ -198,7 +220,10 @@ class WorkspaceProofTest {
     void oneDeliberateBugInOneLab01RegionCostsOnlyTheTestsThatCatchIt() throws IOException {
         Lab lab01 = workspace.lab("01");
         Path submission = tmp.resolve("buggy-submission");
-        FileTrees.copy(workspace.root().resolve(lab01.studentSources()), submission.resolve(lab01.studentSources()), p -> true);
+        FileTrees.copy(
+                workspace.root().resolve(lab01.studentSources()),
+                submission.resolve(lab01.studentSources()),
+                p -> true);
         Path compactor = submission.resolve(lab01.studentSources()).resolve("dev/storagelab/sortedlog/Compactor.java");
         String fixed = Files.readString(compactor);
         String buggy = fixed.replace("if (e.isTombstone() && dropTombstones) {", "if (e.isTombstone()) {");
@@ -207,26 +232,49 @@ class WorkspaceProofTest {
 
         GradeReport report = grade(submission, List.of("01"));
         LabResult lab = report.isolated().get(0);
-        List<TestResult> failed = lab.tests().stream().filter(t -> !t.outcome().passed()).toList();
+        List<TestResult> failed =
+                lab.tests().stream().filter(t -> !t.outcome().passed()).toList();
         assertThat("dropping tombstones above the bottom must be caught", failed, not(empty()));
-        assertThat("a bug in compaction must not cost the other tasks' tests", failed.size(), lessThan(lab.tests().size() / 4));
-        assertThat("the student learns the concept: " + failed, failed.stream().anyMatch(t ->
-                t.test().concept().toLowerCase(java.util.Locale.ROOT).contains("tombstone")), is(true));
-        assertThat(lab.tests().stream().filter(t -> t.test().className().endsWith("BinarySearchHiddenTest"))
-                .allMatch(t -> t.outcome().passed()), is(true));
+        assertThat(
+                "a bug in compaction must not cost the other tasks' tests",
+                failed.size(),
+                lessThan(lab.tests().size() / 4));
+        assertThat(
+                "the student learns the concept: " + failed,
+                failed.stream()
+                        .anyMatch(t -> t.test()
+                                .concept()
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .contains("tombstone")),
+                is(true));
+        assertThat(
+                lab.tests().stream()
+                        .filter(t -> t.test().className().endsWith("BinarySearchHiddenTest"))
+                        .allMatch(t -> t.outcome().passed()),
+                is(true));
     }
 
     @Test
     void studentReleaseGradesItsPublicTestsAsLocalChecks() throws IOException {
-        GradeReport report = releaseGrader().grade(null, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        GradeReport report =
+                releaseGrader().grade(null, List.of(), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(report.error(), nullValue());
         assertThat(report.isolated().size(), equalTo(workspace.labs().size()));
         for (LabResult lab : report.isolated()) {
-            assertThat(lab.lab() + " has public tests to run as local checks", lab.tests().size(), greaterThan(20));
+            assertThat(
+                    lab.lab() + " has public tests to run as local checks",
+                    lab.tests().size(),
+                    greaterThan(20));
             for (TestResult t : lab.tests()) {
-                assertThat(t.test().concept(), equalTo(HiddenTests.LOCAL_CHECK + LabTests.concept(t.test().methodName())));
-                assertThat("on the starter every local check of student work fails as not implemented: " + t.test().id(),
-                        t.outcome().message(), containsString("is not implemented yet"));
+                assertThat(
+                        t.test().concept(),
+                        equalTo(HiddenTests.LOCAL_CHECK
+                                + LabTests.concept(t.test().methodName())));
+                assertThat(
+                        "on the starter every local check of student work fails as not implemented: "
+                                + t.test().id(),
+                        t.outcome().message(),
+                        containsString("is not implemented yet"));
             }
         }
     }
@@ -235,13 +283,19 @@ class WorkspaceProofTest {
     void exportIsByteIdenticalAndLeavesInstructorFilesBehind() throws IOException {
         Path again = tmp.resolve("release-again");
         new Exporter(workspace).export(again);
-        assertThat("exporting twice must give the same bytes", Fixtures.treeDigest(again), equalTo(Fixtures.treeDigest(release)));
+        assertThat(
+                "exporting twice must give the same bytes",
+                Fixtures.treeDigest(again),
+                equalTo(Fixtures.treeDigest(release)));
         try (Stream<Path> files = Files.walk(release)) {
             List<String> leaked = files.map(p -> release.relativize(p).toString())
-                    .filter(p -> p.contains("src/hidden") || p.startsWith(".ci") || p.startsWith("grader/src/test")).toList();
+                    .filter(p -> p.contains("src/hidden") || p.startsWith(".ci") || p.startsWith("grader/src/test"))
+                    .toList();
             assertThat(leaked, empty());
         }
-        assertThat("instructor-only Markdown stays behind", Files.readString(release.resolve("README.md")),
+        assertThat(
+                "instructor-only Markdown stays behind",
+                Files.readString(release.resolve("README.md")),
                 not(containsString("Writing a lab (instructors only)")));
         assertThat(Files.isExecutable(release.resolve("storagelab")), is(true));
     }
@@ -250,17 +304,21 @@ class WorkspaceProofTest {
     void releaseCarriesNoSolutionNoAuditRecordAndNoHiddenTest() throws IOException {
         // export has refused to write a release that fails this check; here it runs on the release
         // every other proof uses, and shows that it had something to look for.
-        ReleaseLeakCheck.Report report = ReleaseLeakCheck.of(workspace, java.util.Set.of()).check(release);
+        ReleaseLeakCheck.Report report =
+                ReleaseLeakCheck.of(workspace, java.util.Set.of()).check(release);
         assertThat(report.describe(), report.leaks(), empty());
         assertThat("every lab's regions are read", report.regions(), greaterThan(100));
         assertThat(report.regionWindows(), greaterThan(1000));
         assertThat("the audit's records and the hidden tests are read", report.instructorWindows(), greaterThan(1000));
         assertThat("the release's text files are all read", report.filesChecked(), greaterThan(1000));
-        for (String leftOut : List.of("notes/audit.md", "notes/data/audit-lab-04.txt", "notes/data/lab07/bench/whatif-dirty-view.patch")) {
+        for (String leftOut : List.of(
+                "notes/audit.md", "notes/data/audit-lab-04.txt", "notes/data/lab07/bench/whatif-dirty-view.patch")) {
             assertThat(leftOut + " stays behind", Files.exists(release.resolve(leftOut)), is(false));
         }
-        assertThat("a note in the release cites no file the release leaves out",
-                ReleaseLeakCheck.citationsOfLeftOutFiles(workspace.root(), release), empty());
+        assertThat(
+                "a note in the release cites no file the release leaves out",
+                ReleaseLeakCheck.citationsOfLeftOutFiles(workspace.root(), release),
+                empty());
     }
 
     @Test
@@ -277,11 +335,13 @@ class WorkspaceProofTest {
             for (SurefireReports.Case t : SurefireReports.read(copy.resolve(lab.directory()))) {
                 if (t.passed()) {
                     passed++;
-                } else if (t.failure() != null && t.failure().contains("NotImplementedException")
+                } else if (t.failure() != null
+                        && t.failure().contains("NotImplementedException")
                         && t.failure().contains("is not implemented yet")) {
                     notImplemented++;
                 } else {
-                    wrongFailures.add(t.className() + "#" + t.name() + ": " + String.valueOf(t.failure()).lines().limit(3).toList());
+                    wrongFailures.add(t.className() + "#" + t.name() + ": "
+                            + String.valueOf(t.failure()).lines().limit(3).toList());
                 }
             }
         }
@@ -298,7 +358,8 @@ class WorkspaceProofTest {
         FileTrees.copy(release, filled, p -> true);
         List<String> differ = new ArrayList<>();
         for (Lab lab : workspace.labs()) {
-            FileTrees.copy(workspace.root().resolve(lab.studentSources()), filled.resolve(lab.studentSources()), p -> true);
+            FileTrees.copy(
+                    workspace.root().resolve(lab.studentSources()), filled.resolve(lab.studentSources()), p -> true);
             Path module = filled.resolve(lab.directory());
             try (Stream<Path> files = Files.walk(module)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -320,10 +381,21 @@ class WorkspaceProofTest {
         List<String> cmd = new ArrayList<>(LabBuild.maven());
         // Sources against classes by time, as the grader's build compiled them: what that build
         // compiled is not compiled again.
-        cmd.addAll(List.of("-B", "-q", "-o", "-Dstyle.color=never", "-Denforcer.skip=true",
-                "-Dmaven.compiler.useIncrementalCompilation=false", "-Dmaven.test.failure.ignore=true", "test"));
+        cmd.addAll(List.of(
+                "-B",
+                "-q",
+                "-o",
+                "-Dstyle.color=never",
+                "-Denforcer.skip=true",
+                "-Dmaven.compiler.useIncrementalCompilation=false",
+                "-Dmaven.test.failure.ignore=true",
+                "test"));
         Path log = tmp.resolve("mvn-" + System.nanoTime() + ".log");
-        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertThat("maven must finish", p.waitFor(10, TimeUnit.MINUTES), is(true));
         assertThat("the release must compile and its tests run:\n" + Files.readString(log), p.exitValue(), is(0));
     }

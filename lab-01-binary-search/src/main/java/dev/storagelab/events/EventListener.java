@@ -34,8 +34,7 @@ public interface EventListener {
         }
 
         @Override
-        public void onEvent(EngineEvent event) {
-        }
+        public void onEvent(EngineEvent event) {}
 
         @Override
         public String toString() {

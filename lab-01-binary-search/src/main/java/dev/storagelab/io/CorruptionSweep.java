@@ -52,11 +52,9 @@ public final class CorruptionSweep {
      * @param opened  damaged copies the store opened (and the opener checked)
      * @param refused damaged copies the store refused to open, leaving them as they were
      */
-    public record Result(int opened, int refused) {
-    }
+    public record Result(int opened, int refused) {}
 
-    private CorruptionSweep() {
-    }
+    private CorruptionSweep() {}
 
     /** Every file of {@code storage} as a reader sees it now. */
     public static Map<String, byte[]> image(FaultInjectingStorage storage) throws IOException {
@@ -96,13 +94,17 @@ public final class CorruptionSweep {
                     }
                     String changed = changes(damaged, storage);
                     if (changed != null) {
-                        throw new AssertionError("with " + where + " inverted the open failed (" + e.getMessage()
-                                + ") but first changed the files: " + changed, e);
+                        throw new AssertionError(
+                                "with " + where + " inverted the open failed (" + e.getMessage()
+                                        + ") but first changed the files: " + changed,
+                                e);
                     }
                     refused++;
                 } catch (RuntimeException e) {
-                    throw new AssertionError("with " + where + " inverted the open failed with " + e
-                            + " instead of an error that names the damage", e);
+                    throw new AssertionError(
+                            "with " + where + " inverted the open failed with " + e
+                                    + " instead of an error that names the damage",
+                            e);
                 }
             }
         }
@@ -117,8 +119,9 @@ public final class CorruptionSweep {
      *
      * @throws AssertionError naming the damage and the key if a write reads back wrong
      */
-    public static void checkAcknowledged(KeyValueStore store, Map<Bytes, Bytes> acknowledged, Damage damage,
-                                         Predicate<Bytes> mayBeAbsent) throws IOException {
+    public static void checkAcknowledged(
+            KeyValueStore store, Map<Bytes, Bytes> acknowledged, Damage damage, Predicate<Bytes> mayBeAbsent)
+            throws IOException {
         for (Map.Entry<Bytes, Bytes> e : acknowledged.entrySet()) {
             Optional<Bytes> read;
             try {

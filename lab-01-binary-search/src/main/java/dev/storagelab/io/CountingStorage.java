@@ -64,7 +64,8 @@ public final class CountingStorage extends ForwardingStorage {
     /** {@code f}, counted, and listed in {@link #openWriteHandles()} until it is closed. */
     private WritableFile tracked(String name, WritableFile f) {
         openWriters.merge(name, 1, Integer::sum);
-        return new CountingWritable(f, bytesWritten, forces, () -> openWriters.computeIfPresent(name, (n, c) -> c == 1 ? null : c - 1));
+        return new CountingWritable(
+                f, bytesWritten, forces, () -> openWriters.computeIfPresent(name, (n, c) -> c == 1 ? null : c - 1));
     }
 
     @Override
@@ -72,7 +73,8 @@ public final class CountingStorage extends ForwardingStorage {
         ReadableFile f = delegate.openRead(name);
         openReaders.merge(name, 1, Integer::sum);
         return new ReadableFile() {
-            private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+            private final java.util.concurrent.atomic.AtomicBoolean closed =
+                    new java.util.concurrent.atomic.AtomicBoolean();
 
             @Override
             public int read(long position, ByteBuffer dst) throws IOException {
@@ -140,7 +142,9 @@ public final class CountingStorage extends ForwardingStorage {
         private final LongAdder forces;
         /** Run once, at the first close (null: nothing to run). */
         private final Runnable onClose;
-        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private final java.util.concurrent.atomic.AtomicBoolean closed =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         CountingWritable(WritableFile f, LongAdder bytes, LongAdder forces, Runnable onClose) {
             super(f);

@@ -60,7 +60,8 @@ public final class DiskStorage implements Storage {
     @Override
     public WritableFile create(String name) throws IOException {
         Path p = path(name);
-        return DiskWritableFile.open(name, p, FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        return DiskWritableFile.open(
+                name, p, FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
     }
 
     @Override
@@ -108,7 +109,9 @@ public final class DiskStorage implements Storage {
             for (DiskWritableFile w : moved) {
                 w.path = target;
             }
-            OPEN_WRITERS.computeIfAbsent(target, k -> ConcurrentHashMap.newKeySet()).addAll(moved);
+            OPEN_WRITERS
+                    .computeIfAbsent(target, k -> ConcurrentHashMap.newKeySet())
+                    .addAll(moved);
         }
     }
 
@@ -191,7 +194,9 @@ public final class DiskStorage implements Storage {
                 ch.close();
                 throw e;
             }
-            OPEN_WRITERS.computeIfAbsent(path, k -> ConcurrentHashMap.newKeySet()).add(w);
+            OPEN_WRITERS
+                    .computeIfAbsent(path, k -> ConcurrentHashMap.newKeySet())
+                    .add(w);
             return w;
         }
 

@@ -55,7 +55,18 @@ public final class FaultInjectingStorage implements Storage {
 
     /** The operations a fault can be injected into. */
     public enum Op {
-        CREATE, OPEN_APPEND, OPEN_READ, APPEND, WRITE_AT, FORCE, READ, RENAME, DELETE, TRUNCATE, SYNC_DIRECTORY, LIST
+        CREATE,
+        OPEN_APPEND,
+        OPEN_READ,
+        APPEND,
+        WRITE_AT,
+        FORCE,
+        READ,
+        RENAME,
+        DELETE,
+        TRUNCATE,
+        SYNC_DIRECTORY,
+        LIST
     }
 
     /** How much unforced state survives a power loss. */
@@ -95,8 +106,7 @@ public final class FaultInjectingStorage implements Storage {
          */
         final TreeMap<Integer, byte[]> overwrittenSectors = new TreeMap<>();
 
-        Inode() {
-        }
+        Inode() {}
 
         Inode(byte[] content) {
             data = Arrays.copyOf(content, Math.max(64, content.length));
@@ -116,8 +126,10 @@ public final class FaultInjectingStorage implements Storage {
             int overwrittenEnd = Math.min(end, durableSize);
             if (durableSnapshot == null && position < overwrittenEnd) {
                 for (int sector = position / SECTOR_SIZE; sector * SECTOR_SIZE < overwrittenEnd; sector++) {
-                    overwrittenSectors.computeIfAbsent(sector, k -> Arrays.copyOfRange(data,
-                            k * SECTOR_SIZE, Math.min((k + 1) * SECTOR_SIZE, durableSize)));
+                    overwrittenSectors.computeIfAbsent(
+                            sector,
+                            k -> Arrays.copyOfRange(
+                                    data, k * SECTOR_SIZE, Math.min((k + 1) * SECTOR_SIZE, durableSize)));
                 }
             }
             if (end > data.length) {
@@ -153,7 +165,8 @@ public final class FaultInjectingStorage implements Storage {
                 return durableSnapshot.clone();
             }
             byte[] out = Arrays.copyOf(data, durableSize);
-            overwrittenSectors.forEach((sector, old) -> System.arraycopy(old, 0, out, sector * SECTOR_SIZE, old.length));
+            overwrittenSectors.forEach(
+                    (sector, old) -> System.arraycopy(old, 0, out, sector * SECTOR_SIZE, old.length));
             return out;
         }
 
@@ -216,6 +229,7 @@ public final class FaultInjectingStorage implements Storage {
     private Map<String, Inode> durableFiles = new TreeMap<>();
     /** Directory changes since the last sync, in order. */
     private final List<DirOp> pendingDirOps = new ArrayList<>();
+
     private final List<Fault> faults = new ArrayList<>();
     private long generation;
     private long mutations;
@@ -311,7 +325,8 @@ public final class FaultInjectingStorage implements Storage {
     public synchronized void flipBit(String name, long offset, int bit) throws IOException {
         Inode inode = lookup(name);
         if (offset < 0 || offset >= inode.size) {
-            throw new IllegalArgumentException("offset " + offset + " is outside " + name + " (size " + inode.size + ")");
+            throw new IllegalArgumentException(
+                    "offset " + offset + " is outside " + name + " (size " + inode.size + ")");
         }
         if (bit < 0 || bit > 7) {
             throw new IllegalArgumentException("bit must be 0-7: " + bit);
@@ -430,8 +445,7 @@ public final class FaultInjectingStorage implements Storage {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     // ---------------------------------------------------------------- internals
 

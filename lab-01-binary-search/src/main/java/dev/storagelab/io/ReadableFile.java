@@ -25,8 +25,8 @@ public interface ReadableFile extends Closeable {
         while (dst.hasRemaining()) {
             int n = read(pos, dst);
             if (n < 0) {
-                throw new EOFException(name() + ": wanted " + dst.remaining() + " more bytes at offset "
-                        + pos + " but the file ends at " + size());
+                throw new EOFException(name() + ": wanted " + dst.remaining() + " more bytes at offset " + pos
+                        + " but the file ends at " + size());
             }
             pos += n;
         }

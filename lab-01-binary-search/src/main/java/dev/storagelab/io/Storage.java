@@ -83,7 +83,10 @@ public interface Storage extends Closeable {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("file name must be non-empty: " + name);
         }
-        if (name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0
+        if (name.equals(".")
+                || name.equals("..")
+                || name.indexOf('/') >= 0
+                || name.indexOf('\\') >= 0
                 || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("file name must be a plain name inside the directory: " + name);
         }

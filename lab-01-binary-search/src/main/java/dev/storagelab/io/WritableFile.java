@@ -63,8 +63,8 @@ public interface WritableFile extends Closeable {
      */
     static long checkWritePosition(String name, long position, long size) {
         if (position < 0 || position > size) {
-            throw new IllegalArgumentException("writeAt position " + position + " is outside " + name + " (size "
-                    + size + "): a positional write may start anywhere from 0 to the end of the file, never past it");
+            throw new IllegalArgumentException("writeAt position " + position + " is outside " + name + " (size " + size
+                    + "): a positional write may start anywhere from 0 to the end of the file, never past it");
         }
         return position;
     }

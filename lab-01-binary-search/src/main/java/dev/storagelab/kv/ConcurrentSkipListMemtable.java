@@ -31,12 +31,16 @@ public final class ConcurrentSkipListMemtable implements Memtable {
 
     @Override
     public EntryIterator iterator(Bytes from) {
-        return EntryIterator.of((from == null ? map : map.tailMap(from, true)).values().iterator());
+        return EntryIterator.of(
+                (from == null ? map : map.tailMap(from, true)).values().iterator());
     }
 
     @Override
     public EntryIterator descendingIterator(Bytes from) {
-        return EntryIterator.of((from == null ? map : map.headMap(from, true)).descendingMap().values().iterator());
+        return EntryIterator.of((from == null ? map : map.headMap(from, true))
+                .descendingMap()
+                .values()
+                .iterator());
     }
 
     @Override

@@ -31,8 +31,7 @@ public interface EntryIterator extends Iterator<Entry>, AutoCloseable {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 

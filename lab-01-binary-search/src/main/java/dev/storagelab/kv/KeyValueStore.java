@@ -56,7 +56,8 @@ public interface KeyValueStore extends Closeable {
             throw new NullPointerException("value must not be null (use delete to remove a key)");
         }
         if (value.length() > MAX_VALUE_BYTES) {
-            throw new IllegalArgumentException("value is " + value.length() + " bytes; the limit is " + MAX_VALUE_BYTES);
+            throw new IllegalArgumentException(
+                    "value is " + value.length() + " bytes; the limit is " + MAX_VALUE_BYTES);
         }
         return value;
     }

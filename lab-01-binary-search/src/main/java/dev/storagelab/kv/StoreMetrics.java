@@ -49,7 +49,8 @@ public final class StoreMetrics {
         } else {
             puts.increment();
         }
-        userBytesWritten.add(entry.key().length() + (entry.isTombstone() ? 0 : entry.value().length()));
+        userBytesWritten.add(
+                entry.key().length() + (entry.isTombstone() ? 0 : entry.value().length()));
         putRecorder.recordValue(Math.min(nanos, TimeUnit.SECONDS.toNanos(60)));
     }
 
@@ -74,9 +75,22 @@ public final class StoreMetrics {
         // A Recorder hands out what was recorded since the last call; keep running totals.
         getLatency.add(getRecorder.getIntervalHistogram());
         putLatency.add(putRecorder.getIntervalHistogram());
-        return new Snapshot(gets.sum(), getHits.sum(), puts.sum(), deletes.sum(), userBytesWritten.sum(),
-                io.bytesWritten(), io.bytesRead(), io.reads(), io.forces(), blocksRead.sum(), flushes.sum(),
-                compactions.sum(), writeStalls.sum(), percentiles(getLatency), percentiles(putLatency));
+        return new Snapshot(
+                gets.sum(),
+                getHits.sum(),
+                puts.sum(),
+                deletes.sum(),
+                userBytesWritten.sum(),
+                io.bytesWritten(),
+                io.bytesRead(),
+                io.reads(),
+                io.forces(),
+                blocksRead.sum(),
+                flushes.sum(),
+                compactions.sum(),
+                writeStalls.sum(),
+                percentiles(getLatency),
+                percentiles(putLatency));
     }
 
     private static Map<String, Long> percentiles(Histogram h) {
@@ -95,10 +109,22 @@ public final class StoreMetrics {
      * @param diskBytesWritten bytes that reached files (logs, segments, everything)
      * @param userBytesWritten key and value bytes callers wrote
      */
-    public record Snapshot(long gets, long getHits, long puts, long deletes, long userBytesWritten,
-                           long diskBytesWritten, long diskBytesRead, long diskReads, long forces, long blocksRead,
-                           long flushes, long compactions, long writeStalls,
-                           Map<String, Long> getLatency, Map<String, Long> putLatency) {
+    public record Snapshot(
+            long gets,
+            long getHits,
+            long puts,
+            long deletes,
+            long userBytesWritten,
+            long diskBytesWritten,
+            long diskBytesRead,
+            long diskReads,
+            long forces,
+            long blocksRead,
+            long flushes,
+            long compactions,
+            long writeStalls,
+            Map<String, Long> getLatency,
+            Map<String, Long> putLatency) {
 
         /** Disk bytes written per user byte written; NaN before the first write. */
         public double writeAmplification() {

@@ -34,8 +34,7 @@ public final class NotImplementedException extends UnsupportedOperationException
      */
     private static String callerMethod() {
         return StackWalker.getInstance()
-                .walk(frames -> frames
-                        .filter(f -> !f.getClassName().equals(NotImplementedException.class.getName()))
+                .walk(frames -> frames.filter(f -> !f.getClassName().equals(NotImplementedException.class.getName()))
                         .findFirst()
                         .map(f -> simpleName(f.getClassName()) + "." + f.getMethodName())
                         .orElse("?"));

@@ -15,8 +15,7 @@ import java.util.List;
  */
 public final class BinarySearch {
 
-    private BinarySearch() {
-    }
+    private BinarySearch() {}
 
     /**
      * Searches the sorted array {@code a} for {@code key} (LeetCode 704, extended to report the

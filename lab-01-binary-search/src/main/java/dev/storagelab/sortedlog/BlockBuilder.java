@@ -50,7 +50,9 @@ public final class BlockBuilder {
 
     /** The size {@code entry} adds to the block. */
     public static int encodedSize(Entry entry) {
-        return ENTRY_HEADER_SIZE + entry.key().length() + (entry.isTombstone() ? 0 : entry.value().length());
+        return ENTRY_HEADER_SIZE
+                + entry.key().length()
+                + (entry.isTombstone() ? 0 : entry.value().length());
     }
 
     public boolean isEmpty() {
@@ -77,7 +79,10 @@ public final class BlockBuilder {
         CRC32C crc = new CRC32C();
         byte[] body = out.toByteArray();
         crc.update(body);
-        byte[] block = ByteBuffer.allocate(body.length + 4).put(body).putInt((int) crc.getValue()).array();
+        byte[] block = ByteBuffer.allocate(body.length + 4)
+                .put(body)
+                .putInt((int) crc.getValue())
+                .array();
         out.reset();
         count = 0;
         firstKey = null;

@@ -31,7 +31,8 @@ public final class BlockReader {
      */
     public BlockReader(byte[] block, String file, long offset) throws CorruptionException {
         if (block.length < BLOCK_TRAILER_SIZE) {
-            throw new CorruptionException(file, offset, "block is " + block.length + " bytes, shorter than its trailer");
+            throw new CorruptionException(
+                    file, offset, "block is " + block.length + " bytes, shorter than its trailer");
         }
         ByteBuffer buf = ByteBuffer.wrap(block);
         int bodyEnd = block.length - 4;
@@ -54,8 +55,11 @@ public final class BlockReader {
             int keyLength = buf.getInt();
             int valueLength = buf.getInt();
             if (keyLength <= 0 || valueLength < 0 || (long) keyLength + valueLength > buf.remaining()) {
-                throw new CorruptionException(file, offset + at, "entry lengths (key " + keyLength + ", value "
-                        + valueLength + ") do not fit the " + buf.remaining() + " bytes left in the block");
+                throw new CorruptionException(
+                        file,
+                        offset + at,
+                        "entry lengths (key " + keyLength + ", value " + valueLength + ") do not fit the "
+                                + buf.remaining() + " bytes left in the block");
             }
             Bytes key = Bytes.read(buf, keyLength);
             if (previous != null && previous.compareTo(key) >= 0) {
@@ -67,11 +71,13 @@ public final class BlockReader {
             } else if (type == TYPE_TOMBSTONE && valueLength == 0) {
                 list.add(Entry.tombstone(key));
             } else {
-                throw new CorruptionException(file, offset + at, "bad entry type " + type + " with value length " + valueLength);
+                throw new CorruptionException(
+                        file, offset + at, "bad entry type " + type + " with value length " + valueLength);
             }
         }
         if (list.size() != count || count == 0) {
-            throw new CorruptionException(file, offset, "block trailer says " + count + " entries but holds " + list.size());
+            throw new CorruptionException(
+                    file, offset, "block trailer says " + count + " entries but holds " + list.size());
         }
         this.entries = Collections.unmodifiableList(list);
     }

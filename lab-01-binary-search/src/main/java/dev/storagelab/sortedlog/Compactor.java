@@ -14,8 +14,7 @@ import java.util.List;
  */
 public final class Compactor {
 
-    private Compactor() {
-    }
+    private Compactor() {}
 
     /**
      * Writes the merge of {@code newestFirst} to the segment {@code outputName}.
@@ -28,14 +27,15 @@ public final class Compactor {
      * @return the number of entries written; 0 means everything was dropped and no file was
      *         written
      */
-    public static long compact(Storage storage, List<SegmentReader> newestFirst, String outputName, int blockSize,
-                               boolean dropTombstones) throws IOException {
+    public static long compact(
+            Storage storage, List<SegmentReader> newestFirst, String outputName, int blockSize, boolean dropTombstones)
+            throws IOException {
         List<EntryIterator> sources = new ArrayList<>(newestFirst.size());
         for (SegmentReader s : newestFirst) {
             sources.add(s.iterator());
         }
         try (EntryIterator merged = NewestWinsMerge.of(sources);
-             SegmentWriter out = new SegmentWriter(storage, outputName, blockSize)) {
+                SegmentWriter out = new SegmentWriter(storage, outputName, blockSize)) {
             while (merged.hasNext()) {
                 Entry e = merged.next();
                 // BEGIN SOLUTION lab-01 T9

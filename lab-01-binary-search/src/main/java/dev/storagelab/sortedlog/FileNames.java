@@ -18,8 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class FileNames {
 
-    private FileNames() {
-    }
+    private FileNames() {}
 
     private static final Pattern LOG = Pattern.compile("(\\d{6,})\\.log");
     private static final Pattern SEGMENT = Pattern.compile("(\\d{6,})-(\\d{6,})\\.seg");

@@ -54,8 +54,7 @@ public final class HashIndexLog implements KeyValueStore {
     }
 
     /** Where a key's newest record sits in the log. */
-    record Location(long offset, int size) {
-    }
+    record Location(long offset, int size) {}
 
     private final CountingStorage storage;
     private final Options options;
@@ -63,8 +62,10 @@ public final class HashIndexLog implements KeyValueStore {
     private final Object writeLock = new Object();
     private final StoreMetrics metrics;
     private final RecoveryReport recovery;
+
     @GuardedBy("writeLock")
     private LogWriter writer;
+
     private final ReadableFile reader;
     private volatile boolean closed;
 
@@ -156,7 +157,9 @@ public final class HashIndexLog implements KeyValueStore {
             reader.readFully(loc.offset(), record);
             Entry entry = LogReader.decode(record.flip(), storage.describe(LOG_NAME), loc.offset());
             if (!entry.key().equals(key) || entry.isTombstone()) {
-                throw new CorruptionException(storage.describe(LOG_NAME), loc.offset(),
+                throw new CorruptionException(
+                        storage.describe(LOG_NAME),
+                        loc.offset(),
                         "index points at a record for " + entry + ", not at a value of " + key);
             }
             result = Optional.of(entry.value());

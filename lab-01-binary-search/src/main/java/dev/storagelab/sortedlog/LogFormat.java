@@ -20,11 +20,11 @@ package dev.storagelab.sortedlog;
  */
 public final class LogFormat {
 
-    private LogFormat() {
-    }
+    private LogFormat() {}
 
     /** "SLOG" in ASCII. */
     public static final int MAGIC = 0x534C4F47;
+
     public static final int VERSION = 1;
     public static final int FILE_HEADER_SIZE = 8;
 
@@ -37,6 +37,7 @@ public final class LogFormat {
     public static final byte TYPE_TOMBSTONE = 2;
 
     /** The longest payload a record may carry: the largest key and value plus the prefix. */
-    public static final int MAX_PAYLOAD = PAYLOAD_PREFIX_SIZE + dev.storagelab.kv.KeyValueStore.MAX_KEY_BYTES
+    public static final int MAX_PAYLOAD = PAYLOAD_PREFIX_SIZE
+            + dev.storagelab.kv.KeyValueStore.MAX_KEY_BYTES
             + dev.storagelab.kv.KeyValueStore.MAX_VALUE_BYTES;
 }

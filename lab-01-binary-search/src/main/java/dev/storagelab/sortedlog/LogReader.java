@@ -80,7 +80,10 @@ public final class LogReader implements AutoCloseable {
         int magic = header.getInt();
         int version = header.getInt();
         if (magic != MAGIC) {
-            throw new CorruptionException(describe, 0, String.format("wrong magic number 0x%08x, expected 0x%08x (not a log file)", magic, MAGIC));
+            throw new CorruptionException(
+                    describe,
+                    0,
+                    String.format("wrong magic number 0x%08x, expected 0x%08x (not a log file)", magic, MAGIC));
         }
         if (version != VERSION) {
             throw new CorruptionException(describe, 4, "unsupported log version " + version + ", expected " + VERSION);
@@ -168,8 +171,11 @@ public final class LogReader implements AutoCloseable {
             throw new CorruptionException(file, offset, "record header checksum mismatch");
         }
         if (length != r.remaining() - RECORD_HEADER_SIZE) {
-            throw new CorruptionException(file, offset, "record length " + length + " does not match the "
-                    + (r.remaining() - RECORD_HEADER_SIZE) + " payload bytes present");
+            throw new CorruptionException(
+                    file,
+                    offset,
+                    "record length " + length + " does not match the " + (r.remaining() - RECORD_HEADER_SIZE)
+                            + " payload bytes present");
         }
         if (crc(r, RECORD_HEADER_SIZE, length) != r.getInt(4)) {
             throw new CorruptionException(file, offset, "record payload checksum mismatch");
@@ -178,13 +184,16 @@ public final class LogReader implements AutoCloseable {
         byte type = r.get();
         int keyLength = r.getInt();
         if (keyLength <= 0 || keyLength > r.remaining()) {
-            throw new CorruptionException(file, offset, "key length " + keyLength + " does not fit the "
-                    + r.remaining() + " payload bytes left");
+            throw new CorruptionException(
+                    file,
+                    offset,
+                    "key length " + keyLength + " does not fit the " + r.remaining() + " payload bytes left");
         }
         Bytes key = Bytes.read(r, keyLength);
         if (type == TYPE_TOMBSTONE) {
             if (r.hasRemaining()) {
-                throw new CorruptionException(file, offset, "tombstone record carries " + r.remaining() + " value bytes");
+                throw new CorruptionException(
+                        file, offset, "tombstone record carries " + r.remaining() + " value bytes");
             }
             return Entry.tombstone(key);
         }

@@ -30,7 +30,10 @@ public final class LogWriter implements AutoCloseable {
     public static LogWriter create(Storage storage, String name) throws IOException {
         WritableFile file = storage.create(name);
         try {
-            ByteBuffer header = ByteBuffer.allocate(FILE_HEADER_SIZE).putInt(MAGIC).putInt(VERSION).flip();
+            ByteBuffer header = ByteBuffer.allocate(FILE_HEADER_SIZE)
+                    .putInt(MAGIC)
+                    .putInt(VERSION)
+                    .flip();
             file.append(header);
             file.force();
         } catch (IOException | RuntimeException e) {
@@ -105,7 +108,8 @@ public final class LogWriter implements AutoCloseable {
      */
     private void checkUsable() throws IOException {
         if (failure != null) {
-            throw new IOException(file.name() + " is unusable after a failed write; reopen the store to recover it", failure);
+            throw new IOException(
+                    file.name() + " is unusable after a failed write; reopen the store to recover it", failure);
         }
     }
 

@@ -15,7 +15,7 @@ public record RecoveryReport(long records, long validBytes, long truncatedBytes)
 
     /** The sum of two reports, for stores that replay several logs. */
     public RecoveryReport plus(RecoveryReport other) {
-        return new RecoveryReport(records + other.records, validBytes + other.validBytes,
-                truncatedBytes + other.truncatedBytes);
+        return new RecoveryReport(
+                records + other.records, validBytes + other.validBytes, truncatedBytes + other.truncatedBytes);
     }
 }

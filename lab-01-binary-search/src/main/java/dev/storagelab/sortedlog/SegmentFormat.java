@@ -22,11 +22,11 @@ package dev.storagelab.sortedlog;
  */
 public final class SegmentFormat {
 
-    private SegmentFormat() {
-    }
+    private SegmentFormat() {}
 
     /** "SLSEGMNT" in ASCII. */
     public static final long MAGIC = 0x534C5345474D4E54L;
+
     public static final int VERSION = 1;
     public static final int DEFAULT_BLOCK_SIZE = 4096;
 
@@ -37,6 +37,7 @@ public final class SegmentFormat {
     public static final int ENTRY_HEADER_SIZE = 9;
     /** entryCount u32 + crc u32. */
     public static final int BLOCK_TRAILER_SIZE = 8;
+
     public static final int FOOTER_SIZE = 40;
     /** The footer bytes covered by footerCrc. */
     public static final int FOOTER_CHECKED_SIZE = 28;

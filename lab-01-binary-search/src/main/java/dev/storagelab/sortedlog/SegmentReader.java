@@ -52,15 +52,22 @@ public final class SegmentReader implements AutoCloseable {
         this.metrics = metrics;
         this.fileSize = file.size();
         if (fileSize < FOOTER_SIZE) {
-            throw new CorruptionException(describe, 0, "file is " + fileSize + " bytes, shorter than a "
-                    + FOOTER_SIZE + "-byte footer (truncated segment)");
+            throw new CorruptionException(
+                    describe,
+                    0,
+                    "file is " + fileSize + " bytes, shorter than a " + FOOTER_SIZE
+                            + "-byte footer (truncated segment)");
         }
         long footerOffset = fileSize - FOOTER_SIZE;
         ByteBuffer footer = ByteBuffer.wrap(file.readFully(footerOffset, FOOTER_SIZE));
         long magic = footer.getLong(FOOTER_SIZE - 8);
         if (magic != MAGIC) {
-            throw new CorruptionException(describe, footerOffset, String.format(
-                    "wrong magic number 0x%016x, expected 0x%016x (not a segment, or truncated)", magic, MAGIC));
+            throw new CorruptionException(
+                    describe,
+                    footerOffset,
+                    String.format(
+                            "wrong magic number 0x%016x, expected 0x%016x (not a segment, or truncated)",
+                            magic, MAGIC));
         }
         CRC32C crc = new CRC32C();
         crc.update(footer.array(), 0, FOOTER_CHECKED_SIZE);
@@ -73,12 +80,14 @@ public final class SegmentReader implements AutoCloseable {
         this.blockSize = footer.getInt();
         int version = footer.getInt();
         if (version != VERSION) {
-            throw new CorruptionException(describe, footerOffset, "unsupported segment version " + version
-                    + ", expected " + VERSION);
+            throw new CorruptionException(
+                    describe, footerOffset, "unsupported segment version " + version + ", expected " + VERSION);
         }
         if (indexOffset < 0 || indexLength < 8 || indexOffset + indexLength != footerOffset) {
-            throw new CorruptionException(describe, footerOffset, "index at " + indexOffset + " (" + indexLength
-                    + " bytes) does not end where the footer starts");
+            throw new CorruptionException(
+                    describe,
+                    footerOffset,
+                    "index at " + indexOffset + " (" + indexLength + " bytes) does not end where the footer starts");
         }
         byte[] index = file.readFully(indexOffset, indexLength);
         crc.reset();
@@ -104,8 +113,11 @@ public final class SegmentReader implements AutoCloseable {
             blockOffsets[i] = buf.getLong();
             blockLengths[i] = buf.getInt();
             if (blockOffsets[i] != expectedOffset || blockLengths[i] < BLOCK_TRAILER_SIZE) {
-                throw new CorruptionException(describe, indexOffset, "index entry " + i + " points at offset "
-                        + blockOffsets[i] + " length " + blockLengths[i] + "; blocks must be contiguous");
+                throw new CorruptionException(
+                        describe,
+                        indexOffset,
+                        "index entry " + i + " points at offset " + blockOffsets[i] + " length " + blockLengths[i]
+                                + "; blocks must be contiguous");
             }
             expectedOffset += blockLengths[i];
             if (!keys.isEmpty() && keys.get(keys.size() - 1).compareTo(key) >= 0) {
@@ -114,8 +126,10 @@ public final class SegmentReader implements AutoCloseable {
             keys.add(key);
         }
         if (expectedOffset != indexOffset) {
-            throw new CorruptionException(describe, indexOffset, "blocks end at " + expectedOffset
-                    + " but the index starts at " + indexOffset);
+            throw new CorruptionException(
+                    describe,
+                    indexOffset,
+                    "blocks end at " + expectedOffset + " but the index starts at " + indexOffset);
         }
         this.lastKey = readKey(buf, indexOffset);
         if (buf.hasRemaining()) {
@@ -130,8 +144,10 @@ public final class SegmentReader implements AutoCloseable {
         }
         int length = buf.getInt();
         if (length <= 0 || length > buf.remaining()) {
-            throw new CorruptionException(describe, indexOffset, "index key length " + length + " does not fit the "
-                    + buf.remaining() + " bytes left");
+            throw new CorruptionException(
+                    describe,
+                    indexOffset,
+                    "index key length " + length + " does not fit the " + buf.remaining() + " bytes left");
         }
         return Bytes.read(buf, length);
     }
@@ -208,8 +224,7 @@ public final class SegmentReader implements AutoCloseable {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -281,6 +296,7 @@ public final class SegmentReader implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + " [" + firstKey() + " .. " + lastKey + ", " + entryCount + " entries, " + blockCount() + " blocks]";
+        return name + " [" + firstKey() + " .. " + lastKey + ", " + entryCount + " entries, " + blockCount()
+                + " blocks]";
     }
 }

@@ -25,8 +25,7 @@ public final class SegmentWriter implements AutoCloseable {
     public static final String TEMP_SUFFIX = ".tmp";
 
     /** Where one block sits, and the first key in it: one entry of the sparse index. */
-    record BlockHandle(Bytes firstKey, long offset, int length) {
-    }
+    record BlockHandle(Bytes firstKey, long offset, int length) {}
 
     private final Storage storage;
     private final String name;
@@ -123,13 +122,20 @@ public final class SegmentWriter implements AutoCloseable {
         CRC32C crc = new CRC32C();
         byte[] indexBody = indexBytes.toByteArray();
         crc.update(indexBody);
-        byte[] indexBlock = ByteBuffer.allocate(indexBody.length + 4).put(indexBody).putInt((int) crc.getValue()).array();
+        byte[] indexBlock = ByteBuffer.allocate(indexBody.length + 4)
+                .put(indexBody)
+                .putInt((int) crc.getValue())
+                .array();
         long indexOffset = offset;
         file.append(indexBlock);
         offset += indexBlock.length;
 
         ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE);
-        footer.putLong(indexOffset).putInt(indexBlock.length).putLong(entryCount).putInt(blockSize).putInt(VERSION);
+        footer.putLong(indexOffset)
+                .putInt(indexBlock.length)
+                .putLong(entryCount)
+                .putInt(blockSize)
+                .putInt(VERSION);
         crc.reset();
         crc.update(footer.array(), 0, FOOTER_CHECKED_SIZE);
         footer.putInt((int) crc.getValue()).putLong(MAGIC);

@@ -18,14 +18,21 @@ import java.util.function.Supplier;
  * @param recoveryMode      what to do with a bad record at a log's end on open
  * @param memtableFactory   makes each new memtable (lab-03 plugs its own in here)
  */
-public record SortedLogOptions(long memtableBytes, int blockSize, boolean syncWrites, int compactionTrigger,
-                               RecoveryMode recoveryMode, Supplier<Memtable> memtableFactory) {
+public record SortedLogOptions(
+        long memtableBytes,
+        int blockSize,
+        boolean syncWrites,
+        int compactionTrigger,
+        RecoveryMode recoveryMode,
+        Supplier<Memtable> memtableFactory) {
 
     public SortedLogOptions {
         checkArgument(memtableBytes >= 1024, "memtableBytes must be at least 1024: %s", memtableBytes);
         checkArgument(blockSize >= 64 && blockSize <= (1 << 24), "blockSize must be in [64, 16 MiB]: %s", blockSize);
-        checkArgument(compactionTrigger == 0 || compactionTrigger >= 2,
-                "compactionTrigger must be 0 (manual) or at least 2: %s", compactionTrigger);
+        checkArgument(
+                compactionTrigger == 0 || compactionTrigger >= 2,
+                "compactionTrigger must be 0 (manual) or at least 2: %s",
+                compactionTrigger);
         checkNotNull(recoveryMode, "recoveryMode");
         checkNotNull(memtableFactory, "memtableFactory");
     }
@@ -40,8 +47,13 @@ public record SortedLogOptions(long memtableBytes, int blockSize, boolean syncWr
     }
 
     public Builder toBuilder() {
-        return new Builder().memtableBytes(memtableBytes).blockSize(blockSize).syncWrites(syncWrites)
-                .compactionTrigger(compactionTrigger).recoveryMode(recoveryMode).memtableFactory(memtableFactory);
+        return new Builder()
+                .memtableBytes(memtableBytes)
+                .blockSize(blockSize)
+                .syncWrites(syncWrites)
+                .compactionTrigger(compactionTrigger)
+                .recoveryMode(recoveryMode)
+                .memtableFactory(memtableFactory);
     }
 
     public static final class Builder {
@@ -83,8 +95,8 @@ public record SortedLogOptions(long memtableBytes, int blockSize, boolean syncWr
         }
 
         public SortedLogOptions build() {
-            return new SortedLogOptions(memtableBytes, blockSize, syncWrites, compactionTrigger, recoveryMode,
-                    memtableFactory);
+            return new SortedLogOptions(
+                    memtableBytes, blockSize, syncWrites, compactionTrigger, recoveryMode, memtableFactory);
         }
     }
 }

@@ -25,8 +25,7 @@ final class SortedLogRecovery {
     /** The store's logger: a torn tail cut by an open is the store's news. */
     private static final Logger LOG = Logger.getLogger(SortedLogStore.class.getName());
 
-    private SortedLogRecovery() {
-    }
+    private SortedLogRecovery() {}
 
     /**
      * What the reading half of an open found.
@@ -38,9 +37,13 @@ final class SortedLogRecovery {
      * @param maxNumber    the largest file number in the directory (0 if none)
      * @param report       what the replay read, and the torn tails it cut
      */
-    record Found(List<SegmentReader> segments, List<String> obsolete, Memtable replayed, List<String> replayedLogs,
-                 long maxNumber, RecoveryReport report) {
-    }
+    record Found(
+            List<SegmentReader> segments,
+            List<String> obsolete,
+            Memtable replayed,
+            List<String> replayedLogs,
+            long maxNumber,
+            RecoveryReport report) {}
 
     /**
      * Reads the store's directory in {@code storage}, writing nothing: every check and every read
@@ -49,8 +52,9 @@ final class SortedLogRecovery {
      * @throws CorruptionException if two live segments overlap, or a segment or log fails its checks
      */
     static Found read(CountingStorage storage, SortedLogOptions options, StoreMetrics metrics) throws IOException {
-        Map<FileNames.SegmentRange, String> segmentFiles = new TreeMap<>(
-                Comparator.comparingLong(FileNames.SegmentRange::first).thenComparingLong(FileNames.SegmentRange::last));
+        Map<FileNames.SegmentRange, String> segmentFiles =
+                new TreeMap<>(Comparator.comparingLong(FileNames.SegmentRange::first)
+                        .thenComparingLong(FileNames.SegmentRange::last));
         TreeMap<Long, String> logs = new TreeMap<>();
         List<String> obsolete = new ArrayList<>();
         for (String name : storage.list()) {
@@ -73,7 +77,9 @@ final class SortedLogRecovery {
         live.sort(Comparator.comparingLong(FileNames.SegmentRange::last).reversed());
         for (int i = 1; i < live.size(); i++) {
             if (live.get(i).last() >= live.get(i - 1).first()) {
-                throw new CorruptionException(storage.describe(live.get(i).fileName()), 0,
+                throw new CorruptionException(
+                        storage.describe(live.get(i).fileName()),
+                        0,
                         "segment overlaps " + live.get(i - 1).fileName() + "; the directory holds files of two stores");
             }
         }
@@ -109,8 +115,8 @@ final class SortedLogRecovery {
         }
     }
 
-    private static RecoveryReport replay(CountingStorage storage, SortedLogOptions options, String logName, Memtable into)
-            throws IOException {
+    private static RecoveryReport replay(
+            CountingStorage storage, SortedLogOptions options, String logName, Memtable into) throws IOException {
         try (LogReader reader = LogReader.open(storage, logName, options.recoveryMode())) {
             long records = 0;
             for (LogRecord r = reader.next(); r != null; r = reader.next()) {

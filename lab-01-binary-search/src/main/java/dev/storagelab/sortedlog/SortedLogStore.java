@@ -62,11 +62,15 @@ public final class SortedLogStore implements KeyValueStore {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Signalled when a flush finishes (or fails), waking writers held back by backpressure. */
     private final Condition flushDone = writeLock.newCondition();
+
     private volatile Version current;
+
     @GuardedBy("writeLock")
     private LogWriter log;
+
     @GuardedBy("writeLock")
     private long nextFileNumber;
+
     private volatile IOException backgroundError;
     private volatile boolean closed;
 
@@ -142,7 +146,7 @@ public final class SortedLogStore implements KeyValueStore {
     /** Writes every entry of {@code memtable}, tombstones included, to the segment {@code name}. */
     private void writeSegment(Memtable memtable, String name) throws IOException {
         try (EntryIterator it = memtable.iterator();
-             SegmentWriter writer = new SegmentWriter(storage, name, options.blockSize())) {
+                SegmentWriter writer = new SegmentWriter(storage, name, options.blockSize())) {
             while (it.hasNext()) {
                 writer.add(it.next());
             }

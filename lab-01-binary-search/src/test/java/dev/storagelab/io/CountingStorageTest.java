@@ -28,7 +28,8 @@ class CountingStorageTest {
             @ForAll @IntRange(min = 1, max = 4) int fileCount,
             @ForAll @Size(max = 20) List<@IntRange(min = 0, max = 3000) Integer> appendSizes,
             @ForAll @Size(max = 20) List<@IntRange(min = 0, max = 4000) Integer> readLengths,
-            @ForAll @IntRange(min = 0, max = 5) int fileForces) throws IOException {
+            @ForAll @IntRange(min = 0, max = 5) int fileForces)
+            throws IOException {
         CountingStorage s = new CountingStorage(new FaultInjectingStorage(1));
         List<WritableFile> files = new ArrayList<>();
         for (int i = 0; i < fileCount; i++) {
@@ -57,8 +58,8 @@ class CountingStorageTest {
         assertThat("files created: create calls, not openAppend", s.filesCreated(), is((long) fileCount));
         assertThat("bytes written: the sum of all appends " + appendSizes, s.bytesWritten(), is(written));
         assertThat("forces: file forces plus directory syncs", s.forces(), is(fileForces + 1L));
-        assertThat("reads: every positional read call, even one that hit the end", s.reads(),
-                is((long) readLengths.size()));
+        assertThat("reads: every positional read call, even one that hit the end", s.reads(), is((long)
+                readLengths.size()));
         assertThat("bytes read: what the reads returned (file f0 has " + size0 + " bytes)", s.bytesRead(), is(read));
     }
 
@@ -86,8 +87,10 @@ class CountingStorageTest {
             f.writeAt(990, buf);
             assertThat("the second write ran 20 bytes past the end", f.size(), is(1020L));
         }
-        assertThat("every byte handed to the file counts, overwritten or not: 1000 + 200 + the 30 remaining",
-                s.bytesWritten(), is(1230L));
+        assertThat(
+                "every byte handed to the file counts, overwritten or not: 1000 + 200 + the 30 remaining",
+                s.bytesWritten(),
+                is(1230L));
     }
 
     @Example
@@ -100,8 +103,8 @@ class CountingStorageTest {
             assertThrows(EOFException.class, () -> r.readFully(900, 200));
         }
         assertThat("500 bytes, then the 100 that existed before the end", s.bytesRead(), is(600L));
-        assertThat("one read for the first, and a short read plus one at end of file for the second",
-                s.reads(), is(3L));
+        assertThat(
+                "one read for the first, and a short read plus one at end of file for the second", s.reads(), is(3L));
     }
 
     @Example

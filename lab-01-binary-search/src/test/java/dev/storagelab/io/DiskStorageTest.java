@@ -69,7 +69,9 @@ class DiskStorageTest {
     void createFailsIfAFileIsAlreadyOnDisk() throws IOException {
         Files.write(dir.resolve("a.log"), "there".getBytes(UTF_8));
         assertThrows(FileAlreadyExistsException.class, () -> storage.create("a.log"));
-        assertThat("the file on disk is untouched", Files.readAllBytes(dir.resolve("a.log")),
+        assertThat(
+                "the file on disk is untouched",
+                Files.readAllBytes(dir.resolve("a.log")),
                 equalTo("there".getBytes(UTF_8)));
     }
 
@@ -101,12 +103,16 @@ class DiskStorageTest {
         byte[] expected = Arrays.copyOf(content, 8692);
         System.arraycopy(page, 0, expected, 4096, 4096);
         System.arraycopy(tail, 0, expected, 7692, 1000);
-        assertThat("the page replaced bytes [4096, 8192) in place (not appended: O_APPEND would do that), "
-                + "and the last write extended the file to 8692 bytes", Files.readAllBytes(dir.resolve("pages.db")),
+        assertThat(
+                "the page replaced bytes [4096, 8192) in place (not appended: O_APPEND would do that), "
+                        + "and the last write extended the file to 8692 bytes",
+                Files.readAllBytes(dir.resolve("pages.db")),
                 equalTo(expected));
         try (ReadableFile f = DiskStorage.open(dir).openRead("pages.db")) {
-            assertThat("a storage opened afresh on the directory reads the same bytes",
-                    f.readFully(0, expected.length), equalTo(expected));
+            assertThat(
+                    "a storage opened afresh on the directory reads the same bytes",
+                    f.readFully(0, expected.length),
+                    equalTo(expected));
         }
     }
 
@@ -125,8 +131,10 @@ class DiskStorageTest {
         for (String name : List.of("c", "a", "B", "000010.seg", "000009.seg")) {
             Files.write(dir.resolve(name), new byte[] {1});
         }
-        assertThat("list is sorted by String order, as the in-memory storage sorts",
-                storage.list(), contains("000009.seg", "000010.seg", "B", "a", "c"));
+        assertThat(
+                "list is sorted by String order, as the in-memory storage sorts",
+                storage.list(),
+                contains("000009.seg", "000010.seg", "B", "a", "c"));
     }
 
     @Test
@@ -135,7 +143,9 @@ class DiskStorageTest {
         Files.write(dir.resolve("CURRENT.tmp"), "new".getBytes(UTF_8));
         storage.rename("CURRENT.tmp", "CURRENT");
         assertThat("the temporary name is gone", Files.exists(dir.resolve("CURRENT.tmp")), is(false));
-        assertThat("the target holds the new bytes", Files.readAllBytes(dir.resolve("CURRENT")),
+        assertThat(
+                "the target holds the new bytes",
+                Files.readAllBytes(dir.resolve("CURRENT")),
                 equalTo("new".getBytes(UTF_8)));
     }
 
@@ -147,8 +157,10 @@ class DiskStorageTest {
         try (ReadableFile f = storage.openRead("old.seg")) {
             storage.delete("old.seg");
             assertThat("the directory entry is gone", Files.exists(dir.resolve("old.seg")), is(false));
-            assertThat("the open handle still reads the unlinked inode, as POSIX promises",
-                    f.readFully(0, 3000), equalTo(content));
+            assertThat(
+                    "the open handle still reads the unlinked inode, as POSIX promises",
+                    f.readFully(0, 3000),
+                    equalTo(content));
         }
     }
 
@@ -169,7 +181,9 @@ class DiskStorageTest {
 
     @Test
     void describeGivesTheFilesPath() {
-        assertThat("error messages should name the real path", storage.describe("000007.seg"),
+        assertThat(
+                "error messages should name the real path",
+                storage.describe("000007.seg"),
                 is(dir.resolve("000007.seg").toAbsolutePath().toString()));
     }
 
@@ -177,10 +191,13 @@ class DiskStorageTest {
     @ValueSource(strings = {"../x", "a/b", "", "..", "."})
     void badNamesAreRejectedWithAClearMessageAndNothingEscapes(String bad) throws IOException {
         Files.createDirectories(dir.resolve("a"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> storage.create(bad),
-                "create(\"" + bad + "\") must be refused");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> storage.create(bad), "create(\"" + bad + "\") must be refused");
         assertThat("the message quotes the rule", e.getMessage(), containsString("file name must be"));
         assertThat("nothing was created next to the directory", Files.exists(tmp.resolve("x")), is(false));
-        assertThat("nothing was created in a subdirectory", Files.exists(dir.resolve("a").resolve("b")), is(false));
+        assertThat(
+                "nothing was created in a subdirectory",
+                Files.exists(dir.resolve("a").resolve("b")),
+                is(false));
     }
 }

@@ -41,7 +41,8 @@ class FaultInjectingStorageBitFlipTest {
             @ForAll @IntRange(min = 0, max = 2047) int offsetSeed,
             @ForAll @IntRange(min = 0, max = 7) int bit,
             @ForAll CrashMode mode,
-            @ForAll long seed) throws IOException {
+            @ForAll long seed)
+            throws IOException {
         int offset = offsetSeed % size;
         byte[] content = randomBytes(size, seed);
         byte[] expected = content.clone();
@@ -51,12 +52,16 @@ class FaultInjectingStorageBitFlipTest {
         write(s, "a.seg", content);
         s.flipBit("a.seg", offset, bit);
         try (ReadableFile r = s.openRead("a.seg")) {
-            assertThat("offset " + offset + " bit " + bit + ": a reader sees the original bytes with that one bit inverted",
-                    r.readFully(0, size), equalTo(expected));
+            assertThat(
+                    "offset " + offset + " bit " + bit
+                            + ": a reader sees the original bytes with that one bit inverted",
+                    r.readFully(0, size),
+                    equalTo(expected));
         }
         assertThat("the flip is on the durable bytes too", s.durableContents("a.seg"), equalTo(expected));
         s.powerLoss();
-        assertThat(mode + ": bit rot is on the medium; a reboot does not undo it", s.contents("a.seg"), equalTo(expected));
+        assertThat(
+                mode + ": bit rot is on the medium; a reboot does not undo it", s.contents("a.seg"), equalTo(expected));
     }
 
     @Example
@@ -79,8 +84,10 @@ class FaultInjectingStorageBitFlipTest {
         s.powerLoss();
         byte[] expected = content.clone();
         expected[100] ^= 1;
-        assertThat("the crash undoes the truncate, and the flipped byte comes back flipped",
-                s.contents("a.log"), equalTo(expected));
+        assertThat(
+                "the crash undoes the truncate, and the flipped byte comes back flipped",
+                s.contents("a.log"),
+                equalTo(expected));
     }
 
     @Example
@@ -101,7 +108,9 @@ class FaultInjectingStorageBitFlipTest {
         assertThat("a reader sees the new sector with the bit flipped", s.contents("pages"), equalTo(expectedNow));
         assertThat("the old sector on the medium rotted too", s.durableContents("pages"), equalTo(expectedDurable));
         s.powerLoss();
-        assertThat("the crash brings back the old sector, flipped bit and all", s.contents("pages"),
+        assertThat(
+                "the crash brings back the old sector, flipped bit and all",
+                s.contents("pages"),
                 equalTo(expectedDurable));
     }
 

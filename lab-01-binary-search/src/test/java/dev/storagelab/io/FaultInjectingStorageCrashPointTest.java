@@ -86,8 +86,10 @@ class FaultInjectingStorageCrashPointTest {
     void mutationCountCountsEachStepOfTheWorkloadOnce() throws IOException {
         FaultInjectingStorage s = new FaultInjectingStorage(1);
         runSteps(s, WORKLOAD.size());
-        assertThat("each step makes exactly one mutating call, so the count is the number of crash points",
-                s.mutationCount(), is((long) WORKLOAD.size()));
+        assertThat(
+                "each step makes exactly one mutating call, so the count is the number of crash points",
+                s.mutationCount(),
+                is((long) WORKLOAD.size()));
     }
 
     @Test
@@ -120,8 +122,10 @@ class FaultInjectingStorageCrashPointTest {
         for (Map.Entry<String, Executable> e : reads.entrySet()) {
             long before = s.mutationCount();
             run(e.getValue());
-            assertThat(e.getKey() + " does not change anything, so it is not a crash point",
-                    s.mutationCount(), is(before));
+            assertThat(
+                    e.getKey() + " does not change anything, so it is not a crash point",
+                    s.mutationCount(),
+                    is(before));
         }
         for (Map.Entry<String, Executable> e : mutations.entrySet()) {
             long before = s.mutationCount();
@@ -155,9 +159,12 @@ class FaultInjectingStorageCrashPointTest {
             } catch (PowerLossException e) {
                 thrown = e;
             }
-            assertThat("crash point " + n + ": the workload must stop with PowerLossException", thrown != null, is(true));
-            assertThat("crash point " + n + ": exactly " + (n - 1) + " steps complete before the armed call",
-                    completed, is(n - 1));
+            assertThat(
+                    "crash point " + n + ": the workload must stop with PowerLossException", thrown != null, is(true));
+            assertThat(
+                    "crash point " + n + ": exactly " + (n - 1) + " steps complete before the armed call",
+                    completed,
+                    is(n - 1));
             assertThat("the storage knows it is down", crashed.isCrashed(), is(true));
             assertThat("the message says which mutation it was", thrown.getMessage(), containsString("#" + n));
 
@@ -167,8 +174,10 @@ class FaultInjectingStorageCrashPointTest {
             runSteps(clean, n - 1);
             crashed.powerLoss();
             clean.powerLoss();
-            assertThat(mode + " crash point " + n + ": the call that crashed had no effect",
-                    files(crashed), equalTo(files(clean)));
+            assertThat(
+                    mode + " crash point " + n + ": the call that crashed had no effect",
+                    files(crashed),
+                    equalTo(files(clean)));
         }
     }
 
@@ -198,7 +207,9 @@ class FaultInjectingStorageCrashPointTest {
                 () -> r.read(0, ByteBuffer.allocate(1)),
                 r::size));
         for (int i = 0; i < calls.size(); i++) {
-            assertThrows(PowerLossException.class, calls.get(i),
+            assertThrows(
+                    PowerLossException.class,
+                    calls.get(i),
                     "call #" + i + " after the crash: the process is dead until the test calls powerLoss()");
         }
         assertThat(s.isCrashed(), is(true));
@@ -244,8 +255,8 @@ class FaultInjectingStorageCrashPointTest {
     @Test
     void crashBeforeMutationRejectsNonPositiveCounts() {
         FaultInjectingStorage s = new FaultInjectingStorage();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.crashBeforeMutation(0),
-                "there is no 0th mutation");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> s.crashBeforeMutation(0), "there is no 0th mutation");
         assertThat(e.getMessage(), containsString("0"));
     }
 }

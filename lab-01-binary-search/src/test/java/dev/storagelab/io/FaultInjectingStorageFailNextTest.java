@@ -87,8 +87,9 @@ class FaultInjectingStorageFailNextTest {
     private Map<String, String> snapshot() throws IOException {
         Map<String, String> out = new TreeMap<>();
         for (String name : s.list()) {
-            out.put(name, new String(s.contents(name), UTF_8) + " | durable: "
-                    + new String(s.durableContents(name), UTF_8));
+            out.put(
+                    name,
+                    new String(s.contents(name), UTF_8) + " | durable: " + new String(s.durableContents(name), UTF_8));
         }
         return out;
     }
@@ -101,8 +102,10 @@ class FaultInjectingStorageFailNextTest {
         s.failNext(op);
         IOException e = assertThrows(IOException.class, () -> perform(op, base), op + " should fail once");
         assertThat("the message says which call failed", e.getMessage(), containsString(op.name()));
-        assertThat("an injected fault is an ordinary I/O error, not a crash",
-                e, not(instanceOf(FaultInjectingStorage.PowerLossException.class)));
+        assertThat(
+                "an injected fault is an ordinary I/O error, not a crash",
+                e,
+                not(instanceOf(FaultInjectingStorage.PowerLossException.class)));
         assertThat("a failed " + op + " must change nothing, durable or visible", snapshot(), equalTo(before));
         assertDoesNotThrow(() -> perform(op, base), "the fault is used up: the same call now succeeds");
     }
@@ -113,8 +116,8 @@ class FaultInjectingStorageFailNextTest {
         s.failNext(op);
         for (Op other : Op.values()) {
             if (other != op) {
-                assertDoesNotThrow(() -> perform(other, file(other, "x")),
-                        "a fault armed for " + op + " must not hit " + other);
+                assertDoesNotThrow(
+                        () -> perform(other, file(other, "x")), "a fault armed for " + op + " must not hit " + other);
             }
         }
         assertThrows(IOException.class, () -> perform(op, file(op, "x")), "the fault still waits for " + op);
@@ -126,9 +129,11 @@ class FaultInjectingStorageFailNextTest {
         String victim = target(op, file(op, "x"));
         s.failNext(op, victim);
         assertDoesNotThrow(() -> perform(op, file(op, "y")), op + " on another file is unaffected");
-        IOException e = assertThrows(IOException.class, () -> perform(op, file(op, "x")),
-                op + " on " + victim + " fails");
-        assertThat("the message names the call and the file", e.getMessage(),
+        IOException e =
+                assertThrows(IOException.class, () -> perform(op, file(op, "x")), op + " on " + victim + " fails");
+        assertThat(
+                "the message names the call and the file",
+                e.getMessage(),
                 allOf(containsString(op.name()), containsString(victim)));
         assertDoesNotThrow(() -> perform(op, file(op, "x")), "only the next matching call fails");
     }
@@ -141,8 +146,10 @@ class FaultInjectingStorageFailNextTest {
         assertThrows(IOException.class, () -> w.append(bytes("1")), "first armed failure");
         assertThrows(IOException.class, () -> w.append(bytes("2")), "second armed failure");
         w.append(bytes("3"));
-        assertThat("only the third append took effect",
-                new String(s.contents(w.name()), UTF_8), is("durable append-x +unforced3"));
+        assertThat(
+                "only the third append took effect",
+                new String(s.contents(w.name()), UTF_8),
+                is("durable append-x +unforced3"));
     }
 
     @Test
@@ -171,8 +178,8 @@ class FaultInjectingStorageFailNextTest {
         s.powerLoss();
         s.create("after").close();
         try (ReadableFile r = s.openRead(file(Op.READ, "x"))) {
-            assertThat("a fault armed before the reboot is gone after it",
-                    r.readFully(0, 7), equalTo(bytes("durable")));
+            assertThat(
+                    "a fault armed before the reboot is gone after it", r.readFully(0, 7), equalTo(bytes("durable")));
         }
     }
 }

@@ -92,10 +92,14 @@ class FaultInjectingStoragePowerLossTest {
             }
             s.powerLoss();
             byte[] after = s.contents("a.log");
-            assertThat("seed " + seed + ": a power loss never takes back forced bytes",
-                    after.length, greaterThanOrEqualTo(forced.length));
-            assertThat("seed " + seed + ": what survives is a prefix of what was written",
-                    after, equalTo(Arrays.copyOf(all, after.length)));
+            assertThat(
+                    "seed " + seed + ": a power loss never takes back forced bytes",
+                    after.length,
+                    greaterThanOrEqualTo(forced.length));
+            assertThat(
+                    "seed " + seed + ": what survives is a prefix of what was written",
+                    after,
+                    equalTo(Arrays.copyOf(all, after.length)));
         }
     }
 
@@ -152,8 +156,10 @@ class FaultInjectingStoragePowerLossTest {
                 s.truncate("a.log", 300);
                 assertThat("the cut is visible before the crash", s.size("a.log"), is(300L));
                 s.powerLoss();
-                assertThat(mode + " seed " + seed + ": an unforced truncate is not durable; the forced bytes come back",
-                        s.contents("a.log"), equalTo(forced));
+                assertThat(
+                        mode + " seed " + seed + ": an unforced truncate is not durable; the forced bytes come back",
+                        s.contents("a.log"),
+                        equalTo(forced));
             }
         }
     }
@@ -182,8 +188,7 @@ class FaultInjectingStoragePowerLossTest {
             f.force();
         }
         s.powerLoss();
-        assertThat("a truncate followed by a force survives", s.contents("a.log"),
-                equalTo(Arrays.copyOf(forced, 300)));
+        assertThat("a truncate followed by a force survives", s.contents("a.log"), equalTo(Arrays.copyOf(forced, 300)));
     }
 
     // ---------------------------------------------------------------- directory entries
@@ -196,8 +201,10 @@ class FaultInjectingStoragePowerLossTest {
                 f.force(); // forcing the file does not make its directory entry durable
             }
         });
-        assertThat("with RANDOM, an unsynced create sometimes survives and sometimes does not",
-                seen, containsInAnyOrder(List.of(), List.of("new.log")));
+        assertThat(
+                "with RANDOM, an unsynced create sometimes survives and sometimes does not",
+                seen,
+                containsInAnyOrder(List.of(), List.of("new.log")));
     }
 
     @Test
@@ -220,9 +227,13 @@ class FaultInjectingStoragePowerLossTest {
             s.rename("x.tmp", "x.seg");
             s.powerLoss();
             List<String> names = s.list();
-            assertThat("seed " + seed + ": rename is atomic, so the file is under exactly one of its names",
-                    names, either(contains("x.tmp")).or(contains("x.seg")));
-            assertThat("seed " + seed + ": the bytes survive under whichever name", s.contents(names.get(0)),
+            assertThat(
+                    "seed " + seed + ": rename is atomic, so the file is under exactly one of its names",
+                    names,
+                    either(contains("x.tmp")).or(contains("x.seg")));
+            assertThat(
+                    "seed " + seed + ": the bytes survive under whichever name",
+                    s.contents(names.get(0)),
                     equalTo(content));
         }
         Set<List<String>> seen = listingsAfterRandomPowerLoss(s -> {
@@ -244,14 +255,18 @@ class FaultInjectingStoragePowerLossTest {
             List<String> names = s.list();
             seen.add(names);
             if (names.equals(List.of("CURRENT"))) {
-                assertThat("seed " + seed + ": only CURRENT is left, so the rename happened and CURRENT holds "
+                assertThat(
+                        "seed " + seed + ": only CURRENT is left, so the rename happened and CURRENT holds "
                                 + "the new bytes (a half-done rename loses the new file)",
-                        new String(s.contents("CURRENT"), UTF_8), is("new"));
+                        new String(s.contents("CURRENT"), UTF_8),
+                        is("new"));
             } else {
-                assertThat("seed " + seed + ": the rename was undone entirely", names,
-                        contains("CURRENT", "CURRENT.tmp"));
-                assertThat("seed " + seed + ": the rename was undone, so CURRENT holds the old bytes",
-                        new String(s.contents("CURRENT"), UTF_8), is("old"));
+                assertThat(
+                        "seed " + seed + ": the rename was undone entirely", names, contains("CURRENT", "CURRENT.tmp"));
+                assertThat(
+                        "seed " + seed + ": the rename was undone, so CURRENT holds the old bytes",
+                        new String(s.contents("CURRENT"), UTF_8),
+                        is("old"));
             }
         }
         assertThat("both outcomes occur", seen.size(), is(2));
@@ -263,15 +278,19 @@ class FaultInjectingStoragePowerLossTest {
             durableFile(s, "old.seg", randomBytes(100, 3));
             s.delete("old.seg");
         });
-        assertThat("with RANDOM, an unsynced delete sometimes comes back", seen,
+        assertThat(
+                "with RANDOM, an unsynced delete sometimes comes back",
+                seen,
                 containsInAnyOrder(List.of(), List.of("old.seg")));
 
         FaultInjectingStorage s = new FaultInjectingStorage(1).crashMode(CrashMode.LOSE_UNSYNCED);
         durableFile(s, "old.seg", randomBytes(100, 3));
         s.delete("old.seg");
         s.powerLoss();
-        assertThat("when losing unsynced, an unsynced delete always comes back, bytes and all",
-                s.contents("old.seg"), equalTo(randomBytes(100, 3)));
+        assertThat(
+                "when losing unsynced, an unsynced delete always comes back, bytes and all",
+                s.contents("old.seg"),
+                equalTo(randomBytes(100, 3)));
     }
 
     @Test
@@ -281,7 +300,9 @@ class FaultInjectingStoragePowerLossTest {
             s.create("b").close();
             s.create("c").close();
         });
-        assertThat("the journal replays a prefix: never b without a, never c without b", seen,
+        assertThat(
+                "the journal replays a prefix: never b without a, never c without b",
+                seen,
                 containsInAnyOrder(List.of(), List.of("a"), List.of("a", "b"), List.of("a", "b", "c")));
     }
 
@@ -296,7 +317,9 @@ class FaultInjectingStoragePowerLossTest {
             s.delete("doomed");
             s.syncDirectory();
             s.powerLoss();
-            assertThat(mode + ": after syncDirectory every directory change is durable", s.list(),
+            assertThat(
+                    mode + ": after syncDirectory every directory change is durable",
+                    s.list(),
                     contains("fresh", "x.seg"));
             assertThat(s.contents("x.seg"), equalTo(randomBytes(10, 2)));
         }
@@ -319,16 +342,20 @@ class FaultInjectingStoragePowerLossTest {
                 () -> r.read(0, ByteBuffer.allocate(1)),
                 r::size);
         for (Executable call : calls) {
-            IOException e = assertThrows(IOException.class, call,
-                    "a handle from before the power loss belongs to a process that is gone");
-            assertThat("the message says why the handle is dead", e.getMessage(),
+            IOException e = assertThrows(
+                    IOException.class, call, "a handle from before the power loss belongs to a process that is gone");
+            assertThat(
+                    "the message says why the handle is dead",
+                    e.getMessage(),
                     allOf(containsString("a.log"), containsString("power loss")));
-            assertThat("a stale handle is a plain IOException, not an armed crash",
-                    e, not(instanceOf(FaultInjectingStorage.PowerLossException.class)));
+            assertThat(
+                    "a stale handle is a plain IOException, not an armed crash",
+                    e,
+                    not(instanceOf(FaultInjectingStorage.PowerLossException.class)));
         }
         try (ReadableFile fresh = s.openRead("a.log")) {
-            assertThat("handles opened after the power loss work", fresh.readFully(0, 100),
-                    equalTo(randomBytes(100, 4)));
+            assertThat(
+                    "handles opened after the power loss work", fresh.readFully(0, 100), equalTo(randomBytes(100, 4)));
         }
     }
 }

@@ -72,14 +72,19 @@ class FaultInjectingStorageTornWriteTest {
     void anUnforcedTailSurvivesOnlyAsAPrefixCutAtASectorBoundary(
             @ForAll @IntRange(min = 0, max = 3000) int durable,
             @ForAll @IntRange(min = 0, max = 3000) int unforced,
-            @ForAll long seed) throws IOException {
+            @ForAll long seed)
+            throws IOException {
         byte[] written = randomBytes(durable + unforced, seed);
         byte[] after = survivorOf(written, durable, seed);
-        assertThat("a torn write ends at the durable end, a 512-byte sector boundary or the full end; "
-                        + "durable=" + durable + " end=" + written.length,
-                allowedCuts(durable, written.length), hasItem(after.length));
-        assertThat("the survivor is exactly the first bytes written, never garbage",
-                after, equalTo(Arrays.copyOf(written, after.length)));
+        assertThat(
+                "a torn write ends at the durable end, a 512-byte sector boundary or the full end; " + "durable="
+                        + durable + " end=" + written.length,
+                allowedCuts(durable, written.length),
+                hasItem(after.length));
+        assertThat(
+                "the survivor is exactly the first bytes written, never garbage",
+                after,
+                equalTo(Arrays.copyOf(written, after.length)));
     }
 
     @Example
@@ -93,31 +98,31 @@ class FaultInjectingStorageTornWriteTest {
             for (long seed = 0; seed < 300; seed++) {
                 seen.add(survivorOf(written, durable, seed).length);
             }
-            assertThat("durable=" + durable + " end=" + end
+            assertThat(
+                    "durable=" + durable + " end=" + end
                             + ": every allowed cut must occur, or crash tests miss states engines must survive",
-                    seen, equalTo(allowedCuts(durable, end)));
+                    seen,
+                    equalTo(allowedCuts(durable, end)));
         }
     }
 
     // ---------------------------------------------------------------- directory prefixes
 
     /** One unsynced directory call: create, rename (to {@code other}) or delete of {@code name}. */
-    record DirCall(String kind, String name, String other) {
-    }
+    record DirCall(String kind, String name, String other) {}
 
     @Provide
     Arbitrary<List<DirCall>> dirCalls() {
         Arbitrary<String> names = Arbitraries.of("a", "b", "c");
         return Combinators.combine(Arbitraries.of("create", "rename", "delete"), names, names)
                 .as(DirCall::new)
-                .list().ofMaxSize(10);
+                .list()
+                .ofMaxSize(10);
     }
 
     @Property(tries = 300)
     void unsyncedDirectoryChangesSurviveAsAPrefixOfTheCallsInOrder(
-            @ForAll("dirCalls") List<DirCall> calls,
-            @ForAll CrashMode mode,
-            @ForAll long seed) throws IOException {
+            @ForAll("dirCalls") List<DirCall> calls, @ForAll CrashMode mode, @ForAll long seed) throws IOException {
         FaultInjectingStorage s = new FaultInjectingStorage(seed).crashMode(mode);
         s.plant("a", "v0".getBytes(UTF_8));
         // The oracle: a name -> content map after each call that took effect.
@@ -163,11 +168,17 @@ class FaultInjectingStorageTornWriteTest {
         switch (mode) {
             case LOSE_UNSYNCED -> assertThat("nothing unsynced survives", after, equalTo(states.get(0)));
             case KEEP_UNSYNCED -> assertThat("everything survives", after, equalTo(states.get(states.size() - 1)));
-            case RANDOM -> assertThat("the directory after the crash is the state after some prefix of the calls "
-                    + calls + "; the states in order were " + states, states, hasItem(after));
+            case RANDOM ->
+                assertThat(
+                        "the directory after the crash is the state after some prefix of the calls " + calls
+                                + "; the states in order were " + states,
+                        states,
+                        hasItem(after));
         }
-        assertThat("after a power loss nothing is pending: a second one changes nothing",
-                afterSecondPowerLoss(s), is(after));
+        assertThat(
+                "after a power loss nothing is pending: a second one changes nothing",
+                afterSecondPowerLoss(s),
+                is(after));
     }
 
     private static Map<String, String> afterSecondPowerLoss(FaultInjectingStorage s) throws IOException {

@@ -95,8 +95,10 @@ class FaultInjectingStorageWriteAtTest {
             for (long seed = 0; seed < SEEDS; seed++) {
                 FaultInjectingStorage s = overwriteSectorsOneAndTwo(seed, mode, true);
                 s.powerLoss();
-                assertThat(mode + " seed " + seed + ": forced bytes are durable, overwritten or appended alike",
-                        s.contents("pages"), equalTo(overwritten(OLD, SECTOR, NEW)));
+                assertThat(
+                        mode + " seed " + seed + ": forced bytes are durable, overwritten or appended alike",
+                        s.contents("pages"),
+                        equalTo(overwritten(OLD, SECTOR, NEW)));
             }
         }
     }
@@ -109,15 +111,19 @@ class FaultInjectingStorageWriteAtTest {
             assertThat("before the crash the file has grown", f.size(), is(OLD.length + 600L));
         }
         s.powerLoss();
-        assertThat("every overwritten sector reverts to its forced bytes and the unforced extension is lost",
-                s.contents("pages"), equalTo(OLD));
+        assertThat(
+                "every overwritten sector reverts to its forced bytes and the unforced extension is lost",
+                s.contents("pages"),
+                equalTo(OLD));
     }
 
     @Example
     void anUnforcedOverwriteSurvivesWhenKeepingUnsynced() throws IOException {
         FaultInjectingStorage s = overwriteSectorsOneAndTwo(4, CrashMode.KEEP_UNSYNCED, false);
         s.powerLoss();
-        assertThat("as if the OS flushed its caches just in time", s.contents("pages"),
+        assertThat(
+                "as if the OS flushed its caches just in time",
+                s.contents("pages"),
                 equalTo(overwritten(OLD, SECTOR, NEW)));
     }
 
@@ -126,10 +132,13 @@ class FaultInjectingStorageWriteAtTest {
         FaultInjectingStorage s = pagesHolding(OLD, 5);
         try (WritableFile f = s.openAppend("pages")) {
             f.writeAt(SECTOR, NEW);
-            assertThat("a reader sees the new bytes at once", s.contents("pages"), equalTo(overwritten(OLD, SECTOR, NEW)));
+            assertThat(
+                    "a reader sees the new bytes at once", s.contents("pages"), equalTo(overwritten(OLD, SECTOR, NEW)));
             assertThat("but the medium still holds the old ones", s.durableContents("pages"), equalTo(OLD));
             f.force();
-            assertThat("after a force the new bytes are the durable ones", s.durableContents("pages"),
+            assertThat(
+                    "after a force the new bytes are the durable ones",
+                    s.durableContents("pages"),
                     equalTo(overwritten(OLD, SECTOR, NEW)));
         }
     }
@@ -145,12 +154,17 @@ class FaultInjectingStorageWriteAtTest {
             FaultInjectingStorage s = pagesHolding(OLD, seed);
             writeAt(s, 600, first);
             writeAt(s, 600, second);
-            assertThat("seed " + seed + ": the medium holds what was forced, not the first overwrite",
-                    s.durableContents("pages"), equalTo(OLD));
+            assertThat(
+                    "seed " + seed + ": the medium holds what was forced, not the first overwrite",
+                    s.durableContents("pages"),
+                    equalTo(OLD));
             s.powerLoss();
             byte[] sector = slice(s.contents("pages"), SECTOR, 2 * SECTOR);
-            assertThat("seed " + seed + ": sector 1 holds the forced bytes or the last write's, "
-                    + "never an intermediate state", sector, either(equalTo(oldSector)).or(equalTo(secondSector)));
+            assertThat(
+                    "seed " + seed + ": sector 1 holds the forced bytes or the last write's, "
+                            + "never an intermediate state",
+                    sector,
+                    either(equalTo(oldSector)).or(equalTo(secondSector)));
             seen.add(Arrays.equals(sector, oldSector) ? "old" : "new");
         }
         assertThat("both outcomes occur", seen, equalTo(Set.of("new", "old")));
@@ -166,7 +180,9 @@ class FaultInjectingStorageWriteAtTest {
             FaultInjectingStorage s = overwriteSectorsOneAndTwo(seed, CrashMode.RANDOM, false);
             s.powerLoss();
             byte[] after = s.contents("pages");
-            assertThat("seed " + seed + ": an overwrite inside the file never changes its size", after.length,
+            assertThat(
+                    "seed " + seed + ": an overwrite inside the file never changes its size",
+                    after.length,
                     is(OLD.length));
             StringBuilder outcome = new StringBuilder();
             for (int sector = 0; sector < 4; sector++) {
@@ -175,14 +191,20 @@ class FaultInjectingStorageWriteAtTest {
                 byte[] got = slice(after, from, to);
                 boolean old = Arrays.equals(got, slice(OLD, from, to));
                 boolean isNew = Arrays.equals(got, slice(expectedNew, from, to));
-                assertThat("seed " + seed + ": sector " + sector + " must be wholly old or wholly new; "
-                        + "a disk writes a sector atomically", old || isNew, is(true));
+                assertThat(
+                        "seed " + seed + ": sector " + sector + " must be wholly old or wholly new; "
+                                + "a disk writes a sector atomically",
+                        old || isNew,
+                        is(true));
                 outcome.append(old ? 'O' : 'N');
             }
             seen.add(outcome.toString());
         }
-        assertThat("sectors 0 and 3 were never written, so they stay old; sectors 1 and 2 each go either way, "
-                + "independently: all four combinations must occur", seen, equalTo(Set.of("OOOO", "OONO", "ONOO", "ONNO")));
+        assertThat(
+                "sectors 0 and 3 were never written, so they stay old; sectors 1 and 2 each go either way, "
+                        + "independently: all four combinations must occur",
+                seen,
+                equalTo(Set.of("OOOO", "OONO", "ONOO", "ONNO")));
     }
 
     @Example
@@ -200,32 +222,40 @@ class FaultInjectingStorageWriteAtTest {
             int end = Math.min(after.length, 2 * SECTOR);
             byte[] sector = slice(after, SECTOR, end);
             if (Arrays.equals(sector, slice(durable, SECTOR, end))) {
-                assertThat("seed " + seed + ": sector 1 kept its old bytes, so none of the new bytes written into it "
-                        + "past the forced end may survive either", after.length, is(1000));
+                assertThat(
+                        "seed " + seed + ": sector 1 kept its old bytes, so none of the new bytes written into it "
+                                + "past the forced end may survive either",
+                        after.length,
+                        is(1000));
             } else {
                 assertThat("seed " + seed + ": sector 1 is wholly new", sector, equalTo(slice(written, SECTOR, end)));
             }
         }
-        assertThat("the tail is cut at the forced end, the sector boundary, or kept whole", lengths,
+        assertThat(
+                "the tail is cut at the forced end, the sector boundary, or kept whole",
+                lengths,
                 equalTo(Set.of(1000, 1024, 1200)));
     }
 
     /** One write in place: where it starts, as a percentage of the file's size then, and how long it is. */
-    record Write(int startPercent, int length) {
-    }
+    record Write(int startPercent, int length) {}
 
     @Provide
     Arbitrary<List<Write>> writes() {
-        return Combinators.combine(Arbitraries.integers().between(0, 100), Arbitraries.integers().between(0, 1500))
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 100),
+                        Arbitraries.integers().between(0, 1500))
                 .as(Write::new)
-                .list().ofMaxSize(6);
+                .list()
+                .ofMaxSize(6);
     }
 
     @Property(tries = 300)
     void aPowerLossLeavesEverySectorWhollyForcedOrWhollyWritten(
             @ForAll @IntRange(min = 0, max = 3000) int durableSize,
             @ForAll("writes") List<Write> writes,
-            @ForAll long seed) throws IOException {
+            @ForAll long seed)
+            throws IOException {
         byte[] durable = randomBytes(durableSize, seed);
         FaultInjectingStorage s = pagesHolding(durable, seed);
         byte[] written = durable;
@@ -239,16 +269,20 @@ class FaultInjectingStorageWriteAtTest {
         }
         s.powerLoss();
         byte[] after = s.contents("pages");
-        assertThat("the file ends at the forced end, a sector boundary past it, or where the writes ended; "
-                        + "durable=" + durableSize + " written=" + written.length,
-                FaultInjectingStorageTornWriteTest.allowedCuts(durableSize, written.length), hasItem(after.length));
+        assertThat(
+                "the file ends at the forced end, a sector boundary past it, or where the writes ended; " + "durable="
+                        + durableSize + " written=" + written.length,
+                FaultInjectingStorageTornWriteTest.allowedCuts(durableSize, written.length),
+                hasItem(after.length));
         for (int from = 0; from < after.length; from += SECTOR) {
             int to = Math.min(from + SECTOR, after.length);
             byte[] got = slice(after, from, to);
             boolean old = to <= durable.length && Arrays.equals(got, slice(durable, from, to));
-            assertThat("bytes [" + from + ", " + to + ") of sector " + from / SECTOR + " are the forced bytes or the "
+            assertThat(
+                    "bytes [" + from + ", " + to + ") of sector " + from / SECTOR + " are the forced bytes or the "
                             + "written ones, never a mix: " + writes,
-                    old || Arrays.equals(got, slice(written, from, to)), is(true));
+                    old || Arrays.equals(got, slice(written, from, to)),
+                    is(true));
         }
     }
 
@@ -260,11 +294,15 @@ class FaultInjectingStorageWriteAtTest {
             for (long seed = 0; seed < SEEDS; seed++) {
                 FaultInjectingStorage s = overwriteSectorsOneAndTwo(seed, mode, false);
                 s.truncate("pages", 1000);
-                assertThat(mode + " seed " + seed + ": the medium still holds the forced file, not the overwrite",
-                        s.durableContents("pages"), equalTo(OLD));
+                assertThat(
+                        mode + " seed " + seed + ": the medium still holds the forced file, not the overwrite",
+                        s.durableContents("pages"),
+                        equalTo(OLD));
                 s.powerLoss();
-                assertThat(mode + " seed " + seed + ": neither the truncate nor the overwrite was forced",
-                        s.contents("pages"), equalTo(OLD));
+                assertThat(
+                        mode + " seed " + seed + ": neither the truncate nor the overwrite was forced",
+                        s.contents("pages"),
+                        equalTo(OLD));
             }
         }
     }
@@ -290,7 +328,9 @@ class FaultInjectingStorageWriteAtTest {
                 f.force();
             }
             s.powerLoss();
-            assertThat(mode + ": a force makes the cut and the write durable together", s.contents("pages"),
+            assertThat(
+                    mode + ": a force makes the cut and the write durable together",
+                    s.contents("pages"),
                     equalTo(expected));
         }
     }

@@ -97,7 +97,9 @@ abstract class StorageContract {
     @Test
     void createFailsIfTheFileExistsAndLeavesItUntouched() throws IOException {
         write("a.log", bytes("precious"));
-        assertThrows(FileAlreadyExistsException.class, () -> storage.create("a.log"),
+        assertThrows(
+                FileAlreadyExistsException.class,
+                () -> storage.create("a.log"),
                 "create must never truncate an existing file: that would silently destroy data");
         assertThat("the existing file keeps its bytes", read("a.log"), equalTo(bytes("precious")));
     }
@@ -128,8 +130,10 @@ abstract class StorageContract {
             f.append(buf);
             assertThat("append consumes the buffer's remaining bytes", buf.remaining(), is(0));
         }
-        assertThat("only offset..offset+length of the array and position..limit of the buffer are written",
-                read("a.log"), equalTo(bytes("3456cde")));
+        assertThat(
+                "only offset..offset+length of the array and position..limit of the buffer are written",
+                read("a.log"),
+                equalTo(bytes("3456cde")));
     }
 
     @Test
@@ -157,7 +161,9 @@ abstract class StorageContract {
     @Test
     void openingAMissingFileFailsWithNoSuchFile() {
         assertThrows(NoSuchFileException.class, () -> storage.openRead("missing"), "openRead of a missing file");
-        assertThrows(NoSuchFileException.class, () -> storage.openAppend("missing"),
+        assertThrows(
+                NoSuchFileException.class,
+                () -> storage.openAppend("missing"),
                 "openAppend must not create a file: that is create's job");
         assertThrows(NoSuchFileException.class, () -> storage.size("missing"), "size of a missing file");
     }
@@ -216,8 +222,7 @@ abstract class StorageContract {
             f.append(bytes("XY"));
             assertThat(f.size(), is(12L));
         }
-        assertThat("a positional write does not move where appends go", read("pages"),
-                equalTo(bytes("ab23456789XY")));
+        assertThat("a positional write does not move where appends go", read("pages"), equalTo(bytes("ab23456789XY")));
     }
 
     @Test
@@ -239,8 +244,8 @@ abstract class StorageContract {
                 assertThat("size after write #" + i, f.size(), is((long) oracle.length));
             }
         }
-        assertThat("the file holds what the writes, applied in order to an array, give", read("pages"),
-                equalTo(oracle));
+        assertThat(
+                "the file holds what the writes, applied in order to an array, give", read("pages"), equalTo(oracle));
     }
 
     @ParameterizedTest
@@ -248,10 +253,13 @@ abstract class StorageContract {
     void writeAtOutsideTheFileIsRejectedNamingTheFilePositionAndSize(long bad) throws IOException {
         write("pages.db", bytes("0123456789"));
         try (WritableFile f = storage.openAppend("pages.db")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> f.writeAt(bad, bytes("x")),
                     "a write must start inside the file or at its end: past the end it would leave a hole");
-            assertThat("the message says which file, which position and how big the file is", e.getMessage(),
+            assertThat(
+                    "the message says which file, which position and how big the file is",
+                    e.getMessage(),
                     allOf(containsString("pages.db"), containsString(String.valueOf(bad)), containsString("size 10")));
             assertThat("a rejected write leaves the size alone", f.size(), is(10L));
         }
@@ -292,19 +300,24 @@ abstract class StorageContract {
     void readFullyPastTheEndThrowsEofNamingTheFileAndTheOffset() throws IOException {
         write("seg-000042", randomBytes(100, 5));
         try (ReadableFile f = storage.openRead("seg-000042")) {
-            EOFException e = assertThrows(EOFException.class, () -> f.readFully(90, 20),
-                    "readFully must not return a half-filled buffer");
-            assertThat("an operator must be able to find the short file and where it ended",
-                    e.getMessage(), allOf(containsString("seg-000042"), containsString("100")));
+            EOFException e = assertThrows(
+                    EOFException.class, () -> f.readFully(90, 20), "readFully must not return a half-filled buffer");
+            assertThat(
+                    "an operator must be able to find the short file and where it ended",
+                    e.getMessage(),
+                    allOf(containsString("seg-000042"), containsString("100")));
             EOFException past = assertThrows(EOFException.class, () -> f.readFully(200, 1));
-            assertThat("the message names the offset the read wanted and where the file ends", past.getMessage(),
+            assertThat(
+                    "the message names the offset the read wanted and where the file ends",
+                    past.getMessage(),
                     allOf(containsString("seg-000042"), containsString("offset 200"), containsString("100")));
         }
     }
 
     @Test
     void aReaderSeesBytesAppendedAfterItWasOpened() throws IOException {
-        try (WritableFile w = storage.create("a.log"); ReadableFile r = storage.openRead("a.log")) {
+        try (WritableFile w = storage.create("a.log");
+                ReadableFile r = storage.openRead("a.log")) {
             w.append(bytes("late"));
             assertThat("a reader's size follows the file", r.size(), is(4L));
             assertThat(r.readFully(0, 4), equalTo(bytes("late")));
@@ -321,8 +334,10 @@ abstract class StorageContract {
             write(name, bytes(name));
         }
         Collections.sort(names);
-        assertThat("list returns every file, sorted, so engines see segments in number order",
-                storage.list(), equalTo(names));
+        assertThat(
+                "list returns every file, sorted, so engines see segments in number order",
+                storage.list(),
+                equalTo(names));
     }
 
     @Test
@@ -339,8 +354,10 @@ abstract class StorageContract {
         write("CURRENT", bytes("old"));
         write("CURRENT.tmp", bytes("new"));
         storage.rename("CURRENT.tmp", "CURRENT");
-        assertThat("rename onto an existing file replaces it: that is how a file is published",
-                storage.list(), contains("CURRENT"));
+        assertThat(
+                "rename onto an existing file replaces it: that is how a file is published",
+                storage.list(),
+                contains("CURRENT"));
         assertThat(read("CURRENT"), equalTo(bytes("new")));
     }
 
@@ -351,8 +368,10 @@ abstract class StorageContract {
         write("CURRENT.tmp", bytes("new"));
         try (ReadableFile old = storage.openRead("CURRENT")) {
             storage.rename("CURRENT.tmp", "CURRENT");
-            assertThat("a reader never sees a mix: it keeps the file it opened",
-                    old.readFully(0, 3), equalTo(bytes("old")));
+            assertThat(
+                    "a reader never sees a mix: it keeps the file it opened",
+                    old.readFully(0, 3),
+                    equalTo(bytes("old")));
         }
     }
 
@@ -391,8 +410,10 @@ abstract class StorageContract {
         try (ReadableFile f = storage.openRead("old.seg")) {
             storage.delete("old.seg");
             assertThat("the name is gone", storage.exists("old.seg"), is(false));
-            assertThat("compaction may delete a segment a reader still uses, as on POSIX",
-                    f.readFully(0, 2000), equalTo(content));
+            assertThat(
+                    "compaction may delete a segment a reader still uses, as on POSIX",
+                    f.readFully(0, 2000),
+                    equalTo(content));
         }
     }
 
@@ -420,8 +441,10 @@ abstract class StorageContract {
             assertThat("the writer's size follows the cut", f.size(), is(5L));
             f.append(bytes("next"));
         }
-        assertThat("appends go to the end of the file, with no hole where the torn tail was",
-                read("a.log"), equalTo(bytes("good-next")));
+        assertThat(
+                "appends go to the end of the file, with no hole where the torn tail was",
+                read("a.log"),
+                equalTo(bytes("good-next")));
     }
 
     @Test
@@ -435,7 +458,8 @@ abstract class StorageContract {
             storage.truncate("a.log", 100);
             assertThat("a truncate past the end leaves the writer's size alone", f.size(), is(9L));
         }
-        assertThat("appends go to the end of the renamed file, with no hole", read("a.log"), equalTo(bytes("good-next")));
+        assertThat(
+                "appends go to the end of the renamed file, with no hole", read("a.log"), equalTo(bytes("good-next")));
     }
 
     @Test
@@ -466,7 +490,9 @@ abstract class StorageContract {
 
     @Test
     void describeNamesTheFile() {
-        assertThat("error messages use describe to say which file", storage.describe("000007.seg"),
+        assertThat(
+                "error messages use describe to say which file",
+                storage.describe("000007.seg"),
                 containsString("000007.seg"));
     }
 
@@ -487,7 +513,9 @@ abstract class StorageContract {
                 () -> storage.delete(bad),
                 () -> storage.truncate(bad, 0));
         for (ThrowingCall call : calls) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    call::run,
                     "a name that is not a plain file name must be rejected, never resolved outside the directory");
             assertThat("the message says what a name must be", e.getMessage(), containsString("file name must"));
         }

@@ -40,7 +40,8 @@ class BytesTest {
     @Provide
     Arbitrary<byte[]> keys() {
         return Arbitraries.of((byte) 0x00, (byte) 0x01, (byte) 0x7f, (byte) 0x80, (byte) 0xff, (byte) 'a')
-                .array(byte[].class).ofMaxSize(5);
+                .array(byte[].class)
+                .ofMaxSize(5);
     }
 
     // ---------------------------------------------------------------- order, equality, hashing
@@ -49,8 +50,11 @@ class BytesTest {
     void orderIsUnsignedLexicographic(@ForAll("keys") byte[] a, @ForAll("keys") byte[] b) {
         int got = Integer.signum(Bytes.copyOf(a).compareTo(Bytes.copyOf(b)));
         int want = Integer.signum(ORACLE.compare(a, b));
-        assertThat("compare " + Bytes.copyOf(a) + " with " + Bytes.copyOf(b)
-                + " as Guava's unsigned lexicographical comparator does", got, is(want));
+        assertThat(
+                "compare " + Bytes.copyOf(a) + " with " + Bytes.copyOf(b)
+                        + " as Guava's unsigned lexicographical comparator does",
+                got,
+                is(want));
     }
 
     @Property(tries = 200)
@@ -66,7 +70,11 @@ class BytesTest {
     @Property(tries = 200)
     void sortingBytesSortsTheArraysTheSameWay(@ForAll("keyLists") List<byte[]> arrays) {
         List<byte[]> want = arrays.stream().sorted(ORACLE).toList();
-        List<byte[]> got = arrays.stream().map(Bytes::copyOf).sorted().map(Bytes::toByteArray).toList();
+        List<byte[]> got = arrays.stream()
+                .map(Bytes::copyOf)
+                .sorted()
+                .map(Bytes::toByteArray)
+                .toList();
         assertThat("sorted keys, printed as hex lists", hex(got), equalTo(hex(want)));
     }
 
@@ -80,8 +88,10 @@ class BytesTest {
         Bytes y = Bytes.copyOf(b);
         boolean sameContent = Arrays.equals(a, b);
         assertThat("equals is content equality", x.equals(y), is(sameContent));
-        assertThat("compareTo is 0 exactly when equal, so TreeMap and HashMap agree on keys",
-                x.compareTo(y) == 0, is(sameContent));
+        assertThat(
+                "compareTo is 0 exactly when equal, so TreeMap and HashMap agree on keys",
+                x.compareTo(y) == 0,
+                is(sameContent));
         if (sameContent) {
             assertThat("equal keys hash alike", x.hashCode(), is(y.hashCode()));
         }
@@ -91,16 +101,22 @@ class BytesTest {
 
     @Example
     void theSignBitSortsHigh() {
-        assertThat("0x7f < 0x80 unsigned (a signed compare says the opposite)",
-                Bytes.copyOf(new byte[] {0x7f}).compareTo(Bytes.copyOf(new byte[] {(byte) 0x80})), lessThan(0));
-        assertThat("\"é\" is 0xC3 0xA9 in UTF-8, so it sorts after \"z\"",
-                Bytes.of("é").compareTo(Bytes.of("z")), greaterThan(0));
+        assertThat(
+                "0x7f < 0x80 unsigned (a signed compare says the opposite)",
+                Bytes.copyOf(new byte[] {0x7f}).compareTo(Bytes.copyOf(new byte[] {(byte) 0x80})),
+                lessThan(0));
+        assertThat(
+                "\"é\" is 0xC3 0xA9 in UTF-8, so it sorts after \"z\"",
+                Bytes.of("é").compareTo(Bytes.of("z")),
+                greaterThan(0));
     }
 
     @Example
     void aProperPrefixSortsFirst() {
         assertThat(Bytes.of("ab").compareTo(Bytes.of("abc")), lessThan(0));
-        assertThat("the empty key sorts before every other", Bytes.EMPTY.compareTo(Bytes.copyOf(new byte[] {0})),
+        assertThat(
+                "the empty key sorts before every other",
+                Bytes.EMPTY.compareTo(Bytes.copyOf(new byte[] {0})),
                 lessThan(0));
     }
 
@@ -124,9 +140,10 @@ class BytesTest {
     }
 
     @Property(tries = 200)
-    void copyOfARangeIsThatRange(@ForAll @Size(max = 20) byte[] a,
-                                 @ForAll @IntRange(min = 0, max = 20) int fromSeed,
-                                 @ForAll @IntRange(min = 0, max = 20) int lengthSeed) {
+    void copyOfARangeIsThatRange(
+            @ForAll @Size(max = 20) byte[] a,
+            @ForAll @IntRange(min = 0, max = 20) int fromSeed,
+            @ForAll @IntRange(min = 0, max = 20) int lengthSeed) {
         int from = fromSeed % (a.length + 1);
         int length = lengthSeed % (a.length - from + 1);
         assertThat(Bytes.copyOf(a, from, length).toByteArray(), equalTo(Arrays.copyOfRange(a, from, from + length)));
@@ -135,7 +152,9 @@ class BytesTest {
     @Example
     void copyOfARangeOutsideTheArrayIsRejected() {
         byte[] five = new byte[5];
-        assertThrows(IndexOutOfBoundsException.class, () -> Bytes.copyOf(five, 3, 4),
+        assertThrows(
+                IndexOutOfBoundsException.class,
+                () -> Bytes.copyOf(five, 3, 4),
                 "a range past the end must fail, not be padded with zeros into a key nobody wrote");
         assertThrows(IndexOutOfBoundsException.class, () -> Bytes.copyOf(five, -1, 2), "negative offset");
         assertThrows(IndexOutOfBoundsException.class, () -> Bytes.copyOf(five, 0, -1), "negative length");
@@ -180,8 +199,10 @@ class BytesTest {
     @Property(tries = 200)
     void startsWithMeansTheFirstBytesAreEqual(@ForAll("keys") byte[] a, @ForAll("keys") byte[] prefix) {
         boolean want = prefix.length <= a.length && Arrays.equals(Arrays.copyOf(a, prefix.length), prefix);
-        assertThat(Bytes.copyOf(a) + " startsWith " + Bytes.copyOf(prefix),
-                Bytes.copyOf(a).startsWith(Bytes.copyOf(prefix)), is(want));
+        assertThat(
+                Bytes.copyOf(a) + " startsWith " + Bytes.copyOf(prefix),
+                Bytes.copyOf(a).startsWith(Bytes.copyOf(prefix)),
+                is(want));
     }
 
     @Property(tries = 100)
@@ -195,12 +216,13 @@ class BytesTest {
     }
 
     @Property(tries = 300)
-    void compareToARangeAgreesWithCompareToAndCopyToRoundTrips(@ForAll("keys") byte[] a, @ForAll("keys") byte[] b,
-                                                               @ForAll @IntRange(max = 3) int pad) {
+    void compareToARangeAgreesWithCompareToAndCopyToRoundTrips(
+            @ForAll("keys") byte[] a, @ForAll("keys") byte[] b, @ForAll @IntRange(max = 3) int pad) {
         byte[] page = new byte[pad + b.length + pad];
         Bytes.copyOf(b).copyTo(page, pad);
         assertThat("copyTo writes the bytes at the offset", Arrays.copyOfRange(page, pad, pad + b.length), is(b));
-        assertThat("comparing with a range of a larger array must agree with comparing two Bytes",
+        assertThat(
+                "comparing with a range of a larger array must agree with comparing two Bytes",
                 Integer.signum(Bytes.copyOf(a).compareTo(page, pad, b.length)),
                 is(Integer.signum(Bytes.copyOf(a).compareTo(Bytes.copyOf(b)))));
     }
@@ -208,8 +230,10 @@ class BytesTest {
     @Example
     void toStringShowsPrintableAsciiAndEscapesTheRest() {
         Bytes b = Bytes.copyOf(new byte[] {'k', '1', 0x00, (byte) 0xff, '"', '\\', '\n'});
-        assertThat("printable ASCII as is; everything else, quotes and backslashes included, as \\xNN",
-                b.toString(), is("\"k1\\x00\\xff\\x22\\x5c\\x0a\""));
+        assertThat(
+                "printable ASCII as is; everything else, quotes and backslashes included, as \\xNN",
+                b.toString(),
+                is("\"k1\\x00\\xff\\x22\\x5c\\x0a\""));
         assertThat(Bytes.EMPTY.toString(), is("\"\""));
     }
 }

@@ -36,7 +36,9 @@ class ConcurrentSkipListMemtableTest {
     @Provide
     Arbitrary<Bytes> keys() {
         return Arbitraries.of((byte) 0x00, (byte) 0x7f, (byte) 0x80, (byte) 0xff, (byte) 'k')
-                .array(byte[].class).ofMinSize(1).ofMaxSize(2)
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(2)
                 .map(Bytes::wrap);
     }
 
@@ -45,9 +47,9 @@ class ConcurrentSkipListMemtableTest {
         Arbitrary<Bytes> values = Arbitraries.strings().alpha().ofMaxLength(8).map(Bytes::of);
         Arbitrary<Entry> puts = keys().flatMap(k -> values.map(v -> Entry.put(k, v)));
         Arbitrary<Entry> deletes = keys().map(Entry::tombstone);
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, puts),
-                Tuple.of(1, deletes)).list().ofMaxSize(40);
+        return Arbitraries.frequencyOf(Tuple.of(3, puts), Tuple.of(1, deletes))
+                .list()
+                .ofMaxSize(40);
     }
 
     private static List<Entry> drain(EntryIterator it) {
@@ -59,8 +61,7 @@ class ConcurrentSkipListMemtableTest {
     }
 
     @Property(tries = 300)
-    void holdsTheNewestEntryOfEachKeyInKeyOrder(@ForAll("writes") List<Entry> writes,
-                                                @ForAll("keys") Bytes probe) {
+    void holdsTheNewestEntryOfEachKeyInKeyOrder(@ForAll("writes") List<Entry> writes, @ForAll("keys") Bytes probe) {
         ConcurrentSkipListMemtable m = new ConcurrentSkipListMemtable();
         TreeMap<Bytes, Entry> oracle = new TreeMap<>();
         for (Entry e : writes) {
@@ -71,15 +72,18 @@ class ConcurrentSkipListMemtableTest {
         for (Bytes key : oracle.keySet()) {
             assertThat("get(" + key + ") is the newest entry, value or tombstone", m.get(key), is(oracle.get(key)));
         }
-        assertThat("get of a key never written is null: look in older data",
-                m.get(probe), is(oracle.get(probe)));
-        assertThat("iteration is in unsigned key order", drain(m.iterator()),
-                equalTo(new ArrayList<>(oracle.values())));
-        assertThat("iterator(from) starts at the first key >= " + probe, drain(m.iterator(probe)),
+        assertThat("get of a key never written is null: look in older data", m.get(probe), is(oracle.get(probe)));
+        assertThat(
+                "iteration is in unsigned key order", drain(m.iterator()), equalTo(new ArrayList<>(oracle.values())));
+        assertThat(
+                "iterator(from) starts at the first key >= " + probe,
+                drain(m.iterator(probe)),
                 equalTo(new ArrayList<>(oracle.tailMap(probe, true).values())));
         long bytes = oracle.values().stream().mapToLong(Entry::approximateBytes).sum();
-        assertThat("approximateBytes is the sum over the entries held; overwritten ones are not charged",
-                m.approximateBytes(), is(bytes));
+        assertThat(
+                "approximateBytes is the sum over the entries held; overwritten ones are not charged",
+                m.approximateBytes(),
+                is(bytes));
     }
 
     @Example
@@ -97,8 +101,10 @@ class ConcurrentSkipListMemtableTest {
         ConcurrentSkipListMemtable m = new ConcurrentSkipListMemtable();
         m.apply(Entry.put(Bytes.of("k"), Bytes.of("v")));
         m.apply(Entry.tombstone(Bytes.of("k")));
-        assertThat("get returns the tombstone, so the store does not look in older data and resurrect v",
-                m.get(Bytes.of("k")), is(Entry.tombstone(Bytes.of("k"))));
+        assertThat(
+                "get returns the tombstone, so the store does not look in older data and resurrect v",
+                m.get(Bytes.of("k")),
+                is(Entry.tombstone(Bytes.of("k"))));
         assertThat(drain(m.iterator()), equalTo(List.of(Entry.tombstone(Bytes.of("k")))));
     }
 
@@ -108,12 +114,15 @@ class ConcurrentSkipListMemtableTest {
         m.apply(Entry.put(Bytes.of("k"), Bytes.of("v")));
         m.freeze();
         assertThat(m.isFrozen(), is(true));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> m.apply(Entry.put(Bytes.of("k2"), Bytes.of("v2"))),
                 "a frozen memtable is being flushed; a write to it could be lost");
         assertThat(e.getMessage(), containsString("frozen"));
         assertThat("the rejected write left no trace", m.size(), is(1));
-        assertThat("readers and the flush still read it", m.get(Bytes.of("k")),
+        assertThat(
+                "readers and the flush still read it",
+                m.get(Bytes.of("k")),
                 is(Entry.put(Bytes.of("k"), Bytes.of("v"))));
     }
 
@@ -142,8 +151,10 @@ class ConcurrentSkipListMemtableTest {
                         Bytes previous = null;
                         for (Entry e : drain(m.iterator())) {
                             if (previous != null) {
-                                assertThat("keys strictly increase while a writer runs",
-                                        previous.compareTo(e.key()), lessThan(0));
+                                assertThat(
+                                        "keys strictly increase while a writer runs",
+                                        previous.compareTo(e.key()),
+                                        lessThan(0));
                             }
                             assertThat("an entry is seen whole: its value belongs to its key", e.value(), is(e.key()));
                             previous = e.key();

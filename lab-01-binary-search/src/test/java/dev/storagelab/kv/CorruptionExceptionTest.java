@@ -13,7 +13,9 @@ class CorruptionExceptionTest {
     @Test
     void theMessageIsFileAtOffsetColonWhatFailed() {
         CorruptionException e = new CorruptionException("000007.seg", 12288, "block checksum mismatch");
-        assertThat("the shape the class Javadoc promises", e.getMessage(),
+        assertThat(
+                "the shape the class Javadoc promises",
+                e.getMessage(),
                 is("000007.seg @ 12288: block checksum mismatch"));
     }
 
@@ -26,7 +28,9 @@ class CorruptionExceptionTest {
 
     @Test
     void corruptionIsAnIOException() {
-        assertThat("callers that handle I/O errors also see corruption",
-                new CorruptionException("f", 0, "x"), instanceOf(IOException.class));
+        assertThat(
+                "callers that handle I/O errors also see corruption",
+                new CorruptionException("f", 0, "x"),
+                instanceOf(IOException.class));
     }
 }

@@ -29,13 +29,17 @@ class EntryTest {
 
     @Test
     void anEmptyValueIsAValueNotATombstone() {
-        assertThat("deleting and storing \"\" are different things",
-                Entry.put(Bytes.of("k"), Bytes.EMPTY).isTombstone(), is(false));
+        assertThat(
+                "deleting and storing \"\" are different things",
+                Entry.put(Bytes.of("k"), Bytes.EMPTY).isTombstone(),
+                is(false));
     }
 
     @Test
     void nullsAreRejectedNamingTheArgument() {
-        NullPointerException noValue = assertThrows(NullPointerException.class, () -> Entry.put(Bytes.of("k"), null),
+        NullPointerException noValue = assertThrows(
+                NullPointerException.class,
+                () -> Entry.put(Bytes.of("k"), null),
                 "a put without a value would silently become a delete");
         assertThat(noValue.getMessage(), containsString("value"));
         NullPointerException noKey = assertThrows(NullPointerException.class, () -> Entry.tombstone(null));
@@ -44,20 +48,27 @@ class EntryTest {
 
     @Test
     void approximateBytesIsKeyPlusValuePlusOverhead() {
-        assertThat("3-byte key, 5-byte value", Entry.put(Bytes.of("abc"), Bytes.of("12345")).approximateBytes(),
+        assertThat(
+                "3-byte key, 5-byte value",
+                Entry.put(Bytes.of("abc"), Bytes.of("12345")).approximateBytes(),
                 is(3L + 5 + Entry.OVERHEAD_BYTES));
-        assertThat("a tombstone costs its key and the overhead", Entry.tombstone(Bytes.of("abc")).approximateBytes(),
+        assertThat(
+                "a tombstone costs its key and the overhead",
+                Entry.tombstone(Bytes.of("abc")).approximateBytes(),
                 is(3L + Entry.OVERHEAD_BYTES));
     }
 
     @Test
     void entriesAreEqualByKeyAndValue() {
         assertThat(Entry.put(Bytes.of("k"), Bytes.of("v")), is(Entry.put(Bytes.of("k"), Bytes.of("v"))));
-        assertThat(Entry.put(Bytes.of("k"), Bytes.of("v")).hashCode(),
+        assertThat(
+                Entry.put(Bytes.of("k"), Bytes.of("v")).hashCode(),
                 is(Entry.put(Bytes.of("k"), Bytes.of("v")).hashCode()));
         assertThat(Entry.tombstone(Bytes.of("k")), is(Entry.tombstone(Bytes.of("k"))));
-        assertThat("a value and a tombstone of one key differ",
-                Entry.put(Bytes.of("k"), Bytes.EMPTY), is(not(Entry.tombstone(Bytes.of("k")))));
+        assertThat(
+                "a value and a tombstone of one key differ",
+                Entry.put(Bytes.of("k"), Bytes.EMPTY),
+                is(not(Entry.tombstone(Bytes.of("k")))));
     }
 
     @Test

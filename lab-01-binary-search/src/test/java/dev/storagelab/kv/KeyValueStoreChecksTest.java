@@ -22,7 +22,9 @@ class KeyValueStoreChecksTest {
     @Test
     void aKeyUpToTheLimitIsReturnedAsIs() {
         Bytes one = Bytes.of("k");
-        assertThat("checkKey returns its argument so it can be used inline", KeyValueStore.checkKey(one),
+        assertThat(
+                "checkKey returns its argument so it can be used inline",
+                KeyValueStore.checkKey(one),
                 sameInstance(one));
         Bytes max = ofLength(KeyValueStore.MAX_KEY_BYTES);
         assertThat("a key of exactly MAX_KEY_BYTES is allowed", KeyValueStore.checkKey(max), sameInstance(max));
@@ -31,16 +33,22 @@ class KeyValueStoreChecksTest {
     @Test
     void aKeyOverTheLimitIsRejectedSayingBothSizes() {
         int tooLong = KeyValueStore.MAX_KEY_BYTES + 1;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KeyValueStore.checkKey(ofLength(tooLong)));
-        assertThat("the message gives the size and the limit", e.getMessage(),
-                allOf(containsString(String.valueOf(tooLong)), containsString(String.valueOf(KeyValueStore.MAX_KEY_BYTES))));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> KeyValueStore.checkKey(ofLength(tooLong)));
+        assertThat(
+                "the message gives the size and the limit",
+                e.getMessage(),
+                allOf(
+                        containsString(String.valueOf(tooLong)),
+                        containsString(String.valueOf(KeyValueStore.MAX_KEY_BYTES))));
     }
 
     @Test
     void anEmptyKeyIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KeyValueStore.checkKey(Bytes.EMPTY), "the empty key is reserved: no engine stores it");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> KeyValueStore.checkKey(Bytes.EMPTY),
+                "the empty key is reserved: no engine stores it");
         assertThat(e.getMessage(), containsString("empty"));
     }
 
@@ -60,10 +68,13 @@ class KeyValueStoreChecksTest {
     @Test
     void aValueOverTheLimitIsRejectedSayingBothSizes() {
         int tooLong = KeyValueStore.MAX_VALUE_BYTES + 1;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KeyValueStore.checkValue(ofLength(tooLong)));
-        assertThat(e.getMessage(), allOf(containsString(String.valueOf(tooLong)),
-                containsString(String.valueOf(KeyValueStore.MAX_VALUE_BYTES))));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> KeyValueStore.checkValue(ofLength(tooLong)));
+        assertThat(
+                e.getMessage(),
+                allOf(
+                        containsString(String.valueOf(tooLong)),
+                        containsString(String.valueOf(KeyValueStore.MAX_VALUE_BYTES))));
     }
 
     @Test

@@ -32,8 +32,10 @@ class BinarySearchTest {
 
     @Test
     void emptyArrayReportsInsertionPointZero() {
-        assertThat("searching an empty array: the key would be inserted at index 0, so the answer is -(0) - 1"
-                + CONTRACT, BinarySearch.indexOf(new int[0], 42), is(-1));
+        assertThat(
+                "searching an empty array: the key would be inserted at index 0, so the answer is -(0) - 1" + CONTRACT,
+                BinarySearch.indexOf(new int[0], 42),
+                is(-1));
     }
 
     @Test
@@ -48,8 +50,10 @@ class BinarySearchTest {
     void absentKeysBelowAboveAndBetweenReportTheirInsertionPoint() {
         int[] a = {10, 20, 30, 40, 50, 60, 70};
         for (int key : new int[] {Integer.MIN_VALUE, 0, 9, 11, 25, 39, 41, 69, 71, Integer.MAX_VALUE}) {
-            assertThat("indexOf(" + Arrays.toString(a) + ", " + key + ") must equal Arrays.binarySearch" + CONTRACT,
-                    BinarySearch.indexOf(a, key), is(Arrays.binarySearch(a, key)));
+            assertThat(
+                    "indexOf(" + Arrays.toString(a) + ", " + key + ") must equal Arrays.binarySearch" + CONTRACT,
+                    BinarySearch.indexOf(a, key),
+                    is(Arrays.binarySearch(a, key)));
         }
     }
 
@@ -58,8 +62,11 @@ class BinarySearchTest {
         for (int length = 1; length <= 33; length++) {
             int[] a = IntStream.range(0, length).map(i -> 3 * i).toArray();
             for (int i = 0; i < length; i++) {
-                assertThat("key " + a[i] + " sits at index " + i + " of " + Arrays.toString(a)
-                        + "; lengths 1..33 cover odd and even halves", BinarySearch.indexOf(a, a[i]), is(i));
+                assertThat(
+                        "key " + a[i] + " sits at index " + i + " of " + Arrays.toString(a)
+                                + "; lengths 1..33 cover odd and even halves",
+                        BinarySearch.indexOf(a, a[i]),
+                        is(i));
             }
         }
     }
@@ -68,12 +75,17 @@ class BinarySearchTest {
     void matchesArraysBinarySearchOnRandomDistinctArrays() {
         Random random = new Random(1);
         for (int round = 0; round < 2_000; round++) {
-            int[] a = random.ints(random.nextInt(60), -100, 100).distinct().sorted().toArray();
+            int[] a = random.ints(random.nextInt(60), -100, 100)
+                    .distinct()
+                    .sorted()
+                    .toArray();
             for (int probe = 0; probe < 10; probe++) {
                 int key = random.nextInt(220) - 110;
-                assertThat("indexOf(" + Arrays.toString(a) + ", " + key + "); with distinct elements the"
-                        + " answer is unique, so it must equal Arrays.binarySearch" + CONTRACT,
-                        BinarySearch.indexOf(a, key), is(Arrays.binarySearch(a, key)));
+                assertThat(
+                        "indexOf(" + Arrays.toString(a) + ", " + key + "); with distinct elements the"
+                                + " answer is unique, so it must equal Arrays.binarySearch" + CONTRACT,
+                        BinarySearch.indexOf(a, key),
+                        is(Arrays.binarySearch(a, key)));
             }
         }
     }
@@ -82,11 +94,14 @@ class BinarySearchTest {
     void extremeValuesCompareWithoutOverflow() {
         // Comparing with "a[mid] - key" overflows for values this far apart and flips the sign.
         int[] a = {Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE};
-        for (int key : new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -2, 0, 2, Integer.MAX_VALUE - 1,
-                Integer.MAX_VALUE}) {
-            assertThat("indexOf(" + Arrays.toString(a) + ", " + key + "): compare with < and >, not by"
-                    + " subtracting, which overflows between MIN_VALUE and MAX_VALUE" + CONTRACT,
-                    BinarySearch.indexOf(a, key), is(Arrays.binarySearch(a, key)));
+        for (int key :
+                new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -2, 0, 2, Integer.MAX_VALUE - 1, Integer.MAX_VALUE
+                }) {
+            assertThat(
+                    "indexOf(" + Arrays.toString(a) + ", " + key + "): compare with < and >, not by"
+                            + " subtracting, which overflows between MIN_VALUE and MAX_VALUE" + CONTRACT,
+                    BinarySearch.indexOf(a, key),
+                    is(Arrays.binarySearch(a, key)));
         }
     }
 
@@ -99,12 +114,17 @@ class BinarySearchTest {
             int result = BinarySearch.indexOf(a, key);
             int oracle = Arrays.binarySearch(a, key);
             if (oracle >= 0) {
-                assertThat("indexOf(" + Arrays.toString(a) + ", " + key + ") = " + result
-                        + ": any index holding the key is accepted, but it must hold the key",
-                        result >= 0 && result < a.length && a[result] == key, is(true));
+                assertThat(
+                        "indexOf(" + Arrays.toString(a) + ", " + key + ") = " + result
+                                + ": any index holding the key is accepted, but it must hold the key",
+                        result >= 0 && result < a.length && a[result] == key,
+                        is(true));
             } else {
-                assertThat("indexOf(" + Arrays.toString(a) + ", " + key + "): the key is absent, so the"
-                        + " insertion point is unique even with duplicates around it" + CONTRACT, result, is(oracle));
+                assertThat(
+                        "indexOf(" + Arrays.toString(a) + ", " + key + "): the key is absent, so the"
+                                + " insertion point is unique even with duplicates around it" + CONTRACT,
+                        result,
+                        is(oracle));
             }
         }
     }
@@ -116,8 +136,9 @@ class BinarySearchTest {
             List<Integer> list = new ArrayList<>();
             random.ints(random.nextInt(60), -100, 100).distinct().sorted().forEach(list::add);
             int key = random.nextInt(220) - 110;
-            assertThat("indexOf(" + list + ", " + key + ", naturalOrder) must equal Collections.binarySearch"
-                    + CONTRACT, BinarySearch.indexOf(list, key, Comparator.naturalOrder()),
+            assertThat(
+                    "indexOf(" + list + ", " + key + ", naturalOrder) must equal Collections.binarySearch" + CONTRACT,
+                    BinarySearch.indexOf(list, key, Comparator.naturalOrder()),
                     is(Collections.binarySearch(list, key, Comparator.naturalOrder())));
         }
     }
@@ -129,14 +150,16 @@ class BinarySearchTest {
         Comparator<Integer> descending = Comparator.reverseOrder();
         List<Integer> descendingList = List.of(90, 70, 50, 30, 10);
         for (String key : List.of("z", "yy", "xxx", "", "wwwwww", "vvvv")) {
-            assertThat("indexOf(" + byLengthList + ", \"" + key + "\", by length): the list is sorted by the"
-                    + " comparator, so only the comparator may decide order" + CONTRACT,
+            assertThat(
+                    "indexOf(" + byLengthList + ", \"" + key + "\", by length): the list is sorted by the"
+                            + " comparator, so only the comparator may decide order" + CONTRACT,
                     BinarySearch.indexOf(byLengthList, key, byLength),
                     is(Collections.binarySearch(byLengthList, key, byLength)));
         }
         for (int key : new int[] {100, 90, 80, 50, 20, 10, 0}) {
-            assertThat("indexOf(" + descendingList + ", " + key + ", reverseOrder): the insertion point is"
-                    + " counted in the comparator's order" + CONTRACT,
+            assertThat(
+                    "indexOf(" + descendingList + ", " + key + ", reverseOrder): the insertion point is"
+                            + " counted in the comparator's order" + CONTRACT,
                     BinarySearch.indexOf(descendingList, key, descending),
                     is(Collections.binarySearch(descendingList, key, descending)));
         }
@@ -144,8 +167,10 @@ class BinarySearchTest {
 
     @Test
     void listSearchOnTheEmptyListReportsInsertionPointZero() {
-        assertThat("searching an empty list: the answer is -(0) - 1" + CONTRACT,
-                BinarySearch.indexOf(List.<Integer>of(), 7, Comparator.naturalOrder()), is(-1));
+        assertThat(
+                "searching an empty list: the answer is -(0) - 1" + CONTRACT,
+                BinarySearch.indexOf(List.<Integer>of(), 7, Comparator.naturalOrder()),
+                is(-1));
     }
 
     @Test
@@ -155,7 +180,8 @@ class BinarySearchTest {
         List<Integer> huge = new VirtualRange(Integer.MAX_VALUE);
         for (int key : new int[] {Integer.MAX_VALUE - 1, Integer.MAX_VALUE - 2, 1_500_000_000, Integer.MAX_VALUE}) {
             int expected = Collections.binarySearch(huge, key, Comparator.naturalOrder());
-            int actual = assertDoesNotThrow(() -> BinarySearch.indexOf(huge, key, Comparator.naturalOrder()),
+            int actual = assertDoesNotThrow(
+                    () -> BinarySearch.indexOf(huge, key, Comparator.naturalOrder()),
                     "searching a list of " + huge.size() + " elements for " + key + " touched an index outside"
                             + " the list: (lo + hi) / 2 overflows once lo + hi > Integer.MAX_VALUE; use"
                             + " lo + (hi - lo) / 2 or (lo + hi) >>> 1");

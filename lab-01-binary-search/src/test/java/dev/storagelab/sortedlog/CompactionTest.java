@@ -103,28 +103,38 @@ class CompactionTest {
     void newerEntryWinsOnEqualKeysAndEachKeyAppearsOnce() {
         List<Entry> newer = List.of(put("b", "new"), tombstone("c"), put("e", "new"));
         List<Entry> older = List.of(put("a", "old"), put("b", "old"), put("c", "old"), put("d", "old"));
-        assertThat("merge(newer, older): keys in order, each once; on b and c the newer entry wins (c's tombstone"
-                + " hides the older value)", drain(new NewestWinsMerge(source(newer), source(older))),
+        assertThat(
+                "merge(newer, older): keys in order, each once; on b and c the newer entry wins (c's tombstone"
+                        + " hides the older value)",
+                drain(new NewestWinsMerge(source(newer), source(older))),
                 contains(put("a", "old"), put("b", "new"), tombstone("c"), put("d", "old"), put("e", "new")));
     }
 
     @Test
     void mergeWithAnEmptySourceIsTheOtherSource() {
         List<Entry> entries = List.of(put("a", "1"), tombstone("b"), put("c", "3"));
-        assertThat("merging with an empty older source gives the newer one unchanged",
-                drain(new NewestWinsMerge(source(entries), source(List.of()))), equalTo(entries));
-        assertThat("merging with an empty newer source gives the older one unchanged",
-                drain(new NewestWinsMerge(source(List.of()), source(entries))), equalTo(entries));
-        assertThat("merging two empty sources gives nothing",
-                drain(new NewestWinsMerge(source(List.of()), source(List.of()))), is(empty()));
+        assertThat(
+                "merging with an empty older source gives the newer one unchanged",
+                drain(new NewestWinsMerge(source(entries), source(List.of()))),
+                equalTo(entries));
+        assertThat(
+                "merging with an empty newer source gives the older one unchanged",
+                drain(new NewestWinsMerge(source(List.of()), source(entries))),
+                equalTo(entries));
+        assertThat(
+                "merging two empty sources gives nothing",
+                drain(new NewestWinsMerge(source(List.of()), source(List.of()))),
+                is(empty()));
     }
 
     @Test
     void sourcesWithTheSameKeysGiveTheNewerSource() {
         List<Entry> newer = List.of(put("a", "new"), tombstone("b"), put("c", "new"));
         List<Entry> older = List.of(tombstone("a"), put("b", "old"), put("c", "old"));
-        assertThat("every key is in both sources: every entry comes from the newer one, and the older one's"
-                + " entries are skipped, not emitted after", drain(new NewestWinsMerge(source(newer), source(older))),
+        assertThat(
+                "every key is in both sources: every entry comes from the newer one, and the older one's"
+                        + " entries are skipped, not emitted after",
+                drain(new NewestWinsMerge(source(newer), source(older))),
                 equalTo(newer));
     }
 
@@ -140,9 +150,11 @@ class CompactionTest {
                 newestFirst.add(source);
                 sources.add(source(source));
             }
-            assertThat("round " + round + ": merging " + count + " sources (source 0 newest) " + newestFirst
-                    + " must give, per key in order, the entry of the newest source holding it",
-                    drain(NewestWinsMerge.of(sources)), equalTo(oracleMerge(newestFirst)));
+            assertThat(
+                    "round " + round + ": merging " + count + " sources (source 0 newest) " + newestFirst
+                            + " must give, per key in order, the entry of the newest source holding it",
+                    drain(NewestWinsMerge.of(sources)),
+                    equalTo(oracleMerge(newestFirst)));
         }
     }
 
@@ -168,8 +180,10 @@ class CompactionTest {
         try {
             List<Entry> expected = oracleMerge(newestFirst);
             long written = Compactor.compact(storage, inputs, "000001-000003.seg", 128, false);
-            assertThat("the output holds each key once with its newest entry, tombstones kept (dropTombstones=false)",
-                    readSegment(storage, "000001-000003.seg"), equalTo(expected));
+            assertThat(
+                    "the output holds each key once with its newest entry, tombstones kept (dropTombstones=false)",
+                    readSegment(storage, "000001-000003.seg"),
+                    equalTo(expected));
             assertThat("compact() returns the number of entries written", written, is((long) expected.size()));
         } finally {
             for (SegmentReader s : inputs) {
@@ -184,10 +198,12 @@ class CompactionTest {
         writeSegment(storage, "000001-000001.seg", List.of(put("a", "1"), put("b", "1"), put("c", "1")));
         writeSegment(storage, "000002-000002.seg", List.of(tombstone("a"), put("b", "2"), tombstone("z")));
         try (SegmentReader older = SegmentReader.open(storage, "000001-000001.seg", null);
-             SegmentReader newer = SegmentReader.open(storage, "000002-000002.seg", null)) {
+                SegmentReader newer = SegmentReader.open(storage, "000002-000002.seg", null)) {
             long written = Compactor.compact(storage, List.of(newer, older), "000001-000002.seg", 128, true);
-            assertThat("the inputs include the oldest segment, so no older version of a or z exists anywhere:"
-                    + " their tombstones are dropped, leaving b and c", readSegment(storage, "000001-000002.seg"),
+            assertThat(
+                    "the inputs include the oldest segment, so no older version of a or z exists anywhere:"
+                            + " their tombstones are dropped, leaving b and c",
+                    readSegment(storage, "000001-000002.seg"),
                     contains(put("b", "2"), put("c", "1")));
             assertThat("compact() counts the entries it wrote, not the ones it dropped", written, is(2L));
         }
@@ -200,18 +216,25 @@ class CompactionTest {
         writeSegment(storage, "000002-000002.seg", List.of(tombstone("k")));
         writeSegment(storage, "000003-000003.seg", List.of(put("y", "3")));
         try (SegmentReader oldest = SegmentReader.open(storage, "000001-000001.seg", null);
-             SegmentReader middle = SegmentReader.open(storage, "000002-000002.seg", null);
-             SegmentReader newest = SegmentReader.open(storage, "000003-000003.seg", null)) {
+                SegmentReader middle = SegmentReader.open(storage, "000002-000002.seg", null);
+                SegmentReader newest = SegmentReader.open(storage, "000003-000003.seg", null)) {
             // Compact the two newer segments only: segment 1 still holds k's old value.
             Compactor.compact(storage, List.of(newest, middle), "000002-000003.seg", 128, false);
             try (SegmentReader compacted = SegmentReader.open(storage, "000002-000003.seg", null)) {
-                assertThat("control: the oldest segment, not part of this compaction, still holds k's old value",
-                        oldest.get(b("k")), equalTo(put("k", "deleted-value")));
-                assertThat("k's tombstone must be kept when the oldest segment is not compacted: a reader looks in"
-                        + " the compacted segment first, and finding nothing there it would read k's deleted value"
-                        + " from the oldest one", compacted.get(b("k")), equalTo(tombstone("k")));
-                assertThat("the compacted segment holds the tombstone and y, newest first merged",
-                        drain(compacted.iterator()), contains(tombstone("k"), put("y", "3")));
+                assertThat(
+                        "control: the oldest segment, not part of this compaction, still holds k's old value",
+                        oldest.get(b("k")),
+                        equalTo(put("k", "deleted-value")));
+                assertThat(
+                        "k's tombstone must be kept when the oldest segment is not compacted: a reader looks in"
+                                + " the compacted segment first, and finding nothing there it would read k's deleted value"
+                                + " from the oldest one",
+                        compacted.get(b("k")),
+                        equalTo(tombstone("k")));
+                assertThat(
+                        "the compacted segment holds the tombstone and y, newest first merged",
+                        drain(compacted.iterator()),
+                        contains(tombstone("k"), put("y", "3")));
             }
         }
     }
@@ -222,11 +245,13 @@ class CompactionTest {
         writeSegment(storage, "000001-000001.seg", List.of(put("a", "1")));
         writeSegment(storage, "000002-000002.seg", List.of(tombstone("a"), tombstone("b")));
         try (SegmentReader older = SegmentReader.open(storage, "000001-000001.seg", null);
-             SegmentReader newer = SegmentReader.open(storage, "000002-000002.seg", null)) {
+                SegmentReader newer = SegmentReader.open(storage, "000002-000002.seg", null)) {
             long written = Compactor.compact(storage, List.of(newer, older), "000001-000002.seg", 128, true);
             assertThat("every key ends deleted at the bottom level: nothing is left to write", written, is(0L));
-            assertThat("no output segment (an empty segment is never written) and no temp file is left",
-                    storage.list(), contains("000001-000001.seg", "000002-000002.seg"));
+            assertThat(
+                    "no output segment (an empty segment is never written) and no temp file is left",
+                    storage.list(),
+                    contains("000001-000001.seg", "000002-000002.seg"));
         }
     }
 
@@ -257,15 +282,19 @@ class CompactionTest {
             throws IOException {
         for (int i = 0; i < 210; i++) {
             Bytes key = b("key-" + i);
-            assertThat(when + ": get(" + key + ") must be what it was before compaction (compaction never changes"
-                    + " what a reader sees)", store.get(key), equalTo(Optional.ofNullable(oracle.get(key))));
+            assertThat(
+                    when + ": get(" + key + ") must be what it was before compaction (compaction never changes"
+                            + " what a reader sees)",
+                    store.get(key),
+                    equalTo(Optional.ofNullable(oracle.get(key))));
         }
     }
 
     @Test
     void storeCompactionLeavesOneSegmentWithTheSameContents() throws IOException {
         Storage storage = DiskStorage.open(dir);
-        SortedLogOptions options = SortedLogOptions.builder().compactionTrigger(0).build();
+        SortedLogOptions options =
+                SortedLogOptions.builder().compactionTrigger(0).build();
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
             TreeMap<Bytes, Bytes> oracle = fillWithSegments(store);
             assertThat("four flushes make four segments", store.segmentNames(), hasSize(4));
@@ -273,17 +302,22 @@ class CompactionTest {
             assertThat("compact() merges every segment into one", store.segmentNames(), hasSize(1));
             assertMatchesOracle(store, oracle, "after compact()");
             List<Entry> compacted = readSegment(storage, store.segmentNames().get(0));
-            assertThat("compacting every segment includes the oldest, so no tombstone needs to survive",
-                    compacted.stream().filter(Entry::isTombstone).toList(), is(empty()));
-            assertThat("the compacted segment holds exactly the live keys, once each",
-                    compacted.stream().map(Entry::key).toList(), equalTo(new ArrayList<>(oracle.keySet())));
+            assertThat(
+                    "compacting every segment includes the oldest, so no tombstone needs to survive",
+                    compacted.stream().filter(Entry::isTombstone).toList(),
+                    is(empty()));
+            assertThat(
+                    "the compacted segment holds exactly the live keys, once each",
+                    compacted.stream().map(Entry::key).toList(),
+                    equalTo(new ArrayList<>(oracle.keySet())));
         }
     }
 
     @Test
     void compactionOutputSurvivesReopen() throws IOException {
         Storage storage = DiskStorage.open(dir);
-        SortedLogOptions options = SortedLogOptions.builder().compactionTrigger(0).build();
+        SortedLogOptions options =
+                SortedLogOptions.builder().compactionTrigger(0).build();
         TreeMap<Bytes, Bytes> oracle;
         List<String> segments;
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
@@ -291,21 +325,28 @@ class CompactionTest {
             store.compact();
             segments = store.segmentNames();
         }
-        assertThat("the compaction's inputs are deleted once its output is published: only one segment file remains",
-                storage.list().stream().filter(n -> n.endsWith(".seg")).toList(), equalTo(segments));
+        assertThat(
+                "the compaction's inputs are deleted once its output is published: only one segment file remains",
+                storage.list().stream().filter(n -> n.endsWith(".seg")).toList(),
+                equalTo(segments));
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
-            assertThat("after reopening, the compacted segment is the only segment", store.segmentNames(),
+            assertThat(
+                    "after reopening, the compacted segment is the only segment",
+                    store.segmentNames(),
                     equalTo(segments));
             assertMatchesOracle(store, oracle, "after compact(), close and reopen");
             store.put(b("key-0"), b("after-reopen"));
-            assertThat("the reopened store takes new writes over the compacted data", store.get(b("key-0")),
+            assertThat(
+                    "the reopened store takes new writes over the compacted data",
+                    store.get(b("key-0")),
                     is(Optional.of(b("after-reopen"))));
         }
     }
 
     @Test
     void deletedKeysStayDeletedThroughFlushAndCompaction() throws IOException {
-        SortedLogOptions options = SortedLogOptions.builder().compactionTrigger(0).build();
+        SortedLogOptions options =
+                SortedLogOptions.builder().compactionTrigger(0).build();
         try (SortedLogStore store = SortedLogStore.open(new FaultInjectingStorage(67), options)) {
             for (int i = 0; i < 50; i++) {
                 store.put(b("key-" + i), b("v"));
@@ -318,8 +359,12 @@ class CompactionTest {
             store.compact();
             assertThat("compact() leaves one segment", store.segmentNames(), hasSize(1));
             for (int i = 0; i < 50; i++) {
-                assertThat("key-" + i + (i % 2 == 0 ? " was deleted after it was flushed; compaction must not bring"
-                        + " it back" : " was never deleted"), store.get(b("key-" + i)),
+                assertThat(
+                        "key-" + i
+                                + (i % 2 == 0
+                                        ? " was deleted after it was flushed; compaction must not bring" + " it back"
+                                        : " was never deleted"),
+                        store.get(b("key-" + i)),
                         is(i % 2 == 0 ? Optional.empty() : Optional.of(b("v"))));
             }
         }

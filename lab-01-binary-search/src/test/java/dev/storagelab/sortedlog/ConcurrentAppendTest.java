@@ -51,6 +51,7 @@ class ConcurrentAppendTest {
     private static final int THREADS = 8;
     /** Enough for the yields to hit every gap of an unprotected append many times; small enough to finish at load 20. */
     private static final int WRITES_PER_THREAD = 250;
+
     private static final int SYNCED_WRITES_PER_THREAD = 60;
     private static final int SHARED_KEYS = 16;
 
@@ -130,15 +131,20 @@ class ConcurrentAppendTest {
             for (LogRecord r = reader.next(); r != null; r = reader.next()) {
                 records.add(r.entry());
             }
-            assertThat("the log must scan cleanly to its last byte: every append is one whole record",
-                    reader.validEnd(), is(reader.fileSize()));
+            assertThat(
+                    "the log must scan cleanly to its last byte: every append is one whole record",
+                    reader.validEnd(),
+                    is(reader.fileSize()));
         }
         return records;
     }
 
     private static void assertLogHoldsEveryWriteInThreadOrder(List<Entry> log) {
-        assertThat("the log must hold exactly one record per write: " + THREADS + " threads x " + WRITES_PER_THREAD
-                + " (fewer means appends overwrote each other)", log.size(), is(THREADS * WRITES_PER_THREAD));
+        assertThat(
+                "the log must hold exactly one record per write: " + THREADS + " threads x " + WRITES_PER_THREAD
+                        + " (fewer means appends overwrote each other)",
+                log.size(),
+                is(THREADS * WRITES_PER_THREAD));
         int[] nextSeq = new int[THREADS];
         for (Entry e : log) {
             if (e.isTombstone()) {
@@ -147,11 +153,15 @@ class ConcurrentAppendTest {
             String v = e.value().toUtf8();
             int thread = Integer.parseInt(v.substring(1, v.indexOf(' ')));
             int seq = Integer.parseInt(v.substring(v.indexOf('#') + 1, v.indexOf(' ', v.indexOf('#'))));
-            assertThat("thread " + thread + "'s write #" + seq + " comes after its write #" + (nextSeq[thread] - 1)
-                    + " in the log: a thread's writes must reach the log in the order it made them",
-                    seq >= nextSeq[thread], is(true));
-            assertThat("record " + e + " must carry the key its writer used: a record is never torn apart",
-                    e.key(), equalTo(key(thread, seq)));
+            assertThat(
+                    "thread " + thread + "'s write #" + seq + " comes after its write #" + (nextSeq[thread] - 1)
+                            + " in the log: a thread's writes must reach the log in the order it made them",
+                    seq >= nextSeq[thread],
+                    is(true));
+            assertThat(
+                    "record " + e + " must carry the key its writer used: a record is never torn apart",
+                    e.key(),
+                    equalTo(key(thread, seq)));
             nextSeq[thread] = seq + 1;
         }
     }
@@ -165,12 +175,14 @@ class ConcurrentAppendTest {
         return last;
     }
 
-    private static void assertIndexPointsAtLastRecords(HashIndexLog store, Map<Bytes, Optional<Bytes>> expected,
-                                                       String when) throws IOException {
+    private static void assertIndexPointsAtLastRecords(
+            HashIndexLog store, Map<Bytes, Optional<Bytes>> expected, String when) throws IOException {
         long live = 0;
         for (Map.Entry<Bytes, Optional<Bytes>> e : expected.entrySet()) {
-            assertThat(when + ": get(" + e.getKey() + ") must match the key's last record in the log; the index"
-                    + " must not keep an older record that lost a race to a newer one", store.get(e.getKey()),
+            assertThat(
+                    when + ": get(" + e.getKey() + ") must match the key's last record in the log; the index"
+                            + " must not keep an older record that lost a race to a newer one",
+                    store.get(e.getKey()),
                     equalTo(e.getValue()));
             live += e.getValue().isPresent() ? 1 : 0;
         }
@@ -224,8 +236,14 @@ class ConcurrentAppendTest {
             for (Future<?> r : readers) {
                 Work.join(r);
             }
-            assertThat("gets racing with appends failed: the index must be updated only after the record is"
-                    + " in the file", readerFailures.stream().map(Throwable::toString).distinct().limit(3).toList(),
+            assertThat(
+                    "gets racing with appends failed: the index must be updated only after the record is"
+                            + " in the file",
+                    readerFailures.stream()
+                            .map(Throwable::toString)
+                            .distinct()
+                            .limit(3)
+                            .toList(),
                     is(empty()));
         }
     }
@@ -242,8 +260,11 @@ class ConcurrentAppendTest {
         storage.powerLoss(); // the process dies: the store is never closed
 
         try (HashIndexLog store = HashIndexLog.open(storage)) {
-            assertThat("with syncWrites every write was forced before it returned, so the power loss keeps all of"
-                    + " them", store.recoveryReport().records(), is((long) THREADS * SYNCED_WRITES_PER_THREAD));
+            assertThat(
+                    "with syncWrites every write was forced before it returned, so the power loss keeps all of"
+                            + " them",
+                    store.recoveryReport().records(),
+                    is((long) THREADS * SYNCED_WRITES_PER_THREAD));
             assertIndexPointsAtLastRecords(store, expected, "after a power loss with syncWrites");
         }
     }

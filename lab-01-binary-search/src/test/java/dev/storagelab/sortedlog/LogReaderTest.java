@@ -83,10 +83,14 @@ class LogReaderTest {
         try (LogReader reader = LogReader.open(storage, LOG, mode)) {
             for (int i = 0; i < goodRecordsBefore; i++) {
                 LogRecord r = reader.next();
-                assertThat("record " + i + " is intact and comes before the damage, so it must be returned",
-                        r == null ? null : r.entry(), equalTo(entries.get(i)));
+                assertThat(
+                        "record " + i + " is intact and comes before the damage, so it must be returned",
+                        r == null ? null : r.entry(),
+                        equalTo(entries.get(i)));
             }
-            return assertThrows(CorruptionException.class, reader::next,
+            return assertThrows(
+                    CorruptionException.class,
+                    reader::next,
                     "the record at offset " + offsets.get(goodRecordsBefore) + " is damaged and this is not a torn"
                             + " tail, so next() must throw a CorruptionException rather than return null or data");
         }
@@ -96,19 +100,28 @@ class LogReaderTest {
         String file = storage.describe(LOG);
         assertThat("CorruptionException.offset() must be where the bad record starts: " + why, e.offset(), is(offset));
         assertThat("CorruptionException.file() must name the file as Storage.describe does", e.file(), is(file));
-        assertThat("the message must let an operator find the bad bytes: file and offset", e.getMessage(),
+        assertThat(
+                "the message must let an operator find the bad bytes: file and offset",
+                e.getMessage(),
                 containsString(file + " @ " + offset));
     }
 
     /** Scans the log, which must end at a torn tail: quietly, with every record before it. */
     private void assertTornAt(long validEnd, int recordsKept, String why) {
-        Scan scan = assertDoesNotThrow(() -> scan(RecoveryMode.TOLERATE_TORN_TAIL), "under TOLERATE_TORN_TAIL a torn"
-                + " tail ends the scan quietly (next() returns null with tornTail() set); it must not throw: " + why);
-        assertThat("every record before the torn tail must be returned, in order: " + why, scan.entries(),
+        Scan scan = assertDoesNotThrow(
+                () -> scan(RecoveryMode.TOLERATE_TORN_TAIL),
+                "under TOLERATE_TORN_TAIL a torn"
+                        + " tail ends the scan quietly (next() returns null with tornTail() set); it must not throw: "
+                        + why);
+        assertThat(
+                "every record before the torn tail must be returned, in order: " + why,
+                scan.entries(),
                 equalTo(entries.subList(0, recordsKept)));
         assertThat("tornTail() must be set: " + why, scan.tornTail(), is(true));
-        assertThat("validEnd() must be the start of the torn record, where appends may resume: " + why,
-                scan.validEnd(), is(validEnd));
+        assertThat(
+                "validEnd() must be the start of the torn record, where appends may resume: " + why,
+                scan.validEnd(),
+                is(validEnd));
     }
 
     /** Appends raw bytes to the end of the log, the way a test plants damage. */
@@ -121,7 +134,8 @@ class LogReaderTest {
 
     /** A record header with the given length and payload CRC, and a correct header CRC. */
     private static ByteBuffer header(int length, int payloadCrc) {
-        ByteBuffer h = ByteBuffer.allocate(LogFormat.RECORD_HEADER_SIZE).putInt(length).putInt(payloadCrc);
+        ByteBuffer h =
+                ByteBuffer.allocate(LogFormat.RECORD_HEADER_SIZE).putInt(length).putInt(payloadCrc);
         CRC32C crc = new CRC32C();
         crc.update(h.array(), 0, 8);
         return h.putInt((int) crc.getValue()).flip();
@@ -133,17 +147,23 @@ class LogReaderTest {
     void cleanLogReturnsEveryRecordWithItsOffsetThenEnds() throws IOException {
         writeLog();
         Scan scan = scan(RecoveryMode.TOLERATE_TORN_TAIL);
-        assertThat("every record written must come back, in order, tombstones included", scan.entries(),
-                equalTo(entries));
+        assertThat(
+                "every record written must come back, in order, tombstones included", scan.entries(), equalTo(entries));
         for (int i = 0; i < RECORDS; i++) {
             LogRecord r = scan.records().get(i);
-            assertThat("record " + i + ": offset() is where LogWriter.append said it starts", r.offset(),
+            assertThat(
+                    "record " + i + ": offset() is where LogWriter.append said it starts",
+                    r.offset(),
                     is(offsets.get(i)));
-            assertThat("record " + i + ": size() is header + payload, so the next record starts at end()",
-                    r.end(), is(offsets.get(i + 1)));
+            assertThat(
+                    "record " + i + ": size() is header + payload, so the next record starts at end()",
+                    r.end(),
+                    is(offsets.get(i + 1)));
         }
-        assertThat("a log that ends exactly after its last record ends cleanly: tornTail() is false",
-                scan.tornTail(), is(false));
+        assertThat(
+                "a log that ends exactly after its last record ends cleanly: tornTail() is false",
+                scan.tornTail(),
+                is(false));
         assertThat("validEnd() of a clean log is its size", scan.validEnd(), is(offsets.get(RECORDS)));
     }
 
@@ -153,16 +173,18 @@ class LogReaderTest {
         Scan scan = scan(RecoveryMode.TOLERATE_TORN_TAIL);
         assertThat("a new log holds no records", scan.records(), is(List.of()));
         assertThat("and ends cleanly", scan.tornTail(), is(false));
-        assertThat("appends resume right after the 8-byte file header", scan.validEnd(),
-                is((long) LogFormat.FILE_HEADER_SIZE));
+        assertThat("appends resume right after the 8-byte file header", scan.validEnd(), is((long)
+                LogFormat.FILE_HEADER_SIZE));
     }
 
     @Test
     void cleanLogReadsTheSameUnderAbsoluteConsistency() throws IOException {
         writeLog();
         Scan scan = scan(RecoveryMode.ABSOLUTE_CONSISTENCY);
-        assertThat("ABSOLUTE_CONSISTENCY only changes what happens to a bad tail; a clean log reads fully",
-                scan.entries(), equalTo(entries));
+        assertThat(
+                "ABSOLUTE_CONSISTENCY only changes what happens to a bad tail; a clean log reads fully",
+                scan.entries(),
+                equalTo(entries));
         assertThat("a clean log has no torn tail in either mode", scan.tornTail(), is(false));
     }
 
@@ -175,7 +197,8 @@ class LogReaderTest {
         storage.truncate(LOG, lastRecordOffset() + bytesKept);
         String why = "a crash cut the final record after " + bytesKept + " of its "
                 + (offsets.get(RECORDS) - lastRecordOffset()) + " bytes"
-                + (bytesKept < LogFormat.RECORD_HEADER_SIZE ? " (not even a whole 12-byte header)"
+                + (bytesKept < LogFormat.RECORD_HEADER_SIZE
+                        ? " (not even a whole 12-byte header)"
                         : " (it runs past the end of the file)");
         assertTornAt(lastRecordOffset(), RECORDS - 1, why);
     }
@@ -184,8 +207,8 @@ class LogReaderTest {
     void finalRecordMissingItsLastByteIsATornTail() throws IOException {
         writeLog();
         storage.truncate(LOG, offsets.get(RECORDS) - 1);
-        assertTornAt(lastRecordOffset(), RECORDS - 1,
-                "the final record's length says one more byte than the file holds");
+        assertTornAt(
+                lastRecordOffset(), RECORDS - 1, "the final record's length says one more byte than the file holds");
     }
 
     @ParameterizedTest(name = "{0} zero bytes after the last record")
@@ -193,7 +216,9 @@ class LogReaderTest {
     void zeroFilledTailIsATornTail(int zeros) throws IOException {
         writeLog();
         appendRaw(new byte[zeros]);
-        assertTornAt(offsets.get(RECORDS), RECORDS,
+        assertTornAt(
+                offsets.get(RECORDS),
+                RECORDS,
                 zeros + " zero bytes follow the last record: space the file system allocated but the crash"
                         + " never let it write. All zero means torn, not corrupt");
     }
@@ -202,7 +227,9 @@ class LogReaderTest {
     void finalRecordFailingItsPayloadChecksumIsATornTail() throws IOException {
         writeLog();
         storage.flipBit(LOG, lastRecordOffset() + LogFormat.RECORD_HEADER_SIZE + 3, 2);
-        assertTornAt(lastRecordOffset(), RECORDS - 1,
+        assertTornAt(
+                lastRecordOffset(),
+                RECORDS - 1,
                 "the final record's payload fails its checksum and the record ends exactly at the end of the"
                         + " file: the last write was garbled by the crash");
     }
@@ -215,8 +242,11 @@ class LogReaderTest {
         int bad = 2;
         storage.flipBit(LOG, offsets.get(bad) + LogFormat.RECORD_HEADER_SIZE + 3, 2);
         CorruptionException e = scanExpectingCorruption(RecoveryMode.TOLERATE_TORN_TAIL, bad);
-        assertNamesFileAndOffset(e, offsets.get(bad), "a record with good records after it fails its payload"
-                + " checksum: a crash only tears the end, so this is corruption");
+        assertNamesFileAndOffset(
+                e,
+                offsets.get(bad),
+                "a record with good records after it fails its payload"
+                        + " checksum: a crash only tears the end, so this is corruption");
     }
 
     @ParameterizedTest(name = "bit flipped in header byte {0}")
@@ -225,8 +255,11 @@ class LogReaderTest {
         writeLog();
         storage.flipBit(LOG, lastRecordOffset() + headerByte, 0);
         CorruptionException e = scanExpectingCorruption(RecoveryMode.TOLERATE_TORN_TAIL, RECORDS - 1);
-        assertNamesFileAndOffset(e, lastRecordOffset(), "the header checksum fails and the bytes left are not"
-                + " all zero; a flipped length would otherwise pass for a torn record and be cut away silently");
+        assertNamesFileAndOffset(
+                e,
+                lastRecordOffset(),
+                "the header checksum fails and the bytes left are not"
+                        + " all zero; a flipped length would otherwise pass for a torn record and be cut away silently");
     }
 
     @Test
@@ -245,33 +278,49 @@ class LogReaderTest {
         ByteBuffer h = header(LogFormat.MAX_PAYLOAD + 1, 0);
         appendRaw(Arrays.copyOf(h.array(), h.remaining() + 16));
         CorruptionException e = scanExpectingCorruption(RecoveryMode.TOLERATE_TORN_TAIL, RECORDS);
-        assertNamesFileAndOffset(e, offsets.get(RECORDS), "the length " + (LogFormat.MAX_PAYLOAD + 1)
-                + " exceeds LogFormat.MAX_PAYLOAD, so it is checked before the 'runs past the end' rule");
+        assertNamesFileAndOffset(
+                e,
+                offsets.get(RECORDS),
+                "the length " + (LogFormat.MAX_PAYLOAD + 1)
+                        + " exceeds LogFormat.MAX_PAYLOAD, so it is checked before the 'runs past the end' rule");
     }
 
     @Test
     void payloadThatDoesNotDecodeIsCorruptionEvenAtTheTail() throws IOException {
         writeLog();
         // Both checksums are right, but type 9 does not exist: decode must reject it.
-        byte[] payload = ByteBuffer.allocate(LogFormat.PAYLOAD_PREFIX_SIZE + 1).put((byte) 9).putInt(1).put((byte) 'k')
+        byte[] payload = ByteBuffer.allocate(LogFormat.PAYLOAD_PREFIX_SIZE + 1)
+                .put((byte) 9)
+                .putInt(1)
+                .put((byte) 'k')
                 .array();
         CRC32C crc = new CRC32C();
         crc.update(payload);
         ByteBuffer h = header(payload.length, (int) crc.getValue());
-        appendRaw(ByteBuffer.allocate(h.remaining() + payload.length).put(h).put(payload).array());
+        appendRaw(ByteBuffer.allocate(h.remaining() + payload.length)
+                .put(h)
+                .put(payload)
+                .array());
         CorruptionException e = scanExpectingCorruption(RecoveryMode.TOLERATE_TORN_TAIL, RECORDS);
-        assertNamesFileAndOffset(e, offsets.get(RECORDS), "the record passes both checksums, so it was written"
-                + " like this: a payload that does not decode is corruption, never a torn tail");
+        assertNamesFileAndOffset(
+                e,
+                offsets.get(RECORDS),
+                "the record passes both checksums, so it was written"
+                        + " like this: a payload that does not decode is corruption, never a torn tail");
     }
 
     @Test
     void wrongMagicNumberIsRejectedWhenOpening() throws IOException {
         writeLog();
-        assertThat("control: the undamaged log reads back", scan(RecoveryMode.TOLERATE_TORN_TAIL).entries(),
+        assertThat(
+                "control: the undamaged log reads back",
+                scan(RecoveryMode.TOLERATE_TORN_TAIL).entries(),
                 equalTo(entries));
         storage.flipBit(LOG, 1, 3);
-        CorruptionException e = assertThrows(CorruptionException.class,
-                () -> LogReader.open(storage, LOG, RecoveryMode.TOLERATE_TORN_TAIL).close(),
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
+                () -> LogReader.open(storage, LOG, RecoveryMode.TOLERATE_TORN_TAIL)
+                        .close(),
                 "the file does not start with \"SLOG\", so it is not a log: open must refuse it");
         assertNamesFileAndOffset(e, 0, "the magic number is the file's first 4 bytes");
     }
@@ -307,7 +356,9 @@ class LogReaderTest {
         writeLog();
         storage.flipBit(LOG, lastRecordOffset() + LogFormat.RECORD_HEADER_SIZE + 3, 2);
         CorruptionException e = scanExpectingCorruption(RecoveryMode.ABSOLUTE_CONSISTENCY, RECORDS - 1);
-        assertNamesFileAndOffset(e, lastRecordOffset(),
+        assertNamesFileAndOffset(
+                e,
+                lastRecordOffset(),
                 "under ABSOLUTE_CONSISTENCY a final record failing its payload checksum is reported");
     }
 }

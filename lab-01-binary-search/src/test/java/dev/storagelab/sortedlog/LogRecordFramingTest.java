@@ -32,21 +32,31 @@ class LogRecordFramingTest {
         byte[] record = encodeToArray(Entry.put(key, value));
         int payloadLength = LogFormat.PAYLOAD_PREFIX_SIZE + key.length() + value.length();
 
-        assertThat("a record is the 12-byte header followed by the payload (type 1 byte + keyLength 4 bytes"
-                + " + key + value), so its size is 12 + " + payloadLength, record.length,
+        assertThat(
+                "a record is the 12-byte header followed by the payload (type 1 byte + keyLength 4 bytes"
+                        + " + key + value), so its size is 12 + " + payloadLength,
+                record.length,
                 is(LogFormat.RECORD_HEADER_SIZE + payloadLength));
         ByteBuffer r = ByteBuffer.wrap(record); // big-endian, like the format
-        assertThat("bytes 0-3: the payload length, big-endian (type + keyLength + key + value)", r.getInt(0),
+        assertThat(
+                "bytes 0-3: the payload length, big-endian (type + keyLength + key + value)",
+                r.getInt(0),
                 is(payloadLength));
-        assertThat("bytes 4-7: CRC32C of the payload (bytes 12 to the end)", r.getInt(4),
+        assertThat(
+                "bytes 4-7: CRC32C of the payload (bytes 12 to the end)",
+                r.getInt(4),
                 is(crc32c(record, LogFormat.RECORD_HEADER_SIZE, payloadLength)));
-        assertThat("bytes 8-11: CRC32C of header bytes 0-7 (length and payloadCrc)", r.getInt(8),
+        assertThat(
+                "bytes 8-11: CRC32C of header bytes 0-7 (length and payloadCrc)",
+                r.getInt(8),
                 is(crc32c(record, 0, 8)));
         assertThat("byte 12: the type, 1 for a value", record[12], is(LogFormat.TYPE_VALUE));
         assertThat("bytes 13-16: the key length, big-endian", r.getInt(13), is(key.length()));
         assertThat("then the key bytes", Bytes.copyOf(record, 17, key.length()), equalTo(key));
-        assertThat("and the value fills the rest of the payload",
-                Bytes.copyOf(record, 17 + key.length(), value.length()), equalTo(value));
+        assertThat(
+                "and the value fills the rest of the payload",
+                Bytes.copyOf(record, 17 + key.length(), value.length()),
+                equalTo(value));
     }
 
     @Test
@@ -56,12 +66,16 @@ class LogRecordFramingTest {
         int payloadLength = LogFormat.PAYLOAD_PREFIX_SIZE + key.length();
         ByteBuffer r = ByteBuffer.wrap(record);
 
-        assertThat("a tombstone carries no value bytes: 12 header + 5 prefix + key", record.length,
+        assertThat(
+                "a tombstone carries no value bytes: 12 header + 5 prefix + key",
+                record.length,
                 is(LogFormat.RECORD_HEADER_SIZE + payloadLength));
         assertThat("the length field counts type + keyLength + key only", r.getInt(0), is(payloadLength));
         assertThat("byte 12: the type, 2 for a tombstone", record[12], is(LogFormat.TYPE_TOMBSTONE));
         assertThat("bytes 13-16: the key length", r.getInt(13), is(key.length()));
-        assertThat("payloadCrc covers the tombstone's payload", r.getInt(4),
+        assertThat(
+                "payloadCrc covers the tombstone's payload",
+                r.getInt(4),
                 is(crc32c(record, LogFormat.RECORD_HEADER_SIZE, payloadLength)));
         assertThat("headerCrc covers header bytes 0-7", r.getInt(8), is(crc32c(record, 0, 8)));
     }
@@ -70,20 +84,28 @@ class LogRecordFramingTest {
     void emptyValueIsAValueNotATombstone() throws CorruptionException {
         Entry empty = Entry.put(Bytes.of("k"), Bytes.EMPTY);
         byte[] record = encodeToArray(empty);
-        assertThat("an empty value is type 1 with zero value bytes: only the type tells it from a delete",
-                record[12], is(LogFormat.TYPE_VALUE));
-        assertThat("it decodes back as an empty value, not a tombstone",
-                LogReader.decode(ByteBuffer.wrap(record), "test.log", 0), equalTo(empty));
+        assertThat(
+                "an empty value is type 1 with zero value bytes: only the type tells it from a delete",
+                record[12],
+                is(LogFormat.TYPE_VALUE));
+        assertThat(
+                "it decodes back as an empty value, not a tombstone",
+                LogReader.decode(ByteBuffer.wrap(record), "test.log", 0),
+                equalTo(empty));
     }
 
     @Test
     void encodeReturnsABufferAtPositionZeroHoldingExactlyTheRecord() {
         Entry entry = Entry.put(Bytes.of("key"), Bytes.of("value"));
         ByteBuffer encoded = LogWriter.encode(entry);
-        assertThat("the buffer must be ready to append: position 0 (did you forget to rewind after writing?)",
-                encoded.position(), is(0));
-        assertThat("its remaining bytes are exactly one record: 12 header + 5 prefix + key + value",
-                encoded.remaining(), is(LogFormat.RECORD_HEADER_SIZE + LogFormat.PAYLOAD_PREFIX_SIZE + 3 + 5));
+        assertThat(
+                "the buffer must be ready to append: position 0 (did you forget to rewind after writing?)",
+                encoded.position(),
+                is(0));
+        assertThat(
+                "its remaining bytes are exactly one record: 12 header + 5 prefix + key + value",
+                encoded.remaining(),
+                is(LogFormat.RECORD_HEADER_SIZE + LogFormat.PAYLOAD_PREFIX_SIZE + 3 + 5));
     }
 
     @Test
@@ -92,8 +114,10 @@ class LogRecordFramingTest {
         byte[] keyBytes = {0x00, 0x7f, (byte) 0x80, (byte) 0xff, 'k'};
         byte[] valueBytes = {(byte) 0xc3, (byte) 0xa9, 0x00, (byte) 0xff};
         Entry entry = Entry.put(Bytes.wrap(keyBytes), Bytes.wrap(valueBytes));
-        assertThat("a binary key and value decode back unchanged",
-                LogReader.decode(LogWriter.encode(entry), "test.log", 0), equalTo(entry));
+        assertThat(
+                "a binary key and value decode back unchanged",
+                LogReader.decode(LogWriter.encode(entry), "test.log", 0),
+                equalTo(entry));
     }
 
     @Test
@@ -112,17 +136,20 @@ class LogRecordFramingTest {
     void largeValueRoundTripsThroughDecode() throws CorruptionException {
         Entry entry = randomEntry(new Random(5), 100, 1 << 20);
         ByteBuffer encoded = LogWriter.encode(entry);
-        assertThat("a 1 MiB value: length field = 5 + 100 + 1 MiB", encoded.getInt(0),
+        assertThat(
+                "a 1 MiB value: length field = 5 + 100 + 1 MiB",
+                encoded.getInt(0),
                 is(LogFormat.PAYLOAD_PREFIX_SIZE + 100 + (1 << 20)));
-        assertThat("a 1 MiB value decodes back unchanged", LogReader.decode(encoded, "test.log", 0),
-                equalTo(entry));
+        assertThat("a 1 MiB value decodes back unchanged", LogReader.decode(encoded, "test.log", 0), equalTo(entry));
     }
 
     @Test
     void encodingIsDeterministic() {
         Entry entry = Entry.put(Bytes.of("same"), Bytes.of("bytes"));
-        assertThat("encoding the same entry twice must give the same bytes (no leftover state between calls)",
-                encodeToArray(entry), equalTo(encodeToArray(entry)));
+        assertThat(
+                "encoding the same entry twice must give the same bytes (no leftover state between calls)",
+                encodeToArray(entry),
+                equalTo(encodeToArray(entry)));
     }
 
     private static Entry randomEntry(Random random, int keyLength, int valueLength) {

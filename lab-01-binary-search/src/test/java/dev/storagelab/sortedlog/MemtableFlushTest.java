@@ -64,17 +64,20 @@ class MemtableFlushTest {
         return SortedLogOptions.builder().memtableBytes(1 << 20).compactionTrigger(0);
     }
 
-    private static void assertMatchesOracle(SortedLogStore store, TreeMap<Bytes, Bytes> oracle, Iterable<Bytes> keys,
-                                            String when) throws IOException {
+    private static void assertMatchesOracle(
+            SortedLogStore store, TreeMap<Bytes, Bytes> oracle, Iterable<Bytes> keys, String when) throws IOException {
         for (Bytes key : keys) {
-            assertThat(when + ": get(" + key + ") must return the newest write of the key (empty if it was a delete)",
-                    store.get(key), equalTo(Optional.ofNullable(oracle.get(key))));
+            assertThat(
+                    when + ": get(" + key + ") must return the newest write of the key (empty if it was a delete)",
+                    store.get(key),
+                    equalTo(Optional.ofNullable(oracle.get(key))));
         }
     }
 
     /** Random puts and deletes over {@code keySpace} keys, applied to the store and the oracle. */
-    private static void randomWrites(SortedLogStore store, TreeMap<Bytes, Bytes> oracle, Random random, int count,
-                                     int keySpace) throws IOException {
+    private static void randomWrites(
+            SortedLogStore store, TreeMap<Bytes, Bytes> oracle, Random random, int count, int keySpace)
+            throws IOException {
         for (int i = 0; i < count; i++) {
             Bytes key = b("key-" + random.nextInt(keySpace));
             if (random.nextInt(5) == 0) {
@@ -105,15 +108,21 @@ class MemtableFlushTest {
             store.flush();
             store.put(b("k"), b("newest"));
             assertThat("two flushes make two segments", store.segmentNames(), hasSize(2));
-            assertThat("k is in the memtable and in both segments: the memtable is newest and wins",
-                    store.get(b("k")), is(Optional.of(b("newest"))));
-            assertThat("a key only the oldest segment holds is still found: look in every segment",
-                    store.get(b("only-in-oldest")), is(Optional.of(b("1"))));
+            assertThat(
+                    "k is in the memtable and in both segments: the memtable is newest and wins",
+                    store.get(b("k")),
+                    is(Optional.of(b("newest"))));
+            assertThat(
+                    "a key only the oldest segment holds is still found: look in every segment",
+                    store.get(b("only-in-oldest")),
+                    is(Optional.of(b("1"))));
             assertThat("a key only the newer segment holds", store.get(b("only-in-newer")), is(Optional.of(b("2"))));
             assertThat("a key nobody holds", store.get(b("nobody")), is(Optional.empty()));
             store.flush();
-            assertThat("after a third flush k is in three segments: the newest segment (first in the list) wins",
-                    store.get(b("k")), is(Optional.of(b("newest"))));
+            assertThat(
+                    "after a third flush k is in three segments: the newest segment (first in the list) wins",
+                    store.get(b("k")),
+                    is(Optional.of(b("newest"))));
         }
     }
 
@@ -124,12 +133,14 @@ class MemtableFlushTest {
             store.put(b("k"), b("v"));
             store.flush();
             store.delete(b("k"));
-            assertThat("the memtable holds a tombstone for k and the segment holds its value: the tombstone is"
-                    + " newer, so k is absent (stop at the first source that knows the key)", store.get(b("k")),
+            assertThat(
+                    "the memtable holds a tombstone for k and the segment holds its value: the tombstone is"
+                            + " newer, so k is absent (stop at the first source that knows the key)",
+                    store.get(b("k")),
                     is(Optional.empty()));
             store.flush();
-            assertThat("now a newer segment holds the tombstone: k stays absent", store.get(b("k")),
-                    is(Optional.empty()));
+            assertThat(
+                    "now a newer segment holds the tombstone: k stays absent", store.get(b("k")), is(Optional.empty()));
         }
         try (SortedLogStore store = SortedLogStore.open(storage, manual().build())) {
             assertThat("and after reopening", store.get(b("k")), is(Optional.empty()));
@@ -143,8 +154,11 @@ class MemtableFlushTest {
         try (SortedLogStore store = SortedLogStore.open(new FaultInjectingStorage(51), manual().build())) {
             for (int round = 0; round < 6; round++) {
                 randomWrites(store, oracle, random, 500, 300);
-                assertMatchesOracle(store, oracle, allKeys(310), "after round " + round + " (with " + round
-                        + " segments and a memtable)");
+                assertMatchesOracle(
+                        store,
+                        oracle,
+                        allKeys(310),
+                        "after round " + round + " (with " + round + " segments and a memtable)");
                 store.flush();
             }
             assertMatchesOracle(store, oracle, allKeys(310), "after the last flush (everything in segments)");
@@ -161,16 +175,22 @@ class MemtableFlushTest {
             store.flush();
             assertThat("flush() writes the memtable as one segment", store.segmentNames(), hasSize(1));
             String first = store.segmentNames().get(0);
-            assertThat("segments are named like 000001-000001.seg (FileNames.segment)",
-                    FileNames.parseSegment(first).isPresent(), is(true));
+            assertThat(
+                    "segments are named like 000001-000001.seg (FileNames.segment)",
+                    FileNames.parseSegment(first).isPresent(),
+                    is(true));
             store.flush();
             assertThat("flushing an empty memtable writes no segment", store.segmentNames(), hasSize(1));
             store.put(b("later"), b("x"));
             store.flush();
-            assertThat("a second flush adds a second segment, listed first because it is newest",
-                    store.segmentNames().get(1), is(first));
+            assertThat(
+                    "a second flush adds a second segment, listed first because it is newest",
+                    store.segmentNames().get(1),
+                    is(first));
             for (int i = 0; i < 100; i++) {
-                assertThat("key-" + i + " is now read from a segment", store.get(b("key-" + i)),
+                assertThat(
+                        "key-" + i + " is now read from a segment",
+                        store.get(b("key-" + i)),
                         is(Optional.of(b("value-" + i))));
             }
         }
@@ -178,7 +198,8 @@ class MemtableFlushTest {
 
     @Test
     void readsSeeTheFrozenMemtableWhileItIsFlushed() throws Exception {
-        SortedLogOptions options = manual().memtableFactory(() -> new GatedMemtable(gate)).build();
+        SortedLogOptions options =
+                manual().memtableFactory(() -> new GatedMemtable(gate)).build();
         try (SortedLogStore store = SortedLogStore.open(new FaultInjectingStorage(52), options)) {
             for (int i = 0; i < 50; i++) {
                 store.put(b("key-" + i), b("frozen-" + i));
@@ -191,25 +212,33 @@ class MemtableFlushTest {
             // The memtable is now frozen and its flush is held at the gate: it is in no segment yet.
             assertThat("while the flush runs no segment exists yet", store.segmentNames(), hasSize(0));
             for (int i = 0; i < 50; i++) {
-                assertThat("key-" + i + " is only in the frozen memtable, which is still being flushed: reads must"
-                        + " look there between the active memtable and the segments", store.get(b("key-" + i)),
+                assertThat(
+                        "key-" + i + " is only in the frozen memtable, which is still being flushed: reads must"
+                                + " look there between the active memtable and the segments",
+                        store.get(b("key-" + i)),
                         is(Optional.of(b("frozen-" + i))));
             }
             store.put(b("key-7"), b("active"));
             store.delete(b("key-8"));
-            assertThat("the active memtable is newer than the frozen one", store.get(b("key-7")),
+            assertThat(
+                    "the active memtable is newer than the frozen one",
+                    store.get(b("key-7")),
                     is(Optional.of(b("active"))));
-            assertThat("a tombstone in the active memtable hides the frozen memtable's value", store.get(b("key-8")),
+            assertThat(
+                    "a tombstone in the active memtable hides the frozen memtable's value",
+                    store.get(b("key-8")),
                     is(Optional.empty()));
             gate.open();
             Work.join(flush);
             assertThat("the flush finished and published one segment", store.segmentNames(), hasSize(1));
-            assertThat("the active memtable still beats the new segment", store.get(b("key-7")),
+            assertThat(
+                    "the active memtable still beats the new segment",
+                    store.get(b("key-7")),
                     is(Optional.of(b("active"))));
-            assertThat("and its tombstone still hides the segment's value", store.get(b("key-8")),
-                    is(Optional.empty()));
-            assertThat("other keys are now read from the segment", store.get(b("key-9")),
-                    is(Optional.of(b("frozen-9"))));
+            assertThat(
+                    "and its tombstone still hides the segment's value", store.get(b("key-8")), is(Optional.empty()));
+            assertThat(
+                    "other keys are now read from the segment", store.get(b("key-9")), is(Optional.of(b("frozen-9"))));
         }
     }
 
@@ -218,7 +247,8 @@ class MemtableFlushTest {
     @Test
     void writesAreNeverLostWhileFlushesRunInTheBackground() throws IOException {
         // 4 KiB memtables: dozens of background flushes (and compactions at the default trigger).
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(4096).build();
+        SortedLogOptions options =
+                SortedLogOptions.builder().memtableBytes(4096).build();
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
         Random random = new Random(53);
         FaultInjectingStorage storage = new FaultInjectingStorage(53);
@@ -233,11 +263,16 @@ class MemtableFlushTest {
                     store.put(key, value);
                     oracle.put(key, value);
                 }
-                assertThat("write #" + i + " must be readable as soon as put/delete returns, whatever the flushes"
-                        + " are doing", store.get(key), equalTo(Optional.ofNullable(oracle.get(key))));
+                assertThat(
+                        "write #" + i + " must be readable as soon as put/delete returns, whatever the flushes"
+                                + " are doing",
+                        store.get(key),
+                        equalTo(Optional.ofNullable(oracle.get(key))));
             }
-            assertThat("the memtable filled many times, so background flushes must have run",
-                    store.metrics().snapshot().flushes(), greaterThan(10L));
+            assertThat(
+                    "the memtable filled many times, so background flushes must have run",
+                    store.metrics().snapshot().flushes(),
+                    greaterThan(10L));
             assertMatchesOracle(store, oracle, allKeys(800), "after all writes");
         }
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
@@ -247,7 +282,9 @@ class MemtableFlushTest {
 
     @Test
     void writersStallWhileThePreviousFlushIsStillRunning() throws Exception {
-        SortedLogOptions options = manual().memtableBytes(4096).memtableFactory(() -> new GatedMemtable(gate)).build();
+        SortedLogOptions options = manual().memtableBytes(4096)
+                .memtableFactory(() -> new GatedMemtable(gate))
+                .build();
         int writes = 400;
         AtomicInteger completed = new AtomicInteger();
         try (SortedLogStore store = SortedLogStore.open(new FaultInjectingStorage(54), options)) {
@@ -265,16 +302,24 @@ class MemtableFlushTest {
             while (!writer.isDone() && store.metrics().snapshot().writeStalls() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
-            assertThat("with the flush held back, the writer filled the next memtable and must stall: count it"
-                    + " with recordWriteStall() and wait on flushDone (rotating again would need a second frozen"
-                    + " memtable)", store.metrics().snapshot().writeStalls(), greaterThan(0L));
-            assertThat("a stalled writer is held back: it cannot have finished all " + writes + " writes while the"
-                    + " flush cannot finish", completed.get(), lessThan(writes));
+            assertThat(
+                    "with the flush held back, the writer filled the next memtable and must stall: count it"
+                            + " with recordWriteStall() and wait on flushDone (rotating again would need a second frozen"
+                            + " memtable)",
+                    store.metrics().snapshot().writeStalls(),
+                    greaterThan(0L));
+            assertThat(
+                    "a stalled writer is held back: it cannot have finished all " + writes + " writes while the"
+                            + " flush cannot finish",
+                    completed.get(),
+                    lessThan(writes));
             gate.open();
             Work.join(writer);
             for (int i = 0; i < writes; i++) {
                 Bytes key = b(String.format("key-%04d", i));
-                assertThat("a stalled write is delayed, never dropped: " + key, store.get(key),
+                assertThat(
+                        "a stalled write is delayed, never dropped: " + key,
+                        store.get(key),
                         is(Optional.of(b("value-" + "s".repeat(80)))));
             }
         }
@@ -285,7 +330,8 @@ class MemtableFlushTest {
     @Test
     void reopeningAfterCloseKeepsEverything() throws IOException {
         Storage storage = DiskStorage.open(dir);
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(16 * 1024).build();
+        SortedLogOptions options =
+                SortedLogOptions.builder().memtableBytes(16 * 1024).build();
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
         Random random = new Random(55);
         for (int session = 0; session < 3; session++) {
@@ -312,8 +358,12 @@ class MemtableFlushTest {
         abandon(crashed);
 
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
-            assertMatchesOracle(store, oracle, allKeys(100), "after a power loss that kept only what was synced"
-                    + " (syncWrites forces each write before it returns)");
+            assertMatchesOracle(
+                    store,
+                    oracle,
+                    allKeys(100),
+                    "after a power loss that kept only what was synced"
+                            + " (syncWrites forces each write before it returns)");
         }
     }
 
@@ -350,8 +400,10 @@ class MemtableFlushTest {
                     Work.join(work);
                     throw new AssertionError("the work finished without starting a flush");
                 }
-                assertThat("a flush should have started: the memtable was filled (or flush() called)",
-                        System.nanoTime() < deadline, is(true));
+                assertThat(
+                        "a flush should have started: the memtable was filled (or flush() called)",
+                        System.nanoTime() < deadline,
+                        is(true));
             }
         }
 

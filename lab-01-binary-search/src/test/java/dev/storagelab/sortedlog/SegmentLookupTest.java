@@ -48,7 +48,8 @@ class SegmentLookupTest {
         Random random = new Random(42);
         try (SegmentWriter writer = new SegmentWriter(storage, NAME, 256)) {
             for (int n = 0; n < 2 * KEYS; n += 2) {
-                Entry e = n % 10 == 0 ? Entry.tombstone(key(n))
+                Entry e = n % 10 == 0
+                        ? Entry.tombstone(key(n))
                         : Entry.put(key(n), Bytes.of("value-" + n + "-" + "z".repeat(random.nextInt(30))));
                 writer.add(e);
                 oracle.put(e.key(), e);
@@ -73,17 +74,20 @@ class SegmentLookupTest {
     private Entry getReading(Bytes key, int blocks, String why) throws IOException {
         long before = blocksRead();
         Entry found = segment.get(key);
-        assertThat("get(" + key + ") must read exactly " + blocks + " block(s): " + why, blocksRead() - before,
-                is((long) blocks));
+        assertThat(
+                "get(" + key + ") must read exactly " + blocks + " block(s): " + why, blocksRead() - before, is((long)
+                        blocks));
         return found;
     }
 
     @Test
     void everyKeyIsFoundWithOneBlockRead() throws IOException {
         for (Entry e : oracle.values()) {
-            assertThat("get(" + e.key() + ") must return the entry written for it (floor search: the last block"
-                    + " whose first key is <= the key)", getReading(e.key(), 1, "the sparse index names the one block"
-                    + " that can hold the key"), equalTo(e));
+            assertThat(
+                    "get(" + e.key() + ") must return the entry written for it (floor search: the last block"
+                            + " whose first key is <= the key)",
+                    getReading(e.key(), 1, "the sparse index names the one block" + " that can hold the key"),
+                    equalTo(e));
         }
     }
 
@@ -93,8 +97,10 @@ class SegmentLookupTest {
         List<Bytes> firstKeys = segment.blockFirstKeys();
         for (int i = 0; i < firstKeys.size(); i++) {
             Bytes k = firstKeys.get(i);
-            assertThat("get(" + k + "), the first key of block " + i + ": when the index search finds the key"
-                    + " itself, that block is the one to read", getReading(k, 1, "an exact index hit"),
+            assertThat(
+                    "get(" + k + "), the first key of block " + i + ": when the index search finds the key"
+                            + " itself, that block is the one to read",
+                    getReading(k, 1, "an exact index hit"),
                     equalTo(oracle.get(k)));
         }
     }
@@ -106,9 +112,11 @@ class SegmentLookupTest {
             if (e.isTombstone()) {
                 tombstones++;
                 Entry found = segment.get(e.key());
-                assertThat("get(" + e.key() + ") must return the tombstone, not null: null means 'this segment knows"
-                        + " nothing, ask an older one', and the older one may still hold the deleted value",
-                        found, equalTo(Entry.tombstone(e.key())));
+                assertThat(
+                        "get(" + e.key() + ") must return the tombstone, not null: null means 'this segment knows"
+                                + " nothing, ask an older one', and the older one may still hold the deleted value",
+                        found,
+                        equalTo(Entry.tombstone(e.key())));
             }
         }
         assertThat("the segment holds tombstones to look up", tombstones, greaterThan(0));
@@ -117,7 +125,8 @@ class SegmentLookupTest {
     @Test
     void absentKeysBetweenPresentOnesAreNullAfterOneBlockRead() throws IOException {
         for (int n = 1; n < 2 * KEYS - 1; n += 2) {
-            assertThat("get(" + key(n) + "): odd keys were never written, so the segment has no entry",
+            assertThat(
+                    "get(" + key(n) + "): odd keys were never written, so the segment has no entry",
                     getReading(key(n), 1, "the key lies inside [first key, last key], so its block must be checked"),
                     nullValue());
         }
@@ -130,8 +139,10 @@ class SegmentLookupTest {
         for (int i = 1; i < firstKeys.size(); i++) {
             Bytes lastOfPrevious = oracle.lowerKey(firstKeys.get(i));
             Bytes between = Bytes.of(lastOfPrevious.toUtf8() + "~");
-            assertThat("get(" + between + "), which sorts between block " + (i - 1) + " and block " + i,
-                    getReading(between, 1, "the floor block is block " + (i - 1)), nullValue());
+            assertThat(
+                    "get(" + between + "), which sorts between block " + (i - 1) + " and block " + i,
+                    getReading(between, 1, "the floor block is block " + (i - 1)),
+                    nullValue());
         }
     }
 
@@ -139,14 +150,26 @@ class SegmentLookupTest {
     void keysOutsideTheSegmentsRangeAreNullWithoutReadingABlock() throws IOException {
         Bytes first = oracle.firstKey();
         Bytes last = oracle.lastKey();
-        List<Bytes> outside = List.of(Bytes.of("a"), Bytes.of("key-"), Bytes.of("key-0000"), Bytes.of("z"),
-                Bytes.of(last.toUtf8() + "0"), Bytes.copyOf(new byte[] {(byte) 0xff}));
+        List<Bytes> outside = List.of(
+                Bytes.of("a"),
+                Bytes.of("key-"),
+                Bytes.of("key-0000"),
+                Bytes.of("z"),
+                Bytes.of(last.toUtf8() + "0"),
+                Bytes.copyOf(new byte[] {(byte) 0xff}));
         for (Bytes k : outside) {
-            assertThat("test data: " + k + " lies outside [" + first + ", " + last + "]",
-                    k.compareTo(first) < 0 || k.compareTo(last) > 0, is(true));
-            assertThat("get(" + k + ") is outside the segment's key range, so the answer is null",
-                    getReading(k, 0, "the index knows the first and last key; a key outside them cannot be here,"
-                            + " and reading a block to find that out wastes an I/O"), nullValue());
+            assertThat(
+                    "test data: " + k + " lies outside [" + first + ", " + last + "]",
+                    k.compareTo(first) < 0 || k.compareTo(last) > 0,
+                    is(true));
+            assertThat(
+                    "get(" + k + ") is outside the segment's key range, so the answer is null",
+                    getReading(
+                            k,
+                            0,
+                            "the index knows the first and last key; a key outside them cannot be here,"
+                                    + " and reading a block to find that out wastes an I/O"),
+                    nullValue());
         }
     }
 
@@ -155,8 +178,10 @@ class SegmentLookupTest {
         Random random = new Random(43);
         for (int i = 0; i < 2_000; i++) {
             Bytes k = key(random.nextInt(2 * KEYS + 100) - 50);
-            assertThat("get(" + k + ") must equal the entry written for it, or null if none was",
-                    segment.get(k), equalTo(oracle.get(k)));
+            assertThat(
+                    "get(" + k + ") must equal the entry written for it, or null if none was",
+                    segment.get(k),
+                    equalTo(oracle.get(k)));
         }
     }
 
@@ -166,16 +191,20 @@ class SegmentLookupTest {
             BlockReader block = segment.readBlock(i);
             List<Entry> entries = block.entries();
             for (Entry e : entries) {
-                assertThat("block " + i + ": find(" + e.key() + ") must return its entry", block.find(e.key()),
+                assertThat(
+                        "block " + i + ": find(" + e.key() + ") must return its entry",
+                        block.find(e.key()),
                         equalTo(e));
             }
             List<Bytes> absent = new ArrayList<>();
-            absent.add(Bytes.of("key-"));                                                  // below every entry
-            absent.add(Bytes.of(entries.get(0).key().toUtf8() + "~"));                     // after the first
-            absent.add(Bytes.of(entries.get(entries.size() - 1).key().toUtf8() + "~"));   // above every entry
+            absent.add(Bytes.of("key-")); // below every entry
+            absent.add(Bytes.of(entries.get(0).key().toUtf8() + "~")); // after the first
+            absent.add(Bytes.of(entries.get(entries.size() - 1).key().toUtf8() + "~")); // above every entry
             for (Bytes k : absent) {
-                assertThat("block " + i + ": find(" + k + ") must return null, the block holds no such key",
-                        block.find(k), nullValue());
+                assertThat(
+                        "block " + i + ": find(" + k + ") must return null, the block holds no such key",
+                        block.find(k),
+                        nullValue());
             }
         }
     }

@@ -39,8 +39,10 @@ class SegmentWriterTest {
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Bytes key = Bytes.of(String.format("key-%04d", i));
-            entries.add(random.nextInt(7) == 0 ? Entry.tombstone(key)
-                    : Entry.put(key, Bytes.of("v".repeat(random.nextInt(maxValueLength + 1)))));
+            entries.add(
+                    random.nextInt(7) == 0
+                            ? Entry.tombstone(key)
+                            : Entry.put(key, Bytes.of("v".repeat(random.nextInt(maxValueLength + 1)))));
         }
         return entries;
     }
@@ -56,7 +58,9 @@ class SegmentWriterTest {
 
     /** The size an entry takes in a block, from the diagram: type u8, two u32 lengths, key, value. */
     private static int encodedSize(Entry e) {
-        return SegmentFormat.ENTRY_HEADER_SIZE + e.key().length() + (e.isTombstone() ? 0 : e.value().length());
+        return SegmentFormat.ENTRY_HEADER_SIZE
+                + e.key().length()
+                + (e.isTombstone() ? 0 : e.value().length());
     }
 
     private static int blockBytes(List<Entry> block) {
@@ -76,13 +80,20 @@ class SegmentWriterTest {
         List<Entry> entries = sortedEntries(300, 40, 1);
         long size = write(entries, 256);
         try (SegmentReader segment = SegmentReader.open(storage, NAME, null)) {
-            assertThat("every entry added must be read back, in key order, tombstones as tombstones",
-                    readAll(segment), equalTo(entries));
-            assertThat("the footer's entryCount counts every entry, tombstones included", segment.entryCount(),
-                    is(300L));
+            assertThat(
+                    "every entry added must be read back, in key order, tombstones as tombstones",
+                    readAll(segment),
+                    equalTo(entries));
+            assertThat(
+                    "the footer's entryCount counts every entry, tombstones included", segment.entryCount(), is(300L));
             assertThat("the footer records the target block size", segment.blockSize(), is(256));
-            assertThat("the index records the segment's first key", segment.firstKey(), equalTo(entries.get(0).key()));
-            assertThat("the index records the segment's last key", segment.lastKey(),
+            assertThat(
+                    "the index records the segment's first key",
+                    segment.firstKey(),
+                    equalTo(entries.get(0).key()));
+            assertThat(
+                    "the index records the segment's last key",
+                    segment.lastKey(),
                     equalTo(entries.get(entries.size() - 1).key()));
             assertThat("finish() returns the size of the published file", size, is(storage.size(NAME)));
         }
@@ -94,20 +105,29 @@ class SegmentWriterTest {
         List<Entry> entries = sortedEntries(300, 40, 2);
         write(entries, blockSize);
         try (SegmentReader segment = SegmentReader.open(storage, NAME, null)) {
-            assertThat("300 entries of up to 57 bytes cannot fit in a few 256-byte blocks", segment.blockCount(),
+            assertThat(
+                    "300 entries of up to 57 bytes cannot fit in a few 256-byte blocks",
+                    segment.blockCount(),
                     greaterThan(10));
             for (int i = 0; i < segment.blockCount(); i++) {
                 List<Entry> block = segment.readBlock(i).entries();
-                assertThat("block " + i + " holds " + block.size() + " entries and its trailer; it may exceed the"
-                        + " target block size only if it holds a single entry that alone is larger",
-                        block.size() == 1 || blockBytes(block) <= blockSize, is(true));
-                assertThat("the index's first key of block " + i + " is the first key in that block",
-                        segment.blockFirstKeys().get(i), equalTo(block.get(0).key()));
+                assertThat(
+                        "block " + i + " holds " + block.size() + " entries and its trailer; it may exceed the"
+                                + " target block size only if it holds a single entry that alone is larger",
+                        block.size() == 1 || blockBytes(block) <= blockSize,
+                        is(true));
+                assertThat(
+                        "the index's first key of block " + i + " is the first key in that block",
+                        segment.blockFirstKeys().get(i),
+                        equalTo(block.get(0).key()));
                 if (i + 1 < segment.blockCount()) {
                     Entry next = segment.readBlock(i + 1).entries().get(0);
-                    assertThat("block " + i + " was cut early: adding " + next.key() + " would have made it "
-                            + (blockBytes(block) + encodedSize(next)) + " bytes, within the target of " + blockSize,
-                            blockBytes(block) + encodedSize(next), greaterThan(blockSize));
+                    assertThat(
+                            "block " + i + " was cut early: adding " + next.key() + " would have made it "
+                                    + (blockBytes(block) + encodedSize(next)) + " bytes, within the target of "
+                                    + blockSize,
+                            blockBytes(block) + encodedSize(next),
+                            greaterThan(blockSize));
                 }
             }
         }
@@ -126,8 +146,10 @@ class SegmentWriterTest {
             for (int i = 0; i < segment.blockCount(); i++) {
                 blocks.add(segment.readBlock(i).entries());
             }
-            assertThat("with 64-byte blocks: [a, b] share a block (2 x 11 + 8 bytes), the 310-byte c entry cannot"
-                    + " share and gets a block of its own, and d starts a new one", blocks,
+            assertThat(
+                    "with 64-byte blocks: [a, b] share a block (2 x 11 + 8 bytes), the 310-byte c entry cannot"
+                            + " share and gets a block of its own, and d starts a new one",
+                    blocks,
                     contains(List.of(small1, small2), List.of(big), List.of(small3)));
         }
     }
@@ -142,16 +164,22 @@ class SegmentWriterTest {
         long indexOffset = footer.getLong(0);
         int indexLength = footer.getInt(8);
         assertThat("footer bytes 32-39: the magic number \"SLSEGMNT\"", footer.getLong(32), is(SegmentFormat.MAGIC));
-        assertThat("footer bytes 28-31: CRC32C of footer bytes 0-27", footer.getInt(28),
+        assertThat(
+                "footer bytes 28-31: CRC32C of footer bytes 0-27",
+                footer.getInt(28),
                 is(crc32c(file, file.length - SegmentFormat.FOOTER_SIZE, SegmentFormat.FOOTER_CHECKED_SIZE)));
         assertThat("footer bytes 24-27: the format version", footer.getInt(24), is(SegmentFormat.VERSION));
         assertThat("footer bytes 20-23: the target block size", footer.getInt(20), is(128));
         assertThat("footer bytes 12-19: the entry count, tombstones included", footer.getLong(12), is(50L));
-        assertThat("footer bytes 0-11: indexOffset u64 and indexLength u32; the index ends where the footer starts",
-                indexOffset + indexLength, is((long) file.length - SegmentFormat.FOOTER_SIZE));
+        assertThat(
+                "footer bytes 0-11: indexOffset u64 and indexLength u32; the index ends where the footer starts",
+                indexOffset + indexLength,
+                is((long) file.length - SegmentFormat.FOOTER_SIZE));
 
         ByteBuffer index = ByteBuffer.wrap(file, (int) indexOffset, indexLength).slice();
-        assertThat("the index's last 4 bytes: CRC32C of the rest of the index", index.getInt(indexLength - 4),
+        assertThat(
+                "the index's last 4 bytes: CRC32C of the rest of the index",
+                index.getInt(indexLength - 4),
                 is(crc32c(file, (int) indexOffset, indexLength - 4)));
         int blocks = index.getInt();
         long expectedBlockOffset = 0;
@@ -161,16 +189,22 @@ class SegmentWriterTest {
             int length = index.getInt();
             assertThat("index handle " + i + ": blocks are contiguous from offset 0", offset, is(expectedBlockOffset));
             ByteBuffer block = ByteBuffer.wrap(file, (int) offset, length).slice();
-            assertThat("block " + i + ": its last 4 bytes are CRC32C of everything before them in the block",
-                    block.getInt(length - 4), is(crc32c(file, (int) offset, length - 4)));
-            assertThat("block " + i + ": the handle's first key is the key of the block's first entry (type u8,"
-                    + " keyLength u32, valueLength u32, key...)", Bytes.copyOf(file, (int) offset + 9, block.getInt(1)),
+            assertThat(
+                    "block " + i + ": its last 4 bytes are CRC32C of everything before them in the block",
+                    block.getInt(length - 4),
+                    is(crc32c(file, (int) offset, length - 4)));
+            assertThat(
+                    "block " + i + ": the handle's first key is the key of the block's first entry (type u8,"
+                            + " keyLength u32, valueLength u32, key...)",
+                    Bytes.copyOf(file, (int) offset + 9, block.getInt(1)),
                     equalTo(firstKey));
             expectedBlockOffset += length;
         }
         assertThat("the blocks end where the index starts", expectedBlockOffset, is(indexOffset));
         Bytes lastKey = Bytes.read(index, index.getInt());
-        assertThat("after the handles: the segment's last key", lastKey,
+        assertThat(
+                "after the handles: the segment's last key",
+                lastKey,
                 equalTo(entries.get(entries.size() - 1).key()));
         assertThat("after the last key, only the index CRC remains", index.remaining(), is(4));
     }
@@ -183,8 +217,10 @@ class SegmentWriterTest {
                 writer.add(e);
             }
             assertThat("while the segment is being written its bytes go to " + temp, storage.exists(temp), is(true));
-            assertThat("before finish() nothing may exist under the final name: readers would see half a segment",
-                    storage.exists(NAME), is(false));
+            assertThat(
+                    "before finish() nothing may exist under the final name: readers would see half a segment",
+                    storage.exists(NAME),
+                    is(false));
             writer.finish();
         }
         assertThat("after finish() the segment exists under its final name", storage.exists(NAME), is(true));
@@ -197,8 +233,10 @@ class SegmentWriterTest {
         List<Entry> entries = sortedEntries(100, 30, 5);
         write(entries, 128);
         storage.crashMode(CrashMode.LOSE_UNSYNCED).powerLoss();
-        assertThat("the segment's name must survive a power loss: sync the directory after the rename",
-                storage.exists(NAME), is(true));
+        assertThat(
+                "the segment's name must survive a power loss: sync the directory after the rename",
+                storage.exists(NAME),
+                is(true));
         String forceFirst = "the segment's bytes must survive a power loss: force the temp file before renaming it,"
                 + " or the rename can reach the disk while the data does not";
         try (SegmentReader segment = assertDoesNotThrow(() -> SegmentReader.open(storage, NAME, null), forceFirst)) {
@@ -211,9 +249,13 @@ class SegmentWriterTest {
         Entry b = Entry.put(Bytes.of("b"), Bytes.of("2"));
         try (SegmentWriter writer = new SegmentWriter(storage, NAME, 128)) {
             writer.add(b);
-            assertThrows(IllegalArgumentException.class, () -> writer.add(Entry.put(Bytes.of("a"), Bytes.of("1"))),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> writer.add(Entry.put(Bytes.of("a"), Bytes.of("1"))),
                     "\"a\" after \"b\": a segment is sorted, so an out-of-order key must be rejected");
-            assertThrows(IllegalArgumentException.class, () -> writer.add(Entry.put(Bytes.of("b"), Bytes.of("again"))),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> writer.add(Entry.put(Bytes.of("b"), Bytes.of("again"))),
                     "\"b\" twice: keys must be strictly increasing, each key at most once per segment");
             writer.finish();
         }
@@ -225,17 +267,23 @@ class SegmentWriterTest {
     @Test
     void emptySegmentIsRefusedButOneEntryIsEnough() throws IOException {
         try (SegmentWriter writer = new SegmentWriter(storage, "empty.seg", 128)) {
-            assertThrows(IllegalStateException.class, writer::finish,
+            assertThrows(
+                    IllegalStateException.class,
+                    writer::finish,
                     "a segment without entries has no first or last key and is never written");
         }
-        assertThat("the refused segment left no file behind (close() aborts and deletes the temp file)",
-                storage.list(), is(List.of()));
+        assertThat(
+                "the refused segment left no file behind (close() aborts and deletes the temp file)",
+                storage.list(),
+                is(List.of()));
 
         Entry only = Entry.tombstone(Bytes.of("only"));
         write(List.of(only), 128);
         try (SegmentReader segment = SegmentReader.open(storage, NAME, null)) {
-            assertThat("a segment of a single entry (here a tombstone) is the smallest one there is",
-                    readAll(segment), contains(only));
+            assertThat(
+                    "a segment of a single entry (here a tombstone) is the smallest one there is",
+                    readAll(segment),
+                    contains(only));
             assertThat("one entry makes one block", segment.blockCount(), is(1));
             assertThat("first and last key are the same key", segment.lastKey(), equalTo(segment.firstKey()));
         }

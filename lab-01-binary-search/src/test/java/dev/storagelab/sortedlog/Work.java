@@ -8,8 +8,7 @@ import java.util.concurrent.TimeUnit;
 /** Waiting on background work in tests, with its failure rethrown as itself. */
 final class Work {
 
-    private Work() {
-    }
+    private Work() {}
 
     /**
      * Waits for {@code work} and rethrows what it threw, unwrapped, so a failure reads as itself.

@@ -20,8 +20,7 @@ import java.util.List;
  */
 public final class Bounds {
 
-    private Bounds() {
-    }
+    private Bounds() {}
 
     /**
      * The first index {@code i} with {@code a[i] >= key}, or {@code a.length} if every element is

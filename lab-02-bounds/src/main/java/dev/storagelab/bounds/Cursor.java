@@ -45,6 +45,7 @@ public final class Cursor {
     static final int HEADER_SIZE = 1 + 1 + 4;
     /** HMAC-SHA256 output kept: 128 bits is plenty against forgery, and halves the token's tail. */
     static final int MAC_SIZE = 16;
+
     static final String MAC_ALGORITHM = "HmacSHA256";
 
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -120,7 +121,8 @@ public final class Cursor {
         checkNotNull(token, "cursor token must not be null");
         checkSecret(secret);
         if (token.indexOf('=') >= 0) {
-            throw new InvalidCursorException("cursor is not base64url: it has '=' padding, which a cursor never carries");
+            throw new InvalidCursorException(
+                    "cursor is not base64url: it has '=' padding, which a cursor never carries");
         }
         byte[] raw;
         try {
@@ -131,7 +133,8 @@ public final class Cursor {
         // The decoder ignores the unused low bits of the last character; accept only the one
         // canonical spelling, so each cursor has exactly one token.
         if (!ENCODER.encodeToString(raw).equals(token)) {
-            throw new InvalidCursorException("cursor is not canonical base64url: its last character carries stray bits");
+            throw new InvalidCursorException(
+                    "cursor is not canonical base64url: its last character carries stray bits");
         }
         // BEGIN SOLUTION lab-02 T5
         if (raw.length == 0) {
@@ -139,8 +142,8 @@ public final class Cursor {
         }
         int version = raw[0] & 0xFF;
         if (version != VERSION) {
-            throw new InvalidCursorException("cursor version " + version + " is not supported (this store reads version "
-                    + VERSION + ")");
+            throw new InvalidCursorException(
+                    "cursor version " + version + " is not supported (this store reads version " + VERSION + ")");
         }
         if (raw.length < HEADER_SIZE + MAC_SIZE) {
             throw new InvalidCursorException("cursor is truncated: " + raw.length + " bytes, shorter than the "
@@ -154,17 +157,19 @@ public final class Cursor {
                     + " bytes, but it has " + raw.length);
         }
         if (raw.length > expected) {
-            throw new InvalidCursorException("cursor has " + (raw.length - expected)
-                    + " unexpected bytes after its signature");
+            throw new InvalidCursorException(
+                    "cursor has " + (raw.length - expected) + " unexpected bytes after its signature");
         }
         int macOffset = HEADER_SIZE + (int) keyLength;
         byte[] actual = Arrays.copyOfRange(raw, macOffset, raw.length);
         if (!MessageDigest.isEqual(mac(secret, raw, macOffset), actual)) {
-            throw new InvalidCursorException("cursor signature does not match: tampered with, or issued by another store");
+            throw new InvalidCursorException(
+                    "cursor signature does not match: tampered with, or issued by another store");
         }
         int direction = raw[1] & 0xFF;
         if (direction >= Direction.values().length) {
-            throw new InvalidCursorException("cursor direction " + direction + " is unknown (0 = FORWARD, 1 = BACKWARD)");
+            throw new InvalidCursorException(
+                    "cursor direction " + direction + " is unknown (0 = FORWARD, 1 = BACKWARD)");
         }
         return new Cursor(Direction.values()[direction], Bytes.copyOf(raw, HEADER_SIZE, (int) keyLength));
         // END SOLUTION

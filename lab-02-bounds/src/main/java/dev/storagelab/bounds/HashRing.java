@@ -46,12 +46,13 @@ public final class HashRing {
      * The ring as two parallel arrays sorted by position: virtual node {@code j} sits at
      * {@code positions[j]} and belongs to {@code owners[j]}.
      */
-    private record Table(long[] positions, String[] owners) {
-    }
+    private record Table(long[] positions, String[] owners) {}
 
     private final int virtualNodesPerNode;
+
     @GuardedBy("this")
     private final Set<String> nodes = new TreeSet<>();
+
     private volatile Table table = new Table(new long[0], new String[0]);
 
     /**

@@ -26,14 +26,14 @@ import java.util.PriorityQueue;
 public final class MergingIterator implements EntryIterator {
 
     /** The head of one source: its next entry, and which source it came from (0 = newest). */
-    private record Head(Entry entry, int source) {
-    }
+    private record Head(Entry entry, int source) {}
 
     private final List<EntryIterator> sources;
     private final Comparator<Bytes> keyOrder;
     private final PriorityQueue<Head> heap;
     /** The key each source returned last, to catch a source that is not sorted. */
     private final Bytes[] lastKeys;
+
     private Entry next;
     private boolean started;
     private boolean closed;
@@ -55,7 +55,8 @@ public final class MergingIterator implements EntryIterator {
         this.sources = copy;
         this.keyOrder = descending ? Comparator.<Bytes>reverseOrder() : Comparator.<Bytes>naturalOrder();
         // Smallest key first (largest when descending); on equal keys, the newest source first.
-        this.heap = new PriorityQueue<>(Math.max(1, copy.size()),
+        this.heap = new PriorityQueue<>(
+                Math.max(1, copy.size()),
                 Comparator.comparing((Head h) -> h.entry().key(), keyOrder).thenComparingInt(Head::source));
         this.lastKeys = new Bytes[copy.size()];
     }

@@ -114,8 +114,11 @@ public final class RangeScan implements EntryIterator {
 
     private static EntryIterator open(SortedLogStore store, Bytes from, Bytes to, boolean descending) {
         checkNotNull(store, "store must not be null");
-        checkArgument(from == null || to == null || from.compareTo(to) <= 0,
-                "range start %s is after its end %s; a range is [from, to)", from, to);
+        checkArgument(
+                from == null || to == null || from.compareTo(to) <= 0,
+                "range start %s is after its end %s; a range is [from, to)",
+                from,
+                to);
         StoreSnapshot snapshot = store.snapshot();
         try {
             List<EntryIterator> sources = sources(snapshot, descending ? to : from, descending);

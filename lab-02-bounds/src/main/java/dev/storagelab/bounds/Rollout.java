@@ -161,7 +161,7 @@ public record Rollout(String flag, double percent) {
         // N = m × 2^shift < 100 × 2^64 (percent < 100), so shift <= 18; N = a × 2^32 + b, a < 100 × 2^32
         long a = m >>> (32 - shift);
         long b = (m << shift) & 0xFFFF_FFFFL;
-        long high = a / 100;                 // < 2^32
+        long high = a / 100; // < 2^32
         long low = ((a % 100) << 32 | b) / 100; // < 2^32
         return high << 32 | low;
     }

@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class RolloutTable {
 
-    private final int[] flagIds;      // a rotation of a strictly ascending array
+    private final int[] flagIds; // a rotation of a strictly ascending array
     private final Rollout[] rollouts; // rollouts[i] is the rollout of flag flagIds[i]
 
     /**
@@ -41,8 +41,11 @@ public final class RolloutTable {
     public RolloutTable(int[] flagIds, Rollout[] rollouts) {
         checkNotNull(flagIds, "flagIds must not be null");
         checkNotNull(rollouts, "rollouts must not be null");
-        checkArgument(flagIds.length == rollouts.length, "%s flag ids but %s rollouts: one rollout per id",
-                flagIds.length, rollouts.length);
+        checkArgument(
+                flagIds.length == rollouts.length,
+                "%s flag ids but %s rollouts: one rollout per id",
+                flagIds.length,
+                rollouts.length);
         this.flagIds = flagIds.clone();
         this.rollouts = rollouts.clone();
         int descents = 0;
@@ -58,15 +61,20 @@ public final class RolloutTable {
         }
         int n = this.flagIds.length;
         if (descents == 1 && this.flagIds[n - 1] >= this.flagIds[0]) {
-            throw new IllegalArgumentException("flag ids are not a rotated ascending array: the last id, "
-                    + this.flagIds[n - 1] + " at index " + (n - 1) + ", is not smaller than the first, " + this.flagIds[0]);
+            throw new IllegalArgumentException(
+                    "flag ids are not a rotated ascending array: the last id, " + this.flagIds[n - 1] + " at index "
+                            + (n - 1) + ", is not smaller than the first, " + this.flagIds[0]);
         }
         Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < n; i++) {
             checkNotNull(this.rollouts[i], "the rollout of flag %s (index %s) is null", this.flagIds[i], i);
             Integer other = names.putIfAbsent(this.rollouts[i].flag(), this.flagIds[i]);
-            checkArgument(other == null, "flags %s and %s are both named %s: they would reach the same users",
-                    other, this.flagIds[i], this.rollouts[i].flag());
+            checkArgument(
+                    other == null,
+                    "flags %s and %s are both named %s: they would reach the same users",
+                    other,
+                    this.flagIds[i],
+                    this.rollouts[i].flag());
         }
     }
 
@@ -122,8 +130,13 @@ public final class RolloutTable {
     public String toString() {
         StringBuilder s = new StringBuilder("RolloutTable[");
         for (int i = 0; i < flagIds.length; i++) {
-            s.append(i == 0 ? "" : ", ").append(flagIds[i]).append('=').append(rollouts[i].flag()).append('@')
-                    .append(rollouts[i].percent()).append('%');
+            s.append(i == 0 ? "" : ", ")
+                    .append(flagIds[i])
+                    .append('=')
+                    .append(rollouts[i].flag())
+                    .append('@')
+                    .append(rollouts[i].percent())
+                    .append('%');
         }
         return s.append(']').toString();
     }

@@ -12,8 +12,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
  */
 public final class RotatedSearch {
 
-    private RotatedSearch() {
-    }
+    private RotatedSearch() {}
 
     /**
      * The index of {@code target} in {@code rotated}, or -1 if it is absent. O(log n).

@@ -43,6 +43,7 @@ public final class SegmentCursor implements EntryIterator {
     private int blockIndex;
     /** The next entry to return inside {@link #block}; may step outside it, then the walk moves on. */
     private int position;
+
     private boolean started;
     private boolean released;
 

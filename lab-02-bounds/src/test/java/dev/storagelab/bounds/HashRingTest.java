@@ -75,10 +75,12 @@ class HashRingTest {
             List<String> nodes = List.of("alpha", "beta", "gamma", "delta");
             HashRing ring = ring(virtualNodes, nodes.toArray(String[]::new));
             for (Bytes key : keys(2_000)) {
-                assertThat("owner(" + key + ") with " + virtualNodes + " virtual nodes per node: the node of the first"
-                        + " ring position >= murmur3_128(key).asLong() (signed long order), wrapping to the first"
-                        + " position; node n's virtual node i sits at murmur3_128(n + \"#\" + i)",
-                        ring.owner(key), equalTo(bruteOwner(nodes, virtualNodes, key)));
+                assertThat(
+                        "owner(" + key + ") with " + virtualNodes + " virtual nodes per node: the node of the first"
+                                + " ring position >= murmur3_128(key).asLong() (signed long order), wrapping to the first"
+                                + " position; node n's virtual node i sits at murmur3_128(n + \"#\" + i)",
+                        ring.owner(key),
+                        equalTo(bruteOwner(nodes, virtualNodes, key)));
             }
         }
     }
@@ -87,7 +89,8 @@ class HashRingTest {
     void aRingOfOneNodeOwnsEverything() {
         HashRing ring = ring(1, "only");
         for (Bytes key : keys(500)) {
-            assertThat("with one node and one position, every key wraps around to it", ring.owner(key), equalTo("only"));
+            assertThat(
+                    "with one node and one position, every key wraps around to it", ring.owner(key), equalTo("only"));
         }
     }
 
@@ -103,8 +106,10 @@ class HashRingTest {
         double fair = (double) keys.size() / nodes.length;
         for (String node : nodes) {
             int count = counts.getOrDefault(node, 0);
-            assertThat("with 200 virtual nodes each of 5 nodes owns about 1/5 of the keys; " + node + " owns " + count
-                    + " of " + keys.size() + " (all: " + counts + ")", (double) count,
+            assertThat(
+                    "with 200 virtual nodes each of 5 nodes owns about 1/5 of the keys; " + node + " owns " + count
+                            + " of " + keys.size() + " (all: " + counts + ")",
+                    (double) count,
                     allOf(greaterThan(0.7 * fair), lessThan(1.3 * fair)));
         }
     }
@@ -121,13 +126,17 @@ class HashRingTest {
             }
             after.addNode("node" + n);
             double expected = 1.0 / (n + 1);
-            assertThat("adding a node to " + n + " should move about 1/(n+1) = " + expected + " of the keys, not the"
-                    + " n/(n+1) that hash(key) % n would", HashRing.movedFraction(before, after, keys),
+            assertThat(
+                    "adding a node to " + n + " should move about 1/(n+1) = " + expected + " of the keys, not the"
+                            + " n/(n+1) that hash(key) % n would",
+                    HashRing.movedFraction(before, after, keys),
                     closeTo(expected, expected * 0.35));
             for (Bytes key : keys) {
                 if (!before.owner(key).equals(after.owner(key))) {
-                    assertThat("a key that moves must move to the new node: the other nodes' positions did not change",
-                            after.owner(key), equalTo("node" + n));
+                    assertThat(
+                            "a key that moves must move to the new node: the other nodes' positions did not change",
+                            after.owner(key),
+                            equalTo("node" + n));
                 }
             }
         }
@@ -142,7 +151,9 @@ class HashRingTest {
         for (Bytes key : keys(5_000)) {
             String owner = before.owner(key);
             if (!owner.equals("c")) {
-                assertThat("removing c must not move " + key + ", which " + owner + " owns", after.owner(key),
+                assertThat(
+                        "removing c must not move " + key + ", which " + owner + " owns",
+                        after.owner(key),
                         equalTo(owner));
             }
         }
@@ -156,8 +167,8 @@ class HashRingTest {
         assertThrows(IllegalArgumentException.class, () -> ring.addNode("a"), "a is already on the ring");
         assertThrows(IllegalArgumentException.class, () -> ring.removeNode("zzz"), "zzz is not on the ring");
         ring.removeNode("a");
-        assertThrows(IllegalStateException.class, () -> ring.owner(Bytes.of("k")),
-                "an empty ring has no owner for any key");
+        assertThrows(
+                IllegalStateException.class, () -> ring.owner(Bytes.of("k")), "an empty ring has no owner for any key");
         assertThrows(IllegalArgumentException.class, () -> new HashRing(0), "a node needs at least one position");
     }
 }

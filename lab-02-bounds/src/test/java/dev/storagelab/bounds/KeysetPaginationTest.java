@@ -52,7 +52,10 @@ class KeysetPaginationTest {
 
     private static final byte[] SECRET = "a test secret, 32 bytes long....".getBytes(UTF_8);
     private static final SortedLogOptions SMALL = SortedLogOptions.builder()
-            .memtableBytes(8 * 1024).blockSize(256).compactionTrigger(4).build();
+            .memtableBytes(8 * 1024)
+            .blockSize(256)
+            .compactionTrigger(4)
+            .build();
 
     @TempDir
     Path dir;
@@ -80,7 +83,9 @@ class KeysetPaginationTest {
     }
 
     private static List<Bytes> walkKeys(KeysetPaginator paginator, Direction direction, int limit) {
-        return walk(paginator, direction, limit).stream().flatMap(p -> keys(p.entries()).stream()).toList();
+        return walk(paginator, direction, limit).stream()
+                .flatMap(p -> keys(p.entries()).stream())
+                .toList();
     }
 
     private static SortedLogStore storeWith(Path dir, int n) throws IOException {
@@ -101,10 +106,14 @@ class KeysetPaginationTest {
             }
             KeysetPaginator paginator = new KeysetPaginator(store, SECRET);
             for (int limit : new int[] {1, 7, 100, 249, 250, 251, 10_000}) {
-                assertThat("a FORWARD walk with limit " + limit + " returns every live key once, ascending",
-                        walkKeys(paginator, Direction.FORWARD, limit), equalTo(expected));
-                assertThat("a BACKWARD walk with limit " + limit + " returns every live key once, descending",
-                        walkKeys(paginator, Direction.BACKWARD, limit), equalTo(Lists.reverse(expected)));
+                assertThat(
+                        "a FORWARD walk with limit " + limit + " returns every live key once, ascending",
+                        walkKeys(paginator, Direction.FORWARD, limit),
+                        equalTo(expected));
+                assertThat(
+                        "a BACKWARD walk with limit " + limit + " returns every live key once, descending",
+                        walkKeys(paginator, Direction.BACKWARD, limit),
+                        equalTo(Lists.reverse(expected)));
             }
         }
     }
@@ -114,12 +123,18 @@ class KeysetPaginationTest {
         try (SortedLogStore store = storeWith(dir, 30)) {
             KeysetPaginator paginator = new KeysetPaginator(store, SECRET);
             List<Page> pages = walk(paginator, Direction.FORWARD, 10);
-            assertThat("30 keys in pages of 10 are exactly 3 pages: the third ends at the last key, so it is the last"
-                    + " page and has no cursor (peek one entry further instead of handing out a cursor to an empty"
-                    + " page)", pages, hasSize(3));
+            assertThat(
+                    "30 keys in pages of 10 are exactly 3 pages: the third ends at the last key, so it is the last"
+                            + " page and has no cursor (peek one entry further instead of handing out a cursor to an empty"
+                            + " page)",
+                    pages,
+                    hasSize(3));
             for (int p = 0; p < 2; p++) {
                 assertThat("page " + p + " is full", pages.get(p).entries(), hasSize(10));
-                assertThat("page " + p + " is not the last, so it has a cursor", pages.get(p).nextCursor(), notNullValue());
+                assertThat(
+                        "page " + p + " is not the last, so it has a cursor",
+                        pages.get(p).nextCursor(),
+                        notNullValue());
             }
             assertThat("the last page has no cursor", pages.get(2).nextCursor(), nullValue());
         }
@@ -141,9 +156,13 @@ class KeysetPaginationTest {
             Page page = paginator.first(1, Direction.FORWARD);
             assertThat("limit 1 is allowed", page.entries(), hasSize(1));
             for (int bad : new int[] {0, -1, 10_001}) {
-                assertThrows(IllegalArgumentException.class, () -> paginator.first(bad, Direction.FORWARD),
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> paginator.first(bad, Direction.FORWARD),
                         "limit " + bad + " is outside [1, 10000]");
-                assertThrows(IllegalArgumentException.class, () -> paginator.next(page.nextCursor(), bad),
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> paginator.next(page.nextCursor(), bad),
                         "limit " + bad + " is outside [1, 10000]");
             }
         }
@@ -171,11 +190,15 @@ class KeysetPaginationTest {
         Bytes lastKey = Bytes.wrap(new byte[] {'k', (byte) 0xFB, (byte) 0xFF, 0, '?', '/'});
         for (Direction d : Direction.values()) {
             String encoded = new Cursor(d, lastKey).encode(SECRET);
-            assertThat("a cursor travels in a URL: base64url (A-Z a-z 0-9 - _) without '=' padding; got " + encoded,
-                    encoded.matches("[A-Za-z0-9_-]+"), is(true));
-            assertThat("the token must be exactly: version u8 (1) | direction u8 (" + d.ordinal() + ") | keyLength u32"
-                    + " big-endian | key | first 16 bytes of HmacSHA256 over everything before",
-                    encoded, equalTo(token(1, d.ordinal(), lastKey.toByteArray(), SECRET)));
+            assertThat(
+                    "a cursor travels in a URL: base64url (A-Z a-z 0-9 - _) without '=' padding; got " + encoded,
+                    encoded.matches("[A-Za-z0-9_-]+"),
+                    is(true));
+            assertThat(
+                    "the token must be exactly: version u8 (1) | direction u8 (" + d.ordinal() + ") | keyLength u32"
+                            + " big-endian | key | first 16 bytes of HmacSHA256 over everything before",
+                    encoded,
+                    equalTo(token(1, d.ordinal(), lastKey.toByteArray(), SECRET)));
             Cursor decoded = Cursor.decode(encoded, SECRET);
             assertThat("decode(encode(c)) gives back the direction", decoded.direction(), is(d));
             assertThat("decode(encode(c)) gives back the key, bytes intact", decoded.lastKey(), equalTo(lastKey));
@@ -184,33 +207,55 @@ class KeysetPaginationTest {
 
     private static InvalidCursorException invalid(String token, byte[] secret, String why) {
         InvalidCursorException e = assertThrows(InvalidCursorException.class, () -> Cursor.decode(token, secret), why);
-        assertThat("InvalidCursorException is an IllegalArgumentException: a bad request, not a server error",
-                e, instanceOf(IllegalArgumentException.class));
+        assertThat(
+                "InvalidCursorException is an IllegalArgumentException: a bad request, not a server error",
+                e,
+                instanceOf(IllegalArgumentException.class));
         return e;
     }
 
     @Test
     void malformedCursorsAreRejectedWithAMessageThatSaysWhy() throws Exception {
         String good = new Cursor(Direction.FORWARD, key(42)).encode(SECRET);
-        assertThat("a token with characters outside base64url", invalid("not a cursor!", SECRET,
-                "'!' and ' ' are not base64url").getMessage(), containsString("not base64url"));
-        assertThat("standard base64 ('+', '/') is not base64url", invalid(good.replace('A', '+') + "+/", SECRET,
-                "'+' and '/' are not base64url").getMessage(), containsString("not base64url"));
-        assertThat("a token cut short", invalid(good.substring(0, 20), SECRET,
-                "a cut token must be refused before anything is read from it").getMessage(), containsString("truncated"));
-        assertThat("an empty token", invalid("", SECRET, "an empty token holds nothing").getMessage(),
+        assertThat(
+                "a token with characters outside base64url",
+                invalid("not a cursor!", SECRET, "'!' and ' ' are not base64url")
+                        .getMessage(),
+                containsString("not base64url"));
+        assertThat(
+                "standard base64 ('+', '/') is not base64url",
+                invalid(good.replace('A', '+') + "+/", SECRET, "'+' and '/' are not base64url")
+                        .getMessage(),
+                containsString("not base64url"));
+        assertThat(
+                "a token cut short",
+                invalid(good.substring(0, 20), SECRET, "a cut token must be refused before anything is read from it")
+                        .getMessage(),
                 containsString("truncated"));
-        assertThat("a token from a future release", invalid(token(9, 0, "k".getBytes(UTF_8), SECRET), SECRET,
-                "version 9 is unknown").getMessage(), containsString("cursor version 9 is not supported"));
+        assertThat(
+                "an empty token",
+                invalid("", SECRET, "an empty token holds nothing").getMessage(),
+                containsString("truncated"));
+        assertThat(
+                "a token from a future release",
+                invalid(token(9, 0, "k".getBytes(UTF_8), SECRET), SECRET, "version 9 is unknown")
+                        .getMessage(),
+                containsString("cursor version 9 is not supported"));
         for (int claimed : new int[] {1_000, -1}) { // -1 is 0xFFFFFFFF: read the u32 unsigned, never as a negative size
-            ByteBuffer lying = ByteBuffer.allocate(6 + 16).put((byte) 1).put((byte) 0).putInt(claimed);
+            ByteBuffer lying =
+                    ByteBuffer.allocate(6 + 16).put((byte) 1).put((byte) 0).putInt(claimed);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(lying.array());
-            assertThat("a key length of " + Integer.toUnsignedString(claimed) + " in a 22-byte token",
-                    invalid(token, SECRET, "the length field promises more bytes than the token has").getMessage(),
+            assertThat(
+                    "a key length of " + Integer.toUnsignedString(claimed) + " in a 22-byte token",
+                    invalid(token, SECRET, "the length field promises more bytes than the token has")
+                            .getMessage(),
                     containsString("truncated"));
         }
-        byte[] longer = Arrays.copyOf(Base64.getUrlDecoder().decode(good), Base64.getUrlDecoder().decode(good).length + 3);
-        invalid(Base64.getUrlEncoder().withoutPadding().encodeToString(longer), SECRET,
+        byte[] longer = Arrays.copyOf(
+                Base64.getUrlDecoder().decode(good), Base64.getUrlDecoder().decode(good).length + 3);
+        invalid(
+                Base64.getUrlEncoder().withoutPadding().encodeToString(longer),
+                SECRET,
                 "bytes after the signature are not part of any cursor this store wrote");
     }
 
@@ -220,21 +265,31 @@ class KeysetPaginationTest {
         byte[] raw = Base64.getUrlDecoder().decode(good);
         raw[8] ^= 1; // a bit of the key: the client tries to jump elsewhere
         String tampered = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        assertThat("a key changed by the client", invalid(tampered, SECRET, "the HMAC no longer matches").getMessage(),
+        assertThat(
+                "a key changed by the client",
+                invalid(tampered, SECRET, "the HMAC no longer matches").getMessage(),
                 containsString("signature does not match"));
         byte[] otherSecret = "another store's secret, 32 bytes".getBytes(UTF_8);
-        assertThat("a cursor issued by another store", invalid(good, otherSecret,
-                "another secret gives another HMAC").getMessage(), containsString("signature does not match"));
-        assertThat("a forged cursor with a made-up signature",
-                invalid(token(1, 0, "key99999".getBytes(UTF_8), otherSecret), SECRET, "forged").getMessage(),
+        assertThat(
+                "a cursor issued by another store",
+                invalid(good, otherSecret, "another secret gives another HMAC").getMessage(),
+                containsString("signature does not match"));
+        assertThat(
+                "a forged cursor with a made-up signature",
+                invalid(token(1, 0, "key99999".getBytes(UTF_8), otherSecret), SECRET, "forged")
+                        .getMessage(),
                 containsString("signature does not match"));
         try (SortedLogStore store = storeWith(dir, 20)) {
             KeysetPaginator ours = new KeysetPaginator(store, SECRET);
             KeysetPaginator theirs = new KeysetPaginator(store, otherSecret);
             String cursor = ours.first(5, Direction.FORWARD).nextCursor();
-            assertThrows(InvalidCursorException.class, () -> theirs.next(cursor, 5),
+            assertThrows(
+                    InvalidCursorException.class,
+                    () -> theirs.next(cursor, 5),
                     "a paginator must refuse a cursor signed with another secret");
-            assertThat("the same cursor works with the paginator that issued it", keys(ours.next(cursor, 5).entries()),
+            assertThat(
+                    "the same cursor works with the paginator that issued it",
+                    keys(ours.next(cursor, 5).entries()),
                     equalTo(List.of(key(5), key(6), key(7), key(8), key(9))));
         }
     }
@@ -244,12 +299,18 @@ class KeysetPaginationTest {
         try (SortedLogStore store = storeWith(dir, 10)) {
             KeysetPaginator paginator = new KeysetPaginator(store, SECRET);
             Page first = paginator.first(4, Direction.BACKWARD);
-            assertThat("the first BACKWARD page starts at the last key", keys(first.entries()),
+            assertThat(
+                    "the first BACKWARD page starts at the last key",
+                    keys(first.entries()),
                     equalTo(List.of(key(9), key(8), key(7), key(6))));
-            assertThat("its cursor remembers the direction and the last key handed out",
-                    Cursor.decode(first.nextCursor(), SECRET), equalTo(new Cursor(Direction.BACKWARD, key(6))));
-            assertThat("the next page continues strictly before the last key: scanReverse(null, lastKey)",
-                    keys(paginator.next(first.nextCursor(), 4).entries()), equalTo(List.of(key(5), key(4), key(3), key(2))));
+            assertThat(
+                    "its cursor remembers the direction and the last key handed out",
+                    Cursor.decode(first.nextCursor(), SECRET),
+                    equalTo(new Cursor(Direction.BACKWARD, key(6))));
+            assertThat(
+                    "the next page continues strictly before the last key: scanReverse(null, lastKey)",
+                    keys(paginator.next(first.nextCursor(), 4).entries()),
+                    equalTo(List.of(key(5), key(4), key(3), key(2))));
         }
     }
 
@@ -285,9 +346,13 @@ class KeysetPaginationTest {
                 store.put(Bytes.of("key00000-new" + page), Bytes.of("inserted behind the reader"));
             }
             long distinct = offsetWalk.stream().distinct().count();
-            assertThat("the demonstration: with OFFSET, every key inserted behind the reader shifts the rows, and the"
-                    + " next page repeats the last row of the page before (" + offsetWalk.size() + " rows, " + distinct
-                    + " distinct)", (long) offsetWalk.size(), greaterThan(distinct));
+            assertThat(
+                    "the demonstration: with OFFSET, every key inserted behind the reader shifts the rows, and the"
+                            + " next page repeats the last row of the page before (" + offsetWalk.size() + " rows, "
+                            + distinct
+                            + " distinct)",
+                    (long) offsetWalk.size(),
+                    greaterThan(distinct));
 
             // The same kind of writes against keyset pagination: nothing repeats, nothing is skipped.
             KeysetPaginator paginator = new KeysetPaginator(store, SECRET);
@@ -301,14 +366,22 @@ class KeysetPaginationTest {
                 store.put(Bytes.of("key00000-newer" + p), Bytes.of("inserted behind the reader"));
                 page = paginator.next(page.nextCursor(), limit);
             }
-            List<Bytes> originals = keysetWalk.stream().filter(k -> !k.toUtf8().contains("-new")).toList();
+            List<Bytes> originals = keysetWalk.stream()
+                    .filter(k -> !k.toUtf8().contains("-new"))
+                    .toList();
             List<Bytes> expected = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 expected.add(key(i));
             }
-            assertThat("keyset pagination continues after the last key it handed out, so inserts behind the reader"
-                    + " cannot shift it: every original key exactly once, in order", originals, equalTo(expected));
-            assertThat("and no key at all is repeated", keysetWalk.stream().distinct().count(), is((long) keysetWalk.size()));
+            assertThat(
+                    "keyset pagination continues after the last key it handed out, so inserts behind the reader"
+                            + " cannot shift it: every original key exactly once, in order",
+                    originals,
+                    equalTo(expected));
+            assertThat(
+                    "and no key at all is repeated",
+                    keysetWalk.stream().distinct().count(),
+                    is((long) keysetWalk.size()));
         }
     }
 
@@ -327,8 +400,10 @@ class KeysetPaginationTest {
                 store.delete(keys.get(0)); // a key the reader has already seen
                 deleted++;
             }
-            assertThat("the demonstration: with OFFSET, each delete behind the reader shifts the rows back by one, so"
-                    + " the next page starts one key late and a key nobody deleted is never seen", offsetWalk.size(),
+            assertThat(
+                    "the demonstration: with OFFSET, each delete behind the reader shifts the rows back by one, so"
+                            + " the next page starts one key late and a key nobody deleted is never seen",
+                    offsetWalk.size(),
                     is(100 - deleted));
             try (SortedLogStore again = storeWith(dir.resolve("keyset"), 100)) {
                 KeysetPaginator paginator = new KeysetPaginator(again, SECRET);
@@ -346,8 +421,11 @@ class KeysetPaginationTest {
                 for (int i = 0; i < 100; i++) {
                     expected.add(key(i));
                 }
-                assertThat("keyset pagination under the same deletes sees every key: deleting a key behind the reader"
-                        + " cannot move where the next page starts", keysetWalk, equalTo(expected));
+                assertThat(
+                        "keyset pagination under the same deletes sees every key: deleting a key behind the reader"
+                                + " cannot move where the next page starts",
+                        keysetWalk,
+                        equalTo(expected));
             }
         }
     }
@@ -404,14 +482,19 @@ class KeysetPaginationTest {
                     }
                     List<Bytes> inOrder = new ArrayList<>(all);
                     inOrder.sort(direction == Direction.FORWARD ? null : Comparator.reverseOrder());
-                    assertThat(direction + ": the keys of a walk come in " + direction + " order, each once, even while"
-                            + " the writer churns", all, equalTo(inOrder.stream().distinct().toList()));
-                    List<Bytes> stableSeen = all.stream().filter(k -> Integer.parseInt(k.toUtf8().substring(3)) % 3 == 0)
+                    assertThat(
+                            direction + ": the keys of a walk come in " + direction + " order, each once, even while"
+                                    + " the writer churns",
+                            all,
+                            equalTo(inOrder.stream().distinct().toList()));
+                    List<Bytes> stableSeen = all.stream()
+                            .filter(k -> Integer.parseInt(k.toUtf8().substring(3)) % 3 == 0)
                             .toList();
-                    assertThat(direction + ": every key that existed for the whole walk must be returned exactly once"
-                            + " (no duplicates, no skips), whatever the writer did to the keys around it",
-                            stableSeen, equalTo(direction == Direction.FORWARD ? stable
-                                    : Lists.reverse(stable)));
+                    assertThat(
+                            direction + ": every key that existed for the whole walk must be returned exactly once"
+                                    + " (no duplicates, no skips), whatever the writer did to the keys around it",
+                            stableSeen,
+                            equalTo(direction == Direction.FORWARD ? stable : Lists.reverse(stable)));
                 }
             } finally {
                 stop.set(true);

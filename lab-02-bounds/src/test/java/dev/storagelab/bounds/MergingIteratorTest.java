@@ -85,7 +85,8 @@ class MergingIteratorTest {
     private static List<EntryIterator> iterators(List<NavigableMap<Bytes, Entry>> sources, boolean descending) {
         List<EntryIterator> its = new ArrayList<>();
         for (NavigableMap<Bytes, Entry> s : sources) {
-            its.add(EntryIterator.of((descending ? s.descendingMap() : s).values().iterator()));
+            its.add(EntryIterator.of(
+                    (descending ? s.descendingMap() : s).values().iterator()));
         }
         return its;
     }
@@ -105,12 +106,16 @@ class MergingIteratorTest {
             for (int round = 0; round < 5; round++) {
                 List<NavigableMap<Bytes, Entry>> sources = randomSources(random, k);
                 NavigableMap<Bytes, Entry> expected = oracle(sources);
-                assertThat("merging " + k + " sources ascending: each key once, in increasing order, carrying the"
-                        + " entry of the newest source (lowest index) that has it; entries are tagged with their"
-                        + " source. Sources: " + sources, drain(new MergingIterator(iterators(sources, false), false)),
+                assertThat(
+                        "merging " + k + " sources ascending: each key once, in increasing order, carrying the"
+                                + " entry of the newest source (lowest index) that has it; entries are tagged with their"
+                                + " source. Sources: " + sources,
+                        drain(new MergingIterator(iterators(sources, false), false)),
                         equalTo(List.copyOf(expected.values())));
-                assertThat("merging " + k + " descending sources: the same entries in decreasing key order."
-                        + " Sources: " + sources, drain(new MergingIterator(iterators(sources, true), true)),
+                assertThat(
+                        "merging " + k + " descending sources: the same entries in decreasing key order." + " Sources: "
+                                + sources,
+                        drain(new MergingIterator(iterators(sources, true), true)),
                         equalTo(List.copyOf(expected.descendingMap().values())));
             }
         }
@@ -122,9 +127,12 @@ class MergingIteratorTest {
         Bytes b = Bytes.of("b");
         List<EntryIterator> sources = List.of(
                 EntryIterator.of(List.of(Entry.tombstone(a)).iterator()),
-                EntryIterator.of(List.of(Entry.put(a, Bytes.of("old")), Entry.put(b, Bytes.of("old"))).iterator()));
-        assertThat("the newest source deleted a: the merge returns the tombstone (callers filter it), never the"
-                + " older value", drain(new MergingIterator(sources, false)),
+                EntryIterator.of(List.of(Entry.put(a, Bytes.of("old")), Entry.put(b, Bytes.of("old")))
+                        .iterator()));
+        assertThat(
+                "the newest source deleted a: the merge returns the tombstone (callers filter it), never the"
+                        + " older value",
+                drain(new MergingIterator(sources, false)),
                 equalTo(List.of(Entry.tombstone(a), Entry.put(b, Bytes.of("old")))));
     }
 
@@ -132,17 +140,20 @@ class MergingIteratorTest {
     void theSameKeyInEverySourceComesOutOnceFromTheNewest() {
         List<EntryIterator> sources = new ArrayList<>();
         for (int s = 0; s < 10; s++) {
-            sources.add(EntryIterator.of(List.of(Entry.put(Bytes.of("k"), Bytes.of("source" + s))).iterator()));
+            sources.add(EntryIterator.of(
+                    List.of(Entry.put(Bytes.of("k"), Bytes.of("source" + s))).iterator()));
         }
-        assertThat("ten sources hold k: the output holds it once, from source 0 (the newest)",
-                drain(new MergingIterator(sources, false)), equalTo(List.of(Entry.put(Bytes.of("k"), Bytes.of("source0")))));
+        assertThat(
+                "ten sources hold k: the output holds it once, from source 0 (the newest)",
+                drain(new MergingIterator(sources, false)),
+                equalTo(List.of(Entry.put(Bytes.of("k"), Bytes.of("source0")))));
     }
 
     @Test
     void noSourcesOrOnlyEmptySourcesMergeToNothing() {
         assertThat("a merge of no sources is empty", drain(new MergingIterator(List.of(), false)), is(empty()));
-        List<EntryIterator> empties = List.of(EntryIterator.of(Collections.emptyIterator()),
-                EntryIterator.of(Collections.emptyIterator()));
+        List<EntryIterator> empties =
+                List.of(EntryIterator.of(Collections.emptyIterator()), EntryIterator.of(Collections.emptyIterator()));
         assertThat("a merge of empty sources is empty", drain(new MergingIterator(empties, true)), is(empty()));
     }
 
@@ -165,8 +176,10 @@ class MergingIteratorTest {
                     bound += Math.min(m.size(), m.headMap(e.key(), true).size() + 1);
                 }
                 long taken = sources.stream().mapToLong(s -> s.taken).sum();
-                assertThat("after " + n + " entries the merge may hold one head per source, never more: a merge"
-                        + " that reads its sources ahead cannot serve a scan that stops after a page", taken,
+                assertThat(
+                        "after " + n + " entries the merge may hold one head per source, never more: a merge"
+                                + " that reads its sources ahead cannot serve a scan that stops after a page",
+                        taken,
                         lessThanOrEqualTo(bound));
             }
         }
@@ -176,14 +189,20 @@ class MergingIteratorTest {
     void closeClosesEverySource() {
         List<TrackedSource> sources = new ArrayList<>();
         for (int s = 0; s < 5; s++) {
-            sources.add(new TrackedSource(List.of(Entry.put(key(s), Bytes.of("v")), Entry.put(key(s + 10), Bytes.of("v")))));
+            sources.add(new TrackedSource(
+                    List.of(Entry.put(key(s), Bytes.of("v")), Entry.put(key(s + 10), Bytes.of("v")))));
         }
         MergingIterator merge = new MergingIterator(new ArrayList<>(sources), false);
-        assertThat("the smallest key of the five sources comes first", merge.next(), equalTo(Entry.put(key(0), Bytes.of("v"))));
+        assertThat(
+                "the smallest key of the five sources comes first",
+                merge.next(),
+                equalTo(Entry.put(key(0), Bytes.of("v"))));
         merge.close();
         for (int s = 0; s < sources.size(); s++) {
-            assertThat("close() must close source " + s + ": sources hold files and snapshots open",
-                    sources.get(s).closed, is(true));
+            assertThat(
+                    "close() must close source " + s + ": sources hold files and snapshots open",
+                    sources.get(s).closed,
+                    is(true));
         }
     }
 }

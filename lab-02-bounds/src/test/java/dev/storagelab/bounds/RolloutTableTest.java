@@ -56,16 +56,23 @@ class RolloutTableTest {
     }
 
     @Property(tries = 200, seed = "11")
-    void lookupMatchesALinearScanInEveryRotation(@ForAll("ids") int[] sorted, @ForAll @IntRange(max = 1_000) int shift,
-                                                @ForAll("probes") List<Integer> probes) {
+    void lookupMatchesALinearScanInEveryRotation(
+            @ForAll("ids") int[] sorted,
+            @ForAll @IntRange(max = 1_000) int shift,
+            @ForAll("probes") List<Integer> probes) {
         int s = sorted.length == 0 ? 0 : shift % sorted.length;
         int[] ids = rotated(sorted, s);
         RolloutTable table = table(sorted, s, 50);
         for (int id : ids) {
-            assertThat("indexOf(" + id + ") in " + Arrays.toString(ids), table.indexOf(id), equalTo(linearIndexOf(ids, id)));
+            assertThat(
+                    "indexOf(" + id + ") in " + Arrays.toString(ids),
+                    table.indexOf(id),
+                    equalTo(linearIndexOf(ids, id)));
         }
         for (int probe : probes) {
-            assertThat("indexOf(" + probe + ") in " + Arrays.toString(ids) + " (-1 if absent)", table.indexOf(probe),
+            assertThat(
+                    "indexOf(" + probe + ") in " + Arrays.toString(ids) + " (-1 if absent)",
+                    table.indexOf(probe),
                     equalTo(linearIndexOf(ids, probe)));
         }
     }
@@ -81,7 +88,9 @@ class RolloutTableTest {
         for (int i = 0; i < ids.length; i++) {
             assertThat("rollout of flag " + ids[i], table.rollout(ids[i]), sameInstance(rollouts[i]));
             for (int u = 0; u < 200; u++) {
-                assertThat("flag " + ids[i] + " for user:" + u, table.isOn(ids[i], "user:" + u),
+                assertThat(
+                        "flag " + ids[i] + " for user:" + u,
+                        table.isOn(ids[i], "user:" + u),
                         is(rollouts[i].isOn("user:" + u)));
             }
         }
@@ -108,27 +117,36 @@ class RolloutTableTest {
                 gained++;
             }
         }
-        assertThat("raising flag 8 from 5% to 30% adds about a quarter of 5,000 users", gained > 1_000 && gained < 1_500,
-                is(true));
+        assertThat(
+                "raising flag 8 from 5% to 30% adds about a quarter of 5,000 users",
+                gained > 1_000 && gained < 1_500, is(true));
     }
 
     @Example
     void malformedTablesAreRejected() {
-        assertThat("an empty table holds no flag", new RolloutTable(new int[0], new Rollout[0]).indexOf(7), equalTo(-1));
+        assertThat(
+                "an empty table holds no flag", new RolloutTable(new int[0], new Rollout[0]).indexOf(7), equalTo(-1));
         Rollout a = new Rollout("a", 1);
         Rollout b = new Rollout("b", 1);
         Rollout c = new Rollout("c", 1);
-        IllegalArgumentException twoDescents = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException twoDescents = assertThrows(
+                IllegalArgumentException.class,
                 () -> new RolloutTable(new int[] {5, 1, 3, 2}, new Rollout[] {a, b, c, new Rollout("d", 1)}));
         assertThat(twoDescents.getMessage(), containsString("index 3"));
-        IllegalArgumentException wraps = assertThrows(IllegalArgumentException.class,
-                () -> new RolloutTable(new int[] {5, 9, 6}, new Rollout[] {a, b, c}));
+        IllegalArgumentException wraps = assertThrows(
+                IllegalArgumentException.class, () -> new RolloutTable(new int[] {5, 9, 6}, new Rollout[] {a, b, c}));
         assertThat(wraps.getMessage(), containsString("not smaller than the first"));
-        assertThrows(IllegalArgumentException.class, () -> new RolloutTable(new int[] {4, 4}, new Rollout[] {a, b}),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RolloutTable(new int[] {4, 4}, new Rollout[] {a, b}),
                 "duplicate ids");
-        assertThrows(IllegalArgumentException.class, () -> new RolloutTable(new int[] {1, 2}, new Rollout[] {a}),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RolloutTable(new int[] {1, 2}, new Rollout[] {a}),
                 "one rollout per id");
-        assertThrows(IllegalArgumentException.class, () -> new RolloutTable(new int[] {1, 2}, new Rollout[] {a, a}),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RolloutTable(new int[] {1, 2}, new Rollout[] {a, a}),
                 "two flags of one name reach the same users");
         assertThrows(NullPointerException.class, () -> new RolloutTable(new int[] {1}, new Rollout[] {null}));
         assertThrows(NullPointerException.class, () -> new RolloutTable(null, new Rollout[0]));
@@ -140,14 +158,23 @@ class RolloutTableTest {
 
     @Provide
     Arbitrary<int[]> ids() {
-        Arbitrary<Integer> values = Arbitraries.oneOf(Arbitraries.integers().between(-50, 50), Arbitraries.integers(),
+        Arbitrary<Integer> values = Arbitraries.oneOf(
+                Arbitraries.integers().between(-50, 50),
+                Arbitraries.integers(),
                 Arbitraries.of(Integer.MIN_VALUE, Integer.MAX_VALUE));
-        return values.set().ofMaxSize(40).map((Set<Integer> s) -> s.stream().mapToInt(Integer::intValue).sorted().toArray());
+        return values.set()
+                .ofMaxSize(40)
+                .map((Set<Integer> s) ->
+                        s.stream().mapToInt(Integer::intValue).sorted().toArray());
     }
 
     @Provide
     Arbitrary<List<Integer>> probes() {
-        return Arbitraries.oneOf(Arbitraries.integers().between(-60, 60), Arbitraries.integers(),
-                Arbitraries.of(Integer.MIN_VALUE, Integer.MAX_VALUE)).list().ofMaxSize(20);
+        return Arbitraries.oneOf(
+                        Arbitraries.integers().between(-60, 60),
+                        Arbitraries.integers(),
+                        Arbitraries.of(Integer.MIN_VALUE, Integer.MAX_VALUE))
+                .list()
+                .ofMaxSize(20);
     }
 }

@@ -48,7 +48,9 @@ class RotatedSearchTest {
             for (int r = 0; r < n; r++) {
                 int[] rotated = rotate(sorted, r);
                 for (int target = -15; target <= 10 * n + 5; target += 5) { // present (x0) and absent (x5) targets
-                    assertThat(why(rotated, target) + ", rotated by " + r, RotatedSearch.search(rotated, target),
+                    assertThat(
+                            why(rotated, target) + ", rotated by " + r,
+                            RotatedSearch.search(rotated, target),
                             is(oracle(sorted, r, target)));
                 }
             }
@@ -61,8 +63,10 @@ class RotatedSearchTest {
         for (int r = 0; r < sorted.length; r++) {
             int[] rotated = rotate(sorted, r);
             for (int target : new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -1, 0, 1, 2, Integer.MAX_VALUE}) {
-                assertThat(why(rotated, target) + ": compare values with < and <=, never by subtracting them",
-                        RotatedSearch.search(rotated, target), is(oracle(sorted, r, target)));
+                assertThat(
+                        why(rotated, target) + ": compare values with < and <=, never by subtracting them",
+                        RotatedSearch.search(rotated, target),
+                        is(oracle(sorted, r, target)));
             }
         }
     }
@@ -71,11 +75,15 @@ class RotatedSearchTest {
     void matchesTheOracleOnRandomArrays() {
         Random random = new Random(11);
         for (int round = 0; round < 2_000; round++) {
-            int[] sorted = random.ints(1 + random.nextInt(100), -1_000, 1_000).distinct().sorted().toArray();
+            int[] sorted = random.ints(1 + random.nextInt(100), -1_000, 1_000)
+                    .distinct()
+                    .sorted()
+                    .toArray();
             int r = random.nextInt(sorted.length);
             int[] rotated = rotate(sorted, r);
             for (int probe = 0; probe < 10; probe++) {
-                int target = random.nextBoolean() ? sorted[random.nextInt(sorted.length)] : random.nextInt(2_100) - 1_050;
+                int target =
+                        random.nextBoolean() ? sorted[random.nextInt(sorted.length)] : random.nextInt(2_100) - 1_050;
                 assertThat(why(rotated, target), RotatedSearch.search(rotated, target), is(oracle(sorted, r, target)));
             }
         }

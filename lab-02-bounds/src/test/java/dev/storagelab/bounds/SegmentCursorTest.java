@@ -77,8 +77,10 @@ class SegmentCursorTest {
         metrics = new StoreMetrics(counting);
         oracle.putAll(writeSegment(storage));
         segment = SegmentReader.open(storage, NAME, metrics);
-        assertThat("the test needs a segment of many blocks; the writer made " + segment.blockCount(),
-                segment.blockCount(), greaterThan(50));
+        assertThat(
+                "the test needs a segment of many blocks; the writer made " + segment.blockCount(),
+                segment.blockCount(),
+                greaterThan(50));
     }
 
     private static List<Entry> drain(EntryIterator it) {
@@ -109,28 +111,36 @@ class SegmentCursorTest {
     @Test
     void forwardSeekReturnsEveryEntryAtOrAfterTheKeyTombstonesIncluded() {
         for (Bytes from : probes()) {
-            assertThat("seek(segment, " + from + ") must return the entries with key >= " + from
-                    + " in increasing order, tombstones included (oracle: TreeMap.tailMap(from, true))",
-                    drain(SegmentCursor.seek(segment, from)), equalTo(List.copyOf(oracle.tailMap(from, true).values())));
+            assertThat(
+                    "seek(segment, " + from + ") must return the entries with key >= " + from
+                            + " in increasing order, tombstones included (oracle: TreeMap.tailMap(from, true))",
+                    drain(SegmentCursor.seek(segment, from)),
+                    equalTo(List.copyOf(oracle.tailMap(from, true).values())));
         }
     }
 
     @Test
     void reverseSeekReturnsEveryEntryAtOrBeforeTheKeyDescending() {
         for (Bytes from : probes()) {
-            assertThat("seekReverse(segment, " + from + ") must return the entries with key <= " + from
-                    + " in decreasing order, tombstones included (oracle: headMap(from, true).descendingMap())",
+            assertThat(
+                    "seekReverse(segment, " + from + ") must return the entries with key <= " + from
+                            + " in decreasing order, tombstones included (oracle: headMap(from, true).descendingMap())",
                     drain(SegmentCursor.seekReverse(segment, from)),
-                    equalTo(List.copyOf(oracle.headMap(from, true).descendingMap().values())));
+                    equalTo(List.copyOf(
+                            oracle.headMap(from, true).descendingMap().values())));
         }
     }
 
     @Test
     void nullFromMeansTheWholeSegment() {
-        assertThat("seek(segment, null) walks the whole segment from its first key",
-                drain(SegmentCursor.seek(segment, null)), equalTo(List.copyOf(oracle.values())));
-        assertThat("seekReverse(segment, null) walks the whole segment from its last key",
-                drain(SegmentCursor.seekReverse(segment, null)), equalTo(List.copyOf(oracle.descendingMap().values())));
+        assertThat(
+                "seek(segment, null) walks the whole segment from its first key",
+                drain(SegmentCursor.seek(segment, null)),
+                equalTo(List.copyOf(oracle.values())));
+        assertThat(
+                "seekReverse(segment, null) walks the whole segment from its last key",
+                drain(SegmentCursor.seekReverse(segment, null)),
+                equalTo(List.copyOf(oracle.descendingMap().values())));
     }
 
     @Test
@@ -140,10 +150,16 @@ class SegmentCursorTest {
             Bytes from = firstKeys.get(j);
             long before = blocksRead();
             try (EntryIterator it = SegmentCursor.seek(segment, from)) {
-                assertThat("a seek must be lazy: nothing is read before the first hasNext()", blocksRead() - before, is(0L));
+                assertThat(
+                        "a seek must be lazy: nothing is read before the first hasNext()",
+                        blocksRead() - before,
+                        is(0L));
                 assertThat("seek(" + from + ") starts at that key", it.next(), equalTo(oracle.get(from)));
-                assertThat("seek(" + from + ") must find block " + j + " with a binary search of the sparse index and"
-                        + " read that one block, not the blocks before it", blocksRead() - before, is(1L));
+                assertThat(
+                        "seek(" + from + ") must find block " + j + " with a binary search of the sparse index and"
+                                + " read that one block, not the blocks before it",
+                        blocksRead() - before,
+                        is(1L));
             }
             long beforeReverse = blocksRead();
             try (EntryIterator it = SegmentCursor.seekReverse(segment, from)) {
@@ -157,23 +173,32 @@ class SegmentCursorTest {
     void aFullWalkReadsEachBlockOnce() {
         long before = blocksRead();
         drain(SegmentCursor.seek(segment, null));
-        assertThat("walking the whole segment reads each of its " + segment.blockCount() + " blocks exactly once",
-                blocksRead() - before, is((long) segment.blockCount()));
+        assertThat(
+                "walking the whole segment reads each of its " + segment.blockCount() + " blocks exactly once",
+                blocksRead() - before,
+                is((long) segment.blockCount()));
         before = blocksRead();
         drain(SegmentCursor.seekReverse(segment, null));
-        assertThat("walking it backwards reads each block exactly once too",
-                blocksRead() - before, is((long) segment.blockCount()));
+        assertThat("walking it backwards reads each block exactly once too", blocksRead() - before, is((long)
+                segment.blockCount()));
     }
 
     @Test
     void seekingPastEitherEndReadsNoBlock() {
         long before = blocksRead();
-        assertThat("seek past the segment's last key (" + segment.lastKey() + ") finds nothing",
-                drain(SegmentCursor.seek(segment, Bytes.of("z"))), is(empty()));
-        assertThat("reverse seek before the segment's first key (" + segment.firstKey() + ") finds nothing",
-                drain(SegmentCursor.seekReverse(segment, Bytes.of("a"))), is(empty()));
-        assertThat("a key outside [firstKey, lastKey] cannot be in the segment: answer from the index alone,"
-                + " reading no block", blocksRead() - before, is(0L));
+        assertThat(
+                "seek past the segment's last key (" + segment.lastKey() + ") finds nothing",
+                drain(SegmentCursor.seek(segment, Bytes.of("z"))),
+                is(empty()));
+        assertThat(
+                "reverse seek before the segment's first key (" + segment.firstKey() + ") finds nothing",
+                drain(SegmentCursor.seekReverse(segment, Bytes.of("a"))),
+                is(empty()));
+        assertThat(
+                "a key outside [firstKey, lastKey] cannot be in the segment: answer from the index alone,"
+                        + " reading no block",
+                blocksRead() - before,
+                is(0L));
     }
 
     @Test
@@ -183,8 +208,10 @@ class SegmentCursorTest {
         SegmentReader reader = SegmentReader.open(memory, NAME, null);
         EntryIterator cursor = SegmentCursor.seek(reader, key(100));
         reader.close(); // as a compaction does once it has replaced the segment
-        assertThat("a cursor holds a reference to its segment (retain on seek, release on close), so it can finish"
-                + " its walk after a compaction drops the segment", drain(cursor),
+        assertThat(
+                "a cursor holds a reference to its segment (retain on seek, release on close), so it can finish"
+                        + " its walk after a compaction drops the segment",
+                drain(cursor),
                 equalTo(List.copyOf(entries.tailMap(key(100), true).values())));
     }
 
@@ -195,7 +222,9 @@ class SegmentCursorTest {
         memory.flipBit(NAME, 12, 3); // inside block 0
         try (SegmentReader reader = SegmentReader.open(memory, NAME, null)) {
             EntryIterator cursor = SegmentCursor.seek(reader, null);
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, cursor::hasNext,
+            UncheckedIOException e = assertThrows(
+                    UncheckedIOException.class,
+                    cursor::hasNext,
                     "a block whose checksum fails must surface from hasNext() as UncheckedIOException");
             assertThat("the cause says what was wrong, where", e.getCause(), instanceOf(CorruptionException.class));
             cursor.close();

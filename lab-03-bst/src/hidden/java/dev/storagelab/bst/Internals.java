@@ -14,8 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Internals {
 
-    private Internals() {
-    }
+    private Internals() {}
 
     // ------------------------------------------------------------------------------------ trees
 
@@ -93,8 +92,7 @@ public final class Internals {
      * none), and for each level in use, bottom first, the key of the recorded predecessor (null for
      * the head, or for a level it left unrecorded, which the caller tells apart by {@code recorded}).
      */
-    public record Search<K>(K found, List<K> preds, List<Boolean> recorded) {
-    }
+    public record Search<K>(K found, List<K> preds, List<Boolean> recorded) {}
 
     /** Runs {@code findGreaterOrEqual} with a predecessor array, as a writer does before an insert. */
     public static <K, V> Search<K> findGreaterOrEqual(SkipListMap<K, V> map, K key) {

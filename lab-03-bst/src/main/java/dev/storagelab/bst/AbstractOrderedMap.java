@@ -278,5 +278,4 @@ public abstract class AbstractOrderedMap<K, V> extends AbstractMap<K, V> impleme
         }
         return node.getKey();
     }
-
 }

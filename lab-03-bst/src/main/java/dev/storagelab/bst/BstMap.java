@@ -59,16 +59,14 @@ public class BstMap<K, V> extends AbstractOrderedMap<K, V> {
      * Called after {@link #put} links the new leaf {@code node} into the tree. A plain BST does
      * nothing; a balanced tree restores its balance from here up.
      */
-    protected void afterInsert(Node<K, V> node) {
-    }
+    protected void afterInsert(Node<K, V> node) {}
 
     /**
      * Called after {@link #removeNode} has unlinked a node, with the lowest node whose subtree
      * changed shape (null if no node's did: the tree became empty, or the root was replaced by its
      * only child). A plain BST does nothing; a balanced tree restores its balance from here up.
      */
-    protected void afterDelete(Node<K, V> lowestChanged) {
-    }
+    protected void afterDelete(Node<K, V> lowestChanged) {}
 
     @Override
     public int size() {

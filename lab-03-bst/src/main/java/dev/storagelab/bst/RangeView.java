@@ -24,6 +24,7 @@ import java.util.SortedMap;
 final class RangeView<K, V> extends AbstractMap<K, V> implements NavigableMap<K, V> {
     /** The map this is a view of. */
     private final AbstractOrderedMap<K, V> owner;
+
     private final boolean fromStart;
     private final K lo;
     private final boolean loInclusive;
@@ -34,8 +35,15 @@ final class RangeView<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
     private KeyView<K, V> keys;
     private EntryView entries;
 
-    RangeView(AbstractOrderedMap<K, V> owner, boolean fromStart, K lo, boolean loInclusive, boolean toEnd, K hi,
-            boolean hiInclusive, boolean descending) {
+    RangeView(
+            AbstractOrderedMap<K, V> owner,
+            boolean fromStart,
+            K lo,
+            boolean loInclusive,
+            boolean toEnd,
+            K hi,
+            boolean hiInclusive,
+            boolean descending) {
         this.owner = owner;
         this.fromStart = fromStart;
         this.lo = lo;
@@ -309,7 +317,8 @@ final class RangeView<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
         owner.checkKey(toKey);
         int order = owner.compare(fromKey, toKey);
         if (descending ? order < 0 : order > 0) {
-            throw new IllegalArgumentException("fromKey " + fromKey + " comes after toKey " + toKey + " in this map's order");
+            throw new IllegalArgumentException(
+                    "fromKey " + fromKey + " comes after toKey " + toKey + " in this map's order");
         }
         checkBound(fromKey, fromInclusive, "fromKey");
         checkBound(toKey, toInclusive, "toKey");
@@ -376,7 +385,8 @@ final class RangeView<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
                 throw new NoSuchElementException("the iteration is over");
             }
             if (owner.modCount != expectedModCount) {
-                throw new ConcurrentModificationException("the map changed during the iteration, not through this iterator");
+                throw new ConcurrentModificationException(
+                        "the map changed during the iteration, not through this iterator");
             }
             lastReturned = next;
             next = step(next);
@@ -389,7 +399,8 @@ final class RangeView<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
                 throw new IllegalStateException("remove() needs a preceding next(), once per next()");
             }
             if (owner.modCount != expectedModCount) {
-                throw new ConcurrentModificationException("the map changed during the iteration, not through this iterator");
+                throw new ConcurrentModificationException(
+                        "the map changed during the iteration, not through this iterator");
             }
             // The successor was found before this removal; a structure keeps it valid.
             owner.removeNode(lastReturned);

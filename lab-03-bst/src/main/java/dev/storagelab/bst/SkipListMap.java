@@ -92,6 +92,7 @@ public class SkipListMap<K, V> extends AbstractOrderedMap<K, V> {
     protected final ReentrantLock writeLock = new ReentrantLock();
     /** Levels in use, 1 to {@link #MAX_LEVEL}: no node is higher. Written under the lock. */
     protected volatile int levels = 1;
+
     private volatile int size;
     /** The writer's coin; used only under the lock. */
     private final SplittableRandom random;

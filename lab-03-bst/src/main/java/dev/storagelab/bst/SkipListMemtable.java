@@ -23,6 +23,7 @@ public final class SkipListMemtable implements Memtable {
 
     /** The entries by key; package-private so the lab's tests can reach its writer lock. */
     final SkipListMap<Bytes, Entry> entries;
+
     private final AtomicLong bytes = new AtomicLong();
     private volatile boolean frozen;
 

@@ -67,15 +67,21 @@ class AvlBalanceTest {
             for (int k : order.getValue()) {
                 map.put(k, "v" + k);
                 inserted++;
-                assertThat("height after " + inserted + " keys put in " + order.getKey() + ": an AVL tree of n nodes is"
-                        + " at most 1.4405·log2(n + 2) − 0.3277 high (a plain BST of sorted keys would be " + inserted
-                        + ")", (double) map.height(), is(lessThanOrEqualTo(bound(inserted))));
+                assertThat(
+                        "height after " + inserted + " keys put in " + order.getKey() + ": an AVL tree of n nodes is"
+                                + " at most 1.4405·log2(n + 2) − 0.3277 high (a plain BST of sorted keys would be "
+                                + inserted
+                                + ")",
+                        (double) map.height(),
+                        is(lessThanOrEqualTo(bound(inserted))));
                 if (inserted % 250 == 0) {
                     Invariants.checkAvl(map);
                 }
             }
             Invariants.checkAvl(map);
-            assertThat("all " + n + " keys put in " + order.getKey() + " are in order", Iterations.toList(map.keySet(), n),
+            assertThat(
+                    "all " + n + " keys put in " + order.getKey() + " are in order",
+                    Iterations.toList(map.keySet(), n),
                     equalTo(IntStream.range(0, n).boxed().toList()));
         }
     }
@@ -89,10 +95,14 @@ class AvlBalanceTest {
         cases.put("right-left (1, 3, 2: rotate 3 right, then 1 left)", new int[] {1, 3, 2});
         for (Map.Entry<String, int[]> c : cases.entrySet()) {
             AvlMap<Integer, String> map = treeOf(c.getValue());
-            assertThat("the " + c.getKey() + " case: the middle key 2 becomes the root with 1 and 3 below it",
-                    TreeShape.of(map), is("2(1, 3)"));
-            assertThat("the " + c.getKey() + " case: the new root has no parent (rotations update root)",
-                    map.root.parent, is(nullValue()));
+            assertThat(
+                    "the " + c.getKey() + " case: the middle key 2 becomes the root with 1 and 3 below it",
+                    TreeShape.of(map),
+                    is("2(1, 3)"));
+            assertThat(
+                    "the " + c.getKey() + " case: the new root has no parent (rotations update root)",
+                    map.root.parent,
+                    is(nullValue()));
             assertThat("the " + c.getKey() + " case: height() is 2", map.height(), is(2));
             Invariants.checkAvl(map);
         }
@@ -108,8 +118,11 @@ class AvlBalanceTest {
         };
         for (String[] c : cases) {
             AvlMap<Integer, String> map = treeOf(keys(c[0]));
-            assertThat("putting " + c[0] + " unbalances only the node below the root (" + c[2] + "): the rotated"
-                    + " subtree's new root must be linked from 5, which stays the root", TreeShape.of(map), is(c[1]));
+            assertThat(
+                    "putting " + c[0] + " unbalances only the node below the root (" + c[2] + "): the rotated"
+                            + " subtree's new root must be linked from 5, which stays the root",
+                    TreeShape.of(map),
+                    is(c[1]));
             Invariants.checkAvl(map);
         }
     }
@@ -117,8 +130,10 @@ class AvlBalanceTest {
     @Test
     void sortedKeysBuildThePerfectTree() {
         AvlMap<Integer, String> map = treeOf(1, 2, 3, 4, 5, 6, 7);
-        assertThat("putting 1 .. 7 in order, rotating at the lowest unbalanced node each time, gives the perfect tree",
-                TreeShape.of(map), is("4(2(1, 3), 6(5, 7))"));
+        assertThat(
+                "putting 1 .. 7 in order, rotating at the lowest unbalanced node each time, gives the perfect tree",
+                TreeShape.of(map),
+                is("4(2(1, 3), 6(5, 7))"));
         for (int k = 8; k <= 15; k++) {
             map.put(k, "v" + k);
         }
@@ -130,14 +145,19 @@ class AvlBalanceTest {
     void rotateLeftAndRotateRightAtTheRoot() {
         AvlMap<Integer, String> map = treeOf(2, 1, 4, 3, 5); // 2(1, 4(3, 5)): balanced, no rotation yet
         BstMap.Node<Integer, String> four = map.root.right;
-        assertThat("rotateLeft(x) returns y, x's right child, the subtree's new root", map.rotateLeft(map.root),
+        assertThat(
+                "rotateLeft(x) returns y, x's right child, the subtree's new root",
+                map.rotateLeft(map.root),
                 is(sameInstance(four)));
-        assertThat("rotateLeft at the root of 2(1, 4(3, 5)): 4 goes up, 2 goes down-left and takes 4's left subtree 3",
-                TreeShape.of(map), is("4(2(1, 3), 5)"));
+        assertThat(
+                "rotateLeft at the root of 2(1, 4(3, 5)): 4 goes up, 2 goes down-left and takes 4's left subtree 3",
+                TreeShape.of(map),
+                is("4(2(1, 3), 5)"));
         assertThat("the map's root is updated", map.root, is(sameInstance(four)));
         Invariants.checkBst(map);
         Invariants.checkHeight(map);
-        assertThat("the lowered node 2 stores its new height (1 + its children's)", AvlMap.height(map.root.left), is(2));
+        assertThat(
+                "the lowered node 2 stores its new height (1 + its children's)", AvlMap.height(map.root.left), is(2));
         BstMap.Node<Integer, String> two = map.root.left;
         assertThat("rotateRight(y) returns x, y's left child", map.rotateRight(map.root), is(sameInstance(two)));
         assertThat("rotateRight undoes rotateLeft", TreeShape.of(map), is("2(1, 4(3, 5))"));
@@ -148,13 +168,16 @@ class AvlBalanceTest {
     void rotationsBelowTheRootUpdateTheParentsLink() {
         AvlMap<Integer, String> map = treeOf(4, 2, 6, 1, 3, 5, 7);
         map.rotateRight(map.root.left);
-        assertThat("rotateRight at 2 in 4(2(1, 3), 6(5, 7)): 1 takes 2's place under 4", TreeShape.of(map),
+        assertThat(
+                "rotateRight at 2 in 4(2(1, 3), 6(5, 7)): 1 takes 2's place under 4",
+                TreeShape.of(map),
                 is("4(1(-, 2(-, 3)), 6(5, 7))"));
         Invariants.checkBst(map);
         assertThat("the lowered node 2 stores height 2", AvlMap.height(map.root.left.right), is(2));
         assertThat("the raised node 1 stores height 3", AvlMap.height(map.root.left), is(3));
         map.rotateLeft(map.root.right);
-        assertThat("rotateLeft at 6: 7 takes 6's place under 4", TreeShape.of(map), is("4(1(-, 2(-, 3)), 7(6(5, -), -))"));
+        assertThat(
+                "rotateLeft at 6: 7 takes 6's place under 4", TreeShape.of(map), is("4(1(-, 2(-, 3)), 7(6(5, -), -))"));
         Invariants.checkBst(map);
     }
 
@@ -163,11 +186,21 @@ class AvlBalanceTest {
         String[][] cases = {
             {"2 1 3 4", "1", "3(2, 4)", "2 is right-heavy by 2 and its right child leans right: one left rotation"},
             {"3 1 5 4", "1", "4(3, 5)", "3 is right-heavy by 2 and its right child leans left: a right-left rotation"},
-            {"2 1 4 3 5", "1", "4(2(-, 3), 5)", "2 is right-heavy by 2 and its right child is balanced (this happens"
-                    + " only on delete): one left rotation, and the tree stays 3 high"},
-            {"3 2 4 1", "4", "2(1, 3)", "the mirror: 3 is left-heavy by 2, its left child leans left: a right rotation"},
-            {"3 1 4 2", "4", "2(1, 3)", "the mirror: 3 is left-heavy by 2, its left child leans right: a left-right"
-                    + " rotation"},
+            {
+                "2 1 4 3 5",
+                "1",
+                "4(2(-, 3), 5)",
+                "2 is right-heavy by 2 and its right child is balanced (this happens"
+                        + " only on delete): one left rotation, and the tree stays 3 high"
+            },
+            {"3 2 4 1", "4", "2(1, 3)", "the mirror: 3 is left-heavy by 2, its left child leans left: a right rotation"
+            },
+            {
+                "3 1 4 2",
+                "4",
+                "2(1, 3)",
+                "the mirror: 3 is left-heavy by 2, its left child leans right: a left-right" + " rotation"
+            },
         };
         for (String[] c : cases) {
             AvlMap<Integer, String> map = treeOf(keys(c[0]));
@@ -189,8 +222,11 @@ class AvlBalanceTest {
         // so the tree has to keep rotating to stay balanced.
         for (int k = 0; k < 2 * n / 3; k++) {
             map.remove(k);
-            assertThat("height after removing 0 .. " + k + " (" + map.size() + " keys left): deletes must rebalance"
-                    + " too, up to the root", (double) map.height(), is(lessThanOrEqualTo(bound(map.size()))));
+            assertThat(
+                    "height after removing 0 .. " + k + " (" + map.size() + " keys left): deletes must rebalance"
+                            + " too, up to the root",
+                    (double) map.height(),
+                    is(lessThanOrEqualTo(bound(map.size()))));
             if (k % 100 == 0) {
                 Invariants.checkAvl(map);
             }
@@ -219,11 +255,15 @@ class AvlBalanceTest {
                 throw new AssertionError("after " + what + " at operation " + op + ": " + e.getMessage(), e);
             }
         }
-        assertThat("the entries at the end", Iterations.toList(map.entrySet(), oracle.size()),
+        assertThat(
+                "the entries at the end",
+                Iterations.toList(map.entrySet(), oracle.size()),
                 equalTo(new ArrayList<>(oracle.entrySet())));
     }
 
     private static int[] keys(String spaceSeparated) {
-        return Arrays.stream(spaceSeparated.split(" ")).mapToInt(Integer::parseInt).toArray();
+        return Arrays.stream(spaceSeparated.split(" "))
+                .mapToInt(Integer::parseInt)
+                .toArray();
     }
 }

@@ -46,7 +46,8 @@ class BstDeleteTest {
     private static String remove(BstMap<Integer, String> map, int key) {
         String before = TreeShape.of(map);
         int size = map.size();
-        assertThat("remove(" + key + ") from " + before + " returns the value it removes", map.remove(key), is("v" + key));
+        assertThat(
+                "remove(" + key + ") from " + before + " returns the value it removes", map.remove(key), is("v" + key));
         assertThat("after remove(" + key + ") from " + before + " the key is gone", map.containsKey(key), is(false));
         assertThat("remove(" + key + ") from " + before + " decrements size()", map.size(), is(size - 1));
         Invariants.checkBst(map);
@@ -65,35 +66,52 @@ class BstDeleteTest {
 
     @Test
     void aNodeWithOneChildIsReplacedByThatChild() {
-        assertThat("removing 8 from 5(3, 8(-, 9)): its only child 9 takes its place",
-                remove(treeOf(5, 3, 8, 9), 8), is("5(3, 9)"));
-        assertThat("removing 8 from 5(3, 8(7, -)): its only child 7 takes its place",
-                remove(treeOf(5, 3, 8, 7), 8), is("5(3, 7)"));
-        assertThat("removing 3 from 5(3(1(0, 2), -), 8): its only child 1 moves up with its whole subtree",
-                remove(treeOf(5, 3, 8, 1, 0, 2), 3), is("5(1(0, 2), 8)"));
+        assertThat(
+                "removing 8 from 5(3, 8(-, 9)): its only child 9 takes its place",
+                remove(treeOf(5, 3, 8, 9), 8),
+                is("5(3, 9)"));
+        assertThat(
+                "removing 8 from 5(3, 8(7, -)): its only child 7 takes its place",
+                remove(treeOf(5, 3, 8, 7), 8),
+                is("5(3, 7)"));
+        assertThat(
+                "removing 3 from 5(3(1(0, 2), -), 8): its only child 1 moves up with its whole subtree",
+                remove(treeOf(5, 3, 8, 1, 0, 2), 3),
+                is("5(1(0, 2), 8)"));
         BstMap<Integer, String> rootWithOneChild = treeOf(5, 8, 9);
-        assertThat("removing the root of 5(-, 8(-, 9)): 8 becomes the root (transplant updates root when the"
-                + " replaced node has no parent)", remove(rootWithOneChild, 5), is("8(-, 9)"));
+        assertThat(
+                "removing the root of 5(-, 8(-, 9)): 8 becomes the root (transplant updates root when the"
+                        + " replaced node has no parent)",
+                remove(rootWithOneChild, 5),
+                is("8(-, 9)"));
         assertThat("the new root has no parent", rootWithOneChild.root.parent, is(nullValue()));
     }
 
     @Test
     void aNodeWithTwoChildrenIsReplacedByItsSuccessorWhenTheSuccessorIsItsRightChild() {
         BstMap<Integer, String> map = treeOf(5, 3, 8, 9);
-        assertThat("removing 5 from 5(3, 8(-, 9)): the successor 8 is 5's right child (it has no left child), so 8"
-                + " moves up and adopts 5's left subtree; its own right subtree stays", remove(map, 5), is("8(3, 9)"));
+        assertThat(
+                "removing 5 from 5(3, 8(-, 9)): the successor 8 is 5's right child (it has no left child), so 8"
+                        + " moves up and adopts 5's left subtree; its own right subtree stays",
+                remove(map, 5),
+                is("8(3, 9)"));
         assertThat("the successor's new parent link (it became the root)", map.root.parent, is(nullValue()));
     }
 
     @Test
     void aNodeWithTwoChildrenIsReplacedByItsSuccessorWhenTheSuccessorIsDeeper() {
         BstMap<Integer, String> map = treeOf(5, 3, 10, 7, 12, 8);
-        assertThat("removing 5 from 5(3, 10(7(-, 8), 12)): the successor 7 is the leftmost node of the right subtree."
-                + " First its right child 8 takes 7's place under 10, then 7 takes 5's place and adopts both subtrees",
-                remove(map, 5), is("7(3, 10(8, 12))"));
+        assertThat(
+                "removing 5 from 5(3, 10(7(-, 8), 12)): the successor 7 is the leftmost node of the right subtree."
+                        + " First its right child 8 takes 7's place under 10, then 7 takes 5's place and adopts both subtrees",
+                remove(map, 5),
+                is("7(3, 10(8, 12))"));
         BstMap<Integer, String> inner = treeOf(50, 30, 70, 20, 40, 35, 45, 36);
-        assertThat("removing the inner node 30 from 50(30(20, 40(35(-, 36), 45)), 70): its successor 35 takes its"
-                + " place, and 36 takes 35's", remove(inner, 30), is("50(35(20, 40(36, 45)), 70)"));
+        assertThat(
+                "removing the inner node 30 from 50(30(20, 40(35(-, 36), 45)), 70): its successor 35 takes its"
+                        + " place, and 36 takes 35's",
+                remove(inner, 30),
+                is("50(35(20, 40(36, 45)), 70)"));
     }
 
     @Test
@@ -107,8 +125,11 @@ class BstDeleteTest {
         }
         assertThat("iterating 5(3, 10(7(-, 8), 12)) yields the entry of 7", seven, is(notNullValue()));
         map.remove(5);
-        assertThat("after removing 5 the root must be the very node that held 7 (not a new node, not a copy): an"
-                + " entry a caller holds must stay in the map", map.root, is(sameInstance(seven)));
+        assertThat(
+                "after removing 5 the root must be the very node that held 7 (not a new node, not a copy): an"
+                        + " entry a caller holds must stay in the map",
+                map.root,
+                is(sameInstance(seven)));
         seven.setValue("written through");
         assertThat("setValue on 7's entry writes through to the map", map.get(7), is("written through"));
 
@@ -118,8 +139,11 @@ class BstDeleteTest {
         assertThat(it.next(), is(5));
         it.remove(); // 5 has two children; the iterator already holds its successor 7
         List<Integer> rest = Iterations.toList(it, 4);
-        assertThat("iterator.remove() of a node with two children: the iteration goes on from the successor it"
-                + " already found, so removeNode must keep that node in the tree", rest, equalTo(List.of(7, 8, 10, 12)));
+        assertThat(
+                "iterator.remove() of a node with two children: the iteration goes on from the successor it"
+                        + " already found, so removeNode must keep that node in the tree",
+                rest,
+                equalTo(List.of(7, 8, 10, 12)));
         Invariants.checkBst(again);
     }
 
@@ -149,8 +173,11 @@ class BstDeleteTest {
             map.remove(Integer.parseInt(c[1]));
             List<Integer> expected = new ArrayList<>();
             expected.add(c[2].equals("null") ? null : Integer.parseInt(c[2]));
-            assertThat("removing " + c[1] + " from " + before + " calls afterDelete once, with " + c[3]
-                    + " (the AVL tree rebalances from there up)", seen, equalTo(expected));
+            assertThat(
+                    "removing " + c[1] + " from " + before + " calls afterDelete once, with " + c[3]
+                            + " (the AVL tree rebalances from there up)",
+                    seen,
+                    equalTo(expected));
         }
     }
 
@@ -166,9 +193,14 @@ class BstDeleteTest {
         }
         assertThat("nothing was removed", map.size(), is(3));
         assertThat("and the shape is unchanged", TreeShape.of(map), is("5(3, 8)"));
-        assertThat("removing an absent key is not a structural change: an iteration in progress goes on", it.next(), is(5));
+        assertThat(
+                "removing an absent key is not a structural change: an iteration in progress goes on",
+                it.next(),
+                is(5));
         map.remove(8);
-        assertThrows(ConcurrentModificationException.class, it::next,
+        assertThrows(
+                ConcurrentModificationException.class,
+                it::next,
                 "removing a present key is a structural change: removeNode must increment modCount");
     }
 
@@ -186,7 +218,9 @@ class BstDeleteTest {
             int rootKey = map.root.getKey();
             assertThat("remove(" + rootKey + "), the root", map.remove(rootKey), is(oracle.remove(rootKey)));
             Invariants.checkBst(map);
-            assertThat("the keys left after removing the root " + rootKey, Iterations.toList(map.keySet(), oracle.size()),
+            assertThat(
+                    "the keys left after removing the root " + rootKey,
+                    Iterations.toList(map.keySet(), oracle.size()),
                     equalTo(new ArrayList<>(oracle.keySet())));
         }
         assertThat("every key removed: the root is null", map.root, is(nullValue()));
@@ -212,14 +246,20 @@ class BstDeleteTest {
                 it.remove();
             }
         }
-        assertThat("an iteration that removes two keys in three still visits every key once, in order",
-                visited, equalTo(IntStream.range(0, 500).boxed().toList()));
+        assertThat(
+                "an iteration that removes two keys in three still visits every key once, in order",
+                visited,
+                equalTo(IntStream.range(0, 500).boxed().toList()));
         Invariants.checkBst(map);
-        List<Integer> kept = IntStream.range(0, 500).filter(k -> k % 3 == 1).boxed().toList();
+        List<Integer> kept =
+                IntStream.range(0, 500).filter(k -> k % 3 == 1).boxed().toList();
         assertThat("the keys left are those not removed", Iterations.toList(map.keySet(), kept.size()), equalTo(kept));
         Iterator<Integer> all = map.keySet().iterator();
         for (int removed = 0; all.hasNext(); removed++) {
-            assertThat("removing every key through the iterator takes one step per key", removed, is(lessThan(kept.size())));
+            assertThat(
+                    "removing every key through the iterator takes one step per key",
+                    removed,
+                    is(lessThan(kept.size())));
             all.next();
             all.remove();
         }
@@ -239,8 +279,10 @@ class BstDeleteTest {
         }
         while (!oracle.isEmpty()) {
             boolean first = random.nextBoolean();
-            assertThat(first ? "pollFirstEntry removes and returns the smallest entry"
-                    : "pollLastEntry removes and returns the largest entry",
+            assertThat(
+                    first
+                            ? "pollFirstEntry removes and returns the smallest entry"
+                            : "pollLastEntry removes and returns the largest entry",
                     first ? map.pollFirstEntry() : map.pollLastEntry(),
                     is(first ? oracle.pollFirstEntry() : oracle.pollLastEntry()));
             Invariants.checkBst(map);
@@ -259,16 +301,23 @@ class BstDeleteTest {
             if (random.nextBoolean()) {
                 assertThat("put(" + key + ") at operation " + op, map.put(key, op), is(oracle.put(key, op)));
             } else {
-                assertThat("remove(" + key + ") at operation " + op + " returns the removed value, or null if the key"
-                        + " was absent", map.remove(key), is(oracle.remove(key)));
+                assertThat(
+                        "remove(" + key + ") at operation " + op + " returns the removed value, or null if the key"
+                                + " was absent",
+                        map.remove(key),
+                        is(oracle.remove(key)));
                 Invariants.checkBst(map);
             }
             if (op % 500 == 0) {
-                assertThat("the entries after operation " + op, Iterations.toList(map.entrySet(), oracle.size()),
+                assertThat(
+                        "the entries after operation " + op,
+                        Iterations.toList(map.entrySet(), oracle.size()),
                         equalTo(new ArrayList<>(oracle.entrySet())));
             }
         }
-        assertThat("the entries at the end", Iterations.toList(map.entrySet(), oracle.size()),
+        assertThat(
+                "the entries at the end",
+                Iterations.toList(map.entrySet(), oracle.size()),
                 equalTo(new ArrayList<>(oracle.entrySet())));
         for (int key = 0; key < 400; key++) {
             assertThat("get(" + key + ") at the end", map.get(key), is(oracle.get(key)));

@@ -84,11 +84,16 @@ class BstOrderTest {
         int n = 300;
         for (Map.Entry<String, List<Integer>> order : orders(n, 1).entrySet()) {
             BstMap<Integer, String> map = evenKeys(order.getValue());
-            List<Integer> expected = IntStream.range(0, n).map(k -> 2 * k).boxed().toList();
-            assertThat("iterating a tree built in " + order.getKey() + ": nextNode goes to the leftmost node of the"
-                    + " right subtree, or climbs while it is a right child", Iterations.toList(map.keySet(), n),
+            List<Integer> expected =
+                    IntStream.range(0, n).map(k -> 2 * k).boxed().toList();
+            assertThat(
+                    "iterating a tree built in " + order.getKey() + ": nextNode goes to the leftmost node of the"
+                            + " right subtree, or climbs while it is a right child",
+                    Iterations.toList(map.keySet(), n),
                     equalTo(expected));
-            assertThat("values come with their keys, in key order (" + order.getKey() + ")", Iterations.toList(map.values(), n),
+            assertThat(
+                    "values come with their keys, in key order (" + order.getKey() + ")",
+                    Iterations.toList(map.values(), n),
                     equalTo(expected.stream().map(k -> "v" + k).toList()));
         }
     }
@@ -98,11 +103,17 @@ class BstOrderTest {
         int n = 300;
         for (Map.Entry<String, List<Integer>> order : orders(n, 2).entrySet()) {
             BstMap<Integer, String> map = evenKeys(order.getValue());
-            List<Integer> expected = IntStream.range(0, n).map(k -> 2 * (n - 1 - k)).boxed().toList();
-            assertThat("descending iteration of a tree built in " + order.getKey() + ": prevNode is nextNode's"
-                    + " mirror image", Iterations.toList(map.descendingKeySet(), n), equalTo(expected));
-            assertThat("descendingMap() walks the same way (" + order.getKey() + ")",
-                    Iterations.toList(map.descendingMap().keySet(), n), equalTo(expected));
+            List<Integer> expected =
+                    IntStream.range(0, n).map(k -> 2 * (n - 1 - k)).boxed().toList();
+            assertThat(
+                    "descending iteration of a tree built in " + order.getKey() + ": prevNode is nextNode's"
+                            + " mirror image",
+                    Iterations.toList(map.descendingKeySet(), n),
+                    equalTo(expected));
+            assertThat(
+                    "descendingMap() walks the same way (" + order.getKey() + ")",
+                    Iterations.toList(map.descendingMap().keySet(), n),
+                    equalTo(expected));
         }
     }
 
@@ -112,18 +123,30 @@ class BstOrderTest {
         for (Map.Entry<String, List<Integer>> order : orders(n, 3).entrySet()) {
             BstMap<Integer, String> map = evenKeys(order.getValue());
             TreeMap<Integer, String> oracle = oracleOf(order.getValue());
-            // Probes: every even key (present), every odd one (absent), and keys below the smallest and above the largest.
+            // Probes: every even key (present), every odd one (absent), and keys below the smallest and above the
+            // largest.
             for (int probe = -3; probe <= 2 * n + 3; probe++) {
                 String where = "(" + probe + ") on the keys 0, 2, ..., " + (2 * n - 2) + " put in " + order.getKey()
-                        + (probe < 0 ? ", a probe below every key" : probe > 2 * n - 2 ? ", a probe above every key"
-                        : probe % 2 == 0 ? ", a present key" : ", an absent key");
-                assertThat("floorKey" + where + ": the largest key <= the probe, or null", map.floorKey(probe),
+                        + (probe < 0
+                                ? ", a probe below every key"
+                                : probe > 2 * n - 2
+                                        ? ", a probe above every key"
+                                        : probe % 2 == 0 ? ", a present key" : ", an absent key");
+                assertThat(
+                        "floorKey" + where + ": the largest key <= the probe, or null",
+                        map.floorKey(probe),
                         is(oracle.floorKey(probe)));
-                assertThat("ceilingKey" + where + ": the smallest key >= the probe, or null", map.ceilingKey(probe),
+                assertThat(
+                        "ceilingKey" + where + ": the smallest key >= the probe, or null",
+                        map.ceilingKey(probe),
                         is(oracle.ceilingKey(probe)));
-                assertThat("lowerKey" + where + ": the largest key < the probe, or null", map.lowerKey(probe),
+                assertThat(
+                        "lowerKey" + where + ": the largest key < the probe, or null",
+                        map.lowerKey(probe),
                         is(oracle.lowerKey(probe)));
-                assertThat("higherKey" + where + ": the smallest key > the probe, or null", map.higherKey(probe),
+                assertThat(
+                        "higherKey" + where + ": the smallest key > the probe, or null",
+                        map.higherKey(probe),
                         is(oracle.higherKey(probe)));
                 assertThat("floorEntry" + where, map.floorEntry(probe), is(oracle.floorEntry(probe)));
                 assertThat("ceilingEntry" + where, map.ceilingEntry(probe), is(oracle.ceilingEntry(probe)));
@@ -149,7 +172,9 @@ class BstOrderTest {
         assertThat("higherKey(4) of {5}", one.higherKey(4), is(5));
         assertThat("floorKey(4) of {5}: nothing is <= 4", one.floorKey(4), is(nullValue()));
         assertThat("ceilingKey(6) of {5}: nothing is >= 6", one.ceilingKey(6), is(nullValue()));
-        assertThat("iterating {5}: nextNode of the only node is null", Iterations.toList(one.keySet(), 1), equalTo(List.of(5)));
+        assertThat(
+                "iterating {5}: nextNode of the only node is null",
+                Iterations.toList(one.keySet(), 1), equalTo(List.of(5)));
         assertThat("iterating {5} backwards", Iterations.toList(one.descendingKeySet(), 1), equalTo(List.of(5)));
     }
 
@@ -157,13 +182,22 @@ class BstOrderTest {
     void ceilingRemembersTheLastNodeWhereTheSearchWentLeft() {
         // 50(30(20, 40), 70(60, 80)): ceiling(45) goes 50 (left: 50 is a candidate), 30 (right), 40 (right), falls off.
         BstMap<Integer, String> map = treeOf(50, 30, 70, 20, 40, 60, 80);
-        assertThat("ceilingKey(45) in " + TreeShape.of(map) + ": the search ends below 40, but the answer is 50, the"
-                + " last node where it went left", map.ceilingKey(45), is(50));
-        assertThat("floorKey(55) in " + TreeShape.of(map) + ": the answer is 50, the last node where it went right",
-                map.floorKey(55), is(50));
-        assertThat("higherKey(40) in " + TreeShape.of(map) + ": 40 is present, strictly greater is 50", map.higherKey(40),
+        assertThat(
+                "ceilingKey(45) in " + TreeShape.of(map) + ": the search ends below 40, but the answer is 50, the"
+                        + " last node where it went left",
+                map.ceilingKey(45),
                 is(50));
-        assertThat("lowerKey(60) in " + TreeShape.of(map) + ": 60 is present, strictly smaller is 50", map.lowerKey(60),
+        assertThat(
+                "floorKey(55) in " + TreeShape.of(map) + ": the answer is 50, the last node where it went right",
+                map.floorKey(55),
+                is(50));
+        assertThat(
+                "higherKey(40) in " + TreeShape.of(map) + ": 40 is present, strictly greater is 50",
+                map.higherKey(40),
+                is(50));
+        assertThat(
+                "lowerKey(60) in " + TreeShape.of(map) + ": 60 is present, strictly smaller is 50",
+                map.lowerKey(60),
                 is(50));
     }
 
@@ -183,15 +217,20 @@ class BstOrderTest {
                         + order.getKey();
                 NavigableMap<Integer, String> sub = map.subMap(lo, loIn, hi, hiIn);
                 NavigableMap<Integer, String> expected = oracle.subMap(lo, loIn, hi, hiIn);
-                assertThat("subMap" + range + ": a view starts with a ceiling (or higher) search and walks nextNode",
-                        Iterations.toList(sub.entrySet(), expected.size()), equalTo(new ArrayList<>(expected.entrySet())));
-                assertThat("subMap" + range + ", descending: a floor (or lower) search, then prevNode",
+                assertThat(
+                        "subMap" + range + ": a view starts with a ceiling (or higher) search and walks nextNode",
+                        Iterations.toList(sub.entrySet(), expected.size()),
+                        equalTo(new ArrayList<>(expected.entrySet())));
+                assertThat(
+                        "subMap" + range + ", descending: a floor (or lower) search, then prevNode",
                         Iterations.toList(sub.descendingMap().entrySet(), expected.size()),
                         equalTo(new ArrayList<>(expected.descendingMap().entrySet())));
-                assertThat("headMap(" + hi + ", " + hiIn + ") of a tree built in " + order.getKey(),
+                assertThat(
+                        "headMap(" + hi + ", " + hiIn + ") of a tree built in " + order.getKey(),
                         Iterations.toList(map.headMap(hi, hiIn).keySet(), n),
                         equalTo(new ArrayList<>(oracle.headMap(hi, hiIn).keySet())));
-                assertThat("tailMap(" + lo + ", " + loIn + ") of a tree built in " + order.getKey(),
+                assertThat(
+                        "tailMap(" + lo + ", " + loIn + ") of a tree built in " + order.getKey(),
                         Iterations.toList(map.tailMap(lo, loIn).keySet(), n),
                         equalTo(new ArrayList<>(oracle.tailMap(lo, loIn).keySet())));
             }
@@ -203,12 +242,23 @@ class BstOrderTest {
         assertThat("an empty tree has height 0", new BstMap<Integer, String>().height(), is(0));
         assertThat("a root alone has height 1", treeOf(5).height(), is(1));
         assertThat("2(1, 3): a root and two leaves", treeOf(2, 1, 3).height(), is(2));
-        assertThat("4(2(1, 3), 6(5, 7)): a perfect tree of 7 keys", treeOf(4, 2, 6, 1, 3, 5, 7).height(), is(3));
-        assertThat("3(1(-, 2), -): a zigzag of three keys is three levels", treeOf(3, 1, 2).height(), is(3));
-        assertThat("1(-, 2(-, 3(-, 4(-, 5)))): five sorted keys make a chain of five", treeOf(1, 2, 3, 4, 5).height(), is(5));
+        assertThat(
+                "4(2(1, 3), 6(5, 7)): a perfect tree of 7 keys",
+                treeOf(4, 2, 6, 1, 3, 5, 7).height(),
+                is(3));
+        assertThat(
+                "3(1(-, 2), -): a zigzag of three keys is three levels",
+                treeOf(3, 1, 2).height(),
+                is(3));
+        assertThat(
+                "1(-, 2(-, 3(-, 4(-, 5)))): five sorted keys make a chain of five",
+                treeOf(1, 2, 3, 4, 5).height(),
+                is(5));
         BstMap<Integer, String> lopsided = treeOf(4, 2, 6, 1, 3, 5, 7, 0, -1, -2);
-        assertThat("the longest path decides: " + TreeShape.of(lopsided) + " is six levels deep on its left edge",
-                lopsided.height(), is(6));
+        assertThat(
+                "the longest path decides: " + TreeShape.of(lopsided) + " is six levels deep on its left edge",
+                lopsided.height(),
+                is(6));
         Invariants.checkHeight(lopsided);
     }
 
@@ -220,9 +270,11 @@ class BstOrderTest {
                 continue;
             }
             BstMap<Integer, String> map = evenKeys(order.getValue());
-            assertThat(n + " keys put in " + order.getKey() + ": each new key hangs below the last one, so the tree"
-                    + " is a list and a search may cost n comparisons. This is the problem the AVL tree (T4) solves",
-                    map.height(), is(n));
+            assertThat(
+                    n + " keys put in " + order.getKey() + ": each new key hangs below the last one, so the tree"
+                            + " is a list and a search may cost n comparisons. This is the problem the AVL tree (T4) solves",
+                    map.height(),
+                    is(n));
         }
     }
 
@@ -232,13 +284,18 @@ class BstOrderTest {
         BstMap<Integer, String> map = evenKeys(orders(n, 7).get("random order"));
         double log2n = Math.log(n) / Math.log(2);
         int minimum = (int) Math.ceil(Math.log(n + 1) / Math.log(2));
-        assertThat("no binary tree of " + n + " keys is lower than log2(n + 1) = " + minimum
-                + " levels: height() counts the nodes on the longest root-to-leaf path", map.height(),
+        assertThat(
+                "no binary tree of " + n + " keys is lower than log2(n + 1) = " + minimum
+                        + " levels: height() counts the nodes on the longest root-to-leaf path",
+                map.height(),
                 is(greaterThanOrEqualTo(minimum)));
-        assertThat(n + " keys put in random order: a random BST's height tends to 2.99·log2 n as n grows (a search"
-                + " costs 1.39·log2 n on average), so 4·log2 n = " + Math.round(4 * log2n) + " leaves room; a tree that"
-                + " degenerated would be " + n + " high",
-                (double) map.height(), is(lessThan(4 * log2n)));
+        assertThat(
+                n + " keys put in random order: a random BST's height tends to 2.99·log2 n as n grows (a search"
+                        + " costs 1.39·log2 n on average), so 4·log2 n = " + Math.round(4 * log2n)
+                        + " leaves room; a tree that"
+                        + " degenerated would be " + n + " high",
+                (double) map.height(),
+                is(lessThan(4 * log2n)));
         Invariants.checkHeight(map);
     }
 
@@ -262,11 +319,16 @@ class BstOrderTest {
         try {
             height = map.height();
         } catch (StackOverflowError e) {
-            throw new AssertionError("height() overflowed the stack on a chain of " + n + " nodes: a degenerate tree is"
-                    + " n deep, so walk it with a loop (count the levels of a level-by-level walk), not recursion", e);
+            throw new AssertionError(
+                    "height() overflowed the stack on a chain of " + n + " nodes: a degenerate tree is"
+                            + " n deep, so walk it with a loop (count the levels of a level-by-level walk), not recursion",
+                    e);
         }
         assertThat("a chain of " + n + " right children is " + n + " levels high", height, is(n));
-        assertThat("nextNode walks the chain in order, one step per node", Iterations.toList(map.keySet(), n).size(), is(n));
+        assertThat(
+                "nextNode walks the chain in order, one step per node",
+                Iterations.toList(map.keySet(), n).size(),
+                is(n));
         assertThat("prevNode walks it back", map.descendingKeySet().iterator().next(), is(n - 1));
         assertThat("floorKey at the far end of the chain", map.floorKey(n + 5), is(n - 1));
         assertThat("ceilingKey at the far end of the chain", map.ceilingKey(n - 1), is(n - 1));

@@ -15,8 +15,7 @@ import java.util.Map;
  */
 public final class Invariants {
 
-    private Invariants() {
-    }
+    private Invariants() {}
 
     /**
      * Checks a BST (or AVL tree): the root has no parent; every child's parent link points back;
@@ -26,7 +25,8 @@ public final class Invariants {
     public static <K, V> void checkBst(BstMap<K, V> map) {
         BstMap.Node<K, V> root = map.root;
         if (root != null && root.parent != null) {
-            throw new AssertionError("the root " + root.key + " has a parent link to " + root.parent.key + "; it must be null");
+            throw new AssertionError(
+                    "the root " + root.key + " has a parent link to " + root.parent.key + "; it must be null");
         }
         Map<BstMap.Node<K, V>, Boolean> seen = new IdentityHashMap<>();
         ArrayDeque<BstMap.Node<K, V>> stack = new ArrayDeque<>();
@@ -37,12 +37,14 @@ public final class Invariants {
         while (n != null || !stack.isEmpty()) {
             while (n != null) {
                 if (seen.put(n, Boolean.TRUE) != null) {
-                    throw new AssertionError("node " + n.key + " is reachable twice: the tree has a cycle or a shared subtree");
+                    throw new AssertionError(
+                            "node " + n.key + " is reachable twice: the tree has a cycle or a shared subtree");
                 }
                 for (BstMap.Node<K, V> child : children(n)) {
                     if (child.parent != n) {
-                        throw new AssertionError("node " + child.key + " is a child of " + n.key + " but its parent link points to "
-                                + (child.parent == null ? "null" : child.parent.key));
+                        throw new AssertionError(
+                                "node " + child.key + " is a child of " + n.key + " but its parent link points to "
+                                        + (child.parent == null ? "null" : child.parent.key));
                     }
                 }
                 stack.push(n);
@@ -66,7 +68,8 @@ public final class Invariants {
     public static <K, V> void checkHeight(BstMap<K, V> map) {
         int longest = longestPath(map.root);
         if (map.height() != longest) {
-            throw new AssertionError("height() is " + map.height() + " but the longest root-to-leaf path has " + longest + " nodes");
+            throw new AssertionError(
+                    "height() is " + map.height() + " but the longest root-to-leaf path has " + longest + " nodes");
         }
     }
 
@@ -84,12 +87,13 @@ public final class Invariants {
             int right = AvlMap.height(n.right);
             int stored = AvlMap.height(n);
             if (stored != 1 + Math.max(left, right)) {
-                throw new AssertionError("node " + n.key + " stores height " + stored + " but its children have heights "
-                        + left + " and " + right + ", so it should be " + (1 + Math.max(left, right)));
+                throw new AssertionError(
+                        "node " + n.key + " stores height " + stored + " but its children have heights " + left
+                                + " and " + right + ", so it should be " + (1 + Math.max(left, right)));
             }
             if (Math.abs(left - right) > 1) {
-                throw new AssertionError("node " + n.key + " is unbalanced: left subtree height " + left + ", right " + right
-                        + " (an AVL tree allows a difference of at most 1)");
+                throw new AssertionError("node " + n.key + " is unbalanced: left subtree height " + left + ", right "
+                        + right + " (an AVL tree allows a difference of at most 1)");
             }
         }
     }
@@ -105,7 +109,8 @@ public final class Invariants {
     public static <K, V> void checkSkipList(SkipListMap<K, V> map) {
         int levels = map.levels;
         if (levels < 1 || levels > SkipListMap.MAX_LEVEL) {
-            throw new AssertionError("levels in use is " + levels + "; it must be between 1 and " + SkipListMap.MAX_LEVEL);
+            throw new AssertionError(
+                    "levels in use is " + levels + "; it must be between 1 and " + SkipListMap.MAX_LEVEL);
         }
         if (levels > 1 && map.head.next(levels - 1) == null) {
             throw new AssertionError("levels in use is " + levels + " but level " + (levels - 1)
@@ -120,7 +125,8 @@ public final class Invariants {
         List<SkipListMap.Node<K, V>> bottom = new ArrayList<>();
         for (SkipListMap.Node<K, V> n = map.head.next(0); n != null; n = n.next(0)) {
             if (!bottom.isEmpty() && map.compare(bottom.get(bottom.size() - 1).key, n.key) >= 0) {
-                throw new AssertionError("level 0 is out of order: " + bottom.get(bottom.size() - 1).key + " links to " + n.key);
+                throw new AssertionError(
+                        "level 0 is out of order: " + bottom.get(bottom.size() - 1).key + " links to " + n.key);
             }
             if (n.levels() < 1 || n.levels() > levels) {
                 throw new AssertionError("node " + n.key + " has a tower of " + n.levels() + " levels, but " + levels
@@ -140,14 +146,15 @@ public final class Invariants {
             for (SkipListMap.Node<K, V> n : bottom) {
                 if (n.levels() > level) {
                     if (linked != n) {
-                        throw new AssertionError("level " + level + " should link " + n.key + " (its tower has " + n.levels()
-                                + " levels) next, but links " + (linked == null ? "nothing" : linked.key));
+                        throw new AssertionError("level " + level + " should link " + n.key + " (its tower has "
+                                + n.levels() + " levels) next, but links " + (linked == null ? "nothing" : linked.key));
                     }
                     linked = n.next(level);
                 }
             }
             if (linked != null) {
-                throw new AssertionError("level " + level + " links " + linked.key + ", which is not in level 0 or whose tower is too short");
+                throw new AssertionError("level " + level + " links " + linked.key
+                        + ", which is not in level 0 or whose tower is too short");
             }
         }
     }

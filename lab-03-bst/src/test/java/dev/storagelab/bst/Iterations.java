@@ -12,8 +12,7 @@ import java.util.List;
  */
 final class Iterations {
 
-    private Iterations() {
-    }
+    private Iterations() {}
 
     /** The elements of {@code items}, which should number at most {@code expected}. */
     static <T> List<T> toList(Iterable<T> items, int expected) {

@@ -78,8 +78,10 @@ class SkipListMemtableTest {
         try (it) {
             while (it.hasNext()) {
                 out.add(it.next());
-                assertThat("the scan yields more entries than any memtable here holds: does it go round in a cycle?",
-                        out.size() < 100_000, is(true));
+                assertThat(
+                        "the scan yields more entries than any memtable here holds: does it go round in a cycle?",
+                        out.size() < 100_000,
+                        is(true));
             }
         }
         return out;
@@ -97,8 +99,11 @@ class SkipListMemtableTest {
     void getReturnsTheNewestEntryTombstonesIncluded() {
         SkipListMemtable m = memtableOf(put("a", "1"), put("b", "2"), tombstone("c"));
         assertThat("get(a) returns the entry applied for a", m.get(b("a")), is(put("a", "1")));
-        assertThat("get(c) returns the tombstone, not null: the store must stop here and not find an older value"
-                + " of c in a segment", m.get(b("c")), is(tombstone("c")));
+        assertThat(
+                "get(c) returns the tombstone, not null: the store must stop here and not find an older value"
+                        + " of c in a segment",
+                m.get(b("c")),
+                is(tombstone("c")));
         assertThat("get of a key never applied is null: look in older data", m.get(b("d")), is(nullValue()));
         m.apply(put("a", "3"));
         assertThat("a newer entry for a replaces the older one", m.get(b("a")), is(put("a", "3")));
@@ -126,16 +131,22 @@ class SkipListMemtableTest {
         assertThat("one entry: its approximateBytes()", m.approximateBytes(), is(small.approximateBytes()));
         Entry large = put("key", "a much longer value");
         m.apply(large);
-        assertThat("a replacement subtracts the old entry and adds the new one: the store flushes by this number,"
-                + " and a memtable that is overwritten in place does not grow", m.approximateBytes(),
+        assertThat(
+                "a replacement subtracts the old entry and adds the new one: the store flushes by this number,"
+                        + " and a memtable that is overwritten in place does not grow",
+                m.approximateBytes(),
                 is(large.approximateBytes()));
         Entry deleted = tombstone("key");
         m.apply(deleted);
-        assertThat("a tombstone replacing a value: only the tombstone is charged", m.approximateBytes(),
+        assertThat(
+                "a tombstone replacing a value: only the tombstone is charged",
+                m.approximateBytes(),
                 is(deleted.approximateBytes()));
         Entry other = put("other", "x");
         m.apply(other);
-        assertThat("two keys: the sum of their entries", m.approximateBytes(),
+        assertThat(
+                "two keys: the sum of their entries",
+                m.approximateBytes(),
                 is(deleted.approximateBytes() + other.approximateBytes()));
 
         Random random = new Random(71);
@@ -145,9 +156,13 @@ class SkipListMemtableTest {
             Entry e = randomEntry(random, 2);
             r.apply(e);
             oracle.put(e.key(), e);
-            long expected = oracle.values().stream().mapToLong(Entry::approximateBytes).sum();
-            assertThat("approximateBytes after " + (i + 1) + " random writes over few keys (most replace an entry):"
-                    + " the sum over the entries held", r.approximateBytes(), is(expected));
+            long expected =
+                    oracle.values().stream().mapToLong(Entry::approximateBytes).sum();
+            assertThat(
+                    "approximateBytes after " + (i + 1) + " random writes over few keys (most replace an entry):"
+                            + " the sum over the entries held",
+                    r.approximateBytes(),
+                    is(expected));
         }
         assertThat("size() counts the distinct keys", r.size(), is(oracle.size()));
     }
@@ -156,11 +171,15 @@ class SkipListMemtableTest {
     void iteratorFromSeeksToTheFirstKeyAtOrAfter() {
         SkipListMemtable m = memtableOf(put("b", "1"), tombstone("d"), put("f", "3"));
         List<Entry> all = List.of(put("b", "1"), tombstone("d"), put("f", "3"));
-        assertThat("iterator(null) scans everything in key order, tombstones included", drain(m.iterator(null)),
+        assertThat(
+                "iterator(null) scans everything in key order, tombstones included",
+                drain(m.iterator(null)),
                 equalTo(all));
         assertThat("iterator(a): a is below the first key, so everything", drain(m.iterator(b("a"))), equalTo(all));
         assertThat("iterator(b): a present key is included", drain(m.iterator(b("b"))), equalTo(all));
-        assertThat("iterator(c): an absent key starts at the next one, d", drain(m.iterator(b("c"))),
+        assertThat(
+                "iterator(c): an absent key starts at the next one, d",
+                drain(m.iterator(b("c"))),
                 equalTo(all.subList(1, 3)));
         assertThat("iterator(f): the last key alone", drain(m.iterator(b("f"))), equalTo(all.subList(2, 3)));
         assertThat("iterator(g): above the last key, nothing", drain(m.iterator(b("g"))), is(empty()));
@@ -170,16 +189,28 @@ class SkipListMemtableTest {
     void descendingIteratorFromSeeksToTheLastKeyAtOrBefore() {
         SkipListMemtable m = memtableOf(put("b", "1"), tombstone("d"), put("f", "3"));
         List<Entry> all = List.of(put("f", "3"), tombstone("d"), put("b", "1"));
-        assertThat("descendingIterator(null) scans everything in decreasing key order", drain(m.descendingIterator(null)),
+        assertThat(
+                "descendingIterator(null) scans everything in decreasing key order",
+                drain(m.descendingIterator(null)),
                 equalTo(all));
-        assertThat("descendingIterator(g): above the last key, so everything", drain(m.descendingIterator(b("g"))),
+        assertThat(
+                "descendingIterator(g): above the last key, so everything",
+                drain(m.descendingIterator(b("g"))),
                 equalTo(all));
-        assertThat("descendingIterator(f): a present key is included", drain(m.descendingIterator(b("f"))), equalTo(all));
-        assertThat("descendingIterator(e): an absent key starts at the one before, d", drain(m.descendingIterator(b("e"))),
+        assertThat(
+                "descendingIterator(f): a present key is included", drain(m.descendingIterator(b("f"))), equalTo(all));
+        assertThat(
+                "descendingIterator(e): an absent key starts at the one before, d",
+                drain(m.descendingIterator(b("e"))),
                 equalTo(all.subList(1, 3)));
-        assertThat("descendingIterator(b): the first key alone", drain(m.descendingIterator(b("b"))),
+        assertThat(
+                "descendingIterator(b): the first key alone",
+                drain(m.descendingIterator(b("b"))),
                 equalTo(all.subList(2, 3)));
-        assertThat("descendingIterator(a): below the first key, nothing", drain(m.descendingIterator(b("a"))), is(empty()));
+        assertThat(
+                "descendingIterator(a): below the first key, nothing",
+                drain(m.descendingIterator(b("a"))),
+                is(empty()));
         EntryIterator done = m.descendingIterator(b("a"));
         assertThrows(NoSuchElementException.class, done::next, "next() after the end of a scan throws");
     }
@@ -194,15 +225,21 @@ class SkipListMemtableTest {
             m.apply(e);
             oracle.put(e.key(), e);
         }
-        assertThat("the whole scan is in unsigned byte order (0x80 and 0xff sort after 0x7f)", drain(m.iterator()),
+        assertThat(
+                "the whole scan is in unsigned byte order (0x80 and 0xff sort after 0x7f)",
+                drain(m.iterator()),
                 equalTo(new ArrayList<>(oracle.values())));
         for (int i = 0; i < 300; i++) {
             Bytes from = randomKey(random, 3);
-            assertThat("iterator(" + from + "): the entries with keys >= from, in order",
-                    drain(m.iterator(from)), equalTo(new ArrayList<>(oracle.tailMap(from, true).values())));
-            assertThat("descendingIterator(" + from + "): the entries with keys <= from, in decreasing order",
+            assertThat(
+                    "iterator(" + from + "): the entries with keys >= from, in order",
+                    drain(m.iterator(from)),
+                    equalTo(new ArrayList<>(oracle.tailMap(from, true).values())));
+            assertThat(
+                    "descendingIterator(" + from + "): the entries with keys <= from, in decreasing order",
                     drain(m.descendingIterator(from)),
-                    equalTo(new ArrayList<>(oracle.headMap(from, true).descendingMap().values())));
+                    equalTo(new ArrayList<>(
+                            oracle.headMap(from, true).descendingMap().values())));
         }
     }
 
@@ -223,11 +260,17 @@ class SkipListMemtableTest {
             seen.addAll(Iterations.toList(it, 90));
         }
         for (int i = 1; i < seen.size(); i++) {
-            assertThat("a scan that runs while writes land keeps strictly increasing keys; " + seen.get(i - 1).key()
-                    + " came before " + seen.get(i).key(), seen.get(i - 1).key().compareTo(seen.get(i).key()) < 0, is(true));
+            assertThat(
+                    "a scan that runs while writes land keeps strictly increasing keys; "
+                            + seen.get(i - 1).key() + " came before "
+                            + seen.get(i).key(),
+                    seen.get(i - 1).key().compareTo(seen.get(i).key()) < 0,
+                    is(true));
         }
-        assertThat("it sees every entry written before it started: all 50 even keys",
-                seen.stream().filter(e -> e.value().toUtf8().equals("even")).count(), is(50L));
+        assertThat(
+                "it sees every entry written before it started: all 50 even keys",
+                seen.stream().filter(e -> e.value().toUtf8().equals("even")).count(),
+                is(50L));
     }
 
     @Test
@@ -237,12 +280,18 @@ class SkipListMemtableTest {
         assertThat("a new memtable is not frozen", m.isFrozen(), is(false));
         m.freeze();
         assertThat("freeze() makes it frozen", m.isFrozen(), is(true));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.apply(put("c", "3")),
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> m.apply(put("c", "3")),
                 "apply on a frozen memtable: it is being flushed, and a write that lands now could be lost");
         assertThat("the message says the memtable is frozen", String.valueOf(e.getMessage()), containsString("frozen"));
-        assertThrows(IllegalStateException.class, () -> m.apply(put("a", "new")),
+        assertThrows(
+                IllegalStateException.class,
+                () -> m.apply(put("a", "new")),
                 "a replacement is a write too, and is rejected");
-        assertThat("the rejected writes left no trace: the flush reads exactly what was there", drain(m.iterator()),
+        assertThat(
+                "the rejected writes left no trace: the flush reads exactly what was there",
+                drain(m.iterator()),
                 equalTo(List.of(put("a", "1"), tombstone("b"))));
         assertThat("get still serves readers", m.get(b("a")), is(put("a", "1")));
         assertThat("size is unchanged", m.size(), is(2));
@@ -262,18 +311,25 @@ class SkipListMemtableTest {
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
         try (SortedLogStore store = SortedLogStore.open(DiskStorage.open(dir), options)) {
             randomWrites(store, oracle, random, 4_000);
-            assertThat("4000 writes of about 50 bytes each fill a 16 KiB memtable many times: the store flushed",
-                    store.segmentNames().size(), is(greaterThan(3)));
+            assertThat(
+                    "4000 writes of about 50 bytes each fill a 16 KiB memtable many times: the store flushed",
+                    store.segmentNames().size(),
+                    is(greaterThan(3)));
             assertMatchesOracle(store, oracle, "after 4000 writes (segments plus the active memtable)");
             store.flush();
             store.compact();
-            assertThat("compaction merged every segment into one", store.segmentNames().size(), is(1));
+            assertThat(
+                    "compaction merged every segment into one",
+                    store.segmentNames().size(),
+                    is(1));
             assertMatchesOracle(store, oracle, "after flush and compaction");
             randomWrites(store, oracle, random, 300); // left in the log, replayed on reopening
         }
         try (SortedLogStore store = SortedLogStore.open(DiskStorage.open(dir), options)) {
-            assertMatchesOracle(store, oracle, "after close and reopen (recovery replays the log into a new"
-                    + " SkipListMemtable)");
+            assertMatchesOracle(
+                    store,
+                    oracle,
+                    "after close and reopen (recovery replays the log into a new" + " SkipListMemtable)");
         }
     }
 
@@ -300,8 +356,10 @@ class SkipListMemtableTest {
             throws IOException {
         for (int i = 0; i < 1_010; i++) {
             Bytes key = storeKey(i);
-            assertThat(when + ": get(" + key + ") must return the newest write of the key, or empty if it was"
-                    + " deleted (the memtable's tombstone hides older values)", store.get(key),
+            assertThat(
+                    when + ": get(" + key + ") must return the newest write of the key, or empty if it was"
+                            + " deleted (the memtable's tombstone hides older values)",
+                    store.get(key),
                     equalTo(Optional.ofNullable(oracle.get(key))));
         }
     }
@@ -312,7 +370,9 @@ class SkipListMemtableTest {
         Bytes high = Bytes.wrap(new byte[] {(byte) 0x80});
         Bytes top = Bytes.wrap(new byte[] {(byte) 0xff});
         SkipListMemtable m = memtableOf(Entry.put(top, b("3")), Entry.put(low, b("1")), Entry.put(high, b("2")));
-        assertThat("0x7f < 0x80 < 0xff as unsigned bytes (as signed bytes 0x80 and 0xff would come first)",
-                drain(m.iterator()).stream().map(Entry::key).toList(), equalTo(Arrays.asList(low, high, top)));
+        assertThat(
+                "0x7f < 0x80 < 0xff as unsigned bytes (as signed bytes 0x80 and 0xff would come first)",
+                drain(m.iterator()).stream().map(Entry::key).toList(),
+                equalTo(Arrays.asList(low, high, top)));
     }
 }

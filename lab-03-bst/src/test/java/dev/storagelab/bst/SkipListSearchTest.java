@@ -55,7 +55,9 @@ class SkipListSearchTest {
             int tallest = 1;
             for (int key : keys) {
                 int h = heights.getAsInt();
-                assertThat("a tower has between 1 and MAX_LEVEL = " + MAX_LEVEL + " levels", h,
+                assertThat(
+                        "a tower has between 1 and MAX_LEVEL = " + MAX_LEVEL + " levels",
+                        h,
                         is(both(greaterThanOrEqualTo(1)).and(lessThanOrEqualTo(MAX_LEVEL))));
                 Node<Integer, V> node = new Node<>(key, values.apply(key), h);
                 for (int level = 0; level < h; level++) {
@@ -83,8 +85,8 @@ class SkipListSearchTest {
         // level 0: head --> 10 -> 20 -> 30 -> 40 -> 50 -> 60 -> 70 -> 80 -> 90
         int[] heights = {2, 1, 3, 1, 2, 4, 1, 2, 1};
         int[] next = {0};
-        return new DrawnSkipList<String>(null, 1).link(List.of(10, 20, 30, 40, 50, 60, 70, 80, 90),
-                () -> heights[next[0]++], k -> "v" + k);
+        return new DrawnSkipList<String>(null, 1)
+                .link(List.of(10, 20, 30, 40, 50, 60, 70, 80, 90), () -> heights[next[0]++], k -> "v" + k);
     }
 
     /** A list of {@code keys} whose towers come from the list's own randomLevel(). */
@@ -129,10 +131,16 @@ class SkipListSearchTest {
             lowest = Math.min(lowest, level);
             highest = Math.max(highest, level);
         }
-        assertThat("the lowest of 200,000 randomLevel() results: every node is on level 0, so a tower has at least"
-                + " 1 level (most towers have exactly 1)", lowest, is(1));
-        assertThat("the highest of 200,000 randomLevel() results: a tower never exceeds MAX_LEVEL = "
-                + SkipListMap.MAX_LEVEL + ", the head's height", highest, is(lessThanOrEqualTo(SkipListMap.MAX_LEVEL)));
+        assertThat(
+                "the lowest of 200,000 randomLevel() results: every node is on level 0, so a tower has at least"
+                        + " 1 level (most towers have exactly 1)",
+                lowest,
+                is(1));
+        assertThat(
+                "the highest of 200,000 randomLevel() results: a tower never exceeds MAX_LEVEL = "
+                        + SkipListMap.MAX_LEVEL + ", the head's height",
+                highest,
+                is(lessThanOrEqualTo(SkipListMap.MAX_LEVEL)));
     }
 
     @Test
@@ -151,16 +159,22 @@ class SkipListSearchTest {
         // Bounds are many standard deviations wide: a correct coin never misses them, a wrong one always does.
         for (int l = 1; l <= 3; l++) {
             double ratio = (double) atLeast[l + 1] / atLeast[l];
-            assertThat("of " + atLeast[l] + " towers that reach level " + l + ", " + atLeast[l + 1] + " reach level "
-                    + (l + 1) + ": one in BRANCHING = 4 should go up, with probability 1/4 per toss, not 1/2",
-                    ratio, is(both(greaterThanOrEqualTo(0.2)).and(lessThanOrEqualTo(0.3))));
+            assertThat(
+                    "of " + atLeast[l] + " towers that reach level " + l + ", " + atLeast[l + 1] + " reach level "
+                            + (l + 1) + ": one in BRANCHING = 4 should go up, with probability 1/4 per toss, not 1/2",
+                    ratio,
+                    is(both(greaterThanOrEqualTo(0.2)).and(lessThanOrEqualTo(0.3))));
         }
         double mean = (double) sum / draws;
-        assertThat("the mean tower height is 1 + 1/4 + 1/16 + ... = 4/3 levels", mean,
+        assertThat(
+                "the mean tower height is 1 + 1/4 + 1/16 + ... = 4/3 levels",
+                mean,
                 is(both(greaterThanOrEqualTo(1.3)).and(lessThanOrEqualTo(1.37))));
-        assertThat("in " + draws + " draws some towers reach level 7 (expected about 49 of them): the coin is"
-                + " tossed again after every success, not once", atLeast[7], is(both(greaterThanOrEqualTo(10L))
-                .and(lessThanOrEqualTo(200L))));
+        assertThat(
+                "in " + draws + " draws some towers reach level 7 (expected about 49 of them): the coin is"
+                        + " tossed again after every success, not once",
+                atLeast[7],
+                is(both(greaterThanOrEqualTo(10L)).and(lessThanOrEqualTo(200L))));
     }
 
     @Test
@@ -170,15 +184,21 @@ class SkipListSearchTest {
         SkipListMap.Node<Integer, String>[] preds = new SkipListMap.Node[SkipListMap.MAX_LEVEL];
         SkipListMap.Node<Integer, String> found = map.findGreaterOrEqual(45, preds);
         assertThat("findGreaterOrEqual(45) on the pictured list returns the node of 50", name(map, found), is("50"));
-        assertThat("a search for 45 runs: level 3 head (60 is not < 45, drop), level 2 head -> 30 (drop before 60),"
-                + " level 1 stays at 30 (50 is not < 45), level 0 30 -> 40. preds[level] is where it dropped down",
+        assertThat(
+                "a search for 45 runs: level 3 head (60 is not < 45, drop), level 2 head -> 30 (drop before 60),"
+                        + " level 1 stays at 30 (50 is not < 45), level 0 30 -> 40. preds[level] is where it dropped down",
                 Arrays.asList(name(map, preds[3]), name(map, preds[2]), name(map, preds[1]), name(map, preds[0])),
                 equalTo(List.of("head", "30", "30", "40")));
-        assertThat("findGreaterOrEqual(60) returns 60 itself: it moves right only while the next key is smaller",
-                name(map, map.findGreaterOrEqual(60, null)), is("60"));
-        assertThat("findGreaterOrEqual(5): everything is >= 5, so the first node", name(map, map.findGreaterOrEqual(5, null)),
+        assertThat(
+                "findGreaterOrEqual(60) returns 60 itself: it moves right only while the next key is smaller",
+                name(map, map.findGreaterOrEqual(60, null)),
+                is("60"));
+        assertThat(
+                "findGreaterOrEqual(5): everything is >= 5, so the first node",
+                name(map, map.findGreaterOrEqual(5, null)),
                 is("10"));
-        assertThat("findGreaterOrEqual(95): nothing is >= 95, so null", map.findGreaterOrEqual(95, null), is(nullValue()));
+        assertThat(
+                "findGreaterOrEqual(95): nothing is >= 95, so null", map.findGreaterOrEqual(95, null), is(nullValue()));
         assertThat("findLessThan(45): the last node with a key < 45", name(map, map.findLessThan(45)), is("40"));
         assertThat("findLessThan(10): no key is < 10, so the head", name(map, map.findLessThan(10)), is("head"));
         assertThat("findLessThan(1000): the last node", name(map, map.findLessThan(1_000)), is("90"));
@@ -201,11 +221,15 @@ class SkipListSearchTest {
                 map.findGreaterOrEqual(probe, preds);
                 List<Object> expected = expectedPreds(map, probe);
                 for (int level = 0; level < map.levels; level++) {
-                    assertThat("preds[" + level + "] after findGreaterOrEqual(" + probe + ", preds) on a list of " + n
-                            + " keys with " + map.levels + " levels: the last node on level " + level + " whose key is"
-                            + " < " + probe + " (or the head); insert and delete (T6) relink exactly these nodes. Found "
-                            + name(map, preds[level]) + ", expected " + name(map, expected.get(level)),
-                            preds[level], is(sameInstance(expected.get(level))));
+                    assertThat(
+                            "preds[" + level + "] after findGreaterOrEqual(" + probe + ", preds) on a list of " + n
+                                    + " keys with " + map.levels + " levels: the last node on level " + level
+                                    + " whose key is"
+                                    + " < " + probe
+                                    + " (or the head); insert and delete (T6) relink exactly these nodes. Found "
+                                    + name(map, preds[level]) + ", expected " + name(map, expected.get(level)),
+                            preds[level],
+                            is(sameInstance(expected.get(level))));
                 }
             }
         }
@@ -225,23 +249,36 @@ class SkipListSearchTest {
                 String at = "(" + probe + ")" + list;
                 assertThat("get" + at, map.get(probe), is(oracle.get(probe)));
                 assertThat("containsKey" + at, map.containsKey(probe), is(oracle.containsKey(probe)));
-                assertThat("ceilingKey" + at + ": findGreaterOrEqual", map.ceilingKey(probe), is(oracle.ceilingKey(probe)));
-                assertThat("higherKey" + at + ": findGreaterOrEqual, then one step if the key is present",
-                        map.higherKey(probe), is(oracle.higherKey(probe)));
+                assertThat(
+                        "ceilingKey" + at + ": findGreaterOrEqual",
+                        map.ceilingKey(probe),
+                        is(oracle.ceilingKey(probe)));
+                assertThat(
+                        "higherKey" + at + ": findGreaterOrEqual, then one step if the key is present",
+                        map.higherKey(probe),
+                        is(oracle.higherKey(probe)));
                 assertThat("lowerKey" + at + ": findLessThan", map.lowerKey(probe), is(oracle.lowerKey(probe)));
-                assertThat("floorKey" + at + ": findLessThan, then one step if the next key is the probe",
-                        map.floorKey(probe), is(oracle.floorKey(probe)));
+                assertThat(
+                        "floorKey" + at + ": findLessThan, then one step if the next key is the probe",
+                        map.floorKey(probe),
+                        is(oracle.floorKey(probe)));
                 assertThat("floorEntry" + at, map.floorEntry(probe), is(oracle.floorEntry(probe)));
                 assertThat("ceilingEntry" + at, map.ceilingEntry(probe), is(oracle.ceilingEntry(probe)));
                 assertThat("lowerEntry" + at, map.lowerEntry(probe), is(oracle.lowerEntry(probe)));
                 assertThat("higherEntry" + at, map.higherEntry(probe), is(oracle.higherEntry(probe)));
             }
             assertThat("firstKey()" + list, map.firstKey(), is(oracle.firstKey()));
-            assertThat("lastKey()" + list + ": findLast runs right on each level, then drops", map.lastKey(),
+            assertThat(
+                    "lastKey()" + list + ": findLast runs right on each level, then drops",
+                    map.lastKey(),
                     is(oracle.lastKey()));
             assertThat("lastEntry()" + list, map.lastEntry(), is(oracle.lastEntry()));
-            assertThat("ascending iteration" + list, Iterations.toList(map.keySet(), n), equalTo(new ArrayList<>(oracle.keySet())));
-            assertThat("descending iteration" + list + ": each step back is a findLessThan (no backward links)",
+            assertThat(
+                    "ascending iteration" + list,
+                    Iterations.toList(map.keySet(), n),
+                    equalTo(new ArrayList<>(oracle.keySet())));
+            assertThat(
+                    "descending iteration" + list + ": each step back is a findLessThan (no backward links)",
                     Iterations.toList(map.descendingMap().entrySet(), n),
                     equalTo(new ArrayList<>(oracle.descendingMap().entrySet())));
         }
@@ -282,8 +319,12 @@ class SkipListSearchTest {
         }
         double perSearch = (double) comparisons[0] / searches;
         double log2n = Math.log(n) / Math.log(2);
-        assertThat("comparisons per get on " + n + " keys: a search along level 0 alone makes about n/2 = " + n / 2
-                + "; starting on the top level in use and dropping down makes about 2·log2 n ≈ " + Math.round(2 * log2n)
-                + ". The bound here is 6·log2 n", perSearch, is(lessThan(6 * log2n)));
+        assertThat(
+                "comparisons per get on " + n + " keys: a search along level 0 alone makes about n/2 = " + n / 2
+                        + "; starting on the top level in use and dropping down makes about 2·log2 n ≈ "
+                        + Math.round(2 * log2n)
+                        + ". The bound here is 6·log2 n",
+                perSearch,
+                is(lessThan(6 * log2n)));
     }
 }

@@ -68,7 +68,9 @@ class SkipListWriteTest {
         List<Integer> keys = new ArrayList<>();
         for (SkipListMap.Node<Integer, ?> n = map.head.next(level); n != null; n = n.next(level)) {
             keys.add(n.getKey());
-            assertThat("level " + level + " has more nodes than the map holds: a cycle", keys.size(),
+            assertThat(
+                    "level " + level + " has more nodes than the map holds: a cycle",
+                    keys.size(),
                     is(lessThanOrEqualTo(map.size())));
         }
         return keys;
@@ -79,7 +81,9 @@ class SkipListWriteTest {
         List<Integer> heights = new ArrayList<>();
         for (SkipListMap.Node<Integer, ?> n = map.head.next(0); n != null; n = n.next(0)) {
             heights.add(n.levels());
-            assertThat("level 0 has more nodes than the map holds: a cycle", heights.size(),
+            assertThat(
+                    "level 0 has more nodes than the map holds: a cycle",
+                    heights.size(),
                     is(lessThanOrEqualTo(map.size())));
         }
         return heights;
@@ -98,12 +102,16 @@ class SkipListWriteTest {
         map.put(40, "v40");
         Invariants.checkSkipList(map);
         assertThat("level 0 links every key in order", keysOnLevel(map, 0), equalTo(List.of(10, 20, 30, 40)));
-        assertThat("level 1 links the towers of height >= 2: 30 (height 2) and 20 (height 3)", keysOnLevel(map, 1),
+        assertThat(
+                "level 1 links the towers of height >= 2: 30 (height 2) and 20 (height 3)",
+                keysOnLevel(map, 1),
                 equalTo(List.of(20, 30)));
         assertThat("level 2 links only 20, the one tower of height 3", keysOnLevel(map, 2), equalTo(List.of(20)));
         assertThat("levels in use grew to the tallest tower", map.levels, is(3));
         assertThat("size counts the four keys", map.size(), is(4));
-        assertThat("each node has the height randomLevel() gave it when it was put", towers(map),
+        assertThat(
+                "each node has the height randomLevel() gave it when it was put",
+                towers(map),
                 equalTo(List.of(1, 3, 2, 1)));
     }
 
@@ -113,13 +121,19 @@ class SkipListWriteTest {
         map.put(10, "v10");
         assertThat("one tower of height 1: one level in use", map.levels, is(1));
         map.put(20, "v20");
-        assertThat("a tower of MAX_LEVEL = " + SkipListMap.MAX_LEVEL + " levels: on the levels that were not in use,"
-                + " the head is its predecessor, and levels grows to " + SkipListMap.MAX_LEVEL, map.levels,
+        assertThat(
+                "a tower of MAX_LEVEL = " + SkipListMap.MAX_LEVEL + " levels: on the levels that were not in use,"
+                        + " the head is its predecessor, and levels grows to " + SkipListMap.MAX_LEVEL,
+                map.levels,
                 is(SkipListMap.MAX_LEVEL));
-        assertThat("the head links 20 on the top level", map.head.next(SkipListMap.MAX_LEVEL - 1).getKey(), is(20));
+        assertThat(
+                "the head links 20 on the top level",
+                map.head.next(SkipListMap.MAX_LEVEL - 1).getKey(),
+                is(20));
         map.put(15, "v15");
         Invariants.checkSkipList(map);
-        assertThat("15 (height 2) sits between the head and 20 on level 1", keysOnLevel(map, 1), equalTo(List.of(15, 20)));
+        assertThat(
+                "15 (height 2) sits between the head and 20 on level 1", keysOnLevel(map, 1), equalTo(List.of(15, 20)));
     }
 
     @Test
@@ -131,8 +145,11 @@ class SkipListWriteTest {
         assertThat("towers of 1, 5 and 3 levels: 5 levels in use", map.levels, is(5));
         assertThat("remove returns the removed value", map.remove(20), is("v20"));
         Invariants.checkSkipList(map);
-        assertThat("the 5-level tower is gone: levels shrinks to 3, the tallest left, so searches do not start on"
-                + " empty levels", map.levels, is(3));
+        assertThat(
+                "the 5-level tower is gone: levels shrinks to 3, the tallest left, so searches do not start on"
+                        + " empty levels",
+                map.levels,
+                is(3));
         map.remove(30);
         assertThat("only a 1-level tower left", map.levels, is(1));
         map.remove(10);
@@ -153,11 +170,14 @@ class SkipListWriteTest {
             int top = map.levels;
             List<Integer> tallest = new ArrayList<>();
             tallest.addAll(keysOnLevel(map, top - 1));
-            assertThat("the top level in use, " + (top - 1) + ", links some node", tallest, is(not(equalTo(List.of()))));
+            assertThat(
+                    "the top level in use, " + (top - 1) + ", links some node", tallest, is(not(equalTo(List.of()))));
             tallest.forEach(map::remove);
             Invariants.checkSkipList(map);
-            assertThat("after removing every tower of " + top + " levels, levels is the tallest tower left",
-                    map.levels, is(tallestTower(map)));
+            assertThat(
+                    "after removing every tower of " + top + " levels, levels is the tallest tower left",
+                    map.levels,
+                    is(tallestTower(map)));
         }
     }
 
@@ -173,8 +193,10 @@ class SkipListWriteTest {
         assertThat("put of a present key returns the old value", map.put(50, "new"), is("v50"));
         assertThat("get sees the new value", map.get(50), is("new"));
         assertThat("no node was added", map.size(), is(100));
-        assertThat("the same node holds the new value (a replacement relinks nothing, so readers see it whole)",
-                findNode(map, 50), is(sameInstance(node)));
+        assertThat(
+                "the same node holds the new value (a replacement relinks nothing, so readers see it whole)",
+                findNode(map, 50),
+                is(sameInstance(node)));
         assertThat("no tower changed", towers(map), equalTo(before));
         Invariants.checkSkipList(map);
     }
@@ -216,13 +238,17 @@ class SkipListWriteTest {
                 throw new AssertionError("after " + what + " at operation " + op + ": " + e.getMessage(), e);
             }
             if (op % 400 == 0) {
-                assertThat("the entries after operation " + op, Iterations.toList(map.entrySet(), oracle.size()),
+                assertThat(
+                        "the entries after operation " + op,
+                        Iterations.toList(map.entrySet(), oracle.size()),
                         equalTo(new ArrayList<>(oracle.entrySet())));
             }
         }
         int steps = 0;
         for (Iterator<Integer> it = map.keySet().iterator(); it.hasNext(); steps++) {
-            assertThat("an iteration that removes keys as it goes takes one step per key", steps,
+            assertThat(
+                    "an iteration that removes keys as it goes takes one step per key",
+                    steps,
                     is(lessThan(oracle.size())));
             if (it.next() % 2 == 0) {
                 it.remove();
@@ -230,7 +256,8 @@ class SkipListWriteTest {
         }
         oracle.keySet().removeIf(k -> k % 2 == 0);
         Invariants.checkSkipList(map);
-        assertThat("the entries after removing the even keys through the iterator",
+        assertThat(
+                "the entries after removing the even keys through the iterator",
                 Iterations.toList(map.entrySet(), oracle.size()),
                 equalTo(new ArrayList<>(oracle.entrySet())));
     }
@@ -247,8 +274,11 @@ class SkipListWriteTest {
             second.put(k, "v");
             other.put(k, "v");
         }
-        assertThat("two lists with the same seed and the same inserts have the same towers: draw heights with the"
-                + " list's own seeded random, so an experiment can be repeated", towers(second), equalTo(towers(first)));
+        assertThat(
+                "two lists with the same seed and the same inserts have the same towers: draw heights with the"
+                        + " list's own seeded random, so an experiment can be repeated",
+                towers(second),
+                equalTo(towers(first)));
         assertThat("a different seed gives different towers", towers(other), is(not(equalTo(towers(first)))));
     }
 
@@ -264,10 +294,14 @@ class SkipListWriteTest {
         map.remove(2);
         map.remove(3);
         List<Integer> rest = Iterations.toList(it, 9);
-        assertThat("an iterator holding the removed node 2 follows 2's links onward (the iterator is weakly"
-                + " consistent, so it may still show 2 and 3): unlink must leave a removed node's own links alone",
-                rest.stream().filter(k -> k >= 4).toList(), equalTo(List.of(4, 5, 6, 7, 8, 9, 10)));
-        assertThat("the list itself no longer holds 2 and 3", Iterations.toList(map.keySet(), 8),
+        assertThat(
+                "an iterator holding the removed node 2 follows 2's links onward (the iterator is weakly"
+                        + " consistent, so it may still show 2 and 3): unlink must leave a removed node's own links alone",
+                rest.stream().filter(k -> k >= 4).toList(),
+                equalTo(List.of(4, 5, 6, 7, 8, 9, 10)));
+        assertThat(
+                "the list itself no longer holds 2 and 3",
+                Iterations.toList(map.keySet(), 8),
                 equalTo(List.of(1, 4, 5, 6, 7, 8, 9, 10)));
         Invariants.checkSkipList(map);
     }
@@ -310,7 +344,10 @@ class SkipListWriteTest {
             readers.shutdownNow();
         }
         assertThat("after the writer finished, all " + n + " keys are in", map.size(), is(n));
-        assertThat("in order", Iterations.toList(map.keySet(), n), equalTo(IntStream.range(0, n).boxed().toList()));
+        assertThat(
+                "in order",
+                Iterations.toList(map.keySet(), n),
+                equalTo(IntStream.range(0, n).boxed().toList()));
         Invariants.checkSkipList(map);
     }
 
@@ -319,15 +356,18 @@ class SkipListWriteTest {
      * must see keys in strictly increasing order, each value equal to its key, and at least the
      * keys whose put had returned before the walk began.
      */
-    private static int readWhileWriting(SkipListMap<Integer, Integer> map, List<Integer> order, AtomicInteger inserted,
-                                        AtomicBoolean writing) {
+    private static int readWhileWriting(
+            SkipListMap<Integer, Integer> map, List<Integer> order, AtomicInteger inserted, AtomicBoolean writing) {
         int walks = 0;
         do {
             int done = inserted.get();
             if (done > 0) {
                 int last = order.get(done - 1);
-                assertThat("get(" + last + ") in a reader, after the writer's put(" + last + ") returned: a finished write"
-                        + " is visible to a reader that starts later", map.get(last), is(last));
+                assertThat(
+                        "get(" + last + ") in a reader, after the writer's put(" + last + ") returned: a finished write"
+                                + " is visible to a reader that starts later",
+                        map.get(last),
+                        is(last));
             }
             Integer previous = null;
             int seen = 0;
@@ -346,7 +386,9 @@ class SkipListWriteTest {
                     throw new AssertionError("a walk of level 0 meets more nodes than were ever inserted: a cycle");
                 }
             }
-            assertThat("a walk that started after " + done + " puts had returned sees at least those keys", seen,
+            assertThat(
+                    "a walk that started after " + done + " puts had returned sees at least those keys",
+                    seen,
                     is(greaterThanOrEqualTo(done)));
             walks++;
         } while (writing.get());
@@ -366,8 +408,10 @@ class SkipListWriteTest {
             }
             throw e;
         } catch (TimeoutException e) {
-            throw new AssertionError("a reader did not finish its walk within 30 s of the writer stopping: does level 0"
-                    + " have a cycle?", e);
+            throw new AssertionError(
+                    "a reader did not finish its walk within 30 s of the writer stopping: does level 0"
+                            + " have a cycle?",
+                    e);
         }
     }
 }

@@ -15,8 +15,7 @@ final class TreeShape {
 
     private static final int MAX_NODES = 64;
 
-    private TreeShape() {
-    }
+    private TreeShape() {}
 
     static String of(BstMap<?, ?> map) {
         if (map.root == null) {

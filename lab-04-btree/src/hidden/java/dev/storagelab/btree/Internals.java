@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class Internals {
 
-    private Internals() {
-    }
+    private Internals() {}
 
     /** The root's logical id, or {@link PageFormat#NO_PAGE} for an empty tree. */
     public static long rootId(BPlusTree tree) {
@@ -135,8 +134,9 @@ public final class Internals {
         return newPool(BufferPool.Kind.LOCK_FREE, storage, name, pageSize, frames, replacer);
     }
 
-    private static BufferPool newPool(BufferPool.Kind kind, Storage storage, String name, int pageSize, int frames,
-            Replacer replacer) throws IOException {
+    private static BufferPool newPool(
+            BufferPool.Kind kind, Storage storage, String name, int pageSize, int frames, Replacer replacer)
+            throws IOException {
         storage.create(name).close();
         PageFile file = new PageFile(storage, name, pageSize);
         PageTable.format(file);
@@ -171,7 +171,13 @@ public final class Internals {
 
     /** The classes a lock-free pool's fetch runs through, package-private ones too, for a model checker to instrument. */
     public static Class<?>[] lockFreePoolClasses() {
-        return new Class<?>[] {BufferPool.class, BufferPool.Frame.class, LockFreeBufferPool.class,
-            LockFreeBufferPool.LoadingFrame.class, PageFrameMap.class, AccessQueue.class};
+        return new Class<?>[] {
+            BufferPool.class,
+            BufferPool.Frame.class,
+            LockFreeBufferPool.class,
+            LockFreeBufferPool.LoadingFrame.class,
+            PageFrameMap.class,
+            AccessQueue.class
+        };
     }
 }

@@ -48,6 +48,7 @@ final class AccessQueue {
 
     /** Every thread's ring; the rings of threads that ended are dropped once drained. */
     private final CopyOnWriteArrayList<Ring> rings = new CopyOnWriteArrayList<>();
+
     private final ThreadLocal<Ring> mine = ThreadLocal.withInitial(this::register);
 
     private Ring register() {

@@ -77,6 +77,7 @@ public final class BPlusTree implements OrderedStore {
 
     /** The page file's name in the tree's storage. */
     public static final String FILE_NAME = "btree.pages";
+
     private static final String TEMP_NAME = FILE_NAME + ".tmp";
 
     private final CountingStorage io;
@@ -112,6 +113,7 @@ public final class BPlusTree implements OrderedStore {
     final int underflowBytes;
     /** The root's logical id, {@link PageFormat#NO_PAGE} for an empty tree: changed only by a write that holds the root's latch or the tree-wide lock alone. */
     volatile long root;
+
     final AtomicLong entryCount;
     /** T7: search and insert with splits. */
     final TreeInsert inserts;
@@ -131,6 +133,7 @@ public final class BPlusTree implements OrderedStore {
      * T11, every structure change with it); a scan follows a sibling link only if it has not moved.
      */
     volatile long modCount;
+
     private volatile boolean closed;
     /**
      * Why a checkpoint failed, or null. After a failed force the kernel may have dropped the dirty
@@ -150,7 +153,8 @@ public final class BPlusTree implements OrderedStore {
         this.io = io;
         this.options = options;
         this.file = file;
-        this.pool = options.pool().create(file, table, options.poolFrames(), options.replacer().create(options.poolFrames()));
+        this.pool = options.pool()
+                .create(file, table, options.poolFrames(), options.replacer().create(options.poolFrames()));
         this.metrics = new StoreMetrics(io);
         this.capacity = PageFormat.capacity(options.pageSize());
         this.underflowBytes = capacity / 2;
@@ -228,8 +232,10 @@ public final class BPlusTree implements OrderedStore {
             file.close();
             int written = MetaPage.writtenPageSize(io, FILE_NAME, options.pageSize());
             if (written > 0) {
-                throw new IllegalArgumentException(io.describe(FILE_NAME) + " was created with " + written
-                        + "-byte pages; open it with pageSize " + written + ", not " + options.pageSize(), e);
+                throw new IllegalArgumentException(
+                        io.describe(FILE_NAME) + " was created with " + written + "-byte pages; open it with pageSize "
+                                + written + ", not " + options.pageSize(),
+                        e);
             }
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -360,7 +366,8 @@ public final class BPlusTree implements OrderedStore {
         try {
             checkWritable();
             long generation = takeCheckpoint();
-            if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "btree", "generation", generation));
+            if (EventListener.EMIT && events.isEnabled())
+                events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "btree", "generation", generation));
             return generation;
         } finally {
             lock.writeLock().unlock();
@@ -392,8 +399,10 @@ public final class BPlusTree implements OrderedStore {
             closed = true;
             try (PageFile f = file) {
                 if (checkpointFailure != null) {
-                    throw new IOException("closed " + this + " without a checkpoint: an earlier checkpoint failed, so"
-                            + " the writes since the last completed checkpoint are lost", checkpointFailure);
+                    throw new IOException(
+                            "closed " + this + " without a checkpoint: an earlier checkpoint failed, so"
+                                    + " the writes since the last completed checkpoint are lost",
+                            checkpointFailure);
                 }
                 if (written) {
                     takeCheckpoint();
@@ -425,8 +434,11 @@ public final class BPlusTree implements OrderedStore {
     }
 
     private EntryIterator openScan(Bytes from, Bytes to, boolean descending) {
-        checkArgument(from == null || to == null || from.compareTo(to) <= 0,
-                "range start %s is after its end %s; a range is [from, to)", from, to);
+        checkArgument(
+                from == null || to == null || from.compareTo(to) <= 0,
+                "range start %s is after its end %s; a range is [from, to)",
+                from,
+                to);
         lock.readLock().lock();
         try {
             checkOpen();
@@ -446,8 +458,8 @@ public final class BPlusTree implements OrderedStore {
         return pool.stats();
     }
 
-
-    // ---------------------------------------------------------------- package-private access for the tasks, scans, dumps, checks
+    // ---------------------------------------------------------------- package-private access for the tasks, scans,
+    // dumps, checks
 
     /**
      * The tree-wide lock. Whole-tree walks (dumps, invariant checks) hold its write lock: that
@@ -598,8 +610,10 @@ public final class BPlusTree implements OrderedStore {
     private void checkWritable() {
         checkOpen();
         if (checkpointFailure != null) {
-            throw new IllegalStateException("a checkpoint of " + this + " failed, so it takes no more writes or"
-                    + " checkpoints; reopen it to continue from the last completed checkpoint", checkpointFailure);
+            throw new IllegalStateException(
+                    "a checkpoint of " + this + " failed, so it takes no more writes or"
+                            + " checkpoints; reopen it to continue from the last completed checkpoint",
+                    checkpointFailure);
         }
     }
 
@@ -607,14 +621,22 @@ public final class BPlusTree implements OrderedStore {
         KeyValueStore.checkKey(key);
         KeyValueStore.checkValue(value);
         int pageSize = options.pageSize();
-        checkArgument(key.length() <= PageFormat.maxKeyBytes(pageSize),
-                "key is %s bytes; a B+tree with %s-byte pages takes keys up to %s bytes", key.length(), pageSize,
+        checkArgument(
+                key.length() <= PageFormat.maxKeyBytes(pageSize),
+                "key is %s bytes; a B+tree with %s-byte pages takes keys up to %s bytes",
+                key.length(),
+                pageSize,
                 PageFormat.maxKeyBytes(pageSize));
         int cell = PageFormat.leafCellSize(key.length(), value.length());
-        checkArgument(cell <= PageFormat.maxCellSize(pageSize),
+        checkArgument(
+                cell <= PageFormat.maxCellSize(pageSize),
                 "a %s-byte key with a %s-byte value needs a %s-byte cell; a B+tree with %s-byte pages holds cells up to"
                         + " %s bytes (a quarter page) and has no overflow pages for larger values",
-                key.length(), value.length(), cell, pageSize, PageFormat.maxCellSize(pageSize));
+                key.length(),
+                value.length(),
+                cell,
+                pageSize,
+                PageFormat.maxCellSize(pageSize));
     }
 
     // ---------------------------------------------------------------- bulk load

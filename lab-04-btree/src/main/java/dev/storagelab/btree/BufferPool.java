@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * A fixed number of in-memory frames that cache pages of the page file, the way every disk-based
@@ -180,6 +180,7 @@ public abstract class BufferPool {
      * under the pool's lock; the lock-free pool's hits read it without.
      */
     final PageFrameMap resident = new PageFrameMap();
+
     private final int frameCount;
     /**
      * Whether a fetch that finds every frame pinned waits for an unpin (up to
@@ -196,6 +197,7 @@ public abstract class BufferPool {
     volatile EventListener events = EventListener.NONE;
     /** The counters, changed under the pool's lock (the lock-free pool counts its hits as it drains them). */
     long hits;
+
     long misses;
     long evictions;
     long pageWrites;
@@ -277,9 +279,17 @@ public abstract class BufferPool {
         List<Map<String, Object>> states = new ArrayList<>(frameCount);
         for (int i = 0; i < frameCount; i++) {
             Frame f = frame(i);
-            states.add(Map.of("frame", f.index, "page", f.pageId == PageFormat.NO_PAGE ? -1L : f.pageId,
-                    "pins", Math.max(f.pins, 0), "dirty", f.dirty,
-                    "latch", f.isLatchedExclusive() ? "x" : f.isLatchedShared() ? "s" : ""));
+            states.add(Map.of(
+                    "frame",
+                    f.index,
+                    "page",
+                    f.pageId == PageFormat.NO_PAGE ? -1L : f.pageId,
+                    "pins",
+                    Math.max(f.pins, 0),
+                    "dirty",
+                    f.dirty,
+                    "latch",
+                    f.isLatchedExclusive() ? "x" : f.isLatchedShared() ? "s" : ""));
         }
         return states;
     }

@@ -29,8 +29,7 @@ final class BulkLoader {
     }
 
     /** A page of a level being built, as its parent will point at it. */
-    record Child(Bytes firstKey, long pageId) {
-    }
+    record Child(Bytes firstKey, long pageId) {}
 
     /**
      * Loads the tree. If it fails half way, {@link BPlusTree#bulkLoad} frees whatever was built.
@@ -70,11 +69,12 @@ final class BulkLoader {
                 Entry e = sorted.next();
                 tree.checkBulkEntry(e);
                 if (lastKey != null && e.key().compareTo(lastKey) <= 0) {
-                    throw new IllegalArgumentException("bulk load input must be strictly increasing: " + e.key()
-                            + " after " + lastKey);
+                    throw new IllegalArgumentException(
+                            "bulk load input must be strictly increasing: " + e.key() + " after " + lastKey);
                 }
                 lastKey = e.key();
-                int cell = PageFormat.SLOT_SIZE + PageFormat.leafCellSize(e.key().length(), e.value().length());
+                int cell = PageFormat.SLOT_SIZE
+                        + PageFormat.leafCellSize(e.key().length(), e.value().length());
                 if (cur == null || cur.page().cellCount() > 0 && cur.page().usedBytes() + cell > budget) {
                     PageGuard next = pool.newPage(PageFormat.TYPE_LEAF);
                     if (cur != null) {
@@ -118,7 +118,8 @@ final class BulkLoader {
         PageGuard cur = null;
         try {
             for (Child c : children) {
-                int cell = PageFormat.SLOT_SIZE + PageFormat.internalCellSize(c.firstKey().length());
+                int cell = PageFormat.SLOT_SIZE
+                        + PageFormat.internalCellSize(c.firstKey().length());
                 if (cur == null || cur.page().cellCount() > 0 && cur.page().usedBytes() + cell > budget) {
                     PageGuard next = pool.newPage(PageFormat.TYPE_INTERNAL);
                     next.page().setLeftmostChild(c.pageId());

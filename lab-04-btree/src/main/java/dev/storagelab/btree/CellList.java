@@ -65,8 +65,11 @@ final class CellList {
 
     /** The bytes cell {@code i} takes in a page, slot included. */
     int bytes(int i) {
-        return PageFormat.SLOT_SIZE + (leaf ? PageFormat.leafCellSize(keys.get(i).length(), values.get(i).length())
-                : PageFormat.internalCellSize(keys.get(i).length()));
+        return PageFormat.SLOT_SIZE
+                + (leaf
+                        ? PageFormat.leafCellSize(
+                                keys.get(i).length(), values.get(i).length())
+                        : PageFormat.internalCellSize(keys.get(i).length()));
     }
 
     /** The bytes cells {@code [from, to)} take in a page, slots included. */
@@ -115,11 +118,12 @@ final class CellList {
         page.setPrev(prev);
         page.setNext(next);
         for (int i = from; i < to; i++) {
-            boolean ok = leaf ? page.insertLeaf(i - from, keys.get(i), values.get(i))
+            boolean ok = leaf
+                    ? page.insertLeaf(i - from, keys.get(i), values.get(i))
                     : page.insertInternal(i - from, keys.get(i), children.get(i));
             if (!ok) {
-                throw new IllegalStateException("cells " + from + ".." + to + " (" + bytes(from, to)
-                        + " bytes) do not fit in " + page);
+                throw new IllegalStateException(
+                        "cells " + from + ".." + to + " (" + bytes(from, to) + " bytes) do not fit in " + page);
             }
         }
     }

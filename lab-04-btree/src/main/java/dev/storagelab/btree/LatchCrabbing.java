@@ -253,7 +253,8 @@ final class LatchCrabbing {
                 return true;
             }
             boolean isRoot = leaf.pageId() == tree.root;
-            if (isRoot ? page.cellCount() == 1
+            if (isRoot
+                    ? page.cellCount() == 1
                     : page.usedBytes() - page.cellSize(i) - PageFormat.SLOT_SIZE < tree.underflowBytes) {
                 return false;
             }
@@ -298,8 +299,7 @@ final class LatchCrabbing {
      * the root down, whether the page is still held (latched exclusive), and whether the root latch
      * is. For tests: see {@link #structurePath}.
      */
-    record HeldPath(List<Boolean> held, boolean rootLatchHeld) {
-    }
+    record HeldPath(List<Boolean> held, boolean rootLatchHeld) {}
 
     /**
      * Runs {@link #pathToExclusive} for {@code key} as a structure change would (structure lock,

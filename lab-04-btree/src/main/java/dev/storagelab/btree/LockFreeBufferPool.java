@@ -71,6 +71,7 @@ public final class LockFreeBufferPool extends BufferPool {
     private final int[] refused;
     /** The dirty pages evictions handed over, written by the evicting thread once it lets go of the lock. */
     private final WriteBacksInFlight writeBacks;
+
     private final ArrayDeque<LoadingFrame> freeFrames = new ArrayDeque<>();
 
     /** A pool of {@code frameCount} frames over {@code file}, evicting with {@code replacer}. */
@@ -126,8 +127,7 @@ public final class LockFreeBufferPool extends BufferPool {
         private boolean evictable;
 
         @Override
-        public void recordAccess(int frame) {
-        }
+        public void recordAccess(int frame) {}
 
         @Override
         public void setEvictable(int frame, boolean evictable) {

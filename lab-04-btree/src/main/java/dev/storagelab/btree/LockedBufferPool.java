@@ -250,8 +250,10 @@ public final class LockedBufferPool extends BufferPool {
         for (long deadline = 0; deadline >= 0; deadline = awaitUnpin(deadline)) {
             Frame f = freeOrVictim();
             if (f != null) {
-                checkState(f.pins == 0 && f.pageId == PageFormat.NO_PAGE,
-                        "freeOrVictim returned %s: a frame to reuse must hold no page and no pin", f);
+                checkState(
+                        f.pins == 0 && f.pageId == PageFormat.NO_PAGE,
+                        "freeOrVictim returned %s: a frame to reuse must hold no page and no pin",
+                        f);
                 reportEviction(f, evictionsBefore);
                 return f;
             }

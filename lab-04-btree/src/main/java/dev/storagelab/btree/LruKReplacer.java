@@ -43,9 +43,11 @@ public final class LruKReplacer implements Replacer {
      * accessed at time 0) go to the lower frame.
      */
     private final long[] rank;
+
     private final boolean[] evictable;
     /** The next victims in order, from the last scan; told when a frame may jump the queue. */
     private final VictimBatch victims = new VictimBatch();
+
     private int size;
     private long clock;
 

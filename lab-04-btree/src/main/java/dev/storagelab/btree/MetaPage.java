@@ -33,6 +33,7 @@ public record MetaPage(long generation, long root, long nextLogicalId, long entr
 
     /** "SLBTREE1" in ASCII. */
     public static final long MAGIC = 0x534C425452454531L;
+
     public static final int SLOTS = 2;
     private static final int MAGIC_OFFSET = PageFormat.HEADER_SIZE;
     private static final int PAGE_SIZE_OFFSET = MAGIC_OFFSET + 8;
@@ -54,8 +55,11 @@ public record MetaPage(long generation, long root, long nextLogicalId, long entr
 
     /** Encodes this meta page into {@code page} (the page file seals it with its checksum). */
     public void encode(byte[] page) {
-        checkArgument(chunks.length <= maxChunks(page.length), "%s page-table chunks do not fit in a %s-byte meta page",
-                chunks.length, page.length);
+        checkArgument(
+                chunks.length <= maxChunks(page.length),
+                "%s page-table chunks do not fit in a %s-byte meta page",
+                chunks.length,
+                page.length);
         SlottedPage header = new SlottedPage(page).init(PageFormat.TYPE_META, slotOf(generation));
         header.setGeneration(generation);
         ByteBuffer buf = ByteBuffer.wrap(page);
@@ -82,25 +86,38 @@ public record MetaPage(long generation, long root, long nextLogicalId, long entr
         ByteBuffer buf = ByteBuffer.wrap(page);
         long offset = (long) slot * file.pageSize();
         if (buf.getLong(MAGIC_OFFSET) != MAGIC) {
-            throw new CorruptionException(file.name(), offset, "meta slot " + slot + ": wrong magic number 0x"
-                    + Long.toHexString(buf.getLong(MAGIC_OFFSET)) + " (not a storagelab B+tree page file)");
+            throw new CorruptionException(
+                    file.name(),
+                    offset,
+                    "meta slot " + slot + ": wrong magic number 0x" + Long.toHexString(buf.getLong(MAGIC_OFFSET))
+                            + " (not a storagelab B+tree page file)");
         }
         if (buf.getInt(PAGE_SIZE_OFFSET) != page.length) {
-            throw new CorruptionException(file.name(), offset, "meta slot " + slot + ": the file was written with "
-                    + buf.getInt(PAGE_SIZE_OFFSET) + "-byte pages, opened with " + page.length);
+            throw new CorruptionException(
+                    file.name(),
+                    offset,
+                    "meta slot " + slot + ": the file was written with " + buf.getInt(PAGE_SIZE_OFFSET)
+                            + "-byte pages, opened with " + page.length);
         }
         long generation = new SlottedPage(page).generation();
         int chunkCount = buf.getInt(CHUNK_COUNT_OFFSET);
         if (slotOf(generation) != slot || chunkCount < 0 || chunkCount > maxChunks(page.length)) {
-            throw new CorruptionException(file.name(), offset, "meta slot " + slot + ": generation " + generation
-                    + " with " + chunkCount + " page-table chunks is impossible here");
+            throw new CorruptionException(
+                    file.name(),
+                    offset,
+                    "meta slot " + slot + ": generation " + generation + " with " + chunkCount
+                            + " page-table chunks is impossible here");
         }
         long[] chunks = new long[chunkCount];
         for (int i = 0; i < chunkCount; i++) {
             chunks[i] = buf.getLong(CHUNKS_OFFSET + 8 * i);
         }
-        return new MetaPage(generation, buf.getLong(ROOT_OFFSET), buf.getLong(NEXT_LOGICAL_OFFSET),
-                buf.getLong(ENTRY_COUNT_OFFSET), chunks);
+        return new MetaPage(
+                generation,
+                buf.getLong(ROOT_OFFSET),
+                buf.getLong(NEXT_LOGICAL_OFFSET),
+                buf.getLong(ENTRY_COUNT_OFFSET),
+                chunks);
     }
 
     /**
@@ -150,8 +167,10 @@ public record MetaPage(long generation, long root, long nextLogicalId, long entr
                 }
                 size = ByteBuffer.wrap(in.readFully(at, PAGE_SIZE_OFFSET + 4)).getInt(PAGE_SIZE_OFFSET);
             }
-            boolean plausible = size != triedPageSize && size >= PageFormat.MIN_PAGE_SIZE
-                    && size <= PageFormat.MAX_PAGE_SIZE && Integer.bitCount(size) == 1;
+            boolean plausible = size != triedPageSize
+                    && size >= PageFormat.MIN_PAGE_SIZE
+                    && size <= PageFormat.MAX_PAGE_SIZE
+                    && Integer.bitCount(size) == 1;
             if (plausible) {
                 try (PageFile other = new PageFile(storage, name, size)) {
                     read(other, slot);

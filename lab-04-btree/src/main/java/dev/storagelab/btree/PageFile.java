@@ -120,32 +120,47 @@ public final class PageFile implements Closeable {
             in.readFully(position, ByteBuffer.wrap(page));
         } catch (EOFException e) {
             // Checked here rather than before every read: asking for the file's size is a system call.
-            throw new CorruptionException(name, position, pageName(physical, expectedId, expectedType)
-                    + " is past the end of the file (" + in.size() + " bytes)");
+            throw new CorruptionException(
+                    name,
+                    position,
+                    pageName(physical, expectedId, expectedType) + " is past the end of the file (" + in.size()
+                            + " bytes)");
         }
         ByteBuffer buf = ByteBuffer.wrap(page);
         int stored = buf.getInt(CRC_OFFSET);
         int computed = checksum(page);
         if (stored != computed) {
-            throw new CorruptionException(name, position, pageName(physical, expectedId, expectedType)
-                    + ": checksum mismatch (stored 0x" + Integer.toHexString(stored) + ", computed 0x"
-                    + Integer.toHexString(computed) + ")");
+            throw new CorruptionException(
+                    name,
+                    position,
+                    pageName(physical, expectedId, expectedType)
+                            + ": checksum mismatch (stored 0x" + Integer.toHexString(stored) + ", computed 0x"
+                            + Integer.toHexString(computed) + ")");
         }
         if (page[VERSION_OFFSET] != VERSION) {
-            throw new CorruptionException(name, position, pageName(physical, expectedId, expectedType)
-                    + ": unknown page format version " + page[VERSION_OFFSET]);
+            throw new CorruptionException(
+                    name,
+                    position,
+                    pageName(physical, expectedId, expectedType) + ": unknown page format version "
+                            + page[VERSION_OFFSET]);
         }
         boolean typeOk = expectedType == PageFormat.TYPE_NODE
                 ? page[TYPE_OFFSET] == PageFormat.TYPE_LEAF || page[TYPE_OFFSET] == PageFormat.TYPE_INTERNAL
                 : page[TYPE_OFFSET] == expectedType;
         if (!typeOk) {
-            throw new CorruptionException(name, position, pageName(physical, expectedId, expectedType) + " is a "
-                    + PageFormat.typeName(page[TYPE_OFFSET]) + " page, expected " + PageFormat.typeName(expectedType));
+            throw new CorruptionException(
+                    name,
+                    position,
+                    pageName(physical, expectedId, expectedType) + " is a " + PageFormat.typeName(page[TYPE_OFFSET])
+                            + " page, expected " + PageFormat.typeName(expectedType));
         }
         long id = buf.getLong(PAGE_ID_OFFSET);
         if (id != expectedId) {
-            throw new CorruptionException(name, position, pageName(physical, expectedId, expectedType) + " has id " + id
-                    + " in its header: a misdirected write");
+            throw new CorruptionException(
+                    name,
+                    position,
+                    pageName(physical, expectedId, expectedType) + " has id " + id
+                            + " in its header: a misdirected write");
         }
         // END SOLUTION
     }
@@ -169,7 +184,8 @@ public final class PageFile implements Closeable {
 
     @Override
     public void close() throws IOException {
-        try (in; out) {
+        try (in;
+                out) {
             // both closed, the reader first
         }
     }

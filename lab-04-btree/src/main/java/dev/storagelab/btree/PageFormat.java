@@ -26,13 +26,13 @@ import static com.google.common.base.Preconditions.checkArgument;
  */
 public final class PageFormat {
 
-    private PageFormat() {
-    }
+    private PageFormat() {}
 
     public static final int DEFAULT_PAGE_SIZE = 4096;
     public static final int MIN_PAGE_SIZE = 512;
     /** Cell offsets are u16, so a page cannot be larger. */
     public static final int MAX_PAGE_SIZE = 32768;
+
     public static final int VERSION = 1;
 
     public static final byte TYPE_META = 1;
@@ -57,6 +57,7 @@ public final class PageFormat {
 
     /** The bytes covered by the checksum start here. */
     public static final int CHECKED_FROM = 4;
+
     public static final int SLOT_SIZE = 2;
     /** keyLength u16 + flags u8 + valueLength u32. */
     public static final int LEAF_CELL_HEADER = 7;
@@ -67,8 +68,12 @@ public final class PageFormat {
 
     /** Checks a page size and returns it: a power of two in [512, 32768]. */
     public static int checkPageSize(int pageSize) {
-        checkArgument(pageSize >= MIN_PAGE_SIZE && pageSize <= MAX_PAGE_SIZE && Integer.bitCount(pageSize) == 1,
-                "pageSize must be a power of two in [%s, %s]: %s", MIN_PAGE_SIZE, MAX_PAGE_SIZE, pageSize);
+        checkArgument(
+                pageSize >= MIN_PAGE_SIZE && pageSize <= MAX_PAGE_SIZE && Integer.bitCount(pageSize) == 1,
+                "pageSize must be a power of two in [%s, %s]: %s",
+                MIN_PAGE_SIZE,
+                MAX_PAGE_SIZE,
+                pageSize);
         return pageSize;
     }
 

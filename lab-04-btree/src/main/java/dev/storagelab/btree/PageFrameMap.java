@@ -29,6 +29,7 @@ final class PageFrameMap {
 
     /** Frame number + 1 by logical page id; replaced whole when it grows. */
     private volatile int[] frameOf = new int[64];
+
     private int size;
 
     /** The frame that held page {@code pageId} when looked at, or -1 if none did. Needs no lock. */

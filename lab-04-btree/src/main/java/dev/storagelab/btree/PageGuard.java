@@ -119,15 +119,14 @@ public final class PageGuard implements AutoCloseable {
         switch (latch) {
             case SHARED -> frame.unlatchShared();
             case EXCLUSIVE -> frame.unlatchExclusive();
-            default -> {
-            }
+            default -> {}
         }
         latch = Latch.NONE;
     }
 
     @Override
     public String toString() {
-        return "guard of " + frame + (latch == Latch.NONE ? "" : ", latched " + latch.name().toLowerCase())
-                + (closed ? ", closed" : "");
+        return "guard of " + frame
+                + (latch == Latch.NONE ? "" : ", latched " + latch.name().toLowerCase()) + (closed ? ", closed" : "");
     }
 }

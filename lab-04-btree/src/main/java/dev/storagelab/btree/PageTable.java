@@ -46,14 +46,17 @@ public final class PageTable {
     private long[] map;
     /** chunk -> the physical page holding it in the last checkpoint (0: never written). */
     private long[] chunks;
+
     private final BitSet dirtyChunks = new BitSet();
     /** Physical pages the last durable checkpoint references: never overwritten. */
     private BitSet checkpointed = new BitSet();
     /** Physical pages below {@link #physicalEnd} that hold nothing and can be written. */
     private BitSet freePhysical = new BitSet();
+
     private long physicalEnd;
     /** Logical ids below {@link #nextLogical} that are free. */
     private final BitSet freeLogical = new BitSet();
+
     private long nextLogical;
     private long generation;
 
@@ -89,7 +92,9 @@ public final class PageTable {
         t.chunks = meta.chunks().clone();
         long needed = Math.max(1, meta.nextLogicalId());
         if (needed > (long) meta.chunks().length * t.perChunk && meta.nextLogicalId() > 1) {
-            throw new CorruptionException(file.name(), (long) MetaPage.slotOf(meta.generation()) * file.pageSize(),
+            throw new CorruptionException(
+                    file.name(),
+                    (long) MetaPage.slotOf(meta.generation()) * file.pageSize(),
                     "meta page names " + meta.nextLogicalId() + " logical pages but only " + meta.chunks().length
                             + " page-table chunks");
         }
@@ -110,8 +115,11 @@ public final class PageTable {
         for (long l = 1; l < t.nextLogical; l++) {
             long p = t.map[(int) l];
             if (p != 0 && (p < FIRST_DATA_PAGE || p >= t.physicalEnd)) {
-                throw new CorruptionException(file.name(), 0, "page table maps page " + l + " to physical page " + p
-                        + ", outside the file's " + t.physicalEnd + " pages");
+                throw new CorruptionException(
+                        file.name(),
+                        0,
+                        "page table maps page " + l + " to physical page " + p + ", outside the file's " + t.physicalEnd
+                                + " pages");
             }
         }
         return t;
@@ -214,8 +222,10 @@ public final class PageTable {
     long physicalForRead(long logical) throws CorruptionException {
         long p = logical >= 1 && logical < nextLogical ? map[(int) logical] : 0;
         if (p == 0) {
-            throw new CorruptionException(file.name(), 0, "the tree points at page " + logical
-                    + ", which the page table maps to no physical page");
+            throw new CorruptionException(
+                    file.name(),
+                    0,
+                    "the tree points at page " + logical + ", which the page table maps to no physical page");
         }
         return p;
     }
@@ -314,7 +324,11 @@ public final class PageTable {
 
     /** How the file's pages are used now. */
     Usage usage() {
-        return new Usage(generation, nextLogical - 1 - freeLogical.cardinality(), physicalEnd, freePhysical.cardinality(),
+        return new Usage(
+                generation,
+                nextLogical - 1 - freeLogical.cardinality(),
+                physicalEnd,
+                freePhysical.cardinality(),
                 checkpointed.cardinality());
     }
 
@@ -327,6 +341,5 @@ public final class PageTable {
      * @param freePages     physical pages free for writing now
      * @param checkpointed  physical pages the last checkpoint references (tree pages and table chunks)
      */
-    public record Usage(long generation, long pagesInUse, long physicalPages, long freePages, long checkpointed) {
-    }
+    public record Usage(long generation, long pagesInUse, long physicalPages, long freePages, long checkpointed) {}
 }

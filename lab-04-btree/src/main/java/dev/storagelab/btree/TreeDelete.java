@@ -105,7 +105,8 @@ final class TreeDelete {
                     rebalance(path, level - 1);
                 }
             } else if (replaceSeparator(path, level - 1, separator, evenOut(left, separatorKey, right))
-                    && level - 1 > 0 && parent.usedBytes() < tree.underflowBytes) {
+                    && level - 1 > 0
+                    && parent.usedBytes() < tree.underflowBytes) {
                 rebalance(path, level - 1); // a shorter separator shrank the parent
             }
         }
@@ -119,7 +120,8 @@ final class TreeDelete {
     boolean fitTogether(SlottedPage left, Bytes separator, SlottedPage right) {
         int pulledDown = left.isLeaf() ? 0 : PageFormat.SLOT_SIZE + PageFormat.internalCellSize(separator.length());
         boolean fit = left.usedBytes() + pulledDown + right.usedBytes() <= tree.capacity;
-        if (fit && EventListener.EMIT && tree.events.isEnabled()) tree.events.onEvent(TreeEvents.merge(left, right)); // the caller merges the two whenever they fit
+        if (fit && EventListener.EMIT && tree.events.isEnabled())
+            tree.events.onEvent(TreeEvents.merge(left, right)); // the caller merges the two whenever they fit
         return fit;
     }
 

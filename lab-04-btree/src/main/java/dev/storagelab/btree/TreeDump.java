@@ -15,8 +15,7 @@ import java.util.List;
  */
 public final class TreeDump {
 
-    private TreeDump() {
-    }
+    private TreeDump() {}
 
     /** Keys longer than this are cut in dumps, with "..." after them. */
     private static final int SHOWN_KEY_BYTES = 24;
@@ -32,7 +31,11 @@ public final class TreeDump {
     public static String text(BPlusTree tree) throws IOException {
         StringBuilder sb = new StringBuilder();
         walk(tree, (page, depth) -> {
-            sb.append("  ".repeat(depth)).append(PageFormat.typeName(page.type())).append(' ').append(page.pageId()).append(':');
+            sb.append("  ".repeat(depth))
+                    .append(PageFormat.typeName(page.type()))
+                    .append(' ')
+                    .append(page.pageId())
+                    .append(':');
             if (page.isLeaf()) {
                 for (int i = 0; i < page.cellCount(); i++) {
                     sb.append(' ').append(shown(page.key(i)));
@@ -42,7 +45,9 @@ public final class TreeDump {
                     sb.append("prev ").append(page.prev());
                 }
                 if (page.next() != NO_PAGE) {
-                    sb.append(page.prev() != NO_PAGE ? ", " : "").append("next ").append(page.next());
+                    sb.append(page.prev() != NO_PAGE ? ", " : "")
+                            .append("next ")
+                            .append(page.next());
                 }
                 sb.append(')');
             } else {
@@ -68,20 +73,33 @@ public final class TreeDump {
             for (int i = 0; i < page.cellCount(); i++) {
                 parts.add(escape(shown(page.key(i))));
             }
-            sb.append("  p").append(page.pageId()).append(" [label=\"").append(page.isLeaf() ? "leaf " : "")
-                    .append(page.pageId()).append('|').append(String.join("|", parts)).append("\"];\n");
+            sb.append("  p")
+                    .append(page.pageId())
+                    .append(" [label=\"")
+                    .append(page.isLeaf() ? "leaf " : "")
+                    .append(page.pageId())
+                    .append('|')
+                    .append(String.join("|", parts))
+                    .append("\"];\n");
             if (page.isLeaf()) {
                 if (page.next() != NO_PAGE) {
                     siblings.add(new long[] {page.pageId(), page.next()});
                 }
             } else {
                 for (int i = -1; i < page.cellCount(); i++) {
-                    sb.append("  p").append(page.pageId()).append(" -> p").append(page.childAt(i)).append(";\n");
+                    sb.append("  p")
+                            .append(page.pageId())
+                            .append(" -> p")
+                            .append(page.childAt(i))
+                            .append(";\n");
                 }
             }
         });
         for (long[] s : siblings) {
-            sb.append("  p").append(s[0]).append(" -> p").append(s[1])
+            sb.append("  p")
+                    .append(s[0])
+                    .append(" -> p")
+                    .append(s[1])
                     .append(" [style=dashed, dir=both, constraint=false];\n");
         }
         return sb.append("}\n").toString();
@@ -94,8 +112,8 @@ public final class TreeDump {
      * @param leafFill      the leaves' used bytes over their capacity, averaged; NaN without leaves
      * @param minLeafFill   the emptiest non-root leaf's fill; NaN without one
      */
-    public record Stats(int height, long entries, long leaves, long internalPages, double leafFill, double minLeafFill) {
-    }
+    public record Stats(
+            int height, long entries, long leaves, long internalPages, double leafFill, double minLeafFill) {}
 
     /** Counts pages and entries and measures leaf fill by walking the whole tree. */
     public static Stats stats(BPlusTree tree) throws IOException {
@@ -157,7 +175,12 @@ public final class TreeDump {
     }
 
     private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("|", "\\|").replace("<", "\\<").replace(">", "\\>")
-                .replace("{", "\\{").replace("}", "\\}");
+        return s.replace("\\", "\\\\")
+                .replace("\"", "\\\"")
+                .replace("|", "\\|")
+                .replace("<", "\\<")
+                .replace(">", "\\>")
+                .replace("{", "\\{")
+                .replace("}", "\\}");
     }
 }

@@ -124,7 +124,9 @@ final class TreeInsert {
      * is made with the old root as its leftmost child: the tree grows by one level.
      */
     void insertSeparator(WritePath path, int level, Bytes key, long child) throws IOException {
-        if (EventListener.EMIT && tree.events.isEnabled()) tree.events.onEvent(TreeEvents.split(path.page(level + 1), child, key, level + 1, tree.capacity)); // the page at level + 1 split
+        if (EventListener.EMIT && tree.events.isEnabled())
+            tree.events.onEvent(TreeEvents.split(
+                    path.page(level + 1), child, key, level + 1, tree.capacity)); // the page at level + 1 split
         // BEGIN SOLUTION lab-04 T7
         if (level < 0) {
             try (PageGuard newRoot = pool.newPage(PageFormat.TYPE_INTERNAL)) {

@@ -38,6 +38,7 @@ final class TreeScan implements EntryIterator {
     private Bytes lastKey;
     /** The leaf the last batch came from, its sibling in the scan's direction, and the tree's modCount then. */
     private long leafId = NO_PAGE;
+
     private long siblingId = NO_PAGE;
     private long stamp;
     private boolean finished;
@@ -167,7 +168,9 @@ final class TreeScan implements EntryIterator {
                 leaf = tree.fetchLeaf(siblingId);
             } else {
                 Bytes seek = lastKey != null ? lastKey : descending ? to : from;
-                leaf = seek == null ? (descending ? seekRightmostLeaf() : tree.seekLeaf(Bytes.EMPTY)) : tree.seekLeaf(seek);
+                leaf = seek == null
+                        ? (descending ? seekRightmostLeaf() : tree.seekLeaf(Bytes.EMPTY))
+                        : tree.seekLeaf(seek);
                 if (leaf == null) {
                     finished = true;
                     return;

@@ -35,6 +35,7 @@ final class VictimBatch {
     private long bound = Long.MIN_VALUE;
     /** The frame of the entry at the bound: a frame of the same rank and a higher number is outside. */
     private int boundFrame;
+
     private boolean valid;
 
     /**

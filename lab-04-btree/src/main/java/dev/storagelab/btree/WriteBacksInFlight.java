@@ -49,6 +49,7 @@ final class WriteBacksInFlight {
 
     /** The pool: its monitor is the lock this state is guarded by, and what the waits here wait on. */
     private final BufferPool pool;
+
     private final PageFile file;
     /** Write-backs handed over and not yet on disk (or failed), by page id: the newest of each page. */
     private final Map<Long, Write> inFlight = new HashMap<>();

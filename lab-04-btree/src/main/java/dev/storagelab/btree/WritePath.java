@@ -24,6 +24,7 @@ final class WritePath implements AutoCloseable {
     private final List<Integer> slots = new ArrayList<>();
     /** Null without T11; with it, the tree's root latch, held exclusive until {@link #releaseAbove} or {@link #close}. */
     private final StampedLock rootLatch;
+
     private boolean holdsRootLatch;
 
     /** A path of pinned pages, without latches. */

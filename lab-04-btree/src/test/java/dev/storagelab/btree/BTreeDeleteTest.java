@@ -87,8 +87,11 @@ class BTreeDeleteTest {
             for (int absent : new int[] {0, 11, 201, 399, 5000}) {
                 delete(tree, model, key(absent));
             }
-            assertThat("deleting keys that are not there (before the first, between two, after the last) leaves every"
-                    + " page as it was", TreeDump.text(tree), equalTo(shape));
+            assertThat(
+                    "deleting keys that are not there (before the first, between two, after the last) leaves every"
+                            + " page as it was",
+                    TreeDump.text(tree),
+                    equalTo(shape));
             assertThat("and allocates or frees no page", tree.pageUsage().pagesInUse(), is(usage.pagesInUse()));
             Trees.assertHolds(tree, model, "after deleting absent keys");
         }
@@ -113,7 +116,10 @@ class BTreeDeleteTest {
             delete(tree, model, b("c"));
             assertThat("the last delete empties the tree", tree.size(), is(0L));
             assertThat("an empty tree has no root page", tree.rootId(), is(PageFormat.NO_PAGE));
-            assertThat("and no page in use: the root leaf was freed", tree.pageUsage().pagesInUse(), is(0L));
+            assertThat(
+                    "and no page in use: the root leaf was freed",
+                    tree.pageUsage().pagesInUse(),
+                    is(0L));
             put(tree, model, b("d"), b("vd"));
             assertThat("an emptied tree takes new keys", tree.get(b("d")), is(Optional.of(b("vd"))));
         }
@@ -131,13 +137,18 @@ class BTreeDeleteTest {
                 int rightAfter = right.usedBytes() - right.cellSize(right.cellCount() - 1) - PageFormat.SLOT_SIZE;
                 boolean shouldMerge = rightAfter < CAPACITY / 2 && left.usedBytes() + rightAfter <= CAPACITY;
                 delete(tree, model, last);
-                assertThat("deleting " + last + " leaves the right leaf with " + rightAfter + " of " + CAPACITY
-                        + " bytes and the left one with " + left.usedBytes() + ": the leaves merge exactly when the"
-                        + " right one is under half full and the two fit in one page", height(tree) == 1,
+                assertThat(
+                        "deleting " + last + " leaves the right leaf with " + rightAfter + " of " + CAPACITY
+                                + " bytes and the left one with " + left.usedBytes()
+                                + ": the leaves merge exactly when the"
+                                + " right one is under half full and the two fit in one page",
+                        height(tree) == 1,
                         is(shouldMerge));
             }
-            assertThat("after the merge the root leaf is the only page: the right leaf and the old root were freed",
-                    tree.pageUsage().pagesInUse(), is(1L));
+            assertThat(
+                    "after the merge the root leaf is the only page: the right leaf and the old root were freed",
+                    tree.pageUsage().pagesInUse(),
+                    is(1L));
             SlottedPage root = copyOf(tree, tree.rootId());
             assertThat("the new root is the merged leaf", root.isLeaf(), is(true));
             assertThat("the merged leaf has no siblings", root.next(), is(PageFormat.NO_PAGE));
@@ -151,8 +162,10 @@ class BTreeDeleteTest {
         try (BPlusTree tree = twoLeaves(model, 5)) {
             // Fill the left leaf with the odd keys below the separator, short of a split.
             Bytes separator = copyOf(tree, tree.rootId()).key(0);
-            for (int i = 1; key(i).compareTo(separator) < 0
-                    && rootChildren(tree).get(0).freeBytes() > 3 * (PageFormat.leafCellSize(9, 5) + 2); i += 2) {
+            for (int i = 1;
+                    key(i).compareTo(separator) < 0
+                            && rootChildren(tree).get(0).freeBytes() > 3 * (PageFormat.leafCellSize(9, 5) + 2);
+                    i += 2) {
                 put(tree, model, key(i), b("value"));
             }
             assertThat("(setup) still two leaves", rootChildren(tree).size(), is(2));
@@ -165,24 +178,38 @@ class BTreeDeleteTest {
                 if (rightAfter < CAPACITY / 2) {
                     break;
                 }
-                assertThat("the right leaf is still at least half full: no rebalancing, the left leaf is untouched",
-                        rootChildren(tree).get(0).cellCount(), is(leftBefore));
+                assertThat(
+                        "the right leaf is still at least half full: no rebalancing, the left leaf is untouched",
+                        rootChildren(tree).get(0).cellCount(),
+                        is(leftBefore));
             }
             List<SlottedPage> leaves = rootChildren(tree);
             assertThat("the two leaves could not fit in one page, so they stay two", leaves.size(), is(2));
             SlottedPage left = leaves.get(0);
             SlottedPage right = leaves.get(1);
             assertThat("the left leaf gave cells to the right one", left.cellCount(), lessThan(leftBefore));
-            assertThat("and the two are about equally full now (within one cell)",
-                    Math.abs(left.usedBytes() - right.usedBytes()), lessThanOrEqualTo(PageFormat.leafCellSize(9, 5) + 2));
-            assertThat("the right leaf is at least half full again", right.usedBytes(), greaterThanOrEqualTo(CAPACITY / 2 - 30));
-            assertThat("the root's separator is the right leaf's new first key", copyOf(tree, tree.rootId()).key(0),
+            assertThat(
+                    "and the two are about equally full now (within one cell)",
+                    Math.abs(left.usedBytes() - right.usedBytes()),
+                    lessThanOrEqualTo(PageFormat.leafCellSize(9, 5) + 2));
+            assertThat(
+                    "the right leaf is at least half full again",
+                    right.usedBytes(),
+                    greaterThanOrEqualTo(CAPACITY / 2 - 30));
+            assertThat(
+                    "the root's separator is the right leaf's new first key",
+                    copyOf(tree, tree.rootId()).key(0),
                     equalTo(right.key(0)));
             Trees.assertHolds(tree, model, "after redistributing");
         }
     }
 
-    enum Order { ASCENDING, DESCENDING, RANDOM, MIDDLE_OUT }
+    enum Order {
+        ASCENDING,
+        DESCENDING,
+        RANDOM,
+        MIDDLE_OUT
+    }
 
     @ParameterizedTest
     @EnumSource(Order.class)
@@ -213,8 +240,11 @@ class BTreeDeleteTest {
                 delete(tree, model, key(k));
                 deleted++;
                 int h = height(tree);
-                assertThat("deletes never grow the tree, and it shrinks one level at a time (after " + deleted + " "
-                        + order + " deletes)", h, allOf(greaterThanOrEqualTo(height - 1), lessThanOrEqualTo(height)));
+                assertThat(
+                        "deletes never grow the tree, and it shrinks one level at a time (after " + deleted + " "
+                                + order + " deletes)",
+                        h,
+                        allOf(greaterThanOrEqualTo(height - 1), lessThanOrEqualTo(height)));
                 height = h;
                 if (deleted % 100 == 0) {
                     Trees.assertHolds(tree, model, "after " + deleted + " " + order + " deletes");
@@ -242,7 +272,8 @@ class BTreeDeleteTest {
                     byte[] v = new byte[random.nextInt(maxCell - PageFormat.leafCellSize(k.length, 0) + 1)];
                     put(tree, model, key, Bytes.wrap(v));
                 } else {
-                    Bytes key = random.nextBoolean() ? model.ceilingKey(Bytes.wrap(new byte[] {(byte) random.nextInt()}))
+                    Bytes key = random.nextBoolean()
+                            ? model.ceilingKey(Bytes.wrap(new byte[] {(byte) random.nextInt()}))
                             : null;
                     if (key == null) {
                         key = model.firstKey();
@@ -271,14 +302,20 @@ class BTreeDeleteTest {
                     tree.delete(key(i));
                 }
                 Invariants.check(tree);
-                assertThat("cycle " + cycle + ": after deleting every key no page is in use", tree.pageUsage().pagesInUse(),
+                assertThat(
+                        "cycle " + cycle + ": after deleting every key no page is in use",
+                        tree.pageUsage().pagesInUse(),
                         is(0L));
                 tree.checkpoint();
             }
-            assertThat("the same 500 puts need the same pages every cycle: freed logical pages are handed out again",
-                    inUseWhenFull[2], is(inUseWhenFull[0]));
-            assertThat("the file does not grow from cycle to cycle: freed physical pages are reused",
-                    fileWhenFull[2], lessThanOrEqualTo(fileWhenFull[1]));
+            assertThat(
+                    "the same 500 puts need the same pages every cycle: freed logical pages are handed out again",
+                    inUseWhenFull[2],
+                    is(inUseWhenFull[0]));
+            assertThat(
+                    "the file does not grow from cycle to cycle: freed physical pages are reused",
+                    fileWhenFull[2],
+                    lessThanOrEqualTo(fileWhenFull[1]));
         }
     }
 }

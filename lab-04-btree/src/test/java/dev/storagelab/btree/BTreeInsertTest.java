@@ -95,8 +95,10 @@ class BTreeInsertTest {
             SlottedPage right = copyOf(tree, root.child(0));
             assertThat("the separator is the first key of the right leaf", root.key(0), equalTo(right.key(0)));
             SlottedPage left = copyOf(tree, root.leftmostChild());
-            assertThat("the halves are about equal: their key counts differ by at most one or two",
-                    Math.abs(left.cellCount() - right.cellCount()), lessThanOrEqualTo(2));
+            assertThat(
+                    "the halves are about equal: their key counts differ by at most one or two",
+                    Math.abs(left.cellCount() - right.cellCount()),
+                    lessThanOrEqualTo(2));
             Trees.assertHolds(tree, model, "after the first split");
         }
     }
@@ -115,15 +117,21 @@ class BTreeInsertTest {
                 long rootBefore = tree.rootId();
                 put(tree, model, key, b("v"));
                 int h = height(tree);
-                assertThat("a put grows the tree by at most one level (from " + height + ")", h,
+                assertThat(
+                        "a put grows the tree by at most one level (from " + height + ")",
+                        h,
                         allOf(greaterThanOrEqualTo(height), lessThanOrEqualTo(height + 1)));
                 if (h > height && height > 0) {
-                    assertThat("the tree grows only by a new root above the old one", tree.rootId(),
-                            is(not(rootBefore)));
-                    assertThat("the new root has the old root as its leftmost child", copyOf(tree, tree.rootId())
-                            .leftmostChild(), is(rootBefore));
-                    assertThat("and one separator: the key that moved up from the old root's split",
-                            copyOf(tree, tree.rootId()).cellCount(), is(1));
+                    assertThat(
+                            "the tree grows only by a new root above the old one", tree.rootId(), is(not(rootBefore)));
+                    assertThat(
+                            "the new root has the old root as its leftmost child",
+                            copyOf(tree, tree.rootId()).leftmostChild(),
+                            is(rootBefore));
+                    assertThat(
+                            "and one separator: the key that moved up from the old root's split",
+                            copyOf(tree, tree.rootId()).cellCount(),
+                            is(1));
                 }
                 if (h == 3) {
                     int rootKeys = copyOf(tree, tree.rootId()).cellCount();
@@ -132,13 +140,20 @@ class BTreeInsertTest {
                 }
                 height = h;
             }
-            assertThat("at height 3 the root gained separators: internal pages below it split (before the root split"
-                    + " in turn)", internalSplitSeen, is(true));
+            assertThat(
+                    "at height 3 the root gained separators: internal pages below it split (before the root split"
+                            + " in turn)",
+                    internalSplitSeen,
+                    is(true));
             Trees.assertHolds(tree, model, "after growing to height 4 with " + model.size() + " random keys");
         }
     }
 
-    enum Order { ASCENDING, DESCENDING, RANDOM }
+    enum Order {
+        ASCENDING,
+        DESCENDING,
+        RANDOM
+    }
 
     @ParameterizedTest
     @EnumSource(Order.class)
@@ -158,7 +173,9 @@ class BTreeInsertTest {
                 put(tree, model, key(k), value(k));
             }
             Trees.assertHolds(tree, model, order + " inserts of " + keys.size() + " keys");
-            assertThat(order + " inserts of 800 keys into 512-byte pages make at least 3 levels", height(tree),
+            assertThat(
+                    order + " inserts of 800 keys into 512-byte pages make at least 3 levels",
+                    height(tree),
                     greaterThanOrEqualTo(3));
             assertThat("keys between the keys inserted are absent", tree.get(b("key000010x")), is(Optional.empty()));
         }
@@ -187,7 +204,8 @@ class BTreeInsertTest {
                 random.nextBytes(v);
                 put(tree, model, key, Bytes.wrap(v));
             }
-            Trees.assertHolds(tree, model, "400 random puts of keys up to " + maxKey + " bytes and cells up to " + maxCell);
+            Trees.assertHolds(
+                    tree, model, "400 random puts of keys up to " + maxKey + " bytes and cells up to " + maxCell);
         }
     }
 
@@ -202,8 +220,11 @@ class BTreeInsertTest {
             }
             assertThat("(setup) six 71-byte cells (73 with their slots) fit in one leaf", height(tree), is(1));
             put(tree, model, key(2), b("y".repeat(PageFormat.maxCellSize(PageFormat.MIN_PAGE_SIZE) - 16)));
-            assertThat("key 2's new 114-byte cell does not fit beside the five others even once its old cell is gone:"
-                    + " the leaf splits", height(tree), is(2));
+            assertThat(
+                    "key 2's new 114-byte cell does not fit beside the five others even once its old cell is gone:"
+                            + " the leaf splits",
+                    height(tree),
+                    is(2));
             assertThat("an overwrite does not change the key count", tree.size(), is(6L));
             Trees.assertHolds(tree, model, "after the overwrite that split");
         }
@@ -217,22 +238,32 @@ class BTreeInsertTest {
             tree.put(b("a"), b("1"));
             Bytes largestKey = Bytes.wrap(new byte[maxKey]);
             tree.put(largestKey, Bytes.EMPTY);
-            assertThat("a key of exactly maxKeyBytes (" + maxKey + ") is accepted", tree.get(largestKey),
+            assertThat(
+                    "a key of exactly maxKeyBytes (" + maxKey + ") is accepted",
+                    tree.get(largestKey),
                     is(Optional.of(Bytes.EMPTY)));
             Bytes largestValue = Bytes.wrap(new byte[maxCell - PageFormat.leafCellSize(1, 0)]);
             tree.put(b("b"), largestValue);
-            assertThat("a cell of exactly maxCellSize (" + maxCell + " bytes) is accepted", tree.get(b("b")),
+            assertThat(
+                    "a cell of exactly maxCellSize (" + maxCell + " bytes) is accepted",
+                    tree.get(b("b")),
                     is(Optional.of(largestValue)));
 
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> tree.put(Bytes.wrap(new byte[maxKey + 1]), b("v")),
                     "a key longer than maxKeyBytes could not go up into an internal page as a separator");
-            assertThat("the message gives the key's size and the limit", e.getMessage(),
+            assertThat(
+                    "the message gives the key's size and the limit",
+                    e.getMessage(),
                     allOf(containsString(String.valueOf(maxKey + 1)), containsString(String.valueOf(maxKey))));
-            e = assertThrows(IllegalArgumentException.class,
+            e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> tree.put(b("c"), Bytes.wrap(new byte[maxCell - PageFormat.leafCellSize(1, 0) + 1])),
                     "a cell over a quarter page is refused: there are no overflow pages");
-            assertThat("the message gives the cell's size and the limit", e.getMessage(),
+            assertThat(
+                    "the message gives the cell's size and the limit",
+                    e.getMessage(),
                     allOf(containsString(String.valueOf(maxCell + 1)), containsString(String.valueOf(maxCell))));
             assertThat("refused puts change nothing", tree.size(), is(3L));
             assertThat("the refused key is not in the tree", tree.get(b("c")), is(Optional.empty()));
@@ -268,8 +299,10 @@ class BTreeInsertTest {
                 model.put(key(k), value(k));
             }
             Invariants.check(tree);
-            assertThat("(setup) the tree is far bigger than its 16 frames, so pages were evicted and read again",
-                    tree.poolStats().evictions(), greaterThan(100L));
+            assertThat(
+                    "(setup) the tree is far bigger than its 16 frames, so pages were evicted and read again",
+                    tree.poolStats().evictions(),
+                    greaterThan(100L));
             Trees.assertHolds(tree, model, "3000 random puts through a 16-frame pool");
         }
     }
@@ -278,14 +311,16 @@ class BTreeInsertTest {
     void aClosedTreeReopensWithEveryKey() throws IOException {
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         Random random = new Random(16);
-        try (DiskStorage storage = DiskStorage.open(dir); BPlusTree tree = Trees.openSmall(storage)) {
+        try (DiskStorage storage = DiskStorage.open(dir);
+                BPlusTree tree = Trees.openSmall(storage)) {
             for (int i = 0; i < 1000; i++) {
                 int k = random.nextInt(100_000);
                 tree.put(key(k), value(i));
                 model.put(key(k), value(i));
             }
         }
-        try (DiskStorage storage = DiskStorage.open(dir); BPlusTree tree = Trees.openSmall(storage)) {
+        try (DiskStorage storage = DiskStorage.open(dir);
+                BPlusTree tree = Trees.openSmall(storage)) {
             Invariants.check(tree);
             Trees.assertHolds(tree, model, "after close and reopen");
             tree.put(key(-1), value(-1));
@@ -294,5 +329,4 @@ class BTreeInsertTest {
             assertThat("the reopened tree takes new keys", tree.get(key(-1)), is(Optional.of(value(-1))));
         }
     }
-
 }

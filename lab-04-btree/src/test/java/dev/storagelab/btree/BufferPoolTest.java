@@ -91,13 +91,19 @@ class BufferPoolTest {
         Frame f = pool.create(PageFormat.TYPE_LEAF);
         long id = f.pageId();
         assertThat("create() returns the new page pinned", pool.pinnedFrames(), is(1));
-        assertThat("create() formats the page as an empty node of the type asked for", f.page().isLeaf(), is(true));
+        assertThat(
+                "create() formats the page as an empty node of the type asked for",
+                f.page().isLeaf(),
+                is(true));
         assertThat("the page's header carries its logical id", f.page().pageId(), is(id));
         pool.unpin(f, true);
         assertThat("unpin drops the only pin", pool.pinnedFrames(), is(0));
         Frame again = pool.fetch(id);
         assertThat("fetching a resident page returns the frame it is in", again, is(sameInstance(f)));
-        assertThat("a fetch of a resident page is a hit (create is neither a hit nor a miss)", pool.stats().hits(), is(1L));
+        assertThat(
+                "a fetch of a resident page is a hit (create is neither a hit nor a miss)",
+                pool.stats().hits(),
+                is(1L));
         assertThat("no page was read from the file", pool.stats().misses(), is(0L));
         assertThat("fetch pins", pool.pinnedFrames(), is(1));
         pool.unpin(again, false);
@@ -112,19 +118,29 @@ class BufferPoolTest {
         }
         BufferPool.PoolStats afterCreates = pool.stats();
         assertThat("10 pages through 3 frames: the first 7 were evicted", afterCreates.evictions(), is(7L));
-        assertThat("each evicted page was dirty (never written), so each was written back", afterCreates.pageWrites(),
+        assertThat(
+                "each evicted page was dirty (never written), so each was written back",
+                afterCreates.pageWrites(),
                 is(7L));
         assertThat("3 pages are resident", afterCreates.resident(), is(3));
         for (int i = ids.size() - 1; i >= 0; i--) {
             long id = ids.get(i);
             Frame f = pool.fetch(id);
-            assertThat("page " + id + " read back after its eviction holds what was written into it", marker(f),
+            assertThat(
+                    "page " + id + " read back after its eviction holds what was written into it",
+                    marker(f),
                     is(1000 + id));
             assertThat("the page read back is page " + id, f.pageId(), is(id));
             pool.unpin(f, false);
         }
-        assertThat("fetching newest first: the 3 resident pages are hits", pool.stats().hits(), is(3L));
-        assertThat("and the 7 evicted pages are read from the file: 7 misses", pool.stats().misses(), is(7L));
+        assertThat(
+                "fetching newest first: the 3 resident pages are hits",
+                pool.stats().hits(),
+                is(3L));
+        assertThat(
+                "and the 7 evicted pages are read from the file: 7 misses",
+                pool.stats().misses(),
+                is(7L));
     }
 
     @Test
@@ -138,11 +154,15 @@ class BufferPoolTest {
         for (int i = 0; i < 3; i++) {
             createMarked(pool); // evicts the three clean pages
         }
-        assertThat("evicting a clean page writes nothing: its bytes are already in the file", pool.stats().pageWrites(),
+        assertThat(
+                "evicting a clean page writes nothing: its bytes are already in the file",
+                pool.stats().pageWrites(),
                 is(3L));
         Frame f = pool.fetch(first);
         assertThat("the clean page evicted is read back intact", marker(f), is(1000 + first));
-        assertThat("the fetch evicted one of the new dirty pages, which was written back", pool.stats().pageWrites(),
+        assertThat(
+                "the fetch evicted one of the new dirty pages, which was written back",
+                pool.stats().pageWrites(),
                 is(4L));
         pool.unpin(f, false);
     }
@@ -155,7 +175,9 @@ class BufferPoolTest {
         for (int i = 0; i < 20; i++) {
             createMarked(pool);
         }
-        assertThat("20 pages went through the 2 frames left, but the pinned page stayed", pool.isResident(pinned.pageId()),
+        assertThat(
+                "20 pages went through the 2 frames left, but the pinned page stayed",
+                pool.isResident(pinned.pageId()),
                 is(true));
         assertThat("its bytes are untouched", marker(pinned), is(42L));
         Frame again = pool.fetch(pinned.pageId());
@@ -178,16 +200,22 @@ class BufferPoolTest {
         Frame b = pool.create(PageFormat.TYPE_LEAF);
         Frame c = pool.create(PageFormat.TYPE_LEAF);
         assertThat("(setup) the unpinned page was evicted to make room", pool.isResident(evicted), is(false));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.fetch(evicted),
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> pool.fetch(evicted),
                 "every frame is pinned: a miss must not evict a page someone is using");
-        assertThat("the error says why", e.getMessage(), allOf(containsString("buffer pool of 3 frames is full"),
-                containsString("pinned")));
-        assertThrows(IllegalStateException.class, () -> pool.create(PageFormat.TYPE_LEAF),
-                "create() needs a frame too");
+        assertThat(
+                "the error says why",
+                e.getMessage(),
+                allOf(containsString("buffer pool of 3 frames is full"), containsString("pinned")));
+        assertThrows(
+                IllegalStateException.class, () -> pool.create(PageFormat.TYPE_LEAF), "create() needs a frame too");
         assertThat("the refused calls pinned nothing", pool.pinnedFrames(), is(3));
         pool.unpin(b, true);
         Frame back = pool.fetch(evicted);
-        assertThat("once a frame is unpinned the fetch works, and the page reads back intact", marker(back),
+        assertThat(
+                "once a frame is unpinned the fetch works, and the page reads back intact",
+                marker(back),
                 is(1000 + evicted));
         pool.unpin(back, false);
         pool.unpin(a, true);
@@ -200,9 +228,12 @@ class BufferPoolTest {
         BufferPool pool = pool(3);
         Frame f = pool.create(PageFormat.TYPE_LEAF);
         pool.unpin(f, true);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.unpin(f, false),
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> pool.unpin(f, false),
                 "an unpin without a pin is a bug that would let a page in use be evicted: it must fail");
-        assertThat("the message names the frame and says it is not pinned", e.getMessage(), containsString("not pinned"));
+        assertThat(
+                "the message names the frame and says it is not pinned", e.getMessage(), containsString("not pinned"));
         assertThat("the failed unpin left the pin count at 0, not -1", pool.pinnedFrames(), is(0));
         Frame again = pool.fetch(f.pageId());
         assertThat("one fetch pins it once", pool.pinnedFrames(), is(1));
@@ -224,11 +255,16 @@ class BufferPoolTest {
         try {
             back = pool.fetch(id);
         } catch (CorruptionException e) {
-            throw new AssertionError("page " + id + " was unpinned dirty, then fetched and unpinned clean: it must"
-                    + " still be written back when evicted, but it cannot be read: " + e.getMessage(), e);
+            throw new AssertionError(
+                    "page " + id + " was unpinned dirty, then fetched and unpinned clean: it must"
+                            + " still be written back when evicted, but it cannot be read: " + e.getMessage(),
+                    e);
         }
-        assertThat("unpin(frame, false) must not clear the dirty flag an earlier unpin set: the page was written back"
-                + " when it was evicted and reads back intact", marker(back), is(1000 + id));
+        assertThat(
+                "unpin(frame, false) must not clear the dirty flag an earlier unpin set: the page was written back"
+                        + " when it was evicted and reads back intact",
+                marker(back),
+                is(1000 + id));
         pool.unpin(back, false);
     }
 
@@ -241,8 +277,10 @@ class BufferPoolTest {
         Frame f = pool.fetch(a);
         pool.unpin(f, false);
         createMarked(pool);
-        assertThat("with LRU, the page used least recently is evicted: b (a was fetched again after b and c)",
-                pool.isResident(b), is(false));
+        assertThat(
+                "with LRU, the page used least recently is evicted: b (a was fetched again after b and c)",
+                pool.isResident(b),
+                is(false));
         assertThat("a was used recently", pool.isResident(a), is(true));
         assertThat("c was used after b", pool.isResident(c), is(true));
     }
@@ -251,7 +289,8 @@ class BufferPoolTest {
     void theHitRateIsHitsOverFetches() throws IOException {
         BufferPool pool = pool(3);
         long a = createMarked(pool);
-        assertThat("no fetch yet: the hit rate is NaN", Double.isNaN(pool.stats().hitRate()), is(true));
+        assertThat(
+                "no fetch yet: the hit rate is NaN", Double.isNaN(pool.stats().hitRate()), is(true));
         for (int i = 0; i < 3; i++) {
             pool.unpin(pool.fetch(a), false);
         }
@@ -274,16 +313,19 @@ class BufferPoolTest {
         List<Long> others = List.of(createMarked(pool), createMarked(pool), createMarked(pool));
         assertThat("(setup) the first page was evicted and written", pool.isResident(bad), is(false));
         storage.flipBit(NAME, table.physicalForRead(bad) * PAGE_SIZE + MARKER_OFFSET, 3);
-        assertThrows(CorruptionException.class, () -> pool.fetch(bad),
-                "a page that fails its checksum is never handed out");
+        assertThrows(
+                CorruptionException.class, () -> pool.fetch(bad), "a page that fails its checksum is never handed out");
         assertThat("the corrupt page is not cached", pool.isResident(bad), is(false));
         assertThat("the failed fetch holds no pin", pool.pinnedFrames(), is(0));
         List<Frame> pinned = new ArrayList<>();
         for (long id : others) {
             pinned.add(pool.fetch(id));
         }
-        assertThat("all 3 frames can still be pinned at once: the frame taken for the failed read went back to the"
-                + " pool", pool.pinnedFrames(), is(3));
+        assertThat(
+                "all 3 frames can still be pinned at once: the frame taken for the failed read went back to the"
+                        + " pool",
+                pool.pinnedFrames(),
+                is(3));
         for (Frame f : pinned) {
             assertThat("page " + f.pageId() + " reads back intact", marker(f), is(1000 + f.pageId()));
             pool.unpin(f, false);
@@ -321,10 +363,14 @@ class BufferPoolTest {
             w.join();
         }
         assertThat("no fetch failed or got another page: " + failures, failures.isEmpty(), is(true));
-        assertThat("every pin was dropped: two threads' pins and unpins must both count, so none is lost",
-                pool.pinnedFrames(), is(0));
-        assertThat("every fetch counted as a hit or a miss",
-                pool.stats().fetches() - fetchesBefore, is((long) threads * fetchesEach));
+        assertThat(
+                "every pin was dropped: two threads' pins and unpins must both count, so none is lost",
+                pool.pinnedFrames(),
+                is(0));
+        assertThat(
+                "every fetch counted as a hit or a miss",
+                pool.stats().fetches() - fetchesBefore,
+                is((long) threads * fetchesEach));
     }
 
     @Test
@@ -338,7 +384,8 @@ class BufferPoolTest {
             assertThat("and latches it shared", reader.frame().isLatchedShared(), is(true));
         }
         try (PageGuard writer = pool.write(changed)) {
-            assertThat("a write guard latches its page exclusive", writer.frame().isLatchedExclusive(), is(true));
+            assertThat(
+                    "a write guard latches its page exclusive", writer.frame().isLatchedExclusive(), is(true));
             mark(writer.frame(), 77);
             writer.markDirty();
         }
@@ -348,7 +395,9 @@ class BufferPoolTest {
         assertThat("only the page marked dirty is written back", pool.stats().pageWrites() - writesBefore, is(1L));
         try (PageGuard again = pool.pin(changed)) {
             assertThat("the change was kept", marker(again.frame()), is(77L));
-            assertThat("a pin guard takes no latch", again.frame().isLatchedShared() || again.frame().isLatchedExclusive(),
+            assertThat(
+                    "a pin guard takes no latch",
+                    again.frame().isLatchedShared() || again.frame().isLatchedExclusive(),
                     is(false));
         }
     }
@@ -370,10 +419,14 @@ class BufferPoolTest {
         assertThrows(IllegalStateException.class, guard::page, "a closed guard refuses to hand out its page");
         try (PageGuard reader = pool.read(id)) {
             reader.upgradeToExclusive();
-            assertThat("an upgraded guard holds the latch exclusive", reader.frame().isLatchedExclusive(), is(true));
+            assertThat(
+                    "an upgraded guard holds the latch exclusive",
+                    reader.frame().isLatchedExclusive(),
+                    is(true));
         }
         try (PageGuard writer = pool.write(id)) {
-            assertThat("the upgraded guard let go of its exclusive latch", writer.latch(), is(PageGuard.Latch.EXCLUSIVE));
+            assertThat(
+                    "the upgraded guard let go of its exclusive latch", writer.latch(), is(PageGuard.Latch.EXCLUSIVE));
         }
     }
 

@@ -61,7 +61,7 @@ class BulkLoadTest {
     void aBulkLoadedTreeHoldsWhatInsertsWouldHold() throws IOException {
         List<Entry> entries = entries(2000);
         try (BPlusTree loaded = Trees.openSmall(new FaultInjectingStorage(1));
-             BPlusTree inserted = Trees.openSmall(new FaultInjectingStorage(2))) {
+                BPlusTree inserted = Trees.openSmall(new FaultInjectingStorage(2))) {
             loaded.bulkLoad(entries.iterator(), 1.0);
             List<Entry> shuffled = new ArrayList<>(entries);
             Collections.shuffle(shuffled, new Random(3));
@@ -71,13 +71,16 @@ class BulkLoadTest {
             Invariants.check(loaded);
             Trees.assertHolds(loaded, model(entries), "a bulk load of 2000 entries");
             for (int i = 0; i < 4000; i += 37) {
-                assertThat("get(" + key(i) + ") is the same on the bulk-loaded and the inserted tree", loaded.get(key(i)),
+                assertThat(
+                        "get(" + key(i) + ") is the same on the bulk-loaded and the inserted tree",
+                        loaded.get(key(i)),
                         is(inserted.get(key(i))));
             }
             assertThat("odd keys were never loaded", loaded.get(key(1)), is(Optional.empty()));
             TreeDump.Stats bulk = TreeDump.stats(loaded);
             TreeDump.Stats random = TreeDump.stats(inserted);
-            assertThat("full leaves need fewer pages than random inserts, which leave leaves about 69% full",
+            assertThat(
+                    "full leaves need fewer pages than random inserts, which leave leaves about 69% full",
                     bulk.leaves(), lessThan(random.leaves()));
             assertThat("and never a taller tree", bulk.height(), lessThanOrEqualTo(random.height()));
         }
@@ -87,18 +90,25 @@ class BulkLoadTest {
     void theFillFactorSetsHowFullTheLeavesAre() throws IOException {
         List<Entry> entries = entries(3000);
         try (BPlusTree full = Trees.openSmall(new FaultInjectingStorage(4));
-             BPlusTree spacious = Trees.openSmall(new FaultInjectingStorage(5))) {
+                BPlusTree spacious = Trees.openSmall(new FaultInjectingStorage(5))) {
             full.bulkLoad(entries.iterator(), 1.0);
             spacious.bulkLoad(entries.iterator(), 0.7);
             Invariants.check(full);
             Invariants.check(spacious);
             TreeDump.Stats fullStats = TreeDump.stats(full);
             TreeDump.Stats spaciousStats = TreeDump.stats(spacious);
-            assertThat("fill factor 1.0: each leaf takes entries until the next one would not fit, so the leaves are on"
-                    + " average at least 95% full (" + fullStats + ")", fullStats.leafFill(), greaterThanOrEqualTo(0.95));
-            assertThat("fill factor 0.7: leaves about 70% full, never more (" + spaciousStats + ")",
-                    spaciousStats.leafFill(), allOf(greaterThanOrEqualTo(0.62), lessThanOrEqualTo(0.7)));
-            assertThat("room was left in the leaves for later inserts", spaciousStats.leaves(),
+            assertThat(
+                    "fill factor 1.0: each leaf takes entries until the next one would not fit, so the leaves are on"
+                            + " average at least 95% full (" + fullStats + ")",
+                    fullStats.leafFill(),
+                    greaterThanOrEqualTo(0.95));
+            assertThat(
+                    "fill factor 0.7: leaves about 70% full, never more (" + spaciousStats + ")",
+                    spaciousStats.leafFill(),
+                    allOf(greaterThanOrEqualTo(0.62), lessThanOrEqualTo(0.7)));
+            assertThat(
+                    "room was left in the leaves for later inserts",
+                    spaciousStats.leaves(),
                     greaterThanOrEqualTo(fullStats.leaves() * 13 / 10));
             Trees.assertHolds(spacious, model(entries), "a bulk load at fill factor 0.7");
         }
@@ -116,12 +126,15 @@ class BulkLoadTest {
                     try {
                         Invariants.check(tree);
                     } catch (AssertionError e) {
-                        throw new AssertionError("bulk load of " + n + " entries at fill factor " + fill + ": "
-                                + e.getMessage(), e);
+                        throw new AssertionError(
+                                "bulk load of " + n + " entries at fill factor " + fill + ": " + e.getMessage(), e);
                     }
-                    assertThat("bulk load of " + n + " entries at fill " + fill + ": size()", tree.size(), is((long) n));
+                    assertThat(
+                            "bulk load of " + n + " entries at fill " + fill + ": size()", tree.size(), is((long) n));
                     assertThat("bulk load of " + n + ": the first key", tree.get(key(0)), is(Optional.of(value(0))));
-                    assertThat("bulk load of " + n + ": the last key", tree.get(key(2 * (n - 1))),
+                    assertThat(
+                            "bulk load of " + n + ": the last key",
+                            tree.get(key(2 * (n - 1))),
                             is(Optional.of(value(n - 1))));
                 }
             }
@@ -143,7 +156,8 @@ class BulkLoadTest {
     @Test
     void aBulkLoadedTreeTakesPutsAndDeletesAndSurvivesReopening() throws IOException {
         TreeMap<Bytes, Bytes> model = model(entries(1000));
-        try (DiskStorage storage = DiskStorage.open(dir); BPlusTree tree = Trees.openSmall(storage)) {
+        try (DiskStorage storage = DiskStorage.open(dir);
+                BPlusTree tree = Trees.openSmall(storage)) {
             tree.bulkLoad(entries(1000).iterator(), 1.0);
             Random random = new Random(7);
             for (int op = 0; op < 400; op++) {
@@ -158,7 +172,8 @@ class BulkLoadTest {
                 Invariants.check(tree);
             }
         }
-        try (DiskStorage storage = DiskStorage.open(dir); BPlusTree tree = Trees.openSmall(storage)) {
+        try (DiskStorage storage = DiskStorage.open(dir);
+                BPlusTree tree = Trees.openSmall(storage)) {
             Invariants.check(tree);
             Trees.assertHolds(tree, model, "a bulk-loaded tree after puts, deletes, close and reopen");
         }
@@ -168,16 +183,23 @@ class BulkLoadTest {
     void onlyAnEmptyTreeCanBeBulkLoaded() throws IOException {
         try (BPlusTree tree = Trees.openSmall(new FaultInjectingStorage(8))) {
             tree.bulkLoad(entries(10).iterator(), 1.0);
-            IllegalStateException e = assertThrows(IllegalStateException.class,
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
                     () -> tree.bulkLoad(List.of(Entry.put(b("zz"), b("1"))).iterator(), 1.0),
                     "a bulk load builds a tree from scratch: it cannot merge into keys already there");
-            assertThat("the message says the tree is not empty", e.getMessage(),
+            assertThat(
+                    "the message says the tree is not empty",
+                    e.getMessage(),
                     allOf(containsString("empty"), containsString("10")));
             assertThat("the refused load added nothing", tree.size(), is(10L));
             assertThat("the refused entry is not in the tree", tree.get(b("zz")), is(Optional.empty()));
-            assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(Collections.emptyIterator(), 1.5),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tree.bulkLoad(Collections.emptyIterator(), 1.5),
                     "a fill factor above 1.0 is refused");
-            assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(Collections.emptyIterator(), 0.3),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tree.bulkLoad(Collections.emptyIterator(), 0.3),
                     "a fill factor below 0.5 would break the occupancy rule, so it is refused");
             Invariants.check(tree);
         }
@@ -203,14 +225,21 @@ class BulkLoadTest {
         for (int i = 0; i < inputs.size(); i++) {
             try (BPlusTree tree = Trees.openSmall(new FaultInjectingStorage(9 + i))) {
                 List<Entry> input = inputs.get(i);
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                IllegalArgumentException e = assertThrows(
+                        IllegalArgumentException.class,
                         () -> tree.bulkLoad(input.iterator(), 1.0),
-                        "input " + i + " (" + input.subList(Math.max(0, input.size() - 3), input.size()) + " at its end)"
+                        "input " + i + " (" + input.subList(Math.max(0, input.size() - 3), input.size())
+                                + " at its end)"
                                 + " is not strictly increasing live entries that fit a page: it must be refused");
-                assertThat("the message names the key at fault (or, for an entry too large, the cell size)", e.getMessage(),
+                assertThat(
+                        "the message names the key at fault (or, for an entry too large, the cell size)",
+                        e.getMessage(),
                         containsString(expected.get(i)));
                 assertThat("a refused load leaves the tree empty", tree.size(), is(0L));
-                assertThat("and frees every page it made: nothing leaks", tree.pageUsage().pagesInUse(), is(0L));
+                assertThat(
+                        "and frees every page it made: nothing leaks",
+                        tree.pageUsage().pagesInUse(),
+                        is(0L));
                 Invariants.check(tree);
                 tree.bulkLoad(entries(50).iterator(), 1.0);
                 assertThat("the tree can be bulk loaded again", tree.size(), is(50L));

@@ -96,8 +96,12 @@ class CheckpointTest {
     }
 
     static Stream<Arguments> crashModes() {
-        return Stream.of(Arguments.of(CrashMode.LOSE_UNSYNCED, 1), Arguments.of(CrashMode.KEEP_UNSYNCED, 1),
-                Arguments.of(CrashMode.RANDOM, 1), Arguments.of(CrashMode.RANDOM, 2), Arguments.of(CrashMode.RANDOM, 3));
+        return Stream.of(
+                Arguments.of(CrashMode.LOSE_UNSYNCED, 1),
+                Arguments.of(CrashMode.KEEP_UNSYNCED, 1),
+                Arguments.of(CrashMode.RANDOM, 1),
+                Arguments.of(CrashMode.RANDOM, 2),
+                Arguments.of(CrashMode.RANDOM, 3));
     }
 
     @ParameterizedTest(name = "{0}, seed {1}")
@@ -108,15 +112,22 @@ class CheckpointTest {
         TreeMap<Bytes, Bytes> a = buildCheckpointA(tree);
         TreeMap<Bytes, Bytes> later = new TreeMap<>(a);
         changeEverything(tree, later);
-        assertThat("(setup) the writes after the checkpoint evicted dirty pages: the file was written",
-                tree.poolStats().pageWrites(), greaterThan(50L));
+        assertThat(
+                "(setup) the writes after the checkpoint evicted dirty pages: the file was written",
+                tree.poolStats().pageWrites(),
+                greaterThan(50L));
         storage.powerLoss(); // the tree object is dead now, as after a real crash
         try (BPlusTree reopened = reopen(storage)) {
-            Trees.assertHolds(reopened, a, "after a power loss (" + mode + "), the tree is exactly as the checkpoint left"
-                    + " it: pages written since went to fresh physical pages, and no meta page names them");
+            Trees.assertHolds(
+                    reopened,
+                    a,
+                    "after a power loss (" + mode + "), the tree is exactly as the checkpoint left"
+                            + " it: pages written since went to fresh physical pages, and no meta page names them");
             for (Bytes k : later.keySet()) {
                 if (!a.containsKey(k)) {
-                    assertThat("a key first put after the checkpoint is gone after the power loss", reopened.get(k),
+                    assertThat(
+                            "a key first put after the checkpoint is gone after the power loss",
+                            reopened.get(k),
                             is(Optional.empty()));
                     break;
                 }
@@ -135,7 +146,9 @@ class CheckpointTest {
         storage.powerLoss();
         try (BPlusTree reopened = reopen(storage)) {
             assertThat("a put before sync() survives a power loss", reopened.get(b("a")), is(Optional.of(b("1"))));
-            assertThat("a put before close() survives a power loss: close takes a checkpoint", reopened.get(b("b")),
+            assertThat(
+                    "a put before close() survives a power loss: close takes a checkpoint",
+                    reopened.get(b("b")),
                     is(Optional.of(b("2"))));
             reopened.put(b("c"), b("3"));
         }
@@ -157,7 +170,10 @@ class CheckpointTest {
         dryTree.checkpoint();
         long mutations = dry.mutationCount() - before;
         dryTree.close();
-        assertThat("(setup) the checkpoint writes pages, table chunks, forces and a meta page", mutations, greaterThan(10L));
+        assertThat(
+                "(setup) the checkpoint writes pages, table chunks, forces and a meta page",
+                mutations,
+                greaterThan(10L));
         int atA = 0;
         int atB = 0;
         for (long n = 1; n <= mutations; n++) {
@@ -170,9 +186,14 @@ class CheckpointTest {
             storage.powerLoss();
             try (BPlusTree reopened = reopen(storage)) {
                 long size = reopened.size();
-                boolean isB = size == b.size() && reopened.get(b.lastKey()).equals(Optional.of(b.lastEntry().getValue()));
-                Trees.assertHolds(reopened, isB ? b : a, "a crash before mutation " + n + " of " + mutations + " of a"
-                        + " checkpoint: the tree must reopen exactly at the previous checkpoint or at the new one");
+                boolean isB = size == b.size()
+                        && reopened.get(b.lastKey())
+                                .equals(Optional.of(b.lastEntry().getValue()));
+                Trees.assertHolds(
+                        reopened,
+                        isB ? b : a,
+                        "a crash before mutation " + n + " of " + mutations + " of a"
+                                + " checkpoint: the tree must reopen exactly at the previous checkpoint or at the new one");
                 if (isB) {
                     atB++;
                 } else {
@@ -180,8 +201,11 @@ class CheckpointTest {
                 }
             }
         }
-        assertThat("a crash before the new meta page is written reopens at the previous checkpoint (" + atA + " of "
-                + mutations + " crash points did, " + atB + " reopened at the new one)", atA, greaterThan(0));
+        assertThat(
+                "a crash before the new meta page is written reopens at the previous checkpoint (" + atA + " of "
+                        + mutations + " crash points did, " + atB + " reopened at the new one)",
+                atA,
+                greaterThan(0));
     }
 
     /** The physical pages the newest checkpoint in the file references: its meta slot, its table chunks, its tree pages. */
@@ -219,9 +243,12 @@ class CheckpointTest {
                 byte[] after = storage.contents(FILE);
                 for (long p : referenced) {
                     int from = (int) p * PAGE_SIZE;
-                    assertThat("round " + round + ": physical page " + p + " belongs to the last checkpoint; until the next"
-                            + " checkpoint is durable it must not change (write a copy elsewhere and remap the page)",
-                            Arrays.equals(before, from, from + PAGE_SIZE, after, from, from + PAGE_SIZE), is(true));
+                    assertThat(
+                            "round " + round + ": physical page " + p
+                                    + " belongs to the last checkpoint; until the next"
+                                    + " checkpoint is durable it must not change (write a copy elsewhere and remap the page)",
+                            Arrays.equals(before, from, from + PAGE_SIZE, after, from, from + PAGE_SIZE),
+                            is(true));
                 }
                 assertThat("(setup) pages were written since the checkpoint", Arrays.equals(before, after), is(false));
                 tree.checkpoint();
@@ -233,21 +260,35 @@ class CheckpointTest {
     @Test
     void theMetaSlotsAlternate() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(7);
-        try (BPlusTree tree = Trees.openSmall(storage); PageFile file = new PageFile(storage, FILE, PAGE_SIZE)) {
+        try (BPlusTree tree = Trees.openSmall(storage);
+                PageFile file = new PageFile(storage, FILE, PAGE_SIZE)) {
             tree.put(b("a"), b("1"));
             assertThat("the first checkpoint after creation is generation 1", tree.checkpoint(), is(1L));
-            assertThat("checkpoint 1 is written to slot 1", MetaPage.read(file, 1).generation(), is(1L));
-            assertThat("slot 0 still holds checkpoint 0, the empty tree", MetaPage.read(file, 0).generation(), is(0L));
+            assertThat(
+                    "checkpoint 1 is written to slot 1", MetaPage.read(file, 1).generation(), is(1L));
+            assertThat(
+                    "slot 0 still holds checkpoint 0, the empty tree",
+                    MetaPage.read(file, 0).generation(),
+                    is(0L));
             byte[] slot1 = Arrays.copyOfRange(storage.contents(FILE), PAGE_SIZE, 2 * PAGE_SIZE);
             tree.put(b("b"), b("2"));
             assertThat("the second checkpoint is generation 2", tree.checkpoint(), is(2L));
             assertThat("checkpoint 2 goes to slot 0", MetaPage.read(file, 0).generation(), is(2L));
-            assertThat("and leaves slot 1, checkpoint 1, byte for byte as it was",
-                    Arrays.copyOfRange(storage.contents(FILE), PAGE_SIZE, 2 * PAGE_SIZE), equalTo(slot1));
-            assertThat("checkpoint 2 records the root and the key count", MetaPage.read(file, 0).entryCount(), is(2L));
+            assertThat(
+                    "and leaves slot 1, checkpoint 1, byte for byte as it was",
+                    Arrays.copyOfRange(storage.contents(FILE), PAGE_SIZE, 2 * PAGE_SIZE),
+                    equalTo(slot1));
+            assertThat(
+                    "checkpoint 2 records the root and the key count",
+                    MetaPage.read(file, 0).entryCount(),
+                    is(2L));
             assertThat("a checkpoint with nothing changed is still a new generation", tree.checkpoint(), is(3L));
-            assertThat("checkpoint 3 goes to slot 1 again", MetaPage.read(file, 1).generation(), is(3L));
-            assertThat("newest() picks the higher generation", MetaPage.newest(file).generation(), is(3L));
+            assertThat(
+                    "checkpoint 3 goes to slot 1 again", MetaPage.read(file, 1).generation(), is(3L));
+            assertThat(
+                    "newest() picks the higher generation",
+                    MetaPage.newest(file).generation(),
+                    is(3L));
         }
     }
 
@@ -282,17 +323,22 @@ class CheckpointTest {
         storage.powerLoss();
         try (BPlusTree reopened = BPlusTree.open(storage, options)) {
             Invariants.check(reopened);
-            Trees.assertHolds(reopened, a, "slot 0 (checkpoint 2) is damaged by " + damage + ": the tree must reopen at"
-                    + " checkpoint 1 from slot 1 (the valid slot with the highest generation), whose pages checkpoint 2"
-                    + " did not overwrite");
+            Trees.assertHolds(
+                    reopened,
+                    a,
+                    "slot 0 (checkpoint 2) is damaged by " + damage + ": the tree must reopen at"
+                            + " checkpoint 1 from slot 1 (the valid slot with the highest generation), whose pages checkpoint 2"
+                            + " did not overwrite");
             reopened.put(b("z"), b("after"));
-            assertThat("the tree goes on from checkpoint 1: the next checkpoint is generation 2 again, into slot 0",
-                    reopened.checkpoint(), is(2L));
+            assertThat(
+                    "the tree goes on from checkpoint 1: the next checkpoint is generation 2 again, into slot 0",
+                    reopened.checkpoint(),
+                    is(2L));
         }
         storage.powerLoss();
         try (BPlusTree reopened = BPlusTree.open(storage, options)) {
-            assertThat("the new checkpoint 2 replaced the damaged one", reopened.get(b("z")),
-                    is(Optional.of(b("after"))));
+            assertThat(
+                    "the new checkpoint 2 replaced the damaged one", reopened.get(b("z")), is(Optional.of(b("after"))));
             assertThat("checkpoint 1's 300 keys and the new one", reopened.size(), is(301L));
         }
     }
@@ -306,9 +352,13 @@ class CheckpointTest {
         }
         storage.flipBit(FILE, 60, 1);
         storage.flipBit(FILE, PAGE_SIZE + 60, 1);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> Trees.openSmall(storage),
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
+                () -> Trees.openSmall(storage),
                 "with neither meta slot valid there is no checkpoint to open: that is corruption, not an empty tree");
-        assertThat("the message names the file and both failures", e.getMessage(),
+        assertThat(
+                "the message names the file and both failures",
+                e.getMessage(),
                 allOf(containsString(FILE), containsString("physical 0"), containsString("physical 1")));
     }
 
@@ -337,10 +387,13 @@ class CheckpointTest {
             PageTable.Usage usage = tree.pageUsage();
             long chunks = usage.pagesInUse() / PageTable.entriesPerChunk(PAGE_SIZE) + 1;
             long bound = 2 * (usage.pagesInUse() + chunks) + MetaPage.SLOTS;
-            assertThat("round " + round + ": the file holds at most two copies of each page (the one the last checkpoint"
-                    + " references and a newer one) and the meta slots, " + bound + " pages; the pages the previous"
-                    + " checkpoint alone referenced must be reused (" + usage + ")",
-                    storage.size(FILE) / PAGE_SIZE, lessThanOrEqualTo(bound));
+            assertThat(
+                    "round " + round + ": the file holds at most two copies of each page (the one the last checkpoint"
+                            + " references and a newer one) and the meta slots, " + bound
+                            + " pages; the pages the previous"
+                            + " checkpoint alone referenced must be reused (" + usage + ")",
+                    storage.size(FILE) / PAGE_SIZE,
+                    lessThanOrEqualTo(bound));
         }
         Invariants.check(tree);
         Trees.assertHolds(tree, model, "after 30 rounds of overwrites and checkpoints");

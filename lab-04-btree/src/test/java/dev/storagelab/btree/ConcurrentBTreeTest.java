@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 class ConcurrentBTreeTest {
 
     private static BPlusTree filled(int keys) throws IOException {
-        BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.small().withPoolFrames(64));
+        BPlusTree tree =
+                BPlusTree.open(new FaultInjectingStorage(), Trees.small().withPoolFrames(64));
         for (int i = 0; i < keys; i++) {
             tree.put(key(i), value(i));
         }
@@ -45,8 +46,10 @@ class ConcurrentBTreeTest {
             try (PageGuard leaf = tree.latches.findLeafShared(key(123))) {
                 assertThat("the leaf holds the key", leaf.page().search(key(123)), greaterThanOrEqualTo(0));
                 assertThat("the leaf is latched shared", leaf.frame().isLatchedShared(), is(true));
-                assertThat("every internal page was let go on the way down: only the leaf is pinned",
-                        tree.pool().pinnedFrames(), is(1));
+                assertThat(
+                        "every internal page was let go on the way down: only the leaf is pinned",
+                        tree.pool().pinnedFrames(),
+                        is(1));
             }
             assertThat(tree.pool().pinnedFrames(), is(0));
         }
@@ -79,12 +82,16 @@ class ConcurrentBTreeTest {
             AtomicReference<Optional<Bytes>> sameLeaf = new AtomicReference<>();
             Thread reader;
             try {
-                assertThat("a get in another leaf does not wait for the writer", tree.get(key(390)),
+                assertThat(
+                        "a get in another leaf does not wait for the writer",
+                        tree.get(key(390)),
                         equalTo(Optional.of(value(390))));
                 reader = TestThreads.start("reader", () -> sameLeaf.set(tree.get(key(10))), failures);
                 reader.join(TimeUnit.MILLISECONDS.toMillis(300));
-                assertThat("a get of a key whose leaf a writer holds exclusive waits for it (it latches the leaf shared)",
-                        sameLeaf.get(), nullValue());
+                assertThat(
+                        "a get of a key whose leaf a writer holds exclusive waits for it (it latches the leaf shared)",
+                        sameLeaf.get(),
+                        nullValue());
             } finally {
                 writer.close();
             }
@@ -100,30 +107,44 @@ class ConcurrentBTreeTest {
             tree.put(Bytes.of("k".repeat(20)), value(0)); // the longest key so far: 20 bytes
             int separator = PageFormat.SLOT_SIZE + PageFormat.internalCellSize(20);
             SlottedPage leaf = new SlottedPage(new byte[PageFormat.MIN_PAGE_SIZE]).init(PageFormat.TYPE_LEAF, 7);
-            assertThat("a leaf is never safe: the structure change is for the leaf itself", tree.latches.isSafe(leaf, false),
+            assertThat(
+                    "a leaf is never safe: the structure change is for the leaf itself",
+                    tree.latches.isSafe(leaf, false),
                     is(false));
-            SlottedPage internal = new SlottedPage(new byte[PageFormat.MIN_PAGE_SIZE]).init(PageFormat.TYPE_INTERNAL, 8);
+            SlottedPage internal =
+                    new SlottedPage(new byte[PageFormat.MIN_PAGE_SIZE]).init(PageFormat.TYPE_INTERNAL, 8);
             internal.setLeftmostChild(100);
             int i = 0;
             while (internal.usedBytes() - separator < tree.capacity() / 2) {
-                assertThat("an internal page that one removed separator leaves under half full is not safe: "
-                        + internal, tree.latches.isSafe(internal, false), is(false));
+                assertThat(
+                        "an internal page that one removed separator leaves under half full is not safe: " + internal,
+                        tree.latches.isSafe(internal, false),
+                        is(false));
                 internal.insertInternal(i, Bytes.of(String.format("s%09d", i)), 101 + i);
                 i++;
             }
-            assertThat("at least half full without one separator, and room for one more: safe " + internal,
-                    tree.latches.isSafe(internal, false), is(true));
+            assertThat(
+                    "at least half full without one separator, and room for one more: safe " + internal,
+                    tree.latches.isSafe(internal, false),
+                    is(true));
             while (internal.freeBytes() >= separator) {
                 internal.insertInternal(i, Bytes.of(String.format("s%09d", i)), 101 + i);
                 i++;
             }
-            assertThat("no room for one more separator: not safe " + internal, tree.latches.isSafe(internal, false), is(false));
+            assertThat(
+                    "no room for one more separator: not safe " + internal,
+                    tree.latches.isSafe(internal, false),
+                    is(false));
             SlottedPage root = new SlottedPage(new byte[PageFormat.MIN_PAGE_SIZE]).init(PageFormat.TYPE_INTERNAL, 9);
             root.setLeftmostChild(100);
             root.insertInternal(0, Bytes.of("m"), 101);
-            assertThat("a root with one key could be left with none: not safe", tree.latches.isSafe(root, true), is(false));
+            assertThat(
+                    "a root with one key could be left with none: not safe",
+                    tree.latches.isSafe(root, true),
+                    is(false));
             root.insertInternal(1, Bytes.of("t"), 102);
-            assertThat("a root with two keys and room is safe, however empty", tree.latches.isSafe(root, true), is(true));
+            assertThat(
+                    "a root with two keys and room is safe, however empty", tree.latches.isSafe(root, true), is(true));
         }
     }
 
@@ -134,7 +155,9 @@ class ConcurrentBTreeTest {
             LatchCrabbing.HeldPath path = tree.latches.structurePath(key(200));
             assertThat("one entry per level", path.held().size(), is(height));
             assertThat("the leaf is held exclusive", path.held().get(height - 1), is(true));
-            assertThat("the leaf's parent is held: the leaf may split or merge into it", path.held().get(height - 2),
+            assertThat(
+                    "the leaf's parent is held: the leaf may split or merge into it",
+                    path.held().get(height - 2),
                     is(true));
             int lowestSafe = -1;
             SlottedPage page = Trees.copyOf(tree, tree.rootId());
@@ -145,10 +168,15 @@ class ConcurrentBTreeTest {
                 page = Trees.copyOf(tree, page.childAt(BPlusTree.childSlot(page, key(200))));
             }
             for (int level = 0; level < height; level++) {
-                assertThat("level " + level + " of " + height + " (lowest safe page at level " + lowestSafe
-                        + "): held only at or below the lowest safe page", path.held().get(level), is(level >= lowestSafe));
+                assertThat(
+                        "level " + level + " of " + height + " (lowest safe page at level " + lowestSafe
+                                + "): held only at or below the lowest safe page",
+                        path.held().get(level),
+                        is(level >= lowestSafe));
             }
-            assertThat("the root latch is let go with the pages above a safe page", path.rootLatchHeld(),
+            assertThat(
+                    "the root latch is let go with the pages above a safe page",
+                    path.rootLatchHeld(),
                     is(lowestSafe < 0));
             assertThat("everything is let go afterwards", tree.pool().pinnedFrames(), is(0));
         }
@@ -157,31 +185,38 @@ class ConcurrentBTreeTest {
     @Test
     void writersAndReadersInParallelKeepEveryKey() throws Exception {
         try (BPlusTree tree = filled(0)) {
-            assertThat("with T11 written the tree runs readers beside writers, not on the tree-wide lock",
-                    tree.latchCrabbing(), is(true));
+            assertThat(
+                    "with T11 written the tree runs readers beside writers, not on the tree-wide lock",
+                    tree.latchCrabbing(),
+                    is(true));
             Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
             List<TreeMap<Bytes, Bytes>> models = List.of(new TreeMap<>(), new TreeMap<>());
-            TestThreads.runAll(3, t -> {
-                Random random = new Random(t);
-                for (int step = 0; step < 3000; step++) {
-                    int i = random.nextInt(1000);
-                    if (t == 2) { // a reader: keys the writers own are theirs to change, so only check values' shape
-                        Optional<Bytes> got = tree.get(key(i));
-                        if (got.isPresent() && !got.get().startsWith(Bytes.of("w" + (i % 2) + "-" + i + "-"))) {
-                            throw new AssertionError("get(" + key(i) + ") returned " + got.get() + ", never written to it");
+            TestThreads.runAll(
+                    3,
+                    t -> {
+                        Random random = new Random(t);
+                        for (int step = 0; step < 3000; step++) {
+                            int i = random.nextInt(1000);
+                            if (t == 2) { // a reader: keys the writers own are theirs to change, so only check
+                                // values' shape
+                                Optional<Bytes> got = tree.get(key(i));
+                                if (got.isPresent() && !got.get().startsWith(Bytes.of("w" + (i % 2) + "-" + i + "-"))) {
+                                    throw new AssertionError(
+                                            "get(" + key(i) + ") returned " + got.get() + ", never written to it");
+                                }
+                            } else if (i % 2 == t) { // writer t owns the keys i % 2 == t
+                                if (random.nextInt(4) == 0) {
+                                    tree.delete(key(i));
+                                    models.get(t).remove(key(i));
+                                } else {
+                                    Bytes v = Bytes.of("w" + t + "-" + i + "-" + step + "x".repeat(random.nextInt(40)));
+                                    tree.put(key(i), v);
+                                    models.get(t).put(key(i), v);
+                                }
+                            }
                         }
-                    } else if (i % 2 == t) { // writer t owns the keys i % 2 == t
-                        if (random.nextInt(4) == 0) {
-                            tree.delete(key(i));
-                            models.get(t).remove(key(i));
-                        } else {
-                            Bytes v = Bytes.of("w" + t + "-" + i + "-" + step + "x".repeat(random.nextInt(40)));
-                            tree.put(key(i), v);
-                            models.get(t).put(key(i), v);
-                        }
-                    }
-                }
-            }, failures);
+                    },
+                    failures);
             TestThreads.rethrow(failures, "while two writers and a reader ran");
             TreeMap<Bytes, Bytes> expected = new TreeMap<>(models.get(0));
             expected.putAll(models.get(1));

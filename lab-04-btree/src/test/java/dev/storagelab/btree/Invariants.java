@@ -30,8 +30,7 @@ import java.util.function.Supplier;
  */
 public final class Invariants {
 
-    private Invariants() {
-    }
+    private Invariants() {}
 
     /** Checks every invariant of {@code tree}; throws an AssertionError naming the first broken one. */
     public static void check(BPlusTree tree) throws IOException {
@@ -47,25 +46,45 @@ public final class Invariants {
                 long prev = i == 0 ? NO_PAGE : leaves.get(i - 1).pageId();
                 long next = i == leaves.size() - 1 ? NO_PAGE : leaves.get(i + 1).pageId();
                 SlottedPage leaf = leaves.get(i);
-                require(leaf.prev() == prev && leaf.next() == next, tree, () -> "sibling links: leaf " + leaf.pageId()
-                        + " has prev " + leaf.prev() + " and next " + leaf.next() + "; in key order they are " + prev
-                        + " and " + next);
+                require(
+                        leaf.prev() == prev && leaf.next() == next,
+                        tree,
+                        () -> "sibling links: leaf " + leaf.pageId()
+                                + " has prev " + leaf.prev() + " and next " + leaf.next() + "; in key order they are "
+                                + prev
+                                + " and " + next);
             }
             long keys = leaves.stream().mapToLong(SlottedPage::cellCount).sum();
-            require(keys == tree.size(), tree, () -> "counts: the leaves hold " + keys + " keys but size() is "
-                    + tree.size());
+            require(
+                    keys == tree.size(),
+                    tree,
+                    () -> "counts: the leaves hold " + keys + " keys but size() is " + tree.size());
             long inUse = tree.pageUsage().pagesInUse();
-            require(pages[0] == inUse, tree, () -> "leaked pages: " + pages[0] + " pages are reachable from the root but "
-                    + inUse + " are in use in the page table");
-            require(tree.pool().pinnedFrames() == 0, tree, () -> "pins left: " + tree.pool().pinnedFrames()
-                    + " frames are still pinned between operations (a fetch without an unpin)");
+            require(
+                    pages[0] == inUse,
+                    tree,
+                    () -> "leaked pages: " + pages[0] + " pages are reachable from the root but " + inUse
+                            + " are in use in the page table");
+            require(
+                    tree.pool().pinnedFrames() == 0,
+                    tree,
+                    () -> "pins left: " + tree.pool().pinnedFrames()
+                            + " frames are still pinned between operations (a fetch without an unpin)");
         } finally {
             tree.lock().writeLock().unlock();
         }
     }
 
-    private static void walk(BPlusTree tree, long id, int depth, Bytes low, Bytes high, List<SlottedPage> leaves,
-                             int[] leafDepth, long[] pages) throws IOException {
+    private static void walk(
+            BPlusTree tree,
+            long id,
+            int depth,
+            Bytes low,
+            Bytes high,
+            List<SlottedPage> leaves,
+            int[] leafDepth,
+            long[] pages)
+            throws IOException {
         SlottedPage page = tree.copyOf(id);
         pages[0]++;
         boolean isRoot = depth == 0;
@@ -76,25 +95,35 @@ public final class Invariants {
             Bytes key = page.key(i);
             Bytes before = previous;
             if (before != null) {
-                require(before.compareTo(key) < 0, tree, () -> "order: keys " + (index - 1) + " and " + index + " of "
-                        + page + " are " + before + " and " + key);
+                require(
+                        before.compareTo(key) < 0,
+                        tree,
+                        () -> "order: keys " + (index - 1) + " and " + index + " of " + page + " are " + before
+                                + " and " + key);
             }
-            require((low == null || key.compareTo(low) >= 0) && (high == null || key.compareTo(high) < 0), tree,
+            require(
+                    (low == null || key.compareTo(low) >= 0) && (high == null || key.compareTo(high) < 0),
+                    tree,
                     () -> "fences: key " + key + " of " + page + " is outside its range [" + low + ", " + high + ")");
             previous = key;
         }
         if (!isRoot) {
             require(n >= 1, tree, () -> "occupancy: non-root " + page + " has no key");
-            require(page.usedBytes() * 4 >= tree.capacity(), tree, () -> "occupancy: non-root " + page
-                    + " is less than a quarter full (" + page.usedBytes() + " of " + tree.capacity() + " bytes)");
+            require(
+                    page.usedBytes() * 4 >= tree.capacity(),
+                    tree,
+                    () -> "occupancy: non-root " + page + " is less than a quarter full (" + page.usedBytes() + " of "
+                            + tree.capacity() + " bytes)");
         }
         if (page.isLeaf()) {
             if (leafDepth[0] < 0) {
                 leafDepth[0] = depth;
             }
             int firstLeafDepth = leafDepth[0];
-            require(depth == firstLeafDepth, tree, () -> "balance: " + page + " is at depth " + depth
-                    + " but the first leaf is at " + firstLeafDepth);
+            require(
+                    depth == firstLeafDepth,
+                    tree,
+                    () -> "balance: " + page + " is at depth " + depth + " but the first leaf is at " + firstLeafDepth);
             leaves.add(page);
             return;
         }

@@ -50,8 +50,10 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
         createMarked(pool);
         replacer.offerOnce = pinned.index();
         long fourth = createMarked(pool);
-        assertThat("the pool claims a victim only from 0 pins (a compare-and-set): the pinned page stays",
-                pool.isResident(pinned.pageId()), is(true));
+        assertThat(
+                "the pool claims a victim only from 0 pins (a compare-and-set): the pinned page stays",
+                pool.isResident(pinned.pageId()),
+                is(true));
         assertThat("its bytes are untouched", marker(pinned), is(42L));
         assertThat("another frame was taken for the new page", pool.isResident(fourth), is(true));
         pool.unpin(pinned, true);

@@ -51,8 +51,11 @@ class LruKReplacerTest {
         evictable(lru2, 0, 1);
         // Frame 0: accesses t1, t2; its 2nd most recent is t1. Frame 1: t0, t3; its 2nd most recent is t0.
         // LRU would evict 0 (last used at t2 < t3); LRU-2 evicts 1 (t0 < t1).
-        assertThat("frame 1's second most recent access (t0) is older than frame 0's (t1): frame 1 goes first,"
-                + " although it was used last", lru2.evict(), is(1));
+        assertThat(
+                "frame 1's second most recent access (t0) is older than frame 0's (t1): frame 1 goes first,"
+                        + " although it was used last",
+                lru2.evict(),
+                is(1));
         assertThat("then frame 0", lru2.evict(), is(0));
         assertThat("nothing left", lru2.evict(), is(-1));
     }
@@ -63,8 +66,10 @@ class LruKReplacerTest {
         access(lru2, 0, 0, 0, 0, 1, 2, 1, 2, 0); // frame 0: t0-t3 and t8; 1: t4, t6; 2: t5, t7
         evictable(lru2, 0, 1, 2);
         // 2nd most recent: frame 0 -> t3, frame 1 -> t4, frame 2 -> t5.
-        assertThat("frame 0's older accesses (t0-t2) do not count: its 2nd most recent access is t3, the oldest",
-                evictAll(lru2), is(List.of(0, 1, 2)));
+        assertThat(
+                "frame 0's older accesses (t0-t2) do not count: its 2nd most recent access is t3, the oldest",
+                evictAll(lru2),
+                is(List.of(0, 1, 2)));
     }
 
     @Test
@@ -76,9 +81,12 @@ class LruKReplacerTest {
         access(lru3, 0); // t5: frame 0 now has 2 accesses (t3, t5), still fewer than K
         access(lru3, 2); // t6
         evictable(lru3, 3, 2, 1, 0);
-        assertThat("frames 0, 1 and 2 have fewer than 3 accesses: infinite distance, so they go before frame 3;"
-                + " among them the oldest first access goes first: 0 (t3), 1 (t4), 2 (t6), even though 0 was used"
-                + " again at t5", evictAll(lru3), is(List.of(0, 1, 2, 3)));
+        assertThat(
+                "frames 0, 1 and 2 have fewer than 3 accesses: infinite distance, so they go before frame 3;"
+                        + " among them the oldest first access goes first: 0 (t3), 1 (t4), 2 (t6), even though 0 was used"
+                        + " again at t5",
+                evictAll(lru3),
+                is(List.of(0, 1, 2, 3)));
     }
 
     @Test
@@ -89,8 +97,10 @@ class LruKReplacerTest {
         }
         access(lru2, 3, 4, 5, 6, 7); // a scan touches five leaves once each, after the hot pages
         evictable(lru2, 0, 1, 2, 3, 4, 5, 6, 7);
-        assertThat("every page the scan read once goes (oldest first) before any hot page; LRU would evict the hot"
-                + " pages 0, 1, 2 first because the scan used its pages last", evictAll(lru2),
+        assertThat(
+                "every page the scan read once goes (oldest first) before any hot page; LRU would evict the hot"
+                        + " pages 0, 1, 2 first because the scan used its pages last",
+                evictAll(lru2),
                 is(List.of(3, 4, 5, 6, 7, 0, 1, 2)));
     }
 
@@ -100,8 +110,11 @@ class LruKReplacerTest {
         access(lru2, 0, 0, 1, 1);
         evictable(lru2, 0, 1);
         access(lru2, 0, 0); // frame 0 is evictable while it is accessed again
-        assertThat("frame 0's 2nd most recent access is now t4, after frame 1's (t2): frame 1 goes first. An"
-                + " access to an evictable frame must update its place among the candidates", lru2.evict(), is(1));
+        assertThat(
+                "frame 0's 2nd most recent access is now t4, after frame 1's (t2): frame 1 goes first. An"
+                        + " access to an evictable frame must update its place among the candidates",
+                lru2.evict(),
+                is(1));
     }
 
     @Test
@@ -129,8 +142,10 @@ class LruKReplacerTest {
         assertThat("remove(1) takes frame 1 out of the candidates", lru2.size(), is(1));
         access(lru2, 1, 0); // each comes back with one access: t6 and t7
         evictable(lru2, 0, 1);
-        assertThat("after evict or remove, a frame starts a new history: frames 1 and 0 each have one access (an"
-                + " infinite distance) and go before frame 2, which has two; 1 first (t6)", evictAll(lru2),
+        assertThat(
+                "after evict or remove, a frame starts a new history: frames 1 and 0 each have one access (an"
+                        + " infinite distance) and go before frame 2, which has two; 1 first (t6)",
+                evictAll(lru2),
                 is(List.of(1, 0, 2)));
         assertThat("nothing is left to evict", lru2.evict(), is(-1));
     }
@@ -140,7 +155,9 @@ class LruKReplacerTest {
         LruKReplacer lru1 = new LruKReplacer(4, 1);
         access(lru1, 0, 1, 2, 3, 1, 0);
         evictable(lru1, 0, 1, 2, 3);
-        assertThat("K = 1: the distance is the time since the last access, so LRU order", evictAll(lru1),
+        assertThat(
+                "K = 1: the distance is the time since the last access, so LRU order",
+                evictAll(lru1),
                 is(List.of(2, 3, 1, 0)));
     }
 
@@ -164,8 +181,8 @@ class LruKReplacerTest {
      * evictable ({@code evictableWeight} in ten times) or not, below {@code evict} evict, and the
      * rest remove a frame.
      */
-    private static void matchesTheOracle(int frames, int k, long seed, int ops, int access, int setEvictable, int evict,
-                                         int evictableWeight) {
+    private static void matchesTheOracle(
+            int frames, int k, long seed, int ops, int access, int setEvictable, int evict, int evictableWeight) {
         Random random = new Random(seed);
         LruKReplacer lru = new LruKReplacer(frames, k);
         LruKModel model = new LruKModel(frames, k);
@@ -183,9 +200,13 @@ class LruKReplacerTest {
                 int expected = model.victim();
                 int victim = lru.evict();
                 if (victim != expected) {
-                    assertThat("op " + op + ": evict() with " + frames + " frames, K = " + k + ", frame " + victim
-                            + "'s history " + (victim >= 0 ? model.history(victim) : "-") + ", frame " + expected
-                            + "'s " + (expected >= 0 ? model.history(expected) : "-"), victim, is(expected));
+                    assertThat(
+                            "op " + op + ": evict() with " + frames + " frames, K = " + k + ", frame " + victim
+                                    + "'s history " + (victim >= 0 ? model.history(victim) : "-") + ", frame "
+                                    + expected
+                                    + "'s " + (expected >= 0 ? model.history(expected) : "-"),
+                            victim,
+                            is(expected));
                 }
                 model.evict();
             } else {

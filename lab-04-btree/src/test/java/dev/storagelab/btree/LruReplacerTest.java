@@ -38,7 +38,9 @@ class LruReplacerTest {
             lru.setEvictable(f, true);
         }
         assertThat("four evictable frames", lru.size(), is(4));
-        assertThat("frames are evicted in the order they were last used (2, 0, 3, 1)", evictAll(lru),
+        assertThat(
+                "frames are evicted in the order they were last used (2, 0, 3, 1)",
+                evictAll(lru),
                 is(List.of(2, 0, 3, 1)));
         assertThat("evicting forgets the victim: nothing is evictable now", lru.size(), is(0));
         assertThat("evict() with nothing evictable returns -1", lru.evict(), is(-1));
@@ -62,8 +64,10 @@ class LruReplacerTest {
         lru.recordAccess(1);
         lru.setEvictable(1, true); // 1 is unpinned before 0, though 0 was accessed first
         lru.setEvictable(0, true);
-        assertThat("a frame's recency is the later of its last access and its unpin: 1 was unpinned before 0",
-                evictAll(lru), is(List.of(1, 0)));
+        assertThat(
+                "a frame's recency is the later of its last access and its unpin: 1 was unpinned before 0",
+                evictAll(lru),
+                is(List.of(1, 0)));
     }
 
     @Test
@@ -138,7 +142,9 @@ class LruReplacerTest {
                 case 2 -> {
                     int expected = oracle.isEmpty() ? -1 : oracle.iterator().next();
                     oracle.remove(expected);
-                    assertThat("op " + op + ": evict() picks the least recently used evictable frame", lru.evict(),
+                    assertThat(
+                            "op " + op + ": evict() picks the least recently used evictable frame",
+                            lru.evict(),
                             is(expected));
                 }
                 default -> {

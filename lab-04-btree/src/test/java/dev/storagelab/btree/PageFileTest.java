@@ -58,17 +58,22 @@ class PageFileTest {
 
     @Test
     void aWrittenPageReadsBackIntact() throws IOException {
-        try (DiskStorage storage = DiskStorage.open(dir); PageFile file = create(storage, PAGE_SIZE)) {
+        try (DiskStorage storage = DiskStorage.open(dir);
+                PageFile file = create(storage, PAGE_SIZE)) {
             byte[] leaf = page(PAGE_SIZE, PageFormat.TYPE_LEAF, 7, 1);
             byte[] internal = page(PAGE_SIZE, PageFormat.TYPE_INTERNAL, 9, 2);
             file.write(0, leaf);
             file.write(1, internal);
             byte[] read = new byte[PAGE_SIZE];
             file.read(0, 7, PageFormat.TYPE_LEAF, read);
-            assertThat("physical page 0 reads back as written (bytes 4.. are the page; 0..3 the checksum)", body(read),
+            assertThat(
+                    "physical page 0 reads back as written (bytes 4.. are the page; 0..3 the checksum)",
+                    body(read),
                     equalTo(body(leaf)));
             file.read(1, 9, PageFormat.TYPE_NODE, read);
-            assertThat("TYPE_NODE accepts an internal page; physical page 1 reads back as written", body(read),
+            assertThat(
+                    "TYPE_NODE accepts an internal page; physical page 1 reads back as written",
+                    body(read),
                     equalTo(body(internal)));
             file.read(0, 7, PageFormat.TYPE_NODE, read);
             assertThat("TYPE_NODE accepts a leaf page too", body(read), equalTo(body(leaf)));
@@ -84,10 +89,14 @@ class PageFileTest {
             file.write(0, page(PAGE_SIZE, PageFormat.TYPE_LEAF, 4, 0));
             file.write(1, page);
             byte[] stored = Arrays.copyOfRange(storage.contents(NAME), PAGE_SIZE, 2 * PAGE_SIZE);
-            assertThat("physical page 1 is the bytes [512, 1024) of the file: after the checksum, exactly the page",
-                    body(stored), equalTo(body(page)));
-            assertThat("bytes [0, 4) of a stored page hold the CRC32C of bytes [4, pageSize), big-endian",
-                    ByteBuffer.wrap(stored).getInt(PageFormat.CRC_OFFSET), is(PageFile.checksum(stored)));
+            assertThat(
+                    "physical page 1 is the bytes [512, 1024) of the file: after the checksum, exactly the page",
+                    body(stored),
+                    equalTo(body(page)));
+            assertThat(
+                    "bytes [0, 4) of a stored page hold the CRC32C of bytes [4, pageSize), big-endian",
+                    ByteBuffer.wrap(stored).getInt(PageFormat.CRC_OFFSET),
+                    is(PageFile.checksum(stored)));
         }
     }
 
@@ -104,7 +113,9 @@ class PageFileTest {
             file.read(0, 1, PageFormat.TYPE_INTERNAL, read);
             assertThat("physical page 0 holds the second version", body(read), equalTo(body(second)));
             file.read(1, 2, PageFormat.TYPE_LEAF, read);
-            assertThat("physical page 1 is untouched by the rewrite of page 0", body(read),
+            assertThat(
+                    "physical page 1 is untouched by the rewrite of page 0",
+                    body(read),
                     equalTo(body(page(PAGE_SIZE, PageFormat.TYPE_LEAF, 2, 2))));
         }
     }
@@ -118,21 +129,30 @@ class PageFileTest {
             }
             storage.flipBit(NAME, 3L * PAGE_SIZE + 300, 5);
             byte[] read = new byte[PAGE_SIZE];
-            CorruptionException e = assertThrows(CorruptionException.class,
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
                     () -> file.read(3, 13, PageFormat.TYPE_LEAF, read),
                     "one flipped bit in physical page 3 must fail its checksum: a corrupt page is never handed to the tree");
             assertThat("the exception names the file", e.file(), is(NAME));
             assertThat("the exception names the page's byte offset: 3 * 512", e.offset(), is(3L * PAGE_SIZE));
-            assertThat("the message names the page, its physical place and what failed", e.getMessage(),
+            assertThat(
+                    "the message names the page, its physical place and what failed",
+                    e.getMessage(),
                     allOf(containsString("page 13"), containsString("physical 3"), containsString("checksum")));
             file.read(2, 12, PageFormat.TYPE_LEAF, read);
             file.read(4, 14, PageFormat.TYPE_LEAF, read);
-            assertThat("the pages around the bad one still read", body(read),
+            assertThat(
+                    "the pages around the bad one still read",
+                    body(read),
                     equalTo(body(page(PAGE_SIZE, PageFormat.TYPE_LEAF, 14, 4))));
             storage.flipBit(NAME, 1L * PAGE_SIZE + 1, 0);
-            assertThat("a flipped bit in the stored checksum itself fails too",
-                    assertThrows(CorruptionException.class, () -> file.read(1, 11, PageFormat.TYPE_LEAF, read),
-                            "bytes 0-3 are the checksum: a flipped bit there is a mismatch like any other").getMessage(),
+            assertThat(
+                    "a flipped bit in the stored checksum itself fails too",
+                    assertThrows(
+                                    CorruptionException.class,
+                                    () -> file.read(1, 11, PageFormat.TYPE_LEAF, read),
+                                    "bytes 0-3 are the checksum: a flipped bit there is a mismatch like any other")
+                            .getMessage(),
                     containsString("checksum"));
         }
     }
@@ -156,10 +176,13 @@ class PageFileTest {
         try (PageFile file = new PageFile(storage, NAME, pageSize)) {
             byte[] read = new byte[pageSize];
             file.read(0, 1, PageFormat.TYPE_LEAF, read);
-            CorruptionException e = assertThrows(CorruptionException.class,
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
                     () -> file.read(1, 2, PageFormat.TYPE_LEAF, read),
                     "a page whose first sector is new and second sector old (a torn overwrite) must fail its checksum");
-            assertThat("the message names the page and the failed checksum", e.getMessage(),
+            assertThat(
+                    "the message names the page and the failed checksum",
+                    e.getMessage(),
                     allOf(containsString("page 2"), containsString("checksum")));
             assertThat("the offset of physical page 1", e.offset(), is((long) pageSize));
         }
@@ -172,12 +195,14 @@ class PageFileTest {
             file.write(0, page(PAGE_SIZE, PageFormat.TYPE_LEAF, 1, 1));
             file.write(1, page(PAGE_SIZE, PageFormat.TYPE_LEAF, 2, 2));
             byte[] read = new byte[PAGE_SIZE];
-            CorruptionException e = assertThrows(CorruptionException.class,
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
                     () -> file.read(5, 6, PageFormat.TYPE_LEAF, read),
                     "physical page 5 of a 2-page file does not exist: a CorruptionException, not an EOF or zeros");
-            assertThat("the message names the page and says it is past the end", e.getMessage(),
-                    allOf(containsString("page 6"), containsString("physical 5"),
-                    containsString("past the end")));
+            assertThat(
+                    "the message names the page and says it is past the end",
+                    e.getMessage(),
+                    allOf(containsString("page 6"), containsString("physical 5"), containsString("past the end")));
             assertThat("the offset where the page should be", e.offset(), is(5L * PAGE_SIZE));
         }
         // A file cut in the middle of its last page: a torn append.
@@ -186,10 +211,12 @@ class PageFileTest {
         try (PageFile file = new PageFile(storage, NAME, PAGE_SIZE)) {
             byte[] read = new byte[PAGE_SIZE];
             file.read(0, 1, PageFormat.TYPE_LEAF, read);
-            CorruptionException e = assertThrows(CorruptionException.class,
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
                     () -> file.read(1, 2, PageFormat.TYPE_LEAF, read),
                     "only 100 bytes of physical page 1 are in the file: the whole page must be there");
-            assertThat("a page cut short is past the end of the file too", e.getMessage(), containsString("past the end"));
+            assertThat(
+                    "a page cut short is past the end of the file too", e.getMessage(), containsString("past the end"));
         }
     }
 
@@ -200,13 +227,19 @@ class PageFileTest {
             file.write(0, page(PAGE_SIZE, PageFormat.TYPE_LEAF, 1, 1));
             file.write(1, page(PAGE_SIZE, PageFormat.TYPE_LEAF, 12, 2)); // meant for elsewhere
             byte[] read = new byte[PAGE_SIZE];
-            CorruptionException e = assertThrows(CorruptionException.class,
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
                     () -> file.read(1, 17, PageFormat.TYPE_LEAF, read),
                     "physical page 1 holds page 12, but the caller expects page 17 there: the checksum is fine, the"
                             + " page is in the wrong place");
-            assertThat("the message names the page expected, the id found and the cause", e.getMessage(),
-                    allOf(containsString("page 17"), containsString("physical 1"),
-                    containsString("id 12"), containsString("misdirected")));
+            assertThat(
+                    "the message names the page expected, the id found and the cause",
+                    e.getMessage(),
+                    allOf(
+                            containsString("page 17"),
+                            containsString("physical 1"),
+                            containsString("id 12"),
+                            containsString("misdirected")));
             assertThat("the offset of physical page 1", e.offset(), is((long) PAGE_SIZE));
         }
     }
@@ -218,12 +251,17 @@ class PageFileTest {
             file.write(0, page(PAGE_SIZE, PageFormat.TYPE_LEAF, 3, 1));
             file.write(1, page(PAGE_SIZE, PageFormat.TYPE_TABLE, 0, 2));
             byte[] read = new byte[PAGE_SIZE];
-            CorruptionException e = assertThrows(CorruptionException.class,
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
                     () -> file.read(0, 3, PageFormat.TYPE_INTERNAL, read),
                     "a leaf where an internal page is expected is refused");
-            assertThat("the message names the page, the type found and the type expected", e.getMessage(),
+            assertThat(
+                    "the message names the page, the type found and the type expected",
+                    e.getMessage(),
                     allOf(containsString("page 3"), containsString("leaf"), containsString("internal")));
-            e = assertThrows(CorruptionException.class, () -> file.read(1, 0, PageFormat.TYPE_NODE, read),
+            e = assertThrows(
+                    CorruptionException.class,
+                    () -> file.read(1, 0, PageFormat.TYPE_NODE, read),
                     "TYPE_NODE accepts a leaf or an internal page, never a page-table page");
             assertThat("the message names the type found", e.getMessage(), containsString("page-table"));
         }
@@ -237,7 +275,8 @@ class PageFileTest {
             future[PageFormat.VERSION_OFFSET] = 9;
             file.write(0, future); // sealed: the checksum is right, the version is not
             byte[] read = new byte[PAGE_SIZE];
-            CorruptionException e = assertThrows(CorruptionException.class,
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
                     () -> file.read(0, 3, PageFormat.TYPE_LEAF, read),
                     "a page of format version 9 is not one this code can read, even with a good checksum");
             assertThat("the message says the version is wrong", e.getMessage(), containsString("version"));
@@ -250,16 +289,22 @@ class PageFileTest {
         try (PageFile file = create(storage, PAGE_SIZE)) {
             byte[] far = page(PAGE_SIZE, PageFormat.TYPE_LEAF, 4, 4);
             file.write(4, far);
-            assertThat("writing physical page 4 into an empty file makes it 5 pages long", storage.size(NAME),
+            assertThat(
+                    "writing physical page 4 into an empty file makes it 5 pages long",
+                    storage.size(NAME),
                     is(5L * PAGE_SIZE));
             assertThat("pageCount() counts the gap pages", file.pageCount(), is(5L));
             byte[] contents = storage.contents(NAME);
-            assertThat("the gap, pages 0 to 3, is zeros", Arrays.equals(contents, 0, 4 * PAGE_SIZE,
-                    new byte[4 * PAGE_SIZE], 0, 4 * PAGE_SIZE), is(true));
+            assertThat(
+                    "the gap, pages 0 to 3, is zeros",
+                    Arrays.equals(contents, 0, 4 * PAGE_SIZE, new byte[4 * PAGE_SIZE], 0, 4 * PAGE_SIZE),
+                    is(true));
             byte[] read = new byte[PAGE_SIZE];
             file.read(4, 4, PageFormat.TYPE_LEAF, read);
             assertThat("page 4 reads back", body(read), equalTo(body(far)));
-            assertThrows(CorruptionException.class, () -> file.read(2, 2, PageFormat.TYPE_LEAF, read),
+            assertThrows(
+                    CorruptionException.class,
+                    () -> file.read(2, 2, PageFormat.TYPE_LEAF, read),
                     "a gap page was never written: reading it must fail, not return an empty page");
             byte[] filled = page(PAGE_SIZE, PageFormat.TYPE_INTERNAL, 2, 5);
             file.write(2, filled);

@@ -40,8 +40,11 @@ class SlottedPageTest {
     /** Inserts {@code key -> value} where search says it belongs; the key must be absent. */
     private static boolean insert(SlottedPage page, Bytes key, Bytes value) {
         int i = page.search(key);
-        assertThat("search(" + key + ") on " + page + " before inserting it: the key is absent, so the result is"
-                + " -(insertion point) - 1, a negative number", i, lessThan(0));
+        assertThat(
+                "search(" + key + ") on " + page + " before inserting it: the key is absent, so the result is"
+                        + " -(insertion point) - 1, a negative number",
+                i,
+                lessThan(0));
         return page.insertLeaf(-i - 1, key, value);
     }
 
@@ -69,16 +72,21 @@ class SlottedPageTest {
         for (String k : new String[] {"d", "b", "f", "h"}) {
             insert(page, b(k), b("v" + k));
         }
-        assertThat("inserting at the insertion points keeps the slots in key order", keys(page),
+        assertThat(
+                "inserting at the insertion points keeps the slots in key order",
+                keys(page),
                 equalTo(List.of(b("b"), b("d"), b("f"), b("h"))));
         assertThat("search(\"b\") finds the first cell", page.search(b("b")), is(0));
         assertThat("search(\"h\") finds the last cell", page.search(b("h")), is(3));
         assertThat("search(\"f\") finds cell 2", page.search(b("f")), is(2));
-        assertThat("\"a\" is absent and belongs before \"b\": insertion point 0, result -1", page.search(b("a")), is(-1));
+        assertThat(
+                "\"a\" is absent and belongs before \"b\": insertion point 0, result -1", page.search(b("a")), is(-1));
         assertThat("\"c\" is absent and belongs at index 1: result -2", page.search(b("c")), is(-2));
         assertThat("\"e\" is absent and belongs at index 2: result -3", page.search(b("e")), is(-3));
-        assertThat("\"z\" is absent and greater than every key: insertion point cellCount() = 4, result -5",
-                page.search(b("z")), is(-5));
+        assertThat(
+                "\"z\" is absent and greater than every key: insertion point cellCount() = 4, result -5",
+                page.search(b("z")),
+                is(-5));
         assertThat("\"dd\" is longer than \"d\" and so after it: insertion point 2", page.search(b("dd")), is(-3));
         assertThat("\"\" (empty) sorts before every key", page.search(Bytes.EMPTY), is(-1));
     }
@@ -89,15 +97,20 @@ class SlottedPageTest {
         List<Bytes> sorted = new ArrayList<>();
         for (int i = 0; page.fits(PageFormat.leafCellSize(3, 1)); i += 2) {
             Bytes key = b(String.format("%03d", i));
-            assertThat("inserting " + key + " into " + page + ", which still fits a cell of its size",
-                    insert(page, key, b("v")), is(true));
+            assertThat(
+                    "inserting " + key + " into " + page + ", which still fits a cell of its size",
+                    insert(page, key, b("v")),
+                    is(true));
             sorted.add(key);
         }
         for (int i = 0; i <= sorted.size() * 2 + 1; i++) {
             Bytes key = b(String.format("%03d", i)); // even: present; odd or past the end: absent
             int expected = Collections.binarySearch(sorted, key);
-            assertThat("search(" + key + ") over the " + sorted.size() + " keys 000, 002, 004, ...: the"
-                    + " Arrays.binarySearch convention", page.search(key), is(expected));
+            assertThat(
+                    "search(" + key + ") over the " + sorted.size() + " keys 000, 002, 004, ...: the"
+                            + " Arrays.binarySearch convention",
+                    page.search(key),
+                    is(expected));
         }
     }
 
@@ -108,14 +121,23 @@ class SlottedPageTest {
         for (byte[] k : raw) {
             insert(page, Bytes.wrap(k), b("v"));
         }
-        List<Bytes> expected = List.of(Bytes.wrap(new byte[] {0x00}), Bytes.wrap(new byte[] {0x01}),
-                Bytes.wrap(new byte[] {0x7f}), Bytes.wrap(new byte[] {(byte) 0x80}),
-                Bytes.wrap(new byte[] {(byte) 0x80, 0x00}), Bytes.wrap(new byte[] {(byte) 0xff}));
-        assertThat("keys compare as unsigned bytes (0x80 and 0xff are after 0x7f, not negative): compare with"
-                + " Bytes.compareTo, never with signed byte arithmetic", keys(page), equalTo(expected));
+        List<Bytes> expected = List.of(
+                Bytes.wrap(new byte[] {0x00}),
+                Bytes.wrap(new byte[] {0x01}),
+                Bytes.wrap(new byte[] {0x7f}),
+                Bytes.wrap(new byte[] {(byte) 0x80}),
+                Bytes.wrap(new byte[] {(byte) 0x80, 0x00}),
+                Bytes.wrap(new byte[] {(byte) 0xff}));
+        assertThat(
+                "keys compare as unsigned bytes (0x80 and 0xff are after 0x7f, not negative): compare with"
+                        + " Bytes.compareTo, never with signed byte arithmetic",
+                keys(page),
+                equalTo(expected));
         assertThat("search(0xff) finds the last cell", page.search(Bytes.wrap(new byte[] {(byte) 0xff})), is(5));
-        assertThat("search(0x90) is absent, between 0x80 0x00 and 0xff: insertion point 5",
-                page.search(Bytes.wrap(new byte[] {(byte) 0x90})), is(-6));
+        assertThat(
+                "search(0x90) is absent, between 0x80 0x00 and 0xff: insertion point 5",
+                page.search(Bytes.wrap(new byte[] {(byte) 0x90})),
+                is(-6));
     }
 
     @Test
@@ -131,7 +153,9 @@ class SlottedPageTest {
         assertThat("three cells", page.cellCount(), is(3));
         assertThat("slot 0 holds the cell allocated at index 0 last (the second one)", page.cellOffset(0), is(second));
         assertThat("slot 1 holds the cell allocated at index 1", page.cellOffset(1), is(third));
-        assertThat("slot 2 holds the first cell, shifted up by the two allocations before it", page.cellOffset(2),
+        assertThat(
+                "slot 2 holds the first cell, shifted up by the two allocations before it",
+                page.cellOffset(2),
                 is(first));
         assertThat("used bytes: 60 bytes of cells and 3 slots of 2 bytes", page.usedBytes(), is(66));
         assertThat("free bytes: the capacity minus what is used", page.freeBytes(), is(CAPACITY - 66));
@@ -151,7 +175,8 @@ class SlottedPageTest {
             if (!page.fits(PageFormat.leafCellSize(key.length(), value.length()))) {
                 break;
             }
-            assertThat("insertLeaf of " + key + " into " + page + ", which fits it", insert(page, key, value), is(true));
+            assertThat(
+                    "insertLeaf of " + key + " into " + page + ", which fits it", insert(page, key, value), is(true));
             model.put(key, value);
         }
         assertThat("the page holds every key inserted", page.cellCount(), is(model.size()));
@@ -193,18 +218,32 @@ class SlottedPageTest {
         int start = page.cellStart();
         int sizeOfB = page.cellSize(1);
         page.remove(1); // "b": not the lowest cell ("d" was inserted last, so it is)
-        assertThat("after removing \"b\", the others keep their order", keys(page), equalTo(List.of(b("a"), b("c"), b("d"))));
+        assertThat(
+                "after removing \"b\", the others keep their order",
+                keys(page),
+                equalTo(List.of(b("a"), b("c"), b("d"))));
         assertThat("\"c\" moved to slot 1 and keeps its value", page.value(1), equalTo(b("value-c")));
-        assertThat("a removed cell in the middle of the cell area is a hole: fragmented grows by its size",
-                page.fragmented(), is(sizeOfB));
-        assertThat("the cell start does not move when the cell removed is not the lowest one", page.cellStart(), is(start));
-        assertThat("used bytes drop by the cell and its slot", page.usedBytes(), is(used - sizeOfB - PageFormat.SLOT_SIZE));
+        assertThat(
+                "a removed cell in the middle of the cell area is a hole: fragmented grows by its size",
+                page.fragmented(),
+                is(sizeOfB));
+        assertThat(
+                "the cell start does not move when the cell removed is not the lowest one",
+                page.cellStart(),
+                is(start));
+        assertThat(
+                "used bytes drop by the cell and its slot",
+                page.usedBytes(),
+                is(used - sizeOfB - PageFormat.SLOT_SIZE));
 
         int lowest = page.search(b("d"));
         int sizeOfD = page.cellSize(lowest);
         page.remove(lowest);
-        assertThat("removing the lowest cell (the one at the cell start) moves the cell start up past it instead"
-                + " of making a hole", page.cellStart(), is(start + sizeOfD));
+        assertThat(
+                "removing the lowest cell (the one at the cell start) moves the cell start up past it instead"
+                        + " of making a hole",
+                page.cellStart(),
+                is(start + sizeOfD));
         assertThat("so fragmented does not change", page.fragmented(), is(sizeOfB));
         assertThat("\"d\" is gone, \"a\" and \"c\" stay", keys(page), equalTo(List.of(b("a"), b("c"))));
         assertThat("used bytes are always the live slots and cells", page.usedBytes(), is(expectedUsedBytes(page)));
@@ -228,12 +267,17 @@ class SlottedPageTest {
         page.compact();
         assertThat("after compact() there are no holes", page.fragmented(), is(0));
         assertThat("compaction moves bytes, it does not free or use any", page.freeBytes(), is(free));
-        assertThat("the cells are contiguous at the end of the page: the cell start is the page size minus the"
-                + " cells' bytes", page.cellStart(), is(PAGE_SIZE - (page.usedBytes() - PageFormat.SLOT_SIZE * page.cellCount())));
+        assertThat(
+                "the cells are contiguous at the end of the page: the cell start is the page size minus the"
+                        + " cells' bytes",
+                page.cellStart(),
+                is(PAGE_SIZE - (page.usedBytes() - PageFormat.SLOT_SIZE * page.cellCount())));
         assertThat("slot order (key order) does not change", keys(page), equalTo(keysBefore));
         for (int i = 0; i < page.cellCount(); i++) {
             int n = Integer.parseInt(page.key(i).toUtf8().substring(1));
-            assertThat("the value of " + page.key(i) + " moved with its key", page.value(i),
+            assertThat(
+                    "the value of " + page.key(i) + " moved with its key",
+                    page.value(i),
                     equalTo(b(String.format("value-%04d", n))));
         }
     }
@@ -251,12 +295,17 @@ class SlottedPageTest {
         Bytes big = b("y".repeat(60));
         int cell = PageFormat.leafCellSize(4, big.length());
         int gap = page.cellStart() - (PageFormat.HEADER_SIZE + PageFormat.SLOT_SIZE * page.cellCount());
-        assertThat("(test setup) the gap between slots and cells is too small for the new cell", gap,
+        assertThat(
+                "(test setup) the gap between slots and cells is too small for the new cell",
+                gap,
                 lessThan(cell + PageFormat.SLOT_SIZE));
         assertThat("(test setup) the holes make room for it", page.fits(cell), is(true));
         List<Bytes> before = keys(page);
-        assertThat("insertLeaf of a " + cell + "-byte cell into " + page + " succeeds: allocateCell compacts the page"
-                + " when the gap is too small but the free bytes are enough", insert(page, b("k500"), big), is(true));
+        assertThat(
+                "insertLeaf of a " + cell + "-byte cell into " + page + " succeeds: allocateCell compacts the page"
+                        + " when the gap is too small but the free bytes are enough",
+                insert(page, b("k500"), big),
+                is(true));
         List<Bytes> expected = new ArrayList<>(before);
         expected.add(b("k500"));
         assertThat("every cell survives the compaction", keys(page), equalTo(expected));
@@ -276,15 +325,25 @@ class SlottedPageTest {
         }
         assertThat("(test setup) the page filled up", i, greaterThan(10));
         byte[] before = page.bytes().clone();
-        assertThat("a page with " + page.freeBytes() + " free bytes cannot take another cell of "
-                + PageFormat.leafCellSize(4, 10) + " + 2 bytes", page.fits(PageFormat.leafCellSize(4, 10)), is(false));
-        assertThat("insertLeaf on a full page returns false", page.insertLeaf(0, b("a000"), b("0123456789")), is(false));
-        assertThat("allocateCell on a full page returns -1", page.allocateCell(3, PageFormat.leafCellSize(4, 10)), is(-1));
-        assertThat("a refused cell changes no byte of the page (no slot shifted, no count or cell start changed),"
-                + " so the caller can split the page as it was", Arrays.equals(page.bytes(), before), is(true));
+        assertThat(
+                "a page with " + page.freeBytes() + " free bytes cannot take another cell of "
+                        + PageFormat.leafCellSize(4, 10) + " + 2 bytes",
+                page.fits(PageFormat.leafCellSize(4, 10)),
+                is(false));
+        assertThat(
+                "insertLeaf on a full page returns false", page.insertLeaf(0, b("a000"), b("0123456789")), is(false));
+        assertThat(
+                "allocateCell on a full page returns -1", page.allocateCell(3, PageFormat.leafCellSize(4, 10)), is(-1));
+        assertThat(
+                "a refused cell changes no byte of the page (no slot shifted, no count or cell start changed),"
+                        + " so the caller can split the page as it was",
+                Arrays.equals(page.bytes(), before),
+                is(true));
         SlottedPage small = emptyLeaf();
-        assertThat("a cell that fits exactly is taken: free bytes == cell + slot",
-                small.allocateCell(0, CAPACITY - PageFormat.SLOT_SIZE), is(PageFormat.HEADER_SIZE + PageFormat.SLOT_SIZE));
+        assertThat(
+                "a cell that fits exactly is taken: free bytes == cell + slot",
+                small.allocateCell(0, CAPACITY - PageFormat.SLOT_SIZE),
+                is(PageFormat.HEADER_SIZE + PageFormat.SLOT_SIZE));
         assertThat("now the page is full", small.freeBytes(), is(0));
     }
 
@@ -309,8 +368,10 @@ class SlottedPageTest {
                     continue;
                 }
                 boolean fits = page.fits(PageFormat.leafCellSize(key.length(), value.length()));
-                assertThat("op " + op + ": insertLeaf(" + key + ") succeeds exactly when fits() says the cell fits",
-                        page.insertLeaf(-i - 1, key, value), is(fits));
+                assertThat(
+                        "op " + op + ": insertLeaf(" + key + ") succeeds exactly when fits() says the cell fits",
+                        page.insertLeaf(-i - 1, key, value),
+                        is(fits));
                 if (fits) {
                     model.put(key, value);
                 }
@@ -324,9 +385,15 @@ class SlottedPageTest {
                 page.compact();
                 assertThat("op " + op + ": compact() leaves no holes", page.fragmented(), is(0));
             }
-            assertThat("op " + op + ": the page's keys in slot order", keys(page), equalTo(new ArrayList<>(model.keySet())));
-            assertThat("op " + op + ": used bytes are exactly the live slots and cells (a remove must count its hole"
-                    + " as free, an allocation must not lose bytes)", page.usedBytes(), is(expectedUsedBytes(page)));
+            assertThat(
+                    "op " + op + ": the page's keys in slot order",
+                    keys(page),
+                    equalTo(new ArrayList<>(model.keySet())));
+            assertThat(
+                    "op " + op + ": used bytes are exactly the live slots and cells (a remove must count its hole"
+                            + " as free, an allocation must not lose bytes)",
+                    page.usedBytes(),
+                    is(expectedUsedBytes(page)));
         }
         int i = 0;
         for (Map.Entry<Bytes, Bytes> e : model.entrySet()) {

@@ -70,7 +70,9 @@ class TreeScanTest {
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         try (BPlusTree tree = randomTree(model, 600, 1)) {
             for (Bytes[] r : RANGES) {
-                Trees.assertEntries("scan(" + r[0] + ", " + r[1] + ") over 600 keys", drain(tree.scan(r[0], r[1]), 600),
+                Trees.assertEntries(
+                        "scan(" + r[0] + ", " + r[1] + ") over 600 keys",
+                        drain(tree.scan(r[0], r[1]), 600),
                         range(model, r[0], r[1]));
             }
         }
@@ -83,8 +85,11 @@ class TreeScanTest {
             for (Bytes[] r : RANGES) {
                 List<Entry> expected = range(model, r[0], r[1]);
                 Collections.reverse(expected);
-                Trees.assertEntries("scanReverse(" + r[0] + ", " + r[1] + ") over 600 keys: the same range as scan, in"
-                        + " decreasing order", drain(tree.scanReverse(r[0], r[1]), 600), expected);
+                Trees.assertEntries(
+                        "scanReverse(" + r[0] + ", " + r[1] + ") over 600 keys: the same range as scan, in"
+                                + " decreasing order",
+                        drain(tree.scanReverse(r[0], r[1]), 600),
+                        expected);
             }
         }
     }
@@ -96,11 +101,13 @@ class TreeScanTest {
             assertThat("so does a reverse scan", drain(tree.scanReverse(null, null), 0), is(empty()));
             tree.put(b("m"), b("1"));
             tree.put(b("c"), b("2"));
-            assertThat("[d, m) holds nothing: m is the exclusive end", drain(tree.scan(b("d"), b("m")), 2), is(empty()));
+            assertThat(
+                    "[d, m) holds nothing: m is the exclusive end", drain(tree.scan(b("d"), b("m")), 2), is(empty()));
             assertThat("reverse [d, m) holds nothing either", drain(tree.scanReverse(b("d"), b("m")), 2), is(empty()));
             assertThat("[m, m) is empty", drain(tree.scan(b("m"), b("m")), 2), is(empty()));
             assertThat("[n, null) is past the last key", drain(tree.scan(b("n"), null), 2), is(empty()));
-            assertThat("reverse [null, c) is before the first key", drain(tree.scanReverse(null, b("c")), 2), is(empty()));
+            assertThat(
+                    "reverse [null, c) is before the first key", drain(tree.scanReverse(null, b("c")), 2), is(empty()));
             assertThat("[m, n) holds m", drain(tree.scan(b("m"), b("n")), 2), is(List.of(Entry.put(b("m"), b("1")))));
         }
     }
@@ -109,11 +116,21 @@ class TreeScanTest {
     void aRangeWhoseStartIsAfterItsEndIsRefused() throws IOException {
         try (BPlusTree tree = Trees.openSmall(new FaultInjectingStorage(4))) {
             tree.put(b("k"), b("v"));
-            assertThat("(setup) [a, z) holds k", drain(tree.scan(b("a"), b("z")), 1).size(), is(1));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tree.scan(b("z"), b("a")),
+            assertThat(
+                    "(setup) [a, z) holds k",
+                    drain(tree.scan(b("a"), b("z")), 1).size(),
+                    is(1));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tree.scan(b("z"), b("a")),
                     "scan(\"z\", \"a\"): a range [from, to) with from > to is a caller's mistake, not an empty range");
-            assertThat("the message names both ends", e.getMessage(), allOf(containsString("\"z\""), containsString("\"a\"")));
-            assertThrows(IllegalArgumentException.class, () -> tree.scanReverse(b("z"), b("a")),
+            assertThat(
+                    "the message names both ends",
+                    e.getMessage(),
+                    allOf(containsString("\"z\""), containsString("\"a\"")));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tree.scanReverse(b("z"), b("a")),
                     "scanReverse takes the same [from, to) as scan, so from > to is refused too");
         }
     }
@@ -130,9 +147,13 @@ class TreeScanTest {
                 model.put(Bytes.wrap(k), value(i));
             }
             Bytes mid = Bytes.wrap(new byte[] {(byte) 0x80});
-            Trees.assertEntries("scan(null, null) of keys with bytes above 0x7f: unsigned order", drain(tree.scan(null, null),
-                    300), range(model, null, null));
-            Trees.assertEntries("scan(0x80, null): keys from 0x80 on are the upper half", drain(tree.scan(mid, null), 300),
+            Trees.assertEntries(
+                    "scan(null, null) of keys with bytes above 0x7f: unsigned order",
+                    drain(tree.scan(null, null), 300),
+                    range(model, null, null));
+            Trees.assertEntries(
+                    "scan(0x80, null): keys from 0x80 on are the upper half",
+                    drain(tree.scan(mid, null), 300),
                     range(model, mid, null));
         }
     }
@@ -183,18 +204,26 @@ class TreeScanTest {
             }
             for (int i = 1; i < seen.size(); i++) {
                 int c = seen.get(i - 1).compareTo(seen.get(i));
-                assertThat("keys come in strictly " + (reverse ? "decreasing" : "increasing") + " order, none twice: "
-                        + seen.get(i - 1) + " then " + seen.get(i), reverse ? c : -c, greaterThan(0));
+                assertThat(
+                        "keys come in strictly " + (reverse ? "decreasing" : "increasing") + " order, none twice: "
+                                + seen.get(i - 1) + " then " + seen.get(i),
+                        reverse ? c : -c,
+                        greaterThan(0));
             }
             for (Bytes k : seen) {
-                assertThat(k + " is inside [" + from + ", " + to + ")", k.compareTo(from) >= 0 && k.compareTo(to) < 0,
+                assertThat(
+                        k + " is inside [" + from + ", " + to + ")",
+                        k.compareTo(from) >= 0 && k.compareTo(to) < 0,
                         is(true));
-                assertThat(k + " was in the tree at some point during the scan", stable.contains(k) || touched.contains(k),
+                assertThat(
+                        k + " was in the tree at some point during the scan",
+                        stable.contains(k) || touched.contains(k),
                         is(true));
             }
             List<Bytes> missed = new ArrayList<>(stable.subSet(from, to));
             missed.removeAll(seen);
-            assertThat("every key in range that stayed in the tree for the whole scan is returned", missed, is(empty()));
+            assertThat(
+                    "every key in range that stayed in the tree for the whole scan is returned", missed, is(empty()));
         }
     }
 
@@ -210,13 +239,22 @@ class TreeScanTest {
             BufferPool.PoolStats after = tree.poolStats();
             long fetches = after.fetches() - before.fetches();
             assertThat("(setup) the scan returns every key", all.size(), is(1500));
-            assertThat("a scan of the " + leaves + " leaves of an unchanged tree seeks once (" + height + " pages) and"
-                    + " then follows next links: at most 2 fetches a leaf, where a seek from the root for every leaf"
-                    + " would cost " + height, fetches, lessThanOrEqualTo(2 * leaves + height + 2));
+            assertThat(
+                    "a scan of the " + leaves + " leaves of an unchanged tree seeks once (" + height + " pages) and"
+                            + " then follows next links: at most 2 fetches a leaf, where a seek from the root for every leaf"
+                            + " would cost " + height,
+                    fetches,
+                    lessThanOrEqualTo(2 * leaves + height + 2));
             BufferPool.PoolStats beforeReverse = tree.poolStats();
-            assertThat("(setup) the reverse scan returns every key", drain(tree.scanReverse(null, null), 1500).size(), is(1500));
+            assertThat(
+                    "(setup) the reverse scan returns every key",
+                    drain(tree.scanReverse(null, null), 1500).size(),
+                    is(1500));
             BufferPool.PoolStats afterReverse = tree.poolStats();
-            assertThat("the same for a reverse scan along the prev links", afterReverse.fetches() - beforeReverse.fetches(), lessThanOrEqualTo(2 * leaves + height + 2));
+            assertThat(
+                    "the same for a reverse scan along the prev links",
+                    afterReverse.fetches() - beforeReverse.fetches(),
+                    lessThanOrEqualTo(2 * leaves + height + 2));
             assertThat("scans leave no page pinned", tree.pool().pinnedFrames(), is(0));
         }
     }

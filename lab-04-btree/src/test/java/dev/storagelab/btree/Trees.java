@@ -22,12 +22,13 @@ import java.util.Optional;
  */
 final class Trees {
 
-    private Trees() {
-    }
+    private Trees() {}
 
     /** The smallest pages and pool the tree accepts, with plain LRU: splits and evictions come early. */
     static BTreeOptions small() {
-        return BTreeOptions.defaults().withPageSize(PageFormat.MIN_PAGE_SIZE).withPoolFrames(BTreeOptions.MIN_POOL_FRAMES)
+        return BTreeOptions.defaults()
+                .withPageSize(PageFormat.MIN_PAGE_SIZE)
+                .withPoolFrames(BTreeOptions.MIN_POOL_FRAMES)
                 .withReplacer(Replacer.Kind.LRU);
     }
 
@@ -56,7 +57,9 @@ final class Trees {
                 return 0;
             }
             int height = 1;
-            for (SlottedPage page = tree.copyOf(tree.rootId()); !page.isLeaf(); page = tree.copyOf(page.leftmostChild())) {
+            for (SlottedPage page = tree.copyOf(tree.rootId());
+                    !page.isLeaf();
+                    page = tree.copyOf(page.leftmostChild())) {
                 height++;
             }
             return height;
@@ -80,7 +83,8 @@ final class Trees {
         assertThat(when + ": size() counts the keys in the tree", tree.size(), is((long) model.size()));
         for (Map.Entry<Bytes, Bytes> e : model.entrySet()) {
             Optional<Bytes> got = tree.get(e.getKey());
-            assertThat(when + ": get(" + e.getKey() + ") returns the value last put", got, is(Optional.of(e.getValue())));
+            assertThat(
+                    when + ": get(" + e.getKey() + ") returns the value last put", got, is(Optional.of(e.getValue())));
         }
     }
 
@@ -120,7 +124,9 @@ final class Trees {
     /** Checks that {@code actual} equals {@code expected}, naming the first difference. */
     static void assertEntries(String what, List<Entry> actual, List<Entry> expected) {
         for (int i = 0; i < Math.min(actual.size(), expected.size()); i++) {
-            assertThat(what + ": entry " + i + " (of " + expected.size() + " expected)", actual.get(i),
+            assertThat(
+                    what + ": entry " + i + " (of " + expected.size() + " expected)",
+                    actual.get(i),
                     equalTo(expected.get(i)));
         }
         assertThat(what + ": the number of entries", actual.size(), is(expected.size()));

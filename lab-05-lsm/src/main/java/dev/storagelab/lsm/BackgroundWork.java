@@ -47,6 +47,7 @@ final class BackgroundWork {
     private boolean backgroundScheduled;
     /** A flush is scheduled or running (or {@link #compactAll} runs). */
     private boolean flushScheduled;
+
     private IOException backgroundError;
     private long compactionBytesRead;
     private long compactionBytesWritten;
@@ -59,7 +60,8 @@ final class BackgroundWork {
         this.store = store;
         this.policy = store.options.policy();
         this.backgroundDone = backgroundDone;
-        this.jobs = new CompactionJob(store.storage, store.tables, store.options, store.files::newFileNumber, filteredValues);
+        this.jobs = new CompactionJob(
+                store.storage, store.tables, store.options, store.files::newFileNumber, filteredValues);
         store.versions.compactPointers().forEach((level, key) -> compactPointer[level] = key);
         this.background = store.options.backgroundWork() ? daemonThread("lsm-compaction") : null;
         this.flusher = store.options.backgroundWork() ? daemonThread("lsm-flush") : null;
@@ -84,13 +86,16 @@ final class BackgroundWork {
     }
 
     /** The store's flush and compaction counters, for {@link LsmStore#stats()} (the caller holds the mutex). */
-    record Counters(long flushBytes, long compactionBytesRead, long compactionBytesWritten, long trivialMoves,
-                    long filteredValues) {
-    }
+    record Counters(
+            long flushBytes,
+            long compactionBytesRead,
+            long compactionBytesWritten,
+            long trivialMoves,
+            long filteredValues) {}
 
     Counters counters() {
-        return new Counters(flushBytesWritten, compactionBytesRead, compactionBytesWritten, trivialMoves,
-                filteredValues.get());
+        return new Counters(
+                flushBytesWritten, compactionBytesRead, compactionBytesWritten, trivialMoves, filteredValues.get());
     }
 
     /** Stops both threads, letting the work they run end (the caller does not hold the mutex). */
@@ -226,7 +231,8 @@ final class BackgroundWork {
         edit.setLastSequence(store.lastSequence);
         logAndApplyUnlocked(edit);
         store.logs.closeOldest();
-        List<MemTable> rest = store.current.imm.subList(0, store.current.imm.size() - 1); // less the oldest, now in level 0
+        List<MemTable> rest =
+                store.current.imm.subList(0, store.current.imm.size() - 1); // less the oldest, now in level 0
         store.install(new SuperVersion(store.mem, rest, store.versions.version()));
         store.files.installed(metas);
         store.metrics.recordFlush();
@@ -260,19 +266,22 @@ final class BackgroundWork {
         if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionPicked(c));
         if (c.isTrivialMove(store.versions.version(), store.options.tableBytes())) {
             FileMeta f = c.allInputs().get(0);
-            VersionEdit edit = new VersionEdit().deleteFile(c.level(), f.number()).addFile(c.output(), f);
+            VersionEdit edit =
+                    new VersionEdit().deleteFile(c.level(), f.number()).addFile(c.output(), f);
             logAndApplyUnlocked(edit);
             store.install(new SuperVersion(store.mem, store.current.imm, store.versions.version()));
             trivialMoves++;
             store.metrics.recordCompaction();
-            if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionFinished(c, List.of(f), true));
+            if (EventListener.EMIT && store.events.isEnabled())
+                store.events.onEvent(LsmEvents.compactionFinished(c, List.of(f), true));
             return;
         }
         long smallestSnapshot = store.snapshots.isEmpty() ? store.lastSequence : store.snapshots.firstKey();
         long largestSnapshot = store.snapshots.isEmpty() ? -1 : store.snapshots.lastKey();
         Version v = store.versions.version();
         int out = c.output();
-        CompactionFilter filter = store.options.compactionFilter() == null ? null
+        CompactionFilter filter = store.options.compactionFilter() == null
+                ? null
                 : store.options.compactionFilter().create(out, v.isBottommost(out));
         CompactionJob.DropRules rules = new CompactionJob.DropRules(smallestSnapshot, largestSnapshot, v, out, filter);
         long read = 0;
@@ -292,7 +301,9 @@ final class BackgroundWork {
         for (FileMeta f : outputs) {
             edit.addFile(out, f);
         }
-        if (c.level() > 0 && c.output() == c.level() + 1 && !c.inputs().isEmpty()) { // leveled: where the next one starts
+        if (c.level() > 0
+                && c.output() == c.level() + 1
+                && !c.inputs().isEmpty()) { // leveled: where the next one starts
             compactPointer[c.level()] = c.inputs().get(c.inputs().size() - 1).largest();
             edit.setCompactPointer(c.level(), compactPointer[c.level()]);
         }
@@ -304,7 +315,8 @@ final class BackgroundWork {
         store.install(new SuperVersion(store.mem, store.current.imm, store.versions.version()));
         store.files.installed(outputs);
         store.metrics.recordCompaction();
-        if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionFinished(c, outputs, false));
+        if (EventListener.EMIT && store.events.isEnabled())
+            store.events.onEvent(LsmEvents.compactionFinished(c, outputs, false));
         store.files.deleteObsolete();
     }
 
@@ -387,17 +399,24 @@ final class BackgroundWork {
                     Bytes lo = null;
                     Bytes hi = null;
                     for (FileMeta f : inputs) {
-                        lo = lo == null || f.smallest().userKey().compareTo(lo) < 0 ? f.smallest().userKey() : lo;
-                        hi = hi == null || f.largest().userKey().compareTo(hi) > 0 ? f.largest().userKey() : hi;
+                        lo = lo == null || f.smallest().userKey().compareTo(lo) < 0
+                                ? f.smallest().userKey()
+                                : lo;
+                        hi = hi == null || f.largest().userKey().compareTo(hi) > 0
+                                ? f.largest().userKey()
+                                : hi;
                     }
                     boolean last = level + 1 == target;
-                    List<FileMeta> next = last ? store.versions.version().files(target) : store.versions.version().overlapping(level + 1, lo, hi);
+                    List<FileMeta> next = last
+                            ? store.versions.version().files(target)
+                            : store.versions.version().overlapping(level + 1, lo, hi);
                     compact(new Compaction(level, inputs, next));
                     rewroteTarget |= last;
                 }
                 List<FileMeta> bottom = store.versions.version().files(target);
                 if (!rewroteTarget && !bottom.isEmpty()) {
-                    compact(new Compaction(new java.util.TreeMap<>(java.util.Map.of(target, bottom)), target)); // rewritten in place
+                    compact(new Compaction(
+                            new java.util.TreeMap<>(java.util.Map.of(target, bottom)), target)); // rewritten in place
                 }
                 runBackgroundWork(); // the levels that are now over their targets
             } finally {
@@ -425,7 +444,8 @@ final class BackgroundWork {
 
     void throwBackgroundError() throws IOException {
         if (backgroundError != null) {
-            throw new IOException("the store is read-only after a failed flush or compaction; reopen it", backgroundError);
+            throw new IOException(
+                    "the store is read-only after a failed flush or compaction; reopen it", backgroundError);
         }
     }
 }

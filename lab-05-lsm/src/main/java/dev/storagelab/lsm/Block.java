@@ -23,6 +23,7 @@ public final class Block {
     private final long fileOffset;
     /** Where the restart array starts: the end of the entries. */
     private final int restartsOffset;
+
     private final int restartCount;
 
     private Block(byte[] data, KeyOrder order, String file, long fileOffset, int restartsOffset, int restartCount) {
@@ -46,16 +47,22 @@ public final class Block {
     public static Block open(byte[] data, KeyOrder order, String file, long fileOffset) throws CorruptionException {
         Objects.requireNonNull(order, "order");
         if (data.length < BlockFormat.MIN_BLOCK_BYTES) {
-            throw new CorruptionException(file, fileOffset, "block of " + data.length + " bytes is shorter than the "
-                    + BlockFormat.MIN_BLOCK_BYTES + " of an empty block");
+            throw new CorruptionException(
+                    file,
+                    fileOffset,
+                    "block of " + data.length + " bytes is shorter than the " + BlockFormat.MIN_BLOCK_BYTES
+                            + " of an empty block");
         }
         int crcAt = data.length - 4;
         CRC32C crc = new CRC32C();
         crc.update(data, 0, crcAt);
         int stored = BlockFormat.getInt(data, crcAt);
         if (stored != (int) crc.getValue()) {
-            throw new CorruptionException(file, fileOffset, "block checksum mismatch: stored "
-                    + Integer.toHexString(stored) + ", computed " + Long.toHexString(crc.getValue()));
+            throw new CorruptionException(
+                    file,
+                    fileOffset,
+                    "block checksum mismatch: stored " + Integer.toHexString(stored) + ", computed "
+                            + Long.toHexString(crc.getValue()));
         }
         int typeAt = crcAt - 1;
         if (data[typeAt] != BlockFormat.TYPE_UNCOMPRESSED) {
@@ -64,17 +71,22 @@ public final class Block {
         int countAt = typeAt - BlockFormat.RESTART_BYTES;
         int count = BlockFormat.getInt(data, countAt);
         if (count < 1 || count > countAt / BlockFormat.RESTART_BYTES) {
-            throw new CorruptionException(file, fileOffset, "block restart count " + count + " does not fit its "
-                    + data.length + " bytes");
+            throw new CorruptionException(
+                    file, fileOffset, "block restart count " + count + " does not fit its " + data.length + " bytes");
         }
         int restartsOffset = countAt - count * BlockFormat.RESTART_BYTES;
         int previous = -1;
         for (int i = 0; i < count; i++) {
             int r = BlockFormat.getInt(data, restartsOffset + i * BlockFormat.RESTART_BYTES);
-            if (r <= previous || r > restartsOffset || (i == 0 && r != 0) || (r == restartsOffset && restartsOffset > 0)) {
-                throw new CorruptionException(file, fileOffset + restartsOffset + (long) i * BlockFormat.RESTART_BYTES,
-                        "block restart " + i + " at offset " + r + " is out of order or outside the "
-                                + restartsOffset + " bytes of entries");
+            if (r <= previous
+                    || r > restartsOffset
+                    || (i == 0 && r != 0)
+                    || (r == restartsOffset && restartsOffset > 0)) {
+                throw new CorruptionException(
+                        file,
+                        fileOffset + restartsOffset + (long) i * BlockFormat.RESTART_BYTES,
+                        "block restart " + i + " at offset " + r + " is out of order or outside the " + restartsOffset
+                                + " bytes of entries");
             }
             previous = r;
         }
@@ -114,14 +126,14 @@ public final class Block {
         private int nextOffset;
         /** The restart interval the current entry is in. */
         private int restartIndex;
+
         private byte[] key = new byte[32];
         private int keyLength;
         private int valueOffset;
         private int valueLength;
         private long entriesDecoded;
 
-        private Cursor() {
-        }
+        private Cursor() {}
 
         /** Whether the cursor is on an entry. */
         public boolean valid() {

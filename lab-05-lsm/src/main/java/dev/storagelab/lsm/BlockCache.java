@@ -150,8 +150,7 @@ public final class BlockCache {
         return shards[shardIndex(fileNumber, offset)];
     }
 
-    private record Key(long fileNumber, long offset) {
-    }
+    private record Key(long fileNumber, long offset) {}
 
     /** One entry, on its shard's map and doubly linked LRU list. */
     private static final class Node {

@@ -30,8 +30,7 @@ public final class BlockFormat {
     /** The smallest valid block: no entry, one restart (0), the count, the trailer. */
     public static final int MIN_BLOCK_BYTES = 2 * RESTART_BYTES + TRAILER_BYTES;
 
-    private BlockFormat() {
-    }
+    private BlockFormat() {}
 
     static void putInt(byte[] dst, int pos, int v) {
         dst[pos] = (byte) (v >>> 24);
@@ -41,6 +40,9 @@ public final class BlockFormat {
     }
 
     static int getInt(byte[] src, int pos) {
-        return (src[pos] & 0xff) << 24 | (src[pos + 1] & 0xff) << 16 | (src[pos + 2] & 0xff) << 8 | (src[pos + 3] & 0xff);
+        return (src[pos] & 0xff) << 24
+                | (src[pos + 1] & 0xff) << 16
+                | (src[pos + 2] & 0xff) << 8
+                | (src[pos + 3] & 0xff);
     }
 }

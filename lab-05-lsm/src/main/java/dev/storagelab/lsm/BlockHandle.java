@@ -27,7 +27,8 @@ public record BlockHandle(long offset, int size) {
 
     public BlockHandle {
         if (offset < 0 || size < 0) {
-            throw new IllegalArgumentException("a block handle has a non-negative offset and size: " + offset + ", " + size);
+            throw new IllegalArgumentException(
+                    "a block handle has a non-negative offset and size: " + offset + ", " + size);
         }
     }
 
@@ -57,7 +58,8 @@ public record BlockHandle(long offset, int size) {
         int pos = 0;
         for (int shift = 0; ; shift += 7) {
             if (pos >= src.length || shift > 56) {
-                throw new CorruptionException(file, fileOffset, what + ": block handle offset varint is truncated or too long");
+                throw new CorruptionException(
+                        file, fileOffset, what + ": block handle offset varint is truncated or too long");
             }
             int b = src[pos++] & 0xff;
             offset |= (long) (b & 0x7f) << shift;
@@ -67,8 +69,8 @@ public record BlockHandle(long offset, int size) {
         }
         long size = Varint.read(src, pos, src.length);
         if (size < 0 || Varint.next(size) != src.length) {
-            throw new CorruptionException(file, fileOffset, what + ": block handle size varint is malformed or followed by "
-                    + "extra bytes");
+            throw new CorruptionException(
+                    file, fileOffset, what + ": block handle size varint is malformed or followed by " + "extra bytes");
         }
         if (offset < 0) {
             throw new CorruptionException(file, fileOffset, what + ": block handle offset " + offset + " is negative");

@@ -85,7 +85,8 @@ public final class BloomFilter {
         int k = probes(bitsPerKey);
         long wanted = Math.max(MIN_BITS, (long) keys.size() * bitsPerKey);
         if (wanted > (long) Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("filter of " + keys.size() + " keys at " + bitsPerKey + " bits each is too big");
+            throw new IllegalArgumentException(
+                    "filter of " + keys.size() + " keys at " + bitsPerKey + " bits each is too big");
         }
         int bytes = (int) ((wanted + 7) / 8);
         byte[] filter = new byte[bytes + 1];
@@ -113,12 +114,16 @@ public final class BloomFilter {
      */
     public static BloomFilter open(byte[] filter, String file, long fileOffset) throws CorruptionException {
         if (filter.length < MIN_BITS / 8 + 1) {
-            throw new CorruptionException(file, fileOffset, "Bloom filter of " + filter.length
-                    + " bytes is shorter than the smallest, " + (MIN_BITS / 8 + 1));
+            throw new CorruptionException(
+                    file,
+                    fileOffset,
+                    "Bloom filter of " + filter.length + " bytes is shorter than the smallest, " + (MIN_BITS / 8 + 1));
         }
         int k = filter[filter.length - 1] & 0xff;
         if (k < 1 || k > MAX_PROBES) {
-            throw new CorruptionException(file, fileOffset + filter.length - 1,
+            throw new CorruptionException(
+                    file,
+                    fileOffset + filter.length - 1,
                     "Bloom filter probe count " + k + " is outside [1, " + MAX_PROBES + "]");
         }
         return new BloomFilter(filter, k);

@@ -16,8 +16,8 @@ public record Compaction(java.util.SortedMap<Integer, List<FileMeta>> inputsByLe
         this(levels(level, inputs, nextInputs), level + 1);
     }
 
-    private static java.util.SortedMap<Integer, List<FileMeta>> levels(int level, List<FileMeta> inputs,
-                                                                     List<FileMeta> nextInputs) {
+    private static java.util.SortedMap<Integer, List<FileMeta>> levels(
+            int level, List<FileMeta> inputs, List<FileMeta> nextInputs) {
         java.util.SortedMap<Integer, List<FileMeta>> m = new java.util.TreeMap<>();
         m.put(level, List.copyOf(inputs));
         m.put(level + 1, List.copyOf(nextInputs));
@@ -57,7 +57,8 @@ public record Compaction(java.util.SortedMap<Integer, List<FileMeta>> inputsByLe
             return true;
         }
         long grandparentBytes = 0;
-        for (FileMeta g : v.overlapping(output + 1, f.smallest().userKey(), f.largest().userKey())) {
+        for (FileMeta g :
+                v.overlapping(output + 1, f.smallest().userKey(), f.largest().userKey())) {
             grandparentBytes += g.size();
         }
         return grandparentBytes <= 10 * tableBytes;

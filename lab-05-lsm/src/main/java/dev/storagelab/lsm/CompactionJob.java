@@ -29,9 +29,8 @@ final class CompactionJob {
      * none); {@code version}: the version the inputs were picked from; {@code filter}: the
      * compaction filter for this job, or null.
      */
-    record DropRules(long smallestSnapshot, long largestSnapshot, Version version, int outputLevel,
-                     CompactionFilter filter) {
-    }
+    record DropRules(
+            long smallestSnapshot, long largestSnapshot, Version version, int outputLevel, CompactionFilter filter) {}
 
     private final Storage storage;
     private final TableCache tables;
@@ -42,12 +41,17 @@ final class CompactionJob {
     /** Values the compaction filter dropped, over every job. */
     private final AtomicLong filteredValues;
 
-    CompactionJob(Storage storage, TableCache tables, LsmOptions options, LongSupplier newFileNumber,
-                  AtomicLong filteredValues) {
+    CompactionJob(
+            Storage storage,
+            TableCache tables,
+            LsmOptions options,
+            LongSupplier newFileNumber,
+            AtomicLong filteredValues) {
         this.storage = storage;
         this.tables = tables;
         this.policy = options.policy();
-        this.tableOptions = TableBuilder.Options.defaults().withBlockSize(options.blockBytes())
+        this.tableOptions = TableBuilder.Options.defaults()
+                .withBlockSize(options.blockBytes())
                 .withBitsPerKey(options.bloomBitsPerKey());
         this.newFileNumber = newFileNumber;
         this.filteredValues = filteredValues;
@@ -107,8 +111,9 @@ final class CompactionJob {
                     byte[] previousUserKey = currentUserKey;
                     currentUserKey = Arrays.copyOf(key, userLength);
                     lastSequenceForKey = Long.MAX_VALUE;
-                    if (builder != null && (builder.fileSizeEstimate() >= maxTableBytes
-                            || policy.cutBetween(previousUserKey, currentUserKey))) {
+                    if (builder != null
+                            && (builder.fileSizeEstimate() >= maxTableBytes
+                                    || policy.cutBetween(previousUserKey, currentUserKey))) {
                         outputs.add(finish(builder, number));
                         builder = null;
                     }
@@ -116,13 +121,21 @@ final class CompactionJob {
                 if (rules != null) {
                     long sequence = InternalKey.trailerAt(key, userLength) >>> 8;
                     boolean deletion = key[key.length - 1] == ValueType.DELETE.code();
-                    boolean drop = shouldDrop(sequence, deletion, lastSequenceForKey, rules.smallestSnapshot(),
-                            rules.version(), rules.outputLevel(), Bytes.wrap(currentUserKey));
+                    boolean drop = shouldDrop(
+                            sequence,
+                            deletion,
+                            lastSequenceForKey,
+                            rules.smallestSnapshot(),
+                            rules.version(),
+                            rules.outputLevel(),
+                            Bytes.wrap(currentUserKey));
                     lastSequenceForKey = sequence;
                     if (drop) {
                         continue;
                     }
-                    if (rules.filter() != null && !deletion && sequence > rules.largestSnapshot()
+                    if (rules.filter() != null
+                            && !deletion
+                            && sequence > rules.largestSnapshot()
                             && rules.filter().drop(currentUserKey, it.value())) {
                         filteredValues.incrementAndGet();
                         continue;
@@ -158,8 +171,14 @@ final class CompactionJob {
      * no level below {@code outputLevel} holds the key ({@link Version#isBaseLevelForKey}): nothing is
      * left for it to hide. Keep everything else.
      */
-    static boolean shouldDrop(long sequence, boolean deletion, long newerSequence, long smallestSnapshot, Version v,
-                              int outputLevel, Bytes userKey) {
+    static boolean shouldDrop(
+            long sequence,
+            boolean deletion,
+            long newerSequence,
+            long smallestSnapshot,
+            Version v,
+            int outputLevel,
+            Bytes userKey) {
         // BEGIN SOLUTION lab-05 T7
         if (newerSequence <= smallestSnapshot) {
             return true;

@@ -26,8 +26,8 @@ public record FileMeta(long number, long size, InternalKey smallest, InternalKey
             throw new IllegalArgumentException("table file size must not be negative: " + size);
         }
         if (smallest.compareTo(largest) > 0) {
-            throw new IllegalArgumentException("table " + number + ": smallest key " + smallest
-                    + " sorts after largest key " + largest);
+            throw new IllegalArgumentException(
+                    "table " + number + ": smallest key " + smallest + " sorts after largest key " + largest);
         }
     }
 

@@ -27,6 +27,7 @@ public record Footer(BlockHandle index, BlockHandle filter, BlockHandle properti
 
     /** Where the fields start, as in the diagram. */
     public static final int INDEX_AT = 0;
+
     public static final int FILTER_AT = 12;
     public static final int PROPERTIES_AT = 24;
     public static final int VERSION_AT = 36;
@@ -71,23 +72,35 @@ public record Footer(BlockHandle index, BlockHandle filter, BlockHandle properti
         // BEGIN SOLUTION lab-05 T4
         long magic = TableFormat.getLong(footer, MAGIC_AT);
         if (magic != TableFormat.MAGIC) {
-            throw new CorruptionException(file, footerAt + MAGIC_AT, "bad magic " + Long.toHexString(magic) + ", expected "
-                    + Long.toHexString(TableFormat.MAGIC) + ": not a table, or the file is truncated");
+            throw new CorruptionException(
+                    file,
+                    footerAt + MAGIC_AT,
+                    "bad magic " + Long.toHexString(magic) + ", expected " + Long.toHexString(TableFormat.MAGIC)
+                            + ": not a table, or the file is truncated");
         }
         CRC32C crc = new CRC32C();
         crc.update(footer, 0, CRC_AT);
         int stored = BlockFormat.getInt(footer, CRC_AT);
         if (stored != (int) crc.getValue()) {
-            throw new CorruptionException(file, footerAt + CRC_AT, "footer checksum mismatch: stored "
-                    + Integer.toHexString(stored) + ", computed " + Long.toHexString(crc.getValue()));
+            throw new CorruptionException(
+                    file,
+                    footerAt + CRC_AT,
+                    "footer checksum mismatch: stored " + Integer.toHexString(stored) + ", computed "
+                            + Long.toHexString(crc.getValue()));
         }
         int version = BlockFormat.getInt(footer, VERSION_AT);
         if (version != TableFormat.FORMAT_VERSION) {
-            throw new CorruptionException(file, footerAt + VERSION_AT, "unsupported format version " + version
-                    + " (this reader knows " + TableFormat.FORMAT_VERSION + ")");
+            throw new CorruptionException(
+                    file,
+                    footerAt + VERSION_AT,
+                    "unsupported format version " + version + " (this reader knows " + TableFormat.FORMAT_VERSION
+                            + ")");
         }
-        return new Footer(handle(footer, INDEX_AT, "index", file, footerAt), handle(footer, FILTER_AT, "filter", file, footerAt),
-                handle(footer, PROPERTIES_AT, "properties", file, footerAt), version);
+        return new Footer(
+                handle(footer, INDEX_AT, "index", file, footerAt),
+                handle(footer, FILTER_AT, "filter", file, footerAt),
+                handle(footer, PROPERTIES_AT, "properties", file, footerAt),
+                version);
         // END SOLUTION
     }
 
@@ -95,12 +108,16 @@ public record Footer(BlockHandle index, BlockHandle filter, BlockHandle properti
      * The handle at {@code pos} of the footer, checked: its offset is not negative and the block
      * ends at or before the footer, and it is at least as long as a block's trailer.
      */
-    static BlockHandle handle(byte[] footer, int pos, String what, String file, long footerAt) throws CorruptionException {
+    static BlockHandle handle(byte[] footer, int pos, String what, String file, long footerAt)
+            throws CorruptionException {
         long offset = TableFormat.getLong(footer, pos);
         int size = BlockFormat.getInt(footer, pos + 8);
         if (offset < 0 || size < BlockFormat.TRAILER_BYTES || offset > footerAt - size) {
-            throw new CorruptionException(file, footerAt + pos, what + " handle (offset " + offset + ", size " + size
-                    + ") does not lie inside the " + footerAt + " bytes before the footer");
+            throw new CorruptionException(
+                    file,
+                    footerAt + pos,
+                    what + " handle (offset " + offset + ", size " + size + ") does not lie inside the " + footerAt
+                            + " bytes before the footer");
         }
         return new BlockHandle(offset, size);
     }

@@ -88,8 +88,8 @@ public record InternalKey(Bytes userKey, long sequence, ValueType type) implemen
             throws CorruptionException {
         // BEGIN SOLUTION lab-05 T1
         if (length < TRAILER_BYTES) {
-            throw new CorruptionException(file, fileOffset,
-                    "internal key of " + length + " bytes is shorter than its 8-byte trailer");
+            throw new CorruptionException(
+                    file, fileOffset, "internal key of " + length + " bytes is shorter than its 8-byte trailer");
         }
         long trailer = trailerAt(src, offset + length - TRAILER_BYTES);
         ValueType type = ValueType.ofCode((int) (trailer & 0xff));

@@ -12,7 +12,8 @@ import java.util.Arrays;
 public interface KeyOrder {
 
     /** Unsigned lexicographic order, the order of {@link dev.storagelab.kv.Bytes}. */
-    KeyOrder BYTEWISE = (a, aOff, aLen, b, bOff, bLen) -> Arrays.compareUnsigned(a, aOff, aOff + aLen, b, bOff, bOff + bLen);
+    KeyOrder BYTEWISE =
+            (a, aOff, aLen, b, bOff, bLen) -> Arrays.compareUnsigned(a, aOff, aOff + aLen, b, bOff, bOff + bLen);
 
     /** Negative, zero or positive as the first key sorts before, equal to or after the second. */
     int compare(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength);

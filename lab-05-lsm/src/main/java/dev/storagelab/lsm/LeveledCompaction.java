@@ -167,8 +167,12 @@ public final class LeveledCompaction implements CompactionPolicy {
         Bytes smallest = null;
         Bytes largest = null;
         for (FileMeta f : inputs) {
-            smallest = smallest == null || f.smallest().userKey().compareTo(smallest) < 0 ? f.smallest().userKey() : smallest;
-            largest = largest == null || f.largest().userKey().compareTo(largest) > 0 ? f.largest().userKey() : largest;
+            smallest = smallest == null || f.smallest().userKey().compareTo(smallest) < 0
+                    ? f.smallest().userKey()
+                    : smallest;
+            largest = largest == null || f.largest().userKey().compareTo(largest) > 0
+                    ? f.largest().userKey()
+                    : largest;
         }
         int into = best == 0 ? baseLevel(v, options, bottom) : best + 1;
         List<FileMeta> next = v.overlapping(into, smallest, largest);
@@ -181,5 +185,4 @@ public final class LeveledCompaction implements CompactionPolicy {
         return new Compaction(byLevel, into);
         // END SOLUTION
     }
-
 }

@@ -14,8 +14,7 @@ import java.util.Map;
  */
 public final class LsmEvents {
 
-    private LsmEvents() {
-    }
+    private LsmEvents() {}
 
     static EngineEvent flushBegan(MemTable m) {
         return EngineEvent.of(EventType.FLUSH_BEGIN, "memtableBytes", m.approximateBytes());
@@ -26,12 +25,23 @@ public final class LsmEvents {
     }
 
     static EngineEvent compactionPicked(Compaction c) {
-        return EngineEvent.of(EventType.COMPACTION_PICKED, "level", c.level(), "output", c.output(), "inputs", inputs(c));
+        return EngineEvent.of(
+                EventType.COMPACTION_PICKED, "level", c.level(), "output", c.output(), "inputs", inputs(c));
     }
 
     static EngineEvent compactionFinished(Compaction c, List<FileMeta> outputs, boolean trivialMove) {
-        return EngineEvent.of(EventType.COMPACTION_FINISHED, "level", c.level(), "output", c.output(), "inputs", inputs(c),
-                "outputs", tables(outputs, c.output()), "trivialMove", trivialMove);
+        return EngineEvent.of(
+                EventType.COMPACTION_FINISHED,
+                "level",
+                c.level(),
+                "output",
+                c.output(),
+                "inputs",
+                inputs(c),
+                "outputs",
+                tables(outputs, c.output()),
+                "trivialMove",
+                trivialMove);
     }
 
     /** A picture of every level of {@code store}: its tables, with their key ranges and sizes, and the store's byte counters. */
@@ -42,8 +52,18 @@ public final class LsmEvents {
             tables.addAll(tables(v.files(level), level));
         }
         LsmStore.Stats s = store.stats();
-        return EngineEvent.of(EventType.SNAPSHOT, "view", "lsm", "tables", tables, "flushBytes", s.flushBytes(),
-                "compactionBytesRead", s.compactionBytesRead(), "compactionBytesWritten", s.compactionBytesWritten());
+        return EngineEvent.of(
+                EventType.SNAPSHOT,
+                "view",
+                "lsm",
+                "tables",
+                tables,
+                "flushBytes",
+                s.flushBytes(),
+                "compactionBytesRead",
+                s.compactionBytesRead(),
+                "compactionBytesWritten",
+                s.compactionBytesWritten());
     }
 
     private static List<Map<String, Object>> inputs(Compaction c) {

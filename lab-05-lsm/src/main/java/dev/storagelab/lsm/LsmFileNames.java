@@ -21,15 +21,15 @@ public final class LsmFileNames {
 
     /** The kinds of numbered files. */
     public enum Type {
-        LOG, TABLE, MANIFEST
+        LOG,
+        TABLE,
+        MANIFEST
     }
 
     /** A parsed file name. */
-    public record Parsed(Type type, long number) {
-    }
+    public record Parsed(Type type, long number) {}
 
-    private LsmFileNames() {
-    }
+    private LsmFileNames() {}
 
     /** {@code 000005.log}. */
     public static String log(long number) {

@@ -54,13 +54,28 @@ import static com.google.common.base.Preconditions.checkArgument;
  *                            where a fixed pause per write would cap them at a thousand writes a
  *                            second [delayed_write_rate]
  */
-public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0SlowdownTrigger, int l0StopTrigger,
-                         long level1Bytes, int levelMultiplier, long tableBytes, int blockBytes,
-                         int bloomBitsPerKey, long blockCacheBytes, boolean syncWrites, boolean backgroundWork,
-                         CompactionStyle compaction, double tierSizeRatio, boolean walEnabled,
-                         CompactionFilter.Factory compactionFilter, CompactionPolicy compactionPolicy,
-                         long softPendingCompactionBytes, long hardPendingCompactionBytes, int maxImmutableMemtables,
-                         long delayedWriteRate) {
+public record LsmOptions(
+        long memtableBytes,
+        int l0CompactionTrigger,
+        int l0SlowdownTrigger,
+        int l0StopTrigger,
+        long level1Bytes,
+        int levelMultiplier,
+        long tableBytes,
+        int blockBytes,
+        int bloomBitsPerKey,
+        long blockCacheBytes,
+        boolean syncWrites,
+        boolean backgroundWork,
+        CompactionStyle compaction,
+        double tierSizeRatio,
+        boolean walEnabled,
+        CompactionFilter.Factory compactionFilter,
+        CompactionPolicy compactionPolicy,
+        long softPendingCompactionBytes,
+        long hardPendingCompactionBytes,
+        int maxImmutableMemtables,
+        long delayedWriteRate) {
 
     /** How tables move down: see {@link BackgroundWork#pickCompaction}. */
     public enum CompactionStyle {
@@ -73,28 +88,40 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
     public LsmOptions {
         checkArgument(memtableBytes >= 1024, "memtableBytes must be at least 1 KiB: %s", memtableBytes);
         checkArgument(l0CompactionTrigger >= 1, "l0CompactionTrigger must be positive: %s", l0CompactionTrigger);
-        checkArgument(l0SlowdownTrigger >= l0CompactionTrigger && l0StopTrigger >= l0SlowdownTrigger,
+        checkArgument(
+                l0SlowdownTrigger >= l0CompactionTrigger && l0StopTrigger >= l0SlowdownTrigger,
                 "level-0 triggers must satisfy compaction <= slowdown <= stop: %s, %s, %s",
-                l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger);
+                l0CompactionTrigger,
+                l0SlowdownTrigger,
+                l0StopTrigger);
         checkArgument(level1Bytes >= 1024, "level1Bytes must be at least 1 KiB: %s", level1Bytes);
         checkArgument(levelMultiplier >= 2, "levelMultiplier must be at least 2: %s", levelMultiplier);
         checkArgument(tableBytes >= 1024, "tableBytes must be at least 1 KiB: %s", tableBytes);
         checkArgument(blockBytes >= 64, "blockBytes must be at least 64: %s", blockBytes);
-        checkArgument(bloomBitsPerKey >= 1,
-                "bloomBitsPerKey must be at least 1 (every table has a filter block): %s", bloomBitsPerKey);
+        checkArgument(
+                bloomBitsPerKey >= 1,
+                "bloomBitsPerKey must be at least 1 (every table has a filter block): %s",
+                bloomBitsPerKey);
         checkArgument(blockCacheBytes >= 0, "blockCacheBytes must not be negative: %s", blockCacheBytes);
         java.util.Objects.requireNonNull(compaction, "compaction");
         checkArgument(tierSizeRatio >= 1, "tierSizeRatio must be at least 1: %s", tierSizeRatio);
         checkArgument(walEnabled || !syncWrites, "syncWrites needs the write-ahead log: walEnabled is false");
-        checkArgument(softPendingCompactionBytes >= 0 && hardPendingCompactionBytes >= 0,
+        checkArgument(
+                softPendingCompactionBytes >= 0 && hardPendingCompactionBytes >= 0,
                 "pending-compaction limits must not be negative: soft %s, hard %s",
-                softPendingCompactionBytes, hardPendingCompactionBytes);
-        checkArgument(softPendingCompactionBytes == 0 || hardPendingCompactionBytes == 0
+                softPendingCompactionBytes,
+                hardPendingCompactionBytes);
+        checkArgument(
+                softPendingCompactionBytes == 0
+                        || hardPendingCompactionBytes == 0
                         || softPendingCompactionBytes <= hardPendingCompactionBytes,
                 "the soft pending-compaction limit must not exceed the hard one: soft %s, hard %s",
-                softPendingCompactionBytes, hardPendingCompactionBytes);
-        checkArgument(maxImmutableMemtables >= 1, "maxImmutableMemtables must be at least 1: %s", maxImmutableMemtables);
-        checkArgument(delayedWriteRate >= 1, "delayedWriteRate must be at least 1 byte per second: %s", delayedWriteRate);
+                softPendingCompactionBytes,
+                hardPendingCompactionBytes);
+        checkArgument(
+                maxImmutableMemtables >= 1, "maxImmutableMemtables must be at least 1: %s", maxImmutableMemtables);
+        checkArgument(
+                delayedWriteRate >= 1, "delayedWriteRate must be at least 1 byte per second: %s", delayedWriteRate);
     }
 
     /**
@@ -218,8 +245,7 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
         public int maxImmutableMemtables = 2;
         public long delayedWriteRate = 16L << 20;
 
-        public Builder() {
-        }
+        public Builder() {}
 
         Builder(LsmOptions o) {
             memtableBytes = o.memtableBytes;
@@ -247,10 +273,28 @@ public record LsmOptions(long memtableBytes, int l0CompactionTrigger, int l0Slow
 
         /** The options, checked. */
         public LsmOptions build() {
-            return new LsmOptions(memtableBytes, l0CompactionTrigger, l0SlowdownTrigger, l0StopTrigger, level1Bytes,
-                    levelMultiplier, tableBytes, blockBytes, bloomBitsPerKey, blockCacheBytes, syncWrites,
-                    backgroundWork, compaction, tierSizeRatio, walEnabled, compactionFilter, compactionPolicy,
-                    softPendingCompactionBytes, hardPendingCompactionBytes, maxImmutableMemtables, delayedWriteRate);
+            return new LsmOptions(
+                    memtableBytes,
+                    l0CompactionTrigger,
+                    l0SlowdownTrigger,
+                    l0StopTrigger,
+                    level1Bytes,
+                    levelMultiplier,
+                    tableBytes,
+                    blockBytes,
+                    bloomBitsPerKey,
+                    blockCacheBytes,
+                    syncWrites,
+                    backgroundWork,
+                    compaction,
+                    tierSizeRatio,
+                    walEnabled,
+                    compactionFilter,
+                    compactionPolicy,
+                    softPendingCompactionBytes,
+                    hardPendingCompactionBytes,
+                    maxImmutableMemtables,
+                    delayedWriteRate);
         }
     }
 

@@ -55,6 +55,7 @@ public final class LsmStore implements OrderedStore {
     final StoreMetrics metrics;
     /** Hears flushes and compactions ({@link #setEventListener}); {@link EventListener#NONE} costs nothing. */
     volatile EventListener events = EventListener.NONE;
+
     final TableCache tables;
     final LiveFiles files;
     final Manifest versions;
@@ -63,16 +64,19 @@ public final class LsmStore implements OrderedStore {
     /** Live snapshots: sequence number to how many handles hold it. */
     @GuardedBy("mutex")
     final TreeMap<Long, Integer> snapshots = new TreeMap<>();
+
     private final WriteController writeController;
     private final BackgroundWork background;
 
     volatile SuperVersion current;
     volatile long lastSequence;
+
     @GuardedBy("mutex")
     MemTable mem;
     /** The active memtable's log and the frozen ones'. */
     @GuardedBy("mutex")
     final MemtableLogs logs = new MemtableLogs();
+
     @GuardedBy("mutex")
     boolean closed;
     /** What the open replayed from the logs and cut off as torn tails; set once, by the open. */
@@ -83,7 +87,8 @@ public final class LsmStore implements OrderedStore {
         this.options = options;
         this.metrics = new StoreMetrics(storage);
         this.versions = versions;
-        this.tables = new TableCache(storage, options.blockCacheBytes() > 0 ? new BlockCache(options.blockCacheBytes()) : null);
+        this.tables = new TableCache(
+                storage, options.blockCacheBytes() > 0 ? new BlockCache(options.blockCacheBytes()) : null);
         this.files = new LiveFiles(storage, versions, tables, mutex, options.backgroundWork());
         this.writeController = new WriteController(options);
         this.background = new BackgroundWork(this, mutex.newCondition());
@@ -133,7 +138,9 @@ public final class LsmStore implements OrderedStore {
                     }
                 }
                 long logNumber = versions.newFileNumber();
-                logs.start(RecordLogWriter.create(storage, LsmFileNames.log(logNumber), RecordLogFormat.Kind.WAL), logNumber);
+                logs.start(
+                        RecordLogWriter.create(storage, LsmFileNames.log(logNumber), RecordLogFormat.Kind.WAL),
+                        logNumber);
                 storage.syncDirectory();
                 edit.setLogNumber(logNumber);
                 edit.setLastSequence(lastSequence);
@@ -240,8 +247,11 @@ public final class LsmStore implements OrderedStore {
             int l0 = v.files(0).size();
             boolean threaded = background.threaded();
             long pending = threaded ? writeController.pendingCompactionBytes(v) : 0;
-            if (!slowed && threaded && (l0 >= options.l0SlowdownTrigger()
-                    || (options.softPendingCompactionBytes() > 0 && pending >= options.softPendingCompactionBytes()))) {
+            if (!slowed
+                    && threaded
+                    && (l0 >= options.l0SlowdownTrigger()
+                            || (options.softPendingCompactionBytes() > 0
+                                    && pending >= options.softPendingCompactionBytes()))) {
                 slowed = true;
                 long delay = writeController.delayFor(bytes);
                 if (delay > 0) {
@@ -256,7 +266,8 @@ public final class LsmStore implements OrderedStore {
                         mutex.lock();
                     }
                 }
-            } else if (options.hardPendingCompactionBytes() > 0 && pending >= options.hardPendingCompactionBytes()
+            } else if (options.hardPendingCompactionBytes() > 0
+                    && pending >= options.hardPendingCompactionBytes()
                     && (background.compactionScheduled() || background.pickCompaction() != null)) {
                 metrics.recordWriteStall();
                 background.maybeScheduleBackgroundWork();
@@ -520,9 +531,19 @@ public final class LsmStore implements OrderedStore {
             TableCache.Reads reads = tables.reads();
             BackgroundWork.Counters work = background.counters();
             BlockCache cache = tables.blockCache();
-            return new Stats(metrics.snapshot(), tablesPerLevel, bytes, work.flushBytes(), work.compactionBytesRead(),
-                    work.compactionBytesWritten(), lastSequence, reads.blockReads(), reads.filterSkips(),
-                    work.trivialMoves(), work.filteredValues(), cache == null ? null : cache.stats(),
+            return new Stats(
+                    metrics.snapshot(),
+                    tablesPerLevel,
+                    bytes,
+                    work.flushBytes(),
+                    work.compactionBytesRead(),
+                    work.compactionBytesWritten(),
+                    lastSequence,
+                    reads.blockReads(),
+                    reads.filterSkips(),
+                    work.trivialMoves(),
+                    work.filteredValues(),
+                    cache == null ? null : cache.stats(),
                     reads.compactionBlockReads());
         } finally {
             mutex.unlock();
@@ -540,10 +561,20 @@ public final class LsmStore implements OrderedStore {
      * @param trivialMoves  compactions that moved a table down a level without rewriting it
      * @param filteredValues values the {@linkplain LsmOptions#compactionFilter() compaction filter} dropped
      */
-    public record Stats(StoreMetrics.Snapshot metrics, long[] filesPerLevel, long[] bytesPerLevel, long flushBytes,
-                        long compactionBytesRead, long compactionBytesWritten, long lastSequence, long blockReads,
-                        long filterSkips, long trivialMoves, long filteredValues, BlockCache.Stats blockCache,
-                        long compactionBlockReads) {
+    public record Stats(
+            StoreMetrics.Snapshot metrics,
+            long[] filesPerLevel,
+            long[] bytesPerLevel,
+            long flushBytes,
+            long compactionBytesRead,
+            long compactionBytesWritten,
+            long lastSequence,
+            long blockReads,
+            long filterSkips,
+            long trivialMoves,
+            long filteredValues,
+            BlockCache.Stats blockCache,
+            long compactionBlockReads) {
 
         /** Bytes written to tables (flushes and compactions) and logs per user byte written. */
         public double writeAmplification() {

@@ -77,9 +77,15 @@ public final class Manifest implements AutoCloseable {
      * @param edits           how many edits were applied
      * @param tornTail        whether a torn last edit was dropped
      */
-    public record Recovered(String manifest, Version version, long logNumber, long nextFileNumber, long lastSequence,
-                            Map<Integer, InternalKey> compactPointers, int edits, boolean tornTail) {
-    }
+    public record Recovered(
+            String manifest,
+            Version version,
+            long logNumber,
+            long nextFileNumber,
+            long lastSequence,
+            Map<Integer, InternalKey> compactPointers,
+            int edits,
+            boolean tornTail) {}
 
     /**
      * Creates the MANIFEST of a new, empty database in {@code storage}: MANIFEST-000001 holding a
@@ -90,7 +96,8 @@ public final class Manifest implements AutoCloseable {
     public static Manifest create(Storage storage) throws IOException {
         Objects.requireNonNull(storage, "storage");
         if (storage.exists(LsmFileNames.CURRENT)) {
-            throw new IOException(storage.describe(LsmFileNames.CURRENT) + " exists: a database is already there; recover it");
+            throw new IOException(
+                    storage.describe(LsmFileNames.CURRENT) + " exists: a database is already there; recover it");
         }
         Manifest m = new Manifest(storage);
         m.version = Version.empty();
@@ -176,8 +183,8 @@ public final class Manifest implements AutoCloseable {
         String name = readCurrent(storage);
         // BEGIN SOLUTION lab-05 T6
         if (!storage.exists(name)) {
-            throw new CorruptionException(storage.describe(LsmFileNames.CURRENT), 0,
-                    "CURRENT names " + name + ", which does not exist");
+            throw new CorruptionException(
+                    storage.describe(LsmFileNames.CURRENT), 0, "CURRENT names " + name + ", which does not exist");
         }
         String describe = storage.describe(name);
         Version version = Version.empty();
@@ -188,14 +195,20 @@ public final class Manifest implements AutoCloseable {
         int edits = 0;
         long lastOffset = 0;
         boolean torn;
-        try (RecordLogReader reader = RecordLogReader.open(storage, name, Kind.MANIFEST, RecoveryMode.TOLERATE_TORN_TAIL)) {
+        try (RecordLogReader reader =
+                RecordLogReader.open(storage, name, Kind.MANIFEST, RecoveryMode.TOLERATE_TORN_TAIL)) {
             for (byte[] record = reader.next(); record != null; record = reader.next()) {
                 lastOffset = reader.lastRecordOffset();
                 VersionEdit edit = VersionEdit.decode(record, describe, lastOffset);
-                if (edits == 0 && (edit.logNumber().isEmpty() || edit.nextFileNumber().isEmpty()
-                        || edit.lastSequence().isEmpty())) {
-                    throw new CorruptionException(describe, lastOffset, "the first edit is not a snapshot: it lacks "
-                            + "the log number, next file number or last sequence (" + edit + ")");
+                if (edits == 0
+                        && (edit.logNumber().isEmpty()
+                                || edit.nextFileNumber().isEmpty()
+                                || edit.lastSequence().isEmpty())) {
+                    throw new CorruptionException(
+                            describe,
+                            lastOffset,
+                            "the first edit is not a snapshot: it lacks "
+                                    + "the log number, next file number or last sequence (" + edit + ")");
                 }
                 try {
                     version = version.apply(edit);
@@ -215,12 +228,19 @@ public final class Manifest implements AutoCloseable {
         }
         for (long n : version.liveFiles()) {
             if (n >= nextFileNumber) {
-                throw new CorruptionException(describe, lastOffset, "table #" + n + " is not below the next file number "
-                        + nextFileNumber);
+                throw new CorruptionException(
+                        describe, lastOffset, "table #" + n + " is not below the next file number " + nextFileNumber);
             }
         }
-        return new Recovered(name, version, logNumber, nextFileNumber, lastSequence,
-                Collections.unmodifiableMap(pointers), edits, torn);
+        return new Recovered(
+                name,
+                version,
+                logNumber,
+                nextFileNumber,
+                lastSequence,
+                Collections.unmodifiableMap(pointers),
+                edits,
+                torn);
         // END SOLUTION
     }
 
@@ -254,14 +274,18 @@ public final class Manifest implements AutoCloseable {
         String body = text.substring(0, space);
         String crc = text.substring(space + 1, text.length() - 1);
         if (!crc.equals(currentChecksum(body))) {
-            throw new CorruptionException(describe, space + 1, "CURRENT checksum mismatch: stored " + crc
-                    + ", computed " + currentChecksum(body));
+            throw new CorruptionException(
+                    describe,
+                    space + 1,
+                    "CURRENT checksum mismatch: stored " + crc + ", computed " + currentChecksum(body));
         }
         String name = body.substring(CURRENT_MAGIC.length() + 1);
         LsmFileNames.Parsed parsed = LsmFileNames.parse(name);
         if (parsed == null || parsed.type() != LsmFileNames.Type.MANIFEST) {
-            throw new CorruptionException(describe, CURRENT_MAGIC.length() + 1, "CURRENT names \"" + name
-                    + "\", which is not a MANIFEST file name");
+            throw new CorruptionException(
+                    describe,
+                    CURRENT_MAGIC.length() + 1,
+                    "CURRENT names \"" + name + "\", which is not a MANIFEST file name");
         }
         return name;
     }
@@ -304,7 +328,9 @@ public final class Manifest implements AutoCloseable {
 
     /** An edit that rebuilds the whole current state from an empty version. */
     private VersionEdit snapshot() {
-        VersionEdit edit = new VersionEdit().setLogNumber(logNumber).setNextFileNumber(nextFileNumber)
+        VersionEdit edit = new VersionEdit()
+                .setLogNumber(logNumber)
+                .setNextFileNumber(nextFileNumber)
                 .setLastSequence(lastSequence);
         compactPointers.forEach(edit::setCompactPointer);
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
@@ -347,16 +373,19 @@ public final class Manifest implements AutoCloseable {
         long newNext = edit.nextFileNumber().orElse(nextFileNumber);
         long newLast = edit.lastSequence().orElse(lastSequence);
         if (newLog < logNumber || newNext < nextFileNumber || newLast < lastSequence) {
-            throw new IllegalArgumentException("edit moves a counter backwards: log " + logNumber + " -> " + newLog
-                    + ", next file " + nextFileNumber + " -> " + newNext + ", last sequence " + lastSequence + " -> " + newLast);
+            throw new IllegalArgumentException(
+                    "edit moves a counter backwards: log " + logNumber + " -> " + newLog + ", next file "
+                            + nextFileNumber + " -> " + newNext + ", last sequence " + lastSequence + " -> " + newLast);
         }
         if (newLog >= newNext) {
-            throw new IllegalArgumentException("log number " + newLog + " was never handed out (next file number " + newNext + ")");
+            throw new IllegalArgumentException(
+                    "log number " + newLog + " was never handed out (next file number " + newNext + ")");
         }
         for (VersionEdit.NewFile f : edit.newFiles()) {
             if (f.meta().number() >= newNext) {
-                throw new IllegalArgumentException("table #" + f.meta().number() + " was never handed out (next file number "
-                        + newNext + "): take numbers from newFileNumber()");
+                throw new IllegalArgumentException(
+                        "table #" + f.meta().number() + " was never handed out (next file number " + newNext
+                                + "): take numbers from newFileNumber()");
             }
         }
         Version next = version.apply(edit);
@@ -393,6 +422,7 @@ public final class Manifest implements AutoCloseable {
      * when one passes {@code max_manifest_file_size}). 4 MiB: tens of thousands of edits.
      */
     static final long DEFAULT_ROLLOVER_BYTES = 4L << 20;
+
     private long rolloverBytes = DEFAULT_ROLLOVER_BYTES;
 
     /** Sets the rollover size (tests: a small one makes the store roll its MANIFEST often). */
@@ -403,8 +433,10 @@ public final class Manifest implements AutoCloseable {
 
     private void checkUsable() throws IOException {
         if (failure != null) {
-            throw new IOException(LsmFileNames.manifest(manifestNumber) + " is unusable after a failed write; "
-                    + "recover the database", failure);
+            throw new IOException(
+                    LsmFileNames.manifest(manifestNumber) + " is unusable after a failed write; "
+                            + "recover the database",
+                    failure);
         }
     }
 

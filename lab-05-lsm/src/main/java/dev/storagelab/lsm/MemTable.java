@@ -52,6 +52,7 @@ public final class MemTable {
      * published the entry ({@code LsmStore}'s volatile {@code lastSequence}), so it sees the bits.
      */
     private final long[] filter;
+
     private final long filterMask;
 
     /** A memtable sized for the default 4 MiB ({@link LsmOptions#memtableBytes()}). */
@@ -136,7 +137,9 @@ public final class MemTable {
             return Lookup.ABSENT;
         }
         byte[] k = e.getKey();
-        return k[k.length - 1] == ValueType.DELETE.code() ? Lookup.DELETED : new Lookup(Found.VALUE, Bytes.wrap(e.getValue()));
+        return k[k.length - 1] == ValueType.DELETE.code()
+                ? Lookup.DELETED
+                : new Lookup(Found.VALUE, Bytes.wrap(e.getValue()));
         // END SOLUTION
     }
 
@@ -199,7 +202,8 @@ public final class MemTable {
             @Override
             public void next() {
                 if (forward == null) {
-                    forward = entries.tailMap(current.getKey(), false).entrySet().iterator();
+                    forward =
+                            entries.tailMap(current.getKey(), false).entrySet().iterator();
                 }
                 current = forward.hasNext() ? forward.next() : null;
             }

@@ -32,6 +32,7 @@ public final class MergingInternalIterator implements InternalIterator {
     private final List<InternalIterator> sources;
     /** A binary min-heap by key of the sources on an entry, in {@code heap[0 .. size)}. */
     private final Head[] heap;
+
     private int size;
     private Head current;
 

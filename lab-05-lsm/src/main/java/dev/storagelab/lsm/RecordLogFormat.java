@@ -31,11 +31,11 @@ package dev.storagelab.lsm;
  */
 public final class RecordLogFormat {
 
-    private RecordLogFormat() {
-    }
+    private RecordLogFormat() {}
 
     /** "LSML" in ASCII. */
     public static final int MAGIC = 0x4C534D4C;
+
     public static final int VERSION = 1;
     /** magic u32 + version u16 + kind u8 + reserved u8. */
     public static final int FILE_HEADER_SIZE = 8;

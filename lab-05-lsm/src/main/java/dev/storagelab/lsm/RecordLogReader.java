@@ -44,6 +44,7 @@ public final class RecordLogReader implements AutoCloseable {
     private final long fileSize;
     /** The end of the last complete record returned (or of the file header): where a torn append began. */
     private long position;
+
     private long lastRecordOffset = -1;
     private boolean tornTail;
     private boolean done;
@@ -97,16 +98,23 @@ public final class RecordLogReader implements AutoCloseable {
         int magic = getInt(h, 0);
         int version = (h[4] & 0xff) << 8 | (h[5] & 0xff);
         if (magic != MAGIC) {
-            throw new CorruptionException(describe, 0, String.format(
-                    "wrong magic number 0x%08x, expected 0x%08x (\"LSML\"): not a record log", magic, MAGIC));
+            throw new CorruptionException(
+                    describe,
+                    0,
+                    String.format(
+                            "wrong magic number 0x%08x, expected 0x%08x (\"LSML\"): not a record log", magic, MAGIC));
         }
         if (version != VERSION) {
-            throw new CorruptionException(describe, 4, "unsupported record log version " + version + ", expected " + VERSION);
+            throw new CorruptionException(
+                    describe, 4, "unsupported record log version " + version + ", expected " + VERSION);
         }
         Kind found = Kind.ofCode(h[6] & 0xff);
         if (found != kind) {
-            throw new CorruptionException(describe, 6, "log holds kind " + (found == null ? "unknown (" + (h[6] & 0xff) + ")" : found)
-                    + ", expected " + kind);
+            throw new CorruptionException(
+                    describe,
+                    6,
+                    "log holds kind " + (found == null ? "unknown (" + (h[6] & 0xff) + ")" : found) + ", expected "
+                            + kind);
         }
         if (h[7] != 0) {
             throw new CorruptionException(describe, 7, "reserved header byte is " + (h[7] & 0xff) + ", expected 0");
@@ -156,8 +164,10 @@ public final class RecordLogReader implements AutoCloseable {
                 if (recordStart < 0 && p == position) {
                     return end(false);
                 }
-                return torn(recordStart < 0 ? "the file ends in block padding" : "record at " + recordStart
-                        + " ends before its LAST fragment");
+                return torn(
+                        recordStart < 0
+                                ? "the file ends in block padding"
+                                : "record at " + recordStart + " ends before its LAST fragment");
             }
             int left = blockRemaining(p);
             if (left < FRAGMENT_HEADER_SIZE) {
@@ -184,17 +194,26 @@ public final class RecordLogReader implements AutoCloseable {
                 throw new CorruptionException(describe, p, "unknown fragment type " + type);
             }
             if (length > left - FRAGMENT_HEADER_SIZE) {
-                throw new CorruptionException(describe, p, "fragment of " + length + " bytes crosses its block's end, "
-                        + (left - FRAGMENT_HEADER_SIZE) + " bytes away");
+                throw new CorruptionException(
+                        describe,
+                        p,
+                        "fragment of " + length + " bytes crosses its block's end, " + (left - FRAGMENT_HEADER_SIZE)
+                                + " bytes away");
             }
             if ((type == TYPE_FIRST || type == TYPE_MIDDLE) && length != left - FRAGMENT_HEADER_SIZE) {
-                throw new CorruptionException(describe, p, typeName(type) + " fragment of " + length
-                        + " bytes does not fill its block (" + (left - FRAGMENT_HEADER_SIZE) + " bytes)");
+                throw new CorruptionException(
+                        describe,
+                        p,
+                        typeName(type) + " fragment of " + length + " bytes does not fill its block ("
+                                + (left - FRAGMENT_HEADER_SIZE) + " bytes)");
             }
             boolean inRecord = recordStart >= 0;
             if (inRecord != (type == TYPE_MIDDLE || type == TYPE_LAST)) {
-                throw new CorruptionException(describe, p, typeName(type) + " fragment "
-                        + (inRecord ? "inside the record that began at " + recordStart : "outside any record"));
+                throw new CorruptionException(
+                        describe,
+                        p,
+                        typeName(type) + " fragment "
+                                + (inRecord ? "inside the record that began at " + recordStart : "outside any record"));
             }
             if (fileSize - p < FRAGMENT_HEADER_SIZE + (long) length) {
                 return torn("fragment at " + p + " of " + length + " bytes runs past the end of the file");
@@ -211,7 +230,8 @@ public final class RecordLogReader implements AutoCloseable {
                 record = new ByteArrayOutputStream(type == TYPE_FULL ? length : 2 * BLOCK_SIZE);
             }
             if (record.size() + (long) length > MAX_RECORD) {
-                throw new CorruptionException(describe, p, "record at " + recordStart + " grows past " + MAX_RECORD + " bytes");
+                throw new CorruptionException(
+                        describe, p, "record at " + recordStart + " grows past " + MAX_RECORD + " bytes");
             }
             record.write(payload, 0, length);
             p += FRAGMENT_HEADER_SIZE + length;

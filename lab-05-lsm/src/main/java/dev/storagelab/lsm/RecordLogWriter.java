@@ -65,7 +65,8 @@ public final class RecordLogWriter implements AutoCloseable {
         try {
             long size = file.size();
             if (size < FILE_HEADER_SIZE) {
-                throw new IOException(storage.describe(name) + " is " + size + " bytes, shorter than a log header: recover it first");
+                throw new IOException(
+                        storage.describe(name) + " is " + size + " bytes, shorter than a log header: recover it first");
             }
             return new RecordLogWriter(file, size);
         } catch (IOException | RuntimeException e) {
@@ -94,11 +95,12 @@ public final class RecordLogWriter implements AutoCloseable {
      */
     public static byte[] frame(byte[] record, long position) {
         if (record.length > MAX_RECORD) {
-            throw new IllegalArgumentException("record of " + record.length + " bytes is larger than the "
-                    + MAX_RECORD + " a log accepts");
+            throw new IllegalArgumentException(
+                    "record of " + record.length + " bytes is larger than the " + MAX_RECORD + " a log accepts");
         }
         if (position < FILE_HEADER_SIZE) {
-            throw new IllegalArgumentException("records start after the " + FILE_HEADER_SIZE + "-byte file header: " + position);
+            throw new IllegalArgumentException(
+                    "records start after the " + FILE_HEADER_SIZE + "-byte file header: " + position);
         }
         // BEGIN SOLUTION lab-05 T6
         // Room for the payload, a header per fragment and up to a header's worth of padding before each.
@@ -210,7 +212,8 @@ public final class RecordLogWriter implements AutoCloseable {
      */
     private void checkUsable() throws IOException {
         if (failure != null) {
-            throw new IOException(file.name() + " is unusable after a failed write; recover the log before writing again", failure);
+            throw new IOException(
+                    file.name() + " is unusable after a failed write; recover the log before writing again", failure);
         }
     }
 

@@ -22,11 +22,9 @@ import java.util.List;
 final class Recovery {
 
     /** The MANIFEST the store goes on with, and what the logs held. */
-    record Opened(Manifest versions, Replayed replayed) {
-    }
+    record Opened(Manifest versions, Replayed replayed) {}
 
-    private Recovery() {
-    }
+    private Recovery() {}
 
     /**
      * Recovers the store in {@code storage}, or creates its MANIFEST if it is new.
@@ -36,7 +34,8 @@ final class Recovery {
      */
     static Opened open(CountingStorage storage, LsmOptions options) throws IOException {
         if (!storage.exists(LsmFileNames.CURRENT)) {
-            return new Opened(createManifest(storage),
+            return new Opened(
+                    createManifest(storage),
                     new Replayed(new MemTable(options.memtableBytes()), 0, RecoveryReport.EMPTY, null));
         }
         // Everything that can refuse the open reads, and writes nothing: the MANIFEST, the
@@ -47,7 +46,8 @@ final class Recovery {
         Replayed replayed = replayLogs(storage, options, found);
         // Nothing to recover (a clean close): the MANIFEST and the log are reused, and the open
         // writes nothing, so that a layer above that refuses its own open later changes nothing.
-        Manifest versions = replayed.nothingToRecover() ? Manifest.reopen(storage, found) : Manifest.recover(storage, found);
+        Manifest versions =
+                replayed.nothingToRecover() ? Manifest.reopen(storage, found) : Manifest.recover(storage, found);
         return new Opened(versions, replayed);
     }
 
@@ -61,8 +61,11 @@ final class Recovery {
         for (String name : storage.list()) {
             LsmFileNames.Parsed p = LsmFileNames.parse(name);
             if (p != null && p.type() != LsmFileNames.Type.MANIFEST) {
-                throw new CorruptionException(storage.describe(LsmFileNames.CURRENT), 0, "CURRENT is missing, but "
-                        + name + " is here: the store's MANIFEST pointer was lost (restore CURRENT, or start in an empty directory)");
+                throw new CorruptionException(
+                        storage.describe(LsmFileNames.CURRENT),
+                        0,
+                        "CURRENT is missing, but " + name
+                                + " is here: the store's MANIFEST pointer was lost (restore CURRENT, or start in an empty directory)");
             }
             if (p != null || name.equals(LsmFileNames.CURRENT_TEMP)) {
                 leftovers.add(name);
@@ -111,11 +114,12 @@ final class Recovery {
             maxSequence = Math.max(maxSequence, log.lastSequence());
             report = report.plus(log.report());
         }
-        boolean reusable = logs.equals(List.of(found.logNumber())) && report.records() == 0
-                && report.truncatedBytes() == 0 && report.validBytes() > 0;
+        boolean reusable = logs.equals(List.of(found.logNumber()))
+                && report.records() == 0
+                && report.truncatedBytes() == 0
+                && report.validBytes() > 0;
         return new Replayed(recovered, maxSequence, report, reusable ? LsmFileNames.log(found.logNumber()) : null);
     }
-
 
     /**
      * Every table the MANIFEST names must be in the directory: one that is not was lost (deleted by
@@ -128,8 +132,11 @@ final class Recovery {
             for (FileMeta f : v.files(level)) {
                 String name = LsmFileNames.table(f.number());
                 if (!storage.exists(name)) {
-                    throw new CorruptionException(storage.describe(name), 0, "the MANIFEST (" + found.manifest()
-                            + ") names table " + name + " at level " + level + ", but it is not in the directory");
+                    throw new CorruptionException(
+                            storage.describe(name),
+                            0,
+                            "the MANIFEST (" + found.manifest() + ") names table " + name + " at level " + level
+                                    + ", but it is not in the directory");
                 }
             }
         }
@@ -148,10 +155,15 @@ final class Recovery {
         }
         String name = LsmFileNames.log(found.logNumber());
         if (!storage.exists(name)) {
-            throw new CorruptionException(storage.describe(found.manifest()), 0, "the MANIFEST's log number is "
-                    + found.logNumber() + " but " + name + " is not in the directory: " + (found.tornTail()
-                    ? "the MANIFEST's last edit, dropped as a torn write, had been forced (the work it recorded went on)"
-                    : "the log was lost") + "; the store would open without acknowledged writes");
+            throw new CorruptionException(
+                    storage.describe(found.manifest()),
+                    0,
+                    "the MANIFEST's log number is "
+                            + found.logNumber() + " but " + name + " is not in the directory: "
+                            + (found.tornTail()
+                                    ? "the MANIFEST's last edit, dropped as a torn write, had been forced (the work it recorded went on)"
+                                    : "the log was lost")
+                            + "; the store would open without acknowledged writes");
         }
     }
 
@@ -159,7 +171,8 @@ final class Recovery {
     static Replayed replay(Storage storage, String name, MemTable into) throws IOException {
         long max = -1;
         long records = 0;
-        try (RecordLogReader reader = RecordLogReader.open(storage, name, RecordLogFormat.Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
+        try (RecordLogReader reader =
+                RecordLogReader.open(storage, name, RecordLogFormat.Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
             for (byte[] record = reader.next(); record != null; record = reader.next()) {
                 WriteBatch.Decoded d = WriteBatch.decode(record, storage.describe(name), reader.lastRecordOffset());
                 long seq = d.firstSequence();
@@ -169,8 +182,11 @@ final class Recovery {
                 max = Math.max(max, d.lastSequence());
                 records++;
             }
-            return new Replayed(into, max,
-                    new RecoveryReport(records, reader.validEnd(), reader.fileSize() - reader.validEnd()), null);
+            return new Replayed(
+                    into,
+                    max,
+                    new RecoveryReport(records, reader.validEnd(), reader.fileSize() - reader.validEnd()),
+                    null);
         }
     }
 }

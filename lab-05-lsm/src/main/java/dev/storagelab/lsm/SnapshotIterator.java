@@ -82,7 +82,9 @@ public final class SnapshotIterator extends AbstractIterator<Entry> implements E
         }
         byte[] userKey = Arrays.copyOf(key, userLength);
         boolean deleted = key[key.length - 1] == ValueType.DELETE.code();
-        Entry visible = deleted ? null : Entry.put(Bytes.wrap(userKey), Bytes.wrap(source.value().clone()));
+        Entry visible = deleted
+                ? null
+                : Entry.put(Bytes.wrap(userKey), Bytes.wrap(source.value().clone()));
         // Skip the older versions of the same user key.
         do {
             source.next();
@@ -154,7 +156,9 @@ public final class SnapshotIterator extends AbstractIterator<Entry> implements E
                             if (sequence <= snapshot) {
                                 visible = k[k.length - 1] == ValueType.DELETE.code()
                                         ? Entry.tombstone(Bytes.wrap(userKey))
-                                        : Entry.put(Bytes.wrap(userKey), Bytes.wrap(source.value().clone()));
+                                        : Entry.put(
+                                                Bytes.wrap(userKey),
+                                                Bytes.wrap(source.value().clone()));
                             }
                             source.prev();
                         } while (source.valid() && sameUserKey(source.key(), userKey));

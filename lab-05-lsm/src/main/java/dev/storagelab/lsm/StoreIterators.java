@@ -18,16 +18,15 @@ import java.util.List;
  */
 final class StoreIterators {
 
-    private StoreIterators() {
-    }
+    private StoreIterators() {}
 
     /**
      * The live keys in {@code [from, to)} of {@code s} as of {@code sequence}, smallest first: every
      * source merged in internal-key order, and each user key resolved at the snapshot by a
      * {@link SnapshotIterator}. Closing it (or a failure to build it) runs {@code release}.
      */
-    static EntryIterator forward(SuperVersion s, long sequence, Bytes from, Bytes to, TableCache tables,
-                                 Runnable release) {
+    static EntryIterator forward(
+            SuperVersion s, long sequence, Bytes from, Bytes to, TableCache tables, Runnable release) {
         List<InternalIterator> sources = new ArrayList<>();
         try {
             for (MemTable m : s.memtables()) {
@@ -55,8 +54,8 @@ final class StoreIterators {
      * correct because every version of a key in a newer source is newer than every one in an
      * older source. Closing it (or a failure to build it) runs {@code release}.
      */
-    static EntryIterator reverse(SuperVersion s, long sequence, Bytes from, Bytes to, TableCache tables,
-                                 Runnable release) {
+    static EntryIterator reverse(
+            SuperVersion s, long sequence, Bytes from, Bytes to, TableCache tables, Runnable release) {
         List<EntryIterator> newestFirst = new ArrayList<>();
         try {
             for (MemTable m : s.memtables()) {
@@ -67,8 +66,8 @@ final class StoreIterators {
             }
             for (int level = 1; level < Version.NUM_LEVELS; level++) {
                 if (!s.version.files(level).isEmpty()) {
-                    newestFirst.add(SnapshotIterator.reverse(levelIterator(s.version.files(level), tables),
-                            sequence, from, to));
+                    newestFirst.add(SnapshotIterator.reverse(
+                            levelIterator(s.version.files(level), tables), sequence, from, to));
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -15,6 +15,7 @@ final class SuperVersion {
     final MemTable mem;
     /** The frozen memtables waiting for their flush, newest first (at most {@link LsmOptions#maxImmutableMemtables}). */
     final List<MemTable> imm;
+
     final Version version;
     final AtomicInteger refs = new AtomicInteger(1);
     private final List<MemTable> memtables;

@@ -64,8 +64,7 @@ public final class Table implements Closeable {
      * @param compactionBlockReads data blocks read by {@linkplain #compactionCursor compaction cursors},
      *                       which bypass the cache
      */
-    public record Stats(long gets, long filterSkips, long blockReads, long blockCacheHits, long compactionBlockReads) {
-    }
+    public record Stats(long gets, long filterSkips, long blockReads, long blockCacheHits, long compactionBlockReads) {}
 
     /**
      * How much a {@linkplain #compactionCursor compaction cursor} reads at once: 64 blocks of 4 KiB
@@ -88,8 +87,16 @@ public final class Table implements Closeable {
     private final LongAdder blockCacheHits = new LongAdder();
     private final LongAdder compactionBlockReads = new LongAdder();
 
-    private Table(String name, long fileNumber, ReadableFile file, long fileSize, Footer footer, Block index,
-            BloomFilter filter, TableProperties properties, BlockCache cache) {
+    private Table(
+            String name,
+            long fileNumber,
+            ReadableFile file,
+            long fileSize,
+            Footer footer,
+            Block index,
+            BloomFilter filter,
+            TableProperties properties,
+            BlockCache cache) {
         this.name = name;
         this.fileNumber = fileNumber;
         this.file = file;
@@ -117,15 +124,19 @@ public final class Table implements Closeable {
         try {
             long size = file.size();
             if (size < Footer.BYTES) {
-                throw new CorruptionException(name, 0, "file of " + size + " bytes is shorter than the " + Footer.BYTES
-                        + "-byte footer: not a table, or truncated");
+                throw new CorruptionException(
+                        name,
+                        0,
+                        "file of " + size + " bytes is shorter than the " + Footer.BYTES
+                                + "-byte footer: not a table, or truncated");
             }
             long footerAt = size - Footer.BYTES;
             Footer footer = Footer.decode(file.readFully(footerAt, Footer.BYTES), name, footerAt);
             BlockHandle ih = footer.index();
             Block index = Block.open(read(file, ih), InternalKey.ORDER, name, ih.offset());
             BlockHandle fh = footer.filter();
-            BloomFilter filter = BloomFilter.open(TableFormat.unseal(read(file, fh), name, fh.offset(), "filter"), name, fh.offset());
+            BloomFilter filter = BloomFilter.open(
+                    TableFormat.unseal(read(file, fh), name, fh.offset(), "filter"), name, fh.offset());
             BlockHandle ph = footer.properties();
             TableProperties properties = TableProperties.decode(
                     Block.open(read(file, ph), KeyOrder.BYTEWISE, name, ph.offset()), name, ph.offset());
@@ -139,7 +150,9 @@ public final class Table implements Closeable {
 
     /** The end of the data blocks: the first of the other blocks. */
     private static long dataEnd(Footer footer) {
-        return Math.min(footer.filter().offset(), Math.min(footer.properties().offset(), footer.index().offset()));
+        return Math.min(
+                footer.filter().offset(),
+                Math.min(footer.properties().offset(), footer.index().offset()));
     }
 
     /**
@@ -157,14 +170,20 @@ public final class Table implements Closeable {
             InternalKey.decode(key, 0, key.length, name, indexAt);
             BlockHandle h = BlockHandle.decode(c.value(), name, indexAt, "index entry " + n);
             if (h.offset() != expectedOffset || h.size() < BlockFormat.MIN_BLOCK_BYTES || h.end() > dataEnd) {
-                throw new CorruptionException(name, indexAt, "index entry " + n + " points to block " + h
-                        + ", expected one starting at " + expectedOffset + " and ending by " + dataEnd);
+                throw new CorruptionException(
+                        name,
+                        indexAt,
+                        "index entry " + n + " points to block " + h + ", expected one starting at " + expectedOffset
+                                + " and ending by " + dataEnd);
             }
             expectedOffset = h.end();
         }
         if (n == 0 || n != properties.dataBlocks() || expectedOffset != dataEnd) {
-            throw new CorruptionException(name, indexAt, "index has " + n + " entries covering " + expectedOffset
-                    + " bytes; the properties say " + properties.dataBlocks() + " data blocks in " + dataEnd + " bytes");
+            throw new CorruptionException(
+                    name,
+                    indexAt,
+                    "index has " + n + " entries covering " + expectedOffset + " bytes; the properties say "
+                            + properties.dataBlocks() + " data blocks in " + dataEnd + " bytes");
         }
     }
 
@@ -203,7 +222,8 @@ public final class Table implements Closeable {
     }
 
     public Stats stats() {
-        return new Stats(gets.sum(), filterSkips.sum(), blockReads.sum(), blockCacheHits.sum(), compactionBlockReads.sum());
+        return new Stats(
+                gets.sum(), filterSkips.sum(), blockReads.sum(), blockCacheHits.sum(), compactionBlockReads.sum());
     }
 
     /**
@@ -249,7 +269,8 @@ public final class Table implements Closeable {
         if (!found.userKey().equals(userKey)) {
             return Lookup.NOT_FOUND;
         }
-        return found.type() == ValueType.PUT ? Lookup.put(found.sequence(), Bytes.wrap(c.value()))
+        return found.type() == ValueType.PUT
+                ? Lookup.put(found.sequence(), Bytes.wrap(c.value()))
                 : Lookup.deleted(found.sequence());
         // END SOLUTION
     }
@@ -318,6 +339,7 @@ public final class Table implements Closeable {
         private final boolean forCompaction;
         /** A compaction cursor's read-ahead: file bytes from {@code aheadOffset}. */
         private byte[] ahead;
+
         private long aheadOffset;
 
         private Cursor(boolean forCompaction) {

@@ -47,7 +47,9 @@ public final class TableBuilder implements Closeable {
 
         /** 4 KiB blocks, a restart every 16 entries, 10 bits per key. */
         public static Options defaults() {
-            return new Options(TableFormat.DEFAULT_BLOCK_SIZE, BlockFormat.DEFAULT_RESTART_INTERVAL,
+            return new Options(
+                    TableFormat.DEFAULT_BLOCK_SIZE,
+                    BlockFormat.DEFAULT_RESTART_INTERVAL,
                     TableFormat.DEFAULT_BITS_PER_KEY);
         }
 
@@ -69,8 +71,7 @@ public final class TableBuilder implements Closeable {
      * @param smallest its first internal key
      * @param largest  its last internal key
      */
-    public record Result(String name, long fileSize, long entries, InternalKey smallest, InternalKey largest) {
-    }
+    public record Result(String name, long fileSize, long entries, InternalKey smallest, InternalKey largest) {}
 
     private final Storage storage;
     private final String name;
@@ -82,6 +83,7 @@ public final class TableBuilder implements Closeable {
     private final List<byte[]> userKeys = new ArrayList<>();
     /** The last internal key added (encoded), or null before the first. */
     private byte[] lastKey;
+
     private byte[] smallest;
     /** Bytes written to the file so far, {@link #pending} included: where the next block starts. */
     private long offset;
@@ -91,10 +93,12 @@ public final class TableBuilder implements Closeable {
      * WritableFileWriter} buffers too). Nothing reads a table before {@link #finish} has forced it.
      */
     private final byte[] pending = new byte[WRITE_BUFFER_BYTES];
+
     private int pendingLength;
 
     /** How many bytes of blocks the builder gathers before it appends them to the file. */
     static final int WRITE_BUFFER_BYTES = 64 << 10;
+
     private long entries;
     private long tombstones;
     private long rawKeyBytes;
@@ -137,8 +141,8 @@ public final class TableBuilder implements Closeable {
             throw new IllegalArgumentException("not an internal key: " + e.getMessage(), e);
         }
         if (lastKey != null && InternalKey.ORDER.compare(lastKey, internalKey) >= 0) {
-            throw new IllegalArgumentException("table keys must be added in strictly increasing InternalKey.ORDER: " + key
-                    + " after " + InternalKey.decode(lastKey, 0, lastKey.length, name, offset));
+            throw new IllegalArgumentException("table keys must be added in strictly increasing InternalKey.ORDER: "
+                    + key + " after " + InternalKey.decode(lastKey, 0, lastKey.length, name, offset));
         }
         // BEGIN SOLUTION lab-05 T4
         int userLength = internalKey.length - InternalKey.TRAILER_BYTES;
@@ -225,7 +229,10 @@ public final class TableBuilder implements Closeable {
      * compares with its target table size to decide when to start the next table.
      */
     public long fileSizeEstimate() {
-        return offset + dataBlock.sizeEstimate() + indexBlock.sizeEstimate() + userKeys.size() * (long) options.bitsPerKey() / 8
+        return offset
+                + dataBlock.sizeEstimate()
+                + indexBlock.sizeEstimate()
+                + userKeys.size() * (long) options.bitsPerKey() / 8
                 + Footer.BYTES;
     }
 
@@ -244,9 +251,17 @@ public final class TableBuilder implements Closeable {
         }
         flushDataBlock();
         BlockHandle filter = writeBlock(TableFormat.seal(BloomFilter.build(userKeys, options.bitsPerKey())));
-        TableProperties properties = new TableProperties(entries, tombstones, rawKeyBytes, rawValueBytes, dataBlocks,
-                InternalKey.decode(smallest, 0, smallest.length, name, 0), InternalKey.decode(lastKey, 0, lastKey.length, name, 0),
-                minSequence, maxSequence, options.bitsPerKey());
+        TableProperties properties = new TableProperties(
+                entries,
+                tombstones,
+                rawKeyBytes,
+                rawValueBytes,
+                dataBlocks,
+                InternalKey.decode(smallest, 0, smallest.length, name, 0),
+                InternalKey.decode(lastKey, 0, lastKey.length, name, 0),
+                minSequence,
+                maxSequence,
+                options.bitsPerKey());
         BlockHandle props = writeBlock(properties.encode());
         BlockHandle index = writeBlock(indexBlock.finish());
         byte[] footer = new Footer(index, filter, props, TableFormat.FORMAT_VERSION).encode();

@@ -17,14 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TableCache {
 
     /** Reads summed over tables. */
-    record Reads(long blockReads, long filterSkips, long compactionBlockReads) {
-    }
+    record Reads(long blockReads, long filterSkips, long compactionBlockReads) {}
 
     private final Storage storage;
     /** Null when the store runs without a block cache. */
     private final BlockCache blocks;
     /** Open tables by file number. */
     private final Map<Long, Table> tables = new ConcurrentHashMap<>();
+
     private long retiredBlockReads;
     private long retiredFilterSkips;
     private long retiredCompactionBlockReads;

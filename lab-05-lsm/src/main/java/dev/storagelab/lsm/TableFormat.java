@@ -38,8 +38,7 @@ public final class TableFormat {
      */
     public static final int INDEX_RESTART_INTERVAL = 1;
 
-    private TableFormat() {
-    }
+    private TableFormat() {}
 
     /** Appends the block trailer (type {@link BlockFormat#TYPE_UNCOMPRESSED}, CRC32C) to raw contents. */
     public static byte[] seal(byte[] contents) {
@@ -59,19 +58,23 @@ public final class TableFormat {
      */
     public static byte[] unseal(byte[] block, String file, long fileOffset, String what) throws CorruptionException {
         if (block.length < BlockFormat.TRAILER_BYTES) {
-            throw new CorruptionException(file, fileOffset, what + " block of " + block.length
-                    + " bytes is shorter than its 5-byte trailer");
+            throw new CorruptionException(
+                    file, fileOffset, what + " block of " + block.length + " bytes is shorter than its 5-byte trailer");
         }
         int crcAt = block.length - 4;
         CRC32C crc = new CRC32C();
         crc.update(block, 0, crcAt);
         int stored = BlockFormat.getInt(block, crcAt);
         if (stored != (int) crc.getValue()) {
-            throw new CorruptionException(file, fileOffset, what + " block checksum mismatch: stored "
-                    + Integer.toHexString(stored) + ", computed " + Long.toHexString(crc.getValue()));
+            throw new CorruptionException(
+                    file,
+                    fileOffset,
+                    what + " block checksum mismatch: stored " + Integer.toHexString(stored) + ", computed "
+                            + Long.toHexString(crc.getValue()));
         }
         if (block[crcAt - 1] != BlockFormat.TYPE_UNCOMPRESSED) {
-            throw new CorruptionException(file, fileOffset, what + " block has unknown type " + (block[crcAt - 1] & 0xff));
+            throw new CorruptionException(
+                    file, fileOffset, what + " block has unknown type " + (block[crcAt - 1] & 0xff));
         }
         return Arrays.copyOf(block, crcAt - 1);
     }

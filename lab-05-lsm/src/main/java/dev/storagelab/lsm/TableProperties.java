@@ -31,8 +31,17 @@ import java.util.TreeMap;
  * tombstones            varint64
  * </pre>
  */
-public record TableProperties(long entries, long tombstones, long rawKeyBytes, long rawValueBytes, long dataBlocks,
-        InternalKey smallest, InternalKey largest, long minSequence, long maxSequence, int filterBitsPerKey) {
+public record TableProperties(
+        long entries,
+        long tombstones,
+        long rawKeyBytes,
+        long rawValueBytes,
+        long dataBlocks,
+        InternalKey smallest,
+        InternalKey largest,
+        long minSequence,
+        long maxSequence,
+        int filterBitsPerKey) {
 
     public TableProperties {
         Objects.requireNonNull(smallest, "smallest");
@@ -93,15 +102,27 @@ public record TableProperties(long entries, long tombstones, long rawKeyBytes, l
         InternalKey smallest = keyOf(m, SMALLEST, file, fileOffset);
         InternalKey largest = keyOf(m, LARGEST, file, fileOffset);
         if (tombstones > entries || entries == 0 || filterBits > Integer.MAX_VALUE || smallest.compareTo(largest) > 0) {
-            throw new CorruptionException(file, fileOffset, "properties contradict each other: " + entries + " entries, "
-                    + tombstones + " tombstones, smallest " + smallest + ", largest " + largest);
+            throw new CorruptionException(
+                    file,
+                    fileOffset,
+                    "properties contradict each other: " + entries + " entries, " + tombstones
+                            + " tombstones, smallest " + smallest + ", largest " + largest);
         }
-        return new TableProperties(entries, tombstones, numberOf(m, RAW_KEY_BYTES, file, fileOffset),
-                numberOf(m, RAW_VALUE_BYTES, file, fileOffset), numberOf(m, DATA_BLOCKS, file, fileOffset), smallest, largest,
-                numberOf(m, MIN_SEQUENCE, file, fileOffset), numberOf(m, MAX_SEQUENCE, file, fileOffset), (int) filterBits);
+        return new TableProperties(
+                entries,
+                tombstones,
+                numberOf(m, RAW_KEY_BYTES, file, fileOffset),
+                numberOf(m, RAW_VALUE_BYTES, file, fileOffset),
+                numberOf(m, DATA_BLOCKS, file, fileOffset),
+                smallest,
+                largest,
+                numberOf(m, MIN_SEQUENCE, file, fileOffset),
+                numberOf(m, MAX_SEQUENCE, file, fileOffset),
+                (int) filterBits);
     }
 
-    private static byte[] valueOf(Map<String, byte[]> m, String name, String file, long fileOffset) throws CorruptionException {
+    private static byte[] valueOf(Map<String, byte[]> m, String name, String file, long fileOffset)
+            throws CorruptionException {
         byte[] v = m.get(name);
         if (v == null) {
             throw new CorruptionException(file, fileOffset, "properties block has no '" + name + "'");
@@ -109,7 +130,8 @@ public record TableProperties(long entries, long tombstones, long rawKeyBytes, l
         return v;
     }
 
-    private static long numberOf(Map<String, byte[]> m, String name, String file, long fileOffset) throws CorruptionException {
+    private static long numberOf(Map<String, byte[]> m, String name, String file, long fileOffset)
+            throws CorruptionException {
         byte[] v = valueOf(m, name, file, fileOffset);
         long value = 0;
         for (int i = 0, shift = 0; i < v.length && shift <= 56; i++, shift += 7) {
@@ -124,7 +146,8 @@ public record TableProperties(long entries, long tombstones, long rawKeyBytes, l
         throw new CorruptionException(file, fileOffset, "property '" + name + "' is not one varint");
     }
 
-    private static InternalKey keyOf(Map<String, byte[]> m, String name, String file, long fileOffset) throws CorruptionException {
+    private static InternalKey keyOf(Map<String, byte[]> m, String name, String file, long fileOffset)
+            throws CorruptionException {
         byte[] v = valueOf(m, name, file, fileOffset);
         return InternalKey.decode(v, 0, v.length, file, fileOffset);
     }

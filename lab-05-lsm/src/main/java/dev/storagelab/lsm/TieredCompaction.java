@@ -54,5 +54,4 @@ public final class TieredCompaction implements CompactionPolicy {
         }
         return new Compaction(inputs, output);
     }
-
 }

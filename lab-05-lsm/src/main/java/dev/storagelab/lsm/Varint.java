@@ -12,8 +12,7 @@ public final class Varint {
     /** The most bytes a 32-bit varint takes. */
     public static final int MAX_BYTES_32 = 5;
 
-    private Varint() {
-    }
+    private Varint() {}
 
     /** Appends {@code value} (non-negative) to {@code out}. */
     public static void write(ByteArrayOutputStream out, int value) {

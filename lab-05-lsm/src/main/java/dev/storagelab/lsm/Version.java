@@ -30,7 +30,8 @@ public final class Version {
     public static final int NUM_LEVELS = 7;
 
     /** Level 0's order: the newest (largest number) first. */
-    static final Comparator<FileMeta> NEWEST_FIRST = Comparator.comparingLong(FileMeta::number).reversed();
+    static final Comparator<FileMeta> NEWEST_FIRST =
+            Comparator.comparingLong(FileMeta::number).reversed();
     /** Level 1+'s order: by smallest key. */
     static final Comparator<FileMeta> BY_SMALLEST = Comparator.comparing(FileMeta::smallest);
 
@@ -89,8 +90,8 @@ public final class Version {
         // BEGIN SOLUTION lab-05 T6
         for (VersionEdit.DeletedFile d : edit.deletedFiles()) {
             if (!next.get(d.level()).removeIf(f -> f.number() == d.number())) {
-                throw new IllegalArgumentException("edit deletes table #" + d.number() + " from L" + d.level()
-                        + ", which does not hold it");
+                throw new IllegalArgumentException(
+                        "edit deletes table #" + d.number() + " from L" + d.level() + ", which does not hold it");
             }
         }
         Set<Long> numbers = new TreeSet<>();
@@ -99,8 +100,8 @@ public final class Version {
         }
         for (VersionEdit.NewFile f : edit.newFiles()) {
             if (!numbers.add(f.meta().number())) {
-                throw new IllegalArgumentException("edit adds table #" + f.meta().number() + " to L" + f.level()
-                        + ", but that number is already in the version");
+                throw new IllegalArgumentException("edit adds table #"
+                        + f.meta().number() + " to L" + f.level() + ", but that number is already in the version");
             }
             next.get(f.level()).add(f.meta());
         }
@@ -235,12 +236,18 @@ public final class Version {
         StringBuilder out = new StringBuilder();
         for (int level = 0; level < NUM_LEVELS; level++) {
             List<FileMeta> files = files(level);
-            out.append(String.format("L%d: %d tables, %,d bytes%s%n", level, files.size(), levelBytes(level),
-                    level == 0 ? " (compacted at " + options.l0CompactionTrigger() + " tables)"
+            out.append(String.format(
+                    "L%d: %d tables, %,d bytes%s%n",
+                    level,
+                    files.size(),
+                    levelBytes(level),
+                    level == 0
+                            ? " (compacted at " + options.l0CompactionTrigger() + " tables)"
                             : " (target " + String.format("%,d", options.levelTargetBytes(level)) + ")"));
             for (FileMeta f : files) {
-                out.append(String.format("    %s  %,d bytes  [%s .. %s]%n", LsmFileNames.table(f.number()), f.size(),
-                        f.smallest(), f.largest()));
+                out.append(String.format(
+                        "    %s  %,d bytes  [%s .. %s]%n",
+                        LsmFileNames.table(f.number()), f.size(), f.smallest(), f.largest()));
             }
         }
         return out.toString();

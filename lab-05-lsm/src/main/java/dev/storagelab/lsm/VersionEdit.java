@@ -238,7 +238,8 @@ public final class VersionEdit {
                     InternalKey smallest = in.key("smallest key");
                     InternalKey largest = in.key("largest key");
                     if (smallest.compareTo(largest) > 0) {
-                        throw in.corrupt("table " + number + " has smallest key " + smallest + " after largest key " + largest);
+                        throw in.corrupt(
+                                "table " + number + " has smallest key " + smallest + " after largest key " + largest);
                     }
                     edit.newFiles.add(new NewFile(level, new FileMeta(number, size, smallest, largest)));
                 }
@@ -315,7 +316,8 @@ public final class VersionEdit {
         InternalKey key(String what) throws CorruptionException {
             int length = varint32(what + " length");
             if (length > payload.length - pos) {
-                throw corrupt(what + " of " + length + " bytes runs past the " + (payload.length - pos) + " bytes left");
+                throw corrupt(
+                        what + " of " + length + " bytes runs past the " + (payload.length - pos) + " bytes left");
             }
             InternalKey key;
             try {
@@ -357,9 +359,13 @@ public final class VersionEdit {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VersionEdit e && logNumber == e.logNumber && nextFileNumber == e.nextFileNumber
-                && lastSequence == e.lastSequence && compactPointers.equals(e.compactPointers)
-                && deletedFiles.equals(e.deletedFiles) && newFiles.equals(e.newFiles);
+        return o instanceof VersionEdit e
+                && logNumber == e.logNumber
+                && nextFileNumber == e.nextFileNumber
+                && lastSequence == e.lastSequence
+                && compactPointers.equals(e.compactPointers)
+                && deletedFiles.equals(e.deletedFiles)
+                && newFiles.equals(e.newFiles);
     }
 
     @Override
@@ -373,8 +379,10 @@ public final class VersionEdit {
         logNumber().ifPresent(n -> sb.append("log=").append(n).append(' '));
         nextFileNumber().ifPresent(n -> sb.append("nextFile=").append(n).append(' '));
         lastSequence().ifPresent(n -> sb.append("lastSeq=").append(n).append(' '));
-        compactPointers.forEach((l, k) -> sb.append("pointer L").append(l).append('=').append(k).append(' '));
-        deletedFiles.forEach(d -> sb.append("-L").append(d.level()).append('#').append(d.number()).append(' '));
+        compactPointers.forEach(
+                (l, k) -> sb.append("pointer L").append(l).append('=').append(k).append(' '));
+        deletedFiles.forEach(d ->
+                sb.append("-L").append(d.level()).append('#').append(d.number()).append(' '));
         newFiles.forEach(f -> sb.append("+L").append(f.level()).append(f.meta()).append(' '));
         return sb.append('}').toString();
     }

@@ -103,7 +103,8 @@ public final class WriteBatch {
         checkSequences(firstSequence, ops.size());
         for (int i = 0; i < ops.size(); i++) {
             Entry e = ops.get(i);
-            apply.accept(new InternalKey(e.key(), firstSequence + i, e.isTombstone() ? ValueType.DELETE : ValueType.PUT),
+            apply.accept(
+                    new InternalKey(e.key(), firstSequence + i, e.isTombstone() ? ValueType.DELETE : ValueType.PUT),
                     e.value());
             if (afterEachOperation != null) {
                 afterEachOperation.run();
@@ -167,35 +168,43 @@ public final class WriteBatch {
     public static Decoded decode(byte[] payload, String file, long fileOffset) throws CorruptionException {
         // BEGIN SOLUTION lab-05 T1
         if (payload.length < HEADER_BYTES) {
-            throw new CorruptionException(file, fileOffset,
-                    "write batch of " + payload.length + " bytes is shorter than its 12-byte header");
+            throw new CorruptionException(
+                    file, fileOffset, "write batch of " + payload.length + " bytes is shorter than its 12-byte header");
         }
         long first = InternalKey.trailerAt(payload, 0);
         int count = (int) (InternalKey.trailerAt(payload, 4) & 0xffffffffL);
         if (count <= 0) {
-            throw new CorruptionException(file, fileOffset, "write batch count " + Integer.toUnsignedString(count)
-                    + " is not positive");
+            throw new CorruptionException(
+                    file, fileOffset, "write batch count " + Integer.toUnsignedString(count) + " is not positive");
         }
         if (first < 0 || first > InternalKey.MAX_SEQUENCE - (count - 1)) {
-            throw new CorruptionException(file, fileOffset, "write batch sequence numbers " + Long.toUnsignedString(first)
-                    + " + " + count + " pass the largest sequence number");
+            throw new CorruptionException(
+                    file,
+                    fileOffset,
+                    "write batch sequence numbers " + Long.toUnsignedString(first) + " + " + count
+                            + " pass the largest sequence number");
         }
         WriteBatch batch = new WriteBatch();
         int pos = HEADER_BYTES;
         for (int i = 0; i < count; i++) {
             if (pos >= payload.length) {
-                throw new CorruptionException(file, fileOffset, "write batch holds " + i + " records, its header says " + count);
+                throw new CorruptionException(
+                        file, fileOffset, "write batch holds " + i + " records, its header says " + count);
             }
             ValueType type = ValueType.ofCode(payload[pos] & 0xff);
             if (type == null) {
-                throw new CorruptionException(file, fileOffset,
+                throw new CorruptionException(
+                        file,
+                        fileOffset,
                         "write batch record " + i + " has unknown type " + (payload[pos] & 0xff) + " at byte " + pos);
             }
             pos++;
             long keyLen = Varint.read(payload, pos, payload.length);
             if (keyLen < 0 || Varint.value(keyLen) > payload.length - Varint.next(keyLen)) {
-                throw new CorruptionException(file, fileOffset, "write batch record " + i + " key length at byte " + pos
-                        + " runs past the end of the batch");
+                throw new CorruptionException(
+                        file,
+                        fileOffset,
+                        "write batch record " + i + " key length at byte " + pos + " runs past the end of the batch");
             }
             pos = Varint.next(keyLen);
             Bytes key = Bytes.copyOf(payload, pos, Varint.value(keyLen));
@@ -206,16 +215,20 @@ public final class WriteBatch {
             }
             long valueLen = Varint.read(payload, pos, payload.length);
             if (valueLen < 0 || Varint.value(valueLen) > payload.length - Varint.next(valueLen)) {
-                throw new CorruptionException(file, fileOffset, "write batch record " + i + " value length at byte " + pos
-                        + " runs past the end of the batch");
+                throw new CorruptionException(
+                        file,
+                        fileOffset,
+                        "write batch record " + i + " value length at byte " + pos + " runs past the end of the batch");
             }
             pos = Varint.next(valueLen);
             batch.put(key, Bytes.copyOf(payload, pos, Varint.value(valueLen)));
             pos += Varint.value(valueLen);
         }
         if (pos != payload.length) {
-            throw new CorruptionException(file, fileOffset, "write batch has " + (payload.length - pos)
-                    + " bytes after its " + count + " records");
+            throw new CorruptionException(
+                    file,
+                    fileOffset,
+                    "write batch has " + (payload.length - pos) + " bytes after its " + count + " records");
         }
         return new Decoded(first, batch);
         // END SOLUTION

@@ -16,6 +16,7 @@ final class WriteController {
     private long delayClock = System.nanoTime();
     /** The version {@link #pendingBytes} was estimated for. */
     private Version pendingVersion;
+
     private long pendingBytes;
 
     WriteController(LsmOptions options) {

@@ -35,7 +35,8 @@ class BlockCacheTest {
         Block b = blockOfSize(100);
         assertThat("an empty cache misses", cache.get(1, 0), nullValue());
         cache.put(1, 0, b);
-        assertThat("the same block object comes back: blocks are immutable and shared", cache.get(1, 0), sameInstance(b));
+        assertThat(
+                "the same block object comes back: blocks are immutable and shared", cache.get(1, 0), sameInstance(b));
         assertThat("another offset of the same file is another block", cache.get(1, 100), nullValue());
         assertThat("the same offset of another file is another block", cache.get(2, 0), nullValue());
         assertThat(cache.stats(), equalTo(new BlockCache.Stats(1, 3, 1, 0)));
@@ -51,7 +52,10 @@ class BlockCacheTest {
         cache.get(1, 0); // now 100 is the least recently used
         cache.put(1, 300, blockOfSize(100));
         assertThat("block 100 was used least recently: evicted", cache.get(1, 100), nullValue());
-        assertThat("block 0 was read after 100 and 200 were put: a get makes a block recent", cache.get(1, 0), notNullValue());
+        assertThat(
+                "block 0 was read after 100 and 200 were put: a get makes a block recent",
+                cache.get(1, 0),
+                notNullValue());
         assertThat(cache.get(1, 200), notNullValue());
         assertThat(cache.get(1, 300), notNullValue());
         assertThat(cache.stats().evictions(), equalTo(1L));
@@ -62,7 +66,9 @@ class BlockCacheTest {
         BlockCache cache = new BlockCache(4096, 4);
         for (int i = 0; i < 500; i++) {
             cache.put(i % 7, i * 1000L, blockOfSize(13 + (i * 37) % 600));
-            assertThat("after put " + i + ": the charge stays within the capacity, shard by shard", cache.usedBytes(),
+            assertThat(
+                    "after put " + i + ": the charge stays within the capacity, shard by shard",
+                    cache.usedBytes(),
                     lessThanOrEqualTo(4096L));
         }
     }
@@ -72,8 +78,10 @@ class BlockCacheTest {
         BlockCache cache = new BlockCache(1000, 4);
         cache.put(1, 0, blockOfSize(200));
         cache.put(1, 4096, blockOfSize(251));
-        assertThat("each of 4 shards holds 250 bytes: a 251-byte block would evict everything and still not fit",
-                cache.get(1, 4096), nullValue());
+        assertThat(
+                "each of 4 shards holds 250 bytes: a 251-byte block would evict everything and still not fit",
+                cache.get(1, 4096),
+                nullValue());
     }
 
     @Test
@@ -100,7 +108,10 @@ class BlockCacheTest {
             assertThat("block " + i + " of another table", cache.get(8, i * 4096L), notNullValue());
         }
         assertThat("the deleted table's blocks are no longer charged", cache.usedBytes(), equalTo(50L * 64));
-        assertThat("evictFile is not counted as evictions for lack of room", cache.stats().evictions(), equalTo(0L));
+        assertThat(
+                "evictFile is not counted as evictions for lack of room",
+                cache.stats().evictions(),
+                equalTo(0L));
     }
 
     @Test
@@ -112,8 +123,10 @@ class BlockCacheTest {
         for (int i = 0; i < 1600; i++) {
             perShard[cache.shardIndex(42, i * 4096L)]++;
         }
-        assertThat("1,600 consecutive blocks of one file over 16 shards: " + Arrays.toString(perShard),
-                Arrays.stream(perShard).min().getAsInt() > 50, is(true));
+        assertThat(
+                "1,600 consecutive blocks of one file over 16 shards: " + Arrays.toString(perShard),
+                Arrays.stream(perShard).min().getAsInt() > 50,
+                is(true));
         cache.put(42, 0, blockOfSize(100));
         assertThat("a block put in its shard is found there", cache.get(42, 0) != null, is(true));
     }

@@ -63,9 +63,13 @@ class BlockTest {
         builder.add(b("applesauce"), b("y"));
         byte[] block = builder.finish();
         byte[] entries = {0, 5, 1, 'a', 'p', 'p', 'l', 'e', 'x', 5, 5, 1, 's', 'a', 'u', 'c', 'e', 'y'};
-        assertThat("entry 1 stores shared=0 and all of 'apple'; entry 2 shared=5 and only 'sauce'",
-                Arrays.copyOf(block, entries.length), equalTo(entries));
-        assertThat("then restart[0] = 0, the count 1, the type byte 0 and 4 bytes of CRC32C", block.length,
+        assertThat(
+                "entry 1 stores shared=0 and all of 'apple'; entry 2 shared=5 and only 'sauce'",
+                Arrays.copyOf(block, entries.length),
+                equalTo(entries));
+        assertThat(
+                "then restart[0] = 0, the count 1, the type byte 0 and 4 bytes of CRC32C",
+                block.length,
                 equalTo(entries.length + 4 + 4 + 1 + 4));
         assertThat(block.length, equalTo(builder.sizeEstimate()));
     }
@@ -75,7 +79,10 @@ class BlockTest {
         TreeMap<String, String> map = evenKeys(40);
         byte[] block = build(map, 16);
         Block opened = Block.open(block, KeyOrder.BYTEWISE, "t.sst", 0);
-        assertThat("40 entries with a restart every 16: restarts at entries 0, 16 and 32", opened.restartCount(), equalTo(3));
+        assertThat(
+                "40 entries with a restart every 16: restarts at entries 0, 16 and 32",
+                opened.restartCount(),
+                equalTo(3));
         int restartsAt = block.length - BlockFormat.TRAILER_BYTES - 4 - 3 * 4;
         int second = BlockFormat.getInt(block, restartsAt + 4);
         assertThat("a restart entry shares no byte with the key before it", block[second], equalTo((byte) 0));
@@ -85,7 +92,8 @@ class BlockTest {
     @Test
     void aCursorWalksEveryEntryInOrder() throws CorruptionException {
         TreeMap<String, String> map = evenKeys(1000);
-        Block.Cursor c = Block.open(build(map, 16), KeyOrder.BYTEWISE, "t.sst", 0).cursor();
+        Block.Cursor c =
+                Block.open(build(map, 16), KeyOrder.BYTEWISE, "t.sst", 0).cursor();
         List<String> seen = new ArrayList<>();
         for (c.seekToFirst(); c.valid(); c.next()) {
             assertThat(s(c.value()), equalTo(map.get(s(c.key()))));
@@ -97,7 +105,8 @@ class BlockTest {
     @Test
     void seekLandsOnTheFirstKeyAtOrAfterTheTarget() throws CorruptionException {
         TreeMap<String, String> map = evenKeys(300);
-        Block.Cursor c = Block.open(build(map, 16), KeyOrder.BYTEWISE, "t.sst", 0).cursor();
+        Block.Cursor c =
+                Block.open(build(map, 16), KeyOrder.BYTEWISE, "t.sst", 0).cursor();
         for (int i = -1; i <= 601; i++) {
             String target = i < 0 ? "" : String.format("key%05d", i);
             c.seek(b(target));
@@ -115,15 +124,19 @@ class BlockTest {
         for (int i = 0; i < 2048; i += 37) {
             Block.Cursor c = block.cursor();
             c.seek(b(String.format("key%05d", i)));
-            assertThat("64 restarts: about 6 restart keys for the binary search, then at most 16 entries of one"
-                    + " interval (lab-01 decoded all 1024)", c.entriesDecoded(), lessThanOrEqualTo(7L + 17L));
+            assertThat(
+                    "64 restarts: about 6 restart keys for the binary search, then at most 16 entries of one"
+                            + " interval (lab-01 decoded all 1024)",
+                    c.entriesDecoded(),
+                    lessThanOrEqualTo(7L + 17L));
         }
     }
 
     @Test
     void seekToLastAndPrevWalkBackward() throws CorruptionException {
         TreeMap<String, String> map = evenKeys(100);
-        Block.Cursor c = Block.open(build(map, 7), KeyOrder.BYTEWISE, "t.sst", 0).cursor();
+        Block.Cursor c =
+                Block.open(build(map, 7), KeyOrder.BYTEWISE, "t.sst", 0).cursor();
         List<String> seen = new ArrayList<>();
         for (c.seekToLast(); c.valid(); c.prev()) {
             seen.add(s(c.key()));
@@ -142,7 +155,8 @@ class BlockTest {
                 builder.add(new InternalKey(Bytes.of(k), seq, ValueType.PUT).encode(), b(k + seq));
             }
         }
-        Block.Cursor c = Block.open(builder.finish(), InternalKey.ORDER, "t.sst", 0).cursor();
+        Block.Cursor c =
+                Block.open(builder.finish(), InternalKey.ORDER, "t.sst", 0).cursor();
         c.seek(InternalKey.seekKey(Bytes.of("b"), 6).encode());
         assertThat("versions of b are 9, 5, 1: a read at snapshot 6 sees 5", s(c.value()), equalTo("b5"));
     }
@@ -161,8 +175,10 @@ class BlockTest {
         for (int i = 0; i < block.length; i++) {
             byte[] bad = block.clone();
             bad[i] ^= 0x10;
-            CorruptionException e = assertThrows(CorruptionException.class,
-                    () -> Block.open(bad, KeyOrder.BYTEWISE, "000012.sst", 8192), "byte " + i + " flipped");
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
+                    () -> Block.open(bad, KeyOrder.BYTEWISE, "000012.sst", 8192),
+                    "byte " + i + " flipped");
             assertThat(e.file(), equalTo("000012.sst"));
         }
     }
@@ -175,7 +191,8 @@ class BlockTest {
         byte[] block = builder.finish();
         block[5 + 2] = 100; // the second entry (at offset 5, after 0 1 1 a 1) claims a 100-byte value
         reseal(block);
-        Block.Cursor c = Block.open(block, KeyOrder.BYTEWISE, "000012.sst", 8192).cursor();
+        Block.Cursor c =
+                Block.open(block, KeyOrder.BYTEWISE, "000012.sst", 8192).cursor();
         c.seekToFirst();
         CorruptionException e = assertThrows(CorruptionException.class, c::next);
         assertThat(e.getMessage(), containsString("000012.sst"));

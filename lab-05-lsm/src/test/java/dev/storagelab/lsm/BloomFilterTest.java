@@ -47,8 +47,10 @@ class BloomFilterTest {
         List<byte[]> keys = keys(0, 20_000);
         BloomFilter filter = BloomFilter.open(BloomFilter.build(keys, 10), "t.sst", 0);
         for (byte[] k : keys) {
-            assertThat("a Bloom filter never has a false negative: " + new String(k, StandardCharsets.UTF_8),
-                    filter.mayContain(k), is(true));
+            assertThat(
+                    "a Bloom filter never has a false negative: " + new String(k, StandardCharsets.UTF_8),
+                    filter.mayContain(k),
+                    is(true));
         }
     }
 
@@ -78,7 +80,8 @@ class BloomFilterTest {
             }
         }
         double rate = (double) falsePositives / absent;
-        assertThat("over 1M absent keys at 10 bits per key and k = 7 the theory is (1 - e^-0.7)^7 = 0.82%",
+        assertThat(
+                "over 1M absent keys at 10 bits per key and k = 7 the theory is (1 - e^-0.7)^7 = 0.82%",
                 rate, both(greaterThan(0.007)).and(lessThan(0.012)));
     }
 
@@ -86,7 +89,8 @@ class BloomFilterTest {
     void openRejectsAnImpossibleProbeCount() {
         byte[] filter = BloomFilter.build(keys(0, 100), 10);
         filter[filter.length - 1] = 0;
-        CorruptionException e = assertThrows(CorruptionException.class, () -> BloomFilter.open(filter, "000004.sst", 2000));
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> BloomFilter.open(filter, "000004.sst", 2000));
         assertThat(e.file(), equalTo("000004.sst"));
         assertThat("the offset of the probe count byte", e.offset(), equalTo(2000L + filter.length - 1));
     }

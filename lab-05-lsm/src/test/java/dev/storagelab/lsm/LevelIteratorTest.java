@@ -66,14 +66,37 @@ class LevelIteratorTest {
             this.c = c;
         }
 
-        public boolean valid() { return c.valid(); }
-        public void seekToFirst() throws IOException { c.seekToFirst(); }
-        public void seek(byte[] target) throws IOException { c.seek(target); }
-        public void next() throws IOException { c.next(); }
-        public void seekToLast() throws IOException { c.seekToLast(); }
-        public void prev() throws IOException { c.prev(); }
-        public byte[] key() { return c.key(); }
-        public byte[] value() { return c.value(); }
+        public boolean valid() {
+            return c.valid();
+        }
+
+        public void seekToFirst() throws IOException {
+            c.seekToFirst();
+        }
+
+        public void seek(byte[] target) throws IOException {
+            c.seek(target);
+        }
+
+        public void next() throws IOException {
+            c.next();
+        }
+
+        public void seekToLast() throws IOException {
+            c.seekToLast();
+        }
+
+        public void prev() throws IOException {
+            c.prev();
+        }
+
+        public byte[] key() {
+            return c.key();
+        }
+
+        public byte[] value() {
+            return c.value();
+        }
 
         public void close() {
             if (!closed) {
@@ -107,7 +130,9 @@ class LevelIteratorTest {
                 backward.add(Bytes.copyOf(it.key()));
             }
         }
-        assertThat(backward, equalTo(model.descendingKeySet().stream().map(Bytes::copyOf).toList()));
+        assertThat(
+                backward,
+                equalTo(model.descendingKeySet().stream().map(Bytes::copyOf).toList()));
         assertThat("never more than one table open", maxOpen, lessThanOrEqualTo(1));
         assertThat("every cursor closed", open, equalTo(0));
     }

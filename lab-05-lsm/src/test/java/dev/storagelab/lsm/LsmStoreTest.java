@@ -83,11 +83,16 @@ class LsmStoreTest {
                 }
             }
             LsmStore.Stats stats = store.stats();
-            assertThat("3 x 600 puts of ~70 bytes fill 8 KiB memtables many times: flushes happened",
-                    stats.metrics().flushes(), greaterThan(10L));
-            assertThat("and tables exist below level 0", stats.tableBytes() - stats.bytesPerLevel()[0], greaterThan(0L));
+            assertThat(
+                    "3 x 600 puts of ~70 bytes fill 8 KiB memtables many times: flushes happened",
+                    stats.metrics().flushes(),
+                    greaterThan(10L));
+            assertThat(
+                    "and tables exist below level 0", stats.tableBytes() - stats.bytesPerLevel()[0], greaterThan(0L));
             for (Map.Entry<Bytes, Bytes> e : model.entrySet()) {
-                assertThat("get(" + e.getKey() + ") after flushes and compactions", store.get(e.getKey()),
+                assertThat(
+                        "get(" + e.getKey() + ") after flushes and compactions",
+                        store.get(e.getKey()),
                         equalTo(Optional.of(e.getValue())));
             }
         }
@@ -101,10 +106,13 @@ class LsmStoreTest {
             }
             store.compactAll();
             LsmStore.Stats stats = store.stats();
-            assertThat("compactAll leaves level 0 under its trigger of 2 tables", stats.filesPerLevel()[0],
-                    lessThan((long) LsmOptions.tiny().l0CompactionTrigger()));
+            assertThat(
+                    "compactAll leaves level 0 under its trigger of 2 tables", stats.filesPerLevel()[0], lessThan((long)
+                            LsmOptions.tiny().l0CompactionTrigger()));
             for (int level = 1; level < stats.bytesPerLevel().length - 1; level++) {
-                assertThat("level " + level + " is within its target size after compactAll", stats.bytesPerLevel()[level],
+                assertThat(
+                        "level " + level + " is within its target size after compactAll",
+                        stats.bytesPerLevel()[level],
                         lessThanOrEqualTo(LsmOptions.tiny().levelTargetBytes(level)));
             }
         }
@@ -124,10 +132,15 @@ class LsmStoreTest {
                 store.delete(key(i));
             }
             store.compactAll();
-            assertThat("after compactAll, 500 keys written 5 times take about one version's space: "
-                    + withOneVersion + " bytes for ~500 x 70 bytes", withOneVersion, lessThan(2L * 500 * 90));
-            assertThat("every key deleted and compacted: the deletions themselves are gone too (bytes in tables)",
-                    store.stats().tableBytes(), lessThan(withOneVersion / 10));
+            assertThat(
+                    "after compactAll, 500 keys written 5 times take about one version's space: " + withOneVersion
+                            + " bytes for ~500 x 70 bytes",
+                    withOneVersion,
+                    lessThan(2L * 500 * 90));
+            assertThat(
+                    "every key deleted and compacted: the deletions themselves are gone too (bytes in tables)",
+                    store.stats().tableBytes(),
+                    lessThan(withOneVersion / 10));
             assertThat(store.get(key(7)), equalTo(Optional.empty()));
         }
     }
@@ -145,12 +158,16 @@ class LsmStoreTest {
                 store.delete(key(5));
                 store.compactAll();
                 assertThat("the snapshot sees version 1", store.get(key(9), snap), equalTo(Optional.of(value(9, 1))));
-                assertThat("the snapshot still sees the key deleted after it", store.get(key(5), snap),
+                assertThat(
+                        "the snapshot still sees the key deleted after it",
+                        store.get(key(5), snap),
                         equalTo(Optional.of(value(5, 1))));
                 assertThat("the store sees version 2", store.get(key(9)), equalTo(Optional.of(value(9, 2))));
                 assertThat("and the deletion", store.get(key(5)), equalTo(Optional.empty()));
-                assertThat("a scan at the snapshot sees the 300 keys of version 1",
-                        drain(store.scan(null, null, snap)).size(), equalTo(300));
+                assertThat(
+                        "a scan at the snapshot sees the 300 keys of version 1",
+                        drain(store.scan(null, null, snap)).size(),
+                        equalTo(300));
             }
         }
     }
@@ -191,12 +208,17 @@ class LsmStoreTest {
             }
         }
         try (LsmStore store = open()) {
-            assertThat("after reopening (tables from the MANIFEST, the last memtable from the log)",
-                    drain(store.scan(null, null)), equalTo(entries(model)));
+            assertThat(
+                    "after reopening (tables from the MANIFEST, the last memtable from the log)",
+                    drain(store.scan(null, null)),
+                    equalTo(entries(model)));
             store.put(key(1), value(1, 99));
         }
         try (LsmStore store = open()) {
-            assertThat("a write after a reopen survives the next one", store.get(key(1)), equalTo(Optional.of(value(1, 99))));
+            assertThat(
+                    "a write after a reopen survives the next one",
+                    store.get(key(1)),
+                    equalTo(Optional.of(value(1, 99))));
         }
     }
 
@@ -212,8 +234,11 @@ class LsmStoreTest {
             Optional<Bytes> two = store.get(key(2));
             boolean firstOnly = one.equals(Optional.of(value(1, 1))) && two.equals(Optional.of(value(2, 1)));
             boolean both = one.equals(Optional.of(value(1, 2))) && two.isEmpty();
-            assertThat("after power loss: the synced batch, and the unsynced one whole or not at all; got key1="
-                    + one + ", key2=" + two, firstOnly || both, is(true));
+            assertThat(
+                    "after power loss: the synced batch, and the unsynced one whole or not at all; got key1=" + one
+                            + ", key2=" + two,
+                    firstOnly || both,
+                    is(true));
         }
     }
 
@@ -230,7 +255,8 @@ class LsmStoreTest {
                     store.put(key(k), value(k, i));
                     model.put(key(k), value(k, i));
                 }
-                assertThat(style + ": a full scan is the model", drain(store.scan(null, null)), equalTo(entries(model)));
+                assertThat(
+                        style + ": a full scan is the model", drain(store.scan(null, null)), equalTo(entries(model)));
                 LsmStore.Stats stats = store.stats();
                 compactionBytes[style.ordinal()] = stats.compactionBytesWritten();
                 long r = stats.filesPerLevel()[0];
@@ -242,9 +268,11 @@ class LsmStoreTest {
         }
         int leveled = LsmOptions.CompactionStyle.LEVELED.ordinal();
         int tiered = LsmOptions.CompactionStyle.TIERED.ordinal();
-        assertThat("the same 6,000 puts: tiered compactions write fewer bytes than leveled ones ("
-                + compactionBytes[tiered] + " against " + compactionBytes[leveled] + ")",
-                compactionBytes[tiered], lessThan(compactionBytes[leveled]));
+        assertThat(
+                "the same 6,000 puts: tiered compactions write fewer bytes than leveled ones ("
+                        + compactionBytes[tiered] + " against " + compactionBytes[leveled] + ")",
+                compactionBytes[tiered],
+                lessThan(compactionBytes[leveled]));
         assertThat("and leveled compaction rewrote a lot", compactionBytes[leveled], greaterThan(0L));
     }
 
@@ -255,8 +283,10 @@ class LsmStoreTest {
                 store.put(key(i), value(i, 0)); // ascending: no table overlaps the next level
             }
             LsmStore.Stats stats = store.stats();
-            assertThat("tables of ascending keys overlap nothing below: compactions move them (trivial moves)",
-                    stats.trivialMoves(), greaterThan(0L));
+            assertThat(
+                    "tables of ascending keys overlap nothing below: compactions move them (trivial moves)",
+                    stats.trivialMoves(),
+                    greaterThan(0L));
             for (int i = 0; i < 4000; i += 97) {
                 assertThat(store.get(key(i)), equalTo(Optional.of(value(i, 0))));
             }
@@ -270,21 +300,31 @@ class LsmStoreTest {
             store.put(key(1), value(1, 1));
         } // close flushes the memtable: the only copy of the write
         LsmStore crashed = LsmStore.open(storage, noWal);
-        assertThat("a write from before a clean close is in a table", crashed.get(key(1)), equalTo(Optional.of(value(1, 1))));
+        assertThat(
+                "a write from before a clean close is in a table",
+                crashed.get(key(1)),
+                equalTo(Optional.of(value(1, 1))));
         crashed.put(key(2), value(2, 1));
         crashed.sync(); // without the log, sync flushes
         crashed.put(key(3), value(3, 1));
         for (String name : storage.list()) {
             if (LsmFileNames.parse(name) != null && LsmFileNames.parse(name).type() == LsmFileNames.Type.LOG) {
-                assertThat("no record reaches a log when the options turn it off: " + name,
-                        storage.size(name), equalTo((long) RecordLogFormat.FILE_HEADER_SIZE));
+                assertThat(
+                        "no record reaches a log when the options turn it off: " + name,
+                        storage.size(name),
+                        equalTo((long) RecordLogFormat.FILE_HEADER_SIZE));
             }
         }
         storage.powerLoss(); // key 3 was only in the memtable
         try (LsmStore store = LsmStore.open(storage, noWal)) {
-            assertThat("a write that sync flushed survives a power loss", store.get(key(2)), equalTo(Optional.of(value(2, 1))));
-            assertThat("an unflushed write without a log is lost in a power loss (the layer above must log it)",
-                    store.get(key(3)), equalTo(Optional.empty()));
+            assertThat(
+                    "a write that sync flushed survives a power loss",
+                    store.get(key(2)),
+                    equalTo(Optional.of(value(2, 1))));
+            assertThat(
+                    "an unflushed write without a log is lost in a power loss (the layer above must log it)",
+                    store.get(key(3)),
+                    equalTo(Optional.empty()));
         }
     }
 
@@ -307,16 +347,24 @@ class LsmStoreTest {
                 }
             }
             store.compactAll();
-            assertThat("a value a snapshot still reads is never shown to the filter",
-                    store.get(key(0), snapshot), equalTo(Optional.of(model.get(key(0)))));
+            assertThat(
+                    "a value a snapshot still reads is never shown to the filter",
+                    store.get(key(0), snapshot),
+                    equalTo(Optional.of(model.get(key(0)))));
             snapshot.close();
             store.put(key(1000), value(1000, 1)); // a compaction after the snapshot is released may drop
             store.compactAll();
             model.values().removeIf(v -> v.toUtf8().startsWith("drop"));
             model.put(key(1000), value(1000, 1));
-            assertThat("the filter dropped exactly the values it chose", drain(store.scan(null, null)), equalTo(entries(model)));
+            assertThat(
+                    "the filter dropped exactly the values it chose",
+                    drain(store.scan(null, null)),
+                    equalTo(entries(model)));
             assertThat("the stats count the dropped values", store.stats().filteredValues(), equalTo(134L));
-            assertThat("compactAll's last compaction writes the bottommost level", bottommost.get(bottommost.size() - 1), is(true));
+            assertThat(
+                    "compactAll's last compaction writes the bottommost level",
+                    bottommost.get(bottommost.size() - 1),
+                    is(true));
         }
     }
 
@@ -333,9 +381,14 @@ class LsmStoreTest {
                 store.put(key(i % 700), value(i % 700, i));
                 model.put(key(i % 700), value(i % 700, i));
             }
-            assertThat("writers stalled on the pending bytes", store.stats().metrics().writeStalls(), greaterThan(0L));
-            assertThat("level 0 never ran far ahead of its compactions",
-                    store.stats().filesPerLevel()[0], lessThanOrEqualTo(3L));
+            assertThat(
+                    "writers stalled on the pending bytes",
+                    store.stats().metrics().writeStalls(),
+                    greaterThan(0L));
+            assertThat(
+                    "level 0 never ran far ahead of its compactions",
+                    store.stats().filesPerLevel()[0],
+                    lessThanOrEqualTo(3L));
             store.compactAll();
             assertThat("nothing pending once compaction caught up", store.pendingCompactionBytes(), equalTo(0L));
             assertThat(drain(store.scan(null, null)), equalTo(entries(model)));
@@ -351,11 +404,17 @@ class LsmStoreTest {
                 model.put(key(i % 900), value(i % 900, i));
             }
             store.waitForCompactions();
-            assertThat("level 0 is below its trigger once compaction settles",
-                    store.stats().filesPerLevel()[0], lessThan((long) LsmOptions.tiny().l0CompactionTrigger()));
+            assertThat(
+                    "level 0 is below its trigger once compaction settles",
+                    store.stats().filesPerLevel()[0],
+                    lessThan((long) LsmOptions.tiny().l0CompactionTrigger()));
             assertThat("no level is over its target", store.pendingCompactionBytes(), equalTo(0L));
-            assertThat("levels below 0 hold the data", store.stats().bytesPerLevel()[1] + store.stats().bytesPerLevel()[2]
-                    + store.stats().bytesPerLevel()[3], greaterThan(0L));
+            assertThat(
+                    "levels below 0 hold the data",
+                    store.stats().bytesPerLevel()[1]
+                            + store.stats().bytesPerLevel()[2]
+                            + store.stats().bytesPerLevel()[3],
+                    greaterThan(0L));
             assertThat(drain(store.scan(null, null)), equalTo(entries(model)));
         }
     }
@@ -382,10 +441,14 @@ class LsmStoreTest {
         }
         crashed.delete(key(5)); // in the active memtable
         model.remove(key(5));
-        assertThat("no flush could finish: every write is in a memtable", crashed.stats().metrics().flushes(),
+        assertThat(
+                "no flush could finish: every write is in a memtable",
+                crashed.stats().metrics().flushes(),
                 equalTo(0L));
         for (int i = 0; i < 250; i++) {
-            assertThat("read through the memtables newest first: " + key(i), crashed.get(key(i)),
+            assertThat(
+                    "read through the memtables newest first: " + key(i),
+                    crashed.get(key(i)),
                     equalTo(Optional.ofNullable(model.get(key(i)))));
         }
         assertThat(drain(crashed.scan(null, null)), equalTo(entries(model)));
@@ -404,7 +467,9 @@ class LsmStoreTest {
         storage.powerLoss(); // `crashed` is never closed
         held.let(1_000);
         try (LsmStore store = open()) {
-            assertThat("every synced write, whichever memtable held it", drain(store.scan(null, null)),
+            assertThat(
+                    "every synced write, whichever memtable held it",
+                    drain(store.scan(null, null)),
                     equalTo(entries(model)));
         }
     }

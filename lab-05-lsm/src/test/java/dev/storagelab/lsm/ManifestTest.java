@@ -40,7 +40,10 @@ class ManifestTest {
             long t2 = m.newFileNumber();
             m.logAndApply(new VersionEdit().addFile(0, table(t1, "a", "m")).setLastSequence(100));
             long log = m.newFileNumber();
-            expected = m.logAndApply(new VersionEdit().deleteFile(0, t1).addFile(1, table(t2, "a", "m")).setLogNumber(log)
+            expected = m.logAndApply(new VersionEdit()
+                    .deleteFile(0, t1)
+                    .addFile(1, table(t2, "a", "m"))
+                    .setLogNumber(log)
                     .setLastSequence(250));
         }
         Manifest.Recovered r = Manifest.replay(storage);
@@ -51,9 +54,13 @@ class ManifestTest {
         assertThat("numbers 1-4 were handed out", r.nextFileNumber(), equalTo(5L));
         try (Manifest m = Manifest.recover(storage)) {
             assertThat(m.version(), equalTo(expected));
-            assertThat("recovery starts a new MANIFEST with a fresh number", m.manifestName(), equalTo("MANIFEST-000005"));
+            assertThat(
+                    "recovery starts a new MANIFEST with a fresh number", m.manifestName(), equalTo("MANIFEST-000005"));
             assertThat(Manifest.readCurrent(storage), equalTo("MANIFEST-000005"));
-            assertThat("its snapshot alone rebuilds the version", Manifest.replay(storage).edits(), equalTo(1));
+            assertThat(
+                    "its snapshot alone rebuilds the version",
+                    Manifest.replay(storage).edits(),
+                    equalTo(1));
         }
     }
 
@@ -64,8 +71,12 @@ class ManifestTest {
             m.logAndApply(new VersionEdit().addFile(1, table(t, "a", "f")));
             long size = storage.size(m.manifestName());
             long u = m.newFileNumber();
-            assertThrows(IllegalArgumentException.class, () -> m.logAndApply(new VersionEdit().addFile(1, table(u, "c", "k"))));
-            assertThrows(IllegalArgumentException.class, () -> m.logAndApply(new VersionEdit().addFile(0, table(99, "c", "k"))),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> m.logAndApply(new VersionEdit().addFile(1, table(u, "c", "k"))));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> m.logAndApply(new VersionEdit().addFile(0, table(99, "c", "k"))),
                     "table 99 was never handed out by newFileNumber()");
             assertThat("a refused edit leaves the MANIFEST as it was", storage.size(m.manifestName()), equalTo(size));
         }
@@ -95,7 +106,9 @@ class ManifestTest {
             m.logAndApply(new VersionEdit().addFile(0, table(m.newFileNumber(), "g", "k")));
         }
         storage.flipBit(name, RecordLogFormat.FILE_HEADER_SIZE + RecordLogFormat.FRAGMENT_HEADER_SIZE + 1, 0);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> Manifest.replay(storage),
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
+                () -> Manifest.replay(storage),
                 "a MANIFEST must not silently drop edits: the snapshot is damaged");
         assertThat(e.file(), containsString(name));
         assertThat(e.offset(), equalTo((long) RecordLogFormat.FILE_HEADER_SIZE));
@@ -105,13 +118,18 @@ class ManifestTest {
     void currentIsOneCheckedLine() throws IOException {
         Manifest.create(storage).close();
         String written = new String(storage.contents(LsmFileNames.CURRENT), java.nio.charset.StandardCharsets.US_ASCII);
-        assertThat("CURRENT is the magic, the MANIFEST's name, a CRC32C and a newline", written,
+        assertThat(
+                "CURRENT is the magic, the MANIFEST's name, a CRC32C and a newline",
+                written,
                 org.hamcrest.Matchers.matchesPattern("storagelab-current v1 MANIFEST-000001 [0-9a-f]{8}\n"));
-        assertThat("written through CURRENT.tmp and a rename", storage.exists(LsmFileNames.CURRENT_TEMP), equalTo(false));
+        assertThat(
+                "written through CURRENT.tmp and a rename", storage.exists(LsmFileNames.CURRENT_TEMP), equalTo(false));
         storage.plant(LsmFileNames.CURRENT, "storagelab-current v1 MANIFEST-000005 3f0a3744\n".getBytes());
         assertThat("the handout's example", Manifest.readCurrent(storage), equalTo("MANIFEST-000005"));
         storage.plant(LsmFileNames.CURRENT, "storagelab-current v1 MANIFEST-000006 3f0a3744\n".getBytes());
-        CorruptionException e = assertThrows(CorruptionException.class, () -> Manifest.readCurrent(storage),
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
+                () -> Manifest.readCurrent(storage),
                 "the checksum no longer matches the name");
         assertThat(e.getMessage(), containsString("checksum"));
     }
@@ -139,9 +157,13 @@ class ManifestTest {
             storage.create(LsmFileNames.log(oldLog)).close();
             storage.create(LsmFileNames.log(newLog)).close();
             m.logAndApply(new VersionEdit().addFile(0, table(dead, "a", "b")));
-            m.logAndApply(new VersionEdit().deleteFile(0, dead).addFile(1, table(live, "a", "b")).setLogNumber(newLog));
-            assertThat(m.obsoleteFiles(Set.of(pending)), containsInAnyOrder("MANIFEST-000001", LsmFileNames.table(dead),
-                    LsmFileNames.log(oldLog)));
+            m.logAndApply(new VersionEdit()
+                    .deleteFile(0, dead)
+                    .addFile(1, table(live, "a", "b"))
+                    .setLogNumber(newLog));
+            assertThat(
+                    m.obsoleteFiles(Set.of(pending)),
+                    containsInAnyOrder("MANIFEST-000001", LsmFileNames.table(dead), LsmFileNames.log(oldLog)));
         }
     }
 }

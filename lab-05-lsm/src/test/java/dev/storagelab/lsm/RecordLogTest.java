@@ -56,7 +56,9 @@ class RecordLogTest {
     private static void assertSameRecords(List<byte[]> actual, List<byte[]> expected) {
         assertThat("number of records read back", actual.size(), equalTo(expected.size()));
         for (int i = 0; i < expected.size(); i++) {
-            assertThat("record " + i + " (" + expected.get(i).length + " bytes)", Arrays.equals(actual.get(i), expected.get(i)),
+            assertThat(
+                    "record " + i + " (" + expected.get(i).length + " bytes)",
+                    Arrays.equals(actual.get(i), expected.get(i)),
                     equalTo(true));
         }
     }
@@ -67,8 +69,12 @@ class RecordLogTest {
         assertThat("11-byte header + 2 payload bytes", framed.length, equalTo(FRAGMENT_HEADER_SIZE + 2));
         assertThat("length u16, big-endian", framed[0] << 8 | framed[1], equalTo(2));
         assertThat("type FULL", framed[2], equalTo(TYPE_FULL));
-        assertThat("the payload follows the header", Arrays.copyOfRange(framed, 11, 13), equalTo(new byte[] {'h', 'i'}));
-        assertThat("headerCrc covers the 7 bytes before it", RecordLogReader.crc(framed, 0, 7), equalTo(getInt(framed, 7)));
+        assertThat(
+                "the payload follows the header", Arrays.copyOfRange(framed, 11, 13), equalTo(new byte[] {'h', 'i'}));
+        assertThat(
+                "headerCrc covers the 7 bytes before it",
+                RecordLogReader.crc(framed, 0, 7),
+                equalTo(getInt(framed, 7)));
         assertThat("payloadCrc covers the payload", RecordLogReader.crc(framed, 11, 2), equalTo(getInt(framed, 3)));
     }
 
@@ -91,7 +97,10 @@ class RecordLogTest {
         int at = 0;
         for (int i = 0; i < 3; i++) {
             assertThat("fragment " + i + " type", framed[at + 2], equalTo(types[i]));
-            assertThat("fragment " + i + " length", (framed[at] & 0xff) << 8 | (framed[at + 1] & 0xff), equalTo(lengths[i]));
+            assertThat(
+                    "fragment " + i + " length",
+                    (framed[at] & 0xff) << 8 | (framed[at + 1] & 0xff),
+                    equalTo(lengths[i]));
             at += FRAGMENT_HEADER_SIZE + lengths[i];
         }
         assertThat("nothing after the LAST", framed.length, equalTo(at));
@@ -101,18 +110,31 @@ class RecordLogTest {
     void aBlockTailShorterThanAHeaderIsZeroPadded() {
         long position = BLOCK_SIZE - 5;
         byte[] framed = RecordLogWriter.frame(new byte[] {7}, position);
-        assertThat("5 padding bytes, then the fragment in the next block", framed.length, equalTo(5 + FRAGMENT_HEADER_SIZE + 1));
+        assertThat(
+                "5 padding bytes, then the fragment in the next block",
+                framed.length,
+                equalTo(5 + FRAGMENT_HEADER_SIZE + 1));
         assertThat("padding is zeros", Arrays.copyOf(framed, 5), equalTo(new byte[5]));
         assertThat(framed[5 + 2], equalTo(TYPE_FULL));
         byte[] atHeader = RecordLogWriter.frame(new byte[] {7}, BLOCK_SIZE - FRAGMENT_HEADER_SIZE);
-        assertThat("exactly a header left: an empty FIRST fragment there, as in LevelDB", atHeader[2], equalTo(TYPE_FIRST));
+        assertThat(
+                "exactly a header left: an empty FIRST fragment there, as in LevelDB",
+                atHeader[2],
+                equalTo(TYPE_FIRST));
         assertThat(atHeader[FRAGMENT_HEADER_SIZE + 2], equalTo(TYPE_LAST));
     }
 
     @Test
     void recordsOfEverySizeRoundTrip() throws IOException {
-        List<byte[]> records = write("000001.log", new byte[0], bytes(1, 2), bytes(BLOCK_SIZE - FILE_HEADER_SIZE - 2 * FRAGMENT_HEADER_SIZE - 1, 3),
-                bytes(100 * 1024, 4), new byte[0], bytes(BLOCK_SIZE, 5), bytes(300, 6));
+        List<byte[]> records = write(
+                "000001.log",
+                new byte[0],
+                bytes(1, 2),
+                bytes(BLOCK_SIZE - FILE_HEADER_SIZE - 2 * FRAGMENT_HEADER_SIZE - 1, 3),
+                bytes(100 * 1024, 4),
+                new byte[0],
+                bytes(BLOCK_SIZE, 5),
+                bytes(300, 6));
         assertSameRecords(readAll("000001.log"), records);
     }
 
@@ -121,12 +143,15 @@ class RecordLogTest {
         write("000002.log", bytes(100, 1), bytes(40_000, 2));
         long full = storage.size("000002.log");
         storage.truncate("000002.log", full - 1000);
-        try (RecordLogReader r = RecordLogReader.open(storage, "000002.log", Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
+        try (RecordLogReader r =
+                RecordLogReader.open(storage, "000002.log", Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
             assertThat(r.next().length, equalTo(100));
             assertThat("the cut record is dropped whole", r.next(), nullValue());
             assertThat("tornTail() reports the cut", r.tornTail(), equalTo(true));
-            assertThat("validEnd() is the end of the first record",
-                    r.validEnd(), equalTo((long) FILE_HEADER_SIZE + FRAGMENT_HEADER_SIZE + 100));
+            assertThat(
+                    "validEnd() is the end of the first record",
+                    r.validEnd(),
+                    equalTo((long) FILE_HEADER_SIZE + FRAGMENT_HEADER_SIZE + 100));
         }
     }
 
@@ -135,7 +160,9 @@ class RecordLogTest {
         write("000003.log", bytes(100, 1), bytes(100, 2), bytes(100, 3));
         long second = FILE_HEADER_SIZE + FRAGMENT_HEADER_SIZE + 100;
         storage.flipBit("000003.log", second + FRAGMENT_HEADER_SIZE + 50, 3);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> readAll("000003.log"),
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
+                () -> readAll("000003.log"),
                 "a flipped payload bit with a good record after it is corruption, not a torn tail");
         assertThat(e.offset(), equalTo(second));
         assertThat(e.file(), containsString("000003.log"));
@@ -146,7 +173,9 @@ class RecordLogTest {
     void aFlippedLengthIsCaughtByTheHeaderChecksum() throws IOException {
         write("000004.log", bytes(100, 1), bytes(100, 2));
         storage.flipBit("000004.log", FILE_HEADER_SIZE, 6); // the length's high byte: 100 + 16384
-        CorruptionException e = assertThrows(CorruptionException.class, () -> readAll("000004.log"),
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
+                () -> readAll("000004.log"),
                 "a length that now runs past the end of the file must not look like a torn tail");
         assertThat(e.offset(), equalTo((long) FILE_HEADER_SIZE));
     }
@@ -154,7 +183,8 @@ class RecordLogTest {
     @Test
     void wrongMagicAndWrongKindAreRejected() throws IOException {
         write("000005.log", bytes(10, 1));
-        CorruptionException kind = assertThrows(CorruptionException.class,
+        CorruptionException kind = assertThrows(
+                CorruptionException.class,
                 () -> RecordLogReader.open(storage, "000005.log", Kind.MANIFEST, RecoveryMode.TOLERATE_TORN_TAIL));
         assertThat("a WAL opened as a MANIFEST", kind.getMessage(), containsString("WAL"));
         storage.flipBit("000005.log", 0, 0);
@@ -169,7 +199,9 @@ class RecordLogTest {
         try (RecordLogWriter w = RecordLogWriter.openAppend(storage, "000006.log")) {
             long offset = w.addRecord(bytes(500, 2));
             w.force();
-            assertThat("the second record starts right after the first", offset,
+            assertThat(
+                    "the second record starts right after the first",
+                    offset,
                     equalTo((long) FILE_HEADER_SIZE + FRAGMENT_HEADER_SIZE + BLOCK_SIZE - 30));
         }
         assertSameRecords(readAll("000006.log"), List.of(bytes(BLOCK_SIZE - 30, 1), bytes(500, 2)));

@@ -45,7 +45,9 @@ class TableTest {
     private TableBuilder.Result writeEven(String name, int n, TableBuilder.Options options) throws IOException {
         try (TableBuilder b = new TableBuilder(storage, name, options)) {
             for (int i = 0; i < n; i++) {
-                b.add(ik(user(2 * i), i + 1, ValueType.PUT), Bytes.of("value-" + i + "-".repeat(40)).toByteArray());
+                b.add(
+                        ik(user(2 * i), i + 1, ValueType.PUT),
+                        Bytes.of("value-" + i + "-".repeat(40)).toByteArray());
             }
             return b.finish();
         }
@@ -55,7 +57,9 @@ class TableTest {
     void aTableReturnsEveryEntryInOrderAndDescribesItself() throws IOException {
         TreeMap<byte[], byte[]> model = new TreeMap<>(InternalKey.ORDER::compare);
         for (int i = 0; i < 2000; i++) {
-            model.put(ik(user(i / 3), 5000 - i, i % 7 == 6 ? ValueType.DELETE : ValueType.PUT), Bytes.of("v" + i).toByteArray());
+            model.put(
+                    ik(user(i / 3), 5000 - i, i % 7 == 6 ? ValueType.DELETE : ValueType.PUT),
+                    Bytes.of("v" + i).toByteArray());
         }
         TableBuilder.Result result;
         try (TableBuilder b = new TableBuilder(storage, "000001.sst", TableBuilder.Options.defaults())) {
@@ -64,14 +68,23 @@ class TableTest {
             }
             result = b.finish();
         }
-        assertThat("finish() reports the file's size", result.fileSize(), equalTo(disk.contents("000001.sst").length + 0L));
+        assertThat(
+                "finish() reports the file's size",
+                result.fileSize(),
+                equalTo(disk.contents("000001.sst").length + 0L));
         assertThat(result.entries(), equalTo(2000L));
         assertThat(result.smallest().encode(), equalTo(model.firstKey()));
         assertThat(result.largest().encode(), equalTo(model.lastKey()));
         try (Table t = Table.open(storage, "000001.sst", 1, null)) {
             assertThat("the properties block counts the entries", t.properties().entries(), equalTo(2000L));
-            assertThat("and the tombstones (every 7th entry is a DELETE)", t.properties().tombstones(), equalTo(2000L / 7));
-            assertThat("about 20 bytes an entry: several 4 KiB data blocks", t.properties().dataBlocks(), greaterThan(3L));
+            assertThat(
+                    "and the tombstones (every 7th entry is a DELETE)",
+                    t.properties().tombstones(),
+                    equalTo(2000L / 7));
+            assertThat(
+                    "about 20 bytes an entry: several 4 KiB data blocks",
+                    t.properties().dataBlocks(),
+                    greaterThan(3L));
             List<byte[]> seen = new ArrayList<>();
             Table.Cursor c = t.cursor();
             for (c.seekToFirst(); c.valid(); c.next()) {
@@ -96,15 +109,29 @@ class TableTest {
             b.finish();
         }
         try (Table t = Table.open(storage, "000002.sst", 2, null)) {
-            assertThat("at snapshot 35 the newest version, 30", t.get(Bytes.of("apple"), 35).value(), equalTo(Bytes.of("red")));
-            assertThat("at snapshot 30 version 30 is visible (sequence <= snapshot)", t.get(Bytes.of("apple"), 30).sequence(),
+            assertThat(
+                    "at snapshot 35 the newest version, 30",
+                    t.get(Bytes.of("apple"), 35).value(),
+                    equalTo(Bytes.of("red")));
+            assertThat(
+                    "at snapshot 30 version 30 is visible (sequence <= snapshot)",
+                    t.get(Bytes.of("apple"), 30).sequence(),
                     equalTo(30L));
-            assertThat("at snapshot 25 the tombstone of 20: deleted, and older tables must not be asked",
-                    t.get(Bytes.of("apple"), 25).state(), equalTo(Table.Lookup.State.DELETED));
-            assertThat("at snapshot 12 the first version", t.get(Bytes.of("apple"), 12).value(), equalTo(Bytes.of("green")));
-            assertThat("at snapshot 9 nothing was written yet", t.get(Bytes.of("apple"), 9).state(),
+            assertThat(
+                    "at snapshot 25 the tombstone of 20: deleted, and older tables must not be asked",
+                    t.get(Bytes.of("apple"), 25).state(),
+                    equalTo(Table.Lookup.State.DELETED));
+            assertThat(
+                    "at snapshot 12 the first version",
+                    t.get(Bytes.of("apple"), 12).value(),
+                    equalTo(Bytes.of("green")));
+            assertThat(
+                    "at snapshot 9 nothing was written yet",
+                    t.get(Bytes.of("apple"), 9).state(),
                     equalTo(Table.Lookup.State.NOT_FOUND));
-            assertThat("pear is not apple's neighbour's value", t.get(Bytes.of("pea"), 99).state(),
+            assertThat(
+                    "pear is not apple's neighbour's value",
+                    t.get(Bytes.of("pea"), 99).state(),
                     equalTo(Table.Lookup.State.NOT_FOUND));
             assertThat(t.get(Bytes.of("pear"), 99).value(), equalTo(Bytes.of("yellow")));
         }
@@ -133,8 +160,11 @@ class TableTest {
                 assertThat(t.get(Bytes.of(user(2 * i + 1)), 99_999).state(), equalTo(Table.Lookup.State.NOT_FOUND));
             }
             long blockReads = storage.reads() - readsBefore;
-            assertThat("5,000 absent keys at 10 bits per key: about 41 false positives, each one block read; the filter"
-                    + " must be asked before the index", blockReads, lessThan(100L));
+            assertThat(
+                    "5,000 absent keys at 10 bits per key: about 41 false positives, each one block read; the filter"
+                            + " must be asked before the index",
+                    blockReads,
+                    lessThan(100L));
             assertThat("the table counts its filter skips", t.stats().filterSkips(), greaterThan(4900L));
             assertThat("and its block reads", t.stats().blockReads(), equalTo(blockReads));
         }
@@ -142,13 +172,16 @@ class TableTest {
 
     @Test
     void dataBlocksAreCutAtTheBlockSizeAndIndexedByTheirLastKey() throws IOException {
-        TableBuilder.Result r = writeEven("000005.sst", 1000, TableBuilder.Options.defaults().withBlockSize(1024));
+        TableBuilder.Result r =
+                writeEven("000005.sst", 1000, TableBuilder.Options.defaults().withBlockSize(1024));
         try (Table t = Table.open(storage, "000005.sst", 5, null)) {
             long blocks = t.properties().dataBlocks();
             long dataBytes = t.footer().filter().offset();
             assertThat("1,000 entries of about 60 bytes in 1 KiB blocks", blocks, greaterThan(40L));
-            assertThat("each block is cut once it reaches the block size, so blocks average at least 1 KiB",
-                    dataBytes / blocks, greaterThan(1000L));
+            assertThat(
+                    "each block is cut once it reaches the block size, so blocks average at least 1 KiB",
+                    dataBytes / blocks,
+                    greaterThan(1000L));
             assertThat("and at most the block size plus one entry", dataBytes / blocks, lessThanOrEqualTo(1024L + 80));
             assertThat(r.fileSize(), equalTo(t.fileSize()));
         }
@@ -159,8 +192,13 @@ class TableTest {
         try (TableBuilder b = new TableBuilder(storage, "000006.sst", TableBuilder.Options.defaults())) {
             assertThrows(IllegalStateException.class, b::finish, "a table with no entry has no smallest key");
             b.add(ik("b", 5, ValueType.PUT), new byte[0]);
-            assertThrows(IllegalArgumentException.class, () -> b.add(ik("a", 9, ValueType.PUT), new byte[0]), "a smaller user key");
-            assertThrows(IllegalArgumentException.class, () -> b.add(ik("b", 6, ValueType.PUT), new byte[0]),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> b.add(ik("a", 9, ValueType.PUT), new byte[0]),
+                    "a smaller user key");
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> b.add(ik("b", 6, ValueType.PUT), new byte[0]),
                     "a newer version of the same key sorts before the older one: it must come first");
             b.abandon();
         }
@@ -172,16 +210,31 @@ class TableTest {
         writeEven("000012.sst", 500, TableBuilder.Options.defaults());
         byte[] file = disk.contents("000012.sst");
         int footerAt = file.length - Footer.BYTES;
-        assertThat("the magic, \"SLSSTAB1\", ends the file",
-                new String(Arrays.copyOfRange(file, file.length - 8, file.length), StandardCharsets.US_ASCII), equalTo("SLSSTAB1"));
-        assertThat("the format version, 4 bytes big-endian at footer offset 36",
-                Arrays.copyOfRange(file, footerAt + 36, footerAt + 40), equalTo(new byte[] {0, 0, 0, 1}));
+        assertThat(
+                "the magic, \"SLSSTAB1\", ends the file",
+                new String(Arrays.copyOfRange(file, file.length - 8, file.length), StandardCharsets.US_ASCII),
+                equalTo("SLSSTAB1"));
+        assertThat(
+                "the format version, 4 bytes big-endian at footer offset 36",
+                Arrays.copyOfRange(file, footerAt + 36, footerAt + 40),
+                equalTo(new byte[] {0, 0, 0, 1}));
         Footer footer = Footer.decode(Arrays.copyOfRange(file, footerAt, file.length), "000012.sst", footerAt);
-        assertThat("the index block is written last, just before the footer", footer.index().end(), equalTo((long) footerAt));
-        assertThat("the properties block before it", footer.properties().end(), equalTo(footer.index().offset()));
-        assertThat("the filter block before that", footer.filter().end(), equalTo(footer.properties().offset()));
-        assertThat("and the data blocks from offset 0 to the filter block: 500 entries of about 70 bytes",
-                footer.filter().offset(), greaterThan(500L * 60));
+        assertThat(
+                "the index block is written last, just before the footer",
+                footer.index().end(),
+                equalTo((long) footerAt));
+        assertThat(
+                "the properties block before it",
+                footer.properties().end(),
+                equalTo(footer.index().offset()));
+        assertThat(
+                "the filter block before that",
+                footer.filter().end(),
+                equalTo(footer.properties().offset()));
+        assertThat(
+                "and the data blocks from offset 0 to the filter block: 500 entries of about 70 bytes",
+                footer.filter().offset(),
+                greaterThan(500L * 60));
     }
 
     @Test
@@ -189,7 +242,8 @@ class TableTest {
         writeEven("000007.sst", 100, TableBuilder.Options.defaults());
         long size = disk.size("000007.sst");
         disk.flipBit("000007.sst", size - 1, 0);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> Table.open(storage, "000007.sst", 7, null));
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> Table.open(storage, "000007.sst", 7, null));
         assertThat(e.file(), equalTo("000007.sst"));
         assertThat("the magic is the footer's last 8 bytes", e.offset(), equalTo(size - 8));
         assertThat(e.getMessage(), containsString("magic"));
@@ -200,7 +254,8 @@ class TableTest {
         writeEven("000008.sst", 100, TableBuilder.Options.defaults());
         long footerAt = disk.size("000008.sst") - Footer.BYTES;
         disk.flipBit("000008.sst", footerAt + Footer.INDEX_AT + 7, 3);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> Table.open(storage, "000008.sst", 8, null));
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> Table.open(storage, "000008.sst", 8, null));
         assertThat(e.getMessage(), containsString("checksum"));
         assertThat(e.offset(), equalTo(footerAt + Footer.CRC_AT));
     }
@@ -209,7 +264,8 @@ class TableTest {
     void aTruncatedTableIsCorruptionNotAnEndOfFile() throws IOException {
         writeEven("000009.sst", 100, TableBuilder.Options.defaults());
         disk.truncate("000009.sst", disk.size("000009.sst") - 10);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> Table.open(storage, "000009.sst", 9, null));
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> Table.open(storage, "000009.sst", 9, null));
         assertThat(e.file(), equalTo("000009.sst"));
         disk.truncate("000009.sst", 20);
         e = assertThrows(CorruptionException.class, () -> Table.open(storage, "000009.sst", 9, null));
@@ -235,8 +291,12 @@ class TableTest {
         writeEven("000011.sst", 1000, TableBuilder.Options.defaults());
         try (Table t = Table.open(storage, "000011.sst", 11, null)) {
             Table.Cursor c = t.cursor();
-            c.seek(InternalKey.seekKey(Bytes.of(user(777)), InternalKey.MAX_SEQUENCE).encode());
-            assertThat("user:000777 is absent: the next key is user:000778", c.internalKey().userKey(), equalTo(Bytes.of(user(778))));
+            c.seek(InternalKey.seekKey(Bytes.of(user(777)), InternalKey.MAX_SEQUENCE)
+                    .encode());
+            assertThat(
+                    "user:000777 is absent: the next key is user:000778",
+                    c.internalKey().userKey(),
+                    equalTo(Bytes.of(user(778))));
             c.prev();
             assertThat(c.internalKey().userKey(), equalTo(Bytes.of(user(776))));
             c.seek(InternalKey.seekKey(Bytes.of("zzz"), 0).encode());

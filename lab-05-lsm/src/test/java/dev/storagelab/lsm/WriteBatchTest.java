@@ -22,15 +22,25 @@ import org.junit.jupiter.api.Test;
 class WriteBatchTest {
 
     private static WriteBatch sample() {
-        return new WriteBatch().put(Bytes.of("a"), Bytes.of("1")).delete(Bytes.of("b")).put(Bytes.of("a"), Bytes.of("2"));
+        return new WriteBatch()
+                .put(Bytes.of("a"), Bytes.of("1"))
+                .delete(Bytes.of("b"))
+                .put(Bytes.of("a"), Bytes.of("2"));
     }
 
     @Test
     void encodeWritesTheDocumentedLayout() {
-        byte[] payload = new WriteBatch().put(Bytes.of("k"), Bytes.of("vv")).delete(Bytes.of("d")).encode(0x0102);
+        byte[] payload = new WriteBatch()
+                .put(Bytes.of("k"), Bytes.of("vv"))
+                .delete(Bytes.of("d"))
+                .encode(0x0102);
         byte[] expected = {0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 2, 1, 1, 'k', 2, 'v', 'v', 0, 1, 'd'};
         assertThat("header (sequence 0x0102, count 2), put k=vv, delete d", payload, equalTo(expected));
-        assertThat(new WriteBatch().put(Bytes.of("k"), Bytes.of("vv")).delete(Bytes.of("d")).encodedBytes(),
+        assertThat(
+                new WriteBatch()
+                        .put(Bytes.of("k"), Bytes.of("vv"))
+                        .delete(Bytes.of("d"))
+                        .encodedBytes(),
                 equalTo(expected.length));
     }
 
@@ -39,17 +49,26 @@ class WriteBatchTest {
         WriteBatch.Decoded decoded = WriteBatch.decode(sample().encode(77), "000003.log", 0);
         assertThat(decoded.firstSequence(), equalTo(77L));
         assertThat(decoded.lastSequence(), equalTo(79L));
-        assertThat(decoded.batch().operations(), contains(Entry.put(Bytes.of("a"), Bytes.of("1")),
-                Entry.tombstone(Bytes.of("b")), Entry.put(Bytes.of("a"), Bytes.of("2"))));
+        assertThat(
+                decoded.batch().operations(),
+                contains(
+                        Entry.put(Bytes.of("a"), Bytes.of("1")),
+                        Entry.tombstone(Bytes.of("b")),
+                        Entry.put(Bytes.of("a"), Bytes.of("2"))));
     }
 
     @Test
     void operationsGetConsecutiveSequenceNumbersSoTheLaterWriteWins() throws CorruptionException {
-        WriteBatch batch = WriteBatch.decode(sample().encode(10), "000003.log", 0).batch();
+        WriteBatch batch =
+                WriteBatch.decode(sample().encode(10), "000003.log", 0).batch();
         List<InternalKey> keys = new ArrayList<>();
         batch.forEach(10, (k, v) -> keys.add(k));
-        assertThat(keys, contains(new InternalKey(Bytes.of("a"), 10, ValueType.PUT),
-                new InternalKey(Bytes.of("b"), 11, ValueType.DELETE), new InternalKey(Bytes.of("a"), 12, ValueType.PUT)));
+        assertThat(
+                keys,
+                contains(
+                        new InternalKey(Bytes.of("a"), 10, ValueType.PUT),
+                        new InternalKey(Bytes.of("b"), 11, ValueType.DELETE),
+                        new InternalKey(Bytes.of("a"), 12, ValueType.PUT)));
     }
 
     @Test
@@ -66,13 +85,16 @@ class WriteBatchTest {
         byte[] payload = sample().encode(5);
         for (int cut = 0; cut < payload.length; cut++) {
             byte[] truncated = Arrays.copyOf(payload, cut);
-            CorruptionException e = assertThrows(CorruptionException.class,
-                    () -> WriteBatch.decode(truncated, "000009.log", 512), "payload cut to " + cut + " bytes");
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
+                    () -> WriteBatch.decode(truncated, "000009.log", 512),
+                    "payload cut to " + cut + " bytes");
             assertThat(e.file(), equalTo("000009.log"));
             assertThat(e.offset(), equalTo(512L));
         }
         byte[] padded = Arrays.copyOf(payload, payload.length + 1);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> WriteBatch.decode(padded, "000009.log", 512));
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> WriteBatch.decode(padded, "000009.log", 512));
         assertThat(e.getMessage(), containsString("after"));
     }
 
@@ -94,7 +116,9 @@ class WriteBatchTest {
     @Test
     void encodeRefusesEmptyBatchesAndSequenceOverflow() {
         assertThrows(IllegalArgumentException.class, () -> new WriteBatch().encode(1));
-        assertThrows(IllegalArgumentException.class, () -> sample().encode(InternalKey.MAX_SEQUENCE - 1),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> sample().encode(InternalKey.MAX_SEQUENCE - 1),
                 "three operations from 2^56 - 2 would pass the largest sequence number");
         assertThat(sample().encode(InternalKey.MAX_SEQUENCE - 2).length, equalTo(sample().encodedBytes()));
     }

@@ -52,7 +52,8 @@ public record CheckpointFile(long coveredLsn, long engineCheckpoint, byte[] meta
         }
         meta = meta == null ? new byte[0] : meta.clone();
         if (meta.length > MAX_META_BYTES) {
-            throw new IllegalArgumentException("checkpoint meta is " + meta.length + " bytes; the limit is " + MAX_META_BYTES);
+            throw new IllegalArgumentException(
+                    "checkpoint meta is " + meta.length + " bytes; the limit is " + MAX_META_BYTES);
         }
     }
 
@@ -73,7 +74,12 @@ public record CheckpointFile(long coveredLsn, long engineCheckpoint, byte[] meta
 
     byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(FIXED_BYTES + meta.length);
-        b.put(MAGIC).putInt(VERSION).putLong(coveredLsn).putLong(engineCheckpoint).putInt(meta.length).put(meta);
+        b.put(MAGIC)
+                .putInt(VERSION)
+                .putLong(coveredLsn)
+                .putLong(engineCheckpoint)
+                .putInt(meta.length)
+                .put(meta);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
@@ -82,8 +88,11 @@ public record CheckpointFile(long coveredLsn, long engineCheckpoint, byte[] meta
 
     static CheckpointFile decode(byte[] bytes, String file) throws CorruptionException {
         if (bytes.length < FIXED_BYTES_V1) {
-            throw new CorruptionException(file, 0, "checkpoint record is " + bytes.length + " bytes, shorter than its "
-                    + FIXED_BYTES_V1 + "-byte frame");
+            throw new CorruptionException(
+                    file,
+                    0,
+                    "checkpoint record is " + bytes.length + " bytes, shorter than its " + FIXED_BYTES_V1
+                            + "-byte frame");
         }
         if (!Arrays.equals(bytes, 0, 8, MAGIC, 0, 8)) {
             throw new CorruptionException(file, 0, "wrong magic: not a checkpoint record (expected \"SLCKPT06\")");
@@ -92,15 +101,18 @@ public record CheckpointFile(long coveredLsn, long engineCheckpoint, byte[] meta
         b.position(8);
         int version = b.getInt();
         if (version != VERSION && version != 1) {
-            throw new CorruptionException(file, 8, "checkpoint record version " + version + ", expected 1 or " + VERSION);
+            throw new CorruptionException(
+                    file, 8, "checkpoint record version " + version + ", expected 1 or " + VERSION);
         }
         long lsn = b.getLong();
         long engineCheckpoint = version == 1 ? 0 : b.getLong();
         int fixed = version == 1 ? FIXED_BYTES_V1 : FIXED_BYTES;
         int metaLength = bytes.length < fixed ? -1 : b.getInt();
         if (metaLength < 0 || metaLength != bytes.length - fixed) {
-            throw new CorruptionException(file, fixed - 8, "checkpoint meta length " + metaLength + " does not match the "
-                    + bytes.length + "-byte file");
+            throw new CorruptionException(
+                    file,
+                    fixed - 8,
+                    "checkpoint meta length " + metaLength + " does not match the " + bytes.length + "-byte file");
         }
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length - 4);
@@ -112,7 +124,8 @@ public record CheckpointFile(long coveredLsn, long engineCheckpoint, byte[] meta
             throw new CorruptionException(file, 12, "checkpoint covers a negative LSN: " + lsn);
         }
         if (engineCheckpoint < 0) {
-            throw new CorruptionException(file, 20, "checkpoint names a negative engine checkpoint: " + engineCheckpoint);
+            throw new CorruptionException(
+                    file, 20, "checkpoint names a negative engine checkpoint: " + engineCheckpoint);
         }
         int metaStart = fixed - 4;
         return new CheckpointFile(lsn, engineCheckpoint, Arrays.copyOfRange(bytes, metaStart, metaStart + metaLength));
@@ -125,8 +138,8 @@ public record CheckpointFile(long coveredLsn, long engineCheckpoint, byte[] meta
         }
         long size = storage.size(NAME);
         if (size > FIXED_BYTES + MAX_META_BYTES) {
-            throw new CorruptionException(storage.describe(NAME), 0, "checkpoint record is " + size
-                    + " bytes, more than a record can be");
+            throw new CorruptionException(
+                    storage.describe(NAME), 0, "checkpoint record is " + size + " bytes, more than a record can be");
         }
         byte[] bytes = new byte[(int) size];
         try (ReadableFile f = storage.openRead(NAME)) {
@@ -153,7 +166,9 @@ public record CheckpointFile(long coveredLsn, long engineCheckpoint, byte[] meta
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CheckpointFile c && c.coveredLsn == coveredLsn && c.engineCheckpoint == engineCheckpoint
+        return o instanceof CheckpointFile c
+                && c.coveredLsn == coveredLsn
+                && c.engineCheckpoint == engineCheckpoint
                 && Arrays.equals(c.meta, meta);
     }
 

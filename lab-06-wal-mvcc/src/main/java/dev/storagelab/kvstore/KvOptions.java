@@ -25,11 +25,21 @@ import java.util.Objects;
  * @param btree              the B+tree's page size and pool
  * @param lsm                the LSM tree's sizes (its own log is always turned off)
  */
-public record KvOptions(EngineKind engine, SyncMode syncMode, long checkpointLogBytes, Duration gcInterval,
-                        Isolation isolation, WalOptions wal, BTreeOptions btree, LsmOptions lsm) {
+public record KvOptions(
+        EngineKind engine,
+        SyncMode syncMode,
+        long checkpointLogBytes,
+        Duration gcInterval,
+        Isolation isolation,
+        WalOptions wal,
+        BTreeOptions btree,
+        LsmOptions lsm) {
 
     /** Which engine holds the versions. */
-    public enum EngineKind { BTREE, LSM }
+    public enum EngineKind {
+        BTREE,
+        LSM
+    }
 
     public KvOptions {
         Objects.requireNonNull(engine, "engine");
@@ -48,8 +58,15 @@ public record KvOptions(EngineKind engine, SyncMode syncMode, long checkpointLog
      * B+tree's round reads every version, so not more often), snapshot isolation.
      */
     public static KvOptions defaults() {
-        return new KvOptions(EngineKind.BTREE, SyncMode.GROUP, 64L << 20, Duration.ofSeconds(5), Isolation.SNAPSHOT,
-                WalOptions.defaults(), BTreeOptions.defaults(), LsmOptions.defaults());
+        return new KvOptions(
+                EngineKind.BTREE,
+                SyncMode.GROUP,
+                64L << 20,
+                Duration.ofSeconds(5),
+                Isolation.SNAPSHOT,
+                WalOptions.defaults(),
+                BTreeOptions.defaults(),
+                LsmOptions.defaults());
     }
 
     public KvOptions withEngine(EngineKind kind) {

@@ -1,10 +1,10 @@
 package dev.storagelab.kvstore;
 
+import dev.storagelab.bounds.OrderedStore;
+import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.events.EngineEvent;
 import dev.storagelab.events.EventListener;
 import dev.storagelab.events.EventType;
-import dev.storagelab.bounds.OrderedStore;
-import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
@@ -71,9 +71,11 @@ public final class KvStore implements OrderedStore, TransactionalStore {
     private final MvccStore versions;
     /** The same versions straight over the engine: the B+tree's GC deletes need no log record. */
     private final MvccStore unloggedVersions;
+
     private final TransactionManager transactions;
     /** What the LSM tree's compaction filter may collect below; 0 until the first GC round. */
     private final AtomicLong watermark;
+
     private final ScheduledExecutorService maintenance;
     private final AtomicReference<Throwable> maintenanceFailure = new AtomicReference<>();
     private final AtomicLong checkpoints = new AtomicLong();
@@ -84,8 +86,13 @@ public final class KvStore implements OrderedStore, TransactionalStore {
     private final long recoveredClock;
     private volatile boolean closed;
 
-    private KvStore(Storage storage, boolean ownsStorage, KvOptions options, WriteAheadStore log, AtomicLong watermark,
-                    long clock) {
+    private KvStore(
+            Storage storage,
+            boolean ownsStorage,
+            KvOptions options,
+            WriteAheadStore log,
+            AtomicLong watermark,
+            long clock) {
         this.storage = storage;
         this.ownsStorage = ownsStorage;
         this.options = options;
@@ -94,7 +101,9 @@ public final class KvStore implements OrderedStore, TransactionalStore {
         this.recoveredClock = clock;
         this.versions = new MvccStore(log);
         this.unloggedVersions = new MvccStore(log.engine());
-        this.transactions = new TransactionManager(versions, dev.storagelab.mvcc.CommitLog.NONE,
+        this.transactions = new TransactionManager(
+                versions,
+                dev.storagelab.mvcc.CommitLog.NONE,
                 TransactionManager.Options.defaults().withLastCommitTs(clock).withIsolation(options.isolation()));
         this.logBytesAtCheckpoint = log.wal().stats().bytes();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -131,17 +140,21 @@ public final class KvStore implements OrderedStore, TransactionalStore {
         // open refused by either changes nothing (the engines decide before they write, too).
         WriteAheadStore.EngineOpener engine = () -> switch (options.engine()) {
             case BTREE -> Engine.of(BPlusTree.open(storage, options.btree()));
-            case LSM -> Engine.of(LsmStore.open(storage, options.lsm().withoutWal()
-                    .withCompactionFilter(VersionGcFilter.factory(watermark::get))));
+            case LSM ->
+                Engine.of(LsmStore.open(
+                        storage,
+                        options.lsm().withoutWal().withCompactionFilter(VersionGcFilter.factory(watermark::get))));
         };
         long[] newestReplayed = {0};
         WriteAheadStore log = WriteAheadStore.open(storage, engine, options.walOptions(), (lsn, batch) -> {
             for (Entry e : batch) {
-                newestReplayed[0] = Math.max(newestReplayed[0], VersionedKey.decode(e.key()).commitTs());
+                newestReplayed[0] =
+                        Math.max(newestReplayed[0], VersionedKey.decode(e.key()).commitTs());
             }
         });
         try {
-            long clock = recoveredClock(log.recoveredCheckpoint(), storage.describe(CheckpointFile.NAME), newestReplayed[0]);
+            long clock =
+                    recoveredClock(log.recoveredCheckpoint(), storage.describe(CheckpointFile.NAME), newestReplayed[0]);
             return new KvStore(storage, ownsStorage, options, log, watermark, clock);
         } catch (IOException | RuntimeException e) {
             try {
@@ -161,7 +174,8 @@ public final class KvStore implements OrderedStore, TransactionalStore {
      * resumed lower would hand out a timestamp some version already has, and two commits would
      * write the same versioned key.
      */
-    static long recoveredClock(CheckpointFile checkpoint, String file, long newestReplayedTs) throws CorruptionException {
+    static long recoveredClock(CheckpointFile checkpoint, String file, long newestReplayedTs)
+            throws CorruptionException {
         // BEGIN SOLUTION lab-06 T7
         return Math.max(decodeClock(checkpoint.meta(), file), newestReplayedTs);
         // END SOLUTION
@@ -178,11 +192,13 @@ public final class KvStore implements OrderedStore, TransactionalStore {
             return 0;
         }
         if (meta.length != 8) {
-            throw new CorruptionException(file, CheckpointFile.META_OFFSET, "the checkpoint's clock is " + meta.length + " bytes, not 8");
+            throw new CorruptionException(
+                    file, CheckpointFile.META_OFFSET, "the checkpoint's clock is " + meta.length + " bytes, not 8");
         }
         long clock = ByteBuffer.wrap(meta).getLong();
         if (clock < 0) {
-            throw new CorruptionException(file, CheckpointFile.META_OFFSET, "the checkpoint's clock is negative: " + clock);
+            throw new CorruptionException(
+                    file, CheckpointFile.META_OFFSET, "the checkpoint's clock is negative: " + clock);
         }
         return clock;
     }
@@ -198,7 +214,8 @@ public final class KvStore implements OrderedStore, TransactionalStore {
         logBytesAtCheckpoint = log.wal().stats().bytes();
         checkpoints.incrementAndGet();
         EventListener events = transactions.eventListener();
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "kv", "coveredLsn", covered));
+        if (EventListener.EMIT && events.isEnabled())
+            events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "kv", "coveredLsn", covered));
         return covered;
     }
 
@@ -248,10 +265,19 @@ public final class KvStore implements OrderedStore, TransactionalStore {
         gcRuns.incrementAndGet();
         watermark.set(w);
         MvccStore.GcResult r = options.engine() == KvOptions.EngineKind.BTREE
-                ? unloggedVersions.collectGarbage(w) : MvccStore.GcResult.NONE;
+                ? unloggedVersions.collectGarbage(w)
+                : MvccStore.GcResult.NONE;
         gcTotals = gcTotals.plus(r);
         EventListener events = transactions.eventListener();
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.VERSION_GC, "watermark", w, "versionsScanned", r.versionsScanned(), "versionsRemoved", r.versionsRemoved()));
+        if (EventListener.EMIT && events.isEnabled())
+            events.onEvent(EngineEvent.of(
+                    EventType.VERSION_GC,
+                    "watermark",
+                    w,
+                    "versionsScanned",
+                    r.versionsScanned(),
+                    "versionsRemoved",
+                    r.versionsRemoved()));
         return r;
     }
 
@@ -263,7 +289,8 @@ public final class KvStore implements OrderedStore, TransactionalStore {
             if (log.wal().stats().bytes() - logBytesAtCheckpoint >= options.checkpointLogBytes()) {
                 checkpoint();
             }
-            if (!options.gcInterval().isZero() && System.nanoTime() - lastGcNanos >= options.gcInterval().toNanos()) {
+            if (!options.gcInterval().isZero()
+                    && System.nanoTime() - lastGcNanos >= options.gcInterval().toNanos()) {
                 collectGarbage();
             }
         } catch (IOException | RuntimeException e) {
@@ -414,10 +441,17 @@ public final class KvStore implements OrderedStore, TransactionalStore {
     // ---------------------------------------------------------------- inspection
 
     /** A reading of the store. */
-    public record Stats(String engine, long visibleTs, int activeTransactions, long gcWatermark, WalStats wal,
-                        long checkpoints, long replayedRecords, long recoveredClock, MvccStore.GcResult gc,
-                        Throwable maintenanceFailure) {
-    }
+    public record Stats(
+            String engine,
+            long visibleTs,
+            int activeTransactions,
+            long gcWatermark,
+            WalStats wal,
+            long checkpoints,
+            long replayedRecords,
+            long recoveredClock,
+            MvccStore.GcResult gc,
+            Throwable maintenanceFailure) {}
 
     /** A reading; for the LSM tree, the versions removed are those its compaction filter dropped. */
     public Stats stats() {
@@ -426,9 +460,17 @@ public final class KvStore implements OrderedStore, TransactionalStore {
             long dropped = lsm.stats().filteredValues();
             gc = new MvccStore.GcResult(gc.keysScanned(), gc.versionsScanned(), gc.versionsRemoved() + dropped);
         }
-        return new Stats(options.engine().name().toLowerCase(java.util.Locale.ROOT), transactions.visibleTs(),
-                transactions.activeTransactions(), transactions.gcWatermark(), log.wal().stats(), checkpoints.get(),
-                log.replayedRecords(), recoveredClock, gc, maintenanceFailure.get());
+        return new Stats(
+                options.engine().name().toLowerCase(java.util.Locale.ROOT),
+                transactions.visibleTs(),
+                transactions.activeTransactions(),
+                transactions.gcWatermark(),
+                log.wal().stats(),
+                checkpoints.get(),
+                log.replayedRecords(),
+                recoveredClock,
+                gc,
+                maintenanceFailure.get());
     }
 
     public KvOptions options() {

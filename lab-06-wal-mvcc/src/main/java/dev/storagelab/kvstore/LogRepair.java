@@ -21,8 +21,7 @@ import java.util.Objects;
  */
 public final class LogRepair {
 
-    private LogRepair() {
-    }
+    private LogRepair() {}
 
     /**
      * What a repair would do.
@@ -50,24 +49,38 @@ public final class LogRepair {
         /** The plan in words, for the operator. */
         public String describe() {
             if (nothingToDo()) {
-                return "nothing to repair: the log reads whole to LSN " + prefix.lastLsn() + ", at or after the checkpoint's "
-                        + coveredLsn;
+                return "nothing to repair: the log reads whole to LSN " + prefix.lastLsn()
+                        + ", at or after the checkpoint's " + coveredLsn;
             }
             StringBuilder sb = new StringBuilder();
             if (!prefix.whole() || !prefix.dropped().isEmpty()) {
-                sb.append("the log reads in order to LSN ").append(prefix.lastLsn()).append(", then: ")
-                        .append(prefix.damage()).append('\n');
+                sb.append("the log reads in order to LSN ")
+                        .append(prefix.lastLsn())
+                        .append(", then: ")
+                        .append(prefix.damage())
+                        .append('\n');
                 if (prefix.cutSegment() != null) {
-                    sb.append("  cut ").append(prefix.cutSegment()).append(" at byte ").append(prefix.cutAt()).append('\n');
+                    sb.append("  cut ")
+                            .append(prefix.cutSegment())
+                            .append(" at byte ")
+                            .append(prefix.cutAt())
+                            .append('\n');
                 }
-                prefix.dropped().forEach(name -> sb.append("  delete ").append(name).append('\n'));
+                prefix.dropped()
+                        .forEach(name -> sb.append("  delete ").append(name).append('\n'));
             }
             if (restarts()) {
-                sb.append("the checkpoint covers LSN ").append(coveredLsn).append(", which the engine holds: restart the log at LSN ")
-                        .append(coveredLsn + 1).append(" (nothing acknowledged is lost)\n");
+                sb.append("the checkpoint covers LSN ")
+                        .append(coveredLsn)
+                        .append(", which the engine holds: restart the log at LSN ")
+                        .append(coveredLsn + 1)
+                        .append(" (nothing acknowledged is lost)\n");
             } else if (lost()) {
-                sb.append("LOST: the records after LSN ").append(prefix.lastLsn())
-                        .append(" are past the checkpoint (LSN ").append(coveredLsn).append(") and cannot be read\n");
+                sb.append("LOST: the records after LSN ")
+                        .append(prefix.lastLsn())
+                        .append(" are past the checkpoint (LSN ")
+                        .append(coveredLsn)
+                        .append(") and cannot be read\n");
             }
             return sb.toString().stripTrailing();
         }

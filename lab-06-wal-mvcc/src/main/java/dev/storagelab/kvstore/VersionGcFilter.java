@@ -35,6 +35,7 @@ public final class VersionGcFilter implements CompactionFilter {
     private byte[] currentUserKey;
     /** Whether this compaction has kept a version of {@link #currentUserKey} at or below the watermark. */
     private boolean keptAtOrBelowWatermark;
+
     private long dropped;
 
     /** @param watermark the oldest timestamp a snapshot may still read at; versions it cannot need go */

@@ -43,11 +43,13 @@ public final class WriteAheadStore implements OrderedStore {
 
     /** Guards {@link #appliedLsn}, {@link #failure} and checkpoints. */
     private final ReentrantLock lock = new ReentrantLock();
+
     private final Condition applied = lock.newCondition();
     /** Every record up to this LSN is in the engine; none after it. */
     private long appliedLsn;
     /** The first failure to apply a logged write: the engine no longer matches the log. */
     private IOException failure;
+
     private final ReentrantLock checkpointLock = new ReentrantLock();
     private volatile boolean closed;
 
@@ -92,8 +94,8 @@ public final class WriteAheadStore implements OrderedStore {
      * cut and the records after the checkpoint replayed. An open refused by a damaged checkpoint,
      * a damaged log or a log that ends before the checkpoint leaves every file as it was.
      */
-    public static WriteAheadStore open(Storage storage, EngineOpener engine, WalOptions options, ReplayListener replayed)
-            throws IOException {
+    public static WriteAheadStore open(
+            Storage storage, EngineOpener engine, WalOptions options, ReplayListener replayed) throws IOException {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(options, "options");
         CheckpointFile checkpoint = CheckpointFile.read(storage);
@@ -146,10 +148,15 @@ public final class WriteAheadStore implements OrderedStore {
     private static void checkEngineCheckpoint(Engine engine, CheckpointFile checkpoint, String checkpointFile)
             throws CorruptionException {
         if (engine.checkpointId() < checkpoint.engineCheckpoint()) {
-            throw new CorruptionException(checkpointFile, 20, "the checkpoint record was taken at the " + engine.kind()
-                    + "'s checkpoint " + checkpoint.engineCheckpoint() + " but the " + engine.kind() + " opened at its checkpoint "
-                    + engine.checkpointId() + ": its newest checkpoint is damaged, and the log records the two differ by "
-                    + "are gone");
+            throw new CorruptionException(
+                    checkpointFile,
+                    20,
+                    "the checkpoint record was taken at the " + engine.kind()
+                            + "'s checkpoint " + checkpoint.engineCheckpoint() + " but the " + engine.kind()
+                            + " opened at its checkpoint "
+                            + engine.checkpointId()
+                            + ": its newest checkpoint is damaged, and the log records the two differ by "
+                            + "are gone");
         }
     }
 
@@ -159,9 +166,13 @@ public final class WriteAheadStore implements OrderedStore {
      */
     private static void checkReaches(long lastLsn, long coveredLsn, String checkpointFile) throws CorruptionException {
         if (lastLsn < coveredLsn) {
-            throw new CorruptionException(checkpointFile, 0, "the checkpoint covers LSN " + coveredLsn
-                    + " but the log ends at LSN " + lastLsn + ": log segments are missing, and new records would "
-                    + "reuse LSNs the checkpoint claims");
+            throw new CorruptionException(
+                    checkpointFile,
+                    0,
+                    "the checkpoint covers LSN " + coveredLsn
+                            + " but the log ends at LSN " + lastLsn
+                            + ": log segments are missing, and new records would "
+                            + "reuse LSNs the checkpoint claims");
         }
     }
 
@@ -190,11 +201,16 @@ public final class WriteAheadStore implements OrderedStore {
         long[] expected = {coveredLsn + 1};
         wal.replay(coveredLsn, (lsn, payload) -> {
             if (lsn != expected[0]) {
-                throw new CorruptionException(checkpointFile, 0, "the checkpoint covers LSN " + coveredLsn
-                        + " but the log continues at LSN " + lsn + ": records " + expected[0] + " to " + (lsn - 1)
-                        + " are missing");
+                throw new CorruptionException(
+                        checkpointFile,
+                        0,
+                        "the checkpoint covers LSN " + coveredLsn
+                                + " but the log continues at LSN " + lsn + ": records " + expected[0] + " to "
+                                + (lsn - 1)
+                                + " are missing");
             }
-            List<Entry> ops = WriteBatch.decode(payload, "log record " + lsn, 0).batch().operations();
+            List<Entry> ops =
+                    WriteBatch.decode(payload, "log record " + lsn, 0).batch().operations();
             applyTo(engine, ops);
             listener.replayed(lsn, ops);
             expected[0]++;

@@ -26,8 +26,7 @@ public interface CommitLog {
     /** No log at all: commits are applied in memory only, and a crash loses everything. */
     CommitLog NONE = new CommitLog() {
         @Override
-        public void log(long commitTs, List<Entry> writes) {
-        }
+        public void log(long commitTs, List<Entry> writes) {}
 
         @Override
         public String toString() {

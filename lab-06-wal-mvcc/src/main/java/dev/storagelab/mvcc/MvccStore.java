@@ -107,13 +107,17 @@ public final class MvccStore implements AutoCloseable {
         }
         if (kind == KIND_TOMBSTONE) {
             if (stored.length() != 1) {
-                throw new CorruptionException("value of versioned key " + engineKey, 1,
+                throw new CorruptionException(
+                        "value of versioned key " + engineKey,
+                        1,
                         (stored.length() - 1) + " bytes after a tombstone's kind byte");
             }
             return null;
         }
-        throw new CorruptionException("value of versioned key " + engineKey, 0, String.format(
-                "unknown kind 0x%02x (0x00 tombstone, 0x01 value)", kind & 0xff));
+        throw new CorruptionException(
+                "value of versioned key " + engineKey,
+                0,
+                String.format("unknown kind 0x%02x (0x00 tombstone, 0x01 value)", kind & 0xff));
     }
 
     // ------------------------------------------------------------------ writes
@@ -183,7 +187,9 @@ public final class MvccStore implements AutoCloseable {
     public OptionalLong newestCommitTs(Bytes key) throws IOException {
         KeyValueStore.checkKey(key);
         try (EntryIterator it = engine.scan(VersionedKey.versionsStart(key), VersionedKey.versionsEnd(key))) {
-            return it.hasNext() ? OptionalLong.of(VersionedKey.decode(it.next().key()).commitTs()) : OptionalLong.empty();
+            return it.hasNext()
+                    ? OptionalLong.of(VersionedKey.decode(it.next().key()).commitTs())
+                    : OptionalLong.empty();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -202,7 +208,11 @@ public final class MvccStore implements AutoCloseable {
      */
     public EntryIterator scan(Bytes from, Bytes to, long readTs) {
         checkArgument(readTs >= 0, "read timestamp must not be negative: %s", readTs);
-        checkArgument(from == null || to == null || from.compareTo(to) <= 0, "scan range is reversed: from %s > to %s", from, to);
+        checkArgument(
+                from == null || to == null || from.compareTo(to) <= 0,
+                "scan range is reversed: from %s > to %s",
+                from,
+                to);
         Bytes engineFrom = from == null ? null : VersionedKey.versionsStart(from);
         Bytes engineTo = to == null ? null : VersionedKey.versionsStart(to);
         return new SnapshotScan(engineFrom, engineTo, readTs);
@@ -220,9 +230,11 @@ public final class MvccStore implements AutoCloseable {
         private EntryIterator source;
         /** The engine entry under the cursor and its decoded key; both null at the end. */
         private Entry currentEntry;
+
         private VersionedKey current;
         /** The entry {@link #next()} returns next; null when the scan is over. */
         private Entry next;
+
         private boolean started;
         private boolean closed;
 
@@ -267,7 +279,9 @@ public final class MvccStore implements AutoCloseable {
             while (current != null) {
                 Bytes user = current.userKey();
                 int steps = 0;
-                while (current != null && current.commitTs() > readTs && current.userKey().equals(user)) {
+                while (current != null
+                        && current.commitTs() > readTs
+                        && current.userKey().equals(user)) {
                     if (++steps > maxSequentialSkip) {
                         seek(VersionedKey.seekKey(user, readTs));
                     } else {
@@ -362,7 +376,9 @@ public final class MvccStore implements AutoCloseable {
 
         /** The sums of this and {@code other}: totals over several passes. */
         public GcResult plus(GcResult other) {
-            return new GcResult(keysScanned + other.keysScanned, versionsScanned + other.versionsScanned,
+            return new GcResult(
+                    keysScanned + other.keysScanned,
+                    versionsScanned + other.versionsScanned,
                     versionsRemoved + other.versionsRemoved);
         }
     }

@@ -18,7 +18,11 @@ public class ReadWriteConflictException extends ConflictException {
      * @param conflictingCommitTs the commit timestamp of the other transaction's write
      */
     public ReadWriteConflictException(Bytes key, long startTs, long conflictingCommitTs) {
-        super(key, "read-write conflict on key " + key + ": this transaction read it at timestamp " + startTs
-                + ", and a transaction committed a write to it at timestamp " + conflictingCommitTs, startTs, conflictingCommitTs);
+        super(
+                key,
+                "read-write conflict on key " + key + ": this transaction read it at timestamp " + startTs
+                        + ", and a transaction committed a write to it at timestamp " + conflictingCommitTs,
+                startTs,
+                conflictingCommitTs);
     }
 }

@@ -27,6 +27,7 @@ final class SnapshotTransaction implements Transaction {
     private final TreeMap<Bytes, Entry> writes = new TreeMap<>();
     /** What this transaction read from its snapshot, under serializable isolation; null otherwise. */
     private final ReadSet reads;
+
     private State state = State.ACTIVE;
 
     SnapshotTransaction(TransactionManager manager, MvccStore store, long startTs, boolean recordReads) {

@@ -33,8 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TimestampOracle {
 
     /** One commit: its timestamp and the keys it wrote. */
-    private record Commit(long ts, Set<Bytes> keys) {
-    }
+    private record Commit(long ts, Set<Bytes> keys) {}
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever the visible timestamp advances, or the oracle fails. */
@@ -121,8 +120,10 @@ public final class TimestampOracle {
         lock.lock();
         try {
             if (refusal != null) {
-                throw new IOException("commits are refused: a commit's log write failed before, and nobody knows what "
-                        + "reached the disk (reopen the store to recover)", refusal);
+                throw new IOException(
+                        "commits are refused: a commit's log write failed before, and nobody knows what "
+                                + "reached the disk (reopen the store to recover)",
+                        refusal);
             }
             pruneCommits();
             checkWrites(startTs, writeKeys);
@@ -214,8 +215,12 @@ public final class TimestampOracle {
     public void markFinished(long commitTs) {
         lock.lock();
         try {
-            checkArgument(commitTs > visibleTs && commitTs <= lastAssignedTs,
-                    "commit timestamp %s is not pending (visible %s, last assigned %s)", commitTs, visibleTs, lastAssignedTs);
+            checkArgument(
+                    commitTs > visibleTs && commitTs <= lastAssignedTs,
+                    "commit timestamp %s is not pending (visible %s, last assigned %s)",
+                    commitTs,
+                    visibleTs,
+                    lastAssignedTs);
             // BEGIN SOLUTION lab-06 T5
             finishedAhead.add(commitTs);
             long visible = visibleTs;
@@ -243,8 +248,10 @@ public final class TimestampOracle {
         try {
             while (visibleTs < commitTs) {
                 if (stuck != null) {
-                    throw new IOException("commit " + commitTs + " was logged but cannot become visible: a commit before "
-                            + "it failed to apply (reopen the store: recovery replays both)", stuck);
+                    throw new IOException(
+                            "commit " + commitTs + " was logged but cannot become visible: a commit before "
+                                    + "it failed to apply (reopen the store: recovery replays both)",
+                            stuck);
                 }
                 visibilityChanged.awaitUninterruptibly();
             }

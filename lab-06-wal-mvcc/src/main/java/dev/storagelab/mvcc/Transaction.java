@@ -18,7 +18,11 @@ import java.util.Optional;
 public interface Transaction extends AutoCloseable {
 
     /** Where a transaction is in its life. */
-    enum State { ACTIVE, COMMITTED, ABORTED }
+    enum State {
+        ACTIVE,
+        COMMITTED,
+        ABORTED
+    }
 
     /** The timestamp this transaction reads at: it sees every commit with a smaller or equal timestamp. */
     long startTs();

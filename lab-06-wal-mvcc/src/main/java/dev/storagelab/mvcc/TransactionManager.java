@@ -1,11 +1,11 @@
 package dev.storagelab.mvcc;
 
-import dev.storagelab.events.EngineEvent;
-import dev.storagelab.events.EventListener;
-import dev.storagelab.events.EventType;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import java.io.IOException;
@@ -68,7 +68,8 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
         public Options {
             checkArgument(lastCommitTs >= 0, "lastCommitTs must not be negative: %s", lastCommitTs);
             checkNotNull(isolation, "isolation must not be null");
-            checkArgument(gcInterval == null || !gcInterval.isNegative(), "gcInterval must not be negative: %s", gcInterval);
+            checkArgument(
+                    gcInterval == null || !gcInterval.isNegative(), "gcInterval must not be negative: %s", gcInterval);
         }
 
         /** A new store, snapshot isolation, no background garbage collection. */
@@ -97,12 +98,14 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
     private final TimestampOracle oracle;
     /** One garbage collection at a time. */
     private final ReentrantLock gcLock = new ReentrantLock();
+
     private final AtomicLong gcRuns = new AtomicLong();
     private volatile MvccStore.GcResult gcTotals = MvccStore.GcResult.NONE;
     private volatile Throwable lastGcFailure;
     private final ScheduledExecutorService gcThread;
     /** Hears transactions begin, commit, abort and conflict, and garbage collections ({@link #setEventListener}). */
     private volatile EventListener events = EventListener.NONE;
+
     private volatile boolean closed;
 
     /** A manager over {@code store} and {@code log} with {@link Options#defaults()}. */
@@ -160,7 +163,8 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
             throw new IllegalStateException("the transaction manager is closed");
         }
         long startTs = oracle.begin();
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_BEGIN, "startTs", startTs));
+        if (EventListener.EMIT && events.isEnabled())
+            events.onEvent(EngineEvent.of(EventType.TXN_BEGIN, "startTs", startTs));
         return new SnapshotTransaction(this, store, startTs, options.isolation() == Isolation.SERIALIZABLE);
     }
 
@@ -181,7 +185,15 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
         try {
             commitTs = oracle.validateAndAssign(txn.startTs(), keys, txn.readSet());
         } catch (ConflictException e) {
-            if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_CONFLICT, "startTs", txn.startTs(), "keys", keyTexts(keys), "reason", e.getMessage()));
+            if (EventListener.EMIT && events.isEnabled())
+                events.onEvent(EngineEvent.of(
+                        EventType.TXN_CONFLICT,
+                        "startTs",
+                        txn.startTs(),
+                        "keys",
+                        keyTexts(keys),
+                        "reason",
+                        e.getMessage()));
             throw e;
         }
         try {
@@ -193,18 +205,22 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
         try {
             store.write(commitTs, writes);
         } catch (IOException | RuntimeException | Error e) {
-            oracle.applyFailed(commitTs, e instanceof IOException io ? io : new IOException("applying the commit failed", e));
+            oracle.applyFailed(
+                    commitTs, e instanceof IOException io ? io : new IOException("applying the commit failed", e));
             throw e;
         }
         oracle.markFinished(commitTs);
         oracle.awaitVisible(commitTs);
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_COMMIT, "startTs", txn.startTs(), "commitTs", commitTs, "keys", keyTexts(keys)));
+        if (EventListener.EMIT && events.isEnabled())
+            events.onEvent(EngineEvent.of(
+                    EventType.TXN_COMMIT, "startTs", txn.startTs(), "commitTs", commitTs, "keys", keyTexts(keys)));
         return commitTs;
     }
 
     /** A transaction aborted (by its caller: a conflict is reported as one when it happens). */
     void aborted(SnapshotTransaction txn) {
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TXN_ABORT, "startTs", txn.startTs()));
+        if (EventListener.EMIT && events.isEnabled())
+            events.onEvent(EngineEvent.of(EventType.TXN_ABORT, "startTs", txn.startTs()));
     }
 
     /** Sets who hears this manager's transactions and garbage collections ({@link EventListener}); null for none. */
@@ -257,7 +273,15 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
             long watermark = oracle.gcWatermark();
             MvccStore.GcResult result = store.collectGarbage(watermark);
             gcRuns.incrementAndGet();
-            if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.VERSION_GC, "watermark", watermark, "versionsScanned", result.versionsScanned(), "versionsRemoved", result.versionsRemoved()));
+            if (EventListener.EMIT && events.isEnabled())
+                events.onEvent(EngineEvent.of(
+                        EventType.VERSION_GC,
+                        "watermark",
+                        watermark,
+                        "versionsScanned",
+                        result.versionsScanned(),
+                        "versionsRemoved",
+                        result.versionsRemoved()));
             gcTotals = gcTotals.plus(result);
             return result;
         } finally {

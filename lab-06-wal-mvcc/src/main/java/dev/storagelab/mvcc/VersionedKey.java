@@ -120,22 +120,29 @@ public record VersionedKey(Bytes userKey, long commitTs) implements Comparable<V
                 pos += 2;
                 break;
             } else {
-                throw new CorruptionException(describe(encoded), pos + 1, String.format(
-                        "escape byte 0x00 followed by 0x%02x (only 0xff, an escaped zero, or 0x01, the terminator, may follow it)",
-                        following));
+                throw new CorruptionException(
+                        describe(encoded),
+                        pos + 1,
+                        String.format(
+                                "escape byte 0x00 followed by 0x%02x (only 0xff, an escaped zero, or 0x01, the terminator, may follow it)",
+                                following));
             }
         }
         if (n - pos != TIMESTAMP_BYTES) {
-            throw new CorruptionException(describe(encoded), pos, (n - pos) + " bytes after the terminator; the timestamp takes exactly "
-                    + TIMESTAMP_BYTES);
+            throw new CorruptionException(
+                    describe(encoded),
+                    pos,
+                    (n - pos) + " bytes after the terminator; the timestamp takes exactly " + TIMESTAMP_BYTES);
         }
         long inverted = 0;
         for (int i = 0; i < TIMESTAMP_BYTES; i++) {
             inverted = (inverted << 8) | (encoded.byteAt(pos + i) & 0xff);
         }
         if (inverted >= 0) {
-            throw new CorruptionException(describe(encoded), pos, "the inverted timestamp's top bit is clear: a negative timestamp "
-                    + ~inverted);
+            throw new CorruptionException(
+                    describe(encoded),
+                    pos,
+                    "the inverted timestamp's top bit is clear: a negative timestamp " + ~inverted);
         }
         return new VersionedKey(Bytes.copyOf(user, 0, length), ~inverted);
         // END SOLUTION

@@ -16,7 +16,11 @@ public class WriteConflictException extends ConflictException {
      * @param conflictingCommitTs the commit timestamp of the other transaction's write
      */
     public WriteConflictException(Bytes key, long startTs, long conflictingCommitTs) {
-        super(key, "write-write conflict on key " + key + ": a transaction committed it at timestamp "
-                + conflictingCommitTs + ", after this transaction started at " + startTs, startTs, conflictingCommitTs);
+        super(
+                key,
+                "write-write conflict on key " + key + ": a transaction committed it at timestamp "
+                        + conflictingCommitTs + ", after this transaction started at " + startTs,
+                startTs,
+                conflictingCommitTs);
     }
 }

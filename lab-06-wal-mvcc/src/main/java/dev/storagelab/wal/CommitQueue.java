@@ -64,7 +64,8 @@ final class CommitQueue {
         /** The writer's LSN, or the failure of its group. Called once it is done. */
         long outcome() throws IOException {
             if (error != null) {
-                throw new IOException("the log write or force of this commit's group failed: " + error.getMessage(), error);
+                throw new IOException(
+                        "the log write or force of this commit's group failed: " + error.getMessage(), error);
             }
             return lsn;
         }

@@ -89,11 +89,17 @@ public final class Wal implements Closeable {
 
     @GuardedBy("ioLock")
     private RecordLogWriter active;
+
     @GuardedBy("ioLock")
     private long activeRecords;
 
-    private Wal(Storage storage, WalOptions options, List<WalSegment> segments, RecordLogWriter active,
-                long lastLsn, long activeRecords) {
+    private Wal(
+            Storage storage,
+            WalOptions options,
+            List<WalSegment> segments,
+            RecordLogWriter active,
+            long lastLsn,
+            long activeRecords) {
         this.storage = storage;
         this.options = options;
         this.segments = segments;
@@ -101,26 +107,29 @@ public final class Wal implements Closeable {
         this.lastLsn = lastLsn;
         this.durableLsn = lastLsn;
         this.activeRecords = activeRecords;
-        this.queue = new CommitQueue(new CommitQueue.Log() {
-            @Override
-            public long append(List<byte[]> payloads) throws IOException {
-                ioLock.lock();
-                try {
-                    long first = appendGroup(payloads);
-                    commitGroups++;
-                    commitGroupRecords += payloads.size();
-                    if (EventListener.EMIT && events.isEnabled()) events.onEvent(walGroup(first, payloads));
-                    return first;
-                } finally {
-                    ioLock.unlock();
-                }
-            }
+        this.queue = new CommitQueue(
+                new CommitQueue.Log() {
+                    @Override
+                    public long append(List<byte[]> payloads) throws IOException {
+                        ioLock.lock();
+                        try {
+                            long first = appendGroup(payloads);
+                            commitGroups++;
+                            commitGroupRecords += payloads.size();
+                            if (EventListener.EMIT && events.isEnabled()) events.onEvent(walGroup(first, payloads));
+                            return first;
+                        } finally {
+                            ioLock.unlock();
+                        }
+                    }
 
-            @Override
-            public void force() throws IOException {
-                Wal.this.force();
-            }
-        }, options.syncMode() != SyncMode.EVERY_WRITE, options.maxGroupBytes());
+                    @Override
+                    public void force() throws IOException {
+                        Wal.this.force();
+                    }
+                },
+                options.syncMode() != SyncMode.EVERY_WRITE,
+                options.maxGroupBytes());
     }
 
     /**
@@ -195,7 +204,8 @@ public final class Wal implements Closeable {
                 }
                 segments.add(first);
             } else {
-                active = RecordLogWriter.openAppend(storage, segments.get(segments.size() - 1).name());
+                active = RecordLogWriter.openAppend(
+                        storage, segments.get(segments.size() - 1).name());
                 try {
                     // Makes a cut tail durable, and whatever the last run appended without forcing.
                     active.force();
@@ -284,9 +294,12 @@ public final class Wal implements Closeable {
         }
         WalSegment oldest = snapshot.get(0);
         if (afterLsn + 1 < oldest.firstLsn() && afterLsn < last) {
-            throw new CorruptionException(storage.describe(oldest.name()), 0, "records after LSN " + afterLsn
-                    + " were asked for, but the log starts at LSN " + oldest.firstLsn()
-                    + ": the segments before it were truncated");
+            throw new CorruptionException(
+                    storage.describe(oldest.name()),
+                    0,
+                    "records after LSN " + afterLsn
+                            + " were asked for, but the log starts at LSN " + oldest.firstLsn()
+                            + ": the segments before it were truncated");
         }
         for (int i = 0; i < snapshot.size(); i++) {
             WalSegment segment = snapshot.get(i);
@@ -296,13 +309,16 @@ public final class Wal implements Closeable {
             }
             String describe = storage.describe(segment.name());
             // The active segment may be growing: stop at the last LSN taken above, never read past it.
-            RecoveryMode mode = i + 1 < snapshot.size() ? RecoveryMode.ABSOLUTE_CONSISTENCY : RecoveryMode.TOLERATE_TORN_TAIL;
+            RecoveryMode mode =
+                    i + 1 < snapshot.size() ? RecoveryMode.ABSOLUTE_CONSISTENCY : RecoveryMode.TOLERATE_TORN_TAIL;
             try (RecordLogReader reader = RecordLogReader.open(storage, segment.name(), Kind.WAL_SEGMENT, mode)) {
                 for (long lsn = segment.firstLsn(); lsn <= end; lsn++) {
                     byte[] record = reader.next();
                     if (record == null) {
-                        throw new CorruptionException(describe, reader.validEnd(), "segment ends before LSN " + lsn
-                                + ", expected records up to LSN " + end);
+                        throw new CorruptionException(
+                                describe,
+                                reader.validEnd(),
+                                "segment ends before LSN " + lsn + ", expected records up to LSN " + end);
                     }
                     byte[] payload = WalRecord.decode(record, lsn, describe, reader.lastRecordOffset());
                     if (lsn > afterLsn) {
@@ -348,7 +364,12 @@ public final class Wal implements Closeable {
     /** What the log has done since it was opened. */
     public WalStats stats() {
         long groups = commitGroups;
-        return new WalStats(records, bytes, forces, groups, groups == 0 ? 0 : (double) commitGroupRecords / groups,
+        return new WalStats(
+                records,
+                bytes,
+                forces,
+                groups,
+                groups == 0 ? 0 : (double) commitGroupRecords / groups,
                 queue.waiting());
     }
 
@@ -401,8 +422,18 @@ public final class Wal implements Closeable {
             count = segments.size();
             segment = count == 0 ? 0L : segments.get(count - 1).firstLsn();
         }
-        return EngineEvent.of(EventType.GROUP_COMMIT, "size", payloads.size(), "bytes", bytes, "firstLsn", first,
-                "segment", segment, "segments", count);
+        return EngineEvent.of(
+                EventType.GROUP_COMMIT,
+                "size",
+                payloads.size(),
+                "bytes",
+                bytes,
+                "firstLsn",
+                first,
+                "segment",
+                segment,
+                "segments",
+                count);
     }
 
     /** Sets who hears this log's group commits ({@link EventListener}); null for none. */
@@ -491,9 +522,11 @@ public final class Wal implements Closeable {
 
     private void checkWritable() throws IOException {
         if (failure != null) {
-            throw new IOException("the write-ahead log refuses writes after a failed " + failedOperation + " ("
-                    + failure.getMessage() + "): what reached the disk is unknown, so no record may follow it; "
-                    + "reopen the log to recover it", failure);
+            throw new IOException(
+                    "the write-ahead log refuses writes after a failed " + failedOperation + " ("
+                            + failure.getMessage() + "): what reached the disk is unknown, so no record may follow it; "
+                            + "reopen the log to recover it",
+                    failure);
         }
         if (closed) {
             throw new IOException("the write-ahead log is closed");

@@ -16,8 +16,7 @@ import java.util.Arrays;
  */
 public final class WalRecord {
 
-    private WalRecord() {
-    }
+    private WalRecord() {}
 
     /** lsn u64 + type u8. */
     public static final int HEADER_SIZE = 9;
@@ -62,13 +61,21 @@ public final class WalRecord {
     public static byte[] decode(byte[] record, long expectedLsn, String file, long offset) throws CorruptionException {
         // BEGIN SOLUTION lab-06 T1
         if (record.length < HEADER_SIZE) {
-            throw new CorruptionException(file, offset, "log record of " + record.length
-                    + " bytes is shorter than its " + HEADER_SIZE + "-byte LSN and type");
+            throw new CorruptionException(
+                    file,
+                    offset,
+                    "log record of " + record.length + " bytes is shorter than its " + HEADER_SIZE
+                            + "-byte LSN and type");
         }
         long lsn = lsnOf(record);
         if (lsn != expectedLsn) {
-            throw new CorruptionException(file, offset, "record carries LSN " + lsn + ", expected " + expectedLsn
-                    + (lsn < expectedLsn ? ": the LSN goes backwards" : ": LSNs " + expectedLsn + " to " + (lsn - 1) + " are missing"));
+            throw new CorruptionException(
+                    file,
+                    offset,
+                    "record carries LSN " + lsn + ", expected " + expectedLsn
+                            + (lsn < expectedLsn
+                                    ? ": the LSN goes backwards"
+                                    : ": LSNs " + expectedLsn + " to " + (lsn - 1) + " are missing"));
         }
         if (record[8] != TYPE_DATA) {
             throw new CorruptionException(file, offset, "record " + lsn + " has unknown type " + (record[8] & 0xff));

@@ -29,8 +29,7 @@ import java.util.List;
  */
 final class WalRecovery {
 
-    private WalRecovery() {
-    }
+    private WalRecovery() {}
 
     /**
      * What recovery found.
@@ -44,8 +43,7 @@ final class WalRecovery {
      *                      -1; below the file header's size if the header itself is torn (the
      *                      segment is then not among {@code segments})
      */
-    record Result(List<WalSegment> segments, long lastLsn, long activeRecords, String tornSegment, long tornEnd) {
-    }
+    record Result(List<WalSegment> segments, long lastLsn, long activeRecords, String tornSegment, long tornEnd) {}
 
     /** The segment files in {@code storage}, in LSN order; other files are left alone. */
     static List<WalSegment> listSegments(Storage storage) throws IOException {
@@ -97,15 +95,23 @@ final class WalRecovery {
             String describe = storage.describe(segment.name());
             boolean last = i == segments.size() - 1;
             if (segment.firstLsn() != expected) {
-                throw new CorruptionException(describe, 0, "segment starts at LSN " + segment.firstLsn() + ", expected "
-                        + expected + (segment.firstLsn() > expected
-                        ? ": LSNs " + expected + " to " + (segment.firstLsn() - 1) + " are missing (a segment is gone)"
-                        : ": it overlaps the segment before it"));
+                throw new CorruptionException(
+                        describe,
+                        0,
+                        "segment starts at LSN " + segment.firstLsn() + ", expected "
+                                + expected
+                                + (segment.firstLsn() > expected
+                                        ? ": LSNs " + expected + " to " + (segment.firstLsn() - 1)
+                                                + " are missing (a segment is gone)"
+                                        : ": it overlaps the segment before it"));
             }
             long records = 0;
             boolean torn;
             long validEnd;
-            try (RecordLogReader reader = RecordLogReader.open(storage, segment.name(), Kind.WAL_SEGMENT,
+            try (RecordLogReader reader = RecordLogReader.open(
+                    storage,
+                    segment.name(),
+                    Kind.WAL_SEGMENT,
                     last ? RecoveryMode.TOLERATE_TORN_TAIL : RecoveryMode.ABSOLUTE_CONSISTENCY)) {
                 for (byte[] record = reader.next(); record != null; record = reader.next()) {
                     WalRecord.decode(record, expected, describe, reader.lastRecordOffset());
@@ -116,7 +122,8 @@ final class WalRecovery {
                 validEnd = reader.validEnd();
             }
             if (!last && records == 0) {
-                throw new CorruptionException(describe, FILE_HEADER_SIZE, "segment holds no record but is not the last one");
+                throw new CorruptionException(
+                        describe, FILE_HEADER_SIZE, "segment holds no record but is not the last one");
             }
             if (torn) {
                 tornSegment = segment.name();

@@ -21,8 +21,7 @@ import java.util.List;
  */
 public final class WalSalvage {
 
-    private WalSalvage() {
-    }
+    private WalSalvage() {}
 
     /**
      * The log's readable prefix and the first damage after it.
@@ -48,17 +47,24 @@ public final class WalSalvage {
         long expected = segments.isEmpty() ? 1 : segments.get(0).firstLsn();
         for (int i = 0; i < segments.size(); i++) {
             WalSegment segment = segments.get(i);
-            List<String> after = segments.subList(i + 1, segments.size()).stream().map(WalSegment::name).toList();
+            List<String> after = segments.subList(i + 1, segments.size()).stream()
+                    .map(WalSegment::name)
+                    .toList();
             if (segment.firstLsn() != expected) {
                 List<String> dropped = new ArrayList<>(List.of(segment.name()));
                 dropped.addAll(after);
-                return new Prefix(expected - 1, null, 0, dropped, segment.name() + " starts at LSN " + segment.firstLsn()
-                        + ", expected " + expected);
+                return new Prefix(
+                        expected - 1,
+                        null,
+                        0,
+                        dropped,
+                        segment.name() + " starts at LSN " + segment.firstLsn() + ", expected " + expected);
             }
             long goodEnd = 0;
             RecordLogReader reader = null;
             try {
-                reader = RecordLogReader.open(storage, segment.name(), Kind.WAL_SEGMENT, RecoveryMode.ABSOLUTE_CONSISTENCY);
+                reader = RecordLogReader.open(
+                        storage, segment.name(), Kind.WAL_SEGMENT, RecoveryMode.ABSOLUTE_CONSISTENCY);
                 goodEnd = reader.validEnd();
                 for (byte[] record = reader.next(); record != null; record = reader.next()) {
                     WalRecord.decode(record, expected, storage.describe(segment.name()), reader.lastRecordOffset());
@@ -107,7 +113,8 @@ public final class WalSalvage {
         for (WalSegment segment : WalRecovery.listSegments(storage)) {
             storage.delete(segment.name());
         }
-        RecordLogWriter.create(storage, WalSegment.starting(lsn + 1).name(), Kind.WAL_SEGMENT).close();
+        RecordLogWriter.create(storage, WalSegment.starting(lsn + 1).name(), Kind.WAL_SEGMENT)
+                .close();
         storage.syncDirectory();
     }
 }

@@ -13,12 +13,13 @@ package dev.storagelab.wal;
  *                       each write and force (0 before the first commit)
  * @param waitingCommits commits in the commit queue right now, the leader's group included
  */
-public record WalStats(long records, long bytes, long forces, long commitGroups, double meanGroupSize,
-                       int waitingCommits) {
+public record WalStats(
+        long records, long bytes, long forces, long commitGroups, double meanGroupSize, int waitingCommits) {
 
     @Override
     public String toString() {
-        return String.format("%d records, %d bytes, %d forces, %d groups (%.2f records each), %d waiting",
+        return String.format(
+                "%d records, %d bytes, %d forces, %d groups (%.2f records each), %d waiting",
                 records, bytes, forces, commitGroups, meanGroupSize(), waitingCommits);
     }
 }

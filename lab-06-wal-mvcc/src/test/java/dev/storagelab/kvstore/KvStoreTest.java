@@ -36,7 +36,9 @@ class KvStoreTest {
     private final FaultInjectingStorage storage = new FaultInjectingStorage(7);
 
     static KvOptions options(KvOptions.EngineKind engine) {
-        return KvOptions.defaults().withEngine(engine).withGcInterval(Duration.ZERO)
+        return KvOptions.defaults()
+                .withEngine(engine)
+                .withGcInterval(Duration.ZERO)
                 .withBtree(BTreeOptions.defaults().withPageSize(1024).withPoolFrames(64))
                 .withLsm(LsmOptions.tiny());
     }
@@ -67,7 +69,10 @@ class KvStoreTest {
                 t.commit();
             }
             assertThat("after commit both writes are visible", store.get(key(2)), equalTo(Optional.of(num(60))));
-            assertThat("a snapshot taken before the commit still reads the old value", read(reader, key(1)), equalTo(100L));
+            assertThat(
+                    "a snapshot taken before the commit still reads the old value",
+                    read(reader, key(1)),
+                    equalTo(100L));
             reader.close();
         }
     }
@@ -114,11 +119,16 @@ class KvStoreTest {
             }
             assertThat("27 accounts survive", all.size(), equalTo(27));
             assertThat("every transfer is whole: the total is still 0", total, equalTo(0L));
-            assertThat("the last acknowledged transfer is there", store.get(key(199 % 20)).isPresent(), is(true));
+            assertThat(
+                    "the last acknowledged transfer is there",
+                    store.get(key(199 % 20)).isPresent(),
+                    is(true));
             long before = Long.parseLong(store.get(key(5)).orElseThrow().toUtf8());
             store.put(key(5), num(before + 1));
-            assertThat("a commit after recovery gets a newer timestamp than every recovered version",
-                    store.get(key(5)), equalTo(Optional.of(num(before + 1))));
+            assertThat(
+                    "a commit after recovery gets a newer timestamp than every recovered version",
+                    store.get(key(5)),
+                    equalTo(Optional.of(num(before + 1))));
         }
     }
 
@@ -138,8 +148,10 @@ class KvStoreTest {
         }
         storage.powerLoss();
         try (KvStore store = KvStore.open(storage, small)) {
-            assertThat("recovery replays only what the last checkpoint does not cover",
-                    store.stats().replayedRecords(), lessThan(600L));
+            assertThat(
+                    "recovery replays only what the last checkpoint does not cover",
+                    store.stats().replayedRecords(),
+                    lessThan(600L));
             assertThat(store.get(key(299)), equalTo(Optional.of(num(2999))));
         }
     }
@@ -169,7 +181,8 @@ class KvStoreTest {
             store.collectGarbage();
             long removed = store.stats().gc().versionsRemoved();
             if (engine == KvOptions.EngineKind.LSM) {
-                LsmStore lsm = (LsmStore) ((Engine.Adapter) store.writeAheadStore().engine()).unwrap();
+                LsmStore lsm =
+                        (LsmStore) ((Engine.Adapter) store.writeAheadStore().engine()).unwrap();
                 lsm.compactAll();
                 removed = lsm.stats().filteredValues();
             }
@@ -189,22 +202,29 @@ class KvStoreTest {
 
     @ParameterizedTest
     @EnumSource(KvOptions.EngineKind.class)
-    void anOpenRefusedForADamagedLogChangesNothingAndTheRepairRestartsTheLogAfterTheCheckpoint(KvOptions.EngineKind engine)
-            throws IOException {
+    void anOpenRefusedForADamagedLogChangesNothingAndTheRepairRestartsTheLogAfterTheCheckpoint(
+            KvOptions.EngineKind engine) throws IOException {
         try (KvStore store = KvStore.open(storage, options(engine))) {
             for (int i = 1; i <= 3; i++) {
                 store.put(key(i), num(i));
             }
         } // closing takes a checkpoint covering all three
-        String segment = storage.list().stream().filter(n -> n.endsWith(".wal")).reduce((a, b) -> b).orElseThrow();
+        String segment = storage.list().stream()
+                .filter(n -> n.endsWith(".wal"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         storage.flipBit(segment, storage.contents(segment).length - 2, 3); // the last record is damaged
         java.util.Map<String, byte[]> before = files();
-        assertThrows(dev.storagelab.kv.CorruptionException.class, () -> KvStore.open(storage, options(engine)),
+        assertThrows(
+                dev.storagelab.kv.CorruptionException.class,
+                () -> KvStore.open(storage, options(engine)),
                 "the log ends before the checkpoint's LSN");
         java.util.Map<String, byte[]> after = files();
         assertThat("the refused open left the same files", after.keySet(), equalTo(before.keySet()));
         for (String name : before.keySet()) {
-            assertThat("the refused open left " + name + " as it was", java.util.Arrays.equals(after.get(name), before.get(name)),
+            assertThat(
+                    "the refused open left " + name + " as it was",
+                    java.util.Arrays.equals(after.get(name), before.get(name)),
                     is(true));
         }
 
@@ -214,13 +234,16 @@ class KvStoreTest {
         LogRepair.apply(storage, plan);
         try (KvStore store = KvStore.open(storage, options(engine))) {
             for (int i = 1; i <= 3; i++) {
-                assertThat("after the repair, key " + i + " (in the checkpoint) is there", store.get(key(i)),
+                assertThat(
+                        "after the repair, key " + i + " (in the checkpoint) is there",
+                        store.get(key(i)),
                         equalTo(java.util.Optional.of(num(i))));
             }
             store.put(key(4), num(4));
         }
         try (KvStore store = KvStore.open(storage, options(engine))) {
-            assertThat("a write after the repair is durable", store.get(key(4)), equalTo(java.util.Optional.of(num(4))));
+            assertThat(
+                    "a write after the repair is durable", store.get(key(4)), equalTo(java.util.Optional.of(num(4))));
         }
     }
 }

@@ -57,7 +57,8 @@ final class MapFileEngine extends ForwardingOrderedStore implements Engine {
     @Override
     public void checkpoint() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes); EntryIterator it = scan(null, null)) {
+        try (DataOutputStream out = new DataOutputStream(bytes);
+                EntryIterator it = scan(null, null)) {
             while (it.hasNext()) {
                 Entry e = it.next();
                 for (Bytes part : new Bytes[] {e.key(), e.value()}) {

@@ -39,8 +39,11 @@ class WriteAheadStoreTest {
     }
 
     private WriteAheadStore open(SyncMode mode) throws IOException {
-        return WriteAheadStore.open(storage, MapFileEngine.open(storage), WalOptions.defaults().withSyncMode(mode)
-                .withSegmentBytes(64 << 10), null);
+        return WriteAheadStore.open(
+                storage,
+                MapFileEngine.open(storage),
+                WalOptions.defaults().withSyncMode(mode).withSegmentBytes(64 << 10),
+                null);
     }
 
     @Test
@@ -55,8 +58,10 @@ class WriteAheadStoreTest {
             assertThat("301 writes are 301 log records", store.wal().lastLsn(), equalTo(301L));
         }
         try (WriteAheadStore store = open(SyncMode.GROUP)) {
-            assertThat("close takes no checkpoint, so the reopen replays every record",
-                    store.replayedRecords(), equalTo(301L));
+            assertThat(
+                    "close takes no checkpoint, so the reopen replays every record",
+                    store.replayedRecords(),
+                    equalTo(301L));
             assertThat(store.get(key(299)), equalTo(Optional.of(value(299, 1))));
             assertThat(store.get(key(7)), equalTo(Optional.empty()));
         }
@@ -72,7 +77,9 @@ class WriteAheadStoreTest {
             segmentsBefore = store.wal().segmentNames().size();
             long covered = store.checkpoint(() -> new byte[] {42});
             assertThat("the checkpoint covers every applied record", covered, equalTo(3000L));
-            assertThat("segments wholly below the checkpoint are removed", store.wal().segmentNames().size(),
+            assertThat(
+                    "segments wholly below the checkpoint are removed",
+                    store.wal().segmentNames().size(),
                     lessThan(segmentsBefore));
             for (int i = 0; i < 10; i++) {
                 store.put(key(i), value(i, 99));
@@ -80,7 +87,10 @@ class WriteAheadStoreTest {
         }
         try (WriteAheadStore store = open(SyncMode.NONE)) {
             assertThat("only the records after the checkpoint are replayed", store.replayedRecords(), equalTo(10L));
-            assertThat("the checkpoint's meta bytes come back", store.recoveredCheckpoint().meta(), equalTo(new byte[] {42}));
+            assertThat(
+                    "the checkpoint's meta bytes come back",
+                    store.recoveredCheckpoint().meta(),
+                    equalTo(new byte[] {42}));
             assertThat(store.get(key(3)), equalTo(Optional.of(value(3, 99))));
             assertThat(store.get(key(499)), equalTo(Optional.of(value(2999, 5))));
         }
@@ -100,8 +110,13 @@ class WriteAheadStoreTest {
         try (WriteAheadStore store = open(SyncMode.GROUP)) {
             for (int i = 0; i < 100; i++) {
                 boolean second = i < 50;
-                assertThat("acknowledged under GROUP: key " + i, store.get(key(i)), equalTo(Optional.of(value(i, second ? 2 : 1))));
-                assertThat("the batch's other half: key " + (i + 1000), store.get(key(i + 1000)),
+                assertThat(
+                        "acknowledged under GROUP: key " + i,
+                        store.get(key(i)),
+                        equalTo(Optional.of(value(i, second ? 2 : 1))));
+                assertThat(
+                        "the batch's other half: key " + (i + 1000),
+                        store.get(key(i + 1000)),
                         equalTo(second ? Optional.empty() : Optional.of(value(i, 1))));
             }
         }
@@ -116,6 +131,9 @@ class WriteAheadStoreTest {
         storage.flipBit(CheckpointFile.NAME, 14, 3); // inside the covered LSN
         CorruptionException e = assertThrows(CorruptionException.class, () -> open(SyncMode.NONE));
         assertThat(e.getMessage(), containsString(CheckpointFile.NAME));
-        assertThat("the message says what failed: " + e.getMessage(), e.getMessage().contains("checksum"), is(true));
+        assertThat(
+                "the message says what failed: " + e.getMessage(),
+                e.getMessage().contains("checksum"),
+                is(true));
     }
 }

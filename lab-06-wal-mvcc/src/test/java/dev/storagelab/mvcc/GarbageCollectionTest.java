@@ -6,8 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 
 import dev.storagelab.kv.Bytes;
-import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.CorruptionException;
+import dev.storagelab.kv.Entry;
 import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.time.Duration;
@@ -48,7 +48,8 @@ class GarbageCollectionTest {
         MvccStore.GcResult r = store.collectGarbage(3);
         assertThat(versions(), contains("\"k\"@5", "\"k\"@4", "\"k\"@3", "\"single\"@2"));
         assertThat(r, equalTo(new MvccStore.GcResult(2, 6, 2)));
-        assertThat("a read at the watermark still finds its version", store.get(b("k"), 3), equalTo(Optional.of(b("v3"))));
+        assertThat(
+                "a read at the watermark still finds its version", store.get(b("k"), 3), equalTo(Optional.of(b("v3"))));
     }
 
     @Test
@@ -92,7 +93,10 @@ class GarbageCollectionTest {
         assertThat(longReader.get(b("k")), equalTo(Optional.of(b("first"))));
         assertThat("nothing a reader at 1 or later can read was removed", engine.size(), equalTo(6));
         longReader.close();
-        assertThat("with no transaction active the watermark is the visible timestamp", manager.gcWatermark(), equalTo(6L));
+        assertThat(
+                "with no transaction active the watermark is the visible timestamp",
+                manager.gcWatermark(),
+                equalTo(6L));
         MvccStore.GcResult r = manager.collectGarbage();
         assertThat(r.versionsRemoved(), equalTo(5L));
         try (Transaction t = manager.begin()) {
@@ -102,8 +106,8 @@ class GarbageCollectionTest {
 
     @Test
     void theBackgroundCollectorRunsAndStopsOnClose() throws Exception {
-        TransactionManager manager = new TransactionManager(store, CommitLog.NONE,
-                TransactionManager.Options.defaults().withGcInterval(Duration.ofMillis(5)));
+        TransactionManager manager = new TransactionManager(
+                store, CommitLog.NONE, TransactionManager.Options.defaults().withGcInterval(Duration.ofMillis(5)));
         for (int i = 0; i < 20; i++) {
             try (Transaction w = manager.begin()) {
                 w.put(b("k"), b("v" + i));

@@ -43,12 +43,10 @@ public final class MemoryOrderedStore implements OrderedStore {
     }
 
     @Override
-    public void sync() {
-    }
+    public void sync() {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public EntryIterator scan(Bytes from, Bytes to) {
@@ -93,8 +91,7 @@ public final class MemoryOrderedStore implements OrderedStore {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 

@@ -60,13 +60,20 @@ class MvccStoreTest {
     void aDeleteIsATombstoneVersionNotAnEngineDelete() throws IOException {
         put(3, "k", "v");
         delete(6, "k");
-        assertThat("the snapshot before the delete still reads the value", store.get(b("k"), 5), equalTo(Optional.of(b("v"))));
+        assertThat(
+                "the snapshot before the delete still reads the value",
+                store.get(b("k"), 5),
+                equalTo(Optional.of(b("v"))));
         assertThat("the delete hides it from 6 on", store.get(b("k"), 6), equalTo(Optional.empty()));
         assertThat("two versions in the engine, the tombstone one of them", engine.size(), equalTo(2));
         assertThat(engine.deletes(), equalTo(0L));
-        assertThat("a tombstone's engine value is its kind byte alone",
-                engine.contents().get(new VersionedKey(b("k"), 6).encode()), equalTo(Bytes.wrap(new byte[] {MvccStore.KIND_TOMBSTONE})));
-        assertThat(engine.contents().get(new VersionedKey(b("k"), 3).encode()), equalTo(Bytes.wrap(new byte[] {MvccStore.KIND_VALUE, 'v'})));
+        assertThat(
+                "a tombstone's engine value is its kind byte alone",
+                engine.contents().get(new VersionedKey(b("k"), 6).encode()),
+                equalTo(Bytes.wrap(new byte[] {MvccStore.KIND_TOMBSTONE})));
+        assertThat(
+                engine.contents().get(new VersionedKey(b("k"), 3).encode()),
+                equalTo(Bytes.wrap(new byte[] {MvccStore.KIND_VALUE, 'v'})));
     }
 
     @Test
@@ -78,7 +85,10 @@ class MvccStoreTest {
         long entries = engine.entriesRead();
         assertThat(store.get(b("hot"), 7), equalTo(Optional.of(b("v7"))));
         assertThat("one engine scan per get", engine.scansOpened() - scans, equalTo(1L));
-        assertThat("a get reads one engine entry, not the 293 newer versions", engine.entriesRead() - entries, lessThanOrEqualTo(1L));
+        assertThat(
+                "a get reads one engine entry, not the 293 newer versions",
+                engine.entriesRead() - entries,
+                lessThanOrEqualTo(1L));
     }
 
     @Test
@@ -124,8 +134,10 @@ class MvccStoreTest {
         put(1, "next", "n");
         long entries = engine.entriesRead();
         assertThat(drain(store.scan(null, null, 250)), contains("many=v250", "next=n"));
-        assertThat("the scan should pass the 250 newer and 249 older versions with a few steps and a seek each",
-                engine.entriesRead() - entries, lessThanOrEqualTo(4L * MvccStore.MAX_SEQUENTIAL_SKIP + 4));
+        assertThat(
+                "the scan should pass the 250 newer and 249 older versions with a few steps and a seek each",
+                engine.entriesRead() - entries,
+                lessThanOrEqualTo(4L * MvccStore.MAX_SEQUENTIAL_SKIP + 4));
     }
 
     @Test

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 class SerializableTest {
 
     private final MvccStore store = new MvccStore(new MemoryOrderedStore());
-    private final TransactionManager manager = new TransactionManager(store, CommitLog.NONE,
+    private final TransactionManager manager = new TransactionManager(
+            store,
+            CommitLog.NONE,
             TransactionManager.Options.defaults().withIsolation(TransactionManager.Isolation.SERIALIZABLE));
 
     private static Bytes b(String s) {
@@ -39,8 +41,8 @@ class SerializableTest {
         assertThat(t2.get(b("alice")), equalTo(Optional.of(b("on"))));
         t2.put(b("bob"), b("off"));
         t1.commit();
-        ReadWriteConflictException e = assertThrows(ReadWriteConflictException.class, t2::commit,
-                "t2 read alice, which t1 wrote after t2 started");
+        ReadWriteConflictException e = assertThrows(
+                ReadWriteConflictException.class, t2::commit, "t2 read alice, which t1 wrote after t2 started");
         assertThat(e.key(), equalTo(b("alice")));
         assertThat(t2.state(), equalTo(Transaction.State.ABORTED));
         try (Transaction t = manager.begin()) {
@@ -53,7 +55,7 @@ class SerializableTest {
         commitOne("shift:1", "alice");
         Transaction counter = manager.begin();
         try (EntryIterator it = counter.scan(b("shift:"), b("shift;"))) {
-            it.forEachRemaining(e -> { });
+            it.forEachRemaining(e -> {});
         }
         counter.put(b("summary"), b("1 shift"));
         commitOne("shift:2", "bob"); // a phantom for the scan

@@ -54,7 +54,10 @@ class TransactionTest {
             assertThat(t.get(b("a")), equalTo(Optional.of(b("mine"))));
             assertThat("its own delete hides the committed value", t.get(b("b")), equalTo(Optional.empty()));
             assertThat(t.get(b("c")), equalTo(Optional.of(b("new"))));
-            assertThat("a scan merges the write set with the snapshot", drain(t.scan(null, null)), contains("a=mine", "c=new"));
+            assertThat(
+                    "a scan merges the write set with the snapshot",
+                    drain(t.scan(null, null)),
+                    contains("a=mine", "c=new"));
             try (Transaction other = manager.begin()) {
                 assertThat("nobody else sees uncommitted writes", other.get(b("a")), equalTo(Optional.of(b("old"))));
             }
@@ -127,7 +130,8 @@ class TransactionTest {
         assertThat(first, equalTo(11L));
         assertThat(second, equalTo(12L));
         oracle.markFinished(second);
-        assertThat("12 is applied but 11 is not: a reader must not see 12 without 11", oracle.visibleTs(), equalTo(10L));
+        assertThat(
+                "12 is applied but 11 is not: a reader must not see 12 without 11", oracle.visibleTs(), equalTo(10L));
         oracle.markFinished(first);
         assertThat(oracle.visibleTs(), equalTo(12L));
     }
@@ -138,8 +142,8 @@ class TransactionTest {
         long t1 = oracle.begin();
         long t2 = oracle.begin();
         oracle.validateAndAssign(t1, Set.of(b("k")), null); // assigned 1, not applied: the store does not show it
-        WriteConflictException e = assertThrows(WriteConflictException.class,
-                () -> oracle.validateAndAssign(t2, Set.of(b("j"), b("k")), null));
+        WriteConflictException e = assertThrows(
+                WriteConflictException.class, () -> oracle.validateAndAssign(t2, Set.of(b("j"), b("k")), null));
         assertThat(e.key(), equalTo(b("k")));
     }
 
@@ -204,14 +208,17 @@ class TransactionTest {
             t.delete(b("c"));
             t.commit();
         }
-        assertThat(logged, contains("1:" + List.of(Entry.put(b("a"), b("1")), Entry.put(b("b"), b("2")), Entry.tombstone(b("c")))));
+        assertThat(
+                logged,
+                contains(
+                        "1:" + List.of(Entry.put(b("a"), b("1")), Entry.put(b("b"), b("2")), Entry.tombstone(b("c")))));
     }
 
     @Test
     void theClockResumesAfterTheRecoveredCommitTimestamp() throws IOException {
         store.write(41, List.of(Entry.put(b("k"), b("recovered"))));
-        TransactionManager m = new TransactionManager(store, CommitLog.NONE,
-                TransactionManager.Options.defaults().withLastCommitTs(41));
+        TransactionManager m = new TransactionManager(
+                store, CommitLog.NONE, TransactionManager.Options.defaults().withLastCommitTs(41));
         try (Transaction t = m.begin()) {
             assertThat(t.startTs(), equalTo(41L));
             assertThat(t.get(b("k")), equalTo(Optional.of(b("recovered"))));

@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.testkit.TestThreads;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,17 +44,20 @@ class GroupCommitTest {
      * commit that ends meanwhile ends the wait: its exception is the test's, and a commit that
      * returned while the leader's force was held is a failure of its own.
      */
-    static void awaitQueued(Wal wal, int n, List<? extends Future<?>> commits) throws InterruptedException, ExecutionException {
+    static void awaitQueued(Wal wal, int n, List<? extends Future<?>> commits)
+            throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
         while (wal.stats().waitingCommits() < n) {
             for (Future<?> f : commits) {
                 if (f.isDone()) {
                     f.get();
-                    throw new AssertionError("a commit returned while the force of the group ahead of it was still running");
+                    throw new AssertionError(
+                            "a commit returned while the force of the group ahead of it was still running");
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + wal.stats().waitingCommits() + " of " + n + " commits queued after 30 s");
+                throw new AssertionError(
+                        "only " + wal.stats().waitingCommits() + " of " + n + " commits queued after 30 s");
             }
             Thread.sleep(1);
         }
@@ -95,9 +97,16 @@ class GroupCommitTest {
             long appends = gated.appends();
             long forces = gated.forces();
             List<Long> lsns = queueBehindAForce(wal, gated, 10);
-            assertThat("the queued commits get LSNs 2 to 11", Set.copyOf(lsns), equalTo(Set.of(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L)));
-            assertThat("storage writes: one for the first commit, one for the group of 10", gated.appends() - appends, equalTo(2L));
-            assertThat("forces: one for the first commit, one for the group of 10", gated.forces() - forces, equalTo(2L));
+            assertThat(
+                    "the queued commits get LSNs 2 to 11",
+                    Set.copyOf(lsns),
+                    equalTo(Set.of(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L)));
+            assertThat(
+                    "storage writes: one for the first commit, one for the group of 10",
+                    gated.appends() - appends,
+                    equalTo(2L));
+            assertThat(
+                    "forces: one for the first commit, one for the group of 10", gated.forces() - forces, equalTo(2L));
             assertThat("stats: commit groups", wal.stats().commitGroups(), equalTo(2L));
             assertThat("stats: forces", wal.stats().forces(), equalTo(2L));
             assertThat(wal.durableLsn(), equalTo(11L));
@@ -164,6 +173,7 @@ class GroupCommitTest {
         try (Wal wal = Wal.open(storage, WalOptions.defaults().withSegmentBytes(4096))) {
             wal.replay(0, (lsn, p) -> replayed.put(lsn, new String(p, StandardCharsets.UTF_8)));
         }
-        assertThat("every acknowledged commit is in the log at its LSN", replayed, equalTo(new TreeMap<>(acknowledged)));
+        assertThat(
+                "every acknowledged commit is in the log at its LSN", replayed, equalTo(new TreeMap<>(acknowledged)));
     }
 }

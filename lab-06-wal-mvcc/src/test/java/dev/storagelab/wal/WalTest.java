@@ -60,10 +60,13 @@ class WalTest {
     @Test
     void recordEncodingCarriesTheLsnAndDecodingChecksIt() throws IOException {
         byte[] r = WalRecord.encode(0x0102030405060708L, new byte[] {42});
-        assertThat("lsn u64 big-endian, type DATA, payload", r,
-                equalTo(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, WalRecord.TYPE_DATA, 42}));
+        assertThat("lsn u64 big-endian, type DATA, payload", r, equalTo(new byte[] {
+            1, 2, 3, 4, 5, 6, 7, 8, WalRecord.TYPE_DATA, 42
+        }));
         assertThat(WalRecord.decode(r, 0x0102030405060708L, "f", 0), equalTo(new byte[] {42}));
-        CorruptionException gap = assertThrows(CorruptionException.class, () -> WalRecord.decode(r, 7, "seg", 123),
+        CorruptionException gap = assertThrows(
+                CorruptionException.class,
+                () -> WalRecord.decode(r, 7, "seg", 123),
                 "a record whose LSN is not the expected one");
         assertThat(gap.getMessage(), allOf(containsString("seg"), containsString("123")));
         assertThrows(CorruptionException.class, () -> WalRecord.decode(new byte[5], 1, "seg", 0), "a record too short");
@@ -97,7 +100,10 @@ class WalTest {
             List<String> names = wal.segmentNames();
             assertThat("segments of 200 bytes hold a few records each", names.size(), greaterThan(3));
             assertThat("the first segment", names.get(0), equalTo("00000000000000000001.wal"));
-            assertThat("names sort in LSN order", names, equalTo(names.stream().sorted().toList()));
+            assertThat(
+                    "names sort in LSN order",
+                    names,
+                    equalTo(names.stream().sorted().toList()));
         }
         try (Wal wal = Wal.open(storage, small())) {
             assertThat(replayed(wal, 0), equalTo(expected(1, 40)));
@@ -136,7 +142,9 @@ class WalTest {
         String first = storage.list().get(0);
         long offset = RecordLogFormat.FILE_HEADER_SIZE + RecordLogFormat.FRAGMENT_HEADER_SIZE + 3;
         storage.flipBit(first, offset, 2);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> Wal.open(storage, small()),
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
+                () -> Wal.open(storage, small()),
                 "a flipped bit in the first record of the first segment");
         assertThat("names the segment", e.file(), containsString(first));
         assertThat("names the record's offset", e.offset(), equalTo((long) RecordLogFormat.FILE_HEADER_SIZE));
@@ -152,8 +160,8 @@ class WalTest {
             names = wal.segmentNames();
         }
         storage.delete(names.get(1));
-        CorruptionException e = assertThrows(CorruptionException.class, () -> Wal.open(storage, small()),
-                "segment " + names.get(1) + " deleted");
+        CorruptionException e = assertThrows(
+                CorruptionException.class, () -> Wal.open(storage, small()), "segment " + names.get(1) + " deleted");
         assertThat("names the segment after the gap", e.file(), containsString(names.get(2)));
         assertThat(e.getMessage(), containsString("missing"));
     }
@@ -167,7 +175,8 @@ class WalTest {
             List<String> before = wal.segmentNames();
             long secondStart = Long.parseLong(before.get(1).substring(0, 20));
             wal.truncateBefore(secondStart);
-            assertThat("only the first segment is covered", wal.segmentNames(), equalTo(before.subList(1, before.size())));
+            assertThat(
+                    "only the first segment is covered", wal.segmentNames(), equalTo(before.subList(1, before.size())));
             wal.truncateBefore(Long.MAX_VALUE);
             assertThat("the active segment stays", wal.segmentNames(), equalTo(List.of(before.get(before.size() - 1))));
             assertThat(storage.list(), equalTo(wal.segmentNames()));
@@ -187,7 +196,9 @@ class WalTest {
             wal.append(payload(2));
             storage.failNext(Op.FORCE);
             assertThrows(IOException.class, wal::force, "the force that fails");
-            IOException later = assertThrows(IOException.class, () -> wal.append(payload(3)),
+            IOException later = assertThrows(
+                    IOException.class,
+                    () -> wal.append(payload(3)),
                     "an append after a failed force (fsyncgate: never retry a failed fsync)");
             assertThat("names the first failure", later.getMessage(), containsString("force"));
             assertThrows(IOException.class, wal::force, "a force after a failed force");

@@ -68,44 +68,84 @@ import java.util.function.Supplier;
  * @param adaptiveCompaction     makes the LSM tree's compaction policy, one per open store (it keeps
  *                               per-range counters), or null for the policy {@code lsm} names
  */
-public record HybridOptions(int cacheEntries, String cachePolicy, int maxDirtyEntries, int trackerWidth,
-                            int trackerSampleSize, PlacementCost costModel, double hysteresis, Duration minResidency,
-                            double paybackWindows, int considerEvery, double migrationsPerSecond, int migrationBurst,
-                            int migrationQueueCapacity, int maxHotKeys, Duration archiveAge, DeviceModel archiveDevice,
-                            Duration maintenanceInterval, boolean backgroundWork, Ticker ticker, Sleeper sleeper,
-                            SyncMode syncMode, long checkpointLogBytes, BTreeOptions btree, LsmOptions lsm,
-                            Supplier<AdaptiveCompaction> adaptiveCompaction) {
+public record HybridOptions(
+        int cacheEntries,
+        String cachePolicy,
+        int maxDirtyEntries,
+        int trackerWidth,
+        int trackerSampleSize,
+        PlacementCost costModel,
+        double hysteresis,
+        Duration minResidency,
+        double paybackWindows,
+        int considerEvery,
+        double migrationsPerSecond,
+        int migrationBurst,
+        int migrationQueueCapacity,
+        int maxHotKeys,
+        Duration archiveAge,
+        DeviceModel archiveDevice,
+        Duration maintenanceInterval,
+        boolean backgroundWork,
+        Ticker ticker,
+        Sleeper sleeper,
+        SyncMode syncMode,
+        long checkpointLogBytes,
+        BTreeOptions btree,
+        LsmOptions lsm,
+        Supplier<AdaptiveCompaction> adaptiveCompaction) {
 
     /** Each setting checked, the message naming the bad value and what is allowed. */
     public HybridOptions {
         checkArgument(cacheEntries >= 0, "cacheEntries must be at least 0 (0: no cache): %s", cacheEntries);
-        checkArgument(cachePolicy != null && ReplacementPolicies.NAMES.contains(cachePolicy),
-                "cache policy must be one of %s: %s", ReplacementPolicies.NAMES, cachePolicy);
+        checkArgument(
+                cachePolicy != null && ReplacementPolicies.NAMES.contains(cachePolicy),
+                "cache policy must be one of %s: %s",
+                ReplacementPolicies.NAMES,
+                cachePolicy);
         checkArgument(maxDirtyEntries >= 1, "maxDirtyEntries must be at least 1: %s", maxDirtyEntries);
-        checkArgument(trackerWidth >= 64 && Integer.bitCount(trackerWidth) == 1,
-                "tracker width must be a power of two, at least 64: %s", trackerWidth);
-        checkArgument(trackerSampleSize >= trackerWidth,
-                "tracker sample size must be at least its width (%s): %s", trackerWidth, trackerSampleSize);
+        checkArgument(
+                trackerWidth >= 64 && Integer.bitCount(trackerWidth) == 1,
+                "tracker width must be a power of two, at least 64: %s",
+                trackerWidth);
+        checkArgument(
+                trackerSampleSize >= trackerWidth,
+                "tracker sample size must be at least its width (%s): %s",
+                trackerWidth,
+                trackerSampleSize);
         Objects.requireNonNull(costModel, "costModel");
         checkArgument(hysteresis >= 0 && hysteresis < 1, "hysteresis must be within [0, 1): %s", hysteresis);
-        checkArgument(minResidency != null && !minResidency.isNegative(), "minResidency must be zero or more: %s", minResidency);
-        checkArgument(paybackWindows > 0 && Double.isFinite(paybackWindows),
-                "paybackWindows must be positive and finite: %s", paybackWindows);
+        checkArgument(
+                minResidency != null && !minResidency.isNegative(),
+                "minResidency must be zero or more: %s",
+                minResidency);
+        checkArgument(
+                paybackWindows > 0 && Double.isFinite(paybackWindows),
+                "paybackWindows must be positive and finite: %s",
+                paybackWindows);
         checkArgument(considerEvery >= 1, "considerEvery must be at least 1: %s", considerEvery);
-        checkArgument(migrationsPerSecond > 0 && Double.isFinite(migrationsPerSecond) && migrationBurst >= 1,
+        checkArgument(
+                migrationsPerSecond > 0 && Double.isFinite(migrationsPerSecond) && migrationBurst >= 1,
                 "the migration budget needs a positive, finite rate and a burst of at least 1: %s/s, %s",
-                (Object) migrationsPerSecond, (Object) migrationBurst);
-        checkArgument(migrationQueueCapacity >= 1, "migrationQueueCapacity must be at least 1: %s", migrationQueueCapacity);
+                (Object) migrationsPerSecond,
+                (Object) migrationBurst);
+        checkArgument(
+                migrationQueueCapacity >= 1, "migrationQueueCapacity must be at least 1: %s", migrationQueueCapacity);
         checkArgument(maxHotKeys >= 0, "maxHotKeys must be at least 0: %s", maxHotKeys);
-        checkArgument(archiveAge != null && !archiveAge.isNegative(),
-                "archiveAge must be zero or more (zero: never): %s", archiveAge);
+        checkArgument(
+                archiveAge != null && !archiveAge.isNegative(),
+                "archiveAge must be zero or more (zero: never): %s",
+                archiveAge);
         Objects.requireNonNull(archiveDevice, "archiveDevice");
-        checkArgument(maintenanceInterval != null && !maintenanceInterval.isNegative() && !maintenanceInterval.isZero(),
-                "maintenanceInterval must be positive: %s", maintenanceInterval);
+        checkArgument(
+                maintenanceInterval != null && !maintenanceInterval.isNegative() && !maintenanceInterval.isZero(),
+                "maintenanceInterval must be positive: %s",
+                maintenanceInterval);
         Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(sleeper, "sleeper");
         Objects.requireNonNull(syncMode, "syncMode");
-        checkArgument(checkpointLogBytes >= 4096, "checkpointLogBytes must be at least 4096 (4 KiB): %s", checkpointLogBytes);
+        checkArgument(
+                checkpointLogBytes >= 4096, "checkpointLogBytes must be at least 4096 (4 KiB): %s", checkpointLogBytes);
         Objects.requireNonNull(btree, "btree");
         Objects.requireNonNull(lsm, "lsm");
     }
@@ -154,7 +194,8 @@ public record HybridOptions(int cacheEntries, String cachePolicy, int maxDirtyEn
     public String toString() {
         return "HybridOptions{cache=" + cachePolicy + "x" + cacheEntries + ", maxDirty=" + maxDirtyEntries
                 + ", tracker=" + trackerWidth + "/" + trackerSampleSize + ", hysteresis=" + hysteresis
-                + ", minResidency=" + minResidency + ", migrations=" + migrationsPerSecond + "/s burst " + migrationBurst
+                + ", minResidency=" + minResidency + ", migrations=" + migrationsPerSecond + "/s burst "
+                + migrationBurst
                 + ", maxHotKeys=" + maxHotKeys + ", archiveAge=" + archiveAge + ", sync=" + syncMode + "}";
     }
 
@@ -188,8 +229,8 @@ public record HybridOptions(int cacheEntries, String cachePolicy, int maxDirtyEn
         private BTreeOptions btree = BTreeOptions.defaults();
         private LsmOptions lsm = LsmOptions.defaults();
         private Supplier<AdaptiveCompaction> adaptiveCompaction;
-        private Builder() {
-        }
+
+        private Builder() {}
 
         public Builder cache(String policy, int entries) {
             this.cachePolicy = policy;
@@ -300,10 +341,32 @@ public record HybridOptions(int cacheEntries, String cachePolicy, int maxDirtyEn
 
         /** The options, checked. */
         public HybridOptions build() {
-            return new HybridOptions(cacheEntries, cachePolicy, maxDirtyEntries, trackerWidth, trackerSampleSize,
-                    costModel, hysteresis, minResidency, paybackWindows, considerEvery, migrationsPerSecond,
-                    migrationBurst, migrationQueueCapacity, maxHotKeys, archiveAge, archiveDevice, maintenanceInterval,
-                    backgroundWork, ticker, sleeper, syncMode, checkpointLogBytes, btree, lsm, adaptiveCompaction);
+            return new HybridOptions(
+                    cacheEntries,
+                    cachePolicy,
+                    maxDirtyEntries,
+                    trackerWidth,
+                    trackerSampleSize,
+                    costModel,
+                    hysteresis,
+                    minResidency,
+                    paybackWindows,
+                    considerEvery,
+                    migrationsPerSecond,
+                    migrationBurst,
+                    migrationQueueCapacity,
+                    maxHotKeys,
+                    archiveAge,
+                    archiveDevice,
+                    maintenanceInterval,
+                    backgroundWork,
+                    ticker,
+                    sleeper,
+                    syncMode,
+                    checkpointLogBytes,
+                    btree,
+                    lsm,
+                    adaptiveCompaction);
         }
     }
 }

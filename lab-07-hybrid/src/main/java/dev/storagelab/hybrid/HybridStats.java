@@ -17,10 +17,20 @@ package dev.storagelab.hybrid;
  * @param userBytesWritten  bytes of keys and values the user wrote
  * @param deviceBytesWritten bytes written to storage by every part of the store (log, engines, moves)
  */
-public record HybridStats(long migrations, long migrationsDeferred, long hotKeys, long duplicateKeys,
-                          long trackerBytes, long cacheEntries, long cacheHits, long cacheMisses,
-                          long hotBytes, long coldBytes, long archiveBytes,
-                          long userBytesWritten, long deviceBytesWritten) {
+public record HybridStats(
+        long migrations,
+        long migrationsDeferred,
+        long hotKeys,
+        long duplicateKeys,
+        long trackerBytes,
+        long cacheEntries,
+        long cacheHits,
+        long cacheMisses,
+        long hotBytes,
+        long coldBytes,
+        long archiveBytes,
+        long userBytesWritten,
+        long deviceBytesWritten) {
 
     /** Bytes written to storage per byte the user wrote (0 before any write). */
     public double writeAmplification() {

@@ -1,10 +1,10 @@
 package dev.storagelab.hybrid;
 
-import dev.storagelab.events.EventListener;
 import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.events.EventListener;
 import dev.storagelab.hybrid.cache.ReplacementPolicies;
-import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
 import dev.storagelab.hybrid.cache.WriteBackCache;
+import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
 import dev.storagelab.hybrid.cost.AccessStats;
 import dev.storagelab.hybrid.tier.LatencyInjectingStorage;
 import dev.storagelab.hybrid.tier.TieredStorage;
@@ -63,10 +63,17 @@ public final class HybridStore implements RoutedStore {
     private final MigrationScheduler scheduler;
     /** The rounds of background work, the checkpoints, and the lock they share. */
     private final Maintenance maintenance;
+
     private volatile boolean closed;
 
-    private HybridStore(HybridOptions options, CountingStorage storage, TieredStorage tiers, List<Storage> ownedStorage,
-                        TieredEngine engine, WriteAheadStore log, AccessTracker tracker) {
+    private HybridStore(
+            HybridOptions options,
+            CountingStorage storage,
+            TieredStorage tiers,
+            List<Storage> ownedStorage,
+            TieredEngine engine,
+            WriteAheadStore log,
+            AccessTracker tracker) {
         this.options = options;
         this.storage = storage;
         this.tiers = tiers;
@@ -122,37 +129,53 @@ public final class HybridStore implements RoutedStore {
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(options, "options");
         CountingStorage fast = new CountingStorage(storage);
-        TieredStorage tiers = archive == null ? null : TieredStorage.open(fast,
-                new LatencyInjectingStorage(archive, options.archiveDevice(), options.sleeper()), options.ticker());
+        TieredStorage tiers = archive == null
+                ? null
+                : TieredStorage.open(
+                        fast,
+                        new LatencyInjectingStorage(archive, options.archiveDevice(), options.sleeper()),
+                        options.ticker());
         Storage base = tiers == null ? fast : tiers;
         RoutingTable routes = RoutingTable.read(base, options.ticker().read());
         AccessTracker tracker = new AccessTracker(options.trackerWidth(), options.trackerSampleSize());
-        AdaptiveCompaction adaptive = options.adaptiveCompaction() == null ? null : options.adaptiveCompaction().get();
+        AdaptiveCompaction adaptive = options.adaptiveCompaction() == null
+                ? null
+                : options.adaptiveCompaction().get();
         TieredEngine[] holder = new TieredEngine[1];
-        WriteBackCache cache = options.cacheEntries() == 0 ? null
-                : new WriteBackCache(ReplacementPolicies.of(options.cachePolicy(), options.cacheEntries()),
-                        options.maxDirtyEntries(), TieredEngine.sinkOf(holder));
+        WriteBackCache cache = options.cacheEntries() == 0
+                ? null
+                : new WriteBackCache(
+                        ReplacementPolicies.of(options.cachePolicy(), options.cacheEntries()),
+                        options.maxDirtyEntries(),
+                        TieredEngine.sinkOf(holder));
         // The engines open only once the checkpoint record and the log have passed their checks
         // (and each engine decides before it writes), so that a refused open changes nothing.
-        WriteAheadStore log = WriteAheadStore.open(base, () -> {
-            BPlusTree tree = BPlusTree.open(base, options.btree());
-            LsmStore lsm;
-            try {
-                lsm = LsmStore.open(base, adaptive == null ? options.lsm().withoutWal()
-                        : options.lsm().withoutWal().withCompactionPolicy(adaptive));
-            } catch (IOException | RuntimeException e) {
-                tree.close();
-                throw e;
-            }
-            holder[0] = new TieredEngine(base, tree, lsm, routes, cache, tracker, adaptive, options.ticker());
-            try {
-                holder[0].findStaleCopies();
-            } catch (IOException | RuntimeException e) {
-                holder[0].close();
-                throw e;
-            }
-            return holder[0];
-        }, walOptions(options), null);
+        WriteAheadStore log = WriteAheadStore.open(
+                base,
+                () -> {
+                    BPlusTree tree = BPlusTree.open(base, options.btree());
+                    LsmStore lsm;
+                    try {
+                        lsm = LsmStore.open(
+                                base,
+                                adaptive == null
+                                        ? options.lsm().withoutWal()
+                                        : options.lsm().withoutWal().withCompactionPolicy(adaptive));
+                    } catch (IOException | RuntimeException e) {
+                        tree.close();
+                        throw e;
+                    }
+                    holder[0] = new TieredEngine(base, tree, lsm, routes, cache, tracker, adaptive, options.ticker());
+                    try {
+                        holder[0].findStaleCopies();
+                    } catch (IOException | RuntimeException e) {
+                        holder[0].close();
+                        throw e;
+                    }
+                    return holder[0];
+                },
+                walOptions(options),
+                null);
         try {
             return new HybridStore(options, fast, tiers, owned, holder[0], log, tracker);
         } catch (RuntimeException e) {
@@ -175,7 +198,8 @@ public final class HybridStore implements RoutedStore {
      * with the default segments a small store would keep up to 16 MiB of log beside its data.
      */
     static WalOptions walOptions(HybridOptions options) {
-        long segment = Math.max(64L << 10, Math.min(WalOptions.defaults().segmentBytes(), options.checkpointLogBytes() / 4));
+        long segment =
+                Math.max(64L << 10, Math.min(WalOptions.defaults().segmentBytes(), options.checkpointLogBytes() / 4));
         return WalOptions.defaults().withSyncMode(options.syncMode()).withSegmentBytes(segment);
     }
 
@@ -245,7 +269,9 @@ public final class HybridStore implements RoutedStore {
                     scan.close();
                     if (from != null && entries > 0) {
                         tracker.recordScan(from, entries);
-                        scheduler.consider(from, scheduler.averageValueBytes()); // a key read only by scans may belong in the B+tree too
+                        scheduler.consider(
+                                from,
+                                scheduler.averageValueBytes()); // a key read only by scans may belong in the B+tree too
                     }
                 }
             }
@@ -287,14 +313,32 @@ public final class HybridStore implements RoutedStore {
     }
 
     /** Why {@code key} is where it is: its route, the tracker's estimate and both placements' costs. */
-    public record Explanation(Bytes key, Tier tier, Placement route, AccessStats stats, double hotCost,
-                              double coldCost, long residentNanos, boolean queued) {
+    public record Explanation(
+            Bytes key,
+            Tier tier,
+            Placement route,
+            AccessStats stats,
+            double hotCost,
+            double coldCost,
+            long residentNanos,
+            boolean queued) {
         @Override
         public String toString() {
-            return String.format("%s: %s (routed %s), reads %.0f writes %.0f scans %.0f value %d B, cost HOT %.1f COLD %.1f,"
-                            + " resident %s, %s", key, tier, route, stats.reads(), stats.writes(), stats.scanReads(),
-                    stats.valueBytes(), hotCost, coldCost,
-                    residentNanos == Long.MAX_VALUE ? "since open" : java.time.Duration.ofNanos(residentNanos).toString(),
+            return String.format(
+                    "%s: %s (routed %s), reads %.0f writes %.0f scans %.0f value %d B, cost HOT %.1f COLD %.1f,"
+                            + " resident %s, %s",
+                    key,
+                    tier,
+                    route,
+                    stats.reads(),
+                    stats.writes(),
+                    stats.scanReads(),
+                    stats.valueBytes(),
+                    hotCost,
+                    coldCost,
+                    residentNanos == Long.MAX_VALUE
+                            ? "since open"
+                            : java.time.Duration.ofNanos(residentNanos).toString(),
                     queued ? "a move is queued" : "no move queued");
         }
     }
@@ -307,9 +351,17 @@ public final class HybridStore implements RoutedStore {
         int size = engine.engine(route).get(key).map(Bytes::length).orElse(0);
         AccessStats stats = tracker.stats(key, size);
         long movedAt = engine.routes().movedAt(key);
-        long resident = movedAt == Long.MIN_VALUE ? Long.MAX_VALUE : options.ticker().read() - movedAt;
-        return new Explanation(key, tier, route, stats, options.costModel().total(Placement.HOT, stats),
-                options.costModel().total(Placement.COLD, stats), resident, scheduler.queued(key));
+        long resident =
+                movedAt == Long.MIN_VALUE ? Long.MAX_VALUE : options.ticker().read() - movedAt;
+        return new Explanation(
+                key,
+                tier,
+                route,
+                stats,
+                options.costModel().total(Placement.HOT, stats),
+                options.costModel().total(Placement.COLD, stats),
+                resident,
+                scheduler.queued(key));
     }
 
     /**
@@ -380,9 +432,20 @@ public final class HybridStore implements RoutedStore {
         }
         WriteBackCache cache = engine.cache();
         long cacheEntries = cache == null ? 0 : cache.size();
-        return new HybridStats(engine.migrations(), scheduler.deferred(), engine.routes().hotCount(), engine.pendingDeletes(),
-                tracker.memoryBytes(), cacheEntries, engine.cacheHits(), engine.cacheMisses(), hotBytes, coldBytes, archiveBytes,
-                engine.userBytesWritten(), storage.bytesWritten() + archiveBytesWritten);
+        return new HybridStats(
+                engine.migrations(),
+                scheduler.deferred(),
+                engine.routes().hotCount(),
+                engine.pendingDeletes(),
+                tracker.memoryBytes(),
+                cacheEntries,
+                engine.cacheHits(),
+                engine.cacheMisses(),
+                hotBytes,
+                coldBytes,
+                archiveBytes,
+                engine.userBytesWritten(),
+                storage.bytesWritten() + archiveBytesWritten);
     }
 
     /** The size of {@code name}, or 0 if a compaction deleted it since the listing. */

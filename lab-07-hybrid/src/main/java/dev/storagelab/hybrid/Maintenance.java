@@ -27,11 +27,13 @@ final class Maintenance {
 
     /** Taken by a round, a checkpoint, a forced move and the store's close. */
     final Object lock = new Object();
+
     private final HybridOptions options;
     private final TieredEngine engine;
     private final WriteAheadStore log;
     /** The tiers under the engines, or null if the store has no archive. */
     private final TieredStorage tiers;
+
     private final MigrationScheduler scheduler;
     /** Hears table moves and checkpoints ({@link HybridStore#setEventListener}). */
     private volatile EventListener events = EventListener.NONE;
@@ -39,12 +41,17 @@ final class Maintenance {
     private final ScheduledThreadPoolExecutor executor;
     /** The log's size at the last checkpoint (under {@link #lock}). */
     private long logBytesAtCheckpoint;
+
     private volatile IOException failure;
     private volatile boolean stopped;
 
     /** Starts the background rounds if {@link HybridOptions#backgroundWork()}. */
-    Maintenance(HybridOptions options, TieredEngine engine, WriteAheadStore log, TieredStorage tiers,
-                MigrationScheduler scheduler) {
+    Maintenance(
+            HybridOptions options,
+            TieredEngine engine,
+            WriteAheadStore log,
+            TieredStorage tiers,
+            MigrationScheduler scheduler) {
         this.options = options;
         this.engine = engine;
         this.log = log;
@@ -115,7 +122,9 @@ final class Maintenance {
             try {
                 if (tiers.moveToArchive(name)) {
                     moved++;
-                    if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.TIER_MOVE, "table", name, "from", "fast", "to", "archive"));
+                    if (EventListener.EMIT && events.isEnabled())
+                        events.onEvent(
+                                EngineEvent.of(EventType.TIER_MOVE, "table", name, "from", "fast", "to", "archive"));
                 }
             } catch (java.nio.file.NoSuchFileException e) {
                 // a compaction deleted it since the selection: nothing to move
@@ -134,7 +143,13 @@ final class Maintenance {
     void checkpointLocked() throws IOException {
         log.checkpoint(() -> new byte[0]);
         logBytesAtCheckpoint = log.wal().stats().bytes();
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "hybrid", "routes", engine.routes().hotCount()));
+        if (EventListener.EMIT && events.isEnabled())
+            events.onEvent(EngineEvent.of(
+                    EventType.CHECKPOINT,
+                    "engine",
+                    "hybrid",
+                    "routes",
+                    engine.routes().hotCount()));
     }
 
     /** Whether a round failed (the store's close then takes no checkpoint). */

@@ -16,8 +16,7 @@ import java.util.Objects;
 public final class MigrationQueue {
 
     /** One queued move. */
-    public record Move(Bytes key, Placement target, int valueBytes) {
-    }
+    public record Move(Bytes key, Placement target, int valueBytes) {}
 
     private final int capacity;
     private final LinkedHashMap<Bytes, Move> waiting = new LinkedHashMap<>();

@@ -37,6 +37,7 @@ final class MigrationScheduler {
     private final LongAdder deferred = new LongAdder();
     /** Hears route decisions ({@link HybridStore#setEventListener}). */
     private volatile EventListener events = EventListener.NONE;
+
     private final AtomicLong valueBytesSeen = new AtomicLong();
     private final AtomicLong valuesSeen = new AtomicLong();
     /** The router's sampling, {@link HybridOptions#considerEvery()} at open; the tuner changes it. */
@@ -48,7 +49,8 @@ final class MigrationScheduler {
         this.options = options;
         this.engine = engine;
         this.tracker = tracker;
-        this.router = new Router(options.costModel(), options.hysteresis(), options.minResidency(), options.paybackWindows());
+        this.router =
+                new Router(options.costModel(), options.hysteresis(), options.minResidency(), options.paybackWindows());
         this.queue = new MigrationQueue(options.migrationQueueCapacity());
         this.bucket = new TokenBucket(options.migrationsPerSecond(), options.migrationBurst(), options.ticker());
         this.considerEvery = options.considerEvery();
@@ -84,12 +86,21 @@ final class MigrationScheduler {
             return;
         }
         long movedAt = routes.movedAt(key);
-        long resident = movedAt == Long.MIN_VALUE ? Long.MAX_VALUE : options.ticker().read() - movedAt;
+        long resident =
+                movedAt == Long.MIN_VALUE ? Long.MAX_VALUE : options.ticker().read() - movedAt;
         Placement target = router.decide(current, tracker.stats(key, valueBytes), resident);
         if (target == null) {
             return;
         }
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.ROUTE_DECISION, "key", EngineEvent.keyText(key), "from", current.name(), "to", target.name()));
+        if (EventListener.EMIT && events.isEnabled())
+            events.onEvent(EngineEvent.of(
+                    EventType.ROUTE_DECISION,
+                    "key",
+                    EngineEvent.keyText(key),
+                    "from",
+                    current.name(),
+                    "to",
+                    target.name()));
         if (target == Placement.HOT && !engine.fitsHot(key, valueBytes)) {
             return; // the B+tree cannot hold it: no cost makes it HOT
         }
@@ -124,9 +135,12 @@ final class MigrationScheduler {
             for (MigrationQueue.Move move = queue.peek(); move != null; move = queue.peek()) {
                 Placement current = engine.routes().placement(move.key());
                 long movedAt = engine.routes().movedAt(move.key());
-                long resident = movedAt == Long.MIN_VALUE ? Long.MAX_VALUE : options.ticker().read() - movedAt;
+                long resident = movedAt == Long.MIN_VALUE
+                        ? Long.MAX_VALUE
+                        : options.ticker().read() - movedAt;
                 if (current == move.target()
-                        || router.decide(current, tracker.stats(move.key(), move.valueBytes()), resident) != move.target()) {
+                        || router.decide(current, tracker.stats(move.key(), move.valueBytes()), resident)
+                                != move.target()) {
                     queue.remove(move);
                     continue;
                 }
@@ -203,7 +217,8 @@ final class MigrationScheduler {
     }
 
     void setConsiderEvery(int accesses) {
-        com.google.common.base.Preconditions.checkArgument(accesses >= 1, "considerEvery must be at least 1: %s", accesses);
+        com.google.common.base.Preconditions.checkArgument(
+                accesses >= 1, "considerEvery must be at least 1: %s", accesses);
         this.considerEvery = accesses;
     }
 

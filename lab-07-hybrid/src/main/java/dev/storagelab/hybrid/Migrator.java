@@ -52,12 +52,20 @@ final class Migrator {
      * durable: key -> the engine holding the stale copy.
      */
     private final Map<Bytes, Placement> pendingDeletes;
+
     private final LongAdder migrations = new LongAdder();
     /** Hears migrations ({@link TieredEngine#setEventListener}). */
     private volatile EventListener events = EventListener.NONE;
 
-    Migrator(BPlusTree tree, LsmStore lsm, RoutingTable routes, Ticker ticker, Striped<ReadWriteLock> stripes,
-             ReentrantLock applyLock, StampedLock routeLock, Map<Bytes, Placement> pendingDeletes) {
+    Migrator(
+            BPlusTree tree,
+            LsmStore lsm,
+            RoutingTable routes,
+            Ticker ticker,
+            Striped<ReadWriteLock> stripes,
+            ReentrantLock applyLock,
+            StampedLock routeLock,
+            Map<Bytes, Placement> pendingDeletes) {
         this.tree = tree;
         this.lsm = lsm;
         this.routes = routes;
@@ -117,9 +125,19 @@ final class Migrator {
      * @return whether the key moved
      */
     boolean migrate(Bytes key, Placement target) throws IOException {
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_BEGIN, "key", EngineEvent.keyText(key), "from", routes.placement(key).name(), "to", target.name()));
+        if (EventListener.EMIT && events.isEnabled())
+            events.onEvent(EngineEvent.of(
+                    EventType.MIGRATION_BEGIN,
+                    "key",
+                    EngineEvent.keyText(key),
+                    "from",
+                    routes.placement(key).name(),
+                    "to",
+                    target.name()));
         boolean moved = copyAndSwitch(key, target);
-        if (EventListener.EMIT && events.isEnabled()) events.onEvent(EngineEvent.of(EventType.MIGRATION_SWITCH, "key", EngineEvent.keyText(key), "to", target.name(), "moved", moved));
+        if (EventListener.EMIT && events.isEnabled())
+            events.onEvent(EngineEvent.of(
+                    EventType.MIGRATION_SWITCH, "key", EngineEvent.keyText(key), "to", target.name(), "moved", moved));
         return moved;
     }
 

@@ -36,7 +36,10 @@ public final class Router {
     public Router(PlacementCost cost, double hysteresis, Duration minResidency, double paybackWindows) {
         this.cost = Objects.requireNonNull(cost, "cost");
         checkArgument(hysteresis >= 0 && hysteresis < 1, "hysteresis must be within [0, 1): %s", hysteresis);
-        checkArgument(minResidency != null && !minResidency.isNegative(), "minResidency must not be negative: %s", minResidency);
+        checkArgument(
+                minResidency != null && !minResidency.isNegative(),
+                "minResidency must not be negative: %s",
+                minResidency);
         checkArgument(paybackWindows > 0, "paybackWindows must be positive: %s", paybackWindows);
         this.hysteresis = hysteresis;
         this.minResidencyNanos = minResidency.toNanos();
@@ -99,7 +102,9 @@ public final class Router {
 
     /** Changes the payback horizon at run time (the tuner's knob, lab-07 T10). */
     public void setPaybackWindows(double paybackWindows) {
-        checkArgument(paybackWindows > 0 && Double.isFinite(paybackWindows), "paybackWindows must be positive: %s",
+        checkArgument(
+                paybackWindows > 0 && Double.isFinite(paybackWindows),
+                "paybackWindows must be positive: %s",
                 paybackWindows);
         this.paybackWindows = paybackWindows;
     }

@@ -109,8 +109,8 @@ public final class RoutingTable {
         String file = storage.describe(NAME);
         long size = storage.size(NAME);
         if (size < HEADER_BYTES + 4 || size > Integer.MAX_VALUE - 8) {
-            throw new CorruptionException(file, 0, "routing table is " + size + " bytes; a table is at least "
-                    + (HEADER_BYTES + 4));
+            throw new CorruptionException(
+                    file, 0, "routing table is " + size + " bytes; a table is at least " + (HEADER_BYTES + 4));
         }
         byte[] bytes = new byte[(int) size];
         try (ReadableFile f = storage.openRead(NAME)) {
@@ -152,8 +152,11 @@ public final class RoutingTable {
             table.hot.put(key, nowNanos);
         }
         if (b.position() != bytes.length - 4) {
-            throw new CorruptionException(file, b.position(), "routing table has " + (bytes.length - 4 - b.position())
-                    + " bytes after its " + count + " entries");
+            throw new CorruptionException(
+                    file,
+                    b.position(),
+                    "routing table has " + (bytes.length - 4 - b.position()) + " bytes after its " + count
+                            + " entries");
         }
         return table;
     }

@@ -9,7 +9,6 @@ import dev.storagelab.btree.BTreeOptions;
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
-import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
 import dev.storagelab.lsm.LsmOptions;
@@ -81,15 +80,28 @@ public final class SimpleHybridStore implements RoutedStore {
      * @param btree                 the B+tree's options
      * @param lsm                   the LSM tree's options (background work is always turned off)
      */
-    public record Knobs(int hotWrites, int promoteReads, Duration period, double reclassifyProbability,
-                        int cacheEntries, long seed, BTreeOptions btree, LsmOptions lsm) {
+    public record Knobs(
+            int hotWrites,
+            int promoteReads,
+            Duration period,
+            double reclassifyProbability,
+            int cacheEntries,
+            long seed,
+            BTreeOptions btree,
+            LsmOptions lsm) {
 
         public Knobs {
-            checkArgument(hotWrites >= 0 && promoteReads >= 0, "thresholds must be non-negative: %s writes, %s reads",
-                    hotWrites, promoteReads);
-            checkArgument(period != null && !period.isNegative() && !period.isZero(), "period must be positive: %s", period);
-            checkArgument(reclassifyProbability >= 0 && reclassifyProbability <= 1,
-                    "reclassifyProbability must be within [0, 1]: %s", reclassifyProbability);
+            checkArgument(
+                    hotWrites >= 0 && promoteReads >= 0,
+                    "thresholds must be non-negative: %s writes, %s reads",
+                    hotWrites,
+                    promoteReads);
+            checkArgument(
+                    period != null && !period.isNegative() && !period.isZero(), "period must be positive: %s", period);
+            checkArgument(
+                    reclassifyProbability >= 0 && reclassifyProbability <= 1,
+                    "reclassifyProbability must be within [0, 1]: %s",
+                    reclassifyProbability);
             checkArgument(cacheEntries >= 0, "cacheEntries must be non-negative: %s", cacheEntries);
             Objects.requireNonNull(btree, "btree");
             Objects.requireNonNull(lsm, "lsm");
@@ -97,8 +109,8 @@ public final class SimpleHybridStore implements RoutedStore {
 
         /** The episode's numbers: 100 writes, 1000 reads, hourly counters, a 1% re-check, 10,000 cached values. */
         public static Knobs defaults() {
-            return new Knobs(100, 1000, Duration.ofHours(1), 0.01, 10_000, 42, BTreeOptions.defaults(),
-                    LsmOptions.defaults());
+            return new Knobs(
+                    100, 1000, Duration.ofHours(1), 0.01, 10_000, 42, BTreeOptions.defaults(), LsmOptions.defaults());
         }
 
         public Knobs withCacheEntries(int n) {
@@ -114,7 +126,8 @@ public final class SimpleHybridStore implements RoutedStore {
         }
 
         public Knobs withLsm(LsmOptions options) {
-            return new Knobs(hotWrites, promoteReads, period, reclassifyProbability, cacheEntries, seed, btree, options);
+            return new Knobs(
+                    hotWrites, promoteReads, period, reclassifyProbability, cacheEntries, seed, btree, options);
         }
     }
 
@@ -331,8 +344,20 @@ public final class SimpleHybridStore implements RoutedStore {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("listing " + storage.describe(""), e);
         }
-        return new HybridStats(migrations, 0, hot.size(), halfDoneMoves, trackerBytes(), cache.size(), cacheHits,
-                cacheMisses, hotBytes, coldBytes, 0, userBytesWritten, storage.bytesWritten());
+        return new HybridStats(
+                migrations,
+                0,
+                hot.size(),
+                halfDoneMoves,
+                trackerBytes(),
+                cache.size(),
+                cacheHits,
+                cacheMisses,
+                hotBytes,
+                coldBytes,
+                0,
+                userBytesWritten,
+                storage.bytesWritten());
     }
 
     /**

@@ -1,11 +1,11 @@
 package dev.storagelab.hybrid;
 
-import dev.storagelab.events.EngineEvent;
-import dev.storagelab.events.EventListener;
-import dev.storagelab.events.EventType;
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Striped;
 import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.events.EngineEvent;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.EventType;
 import dev.storagelab.hybrid.cache.WriteBackCache;
 import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
 import dev.storagelab.hybrid.track.AccessTracker;
@@ -78,6 +78,7 @@ public final class TieredEngine implements Engine {
     private final Migrator migrator;
     /** Hears checkpoints' deletes of stale copies ({@link #setEventListener}). */
     private volatile EventListener events = EventListener.NONE;
+
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder cacheMisses = new LongAdder();
     private final LongAdder userBytesWritten = new LongAdder();
@@ -89,8 +90,15 @@ public final class TieredEngine implements Engine {
      * @param adaptive the LSM tree's adaptive compaction policy, fed with the reads and writes of the
      *                 keys routed COLD, or null
      */
-    TieredEngine(Storage storage, BPlusTree tree, LsmStore lsm, RoutingTable routes, WriteBackCache cache,
-                 AccessTracker tracker, AdaptiveCompaction adaptive, Ticker ticker) {
+    TieredEngine(
+            Storage storage,
+            BPlusTree tree,
+            LsmStore lsm,
+            RoutingTable routes,
+            WriteBackCache cache,
+            AccessTracker tracker,
+            AdaptiveCompaction adaptive,
+            Ticker ticker) {
         this.adaptive = adaptive;
         this.storage = Objects.requireNonNull(storage, "storage");
         this.tree = Objects.requireNonNull(tree, "tree");
@@ -98,8 +106,15 @@ public final class TieredEngine implements Engine {
         this.routes = Objects.requireNonNull(routes, "routes");
         this.cache = cache;
         this.tracker = Objects.requireNonNull(tracker, "tracker");
-        this.migrator = new Migrator(tree, lsm, routes, Objects.requireNonNull(ticker, "ticker"), stripes, applyLock,
-                routeLock, pendingDeletes);
+        this.migrator = new Migrator(
+                tree,
+                lsm,
+                routes,
+                Objects.requireNonNull(ticker, "ticker"),
+                stripes,
+                applyLock,
+                routeLock,
+                pendingDeletes);
     }
 
     /** The sink the write-back cache flushes to. */
@@ -237,7 +252,8 @@ public final class TieredEngine implements Engine {
                 if (adaptive != null && routes.placement(e.key()) == Placement.COLD) {
                     adaptive.recordWrite(e.key()); // in arrival order: the cache's flushes are sorted
                 }
-                userBytesWritten.add(e.key().length() + (e.isTombstone() ? 0 : e.value().length()));
+                userBytesWritten.add(
+                        e.key().length() + (e.isTombstone() ? 0 : e.value().length()));
             }
             if (cache != null) {
                 for (Entry e : ops) {
@@ -265,7 +281,9 @@ public final class TieredEngine implements Engine {
         applyLock.lock();
         try {
             for (Entry e : sortedBatch) {
-                if (!e.isTombstone() && routes.placement(e.key()) == Placement.HOT && !migrator.fitsHot(e.key(), e.value())) {
+                if (!e.isTombstone()
+                        && routes.placement(e.key()) == Placement.HOT
+                        && !migrator.fitsHot(e.key(), e.value())) {
                     migrator.demoteOversized(e.key()); // applyLock held, as it asks
                 }
             }
@@ -360,7 +378,9 @@ public final class TieredEngine implements Engine {
         }
         applyLock.lock();
         try {
-            if (EventListener.EMIT && events.isEnabled() && !pendingDeletes.isEmpty()) events.onEvent(EngineEvent.of(EventType.MIGRATION_DELETE_OLD, "keys", pendingDeletes.size())); // this checkpoint deletes them
+            if (EventListener.EMIT && events.isEnabled() && !pendingDeletes.isEmpty())
+                events.onEvent(EngineEvent.of(
+                        EventType.MIGRATION_DELETE_OLD, "keys", pendingDeletes.size())); // this checkpoint deletes them
             // BEGIN SOLUTION lab-07 T6
             tree.checkpoint();
             lsm.flush();
@@ -403,7 +423,6 @@ public final class TieredEngine implements Engine {
     EntryIterator scan(Bytes from, Bytes to, boolean descending) {
         return TieredScan.scan(this, routeLock, from, to, descending);
     }
-
 
     // ---------------------------------------------------------------- stats and close
 

@@ -39,6 +39,7 @@ final class TieredScan implements EntryIterator {
     private final WriteBackCache cache;
     /** The engine's route lock, held shared (by {@link #stamp}) until {@link #close}. */
     private final StampedLock routeLock;
+
     private final Bytes from;
     private final Bytes to;
     private final boolean descending;
@@ -65,7 +66,8 @@ final class TieredScan implements EntryIterator {
         }
     }
 
-    private TieredScan(TieredEngine engine, StampedLock routeLock, Bytes from, Bytes to, boolean descending, long stamp) {
+    private TieredScan(
+            TieredEngine engine, StampedLock routeLock, Bytes from, Bytes to, boolean descending, long stamp) {
         this.tree = engine.tree();
         this.lsm = engine.lsm();
         this.routes = engine.routes();
@@ -200,7 +202,8 @@ final class TieredScan implements EntryIterator {
             if (lastChunk) {
                 return false;
             }
-            WriteBackCache.DirtyChunk read = descending ? cache.dirtyChunk(lo, lastKey, true, DIRTY_CHUNK)
+            WriteBackCache.DirtyChunk read = descending
+                    ? cache.dirtyChunk(lo, lastKey, true, DIRTY_CHUNK)
                     : cache.dirtyChunk(successor(lastKey), hi, false, DIRTY_CHUNK);
             if (read.sinkWrites() != epoch) {
                 throw new Restart(); // dirty entries went to the engines, maybe behind their iterators
@@ -218,8 +221,7 @@ final class TieredScan implements EntryIterator {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /**
@@ -234,9 +236,11 @@ final class TieredScan implements EntryIterator {
         try {
             // BEGIN SOLUTION lab-07 T6
             sources.add(dirty);
-            sources.add(filtered(descending ? tree.scanReverse(from, to) : tree.scan(from, to),
+            sources.add(filtered(
+                    descending ? tree.scanReverse(from, to) : tree.scan(from, to),
                     key -> routes.placement(key) == Placement.HOT));
-            sources.add(filtered(descending ? lsm.scanReverse(from, to) : lsm.scan(from, to),
+            sources.add(filtered(
+                    descending ? lsm.scanReverse(from, to) : lsm.scan(from, to),
                     key -> routes.placement(key) == Placement.COLD));
             return sources;
             // END SOLUTION

@@ -28,7 +28,11 @@ import org.junit.jupiter.api.Test;
 class AdaptiveInStoreTest {
 
     private static Bytes order(long n) {
-        return Bytes.wrap(ByteBuffer.allocate(10).put((byte) 'o').put((byte) '/').putLong(n).array());
+        return Bytes.wrap(ByteBuffer.allocate(10)
+                .put((byte) 'o')
+                .put((byte) '/')
+                .putLong(n)
+                .array());
     }
 
     private static Bytes stock(int n) {
@@ -38,9 +42,11 @@ class AdaptiveInStoreTest {
     @Test
     void ordersAndStockLevelsGetTheirOwnCompactionStyles() throws IOException {
         HybridOptions options = Hybrids.options(new FakeTicker())
-                .cache("arc", 64).maxDirtyEntries(32)
+                .cache("arc", 64)
+                .maxDirtyEntries(32)
                 .costModel((p, s) -> p == Placement.HOT ? 10 : 1) // everything stays COLD: this test is about the LSM
-                .adaptiveCompaction(() -> new AdaptiveCompaction(List.of(Bytes.of("p"), Bytes.of("s/")),
+                .adaptiveCompaction(() -> new AdaptiveCompaction(
+                        List.of(Bytes.of("p"), Bytes.of("s/")),
                         new TimeWindowCompaction(KeyTime.bigEndianAt(2), 1_000)))
                 .build();
         TreeMap<Bytes, Bytes> model = new TreeMap<>();

@@ -146,8 +146,11 @@ public final class CrashWorkload {
                 if (!ok && inFlight != null && inFlight.key().equals(k)) {
                     ok = got.equals(inFlight.isTombstone() ? Optional.empty() : Optional.of(inFlight.value()));
                 }
-                assertThat(when + ": key " + k + " acknowledged " + acknowledged + " (in flight: " + inFlight
-                        + ") but the store has " + got, ok, is(true));
+                assertThat(
+                        when + ": key " + k + " acknowledged " + acknowledged + " (in flight: " + inFlight
+                                + ") but the store has " + got,
+                        ok,
+                        is(true));
                 got.ifPresent(v -> seen.put(k, v));
             }
             List<Entry> scanned = new ArrayList<>();
@@ -158,7 +161,10 @@ public final class CrashWorkload {
             seen.forEach((k, v) -> expected.add(Entry.put(k, v)));
             assertThat(when + ": a scan returns each live key once with its value", scanned, equalTo(expected));
             store.checkpoint();
-            assertThat(when + ": stale copies remain after a checkpoint", store.stats().duplicateKeys(), equalTo(0L));
+            assertThat(
+                    when + ": stale copies remain after a checkpoint",
+                    store.stats().duplicateKeys(),
+                    equalTo(0L));
         }
     }
 }

@@ -13,8 +13,7 @@ import java.time.Duration;
 /** What the lab-07 tests share: small engines, simulated time, a cost model with a known crossover. */
 public final class Hybrids {
 
-    private Hybrids() {
-    }
+    private Hybrids() {}
 
     /** A key read at least this many times is cheaper on the B+tree under {@link #READS_DECIDE}. */
     public static final int HOT_READS = 3;

@@ -61,7 +61,10 @@ class MigrationTest {
             store.put(key(1), value(1, 1));
             store.checkpoint();
             store.move(key(1), Placement.HOT);
-            assertThat("a stale copy waits in the LSM tree", store.lsm().get(key(1)).isPresent(), is(true));
+            assertThat(
+                    "a stale copy waits in the LSM tree",
+                    store.lsm().get(key(1)).isPresent(),
+                    is(true));
             assertThat(store.stats().duplicateKeys(), equalTo(1L));
             store.checkpoint();
             assertThat(store.lsm().get(key(1)), equalTo(Optional.empty()));
@@ -163,7 +166,8 @@ class MigrationTest {
             store.put(key(2), value(2, 1));
             store.move(key(2), Placement.HOT);
             store.checkpoint();
-            store.write(List.of(Entry.put(key(3), value(3, 1)), Entry.put(key(2), value(2, 2)), Entry.put(key(1), value(1, 1))));
+            store.write(List.of(
+                    Entry.put(key(3), value(3, 1)), Entry.put(key(2), value(2, 2)), Entry.put(key(1), value(1, 1))));
             assertThat(store.tree().get(key(2)), equalTo(Optional.of(value(2, 2))));
             assertThat(store.tree().get(key(1)), equalTo(Optional.empty()));
             assertThat(store.lsm().get(key(1)), equalTo(Optional.of(value(1, 1))));
@@ -189,7 +193,10 @@ class MigrationTest {
             for (int i = 0; i < 20; i++) {
                 assertThat("key " + i, store.get(key(i)), equalTo(Optional.of(value(i, i % 2 == 0 ? 2 : 1))));
             }
-            assertThat("the B+tree's copies are stale: the routing table says COLD", store.stats().hotKeys(), equalTo(0L));
+            assertThat(
+                    "the B+tree's copies are stale: the routing table says COLD",
+                    store.stats().hotKeys(),
+                    equalTo(0L));
             assertThat(store.stats().duplicateKeys(), equalTo(10L));
             store.checkpoint();
             assertThat(store.stats().duplicateKeys(), equalTo(0L));
@@ -224,7 +231,8 @@ class MigrationTest {
     @Test
     void aScanThatOutlivesACacheFlushReturnsEveryStableKeyOnce() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(11);
-        HybridOptions options = Hybrids.options(ticker).cache("arc", 2_000).maxDirtyEntries(400).build();
+        HybridOptions options =
+                Hybrids.options(ticker).cache("arc", 2_000).maxDirtyEntries(400).build();
         try (HybridStore store = Hybrids.open(storage, options)) {
             TreeMap<Bytes, Bytes> model = new TreeMap<>();
             for (int i = 0; i < 300; i += 2) { // dirty in the cache: read a chunk at a time by the scan
@@ -254,8 +262,14 @@ class MigrationTest {
                 if (reverse) {
                     java.util.Collections.reverse(expected);
                 }
-                assertThat((reverse ? "reverse" : "forward") + ": each stable key once, in order", stable, equalTo(expected));
-                assertThat("a flush happened during the scan", store.cache().stats().flushes() > 0, is(true));
+                assertThat(
+                        (reverse ? "reverse" : "forward") + ": each stable key once, in order",
+                        stable,
+                        equalTo(expected));
+                assertThat(
+                        "a flush happened during the scan",
+                        store.cache().stats().flushes() > 0,
+                        is(true));
             }
         }
     }

@@ -36,8 +36,12 @@ class RouterTest {
     @Test
     void hysteresisKeepsAKeyNearTheCrossover() {
         Router router = new Router(TABLE, 0.25, Duration.ZERO, 100);
-        assertThat("20% cheaper is inside a 25% margin", router.decide(Placement.COLD, stats(80, 100), NEVER_MOVED), nullValue());
-        assertThat("30% cheaper is past it", router.decide(Placement.COLD, stats(70, 100), NEVER_MOVED), equalTo(Placement.HOT));
+        assertThat(
+                "20% cheaper is inside a 25% margin",
+                router.decide(Placement.COLD, stats(80, 100), NEVER_MOVED), nullValue());
+        assertThat(
+                "30% cheaper is past it",
+                router.decide(Placement.COLD, stats(70, 100), NEVER_MOVED), equalTo(Placement.HOT));
     }
 
     @Test
@@ -51,14 +55,17 @@ class RouterTest {
 
     @Test
     void aMoveMustPayForItself() {
-        // HOT saves 1.5 per window; the move costs of(1,0) on COLD (0) + of(0,1) on HOT (0) under TABLE... so use a model
+        // HOT saves 1.5 per window; the move costs of(1,0) on COLD (0) + of(0,1) on HOT (0) under TABLE... so use a
+        // model
         // where a move costs 10: one read on any engine costs 5, one write 5.
-        PlacementCost model = (p, s) -> 5 * (s.reads() + s.writes()) + (p == Placement.HOT ? s.scanReads() : 2 * s.scanReads());
+        PlacementCost model =
+                (p, s) -> 5 * (s.reads() + s.writes()) + (p == Placement.HOT ? s.scanReads() : 2 * s.scanReads());
         Router patient = new Router(model, 0, Duration.ZERO, 8);
         Router hasty = new Router(model, 0, Duration.ZERO, 1);
         AccessStats savesOne = new AccessStats(0, 0, 1, 100, 0); // HOT costs 1, COLD 2: saves 1 per window
         assertThat("8 windows x 1 < a move of 10", patient.decide(Placement.COLD, savesOne, NEVER_MOVED), nullValue());
         AccessStats savesTwenty = new AccessStats(0, 0, 20, 100, 0);
-        assertThat("1 window x 20 >= 10", hasty.decide(Placement.COLD, savesTwenty, NEVER_MOVED), equalTo(Placement.HOT));
+        assertThat(
+                "1 window x 20 >= 10", hasty.decide(Placement.COLD, savesTwenty, NEVER_MOVED), equalTo(Placement.HOT));
     }
 }

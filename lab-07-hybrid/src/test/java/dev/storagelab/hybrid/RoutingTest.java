@@ -18,7 +18,8 @@ class RoutingTest {
 
     @Test
     void readsPromoteAKeyAtTheNextMaintenance() throws IOException {
-        try (HybridStore store = Hybrids.open(new FaultInjectingStorage(1), Hybrids.options(ticker).build())) {
+        try (HybridStore store = Hybrids.open(
+                new FaultInjectingStorage(1), Hybrids.options(ticker).build())) {
             store.put(key(1), value(1, 1));
             for (int i = 0; i < Hybrids.HOT_READS; i++) {
                 store.get(key(1));
@@ -33,7 +34,8 @@ class RoutingTest {
 
     @Test
     void manyReadsOfOneKeyQueueOneMove() throws IOException {
-        try (HybridStore store = Hybrids.open(new FaultInjectingStorage(2), Hybrids.options(ticker).build())) {
+        try (HybridStore store = Hybrids.open(
+                new FaultInjectingStorage(2), Hybrids.options(ticker).build())) {
             store.put(key(1), value(1, 1));
             for (int i = 0; i < 5_000; i++) {
                 store.get(key(1));
@@ -69,7 +71,8 @@ class RoutingTest {
         // a key wants HOT, then its reads are forgotten by a model that changes its mind
         boolean[] hotWanted = {true};
         HybridOptions options = Hybrids.options(ticker)
-                .costModel((p, s) -> (p == Placement.HOT) == hotWanted[0] ? 1 : 10).build();
+                .costModel((p, s) -> (p == Placement.HOT) == hotWanted[0] ? 1 : 10)
+                .build();
         try (HybridStore store = Hybrids.open(new FaultInjectingStorage(4), options)) {
             store.put(key(1), value(1, 1));
             assertThat(store.queuedMigrations(), equalTo(1));

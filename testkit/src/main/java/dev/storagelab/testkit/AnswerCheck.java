@@ -41,8 +41,7 @@ public final class AnswerCheck {
 
     private static final int SAMPLE_BITS = Long.numberOfTrailingZeros(SAMPLE_EVERY);
 
-    private AnswerCheck() {
-    }
+    private AnswerCheck() {}
 
     /**
      * Whether operation number {@code op} (counted from 0, by the benchmark) is one of the sample,

@@ -26,8 +26,7 @@ public final class BenchData {
     /** The seed of every generator, so runs repeat. */
     public static final long SEED = 42;
 
-    private BenchData() {
-    }
+    private BenchData() {}
 
     /** The {@code i}-th key, {@code key-%012d} in ASCII; keys sort by {@code i} because the number is zero-padded. */
     public static byte[] keyBytes(long i) {

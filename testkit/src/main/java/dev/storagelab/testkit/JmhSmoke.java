@@ -25,8 +25,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 public final class JmhSmoke {
 
-    private JmhSmoke() {
-    }
+    private JmhSmoke() {}
 
     /**
      * Runs every method of {@code benchmark} once in this JVM: no fork, no warmup, one 100 ms
@@ -70,8 +69,10 @@ public final class JmhSmoke {
     public static void assertPositiveScore(RunResult run) {
         Result<?> primary = run.getPrimaryResult();
         assertThat(run.getParams().getBenchmark() + " must produce a score", primary, notNullValue());
-        assertThat(run.getParams().getBenchmark() + " " + run.getParams() + " must have a positive score",
-                primary.getScore(), greaterThan(0.0));
+        assertThat(
+                run.getParams().getBenchmark() + " " + run.getParams() + " must have a positive score",
+                primary.getScore(),
+                greaterThan(0.0));
     }
 
     /**

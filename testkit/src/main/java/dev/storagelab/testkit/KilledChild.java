@@ -30,8 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class KilledChild {
 
-    private KilledChild() {
-    }
+    private KilledChild() {}
 
     /**
      * The flags that hold a child to this JVM's own SecurityManager policy, where it has one (the
@@ -42,7 +41,8 @@ public final class KilledChild {
         if (System.getSecurityManager() == null) {
             return List.of();
         }
-        List<String> flags = new ArrayList<>(List.of("-Djava.security.manager=" + System.getProperty("java.security.manager"),
+        List<String> flags = new ArrayList<>(List.of(
+                "-Djava.security.manager=" + System.getProperty("java.security.manager"),
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
         for (String name : List.of("storagelab.sandbox.labCode", "storagelab.sandbox.folders")) {
             String value = System.getProperty(name);
@@ -82,9 +82,12 @@ public final class KilledChild {
      * @param waitSeconds the liveness bound of each wait
      * @param stderr      where the child's standard error goes
      */
-    public static long runAndKill(Class<?> main, List<String> args, long target, String unit, long waitSeconds,
-                                  Path stderr) throws Exception {
-        String java = ProcessHandle.current().info().command()
+    public static long runAndKill(
+            Class<?> main, List<String> args, long target, String unit, long waitSeconds, Path stderr)
+            throws Exception {
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heapMegabytes() + "m"));
         cmd.addAll(sandbox());
@@ -94,32 +97,38 @@ public final class KilledChild {
         AtomicLong lastAcked = new AtomicLong(-1);
         CountDownLatch enough = new CountDownLatch(1);
         ConcurrentLinkedQueue<String> protocolErrors = new ConcurrentLinkedQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    long n = Long.parseLong(line.trim());
-                    if (n != lastAcked.get() + 1) {
-                        protocolErrors.add("child acknowledged " + n + " after " + lastAcked.get());
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader lines =
+                            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                            long n = Long.parseLong(line.trim());
+                            if (n != lastAcked.get() + 1) {
+                                protocolErrors.add("child acknowledged " + n + " after " + lastAcked.get());
+                            }
+                            lastAcked.set(n);
+                            if (n + 1 >= target) {
+                                enough.countDown();
+                            }
+                        }
+                    } catch (IOException | NumberFormatException e) {
+                        protocolErrors.add("reading the child's output failed: " + e);
+                    } finally {
+                        enough.countDown(); // the child is gone: stop waiting
                     }
-                    lastAcked.set(n);
-                    if (n + 1 >= target) {
-                        enough.countDown();
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                protocolErrors.add("reading the child's output failed: " + e);
-            } finally {
-                enough.countDown(); // the child is gone: stop waiting
-            }
-        }, "child-stdout");
+                },
+                "child-stdout");
         reader.setDaemon(true);
         reader.start();
         try {
             boolean reached = enough.await(waitSeconds, TimeUnit.SECONDS) && lastAcked.get() + 1 >= target;
-            assertThat("the child must stay up and acknowledge " + target + " " + unit + " within " + waitSeconds
-                    + " s (a liveness bound); it acknowledged " + (lastAcked.get() + 1) + ", alive: " + child.isAlive()
-                    + "; its stderr: " + tail(stderr), reached, equalTo(true));
+            assertThat(
+                    "the child must stay up and acknowledge " + target + " " + unit + " within " + waitSeconds
+                            + " s (a liveness bound); it acknowledged " + (lastAcked.get() + 1) + ", alive: "
+                            + child.isAlive()
+                            + "; its stderr: " + tail(stderr),
+                    reached,
+                    equalTo(true));
             // SIGKILL through the ProcessHandle, which only signals; Process.destroyForcibly() would
             // also close the pipe we still read the last acknowledgements from.
             assertThat("the kill signal must be sent", child.toHandle().destroyForcibly(), equalTo(true));
@@ -141,16 +150,18 @@ public final class KilledChild {
      * orphan, writing forever.
      */
     public static void exitWhenParentDies() {
-        Thread orphanGuard = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the parent never writes; EOF means it is gone
-                }
-            } catch (IOException ignored) {
-                // same as EOF
-            }
-            Runtime.getRuntime().halt(3);
-        }, "orphan-guard");
+        Thread orphanGuard = new Thread(
+                () -> {
+                    try {
+                        while (System.in.read() >= 0) {
+                            // the parent never writes; EOF means it is gone
+                        }
+                    } catch (IOException ignored) {
+                        // same as EOF
+                    }
+                    Runtime.getRuntime().halt(3);
+                },
+                "orphan-guard");
         orphanGuard.setDaemon(true);
         orphanGuard.start();
     }

@@ -27,8 +27,7 @@ import org.jetbrains.kotlinx.lincheck.transformation.LincheckJavaAgent;
  */
 public final class LincheckSupport {
 
-    private LincheckSupport() {
-    }
+    private LincheckSupport() {}
 
     /** {@code value} behind a lambda, whose class Lincheck's walk does not enter. */
     public static <T> Supplier<T> unwalked(T value) {
@@ -64,8 +63,9 @@ public final class LincheckSupport {
     }
 
     private static boolean insideModelCheckerRun() {
-        return StackWalker.getInstance().walk(frames -> frames.anyMatch(
-                f -> f.getClassName().equals("org.jetbrains.kotlinx.lincheck.strategy.managed.ManagedStrategy")));
+        return StackWalker.getInstance()
+                .walk(frames -> frames.anyMatch(f ->
+                        f.getClassName().equals("org.jetbrains.kotlinx.lincheck.strategy.managed.ManagedStrategy")));
     }
 
     /**
@@ -78,8 +78,8 @@ public final class LincheckSupport {
                 return new Actor(m, Arrays.asList(args));
             }
         }
-        throw new IllegalArgumentException(testClass.getSimpleName() + " has no operation " + name + " with "
-                + args.length + " parameters");
+        throw new IllegalArgumentException(
+                testClass.getSimpleName() + " has no operation " + name + " with " + args.length + " parameters");
     }
 
     /**
@@ -115,8 +115,10 @@ public final class LincheckSupport {
             if (!e.getClass().getName().equals("kotlin.UninitializedPropertyAccessException")) {
                 throw e;
             }
-            throw new AssertionError("Lincheck found an interleaving of " + testClass.getSimpleName()
-                    + "'s scenario whose results no sequential order gives (its trace could not be printed)", e);
+            throw new AssertionError(
+                    "Lincheck found an interleaving of " + testClass.getSimpleName()
+                            + "'s scenario whose results no sequential order gives (its trace could not be printed)",
+                    e);
         }
     }
 }

@@ -34,11 +34,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Linearizability {
 
-    private Linearizability() {
-    }
+    private Linearizability() {}
 
     /** What an operation did. */
-    public enum Kind { PUT, DELETE, GET }
+    public enum Kind {
+        PUT,
+        DELETE,
+        GET
+    }
 
     /**
      * One operation on one key: for a {@link Kind#PUT} the value written, for a {@link Kind#GET}
@@ -105,8 +108,10 @@ public final class Linearizability {
             ops.sort(Comparator.comparingLong(Op::call));
             if (!linearizable(ops, initial.get(e.getKey()))) {
                 StringBuilder sb = new StringBuilder("no sequential order explains the operations on key ")
-                        .append(e.getKey()).append(" (initially ")
-                        .append(initial.containsKey(e.getKey()) ? initial.get(e.getKey()) : "absent").append("):");
+                        .append(e.getKey())
+                        .append(" (initially ")
+                        .append(initial.containsKey(e.getKey()) ? initial.get(e.getKey()) : "absent")
+                        .append("):");
                 ops.forEach(op -> sb.append("\n  ").append(op));
                 return Optional.of(sb.toString());
             }
@@ -121,8 +126,7 @@ public final class Linearizability {
         return search(ops, new BitSet(n), initial, n, tried);
     }
 
-    private record State(BitSet done, Object value) {
-    }
+    private record State(BitSet done, Object value) {}
 
     private static <K, V> boolean search(List<Op<K, V>> ops, BitSet done, V value, int n, Set<State> tried) {
         int next = done.nextClearBit(0);

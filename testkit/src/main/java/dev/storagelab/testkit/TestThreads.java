@@ -21,8 +21,7 @@ public final class TestThreads {
      */
     public static final long LIVENESS_BOUND_SECONDS = 100;
 
-    private TestThreads() {
-    }
+    private TestThreads() {}
 
     /** A thread body that may throw. */
     @FunctionalInterface
@@ -43,13 +42,17 @@ public final class TestThreads {
 
     /** As {@link #start(String, Body, Collection)}, with a stack of {@code stackBytes} (0: the default). */
     public static Thread start(String name, long stackBytes, Body body, Collection<Throwable> failures) {
-        Thread thread = new Thread(null, () -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failures.add(e);
-            }
-        }, name, stackBytes);
+        Thread thread = new Thread(
+                null,
+                () -> {
+                    try {
+                        body.run();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                },
+                name,
+                stackBytes);
         thread.setDaemon(true);
         thread.start();
         return thread;
@@ -65,10 +68,13 @@ public final class TestThreads {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < n; t++) {
             int index = t;
-            threads.add(start(name + "-" + t, () -> {
-                startLine.await(LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
-                body.run(index);
-            }, failures));
+            threads.add(start(
+                    name + "-" + t,
+                    () -> {
+                        startLine.await(LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
+                        body.run(index);
+                    },
+                    failures));
         }
         return threads;
     }

@@ -12,8 +12,7 @@ public final class WrongAnswers {
         void run() throws Exception;
     }
 
-    private WrongAnswers() {
-    }
+    private WrongAnswers() {}
 
     /**
      * Calls {@code call} up to {@code times} times and returns the message of the wrong answer it

@@ -23,11 +23,14 @@ class BenchDataTest {
         for (int i = 0; i < numbers.length; i++) {
             byte[] key = BenchData.keyBytes(numbers[i]);
             assertThat("\"key-\" and 12 digits", key.length, is(BenchData.KEY_BYTES));
-            assertThat(new String(key, StandardCharsets.US_ASCII), equalTo("key-" + "0".repeat(12
-                    - Long.toString(numbers[i]).length()) + numbers[i]));
+            assertThat(
+                    new String(key, StandardCharsets.US_ASCII),
+                    equalTo("key-" + "0".repeat(12 - Long.toString(numbers[i]).length()) + numbers[i]));
             if (i > 0) {
-                assertThat("zero padding makes byte order follow number order",
-                        Arrays.compareUnsigned(BenchData.keyBytes(numbers[i - 1]), key), lessThan(0));
+                assertThat(
+                        "zero padding makes byte order follow number order",
+                        Arrays.compareUnsigned(BenchData.keyBytes(numbers[i - 1]), key),
+                        lessThan(0));
             }
         }
     }
@@ -35,13 +38,20 @@ class BenchDataTest {
     @Test
     void valuesAndShufflesRepeatForTheSameSeed() {
         assertThat(BenchData.valueBytes(new Random(BenchData.SEED)).length, is(BenchData.VALUE_BYTES));
-        assertThat("the same seed gives the same value bytes", BenchData.valueBytes(new Random(BenchData.SEED)),
+        assertThat(
+                "the same seed gives the same value bytes",
+                BenchData.valueBytes(new Random(BenchData.SEED)),
                 equalTo(BenchData.valueBytes(new Random(BenchData.SEED))));
         int[] order = BenchData.shuffled(1000, BenchData.SEED);
         assertThat("the same seed gives the same order", order, equalTo(BenchData.shuffled(1000, BenchData.SEED)));
-        assertThat("a shuffle is a permutation of 0..n-1", Arrays.stream(order).sorted().toArray(),
+        assertThat(
+                "a shuffle is a permutation of 0..n-1",
+                Arrays.stream(order).sorted().toArray(),
                 equalTo(IntStream.range(0, 1000).toArray()));
-        assertThat("a shuffle of 1000 numbers is not the identity", order, not(equalTo(IntStream.range(0, 1000).toArray())));
+        assertThat(
+                "a shuffle of 1000 numbers is not the identity",
+                order,
+                not(equalTo(IntStream.range(0, 1000).toArray())));
     }
 
     @Test

@@ -27,7 +27,10 @@ class KilledChildTest {
 
     @Test
     void thePropertyIsTheOneTheGraderSets() {
-        assertThat("the grader's Rubric.CHILD_HEAP_PROPERTY names it", KilledChild.HEAP_PROPERTY, is("storagelab.child.heap.mb"));
+        assertThat(
+                "the grader's Rubric.CHILD_HEAP_PROPERTY names it",
+                KilledChild.HEAP_PROPERTY,
+                is("storagelab.child.heap.mb"));
     }
 
     @Test
@@ -40,7 +43,9 @@ class KilledChildTest {
     void aValueThatIsNotASizeInRangeKeepsTheDefaultHeap() {
         for (String wrong : new String[] {"8", "64m", "-Xmx2g", "99999", "64 -javaagent:x.jar", ""}) {
             System.setProperty(KilledChild.HEAP_PROPERTY, wrong);
-            assertThat("'" + wrong + "' is not a heap size from 16 to 4096 MiB", KilledChild.heapMegabytes(),
+            assertThat(
+                    "'" + wrong + "' is not a heap size from 16 to 4096 MiB",
+                    KilledChild.heapMegabytes(),
                     is(KilledChild.DEFAULT_HEAP_MB));
         }
     }

@@ -22,12 +22,15 @@ class TestThreadsTest {
         Collection<Integer> ran = new ConcurrentLinkedQueue<>();
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
 
-        TestThreads.runAll(4, t -> {
-            ran.add(t);
-            if (t == 2) {
-                throw new IllegalStateException("thread 2 fails");
-            }
-        }, failures);
+        TestThreads.runAll(
+                4,
+                t -> {
+                    ran.add(t);
+                    if (t == 2) {
+                        throw new IllegalStateException("thread 2 fails");
+                    }
+                },
+                failures);
 
         assertThat("each of the four threads ran its body once", ran, containsInAnyOrder(0, 1, 2, 3));
         assertThat("the one failure is collected, not lost with its thread", failures.size(), is(1));
@@ -36,7 +39,8 @@ class TestThreadsTest {
     @Test
     void rethrowKeepsTheFirstFailureAsCauseAndSuppressesTheRest() {
         IllegalStateException first = new IllegalStateException("first");
-        AssertionError error = assertThrows(AssertionError.class,
+        AssertionError error = assertThrows(
+                AssertionError.class,
                 () -> TestThreads.rethrow(List.of(first, new RuntimeException("second")), "while testing"));
 
         assertThat("the thread's own exception stays in the cause chain", error.getCause(), sameInstance(first));
@@ -52,11 +56,15 @@ class TestThreadsTest {
         Thread waiter;
         lock.lock();
         try {
-            waiter = TestThreads.start("waiter", () -> {
-                lock.lock();
-                lock.unlock();
-            }, failures);
-            assertThat("the waiter queues on the lock this thread holds", TestThreads.awaitQueued(lock, waiter), is(true));
+            waiter = TestThreads.start(
+                    "waiter",
+                    () -> {
+                        lock.lock();
+                        lock.unlock();
+                    },
+                    failures);
+            assertThat(
+                    "the waiter queues on the lock this thread holds", TestThreads.awaitQueued(lock, waiter), is(true));
         } finally {
             lock.unlock();
         }

@@ -57,8 +57,7 @@ final class Arena {
     /** Puts per write of the load. */
     static final int LOAD_BATCH = 1_000;
 
-    private Arena() {
-    }
+    private Arena() {}
 
     /**
      * What to run.
@@ -74,15 +73,27 @@ final class Arena {
      * @param intervals      measured intervals
      * @param seed           the seed of every random choice
      */
-    record Spec(long memoryBytes, double dataMultiple, int valueBytes, SyncMode sync, boolean direct, long intervalMillis,
-                int minWarmup, int maxWarmup, int intervals, long seed) {
+    record Spec(
+            long memoryBytes,
+            double dataMultiple,
+            int valueBytes,
+            SyncMode sync,
+            boolean direct,
+            long intervalMillis,
+            int minWarmup,
+            int maxWarmup,
+            int intervals,
+            long seed) {
         Spec {
             checkArgument(memoryBytes > 0, "--memory must be positive: %s", memoryBytes);
             checkArgument(dataMultiple > 0, "--data must be positive: %s", dataMultiple);
             checkArgument(valueBytes >= 1, "--value-bytes must be at least 1: %s", valueBytes);
             checkArgument(intervalMillis >= 10, "--interval must be at least 10 ms: %s", intervalMillis);
-            checkArgument(minWarmup >= 0 && maxWarmup >= minWarmup, "--warmup-max must be at least --warmup-min: %s, %s",
-                    minWarmup, maxWarmup);
+            checkArgument(
+                    minWarmup >= 0 && maxWarmup >= minWarmup,
+                    "--warmup-max must be at least --warmup-min: %s, %s",
+                    minWarmup,
+                    maxWarmup);
             checkArgument(intervals >= 1, "--intervals must be at least 1: %s", intervals);
         }
 
@@ -95,14 +106,16 @@ final class Arena {
     /** Latency percentiles of one kind of operation, in microseconds. */
     record Latency(long count, double p50, double p99, double p999) {
         static Latency of(Histogram h) {
-            return new Latency(h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+            return new Latency(
+                    h.getTotalCount(),
+                    h.getValueAtPercentile(50) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3,
                     h.getValueAtPercentile(99.9) / 1e3);
         }
     }
 
     /** One interval: how many operations, how long, whether it was measured. */
-    record Interval(int index, boolean steady, long ops, double opsPerSecond) {
-    }
+    record Interval(int index, boolean steady, long ops, double opsPerSecond) {}
 
     /**
      * One engine's result. Every figure is over the steady intervals.
@@ -117,20 +130,72 @@ final class Arena {
      *                               device, and from which ({@link ArenaOpened#ownCounters()}); empty
      *                               for the course's engines, whose every figure is the device's
      */
-    record Result(String engine, String workload, String split, long keys, long dataBytes, SyncMode syncMode,
-                  boolean pageCacheBypassed, boolean settled, int warmupIntervals, double warmupSeconds, double loadSeconds,
-                  double opsPerSecond, double cpuMicrosPerOp, double writeAmplification, double readBytesPerOp,
-                  double writeBytesPerOp, double processReadBytesPerOp, double processWriteBytesPerOp,
-                  double spaceAmplification, double getP50Micros, double getP99Micros, double getP999Micros, long memoryBytes,
-                  long memoryBudget, Map<String, Long> memory, Map<String, Latency> latency, Map<String, Long> engineCounts,
-                  Map<String, String> ownCounters, List<Interval> intervals, List<Double> roundsOpsPerSecond, List<Double> roundsCpuMicrosPerOp) {
+    record Result(
+            String engine,
+            String workload,
+            String split,
+            long keys,
+            long dataBytes,
+            SyncMode syncMode,
+            boolean pageCacheBypassed,
+            boolean settled,
+            int warmupIntervals,
+            double warmupSeconds,
+            double loadSeconds,
+            double opsPerSecond,
+            double cpuMicrosPerOp,
+            double writeAmplification,
+            double readBytesPerOp,
+            double writeBytesPerOp,
+            double processReadBytesPerOp,
+            double processWriteBytesPerOp,
+            double spaceAmplification,
+            double getP50Micros,
+            double getP99Micros,
+            double getP999Micros,
+            long memoryBytes,
+            long memoryBudget,
+            Map<String, Long> memory,
+            Map<String, Latency> latency,
+            Map<String, Long> engineCounts,
+            Map<String, String> ownCounters,
+            List<Interval> intervals,
+            List<Double> roundsOpsPerSecond,
+            List<Double> roundsCpuMicrosPerOp) {
 
         /** This result with every round's throughput and CPU time per operation. */
         Result withRounds(List<Double> ops, List<Double> cpu) {
-            return new Result(engine, workload, split, keys, dataBytes, syncMode, pageCacheBypassed, settled, warmupIntervals,
-                    warmupSeconds, loadSeconds, opsPerSecond, cpuMicrosPerOp, writeAmplification, readBytesPerOp, writeBytesPerOp,
-                    processReadBytesPerOp, processWriteBytesPerOp, spaceAmplification, getP50Micros, getP99Micros, getP999Micros,
-                    memoryBytes, memoryBudget, memory, latency, engineCounts, ownCounters, intervals, List.copyOf(ops),
+            return new Result(
+                    engine,
+                    workload,
+                    split,
+                    keys,
+                    dataBytes,
+                    syncMode,
+                    pageCacheBypassed,
+                    settled,
+                    warmupIntervals,
+                    warmupSeconds,
+                    loadSeconds,
+                    opsPerSecond,
+                    cpuMicrosPerOp,
+                    writeAmplification,
+                    readBytesPerOp,
+                    writeBytesPerOp,
+                    processReadBytesPerOp,
+                    processWriteBytesPerOp,
+                    spaceAmplification,
+                    getP50Micros,
+                    getP99Micros,
+                    getP999Micros,
+                    memoryBytes,
+                    memoryBudget,
+                    memory,
+                    latency,
+                    engineCounts,
+                    ownCounters,
+                    intervals,
+                    List.copyOf(ops),
                     List.copyOf(cpu));
         }
     }
@@ -143,8 +208,14 @@ final class Arena {
      *
      * @param progress told what is happening, a line at a time
      */
-    static List<Result> run(List<? extends ArenaEntrant> engines, ArenaWorkload workload, Spec spec, Path dir, int rounds,
-                            Consumer<String> progress) throws IOException {
+    static List<Result> run(
+            List<? extends ArenaEntrant> engines,
+            ArenaWorkload workload,
+            Spec spec,
+            Path dir,
+            int rounds,
+            Consumer<String> progress)
+            throws IOException {
         checkArgument(rounds >= 1, "--rounds must be at least 1: %s", rounds);
         Map<ArenaEntrant, List<Result>> all = new LinkedHashMap<>();
         engines.forEach(e -> all.put(e, new ArrayList<>()));
@@ -164,14 +235,20 @@ final class Arena {
             List<Result> sorted = new ArrayList<>(runs);
             sorted.sort(java.util.Comparator.comparingDouble(Result::opsPerSecond));
             Result median = sorted.get(sorted.size() / 2);
-            results.add(median.withRounds(runs.stream().map(Result::opsPerSecond).toList(),
+            results.add(median.withRounds(
+                    runs.stream().map(Result::opsPerSecond).toList(),
                     runs.stream().map(Result::cpuMicrosPerOp).toList()));
         }
         return results;
     }
 
     /** {@link #run(List, ArenaWorkload, Spec, Path, int, Consumer)} with one round. */
-    static List<Result> run(List<? extends ArenaEntrant> engines, ArenaWorkload workload, Spec spec, Path dir, Consumer<String> progress)
+    static List<Result> run(
+            List<? extends ArenaEntrant> engines,
+            ArenaWorkload workload,
+            Spec spec,
+            Path dir,
+            Consumer<String> progress)
             throws IOException {
         return run(engines, workload, spec, dir, 1, progress);
     }
@@ -181,7 +258,8 @@ final class Arena {
         long keys = spec.keys(workload);
         int entryBytes = workload.keyBytes() + spec.valueBytes();
         try (DeviceStorage storage = DeviceStorage.open(dir, spec.direct())) {
-            ArenaOpened opened = engine.open(storage, spec.memoryBytes(), spec.sync(), entryBytes, keys * entryBytes, workload.ranges());
+            ArenaOpened opened = engine.open(
+                    storage, spec.memoryBytes(), spec.sync(), entryBytes, keys * entryBytes, workload.ranges());
             try {
                 progress.accept(engine.id() + ": loading " + String.format(Locale.ROOT, "%,d", keys) + " keys ("
                         + size(keys * entryBytes) + ") in key order");
@@ -195,7 +273,8 @@ final class Arena {
     }
 
     /** Puts the keys in key order, in batches (one log record each), then makes them durable. */
-    private static double load(OrderedStore store, ArenaWorkload workload, long keys, int valueBytes, UniformRandomProvider rng)
+    private static double load(
+            OrderedStore store, ArenaWorkload workload, long keys, int valueBytes, UniformRandomProvider rng)
             throws IOException {
         long start = System.nanoTime();
         Bytes[] all = new Bytes[Math.toIntExact(keys)];
@@ -218,9 +297,18 @@ final class Arena {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static Result measure(ArenaEntrant engine, ArenaOpened opened, DeviceStorage storage, ArenaWorkload workload,
-                                  Spec spec, long keys, int entryBytes, double loadSeconds, UniformRandomProvider rng,
-                                  Consumer<String> progress) throws IOException {
+    private static Result measure(
+            ArenaEntrant engine,
+            ArenaOpened opened,
+            DeviceStorage storage,
+            ArenaWorkload workload,
+            Spec spec,
+            long keys,
+            int entryBytes,
+            double loadSeconds,
+            UniformRandomProvider rng,
+            Consumer<String> progress)
+            throws IOException {
         OrderedStore store = opened.store();
         Workload.Generator ops = workload.generator(keys, rng);
         Map<Workload.Kind, Histogram> histograms = new EnumMap<>(Workload.Kind.class);
@@ -258,7 +346,8 @@ final class Arena {
                     int written = apply(store, op, rng, spec.valueBytes());
                     long t1 = System.nanoTime();
                     if (steady) {
-                        histograms.computeIfAbsent(op.kind(), k -> new Histogram(TimeUnit.SECONDS.toNanos(60), 3))
+                        histograms
+                                .computeIfAbsent(op.kind(), k -> new Histogram(TimeUnit.SECONDS.toNanos(60), 3))
                                 .recordValue(Math.min(t1 - t0, TimeUnit.SECONDS.toNanos(60)));
                         userBytes += written;
                     }
@@ -291,8 +380,13 @@ final class Arena {
                 settled = caughtUp;
                 steady = true;
                 warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
-                progress.accept(String.format(Locale.ROOT, "%s: warm-up over after %d intervals (%s), measuring %d intervals",
-                        engine.id(), warmup, settled ? "settled" : "NOT settled: the cap", spec.intervals()));
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "%s: warm-up over after %d intervals (%s), measuring %d intervals",
+                        engine.id(),
+                        warmup,
+                        settled ? "settled" : "NOT settled: the cap",
+                        spec.intervals()));
                 cpu0 = os.getProcessCpuTime();
                 written0 = bytesWritten(opened, storage);
                 read0 = bytesRead(opened, storage);
@@ -315,13 +409,38 @@ final class Arena {
         histograms.forEach((kind, h) -> latency.put(kind.name().toLowerCase(Locale.ROOT), Latency.of(h)));
         Latency get = latency.get("get");
         double perOp = steadyOps;
-        return new Result(engine.id(), workload.name(), opened.split(), keys, keys * entryBytes, spec.sync(), storage.direct(),
-                settled, warmup, warmupSeconds, loadSeconds, steadyOps / (steadyNanos / 1e9), cpu / 1e3 / perOp,
-                userBytes == 0 ? Double.NaN : (double) written / userBytes, read / perOp, written / perOp,
-                io0 == null || io1 == null ? -1 : (io1[0] - io0[0]) / perOp, io0 == null || io1 == null ? -1 : (io1[1] - io0[1]) / perOp,
-                (double) fileBytes / liveBytes, get == null ? Double.NaN : get.p50(), get == null ? Double.NaN : get.p99(),
-                get == null ? Double.NaN : get.p999(), memory, spec.memoryBytes(), memoryDetail, latency, engineCounts, opened.ownCounters(),
-                intervals, List.of(), List.of());
+        return new Result(
+                engine.id(),
+                workload.name(),
+                opened.split(),
+                keys,
+                keys * entryBytes,
+                spec.sync(),
+                storage.direct(),
+                settled,
+                warmup,
+                warmupSeconds,
+                loadSeconds,
+                steadyOps / (steadyNanos / 1e9),
+                cpu / 1e3 / perOp,
+                userBytes == 0 ? Double.NaN : (double) written / userBytes,
+                read / perOp,
+                written / perOp,
+                io0 == null || io1 == null ? -1 : (io1[0] - io0[0]) / perOp,
+                io0 == null || io1 == null ? -1 : (io1[1] - io0[1]) / perOp,
+                (double) fileBytes / liveBytes,
+                get == null ? Double.NaN : get.p50(),
+                get == null ? Double.NaN : get.p99(),
+                get == null ? Double.NaN : get.p999(),
+                memory,
+                spec.memoryBytes(),
+                memoryDetail,
+                latency,
+                engineCounts,
+                opened.ownCounters(),
+                intervals,
+                List.of(),
+                List.of());
     }
 
     /** Bytes written since open: at the device, or by the engine's own counters for one that does its own I/O. */
@@ -342,7 +461,8 @@ final class Arena {
             return false;
         }
         List<Interval> last = intervals.subList(intervals.size() - 3, intervals.size());
-        double mean = last.stream().mapToDouble(Interval::opsPerSecond).average().orElse(0);
+        double mean =
+                last.stream().mapToDouble(Interval::opsPerSecond).average().orElse(0);
         return last.stream().allMatch(i -> Math.abs(i.opsPerSecond() - mean) <= STEADY_SPREAD * mean);
     }
 
@@ -350,7 +470,8 @@ final class Arena {
      * Does {@code op}; returns the bytes of keys and values it wrote. A get must find its key (every
      * key the arena reads was loaded or inserted), a scan must return keys in order.
      */
-    private static int apply(OrderedStore store, Workload.Op op, UniformRandomProvider rng, int valueBytes) throws IOException {
+    private static int apply(OrderedStore store, Workload.Op op, UniformRandomProvider rng, int valueBytes)
+            throws IOException {
         switch (op.kind()) {
             case PUT, INSERT -> {
                 store.put(op.key(), value(rng, valueBytes));
@@ -358,7 +479,8 @@ final class Arena {
             }
             case GET -> {
                 if (store.get(op.key()).isEmpty()) {
-                    throw new IllegalStateException(store + " lost " + op.key() + ": get found nothing for a key that was written");
+                    throw new IllegalStateException(
+                            store + " lost " + op.key() + ": get found nothing for a key that was written");
                 }
                 return 0;
             }
@@ -373,8 +495,8 @@ final class Arena {
                     for (int i = 0; i < op.scanLength() && it.hasNext(); i++) {
                         Bytes k = it.next().key();
                         if (previous != null && k.compareTo(previous) <= 0) {
-                            throw new IllegalStateException(store + " scan from " + op.key() + " returned " + k + " after "
-                                    + previous + ": out of order");
+                            throw new IllegalStateException(store + " scan from " + op.key() + " returned " + k
+                                    + " after " + previous + ": out of order");
                         }
                         previous = k;
                     }
@@ -422,7 +544,8 @@ final class Arena {
             checkArgument(v > 0);
             return (long) (v * unit);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--memory '" + s + "' is not a size: write it as 64m, 512k, 1g or a number of bytes");
+            throw new IllegalArgumentException(
+                    "--memory '" + s + "' is not a size: write it as 64m, 512k, 1g or a number of bytes");
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.storagelab.workbench;
 
-import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
 import dev.storagelab.hybrid.HybridOptions;
@@ -40,7 +39,6 @@ import java.util.concurrent.TimeUnit;
  * production peers join them through {@link ArenaPeer} ({@link ArenaEntrant#byId}).
  */
 enum ArenaEngine implements ArenaEntrant {
-
     BTREE("btree"),
     LSM("lsm"),
     HYBRID("hybrid");
@@ -86,7 +84,13 @@ enum ArenaEngine implements ArenaEntrant {
      * @throws IllegalArgumentException if the budget is below {@link #minBudget()}, naming the fix
      */
     @Override
-    public ArenaOpened open(DeviceStorage storage, long budget, SyncMode sync, int entryBytes, long dataBytes, List<dev.storagelab.kv.Bytes> ranges)
+    public ArenaOpened open(
+            DeviceStorage storage,
+            long budget,
+            SyncMode sync,
+            int entryBytes,
+            long dataBytes,
+            List<dev.storagelab.kv.Bytes> ranges)
             throws IOException {
         checkBudget(budget);
         return switch (this) {
@@ -100,21 +104,26 @@ enum ArenaEngine implements ArenaEntrant {
         BTreeOptions options = BTreeOptions.defaults();
         int frames = (int) (budget / options.pageSize());
         BPlusTree tree = BPlusTree.open(storage, options.withPoolFrames(frames));
-        WriteAheadStore log = WriteAheadStore.open(storage, Engine.of(tree), WalOptions.defaults().withSyncMode(sync), null);
+        WriteAheadStore log = WriteAheadStore.open(
+                storage, Engine.of(tree), WalOptions.defaults().withSyncMode(sync), null);
         // The hybrid checkpoints on its maintenance thread; the B+tree gets the same, every 100 ms.
         ScheduledThreadPoolExecutor checkpoints = daemon("arena-btree-checkpoint");
         long[] atLastCheckpoint = {log.wal().stats().bytes()};
-        checkpoints.scheduleWithFixedDelay(() -> {
-            try {
-                long bytes = log.wal().stats().bytes();
-                if (bytes - atLastCheckpoint[0] >= CHECKPOINT_LOG_BYTES) {
-                    log.checkpoint(() -> new byte[0]);
-                    atLastCheckpoint[0] = bytes;
-                }
-            } catch (IOException | RuntimeException e) {
-                // closed meanwhile, or the next round tries again
-            }
-        }, 100, 100, TimeUnit.MILLISECONDS);
+        checkpoints.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        long bytes = log.wal().stats().bytes();
+                        if (bytes - atLastCheckpoint[0] >= CHECKPOINT_LOG_BYTES) {
+                            log.checkpoint(() -> new byte[0]);
+                            atLastCheckpoint[0] = bytes;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // closed meanwhile, or the next round tries again
+                    }
+                },
+                100,
+                100,
+                TimeUnit.MILLISECONDS);
         long pool = (long) frames * options.pageSize();
         return new ArenaOpened(log, "buffer pool " + Arena.size(pool)) {
             @Override
@@ -130,15 +139,18 @@ enum ArenaEngine implements ArenaEntrant {
         };
     }
 
-    private static ArenaOpened openLsm(DeviceStorage storage, long budget, SyncMode sync, long dataBytes, int entryBytes)
-            throws IOException {
+    private static ArenaOpened openLsm(
+            DeviceStorage storage, long budget, SyncMode sync, long dataBytes, int entryBytes) throws IOException {
         long memtable = Math.max(MIN_MEMTABLE, budget / 8);
-        LsmOptions options = lsmOptions(memtable, budget - MEMTABLES * memtable - indexAndFilterReserve(dataBytes, entryBytes))
+        LsmOptions options = lsmOptions(
+                        memtable, budget - MEMTABLES * memtable - indexAndFilterReserve(dataBytes, entryBytes))
                 .withSyncWrites(sync != SyncMode.NONE);
         long blockCache = options.blockCacheBytes();
         LsmStore lsm = LsmStore.open(storage, options);
-        return new ArenaOpened(lsm, MEMTABLES + " memtables of " + Arena.size(memtable) + ", block cache " + Arena.size(blockCache)
-                + ", the tables' index and filter blocks") {
+        return new ArenaOpened(
+                lsm,
+                MEMTABLES + " memtables of " + Arena.size(memtable) + ", block cache " + Arena.size(blockCache)
+                        + ", the tables' index and filter blocks") {
             @Override
             public Map<String, Long> memory() {
                 return lsmMemory(lsm, entryBytes);
@@ -161,7 +173,11 @@ enum ArenaEngine implements ArenaEntrant {
 
     /** LevelDB's defaults with {@code memtable}-byte memtables and a block cache of {@code blockCache} bytes (at least 0). */
     static LsmOptions lsmOptions(long memtable, long blockCache) {
-        LsmOptions.Builder b = LsmOptions.defaults().withMemtableBytes(memtable).withBlockCacheBytes(Math.max(0, blockCache)).toBuilder();
+        LsmOptions.Builder b =
+                LsmOptions.defaults()
+                        .withMemtableBytes(memtable)
+                        .withBlockCacheBytes(Math.max(0, blockCache))
+                        .toBuilder();
         b.maxImmutableMemtables = MEMTABLES - 1;
         return b.build();
     }
@@ -185,7 +201,8 @@ enum ArenaEngine implements ArenaEntrant {
 
     private static long indexAndFilterBytesOf(long tableBytes, int entryBytes) {
         LsmOptions o = LsmOptions.defaults();
-        return tableBytes / Math.max(1, entryBytes) * o.bloomBitsPerKey() / 8 + tableBytes / o.blockBytes() * INDEX_ENTRY_BYTES;
+        return tableBytes / Math.max(1, entryBytes) * o.bloomBitsPerKey() / 8
+                + tableBytes / o.blockBytes() * INDEX_ENTRY_BYTES;
     }
 
     /** An index block's entry: the separator key, the block's offset and size, the entry's framing. */
@@ -217,7 +234,8 @@ enum ArenaEngine implements ArenaEntrant {
      * smallest memtables and the rest as its block cache, and there is no record cache (the pool
      * is the cache then; a record cache in front of it hit 7% of the gets and cost more than it saved).
      */
-    static HybridOptions hybridOptions(long budget, SyncMode sync, int entryBytes, long dataBytes, List<dev.storagelab.kv.Bytes> ranges) {
+    static HybridOptions hybridOptions(
+            long budget, SyncMode sync, int entryBytes, long dataBytes, List<dev.storagelab.kv.Bytes> ranges) {
         int page = BTreeOptions.defaults().pageSize();
         long wholeSet = dataBytes * 3 / 2;
         boolean fits = wholeSet <= budget * IN_MEMORY_POOL_SHARE / 100;
@@ -230,7 +248,10 @@ enum ArenaEngine implements ArenaEntrant {
         // with every key in the pool, a record cache in front of it only adds its bookkeeping
         long cacheBytes = fits ? 0 : budget * RECORD_CACHE_SHARE / 100;
         int cacheEntries = (int) Math.min(1 << 20, cacheBytes / (entryBytes + CACHE_ENTRY_OVERHEAD));
-        long blockCache = budget - (long) frames * page - (long) cacheEntries * (entryBytes + CACHE_ENTRY_OVERHEAD) - tracker
+        long blockCache = budget
+                - (long) frames * page
+                - (long) cacheEntries * (entryBytes + CACHE_ENTRY_OVERHEAD)
+                - tracker
                 - lsmFixed;
         HybridOptions.Builder b = HybridOptions.defaults().toBuilder()
                 .syncMode(sync)
@@ -245,8 +266,8 @@ enum ArenaEngine implements ArenaEntrant {
                 .migrationBudget(MIGRATIONS_PER_SECOND, 2 * MIGRATIONS_PER_SECOND);
         if (ADAPTIVE) {
             // one compaction style per key range: the e-commerce store's orders, prices and stock
-            b.adaptiveCompaction(() -> new AdaptiveCompaction(ranges,
-                    new TimeWindowCompaction(KeyTime.decimalAt(ORDER_TIME_OFFSET, 10), TIME_WINDOW_ORDERS)));
+            b.adaptiveCompaction(() -> new AdaptiveCompaction(
+                    ranges, new TimeWindowCompaction(KeyTime.decimalAt(ORDER_TIME_OFFSET, 10), TIME_WINDOW_ORDERS)));
         }
         return b.build();
     }
@@ -262,6 +283,7 @@ enum ArenaEngine implements ArenaEntrant {
     static final int IN_MEMORY_POOL_SHARE = 80;
     /** Percent of the hybrid's budget for its record cache. */
     static final int RECORD_CACHE_SHARE = 12;
+
     static final int CONSIDER_EVERY = 8;
     /**
      * The hybrid's migration budget: five times the default's 200 a second, so that a hot set of
@@ -296,12 +318,19 @@ enum ArenaEngine implements ArenaEntrant {
     /** A record cache entry's bytes beyond its key and value: the map entry, the policy's node, the objects' headers. */
     static final int CACHE_ENTRY_OVERHEAD = 96;
 
-    private static ArenaOpened openHybrid(DeviceStorage storage, HybridOptions options, int entryBytes) throws IOException {
+    private static ArenaOpened openHybrid(DeviceStorage storage, HybridOptions options, int entryBytes)
+            throws IOException {
         HybridStore hybrid = HybridStore.open(storage, options);
         long pool = (long) options.btree().poolFrames() * options.btree().pageSize();
-        return new ArenaOpened(hybrid, String.format(Locale.ROOT, "B+tree pool %s, 3 memtables of %s, block cache %s,"
-                        + " record cache %,d entries, tracker", Arena.size(pool), Arena.size(options.lsm().memtableBytes()),
-                Arena.size(options.lsm().blockCacheBytes()), options.cacheEntries())) {
+        return new ArenaOpened(
+                hybrid,
+                String.format(
+                        Locale.ROOT,
+                        "B+tree pool %s, 3 memtables of %s, block cache %s," + " record cache %,d entries, tracker",
+                        Arena.size(pool),
+                        Arena.size(options.lsm().memtableBytes()),
+                        Arena.size(options.lsm().blockCacheBytes()),
+                        options.cacheEntries())) {
             @Override
             public Map<String, Long> memory() {
                 Map<String, Long> m = new LinkedHashMap<>();
@@ -328,15 +357,28 @@ enum ArenaEngine implements ArenaEntrant {
                     hot.removeFirst();
                 }
                 boolean placed = hot.size() == SETTLE_INTERVALS
-                        && Math.abs(now - hot.peekFirst()) <= Math.max(SETTLED_QUEUE, (long) (SETTLED_HOT_CHANGE * now));
-                return placed && hybrid.queuedMigrations() <= SETTLED_QUEUE && hybrid.lsm().pendingCompactionBytes() < hybrid.lsm().options().level1Bytes();
+                        && Math.abs(now - hot.peekFirst())
+                                <= Math.max(SETTLED_QUEUE, (long) (SETTLED_HOT_CHANGE * now));
+                return placed
+                        && hybrid.queuedMigrations() <= SETTLED_QUEUE
+                        && hybrid.lsm().pendingCompactionBytes()
+                                < hybrid.lsm().options().level1Bytes();
             }
 
             @Override
             public Map<String, Long> counts() {
                 var s = hybrid.stats();
-                return Map.of("migrations", s.migrations(), "migrationsDeferred", s.migrationsDeferred(), "hotKeys", s.hotKeys(),
-                        "cacheHits", s.cacheHits(), "cacheMisses", s.cacheMisses());
+                return Map.of(
+                        "migrations",
+                        s.migrations(),
+                        "migrationsDeferred",
+                        s.migrationsDeferred(),
+                        "hotKeys",
+                        s.hotKeys(),
+                        "cacheHits",
+                        s.cacheHits(),
+                        "cacheMisses",
+                        s.cacheMisses());
             }
 
             @Override

@@ -33,15 +33,20 @@ interface ArenaEntrant {
      * Opens it on {@code storage} (a peer: on its directory) with {@code budget} bytes of memory and
      * the log's {@code sync} mode; {@code entryBytes} is the workload's mean key and value size.
      */
-    ArenaOpened open(DeviceStorage storage, long budget, SyncMode sync, int entryBytes, long dataBytes, List<Bytes> ranges)
+    ArenaOpened open(
+            DeviceStorage storage, long budget, SyncMode sync, int entryBytes, long dataBytes, List<Bytes> ranges)
             throws IOException;
 
     /** Checks that {@code budget} is at least {@link #minBudget()}; the message names the fix. */
     default void checkBudget(long budget) {
         if (budget < minBudget()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "--memory %s is too small for %s to open: it needs at least %s (give --memory %dk or more)",
-                    Arena.size(budget), id(), Arena.size(minBudget()), (minBudget() + 1023) / 1024));
+                    Arena.size(budget),
+                    id(),
+                    Arena.size(minBudget()),
+                    (minBudget() + 1023) / 1024));
         }
     }
 
@@ -58,9 +63,10 @@ interface ArenaEntrant {
     Map<String, String> NOT_COMPARABLE = notComparable();
 
     private static Map<String, String> notComparable() {
-        String leveldb = "the iq80 port has no block cache (it never reads Options.cacheSize) and reads its tables through"
-                + " mmap, so the page cache is its only cache: it can neither take a share of --memory nor read past the page"
-                + " cache (it has no direct I/O)";
+        String leveldb =
+                "the iq80 port has no block cache (it never reads Options.cacheSize) and reads its tables through"
+                        + " mmap, so the page cache is its only cache: it can neither take a share of --memory nor read past the page"
+                        + " cache (it has no direct I/O)";
         String h2 = "H2's MVStore has no write-ahead log (a write is durable only when a commit writes a new chunk of"
                 + " copy-on-write pages, so the log's sync modes have nothing to force) and no direct I/O (its file is read"
                 + " through the page cache)";
@@ -68,8 +74,10 @@ interface ArenaEntrant {
         m.put("leveldb", leveldb);
         m.put("h2", h2);
         m.put("h2-pool", h2);
-        m.put("rocksdb-lsmopts", "it is RocksDB with lab-05's fixed sizes, and the arena sizes RocksDB's memtables and block"
-                + " cache from --memory itself: use --engines rocksdb");
+        m.put(
+                "rocksdb-lsmopts",
+                "it is RocksDB with lab-05's fixed sizes, and the arena sizes RocksDB's memtables and block"
+                        + " cache from --memory itself: use --engines rocksdb");
         return Map.copyOf(m);
     }
 
@@ -97,8 +105,9 @@ interface ArenaEntrant {
             }
         }
         if (HELD_PEERS.contains(id)) {
-            throw new IllegalArgumentException(id + " is a production peer, and this build of the workbench does not have it:"
-                    + " build it with the Maven profile peers (" + PEERS_BUILD + "), then run the arena again");
+            throw new IllegalArgumentException(
+                    id + " is a production peer, and this build of the workbench does not have it:"
+                            + " build it with the Maven profile peers (" + PEERS_BUILD + "), then run the arena again");
         }
         List<String> names = new ArrayList<>();
         for (ArenaEngine e : ArenaEngine.values()) {
@@ -147,10 +156,12 @@ interface ArenaEntrant {
         }
 
         @Override
-        public ArenaOpened open(DeviceStorage storage, long budget, SyncMode sync, int entryBytes, long dataBytes,
-                                List<Bytes> ranges) throws IOException {
+        public ArenaOpened open(
+                DeviceStorage storage, long budget, SyncMode sync, int entryBytes, long dataBytes, List<Bytes> ranges)
+                throws IOException {
             checkBudget(budget);
-            return peer.open(new ArenaPeer.Terms(storage.directory(), budget, sync, storage.direct(), entryBytes, dataBytes));
+            return peer.open(
+                    new ArenaPeer.Terms(storage.directory(), budget, sync, storage.direct(), entryBytes, dataBytes));
         }
     }
 }

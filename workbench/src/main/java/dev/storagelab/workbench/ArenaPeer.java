@@ -38,6 +38,5 @@ public interface ArenaPeer {
      * @param entryBytes the workload's mean key and value size
      * @param dataBytes  the data the arena will load
      */
-    record Terms(Path dir, long budget, SyncMode sync, boolean direct, int entryBytes, long dataBytes) {
-    }
+    record Terms(Path dir, long budget, SyncMode sync, boolean direct, int entryBytes, long dataBytes) {}
 }

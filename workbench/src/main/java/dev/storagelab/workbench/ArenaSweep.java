@@ -33,19 +33,32 @@ final class ArenaSweep {
 
     /** The default grid. */
     static final List<Double> THETAS = List.of(0.0, 0.8, 0.99);
+
     static final List<Double> READS = List.of(0.5, 0.95);
     static final List<Double> HOTS = List.of(0.05, 1.0);
 
-    private ArenaSweep() {
-    }
+    private ArenaSweep() {}
 
     /** One cell of the map. */
-    record Cell(String workload, double readShare, double theta, double hotShare, String winner, double hybridOverBestPure,
-                List<Arena.Result> results) {
-    }
+    record Cell(
+            String workload,
+            double readShare,
+            double theta,
+            double hotShare,
+            String winner,
+            double hybridOverBestPure,
+            List<Arena.Result> results) {}
 
-    static List<Cell> run(List<? extends ArenaEntrant> engines, Arena.Spec spec, Path dir, Path out, List<Double> thetas, List<Double> reads,
-                          List<Double> hots, Consumer<String> progress) throws IOException {
+    static List<Cell> run(
+            List<? extends ArenaEntrant> engines,
+            Arena.Spec spec,
+            Path dir,
+            Path out,
+            List<Double> thetas,
+            List<Double> reads,
+            List<Double> hots,
+            Consumer<String> progress)
+            throws IOException {
         List<ArenaWorkload> workloads = new ArrayList<>();
         for (double hot : hots) {
             for (double read : reads) {
@@ -60,7 +73,7 @@ final class ArenaSweep {
         int i = 0;
         for (ArenaWorkload w : workloads) {
             progress.accept(String.format(Locale.ROOT, "cell %d of %d: %s", ++i, workloads.size(), w.name()));
-            List<Arena.Result> results = Arena.run(engines, w, spec, dir, line -> { });
+            List<Arena.Result> results = Arena.run(engines, w, spec, dir, line -> {});
             cells.add(cell(w, results));
             write(out, spec, cells, thetas); // after every cell: a long sweep that stops keeps what it measured
         }
@@ -69,11 +82,19 @@ final class ArenaSweep {
 
     /** The cell of {@code results}: the winner, and the hybrid's throughput over the better pure engine's (NaN without both). */
     static Cell cell(ArenaWorkload w, List<Arena.Result> results) {
-        Arena.Result best = results.stream().max(java.util.Comparator.comparingDouble(Arena.Result::opsPerSecond)).orElseThrow();
-        double pure = results.stream().filter(r -> PURE.contains(r.engine()))
-                .mapToDouble(Arena.Result::opsPerSecond).max().orElse(Double.NaN);
-        double hybrid = results.stream().filter(r -> r.engine().equals(ArenaEngine.HYBRID.id()))
-                .mapToDouble(Arena.Result::opsPerSecond).findFirst().orElse(Double.NaN);
+        Arena.Result best = results.stream()
+                .max(java.util.Comparator.comparingDouble(Arena.Result::opsPerSecond))
+                .orElseThrow();
+        double pure = results.stream()
+                .filter(r -> PURE.contains(r.engine()))
+                .mapToDouble(Arena.Result::opsPerSecond)
+                .max()
+                .orElse(Double.NaN);
+        double hybrid = results.stream()
+                .filter(r -> r.engine().equals(ArenaEngine.HYBRID.id()))
+                .mapToDouble(Arena.Result::opsPerSecond)
+                .findFirst()
+                .orElse(Double.NaN);
         return new Cell(w.name(), w.readShare(), w.theta(), w.hotShare(), best.engine(), hybrid / pure, results);
     }
 
@@ -84,9 +105,16 @@ final class ArenaSweep {
         doc.put("syncMode", spec.sync().name().toLowerCase(Locale.ROOT));
         doc.put("pageCacheBypassed", spec.direct());
         doc.put("cells", cells);
-        Files.writeString(out.resolve(JSON), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-                .toJson(doc) + "\n", StandardCharsets.UTF_8);
-        BitmapEncoder.saveBitmap(heatMap(cells, thetas, spec), out.resolve(PNG).toString(), BitmapEncoder.BitmapFormat.PNG);
+        Files.writeString(
+                out.resolve(JSON),
+                new GsonBuilder()
+                                .setPrettyPrinting()
+                                .serializeSpecialFloatingPointValues()
+                                .create()
+                                .toJson(doc) + "\n",
+                StandardCharsets.UTF_8);
+        BitmapEncoder.saveBitmap(
+                heatMap(cells, thetas, spec), out.resolve(PNG).toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
     /**
@@ -95,11 +123,13 @@ final class ArenaSweep {
      * over the better pure engine's, with the winner's initial.
      */
     static HeatMapChart heatMap(List<Cell> cells, List<Double> thetas, Arena.Spec spec) {
-        List<String> xs = thetas.stream().map(t -> t == 0 ? "uniform" : "theta " + t).toList();
+        List<String> xs =
+                thetas.stream().map(t -> t == 0 ? "uniform" : "theta " + t).toList();
         List<String> ys = new ArrayList<>();
         List<Number[]> values = new ArrayList<>();
         for (Cell c : cells) {
-            String row = c.workload().equals("ecommerce") ? "ecommerce"
+            String row = c.workload().equals("ecommerce")
+                    ? "ecommerce"
                     : String.format(Locale.ROOT, "read %.0f%%, hot %.0f%%", 100 * c.readShare(), 100 * c.hotShare());
             if (!ys.contains(row)) {
                 ys.add(row);
@@ -109,9 +139,15 @@ final class ArenaSweep {
                 values.add(new Number[] {x, ys.indexOf(row), Math.round(c.hybridOverBestPure() * 100) / 100.0});
             }
         }
-        HeatMapChart chart = new HeatMapChartBuilder().width(1100).height(140 + 50 * ys.size())
-                .title(String.format(Locale.ROOT, "hybrid ops/s / better of btree, lsm: %s memory, data %.0fx, sync %s, %s",
-                        Arena.size(spec.memoryBytes()), spec.dataMultiple(), spec.sync().name().toLowerCase(Locale.ROOT),
+        HeatMapChart chart = new HeatMapChartBuilder()
+                .width(1100)
+                .height(140 + 50 * ys.size())
+                .title(String.format(
+                        Locale.ROOT,
+                        "hybrid ops/s / better of btree, lsm: %s memory, data %.0fx, sync %s, %s",
+                        Arena.size(spec.memoryBytes()),
+                        spec.dataMultiple(),
+                        spec.sync().name().toLowerCase(Locale.ROOT),
                         spec.direct() ? "direct reads" : "buffered reads"))
                 .build();
         chart.getStyler().setShowValue(true);

@@ -60,8 +60,9 @@ record ArenaWorkload(String name, double readShare, double theta, double hotShar
                             default -> throw new NumberFormatException();
                         }
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("'" + part + "' in --workload " + spec
-                                + " is not read=SHARE, theta=ZIPF or hot=SHARE (for example mix:read=0.95,theta=0.99,hot=0.1)");
+                        throw new IllegalArgumentException(
+                                "'" + part + "' in --workload " + spec
+                                        + " is not read=SHARE, theta=ZIPF or hot=SHARE (for example mix:read=0.95,theta=0.99,hot=0.1)");
                     }
                 }
                 yield new ArenaWorkload(mixName(read, theta, hot), read, theta, hot);
@@ -98,10 +99,12 @@ record ArenaWorkload(String name, double readShare, double theta, double hotShar
             return Workload.ECOMMERCE.generator(keys, rng);
         }
         long hot = Math.max(1, Math.round(keys * hotShare));
-        org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler zipf = theta > 0 ? RejectionInversionZipfSampler.of(rng, Math.toIntExact(hot), theta) : null;
+        org.apache.commons.rng.sampling.distribution.SharedStateDiscreteSampler zipf =
+                theta > 0 ? RejectionInversionZipfSampler.of(rng, Math.toIntExact(hot), theta) : null;
         return n -> {
             long rank = zipf != null ? zipf.sample() : rng.nextLong(hot);
-            Bytes key = Workload.key(hot == keys && zipf == null ? rank : Long.remainderUnsigned(KeyChooser.fnv1a64(rank), keys));
+            Bytes key = Workload.key(
+                    hot == keys && zipf == null ? rank : Long.remainderUnsigned(KeyChooser.fnv1a64(rank), keys));
             return new Workload.Op(rng.nextDouble() < readShare ? Workload.Kind.GET : Workload.Kind.PUT, key, 0);
         };
     }

@@ -90,9 +90,19 @@ final class BankWorkload {
      *                           total, a missing account or a negative balance
      * @param firstViolations    what the first {@value #VIOLATIONS_KEPT} of them found
      */
-    public record Report(long accounts, long initialBalance, Threads threads, long transfers, double transfersPerSecond,
-                         long conflicts, long aborts, long snapshotChecks, long expectedTotal, long finalTotal,
-                         long violations, List<String> firstViolations) {
+    public record Report(
+            long accounts,
+            long initialBalance,
+            Threads threads,
+            long transfers,
+            double transfersPerSecond,
+            long conflicts,
+            long aborts,
+            long snapshotChecks,
+            long expectedTotal,
+            long finalTotal,
+            long violations,
+            List<String> firstViolations) {
 
         /** Whether every check held: no snapshot ever saw the money change. */
         public boolean invariantHeld() {
@@ -100,8 +110,7 @@ final class BankWorkload {
         }
     }
 
-    private BankWorkload() {
-    }
+    private BankWorkload() {}
 
     /** Account {@code i}'s key: {@code account/0000000042}, so keys sort by number. */
     static Bytes account(long i) {
@@ -117,12 +126,18 @@ final class BankWorkload {
      * @throws IOException              if the store failed; a violated invariant is not an
      *                                  exception but the report's {@link Report#violations()}
      */
-    static WorkloadRunner.Result run(Engine.Handle engine, WorkloadRunner.Spec spec, Threads threads, LongConsumer progress)
-            throws IOException {
+    static WorkloadRunner.Result run(
+            Engine.Handle engine, WorkloadRunner.Spec spec, Threads threads, LongConsumer progress) throws IOException {
         if (!(engine.store() instanceof TransactionalStore bank)) {
-            throw new IllegalArgumentException("the bank workload runs transactions, and " + engine.engine().id()
-                    + " has none: run it on " + String.join(", ",
-                    Engines.all().stream().filter(EngineFactory::transactional).map(EngineFactory::id).toList()));
+            throw new IllegalArgumentException("the bank workload runs transactions, and "
+                    + engine.engine().id()
+                    + " has none: run it on "
+                    + String.join(
+                            ", ",
+                            Engines.all().stream()
+                                    .filter(EngineFactory::transactional)
+                                    .map(EngineFactory::id)
+                                    .toList()));
         }
         checkArgument(spec.keys() >= 2, "the bank needs at least 2 accounts (--keys): %s", spec.keys());
         OrderedStore store = engine.store();
@@ -191,15 +206,35 @@ final class BankWorkload {
         Map<String, WorkloadRunner.Latency> latency = new LinkedHashMap<>();
         latency.put("transfer", WorkloadRunner.Latency.of(run.merged(run.transferLatency)));
         latency.put("snapshot_check", WorkloadRunner.Latency.of(run.merged(run.checkLatency)));
-        WorkloadRunner.Operations operations = new WorkloadRunner.Operations(run.gets.sum(), run.writes.sum(),
-                run.scans.sum());
+        WorkloadRunner.Operations operations =
+                new WorkloadRunner.Operations(run.gets.sum(), run.writes.sum(), run.scans.sum());
         long transfers = run.transfers.sum();
-        Report report = new Report(accounts, INITIAL_BALANCE, threads, transfers, transfers / seconds, run.conflicts.sum(),
-                run.aborts.sum(), run.checks.sum(), expected, finalTotal, run.violations.get(),
+        Report report = new Report(
+                accounts,
+                INITIAL_BALANCE,
+                threads,
+                transfers,
+                transfers / seconds,
+                run.conflicts.sum(),
+                run.aborts.sum(),
+                run.checks.sum(),
+                expected,
+                finalTotal,
+                run.violations.get(),
                 List.copyOf(run.firstViolations));
-        return new WorkloadRunner.Result(engine.engine().id(), Workload.BANK.id(), spec, loadSeconds, seconds,
-                transfers / seconds, syncSeconds, latency, operations,
-                Counters.withRatios(Counters.delta(before, after), operations.gets()), gauges, report);
+        return new WorkloadRunner.Result(
+                engine.engine().id(),
+                Workload.BANK.id(),
+                spec,
+                loadSeconds,
+                seconds,
+                transfers / seconds,
+                syncSeconds,
+                latency,
+                operations,
+                Counters.withRatios(Counters.delta(before, after), operations.gets()),
+                gauges,
+                report);
     }
 
     /** A balance as the store holds it: its decimal digits. */
@@ -240,13 +275,15 @@ final class BankWorkload {
         }
 
         Thread start(String name, Body body) {
-            Thread t = new Thread(() -> {
-                try {
-                    body.run();
-                } catch (IOException | RuntimeException | Error e) {
-                    fail(e);
-                }
-            }, name);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            body.run();
+                        } catch (IOException | RuntimeException | Error e) {
+                            fail(e);
+                        }
+                    },
+                    name);
             t.setDaemon(true);
             t.start();
             return t;
@@ -311,7 +348,11 @@ final class BankWorkload {
         }
 
         /** How a transfer attempt ended. */
-        private enum Attempt { DONE, CONFLICT, ABANDONED }
+        private enum Attempt {
+            DONE,
+            CONFLICT,
+            ABANDONED
+        }
 
         /** One attempt: done once it committed, or found a violation and gave up (the check counts it). */
         private Attempt transfer(UniformRandomProvider rng, Bytes from, Bytes to) throws IOException {

@@ -157,8 +157,7 @@ public final class Counters {
     /** {@link #CACHE_HIT_RATE} since the engine was opened, as the engine counts it (the preload included). */
     public static final String CACHE_HIT_RATE_SINCE_OPEN = "cache_hit_rate_since_open";
 
-    private Counters() {
-    }
+    private Counters() {}
 
     /** The {@link #BYTES_ON_DISK} gauge: the size of the files in {@code dir} now (a file deleted meanwhile counts 0). */
     public static long bytesOnDisk(Path dir) throws IOException {

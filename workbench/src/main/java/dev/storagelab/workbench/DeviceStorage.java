@@ -1,8 +1,8 @@
 package dev.storagelab.workbench;
 
+import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.io.ForwardingStorage;
-import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.ReadableFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -60,7 +60,9 @@ final class DeviceStorage extends ForwardingStorage {
      * @throws IllegalArgumentException naming the fix, if the file system refuses direct I/O
      */
     static int probeDirect(Path dir) throws IOException {
-        return probeDirect(dir, path -> FileChannel.open(path, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT));
+        return probeDirect(
+                dir,
+                path -> FileChannel.open(path, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT));
     }
 
     /** How the probe opens a file for direct reads (a test stands in a file system that refuses). */
@@ -126,7 +128,8 @@ final class DeviceStorage extends ForwardingStorage {
         @Override
         public ReadableFile openRead(String name) throws IOException {
             Path path = dir.resolve(dev.storagelab.io.Storage.checkName(name));
-            return new DirectFile(name, FileChannel.open(path, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT));
+            return new DirectFile(
+                    name, FileChannel.open(path, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT));
         }
 
         /** The calling thread's aligned buffer, at least {@code bytes} long, cleared. */

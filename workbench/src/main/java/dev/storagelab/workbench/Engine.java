@@ -26,21 +26,47 @@ import java.util.Map;
  * {@link EngineFactory} instead ({@link Engines#all()}).
  */
 public enum Engine implements EngineFactory {
-
-    SORTEDLOG("sortedlog", "lab-01: the sorted-log store (write-ahead log, memtable, segments, compaction), on disk", true),
-    BTREE("btree", "lab-04: the disk B+tree (4 KiB pages, buffer pool of 1024 frames, LRU-2), checkpointed on sync", true),
-    BTREE_16M("btree-16m", "lab-04: the disk B+tree with a buffer pool of 4096 frames (16 MiB, H2's default cache);"
-            + " otherwise as btree", true),
-    LSM("lsm", "lab-05: the LSM tree (4 MiB memtables, leveled compaction, 10-bit Bloom filters, 8 MiB block cache), log forced on sync", true),
-    LSM_TIERED("lsm-tiered", "lab-05: the LSM tree with size-tiered compaction instead of leveled (otherwise as lsm)", true),
-    KV("kv", "lab-06: the crash-safe store over the lab-04 B+tree: write-ahead log (group commit), MVCC snapshot-isolation"
-            + " transactions, a checkpoint every 64 MiB of log", true),
-    KV_LSM("kv-lsm", "lab-06: the crash-safe store over the lab-05 LSM tree (its own log off, old versions dropped by"
-            + " compaction; otherwise as kv)", true),
-    HYBRID("hybrid", "lab-07: the hybrid, each key where the cost model says it costs least: hot keys in the lab-04 B+tree,"
-            + " cold ones in the lab-05 LSM tree, behind one lab-06 log (forced on sync), an ARC cache in front", true),
-    HYBRID_SIMPLE("hybrid-simple", "lab-07: the episode's naive hybrid, the baseline of the failure modes: per-key counters,"
-            + " fixed thresholds, inline moves, an LRU cache; sync forces the LSM tree's log and checkpoints the B+tree", true),
+    SORTEDLOG(
+            "sortedlog",
+            "lab-01: the sorted-log store (write-ahead log, memtable, segments, compaction), on disk",
+            true),
+    BTREE(
+            "btree",
+            "lab-04: the disk B+tree (4 KiB pages, buffer pool of 1024 frames, LRU-2), checkpointed on sync",
+            true),
+    BTREE_16M(
+            "btree-16m",
+            "lab-04: the disk B+tree with a buffer pool of 4096 frames (16 MiB, H2's default cache);"
+                    + " otherwise as btree",
+            true),
+    LSM(
+            "lsm",
+            "lab-05: the LSM tree (4 MiB memtables, leveled compaction, 10-bit Bloom filters, 8 MiB block cache), log forced on sync",
+            true),
+    LSM_TIERED(
+            "lsm-tiered",
+            "lab-05: the LSM tree with size-tiered compaction instead of leveled (otherwise as lsm)",
+            true),
+    KV(
+            "kv",
+            "lab-06: the crash-safe store over the lab-04 B+tree: write-ahead log (group commit), MVCC snapshot-isolation"
+                    + " transactions, a checkpoint every 64 MiB of log",
+            true),
+    KV_LSM(
+            "kv-lsm",
+            "lab-06: the crash-safe store over the lab-05 LSM tree (its own log off, old versions dropped by"
+                    + " compaction; otherwise as kv)",
+            true),
+    HYBRID(
+            "hybrid",
+            "lab-07: the hybrid, each key where the cost model says it costs least: hot keys in the lab-04 B+tree,"
+                    + " cold ones in the lab-05 LSM tree, behind one lab-06 log (forced on sync), an ARC cache in front",
+            true),
+    HYBRID_SIMPLE(
+            "hybrid-simple",
+            "lab-07: the episode's naive hybrid, the baseline of the failure modes: per-key counters,"
+                    + " fixed thresholds, inline moves, an LRU cache; sync forces the LSM tree's log and checkpoints the B+tree",
+            true),
     AVL("avl", "lab-03: the AVL tree, in memory (nothing is durable)", false),
     SKIPLIST("skiplist", "lab-03: the skip list, in memory (nothing is durable)", false),
     BST("bst", "lab-03: the unbalanced binary search tree, in memory: try it on sequential keys", false);
@@ -130,7 +156,8 @@ public enum Engine implements EngineFactory {
             }
             case BTREE, BTREE_16M -> {
                 BTreeOptions options = this == BTREE_16M
-                        ? BTreeOptions.defaults().withPoolFrames(BTREE_16M_FRAMES) : BTreeOptions.defaults();
+                        ? BTreeOptions.defaults().withPoolFrames(BTREE_16M_FRAMES)
+                        : BTreeOptions.defaults();
                 BPlusTree tree = BPlusTree.open(DiskStorage.open(dir), options);
                 yield new Handle(this, tree) {
                     @Override
@@ -167,8 +194,13 @@ public enum Engine implements EngineFactory {
                 };
             }
             case LSM, LSM_TIERED -> {
-                LsmStore store = LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults().withCompaction(
-                        this == LSM ? LsmOptions.CompactionStyle.LEVELED : LsmOptions.CompactionStyle.TIERED));
+                LsmStore store = LsmStore.open(
+                        DiskStorage.open(dir),
+                        LsmOptions.defaults()
+                                .withCompaction(
+                                        this == LSM
+                                                ? LsmOptions.CompactionStyle.LEVELED
+                                                : LsmOptions.CompactionStyle.TIERED));
                 yield new Handle(this, store) {
                     @Override
                     public Map<String, Long> counts() {
@@ -201,7 +233,8 @@ public enum Engine implements EngineFactory {
                         Map<String, Long> sinceOpen = counts();
                         long user = sinceOpen.getOrDefault(Counters.USER_BYTES_WRITTEN, 0L);
                         if (user > 0) {
-                            g.put(Counters.WRITE_AMPLIFICATION_SETTLED,
+                            g.put(
+                                    Counters.WRITE_AMPLIFICATION_SETTLED,
                                     (double) sinceOpen.getOrDefault(Counters.DISK_BYTES_WRITTEN, 0L) / user);
                         }
                         return g;
@@ -233,7 +266,8 @@ public enum Engine implements EngineFactory {
         };
     }
 
-    private Handle mapHandle(java.util.NavigableMap<dev.storagelab.kv.Bytes, dev.storagelab.kv.Bytes> map, boolean locked) {
+    private Handle mapHandle(
+            java.util.NavigableMap<dev.storagelab.kv.Bytes, dev.storagelab.kv.Bytes> map, boolean locked) {
         MapStore store = new MapStore(map, locked);
         return new Handle(this, store) {
             @Override
@@ -253,8 +287,8 @@ public enum Engine implements EngineFactory {
 
             @Override
             public String dump(boolean dot) {
-                return map.size() + " keys in memory" + (map instanceof BstMap<?, ?> bst ? ", height " + bst.height() : "")
-                        + "\n";
+                return map.size() + " keys in memory"
+                        + (map instanceof BstMap<?, ?> bst ? ", height " + bst.height() : "") + "\n";
             }
         };
     }

@@ -9,8 +9,7 @@ import java.util.ServiceLoader;
 /** Every engine this build can open: the workspace's own, then any registered peers. */
 public final class Engines {
 
-    private Engines() {
-    }
+    private Engines() {}
 
     /**
      * The workspace's engines, then the peers found by {@link ServiceLoader}. A peer whose class
@@ -46,6 +45,8 @@ public final class Engines {
             }
         }
         throw new IllegalArgumentException("no engine named '" + id + "'; the engines are " + ids()
-                + (Engine.PEERS.contains(id) ? " (the production peers are built with: mvn -Ppeers -pl workbench -am package)" : ""));
+                + (Engine.PEERS.contains(id)
+                        ? " (the production peers are built with: mvn -Ppeers -pl workbench -am package)"
+                        : ""));
     }
 }

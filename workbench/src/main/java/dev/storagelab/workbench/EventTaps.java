@@ -28,13 +28,14 @@ public final class EventTaps {
     /** The most hot keys a routes picture lists. */
     static final int MAX_LISTED_ROUTES = 2048;
 
-    private EventTaps() {
-    }
+    private EventTaps() {}
 
     /** Whether {@code handle}'s engine reports events. */
     public static boolean reportsEvents(Engine.Handle handle) {
-        return handle.store() instanceof BPlusTree || handle.store() instanceof LsmStore
-                || handle instanceof KvHandle || handle instanceof HybridHandle;
+        return handle.store() instanceof BPlusTree
+                || handle.store() instanceof LsmStore
+                || handle instanceof KvHandle
+                || handle instanceof HybridHandle;
     }
 
     /** Sets {@code listener} on {@code handle}'s engine; throws if that engine reports no events. */
@@ -51,16 +52,17 @@ public final class EventTaps {
         } else if (handle instanceof HybridHandle h) {
             h.hybrid().setEventListener(listener);
         } else {
-            throw new IllegalArgumentException(handle.engine().id() + " reports no events; record btree, btree-16m, lsm,"
-                    + " lsm-tiered, kv, kv-lsm or hybrid");
+            throw new IllegalArgumentException(handle.engine().id()
+                    + " reports no events; record btree, btree-16m, lsm," + " lsm-tiered, kv, kv-lsm or hybrid");
         }
     }
 
     /** Throws unless engines report events in this JVM ({@link EventListener#EMIT}). */
     private static void requireEvents() {
         if (!EventListener.EMIT) {
-            throw new IllegalArgumentException("events are switched off in this JVM (-Dstoragelab.events=off, the baseline"
-                    + " of notes/figures/events_overhead.sh): run without it to record or watch a run");
+            throw new IllegalArgumentException(
+                    "events are switched off in this JVM (-Dstoragelab.events=off, the baseline"
+                            + " of notes/figures/events_overhead.sh): run without it to record or watch a run");
         }
     }
 
@@ -79,10 +81,24 @@ public final class EventTaps {
                 out.add(LsmEvents.levels(lsm));
             }
             KvStore.Stats s = kv.kvStore().stats();
-            out.add(EngineEvent.of(EventType.SNAPSHOT, "view", "mvcc", "visibleTs", s.visibleTs(),
-                    "activeTransactions", s.activeTransactions(), "gcWatermark", s.gcWatermark(),
-                    "walRecords", s.wal().records(), "walBytes", s.wal().bytes(), "walForces", s.wal().forces(),
-                    "commitGroups", s.wal().commitGroups()));
+            out.add(EngineEvent.of(
+                    EventType.SNAPSHOT,
+                    "view",
+                    "mvcc",
+                    "visibleTs",
+                    s.visibleTs(),
+                    "activeTransactions",
+                    s.activeTransactions(),
+                    "gcWatermark",
+                    s.gcWatermark(),
+                    "walRecords",
+                    s.wal().records(),
+                    "walBytes",
+                    s.wal().bytes(),
+                    "walForces",
+                    s.wal().forces(),
+                    "commitGroups",
+                    s.wal().commitGroups()));
         } else if (handle instanceof HybridHandle h) {
             HybridStore hybrid = h.hybrid();
             tree(hybrid.tree(), out);
@@ -109,11 +125,34 @@ public final class EventTaps {
             hot.add(EngineEvent.keyText(k));
         }
         HybridStats s = hybrid.stats();
-        return EngineEvent.of(EventType.SNAPSHOT, "view", "hybrid", "hotKeys", hot, "hotCount", s.hotKeys(),
-                "queued", hybrid.queuedMigrations(), "migrations", s.migrations(), "deferred", s.migrationsDeferred(),
-                "cacheEntries", s.cacheEntries(), "cacheHits", s.cacheHits(), "cacheMisses", s.cacheMisses(),
-                "hotBytes", s.hotBytes(), "coldBytes", s.coldBytes(), "archiveBytes", s.archiveBytes(),
-                "tiers", hybrid.tiers().report().toString());
+        return EngineEvent.of(
+                EventType.SNAPSHOT,
+                "view",
+                "hybrid",
+                "hotKeys",
+                hot,
+                "hotCount",
+                s.hotKeys(),
+                "queued",
+                hybrid.queuedMigrations(),
+                "migrations",
+                s.migrations(),
+                "deferred",
+                s.migrationsDeferred(),
+                "cacheEntries",
+                s.cacheEntries(),
+                "cacheHits",
+                s.cacheHits(),
+                "cacheMisses",
+                s.cacheMisses(),
+                "hotBytes",
+                s.hotBytes(),
+                "coldBytes",
+                s.coldBytes(),
+                "archiveBytes",
+                s.archiveBytes(),
+                "tiers",
+                hybrid.tiers().report().toString());
     }
 
     /**
@@ -121,10 +160,15 @@ public final class EventTaps {
      * engine reports to {@code events} ({@link dev.storagelab.workbench.viz.RunFormat}): the engine's
      * pictures at the start, after every 1% of the operations and at the end, and the phases.
      */
-    public static WorkloadRunner.Result runRecorded(Engine.Handle handle, Workload workload, WorkloadRunner.Spec spec,
-                                                    BankWorkload.Threads threads, java.util.function.LongConsumer progress,
-                                                    java.nio.file.Path events,
-                                                    dev.storagelab.workbench.viz.EventRecorder.Sink sink) throws IOException {
+    public static WorkloadRunner.Result runRecorded(
+            Engine.Handle handle,
+            Workload workload,
+            WorkloadRunner.Spec spec,
+            BankWorkload.Threads threads,
+            java.util.function.LongConsumer progress,
+            java.nio.file.Path events,
+            dev.storagelab.workbench.viz.EventRecorder.Sink sink)
+            throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("engine", handle.engine().id());
         header.put("workload", workload.id());
@@ -134,7 +178,8 @@ public final class EventTaps {
         header.put("seed", spec.seed());
         requireEvents(); // the engine must report events: fail before the file is made
         attach(handle, EventListener.NONE);
-        try (dev.storagelab.workbench.viz.EventRecorder recorder = new dev.storagelab.workbench.viz.EventRecorder(events, header, sink)) {
+        try (dev.storagelab.workbench.viz.EventRecorder recorder =
+                new dev.storagelab.workbench.viz.EventRecorder(events, header, sink)) {
             attach(handle, recorder);
             try {
                 recorder.phase("run");
@@ -159,10 +204,14 @@ public final class EventTaps {
     }
 
     /** {@link #runRecorded(Engine.Handle, Workload, WorkloadRunner.Spec, BankWorkload.Threads, java.util.function.LongConsumer, java.nio.file.Path, dev.storagelab.workbench.viz.EventRecorder.Sink)} with the bank's default threads. */
-    public static WorkloadRunner.Result runRecorded(Engine.Handle handle, Workload workload, WorkloadRunner.Spec spec,
-                                                    java.nio.file.Path events,
-                                                    dev.storagelab.workbench.viz.EventRecorder.Sink sink) throws IOException {
-        return runRecorded(handle, workload, spec, BankWorkload.Threads.DEFAULT, n -> { }, events, sink);
+    public static WorkloadRunner.Result runRecorded(
+            Engine.Handle handle,
+            Workload workload,
+            WorkloadRunner.Spec spec,
+            java.nio.file.Path events,
+            dev.storagelab.workbench.viz.EventRecorder.Sink sink)
+            throws IOException {
+        return runRecorded(handle, workload, spec, BankWorkload.Threads.DEFAULT, n -> {}, events, sink);
     }
 
     /** The engine's counters now, with the amplification they imply. */
@@ -171,7 +220,9 @@ public final class EventTaps {
         Map<String, Object> fields = new LinkedHashMap<>(c);
         long user = c.getOrDefault(Counters.USER_BYTES_WRITTEN, 0L);
         if (user > 0) {
-            fields.put(Counters.WRITE_AMPLIFICATION, Math.round(1000.0 * c.getOrDefault(Counters.DISK_BYTES_WRITTEN, 0L) / user) / 1000.0);
+            fields.put(
+                    Counters.WRITE_AMPLIFICATION,
+                    Math.round(1000.0 * c.getOrDefault(Counters.DISK_BYTES_WRITTEN, 0L) / user) / 1000.0);
         }
         List<Object> kv = new ArrayList<>(List.of("view", "counters"));
         fields.forEach((k, v) -> {

@@ -58,7 +58,9 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
         HybridStats s = stats();
         Map<String, Long> c = new LinkedHashMap<>();
         c.put(Counters.USER_BYTES_WRITTEN, s.userBytesWritten());
-        c.put(Counters.DISK_BYTES_WRITTEN, s.deviceBytesWritten()); // the log, both engines, the moves, the routing table
+        c.put(
+                Counters.DISK_BYTES_WRITTEN,
+                s.deviceBytesWritten()); // the log, both engines, the moves, the routing table
         c.put(Counters.MIGRATIONS, s.migrations());
         c.put(Counters.MIGRATIONS_DEFERRED, s.migrationsDeferred());
         c.put(Counters.CACHE_HITS, s.cacheHits());
@@ -118,7 +120,8 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
         if (dot) {
             return TreeDump.dot(tree);
         }
-        return hybrid + "\nhot tier, the B+tree:\n" + TreeDump.text(tree) + "cold tier, the LSM tree:\n" + hybrid.lsm().describeLevels();
+        return hybrid + "\nhot tier, the B+tree:\n" + TreeDump.text(tree) + "cold tier, the LSM tree:\n"
+                + hybrid.lsm().describeLevels();
     }
 
     /** A checkpoint: the cache flushed, both engines and the routing table durable, the log truncated. */
@@ -144,7 +147,9 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
     public String tiers() {
         HybridStats s = stats();
         TokenBucket bucket = hybrid.migrationBudget();
-        return String.format(Locale.ROOT, """
+        return String.format(
+                Locale.ROOT,
+                """
                         cache    %,d entries, hit rate %s (%,d hits, %,d misses)
                         hot      %,d keys routed to the B+tree, %,d bytes
                         cold     %,d bytes in the LSM tree on fast storage
@@ -153,12 +158,25 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
                         moves    %,d done, %,d deferred, %,d queued; budget %s of %d tokens, %s/s
                         tracker  %,d bytes
                         write amplification %s since opened (%,d bytes written for %,d user bytes)""",
-                s.cacheEntries(), WorkbenchMain.format(s.cacheHits() + s.cacheMisses() == 0 ? Double.NaN : s.cacheHitRate()),
-                s.cacheHits(), s.cacheMisses(), s.hotKeys(), s.hotBytes(), s.coldBytes(), s.archiveBytes(), s.duplicateKeys(),
-                s.migrations(), s.migrationsDeferred(), hybrid.queuedMigrations(), tokens(bucket), bucket.burst(),
+                s.cacheEntries(),
+                WorkbenchMain.format(s.cacheHits() + s.cacheMisses() == 0 ? Double.NaN : s.cacheHitRate()),
+                s.cacheHits(),
+                s.cacheMisses(),
+                s.hotKeys(),
+                s.hotBytes(),
+                s.coldBytes(),
+                s.archiveBytes(),
+                s.duplicateKeys(),
+                s.migrations(),
+                s.migrationsDeferred(),
+                hybrid.queuedMigrations(),
+                tokens(bucket),
+                bucket.burst(),
                 WorkbenchMain.format(bucket.perSecond()),
-                s.trackerBytes(), WorkbenchMain.format(s.userBytesWritten() == 0 ? Double.NaN : s.writeAmplification()),
-                s.deviceBytesWritten(), s.userBytesWritten());
+                s.trackerBytes(),
+                WorkbenchMain.format(s.userBytesWritten() == 0 ? Double.NaN : s.writeAmplification()),
+                s.deviceBytesWritten(),
+                s.userBytesWritten());
     }
 
     /** The shell's {@code move KEY hot|cold}: moves the key now, whatever the router and the token budget say. */
@@ -167,11 +185,14 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
         Placement target = switch (where.toLowerCase(Locale.ROOT)) {
             case "hot" -> Placement.HOT;
             case "cold" -> Placement.COLD;
-            default -> throw new IllegalArgumentException("move to hot (the B+tree) or cold (the LSM tree), not '" + where + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "move to hot (the B+tree) or cold (the LSM tree), not '" + where + "'");
         };
         String engine = target == Placement.HOT ? "hot (the B+tree)" : "cold (the LSM tree)";
         return hybrid.move(key, target)
-                ? "moved to " + engine + "; the old copy goes at the next checkpoint, and the router leaves the key there for at least "
+                ? "moved to " + engine
+                        + "; the old copy goes at the next checkpoint, and the router leaves the key there for at least "
                         + duration(hybrid.options().minResidency())
                 : "already " + engine + ": nothing moved";
     }

@@ -57,7 +57,9 @@ final class KvHandle extends Engine.Handle {
         StoreMetrics.Snapshot m = lsm != null ? lsm.metrics() : ((BPlusTree) engine).metrics();
         Map<String, Long> c = new LinkedHashMap<>();
         c.put(Counters.USER_BYTES_WRITTEN, counting.userBytesWritten());
-        c.put(Counters.DISK_BYTES_WRITTEN, wal.bytes() + m.diskBytesWritten()); // the log's and the engine's: written twice
+        c.put(
+                Counters.DISK_BYTES_WRITTEN,
+                wal.bytes() + m.diskBytesWritten()); // the log's and the engine's: written twice
         c.put(Counters.DISK_BYTES_READ, m.diskBytesRead());
         c.put(Counters.DISK_READS, m.diskReads());
         c.put(Counters.FORCES, wal.forces() + m.forces());
@@ -126,13 +128,22 @@ final class KvHandle extends Engine.Handle {
             if (engine instanceof BPlusTree tree) {
                 return TreeDump.dot(tree);
             }
-            throw new UnsupportedOperationException(engine().id() + " has no DOT dump: its engine is the LSM tree (try dump)");
+            throw new UnsupportedOperationException(
+                    engine().id() + " has no DOT dump: its engine is the LSM tree (try dump)");
         }
         KvStore.Stats s = kv.stats();
-        String head = String.format("%s over the %s: visible timestamp %d, %d active transactions, GC watermark %d%n"
+        String head = String.format(
+                "%s over the %s: visible timestamp %d, %d active transactions, GC watermark %d%n"
                         + "log: %s%ncheckpoints: %d since opened; %d records replayed at open; GC removed %d versions%n",
-                engine().id(), s.engine().equals("btree") ? "B+tree" : "LSM tree", s.visibleTs(), s.activeTransactions(),
-                s.gcWatermark(), s.wal(), s.checkpoints(), s.replayedRecords(), s.gc().versionsRemoved());
+                engine().id(),
+                s.engine().equals("btree") ? "B+tree" : "LSM tree",
+                s.visibleTs(),
+                s.activeTransactions(),
+                s.gcWatermark(),
+                s.wal(),
+                s.checkpoints(),
+                s.replayedRecords(),
+                s.gc().versionsRemoved());
         return head + (engine instanceof BPlusTree tree ? TreeDump.text(tree) : ((LsmStore) engine).describeLevels());
     }
 

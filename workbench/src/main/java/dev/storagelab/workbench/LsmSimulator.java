@@ -29,7 +29,9 @@ public final class LsmSimulator {
 
     /** The write pattern. */
     public enum Pattern {
-        UNIFORM, ZIPFIAN, SEQUENTIAL
+        UNIFORM,
+        ZIPFIAN,
+        SEQUENTIAL
     }
 
     /** The sizes of the tree. */
@@ -40,8 +42,7 @@ public final class LsmSimulator {
         REAL
     }
 
-    private LsmSimulator() {
-    }
+    private LsmSimulator() {}
 
     /**
      * Writes {@code writes} puts of {@code valueBytes}-byte values over {@code keys} keys chosen by
@@ -52,14 +53,34 @@ public final class LsmSimulator {
      * @param sizeRatio how much larger than the newer runs a run may be and still join them (tiered)
      * @return the final write amplification (bytes written to logs and tables per user byte)
      */
-    public static double run(LsmOptions.CompactionStyle policy, int ratio, double sizeRatio, long keys, long writes,
-                             Pattern pattern, int valueBytes, int reports, long seed, PrintStream out) throws IOException {
+    public static double run(
+            LsmOptions.CompactionStyle policy,
+            int ratio,
+            double sizeRatio,
+            long keys,
+            long writes,
+            Pattern pattern,
+            int valueBytes,
+            int reports,
+            long seed,
+            PrintStream out)
+            throws IOException {
         return run(policy, ratio, sizeRatio, keys, writes, pattern, valueBytes, reports, seed, Sizes.SCALED, out);
     }
 
     /** {@link #run(LsmOptions.CompactionStyle, int, double, long, long, Pattern, int, int, long, PrintStream)} at {@code sizes}. */
-    public static double run(LsmOptions.CompactionStyle policy, int ratio, double sizeRatio, long keys, long writes,
-                             Pattern pattern, int valueBytes, int reports, long seed, Sizes sizes, PrintStream out)
+    public static double run(
+            LsmOptions.CompactionStyle policy,
+            int ratio,
+            double sizeRatio,
+            long keys,
+            long writes,
+            Pattern pattern,
+            int valueBytes,
+            int reports,
+            long seed,
+            Sizes sizes,
+            PrintStream out)
             throws IOException {
         LsmOptions.Builder b = new LsmOptions.Builder();
         if (sizes == Sizes.SCALED) {
@@ -82,11 +103,19 @@ public final class LsmSimulator {
         };
         byte[] value = new byte[valueBytes];
         BitSet live = new BitSet();
-        out.printf(Locale.ROOT, "lsm-sim: %s, %s, %,d keys, %,d writes (%s), %d-byte values; "
+        out.printf(
+                Locale.ROOT,
+                "lsm-sim: %s, %s, %,d keys, %,d writes (%s), %d-byte values; "
                         + "memtable %s, level 1 %s, tables %s, level-0 trigger %d%n",
-                policy.name().toLowerCase(Locale.ROOT), policy == LsmOptions.CompactionStyle.LEVELED ? "ratio " + ratio
-                        : "size ratio " + sizeRatio, keys, writes, pattern.name().toLowerCase(Locale.ROOT), valueBytes,
-                size(options.memtableBytes()), size(options.level1Bytes()), size(options.tableBytes()),
+                policy.name().toLowerCase(Locale.ROOT),
+                policy == LsmOptions.CompactionStyle.LEVELED ? "ratio " + ratio : "size ratio " + sizeRatio,
+                keys,
+                writes,
+                pattern.name().toLowerCase(Locale.ROOT),
+                valueBytes,
+                size(options.memtableBytes()),
+                size(options.level1Bytes()),
+                size(options.tableBytes()),
                 options.l0CompactionTrigger());
         double writeAmp;
         try (LsmStore store = LsmStore.open(new FaultInjectingStorage(seed), options)) {
@@ -103,12 +132,21 @@ public final class LsmSimulator {
             LsmStore.Stats s = store.stats();
             long user = s.metrics().userBytesWritten();
             writeAmp = (double) s.metrics().diskBytesWritten() / user;
-            out.printf(Locale.ROOT, "totals: user bytes %,d; logs and MANIFEST %,d; flushes %,d; compactions wrote %,d and read %,d"
-                            + " (%,d trivial moves)%n", user, s.metrics().diskBytesWritten() - s.flushBytes()
-                            - s.compactionBytesWritten(), s.flushBytes(), s.compactionBytesWritten(), s.compactionBytesRead(),
+            out.printf(
+                    Locale.ROOT,
+                    "totals: user bytes %,d; logs and MANIFEST %,d; flushes %,d; compactions wrote %,d and read %,d"
+                            + " (%,d trivial moves)%n",
+                    user,
+                    s.metrics().diskBytesWritten() - s.flushBytes() - s.compactionBytesWritten(),
+                    s.flushBytes(),
+                    s.compactionBytesWritten(),
+                    s.compactionBytesRead(),
                     s.trivialMoves());
-            out.printf(Locale.ROOT, "write amplification %.2f (log + flushes + compactions, per user byte); "
-                    + "space amplification %.2f (bytes in tables per live byte)%n", writeAmp,
+            out.printf(
+                    Locale.ROOT,
+                    "write amplification %.2f (log + flushes + compactions, per user byte); "
+                            + "space amplification %.2f (bytes in tables per live byte)%n",
+                    writeAmp,
                     spaceAmp(s, live.cardinality(), valueBytes));
         }
         return writeAmp;
@@ -128,13 +166,18 @@ public final class LsmSimulator {
                 continue;
             }
             runs += level == 0 ? (int) s.filesPerLevel()[0] : 1;
-            levels.append(String.format(Locale.ROOT, " L%d: %d (%s)", level, s.filesPerLevel()[level],
-                    kib(s.bytesPerLevel()[level])));
+            levels.append(String.format(
+                    Locale.ROOT, " L%d: %d (%s)", level, s.filesPerLevel()[level], kib(s.bytesPerLevel()[level])));
         }
         long user = s.metrics().userBytesWritten();
-        out.printf(Locale.ROOT, "%,12d writes:%s | runs %d | write amp %.2f | space amp %.2f%n", done,
-                levels.length() == 0 ? " (memtable only)" : levels.toString(), runs,
-                (double) s.metrics().diskBytesWritten() / user, spaceAmp(s, liveKeys, valueBytes));
+        out.printf(
+                Locale.ROOT,
+                "%,12d writes:%s | runs %d | write amp %.2f | space amp %.2f%n",
+                done,
+                levels.length() == 0 ? " (memtable only)" : levels.toString(),
+                runs,
+                (double) s.metrics().diskBytesWritten() / user,
+                spaceAmp(s, liveKeys, valueBytes));
     }
 
     private static String size(long bytes) {
@@ -142,6 +185,8 @@ public final class LsmSimulator {
     }
 
     private static String kib(long bytes) {
-        return bytes < 10 << 20 ? String.format(Locale.ROOT, "%,dK", bytes >> 10) : String.format(Locale.ROOT, "%,dM", bytes >> 20);
+        return bytes < 10 << 20
+                ? String.format(Locale.ROOT, "%,dK", bytes >> 10)
+                : String.format(Locale.ROOT, "%,dM", bytes >> 20);
     }
 }

@@ -70,12 +70,10 @@ final class MapStore implements OrderedStore {
     }
 
     @Override
-    public void sync() {
-    }
+    public void sync() {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public EntryIterator scan(Bytes from, Bytes to) {
@@ -103,8 +101,8 @@ final class MapStore implements OrderedStore {
 
         Batches(Bytes from, Bytes to, boolean descending) {
             if (from != null && to != null && from.compareTo(to) > 0) {
-                throw new IllegalArgumentException("range start " + from + " is after its end " + to
-                        + "; a range is [from, to)");
+                throw new IllegalArgumentException(
+                        "range start " + from + " is after its end " + to + "; a range is [from, to)");
             }
             this.from = from;
             this.to = to;

@@ -93,9 +93,11 @@ public final class Shell {
     private final Set<String> writers = new HashSet<>();
     /** The transaction reads and writes go through; null: each command on its own. */
     private String current;
+
     private int nextTransaction = 1;
     /** The demo table ({@code table demo}) and its planner (after {@code analyze}); null until then. */
     private Table table;
+
     private Planner planner;
     /** Rows {@code query} prints before it only counts. */
     static final int QUERY_ROWS_SHOWN = 20;
@@ -139,8 +141,10 @@ public final class Shell {
     /** Runs an interactive session on the terminal, with history saved in {@code historyFile}. */
     public void runInteractive(Path historyFile) throws IOException {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder().terminal(terminal)
-                    .variable(LineReader.HISTORY_FILE, historyFile).build();
+            LineReader reader = LineReaderBuilder.builder()
+                    .terminal(terminal)
+                    .variable(LineReader.HISTORY_FILE, historyFile)
+                    .build();
             out.println(engine.engine().id() + ": " + engine.engine().description() + ". Type help for the commands.");
             try {
                 while (true) {
@@ -195,7 +199,9 @@ public final class Shell {
                 case "get" -> {
                     arity(args, 1, 1, "get KEY");
                     Transaction t = currentTransaction();
-                    Optional<Bytes> v = t != null ? t.get(Bytes.of(args.get(0))) : engine.store().get(Bytes.of(args.get(0)));
+                    Optional<Bytes> v = t != null
+                            ? t.get(Bytes.of(args.get(0)))
+                            : engine.store().get(Bytes.of(args.get(0)));
                     gets++;
                     out.println(v.map(Bytes::toUtf8).orElse("(not found)"));
                 }
@@ -233,8 +239,10 @@ public final class Shell {
                     String name = args.isEmpty() ? current : args.get(0);
                     Transaction t = name == null ? null : transactions.get(name);
                     if (t == null) {
-                        throw new IllegalArgumentException(name == null ? "no transaction is current (begin starts one)"
-                                : "no open transaction named '" + name + "'; open: " + openNames());
+                        throw new IllegalArgumentException(
+                                name == null
+                                        ? "no transaction is current (begin starts one)"
+                                        : "no open transaction named '" + name + "'; open: " + openNames());
                     }
                     boolean wrote = writers.contains(name);
                     transactions.remove(name);
@@ -248,11 +256,14 @@ public final class Shell {
                     } else {
                         try {
                             long ts = t.commit();
-                            out.println(name + (wrote ? " committed at timestamp " + ts
-                                    : " committed: it wrote nothing (its snapshot was timestamp " + ts + ")") + stillOpen());
+                            out.println(name
+                                    + (wrote
+                                            ? " committed at timestamp " + ts
+                                            : " committed: it wrote nothing (its snapshot was timestamp " + ts + ")")
+                                    + stillOpen());
                         } catch (ConflictException e) {
-                            out.println("conflict: " + name + " aborted, on key " + quote(e.key().toUtf8()) + ": "
-                                    + e.getMessage() + stillOpen());
+                            out.println("conflict: " + name + " aborted, on key "
+                                    + quote(e.key().toUtf8()) + ": " + e.getMessage() + stillOpen());
                         } finally {
                             t.close(); // aborts it if the commit failed half way (an I/O error)
                         }
@@ -267,9 +278,11 @@ public final class Shell {
                         out.println("no transaction is current: each command commits on its own" + stillOpen());
                     } else if (transactions.containsKey(name)) {
                         current = name;
-                        out.println(name + " is current (it reads at timestamp " + transactions.get(name).startTs() + ")");
+                        out.println(name + " is current (it reads at timestamp "
+                                + transactions.get(name).startTs() + ")");
                     } else {
-                        throw new IllegalArgumentException("no open transaction named '" + name + "'; open: " + openNames());
+                        throw new IllegalArgumentException(
+                                "no open transaction named '" + name + "'; open: " + openNames());
                     }
                 }
                 case "page" -> {
@@ -291,14 +304,17 @@ public final class Shell {
                             last = e.key();
                             shown++;
                         }
-                        out.println(shown == limit && it.hasNext() ? "(next: page " + limit + " " + quote(last.toUtf8()) + ")"
-                                : "(" + shown + " entries, end)");
+                        out.println(
+                                shown == limit && it.hasNext()
+                                        ? "(next: page " + limit + " " + quote(last.toUtf8()) + ")"
+                                        : "(" + shown + " entries, end)");
                     }
                 }
                 case "stats" -> {
                     arity(args, 0, 0, "stats");
                     Map<String, Long> counts = engine.counts(); // before the gauges, which may read pages themselves
-                    out.println("# counts since the engine was opened, ratios per get over this shell's " + gets + " gets");
+                    out.println(
+                            "# counts since the engine was opened, ratios per get over this shell's " + gets + " gets");
                     print(Counters.withRatios(counts, gets));
                     out.println("# gauges now");
                     print(engine.gauges());
@@ -342,7 +358,9 @@ public final class Shell {
                     if (rows < 0) {
                         throw new IllegalArgumentException("ROWS must not be negative: " + rows);
                     }
-                    table = rows == 0 ? Table.open(engine.store(), DemoTable.SCHEMA) : DemoTable.load(engine.store(), rows, 42);
+                    table = rows == 0
+                            ? Table.open(engine.store(), DemoTable.SCHEMA)
+                            : DemoTable.load(engine.store(), rows, 42);
                     analyze(100);
                 }
                 case "analyze" -> {
@@ -360,14 +378,15 @@ public final class Shell {
                     for (Row r : rows.subList(0, Math.min(rows.size(), QUERY_ROWS_SHOWN))) {
                         out.println(show(r));
                     }
-                    out.println("(" + rows.size() + " rows" + (rows.size() > QUERY_ROWS_SHOWN ? ", " + QUERY_ROWS_SHOWN + " shown" : "")
-                            + ")");
+                    out.println("(" + rows.size() + " rows"
+                            + (rows.size() > QUERY_ROWS_SHOWN ? ", " + QUERY_ROWS_SHOWN + " shown" : "") + ")");
                 }
                 case "help" -> out.println(HELP);
                 case "quit", "exit" -> {
                     return false;
                 }
-                default -> throw new IllegalArgumentException("unknown command '" + command + "'; type help for the commands");
+                default ->
+                    throw new IllegalArgumentException("unknown command '" + command + "'; type help for the commands");
             }
         } catch (IOException | RuntimeException e) {
             return error(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -377,7 +396,8 @@ public final class Shell {
 
     private Table demoTable() {
         if (table == null) {
-            throw new IllegalArgumentException("no table yet: table demo [ROWS] loads the demo table (table demo 0: the rows already stored)");
+            throw new IllegalArgumentException(
+                    "no table yet: table demo [ROWS] loads the demo table (table demo 0: the rows already stored)");
         }
         return table;
     }
@@ -408,9 +428,13 @@ public final class Shell {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < DemoTable.SCHEMA.columns().size(); i++) {
             Object v = r.get(i);
-            String text = v instanceof String str ? "'" + (str.length() > 16 ? str.substring(0, 16) + "...(" + str.length() + ")" : str) + "'"
+            String text = v instanceof String str
+                    ? "'" + (str.length() > 16 ? str.substring(0, 16) + "...(" + str.length() + ")" : str) + "'"
                     : String.valueOf(v);
-            s.append(i == 0 ? "" : " ").append(DemoTable.SCHEMA.columns().get(i).name()).append('=').append(text);
+            s.append(i == 0 ? "" : " ")
+                    .append(DemoTable.SCHEMA.columns().get(i).name())
+                    .append('=')
+                    .append(text);
         }
         return s.toString();
     }
@@ -420,8 +444,14 @@ public final class Shell {
         if (engine.store() instanceof TransactionalStore ts) {
             return ts;
         }
-        throw new IllegalArgumentException(engine.engine().id() + " has no transactions: begin, commit, abort and use work on "
-                + String.join(", ", Engines.all().stream().filter(EngineFactory::transactional).map(EngineFactory::id).toList()));
+        throw new IllegalArgumentException(
+                engine.engine().id() + " has no transactions: begin, commit, abort and use work on "
+                        + String.join(
+                                ", ",
+                                Engines.all().stream()
+                                        .filter(EngineFactory::transactional)
+                                        .map(EngineFactory::id)
+                                        .toList()));
     }
 
     /** The engine as one that places keys in tiers, or an error that names the engines that do. */
@@ -429,9 +459,15 @@ public final class Shell {
         if (engine instanceof RoutedHandle routed) {
             return routed;
         }
-        throw new IllegalArgumentException(engine.engine().id() + " has no tiers: " + command + " works on the hybrid engines ("
-                + String.join(", ", java.util.Arrays.stream(Engine.values()).filter(Engine::routed).map(Engine::id).toList())
-                + ")");
+        throw new IllegalArgumentException(
+                engine.engine().id() + " has no tiers: " + command + " works on the hybrid engines ("
+                        + String.join(
+                                ", ",
+                                java.util.Arrays.stream(Engine.values())
+                                        .filter(Engine::routed)
+                                        .map(Engine::id)
+                                        .toList())
+                        + ")");
     }
 
     /** The current transaction, or null. */

@@ -96,7 +96,8 @@ final class SimpleHybridHandle extends Engine.Handle implements RoutedHandle {
     @Override
     public String where(Bytes key) throws IOException {
         synchronized (simple) {
-            return key + ": " + simple.where(key) + " (routed " + simple.placement(key) + "; the simple engine keeps per-key"
+            return key + ": " + simple.where(key) + " (routed " + simple.placement(key)
+                    + "; the simple engine keeps per-key"
                     + " counters and moves a key past 100 writes or 1000 reads an hour)";
         }
     }
@@ -107,7 +108,9 @@ final class SimpleHybridHandle extends Engine.Handle implements RoutedHandle {
         synchronized (simple) {
             s = simple.stats();
         }
-        return String.format(Locale.ROOT, """
+        return String.format(
+                Locale.ROOT,
+                """
                         cache    %,d entries (LRU), hit rate %s (%,d hits, %,d misses)
                         hot      %,d keys in the B+tree, %,d bytes
                         cold     %,d bytes in the LSM tree
@@ -115,15 +118,25 @@ final class SimpleHybridHandle extends Engine.Handle implements RoutedHandle {
                         moves    %,d done, inline (no queue, no budget)
                         tracker  %,d bytes (a counter per key ever seen)
                         write amplification %s since opened (%,d bytes written for %,d user bytes)""",
-                s.cacheEntries(), WorkbenchMain.format(s.cacheHits() + s.cacheMisses() == 0 ? Double.NaN : s.cacheHitRate()),
-                s.cacheHits(), s.cacheMisses(), s.hotKeys(), s.hotBytes(), s.coldBytes(), s.duplicateKeys(), s.migrations(),
-                s.trackerBytes(), WorkbenchMain.format(s.userBytesWritten() == 0 ? Double.NaN : s.writeAmplification()),
-                s.deviceBytesWritten(), s.userBytesWritten());
+                s.cacheEntries(),
+                WorkbenchMain.format(s.cacheHits() + s.cacheMisses() == 0 ? Double.NaN : s.cacheHitRate()),
+                s.cacheHits(),
+                s.cacheMisses(),
+                s.hotKeys(),
+                s.hotBytes(),
+                s.coldBytes(),
+                s.duplicateKeys(),
+                s.migrations(),
+                s.trackerBytes(),
+                WorkbenchMain.format(s.userBytesWritten() == 0 ? Double.NaN : s.writeAmplification()),
+                s.deviceBytesWritten(),
+                s.userBytesWritten());
     }
 
     @Override
     public String move(Bytes key, String target) {
-        throw new UnsupportedOperationException(engine().id() + " moves keys only on its own thresholds; move works on hybrid");
+        throw new UnsupportedOperationException(
+                engine().id() + " moves keys only on its own thresholds; move works on hybrid");
     }
 
     @Override

@@ -22,11 +22,21 @@ import picocli.CommandLine.Option;
  * workspace. The grader's verbs of the same names run this in a child JVM
  * ({@code ./storagelab workload ...}).
  */
-@Command(name = "workbench", mixinStandardHelpOptions = true,
+@Command(
+        name = "workbench",
+        mixinStandardHelpOptions = true,
         description = "Workloads and a shell over every engine of the workspace.",
-        subcommands = {WorkbenchMain.Run.class, WorkbenchMain.ShellCommand.class, WorkbenchMain.Repair.class, WorkbenchMain.ListEngines.class,
-                WorkbenchMain.ListWorkloads.class, WorkbenchMain.LsmSim.class, HybridCalibrate.class, ArenaCommand.class,
-                dev.storagelab.workbench.viz.VizCommand.class})
+        subcommands = {
+            WorkbenchMain.Run.class,
+            WorkbenchMain.ShellCommand.class,
+            WorkbenchMain.Repair.class,
+            WorkbenchMain.ListEngines.class,
+            WorkbenchMain.ListWorkloads.class,
+            WorkbenchMain.LsmSim.class,
+            HybridCalibrate.class,
+            ArenaCommand.class,
+            dev.storagelab.workbench.viz.VizCommand.class
+        })
 public final class WorkbenchMain {
 
     public static void main(String[] args) {
@@ -45,14 +55,16 @@ public final class WorkbenchMain {
         CommandLine cl = new CommandLine(new WorkbenchMain());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             boolean usage = e instanceof IllegalArgumentException;
-            cmd.getErr().println("storagelab " + cmd.getCommandName() + ": " + explain(e)
-                    + (usage ? " (see 'storagelab " + cmd.getCommandName() + " --help')" : ""));
+            cmd.getErr()
+                    .println("storagelab " + cmd.getCommandName() + ": " + explain(e)
+                            + (usage ? " (see 'storagelab " + cmd.getCommandName() + " --help')" : ""));
             return EXIT_COULD_NOT_RUN;
         });
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println("storagelab " + cmd.getCommandName() + ": " + e.getMessage()
-                    + " (see 'storagelab " + cmd.getCommandName() + " --help')");
+            cmd.getErr()
+                    .println("storagelab " + cmd.getCommandName() + ": " + e.getMessage() + " (see 'storagelab "
+                            + cmd.getCommandName() + " --help')");
             return EXIT_COULD_NOT_RUN;
         });
         return cl;
@@ -86,35 +98,61 @@ public final class WorkbenchMain {
         return String.valueOf(v);
     }
 
-    @Command(name = "workload", mixinStandardHelpOptions = true, description = "Run one workload on one engine and report throughput, latency, the engine's"
-            + " counters over the measured operations (not the preload) and its gauges at the end.")
+    @Command(
+            name = "workload",
+            mixinStandardHelpOptions = true,
+            description = "Run one workload on one engine and report throughput, latency, the engine's"
+                    + " counters over the measured operations (not the preload) and its gauges at the end.")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--engine", required = true, description = "The engine: ${COMPLETION-CANDIDATES}.", completionCandidates = EngineIds.class)
+        @Option(
+                names = "--engine",
+                required = true,
+                description = "The engine: ${COMPLETION-CANDIDATES}.",
+                completionCandidates = EngineIds.class)
         String engine;
 
-        @Option(names = "--workload", required = true, description = "The workload: ${COMPLETION-CANDIDATES}.", completionCandidates = WorkloadIds.class)
+        @Option(
+                names = "--workload",
+                required = true,
+                description = "The workload: ${COMPLETION-CANDIDATES}.",
+                completionCandidates = WorkloadIds.class)
         String workload;
 
-        @Option(names = "--ops", defaultValue = "100000", description = "Measured operations (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--ops",
+                defaultValue = "100000",
+                description = "Measured operations (default ${DEFAULT-VALUE}).")
         long ops;
 
-        @Option(names = "--keys", description = "Keys in the key space, preloaded for all but the fills (default 100000);"
-                + " bank: its accounts (default 100).")
+        @Option(
+                names = "--keys",
+                description = "Keys in the key space, preloaded for all but the fills (default 100000);"
+                        + " bank: its accounts (default 100).")
         Long keys;
 
         @Option(names = "--threads", description = "bank only: threads running transfers (default 4).")
         Integer threads;
 
-        @Option(names = "--readers", description = "bank only: threads checking snapshots of every balance (default 2).")
+        @Option(
+                names = "--readers",
+                description = "bank only: threads checking snapshots of every balance (default 2).")
         Integer readers;
 
-        @Option(names = "--value-bytes", defaultValue = "100", description = "Bytes per value (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--value-bytes",
+                defaultValue = "100",
+                description = "Bytes per value (default ${DEFAULT-VALUE}).")
         int valueBytes;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seed",
+                defaultValue = "42",
+                description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--dir", description = "Where a disk engine keeps its files (default: a temporary directory, deleted after).")
+        @Option(
+                names = "--dir",
+                description = "Where a disk engine keeps its files (default: a temporary directory, deleted after).")
         Path dir;
 
         @Option(names = "--json", description = "Print the result as JSON instead of a table.")
@@ -123,8 +161,12 @@ public final class WorkbenchMain {
         @Option(names = "--no-progress", description = "No progress bar.")
         boolean noProgress;
 
-        @Option(names = "--events", paramLabel = "RUN.jsonl", description = "Record what the engine does (splits, flushes,"
-                + " compactions, commits, migrations, and pictures of its state) as JSON lines, for './storagelab viz RUN.jsonl'.")
+        @Option(
+                names = "--events",
+                paramLabel = "RUN.jsonl",
+                description =
+                        "Record what the engine does (splits, flushes,"
+                                + " compactions, commits, migrations, and pictures of its state) as JSON lines, for './storagelab viz RUN.jsonl'.")
         Path events;
 
         @CommandLine.Spec
@@ -135,19 +177,22 @@ public final class WorkbenchMain {
             EngineFactory e = Engines.byId(engine);
             Workload w = Workload.byId(workload);
             if (w != Workload.BANK && (threads != null || readers != null)) {
-                throw new IllegalArgumentException("--threads and --readers are the bank workload's; " + w.id() + " runs on one thread");
+                throw new IllegalArgumentException(
+                        "--threads and --readers are the bank workload's; " + w.id() + " runs on one thread");
             }
             BankWorkload.Threads bankThreads = new BankWorkload.Threads(
                     threads != null ? threads : BankWorkload.Threads.DEFAULT.transfers(),
                     readers != null ? readers : BankWorkload.Threads.DEFAULT.readers());
-            WorkloadRunner.Spec runSpec = new WorkloadRunner.Spec(keys != null ? keys : w == Workload.BANK ? 100 : 100_000, ops,
-                    valueBytes, seed);
+            WorkloadRunner.Spec runSpec = new WorkloadRunner.Spec(
+                    keys != null ? keys : w == Workload.BANK ? 100 : 100_000, ops, valueBytes, seed);
             Path where = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("storagelab-workload-");
-            PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+            PrintStream err = new PrintStream(
+                    new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
             ProgressBar bar = new ProgressBar(err, ops, !noProgress && System.console() != null);
             WorkloadRunner.Result result;
             try (Engine.Handle handle = e.open(where)) {
-                result = events == null ? WorkloadRunner.run(handle, w, runSpec, bankThreads, bar::update)
+                result = events == null
+                        ? WorkloadRunner.run(handle, w, runSpec, bankThreads, bar::update)
                         : EventTaps.runRecorded(handle, w, runSpec, bankThreads, bar::update, events, null);
             } finally {
                 bar.done();
@@ -156,12 +201,21 @@ public final class WorkbenchMain {
                 }
             }
             PrintStream out = stdout();
-            out.print(json ? new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(result) + "\n"
-                    : table(result));
+            out.print(
+                    json
+                            ? new GsonBuilder()
+                                            .setPrettyPrinting()
+                                            .serializeSpecialFloatingPointValues()
+                                            .create()
+                                            .toJson(result)
+                                    + "\n"
+                            : table(result));
             out.flush();
             if (result.bank() != null && !result.bank().invariantHeld()) {
-                err.println("error: the bank's invariant was violated " + result.bank().violations() + " times on " + engine
-                        + ": the money in the bank changed; first: " + String.join("; ", result.bank().firstViolations()));
+                err.println("error: the bank's invariant was violated "
+                        + result.bank().violations() + " times on " + engine
+                        + ": the money in the bank changed; first: "
+                        + String.join("; ", result.bank().firstViolations()));
                 return 1;
             }
             return 0;
@@ -173,32 +227,86 @@ public final class WorkbenchMain {
         StringBuilder sb = new StringBuilder();
         BankWorkload.Report bank = r.bank();
         if (bank == null) {
-            sb.append(String.format(Locale.ROOT, "%s on %s: %,d ops in %.2f s = %,.0f ops/s (%,d keys, %d-byte values, seed %d; load %.2f s, sync %.2f s)%n",
-                    r.workload(), r.engine(), r.spec().ops(), r.seconds(), r.opsPerSecond(), r.spec().keys(), r.spec().valueBytes(),
-                    r.spec().seed(), r.loadSeconds(), r.syncSeconds()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s on %s: %,d ops in %.2f s = %,.0f ops/s (%,d keys, %d-byte values, seed %d; load %.2f s, sync %.2f s)%n",
+                    r.workload(),
+                    r.engine(),
+                    r.spec().ops(),
+                    r.seconds(),
+                    r.opsPerSecond(),
+                    r.spec().keys(),
+                    r.spec().valueBytes(),
+                    r.spec().seed(),
+                    r.loadSeconds(),
+                    r.syncSeconds()));
         } else {
-            sb.append(String.format(Locale.ROOT, "bank on %s: %,d transfers in %.2f s = %,.0f transfers/s (%,d accounts of %,d,"
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "bank on %s: %,d transfers in %.2f s = %,.0f transfers/s (%,d accounts of %,d,"
                             + " %d transfer threads, %d snapshot readers, seed %d; load %.2f s, sync %.2f s)%n",
-                    r.engine(), bank.transfers(), r.seconds(), bank.transfersPerSecond(), bank.accounts(), bank.initialBalance(),
-                    bank.threads().transfers(), bank.threads().readers(), r.spec().seed(), r.loadSeconds(), r.syncSeconds()));
-            sb.append(String.format(Locale.ROOT, "conflicts %,d (each transfer retried), aborts %,d (abandoned on purpose),"
-                    + " snapshot checks %,d%n", bank.conflicts(), bank.aborts(), bank.snapshotChecks()));
-            sb.append(bank.invariantHeld()
-                    ? String.format(Locale.ROOT, "invariant held: every snapshot and the final scan found the total %,d%n", bank.expectedTotal())
-                    : String.format(Locale.ROOT, "INVARIANT VIOLATED %,d times (the total should stay %,d; the final scan found %,d):%n",
-                    bank.violations(), bank.expectedTotal(), bank.finalTotal()));
+                    r.engine(),
+                    bank.transfers(),
+                    r.seconds(),
+                    bank.transfersPerSecond(),
+                    bank.accounts(),
+                    bank.initialBalance(),
+                    bank.threads().transfers(),
+                    bank.threads().readers(),
+                    r.spec().seed(),
+                    r.loadSeconds(),
+                    r.syncSeconds()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "conflicts %,d (each transfer retried), aborts %,d (abandoned on purpose),"
+                            + " snapshot checks %,d%n",
+                    bank.conflicts(),
+                    bank.aborts(),
+                    bank.snapshotChecks()));
+            sb.append(
+                    bank.invariantHeld()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "invariant held: every snapshot and the final scan found the total %,d%n",
+                                    bank.expectedTotal())
+                            : String.format(
+                                    Locale.ROOT,
+                                    "INVARIANT VIOLATED %,d times (the total should stay %,d; the final scan found %,d):%n",
+                                    bank.violations(),
+                                    bank.expectedTotal(),
+                                    bank.finalTotal()));
             bank.firstViolations().forEach(v -> sb.append("  ").append(v).append('\n'));
         }
-        sb.append(String.format(Locale.ROOT, "%-20s %12s %10s %10s %10s %10s%n", "operation", "count", "p50 us", "p99 us", "p99.9 us", "max us"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-20s %12s %10s %10s %10s %10s%n",
+                "operation",
+                "count",
+                "p50 us",
+                "p99 us",
+                "p99.9 us",
+                "max us"));
         for (Map.Entry<String, WorkloadRunner.Latency> e : r.latency().entrySet()) {
             WorkloadRunner.Latency l = e.getValue();
-            sb.append(String.format(Locale.ROOT, "%-20s %,12d %10.1f %10.1f %10.1f %10.1f%n", e.getKey(), l.count(), l.p50(), l.p99(),
-                    l.p999(), l.max()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-20s %,12d %10.1f %10.1f %10.1f %10.1f%n",
+                    e.getKey(),
+                    l.count(),
+                    l.p50(),
+                    l.p99(),
+                    l.p999(),
+                    l.max()));
         }
         WorkloadRunner.Operations ops = r.operations();
         boolean background = r.workload().equals(Workload.READWHILEWRITING.id());
-        sb.append(String.format(Locale.ROOT, "operations done: %,d gets, %,d writes, %,d scans%s%n", ops.gets(), ops.writes(),
-                ops.scans(), background ? " (the writes are the background writer's)" : ""));
+        sb.append(String.format(
+                Locale.ROOT,
+                "operations done: %,d gets, %,d writes, %,d scans%s%n",
+                ops.gets(),
+                ops.writes(),
+                ops.scans(),
+                background ? " (the writes are the background writer's)" : ""));
         sb.append("counters of the measured operations and the final sync (not the preload);"
                 + " ratios per get over the gets above:\n");
         appendFigures(sb, r.counters());
@@ -211,12 +319,21 @@ public final class WorkbenchMain {
         if (figures.isEmpty()) {
             sb.append("  (none)\n");
         }
-        figures.forEach((name, value) -> sb.append("  ").append(name).append(" = ").append(format(value)).append('\n'));
+        figures.forEach((name, value) ->
+                sb.append("  ").append(name).append(" = ").append(format(value)).append('\n'));
     }
 
-    @Command(name = "shell", mixinStandardHelpOptions = true, description = "An interactive shell over one engine; reads commands from --script or standard input when not on a terminal.")
+    @Command(
+            name = "shell",
+            mixinStandardHelpOptions = true,
+            description =
+                    "An interactive shell over one engine; reads commands from --script or standard input when not on a terminal.")
     static final class ShellCommand implements Callable<Integer> {
-        @Option(names = "--engine", required = true, description = "The engine: ${COMPLETION-CANDIDATES}.", completionCandidates = EngineIds.class)
+        @Option(
+                names = "--engine",
+                required = true,
+                description = "The engine: ${COMPLETION-CANDIDATES}.",
+                completionCandidates = EngineIds.class)
         String engine;
 
         @Option(names = "--dir", required = true, description = "Where the engine keeps its files.")
@@ -251,10 +368,13 @@ public final class WorkbenchMain {
         return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
     }
 
-    @Command(name = "repair", mixinStandardHelpOptions = true, description = "Salvage a store whose open is refused because of its write-ahead log (the kv,"
-            + " kv-lsm and hybrid engines): the log cut at its first damaged record, restarted after the checkpoint's LSN if it"
-            + " then ends before it. Prints what it would do and whether anything acknowledged is lost; changes the files"
-            + " only with --apply. The checkpoint record and the engines' files are never touched.")
+    @Command(
+            name = "repair",
+            mixinStandardHelpOptions = true,
+            description = "Salvage a store whose open is refused because of its write-ahead log (the kv,"
+                    + " kv-lsm and hybrid engines): the log cut at its first damaged record, restarted after the checkpoint's LSN if it"
+                    + " then ends before it. Prints what it would do and whether anything acknowledged is lost; changes the files"
+                    + " only with --apply. The checkpoint record and the engines' files are never touched.")
     static final class Repair implements Callable<Integer> {
         @Option(names = "--dir", required = true, description = "The store's directory.")
         Path dir;
@@ -285,40 +405,70 @@ public final class WorkbenchMain {
         }
     }
 
-    @Command(name = "lsm-sim", mixinStandardHelpOptions = true, description = "Simulate lab-05's compaction policies in memory, sizes scaled down: the levels"
-            + " as the writes go in, and the write and space amplification.")
+    @Command(
+            name = "lsm-sim",
+            mixinStandardHelpOptions = true,
+            description = "Simulate lab-05's compaction policies in memory, sizes scaled down: the levels"
+                    + " as the writes go in, and the write and space amplification.")
     static final class LsmSim implements Callable<Integer> {
-        @Option(names = "--policy", defaultValue = "leveled", description = "leveled or tiered (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--policy",
+                defaultValue = "leveled",
+                description = "leveled or tiered (default: ${DEFAULT-VALUE}).")
         String policy;
 
-        @Option(names = "--ratio", defaultValue = "10", description = "Leveled: the level multiplier (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--ratio",
+                defaultValue = "10",
+                description = "Leveled: the level multiplier (default ${DEFAULT-VALUE}).")
         int ratio;
 
-        @Option(names = "--size-ratio", defaultValue = "1", description = "Tiered: a run joins the newer runs' merge if it is at most"
-                + " this many times their bytes (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--size-ratio",
+                defaultValue = "1",
+                description = "Tiered: a run joins the newer runs' merge if it is at most"
+                        + " this many times their bytes (default ${DEFAULT-VALUE}).")
         double sizeRatio;
 
-        @Option(names = "--keys", defaultValue = "100000", description = "Keys in the key space (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--keys",
+                defaultValue = "100000",
+                description = "Keys in the key space (default ${DEFAULT-VALUE}).")
         long keys;
 
         @Option(names = "--writes", defaultValue = "300000", description = "Puts (default ${DEFAULT-VALUE}).")
         long writes;
 
-        @Option(names = "--pattern", defaultValue = "uniform", description = "uniform, zipfian or sequential (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--pattern",
+                defaultValue = "uniform",
+                description = "uniform, zipfian or sequential (default ${DEFAULT-VALUE}).")
         String pattern;
 
-        @Option(names = "--value-bytes", defaultValue = "100", description = "Bytes per value (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--value-bytes",
+                defaultValue = "100",
+                description = "Bytes per value (default ${DEFAULT-VALUE}).")
         int valueBytes;
 
-        @Option(names = "--reports", defaultValue = "10", description = "How many times to print the levels (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--reports",
+                defaultValue = "10",
+                description = "How many times to print the levels (default ${DEFAULT-VALUE}).")
         int reports;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seed",
+                defaultValue = "42",
+                description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--sizes", defaultValue = "scaled", description = "scaled (16 KiB memtables, 64 KiB level 1) or real"
-                + " (the store's defaults: 4 MiB memtables, 10 MiB level 1, 2 MiB tables), to compare with a workload run"
-                + " (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--sizes",
+                defaultValue = "scaled",
+                description = "scaled (16 KiB memtables, 64 KiB level 1) or real"
+                        + " (the store's defaults: 4 MiB memtables, 10 MiB level 1, 2 MiB tables), to compare with a workload run"
+                        + " (default: ${DEFAULT-VALUE}).")
         String sizes;
 
         @Override
@@ -337,7 +487,8 @@ public final class WorkbenchMain {
                 throw new IllegalArgumentException("unknown pattern '" + pattern + "': uniform, zipfian or sequential");
             }
             if (keys < 1 || keys > Integer.MAX_VALUE || writes < 1 || ratio < 2 || valueBytes < 0 || reports < 1) {
-                throw new IllegalArgumentException("--keys must be in [1, 2^31), --writes and --reports positive, --ratio at least 2");
+                throw new IllegalArgumentException(
+                        "--keys must be in [1, 2^31), --writes and --reports positive, --ratio at least 2");
             }
             PrintStream out = stdout();
             if (sizeRatio < 1) {
@@ -350,7 +501,8 @@ public final class WorkbenchMain {
 
     /** {@code --policy}'s values. */
     private enum LsmOptionsStyle {
-        LEVELED(dev.storagelab.lsm.LsmOptions.CompactionStyle.LEVELED), TIERED(dev.storagelab.lsm.LsmOptions.CompactionStyle.TIERED);
+        LEVELED(dev.storagelab.lsm.LsmOptions.CompactionStyle.LEVELED),
+        TIERED(dev.storagelab.lsm.LsmOptions.CompactionStyle.TIERED);
 
         final dev.storagelab.lsm.LsmOptions.CompactionStyle style;
 
@@ -422,8 +574,15 @@ public final class WorkbenchMain {
             int width = 40;
             int filled = (int) (width * done / total);
             double seconds = (System.nanoTime() - start) / 1e9;
-            err.printf(Locale.ROOT, "\r[%s%s] %3d%% %,d/%,d ops %,.0f ops/s", "#".repeat(filled), ".".repeat(width - filled),
-                    100 * done / total, done, total, done / Math.max(seconds, 1e-9));
+            err.printf(
+                    Locale.ROOT,
+                    "\r[%s%s] %3d%% %,d/%,d ops %,.0f ops/s",
+                    "#".repeat(filled),
+                    ".".repeat(width - filled),
+                    100 * done / total,
+                    done,
+                    total,
+                    done / Math.max(seconds, 1e-9));
         }
 
         void done() {

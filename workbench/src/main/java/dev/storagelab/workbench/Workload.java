@@ -25,7 +25,6 @@ import org.apache.commons.rng.UniformRandomProvider;
  * random order before the measured operations.
  */
 public enum Workload {
-
     FILLSEQ("put keys 0, 1, 2, ... in order into an empty store", false),
     FILLRANDOM("put the keys in random order into an empty store", false),
     OVERWRITE("put random existing keys (new values)", true),
@@ -61,10 +60,14 @@ public enum Workload {
      *       least 8 times the memory budget (2-Tree, CIDR 2023).</li>
      * </ul>
      */
-    ECOMMERCE("hot prices and stock (2% of keys, Zipfian 0.99 updates in place), cold orders keyed by customer then time"
-            + " (inserts all over the key space), order-history scans of one customer", true),
-    BANK("transfers between --keys accounts as transactions on --threads threads, while --readers threads check that"
-            + " every snapshot keeps the total (kv, kv-lsm)", true);
+    ECOMMERCE(
+            "hot prices and stock (2% of keys, Zipfian 0.99 updates in place), cold orders keyed by customer then time"
+                    + " (inserts all over the key space), order-history scans of one customer",
+            true),
+    BANK(
+            "transfers between --keys accounts as transactions on --threads threads, while --readers threads check that"
+                    + " every snapshot keeps the total (kv, kv-lsm)",
+            true);
 
     /** YCSB's Zipfian constant. */
     public static final double THETA = 0.99;
@@ -108,12 +111,15 @@ public enum Workload {
     }
 
     /** One operation. {@code scanLength} is used by scans only. */
-    public record Op(Kind kind, Bytes key, int scanLength) {
-    }
+    public record Op(Kind kind, Bytes key, int scanLength) {}
 
     /** What an operation does. */
     public enum Kind {
-        GET, PUT, INSERT, SCAN, READ_MODIFY_WRITE
+        GET,
+        PUT,
+        INSERT,
+        SCAN,
+        READ_MODIFY_WRITE
     }
 
     /** The key with number {@code i}. */
@@ -139,7 +145,8 @@ public enum Workload {
     }
 
     /** {@code order/CUSTOMER/ORDER} with both numbers zero, each of ten digits. */
-    private static final byte[] ORDER_PREFIX = "order/0000000000/0000000000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ORDER_PREFIX =
+            "order/0000000000/0000000000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** The first key at or after every order of {@code customer}: where its history scan starts. */
     static Bytes historyStart(long customer) {
@@ -197,20 +204,31 @@ public enum Workload {
             case READRANDOM, READWHILEWRITING -> n -> new Op(Kind.GET, key(uniform.next(keys)), 0);
             case READMISSING -> n -> new Op(Kind.GET, key(keys + uniform.next(keys)), 0);
             case SEEKRANDOM -> n -> new Op(Kind.SCAN, key(uniform.next(keys)), 100);
-            case YCSB_A -> n -> rng.nextInt(100) < 50 ? new Op(Kind.GET, key(zipf.next(keys)), 0)
-                    : new Op(Kind.PUT, key(zipf.next(keys)), 0);
-            case YCSB_B -> n -> rng.nextInt(100) < 95 ? new Op(Kind.GET, key(zipf.next(keys)), 0)
-                    : new Op(Kind.PUT, key(zipf.next(keys)), 0);
+            case YCSB_A ->
+                n -> rng.nextInt(100) < 50
+                        ? new Op(Kind.GET, key(zipf.next(keys)), 0)
+                        : new Op(Kind.PUT, key(zipf.next(keys)), 0);
+            case YCSB_B ->
+                n -> rng.nextInt(100) < 95
+                        ? new Op(Kind.GET, key(zipf.next(keys)), 0)
+                        : new Op(Kind.PUT, key(zipf.next(keys)), 0);
             case YCSB_C -> n -> new Op(Kind.GET, key(zipf.next(keys)), 0);
-            case YCSB_D -> n -> rng.nextInt(100) < 95 ? new Op(Kind.GET, key(latest.next(inserted[0])), 0)
-                    : new Op(Kind.INSERT, key(inserted[0]++), 0);
-            case YCSB_E -> n -> rng.nextInt(100) < 95 ? new Op(Kind.SCAN, key(zipf.next(inserted[0])), 1 + rng.nextInt(100))
-                    : new Op(Kind.INSERT, key(inserted[0]++), 0);
-            case YCSB_F -> n -> rng.nextInt(100) < 50 ? new Op(Kind.GET, key(zipf.next(keys)), 0)
-                    : new Op(Kind.READ_MODIFY_WRITE, key(zipf.next(keys)), 0);
+            case YCSB_D ->
+                n -> rng.nextInt(100) < 95
+                        ? new Op(Kind.GET, key(latest.next(inserted[0])), 0)
+                        : new Op(Kind.INSERT, key(inserted[0]++), 0);
+            case YCSB_E ->
+                n -> rng.nextInt(100) < 95
+                        ? new Op(Kind.SCAN, key(zipf.next(inserted[0])), 1 + rng.nextInt(100))
+                        : new Op(Kind.INSERT, key(inserted[0]++), 0);
+            case YCSB_F ->
+                n -> rng.nextInt(100) < 50
+                        ? new Op(Kind.GET, key(zipf.next(keys)), 0)
+                        : new Op(Kind.READ_MODIFY_WRITE, key(zipf.next(keys)), 0);
             case ECOMMERCE -> ecommerce(keys, rng, zipf, uniform);
-            case BANK -> throw new UnsupportedOperationException("bank runs its own transfer and reader threads (BankWorkload),"
-                    + " not a generator of single operations");
+            case BANK ->
+                throw new UnsupportedOperationException("bank runs its own transfer and reader threads (BankWorkload),"
+                        + " not a generator of single operations");
         };
     }
 

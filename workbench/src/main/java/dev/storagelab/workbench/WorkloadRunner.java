@@ -55,8 +55,12 @@ public final class WorkloadRunner {
     /** Latency percentiles of one kind of operation, in microseconds. */
     public record Latency(long count, double p50, double p99, double p999, double max) {
         static Latency of(Histogram h) {
-            return new Latency(h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                    h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+            return new Latency(
+                    h.getTotalCount(),
+                    h.getValueAtPercentile(50) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3,
+                    h.getValueAtPercentile(99.9) / 1e3,
+                    h.getMaxValue() / 1e3);
         }
     }
 
@@ -68,8 +72,7 @@ public final class WorkloadRunner {
      *               writer's included
      * @param scans  scans
      */
-    public record Operations(long gets, long writes, long scans) {
-    }
+    public record Operations(long gets, long writes, long scans) {}
 
     /**
      * What a run measured.
@@ -84,10 +87,19 @@ public final class WorkloadRunner {
      * @param gauges      the engine's gauges at the end of the run
      * @param bank        the bank workload's transfers, conflicts and checks; null for the others
      */
-    public record Result(String engine, String workload, Spec spec, double loadSeconds, double seconds,
-                         double opsPerSecond, double syncSeconds, Map<String, Latency> latency, Operations operations,
-                         Map<String, Object> counters, Map<String, Object> gauges, BankWorkload.Report bank) {
-    }
+    public record Result(
+            String engine,
+            String workload,
+            Spec spec,
+            double loadSeconds,
+            double seconds,
+            double opsPerSecond,
+            double syncSeconds,
+            Map<String, Latency> latency,
+            Operations operations,
+            Map<String, Object> counters,
+            Map<String, Object> gauges,
+            BankWorkload.Report bank) {}
 
     /**
      * Puts per {@link OrderedStore#write} of the preload: a store with a log writes each batch as
@@ -96,15 +108,15 @@ public final class WorkloadRunner {
      */
     static final int PRELOAD_BATCH = 1_000;
 
-    private WorkloadRunner() {
-    }
+    private WorkloadRunner() {}
 
     /**
      * Runs {@code workload} on {@code engine}; the bank with {@link BankWorkload.Threads#DEFAULT}.
      *
      * @param progress called with the number of measured operations done, about every 1%
      */
-    public static Result run(Engine.Handle engine, Workload workload, Spec spec, LongConsumer progress) throws IOException {
+    public static Result run(Engine.Handle engine, Workload workload, Spec spec, LongConsumer progress)
+            throws IOException {
         return run(engine, workload, spec, BankWorkload.Threads.DEFAULT, progress);
     }
 
@@ -114,8 +126,9 @@ public final class WorkloadRunner {
      *
      * @param progress called with the number of measured operations done, about every 1%
      */
-    public static Result run(Engine.Handle engine, Workload workload, Spec spec, BankWorkload.Threads bankThreads,
-                             LongConsumer progress) throws IOException {
+    public static Result run(
+            Engine.Handle engine, Workload workload, Spec spec, BankWorkload.Threads bankThreads, LongConsumer progress)
+            throws IOException {
         if (workload == Workload.BANK) {
             return BankWorkload.run(engine, spec, bankThreads, progress);
         }
@@ -163,7 +176,8 @@ public final class WorkloadRunner {
                         writes++;
                     }
                 }
-                histograms.computeIfAbsent(op.kind(), k -> new Histogram(TimeUnit.SECONDS.toNanos(60), 3))
+                histograms
+                        .computeIfAbsent(op.kind(), k -> new Histogram(TimeUnit.SECONDS.toNanos(60), 3))
                         .recordValue(Math.min(nanos, TimeUnit.SECONDS.toNanos(60)));
                 if ((n + 1) % step == 0 || n + 1 == spec.ops()) {
                     progress.accept(n + 1);
@@ -188,20 +202,33 @@ public final class WorkloadRunner {
         Operations operations = new Operations(gets, writes + backgroundWrites.get(), scans);
         Map<String, Latency> latency = new LinkedHashMap<>();
         histograms.forEach((kind, h) -> latency.put(kind.name().toLowerCase(java.util.Locale.ROOT), Latency.of(h)));
-        return new Result(engine.engine().id(), workload.id(), spec, loadSeconds, seconds, spec.ops() / seconds, syncSeconds,
-                latency, operations, Counters.withRatios(Counters.delta(before, after), operations.gets()), gauges, null);
+        return new Result(
+                engine.engine().id(),
+                workload.id(),
+                spec,
+                loadSeconds,
+                seconds,
+                spec.ops() / seconds,
+                syncSeconds,
+                latency,
+                operations,
+                Counters.withRatios(Counters.delta(before, after), operations.gets()),
+                gauges,
+                null);
     }
 
-    private static void apply(OrderedStore store, Workload workload, Workload.Op op, UniformRandomProvider rng,
-                              Spec spec) throws IOException {
+    private static void apply(
+            OrderedStore store, Workload workload, Workload.Op op, UniformRandomProvider rng, Spec spec)
+            throws IOException {
         switch (op.kind()) {
             case PUT, INSERT -> store.put(op.key(), value(rng, spec.valueBytes()));
             case GET -> {
                 boolean found = store.get(op.key()).isPresent();
                 Boolean expected = expectedPresence(workload);
                 if (expected != null && found != expected) {
-                    throw new IllegalStateException(store + " answered get(" + op.key() + ") with "
-                            + (found ? "a value" : "nothing") + ", but the key is " + (expected ? "present" : "absent"));
+                    throw new IllegalStateException(
+                            store + " answered get(" + op.key() + ") with " + (found ? "a value" : "nothing")
+                                    + ", but the key is " + (expected ? "present" : "absent"));
                 }
             }
             case READ_MODIFY_WRITE -> {
@@ -238,17 +265,19 @@ public final class WorkloadRunner {
      * writer. It adds its puts to {@code written} as it goes.
      */
     private static Thread backgroundWriter(OrderedStore store, Spec spec, AtomicBoolean writing, AtomicLong written) {
-        Thread t = new Thread(() -> {
-            UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed() + 1);
-            try {
-                while (writing.get()) {
-                    store.put(Workload.key(rng.nextLong(spec.keys())), value(rng, spec.valueBytes()));
-                    written.incrementAndGet();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, "readwhilewriting-writer");
+        Thread t = new Thread(
+                () -> {
+                    UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed() + 1);
+                    try {
+                        while (writing.get()) {
+                            store.put(Workload.key(rng.nextLong(spec.keys())), value(rng, spec.valueBytes()));
+                            written.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                "readwhilewriting-writer");
         t.setDaemon(true);
         t.start();
         return t;

@@ -52,8 +52,9 @@ class ArenaTest {
     void smokeRunOfEveryEngineReportsTheDecidingFiguresFromItsSteadyIntervals() throws IOException {
         ArenaWorkload w = ArenaWorkload.parse("ecommerce");
         Arena.Spec spec = tiny();
-        List<Arena.Result> results = Arena.run(List.of(ArenaEngine.values()), w, spec, dir, line -> { });
-        JsonObject doc = new Gson().toJsonTree(ArenaCommand.report(w, spec, results)).getAsJsonObject();
+        List<Arena.Result> results = Arena.run(List.of(ArenaEngine.values()), w, spec, dir, line -> {});
+        JsonObject doc =
+                new Gson().toJsonTree(ArenaCommand.report(w, spec, results)).getAsJsonObject();
         JsonArray rows = doc.getAsJsonArray("results");
         assertThat(rows.size(), equalTo(ArenaEngine.values().length));
         for (int i = 0; i < rows.size(); i++) {
@@ -62,18 +63,32 @@ class ArenaTest {
             assertThat(engine, equalTo(ArenaEngine.values()[i].id()));
             assertThat(engine + " ran operations", r.get("opsPerSecond").getAsDouble(), greaterThan(0.0));
             assertThat(engine + " used CPU", r.get("cpuMicrosPerOp").getAsDouble(), greaterThan(0.0));
-            assertThat(engine + " wrote to the device", r.get("writeAmplification").getAsDouble(), greaterThan(0.0));
+            assertThat(
+                    engine + " wrote to the device", r.get("writeAmplification").getAsDouble(), greaterThan(0.0));
             assertThat(engine + " timed its gets", r.get("getP99Micros").getAsDouble(), greaterThan(0.0));
-            assertThat(engine + " read past the page cache", r.get("pageCacheBypassed").getAsBoolean(), equalTo(true));
+            assertThat(
+                    engine + " read past the page cache",
+                    r.get("pageCacheBypassed").getAsBoolean(),
+                    equalTo(true));
             assertThat(engine + " held memory", r.get("memoryBytes").getAsLong(), greaterThan(0L));
-            assertThat(engine + " data is larger than memory", r.get("dataBytes").getAsLong(), greaterThan(spec.memoryBytes()));
+            assertThat(
+                    engine + " data is larger than memory",
+                    r.get("dataBytes").getAsLong(),
+                    greaterThan(spec.memoryBytes()));
         }
         for (Arena.Result r : results) {
-            assertThat(r.engine() + " measured the asked intervals after its warm-up",
-                    r.intervals().stream().filter(Arena.Interval::steady).count(), equalTo((long) spec.intervals()));
-            assertThat(r.engine() + " ended its warm-up within the cap", r.warmupIntervals(), lessThanOrEqualTo(spec.maxWarmup()));
+            assertThat(
+                    r.engine() + " measured the asked intervals after its warm-up",
+                    r.intervals().stream().filter(Arena.Interval::steady).count(),
+                    equalTo((long) spec.intervals()));
+            assertThat(
+                    r.engine() + " ended its warm-up within the cap",
+                    r.warmupIntervals(),
+                    lessThanOrEqualTo(spec.maxWarmup()));
         }
-        assertThat(ArenaCommand.table(w, spec, results), allOf(containsString("log sync none"), containsString("page cache bypassed")));
+        assertThat(
+                ArenaCommand.table(w, spec, results),
+                allOf(containsString("log sync none"), containsString("page cache bypassed")));
     }
 
     /**
@@ -88,8 +103,8 @@ class ArenaTest {
     void theHybridsAdaptiveCompactionTakesNeitherTheKeyOrderLoadNorTheMixForTimeOrderedAppends() {
         ArenaWorkload w = ArenaWorkload.parse("ecommerce");
         int keys = 20_000;
-        dev.storagelab.hybrid.HybridOptions options = ArenaEngine.hybridOptions(768 << 10, SyncMode.NONE, 100 + w.keyBytes(),
-                (long) keys * (100 + w.keyBytes()), w.ranges());
+        dev.storagelab.hybrid.HybridOptions options = ArenaEngine.hybridOptions(
+                768 << 10, SyncMode.NONE, 100 + w.keyBytes(), (long) keys * (100 + w.keyBytes()), w.ranges());
         assertThat("the arena's hybrid runs adaptive compaction", options.adaptiveCompaction() != null, equalTo(true));
         AdaptiveCompaction a = options.adaptiveCompaction().get();
         int orders = a.rangeOf(w.preloadKey(keys - 1, keys));
@@ -102,7 +117,9 @@ class ArenaTest {
             a.recordWrite(k);
             assertThat("loading " + k + ": " + a.stats(orders), a.styleOf(orders), not(equalTo(Style.TIME_WINDOW)));
         }
-        assertThat("the load in key order leaves the order range leveled: " + a.stats(orders), a.styleOf(orders),
+        assertThat(
+                "the load in key order leaves the order range leveled: " + a.stats(orders),
+                a.styleOf(orders),
                 equalTo(Style.LEVELED));
         Workload.Generator mix = w.generator(keys, RandomSource.XO_RO_SHI_RO_128_PP.create(42));
         for (long n = 0; n < 20_000; n++) {
@@ -114,9 +131,11 @@ class ArenaTest {
                     a.recordRead(op.key());
                     a.recordWrite(op.key());
                 }
-                case SCAN -> { } // the hybrid reports gets and writes, not scans
+                case SCAN -> {} // the hybrid reports gets and writes, not scans
             }
-            assertThat("after " + n + " operations of the mix: " + a.stats(orders), a.styleOf(orders),
+            assertThat(
+                    "after " + n + " operations of the mix: " + a.stats(orders),
+                    a.styleOf(orders),
                     not(equalTo(Style.TIME_WINDOW)));
         }
     }
@@ -138,27 +157,45 @@ class ArenaTest {
                     int len = 1 + r.nextInt(data.length - at);
                     asked += len;
                     byte[] got = in.readFully(at, len);
-                    assertThat("bytes " + at + ".." + (at + len), ByteBuffer.wrap(got),
+                    assertThat(
+                            "bytes " + at + ".." + (at + len),
+                            ByteBuffer.wrap(got),
                             equalTo(ByteBuffer.wrap(data, at, len)));
                 }
                 assertThat("the device read whole blocks around each read", storage.bytesRead(), greaterThan(asked));
-                assertThat("a read past the end finds nothing", in.read(data.length, ByteBuffer.allocate(10)), equalTo(-1));
+                assertThat(
+                        "a read past the end finds nothing",
+                        in.read(data.length, ByteBuffer.allocate(10)),
+                        equalTo(-1));
             }
         }
     }
 
     @Test
     void unknownEngineNamesTheEnginesThereAre() {
-        assertThat(error("--engines", "btree,rocks"), allOf(containsString("no arena engine named 'rocks'"),
-                containsString("btree"), containsString("hybrid")));
+        assertThat(
+                error("--engines", "btree,rocks"),
+                allOf(
+                        containsString("no arena engine named 'rocks'"),
+                        containsString("btree"),
+                        containsString("hybrid")));
     }
 
     @Test
     void peersThatCannotBeHeldToTheTermsSayWhichTermInOneLine() {
-        assertThat(error("--engines", "btree,leveldb"), allOf(containsString("leveldb cannot be held to the arena's terms"),
-                containsString("no block cache"), containsString("no direct I/O"), containsString("workload --engine leveldb")));
-        assertThat(error("--engines", "h2"), allOf(containsString("h2 cannot be held to the arena's terms"),
-                containsString("no write-ahead log"), containsString("no direct I/O")));
+        assertThat(
+                error("--engines", "btree,leveldb"),
+                allOf(
+                        containsString("leveldb cannot be held to the arena's terms"),
+                        containsString("no block cache"),
+                        containsString("no direct I/O"),
+                        containsString("workload --engine leveldb")));
+        assertThat(
+                error("--engines", "h2"),
+                allOf(
+                        containsString("h2 cannot be held to the arena's terms"),
+                        containsString("no write-ahead log"),
+                        containsString("no direct I/O")));
         assertThat(error("--engines", "h2-pool"), containsString("no write-ahead log"));
         assertThat(error("--engines", "rocksdb-lsmopts"), containsString("use --engines rocksdb"));
     }
@@ -166,8 +203,11 @@ class ArenaTest {
     @Test
     void rocksdbInABuildWithoutThePeersNamesTheBuildThatHasIt() {
         assumeFalse(rocksdbBuilt(), "this build has the peers (-Ppeers): the peer's own run is tested instead");
-        assertThat(error("--engines", "lsm,rocksdb"), allOf(containsString("rocksdb is a production peer"),
-                containsString("mvn -Ppeers -pl workbench -am package")));
+        assertThat(
+                error("--engines", "lsm,rocksdb"),
+                allOf(
+                        containsString("rocksdb is a production peer"),
+                        containsString("mvn -Ppeers -pl workbench -am package")));
     }
 
     /**
@@ -176,26 +216,42 @@ class ArenaTest {
      */
     @Test
     void rocksdbUnderThePeersIsHeldToTheBudgetTheSyncModeAndDirectReads() throws IOException {
-        assumeTrue(rocksdbBuilt(), "a build without the peers: rocksdbInABuildWithoutThePeersNamesTheBuildThatHasIt runs instead");
+        assumeTrue(
+                rocksdbBuilt(),
+                "a build without the peers: rocksdbInABuildWithoutThePeersNamesTheBuildThatHasIt runs instead");
         ArenaWorkload w = ArenaWorkload.parse("ecommerce");
         Arena.Spec spec = new Arena.Spec(768 << 10, 4, 100, SyncMode.EVERY_WRITE, true, 100, 1, 4, 3, 42);
-        Arena.Result r = Arena.run(List.of(ArenaEntrant.byId("rocksdb")), w, spec, dir, line -> { }).get(0);
+        Arena.Result r = Arena.run(List.of(ArenaEntrant.byId("rocksdb")), w, spec, dir, line -> {})
+                .get(0);
         assertThat("rocksdb ran operations", r.opsPerSecond(), greaterThan(0.0));
         assertThat("rocksdb read with direct I/O", r.pageCacheBypassed(), equalTo(true));
         assertThat("rocksdb wrote to its files", r.writeAmplification(), greaterThan(1.0));
         assertThat("rocksdb's caches held memory", r.memoryBytes(), greaterThan(0L));
         // the block cache may overshoot a little (pinned blocks): a tenth over is still the budget
-        assertThat("rocksdb kept within the budget: " + r.memory(), (double) r.memoryBytes(),
+        assertThat(
+                "rocksdb kept within the budget: " + r.memory(),
+                (double) r.memoryBytes(),
                 lessThanOrEqualTo(spec.memoryBytes() * 1.1));
         assertThat(r.memory().keySet(), equalTo(java.util.Set.of("blockCache", "memtables", "tableReaders")));
-        long writes = r.latency().entrySet().stream().filter(e -> !e.getKey().equals("get") && !e.getKey().equals("scan"))
-                .mapToLong(e -> e.getValue().count()).sum();
-        assertThat("every-write synced the log once per write at least", r.engineCounts().get("walSyncs"),
+        long writes = r.latency().entrySet().stream()
+                .filter(e -> !e.getKey().equals("get") && !e.getKey().equals("scan"))
+                .mapToLong(e -> e.getValue().count())
+                .sum();
+        assertThat(
+                "every-write synced the log once per write at least",
+                r.engineCounts().get("walSyncs"),
                 greaterThanOrEqualTo(writes));
-        assertThat("every figure not measured at the device is named", r.ownCounters().keySet(),
-                equalTo(java.util.Set.of("writeBytesPerOp", "writeAmplification", "readBytesPerOp", "memoryBytes", "memory")));
-        assertThat("the result names the counters its bytes came from", r.ownCounters().toString(),
-                allOf(containsString("WAL_FILE_BYTES"), containsString("LAST_LEVEL_READ_BYTES"),
+        assertThat(
+                "every figure not measured at the device is named",
+                r.ownCounters().keySet(),
+                equalTo(java.util.Set.of(
+                        "writeBytesPerOp", "writeAmplification", "readBytesPerOp", "memoryBytes", "memory")));
+        assertThat(
+                "the result names the counters its bytes came from",
+                r.ownCounters().toString(),
+                allOf(
+                        containsString("WAL_FILE_BYTES"),
+                        containsString("LAST_LEVEL_READ_BYTES"),
                         containsString("rocksdb.block-cache-usage")));
     }
 
@@ -204,13 +260,19 @@ class ArenaTest {
         // What a default build finds after a -Ppeers build: the peer's registration, not its classes.
         List<String> built = ArenaEntrant.peers().stream().map(ArenaPeer::id).toList();
         Path services = Files.createDirectories(dir.resolve("classes/META-INF/services"));
-        Files.writeString(services.resolve(ArenaPeer.class.getName()), "dev.storagelab.workbench.peers.NoSuchArenaPeer\n");
+        Files.writeString(
+                services.resolve(ArenaPeer.class.getName()), "dev.storagelab.workbench.peers.NoSuchArenaPeer\n");
         ClassLoader before = Thread.currentThread().getContextClassLoader();
-        try (URLClassLoader stale = new URLClassLoader(new URL[] {dir.resolve("classes").toUri().toURL()}, before)) {
+        try (URLClassLoader stale =
+                new URLClassLoader(new URL[] {dir.resolve("classes").toUri().toURL()}, before)) {
             Thread.currentThread().setContextClassLoader(stale);
-            assertThat("the missing peer is left out, the others found", ArenaEntrant.peers().stream().map(ArenaPeer::id).toList(),
+            assertThat(
+                    "the missing peer is left out, the others found",
+                    ArenaEntrant.peers().stream().map(ArenaPeer::id).toList(),
                     equalTo(built));
-            assertThat(assertThrows(IllegalArgumentException.class, () -> ArenaEntrant.byId("NoSuchArenaPeer")).getMessage(),
+            assertThat(
+                    assertThrows(IllegalArgumentException.class, () -> ArenaEntrant.byId("NoSuchArenaPeer"))
+                            .getMessage(),
                     containsString("no arena engine named 'NoSuchArenaPeer'"));
         } finally {
             Thread.currentThread().setContextClassLoader(before);
@@ -224,21 +286,27 @@ class ArenaTest {
 
     @Test
     void memoryTooSmallForAnEngineNamesTheSizeItNeeds() {
-        assertThat(error("--engines", "hybrid", "--memory", "64k"), allOf(containsString("too small for hybrid"),
-                containsString("give --memory")));
+        assertThat(
+                error("--engines", "hybrid", "--memory", "64k"),
+                allOf(containsString("too small for hybrid"), containsString("give --memory")));
     }
 
     @Test
     void dataSmallerThanMemoryInALargerThanMemoryRunNamesTheFix() {
-        assertThat(error("--data", "0.5"), allOf(containsString("smaller than --memory"), containsString("--in-memory")));
+        assertThat(
+                error("--data", "0.5"), allOf(containsString("smaller than --memory"), containsString("--in-memory")));
     }
 
     @Test
     void aFileSystemWithoutDirectIoNamesTheFix() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceStorage.probeDirect(dir, path -> {
-            throw new UnsupportedOperationException("O_DIRECT not supported by this file system");
-        }));
-        assertThat(e.getMessage(), allOf(containsString("has no direct I/O"), containsString("--dir"), containsString("--io buffered")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> DeviceStorage.probeDirect(dir, path -> {
+                    throw new UnsupportedOperationException("O_DIRECT not supported by this file system");
+                }));
+        assertThat(
+                e.getMessage(),
+                allOf(containsString("has no direct I/O"), containsString("--dir"), containsString("--io buffered")));
         assertThat("one line", e.getMessage().contains("\n"), equalTo(false));
     }
 

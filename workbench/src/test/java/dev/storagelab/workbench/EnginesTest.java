@@ -22,12 +22,14 @@ class EnginesTest {
     void aRegisteredPeerWhoseClassIsMissingIsLeftOutNotFatal() throws IOException {
         // What a default build finds after a -Ppeers build: the peers' registration, not their classes.
         Path services = Files.createDirectories(dir.resolve("META-INF/services"));
-        Files.writeString(services.resolve(EngineFactory.class.getName()), "dev.storagelab.workbench.peers.NoSuchEngine\n");
+        Files.writeString(
+                services.resolve(EngineFactory.class.getName()), "dev.storagelab.workbench.peers.NoSuchEngine\n");
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         try (URLClassLoader stale = new URLClassLoader(new URL[] {dir.toUri().toURL()}, before)) {
             Thread.currentThread().setContextClassLoader(stale);
             List<String> ids = Engines.ids();
-            assertThat(ids.subList(0, Engine.values().length),
+            assertThat(
+                    ids.subList(0, Engine.values().length),
                     equalTo(Arrays.stream(Engine.values()).map(Engine::id).toList()));
             assertThat("the missing peer is not listed", ids.contains("NoSuchEngine"), equalTo(false));
         } finally {

@@ -36,17 +36,19 @@ final class FigureCommands {
 
     /** A script of {@code notes/figures/}: a plot's file there ({@code notes/figures/x.png}) is no command. */
     private static final String FIGURE_SCRIPT = "notes/figures/[\\w./-]*\\.(?:sh|py|java)\\b";
-    private static final Pattern COMMAND = Pattern.compile("(?m)^\\s*(?:\\$ )?(?:\\./storagelab |(?:\\S*/)?python3 notes/figures/"
-            + "|(?:bash |sh )?" + FIGURE_SCRIPT + "|mvn |java )"
-            + "|`(?:nice -n -?\\d+ )?(?:\\./storagelab |" + FIGURE_SCRIPT + "|(?:python3|bash|sh) notes/figures/|mvn |java )[^`]*`"
-            + "|`(?:bash )?notes/data/[^`\\s]*\\.sh[^`]*`");
+
+    private static final Pattern COMMAND =
+            Pattern.compile("(?m)^\\s*(?:\\$ )?(?:\\./storagelab |(?:\\S*/)?python3 notes/figures/"
+                    + "|(?:bash |sh )?" + FIGURE_SCRIPT + "|mvn |java )"
+                    + "|`(?:nice -n -?\\d+ )?(?:\\./storagelab |" + FIGURE_SCRIPT
+                    + "|(?:python3|bash|sh) notes/figures/|mvn |java )[^`]*`"
+                    + "|`(?:bash )?notes/data/[^`\\s]*\\.sh[^`]*`");
     private static final Pattern HEADING = Pattern.compile("^#{1,6} .*");
     private static final Pattern IMAGE = Pattern.compile("!\\[[^\\]]*\\]\\(");
     /** A numeric cell: it starts with a number (after emphasis, an approximation or a currency sign). */
     private static final Pattern NUMBER = Pattern.compile("^[*~≈<>$]*\\d");
 
-    private FigureCommands() {
-    }
+    private FigureCommands() {}
 
     /** The figures of {@code markdown} whose context names no command: "line N: first line", N counted from 1. */
     static List<String> withoutCommand(String markdown) {
@@ -75,7 +77,9 @@ final class FigureCommands {
                 i = end;
                 continue;
             }
-            if (!code[i] && IMAGE.matcher(raw[i]).find() && !namesItsCommand(context(raw, code, i, i + 1, Integer.MAX_VALUE))) {
+            if (!code[i]
+                    && IMAGE.matcher(raw[i]).find()
+                    && !namesItsCommand(context(raw, code, i, i + 1, Integer.MAX_VALUE))) {
                 missing.add("line " + (i + 1) + ": " + raw[i]);
             }
             i++;
@@ -84,7 +88,8 @@ final class FigureCommands {
     }
 
     private static boolean namesItsCommand(String context) {
-        return COMMAND.matcher(context).find() || NO_COMMAND_KEPT.matcher(context).find();
+        return COMMAND.matcher(context).find()
+                || NO_COMMAND_KEPT.matcher(context).find();
     }
 
     private static boolean isFigure(String[] lines, int start, int end) {
@@ -110,14 +115,19 @@ final class FigureCommands {
      */
     private static String context(String[] lines, boolean[] code, int start, int end, int linesBefore) {
         int from = start;
-        while (from > 0 && start - from < linesBefore && !(HEADING.matcher(lines[from - 1]).matches() && !code[from - 1])) {
+        while (from > 0
+                && start - from < linesBefore
+                && !(HEADING.matcher(lines[from - 1]).matches() && !code[from - 1])) {
             from--;
         }
         int to = end;
         while (to < lines.length && lines[to].isBlank()) {
             to++;
         }
-        while (to < lines.length && !lines[to].isBlank() && !lines[to].startsWith("|") && !HEADING.matcher(lines[to]).matches()) {
+        while (to < lines.length
+                && !lines[to].isBlank()
+                && !lines[to].startsWith("|")
+                && !HEADING.matcher(lines[to]).matches()) {
             to++;
         }
         StringBuilder text = new StringBuilder();

@@ -23,8 +23,17 @@ class HybridCalibrateTest {
     @Test
     void aSimulatedDiskIsCalibratedIntoAProfileFile() throws Exception {
         Path out = dir.resolve("hdd.profile");
-        int exit = WorkbenchMain.commandLine().execute("hybrid-calibrate", "--device", "hdd", "--keys", "200",
-                "--dir", dir.resolve("work").toString(), "--out", out.toString());
+        int exit = WorkbenchMain.commandLine()
+                .execute(
+                        "hybrid-calibrate",
+                        "--device",
+                        "hdd",
+                        "--keys",
+                        "200",
+                        "--dir",
+                        dir.resolve("work").toString(),
+                        "--out",
+                        out.toString());
         assertThat(exit, equalTo(0));
         HardwareProfile p = HardwareProfile.read(dev.storagelab.io.DiskStorage.open(dir), "hdd.profile");
         assertThat(p.name(), equalTo("hdd-simulated"));
@@ -37,7 +46,12 @@ class HybridCalibrateTest {
         CommandLine cl = WorkbenchMain.commandLine();
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute("hybrid-calibrate", "--device", "floppy", "--out", dir.resolve("x").toString());
+        int exit = cl.execute(
+                "hybrid-calibrate",
+                "--device",
+                "floppy",
+                "--out",
+                dir.resolve("x").toString());
         assertThat("a usage error", exit, equalTo(WorkbenchMain.EXIT_COULD_NOT_RUN));
         assertThat(err.toString(), containsString("floppy"));
         assertThat("nothing written", Files.exists(dir.resolve("x")), equalTo(false));

@@ -44,14 +44,17 @@ class KeyChooserTest {
         for (int i = 0; i < N / 100; i++) {
             hotInLowestPercent += counts[i];
         }
-        assertThat("scrambling: the hot keys are not simply the smallest numbers",
-                (double) hotInLowestPercent / DRAWS, lessThan(0.1));
+        assertThat(
+                "scrambling: the hot keys are not simply the smallest numbers",
+                (double) hotInLowestPercent / DRAWS,
+                lessThan(0.1));
     }
 
     @Test
     void uniformIsFlat() {
         long[] counts = histogram(KeyChooser.uniform(RandomSource.XO_RO_SHI_RO_128_PP.create(2L)));
-        assertThat("uniform: the hottest 1% of keys get about 1% of requests", topShare(counts, N / 100), lessThan(0.03));
+        assertThat(
+                "uniform: the hottest 1% of keys get about 1% of requests", topShare(counts, N / 100), lessThan(0.03));
     }
 
     @Test

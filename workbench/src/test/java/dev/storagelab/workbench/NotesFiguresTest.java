@@ -59,12 +59,17 @@ class NotesFiguresTest {
     private static List<Path> documentsWithFigures() throws IOException {
         List<Path> documents = new ArrayList<>();
         try (Stream<Path> notes = Files.list(root().resolve("notes"))) {
-            notes.filter(p -> p.getFileName().toString().endsWith(".md") && !p.getFileName().toString().equals("glossary.md"))
-                    .sorted().forEach(documents::add);
+            notes.filter(p -> p.getFileName().toString().endsWith(".md")
+                            && !p.getFileName().toString().equals("glossary.md"))
+                    .sorted()
+                    .forEach(documents::add);
         }
         try (Stream<Path> labs = Files.list(root())) {
-            labs.filter(p -> p.getFileName().toString().startsWith("lab-")).map(p -> p.resolve("README.md")).filter(Files::isRegularFile)
-                    .sorted().forEach(documents::add);
+            labs.filter(p -> p.getFileName().toString().startsWith("lab-"))
+                    .map(p -> p.resolve("README.md"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .forEach(documents::add);
         }
         return documents;
     }
@@ -79,15 +84,19 @@ class NotesFiguresTest {
                 missing.add(root().relativize(doc) + " " + figure);
             }
         }
-        assertThat("figures (a table of numbers, an image) with no command in their caption or above them in their section"
-                + " (a table: within " + FigureCommands.LINES_BEFORE + " lines): name the `./storagelab` verb, the `notes/figures/`"
-                + " script, or the `mvn`/`java` command that produced each, or say \"no command kept\" and how it was taken",
-                missing, empty());
+        assertThat(
+                "figures (a table of numbers, an image) with no command in their caption or above them in their section"
+                        + " (a table: within " + FigureCommands.LINES_BEFORE
+                        + " lines): name the `./storagelab` verb, the `notes/figures/`"
+                        + " script, or the `mvn`/`java` command that produced each, or say \"no command kept\" and how it was taken",
+                missing,
+                empty());
     }
 
     @Test
     void aFigureWithoutItsCommandIsFound() {
-        String doc = String.join("\n",
+        String doc = String.join(
+                "\n",
                 "## A section with a command",
                 "Measured with `./storagelab workload --engine lsm --workload fillrandom`:",
                 "",
@@ -123,7 +132,9 @@ class NotesFiguresTest {
                 "| words | only |",
                 "| --- | --- |",
                 "| no | digits |");
-        assertThat(FigureCommands.withoutCommand(doc), contains("line 10: | workload | ops/s |", "line 14: ![a plot](figures/plot.png)"));
+        assertThat(
+                FigureCommands.withoutCommand(doc),
+                contains("line 10: | workload | ops/s |", "line 14: ![a plot](figures/plot.png)"));
     }
 
     @Test
@@ -159,17 +170,21 @@ class NotesFiguresTest {
                 "(The same run: `./storagelab workload --engine lsm --workload seekrandom`.)"));
         String doc = String.join("\n", lines);
         int second = 6 + FigureCommands.LINES_BEFORE + 2;
-        assertThat("a command more than " + FigureCommands.LINES_BEFORE + " lines above, in the same section",
-                FigureCommands.withoutCommand(doc), contains("line " + second + ": | workload | ops/s |"));
+        assertThat(
+                "a command more than " + FigureCommands.LINES_BEFORE + " lines above, in the same section",
+                FigureCommands.withoutCommand(doc),
+                contains("line " + second + ": | workload | ops/s |"));
         // The same command moved to just above the second table: every table is named.
-        String near = doc.replace("Prose about the table above, line " + (FigureCommands.LINES_BEFORE - 1) + ".",
+        String near = doc.replace(
+                "Prose about the table above, line " + (FigureCommands.LINES_BEFORE - 1) + ".",
                 "The same run's reads: `./storagelab workload --engine lsm --workload readrandom`.");
         assertThat(FigureCommands.withoutCommand(near), empty());
     }
 
     @Test
     void aPlotsFileIsNoCommandButTheScriptThatDrewItIs() {
-        String doc = String.join("\n",
+        String doc = String.join(
+                "\n",
                 "## Hit rates",
                 "(plotted in `notes/figures/lab07-cache-hit-rates.png`):",
                 "",
@@ -177,8 +192,11 @@ class NotesFiguresTest {
                 "| ---: | ---: | ---: |",
                 "| 1,000 | 41.2% | 35.0% |");
         assertThat(FigureCommands.withoutCommand(doc), contains("line 4: | entries | ARC | LRU |"));
-        assertThat(FigureCommands.withoutCommand(doc.replace("(plotted in `notes/figures/lab07-cache-hit-rates.png`)",
-                "(plotted by `notes/figures/plot_lab07_cache.py notes/data/lab07/cache-hit-rates.csv`)")), empty());
+        assertThat(
+                FigureCommands.withoutCommand(doc.replace(
+                        "(plotted in `notes/figures/lab07-cache-hit-rates.png`)",
+                        "(plotted by `notes/figures/plot_lab07_cache.py notes/data/lab07/cache-hit-rates.csv`)")),
+                empty());
     }
 
     /** The numbers {@code pattern}'s groups capture in {@code text} (thousands separators dropped); fails if it is not there. */
@@ -193,7 +211,16 @@ class NotesFiguresTest {
     }
 
     private static double lsmSim(LsmOptions.CompactionStyle policy, long keys, long writes) throws IOException {
-        return LsmSimulator.run(policy, 10, 1, keys, writes, LsmSimulator.Pattern.UNIFORM, 100, 10, 42,
+        return LsmSimulator.run(
+                policy,
+                10,
+                1,
+                keys,
+                writes,
+                LsmSimulator.Pattern.UNIFORM,
+                100,
+                10,
+                42,
                 new PrintStream(OutputStream.nullOutputStream()));
     }
 
@@ -205,11 +232,17 @@ class NotesFiguresTest {
     void lsmSimsWriteAmplificationAtTheSizeTheNotesRecordForTheCheck() throws IOException {
         String notes = notes("05-lsm.md");
         assertThat(notes, containsString("`./storagelab lsm-sim --policy leveled --keys 100000 --writes 400000`"));
-        List<Double> small = quoted(notes, "`./storagelab lsm-sim --policy leveled --keys 10000 --writes 40000`, which prints a write"
-                + "\\s+amplification of ([\\d.]+) \\(([\\d.]+) with `--policy tiered`\\)");
-        assertThat("leveled", lsmSim(LsmOptions.CompactionStyle.LEVELED, 10_000, 40_000),
+        List<Double> small = quoted(
+                notes,
+                "`./storagelab lsm-sim --policy leveled --keys 10000 --writes 40000`, which prints a write"
+                        + "\\s+amplification of ([\\d.]+) \\(([\\d.]+) with `--policy tiered`\\)");
+        assertThat(
+                "leveled",
+                lsmSim(LsmOptions.CompactionStyle.LEVELED, 10_000, 40_000),
                 closeTo(small.get(0), small.get(0) * SIMULATION_TOLERANCE));
-        assertThat("tiered", lsmSim(LsmOptions.CompactionStyle.TIERED, 10_000, 40_000),
+        assertThat(
+                "tiered",
+                lsmSim(LsmOptions.CompactionStyle.TIERED, 10_000, 40_000),
                 closeTo(small.get(1), small.get(1) * SIMULATION_TOLERANCE));
     }
 
@@ -220,8 +253,10 @@ class NotesFiguresTest {
         for (String[] d : devices) {
             assertThat(notes, containsString("`./storagelab hybrid-calibrate --device " + d[0] + "`"));
             // | profile | ... | B+tree get / put µs | LSM get / put µs |
-            List<Double> q = quoted(notes, "\\| " + d[1] + " \\|[^\\n]*\\| ([\\d,.]+) / ([\\d,.]+) \\| ([\\d,.]+) / ([\\d,.]+) \\|");
-            HardwareProfile p = Calibrator.calibrate(DiskStorage.open(Files.createDirectories(tmp.resolve(d[0]))), d[0], 10_000);
+            List<Double> q = quoted(
+                    notes, "\\| " + d[1] + " \\|[^\\n]*\\| ([\\d,.]+) / ([\\d,.]+) \\| ([\\d,.]+) / ([\\d,.]+) \\|");
+            HardwareProfile p =
+                    Calibrator.calibrate(DiskStorage.open(Files.createDirectories(tmp.resolve(d[0]))), d[0], 10_000);
             double[] measured = {p.btreeGetMicros(), p.btreePutMicros(), p.lsmGetMicros(), p.lsmPutMicros()};
             String[] names = {"B+tree get", "B+tree put", "LSM get", "LSM put"};
             for (int i = 0; i < measured.length; i++) {
@@ -235,7 +270,8 @@ class NotesFiguresTest {
     @Test
     void theBloomFiltersFalsePositiveRateAtTenBitsPerKey() throws Exception {
         String notes = notes("05-lsm.md");
-        double quoted = quoted(notes, "measures ([\\d.]+)% over a million absent keys").get(0) / 100;
+        double quoted =
+                quoted(notes, "measures ([\\d.]+)% over a million absent keys").get(0) / 100;
         List<byte[]> added = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
             added.add(("present-" + i).getBytes(StandardCharsets.UTF_8));

@@ -26,8 +26,7 @@ class WorkbenchCliTest {
     Path tmp;
 
     /** What a run printed (standard output and error together) and its exit status. */
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -48,13 +47,16 @@ class WorkbenchCliTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "workload --engine foo --workload fillseq      | no engine named 'foo'",
-        "workload --engine btree --workload nope       | no workload named 'nope'",
-        "lsm-sim --policy weird                        | unknown policy 'weird'",
-        "hybrid-calibrate --device floppy              | --device must be nvme, hdd or object-store",
-        "workload --engine btree --workload fillseq --ops many | Invalid value for option '--ops'",
-        "workload --engine btree --workload fillseq --frobnicate | Unknown option: '--frobnicate'"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "workload --engine foo --workload fillseq      | no engine named 'foo'",
+                "workload --engine btree --workload nope       | no workload named 'nope'",
+                "lsm-sim --policy weird                        | unknown policy 'weird'",
+                "hybrid-calibrate --device floppy              | --device must be nvme, hdd or object-store",
+                "workload --engine btree --workload fillseq --ops many | Invalid value for option '--ops'",
+                "workload --engine btree --workload fillseq --frobnicate | Unknown option: '--frobnicate'"
+            })
     void badInputPrintsOneLineWithAPointerToHelpAndExitsWithTwo(String args, String message) {
         Run r = run(args.trim().split("\\s+"));
         assertThat(r.err(), r.exit(), is(WorkbenchMain.EXIT_COULD_NOT_RUN));

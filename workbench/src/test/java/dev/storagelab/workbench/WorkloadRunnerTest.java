@@ -14,9 +14,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.bounds.ForwardingOrderedStore;
-import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.kv.Bytes;
-import dev.storagelab.kv.Entry;
 import dev.storagelab.kvstore.KvOptions;
 import dev.storagelab.kvstore.KvStore;
 import dev.storagelab.mvcc.ForwardingTransaction;
@@ -66,7 +64,9 @@ class WorkloadRunnerTest {
             });
         }
         assertThat("the last progress report is the last operation", lastProgress[0], equalTo(spec.ops()));
-        long counted = r.latency().values().stream().mapToLong(WorkloadRunner.Latency::count).sum();
+        long counted = r.latency().values().stream()
+                .mapToLong(WorkloadRunner.Latency::count)
+                .sum();
         assertThat("every measured operation is in a latency histogram", counted, equalTo(spec.ops()));
         assertThat(r.opsPerSecond(), greaterThan(0.0));
         for (WorkloadRunner.Latency l : r.latency().values()) {
@@ -75,12 +75,21 @@ class WorkloadRunnerTest {
         }
         WorkloadRunner.Operations ops = r.operations();
         long gets = r.latency().containsKey("get") ? r.latency().get("get").count() : 0;
-        long rmws = r.latency().containsKey("read_modify_write") ? r.latency().get("read_modify_write").count() : 0;
+        long rmws = r.latency().containsKey("read_modify_write")
+                ? r.latency().get("read_modify_write").count()
+                : 0;
         assertThat("a read-modify-write gets too", ops.gets(), equalTo(gets + rmws));
-        assertThat(ops.scans(), equalTo(r.latency().containsKey("scan") ? r.latency().get("scan").count() : 0L));
+        assertThat(
+                ops.scans(),
+                equalTo(
+                        r.latency().containsKey("scan")
+                                ? r.latency().get("scan").count()
+                                : 0L));
         for (Map.Entry<String, Object> c : r.counters().entrySet()) {
             if (c.getValue() instanceof Long n) {
-                assertThat("a count over the run is a difference of readings, never negative: " + c, n,
+                assertThat(
+                        "a count over the run is a difference of readings, never negative: " + c,
+                        n,
                         greaterThanOrEqualTo(0L));
             }
         }
@@ -92,8 +101,10 @@ class WorkloadRunnerTest {
         Object[] written = new Object[2];
         for (int run = 0; run < 2; run++) {
             try (Engine.Handle h = Engine.BTREE.open(Files.createDirectories(dir.resolve("run" + run)))) {
-                WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.ECOMMERCE, spec, done -> { });
-                written[run] = List.of(r.counters().get("user_bytes_written"), r.latency().get("scan").count(),
+                WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.ECOMMERCE, spec, done -> {});
+                written[run] = List.of(
+                        r.counters().get("user_bytes_written"),
+                        r.latency().get("scan").count(),
                         r.latency().get("insert").count());
             }
         }
@@ -103,12 +114,14 @@ class WorkloadRunnerTest {
     @Test
     void theBtreeReportsPageReadsHitRateAndWriteAmplificationAfterTheSync() throws IOException {
         try (Engine.Handle h = Engine.BTREE.open(dir)) {
-            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.OVERWRITE, new WorkloadRunner.Spec(3_000, 3_000, 100, 3),
-                    done -> { });
+            WorkloadRunner.Result r = WorkloadRunner.run(
+                    h, Workload.OVERWRITE, new WorkloadRunner.Spec(3_000, 3_000, 100, 3), done -> {});
             assertThat(r.counters(), hasKey(Counters.PAGE_READS_PER_GET));
             assertThat(r.counters(), hasKey(Counters.CACHE_HIT_RATE));
-            assertThat("the sync after the run checkpoints, so pages reach the disk and count",
-                    (Double) r.counters().get(Counters.WRITE_AMPLIFICATION), greaterThan(0.5));
+            assertThat(
+                    "the sync after the run checkpoints, so pages reach the disk and count",
+                    (Double) r.counters().get(Counters.WRITE_AMPLIFICATION),
+                    greaterThan(0.5));
             assertThat("the tree's shape is a gauge, not a counter", r.counters(), not(hasKey(Counters.HEIGHT)));
             assertThat(r.gauges(), hasEntry(Counters.KEYS, (Object) 3_000L));
             assertThat(r.gauges(), hasKey(Counters.LEAF_FILL));
@@ -122,14 +135,19 @@ class WorkloadRunnerTest {
         // keeps the few internal pages, which every get touches).
         WorkloadRunner.Spec spec = new WorkloadRunner.Spec(40_000, 2_000, 100, 5);
         try (Engine.Handle h = Engine.BTREE.open(dir)) {
-            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.READRANDOM, spec, done -> { });
+            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.READRANDOM, spec, done -> {});
             assertThat(r.operations().gets(), equalTo(spec.ops()));
-            assertThat("a get reads at most its leaf once the pool holds the internal pages",
-                    (Double) r.counters().get(Counters.PAGE_READS_PER_GET), lessThanOrEqualTo(1.0));
+            assertThat(
+                    "a get reads at most its leaf once the pool holds the internal pages",
+                    (Double) r.counters().get(Counters.PAGE_READS_PER_GET),
+                    lessThanOrEqualTo(1.0));
             long sinceOpened = h.counts().get(Counters.PAGE_READS);
-            assertThat("with the preload's reads the same figure would be far larger", (double) sinceOpened / spec.ops(),
+            assertThat(
+                    "with the preload's reads the same figure would be far larger",
+                    (double) sinceOpened / spec.ops(),
                     greaterThan(2.0));
-            assertThat("a read-only run writes no user bytes", r.counters().get(Counters.USER_BYTES_WRITTEN), equalTo(0L));
+            assertThat(
+                    "a read-only run writes no user bytes", r.counters().get(Counters.USER_BYTES_WRITTEN), equalTo(0L));
         }
     }
 
@@ -151,11 +169,15 @@ class WorkloadRunnerTest {
         WorkloadRunner.Spec spec = new WorkloadRunner.Spec(500, 700, 20, 13);
         long perPut = 16 + spec.valueBytes(); // a 16-byte key and its value
         try (Engine.Handle h = engine.open(dir)) {
-            WorkloadRunner.Result r = WorkloadRunner.run(h, workload, spec, done -> { });
+            WorkloadRunner.Result r = WorkloadRunner.run(h, workload, spec, done -> {});
             assertThat(r.operations().writes(), equalTo(spec.ops()));
-            assertThat("the measured puts' bytes, without the " + workload.preload(spec.keys()) + " preloaded keys'",
-                    r.counters().get(Counters.USER_BYTES_WRITTEN), equalTo(spec.ops() * perPut));
-            assertThat("since it was opened, the engine counts the preload too", h.counts().get(Counters.USER_BYTES_WRITTEN),
+            assertThat(
+                    "the measured puts' bytes, without the " + workload.preload(spec.keys()) + " preloaded keys'",
+                    r.counters().get(Counters.USER_BYTES_WRITTEN),
+                    equalTo(spec.ops() * perPut));
+            assertThat(
+                    "since it was opened, the engine counts the preload too",
+                    h.counts().get(Counters.USER_BYTES_WRITTEN),
                     equalTo((workload.preload(spec.keys()) + spec.ops()) * perPut));
         }
     }
@@ -164,13 +186,15 @@ class WorkloadRunnerTest {
     void writeAmplificationIsTheRunsDiskBytesOverTheRunsUserBytes() throws IOException {
         WorkloadRunner.Spec spec = new WorkloadRunner.Spec(3_000, 1_000, 100, 17);
         try (Engine.Handle h = Engine.BTREE.open(dir)) {
-            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.OVERWRITE, spec, done -> { });
+            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.OVERWRITE, spec, done -> {});
             long user = (Long) r.counters().get(Counters.USER_BYTES_WRITTEN);
             long disk = (Long) r.counters().get(Counters.DISK_BYTES_WRITTEN);
             assertThat("the run's own user bytes", user, equalTo(spec.ops() * (16 + spec.valueBytes())));
             assertThat((Double) r.counters().get(Counters.WRITE_AMPLIFICATION), closeTo((double) disk / user, 1e-12));
             Map<String, Long> total = h.counts();
-            assertThat("the preload's checkpoint is not the run's: the run wrote fewer disk bytes than the engine did", disk,
+            assertThat(
+                    "the preload's checkpoint is not the run's: the run wrote fewer disk bytes than the engine did",
+                    disk,
                     lessThan(total.get(Counters.DISK_BYTES_WRITTEN)));
         }
     }
@@ -179,21 +203,40 @@ class WorkloadRunnerTest {
     void theHybridCountsItsMigrationsAndItsLogAndSaysWhereItsBytesAre() throws IOException {
         WorkloadRunner.Spec spec = new WorkloadRunner.Spec(5_000, 5_000, 100, 19);
         try (Engine.Handle h = Engine.HYBRID.open(dir)) {
-            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.ECOMMERCE, spec, done -> { });
-            for (String count : List.of(Counters.MIGRATIONS, Counters.MIGRATIONS_DEFERRED, Counters.CACHE_HIT_RATE,
-                    Counters.PAGE_READS, Counters.BLOCK_READS)) {
+            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.ECOMMERCE, spec, done -> {});
+            for (String count : List.of(
+                    Counters.MIGRATIONS,
+                    Counters.MIGRATIONS_DEFERRED,
+                    Counters.CACHE_HIT_RATE,
+                    Counters.PAGE_READS,
+                    Counters.BLOCK_READS)) {
                 assertThat(r.counters(), hasKey(count));
             }
-            assertThat("every put reaches the log, framed, and the final sync forces it: at least the user's bytes",
-                    (Double) r.counters().get(Counters.WRITE_AMPLIFICATION), greaterThan(1.0));
+            assertThat(
+                    "every put reaches the log, framed, and the final sync forces it: at least the user's bytes",
+                    (Double) r.counters().get(Counters.WRITE_AMPLIFICATION),
+                    greaterThan(1.0));
             long moved = (Long) r.counters().get(Counters.MIGRATIONS);
-            assertThat("the run's migrations, the preload's excluded", moved, lessThanOrEqualTo(h.counts().get(Counters.MIGRATIONS)));
-            assertThat("the preload went to the LSM tree (every key starts cold)", (Long) r.gauges().get(Counters.COLD_BYTES),
+            assertThat(
+                    "the run's migrations, the preload's excluded",
+                    moved,
+                    lessThanOrEqualTo(h.counts().get(Counters.MIGRATIONS)));
+            assertThat(
+                    "the preload went to the LSM tree (every key starts cold)",
+                    (Long) r.gauges().get(Counters.COLD_BYTES),
                     greaterThan(0L));
-            assertThat("the B+tree's file exists from the start", (Long) r.gauges().get(Counters.HOT_BYTES), greaterThan(0L));
+            assertThat(
+                    "the B+tree's file exists from the start",
+                    (Long) r.gauges().get(Counters.HOT_BYTES),
+                    greaterThan(0L));
             assertThat((Long) r.gauges().get(Counters.TRACKER_BYTES), greaterThan(0L));
-            for (String gauge : List.of(Counters.HOT_KEYS, Counters.DUPLICATE_KEYS, Counters.QUEUED_MIGRATIONS,
-                    Counters.MIGRATION_TOKENS, Counters.WRITE_AMPLIFICATION_SINCE_OPEN, Counters.CACHE_HIT_RATE_SINCE_OPEN)) {
+            for (String gauge : List.of(
+                    Counters.HOT_KEYS,
+                    Counters.DUPLICATE_KEYS,
+                    Counters.QUEUED_MIGRATIONS,
+                    Counters.MIGRATION_TOKENS,
+                    Counters.WRITE_AMPLIFICATION_SINCE_OPEN,
+                    Counters.CACHE_HIT_RATE_SINCE_OPEN)) {
                 assertThat(r.gauges(), hasKey(gauge));
             }
             assertThat("migrations are counts, not gauges", r.gauges(), not(hasKey(Counters.MIGRATIONS)));
@@ -201,35 +244,47 @@ class WorkloadRunnerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Engine.class, names = {"KV", "KV_LSM"})
+    @EnumSource(
+            value = Engine.class,
+            names = {"KV", "KV_LSM"})
     void theBankMovesMoneyAndNoSnapshotEverSeesTheTotalChange(Engine engine) throws IOException {
         WorkloadRunner.Spec spec = new WorkloadRunner.Spec(20, 400, 0, 23);
         WorkloadRunner.Result r;
         try (Engine.Handle h = engine.open(dir)) {
-            r = WorkloadRunner.run(h, Workload.BANK, spec, new BankWorkload.Threads(4, 2), done -> { });
+            r = WorkloadRunner.run(h, Workload.BANK, spec, new BankWorkload.Threads(4, 2), done -> {});
         }
         BankWorkload.Report bank = r.bank();
         assertThat("the invariant held: " + bank.firstViolations(), bank.invariantHeld(), equalTo(true));
         assertThat("every ticket became a committed transfer", bank.transfers(), equalTo(spec.ops()));
         assertThat(bank.expectedTotal(), equalTo(20 * BankWorkload.INITIAL_BALANCE));
         assertThat("the final scan found all the money", bank.finalTotal(), equalTo(bank.expectedTotal()));
-        assertThat("each of the two readers checked at least one snapshot", bank.snapshotChecks(), greaterThanOrEqualTo(2L));
+        assertThat(
+                "each of the two readers checked at least one snapshot",
+                bank.snapshotChecks(),
+                greaterThanOrEqualTo(2L));
         assertThat(r.latency().get("transfer").count(), equalTo(spec.ops()));
         assertThat(r.latency().get("snapshot_check").count(), equalTo(bank.snapshotChecks()));
         assertThat("a transfer writes two balances", r.operations().writes(), equalTo(2 * spec.ops()));
-        assertThat("one log record per committed transfer: a conflict or an abort writes nothing to the log",
-                r.counters().get(Counters.LOG_RECORDS), equalTo(spec.ops()));
+        assertThat(
+                "one log record per committed transfer: a conflict or an abort writes nothing to the log",
+                r.counters().get(Counters.LOG_RECORDS),
+                equalTo(spec.ops()));
         assertThat(r.opsPerSecond(), greaterThan(0.0));
     }
 
     @ParameterizedTest
-    @EnumSource(value = Engine.class, names = {"BTREE", "LSM", "AVL"})
+    @EnumSource(
+            value = Engine.class,
+            names = {"BTREE", "LSM", "AVL"})
     void theBankRefusesAnEngineWithoutTransactions(Engine engine) throws IOException {
         try (Engine.Handle h = engine.open(dir)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> WorkloadRunner.run(h, Workload.BANK, new WorkloadRunner.Spec(10, 10, 0, 1), done -> { }));
-            assertThat(e.getMessage(), equalTo("the bank workload runs transactions, and " + engine.id()
-                    + " has none: run it on kv, kv-lsm"));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> WorkloadRunner.run(h, Workload.BANK, new WorkloadRunner.Spec(10, 10, 0, 1), done -> {}));
+            assertThat(
+                    e.getMessage(),
+                    equalTo("the bank workload runs transactions, and " + engine.id()
+                            + " has none: run it on kv, kv-lsm"));
         }
     }
 
@@ -253,15 +308,22 @@ class WorkloadRunnerTest {
                     return "";
                 }
             };
-            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.BANK, new WorkloadRunner.Spec(10, 200, 0, 29),
-                    new BankWorkload.Threads(2, 1), done -> { });
+            WorkloadRunner.Result r = WorkloadRunner.run(
+                    h,
+                    Workload.BANK,
+                    new WorkloadRunner.Spec(10, 200, 0, 29),
+                    new BankWorkload.Threads(2, 1),
+                    done -> {});
             BankWorkload.Report bank = r.bank();
             assertThat("a transfer's credit was lost: the bank must notice", bank.invariantHeld(), equalTo(false));
-            assertThat("the money that vanished is missing at the end", bank.finalTotal(), lessThan(bank.expectedTotal()));
-            assertThat("the readers' snapshots saw it too", bank.firstViolations().toString(),
+            assertThat(
+                    "the money that vanished is missing at the end", bank.finalTotal(), lessThan(bank.expectedTotal()));
+            assertThat(
+                    "the readers' snapshots saw it too",
+                    bank.firstViolations().toString(),
                     containsString("the total in the snapshot at timestamp "));
-            assertThat("every violation is counted, the first few kept", bank.violations(),
-                    greaterThanOrEqualTo((long) bank.firstViolations().size()));
+            assertThat("every violation is counted, the first few kept", bank.violations(), greaterThanOrEqualTo((long)
+                    bank.firstViolations().size()));
             assertThat(bank.firstViolations().size(), lessThanOrEqualTo(BankWorkload.VIOLATIONS_KEPT));
         }
     }
@@ -299,10 +361,12 @@ class WorkloadRunnerTest {
     void readwhilewritingCountsTheBackgroundWritersPutsAsWrites() throws IOException {
         WorkloadRunner.Spec spec = new WorkloadRunner.Spec(2_000, 3_000, 20, 19);
         try (Engine.Handle h = Engine.BTREE.open(dir)) {
-            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.READWHILEWRITING, spec, done -> { });
+            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.READWHILEWRITING, spec, done -> {});
             assertThat("the measured operations are the gets", r.operations().gets(), equalTo(spec.ops()));
-            assertThat("every user byte the run wrote is one of the background writer's puts",
-                    r.counters().get(Counters.USER_BYTES_WRITTEN), equalTo(r.operations().writes() * (16 + spec.valueBytes())));
+            assertThat(
+                    "every user byte the run wrote is one of the background writer's puts",
+                    r.counters().get(Counters.USER_BYTES_WRITTEN),
+                    equalTo(r.operations().writes() * (16 + spec.valueBytes())));
         }
     }
 }

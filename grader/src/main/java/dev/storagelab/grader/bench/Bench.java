@@ -59,9 +59,15 @@ public final class Bench {
      * @param keys       the workloads' key space (0: 2,000 quick, 100,000 otherwise)
      * @param ops        the workloads' measured operations (0: the same as keys)
      */
-    public record Options(List<String> labs, Path submission, boolean peers, boolean quick, Path out, boolean offline,
-                          long keys, long ops) {
-    }
+    public record Options(
+            List<String> labs,
+            Path submission,
+            boolean peers,
+            boolean quick,
+            Path out,
+            boolean offline,
+            long keys,
+            long ops) {}
 
     /** Where a lab keeps what {@code bench --quick} overrides: the {@code @Param} values of its smoke run. */
     public static final String QUICK_PARAMS = "src/jmh/bench.properties";
@@ -88,35 +94,38 @@ public final class Bench {
     /** Runs the benchmarks, writes {@code bench.json}, {@code bench.txt} and the plots into {@code out}, returns the report. */
     public BenchReport run(Options options) throws IOException, InterruptedException {
         String date = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        List<Lab> labs = options.labs().isEmpty() ? workspace.labs()
+        List<Lab> labs = options.labs().isEmpty()
+                ? workspace.labs()
                 : options.labs().stream().map(workspace::lab).distinct().toList();
         Path out = Files.createDirectories(options.out());
         Path logs = Files.createDirectories(out.resolve("logs"));
         Path scratch = Files.createTempDirectory("storagelab-bench");
         try {
             Rubric rubric = Rubric.of(workspace);
-            log.println("building the reference of " + labs.stream().map(Lab::id).toList() + " ...");
+            log.println(
+                    "building the reference of " + labs.stream().map(Lab::id).toList() + " ...");
             Path reference = sharedReference != null ? sharedReference : scratch.resolve("reference");
             if (sharedReference == null) {
                 WorkspaceCopies.copy(workspace, reference);
             }
-            LabBuild.Result refBuild = LabBuild.build(reference, WorkspaceCopies.closure(workspace, labs),
-                    rubric.buildDeadline(), options.offline());
+            LabBuild.Result refBuild = LabBuild.build(
+                    reference, WorkspaceCopies.closure(workspace, labs), rubric.buildDeadline(), options.offline());
 
             Path student = null;
             LabBuild.Result studentBuild = null;
             if (options.submission() != null) {
                 Submission submission = Submission.open(options.submission(), workspace, scratch);
                 student = scratch.resolve("submission");
-                List<Lab> submitted = workspace.labs().stream().filter(submission::has).toList();
+                List<Lab> submitted =
+                        workspace.labs().stream().filter(submission::has).toList();
                 // The reference's classes for every lab the submission leaves alone: only its labs compile.
                 WorkspaceCopies.seed(workspace, reference, student, submitted);
                 for (Lab lab : submitted) {
                     WorkspaceCopies.overlay(submission, lab, student);
                 }
                 log.println("building the submission " + options.submission() + " ...");
-                studentBuild = LabBuild.build(student, WorkspaceCopies.closure(workspace, labs), rubric.buildDeadline(),
-                        options.offline());
+                studentBuild = LabBuild.build(
+                        student, WorkspaceCopies.closure(workspace, labs), rubric.buildDeadline(), options.offline());
             }
 
             List<LabBench> labResults = new ArrayList<>();
@@ -124,8 +133,14 @@ public final class Bench {
                 labResults.add(benchLab(lab, reference, refBuild, student, studentBuild, options.quick(), logs));
             }
             WorkloadBench workloads = options.peers() ? workloads(labs, reference, student, options, logs) : null;
-            BenchReport report = new BenchReport(date, machine(), options.quick(), workspace.root().toString(),
-                    options.submission() == null ? null : options.submission().toString(), labResults, workloads);
+            BenchReport report = new BenchReport(
+                    date,
+                    machine(),
+                    options.quick(),
+                    workspace.root().toString(),
+                    options.submission() == null ? null : options.submission().toString(),
+                    labResults,
+                    workloads);
             write(report, out);
             return report;
         } finally {
@@ -133,24 +148,36 @@ public final class Bench {
         }
     }
 
-    private LabBench benchLab(Lab lab, Path reference, LabBuild.Result refBuild, Path student, LabBuild.Result studentBuild,
-                              boolean quick, Path logs) throws IOException {
+    private LabBench benchLab(
+            Lab lab,
+            Path reference,
+            LabBuild.Result refBuild,
+            Path student,
+            LabBuild.Result studentBuild,
+            boolean quick,
+            Path logs)
+            throws IOException {
         Path module = reference.resolve(lab.directory());
         if (!LabBuild.built(reference, lab)) {
-            return new LabBench(lab.id(), "the reference does not build:\n" + LabBuild.errorsFor(refBuild.log(), reference, lab),
+            return new LabBench(
+                    lab.id(),
+                    "the reference does not build:\n" + LabBuild.errorsFor(refBuild.log(), reference, lab),
                     List.of());
         }
         Set<String> packages = benchmarkPackages(module);
         if (packages.isEmpty()) {
-            return new LabBench(lab.id(), "no JMH benchmarks (" + lab.directory() + "/src/jmh/java/**/*Benchmark.java)", List.of());
+            return new LabBench(
+                    lab.id(), "no JMH benchmarks (" + lab.directory() + "/src/jmh/java/**/*Benchmark.java)", List.of());
         }
-        String include = "^(" + String.join("|", packages.stream().map(Pattern::quote).toList()) + ")\\.";
+        String include =
+                "^(" + String.join("|", packages.stream().map(Pattern::quote).toList()) + ")\\.";
         Map<String, String> params = quick ? quickParams(module) : Map.of();
         JmhRunner.Settings settings = quick ? JmhRunner.Settings.QUICK : JmhRunner.Settings.AS_ANNOTATED;
         Duration deadline = quick ? Duration.ofMinutes(10) : Duration.ofHours(12);
 
         log.println("benchmarking " + lab.id() + " on the reference" + (quick ? " (quick)" : "") + " ...");
-        JmhRunner.Run ref = JmhRunner.run(module, include, params, settings, deadline, logs.resolve(lab.id() + "-reference.txt"), log);
+        JmhRunner.Run ref = JmhRunner.run(
+                module, include, params, settings, deadline, logs.resolve(lab.id() + "-reference.txt"), log);
         List<String> problems = new ArrayList<>();
         List<BenchReport.Failed> failed = new ArrayList<>();
         collect(ref, "reference", problems, failed);
@@ -168,8 +195,14 @@ public final class Bench {
                     problems.add("the submission is not benchmarked: " + ClassScan.problem(findings));
                 } else {
                     log.println("benchmarking " + lab.id() + " on the submission ...");
-                    JmhRunner.Run sub = JmhRunner.run(student.resolve(lab.directory()), include, params, settings, deadline,
-                            logs.resolve(lab.id() + "-submission.txt"), log);
+                    JmhRunner.Run sub = JmhRunner.run(
+                            student.resolve(lab.directory()),
+                            include,
+                            params,
+                            settings,
+                            deadline,
+                            logs.resolve(lab.id() + "-submission.txt"),
+                            log);
                     collect(sub, "submission", problems, failed);
                     sub.scores().forEach(s -> theirs.put(s.key(), s));
                 }
@@ -178,8 +211,16 @@ public final class Bench {
         List<Comparison> rows = new ArrayList<>();
         for (Score r : ref.scores()) {
             Score s = theirs.get(r.key());
-            rows.add(new Comparison(r.shortName(), r.paramText(), r.mode(), r.unit(), r.score(), r.error(),
-                    s == null ? null : s.score(), s == null ? null : s.error(), s == null ? null : timeRatio(r, s),
+            rows.add(new Comparison(
+                    r.shortName(),
+                    r.paramText(),
+                    r.mode(),
+                    r.unit(),
+                    r.score(),
+                    r.error(),
+                    s == null ? null : s.score(),
+                    s == null ? null : s.error(),
+                    s == null ? null : timeRatio(r, s),
                     r.secondary()));
         }
         return new LabBench(lab.id(), problems.isEmpty() ? null : String.join("\n", problems), rows, failed);
@@ -206,7 +247,9 @@ public final class Bench {
      * benchmark's mode (a throughput is inverted).
      */
     public static double timeRatio(Score reference, Score submission) {
-        return reference.higherIsBetter() ? reference.score() / submission.score() : submission.score() / reference.score();
+        return reference.higherIsBetter()
+                ? reference.score() / submission.score()
+                : submission.score() / reference.score();
     }
 
     /** The packages of a module's benchmark classes ({@code src/jmh/java/**}{@code /*Benchmark.java}). */
@@ -219,7 +262,8 @@ public final class Bench {
         try (Stream<Path> files = Files.walk(root)) {
             files.filter(f -> f.getFileName().toString().endsWith("Benchmark.java"))
                     .map(f -> root.relativize(f.getParent()).toString().replace(java.io.File.separatorChar, '.'))
-                    .sorted().forEach(packages::add);
+                    .sorted()
+                    .forEach(packages::add);
         }
         return packages;
     }
@@ -246,12 +290,15 @@ public final class Bench {
         log.println("building the workbench with the production peers (RocksDB, LevelDB, H2) ...");
         Path wbLog = logs.resolve("workbench-build.txt");
         if (!Workbench.build(reference, true, options.offline(), ProcessBuilder.Redirect.to(wbLog.toFile()))) {
-            problems.add("the reference workbench (with -P" + Workbench.PEERS_PROFILE + ") does not build; see " + wbLog);
+            problems.add(
+                    "the reference workbench (with -P" + Workbench.PEERS_PROFILE + ") does not build; see " + wbLog);
             return new WorkloadBench(null, keys, ops, List.of(), problems);
         }
         Path refJar = Workbench.jar(reference);
         Map<String, List<String>> byLab = WorkloadSuite.enginesByLab(refJar, logs);
-        List<String> ours = labs.stream().flatMap(l -> byLab.getOrDefault(l.id(), List.of()).stream()).toList();
+        List<String> ours = labs.stream()
+                .flatMap(l -> byLab.getOrDefault(l.id(), List.of()).stream())
+                .toList();
         List<String> peers = List.of("rocksdb", "leveldb", "h2");
         Path studentJar = null;
         if (student != null && !ours.isEmpty()) {
@@ -280,17 +327,26 @@ public final class Bench {
                 log.println("  " + workload + " on " + p[0] + " (" + p[1] + "), " + keys + " keys, " + ops + " ops");
                 try {
                     Path jar = p[1].equals("submission") ? studentJar : refJar;
-                    these.add(WorkloadSuite.run(jar, p[0], p[1], workload, keys, workload.startsWith("fill") ? keys : ops,
-                            deadline, logs));
+                    these.add(WorkloadSuite.run(
+                            jar, p[0], p[1], workload, keys, workload.startsWith("fill") ? keys : ops, deadline, logs));
                 } catch (IOException e) {
                     problems.add(e.getMessage());
                 }
             }
-            WorkloadRun base = these.stream().filter(r -> r.engine().equals(baseline) && !r.side().equals("submission"))
-                    .findFirst().orElse(null);
+            WorkloadRun base = these.stream()
+                    .filter(r -> r.engine().equals(baseline) && !r.side().equals("submission"))
+                    .findFirst()
+                    .orElse(null);
             for (WorkloadRun r : these) {
-                runs.add(new WorkloadRun(r.engine(), r.side(), r.workload(), r.opsPerSecond(), r.p50Micros(), r.p99Micros(),
-                        r.counters(), base == null ? null : base.opsPerSecond() / r.opsPerSecond()));
+                runs.add(new WorkloadRun(
+                        r.engine(),
+                        r.side(),
+                        r.workload(),
+                        r.opsPerSecond(),
+                        r.p50Micros(),
+                        r.p99Micros(),
+                        r.counters(),
+                        base == null ? null : base.opsPerSecond() / r.opsPerSecond()));
             }
         }
         return new WorkloadBench(baseline, keys, ops, runs, problems);
@@ -299,17 +355,28 @@ public final class Bench {
     private static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         m.put("memory_gib", Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024)));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         return m;
     }
 
     private void write(BenchReport report, Path out) throws IOException {
-        Files.writeString(out.resolve("bench.json"), new GsonBuilder().setPrettyPrinting().serializeNulls()
-                .serializeSpecialFloatingPointValues().disableHtmlEscaping().create().toJson(report), StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("bench.json"),
+                new GsonBuilder()
+                        .setPrettyPrinting()
+                        .serializeNulls()
+                        .serializeSpecialFloatingPointValues()
+                        .disableHtmlEscaping()
+                        .create()
+                        .toJson(report),
+                StandardCharsets.UTF_8);
         Files.writeString(out.resolve("bench.txt"), BenchTable.render(report), StandardCharsets.UTF_8);
         BenchPlots.write(report, out);
     }

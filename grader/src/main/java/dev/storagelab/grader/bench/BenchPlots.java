@@ -24,8 +24,7 @@ import org.knowm.xchart.style.Styler;
  */
 final class BenchPlots {
 
-    private BenchPlots() {
-    }
+    private BenchPlots() {}
 
     /** Writes the plots into {@code dir}; returns their file names. */
     static List<String> write(BenchReport report, Path dir) throws IOException {
@@ -33,9 +32,12 @@ final class BenchPlots {
         List<String> written = new ArrayList<>();
         for (LabBench lab : report.labs()) {
             Map<String, List<Comparison>> byClass = new LinkedHashMap<>();
-            lab.benchmarks().forEach(c -> byClass.computeIfAbsent(c.benchmark().split("\\.")[0], k -> new ArrayList<>()).add(c));
+            lab.benchmarks()
+                    .forEach(c -> byClass.computeIfAbsent(c.benchmark().split("\\.")[0], k -> new ArrayList<>())
+                            .add(c));
             for (Map.Entry<String, List<Comparison>> e : byClass.entrySet()) {
-                written.add(save(scores(lab.lab(), e.getKey(), e.getValue(), report.submission() != null),
+                written.add(save(
+                        scores(lab.lab(), e.getKey(), e.getValue(), report.submission() != null),
                         dir.resolve(lab.lab() + "-" + e.getKey() + ".png")));
             }
         }
@@ -55,10 +57,17 @@ final class BenchPlots {
         String unit = rows.get(0).unit();
         CategoryChart chart = chart(lab + " " + benchmarkClass, unit, rows.size());
         List<String> labels = rows.stream().map(BenchPlots::label).toList();
-        chart.addSeries("reference", labels, rows.stream().map(c -> positive(c.reference())).toList());
+        chart.addSeries(
+                "reference",
+                labels,
+                rows.stream().map(c -> positive(c.reference())).toList());
         if (compared) {
-            chart.addSeries("submission", labels, rows.stream().map(c -> c.submission() == null ? null : positive(c.submission()))
-                    .toList());
+            chart.addSeries(
+                    "submission",
+                    labels,
+                    rows.stream()
+                            .map(c -> c.submission() == null ? null : positive(c.submission()))
+                            .toList());
         }
         logarithmicIfWide(chart);
         return chart;
@@ -93,16 +102,23 @@ final class BenchPlots {
             byEngine.computeIfAbsent(series, k -> new LinkedHashMap<>()).put(r.workload(), r.opsPerSecond());
         }
         List<String> x = List.copyOf(workloads);
-        CategoryChart chart = chart(String.format(java.util.Locale.ROOT, "workloads: %,d keys, %,d ops", w.keys(), w.ops()),
-                "operations per second", x.size() * byEngine.size());
-        byEngine.forEach((engine, values) -> chart.addSeries(engine, x, x.stream().map(k -> (Number) values.get(k)).toList()));
+        CategoryChart chart = chart(
+                String.format(java.util.Locale.ROOT, "workloads: %,d keys, %,d ops", w.keys(), w.ops()),
+                "operations per second",
+                x.size() * byEngine.size());
+        byEngine.forEach((engine, values) -> chart.addSeries(
+                engine, x, x.stream().map(k -> (Number) values.get(k)).toList()));
         logarithmicIfWide(chart);
         return chart;
     }
 
     private static CategoryChart chart(String title, String yTitle, int bars) {
-        CategoryChart chart = new CategoryChartBuilder().width(Math.max(800, Math.min(2400, 60 * bars + 300))).height(600)
-                .title(title).yAxisTitle(yTitle).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(Math.max(800, Math.min(2400, 60 * bars + 300)))
+                .height(600)
+                .title(title)
+                .yAxisTitle(yTitle)
+                .build();
         chart.getStyler().setXAxisLabelRotation(30);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
@@ -116,7 +132,8 @@ final class BenchPlots {
      * measured), so such a chart stays linear (and see {@link #save}).
      */
     private static void logarithmicIfWide(CategoryChart chart) {
-        List<Number> values = chart.getSeriesMap().values().stream().flatMap(s -> s.getYData().stream().map(Number.class::cast))
+        List<Number> values = chart.getSeriesMap().values().stream()
+                .flatMap(s -> s.getYData().stream().map(Number.class::cast))
                 .toList();
         if (values.stream().anyMatch(Objects::isNull)) {
             return;

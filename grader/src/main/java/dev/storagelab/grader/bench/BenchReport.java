@@ -16,8 +16,14 @@ import java.util.Map;
  * @param labs       one entry per lab benched
  * @param workloads  the workload runs ({@code --peers}), empty without
  */
-public record BenchReport(String date, Map<String, Object> machine, boolean quick, String reference, String submission,
-                          List<LabBench> labs, WorkloadBench workloads) {
+public record BenchReport(
+        String date,
+        Map<String, Object> machine,
+        boolean quick,
+        String reference,
+        String submission,
+        List<LabBench> labs,
+        WorkloadBench workloads) {
 
     /**
      * One lab's benchmarks.
@@ -39,8 +45,7 @@ public record BenchReport(String date, Map<String, Object> machine, boolean quic
      * @param side   {@code reference} (the workspace's own code) or {@code submission}
      * @param reason the first line of the exception, or null when the log does not say
      */
-    public record Failed(String benchmark, String params, String side, String reason) {
-    }
+    public record Failed(String benchmark, String params, String side, String reason) {}
 
     /**
      * One benchmark method with one parameter set, on the reference and perhaps the submission.
@@ -48,10 +53,17 @@ public record BenchReport(String date, Map<String, Object> machine, boolean quic
      * @param ratio the submission's time per operation over the reference's (throughput
      *              benchmarks are inverted), so above 1 is slower; null without a submission score
      */
-    public record Comparison(String benchmark, String params, String mode, String unit, double reference,
-                             double referenceError, Double submission, Double submissionError, Double ratio,
-                             Map<String, Double> counters) {
-    }
+    public record Comparison(
+            String benchmark,
+            String params,
+            String mode,
+            String unit,
+            double reference,
+            double referenceError,
+            Double submission,
+            Double submissionError,
+            Double ratio,
+            Map<String, Double> counters) {}
 
     /**
      * The workloads run with {@code --peers}.
@@ -60,8 +72,7 @@ public record BenchReport(String date, Map<String, Object> machine, boolean quic
      * @param keys     the key space
      * @param ops      measured operations per run
      */
-    public record WorkloadBench(String baseline, long keys, long ops, List<WorkloadRun> runs, List<String> problems) {
-    }
+    public record WorkloadBench(String baseline, long keys, long ops, List<WorkloadRun> runs, List<String> problems) {}
 
     /**
      * One workload on one engine.
@@ -70,7 +81,13 @@ public record BenchReport(String date, Map<String, Object> machine, boolean quic
      * @param ratio the baseline's throughput over this run's: its time per operation relative to
      *              the baseline's (above 1 is slower)
      */
-    public record WorkloadRun(String engine, String side, String workload, double opsPerSecond, double p50Micros,
-                              double p99Micros, Map<String, Object> counters, Double ratio) {
-    }
+    public record WorkloadRun(
+            String engine,
+            String side,
+            String workload,
+            double opsPerSecond,
+            double p50Micros,
+            double p99Micros,
+            Map<String, Object> counters,
+            Double ratio) {}
 }

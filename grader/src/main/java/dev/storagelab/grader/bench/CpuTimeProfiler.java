@@ -61,8 +61,8 @@ public final class CpuTimeProfiler implements InternalProfiler {
     }
 
     @Override
-    public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
-                                                       IterationResult result) {
+    public Collection<? extends Result> afterIteration(
+            BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
         long wall = System.nanoTime() - wallStart;
         long cpu = os.getProcessCpuTime() - cpuStart;
         if (wall <= 0 || cpu <= 0) {
@@ -89,7 +89,6 @@ public final class CpuTimeProfiler implements InternalProfiler {
      */
     static ScalarResult restate(double score, String unit, boolean throughput, long cpuNanos, long wallNanos) {
         double busy = (double) cpuNanos / wallNanos;
-        return new ScalarResult(METRIC, throughput ? score / busy : score * busy, unit,
-                aggregation(throughput));
+        return new ScalarResult(METRIC, throughput ? score / busy : score * busy, unit, aggregation(throughput));
     }
 }

@@ -13,9 +13,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -47,8 +47,8 @@ public final class JmhRunner {
      * @param measurement        length of one measured iteration
      * @param measureIterations  measured iterations
      */
-    public record Settings(Integer forks, Integer warmupIterations, Duration warmup, Integer measureIterations,
-                           Duration measurement) {
+    public record Settings(
+            Integer forks, Integer warmupIterations, Duration warmup, Integer measureIterations, Duration measurement) {
 
         /** The benchmarks' own {@code @Fork}, {@code @Warmup} and {@code @Measurement}: the full run, for people. */
         public static final Settings AS_ANNOTATED = new Settings(null, null, null, null, null);
@@ -65,8 +65,14 @@ public final class JmhRunner {
     }
 
     /** One benchmark method with one parameter set, as JMH reported it. */
-    public record Score(String benchmark, Map<String, String> params, String mode, double score, double error,
-                        String unit, Map<String, Double> secondary) {
+    public record Score(
+            String benchmark,
+            Map<String, String> params,
+            String mode,
+            double score,
+            double error,
+            String unit,
+            Map<String, Double> secondary) {
 
         /** The class's simple name and the method: {@code ReadBenchmark.readrandom}. */
         public String shortName() {
@@ -75,7 +81,9 @@ public final class JmhRunner {
 
         /** The parameters as {@code impl=BPlusTree keys=1000}, sorted by name. */
         public String paramText() {
-            return params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+            return params.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(" "));
         }
 
         /** Whether a higher score is better (throughput) rather than lower (time per operation). */
@@ -130,16 +138,22 @@ public final class JmhRunner {
                     params = "";
                     failed = false;
                 } else if (line.startsWith("# Parameters: (") && line.endsWith(")")) {
-                    params = java.util.Arrays.stream(line.substring("# Parameters: (".length(), line.length() - 1).split(", "))
-                            .map(p -> p.replace(" = ", "=")).sorted().collect(Collectors.joining(" "));
+                    params = java.util.Arrays.stream(line.substring("# Parameters: (".length(), line.length() - 1)
+                                    .split(", "))
+                            .map(p -> p.replace(" = ", "="))
+                            .sorted()
+                            .collect(Collectors.joining(" "));
                 } else if (line.contains("<failure>") && benchmark != null && !failed) {
                     failed = true;
                     failures.add(new Failure(benchmark, params, null));
-                } else if (failed && failures.get(failures.size() - 1).reason() == null && !line.isBlank()
+                } else if (failed
+                        && failures.get(failures.size() - 1).reason() == null
+                        && !line.isBlank()
                         && !Character.isWhitespace(line.charAt(0))) {
                     Failure f = failures.remove(failures.size() - 1);
                     String reason = line.startsWith("dev.storagelab.lab.NotImplementedException: ")
-                            ? line.substring("dev.storagelab.lab.NotImplementedException: ".length()) : line.strip();
+                            ? line.substring("dev.storagelab.lab.NotImplementedException: ".length())
+                            : line.strip();
                     failures.add(new Failure(f.benchmark(), f.params(), reason));
                 }
             }
@@ -153,13 +167,14 @@ public final class JmhRunner {
             }
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
-            return (finished ? "the benchmark run failed (exit " + exitCode + ")" : "the benchmark run did not finish in time")
+            return (finished
+                            ? "the benchmark run failed (exit " + exitCode + ")"
+                            : "the benchmark run did not finish in time")
                     + "; the end of " + log + ":\n" + tail;
         }
     }
 
-    private JmhRunner() {
-    }
+    private JmhRunner() {}
 
     /**
      * Runs the benchmarks of {@code module} (a built lab module) whose name matches
@@ -169,8 +184,15 @@ public final class JmhRunner {
      * @param log      the whole JMH output goes here
      * @param progress receives JMH's per-benchmark headings, so a person sees how far a long run is
      */
-    public static Run run(Path module, String include, Map<String, String> params, Settings settings, Duration deadline,
-                          Path log, PrintStream progress) throws IOException {
+    public static Run run(
+            Path module,
+            String include,
+            Map<String, String> params,
+            Settings settings,
+            Duration deadline,
+            Path log,
+            PrintStream progress)
+            throws IOException {
         return run(module, include, params, Map.of(), settings, deadline, log, progress);
     }
 
@@ -178,16 +200,31 @@ public final class JmhRunner {
      * As {@link #run(Path, String, Map, Settings, Duration, Path, PrintStream)}, with system
      * {@code properties} set in JMH's JVM and every fork (the seed of a benchmark's answer checks).
      */
-    public static Run run(Path module, String include, Map<String, String> params, Map<String, String> properties,
-                          Settings settings, Duration deadline, Path log, PrintStream progress) throws IOException {
+    public static Run run(
+            Path module,
+            String include,
+            Map<String, String> params,
+            Map<String, String> properties,
+            Settings settings,
+            Duration deadline,
+            Path log,
+            PrintStream progress)
+            throws IOException {
         // A measuring run takes JMH's machine-wide lock, so that two measurements never share the
         // cores. Another run (a classmate's grading, a benchmark someone started) may hold it: JMH
         // then exits at once, and a grade would lose its performance points to bad timing. Wait
         // for the lock instead, within the deadline.
         long end = System.nanoTime() + deadline.toNanos();
         while (true) {
-            Run run = runOnce(module, include, params, properties, settings,
-                    Duration.ofNanos(Math.max(0, end - System.nanoTime())), log, progress);
+            Run run = runOnce(
+                    module,
+                    include,
+                    params,
+                    properties,
+                    settings,
+                    Duration.ofNanos(Math.max(0, end - System.nanoTime())),
+                    log,
+                    progress);
             if (!lockWasHeld(run) || end - System.nanoTime() < LOCK_RETRY.toNanos()) {
                 return run;
             }
@@ -210,12 +247,22 @@ public final class JmhRunner {
 
     /** Whether {@code run} ended at once because another JMH run held the lock. */
     static boolean lockWasHeld(Run run) throws IOException {
-        return run.finished() && run.scores().isEmpty() && Files.exists(run.log())
+        return run.finished()
+                && run.scores().isEmpty()
+                && Files.exists(run.log())
                 && Files.readString(run.log(), StandardCharsets.UTF_8).contains(LOCK_MESSAGE);
     }
 
-    private static Run runOnce(Path module, String include, Map<String, String> params, Map<String, String> properties,
-                               Settings settings, Duration deadline, Path log, PrintStream progress) throws IOException {
+    private static Run runOnce(
+            Path module,
+            String include,
+            Map<String, String> params,
+            Map<String, String> properties,
+            Settings settings,
+            Duration deadline,
+            Path log,
+            PrintStream progress)
+            throws IOException {
         Path json = log.resolveSibling(log.getFileName() + ".json");
         Files.deleteIfExists(json);
         Files.createDirectories(log.getParent());
@@ -228,8 +275,22 @@ public final class JmhRunner {
             Path work = Files.createDirectories(log.resolveSibling(log.getFileName() + ".work"));
             Path tmp = Files.createDirectories(work.resolve("tmp"));
             List<SandboxPolicy.Entry> entries = classpath.stream()
-                    .map(p -> new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p))).toList();
-            return runJmh(work, entries, tmp, include, params, properties, settings, deadline, json, json, log, progress, null);
+                    .map(p -> new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p)))
+                    .toList();
+            return runJmh(
+                    work,
+                    entries,
+                    tmp,
+                    include,
+                    params,
+                    properties,
+                    settings,
+                    deadline,
+                    json,
+                    json,
+                    log,
+                    progress,
+                    null);
         }
         // Benchmarks run a submission's code too: as a user of its own, like its tests (Confinement),
         // on copies of the class path. That user's temp folder is its own, so JMH's machine-wide lock
@@ -237,7 +298,9 @@ public final class JmhRunner {
         FileChannel lockFile = null;
         FileLock lock = null;
         if (!settings.quick()) {
-            lockFile = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock"), StandardOpenOption.CREATE,
+            lockFile = FileChannel.open(
+                    Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock"),
+                    StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
             try {
                 lock = lockFile.tryLock();
@@ -247,8 +310,11 @@ public final class JmhRunner {
             }
             if (lock == null) {
                 lockFile.close();
-                Files.writeString(log, LOCK_MESSAGE + " (the grader could not take " + System.getProperty("java.io.tmpdir")
-                        + "/jmh.lock)\n", StandardCharsets.UTF_8);
+                Files.writeString(
+                        log,
+                        LOCK_MESSAGE + " (the grader could not take " + System.getProperty("java.io.tmpdir")
+                                + "/jmh.lock)\n",
+                        StandardCharsets.UTF_8);
                 return new Run(List.of(), true, 1, log);
             }
         }
@@ -256,8 +322,20 @@ public final class JmhRunner {
             // JMH's own process writes the results where the benchmark's lab code may not (the policy
             // gives it only work/ and tmp/): a fork cannot rewrite its own score.
             Path confinedJson = confined.results().resolve("jmh-result.json");
-            return runJmh(confined.work(), confined.sandboxClasspath(), confined.tmp(), include, params, properties, settings,
-                    deadline, confinedJson, json, log, progress, confined);
+            return runJmh(
+                    confined.work(),
+                    confined.sandboxClasspath(),
+                    confined.tmp(),
+                    include,
+                    params,
+                    properties,
+                    settings,
+                    deadline,
+                    confinedJson,
+                    json,
+                    log,
+                    progress,
+                    confined);
         } finally {
             if (lockFile != null) {
                 lockFile.close(); // releases the lock
@@ -272,11 +350,23 @@ public final class JmhRunner {
     /** In a grading container, the memory left beside a benchmark fork's heap: the grader's JVM, JMH's, the fork's own. */
     static final long CONTAINER_RESERVE_MB = 384;
 
-    private static Run runJmh(Path dir, List<SandboxPolicy.Entry> sandboxClasspath, Path tmp, String include,
-                              Map<String, String> params, Map<String, String> properties, Settings settings, Duration deadline,
-                              Path childJson, Path json, Path log, PrintStream progress, Confinement.Run confined)
+    private static Run runJmh(
+            Path dir,
+            List<SandboxPolicy.Entry> sandboxClasspath,
+            Path tmp,
+            String include,
+            Map<String, String> params,
+            Map<String, String> properties,
+            Settings settings,
+            Duration deadline,
+            Path childJson,
+            Path json,
+            Path log,
+            PrintStream progress,
+            Confinement.Run confined)
             throws IOException {
-        List<String> classpath = sandboxClasspath.stream().map(SandboxPolicy.Entry::path).toList();
+        List<String> classpath =
+                sandboxClasspath.stream().map(SandboxPolicy.Entry::path).toList();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (confined != null) {
@@ -325,7 +415,8 @@ public final class JmhRunner {
         }
         params.forEach((name, values) -> cmd.addAll(List.of("-p", name + "=" + values)));
 
-        ProcessBuilder builder = new ProcessBuilder(confined == null ? cmd : confined.command(cmd)).directory(dir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(confined == null ? cmd : confined.command(cmd))
+                .directory(dir.toFile())
                 .redirectErrorStream(true);
         if (confined != null) {
             builder.environment().clear();
@@ -337,7 +428,8 @@ public final class JmhRunner {
         if (SandboxPolicy.available()) {
             options.append(' ').append(SandboxPolicy.javaOptions(sandboxClasspath, List.of(dir, tmp)));
         }
-        properties.forEach((k, v) -> options.append(" \"-D").append(k).append('=').append(v).append('"'));
+        properties.forEach((k, v) ->
+                options.append(" \"-D").append(k).append('=').append(v).append('"'));
         builder.environment().put("JDK_JAVA_OPTIONS", options.toString());
         Process p = builder.start();
         Thread pump = new Thread(() -> copyOutput(p, log, progress), "jmh-output");
@@ -354,7 +446,8 @@ public final class JmhRunner {
         }
         int exit = finished ? p.exitValue() : -1;
         if (!childJson.equals(json) && Files.isRegularFile(childJson, LinkOption.NOFOLLOW_LINKS)) {
-            Files.copy(childJson, json, StandardCopyOption.REPLACE_EXISTING); // kept after the confined run's folder goes
+            Files.copy(
+                    childJson, json, StandardCopyOption.REPLACE_EXISTING); // kept after the confined run's folder goes
         }
         List<Score> scores = Files.exists(json) ? parse(Files.readString(json, StandardCharsets.UTF_8)) : List.of();
         return new Run(scores, finished, exit, log);
@@ -366,7 +459,7 @@ public final class JmhRunner {
 
     private static void copyOutput(Process p, Path log, PrintStream progress) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+                Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 out.write(line);
                 out.write('\n');
@@ -392,16 +485,26 @@ public final class JmhRunner {
             JsonObject o = e.getAsJsonObject();
             Map<String, String> params = new TreeMap<>();
             if (o.has("params")) {
-                o.getAsJsonObject("params").entrySet().forEach(p -> params.put(p.getKey(), p.getValue().getAsString()));
+                o.getAsJsonObject("params")
+                        .entrySet()
+                        .forEach(p -> params.put(p.getKey(), p.getValue().getAsString()));
             }
             JsonObject primary = o.getAsJsonObject("primaryMetric");
             Map<String, Double> secondary = new TreeMap<>();
             if (o.has("secondaryMetrics")) {
-                o.getAsJsonObject("secondaryMetrics").entrySet()
-                        .forEach(s -> secondary.put(s.getKey(), number(s.getValue().getAsJsonObject().get("score"))));
+                o.getAsJsonObject("secondaryMetrics")
+                        .entrySet()
+                        .forEach(s -> secondary.put(
+                                s.getKey(),
+                                number(s.getValue().getAsJsonObject().get("score"))));
             }
-            scores.add(new Score(o.get("benchmark").getAsString(), params, o.get("mode").getAsString(),
-                    number(primary.get("score")), number(primary.get("scoreError")), primary.get("scoreUnit").getAsString(),
+            scores.add(new Score(
+                    o.get("benchmark").getAsString(),
+                    params,
+                    o.get("mode").getAsString(),
+                    number(primary.get("score")),
+                    number(primary.get("scoreError")),
+                    primary.get("scoreUnit").getAsString(),
                     secondary));
         }
         return scores;

@@ -24,15 +24,14 @@ import java.util.regex.Pattern;
 final class WorkloadSuite {
 
     /** The full set: db_bench's, in its order. */
-    static final List<String> FULL = List.of("fillseq", "fillrandom", "overwrite", "readrandom", "readmissing", "seekrandom",
-            "readwhilewriting");
+    static final List<String> FULL = List.of(
+            "fillseq", "fillrandom", "overwrite", "readrandom", "readmissing", "seekrandom", "readwhilewriting");
     /** The smoke: one fill, one read, one scan. */
     static final List<String> QUICK = List.of("fillrandom", "readrandom", "seekrandom");
 
     private static final Pattern LAB_ENGINE = Pattern.compile("^(\\S+)\\s+(lab-\\d\\d):");
 
-    private WorkloadSuite() {
-    }
+    private WorkloadSuite() {}
 
     /** The engines of {@code jar} by the lab that ships them ({@code workbench engines} names it). */
     static Map<String, List<String>> enginesByLab(Path jar, Path logDir) throws IOException {
@@ -58,17 +57,32 @@ final class WorkloadSuite {
      * own message when it failed (a wrong answer stops a workload: a fast wrong engine is not a
      * result).
      */
-    static WorkloadRun run(Path jar, String engine, String side, String workload, long keys, long ops, Duration deadline,
-                           Path logDir) throws IOException {
+    static WorkloadRun run(
+            Path jar, String engine, String side, String workload, long keys, long ops, Duration deadline, Path logDir)
+            throws IOException {
         Path out = logDir.resolve(side + "-" + engine + "-" + workload + ".json");
-        List<String> args = List.of("workload", "--engine", engine, "--workload", workload, "--keys", Long.toString(keys),
-                "--ops", Long.toString(ops), "--json", "--no-progress");
+        List<String> args = List.of(
+                "workload",
+                "--engine",
+                engine,
+                "--workload",
+                workload,
+                "--keys",
+                Long.toString(keys),
+                "--ops",
+                Long.toString(ops),
+                "--json",
+                "--no-progress");
         int exit = java(jar, args, out, deadline);
         String text = Files.readString(out, StandardCharsets.UTF_8);
         if (exit != 0) {
             throw new IOException(engine + " (" + side + ") " + workload + " failed"
                     + (exit == -1 ? " to finish within " + deadline.toSeconds() + " s" : " (exit " + exit + ")") + ": "
-                    + Files.readString(errors(out), StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElse("no message"));
+                    + Files.readString(errors(out), StandardCharsets.UTF_8)
+                            .strip()
+                            .lines()
+                            .reduce((a, b) -> b)
+                            .orElse("no message"));
         }
         JsonObject o = JsonParser.parseString(text).getAsJsonObject();
         JsonObject latency = o.getAsJsonObject("latency");
@@ -82,9 +96,14 @@ final class WorkloadSuite {
         }
         Map<String, Object> counters = new LinkedHashMap<>();
         if (o.has("counters")) {
-            o.getAsJsonObject("counters").entrySet().forEach(e -> counters.put(e.getKey(),
-                    e.getValue().isJsonPrimitive() && e.getValue().getAsJsonPrimitive().isNumber()
-                            ? e.getValue().getAsDouble() : e.getValue().getAsString()));
+            o.getAsJsonObject("counters")
+                    .entrySet()
+                    .forEach(e -> counters.put(
+                            e.getKey(),
+                            e.getValue().isJsonPrimitive()
+                                            && e.getValue().getAsJsonPrimitive().isNumber()
+                                    ? e.getValue().getAsDouble()
+                                    : e.getValue().getAsString()));
         }
         return new WorkloadRun(engine, side, workload, o.get("opsPerSecond").getAsDouble(), p50, p99, counters, null);
     }
@@ -102,7 +121,10 @@ final class WorkloadSuite {
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(errors(out).toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(errors(out).toFile())
+                .start();
         try {
             return ChildProcesses.awaitOrKill(p, deadline) ? p.exitValue() : -1;
         } catch (InterruptedException e) {

@@ -7,22 +7,36 @@ import java.util.Locale;
 /** JUnit's XML report format (one {@code testsuite} per lab), for CI dashboards. */
 final class JUnitXml {
 
-    private JUnitXml() {
-    }
+    private JUnitXml() {}
 
     static String of(LabResult lab) {
         long failures = lab.tests().size() - lab.passed();
-        double time = lab.tests().stream().mapToDouble(t -> t.outcome().seconds()).sum();
+        double time =
+                lab.tests().stream().mapToDouble(t -> t.outcome().seconds()).sum();
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        sb.append(String.format(Locale.ROOT, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%.3f\">%n",
-                esc(lab.lab() + " hidden tests"), lab.tests().size(), failures, time));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%.3f\">%n",
+                esc(lab.lab() + " hidden tests"),
+                lab.tests().size(),
+                failures,
+                time));
         for (TestResult t : lab.tests()) {
-            sb.append(String.format(Locale.ROOT, "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\">",
-                    esc(lab.lab() + "." + t.test().className().substring(t.test().className().lastIndexOf('.') + 1)),
-                    esc(t.test().methodName()), t.outcome().seconds()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\">",
+                    esc(lab.lab() + "."
+                            + t.test()
+                                    .className()
+                                    .substring(t.test().className().lastIndexOf('.') + 1)),
+                    esc(t.test().methodName()),
+                    t.outcome().seconds()));
             if (!t.outcome().passed()) {
-                sb.append("\n    <failure message=\"").append(esc(t.outcome().status() + ": " + t.test().concept()))
-                        .append("\">").append(esc(t.outcome().message())).append("</failure>\n  ");
+                sb.append("\n    <failure message=\"")
+                        .append(esc(t.outcome().status() + ": " + t.test().concept()))
+                        .append("\">")
+                        .append(esc(t.outcome().message()))
+                        .append("</failure>\n  ");
             }
             sb.append("</testcase>\n");
         }

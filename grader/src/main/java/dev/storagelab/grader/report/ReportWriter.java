@@ -24,10 +24,13 @@ import java.util.Map;
  */
 public final class ReportWriter {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
+    private static final Gson GSON = new GsonBuilder()
+            .setPrettyPrinting()
+            .disableHtmlEscaping()
+            .serializeNulls()
+            .create();
 
-    private ReportWriter() {
-    }
+    private ReportWriter() {}
 
     /** Writes every file into {@code dir}. */
     public static void writeAll(GradeReport report, Path dir) throws IOException {
@@ -56,7 +59,9 @@ public final class ReportWriter {
             m.put("gradable", false);
             m.put("format_errors", List.of(r.error().lines().findFirst().orElse(r.error())));
             m.put("score", 0);
-            m.put("message", "Grading could not run: " + r.error().lines().findFirst().orElse(r.error()));
+            m.put(
+                    "message",
+                    "Grading could not run: " + r.error().lines().findFirst().orElse(r.error()));
             m.put("tests", List.of());
             return m;
         }
@@ -66,23 +71,36 @@ public final class ReportWriter {
         List<Map<String, Object>> tests = new ArrayList<>();
         for (LabResult lab : r.isolated()) {
             if (lab.problem() != null) {
-                tests.add(plTest(lab.lab() + " build", "what the grader found before running the tests", 0, 0,
+                tests.add(plTest(
+                        lab.lab() + " build",
+                        "what the grader found before running the tests",
+                        0,
+                        0,
                         lab.lab() + " " + GradeReport.studentProblem(lab.problem())));
             }
             for (TestResult tr : lab.tests()) {
-                tests.add(plTest(lab.lab() + " " + tr.test().displayName(), tr.test().concept(), tr.earned(), tr.max(),
+                tests.add(plTest(
+                        lab.lab() + " " + tr.test().displayName(),
+                        tr.test().concept(),
+                        tr.earned(),
+                        tr.max(),
                         tr.outcome().passed() ? "passed" : feedback(tr)));
             }
             for (PerfResult p : lab.perf()) {
-                tests.add(plTest(lab.lab() + " performance: " + p.name(), p.benchmark() + (p.params().isEmpty() ? "" : " (" + p.params() + ")"),
-                        p.earned(), p.max(), perfFeedback(p)));
+                tests.add(plTest(
+                        lab.lab() + " performance: " + p.name(),
+                        p.benchmark() + (p.params().isEmpty() ? "" : " (" + p.params() + ")"),
+                        p.earned(),
+                        p.max(),
+                        perfFeedback(p)));
             }
         }
         m.put("tests", tests);
         return m;
     }
 
-    private static Map<String, Object> plTest(String name, String description, double points, double max, String message) {
+    private static Map<String, Object> plTest(
+            String name, String description, double points, double max, String message) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("name", name);
         t.put("description", description);
@@ -98,8 +116,9 @@ public final class ReportWriter {
      */
     static String headline(GradeReport r) {
         String limit = r.limitHit();
-        return limit == null ? summaryLine(r) : "Grading hit a limit: " + limit + " The points earned before it are kept: "
-                + summaryLine(r) + ".";
+        return limit == null
+                ? summaryLine(r)
+                : "Grading hit a limit: " + limit + " The points earned before it are kept: " + summaryLine(r) + ".";
     }
 
     /** Gradescope's results format: score, execution_time, output, tests[]. */
@@ -200,7 +219,10 @@ public final class ReportWriter {
         m.put("percent", round(r.percent()));
         m.put("execution_seconds", round(r.executionSeconds()));
         m.put("error", r.error());
-        m.put("test_jvms", dev.storagelab.grader.Confinement.current().describe() + "; " + dev.storagelab.grader.SandboxPolicy.describe());
+        m.put(
+                "test_jvms",
+                dev.storagelab.grader.Confinement.current().describe() + "; "
+                        + dev.storagelab.grader.SandboxPolicy.describe());
         m.put("isolated", labs(r.isolated()));
         m.put("integrated", labs(r.integrated()));
         return m;
@@ -256,45 +278,82 @@ public final class ReportWriter {
     static String markdown(GradeReport r) {
         StringBuilder sb = new StringBuilder("# storagelab grade report\n\n");
         sb.append("Submission: ").append(code(r.submission())).append("\n\n");
-        sb.append("Test JVMs: ").append(dev.storagelab.grader.Confinement.current().describe()).append("; ")
-                .append(dev.storagelab.grader.SandboxPolicy.describe()).append(".\n\n");
+        sb.append("Test JVMs: ")
+                .append(dev.storagelab.grader.Confinement.current().describe())
+                .append("; ")
+                .append(dev.storagelab.grader.SandboxPolicy.describe())
+                .append(".\n\n");
         if (isLocalCheck(r)) {
-            sb.append("_Local checks: this workspace has no hidden tests (a student release), so its public tests ran._\n\n");
+            sb.append(
+                    "_Local checks: this workspace has no hidden tests (a student release), so its public tests ran._\n\n");
         }
         if (r.error() != null) {
-            sb.append("**Grading could not run:**\n\n").append(fenced(r.error(), "")).append("\n");
+            sb.append("**Grading could not run:**\n\n")
+                    .append(fenced(r.error(), ""))
+                    .append("\n");
             return sb.toString();
         }
-        sb.append(String.format(Locale.ROOT, "**Score: %.1f / %.1f (%.1f%%)** in %.0f s%n%n", r.earned(), r.max(), r.percent(),
+        sb.append(String.format(
+                Locale.ROOT,
+                "**Score: %.1f / %.1f (%.1f%%)** in %.0f s%n%n",
+                r.earned(),
+                r.max(),
+                r.percent(),
                 r.executionSeconds()));
         sb.append("| lab | tests passed | points | isolated | integrated |\n|---|---|---|---|---|\n");
         for (LabResult lab : r.isolated()) {
             LabResult in = r.integratedFor(lab.lab());
-            sb.append(String.format(Locale.ROOT, "| %s | %d / %d | %.1f / %.1f | %.1f%% | %s |%n", lab.lab(), lab.passed(),
-                    lab.tests().size(), lab.earned(), lab.max(), lab.percent(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d / %d | %.1f / %.1f | %.1f%% | %s |%n",
+                    lab.lab(),
+                    lab.passed(),
+                    lab.tests().size(),
+                    lab.earned(),
+                    lab.max(),
+                    lab.percent(),
                     in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent())));
         }
         for (LabResult lab : r.isolated()) {
             sb.append("\n## ").append(lab.lab()).append("\n\n");
             if (lab.problem() != null) {
-                sb.append("**").append(lab.lab()).append(" ").append(inline(lab.problem().lines().findFirst().orElse("")))
-                        .append("**\n\n").append(fenced(lab.problem(), "")).append("\n");
+                sb.append("**")
+                        .append(lab.lab())
+                        .append(" ")
+                        .append(inline(lab.problem().lines().findFirst().orElse("")))
+                        .append("**\n\n")
+                        .append(fenced(lab.problem(), ""))
+                        .append("\n");
             }
             for (TestResult tr : lab.tests()) {
-                sb.append(tr.outcome().passed() ? "- PASS " : "- **FAIL** ").append(code(tr.test().displayName()))
-                        .append(" (").append(fmt(tr.earned())).append('/').append(fmt(tr.max())).append("): ")
-                        .append(inline(tr.test().concept())).append('\n');
+                sb.append(tr.outcome().passed() ? "- PASS " : "- **FAIL** ")
+                        .append(code(tr.test().displayName()))
+                        .append(" (")
+                        .append(fmt(tr.earned()))
+                        .append('/')
+                        .append(fmt(tr.max()))
+                        .append("): ")
+                        .append(inline(tr.test().concept()))
+                        .append('\n');
                 if (!tr.outcome().passed() && !tr.outcome().message().isBlank()) {
                     sb.append(fenced(tr.outcome().message(), "  "));
                 }
             }
             if (!lab.perf().isEmpty()) {
-                sb.append("\nPerformance (your time per operation over the reference's, same run; 1.00 is as fast):\n\n");
+                sb.append(
+                        "\nPerformance (your time per operation over the reference's, same run; 1.00 is as fast):\n\n");
                 sb.append("| benchmark | params | ratio | points | result |\n|---|---|---|---|---|\n");
                 for (PerfResult p : lab.perf()) {
-                    sb.append(String.format(Locale.ROOT, "| %s `%s` | %s | %s | %s / %s | %s |%n", p.name(), p.benchmark(), p.params(),
-                            Double.isNaN(p.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", p.ratio()), fmt(p.earned()),
-                            fmt(p.max()), inline(p.message())));
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            "| %s `%s` | %s | %s | %s / %s | %s |%n",
+                            p.name(),
+                            p.benchmark(),
+                            p.params(),
+                            Double.isNaN(p.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", p.ratio()),
+                            fmt(p.earned()),
+                            fmt(p.max()),
+                            inline(p.message())));
                 }
             }
         }
@@ -308,7 +367,8 @@ public final class ReportWriter {
      */
     static String fenced(String text, String indent) {
         String fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
-        return indent + fence + "\n" + indent + text.replace("\r", "").replace("\n", "\n" + indent) + "\n" + indent + fence + "\n";
+        return indent + fence + "\n" + indent + text.replace("\r", "").replace("\n", "\n" + indent) + "\n" + indent
+                + fence + "\n";
     }
 
     /** {@code text} as inline code, with a fence longer than any run of backticks in it. */
@@ -330,7 +390,8 @@ public final class ReportWriter {
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");
                 case '&' -> sb.append("&amp;");
-                case '\\', '`', '*', '_', '[', ']', '(', ')', '#', '!', '|', '~', '{', '}' -> sb.append('\\').append(c);
+                case '\\', '`', '*', '_', '[', ']', '(', ')', '#', '!', '|', '~', '{', '}' ->
+                    sb.append('\\').append(c);
                 default -> sb.append(c);
             }
         }
@@ -354,36 +415,66 @@ public final class ReportWriter {
             return;
         }
         if (isLocalCheck(r)) {
-            out.println("local checks: this workspace has no hidden tests (a student release), so its public tests ran");
+            out.println(
+                    "local checks: this workspace has no hidden tests (a student release), so its public tests ran");
         }
-        out.printf(Locale.ROOT, "%-8s %-12s %-16s %-14s %-10s %-10s%n", "lab", "tests", "points", "of which perf", "isolated",
+        out.printf(
+                Locale.ROOT,
+                "%-8s %-12s %-16s %-14s %-10s %-10s%n",
+                "lab",
+                "tests",
+                "points",
+                "of which perf",
+                "isolated",
                 "integrated");
         for (LabResult lab : r.isolated()) {
             LabResult in = r.integratedFor(lab.lab());
-            out.printf(Locale.ROOT, "%-8s %-12s %-16s %-14s %-10s %-10s%n", lab.lab(), lab.passed() + "/" + lab.tests().size(),
-                    fmt(lab.earned()) + "/" + fmt(lab.max()), lab.perf().isEmpty() ? "-" : fmt(lab.perfEarned()) + "/"
-                            + fmt(lab.perfMax()), String.format(Locale.ROOT, "%.1f%%", lab.percent()),
+            out.printf(
+                    Locale.ROOT,
+                    "%-8s %-12s %-16s %-14s %-10s %-10s%n",
+                    lab.lab(),
+                    lab.passed() + "/" + lab.tests().size(),
+                    fmt(lab.earned()) + "/" + fmt(lab.max()),
+                    lab.perf().isEmpty() ? "-" : fmt(lab.perfEarned()) + "/" + fmt(lab.perfMax()),
+                    String.format(Locale.ROOT, "%.1f%%", lab.percent()),
                     in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent()));
             for (PerfResult p : lab.perf()) {
-                out.printf(Locale.ROOT, "         perf %-22s %-8s %s%n", p.name(), fmt(p.earned()) + "/" + fmt(p.max()),
+                out.printf(
+                        Locale.ROOT,
+                        "         perf %-22s %-8s %s%n",
+                        p.name(),
+                        fmt(p.earned()) + "/" + fmt(p.max()),
                         p.message().lines().findFirst().orElse(""));
             }
             if (lab.problem() != null) {
                 out.println("         " + lab.problem().lines().findFirst().orElse(""));
             }
         }
-        out.printf(Locale.ROOT, "%-8s %-12s %-16s %-14s %-10s%n", "total", "", fmt(r.earned()) + "/" + fmt(r.max()), "",
+        out.printf(
+                Locale.ROOT,
+                "%-8s %-12s %-16s %-14s %-10s%n",
+                "total",
+                "",
+                fmt(r.earned()) + "/" + fmt(r.max()),
+                "",
                 String.format(Locale.ROOT, "%.1f%%", r.percent()));
     }
 
     /** Whether the report graded public tests as local checks (a student release has no hidden tests). */
     static boolean isLocalCheck(GradeReport r) {
-        return r.isolated().stream().flatMap(l -> l.tests().stream())
-                .anyMatch(t -> dev.storagelab.grader.HiddenTests.isLocalCheck(t.test().concept()));
+        return r.isolated().stream()
+                .flatMap(l -> l.tests().stream())
+                .anyMatch(t ->
+                        dev.storagelab.grader.HiddenTests.isLocalCheck(t.test().concept()));
     }
 
     private static String summaryLine(GradeReport r) {
-        return String.format(Locale.ROOT, "%.1f / %.1f points (%.1f%%) over %d lab(s)", r.earned(), r.max(), r.percent(),
+        return String.format(
+                Locale.ROOT,
+                "%.1f / %.1f points (%.1f%%) over %d lab(s)",
+                r.earned(),
+                r.max(),
+                r.percent(),
                 r.isolated().size());
     }
 

@@ -13,17 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.platform.engine.FilterResult;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
-import org.junit.platform.engine.FilterResult;
 import org.junit.platform.engine.discovery.ClassSelector;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
-import org.junit.platform.launcher.PostDiscoveryFilter;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.PostDiscoveryFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
@@ -61,8 +61,7 @@ public final class HiddenTestRunner {
     /** How long a test's leftover threads get to finish before they count against it. */
     private static final long THREAD_GRACE_MILLIS = 2000;
 
-    private HiddenTestRunner() {
-    }
+    private HiddenTestRunner() {}
 
     /** What starts every event line. */
     public static final String MARK = "@@storagelab-event";
@@ -75,14 +74,15 @@ public final class HiddenTestRunner {
         }
         // The channel first, before the test plan loads a single class of the submission: the
         // parent takes this one connection and no other.
-        java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
-                java.net.UnixDomainSocketAddress.of(Path.of(args[0])));
-        Events events = new Events(new PrintStream(java.nio.channels.Channels.newOutputStream(channel), false,
-                StandardCharsets.UTF_8));
+        java.nio.channels.SocketChannel channel =
+                java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(Path.of(args[0])));
+        Events events = new Events(
+                new PrintStream(java.nio.channels.Channels.newOutputStream(channel), false, StandardCharsets.UTF_8));
         PrintStream stderr = System.err;
         System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
         List<String> ids = Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8).stream()
-                .filter(s -> !s.isBlank()).toList();
+                .filter(s -> !s.isBlank())
+                .toList();
         // Test output is not the grader's business: cap what a test can print, so a flood costs
         // the test time, never the grader memory or disk.
         CappedSink out = new CappedSink(stderr, 64 * 1024);
@@ -93,8 +93,11 @@ public final class HiddenTestRunner {
         // Select the classes, then keep only the wanted methods: a method selector needs the
         // parameter types of a property or parameterized test, and a name is all we have.
         Set<String> wanted = Set.copyOf(ids);
-        List<ClassSelector> selectors = ids.stream().map(id -> id.substring(0, id.indexOf('#'))).distinct()
-                .map(DiscoverySelectors::selectClass).toList();
+        List<ClassSelector> selectors = ids.stream()
+                .map(id -> id.substring(0, id.indexOf('#')))
+                .distinct()
+                .map(DiscoverySelectors::selectClass)
+                .toList();
         PostDiscoveryFilter onlyWanted = descriptor -> {
             if (descriptor.getSource().orElse(null) instanceof MethodSource m) {
                 String id = m.getClassName() + "#" + m.getMethodName();
@@ -102,7 +105,8 @@ public final class HiddenTestRunner {
             }
             return FilterResult.included("container");
         };
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectors)
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectors)
                 .filters(onlyWanted)
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
                 // jqwik's report (seed, original and shrunk sample) as reporting entries, which
@@ -151,7 +155,10 @@ public final class HiddenTestRunner {
             if (mine.isEmpty()) {
                 return false;
             }
-            return plan.getParent(id).flatMap(Listener::methodId).map(p -> !p.equals(mine.get())).orElse(true);
+            return plan.getParent(id)
+                    .flatMap(Listener::methodId)
+                    .map(p -> !p.equals(mine.get()))
+                    .orElse(true);
         }
 
         @Override
@@ -171,7 +178,8 @@ public final class HiddenTestRunner {
         public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
             methodId(id).ifPresent(m -> {
                 StringBuilder sb = reports.computeIfAbsent(m, k -> new StringBuilder());
-                entry.getKeyValuePairs().forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
+                entry.getKeyValuePairs()
+                        .forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
             });
         }
 
@@ -197,21 +205,28 @@ public final class HiddenTestRunner {
                 if (isMethodRoot(id)) {
                     long printed = out.count() + err.count();
                     if (printed > OUTPUT_CAP) {
-                        failures.computeIfAbsent(m.get(), k -> new StringBuilder()).append("flooded its output: printed ")
-                                .append(printed).append(" bytes; a test may print at most ").append(OUTPUT_CAP).append('\n');
+                        failures.computeIfAbsent(m.get(), k -> new StringBuilder())
+                                .append("flooded its output: printed ")
+                                .append(printed)
+                                .append(" bytes; a test may print at most ")
+                                .append(OUTPUT_CAP)
+                                .append('\n');
                     }
                     List<String> leftover = leftoverThreads();
                     if (!leftover.isEmpty()) {
                         failures.computeIfAbsent(m.get(), k -> new StringBuilder())
-                                .append("left threads running after it finished (they never end): ").append(leftover)
+                                .append("left threads running after it finished (they never end): ")
+                                .append(leftover)
                                 .append(" — stop or join every thread you start, or make it a daemon\n");
                     }
                     StringBuilder failure = failures.remove(m.get());
                     StringBuilder report = reports.remove(m.get());
-                    String message = (failure == null ? "" : failure.toString()) + (report == null ? "" : report.toString());
+                    String message =
+                            (failure == null ? "" : failure.toString()) + (report == null ? "" : report.toString());
                     events.println("F " + m.get() + " " + (failure == null ? "PASS" : "FAIL") + " " + encode(message));
                 }
-            } else if (id.getSource().isPresent() && id.getSource().get() instanceof ClassSource c
+            } else if (id.getSource().isPresent()
+                    && id.getSource().get() instanceof ClassSource c
                     && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
                 events.println("C " + c.getClassName() + " " + encode(describe(result)));
             }
@@ -242,16 +257,19 @@ public final class HiddenTestRunner {
 
         private static String describe(TestExecutionResult result) {
             if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
-                return "aborted: " + result.getThrowable().map(Throwable::getMessage).orElse("");
+                return "aborted: "
+                        + result.getThrowable().map(Throwable::getMessage).orElse("");
             }
-            return result.getThrowable().map(t -> {
-                String msg = t.getClass().getName() + ": " + t.getMessage();
-                Throwable cause = t.getCause();
-                for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.getCause()) {
-                    msg += "\ncaused by " + cause.getClass().getName() + ": " + cause.getMessage();
-                }
-                return msg;
-            }).orElse(result.getStatus().toString());
+            return result.getThrowable()
+                    .map(t -> {
+                        String msg = t.getClass().getName() + ": " + t.getMessage();
+                        Throwable cause = t.getCause();
+                        for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.getCause()) {
+                            msg += "\ncaused by " + cause.getClass().getName() + ": " + cause.getMessage();
+                        }
+                        return msg;
+                    })
+                    .orElse(result.getStatus().toString());
         }
 
         private static String encode(String s) {

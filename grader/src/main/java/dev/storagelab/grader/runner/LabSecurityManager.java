@@ -2,7 +2,6 @@ package dev.storagelab.grader.runner;
 
 import java.io.File;
 import java.io.FilePermission;
-import java.lang.RuntimePermission;
 import java.net.URL;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -59,7 +58,8 @@ public final class LabSecurityManager extends SecurityManager {
          * Whether each protection domain is lab code, worked out once: the JDK asks the policy about
          * every domain on the stack at every check, and Lincheck's model checker checks often.
          */
-        private final java.util.Map<ProtectionDomain, Boolean> labDomains = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Map<ProtectionDomain, Boolean> labDomains =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         LabPolicy(List<Path> labCode, List<Path> folders) {
             this.labCode = List.copyOf(labCode);
@@ -67,8 +67,18 @@ public final class LabSecurityManager extends SecurityManager {
                 lab.add(new FilePermission(f.toString(), "read"));
                 lab.add(new FilePermission(f + File.separator + "-", "read,write,delete"));
             }
-            for (String property : List.of("storagelab.btree.treeLock", "storagelab.btree.pool", "storagelab.events", "user.dir",
-                    "java.io.tmpdir", "os.name", "os.arch", "line.separator", "file.separator", "path.separator", "java.version")) {
+            for (String property : List.of(
+                    "storagelab.btree.treeLock",
+                    "storagelab.btree.pool",
+                    "storagelab.events",
+                    "user.dir",
+                    "java.io.tmpdir",
+                    "os.name",
+                    "os.arch",
+                    "line.separator",
+                    "file.separator",
+                    "path.separator",
+                    "java.version")) {
                 lab.add(new PropertyPermission(property, "read"));
             }
             lab.add(new RuntimePermission("modifyThread"));

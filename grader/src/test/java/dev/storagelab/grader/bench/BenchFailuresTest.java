@@ -55,24 +55,39 @@ class BenchFailuresTest {
     void aFailedBenchmarkIsNamedWithTheFirstLineOfWhy() throws IOException {
         Path log = Files.writeString(tmp.resolve("lab-05-reference.txt"), LOG);
         JmhRunner.Run run = new JmhRunner.Run(List.of(), true, 0, log);
-        assertThat(run.failures(), contains(new JmhRunner.Failure("dev.storagelab.lsm.bench.BlockCacheBenchmark.getOrInsert",
-                "blocks=4096 impl=sharded", "lab-05 T5 Shard.get is not implemented yet (lab-05-lsm/README.md#t5)")));
+        assertThat(
+                run.failures(),
+                contains(new JmhRunner.Failure(
+                        "dev.storagelab.lsm.bench.BlockCacheBenchmark.getOrInsert",
+                        "blocks=4096 impl=sharded",
+                        "lab-05 T5 Shard.get is not implemented yet (lab-05-lsm/README.md#t5)")));
         assertThat(run.failures().get(0).shortName(), is("BlockCacheBenchmark.getOrInsert"));
     }
 
     @Test
     void theTableKeepsEveryResultAndGivesEachFailureOneLine() {
-        Comparison measured = new Comparison("BlockBenchmark.get", "entries=256", "avgt", "ns/op", 412.345, Double.NaN, null, null,
-                null, Map.of());
-        BenchReport.Failed failed = new BenchReport.Failed("BlockCacheBenchmark.getOrInsert", "blocks=4096 impl=sharded",
-                "reference", "lab-05 T5 Shard.get is not implemented yet (lab-05-lsm/README.md#t5)");
-        BenchReport report = new BenchReport("2026-11-25", Map.of(), true, "/ws", null,
-                List.of(new LabBench("lab-05", null, List.of(measured), List.of(failed))), null);
+        Comparison measured = new Comparison(
+                "BlockBenchmark.get", "entries=256", "avgt", "ns/op", 412.345, Double.NaN, null, null, null, Map.of());
+        BenchReport.Failed failed = new BenchReport.Failed(
+                "BlockCacheBenchmark.getOrInsert",
+                "blocks=4096 impl=sharded",
+                "reference",
+                "lab-05 T5 Shard.get is not implemented yet (lab-05-lsm/README.md#t5)");
+        BenchReport report = new BenchReport(
+                "2026-11-25",
+                Map.of(),
+                true,
+                "/ws",
+                null,
+                List.of(new LabBench("lab-05", null, List.of(measured), List.of(failed))),
+                null);
         String table = BenchTable.render(report);
         assertThat(table, containsString("BlockBenchmark.get"));
         assertThat(table, containsString("412.3"));
-        assertThat(table, containsString("BlockCacheBenchmark.getOrInsert  blocks=4096 impl=sharded FAILED on the reference:"
-                + " lab-05 T5 Shard.get is not implemented yet"));
+        assertThat(
+                table,
+                containsString("BlockCacheBenchmark.getOrInsert  blocks=4096 impl=sharded FAILED on the reference:"
+                        + " lab-05 T5 Shard.get is not implemented yet"));
         assertThat("no stack trace, no whole-run problem", table, not(containsString("PROBLEM")));
         assertThat(table, not(containsString("\tat ")));
     }

@@ -22,9 +22,15 @@ class CpuTimeProfilerTest {
     @Test
     void anIterationsScoreIsRestatedInTheCpuTimeItUsed() {
         // 1,000 ns/op of wall time while the JVM kept half a core busy: 500 ns/op of CPU time.
-        assertThat(CpuTimeProfiler.restate(1000, "ns/op", false, 500_000_000L, 1_000_000_000L).getScore(), closeTo(500, 1e-9));
+        assertThat(
+                CpuTimeProfiler.restate(1000, "ns/op", false, 500_000_000L, 1_000_000_000L)
+                        .getScore(),
+                closeTo(500, 1e-9));
         // 2,000 ops/ms of wall time on half a core: 4,000 ops/ms per core.
-        assertThat(CpuTimeProfiler.restate(2000, "ops/ms", true, 500_000_000L, 1_000_000_000L).getScore(), closeTo(4000, 1e-9));
+        assertThat(
+                CpuTimeProfiler.restate(2000, "ops/ms", true, 500_000_000L, 1_000_000_000L)
+                        .getScore(),
+                closeTo(4000, 1e-9));
     }
 
     @Test
@@ -32,8 +38,10 @@ class CpuTimeProfilerTest {
         // Three iterations of one run, the second and third dearer: cold caches after switches, the JIT, a collection.
         double run = fold(List.of(cpu(2600), cpu(6600), cpu(4000)));
         assertThat("a time per operation: the cheapest iteration", run, closeTo(2600, 1e-9));
-        double throughput = fold(List.of(CpuTimeProfiler.restate(10, "ops/us", true, 1, 1),
-                CpuTimeProfiler.restate(30, "ops/us", true, 1, 1), CpuTimeProfiler.restate(20, "ops/us", true, 1, 1)));
+        double throughput = fold(List.of(
+                CpuTimeProfiler.restate(10, "ops/us", true, 1, 1),
+                CpuTimeProfiler.restate(30, "ops/us", true, 1, 1),
+                CpuTimeProfiler.restate(20, "ops/us", true, 1, 1)));
         assertThat("a throughput: the highest iteration", throughput, closeTo(30, 1e-9));
     }
 

@@ -17,7 +17,8 @@ class JmhRunnerLockTest {
     @TempDir
     Path dir;
 
-    private JmhRunner.Run run(String output, boolean finished, int exit, List<JmhRunner.Score> scores) throws IOException {
+    private JmhRunner.Run run(String output, boolean finished, int exit, List<JmhRunner.Score> scores)
+            throws IOException {
         Path log = dir.resolve("jmh.txt");
         Files.writeString(log, output, StandardCharsets.UTF_8);
         return new JmhRunner.Run(scores, finished, exit, log);
@@ -33,9 +34,14 @@ class JmhRunnerLockTest {
 
     @Test
     void otherFailuresAndKilledRunsAreNotRetried() throws IOException {
-        assertThat("a benchmark that threw", JmhRunner.lockWasHeld(
-                run("# Benchmark: x\n<failure>\njava.lang.IllegalStateException\n", true, 1, List.of())), is(false));
-        assertThat("a run killed at its deadline", JmhRunner.lockWasHeld(
-                run("ERROR: " + JmhRunner.LOCK_MESSAGE + "\n", false, -1, List.of())), is(false));
+        assertThat(
+                "a benchmark that threw",
+                JmhRunner.lockWasHeld(
+                        run("# Benchmark: x\n<failure>\njava.lang.IllegalStateException\n", true, 1, List.of())),
+                is(false));
+        assertThat(
+                "a run killed at its deadline",
+                JmhRunner.lockWasHeld(run("ERROR: " + JmhRunner.LOCK_MESSAGE + "\n", false, -1, List.of())),
+                is(false));
     }
 }

@@ -22,8 +22,7 @@ import java.nio.file.Path;
  */
 public final class AppendUntilKilled {
 
-    private AppendUntilKilled() {
-    }
+    private AppendUntilKilled() {}
 
     /** The key of record {@code i}. */
     static Bytes key(long i) {
@@ -39,8 +38,16 @@ public final class AppendUntilKilled {
         DiskStorage storage = DiskStorage.open(dir);
         return switch (engine) {
             case "hash" -> HashIndexLog.open(storage, new HashIndexLog.Options(true, mode));
-            case "sorted" -> SortedLogStore.open(storage, SortedLogOptions.builder().memtableBytes(4096).blockSize(256)
-                    .syncWrites(true).compactionTrigger(3).recoveryMode(mode).build());
+            case "sorted" ->
+                SortedLogStore.open(
+                        storage,
+                        SortedLogOptions.builder()
+                                .memtableBytes(4096)
+                                .blockSize(256)
+                                .syncWrites(true)
+                                .compactionTrigger(3)
+                                .recoveryMode(mode)
+                                .build());
             default -> throw new IllegalArgumentException("engine must be hash or sorted: " + engine);
         };
     }

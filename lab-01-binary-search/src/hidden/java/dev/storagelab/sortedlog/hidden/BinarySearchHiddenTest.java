@@ -35,8 +35,10 @@ import net.jqwik.api.Tuple.Tuple2;
 class BinarySearchHiddenTest {
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "binary search over int[] breaks the Arrays.binarySearch contract "
-            + "(missed key or wrong insertion point)")
+    @Graded(
+            points = 3,
+            concept = "binary search over int[] breaks the Arrays.binarySearch contract "
+                    + "(missed key or wrong insertion point)")
     void intSearchFollowsTheArraysBinarySearchContract(@ForAll("sortedIntsAndKey") Tuple2<int[], Integer> input) {
         checkAgainstOracle(input.get1(), input.get2());
     }
@@ -50,30 +52,38 @@ class BinarySearchHiddenTest {
     @Example
     @Graded(points = 1, concept = "binary search mishandles an empty or one-element array")
     void emptyAndSingletonArrays() {
-        assertThat("an empty array holds nothing: the insertion point is 0, so the answer is -1",
-                BinarySearch.indexOf(new int[0], 5), equalTo(-1));
+        assertThat(
+                "an empty array holds nothing: the insertion point is 0, so the answer is -1",
+                BinarySearch.indexOf(new int[0], 5),
+                equalTo(-1));
         for (int key : new int[] {Integer.MIN_VALUE, 6, 7, 8, Integer.MAX_VALUE}) {
             checkAgainstOracle(new int[] {7}, key);
         }
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "binary search over a list ignores the comparator (signed byte order, "
-            + "wrong insertion point)")
+    @Graded(
+            points = 3,
+            concept =
+                    "binary search over a list ignores the comparator (signed byte order, " + "wrong insertion point)")
     void listSearchFollowsTheComparator(@ForAll("sortedKeysAndProbe") Tuple2<List<Bytes>, Bytes> input) {
         List<Bytes> keys = input.get1();
         Bytes probe = input.get2();
         int expected = Collections.binarySearch(keys, probe, Comparator.naturalOrder());
         int actual = BinarySearch.indexOf(keys, probe, Comparator.naturalOrder());
-        assertThat("searching " + keys + " (unsigned byte order) for " + probe
-                + " must give what Collections.binarySearch gives", actual, equalTo(expected));
+        assertThat(
+                "searching " + keys + " (unsigned byte order) for " + probe
+                        + " must give what Collections.binarySearch gives",
+                actual,
+                equalTo(expected));
 
         // The same keys in descending order, searched with the reversed comparator: the
         // comparator, not the elements' natural order, decides.
         List<Bytes> descending = new ArrayList<>(keys);
         Collections.reverse(descending);
         Comparator<Bytes> reversed = Comparator.reverseOrder();
-        assertThat("searching " + descending + " (descending, reversed comparator) for " + probe
+        assertThat(
+                "searching " + descending + " (descending, reversed comparator) for " + probe
                         + " must give what Collections.binarySearch gives",
                 BinarySearch.indexOf(descending, probe, reversed),
                 equalTo(Collections.binarySearch(descending, probe, reversed)));
@@ -92,9 +102,11 @@ class BinarySearchHiddenTest {
             try {
                 actual = BinarySearch.indexOf(evens, probe, Comparator.naturalOrder());
             } catch (IndexOutOfBoundsException e) {
-                throw new AssertionError("searching a list of " + size + " elements for " + probe
-                        + " read index " + e.getMessage() + ": the midpoint overflowed. (lo + hi) / 2 wraps "
-                        + "negative once lo + hi exceeds Integer.MAX_VALUE; use (lo + hi) >>> 1 or lo + (hi - lo) / 2", e);
+                throw new AssertionError(
+                        "searching a list of " + size + " elements for " + probe
+                                + " read index " + e.getMessage() + ": the midpoint overflowed. (lo + hi) / 2 wraps "
+                                + "negative once lo + hi exceeds Integer.MAX_VALUE; use (lo + hi) >>> 1 or lo + (hi - lo) / 2",
+                        e);
             }
             assertThat("searching the even numbers 0.." + last + " for " + probe, actual, equalTo(expected));
         }
@@ -115,8 +127,10 @@ class BinarySearchHiddenTest {
         for (long probe : new long[] {0, 1, 2L * size - 2, 2L * size - 1, size, size + 1L, 12345, -7}) {
             comparisons.set(0);
             BinarySearch.indexOf(evens, probe, counting);
-            assertThat("searching " + size + " sorted elements for " + probe + " must halve the range each step",
-                    comparisons.get(), lessThanOrEqualTo(bound));
+            assertThat(
+                    "searching " + size + " sorted elements for " + probe + " must halve the range each step",
+                    comparisons.get(),
+                    lessThanOrEqualTo(bound));
         }
     }
 
@@ -127,33 +141,39 @@ class BinarySearchHiddenTest {
         int actual = BinarySearch.indexOf(sorted, key);
         String where = "searching " + Arrays.toString(sorted) + " for " + key;
         if (expected >= 0) {
-            assertThat(where + ": the key is present, so the result must be an index holding it",
-                    actual, greaterThanOrEqualTo(0));
+            assertThat(
+                    where + ": the key is present, so the result must be an index holding it",
+                    actual,
+                    greaterThanOrEqualTo(0));
             assertThat(where + ": the returned index must hold the key", sorted[actual], equalTo(key));
         } else {
-            assertThat(where + ": the key is absent, so the result must be -(insertion point) - 1",
-                    actual, equalTo(expected));
+            assertThat(
+                    where + ": the key is absent, so the result must be -(insertion point) - 1",
+                    actual,
+                    equalTo(expected));
         }
     }
 
     @Provide
     Arbitrary<Tuple2<int[], Integer>> sortedIntsAndKey() {
-        Arbitrary<int[]> arrays = Arbitraries.integers().between(-40, 40).list().ofMaxSize(40)
-                .map(BinarySearchHiddenTest::sortedArray);
+        Arbitrary<int[]> arrays =
+                Arbitraries.integers().between(-40, 40).list().ofMaxSize(40).map(BinarySearchHiddenTest::sortedArray);
         return withKey(arrays, Arbitraries.integers().between(-45, 45));
     }
 
     @Provide
     Arbitrary<Tuple2<int[], Integer>> extremeIntsAndKey() {
         Arbitrary<Integer> extreme = Arbitraries.oneOf(
-                Arbitraries.of(Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -1, 0, 1, Integer.MAX_VALUE - 1, Integer.MAX_VALUE),
+                Arbitraries.of(
+                        Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -1, 0, 1, Integer.MAX_VALUE - 1, Integer.MAX_VALUE),
                 Arbitraries.integers());
         return withKey(extreme.list().ofMaxSize(20).map(BinarySearchHiddenTest::sortedArray), extreme);
     }
 
     /** A key that is either drawn from the array or from {@code others}, so both hits and misses occur. */
     private static Arbitrary<Tuple2<int[], Integer>> withKey(Arbitrary<int[]> arrays, Arbitrary<Integer> others) {
-        return Combinators.combine(arrays, others, Arbitraries.integers().between(0, 1 << 20), Arbitraries.of(true, false))
+        return Combinators.combine(
+                        arrays, others, Arbitraries.integers().between(0, 1 << 20), Arbitraries.of(true, false))
                 .as((a, other, pick, fromArray) -> Tuple.of(a, fromArray && a.length > 0 ? a[pick % a.length] : other));
     }
 
@@ -164,11 +184,17 @@ class BinarySearchHiddenTest {
     @Provide
     Arbitrary<Tuple2<List<Bytes>, Bytes>> sortedKeysAndProbe() {
         // Short keys over a small alphabet rich in the bytes signed order gets wrong.
-        Arbitrary<Bytes> keys = Arbitraries.of((byte) 0x00, (byte) 0x01, (byte) 0x7f, (byte) 0x80, (byte) 0xfe, (byte) 0xff)
-                .array(byte[].class).ofMinSize(1).ofMaxSize(3).map(Bytes::copyOf);
-        Arbitrary<List<Bytes>> sortedKeys = keys.set().ofMaxSize(40).map(s -> s.stream().sorted().toList());
-        return Combinators.combine(sortedKeys, keys, Arbitraries.integers().between(0, 1 << 20), Arbitraries.of(true, false))
-                .as((list, other, pick, fromList) -> Tuple.of(list,
-                        fromList && !list.isEmpty() ? list.get(pick % list.size()) : other));
+        Arbitrary<Bytes> keys = Arbitraries.of(
+                        (byte) 0x00, (byte) 0x01, (byte) 0x7f, (byte) 0x80, (byte) 0xfe, (byte) 0xff)
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(3)
+                .map(Bytes::copyOf);
+        Arbitrary<List<Bytes>> sortedKeys =
+                keys.set().ofMaxSize(40).map(s -> s.stream().sorted().toList());
+        return Combinators.combine(
+                        sortedKeys, keys, Arbitraries.integers().between(0, 1 << 20), Arbitraries.of(true, false))
+                .as((list, other, pick, fromList) ->
+                        Tuple.of(list, fromList && !list.isEmpty() ? list.get(pick % list.size()) : other));
     }
 }

@@ -36,14 +36,17 @@ class ChildProcessCrashHiddenTest {
 
     /** How many acknowledged records to wait for before the kill. */
     private static final long TARGET = 300;
+
     private static final long WAIT_SECONDS = 90;
 
     @TempDir
     Path temp;
 
     @Test
-    @Graded(points = 4, concept = "acknowledged write lost, or torn log tail not recovered, after the process "
-            + "was killed mid-append (HashIndexLog)")
+    @Graded(
+            points = 4,
+            concept = "acknowledged write lost, or torn log tail not recovered, after the process "
+                    + "was killed mid-append (HashIndexLog)")
     void hashIndexLogKeepsEveryAcknowledgedRecordAfterSigkill() throws Exception {
         Path dir = temp.resolve("store");
         long acked = runAndKill("hash", dir);
@@ -51,26 +54,34 @@ class ChildProcessCrashHiddenTest {
             assertEveryAcknowledgedRecord(store, acked);
             RecoveryReport report = ((HashIndexLog) store).recoveryReport();
             System.out.println("ChildProcessCrashHiddenTest: killed the HashIndexLog child after " + (acked + 1)
-                    + " acknowledged records; recovery replayed " + report.records() + " and cut " + report.truncatedBytes()
+                    + " acknowledged records; recovery replayed " + report.records() + " and cut "
+                    + report.truncatedBytes()
                     + " bytes");
-            assertThat("recovery replays at least every acknowledged record", report.records(),
+            assertThat(
+                    "recovery replays at least every acknowledged record",
+                    report.records(),
                     greaterThanOrEqualTo(acked + 1));
         }
         try (DiskStorage storage = DiskStorage.open(dir);
-             LogReader reader = LogReader.open(storage, HashIndexLog.LOG_NAME, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
+                LogReader reader = LogReader.open(storage, HashIndexLog.LOG_NAME, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
             long records = 0;
             while (reader.next() != null) {
                 records++;
             }
-            assertThat("after recovery the log reads to its end with no bad record: a torn tail left by the kill "
-                    + "must have been truncated", records, greaterThanOrEqualTo(acked + 1));
+            assertThat(
+                    "after recovery the log reads to its end with no bad record: a torn tail left by the kill "
+                            + "must have been truncated",
+                    records,
+                    greaterThanOrEqualTo(acked + 1));
         }
         assertStoreTakesWritesAfterRecovery("hash", dir, acked);
     }
 
     @Test
-    @Graded(points = 3, concept = "acknowledged write lost, or store not recoverable, after the process was "
-            + "killed mid-append across flushes and compactions (SortedLogStore)")
+    @Graded(
+            points = 3,
+            concept = "acknowledged write lost, or store not recoverable, after the process was "
+                    + "killed mid-append across flushes and compactions (SortedLogStore)")
     void sortedLogStoreKeepsEveryAcknowledgedRecordAfterSigkill() throws Exception {
         Path dir = temp.resolve("store");
         long acked = runAndKill("sorted", dir);
@@ -78,12 +89,17 @@ class ChildProcessCrashHiddenTest {
             assertEveryAcknowledgedRecord(store, acked);
             System.out.println("ChildProcessCrashHiddenTest: killed the SortedLogStore child after " + (acked + 1)
                     + " acknowledged records; segments after recovery: " + ((SortedLogStore) store).segmentNames());
-            assertThat("records of " + acked + " writes of about 70 bytes into 4 KiB memtables were flushed "
-                    + "into segments", ((SortedLogStore) store).segmentNames().size(), greaterThan(0));
+            assertThat(
+                    "records of " + acked + " writes of about 70 bytes into 4 KiB memtables were flushed "
+                            + "into segments",
+                    ((SortedLogStore) store).segmentNames().size(),
+                    greaterThan(0));
         }
         try (DiskStorage storage = DiskStorage.open(dir)) {
-            assertThat("recovery deletes every temp file a killed flush or compaction left",
-                    storage.list().stream().filter(n -> n.endsWith(".tmp")).toList(), empty());
+            assertThat(
+                    "recovery deletes every temp file a killed flush or compaction left",
+                    storage.list().stream().filter(n -> n.endsWith(".tmp")).toList(),
+                    empty());
         }
         assertStoreTakesWritesAfterRecovery("sorted", dir, acked);
     }
@@ -93,14 +109,21 @@ class ChildProcessCrashHiddenTest {
      * kills it with SIGKILL and returns the highest record number it acknowledged.
      */
     private long runAndKill(String engine, Path dir) throws Exception {
-        return KilledChild.runAndKill(AppendUntilKilled.class, List.of(engine, dir.toString()), TARGET, "records",
-                WAIT_SECONDS, temp.resolve("child-stderr.txt"));
+        return KilledChild.runAndKill(
+                AppendUntilKilled.class,
+                List.of(engine, dir.toString()),
+                TARGET,
+                "records",
+                WAIT_SECONDS,
+                temp.resolve("child-stderr.txt"));
     }
 
     private static void assertEveryAcknowledgedRecord(KeyValueStore store, long acked) throws IOException {
         for (long i = 0; i <= acked; i++) {
-            assertThat("record " + i + " was acknowledged (syncWrites=true) before the kill, so it is durable",
-                    store.get(AppendUntilKilled.key(i)), equalTo(Optional.of(AppendUntilKilled.value(i))));
+            assertThat(
+                    "record " + i + " was acknowledged (syncWrites=true) before the kill, so it is durable",
+                    store.get(AppendUntilKilled.key(i)),
+                    equalTo(Optional.of(AppendUntilKilled.value(i))));
         }
     }
 
@@ -111,7 +134,10 @@ class ChildProcessCrashHiddenTest {
             store.put(marker, Bytes.of("yes"));
         }
         try (KeyValueStore store = AppendUntilKilled.open(engine, dir, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
-            assertThat("a write after recovery survives a strict reopen", store.get(marker), equalTo(Optional.of(Bytes.of("yes"))));
+            assertThat(
+                    "a write after recovery survives a strict reopen",
+                    store.get(marker),
+                    equalTo(Optional.of(Bytes.of("yes"))));
             assertEveryAcknowledgedRecord(store, acked);
         }
     }

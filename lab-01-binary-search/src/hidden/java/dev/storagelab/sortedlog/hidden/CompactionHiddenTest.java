@@ -53,14 +53,17 @@ class CompactionHiddenTest {
                 }
             }
         }
-        assertThat("merging " + newestFirst.size() + " sources (newest first) " + newestFirst
-                + ": each key once, in order, with the newest source's entry (tombstones included)",
-                merged, equalTo(List.copyOf(newestWins(newestFirst).values())));
+        assertThat(
+                "merging " + newestFirst.size() + " sources (newest first) " + newestFirst
+                        + ": each key once, in order, with the newest source's entry (tombstones included)",
+                merged,
+                equalTo(List.copyOf(newestWins(newestFirst).values())));
     }
 
     @Property(tries = 60)
     @Graded(points = 3, concept = "compaction drops tombstones it must keep, or keeps ones it may drop")
-    void compactionDropsTombstonesOnlyWhenAllowed(@ForAll("segmentSources") List<List<Entry>> newestFirst) throws IOException {
+    void compactionDropsTombstonesOnlyWhenAllowed(@ForAll("segmentSources") List<List<Entry>> newestFirst)
+            throws IOException {
         for (boolean drop : new boolean[] {false, true}) {
             FaultInjectingStorage storage = new FaultInjectingStorage();
             List<SegmentReader> inputs = plantSegments(storage, newestFirst);
@@ -79,17 +82,23 @@ class CompactionHiddenTest {
             String what = "compacting " + newestFirst + " with dropTombstones=" + drop;
             assertThat(what + ": the count returned is the entries written", written, equalTo((long) expected.size()));
             if (expected.isEmpty()) {
-                assertThat(what + ": nothing survives, so no output file (nor temp file) is left",
-                        storage.exists(OUTPUT) || storage.exists(OUTPUT + ".tmp"), is(false));
+                assertThat(
+                        what + ": nothing survives, so no output file (nor temp file) is left",
+                        storage.exists(OUTPUT) || storage.exists(OUTPUT + ".tmp"),
+                        is(false));
                 continue;
             }
             try (SegmentReader output = SegmentReader.open(storage, OUTPUT, null);
-                 EntryIterator it = output.iterator()) {
+                    EntryIterator it = output.iterator()) {
                 List<Entry> actual = new ArrayList<>();
                 it.forEachRemaining(actual::add);
-                assertThat(what + ": the output holds the newest entry of each key"
-                        + (drop ? ", minus tombstones (the inputs include the oldest data, so they hide nothing)"
-                                : ", tombstones included (older data may exist elsewhere)"), actual, equalTo(expected));
+                assertThat(
+                        what + ": the output holds the newest entry of each key"
+                                + (drop
+                                        ? ", minus tombstones (the inputs include the oldest data, so they hide nothing)"
+                                        : ", tombstones included (older data may exist elsewhere)"),
+                        actual,
+                        equalTo(expected));
             }
         }
     }
@@ -106,8 +115,11 @@ class CompactionHiddenTest {
         Compactor.compact(storage, all.subList(0, 2), OUTPUT, 256, false);
         try (SegmentReader output = SegmentReader.open(storage, OUTPUT, null)) {
             List<SegmentReader> afterCompaction = List.of(output, all.get(2));
-            assertThat("a was deleted after the oldest segment wrote it; the compacted output must keep the "
-                    + "tombstone or the old value comes back", read(afterCompaction, "a"), equalTo(Optional.empty()));
+            assertThat(
+                    "a was deleted after the oldest segment wrote it; the compacted output must keep the "
+                            + "tombstone or the old value comes back",
+                    read(afterCompaction, "a"),
+                    equalTo(Optional.empty()));
             assertThat("b likewise", read(afterCompaction, "b"), equalTo(Optional.empty()));
             assertThat("c's newer value wins", read(afterCompaction, "c"), equalTo(Optional.of(Bytes.of("new c"))));
             assertThat("d is kept", read(afterCompaction, "d"), equalTo(Optional.of(Bytes.of("new d"))));
@@ -122,7 +134,11 @@ class CompactionHiddenTest {
     @Graded(points = 3, concept = "tombstone resurrected after store compaction and reopen")
     void storeCompactionNeverResurrectsDeletedKeys() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(1 << 20).blockSize(256).compactionTrigger(0).build();
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1 << 20)
+                .blockSize(256)
+                .compactionTrigger(0)
+                .build();
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
             for (int i = 0; i < 100; i++) {
@@ -143,16 +159,20 @@ class CompactionHiddenTest {
             store.compact();
             assertThat("compaction of every segment leaves one", store.segmentNames(), hasSize(1));
             assertStoreMatches(store, oracle, "after compacting three segments");
-            try (SegmentReader only = SegmentReader.open(storage, store.segmentNames().get(0), null);
-                 EntryIterator it = only.iterator()) {
+            try (SegmentReader only =
+                            SegmentReader.open(storage, store.segmentNames().get(0), null);
+                    EntryIterator it = only.iterator()) {
                 List<Entry> tombstones = new ArrayList<>();
                 it.forEachRemaining(e -> {
                     if (e.isTombstone()) {
                         tombstones.add(e);
                     }
                 });
-                assertThat("a compaction of every segment includes the oldest, so its tombstones hide nothing "
-                        + "and are dropped", tombstones, empty());
+                assertThat(
+                        "a compaction of every segment includes the oldest, so its tombstones hide nothing "
+                                + "and are dropped",
+                        tombstones,
+                        empty());
             }
         }
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
@@ -164,7 +184,11 @@ class CompactionHiddenTest {
     @Graded(points = 2, concept = "compaction that deletes everything leaves a segment behind")
     void compactingOnlyDeletedKeysLeavesNoSegment() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(1 << 20).blockSize(256).compactionTrigger(0).build();
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1 << 20)
+                .blockSize(256)
+                .compactionTrigger(0)
+                .build();
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
             for (int i = 0; i < 30; i++) {
                 store.put(key(i), Bytes.of("doomed"));
@@ -175,8 +199,10 @@ class CompactionHiddenTest {
             }
             store.flush();
             store.compact();
-            assertThat("every key was deleted, so the full compaction drops all values and all tombstones",
-                    store.segmentNames(), empty());
+            assertThat(
+                    "every key was deleted, so the full compaction drops all values and all tombstones",
+                    store.segmentNames(),
+                    empty());
             assertStoreMatches(store, new TreeMap<>(), "after compacting away every key");
         }
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
@@ -222,7 +248,10 @@ class CompactionHiddenTest {
     private static void assertStoreMatches(SortedLogStore store, TreeMap<Bytes, Bytes> oracle, String when)
             throws IOException {
         for (int i = 0; i < 100; i++) {
-            assertThat(when + ": the value of " + key(i), store.get(key(i)), equalTo(Optional.ofNullable(oracle.get(key(i)))));
+            assertThat(
+                    when + ": the value of " + key(i),
+                    store.get(key(i)),
+                    equalTo(Optional.ofNullable(oracle.get(key(i)))));
         }
     }
 

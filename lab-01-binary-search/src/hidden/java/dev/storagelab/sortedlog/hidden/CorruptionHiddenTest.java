@@ -66,17 +66,25 @@ class CorruptionHiddenTest {
             int bit = random.nextInt(8);
             FaultInjectingStorage storage = storageWithFlip(LOG, log.bytes(), offset, bit);
             SpecLog.ReadOutcome read = SpecLog.readAll(storage, LOG, RecoveryMode.ABSOLUTE_CONSISTENCY);
-            String where = "bit " + bit + " of byte " + offset + " flipped in a log of " + log.bytes().length + " bytes";
-            assertThat(where + ": ABSOLUTE_CONSISTENCY must report it", read.failure(), instanceOf(CorruptionException.class));
+            String where =
+                    "bit " + bit + " of byte " + offset + " flipped in a log of " + log.bytes().length + " bytes";
+            assertThat(
+                    where + ": ABSOLUTE_CONSISTENCY must report it",
+                    read.failure(),
+                    instanceOf(CorruptionException.class));
             assertThat(where + ": the exception names the file", read.failure().getMessage(), containsString(LOG));
-            assertThat(where + ": records before the damage may come back, changed ones never",
-                    read.entries(), equalTo(entries.subList(0, read.entries().size())));
+            assertThat(
+                    where + ": records before the damage may come back, changed ones never",
+                    read.entries(),
+                    equalTo(entries.subList(0, read.entries().size())));
         }
     }
 
     @Test
-    @Graded(points = 3, concept = "bit flip in a log record silently cut off as a torn tail (or returned) under "
-            + "TOLERATE_TORN_TAIL")
+    @Graded(
+            points = 3,
+            concept = "bit flip in a log record silently cut off as a torn tail (or returned) under "
+                    + "TOLERATE_TORN_TAIL")
     void bitFlipsUnderTolerateTornTailAreCorruptionOrADroppedLastRecord() {
         List<Entry> entries = LogHiddenTest.sampleEntries();
         SpecLog.Built log = SpecLog.log(entries);
@@ -88,22 +96,35 @@ class CorruptionHiddenTest {
             String where = "bit " + bit + " of byte " + offset + " flipped (the last record starts at "
                     + log.lastStart() + ")";
             if (offset < log.lastStart()) {
-                assertThat(where + ": a bad record with valid records after it is corruption, never a torn tail",
-                        read.failure(), instanceOf(CorruptionException.class));
-                assertThat(where + ": the exception names the file", read.failure().getMessage(), containsString(LOG));
-                assertThat(where + ": records before the damage may come back, changed ones never",
-                        read.entries(), equalTo(entries.subList(0, read.entries().size())));
+                assertThat(
+                        where + ": a bad record with valid records after it is corruption, never a torn tail",
+                        read.failure(),
+                        instanceOf(CorruptionException.class));
+                assertThat(
+                        where + ": the exception names the file", read.failure().getMessage(), containsString(LOG));
+                assertThat(
+                        where + ": records before the damage may come back, changed ones never",
+                        read.entries(),
+                        equalTo(entries.subList(0, read.entries().size())));
             } else if (read.failure() == null) {
-                assertThat(where + ": a damaged last record may be dropped as a torn tail, never returned",
-                        read.entries(), equalTo(entries.subList(0, entries.size() - 1)));
+                assertThat(
+                        where + ": a damaged last record may be dropped as a torn tail, never returned",
+                        read.entries(),
+                        equalTo(entries.subList(0, entries.size() - 1)));
                 assertThat(where + ": and the drop is reported as a torn tail", read.tornTail(), is(true));
-                assertThat(where + ": recovery must truncate where the damaged record starts", read.validEnd(),
+                assertThat(
+                        where + ": recovery must truncate where the damaged record starts",
+                        read.validEnd(),
                         equalTo(log.lastStart()));
             } else {
-                assertThat(where + ": a damaged last record is reported as corruption or dropped as torn",
-                        read.failure(), instanceOf(CorruptionException.class));
-                assertThat(where + ": records before the damage may come back, changed ones never",
-                        read.entries(), equalTo(entries.subList(0, read.entries().size())));
+                assertThat(
+                        where + ": a damaged last record is reported as corruption or dropped as torn",
+                        read.failure(),
+                        instanceOf(CorruptionException.class));
+                assertThat(
+                        where + ": records before the damage may come back, changed ones never",
+                        read.entries(),
+                        equalTo(entries.subList(0, read.entries().size())));
             }
         }
     }
@@ -126,12 +147,16 @@ class CorruptionHiddenTest {
             String where = "bit " + bit + " of byte " + offset + " of store.log flipped (the last record starts at "
                     + log.lastStart() + ")";
             try (HashIndexLog store = HashIndexLog.open(storage)) {
-                assertThat(where + ": only damage in the last record may be taken for a torn tail; elsewhere open must "
-                        + "throw a CorruptionException rather than cut away the records after it",
-                        offset >= log.lastStart(), is(true));
+                assertThat(
+                        where + ": only damage in the last record may be taken for a torn tail; elsewhere open must "
+                                + "throw a CorruptionException rather than cut away the records after it",
+                        offset >= log.lastStart(),
+                        is(true));
                 for (int k = 0; k < 5; k++) {
                     Bytes key = Bytes.of("k" + k);
-                    assertThat(where + ": with the damaged last record dropped, " + key, store.get(key),
+                    assertThat(
+                            where + ": with the damaged last record dropped, " + key,
+                            store.get(key),
                             equalTo(Optional.ofNullable(withoutLast.get(key))));
                 }
             } catch (CorruptionException e) {
@@ -170,7 +195,10 @@ class CorruptionHiddenTest {
                 }
                 storage.flipBit(HashIndexLog.LOG_NAME, offset, bit); // heal it for the next round
             }
-            assertThat("once healed, the record reads again", store.get(victim), equalTo(Optional.of(written.get(victim))));
+            assertThat(
+                    "once healed, the record reads again",
+                    store.get(victim),
+                    equalTo(Optional.of(written.get(victim))));
         }
     }
 
@@ -190,8 +218,10 @@ class CorruptionHiddenTest {
             try (SegmentReader reader = SegmentReader.open(storage, name, null)) {
                 for (Entry e : entries) {
                     try {
-                        assertThat(where + ": get(" + e.key() + ") must return the stored entry or throw",
-                                reader.get(e.key()), equalTo(e));
+                        assertThat(
+                                where + ": get(" + e.key() + ") must return the stored entry or throw",
+                                reader.get(e.key()),
+                                equalTo(e));
                     } catch (CorruptionException c) {
                         assertThat(where + ": the exception names the segment", c.file(), containsString(name));
                         detected = true;
@@ -201,8 +231,11 @@ class CorruptionHiddenTest {
                 assertThat(where + ": the exception names the segment", c.file(), containsString(name));
                 detected = true;
             }
-            assertThat(where + ": every byte of a segment is covered by a checksum (the block CRC, the index CRC "
-                    + "or the footer CRC and magic), so open or a get of some key must report it", detected, is(true));
+            assertThat(
+                    where + ": every byte of a segment is covered by a checksum (the block CRC, the index CRC "
+                            + "or the footer CRC and magic), so open or a get of some key must report it",
+                    detected,
+                    is(true));
         }
     }
 
@@ -210,7 +243,11 @@ class CorruptionHiddenTest {
     @Graded(points = 2, concept = "corrupt segment in a SortedLogStore served as data instead of reported")
     void sortedLogStoreReportsACorruptSegment() throws IOException {
         FaultInjectingStorage original = new FaultInjectingStorage();
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(1 << 20).blockSize(256).compactionTrigger(0).build();
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1 << 20)
+                .blockSize(256)
+                .compactionTrigger(0)
+                .build();
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
         String segmentName;
         try (SortedLogStore store = SortedLogStore.open(original, options)) {
@@ -238,8 +275,10 @@ class CorruptionHiddenTest {
             try (KeyValueStore store = SortedLogStore.open(storage, options)) {
                 for (Map.Entry<Bytes, Bytes> e : oracle.entrySet()) {
                     try {
-                        assertThat(where + ": get(" + e.getKey() + ") must return the stored value or throw",
-                                store.get(e.getKey()), equalTo(Optional.of(e.getValue())));
+                        assertThat(
+                                where + ": get(" + e.getKey() + ") must return the stored value or throw",
+                                store.get(e.getKey()),
+                                equalTo(Optional.of(e.getValue())));
                     } catch (CorruptionException c) {
                         assertThat(where + ": the exception names the segment", c.file(), containsString(segmentName));
                         detected = true;
@@ -262,7 +301,8 @@ class CorruptionHiddenTest {
             writes.add(Entry.put(Bytes.of("k" + i), Bytes.of("value " + i)));
         }
         SpecLog.Built log = SpecLog.log(writes);
-        SortedLogOptions options = SortedLogOptions.builder().compactionTrigger(0).build();
+        SortedLogOptions options =
+                SortedLogOptions.builder().compactionTrigger(0).build();
         Random random = new Random(11);
         for (int offset = 0; offset < log.bytes().length; offset++) {
             int bit = random.nextInt(8);
@@ -270,14 +310,21 @@ class CorruptionHiddenTest {
             String where = "bit " + bit + " of byte " + offset + " of " + wal + " flipped (the last record starts at "
                     + log.lastStart() + ")";
             try (SortedLogStore store = SortedLogStore.open(storage, options)) {
-                assertThat(where + ": only damage in the last record may be taken for a torn tail; elsewhere open must "
-                        + "throw a CorruptionException", offset >= log.lastStart(), is(true));
+                assertThat(
+                        where + ": only damage in the last record may be taken for a torn tail; elsewhere open must "
+                                + "throw a CorruptionException",
+                        offset >= log.lastStart(),
+                        is(true));
                 for (int i = 0; i < writes.size() - 1; i++) {
-                    assertThat(where + ": record " + i + " survives", store.get(writes.get(i).key()),
+                    assertThat(
+                            where + ": record " + i + " survives",
+                            store.get(writes.get(i).key()),
                             equalTo(Optional.of(writes.get(i).value())));
                 }
-                assertThat(where + ": the damaged last record is dropped, never returned",
-                        store.get(writes.get(writes.size() - 1).key()), equalTo(Optional.empty()));
+                assertThat(
+                        where + ": the damaged last record is dropped, never returned",
+                        store.get(writes.get(writes.size() - 1).key()),
+                        equalTo(Optional.empty()));
             } catch (CorruptionException e) {
                 assertThat(where + ": the exception names the log", e.file(), containsString(wal));
             }

@@ -70,7 +70,9 @@ class CrashHiddenTest {
         Engine engine = Engine.hashIndexLog(true);
         List<Op> workload = workload(11, 130, 16, 4, 60, new Mix(20, 3, 0, 0, 4));
         Sweep sweep = sweep(engine, workload, BOTH_MODES);
-        assertThat(sweep + ": every mutation of the workload is a crash point", sweep.crashPoints(),
+        assertThat(
+                sweep + ": every mutation of the workload is a crash point",
+                sweep.crashPoints(),
                 greaterThanOrEqualTo(250));
     }
 
@@ -82,7 +84,9 @@ class CrashHiddenTest {
         Engine engine = Engine.hashIndexLog(false);
         List<Op> workload = workload(12, 220, 20, 10, 300, new Mix(15, 12, 0, 0, 3));
         Sweep sweep = sweep(engine, workload, List.of(CrashMode.RANDOM, CrashMode.RANDOM, CrashMode.LOSE_UNSYNCED));
-        assertThat(sweep + ": every mutation of the workload is a crash point", sweep.crashPoints(),
+        assertThat(
+                sweep + ": every mutation of the workload is a crash point",
+                sweep.crashPoints(),
                 greaterThanOrEqualTo(220));
     }
 
@@ -93,7 +97,9 @@ class CrashHiddenTest {
         List<Op> workload = workload(13, 200, 24, 4, 80, new Mix(20, 0, 3, 2, 2));
         Sweep sweep = sweep(engine, workload, BOTH_MODES);
         // Background flushes interleave with the workload, so the count varies a little run to run.
-        assertThat(sweep + ": crash points across writes, flushes, compactions and reopens", sweep.crashPoints(),
+        assertThat(
+                sweep + ": crash points across writes, flushes, compactions and reopens",
+                sweep.crashPoints(),
                 greaterThanOrEqualTo(500));
     }
 
@@ -103,8 +109,10 @@ class CrashHiddenTest {
         Engine engine = Engine.sortedLogStore(false, 2);
         List<Op> workload = workload(14, 260, 24, 10, 200, new Mix(20, 10, 3, 2, 2));
         Sweep sweep = sweep(engine, workload, List.of(CrashMode.RANDOM));
-        assertThat(sweep + ": crash points across writes, syncs, flushes, compactions and reopens",
-                sweep.crashPoints(), greaterThanOrEqualTo(750));
+        assertThat(
+                sweep + ": crash points across writes, syncs, flushes, compactions and reopens",
+                sweep.crashPoints(),
+                greaterThanOrEqualTo(750));
     }
 
     @Test
@@ -126,8 +134,10 @@ class CrashHiddenTest {
                 try {
                     Engine.closeQuietly(engine.open(probe.storage()));
                 } catch (IOException e) {
-                    throw new AssertionError(engine + ": recovery failed after a crash before mutation " + n
-                            + " (" + probe.model().where() + ", seed " + seed + "): " + e, e);
+                    throw new AssertionError(
+                            engine + ": recovery failed after a crash before mutation " + n + " ("
+                                    + probe.model().where() + ", seed " + seed + "): " + e,
+                            e);
                 }
                 long recoveryMutations = probe.storage().mutationCount() - before;
                 for (long m = 1; m <= recoveryMutations; m++) {
@@ -146,9 +156,14 @@ class CrashHiddenTest {
                         continue;
                     }
                     storage.powerLoss();
-                    verifyRecovery(storage, engine, crashed.model(), engine + ": crash before mutation " + n
-                            + " of the workload (" + crashed.model().where() + "), then again before mutation " + m
-                            + " of " + recoveryMutations + " of the recovery (seed " + seed + ")");
+                    verifyRecovery(
+                            storage,
+                            engine,
+                            crashed.model(),
+                            engine + ": crash before mutation " + n
+                                    + " of the workload (" + crashed.model().where() + "), then again before mutation "
+                                    + m
+                                    + " of " + recoveryMutations + " of the recovery (seed " + seed + ")");
                     points++;
                 }
             }
@@ -158,8 +173,10 @@ class CrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "segment published before its bytes were durable (rename before force), or "
-            + "a half-written segment left under its final name")
+    @Graded(
+            points = 3,
+            concept = "segment published before its bytes were durable (rename before force), or "
+                    + "a half-written segment left under its final name")
     void segmentIsPublishedWholeOrNotAtAll() throws IOException {
         String name = "000004-000004.seg";
         List<Entry> entries = SegmentHiddenTest.manyEntries(60, 30);
@@ -184,17 +201,20 @@ class CrashHiddenTest {
                 String where = "power loss (" + mode + ") before mutation " + n + " of the " + mutations
                         + " that write and publish a segment";
                 if (finished) {
-                    assertThat(where + ": finish() returned, so the segment must survive", storage.exists(name), is(true));
+                    assertThat(
+                            where + ": finish() returned, so the segment must survive", storage.exists(name), is(true));
                 }
                 if (storage.exists(name)) {
                     List<Entry> read = new ArrayList<>();
                     try (SegmentReader segment = SegmentReader.open(storage, name, null);
-                         EntryIterator it = segment.iterator()) {
+                            EntryIterator it = segment.iterator()) {
                         it.forEachRemaining(read::add);
                     } catch (IOException | RuntimeException e) {
-                        throw new AssertionError(where + ": the segment is visible under its final name but cannot "
-                                + "be read whole; publish only after forcing the bytes (force, close, rename, sync "
-                                + "the directory)", e);
+                        throw new AssertionError(
+                                where + ": the segment is visible under its final name but cannot "
+                                        + "be read whole; publish only after forcing the bytes (force, close, rename, sync "
+                                        + "the directory)",
+                                e);
                     }
                     assertThat(where + ": a published segment holds every entry", read, equalTo(entries));
                 }
@@ -205,7 +225,10 @@ class CrashHiddenTest {
             }
         }
         System.out.println("CrashHiddenTest segment: " + points + " crash points in writing and publishing a segment");
-        assertThat("crash points in writing and publishing a segment (one per mutation)", points, greaterThanOrEqualTo(25));
+        assertThat(
+                "crash points in writing and publishing a segment (one per mutation)",
+                points,
+                greaterThanOrEqualTo(25));
     }
 
     // ------------------------------------------------------------------------------- the sweep
@@ -214,7 +237,8 @@ class CrashHiddenTest {
     private record Sweep(Engine engine, long mutations, int crashPoints, int runs) {
         @Override
         public String toString() {
-            return engine + ": " + crashPoints + " crash points of " + mutations + " mutations, " + runs + " crash runs";
+            return engine + ": " + crashPoints + " crash points of " + mutations + " mutations, " + runs
+                    + " crash runs";
         }
     }
 
@@ -235,8 +259,12 @@ class CrashHiddenTest {
                 crashed = true;
                 runs++;
                 storage.powerLoss();
-                verifyRecovery(storage, engine, model, engine + ": crash before mutation " + n + " of " + mutations
-                        + " (" + model.where() + "), power loss " + modes.get(i) + " seed " + seed);
+                verifyRecovery(
+                        storage,
+                        engine,
+                        model,
+                        engine + ": crash before mutation " + n + " of " + mutations + " (" + model.where()
+                                + "), power loss " + modes.get(i) + " seed " + seed);
             }
             if (crashed) {
                 points++;
@@ -255,8 +283,7 @@ class CrashHiddenTest {
     }
 
     /** Storage after a crash and a power loss, and what the workload had attempted and acknowledged. */
-    private record Crashed(FaultInjectingStorage storage, DurabilityModel model) {
-    }
+    private record Crashed(FaultInjectingStorage storage, DurabilityModel model) {}
 
     /** The state a crash before mutation {@code n} and a power loss leave; null if the run ended first. */
     private static Crashed crashedStorage(Engine engine, List<Op> workload, long n, long seed) {
@@ -310,7 +337,8 @@ class CrashHiddenTest {
     }
 
     /** Reopens after a power loss and checks every key, then that the store takes writes and reopens strictly. */
-    private static void verifyRecovery(FaultInjectingStorage storage, Engine engine, DurabilityModel model, String where) {
+    private static void verifyRecovery(
+            FaultInjectingStorage storage, Engine engine, DurabilityModel model, String where) {
         try (KeyValueStore store = engine.open(storage)) {
             for (Bytes key : model.keys()) {
                 Optional<Bytes> actual = store.get(key);
@@ -318,7 +346,9 @@ class CrashHiddenTest {
                 if (!allowed.contains(actual)) {
                     throw new AssertionError(where + ": after recovery " + key + " is " + show(actual)
                             + ", but it must be its last durable state " + show(allowed.get(0))
-                            + (allowed.size() > 1 ? " or a state a later write attempted " + showAll(allowed.subList(1, allowed.size()))
+                            + (allowed.size() > 1
+                                    ? " or a state a later write attempted "
+                                            + showAll(allowed.subList(1, allowed.size()))
                                     : " (no write after it was attempted)"));
                 }
             }
@@ -327,11 +357,16 @@ class CrashHiddenTest {
             throw new AssertionError(where + ": recovery failed: " + e, e);
         }
         try (KeyValueStore store = engine.strict().open(storage)) {
-            assertThat(where + ": a write after recovery survives a reopen", store.get(MARKER),
+            assertThat(
+                    where + ": a write after recovery survives a reopen",
+                    store.get(MARKER),
                     equalTo(Optional.of(Bytes.of(where))));
         } catch (IOException e) {
-            throw new AssertionError(where + ": after recovery, a write and a clean close, a reopen that tolerates "
-                    + "no bad record failed, so recovery left garbage (a torn tail) in front of new records: " + e, e);
+            throw new AssertionError(
+                    where + ": after recovery, a write and a clean close, a reopen that tolerates "
+                            + "no bad record failed, so recovery left garbage (a torn tail) in front of new records: "
+                            + e,
+                    e);
         }
     }
 
@@ -341,7 +376,8 @@ class CrashHiddenTest {
         }
     }
 
-    private static void writeSegment(FaultInjectingStorage storage, String name, List<Entry> entries) throws IOException {
+    private static void writeSegment(FaultInjectingStorage storage, String name, List<Entry> entries)
+            throws IOException {
         SegmentWriter writer = new SegmentWriter(storage, name, 128);
         try {
             for (Entry e : entries) {
@@ -368,8 +404,7 @@ class CrashHiddenTest {
     // ------------------------------------------------------------------------------- workloads
 
     /** Percentages of each step kind; the rest are puts. */
-    private record Mix(int delete, int sync, int flush, int compact, int reopen) {
-    }
+    private record Mix(int delete, int sync, int flush, int compact, int reopen) {}
 
     /** A seeded workload over {@code keyCount} keys whose every put writes a value never written before. */
     private static List<Op> workload(long seed, int steps, int keyCount, int minValue, int maxValue, Mix mix) {
@@ -444,7 +479,8 @@ class CrashHiddenTest {
         }
 
         private void attempt(Bytes key, Optional<Bytes> state) {
-            states.computeIfAbsent(key, k -> new ArrayList<>(List.of(Optional.empty()))).add(state);
+            states.computeIfAbsent(key, k -> new ArrayList<>(List.of(Optional.empty())))
+                    .add(state);
         }
 
         private void acknowledge(Bytes key) {

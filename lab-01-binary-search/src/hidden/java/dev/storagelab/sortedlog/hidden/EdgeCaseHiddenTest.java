@@ -108,11 +108,18 @@ class EdgeCaseHiddenTest {
                 store.put(big, Bytes.of("second version"));
                 Engine.flush(store);
                 Engine.compact(store);
-                assertValue(engine + ", a " + raw.length + "-byte key after flushes and a compaction", store, big,
+                assertValue(
+                        engine + ", a " + raw.length + "-byte key after flushes and a compaction",
+                        store,
+                        big,
                         Bytes.of("second version"));
             }
             try (KeyValueStore store = engine.strict().open(storage)) {
-                assertValue(engine + ", a " + raw.length + "-byte key after a reopen", store, big, Bytes.of("second version"));
+                assertValue(
+                        engine + ", a " + raw.length + "-byte key after a reopen",
+                        store,
+                        big,
+                        Bytes.of("second version"));
                 assertValue(engine + ", the key just before it", store, before, Bytes.of("before"));
                 assertValue(engine + ", the key just after it", store, after, Bytes.of("after"));
                 assertAbsent(engine + ", a prefix of the big key", store, Bytes.copyOf(raw, 0, 1000));
@@ -121,31 +128,48 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "oversized or empty key, or oversized value, not rejected with the limit in the message")
+    @Graded(
+            points = 1,
+            concept = "oversized or empty key, or oversized value, not rejected with the limit in the message")
     void oversizedInputIsRejectedWithTheLimitInTheMessage() throws IOException {
         Bytes tooLongKey = Bytes.wrap(new byte[KeyValueStore.MAX_KEY_BYTES + 1]);
         Bytes tooLongValue = Bytes.wrap(new byte[KeyValueStore.MAX_VALUE_BYTES + 1]);
         for (Engine engine : ENGINES) {
             FaultInjectingStorage storage = new FaultInjectingStorage();
             try (KeyValueStore store = engine.open(storage)) {
-                IllegalArgumentException key = assertThrows(IllegalArgumentException.class,
-                        () -> store.put(tooLongKey, Bytes.of("v")), engine + ": a key over the limit is refused");
-                assertThat(engine + ": the message gives the limit", key.getMessage(),
+                IllegalArgumentException key = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> store.put(tooLongKey, Bytes.of("v")),
+                        engine + ": a key over the limit is refused");
+                assertThat(
+                        engine + ": the message gives the limit",
+                        key.getMessage(),
                         containsString(String.valueOf(KeyValueStore.MAX_KEY_BYTES)));
-                IllegalArgumentException value = assertThrows(IllegalArgumentException.class,
-                        () -> store.put(Bytes.of("k"), tooLongValue), engine + ": a value over the limit is refused");
-                assertThat(engine + ": the message gives the limit", value.getMessage(),
+                IllegalArgumentException value = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> store.put(Bytes.of("k"), tooLongValue),
+                        engine + ": a value over the limit is refused");
+                assertThat(
+                        engine + ": the message gives the limit",
+                        value.getMessage(),
                         containsString(String.valueOf(KeyValueStore.MAX_VALUE_BYTES)));
-                IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-                        () -> store.put(Bytes.EMPTY, Bytes.of("v")), engine + ": the empty key is refused");
+                IllegalArgumentException empty = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> store.put(Bytes.EMPTY, Bytes.of("v")),
+                        engine + ": the empty key is refused");
                 assertThat(engine + ": the message says why", empty.getMessage(), containsString("empty"));
-                assertThrows(IllegalArgumentException.class, () -> store.delete(tooLongKey),
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> store.delete(tooLongKey),
                         engine + ": deleting a key over the limit is refused too");
                 store.put(Bytes.of("k"), Bytes.of("fine"));
             }
             try (KeyValueStore store = engine.strict().open(storage)) {
-                assertValue(engine + ": refused writes leave nothing behind; a good write after them survives", store,
-                        Bytes.of("k"), Bytes.of("fine"));
+                assertValue(
+                        engine + ": refused writes leave nothing behind; a good write after them survives",
+                        store,
+                        Bytes.of("k"),
+                        Bytes.of("fine"));
             }
         }
     }
@@ -154,14 +178,30 @@ class EdgeCaseHiddenTest {
     @Graded(points = 2, concept = "keys ordered as signed bytes (0x80-0xff sorted before 0x00-0x7f)")
     void binaryKeysOrderUnsignedThroughFlushAndCompaction() throws IOException {
         List<Bytes> keys = new ArrayList<>();
-        for (byte[] k : new byte[][] {{0x00}, {0x00, 0x00}, {0x00, (byte) 0xff}, {0x01}, {0x7f}, {0x7f, (byte) 0xff},
-                {(byte) 0x80}, {(byte) 0x80, 0x00}, {(byte) 0xfe}, {(byte) 0xff}, {(byte) 0xff, 0x00}, {(byte) 0xff, (byte) 0xff}}) {
+        for (byte[] k : new byte[][] {
+            {0x00},
+            {0x00, 0x00},
+            {0x00, (byte) 0xff},
+            {0x01},
+            {0x7f},
+            {0x7f, (byte) 0xff},
+            {(byte) 0x80},
+            {(byte) 0x80, 0x00},
+            {(byte) 0xfe},
+            {(byte) 0xff},
+            {(byte) 0xff, 0x00},
+            {(byte) 0xff, (byte) 0xff}
+        }) {
             keys.add(Bytes.copyOf(k));
         }
         List<Bytes> shuffled = new ArrayList<>(keys);
         Collections.shuffle(shuffled, new Random(3));
         FaultInjectingStorage storage = new FaultInjectingStorage();
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(1 << 20).blockSize(64).compactionTrigger(0).build();
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1 << 20)
+                .blockSize(64)
+                .compactionTrigger(0)
+                .build();
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
             // Two segments with interleaved keys, so the compaction's merge orders them too.
             for (int i = 0; i < shuffled.size(); i++) {
@@ -173,12 +213,16 @@ class EdgeCaseHiddenTest {
             store.flush();
             store.compact();
             assertThat("one segment after compaction", store.segmentNames(), hasSize(1));
-            try (SegmentReader segment = SegmentReader.open(storage, store.segmentNames().get(0), null);
-                 EntryIterator it = segment.iterator()) {
+            try (SegmentReader segment =
+                            SegmentReader.open(storage, store.segmentNames().get(0), null);
+                    EntryIterator it = segment.iterator()) {
                 List<Bytes> order = new ArrayList<>();
                 it.forEachRemaining(e -> order.add(e.key()));
-                assertThat("the compacted segment holds every key in unsigned byte order (0x7f < 0x80 < 0xff, "
-                        + "a prefix first)", order, equalTo(keys));
+                assertThat(
+                        "the compacted segment holds every key in unsigned byte order (0x7f < 0x80 < 0xff, "
+                                + "a prefix first)",
+                        order,
+                        equalTo(keys));
             }
             for (Bytes k : keys) {
                 assertValue("binary key " + k, store, k, Bytes.of("value of " + k));
@@ -198,18 +242,25 @@ class EdgeCaseHiddenTest {
                     store.put(hot, Bytes.of("version " + i));
                     if (i % 100 == 99) {
                         Engine.flush(store);
-                        assertValue(engine + ", after version " + i + " and a flush", store, hot, Bytes.of("version " + i));
+                        assertValue(
+                                engine + ", after version " + i + " and a flush", store, hot, Bytes.of("version " + i));
                     }
                     if (i % 500 == 499) {
                         Engine.compact(store);
                         store.close();
                         store = engine.open(storage);
-                        assertValue(engine + ", after version " + i + ", a compaction and a reopen", store, hot,
+                        assertValue(
+                                engine + ", after version " + i + ", a compaction and a reopen",
+                                store,
+                                hot,
                                 Bytes.of("version " + i));
                     }
                 }
                 store.put(hot, Bytes.of("last"));
-                assertValue(engine + ", the newest version in the memtable over many older ones on disk", store, hot,
+                assertValue(
+                        engine + ", the newest version in the memtable over many older ones on disk",
+                        store,
+                        hot,
                         Bytes.of("last"));
             } finally {
                 store.close();
@@ -256,7 +307,8 @@ class EdgeCaseHiddenTest {
                 Engine.flush(store);
                 assertValue(engine + ", an empty value flushed over an older value", store, key, Bytes.EMPTY);
                 Engine.compact(store);
-                assertValue(engine + ", an empty value after compaction, which drops tombstones", store, key, Bytes.EMPTY);
+                assertValue(
+                        engine + ", an empty value after compaction, which drops tombstones", store, key, Bytes.EMPTY);
             }
             try (KeyValueStore store = engine.open(storage)) {
                 assertValue(engine + ", an empty value after a reopen", store, key, Bytes.EMPTY);
@@ -268,7 +320,11 @@ class EdgeCaseHiddenTest {
     @Graded(points = 2, concept = "store lookups fail when every segment block holds a single entry")
     void segmentsWithOneEntryPerBlockServeEveryKey() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(1 << 20).blockSize(64).compactionTrigger(0).build();
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1 << 20)
+                .blockSize(64)
+                .compactionTrigger(0)
+                .build();
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
             for (int round = 0; round < 2; round++) {
@@ -282,8 +338,10 @@ class EdgeCaseHiddenTest {
             }
             for (String name : store.segmentNames()) {
                 try (SegmentReader segment = SegmentReader.open(storage, name, null)) {
-                    assertThat("every entry is larger than the 64-byte block target, so each block holds one",
-                            (long) segment.blockCount(), equalTo(segment.entryCount()));
+                    assertThat(
+                            "every entry is larger than the 64-byte block target, so each block holds one",
+                            (long) segment.blockCount(),
+                            equalTo(segment.entryCount()));
                 }
             }
             assertMatches("two segments of one-entry blocks", store, oracle);
@@ -307,7 +365,8 @@ class EdgeCaseHiddenTest {
         }
     }
 
-    private static void assertMatches(String when, KeyValueStore store, TreeMap<Bytes, Bytes> oracle) throws IOException {
+    private static void assertMatches(String when, KeyValueStore store, TreeMap<Bytes, Bytes> oracle)
+            throws IOException {
         for (var e : oracle.entrySet()) {
             assertValue(when, store, e.getKey(), e.getValue());
         }

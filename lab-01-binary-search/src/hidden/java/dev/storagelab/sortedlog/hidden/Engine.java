@@ -44,8 +44,15 @@ record Engine(boolean sorted, boolean syncWrites, int compactionTrigger, Recover
         if (!sorted) {
             return HashIndexLog.open(storage, new HashIndexLog.Options(syncWrites, recoveryMode));
         }
-        return SortedLogStore.open(storage, SortedLogOptions.builder().memtableBytes(MEMTABLE_BYTES).blockSize(BLOCK_SIZE)
-                .syncWrites(syncWrites).compactionTrigger(compactionTrigger).recoveryMode(recoveryMode).build());
+        return SortedLogStore.open(
+                storage,
+                SortedLogOptions.builder()
+                        .memtableBytes(MEMTABLE_BYTES)
+                        .blockSize(BLOCK_SIZE)
+                        .syncWrites(syncWrites)
+                        .compactionTrigger(compactionTrigger)
+                        .recoveryMode(recoveryMode)
+                        .build());
     }
 
     /** The SortedLogStore's logger, held so its level sticks; see {@link #quietLogs}. */
@@ -114,8 +121,10 @@ record Engine(boolean sorted, boolean syncWrites, int compactionTrigger, Recover
 
     @Override
     public String toString() {
-        return (sorted ? "SortedLogStore(memtableBytes=" + MEMTABLE_BYTES + ", blockSize=" + BLOCK_SIZE
-                + ", compactionTrigger=" + compactionTrigger + ", " : "HashIndexLog(")
+        return (sorted
+                        ? "SortedLogStore(memtableBytes=" + MEMTABLE_BYTES + ", blockSize=" + BLOCK_SIZE
+                                + ", compactionTrigger=" + compactionTrigger + ", "
+                        : "HashIndexLog(")
                 + "syncWrites=" + syncWrites + ", " + recoveryMode + ")";
     }
 }

@@ -44,10 +44,16 @@ class FailedOpenHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "a failed open of the sorted store changes the files it refused (deletes a "
-            + "leftover, flushes a log, starts a new one), or a successful one loses an acknowledged write")
+    @Graded(
+            points = 4,
+            concept = "a failed open of the sorted store changes the files it refused (deletes a "
+                    + "leftover, flushes a log, starts a new one), or a successful one loses an acknowledged write")
     void anOpenThatFailsLeavesEveryFileAsItWas() throws IOException {
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(1 << 16).blockSize(128).compactionTrigger(0).build();
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1 << 16)
+                .blockSize(128)
+                .compactionTrigger(0)
+                .build();
         FaultInjectingStorage storage = new FaultInjectingStorage();
         Map<Bytes, Bytes> acknowledged = new TreeMap<>();
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
@@ -67,7 +73,8 @@ class FailedOpenHiddenTest {
         // A flush that crashed before its rename: the open deletes it, but only once it will succeed.
         storage.plant("000099-000099.seg.tmp", new byte[100]);
         Map<String, byte[]> image = CorruptionSweep.image(storage);
-        assertThat("the store's files: segments, a log and a leftover", image.keySet(), hasItem("000099-000099.seg.tmp"));
+        assertThat(
+                "the store's files: segments, a log and a leftover", image.keySet(), hasItem("000099-000099.seg.tmp"));
 
         CorruptionSweep.Result result = CorruptionSweep.run(image, 160, (damaged, damage) -> {
             try (SortedLogStore store = SortedLogStore.open(damaged, options)) {
@@ -75,8 +82,10 @@ class FailedOpenHiddenTest {
                 CorruptionSweep.checkAcknowledged(store, acknowledged, damage, key -> cutTail && key.equals(LAST));
             }
         });
-        assertThat("some damage must be refused (the segments' footers and indexes are checked on open)",
-                result.refused(), greaterThan(0));
+        assertThat(
+                "some damage must be refused (the segments' footers and indexes are checked on open)",
+                result.refused(),
+                greaterThan(0));
         assertThat("some damage must open (the leftover's bytes matter to no one)", result.opened(), greaterThan(0));
     }
 }

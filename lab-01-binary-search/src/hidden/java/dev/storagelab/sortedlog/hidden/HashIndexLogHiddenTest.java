@@ -38,11 +38,14 @@ import org.junit.jupiter.api.Test;
 @Tag("hidden")
 class HashIndexLogHiddenTest {
 
-    private static final HashIndexLog.Options STRICT = new HashIndexLog.Options(false, RecoveryMode.ABSOLUTE_CONSISTENCY);
+    private static final HashIndexLog.Options STRICT =
+            new HashIndexLog.Options(false, RecoveryMode.ABSOLUTE_CONSISTENCY);
 
     @Test
-    @Graded(points = 3, concept = "hash index not rebuilt correctly from the log on reopen (overwrites or "
-            + "deletes replayed wrongly)")
+    @Graded(
+            points = 3,
+            concept = "hash index not rebuilt correctly from the log on reopen (overwrites or "
+                    + "deletes replayed wrongly)")
     void reopenRebuildsTheIndexFromPutsOverwritesAndDeletes() throws IOException {
         Random random = new Random(41);
         List<Entry> writes = new ArrayList<>();
@@ -58,7 +61,8 @@ class HashIndexLogHiddenTest {
 
         try (HashIndexLog store = HashIndexLog.open(storage)) {
             assertMatches(store, oracle, keysOf(writes), "after opening a log of 1500 puts and deletes");
-            assertThat("every record is replayed on open", store.recoveryReport().records(), equalTo(1500L));
+            assertThat(
+                    "every record is replayed on open", store.recoveryReport().records(), equalTo(1500L));
             assertThat("nothing is cut from a clean log", store.recoveryReport().truncatedBytes(), equalTo(0L));
             // Appends after recovery go after the last record, and reopen again.
             for (int i = 0; i < 200; i++) {
@@ -96,18 +100,27 @@ class HashIndexLogHiddenTest {
             TreeMap<Bytes, Bytes> oracle = new TreeMap<>(beforeLast);
             try (HashIndexLog store = HashIndexLog.open(storage)) {
                 RecoveryReport report = store.recoveryReport();
-                assertThat(where + ": the torn record is cut off, so the log ends where it started",
-                        storage.size(HashIndexLog.LOG_NAME), equalTo(lastStart));
-                assertThat(where + ": the recovery report counts the bytes cut", report.truncatedBytes(),
+                assertThat(
+                        where + ": the torn record is cut off, so the log ends where it started",
+                        storage.size(HashIndexLog.LOG_NAME),
+                        equalTo(lastStart));
+                assertThat(
+                        where + ": the recovery report counts the bytes cut",
+                        report.truncatedBytes(),
                         equalTo(cut - lastStart));
-                assertThat(where + ": the recovery report counts the bytes kept", report.validBytes(), equalTo(lastStart));
+                assertThat(
+                        where + ": the recovery report counts the bytes kept", report.validBytes(), equalTo(lastStart));
                 assertMatches(store, oracle, keysOf(writes), where + ", on open");
                 store.put(Bytes.of("after"), Bytes.of("written after recovery"));
                 oracle.put(Bytes.of("after"), Bytes.of("written after recovery"));
             }
             try (HashIndexLog store = HashIndexLog.open(storage, STRICT)) {
-                assertMatches(store, oracle, keysOf(writes, "after"), where + ", after a write and a reopen that tolerates no bad "
-                        + "record (the new record must follow the last good one, not the garbage)");
+                assertMatches(
+                        store,
+                        oracle,
+                        keysOf(writes, "after"),
+                        where + ", after a write and a reopen that tolerates no bad "
+                                + "record (the new record must follow the last good one, not the garbage)");
             }
         }
     }
@@ -125,47 +138,64 @@ class HashIndexLogHiddenTest {
                 store.put(Bytes.of("k"), Bytes.of("v"));
             }
             try (HashIndexLog store = HashIndexLog.open(storage, STRICT)) {
-                assertThat(where + ": after open, a write and a strict reopen the write is there",
-                        store.get(Bytes.of("k")), equalTo(Optional.of(Bytes.of("v"))));
+                assertThat(
+                        where + ": after open, a write and a strict reopen the write is there",
+                        store.get(Bytes.of("k")),
+                        equalTo(Optional.of(Bytes.of("v"))));
             }
         }
     }
 
     @Test
-    @Graded(points = 3, concept = "recovery's repairs are not durable (a recreated log not synced into its directory, "
-            + "a torn tail cut but the cut not forced), or a fresh log has no recovery report")
+    @Graded(
+            points = 3,
+            concept = "recovery's repairs are not durable (a recreated log not synced into its directory, "
+                    + "a torn tail cut but the cut not forced), or a fresh log has no recovery report")
     void recoveryMakesItsRepairsDurable() throws IOException {
         HashIndexLog.Options syncing = new HashIndexLog.Options(true, RecoveryMode.TOLERATE_TORN_TAIL);
-        FaultInjectingStorage fresh = new FaultInjectingStorage(1).crashMode(FaultInjectingStorage.CrashMode.LOSE_UNSYNCED);
+        FaultInjectingStorage fresh =
+                new FaultInjectingStorage(1).crashMode(FaultInjectingStorage.CrashMode.LOSE_UNSYNCED);
         try (HashIndexLog store = HashIndexLog.open(fresh, syncing)) {
-            assertThat("a log created on open replayed nothing and cut nothing", store.recoveryReport(),
+            assertThat(
+                    "a log created on open replayed nothing and cut nothing",
+                    store.recoveryReport(),
                     equalTo(RecoveryReport.EMPTY));
         }
 
         byte[] header = SpecLog.fileHeader();
         for (int k = 1; k < header.length; k++) {
-            FaultInjectingStorage storage = new FaultInjectingStorage(2).crashMode(FaultInjectingStorage.CrashMode.LOSE_UNSYNCED);
+            FaultInjectingStorage storage =
+                    new FaultInjectingStorage(2).crashMode(FaultInjectingStorage.CrashMode.LOSE_UNSYNCED);
             storage.plant(HashIndexLog.LOG_NAME, Arrays.copyOf(header, k));
             try (HashIndexLog store = HashIndexLog.open(storage, syncing)) {
                 store.put(Bytes.of("k"), Bytes.of("acknowledged"));
             }
             storage.powerLoss();
             try (HashIndexLog store = HashIndexLog.open(storage, STRICT)) {
-                assertThat("a log whose " + k + "-byte header was torn is recreated; a write synced into the new log survives"
-                        + " a power loss only if the new file was synced into its directory", store.get(Bytes.of("k")),
+                assertThat(
+                        "a log whose " + k
+                                + "-byte header was torn is recreated; a write synced into the new log survives"
+                                + " a power loss only if the new file was synced into its directory",
+                        store.get(Bytes.of("k")),
                         equalTo(Optional.of(Bytes.of("acknowledged"))));
             }
         }
 
-        List<Entry> writes = List.of(Entry.put(Bytes.of("a"), Bytes.of("1")), Entry.put(Bytes.of("b"), Bytes.of("22")),
+        List<Entry> writes = List.of(
+                Entry.put(Bytes.of("a"), Bytes.of("1")),
+                Entry.put(Bytes.of("b"), Bytes.of("22")),
                 Entry.put(Bytes.of("c"), Bytes.of("333")));
         SpecLog.Built log = SpecLog.log(writes);
         long lastStart = log.lastStart();
-        FaultInjectingStorage storage = new FaultInjectingStorage(3).crashMode(FaultInjectingStorage.CrashMode.LOSE_UNSYNCED);
+        FaultInjectingStorage storage =
+                new FaultInjectingStorage(3).crashMode(FaultInjectingStorage.CrashMode.LOSE_UNSYNCED);
         storage.plant(HashIndexLog.LOG_NAME, Arrays.copyOf(log.bytes(), log.bytes().length - 2));
-        try (HashIndexLog store = HashIndexLog.open(storage, new HashIndexLog.Options(false, RecoveryMode.TOLERATE_TORN_TAIL))) {
-            assertThat("a torn tail is cut, and the cut is forced before any write (the garbage must not come back)",
-                    storage.durableContents(HashIndexLog.LOG_NAME).length, equalTo((int) lastStart));
+        try (HashIndexLog store =
+                HashIndexLog.open(storage, new HashIndexLog.Options(false, RecoveryMode.TOLERATE_TORN_TAIL))) {
+            assertThat(
+                    "a torn tail is cut, and the cut is forced before any write (the garbage must not come back)",
+                    storage.durableContents(HashIndexLog.LOG_NAME).length,
+                    equalTo((int) lastStart));
         }
     }
 
@@ -177,19 +207,26 @@ class HashIndexLogHiddenTest {
         int perThread = 400;
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         try (HashIndexLog store = HashIndexLog.open(new JitteryStorage(storage))) {
-            TestThreads.runAll(threads, t -> {
-                for (int i = 0; i < perThread; i++) {
-                    store.put(key(t, i), value(t, i));
-                }
-            }, failures);
+            TestThreads.runAll(
+                    threads,
+                    t -> {
+                        for (int i = 0; i < perThread; i++) {
+                            store.put(key(t, i), value(t, i));
+                        }
+                    },
+                    failures);
             assertThat("no writer may fail", failures, empty());
-            assertThat("every distinct key written by " + threads + " threads is indexed", store.size(),
+            assertThat(
+                    "every distinct key written by " + threads + " threads is indexed",
+                    store.size(),
                     equalTo(threads * perThread));
             assertEveryRecordReadable(store, threads, perThread, "while open");
         }
         try (HashIndexLog store = HashIndexLog.open(storage, STRICT)) {
-            assertThat("the log holds exactly one record per write, none torn or interleaved",
-                    store.recoveryReport().records(), equalTo((long) threads * perThread));
+            assertThat(
+                    "the log holds exactly one record per write, none torn or interleaved",
+                    store.recoveryReport().records(),
+                    equalTo((long) threads * perThread));
             assertEveryRecordReadable(store, threads, perThread, "after reopening");
         }
     }
@@ -203,15 +240,18 @@ class HashIndexLogHiddenTest {
         CyclicBarrier together = new CyclicBarrier(threads);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         Map<Bytes, Optional<Bytes>> served = new HashMap<>();
-        try (HashIndexLog store = HashIndexLog.open(new JitteryStorage(storage), new HashIndexLog.Options(true,
-                RecoveryMode.TOLERATE_TORN_TAIL))) {
+        try (HashIndexLog store = HashIndexLog.open(
+                new JitteryStorage(storage), new HashIndexLog.Options(true, RecoveryMode.TOLERATE_TORN_TAIL))) {
             // Each round, every thread writes the same key at the same moment.
-            TestThreads.runAll(threads, t -> {
-                for (int r = 0; r < rounds; r++) {
-                    together.await(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
-                    store.put(Bytes.of("round-" + r), value(t, r));
-                }
-            }, failures);
+            TestThreads.runAll(
+                    threads,
+                    t -> {
+                        for (int r = 0; r < rounds; r++) {
+                            together.await(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
+                            store.put(Bytes.of("round-" + r), value(t, r));
+                        }
+                    },
+                    failures);
             assertThat("no writer may fail", failures, empty());
             for (int r = 0; r < rounds; r++) {
                 served.put(Bytes.of("round-" + r), store.get(Bytes.of("round-" + r)));
@@ -223,9 +263,11 @@ class HashIndexLogHiddenTest {
         assertThat("the log must read cleanly", read.failure(), equalTo(null));
         read.records().stream().map(LogRecord::entry).forEach(e -> apply(replayed, e));
         for (Map.Entry<Bytes, Optional<Bytes>> e : served.entrySet()) {
-            assertThat("the value of " + e.getKey() + " served from the index must be the newest record in the log "
-                    + "for it; append and index update must happen under one lock",
-                    e.getValue(), equalTo(Optional.ofNullable(replayed.get(e.getKey()))));
+            assertThat(
+                    "the value of " + e.getKey() + " served from the index must be the newest record in the log "
+                            + "for it; append and index update must happen under one lock",
+                    e.getValue(),
+                    equalTo(Optional.ofNullable(replayed.get(e.getKey()))));
         }
     }
 
@@ -243,8 +285,10 @@ class HashIndexLogHiddenTest {
             throws IOException {
         for (int t = 0; t < threads; t++) {
             for (int i = 0; i < perThread; i++) {
-                assertThat(when + ": the value of " + key(t, i) + " (one writer, one write)",
-                        store.get(key(t, i)), equalTo(Optional.of(value(t, i))));
+                assertThat(
+                        when + ": the value of " + key(t, i) + " (one writer, one write)",
+                        store.get(key(t, i)),
+                        equalTo(Optional.of(value(t, i))));
             }
         }
     }
@@ -258,8 +302,8 @@ class HashIndexLogHiddenTest {
     }
 
     /** Checks every key of {@code universe} (live or not) against the oracle, and the live count. */
-    private static void assertMatches(HashIndexLog store, TreeMap<Bytes, Bytes> oracle, Set<Bytes> universe, String when)
-            throws IOException {
+    private static void assertMatches(
+            HashIndexLog store, TreeMap<Bytes, Bytes> oracle, Set<Bytes> universe, String when) throws IOException {
         for (Bytes key : universe) {
             assertThat(when + ": the value of " + key, store.get(key), equalTo(Optional.ofNullable(oracle.get(key))));
         }

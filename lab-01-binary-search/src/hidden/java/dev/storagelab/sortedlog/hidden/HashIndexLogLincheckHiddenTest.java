@@ -51,10 +51,15 @@ public class HashIndexLogLincheckHiddenTest {
 
     /** Both out of Lincheck's walk of this object, which fails on the store's records. */
     private final Supplier<FaultInjectingStorage> storage;
+
     private final Supplier<HashIndexLog> log;
 
     public HashIndexLogLincheckHiddenTest() throws IOException {
-        LincheckSupport.instrument(HashIndexLog.class, LogWriter.class, LogReader.class, CountingStorage.class,
+        LincheckSupport.instrument(
+                HashIndexLog.class,
+                LogWriter.class,
+                LogReader.class,
+                CountingStorage.class,
                 FaultInjectingStorage.class);
         FaultInjectingStorage memory = new FaultInjectingStorage();
         storage = LincheckSupport.unwalked(memory);
@@ -85,7 +90,8 @@ public class HashIndexLogLincheckHiddenTest {
     @Validate
     public void indexServesTheNewestRecordOfEachKey() throws IOException {
         Map<Bytes, Integer> newest = new HashMap<>();
-        try (LogReader reader = LogReader.open(storage.get(), HashIndexLog.LOG_NAME, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
+        try (LogReader reader =
+                LogReader.open(storage.get(), HashIndexLog.LOG_NAME, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
             for (LogRecord r = reader.next(); r != null; r = reader.next()) {
                 Entry e = r.entry();
                 newest.put(e.key(), e.isTombstone() ? null : decode(Optional.of(e.value())));
@@ -102,8 +108,10 @@ public class HashIndexLogLincheckHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "hash index log not linearizable under concurrent appends (an index entry "
-            + "published before its record is written, or updated outside the lock so an older record wins)")
+    @Graded(
+            points = 3,
+            concept = "hash index log not linearizable under concurrent appends (an index entry "
+                    + "published before its record is written, or updated outside the lock so an older record wins)")
     void everyConcurrentHistoryIsLinearizableAndTheIndexMatchesTheLog() {
         ModelCheckingOptions options = new ModelCheckingOptions()
                 // 8 scenarios, 30 interleavings each (the model checker tries those with the fewest
@@ -116,17 +124,23 @@ public class HashIndexLogLincheckHiddenTest {
                 .actorsBefore(1)
                 .actorsAfter(1)
                 // Latency metrics depend on the clock: recorded with no thread switch inside.
-                .addGuarantee(forClasses(StoreMetrics.class.getName()).allMethods().ignore())
+                .addGuarantee(
+                        forClasses(StoreMetrics.class.getName()).allMethods().ignore())
                 // Each call into the storage is one step (its files lock themselves): the
                 // interleavings explored are the store's own, between its lock, index and log.
-                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.io.")).allMethods().treatAsAtomic())
+                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.io."))
+                        .allMethods()
+                        .treatAsAtomic())
                 // The index too; without this the model checker sees no step at an index update,
                 // so it could never run another thread between the unlock and the update.
-                .addGuarantee(forClasses(ConcurrentHashMap.class.getName()).allMethods().treatAsAtomic())
+                .addGuarantee(forClasses(ConcurrentHashMap.class.getName())
+                        .allMethods()
+                        .treatAsAtomic())
                 .sequentialSpecification(Sequential.class);
         // Lincheck reports a hang after 20 s of one run by default: on a busy machine the first run's class
         // transformation alone can take longer, so the bound is the grader's per-test deadline.
-        LincheckSupport.check(HashIndexLogLincheckHiddenTest.class, LincheckSupport.invocationTimeout(options, 120_000));
+        LincheckSupport.check(
+                HashIndexLogLincheckHiddenTest.class, LincheckSupport.invocationTimeout(options, 120_000));
     }
 
     private static Bytes key(int k) {
@@ -138,7 +152,8 @@ public class HashIndexLogLincheckHiddenTest {
     }
 
     private static Integer decode(Optional<Bytes> value) {
-        return value.map(b -> Integer.valueOf(b.toUtf8().substring("value ".length()))).orElse(null);
+        return value.map(b -> Integer.valueOf(b.toUtf8().substring("value ".length())))
+                .orElse(null);
     }
 
     /** The sequential specification: a map, used by one thread at a time. */

@@ -12,13 +12,15 @@ import net.jqwik.api.Tuple;
 /** Generators shared by the hidden property tests: keys rich in the bytes signed order gets wrong. */
 final class HiddenArbitraries {
 
-    private HiddenArbitraries() {
-    }
+    private HiddenArbitraries() {}
 
     /** Keys of 1-6 bytes over an alphabet holding 0x00, 0x7f, 0x80 and 0xff, so collisions happen. */
     static Arbitrary<Bytes> keys() {
         return Arbitraries.of((byte) 0x00, (byte) 'a', (byte) 'b', (byte) 0x7f, (byte) 0x80, (byte) 0xff)
-                .array(byte[].class).ofMinSize(1).ofMaxSize(6).map(Bytes::copyOf);
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(6)
+                .map(Bytes::copyOf);
     }
 
     /** Values of 0-{@code maxLength} arbitrary bytes; the empty value is a value, not a delete. */
@@ -35,10 +37,14 @@ final class HiddenArbitraries {
 
     /** Entries with distinct keys, sorted by key: what a segment or one merge source holds. */
     static Arbitrary<List<Entry>> sortedRun(int minSize, int maxSize, int maxValueLength) {
-        return entries(maxValueLength).list().ofMinSize(minSize).ofMaxSize(maxSize).map(list -> {
-            TreeMap<Bytes, Entry> byKey = new TreeMap<>();
-            list.forEach(e -> byKey.put(e.key(), e));
-            return List.copyOf(byKey.values());
-        });
+        return entries(maxValueLength)
+                .list()
+                .ofMinSize(minSize)
+                .ofMaxSize(maxSize)
+                .map(list -> {
+                    TreeMap<Bytes, Entry> byKey = new TreeMap<>();
+                    list.forEach(e -> byKey.put(e.key(), e));
+                    return List.copyOf(byKey.values());
+                });
     }
 }

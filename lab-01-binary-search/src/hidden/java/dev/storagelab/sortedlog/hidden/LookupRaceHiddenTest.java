@@ -47,13 +47,19 @@ class LookupRaceHiddenTest {
     private static final String READER = "race-reader";
 
     @Test
-    @Graded(points = 2, concept = "a lookup mixes two versions: it takes the frozen memtable from the store's current "
-            + "version instead of the version it was given, and misses a value whose flush ended meanwhile")
+    @Graded(
+            points = 2,
+            concept = "a lookup mixes two versions: it takes the frozen memtable from the store's current "
+                    + "version instead of the version it was given, and misses a value whose flush ended meanwhile")
     void aLookupThatStartedBeforeAFlushEndedStillSeesTheFrozenMemtable() throws Exception {
         GatedStorage storage = new GatedStorage(new FaultInjectingStorage());
         PausePoint pause = new PausePoint(READER);
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(BUDGET).blockSize(256).compactionTrigger(0)
-                .memtableFactory(() -> new PausingMemtable(new ConcurrentSkipListMemtable(), pause)).build();
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(BUDGET)
+                .blockSize(256)
+                .compactionTrigger(0)
+                .memtableFactory(() -> new PausingMemtable(new ConcurrentSkipListMemtable(), pause))
+                .build();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicReference<Optional<Bytes>> seen = new AtomicReference<>();
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
@@ -78,20 +84,27 @@ class LookupRaceHiddenTest {
                 pause.release();
             }
             assertThat("the reader's lookup may not fail", failures, empty());
-            assertThat("a lookup that began while key-000 was in the frozen memtable, and was paused in the active "
-                    + "memtable until the flush had moved key-000 into a segment, must still find it: the version it "
-                    + "was given holds the frozen memtable, and the newest version is not the one it began on",
-                    seen.get(), equalTo(Optional.of(value(0))));
+            assertThat(
+                    "a lookup that began while key-000 was in the frozen memtable, and was paused in the active "
+                            + "memtable until the flush had moved key-000 into a segment, must still find it: the version it "
+                            + "was given holds the frozen memtable, and the newest version is not the one it began on",
+                    seen.get(),
+                    equalTo(Optional.of(value(0))));
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "a lookup reads the store's current version instead of the one it was given, and "
-            + "loses its place in the segment list when a compaction replaces it")
+    @Graded(
+            points = 2,
+            concept = "a lookup reads the store's current version instead of the one it was given, and "
+                    + "loses its place in the segment list when a compaction replaces it")
     void aLookupThatStartedBeforeACompactionStillSeesTheSegmentsItReplaced() throws Exception {
         PausePoint pause = new PausePoint(READER);
         PausingStorage storage = new PausingStorage(new FaultInjectingStorage(), pause);
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(1 << 20).blockSize(256).compactionTrigger(0)
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1 << 20)
+                .blockSize(256)
+                .compactionTrigger(0)
                 .build();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicReference<Optional<Bytes>> seen = new AtomicReference<>();
@@ -105,8 +118,11 @@ class LookupRaceHiddenTest {
                 store.flush();
                 assertThat("two segments before the compaction", store.segmentNames(), hasSize(2));
                 Thread reader = TestThreads.start(READER, () -> seen.set(store.get(Bytes.of("m"))), failures);
-                awaitHeld(pause, reader, "the reader's lookup of m never read a block of the newer segment, "
-                        + "whose key range holds m");
+                awaitHeld(
+                        pause,
+                        reader,
+                        "the reader's lookup of m never read a block of the newer segment, "
+                                + "whose key range holds m");
                 store.compact(); // both segments become one; the version the reader holds keeps them open
                 assertThat("the compaction left one segment", store.segmentNames(), hasSize(1));
                 pause.release();
@@ -115,9 +131,11 @@ class LookupRaceHiddenTest {
                 pause.release();
             }
             assertThat("the reader's lookup may not fail", failures, empty());
-            assertThat("a lookup paused in the newer of two segments while a compaction merged both must go on to "
-                    + "the older segment of the version it was given, and find m there",
-                    seen.get(), equalTo(Optional.of(Bytes.of("in the older segment"))));
+            assertThat(
+                    "a lookup paused in the newer of two segments while a compaction merged both must go on to "
+                            + "the older segment of the version it was given, and find m there",
+                    seen.get(),
+                    equalTo(Optional.of(Bytes.of("in the older segment"))));
         }
     }
 

@@ -19,9 +19,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.Tuple;
 
 /**
  * Model-based tests: random sequences of puts, deletes, gets, syncs, flushes, compactions,
@@ -37,10 +37,18 @@ import net.jqwik.api.Tuple;
 class ModelBasedHiddenTest {
 
     /** A small key pool, so keys are overwritten and deleted often; rich in bytes signed order gets wrong. */
-    private static final List<Bytes> KEYS = List.of(Bytes.of("a"), Bytes.of("b"), Bytes.of("c"), Bytes.of("d"),
-            Bytes.of("e"), Bytes.copyOf(new byte[] {0x00}), Bytes.copyOf(new byte[] {(byte) 0xff}),
-            Bytes.copyOf(new byte[] {0x00, (byte) 0xff}), Bytes.copyOf(new byte[] {(byte) 0xff, 0x00}),
-            Bytes.copyOf(new byte[] {0x7f}), Bytes.copyOf(new byte[] {(byte) 0x80}));
+    private static final List<Bytes> KEYS = List.of(
+            Bytes.of("a"),
+            Bytes.of("b"),
+            Bytes.of("c"),
+            Bytes.of("d"),
+            Bytes.of("e"),
+            Bytes.copyOf(new byte[] {0x00}),
+            Bytes.copyOf(new byte[] {(byte) 0xff}),
+            Bytes.copyOf(new byte[] {0x00, (byte) 0xff}),
+            Bytes.copyOf(new byte[] {(byte) 0xff, 0x00}),
+            Bytes.copyOf(new byte[] {0x7f}),
+            Bytes.copyOf(new byte[] {(byte) 0x80}));
 
     @BeforeContainer
     static void silenceExpectedWarnings() {
@@ -59,8 +67,10 @@ class ModelBasedHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 5, concept = "SortedLogStore diverges from a TreeMap under random writes, flushes, "
-            + "compactions and reopens")
+    @Graded(
+            points = 5,
+            concept =
+                    "SortedLogStore diverges from a TreeMap under random writes, flushes, " + "compactions and reopens")
     void sortedLogStoreBehavesLikeATreeMap(@ForAll("sortedLogStoreOps") List<Op> ops) throws IOException {
         check(Engine.sortedLogStore(false, 3), ops);
     }
@@ -73,8 +83,10 @@ class ModelBasedHiddenTest {
     }
 
     @Property(tries = 150)
-    @Graded(points = 4, concept = "acknowledged write lost after power loss amid flushes and compactions "
-            + "(SortedLogStore with syncWrites)")
+    @Graded(
+            points = 4,
+            concept = "acknowledged write lost after power loss amid flushes and compactions "
+                    + "(SortedLogStore with syncWrites)")
     void sortedLogStoreWithSyncWritesSurvivesPowerLoss(@ForAll("sortedLogStoreOpsWithPowerLoss") List<Op> ops)
             throws IOException {
         check(Engine.sortedLogStore(true, 3), ops);
@@ -93,8 +105,11 @@ class ModelBasedHiddenTest {
             for (int i = 0; i < ops.size(); i++) {
                 Op op = ops.get(i);
                 if (op instanceof Op.Get g) {
-                    assertThat(engine + ", step " + i + " " + op + ": the store must agree with a TreeMap given the "
-                            + "same writes", store.get(g.key()), equalTo(Optional.ofNullable(oracle.get(g.key()))));
+                    assertThat(
+                            engine + ", step " + i + " " + op + ": the store must agree with a TreeMap given the "
+                                    + "same writes",
+                            store.get(g.key()),
+                            equalTo(Optional.ofNullable(oracle.get(g.key()))));
                 } else if (op instanceof Op.PowerLoss) {
                     // Crash at the next mutation, wherever it comes from, then lose power and reboot.
                     storage.crashBeforeMutation(1);
@@ -123,8 +138,10 @@ class ModelBasedHiddenTest {
     private static void checkEveryKey(Engine engine, KeyValueStore store, TreeMap<Bytes, Bytes> oracle, String when)
             throws IOException {
         for (Bytes key : KEYS) {
-            assertThat(engine + ", " + when + ": get(" + key + ") must agree with a TreeMap given the same writes",
-                    store.get(key), equalTo(Optional.ofNullable(oracle.get(key))));
+            assertThat(
+                    engine + ", " + when + ": get(" + key + ") must agree with a TreeMap given the same writes",
+                    store.get(key),
+                    equalTo(Optional.ofNullable(oracle.get(key))));
         }
     }
 
@@ -153,7 +170,8 @@ class ModelBasedHiddenTest {
     private static Arbitrary<List<Op>> ops(boolean sorted, boolean powerLoss) {
         Arbitrary<Bytes> keys = Arbitraries.of(KEYS);
         // Readable values that shrink well; the empty value is a value, not a delete.
-        Arbitrary<Bytes> values = Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(80).map(Bytes::of);
+        Arbitrary<Bytes> values =
+                Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(80).map(Bytes::of);
         List<Tuple.Tuple2<Integer, Arbitrary<Op>>> choices = new ArrayList<>(List.of(
                 Tuple.of(50, Combinators.combine(keys, values).<Op>as(Op.Put::new)),
                 Tuple.of(12, keys.<Op>map(Op.Delete::new)),

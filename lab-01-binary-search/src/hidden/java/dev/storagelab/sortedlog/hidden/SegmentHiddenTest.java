@@ -76,13 +76,21 @@ class SegmentHiddenTest {
             }
             writer.finish();
         }
-        assertThat("after finish() only the published segment is in the directory, no temp file",
-                storage.list(), contains(NAME));
+        assertThat(
+                "after finish() only the published segment is in the directory, no temp file",
+                storage.list(),
+                contains(NAME));
         byte[] published = storage.contents(NAME);
         storage.crashMode(FaultInjectingStorage.CrashMode.LOSE_UNSYNCED).powerLoss();
-        assertThat("a power loss right after finish() returns must keep the segment: its bytes are forced, "
-                + "the rename published it and the directory sync made the rename durable", storage.list(), contains(NAME));
-        assertThat("the segment's bytes survive the power loss whole", Arrays.equals(storage.contents(NAME), published), is(true));
+        assertThat(
+                "a power loss right after finish() returns must keep the segment: its bytes are forced, "
+                        + "the rename published it and the directory sync made the rename durable",
+                storage.list(),
+                contains(NAME));
+        assertThat(
+                "the segment's bytes survive the power loss whole",
+                Arrays.equals(storage.contents(NAME), published),
+                is(true));
     }
 
     @Example
@@ -95,7 +103,9 @@ class SegmentHiddenTest {
             writer.add(e);
         }
         writer.finish();
-        assertThat("finish() publishes the segment and closes its file: no handle is left open", tracking.openWriteHandles(),
+        assertThat(
+                "finish() publishes the segment and closes its file: no handle is left open",
+                tracking.openWriteHandles(),
                 equalTo(java.util.Map.of()));
         writer.close();
         assertThat(storage.list(), contains(NAME));
@@ -104,30 +114,41 @@ class SegmentHiddenTest {
     // ------------------------------------------------------------------------------- T7: read
 
     @Property(tries = 100)
-    @Graded(points = 4, concept = "segment lookup misses keys or invents them (sparse index floor search or "
-            + "block scan wrong)")
-    void getFindsEveryEntryAndNothingElse(@ForAll("runs") List<Entry> entries, @ForAll("blockSizes") int blockSize,
-                                          @ForAll("probes") List<Bytes> probes) throws IOException {
+    @Graded(
+            points = 4,
+            concept = "segment lookup misses keys or invents them (sparse index floor search or " + "block scan wrong)")
+    void getFindsEveryEntryAndNothingElse(
+            @ForAll("runs") List<Entry> entries,
+            @ForAll("blockSizes") int blockSize,
+            @ForAll("probes") List<Bytes> probes)
+            throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         storage.plant(NAME, SpecSegment.build(entries, blockSize).bytes());
         Set<Bytes> present = entries.stream().map(Entry::key).collect(Collectors.toCollection(TreeSet::new));
         try (SegmentReader segment = SegmentReader.open(storage, NAME, null)) {
             for (Entry e : entries) {
-                assertThat("get(" + e.key() + ") in a segment of " + segment.blockCount() + " blocks must return its "
-                        + "entry (a tombstone is returned as a tombstone)", segment.get(e.key()), equalTo(e));
+                assertThat(
+                        "get(" + e.key() + ") in a segment of " + segment.blockCount() + " blocks must return its "
+                                + "entry (a tombstone is returned as a tombstone)",
+                        segment.get(e.key()),
+                        equalTo(e));
             }
             for (Bytes probe : probes) {
                 if (!present.contains(probe)) {
-                    assertThat("get(" + probe + ") of a key the segment does not hold (keys " + present + ")",
-                            segment.get(probe), nullValue());
+                    assertThat(
+                            "get(" + probe + ") of a key the segment does not hold (keys " + present + ")",
+                            segment.get(probe),
+                            nullValue());
                 }
             }
         }
     }
 
     @Example
-    @Graded(points = 3, concept = "segment lookup reads more than one block, or reads one for a key outside "
-            + "the segment's range")
+    @Graded(
+            points = 3,
+            concept =
+                    "segment lookup reads more than one block, or reads one for a key outside " + "the segment's range")
     void lookupReadsExactlyOneBlock() throws IOException {
         List<Entry> entries = manyEntries(200, 20);
         FaultInjectingStorage disk = new FaultInjectingStorage();
@@ -136,20 +157,26 @@ class SegmentHiddenTest {
         List<Bytes> inRange = new ArrayList<>();
         entries.forEach(e -> inRange.add(e.key()));
         // Absent keys that sort between two present ones.
-        entries.subList(0, entries.size() - 1).forEach(e -> inRange.add(Bytes.of(e.key().toUtf8() + "5")));
+        entries.subList(0, entries.size() - 1)
+                .forEach(e -> inRange.add(Bytes.of(e.key().toUtf8() + "5")));
         try (SegmentReader segment = SegmentReader.open(storage, NAME, null)) {
             assertThat("the test needs many blocks", segment.blockCount() > 10, is(true));
             for (Bytes key : inRange) {
                 long before = storage.reads();
                 segment.get(key);
-                assertThat("get(" + key + ") inside the segment's key range: the sparse index names the one "
-                        + "block that can hold it, so exactly one block is read", storage.reads() - before, equalTo(1L));
+                assertThat(
+                        "get(" + key + ") inside the segment's key range: the sparse index names the one "
+                                + "block that can hold it, so exactly one block is read",
+                        storage.reads() - before,
+                        equalTo(1L));
             }
             for (Bytes key : List.of(Bytes.of("a"), Bytes.of("key-"), Bytes.of("key-9999"), Bytes.of("z"))) {
                 long before = storage.reads();
                 assertThat("get(" + key + ") outside the segment's key range", segment.get(key), nullValue());
-                assertThat("get(" + key + ") lies outside [first key, last key], so no block may be read",
-                        storage.reads() - before, equalTo(0L));
+                assertThat(
+                        "get(" + key + ") lies outside [first key, last key], so no block may be read",
+                        storage.reads() - before,
+                        equalTo(0L));
             }
         }
     }
@@ -165,8 +192,10 @@ class SegmentHiddenTest {
             for (Entry e : entries) {
                 assertThat("get(" + e.key() + ") when its block holds only it", segment.get(e.key()), equalTo(e));
                 Bytes between = Bytes.of(e.key().toUtf8() + "!");
-                assertThat("get(" + between + "), which sorts just after a one-entry block's only key",
-                        segment.get(between), nullValue());
+                assertThat(
+                        "get(" + between + "), which sorts just after a one-entry block's only key",
+                        segment.get(between),
+                        nullValue());
             }
         }
     }
@@ -175,17 +204,25 @@ class SegmentHiddenTest {
     @Graded(points = 2, concept = "segment lookup compares keys as signed bytes")
     void keysAroundTheSignedBoundaryAreFound() throws IOException {
         List<Entry> entries = new ArrayList<>();
-        for (byte[] key : new byte[][] {{0x01}, {0x7f}, {0x7f, (byte) 0xff}, {(byte) 0x80}, {(byte) 0x80, 0x00}, {(byte) 0xff}}) {
+        for (byte[] key :
+                new byte[][] {{0x01}, {0x7f}, {0x7f, (byte) 0xff}, {(byte) 0x80}, {(byte) 0x80, 0x00}, {(byte) 0xff}}) {
             entries.add(Entry.put(Bytes.copyOf(key), Bytes.of("value of " + Bytes.copyOf(key) + " " + "-".repeat(60))));
         }
         FaultInjectingStorage storage = new FaultInjectingStorage();
         storage.plant(NAME, SpecSegment.build(entries, 64).bytes());
         try (SegmentReader segment = SegmentReader.open(storage, NAME, null)) {
             for (Entry e : entries) {
-                assertThat("get(" + e.key() + "): keys order unsigned, 0x7f < 0x80 < 0xff", segment.get(e.key()), equalTo(e));
+                assertThat(
+                        "get(" + e.key() + "): keys order unsigned, 0x7f < 0x80 < 0xff",
+                        segment.get(e.key()),
+                        equalTo(e));
             }
-            for (byte[] absent : new byte[][] {{0x00}, {0x7f, 0x00}, {(byte) 0x80, 0x01}, {(byte) 0xff, 0x00}, {(byte) 0xfe}}) {
-                assertThat("get(" + Bytes.copyOf(absent) + ") of an absent key", segment.get(Bytes.copyOf(absent)), nullValue());
+            for (byte[] absent :
+                    new byte[][] {{0x00}, {0x7f, 0x00}, {(byte) 0x80, 0x01}, {(byte) 0xff, 0x00}, {(byte) 0xfe}}) {
+                assertThat(
+                        "get(" + Bytes.copyOf(absent) + ") of an absent key",
+                        segment.get(Bytes.copyOf(absent)),
+                        nullValue());
             }
         }
     }
@@ -197,7 +234,12 @@ class SegmentHiddenTest {
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Bytes key = Bytes.of(String.format("key-%04d", i));
-            entries.add(i % 5 == 3 ? Entry.tombstone(key) : Entry.put(key, Bytes.of(("v" + i + "-").repeat(valueLength).substring(0, valueLength))));
+            entries.add(
+                    i % 5 == 3
+                            ? Entry.tombstone(key)
+                            : Entry.put(
+                                    key,
+                                    Bytes.of(("v" + i + "-").repeat(valueLength).substring(0, valueLength))));
         }
         return entries;
     }

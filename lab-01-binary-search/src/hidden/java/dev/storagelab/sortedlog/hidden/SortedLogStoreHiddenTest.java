@@ -43,16 +43,26 @@ class SortedLogStoreHiddenTest {
     }
 
     private static SortedLogOptions options() {
-        return SortedLogOptions.builder().memtableBytes(BUDGET).blockSize(256).compactionTrigger(0).build();
+        return SortedLogOptions.builder()
+                .memtableBytes(BUDGET)
+                .blockSize(256)
+                .compactionTrigger(0)
+                .build();
     }
 
     @Test
-    @Graded(points = 4, concept = "older source shadows a newer write (lookup order wrong, or a tombstone "
-            + "does not stop the search)")
+    @Graded(
+            points = 4,
+            concept = "older source shadows a newer write (lookup order wrong, or a tombstone "
+                    + "does not stop the search)")
     void lookupLetsTheNewestSourceDecide() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(1 << 20).blockSize(128).compactionTrigger(0).build();
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1 << 20)
+                .blockSize(128)
+                .compactionTrigger(0)
+                .build();
         try (SortedLogStore store = SortedLogStore.open(storage, options)) {
             Recorder r = new Recorder(store, oracle);
             for (String k : List.of("a", "b", "c", "d", "e", "f", "g")) {
@@ -111,8 +121,10 @@ class SortedLogStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "no backpressure: writes run ahead (or are dropped) while the previous "
-            + "memtable's flush is still running")
+    @Graded(
+            points = 3,
+            concept = "no backpressure: writes run ahead (or are dropped) while the previous "
+                    + "memtable's flush is still running")
     void writersWaitForTheFlushInsteadOfDroppingWrites() throws Exception {
         GatedStorage storage = new GatedStorage(new FaultInjectingStorage());
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -120,30 +132,40 @@ class SortedLogStoreHiddenTest {
         AtomicInteger acknowledged = new AtomicInteger();
         try (SortedLogStore store = SortedLogStore.open(storage, options())) {
             try {
-                List<Thread> writer = TestThreads.startTogether(1, "writer", t -> {
-                    for (int i = 0; i < writes; i++) {
-                        store.put(key(i), value(i));
-                        acknowledged.incrementAndGet();
-                    }
-                }, failures);
+                List<Thread> writer = TestThreads.startTogether(
+                        1,
+                        "writer",
+                        t -> {
+                            for (int i = 0; i < writes; i++) {
+                                store.put(key(i), value(i));
+                                acknowledged.incrementAndGet();
+                            }
+                        },
+                        failures);
                 storage.awaitFlushHeld(writer.get(0));
                 assertThat("no write may fail", failures, empty());
                 awaitStallOrEnd(store, writer.get(0));
                 assertThat("no write may fail", failures, empty());
-                assertThat("the writer finished " + writes + " writes (four memtables' worth) while the first flush "
-                        + "was held back: with a frozen memtable still flushing, a full active memtable must make "
-                        + "writers wait, not rotate again or grow without bound", writer.get(0).isAlive(), is(true));
+                assertThat(
+                        "the writer finished " + writes + " writes (four memtables' worth) while the first flush "
+                                + "was held back: with a frozen memtable still flushing, a full active memtable must make "
+                                + "writers wait, not rotate again or grow without bound",
+                        writer.get(0).isAlive(),
+                        is(true));
                 int seen = acknowledged.get();
                 for (int i = 0; i < seen; i++) {
-                    assertThat("while the writer waits, acknowledged write " + i + " is readable",
-                            store.get(key(i)), equalTo(Optional.of(value(i))));
+                    assertThat(
+                            "while the writer waits, acknowledged write " + i + " is readable",
+                            store.get(key(i)),
+                            equalTo(Optional.of(value(i))));
                 }
                 storage.open();
                 TestThreads.joinAll(writer);
                 assertThat("no write may fail", failures, empty());
                 assertThat("the stall is counted", store.metrics().snapshot().writeStalls(), greaterThanOrEqualTo(1L));
                 for (int i = 0; i < writes; i++) {
-                    assertThat("after the flush completes, write " + i, store.get(key(i)), equalTo(Optional.of(value(i))));
+                    assertThat(
+                            "after the flush completes, write " + i, store.get(key(i)), equalTo(Optional.of(value(i))));
                 }
             } finally {
                 storage.open();
@@ -152,8 +174,10 @@ class SortedLogStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a writer waiting for a flush that then fails is not told (it goes on writing over the "
-            + "failure, or waits forever)")
+    @Graded(
+            points = 2,
+            concept = "a writer waiting for a flush that then fails is not told (it goes on writing over the "
+                    + "failure, or waits forever)")
     void aWriterWaitingForAFailedFlushGetsTheFailure() throws Exception {
         FaultInjectingStorage inner = new FaultInjectingStorage();
         GatedStorage storage = new GatedStorage(inner);
@@ -161,23 +185,36 @@ class SortedLogStoreHiddenTest {
         AtomicInteger acknowledged = new AtomicInteger();
         SortedLogStore store = SortedLogStore.open(storage, options());
         try {
-            List<Thread> writer = TestThreads.startTogether(1, "writer", t -> {
-                for (int i = 0; i < 60; i++) {
-                    store.put(key(i), value(i));
-                    acknowledged.incrementAndGet();
-                }
-            }, failures);
+            List<Thread> writer = TestThreads.startTogether(
+                    1,
+                    "writer",
+                    t -> {
+                        for (int i = 0; i < 60; i++) {
+                            store.put(key(i), value(i));
+                            acknowledged.incrementAndGet();
+                        }
+                    },
+                    failures);
             storage.awaitFlushHeld(writer.get(0));
             awaitStallOrEnd(store, writer.get(0));
-            assertThat("the writer waits for the held flush (backpressure)", writer.get(0).isAlive(), is(true));
+            assertThat(
+                    "the writer waits for the held flush (backpressure)",
+                    writer.get(0).isAlive(),
+                    is(true));
             inner.failNext(FaultInjectingStorage.Op.CREATE); // the held flush now fails to create its segment
             storage.open();
             TestThreads.joinAll(writer);
-            assertThat("the waiting writer wakes up to the flush's failure and throws it (checkWritable after each "
-                    + "wake-up), instead of writing on", failures, hasSize(1));
+            assertThat(
+                    "the waiting writer wakes up to the flush's failure and throws it (checkWritable after each "
+                            + "wake-up), instead of writing on",
+                    failures,
+                    hasSize(1));
             assertThat("the failure is an IOException", failures.peek() instanceof IOException, is(true));
             for (int i = 0; i < acknowledged.get(); i++) {
-                assertThat("acknowledged write " + i + " is still readable", store.get(key(i)), equalTo(Optional.of(value(i))));
+                assertThat(
+                        "acknowledged write " + i + " is still readable",
+                        store.get(key(i)),
+                        equalTo(Optional.of(value(i))));
             }
         } finally {
             storage.open();
@@ -203,8 +240,10 @@ class SortedLogStoreHiddenTest {
             long memtables = approximate / BUDGET;
             // Each rotation after the first waits for the flush before it, so all but the last
             // one or two have become segments by now.
-            assertThat(approximate + " bytes of writes into " + BUDGET + "-byte memtables must have been flushed "
-                    + "as they filled, without a call to flush()", (long) store.segmentNames().size(),
+            assertThat(
+                    approximate + " bytes of writes into " + BUDGET + "-byte memtables must have been flushed "
+                            + "as they filled, without a call to flush()",
+                    (long) store.segmentNames().size(),
                     greaterThanOrEqualTo(memtables - 2));
             for (int i = 0; i < writes; i++) {
                 assertThat("write " + i + " across many flushes", store.get(key(i)), equalTo(Optional.of(value(i))));
@@ -237,7 +276,9 @@ class SortedLogStoreHiddenTest {
 
         void checkAll(String when) throws IOException {
             for (var e : oracle.entrySet()) {
-                assertThat(when + ": the value of " + e.getKey(), store.get(e.getKey()),
+                assertThat(
+                        when + ": the value of " + e.getKey(),
+                        store.get(e.getKey()),
                         equalTo(Optional.ofNullable(e.getValue())));
             }
         }

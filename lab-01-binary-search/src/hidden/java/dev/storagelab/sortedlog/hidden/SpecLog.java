@@ -20,12 +20,14 @@ import java.util.zip.CRC32C;
  */
 final class SpecLog {
 
-    private SpecLog() {
-    }
+    private SpecLog() {}
 
     /** The 8-byte file header: magic, version. */
     static byte[] fileHeader() {
-        return ByteBuffer.allocate(LogFormat.FILE_HEADER_SIZE).putInt(LogFormat.MAGIC).putInt(LogFormat.VERSION).array();
+        return ByteBuffer.allocate(LogFormat.FILE_HEADER_SIZE)
+                .putInt(LogFormat.MAGIC)
+                .putInt(LogFormat.VERSION)
+                .array();
     }
 
     /** One record exactly as {@link LogFormat} draws it. */
@@ -34,16 +36,22 @@ final class SpecLog {
         byte[] value = entry.isTombstone() ? new byte[0] : entry.value().toByteArray();
         ByteBuffer payload = ByteBuffer.allocate(LogFormat.PAYLOAD_PREFIX_SIZE + key.length + value.length)
                 .put(entry.isTombstone() ? LogFormat.TYPE_TOMBSTONE : LogFormat.TYPE_VALUE)
-                .putInt(key.length).put(key).put(value);
+                .putInt(key.length)
+                .put(key)
+                .put(value);
         return frame(payload.array());
     }
 
     /** Header (length, payload CRC32C, header CRC32C) followed by {@code payload}. */
     static byte[] frame(byte[] payload) {
         ByteBuffer header = ByteBuffer.allocate(LogFormat.RECORD_HEADER_SIZE)
-                .putInt(payload.length).putInt(crc(payload, 0, payload.length));
+                .putInt(payload.length)
+                .putInt(crc(payload, 0, payload.length));
         header.putInt(crc(header.array(), 0, 8));
-        return ByteBuffer.allocate(LogFormat.RECORD_HEADER_SIZE + payload.length).put(header.array()).put(payload).array();
+        return ByteBuffer.allocate(LogFormat.RECORD_HEADER_SIZE + payload.length)
+                .put(header.array())
+                .put(payload)
+                .array();
     }
 
     /** A whole log file: header, then each entry's record. */
@@ -86,7 +94,8 @@ final class SpecLog {
             for (LogRecord r = reader.next(); r != null; r = reader.next()) {
                 records.add(r);
                 if (records.size() > 100_000) {
-                    throw new AssertionError("the reader returned over 100000 records from a small file: it never ends");
+                    throw new AssertionError(
+                            "the reader returned over 100000 records from a small file: it never ends");
                 }
             }
             return new ReadOutcome(records, null, reader.tornTail(), reader.validEnd());

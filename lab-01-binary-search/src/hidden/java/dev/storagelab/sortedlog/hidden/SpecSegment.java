@@ -20,8 +20,7 @@ import java.util.List;
  */
 final class SpecSegment {
 
-    private SpecSegment() {
-    }
+    private SpecSegment() {}
 
     /**
      * A built segment: its bytes, where each block starts and how long it is, and where the index
@@ -55,7 +54,9 @@ final class SpecSegment {
         ByteArrayOutputStream block = new ByteArrayOutputStream();
         int count = 0;
         for (Entry e : sorted) {
-            int size = ENTRY_HEADER_SIZE + e.key().length() + (e.isTombstone() ? 0 : e.value().length());
+            int size = ENTRY_HEADER_SIZE
+                    + e.key().length()
+                    + (e.isTombstone() ? 0 : e.value().length());
             // Cut when this entry would take the finished block (trailer included) past the target.
             if (count > 0 && block.size() + BLOCK_TRAILER_SIZE + size > blockSize) {
                 finishBlock(file, block, count, blocks);
@@ -68,7 +69,9 @@ final class SpecSegment {
             byte[] value = e.isTombstone() ? new byte[0] : e.value().toByteArray();
             block.writeBytes(ByteBuffer.allocate(ENTRY_HEADER_SIZE)
                     .put(e.isTombstone() ? SegmentFormat.TYPE_TOMBSTONE : SegmentFormat.TYPE_VALUE)
-                    .putInt(key.length).putInt(value.length).array());
+                    .putInt(key.length)
+                    .putInt(value.length)
+                    .array());
             block.writeBytes(key);
             block.writeBytes(value);
             count++;
@@ -79,29 +82,43 @@ final class SpecSegment {
         index.writeBytes(ByteBuffer.allocate(4).putInt(blocks.size()).array());
         for (int i = 0; i < blocks.size(); i++) {
             byte[] first = firstKeys.get(i).toByteArray();
-            index.writeBytes(ByteBuffer.allocate(4 + first.length + 12).putInt(first.length).put(first)
-                    .putLong(blocks.get(i)[0]).putInt((int) blocks.get(i)[1]).array());
+            index.writeBytes(ByteBuffer.allocate(4 + first.length + 12)
+                    .putInt(first.length)
+                    .put(first)
+                    .putLong(blocks.get(i)[0])
+                    .putInt((int) blocks.get(i)[1])
+                    .array());
         }
         byte[] last = sorted.get(sorted.size() - 1).key().toByteArray();
-        index.writeBytes(ByteBuffer.allocate(4 + last.length).putInt(last.length).put(last).array());
+        index.writeBytes(ByteBuffer.allocate(4 + last.length)
+                .putInt(last.length)
+                .put(last)
+                .array());
         byte[] indexBody = index.toByteArray();
         file.writeBytes(indexBody);
-        file.writeBytes(ByteBuffer.allocate(4).putInt(SpecLog.crc(indexBody, 0, indexBody.length)).array());
+        file.writeBytes(ByteBuffer.allocate(4)
+                .putInt(SpecLog.crc(indexBody, 0, indexBody.length))
+                .array());
 
-        ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE).putLong(indexOffset).putInt(indexBody.length + 4)
-                .putLong(sorted.size()).putInt(blockSize).putInt(SegmentFormat.VERSION);
+        ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE)
+                .putLong(indexOffset)
+                .putInt(indexBody.length + 4)
+                .putLong(sorted.size())
+                .putInt(blockSize)
+                .putInt(SegmentFormat.VERSION);
         footer.putInt(SpecLog.crc(footer.array(), 0, FOOTER_CHECKED_SIZE)).putLong(SegmentFormat.MAGIC);
         file.writeBytes(footer.array());
         return new Built(file.toByteArray(), List.copyOf(firstKeys), List.copyOf(blocks), indexOffset);
     }
 
-    private static void finishBlock(ByteArrayOutputStream file, ByteArrayOutputStream block, int count,
-                                    List<long[]> blocks) {
+    private static void finishBlock(
+            ByteArrayOutputStream file, ByteArrayOutputStream block, int count, List<long[]> blocks) {
         block.writeBytes(ByteBuffer.allocate(4).putInt(count).array());
         byte[] body = block.toByteArray();
         long start = file.size();
         file.writeBytes(body);
-        file.writeBytes(ByteBuffer.allocate(4).putInt(SpecLog.crc(body, 0, body.length)).array());
+        file.writeBytes(
+                ByteBuffer.allocate(4).putInt(SpecLog.crc(body, 0, body.length)).array());
         blocks.add(new long[] {start, body.length + 4});
         block.reset();
     }

@@ -31,12 +31,20 @@ class BenchmarkAnswersTest {
 
         // Probe 0 of the seeded probes, answered as a search that skips the last step would: one off.
         int right = bench.checked(0, bench.labIntArray(new BinarySearchBenchmark.Cursor()));
-        IllegalStateException wrong = assertThrows(IllegalStateException.class, () -> bench.checked(0, right + 1),
+        IllegalStateException wrong = assertThrows(
+                IllegalStateException.class,
+                () -> bench.checked(0, right + 1),
                 "an index one off the contract's answer must fail the benchmark");
-        assertThat("the message names the search, its answer and the right one", wrong.getMessage(),
-                allOf(startsWith("wrong answer: the search for "), containsString(" returned " + (right + 1) + ";"),
+        assertThat(
+                "the message names the search, its answer and the right one",
+                wrong.getMessage(),
+                allOf(
+                        startsWith("wrong answer: the search for "),
+                        containsString(" returned " + (right + 1) + ";"),
                         containsString(" is " + right)));
-        assertThrows(IllegalStateException.class, () -> bench.checked(0, -1 - Math.abs(right)),
+        assertThrows(
+                IllegalStateException.class,
+                () -> bench.checked(0, -1 - Math.abs(right)),
                 "a miss claimed for a present key, or a wrong insertion point, must fail the benchmark");
     }
 
@@ -55,19 +63,29 @@ class BenchmarkAnswersTest {
             }
 
             Bytes key = first.key();
-            assertThat("a get that finds nothing fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checked(0, null)).getMessage(),
-                    allOf(startsWith("wrong answer: get(" + key + ") returned nothing"), containsString("holds a put of that key")));
+            assertThat(
+                    "a get that finds nothing fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.checked(0, null))
+                            .getMessage(),
+                    allOf(
+                            startsWith("wrong answer: get(" + key + ") returned nothing"),
+                            containsString("holds a put of that key")));
             Entry stale = Entry.put(key, Bytes.wrap(BenchData.valueBytes(7, 7)));
-            assertThat("a value other than the one written fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checked(0, stale)).getMessage(),
+            assertThat(
+                    "a value other than the one written fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.checked(0, stale))
+                            .getMessage(),
                     containsString("returned a value other than the one written for it"));
-            assertThat("a tombstone fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checked(0, Entry.tombstone(key))).getMessage(),
+            assertThat(
+                    "a tombstone fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.checked(0, Entry.tombstone(key)))
+                            .getMessage(),
                     containsString("returned a tombstone"));
             Entry other = Entry.put(Bytes.wrap(BenchData.keyBytes(bench.entries + 1)), first.value());
-            assertThat("another key's entry fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checked(0, other)).getMessage(),
+            assertThat(
+                    "another key's entry fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.checked(0, other))
+                            .getMessage(),
                     containsString("returned the entry of " + other.key()));
         } finally {
             bench.deleteFiles();

@@ -29,7 +29,9 @@ class BenchmarkSmokeTest {
     void reopenBenchmarkScoresBothEngines() throws RunnerException {
         Collection<RunResult> results = runOnce(ReopenBenchmark.class, Map.of("records", "1000"));
 
-        assertThat("one result per engine", methodNames(results),
+        assertThat(
+                "one result per engine",
+                methodNames(results),
                 containsInAnyOrder("hashIndexLogReopen", "sortedLogStoreReopen"));
         results.forEach(JmhSmoke::assertPositiveScore);
     }
@@ -37,26 +39,29 @@ class BenchmarkSmokeTest {
     @Test
     void segmentLookupBenchmarkScoresAndCountsOneBlockReadPerLookup() throws RunnerException {
         int blockSize = 256;
-        Collection<RunResult> results = runOnce(SegmentLookupBenchmark.class,
-                Map.of("blockSize", String.valueOf(blockSize), "entries", "2000"));
+        Collection<RunResult> results = runOnce(
+                SegmentLookupBenchmark.class, Map.of("blockSize", String.valueOf(blockSize), "entries", "2000"));
 
         assertThat(methodNames(results), containsInAnyOrder("get"));
         RunResult run = results.iterator().next();
         assertPositiveScore(run);
         double lookups = secondary(run, "lookups");
         assertThat("the benchmark counts its lookups", lookups, greaterThan(0.0));
-        assertThat("SegmentReader.get reads exactly one block for a key inside the segment",
-                secondary(run, "blocksRead"), is(lookups));
-        assertThat("a lookup reads one block, and with 125-byte entries no block exceeds the target size",
-                secondary(run, "bytesRead") / lookups, allOf(greaterThan(0.0), lessThanOrEqualTo((double) blockSize)));
+        assertThat(
+                "SegmentReader.get reads exactly one block for a key inside the segment",
+                secondary(run, "blocksRead"),
+                is(lookups));
+        assertThat(
+                "a lookup reads one block, and with 125-byte entries no block exceeds the target size",
+                secondary(run, "bytesRead") / lookups,
+                allOf(greaterThan(0.0), lessThanOrEqualTo((double) blockSize)));
     }
 
     @Test
     void binarySearchBenchmarkScoresLabAndJdkVariants() throws RunnerException {
         Collection<RunResult> results = runOnce(BinarySearchBenchmark.class, Map.of("size", "1024"));
 
-        assertThat(methodNames(results),
-                containsInAnyOrder("labIntArray", "jdkIntArray", "labKeyList", "jdkKeyList"));
+        assertThat(methodNames(results), containsInAnyOrder("labIntArray", "jdkIntArray", "labKeyList", "jdkKeyList"));
         results.forEach(JmhSmoke::assertPositiveScore);
     }
 }

@@ -57,6 +57,7 @@ public class BinarySearchBenchmark {
     private Bytes[] keyProbes;
     /** For each probe, the one answer the contract allows: the key's index, or -(insertion point) - 1. */
     private int[] answers;
+
     private final Comparator<Bytes> order = Comparator.naturalOrder();
 
     @Setup(Level.Trial)
@@ -86,9 +87,12 @@ public class BinarySearchBenchmark {
      * throws. An int comparison, so every answer is checked.
      */
     int checked(int i, int answer) {
-        AnswerCheck.require(answer == answers[i], () -> "the search for " + intProbes[i] + " (key " + keyProbes[i] + ") among the "
-                + size + " sorted values 0, 2, 4, ... returned " + answer + "; the key's index, or -(insertion point) - 1 if absent,"
-                + " is " + answers[i]);
+        AnswerCheck.require(
+                answer == answers[i],
+                () -> "the search for " + intProbes[i] + " (key " + keyProbes[i] + ") among the "
+                        + size + " sorted values 0, 2, 4, ... returned " + answer
+                        + "; the key's index, or -(insertion point) - 1 if absent,"
+                        + " is " + answers[i]);
         return answer;
     }
 

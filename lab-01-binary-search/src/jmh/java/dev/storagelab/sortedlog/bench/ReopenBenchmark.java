@@ -64,7 +64,7 @@ public class ReopenBenchmark {
         List<Integer> order = IntStream.range(0, records).boxed().collect(Collectors.toList());
         Collections.shuffle(order, random);
         try (HashIndexLog hash = HashIndexLog.open(hashStorage);
-             SortedLogStore sorted = SortedLogStore.open(sortedStorage)) {
+                SortedLogStore sorted = SortedLogStore.open(sortedStorage)) {
             for (int i : order) {
                 Bytes key = Bytes.wrap(BenchData.keyBytes(i));
                 Bytes value = Bytes.wrap(BenchData.valueBytes(random));
@@ -75,11 +75,14 @@ public class ReopenBenchmark {
             sorted.flush();
             sorted.compact();
             if (hash.size() != records || sorted.segmentNames().size() != 1) {
-                throw new IllegalStateException("setup wrote " + hash.size() + " keys and "
-                        + sorted.segmentNames() + "; expected " + records + " keys and one segment");
+                throw new IllegalStateException("setup wrote " + hash.size() + " keys and " + sorted.segmentNames()
+                        + "; expected " + records + " keys and one segment");
             }
-            System.out.printf("%n[reopen] %d records: store.log %d bytes; %s; sorted store write amplification %.2f%n",
-                    records, hash.logBytes(), sorted.describeSegments(),
+            System.out.printf(
+                    "%n[reopen] %d records: store.log %d bytes; %s; sorted store write amplification %.2f%n",
+                    records,
+                    hash.logBytes(),
+                    sorted.describeSegments(),
                     sorted.metrics().snapshot().writeAmplification());
         }
     }

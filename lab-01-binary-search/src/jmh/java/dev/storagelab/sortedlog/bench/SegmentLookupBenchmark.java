@@ -67,9 +67,11 @@ public class SegmentLookupBenchmark {
     private Bytes[] probes;
     /** The value written for each key, by key number, and each probe's key number. */
     private Bytes[] values;
+
     private int[] probeKeys;
     /** Lookups over the whole trial, warmup included, and the bytes read before the first. */
     private long trialLookups;
+
     private long bytesReadAtOpen;
 
     @Setup(Level.Trial)
@@ -101,9 +103,12 @@ public class SegmentLookupBenchmark {
     @TearDown(Level.Trial)
     public void deleteFiles() throws IOException {
         if (trialLookups > 0) {
-            System.out.printf("%n[lookup] blockSize %d: %.3f blocks and %.1f bytes read per lookup (%d lookups)%n",
-                    blockSize, (double) metrics.snapshot().blocksRead() / trialLookups,
-                    (double) (storage.bytesRead() - bytesReadAtOpen) / trialLookups, trialLookups);
+            System.out.printf(
+                    "%n[lookup] blockSize %d: %.3f blocks and %.1f bytes read per lookup (%d lookups)%n",
+                    blockSize,
+                    (double) metrics.snapshot().blocksRead() / trialLookups,
+                    (double) (storage.bytesRead() - bytesReadAtOpen) / trialLookups,
+                    trialLookups);
         }
         if (segment != null) {
             segment.close();
@@ -121,6 +126,7 @@ public class SegmentLookupBenchmark {
     public static class IoCounters {
         /** Lookups made in this iteration. */
         public long lookups;
+
         private SegmentLookupBenchmark bench;
         private long blocksAtStart;
         private long bytesAtStart;
@@ -166,9 +172,14 @@ public class SegmentLookupBenchmark {
     Entry checked(int i, Entry e) {
         Bytes key = probes[i];
         Bytes value = values[probeKeys[i]];
-        AnswerCheck.require(e != null && e.key().equals(key) && value.equals(e.value()),
-                () -> "get(" + key + ") returned " + (e == null ? "nothing" : !e.key().equals(key) ? "the entry of " + e.key()
-                        : e.isTombstone() ? "a tombstone" : "a value other than the one written for it")
+        AnswerCheck.require(
+                e != null && e.key().equals(key) && value.equals(e.value()),
+                () -> "get(" + key + ") returned "
+                        + (e == null
+                                ? "nothing"
+                                : !e.key().equals(key)
+                                        ? "the entry of " + e.key()
+                                        : e.isTombstone() ? "a tombstone" : "a value other than the one written for it")
                         + "; the segment holds a put of that key");
         return e;
     }

@@ -37,15 +37,20 @@ import net.jqwik.api.Tuple.Tuple2;
 class BoundsHiddenTest {
 
     @Property(tries = 400)
-    @Graded(points = 3, concept = "lowerBound/upperBound land inside a run of duplicates instead of at its first "
-            + "element or just past its last")
-    void intBoundsMatchBruteForceOnArraysFullOfDuplicates(@ForAll("duplicateHeavyArrayAndKey") Tuple2<int[], Integer> input) {
+    @Graded(
+            points = 3,
+            concept = "lowerBound/upperBound land inside a run of duplicates instead of at its first "
+                    + "element or just past its last")
+    void intBoundsMatchBruteForceOnArraysFullOfDuplicates(
+            @ForAll("duplicateHeavyArrayAndKey") Tuple2<int[], Integer> input) {
         checkIntBounds(input.get1(), input.get2());
     }
 
     @Property(tries = 400)
-    @Graded(points = 3, concept = "equalRange returns the wrong first or last index of a key (LeetCode 34), or not "
-            + "{-1, -1} for an absent key")
+    @Graded(
+            points = 3,
+            concept = "equalRange returns the wrong first or last index of a key (LeetCode 34), or not "
+                    + "{-1, -1} for an absent key")
     void equalRangeMatchesBruteForce(@ForAll("duplicateHeavyArrayAndKey") Tuple2<int[], Integer> input) {
         checkEqualRange(input.get1(), input.get2());
     }
@@ -55,16 +60,26 @@ class BoundsHiddenTest {
     void emptyAndAllEqualArrays() {
         int[] empty = {};
         for (int key : new int[] {Integer.MIN_VALUE, 0, Integer.MAX_VALUE}) {
-            assertThat("lowerBound of " + key + " in an empty array: nothing is >= it, so a.length = 0",
-                    Bounds.lowerBound(empty, key), equalTo(0));
-            assertThat("upperBound of " + key + " in an empty array: nothing is > it, so a.length = 0",
-                    Bounds.upperBound(empty, key), equalTo(0));
-            assertThat("equalRange of " + key + " in an empty array: the key is absent",
-                    Bounds.equalRange(empty, key), equalTo(new int[] {-1, -1}));
-            assertThat("lowerBound of " + key + " in an empty list", Bounds.lowerBound(List.<Integer>of(), key,
-                    Comparator.naturalOrder()), equalTo(0));
-            assertThat("upperBound of " + key + " in an empty list", Bounds.upperBound(List.<Integer>of(), key,
-                    Comparator.naturalOrder()), equalTo(0));
+            assertThat(
+                    "lowerBound of " + key + " in an empty array: nothing is >= it, so a.length = 0",
+                    Bounds.lowerBound(empty, key),
+                    equalTo(0));
+            assertThat(
+                    "upperBound of " + key + " in an empty array: nothing is > it, so a.length = 0",
+                    Bounds.upperBound(empty, key),
+                    equalTo(0));
+            assertThat(
+                    "equalRange of " + key + " in an empty array: the key is absent",
+                    Bounds.equalRange(empty, key),
+                    equalTo(new int[] {-1, -1}));
+            assertThat(
+                    "lowerBound of " + key + " in an empty list",
+                    Bounds.lowerBound(List.<Integer>of(), key, Comparator.naturalOrder()),
+                    equalTo(0));
+            assertThat(
+                    "upperBound of " + key + " in an empty list",
+                    Bounds.upperBound(List.<Integer>of(), key, Comparator.naturalOrder()),
+                    equalTo(0));
         }
         for (int n : new int[] {1, 2, 3, 64, 1000}) {
             int[] same = new int[n];
@@ -77,8 +92,10 @@ class BoundsHiddenTest {
     }
 
     @Property(tries = 300)
-    @Graded(points = 2, concept = "bounds break on Integer.MIN_VALUE or MAX_VALUE (comparison by subtraction, or "
-            + "upperBound computed as lowerBound(key + 1))")
+    @Graded(
+            points = 2,
+            concept = "bounds break on Integer.MIN_VALUE or MAX_VALUE (comparison by subtraction, or "
+                    + "upperBound computed as lowerBound(key + 1))")
     void boundsHandleIntegerExtremes(@ForAll("extremeArrayAndKey") Tuple2<int[], Integer> input) {
         checkIntBounds(input.get1(), input.get2());
         checkEqualRange(input.get1(), input.get2());
@@ -88,7 +105,8 @@ class BoundsHiddenTest {
     @Graded(points = 2, concept = "list bounds ignore the comparator (natural or signed byte order used instead)")
     void listBoundsFollowTheComparator(@ForAll("sortedKeysWithDuplicatesAndProbe") Tuple2<List<Bytes>, Bytes> input) {
         checkListBounds(input.get1(), input.get2(), Comparator.naturalOrder(), "unsigned byte order");
-        List<Bytes> descending = input.get1().stream().sorted(Comparator.reverseOrder()).toList();
+        List<Bytes> descending =
+                input.get1().stream().sorted(Comparator.reverseOrder()).toList();
         checkListBounds(descending, input.get2(), Comparator.reverseOrder(), "descending order, reversed comparator");
     }
 
@@ -107,9 +125,12 @@ class BoundsHiddenTest {
                 lower = Bounds.lowerBound(runs, probe, Comparator.naturalOrder());
                 upper = Bounds.upperBound(runs, probe, Comparator.naturalOrder());
             } catch (IndexOutOfBoundsException e) {
-                throw new AssertionError("bounds of " + probe + " in a list of " + size + " elements read index "
-                        + e.getMessage() + ": the midpoint overflowed. (lo + hi) / 2 wraps negative once lo + hi "
-                        + "exceeds Integer.MAX_VALUE; use (lo + hi) >>> 1 or lo + (hi - lo) / 2", e);
+                throw new AssertionError(
+                        "bounds of " + probe + " in a list of " + size + " elements read index "
+                                + e.getMessage()
+                                + ": the midpoint overflowed. (lo + hi) / 2 wraps negative once lo + hi "
+                                + "exceeds Integer.MAX_VALUE; use (lo + hi) >>> 1 or lo + (hi - lo) / 2",
+                        e);
             }
             checkBoundDefinition(runs, probe, lower, false, "lowerBound");
             checkBoundDefinition(runs, probe, upper, true, "upperBound");
@@ -117,8 +138,10 @@ class BoundsHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "bounds walk linearly through a run of duplicates instead of halving the range "
-            + "(not O(log n))")
+    @Graded(
+            points = 2,
+            concept =
+                    "bounds walk linearly through a run of duplicates instead of halving the range " + "(not O(log n))")
     void boundsTakeLogarithmicallyManyComparisonsOnDuplicates() {
         int size = 1 << 20;
         AtomicLong comparisons = new AtomicLong();
@@ -128,18 +151,26 @@ class BoundsHiddenTest {
         };
         // Two comparisons per halving step allow for a three-way test written as two calls.
         long bound = 2L * (Integer.numberOfTrailingZeros(size) + 1) + 2;
-        List<List<Long>> lists = List.of(new VirtualList(size, i -> 7), new VirtualList(size, i -> i < size / 3 ? 6 : 7),
+        List<List<Long>> lists = List.of(
+                new VirtualList(size, i -> 7),
+                new VirtualList(size, i -> i < size / 3 ? 6 : 7),
                 new VirtualList(size, i -> i / 1000));
         for (List<Long> list : lists) {
             for (long probe : new long[] {6, 7, 8, 500, list.get(size / 2)}) {
                 comparisons.set(0);
                 int lower = Bounds.lowerBound(list, probe, counting);
-                assertThat("lowerBound of " + probe + " among " + size + " sorted elements with long runs of duplicates "
-                        + "must halve the range each step", comparisons.get(), lessThanOrEqualTo(bound));
+                assertThat(
+                        "lowerBound of " + probe + " among " + size + " sorted elements with long runs of duplicates "
+                                + "must halve the range each step",
+                        comparisons.get(),
+                        lessThanOrEqualTo(bound));
                 comparisons.set(0);
                 int upper = Bounds.upperBound(list, probe, counting);
-                assertThat("upperBound of " + probe + " among " + size + " sorted elements with long runs of duplicates "
-                        + "must halve the range each step", comparisons.get(), lessThanOrEqualTo(bound));
+                assertThat(
+                        "upperBound of " + probe + " among " + size + " sorted elements with long runs of duplicates "
+                                + "must halve the range each step",
+                        comparisons.get(),
+                        lessThanOrEqualTo(bound));
                 checkBoundDefinition(list, probe, lower, false, "lowerBound");
                 checkBoundDefinition(list, probe, upper, true, "upperBound");
             }
@@ -150,39 +181,68 @@ class BoundsHiddenTest {
 
     /** The first index whose element is >= key (or > key when {@code strict}), by a linear scan. */
     private static int bruteForceBound(int[] a, int key, boolean strict) {
-        return IntStream.range(0, a.length).filter(i -> strict ? a[i] > key : a[i] >= key).findFirst().orElse(a.length);
+        return IntStream.range(0, a.length)
+                .filter(i -> strict ? a[i] > key : a[i] >= key)
+                .findFirst()
+                .orElse(a.length);
     }
 
     private static void checkIntBounds(int[] a, int key) {
         String in = " of " + key + " in " + Arrays.toString(a);
-        assertThat("lowerBound" + in + " must be the first index whose element is >= the key (a.length if none)",
-                Bounds.lowerBound(a, key), equalTo(bruteForceBound(a, key, false)));
-        assertThat("upperBound" + in + " must be the first index whose element is > the key (a.length if none)",
-                Bounds.upperBound(a, key), equalTo(bruteForceBound(a, key, true)));
+        assertThat(
+                "lowerBound" + in + " must be the first index whose element is >= the key (a.length if none)",
+                Bounds.lowerBound(a, key),
+                equalTo(bruteForceBound(a, key, false)));
+        assertThat(
+                "upperBound" + in + " must be the first index whose element is > the key (a.length if none)",
+                Bounds.upperBound(a, key),
+                equalTo(bruteForceBound(a, key, true)));
         List<Integer> boxed = Arrays.stream(a).boxed().toList();
-        assertThat("lowerBound" + in + " (as a List with natural order) must agree with the int[] definition",
-                Bounds.lowerBound(boxed, key, Comparator.naturalOrder()), equalTo(bruteForceBound(a, key, false)));
-        assertThat("upperBound" + in + " (as a List with natural order) must agree with the int[] definition",
-                Bounds.upperBound(boxed, key, Comparator.naturalOrder()), equalTo(bruteForceBound(a, key, true)));
+        assertThat(
+                "lowerBound" + in + " (as a List with natural order) must agree with the int[] definition",
+                Bounds.lowerBound(boxed, key, Comparator.naturalOrder()),
+                equalTo(bruteForceBound(a, key, false)));
+        assertThat(
+                "upperBound" + in + " (as a List with natural order) must agree with the int[] definition",
+                Bounds.upperBound(boxed, key, Comparator.naturalOrder()),
+                equalTo(bruteForceBound(a, key, true)));
     }
 
     private static void checkEqualRange(int[] a, int key) {
-        int first = IntStream.range(0, a.length).filter(i -> a[i] == key).findFirst().orElse(-1);
-        int last = IntStream.range(0, a.length).map(i -> a.length - 1 - i).filter(i -> a[i] == key).findFirst().orElse(-1);
-        assertThat("equalRange of " + key + " in " + Arrays.toString(a) + " must be {first index, last index} of the "
-                + "key, or {-1, -1} when it is absent", Bounds.equalRange(a, key), equalTo(new int[] {first, last}));
+        int first = IntStream.range(0, a.length)
+                .filter(i -> a[i] == key)
+                .findFirst()
+                .orElse(-1);
+        int last = IntStream.range(0, a.length)
+                .map(i -> a.length - 1 - i)
+                .filter(i -> a[i] == key)
+                .findFirst()
+                .orElse(-1);
+        assertThat(
+                "equalRange of " + key + " in " + Arrays.toString(a) + " must be {first index, last index} of the "
+                        + "key, or {-1, -1} when it is absent",
+                Bounds.equalRange(a, key),
+                equalTo(new int[] {first, last}));
     }
 
     private static <T> void checkListBounds(List<T> list, T key, Comparator<T> order, String orderName) {
-        int lower = IntStream.range(0, list.size()).filter(i -> order.compare(list.get(i), key) >= 0).findFirst()
+        int lower = IntStream.range(0, list.size())
+                .filter(i -> order.compare(list.get(i), key) >= 0)
+                .findFirst()
                 .orElse(list.size());
-        int upper = IntStream.range(0, list.size()).filter(i -> order.compare(list.get(i), key) > 0).findFirst()
+        int upper = IntStream.range(0, list.size())
+                .filter(i -> order.compare(list.get(i), key) > 0)
+                .findFirst()
                 .orElse(list.size());
         String in = " of " + key + " in " + list + " (" + orderName + ")";
-        assertThat("lowerBound" + in + " must be the first index not before the key under the comparator",
-                Bounds.lowerBound(list, key, order), equalTo(lower));
-        assertThat("upperBound" + in + " must be the first index after the key under the comparator",
-                Bounds.upperBound(list, key, order), equalTo(upper));
+        assertThat(
+                "lowerBound" + in + " must be the first index not before the key under the comparator",
+                Bounds.lowerBound(list, key, order),
+                equalTo(lower));
+        assertThat(
+                "upperBound" + in + " must be the first index after the key under the comparator",
+                Bounds.upperBound(list, key, order),
+                equalTo(upper));
     }
 
     /**
@@ -194,13 +254,17 @@ class BoundsHiddenTest {
         assertThat(where + ", which is outside [0, size]", index >= 0 && index <= list.size(), equalTo(true));
         if (index > 0) {
             long before = list.get(index - 1);
-            assertThat(where + ": the element before it, " + before + ", must be " + (upper ? "<= " : "< ") + "the key",
-                    upper ? before <= key : before < key, equalTo(true));
+            assertThat(
+                    where + ": the element before it, " + before + ", must be " + (upper ? "<= " : "< ") + "the key",
+                    upper ? before <= key : before < key,
+                    equalTo(true));
         }
         if (index < list.size()) {
             long at = list.get(index);
-            assertThat(where + ": the element at it, " + at + ", must be " + (upper ? "> " : ">= ") + "the key",
-                    upper ? at > key : at >= key, equalTo(true));
+            assertThat(
+                    where + ": the element at it, " + at + ", must be " + (upper ? "> " : ">= ") + "the key",
+                    upper ? at > key : at >= key,
+                    equalTo(true));
         }
     }
 
@@ -210,29 +274,46 @@ class BoundsHiddenTest {
     Arbitrary<Tuple2<int[], Integer>> duplicateHeavyArrayAndKey() {
         // Few distinct values, many elements: long runs of duplicates, and keys on, between and
         // beyond them.
-        Arbitrary<int[]> arrays = Arbitraries.integers().between(-4, 4).list().ofMaxSize(60).withSizeDistribution(RandomDistribution.uniform())
-                .map(values -> values.stream().mapToInt(Integer::intValue).sorted().toArray());
-        return Combinators.combine(arrays, Arbitraries.integers().between(-6, 6)).as(Tuple::of);
+        Arbitrary<int[]> arrays = Arbitraries.integers()
+                .between(-4, 4)
+                .list()
+                .ofMaxSize(60)
+                .withSizeDistribution(RandomDistribution.uniform())
+                .map(values ->
+                        values.stream().mapToInt(Integer::intValue).sorted().toArray());
+        return Combinators.combine(arrays, Arbitraries.integers().between(-6, 6))
+                .as(Tuple::of);
     }
 
     @Provide
     Arbitrary<Tuple2<int[], Integer>> extremeArrayAndKey() {
-        Arbitrary<Integer> extreme = Arbitraries.oneOf(Arbitraries.of(Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -1, 0, 1,
-                Integer.MAX_VALUE - 1, Integer.MAX_VALUE), Arbitraries.integers());
-        Arbitrary<int[]> arrays = extreme.list().ofMaxSize(24).withSizeDistribution(RandomDistribution.uniform())
-                .map(values -> values.stream().mapToInt(Integer::intValue).sorted().toArray());
+        Arbitrary<Integer> extreme = Arbitraries.oneOf(
+                Arbitraries.of(
+                        Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -1, 0, 1, Integer.MAX_VALUE - 1, Integer.MAX_VALUE),
+                Arbitraries.integers());
+        Arbitrary<int[]> arrays = extreme.list()
+                .ofMaxSize(24)
+                .withSizeDistribution(RandomDistribution.uniform())
+                .map(values ->
+                        values.stream().mapToInt(Integer::intValue).sorted().toArray());
         return Combinators.combine(arrays, extreme).as(Tuple::of);
     }
 
     @Provide
     Arbitrary<Tuple2<List<Bytes>, Bytes>> sortedKeysWithDuplicatesAndProbe() {
         Arbitrary<Bytes> keys = Arbitraries.of((byte) 0x00, (byte) 0x01, (byte) 0x7f, (byte) 0x80, (byte) 0xff)
-                .array(byte[].class).ofMinSize(1).ofMaxSize(2).map(Bytes::copyOf);
-        Arbitrary<List<Bytes>> sorted = keys.list().ofMaxSize(40).withSizeDistribution(RandomDistribution.uniform()).map(list -> {
-            List<Bytes> copy = new ArrayList<>(list);
-            Collections.sort(copy);
-            return List.copyOf(copy);
-        });
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(2)
+                .map(Bytes::copyOf);
+        Arbitrary<List<Bytes>> sorted = keys.list()
+                .ofMaxSize(40)
+                .withSizeDistribution(RandomDistribution.uniform())
+                .map(list -> {
+                    List<Bytes> copy = new ArrayList<>(list);
+                    Collections.sort(copy);
+                    return List.copyOf(copy);
+                });
         return Combinators.combine(sorted, keys).as(Tuple::of);
     }
 }

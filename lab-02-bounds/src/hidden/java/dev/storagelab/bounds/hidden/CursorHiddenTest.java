@@ -65,18 +65,24 @@ class CursorHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 2, concept = "cursor token does not follow the documented layout (version, direction, big-endian "
-            + "key length, key, 16-byte HMAC-SHA256, base64url without padding)")
+    @Graded(
+            points = 2,
+            concept = "cursor token does not follow the documented layout (version, direction, big-endian "
+                    + "key length, key, 16-byte HMAC-SHA256, base64url without padding)")
     void tokensFollowTheDocumentedLayoutAndRoundTrip(@ForAll Direction direction, @ForAll("keys") Bytes key) {
         String token = new Cursor(direction, key).encode(SECRET);
-        assertThat("a cursor token is base64url without padding, so it travels in a URL unescaped", token,
+        assertThat(
+                "a cursor token is base64url without padding, so it travels in a URL unescaped",
+                token,
                 matchesPattern("[A-Za-z0-9_-]*"));
         ByteBuffer expected = ByteBuffer.allocate(6 + key.length() + 16);
         expected.put((byte) 1).put((byte) direction.ordinal()).putInt(key.length());
         key.writeTo(expected);
         expected.put(hmac16(SECRET, expected.array(), expected.position()));
-        assertThat("the token of " + direction + " after " + key + ": version 1 | direction | keyLength u32 big-endian "
-                + "| key | first 16 bytes of HMAC-SHA256 over the bytes before it", Base64.getUrlDecoder().decode(token),
+        assertThat(
+                "the token of " + direction + " after " + key + ": version 1 | direction | keyLength u32 big-endian "
+                        + "| key | first 16 bytes of HMAC-SHA256 over the bytes before it",
+                Base64.getUrlDecoder().decode(token),
                 equalTo(expected.array()));
         Cursor back = Cursor.decode(token, SECRET);
         assertThat("decode(encode(c)) must give c back: direction", back.direction(), equalTo(direction));
@@ -84,21 +90,26 @@ class CursorHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "a truncated cursor is accepted, returns a page, or fails with something other than "
-            + "InvalidCursorException")
+    @Graded(
+            points = 2,
+            concept = "a truncated cursor is accepted, returns a page, or fails with something other than "
+                    + "InvalidCursorException")
     void truncatedCursorsAreRejected() {
         for (String token : realTokens()) {
             for (int length = 0; length < token.length(); length++) {
-                assertRejected(token.substring(0, length), "the first " + length + " of " + token.length()
-                        + " characters of a real cursor");
+                assertRejected(
+                        token.substring(0, length),
+                        "the first " + length + " of " + token.length() + " characters of a real cursor");
             }
             assertRejected(token + "AAAA", "a real cursor with three zero bytes appended");
         }
     }
 
     @Example
-    @Graded(points = 3, concept = "a tampered cursor (one bit flipped) is accepted: the HMAC is not checked over every "
-            + "byte, or not compared in full")
+    @Graded(
+            points = 3,
+            concept = "a tampered cursor (one bit flipped) is accepted: the HMAC is not checked over every "
+                    + "byte, or not compared in full")
     void everySingleBitFlipIsRejected() {
         for (String token : realTokens()) {
             byte[] raw = Base64.getUrlDecoder().decode(token);
@@ -106,8 +117,9 @@ class CursorHiddenTest {
                 for (int bit = 0; bit < 8; bit++) {
                     byte[] flipped = raw.clone();
                     flipped[i] ^= (byte) (1 << bit);
-                    assertRejected(encode(flipped), "a real cursor (" + token + ") with bit " + bit + " of byte " + i
-                            + " flipped");
+                    assertRejected(
+                            encode(flipped),
+                            "a real cursor (" + token + ") with bit " + bit + " of byte " + i + " flipped");
                 }
             }
         }
@@ -124,12 +136,15 @@ class CursorHiddenTest {
             for (Direction direction : Direction.values()) {
                 String token = foreign.first(5, direction).nextCursor();
                 assertThat("the other store's walk continues", token != null, equalTo(true));
-                assertThat("the other store's own paginator reads its cursor", foreign.next(token, 5).entries().size(),
+                assertThat(
+                        "the other store's own paginator reads its cursor",
+                        foreign.next(token, 5).entries().size(),
                         equalTo(5));
                 assertRejected(token, "a " + direction + " cursor issued by another store with another secret");
             }
             byte[] prefixSecret = Arrays.copyOf(SECRET, SECRET.length - 1);
-            assertRejected(new Cursor(Direction.FORWARD, Bytes.of("key-10")).encode(prefixSecret),
+            assertRejected(
+                    new Cursor(Direction.FORWARD, Bytes.of("key-10")).encode(prefixSecret),
                     "a cursor signed with a secret one byte shorter than this store's");
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -137,12 +152,16 @@ class CursorHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "a correctly signed but malformed cursor (unknown version or direction, wrong key "
-            + "length) is accepted or crashes the decoder")
+    @Graded(
+            points = 2,
+            concept = "a correctly signed but malformed cursor (unknown version or direction, wrong key "
+                    + "length) is accepted or crashes the decoder")
     void correctlySignedButMalformedCursorsAreRejected() {
         byte[] key = "key-10".getBytes(StandardCharsets.UTF_8);
-        assertThat("the control: a well-formed token signed as the layout says is accepted",
-                Cursor.decode(signed(1, 0, key.length, key), SECRET), equalTo(new Cursor(Direction.FORWARD, Bytes.wrap(key))));
+        assertThat(
+                "the control: a well-formed token signed as the layout says is accepted",
+                Cursor.decode(signed(1, 0, key.length, key), SECRET),
+                equalTo(new Cursor(Direction.FORWARD, Bytes.wrap(key))));
         assertRejected(signed(9, 0, key.length, key), "a signed cursor of version 9");
         assertRejected(signed(0, 0, key.length, key), "a signed cursor of version 0");
         assertRejected(signed(2, 1, key.length, key), "a signed cursor of version 2");
@@ -156,8 +175,9 @@ class CursorHiddenTest {
     }
 
     @Property(tries = 500)
-    @Graded(points = 2, concept = "a garbage cursor returns a page, or fails with something other than "
-            + "InvalidCursorException")
+    @Graded(
+            points = 2,
+            concept = "a garbage cursor returns a page, or fails with something other than " + "InvalidCursorException")
     void garbageIsRejected(@ForAll("garbage") String token, @ForAll("randomBytes") byte[] raw) {
         if (!isRealCursor(token)) {
             assertRejected(token, "a random string");
@@ -206,12 +226,16 @@ class CursorHiddenTest {
             try {
                 result = attempt == 0 ? Cursor.decode(token, SECRET) : paginator.next(token, 10);
             } catch (InvalidCursorException e) {
-                assertThat(call + " of " + what + ": the exception must say what is wrong", e.getMessage() != null
-                        && !e.getMessage().isBlank(), equalTo(true));
+                assertThat(
+                        call + " of " + what + ": the exception must say what is wrong",
+                        e.getMessage() != null && !e.getMessage().isBlank(),
+                        equalTo(true));
                 continue;
             } catch (RuntimeException e) {
-                throw new AssertionError(call + " of " + what + " (\"" + token + "\") must fail with "
-                        + "InvalidCursorException, not " + e, e);
+                throw new AssertionError(
+                        call + " of " + what + " (\"" + token + "\") must fail with " + "InvalidCursorException, not "
+                                + e,
+                        e);
             }
             throw new AssertionError(call + " of " + what + " (\"" + token + "\") must be refused with "
                     + "InvalidCursorException, but it returned " + result);
@@ -247,14 +271,19 @@ class CursorHiddenTest {
     /** Keys of 0 to 300 bytes: a cursor's key may be empty (it then sits before every key), and its token is the shortest. */
     @Provide
     Arbitrary<Bytes> keys() {
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(300).map(Bytes::copyOf);
+        return Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMinSize(0)
+                .ofMaxSize(300)
+                .map(Bytes::copyOf);
     }
 
     @Provide
     Arbitrary<String> garbage() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(60),
-                Arbitraries.strings().withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+                Arbitraries.strings()
+                        .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
                         .ofMaxLength(80),
                 Arbitraries.strings().withChars("AQgw_-=+/.%").ofMaxLength(40));
     }
@@ -264,9 +293,13 @@ class CursorHiddenTest {
         return Arbitraries.oneOf(
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(80),
                 // Random bytes behind a valid version byte, so the decoder gets past the first check.
-                Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(80).map(b -> {
-                    b[0] = 1;
-                    return b;
-                }));
+                Arbitraries.bytes()
+                        .array(byte[].class)
+                        .ofMinSize(1)
+                        .ofMaxSize(80)
+                        .map(b -> {
+                            b[0] = 1;
+                            return b;
+                        }));
     }
 }

@@ -70,8 +70,10 @@ public class HashRingLincheckHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "hash ring not linearizable under concurrent membership changes and lookups "
-            + "(positions and owners read from two tables, or build state shared outside the lock)")
+    @Graded(
+            points = 2,
+            concept = "hash ring not linearizable under concurrent membership changes and lookups "
+                    + "(positions and owners read from two tables, or build state shared outside the lock)")
     void everyConcurrentHistoryIsLinearizable() {
         ModelCheckingOptions options = new ModelCheckingOptions()
                 .iterations(20)
@@ -81,7 +83,9 @@ public class HashRingLincheckHiddenTest {
                 .actorsBefore(1)
                 .actorsAfter(1)
                 // A hash is one step: the interleavings explored are the ring's own.
-                .addGuarantee(forClasses(name -> name.startsWith("com.google.common.")).allMethods().treatAsAtomic())
+                .addGuarantee(forClasses(name -> name.startsWith("com.google.common."))
+                        .allMethods()
+                        .treatAsAtomic())
                 .sequentialSpecification(Sequential.class);
         // Lincheck reports a hang after 20 s of one run by default: on a busy machine the first run's class
         // transformation alone can take longer, so the bound is the grader's per-test deadline.
@@ -104,7 +108,8 @@ public class HashRingLincheckHiddenTest {
      */
     public static final class Sequential {
         private static final HashFunction HASH = Hashing.murmur3_128();
-        private final List<TreeSet<String>> nodes = List.of(new TreeSet<>(List.of(node(1))), new TreeSet<>(List.of(node(1))));
+        private final List<TreeSet<String>> nodes =
+                List.of(new TreeSet<>(List.of(node(1))), new TreeSet<>(List.of(node(1))));
 
         public void addNode(int ring, int node) {
             if (!nodes.get(ring).add(node(node))) {
@@ -122,13 +127,15 @@ public class HashRingLincheckHiddenTest {
             TreeMap<Long, String> positions = new TreeMap<>();
             for (String n : nodes.get(ring)) {
                 for (int i = 0; i < VIRTUAL_NODES; i++) {
-                    positions.merge(HASH.hashString(n + "#" + i, UTF_8).asLong(), n, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                    positions.merge(
+                            HASH.hashString(n + "#" + i, UTF_8).asLong(), n, (a, b) -> a.compareTo(b) <= 0 ? a : b);
                 }
             }
             if (positions.isEmpty()) {
                 throw new IllegalStateException("the ring has no nodes");
             }
-            Map.Entry<Long, String> e = positions.ceilingEntry(HASH.hashBytes(key(key).toByteArray()).asLong());
+            Map.Entry<Long, String> e = positions.ceilingEntry(
+                    HASH.hashBytes(key(key).toByteArray()).asLong());
             return e != null ? e.getValue() : positions.firstEntry().getValue();
         }
     }

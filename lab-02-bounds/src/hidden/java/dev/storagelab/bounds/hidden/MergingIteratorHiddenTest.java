@@ -34,15 +34,19 @@ import net.jqwik.api.Tuple.Tuple2;
 class MergingIteratorHiddenTest {
 
     @Property(tries = 400)
-    @Graded(points = 4, concept = "merge lets an older source win on equal keys, repeats or loses a key, or drops "
-            + "a tombstone (forward)")
+    @Graded(
+            points = 4,
+            concept = "merge lets an older source win on equal keys, repeats or loses a key, or drops "
+                    + "a tombstone (forward)")
     void forwardMergeTakesTheNewestEntryOfEveryKey(@ForAll("sources") List<List<Entry>> newestFirst) {
         List<Entry> expected = newestWins(newestFirst);
         List<EntryIterator> inputs = new ArrayList<>(Sources.counting(newestFirst));
         try (MergingIterator merge = new MergingIterator(inputs, false)) {
-            assertThat("merging " + newestFirst.size() + " sources " + newestFirst + " (newest first): each key once, "
-                    + "ascending, with the entry of the newest source that has it, tombstones included",
-                    Sources.drain(merge, expected.size() + 1, "the merge"), equalTo(expected));
+            assertThat(
+                    "merging " + newestFirst.size() + " sources " + newestFirst + " (newest first): each key once, "
+                            + "ascending, with the entry of the newest source that has it, tombstones included",
+                    Sources.drain(merge, expected.size() + 1, "the merge"),
+                    equalTo(expected));
         }
     }
 
@@ -59,9 +63,11 @@ class MergingIteratorHiddenTest {
         }
         List<EntryIterator> inputs = new ArrayList<>(Sources.counting(descendingSources));
         try (MergingIterator merge = new MergingIterator(inputs, true)) {
-            assertThat("merging " + descendingSources.size() + " descending sources " + descendingSources
-                    + " (newest first): each key once, descending, with the newest source's entry",
-                    Sources.drain(merge, expected.size() + 1, "the descending merge"), equalTo(expected));
+            assertThat(
+                    "merging " + descendingSources.size() + " descending sources " + descendingSources
+                            + " (newest first): each key once, descending, with the newest source's entry",
+                    Sources.drain(merge, expected.size() + 1, "the descending merge"),
+                    equalTo(expected));
         }
     }
 
@@ -82,12 +88,18 @@ class MergingIteratorHiddenTest {
         try (MergingIterator merge = new MergingIterator(new ArrayList<>(counting), false)) {
             int read = 100;
             for (int i = 0; i < read; i++) {
-                assertThat("entry " + i + " of the merge", merge.next().key(), equalTo(Bytes.of(String.format("key-%06d", i))));
+                assertThat(
+                        "entry " + i + " of the merge",
+                        merge.next().key(),
+                        equalTo(Bytes.of(String.format("key-%06d", i))));
             }
             int pulled = counting.stream().mapToInt(Sources.Counting::pulled).sum();
-            assertThat("after reading " + read + " entries of a merge of " + k + " sources, a heap merge has pulled one "
-                    + "head per source plus one entry per entry read, not the " + k * perSource + " entries of the sources",
-                    pulled, lessThanOrEqualTo(2 * k + read));
+            assertThat(
+                    "after reading " + read + " entries of a merge of " + k + " sources, a heap merge has pulled one "
+                            + "head per source plus one entry per entry read, not the " + k * perSource
+                            + " entries of the sources",
+                    pulled,
+                    lessThanOrEqualTo(2 * k + read));
         }
     }
 
@@ -111,23 +123,37 @@ class MergingIteratorHiddenTest {
     @Provide
     Arbitrary<List<List<Entry>>> sources() {
         Arbitrary<Bytes> keys = Arbitraries.of((byte) 0x00, (byte) 'a', (byte) 0x7f, (byte) 0x80, (byte) 0xff)
-                .array(byte[].class).ofMinSize(1).ofMaxSize(2).map(Bytes::copyOf);
-        Arbitrary<Tuple2<Bytes, Boolean>> slot = Combinators.combine(keys, Arbitraries.integers().between(0, 3))
-                .as((k, t) -> Tuple.of(k, t == 0));
-        Arbitrary<TreeMap<Bytes, Boolean>> run = slot.list().ofMaxSize(14).withSizeDistribution(RandomDistribution.uniform()).map(list -> {
-            TreeMap<Bytes, Boolean> byKey = new TreeMap<>();
-            list.forEach(t -> byKey.put(t.get1(), t.get2()));
-            return byKey;
-        });
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(2)
+                .map(Bytes::copyOf);
+        Arbitrary<Tuple2<Bytes, Boolean>> slot =
+                Combinators.combine(keys, Arbitraries.integers().between(0, 3)).as((k, t) -> Tuple.of(k, t == 0));
+        Arbitrary<TreeMap<Bytes, Boolean>> run = slot.list()
+                .ofMaxSize(14)
+                .withSizeDistribution(RandomDistribution.uniform())
+                .map(list -> {
+                    TreeMap<Bytes, Boolean> byKey = new TreeMap<>();
+                    list.forEach(t -> byKey.put(t.get1(), t.get2()));
+                    return byKey;
+                });
         // Mostly a few sources (collisions on every key), sometimes up to 64.
-        return Arbitraries.frequencyOf(Tuple.of(3, run.list().ofMinSize(1).ofMaxSize(8)),
-                        Tuple.of(1, run.list().ofMinSize(1).ofMaxSize(64).withSizeDistribution(RandomDistribution.uniform())))
+        return Arbitraries.frequencyOf(
+                        Tuple.of(3, run.list().ofMinSize(1).ofMaxSize(8)),
+                        Tuple.of(
+                                1,
+                                run.list()
+                                        .ofMinSize(1)
+                                        .ofMaxSize(64)
+                                        .withSizeDistribution(RandomDistribution.uniform())))
                 .map(runs -> {
                     List<List<Entry>> out = new ArrayList<>();
                     for (int i = 0; i < runs.size(); i++) {
                         Bytes value = Bytes.of("source " + i);
                         List<Entry> entries = new ArrayList<>();
-                        runs.get(i).forEach((k, tombstone) -> entries.add(tombstone ? Entry.tombstone(k) : Entry.put(k, value)));
+                        runs.get(i)
+                                .forEach((k, tombstone) ->
+                                        entries.add(tombstone ? Entry.tombstone(k) : Entry.put(k, value)));
                         out.add(List.copyOf(entries));
                     }
                     return out;

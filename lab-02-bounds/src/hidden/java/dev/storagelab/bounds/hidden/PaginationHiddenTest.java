@@ -59,11 +59,15 @@ class PaginationHiddenTest {
     private static final byte[] SECRET = "pagination hidden test secret".getBytes(StandardCharsets.UTF_8);
 
     @Property(tries = 200)
-    @Graded(points = 4, concept = "pagination skips, repeats or misorders keys, or ends with a page it should not "
-            + "have promised (forward or backward)")
-    void aFullWalkReturnsEveryEntryOnceInOrder(@ForAll("contents") List<ScanOp> writes,
-                                               @ForAll @IntRange(min = 1, max = 12) int limit,
-                                               @ForAll Direction direction) throws IOException {
+    @Graded(
+            points = 4,
+            concept = "pagination skips, repeats or misorders keys, or ends with a page it should not "
+                    + "have promised (forward or backward)")
+    void aFullWalkReturnsEveryEntryOnceInOrder(
+            @ForAll("contents") List<ScanOp> writes,
+            @ForAll @IntRange(min = 1, max = 12) int limit,
+            @ForAll Direction direction)
+            throws IOException {
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
         try (SortedLogStore store = Stores.open(new FaultInjectingStorage(), 0)) {
             for (ScanOp op : writes) {
@@ -79,22 +83,32 @@ class PaginationHiddenTest {
             List<Page> pages = walk(paginator, limit, direction, expected.size(), what, null);
             List<Entry> all = new ArrayList<>();
             pages.forEach(p -> all.addAll(p.entries()));
-            assertThat(what + ": the pages together must be the store's live entries, each once, in "
-                    + (direction == Direction.FORWARD ? "increasing" : "decreasing") + " key order", all, equalTo(expected));
+            assertThat(
+                    what + ": the pages together must be the store's live entries, each once, in "
+                            + (direction == Direction.FORWARD ? "increasing" : "decreasing") + " key order",
+                    all,
+                    equalTo(expected));
             if (!expected.isEmpty()) {
-                assertThat(what + ": a page that ends at the last entry is the last page (peek before handing out a "
-                        + "cursor that leads nowhere)", pages.get(pages.size() - 1).entries().isEmpty(), equalTo(false));
+                assertThat(
+                        what + ": a page that ends at the last entry is the last page (peek before handing out a "
+                                + "cursor that leads nowhere)",
+                        pages.get(pages.size() - 1).entries().isEmpty(),
+                        equalTo(false));
             }
         }
     }
 
     @Property(tries = 150)
-    @Graded(points = 3, concept = "pagination skips or repeats a key when the store flushes, compacts or takes writes "
-            + "between pages")
-    void aWalkSurvivesChangesBetweenPages(@ForAll("contents") List<ScanOp> writes,
-                                          @ForAll("changesBetweenPages") List<List<ScanOp>> changes,
-                                          @ForAll @IntRange(min = 1, max = 6) int limit,
-                                          @ForAll Direction direction) throws IOException {
+    @Graded(
+            points = 3,
+            concept = "pagination skips or repeats a key when the store flushes, compacts or takes writes "
+                    + "between pages")
+    void aWalkSurvivesChangesBetweenPages(
+            @ForAll("contents") List<ScanOp> writes,
+            @ForAll("changesBetweenPages") List<List<ScanOp>> changes,
+            @ForAll @IntRange(min = 1, max = 6) int limit,
+            @ForAll Direction direction)
+            throws IOException {
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
         try (SortedLogStore store = Stores.open(new FaultInjectingStorage(), 0)) {
             for (ScanOp op : writes) {
@@ -110,7 +124,8 @@ class PaginationHiddenTest {
                     for (ScanOp op : changes.get(pageNumber)) {
                         Bytes key = keyOf(op);
                         if (key != null) {
-                            history.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(Optional.ofNullable(oracle.get(key)));
+                            history.computeIfAbsent(key, k -> new LinkedHashSet<>())
+                                    .add(Optional.ofNullable(oracle.get(key)));
                         }
                         ScanOp.applyWrite(store, oracle, op);
                         if (key != null) {
@@ -141,18 +156,21 @@ class PaginationHiddenTest {
             // The writer inserts and deletes keys between the stable ones, and right after them
             // (stable key + 0x00, the successor a forward page continues from), flushing as the
             // small memtable fills and compacting every third flush.
-            Thread writer = TestThreads.start("writer", () -> {
-                SplittableRandom random = new SplittableRandom(42);
-                while (!stop.get()) {
-                    Bytes key = volatileKey(random.nextInt(stable), random.nextInt(3));
-                    if (random.nextInt(3) == 0) {
-                        store.delete(key);
-                    } else {
-                        store.put(key, Bytes.of("volatile " + key.toUtf8() + " " + writes.get()));
-                    }
-                    writes.incrementAndGet();
-                }
-            }, failures);
+            Thread writer = TestThreads.start(
+                    "writer",
+                    () -> {
+                        SplittableRandom random = new SplittableRandom(42);
+                        while (!stop.get()) {
+                            Bytes key = volatileKey(random.nextInt(stable), random.nextInt(3));
+                            if (random.nextInt(3) == 0) {
+                                store.delete(key);
+                            } else {
+                                store.put(key, Bytes.of("volatile " + key.toUtf8() + " " + writes.get()));
+                            }
+                            writes.incrementAndGet();
+                        }
+                    },
+                    failures);
             KeysetPaginator paginator = new KeysetPaginator(store, SECRET);
             try {
                 for (Direction direction : Direction.values()) {
@@ -175,12 +193,20 @@ class PaginationHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "pagination skips the key right after the last key (lastKey + 0x00) or the key "
-            + "right before it (a prefix of the last key)")
+    @Graded(
+            points = 2,
+            concept = "pagination skips the key right after the last key (lastKey + 0x00) or the key "
+                    + "right before it (a prefix of the last key)")
     void keysThatExtendTheLastKeyByZeroBytesAreNotSkipped() throws IOException {
-        List<Bytes> keys = List.of(Bytes.of("a"), Bytes.copyOf(new byte[] {'a', 0}), Bytes.copyOf(new byte[] {'a', 0, 0}),
-                Bytes.copyOf(new byte[] {'a', 0, (byte) 0xff}), Bytes.copyOf(new byte[] {'a', 1}),
-                Bytes.copyOf(new byte[] {'a', (byte) 0xff}), Bytes.of("b"), Bytes.copyOf(new byte[] {'b', 0}));
+        List<Bytes> keys = List.of(
+                Bytes.of("a"),
+                Bytes.copyOf(new byte[] {'a', 0}),
+                Bytes.copyOf(new byte[] {'a', 0, 0}),
+                Bytes.copyOf(new byte[] {'a', 0, (byte) 0xff}),
+                Bytes.copyOf(new byte[] {'a', 1}),
+                Bytes.copyOf(new byte[] {'a', (byte) 0xff}),
+                Bytes.of("b"),
+                Bytes.copyOf(new byte[] {'b', 0}));
         try (SortedLogStore store = Stores.open(new FaultInjectingStorage(), 0)) {
             TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
             for (int i = 0; i < keys.size(); i++) {
@@ -202,8 +228,11 @@ class PaginationHiddenTest {
                     String what = direction + " walk with limit " + limit + " over " + oracle.keySet();
                     List<Entry> all = new ArrayList<>();
                     walk(paginator, limit, direction, keys.size(), what, null).forEach(p -> all.addAll(p.entries()));
-                    assertThat(what + ": keys that differ from the last key only by trailing 0x00 bytes come right "
-                            + "next to it and must not be skipped", all, equalTo(expected));
+                    assertThat(
+                            what + ": keys that differ from the last key only by trailing 0x00 bytes come right "
+                                    + "next to it and must not be skipped",
+                            all,
+                            equalTo(expected));
                 }
             }
         }
@@ -220,19 +249,29 @@ class PaginationHiddenTest {
      * Walks from the first page until the cursor is null, checking each page's size, and fails if
      * the walk takes more pages than {@code maxEntries} entries could need.
      */
-    private static List<Page> walk(KeysetPaginator paginator, int limit, Direction direction, int maxEntries, String what,
-                                   BetweenPages between) throws IOException {
+    private static List<Page> walk(
+            KeysetPaginator paginator,
+            int limit,
+            Direction direction,
+            int maxEntries,
+            String what,
+            BetweenPages between)
+            throws IOException {
         List<Page> pages = new ArrayList<>();
         Page page = paginator.first(limit, direction);
         while (true) {
             pages.add(page);
-            assertThat(what + ": page " + (pages.size() - 1) + " holds more than the limit", page.entries().size(),
+            assertThat(
+                    what + ": page " + (pages.size() - 1) + " holds more than the limit",
+                    page.entries().size(),
                     lessThanOrEqualTo(limit));
             if (page.nextCursor() == null) {
                 return pages;
             }
-            assertThat(what + ": page " + (pages.size() - 1) + " is empty yet has a cursor to continue from",
-                    page.entries().isEmpty(), equalTo(false));
+            assertThat(
+                    what + ": page " + (pages.size() - 1) + " is empty yet has a cursor to continue from",
+                    page.entries().isEmpty(),
+                    equalTo(false));
             if (pages.size() > maxEntries + 1) {
                 throw new AssertionError(what + ": " + pages.size() + " pages and still a cursor, more than "
                         + maxEntries + " entries need: the walk repeats itself");
@@ -250,9 +289,13 @@ class PaginationHiddenTest {
         pages.forEach(p -> all.addAll(p.entries()));
         for (int i = 1; i < all.size(); i++) {
             int order = all.get(i - 1).key().compareTo(all.get(i).key());
-            assertThat(what + ": " + all.get(i - 1).key() + " came before " + all.get(i).key() + "; keys must be strictly "
-                    + (direction == Direction.FORWARD ? "increasing" : "decreasing") + " across pages, without repeats",
-                    direction == Direction.FORWARD ? order < 0 : order > 0, equalTo(true));
+            assertThat(
+                    what + ": " + all.get(i - 1).key() + " came before "
+                            + all.get(i).key() + "; keys must be strictly "
+                            + (direction == Direction.FORWARD ? "increasing" : "decreasing")
+                            + " across pages, without repeats",
+                    direction == Direction.FORWARD ? order < 0 : order > 0,
+                    equalTo(true));
         }
         for (Entry e : all) {
             assertThat(what + ": a page holds live entries only, but it holds " + e, e.isTombstone(), equalTo(false));
@@ -261,8 +304,12 @@ class PaginationHiddenTest {
     }
 
     /** Keys never written during the walk appear exactly as they were; written ones show a state they had. */
-    private static void checkWalk(List<Page> pages, Direction direction, Map<Bytes, Bytes> initial,
-                                  Map<Bytes, Set<Optional<Bytes>>> history, String what) {
+    private static void checkWalk(
+            List<Page> pages,
+            Direction direction,
+            Map<Bytes, Bytes> initial,
+            Map<Bytes, Set<Optional<Bytes>>> history,
+            String what) {
         Map<Bytes, Bytes> got = new HashMap<>();
         checkOrder(pages, direction, what).forEach(e -> got.put(e.key(), e.value()));
         Set<Bytes> keys = new TreeSet<>(initial.keySet());
@@ -272,27 +319,39 @@ class PaginationHiddenTest {
             Optional<Bytes> actual = Optional.ofNullable(got.get(key));
             Set<Optional<Bytes>> allowed = history.get(key);
             if (allowed == null) {
-                assertThat(what + ": " + key + " was not written during the walk, so it must appear exactly as it was "
-                        + "(empty = absent)", actual, equalTo(Optional.ofNullable(initial.get(key))));
+                assertThat(
+                        what + ": " + key + " was not written during the walk, so it must appear exactly as it was "
+                                + "(empty = absent)",
+                        actual,
+                        equalTo(Optional.ofNullable(initial.get(key))));
             } else {
-                assertThat(what + ": " + key + " was written during the walk; it may show any state it had " + allowed
-                        + " (empty = absent)", allowed, hasItem(actual));
+                assertThat(
+                        what + ": " + key + " was written during the walk; it may show any state it had " + allowed
+                                + " (empty = absent)",
+                        allowed,
+                        hasItem(actual));
             }
         }
     }
 
-    private static void checkConcurrentWalk(List<Page> pages, Direction direction, Map<Bytes, Bytes> stable, String what) {
+    private static void checkConcurrentWalk(
+            List<Page> pages, Direction direction, Map<Bytes, Bytes> stable, String what) {
         Map<Bytes, Bytes> got = new HashMap<>();
         for (Entry e : checkOrder(pages, direction, what)) {
             got.put(e.key(), e.value());
             if (!stable.containsKey(e.key())) {
-                assertThat(what + ": " + e + " is neither a stable key nor one the writer wrote",
-                        e.value().toUtf8().startsWith("volatile " + e.key().toUtf8() + " "), equalTo(true));
+                assertThat(
+                        what + ": " + e + " is neither a stable key nor one the writer wrote",
+                        e.value().toUtf8().startsWith("volatile " + e.key().toUtf8() + " "),
+                        equalTo(true));
             }
         }
         for (Map.Entry<Bytes, Bytes> e : stable.entrySet()) {
-            assertThat(what + ": " + e.getKey() + " existed for the whole walk, so it must appear exactly once, with its "
-                    + "value", got.get(e.getKey()), equalTo(e.getValue()));
+            assertThat(
+                    what + ": " + e.getKey() + " existed for the whole walk, so it must appear exactly once, with its "
+                            + "value",
+                    got.get(e.getKey()),
+                    equalTo(e.getValue()));
         }
     }
 

@@ -56,8 +56,10 @@ class PaginationRaceHiddenTest {
     private static final int MAX_STEPS = 500;
 
     @Test
-    @Graded(points = 3, concept = "pagination not thread-safe: another walk's page, taken while a walk is between two "
-            + "steps of its page, makes it skip, repeat or misorder keys (page state kept in a shared field)")
+    @Graded(
+            points = 3,
+            concept = "pagination not thread-safe: another walk's page, taken while a walk is between two "
+                    + "steps of its page, makes it skip, repeat or misorder keys (page state kept in a shared field)")
     void aWalkInterruptedAtAnyStepByAnotherWalksPageReturnsEveryStableKeyOnce() throws Exception {
         for (Direction first : Direction.values()) {
             Direction other = first == Direction.FORWARD ? Direction.BACKWARD : Direction.FORWARD;
@@ -81,13 +83,17 @@ class PaginationRaceHiddenTest {
     private static boolean stopAtStep(Direction first, int limit, Direction other, int otherLimit, int step)
             throws Exception {
         Steps steps = new Steps(step);
-        SortedLogOptions options = SortedLogOptions.builder().memtableBytes(1 << 20).compactionTrigger(0)
-                .memtableFactory(() -> new SteppingMemtable(new ConcurrentSkipListMemtable(), steps)).build();
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1 << 20)
+                .compactionTrigger(0)
+                .memtableFactory(() -> new SteppingMemtable(new ConcurrentSkipListMemtable(), steps))
+                .build();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicReference<List<String>> walked = new AtomicReference<>();
         AtomicReference<Page> otherPage = new AtomicReference<>();
-        String what = first + " walk (" + limit + " a page) stopped at its step " + step + " while another thread took the "
-                + "first " + other + " page (" + otherLimit + " a page) of the same paginator, put k1 and deleted k3";
+        String what = first + " walk (" + limit + " a page) stopped at its step " + step
+                + " while another thread took the " + "first " + other + " page (" + otherLimit
+                + " a page) of the same paginator, put k1 and deleted k3";
         try (SortedLogStore store = SortedLogStore.open(new FaultInjectingStorage(), options)) {
             for (String k : STABLE) {
                 store.put(Bytes.of(k), Bytes.of("stable " + k));
@@ -98,11 +104,14 @@ class PaginationRaceHiddenTest {
             boolean stopped = steps.awaitStopped(walker);
             try {
                 if (stopped) {
-                    Thread otherWalker = TestThreads.start("other-walker", () -> {
-                        otherPage.set(paginator.first(otherLimit, other));
-                        store.put(Bytes.of("k1"), Bytes.of("volatile k1"));
-                        store.delete(Bytes.of("k3"));
-                    }, failures);
+                    Thread otherWalker = TestThreads.start(
+                            "other-walker",
+                            () -> {
+                                otherPage.set(paginator.first(otherLimit, other));
+                                store.put(Bytes.of("k1"), Bytes.of("volatile k1"));
+                                store.delete(Bytes.of("k3"));
+                            },
+                            failures);
                     awaitDoneOrBlocked(otherWalker); // blocked: on a lock the stopped walk holds
                     steps.release();
                     TestThreads.joinAll(List.of(otherWalker));
@@ -116,10 +125,14 @@ class PaginationRaceHiddenTest {
             if (first == Direction.BACKWARD) {
                 stable = Lists.reverse(stable);
             }
-            assertThat(what + ": the stopped walk returns every key that existed throughout exactly once, in order",
-                    walked.get(), equalTo(stable));
+            assertThat(
+                    what + ": the stopped walk returns every key that existed throughout exactly once, in order",
+                    walked.get(),
+                    equalTo(stable));
             if (stopped) {
-                List<String> keys = otherPage.get().entries().stream().map(e -> e.key().toUtf8()).toList();
+                List<String> keys = otherPage.get().entries().stream()
+                        .map(e -> e.key().toUtf8())
+                        .toList();
                 List<String> expected = other == Direction.FORWARD ? List.of("k0") : List.of("k6");
                 assertThat(what + ": the other walk's first page holds its own first entries", keys, equalTo(expected));
             }
@@ -136,14 +149,18 @@ class PaginationRaceHiddenTest {
         Bytes previous = null;
         Page page = paginator.first(limit, direction);
         for (int pages = 1; ; pages++) {
-            assertThat(what + ": page " + pages + " holds no more than the limit", page.entries().size() <= limit,
+            assertThat(
+                    what + ": page " + pages + " holds no more than the limit",
+                    page.entries().size() <= limit,
                     equalTo(true));
             for (Entry e : page.entries()) {
                 if (previous != null) {
                     int order = previous.compareTo(e.key());
-                    assertThat(what + ": " + e.key() + " came after " + previous + "; keys must be strictly "
-                            + (direction == Direction.FORWARD ? "increasing" : "decreasing") + " across pages",
-                            direction == Direction.FORWARD ? order < 0 : order > 0, equalTo(true));
+                    assertThat(
+                            what + ": " + e.key() + " came after " + previous + "; keys must be strictly "
+                                    + (direction == Direction.FORWARD ? "increasing" : "decreasing") + " across pages",
+                            direction == Direction.FORWARD ? order < 0 : order > 0,
+                            equalTo(true));
                 }
                 previous = e.key();
                 if (STABLE.contains(e.key().toUtf8())) {
@@ -153,7 +170,10 @@ class PaginationRaceHiddenTest {
             if (page.nextCursor() == null) {
                 return stable;
             }
-            assertThat(what + ": page " + pages + " is empty yet has a cursor", page.entries().isEmpty(), equalTo(false));
+            assertThat(
+                    what + ": page " + pages + " is empty yet has a cursor",
+                    page.entries().isEmpty(),
+                    equalTo(false));
             assertThat(what + ": the walk ends", pages <= 2 * (STABLE.size() + 3), equalTo(true));
             page = paginator.next(page.nextCursor(), limit);
         }
@@ -161,7 +181,9 @@ class PaginationRaceHiddenTest {
 
     private static void awaitDoneOrBlocked(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
-        while (thread.isAlive() && thread.getState() != Thread.State.BLOCKED && thread.getState() != Thread.State.WAITING) {
+        while (thread.isAlive()
+                && thread.getState() != Thread.State.BLOCKED
+                && thread.getState() != Thread.State.WAITING) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(thread.getName() + " neither finished nor blocked within "
                         + TestThreads.LIVENESS_BOUND_SECONDS + " s");
@@ -207,8 +229,8 @@ class PaginationRaceHiddenTest {
                     return stopped.getCount() == 0;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the walk neither stopped nor ended within "
-                            + TestThreads.LIVENESS_BOUND_SECONDS + " s");
+                    throw new AssertionError(
+                            "the walk neither stopped nor ended within " + TestThreads.LIVENESS_BOUND_SECONDS + " s");
                 }
             }
             return true;

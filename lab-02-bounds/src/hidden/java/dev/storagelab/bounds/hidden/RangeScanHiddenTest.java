@@ -52,8 +52,10 @@ import net.jqwik.api.Tuple;
 class RangeScanHiddenTest {
 
     @Property(tries = 200)
-    @Graded(points = 5, concept = "forward range scan disagrees with TreeMap.subMap (wrong bound, a tombstone or an "
-            + "older version shows through, or a prefix scan misses keys)")
+    @Graded(
+            points = 5,
+            concept = "forward range scan disagrees with TreeMap.subMap (wrong bound, a tombstone or an "
+                    + "older version shows through, or a prefix scan misses keys)")
     void forwardScansMatchTreeMapSubMap(@ForAll("forwardHistories") List<ScanOp> ops) throws IOException {
         run(ops);
     }
@@ -65,15 +67,18 @@ class RangeScanHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 4, concept = "scan sees a half-applied flush or compaction (a key vanishes, repeats or goes back "
-            + "in time while the scan is open)")
+    @Graded(
+            points = 4,
+            concept = "scan sees a half-applied flush or compaction (a key vanishes, repeats or goes back "
+                    + "in time while the scan is open)")
     void scansStayConsistentAcrossFlushesAndCompactions(@ForAll("histories") List<ScanOp> ops) throws IOException {
         run(ops);
     }
 
     @Property(tries = 300)
-    @Graded(points = 2, concept = "prefixEnd is not the smallest key above every key with the prefix (0xFF bytes "
-            + "mishandled)")
+    @Graded(
+            points = 2,
+            concept = "prefixEnd is not the smallest key above every key with the prefix (0xFF bytes " + "mishandled)")
     void prefixEndIsTheSmallestKeyAboveThePrefixRange(@ForAll("prefixAndKeys") Tuple.Tuple2<Bytes, List<Bytes>> input) {
         Bytes prefix = input.get1();
         Bytes end = RangeScan.prefixEnd(prefix);
@@ -82,13 +87,19 @@ class RangeScanHiddenTest {
             allFf &= prefix.byteAt(i) == (byte) 0xff;
         }
         if (allFf) {
-            assertThat("prefixEnd(" + prefix + "): every key above the keys with an all-0xFF prefix also has "
-                    + "the prefix, so there is no end (null: scan to the last key)", end, nullValue());
+            assertThat(
+                    "prefixEnd(" + prefix + "): every key above the keys with an all-0xFF prefix also has "
+                            + "the prefix, so there is no end (null: scan to the last key)",
+                    end,
+                    nullValue());
             return;
         }
-        assertThat("prefixEnd(" + prefix + ") must exist: the prefix has a byte below 0xFF", end != null, equalTo(true));
-        assertThat("prefixEnd(" + prefix + ") = " + end + " must not itself start with the prefix",
-                end.startsWith(prefix), equalTo(false));
+        assertThat(
+                "prefixEnd(" + prefix + ") must exist: the prefix has a byte below 0xFF", end != null, equalTo(true));
+        assertThat(
+                "prefixEnd(" + prefix + ") = " + end + " must not itself start with the prefix",
+                end.startsWith(prefix),
+                equalTo(false));
         // Random keys, plus the keys just below the end: if any of them is above the prefix range,
         // the end is not the smallest key above it.
         List<Bytes> probes = new ArrayList<>(input.get2());
@@ -104,11 +115,16 @@ class RangeScanHiddenTest {
         }
         for (Bytes key : probes) {
             if (key.startsWith(prefix)) {
-                assertThat(key + " starts with " + prefix + ", so it must be below prefixEnd = " + end,
-                        key.compareTo(end), lessThan(0));
+                assertThat(
+                        key + " starts with " + prefix + ", so it must be below prefixEnd = " + end,
+                        key.compareTo(end),
+                        lessThan(0));
             } else if (key.compareTo(prefix) > 0) {
-                assertThat(key + " is above every key starting with " + prefix + ", so it must be at or above prefixEnd = "
-                        + end + " (the end is the smallest such key)", key.compareTo(end), greaterThanOrEqualTo(0));
+                assertThat(
+                        key + " is above every key starting with " + prefix + ", so it must be at or above prefixEnd = "
+                                + end + " (the end is the smallest such key)",
+                        key.compareTo(end),
+                        greaterThanOrEqualTo(0));
             }
         }
     }
@@ -142,14 +158,19 @@ class RangeScanHiddenTest {
             List<Entry> expected = new ArrayList<>();
             oracle.forEach((k, v) -> expected.add(Entry.put(k, v)));
             try (EntryIterator scan = RangeScan.scan(store, null, null)) {
-                assertThat("a scan while a flush is running must read the frozen memtable too (newest first: active, "
-                        + "frozen, segments)", Sources.drain(scan, expected.size() + 1, "a full scan"), equalTo(expected));
+                assertThat(
+                        "a scan while a flush is running must read the frozen memtable too (newest first: active, "
+                                + "frozen, segments)",
+                        Sources.drain(scan, expected.size() + 1, "a full scan"),
+                        equalTo(expected));
             }
             List<Entry> descending = new ArrayList<>(expected);
             Collections.reverse(descending);
             try (EntryIterator scan = RangeScan.scanReverse(store, null, null)) {
-                assertThat("a reverse scan while a flush is running must read the frozen memtable too",
-                        Sources.drain(scan, expected.size() + 1, "a full reverse scan"), equalTo(descending));
+                assertThat(
+                        "a reverse scan while a flush is running must read the frozen memtable too",
+                        Sources.drain(scan, expected.size() + 1, "a full reverse scan"),
+                        equalTo(descending));
             }
         } finally {
             storage.open();
@@ -166,17 +187,23 @@ class RangeScanHiddenTest {
             for (int i = 0; i < ops.size(); i++) {
                 ScanOp op = ops.get(i);
                 String step = "step " + i + " " + op;
-                ScanOp.Scan scanned = op instanceof ScanOp.Scan s ? s : op instanceof ScanOp.ScanAcross a ? a.scan() : null;
+                ScanOp.Scan scanned =
+                        op instanceof ScanOp.Scan s ? s : op instanceof ScanOp.ScanAcross a ? a.scan() : null;
                 if (scanned != null && inverted(scanned)) {
-                    assertThrows(IllegalArgumentException.class, () -> open(store, scanned).close(),
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> open(store, scanned).close(),
                             step + ": a range whose start is after its end is an error ([from, to) needs from <= to)");
                     continue;
                 }
                 if (op instanceof ScanOp.Scan scan) {
                     List<Entry> expected = expected(oracle, scan);
                     try (EntryIterator it = open(store, scan)) {
-                        assertThat(step + ": the scan must yield what a TreeMap given the same writes holds in that "
-                                + "range, live entries only", Sources.drain(it, expected.size() + 1, step), equalTo(expected));
+                        assertThat(
+                                step + ": the scan must yield what a TreeMap given the same writes holds in that "
+                                        + "range, live entries only",
+                                Sources.drain(it, expected.size() + 1, step),
+                                equalTo(expected));
                     }
                 } else if (op instanceof ScanOp.ScanAcross across) {
                     checkScanAcross(store, oracle, across, step);
@@ -187,8 +214,9 @@ class RangeScanHiddenTest {
         }
     }
 
-    private static void apply(SortedLogStore store, TreeMap<Bytes, Bytes> oracle, ScanOp op,
-                              Map<Bytes, Set<Optional<Bytes>>> history) throws IOException {
+    private static void apply(
+            SortedLogStore store, TreeMap<Bytes, Bytes> oracle, ScanOp op, Map<Bytes, Set<Optional<Bytes>>> history)
+            throws IOException {
         ScanOp.applyWrite(store, oracle, op);
         if (history != null && (op instanceof ScanOp.Put || op instanceof ScanOp.Delete)) {
             Bytes key = op instanceof ScanOp.Put p ? p.key() : ((ScanOp.Delete) op).key();
@@ -202,8 +230,9 @@ class RangeScanHiddenTest {
      * had during the scan; every other key must be exactly as it was, and the scan must stay in
      * range, in order, without repeats or tombstones.
      */
-    private static void checkScanAcross(SortedLogStore store, TreeMap<Bytes, Bytes> oracle, ScanOp.ScanAcross across,
-                                        String step) throws IOException {
+    private static void checkScanAcross(
+            SortedLogStore store, TreeMap<Bytes, Bytes> oracle, ScanOp.ScanAcross across, String step)
+            throws IOException {
         ScanOp.Scan scan = across.scan();
         List<Entry> before = expected(oracle, scan);
         Map<Bytes, Set<Optional<Bytes>>> history = new HashMap<>();
@@ -213,8 +242,10 @@ class RangeScanHiddenTest {
             while (seen.size() < across.pauseAfter() && it.hasNext()) {
                 seen.add(it.next());
             }
-            assertThat(step + ": the entries read before the pause, when nothing had changed yet",
-                    seen, equalTo(before.subList(0, seen.size())));
+            assertThat(
+                    step + ": the entries read before the pause, when nothing had changed yet",
+                    seen,
+                    equalTo(before.subList(0, seen.size())));
             for (ScanOp op : across.meanwhile()) {
                 Bytes key = op instanceof ScanOp.Put p ? p.key() : op instanceof ScanOp.Delete d ? d.key() : null;
                 if (key != null) {
@@ -227,14 +258,20 @@ class RangeScanHiddenTest {
         }
         for (int i = 1; i < seen.size(); i++) {
             int order = seen.get(i - 1).key().compareTo(seen.get(i).key());
-            assertThat(step + ": keys must be strictly " + (scan.kind() == ScanOp.Kind.REVERSE ? "descending" : "ascending")
-                    + " with no repeats, but " + seen.get(i - 1).key() + " came before " + seen.get(i).key() + " in "
-                    + seen, scan.kind() == ScanOp.Kind.REVERSE ? order > 0 : order < 0, equalTo(true));
+            assertThat(
+                    step + ": keys must be strictly "
+                            + (scan.kind() == ScanOp.Kind.REVERSE ? "descending" : "ascending")
+                            + " with no repeats, but " + seen.get(i - 1).key() + " came before "
+                            + seen.get(i).key() + " in "
+                            + seen,
+                    scan.kind() == ScanOp.Kind.REVERSE ? order > 0 : order < 0,
+                    equalTo(true));
         }
         Map<Bytes, Bytes> got = new HashMap<>();
         for (Entry e : seen) {
             assertThat(step + ": " + e + " is outside the scanned range", inRange(scan, e.key()), equalTo(true));
-            assertThat(step + ": a scan yields live entries only, but it returned " + e, e.isTombstone(), equalTo(false));
+            assertThat(
+                    step + ": a scan yields live entries only, but it returned " + e, e.isTombstone(), equalTo(false));
             got.put(e.key(), e.value());
         }
         Map<Bytes, Bytes> expectedBefore = before.stream().collect(Collectors.toMap(Entry::key, Entry::value));
@@ -248,11 +285,17 @@ class RangeScanHiddenTest {
             Optional<Bytes> actual = Optional.ofNullable(got.get(key));
             Set<Optional<Bytes>> allowed = history.get(key);
             if (allowed == null) {
-                assertThat(step + ": " + key + " was not written while the scan was open, so the scan must show it as it "
-                        + "was (empty = absent); got " + seen, actual, equalTo(Optional.ofNullable(expectedBefore.get(key))));
+                assertThat(
+                        step + ": " + key + " was not written while the scan was open, so the scan must show it as it "
+                                + "was (empty = absent); got " + seen,
+                        actual,
+                        equalTo(Optional.ofNullable(expectedBefore.get(key))));
             } else {
-                assertThat(step + ": " + key + " was written while the scan was open; the scan may show any state it had "
-                        + "meanwhile " + allowed + " (empty = absent); got " + seen, allowed, hasItem(actual));
+                assertThat(
+                        step + ": " + key + " was written while the scan was open; the scan may show any state it had "
+                                + "meanwhile " + allowed + " (empty = absent); got " + seen,
+                        allowed,
+                        hasItem(actual));
             }
         }
     }
@@ -266,7 +309,9 @@ class RangeScanHiddenTest {
     }
 
     private static boolean inverted(ScanOp.Scan scan) {
-        return scan.kind() != ScanOp.Kind.PREFIX && scan.from() != null && scan.to() != null
+        return scan.kind() != ScanOp.Kind.PREFIX
+                && scan.from() != null
+                && scan.to() != null
                 && scan.from().compareTo(scan.to()) > 0;
     }
 
@@ -274,7 +319,8 @@ class RangeScanHiddenTest {
         if (scan.kind() == ScanOp.Kind.PREFIX) {
             return key.startsWith(scan.from());
         }
-        return (scan.from() == null || key.compareTo(scan.from()) >= 0) && (scan.to() == null || key.compareTo(scan.to()) < 0);
+        return (scan.from() == null || key.compareTo(scan.from()) >= 0)
+                && (scan.to() == null || key.compareTo(scan.to()) < 0);
     }
 
     /** What the oracle holds in the scan's range, in the scan's order. */
@@ -290,7 +336,9 @@ class RangeScanHiddenTest {
         } else if (scan.from() == null) {
             range = scan.to() == null ? oracle : oracle.headMap(scan.to(), false);
         } else {
-            range = scan.to() == null ? oracle.tailMap(scan.from(), true) : oracle.subMap(scan.from(), true, scan.to(), false);
+            range = scan.to() == null
+                    ? oracle.tailMap(scan.from(), true)
+                    : oracle.subMap(scan.from(), true, scan.to(), false);
         }
         if (scan.kind() == ScanOp.Kind.REVERSE) {
             range = range.descendingMap();
@@ -314,9 +362,14 @@ class RangeScanHiddenTest {
     }
 
     private static Arbitrary<ScanOp.Scan> scans(ScanOp.Kind... kinds) {
-        Arbitrary<Bytes> bound = Arbitraries.frequencyOf(Tuple.of(4, Stores.keys(2)),
-                Tuple.of(1, Arbitraries.just((Bytes) null)));
-        return Combinators.combine(Arbitraries.of(kinds), bound, bound, Stores.keys(2), Arbitraries.integers().between(0, 7))
+        Arbitrary<Bytes> bound =
+                Arbitraries.frequencyOf(Tuple.of(4, Stores.keys(2)), Tuple.of(1, Arbitraries.just((Bytes) null)));
+        return Combinators.combine(
+                        Arbitraries.of(kinds),
+                        bound,
+                        bound,
+                        Stores.keys(2),
+                        Arbitraries.integers().between(0, 7))
                 .as((kind, a, b, prefix, keepInverted) -> {
                     if (kind == ScanOp.Kind.PREFIX) {
                         return new ScanOp.Scan(kind, prefix, null);
@@ -328,17 +381,24 @@ class RangeScanHiddenTest {
     }
 
     private static Arbitrary<List<ScanOp>> histories(Arbitrary<ScanOp.Scan> scans, boolean across) {
-        List<Tuple.Tuple2<Integer, Arbitrary<ScanOp>>> choices = new ArrayList<>(List.of(
-                Tuple.of(10, writes()),
-                Tuple.of(3, scans.map(s -> (ScanOp) s))));
+        List<Tuple.Tuple2<Integer, Arbitrary<ScanOp>>> choices =
+                new ArrayList<>(List.of(Tuple.of(10, writes()), Tuple.of(3, scans.map(s -> (ScanOp) s))));
         if (across) {
             Arbitrary<List<ScanOp>> meanwhile = Arbitraries.frequencyOf(
-                    Tuple.of(3, Arbitraries.<ScanOp>of(new ScanOp.Flush(), new ScanOp.Compact())),
-                    Tuple.of(2, writes())).list().ofMinSize(1).ofMaxSize(8);
-            choices.add(Tuple.of(4, Combinators.combine(scans, Arbitraries.integers().between(0, 6), meanwhile)
-                    .as(ScanOp.ScanAcross::new)));
+                            Tuple.of(3, Arbitraries.<ScanOp>of(new ScanOp.Flush(), new ScanOp.Compact())),
+                            Tuple.of(2, writes()))
+                    .list()
+                    .ofMinSize(1)
+                    .ofMaxSize(8);
+            choices.add(Tuple.of(
+                    4,
+                    Combinators.combine(scans, Arbitraries.integers().between(0, 6), meanwhile)
+                            .as(ScanOp.ScanAcross::new)));
         }
-        return Arbitraries.frequencyOf(choices).list().ofMaxSize(120).withSizeDistribution(RandomDistribution.uniform());
+        return Arbitraries.frequencyOf(choices)
+                .list()
+                .ofMaxSize(120)
+                .withSizeDistribution(RandomDistribution.uniform());
     }
 
     @Provide
@@ -358,6 +418,8 @@ class RangeScanHiddenTest {
 
     @Provide
     Arbitrary<Tuple.Tuple2<Bytes, List<Bytes>>> prefixAndKeys() {
-        return Combinators.combine(Stores.keys(3), Stores.keys(5).list().ofMinSize(1).ofMaxSize(40)).as(Tuple::of);
+        return Combinators.combine(
+                        Stores.keys(3), Stores.keys(5).list().ofMinSize(1).ofMaxSize(40))
+                .as(Tuple::of);
     }
 }

@@ -68,8 +68,11 @@ class RolloutHiddenTest {
 
     /** floor(p × 2^64 / 100) for p in [0, 100), unsigned. */
     private static long oracleThreshold(double percent) {
-        return new BigDecimal(percent).multiply(TWO_TO_THE_64).divide(BigDecimal.valueOf(100), 0, RoundingMode.FLOOR)
-                .toBigInteger().longValue();
+        return new BigDecimal(percent)
+                .multiply(TWO_TO_THE_64)
+                .divide(BigDecimal.valueOf(100), 0, RoundingMode.FLOOR)
+                .toBigInteger()
+                .longValue();
     }
 
     private static boolean oracleCovers(long position, double percent) {
@@ -81,39 +84,55 @@ class RolloutHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 3, concept = "a user's position in a flag's space is not mix(userHash(user) - offset(flag)) "
-            + "(rotated the other way, not mixed, or hashed differently)")
-    void positionIsTheUsersHashReadFromTheFlagsOffsetThenMixed(@ForAll @StringLength(min = 1, max = 20) String flag,
-                                                              @ForAll @StringLength(max = 20) String user) {
-        assertThat("position(" + flag + ", " + user + "): fmix64(murmur3(user) - murmur3(flag))",
-                Rollout.position(flag, user), equalTo(oraclePosition(flag, user)));
+    @Graded(
+            points = 3,
+            concept = "a user's position in a flag's space is not mix(userHash(user) - offset(flag)) "
+                    + "(rotated the other way, not mixed, or hashed differently)")
+    void positionIsTheUsersHashReadFromTheFlagsOffsetThenMixed(
+            @ForAll @StringLength(min = 1, max = 20) String flag, @ForAll @StringLength(max = 20) String user) {
+        assertThat(
+                "position(" + flag + ", " + user + "): fmix64(murmur3(user) - murmur3(flag))",
+                Rollout.position(flag, user),
+                equalTo(oraclePosition(flag, user)));
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "a rollout's threshold is not exactly floor(p × 2^64 / 100) (rounded through a "
-            + "double, off by one, or wrong for tiny or fractional percents)")
+    @Graded(
+            points = 3,
+            concept = "a rollout's threshold is not exactly floor(p × 2^64 / 100) (rounded through a "
+                    + "double, off by one, or wrong for tiny or fractional percents)")
     void theThresholdIsExactForEveryPercent(@ForAll("percents") double percent, @ForAll long position) {
         Assume.that(percent < 100);
         long t = oracleThreshold(percent);
         if (t != 0) {
-            assertThat("position " + u(t - 1) + ", the last below floor(" + percent + " x 2^64 / 100) = " + u(t),
-                    Rollout.covers(t - 1, percent), is(true));
+            assertThat(
+                    "position " + u(t - 1) + ", the last below floor(" + percent + " x 2^64 / 100) = " + u(t),
+                    Rollout.covers(t - 1, percent),
+                    is(true));
         }
-        assertThat("position " + u(t) + " = floor(" + percent + " x 2^64 / 100), the first not covered",
-                Rollout.covers(t, percent), is(false));
-        assertThat("position " + u(position) + " at " + percent + "% (threshold " + u(t) + ")",
-                Rollout.covers(position, percent), is(oracleCovers(position, percent)));
+        assertThat(
+                "position " + u(t) + " = floor(" + percent + " x 2^64 / 100), the first not covered",
+                Rollout.covers(t, percent),
+                is(false));
+        assertThat(
+                "position " + u(position) + " at " + percent + "% (threshold " + u(t) + ")",
+                Rollout.covers(position, percent),
+                is(oracleCovers(position, percent)));
     }
 
     @Example
-    @Graded(points = 2, concept = "positions are compared as signed longs: users in the upper half of the ring "
-            + "(negative longs) are on at any percent, or off at every percent below 100")
+    @Graded(
+            points = 2,
+            concept = "positions are compared as signed longs: users in the upper half of the ring "
+                    + "(negative longs) are on at any percent, or off at every percent below 100")
     void positionsCompareUnsigned() {
         long[] upper = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -2L, -1L, 0xC000_0000_0000_0000L, 0xF000_0000_0000_0000L};
         long[] lower = {0, 1, Long.MAX_VALUE, 0x4000_0000_0000_0000L};
         for (double p : new double[] {0.001, 1, 25, 49.99, 50, 60, 75, 99, 99.9999}) {
             for (long x : upper) {
-                assertThat("position " + u(x) + " (upper half; the long " + x + ") at " + p + "%", Rollout.covers(x, p),
+                assertThat(
+                        "position " + u(x) + " (upper half; the long " + x + ") at " + p + "%",
+                        Rollout.covers(x, p),
                         is(oracleCovers(x, p)));
             }
             for (long x : lower) {
@@ -123,8 +142,10 @@ class RolloutHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "a 0% rollout reaches a user, or a 100% rollout misses one (the last position, "
-            + "2^64 - 1, whose threshold 2^64 fits no long)")
+    @Graded(
+            points = 2,
+            concept = "a 0% rollout reaches a user, or a 100% rollout misses one (the last position, "
+                    + "2^64 - 1, whose threshold 2^64 fits no long)")
     void zeroReachesNobodyAndAHundredEverybody() {
         Random random = new Random(23);
         List<Long> positions = new ArrayList<>(List.of(0L, 1L, -1L, -2L, Long.MAX_VALUE, Long.MIN_VALUE));
@@ -145,10 +166,13 @@ class RolloutHiddenTest {
     }
 
     @Property(tries = 25, seed = "231")
-    @Graded(points = 3, concept = "changing a rollout's percent turns users off that a higher percent keeps, or on "
-            + "that a lower one had not (a user's position depends on p)")
-    void everyChangeOfPercentKeepsTheRolloutNested(@ForAll @StringLength(min = 1, max = 16) String flag,
-                                                   @ForAll @Size(min = 2, max = 8) List<@DoubleRange(min = 0, max = 100) Double> steps) {
+    @Graded(
+            points = 3,
+            concept = "changing a rollout's percent turns users off that a higher percent keeps, or on "
+                    + "that a lower one had not (a user's position depends on p)")
+    void everyChangeOfPercentKeepsTheRolloutNested(
+            @ForAll @StringLength(min = 1, max = 16) String flag,
+            @ForAll @Size(min = 2, max = 8) List<@DoubleRange(min = 0, max = 100) Double> steps) {
         int users = 3_000;
         boolean[][] on = new boolean[steps.size()][users];
         Rollout r = new Rollout(flag, steps.get(0));
@@ -163,8 +187,11 @@ class RolloutHiddenTest {
                 if (steps.get(s) <= steps.get(t)) {
                     for (int i = 0; i < users; i++) {
                         if (on[s][i]) {
-                            assertThat("user:" + i + " has " + flag + " at " + steps.get(s) + "%, so it must at "
-                                    + steps.get(t) + "% (rollout steps " + steps + ")", on[t][i], is(true));
+                            assertThat(
+                                    "user:" + i + " has " + flag + " at " + steps.get(s) + "%, so it must at "
+                                            + steps.get(t) + "% (rollout steps " + steps + ")",
+                                    on[t][i],
+                                    is(true));
                         }
                     }
                 }
@@ -174,8 +201,8 @@ class RolloutHiddenTest {
 
     @Property(tries = 12, seed = "232")
     @Graded(points = 2, concept = "a flag at p% is not on for p% of the users")
-    void theShareOfUsersIsThePercent(@ForAll @StringLength(min = 1, max = 16) String flag,
-                                     @ForAll("percents") double percent) {
+    void theShareOfUsersIsThePercent(
+            @ForAll @StringLength(min = 1, max = 16) String flag, @ForAll("percents") double percent) {
         int users = 40_000;
         Rollout r = new Rollout(flag, percent);
         int on = 0;
@@ -186,28 +213,37 @@ class RolloutHiddenTest {
         }
         double p = percent / 100;
         double sigma = Math.sqrt(p * (1 - p) / users);
-        assertThat(flag + " at " + percent + "% over " + users + " users", (double) on / users,
+        assertThat(
+                flag + " at " + percent + "% over " + users + " users",
+                (double) on / users,
                 closeTo(p, 6 * sigma + 1.0 / users));
     }
 
     @Property(tries = 12, seed = "233")
-    @Graded(points = 3, concept = "two flags reach the same users more (or less) often than chance: the flags do not "
-            + "choose independently")
-    void twoFlagsChooseTheirUsersIndependently(@ForAll @StringLength(min = 1, max = 16) String a,
-                                               @ForAll @StringLength(min = 1, max = 16) String b,
-                                               @ForAll @DoubleRange(min = 5, max = 60) double pa,
-                                               @ForAll @DoubleRange(min = 5, max = 60) double pb) {
+    @Graded(
+            points = 3,
+            concept = "two flags reach the same users more (or less) often than chance: the flags do not "
+                    + "choose independently")
+    void twoFlagsChooseTheirUsersIndependently(
+            @ForAll @StringLength(min = 1, max = 16) String a,
+            @ForAll @StringLength(min = 1, max = 16) String b,
+            @ForAll @DoubleRange(min = 5, max = 60) double pa,
+            @ForAll @DoubleRange(min = 5, max = 60) double pb) {
         Assume.that(!a.equals(b));
         double overlap = overlap(new Rollout(a, pa), new Rollout(b, pb), 40_000);
         double expected = pa / 100 * pb / 100;
         double sigma = Math.sqrt(expected * (1 - expected) / 40_000);
-        assertThat("share of users with both " + a + " at " + pa + "% and " + b + " at " + pb + "%", overlap,
+        assertThat(
+                "share of users with both " + a + " at " + pa + "% and " + b + " at " + pb + "%",
+                overlap,
                 closeTo(expected, 6 * sigma));
     }
 
     @Example
-    @Graded(points = 3, concept = "two flags whose offsets are close reach the same users: each flag is an arc of "
-            + "the ring from its offset, not mixed")
+    @Graded(
+            points = 3,
+            concept = "two flags whose offsets are close reach the same users: each flag is an arc of "
+                    + "the ring from its offset, not mixed")
     void flagsWithCloseOffsetsStillChooseIndependently() {
         // Find two flag names whose offsets are less than 1% of the ring apart: unmixed, their 10%
         // arcs would overlap by about 9% of the users.
@@ -224,8 +260,10 @@ class RolloutHiddenTest {
             }
         }
         double overlap = overlap(new Rollout(first, 10), new Rollout(second, 10), 40_000);
-        assertThat("share of users with both " + first + " and " + second + " at 10% (offsets "
-                + u(murmur(first)) + " and " + u(murmur(second)) + ", less than 1% of the ring apart)", overlap,
+        assertThat(
+                "share of users with both " + first + " and " + second + " at 10% (offsets " + u(murmur(first))
+                        + " and " + u(murmur(second)) + ", less than 1% of the ring apart)",
+                overlap,
                 closeTo(0.01, 0.003));
     }
 
@@ -241,10 +279,14 @@ class RolloutHiddenTest {
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "the rollout table's lookup misses a flag in some rotation of its ids, or finds "
-            + "one it does not hold")
-    void tableLookupMatchesALinearScan(@ForAll("ids") int[] sorted, @ForAll @IntRange(max = 10_000) int shift,
-                                       @ForAll @Size(max = 30) List<Integer> probes) {
+    @Graded(
+            points = 3,
+            concept = "the rollout table's lookup misses a flag in some rotation of its ids, or finds "
+                    + "one it does not hold")
+    void tableLookupMatchesALinearScan(
+            @ForAll("ids") int[] sorted,
+            @ForAll @IntRange(max = 10_000) int shift,
+            @ForAll @Size(max = 30) List<Integer> probes) {
         int n = sorted.length;
         int[] ids = new int[n];
         Rollout[] rollouts = new Rollout[n];
@@ -278,12 +320,14 @@ class RolloutHiddenTest {
     }
 
     @Property(tries = 40, seed = "234")
-    @Graded(points = 2, concept = "changing one flag of the rollout table changes another, or loses a raised "
-            + "flag's users")
-    void tableChangesFollowAModel(@ForAll @Size(min = 1, max = 12) Set<@IntRange(min = -100, max = 100) Integer> idSet,
-                                  @ForAll @IntRange(max = 100) int shift,
-                                  @ForAll @Size(max = 25) List<@IntRange(max = 1_000) Integer> changes,
-                                  @ForAll long seed) {
+    @Graded(
+            points = 2,
+            concept = "changing one flag of the rollout table changes another, or loses a raised " + "flag's users")
+    void tableChangesFollowAModel(
+            @ForAll @Size(min = 1, max = 12) Set<@IntRange(min = -100, max = 100) Integer> idSet,
+            @ForAll @IntRange(max = 100) int shift,
+            @ForAll @Size(max = 25) List<@IntRange(max = 1_000) Integer> changes,
+            @ForAll long seed) {
         int[] sorted = idSet.stream().mapToInt(Integer::intValue).sorted().toArray();
         int n = sorted.length;
         int[] ids = new int[n];
@@ -303,16 +347,22 @@ class RolloutHiddenTest {
             for (int i = 0; i < 300; i++) {
                 String user = "user:" + i;
                 if (percent >= model.get(id) && table.isOn(id, user)) {
-                    assertThat(user + " had flag " + id + " at " + model.get(id) + "%: still on at " + percent + "%",
-                            next.isOn(id, user), is(true));
+                    assertThat(
+                            user + " had flag " + id + " at " + model.get(id) + "%: still on at " + percent + "%",
+                            next.isOn(id, user),
+                            is(true));
                 }
             }
             model.put(id, percent);
             table = next;
             for (int other : sorted) {
-                assertThat("flag " + other + "'s percent after changing flag " + id, table.rollout(other).percent(),
+                assertThat(
+                        "flag " + other + "'s percent after changing flag " + id,
+                        table.rollout(other).percent(),
                         equalTo(model.get(other)));
-                assertThat("flag " + other + " for user:7", table.isOn(other, "user:7"),
+                assertThat(
+                        "flag " + other + " for user:7",
+                        table.isOn(other, "user:7"),
                         is(oracleCovers(oraclePosition("flag" + other, "user:7"), model.get(other))));
             }
         }
@@ -321,16 +371,35 @@ class RolloutHiddenTest {
 
     @Provide
     Arbitrary<Double> percents() {
-        return Arbitraries.oneOf(Arbitraries.doubles().between(0, 100),
+        return Arbitraries.oneOf(
+                Arbitraries.doubles().between(0, 100),
                 Arbitraries.doubles().between(0, 1).ofScale(9),
-                Arbitraries.of(0.0, 1e-300, Double.MIN_VALUE, 1e-18, 1e-9, 0.1, 1.0 / 3, 12.5, 50.0, 50.000001,
-                        66.66666666666667, 99.0, 99.99999999, Math.nextDown(100.0), 100.0));
+                Arbitraries.of(
+                        0.0,
+                        1e-300,
+                        Double.MIN_VALUE,
+                        1e-18,
+                        1e-9,
+                        0.1,
+                        1.0 / 3,
+                        12.5,
+                        50.0,
+                        50.000001,
+                        66.66666666666667,
+                        99.0,
+                        99.99999999,
+                        Math.nextDown(100.0),
+                        100.0));
     }
 
     @Provide
     Arbitrary<int[]> ids() {
-        Arbitrary<Integer> values = Arbitraries.oneOf(Arbitraries.integers().between(-200, 200), Arbitraries.integers(),
+        Arbitrary<Integer> values = Arbitraries.oneOf(
+                Arbitraries.integers().between(-200, 200),
+                Arbitraries.integers(),
                 Arbitraries.of(Integer.MIN_VALUE, Integer.MIN_VALUE + 1, Integer.MAX_VALUE - 1, Integer.MAX_VALUE));
-        return values.set().ofMaxSize(200).map(s -> s.stream().mapToInt(Integer::intValue).sorted().toArray());
+        return values.set()
+                .ofMaxSize(200)
+                .map(s -> s.stream().mapToInt(Integer::intValue).sorted().toArray());
     }
 }

@@ -42,7 +42,8 @@ class RotatedSearchHiddenTest {
         checkEveryRotation(new int[] {1, 2});
         checkEveryRotation(new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE});
         checkEveryRotation(new int[] {Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE});
-        checkEveryRotation(new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, Integer.MAX_VALUE - 1, Integer.MAX_VALUE});
+        checkEveryRotation(
+                new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, Integer.MAX_VALUE - 1, Integer.MAX_VALUE});
     }
 
     /** Searches every rotation of {@code sorted} for each element and for values around them. */
@@ -59,14 +60,18 @@ class RotatedSearchHiddenTest {
             }
             String where = Arrays.toString(rotated) + " (the sorted array rotated left by " + shift + ")";
             for (int i = 0; i < n; i++) {
-                assertThat("searching " + where + " for " + rotated[i] + ", which is at index " + i,
-                        RotatedSearch.search(rotated, rotated[i]), equalTo(i));
+                assertThat(
+                        "searching " + where + " for " + rotated[i] + ", which is at index " + i,
+                        RotatedSearch.search(rotated, rotated[i]),
+                        equalTo(i));
             }
             for (long candidate : absentProbes(sorted)) {
                 int probe = (int) candidate;
                 if (candidate == probe && !present.contains(probe)) {
-                    assertThat("searching " + where + " for " + probe + ", which it does not hold",
-                            RotatedSearch.search(rotated, probe), equalTo(-1));
+                    assertThat(
+                            "searching " + where + " for " + probe + ", which it does not hold",
+                            RotatedSearch.search(rotated, probe),
+                            equalTo(-1));
                 }
             }
         }
@@ -84,8 +89,13 @@ class RotatedSearchHiddenTest {
 
     @Provide
     Arbitrary<int[]> distinctSorted() {
-        Arbitrary<Integer> values = Arbitraries.oneOf(Arbitraries.integers().between(-100, 100), Arbitraries.integers(),
+        Arbitrary<Integer> values = Arbitraries.oneOf(
+                Arbitraries.integers().between(-100, 100),
+                Arbitraries.integers(),
                 Arbitraries.of(Integer.MIN_VALUE, Integer.MAX_VALUE));
-        return values.set().ofMaxSize(30).withSizeDistribution(RandomDistribution.uniform()).map(s -> s.stream().mapToInt(Integer::intValue).sorted().toArray());
+        return values.set()
+                .ofMaxSize(30)
+                .withSizeDistribution(RandomDistribution.uniform())
+                .map(s -> s.stream().mapToInt(Integer::intValue).sorted().toArray());
     }
 }

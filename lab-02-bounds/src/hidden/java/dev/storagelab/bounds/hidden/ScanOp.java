@@ -69,7 +69,9 @@ sealed interface ScanOp {
 
     /** Which of the three scans. */
     enum Kind {
-        FORWARD, REVERSE, PREFIX
+        FORWARD,
+        REVERSE,
+        PREFIX
     }
 
     /**

@@ -48,18 +48,23 @@ class SegmentCursorHiddenTest {
     private static final String NAME = "000001-000001.seg";
 
     @Property(tries = 200)
-    @Graded(points = 3, concept = "segment seek starts at the wrong entry (skips the key itself, starts in the wrong "
-            + "block, or stops at a block's end)")
-    void seekYieldsTheSegmentFromTheKeyOn(@ForAll("runs") List<Entry> run, @ForAll("blockSizes") int blockSize,
-                                         @ForAll("probes") List<Bytes> probes) throws IOException {
+    @Graded(
+            points = 3,
+            concept = "segment seek starts at the wrong entry (skips the key itself, starts in the wrong "
+                    + "block, or stops at a block's end)")
+    void seekYieldsTheSegmentFromTheKeyOn(
+            @ForAll("runs") List<Entry> run, @ForAll("blockSizes") int blockSize, @ForAll("probes") List<Bytes> probes)
+            throws IOException {
         TreeMap<Bytes, Entry> oracle = byKey(run);
         try (SegmentReader segment = write(new FaultInjectingStorage(), run, blockSize, null)) {
             for (Bytes from : probesFor(segment, probes)) {
                 List<Entry> expected = new ArrayList<>((from == null ? oracle : oracle.tailMap(from, true)).values());
                 try (EntryIterator it = SegmentCursor.seek(segment, from)) {
-                    assertThat("seek(" + from + ") in a segment of " + segment.blockCount() + " blocks holding " + run
-                            + ": every entry with key >= " + from + ", ascending, tombstones included",
-                            Sources.drain(it, expected.size() + 1, "seek(" + from + ")"), equalTo(expected));
+                    assertThat(
+                            "seek(" + from + ") in a segment of " + segment.blockCount() + " blocks holding " + run
+                                    + ": every entry with key >= " + from + ", ascending, tombstones included",
+                            Sources.drain(it, expected.size() + 1, "seek(" + from + ")"),
+                            equalTo(expected));
                 }
             }
         }
@@ -67,25 +72,31 @@ class SegmentCursorHiddenTest {
 
     @Property(tries = 200)
     @Graded(points = 3, concept = "reverse segment seek starts at the wrong entry or misses the floor block")
-    void seekReverseYieldsTheSegmentUpToTheKeyDescending(@ForAll("runs") List<Entry> run, @ForAll("blockSizes") int blockSize,
-                                                        @ForAll("probes") List<Bytes> probes) throws IOException {
+    void seekReverseYieldsTheSegmentUpToTheKeyDescending(
+            @ForAll("runs") List<Entry> run, @ForAll("blockSizes") int blockSize, @ForAll("probes") List<Bytes> probes)
+            throws IOException {
         TreeMap<Bytes, Entry> oracle = byKey(run);
         try (SegmentReader segment = write(new FaultInjectingStorage(), run, blockSize, null)) {
             for (Bytes from : probesFor(segment, probes)) {
-                List<Entry> expected = new ArrayList<>(
-                        (from == null ? oracle : oracle.headMap(from, true)).descendingMap().values());
+                List<Entry> expected = new ArrayList<>((from == null ? oracle : oracle.headMap(from, true))
+                        .descendingMap()
+                        .values());
                 try (EntryIterator it = SegmentCursor.seekReverse(segment, from)) {
-                    assertThat("seekReverse(" + from + ") in a segment of " + segment.blockCount() + " blocks holding "
-                            + run + ": every entry with key <= " + from + ", descending, tombstones included",
-                            Sources.drain(it, expected.size() + 1, "seekReverse(" + from + ")"), equalTo(expected));
+                    assertThat(
+                            "seekReverse(" + from + ") in a segment of " + segment.blockCount() + " blocks holding "
+                                    + run + ": every entry with key <= " + from + ", descending, tombstones included",
+                            Sources.drain(it, expected.size() + 1, "seekReverse(" + from + ")"),
+                            equalTo(expected));
                 }
             }
         }
     }
 
     @Example
-    @Graded(points = 3, concept = "segment seek reads blocks it does not need (walks from the first block instead of "
-            + "a floor search of the index)")
+    @Graded(
+            points = 3,
+            concept = "segment seek reads blocks it does not need (walks from the first block instead of "
+                    + "a floor search of the index)")
     void seekReadsOnlyTheBlocksItWalksThrough() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         List<Entry> run = new ArrayList<>();
@@ -95,8 +106,8 @@ class SegmentCursorHiddenTest {
         StoreMetrics metrics = new StoreMetrics(new CountingStorage(storage));
         try (SegmentReader segment = write(storage, run, 256, metrics)) {
             assertThat("the test needs a segment of many blocks", segment.blockCount() > 200, equalTo(true));
-            List<Bytes> froms = List.of(key(0), key(2998), key(2999), key(5998), key(3001), key(4800), Bytes.of("a"),
-                    Bytes.of("z"));
+            List<Bytes> froms = List.of(
+                    key(0), key(2998), key(2999), key(5998), key(3001), key(4800), Bytes.of("a"), Bytes.of("z"));
             for (Bytes from : froms) {
                 for (int take : new int[] {1, 25}) {
                     checkBlocksRead(segment, metrics, from, take, false, () -> SegmentCursor.seek(segment, from));
@@ -107,8 +118,10 @@ class SegmentCursorHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "segment seek hides a corrupt block, or reports it as something other than an "
-            + "UncheckedIOException")
+    @Graded(
+            points = 2,
+            concept = "segment seek hides a corrupt block, or reports it as something other than an "
+                    + "UncheckedIOException")
     void aCorruptBlockSurfacesOnlyWhenTheSeekWalksIntoIt() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         List<Entry> run = new ArrayList<>();
@@ -121,30 +134,42 @@ class SegmentCursorHiddenTest {
         try (SegmentReader segment = SegmentReader.open(storage, NAME, null)) {
             Bytes inLastBlock = segment.blockFirstKeys().get(segment.blockCount() - 1);
             Set<Bytes> firstBlock = new HashSet<>();
-            for (Entry e : oracle.headMap(segment.blockFirstKeys().get(1), false).values()) {
+            for (Entry e :
+                    oracle.headMap(segment.blockFirstKeys().get(1), false).values()) {
                 firstBlock.add(e.key());
             }
             try (EntryIterator it = SegmentCursor.seek(segment, inLastBlock)) {
-                assertThat("seek(" + inLastBlock + ") starts in the last block and never needs the corrupt first one",
+                assertThat(
+                        "seek(" + inLastBlock + ") starts in the last block and never needs the corrupt first one",
                         Sources.drain(it, run.size(), "seek into the last block"),
-                        equalTo(new ArrayList<>(oracle.tailMap(inLastBlock, true).values())));
+                        equalTo(new ArrayList<>(
+                                oracle.tailMap(inLastBlock, true).values())));
             }
             List<Entry> before = new ArrayList<>();
-            UncheckedIOException forward = readUntilFailure(() -> SegmentCursor.seek(segment, null), before, run.size());
-            assertThat("a forward seek from the start reads the corrupt first block first, so nothing may come before "
-                    + "the error", before, empty());
+            UncheckedIOException forward =
+                    readUntilFailure(() -> SegmentCursor.seek(segment, null), before, run.size());
+            assertThat(
+                    "a forward seek from the start reads the corrupt first block first, so nothing may come before "
+                            + "the error",
+                    before,
+                    empty());
             assertThat("the error's cause", forward.getCause(), instanceOf(CorruptionException.class));
 
             before.clear();
-            UncheckedIOException reverse = readUntilFailure(() -> SegmentCursor.seekReverse(segment, null), before, run.size());
+            UncheckedIOException reverse =
+                    readUntilFailure(() -> SegmentCursor.seekReverse(segment, null), before, run.size());
             assertThat("the error's cause", reverse.getCause(), instanceOf(CorruptionException.class));
             for (Entry e : before) {
-                assertThat("a reverse seek returned " + e + " of the corrupt first block", firstBlock.contains(e.key()),
+                assertThat(
+                        "a reverse seek returned " + e + " of the corrupt first block",
+                        firstBlock.contains(e.key()),
                         equalTo(false));
             }
             List<Entry> descending = new ArrayList<>(oracle.descendingMap().values());
-            assertThat("a reverse seek yields the good blocks, last to first, before it meets the corrupt one",
-                    before, equalTo(descending.subList(0, before.size())));
+            assertThat(
+                    "a reverse seek yields the good blocks, last to first, before it meets the corrupt one",
+                    before,
+                    equalTo(descending.subList(0, before.size())));
         }
     }
 
@@ -161,8 +186,8 @@ class SegmentCursorHiddenTest {
     }
 
     /** Writes {@code run} as the segment {@link #NAME} (lab-01's writer) and opens it. */
-    private static SegmentReader write(FaultInjectingStorage storage, List<Entry> run, int blockSize, StoreMetrics metrics)
-            throws IOException {
+    private static SegmentReader write(
+            FaultInjectingStorage storage, List<Entry> run, int blockSize, StoreMetrics metrics) throws IOException {
         try (SegmentWriter writer = new SegmentWriter(storage, NAME, blockSize)) {
             for (Entry e : run) {
                 writer.add(e);
@@ -198,8 +223,13 @@ class SegmentCursorHiddenTest {
      * holding the entries taken, plus at most one more (a block looked at to find the first entry,
      * or read ahead to answer hasNext).
      */
-    private static void checkBlocksRead(SegmentReader segment, StoreMetrics metrics, Bytes from, int take, boolean reverse,
-                                        Supplier<EntryIterator> seek) {
+    private static void checkBlocksRead(
+            SegmentReader segment,
+            StoreMetrics metrics,
+            Bytes from,
+            int take,
+            boolean reverse,
+            Supplier<EntryIterator> seek) {
         long before = metrics.snapshot().blocksRead();
         Set<Integer> walked = new HashSet<>();
         try (EntryIterator it = seek.get()) {
@@ -210,8 +240,11 @@ class SegmentCursorHiddenTest {
         long read = metrics.snapshot().blocksRead() - before;
         String what = (reverse ? "seekReverse(" : "seek(") + from + ") then " + take + " entries in a segment of "
                 + segment.blockCount() + " blocks";
-        assertThat(what + " walks through " + walked.size() + " block(s); it may read those and one more, and must "
-                + "find the first block from the in-memory index", read, lessThanOrEqualTo(walked.size() + 1L));
+        assertThat(
+                what + " walks through " + walked.size() + " block(s); it may read those and one more, and must "
+                        + "find the first block from the in-memory index",
+                read,
+                lessThanOrEqualTo(walked.size() + 1L));
     }
 
     /** Reads until an UncheckedIOException (from the seek or the iteration), collecting entries before it. */
@@ -231,16 +264,27 @@ class SegmentCursorHiddenTest {
 
     private static Arbitrary<Bytes> keys() {
         return Arbitraries.of((byte) 0x00, (byte) 'a', (byte) 'b', (byte) 0x7f, (byte) 0x80, (byte) 0xff)
-                .array(byte[].class).ofMinSize(1).ofMaxSize(3).map(Bytes::copyOf);
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(3)
+                .map(Bytes::copyOf);
     }
 
     @Provide
     Arbitrary<List<Entry>> runs() {
         Arbitrary<Entry> entry = Arbitraries.frequencyOf(
-                Tuple.of(3, Combinators.combine(keys(), Arbitraries.bytes().array(byte[].class).ofMaxSize(40))
-                        .as((k, v) -> Entry.put(k, Bytes.copyOf(v)))),
+                Tuple.of(
+                        3,
+                        Combinators.combine(
+                                        keys(),
+                                        Arbitraries.bytes().array(byte[].class).ofMaxSize(40))
+                                .as((k, v) -> Entry.put(k, Bytes.copyOf(v)))),
                 Tuple.of(1, keys().map(Entry::tombstone)));
-        return entry.list().ofMinSize(1).ofMaxSize(200).withSizeDistribution(RandomDistribution.uniform()).map(list -> List.copyOf(byKey(list).values()));
+        return entry.list()
+                .ofMinSize(1)
+                .ofMaxSize(200)
+                .withSizeDistribution(RandomDistribution.uniform())
+                .map(list -> List.copyOf(byKey(list).values()));
     }
 
     @Provide

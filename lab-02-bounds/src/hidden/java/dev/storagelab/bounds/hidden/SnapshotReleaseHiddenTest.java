@@ -35,8 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotReleaseHiddenTest {
 
     @Test
-    @Graded(points = 2, concept = "a closed scan pins its snapshot: the segments it read stay open after compaction "
-            + "deletes them")
+    @Graded(
+            points = 2,
+            concept = "a closed scan pins its snapshot: the segments it read stay open after compaction "
+                    + "deletes them")
     void aClosedScanReleasesItsSnapshot() throws IOException {
         CountingStorage storage = new CountingStorage(new FaultInjectingStorage());
         try (SortedLogStore store = Stores.open(storage, 0)) {
@@ -64,11 +66,13 @@ class SnapshotReleaseHiddenTest {
         try (SortedLogStore store = Stores.open(storage, 0)) {
             TreeMap<Bytes, Bytes> oracle = fillThreeSegments(store);
             EntryIterator forward = RangeScan.scan(store, null, null);
-            assertThat("a full scan", Sources.drain(forward, oracle.size() + 1, "a full scan"), equalTo(entries(oracle)));
+            assertThat(
+                    "a full scan", Sources.drain(forward, oracle.size() + 1, "a full scan"), equalTo(entries(oracle)));
             EntryIterator empty = RangeScan.scan(store, Bytes.of("zzz"), null);
             assertThat("a scan past the last key is empty", empty.hasNext(), equalTo(false));
             store.compact();
-            assertOnlyLiveSegmentsOpen(storage, store, "after two scans ran to their end (not closed) and a compaction");
+            assertOnlyLiveSegmentsOpen(
+                    storage, store, "after two scans ran to their end (not closed) and a compaction");
 
             // Closing after the end must not release the snapshot a second time.
             forward.close();
@@ -77,8 +81,10 @@ class SnapshotReleaseHiddenTest {
             oracle.put(Bytes.of("key-000"), Bytes.of("new"));
             store.flush();
             try (EntryIterator again = RangeScan.scan(store, null, null)) {
-                assertThat("a scan after closing exhausted scans and flushing", Sources.drain(again, oracle.size() + 1,
-                        "a full scan"), equalTo(entries(oracle)));
+                assertThat(
+                        "a scan after closing exhausted scans and flushing",
+                        Sources.drain(again, oracle.size() + 1, "a full scan"),
+                        equalTo(entries(oracle)));
             }
             store.compact();
             assertOnlyLiveSegmentsOpen(storage, store, "after closing the exhausted scans and another compaction");
@@ -86,8 +92,10 @@ class SnapshotReleaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a scan open across a compaction loses its segments (reads a closed or deleted "
-            + "file, or switches to the compacted data half-way)")
+    @Graded(
+            points = 2,
+            concept = "a scan open across a compaction loses its segments (reads a closed or deleted "
+                    + "file, or switches to the compacted data half-way)")
     void anOpenScanReadsItsSnapshotWhileCompactionReplacesTheFiles(@TempDir Path dir) throws IOException {
         CountingStorage storage = new CountingStorage(DiskStorage.open(dir));
         try (SortedLogStore store = Stores.open(storage, 0)) {
@@ -101,7 +109,7 @@ class SnapshotReleaseHiddenTest {
             List<Entry> expectedReverse = new ArrayList<>(expected);
             Collections.reverse(expectedReverse);
             try (EntryIterator forward = RangeScan.scan(store, from, to);
-                 EntryIterator reverse = RangeScan.scanReverse(store, from, to)) {
+                    EntryIterator reverse = RangeScan.scanReverse(store, from, to)) {
                 List<Entry> seen = new ArrayList<>(List.of(forward.next(), forward.next()));
                 List<Entry> seenReverse = new ArrayList<>(List.of(reverse.next()));
                 // Write, flush and compact: the files the scans read are deleted from the directory
@@ -111,14 +119,20 @@ class SnapshotReleaseHiddenTest {
                 }
                 store.flush();
                 store.compact();
-                assertThat("compaction deleted the old segment files from the directory",
-                        storage.list().stream().filter(before::contains).toList(), equalTo(List.of()));
+                assertThat(
+                        "compaction deleted the old segment files from the directory",
+                        storage.list().stream().filter(before::contains).toList(),
+                        equalTo(List.of()));
                 seen.addAll(Sources.drain(forward, expected.size(), "the rest of the forward scan"));
                 seenReverse.addAll(Sources.drain(reverse, expected.size(), "the rest of the reverse scan"));
-                assertThat("a scan opened before the writes, the flush and the compaction reads its snapshot to the end",
-                        seen, equalTo(expected));
-                assertThat("a reverse scan opened before the writes, the flush and the compaction reads its snapshot",
-                        seenReverse, equalTo(expectedReverse));
+                assertThat(
+                        "a scan opened before the writes, the flush and the compaction reads its snapshot to the end",
+                        seen,
+                        equalTo(expected));
+                assertThat(
+                        "a reverse scan opened before the writes, the flush and the compaction reads its snapshot",
+                        seenReverse,
+                        equalTo(expectedReverse));
             }
             assertOnlyLiveSegmentsOpen(storage, store, "after the scans were closed");
         }
@@ -164,7 +178,10 @@ class SnapshotReleaseHiddenTest {
     private static void assertOnlyLiveSegmentsOpen(CountingStorage storage, SortedLogStore store, String when) {
         Map<String, Integer> expected = new TreeMap<>();
         store.segmentNames().forEach(name -> expected.put(name, 1));
-        assertThat(when + ": only the live segments may be open, once each; a replaced segment that is still open is "
-                + "pinned by a snapshot nobody released", storage.openReadHandles(), equalTo(expected));
+        assertThat(
+                when + ": only the live segments may be open, once each; a replaced segment that is still open is "
+                        + "pinned by a snapshot nobody released",
+                storage.openReadHandles(),
+                equalTo(expected));
     }
 }

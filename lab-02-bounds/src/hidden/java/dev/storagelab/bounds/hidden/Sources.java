@@ -10,8 +10,7 @@ import java.util.NoSuchElementException;
 /** Iterators over test data that count what is pulled from them, and draining with a bound. */
 final class Sources {
 
-    private Sources() {
-    }
+    private Sources() {}
 
     /** An iterator over {@code entries} that counts the entries pulled from it. */
     static final class Counting implements EntryIterator {
@@ -35,8 +34,7 @@ final class Sources {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         int pulled() {
             return pulled;

@@ -29,16 +29,23 @@ class BenchmarkAnswersTest {
         bench.k = 8;
         bench.deal();
 
-        assertThat("the reference's heap merge returns every entry", bench.heapMerge(), is((long) MergeBenchmark.ENTRIES));
+        assertThat(
+                "the reference's heap merge returns every entry", bench.heapMerge(), is((long) MergeBenchmark.ENTRIES));
 
         // A "merge" that concatenates its sources: every entry, fast, in the wrong order from entry 1 on.
         List<Entry> concatenated = new ArrayList<>();
         bench.sources.forEach(concatenated::addAll);
         long checked = firstSampledFrom(1);
-        assertThat("a merge out of key order fails the benchmark at the first entry of the sample",
-                assertThrows(IllegalStateException.class, () -> bench.drain(EntryIterator.of(concatenated.iterator()))).getMessage(),
-                allOf(startsWith("wrong answer: entry " + checked + " of the merge is the key " + concatenated.get((int) checked).key()),
-                        containsString("; in key order it is " + Entry.put(Bytes.wrap(BenchData.keyBytes(checked)), Bytes.EMPTY).key())));
+        assertThat(
+                "a merge out of key order fails the benchmark at the first entry of the sample",
+                assertThrows(IllegalStateException.class, () -> bench.drain(EntryIterator.of(concatenated.iterator())))
+                        .getMessage(),
+                allOf(
+                        startsWith("wrong answer: entry " + checked + " of the merge is the key "
+                                + concatenated.get((int) checked).key()),
+                        containsString("; in key order it is "
+                                + Entry.put(Bytes.wrap(BenchData.keyBytes(checked)), Bytes.EMPTY)
+                                        .key())));
         // A merge that loses the last source's entries: wrong from entry k - 1 on.
         List<Entry> lossy = new ArrayList<>();
         for (int i = 0; i < MergeBenchmark.ENTRIES; i++) {
@@ -46,8 +53,10 @@ class BenchmarkAnswersTest {
                 lossy.add(bench.sources.get(i % bench.k).get(i / bench.k));
             }
         }
-        assertThat("a merge that drops entries fails the benchmark",
-                assertThrows(IllegalStateException.class, () -> bench.drain(EntryIterator.of(lossy.iterator()))).getMessage(),
+        assertThat(
+                "a merge that drops entries fails the benchmark",
+                assertThrows(IllegalStateException.class, () -> bench.drain(EntryIterator.of(lossy.iterator())))
+                        .getMessage(),
                 startsWith("wrong answer: entry " + firstSampledFrom(bench.k - 1) + " of the merge is the key "));
     }
 
@@ -73,17 +82,25 @@ class BenchmarkAnswersTest {
 
             Bytes from = bench.allKeys[10];
             Entry last = Entry.put(bench.allKeys[108], bench.values[108]);
-            assertThat("a scan that stops one entry short fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(10, 99, last)).getMessage(),
-                    allOf(startsWith("wrong answer: the scan from " + from + " returned 99 entries"),
+            assertThat(
+                    "a scan that stops one entry short fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(10, 99, last))
+                            .getMessage(),
+                    allOf(
+                            startsWith("wrong answer: the scan from " + from + " returned 99 entries"),
                             containsString("the store holds 100 keys from there on, the last " + bench.allKeys[109])));
             Entry stale = Entry.put(bench.allKeys[12], bench.values[13]);
-            assertThat("an entry with another key's value fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedEntry(10, 2, stale)).getMessage(),
-                    containsString("entry 2 of the scan from " + from + " is its key with a value other than the one written"));
+            assertThat(
+                    "an entry with another key's value fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.checkedEntry(10, 2, stale))
+                            .getMessage(),
+                    containsString("entry 2 of the scan from " + from
+                            + " is its key with a value other than the one written"));
             Entry skipped = Entry.put(bench.allKeys[13], bench.values[13]);
-            assertThat("a scan that skips a key fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedEntry(10, 2, skipped)).getMessage(),
+            assertThat(
+                    "a scan that skips a key fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.checkedEntry(10, 2, skipped))
+                            .getMessage(),
                     containsString("is the key " + bench.allKeys[13]));
         } finally {
             bench.close();

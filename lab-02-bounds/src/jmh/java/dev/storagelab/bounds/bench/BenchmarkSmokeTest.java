@@ -32,16 +32,30 @@ class BenchmarkSmokeTest {
     void scanBenchmarkScoresEveryAccessPathAndCountsOneBlockPerGetInOneSegment() throws RunnerException {
         Collection<RunResult> results = runOnce(ScanBenchmark.class, Map.of("keys", "1000", "segments", "1,8"));
 
-        assertThat("four access paths and the cursor alone, for each of the two segment counts", methodNames(results),
-                containsInAnyOrder("pointGet", "seekAndScan100", "hundredGets", "keysetPage100", "cursorDecodeAndEncode",
-                        "pointGet", "seekAndScan100", "hundredGets", "keysetPage100", "cursorDecodeAndEncode"));
+        assertThat(
+                "four access paths and the cursor alone, for each of the two segment counts",
+                methodNames(results),
+                containsInAnyOrder(
+                        "pointGet",
+                        "seekAndScan100",
+                        "hundredGets",
+                        "keysetPage100",
+                        "cursorDecodeAndEncode",
+                        "pointGet",
+                        "seekAndScan100",
+                        "hundredGets",
+                        "keysetPage100",
+                        "cursorDecodeAndEncode"));
         results.forEach(JmhSmoke::assertPositiveScore);
         for (RunResult run : results) {
-            if (methodName(run).equals("pointGet") && run.getParams().getParam("segments").equals("1")) {
+            if (methodName(run).equals("pointGet")
+                    && run.getParams().getParam("segments").equals("1")) {
                 double ops = secondary(run, "ops");
                 assertThat("the benchmark counts its operations", ops, greaterThan(0.0));
-                assertThat("with one segment and an empty memtable, a point get reads exactly one block",
-                        secondary(run, "blocksRead"), is(ops));
+                assertThat(
+                        "with one segment and an empty memtable, a point get reads exactly one block",
+                        secondary(run, "blocksRead"),
+                        is(ops));
             }
         }
     }
@@ -50,7 +64,8 @@ class BenchmarkSmokeTest {
     void mergeBenchmarkScoresHeapAndStackedMerges() throws RunnerException {
         Collection<RunResult> results = runOnce(MergeBenchmark.class, Map.of("k", "1,4"));
 
-        assertThat(methodNames(results),
+        assertThat(
+                methodNames(results),
                 containsInAnyOrder("heapMerge", "stackedTwoWayMerge", "heapMerge", "stackedTwoWayMerge"));
         results.forEach(JmhSmoke::assertPositiveScore);
     }
@@ -69,10 +84,14 @@ class BenchmarkSmokeTest {
 
         RingMovement.Result r = RingMovement.measure(4, 10, 2, keys);
 
-        assertThat("consistent hashing: adding a node moves keys to that node, never between old nodes",
-                r.movedElsewhere(), is(0L));
-        assertThat("adding a fifth node takes some keys, but far from all of them (1/5 expected)",
-                r.meanMoved(), allOf(greaterThan(0.0), lessThan(0.5)));
+        assertThat(
+                "consistent hashing: adding a node moves keys to that node, never between old nodes",
+                r.movedElsewhere(),
+                is(0L));
+        assertThat(
+                "adding a fifth node takes some keys, but far from all of them (1/5 expected)",
+                r.meanMoved(),
+                allOf(greaterThan(0.0), lessThan(0.5)));
     }
 
     @Test
@@ -84,23 +103,34 @@ class BenchmarkSmokeTest {
         assertThat("four schemes at two exponents", results.size(), is(8));
         for (HotPartitions.Result r : results) {
             String what = r.scheme() + " at Zipf " + r.exponent();
-            assertThat(what + ": every scheme serves the same reads", r.postsRead(), is(results.get(r.exponent() == 0 ? 0 : 4).postsRead()));
-            assertThat(what + ": the busiest partition has at least the fair share", r.busiestRead(),
+            assertThat(
+                    what + ": every scheme serves the same reads",
+                    r.postsRead(),
+                    is(results.get(r.exponent() == 0 ? 0 : 4).postsRead()));
+            assertThat(
+                    what + ": the busiest partition has at least the fair share",
+                    r.busiestRead(),
                     greaterThan(1.0 / HotPartitions.PARTITIONS - 1e-9));
             if (r.scheme().startsWith("ring-author")) {
                 assertThat(what + ": an author's feed is on one partition, so a page reads one", r.fanOut(), is(1.0));
-                assertThat(what + ": keeping an author together, the busiest partition serves at least the top author",
-                        r.busiestReadMin(), greaterThan(r.topAuthorRead() - 1e-9));
+                assertThat(
+                        what + ": keeping an author together, the busiest partition serves at least the top author",
+                        r.busiestReadMin(),
+                        greaterThan(r.topAuthorRead() - 1e-9));
             }
             if (r.scheme().equals("range")) {
-                assertThat(what + ": range boundaries at the quantiles store 1/16 each", r.busiestData(),
+                assertThat(
+                        what + ": range boundaries at the quantiles store 1/16 each",
+                        r.busiestData(),
                         lessThan(1.0 / HotPartitions.PARTITIONS + 1e-3));
             }
         }
         HotPartitions.Result skewedPost = results.get(7);
         HotPartitions.Result skewedAuthor = results.get(6);
-        assertThat("at Zipf 1.2, scattering posts over the ring balances the reads better than keeping authors together",
-                skewedPost.busiestRead(), lessThan(skewedAuthor.busiestRead()));
+        assertThat(
+                "at Zipf 1.2, scattering posts over the ring balances the reads better than keeping authors together",
+                skewedPost.busiestRead(),
+                lessThan(skewedAuthor.busiestRead()));
         assertThat("... and a page then reads several partitions", skewedPost.fanOut(), greaterThan(2.0));
     }
 
@@ -109,8 +139,12 @@ class BenchmarkSmokeTest {
         double[] mixed = RolloutOverlap.overlaps(60, 4_000, 10, true);
         double[] arcs = RolloutOverlap.overlaps(60, 4_000, 10, false);
 
-        assertThat("mixed flags at 10% all share about 1% of the users (the least of 60 pairs)", mixed[0], greaterThan(0.005));
-        assertThat("mixed flags at 10% all share about 1% of the users (the most of 60 pairs)", mixed[59], lessThan(0.015));
+        assertThat(
+                "mixed flags at 10% all share about 1% of the users (the least of 60 pairs)",
+                mixed[0], greaterThan(0.005));
+        assertThat(
+                "mixed flags at 10% all share about 1% of the users (the most of 60 pairs)",
+                mixed[59], lessThan(0.015));
         assertThat("arcs at 10%: most pairs share nobody (the median pair)", arcs[30], is(0.0));
     }
 }

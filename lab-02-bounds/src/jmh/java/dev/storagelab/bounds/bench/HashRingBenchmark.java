@@ -39,6 +39,7 @@ public class HashRingBenchmark {
 
     /** Power of two, so a probe index wraps with a mask. */
     private static final int PROBES = 1 << 14;
+
     private static final HashFunction MURMUR = Hashing.murmur3_128();
 
     @Param({"10", "100", "1000"})

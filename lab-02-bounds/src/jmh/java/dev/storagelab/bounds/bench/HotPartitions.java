@@ -65,8 +65,7 @@ public final class HotPartitions {
     static final String[] SCHEMES = {"range", "ring-author-v1", "ring-author-v100", "ring-post-v100"};
 
     /** The sizes of one run. */
-    record Sizes(int authors, int posts, int visits) {
-    }
+    record Sizes(int authors, int posts, int visits) {}
 
     static final Sizes FULL = new Sizes(10_000, 200_000, 50_000);
 
@@ -78,20 +77,24 @@ public final class HotPartitions {
      * @param fanOut        the mean number of partitions a page reads
      * @param postsRead     every post read, over every partition (the same for every scheme)
      */
-    record Result(String scheme, double exponent, double busiestRead, double busiestReadMin, double busiestReadMax,
-                  double busiestData, double fanOut, long postsRead, double topAuthorRead) {
-    }
+    record Result(
+            String scheme,
+            double exponent,
+            double busiestRead,
+            double busiestReadMin,
+            double busiestReadMax,
+            double busiestData,
+            double fanOut,
+            long postsRead,
+            double topAuthorRead) {}
 
     /** A feed: its keys in order, the author of each key, and each author's prefix. */
-    record Feed(List<Bytes> keys, int[] authorOf, Bytes[] prefixes, double exponent) {
-    }
+    record Feed(List<Bytes> keys, int[] authorOf, Bytes[] prefixes, double exponent) {}
 
     /** The pages the visitors read: each page a run of indices into {@link Feed#keys}. */
-    record Reads(List<int[]> pages, long[] readsPerAuthor, long postsRead) {
-    }
+    record Reads(List<int[]> pages, long[] readsPerAuthor, long postsRead) {}
 
-    private HotPartitions() {
-    }
+    private HotPartitions() {}
 
     private static UniformRandomProvider rng(long seed) {
         return RandomSource.SPLIT_MIX_64.create(seed);
@@ -250,19 +253,28 @@ public final class HotPartitions {
             }
             long total = Arrays.stream(read).sum();
             if (total != reads.postsRead()) {
-                throw new IllegalStateException(scheme + ": the partitions served " + total + " posts, the visitors read "
-                        + reads.postsRead());
+                throw new IllegalStateException(
+                        scheme + ": the partitions served " + total + " posts, the visitors read " + reads.postsRead());
             }
             double busiest = (double) Arrays.stream(read).max().orElse(0) / total;
             sum += busiest;
             min = Math.min(min, busiest);
             max = Math.max(max, busiest);
-            dataSum += (double) Arrays.stream(stored).max().orElse(0) / feed.keys().size();
+            dataSum +=
+                    (double) Arrays.stream(stored).max().orElse(0) / feed.keys().size();
             fanOutSum += (double) touched / reads.pages().size();
         }
         double top = (double) Arrays.stream(reads.readsPerAuthor()).max().orElse(0) / reads.postsRead();
-        return new Result(scheme, feed.exponent(), sum / placements, min, max, dataSum / placements,
-                fanOutSum / placements, reads.postsRead(), top);
+        return new Result(
+                scheme,
+                feed.exponent(),
+                sum / placements,
+                min,
+                max,
+                dataSum / placements,
+                fanOutSum / placements,
+                reads.postsRead(),
+                top);
     }
 
     /** Every scheme at every exponent, with {@code sizes}. */
@@ -279,24 +291,41 @@ public final class HotPartitions {
     }
 
     static void printTable(List<Result> results, PrintStream out) {
-        out.printf(Locale.ROOT, "Busiest of %d partitions: its share of the posts read (fair share %.2f%%); ring rows: mean "
-                + "[min, max] over %d placements%n%n", PARTITIONS, 100.0 / PARTITIONS, PLACEMENTS);
-        out.println("| Zipf s | most read author | range | ring by author, v = 1 | ring by author, v = 100 | ring by post, v = 100 |");
+        out.printf(
+                Locale.ROOT,
+                "Busiest of %d partitions: its share of the posts read (fair share %.2f%%); ring rows: mean "
+                        + "[min, max] over %d placements%n%n",
+                PARTITIONS,
+                100.0 / PARTITIONS,
+                PLACEMENTS);
+        out.println(
+                "| Zipf s | most read author | range | ring by author, v = 1 | ring by author, v = 100 | ring by post, v = 100 |");
         out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
         Map<Double, List<Result>> byExponent = new java.util.TreeMap<>();
-        results.forEach(r -> byExponent.computeIfAbsent(r.exponent(), x -> new ArrayList<>()).add(r));
+        results.forEach(r ->
+                byExponent.computeIfAbsent(r.exponent(), x -> new ArrayList<>()).add(r));
         for (Map.Entry<Double, List<Result>> e : byExponent.entrySet()) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %.1f | %.2f%% |", e.getKey(),
+            StringBuilder row = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "| %.1f | %.2f%% |",
+                    e.getKey(),
                     100 * e.getValue().get(0).topAuthorRead()));
             for (Result r : e.getValue()) {
-                row.append(r.scheme().equals("range")
-                        ? String.format(Locale.ROOT, " %.1f%% |", 100 * r.busiestRead())
-                        : String.format(Locale.ROOT, " %.1f%% [%.1f, %.1f] |", 100 * r.busiestRead(),
-                                100 * r.busiestReadMin(), 100 * r.busiestReadMax()));
+                row.append(
+                        r.scheme().equals("range")
+                                ? String.format(Locale.ROOT, " %.1f%% |", 100 * r.busiestRead())
+                                : String.format(
+                                        Locale.ROOT,
+                                        " %.1f%% [%.1f, %.1f] |",
+                                        100 * r.busiestRead(),
+                                        100 * r.busiestReadMin(),
+                                        100 * r.busiestReadMax()));
             }
             out.println(row);
         }
-        out.printf(Locale.ROOT, "%nThe busiest partition's share of the posts stored, and the partitions a page reads (mean)%n%n");
+        out.printf(
+                Locale.ROOT,
+                "%nThe busiest partition's share of the posts stored, and the partitions a page reads (mean)%n%n");
         out.println("| Zipf s | range | ring by author, v = 1 | ring by author, v = 100 | ring by post, v = 100 |");
         out.println("| ---: | ---: | ---: | ---: | ---: |");
         for (Map.Entry<Double, List<Result>> e : byExponent.entrySet()) {
@@ -312,16 +341,33 @@ public final class HotPartitions {
         StringBuilder s = new StringBuilder("scheme,zipf_exponent,partitions,busiest_read_share,busiest_read_share_min,"
                 + "busiest_read_share_max,busiest_data_share,partitions_per_page,posts_read,top_author_read_share\n");
         for (Result r : results) {
-            s.append(String.format(Locale.ROOT, "%s,%.1f,%d,%.5f,%.5f,%.5f,%.5f,%.3f,%d,%.5f%n", r.scheme(), r.exponent(),
-                    PARTITIONS, r.busiestRead(), r.busiestReadMin(), r.busiestReadMax(), r.busiestData(), r.fanOut(),
-                    r.postsRead(), r.topAuthorRead()));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "%s,%.1f,%d,%.5f,%.5f,%.5f,%.5f,%.3f,%d,%.5f%n",
+                    r.scheme(),
+                    r.exponent(),
+                    PARTITIONS,
+                    r.busiestRead(),
+                    r.busiestReadMin(),
+                    r.busiestReadMax(),
+                    r.busiestData(),
+                    r.fanOut(),
+                    r.postsRead(),
+                    r.topAuthorRead()));
         }
         return s.toString();
     }
 
     public static void main(String[] args) throws IOException {
-        System.out.printf(Locale.ROOT, "%,d authors, %,d posts, %,d visits, pages of %d, %d partitions, seed %d%n%n",
-                FULL.authors(), FULL.posts(), FULL.visits(), PAGE, PARTITIONS, 42);
+        System.out.printf(
+                Locale.ROOT,
+                "%,d authors, %,d posts, %,d visits, pages of %d, %d partitions, seed %d%n%n",
+                FULL.authors(),
+                FULL.posts(),
+                FULL.visits(),
+                PAGE,
+                PARTITIONS,
+                42);
         List<Result> results = run(FULL, EXPONENTS, 42);
         printTable(results, System.out);
         if (args.length > 0) {

@@ -100,17 +100,22 @@ public class MergeBenchmark {
             }
         }
         long count = n;
-        AnswerCheck.require(count == ENTRIES, () -> "the merge of " + k + " sources returned " + count
-                + " entries; the sources hold " + ENTRIES + " distinct keys");
+        AnswerCheck.require(
+                count == ENTRIES,
+                () -> "the merge of " + k + " sources returned " + count + " entries; the sources hold " + ENTRIES
+                        + " distinct keys");
         return n;
     }
 
     /** Entry {@code n} of the merge's output, if it is the {@code n}th key with its value. */
     Entry checkedEntry(long n, Entry e) {
         Entry right = n < ENTRIES ? merged[(int) n] : null;
-        AnswerCheck.require(right != null && right.key().equals(e.key()) && right.value().equals(e.value()),
-                () -> "entry " + n + " of the merge is " + (right == null ? e.key() + ", past the last of the sources'"
-                        + " entries" : right.key().equals(e.key()) ? "its key with another value" : "the key " + e.key())
+        AnswerCheck.require(
+                right != null && right.key().equals(e.key()) && right.value().equals(e.value()),
+                () -> "entry " + n + " of the merge is "
+                        + (right == null
+                                ? e.key() + ", past the last of the sources'" + " entries"
+                                : right.key().equals(e.key()) ? "its key with another value" : "the key " + e.key())
                         + "; in key order it is " + (right == null ? "none" : right.key()));
         return e;
     }

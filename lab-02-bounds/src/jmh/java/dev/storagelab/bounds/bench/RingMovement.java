@@ -38,12 +38,18 @@ public final class RingMovement {
     private static final HashFunction MURMUR = Hashing.murmur3_128();
 
     /** What adding one node to rings of {@code nodes} nodes did, over several trials. */
-    record Result(int nodes, int virtualNodes, int trials, double meanMoved, double minMoved, double maxMoved,
-                  long movedElsewhere, double meanMaxLoad, double maxMaxLoad) {
-    }
+    record Result(
+            int nodes,
+            int virtualNodes,
+            int trials,
+            double meanMoved,
+            double minMoved,
+            double maxMoved,
+            long movedElsewhere,
+            double meanMaxLoad,
+            double maxMaxLoad) {}
 
-    private RingMovement() {
-    }
+    private RingMovement() {}
 
     /** {@code count} random 16-byte keys from a seeded generator. */
     static List<Bytes> keys(int count, long seed) {
@@ -101,7 +107,8 @@ public final class RingMovement {
             sum += fraction;
             min = Math.min(min, fraction);
             max = Math.max(max, fraction);
-            int busiest = load.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+            int busiest =
+                    load.values().stream().mapToInt(Integer::intValue).max().orElse(0);
             double maxLoad = busiest / ((double) keys.size() / nodes);
             loadSum += maxLoad;
             loadMax = Math.max(loadMax, maxLoad);
@@ -147,7 +154,8 @@ public final class RingMovement {
                 results.computeIfAbsent(n, x -> new HashMap<>()).put(v, measure(n, v, trials, keys));
             }
         }
-        System.out.printf("Adding one node to a ring of n nodes: share of %,d random keys that moved; mean [min, max] over %d trials%n%n",
+        System.out.printf(
+                "Adding one node to a ring of n nodes: share of %,d random keys that moved; mean [min, max] over %d trials%n%n",
                 keyCount, trials);
         StringBuilder header = new StringBuilder("| n | 1/(n+1) |");
         StringBuilder rule = new StringBuilder("| ---: | ---: |");
@@ -168,9 +176,12 @@ public final class RingMovement {
             row.append(String.format(" %.4f | %.4f |", moduloMoved(n, keys), jumpMoved(n, keys)));
             System.out.println(row);
         }
-        System.out.printf("%nKeys that moved to a node other than the new one, over every ring and trial: %d%n", elsewhere);
-        System.out.printf("%nBalance before adding: the busiest node's keys over the fair share (1.00 = perfectly even); "
-                + "mean [worst] over %d trials%n%n", trials);
+        System.out.printf(
+                "%nKeys that moved to a node other than the new one, over every ring and trial: %d%n", elsewhere);
+        System.out.printf(
+                "%nBalance before adding: the busiest node's keys over the fair share (1.00 = perfectly even); "
+                        + "mean [worst] over %d trials%n%n",
+                trials);
         header = new StringBuilder("| n |");
         rule = new StringBuilder("| ---: |");
         for (int v : VIRTUAL_NODES) {

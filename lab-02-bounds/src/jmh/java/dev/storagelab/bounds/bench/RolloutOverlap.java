@@ -24,8 +24,7 @@ public final class RolloutOverlap {
 
     static final double[] PERCENTS = {1, 10};
 
-    private RolloutOverlap() {
-    }
+    private RolloutOverlap() {}
 
     /** The overlaps of {@code pairs} pairs of flags at {@code percent}, as shares of the users. */
     static double[] overlaps(int pairs, int users, double percent, boolean mixed) {
@@ -54,18 +53,30 @@ public final class RolloutOverlap {
     public static void main(String[] args) {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int users = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-        System.out.printf(Locale.ROOT, "Users reached by both flags of a pair, as a share of %,d users, over %,d pairs of "
-                + "flags at the same percentage p (independent flags: p²)%n%n", users, pairs);
+        System.out.printf(
+                Locale.ROOT,
+                "Users reached by both flags of a pair, as a share of %,d users, over %,d pairs of "
+                        + "flags at the same percentage p (independent flags: p²)%n%n",
+                users,
+                pairs);
         System.out.println("| p | positions | mean | quartiles | max | pairs sharing over half of a flag's users |");
         System.out.println("| ---: | --- | ---: | ---: | ---: | ---: |");
         for (double percent : PERCENTS) {
             for (boolean mixed : new boolean[] {true, false}) {
                 double[] o = overlaps(pairs, users, percent, mixed);
                 double mean = Arrays.stream(o).average().orElse(0);
-                long overHalf = Arrays.stream(o).filter(x -> x > percent / 100 / 2).count();
-                System.out.printf(Locale.ROOT, "| %.0f%% | %s | %.3f%% | %.3f%%, %.3f%%, %.3f%% | %.3f%% | %.1f%% |%n", percent,
-                        mixed ? "rotated, then mixed" : "rotated only (arcs)", 100 * mean, 100 * o[o.length / 4],
-                        100 * o[o.length / 2], 100 * o[3 * o.length / 4], 100 * o[o.length - 1],
+                long overHalf =
+                        Arrays.stream(o).filter(x -> x > percent / 100 / 2).count();
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %.0f%% | %s | %.3f%% | %.3f%%, %.3f%%, %.3f%% | %.3f%% | %.1f%% |%n",
+                        percent,
+                        mixed ? "rotated, then mixed" : "rotated only (arcs)",
+                        100 * mean,
+                        100 * o[o.length / 4],
+                        100 * o[o.length / 2],
+                        100 * o[3 * o.length / 4],
+                        100 * o[o.length - 1],
                         100.0 * overHalf / pairs);
             }
         }

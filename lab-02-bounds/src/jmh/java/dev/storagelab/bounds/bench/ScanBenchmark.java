@@ -77,6 +77,7 @@ public class ScanBenchmark {
     Bytes[] allKeys;
     /** The value written for each key, by key number: what a scan must return beside it. */
     Bytes[] values;
+
     private int[] starts;
     private String[] cursors;
 
@@ -107,7 +108,8 @@ public class ScanBenchmark {
             store.flush();
         }
         if (store.segmentNames().size() != segments) {
-            throw new IllegalStateException("setup made " + store.segmentNames() + "; expected " + segments + " segments");
+            throw new IllegalStateException(
+                    "setup made " + store.segmentNames() + "; expected " + segments + " segments");
         }
         secret = new byte[32];
         random.nextBytes(secret);
@@ -140,6 +142,7 @@ public class ScanBenchmark {
     public static class IoCounters {
         /** Operations made in this iteration. */
         public long ops;
+
         private SortedLogStore store;
         private long blocksAtStart;
         private int next;
@@ -200,10 +203,15 @@ public class ScanBenchmark {
      * sample of scans.
      */
     Entry checkedEntry(int start, int n, Entry e) {
-        AnswerCheck.require(e.key().equals(allKeys[start + n]) && values[start + n].equals(e.value()),
-                () -> "entry " + n + " of the scan from " + allKeys[start] + " is " + (e.key().equals(allKeys[start + n])
-                        ? (e.isTombstone() ? "a tombstone" : "its key with a value other than the one written for it")
-                        : "the key " + e.key()) + "; the store holds " + allKeys[start + n] + " there, with its value");
+        AnswerCheck.require(
+                e.key().equals(allKeys[start + n]) && values[start + n].equals(e.value()),
+                () -> "entry " + n + " of the scan from " + allKeys[start] + " is "
+                        + (e.key().equals(allKeys[start + n])
+                                ? (e.isTombstone()
+                                        ? "a tombstone"
+                                        : "its key with a value other than the one written for it")
+                                : "the key " + e.key())
+                        + "; the store holds " + allKeys[start + n] + " there, with its value");
         return e;
     }
 
@@ -213,7 +221,8 @@ public class ScanBenchmark {
      * follow every start), and a check of two numbers and one key, so every scan is checked.
      */
     Entry checkedScan(int start, int n, Entry last) {
-        AnswerCheck.require(n == SCAN_LENGTH && last.key().equals(allKeys[start + SCAN_LENGTH - 1]),
+        AnswerCheck.require(
+                n == SCAN_LENGTH && last.key().equals(allKeys[start + SCAN_LENGTH - 1]),
                 () -> "the scan from " + allKeys[start] + " returned " + n + " entries"
                         + (n == 0 ? "" : ", the last " + last.key()) + "; the store holds " + SCAN_LENGTH
                         + " keys from there on, the last " + allKeys[start + SCAN_LENGTH - 1]);
@@ -248,7 +257,8 @@ public class ScanBenchmark {
         Page page = paginator.next(cursors[p], SCAN_LENGTH);
         if (page.entries().size() != SCAN_LENGTH || !page.entries().get(0).key().equals(allKeys[starts[p]])) {
             throw new IllegalStateException("the page after " + allKeys[starts[p] - 1] + " must hold the "
-                    + SCAN_LENGTH + " keys from " + allKeys[starts[p]] + " on; it holds " + page.entries().size()
+                    + SCAN_LENGTH + " keys from " + allKeys[starts[p]] + " on; it holds "
+                    + page.entries().size()
                     + " entries: " + page.entries());
         }
         return page;

@@ -39,15 +39,19 @@ import net.jqwik.api.Tag;
 class AvlHiddenTest {
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 4, concept = "AVL tree left unbalanced, with a stale stored height, or disagreeing with a "
-            + "TreeMap after random inserts, deletes and navigation")
+    @Graded(
+            points = 4,
+            concept = "AVL tree left unbalanced, with a stale stored height, or disagreeing with a "
+                    + "TreeMap after random inserts, deletes and navigation")
     void avlBehavesLikeATreeMapAndStaysBalanced(@ForAll("anything") List<MapOp> ops) {
         MapModel.run("AvlMap", new AvlMap<>(), null, ops, Invariants::checkAvl, true);
     }
 
     @Example
-    @Graded(points = 2, concept = "AVL left-left case: a single right rotation is missing or wrong (a subtree or "
-            + "parent link lost, or heights not updated)")
+    @Graded(
+            points = 2,
+            concept = "AVL left-left case: a single right rotation is missing or wrong (a subtree or "
+                    + "parent link lost, or heights not updated)")
     void aLeftLeftImbalanceIsFixedByOneRightRotation() {
         checkShape(List.of(3, 2, 1), "2(1,3)", "left-left at the root");
         checkShape(List.of(10, 5, 15, 3, 2), "10(3(2,5),15)", "left-left below the root, at 5");
@@ -56,8 +60,10 @@ class AvlHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "AVL right-right case: a single left rotation is missing or wrong (a subtree or "
-            + "parent link lost, or heights not updated)")
+    @Graded(
+            points = 2,
+            concept = "AVL right-right case: a single left rotation is missing or wrong (a subtree or "
+                    + "parent link lost, or heights not updated)")
     void aRightRightImbalanceIsFixedByOneLeftRotation() {
         checkShape(List.of(1, 2, 3), "2(1,3)", "right-right at the root");
         checkShape(List.of(10, 5, 15, 20, 25), "10(5,20(15,25))", "right-right below the root, at 15");
@@ -65,8 +71,9 @@ class AvlHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "AVL left-right case: the left child is not rotated left before the node is "
-            + "rotated right")
+    @Graded(
+            points = 2,
+            concept = "AVL left-right case: the left child is not rotated left before the node is " + "rotated right")
     void aLeftRightImbalanceIsFixedByADoubleRotation() {
         checkShape(List.of(3, 1, 2), "2(1,3)", "left-right at the root");
         checkShape(List.of(10, 5, 15, 3, 4), "10(4(3,5),15)", "left-right below the root, at 5");
@@ -74,8 +81,9 @@ class AvlHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "AVL right-left case: the right child is not rotated right before the node is "
-            + "rotated left")
+    @Graded(
+            points = 2,
+            concept = "AVL right-left case: the right child is not rotated right before the node is " + "rotated left")
     void aRightLeftImbalanceIsFixedByADoubleRotation() {
         checkShape(List.of(1, 3, 2), "2(1,3)", "right-left at the root");
         checkShape(List.of(10, 5, 15, 20, 17), "10(5,17(15,20))", "right-left below the root, at 15");
@@ -83,8 +91,10 @@ class AvlHiddenTest {
     }
 
     @Example
-    @Graded(points = 3, concept = "AVL tree grows taller than 1.44·log2(n): some insert order (sorted, reverse, "
-            + "zig-zag or random) is not rebalanced")
+    @Graded(
+            points = 3,
+            concept = "AVL tree grows taller than 1.44·log2(n): some insert order (sorted, reverse, "
+                    + "zig-zag or random) is not rebalanced")
     void heightStaysLogarithmicWhateverTheInsertOrder() {
         int n = 4000;
         Random random = new Random(3);
@@ -129,8 +139,12 @@ class AvlHiddenTest {
                 checkBound(map, "after " + (i + 1) + " random inserts"); // early: a broken link can make a cycle
             }
         }
-        List<String> phases = List.of("every even key", "the smallest keys, one by one", "the largest keys, one by one",
-                "a range in the middle", "random keys");
+        List<String> phases = List.of(
+                "every even key",
+                "the smallest keys, one by one",
+                "the largest keys, one by one",
+                "a range in the middle",
+                "random keys");
         for (String phase : phases) {
             List<Integer> victims = new ArrayList<>();
             List<Integer> keys = new ArrayList<>(oracle.keySet());
@@ -160,8 +174,10 @@ class AvlHiddenTest {
     }
 
     @Example
-    @Graded(points = 3, concept = "AVL delete stops rebalancing too early: after a delete (a two-children delete "
-            + "moves the successor up with a stale height) the walk must recompute and rotate up to the root")
+    @Graded(
+            points = 3,
+            concept = "AVL delete stops rebalancing too early: after a delete (a two-children delete "
+                    + "moves the successor up with a stale height) the walk must recompute and rotate up to the root")
     void deleteRebalancesAllTheWayUpToTheRoot() {
         // A Fibonacci tree is the sparsest AVL tree of its height: every inner node leans one way.
         // Inserting its keys level by level builds it without a single rotation; then deleting a
@@ -171,8 +187,10 @@ class AvlHiddenTest {
         for (int h = 1; h <= 10; h++) {
             Fibonacci tree = Fibonacci.of(h);
             AvlMap<Integer, String> built = build(tree.levelOrder());
-            assertThat("inserting the keys of a Fibonacci tree of height " + h + " level by level keeps every balance "
-                    + "within ±1, so it must not rotate: the tree is the Fibonacci tree", Internals.shape(built),
+            assertThat(
+                    "inserting the keys of a Fibonacci tree of height " + h + " level by level keeps every balance "
+                            + "within ±1, so it must not rotate: the tree is the Fibonacci tree",
+                    Internals.shape(built),
                     equalTo(tree.shape()));
             for (int key : tree.levelOrder()) {
                 checkDelete(tree.levelOrder(), key);
@@ -198,8 +216,13 @@ class AvlHiddenTest {
     @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
     @Graded(points = 1, concept = "AVL tree ignores the map's comparator when it rebalances or searches")
     void aReverseOrderedAvlTreeBehavesLikeAReverseOrderedTreeMap(@ForAll("anything") List<MapOp> ops) {
-        MapModel.run("AvlMap(reverseOrder)", new AvlMap<>(Comparator.reverseOrder()), Comparator.reverseOrder(), ops,
-                Invariants::checkAvl, true);
+        MapModel.run(
+                "AvlMap(reverseOrder)",
+                new AvlMap<>(Comparator.reverseOrder()),
+                Comparator.reverseOrder(),
+                ops,
+                Invariants::checkAvl,
+                true);
     }
 
     @Example
@@ -232,12 +255,16 @@ class AvlHiddenTest {
         } catch (AssertionError e) {
             throw new AssertionError(where + " leaves " + Internals.shape(map) + ": " + e.getMessage(), e);
         }
-        assertThat(where + ": the shape after rebalancing (key(left,right), - for no child)", Internals.shape(map),
+        assertThat(
+                where + ": the shape after rebalancing (key(left,right), - for no child)",
+                Internals.shape(map),
                 equalTo(expectedShape));
         Map<Integer, Map.Entry<Integer, String>> after = BstSearchInsertHiddenTest.entriesByKey(map);
         for (Map.Entry<Integer, Map.Entry<Integer, String>> e : held.entrySet()) {
-            assertThat(where + ": the node of " + e.getKey() + " must be the same object after the rotation",
-                    after.get(e.getKey()), sameInstance(e.getValue()));
+            assertThat(
+                    where + ": the node of " + e.getKey() + " must be the same object after the rotation",
+                    after.get(e.getKey()),
+                    sameInstance(e.getValue()));
         }
     }
 
@@ -265,8 +292,10 @@ class AvlHiddenTest {
         }
         int n = map.size();
         double bound = 1.4405 * (Math.log(n + 2) / Math.log(2)) - 0.3277;
-        assertThat(when + ": an AVL tree of " + n + " keys is at most 1.4405·log2(n + 2) − 0.3277 = " + bound + " high",
-                (double) map.height(), lessThanOrEqualTo(bound));
+        assertThat(
+                when + ": an AVL tree of " + n + " keys is at most 1.4405·log2(n + 2) − 0.3277 = " + bound + " high",
+                (double) map.height(),
+                lessThanOrEqualTo(bound));
     }
 
     private static AvlMap<Integer, String> build(List<Integer> order) {

@@ -48,13 +48,21 @@ class BstDeleteHiddenTest {
     private static final String TREE_SHAPE = "50(30(20,40(35,-)),70(60(-,65),80))";
 
     @Property(tries = 400, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 4, concept = "BST delete breaks the tree: a lost subtree, a stale parent link, a wrong size, "
-            + "or removal through pollFirst/pollLast or an iterator that disagrees with a TreeMap")
+    @Graded(
+            points = 4,
+            concept = "BST delete breaks the tree: a lost subtree, a stale parent link, a wrong size, "
+                    + "or removal through pollFirst/pollLast or an iterator that disagrees with a TreeMap")
     void deletesBehaveLikeATreeMap(@ForAll("anything") List<MapOp> ops) {
-        MapModel.run("BstMap", new BstMap<>(), null, ops, m -> {
-            Invariants.checkBst(m);
-            Invariants.checkHeight(m);
-        }, true);
+        MapModel.run(
+                "BstMap",
+                new BstMap<>(),
+                null,
+                ops,
+                m -> {
+                    Invariants.checkBst(m);
+                    Invariants.checkHeight(m);
+                },
+                true);
     }
 
     @Example
@@ -66,8 +74,10 @@ class BstDeleteHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "BST delete of a node with one child does not lift the child into its place "
-            + "(or leaves the child's parent link pointing at the deleted node)")
+    @Graded(
+            points = 2,
+            concept = "BST delete of a node with one child does not lift the child into its place "
+                    + "(or leaves the child's parent link pointing at the deleted node)")
     void deletingANodeWithOneChildLiftsTheChildIntoItsPlace() {
         deleteAndCheck(TREE, 40, "50(30(20,35),70(60(-,65),80))", "a node with only a left child");
         deleteAndCheck(TREE, 60, "50(30(20,40(35,-)),70(65,80))", "a node with only a right child");
@@ -76,33 +86,47 @@ class BstDeleteHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "BST delete of a node with two children mishandles a successor that is the "
-            + "node's own right child")
+    @Graded(
+            points = 2,
+            concept = "BST delete of a node with two children mishandles a successor that is the "
+                    + "node's own right child")
     void deletingANodeWhoseSuccessorIsItsRightChildLiftsTheSuccessor() {
         // 70's successor is 80, its right child: 80 takes 70's place and adopts 70's left subtree.
         deleteAndCheck(TREE, 70, "50(30(20,40(35,-)),80(60(-,65),-))", "a node whose successor is its right child");
         // The same with a successor that has a right subtree of its own, which it keeps.
-        deleteAndCheck(List.of(50, 30, 70, 60, 80, 90), 70, "50(30,80(60,90))",
+        deleteAndCheck(
+                List.of(50, 30, 70, 60, 80, 90),
+                70,
+                "50(30,80(60,90))",
                 "a node whose successor is its right child and has a right child");
         deleteAndCheck(List.of(2, 1, 3), 2, "3(1,-)", "the root, whose successor is its right child");
     }
 
     @Example
-    @Graded(points = 3, concept = "BST delete of a node with two children does not splice the in-order successor "
-            + "out of its place first and then into the deleted node's place (a subtree or parent link is lost)")
+    @Graded(
+            points = 3,
+            concept =
+                    "BST delete of a node with two children does not splice the in-order successor "
+                            + "out of its place first and then into the deleted node's place (a subtree or parent link is lost)")
     void deletingANodeWhoseSuccessorIsDeeperSplicesTheSuccessorOutFirst() {
         // 50's successor is 60, the leftmost node of its right subtree, with a right child 65: 65
         // takes 60's place under 70, then 60 takes 50's place and adopts both its subtrees.
-        deleteAndCheck(TREE, 50, "60(30(20,40(35,-)),70(65,80))", "the root, whose successor is deeper and has a right child");
+        deleteAndCheck(
+                TREE, 50, "60(30(20,40(35,-)),70(65,80))", "the root, whose successor is deeper and has a right child");
         // 30's successor is 35, a leaf two levels down.
         deleteAndCheck(TREE, 30, "50(35(20,40),70(60(-,65),80))", "a node whose successor is a deeper leaf");
-        deleteAndCheck(List.of(10, 5, 30, 20, 40, 15, 25, 17), 10, "15(5,30(20(17,25),40))",
+        deleteAndCheck(
+                List.of(10, 5, 30, 20, 40, 15, 25, 17),
+                10,
+                "15(5,30(20(17,25),40))",
                 "the root, whose successor is three levels down and has a right child");
     }
 
     @Example
-    @Graded(points = 3, concept = "deleting through an iterator (or pollFirst/pollLast) loses the iterator's place: "
-            + "the successor node it holds is replaced or unlinked by the delete")
+    @Graded(
+            points = 3,
+            concept = "deleting through an iterator (or pollFirst/pollLast) loses the iterator's place: "
+                    + "the successor node it holds is replaced or unlinked by the delete")
     void iteratorRemoveWorksForEveryDeleteCase() {
         List<IntPredicate> selections = new ArrayList<>();
         selections.add(k -> true);
@@ -132,7 +156,9 @@ class BstDeleteHiddenTest {
                 }
                 String where = (descending ? "descending" : "ascending") + " iteration over " + TREE_SHAPE
                         + " removing " + removed + " through the iterator";
-                assertThat(where + ": the iteration must still visit every key once, in order", visits,
+                assertThat(
+                        where + ": the iteration must still visit every key once, in order",
+                        visits,
                         equalTo(expectedVisits));
                 assertThat(where + ": what is left", MapOp.entries(map), equalTo(MapOp.entries(oracle)));
             }
@@ -143,7 +169,9 @@ class BstDeleteHiddenTest {
             boolean last = oracle.size() % 2 == 0;
             Map.Entry<Integer, String> expected = last ? oracle.pollLastEntry() : oracle.pollFirstEntry();
             Map.Entry<Integer, String> polled = last ? map.pollLastEntry() : map.pollFirstEntry();
-            assertThat((last ? "pollLastEntry" : "pollFirstEntry") + " on " + MapOp.entries(map), MapOp.copy(polled),
+            assertThat(
+                    (last ? "pollLastEntry" : "pollFirstEntry") + " on " + MapOp.entries(map),
+                    MapOp.copy(polled),
                     equalTo(expected));
             Invariants.checkBst(map);
         }
@@ -163,24 +191,35 @@ class BstDeleteHiddenTest {
         assertThat(where + ": remove returns the value", map.remove(key), equalTo("v" + key));
         oracle.remove(key);
         Invariants.checkBst(map);
-        assertThat(where + ": the tree's shape afterwards (key(left,right), - for no child)", Internals.shape(map),
+        assertThat(
+                where + ": the tree's shape afterwards (key(left,right), - for no child)",
+                Internals.shape(map),
                 equalTo(expectedShape));
         assertThat(where + ": the contents", MapOp.entries(map), equalTo(MapOp.entries(oracle)));
         Map<Integer, Map.Entry<Integer, String>> after = BstSearchInsertHiddenTest.entriesByKey(map);
         for (Map.Entry<Integer, Map.Entry<Integer, String>> e : after.entrySet()) {
             Map.Entry<Integer, String> old = held.get(e.getKey());
-            assertThat(where + ": the node of " + e.getKey() + " must be the same object as before (a delete moves "
-                    + "nodes, it never rebuilds them; iterators and entries hold them)", e.getValue(), sameInstance(old));
-            assertThat(where + ": the entry of " + e.getKey() + " taken before the delete keeps its key", old.getKey(),
+            assertThat(
+                    where + ": the node of " + e.getKey() + " must be the same object as before (a delete moves "
+                            + "nodes, it never rebuilds them; iterators and entries hold them)",
+                    e.getValue(),
+                    sameInstance(old));
+            assertThat(
+                    where + ": the entry of " + e.getKey() + " taken before the delete keeps its key",
+                    old.getKey(),
                     equalTo(e.getKey()));
-            assertThat(where + ": the entry of " + e.getKey() + " taken before the delete keeps its value",
-                    old.getValue(), equalTo("v" + e.getKey()));
+            assertThat(
+                    where + ": the entry of " + e.getKey() + " taken before the delete keeps its value",
+                    old.getValue(),
+                    equalTo("v" + e.getKey()));
         }
         Set<Integer> left = after.keySet();
         for (int k : left) {
             held.get(k).setValue("w" + k);
-            assertThat(where + ": setValue on the entry of " + k + " taken before the delete writes through to the map",
-                    map.get(k), equalTo("w" + k));
+            assertThat(
+                    where + ": setValue on the entry of " + k + " taken before the delete writes through to the map",
+                    map.get(k),
+                    equalTo("w" + k));
         }
     }
 

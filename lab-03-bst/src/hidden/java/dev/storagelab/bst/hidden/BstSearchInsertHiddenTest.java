@@ -29,15 +29,19 @@ import net.jqwik.api.Tag;
 class BstSearchInsertHiddenTest {
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 3, concept = "BST put or get disagrees with a TreeMap: an overwrite adds a node, a new key hangs "
-            + "on the wrong side or loses its parent link, or size is miscounted")
+    @Graded(
+            points = 3,
+            concept = "BST put or get disagrees with a TreeMap: an overwrite adds a node, a new key hangs "
+                    + "on the wrong side or loses its parent link, or size is miscounted")
     void putsAndGetsBehaveLikeATreeMap(@ForAll("putsAndGets") List<MapOp> ops) {
         MapModel.run("BstMap", new BstMap<>(), null, ops, Invariants::checkBst, false);
     }
 
     @Example
-    @Graded(points = 2, concept = "BST put does not hang a new key as a leaf under the last node its search "
-            + "visited, or an overwrite replaces the node instead of its value")
+    @Graded(
+            points = 2,
+            concept = "BST put does not hang a new key as a leaf under the last node its search "
+                    + "visited, or an overwrite replaces the node instead of its value")
     void aNewKeyBecomesALeafWhereItsSearchEnded() {
         BstMap<Integer, String> map = new BstMap<>();
         List<Integer> order = List.of(50, 30, 70, 20, 40, 60, 80, 35, 65);
@@ -46,16 +50,24 @@ class BstSearchInsertHiddenTest {
             Invariants.checkBst(map);
         }
         // Each key walks down from the root and hangs where its search fell off the tree.
-        assertThat("inserting " + order + " into an empty BST (shape: key(left,right), - for no child)",
-                Internals.shape(map), equalTo("50(30(20,40(35,-)),70(60(-,65),80))"));
+        assertThat(
+                "inserting " + order + " into an empty BST (shape: key(left,right), - for no child)",
+                Internals.shape(map),
+                equalTo("50(30(20,40(35,-)),70(60(-,65),80))"));
         Map<Integer, Map.Entry<Integer, String>> before = entriesByKey(map);
         assertThat("put(35, ...) of a present key returns the old value", map.put(35, "new"), equalTo("v35"));
-        assertThat("an overwrite changes the value only: the tree keeps its shape",
-                Internals.shape(map), equalTo("50(30(20,40(35,-)),70(60(-,65),80))"));
+        assertThat(
+                "an overwrite changes the value only: the tree keeps its shape",
+                Internals.shape(map),
+                equalTo("50(30(20,40(35,-)),70(60(-,65),80))"));
         assertThat("an overwrite does not count as a new node", map.size(), equalTo(order.size()));
-        assertThat("an overwrite replaces the value in place: the entry handed out before it is still the map's node",
-                entriesByKey(map).get(35), sameInstance(before.get(35)));
-        assertThat("the entry handed out before the overwrite sees the new value", before.get(35).getValue(),
+        assertThat(
+                "an overwrite replaces the value in place: the entry handed out before it is still the map's node",
+                entriesByKey(map).get(35),
+                sameInstance(before.get(35)));
+        assertThat(
+                "the entry handed out before the overwrite sees the new value",
+                before.get(35).getValue(),
                 equalTo("new"));
         for (int key : order) {
             assertThat("get(" + key + ")", map.get(key), equalTo(key == 35 ? "new" : "v" + key));
@@ -69,16 +81,23 @@ class BstSearchInsertHiddenTest {
     @Property(tries = 120, edgeCases = EdgeCasesMode.NONE)
     @Graded(points = 2, concept = "BST ignores the map's comparator (compares keys by their natural order)")
     void aReverseOrderedBstBehavesLikeAReverseOrderedTreeMap(@ForAll("anything") List<MapOp> ops) {
-        MapModel.run("BstMap(reverseOrder)", new BstMap<>(Comparator.reverseOrder()), Comparator.reverseOrder(), ops,
+        MapModel.run(
+                "BstMap(reverseOrder)",
+                new BstMap<>(Comparator.reverseOrder()),
+                Comparator.reverseOrder(),
+                ops,
                 m -> {
                     Invariants.checkBst(m);
                     Invariants.checkHeight(m);
-                }, true);
+                },
+                true);
     }
 
     @Example
-    @Graded(points = 1, concept = "BST tells keys apart with equals() instead of the comparator: keys the "
-            + "comparator calls equal become two nodes")
+    @Graded(
+            points = 1,
+            concept = "BST tells keys apart with equals() instead of the comparator: keys the "
+                    + "comparator calls equal become two nodes")
     void keysTheComparatorCallsEqualAreOneKey() {
         Comparators.checkCaseInsensitive(new BstMap<>(String.CASE_INSENSITIVE_ORDER), Invariants::checkBst);
     }

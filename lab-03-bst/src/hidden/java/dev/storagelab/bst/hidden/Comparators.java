@@ -20,8 +20,7 @@ import org.junit.jupiter.api.function.Executable;
  */
 final class Comparators {
 
-    private Comparators() {
-    }
+    private Comparators() {}
 
     /**
      * Puts, gets and removes spellings of the same words in {@code map}, which must be ordered by
@@ -29,28 +28,47 @@ final class Comparators {
      */
     static <M extends NavigableMap<String, String>> void checkCaseInsensitive(M map, Consumer<M> structure) {
         TreeMap<String, String> oracle = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        String[][] puts = {{"b", "1"}, {"A", "2"}, {"a", "3"}, {"B", "4"}, {"cherry", "5"}, {"CHERRY", "6"},
-            {"Apple", "7"}, {"APPLE", "8"}, {"banana", "9"}, {"Cherry", "10"}};
+        String[][] puts = {
+            {"b", "1"},
+            {"A", "2"},
+            {"a", "3"},
+            {"B", "4"},
+            {"cherry", "5"},
+            {"CHERRY", "6"},
+            {"Apple", "7"},
+            {"APPLE", "8"},
+            {"banana", "9"},
+            {"Cherry", "10"}
+        };
         List<String> steps = new ArrayList<>();
         for (String[] p : puts) {
             steps.add("put(" + p[0] + ", " + p[1] + ")");
             String expected = oracle.put(p[0], p[1]);
-            assertThat("case-insensitive map after " + steps + ": put returns the old value of the key the comparator "
-                    + "calls equal", map.put(p[0], p[1]), equalTo(expected));
+            assertThat(
+                    "case-insensitive map after " + steps + ": put returns the old value of the key the comparator "
+                            + "calls equal",
+                    map.put(p[0], p[1]),
+                    equalTo(expected));
             structure.accept(map);
             assertThat("case-insensitive map after " + steps + ": size()", map.size(), equalTo(oracle.size()));
         }
         for (String probe : List.of("a", "A", "b", "B", "apple", "aPPLE", "BANANA", "cherry", "d")) {
-            assertThat("case-insensitive map after " + steps + ": get(" + probe + ")", map.get(probe),
+            assertThat(
+                    "case-insensitive map after " + steps + ": get(" + probe + ")",
+                    map.get(probe),
                     equalTo(oracle.get(probe)));
         }
-        assertThat("case-insensitive map after " + steps + ": the entries, in comparator order, each under the "
-                + "spelling that first inserted it", new ArrayList<>(snapshot(map).entrySet()),
+        assertThat(
+                "case-insensitive map after " + steps + ": the entries, in comparator order, each under the "
+                        + "spelling that first inserted it",
+                new ArrayList<>(snapshot(map).entrySet()),
                 equalTo(new ArrayList<>(snapshot(oracle).entrySet())));
         assertThat("remove(BANANA) removes the key the comparator calls equal", map.remove("BANANA"), equalTo("9"));
         oracle.remove("BANANA");
         structure.accept(map);
-        assertThat("after remove(BANANA)", new ArrayList<>(snapshot(map).entrySet()),
+        assertThat(
+                "after remove(BANANA)",
+                new ArrayList<>(snapshot(map).entrySet()),
                 equalTo(new ArrayList<>(snapshot(oracle).entrySet())));
     }
 
@@ -74,11 +92,16 @@ final class Comparators {
         calls.put("tailMap(null, true)", () -> map.tailMap(null, true));
         calls.put("subMap(null, true, 5, true)", () -> map.subMap(null, true, 5, true));
         for (Map.Entry<String, Executable> call : calls.entrySet()) {
-            assertThrows(NullPointerException.class, call.getValue(),
-                    call.getKey() + ": an ordered map has no place for a null key, so it must throw NullPointerException");
+            assertThrows(
+                    NullPointerException.class,
+                    call.getValue(),
+                    call.getKey()
+                            + ": an ordered map has no place for a null key, so it must throw NullPointerException");
         }
         structure.accept(map);
-        assertThat("after the rejected null-key calls the map must be unchanged", new ArrayList<>(snapshot(map).entrySet()),
+        assertThat(
+                "after the rejected null-key calls the map must be unchanged",
+                new ArrayList<>(snapshot(map).entrySet()),
                 equalTo(List.of(Map.entry(2, "v2"), Map.entry(5, "v5"), Map.entry(8, "v8"))));
     }
 

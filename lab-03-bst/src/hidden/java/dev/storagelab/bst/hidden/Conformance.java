@@ -1,5 +1,11 @@
 package dev.storagelab.bst.hidden;
 
+import com.google.common.collect.testing.NavigableMapTestSuiteBuilder;
+import com.google.common.collect.testing.TestStringSortedMapGenerator;
+import com.google.common.collect.testing.features.CollectionFeature;
+import com.google.common.collect.testing.features.CollectionSize;
+import com.google.common.collect.testing.features.Feature;
+import com.google.common.collect.testing.features.MapFeature;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,12 +14,6 @@ import java.util.NavigableMap;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import com.google.common.collect.testing.NavigableMapTestSuiteBuilder;
-import com.google.common.collect.testing.TestStringSortedMapGenerator;
-import com.google.common.collect.testing.features.CollectionFeature;
-import com.google.common.collect.testing.features.CollectionSize;
-import com.google.common.collect.testing.features.Feature;
-import com.google.common.collect.testing.features.MapFeature;
 import junit.framework.Test;
 import junit.framework.TestFailure;
 import junit.framework.TestResult;
@@ -33,12 +33,15 @@ import junit.framework.TestSuite;
  */
 final class Conformance {
 
-    private Conformance() {
-    }
+    private Conformance() {}
 
     /** Features every map of the lab has: general purpose, null values, removing iterators, sorted order. */
-    static final List<Feature<?>> COMMON = List.of(MapFeature.GENERAL_PURPOSE, MapFeature.ALLOWS_NULL_VALUES,
-            CollectionFeature.SUPPORTS_ITERATOR_REMOVE, CollectionFeature.KNOWN_ORDER, CollectionSize.ANY);
+    static final List<Feature<?>> COMMON = List.of(
+            MapFeature.GENERAL_PURPOSE,
+            MapFeature.ALLOWS_NULL_VALUES,
+            CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
+            CollectionFeature.KNOWN_ORDER,
+            CollectionSize.ANY);
 
     /**
      * Runs the suite for maps made by {@code factory}; returns how many cases ran.
@@ -62,15 +65,18 @@ final class Conformance {
         List<Feature<?>> features = new ArrayList<>(COMMON);
         Collections.addAll(features, extra);
         return NavigableMapTestSuiteBuilder.using(new TestStringSortedMapGenerator() {
-            @Override
-            protected SortedMap<String, String> create(Map.Entry<String, String>[] entries) {
-                NavigableMap<String, String> map = factory.get();
-                for (Map.Entry<String, String> e : entries) {
-                    map.put(e.getKey(), e.getValue());
-                }
-                return map;
-            }
-        }).named(name).withFeatures(features).createTestSuite();
+                    @Override
+                    protected SortedMap<String, String> create(Map.Entry<String, String>[] entries) {
+                        NavigableMap<String, String> map = factory.get();
+                        for (Map.Entry<String, String> e : entries) {
+                            map.put(e.getKey(), e.getValue());
+                        }
+                        return map;
+                    }
+                })
+                .named(name)
+                .withFeatures(features)
+                .createTestSuite();
     }
 
     /** Runs {@code test}'s cases in order until one fails; returns how many ran. */
@@ -85,10 +91,12 @@ final class Conformance {
         TestResult result = new TestResult();
         test.run(result);
         for (TestFailure f : Collections.list(result.errors())) {
-            throw new AssertionError("conformance case " + test + " failed: " + f.thrownException(), f.thrownException());
+            throw new AssertionError(
+                    "conformance case " + test + " failed: " + f.thrownException(), f.thrownException());
         }
         for (TestFailure f : Collections.list(result.failures())) {
-            throw new AssertionError("conformance case " + test + " failed: " + f.thrownException(), f.thrownException());
+            throw new AssertionError(
+                    "conformance case " + test + " failed: " + f.thrownException(), f.thrownException());
         }
         if (result.runCount() != 1) {
             throw new AssertionError("expected the conformance case " + test + " to run once, but it ran "

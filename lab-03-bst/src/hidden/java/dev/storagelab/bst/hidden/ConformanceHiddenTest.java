@@ -22,15 +22,27 @@ class ConformanceHiddenTest {
     @Test
     @Graded(points = 6, concept = "BST honours the full java.util.NavigableMap contract (Guava testlib)")
     void bstMapPassesGuavaNavigableMapSuite() {
-        assertThat("cases run", Conformance.check("BstMap", BstMap::new,
-                MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION, CollectionFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION), greaterThan(30_000));
+        assertThat(
+                "cases run",
+                Conformance.check(
+                        "BstMap",
+                        BstMap::new,
+                        MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
+                        CollectionFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION),
+                greaterThan(30_000));
     }
 
     @Test
     @Graded(points = 6, concept = "AVL tree honours the full java.util.NavigableMap contract (Guava testlib)")
     void avlMapPassesGuavaNavigableMapSuite() {
-        assertThat("cases run", Conformance.check("AvlMap", AvlMap::new,
-                MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION, CollectionFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION), greaterThan(30_000));
+        assertThat(
+                "cases run",
+                Conformance.check(
+                        "AvlMap",
+                        AvlMap::new,
+                        MapFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION,
+                        CollectionFeature.FAILS_FAST_ON_CONCURRENT_MODIFICATION),
+                greaterThan(30_000));
     }
 
     @Test

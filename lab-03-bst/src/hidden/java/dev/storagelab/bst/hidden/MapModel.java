@@ -26,12 +26,19 @@ import net.jqwik.api.Tuple;
  */
 final class MapModel {
 
-    private MapModel() {
-    }
+    private MapModel() {}
 
     /** The kinds of step a generated sequence may contain. */
     enum Kind {
-        PUT(10), REMOVE(5), GET(4), NAVIGATE(6), ENDS(1), POLL(1), ITERATE(1), SUBMAP(2), ITERATOR_REMOVE(1);
+        PUT(10),
+        REMOVE(5),
+        GET(4),
+        NAVIGATE(6),
+        ENDS(1),
+        POLL(1),
+        ITERATE(1),
+        SUBMAP(2),
+        ITERATOR_REMOVE(1);
 
         final int weight;
 
@@ -43,8 +50,8 @@ final class MapModel {
     /** Search and insert only (lab-03 T1). */
     static final Set<Kind> SEARCH_AND_INSERT = EnumSet.of(Kind.PUT, Kind.GET);
     /** Inserts and every read: navigation, ends, iteration, views (T1 and T2, or T5 and T6). */
-    static final Set<Kind> INSERT_AND_ORDER = EnumSet.of(Kind.PUT, Kind.GET, Kind.NAVIGATE, Kind.ENDS, Kind.ITERATE,
-            Kind.SUBMAP);
+    static final Set<Kind> INSERT_AND_ORDER =
+            EnumSet.of(Kind.PUT, Kind.GET, Kind.NAVIGATE, Kind.ENDS, Kind.ITERATE, Kind.SUBMAP);
     /** Everything, deletes of every kind included. */
     static final Set<Kind> ALL = EnumSet.allOf(Kind.class);
 
@@ -55,7 +62,8 @@ final class MapModel {
     static Arbitrary<List<MapOp>> ops(Set<Kind> kinds, int maxKey, int maxSize) {
         Arbitrary<Integer> keys = Arbitraries.integers().between(0, maxKey);
         Arbitrary<Integer> bounds = Arbitraries.integers().between(-1, maxKey + 1);
-        Arbitrary<String> values = Arbitraries.integers().between(0, 99).map(i -> "v" + i).injectNull(0.03);
+        Arbitrary<String> values =
+                Arbitraries.integers().between(0, 99).map(i -> "v" + i).injectNull(0.03);
         Arbitrary<Boolean> flags = Arbitraries.of(true, false);
         List<Tuple.Tuple2<Integer, Arbitrary<MapOp>>> choices = new ArrayList<>();
         for (Kind kind : kinds) {
@@ -63,17 +71,27 @@ final class MapModel {
                 case PUT -> Combinators.combine(keys, values).as(MapOp.Put::new);
                 case REMOVE -> keys.map(MapOp.Remove::new);
                 case GET -> keys.map(MapOp.Get::new);
-                case NAVIGATE -> Combinators.combine(Arbitraries.of(MapOp.Direction.class), bounds).as(MapOp.Navigate::new);
+                case NAVIGATE ->
+                    Combinators.combine(Arbitraries.of(MapOp.Direction.class), bounds)
+                            .as(MapOp.Navigate::new);
                 case ENDS -> Arbitraries.just(new MapOp.Ends());
                 case POLL -> flags.map(MapOp.Poll::new);
                 case ITERATE -> flags.map(MapOp.Iterate::new);
-                case SUBMAP -> Combinators.combine(bounds, flags, bounds, flags, flags).as(MapOp.SubMap::new);
-                case ITERATOR_REMOVE -> Combinators.combine(flags, Arbitraries.integers().between(1, 4),
-                        Arbitraries.integers().between(0, 3)).as((d, m, r) -> new MapOp.IteratorRemove(d, m, r % m));
+                case SUBMAP ->
+                    Combinators.combine(bounds, flags, bounds, flags, flags).as(MapOp.SubMap::new);
+                case ITERATOR_REMOVE ->
+                    Combinators.combine(
+                                    flags,
+                                    Arbitraries.integers().between(1, 4),
+                                    Arbitraries.integers().between(0, 3))
+                            .as((d, m, r) -> new MapOp.IteratorRemove(d, m, r % m));
             };
             choices.add(Tuple.of(kind.weight, step.map(op -> (MapOp) op)));
         }
-        return Arbitraries.frequencyOf(choices).list().ofMaxSize(maxSize).withSizeDistribution(RandomDistribution.uniform());
+        return Arbitraries.frequencyOf(choices)
+                .list()
+                .ofMaxSize(maxSize)
+                .withSizeDistribution(RandomDistribution.uniform());
     }
 
     /**
@@ -82,9 +100,13 @@ final class MapModel {
      * after every step. At the end, every key the steps touched must read the same; if
      * {@code iterateAtEnd}, both iteration orders must match too.
      */
-    static <M extends NavigableMap<Integer, String>> void run(String name, M map, Comparator<Integer> comparator,
-                                                              List<MapOp> ops, Consumer<M> structure,
-                                                              boolean iterateAtEnd) {
+    static <M extends NavigableMap<Integer, String>> void run(
+            String name,
+            M map,
+            Comparator<Integer> comparator,
+            List<MapOp> ops,
+            Consumer<M> structure,
+            boolean iterateAtEnd) {
         TreeMap<Integer, String> oracle = new TreeMap<>(comparator);
         Set<Integer> touched = new TreeSet<>();
         for (int i = 0; i < ops.size(); i++) {
@@ -98,7 +120,8 @@ final class MapModel {
             } catch (RuntimeException | StackOverflowError e) {
                 throw new AssertionError(where + ": threw " + e + "; a TreeMap returned " + expected, e);
             }
-            assertThat(where + ": the map must answer as a TreeMap given the same steps does", actual, equalTo(expected));
+            assertThat(
+                    where + ": the map must answer as a TreeMap given the same steps does", actual, equalTo(expected));
             assertThat(where + ": size()", map.size(), equalTo(oracle.size()));
             try {
                 structure.accept(map);
@@ -113,7 +136,9 @@ final class MapModel {
         }
         if (iterateAtEnd) {
             assertThat(end + ": the entries in order", MapOp.entries(map), equalTo(MapOp.entries(oracle)));
-            assertThat(end + ": the entries in descending order", MapOp.entries(map.descendingMap()),
+            assertThat(
+                    end + ": the entries in descending order",
+                    MapOp.entries(map.descendingMap()),
                     equalTo(MapOp.entries(oracle.descendingMap())));
         }
     }

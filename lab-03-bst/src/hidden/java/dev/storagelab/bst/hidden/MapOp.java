@@ -61,19 +61,23 @@ sealed interface MapOp {
 
     /** Which neighbour a {@link Navigate} step asks for. */
     enum Direction {
-        FLOOR, CEILING, HIGHER, LOWER
+        FLOOR,
+        CEILING,
+        HIGHER,
+        LOWER
     }
 
     /** {@code floorEntry}, {@code ceilingEntry}, {@code higherEntry} or {@code lowerEntry} of {@code key}. */
     record Navigate(Direction direction, int key) implements MapOp {
         @Override
         public Object run(NavigableMap<Integer, String> map) {
-            return copy(switch (direction) {
-                case FLOOR -> map.floorEntry(key);
-                case CEILING -> map.ceilingEntry(key);
-                case HIGHER -> map.higherEntry(key);
-                case LOWER -> map.lowerEntry(key);
-            });
+            return copy(
+                    switch (direction) {
+                        case FLOOR -> map.floorEntry(key);
+                        case CEILING -> map.ceilingEntry(key);
+                        case HIGHER -> map.higherEntry(key);
+                        case LOWER -> map.lowerEntry(key);
+                    });
         }
 
         @Override
@@ -129,10 +133,11 @@ sealed interface MapOp {
         @Override
         public Object run(NavigableMap<Integer, String> map) {
             @SuppressWarnings("unchecked")
-            Comparator<Integer> order = map.comparator() == null ? Comparator.naturalOrder()
-                    : (Comparator<Integer>) map.comparator();
+            Comparator<Integer> order =
+                    map.comparator() == null ? Comparator.naturalOrder() : (Comparator<Integer>) map.comparator();
             boolean swap = order.compare(from, to) > 0;
-            NavigableMap<Integer, String> view = swap ? map.subMap(to, toInclusive, from, fromInclusive)
+            NavigableMap<Integer, String> view = swap
+                    ? map.subMap(to, toInclusive, from, fromInclusive)
                     : map.subMap(from, fromInclusive, to, toInclusive);
             if (descending) {
                 view = view.descendingMap();
@@ -160,7 +165,8 @@ sealed interface MapOp {
         @Override
         public Object run(NavigableMap<Integer, String> map) {
             List<Map.Entry<Integer, String>> visited = new ArrayList<>();
-            Iterator<Map.Entry<Integer, String>> it = (descending ? map.descendingMap() : map).entrySet().iterator();
+            Iterator<Map.Entry<Integer, String>> it =
+                    (descending ? map.descendingMap() : map).entrySet().iterator();
             while (it.hasNext() && visited.size() <= LIMIT) {
                 Map.Entry<Integer, String> e = it.next();
                 visited.add(copy(e));

@@ -61,8 +61,10 @@ class MemtableInStoreHiddenTest {
     }
 
     @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 3, concept = "SortedLogStore on the skip-list memtable diverges from a TreeMap: a flush, a "
-            + "recovery or a read of the memtable loses, resurrects or reorders a key")
+    @Graded(
+            points = 3,
+            concept = "SortedLogStore on the skip-list memtable diverges from a TreeMap: a flush, a "
+                    + "recovery or a read of the memtable loses, resurrects or reorders a key")
     void theStoreOnTheSkipListMemtableBehavesLikeATreeMap(@ForAll("histories") List<StoreOp> ops) throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(ops.hashCode());
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
@@ -71,8 +73,10 @@ class MemtableInStoreHiddenTest {
             for (int i = 0; i < ops.size(); i++) {
                 StoreOp op = ops.get(i);
                 if (op instanceof StoreOp.Get g) {
-                    assertThat("step " + i + " " + op + " of " + ops.subList(0, i + 1) + ": the store must agree with a "
-                            + "TreeMap given the same writes", store.get(g.key()),
+                    assertThat(
+                            "step " + i + " " + op + " of " + ops.subList(0, i + 1) + ": the store must agree with a "
+                                    + "TreeMap given the same writes",
+                            store.get(g.key()),
                             equalTo(Optional.ofNullable(oracle.get(g.key()))));
                 } else {
                     store = apply(store, storage, op, false);
@@ -92,8 +96,10 @@ class MemtableInStoreHiddenTest {
     }
 
     @Example
-    @Graded(points = 3, concept = "SortedLogStore on the skip-list memtable loses an acknowledged (synced) write "
-            + "after a crash: replay into the memtable or its flush drops an entry or a tombstone")
+    @Graded(
+            points = 3,
+            concept = "SortedLogStore on the skip-list memtable loses an acknowledged (synced) write "
+                    + "after a crash: replay into the memtable or its flush drops an entry or a tombstone")
     void noAcknowledgedWriteIsLostWhenTheStoreCrashes() throws IOException {
         List<StoreOp> workload = workload(new Random(2024), 50);
         FaultInjectingStorage clean = new FaultInjectingStorage();
@@ -112,19 +118,29 @@ class MemtableInStoreHiddenTest {
             }
             crashPoints++;
             storage.powerLoss();
-            verify(storage, model, "a crash before mutation " + n + " of " + mutations + " (" + model.where
-                    + "), power loss " + mode);
+            verify(
+                    storage,
+                    model,
+                    "a crash before mutation " + n + " of " + mutations + " (" + model.where + "), power loss " + mode);
         }
-        System.out.println("MemtableInStoreHiddenTest: " + crashPoints + " crash points of " + mutations + " mutations");
-        assertThat("crash points exercised (one per storage mutation of the workload)", crashPoints,
+        System.out.println(
+                "MemtableInStoreHiddenTest: " + crashPoints + " crash points of " + mutations + " mutations");
+        assertThat(
+                "crash points exercised (one per storage mutation of the workload)",
+                crashPoints,
                 greaterThanOrEqualTo(100));
     }
 
     // ------------------------------------------------------------------------------ the store
 
     private static SortedLogOptions options(boolean syncWrites) {
-        return SortedLogOptions.builder().memtableBytes(1024).blockSize(128).compactionTrigger(3).syncWrites(syncWrites)
-                .memtableFactory(SkipListMemtable::new).build();
+        return SortedLogOptions.builder()
+                .memtableBytes(1024)
+                .blockSize(128)
+                .compactionTrigger(3)
+                .syncWrites(syncWrites)
+                .memtableFactory(SkipListMemtable::new)
+                .build();
     }
 
     private static SortedLogStore open(Storage storage, boolean syncWrites) throws IOException {
@@ -149,9 +165,12 @@ class MemtableInStoreHiddenTest {
         return store;
     }
 
-    private static void checkEveryKey(SortedLogStore store, TreeMap<Bytes, Bytes> oracle, String when) throws IOException {
+    private static void checkEveryKey(SortedLogStore store, TreeMap<Bytes, Bytes> oracle, String when)
+            throws IOException {
         for (Bytes key : SkipListMemtableHiddenTest.KEYS) {
-            assertThat(when + ": get(" + key + ") must agree with a TreeMap given the same writes", store.get(key),
+            assertThat(
+                    when + ": get(" + key + ") must agree with a TreeMap given the same writes",
+                    store.get(key),
                     equalTo(Optional.ofNullable(oracle.get(key))));
         }
     }
@@ -236,13 +255,18 @@ class MemtableInStoreHiddenTest {
     private static void verify(FaultInjectingStorage storage, Durability model, String where) throws IOException {
         try (SortedLogStore store = open(storage, true)) {
             for (Bytes key : SkipListMemtableHiddenTest.KEYS) {
-                assertThat(where + ": after recovery, " + key + " must hold its last acknowledged state (or the state "
-                        + "of the write in flight at the crash); empty = absent", model.allowed(key), hasItem(store.get(key)));
+                assertThat(
+                        where + ": after recovery, " + key + " must hold its last acknowledged state (or the state "
+                                + "of the write in flight at the crash); empty = absent",
+                        model.allowed(key),
+                        hasItem(store.get(key)));
             }
             store.put(MARKER, Bytes.of(where));
         }
         try (SortedLogStore store = open(storage, true)) {
-            assertThat(where + ": a write after recovery survives a reopen", store.get(MARKER),
+            assertThat(
+                    where + ": a write after recovery survives a reopen",
+                    store.get(MARKER),
                     equalTo(Optional.of(Bytes.of(where))));
         }
     }
@@ -274,15 +298,18 @@ class MemtableInStoreHiddenTest {
     @Provide
     Arbitrary<List<StoreOp>> histories() {
         Arbitrary<Bytes> keys = Arbitraries.of(SkipListMemtableHiddenTest.KEYS);
-        Arbitrary<Bytes> values = Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(80).map(Bytes::of);
+        Arbitrary<Bytes> values =
+                Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(80).map(Bytes::of);
         return Arbitraries.frequencyOf(
-                Tuple.of(50, Combinators.combine(keys, values).<StoreOp>as(StoreOp.Put::new)),
-                Tuple.of(15, keys.<StoreOp>map(StoreOp.Delete::new)),
-                Tuple.of(25, keys.<StoreOp>map(StoreOp.Get::new)),
-                Tuple.of(4, Arbitraries.<StoreOp>just(new StoreOp.Flush())),
-                Tuple.of(3, Arbitraries.<StoreOp>just(new StoreOp.Compact())),
-                Tuple.of(3, Arbitraries.<StoreOp>just(new StoreOp.Reopen())))
-                .list().ofMaxSize(120).withSizeDistribution(RandomDistribution.uniform());
+                        Tuple.of(50, Combinators.combine(keys, values).<StoreOp>as(StoreOp.Put::new)),
+                        Tuple.of(15, keys.<StoreOp>map(StoreOp.Delete::new)),
+                        Tuple.of(25, keys.<StoreOp>map(StoreOp.Get::new)),
+                        Tuple.of(4, Arbitraries.<StoreOp>just(new StoreOp.Flush())),
+                        Tuple.of(3, Arbitraries.<StoreOp>just(new StoreOp.Compact())),
+                        Tuple.of(3, Arbitraries.<StoreOp>just(new StoreOp.Reopen())))
+                .list()
+                .ofMaxSize(120)
+                .withSizeDistribution(RandomDistribution.uniform());
     }
 
     /** One step of a store history; {@link #toString()} is what jqwik prints for a shrunk failure. */

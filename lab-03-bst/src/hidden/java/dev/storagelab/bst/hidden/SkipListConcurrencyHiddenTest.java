@@ -40,8 +40,10 @@ class SkipListConcurrencyHiddenTest {
     private static final int WRITER_STEPS = 25_000;
 
     @Test
-    @Graded(points = 3, concept = "skip list reader sees a half-linked node, misses a key that was never deleted, "
-            + "or walks out of order while writers insert and delete")
+    @Graded(
+            points = 3,
+            concept = "skip list reader sees a half-linked node, misses a key that was never deleted, "
+                    + "or walks out of order while writers insert and delete")
     void readersSeeEveryStableKeyInOrderWhileTwoWritersChangeTheList() throws InterruptedException {
         SkipListMap<Integer, String> map = new SkipListMap<>(null, 17L);
         for (int j = 0; j < STABLE; j++) {
@@ -54,11 +56,14 @@ class SkipListConcurrencyHiddenTest {
         for (int w = 0; w < 2; w++) {
             int residue = w == 0 ? 1 : 3;
             TreeMap<Integer, String> model = models.get(w);
-            writers.add(TestThreads.start("writer-" + residue, () -> write(map, model, residue, new Random(residue)), failures));
+            writers.add(TestThreads.start(
+                    "writer-" + residue, () -> write(map, model, residue, new Random(residue)), failures));
         }
         List<Thread> readers = List.of(
-                TestThreads.start("ascending-reader", () -> readUntil(writersDone, () -> ascendingWalks(map)), failures),
-                TestThreads.start("descending-reader", () -> readUntil(writersDone, () -> descendingWalks(map)), failures),
+                TestThreads.start(
+                        "ascending-reader", () -> readUntil(writersDone, () -> ascendingWalks(map)), failures),
+                TestThreads.start(
+                        "descending-reader", () -> readUntil(writersDone, () -> descendingWalks(map)), failures),
                 TestThreads.start("point-reader", () -> readUntil(writersDone, () -> pointReads(map)), failures));
         try {
             TestThreads.joinAll(writers);
@@ -73,13 +78,16 @@ class SkipListConcurrencyHiddenTest {
             expected.put(4 * j, "s" + 4 * j);
         }
         models.forEach(expected::putAll);
-        assertThat("after both writers finished, the list holds the stable keys and each writer's last writes",
-                MapOp.entries(map), equalTo(MapOp.entries(expected)));
+        assertThat(
+                "after both writers finished, the list holds the stable keys and each writer's last writes",
+                MapOp.entries(map),
+                equalTo(MapOp.entries(expected)));
     }
 
     @Test
-    @Graded(points = 2, concept = "skip list readers take the writer lock (or wait for a writer): a read must "
-            + "never block")
+    @Graded(
+            points = 2,
+            concept = "skip list readers take the writer lock (or wait for a writer): a read must " + "never block")
     void readersDoNotWaitForAWriterHoldingTheLock() throws InterruptedException {
         SkipListMap<Integer, String> map = new SkipListMap<>(null, 8L);
         TreeMap<Integer, String> oracle = new TreeMap<>();
@@ -93,20 +101,29 @@ class SkipListConcurrencyHiddenTest {
         writeLock.lock();
         try {
             // The test thread now stands for a writer in the middle of a put: the reader must not care.
-            Thread reader = TestThreads.start("reader", () -> {
-                for (int key = -1; key <= 600; key++) {
-                    seen.add(List.of(String.valueOf(map.get(key)), String.valueOf(map.floorKey(key)),
-                            String.valueOf(map.ceilingKey(key)), String.valueOf(map.higherKey(key)),
-                            String.valueOf(map.lowerKey(key))));
-                }
-                seen.add(MapOp.entries(map));
-                seen.add(MapOp.entries(map.descendingMap()));
-                seen.add(MapOp.entries(map.subMap(101, true, 299, false)));
-                seen.add(List.of(map.firstKey(), map.lastKey(), map.size()));
-            }, failures);
+            Thread reader = TestThreads.start(
+                    "reader",
+                    () -> {
+                        for (int key = -1; key <= 600; key++) {
+                            seen.add(List.of(
+                                    String.valueOf(map.get(key)),
+                                    String.valueOf(map.floorKey(key)),
+                                    String.valueOf(map.ceilingKey(key)),
+                                    String.valueOf(map.higherKey(key)),
+                                    String.valueOf(map.lowerKey(key))));
+                        }
+                        seen.add(MapOp.entries(map));
+                        seen.add(MapOp.entries(map.descendingMap()));
+                        seen.add(MapOp.entries(map.subMap(101, true, 299, false)));
+                        seen.add(List.of(map.firstKey(), map.lastKey(), map.size()));
+                    },
+                    failures);
             boolean waiting = TestThreads.awaitQueued(writeLock, reader);
-            assertThat("a reader (get, floorKey, ceilingKey, higherKey, lowerKey, iteration, a view) queued for the "
-                    + "skip list's writeLock while a writer held it: reads must take no lock", waiting, equalTo(false));
+            assertThat(
+                    "a reader (get, floorKey, ceilingKey, higherKey, lowerKey, iteration, a view) queued for the "
+                            + "skip list's writeLock while a writer held it: reads must take no lock",
+                    waiting,
+                    equalTo(false));
             TestThreads.joinAll(List.of(reader));
         } finally {
             writeLock.unlock();
@@ -114,8 +131,11 @@ class SkipListConcurrencyHiddenTest {
         TestThreads.rethrow(failures, "reading while the writer lock was held");
         List<Object> expected = new ArrayList<>();
         for (int key = -1; key <= 600; key++) {
-            expected.add(List.of(String.valueOf(oracle.get(key)), String.valueOf(oracle.floorKey(key)),
-                    String.valueOf(oracle.ceilingKey(key)), String.valueOf(oracle.higherKey(key)),
+            expected.add(List.of(
+                    String.valueOf(oracle.get(key)),
+                    String.valueOf(oracle.floorKey(key)),
+                    String.valueOf(oracle.ceilingKey(key)),
+                    String.valueOf(oracle.higherKey(key)),
                     String.valueOf(oracle.lowerKey(key))));
         }
         expected.add(MapOp.entries(oracle));
@@ -135,17 +155,21 @@ class SkipListConcurrencyHiddenTest {
     }
 
     /** Random puts and deletes of the writer's own keys, and now and then a range delete through a view. */
-    private static void write(SkipListMap<Integer, String> map, TreeMap<Integer, String> model, int residue,
-                              Random random) {
+    private static void write(
+            SkipListMap<Integer, String> map, TreeMap<Integer, String> model, int residue, Random random) {
         for (int step = 0; step < WRITER_STEPS; step++) {
             int key = 4 * random.nextInt(STABLE) + residue;
             int dice = random.nextInt(100);
             if (dice < 55) {
                 String value = "w" + key + "-" + step;
-                assertThat("writer " + residue + ": put(" + key + ") returns the old value", map.put(key, value),
+                assertThat(
+                        "writer " + residue + ": put(" + key + ") returns the old value",
+                        map.put(key, value),
                         equalTo(model.put(key, value)));
             } else if (dice < 99) {
-                assertThat("writer " + residue + ": remove(" + key + ") returns the old value", map.remove(key),
+                assertThat(
+                        "writer " + residue + ": remove(" + key + ") returns the old value",
+                        map.remove(key),
                         equalTo(model.remove(key)));
             } else {
                 int from = key - residue;
@@ -174,8 +198,8 @@ class SkipListConcurrencyHiddenTest {
      * Checks a walk: strictly ordered, no key ≡ 2 (mod 4), every value belongs to its key, and every
      * stable key in range seen: {@code stableInRange} of them.
      */
-    private static void checkWalk(Iterable<Map.Entry<Integer, String>> walk, boolean ascending, int stableInRange,
-                                  String what) {
+    private static void checkWalk(
+            Iterable<Map.Entry<Integer, String>> walk, boolean ascending, int stableInRange, String what) {
         Integer previous = null;
         int stableSeen = 0;
         for (Map.Entry<Integer, String> e : walk) {
@@ -191,12 +215,16 @@ class SkipListConcurrencyHiddenTest {
                 assertThat(what + ": the value of stable key " + key, value, equalTo("s" + key));
                 stableSeen++;
             } else {
-                assertThat(what + ": the value of " + key + " must be one its writer wrote for it", value,
+                assertThat(
+                        what + ": the value of " + key + " must be one its writer wrote for it",
+                        value,
                         startsWith("w" + key + "-"));
             }
         }
-        assertThat(what + ": every key present before the writers started and never deleted must be seen",
-                stableSeen, equalTo(stableInRange));
+        assertThat(
+                what + ": every key present before the writers started and never deleted must be seen",
+                stableSeen,
+                equalTo(stableInRange));
     }
 
     /** Lookups whose answers the writers cannot change: each names a stable key or a never-written one. */
@@ -206,13 +234,18 @@ class SkipListConcurrencyHiddenTest {
             assertThat("get(" + key + ") of a stable key", map.get(key), equalTo("s" + key));
             assertThat("floorKey(" + key + ") of a stable key", map.floorKey(key), equalTo(key));
             assertThat("ceilingKey(" + key + ") of a stable key", map.ceilingKey(key), equalTo(key));
-            assertThat("lowerKey(" + (key + 1) + "): nothing lies between " + key + " and " + (key + 1),
-                    map.lowerKey(key + 1), equalTo(key));
+            assertThat(
+                    "lowerKey(" + (key + 1) + "): nothing lies between " + key + " and " + (key + 1),
+                    map.lowerKey(key + 1),
+                    equalTo(key));
             if (j > 0) {
-                assertThat("higherKey(" + (key - 1) + "): nothing lies between " + (key - 1) + " and " + key,
-                        map.higherKey(key - 1), equalTo(key));
+                assertThat(
+                        "higherKey(" + (key - 1) + "): nothing lies between " + (key - 1) + " and " + key,
+                        map.higherKey(key - 1),
+                        equalTo(key));
             }
-            assertThat("containsKey(" + (key + 2) + ") of a key never written", map.containsKey(key + 2), equalTo(false));
+            assertThat(
+                    "containsKey(" + (key + 2) + ") of a key never written", map.containsKey(key + 2), equalTo(false));
         }
         assertThat("firstKey() while writers write: 0 is stable and smallest", map.firstKey(), equalTo(0));
     }

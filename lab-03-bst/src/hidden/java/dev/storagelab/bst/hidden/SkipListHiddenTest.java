@@ -37,8 +37,10 @@ import net.jqwik.api.Tag;
 class SkipListHiddenTest {
 
     @Example
-    @Graded(points = 3, concept = "skip list tower heights are not geometric with p = 1/4 (a node must reach "
-            + "level k+1 with probability 4^-k, at least 1 and at most MAX_LEVEL)")
+    @Graded(
+            points = 3,
+            concept = "skip list tower heights are not geometric with p = 1/4 (a node must reach "
+                    + "level k+1 with probability 4^-k, at least 1 and at most MAX_LEVEL)")
     void towerHeightsAreGeometricWithOneInFourGoingUp() {
         // 100,000 draws: each fraction below is allowed about seven standard deviations, so any
         // correct coin passes whatever its seed, and p = 1/2 or an off-by-one level fails by far.
@@ -47,8 +49,10 @@ class SkipListHiddenTest {
         int[] atLeast = new int[SkipListMap.MAX_LEVEL + 2];
         for (int i = 0; i < draws; i++) {
             int level = Internals.randomLevel(map);
-            assertThat("draw " + i + ": randomLevel() is a tower height, 1 to MAX_LEVEL = " + SkipListMap.MAX_LEVEL,
-                    level, allOf(greaterThanOrEqualTo(1), lessThanOrEqualTo(SkipListMap.MAX_LEVEL)));
+            assertThat(
+                    "draw " + i + ": randomLevel() is a tower height, 1 to MAX_LEVEL = " + SkipListMap.MAX_LEVEL,
+                    level,
+                    allOf(greaterThanOrEqualTo(1), lessThanOrEqualTo(SkipListMap.MAX_LEVEL)));
             for (int k = 1; k <= level; k++) {
                 atLeast[k]++;
             }
@@ -57,14 +61,19 @@ class SkipListHiddenTest {
         double[] tolerance = {0, 0, 0.01, 0.005, 0.003, 0.0015};
         for (int k = 2; k <= 5; k++) {
             double expected = Math.pow(1.0 / SkipListMap.BRANCHING, k - 1);
-            assertThat("fraction of " + draws + " towers at least " + k + " high: expected 4^-" + (k - 1) + " = "
-                    + expected, (double) atLeast[k] / draws, closeTo(expected, tolerance[k]));
+            assertThat(
+                    "fraction of " + draws + " towers at least " + k + " high: expected 4^-" + (k - 1) + " = "
+                            + expected,
+                    (double) atLeast[k] / draws,
+                    closeTo(expected, tolerance[k]));
         }
     }
 
     @Example
-    @Graded(points = 2, concept = "skip list tower heights do not come from the seeded coin: the same seed and the "
-            + "same inserts must build the same towers (and another seed other ones)")
+    @Graded(
+            points = 2,
+            concept = "skip list tower heights do not come from the seeded coin: the same seed and the "
+                    + "same inserts must build the same towers (and another seed other ones)")
     void theSameSeedBuildsTheSameTowers() {
         List<Integer> keys = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
@@ -74,10 +83,15 @@ class SkipListHiddenTest {
         List<Map.Entry<Integer, Integer>> first = towers(77L, keys);
         List<Map.Entry<Integer, Integer>> again = towers(77L, keys);
         List<Map.Entry<Integer, Integer>> other = towers(78L, keys);
-        assertThat("two skip lists with seed 77 and the same inserts: the tower height of each key", again,
+        assertThat(
+                "two skip lists with seed 77 and the same inserts: the tower height of each key",
+                again,
                 equalTo(first));
-        assertThat("seed 78 with the same inserts must build different towers (2000 coin-drawn heights all "
-                + "equal by chance is practically impossible)", other, not(equalTo(first)));
+        assertThat(
+                "seed 78 with the same inserts must build different towers (2000 coin-drawn heights all "
+                        + "equal by chance is practically impossible)",
+                other,
+                not(equalTo(first)));
         SkipListMap<Integer, Integer> a = new SkipListMap<>(null, 5L);
         SkipListMap<Integer, Integer> b = new SkipListMap<>(null, 5L);
         List<Integer> drawsA = new ArrayList<>();
@@ -90,15 +104,20 @@ class SkipListHiddenTest {
     }
 
     @Example
-    @Graded(points = 3, concept = "skip list search does not record the right predecessor on some level, or "
-            + "findLessThan/findLast stop on the wrong node")
+    @Graded(
+            points = 3,
+            concept = "skip list search does not record the right predecessor on some level, or "
+                    + "findLessThan/findLast stop on the wrong node")
     void searchRecordsThePredecessorOnEveryLevel() {
         SkipListMap<Integer, String> empty = new SkipListMap<>(null, 1L);
         Internals.Search<Integer> none = Internals.findGreaterOrEqual(empty, 5);
         assertThat("findGreaterOrEqual(5) in an empty list finds nothing", none.found(), equalTo(null));
-        assertThat("findGreaterOrEqual(5) in an empty list records the head on every level in use", none.recorded(),
+        assertThat(
+                "findGreaterOrEqual(5) in an empty list records the head on every level in use",
+                none.recorded(),
                 equalTo(Collections.nCopies(none.recorded().size(), true)));
-        assertThat("findLessThan(5) in an empty list is the head", Internals.findLessThanIsHead(empty, 5), equalTo(true));
+        assertThat(
+                "findLessThan(5) in an empty list is the head", Internals.findLessThanIsHead(empty, 5), equalTo(true));
         assertThat("findLast() of an empty list is the head", Internals.findLastIsHead(empty), equalTo(true));
 
         SkipListMap<Integer, String> map = new SkipListMap<>(null, 4242L);
@@ -115,11 +134,16 @@ class SkipListHiddenTest {
         Invariants.checkSkipList(map);
         List<Map.Entry<Integer, Integer>> towers = Internals.towers(map);
         int levels = Internals.levels(map);
-        assertThat("600 keys with p = 1/4 use more than two levels (a test precondition)", levels, greaterThanOrEqualTo(3));
+        assertThat(
+                "600 keys with p = 1/4 use more than two levels (a test precondition)",
+                levels,
+                greaterThanOrEqualTo(3));
         for (int target = -1; target <= 1200; target++) {
             Internals.Search<Integer> search = Internals.findGreaterOrEqual(map, target);
-            assertThat("findGreaterOrEqual(" + target + ") returns the first node with a key >= " + target,
-                    search.found(), equalTo(oracle.ceilingKey(target)));
+            assertThat(
+                    "findGreaterOrEqual(" + target + ") returns the first node with a key >= " + target,
+                    search.found(),
+                    equalTo(oracle.ceilingKey(target)));
             for (int level = 0; level < levels; level++) {
                 Integer expected = null;
                 for (Map.Entry<Integer, Integer> t : towers) {
@@ -127,56 +151,87 @@ class SkipListHiddenTest {
                         expected = t.getKey();
                     }
                 }
-                assertThat("findGreaterOrEqual(" + target + ") must record a predecessor on level " + level
-                        + " (every level in use: an insert links the new node there)", search.recorded().get(level),
+                assertThat(
+                        "findGreaterOrEqual(" + target + ") must record a predecessor on level " + level
+                                + " (every level in use: an insert links the new node there)",
+                        search.recorded().get(level),
                         equalTo(true));
-                assertThat("findGreaterOrEqual(" + target + "): preds[" + level + "] is the last node on level " + level
-                        + " with a key < " + target + " (null = the head)", search.preds().get(level), equalTo(expected));
+                assertThat(
+                        "findGreaterOrEqual(" + target + "): preds[" + level + "] is the last node on level " + level
+                                + " with a key < " + target + " (null = the head)",
+                        search.preds().get(level),
+                        equalTo(expected));
             }
-            assertThat("findLessThan(" + target + ") is the last node with a key < " + target + " (null = the head)",
-                    Internals.findLessThan(map, target), equalTo(oracle.lowerKey(target)));
+            assertThat(
+                    "findLessThan(" + target + ") is the last node with a key < " + target + " (null = the head)",
+                    Internals.findLessThan(map, target),
+                    equalTo(oracle.lowerKey(target)));
         }
         assertThat("findLast() is the node with the largest key", Internals.findLast(map), equalTo(oracle.lastKey()));
     }
 
     @Property(tries = 250, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 3, concept = "skip list search or navigation disagrees with a TreeMap (floor/ceiling/"
-            + "higher/lower, first/last, descending iteration or a range view)")
+    @Graded(
+            points = 3,
+            concept = "skip list search or navigation disagrees with a TreeMap (floor/ceiling/"
+                    + "higher/lower, first/last, descending iteration or a range view)")
     void searchAndNavigationBehaveLikeATreeMap(@ForAll("insertsAndReads") List<MapOp> ops) {
-        MapModel.run("SkipListMap(seed " + ops.hashCode() + ")", new SkipListMap<>(null, ops.hashCode()), null, ops,
-                Invariants::checkSkipList, true);
+        MapModel.run(
+                "SkipListMap(seed " + ops.hashCode() + ")",
+                new SkipListMap<>(null, ops.hashCode()),
+                null,
+                ops,
+                Invariants::checkSkipList,
+                true);
     }
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 4, concept = "skip list insert or delete breaks a level (a node linked on too few or too many "
-            + "levels, a lost successor, a wrong size or levels count) or disagrees with a TreeMap")
+    @Graded(
+            points = 4,
+            concept = "skip list insert or delete breaks a level (a node linked on too few or too many "
+                    + "levels, a lost successor, a wrong size or levels count) or disagrees with a TreeMap")
     void insertsAndDeletesBehaveLikeATreeMap(@ForAll("anything") List<MapOp> ops) {
-        MapModel.run("SkipListMap(seed " + ops.hashCode() + ")", new SkipListMap<>(null, ops.hashCode()), null, ops,
-                Invariants::checkSkipList, true);
+        MapModel.run(
+                "SkipListMap(seed " + ops.hashCode() + ")",
+                new SkipListMap<>(null, ops.hashCode()),
+                null,
+                ops,
+                Invariants::checkSkipList,
+                true);
     }
 
     @Example
-    @Graded(points = 2, concept = "skip list levels does not shrink when the tallest towers are deleted (searches "
-            + "keep starting from empty levels)")
+    @Graded(
+            points = 2,
+            concept = "skip list levels does not shrink when the tallest towers are deleted (searches "
+                    + "keep starting from empty levels)")
     void levelsShrinksWhenTheTallestTowersAreDeleted() {
         SkipListMap<Integer, String> map = new SkipListMap<>(null, 31L);
         for (int key = 0; key < 3000; key++) {
             map.put(key, "v" + key);
         }
         Invariants.checkSkipList(map);
-        assertThat("levels after 3000 inserts is the tallest tower's height", Internals.levels(map),
+        assertThat(
+                "levels after 3000 inserts is the tallest tower's height",
+                Internals.levels(map),
                 equalTo(tallest(Internals.towers(map))));
         int deletes = 0;
-        for (List<Map.Entry<Integer, Integer>> towers = Internals.towers(map); tallest(towers) > 1;
+        for (List<Map.Entry<Integer, Integer>> towers = Internals.towers(map);
+                tallest(towers) > 1;
                 towers = Internals.towers(map)) {
             int tallest = tallest(towers);
-            Map.Entry<Integer, Integer> victim = towers.stream().filter(t -> t.getValue() == tallest).findFirst()
+            Map.Entry<Integer, Integer> victim = towers.stream()
+                    .filter(t -> t.getValue() == tallest)
+                    .findFirst()
                     .orElseThrow();
             assertThat("remove(" + victim.getKey() + ")", map.remove(victim.getKey()), equalTo("v" + victim.getKey()));
             deletes++;
             Invariants.checkSkipList(map);
-            assertThat("after deleting the " + deletes + " tallest towers, levels must be the tallest remaining "
-                    + "tower's height", Internals.levels(map), equalTo(tallest(Internals.towers(map))));
+            assertThat(
+                    "after deleting the " + deletes + " tallest towers, levels must be the tallest remaining "
+                            + "tower's height",
+                    Internals.levels(map),
+                    equalTo(tallest(Internals.towers(map))));
         }
         assertThat("every tower left is 1 high, so one level is in use", Internals.levels(map), equalTo(1));
         for (int polls = map.size(); map.pollFirstEntry() != null; polls--) {
@@ -188,8 +243,10 @@ class SkipListHiddenTest {
     }
 
     @Example
-    @Graded(points = 1, concept = "skip list breaks when a tower reaches MAX_LEVEL: a tower one level taller than "
-            + "the head, or a search or findLast starting above the top level")
+    @Graded(
+            points = 1,
+            concept = "skip list breaks when a tower reaches MAX_LEVEL: a tower one level taller than "
+                    + "the head, or a search or findLast starting above the top level")
     void aTowerOfMaxLevelIsCappedAndSearchedFromTheTop() {
         // with seed 92,134,392 the coin (nextInt(BRANCHING) == 0 per toss, as the reference tosses it) comes up
         // 16 times in a row on the 21st insert: a tower of MAX_LEVEL, where one more toss would make it taller than
@@ -208,21 +265,29 @@ class SkipListHiddenTest {
             assertThat("lowerKey(" + key + ")", map.lowerKey(key), equalTo(model.lowerKey(key)));
             assertThat("ceilingKey(" + key + ")", map.ceilingKey(key), equalTo(model.ceilingKey(key)));
         }
-        assertThat(new ArrayList<>(map.descendingMap().keySet()), equalTo(new ArrayList<>(model.descendingMap().keySet())));
+        assertThat(
+                new ArrayList<>(map.descendingMap().keySet()),
+                equalTo(new ArrayList<>(model.descendingMap().keySet())));
     }
 
     @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
     @Graded(points = 1, concept = "skip list ignores the map's comparator (searches compare keys naturally)")
     void aReverseOrderedSkipListBehavesLikeAReverseOrderedTreeMap(@ForAll("anything") List<MapOp> ops) {
-        MapModel.run("SkipListMap(reverseOrder)", new SkipListMap<>(Comparator.reverseOrder(), ops.hashCode()),
-                Comparator.reverseOrder(), ops, Invariants::checkSkipList, true);
+        MapModel.run(
+                "SkipListMap(reverseOrder)",
+                new SkipListMap<>(Comparator.reverseOrder(), ops.hashCode()),
+                Comparator.reverseOrder(),
+                ops,
+                Invariants::checkSkipList,
+                true);
     }
 
     @Example
     @Graded(points = 1, concept = "skip list accepts a null key, or treats keys its comparator calls equal as two keys")
     void nullKeysAreRejectedAndTheComparatorDecidesEquality() {
         Comparators.checkNullKeysRejected(new SkipListMap<>(null, 3L), Invariants::checkSkipList);
-        Comparators.checkCaseInsensitive(new SkipListMap<>(String.CASE_INSENSITIVE_ORDER, 3L), Invariants::checkSkipList);
+        Comparators.checkCaseInsensitive(
+                new SkipListMap<>(String.CASE_INSENSITIVE_ORDER, 3L), Invariants::checkSkipList);
     }
 
     @Provide

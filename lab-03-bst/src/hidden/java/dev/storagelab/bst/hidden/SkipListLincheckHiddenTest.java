@@ -72,9 +72,11 @@ public class SkipListLincheckHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "skip list is not linearizable under concurrent writers and lock-free readers "
-            + "(a node published before it is linked, or a lookup made "
-            + "outside the lock and acted on under it)")
+    @Graded(
+            points = 4,
+            concept = "skip list is not linearizable under concurrent writers and lock-free readers "
+                    + "(a node published before it is linked, or a lookup made "
+                    + "outside the lock and acted on under it)")
     void everyConcurrentHistoryIsLinearizable() {
         ModelCheckingOptions options = new ModelCheckingOptions()
                 .iterations(8)

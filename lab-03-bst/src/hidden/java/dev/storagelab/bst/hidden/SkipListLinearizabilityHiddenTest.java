@@ -37,9 +37,11 @@ import org.junit.jupiter.api.Test;
 class SkipListLinearizabilityHiddenTest {
 
     @Test
-    @Graded(points = 3, concept = "skip list operations are not linearizable: a get or a walk saw a value no "
-            + "sequential order of the puts and removes explains (a lost update, a half-linked node, a removed node "
-            + "still visible after its remove returned)")
+    @Graded(
+            points = 3,
+            concept = "skip list operations are not linearizable: a get or a walk saw a value no "
+                    + "sequential order of the puts and removes explains (a lost update, a half-linked node, a removed node "
+                    + "still visible after its remove returned)")
     void randomConcurrentHistoriesAreLinearizable() throws InterruptedException {
         AtomicInteger walksWithKeys = new AtomicInteger();
         for (int seed = 0; seed < 300; seed++) {
@@ -64,49 +66,52 @@ class SkipListLinearizabilityHiddenTest {
         }
         Linearizability.Recorder<Integer, String> history = new Linearizability.Recorder<>();
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
-        TestThreads.runAll(3, t -> {
-            Random r = new Random(seed * 31L + t);
-            for (int op = 0; op < 60; op++) {
-                Integer key = universe.get(r.nextInt(universe.size()));
-                int dice = r.nextInt(20);
-                if (dice < 7) {
-                    long call = history.call();
-                    String got = map.get(key);
-                    history.returned(t, Kind.GET, key, got, call);
-                } else if (dice < 13) {
-                    String v = "t" + t + "." + op;
-                    long call = history.call();
-                    map.put(key, v);
-                    history.returned(t, Kind.PUT, key, v, call);
-                } else if (dice < 17) {
-                    long call = history.call();
-                    map.remove(key);
-                    history.returned(t, Kind.DELETE, key, null, call);
-                } else {
-                    int a = r.nextInt(universe.size());
-                    int b = Math.min(universe.size(), a + 1 + r.nextInt(universe.size()));
-                    Integer from = universe.get(a);
-                    Integer to = b == universe.size() ? Integer.MAX_VALUE : universe.get(b);
-                    boolean descending = r.nextBoolean();
-                    long call = history.call();
-                    NavigableMap<Integer, String> sub = map.subMap(from, true, to, false);
-                    Map<Integer, String> seen = new LinkedHashMap<>();
-                    Integer previous = null;
-                    for (Map.Entry<Integer, String> e : (descending ? sub.descendingMap() : sub).entrySet()) {
-                        if (previous != null && (previous < e.getKey()) == descending) {
-                            throw new AssertionError((descending ? "descending" : "ascending") + " walk of [" + from
-                                    + ", " + to + ") returned " + previous + " then " + e.getKey());
+        TestThreads.runAll(
+                3,
+                t -> {
+                    Random r = new Random(seed * 31L + t);
+                    for (int op = 0; op < 60; op++) {
+                        Integer key = universe.get(r.nextInt(universe.size()));
+                        int dice = r.nextInt(20);
+                        if (dice < 7) {
+                            long call = history.call();
+                            String got = map.get(key);
+                            history.returned(t, Kind.GET, key, got, call);
+                        } else if (dice < 13) {
+                            String v = "t" + t + "." + op;
+                            long call = history.call();
+                            map.put(key, v);
+                            history.returned(t, Kind.PUT, key, v, call);
+                        } else if (dice < 17) {
+                            long call = history.call();
+                            map.remove(key);
+                            history.returned(t, Kind.DELETE, key, null, call);
+                        } else {
+                            int a = r.nextInt(universe.size());
+                            int b = Math.min(universe.size(), a + 1 + r.nextInt(universe.size()));
+                            Integer from = universe.get(a);
+                            Integer to = b == universe.size() ? Integer.MAX_VALUE : universe.get(b);
+                            boolean descending = r.nextBoolean();
+                            long call = history.call();
+                            NavigableMap<Integer, String> sub = map.subMap(from, true, to, false);
+                            Map<Integer, String> seen = new LinkedHashMap<>();
+                            Integer previous = null;
+                            for (Map.Entry<Integer, String> e : (descending ? sub.descendingMap() : sub).entrySet()) {
+                                if (previous != null && (previous < e.getKey()) == descending) {
+                                    throw new AssertionError((descending ? "descending" : "ascending") + " walk of ["
+                                            + from + ", " + to + ") returned " + previous + " then " + e.getKey());
+                                }
+                                previous = e.getKey();
+                                seen.put(e.getKey(), e.getValue());
+                            }
+                            history.scanned(t, universe.subList(a, b), seen, call);
+                            if (!seen.isEmpty()) {
+                                walksWithKeys.incrementAndGet();
+                            }
                         }
-                        previous = e.getKey();
-                        seen.put(e.getKey(), e.getValue());
                     }
-                    history.scanned(t, universe.subList(a, b), seen, call);
-                    if (!seen.isEmpty()) {
-                        walksWithKeys.incrementAndGet();
-                    }
-                }
-            }
-        }, failures);
+                },
+                failures);
         TestThreads.rethrow(failures, "history " + seed);
         Optional<String> violation = Linearizability.check(initial, history.history());
         assertThat("history " + seed + " (3 threads on 16 keys) is linearizable", violation.orElse(null), nullValue());

@@ -30,8 +30,10 @@ class SkipListRereadHiddenTest {
     private static final int WRITES = 400_000;
 
     @Test
-    @Graded(points = 3, concept = "skip list get or floor misses a key that is present the whole time, when a writer "
-            + "links a smaller key in front of it during the search (a link read twice)")
+    @Graded(
+            points = 3,
+            concept = "skip list get or floor misses a key that is present the whole time, when a writer "
+                    + "links a smaller key in front of it during the search (a link read twice)")
     void lookupsNeverMissAPresentKeyWhileSmallerKeysAreLinkedInFrontOfIt() throws InterruptedException {
         SkipListMap<Long, Long> map = new SkipListMap<>(null, 5L);
         for (long j = 1; j <= STABLE; j++) {
@@ -40,39 +42,44 @@ class SkipListRereadHiddenTest {
         ConcurrentLinkedQueue<String> misses = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicBoolean done = new AtomicBoolean();
-        Thread writer = new Thread(() -> {
-            try {
-                // Each new key lands just below a stable key, closer than any earlier one: it becomes
-                // that key's new predecessor on level 0, the link a concurrent lookup of it reads.
-                Random random = new Random(11);
-                for (int i = 0; i < WRITES; i++) {
-                    long stable = (1 + random.nextInt(STABLE)) * GAP;
-                    map.put(stable - 1 - (WRITES - i), -1L);
-                }
-            } catch (Throwable e) {
-                failures.add(e);
-            } finally {
-                done.set(true);
-            }
-        }, "writer");
-        Thread reader = new Thread(() -> {
-            try {
-                long lookups = 0;
-                while (!done.get() && misses.size() < 5) {
-                    long j = 1 + lookups++ % STABLE;
-                    Long value = map.get(j * GAP);
-                    if (value == null || value != j) {
-                        misses.add("get(" + j * GAP + ") returned " + value + " (lookup " + lookups + ")");
+        Thread writer = new Thread(
+                () -> {
+                    try {
+                        // Each new key lands just below a stable key, closer than any earlier one: it becomes
+                        // that key's new predecessor on level 0, the link a concurrent lookup of it reads.
+                        Random random = new Random(11);
+                        for (int i = 0; i < WRITES; i++) {
+                            long stable = (1 + random.nextInt(STABLE)) * GAP;
+                            map.put(stable - 1 - (WRITES - i), -1L);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    } finally {
+                        done.set(true);
                     }
-                    Map.Entry<Long, Long> floor = map.floorEntry(j * GAP);
-                    if (floor == null || floor.getKey() != j * GAP) {
-                        misses.add("floorEntry(" + j * GAP + ") returned " + floor + " (lookup " + lookups + ")");
+                },
+                "writer");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        long lookups = 0;
+                        while (!done.get() && misses.size() < 5) {
+                            long j = 1 + lookups++ % STABLE;
+                            Long value = map.get(j * GAP);
+                            if (value == null || value != j) {
+                                misses.add("get(" + j * GAP + ") returned " + value + " (lookup " + lookups + ")");
+                            }
+                            Map.Entry<Long, Long> floor = map.floorEntry(j * GAP);
+                            if (floor == null || floor.getKey() != j * GAP) {
+                                misses.add(
+                                        "floorEntry(" + j * GAP + ") returned " + floor + " (lookup " + lookups + ")");
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
                     }
-                }
-            } catch (Throwable e) {
-                failures.add(e);
-            }
-        }, "reader");
+                },
+                "reader");
         writer.setDaemon(true);
         reader.setDaemon(true);
         writer.start();
@@ -81,13 +88,19 @@ class SkipListRereadHiddenTest {
         done.set(true);
         reader.join(TimeUnit.SECONDS.toMillis(60));
         if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError("a thread failed while a writer linked keys in front of stable ones");
+            AssertionError error =
+                    new AssertionError("a thread failed while a writer linked keys in front of stable ones");
             failures.forEach(error::addSuppressed);
             throw error;
         }
-        assertThat("lookups of keys present the whole time must find them, whatever the writer links in front of "
-                + "them meanwhile; misses", List.copyOf(misses), empty());
-        assertThat("after the run, the map holds the stable keys and every key the writer added",
-                map.size(), equalTo(STABLE + WRITES));
+        assertThat(
+                "lookups of keys present the whole time must find them, whatever the writer links in front of "
+                        + "them meanwhile; misses",
+                List.copyOf(misses),
+                empty());
+        assertThat(
+                "after the run, the map holds the stable keys and every key the writer added",
+                map.size(),
+                equalTo(STABLE + WRITES));
     }
 }

@@ -28,7 +28,10 @@ class BenchmarkAnswersTest {
     @Test
     void putBenchmarkPassesTheReferenceAndRefusesAMapThatDropsWrites() {
         OrderedMapBenchmark bench = bench("SkipListMap");
-        assertThat("the reference skip list holds every key put", bench.put(new OrderedMapBenchmark.KeyCounter()).size(), is(1000));
+        assertThat(
+                "the reference skip list holds every key put",
+                bench.put(new OrderedMapBenchmark.KeyCounter()).size(),
+                is(1000));
 
         /* Counts its puts and answers as a new map would, but stores one key in 100. */
         TreeMap<Bytes, Bytes> dropping = new TreeMap<>() {
@@ -47,9 +50,13 @@ class BenchmarkAnswersTest {
                 return puts;
             }
         };
-        assertThat("a map that drops writes fails the benchmark",
-                assertThrows(IllegalStateException.class, () -> bench.fill(dropping)).getMessage(),
-                allOf(startsWith("wrong answer: SkipListMap: get("), containsString(") after the fill returned null;")));
+        assertThat(
+                "a map that drops writes fails the benchmark",
+                assertThrows(IllegalStateException.class, () -> bench.fill(dropping))
+                        .getMessage(),
+                allOf(
+                        startsWith("wrong answer: SkipListMap: get("),
+                        containsString(") after the fill returned null;")));
     }
 
     @Test
@@ -65,13 +72,19 @@ class BenchmarkAnswersTest {
         losing.pollLastEntry();
         losing.pollFirstEntry();
         loaded.map = losing;
-        assertThat("a get that claims a put key is absent fails the benchmark",
-                assertThrows(IllegalStateException.class, () -> bench.get(loaded, counter)).getMessage(),
-                allOf(startsWith("wrong answer: AvlMap: get("), containsString(") returned no value; the key was put with itself")));
+        assertThat(
+                "a get that claims a put key is absent fails the benchmark",
+                assertThrows(IllegalStateException.class, () -> bench.get(loaded, counter))
+                        .getMessage(),
+                allOf(
+                        startsWith("wrong answer: AvlMap: get("),
+                        containsString(") returned no value; the key was put with itself")));
 
         Bytes someoneElse = Bytes.of("key-999999999999");
-        assertThat("a get that returns another key's value fails the benchmark",
-                assertThrows(IllegalStateException.class, () -> bench.checkedGet(0, someoneElse)).getMessage(),
+        assertThat(
+                "a get that returns another key's value fails the benchmark",
+                assertThrows(IllegalStateException.class, () -> bench.checkedGet(0, someoneElse))
+                        .getMessage(),
                 containsString(") returned " + someoneElse + "; the key was put with itself"));
     }
 }

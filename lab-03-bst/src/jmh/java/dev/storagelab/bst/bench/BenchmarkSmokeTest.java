@@ -40,12 +40,16 @@ class BenchmarkSmokeTest {
             // AvlMap, TreeMap, SkipListMap, ConcurrentSkipListMap and BstMap
             expected.addAll(Collections.nCopies(5, method));
         }
-        assertThat("put, get and iterate for each of the five maps", methodNames(results),
+        assertThat(
+                "put, get and iterate for each of the five maps",
+                methodNames(results),
                 containsInAnyOrder(expected.toArray()));
         for (RunResult run : results) {
             assertPositiveScore(run);
-            assertThat(run.getParams().getBenchmark() + " " + run.getParams()
-                    + " must report its time per key, the number the notes compare", secondary(run, "keyOps"),
+            assertThat(
+                    run.getParams().getBenchmark() + " " + run.getParams()
+                            + " must report its time per key, the number the notes compare",
+                    secondary(run, "keyOps"),
                     greaterThan(0.0));
         }
     }
@@ -54,7 +58,9 @@ class BenchmarkSmokeTest {
     void degenerationBenchmarkSeesASortedBstAsHighAsItIsLargeAndAvlTreesLogarithmic() throws RunnerException {
         Collection<RunResult> results = runOnce(BstDegenerationBenchmark.class, Map.of("keys", KEYS));
 
-        assertThat("BstMap and AvlMap, each from random and from sorted input", methodNames(results),
+        assertThat(
+                "BstMap and AvlMap, each from random and from sorted input",
+                methodNames(results),
                 containsInAnyOrder("build", "build", "build", "build"));
         int n = Integer.parseInt(KEYS);
         double log2 = Math.log(n) / Math.log(2);
@@ -68,14 +74,20 @@ class BenchmarkSmokeTest {
             String what = impl + " built from " + n + " " + order + " keys";
             if (impl.equals("AvlMap")) {
                 // AVL's bound: height < 1.4405·log2(n + 2) − 0.3277, whatever the input order.
-                assertThat(what + " must stay within the AVL height bound 1.44·log2(n + 2)", height,
+                assertThat(
+                        what + " must stay within the AVL height bound 1.44·log2(n + 2)",
+                        height,
                         lessThan(1.4405 * Math.log(n + 2) / Math.log(2) - 0.3277));
             } else if (order.equals("sorted")) {
-                assertThat(what + ": each key becomes the right child of the last, so the tree is a list of n nodes",
-                        height, is((double) n));
+                assertThat(
+                        what + ": each key becomes the right child of the last, so the tree is a list of n nodes",
+                        height,
+                        is((double) n));
             } else {
                 // A random BST is about 3·log2(n) high (Devroye: 4.311·ln n); far from n.
-                assertThat(what + " must be shallow: a random BST is about 3·log2(n) high", height,
+                assertThat(
+                        what + " must be shallow: a random BST is about 3·log2(n) high",
+                        height,
                         lessThanOrEqualTo(4 * log2));
             }
         }
@@ -85,17 +97,20 @@ class BenchmarkSmokeTest {
     void memtableBenchmarkScoresApplyGetScanAndReadsWhileWritingForBothMemtables() throws RunnerException {
         Collection<RunResult> results = runOnce(MemtableBenchmark.class, Map.of("keys", KEYS));
 
-        assertThat("apply, get, scan and the reader-writer group, for each of the two memtables",
-                methodNames(results), containsInAnyOrder("apply", "get", "scan", "readWhileWrite",
-                        "apply", "get", "scan", "readWhileWrite"));
+        assertThat(
+                "apply, get, scan and the reader-writer group, for each of the two memtables",
+                methodNames(results),
+                containsInAnyOrder("apply", "get", "scan", "readWhileWrite", "apply", "get", "scan", "readWhileWrite"));
         for (RunResult run : results) {
             assertPositiveScore(run);
             if (methodName(run).equals("readWhileWrite")) {
                 assertThat("the writer's time per apply", secondary(run, "writer"), greaterThan(0.0));
                 assertThat("the reader's time per get", secondary(run, "reader"), greaterThan(0.0));
             } else {
-                assertThat(run.getParams().getBenchmark() + " " + run.getParams() + " must report its time per entry",
-                        secondary(run, "keyOps"), greaterThan(0.0));
+                assertThat(
+                        run.getParams().getBenchmark() + " " + run.getParams() + " must report its time per entry",
+                        secondary(run, "keyOps"),
+                        greaterThan(0.0));
             }
         }
     }

@@ -53,6 +53,7 @@ public class BstDegenerationBenchmark {
 
     /** The keys in insertion order. */
     private Bytes[] inserts;
+
     private Bytes smallest;
     private Bytes largest;
 
@@ -97,6 +98,7 @@ public class BstDegenerationBenchmark {
         public long builds;
         /** The height of each tree built in this iteration, summed. */
         public long height;
+
         private BstMap<Bytes, Bytes> last;
 
         @TearDown(Level.Iteration)
@@ -116,7 +118,9 @@ public class BstDegenerationBenchmark {
                 throw new IllegalStateException(impl + ": put of the new key " + key + " returned " + old);
             }
         }
-        if (map.size() != keys || !map.firstKey().equals(smallest) || !map.lastKey().equals(largest)) {
+        if (map.size() != keys
+                || !map.firstKey().equals(smallest)
+                || !map.lastKey().equals(largest)) {
             throw new IllegalStateException(impl + ": after putting " + keys + " keys from " + smallest + " to "
                     + largest + ", size() is " + map.size() + " and the keys run from " + map.firstKey() + " to "
                     + map.lastKey());

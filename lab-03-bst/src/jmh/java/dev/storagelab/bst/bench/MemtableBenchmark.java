@@ -57,7 +57,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 @State(Scope.Benchmark)
 public class MemtableBenchmark {
 
@@ -80,6 +82,7 @@ public class MemtableBenchmark {
     private Entry[] newcomers;
     /** What {@code approximateBytes()} must be once every entry of {@link #applies} is in. */
     private long bytes;
+
     private Bytes smallest;
     private Bytes largest;
 
@@ -117,8 +120,8 @@ public class MemtableBenchmark {
             case "ConcurrentSkipListMemtable":
                 return new ConcurrentSkipListMemtable();
             default:
-                throw new IllegalArgumentException("unknown impl " + impl
-                        + "; expected SkipListMemtable or ConcurrentSkipListMemtable");
+                throw new IllegalArgumentException(
+                        "unknown impl " + impl + "; expected SkipListMemtable or ConcurrentSkipListMemtable");
         }
     }
 
@@ -197,8 +200,8 @@ public class MemtableBenchmark {
             while (it.hasNext()) {
                 last = it.next();
                 if (last.isTombstone()) {
-                    throw new IllegalStateException(impl + ": the scan met a tombstone, " + last
-                            + "; only values were applied");
+                    throw new IllegalStateException(
+                            impl + ": the scan met a tombstone, " + last + "; only values were applied");
                 }
                 if (first == null) {
                     first = last;

@@ -57,7 +57,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 @State(Scope.Benchmark)
 public class OrderedMapBenchmark {
 
@@ -124,18 +126,23 @@ public class OrderedMapBenchmark {
     NavigableMap<Bytes, Bytes> fill(NavigableMap<Bytes, Bytes> map) {
         for (Bytes key : inserts) {
             Bytes old = map.put(key, key);
-            AnswerCheck.require(old == null, () -> impl + ": put of the new key " + key + " returned " + old
-                    + "; a put of an absent key returns null");
+            AnswerCheck.require(
+                    old == null,
+                    () -> impl + ": put of the new key " + key + " returned " + old
+                            + "; a put of an absent key returns null");
         }
-        AnswerCheck.require(map.size() == keys, () -> impl + ": " + keys + " distinct keys put, but size() is " + map.size());
+        AnswerCheck.require(
+                map.size() == keys, () -> impl + ": " + keys + " distinct keys put, but size() is " + map.size());
         for (int j = 0; j < inserts.length; j++) {
             if (!AnswerCheck.sampled(j)) {
                 continue;
             }
             Bytes key = inserts[j];
             Bytes found = map.get(key);
-            AnswerCheck.require(found == key, () -> impl + ": get(" + key + ") after the fill returned " + found
-                    + "; the key was put with itself as its value");
+            AnswerCheck.require(
+                    found == key,
+                    () -> impl + ": get(" + key + ") after the fill returned " + found
+                            + "; the key was put with itself as its value");
         }
         return map;
     }
@@ -202,8 +209,10 @@ public class OrderedMapBenchmark {
      * is checked).
      */
     Bytes checkedGet(int j, Bytes found) {
-        AnswerCheck.require(found == expected[j], () -> impl + ": get(" + probes[j] + ") returned "
-                + (found == null ? "no value" : found) + "; the key was put with itself as its value");
+        AnswerCheck.require(
+                found == expected[j],
+                () -> impl + ": get(" + probes[j] + ") returned " + (found == null ? "no value" : found)
+                        + "; the key was put with itself as its value");
         return found;
     }
 
@@ -213,8 +222,8 @@ public class OrderedMapBenchmark {
         long n = 0;
         for (Map.Entry<Bytes, Bytes> e : loaded.map.entrySet()) {
             if (e.getKey() != e.getValue()) {
-                throw new IllegalStateException(impl + ": the walk met the entry " + e
-                        + "; every key was put with itself as its value");
+                throw new IllegalStateException(
+                        impl + ": the walk met the entry " + e + "; every key was put with itself as its value");
             }
             n++;
         }

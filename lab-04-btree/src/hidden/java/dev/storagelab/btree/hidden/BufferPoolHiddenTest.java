@@ -71,7 +71,8 @@ class BufferPoolHiddenTest {
     private static void touch(BufferPool pool, long id, long stamp, String where) throws IOException {
         Frame f = pool.fetch(id);
         try {
-            assertThat(where + ": page " + id + " must come back with its last written bytes", stampOf(f), equalTo(stamp));
+            assertThat(
+                    where + ": page " + id + " must come back with its last written bytes", stampOf(f), equalTo(stamp));
         } finally {
             pool.unpin(f, false);
         }
@@ -100,8 +101,14 @@ class BufferPoolHiddenTest {
                 }
                 assertThat(where + ": pinned page " + idA + " stays resident", pool.isResident(idA), is(true));
                 assertThat(where + ": pinned page " + idB + " stays resident", pool.isResident(idB), is(true));
-                assertThat(where + ": a pinned page's frame is never given to another page", pinnedA.pageId(), equalTo(idA));
-                assertThat(where + ": a pinned page's frame is never given to another page", pinnedB.pageId(), equalTo(idB));
+                assertThat(
+                        where + ": a pinned page's frame is never given to another page",
+                        pinnedA.pageId(),
+                        equalTo(idA));
+                assertThat(
+                        where + ": a pinned page's frame is never given to another page",
+                        pinnedB.pageId(),
+                        equalTo(idB));
                 assertThat(where + ": a pinned page's bytes are never overwritten", stampOf(pinnedA), equalTo(1111L));
                 assertThat(where + ": a pinned page's bytes are never overwritten", stampOf(pinnedB), equalTo(2222L));
                 assertThat(where + ": two pages pinned", pool.pinnedFrames(), equalTo(2));
@@ -116,8 +123,10 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a buffer pool with every frame pinned evicts a pinned page, or fails with "
-            + "something other than a clear 'pool is full' IllegalStateException, or breaks after it")
+    @Graded(
+            points = 2,
+            concept = "a buffer pool with every frame pinned evicts a pinned page, or fails with "
+                    + "something other than a clear 'pool is full' IllegalStateException, or breaks after it")
     void aFullPoolRefusesAndRecovers() throws IOException {
         BufferPool pool = pool(new FaultInjectingStorage(), 4, Replacer.Kind.LRU);
         List<Long> ids = new ArrayList<>();
@@ -128,15 +137,21 @@ class BufferPoolHiddenTest {
         for (int i = 0; i < 4; i++) {
             pinned.add(pool.fetch(ids.get(i)));
         }
-        IllegalStateException fetchFull = assertThrows(IllegalStateException.class, () -> pool.fetch(ids.get(5)),
+        IllegalStateException fetchFull = assertThrows(
+                IllegalStateException.class,
+                () -> pool.fetch(ids.get(5)),
                 "fetching a page into a pool whose 4 frames are all pinned must fail: no frame may be taken");
         assertThat("the message says the pool is full", fetchFull.getMessage(), containsString("full"));
-        IllegalStateException createFull = assertThrows(IllegalStateException.class,
-                () -> pool.create(PageFormat.TYPE_LEAF), "creating a page in a full pool must fail too");
+        IllegalStateException createFull = assertThrows(
+                IllegalStateException.class,
+                () -> pool.create(PageFormat.TYPE_LEAF),
+                "creating a page in a full pool must fail too");
         assertThat("the message says the pool is full", createFull.getMessage(), containsString("full"));
         for (int i = 0; i < 4; i++) {
-            assertThat("after the refusals, pinned page " + ids.get(i) + " is intact in its frame",
-                    pinned.get(i).pageId() == ids.get(i) && stampOf(pinned.get(i)) == 500 + i, is(true));
+            assertThat(
+                    "after the refusals, pinned page " + ids.get(i) + " is intact in its frame",
+                    pinned.get(i).pageId() == ids.get(i) && stampOf(pinned.get(i)) == 500 + i,
+                    is(true));
         }
         assertThat("the refusals pinned nothing", pool.pinnedFrames(), equalTo(4));
         pool.unpin(pinned.get(2), false);
@@ -152,8 +167,10 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a dirty page is evicted without being written back (its changes are lost), or a "
-            + "clean page is written back needlessly")
+    @Graded(
+            points = 2,
+            concept = "a dirty page is evicted without being written back (its changes are lost), or a "
+                    + "clean page is written back needlessly")
     void dirtyPagesAreWrittenBackAndCleanPagesAreNot() throws IOException {
         BufferPool pool = pool(new FaultInjectingStorage(), 3, Replacer.Kind.LRU);
         long x = newPage(pool, 1);
@@ -175,8 +192,10 @@ class BufferPoolHiddenTest {
         for (int i = 0; i < 3; i++) {
             fillers.add(newPage(pool, 200 + i));
         }
-        assertThat("evicting a page changed since it was read writes it back, even after a later clean unpin",
-                pool.stats().pageWrites() - writes, greaterThanOrEqualTo(1L));
+        assertThat(
+                "evicting a page changed since it was read writes it back, even after a later clean unpin",
+                pool.stats().pageWrites() - writes,
+                greaterThanOrEqualTo(1L));
         touch(pool, x, 2, "after a change, a clean unpin and an eviction");
 
         pool.flushAll();
@@ -184,7 +203,9 @@ class BufferPoolHiddenTest {
         for (int i = 0; i < 3; i++) {
             touch(pool, fillers.get(i), 100 + i, "reading the first fillers back");
         }
-        assertThat("evicting clean pages (flushed, or only read) writes nothing", pool.stats().pageWrites(),
+        assertThat(
+                "evicting clean pages (flushed, or only read) writes nothing",
+                pool.stats().pageWrites(),
                 equalTo(afterFlush));
         for (int i = 0; i < fillers.size(); i++) {
             touch(pool, fillers.get(i), i < 3 ? 100 + i : 200 + i - 3, "at the end");
@@ -193,25 +214,37 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "buffer pool counts hits, misses, evictions or resident pages wrongly "
-            + "(a create is neither a hit nor a miss; a miss is a page read)")
+    @Graded(
+            points = 2,
+            concept = "buffer pool counts hits, misses, evictions or resident pages wrongly "
+                    + "(a create is neither a hit nor a miss; a miss is a page read)")
     void hitsMissesAndEvictionsAreCountedExactly() throws IOException {
         BufferPool pool = pool(new FaultInjectingStorage(), 3, Replacer.Kind.LRU);
         long a = newPage(pool, 1);
         long b = newPage(pool, 2);
         assertThat("two creates", pool.stats(), equalTo(new PoolStats(3, 2, 0, 0, 0, 0)));
-        assertThat("no fetch yet: the hit rate is undefined", Double.isNaN(pool.stats().hitRate()), is(true));
+        assertThat(
+                "no fetch yet: the hit rate is undefined",
+                Double.isNaN(pool.stats().hitRate()),
+                is(true));
         touch(pool, a, 1, "hit");
         touch(pool, a, 1, "hit");
         touch(pool, b, 2, "hit");
-        assertThat("three fetches of resident pages are three hits", pool.stats(), equalTo(new PoolStats(3, 2, 3, 0, 0, 0)));
+        assertThat(
+                "three fetches of resident pages are three hits",
+                pool.stats(),
+                equalTo(new PoolStats(3, 2, 3, 0, 0, 0)));
         long c = newPage(pool, 3);
         long d = newPage(pool, 4); // evicts a (least recently used), dirty
-        assertThat("a fourth page in three frames evicts one, written back", pool.stats(),
+        assertThat(
+                "a fourth page in three frames evicts one, written back",
+                pool.stats(),
                 equalTo(new PoolStats(3, 3, 3, 0, 1, 1)));
         touch(pool, a, 1, "miss"); // evicts b, dirty
         touch(pool, a, 1, "hit");
-        assertThat("a fetch of an evicted page is a miss and evicts another", pool.stats(),
+        assertThat(
+                "a fetch of an evicted page is a miss and evicts another",
+                pool.stats(),
                 equalTo(new PoolStats(3, 3, 4, 1, 2, 2)));
         assertThat("hit rate: 4 hits of 5 fetches", pool.stats().hitRate(), equalTo(0.8));
         touch(pool, c, 3, "hit");
@@ -221,8 +254,10 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "LRU replacer evicts the wrong frame: not the least recently used (or unpinned) "
-            + "evictable one, or a non-evictable one")
+    @Graded(
+            points = 2,
+            concept = "LRU replacer evicts the wrong frame: not the least recently used (or unpinned) "
+                    + "evictable one, or a non-evictable one")
     void lruEvictsTheLeastRecentlyUsedFrame() throws IOException {
         LruReplacer lru = new LruReplacer(8);
         for (int f = 1; f <= 5; f++) {
@@ -238,7 +273,9 @@ class BufferPoolHiddenTest {
         for (int i = 0; i < 5; i++) {
             order.add(lru.evict());
         }
-        assertThat("victims: least recently used first; a frame not evictable never; -1 when none is left", order,
+        assertThat(
+                "victims: least recently used first; a frame not evictable never; -1 when none is left",
+                order,
                 equalTo(List.of(1, 4, 5, 2, -1)));
         assertThat(lru.size(), equalTo(0));
         lru.setEvictable(3, true);
@@ -256,11 +293,15 @@ class BufferPoolHiddenTest {
         }
         touch(pool, p[0], 0, "LRU pool");
         newPage(pool, 99); // order was p1, p2, p3, p0: evicts p1
-        assertThat("the pool evicts the least recently used page", residency(pool, p),
+        assertThat(
+                "the pool evicts the least recently used page",
+                residency(pool, p),
                 equalTo(List.of(true, false, true, true)));
         touch(pool, p[2], 2, "LRU pool");
         newPage(pool, 98); // order p3, p0, 99, p2: evicts p3
-        assertThat("the pool evicts the least recently used page", residency(pool, p),
+        assertThat(
+                "the pool evicts the least recently used page",
+                residency(pool, p),
                 equalTo(List.of(true, false, true, false)));
     }
 
@@ -273,8 +314,10 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "LRU-K replacer differs from the LRU-K rule on random histories (K of 1 to 3, "
-            + "accesses to frames already evictable, removed frames coming back, the victim batch going stale)")
+    @Graded(
+            points = 3,
+            concept = "LRU-K replacer differs from the LRU-K rule on random histories (K of 1 to 3, "
+                    + "accesses to frames already evictable, removed frames coming back, the victim batch going stale)")
     void lruKMatchesAModelOnRandomHistories() {
         for (int k = 1; k <= 3; k++) {
             for (long seed = 0; seed < 60; seed++) {
@@ -295,7 +338,9 @@ class BufferPoolHiddenTest {
                         boolean on = random.nextInt(3) > 0;
                         replacer.setEvictable(f, on);
                         model.setEvictable(f, on);
-                        history.append(on ? " evictable(" : " pinned(").append(f).append(')');
+                        history.append(on ? " evictable(" : " pinned(")
+                                .append(f)
+                                .append(')');
                     } else if (op < 9) {
                         int victim = replacer.evict();
                         assertThat(where + ": evict()", victim, equalTo(model.evict()));
@@ -315,8 +360,10 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "LRU-K replacer orders frames by their most recent (or oldest ever) access "
-            + "instead of their K-th most recent, or does not evict frames with fewer than K accesses first")
+    @Graded(
+            points = 3,
+            concept = "LRU-K replacer orders frames by their most recent (or oldest ever) access "
+                    + "instead of their K-th most recent, or does not evict frames with fewer than K accesses first")
     void lru2EvictsByTheSecondMostRecentAccess() {
         LruKReplacer lru2 = new LruKReplacer(8, 2);
         int[] accesses = {0, 1, 1, 0, 2, 3, 4, 4, 4};
@@ -333,7 +380,9 @@ class BufferPoolHiddenTest {
         for (int i = 0; i < 6; i++) {
             order.add(lru2.evict());
         }
-        assertThat("LRU-2 victims for accesses " + java.util.Arrays.toString(accesses), order,
+        assertThat(
+                "LRU-2 victims for accesses " + java.util.Arrays.toString(accesses),
+                order,
                 equalTo(List.of(2, 3, 0, 1, 4, -1)));
 
         LruKReplacer again = new LruKReplacer(4, 2);
@@ -342,11 +391,16 @@ class BufferPoolHiddenTest {
         }
         again.setEvictable(0, true);
         again.setEvictable(1, true);
-        assertThat("frame 0's second most recent access (t3) is after frame 1's (t1): frame 1 goes first, although "
-                + "frame 0 has the oldest access of all", again.evict(), equalTo(1));
+        assertThat(
+                "frame 0's second most recent access (t3) is after frame 1's (t1): frame 1 goes first, although "
+                        + "frame 0 has the oldest access of all",
+                again.evict(),
+                equalTo(1));
         again.recordAccess(1); // history cleared by the eviction: one access, infinite distance
         again.setEvictable(1, true);
-        assertThat("an evicted frame's history is forgotten: with one new access it goes first", again.evict(),
+        assertThat(
+                "an evicted frame's history is forgotten: with one new access it goes first",
+                again.evict(),
                 equalTo(1));
         again.recordAccess(2);
         again.setEvictable(2, true);
@@ -354,7 +408,9 @@ class BufferPoolHiddenTest {
         again.setEvictable(2, true);
         again.recordAccess(3);
         again.setEvictable(3, true);
-        assertThat("making a frame evictable is not an access: 2 (one access, at t6) before 3 (t7)", again.evict(),
+        assertThat(
+                "making a frame evictable is not an access: 2 (one access, at t6) before 3 (t7)",
+                again.evict(),
                 equalTo(2));
         again.remove(3);
         assertThat("remove forgets a frame", again.size(), equalTo(1));
@@ -363,8 +419,10 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "LRU-2 buffer pool is not scan-resistant: a scan that reads each page once evicts "
-            + "the pages used again and again")
+    @Graded(
+            points = 2,
+            concept = "LRU-2 buffer pool is not scan-resistant: a scan that reads each page once evicts "
+                    + "the pages used again and again")
     void lru2KeepsHotPagesThroughAScan() throws IOException {
         BufferPool pool = pool(new FaultInjectingStorage(), 8, Replacer.Kind.LRU_2);
         long[] cold = new long[40];
@@ -381,35 +439,47 @@ class BufferPoolHiddenTest {
                 touch(pool, cold[i], 1000 + i, "scan " + round);
             }
             for (int i = 0; i < hot.length; i++) {
-                assertThat("after scan " + round + " of " + cold.length + " pages read once each through 8 frames, hot "
-                        + "page " + hot[i] + " (used twice or more) must still be resident", pool.isResident(hot[i]),
+                assertThat(
+                        "after scan " + round + " of " + cold.length + " pages read once each through 8 frames, hot "
+                                + "page " + hot[i] + " (used twice or more) must still be resident",
+                        pool.isResident(hot[i]),
                         is(true));
             }
             long misses = pool.stats().misses();
             for (int i = 0; i < hot.length; i++) {
                 touch(pool, hot[i], i, "using the hot pages after scan " + round);
             }
-            assertThat("using the hot pages after a scan reads nothing from the file", pool.stats().misses(),
+            assertThat(
+                    "using the hot pages after a scan reads nothing from the file",
+                    pool.stats().misses(),
                     equalTo(misses));
         }
     }
 
     @Test
-    @Graded(points = 1, concept = "an unpin of a page that is not pinned is accepted (pin counts can go negative "
-            + "and a page in use becomes evictable), or marks the page changed before it is refused")
+    @Graded(
+            points = 1,
+            concept = "an unpin of a page that is not pinned is accepted (pin counts can go negative "
+                    + "and a page in use becomes evictable), or marks the page changed before it is refused")
     void anUnpinWithoutAPinIsRefused() throws IOException {
         BufferPool pool = pool(new FaultInjectingStorage(), 4, Replacer.Kind.LRU_2);
         Frame f = pool.create(PageFormat.TYPE_LEAF);
         pool.unpin(f, true);
-        assertThrows(IllegalStateException.class, () -> pool.unpin(f, false),
+        assertThrows(
+                IllegalStateException.class,
+                () -> pool.unpin(f, false),
                 "a second unpin of a page pinned once is a bug in the caller and must be refused");
         pool.flushAll();
         long writes = pool.stats().pageWrites();
-        assertThrows(IllegalStateException.class, () -> pool.unpin(f, true),
+        assertThrows(
+                IllegalStateException.class,
+                () -> pool.unpin(f, true),
                 "an unpin (dirty) of a page that is not pinned must be refused");
         pool.flushAll();
-        assertThat("a refused unpin changes nothing: the clean page is not marked changed (written again)",
-                pool.stats().pageWrites(), equalTo(writes));
+        assertThat(
+                "a refused unpin changes nothing: the clean page is not marked changed (written again)",
+                pool.stats().pageWrites(),
+                equalTo(writes));
         Frame g = pool.fetch(f.pageId());
         assertThat("the page is pinned once again", pool.pinnedFrames(), equalTo(1));
         pool.unpin(g, false);
@@ -417,8 +487,10 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a page that fails its checks on fetch leaks its frame, stays cached, or is "
-            + "returned as if good")
+    @Graded(
+            points = 2,
+            concept = "a page that fails its checks on fetch leaks its frame, stays cached, or is "
+                    + "returned as if good")
     void aCorruptPageDoesNotLeakAFrameOrGetCached() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         BufferPool pool = pool(storage, 4, Replacer.Kind.LRU);
@@ -439,10 +511,15 @@ class BufferPoolHiddenTest {
         assertThat("page " + ids[0] + " was written back to the file", physical >= 2, is(true));
         storage.flipBit(FILE, physical * PAGE + STAMP_AT, 3);
         for (int attempt = 0; attempt < 3; attempt++) {
-            IOException e = assertThrows(IOException.class, () -> pool.fetch(ids[0]),
-                    "a fetch of a page with a flipped bit must fail");
-            assertThat("a page that fails its checksum is a CorruptionException", e, instanceOf(CorruptionException.class));
-            assertThat("the exception names the page's byte offset", ((CorruptionException) e).offset(),
+            IOException e = assertThrows(
+                    IOException.class, () -> pool.fetch(ids[0]), "a fetch of a page with a flipped bit must fail");
+            assertThat(
+                    "a page that fails its checksum is a CorruptionException",
+                    e,
+                    instanceOf(CorruptionException.class));
+            assertThat(
+                    "the exception names the page's byte offset",
+                    ((CorruptionException) e).offset(),
                     equalTo(physical * PAGE));
             assertThat("a page that failed its checks is not cached", pool.isResident(ids[0]), is(false));
             assertThat("a failed fetch pins nothing", pool.pinnedFrames(), equalTo(0));

@@ -21,11 +21,11 @@ import java.util.TreeMap;
  */
 public final class CheckpointUntilKilled {
 
-    static final BTreeOptions OPTIONS = BTreeOptions.defaults().withPageSize(512).withPoolFrames(16);
+    static final BTreeOptions OPTIONS =
+            BTreeOptions.defaults().withPageSize(512).withPoolFrames(16);
     static final int PUTS_PER_ROUND = 40;
 
-    private CheckpointUntilKilled() {
-    }
+    private CheckpointUntilKilled() {}
 
     static Bytes key(int round, int j) {
         return Bytes.of(String.format("round-%05d-key-%02d", round, j));

@@ -31,14 +31,17 @@ class ChildProcessCrashHiddenTest {
 
     /** How many acknowledged checkpoints to wait for before the kill. */
     private static final long TARGET = 50;
+
     private static final long WAIT_SECONDS = 90;
 
     @TempDir
     Path temp;
 
     @Test
-    @Graded(points = 4, concept = "after the process was killed mid-write or mid-checkpoint, the reopened tree is "
-            + "not its last acknowledged checkpoint (or the one in flight), or is corrupt")
+    @Graded(
+            points = 4,
+            concept = "after the process was killed mid-write or mid-checkpoint, the reopened tree is "
+                    + "not its last acknowledged checkpoint (or the one in flight), or is corrupt")
     void aTreeKilledWithSigkillReopensAtItsLastCheckpoint() throws Exception {
         Path dir = temp.resolve("tree");
         long acked = runAndKill(dir);
@@ -50,13 +53,21 @@ class ChildProcessCrashHiddenTest {
             got = Trees.contents(tree);
             System.out.println("ChildProcessCrashHiddenTest: killed the child after " + (acked + 1)
                     + " acknowledged checkpoints; the tree reopened with " + got.size() + " keys ("
-                    + (got.equals(acknowledged) ? "the last acknowledged checkpoint" : got.equals(inFlight)
-                    ? "the checkpoint in flight" : "neither") + ")");
-            assertThat("round " + acked + "'s checkpoint was acknowledged before the kill, so the tree holds exactly "
-                    + "rounds 0-" + acked + " (or 0-" + (acked + 1) + " if the checkpoint in flight became durable)",
-                    got, anyOf(equalTo(acknowledged), equalTo(inFlight)));
+                    + (got.equals(acknowledged)
+                            ? "the last acknowledged checkpoint"
+                            : got.equals(inFlight) ? "the checkpoint in flight" : "neither")
+                    + ")");
+            assertThat(
+                    "round " + acked + "'s checkpoint was acknowledged before the kill, so the tree holds exactly "
+                            + "rounds 0-" + acked + " (or 0-" + (acked + 1)
+                            + " if the checkpoint in flight became durable)",
+                    got,
+                    anyOf(equalTo(acknowledged), equalTo(inFlight)));
             for (var e : got.entrySet()) {
-                assertThat("get(" + e.getKey() + ") after the kill", tree.get(e.getKey()), equalTo(Optional.of(e.getValue())));
+                assertThat(
+                        "get(" + e.getKey() + ") after the kill",
+                        tree.get(e.getKey()),
+                        equalTo(Optional.of(e.getValue())));
             }
             CheckpointUntilKilled.round(tree, (int) acked + 2);
             tree.put(Bytes.of("written-after-recovery"), Bytes.of("yes"));
@@ -66,11 +77,16 @@ class ChildProcessCrashHiddenTest {
         expected.put(Bytes.of("written-after-recovery"), Bytes.of("yes"));
         try (BPlusTree tree = BPlusTree.open(DiskStorage.open(dir), CheckpointUntilKilled.OPTIONS)) {
             Invariants.check(tree);
-            assertThat("after recovery the tree takes writes and deletes, closes and reopens with all of them",
-                    Trees.contents(tree), equalTo(expected));
+            assertThat(
+                    "after recovery the tree takes writes and deletes, closes and reopens with all of them",
+                    Trees.contents(tree),
+                    equalTo(expected));
         }
         try (DiskStorage storage = DiskStorage.open(dir)) {
-            assertThat("only the page file is left in the directory", storage.list(), equalTo(List.of(BPlusTree.FILE_NAME)));
+            assertThat(
+                    "only the page file is left in the directory",
+                    storage.list(),
+                    equalTo(List.of(BPlusTree.FILE_NAME)));
         }
     }
 
@@ -79,7 +95,12 @@ class ChildProcessCrashHiddenTest {
      * kills it with SIGKILL and returns the highest round it acknowledged.
      */
     private long runAndKill(Path dir) throws Exception {
-        return KilledChild.runAndKill(CheckpointUntilKilled.class, List.of(dir.toString()), TARGET, "checkpoints",
-                WAIT_SECONDS, temp.resolve("child-stderr.txt"));
+        return KilledChild.runAndKill(
+                CheckpointUntilKilled.class,
+                List.of(dir.toString()),
+                TARGET,
+                "checkpoints",
+                WAIT_SECONDS,
+                temp.resolve("child-stderr.txt"));
     }
 }

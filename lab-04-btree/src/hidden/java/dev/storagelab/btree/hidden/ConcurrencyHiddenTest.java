@@ -67,8 +67,10 @@ class ConcurrencyHiddenTest {
     }
 
     @Test
-    @Graded(points = 5, concept = "a reader sees a wrong or missing value for a key that never changed, or a scan "
-            + "goes out of order, repeats or misses a key, while a writer splits, merges and checkpoints")
+    @Graded(
+            points = 5,
+            concept = "a reader sees a wrong or missing value for a key that never changed, or a scan "
+                    + "goes out of order, repeats or misses a key, while a writer splits, merges and checkpoints")
     void readersSeeEveryStableKeyWhileAWriterChangesTheTree() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU_2);
@@ -83,64 +85,73 @@ class ConcurrencyHiddenTest {
         AtomicLong gets = new AtomicLong();
         AtomicLong scans = new AtomicLong();
         TreeMap<Bytes, Bytes> writerModel = new TreeMap<>();
-        Thread writer = TestThreads.start("writer", () -> {
-            Random random = new Random(1);
-            for (int step = 0; step < WRITER_STEPS && failures.isEmpty(); step++) {
-                int i = random.nextInt(Trees.KEY_SPACE);
-                if (i % 3 == 0) {
-                    i++;
-                }
-                Bytes key = Trees.key(i);
-                if (random.nextInt(5) < 3) {
-                    Bytes value = writerValue(key, step);
-                    tree.put(key, value);
-                    writerModel.put(key, value);
-                } else {
-                    // a run of deletes empties leaves, so they merge and are freed
-                    for (int j = i; j < Math.min(Trees.KEY_SPACE, i + random.nextInt(12)); j++) {
-                        if (j % 3 != 0) {
-                            tree.delete(Trees.key(j));
-                            writerModel.remove(Trees.key(j));
+        Thread writer = TestThreads.start(
+                "writer",
+                () -> {
+                    Random random = new Random(1);
+                    for (int step = 0; step < WRITER_STEPS && failures.isEmpty(); step++) {
+                        int i = random.nextInt(Trees.KEY_SPACE);
+                        if (i % 3 == 0) {
+                            i++;
+                        }
+                        Bytes key = Trees.key(i);
+                        if (random.nextInt(5) < 3) {
+                            Bytes value = writerValue(key, step);
+                            tree.put(key, value);
+                            writerModel.put(key, value);
+                        } else {
+                            // a run of deletes empties leaves, so they merge and are freed
+                            for (int j = i; j < Math.min(Trees.KEY_SPACE, i + random.nextInt(12)); j++) {
+                                if (j % 3 != 0) {
+                                    tree.delete(Trees.key(j));
+                                    writerModel.remove(Trees.key(j));
+                                }
+                            }
+                        }
+                        if (step % 700 == 699) {
+                            tree.checkpoint();
                         }
                     }
-                }
-                if (step % 700 == 699) {
-                    tree.checkpoint();
-                }
-            }
-        }, failures);
+                },
+                failures);
         List<Thread> readers = new ArrayList<>();
         for (int r = 0; r < 2; r++) {
             long seed = r;
-            readers.add(TestThreads.start("getter-" + r, () -> {
-                Random random = new Random(100 + seed);
-                do { // at least once, however fast the writer is
-                    int i = random.nextInt(Trees.KEY_SPACE);
-                    Bytes key = Trees.key(i);
-                    Optional<Bytes> got = tree.get(key);
-                    gets.incrementAndGet();
-                    if (i % 3 == 0 && !got.equals(Optional.of(stableValue(i)))) {
-                        failures.add(new AssertionError("get(" + key + "), a key never changed, returned " + got
-                                + " while the writer changed other keys"));
-                    } else if (i % 3 != 0 && got.isPresent() && !belongsTo(got.get(), key)) {
-                        failures.add(new AssertionError("get(" + key + ") returned " + got.get()
-                                + ", a value the writer never wrote to that key"));
-                    }
-                } while (!writerDone.get() && failures.size() < 10);
-            }, failures));
+            readers.add(TestThreads.start(
+                    "getter-" + r,
+                    () -> {
+                        Random random = new Random(100 + seed);
+                        do { // at least once, however fast the writer is
+                            int i = random.nextInt(Trees.KEY_SPACE);
+                            Bytes key = Trees.key(i);
+                            Optional<Bytes> got = tree.get(key);
+                            gets.incrementAndGet();
+                            if (i % 3 == 0 && !got.equals(Optional.of(stableValue(i)))) {
+                                failures.add(new AssertionError("get(" + key + "), a key never changed, returned " + got
+                                        + " while the writer changed other keys"));
+                            } else if (i % 3 != 0 && got.isPresent() && !belongsTo(got.get(), key)) {
+                                failures.add(new AssertionError("get(" + key + ") returned " + got.get()
+                                        + ", a value the writer never wrote to that key"));
+                            }
+                        } while (!writerDone.get() && failures.size() < 10);
+                    },
+                    failures));
         }
         for (boolean reverse : new boolean[] {false, true}) {
-            readers.add(TestThreads.start(reverse ? "reverse-scanner" : "scanner", () -> {
-                Random random = new Random(reverse ? 201 : 200);
-                do {
-                    int a = random.nextInt(Trees.KEY_SPACE);
-                    int b = Math.min(Trees.KEY_SPACE - 1, a + random.nextInt(Trees.KEY_SPACE));
-                    Bytes from = random.nextInt(4) == 0 ? null : Trees.key(a);
-                    Bytes to = random.nextInt(4) == 0 ? null : Trees.key(b);
-                    checkScan(tree, from, to, reverse, stable, null, "a scan while the writer runs");
-                    scans.incrementAndGet();
-                } while (!writerDone.get() && failures.size() < 10);
-            }, failures));
+            readers.add(TestThreads.start(
+                    reverse ? "reverse-scanner" : "scanner",
+                    () -> {
+                        Random random = new Random(reverse ? 201 : 200);
+                        do {
+                            int a = random.nextInt(Trees.KEY_SPACE);
+                            int b = Math.min(Trees.KEY_SPACE - 1, a + random.nextInt(Trees.KEY_SPACE));
+                            Bytes from = random.nextInt(4) == 0 ? null : Trees.key(a);
+                            Bytes to = random.nextInt(4) == 0 ? null : Trees.key(b);
+                            checkScan(tree, from, to, reverse, stable, null, "a scan while the writer runs");
+                            scans.incrementAndGet();
+                        } while (!writerDone.get() && failures.size() < 10);
+                    },
+                    failures));
         }
         try {
             TestThreads.joinAll(List.of(writer));
@@ -148,14 +159,16 @@ class ConcurrencyHiddenTest {
             writerDone.set(true);
             TestThreads.joinAll(readers);
         }
-        TestThreads.rethrow(failures, "while one writer inserted, deleted and checkpointed and four readers got and "
-                + "scanned");
+        TestThreads.rethrow(
+                failures, "while one writer inserted, deleted and checkpointed and four readers got and " + "scanned");
         assertThat("the readers ran", gets.get() > 0 && scans.get() > 0, equalTo(true));
         Invariants.check(tree);
         TreeMap<Bytes, Bytes> expected = new TreeMap<>(stable);
         expected.putAll(writerModel);
-        assertThat("after the writer finished the tree holds the stable keys and the writer's last writes",
-                Trees.contents(tree), equalTo(expected));
+        assertThat(
+                "after the writer finished the tree holds the stable keys and the writer's last writes",
+                Trees.contents(tree),
+                equalTo(expected));
         tree.close();
     }
 
@@ -164,16 +177,28 @@ class ConcurrencyHiddenTest {
      * increasing (decreasing) keys, every stable key in range with its value, every other value one
      * that belongs to its key (and, if {@code written} is given, one written to it).
      */
-    private static List<Entry> checkScan(BPlusTree tree, Bytes from, Bytes to, boolean reverse,
-                                         TreeMap<Bytes, Bytes> stable, Map<Bytes, Set<Bytes>> written, String what)
+    private static List<Entry> checkScan(
+            BPlusTree tree,
+            Bytes from,
+            Bytes to,
+            boolean reverse,
+            TreeMap<Bytes, Bytes> stable,
+            Map<Bytes, Set<Bytes>> written,
+            String what)
             throws IOException {
         List<Entry> got = Trees.scan(tree, from, to, reverse);
         checkScanResult(got, from, to, reverse, stable, written, what);
         return got;
     }
 
-    private static void checkScanResult(List<Entry> got, Bytes from, Bytes to, boolean reverse,
-                                        TreeMap<Bytes, Bytes> stable, Map<Bytes, Set<Bytes>> written, String what) {
+    private static void checkScanResult(
+            List<Entry> got,
+            Bytes from,
+            Bytes to,
+            boolean reverse,
+            TreeMap<Bytes, Bytes> stable,
+            Map<Bytes, Set<Bytes>> written,
+            String what) {
         String range = (reverse ? "scanReverse(" : "scan(") + from + ", " + to + ")";
         for (int i = 0; i < got.size(); i++) {
             Entry e = got.get(i);
@@ -184,9 +209,10 @@ class ConcurrencyHiddenTest {
             if (i > 0) {
                 int c = got.get(i - 1).key().compareTo(k);
                 if (reverse ? c <= 0 : c >= 0) {
-                    throw new AssertionError(what + ": " + range + " returned " + got.get(i - 1).key() + " then " + k
-                            + ": keys must be strictly " + (reverse ? "decreasing" : "increasing")
-                            + ", with no key twice");
+                    throw new AssertionError(
+                            what + ": " + range + " returned " + got.get(i - 1).key() + " then " + k
+                                    + ": keys must be strictly " + (reverse ? "decreasing" : "increasing")
+                                    + ", with no key twice");
                 }
             }
             Bytes stableValue = stable.get(k);
@@ -195,7 +221,8 @@ class ConcurrencyHiddenTest {
                     throw new AssertionError(what + ": " + range + " returned " + k + " -> " + e.value()
                             + " but that key always held " + stableValue);
                 }
-            } else if (written != null ? !written.getOrDefault(k, Set.of()).contains(e.value())
+            } else if (written != null
+                    ? !written.getOrDefault(k, Set.of()).contains(e.value())
                     : !belongsTo(e.value(), k)) {
                 throw new AssertionError(what + ": " + range + " returned " + k + " -> " + e.value()
                         + ", a value never written to that key");
@@ -207,15 +234,17 @@ class ConcurrencyHiddenTest {
                 .collect(HashMap::new, (m, e) -> m.put(e.key(), e.value()), HashMap::putAll);
         for (Bytes k : inRange.keySet()) {
             if (!seen.contains(k)) {
-                throw new AssertionError(what + ": " + range + " missed " + k + ", a key that was in the tree "
-                        + "for the whole scan");
+                throw new AssertionError(
+                        what + ": " + range + " missed " + k + ", a key that was in the tree " + "for the whole scan");
             }
         }
     }
 
     @Test
-    @Graded(points = 4, concept = "a scan left open while the tree changes follows a stale sibling link (to a leaf "
-            + "merged away, freed or reused): it misses, repeats or misorders keys, or fails")
+    @Graded(
+            points = 4,
+            concept = "a scan left open while the tree changes follows a stale sibling link (to a leaf "
+                    + "merged away, freed or reused): it misses, repeats or misorders keys, or fails")
     void aScanStaysCorrectWhenTheTreeChangesBetweenItsBatches() throws Exception {
         int scans = 0;
         int bursts = 0;
@@ -252,22 +281,23 @@ class ConcurrencyHiddenTest {
                     long version = 10_000L * seed + got.size();
                     // The writes run on another thread: a scan that held the tree's lock between batches
                     // would block them (and fail this test) instead of deadlocking it.
-                    Thread writer = TestThreads.start("writer", () -> burst(tree, random, cursor, reverse, version,
-                            written), failures);
+                    Thread writer = TestThreads.start(
+                            "writer", () -> burst(tree, random, cursor, reverse, version, written), failures);
                     TestThreads.joinAll(List.of(writer));
                     TestThreads.rethrow(failures, what + ": writing while a scan was open");
                     bursts++;
                 }
             } catch (UncheckedIOException e) {
-                throw new AssertionError(what + ": the open scan failed after the tree changed under it: " + e.getCause(),
-                        e);
+                throw new AssertionError(
+                        what + ": the open scan failed after the tree changed under it: " + e.getCause(), e);
             }
             checkScanResult(got, from, to, reverse, stable, written, what + ", a scan interleaved with writes");
             Invariants.check(tree);
             tree.close();
             scans++;
         }
-        System.out.println("ConcurrencyHiddenTest: " + bursts + " bursts of writes while " + scans + " scans were open");
+        System.out.println(
+                "ConcurrencyHiddenTest: " + bursts + " bursts of writes while " + scans + " scans were open");
         assertThat("bursts of writes made while scans were open", bursts, greaterThan(250));
         assertThat(scans, equalTo(14));
     }
@@ -286,8 +316,9 @@ class ConcurrencyHiddenTest {
      * (leaves merge, and the leaf the scan read last may be freed), then a run of puts somewhere
      * else with longer values (leaves split, reusing the freed page ids).
      */
-    private static void burst(BPlusTree tree, Random random, int cursor, boolean reverse, long version,
-                              Map<Bytes, Set<Bytes>> written) throws IOException {
+    private static void burst(
+            BPlusTree tree, Random random, int cursor, boolean reverse, long version, Map<Bytes, Set<Bytes>> written)
+            throws IOException {
         int start = Math.max(0, cursor + (random.nextBoolean() ? -40 : 0) + (reverse ? -20 : 0));
         int deletes = 10 + random.nextInt(60);
         for (int i = start; i < Math.min(Trees.KEY_SPACE, start + deletes); i++) {
@@ -310,24 +341,33 @@ class ConcurrencyHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "an open scan holds a pin or the tree's lock between batches, so a writer waits "
-            + "for the scan to end (or frames stay pinned)")
+    @Graded(
+            points = 2,
+            concept = "an open scan holds a pin or the tree's lock between batches, so a writer waits "
+                    + "for the scan to end (or frames stay pinned)")
     void anOpenScanHoldsNoLockAndNoPinBetweenBatches() throws Exception {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU);
         for (int i = 0; i < 600; i++) {
             tree.put(Trees.key(i), Trees.value(i, 30));
         }
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
-        try (EntryIterator forward = tree.scan(null, null); EntryIterator backward = tree.scanReverse(null, null)) {
+        try (EntryIterator forward = tree.scan(null, null);
+                EntryIterator backward = tree.scanReverse(null, null)) {
             forward.next();
             backward.next();
-            assertThat("between batches two open scans pin no frame", Internals.pool(tree).pinnedFrames(), equalTo(0));
-            Thread writer = TestThreads.start("writer", () -> {
-                for (int i = 0; i < 600; i += 2) {
-                    tree.delete(Trees.key(i));
-                }
-                tree.checkpoint();
-            }, failures);
+            assertThat(
+                    "between batches two open scans pin no frame",
+                    Internals.pool(tree).pinnedFrames(),
+                    equalTo(0));
+            Thread writer = TestThreads.start(
+                    "writer",
+                    () -> {
+                        for (int i = 0; i < 600; i += 2) {
+                            tree.delete(Trees.key(i));
+                        }
+                        tree.checkpoint();
+                    },
+                    failures);
             TestThreads.joinAll(List.of(writer));
             TestThreads.rethrow(failures, "a writer while two scans were open");
             int forwardCount = 1;

@@ -61,8 +61,11 @@ class ConcurrentTreeHiddenTest {
     private static final BTreeOptions SMALL = Trees.SMALL_LRU_2.withPoolFrames(32);
 
     private static void assertLatched(BPlusTree tree) {
-        assertThat("lab-04 T11: the tree runs on the tree-wide lock (a T11 method throws NotImplementedException), so"
-                + " every reader waits for every writer", Internals.latchCrabbing(tree), is(true));
+        assertThat(
+                "lab-04 T11: the tree runs on the tree-wide lock (a T11 method throws NotImplementedException), so"
+                        + " every reader waits for every writer",
+                Internals.latchCrabbing(tree),
+                is(true));
     }
 
     private static Bytes versioned(Bytes key, String tag, int length) {
@@ -73,9 +76,11 @@ class ConcurrentTreeHiddenTest {
     // ------------------------------------------------------------------ linearizability
 
     @Test
-    @Graded(points = 8, concept = "concurrent gets, puts, deletes and scans are not linearizable: some get or scan "
-            + "saw a value no sequential order of the operations explains (a lost update, a torn page, a read of a "
-            + "page while it split or merged)")
+    @Graded(
+            points = 8,
+            concept = "concurrent gets, puts, deletes and scans are not linearizable: some get or scan "
+                    + "saw a value no sequential order of the operations explains (a lost update, a torn page, a read of a "
+                    + "page while it split or merged)")
     void randomConcurrentHistoriesAreLinearizable() throws Exception {
         int histories = 0;
         int structureChanges = 0;
@@ -83,8 +88,10 @@ class ConcurrentTreeHiddenTest {
             structureChanges += checkOneHistory(seed);
             histories++;
         }
-        assertThat("the histories split and merged pages: in this many of " + histories + " a key moved to another leaf",
-                structureChanges, greaterThan(histories / 2));
+        assertThat(
+                "the histories split and merged pages: in this many of " + histories + " a key moved to another leaf",
+                structureChanges,
+                greaterThan(histories / 2));
     }
 
     /** Runs and checks one random history; returns 1 if a split or merge moved a key to another leaf, else 0. */
@@ -107,49 +114,54 @@ class ConcurrentTreeHiddenTest {
         Map<Bytes, Long> leavesBefore = leaves(tree, universe);
         Linearizability.Recorder<Bytes, Bytes> history = new Linearizability.Recorder<>();
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
-        TestThreads.runAll(3, t -> {
-            Random r = new Random(seed * 31L + t);
-            for (int op = 0; op < 40; op++) {
-                Bytes key = universe.get(r.nextInt(universe.size()));
-                int dice = r.nextInt(20);
-                if (dice < 7) {
-                    long call = history.call();
-                    Optional<Bytes> got = tree.get(key);
-                    history.returned(t, Kind.GET, key, got.orElse(null), call);
-                } else if (dice < 13) {
-                    Bytes v = versioned(key, t + "." + op, 20 + r.nextInt(70));
-                    long call = history.call();
-                    tree.put(key, v);
-                    history.returned(t, Kind.PUT, key, v, call);
-                } else if (dice < 17) {
-                    long call = history.call();
-                    tree.delete(key);
-                    history.returned(t, Kind.DELETE, key, null, call);
-                } else {
-                    int a = r.nextInt(universe.size());
-                    int b = Math.min(universe.size(), a + 1 + r.nextInt(universe.size()));
-                    Bytes from = universe.get(a);
-                    Bytes to = b == universe.size() ? null : universe.get(b);
-                    boolean reverse = r.nextBoolean();
-                    long call = history.call();
-                    List<Entry> got = Trees.scan(tree, from, to, reverse);
-                    Map<Bytes, Bytes> seen = new LinkedHashMap<>();
-                    for (int i = 0; i < got.size(); i++) {
-                        Entry e = got.get(i);
-                        if (i > 0 && (got.get(i - 1).key().compareTo(e.key()) < 0) == reverse) {
-                            throw new AssertionError((reverse ? "scanReverse(" : "scan(") + from + ", " + to
-                                    + ") returned " + got.get(i - 1).key() + " then " + e.key()
-                                    + ": out of order or twice");
+        TestThreads.runAll(
+                3,
+                t -> {
+                    Random r = new Random(seed * 31L + t);
+                    for (int op = 0; op < 40; op++) {
+                        Bytes key = universe.get(r.nextInt(universe.size()));
+                        int dice = r.nextInt(20);
+                        if (dice < 7) {
+                            long call = history.call();
+                            Optional<Bytes> got = tree.get(key);
+                            history.returned(t, Kind.GET, key, got.orElse(null), call);
+                        } else if (dice < 13) {
+                            Bytes v = versioned(key, t + "." + op, 20 + r.nextInt(70));
+                            long call = history.call();
+                            tree.put(key, v);
+                            history.returned(t, Kind.PUT, key, v, call);
+                        } else if (dice < 17) {
+                            long call = history.call();
+                            tree.delete(key);
+                            history.returned(t, Kind.DELETE, key, null, call);
+                        } else {
+                            int a = r.nextInt(universe.size());
+                            int b = Math.min(universe.size(), a + 1 + r.nextInt(universe.size()));
+                            Bytes from = universe.get(a);
+                            Bytes to = b == universe.size() ? null : universe.get(b);
+                            boolean reverse = r.nextBoolean();
+                            long call = history.call();
+                            List<Entry> got = Trees.scan(tree, from, to, reverse);
+                            Map<Bytes, Bytes> seen = new LinkedHashMap<>();
+                            for (int i = 0; i < got.size(); i++) {
+                                Entry e = got.get(i);
+                                if (i > 0 && (got.get(i - 1).key().compareTo(e.key()) < 0) == reverse) {
+                                    throw new AssertionError((reverse ? "scanReverse(" : "scan(") + from + ", " + to
+                                            + ") returned " + got.get(i - 1).key() + " then " + e.key()
+                                            + ": out of order or twice");
+                                }
+                                seen.put(e.key(), e.value());
+                            }
+                            history.scanned(t, universe.subList(a, b), seen, call);
                         }
-                        seen.put(e.key(), e.value());
                     }
-                    history.scanned(t, universe.subList(a, b), seen, call);
-                }
-            }
-        }, failures);
+                },
+                failures);
         TestThreads.rethrow(failures, "history " + seed);
         Optional<String> violation = Linearizability.check(initial, history.history());
-        assertThat("history " + seed + " (3 threads, 512-byte pages) is linearizable", violation.orElse(null),
+        assertThat(
+                "history " + seed + " (3 threads, 512-byte pages) is linearizable",
+                violation.orElse(null),
                 nullValue());
         Invariants.check(tree);
         int changed = leaves(tree, universe).equals(leavesBefore) ? 0 : 1;
@@ -171,35 +183,41 @@ class ConcurrentTreeHiddenTest {
     // ------------------------------------------------------------------ invariants after concurrent structure changes
 
     @Test
-    @Graded(points = 6, concept = "after writers split and merge pages concurrently, the tree breaks an invariant "
-            + "(keys out of order, a separator that does not bound its child, a broken leaf link, an under-full page) "
-            + "or loses a write")
+    @Graded(
+            points = 6,
+            concept = "after writers split and merge pages concurrently, the tree breaks an invariant "
+                    + "(keys out of order, a separator that does not bound its child, a broken leaf link, an under-full page) "
+                    + "or loses a write")
     void concurrentSplitsAndMergesKeepEveryInvariantAndEveryWrite() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU_2);
         assertLatched(tree);
         List<TreeMap<Bytes, Bytes>> models = List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
-        TestThreads.runAll(3, t -> {
-            Random random = new Random(70 + t);
-            TreeMap<Bytes, Bytes> model = models.get(t);
-            for (int round = 0; round < 3; round++) {
-                for (int step = 0; step < 700; step++) { // grow: leaves and internal pages split
-                    int i = random.nextInt(Trees.KEY_SPACE / 3) * 3 + t;
-                    boolean longKey = random.nextInt(5) == 0;
-                    Bytes key = longKey ? Trees.longKey(i, 40 + random.nextInt(50)) : Trees.key(i);
-                    Bytes v = versioned(key, t + "." + round + "." + step, longKey ? 0 : 8 + random.nextInt(50));
-                    tree.put(key, v);
-                    model.put(key, v);
-                }
-                List<Bytes> keys = new ArrayList<>(model.keySet());
-                java.util.Collections.shuffle(keys, random);
-                for (Bytes key : keys.subList(0, keys.size() * 9 / 10)) { // shrink: merges, root shrinks
-                    tree.delete(key);
-                    model.remove(key);
-                }
-            }
-        }, failures);
+        TestThreads.runAll(
+                3,
+                t -> {
+                    Random random = new Random(70 + t);
+                    TreeMap<Bytes, Bytes> model = models.get(t);
+                    for (int round = 0; round < 3; round++) {
+                        for (int step = 0; step < 700; step++) { // grow: leaves and internal pages split
+                            int i = random.nextInt(Trees.KEY_SPACE / 3) * 3 + t;
+                            boolean longKey = random.nextInt(5) == 0;
+                            Bytes key = longKey ? Trees.longKey(i, 40 + random.nextInt(50)) : Trees.key(i);
+                            Bytes v =
+                                    versioned(key, t + "." + round + "." + step, longKey ? 0 : 8 + random.nextInt(50));
+                            tree.put(key, v);
+                            model.put(key, v);
+                        }
+                        List<Bytes> keys = new ArrayList<>(model.keySet());
+                        java.util.Collections.shuffle(keys, random);
+                        for (Bytes key : keys.subList(0, keys.size() * 9 / 10)) { // shrink: merges, root shrinks
+                            tree.delete(key);
+                            model.remove(key);
+                        }
+                    }
+                },
+                failures);
         TestThreads.rethrow(failures, "while three writers split and merged pages, each in its own keys");
         Invariants.check(tree);
         TreeMap<Bytes, Bytes> expected = new TreeMap<>();
@@ -216,8 +234,10 @@ class ConcurrentTreeHiddenTest {
     // ------------------------------------------------------------------ root splits and shrinks under readers
 
     @Test
-    @Graded(points = 5, concept = "a reader misses or misreads a key that never changed while the root splits: it "
-            + "read the root's id and descended from a page that was no longer the root")
+    @Graded(
+            points = 5,
+            concept = "a reader misses or misreads a key that never changed while the root splits: it "
+                    + "read the root's id and descended from a page that was no longer the root")
     void readersSeeEveryStableKeyWhileTheRootSplits() throws Exception {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), SMALL);
         assertLatched(tree);
@@ -233,18 +253,21 @@ class ConcurrentTreeHiddenTest {
         AtomicBoolean done = new AtomicBoolean();
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
         List<Thread> readers = startStableReaders(tree, stable, done, failures);
-        Thread writer = TestThreads.start("writer", () -> {
-            Random random = new Random(5);
-            for (int step = 0; step < 3000 && failures.isEmpty(); step++) {
-                int i = random.nextInt(Trees.KEY_SPACE);
-                if (i % 97 != 0) {
-                    tree.put(Trees.key(i), versioned(Trees.key(i), "w" + step, 10 + random.nextInt(60)));
-                }
-                if (step % 50 == 0) {
-                    roots.add(Internals.rootId(tree));
-                }
-            }
-        }, failures);
+        Thread writer = TestThreads.start(
+                "writer",
+                () -> {
+                    Random random = new Random(5);
+                    for (int step = 0; step < 3000 && failures.isEmpty(); step++) {
+                        int i = random.nextInt(Trees.KEY_SPACE);
+                        if (i % 97 != 0) {
+                            tree.put(Trees.key(i), versioned(Trees.key(i), "w" + step, 10 + random.nextInt(60)));
+                        }
+                        if (step % 50 == 0) {
+                            roots.add(Internals.rootId(tree));
+                        }
+                    }
+                },
+                failures);
         try {
             TestThreads.joinAll(List.of(writer));
         } finally {
@@ -252,15 +275,19 @@ class ConcurrentTreeHiddenTest {
             TestThreads.joinAll(readers);
         }
         TestThreads.rethrow(failures, "while one writer grew the tree from a root leaf and readers read");
-        assertThat("the root split several times under the readers: roots seen " + roots, roots.size(),
+        assertThat(
+                "the root split several times under the readers: roots seen " + roots,
+                roots.size(),
                 greaterThanOrEqualTo(3));
         Invariants.check(tree);
         tree.close();
     }
 
     @Test
-    @Graded(points = 5, concept = "a reader misses or misreads a key that never changed while the root shrinks: it "
-            + "descended from a root that was freed (and its page reused)")
+    @Graded(
+            points = 5,
+            concept = "a reader misses or misreads a key that never changed while the root shrinks: it "
+                    + "descended from a root that was freed (and its page reused)")
     void readersSeeEveryStableKeyWhileTheRootShrinks() throws Exception {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), SMALL);
         assertLatched(tree);
@@ -281,15 +308,18 @@ class ConcurrentTreeHiddenTest {
         AtomicBoolean done = new AtomicBoolean();
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
         List<Thread> readers = startStableReaders(tree, stable, done, failures);
-        Thread writer = TestThreads.start("writer", () -> {
-            for (int step = 0; step < doomed.size() && failures.isEmpty(); step++) {
-                tree.delete(doomed.get(step));
-                if (step % 25 == 0) {
+        Thread writer = TestThreads.start(
+                "writer",
+                () -> {
+                    for (int step = 0; step < doomed.size() && failures.isEmpty(); step++) {
+                        tree.delete(doomed.get(step));
+                        if (step % 25 == 0) {
+                            roots.add(Internals.rootId(tree));
+                        }
+                    }
                     roots.add(Internals.rootId(tree));
-                }
-            }
-            roots.add(Internals.rootId(tree));
-        }, failures);
+                },
+                failures);
         try {
             TestThreads.joinAll(List.of(writer));
         } finally {
@@ -304,80 +334,93 @@ class ConcurrentTreeHiddenTest {
     }
 
     /** Two getters and a scanner (one forward, one reverse pass in turn) that check every stable key until {@code done}. */
-    private static List<Thread> startStableReaders(BPlusTree tree, TreeMap<Bytes, Bytes> stable, AtomicBoolean done,
-                                                   Collection<Throwable> failures) {
+    private static List<Thread> startStableReaders(
+            BPlusTree tree, TreeMap<Bytes, Bytes> stable, AtomicBoolean done, Collection<Throwable> failures) {
         List<Thread> readers = new ArrayList<>();
         List<Bytes> keys = new ArrayList<>(stable.keySet());
         for (int r = 0; r < 2; r++) {
             int seed = r;
-            readers.add(TestThreads.start("getter-" + r, () -> {
-                Random random = new Random(seed);
-                do {
-                    Bytes key = keys.get(random.nextInt(keys.size()));
-                    Optional<Bytes> got = tree.get(key);
-                    if (!got.equals(Optional.of(stable.get(key)))) {
-                        throw new AssertionError("get(" + key + "), a key never changed, returned " + got);
-                    }
-                } while (!done.get());
-            }, failures));
+            readers.add(TestThreads.start(
+                    "getter-" + r,
+                    () -> {
+                        Random random = new Random(seed);
+                        do {
+                            Bytes key = keys.get(random.nextInt(keys.size()));
+                            Optional<Bytes> got = tree.get(key);
+                            if (!got.equals(Optional.of(stable.get(key)))) {
+                                throw new AssertionError("get(" + key + "), a key never changed, returned " + got);
+                            }
+                        } while (!done.get());
+                    },
+                    failures));
         }
-        readers.add(TestThreads.start("scanner", () -> {
-            boolean reverse = false;
-            do {
-                List<Entry> got = Trees.scan(tree, null, null, reverse);
-                Bytes previous = null;
-                Map<Bytes, Bytes> seen = new HashMap<>();
-                for (Entry e : got) {
-                    if (previous != null && (previous.compareTo(e.key()) < 0) == reverse) {
-                        throw new AssertionError("a full " + (reverse ? "reverse " : "") + "scan returned " + previous
-                                + " then " + e.key() + ": out of order or twice");
-                    }
-                    previous = e.key();
-                    seen.put(e.key(), e.value());
-                }
-                for (Map.Entry<Bytes, Bytes> s : stable.entrySet()) {
-                    if (!s.getValue().equals(seen.get(s.getKey()))) {
-                        throw new AssertionError("a full " + (reverse ? "reverse " : "") + "scan returned "
-                                + seen.get(s.getKey()) + " for " + s.getKey() + ", a key that always held " + s.getValue());
-                    }
-                }
-                reverse = !reverse;
-            } while (!done.get());
-        }, failures));
+        readers.add(TestThreads.start(
+                "scanner",
+                () -> {
+                    boolean reverse = false;
+                    do {
+                        List<Entry> got = Trees.scan(tree, null, null, reverse);
+                        Bytes previous = null;
+                        Map<Bytes, Bytes> seen = new HashMap<>();
+                        for (Entry e : got) {
+                            if (previous != null && (previous.compareTo(e.key()) < 0) == reverse) {
+                                throw new AssertionError("a full " + (reverse ? "reverse " : "") + "scan returned "
+                                        + previous + " then " + e.key() + ": out of order or twice");
+                            }
+                            previous = e.key();
+                            seen.put(e.key(), e.value());
+                        }
+                        for (Map.Entry<Bytes, Bytes> s : stable.entrySet()) {
+                            if (!s.getValue().equals(seen.get(s.getKey()))) {
+                                throw new AssertionError("a full " + (reverse ? "reverse " : "") + "scan returned "
+                                        + seen.get(s.getKey()) + " for " + s.getKey() + ", a key that always held "
+                                        + s.getValue());
+                            }
+                        }
+                        reverse = !reverse;
+                    } while (!done.get());
+                },
+                failures));
         return readers;
     }
 
     // ------------------------------------------------------------------ progress
 
     @Test
-    @Graded(points = 5, concept = "readers, writers, scans and checkpoints deadlock (or never finish) when they run "
-            + "together on a small buffer pool: latches taken in an order that can form a cycle, or a latch or pin "
-            + "never let go")
+    @Graded(
+            points = 5,
+            concept = "readers, writers, scans and checkpoints deadlock (or never finish) when they run "
+                    + "together on a small buffer pool: latches taken in an order that can form a cycle, or a latch or pin "
+                    + "never let go")
     void mixedOperationsFinishUnderADeadlineOnASmallPool() throws Exception {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU_2); // 16 frames
         assertLatched(tree);
         AtomicInteger finished = new AtomicInteger();
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> threads = TestThreads.startTogether(4, "mixed", t -> {
-            Random random = new Random(90 + t);
-            for (int step = 0; step < 2500; step++) {
-                int i = random.nextInt(300);
-                Bytes key = Trees.key(i);
-                int dice = random.nextInt(100);
-                if (dice < 35) {
-                    tree.put(key, versioned(key, t + "." + step, 10 + random.nextInt(80)));
-                } else if (dice < 60) {
-                    tree.delete(key);
-                } else if (dice < 90) {
-                    tree.get(key);
-                } else if (dice < 99) {
-                    Trees.scan(tree, key, Trees.key(i + random.nextInt(80)), random.nextBoolean());
-                } else {
-                    tree.checkpoint();
-                }
-            }
-            finished.incrementAndGet();
-        }, failures);
+        List<Thread> threads = TestThreads.startTogether(
+                4,
+                "mixed",
+                t -> {
+                    Random random = new Random(90 + t);
+                    for (int step = 0; step < 2500; step++) {
+                        int i = random.nextInt(300);
+                        Bytes key = Trees.key(i);
+                        int dice = random.nextInt(100);
+                        if (dice < 35) {
+                            tree.put(key, versioned(key, t + "." + step, 10 + random.nextInt(80)));
+                        } else if (dice < 60) {
+                            tree.delete(key);
+                        } else if (dice < 90) {
+                            tree.get(key);
+                        } else if (dice < 99) {
+                            Trees.scan(tree, key, Trees.key(i + random.nextInt(80)), random.nextBoolean());
+                        } else {
+                            tree.checkpoint();
+                        }
+                    }
+                    finished.incrementAndGet();
+                },
+                failures);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
         for (Thread thread : threads) {
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -392,8 +435,10 @@ class ConcurrentTreeHiddenTest {
                 stuck.add(sb.toString());
             }
         }
-        assertThat("threads still running after 60 s (10,000 operations take well under a second): a deadlock",
-                stuck, empty());
+        assertThat(
+                "threads still running after 60 s (10,000 operations take well under a second): a deadlock",
+                stuck,
+                empty());
         TestThreads.rethrow(failures, "while four threads put, deleted, got, scanned and checkpointed");
         assertThat(finished.get(), is(4));
         assertThat("no page is left pinned", Internals.pool(tree).pinnedFrames(), is(0));
@@ -404,8 +449,11 @@ class ConcurrentTreeHiddenTest {
     // ------------------------------------------------------------------ the latch protocol
 
     @Test
-    @Graded(points = 2, concept = "a read that fails half-way down a latched descent (a get's, or a put's optimistic "
-            + "one) leaves the page above it pinned and latched, so that the next writer through it waits forever")
+    @Graded(
+            points = 2,
+            concept =
+                    "a read that fails half-way down a latched descent (a get's, or a put's optimistic "
+                            + "one) leaves the page above it pinned and latched, so that the next writer through it waits forever")
     void aReadFailingDuringADescentLetsGoOfThePageAbove() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         try (BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU)) {
@@ -420,15 +468,21 @@ class ConcurrentTreeHiddenTest {
                 boolean put = i == 300;
                 Bytes key = Trees.key(i);
                 storage.failNext(FaultInjectingStorage.Op.READ); // the first page below the root not read yet
-                assertThrows(IOException.class, () -> {
-                    if (put) {
-                        tree.put(key, Trees.value(i, 30));
-                    } else {
-                        tree.get(key);
-                    }
-                }, "a " + (put ? "put" : "get") + " whose descent cannot read a page fails with the read's IOException");
-                assertThat("frames left pinned after a read failed in a " + (put ? "put's" : "get's") + " descent",
-                        Internals.pool(tree).pinnedFrames(), is(0));
+                assertThrows(
+                        IOException.class,
+                        () -> {
+                            if (put) {
+                                tree.put(key, Trees.value(i, 30));
+                            } else {
+                                tree.get(key);
+                            }
+                        },
+                        "a " + (put ? "put" : "get")
+                                + " whose descent cannot read a page fails with the read's IOException");
+                assertThat(
+                        "frames left pinned after a read failed in a " + (put ? "put's" : "get's") + " descent",
+                        Internals.pool(tree).pinnedFrames(),
+                        is(0));
             }
             tree.put(Trees.key(301), Trees.value(301, 30));
             assertThat(tree.get(Trees.key(200)), equalTo(Optional.of(Trees.value(200, 30))));
@@ -437,28 +491,37 @@ class ConcurrentTreeHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "a get reads a leaf that a writer holds exclusive (in the middle of changing it), "
-            + "or waits for a writer in another leaf: readers must latch the pages they read, and only those")
+    @Graded(
+            points = 4,
+            concept = "a get reads a leaf that a writer holds exclusive (in the middle of changing it), "
+                    + "or waits for a writer in another leaf: readers must latch the pages they read, and only those")
     void aGetWaitsForAWriterInItsLeafAndOnlyThere() throws Exception {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), SMALL);
         assertLatched(tree);
         for (int i = 0; i < 400; i++) {
             tree.put(Trees.key(i), versioned(Trees.key(i), "v", 30));
         }
-        assertThat("keys 5 and 395 are in different leaves", Internals.leafOf(tree, Trees.key(5))
-                != Internals.leafOf(tree, Trees.key(395)), is(true));
+        assertThat(
+                "keys 5 and 395 are in different leaves",
+                Internals.leafOf(tree, Trees.key(5)) != Internals.leafOf(tree, Trees.key(395)),
+                is(true));
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicReference<Optional<Bytes>> blocked = new AtomicReference<>();
         Thread reader;
         try (AutoCloseable writer = Internals.holdLeaf(tree, Trees.key(5), true)) {
             AtomicReference<Optional<Bytes>> elsewhere = new AtomicReference<>();
-            Thread other = TestThreads.start("reader-elsewhere", () -> elsewhere.set(tree.get(Trees.key(395))), failures);
+            Thread other =
+                    TestThreads.start("reader-elsewhere", () -> elsewhere.set(tree.get(Trees.key(395))), failures);
             TestThreads.joinAll(List.of(other));
-            assertThat("a get in another leaf finishes while a writer holds leaf of key 5", elsewhere.get(),
+            assertThat(
+                    "a get in another leaf finishes while a writer holds leaf of key 5",
+                    elsewhere.get(),
                     equalTo(Optional.of(versioned(Trees.key(395), "v", 30))));
             reader = TestThreads.start("reader", () -> blocked.set(tree.get(Trees.key(5))), failures);
             reader.join(300);
-            assertThat("a get of a key whose leaf a writer holds exclusive waits for the writer", blocked.get(),
+            assertThat(
+                    "a get of a key whose leaf a writer holds exclusive waits for the writer",
+                    blocked.get(),
                     nullValue());
         }
         TestThreads.joinAll(List.of(reader));
@@ -468,8 +531,10 @@ class ConcurrentTreeHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "a put changes a leaf while a reader holds it (a torn read), or a put in another "
-            + "leaf waits for that reader: writers must latch their leaf exclusive, and only what they change")
+    @Graded(
+            points = 4,
+            concept = "a put changes a leaf while a reader holds it (a torn read), or a put in another "
+                    + "leaf waits for that reader: writers must latch their leaf exclusive, and only what they change")
     void aPutWaitsForAReaderInItsLeafAndOnlyThere() throws Exception {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), SMALL);
         assertLatched(tree);
@@ -480,13 +545,16 @@ class ConcurrentTreeHiddenTest {
         AtomicBoolean blockedDone = new AtomicBoolean();
         Thread writer;
         try (AutoCloseable reader = Internals.holdLeaf(tree, Trees.key(5), false)) {
-            Thread other = TestThreads.start("writer-elsewhere",
-                    () -> tree.put(Trees.key(395), versioned(Trees.key(395), "w", 30)), failures);
+            Thread other = TestThreads.start(
+                    "writer-elsewhere", () -> tree.put(Trees.key(395), versioned(Trees.key(395), "w", 30)), failures);
             TestThreads.joinAll(List.of(other));
-            writer = TestThreads.start("writer", () -> {
-                tree.put(Trees.key(5), versioned(Trees.key(5), "w", 30));
-                blockedDone.set(true);
-            }, failures);
+            writer = TestThreads.start(
+                    "writer",
+                    () -> {
+                        tree.put(Trees.key(5), versioned(Trees.key(5), "w", 30));
+                        blockedDone.set(true);
+                    },
+                    failures);
             writer.join(300);
             assertThat("a put into a leaf a reader holds waits for the reader", blockedDone.get(), is(false));
         }
@@ -498,8 +566,10 @@ class ConcurrentTreeHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a get or a put lets go of an internal page before it holds the child it chose "
-            + "(latch coupling): a split or merge can then move the key out of that child between the two")
+    @Graded(
+            points = 3,
+            concept = "a get or a put lets go of an internal page before it holds the child it chose "
+                    + "(latch coupling): a split or merge can then move the key out of that child between the two")
     void aDescentHoldsEachPageUntilItHoldsTheChild() throws Exception {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), SMALL);
         assertLatched(tree);
@@ -508,7 +578,9 @@ class ConcurrentTreeHiddenTest {
         }
         Bytes key = Trees.key(300);
         List<Long> path = Internals.pathOf(tree, key);
-        assertThat("600 keys on 512-byte pages make a tree of three levels or more: " + path, path.size(),
+        assertThat(
+                "600 keys on 512-byte pages make a tree of three levels or more: " + path,
+                path.size(),
                 greaterThanOrEqualTo(3));
         long parent = path.get(path.size() - 2);
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -521,10 +593,15 @@ class ConcurrentTreeHiddenTest {
         try (AutoCloseable writer = Internals.holdLeaf(tree, key, true)) {
             reader = TestThreads.start("reader", () -> got.set(tree.get(key)), failures);
             awaitParkedOnALatch(reader, "a get of a key whose leaf a writer holds");
-            assertThat("a get that finished while a writer held its leaf exclusive did not latch the leaf",
-                    got.get(), nullValue());
-            assertThat("a get waiting for its leaf's latch has let go of the leaf's parent (page " + parent
-                    + "): latch the child, then close the parent's guard", Internals.latchedShared(tree, parent), is(true));
+            assertThat(
+                    "a get that finished while a writer held its leaf exclusive did not latch the leaf",
+                    got.get(),
+                    nullValue());
+            assertThat(
+                    "a get waiting for its leaf's latch has let go of the leaf's parent (page " + parent
+                            + "): latch the child, then close the parent's guard",
+                    Internals.latchedShared(tree, parent),
+                    is(true));
         }
         TestThreads.joinAll(List.of(reader));
         TestThreads.rethrow(failures, "a get waiting for a leaf a writer held");
@@ -536,16 +613,23 @@ class ConcurrentTreeHiddenTest {
         AtomicBoolean put = new AtomicBoolean();
         Thread putter;
         try (AutoCloseable otherReader = Internals.holdLeaf(tree, key, false)) {
-            putter = TestThreads.start("writer", () -> {
-                tree.put(key, versioned(key, "w", 20));
-                put.set(true);
-            }, failures);
+            putter = TestThreads.start(
+                    "writer",
+                    () -> {
+                        tree.put(key, versioned(key, "w", 20));
+                        put.set(true);
+                    },
+                    failures);
             awaitParkedOnALatch(putter, "a put of a key whose leaf a reader holds");
-            assertThat("a put that finished while a reader held its leaf did not latch the leaf exclusive",
-                    put.get(), is(false));
-            assertThat("a put waiting for its leaf's latch has let go of the leaf's parent (page " + parent
-                    + "): the upgrade of the leaf's latch is not atomic, so the parent must be held across it",
-                    Internals.latchedShared(tree, parent), is(true));
+            assertThat(
+                    "a put that finished while a reader held its leaf did not latch the leaf exclusive",
+                    put.get(),
+                    is(false));
+            assertThat(
+                    "a put waiting for its leaf's latch has let go of the leaf's parent (page " + parent
+                            + "): the upgrade of the leaf's latch is not atomic, so the parent must be held across it",
+                    Internals.latchedShared(tree, parent),
+                    is(true));
         }
         TestThreads.joinAll(List.of(putter));
         TestThreads.rethrow(failures, "a put waiting for a leaf a reader held");
@@ -561,15 +645,21 @@ class ConcurrentTreeHiddenTest {
     private static void awaitParkedOnALatch(Thread thread, String what) throws InterruptedException {
         long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
         while (thread.isAlive() && !(LockSupport.getBlocker(thread) instanceof StampedLock)) {
-            assertThat(what + ": neither waited for a page latch nor finished within "
-                    + TestThreads.LIVENESS_BOUND_SECONDS + " s (an endless loop?)", System.nanoTime() < bound, is(true));
+            assertThat(
+                    what + ": neither waited for a page latch nor finished within " + TestThreads.LIVENESS_BOUND_SECONDS
+                            + " s (an endless loop?)",
+                    System.nanoTime() < bound,
+                    is(true));
             Thread.sleep(1);
         }
     }
 
     @Test
-    @Graded(points = 4, concept = "a split or merge keeps the root (and every page above the first safe page) "
-            + "latched, or the root latch above a safe root: readers wait for every structure change in the whole tree")
+    @Graded(
+            points = 4,
+            concept =
+                    "a split or merge keeps the root (and every page above the first safe page) "
+                            + "latched, or the root latch above a safe root: readers wait for every structure change in the whole tree")
     void aStructureChangeLetsGoOfTheRootWhenAPageBelowIsSafe() throws Exception {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), SMALL);
         assertLatched(tree);
@@ -583,14 +673,19 @@ class ConcurrentTreeHiddenTest {
             assertThat("a structure change's path reaches the leaf with it latched", held.get(levels - 1), is(true));
             assertThat("and the leaf's parent: the leaf may split into it", held.get(levels - 2), is(true));
             boolean rootLatch = held.get(levels);
-            assertThat("the root latch is held only while the root page is: " + held, !rootLatch || held.get(0), is(true));
+            assertThat(
+                    "the root latch is held only while the root page is: " + held, !rootLatch || held.get(0), is(true));
             for (int level = 1; level < levels; level++) {
-                assertThat("once a page is let go, every page above it is let go too: " + held,
-                        !held.get(level) && held.get(level - 1), is(false));
+                assertThat(
+                        "once a page is let go, every page above it is let go too: " + held,
+                        !held.get(level) && held.get(level - 1),
+                        is(false));
             }
             safeRootReleases += rootLatch ? 0 : 1;
         }
-        assertThat("in a tree with room at the top, most structure changes let go of the root", safeRootReleases,
+        assertThat(
+                "in a tree with room at the top, most structure changes let go of the root",
+                safeRootReleases,
                 greaterThan(10));
         assertThat(Internals.pool(tree).pinnedFrames(), is(0));
         tree.close();
@@ -601,11 +696,17 @@ class ConcurrentTreeHiddenTest {
         for (int i = 0; i < 60; i++) {
             twoLevels.put(Trees.key(i), versioned(Trees.key(i), "v", 20));
         }
-        assertThat("a tree of 60 keys has a root above its leaves", TreeDump.stats(twoLevels).height(), equalTo(2));
+        assertThat(
+                "a tree of 60 keys has a root above its leaves",
+                TreeDump.stats(twoLevels).height(),
+                equalTo(2));
         for (int i = 0; i < 60; i += 7) {
             List<Boolean> held = Internals.structurePathHeld(twoLevels, Trees.key(i));
-            assertThat("a structure change below a root with room for a separator and two keys or more lets go "
-                    + "of the root latch at the root: " + held, held.get(held.size() - 1), is(false));
+            assertThat(
+                    "a structure change below a root with room for a separator and two keys or more lets go "
+                            + "of the root latch at the root: " + held,
+                    held.get(held.size() - 1),
+                    is(false));
         }
         twoLevels.close();
     }
@@ -615,13 +716,14 @@ class ConcurrentTreeHiddenTest {
     private static final AtomicInteger CRASHED = new AtomicInteger();
 
     /** One operation a writer made, with the stamps around it; a null value is a delete. */
-    private record Stamped(Bytes key, Bytes value, long call, long ret) {
-    }
+    private record Stamped(Bytes key, Bytes value, long call, long ret) {}
 
     @Test
-    @Graded(points = 6, concept = "a crash while writers run beside checkpoints loses a write acknowledged before the "
-            + "last completed checkpoint began, or brings back a value never written: a checkpoint must wait for "
-            + "every write in flight and see none half done")
+    @Graded(
+            points = 6,
+            concept = "a crash while writers run beside checkpoints loses a write acknowledged before the "
+                    + "last completed checkpoint began, or brings back a value never written: a checkpoint must wait for "
+                    + "every write in flight and see none half done")
     void crashSweepWithConcurrentWritersReopensAtACheckpoint() throws Exception {
         long clean = runCrashWorkload(new FaultInjectingStorage(1), 0, null);
         assertThat("the workload mutates storage", clean, greaterThan(150L));
@@ -659,45 +761,53 @@ class ConcurrentTreeHiddenTest {
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
             int writer = w;
-            threads.add(TestThreads.start("writer-" + w, () -> {
-                Random random = new Random(300 + writer);
-                try {
-                    for (int step = 0; step < 400; step++) {
-                        Bytes key = Trees.key(random.nextInt(150) * 2 + writer);
-                        Bytes value = random.nextInt(4) == 0 ? null : versioned(key, writer + "." + step, 20 + random.nextInt(70));
-                        long call = clock.incrementAndGet();
-                        if (value == null) {
-                            tree.delete(key);
-                        } else {
-                            tree.put(key, value);
+            threads.add(TestThreads.start(
+                    "writer-" + w,
+                    () -> {
+                        Random random = new Random(300 + writer);
+                        try {
+                            for (int step = 0; step < 400; step++) {
+                                Bytes key = Trees.key(random.nextInt(150) * 2 + writer);
+                                Bytes value = random.nextInt(4) == 0
+                                        ? null
+                                        : versioned(key, writer + "." + step, 20 + random.nextInt(70));
+                                long call = clock.incrementAndGet();
+                                if (value == null) {
+                                    tree.delete(key);
+                                } else {
+                                    tree.put(key, value);
+                                }
+                                writes.get(writer).add(new Stamped(key, value, call, clock.incrementAndGet()));
+                            }
+                        } catch (IOException | IllegalStateException e) {
+                            if (crashAt == 0) {
+                                throw e;
+                            } // the crash: this writer stops
                         }
-                        writes.get(writer).add(new Stamped(key, value, call, clock.incrementAndGet()));
-                    }
-                } catch (IOException | IllegalStateException e) {
-                    if (crashAt == 0) {
-                        throw e;
-                    } // the crash: this writer stops
-                }
-            }, failures));
+                    },
+                    failures));
         }
-        threads.add(TestThreads.start("checkpointer", () -> {
-            try {
-                while (!writersDone.get()) {
-                    long call = clock.incrementAndGet();
-                    long[] c = {call, -1};
-                    synchronized (checkpoints) {
-                        checkpoints.add(c);
+        threads.add(TestThreads.start(
+                "checkpointer",
+                () -> {
+                    try {
+                        while (!writersDone.get()) {
+                            long call = clock.incrementAndGet();
+                            long[] c = {call, -1};
+                            synchronized (checkpoints) {
+                                checkpoints.add(c);
+                            }
+                            tree.checkpoint();
+                            c[1] = clock.incrementAndGet();
+                            Thread.sleep(1);
+                        }
+                    } catch (IOException | IllegalStateException e) {
+                        if (crashAt == 0) {
+                            throw e;
+                        }
                     }
-                    tree.checkpoint();
-                    c[1] = clock.incrementAndGet();
-                    Thread.sleep(1);
-                }
-            } catch (IOException | IllegalStateException e) {
-                if (crashAt == 0) {
-                    throw e;
-                }
-            }
-        }, failures));
+                },
+                failures));
         TestThreads.joinAll(threads.subList(0, 2));
         writersDone.set(true);
         TestThreads.joinAll(threads);
@@ -733,7 +843,8 @@ class ConcurrentTreeHiddenTest {
         }
         for (List<Stamped> ops : writes) {
             Map<Bytes, List<Stamped>> byKey = new HashMap<>();
-            ops.forEach(op -> byKey.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(op));
+            ops.forEach(op ->
+                    byKey.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(op));
             for (Map.Entry<Bytes, List<Stamped>> e : byKey.entrySet()) {
                 List<Stamped> keyOps = e.getValue();
                 // Every write acknowledged before the last completed checkpoint began is in it; a
@@ -760,18 +871,25 @@ class ConcurrentTreeHiddenTest {
                 }
                 Bytes value = got.get(e.getKey());
                 boolean ok = value == null ? absentAllowed : allowed.contains(value);
-                assertThat(what + ": key " + e.getKey() + " reopened as " + value + "; allowed "
-                        + (absentAllowed ? "absent or " : "") + allowed.size() + " value(s) written between the last"
-                        + " completed checkpoint's start and the crash (crashed " + crashed + ", checkpoints "
-                        + checkpoints.stream().map(java.util.Arrays::toString).toList() + ", writes " + keyOps + ")",
-                        ok, is(true));
+                assertThat(
+                        what + ": key " + e.getKey() + " reopened as " + value + "; allowed "
+                                + (absentAllowed ? "absent or " : "") + allowed.size()
+                                + " value(s) written between the last"
+                                + " completed checkpoint's start and the crash (crashed " + crashed + ", checkpoints "
+                                + checkpoints.stream()
+                                        .map(java.util.Arrays::toString)
+                                        .toList() + ", writes " + keyOps + ")",
+                        ok,
+                        is(true));
             }
         }
         Set<Bytes> written = new HashSet<>();
         writes.forEach(ops -> ops.forEach(op -> written.add(op.key())));
         for (Bytes k : got.keySet()) {
-            assertThat(what + ": the reopened tree holds only keys the writers wrote and saw acknowledged",
-                    written.contains(k), is(true));
+            assertThat(
+                    what + ": the reopened tree holds only keys the writers wrote and saw acknowledged",
+                    written.contains(k),
+                    is(true));
         }
         reopened.put(Trees.key(999), versioned(Trees.key(999), "after", 20));
         reopened.checkpoint();
@@ -779,28 +897,35 @@ class ConcurrentTreeHiddenTest {
         return storage.mutationCount();
     }
 
-
     @Test
-    @Graded(points = 3, concept = "size() or the page counts drift when writers run in parallel: an entry count or a "
-            + "pin count updated without the atomicity concurrent writers need")
+    @Graded(
+            points = 3,
+            concept = "size() or the page counts drift when writers run in parallel: an entry count or a "
+                    + "pin count updated without the atomicity concurrent writers need")
     void countsStayExactUnderConcurrentWriters() throws Exception {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), SMALL);
         assertLatched(tree);
         Collection<Throwable> failures = new ConcurrentLinkedQueue<>();
-        TestThreads.runAll(2, t -> {
-            for (int round = 0; round < 2; round++) {
-                for (int i = t; i < Trees.KEY_SPACE; i += 2) { // the second round replaces: no new keys
-                    tree.put(Trees.key(i), versioned(Trees.key(i), t + "." + round, 12 + i % 9));
-                }
-            }
-            for (int i = t; i < Trees.KEY_SPACE; i += 6) {
-                tree.delete(Trees.key(i));
-                tree.delete(Trees.key(i)); // deleting an absent key counts nothing
-            }
-        }, failures);
+        TestThreads.runAll(
+                2,
+                t -> {
+                    for (int round = 0; round < 2; round++) {
+                        for (int i = t; i < Trees.KEY_SPACE; i += 2) { // the second round replaces: no new keys
+                            tree.put(Trees.key(i), versioned(Trees.key(i), t + "." + round, 12 + i % 9));
+                        }
+                    }
+                    for (int i = t; i < Trees.KEY_SPACE; i += 6) {
+                        tree.delete(Trees.key(i));
+                        tree.delete(Trees.key(i)); // deleting an absent key counts nothing
+                    }
+                },
+                failures);
         TestThreads.rethrow(failures, "two writers counting");
         long expected = Trees.KEY_SPACE - (Trees.KEY_SPACE + 5) / 6 - (Trees.KEY_SPACE + 4) / 6;
-        assertThat("a scan finds every key not deleted", (long) Trees.contents(tree).size(), is(expected));
+        assertThat(
+                "a scan finds every key not deleted",
+                (long) Trees.contents(tree).size(),
+                is(expected));
         assertThat("size() counts exactly those keys", tree.size(), is(expected));
         assertThat("no pins left", Internals.pool(tree).pinnedFrames(), is(0));
         tree.close();

@@ -51,8 +51,7 @@ class CorruptionHiddenTest {
     private static final int[] HEADER_OFFSETS = {0, 3, 4, 5, 7, 9, 11, 16, 23, 26, 31, 35, 41, 47};
 
     /** A closed page file with two checkpoints, stale and free pages, and more than one page-table page. */
-    private record Built(byte[] bytes, TreeMap<Bytes, Bytes> model, Map<Long, String> referenced) {
-    }
+    private record Built(byte[] bytes, TreeMap<Bytes, Bytes> model, Map<Long, String> referenced) {}
 
     private static Built build() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(3);
@@ -82,8 +81,11 @@ class CorruptionHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "a flipped bit in a leaf or internal page is returned as data, crashes with an "
-            + "IndexOutOfBounds/NullPointer, or is not reported as a CorruptionException naming the page's offset")
+    @Graded(
+            points = 4,
+            concept =
+                    "a flipped bit in a leaf or internal page is returned as data, crashes with an "
+                            + "IndexOutOfBounds/NullPointer, or is not reported as a CorruptionException naming the page's offset")
     void everyFlippedBitInATreePageIsReportedNamingThePage() throws IOException {
         Built built = build();
         Random random = new Random(11);
@@ -129,8 +131,10 @@ class CorruptionHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a page written past the end of the page file does not fill the gap before it "
-            + "with zero pages (the write fails, or the pages in the gap read as anything but corruption)")
+    @Graded(
+            points = 1,
+            concept = "a page written past the end of the page file does not fill the gap before it "
+                    + "with zero pages (the write fails, or the pages in the gap read as anything but corruption)")
     void aPageWrittenPastTheEndFillsTheGapWithZeroPages() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         storage.create("gap.pages").close();
@@ -144,14 +148,18 @@ class CorruptionHiddenTest {
         assertThat("physical page 3 reads back", back, equalTo(page));
         for (long p = 0; p < 3; p++) {
             long physical = p;
-            assertThrows(CorruptionException.class, () -> file.read(physical, 7, PageFormat.TYPE_NODE, back),
+            assertThrows(
+                    CorruptionException.class,
+                    () -> file.read(physical, 7, PageFormat.TYPE_NODE, back),
                     "physical page " + physical + ", in the gap, is a zero page, which fails its checks");
         }
     }
 
     @Test
-    @Graded(points = 3, concept = "a flipped bit in a page-table page is not reported at open as a "
-            + "CorruptionException naming that page (or the tree opens with pages mapped wrongly)")
+    @Graded(
+            points = 3,
+            concept = "a flipped bit in a page-table page is not reported at open as a "
+                    + "CorruptionException naming that page (or the tree opens with pages mapped wrongly)")
     void everyFlippedBitInAPageTablePageIsReportedAtOpen() throws IOException {
         Built built = build();
         Random random = new Random(12);
@@ -178,9 +186,12 @@ class CorruptionHiddenTest {
                 }
             }
         }
-        System.out.println("CorruptionHiddenTest page-table pages: " + tablePages + " pages, " + detected + " flips reported");
-        assertThat("the newest checkpoint of this file has two page-table pages", PageFileSpec.newest(built.bytes(), PAGE)
-                .chunks().length, equalTo(2));
+        System.out.println(
+                "CorruptionHiddenTest page-table pages: " + tablePages + " pages, " + detected + " flips reported");
+        assertThat(
+                "the newest checkpoint of this file has two page-table pages",
+                PageFileSpec.newest(built.bytes(), PAGE).chunks().length,
+                equalTo(2));
         assertThat("flips in referenced page-table pages", detected, greaterThanOrEqualTo(70));
     }
 
@@ -197,21 +208,31 @@ class CorruptionHiddenTest {
         storage.flipBit(BPlusTree.FILE_NAME, at, bit);
         String referenced = built.referenced().get(physical);
         String where = "bit " + bit + " of byte " + offset + " (" + region + ") of physical page " + physical + " ("
-                + (referenced != null ? referenced + ", which the newest checkpoint references"
-                        : "a " + role + " no checkpoint references") + ") flipped";
+                + (referenced != null
+                        ? referenced + ", which the newest checkpoint references"
+                        : "a " + role + " no checkpoint references")
+                + ") flipped";
         Throwable failure = readEverything(storage, built.model(), where);
         if (referenced == null) {
-            assertThat(where + ": a page no checkpoint references is never read, so the tree reads back whole",
-                    failure, nullValue());
+            assertThat(
+                    where + ": a page no checkpoint references is never read, so the tree reads back whole",
+                    failure,
+                    nullValue());
             return false;
         }
-        assertThat(where + ": the damage must be reported as a CorruptionException", failure,
+        assertThat(
+                where + ": the damage must be reported as a CorruptionException",
+                failure,
                 instanceOf(CorruptionException.class));
         CorruptionException e = (CorruptionException) failure;
-        assertThat(where + ": the exception names the page file (" + e.getMessage() + ")", e.file(),
+        assertThat(
+                where + ": the exception names the page file (" + e.getMessage() + ")",
+                e.file(),
                 equalTo(BPlusTree.FILE_NAME));
-        assertThat(where + ": the exception names the damaged page by its byte offset (" + e.getMessage() + ")",
-                e.offset(), equalTo(physical * PAGE));
+        assertThat(
+                where + ": the exception names the damaged page by its byte offset (" + e.getMessage() + ")",
+                e.offset(),
+                equalTo(physical * PAGE));
         return true;
     }
 
@@ -226,13 +247,19 @@ class CorruptionHiddenTest {
             tree = BPlusTree.open(storage, READ);
             for (Map.Entry<Bytes, Bytes> e : model.entrySet()) {
                 Optional<Bytes> got = tree.get(e.getKey());
-                assertThat(where + ": get(" + e.getKey() + ") must return its value or throw, never another answer",
-                        got, equalTo(Optional.of(e.getValue())));
+                assertThat(
+                        where + ": get(" + e.getKey() + ") must return its value or throw, never another answer",
+                        got,
+                        equalTo(Optional.of(e.getValue())));
             }
-            assertThat(where + ": a scan must return the tree's entries or throw, never other entries",
-                    Trees.scan(tree, null, null, false), equalTo(Trees.expected(model, null, null, false)));
-            assertThat(where + ": a reverse scan must return the tree's entries or throw, never other entries",
-                    Trees.scan(tree, null, null, true), equalTo(Trees.expected(model, null, null, true)));
+            assertThat(
+                    where + ": a scan must return the tree's entries or throw, never other entries",
+                    Trees.scan(tree, null, null, false),
+                    equalTo(Trees.expected(model, null, null, false)));
+            assertThat(
+                    where + ": a reverse scan must return the tree's entries or throw, never other entries",
+                    Trees.scan(tree, null, null, true),
+                    equalTo(Trees.expected(model, null, null, true)));
             return null;
         } catch (IOException e) {
             return e;
@@ -246,8 +273,7 @@ class CorruptionHiddenTest {
     // ------------------------------------------------------------------------------- meta slots
 
     /** A page file whose newest checkpoint (B) follows an older one (A), never closed. */
-    private record TwoCheckpoints(byte[] bytes, TreeMap<Bytes, Bytes> a, TreeMap<Bytes, Bytes> b, int newestSlot) {
-    }
+    private record TwoCheckpoints(byte[] bytes, TreeMap<Bytes, Bytes> a, TreeMap<Bytes, Bytes> b, int newestSlot) {}
 
     private static TwoCheckpoints twoCheckpoints() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(4);
@@ -272,8 +298,10 @@ class CorruptionHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a damaged meta page of the newest checkpoint (a torn checkpoint) is fatal or "
-            + "trusted, instead of falling back cleanly to the previous checkpoint")
+    @Graded(
+            points = 3,
+            concept = "a damaged meta page of the newest checkpoint (a torn checkpoint) is fatal or "
+                    + "trusted, instead of falling back cleanly to the previous checkpoint")
     void aDamagedNewestMetaPageFallsBackToThePreviousCheckpoint() throws IOException {
         TwoCheckpoints file = twoCheckpoints();
         Random random = new Random(13);
@@ -285,13 +313,16 @@ class CorruptionHiddenTest {
             storage.flipBit(BPlusTree.FILE_NAME, (long) file.newestSlot() * PAGE + offset, bit);
             String where = "bit " + bit + " of byte " + offset + " of meta slot " + file.newestSlot()
                     + " (the newest checkpoint's) flipped";
-            checkOpensAt(storage, file.a(), where + ": the tree must open at the previous checkpoint", offset % 32 == 0);
+            checkOpensAt(
+                    storage, file.a(), where + ": the tree must open at the previous checkpoint", offset % 32 == 0);
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "a damaged meta page of an older checkpoint breaks the open, or makes the tree "
-            + "open at an older checkpoint than the newest valid one")
+    @Graded(
+            points = 2,
+            concept = "a damaged meta page of an older checkpoint breaks the open, or makes the tree "
+                    + "open at an older checkpoint than the newest valid one")
     void aDamagedOlderMetaPageIsIgnored() throws IOException {
         TwoCheckpoints file = twoCheckpoints();
         Random random = new Random(14);
@@ -301,8 +332,12 @@ class CorruptionHiddenTest {
             FaultInjectingStorage storage = new FaultInjectingStorage(offset);
             storage.plant(BPlusTree.FILE_NAME, file.bytes());
             storage.flipBit(BPlusTree.FILE_NAME, (long) older * PAGE + offset, bit);
-            checkOpensAt(storage, file.b(), "bit " + bit + " of byte " + offset + " of meta slot " + older
-                    + " (the older checkpoint's) flipped: the tree must open at the newest checkpoint", offset % 48 == 0);
+            checkOpensAt(
+                    storage,
+                    file.b(),
+                    "bit " + bit + " of byte " + offset + " of meta slot " + older
+                            + " (the older checkpoint's) flipped: the tree must open at the newest checkpoint",
+                    offset % 48 == 0);
         }
         FaultInjectingStorage intact = new FaultInjectingStorage();
         intact.plant(BPlusTree.FILE_NAME, file.bytes());
@@ -310,8 +345,10 @@ class CorruptionHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "with both meta pages damaged the file is opened as an empty tree (or "
-            + "reformatted) instead of being reported as corrupt")
+    @Graded(
+            points = 2,
+            concept = "with both meta pages damaged the file is opened as an empty tree (or "
+                    + "reformatted) instead of being reported as corrupt")
     void bothMetaPagesDamagedIsReportedAndTheFileLeftAlone() throws IOException {
         TwoCheckpoints file = twoCheckpoints();
         Random random = new Random(15);
@@ -323,7 +360,8 @@ class CorruptionHiddenTest {
             storage.flipBit(BPlusTree.FILE_NAME, offsetA, random.nextInt(8));
             storage.flipBit(BPlusTree.FILE_NAME, PAGE + offsetB, random.nextInt(8));
             byte[] damaged = storage.contents(BPlusTree.FILE_NAME);
-            String where = "bits flipped in byte " + offsetA + " of meta slot 0 and byte " + offsetB + " of meta slot 1";
+            String where =
+                    "bits flipped in byte " + offsetA + " of meta slot 0 and byte " + offsetB + " of meta slot 1";
             Throwable failure = null;
             BPlusTree tree = null;
             try {
@@ -333,18 +371,26 @@ class CorruptionHiddenTest {
             } finally {
                 Trees.closeQuietly(tree);
             }
-            assertThat(where + ": with no valid meta page the open must fail with a CorruptionException, never "
-                    + "open an empty tree", failure, instanceOf(CorruptionException.class));
-            assertThat(where + ": the exception names the page file", ((CorruptionException) failure).file(),
+            assertThat(
+                    where + ": with no valid meta page the open must fail with a CorruptionException, never "
+                            + "open an empty tree",
+                    failure,
+                    instanceOf(CorruptionException.class));
+            assertThat(
+                    where + ": the exception names the page file",
+                    ((CorruptionException) failure).file(),
                     equalTo(BPlusTree.FILE_NAME));
-            assertThat(where + ": a failed open must not write to the file (no reformatting over the damage)",
-                    Arrays.equals(storage.contents(BPlusTree.FILE_NAME), damaged), is(true));
+            assertThat(
+                    where + ": a failed open must not write to the file (no reformatting over the damage)",
+                    Arrays.equals(storage.contents(BPlusTree.FILE_NAME), damaged),
+                    is(true));
         }
     }
 
     /** Opens {@code storage}: the tree must be {@code expected}, pass every invariant and, if asked, keep working. */
-    private static void checkOpensAt(FaultInjectingStorage storage, TreeMap<Bytes, Bytes> expected, String where,
-                                     boolean writeAfter) throws IOException {
+    private static void checkOpensAt(
+            FaultInjectingStorage storage, TreeMap<Bytes, Bytes> expected, String where, boolean writeAfter)
+            throws IOException {
         BPlusTree tree = null;
         try {
             try {
@@ -368,8 +414,10 @@ class CorruptionHiddenTest {
                 tree.close();
                 tree = BPlusTree.open(storage, Trees.SMALL_LRU);
                 Invariants.check(tree);
-                assertThat(where + "; then it takes writes, checkpoints and reopens with all of them",
-                        Trees.contents(tree), equalTo(model));
+                assertThat(
+                        where + "; then it takes writes, checkpoints and reopens with all of them",
+                        Trees.contents(tree),
+                        equalTo(model));
             }
         } finally {
             Trees.closeQuietly(tree);
@@ -379,8 +427,10 @@ class CorruptionHiddenTest {
     // ------------------------------------------------------------------------------- misplaced pages
 
     @Test
-    @Graded(points = 3, concept = "a page written to the wrong place (a valid page with another page's id or type) "
-            + "is read as if it were the page asked for: the page id or type in its header is not checked")
+    @Graded(
+            points = 3,
+            concept = "a page written to the wrong place (a valid page with another page's id or type) "
+                    + "is read as if it were the page asked for: the page id or type in its header is not checked")
     void aMisdirectedWriteIsReported() throws IOException {
         Built built = build();
         List<Long> leaves = new ArrayList<>();
@@ -388,10 +438,16 @@ class CorruptionHiddenTest {
         List<Long> tables = new ArrayList<>();
         for (Map.Entry<Long, String> e : built.referenced().entrySet()) {
             int type = PageFileSpec.page(built.bytes(), e.getKey(), PAGE).type();
-            (type == PageFileSpec.TYPE_LEAF ? leaves : type == PageFileSpec.TYPE_INTERNAL ? internals
-                    : type == PageFileSpec.TYPE_TABLE ? tables : new ArrayList<Long>()).add(e.getKey());
+            (type == PageFileSpec.TYPE_LEAF
+                            ? leaves
+                            : type == PageFileSpec.TYPE_INTERNAL
+                                    ? internals
+                                    : type == PageFileSpec.TYPE_TABLE ? tables : new ArrayList<Long>())
+                    .add(e.getKey());
         }
-        assertThat("the test file has internal pages and two page-table pages", internals.size() > 0 && tables.size() == 2,
+        assertThat(
+                "the test file has internal pages and two page-table pages",
+                internals.size() > 0 && tables.size() == 2,
                 is(true));
         int cases = 0;
         for (int i = 0; i + 1 < leaves.size(); i += 3) {
@@ -418,22 +474,32 @@ class CorruptionHiddenTest {
         System.arraycopy(built.bytes(), Math.toIntExact(source * PAGE), bytes, Math.toIntExact(target * PAGE), PAGE);
         FaultInjectingStorage storage = new FaultInjectingStorage();
         storage.plant(BPlusTree.FILE_NAME, bytes);
-        String where = "physical page " + target + " (" + built.referenced().get(target) + ") overwritten by a valid copy "
-                + "of " + what + " (physical " + source + ", " + built.referenced().get(source) + ")";
+        String where = "physical page " + target + " (" + built.referenced().get(target)
+                + ") overwritten by a valid copy " + "of " + what + " (physical " + source + ", "
+                + built.referenced().get(source) + ")";
         Throwable failure = readEverything(storage, built.model(), where);
-        assertThat(where + ": a page whose header names another page or type must be reported as corrupt",
-                failure, instanceOf(CorruptionException.class));
-        assertThat(where + ": the exception names the misplaced page's offset (" + failure.getMessage() + ")",
-                ((CorruptionException) failure).offset(), equalTo(target * PAGE));
+        assertThat(
+                where + ": a page whose header names another page or type must be reported as corrupt",
+                failure,
+                instanceOf(CorruptionException.class));
+        assertThat(
+                where + ": the exception names the misplaced page's offset (" + failure.getMessage() + ")",
+                ((CorruptionException) failure).offset(),
+                equalTo(target * PAGE));
     }
 
     @Test
-    @Graded(points = 2, concept = "a page file cut short (pages the checkpoint needs are missing) is read past its "
-            + "end or opened as if whole, instead of being reported as corrupt")
+    @Graded(
+            points = 2,
+            concept = "a page file cut short (pages the checkpoint needs are missing) is read past its "
+                    + "end or opened as if whole, instead of being reported as corrupt")
     void aTruncatedPageFileIsReported() throws IOException {
         Built built = build();
         long pages = PageFileSpec.pageCount(built.bytes(), PAGE);
-        long lastReferenced = built.referenced().keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+        long lastReferenced = built.referenced().keySet().stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElseThrow();
         int reported = 0;
         for (long c = 2L * PAGE; c < (long) built.bytes().length; c += PAGE / 2 + 37) {
             long cut = c;
@@ -444,14 +510,20 @@ class CorruptionHiddenTest {
                     + " pages; the newest checkpoint's last page is physical " + lastReferenced + ")";
             Throwable failure = readEverything(storage, built.model(), where);
             if (missing) {
-                assertThat(where + ": pages the checkpoint needs are gone, so it must be reported as corrupt",
-                        failure, instanceOf(CorruptionException.class));
-                assertThat(where + ": the exception names the page file", ((CorruptionException) failure).file(),
+                assertThat(
+                        where + ": pages the checkpoint needs are gone, so it must be reported as corrupt",
+                        failure,
+                        instanceOf(CorruptionException.class));
+                assertThat(
+                        where + ": the exception names the page file",
+                        ((CorruptionException) failure).file(),
                         equalTo(BPlusTree.FILE_NAME));
                 reported++;
             } else {
-                assertThat(where + ": only pages no checkpoint references are gone, so the tree reads back whole",
-                        failure, nullValue());
+                assertThat(
+                        where + ": only pages no checkpoint references are gone, so the tree reads back whole",
+                        failure,
+                        nullValue());
             }
         }
         assertThat("cuts that remove needed pages", reported, greaterThan(30));

@@ -49,8 +49,10 @@ class CrashHiddenTest {
     private static final List<CrashMode> BOTH_MODES = List.of(CrashMode.RANDOM, CrashMode.LOSE_UNSYNCED);
 
     @Test
-    @Graded(points = 2, concept = "a checkpoint rewrites page-table chunks that did not change (the dirty set is not "
-            + "cleared), or writes chunks not stamped with the checkpoint's generation")
+    @Graded(
+            points = 2,
+            concept = "a checkpoint rewrites page-table chunks that did not change (the dirty set is not "
+                    + "cleared), or writes chunks not stamped with the checkpoint's generation")
     void aCheckpointWritesOnlyWhatChangedAndStampsItsGeneration() throws IOException {
         FaultInjectingStorage inner = new FaultInjectingStorage(7);
         dev.storagelab.io.CountingStorage storage = new dev.storagelab.io.CountingStorage(inner);
@@ -64,15 +66,23 @@ class CrashHiddenTest {
             PageFileSpec.Meta meta = PageFileSpec.newest(inner.contents(BPlusTree.FILE_NAME), pageSize);
             for (long chunk : meta.chunks()) {
                 PageFileSpec.Page page = PageFileSpec.page(inner.contents(BPlusTree.FILE_NAME), chunk, pageSize);
-                assertThat("page-table chunk at page " + chunk + " is a table page", page.type(), equalTo(PageFileSpec.TYPE_TABLE));
-                assertThat("page-table chunk at page " + chunk + " carries the generation of the checkpoint that wrote it",
-                        page.generation(), equalTo(meta.generation()));
+                assertThat(
+                        "page-table chunk at page " + chunk + " is a table page",
+                        page.type(),
+                        equalTo(PageFileSpec.TYPE_TABLE));
+                assertThat(
+                        "page-table chunk at page " + chunk + " carries the generation of the checkpoint that wrote it",
+                        page.generation(),
+                        equalTo(meta.generation()));
             }
             long before = storage.bytesWritten();
             tree.checkpoint();
             tree.checkpoint();
-            assertThat("two checkpoints with nothing changed in between write one meta page each and nothing else "
-                    + "(no page-table chunk is dirty)", storage.bytesWritten() - before, equalTo(2L * pageSize));
+            assertThat(
+                    "two checkpoints with nothing changed in between write one meta page each and nothing else "
+                            + "(no page-table chunk is dirty)",
+                    storage.bytesWritten() - before,
+                    equalTo(2L * pageSize));
             tree.put(Trees.key(5), Trees.value(99, 20));
             tree.checkpoint();
             assertThat("the tree still reads back", tree.get(Trees.key(5)), equalTo(Optional.of(Trees.value(99, 20))));
@@ -82,8 +92,10 @@ class CrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 5, concept = "a crash during inserts, splits or evictions reopens a tree that is not its last "
-            + "checkpoint: a checkpointed page was overwritten before the next checkpoint")
+    @Graded(
+            points = 5,
+            concept = "a crash during inserts, splits or evictions reopens a tree that is not its last "
+                    + "checkpoint: a checkpointed page was overwritten before the next checkpoint")
     void aCrashDuringInsertsAndSplitsReopensAtTheLastCheckpoint() throws IOException {
         Random random = new Random(41);
         List<Step> workload = new ArrayList<>();
@@ -94,13 +106,17 @@ class CrashHiddenTest {
             }
         }
         Sweep sweep = sweep("inserts", Trees.SMALL_LRU, workload, BOTH_MODES);
-        assertThat(sweep + ": every mutation of the workload is a crash point", sweep.crashPoints(),
+        assertThat(
+                sweep + ": every mutation of the workload is a crash point",
+                sweep.crashPoints(),
                 greaterThanOrEqualTo(150));
     }
 
     @Test
-    @Graded(points = 5, concept = "a crash during deletes, merges and root shrinks reopens a torn tree: a page the "
-            + "last checkpoint references was freed and reused before the next checkpoint")
+    @Graded(
+            points = 5,
+            concept = "a crash during deletes, merges and root shrinks reopens a torn tree: a page the "
+                    + "last checkpoint references was freed and reused before the next checkpoint")
     void aCrashDuringDeletesAndMergesReopensAtTheLastCheckpoint() throws IOException {
         Random random = new Random(42);
         List<Entry> preload = new ArrayList<>();
@@ -125,14 +141,18 @@ class CrashHiddenTest {
             workload.add(new Step.Put(random.nextInt(500), 40));
         }
         Sweep sweep = sweep("deletes", Trees.SMALL_LRU_2, workload, BOTH_MODES);
-        assertThat(sweep + ": every mutation of the workload is a crash point", sweep.crashPoints(),
+        assertThat(
+                sweep + ": every mutation of the workload is a crash point",
+                sweep.crashPoints(),
                 greaterThanOrEqualTo(150));
     }
 
     @Test
-    @Graded(points = 5, concept = "a crash during a checkpoint leaves neither the old nor the new checkpoint: the "
-            + "meta page was written before the pages and page table it names were durable, or over the previous "
-            + "checkpoint's meta slot")
+    @Graded(
+            points = 5,
+            concept = "a crash during a checkpoint leaves neither the old nor the new checkpoint: the "
+                    + "meta page was written before the pages and page table it names were durable, or over the previous "
+                    + "checkpoint's meta slot")
     void aCrashAnywhereInACheckpointReopensAtTheOldOrTheNewCheckpoint() throws IOException {
         Random random = new Random(43);
         List<Step> workload = new ArrayList<>();
@@ -144,29 +164,44 @@ class CrashHiddenTest {
             }
         }
         Sweep sweep = sweep("checkpoints", Trees.SMALL_LRU_2, workload, BOTH_MODES);
-        assertThat(sweep + ": every mutation of the workload is a crash point", sweep.crashPoints(),
+        assertThat(
+                sweep + ": every mutation of the workload is a crash point",
+                sweep.crashPoints(),
                 greaterThanOrEqualTo(200));
     }
 
     @Test
-    @Graded(points = 3, concept = "a crash while the page file is first created leaves a file that cannot be "
-            + "opened: it was published under its name before it was whole and durable")
+    @Graded(
+            points = 3,
+            concept = "a crash while the page file is first created leaves a file that cannot be "
+                    + "opened: it was published under its name before it was whole and durable")
     void aCrashWhileTheFileIsCreatedLeavesAnOpenableTree() throws IOException {
         List<Step> workload = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             workload.add(new Step.Put(i * 7, 30));
         }
         workload.add(new Step.Checkpoint());
-        Sweep sweep = sweep("first open", Trees.SMALL_LRU, workload,
-                List.of(CrashMode.RANDOM, CrashMode.RANDOM, CrashMode.RANDOM, CrashMode.LOSE_UNSYNCED,
+        Sweep sweep = sweep(
+                "first open",
+                Trees.SMALL_LRU,
+                workload,
+                List.of(
+                        CrashMode.RANDOM,
+                        CrashMode.RANDOM,
+                        CrashMode.RANDOM,
+                        CrashMode.LOSE_UNSYNCED,
                         CrashMode.KEEP_UNSYNCED));
-        assertThat(sweep + ": every mutation of creating the file and its first checkpoint is a crash point",
-                sweep.crashPoints(), greaterThanOrEqualTo(10));
+        assertThat(
+                sweep + ": every mutation of creating the file and its first checkpoint is a crash point",
+                sweep.crashPoints(),
+                greaterThanOrEqualTo(10));
     }
 
     @Test
-    @Graded(points = 4, concept = "a crash after a crash (while reopening, or during the first writes and "
-            + "checkpoint after recovery) loses the recovered checkpoint or corrupts the tree")
+    @Graded(
+            points = 4,
+            concept = "a crash after a crash (while reopening, or during the first writes and "
+                    + "checkpoint after recovery) loses the recovered checkpoint or corrupts the tree")
     void aCrashDuringRecoveryIsRecoveredFrom() throws IOException {
         int points = 0;
         List<Step> creation = new ArrayList<>();
@@ -183,8 +218,7 @@ class CrashHiddenTest {
                 busy.add(new Step.Checkpoint());
             }
         }
-        record Case(String name, List<Step> workload, int every) {
-        }
+        record Case(String name, List<Step> workload, int every) {}
         for (Case c : List.of(new Case("first open", creation, 1), new Case("busy tree", busy, 13))) {
             long mutations = cleanRunMutations(Trees.SMALL_LRU, c.workload());
             for (long n = 1; n <= mutations; n += c.every()) {
@@ -198,8 +232,10 @@ class CrashHiddenTest {
                 try {
                     acceptable = recoveryWork(probe.storage());
                 } catch (IOException | RuntimeException e) {
-                    throw new AssertionError(c.name() + ": recovery failed after a crash before mutation " + n + " ("
-                            + probe.model().where + ", seed " + seed + "): " + e, e);
+                    throw new AssertionError(
+                            c.name() + ": recovery failed after a crash before mutation " + n + " ("
+                                    + probe.model().where + ", seed " + seed + "): " + e,
+                            e);
                 }
                 long recoveryMutations = probe.storage().mutationCount() - before;
                 for (long m = 1; m <= recoveryMutations; m++) {
@@ -211,16 +247,27 @@ class CrashHiddenTest {
                     try {
                         recoveryWork(storage);
                     } catch (IOException e) {
-                        assertThat(c.name() + ": recovery failed with no crash injected: " + e, storage.isCrashed(),
+                        assertThat(
+                                c.name() + ": recovery failed with no crash injected: " + e,
+                                storage.isCrashed(),
                                 is(true));
                     }
-                    assertThat(c.name() + ": the recovery work crashes before its mutation " + m + " of "
-                            + recoveryMutations, storage.isCrashed(), is(true));
+                    assertThat(
+                            c.name() + ": the recovery work crashes before its mutation " + m + " of "
+                                    + recoveryMutations,
+                            storage.isCrashed(),
+                            is(true));
                     storage.powerLoss();
-                    verifyAny(storage, Trees.SMALL_LRU, acceptable, c.name() + ": crash before mutation " + n
-                            + " of the workload (" + crashed.model().where + "), then again before mutation " + m
-                            + " of the " + recoveryMutations + " of the reopen and the writes after it, power loss "
-                            + mode + " (seed " + seed + ")");
+                    verifyAny(
+                            storage,
+                            Trees.SMALL_LRU,
+                            acceptable,
+                            c.name() + ": crash before mutation " + n
+                                    + " of the workload (" + crashed.model().where + "), then again before mutation "
+                                    + m
+                                    + " of the " + recoveryMutations
+                                    + " of the reopen and the writes after it, power loss "
+                                    + mode + " (seed " + seed + ")");
                     points++;
                 }
             }
@@ -233,18 +280,14 @@ class CrashHiddenTest {
 
     /** One step of a crash workload, over key indexes (see {@link Trees#key}). */
     sealed interface Step {
-        record Put(int key, int valueLength) implements Step {
-        }
+        record Put(int key, int valueLength) implements Step {}
 
-        record Delete(int key) implements Step {
-        }
+        record Delete(int key) implements Step {}
 
-        record Checkpoint() implements Step {
-        }
+        record Checkpoint() implements Step {}
 
         /** Close (a checkpoint) and open again. */
-        record Reopen() implements Step {
-        }
+        record Reopen() implements Step {}
 
         record BulkLoad(List<Entry> entries, double fill) implements Step {
             @Override
@@ -261,6 +304,7 @@ class CrashHiddenTest {
         TreeMap<Bytes, Bytes> durable = new TreeMap<>();
         /** The state a checkpoint or close in progress would make durable; null between them. */
         TreeMap<Bytes, Bytes> inFlight;
+
         String where = "opening the tree";
     }
 
@@ -284,8 +328,10 @@ class CrashHiddenTest {
                 long seed = n * 131 + i;
                 FaultInjectingStorage storage = new FaultInjectingStorage(seed).crashMode(modes.get(i));
                 Durability d = run(storage, options, workload, n);
-                assertThat(name + ": the run armed to crash before mutation " + n + " of " + mutations + " crashes",
-                        storage.isCrashed(), is(true));
+                assertThat(
+                        name + ": the run armed to crash before mutation " + n + " of " + mutations + " crashes",
+                        storage.isCrashed(),
+                        is(true));
                 crashed = true;
                 runs++;
                 storage.powerLoss();
@@ -294,8 +340,12 @@ class CrashHiddenTest {
                 if (d.inFlight != null) {
                     acceptable.add(d.inFlight);
                 }
-                verifyAny(storage, options, acceptable, name + ": crash before mutation " + n + " of " + mutations
-                        + " (" + d.where + "), power loss " + modes.get(i) + " seed " + seed);
+                verifyAny(
+                        storage,
+                        options,
+                        acceptable,
+                        name + ": crash before mutation " + n + " of " + mutations + " (" + d.where + "), power loss "
+                                + modes.get(i) + " seed " + seed);
             }
             if (crashed) {
                 points++;
@@ -314,8 +364,7 @@ class CrashHiddenTest {
     }
 
     /** Storage after a crash and a power loss, and what the workload had made durable. */
-    private record Crashed(FaultInjectingStorage storage, Durability model) {
-    }
+    private record Crashed(FaultInjectingStorage storage, Durability model) {}
 
     /** The state a crash before mutation {@code n} and a RANDOM power loss leave; null if the run ended first. */
     private static Crashed crashedStorage(BTreeOptions options, List<Step> workload, long n, long seed)
@@ -333,8 +382,8 @@ class CrashHiddenTest {
      * Runs {@code workload} (open, the steps, close) on {@code storage} until a crash armed before
      * mutation {@code crashAt} (0: none) stops it, and returns what it made durable.
      */
-    private static Durability run(FaultInjectingStorage storage, BTreeOptions options, List<Step> workload,
-                                  long crashAt) throws IOException {
+    private static Durability run(
+            FaultInjectingStorage storage, BTreeOptions options, List<Step> workload, long crashAt) throws IOException {
         if (crashAt > 0) {
             storage.crashBeforeMutation(crashAt);
         }
@@ -398,8 +447,9 @@ class CrashHiddenTest {
      * {@code acceptable} (the last checkpoint first), passes every invariant, reads back by
      * {@code get}, and keeps working across a checkpoint and a reopen.
      */
-    private static void verifyAny(FaultInjectingStorage storage, BTreeOptions options,
-                                  List<TreeMap<Bytes, Bytes>> acceptable, String where) throws IOException {
+    private static void verifyAny(
+            FaultInjectingStorage storage, BTreeOptions options, List<TreeMap<Bytes, Bytes>> acceptable, String where)
+            throws IOException {
         BPlusTree tree;
         try {
             tree = BPlusTree.open(storage, options);
@@ -415,21 +465,28 @@ class CrashHiddenTest {
                 throw new AssertionError(where + ": the reopened tree cannot be read whole: " + e, e);
             }
             if (!acceptable.contains(got)) {
-                StringBuilder why = new StringBuilder(where).append(": after recovery the tree must be exactly the last "
-                        + "completed checkpoint");
+                StringBuilder why = new StringBuilder(where)
+                        .append(": after recovery the tree must be exactly the last " + "completed checkpoint");
                 if (acceptable.size() > 1) {
                     why.append(" or the one in flight");
                 }
-                why.append("; it holds ").append(Trees.describe(got)).append(", ")
-                        .append(firstDifference(acceptable.get(0), got)).append(" from the last checkpoint");
+                why.append("; it holds ")
+                        .append(Trees.describe(got))
+                        .append(", ")
+                        .append(firstDifference(acceptable.get(0), got))
+                        .append(" from the last checkpoint");
                 if (acceptable.size() > 1) {
-                    why.append(" and ").append(firstDifference(acceptable.get(1), got)).append(" from the one in flight");
+                    why.append(" and ")
+                            .append(firstDifference(acceptable.get(1), got))
+                            .append(" from the one in flight");
                 }
                 throw new AssertionError(why.toString());
             }
             assertThat(where + ": size() after recovery", tree.size(), equalTo((long) got.size()));
             for (Map.Entry<Bytes, Bytes> e : got.entrySet()) {
-                assertThat(where + ": get(" + e.getKey() + ") after recovery", tree.get(e.getKey()),
+                assertThat(
+                        where + ": get(" + e.getKey() + ") after recovery",
+                        tree.get(e.getKey()),
                         equalTo(Optional.of(e.getValue())));
             }
             keepsWorking(storage, options, tree, got, where);
@@ -439,8 +496,13 @@ class CrashHiddenTest {
     }
 
     /** Writes that split and merge pages, a checkpoint, more writes, a close and a reopen: all must be there. */
-    private static void keepsWorking(FaultInjectingStorage storage, BTreeOptions options, BPlusTree tree,
-                                     TreeMap<Bytes, Bytes> state, String where) throws IOException {
+    private static void keepsWorking(
+            FaultInjectingStorage storage,
+            BTreeOptions options,
+            BPlusTree tree,
+            TreeMap<Bytes, Bytes> state,
+            String where)
+            throws IOException {
         TreeMap<Bytes, Bytes> expected = new TreeMap<>(state);
         BPlusTree t = tree;
         try {
@@ -464,8 +526,11 @@ class CrashHiddenTest {
             t.close();
             t = BPlusTree.open(storage, options);
             Invariants.check(t);
-            assertThat(where + ": after recovery the tree takes writes and deletes, checkpoints and reopens with "
-                    + "all of them in place", Trees.contents(t), equalTo(expected));
+            assertThat(
+                    where + ": after recovery the tree takes writes and deletes, checkpoints and reopens with "
+                            + "all of them in place",
+                    Trees.contents(t),
+                    equalTo(expected));
             t.close();
         } catch (IOException | RuntimeException e) {
             throw new AssertionError(where + ": the recovered tree does not keep working: " + e, e);

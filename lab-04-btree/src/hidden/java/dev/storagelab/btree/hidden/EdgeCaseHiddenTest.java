@@ -2,8 +2,8 @@ package dev.storagelab.btree.hidden;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
-import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.instanceOf;
@@ -47,14 +47,18 @@ class EdgeCaseHiddenTest {
     private static final int PAGE = 512;
 
     @Test
-    @Graded(points = 2, concept = "an empty tree (new, or emptied by deletes) answers a get or a scan wrongly, "
-            + "or keeps its last root page instead of freeing it")
+    @Graded(
+            points = 2,
+            concept = "an empty tree (new, or emptied by deletes) answers a get or a scan wrongly, "
+                    + "or keeps its last root page instead of freeing it")
     void anEmptyTreeReadsAsEmpty() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU);
         for (int round = 0; round < 3; round++) {
-            String when = new String[] {"a new tree", "a tree whose only key was deleted", "an emptied tree after a "
-                    + "reopen"}[round];
+            String when = new String[] {
+                        "a new tree", "a tree whose only key was deleted", "an emptied tree after a " + "reopen"
+                    }
+                    [round];
             assertThat(when + ": get", tree.get(Trees.key(5)), equalTo(Optional.empty()));
             assertThat(when + ": size()", tree.size(), equalTo(0L));
             for (boolean reverse : new boolean[] {false, true}) {
@@ -82,8 +86,10 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a one-key tree answers a get of a neighbouring key, or a scan bounded at or "
-            + "around the key, wrongly")
+    @Graded(
+            points = 2,
+            concept = "a one-key tree answers a get of a neighbouring key, or a scan bounded at or "
+                    + "around the key, wrongly")
     void aOneKeyTreeAnswersEveryBoundCorrectly() throws IOException {
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             Bytes k = Bytes.of("m");
@@ -93,20 +99,34 @@ class EdgeCaseHiddenTest {
             assertThat(tree.get(k), equalTo(Optional.of(v)));
             for (String other : new String[] {"l", "n", "", "m\u0000", "mm", "\u00ff"}) {
                 if (!other.isEmpty()) {
-                    assertThat("get(" + other + ") in a tree holding only \"m\"", tree.get(Bytes.of(other)),
+                    assertThat(
+                            "get(" + other + ") in a tree holding only \"m\"",
+                            tree.get(Bytes.of(other)),
                             equalTo(Optional.empty()));
                 }
             }
             TreeMap<Bytes, Bytes> model = new TreeMap<>();
             model.put(k, v);
-            String[][] ranges = {{null, null}, {"m", "m"}, {"m", "m\u0000"}, {"a", "m"}, {"m", null}, {null, "m"},
-                    {"n", null}, {null, "l"}, {"l", "n"}, {"m\u0000", "z"}};
+            String[][] ranges = {
+                {null, null},
+                {"m", "m"},
+                {"m", "m\u0000"},
+                {"a", "m"},
+                {"m", null},
+                {null, "m"},
+                {"n", null},
+                {null, "l"},
+                {"l", "n"},
+                {"m\u0000", "z"}
+            };
             for (String[] r : ranges) {
                 Bytes from = r[0] == null ? null : Bytes.of(r[0]);
                 Bytes to = r[1] == null ? null : Bytes.of(r[1]);
                 for (boolean reverse : new boolean[] {false, true}) {
-                    assertThat((reverse ? "scanReverse(" : "scan(") + from + ", " + to + ") is half-open",
-                            Trees.scan(tree, from, to, reverse), equalTo(Trees.expected(model, from, to, reverse)));
+                    assertThat(
+                            (reverse ? "scanReverse(" : "scan(") + from + ", " + to + ") is half-open",
+                            Trees.scan(tree, from, to, reverse),
+                            equalTo(Trees.expected(model, from, to, reverse)));
                 }
             }
             tree.delete(k);
@@ -116,8 +136,10 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "keys of the largest size, or cells exactly at the quarter-page limit, break a "
-            + "split, a merge or a redistribution")
+    @Graded(
+            points = 3,
+            concept = "keys of the largest size, or cells exactly at the quarter-page limit, break a "
+                    + "split, a merge or a redistribution")
     void largestKeysAndCellsSplitAndMerge() throws IOException {
         for (int pageSize : new int[] {512, 4096}) {
             int maxKey = PageFormat.maxKeyBytes(pageSize);
@@ -144,7 +166,9 @@ class EdgeCaseHiddenTest {
             }
             String where = pageSize + "-byte pages, 90 cells of the largest size (" + maxCell + " bytes, keys up to "
                     + maxKey + ")";
-            assertThat(where + ": the tree has at least three levels", TreeDump.stats(tree).height(),
+            assertThat(
+                    where + ": the tree has at least three levels",
+                    TreeDump.stats(tree).height(),
                     greaterThanOrEqualTo(3));
             assertThat(where, Trees.contents(tree), equalTo(model));
             tree.close();
@@ -156,15 +180,19 @@ class EdgeCaseHiddenTest {
                 model.remove(key);
                 Invariants.check(tree);
             }
-            assertThat(where + ", then 80 deleted", Trees.scan(tree, null, null, true),
+            assertThat(
+                    where + ", then 80 deleted",
+                    Trees.scan(tree, null, null, true),
                     equalTo(Trees.expected(model, null, null, true)));
             tree.close();
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "a key or a key-and-value one byte over the limit is accepted (it would not fit "
-            + "in a page), or its refusal changes the tree")
+    @Graded(
+            points = 2,
+            concept = "a key or a key-and-value one byte over the limit is accepted (it would not fit "
+                    + "in a page), or its refusal changes the tree")
     void oneByteOverTheCellLimitIsRefused() throws IOException {
         for (int pageSize : new int[] {512, 4096}) {
             int maxKey = PageFormat.maxKeyBytes(pageSize);
@@ -179,24 +207,39 @@ class EdgeCaseHiddenTest {
                 Bytes fitsWithMaxKey = Bytes.wrap(new byte[maxCell - PageFormat.LEAF_CELL_HEADER - maxKey]);
                 Bytes oneOverWithMaxKey = Bytes.wrap(new byte[maxCell - PageFormat.LEAF_CELL_HEADER - maxKey + 1]);
                 Bytes shortKey = Trees.key(3);
-                Bytes oneOverWithShortKey = Bytes.wrap(new byte[maxCell - PageFormat.LEAF_CELL_HEADER - shortKey.length() + 1]);
+                Bytes oneOverWithShortKey =
+                        Bytes.wrap(new byte[maxCell - PageFormat.LEAF_CELL_HEADER - shortKey.length() + 1]);
                 String where = pageSize + "-byte pages: ";
-                assertThrows(IllegalArgumentException.class, () -> tree.put(tooLongKey, Bytes.EMPTY),
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> tree.put(tooLongKey, Bytes.EMPTY),
                         where + "a key of maxKeyBytes + 1 = " + (maxKey + 1) + " bytes must be refused");
-                assertThrows(IllegalArgumentException.class, () -> tree.put(maxKeyBytes, oneOverWithMaxKey),
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> tree.put(maxKeyBytes, oneOverWithMaxKey),
                         where + "a cell one byte over the largest (" + maxCell + ") must be refused");
-                assertThrows(IllegalArgumentException.class, () -> tree.put(shortKey, oneOverWithShortKey),
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> tree.put(shortKey, oneOverWithShortKey),
                         where + "a value making the cell one byte over the largest must be refused");
                 assertThat(where + "refused writes change nothing", Trees.contents(tree), equalTo(before));
                 Invariants.check(tree);
-                try (BPlusTree empty = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU.withPageSize(pageSize))) {
-                    assertThrows(IllegalArgumentException.class, () -> empty.bulkLoad(List.of(
-                            Entry.put(Trees.key(1), Bytes.of("ok")),
-                            Entry.put(Trees.key(900), oneOverWithShortKey)).iterator(), 1.0),
+                try (BPlusTree empty =
+                        BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU.withPageSize(pageSize))) {
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> empty.bulkLoad(
+                                    List.of(
+                                                    Entry.put(Trees.key(1), Bytes.of("ok")),
+                                                    Entry.put(Trees.key(900), oneOverWithShortKey))
+                                            .iterator(),
+                                    1.0),
                             where + "bulk load refuses an entry over the cell limit");
                 }
                 tree.put(maxKeyBytes, fitsWithMaxKey);
-                assertThat(where + "a cell of exactly the largest size is accepted", tree.get(maxKeyBytes),
+                assertThat(
+                        where + "a cell of exactly the largest size is accepted",
+                        tree.get(maxKeyBytes),
                         equalTo(Optional.of(fitsWithMaxKey)));
                 Invariants.check(tree);
             }
@@ -204,12 +247,26 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "keys are compared as signed bytes (0x80 sorts before 0x7f) or a shorter key is "
-            + "not ordered before its extensions")
+    @Graded(
+            points = 2,
+            concept = "keys are compared as signed bytes (0x80 sorts before 0x7f) or a shorter key is "
+                    + "not ordered before its extensions")
     void keysAreOrderedAsUnsignedBytes() throws IOException {
         List<Bytes> keys = new ArrayList<>();
-        byte[][] tricky = {{0x00}, {0x7f}, {(byte) 0x80}, {(byte) 0xff}, {0x7f, (byte) 0xff}, {(byte) 0x80, 0x00},
-                {0x00, 0x00}, {(byte) 0xff, (byte) 0xff}, {'a'}, {'a', 0x00}, {'a', (byte) 0x80}, {'a', 'b'}};
+        byte[][] tricky = {
+            {0x00},
+            {0x7f},
+            {(byte) 0x80},
+            {(byte) 0xff},
+            {0x7f, (byte) 0xff},
+            {(byte) 0x80, 0x00},
+            {0x00, 0x00},
+            {(byte) 0xff, (byte) 0xff},
+            {'a'},
+            {'a', 0x00},
+            {'a', (byte) 0x80},
+            {'a', 'b'}
+        };
         for (byte[] k : tricky) {
             keys.add(Bytes.copyOf(k));
         }
@@ -228,13 +285,17 @@ class EdgeCaseHiddenTest {
                 model.put(k, v);
             }
             Invariants.check(tree);
-            assertThat("a full scan is in unsigned byte order (0x7f < 0x80 < 0xff; \"a\" < \"a\\x00\")",
-                    Trees.scan(tree, null, null, false), equalTo(Trees.expected(model, null, null, false)));
+            assertThat(
+                    "a full scan is in unsigned byte order (0x7f < 0x80 < 0xff; \"a\" < \"a\\x00\")",
+                    Trees.scan(tree, null, null, false),
+                    equalTo(Trees.expected(model, null, null, false)));
             Bytes from = Bytes.copyOf(new byte[] {0x7f});
             Bytes to = Bytes.copyOf(new byte[] {(byte) 0x81});
             for (boolean reverse : new boolean[] {false, true}) {
                 List<Entry> got = Trees.scan(tree, from, to, reverse);
-                assertThat("scan [0x7f, 0x81) crosses from 0x7f.. to 0x80.. keys", got,
+                assertThat(
+                        "scan [0x7f, 0x81) crosses from 0x7f.. to 0x80.. keys",
+                        got,
                         equalTo(Trees.expected(model, from, to, reverse)));
             }
             for (byte[] k : tricky) {
@@ -244,8 +305,10 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a scan bounded exactly at a leaf's first or last key returns a key outside "
-            + "[from, to) or misses one (off by one at a leaf boundary, forward or reverse)")
+    @Graded(
+            points = 2,
+            concept = "a scan bounded exactly at a leaf's first or last key returns a key outside "
+                    + "[from, to) or misses one (off by one at a leaf boundary, forward or reverse)")
     void scanBoundsAreHalfOpenAtEveryLeafBoundary() throws IOException {
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             TreeMap<Bytes, Bytes> model = putEvenKeys(tree);
@@ -255,23 +318,31 @@ class EdgeCaseHiddenTest {
                     Bytes from = Trees.key(i);
                     Bytes to = Trees.key(Math.min(i + width, Trees.KEY_SPACE - 1));
                     for (boolean reverse : new boolean[] {false, true}) {
-                        assertThat((reverse ? "scanReverse(" : "scan(") + from + ", " + to + ")",
-                                Trees.scan(tree, from, to, reverse), equalTo(Trees.expected(model, from, to, reverse)));
+                        assertThat(
+                                (reverse ? "scanReverse(" : "scan(") + from + ", " + to + ")",
+                                Trees.scan(tree, from, to, reverse),
+                                equalTo(Trees.expected(model, from, to, reverse)));
                     }
                 }
-                assertThat("scan(null, " + Trees.key(i) + ") reverse", Trees.scan(tree, null, Trees.key(i), true),
+                assertThat(
+                        "scan(null, " + Trees.key(i) + ") reverse",
+                        Trees.scan(tree, null, Trees.key(i), true),
                         equalTo(Trees.expected(model, null, Trees.key(i), true)));
             }
-            assertThrows(IllegalArgumentException.class, () -> tree.scan(Trees.key(5), Trees.key(4)),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tree.scan(Trees.key(5), Trees.key(4)),
                     "a range whose start is after its end is refused");
             Invariants.check(tree);
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "a scan reads leaves outside its range: it starts at the first (or last) leaf "
-            + "instead of seeking its bound, walks on along the leaf level after its range has ended, or reads "
-            + "its whole range at its first step instead of a leaf at a time")
+    @Graded(
+            points = 2,
+            concept = "a scan reads leaves outside its range: it starts at the first (or last) leaf "
+                    + "instead of seeking its bound, walks on along the leaf level after its range has ended, or reads "
+                    + "its whole range at its first step instead of a leaf at a time")
     void aScanReadsOnlyTheLeavesOfItsRange() throws IOException {
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             TreeMap<Bytes, Bytes> model = putEvenKeys(tree);
@@ -287,10 +358,15 @@ class EdgeCaseHiddenTest {
                 for (boolean reverse : new boolean[] {false, true}) {
                     String scan = (reverse ? "scanReverse(" : "scan(") + from + ", " + to + ")";
                     long before = tree.poolStats().fetches();
-                    assertThat(scan, Trees.scan(tree, from, to, reverse),
+                    assertThat(
+                            scan,
+                            Trees.scan(tree, from, to, reverse),
                             equalTo(Trees.expected(model, from, to, reverse)));
-                    assertThat("pages " + scan + " fetched, of " + shape.leaves() + " leaves in a tree of height "
-                            + shape.height(), tree.poolStats().fetches() - before, lessThanOrEqualTo(allowed));
+                    assertThat(
+                            "pages " + scan + " fetched, of " + shape.leaves() + " leaves in a tree of height "
+                                    + shape.height(),
+                            tree.poolStats().fetches() - before,
+                            lessThanOrEqualTo(allowed));
                 }
             }
             // A scan takes its range a leaf at a time: its first entry costs the descent and one
@@ -300,11 +376,15 @@ class EdgeCaseHiddenTest {
                 long before = tree.poolStats().fetches();
                 try (EntryIterator it = reverse ? tree.scanReverse(null, null) : tree.scan(null, null)) {
                     assertThat(scan + " has entries", it.hasNext(), is(true));
-                    assertThat(scan + "'s first key", it.next().key(),
+                    assertThat(
+                            scan + "'s first key",
+                            it.next().key(),
                             equalTo(reverse ? model.lastKey() : model.firstKey()));
                 }
-                assertThat("pages the first entry of " + scan + " fetched, of " + shape.leaves()
-                        + " leaves in a tree of height " + shape.height(), tree.poolStats().fetches() - before,
+                assertThat(
+                        "pages the first entry of " + scan + " fetched, of " + shape.leaves()
+                                + " leaves in a tree of height " + shape.height(),
+                        tree.poolStats().fetches() - before,
                         lessThanOrEqualTo(shape.height() + 1L));
             }
         }
@@ -322,10 +402,15 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a value replaced by a longer one that no longer fits its leaf is lost or "
-            + "duplicated, or one replaced by a shorter one leaves its leaf under a quarter full")
+    @Graded(
+            points = 2,
+            concept = "a value replaced by a longer one that no longer fits its leaf is lost or "
+                    + "duplicated, or one replaced by a shorter one leaves its leaf under a quarter full")
     void valuesThatGrowAndShrinkInPlaceSplitAndRebalance() throws IOException {
-        int maxValue = PageFormat.maxCellSize(PAGE) - PageFormat.LEAF_CELL_HEADER - Trees.key(0).length() - 2;
+        int maxValue = PageFormat.maxCellSize(PAGE)
+                - PageFormat.LEAF_CELL_HEADER
+                - Trees.key(0).length()
+                - 2;
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             TreeMap<Bytes, Bytes> model = new TreeMap<>();
             for (int i = 0; i < 120; i++) {
@@ -342,11 +427,15 @@ class EdgeCaseHiddenTest {
                     try {
                         Invariants.check(tree);
                     } catch (AssertionError e) {
-                        throw new AssertionError("after replacing " + Trees.key(i) + "'s value by one of " + length
-                                + " bytes: " + e.getMessage(), e);
+                        throw new AssertionError(
+                                "after replacing " + Trees.key(i) + "'s value by one of " + length + " bytes: "
+                                        + e.getMessage(),
+                                e);
                     }
                 }
-                assertThat("round " + round + (round < 2 ? ": values grown" : ": values shrunk"), Trees.contents(tree),
+                assertThat(
+                        "round " + round + (round < 2 ? ": values grown" : ": values shrunk"),
+                        Trees.contents(tree),
                         equalTo(model));
                 assertThat(tree.size(), equalTo(120L));
             }
@@ -354,9 +443,11 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "bulk load mishandles an edge case: no entries, one entry, exactly one full "
-            + "page (or three: a leaf filled to exactly its budget), one page plus one entry, fill 0.5 versus 1.0, "
-            + "or input it must refuse (and the pages a refused load built must be freed)")
+    @Graded(
+            points = 3,
+            concept = "bulk load mishandles an edge case: no entries, one entry, exactly one full "
+                    + "page (or three: a leaf filled to exactly its budget), one page plus one entry, fill 0.5 versus 1.0, "
+                    + "or input it must refuse (and the pages a refused load built must be freed)")
     void bulkLoadEdgeCases() throws IOException {
         // 8 entries of 58 bytes (slot 2 + cell header 7 + key 5 + value 44) fill the 464-byte capacity of a
         // 512-byte page exactly.
@@ -370,8 +461,14 @@ class EdgeCaseHiddenTest {
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             tree.bulkLoad(Collections.emptyIterator(), 1.0);
             Invariants.check(tree);
-            assertThat("bulk load of nothing leaves an empty tree", Trees.contents(tree).size(), equalTo(0));
-            assertThat("bulk load of nothing allocates no page", Internals.pageUsage(tree).pagesInUse(), equalTo(0L));
+            assertThat(
+                    "bulk load of nothing leaves an empty tree",
+                    Trees.contents(tree).size(),
+                    equalTo(0));
+            assertThat(
+                    "bulk load of nothing allocates no page",
+                    Internals.pageUsage(tree).pagesInUse(),
+                    equalTo(0L));
             tree.put(Bytes.of("after"), Bytes.of("x"));
             assertThat(tree.get(Bytes.of("after")), equalTo(Optional.of(Bytes.of("x"))));
         }
@@ -381,14 +478,18 @@ class EdgeCaseHiddenTest {
             tree.bulkLoad(eight.subList(0, n).iterator(), 1.0);
             Invariants.check(tree);
             TreeDump.Stats stats = TreeDump.stats(tree);
-            String where = "bulk load at fill 1.0 of " + n + " entries of " + perEntry + " bytes into " + PAGE + "-byte pages";
+            String where =
+                    "bulk load at fill 1.0 of " + n + " entries of " + perEntry + " bytes into " + PAGE + "-byte pages";
             // 24: three leaves filled to exactly the budget ("within" it); at one entry fewer
             // each, the 4th leaf would hold 3 entries, enough not to be repaired away.
             assertThat(where + ": leaves", stats.leaves(), equalTo(n <= 8 ? 1L : n == 9 ? 2L : 3L));
             assertThat(where + ": height", stats.height(), equalTo(n <= 8 ? 1 : 2));
             assertThat(where + ": size()", tree.size(), equalTo((long) n));
             for (int i = 0; i < n; i++) {
-                assertThat(where + ": get", tree.get(eight.get(i).key()), equalTo(Optional.of(eight.get(i).value())));
+                assertThat(
+                        where + ": get",
+                        tree.get(eight.get(i).key()),
+                        equalTo(Optional.of(eight.get(i).value())));
             }
             tree.close();
             tree = BPlusTree.open(storage, Trees.SMALL_LRU);
@@ -409,50 +510,66 @@ class EdgeCaseHiddenTest {
                 TreeDump.Stats stats = TreeDump.stats(tree);
                 leaves[f] = stats.leaves();
                 String where = "bulk load of 600 entries at fill " + fills[f];
-                assertThat(where + ": leaves are filled to about the fill factor", stats.leafFill(),
+                assertThat(
+                        where + ": leaves are filled to about the fill factor",
+                        stats.leafFill(),
                         closeTo(fills[f] - 0.04, 0.05));
-                assertThat(where + ": every entry", Trees.scan(tree, null, null, true),
-                        equalTo(reversed(many)));
+                assertThat(where + ": every entry", Trees.scan(tree, null, null, true), equalTo(reversed(many)));
             }
         }
-        assertThat("fill 1.0 makes about half the leaves of fill 0.5", (double) leaves[1] / leaves[0], closeTo(0.5, 0.06));
+        assertThat(
+                "fill 1.0 makes about half the leaves of fill 0.5", (double) leaves[1] / leaves[0], closeTo(0.5, 0.06));
         // refusals
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
-            assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(many.iterator(), 0.49),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tree.bulkLoad(many.iterator(), 0.49),
                     "fill factor under 0.5 is refused");
-            assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(many.iterator(), 1.01),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tree.bulkLoad(many.iterator(), 1.01),
                     "fill factor over 1.0 is refused");
             List<Entry> unsorted = new ArrayList<>(many.subList(0, 50));
             Collections.swap(unsorted, 20, 21);
-            assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(unsorted.iterator(), 1.0),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tree.bulkLoad(unsorted.iterator(), 1.0),
                     "unsorted input is refused");
             afterARefusedBulkLoad(tree, many.subList(0, 50), "unsorted input");
         }
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             List<Entry> duplicate = new ArrayList<>(many.subList(0, 50));
             duplicate.add(25, duplicate.get(24));
-            assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(duplicate.iterator(), 1.0),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tree.bulkLoad(duplicate.iterator(), 1.0),
                     "a repeated key is refused: keys must be strictly increasing");
             afterARefusedBulkLoad(tree, many.subList(0, 80), "a repeated key");
         }
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             List<Entry> withTombstone = new ArrayList<>(many.subList(0, 50));
             withTombstone.set(30, Entry.tombstone(withTombstone.get(30).key()));
-            assertThrows(IllegalArgumentException.class, () -> tree.bulkLoad(withTombstone.iterator(), 1.0),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tree.bulkLoad(withTombstone.iterator(), 1.0),
                     "a tombstone is refused");
             afterARefusedBulkLoad(tree, many.subList(0, 20), "a tombstone");
         }
         try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
             tree.put(Trees.key(1), Bytes.of("x"));
-            assertThrows(IllegalStateException.class, () -> tree.bulkLoad(many.iterator(), 1.0),
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> tree.bulkLoad(many.iterator(), 1.0),
                     "bulk load into a tree that is not empty is refused");
             assertThat(Trees.contents(tree).size(), equalTo(1));
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "bulk load puts an entry into a leaf with room for its cell but not for its slot "
-            + "(the entry is lost): a leaf's budget counts each cell's 2-byte slot too")
+    @Graded(
+            points = 2,
+            concept = "bulk load puts an entry into a leaf with room for its cell but not for its slot "
+                    + "(the entry is lost): a leaf's budget counts each cell's 2-byte slot too")
     void aLeafWithRoomForTheNextCellButNotItsSlotStartsANewLeaf() throws IOException {
         int capacity = PageFormat.capacity(PAGE);
         int bigCell = 100; // slot excluded: four of them, slots included, leave 464 - 408 = 56 bytes
@@ -489,8 +606,10 @@ class EdgeCaseHiddenTest {
     private static void afterARefusedBulkLoad(BPlusTree tree, List<Entry> retry, String why) throws IOException {
         Invariants.check(tree);
         assertThat("after a bulk load refused for " + why + " the tree is empty", tree.size(), equalTo(0L));
-        assertThat("after a bulk load refused for " + why + " no page is in use: the pages it built are freed",
-                Internals.pageUsage(tree).pagesInUse(), equalTo(0L));
+        assertThat(
+                "after a bulk load refused for " + why + " no page is in use: the pages it built are freed",
+                Internals.pageUsage(tree).pagesInUse(),
+                equalTo(0L));
         tree.bulkLoad(retry.iterator(), 0.8);
         Invariants.check(tree);
         assertThat("a bulk load after one refused for " + why, Trees.scan(tree, null, null, false), equalTo(retry));
@@ -503,8 +622,10 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "pages freed by deletes are never reused: emptying and refilling a tree makes "
-            + "the page file grow without bound")
+    @Graded(
+            points = 2,
+            concept = "pages freed by deletes are never reused: emptying and refilling a tree makes "
+                    + "the page file grow without bound")
     void aTreeEmptiedAndRefilledReusesItsPages() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU);
@@ -525,7 +646,9 @@ class EdgeCaseHiddenTest {
             }
             Invariants.check(tree);
             assertThat("cycle " + cycle + ": every key deleted", tree.size(), equalTo(0L));
-            assertThat("cycle " + cycle + ": an empty tree has no page in use", Internals.pageUsage(tree).pagesInUse(),
+            assertThat(
+                    "cycle " + cycle + ": an empty tree has no page in use",
+                    Internals.pageUsage(tree).pagesInUse(),
                     equalTo(0L));
             assertThat("cycle " + cycle + ": an empty tree has no root", Internals.rootId(tree), equalTo(0L));
             tree.checkpoint();
@@ -536,18 +659,23 @@ class EdgeCaseHiddenTest {
             sizes[cycle] = storage.size(BPlusTree.FILE_NAME);
         }
         tree.close();
-        System.out.println("EdgeCaseHiddenTest: page file size after each fill-and-empty cycle: " + Arrays.toString(sizes));
+        System.out.println(
+                "EdgeCaseHiddenTest: page file size after each fill-and-empty cycle: " + Arrays.toString(sizes));
         // Copy-on-write needs some slack (a page changed after a checkpoint has two copies until the next one,
         // and how many depends on evictions), but a file that never reuses freed pages grows by the whole
         // tree every cycle: eight times the first cycle's size by the last.
-        assertThat("later fill-and-empty cycles reuse the pages the earlier ones freed: the file stays within "
-                + "a quarter over its size after cycle 1 (sizes: " + Arrays.toString(sizes) + ")",
-                (double) sizes[sizes.length - 1], lessThanOrEqualTo(1.25 * sizes[1]));
+        assertThat(
+                "later fill-and-empty cycles reuse the pages the earlier ones freed: the file stays within "
+                        + "a quarter over its size after cycle 1 (sizes: " + Arrays.toString(sizes) + ")",
+                (double) sizes[sizes.length - 1],
+                lessThanOrEqualTo(1.25 * sizes[1]));
     }
 
     @Test
-    @Graded(points = 2, concept = "a page file reopened with another page size is read with the wrong page size "
-            + "(or reformatted) instead of being refused")
+    @Graded(
+            points = 2,
+            concept = "a page file reopened with another page size is read with the wrong page size "
+                    + "(or reformatted) instead of being refused")
     void reopeningWithAnotherPageSizeIsRefused() throws IOException {
         for (int[] sizes : new int[][] {{512, 1024}, {4096, 512}, {1024, 4096}}) {
             FaultInjectingStorage storage = new FaultInjectingStorage();
@@ -560,17 +688,27 @@ class EdgeCaseHiddenTest {
             }
             byte[] before = storage.contents(BPlusTree.FILE_NAME);
             String where = "a file of " + sizes[0] + "-byte pages opened with " + sizes[1] + "-byte pages";
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> BPlusTree.open(storage, Trees.SMALL_LRU.withPageSize(sizes[1])).close(),
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> BPlusTree.open(storage, Trees.SMALL_LRU.withPageSize(sizes[1]))
+                            .close(),
                     where + " must be refused as a wrong argument (the file is fine)");
-            assertThat(where + ": the message names the size the file was created with", e.getMessage(),
+            assertThat(
+                    where + ": the message names the size the file was created with",
+                    e.getMessage(),
                     containsString("created with " + sizes[0] + "-byte pages"));
-            assertThat(where + ": the cause is the corruption the open ran into", e.getCause(),
+            assertThat(
+                    where + ": the cause is the corruption the open ran into",
+                    e.getCause(),
                     instanceOf(CorruptionException.class));
-            assertThat(where + ": the refused open does not touch the file",
-                    Arrays.equals(storage.contents(BPlusTree.FILE_NAME), before), is(true));
+            assertThat(
+                    where + ": the refused open does not touch the file",
+                    Arrays.equals(storage.contents(BPlusTree.FILE_NAME), before),
+                    is(true));
             try (BPlusTree tree = BPlusTree.open(storage, Trees.SMALL_LRU.withPageSize(sizes[0]))) {
-                assertThat(where + ", then with the right size: everything is there", Trees.contents(tree),
+                assertThat(
+                        where + ", then with the right size: everything is there",
+                        Trees.contents(tree),
                         equalTo(model));
             }
         }

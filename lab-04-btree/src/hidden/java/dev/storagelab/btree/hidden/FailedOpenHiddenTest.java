@@ -32,8 +32,10 @@ import org.junit.jupiter.api.Test;
 class FailedOpenHiddenTest {
 
     @Test
-    @Graded(points = 4, concept = "a failed open of the B+tree changes the files it refused, or a successful one "
-            + "returns a state no checkpoint had")
+    @Graded(
+            points = 4,
+            concept = "a failed open of the B+tree changes the files it refused, or a successful one "
+                    + "returns a state no checkpoint had")
     void anOpenThatFailsLeavesEveryFileAsItWas() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         Map<Bytes, Bytes> previous = new TreeMap<>();
@@ -65,18 +67,29 @@ class FailedOpenHiddenTest {
                     }
                 }
                 if (metaPage) {
-                    assertThat("with " + damage + " (a meta page) inverted the tree is wholly the last checkpoint "
-                                    + "or the one before it", readable(read),
-                            anyOf(equalTo(readable(expected(read, last))), equalTo(readable(expected(read, previous)))));
+                    assertThat(
+                            "with " + damage + " (a meta page) inverted the tree is wholly the last checkpoint "
+                                    + "or the one before it",
+                            readable(read),
+                            anyOf(
+                                    equalTo(readable(expected(read, last))),
+                                    equalTo(readable(expected(read, previous)))));
                 } else {
-                    assertThat("with " + damage + " inverted the tree is the last checkpoint, damaged pages reported",
-                            readable(read), equalTo(readable(expected(read, last))));
+                    assertThat(
+                            "with " + damage + " inverted the tree is the last checkpoint, damaged pages reported",
+                            readable(read),
+                            equalTo(readable(expected(read, last))));
                 }
             }
         });
-        assertThat("some damage must be refused (the meta pages and page table are checked on open)",
-                result.refused(), greaterThan(0));
-        assertThat("some damage must open (free space and the leftover matter to no one)", result.opened(), greaterThan(0));
+        assertThat(
+                "some damage must be refused (the meta pages and page table are checked on open)",
+                result.refused(),
+                greaterThan(0));
+        assertThat(
+                "some damage must open (free space and the leftover matter to no one)",
+                result.opened(),
+                greaterThan(0));
     }
 
     /** The keys read without a reported corruption, with what they read. */

@@ -118,20 +118,24 @@ class LockedPoolHiddenTest {
         try {
             f = pool.fetch(id);
         } catch (CorruptionException e) {
-            throw new AssertionError(where + ": page " + id + " cannot be read back (" + e.getMessage()
-                    + "): its last changes were never written, or were written over", e);
+            throw new AssertionError(
+                    where + ": page " + id + " cannot be read back (" + e.getMessage()
+                            + "): its last changes were never written, or were written over",
+                    e);
         }
         try {
-            assertThat(where + ": page " + id + " must come back with its last written bytes", stampOf(f),
-                    equalTo(stamp));
+            assertThat(
+                    where + ": page " + id + " must come back with its last written bytes", stampOf(f), equalTo(stamp));
         } finally {
             pool.unpin(f, false);
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "buffer pool leaks a pin (a fetch pins twice, an unpin or a discard does not drop "
-            + "one): a page no one uses any more can never be evicted")
+    @Graded(
+            points = 2,
+            concept = "buffer pool leaks a pin (a fetch pins twice, an unpin or a discard does not drop "
+                    + "one): a page no one uses any more can never be evicted")
     void everyPinDroppedLeavesEveryPageEvictable() throws IOException {
         BufferPool pool = pool(4, new ExactLru());
         List<Long> ids = new ArrayList<>();
@@ -143,12 +147,16 @@ class LockedPoolHiddenTest {
                 long id = ids.get(i);
                 Frame first = pool.fetch(id); // a miss or a hit
                 Frame second = pool.fetch(id); // a hit on a pinned page
-                assertThat("two fetches of page " + id + " while it is pinned return one frame", second,
+                assertThat(
+                        "two fetches of page " + id + " while it is pinned return one frame",
+                        second,
                         sameInstance(first));
                 pool.unpin(second, round == 1); // dirty in one round, clean in the others
                 pool.unpin(first, false);
-                assertThat("round " + round + ", page " + id + ": two fetches, two unpins: no pin left",
-                        pool.pinnedFrames(), equalTo(0));
+                assertThat(
+                        "round " + round + ", page " + id + ": two fetches, two unpins: no pin left",
+                        pool.pinnedFrames(),
+                        equalTo(0));
             }
         }
         Frame doomed = pool.create(PageFormat.TYPE_LEAF);
@@ -159,8 +167,10 @@ class LockedPoolHiddenTest {
             fresh.add(newPage(pool, 900 + i)); // needs every frame: the discarded one and three evictions
         }
         for (long id : ids) {
-            assertThat("4 new pages in 4 frames: every earlier page, unpinned as often as it was pinned, was"
-                    + " evicted (page " + id + " is still resident: a pin was never dropped)", pool.isResident(id),
+            assertThat(
+                    "4 new pages in 4 frames: every earlier page, unpinned as often as it was pinned, was"
+                            + " evicted (page " + id + " is still resident: a pin was never dropped)",
+                    pool.isResident(id),
                     is(false));
         }
         for (int i = 0; i < ids.size(); i++) {
@@ -169,8 +179,10 @@ class LockedPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "buffer pool evicts a frame that a hit has pinned again: a hit does not tell the "
-            + "replacer the frame is no longer evictable")
+    @Graded(
+            points = 2,
+            concept = "buffer pool evicts a frame that a hit has pinned again: a hit does not tell the "
+                    + "replacer the frame is no longer evictable")
     void aFramePinnedAgainByAHitIsNotEvicted() throws IOException {
         BufferPool pool = pool(3, new ExactLru());
         long a = newPage(pool, 1);
@@ -179,11 +191,13 @@ class LockedPoolHiddenTest {
         Frame held = pool.fetch(a); // a hit on an evictable frame: it must stop being evictable
         for (int i = 0; i < 6; i++) {
             newPage(pool, 10 + i); // each needs a victim; a, pinned, is never one
-            assertThat("new page " + i + ": page " + a + ", pinned by a hit, is still resident", pool.isResident(a),
+            assertThat(
+                    "new page " + i + ": page " + a + ", pinned by a hit, is still resident",
+                    pool.isResident(a),
                     is(true));
             assertThat("new page " + i + ": the frame a hit holds still holds its page", held.pageId(), equalTo(a));
-            assertThat("new page " + i + ": the bytes of the page a hit holds are untouched", stampOf(held),
-                    equalTo(1L));
+            assertThat(
+                    "new page " + i + ": the bytes of the page a hit holds are untouched", stampOf(held), equalTo(1L));
         }
         assertThat("only the hit's page is pinned", pool.pinnedFrames(), equalTo(1));
         pool.unpin(held, false);
@@ -193,8 +207,10 @@ class LockedPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a dirty page is lost on eviction: a created page is not dirty, a later clean unpin "
-            + "clears another pinner's dirty mark, or the victim is written after its frame took the next page")
+    @Graded(
+            points = 2,
+            concept = "a dirty page is lost on eviction: a created page is not dirty, a later clean unpin "
+                    + "clears another pinner's dirty mark, or the victim is written after its frame took the next page")
     void aDirtyPageIsWrittenBackBeforeItsFrameIsReused() throws IOException {
         BufferPool pool = pool(2, new ExactLru());
         Frame created = pool.create(PageFormat.TYPE_LEAF);
@@ -227,8 +243,10 @@ class LockedPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "the replacer is not told of every pin and unpin (recordAccess, setEvictable), so "
-            + "it picks the wrong victim or does not know which frames are evictable")
+    @Graded(
+            points = 3,
+            concept = "the replacer is not told of every pin and unpin (recordAccess, setEvictable), so "
+                    + "it picks the wrong victim or does not know which frames are evictable")
     void theReplacerHearsOfEveryPinAndUnpinAndPicksTheRightVictim() throws IOException {
         ExactLru replacer = new ExactLru();
         int frames = 4;
@@ -276,10 +294,14 @@ class LockedPoolHiddenTest {
                     recency.add(id); // evictable from now: the most recent of the evictable
                 }
             }
-            assertThat(where + ": the replacer heard of an access for every fetch and every create", replacer.accesses,
+            assertThat(
+                    where + ": the replacer heard of an access for every fetch and every create",
+                    replacer.accesses,
                     equalTo(accessesExpected));
-            assertThat(where + ": the replacer knows as evictable exactly the resident pages without a pin ("
-                    + recency.size() + " resident, " + pins.size() + " pinned)", replacer.size(),
+            assertThat(
+                    where + ": the replacer knows as evictable exactly the resident pages without a pin ("
+                            + recency.size() + " resident, " + pins.size() + " pinned)",
+                    replacer.size(),
                     equalTo(recency.size() - pins.size()));
         }
         for (Frame f : held) {
@@ -296,7 +318,9 @@ class LockedPoolHiddenTest {
         if (recency.size() < frames) {
             return null;
         }
-        long victim = recency.stream().filter(id -> !pins.containsKey(id)).findFirst()
+        long victim = recency.stream()
+                .filter(id -> !pins.containsKey(id))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("(test) the model has no victim"));
         recency.remove(victim);
         return victim;
@@ -305,18 +329,23 @@ class LockedPoolHiddenTest {
     /** After a miss or a create: the expected victim is gone, and every other page of the model is resident. */
     private static void checkEviction(BufferPool pool, Long victim, Set<Long> resident, String where) {
         if (victim != null) {
-            assertThat(where + ": LRU's victim is page " + victim + ", the least recently used of the pages without"
-                    + " a pin", pool.isResident(victim), is(false));
+            assertThat(
+                    where + ": LRU's victim is page " + victim + ", the least recently used of the pages without"
+                            + " a pin",
+                    pool.isResident(victim),
+                    is(false));
         }
         for (long id : resident) {
-            assertThat(where + ": page " + id + " was not the victim and stays resident", pool.isResident(id),
-                    is(true));
+            assertThat(
+                    where + ": page " + id + " was not the victim and stays resident", pool.isResident(id), is(true));
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "flushAll writes clean pages, misses a dirty one, or leaves pages dirty (written "
-            + "again by the next flush or eviction)")
+    @Graded(
+            points = 2,
+            concept = "flushAll writes clean pages, misses a dirty one, or leaves pages dirty (written "
+                    + "again by the next flush or eviction)")
     void flushAllWritesEachDirtyPageOnceAndNoCleanPage() throws IOException {
         BufferPool pool = pool(4, new ExactLru());
         long a = newPage(pool, 1);
@@ -324,7 +353,10 @@ class LockedPoolHiddenTest {
         pool.flushAll();
         assertThat("flushAll writes the 2 dirty pages", pool.stats().pageWrites(), equalTo(2L));
         pool.flushAll();
-        assertThat("a second flushAll writes nothing: flushed pages are clean", pool.stats().pageWrites(), equalTo(2L));
+        assertThat(
+                "a second flushAll writes nothing: flushed pages are clean",
+                pool.stats().pageWrites(),
+                equalTo(2L));
         touch(pool, a, 1, "read, unpinned clean");
         Frame pinned = pool.fetch(b);
         stamp(pinned, 20);
@@ -332,9 +364,13 @@ class LockedPoolHiddenTest {
         Frame stillPinned = pool.fetch(b);
         long c = newPage(pool, 3);
         pool.flushAll();
-        assertThat("flushAll writes the changed pages (b, pinned now, and the new c), not the clean one (a)",
-                pool.stats().pageWrites(), equalTo(4L));
-        assertThat("a flush keeps pages resident", pool.isResident(a) && pool.isResident(b) && pool.isResident(c),
+        assertThat(
+                "flushAll writes the changed pages (b, pinned now, and the new c), not the clean one (a)",
+                pool.stats().pageWrites(),
+                equalTo(4L));
+        assertThat(
+                "a flush keeps pages resident",
+                pool.isResident(a) && pool.isResident(b) && pool.isResident(c),
                 is(true));
         assertThat("a flush keeps pins", pool.pinnedFrames(), equalTo(1));
         pool.unpin(stillPinned, false);
@@ -343,15 +379,20 @@ class LockedPoolHiddenTest {
             newPage(pool, 40 + i); // evicts a, b, c (clean) and the empty frame is used first
         }
         assertThat("(setup) a, b and c were evicted", pool.stats().evictions() - evictionsBefore, equalTo(3L));
-        assertThat("evicting pages that a flush left clean writes nothing", pool.stats().pageWrites(), equalTo(4L));
+        assertThat(
+                "evicting pages that a flush left clean writes nothing",
+                pool.stats().pageWrites(),
+                equalTo(4L));
         touch(pool, a, 1, "after the flushes");
         touch(pool, b, 20, "after the flushes");
         touch(pool, c, 3, "after the flushes");
     }
 
     @Test
-    @Graded(points = 2, concept = "a fetch of a page already in the pool reads it into a second frame (a created or "
-            + "read page is not mapped to its frame): two copies of one page drift apart")
+    @Graded(
+            points = 2,
+            concept = "a fetch of a page already in the pool reads it into a second frame (a created or "
+                    + "read page is not mapped to its frame): two copies of one page drift apart")
     void aResidentPageIsNeverReadIntoASecondFrame() throws IOException {
         BufferPool pool = pool(4, new ExactLru());
         Frame created = pool.create(PageFormat.TYPE_LEAF);
@@ -361,8 +402,10 @@ class LockedPoolHiddenTest {
         try {
             again = pool.fetch(fresh);
         } catch (CorruptionException e) {
-            throw new AssertionError("page " + fresh + " was created and is still pinned, yet its fetch read it from"
-                    + " the file, where it has never been written: " + e.getMessage(), e);
+            throw new AssertionError(
+                    "page " + fresh + " was created and is still pinned, yet its fetch read it from"
+                            + " the file, where it has never been written: " + e.getMessage(),
+                    e);
         }
         assertThat("a fetch of a page created and still pinned returns its frame", again, sameInstance(created));
         assertThat("and reads nothing from the file", pool.stats().misses(), equalTo(0L));
@@ -373,13 +416,17 @@ class LockedPoolHiddenTest {
         }
         Frame read = pool.fetch(fresh); // a miss
         Frame readAgain = pool.fetch(fresh);
-        assertThat("a fetch of a page read by a miss, still pinned, returns the frame it was read into", readAgain,
+        assertThat(
+                "a fetch of a page read by a miss, still pinned, returns the frame it was read into",
+                readAgain,
                 sameInstance(read));
         stamp(read, 55);
         pool.unpin(readAgain, false);
         pool.unpin(read, true);
         Frame hit = pool.fetch(fresh);
-        assertThat("and once unpinned too: a hit sees the change made through the first frame", stampOf(hit),
+        assertThat(
+                "and once unpinned too: a hit sees the change made through the first frame",
+                stampOf(hit),
                 equalTo(55L));
         pool.unpin(hit, false);
         assertThat("one miss for the one read", pool.stats().misses(), equalTo(1L));

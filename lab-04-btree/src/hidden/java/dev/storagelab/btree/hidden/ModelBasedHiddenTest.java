@@ -44,39 +44,49 @@ import net.jqwik.api.constraints.IntRange;
 class ModelBasedHiddenTest {
 
     @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 5, concept = "B+tree diverges from a TreeMap, or breaks a structural invariant (order, fences, "
-            + "leaf depth, occupancy, a split or merge that leaves a dangling sibling link, leaked pages, pins left), "
-            + "under random inserts, deletes, scans, checkpoints and reopens (LRU pool)")
+    @Graded(
+            points = 5,
+            concept = "B+tree diverges from a TreeMap, or breaks a structural invariant (order, fences, "
+                    + "leaf depth, occupancy, a split or merge that leaves a dangling sibling link, leaked pages, pins left), "
+                    + "under random inserts, deletes, scans, checkpoints and reopens (LRU pool)")
     void behavesLikeATreeMapWithAnLruPool(@ForAll("ops") List<TreeOp> ops) throws IOException {
         new ModelRun("LRU pool", Trees.SMALL_LRU, Trees::key, ops.hashCode()).run(ops);
     }
 
     @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 4, concept = "B+tree diverges from a TreeMap, or breaks a structural invariant, under random "
-            + "inserts, deletes, scans, checkpoints and reopens (LRU-2 pool)")
+    @Graded(
+            points = 4,
+            concept = "B+tree diverges from a TreeMap, or breaks a structural invariant, under random "
+                    + "inserts, deletes, scans, checkpoints and reopens (LRU-2 pool)")
     void behavesLikeATreeMapWithAnLru2Pool(@ForAll("ops") List<TreeOp> ops) throws IOException {
         new ModelRun("LRU-2 pool", Trees.SMALL_LRU_2, Trees::key, ops.hashCode()).run(ops);
     }
 
     @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 4, concept = "internal-page split, merge or redistribution loses a child or a separator, or "
-            + "leaves a page under a quarter full (keys of 8 to 104 bytes, four to twenty to an internal page)")
+    @Graded(
+            points = 4,
+            concept = "internal-page split, merge or redistribution loses a child or a separator, or "
+                    + "leaves a page under a quarter full (keys of 8 to 104 bytes, four to twenty to an internal page)")
     void internalPagesSplitAndMergeCorrectlyWithLongKeys(@ForAll("longKeyOps") List<TreeOp> ops) throws IOException {
         new ModelRun("8- to 104-byte keys", Trees.SMALL_LRU_2, i -> Trees.longKey(i, 8 + i * 37 % 97), ops.hashCode())
                 .run(ops);
     }
 
     @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 4, concept = "after a power loss the tree is not its last checkpoint: a checkpointed page was "
-            + "overwritten before the next checkpoint, or a write after it leaked into the reopened tree")
+    @Graded(
+            points = 4,
+            concept = "after a power loss the tree is not its last checkpoint: a checkpointed page was "
+                    + "overwritten before the next checkpoint, or a write after it leaked into the reopened tree")
     void aPowerLossRevertsToTheLastCheckpoint(@ForAll("opsWithPowerLoss") List<TreeOp> ops) throws IOException {
         new ModelRun("power losses", Trees.SMALL_LRU, Trees::key, ops.hashCode()).run(ops);
     }
 
     @Property(tries = 40, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 3, concept = "the tree on its tree-wide lock (no latches: a submission without T11, or "
-            + "BPlusTree.TREE_LOCK_PROPERTY) diverges from a TreeMap: its descent (findLeaf) follows the wrong child "
-            + "or keeps a pin, or a shorter value replacing a longer one in a root leaf rebalances the root")
+    @Graded(
+            points = 3,
+            concept = "the tree on its tree-wide lock (no latches: a submission without T11, or "
+                    + "BPlusTree.TREE_LOCK_PROPERTY) diverges from a TreeMap: its descent (findLeaf) follows the wrong child "
+                    + "or keeps a pin, or a shorter value replacing a longer one in a root leaf rebalances the root")
     void behavesLikeATreeMapOnTheTreeWideLock(@ForAll("ops") List<TreeOp> ops) throws IOException {
         // Every other test here runs the reference with its latches; the serial paths (findLeaf, and
         // insert's replacement in a root leaf, which the optimistic writer takes with T11) run only here.
@@ -93,13 +103,20 @@ class ModelBasedHiddenTest {
     }
 
     @Property(tries = 50, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 3, concept = "a bulk-loaded tree diverges from a TreeMap, or breaks an invariant, once it is "
-            + "written to, checkpointed and reopened")
-    void aBulkLoadedTreeBehavesLikeATreeMap(@ForAll @IntRange(min = 0, max = 700) int entries,
-                                            @ForAll @IntRange(min = 1, max = 3) int stride,
-                                            @ForAll @DoubleRange(min = 0.5, max = 1.0) double fill,
-                                            @ForAll("ops") List<TreeOp> ops) throws IOException {
-        ModelRun run = new ModelRun("bulk load of " + entries + " entries, fill " + fill, Trees.SMALL_LRU_2, Trees::key,
+    @Graded(
+            points = 3,
+            concept = "a bulk-loaded tree diverges from a TreeMap, or breaks an invariant, once it is "
+                    + "written to, checkpointed and reopened")
+    void aBulkLoadedTreeBehavesLikeATreeMap(
+            @ForAll @IntRange(min = 0, max = 700) int entries,
+            @ForAll @IntRange(min = 1, max = 3) int stride,
+            @ForAll @DoubleRange(min = 0.5, max = 1.0) double fill,
+            @ForAll("ops") List<TreeOp> ops)
+            throws IOException {
+        ModelRun run = new ModelRun(
+                "bulk load of " + entries + " entries, fill " + fill,
+                Trees.SMALL_LRU_2,
+                Trees::key,
                 ops.hashCode() + entries);
         List<Entry> input = new ArrayList<>();
         for (int i = 0; i * stride < Trees.KEY_SPACE && i < entries; i++) {
@@ -120,6 +137,7 @@ class ModelBasedHiddenTest {
         private final TreeMap<Bytes, Bytes> model = new TreeMap<>();
         /** The oracle as of the last checkpoint: what a power loss goes back to. */
         private TreeMap<Bytes, Bytes> durable = new TreeMap<>();
+
         private BPlusTree tree;
 
         ModelRun(String label, BTreeOptions options, IntFunction<Bytes> keyOf, long seed) throws IOException {
@@ -176,13 +194,17 @@ class ModelBasedHiddenTest {
                 }
             } else if (op instanceof TreeOp.Get g) {
                 Bytes key = keyOf.apply(g.key());
-                assertThat(where + ": the tree must agree with a TreeMap given the same writes", tree.get(key),
+                assertThat(
+                        where + ": the tree must agree with a TreeMap given the same writes",
+                        tree.get(key),
                         equalTo(Optional.ofNullable(model.get(key))));
             } else if (op instanceof TreeOp.Scan s) {
                 Bytes from = s.from() < 0 ? null : keyOf.apply(s.from());
                 Bytes to = s.to() < 0 ? null : keyOf.apply(s.to());
-                assertThat(where + ": the scan must return the TreeMap's entries in [from, to), in order",
-                        Trees.scan(tree, from, to, s.reverse()), equalTo(Trees.expected(model, from, to, s.reverse())));
+                assertThat(
+                        where + ": the scan must return the TreeMap's entries in [from, to), in order",
+                        Trees.scan(tree, from, to, s.reverse()),
+                        equalTo(Trees.expected(model, from, to, s.reverse())));
             } else if (op instanceof TreeOp.Checkpoint) {
                 tree.checkpoint();
                 durable = new TreeMap<>(model);
@@ -190,7 +212,8 @@ class ModelBasedHiddenTest {
                 tree.close();
                 durable = new TreeMap<>(model);
                 tree = BPlusTree.open(storage, options);
-                compareEverything(where + ": after close and reopen the tree holds everything written before the close");
+                compareEverything(
+                        where + ": after close and reopen the tree holds everything written before the close");
             } else if (op instanceof TreeOp.PowerLoss) {
                 // Crash at the next mutation, wherever it comes from (here: the close's checkpoint), then reboot.
                 storage.crashBeforeMutation(1);
@@ -221,13 +244,18 @@ class ModelBasedHiddenTest {
         }
 
         private void compareEverything(String where) throws IOException {
-            assertThat(where + ": a full scan", Trees.scan(tree, null, null, false),
+            assertThat(
+                    where + ": a full scan",
+                    Trees.scan(tree, null, null, false),
                     equalTo(Trees.expected(model, null, null, false)));
-            assertThat(where + ": a full reverse scan", Trees.scan(tree, null, null, true),
+            assertThat(
+                    where + ": a full reverse scan",
+                    Trees.scan(tree, null, null, true),
                     equalTo(Trees.expected(model, null, null, true)));
             assertThat(where + ": size()", tree.size(), equalTo((long) model.size()));
             for (var e : model.entrySet()) {
-                assertThat(where + ": get(" + e.getKey() + ")", tree.get(e.getKey()), equalTo(Optional.of(e.getValue())));
+                assertThat(
+                        where + ": get(" + e.getKey() + ")", tree.get(e.getKey()), equalTo(Optional.of(e.getValue())));
             }
         }
     }
@@ -254,8 +282,8 @@ class ModelBasedHiddenTest {
         Arbitrary<Integer> keys = Arbitraries.integers().between(0, Trees.KEY_SPACE - 1);
         Arbitrary<Integer> bounds = Arbitraries.integers().between(-1, Trees.KEY_SPACE - 1);
         Arbitrary<Integer> values = Arbitraries.integers().between(0, maxValue);
-        Arbitrary<Integer> counts = Arbitraries.integers().between(1, 150)
-                .withDistribution(RandomDistribution.biased());
+        Arbitrary<Integer> counts =
+                Arbitraries.integers().between(1, 150).withDistribution(RandomDistribution.biased());
         Arbitrary<Boolean> flags = Arbitraries.of(false, true);
         List<Tuple.Tuple2<Integer, Arbitrary<TreeOp>>> choices = new ArrayList<>(List.of(
                 Tuple.of(20, Combinators.combine(keys, values).<TreeOp>as(TreeOp.Put::new)),
@@ -263,8 +291,12 @@ class ModelBasedHiddenTest {
                 Tuple.of(10, keys.<TreeOp>map(TreeOp.Delete::new)),
                 Tuple.of(12, Combinators.combine(keys, counts, flags).<TreeOp>as(TreeOp.DeleteRun::new)),
                 Tuple.of(10, keys.<TreeOp>map(TreeOp.Get::new)),
-                Tuple.of(10, Combinators.combine(bounds, bounds, flags).<TreeOp>as((a, b, r) ->
-                        a >= 0 && b >= 0 && a > b ? new TreeOp.Scan(b, a, r) : new TreeOp.Scan(a, b, r))),
+                Tuple.of(
+                        10,
+                        Combinators.combine(bounds, bounds, flags)
+                                .<TreeOp>as((a, b, r) -> a >= 0 && b >= 0 && a > b
+                                        ? new TreeOp.Scan(b, a, r)
+                                        : new TreeOp.Scan(a, b, r))),
                 Tuple.of(5, Arbitraries.<TreeOp>just(new TreeOp.Checkpoint())),
                 Tuple.of(3, Arbitraries.<TreeOp>just(new TreeOp.Reopen()))));
         if (powerLoss) {

@@ -28,8 +28,7 @@ final class PageFileSpec {
     static final int TYPE_TABLE = 4;
     static final long MAGIC = 0x534C425452454531L;
 
-    private PageFileSpec() {
-    }
+    private PageFileSpec() {}
 
     /** The header of one physical page, and whether its checksum and version are good. */
     record Page(long physical, int type, int cellCount, int cellStart, long pageId, long generation, boolean sealed) {
@@ -46,8 +45,7 @@ final class PageFileSpec {
     }
 
     /** A valid meta page. */
-    record Meta(int slot, long generation, long root, long nextLogical, long entryCount, long[] chunks) {
-    }
+    record Meta(int slot, long generation, long root, long nextLogical, long entryCount, long[] chunks) {}
 
     static long pageCount(byte[] file, int pageSize) {
         return file.length / pageSize;
@@ -59,8 +57,14 @@ final class PageFileSpec {
         CRC32C crc = new CRC32C();
         crc.update(file, at + 4, pageSize - 4);
         boolean sealed = b.getInt(0) == (int) crc.getValue() && b.get(5) == 1;
-        return new Page(physical, b.get(4), b.getShort(6) & 0xffff, b.getShort(8) & 0xffff, b.getLong(16),
-                b.getLong(24), sealed);
+        return new Page(
+                physical,
+                b.get(4),
+                b.getShort(6) & 0xffff,
+                b.getShort(8) & 0xffff,
+                b.getLong(16),
+                b.getLong(24),
+                sealed);
     }
 
     /** Meta slot {@code slot} if it is a valid meta page of this page size; null otherwise. */
@@ -70,7 +74,10 @@ final class PageFileSpec {
         }
         Page p = page(file, slot, pageSize);
         ByteBuffer b = ByteBuffer.wrap(file, slot * pageSize, pageSize).slice();
-        if (!p.sealed() || p.type() != TYPE_META || b.getLong(HEADER) != MAGIC || b.getInt(HEADER + 8) != pageSize
+        if (!p.sealed()
+                || p.type() != TYPE_META
+                || b.getLong(HEADER) != MAGIC
+                || b.getInt(HEADER + 8) != pageSize
                 || p.generation() % 2 != slot) {
             return null;
         }
@@ -79,7 +86,8 @@ final class PageFileSpec {
         for (int i = 0; i < chunks; i++) {
             c[i] = b.getLong(HEADER + 40 + 8 * i);
         }
-        return new Meta(slot, p.generation(), b.getLong(HEADER + 16), b.getLong(HEADER + 24), b.getLong(HEADER + 32), c);
+        return new Meta(
+                slot, p.generation(), b.getLong(HEADER + 16), b.getLong(HEADER + 24), b.getLong(HEADER + 32), c);
     }
 
     /** The valid meta slot with the highest generation. */
@@ -104,7 +112,8 @@ final class PageFileSpec {
         for (int c = 0; c < meta.chunks().length; c++) {
             long chunk = meta.chunks()[c];
             out.put(chunk, "page-table page " + c);
-            ByteBuffer b = ByteBuffer.wrap(file, Math.toIntExact(chunk * pageSize), pageSize).slice();
+            ByteBuffer b = ByteBuffer.wrap(file, Math.toIntExact(chunk * pageSize), pageSize)
+                    .slice();
             for (int i = 0; i < perChunk; i++) {
                 long logical = (long) c * perChunk + i;
                 long physical = b.getLong(HEADER + 8 * i);

@@ -93,8 +93,11 @@ class PoolHitPathHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "lock-free buffer pool (bonus) evicts a frame that a hit pinned after the replacer chose it "
-            + "(a victim taken without a compare-and-set of its pin count from 0), or a hit waits for the pool's lock")
+    @Graded(
+            points = 2,
+            concept =
+                    "lock-free buffer pool (bonus) evicts a frame that a hit pinned after the replacer chose it "
+                            + "(a victim taken without a compare-and-set of its pin count from 0), or a hit waits for the pool's lock")
     void anEvictionNeverTakesAFrameAHitPinnedAfterTheReplacerChoseIt() throws Exception {
         HookedReplacer replacer = new HookedReplacer(2);
         BufferPool pool = Internals.newLockFreePool(new FaultInjectingStorage(), "hit.pages", PAGE, 2, replacer);
@@ -128,8 +131,11 @@ class PoolHitPathHiddenTest {
 
         Frame held = hit.get();
         assertThat("the hit pinned page one's frame", held, sameInstance(ofOne));
-        assertThat("the miss must not take the frame the hit pinned after the replacer chose it: "
-                + "claim a victim with a compare-and-set of its pin count from 0", ofThree, not(sameInstance(held)));
+        assertThat(
+                "the miss must not take the frame the hit pinned after the replacer chose it: "
+                        + "claim a victim with a compare-and-set of its pin count from 0",
+                ofThree,
+                not(sameInstance(held)));
         assertThat("the hit's frame still holds page one", held.pageId(), equalTo(one));
         assertThat("the hit's frame still holds page one's bytes", stampOf(held), equalTo(1));
         assertThat("the miss's frame holds page three", ofThree.pageId(), equalTo(three));
@@ -149,13 +155,17 @@ class PoolHitPathHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "lock-free buffer pool (bonus) loses a pin or hands out a frame that holds another page under "
-            + "concurrent fetches and unpins (pins or claims not made by compare-and-set, or a hit without its re-check)")
+    @Graded(
+            points = 2,
+            concept =
+                    "lock-free buffer pool (bonus) loses a pin or hands out a frame that holds another page under "
+                            + "concurrent fetches and unpins (pins or claims not made by compare-and-set, or a hit without its re-check)")
     void concurrentFetchesAndUnpinsLoseNoPinAndAlwaysGetTheirPage() throws Exception {
         int threads = 3;
         int pages = 6;
         int fetchesEach = 20_000;
-        BufferPool pool = Internals.newLockFreePool(new FaultInjectingStorage(), "stress.pages", PAGE, 4, new LruReplacer(4));
+        BufferPool pool =
+                Internals.newLockFreePool(new FaultInjectingStorage(), "stress.pages", PAGE, 4, new LruReplacer(4));
         long[] ids = new long[pages];
         for (int p = 0; p < pages; p++) {
             ids[p] = newPage(pool, p + 1);
@@ -190,11 +200,13 @@ class PoolHitPathHiddenTest {
         } finally {
             workers.shutdownNow();
         }
-        assertThat("frames still pinned after every fetch was unpinned: a pin or an unpin was lost",
-                pool.pinnedFrames(), is(0));
+        assertThat(
+                "frames still pinned after every fetch was unpinned: a pin or an unpin was lost",
+                pool.pinnedFrames(),
+                is(0));
         BufferPool.PoolStats after = pool.stats();
-        assertThat("hits + misses = fetches", after.fetches() - before.fetches(),
-                equalTo((long) threads * fetchesEach));
+        assertThat(
+                "hits + misses = fetches", after.fetches() - before.fetches(), equalTo((long) threads * fetchesEach));
         for (int p = 0; p < pages; p++) {
             Frame f = pool.fetch(ids[p]);
             assertThat("page " + ids[p] + " reads back", stampOf(f), equalTo(p + 1));

@@ -213,7 +213,9 @@ class PoolIoHiddenTest {
             while (!done.getAsBoolean()) {
                 Thread t = thread;
                 Thread.State state = t == null ? Thread.State.NEW : t.getState();
-                if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED) {
+                if (state == Thread.State.WAITING
+                        || state == Thread.State.TIMED_WAITING
+                        || state == Thread.State.BLOCKED) {
                     return;
                 }
                 assertThat(what, System.nanoTime() < bound, is(true));
@@ -227,8 +229,10 @@ class PoolIoHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "lock-free buffer pool (bonus) reads a missing page while holding its lock: another thread's hit "
-            + "on a resident page waits for that disk read (read outside the lock: arrangeRead)")
+    @Graded(
+            points = 1,
+            concept = "lock-free buffer pool (bonus) reads a missing page while holding its lock: another thread's hit "
+                    + "on a resident page waits for that disk read (read outside the lock: arrangeRead)")
     void aHitDoesNotWaitForAnotherThreadsRead() throws Exception {
         BufferPool pool = pool(4);
         long cold = newPage(pool, 1);
@@ -251,24 +255,32 @@ class PoolIoHiddenTest {
             }
         });
         awaitArrival("the other thread's fetch of the cold page reads it from the file");
-        long hotStamp = within("a fetch of a resident page waited while another thread read a page from disk: "
-                + "the pool reads pages while holding its lock", () -> {
-            Frame f = pool.fetch(hot);
-            try {
-                return stampOf(f);
-            } finally {
-                pool.unpin(f, false);
-            }
-        });
+        long hotStamp = within(
+                "a fetch of a resident page waited while another thread read a page from disk: "
+                        + "the pool reads pages while holding its lock",
+                () -> {
+                    Frame f = pool.fetch(hot);
+                    try {
+                        return stampOf(f);
+                    } finally {
+                        pool.unpin(f, false);
+                    }
+                });
         assertThat("the hit returns the resident page's bytes", hotStamp, equalTo(2L));
         storage.gate.countDown();
-        assertThat("the gated read completes with the page's bytes", reader.get(PATIENCE_SECONDS, TimeUnit.SECONDS), equalTo(1L));
+        assertThat(
+                "the gated read completes with the page's bytes",
+                reader.get(PATIENCE_SECONDS, TimeUnit.SECONDS),
+                equalTo(1L));
         assertThat("every pin was released", pool.pinnedFrames(), is(0));
     }
 
     @Test
-    @Graded(points = 1, concept = "lock-free buffer pool (bonus): two threads that fetch the same missing page read it twice, get two frames, or "
-            + "one gets the frame before its bytes arrived")
+    @Graded(
+            points = 1,
+            concept =
+                    "lock-free buffer pool (bonus): two threads that fetch the same missing page read it twice, get two frames, or "
+                            + "one gets the frame before its bytes arrived")
     void twoFetchesOfOnePageShareOneRead() throws Exception {
         BufferPool pool = pool(4);
         long cold = newPage(pool, 7);
@@ -290,7 +302,8 @@ class PoolIoHiddenTest {
             Frame a = first.get(PATIENCE_SECONDS, TimeUnit.SECONDS);
             Frame b = waiting.get(PATIENCE_SECONDS, TimeUnit.SECONDS);
             assertThat("both fetches pin the same frame", b, sameInstance(a));
-            assertThat("the waiting fetch sees the page's bytes, not a frame still being filled", stampOf(b), equalTo(7L));
+            assertThat(
+                    "the waiting fetch sees the page's bytes, not a frame still being filled", stampOf(b), equalTo(7L));
             assertThat("the page was read from the file once", storage.readsOfGated.get(), is(1));
             assertThat("both pins are on one frame", pool.pinnedFrames(), is(1));
             pool.unpin(a, false);
@@ -302,8 +315,11 @@ class PoolIoHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "lock-free buffer pool (bonus): a page read that fails while another thread waits for it leaves a frame pinned, "
-            + "hands the waiter a frame without the page, or caches the failure")
+    @Graded(
+            points = 1,
+            concept =
+                    "lock-free buffer pool (bonus): a page read that fails while another thread waits for it leaves a frame pinned, "
+                            + "hands the waiter a frame without the page, or caches the failure")
     void aFailedReadIsRetriedByItsWaiterAndCachesNothing() throws Exception {
         BufferPool pool = pool(4);
         long cold = newPage(pool, 9);
@@ -322,8 +338,10 @@ class PoolIoHiddenTest {
             Future<Frame> waiting = second.submit(() -> pool.fetch(cold));
             watched.awaitBlocked("the second fetch reaches the pool", waiting::isDone);
             storage.gate.countDown();
-            ExecutionException failed = assertThrows(ExecutionException.class,
-                    () -> first.get(PATIENCE_SECONDS, TimeUnit.SECONDS), "the fetch whose read failed throws");
+            ExecutionException failed = assertThrows(
+                    ExecutionException.class,
+                    () -> first.get(PATIENCE_SECONDS, TimeUnit.SECONDS),
+                    "the fetch whose read failed throws");
             assertThat("its cause is the read's IOException", failed.getCause(), instanceOf(IOException.class));
             Frame b = waiting.get(PATIENCE_SECONDS, TimeUnit.SECONDS);
             assertThat("the waiter read the page again, and got it", stampOf(b), equalTo(9L));
@@ -336,8 +354,11 @@ class PoolIoHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "lock-free buffer pool (bonus): a page being written back is read from the half-written file (or the fetch waits "
-            + "for the write), or a flush returns before every write-back is on disk")
+    @Graded(
+            points = 1,
+            concept =
+                    "lock-free buffer pool (bonus): a page being written back is read from the half-written file (or the fetch waits "
+                            + "for the write), or a flush returns before every write-back is on disk")
     void aPageOnItsWayToDiskIsReadFromItsCopyAndFlushWaitsForIt() throws Exception {
         BufferPool pool = pool(3);
         long other1 = newPage(pool, 42);
@@ -349,7 +370,8 @@ class PoolIoHiddenTest {
         f = pool.fetch(other2);
         pool.unpin(f, false); // `dirty` is now the least recently used page
         storage.gatedWriteAt = Internals.physicalForWrite(pool, dirty) * PAGE;
-        Future<Long> evictor = other.submit(() -> newPage(pool, 44)); // evicts `dirty`: its write-back stops at the gate
+        Future<Long> evictor =
+                other.submit(() -> newPage(pool, 44)); // evicts `dirty`: its write-back stops at the gate
         awaitArrival("the eviction writes the dirty page back");
         long stamp = within("a fetch of a page whose write-back is in flight waited for the write", () -> {
             Frame g = pool.fetch(dirty);

@@ -62,6 +62,7 @@ public class PoolLincheckHiddenTest {
      * that each of the model checker's runs only plants it and opens a pool over it.
      */
     private static final byte[] TEMPLATE;
+
     private static final long[] IDS = new long[PAGES + 1];
 
     static {
@@ -83,6 +84,7 @@ public class PoolLincheckHiddenTest {
 
     /** Out of Lincheck's walk of this object, which fails on the pool's records. */
     private final Supplier<BufferPool> pool;
+
     private final long[] ids = IDS;
 
     public PoolLincheckHiddenTest() throws IOException {
@@ -122,16 +124,21 @@ public class PoolLincheckHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "lock-free buffer pool (bonus) hands a hit a frame that an eviction takes at the same time (a hit "
-            + "without the re-check after its pin, or a victim claimed without a CAS of its pin count from 0)")
+    @Graded(
+            points = 1,
+            concept =
+                    "lock-free buffer pool (bonus) hands a hit a frame that an eviction takes at the same time (a hit "
+                            + "without the re-check after its pin, or a victim claimed without a CAS of its pin count from 0)")
     void aMissNeverTakesTheFrameOfAHitOnItsVictim() throws NoSuchMethodException {
         // A miss that evicts page 2's frame (the least recently used) while a hit on page 2 pins it.
         check(scenario(List.of(2, 1), List.of(List.of(3), List.of(2))));
     }
 
     @Test
-    @Graded(points = 1, concept = "lock-free buffer pool (bonus) loses a pin or an unpin when two threads fetch one page at once "
-            + "(a pin count changed by a read and a write instead of a CAS)")
+    @Graded(
+            points = 1,
+            concept = "lock-free buffer pool (bonus) loses a pin or an unpin when two threads fetch one page at once "
+                    + "(a pin count changed by a read and a write instead of a CAS)")
     void twoHitsOnOnePageLoseNoPin() throws NoSuchMethodException {
         // Two hits on one page at once, then a miss: pins and unpins of one frame side by side.
         check(scenario(List.of(1), List.of(List.of(1, 3), List.of(1))));
@@ -145,13 +152,17 @@ public class PoolLincheckHiddenTest {
                 .addCustomScenario(scenario)
                 // Each call into the storage and the page file is one step: the interleavings explored
                 // are the pool's own, between its look-ups, pins, claims and lock.
-                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.io.")).allMethods().treatAsAtomic())
+                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.io."))
+                        .allMethods()
+                        .treatAsAtomic())
                 .addGuarantee(forClasses("dev.storagelab.btree.PageFile", "dev.storagelab.btree.PageTable")
-                        .allMethods().treatAsAtomic())
+                        .allMethods()
+                        .treatAsAtomic())
                 // The replacer and its queue of accesses: one step each, so that the steps explored
                 // are the pins, claims and checks themselves.
                 .addGuarantee(forClasses("dev.storagelab.btree.AccessQueue", LruReplacer.class.getName())
-                        .allMethods().treatAsAtomic())
+                        .allMethods()
+                        .treatAsAtomic())
                 .sequentialSpecification(Sequential.class);
         // Lincheck gives up on an invocation that runs past 10 s as hung; its first invocations
         // instrument JDK classes as the pool first uses them, which on a loaded machine takes longer.
@@ -160,7 +171,8 @@ public class PoolLincheckHiddenTest {
     }
 
     /** A scenario of {@link #read}s: {@code before} in one thread, then {@code threads} in parallel, then the validation. */
-    private static ExecutionScenario scenario(List<Integer> before, List<List<Integer>> threads) throws NoSuchMethodException {
+    private static ExecutionScenario scenario(List<Integer> before, List<List<Integer>> threads)
+            throws NoSuchMethodException {
         Method read = PoolLincheckHiddenTest.class.getMethod("read", int.class);
         Method validate = PoolLincheckHiddenTest.class.getMethod("noPinLeftAndEveryPageIntact");
         List<Actor> init = new ArrayList<>();

@@ -44,11 +44,14 @@ class SlottedPageHiddenTest {
     }
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 3, concept = "slotted page loses, corrupts or misorders a cell after inserts, removes and "
-            + "compaction, or miscounts its free (fragmented) space")
+    @Graded(
+            points = 3,
+            concept = "slotted page loses, corrupts or misorders a cell after inserts, removes and "
+                    + "compaction, or miscounts its free (fragmented) space")
     void aSlottedPageBehavesLikeASortedMap(@ForAll("pageOps") List<PageOp> ops, @ForAll boolean leaf) {
         int pageSize = 512;
-        SlottedPage page = new SlottedPage(new byte[pageSize]).init(leaf ? PageFormat.TYPE_LEAF : PageFormat.TYPE_INTERNAL, 7);
+        SlottedPage page =
+                new SlottedPage(new byte[pageSize]).init(leaf ? PageFormat.TYPE_LEAF : PageFormat.TYPE_INTERNAL, 7);
         TreeMap<Bytes, Bytes> values = new TreeMap<>();
         TreeMap<Bytes, Long> children = new TreeMap<>();
         int capacity = PageFormat.capacity(pageSize);
@@ -62,17 +65,25 @@ class SlottedPageHiddenTest {
                     continue;
                 }
                 int index = -slot - 1;
-                assertThat(where + ": search's insertion point", index, equalTo(values.headMap(key).size()));
+                assertThat(
+                        where + ": search's insertion point",
+                        index,
+                        equalTo(values.headMap(key).size()));
                 Bytes value = Trees.value(step, op.size());
                 long child = 1000L + step;
-                int cell = leaf ? PageFormat.leafCellSize(key.length(), value.length())
+                int cell = leaf
+                        ? PageFormat.leafCellSize(key.length(), value.length())
                         : PageFormat.internalCellSize(key.length());
                 boolean fits = page.fits(cell);
-                assertThat(where + ": fits(" + cell + ") is whether free bytes hold the cell and its slot", fits,
+                assertThat(
+                        where + ": fits(" + cell + ") is whether free bytes hold the cell and its slot",
+                        fits,
                         equalTo(capacity - usedOf(values, children, leaf) >= cell + PageFormat.SLOT_SIZE));
                 boolean inserted = leaf ? page.insertLeaf(index, key, value) : page.insertInternal(index, key, child);
-                assertThat(where + ": an insert succeeds exactly when the cell fits (after compaction if need be)",
-                        inserted, equalTo(fits));
+                assertThat(
+                        where + ": an insert succeeds exactly when the cell fits (after compaction if need be)",
+                        inserted,
+                        equalTo(fits));
                 if (inserted) {
                     values.put(key, value);
                     children.put(key, child);
@@ -93,14 +104,17 @@ class SlottedPageHiddenTest {
     private static int usedOf(TreeMap<Bytes, Bytes> values, TreeMap<Bytes, Long> children, boolean leaf) {
         int used = 0;
         for (Map.Entry<Bytes, Bytes> e : values.entrySet()) {
-            used += PageFormat.SLOT_SIZE + (leaf ? PageFormat.leafCellSize(e.getKey().length(), e.getValue().length())
-                    : PageFormat.internalCellSize(e.getKey().length()));
+            used += PageFormat.SLOT_SIZE
+                    + (leaf
+                            ? PageFormat.leafCellSize(
+                                    e.getKey().length(), e.getValue().length())
+                            : PageFormat.internalCellSize(e.getKey().length()));
         }
         return used;
     }
 
-    private static void check(SlottedPage page, TreeMap<Bytes, Bytes> values, TreeMap<Bytes, Long> children,
-                              boolean leaf, String where) {
+    private static void check(
+            SlottedPage page, TreeMap<Bytes, Bytes> values, TreeMap<Bytes, Long> children, boolean leaf, String where) {
         assertThat(where + ": cellCount", page.cellCount(), equalTo(values.size()));
         int i = 0;
         for (Map.Entry<Bytes, Bytes> e : values.entrySet()) {
@@ -113,25 +127,32 @@ class SlottedPageHiddenTest {
             assertThat(where + ": search(" + e.getKey() + ")", page.search(e.getKey()), equalTo(i));
             Bytes absent = Bytes.of(e.getKey().toUtf8() + "\u0000");
             if (!values.containsKey(absent)) {
-                assertThat(where + ": search(" + absent + ") (absent, just after cell " + i + ")", page.search(absent),
+                assertThat(
+                        where + ": search(" + absent + ") (absent, just after cell " + i + ")",
+                        page.search(absent),
                         equalTo(-(i + 1) - 1));
             }
             i++;
         }
         int used = usedOf(values, children, leaf);
         assertThat(where + ": usedBytes counts slots and live cells, not fragments", page.usedBytes(), equalTo(used));
-        assertThat(where + ": freeBytes is the rest of the capacity, fragments included", page.freeBytes(),
+        assertThat(
+                where + ": freeBytes is the rest of the capacity, fragments included",
+                page.freeBytes(),
                 equalTo(PageFormat.capacity(512) - used));
         assertThat(where + ": the page's id survives every change", page.pageId(), equalTo(7L));
     }
 
     @Provide
     Arbitrary<List<PageOp>> pageOps() {
-        Arbitrary<PageOp> insert = Combinators.combine(Arbitraries.integers().between(0, 199),
-                Arbitraries.integers().between(0, 90)).as((k, s) -> new PageOp(0, k, s));
+        Arbitrary<PageOp> insert = Combinators.combine(
+                        Arbitraries.integers().between(0, 199),
+                        Arbitraries.integers().between(0, 90))
+                .as((k, s) -> new PageOp(0, k, s));
         Arbitrary<PageOp> remove = Arbitraries.integers().between(0, 50).map(n -> new PageOp(1, n, 0));
         Arbitrary<PageOp> compact = Arbitraries.just(new PageOp(2, 0, 0));
         return Arbitraries.frequencyOf(Tuple.of(6, insert), Tuple.of(4, remove), Tuple.of(1, compact))
-                .list().ofMaxSize(120);
+                .list()
+                .ofMaxSize(120);
     }
 }

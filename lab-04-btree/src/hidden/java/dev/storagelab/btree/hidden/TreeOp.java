@@ -52,7 +52,8 @@ sealed interface TreeOp {
     record Scan(int from, int to, boolean reverse) implements TreeOp {
         @Override
         public String toString() {
-            return (reverse ? "scanReverse(" : "scan(") + (from < 0 ? "null" : from) + ", " + (to < 0 ? "null" : to) + ")";
+            return (reverse ? "scanReverse(" : "scan(") + (from < 0 ? "null" : from) + ", " + (to < 0 ? "null" : to)
+                    + ")";
         }
     }
 

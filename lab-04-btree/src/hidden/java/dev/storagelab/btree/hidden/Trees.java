@@ -22,14 +22,13 @@ import java.util.TreeMap;
  */
 final class Trees {
 
-    private Trees() {
-    }
+    private Trees() {}
 
     /** Key indexes run from 0 to {@code KEY_SPACE - 1}. */
     static final int KEY_SPACE = 1000;
 
-    static final BTreeOptions SMALL_LRU = BTreeOptions.defaults().withPageSize(512).withPoolFrames(16)
-            .withReplacer(Replacer.Kind.LRU);
+    static final BTreeOptions SMALL_LRU =
+            BTreeOptions.defaults().withPageSize(512).withPoolFrames(16).withReplacer(Replacer.Kind.LRU);
     static final BTreeOptions SMALL_LRU_2 = SMALL_LRU.withReplacer(Replacer.Kind.LRU_2);
 
     /**
@@ -93,10 +92,11 @@ final class Trees {
 
     /** The model's entries in {@code [from, to)} (null: open), in scan order, as a scan returns them. */
     static List<Entry> expected(TreeMap<Bytes, Bytes> model, Bytes from, Bytes to, boolean reverse) {
-        Map<Bytes, Bytes> range = from == null && to == null ? model
-                : from == null ? model.headMap(to, false)
-                : to == null ? model.tailMap(from, true)
-                : model.subMap(from, true, to, false);
+        Map<Bytes, Bytes> range = from == null && to == null
+                ? model
+                : from == null
+                        ? model.headMap(to, false)
+                        : to == null ? model.tailMap(from, true) : model.subMap(from, true, to, false);
         List<Entry> out = new ArrayList<>();
         range.forEach((k, v) -> out.add(Entry.put(k, v)));
         if (reverse) {

@@ -45,9 +45,13 @@ class BenchmarkAnswersTest {
                     return Optional.empty();
                 }
             };
-            assertThat("a get that claims a loaded key is absent fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.readrandom(ops, reads)).getMessage(),
-                    allOf(startsWith("wrong answer: BPlusTree: get("), containsString(") returned no value; the loaded data has one")));
+            assertThat(
+                    "a get that claims a loaded key is absent fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.readrandom(ops, reads))
+                            .getMessage(),
+                    allOf(
+                            startsWith("wrong answer: BPlusTree: get("),
+                            containsString(") returned no value; the loaded data has one")));
 
             Bytes constant = bench.data.values[0];
             bench.store = new ForwardingOrderedStore(tree) {
@@ -56,8 +60,10 @@ class BenchmarkAnswersTest {
                     return Optional.of(constant);
                 }
             };
-            assertThat("a get that answers one value for every key fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.readrandom(ops, reads)).getMessage(),
+            assertThat(
+                    "a get that answers one value for every key fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.readrandom(ops, reads))
+                            .getMessage(),
                     containsString(") returned a value other than the one stored for it"));
             bench.store = tree;
         } finally {
@@ -83,7 +89,8 @@ class BenchmarkAnswersTest {
             scratch.delete();
         }
 
-        try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), BTreeOptions.defaults().withPoolFrames(16))) {
+        try (BPlusTree tree = BPlusTree.open(
+                new FaultInjectingStorage(), BTreeOptions.defaults().withPoolFrames(16))) {
             KeyValueStore dropping = new ForwardingOrderedStore(tree) {
                 private int puts;
 
@@ -94,9 +101,13 @@ class BenchmarkAnswersTest {
                     }
                 }
             };
-            assertThat("a store that drops half its writes fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.putAll(dropping)).getMessage(),
-                    allOf(startsWith("wrong answer: BPlusTree: get("), containsString(") after the fill returned no value;")));
+            assertThat(
+                    "a store that drops half its writes fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.putAll(dropping))
+                            .getMessage(),
+                    allOf(
+                            startsWith("wrong answer: BPlusTree: get("),
+                            containsString(") after the fill returned no value;")));
         }
     }
 }

@@ -42,26 +42,38 @@ class BenchmarkSmokeTest {
      * pool sizes, and checkpoints every 100 updates or once at the end (a checkpoint forces the file
      * twice, so many more of them would cost seconds).
      */
-    private static final Lab04Experiments.Sizes SMOKE =
-            new Lab04Experiments.Sizes(2000, new int[] {16, 64, 256, 1024}, 1000, 2000, 2000, new int[] {100, 2000},
-                    BufferPoolExperiment.WORKLOADS);
+    private static final Lab04Experiments.Sizes SMOKE = new Lab04Experiments.Sizes(
+            2000,
+            new int[] {16, 64, 256, 1024},
+            1000,
+            2000,
+            2000,
+            new int[] {100, 2000},
+            BufferPoolExperiment.WORKLOADS);
 
     @Test
     void fillBenchmarkFillsBothStoresInBothOrdersAndCountsTheirWrites() throws RunnerException {
         Collection<RunResult> results = runOnce(FillBenchmark.class, Map.of("keys", KEYS));
 
-        assertThat("fill, for each store and each order", methodNames(results),
+        assertThat(
+                "fill, for each store and each order",
+                methodNames(results),
                 containsInAnyOrder("fill", "fill", "fill", "fill"));
         for (RunResult run : results) {
             assertPositiveScore(run);
-            String what = run.getParams().getParam("impl") + ", " + run.getParams().getParam("order") + " order";
+            String what =
+                    run.getParams().getParam("impl") + ", " + run.getParams().getParam("order") + " order";
             assertThat(what + " must report its time per put", secondary(run, "keyOps"), greaterThan(0.0));
             double fills = secondary(run, "fills");
             assertThat(what + ": the counters count the fills", fills, greaterThan(0.0));
-            assertThat(what + ": the user bytes of a fill are its 2,000 keys and values",
-                    secondary(run, "userBytesWritten") / fills, closeTo(2000 * 116, 0.5));
-            assertThat(what + " must write every user byte to disk at least once (a log, or pages)",
-                    secondary(run, "diskBytesWritten") / secondary(run, "userBytesWritten"), greaterThan(1.0));
+            assertThat(
+                    what + ": the user bytes of a fill are its 2,000 keys and values",
+                    secondary(run, "userBytesWritten") / fills,
+                    closeTo(2000 * 116, 0.5));
+            assertThat(
+                    what + " must write every user byte to disk at least once (a log, or pages)",
+                    secondary(run, "diskBytesWritten") / secondary(run, "userBytesWritten"),
+                    greaterThan(1.0));
         }
     }
 
@@ -76,8 +88,10 @@ class BenchmarkSmokeTest {
             assertThat(methodName(run) + " must report its time per key", secondary(run, "keyOps"), greaterThan(0.0));
             bytesPerBuild.put(methodName(run), secondary(run, "diskBytesWritten") / secondary(run, "builds"));
         }
-        assertThat("a bulk load packs its leaves full and writes each page once; increasing puts leave every leaf"
-                + " about half full, so they write about twice the pages", bytesPerBuild.get("bulkLoad"),
+        assertThat(
+                "a bulk load packs its leaves full and writes each page once; increasing puts leave every leaf"
+                        + " about half full, so they write about twice the pages",
+                bytesPerBuild.get("bulkLoad"),
                 lessThan(0.75 * bytesPerBuild.get("fillseq")));
     }
 
@@ -85,7 +99,9 @@ class BenchmarkSmokeTest {
     void readBenchmarkReadsOnePageOrBlockPerGetAndMoreWithFourSegments() throws RunnerException {
         Collection<RunResult> results = runOnce(ReadBenchmark.class, Map.of("keys", KEYS));
 
-        assertThat("readrandom and seekscan, for each of the three stores", methodNames(results),
+        assertThat(
+                "readrandom and seekscan, for each of the three stores",
+                methodNames(results),
                 containsInAnyOrder("readrandom", "readrandom", "readrandom", "seekscan", "seekscan", "seekscan"));
         for (RunResult run : results) {
             assertPositiveScore(run);
@@ -96,18 +112,27 @@ class BenchmarkSmokeTest {
             assertThat(what + " counts its operations", ops, greaterThan(0.0));
             double readsPerOp = secondary(run, "pageReads") / ops;
             if (!methodName(run).equals("readrandom")) {
-                assertThat(what + " must read at least one page or block per scan, or had nothing to report",
-                        secondary(run, "pageReads"), greaterThan(0.0));
+                assertThat(
+                        what + " must read at least one page or block per scan, or had nothing to report",
+                        secondary(run, "pageReads"),
+                        greaterThan(0.0));
                 continue;
             }
             switch (impl) {
-                case "BPlusTree" -> assertThat(what + ": a 2,000-key tree fits in the 1,024-frame pool, so after the first"
-                        + " reads a get misses less than once", readsPerOp, lessThanOrEqualTo(1.0));
-                case "SortedLogStore" -> assertThat(what + ": one segment, so every get reads exactly one block",
-                        readsPerOp, is(1.0));
-                default -> assertThat(what + ": four segments spanning every key, newest first and no Bloom filters, so a"
-                        + " get reads from 1 to 4 blocks, 2.5 on average", readsPerOp, allOf(greaterThan(1.5),
-                        lessThanOrEqualTo(4.0)));
+                case "BPlusTree" ->
+                    assertThat(
+                            what + ": a 2,000-key tree fits in the 1,024-frame pool, so after the first"
+                                    + " reads a get misses less than once",
+                            readsPerOp,
+                            lessThanOrEqualTo(1.0));
+                case "SortedLogStore" ->
+                    assertThat(what + ": one segment, so every get reads exactly one block", readsPerOp, is(1.0));
+                default ->
+                    assertThat(
+                            what + ": four segments spanning every key, newest first and no Bloom filters, so a"
+                                    + " get reads from 1 to 4 blocks, 2.5 on average",
+                            readsPerOp,
+                            allOf(greaterThan(1.5), lessThanOrEqualTo(4.0)));
             }
         }
     }
@@ -116,61 +141,84 @@ class BenchmarkSmokeTest {
     void concurrencyBenchmarkRunsWritersAndAReaderWithLatchesAndOnTheTreeLock() throws RunnerException {
         Collection<RunResult> results = runOnce(ConcurrencyBenchmark.class, Map.of("keys", KEYS));
 
-        assertThat("one writer, two writers and readrandom, with latches and on the tree-wide lock", methodNames(results),
+        assertThat(
+                "one writer, two writers and readrandom, with latches and on the tree-wide lock",
+                methodNames(results),
                 containsInAnyOrder("oneWriter", "oneWriter", "twoWriters", "twoWriters", "readrandom", "readrandom"));
         for (RunResult run : results) {
             assertPositiveScore(run);
-            assertThat(methodName(run) + " with " + run.getParams().getParam("locking") + " ran its threads",
-                    run.getParams().getThreads(), is(methodName(run).equals("twoWriters") ? 2 : 1));
+            assertThat(
+                    methodName(run) + " with " + run.getParams().getParam("locking") + " ran its threads",
+                    run.getParams().getThreads(),
+                    is(methodName(run).equals("twoWriters") ? 2 : 1));
         }
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void experimentsMeasureTheFillTheHitRatesAndTheWriteAmplificationTheNotesExplain() throws IOException {
-        Map<String, Object> results = Lab04Experiments.run(SMOKE,
-                List.of(Lab04Experiments.LEAF_FILL, Lab04Experiments.BUFFER_POOL, Lab04Experiments.WRITE_AMP));
+        Map<String, Object> results = Lab04Experiments.run(
+                SMOKE, List.of(Lab04Experiments.LEAF_FILL, Lab04Experiments.BUFFER_POOL, Lab04Experiments.WRITE_AMP));
 
         List<LeafFillExperiment.Row> fill = (List<LeafFillExperiment.Row>) rows(results, Lab04Experiments.LEAF_FILL);
         assertThat("random, sequential and three bulk loads", fill, hasSize(5));
-        assertThat("random puts leave leaves about ln 2 = 69% full (" + fill.get(0) + ")", fill.get(0).leafFill(),
+        assertThat(
+                "random puts leave leaves about ln 2 = 69% full (" + fill.get(0) + ")",
+                fill.get(0).leafFill(),
                 closeTo(0.69, 0.08));
-        assertThat("increasing puts split the rightmost leaf in half and never touch the left half again: about 50% ("
-                + fill.get(1) + ")", fill.get(1).leafFill(), closeTo(0.5, 0.03));
-        assertThat("a bulk load with fill factor 1.0 packs its leaves (" + fill.get(2) + ")", fill.get(2).leafFill(),
+        assertThat(
+                "increasing puts split the rightmost leaf in half and never touch the left half again: about 50% ("
+                        + fill.get(1) + ")",
+                fill.get(1).leafFill(),
+                closeTo(0.5, 0.03));
+        assertThat(
+                "a bulk load with fill factor 1.0 packs its leaves (" + fill.get(2) + ")",
+                fill.get(2).leafFill(),
                 greaterThanOrEqualTo(0.95));
 
-        List<BufferPoolExperiment.Row> pool = (List<BufferPoolExperiment.Row>) rows(results, Lab04Experiments.BUFFER_POOL);
+        List<BufferPoolExperiment.Row> pool =
+                (List<BufferPoolExperiment.Row>) rows(results, Lab04Experiments.BUFFER_POOL);
         assertThat("3 workloads x 2 replacers x 4 pool sizes", pool, hasSize(6 * SMOKE.poolSizes().length));
-        TreeDump.Stats tree = (TreeDump.Stats) ((Map<String, Object>) results.get(Lab04Experiments.BUFFER_POOL)).get("tree");
+        TreeDump.Stats tree =
+                (TreeDump.Stats) ((Map<String, Object>) results.get(Lab04Experiments.BUFFER_POOL)).get("tree");
         for (int i = 1; i < pool.size(); i++) {
             assertLruHitsNoLessInALargerPool(pool.get(i - 1), pool.get(i));
         }
         for (BufferPoolExperiment.Row r : pool) {
             if (r.workload().equals("uniform") && r.poolFrames() >= tree.leaves() + tree.internalPages()) {
-                assertThat(r + ": the whole tree fits in the pool, and the uniform warm-up gets have read every page",
-                        r.misses(), is(0L));
+                assertThat(
+                        r + ": the whole tree fits in the pool, and the uniform warm-up gets have read every page",
+                        r.misses(),
+                        is(0L));
             }
             if (r.workload().equals("uniform") && r.poolFrames() >= 4 * (tree.internalPages() + 1)) {
-                assertThat(r + ": once the internal pages stay cached, a get misses at most once, on its leaf",
-                        r.missesPerGet(), lessThanOrEqualTo(1.0));
+                assertThat(
+                        r + ": once the internal pages stay cached, a get misses at most once, on its leaf",
+                        r.missesPerGet(),
+                        lessThanOrEqualTo(1.0));
             }
         }
 
         List<WriteAmplificationExperiment.Row> writes =
                 (List<WriteAmplificationExperiment.Row>) rows(results, Lab04Experiments.WRITE_AMP);
         for (WriteAmplificationExperiment.Row r : writes) {
-            assertThat(r + " must write more bytes to disk than the user wrote", r.writeAmplification(), greaterThan(1.0));
+            assertThat(
+                    r + " must write more bytes to disk than the user wrote", r.writeAmplification(), greaterThan(1.0));
         }
         for (String workload : List.of("uniform", "zipfian")) {
             List<WriteAmplificationExperiment.Row> cached = writes.stream()
-                    .filter(r -> r.store().equals("BPlusTree") && r.workload().equals(workload) && r.poolFrames() == 65536)
+                    .filter(r ->
+                            r.store().equals("BPlusTree") && r.workload().equals(workload) && r.poolFrames() == 65536)
                     .toList();
-            assertThat(workload + " updates with a pool that holds the tree: one row per checkpoint interval", cached,
+            assertThat(
+                    workload + " updates with a pool that holds the tree: one row per checkpoint interval",
+                    cached,
                     hasSize(2));
-            assertThat(workload + ": a checkpoint every 100 updates writes their leaves (and the page table and meta page)"
-                    + " each time; one at the end writes each dirty leaf once, however often it was updated",
-                    cached.get(1).writeAmplification(), lessThan(cached.get(0).writeAmplification() / 4));
+            assertThat(
+                    workload + ": a checkpoint every 100 updates writes their leaves (and the page table and meta page)"
+                            + " each time; one at the end writes each dirty leaf once, however often it was updated",
+                    cached.get(1).writeAmplification(),
+                    lessThan(cached.get(0).writeAmplification() / 4));
         }
     }
 
@@ -179,11 +227,17 @@ class BenchmarkSmokeTest {
      * smaller one holds, so its hit rate can only be the same or higher. Checked for consecutive
      * rows of the same workload and LRU.
      */
-    private static void assertLruHitsNoLessInALargerPool(BufferPoolExperiment.Row smaller, BufferPoolExperiment.Row larger) {
-        if (smaller.workload().equals(larger.workload()) && smaller.replacer().equals("LRU")
-                && larger.replacer().equals("LRU") && larger.poolFrames() > smaller.poolFrames()) {
-            assertThat("LRU with " + larger.poolFrames() + " frames (" + larger + ") must hit at least as often as with "
-                    + smaller.poolFrames() + " (" + smaller + ")", larger.hits(), greaterThanOrEqualTo(smaller.hits()));
+    private static void assertLruHitsNoLessInALargerPool(
+            BufferPoolExperiment.Row smaller, BufferPoolExperiment.Row larger) {
+        if (smaller.workload().equals(larger.workload())
+                && smaller.replacer().equals("LRU")
+                && larger.replacer().equals("LRU")
+                && larger.poolFrames() > smaller.poolFrames()) {
+            assertThat(
+                    "LRU with " + larger.poolFrames() + " frames (" + larger + ") must hit at least as often as with "
+                            + smaller.poolFrames() + " (" + smaller + ")",
+                    larger.hits(),
+                    greaterThanOrEqualTo(smaller.hits()));
         }
     }
 

@@ -47,26 +47,34 @@ final class BufferPoolExperiment {
     static final int SCAN_ENTRIES = 1000;
     static final List<String> WORKLOADS = List.of("uniform", "zipfian", "zipfian+scans");
 
-    private BufferPoolExperiment() {
-    }
+    private BufferPoolExperiment() {}
 
     /** One workload, replacer and pool size: counts over the measured gets. */
-    record Row(String workload, String replacer, int poolFrames, long gets, long hits, long misses, double hitRate,
-               double missesPerGet, long scans) {
-    }
+    record Row(
+            String workload,
+            String replacer,
+            int poolFrames,
+            long gets,
+            long hits,
+            long misses,
+            double hitRate,
+            double missesPerGet,
+            long scans) {}
 
     /**
      * Measures each of {@code workloads} with both replacers at each of {@code poolSizes}, on the
      * tree built in {@code treeDir} by {@link Dataset#buildTree}.
      */
-    static List<Row> run(Dataset data, Path treeDir, List<String> workloads, int[] poolSizes, int warmupGets,
-                         int measuredGets) throws IOException {
+    static List<Row> run(
+            Dataset data, Path treeDir, List<String> workloads, int[] poolSizes, int warmupGets, int measuredGets)
+            throws IOException {
         List<Row> rows = new ArrayList<>();
         for (String workload : workloads) {
             for (Replacer.Kind replacer : Replacer.Kind.values()) {
                 for (int frames : poolSizes) {
                     Row row = measure(data, treeDir, workload, replacer, frames, warmupGets, measuredGets);
-                    System.err.printf("[buffer pool] %-14s %-6s %6d frames: hit rate %.4f, %.3f misses per get%n",
+                    System.err.printf(
+                            "[buffer pool] %-14s %-6s %6d frames: hit rate %.4f, %.3f misses per get%n",
                             workload, replacer, frames, row.hitRate(), row.missesPerGet());
                     rows.add(row);
                 }
@@ -75,8 +83,15 @@ final class BufferPoolExperiment {
         return rows;
     }
 
-    static Row measure(Dataset data, Path treeDir, String workload, Replacer.Kind replacer, int frames, int warmupGets,
-                       int measuredGets) throws IOException {
+    static Row measure(
+            Dataset data,
+            Path treeDir,
+            String workload,
+            Replacer.Kind replacer,
+            int frames,
+            int warmupGets,
+            int measuredGets)
+            throws IOException {
         BTreeOptions options = BTreeOptions.defaults().withPoolFrames(frames).withReplacer(replacer);
         try (BPlusTree tree = BPlusTree.open(DiskStorage.open(treeDir), options)) {
             Requests requests = new Requests(data, workload);
@@ -86,8 +101,16 @@ final class BufferPoolExperiment {
             requests.scans = 0;
             requests.run(tree, measuredGets);
             long fetches = requests.hits + requests.misses;
-            return new Row(workload, replacer.name(), frames, measuredGets, requests.hits, requests.misses,
-                    (double) requests.hits / fetches, (double) requests.misses / measuredGets, requests.scans);
+            return new Row(
+                    workload,
+                    replacer.name(),
+                    frames,
+                    measuredGets,
+                    requests.hits,
+                    requests.misses,
+                    (double) requests.hits / fetches,
+                    (double) requests.misses / measuredGets,
+                    requests.scans);
         }
     }
 
@@ -115,8 +138,9 @@ final class BufferPoolExperiment {
                     nextKey = () -> scrambled[zipf.sample() - 1]; // ranks run from 1 to n
                     this.withScans = workload.equals("zipfian+scans");
                 }
-                default -> throw new IllegalArgumentException("unknown workload " + workload + "; expected one of "
-                        + WORKLOADS);
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown workload " + workload + "; expected one of " + WORKLOADS);
             }
         }
 
@@ -130,8 +154,8 @@ final class BufferPoolExperiment {
                     int i = nextKey.getAsInt();
                     Optional<Bytes> found = tree.get(data.keys[i]);
                     if (found.isEmpty() || !found.get().equals(data.values[i])) {
-                        throw new IllegalStateException("get(" + data.keys[i] + ") returned " + found
-                                + "; expected the value stored for it");
+                        throw new IllegalStateException(
+                                "get(" + data.keys[i] + ") returned " + found + "; expected the value stored for it");
                     }
                 }
                 BufferPool.PoolStats after = tree.poolStats();
@@ -158,8 +182,8 @@ final class BufferPoolExperiment {
                 }
             }
             if (seen != expected) {
-                throw new IllegalStateException("the scan from " + data.keys[from] + " returned " + seen
-                        + " entries; expected " + expected);
+                throw new IllegalStateException(
+                        "the scan from " + data.keys[from] + " returned " + seen + " entries; expected " + expected);
             }
             scans++;
         }

@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 @State(Scope.Benchmark)
 public class BulkLoadBenchmark {
 
@@ -95,8 +97,8 @@ public class BulkLoadBenchmark {
         for (int i : new int[] {0, keys / 2, keys - 1}) {
             Optional<Bytes> found = tree.get(data.keys[i]);
             if (found.isEmpty() || !found.get().equals(data.values[i])) {
-                throw new IllegalStateException(how + ": get(" + data.keys[i] + ") returned " + found
-                        + "; expected the value stored for it");
+                throw new IllegalStateException(
+                        how + ": get(" + data.keys[i] + ") returned " + found + "; expected the value stored for it");
             }
         }
         tree.close();

@@ -47,7 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 @State(Scope.Benchmark)
 public class ConcurrencyBenchmark {
 
@@ -68,7 +70,8 @@ public class ConcurrencyBenchmark {
         switch (locking) {
             case "latches" -> System.clearProperty(BPlusTree.TREE_LOCK_PROPERTY);
             case "treeLock" -> System.setProperty(BPlusTree.TREE_LOCK_PROPERTY, "true");
-            default -> throw new IllegalArgumentException("unknown locking " + locking + "; expected latches or treeLock");
+            default ->
+                throw new IllegalArgumentException("unknown locking " + locking + "; expected latches or treeLock");
         }
         keyBytes = new Bytes[2 * keys];
         for (int i = 0; i < keyBytes.length; i++) {

@@ -115,8 +115,8 @@ final class Dataset {
                 tree.put(keys[i], values[i]);
             }
             if (tree.size() != n) {
-                throw new IllegalStateException("put " + n + " distinct keys into a new B+tree, but it holds "
-                        + tree.size());
+                throw new IllegalStateException(
+                        "put " + n + " distinct keys into a new B+tree, but it holds " + tree.size());
             }
         }
     }
@@ -142,8 +142,8 @@ final class Dataset {
                 store.flush();
             }
             if (store.segmentNames().size() != segments) {
-                throw new IllegalStateException("loaded the lab-01 store in " + segments + " flushes, but it has segments "
-                        + store.segmentNames());
+                throw new IllegalStateException("loaded the lab-01 store in " + segments
+                        + " flushes, but it has segments " + store.segmentNames());
             }
         }
     }

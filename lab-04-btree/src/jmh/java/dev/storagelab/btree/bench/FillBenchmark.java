@@ -53,7 +53,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 @State(Scope.Benchmark)
 public class FillBenchmark {
 
@@ -156,8 +158,9 @@ public class FillBenchmark {
         if (impl.equals("BPlusTree")) {
             try (BPlusTree tree = BPlusTree.open(files, BTreeOptions.defaults().withPoolFrames(frames))) {
                 putAll(tree);
-                AnswerCheck.require(tree.size() == keys, () -> "BPlusTree: " + keys + " distinct keys put, but size() is "
-                        + tree.size());
+                AnswerCheck.require(
+                        tree.size() == keys,
+                        () -> "BPlusTree: " + keys + " distinct keys put, but size() is " + tree.size());
                 tree.close();
                 metrics = tree.metrics();
             }
@@ -169,9 +172,12 @@ public class FillBenchmark {
             }
         }
         StoreMetrics.Snapshot counted = metrics;
-        AnswerCheck.require(counted.puts() == keys && counted.userBytesWritten() == data.userBytes(), () -> impl + ": " + keys
-                + " puts of " + data.userBytes() + " bytes made, but the store counted " + counted.puts() + " puts of "
-                + counted.userBytesWritten() + " bytes");
+        AnswerCheck.require(
+                counted.puts() == keys && counted.userBytesWritten() == data.userBytes(),
+                () -> impl + ": " + keys
+                        + " puts of " + data.userBytes() + " bytes made, but the store counted " + counted.puts()
+                        + " puts of "
+                        + counted.userBytesWritten() + " bytes");
         return metrics;
     }
 
@@ -195,9 +201,11 @@ public class FillBenchmark {
             }
             int i = writeOrder[j];
             Optional<Bytes> found = store.get(k[i]);
-            AnswerCheck.require(found.isPresent() && found.get().equals(v[i]), () -> impl + ": get(" + k[i] + ") after the"
-                    + " fill returned " + (found.isEmpty() ? "no value" : "a value other than the one put")
-                    + "; the fill put a value for it");
+            AnswerCheck.require(
+                    found.isPresent() && found.get().equals(v[i]),
+                    () -> impl + ": get(" + k[i] + ") after the"
+                            + " fill returned " + (found.isEmpty() ? "no value" : "a value other than the one put")
+                            + "; the fill put a value for it");
         }
     }
 }

@@ -43,21 +43,32 @@ public final class Lab04Experiments {
 
     /** The pool sizes of the hit-rate curves, in frames of 4 KiB: 256 KiB to 256 MiB. */
     static final int[] POOL_SIZES = {64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536};
+
     static final double[] BULK_FILL_FACTORS = {1.0, 0.9, 0.7};
     static final int[] WRITE_AMP_POOLS = {1024, 65536};
     private static final String USAGE = "usage: Lab04Experiments [--keys N] [--only leaf-fill,buffer-pool,write-amp]"
             + " [--workloads uniform,zipfian,zipfian+scans] OUT_DIR";
 
-    private Lab04Experiments() {
-    }
+    private Lab04Experiments() {}
 
     /** How big each experiment is, and which buffer-pool workloads it runs. */
-    record Sizes(int keys, int[] poolSizes, int warmupGets, int measuredGets, int updates, int[] checkpointIntervals,
-                 List<String> workloads) {
+    record Sizes(
+            int keys,
+            int[] poolSizes,
+            int warmupGets,
+            int measuredGets,
+            int updates,
+            int[] checkpointIntervals,
+            List<String> workloads) {
 
         /** The sizes of the notes' runs, scaled to {@code keys}, with every workload. */
         static Sizes forKeys(int keys) {
-            return new Sizes(keys, POOL_SIZES, keys / 2, keys, keys,
+            return new Sizes(
+                    keys,
+                    POOL_SIZES,
+                    keys / 2,
+                    keys,
+                    keys,
                     new int[] {Math.max(1, keys / 1000), Math.max(1, keys / 100), Math.max(1, keys / 10), keys},
                     BufferPoolExperiment.WORKLOADS);
         }
@@ -92,7 +103,10 @@ public final class Lab04Experiments {
         }
         Files.createDirectories(out);
         Map<String, Object> results = run(Sizes.forKeys(keys).withWorkloads(workloads), only);
-        Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+        Gson gson = new GsonBuilder()
+                .setPrettyPrinting()
+                .serializeSpecialFloatingPointValues()
+                .create();
         for (Map.Entry<String, Object> e : results.entrySet()) {
             Path file = out.resolve("lab04-" + e.getKey() + ".json");
             Files.writeString(file, gson.toJson(e.getValue()) + "\n", StandardCharsets.UTF_8);
@@ -104,8 +118,8 @@ public final class Lab04Experiments {
     static Map<String, Object> run(Sizes sizes, List<String> only) throws IOException {
         for (String name : only) {
             if (!List.of(LEAF_FILL, BUFFER_POOL, WRITE_AMP).contains(name)) {
-                throw new IllegalArgumentException("unknown experiment " + name
-                        + "; expected leaf-fill, buffer-pool or write-amp");
+                throw new IllegalArgumentException(
+                        "unknown experiment " + name + "; expected leaf-fill, buffer-pool or write-amp");
             }
         }
         Map<String, Object> results = new LinkedHashMap<>();
@@ -128,18 +142,43 @@ public final class Lab04Experiments {
                 System.err.println("[tree] " + shape);
                 if (only.contains(BUFFER_POOL)) {
                     long start = System.nanoTime();
-                    List<BufferPoolExperiment.Row> rows = BufferPoolExperiment.run(data, treeDir, sizes.workloads(),
-                            sizes.poolSizes(), sizes.warmupGets(), sizes.measuredGets());
-                    results.put(BUFFER_POOL, envelope(sizes, start, Map.of("tree", shape, "warmupGets", sizes.warmupGets(),
-                            "measuredGets", sizes.measuredGets(), "theta", BufferPoolExperiment.THETA), rows));
+                    List<BufferPoolExperiment.Row> rows = BufferPoolExperiment.run(
+                            data,
+                            treeDir,
+                            sizes.workloads(),
+                            sizes.poolSizes(),
+                            sizes.warmupGets(),
+                            sizes.measuredGets());
+                    results.put(
+                            BUFFER_POOL,
+                            envelope(
+                                    sizes,
+                                    start,
+                                    Map.of(
+                                            "tree",
+                                            shape,
+                                            "warmupGets",
+                                            sizes.warmupGets(),
+                                            "measuredGets",
+                                            sizes.measuredGets(),
+                                            "theta",
+                                            BufferPoolExperiment.THETA),
+                                    rows));
                 }
                 if (only.contains(WRITE_AMP)) {
                     long start = System.nanoTime();
                     Path sortedLogDir = work.resolve("sortedlog");
                     data.buildSortedLog(sortedLogDir, 1);
-                    List<WriteAmplificationExperiment.Row> rows = WriteAmplificationExperiment.run(data, treeDir,
-                            sortedLogDir, work, sizes.updates(), WRITE_AMP_POOLS, sizes.checkpointIntervals());
-                    results.put(WRITE_AMP, envelope(sizes, start, Map.of("tree", shape, "updates", sizes.updates()), rows));
+                    List<WriteAmplificationExperiment.Row> rows = WriteAmplificationExperiment.run(
+                            data,
+                            treeDir,
+                            sortedLogDir,
+                            work,
+                            sizes.updates(),
+                            WRITE_AMP_POOLS,
+                            sizes.checkpointIntervals());
+                    results.put(
+                            WRITE_AMP, envelope(sizes, start, Map.of("tree", shape, "updates", sizes.updates()), rows));
                 }
             }
         } finally {

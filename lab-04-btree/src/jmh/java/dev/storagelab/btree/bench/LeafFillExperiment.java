@@ -18,8 +18,7 @@ import java.util.List;
  */
 final class LeafFillExperiment {
 
-    private LeafFillExperiment() {
-    }
+    private LeafFillExperiment() {}
 
     /**
      * One tree's shape.
@@ -27,9 +26,16 @@ final class LeafFillExperiment {
      * @param build      {@code random}, {@code sequential} or {@code bulk}
      * @param fillFactor the bulk load's fill factor; null for puts
      */
-    record Row(String build, Double fillFactor, long keys, int height, long leaves, long internalPages, double leafFill,
-               double minLeafFill, long fileBytes) {
-    }
+    record Row(
+            String build,
+            Double fillFactor,
+            long keys,
+            int height,
+            long leaves,
+            long internalPages,
+            double leafFill,
+            double minLeafFill,
+            long fileBytes) {}
 
     /** Builds each kind of tree over {@code data}, in a directory under {@code work}, and measures it. */
     static List<Row> run(Dataset data, Path work, double... bulkFillFactors) throws IOException {
@@ -62,12 +68,20 @@ final class LeafFillExperiment {
             tree.checkpoint();
             TreeDump.Stats s = TreeDump.stats(tree);
             if (s.entries() != data.n) {
-                throw new IllegalStateException(build + ": " + data.n + " keys stored, but the tree's leaves hold "
-                        + s.entries());
+                throw new IllegalStateException(
+                        build + ": " + data.n + " keys stored, but the tree's leaves hold " + s.entries());
             }
             long fileBytes = Files.size(dir.resolve(BPlusTree.FILE_NAME));
-            return new Row(build, fillFactor, data.n, s.height(), s.leaves(), s.internalPages(), s.leafFill(),
-                    s.minLeafFill(), fileBytes);
+            return new Row(
+                    build,
+                    fillFactor,
+                    data.n,
+                    s.height(),
+                    s.leaves(),
+                    s.internalPages(),
+                    s.leafFill(),
+                    s.minLeafFill(),
+                    fileBytes);
         } finally {
             BenchData.delete(dir);
         }

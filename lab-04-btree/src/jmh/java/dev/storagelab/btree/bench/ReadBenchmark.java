@@ -62,7 +62,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 @State(Scope.Benchmark)
 public class ReadBenchmark {
 
@@ -89,6 +91,7 @@ public class ReadBenchmark {
     private int[] probes;
     /** Where each scan starts, in [0, keys - 100], and the key its range ends before: {@code key(start + 100)}. */
     private int[] scanStarts;
+
     private Bytes[] scanEnds;
     private int nextProbe;
     private int nextScan;
@@ -111,8 +114,9 @@ public class ReadBenchmark {
                 sortedLog = Dataset.openSortedLog(dir);
                 store = OrderedStore.of(sortedLog);
             }
-            default -> throw new IllegalArgumentException("unknown impl " + impl
-                    + "; expected BPlusTree, SortedLogStore or SortedLogStore4");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown impl " + impl + "; expected BPlusTree, SortedLogStore or SortedLogStore4");
         }
         probes = BenchData.shuffled(keys, BenchData.SEED + 1);
         Random random = new Random(BenchData.SEED + 2);
@@ -137,7 +141,9 @@ public class ReadBenchmark {
 
     /** Pages (B+tree pool misses) or blocks (sorted store) read from the file so far. */
     long pageReads() {
-        return tree != null ? tree.poolStats().misses() : sortedLog.metrics().snapshot().blocksRead();
+        return tree != null
+                ? tree.poolStats().misses()
+                : sortedLog.metrics().snapshot().blocksRead();
     }
 
     /**
@@ -185,8 +191,12 @@ public class ReadBenchmark {
      * checked: 100 bytes compared next to a descent of the tree or a block read.
      */
     Optional<Bytes> checkedGet(int i, Optional<Bytes> found) {
-        AnswerCheck.require(found.isPresent() && found.get().equals(data.values[i]), () -> impl + ": get(" + data.keys[i]
-                + ") returned " + (found.isEmpty() ? "no value; the loaded data has one" : "a value other than the one stored for it"));
+        AnswerCheck.require(
+                found.isPresent() && found.get().equals(data.values[i]),
+                () -> impl + ": get(" + data.keys[i] + ") returned "
+                        + (found.isEmpty()
+                                ? "no value; the loaded data has one"
+                                : "a value other than the one stored for it"));
         return found;
     }
 
@@ -214,8 +224,8 @@ public class ReadBenchmark {
                 }
             }
             if (seen != SCAN_LENGTH) {
-                throw new IllegalStateException(impl + ": the scan of [" + data.keys[s] + ", " + end + ") returned " + seen
-                        + " entries; expected " + SCAN_LENGTH);
+                throw new IllegalStateException(impl + ": the scan of [" + data.keys[s] + ", " + end + ") returned "
+                        + seen + " entries; expected " + SCAN_LENGTH);
             }
         }
         nextScan = k;

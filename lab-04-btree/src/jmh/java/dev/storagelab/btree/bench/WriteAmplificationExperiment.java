@@ -41,8 +41,7 @@ import org.apache.commons.rng.simple.RandomSource;
  */
 final class WriteAmplificationExperiment {
 
-    private WriteAmplificationExperiment() {
-    }
+    private WriteAmplificationExperiment() {}
 
     /**
      * One store, workload, pool and checkpoint interval, over the measured updates.
@@ -52,26 +51,42 @@ final class WriteAmplificationExperiment {
      * @param pageWrites      pages the pool wrote back; 0 for the sorted store
      * @param pageWritesPerUpdate {@code pageWrites / updates}; null for the sorted store
      */
-    record Row(String store, String workload, int poolFrames, int checkpointEvery, long updates, long checkpoints,
-               long userBytesWritten, long diskBytesWritten, long pageWrites, double writeAmplification,
-               Double pageWritesPerUpdate) {
-    }
+    record Row(
+            String store,
+            String workload,
+            int poolFrames,
+            int checkpointEvery,
+            long updates,
+            long checkpoints,
+            long userBytesWritten,
+            long diskBytesWritten,
+            long pageWrites,
+            double writeAmplification,
+            Double pageWritesPerUpdate) {}
 
     /**
      * Measures the B+tree in {@code treeDir} (built by {@link Dataset#buildTree}) with every workload,
      * pool size and checkpoint interval, and the sorted store in {@code sortedLogDir} (built by
      * {@link Dataset#buildSortedLog} with one segment) with every workload; copies go under {@code work}.
      */
-    static List<Row> run(Dataset data, Path treeDir, Path sortedLogDir, Path work, int updates, int[] poolSizes,
-                         int[] checkpointIntervals) throws IOException {
+    static List<Row> run(
+            Dataset data,
+            Path treeDir,
+            Path sortedLogDir,
+            Path work,
+            int updates,
+            int[] poolSizes,
+            int[] checkpointIntervals)
+            throws IOException {
         List<Row> rows = new ArrayList<>();
         for (String workload : List.of("uniform", "zipfian")) {
             for (int frames : poolSizes) {
                 for (int every : checkpointIntervals) {
                     Row row = measureTree(data, treeDir, work, workload, frames, every, updates);
-                    System.err.printf("[write amplification] BPlusTree %-8s %6d frames, checkpoint every %,9d: %.2f"
-                            + " (%.3f page writes per update)%n", workload, frames, every, row.writeAmplification(),
-                            row.pageWritesPerUpdate());
+                    System.err.printf(
+                            "[write amplification] BPlusTree %-8s %6d frames, checkpoint every %,9d: %.2f"
+                                    + " (%.3f page writes per update)%n",
+                            workload, frames, every, row.writeAmplification(), row.pageWritesPerUpdate());
                     rows.add(row);
                 }
             }
@@ -82,8 +97,9 @@ final class WriteAmplificationExperiment {
         return rows;
     }
 
-    static Row measureTree(Dataset data, Path treeDir, Path work, String workload, int frames, int checkpointEvery,
-                           int updates) throws IOException {
+    static Row measureTree(
+            Dataset data, Path treeDir, Path work, String workload, int frames, int checkpointEvery, int updates)
+            throws IOException {
         Path dir = copy(treeDir, work.resolve("wa-tree"));
         try (BPlusTree tree = Dataset.openTree(dir, frames)) {
             StoreMetrics.Snapshot m0 = tree.metrics();
@@ -93,8 +109,18 @@ final class WriteAmplificationExperiment {
             long pageWrites = tree.poolStats().pageWrites() - p0.pageWrites();
             long user = m1.userBytesWritten() - m0.userBytesWritten();
             long disk = m1.diskBytesWritten() - m0.diskBytesWritten();
-            return new Row("BPlusTree", workload, frames, checkpointEvery, updates, checkpoints, user, disk, pageWrites,
-                    (double) disk / user, (double) pageWrites / updates);
+            return new Row(
+                    "BPlusTree",
+                    workload,
+                    frames,
+                    checkpointEvery,
+                    updates,
+                    checkpoints,
+                    user,
+                    disk,
+                    pageWrites,
+                    (double) disk / user,
+                    (double) pageWrites / updates);
         } finally {
             BenchData.delete(dir);
         }
@@ -111,8 +137,18 @@ final class WriteAmplificationExperiment {
         } finally {
             BenchData.delete(dir);
         }
-        return new Row("SortedLogStore", workload, 0, 0, updates, 0, m.userBytesWritten(), m.diskBytesWritten(), 0,
-                m.writeAmplification(), null);
+        return new Row(
+                "SortedLogStore",
+                workload,
+                0,
+                0,
+                updates,
+                0,
+                m.userBytesWritten(),
+                m.diskBytesWritten(),
+                0,
+                m.writeAmplification(),
+                null);
     }
 
     /** What to do every {@code checkpointEvery} updates. */
@@ -126,8 +162,9 @@ final class WriteAmplificationExperiment {
      * (so every value changes), taking a checkpoint after every {@code checkpointEvery}; checks the
      * last key written reads back. Returns the checkpoints taken.
      */
-    private static long overwrite(Dataset data, KeyValueStore store, String workload, int updates, int checkpointEvery,
-                                  Checkpoint checkpoint) throws IOException {
+    private static long overwrite(
+            Dataset data, KeyValueStore store, String workload, int updates, int checkpointEvery, Checkpoint checkpoint)
+            throws IOException {
         UniformRandomProvider random = RandomSource.XO_RO_SHI_RO_128_PP.create(BenchData.SEED + 6);
         IntSupplier nextKey;
         switch (workload) {
@@ -137,7 +174,8 @@ final class WriteAmplificationExperiment {
                 int[] scrambled = BenchData.shuffled(data.n, BenchData.SEED + 3);
                 nextKey = () -> scrambled[zipf.sample() - 1];
             }
-            default -> throw new IllegalArgumentException("unknown workload " + workload + "; expected uniform or zipfian");
+            default ->
+                throw new IllegalArgumentException("unknown workload " + workload + "; expected uniform or zipfian");
         }
         long checkpoints = 0;
         int last = -1;

@@ -61,22 +61,28 @@ class BlockCacheHiddenTest {
     }
 
     /** 0: get, 1-2: put, 3: evict file. */
-    record Op(int kind, int file, int block, int size) {
-    }
+    record Op(int kind, int file, int block, int size) {}
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        return Combinators.combine(Arbitraries.integers().between(0, 12), Arbitraries.integers().between(1, 3),
-                Arbitraries.integers().between(0, 15), Arbitraries.integers().between(13, 700))
-                .as((k, f, b, s) -> new Op(k < 6 ? 0 : k < 12 ? 1 : 3, f, b, s)).list().ofMaxSize(300);
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 12),
+                        Arbitraries.integers().between(1, 3),
+                        Arbitraries.integers().between(0, 15),
+                        Arbitraries.integers().between(13, 700))
+                .as((k, f, b, s) -> new Op(k < 6 ? 0 : k < 12 ? 1 : 3, f, b, s))
+                .list()
+                .ofMaxSize(300);
     }
 
-    record Key(long file, long offset) {
-    }
+    record Key(long file, long offset) {}
 
     @Property(tries = 300)
-    @Graded(points = 5, concept = "the block cache evicts the wrong block (not the least recently used: a get does not "
-            + "make a block recent, a replacement is charged twice or not moved) or keeps a block evictFile dropped")
+    @Graded(
+            points = 5,
+            concept =
+                    "the block cache evicts the wrong block (not the least recently used: a get does not "
+                            + "make a block recent, a replacement is charged twice or not moved) or keeps a block evictFile dropped")
     void oneShardIsAnExactLru(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 0, max = 3000) int capacity) {
         BlockCache cache = new BlockCache(capacity, 1);
         LinkedHashMap<Key, Integer> model = new LinkedHashMap<>(16, 0.75f, true);
@@ -125,9 +131,13 @@ class BlockCacheHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 3, concept = "the block cache holds more bytes than its capacity (a shard over its share, a block "
-            + "larger than a shard cached, a replaced block's bytes never uncharged)")
-    void theCapacityHoldsAtAnyShardCount(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 0, max = 5000) int capacity,
+    @Graded(
+            points = 3,
+            concept = "the block cache holds more bytes than its capacity (a shard over its share, a block "
+                    + "larger than a shard cached, a replaced block's bytes never uncharged)")
+    void theCapacityHoldsAtAnyShardCount(
+            @ForAll("ops") List<Op> ops,
+            @ForAll @IntRange(min = 0, max = 5000) int capacity,
             @ForAll @IntRange(min = 0, max = 5) int shardBits) {
         BlockCache cache = new BlockCache(capacity, 1 << shardBits);
         for (Op op : ops) {
@@ -149,8 +159,10 @@ class BlockCacheHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "the block cache is not safe for concurrent readers and writers (lost or duplicated "
-            + "entries, a charge that drifts from what is cached, counters that lose gets)")
+    @Graded(
+            points = 3,
+            concept = "the block cache is not safe for concurrent readers and writers (lost or duplicated "
+                    + "entries, a charge that drifts from what is cached, counters that lose gets)")
     void manyThreadsGetAndPutAtOnce() throws Exception {
         BlockCache cache = new BlockCache(200 * 1024, 8);
         int threads = 4;
@@ -190,7 +202,10 @@ class BlockCacheHiddenTest {
             }
             BlockCache.Stats s = cache.stats();
             assertThat("every get counted once, as a hit or a miss", s.hits() + s.misses(), equalTo(total));
-            assertThat("a warm cache of 200 KiB over 800 blocks of about 1 KiB hits often", s.hits(), greaterThan(total / 10));
+            assertThat(
+                    "a warm cache of 200 KiB over 800 blocks of about 1 KiB hits often",
+                    s.hits(),
+                    greaterThan(total / 10));
             assertThat(cache.usedBytes(), lessThanOrEqualTo(200L * 1024));
             long charged = 0;
             int count = 0;
@@ -211,8 +226,10 @@ class BlockCacheHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "evictFile leaves blocks of the deleted table in the cache, drops other tables' "
-            + "blocks, or leaves their bytes charged")
+    @Graded(
+            points = 2,
+            concept = "evictFile leaves blocks of the deleted table in the cache, drops other tables' "
+                    + "blocks, or leaves their bytes charged")
     void evictFileOnlyTouchesThatFile() {
         BlockCache cache = new BlockCache(1 << 20, 4);
         for (int f = 0; f < 10; f++) {
@@ -243,8 +260,10 @@ class BlockCacheHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "the block cache's statistics count a block too large to cache as inserted, or miss "
-            + "the blocks it does cache")
+    @Graded(
+            points = 1,
+            concept = "the block cache's statistics count a block too large to cache as inserted, or miss "
+                    + "the blocks it does cache")
     void insertsCountTheBlocksCachedAndNotThoseRefused() {
         BlockCache cache = new BlockCache(1000, 1);
         cache.put(1, 0, blockOfSize(300));

@@ -71,14 +71,19 @@ class BlockHiddenTest {
     Arbitrary<Set<Bytes>> longPrefixKeySets() {
         Arbitrary<Integer> prefixLength = Arbitraries.of(0, 1, 7, 31, 33, 64, 200, 600);
         Arbitrary<Integer> suffixLength = Arbitraries.of(0, 1, 2, 3, 29, 70, 130, 300, 1000);
-        Arbitrary<byte[]> suffix = suffixLength.flatMap(n -> Arbitraries.of((byte) 0, (byte) 'a', (byte) 'b', (byte) 0xff)
-                .array(byte[].class).ofSize(n));
+        Arbitrary<byte[]> suffix =
+                suffixLength.flatMap(n -> Arbitraries.of((byte) 0, (byte) 'a', (byte) 'b', (byte) 0xff)
+                        .array(byte[].class)
+                        .ofSize(n));
         return prefixLength.flatMap(p -> suffix.map(x -> {
-            byte[] key = new byte[p + x.length];
-            java.util.Arrays.fill(key, 0, p, (byte) 'p');
-            System.arraycopy(x, 0, key, p, x.length);
-            return Bytes.wrap(key);
-        }).set().ofMinSize(2).ofMaxSize(60));
+                    byte[] key = new byte[p + x.length];
+                    java.util.Arrays.fill(key, 0, p, (byte) 'p');
+                    System.arraycopy(x, 0, key, p, x.length);
+                    return Bytes.wrap(key);
+                })
+                .set()
+                .ofMinSize(2)
+                .ofMaxSize(60));
     }
 
     private static TreeMap<Bytes, Bytes> model(Set<Bytes> keys) {
@@ -110,19 +115,27 @@ class BlockHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 4, concept = "a block loses, reorders or garbles entries (prefix compression or restart points "
-            + "written or decoded wrong)")
-    void aForwardWalkReturnsEveryEntry(@ForAll("keySets") Set<Bytes> keys, @ForAll @IntRange(min = 1, max = 40) int interval)
+    @Graded(
+            points = 4,
+            concept = "a block loses, reorders or garbles entries (prefix compression or restart points "
+                    + "written or decoded wrong)")
+    void aForwardWalkReturnsEveryEntry(
+            @ForAll("keySets") Set<Bytes> keys, @ForAll @IntRange(min = 1, max = 40) int interval)
             throws CorruptionException {
         TreeMap<Bytes, Bytes> m = model(keys);
         assertThat(forwardWalk(build(m, interval)), equalTo(new ArrayList<>(m.entrySet())));
     }
 
     @Property(tries = 200)
-    @Graded(points = 4, concept = "a seek in a block lands on the wrong entry (the binary search over restart points "
-            + "or the scan after it is off by one)")
-    void seekMatchesCeilingOfTheModel(@ForAll("keySets") Set<Bytes> keys, @ForAll("keySets") Set<Bytes> targets,
-            @ForAll @IntRange(min = 1, max = 40) int interval) throws CorruptionException {
+    @Graded(
+            points = 4,
+            concept = "a seek in a block lands on the wrong entry (the binary search over restart points "
+                    + "or the scan after it is off by one)")
+    void seekMatchesCeilingOfTheModel(
+            @ForAll("keySets") Set<Bytes> keys,
+            @ForAll("keySets") Set<Bytes> targets,
+            @ForAll @IntRange(min = 1, max = 40) int interval)
+            throws CorruptionException {
         TreeMap<Bytes, Bytes> m = model(keys);
         Block block = build(m, interval);
         List<Bytes> all = new ArrayList<>(targets);
@@ -132,7 +145,10 @@ class BlockHiddenTest {
             Block.Cursor c = block.cursor();
             c.seek(t.toByteArray());
             Bytes expected = m.ceilingKey(t);
-            assertThat("seek(" + t + ") at interval " + interval, c.valid() ? Bytes.wrap(c.key()) : null, equalTo(expected));
+            assertThat(
+                    "seek(" + t + ") at interval " + interval,
+                    c.valid() ? Bytes.wrap(c.key()) : null,
+                    equalTo(expected));
             if (expected != null) {
                 assertThat(Bytes.wrap(c.value()), equalTo(m.get(expected)));
             }
@@ -140,19 +156,28 @@ class BlockHiddenTest {
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "keys of very different lengths sharing a long prefix, next to each other in a block, "
-            + "read back wrong or crash (the key buffer does not grow to fit a long key after a short one)")
-    void keysOfVeryDifferentLengthsSharingALongPrefixReadBack(@ForAll("longPrefixKeySets") Set<Bytes> keys,
-            @ForAll @IntRange(min = 1, max = 16) int interval) throws CorruptionException {
+    @Graded(
+            points = 3,
+            concept = "keys of very different lengths sharing a long prefix, next to each other in a block, "
+                    + "read back wrong or crash (the key buffer does not grow to fit a long key after a short one)")
+    void keysOfVeryDifferentLengthsSharingALongPrefixReadBack(
+            @ForAll("longPrefixKeySets") Set<Bytes> keys, @ForAll @IntRange(min = 1, max = 16) int interval)
+            throws CorruptionException {
         TreeMap<Bytes, Bytes> m = model(keys);
         Block block = build(m, interval);
-        assertThat("a forward walk at restart interval " + interval, forwardWalk(block), equalTo(new ArrayList<>(m.entrySet())));
+        assertThat(
+                "a forward walk at restart interval " + interval,
+                forwardWalk(block),
+                equalTo(new ArrayList<>(m.entrySet())));
         Block.Cursor c = block.cursor();
         List<Bytes> backward = new ArrayList<>();
         for (c.seekToLast(); c.valid(); c.prev()) {
             backward.add(Bytes.wrap(c.key()));
         }
-        assertThat("a backward walk at restart interval " + interval, backward, equalTo(new ArrayList<>(m.descendingKeySet())));
+        assertThat(
+                "a backward walk at restart interval " + interval,
+                backward,
+                equalTo(new ArrayList<>(m.descendingKeySet())));
         for (Bytes k : m.keySet()) {
             Block.Cursor s = block.cursor();
             s.seek(k.toByteArray());
@@ -161,9 +186,14 @@ class BlockHiddenTest {
     }
 
     @Property(tries = 150)
-    @Graded(points = 3, concept = "walking a block backward (seekToLast, prev, seek then prev) skips or repeats entries")
-    void backwardWalksMatchTheModel(@ForAll("keySets") Set<Bytes> keys, @ForAll @IntRange(min = 1, max = 40) int interval,
-            @ForAll("keySets") Set<Bytes> targets) throws CorruptionException {
+    @Graded(
+            points = 3,
+            concept = "walking a block backward (seekToLast, prev, seek then prev) skips or repeats entries")
+    void backwardWalksMatchTheModel(
+            @ForAll("keySets") Set<Bytes> keys,
+            @ForAll @IntRange(min = 1, max = 40) int interval,
+            @ForAll("keySets") Set<Bytes> targets)
+            throws CorruptionException {
         TreeMap<Bytes, Bytes> m = model(keys);
         Block block = build(m, interval);
         Block.Cursor c = block.cursor();
@@ -179,13 +209,16 @@ class BlockHiddenTest {
                 continue;
             }
             c.prev();
-            assertThat("seek(" + t + ") then prev", c.valid() ? Bytes.wrap(c.key()) : null, equalTo(m.lowerKey(ceiling)));
+            assertThat(
+                    "seek(" + t + ") then prev", c.valid() ? Bytes.wrap(c.key()) : null, equalTo(m.lowerKey(ceiling)));
         }
     }
 
     @Test
-    @Graded(points = 3, concept = "a get in a block decodes more than the restart keys of a binary search and one "
-            + "restart interval (the whole block decoded per lookup, as lab-01 did)")
+    @Graded(
+            points = 3,
+            concept = "a get in a block decodes more than the restart keys of a binary search and one "
+                    + "restart interval (the whole block decoded per lookup, as lab-01 did)")
     void aSeekDecodesLogarithmicallyManyRestartKeysAndOneInterval() throws CorruptionException {
         TreeMap<Bytes, Bytes> m = new TreeMap<>();
         for (int i = 0; i < 4096; i++) {
@@ -198,7 +231,9 @@ class BlockHiddenTest {
             Block.Cursor c = block.cursor();
             c.seek(Bytes.of(String.format("user:%08d", i)).toByteArray());
             assertThat(c.valid(), is(true));
-            assertThat("256 restarts: at most 8 + 1 restart keys and 16 entries", c.entriesDecoded(),
+            assertThat(
+                    "256 restarts: at most 8 + 1 restart keys and 16 entries",
+                    c.entriesDecoded(),
                     allOf(greaterThanOrEqualTo(1L), lessThanOrEqualTo(9L + 16L)));
             total += c.entriesDecoded();
         }
@@ -206,10 +241,14 @@ class BlockHiddenTest {
     }
 
     @Property(tries = 100)
-    @Graded(points = 4, concept = "a block of internal keys answers a read at a snapshot with a version newer than the "
-            + "snapshot, or an older one than the newest visible (several versions per key across restarts)")
-    void snapshotReadsOverManyVersions(@ForAll @Size(min = 1, max = 40) List<@IntRange(max = 9) Integer> writes,
-            @ForAll @IntRange(min = 1, max = 8) int interval) throws CorruptionException {
+    @Graded(
+            points = 4,
+            concept = "a block of internal keys answers a read at a snapshot with a version newer than the "
+                    + "snapshot, or an older one than the newest visible (several versions per key across restarts)")
+    void snapshotReadsOverManyVersions(
+            @ForAll @Size(min = 1, max = 40) List<@IntRange(max = 9) Integer> writes,
+            @ForAll @IntRange(min = 1, max = 8) int interval)
+            throws CorruptionException {
         // Write i puts key writes[i] at sequence i + 1, or deletes it when i % 5 == 4.
         TreeMap<byte[], byte[]> sorted = new TreeMap<>(InternalKey.ORDER::compare);
         for (int i = 0; i < writes.size(); i++) {
@@ -243,15 +282,21 @@ class BlockHiddenTest {
     }
 
     @Property(tries = 40)
-    @Graded(points = 3, concept = "a flipped bit in a block goes unnoticed (CRC32C or type byte not checked) or is "
-            + "not reported with the file's name")
-    void everyBitFlipIsCaughtOnOpen(@ForAll("keySets") Set<Bytes> keys, @ForAll @IntRange(max = 1 << 20) int where,
-            @ForAll @IntRange(max = 7) int bit) throws CorruptionException {
+    @Graded(
+            points = 3,
+            concept = "a flipped bit in a block goes unnoticed (CRC32C or type byte not checked) or is "
+                    + "not reported with the file's name")
+    void everyBitFlipIsCaughtOnOpen(
+            @ForAll("keySets") Set<Bytes> keys,
+            @ForAll @IntRange(max = 1 << 20) int where,
+            @ForAll @IntRange(max = 7) int bit)
+            throws CorruptionException {
         BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE);
         model(keys).forEach((k, v) -> builder.add(k.toByteArray(), v.toByteArray()));
         byte[] data = builder.finish();
         data[where % data.length] ^= (byte) (1 << bit);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> Block.open(data, KeyOrder.BYTEWISE, "000077.sst", 65536));
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> Block.open(data, KeyOrder.BYTEWISE, "000077.sst", 65536));
         assertThat(e.file(), equalTo("000077.sst"));
         assertThat(e.offset(), greaterThanOrEqualTo(65536L));
     }
@@ -267,9 +312,11 @@ class BlockHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "an entry written wrong under a valid checksum (shared longer than the previous key, "
-            + "a malformed varint, lengths past the entries) crashes with an index exception or decodes garbage "
-            + "instead of a CorruptionException naming the entry's offset")
+    @Graded(
+            points = 3,
+            concept = "an entry written wrong under a valid checksum (shared longer than the previous key, "
+                    + "a malformed varint, lengths past the entries) crashes with an index exception or decodes garbage "
+                    + "instead of a CorruptionException naming the entry's offset")
     void entriesWrittenWrongAreCorruptionWithTheirOffset() throws CorruptionException {
         BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE);
         builder.add(Bytes.of("abc").toByteArray(), Bytes.of("1").toByteArray());
@@ -278,8 +325,13 @@ class BlockHiddenTest {
         // entry 0 at 0: 00 03 01 'a' 'b' 'c' '1'; entry 1 at 7: 02 01 01 'd' '2'
         assertThat(good[7], equalTo((byte) 2));
         int[][] edits = {{7, 9}, {8, 0x7f}, {7, 0xff}, {0, 1}, {9, 0x80}};
-        String[] what = {"shared 9 > previous key 3", "unshared runs past the entries", "malformed shared varint",
-            "first entry shares bytes with no previous key", "value-length varint runs into the restart array"};
+        String[] what = {
+            "shared 9 > previous key 3",
+            "unshared runs past the entries",
+            "malformed shared varint",
+            "first entry shares bytes with no previous key",
+            "value-length varint runs into the restart array"
+        };
         for (int i = 0; i < edits.length; i++) {
             byte[] bad = good.clone();
             bad[edits[i][0]] = (byte) edits[i][1];
@@ -290,20 +342,25 @@ class BlockHiddenTest {
             reseal(bad);
             Block block = Block.open(bad, KeyOrder.BYTEWISE, "000031.sst", 1000);
             long entryOffset = edits[i][0] < 7 ? 1000 : 1007;
-            CorruptionException e = assertThrows(CorruptionException.class, () -> {
-                Block.Cursor c = block.cursor();
-                for (c.seekToFirst(); c.valid(); c.next()) {
-                    c.key();
-                }
-            }, what[i]);
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
+                    () -> {
+                        Block.Cursor c = block.cursor();
+                        for (c.seekToFirst(); c.valid(); c.next()) {
+                            c.key();
+                        }
+                    },
+                    what[i]);
             assertThat(what[i], e.offset(), equalTo(entryOffset));
             assertThat(what[i], e.file(), equalTo("000031.sst"));
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "a block builder reused after reset(), or holding an empty key, a 70 KB value or a "
-            + "restart interval of 1, writes a block that reads back wrong")
+    @Graded(
+            points = 2,
+            concept = "a block builder reused after reset(), or holding an empty key, a 70 KB value or a "
+                    + "restart interval of 1, writes a block that reads back wrong")
     void resetEmptyKeysLargeValuesAndIntervalOne() throws CorruptionException {
         BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE, 1);
         builder.add(new byte[0], new byte[70_000]);
@@ -328,8 +385,10 @@ class BlockHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "prefix compression is not applied: sorted keys with long shared prefixes take as "
-            + "many bytes in a block as if each were stored whole")
+    @Graded(
+            points = 2,
+            concept = "prefix compression is not applied: sorted keys with long shared prefixes take as "
+                    + "many bytes in a block as if each were stored whole")
     void sharedPrefixesAreStoredOnce() throws CorruptionException {
         BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE);
         int whole = 0;
@@ -339,15 +398,20 @@ class BlockHiddenTest {
             whole += 3 + key.length + 1;
         }
         byte[] data = builder.finish();
-        assertThat("1000 keys of 24 bytes sharing 21 or more bytes with their neighbour", data.length, lessThan(whole / 3));
+        assertThat(
+                "1000 keys of 24 bytes sharing 21 or more bytes with their neighbour",
+                data.length,
+                lessThan(whole / 3));
         Block.Cursor c = Block.open(data, KeyOrder.BYTEWISE, "h.sst", 0).cursor();
         c.seek(Bytes.of("customer:orders:00000999").toByteArray());
         assertThat(c.valid(), is(true));
     }
 
     @Test
-    @Graded(points = 2, concept = "a block of keys longer than 32 bytes (long shared prefixes, keys up to 360 bytes) reads "
-            + "back wrong or crashes: the cursor's key buffer does not grow to the longest key")
+    @Graded(
+            points = 2,
+            concept = "a block of keys longer than 32 bytes (long shared prefixes, keys up to 360 bytes) reads "
+                    + "back wrong or crashes: the cursor's key buffer does not grow to the longest key")
     void keysOfHundredsOfBytesReadBack() throws CorruptionException {
         TreeMap<Bytes, Bytes> m = new TreeMap<>();
         for (int i = 0; i < 200; i++) {
@@ -355,7 +419,9 @@ class BlockHiddenTest {
         }
         for (int interval : new int[] {1, 3, 16}) {
             Block block = build(m, interval);
-            assertThat("a forward walk at restart interval " + interval, forwardWalk(block),
+            assertThat(
+                    "a forward walk at restart interval " + interval,
+                    forwardWalk(block),
                     equalTo(new ArrayList<>(m.entrySet())));
             for (Bytes k : m.keySet()) {
                 Block.Cursor s = block.cursor();
@@ -366,8 +432,10 @@ class BlockHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "an entry whose value runs a few bytes past the entries into the restart array (under "
-            + "a valid checksum) is read as garbage instead of a CorruptionException naming the entry's offset")
+    @Graded(
+            points = 1,
+            concept = "an entry whose value runs a few bytes past the entries into the restart array (under "
+                    + "a valid checksum) is read as garbage instead of a CorruptionException naming the entry's offset")
     void aValueRunningIntoTheRestartArrayIsCorruption() throws CorruptionException {
         BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE);
         builder.add(Bytes.of("abc").toByteArray(), Bytes.of("1").toByteArray());
@@ -380,20 +448,25 @@ class BlockHiddenTest {
             bad[9] = (byte) valueLength;
             reseal(bad);
             Block block = Block.open(bad, KeyOrder.BYTEWISE, "000032.sst", 2000);
-            CorruptionException e = assertThrows(CorruptionException.class, () -> {
-                Block.Cursor c = block.cursor();
-                for (c.seekToFirst(); c.valid(); c.next()) {
-                    c.value();
-                }
-            }, "a value of " + valueLength + " bytes, past the entries by " + (valueLength - 1));
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
+                    () -> {
+                        Block.Cursor c = block.cursor();
+                        for (c.seekToFirst(); c.valid(); c.next()) {
+                            c.value();
+                        }
+                    },
+                    "a value of " + valueLength + " bytes, past the entries by " + (valueLength - 1));
             assertThat(e.offset(), equalTo(2007L));
             assertThat(e.file(), equalTo("000032.sst"));
         }
     }
 
     @Test
-    @Graded(points = 1, concept = "a block builder miscounts its entries, and so lets a key that does not sort after the "
-            + "previous one in")
+    @Graded(
+            points = 1,
+            concept = "a block builder miscounts its entries, and so lets a key that does not sort after the "
+                    + "previous one in")
     void aBuilderCountsItsEntriesAndRefusesKeysOutOfOrder() {
         BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE);
         for (String k : List.of("a", "b", "c")) {
@@ -401,7 +474,11 @@ class BlockHiddenTest {
         }
         assertThat(builder.entries(), equalTo(3));
         assertThat(builder.isEmpty(), is(false));
-        assertThrows(IllegalArgumentException.class, () -> builder.add(Bytes.of("b").toByteArray(), new byte[0]), "b after c");
-        assertThrows(IllegalArgumentException.class, () -> builder.add(Bytes.of("c").toByteArray(), new byte[0]), "c twice");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> builder.add(Bytes.of("b").toByteArray(), new byte[0]),
+                "b after c");
+        assertThrows(
+                IllegalArgumentException.class, () -> builder.add(Bytes.of("c").toByteArray(), new byte[0]), "c twice");
     }
 }

@@ -57,9 +57,13 @@ class BloomFilterHiddenTest {
     }
 
     @Property(tries = 100)
-    @Graded(points = 4, concept = "a Bloom filter answers 'absent' for a key that was added (a false negative loses data)")
-    void noFalseNegatives(@ForAll @Size(max = 500) Set<@Size(max = 12) List<Byte>> keys,
-            @ForAll @IntRange(min = 1, max = 24) int bitsPerKey) throws CorruptionException {
+    @Graded(
+            points = 4,
+            concept = "a Bloom filter answers 'absent' for a key that was added (a false negative loses data)")
+    void noFalseNegatives(
+            @ForAll @Size(max = 500) Set<@Size(max = 12) List<Byte>> keys,
+            @ForAll @IntRange(min = 1, max = 24) int bitsPerKey)
+            throws CorruptionException {
         List<byte[]> added = new ArrayList<>();
         for (List<Byte> k : keys) {
             byte[] b = new byte[k.size()];
@@ -75,25 +79,33 @@ class BloomFilterHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "the Bloom filter's false-positive rate at 10 bits per key over 1M absent keys is "
-            + "outside 0.7%-1.2% (theory 0.82%): wrong k, too few bits, or probes that are not independent")
+    @Graded(
+            points = 4,
+            concept = "the Bloom filter's false-positive rate at 10 bits per key over 1M absent keys is "
+                    + "outside 0.7%-1.2% (theory 0.82%): wrong k, too few bits, or probes that are not independent")
     void falsePositiveRateAtTenBitsPerKey() throws CorruptionException {
         assertThat(measure(100_000, 10, 1_000_000), both(greaterThan(0.007)).and(lessThan(0.012)));
     }
 
     @Test
-    @Graded(points = 3, concept = "the Bloom filter's false-positive rate at 4, 6, 8 and 14 bits per key is more than "
-            + "1.5 times the theory (double hashing done wrong: correlated probes)")
+    @Graded(
+            points = 3,
+            concept = "the Bloom filter's false-positive rate at 4, 6, 8 and 14 bits per key is more than "
+                    + "1.5 times the theory (double hashing done wrong: correlated probes)")
     void falsePositiveRatesTrackTheTheory() throws CorruptionException {
         for (int bits : new int[] {4, 6, 8, 14}) {
             double rate = measure(20_000, bits, 400_000);
-            assertThat(bits + " bits per key: theory " + theory(bits), rate,
+            assertThat(
+                    bits + " bits per key: theory " + theory(bits),
+                    rate,
                     both(greaterThan(theory(bits) / 2)).and(lessThan(theory(bits) * 1.5)));
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "the number of Bloom filter probes is not round(bits per key * ln 2) clamped to [1, 30]")
+    @Graded(
+            points = 2,
+            concept = "the number of Bloom filter probes is not round(bits per key * ln 2) clamped to [1, 30]")
     void probeCountsForEveryDensity() {
         for (int bits = 1; bits <= 60; bits++) {
             long expected = Math.max(1, Math.min(30, Math.round(bits * Math.log(2))));
@@ -102,8 +114,10 @@ class BloomFilterHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a Bloom filter's bit array is not max(64, keys * bits per key) bits rounded up to "
-            + "bytes with the probe count last, or the same keys give different filters")
+    @Graded(
+            points = 2,
+            concept = "a Bloom filter's bit array is not max(64, keys * bits per key) bits rounded up to "
+                    + "bytes with the probe count last, or the same keys give different filters")
     void filterSizeAndDeterminism() throws CorruptionException {
         for (int n : new int[] {0, 1, 6, 7, 1001}) {
             List<byte[]> keys = new ArrayList<>();
@@ -123,19 +137,25 @@ class BloomFilterHiddenTest {
                 setBits.add(i);
             }
         }
-        assertThat("one key sets at most k = 7 bits, and at least one", setBits.size() >= 1 && setBits.size() <= 7, is(true));
+        assertThat(
+                "one key sets at most k = 7 bits, and at least one",
+                setBits.size() >= 1 && setBits.size() <= 7,
+                is(true));
     }
 
     @Test
-    @Graded(points = 2, concept = "a Bloom filter with a corrupt probe count or length is used instead of reported "
-            + "with the file and offset")
+    @Graded(
+            points = 2,
+            concept = "a Bloom filter with a corrupt probe count or length is used instead of reported "
+                    + "with the file and offset")
     void corruptFiltersAreReported() {
         List<byte[]> keys = List.of(key("k", 1), key("k", 2));
         byte[] f = BloomFilter.build(keys, 10);
         for (int k : new int[] {0, 31, 200, 255}) {
             byte[] bad = f.clone();
             bad[bad.length - 1] = (byte) k;
-            CorruptionException e = assertThrows(CorruptionException.class, () -> BloomFilter.open(bad, "000009.sst", 300));
+            CorruptionException e =
+                    assertThrows(CorruptionException.class, () -> BloomFilter.open(bad, "000009.sst", 300));
             assertThat(e.file(), equalTo("000009.sst"));
         }
         assertThrows(CorruptionException.class, () -> BloomFilter.open(new byte[5], "000009.sst", 300));

@@ -30,6 +30,7 @@ class ChildProcessCrashHiddenTest {
 
     /** How many synced rounds to wait for before the kill: enough for many flushes and compactions. */
     private static final long TARGET = 300;
+
     private static final long WAIT_SECONDS = 90;
 
     @TempDir
@@ -47,12 +48,19 @@ class ChildProcessCrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "after the process was killed during writes, flushes or compactions, the reopened "
-            + "LSM store lost a synced batch, kept part of a batch, or cannot be opened")
+    @Graded(
+            points = 4,
+            concept = "after the process was killed during writes, flushes or compactions, the reopened "
+                    + "LSM store lost a synced batch, kept part of a batch, or cannot be opened")
     void aStoreKilledWithSigkillReopensWithEverySyncedBatch() throws Exception {
         Path dir = temp.resolve("lsm");
-        long acked = KilledChild.runAndKill(SyncUntilKilled.class, List.of(dir.toString()), TARGET, "synced batches",
-                WAIT_SECONDS, temp.resolve("child-stderr.txt"));
+        long acked = KilledChild.runAndKill(
+                SyncUntilKilled.class,
+                List.of(dir.toString()),
+                TARGET,
+                "synced batches",
+                WAIT_SECONDS,
+                temp.resolve("child-stderr.txt"));
         TreeMap<Bytes, Bytes> acknowledged = SyncUntilKilled.model((int) acked + 1);
         TreeMap<Bytes, Bytes> inFlight = SyncUntilKilled.model((int) acked + 2);
         TreeMap<Bytes, Bytes> got;
@@ -60,8 +68,11 @@ class ChildProcessCrashHiddenTest {
             got = contents(store);
             System.out.println("lab-05 ChildProcessCrashHiddenTest: killed after " + (acked + 1) + " synced batches; "
                     + "reopened at round " + got.get(SyncUntilKilled.ROUND) + "\n" + store.describeLevels());
-            assertThat("rounds 0-" + acked + " were synced before the kill: the store holds exactly them, or them and "
-                    + "the whole round in flight", got, anyOf(equalTo(acknowledged), equalTo(inFlight)));
+            assertThat(
+                    "rounds 0-" + acked + " were synced before the kill: the store holds exactly them, or them and "
+                            + "the whole round in flight",
+                    got,
+                    anyOf(equalTo(acknowledged), equalTo(inFlight)));
             store.write(SyncUntilKilled.batch(100_000));
             store.compactAll();
         }
@@ -74,8 +85,10 @@ class ChildProcessCrashHiddenTest {
             }
         });
         try (LsmStore store = LsmStore.open(DiskStorage.open(dir), SyncUntilKilled.OPTIONS)) {
-            assertThat("after recovery the store takes a batch and a full compaction, closes and reopens with it",
-                    contents(store), equalTo(expected));
+            assertThat(
+                    "after recovery the store takes a batch and a full compaction, closes and reopens with it",
+                    contents(store),
+                    equalTo(expected));
         }
     }
 }

@@ -31,8 +31,10 @@ class FailedOpenHiddenTest {
     private static final Bytes LAST = Bytes.of("last-key");
 
     @Test
-    @Graded(points = 4, concept = "a failed open of the LSM tree changes the files it refused (a new MANIFEST, "
-            + "a cut log), or a successful one loses an acknowledged write")
+    @Graded(
+            points = 4,
+            concept = "a failed open of the LSM tree changes the files it refused (a new MANIFEST, "
+                    + "a cut log), or a successful one loses an acknowledged write")
     void anOpenThatFailsLeavesEveryFileAsItWas() throws IOException {
         LsmOptions options = LsmOptions.tiny();
         FaultInjectingStorage storage = new FaultInjectingStorage();
@@ -60,8 +62,11 @@ class FailedOpenHiddenTest {
                 CorruptionSweep.checkAcknowledged(store, acknowledged, damage, key -> cutTail && key.equals(LAST));
             }
         });
-        assertThat("some damage must be refused (CURRENT, the MANIFEST and the log are checked on open)",
-                result.refused(), greaterThan(0));
-        assertThat("some damage must open (a table's block is checked when it is read)", result.opened(), greaterThan(0));
+        assertThat(
+                "some damage must be refused (CURRENT, the MANIFEST and the log are checked on open)",
+                result.refused(),
+                greaterThan(0));
+        assertThat(
+                "some damage must open (a table's block is checked when it is read)", result.opened(), greaterThan(0));
     }
 }

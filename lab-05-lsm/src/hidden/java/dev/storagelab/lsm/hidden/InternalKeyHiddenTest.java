@@ -42,15 +42,20 @@ class InternalKeyHiddenTest {
             }
             return Bytes.wrap(b);
         });
-        Arbitrary<Long> seq = Arbitraries.oneOf(Arbitraries.longs().between(0, 300),
-                Arbitraries.longs().between(0, InternalKey.MAX_SEQUENCE), Arbitraries.just(InternalKey.MAX_SEQUENCE));
+        Arbitrary<Long> seq = Arbitraries.oneOf(
+                Arbitraries.longs().between(0, 300),
+                Arbitraries.longs().between(0, InternalKey.MAX_SEQUENCE),
+                Arbitraries.just(InternalKey.MAX_SEQUENCE));
         return Combinators.combine(user, seq, Arbitraries.of(ValueType.class)).as(InternalKey::new);
     }
 
     @Property(tries = 500)
-    @Graded(points = 2, concept = "an internal key does not survive encode and decode (user key bytes, 56-bit sequence "
-            + "number or value type garbled)")
-    void encodeDecodeRoundTrips(@ForAll("keys") InternalKey key, @ForAll @IntRange(max = 9) int pad) throws CorruptionException {
+    @Graded(
+            points = 2,
+            concept = "an internal key does not survive encode and decode (user key bytes, 56-bit sequence "
+                    + "number or value type garbled)")
+    void encodeDecodeRoundTrips(@ForAll("keys") InternalKey key, @ForAll @IntRange(max = 9) int pad)
+            throws CorruptionException {
         byte[] encoded = key.encode();
         assertThat("encoded length", encoded.length, equalTo(key.userKey().length() + InternalKey.TRAILER_BYTES));
         byte[] padded = new byte[encoded.length + 2 * pad];
@@ -59,28 +64,39 @@ class InternalKeyHiddenTest {
     }
 
     @Property(tries = 500)
-    @Graded(points = 3, concept = "encoded internal keys are not ordered by user key ascending, then sequence "
-            + "descending, then type descending (unsigned bytes, prefixes first)")
+    @Graded(
+            points = 3,
+            concept = "encoded internal keys are not ordered by user key ascending, then sequence "
+                    + "descending, then type descending (unsigned bytes, prefixes first)")
     void encodedOrderIsTheInternalKeyOrder(@ForAll("keys") InternalKey a, @ForAll("keys") InternalKey b) {
         byte[] ea = a.encode();
         byte[] eb = b.encode();
-        int expected = a.userKey().compareTo(b.userKey()) != 0 ? a.userKey().compareTo(b.userKey())
-                : a.sequence() != b.sequence() ? Long.compare(b.sequence(), a.sequence())
-                : Integer.compare(b.type().code(), a.type().code());
-        assertThat(a + " vs " + b, Integer.signum(InternalKey.compareEncoded(ea, 0, ea.length, eb, 0, eb.length)),
+        int expected = a.userKey().compareTo(b.userKey()) != 0
+                ? a.userKey().compareTo(b.userKey())
+                : a.sequence() != b.sequence()
+                        ? Long.compare(b.sequence(), a.sequence())
+                        : Integer.compare(b.type().code(), a.type().code());
+        assertThat(
+                a + " vs " + b,
+                Integer.signum(InternalKey.compareEncoded(ea, 0, ea.length, eb, 0, eb.length)),
                 equalTo(Integer.signum(expected)));
         byte[] shifted = new byte[eb.length + 3];
         System.arraycopy(eb, 0, shifted, 3, eb.length);
-        assertThat("compared where it lies, at an offset", Integer.signum(InternalKey.compareEncoded(ea, 0, ea.length, shifted, 3, eb.length)),
+        assertThat(
+                "compared where it lies, at an offset",
+                Integer.signum(InternalKey.compareEncoded(ea, 0, ea.length, shifted, 3, eb.length)),
                 equalTo(Integer.signum(expected)));
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "a read at a snapshot sees a version newer than the snapshot, or misses the newest "
-            + "version at or before it (seek key order)")
+    @Graded(
+            points = 3,
+            concept = "a read at a snapshot sees a version newer than the snapshot, or misses the newest "
+                    + "version at or before it (seek key order)")
     void aSeekKeySelectsTheNewestVersionAtOrBeforeTheSnapshot(
             @ForAll @Size(min = 1, max = 12) List<@LongRange(min = 0, max = 40) Long> versions,
-            @ForAll @LongRange(min = 0, max = 45) long snapshot, @ForAll @IntRange(max = 2) int userKey) {
+            @ForAll @LongRange(min = 0, max = 45) long snapshot,
+            @ForAll @IntRange(max = 2) int userKey) {
         TreeMap<Long, ValueType> model = new TreeMap<>();
         List<byte[]> sorted = new ArrayList<>();
         for (String k : new String[] {"a", "b", "c"}) {
@@ -92,7 +108,8 @@ class InternalKeyHiddenTest {
             }
         }
         sorted.sort(InternalKey.ORDER::compare);
-        byte[] seek = InternalKey.seekKey(Bytes.of(String.valueOf((char) ('a' + userKey))), snapshot).encode();
+        byte[] seek = InternalKey.seekKey(Bytes.of(String.valueOf((char) ('a' + userKey))), snapshot)
+                .encode();
         InternalKey found = null;
         for (byte[] e : sorted) {
             if (InternalKey.ORDER.compare(e, seek) >= 0) {
@@ -102,11 +119,15 @@ class InternalKeyHiddenTest {
         }
         Map.Entry<Long, ValueType> expected = model.floorEntry(snapshot);
         if (expected == null) {
-            assertThat("no version of the key at or before " + snapshot,
-                    found == null || !found.userKey().equals(Bytes.of(String.valueOf((char) ('a' + userKey)))), equalTo(true));
+            assertThat(
+                    "no version of the key at or before " + snapshot,
+                    found == null || !found.userKey().equals(Bytes.of(String.valueOf((char) ('a' + userKey)))),
+                    equalTo(true));
         } else {
-            assertThat(found, equalTo(new InternalKey(Bytes.of(String.valueOf((char) ('a' + userKey))), expected.getKey(),
-                    expected.getValue())));
+            assertThat(
+                    found,
+                    equalTo(new InternalKey(
+                            Bytes.of(String.valueOf((char) ('a' + userKey))), expected.getKey(), expected.getValue())));
         }
     }
 
@@ -119,30 +140,38 @@ class InternalKeyHiddenTest {
     }
 
     @Property(tries = 50)
-    @Graded(points = 2, concept = "decoding an internal key shorter than its 8-byte trailer is not a CorruptionException "
-            + "naming the file and offset")
-    void aKeyShorterThanItsTrailerIsCorruption(@ForAll @IntRange(max = 7) int length, @ForAll @LongRange(max = 1 << 20) long at) {
+    @Graded(
+            points = 2,
+            concept = "decoding an internal key shorter than its 8-byte trailer is not a CorruptionException "
+                    + "naming the file and offset")
+    void aKeyShorterThanItsTrailerIsCorruption(
+            @ForAll @IntRange(max = 7) int length, @ForAll @LongRange(max = 1 << 20) long at) {
         byte[] whole = new InternalKey(Bytes.of("k"), 1, ValueType.PUT).encode();
-        CorruptionException e = assertThrows(CorruptionException.class,
-                () -> InternalKey.decode(whole, 0, length, "000042.sst", at));
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> InternalKey.decode(whole, 0, length, "000042.sst", at));
         assertThat(e.file(), equalTo("000042.sst"));
         assertThat(e.offset(), equalTo(at));
     }
 
     @Property(tries = 60)
-    @Graded(points = 2, concept = "an unknown value type in an internal key's trailer is accepted instead of reported "
-            + "as corruption")
+    @Graded(
+            points = 2,
+            concept = "an unknown value type in an internal key's trailer is accepted instead of reported "
+                    + "as corruption")
     void anUnknownTypeIsCorruption(@ForAll @IntRange(min = 2, max = 255) int type) {
         byte[] bad = new InternalKey(Bytes.of("key"), 77, ValueType.PUT).encode();
         bad[bad.length - 1] = (byte) type;
         assertThat(ValueType.ofCode(type), nullValue());
-        CorruptionException e = assertThrows(CorruptionException.class, () -> InternalKey.decode(bad, 0, bad.length, "x.log", 9));
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> InternalKey.decode(bad, 0, bad.length, "x.log", 9));
         assertThat(e.file(), equalTo("x.log"));
     }
 
     @Property(tries = 200)
-    @Graded(points = 2, concept = "an encoded internal key does not follow the documented layout: the user key, then "
-            + "sequence << 8 | type in 8 big-endian bytes")
+    @Graded(
+            points = 2,
+            concept = "an encoded internal key does not follow the documented layout: the user key, then "
+                    + "sequence << 8 | type in 8 big-endian bytes")
     void encodedLayoutIsUserKeyThenBigEndianTrailer(@ForAll("keys") InternalKey key) {
         byte[] encoded = key.encode();
         int n = key.userKey().length();

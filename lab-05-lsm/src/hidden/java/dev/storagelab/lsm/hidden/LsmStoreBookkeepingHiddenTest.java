@@ -25,12 +25,16 @@ import org.junit.jupiter.api.Test;
 class LsmStoreBookkeepingHiddenTest {
 
     @Test
-    @Graded(points = 1, concept = "the store's last sequence number does not advance by exactly a batch's operations "
-            + "(numbers skipped or reused between batches)")
+    @Graded(
+            points = 1,
+            concept = "the store's last sequence number does not advance by exactly a batch's operations "
+                    + "(numbers skipped or reused between batches)")
     void eachBatchTakesTheNextSequenceNumbers() throws IOException {
         try (LsmStore store = LsmStore.open(new FaultInjectingStorage(21), LsmOptions.tiny())) {
             long start = store.stats().lastSequence();
-            store.write(new WriteBatch().put(Bytes.of("a"), Bytes.of("1")).put(Bytes.of("b"), Bytes.of("2"))
+            store.write(new WriteBatch()
+                    .put(Bytes.of("a"), Bytes.of("1"))
+                    .put(Bytes.of("b"), Bytes.of("2"))
                     .delete(Bytes.of("c")));
             assertThat("a batch of 3 after " + start, store.stats().lastSequence(), equalTo(start + 3));
             store.put(Bytes.of("d"), Bytes.of("4"));
@@ -44,8 +48,10 @@ class LsmStoreBookkeepingHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "compacting to the bottom level keeps the tombstone of the newest write although no "
-            + "snapshot and no level below needs it")
+    @Graded(
+            points = 1,
+            concept = "compacting to the bottom level keeps the tombstone of the newest write although no "
+                    + "snapshot and no level below needs it")
     void deletingEveryKeyThenCompactingLeavesNoTable() throws IOException {
         try (LsmStore store = LsmStore.open(new FaultInjectingStorage(22), LsmOptions.tiny())) {
             for (int i = 0; i < 200; i++) {
@@ -60,8 +66,10 @@ class LsmStoreBookkeepingHiddenTest {
                 assertThat(store.get(Bytes.of(String.format("k%04d", i))), equalTo(Optional.empty()));
             }
             long[] files = store.stats().filesPerLevel();
-            assertThat("tables left per level after every key was deleted: " + Arrays.toString(files),
-                    Arrays.stream(files).sum(), equalTo(0L));
+            assertThat(
+                    "tables left per level after every key was deleted: " + Arrays.toString(files),
+                    Arrays.stream(files).sum(),
+                    equalTo(0L));
         }
     }
 }

@@ -76,35 +76,35 @@ class LsmStoreHiddenTest {
     // ------------------------------------------------------------------ model-based histories
 
     /** One step of a history. */
-    sealed interface Op permits Put, Delete, Batch, TakeSnapshot, CompactAll, Reopen {
-    }
+    sealed interface Op permits Put, Delete, Batch, TakeSnapshot, CompactAll, Reopen {}
 
-    record Put(int key, int version) implements Op {
-    }
+    record Put(int key, int version) implements Op {}
 
-    record Delete(int key) implements Op {
-    }
+    record Delete(int key) implements Op {}
 
-    record Batch(List<Integer> keys, int version) implements Op {
-    }
+    record Batch(List<Integer> keys, int version) implements Op {}
 
-    record TakeSnapshot() implements Op {
-    }
+    record TakeSnapshot() implements Op {}
 
-    record CompactAll() implements Op {
-    }
+    record CompactAll() implements Op {}
 
-    record Reopen() implements Op {
-    }
+    record Reopen() implements Op {}
 
     @Provide
     Arbitrary<List<Op>> histories() {
         Arbitrary<Integer> keys = Arbitraries.integers().between(0, 400);
         Arbitrary<Op> op = Arbitraries.frequencyOf(
-                Tuple2Of(60, Combinators.combine(keys, Arbitraries.integers().between(0, 1000)).as(Put::new)),
+                Tuple2Of(
+                        60,
+                        Combinators.combine(keys, Arbitraries.integers().between(0, 1000))
+                                .as(Put::new)),
                 Tuple2Of(15, keys.map(Delete::new)),
-                Tuple2Of(8, Combinators.combine(keys.list().ofMinSize(1).ofMaxSize(8), Arbitraries.integers().between(0, 1000))
-                        .as(Batch::new)),
+                Tuple2Of(
+                        8,
+                        Combinators.combine(
+                                        keys.list().ofMinSize(1).ofMaxSize(8),
+                                        Arbitraries.integers().between(0, 1000))
+                                .as(Batch::new)),
                 Tuple2Of(2, Arbitraries.just(new TakeSnapshot())),
                 Tuple2Of(1, Arbitraries.just(new CompactAll())),
                 Tuple2Of(1, Arbitraries.just(new Reopen())));
@@ -112,21 +112,27 @@ class LsmStoreHiddenTest {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static net.jqwik.api.Tuple.Tuple2<Integer, Arbitrary<? extends Op>> Tuple2Of(int weight, Arbitrary<? extends Op> a) {
+    private static net.jqwik.api.Tuple.Tuple2<Integer, Arbitrary<? extends Op>> Tuple2Of(
+            int weight, Arbitrary<? extends Op> a) {
         return net.jqwik.api.Tuple.of(weight, a);
     }
 
     @Property(tries = 40)
-    @Graded(points = 6, concept = "the LSM store loses, resurrects or invents a key over a history of puts, deletes, "
-            + "batches, flushes, compactions and reopens, or a snapshot sees a write made after it")
+    @Graded(
+            points = 6,
+            concept = "the LSM store loses, resurrects or invents a key over a history of puts, deletes, "
+                    + "batches, flushes, compactions and reopens, or a snapshot sees a write made after it")
     void randomHistoriesMatchASortedMap(@ForAll("histories") List<Op> history) throws IOException {
         checkHistory(history, LsmOptions.tiny());
     }
 
     @Property(tries = 15)
-    @Graded(points = 2, concept = "with size-tiered compaction, the LSM store loses, resurrects or invents a key, "
-            + "or a snapshot sees a write made after it")
-    void randomHistoriesMatchASortedMapWithSizeTieredCompaction(@ForAll("histories") List<Op> history) throws IOException {
+    @Graded(
+            points = 2,
+            concept = "with size-tiered compaction, the LSM store loses, resurrects or invents a key, "
+                    + "or a snapshot sees a write made after it")
+    void randomHistoriesMatchASortedMapWithSizeTieredCompaction(@ForAll("histories") List<Op> history)
+            throws IOException {
         checkHistory(history, LsmOptions.tiny().withCompaction(LsmOptions.CompactionStyle.TIERED));
     }
 
@@ -170,16 +176,23 @@ class LsmStoreHiddenTest {
                 }
             }
             for (int k = 0; k <= 400; k++) {
-                assertThat("get(" + key(k) + ") at the end of the history", store.get(key(k)),
+                assertThat(
+                        "get(" + key(k) + ") at the end of the history",
+                        store.get(key(k)),
                         equalTo(Optional.ofNullable(model.get(key(k)))));
             }
             assertThat("a full scan at the end of the history", drain(store.scan(null, null)), equalTo(entries(model)));
             List<Entry> reversed = entries(model);
             Collections.reverse(reversed);
-            assertThat("a full reverse scan at the end of the history", drain(store.scanReverse(null, null)), equalTo(reversed));
+            assertThat(
+                    "a full reverse scan at the end of the history",
+                    drain(store.scanReverse(null, null)),
+                    equalTo(reversed));
             for (int i = 0; i < snapshots.size(); i++) {
-                assertThat("a scan at snapshot " + i + " sees the store as it was when the snapshot was taken",
-                        drain(store.scan(null, null, snapshots.get(i))), equalTo(entries(snapshotModels.get(i))));
+                assertThat(
+                        "a scan at snapshot " + i + " sees the store as it was when the snapshot was taken",
+                        drain(store.scan(null, null, snapshots.get(i))),
+                        equalTo(entries(snapshotModels.get(i))));
             }
         } finally {
             snapshots.forEach(Snapshot::close);
@@ -229,22 +242,34 @@ class LsmStoreHiddenTest {
         try (LsmStore reopened = LsmStore.open(storage, LsmOptions.tiny())) {
             Optional<Bytes> last = reopened.get(Bytes.of("last-batch"));
             int survived = last.map(v -> Integer.parseInt(v.toUtf8())).orElse(-1);
-            assertThat("crash before mutation " + n + ": batches up to " + synced + " were synced, but the store "
-                    + "reopened with batches up to " + survived, survived >= synced, is(true));
-            assertThat("crash before mutation " + n + ": batch " + survived + " survived, but only " + written
-                    + " were written", survived <= written, is(true));
+            assertThat(
+                    "crash before mutation " + n + ": batches up to " + synced + " were synced, but the store "
+                            + "reopened with batches up to " + survived,
+                    survived >= synced,
+                    is(true));
+            assertThat(
+                    "crash before mutation " + n + ": batch " + survived + " survived, but only " + written
+                            + " were written",
+                    survived <= written,
+                    is(true));
             for (int j = 0; survived >= 0 && j < 6; j++) {
                 int k = (survived * 7 + j * 13) % 150;
                 Optional<Bytes> v = reopened.get(key(k));
-                assertThat("crash before mutation " + n + ": the last surviving batch " + survived + " is whole: "
-                        + key(k) + " = " + v, v.isPresent() && v.get().toUtf8().startsWith("b" + survived + "-"), is(true));
+                assertThat(
+                        "crash before mutation " + n + ": the last surviving batch " + survived + " is whole: " + key(k)
+                                + " = " + v,
+                        v.isPresent() && v.get().toUtf8().startsWith("b" + survived + "-"),
+                        is(true));
             }
         }
     }
 
     @Test
-    @Graded(points = 6, concept = "after a power loss during writes, flushes or compactions, the LSM store loses a "
-            + "synced write, keeps part of a batch, cannot reopen, or reports corruption instead of a torn tail")
+    @Graded(
+            points = 6,
+            concept =
+                    "after a power loss during writes, flushes or compactions, the LSM store loses a "
+                            + "synced write, keeps part of a batch, cannot reopen, or reports corruption instead of a torn tail")
     void powerLossAtEveryStageKeepsSyncedBatchesAndWholeBatches() throws IOException {
         for (FaultInjectingStorage.CrashMode mode : FaultInjectingStorage.CrashMode.values()) {
             List<Long> sweep = new ArrayList<>();
@@ -261,8 +286,10 @@ class LsmStoreHiddenTest {
     // ------------------------------------------------------------------ compaction rules
 
     @Test
-    @Graded(points = 3, concept = "compaction drops a deletion while an older value of the key still sits in a "
-            + "deeper level (the old value comes back)")
+    @Graded(
+            points = 3,
+            concept = "compaction drops a deletion while an older value of the key still sits in a "
+                    + "deeper level (the old value comes back)")
     void aDeletionIsKeptWhileALevelBelowStillHoldsTheKey() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(4);
         try (LsmStore store = LsmStore.open(storage, LsmOptions.tiny())) {
@@ -279,19 +306,26 @@ class LsmStoreHiddenTest {
                 store.put(key(1000 + i), value(i, 9));
             }
             for (int i = 0; i < 400; i += 2) {
-                assertThat("deleted " + key(i) + " stays deleted through partial compactions", store.get(key(i)),
+                assertThat(
+                        "deleted " + key(i) + " stays deleted through partial compactions",
+                        store.get(key(i)),
                         equalTo(Optional.empty()));
             }
             store.compactAll();
             for (int i = 0; i < 400; i++) {
-                assertThat("after compactAll", store.get(key(i)), equalTo(i % 2 == 0 ? Optional.empty() : Optional.of(value(i, 5))));
+                assertThat(
+                        "after compactAll",
+                        store.get(key(i)),
+                        equalTo(i % 2 == 0 ? Optional.empty() : Optional.of(value(i, 5))));
             }
         }
     }
 
     @Test
-    @Graded(points = 3, concept = "compaction drops a version that an open snapshot still sees, or keeps every old "
-            + "version forever after the snapshots are gone")
+    @Graded(
+            points = 3,
+            concept = "compaction drops a version that an open snapshot still sees, or keeps every old "
+                    + "version forever after the snapshots are gone")
     void compactionKeepsWhatSnapshotsSeeAndOnlyThat() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(5);
         try (LsmStore store = LsmStore.open(storage, LsmOptions.tiny())) {
@@ -306,7 +340,9 @@ class LsmStoreHiddenTest {
             }
             store.compactAll();
             for (int i = 0; i < 300; i += 17) {
-                assertThat("the snapshot still sees version 0 after compactAll", store.get(key(i), snap),
+                assertThat(
+                        "the snapshot still sees version 0 after compactAll",
+                        store.get(key(i), snap),
                         equalTo(Optional.of(value(i, 0))));
             }
             long withSnapshot = store.stats().tableBytes();
@@ -317,8 +353,11 @@ class LsmStoreHiddenTest {
             store.compactAll();
             store.compactAll();
             long without = store.stats().tableBytes();
-            assertThat("once the snapshot is closed, compaction drops version 0: " + withSnapshot + " -> " + without
-                    + " bytes", without, lessThan(withSnapshot));
+            assertThat(
+                    "once the snapshot is closed, compaction drops version 0: " + withSnapshot + " -> " + without
+                            + " bytes",
+                    without,
+                    lessThan(withSnapshot));
         }
     }
 
@@ -336,10 +375,16 @@ class LsmStoreHiddenTest {
             for (long n : stats.filesPerLevel()) {
                 tablesInVersion += n;
             }
-            long tablesOnDisk = storage.list().stream().filter(n -> n.endsWith(".sst")).count();
-            assertThat("tables on disk " + storage.list() + " are exactly the version's " + tablesInVersion,
-                    tablesOnDisk, equalTo(tablesInVersion));
-            assertThat("one log is live", storage.list().stream().filter(n -> n.endsWith(".log")).count(), equalTo(1L));
+            long tablesOnDisk =
+                    storage.list().stream().filter(n -> n.endsWith(".sst")).count();
+            assertThat(
+                    "tables on disk " + storage.list() + " are exactly the version's " + tablesInVersion,
+                    tablesOnDisk,
+                    equalTo(tablesInVersion));
+            assertThat(
+                    "one log is live",
+                    storage.list().stream().filter(n -> n.endsWith(".log")).count(),
+                    equalTo(1L));
         }
     }
 
@@ -353,15 +398,22 @@ class LsmStoreHiddenTest {
             }
             store.compactAll();
         }
-        String table = storage.list().stream().filter(n -> n.endsWith(".sst")).sorted().findFirst().orElseThrow();
+        String table = storage.list().stream()
+                .filter(n -> n.endsWith(".sst"))
+                .sorted()
+                .findFirst()
+                .orElseThrow();
         storage.flipBit(table, 100, 3); // inside the first data block
         try (LsmStore store = LsmStore.open(storage, LsmOptions.tiny())) {
-            Exception e = assertThrows(Exception.class, () -> {
-                for (int i = 0; i < 1000; i++) {
-                    store.get(key(i));
-                }
-                drain(store.scan(null, null));
-            }, "some read must reach the corrupt block");
+            Exception e = assertThrows(
+                    Exception.class,
+                    () -> {
+                        for (int i = 0; i < 1000; i++) {
+                            store.get(key(i));
+                        }
+                        drain(store.scan(null, null));
+                    },
+                    "some read must reach the corrupt block");
             Throwable cause = e;
             while (!(cause instanceof CorruptionException) && cause.getCause() != null) {
                 cause = cause.getCause();
@@ -374,8 +426,10 @@ class LsmStoreHiddenTest {
     // ------------------------------------------------------------------ background work
 
     @Test
-    @Graded(points = 4, concept = "with background flushes and compactions, a reader sees a key go missing or go "
-            + "back to an older value, or the writer deadlocks")
+    @Graded(
+            points = 4,
+            concept = "with background flushes and compactions, a reader sees a key go missing or go "
+                    + "back to an older value, or the writer deadlocks")
     void readersBesideAWriterWithBackgroundCompactionsSeeEveryKeyMoveForward() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage(8);
         LsmOptions options = LsmOptions.tiny().withBackgroundWork(true);
@@ -384,17 +438,19 @@ class LsmStoreHiddenTest {
                 store.put(key(i), Bytes.of("0"));
             }
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread writer = new Thread(() -> {
-                try {
-                    for (int round = 1; round <= 30; round++) {
-                        for (int i = 0; i < 200; i++) {
-                            store.put(key(i), Bytes.of(Integer.toString(round)));
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            for (int round = 1; round <= 30; round++) {
+                                for (int i = 0; i < 200; i++) {
+                                    store.put(key(i), Bytes.of(Integer.toString(round)));
+                                }
+                            }
+                        } catch (Throwable t) {
+                            failure.compareAndSet(null, t);
                         }
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                }
-            }, "lsm-writer");
+                    },
+                    "lsm-writer");
             writer.start();
             int[] seen = new int[200];
             Random random = new Random(8);
@@ -403,7 +459,8 @@ class LsmStoreHiddenTest {
                 Optional<Bytes> v = store.get(key(i));
                 assertThat("key " + i + " is always present", v.isPresent(), is(true));
                 int round = Integer.parseInt(v.get().toUtf8());
-                assertThat("key " + i + " went back from round " + seen[i] + " to " + round, round >= seen[i], is(true));
+                assertThat(
+                        "key " + i + " went back from round " + seen[i] + " to " + round, round >= seen[i], is(true));
                 seen[i] = round;
             }
             writer.join(TimeUnit.MINUTES.toMillis(2));
@@ -423,8 +480,8 @@ class LsmStoreHiddenTest {
     void badInputIsRejectedWithAClearMessage() throws IOException {
         try (LsmStore store = LsmStore.open(new FaultInjectingStorage(9), LsmOptions.tiny())) {
             assertThrows(NullPointerException.class, () -> store.put(null, Bytes.of("v")));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> store.put(Bytes.wrap(new byte[20_000]), Bytes.of("v")));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> store.put(Bytes.wrap(new byte[20_000]), Bytes.of("v")));
             assertThat(e.getMessage(), containsString("limit"));
             assertThrows(NullPointerException.class, () -> store.put(Bytes.of("k"), null));
             assertThat("nothing was written", drain(store.scan(null, null)), is(empty()));
@@ -432,8 +489,10 @@ class LsmStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a table the MANIFEST names but the directory lacks is not reported on open "
-            + "(its keys would read as absent)")
+    @Graded(
+            points = 2,
+            concept = "a table the MANIFEST names but the directory lacks is not reported on open "
+                    + "(its keys would read as absent)")
     void aMissingTableIsReportedWhenTheStoreOpens() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(10);
         try (LsmStore store = LsmStore.open(storage, LsmOptions.tiny())) {
@@ -442,20 +501,28 @@ class LsmStoreHiddenTest {
             }
             store.compactAll();
         }
-        String table = storage.list().stream().filter(n -> n.endsWith(".sst")).sorted().findFirst().orElseThrow();
+        String table = storage.list().stream()
+                .filter(n -> n.endsWith(".sst"))
+                .sorted()
+                .findFirst()
+                .orElseThrow();
         storage.delete(table);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> LsmStore.open(storage, LsmOptions.tiny()));
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> LsmStore.open(storage, LsmOptions.tiny()));
         assertThat("the error names the missing table", e.getMessage(), containsString(table));
     }
 
     @Test
-    @Graded(points = 1, concept = "an LSM store written with leveled compaction loses data when reopened with "
-            + "size-tiered compaction, or the other way round")
+    @Graded(
+            points = 1,
+            concept = "an LSM store written with leveled compaction loses data when reopened with "
+                    + "size-tiered compaction, or the other way round")
     void theCompactionPolicyCanChangeOnReopen() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(11);
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
-        LsmOptions.CompactionStyle[] styles = {LsmOptions.CompactionStyle.LEVELED, LsmOptions.CompactionStyle.TIERED,
-                LsmOptions.CompactionStyle.LEVELED};
+        LsmOptions.CompactionStyle[] styles = {
+            LsmOptions.CompactionStyle.LEVELED, LsmOptions.CompactionStyle.TIERED, LsmOptions.CompactionStyle.LEVELED
+        };
         for (int round = 0; round < styles.length; round++) {
             try (LsmStore store = LsmStore.open(storage, LsmOptions.tiny().withCompaction(styles[round]))) {
                 for (int i = 0; i < 1500; i++) {
@@ -468,15 +535,19 @@ class LsmStoreHiddenTest {
                         model.put(key(k), value(k, round));
                     }
                 }
-                assertThat("after round " + round + " (" + styles[round] + ")", drain(store.scan(null, null)),
+                assertThat(
+                        "after round " + round + " (" + styles[round] + ")",
+                        drain(store.scan(null, null)),
                         equalTo(entries(model)));
             }
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "a get or a scan reads only some of the full memtables waiting for their flush, "
-            + "or reads them oldest first (an older value, a deleted key back, a key missing)")
+    @Graded(
+            points = 2,
+            concept = "a get or a scan reads only some of the full memtables waiting for their flush, "
+                    + "or reads them oldest first (an older value, a deleted key back, a key missing)")
     void fullMemtablesWaitingForTheirFlushAreReadNewestFirstAtEverySnapshot() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(12);
         HeldFlushes held = new HeldFlushes(storage);
@@ -507,12 +578,16 @@ class LsmStoreHiddenTest {
                 snapshots.add(store.snapshot());
                 seen.add(new TreeMap<>(model));
             }
-            assertThat("no flush could finish while the test held them: every write is in a memtable",
-                    store.stats().metrics().flushes(), equalTo(0L));
+            assertThat(
+                    "no flush could finish while the test held them: every write is in a memtable",
+                    store.stats().metrics().flushes(),
+                    equalTo(0L));
             for (int r = 0; r < snapshots.size(); r++) {
                 // every key ever written (keys 0-4, deleted in round 1, are back since round 2)
                 for (Map.Entry<Bytes, Bytes> e : model.entrySet()) {
-                    assertThat("at the snapshot after round " + r + ": " + e.getKey(), store.get(e.getKey(), snapshots.get(r)),
+                    assertThat(
+                            "at the snapshot after round " + r + ": " + e.getKey(),
+                            store.get(e.getKey(), snapshots.get(r)),
                             equalTo(Optional.ofNullable(seen.get(r).get(e.getKey()))));
                 }
             }

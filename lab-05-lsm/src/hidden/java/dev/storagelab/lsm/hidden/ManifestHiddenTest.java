@@ -73,7 +73,8 @@ class ManifestHiddenTest {
             long table = m.newFileNumber();
             long log = m.newFileNumber();
             char c = (char) ('a' + i % 26);
-            e.addFile(0, new FileMeta(table, 1000 + i, key(c + "0", 100L * (i + 1)), key(c + "9", 100L * i + 1))).setLogNumber(log);
+            e.addFile(0, new FileMeta(table, 1000 + i, key(c + "0", 100L * (i + 1)), key(c + "9", 100L * i + 1)))
+                    .setLogNumber(log);
         } else {
             Version v = m.version();
             v.files(0).forEach(f -> e.deleteFile(0, f.number()));
@@ -109,9 +110,11 @@ class ManifestHiddenTest {
     }
 
     @Test
-    @Graded(points = 6, concept = "after a power loss at some write, force, rename or directory sync while logging "
-            + "edits, recovery loses an acknowledged edit, applies part of one, fails, or gives a state that no prefix of "
-            + "the edits produces")
+    @Graded(
+            points = 6,
+            concept = "after a power loss at some write, force, rename or directory sync while logging "
+                    + "edits, recovery loses an acknowledged edit, applies part of one, fails, or gives a state that no prefix of "
+                    + "the edits produces")
     void powerLossAtEveryPointRecoversAPrefixWithEveryAcknowledgedEdit() throws IOException {
         List<State> states = cleanStates();
         long points = cleanMutations();
@@ -147,21 +150,30 @@ class ManifestHiddenTest {
                         for (int j = lo; j <= hi; j++) {
                             prefix |= recovered.equals(states.get(j));
                         }
-                        assertThat(where + ": recovered " + recovered + " must equal the state after edit " + lo
-                                + " or " + hi, prefix, equalTo(true));
+                        assertThat(
+                                where + ": recovered " + recovered + " must equal the state after edit " + lo + " or "
+                                        + hi,
+                                prefix,
+                                equalTo(true));
                         for (String name : storage.list()) {
                             LsmFileNames.Parsed p = LsmFileNames.parse(name);
                             if (p != null) {
-                                assertThat(where + ": the next file number is past " + name, m.nextFileNumber(),
+                                assertThat(
+                                        where + ": the next file number is past " + name,
+                                        m.nextFileNumber(),
                                         greaterThan(p.number()));
                             }
                         }
                         // and the database goes on: one more flush, durable across a clean restart
-                        VersionEdit more = new VersionEdit().addFile(0, new FileMeta(m.newFileNumber(), 1, key("q", 1), key("r", 1)));
+                        VersionEdit more = new VersionEdit()
+                                .addFile(0, new FileMeta(m.newFileNumber(), 1, key("q", 1), key("r", 1)));
                         continued = m.logAndApply(more);
                     }
                     try (Manifest again = Manifest.recover(storage)) {
-                        assertThat(where + ": an edit logged after recovery survives a restart", again.version(), equalTo(continued));
+                        assertThat(
+                                where + ": an edit logged after recovery survives a restart",
+                                again.version(),
+                                equalTo(continued));
                     }
                     runs++;
                 }
@@ -171,8 +183,10 @@ class ManifestHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a power loss during recovery (while the new MANIFEST and CURRENT are written) loses "
-            + "the database or some of its edits")
+    @Graded(
+            points = 3,
+            concept = "a power loss during recovery (while the new MANIFEST and CURRENT are written) loses "
+                    + "the database or some of its edits")
     void powerLossAtEveryPointOfRecoveryLosesNothing() throws IOException {
         List<State> states = cleanStates();
         State last = states.get(states.size() - 1);
@@ -193,7 +207,10 @@ class ManifestHiddenTest {
                     assertThat(mode + ", crash before recovery mutation " + k, State.of(m), equalTo(last));
                 }
                 try (Manifest m = Manifest.recover(storage)) {
-                    assertThat(mode + ", crash before recovery mutation " + k + ", recovered twice", State.of(m), equalTo(last));
+                    assertThat(
+                            mode + ", crash before recovery mutation " + k + ", recovered twice",
+                            State.of(m),
+                            equalTo(last));
                 }
             }
         }
@@ -202,7 +219,8 @@ class ManifestHiddenTest {
     /** The offsets of the MANIFEST's records. */
     static List<Long> recordOffsets(FaultInjectingStorage storage, String name) throws IOException {
         List<Long> offsets = new ArrayList<>();
-        try (RecordLogReader r = RecordLogReader.open(storage, name, Kind.MANIFEST, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
+        try (RecordLogReader r =
+                RecordLogReader.open(storage, name, Kind.MANIFEST, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
             while (r.next() != null) {
                 offsets.add(r.lastRecordOffset());
             }
@@ -211,8 +229,10 @@ class ManifestHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a MANIFEST whose last edit is torn (cut at any byte) fails to recover, or recovers "
-            + "with the torn edit half-applied, instead of the state before that edit")
+    @Graded(
+            points = 3,
+            concept = "a MANIFEST whose last edit is torn (cut at any byte) fails to recover, or recovers "
+                    + "with the torn edit half-applied, instead of the state before that edit")
     void aTornLastEditIsDroppedAtEveryByte() throws IOException {
         List<State> states = cleanStates();
         FaultInjectingStorage storage = new FaultInjectingStorage();
@@ -224,15 +244,19 @@ class ManifestHiddenTest {
         for (long cut = lastStart; cut < whole.length; cut++) {
             storage.plant(name, Arrays.copyOf(whole, (int) cut));
             Manifest.Recovered r = Manifest.replay(storage);
-            assertThat("MANIFEST cut at " + cut + " (last edit at " + lastStart + ")", State.of(r),
+            assertThat(
+                    "MANIFEST cut at " + cut + " (last edit at " + lastStart + ")",
+                    State.of(r),
                     equalTo(states.get(states.size() - 2)));
             assertThat("cut at " + cut, r.tornTail(), equalTo(cut > lastStart));
         }
     }
 
     @Test
-    @Graded(points = 3, concept = "a damaged edit in the middle of the MANIFEST is skipped or treated as a torn tail "
-            + "(silently dropping later edits) instead of reported as corruption at that edit's offset")
+    @Graded(
+            points = 3,
+            concept = "a damaged edit in the middle of the MANIFEST is skipped or treated as a torn tail "
+                    + "(silently dropping later edits) instead of reported as corruption at that edit's offset")
     void aCorruptMiddleEditIsReportedAtItsOffset() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         workload(storage, new ArrayList<>());
@@ -244,7 +268,9 @@ class ManifestHiddenTest {
                 byte[] bad = whole.clone();
                 bad[(int) at] ^= (byte) (1 << (at % 8));
                 storage.plant(name, bad);
-                CorruptionException e = assertThrows(CorruptionException.class, () -> Manifest.replay(storage),
+                CorruptionException e = assertThrows(
+                        CorruptionException.class,
+                        () -> Manifest.replay(storage),
                         "byte " + at + " of edit " + rec + " flipped");
                 assertThat("byte " + at + " flipped", e.offset(), equalTo(offsets.get(rec)));
                 assertThat(e.file(), containsString(name));
@@ -253,8 +279,10 @@ class ManifestHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "CURRENT naming a MANIFEST that does not exist, or a garbled CURRENT, is not reported "
-            + "as corruption naming CURRENT (or a missing CURRENT is mistaken for an empty database)")
+    @Graded(
+            points = 2,
+            concept = "CURRENT naming a MANIFEST that does not exist, or a garbled CURRENT, is not reported "
+                    + "as corruption naming CURRENT (or a missing CURRENT is mistaken for an empty database)")
     void currentIsChecked() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         assertThrows(NoSuchFileException.class, () -> Manifest.recover(storage), "no CURRENT: no database");
@@ -264,8 +292,8 @@ class ManifestHiddenTest {
             byte[] bad = current.clone();
             bad[i] ^= 0x02;
             storage.plant(LsmFileNames.CURRENT, bad);
-            CorruptionException e = assertThrows(CorruptionException.class, () -> Manifest.recover(storage),
-                    "byte " + i + " of CURRENT changed");
+            CorruptionException e = assertThrows(
+                    CorruptionException.class, () -> Manifest.recover(storage), "byte " + i + " of CURRENT changed");
             assertThat(e.file(), containsString(LsmFileNames.CURRENT));
         }
         storage.plant(LsmFileNames.CURRENT, current);
@@ -277,8 +305,10 @@ class ManifestHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a MANIFEST with a wrong magic number, or a write-ahead log named as the MANIFEST, "
-            + "is replayed instead of rejected")
+    @Graded(
+            points = 2,
+            concept = "a MANIFEST with a wrong magic number, or a write-ahead log named as the MANIFEST, "
+                    + "is replayed instead of rejected")
     void wrongMagicAndWrongKindAreRejected() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         workload(storage, new ArrayList<>());
@@ -293,7 +323,11 @@ class ManifestHiddenTest {
         // a WAL holding a valid edit, named as the MANIFEST
         storage.delete(name);
         try (RecordLogWriter w = RecordLogWriter.create(storage, name, Kind.WAL)) {
-            w.addRecord(new VersionEdit().setLogNumber(0).setNextFileNumber(5).setLastSequence(0).encode());
+            w.addRecord(new VersionEdit()
+                    .setLogNumber(0)
+                    .setNextFileNumber(5)
+                    .setLastSequence(0)
+                    .encode());
             w.force();
         }
         CorruptionException kind = assertThrows(CorruptionException.class, () -> Manifest.recover(storage));
@@ -315,15 +349,22 @@ class ManifestHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a MANIFEST whose edits do not apply (deleting a table that is not there, overlapping "
-            + "tables at L1, a first edit that is not a snapshot, no edit at all, a table past the next file number) is "
-            + "recovered instead of reported as corruption at the edit's offset")
+    @Graded(
+            points = 3,
+            concept = "a MANIFEST whose edits do not apply (deleting a table that is not there, overlapping "
+                    + "tables at L1, a first edit that is not a snapshot, no edit at all, a table past the next file number) is "
+                    + "recovered instead of reported as corruption at the edit's offset")
     void editsThatDoNotApplyAreCorruption() throws IOException {
-        VersionEdit snapshot = new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0);
+        VersionEdit snapshot =
+                new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0);
         VersionEdit[][] bad = {
             {snapshot, new VersionEdit().deleteFile(0, 7)},
-            {snapshot, new VersionEdit().addFile(1, new FileMeta(3, 1, key("a", 1), key("k", 1)))
-                    .addFile(1, new FileMeta(4, 1, key("k", 9), key("z", 1)))},
+            {
+                snapshot,
+                new VersionEdit()
+                        .addFile(1, new FileMeta(3, 1, key("a", 1), key("k", 1)))
+                        .addFile(1, new FileMeta(4, 1, key("k", 9), key("z", 1)))
+            },
             {new VersionEdit().setLogNumber(0).addFile(0, new FileMeta(3, 1, key("a", 1), key("k", 1)))},
             {},
             {snapshot, new VersionEdit().addFile(2, new FileMeta(12, 1, key("a", 1), key("k", 1)))},
@@ -332,19 +373,26 @@ class ManifestHiddenTest {
             FaultInjectingStorage storage = new FaultInjectingStorage();
             plantManifest(storage, bad[i]);
             List<Long> offsets = recordOffsets(storage, "MANIFEST-000001");
-            CorruptionException e = assertThrows(CorruptionException.class, () -> Manifest.recover(storage), "case " + i);
+            CorruptionException e =
+                    assertThrows(CorruptionException.class, () -> Manifest.recover(storage), "case " + i);
             long expected = offsets.isEmpty() ? 0 : offsets.get(offsets.size() - 1);
             assertThat("case " + i + ": " + e.getMessage(), e.offset(), equalTo(expected));
             assertThat(e.file(), containsString("MANIFEST-000001"));
         }
         FaultInjectingStorage good = new FaultInjectingStorage();
         plantManifest(good, snapshot, new VersionEdit().addFile(1, new FileMeta(3, 1, key("a", 1), key("k", 1))));
-        assertThat("the same MANIFEST without the bad edit recovers", Manifest.replay(good).version().fileCount(1), equalTo(1));
+        assertThat(
+                "the same MANIFEST without the bad edit recovers",
+                Manifest.replay(good).version().fileCount(1),
+                equalTo(1));
     }
 
     @Test
-    @Graded(points = 2, concept = "after a crash, recovery hands out a file number that a table or log written before "
-            + "the crash (but never logged in the MANIFEST) already uses, or does not list that orphan as obsolete")
+    @Graded(
+            points = 2,
+            concept =
+                    "after a crash, recovery hands out a file number that a table or log written before "
+                            + "the crash (but never logged in the MANIFEST) already uses, or does not list that orphan as obsolete")
     void recoveryNeverReusesTheNumberOfAnOrphanFile() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         workload(storage, new ArrayList<>());
@@ -354,7 +402,8 @@ class ManifestHiddenTest {
         try (Manifest m = Manifest.recover(storage)) {
             assertThat("numbers past the orphan " + orphan, m.nextFileNumber(), greaterThan(next + 3));
             assertThat(m.obsoleteFiles(Set.of()), hasItem(orphan));
-            assertThat("the old MANIFEST is obsolete too", m.obsoleteFiles(Set.of()), hasItem(LsmFileNames.manifest(1)));
+            assertThat(
+                    "the old MANIFEST is obsolete too", m.obsoleteFiles(Set.of()), hasItem(LsmFileNames.manifest(1)));
             for (String name : m.obsoleteFiles(Set.of())) {
                 LsmFileNames.Parsed p = LsmFileNames.parse(name);
                 if (p != null && p.type() == LsmFileNames.Type.TABLE) {
@@ -365,8 +414,10 @@ class ManifestHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "after a failed MANIFEST force the version changes anyway, or later edits are "
-            + "still logged behind a tail whose durability is unknown")
+    @Graded(
+            points = 2,
+            concept = "after a failed MANIFEST force the version changes anyway, or later edits are "
+                    + "still logged behind a tail whose durability is unknown")
     void aFailedForceStopsTheManifest() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         Version before;
@@ -381,35 +432,51 @@ class ManifestHiddenTest {
         }
         storage.powerLoss();
         try (Manifest m = Manifest.recover(storage)) {
-            assertThat("the acknowledged edit is there", m.version().files(0).containsAll(before.files(0)), equalTo(true));
+            assertThat(
+                    "the acknowledged edit is there", m.version().files(0).containsAll(before.files(0)), equalTo(true));
         }
     }
 
     @Test
-    @Graded(points = 1, concept = "a MANIFEST holding a table numbered exactly its next file number (a number a new "
-            + "file would reuse) is recovered instead of reported as corruption")
+    @Graded(
+            points = 1,
+            concept = "a MANIFEST holding a table numbered exactly its next file number (a number a new "
+                    + "file would reuse) is recovered instead of reported as corruption")
     void aTableNumberedTheNextFileNumberIsCorruption() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
-        plantManifest(storage, new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0),
+        plantManifest(
+                storage,
+                new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0),
                 new VersionEdit().addFile(1, new FileMeta(10, 1, key("a", 1), key("k", 1))));
         CorruptionException e = assertThrows(CorruptionException.class, () -> Manifest.recover(storage));
         assertThat(e.file(), containsString("MANIFEST-000001"));
         FaultInjectingStorage below = new FaultInjectingStorage();
-        plantManifest(below, new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0),
+        plantManifest(
+                below,
+                new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0),
                 new VersionEdit().addFile(1, new FileMeta(9, 1, key("a", 1), key("k", 1))));
-        assertThat("table 9 is below the next file number 10", Manifest.replay(below).version().fileCount(1), equalTo(1));
+        assertThat(
+                "table 9 is below the next file number 10",
+                Manifest.replay(below).version().fileCount(1),
+                equalTo(1));
     }
 
     @Test
-    @Graded(points = 1, concept = "recovery forgets the compact pointers the MANIFEST's edits set (compaction starts over "
-            + "at each level's first table after a restart), or miscounts the edits it applied")
+    @Graded(
+            points = 1,
+            concept = "recovery forgets the compact pointers the MANIFEST's edits set (compaction starts over "
+                    + "at each level's first table after a restart), or miscounts the edits it applied")
     void recoveryKeepsTheCompactPointersAndCountsTheEdits() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
-        plantManifest(storage, new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0),
+        plantManifest(
+                storage,
+                new VersionEdit().setLogNumber(0).setNextFileNumber(10).setLastSequence(0),
                 new VersionEdit().setCompactPointer(1, key("d", 4)).setCompactPointer(2, key("q", 7)),
                 new VersionEdit().setCompactPointer(1, key("m", 2)).setLastSequence(50));
         Manifest.Recovered r = Manifest.replay(storage);
-        assertThat("the last pointer each level's edits set", r.compactPointers(),
+        assertThat(
+                "the last pointer each level's edits set",
+                r.compactPointers(),
                 equalTo(java.util.Map.of(1, key("m", 2), 2, key("q", 7))));
         assertThat(r.edits(), equalTo(3));
         assertThat(r.lastSequence(), equalTo(50L));

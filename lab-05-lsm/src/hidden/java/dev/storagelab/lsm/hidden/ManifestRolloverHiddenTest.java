@@ -36,7 +36,10 @@ class ManifestRolloverHiddenTest {
 
     private static FileMeta table(long number) {
         Bytes key = Bytes.of(String.format("key%06d", number));
-        return new FileMeta(number, 1000 + number, new InternalKey(key, number, ValueType.PUT),
+        return new FileMeta(
+                number,
+                1000 + number,
+                new InternalKey(key, number, ValueType.PUT),
                 new InternalKey(key, number, ValueType.PUT));
     }
 
@@ -58,20 +61,33 @@ class ManifestRolloverHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a MANIFEST that rolls over to a new one (snapshot, then CURRENT) loses an "
-            + "acknowledged edit, or cannot be recovered, after a power loss at some step")
+    @Graded(
+            points = 2,
+            concept = "a MANIFEST that rolls over to a new one (snapshot, then CURRENT) loses an "
+                    + "acknowledged edit, or cannot be recovered, after a power loss at some step")
     void rolloverSurvivesAPowerLossAtEveryStep() throws IOException {
         FaultInjectingStorage clean = new FaultInjectingStorage(1);
         assertThat(run(clean), equalTo(EDITS));
         long total = clean.mutationCount();
-        long manifests = clean.list().stream().filter(n -> n.startsWith(LsmFileNames.MANIFEST_PREFIX)).count();
+        long manifests = clean.list().stream()
+                .filter(n -> n.startsWith(LsmFileNames.MANIFEST_PREFIX))
+                .count();
         try (Manifest m = Manifest.recover(clean)) {
-            assertThat("every edit is in the recovered version", m.version().files(0).size(), equalTo(EDITS));
-            assertThat("the old MANIFESTs are obsolete", m.obsoleteFiles(java.util.Set.of()).stream()
-                    .filter(n -> n.startsWith(LsmFileNames.MANIFEST_PREFIX)).count(), greaterThan(0L));
+            assertThat(
+                    "every edit is in the recovered version",
+                    m.version().files(0).size(),
+                    equalTo(EDITS));
+            assertThat(
+                    "the old MANIFESTs are obsolete",
+                    m.obsoleteFiles(java.util.Set.of()).stream()
+                            .filter(n -> n.startsWith(LsmFileNames.MANIFEST_PREFIX))
+                            .count(),
+                    greaterThan(0L));
         }
-        assertThat("40 edits of ~60 bytes past a 200-byte limit rolled over several times (" + manifests + " MANIFESTs)",
-                manifests, greaterThan(3L));
+        assertThat(
+                "40 edits of ~60 bytes past a 200-byte limit rolled over several times (" + manifests + " MANIFESTs)",
+                manifests,
+                greaterThan(3L));
         int crashes = 0;
         for (CrashMode mode : CrashMode.values()) {
             for (long n = 1; n < total; n++) {
@@ -82,14 +98,19 @@ class ManifestRolloverHiddenTest {
                 storage.powerLoss();
                 crashes++;
                 if (!storage.exists(LsmFileNames.CURRENT)) {
-                    assertThat(mode + ", crash before mutation " + n + ": no CURRENT, so nothing was acknowledged",
-                            acknowledged, equalTo(0));
+                    assertThat(
+                            mode + ", crash before mutation " + n + ": no CURRENT, so nothing was acknowledged",
+                            acknowledged,
+                            equalTo(0));
                     continue;
                 }
                 try (Manifest m = Manifest.recover(storage)) {
                     int recovered = m.version().files(0).size();
-                    assertThat(mode + ", crash before mutation " + n + ": " + acknowledged + " edits acknowledged, "
-                            + recovered + " recovered", recovered >= acknowledged && recovered <= acknowledged + 1, is(true));
+                    assertThat(
+                            mode + ", crash before mutation " + n + ": " + acknowledged + " edits acknowledged, "
+                                    + recovered + " recovered",
+                            recovered >= acknowledged && recovered <= acknowledged + 1,
+                            is(true));
                     List<Long> numbers = new ArrayList<>();
                     m.version().files(0).forEach(f -> numbers.add(f.number()));
                     assertThat("the recovered tables are the first ones added", numbers.size(), lessThan(EDITS + 1));

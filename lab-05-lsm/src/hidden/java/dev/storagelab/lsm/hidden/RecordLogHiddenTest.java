@@ -58,7 +58,8 @@ class RecordLogHiddenTest {
     }
 
     /** The records read back; the reader's state after the last one in {@code out[0]}. */
-    private static List<byte[]> read(FaultInjectingStorage storage, String name, RecordLogReader[] out) throws IOException {
+    private static List<byte[]> read(FaultInjectingStorage storage, String name, RecordLogReader[] out)
+            throws IOException {
         try (RecordLogReader r = RecordLogReader.open(storage, name, Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
             List<byte[]> records = new ArrayList<>();
             for (byte[] rec = r.next(); rec != null; rec = r.next()) {
@@ -74,8 +75,10 @@ class RecordLogHiddenTest {
     private static void assertRecords(List<byte[]> actual, List<byte[]> expected, String what) {
         assertThat(what + ": number of records", actual.size(), equalTo(expected.size()));
         for (int i = 0; i < expected.size(); i++) {
-            assertThat(what + ": record " + i + " of " + expected.get(i).length + " bytes",
-                    Arrays.equals(actual.get(i), expected.get(i)), equalTo(true));
+            assertThat(
+                    what + ": record " + i + " of " + expected.get(i).length + " bytes",
+                    Arrays.equals(actual.get(i), expected.get(i)),
+                    equalTo(true));
         }
     }
 
@@ -84,15 +87,26 @@ class RecordLogHiddenTest {
         int fill = BLOCK_SIZE - FILE_HEADER_SIZE - FRAGMENT_HEADER_SIZE;
         Arbitrary<Integer> size = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(0, 200)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of(0, fill, fill - 1, fill + 1, BLOCK_SIZE - FRAGMENT_HEADER_SIZE,
-                        BLOCK_SIZE - FRAGMENT_HEADER_SIZE - 1, BLOCK_SIZE, 100 * 1024)),
+                net.jqwik.api.Tuple.of(
+                        2,
+                        Arbitraries.of(
+                                0,
+                                fill,
+                                fill - 1,
+                                fill + 1,
+                                BLOCK_SIZE - FRAGMENT_HEADER_SIZE,
+                                BLOCK_SIZE - FRAGMENT_HEADER_SIZE - 1,
+                                BLOCK_SIZE,
+                                100 * 1024)),
                 net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0, 70_000)));
         return size.list().ofMaxSize(12);
     }
 
     @Property(tries = 60)
-    @Graded(points = 4, concept = "records of random sizes (empty, exactly filling a block, spanning several 32 KiB "
-            + "blocks, 100 KiB) do not survive the record log's write and read")
+    @Graded(
+            points = 4,
+            concept = "records of random sizes (empty, exactly filling a block, spanning several 32 KiB "
+                    + "blocks, 100 KiB) do not survive the record log's write and read")
     void randomRecordsRoundTripAcrossBlocks(@ForAll("sizes") List<Integer> sizes) throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         List<byte[]> records = new ArrayList<>();
@@ -107,8 +121,10 @@ class RecordLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a record that starts 0 to 12 bytes before a block boundary (zero padding, an empty "
-            + "FIRST fragment) or ends exactly on one is framed or reassembled wrong")
+    @Graded(
+            points = 3,
+            concept = "a record that starts 0 to 12 bytes before a block boundary (zero padding, an empty "
+                    + "FIRST fragment) or ends exactly on one is framed or reassembled wrong")
     void everyPositionNearABlockBoundary() throws IOException {
         for (int left = 0; left <= FRAGMENT_HEADER_SIZE + 1; left++) {
             for (int second : new int[] {0, 1, 5, BLOCK_SIZE - FRAGMENT_HEADER_SIZE, 40_000}) {
@@ -117,14 +133,20 @@ class RecordLogHiddenTest {
                 int first = BLOCK_SIZE - FILE_HEADER_SIZE - FRAGMENT_HEADER_SIZE - left;
                 List<byte[]> records = List.of(random(first, left), random(second, second), random(3, 3));
                 write(storage, "x.log", records);
-                assertRecords(read(storage, "x.log", null), records, left + " bytes left in the block, then " + second + " bytes");
+                assertRecords(
+                        read(storage, "x.log", null),
+                        records,
+                        left + " bytes left in the block, then " + second + " bytes");
             }
         }
     }
 
     @Test
-    @Graded(points = 4, concept = "a log cut at some byte of its last record (a torn append) returns part of it, "
-            + "loses an earlier record, or reports corruption instead of a torn tail at the end of the previous record")
+    @Graded(
+            points = 4,
+            concept =
+                    "a log cut at some byte of its last record (a torn append) returns part of it, "
+                            + "loses an earlier record, or reports corruption instead of a torn tail at the end of the previous record")
     void aCutAtEveryByteOfTheLastRecordIsATornTail() throws IOException {
         // the last record starts 1,000 bytes before the end of block 0 and spans into block 1
         byte[] first = random(BLOCK_SIZE - FILE_HEADER_SIZE - FRAGMENT_HEADER_SIZE - 1000, 1);
@@ -155,8 +177,10 @@ class RecordLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a log whose tail is zero-filled (space allocated but never written) is reported as "
-            + "corruption, or its zeros are read as records, instead of a torn tail")
+    @Graded(
+            points = 2,
+            concept = "a log whose tail is zero-filled (space allocated but never written) is reported as "
+                    + "corruption, or its zeros are read as records, instead of a torn tail")
     void aZeroFilledTailIsTorn() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         List<byte[]> records = List.of(random(100, 1), random(50_000, 2));
@@ -172,14 +196,19 @@ class RecordLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "a flipped bit in a record that is not the last (header, payload or block padding) "
-            + "is returned as data or dropped as a torn tail instead of a CorruptionException naming the file and the "
-            + "fragment's offset")
+    @Graded(
+            points = 4,
+            concept = "a flipped bit in a record that is not the last (header, payload or block padding) "
+                    + "is returned as data or dropped as a torn tail instead of a CorruptionException naming the file and the "
+                    + "fragment's offset")
     void everyFlippedBitBeforeTheLastRecordIsCorruption() throws IOException {
         // records ending 5 bytes before block 0's end (padding), a record spanning blocks, a last record
-        List<byte[]> records = List.of(random(60, 1),
-                random(BLOCK_SIZE - FILE_HEADER_SIZE - 3 * FRAGMENT_HEADER_SIZE - 60 - 5 - 40, 2), random(40, 3),
-                random(BLOCK_SIZE + 100, 4), random(30, 5));
+        List<byte[]> records = List.of(
+                random(60, 1),
+                random(BLOCK_SIZE - FILE_HEADER_SIZE - 3 * FRAGMENT_HEADER_SIZE - 60 - 5 - 40, 2),
+                random(40, 3),
+                random(BLOCK_SIZE + 100, 4),
+                random(30, 5));
         FaultInjectingStorage storage = new FaultInjectingStorage();
         write(storage, "c.log", records);
         byte[] whole = storage.contents("c.log");
@@ -206,10 +235,14 @@ class RecordLogHiddenTest {
                 byte[] bad = whole.clone();
                 bad[(int) at] ^= (byte) (1 << bit);
                 storage.plant("c.log", bad);
-                CorruptionException e = assertThrows(CorruptionException.class, () -> read(storage, "c.log", null),
+                CorruptionException e = assertThrows(
+                        CorruptionException.class,
+                        () -> read(storage, "c.log", null),
                         "bit " + bit + " of byte " + at + " flipped (fragment at " + from + ")");
                 assertThat("the exception names the file", e.file(), containsString("c.log"));
-                assertThat("byte " + at + " flipped: the offset is where its fragment starts", e.offset(),
+                assertThat(
+                        "byte " + at + " flipped: the offset is where its fragment starts",
+                        e.offset(),
                         allOf(greaterThanOrEqualTo(from - BLOCK_SIZE), lessThanOrEqualTo(at)));
                 assertThat("byte " + at + " flipped", e.offset(), equalTo(from));
                 checked++;
@@ -227,14 +260,18 @@ class RecordLogHiddenTest {
         try (RecordLogReader r = RecordLogReader.open(storage, "a.log", Kind.WAL, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
             assertThat(r.next().length, equalTo(10));
             CorruptionException e = assertThrows(CorruptionException.class, r::next);
-            assertThat("named at the end of the last good record", e.offset(),
+            assertThat(
+                    "named at the end of the last good record",
+                    e.offset(),
                     equalTo((long) FILE_HEADER_SIZE + FRAGMENT_HEADER_SIZE + 10));
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "a record log with a wrong magic number, an unknown version, the wrong kind or a "
-            + "non-zero reserved byte is read anyway instead of reported at the header field's offset")
+    @Graded(
+            points = 2,
+            concept = "a record log with a wrong magic number, an unknown version, the wrong kind or a "
+                    + "non-zero reserved byte is read anyway instead of reported at the header field's offset")
     void theFileHeaderIsChecked() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         write(storage, "h.log", List.of(random(10, 1)));
@@ -245,14 +282,16 @@ class RecordLogHiddenTest {
             byte[] bad = good.clone();
             bad[damage[i][0]] ^= (byte) damage[i][1];
             storage.plant("h.log", bad);
-            CorruptionException e = assertThrows(CorruptionException.class,
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
                     () -> RecordLogReader.open(storage, "h.log", Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL),
                     "header byte " + damage[i][0] + " changed");
             assertThat("header byte " + damage[i][0] + " changed", e.offset(), equalTo(offsets[i]));
         }
         storage.plant("h.log", Arrays.copyOf(good, 5));
         try (RecordLogReader r = RecordLogReader.open(storage, "h.log", Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
-            assertThat("a torn file header reads as an empty, torn log", r.next() == null && r.tornTail(), equalTo(true));
+            assertThat(
+                    "a torn file header reads as an empty, torn log", r.next() == null && r.tornTail(), equalTo(true));
             assertThat(r.validEnd(), equalTo(0L));
         }
     }
@@ -271,8 +310,10 @@ class RecordLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a final record whose payload fails its checksum (a torn append that wrote the whole "
-            + "length of garbage) is reported as corruption instead of a torn tail")
+    @Graded(
+            points = 1,
+            concept = "a final record whose payload fails its checksum (a torn append that wrote the whole "
+                    + "length of garbage) is reported as corruption instead of a torn tail")
     void aGarbledFinalRecordIsATornTail() throws IOException {
         List<byte[]> records = List.of(random(100, 1), random(200, 2), random(300, 3));
         FaultInjectingStorage storage = new FaultInjectingStorage();
@@ -283,16 +324,24 @@ class RecordLogHiddenTest {
             garbled[garbled.length - back] ^= 0x20;
             storage.plant("g.log", garbled);
             RecordLogReader[] state = new RecordLogReader[1];
-            assertRecords(read(storage, "g.log", state), records.subList(0, 2), "the last record's byte " + (300 - back) + " garbled");
+            assertRecords(
+                    read(storage, "g.log", state),
+                    records.subList(0, 2),
+                    "the last record's byte " + (300 - back) + " garbled");
             assertThat("torn", state[0].tornTail(), equalTo(true));
-            assertThat("validEnd is the end of the second record", state[0].validEnd(),
+            assertThat(
+                    "validEnd is the end of the second record",
+                    state[0].validEnd(),
                     equalTo((long) whole.length - FRAGMENT_HEADER_SIZE - 300));
         }
     }
 
     @Test
-    @Graded(points = 1, concept = "a log that ends inside the zero padding at the end of a block (a torn append of the "
-            + "padding and the next record) is read past its end, or reported as corruption, instead of a torn tail")
+    @Graded(
+            points = 1,
+            concept =
+                    "a log that ends inside the zero padding at the end of a block (a torn append of the "
+                            + "padding and the next record) is read past its end, or reported as corruption, instead of a torn tail")
     void aLogEndingInsideBlockPaddingIsATornTail() throws IOException {
         // the first record leaves 5 bytes of block 0, too few for a fragment header: padding
         byte[] first = random(BLOCK_SIZE - FILE_HEADER_SIZE - FRAGMENT_HEADER_SIZE - 5, 4);
@@ -310,8 +359,10 @@ class RecordLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a fragment whose length runs past the end of its 32 KiB block (under valid checksums) "
-            + "is read across the block boundary instead of reported as corruption at its offset")
+    @Graded(
+            points = 1,
+            concept = "a fragment whose length runs past the end of its 32 KiB block (under valid checksums) "
+                    + "is read across the block boundary instead of reported as corruption at its offset")
     void aFragmentCrossingItsBlocksEndIsCorruption() throws IOException {
         // the first record leaves 100 bytes of block 0; the second (50 bytes) fits there whole
         byte[] first = random(BLOCK_SIZE - FILE_HEADER_SIZE - FRAGMENT_HEADER_SIZE - 100, 6);
@@ -332,7 +383,8 @@ class RecordLogHiddenTest {
         storage.plant("c.log", file);
         try (RecordLogReader r = RecordLogReader.open(storage, "c.log", Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
             assertThat(r.next().length, equalTo(first.length));
-            CorruptionException e = assertThrows(CorruptionException.class, r::next, "a 95-byte fragment 100 bytes before the block's end");
+            CorruptionException e = assertThrows(
+                    CorruptionException.class, r::next, "a 95-byte fragment 100 bytes before the block's end");
             assertThat("named at the fragment", e.offset(), equalTo((long) at));
         }
     }

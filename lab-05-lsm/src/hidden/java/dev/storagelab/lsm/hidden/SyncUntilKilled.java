@@ -21,8 +21,7 @@ public final class SyncUntilKilled {
     static final LsmOptions OPTIONS = LsmOptions.tiny().withBackgroundWork(true);
     static final Bytes ROUND = Bytes.of("~round");
 
-    private SyncUntilKilled() {
-    }
+    private SyncUntilKilled() {}
 
     private static Bytes key(int k) {
         return Bytes.of(String.format("key%05d", k));

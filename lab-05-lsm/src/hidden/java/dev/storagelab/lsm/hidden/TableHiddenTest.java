@@ -58,13 +58,16 @@ import org.junit.jupiter.api.Test;
 class TableHiddenTest {
 
     /** One write of a random history: user key, sequence, type, value. */
-    record Write(Bytes key, long sequence, ValueType type, Bytes value) {
-    }
+    record Write(Bytes key, long sequence, ValueType type, Bytes value) {}
 
     @Provide
     Arbitrary<List<Write>> histories() {
         Arbitrary<Bytes> key = Arbitraries.oneOf(
-                Arbitraries.strings().withChars("ab\u00ff").ofMinLength(0).ofMaxLength(5).map(Bytes::of),
+                Arbitraries.strings()
+                        .withChars("ab\u00ff")
+                        .ofMinLength(0)
+                        .ofMaxLength(5)
+                        .map(Bytes::of),
                 Arbitraries.integers().between(0, 3000).map(i -> Bytes.of(String.format("user:%08d", i))));
         Arbitrary<Bytes> value = Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(30).map(Bytes::of),
@@ -84,13 +87,16 @@ class TableHiddenTest {
     private static TreeMap<byte[], byte[]> model(List<Write> writes) {
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
         for (Write w : writes) {
-            m.put(new InternalKey(w.key(), w.sequence(), w.type()).encode(), w.value().toByteArray());
+            m.put(
+                    new InternalKey(w.key(), w.sequence(), w.type()).encode(),
+                    w.value().toByteArray());
         }
         return m;
     }
 
-    private static TableBuilder.Result write(FaultInjectingStorage storage, String name, TreeMap<byte[], byte[]> m,
-            TableBuilder.Options options) throws IOException {
+    private static TableBuilder.Result write(
+            FaultInjectingStorage storage, String name, TreeMap<byte[], byte[]> m, TableBuilder.Options options)
+            throws IOException {
         try (TableBuilder b = new TableBuilder(storage, name, options)) {
             for (Map.Entry<byte[], byte[]> e : m.entrySet()) {
                 b.add(e.getKey(), e.getValue());
@@ -104,10 +110,16 @@ class TableHiddenTest {
     }
 
     @Property(tries = 120)
-    @Graded(points = 5, concept = "a table loses, reorders or garbles entries, or walks the data blocks wrong (an entry "
-            + "left behind in the last block, a block written twice, the index pointing to the wrong block)")
-    void randomTablesRoundTrip(@ForAll("histories") List<Write> writes, @ForAll @IntRange(min = 64, max = 8192) int blockSize,
-            @ForAll @IntRange(min = 1, max = 20) int interval, @ForAll boolean smallCache) throws IOException {
+    @Graded(
+            points = 5,
+            concept = "a table loses, reorders or garbles entries, or walks the data blocks wrong (an entry "
+                    + "left behind in the last block, a block written twice, the index pointing to the wrong block)")
+    void randomTablesRoundTrip(
+            @ForAll("histories") List<Write> writes,
+            @ForAll @IntRange(min = 64, max = 8192) int blockSize,
+            @ForAll @IntRange(min = 1, max = 20) int interval,
+            @ForAll boolean smallCache)
+            throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = model(writes);
         TableBuilder.Result r = write(storage, "000001.sst", m, options(blockSize, interval));
@@ -138,16 +150,21 @@ class TableHiddenTest {
     }
 
     @Property(tries = 100)
-    @Graded(points = 5, concept = "a get from a table answers a read at a snapshot with a version newer than the "
-            + "snapshot, an older one than the newest visible, a neighbouring key's value, or misses a tombstone "
-            + "(versions of one key spread over several data blocks)")
-    void getAtEverySnapshotMatchesTheModel(@ForAll @Size(min = 1, max = 60) List<@IntRange(max = 11) Integer> keys,
-            @ForAll @IntRange(min = 64, max = 512) int blockSize) throws IOException {
+    @Graded(
+            points = 5,
+            concept = "a get from a table answers a read at a snapshot with a version newer than the "
+                    + "snapshot, an older one than the newest visible, a neighbouring key's value, or misses a tombstone "
+                    + "(versions of one key spread over several data blocks)")
+    void getAtEverySnapshotMatchesTheModel(
+            @ForAll @Size(min = 1, max = 60) List<@IntRange(max = 11) Integer> keys,
+            @ForAll @IntRange(min = 64, max = 512) int blockSize)
+            throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
         for (int i = 0; i < keys.size(); i++) {
             ValueType type = i % 4 == 3 ? ValueType.DELETE : ValueType.PUT;
-            m.put(new InternalKey(Bytes.of("k" + keys.get(i)), i + 1, type).encode(),
+            m.put(
+                    new InternalKey(Bytes.of("k" + keys.get(i)), i + 1, type).encode(),
                     type == ValueType.PUT ? ("w" + i + "-".repeat(i % 17)).getBytes() : new byte[0]);
         }
         write(storage, "000002.sst", m, options(blockSize, 3));
@@ -157,21 +174,30 @@ class TableHiddenTest {
                     Table.Lookup expected = Table.Lookup.NOT_FOUND;
                     for (int i = 0; i < Math.min(snapshot, keys.size()); i++) {
                         if (keys.get(i) == k) {
-                            expected = i % 4 == 3 ? Table.Lookup.deleted(i + 1)
+                            expected = i % 4 == 3
+                                    ? Table.Lookup.deleted(i + 1)
                                     : Table.Lookup.put(i + 1, Bytes.of("w" + i + "-".repeat(i % 17)));
                         }
                     }
-                    assertThat("k" + k + " at snapshot " + snapshot, t.get(Bytes.of("k" + k), snapshot), equalTo(expected));
+                    assertThat(
+                            "k" + k + " at snapshot " + snapshot,
+                            t.get(Bytes.of("k" + k), snapshot),
+                            equalTo(expected));
                 }
             }
         }
     }
 
     @Property(tries = 80)
-    @Graded(points = 3, concept = "a table cursor's seek lands on the wrong entry, or prev after a seek crosses a data "
-            + "block boundary wrong")
-    void seekAndPrevMatchTheModel(@ForAll("histories") List<Write> writes, @ForAll("histories") List<Write> targets,
-            @ForAll @IntRange(min = 64, max = 1024) int blockSize) throws IOException {
+    @Graded(
+            points = 3,
+            concept = "a table cursor's seek lands on the wrong entry, or prev after a seek crosses a data "
+                    + "block boundary wrong")
+    void seekAndPrevMatchTheModel(
+            @ForAll("histories") List<Write> writes,
+            @ForAll("histories") List<Write> targets,
+            @ForAll @IntRange(min = 64, max = 1024) int blockSize)
+            throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = model(writes);
         write(storage, "000003.sst", m, options(blockSize, 4));
@@ -194,9 +220,11 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "a get of a key the table does not hold reads a data block although the Bloom filter "
-            + "could have said 'absent' (filter not asked first, built over internal keys instead of user keys, or "
-            + "not stored)")
+    @Graded(
+            points = 4,
+            concept = "a get of a key the table does not hold reads a data block although the Bloom filter "
+                    + "could have said 'absent' (filter not asked first, built over internal keys instead of user keys, or "
+                    + "not stored)")
     void absentKeysCostNoDataBlockRead() throws IOException {
         FaultInjectingStorage disk = new FaultInjectingStorage();
         CountingStorage storage = new CountingStorage(disk);
@@ -215,11 +243,14 @@ class TableHiddenTest {
             b.finish();
         }
         try (Table t = Table.open(storage, "000004.sst", 4, null)) {
-            assertThat("the filter holds each user key once: 20,000 keys at 10 bits", t.filter().bitCount(),
+            assertThat(
+                    "the filter holds each user key once: 20,000 keys at 10 bits",
+                    t.filter().bitCount(),
                     lessThanOrEqualTo(200_000L + 8));
             long before = storage.reads();
             for (int i = 0; i < 20_000; i++) {
-                assertThat(t.get(Bytes.of("absent:" + i), InternalKey.MAX_SEQUENCE).state(),
+                assertThat(
+                        t.get(Bytes.of("absent:" + i), InternalKey.MAX_SEQUENCE).state(),
                         equalTo(Table.Lookup.State.NOT_FOUND));
             }
             long reads = storage.reads() - before;
@@ -228,13 +259,17 @@ class TableHiddenTest {
             assertThat(t.stats().blockReads(), equalTo(reads));
             before = storage.reads();
             assertThat(t.get(Bytes.of("present:777"), InternalKey.MAX_SEQUENCE).sequence(), equalTo(3L * 777 + 3));
-            assertThat("a present key costs exactly one read: index and filter are in memory", storage.reads() - before,
+            assertThat(
+                    "a present key costs exactly one read: index and filter are in memory",
+                    storage.reads() - before,
                     equalTo(1L));
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "values larger than a data block (10 KB to 300 KB) are split, lost or read back wrong")
+    @Graded(
+            points = 2,
+            concept = "values larger than a data block (10 KB to 300 KB) are split, lost or read back wrong")
     void valuesLargerThanABlock() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
@@ -262,8 +297,10 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the properties block does not record what compaction and the metrics need (entries, "
-            + "tombstones, smallest and largest keys, sequence range, raw sizes, data blocks)")
+    @Graded(
+            points = 2,
+            concept = "the properties block does not record what compaction and the metrics need (entries, "
+                    + "tombstones, smallest and largest keys, sequence range, raw sizes, data blocks)")
     void propertiesRecordWhatCompactionNeeds() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
@@ -277,7 +314,11 @@ class TableHiddenTest {
             rawKeys += k.length;
             rawValues += v.length;
         }
-        write(storage, "000006.sst", m, TableBuilder.Options.defaults().withBlockSize(512).withBitsPerKey(7));
+        write(
+                storage,
+                "000006.sst",
+                m,
+                TableBuilder.Options.defaults().withBlockSize(512).withBitsPerKey(7));
         try (Table t = Table.open(storage, "000006.sst", 6, null)) {
             var p = t.properties();
             assertThat(p.entries(), equalTo(900L));
@@ -307,7 +348,8 @@ class TableHiddenTest {
     }
 
     /** Opens the table, walks it and gets every key; returns normally only if nothing was noticed. */
-    private static void readEverything(FaultInjectingStorage storage, String name, List<Bytes> userKeys) throws IOException {
+    private static void readEverything(FaultInjectingStorage storage, String name, List<Bytes> userKeys)
+            throws IOException {
         try (Table t = Table.open(storage, name, 9, null)) {
             Table.Cursor c = t.cursor();
             for (c.seekToFirst(); c.valid(); c.next()) {
@@ -320,10 +362,12 @@ class TableHiddenTest {
     }
 
     @Property(tries = 150)
-    @Graded(points = 4, concept = "a flipped bit anywhere in a table file (data, index, filter or properties block, "
-            + "footer) goes unnoticed or is reported without the file and an offset inside the damaged part")
-    void everyBitFlipIsCaughtWithFileAndOffset(@ForAll @IntRange(max = 1 << 20) int where, @ForAll @IntRange(max = 7) int bit)
-            throws IOException {
+    @Graded(
+            points = 4,
+            concept = "a flipped bit anywhere in a table file (data, index, filter or properties block, "
+                    + "footer) goes unnoticed or is reported without the file and an offset inside the damaged part")
+    void everyBitFlipIsCaughtWithFileAndOffset(
+            @ForAll @IntRange(max = 1 << 20) int where, @ForAll @IntRange(max = 7) int bit) throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
         List<Bytes> users = new ArrayList<>();
@@ -335,12 +379,19 @@ class TableHiddenTest {
         byte[] file = storage.contents("000009.sst");
         long at = where % file.length;
         storage.flipBit("000009.sst", at, bit);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> readEverything(storage, "000009.sst", users),
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
+                () -> readEverything(storage, "000009.sst", users),
                 "bit " + bit + " of byte " + at + " of " + file.length);
         assertThat(e.file(), equalTo("000009.sst"));
-        long[] part = regions(file).stream().filter(r -> r[0] <= at && at < r[1]).findFirst().orElseThrow();
-        assertThat("byte " + at + " flipped: the offset reported lies in the part [" + part[0] + ", " + part[1] + ")",
-                e.offset(), is(both(part[0], part[1])));
+        long[] part = regions(file).stream()
+                .filter(r -> r[0] <= at && at < r[1])
+                .findFirst()
+                .orElseThrow();
+        assertThat(
+                "byte " + at + " flipped: the offset reported lies in the part [" + part[0] + ", " + part[1] + ")",
+                e.offset(),
+                is(both(part[0], part[1])));
     }
 
     private static org.hamcrest.Matcher<Long> both(long from, long to) {
@@ -348,8 +399,10 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a table cut short at some length is opened, or fails with an EOFException or an index "
-            + "exception instead of a CorruptionException naming the file")
+    @Graded(
+            points = 3,
+            concept = "a table cut short at some length is opened, or fails with an EOFException or an index "
+                    + "exception instead of a CorruptionException naming the file")
     void everyTruncationIsCorruption() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
@@ -361,7 +414,9 @@ class TableHiddenTest {
         for (int length = 0; length < whole.length; length++) {
             storage.plant("000010.sst", Arrays.copyOf(whole, length));
             int l = length;
-            CorruptionException e = assertThrows(CorruptionException.class, () -> Table.open(storage, "000010.sst", 10, null),
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
+                    () -> Table.open(storage, "000010.sst", 10, null),
                     "cut to " + l + " of " + whole.length + " bytes");
             assertThat(e.file(), equalTo("000010.sst"));
         }
@@ -384,9 +439,11 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a footer damaged under a valid checksum (another format version, a handle past the "
-            + "footer, a filter with a probe count of 0, an index entry pointing to the wrong offset) is trusted "
-            + "instead of reported with the file, the offset and what failed")
+    @Graded(
+            points = 3,
+            concept = "a footer damaged under a valid checksum (another format version, a handle past the "
+                    + "footer, a filter with a probe count of 0, an index entry pointing to the wrong offset) is trusted "
+                    + "instead of reported with the file, the offset and what failed")
     void damageUnderValidChecksumsIsReported() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
@@ -411,7 +468,8 @@ class TableHiddenTest {
         byte[] probes = good.clone();
         int probeAt = (int) footer.filter().end() - 5 - 1;
         probes[probeAt] = 0;
-        byte[] sealed = TableFormat.seal(Arrays.copyOfRange(probes, (int) footer.filter().offset(), probeAt + 1));
+        byte[] sealed = TableFormat.seal(
+                Arrays.copyOfRange(probes, (int) footer.filter().offset(), probeAt + 1));
         System.arraycopy(sealed, 0, probes, (int) footer.filter().offset(), sealed.length);
         CorruptionException e = expectCorruption(storage, probes, -1, "a filter of 0 probes");
         assertThat(e.offset(), both(footer.filter().offset(), footer.filter().end()));
@@ -420,7 +478,10 @@ class TableHiddenTest {
         BlockBuilder index = new BlockBuilder(InternalKey.ORDER, 1);
         // the index is the last block before the footer: cut it out and write a shifted one
         dev.storagelab.lsm.Block opened = dev.storagelab.lsm.Block.open(
-                Arrays.copyOfRange(good, (int) footer.index().offset(), (int) footer.index().end()), InternalKey.ORDER, "t",
+                Arrays.copyOfRange(good, (int) footer.index().offset(), (int)
+                        footer.index().end()),
+                InternalKey.ORDER,
+                "t",
                 footer.index().offset());
         dev.storagelab.lsm.Block.Cursor ic = opened.cursor();
         int n = 0;
@@ -431,17 +492,23 @@ class TableHiddenTest {
         byte[] newIndex = index.finish();
         byte[] shifted = Arrays.copyOf(good, (int) footer.index().offset() + newIndex.length + Footer.BYTES);
         System.arraycopy(newIndex, 0, shifted, (int) footer.index().offset(), newIndex.length);
-        byte[] newFooter = new Footer(new BlockHandle(footer.index().offset(), newIndex.length), footer.filter(),
-                footer.properties(), TableFormat.FORMAT_VERSION).encode();
+        byte[] newFooter = new Footer(
+                        new BlockHandle(footer.index().offset(), newIndex.length),
+                        footer.filter(),
+                        footer.properties(),
+                        TableFormat.FORMAT_VERSION)
+                .encode();
         System.arraycopy(newFooter, 0, shifted, shifted.length - Footer.BYTES, Footer.BYTES);
         e = expectCorruption(storage, shifted, -1, "an index entry pointing one byte into its block");
         assertThat(e.offset(), both(footer.index().offset(), footer.index().offset() + newIndex.length));
         assertThat("the index had several entries", n, greaterThan(2));
     }
 
-    private static CorruptionException expectCorruption(FaultInjectingStorage storage, byte[] file, long offset, String what) {
+    private static CorruptionException expectCorruption(
+            FaultInjectingStorage storage, byte[] file, long offset, String what) {
         storage.plant("000011.sst", file);
-        CorruptionException e = assertThrows(CorruptionException.class, () -> readEverything(storage, "000011.sst", List.of()), what);
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> readEverything(storage, "000011.sst", List.of()), what);
         assertThat(what, e.file(), equalTo("000011.sst"));
         if (offset >= 0) {
             assertThat(what, e.offset(), equalTo(offset));
@@ -450,8 +517,10 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a table of a single entry (one data block that is never full) is written or read "
-            + "wrong, or an empty table is finished instead of rejected")
+    @Graded(
+            points = 1,
+            concept = "a table of a single entry (one data block that is never full) is written or read "
+                    + "wrong, or an empty table is finished instead of rejected")
     void aSingleEntryTableWorksAndAnEmptyOneIsRejected() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TableBuilder empty = new TableBuilder(storage, "000012.sst", TableBuilder.Options.defaults());
@@ -464,7 +533,10 @@ class TableHiddenTest {
         assertThat(r.smallest(), equalTo(r.largest()));
         try (Table t = Table.open(storage, "000012.sst", 12, null)) {
             assertThat(t.properties().dataBlocks(), equalTo(1L));
-            assertThat("the empty user key's tombstone at sequence 0", t.get(Bytes.EMPTY, 0), equalTo(Table.Lookup.deleted(0)));
+            assertThat(
+                    "the empty user key's tombstone at sequence 0",
+                    t.get(Bytes.EMPTY, 0),
+                    equalTo(Table.Lookup.deleted(0)));
             assertThat(t.get(Bytes.of("a"), 0), equalTo(Table.Lookup.NOT_FOUND));
             Table.Cursor c = t.cursor();
             c.seekToLast();
@@ -475,13 +547,16 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "concurrent readers of one table sharing a block cache see wrong values or fail "
-            + "(shared mutable state in the table or the cache)")
+    @Graded(
+            points = 3,
+            concept = "concurrent readers of one table sharing a block cache see wrong values or fail "
+                    + "(shared mutable state in the table or the cache)")
     void concurrentReadersShareATableAndACache() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
         for (int i = 0; i < 20_000; i++) {
-            m.put(new InternalKey(Bytes.of(String.format("c%06d", i)), i + 1, ValueType.PUT).encode(),
+            m.put(
+                    new InternalKey(Bytes.of(String.format("c%06d", i)), i + 1, ValueType.PUT).encode(),
                     ("value-" + i).getBytes());
         }
         write(storage, "000013.sst", m, TableBuilder.Options.defaults());
@@ -497,7 +572,9 @@ class TableHiddenTest {
                     for (int i = 0; i < 20_000; i++) {
                         int k = random.nextInt(22_000);
                         Table.Lookup got = t.get(Bytes.of(String.format("c%06d", k)), InternalKey.MAX_SEQUENCE);
-                        if (k < 20_000 ? got.value().equals(Bytes.of("value-" + k)) : got.state() == Table.Lookup.State.NOT_FOUND) {
+                        if (k < 20_000
+                                ? got.value().equals(Bytes.of("value-" + k))
+                                : got.state() == Table.Lookup.State.NOT_FOUND) {
                             ok++;
                         }
                         assertThat(cache.usedBytes(), lessThanOrEqualTo(64L * 1024));
@@ -510,10 +587,14 @@ class TableHiddenTest {
             }
             Table.Stats s = t.stats();
             assertThat(s.gets(), equalTo(80_000L));
-            assertThat("a get reads at most one block, from the file or the cache, and none when the filter skips it",
-                    s.blockReads() + s.blockCacheHits() + s.filterSkips(), lessThanOrEqualTo(80_000L));
-            assertThat("every get of one of the 20,000 present keys (about 72,700 of the 80,000) reads its block",
-                    s.blockReads() + s.blockCacheHits(), greaterThan(70_000L));
+            assertThat(
+                    "a get reads at most one block, from the file or the cache, and none when the filter skips it",
+                    s.blockReads() + s.blockCacheHits() + s.filterSkips(),
+                    lessThanOrEqualTo(80_000L));
+            assertThat(
+                    "every get of one of the 20,000 present keys (about 72,700 of the 80,000) reads its block",
+                    s.blockReads() + s.blockCacheHits(),
+                    greaterThan(70_000L));
             assertThat(cache.stats().hits(), equalTo(s.blockCacheHits()));
         } finally {
             pool.shutdownNow();
@@ -521,20 +602,24 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "two tables sharing one block cache get each other's blocks (blocks cached by offset "
-            + "alone), or a table's blocks outlive evictFile")
+    @Graded(
+            points = 2,
+            concept = "two tables sharing one block cache get each other's blocks (blocks cached by offset "
+                    + "alone), or a table's blocks outlive evictFile")
     void twoTablesShareOneCache() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         BlockCache cache = new BlockCache(1 << 20);
         for (int f = 1; f <= 2; f++) {
             TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
             for (int i = 0; i < 2000; i++) {
-                m.put(new InternalKey(Bytes.of(String.format("s%05d", i)), i + 1, ValueType.PUT).encode(),
+                m.put(
+                        new InternalKey(Bytes.of(String.format("s%05d", i)), i + 1, ValueType.PUT).encode(),
                         ("table" + f + "-" + i).getBytes());
             }
             write(storage, "00000" + f + ".sst", m, TableBuilder.Options.defaults());
         }
-        try (Table one = Table.open(storage, "000001.sst", 1, cache); Table two = Table.open(storage, "000002.sst", 2, cache)) {
+        try (Table one = Table.open(storage, "000001.sst", 1, cache);
+                Table two = Table.open(storage, "000002.sst", 2, cache)) {
             for (int round = 0; round < 2; round++) {
                 for (int i = 0; i < 2000; i += 7) {
                     Bytes k = Bytes.of(String.format("s%05d", i));
@@ -545,10 +630,14 @@ class TableHiddenTest {
             assertThat("the second round hits the cache", one.stats().blockCacheHits(), greaterThan(0L));
             long blocks = cache.size();
             cache.evictFile(1);
-            assertThat("evictFile(1) drops table 1's blocks only", (long) cache.size(), equalTo(blocks - one.properties().dataBlocks()));
+            assertThat(
+                    "evictFile(1) drops table 1's blocks only",
+                    (long) cache.size(),
+                    equalTo(blocks - one.properties().dataBlocks()));
             long reads = one.stats().blockReads();
             one.get(Bytes.of("s00007"), 99_999);
-            assertThat("table 1's block is read again from the file", one.stats().blockReads(), equalTo(reads + 1));
+            assertThat(
+                    "table 1's block is read again from the file", one.stats().blockReads(), equalTo(reads + 1));
         }
     }
 
@@ -570,13 +659,16 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a key whose versions straddle two data blocks is answered from the wrong block "
-            + "(the index key of a block is not at or after its last key)")
+    @Graded(
+            points = 2,
+            concept = "a key whose versions straddle two data blocks is answered from the wrong block "
+                    + "(the index key of a block is not at or after its last key)")
     void versionsStraddlingBlocksAreFound() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
         for (int seq = 1; seq <= 200; seq++) {
-            m.put(new InternalKey(Bytes.of("hot"), seq, seq % 10 == 0 ? ValueType.DELETE : ValueType.PUT).encode(),
+            m.put(
+                    new InternalKey(Bytes.of("hot"), seq, seq % 10 == 0 ? ValueType.DELETE : ValueType.PUT).encode(),
                     seq % 10 == 0 ? new byte[0] : ("v" + seq).getBytes());
         }
         m.put(new InternalKey(Bytes.of("hotter"), 7, ValueType.PUT).encode(), "x".getBytes());
@@ -585,7 +677,8 @@ class TableHiddenTest {
             assertThat(t.properties().dataBlocks(), greaterThan(20L));
             for (int snap = 0; snap <= 210; snap++) {
                 int s = Math.min(snap, 200);
-                Table.Lookup expected = s == 0 ? Table.Lookup.NOT_FOUND
+                Table.Lookup expected = s == 0
+                        ? Table.Lookup.NOT_FOUND
                         : s % 10 == 0 ? Table.Lookup.deleted(s) : Table.Lookup.put(s, Bytes.of("v" + s));
                 assertThat("hot at " + snap, t.get(Bytes.of("hot"), snap), equalTo(expected));
             }
@@ -593,20 +686,26 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a data block is not cut when its size estimate reaches the block size exactly, only "
-            + "once it passes it")
+    @Graded(
+            points = 1,
+            concept = "a data block is not cut when its size estimate reaches the block size exactly, only "
+                    + "once it passes it")
     void aBlockIsCutWhenItReachesTheBlockSizeExactly() throws IOException {
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
         for (int i = 0; i < 40; i++) {
             m.put(new InternalKey(Bytes.of(String.format("key-%04d", i)), i + 1, ValueType.PUT).encode(), new byte[50]);
         }
-        BlockBuilder one = new BlockBuilder(InternalKey.ORDER, TableBuilder.Options.defaults().restartInterval());
+        BlockBuilder one = new BlockBuilder(
+                InternalKey.ORDER, TableBuilder.Options.defaults().restartInterval());
         one.add(m.firstKey(), m.firstEntry().getValue());
         int blockSize = one.sizeEstimate();
         FaultInjectingStorage storage = new FaultInjectingStorage();
         write(storage, "000015.sst", m, TableBuilder.Options.defaults().withBlockSize(blockSize));
         try (Table t = Table.open(storage, "000015.sst", 15, null)) {
-            assertThat("every entry alone fills a block of " + blockSize + " bytes", t.properties().dataBlocks(), equalTo(40L));
+            assertThat(
+                    "every entry alone fills a block of " + blockSize + " bytes",
+                    t.properties().dataBlocks(),
+                    equalTo(40L));
         }
     }
 
@@ -625,11 +724,16 @@ class TableHiddenTest {
             byte[] bad = good.clone();
             bad[at] ^= 1;
             storage.plant("000016.sst", bad);
-            CorruptionException e = assertThrows(CorruptionException.class, () -> readEverything(storage, "000016.sst", List.of()),
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
+                    () -> readEverything(storage, "000016.sst", List.of()),
                     "footer byte " + (at - footerAt) + " flipped");
             assertThat(e.file(), equalTo("000016.sst"));
-            assertThat("footer byte " + (at - footerAt) + " flipped: the offset reported lies in the footer [" + footerAt
-                    + ", " + good.length + ")", e.offset(), is(both(footerAt, good.length)));
+            assertThat(
+                    "footer byte " + (at - footerAt) + " flipped: the offset reported lies in the footer [" + footerAt
+                            + ", " + good.length + ")",
+                    e.offset(),
+                    is(both(footerAt, good.length)));
         }
     }
 }

@@ -44,19 +44,28 @@ class VersionHiddenTest {
 
     @Provide
     Arbitrary<VersionEdit> edits() {
-        Arbitrary<InternalKey> keys = Combinators.combine(Arbitraries.strings().ofMaxLength(12),
-                Arbitraries.longs().between(0, InternalKey.MAX_SEQUENCE), Arbitraries.of(ValueType.values()))
+        Arbitrary<InternalKey> keys = Combinators.combine(
+                        Arbitraries.strings().ofMaxLength(12),
+                        Arbitraries.longs().between(0, InternalKey.MAX_SEQUENCE),
+                        Arbitraries.of(ValueType.values()))
                 .as((u, s, t) -> new InternalKey(Bytes.of(u), s, t));
-        Arbitrary<FileMeta> tables = Combinators.combine(Arbitraries.longs().between(1, Long.MAX_VALUE),
-                Arbitraries.longs().between(0, Long.MAX_VALUE), keys, keys)
+        Arbitrary<FileMeta> tables = Combinators.combine(
+                        Arbitraries.longs().between(1, Long.MAX_VALUE),
+                        Arbitraries.longs().between(0, Long.MAX_VALUE),
+                        keys,
+                        keys)
                 .as((n, size, a, b) -> a.compareTo(b) <= 0 ? new FileMeta(n, size, a, b) : new FileMeta(n, size, b, a));
         Arbitrary<Integer> levels = Arbitraries.integers().between(0, Version.NUM_LEVELS - 1);
         return Combinators.combine(
-                Arbitraries.longs().between(-1, Long.MAX_VALUE), Arbitraries.longs().between(-1, Long.MAX_VALUE),
-                Arbitraries.longs().between(-1, InternalKey.MAX_SEQUENCE),
-                Combinators.combine(levels, keys).as(List::of).list().ofMaxSize(3),
-                Combinators.combine(levels, Arbitraries.longs().between(1, Long.MAX_VALUE)).as(List::of).list().ofMaxSize(5),
-                Combinators.combine(levels, tables).as(List::of).list().ofMaxSize(5))
+                        Arbitraries.longs().between(-1, Long.MAX_VALUE),
+                        Arbitraries.longs().between(-1, Long.MAX_VALUE),
+                        Arbitraries.longs().between(-1, InternalKey.MAX_SEQUENCE),
+                        Combinators.combine(levels, keys).as(List::of).list().ofMaxSize(3),
+                        Combinators.combine(levels, Arbitraries.longs().between(1, Long.MAX_VALUE))
+                                .as(List::of)
+                                .list()
+                                .ofMaxSize(5),
+                        Combinators.combine(levels, tables).as(List::of).list().ofMaxSize(5))
                 .as((log, next, last, pointers, deleted, added) -> {
                     VersionEdit e = new VersionEdit();
                     if (log >= 0) {
@@ -76,16 +85,21 @@ class VersionHiddenTest {
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "a version edit does not survive encode and decode: a counter, a compact pointer, a "
-            + "deleted or added table (its level, number, size or keys) is lost or changed")
+    @Graded(
+            points = 3,
+            concept = "a version edit does not survive encode and decode: a counter, a compact pointer, a "
+                    + "deleted or added table (its level, number, size or keys) is lost or changed")
     void editsRoundTrip(@ForAll("edits") VersionEdit edit) throws CorruptionException {
         assertThat(VersionEdit.decode(edit.encode(), "MANIFEST-000009", 8), equalTo(edit));
     }
 
     @Property(tries = 300)
-    @Graded(points = 2, concept = "a truncated or garbled version edit makes decode throw something other than a "
-            + "CorruptionException naming the MANIFEST (an index or argument exception)")
-    void badBytesAreCorruptionOrAnEdit(@ForAll("edits") VersionEdit edit, @ForAll @LongRange(min = 0, max = 1 << 20) long seed) {
+    @Graded(
+            points = 2,
+            concept = "a truncated or garbled version edit makes decode throw something other than a "
+                    + "CorruptionException naming the MANIFEST (an index or argument exception)")
+    void badBytesAreCorruptionOrAnEdit(
+            @ForAll("edits") VersionEdit edit, @ForAll @LongRange(min = 0, max = 1 << 20) long seed) {
         byte[] bytes = edit.encode();
         SplittableRandom random = new SplittableRandom(seed);
         byte[] bad = java.util.Arrays.copyOf(bytes, bytes.length == 0 ? 0 : random.nextInt(bytes.length + 1));
@@ -101,21 +115,46 @@ class VersionHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a version edit with an unknown tag, a varint past 63 bits, a file number 0, a last "
-            + "sequence past 2^56 - 1 or a table whose smallest key sorts after its largest is accepted")
+    @Graded(
+            points = 2,
+            concept = "a version edit with an unknown tag, a varint past 63 bits, a file number 0, a last "
+                    + "sequence past 2^56 - 1 or a table whose smallest key sorts after its largest is accepted")
     void malformedFieldsAreCorruption() {
         byte[][] bad = {
-            {1, 3, 'a', 'b', 'c'},                                         // LevelDB's comparator tag: not used here
-            {9, 1},                                                         // LevelDB's previous log number
-            {2, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-                (byte) 0xff, (byte) 0xff, 0x01},                            // 2^64 - 1
-            {6, 0, 0},                                                      // delete file 0
-            {4, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01}, // 2^56
+            {1, 3, 'a', 'b', 'c'}, // LevelDB's comparator tag: not used here
+            {9, 1}, // LevelDB's previous log number
+            {
+                2,
+                (byte) 0xff,
+                (byte) 0xff,
+                (byte) 0xff,
+                (byte) 0xff,
+                (byte) 0xff,
+                (byte) 0xff,
+                (byte) 0xff,
+                (byte) 0xff,
+                (byte) 0xff,
+                0x01
+            }, // 2^64 - 1
+            {6, 0, 0}, // delete file 0
+            {
+                4,
+                (byte) 0x80,
+                (byte) 0x80,
+                (byte) 0x80,
+                (byte) 0x80,
+                (byte) 0x80,
+                (byte) 0x80,
+                (byte) 0x80,
+                (byte) 0x80,
+                0x01
+            }, // 2^56
         };
         for (byte[] b : bad) {
             assertThrows(CorruptionException.class, () -> VersionEdit.decode(b, "M", 0), java.util.Arrays.toString(b));
         }
-        VersionEdit swapped = new VersionEdit().addFile(2, new FileMeta(5, 10, key("a", 1, ValueType.PUT), key("z", 1, ValueType.PUT)));
+        VersionEdit swapped = new VersionEdit()
+                .addFile(2, new FileMeta(5, 10, key("a", 1, ValueType.PUT), key("z", 1, ValueType.PUT)));
         byte[] b = swapped.encode();
         // the smallest key's user byte 'a' sits after tag, level, number, size and the key length
         int at = 5;
@@ -138,8 +177,10 @@ class VersionHiddenTest {
         void check(Version v) {
             for (int level = 0; level < Version.NUM_LEVELS; level++) {
                 List<FileMeta> expected = new ArrayList<>(levels.get(level).values());
-                expected.sort(level == 0 ? Comparator.comparingLong(FileMeta::number).reversed()
-                        : Comparator.comparing(FileMeta::smallest));
+                expected.sort(
+                        level == 0
+                                ? Comparator.comparingLong(FileMeta::number).reversed()
+                                : Comparator.comparing(FileMeta::smallest));
                 assertThat("L" + level + " of " + v, v.files(level), equalTo(expected));
                 long bytes = expected.stream().mapToLong(FileMeta::size).sum();
                 assertThat("levelBytes(" + level + ")", v.levelBytes(level), equalTo(bytes));
@@ -148,8 +189,11 @@ class VersionHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 4, concept = "applying flush and compaction edits to a version gives the wrong tables per level, "
-            + "the wrong order (L0 newest first, L1+ by smallest key), or changes the version it was applied to")
+    @Graded(
+            points = 4,
+            concept =
+                    "applying flush and compaction edits to a version gives the wrong tables per level, "
+                            + "the wrong order (L0 newest first, L1+ by smallest key), or changes the version it was applied to")
     void randomFlushesAndCompactionsMatchAModel(@ForAll @LongRange(min = 0, max = 1 << 30) long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Model model = new Model();
@@ -162,7 +206,10 @@ class VersionHiddenTest {
                 // flush: one L0 table over a random range
                 int a = random.nextInt(1000);
                 int b = a + random.nextInt(200);
-                FileMeta f = new FileMeta(nextNumber++, random.nextInt(1 << 20), key(String.format("k%04d", a), 100, ValueType.PUT),
+                FileMeta f = new FileMeta(
+                        nextNumber++,
+                        random.nextInt(1 << 20),
+                        key(String.format("k%04d", a), 100, ValueType.PUT),
                         key(String.format("k%04d", b), 1, ValueType.DELETE));
                 edit.addFile(0, f);
                 model.levels.get(0).put(f.number(), f);
@@ -181,7 +228,10 @@ class VersionHiddenTest {
                 int lo = random.nextInt(100);
                 for (int i = 0; i < outputs; i++) {
                     int a = lo + i * 250;
-                    FileMeta f = new FileMeta(nextNumber++, 1000 + i, key(String.format("k%04d", a), 7, ValueType.PUT),
+                    FileMeta f = new FileMeta(
+                            nextNumber++,
+                            1000 + i,
+                            key(String.format("k%04d", a), 7, ValueType.PUT),
                             key(String.format("k%04d", a + random.nextInt(250)), 3, ValueType.PUT));
                     edit.addFile(level, f);
                     model.levels.get(level).put(f.number(), f);
@@ -196,71 +246,124 @@ class VersionHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "an edit that leaves two tables of a level from 1 with overlapping user keys (even one "
-            + "shared user key at different sequence numbers) is applied instead of refused")
+    @Graded(
+            points = 3,
+            concept = "an edit that leaves two tables of a level from 1 with overlapping user keys (even one "
+                    + "shared user key at different sequence numbers) is applied instead of refused")
     void overlapAtLevelsFromOneIsRefused() {
         FileMeta a = new FileMeta(2, 10, key("a", 9, ValueType.PUT), key("m", 5, ValueType.PUT));
         for (int level = 1; level < Version.NUM_LEVELS; level++) {
             final int l = level;
             Version v = Version.empty().apply(new VersionEdit().addFile(level, a));
             FileMeta[] overlapping = {
-                new FileMeta(3, 10, key("m", 4, ValueType.PUT), key("z", 1, ValueType.PUT)),    // same user key m, older
-                new FileMeta(3, 10, key("0", 4, ValueType.PUT), key("a", 9, ValueType.DELETE)),  // ends on a
-                new FileMeta(3, 10, key("c", 4, ValueType.PUT), key("d", 1, ValueType.PUT)),    // inside
-                new FileMeta(3, 10, key("0", 4, ValueType.PUT), key("zz", 1, ValueType.PUT)),   // around
+                new FileMeta(3, 10, key("m", 4, ValueType.PUT), key("z", 1, ValueType.PUT)), // same user key m, older
+                new FileMeta(3, 10, key("0", 4, ValueType.PUT), key("a", 9, ValueType.DELETE)), // ends on a
+                new FileMeta(3, 10, key("c", 4, ValueType.PUT), key("d", 1, ValueType.PUT)), // inside
+                new FileMeta(3, 10, key("0", 4, ValueType.PUT), key("zz", 1, ValueType.PUT)), // around
             };
             for (FileMeta f : overlapping) {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> v.apply(new VersionEdit().addFile(l, f)), "L" + level + ": " + a + " and " + f);
+                IllegalArgumentException e = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> v.apply(new VersionEdit().addFile(l, f)),
+                        "L" + level + ": " + a + " and " + f);
                 assertThat(e.getMessage(), containsString("L" + level));
             }
-            assertThat("disjoint tables are fine", v.apply(new VersionEdit().addFile(level,
-                    new FileMeta(3, 10, key("m\0", 4, ValueType.PUT), key("z", 1, ValueType.PUT)))).fileCount(level), equalTo(2));
-            assertThat("two overlapping tables in one edit",
-                    assertThrows(IllegalArgumentException.class, () -> Version.empty().apply(new VersionEdit()
-                            .addFile(l, new FileMeta(4, 1, key("b", 1, ValueType.PUT), key("c", 1, ValueType.PUT)))
-                            .addFile(l, new FileMeta(5, 1, key("a", 1, ValueType.PUT), key("b", 1, ValueType.PUT)))))
-                            .getMessage(), containsString("overlaps"));
+            assertThat(
+                    "disjoint tables are fine",
+                    v.apply(new VersionEdit()
+                                    .addFile(
+                                            level,
+                                            new FileMeta(
+                                                    3, 10, key("m\0", 4, ValueType.PUT), key("z", 1, ValueType.PUT))))
+                            .fileCount(level),
+                    equalTo(2));
+            assertThat(
+                    "two overlapping tables in one edit",
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () -> Version.empty()
+                                            .apply(new VersionEdit()
+                                                    .addFile(
+                                                            l,
+                                                            new FileMeta(
+                                                                    4,
+                                                                    1,
+                                                                    key("b", 1, ValueType.PUT),
+                                                                    key("c", 1, ValueType.PUT)))
+                                                    .addFile(
+                                                            l,
+                                                            new FileMeta(
+                                                                    5,
+                                                                    1,
+                                                                    key("a", 1, ValueType.PUT),
+                                                                    key("b", 1, ValueType.PUT)))))
+                            .getMessage(),
+                    containsString("overlaps"));
         }
-        Version zero = Version.empty().apply(new VersionEdit().addFile(0, a)
-                .addFile(0, new FileMeta(3, 10, key("c", 4, ValueType.PUT), key("d", 1, ValueType.PUT))));
+        Version zero = Version.empty()
+                .apply(new VersionEdit()
+                        .addFile(0, a)
+                        .addFile(0, new FileMeta(3, 10, key("c", 4, ValueType.PUT), key("d", 1, ValueType.PUT))));
         assertThat("L0 tables may overlap", zero.fileCount(0), equalTo(2));
     }
 
     @Test
-    @Graded(points = 2, concept = "an edit that deletes a table from a level that does not hold it, or adds a table "
-            + "number already in the version, is applied instead of refused")
+    @Graded(
+            points = 2,
+            concept = "an edit that deletes a table from a level that does not hold it, or adds a table "
+                    + "number already in the version, is applied instead of refused")
     void missingDeletesAndDuplicateNumbersAreRefused() {
-        Version v = Version.empty().apply(new VersionEdit().addFile(0, new FileMeta(4, 1, key("a", 1, ValueType.PUT),
-                key("b", 1, ValueType.PUT))));
+        Version v = Version.empty()
+                .apply(new VersionEdit()
+                        .addFile(0, new FileMeta(4, 1, key("a", 1, ValueType.PUT), key("b", 1, ValueType.PUT))));
         assertThrows(IllegalArgumentException.class, () -> v.apply(new VersionEdit().deleteFile(1, 4)));
         assertThrows(IllegalArgumentException.class, () -> v.apply(new VersionEdit().deleteFile(0, 5)));
-        assertThrows(IllegalArgumentException.class, () -> v.apply(new VersionEdit().addFile(5,
-                new FileMeta(4, 1, key("x", 1, ValueType.PUT), key("y", 1, ValueType.PUT)))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> v.apply(new VersionEdit()
+                        .addFile(5, new FileMeta(4, 1, key("x", 1, ValueType.PUT), key("y", 1, ValueType.PUT)))));
         FileMeta twice = new FileMeta(6, 1, key("x", 1, ValueType.PUT), key("y", 1, ValueType.PUT));
-        assertThrows(IllegalArgumentException.class, () -> v.apply(new VersionEdit().addFile(0, twice).addFile(0, twice)));
-        assertThat("delete then re-add of the same number in one edit moves a table",
-                v.apply(new VersionEdit().deleteFile(0, 4).addFile(2, new FileMeta(4, 1, key("a", 1, ValueType.PUT),
-                        key("b", 1, ValueType.PUT)))).fileCount(2), equalTo(1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> v.apply(new VersionEdit().addFile(0, twice).addFile(0, twice)));
+        assertThat(
+                "delete then re-add of the same number in one edit moves a table",
+                v.apply(new VersionEdit()
+                                .deleteFile(0, 4)
+                                .addFile(2, new FileMeta(4, 1, key("a", 1, ValueType.PUT), key("b", 1, ValueType.PUT))))
+                        .fileCount(2),
+                equalTo(1));
     }
 
     @Property(tries = 100)
-    @Graded(points = 2, concept = "Version.overlapping misses a table whose user keys meet the range, or returns one "
-            + "that does not (check the binary search at levels from 1 and the inclusive bounds)")
+    @Graded(
+            points = 2,
+            concept = "Version.overlapping misses a table whose user keys meet the range, or returns one "
+                    + "that does not (check the binary search at levels from 1 and the inclusive bounds)")
     void overlappingMatchesABruteForceScan(@ForAll @LongRange(min = 0, max = 1 << 30) long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         VersionEdit edit = new VersionEdit();
         long number = 1;
         for (int a = random.nextInt(5); a < 1000; a += 2 + random.nextInt(60)) {
             int b = a + random.nextInt(3);
-            edit.addFile(1, new FileMeta(number++, 1, key(String.format("%04d", a), 5, ValueType.PUT),
-                    key(String.format("%04d", b), 5, ValueType.PUT)));
+            edit.addFile(
+                    1,
+                    new FileMeta(
+                            number++,
+                            1,
+                            key(String.format("%04d", a), 5, ValueType.PUT),
+                            key(String.format("%04d", b), 5, ValueType.PUT)));
             a = b;
         }
         for (int i = 0; i < 8; i++) {
             int a = random.nextInt(1000);
-            edit.addFile(0, new FileMeta(number++, 1, key(String.format("%04d", a), 5, ValueType.PUT),
-                    key(String.format("%04d", a + random.nextInt(300)), 5, ValueType.PUT)));
+            edit.addFile(
+                    0,
+                    new FileMeta(
+                            number++,
+                            1,
+                            key(String.format("%04d", a), 5, ValueType.PUT),
+                            key(String.format("%04d", a + random.nextInt(300)), 5, ValueType.PUT)));
         }
         Version v = Version.empty().apply(edit);
         for (int q = 0; q < 50; q++) {
@@ -271,18 +374,24 @@ class VersionHiddenTest {
             for (int level = 0; level < 2; level++) {
                 List<FileMeta> expected = new ArrayList<>();
                 for (FileMeta f : v.files(level)) {
-                    if ((lo == null || f.largest().userKey().compareTo(lo) >= 0) && (hi == null || f.smallest().userKey().compareTo(hi) <= 0)) {
+                    if ((lo == null || f.largest().userKey().compareTo(lo) >= 0)
+                            && (hi == null || f.smallest().userKey().compareTo(hi) <= 0)) {
                         expected.add(f);
                     }
                 }
-                assertThat("L" + level + " tables meeting [" + lo + ", " + hi + "]", v.overlapping(level, lo, hi), equalTo(expected));
+                assertThat(
+                        "L" + level + " tables meeting [" + lo + ", " + hi + "]",
+                        v.overlapping(level, lo, hi),
+                        equalTo(expected));
             }
         }
     }
 
     @Test
-    @Graded(points = 1, concept = "a version edit that sets its log number, next file number or last sequence twice is "
-            + "decoded (the second value silently wins) instead of reported as corruption")
+    @Graded(
+            points = 1,
+            concept = "a version edit that sets its log number, next file number or last sequence twice is "
+                    + "decoded (the second value silently wins) instead of reported as corruption")
     void aFieldSetTwiceInOneEditIsCorruption() throws CorruptionException {
         VersionEdit[][] twice = {
             {new VersionEdit().setLogNumber(4), new VersionEdit().setLogNumber(9)},
@@ -296,8 +405,10 @@ class VersionHiddenTest {
             byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, both, a.length, b.length);
             VersionEdit.decode(a, "MANIFEST-000001", 8); // each alone is fine
-            CorruptionException e = assertThrows(CorruptionException.class,
-                    () -> VersionEdit.decode(both, "MANIFEST-000001", 8), what[i] + " set twice");
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
+                    () -> VersionEdit.decode(both, "MANIFEST-000001", 8),
+                    what[i] + " set twice");
             assertThat(e.file(), equalTo("MANIFEST-000001"));
         }
     }

@@ -35,9 +35,11 @@ class WriteBatchHiddenTest {
 
     @Provide
     Arbitrary<WriteBatch> batches() {
-        Arbitrary<Bytes> bytes = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(3).map(Bytes::of),
+        Arbitrary<Bytes> bytes = Arbitraries.oneOf(
+                Arbitraries.strings().ofMaxLength(3).map(Bytes::of),
                 Arbitraries.integers().between(100, 300).map(n -> Bytes.wrap(new byte[n])));
-        Arbitrary<Entry> op = Combinators.combine(bytes, bytes, Arbitraries.integers().between(0, 2))
+        Arbitrary<Entry> op = Combinators.combine(
+                        bytes, bytes, Arbitraries.integers().between(0, 2))
                 .as((k, v, kind) -> kind == 0 ? Entry.tombstone(k) : Entry.put(k, v));
         return op.list().ofMinSize(1).ofMaxSize(20).map(ops -> {
             WriteBatch b = new WriteBatch();
@@ -53,8 +55,10 @@ class WriteBatchHiddenTest {
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "a write batch does not survive encode and decode: an operation, its order, a "
-            + "tombstone or the first sequence number is lost or changed")
+    @Graded(
+            points = 3,
+            concept = "a write batch does not survive encode and decode: an operation, its order, a "
+                    + "tombstone or the first sequence number is lost or changed")
     void batchesRoundTrip(@ForAll("batches") WriteBatch batch, @ForAll @LongRange(max = 1L << 40) long first)
             throws CorruptionException {
         byte[] payload = batch.encode(first);
@@ -65,9 +69,12 @@ class WriteBatchHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 3, concept = "applying a decoded write batch does not give the same final state as applying its "
-            + "operations one by one (later operation on a key must win)")
-    void aDecodedBatchAppliedInSequenceOrderMatchesOneByOne(@ForAll("batches") WriteBatch batch) throws CorruptionException {
+    @Graded(
+            points = 3,
+            concept = "applying a decoded write batch does not give the same final state as applying its "
+                    + "operations one by one (later operation on a key must win)")
+    void aDecodedBatchAppliedInSequenceOrderMatchesOneByOne(@ForAll("batches") WriteBatch batch)
+            throws CorruptionException {
         TreeMap<Bytes, Bytes> oneByOne = new TreeMap<>();
         for (Entry e : batch.operations()) {
             oneByOne.put(e.key(), e.value());
@@ -87,20 +94,26 @@ class WriteBatchHiddenTest {
     }
 
     @Property(tries = 100)
-    @Graded(points = 3, concept = "a truncated write batch (a torn log record's payload) decodes without a "
-            + "CorruptionException naming the log and offset")
+    @Graded(
+            points = 3,
+            concept = "a truncated write batch (a torn log record's payload) decodes without a "
+                    + "CorruptionException naming the log and offset")
     void everyTruncationIsCorruption(@ForAll("batches") WriteBatch batch, @ForAll @IntRange(max = 10_000) int cutSeed) {
         byte[] payload = batch.encode(1);
         int cut = cutSeed % payload.length;
-        CorruptionException e = assertThrows(CorruptionException.class,
-                () -> WriteBatch.decode(Arrays.copyOf(payload, cut), "000005.log", 4242), "cut to " + cut);
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
+                () -> WriteBatch.decode(Arrays.copyOf(payload, cut), "000005.log", 4242),
+                "cut to " + cut);
         assertThat(e.file(), equalTo("000005.log"));
         assertThat(e.offset(), equalTo(4242L));
     }
 
     @Property(tries = 100)
-    @Graded(points = 2, concept = "bytes after a write batch's last record, or a count larger than its records, are "
-            + "silently ignored instead of reported as corruption")
+    @Graded(
+            points = 2,
+            concept = "bytes after a write batch's last record, or a count larger than its records, are "
+                    + "silently ignored instead of reported as corruption")
     void countAndRecordsMustAgree(@ForAll("batches") WriteBatch batch, @ForAll @IntRange(min = 1, max = 5) int extra) {
         byte[] payload = batch.encode(1);
         byte[] padded = Arrays.copyOf(payload, payload.length + extra);
@@ -115,8 +128,10 @@ class WriteBatchHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a write batch whose sequence numbers would pass 2^56 - 1, or with an unknown "
-            + "operation type, is accepted instead of reported as corruption")
+    @Graded(
+            points = 2,
+            concept = "a write batch whose sequence numbers would pass 2^56 - 1, or with an unknown "
+                    + "operation type, is accepted instead of reported as corruption")
     void sequenceOverflowAndUnknownTypesAreCorruption() {
         WriteBatch batch = new WriteBatch().put(Bytes.of("a"), Bytes.of("1")).put(Bytes.of("b"), Bytes.of("2"));
         byte[] payload = batch.encode(InternalKey.MAX_SEQUENCE - 1);
@@ -136,8 +151,10 @@ class WriteBatchHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a write batch with an overlong or unterminated varint length is decoded (or crashes "
-            + "with an index exception) instead of reported as corruption")
+    @Graded(
+            points = 2,
+            concept = "a write batch with an overlong or unterminated varint length is decoded (or crashes "
+                    + "with an index exception) instead of reported as corruption")
     void malformedVarintLengthsAreCorruption() {
         byte[] payload = new WriteBatch().put(Bytes.of("k"), Bytes.of("v")).encode(3);
         // header (12), type at 12, key length at 13, key at 14, value length at 15, value at 16
@@ -150,41 +167,56 @@ class WriteBatchHiddenTest {
         byte[] unterminated = payload.clone();
         unterminated[15] = (byte) 0x80;
         unterminated[16] = (byte) 0x80;
-        assertThrows(CorruptionException.class, () -> WriteBatch.decode(unterminated, "l", 0), "varint runs off the end");
+        assertThrows(
+                CorruptionException.class, () -> WriteBatch.decode(unterminated, "l", 0), "varint runs off the end");
         byte[] huge = payload.clone();
         huge[13] = (byte) 0x7f;
         assertThrows(CorruptionException.class, () -> WriteBatch.decode(huge, "l", 0), "key length 127 past the end");
     }
 
     @Test
-    @Graded(points = 1, concept = "a write batch of 256 or more operations loses its count's higher bytes (the header "
-            + "holds the count in 4 bytes, big-endian)")
+    @Graded(
+            points = 1,
+            concept = "a write batch of 256 or more operations loses its count's higher bytes (the header "
+                    + "holds the count in 4 bytes, big-endian)")
     void aBatchOfMoreThan255OperationsKeepsItsCount() throws CorruptionException {
         WriteBatch batch = new WriteBatch();
         for (int i = 0; i < 300; i++) {
             batch.put(Bytes.of("k" + i), Bytes.of("v"));
         }
         WriteBatch.Decoded d = WriteBatch.decode(batch.encode(7), "000009.log", 0);
-        assertThat("the count of 300 operations, 0x0000012c, round trips", d.batch().count(), equalTo(300));
+        assertThat(
+                "the count of 300 operations, 0x0000012c, round trips",
+                d.batch().count(),
+                equalTo(300));
         assertThat(d.batch().operations(), equalTo(batch.operations()));
     }
 
     @Test
-    @Graded(points = 1, concept = "a write batch whose header counts zero records (a header and nothing else) decodes to "
-            + "an empty batch instead of being reported as corruption")
+    @Graded(
+            points = 1,
+            concept = "a write batch whose header counts zero records (a header and nothing else) decodes to "
+                    + "an empty batch instead of being reported as corruption")
     void aHeaderCountingZeroRecordsIsCorruption() {
-        byte[] header = Arrays.copyOf(new WriteBatch().put(Bytes.of("k"), Bytes.of("v")).encode(5), WriteBatch.HEADER_BYTES);
+        byte[] header =
+                Arrays.copyOf(new WriteBatch().put(Bytes.of("k"), Bytes.of("v")).encode(5), WriteBatch.HEADER_BYTES);
         header[11] = 0; // count 1 -> 0: the header alone, 12 bytes
-        CorruptionException e = assertThrows(CorruptionException.class, () -> WriteBatch.decode(header, "000003.log", 96));
+        CorruptionException e =
+                assertThrows(CorruptionException.class, () -> WriteBatch.decode(header, "000003.log", 96));
         assertThat(e.file(), equalTo("000003.log"));
         assertThat(e.offset(), equalTo(96L));
     }
 
     @Test
-    @Graded(points = 1, concept = "a write batch whose last sequence number is exactly 2^56 - 1 is refused as "
-            + "corruption, though every one of its sequence numbers is legal")
+    @Graded(
+            points = 1,
+            concept = "a write batch whose last sequence number is exactly 2^56 - 1 is refused as "
+                    + "corruption, though every one of its sequence numbers is legal")
     void aBatchEndingAtTheLargestSequenceNumberDecodes() throws CorruptionException {
-        WriteBatch batch = new WriteBatch().put(Bytes.of("a"), Bytes.of("1")).delete(Bytes.of("b")).put(Bytes.of("c"), Bytes.of("3"));
+        WriteBatch batch = new WriteBatch()
+                .put(Bytes.of("a"), Bytes.of("1"))
+                .delete(Bytes.of("b"))
+                .put(Bytes.of("c"), Bytes.of("3"));
         long first = InternalKey.MAX_SEQUENCE - 2;
         WriteBatch.Decoded d = WriteBatch.decode(batch.encode(first), "l", 0);
         assertThat(d.firstSequence(), equalTo(first));

@@ -57,36 +57,47 @@ class WriteRaceHiddenTest {
     private static final int KEYS = 4;
 
     @Test
-    @Graded(points = 3, concept = "a reader sees part of a write batch: lastSequence moves past the batch (or past "
-            + "each operation) before every operation of the batch is in the memtable")
+    @Graded(
+            points = 3,
+            concept = "a reader sees part of a write batch: lastSequence moves past the batch (or past "
+                    + "each operation) before every operation of the batch is in the memtable")
     void aReaderBesideABatchHalfInTheMemtableSeesNoneOfIt() throws Exception {
         PausePoint pause = new PausePoint(WRITER);
         try (LsmStore store = LsmStore.open(new FaultInjectingStorage(), options())) {
             Map<Bytes, Bytes> before = writeFirstVersions(store);
             WriteBatch batch = LsmInternals.afterEachOperation(secondVersions(), pause::point);
-            Map<Bytes, Bytes> seen = readBesideTheWriter(store, batch, pause, "after the first operation of its batch went "
-                    + "into the memtable (WriteBatch.forEach)");
+            Map<Bytes, Bytes> seen = readBesideTheWriter(
+                    store,
+                    batch,
+                    pause,
+                    "after the first operation of its batch went " + "into the memtable (WriteBatch.forEach)");
             if (seen != null) {
-                assertThat("a reader beside a writer stopped after the first of the " + KEYS + " operations of a batch "
-                        + "went into the memtable must see none of the batch: lastSequence may move past a batch only "
-                        + "when all of it is in the memtable, or a reader sees half of an atomic write", seen,
+                assertThat(
+                        "a reader beside a writer stopped after the first of the " + KEYS + " operations of a batch "
+                                + "went into the memtable must see none of the batch: lastSequence may move past a batch only "
+                                + "when all of it is in the memtable, or a reader sees half of an atomic write",
+                        seen,
                         equalTo(before));
             }
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "a reader sees a write before its log record is written: apply fills the memtable "
-            + "and moves lastSequence before it logs the batch")
+    @Graded(
+            points = 2,
+            concept = "a reader sees a write before its log record is written: apply fills the memtable "
+                    + "and moves lastSequence before it logs the batch")
     void aReaderSeesABatchOnlyAfterItsLogRecordIsWritten() throws Exception {
         PausePoint pause = new PausePoint(WRITER);
         try (LsmStore store = LsmStore.open(new PausingLogs(new FaultInjectingStorage(), pause), options())) {
             Map<Bytes, Bytes> before = writeFirstVersions(store);
-            Map<Bytes, Bytes> seen = readBesideTheWriter(store, secondVersions(), pause,
-                    "in the log append of its batch");
+            Map<Bytes, Bytes> seen =
+                    readBesideTheWriter(store, secondVersions(), pause, "in the log append of its batch");
             assertThat("the writer never appended its batch to the log", seen, notNullValue());
-            assertThat("a reader beside a writer stopped in the append of its batch's log record must not see the batch: "
-                    + "a crash now would lose it, and the reader would have seen a write that never happened", seen,
+            assertThat(
+                    "a reader beside a writer stopped in the append of its batch's log record must not see the batch: "
+                            + "a crash now would lose it, and the reader would have seen a write that never happened",
+                    seen,
                     equalTo(before));
         }
     }
@@ -129,8 +140,8 @@ class WriteRaceHiddenTest {
      * the writer finished without reaching the pause point (an {@code apply} that fills the
      * memtable without {@link WriteBatch#forEach}: no window to show).
      */
-    private static Map<Bytes, Bytes> readBesideTheWriter(LsmStore store, WriteBatch batch, PausePoint pause,
-                                                         String where) throws Exception {
+    private static Map<Bytes, Bytes> readBesideTheWriter(
+            LsmStore store, WriteBatch batch, PausePoint pause, String where) throws Exception {
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         Map<Bytes, Bytes> seen;
         try {

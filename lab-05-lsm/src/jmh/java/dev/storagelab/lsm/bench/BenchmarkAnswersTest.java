@@ -54,8 +54,10 @@ class BenchmarkAnswersTest {
         for (int n = 0; n < BLOOM_OPS; n++) {
             bench.mayContain(outcomes);
         }
-        assertThat("the reference's false positives stay under the bound, with room",
-                outcomes.maybe * 100.0 / BLOOM_OPS < BloomBenchmark.MAX_FALSE_POSITIVE_PERCENT * 0.9, is(true));
+        assertThat(
+                "the reference's false positives stay under the bound, with room",
+                outcomes.maybe * 100.0 / BLOOM_OPS < BloomBenchmark.MAX_FALSE_POSITIVE_PERCENT * 0.9,
+                is(true));
     }
 
     @Test
@@ -63,8 +65,11 @@ class BenchmarkAnswersTest {
         BloomBenchmark bench = bloom();
         bench.filter = filterOf(1_000_000, 20_000, 10); // the filter of other keys: it misses the added ones
         BloomBenchmark.Outcomes outcomes = new BloomBenchmark.Outcomes();
-        assertThat(WrongAnswers.within(BLOOM_OPS, () -> bench.mayContain(outcomes)),
-                allOf(startsWith("wrong answer: mayContain(user"), containsString(") returned false for a key that was added")));
+        assertThat(
+                WrongAnswers.within(BLOOM_OPS, () -> bench.mayContain(outcomes)),
+                allOf(
+                        startsWith("wrong answer: mayContain(user"),
+                        containsString(") returned false for a key that was added")));
     }
 
     @Test
@@ -72,8 +77,11 @@ class BenchmarkAnswersTest {
         BloomBenchmark bench = bloom();
         bench.filter = filterOf(0, 20_000, 2); // right keys, too few bits: about 40% false positives
         BloomBenchmark.Outcomes outcomes = new BloomBenchmark.Outcomes();
-        assertThat(WrongAnswers.within(BLOOM_OPS, () -> bench.mayContain(outcomes)),
-                allOf(startsWith("wrong answer: mayContain answered true for "), containsString(" of 16384 keys never added")));
+        assertThat(
+                WrongAnswers.within(BLOOM_OPS, () -> bench.mayContain(outcomes)),
+                allOf(
+                        startsWith("wrong answer: mayContain answered true for "),
+                        containsString(" of 16384 keys never added")));
     }
 
     @Test
@@ -94,15 +102,22 @@ class BenchmarkAnswersTest {
             sampled++;
         }
         long op = sampled;
-        assertThat("a seek that lands on another key fails the benchmark",
-                assertThrows(IllegalStateException.class, () -> bench.checked(1, probeOtherThanFirst(bench), firstKey, firstValue))
-                        .getMessage(), allOf(startsWith("wrong answer: seek("), containsString(") landed on the key ")));
+        assertThat(
+                "a seek that lands on another key fails the benchmark",
+                assertThrows(
+                                IllegalStateException.class,
+                                () -> bench.checked(1, probeOtherThanFirst(bench), firstKey, firstValue))
+                        .getMessage(),
+                allOf(startsWith("wrong answer: seek("), containsString(") landed on the key ")));
         int probe = probeOtherThanFirst(bench);
         cursor.seek(bench.seekKeys[probe]);
         byte[] key = cursor.key();
-        assertThat("the probe's own entry with another value fails the benchmark on the sample",
-                assertThrows(IllegalStateException.class, () -> bench.checked((int) op, probe, key, firstValue)).getMessage(),
-                containsString(" with a value other than the one written; the block holds one version of the key, PUT #"));
+        assertThat(
+                "the probe's own entry with another value fails the benchmark on the sample",
+                assertThrows(IllegalStateException.class, () -> bench.checked((int) op, probe, key, firstValue))
+                        .getMessage(),
+                containsString(
+                        " with a value other than the one written; the block holds one version of the key, PUT #"));
     }
 
     /** A probe whose key is not the block's first. */
@@ -133,17 +148,31 @@ class BenchmarkAnswersTest {
 
             Table.Lookup right = Table.Lookup.put(bench.sequences[0], first);
             bench.checkedPresent(true, 0, right);
-            assertThat("another key's version fails the benchmark",
-                    assertThrows(IllegalStateException.class,
-                            () -> bench.checkedPresent(false, 0, Table.Lookup.put(right.sequence() + 1, first))).getMessage(),
-                    allOf(startsWith("wrong answer: get("),
+            assertThat(
+                    "another key's version fails the benchmark",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedPresent(false, 0, Table.Lookup.put(right.sequence() + 1, first)))
+                            .getMessage(),
+                    allOf(
+                            startsWith("wrong answer: get("),
                             containsString(") returned PUT #" + (right.sequence() + 1) + "; the table holds PUT #")));
-            assertThat("a value other than the one written fails the benchmark on the sample",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedPresent(true, 0,
-                            Table.Lookup.put(right.sequence(), Bytes.wrap(BenchData.valueBytes(0, 0))))).getMessage(),
+            assertThat(
+                    "a value other than the one written fails the benchmark on the sample",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedPresent(
+                                            true,
+                                            0,
+                                            Table.Lookup.put(right.sequence(), Bytes.wrap(BenchData.valueBytes(0, 0)))))
+                            .getMessage(),
                     containsString("with a value other than the one written"));
-            assertThat("a lookup that misses a present key fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedPresent(false, 0, Table.Lookup.NOT_FOUND)).getMessage(),
+            assertThat(
+                    "a lookup that misses a present key fails the benchmark",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedPresent(false, 0, Table.Lookup.NOT_FOUND))
+                            .getMessage(),
                     containsString(") returned NOT_FOUND #-1;"));
         } finally {
             bench.close();
@@ -161,16 +190,25 @@ class BenchmarkAnswersTest {
                 bench.getMissing();
             }
 
-            assertThat("a get that finds nothing fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedGet(false, 0, Optional.empty())).getMessage(),
-                    allOf(startsWith("wrong answer: get("), containsString(") returned no value; the loaded data has one")));
+            assertThat(
+                    "a get that finds nothing fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.checkedGet(false, 0, Optional.empty()))
+                            .getMessage(),
+                    allOf(
+                            startsWith("wrong answer: get("),
+                            containsString(") returned no value; the loaded data has one")));
             int stale = staleProbe(bench);
-            Bytes first = Bytes.wrap(BenchData.valueBytes(Long.parseLong(bench.present[stale].toUtf8().substring(3)), 1));
-            assertThat("the first version of a key written twice fails the benchmark on the sample",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedGet(true, stale, Optional.of(first))).getMessage(),
+            Bytes first = Bytes.wrap(BenchData.valueBytes(
+                    Long.parseLong(bench.present[stale].toUtf8().substring(3)), 1));
+            assertThat(
+                    "the first version of a key written twice fails the benchmark on the sample",
+                    assertThrows(IllegalStateException.class, () -> bench.checkedGet(true, stale, Optional.of(first)))
+                            .getMessage(),
                     containsString("returned a value other than the newest one put for it"));
-            assertThat("a value for a key never put fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedMissing(0, Optional.of(first))).getMessage(),
+            assertThat(
+                    "a value for a key never put fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.checkedMissing(0, Optional.of(first)))
+                            .getMessage(),
                     containsString("returned a value; that key was never put"));
         } finally {
             bench.close();

@@ -51,6 +51,7 @@ public class BlockBenchmark {
     private byte[][] userKeys;
     /** The value and the sequence number written for each probe's key. */
     private byte[][] values;
+
     private long[] sequences;
     private int next;
 
@@ -79,7 +80,8 @@ public class BlockBenchmark {
             userKeys[i] = userKey(k);
             values[i] = written[k];
             sequences[i] = k + 1;
-            seekKeys[i] = InternalKey.seekKey(Bytes.wrap(userKeys[i]), InternalKey.MAX_SEQUENCE).encode();
+            seekKeys[i] = InternalKey.seekKey(Bytes.wrap(userKeys[i]), InternalKey.MAX_SEQUENCE)
+                    .encode();
         }
     }
 
@@ -101,10 +103,15 @@ public class BlockBenchmark {
      */
     byte[] checked(int n, int i, byte[] key, byte[] value) throws CorruptionException {
         InternalKey found = InternalKey.decode(key, 0, key.length, "bench.sst", 0);
-        AnswerCheck.require(found.userKey().compareTo(userKeys[i], 0, userKeys[i].length) == 0,
-                () -> "seek(" + Bytes.wrap(userKeys[i]) + ") landed on the key " + found.userKey() + "; the block holds the key");
+        AnswerCheck.require(
+                found.userKey().compareTo(userKeys[i], 0, userKeys[i].length) == 0,
+                () -> "seek(" + Bytes.wrap(userKeys[i]) + ") landed on the key " + found.userKey()
+                        + "; the block holds the key");
         if (AnswerCheck.sampled(n)) {
-            AnswerCheck.require(found.sequence() == sequences[i] && found.type() == ValueType.PUT && Arrays.equals(value, values[i]),
+            AnswerCheck.require(
+                    found.sequence() == sequences[i]
+                            && found.type() == ValueType.PUT
+                            && Arrays.equals(value, values[i]),
                     () -> "seek(" + Bytes.wrap(userKeys[i]) + ") landed on " + found.type() + " #" + found.sequence()
                             + (Arrays.equals(value, values[i]) ? "" : " with a value other than the one written")
                             + "; the block holds one version of the key, PUT #" + sequences[i]);

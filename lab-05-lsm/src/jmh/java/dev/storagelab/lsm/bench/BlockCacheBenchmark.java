@@ -52,7 +52,8 @@ public class BlockCacheBenchmark {
     /** The state of one benchmark thread: its own random numbers. */
     @State(Scope.Thread)
     public static class Probe {
-        final SplittableRandom random = new SplittableRandom(Thread.currentThread().getId());
+        final SplittableRandom random =
+                new SplittableRandom(Thread.currentThread().getId());
     }
 
     @Setup
@@ -64,8 +65,12 @@ public class BlockCacheBenchmark {
         switch (impl) {
             case "sharded" -> students = new BlockCache(capacity, BlockCache.DEFAULT_SHARDS);
             case "oneShard" -> students = new BlockCache(capacity, 1);
-            case "caffeine" -> caffeine = Caffeine.newBuilder().maximumWeight(capacity)
-                    .weigher((Long k, Block b) -> b.sizeBytes()).executor(Runnable::run).build();
+            case "caffeine" ->
+                caffeine = Caffeine.newBuilder()
+                        .maximumWeight(capacity)
+                        .weigher((Long k, Block b) -> b.sizeBytes())
+                        .executor(Runnable::run)
+                        .build();
             default -> throw new IllegalArgumentException("impl: " + impl);
         }
     }

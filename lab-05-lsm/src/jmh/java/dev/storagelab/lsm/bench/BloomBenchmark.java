@@ -54,6 +54,7 @@ public class BloomBenchmark {
     private byte[][] absent;
     /** Keys that were added, probed on the sample: each must answer "maybe". */
     private byte[][] addedProbes;
+
     private int next;
     /** "Maybe" answers in the current pass of the absent probes. */
     private int falsePositives;
@@ -115,15 +116,21 @@ public class BloomBenchmark {
         }
         if (AnswerCheck.sampled(n)) {
             byte[] key = addedProbes[n & (PROBES - 1)];
-            AnswerCheck.require(filter.mayContain(key), () -> "mayContain(" + new String(key, StandardCharsets.US_ASCII)
-                    + ") returned false for a key that was added: a Bloom filter has no false negatives");
+            AnswerCheck.require(
+                    filter.mayContain(key),
+                    () -> "mayContain(" + new String(key, StandardCharsets.US_ASCII)
+                            + ") returned false for a key that was added: a Bloom filter has no false negatives");
         }
         if ((n & (PROBES - 1)) == PROBES - 1) {
             int fp = falsePositives;
             falsePositives = 0;
-            AnswerCheck.require(fp <= PROBES * MAX_FALSE_POSITIVE_PERCENT / 100, () -> "mayContain answered true for " + fp
-                    + " of " + PROBES + " keys never added (" + String.format("%.2f", 100.0 * fp / PROBES) + "%); at 10 bits per key"
-                    + " the false-positive rate is about 0.82%, and at most " + MAX_FALSE_POSITIVE_PERCENT + "% is accepted");
+            AnswerCheck.require(
+                    fp <= PROBES * MAX_FALSE_POSITIVE_PERCENT / 100,
+                    () -> "mayContain answered true for " + fp
+                            + " of " + PROBES + " keys never added (" + String.format("%.2f", 100.0 * fp / PROBES)
+                            + "%); at 10 bits per key"
+                            + " the false-positive rate is about 0.82%, and at most " + MAX_FALSE_POSITIVE_PERCENT
+                            + "% is accepted");
         }
         return maybe;
     }

@@ -45,8 +45,7 @@ public final class LsmFigures {
     private static final int VALUE_BYTES = 100;
     private static final long WARM_UP_NANOS = 3_000_000_000L;
 
-    private LsmFigures() {
-    }
+    private LsmFigures() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -99,8 +98,13 @@ public final class LsmFigures {
                 double theory = Math.pow(1 - Math.exp(-(double) k / bits), k);
                 double optimal = Math.pow(0.5, bits * Math.log(2));
                 w.printf(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f%n", bits, k, (double) maybe / absent, theory, optimal);
-                System.out.printf(Locale.ROOT, "bits %2d  k %2d  measured %.4f%%  theory %.4f%%%n", bits, k,
-                        100.0 * maybe / absent, 100 * theory);
+                System.out.printf(
+                        Locale.ROOT,
+                        "bits %2d  k %2d  measured %.4f%%  theory %.4f%%%n",
+                        bits,
+                        k,
+                        100.0 * maybe / absent,
+                        100 * theory);
             }
         }
     }
@@ -109,9 +113,9 @@ public final class LsmFigures {
 
     static LsmOptions heldOff(int bloomBits, long cacheBytes) {
         LsmOptions.Builder b = LsmOptions.defaults().toBuilder();
-        b.memtableBytes = 64 << 20;      // flushed by hand, one table per flush
+        b.memtableBytes = 64 << 20; // flushed by hand, one table per flush
         b.tableBytes = 256 << 20;
-        b.l0CompactionTrigger = 1000;    // compaction held off
+        b.l0CompactionTrigger = 1000; // compaction held off
         b.l0SlowdownTrigger = 1000;
         b.l0StopTrigger = 1000;
         b.backgroundWork = false;
@@ -142,9 +146,15 @@ public final class LsmFigures {
                         store.flush();
                         long[] present = consult(store, rnd, probes, written, true);
                         long[] missing = consult(store, rnd, probes, written, false);
-                        w.printf(Locale.ROOT, "%d,%d,%.4f,%.4f,%.4f,%.4f%n", bits, store.stats().filesPerLevel()[0],
-                                (double) present[0] / probes, (double) present[1] / probes,
-                                (double) missing[0] / probes, (double) missing[1] / probes);
+                        w.printf(
+                                Locale.ROOT,
+                                "%d,%d,%.4f,%.4f,%.4f,%.4f%n",
+                                bits,
+                                store.stats().filesPerLevel()[0],
+                                (double) present[0] / probes,
+                                (double) present[1] / probes,
+                                (double) missing[0] / probes,
+                                (double) missing[1] / probes);
                         w.flush();
                     }
                 } finally {
@@ -197,35 +207,42 @@ public final class LsmFigures {
             AtomicBoolean stop = new AtomicBoolean();
             List<long[]> windows = java.util.Collections.synchronizedList(new ArrayList<>());
             long start = System.nanoTime();
-            Thread reader = new Thread(() -> {
-                SplittableRandom rnd = new SplittableRandom(7);
-                Histogram h = new Histogram(3_600_000_000L, 3);
-                long windowStart = System.nanoTime();
-                boolean warm = false;
-                try {
-                    while (!stop.get()) {
-                        long k = rnd.nextLong(keys);
-                        long t0 = System.nanoTime();
-                        if (store.get(Bytes.wrap(key(scatter(k)))).isEmpty()) {
-                            throw new IllegalStateException("key " + k + " missing");
+            Thread reader = new Thread(
+                    () -> {
+                        SplittableRandom rnd = new SplittableRandom(7);
+                        Histogram h = new Histogram(3_600_000_000L, 3);
+                        long windowStart = System.nanoTime();
+                        boolean warm = false;
+                        try {
+                            while (!stop.get()) {
+                                long k = rnd.nextLong(keys);
+                                long t0 = System.nanoTime();
+                                if (store.get(Bytes.wrap(key(scatter(k)))).isEmpty()) {
+                                    throw new IllegalStateException("key " + k + " missing");
+                                }
+                                long t1 = System.nanoTime();
+                                h.recordValue(Math.max(1, t1 - t0));
+                                if (!warm && t1 - start >= WARM_UP_NANOS) {
+                                    h.reset(); // the JIT's first seconds are not the store's
+                                    windowStart = t1;
+                                    warm = true;
+                                } else if (warm && t1 - windowStart >= 100_000_000L) {
+                                    windows.add(new long[] {
+                                        (windowStart - start) / 1_000_000,
+                                        h.getTotalCount(),
+                                        h.getValueAtPercentile(50),
+                                        h.getValueAtPercentile(99),
+                                        h.getMaxValue()
+                                    });
+                                    h.reset();
+                                    windowStart = t1;
+                                }
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
                         }
-                        long t1 = System.nanoTime();
-                        h.recordValue(Math.max(1, t1 - t0));
-                        if (!warm && t1 - start >= WARM_UP_NANOS) {
-                            h.reset(); // the JIT's first seconds are not the store's
-                            windowStart = t1;
-                            warm = true;
-                        } else if (warm && t1 - windowStart >= 100_000_000L) {
-                            windows.add(new long[] {(windowStart - start) / 1_000_000, h.getTotalCount(),
-                                    h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()});
-                            h.reset();
-                            windowStart = t1;
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, "reader");
+                    },
+                    "reader");
             reader.start();
             Thread.sleep(WARM_UP_NANOS / 1_000_000 + 3_000);
             long compactStart = (System.nanoTime() - start) / 1_000_000;
@@ -238,12 +255,24 @@ public final class LsmFigures {
                 w.println("t_ms,gets,p50_us,p99_us,max_us,phase");
                 for (long[] win : windows) {
                     String phase = win[0] + 100 <= compactStart ? "before" : win[0] >= compactEnd ? "after" : "during";
-                    w.printf(Locale.ROOT, "%d,%d,%.1f,%.1f,%.1f,%s%n", win[0], win[1], win[2] / 1e3, win[3] / 1e3,
-                            win[4] / 1e3, phase);
+                    w.printf(
+                            Locale.ROOT,
+                            "%d,%d,%.1f,%.1f,%.1f,%s%n",
+                            win[0],
+                            win[1],
+                            win[2] / 1e3,
+                            win[3] / 1e3,
+                            win[4] / 1e3,
+                            phase);
                 }
             }
-            System.out.printf(Locale.ROOT, "compactAll from %d ms to %d ms; %d windows; levels after: %s%n",
-                    compactStart, compactEnd, windows.size(), java.util.Arrays.toString(store.stats().filesPerLevel()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "compactAll from %d ms to %d ms; %d windows; levels after: %s%n",
+                    compactStart,
+                    compactEnd,
+                    windows.size(),
+                    java.util.Arrays.toString(store.stats().filesPerLevel()));
         } finally {
             deleteTree(dir);
         }

@@ -67,6 +67,7 @@ public class LsmStoreBenchmark {
     Bytes[] newest;
     /** The value {@code put} writes. */
     private Bytes value;
+
     private int next;
 
     private static Bytes key(int i) {
@@ -140,8 +141,10 @@ public class LsmStoreBenchmark {
     Bytes checkedGet(boolean checkValue, int i, Optional<Bytes> v) {
         AnswerCheck.require(v.isPresent(), () -> "get(" + present[i] + ") returned no value; the loaded data has one");
         if (checkValue) {
-            AnswerCheck.require(newest[i].equals(v.get()), () -> "get(" + present[i] + ") returned a value other than the"
-                    + " newest one put for it (an older version's, or another key's)");
+            AnswerCheck.require(
+                    newest[i].equals(v.get()),
+                    () -> "get(" + present[i] + ") returned a value other than the"
+                            + " newest one put for it (an older version's, or another key's)");
         }
         return v.get();
     }

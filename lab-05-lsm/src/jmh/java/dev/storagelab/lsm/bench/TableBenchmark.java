@@ -57,6 +57,7 @@ public class TableBenchmark {
     private Bytes[] absent;
     /** For each present probe, the sequence number and the value its key was written with. */
     long[] sequences;
+
     private Bytes[] values;
     private int next;
 
@@ -104,7 +105,8 @@ public class TableBenchmark {
     public Bytes getPresent() throws IOException {
         int n = next++;
         int i = n & (PROBES - 1);
-        return checkedPresent(AnswerCheck.sampled(n), i, table.get(present[i], InternalKey.MAX_SEQUENCE)).value();
+        return checkedPresent(AnswerCheck.sampled(n), i, table.get(present[i], InternalKey.MAX_SEQUENCE))
+                .value();
     }
 
     @Benchmark
@@ -122,12 +124,15 @@ public class TableBenchmark {
      * every probe once.
      */
     Table.Lookup checkedPresent(boolean checkValue, int i, Table.Lookup got) {
-        AnswerCheck.require(got.state() == Table.Lookup.State.PUT && got.sequence() == sequences[i],
-                () -> "get(" + present[i] + ") returned " + got.state() + " #" + got.sequence() + "; the table holds PUT #"
-                        + sequences[i] + " of that key");
+        AnswerCheck.require(
+                got.state() == Table.Lookup.State.PUT && got.sequence() == sequences[i],
+                () -> "get(" + present[i] + ") returned " + got.state() + " #" + got.sequence()
+                        + "; the table holds PUT #" + sequences[i] + " of that key");
         if (checkValue) {
-            AnswerCheck.require(values[i].equals(got.value()), () -> "get(" + present[i] + ") returned PUT #" + got.sequence()
-                    + " with a value other than the one written");
+            AnswerCheck.require(
+                    values[i].equals(got.value()),
+                    () -> "get(" + present[i] + ") returned PUT #" + got.sequence()
+                            + " with a value other than the one written");
         }
         return got;
     }
@@ -137,8 +142,10 @@ public class TableBenchmark {
      * the even keys only, and the probe is odd).
      */
     Table.Lookup checkedAbsent(int i, Table.Lookup got) {
-        AnswerCheck.require(got.state() == Table.Lookup.State.NOT_FOUND, () -> "get(" + absent[i] + ") returned " + got.state()
-                + " #" + got.sequence() + "; the table does not hold that key");
+        AnswerCheck.require(
+                got.state() == Table.Lookup.State.NOT_FOUND,
+                () -> "get(" + absent[i] + ") returned " + got.state() + " #" + got.sequence()
+                        + "; the table does not hold that key");
         return got;
     }
 }

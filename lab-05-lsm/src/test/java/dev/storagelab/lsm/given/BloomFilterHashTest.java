@@ -21,8 +21,10 @@ class BloomFilterHashTest {
             for (int i = 0; i < 20; i++) {
                 byte[] key = new byte[length];
                 random.nextBytes(key);
-                assertThat("Murmur3 x64 128's first 64 bits of a " + length + "-byte key",
-                        BloomFilter.hash(key), equalTo(guava.hashBytes(key).asLong()));
+                assertThat(
+                        "Murmur3 x64 128's first 64 bits of a " + length + "-byte key",
+                        BloomFilter.hash(key),
+                        equalTo(guava.hashBytes(key).asLong()));
             }
         }
     }

@@ -13,8 +13,8 @@ class LsmOptionsTest {
     @Test
     void aStoreWithoutBloomFiltersIsRefusedWhenTheOptionsAreBuilt() {
         // Every table has a filter block: a zero here used to pass the options and fail the first flush.
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LsmOptions.defaults().withBloomBitsPerKey(0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> LsmOptions.defaults().withBloomBitsPerKey(0));
         assertTrue(e.getMessage().contains("bloomBitsPerKey"), e.getMessage());
         assertEquals(1, LsmOptions.defaults().withBloomBitsPerKey(1).bloomBitsPerKey());
     }
@@ -29,7 +29,8 @@ class LsmOptionsTest {
 
     @Test
     void forcedWritesNeedTheLog() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> LsmOptions.defaults().withoutWal().withSyncWrites(true));
         assertTrue(e.getMessage().contains("walEnabled"), e.getMessage());
     }

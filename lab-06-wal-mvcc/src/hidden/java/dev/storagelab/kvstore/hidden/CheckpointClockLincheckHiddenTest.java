@@ -76,19 +76,32 @@ public class CheckpointClockLincheckHiddenTest {
 
     /** Out of Lincheck's walk of this object, which fails on the store's records. */
     private final Supplier<FaultInjectingStorage> storage;
+
     private final Supplier<KvStore> store;
 
     public CheckpointClockLincheckHiddenTest() throws IOException {
         // The records with static fields that the code under test builds, and the JDK lock and
         // condition (the walk that would instrument them does not reach them).
-        LincheckSupport.instrument(KvStore.class, WriteAheadStore.class, TransactionManager.class, TimestampOracle.class,
-                MvccStore.class, CheckpointFile.class, VersionedKey.class, KvOptions.class,
-                TransactionManager.Options.class, ReentrantLock.class, AbstractQueuedSynchronizer.class, LockSupport.class);
+        LincheckSupport.instrument(
+                KvStore.class,
+                WriteAheadStore.class,
+                TransactionManager.class,
+                TimestampOracle.class,
+                MvccStore.class,
+                CheckpointFile.class,
+                VersionedKey.class,
+                KvOptions.class,
+                TransactionManager.Options.class,
+                ReentrantLock.class,
+                AbstractQueuedSynchronizer.class,
+                LockSupport.class);
         FaultInjectingStorage memory = new FaultInjectingStorage();
-        KvStore kv = KvStore.open(memory, KvOptions.defaults()
-                .withBtree(BTreeOptions.defaults().withPageSize(1024).withPoolFrames(64))
-                .withGcInterval(Duration.ZERO)
-                .withCheckpointLogBytes(Long.MAX_VALUE));
+        KvStore kv = KvStore.open(
+                memory,
+                KvOptions.defaults()
+                        .withBtree(BTreeOptions.defaults().withPageSize(1024).withPoolFrames(64))
+                        .withGcInterval(Duration.ZERO)
+                        .withCheckpointLogBytes(Long.MAX_VALUE));
         STORES.get().add(kv);
         storage = LincheckSupport.unwalked(memory);
         store = LincheckSupport.unwalked(kv);
@@ -121,30 +134,38 @@ public class CheckpointClockLincheckHiddenTest {
         long checkpointClock = meta.length == 0 ? 0 : ByteBuffer.wrap(meta).getLong();
         long[] resumed = {checkpointClock};
         store.get().writeAheadStore().wal().replay(checkpoint.coveredLsn(), (lsn, payload) -> {
-            for (Entry e : WriteBatch.decode(payload, "log record " + lsn, 0).batch().operations()) {
+            for (Entry e :
+                    WriteBatch.decode(payload, "log record " + lsn, 0).batch().operations()) {
                 resumed[0] = Math.max(resumed[0], VersionedKey.decode(e.key()).commitTs());
             }
         });
         long assigned = store.get().transactions().oracle().lastAssignedTs();
         if (resumed[0] < assigned) {
-            throw new IllegalStateException("a recovery would resume the clock after " + resumed[0] + " (the checkpoint "
-                    + "covering LSN " + checkpoint.coveredLsn() + " recorded clock " + checkpointClock + ") but timestamp "
-                    + assigned + " was assigned: the checkpoint's clock is below a commit it covers, and the next commit "
-                    + "after a crash would reuse a timestamp");
+            throw new IllegalStateException(
+                    "a recovery would resume the clock after " + resumed[0] + " (the checkpoint "
+                            + "covering LSN " + checkpoint.coveredLsn() + " recorded clock " + checkpointClock
+                            + ") but timestamp "
+                            + assigned
+                            + " was assigned: the checkpoint's clock is below a commit it covers, and the next commit "
+                            + "after a crash would reuse a timestamp");
         }
     }
 
     @Test
-    @Graded(points = 3, concept = "checkpoint clock races: the clock recorded with a checkpoint is below a commit the "
-            + "checkpoint covers (read too early, or the visible timestamp instead of the last assigned one)")
+    @Graded(
+            points = 3,
+            concept = "checkpoint clock races: the clock recorded with a checkpoint is below a commit the "
+                    + "checkpoint covers (read too early, or the visible timestamp instead of the last assigned one)")
     void everyConcurrentHistoryIsLinearizableAndRecoveryResumesTheClock() {
         Class<?> t = CheckpointClockLincheckHiddenTest.class;
         ModelCheckingOptions options = new ModelCheckingOptions()
                 // A commit beside a checkpoint: the checkpoint can fall anywhere in the commit (between
                 // its timestamp and its log record, its apply and its visibility), and the commit
                 // anywhere in the checkpoint (between its clock and its covered LSN).
-                .addCustomScenario(LincheckSupport.scenario(List.of(),
-                        List.of(List.of(actor(t, "put", 1, 1)), List.of(actor(t, "checkpoint"))), List.of(actor(t, "get", 1))))
+                .addCustomScenario(LincheckSupport.scenario(
+                        List.of(),
+                        List.of(List.of(actor(t, "put", 1, 1)), List.of(actor(t, "checkpoint"))),
+                        List.of(actor(t, "get", 1))))
                 .iterations(0)
                 .invocationsPerIteration(40)
                 .threads(2)
@@ -153,18 +174,23 @@ public class CheckpointClockLincheckHiddenTest {
                 .actorsAfter(1)
                 // The log, the storage and the engine are each one step (they lock themselves and call
                 // nothing back); the write-ahead store is not: its checkpoint asks KvStore for the clock.
-                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.wal.") || name.startsWith("dev.storagelab.io.")
-                        || name.startsWith("dev.storagelab.lsm.") || name.startsWith("dev.storagelab.btree.")
-                        || name.startsWith("dev.storagelab.bounds.") || name.startsWith("dev.storagelab.kvstore.Engine")
-                        || name.equals(CheckpointFile.class.getName()))
-                        .allMethods().treatAsAtomic())
+                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.wal.")
+                                || name.startsWith("dev.storagelab.io.")
+                                || name.startsWith("dev.storagelab.lsm.")
+                                || name.startsWith("dev.storagelab.btree.")
+                                || name.startsWith("dev.storagelab.bounds.")
+                                || name.startsWith("dev.storagelab.kvstore.Engine")
+                                || name.equals(CheckpointFile.class.getName()))
+                        .allMethods()
+                        .treatAsAtomic())
                 // A failure is reported as found: shrinking it would cost more than the whole test.
                 .minimizeFailedScenario(false)
                 .sequentialSpecification(Sequential.class);
         // The first run of a scenario transforms the store's classes: on a loaded machine that alone
         // can pass the 20 s after which Lincheck would report a hang.
         try {
-            LincheckSupport.check(CheckpointClockLincheckHiddenTest.class, LincheckSupport.invocationTimeout(options, 120_000));
+            LincheckSupport.check(
+                    CheckpointClockLincheckHiddenTest.class, LincheckSupport.invocationTimeout(options, 120_000));
         } finally {
             closeStores();
         }
@@ -175,16 +201,18 @@ public class CheckpointClockLincheckHiddenTest {
      * can leave a store's lock held, and its close would wait for ever. Waits 10 s at most.
      */
     private static void closeStores() {
-        Thread closer = new Thread(() -> {
-            for (KvStore s : STORES.get()) {
-                try {
-                    s.close();
-                } catch (IOException | RuntimeException e) {
-                    // cleanup only: the scenario's verdict is already given
-                }
-            }
-            STORES.get().clear();
-        }, "close-scenario-stores");
+        Thread closer = new Thread(
+                () -> {
+                    for (KvStore s : STORES.get()) {
+                        try {
+                            s.close();
+                        } catch (IOException | RuntimeException e) {
+                            // cleanup only: the scenario's verdict is already given
+                        }
+                    }
+                    STORES.get().clear();
+                },
+                "close-scenario-stores");
         closer.setDaemon(true);
         closer.start();
         try {
@@ -223,7 +251,8 @@ public class CheckpointClockLincheckHiddenTest {
     }
 
     private static Integer decode(Optional<Bytes> value) {
-        return value.map(b -> Integer.valueOf(b.toUtf8().substring("value ".length()))).orElse(null);
+        return value.map(b -> Integer.valueOf(b.toUtf8().substring("value ".length())))
+                .orElse(null);
     }
 
     /** The sequential specification: a map, used by one thread at a time. */
@@ -238,7 +267,6 @@ public class CheckpointClockLincheckHiddenTest {
             return map.get(key);
         }
 
-        public void checkpoint() {
-        }
+        public void checkpoint() {}
     }
 }

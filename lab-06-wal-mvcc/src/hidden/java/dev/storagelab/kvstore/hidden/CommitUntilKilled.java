@@ -24,11 +24,12 @@ public final class CommitUntilKilled {
 
     static final int THREADS = 16;
 
-    private CommitUntilKilled() {
-    }
+    private CommitUntilKilled() {}
 
     static KvOptions options(KvOptions.EngineKind engine) {
-        return KvOptions.defaults().withEngine(engine).withCheckpointLogBytes(32 << 10)
+        return KvOptions.defaults()
+                .withEngine(engine)
+                .withCheckpointLogBytes(32 << 10)
                 .withGcInterval(Duration.ofMillis(20))
                 .withBtree(BTreeOptions.defaults().withPageSize(1024).withPoolFrames(64))
                 .withLsm(LsmOptions.tiny().withBackgroundWork(true));
@@ -52,24 +53,26 @@ public final class CommitUntilKilled {
         for (int t = 0; t < THREADS; t++) {
             acked.set(t, -1);
             int thread = t;
-            Thread w = new Thread(() -> {
-                for (long i = 0; ; i++) {
-                    while (true) {
-                        try (Transaction txn = store.begin()) {
-                            txn.put(last(thread), Bytes.of(Long.toString(i)));
-                            txn.put(commitKey(thread, i), Bytes.of("x".repeat(24)));
-                            txn.commit();
-                            break;
-                        } catch (ConflictException e) {
-                            // nobody else writes these keys; retry anyway
-                        } catch (IOException | RuntimeException e) {
-                            e.printStackTrace();
-                            Runtime.getRuntime().halt(2);
+            Thread w = new Thread(
+                    () -> {
+                        for (long i = 0; ; i++) {
+                            while (true) {
+                                try (Transaction txn = store.begin()) {
+                                    txn.put(last(thread), Bytes.of(Long.toString(i)));
+                                    txn.put(commitKey(thread, i), Bytes.of("x".repeat(24)));
+                                    txn.commit();
+                                    break;
+                                } catch (ConflictException e) {
+                                    // nobody else writes these keys; retry anyway
+                                } catch (IOException | RuntimeException e) {
+                                    e.printStackTrace();
+                                    Runtime.getRuntime().halt(2);
+                                }
+                            }
+                            acked.set(thread, i);
                         }
-                    }
-                    acked.set(thread, i);
-                }
-            }, "committer-" + t);
+                    },
+                    "committer-" + t);
             w.setDaemon(true);
             w.start();
         }

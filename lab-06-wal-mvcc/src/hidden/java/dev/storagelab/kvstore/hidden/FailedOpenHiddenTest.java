@@ -30,23 +30,31 @@ import org.junit.jupiter.api.Test;
 class FailedOpenHiddenTest {
 
     private static KvOptions options(KvOptions.EngineKind engine) {
-        return KvOptions.defaults().withEngine(engine).withGcInterval(Duration.ZERO).withCheckpointLogBytes(1L << 40)
+        return KvOptions.defaults()
+                .withEngine(engine)
+                .withGcInterval(Duration.ZERO)
+                .withCheckpointLogBytes(1L << 40)
                 .withWal(WalOptions.defaults().withSegmentBytes(400))
                 .withBtree(BTreeOptions.defaults().withPageSize(512).withPoolFrames(16))
                 .withLsm(LsmOptions.tiny());
     }
 
     @Test
-    @Graded(points = 3, concept = "a failed open of the crash-safe store over the B+tree changes the files it "
-            + "refused (the log cut before the checkpoint was checked), or a successful one loses an acknowledged write")
+    @Graded(
+            points = 3,
+            concept =
+                    "a failed open of the crash-safe store over the B+tree changes the files it "
+                            + "refused (the log cut before the checkpoint was checked), or a successful one loses an acknowledged write")
     void anOpenOverTheBtreeThatFailsLeavesEveryFileAsItWas() throws IOException {
         sweep(KvOptions.EngineKind.BTREE);
     }
 
     @Test
-    @Graded(points = 3, concept = "a failed open of the crash-safe store over the LSM tree changes the files it "
-            + "refused (the log cut, or the tree opened, before the checkpoint was checked), or a successful one "
-            + "loses an acknowledged write")
+    @Graded(
+            points = 3,
+            concept = "a failed open of the crash-safe store over the LSM tree changes the files it "
+                    + "refused (the log cut, or the tree opened, before the checkpoint was checked), or a successful one "
+                    + "loses an acknowledged write")
     void anOpenOverTheLsmTreeThatFailsLeavesEveryFileAsItWas() throws IOException {
         sweep(KvOptions.EngineKind.LSM);
     }
@@ -70,8 +78,10 @@ class FailedOpenHiddenTest {
                 CorruptionSweep.checkAcknowledged(store, acknowledged, damage, key -> false);
             }
         });
-        assertThat("some damage must be refused (the checkpoint record and the log are checked on open)",
-                result.refused(), greaterThan(0));
+        assertThat(
+                "some damage must be refused (the checkpoint record and the log are checked on open)",
+                result.refused(),
+                greaterThan(0));
         assertThat("some damage must open (bytes no open reads)", result.opened(), greaterThan(0));
     }
 }

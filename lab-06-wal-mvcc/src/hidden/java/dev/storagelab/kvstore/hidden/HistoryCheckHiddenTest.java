@@ -36,15 +36,21 @@ import org.junit.jupiter.api.Test;
 class HistoryCheckHiddenTest {
 
     private static void assertSnapshotIsolation(Report report, String run) {
-        assertThat(run + ": every transaction's outcome is known (no exception but conflicts)\n" + report,
-                report.indeterminate(), empty());
-        assertThat(run + ": the history has nothing strong snapshot isolation forbids\n" + report,
-                report.allowedUnder(IsolationLevel.STRONG_SNAPSHOT_ISOLATION), is(true));
+        assertThat(
+                run + ": every transaction's outcome is known (no exception but conflicts)\n" + report,
+                report.indeterminate(),
+                empty());
+        assertThat(
+                run + ": the history has nothing strong snapshot isolation forbids\n" + report,
+                report.allowedUnder(IsolationLevel.STRONG_SNAPSHOT_ISOLATION),
+                is(true));
     }
 
     @Test
-    @Graded(points = 6, concept = "random concurrent transactions show an anomaly snapshot isolation forbids (lost "
-            + "update, dirty or intermediate read, read skew, a stale snapshot, a write cycle)")
+    @Graded(
+            points = 6,
+            concept = "random concurrent transactions show an anomaly snapshot isolation forbids (lost "
+                    + "update, dirty or intermediate read, read skew, a stale snapshot, a write cycle)")
     void thirtyRandomRunsOverTheTransactionManagerShowNothingSnapshotIsolationForbids() {
         // 30 runs, not 100: the checker's work grows with each run, and on a busy machine a hundred
         // outlasted the grader's per-test deadline; the planted anomalies show within the first few.
@@ -61,13 +67,17 @@ class HistoryCheckHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "transactions through the crash-safe store (log, checkpoints, garbage collection) "
-            + "show an anomaly snapshot isolation forbids")
+    @Graded(
+            points = 4,
+            concept = "transactions through the crash-safe store (log, checkpoints, garbage collection) "
+                    + "show an anomaly snapshot isolation forbids")
     void runsOverTheKeyValueStoreOnBothEnginesShowNothingSnapshotIsolationForbids() throws IOException {
         for (KvOptions.EngineKind engine : KvOptions.EngineKind.values()) {
             for (long seed = 1; seed <= 3; seed++) {
                 FaultInjectingStorage storage = new FaultInjectingStorage(seed);
-                KvOptions options = KvOptions.defaults().withEngine(engine).withCheckpointLogBytes(16 << 10)
+                KvOptions options = KvOptions.defaults()
+                        .withEngine(engine)
+                        .withCheckpointLogBytes(16 << 10)
                         .withGcInterval(Duration.ofMillis(5))
                         .withBtree(BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32))
                         .withLsm(LsmOptions.tiny());

@@ -23,8 +23,8 @@ import dev.storagelab.mvcc.ConflictException;
 import dev.storagelab.mvcc.MvccStore;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.VersionedKey;
-import dev.storagelab.wal.GatedStorage;
 import dev.storagelab.testkit.TestThreads;
+import dev.storagelab.wal.GatedStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -62,7 +62,10 @@ class KvStoreHiddenTest {
     private static final int TRANSFERS = 40;
 
     private static KvOptions options(KvOptions.EngineKind engine) {
-        return KvOptions.defaults().withEngine(engine).withGcInterval(Duration.ZERO).withCheckpointLogBytes(1L << 40)
+        return KvOptions.defaults()
+                .withEngine(engine)
+                .withGcInterval(Duration.ZERO)
+                .withCheckpointLogBytes(1L << 40)
                 .withBtree(BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32))
                 .withLsm(LsmOptions.tiny());
     }
@@ -130,10 +133,15 @@ class KvStoreHiddenTest {
 
     private static void check(KvOptions.EngineKind engine, FaultInjectingStorage storage, int acknowledged, String when)
             throws IOException {
-        try (KvStore store = KvStore.open(storage, options(engine)); Transaction t = store.begin()) {
-            int last = t.get(Bytes.of("~last")).map(b -> Integer.parseInt(b.toUtf8())).orElse(-1);
-            assertThat(when + ": transfers up to " + acknowledged + " were acknowledged; the store has up to " + last,
-                    last >= acknowledged && last <= acknowledged + 1, is(true));
+        try (KvStore store = KvStore.open(storage, options(engine));
+                Transaction t = store.begin()) {
+            int last = t.get(Bytes.of("~last"))
+                    .map(b -> Integer.parseInt(b.toUtf8()))
+                    .orElse(-1);
+            assertThat(
+                    when + ": transfers up to " + acknowledged + " were acknowledged; the store has up to " + last,
+                    last >= acknowledged && last <= acknowledged + 1,
+                    is(true));
             long total = 0;
             for (int i = 0; i < ACCOUNTS; i++) {
                 total += balance(t, i);
@@ -143,8 +151,10 @@ class KvStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 8, concept = "after a power loss during commits or checkpoints, the key-value store lost an "
-            + "acknowledged transaction, applied half of one, or could not reopen")
+    @Graded(
+            points = 8,
+            concept = "after a power loss during commits or checkpoints, the key-value store lost an "
+                    + "acknowledged transaction, applied half of one, or could not reopen")
     void aPowerLossBeforeAnyFileOperationKeepsEveryAcknowledgedTransferWhole() throws IOException {
         long points = 0;
         for (KvOptions.EngineKind engine : KvOptions.EngineKind.values()) {
@@ -167,33 +177,47 @@ class KvStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "after a checkpoint and a crash, the clock starts over below timestamps already used: "
-            + "a new commit hides behind an older version (or KvStore.checkpoint does not return the LSN it covers)")
+    @Graded(
+            points = 3,
+            concept =
+                    "after a checkpoint and a crash, the clock starts over below timestamps already used: "
+                            + "a new commit hides behind an older version (or KvStore.checkpoint does not return the LSN it covers)")
     void theClockResumesAfterTheCheckpointsClockWhenTheLogAfterItIsEmpty() throws IOException {
         for (KvOptions.EngineKind engine : KvOptions.EngineKind.values()) {
             FaultInjectingStorage storage = new FaultInjectingStorage(4);
-            KvStore crashed = KvStore.open(storage, options(engine).withWal(
-                    dev.storagelab.wal.WalOptions.defaults().withSegmentBytes(4 << 10)));
+            KvStore crashed = KvStore.open(
+                    storage,
+                    options(engine)
+                            .withWal(dev.storagelab.wal.WalOptions.defaults().withSegmentBytes(4 << 10)));
             for (int i = 0; i < 300; i++) {
                 crashed.put(account(i % 3), Bytes.of("v" + i));
             }
-            assertThat(engine + ": KvStore.checkpoint returns the LSN it covers, every applied record",
-                    crashed.checkpoint(), equalTo(crashed.writeAheadStore().appliedLsn())); // the log after it is empty
+            assertThat(
+                    engine + ": KvStore.checkpoint returns the LSN it covers, every applied record",
+                    crashed.checkpoint(),
+                    equalTo(crashed.writeAheadStore().appliedLsn())); // the log after it is empty
             assertThat(crashed.writeAheadStore().appliedLsn(), greaterThan(0L));
             storage.powerLoss(); // `crashed` is never closed, as after a real crash
-            try (KvStore store = KvStore.open(storage, options(engine).withWal(
-                    dev.storagelab.wal.WalOptions.defaults().withSegmentBytes(4 << 10)))) {
+            try (KvStore store = KvStore.open(
+                    storage,
+                    options(engine)
+                            .withWal(dev.storagelab.wal.WalOptions.defaults().withSegmentBytes(4 << 10)))) {
                 assertThat(store.get(account(2)), equalTo(Optional.of(Bytes.of("v299"))));
                 store.put(account(2), Bytes.of("after the crash"));
-                assertThat(engine + ": the first commit after recovery is the newest version",
-                        store.get(account(2)), equalTo(Optional.of(Bytes.of("after the crash"))));
+                assertThat(
+                        engine + ": the first commit after recovery is the newest version",
+                        store.get(account(2)),
+                        equalTo(Optional.of(Bytes.of("after the crash"))));
             }
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "after a checkpoint and a crash, the clock resumes at the newest replayed commit though the "
-            + "checkpoint's clock is newer: commits the checkpoint covers are hidden, and timestamps are handed out again")
+    @Graded(
+            points = 2,
+            concept =
+                    "after a checkpoint and a crash, the clock resumes at the newest replayed commit though the "
+                            + "checkpoint's clock is newer: commits the checkpoint covers are hidden, and timestamps are handed out again")
     void theClockResumesAfterTheCheckpointsClockWhenTheRecordsAfterItAreOlder() throws IOException {
         for (KvOptions.EngineKind engine : KvOptions.EngineKind.values()) {
             FaultInjectingStorage storage = new FaultInjectingStorage(5);
@@ -207,29 +231,39 @@ class KvStoreHiddenTest {
             WriteAheadStore.EngineOpener opener = () -> engine == KvOptions.EngineKind.BTREE
                     ? Engine.of(BPlusTree.open(storage, options.btree()))
                     : Engine.of(LsmStore.open(storage, options.lsm().withoutWal()));
-            try (WriteAheadStore log = WriteAheadStore.open(storage, opener, options.wal().withSyncMode(options.syncMode()), null)) {
+            try (WriteAheadStore log =
+                    WriteAheadStore.open(storage, opener, options.wal().withSyncMode(options.syncMode()), null)) {
                 new MvccStore(log).write(1, List.of(Entry.put(account(2), Bytes.of("late"))));
             } // closed without a checkpoint: the record is the log after the checkpoint
             try (KvStore store = KvStore.open(storage, options)) {
-                assertThat(engine + ": after a checkpoint whose clock is 2 and a log after it holding one commit at timestamp 1, "
-                        + "the clock resumes at 2 (the larger), so the commit at timestamp 2 stays visible",
-                        store.get(account(1)), equalTo(Optional.of(Bytes.of("second"))));
+                assertThat(
+                        engine
+                                + ": after a checkpoint whose clock is 2 and a log after it holding one commit at timestamp 1, "
+                                + "the clock resumes at 2 (the larger), so the commit at timestamp 2 stays visible",
+                        store.get(account(1)),
+                        equalTo(Optional.of(Bytes.of("second"))));
                 assertThat(store.get(account(2)), equalTo(Optional.of(Bytes.of("late"))));
                 store.put(account(1), Bytes.of("after the crash"));
-                assertThat(engine + ": the first commit after recovery is the newest version of a key the checkpoint covers",
-                        store.get(account(1)), equalTo(Optional.of(Bytes.of("after the crash"))));
+                assertThat(
+                        engine
+                                + ": the first commit after recovery is the newest version of a key the checkpoint covers",
+                        store.get(account(1)),
+                        equalTo(Optional.of(Bytes.of("after the crash"))));
             }
         }
     }
 
     @Test
-    @Graded(points = 4, concept = "concurrent transfers through the store lose money or a snapshot reader sees a "
-            + "transfer half done")
+    @Graded(
+            points = 4,
+            concept = "concurrent transfers through the store lose money or a snapshot reader sees a "
+                    + "transfer half done")
     void concurrentTransfersAndSnapshotReadersKeepTheTotal() throws Exception {
         for (KvOptions.EngineKind engine : KvOptions.EngineKind.values()) {
             FaultInjectingStorage storage = new FaultInjectingStorage(6);
-            try (KvStore store = KvStore.open(storage, options(engine).withGcInterval(Duration.ofMillis(5))
-                    .withCheckpointLogBytes(64 << 10))) {
+            try (KvStore store = KvStore.open(
+                    storage,
+                    options(engine).withGcInterval(Duration.ofMillis(5)).withCheckpointLogBytes(64 << 10))) {
                 for (int i = 0; i < ACCOUNTS; i++) {
                     store.put(account(i), Bytes.of("1000"));
                 }
@@ -285,7 +319,10 @@ class KvStoreHiddenTest {
                     stop.set(true);
                     pool.shutdownNow();
                 }
-                assertThat(engine + ": every snapshot sums to the same total", bad.isEmpty() ? "" : bad.peek(), equalTo(""));
+                assertThat(
+                        engine + ": every snapshot sums to the same total",
+                        bad.isEmpty() ? "" : bad.peek(),
+                        equalTo(""));
             }
         }
     }
@@ -296,12 +333,15 @@ class KvStoreHiddenTest {
      * at or below the watermark, of each key.
      */
     @Property(tries = 200)
-    @Graded(points = 3, concept = "garbage collection in the LSM tree's compactions drops a version a snapshot at "
-            + "the watermark still reads, or keeps versions no snapshot can read (or drops a key that does not decode, or "
-            + "miscounts what it dropped)")
+    @Graded(
+            points = 3,
+            concept = "garbage collection in the LSM tree's compactions drops a version a snapshot at "
+                    + "the watermark still reads, or keeps versions no snapshot can read (or drops a key that does not decode, or "
+                    + "miscounts what it dropped)")
     void theCompactionFilterDropsExactlyTheVersionsNoSnapshotCanRead(
             @ForAll @Size(min = 1, max = 60) List<@IntRange(min = 0, max = 400) Integer> stamps,
-            @ForAll @IntRange(min = 0, max = 400) int watermark) throws IOException {
+            @ForAll @IntRange(min = 0, max = 400) int watermark)
+            throws IOException {
         TreeSet<VersionedKey> versions = new TreeSet<>();
         for (int i = 0; i < stamps.size(); i++) {
             versions.add(new VersionedKey(Bytes.of("k" + (i % 4)), stamps.get(i)));
@@ -324,14 +364,16 @@ class KvStoreHiddenTest {
         }
         Set<VersionedKey> dropped = new TreeSet<>();
         byte[] notVersioned = {'k', '0'}; // no terminator: does not decode, so it is kept
-        assertThat("a key that is not a versioned key is kept", filter.drop(notVersioned, new byte[] {1, 'x'}), is(false));
+        assertThat(
+                "a key that is not a versioned key is kept", filter.drop(notVersioned, new byte[] {1, 'x'}), is(false));
         for (VersionedKey v : versions) {
             if (filter.drop(v.encode().toByteArray(), new byte[] {1, 'x'})) {
                 dropped.add(v);
             }
         }
         assertThat("versions " + versions + " at watermark " + watermark, dropped, equalTo(expectedDropped));
-        assertThat("a key that is not a versioned key is kept", filter.drop(notVersioned, new byte[] {1, 'x'}), is(false));
+        assertThat(
+                "a key that is not a versioned key is kept", filter.drop(notVersioned, new byte[] {1, 'x'}), is(false));
         assertThat("the filter's count of dropped versions", filter.dropped(), equalTo((long) expectedDropped.size()));
     }
 
@@ -346,7 +388,10 @@ class KvStoreHiddenTest {
                 assertThat(engine + ": a deleted key", store.get(account(1)), equalTo(Optional.empty()));
                 store.write(List.of(Entry.put(account(3), Bytes.of("c")), Entry.tombstone(account(2))));
                 assertThat(engine + ": a key deleted by a batch", store.get(account(2)), equalTo(Optional.empty()));
-                assertThat(engine + ": a key put by the same batch", store.get(account(3)), equalTo(Optional.of(Bytes.of("c"))));
+                assertThat(
+                        engine + ": a key put by the same batch",
+                        store.get(account(3)),
+                        equalTo(Optional.of(Bytes.of("c"))));
                 List<Entry> all = new ArrayList<>();
                 try (EntryIterator it = store.scan(null, null)) {
                     it.forEachRemaining(all::add);
@@ -357,8 +402,11 @@ class KvStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a plain put that loses a write-write conflict to a commit still waiting for its force "
-            + "gives up, or retries at once (and loses every retry) instead of waiting for the winner to be visible")
+    @Graded(
+            points = 2,
+            concept =
+                    "a plain put that loses a write-write conflict to a commit still waiting for its force "
+                            + "gives up, or retries at once (and loses every retry) instead of waiting for the winner to be visible")
     void aPlainPutThatLosesAConflictWaitsForTheWinnerThenRetries() throws Exception {
         GatedStorage gated = new GatedStorage(new FaultInjectingStorage(8));
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -384,8 +432,10 @@ class KvStoreHiddenTest {
                     try {
                         loser.get();
                     } catch (ExecutionException e) {
-                        throw new AssertionError("the put that lost the conflict failed instead of waiting for the winner "
-                                + "and retrying: " + e.getCause(), e.getCause());
+                        throw new AssertionError(
+                                "the put that lost the conflict failed instead of waiting for the winner "
+                                        + "and retrying: " + e.getCause(),
+                                e.getCause());
                     }
                     throw new AssertionError("the put returned while the commit it conflicts with was not yet durable");
                 }
@@ -398,7 +448,8 @@ class KvStoreHiddenTest {
             gated.openGate();
             winner.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
             loser.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
-            assertThat("the retried put commits after the winner", store.get(k), equalTo(Optional.of(Bytes.of("loser"))));
+            assertThat(
+                    "the retried put commits after the winner", store.get(k), equalTo(Optional.of(Bytes.of("loser"))));
         } finally {
             gated.openGate();
             pool.shutdownNow();
@@ -411,7 +462,8 @@ class KvStoreHiddenTest {
             return false;
         }
         for (StackTraceElement f : t.getStackTrace()) {
-            if (f.getMethodName().equals("awaitConflictingCommit") || f.getMethodName().equals("awaitVisible")) {
+            if (f.getMethodName().equals("awaitConflictingCommit")
+                    || f.getMethodName().equals("awaitVisible")) {
                 return true;
             }
         }

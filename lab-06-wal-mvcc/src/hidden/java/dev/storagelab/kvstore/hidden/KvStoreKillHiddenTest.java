@@ -34,12 +34,19 @@ class KvStoreKillHiddenTest {
 
     @ParameterizedTest
     @EnumSource(KvOptions.EngineKind.class)
-    @Graded(points = 5, concept = "after a SIGKILL of a process with 16 threads committing, checkpointing and collecting "
-            + "garbage, the reopened store lost an acknowledged commit, kept half of one, or cannot be opened")
+    @Graded(
+            points = 5,
+            concept = "after a SIGKILL of a process with 16 threads committing, checkpointing and collecting "
+                    + "garbage, the reopened store lost an acknowledged commit, kept half of one, or cannot be opened")
     void sixteenCommittersKilledWithSigkillLoseNoAcknowledgedCommit(KvOptions.EngineKind engine) throws Exception {
         Path dir = temp.resolve("kv-" + engine);
-        long lines = KilledChild.runAndKill(CommitUntilKilled.class, List.of(dir.toString(), engine.name()), TARGET,
-                "batches of 16 commits", 120, temp.resolve("child-stderr-" + engine + ".txt"));
+        long lines = KilledChild.runAndKill(
+                CommitUntilKilled.class,
+                List.of(dir.toString(), engine.name()),
+                TARGET,
+                "batches of 16 commits",
+                120,
+                temp.resolve("child-stderr-" + engine + ".txt"));
         long acknowledged = (lines + 1) * CommitUntilKilled.THREADS;
         try (KvStore store = KvStore.open(dir, CommitUntilKilled.options(engine))) {
             long recovered = 0;
@@ -48,22 +55,30 @@ class KvStoreKillHiddenTest {
                 long n = last.map(b -> Long.parseLong(b.toUtf8())).orElse(-1L);
                 recovered += n + 1;
                 for (long i = Math.max(0, n - 50); i <= n; i++) {
-                    assertThat(engine + ": thread " + t + "'s commit " + i + " is whole (its last is " + n + ")",
-                            store.get(CommitUntilKilled.commitKey(t, i)).isPresent(), is(true));
+                    assertThat(
+                            engine + ": thread " + t + "'s commit " + i + " is whole (its last is " + n + ")",
+                            store.get(CommitUntilKilled.commitKey(t, i)).isPresent(),
+                            is(true));
                 }
-                assertThat(engine + ": thread " + t + " never made commit " + (n + 1) + " visible",
-                        store.get(CommitUntilKilled.commitKey(t, n + 1)).isPresent(), equalTo(false));
+                assertThat(
+                        engine + ": thread " + t + " never made commit " + (n + 1) + " visible",
+                        store.get(CommitUntilKilled.commitKey(t, n + 1)).isPresent(),
+                        equalTo(false));
             }
             System.out.println("lab-06 KvStoreKillHiddenTest " + engine + ": at least " + acknowledged
                     + " commits acknowledged before the kill, " + recovered + " recovered, "
                     + store.stats().replayedRecords() + " log records replayed");
-            assertThat(engine + ": every acknowledged commit survives the kill", recovered,
+            assertThat(
+                    engine + ": every acknowledged commit survives the kill",
+                    recovered,
                     greaterThanOrEqualTo(acknowledged));
             store.put(CommitUntilKilled.last(0), Bytes.of("after"));
         }
         try (KvStore store = KvStore.open(dir, CommitUntilKilled.options(engine))) {
-            assertThat("the recovered store takes commits, closes and reopens with them",
-                    store.get(CommitUntilKilled.last(0)), equalTo(Optional.of(Bytes.of("after"))));
+            assertThat(
+                    "the recovered store takes commits, closes and reopens with them",
+                    store.get(CommitUntilKilled.last(0)),
+                    equalTo(Optional.of(Bytes.of("after"))));
         }
     }
 }

@@ -47,11 +47,16 @@ import org.junit.jupiter.api.Test;
 @Tag("hidden")
 class WriteAheadStoreHiddenTest {
 
-    enum Kind { BTREE, LSM }
+    enum Kind {
+        BTREE,
+        LSM
+    }
 
     private static Engine engine(Kind kind, Storage storage) throws IOException {
         return switch (kind) {
-            case BTREE -> Engine.of(BPlusTree.open(storage, BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32)));
+            case BTREE ->
+                Engine.of(BPlusTree.open(
+                        storage, BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32)));
             case LSM -> Engine.of(LsmStore.open(storage, LsmOptions.tiny().withoutWal()));
         };
     }
@@ -71,7 +76,10 @@ class WriteAheadStoreHiddenTest {
         List<Entry> ops = new ArrayList<>();
         for (int j = 0; j < 6; j++) {
             int k = (b * 7 + j * 13) % 90;
-            ops.add(b % 11 == 10 && j == 0 ? Entry.tombstone(key(k)) : Entry.put(key(k), Bytes.of("b" + b + "-" + "q".repeat(24))));
+            ops.add(
+                    b % 11 == 10 && j == 0
+                            ? Entry.tombstone(key(k))
+                            : Entry.put(key(k), Bytes.of("b" + b + "-" + "q".repeat(24))));
         }
         ops.add(Entry.put(Bytes.of("last-batch"), Bytes.of(Integer.toString(b))));
         return ops;
@@ -100,13 +108,22 @@ class WriteAheadStoreHiddenTest {
     }
 
     /** Reopens and checks: every acknowledged batch is there, at most the one in flight more, the last one whole. */
-    private static void check(Kind kind, FaultInjectingStorage storage, int acknowledged, String when) throws IOException {
-        try (WriteAheadStore store = WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.GROUP), null)) {
-            int survived = store.get(Bytes.of("last-batch")).map(v -> Integer.parseInt(v.toUtf8())).orElse(-1);
-            assertThat(when + ": batches up to " + acknowledged + " were acknowledged under GROUP, but the store "
-                    + "reopened with batches up to " + survived, survived >= acknowledged, is(true));
-            assertThat(when + ": batch " + survived + " survived, but only up to " + (acknowledged + 1) + " was written",
-                    survived <= acknowledged + 1, is(true));
+    private static void check(Kind kind, FaultInjectingStorage storage, int acknowledged, String when)
+            throws IOException {
+        try (WriteAheadStore store =
+                WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.GROUP), null)) {
+            int survived = store.get(Bytes.of("last-batch"))
+                    .map(v -> Integer.parseInt(v.toUtf8()))
+                    .orElse(-1);
+            assertThat(
+                    when + ": batches up to " + acknowledged + " were acknowledged under GROUP, but the store "
+                            + "reopened with batches up to " + survived,
+                    survived >= acknowledged,
+                    is(true));
+            assertThat(
+                    when + ": batch " + survived + " survived, but only up to " + (acknowledged + 1) + " was written",
+                    survived <= acknowledged + 1,
+                    is(true));
             for (int b = Math.max(0, survived - 12); b <= survived; b++) { // the newest batches, each whole
                 List<Entry> ops = batch(b);
                 for (int j = 0; j < 6; j++) {
@@ -114,7 +131,8 @@ class WriteAheadStoreHiddenTest {
                     Optional<Bytes> v = store.get(e.key());
                     boolean overwritten = false;
                     for (int later = b + 1; later <= survived; later++) {
-                        overwritten |= batch(later).subList(0, 6).stream().anyMatch(o -> o.key().equals(e.key()));
+                        overwritten |= batch(later).subList(0, 6).stream()
+                                .anyMatch(o -> o.key().equals(e.key()));
                     }
                     if (overwritten) {
                         continue;
@@ -127,8 +145,10 @@ class WriteAheadStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 8, concept = "after a power loss during writes or checkpoints, the store under the log loses an "
-            + "acknowledged write, keeps part of a batch, or cannot reopen")
+    @Graded(
+            points = 8,
+            concept = "after a power loss during writes or checkpoints, the store under the log loses an "
+                    + "acknowledged write, keeps part of a batch, or cannot reopen")
     void aPowerLossBeforeAnyFileOperationKeepsEveryAcknowledgedBatchWhole() throws IOException {
         long points = 0;
         for (Kind kind : Kind.values()) {
@@ -151,8 +171,10 @@ class WriteAheadStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "under SyncMode.NONE a checkpoint records an LSN the log has not made durable: after "
-            + "a power loss the store cannot reopen, or loses writes the checkpoint covered")
+    @Graded(
+            points = 3,
+            concept = "under SyncMode.NONE a checkpoint records an LSN the log has not made durable: after "
+                    + "a power loss the store cannot reopen, or loses writes the checkpoint covered")
     void underNoSyncACheckpointNeverClaimsMoreThanTheDurableLog() throws IOException {
         for (Kind kind : Kind.values()) {
             FaultInjectingStorage dry = new FaultInjectingStorage(1);
@@ -163,10 +185,16 @@ class WriteAheadStoreHiddenTest {
                 storage.crashBeforeMutation(n);
                 int checkpointed = writeUnsynced(kind, storage);
                 storage.powerLoss();
-                try (WriteAheadStore store = WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.NONE), null)) {
-                    int survived = store.get(Bytes.of("last-batch")).map(v -> Integer.parseInt(v.toUtf8())).orElse(-1);
-                    assertThat(kind + ", crash before mutation " + n + ": the last completed checkpoint covered batch "
-                            + checkpointed + ", the store reopened with " + survived, survived >= checkpointed, is(true));
+                try (WriteAheadStore store =
+                        WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.NONE), null)) {
+                    int survived = store.get(Bytes.of("last-batch"))
+                            .map(v -> Integer.parseInt(v.toUtf8()))
+                            .orElse(-1);
+                    assertThat(
+                            kind + ", crash before mutation " + n + ": the last completed checkpoint covered batch "
+                                    + checkpointed + ", the store reopened with " + survived,
+                            survived >= checkpointed,
+                            is(true));
                     assertThat(survived <= written, is(true));
                 }
             }
@@ -177,7 +205,8 @@ class WriteAheadStoreHiddenTest {
     private static int writeUnsynced(Kind kind, FaultInjectingStorage storage) throws IOException {
         int checkpointed = -1;
         try {
-            WriteAheadStore store = WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.NONE), null);
+            WriteAheadStore store =
+                    WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.NONE), null);
             for (int b = 0; b < 30; b++) {
                 store.write(batch(b));
                 if (b % 10 == 9) {
@@ -194,8 +223,10 @@ class WriteAheadStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "a crash during recovery (replaying the log into the engine) loses or damages data: "
-            + "recovery must be restartable")
+    @Graded(
+            points = 4,
+            concept = "a crash during recovery (replaying the log into the engine) loses or damages data: "
+                    + "recovery must be restartable")
     void aCrashDuringRecoveryIsRecoveredFromByRecoveringAgain() throws IOException {
         for (Kind kind : Kind.values()) {
             FaultInjectingStorage base = new FaultInjectingStorage(3);
@@ -206,7 +237,8 @@ class WriteAheadStoreHiddenTest {
             for (int n = 1; n < 400; n += 3) {
                 FaultInjectingStorage storage = copy(base);
                 storage.crashBeforeMutation(n);
-                try (WriteAheadStore ignored = WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.GROUP), null)) {
+                try (WriteAheadStore ignored =
+                        WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.GROUP), null)) {
                     if (!storage.isCrashed()) {
                         break; // recovery (and close) made fewer than n mutations
                     }
@@ -254,8 +286,10 @@ class WriteAheadStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a write reaches the engine before its log record: a checkpoint can make a write "
-            + "durable that the log never got and the client was told failed")
+    @Graded(
+            points = 3,
+            concept = "a write reaches the engine before its log record: a checkpoint can make a write "
+                    + "durable that the log never got and the client was told failed")
     void theLogComesFirstTheSameScenarioBreaksAnEngineThatAppliesFirst() throws IOException {
         Bytes k = Bytes.of("the-write");
         Bytes v = Bytes.of("never acknowledged");
@@ -264,22 +298,29 @@ class WriteAheadStoreHiddenTest {
         Engine e1 = engine(Kind.LSM, broken);
         Wal wal = Wal.open(broken, walOptions(SyncMode.GROUP));
         ApplyFirst applyFirst = new ApplyFirst(e1, wal);
-        assertThrows(IOException.class, () -> applyFirst.write(List.of(Entry.put(k, v)), () -> {
-            try {
-                e1.checkpoint();
-                broken.failNext(FaultInjectingStorage.Op.APPEND);
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
-        }), "the log append fails: the client is told the write failed");
+        assertThrows(
+                IOException.class,
+                () -> applyFirst.write(List.of(Entry.put(k, v)), () -> {
+                    try {
+                        e1.checkpoint();
+                        broken.failNext(FaultInjectingStorage.Op.APPEND);
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                }),
+                "the log append fails: the client is told the write failed");
         broken.powerLoss();
-        try (WriteAheadStore reopened = WriteAheadStore.open(broken, engine(Kind.LSM, broken), walOptions(SyncMode.GROUP), null)) {
-            assertThat("apply-first: the write the client was told failed is in the database after the crash",
-                    reopened.get(k), equalTo(Optional.of(v)));
+        try (WriteAheadStore reopened =
+                WriteAheadStore.open(broken, engine(Kind.LSM, broken), walOptions(SyncMode.GROUP), null)) {
+            assertThat(
+                    "apply-first: the write the client was told failed is in the database after the crash",
+                    reopened.get(k),
+                    equalTo(Optional.of(v)));
         }
         // The same scenario against the real store: the failed append stops the write before the engine.
         FaultInjectingStorage real = new FaultInjectingStorage(5);
-        try (WriteAheadStore store = WriteAheadStore.open(real, engine(Kind.LSM, real), walOptions(SyncMode.GROUP), null)) {
+        try (WriteAheadStore store =
+                WriteAheadStore.open(real, engine(Kind.LSM, real), walOptions(SyncMode.GROUP), null)) {
             real.failNext(FaultInjectingStorage.Op.APPEND);
             assertThrows(IOException.class, () -> store.put(k, v));
             assertThat("a write whose log append failed is not in the engine", store.get(k), equalTo(Optional.empty()));
@@ -292,19 +333,26 @@ class WriteAheadStoreHiddenTest {
             // closing a failed log reports the failure again
         }
         real.powerLoss();
-        try (WriteAheadStore reopened = WriteAheadStore.open(real, engine(Kind.LSM, real), walOptions(SyncMode.GROUP), null)) {
-            assertThat("log first: the failed write is nowhere after the crash", reopened.get(k), equalTo(Optional.empty()));
+        try (WriteAheadStore reopened =
+                WriteAheadStore.open(real, engine(Kind.LSM, real), walOptions(SyncMode.GROUP), null)) {
+            assertThat(
+                    "log first: the failed write is nowhere after the crash",
+                    reopened.get(k),
+                    equalTo(Optional.empty()));
         }
     }
 
     @Test
-    @Graded(points = 4, concept = "concurrent writers apply to the engine in another order than the log's, so the "
-            + "state after recovery differs from the state before the crash")
+    @Graded(
+            points = 4,
+            concept = "concurrent writers apply to the engine in another order than the log's, so the "
+                    + "state after recovery differs from the state before the crash")
     void concurrentWritersLeaveTheEngineExactlyAsReplayRebuildsIt() throws Exception {
         for (Kind kind : Kind.values()) {
             FaultInjectingStorage storage = new FaultInjectingStorage(8);
             List<Optional<Bytes>> before = new ArrayList<>();
-            try (WriteAheadStore store = WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.GROUP), null)) {
+            try (WriteAheadStore store =
+                    WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.GROUP), null)) {
                 ExecutorService pool = Executors.newFixedThreadPool(8);
                 try {
                     List<Future<?>> futures = new ArrayList<>();
@@ -312,7 +360,8 @@ class WriteAheadStoreHiddenTest {
                         int thread = t;
                         futures.add(pool.submit(() -> {
                             for (int i = 0; i < 150; i++) {
-                                store.write(List.of(Entry.put(key(i % 10), Bytes.of("t" + thread + "-" + i)),
+                                store.write(List.of(
+                                        Entry.put(key(i % 10), Bytes.of("t" + thread + "-" + i)),
                                         Entry.put(key(100 + thread), Bytes.of("i" + i))));
                             }
                             return null;
@@ -331,42 +380,55 @@ class WriteAheadStoreHiddenTest {
                 store.sync();
             }
             storage.powerLoss();
-            try (WriteAheadStore store = WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.GROUP), null)) {
+            try (WriteAheadStore store =
+                    WriteAheadStore.open(storage, engine(kind, storage), walOptions(SyncMode.GROUP), null)) {
                 for (int i = 0; i < 10; i++) {
-                    assertThat(kind + ": the value every reader saw before the crash is the one replay rebuilds, " + key(i),
-                            store.get(key(i)), equalTo(before.get(i)));
+                    assertThat(
+                            kind + ": the value every reader saw before the crash is the one replay rebuilds, "
+                                    + key(i),
+                            store.get(key(i)),
+                            equalTo(before.get(i)));
                 }
             }
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "a checkpoint record that claims more of the log than the log holds is accepted "
-            + "(new writes would reuse LSNs and be skipped at the next recovery)")
+    @Graded(
+            points = 2,
+            concept = "a checkpoint record that claims more of the log than the log holds is accepted "
+                    + "(new writes would reuse LSNs and be skipped at the next recovery)")
     void aLogShorterThanTheCheckpointIsCorruption() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(2);
-        try (WriteAheadStore store = WriteAheadStore.open(storage, engine(Kind.BTREE, storage), walOptions(SyncMode.NONE), null)) {
+        try (WriteAheadStore store =
+                WriteAheadStore.open(storage, engine(Kind.BTREE, storage), walOptions(SyncMode.NONE), null)) {
             for (int i = 0; i < 50; i++) {
                 store.put(key(i), Bytes.of("v" + i));
             }
             store.checkpoint(() -> null);
         }
         new CheckpointFile(5_000, null).write(storage);
-        CorruptionException e = assertThrows(CorruptionException.class,
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
                 () -> WriteAheadStore.open(storage, engine(Kind.BTREE, storage), walOptions(SyncMode.NONE), null));
         assertThat(e.getMessage(), containsString("5000"));
     }
 
     @Test
-    @Graded(points = 1, concept = "a write does not return its log record's LSN, or a checkpoint does not return the LSN "
-            + "it covers")
+    @Graded(
+            points = 1,
+            concept = "a write does not return its log record's LSN, or a checkpoint does not return the LSN "
+                    + "it covers")
     void writesReturnTheirLsnAndACheckpointTheLsnItCovers() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(31);
-        try (WriteAheadStore store = WriteAheadStore.open(storage, engine(Kind.BTREE, storage), walOptions(SyncMode.GROUP), null)) {
+        try (WriteAheadStore store =
+                WriteAheadStore.open(storage, engine(Kind.BTREE, storage), walOptions(SyncMode.GROUP), null)) {
             long first = store.writeAndGetLsn(List.of(Entry.put(key(1), Bytes.of("a"))));
             assertThat("a fresh log's first record", first, equalTo(1L));
             assertThat(store.writeAndGetLsn(List.of(Entry.put(key(2), Bytes.of("b")))), equalTo(2L));
-            assertThat(store.writeAndGetLsn(List.of(Entry.put(key(3), Bytes.of("c")), Entry.tombstone(key(1)))), equalTo(3L));
+            assertThat(
+                    store.writeAndGetLsn(List.of(Entry.put(key(3), Bytes.of("c")), Entry.tombstone(key(1)))),
+                    equalTo(3L));
             assertThat("the checkpoint covers every applied record", store.checkpoint(() -> null), equalTo(3L));
         }
     }
@@ -374,7 +436,7 @@ class WriteAheadStoreHiddenTest {
     /** An engine that runs {@code afterCheckpoint} after each checkpoint and throws {@code nextWrite} once, if set. */
     private static final class HookedEngine extends ForwardingOrderedStore implements Engine {
         private final Engine engine;
-        Runnable afterCheckpoint = () -> { };
+        Runnable afterCheckpoint = () -> {};
         RuntimeException nextWrite;
 
         HookedEngine(Engine engine) {
@@ -405,8 +467,10 @@ class WriteAheadStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a checkpoint leaves in place the log segments it covers (all their LSNs at or below "
-            + "the covered LSN), so the log grows without end, or removes one it does not cover")
+    @Graded(
+            points = 1,
+            concept = "a checkpoint leaves in place the log segments it covers (all their LSNs at or below "
+                    + "the covered LSN), so the log grows without end, or removes one it does not cover")
     void aCheckpointRemovesExactlyTheSegmentsItCovers() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(37);
         HookedEngine engine = new HookedEngine(engine(Kind.BTREE, storage));
@@ -427,10 +491,12 @@ class WriteAheadStoreHiddenTest {
                 }
             };
             assertThat("the checkpoint covers LSN 20", store.checkpoint(() -> null), equalTo(20L));
-            engine.afterCheckpoint = () -> { };
+            engine.afterCheckpoint = () -> {};
             List<String> left = store.wal().segmentNames();
-            assertThat("the segments left after a checkpoint covering LSNs 1 to 20, with LSN 21 written during it",
-                    left.size(), equalTo(1));
+            assertThat(
+                    "the segments left after a checkpoint covering LSNs 1 to 20, with LSN 21 written during it",
+                    left.size(),
+                    equalTo(1));
             assertThat(left.get(0), containsString("21"));
         }
         try (WriteAheadStore reopened = WriteAheadStore.open(storage, engine(Kind.BTREE, storage), options, null)) {
@@ -442,8 +508,10 @@ class WriteAheadStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "an engine that fails a write with a runtime exception makes the store fail with "
-            + "another exception (a ClassCastException), or keeps accepting writes over the hole it left")
+    @Graded(
+            points = 1,
+            concept = "an engine that fails a write with a runtime exception makes the store fail with "
+                    + "another exception (a ClassCastException), or keeps accepting writes over the hole it left")
     void anEngineFailingWithARuntimeExceptionMakesTheStoreRefuseWrites() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(41);
         HookedEngine engine = new HookedEngine(engine(Kind.BTREE, storage));
@@ -454,8 +522,8 @@ class WriteAheadStoreHiddenTest {
             engine.nextWrite = bug;
             RuntimeException thrown = assertThrows(RuntimeException.class, () -> store.put(key(2), Bytes.of("b")));
             assertThat("the write that failed throws the engine's exception", thrown, is(bug));
-            IOException refused = assertThrows(IOException.class, () -> store.put(key(3), Bytes.of("c")),
-                    "a write after the engine failed");
+            IOException refused = assertThrows(
+                    IOException.class, () -> store.put(key(3), Bytes.of("c")), "a write after the engine failed");
             Throwable cause = refused;
             while (cause != null && cause != bug) {
                 cause = cause.getCause();

@@ -62,6 +62,7 @@ public class WriteAheadStoreLincheckHiddenTest {
 
     /** Out of Lincheck's walk of this object, which fails on the store's records. */
     private final Supplier<FaultInjectingStorage> storage;
+
     private final Supplier<CheckpointedEngine> engine;
     private final Supplier<WriteAheadStore> store;
     /** The log's durable LSN when the last checkpoint record was built (its meta is asked for then). */
@@ -70,14 +71,18 @@ public class WriteAheadStoreLincheckHiddenTest {
     public WriteAheadStoreLincheckHiddenTest() throws IOException {
         // The store's ReentrantLock and Condition too: the walk that would have instrumented them
         // does not reach them, and a lock the model checker does not control blocks for real.
-        LincheckSupport.instrument(WriteAheadStore.class, CheckpointFile.class, ReentrantLock.class,
-                AbstractQueuedSynchronizer.class, LockSupport.class);
+        LincheckSupport.instrument(
+                WriteAheadStore.class,
+                CheckpointFile.class,
+                ReentrantLock.class,
+                AbstractQueuedSynchronizer.class,
+                LockSupport.class);
         FaultInjectingStorage memory = new FaultInjectingStorage();
         CheckpointedEngine e = new CheckpointedEngine();
         storage = LincheckSupport.unwalked(memory);
         engine = LincheckSupport.unwalked(e);
-        store = LincheckSupport.unwalked(WriteAheadStore.open(memory, e,
-                WalOptions.defaults().withSyncMode(SyncMode.NONE), null));
+        store = LincheckSupport.unwalked(
+                WriteAheadStore.open(memory, e, WalOptions.defaults().withSyncMode(SyncMode.NONE), null));
     }
 
     @Operation
@@ -106,13 +111,15 @@ public class WriteAheadStoreLincheckHiddenTest {
     public void recoveryRebuildsTheOpenStore() throws IOException {
         long covered = CheckpointFile.read(storage.get()).coveredLsn();
         if (covered > durableAtCheckpointRecord && covered > 0) {
-            throw new IllegalStateException("the checkpoint record covers LSN " + covered + " but the log was durable only "
+            throw new IllegalStateException("the checkpoint record covers LSN " + covered
+                    + " but the log was durable only "
                     + "to LSN " + durableAtCheckpointRecord + " when it was written: after a power loss the log ends "
                     + "before the checkpoint (the covered LSN must be taken before the log is forced)");
         }
         Map<Bytes, Bytes> rebuilt = new HashMap<>(engine.get().checkpointed);
         store.get().wal().replay(covered, (lsn, payload) -> {
-            for (Entry e : WriteBatch.decode(payload, "log record " + lsn, 0).batch().operations()) {
+            for (Entry e :
+                    WriteBatch.decode(payload, "log record " + lsn, 0).batch().operations()) {
                 if (e.isTombstone()) {
                     rebuilt.remove(e.key());
                 } else {
@@ -124,25 +131,32 @@ public class WriteAheadStoreLincheckHiddenTest {
             Integer open = decode(store.get().get(key(k)));
             Integer recovered = decode(Optional.ofNullable(rebuilt.get(key(k))));
             if (!Objects.equals(open, recovered)) {
-                throw new IllegalStateException("the open store holds " + open + " for " + key(k) + " but a recovery (the "
-                        + "engine's checkpoint, then the log after LSN " + covered + ") would give " + recovered
-                        + ": batches reached the engine out of LSN order, or the checkpoint covers a record its engine "
-                        + "checkpoint does not hold");
+                throw new IllegalStateException(
+                        "the open store holds " + open + " for " + key(k) + " but a recovery (the "
+                                + "engine's checkpoint, then the log after LSN " + covered + ") would give " + recovered
+                                + ": batches reached the engine out of LSN order, or the checkpoint covers a record its engine "
+                                + "checkpoint does not hold");
             }
         }
     }
 
     @Test
-    @Graded(points = 3, concept = "write-ahead store races: the engine not the log's prefix in LSN order (a writer "
-            + "lets the next one apply first), or a checkpoint covering a record that is in no engine checkpoint")
+    @Graded(
+            points = 3,
+            concept =
+                    "write-ahead store races: the engine not the log's prefix in LSN order (a writer "
+                            + "lets the next one apply first), or a checkpoint covering a record that is in no engine checkpoint")
     void everyConcurrentHistoryIsLinearizableAndRecoveryRebuildsTheStore() {
         Class<?> t = WriteAheadStoreLincheckHiddenTest.class;
         ModelCheckingOptions options = new ModelCheckingOptions()
                 // Two writers of one key (their batches must reach the engine in LSN order), and a
                 // checkpoint beside a writer (the covered LSN against the engine and the log)...
-                .addCustomScenario(LincheckSupport.scenario(List.of(),
-                        List.of(List.of(actor(t, "put", 1, 1)), List.of(actor(t, "put", 1, 2))), List.of(actor(t, "get", 1))))
-                .addCustomScenario(LincheckSupport.scenario(List.of(actor(t, "put", 2, 1)),
+                .addCustomScenario(LincheckSupport.scenario(
+                        List.of(),
+                        List.of(List.of(actor(t, "put", 1, 1)), List.of(actor(t, "put", 1, 2))),
+                        List.of(actor(t, "get", 1))))
+                .addCustomScenario(LincheckSupport.scenario(
+                        List.of(actor(t, "put", 2, 1)),
                         List.of(List.of(actor(t, "checkpoint")), List.of(actor(t, "put", 1, 1), actor(t, "put", 2, 2))),
                         List.of()))
                 // ... then a random one.
@@ -154,16 +168,22 @@ public class WriteAheadStoreLincheckHiddenTest {
                 .actorsAfter(1)
                 // The log, the storage, the batch encoding and the engine are each one step: they
                 // lock themselves, and the interleavings explored are the store's own.
-                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.wal.") || name.startsWith("dev.storagelab.io.")
-                        || name.startsWith("dev.storagelab.lsm.") || name.startsWith("dev.storagelab.bounds.")
-                        || name.equals(MemoryOrderedStore.class.getName()) || name.equals(CheckpointedEngine.class.getName())
-                        || name.equals(CheckpointFile.class.getName())).allMethods().treatAsAtomic())
+                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.wal.")
+                                || name.startsWith("dev.storagelab.io.")
+                                || name.startsWith("dev.storagelab.lsm.")
+                                || name.startsWith("dev.storagelab.bounds.")
+                                || name.equals(MemoryOrderedStore.class.getName())
+                                || name.equals(CheckpointedEngine.class.getName())
+                                || name.equals(CheckpointFile.class.getName()))
+                        .allMethods()
+                        .treatAsAtomic())
                 // A failure is reported as found: shrinking it would cost more than the whole test.
                 .minimizeFailedScenario(false)
                 .sequentialSpecification(Sequential.class);
         // The first run of a scenario transforms the store's classes: on a loaded machine that alone
         // can pass the 20 s after which Lincheck would report a hang.
-        LincheckSupport.check(WriteAheadStoreLincheckHiddenTest.class, LincheckSupport.invocationTimeout(options, 120_000));
+        LincheckSupport.check(
+                WriteAheadStoreLincheckHiddenTest.class, LincheckSupport.invocationTimeout(options, 120_000));
     }
 
     private static Bytes key(int k) {
@@ -175,7 +195,8 @@ public class WriteAheadStoreLincheckHiddenTest {
     }
 
     private static Integer decode(Optional<Bytes> value) {
-        return value.map(b -> Integer.valueOf(b.toUtf8().substring("value ".length()))).orElse(null);
+        return value.map(b -> Integer.valueOf(b.toUtf8().substring("value ".length())))
+                .orElse(null);
     }
 
     /** An engine in memory whose checkpoint keeps a copy of what it holds: what a crash leaves of it. */
@@ -216,7 +237,6 @@ public class WriteAheadStoreLincheckHiddenTest {
             return map.get(key);
         }
 
-        public void checkpoint() {
-        }
+        public void checkpoint() {}
     }
 }

@@ -23,19 +23,27 @@ import java.util.List;
  */
 final class Engines {
 
-    enum Kind { MEMORY, BTREE, LSM }
-
-    private Engines() {
+    enum Kind {
+        MEMORY,
+        BTREE,
+        LSM
     }
+
+    private Engines() {}
 
     static OrderedStore open(Kind kind) {
         try {
             return switch (kind) {
                 case MEMORY -> new MemoryOrderedStore();
-                case BTREE -> BPlusTree.open(new FaultInjectingStorage(7), BTreeOptions.defaults().withPageSize(1024).withPoolFrames(64));
+                case BTREE ->
+                    BPlusTree.open(
+                            new FaultInjectingStorage(7),
+                            BTreeOptions.defaults().withPageSize(1024).withPoolFrames(64));
                 // background work on: with it off, the lab-05 store flushes and compacts on the writing
                 // thread, and two writers compacting at once are not supported there
-                case LSM -> LsmStore.open(new FaultInjectingStorage(7), LsmOptions.tiny().withBackgroundWork(true));
+                case LSM ->
+                    LsmStore.open(
+                            new FaultInjectingStorage(7), LsmOptions.tiny().withBackgroundWork(true));
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -64,7 +64,8 @@ class GarbageCollectionHiddenTest {
         TreeMap<Bytes, TreeMap<Long, Bytes>> out = new TreeMap<>();
         for (Entry e : drain(engine.scan(null, null))) {
             VersionedKey v = VersionedKey.decode(e.key());
-            out.computeIfAbsent(v.userKey(), k -> new TreeMap<>()).put(v.commitTs(), MvccStore.decodeValue(e.value(), e.key()));
+            out.computeIfAbsent(v.userKey(), k -> new TreeMap<>())
+                    .put(v.commitTs(), MvccStore.decodeValue(e.value(), e.key()));
         }
         return out;
     }
@@ -99,24 +100,18 @@ class GarbageCollectionHiddenTest {
 
     // ------------------------------------------------------------------ model-based interleavings
 
-    sealed interface Op permits Begin, Write, Commit, Abort, Gc {
-    }
+    sealed interface Op permits Begin, Write, Commit, Abort, Gc {}
 
-    record Begin(int slot) implements Op {
-    }
+    record Begin(int slot) implements Op {}
 
     /** A put of {@code value}, or a delete if it is negative. */
-    record Write(int slot, int key, int value) implements Op {
-    }
+    record Write(int slot, int key, int value) implements Op {}
 
-    record Commit(int slot) implements Op {
-    }
+    record Commit(int slot) implements Op {}
 
-    record Abort(int slot) implements Op {
-    }
+    record Abort(int slot) implements Op {}
 
-    record Gc() implements Op {
-    }
+    record Gc() implements Op {}
 
     private static final int SLOTS = 4;
     private static final int KEYS = 5;
@@ -126,8 +121,13 @@ class GarbageCollectionHiddenTest {
         Arbitrary<Integer> slot = Arbitraries.integers().between(0, SLOTS - 1);
         Arbitrary<Op> op = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, slot.map(Begin::new)),
-                net.jqwik.api.Tuple.of(8, Combinators.combine(slot, Arbitraries.integers().between(0, KEYS - 1),
-                        Arbitraries.integers().between(-2, 9)).as(Write::new)),
+                net.jqwik.api.Tuple.of(
+                        8,
+                        Combinators.combine(
+                                        slot,
+                                        Arbitraries.integers().between(0, KEYS - 1),
+                                        Arbitraries.integers().between(-2, 9))
+                                .as(Write::new)),
                 net.jqwik.api.Tuple.of(4, slot.map(Commit::new)),
                 net.jqwik.api.Tuple.of(1, slot.map(Abort::new)),
                 net.jqwik.api.Tuple.of(3, Arbitraries.just(new Gc())));
@@ -148,8 +148,10 @@ class GarbageCollectionHiddenTest {
     }
 
     @Property(tries = 250)
-    @Graded(points = 4, concept = "garbage collection removes a version that a live snapshot can still read, or keeps or "
-            + "removes the wrong versions, over random interleavings of transactions and collections")
+    @Graded(
+            points = 4,
+            concept = "garbage collection removes a version that a live snapshot can still read, or keeps or "
+                    + "removes the wrong versions, over random interleavings of transactions and collections")
     void gcNeverRemovesAVersionALiveSnapshotCanRead(@ForAll("interleavings") List<Op> ops) throws IOException {
         MemoryOrderedStore engine = new MemoryOrderedStore();
         TransactionManager m = new TransactionManager(new MvccStore(engine), CommitLog.NONE);
@@ -211,20 +213,26 @@ class GarbageCollectionHiddenTest {
                         watermark = Math.min(watermark, l.startTs);
                     }
                 }
-                assertThat("the watermark: the oldest live start, or the newest commit", m.gcWatermark(), equalTo(watermark));
+                assertThat(
+                        "the watermark: the oldest live start, or the newest commit",
+                        m.gcWatermark(),
+                        equalTo(watermark));
                 MvccStore.GcResult r = m.collectGarbage();
                 long removed = collect(model, watermark);
-                assertThat("versions left after a collection at " + watermark, stored(engine),
-                        equalTo(model));
+                assertThat("versions left after a collection at " + watermark, stored(engine), equalTo(model));
                 assertThat("versions removed", r.versionsRemoved(), equalTo(removed));
                 for (Live l : slots) {
                     if (l != null) {
                         for (int k = 0; k < KEYS; k++) {
                             Bytes key = key(k);
-                            Optional<Bytes> expected = l.written.containsKey(key) ? Optional.ofNullable(l.writes.get(key))
+                            Optional<Bytes> expected = l.written.containsKey(key)
+                                    ? Optional.ofNullable(l.writes.get(key))
                                     : read(history, key, l.startTs);
-                            assertThat("a snapshot at " + l.startTs + " reads " + key + " after a collection at " + watermark,
-                                    l.txn.get(key), equalTo(expected));
+                            assertThat(
+                                    "a snapshot at " + l.startTs + " reads " + key + " after a collection at "
+                                            + watermark,
+                                    l.txn.get(key),
+                                    equalTo(expected));
                         }
                         TreeMap<Bytes, Bytes> view = new TreeMap<>();
                         for (Bytes key : history.keySet()) {
@@ -239,7 +247,8 @@ class GarbageCollectionHiddenTest {
                         });
                         List<Entry> scan = new ArrayList<>();
                         view.forEach((k, v) -> scan.add(Entry.put(k, v)));
-                        assertThat("a snapshot's scan after a collection", drain(l.txn.scan(null, null)), equalTo(scan));
+                        assertThat(
+                                "a snapshot's scan after a collection", drain(l.txn.scan(null, null)), equalTo(scan));
                     }
                 }
             }
@@ -255,8 +264,11 @@ class GarbageCollectionHiddenTest {
     // ------------------------------------------------------------------ what a pass removes
 
     @Test
-    @Graded(points = 2, concept = "a garbage-collection pass does not remove exactly the versions older than the newest at "
-            + "or below the watermark (and the tombstones nothing newer follows), or miscounts them, on one of the engines")
+    @Graded(
+            points = 2,
+            concept =
+                    "a garbage-collection pass does not remove exactly the versions older than the newest at "
+                            + "or below the watermark (and the tombstones nothing newer follows), or miscounts them, on one of the engines")
     void aPassRemovesExactlyWhatTheRuleSaysOnEveryEngine() throws IOException {
         for (Engines.Kind kind : Engines.Kind.values()) {
             try (OrderedStore engine = Engines.open(kind)) {
@@ -279,15 +291,20 @@ class GarbageCollectionHiddenTest {
                         }
                     }
                     watermark = Math.min(ts, watermark + random.nextInt(90));
-                    long versions = model.values().stream().mapToLong(TreeMap::size).sum();
+                    long versions =
+                            model.values().stream().mapToLong(TreeMap::size).sum();
                     long keys = model.size();
                     long removed = collect(model, watermark);
                     MvccStore.GcResult r = store.collectGarbage(watermark);
-                    assertThat(kind + ": the pass's counts at watermark " + watermark, r,
+                    assertThat(
+                            kind + ": the pass's counts at watermark " + watermark,
+                            r,
                             equalTo(new MvccStore.GcResult(keys, versions, removed)));
                     assertThat(kind + ": the versions left", stored(engine), equalTo(model));
                 }
-                assertThat("the test removed something", model.values().stream().mapToLong(TreeMap::size).sum(),
+                assertThat(
+                        "the test removed something",
+                        model.values().stream().mapToLong(TreeMap::size).sum(),
                         greaterThan(0L));
             }
         }
@@ -309,8 +326,10 @@ class GarbageCollectionHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a tombstone is collected before the older versions it hides (a reader or a crash in "
-            + "between sees a deleted value come back), or a tombstone with a newer version is collected")
+    @Graded(
+            points = 2,
+            concept = "a tombstone is collected before the older versions it hides (a reader or a crash in "
+                    + "between sees a deleted value come back), or a tombstone with a newer version is collected")
     void aTombstoneGoesAfterTheVersionsItHides() throws IOException {
         RecordingEngine engine = new RecordingEngine(new MemoryOrderedStore());
         MvccStore store = new MvccStore(engine);
@@ -328,9 +347,14 @@ class GarbageCollectionHiddenTest {
         assertThat("the tombstone of gone is collected: " + order, tombstoneAt, greaterThanOrEqualTo(0));
         for (long ts = 1; ts <= 5; ts++) {
             int at = order.indexOf(new VersionedKey(b("gone"), ts));
-            assertThat("gone@" + ts + " is collected before its tombstone: " + order, at >= 0 && at < tombstoneAt, is(true));
+            assertThat(
+                    "gone@" + ts + " is collected before its tombstone: " + order,
+                    at >= 0 && at < tombstoneAt,
+                    is(true));
         }
-        assertThat("kept's tombstone has a newer version above the watermark and stays", order.contains(new VersionedKey(b("kept"), 6)),
+        assertThat(
+                "kept's tombstone has a newer version above the watermark and stays",
+                order.contains(new VersionedKey(b("kept"), 6)),
                 is(false));
         assertThat(r.versionsRemoved(), equalTo(11L));
         assertThat(store.get(b("kept"), 7), equalTo(Optional.empty()));
@@ -340,8 +364,10 @@ class GarbageCollectionHiddenTest {
     // ------------------------------------------------------------------ collections racing with transactions
 
     @Test
-    @Graded(points = 3, concept = "a garbage collection racing with transactions that begin, read and commit removes a "
-            + "version one of them can read (the watermark misses a transaction that is starting)")
+    @Graded(
+            points = 3,
+            concept = "a garbage collection racing with transactions that begin, read and commit removes a "
+                    + "version one of them can read (the watermark misses a transaction that is starting)")
     void collectionsRacingWithTransactionsNeverBreakASnapshot() throws Exception {
         for (Engines.Kind kind : Engines.Kind.values()) {
             try (OrderedStore engine = Engines.open(kind)) {
@@ -350,52 +376,60 @@ class GarbageCollectionHiddenTest {
                 AtomicInteger writersLeft = new AtomicInteger(3);
                 AtomicInteger checks = new AtomicInteger();
                 List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-                TestThreads.runAll(6, thread -> {
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    if (thread == 0) {
-                        while (writersLeft.get() > 0) {
-                            m.collectGarbage();
-                        }
-                    } else if (thread <= 3) {
-                        try {
-                            for (int n = 0; n < 150; n++) {
-                                int p = random.nextInt(pairs);
-                                try (Transaction t = m.begin()) {
-                                    if (random.nextInt(4) == 0) {
-                                        t.delete(b("pair" + p + ":a"));
-                                        t.delete(b("pair" + p + ":b"));
-                                    } else {
-                                        t.put(b("pair" + p + ":a"), b(thread + "." + n));
-                                        t.put(b("pair" + p + ":b"), b(thread + "." + n));
+                TestThreads.runAll(
+                        6,
+                        thread -> {
+                            ThreadLocalRandom random = ThreadLocalRandom.current();
+                            if (thread == 0) {
+                                while (writersLeft.get() > 0) {
+                                    m.collectGarbage();
+                                }
+                            } else if (thread <= 3) {
+                                try {
+                                    for (int n = 0; n < 150; n++) {
+                                        int p = random.nextInt(pairs);
+                                        try (Transaction t = m.begin()) {
+                                            if (random.nextInt(4) == 0) {
+                                                t.delete(b("pair" + p + ":a"));
+                                                t.delete(b("pair" + p + ":b"));
+                                            } else {
+                                                t.put(b("pair" + p + ":a"), b(thread + "." + n));
+                                                t.put(b("pair" + p + ":b"), b(thread + "." + n));
+                                            }
+                                            t.commit();
+                                        } catch (ConflictException e) {
+                                            // fine: another writer won
+                                        }
                                     }
-                                    t.commit();
-                                } catch (ConflictException e) {
-                                    // fine: another writer won
+                                } finally {
+                                    writersLeft.decrementAndGet();
+                                }
+                            } else {
+                                while (writersLeft.get() > 0 || checks.get() < 10) {
+                                    try (Transaction t = m.begin()) {
+                                        int p = random.nextInt(pairs);
+                                        Optional<Bytes> a = t.get(b("pair" + p + ":a"));
+                                        Thread.yield();
+                                        List<Entry> scan = drain(t.scan(null, null));
+                                        Optional<Bytes> b2 = t.get(b("pair" + p + ":b"));
+                                        Optional<Bytes> again = t.get(b("pair" + p + ":a"));
+                                        assertThat(
+                                                kind + ": a pair written together is read together at " + t.startTs(),
+                                                b2,
+                                                equalTo(a));
+                                        assertThat(kind + ": a snapshot reads the same value twice", again, equalTo(a));
+                                        assertThat(kind + ": a scan holds whole pairs", scan.size() % 2, equalTo(0));
+                                        for (int i = 0; i + 1 < scan.size(); i += 2) {
+                                            assertThat(
+                                                    scan.get(i).value(),
+                                                    equalTo(scan.get(i + 1).value()));
+                                        }
+                                        checks.incrementAndGet();
+                                    }
                                 }
                             }
-                        } finally {
-                            writersLeft.decrementAndGet();
-                        }
-                    } else {
-                        while (writersLeft.get() > 0 || checks.get() < 10) {
-                            try (Transaction t = m.begin()) {
-                                int p = random.nextInt(pairs);
-                                Optional<Bytes> a = t.get(b("pair" + p + ":a"));
-                                Thread.yield();
-                                List<Entry> scan = drain(t.scan(null, null));
-                                Optional<Bytes> b2 = t.get(b("pair" + p + ":b"));
-                                Optional<Bytes> again = t.get(b("pair" + p + ":a"));
-                                assertThat(kind + ": a pair written together is read together at " + t.startTs(), b2, equalTo(a));
-                                assertThat(kind + ": a snapshot reads the same value twice", again, equalTo(a));
-                                assertThat(kind + ": a scan holds whole pairs", scan.size() % 2, equalTo(0));
-                                for (int i = 0; i + 1 < scan.size(); i += 2) {
-                                    assertThat(scan.get(i).value(), equalTo(scan.get(i + 1).value()));
-                                }
-                                checks.incrementAndGet();
-                            }
-                        }
-                    }
-                }, failures);
+                        },
+                        failures);
                 if (!failures.isEmpty()) {
                     AssertionError e = new AssertionError(kind + ": " + failures.get(0), failures.get(0));
                     throw e;
@@ -405,18 +439,24 @@ class GarbageCollectionHiddenTest {
                 try (Transaction t = m.begin()) {
                     live = drain(t.scan(null, null)).size();
                 }
-                assertThat(kind + ": with no transaction open, one version per live key is left", (long) drain(engine.scan(null, null)).size(),
+                assertThat(
+                        kind + ": with no transaction open, one version per live key is left",
+                        (long) drain(engine.scan(null, null)).size(),
                         equalTo(live));
             }
         }
     }
 
     @Test
-    @Graded(points = 1, concept = "the background collector removes versions a long-running reader needs, never runs, or "
-            + "does not catch up once the reader closes")
+    @Graded(
+            points = 1,
+            concept = "the background collector removes versions a long-running reader needs, never runs, or "
+                    + "does not catch up once the reader closes")
     void theBackgroundCollectorWaitsForTheLongReader() throws Exception {
         MemoryOrderedStore engine = new MemoryOrderedStore();
-        TransactionManager m = new TransactionManager(new MvccStore(engine), CommitLog.NONE,
+        TransactionManager m = new TransactionManager(
+                new MvccStore(engine),
+                CommitLog.NONE,
                 TransactionManager.Options.defaults().withGcInterval(Duration.ofMillis(1)));
         try {
             try (Transaction t = m.begin()) {

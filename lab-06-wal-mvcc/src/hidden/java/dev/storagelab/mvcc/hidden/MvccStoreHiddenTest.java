@@ -43,23 +43,35 @@ import org.junit.jupiter.api.Test;
 class MvccStoreHiddenTest {
 
     /** Keys that are prefixes of each other and hold the bytes an escape encoding must handle. */
-    private static final List<Bytes> KEYS = List.of(Bytes.wrap(new byte[] {0}), Bytes.wrap(new byte[] {0, 0}), Bytes.of("a"),
-            Bytes.wrap(new byte[] {'a', 0}), Bytes.wrap(new byte[] {'a', 0, 1}), Bytes.of("ab"), Bytes.of("b"),
-            Bytes.wrap(new byte[] {(byte) 0xff}), Bytes.wrap(new byte[] {(byte) 0xff, 0}));
+    private static final List<Bytes> KEYS = List.of(
+            Bytes.wrap(new byte[] {0}),
+            Bytes.wrap(new byte[] {0, 0}),
+            Bytes.of("a"),
+            Bytes.wrap(new byte[] {'a', 0}),
+            Bytes.wrap(new byte[] {'a', 0, 1}),
+            Bytes.of("ab"),
+            Bytes.of("b"),
+            Bytes.wrap(new byte[] {(byte) 0xff}),
+            Bytes.wrap(new byte[] {(byte) 0xff, 0}));
 
     /** One commit of a history: (key index, value or -1 for a delete) pairs. */
-    record Commit(List<Integer> keys, List<Integer> values) {
-    }
+    record Commit(List<Integer> keys, List<Integer> values) {}
 
     @Provide
     Arbitrary<List<Commit>> histories() {
         Arbitrary<Commit> commit = Combinators.combine(
-                Arbitraries.integers().between(0, KEYS.size() - 1).list().ofMinSize(1).ofMaxSize(4),
-                Arbitraries.integers().between(-1, 20).list().ofSize(4)).as(Commit::new);
+                        Arbitraries.integers()
+                                .between(0, KEYS.size() - 1)
+                                .list()
+                                .ofMinSize(1)
+                                .ofMaxSize(4),
+                        Arbitraries.integers().between(-1, 20).list().ofSize(4))
+                .as(Commit::new);
         return commit.list().ofMinSize(1).ofMaxSize(40);
     }
 
-    private static TreeMap<Bytes, TreeMap<Long, Bytes>> apply(MvccStore store, List<Commit> history) throws IOException {
+    private static TreeMap<Bytes, TreeMap<Long, Bytes>> apply(MvccStore store, List<Commit> history)
+            throws IOException {
         TreeMap<Bytes, TreeMap<Long, Bytes>> model = new TreeMap<>();
         long ts = 0;
         for (Commit c : history) {
@@ -94,19 +106,26 @@ class MvccStoreHiddenTest {
         return out;
     }
 
-    private static void checkEveryTimestamp(MvccStore store, TreeMap<Bytes, TreeMap<Long, Bytes>> model, long last,
-            List<Bytes> keys) throws IOException {
+    private static void checkEveryTimestamp(
+            MvccStore store, TreeMap<Bytes, TreeMap<Long, Bytes>> model, long last, List<Bytes> keys)
+            throws IOException {
         for (long ts = 0; ts <= last + 1; ts++) {
             for (Bytes k : keys) {
                 assertThat("get " + k + " at " + ts, store.get(k, ts), equalTo(read(model, k, ts)));
             }
-            assertThat("scan everything at " + ts, drain(store.scan(null, null, ts)), equalTo(scanModel(model, null, null, ts)));
+            assertThat(
+                    "scan everything at " + ts,
+                    drain(store.scan(null, null, ts)),
+                    equalTo(scanModel(model, null, null, ts)));
         }
     }
 
     @Property(tries = 150)
-    @Graded(points = 4, concept = "a read at a timestamp does not return the newest version at or before it (a newer "
-            + "version, an older one, a deleted key, or a prefix key mixed up with a longer one), by get or by scan")
+    @Graded(
+            points = 4,
+            concept =
+                    "a read at a timestamp does not return the newest version at or before it (a newer "
+                            + "version, an older one, a deleted key, or a prefix key mixed up with a longer one), by get or by scan")
     void historiesMatchTheModelAtEveryTimestamp(@ForAll("histories") List<Commit> history) throws IOException {
         MemoryOrderedStore engine = new MemoryOrderedStore();
         MvccStore store = new MvccStore(engine);
@@ -123,14 +142,18 @@ class MvccStoreHiddenTest {
             Bytes to = a.compareTo(b) <= 0 ? b : a;
             long ts = random.nextInt(history.size() + 2);
             MvccStore reader = i % 2 == 0 ? store : new MvccStore(engine, 1);
-            assertThat("scan [" + from + ", " + to + ") at " + ts, drain(reader.scan(from, to, ts)),
+            assertThat(
+                    "scan [" + from + ", " + to + ") at " + ts,
+                    drain(reader.scan(from, to, ts)),
                     equalTo(scanModel(model, from, to, ts)));
         }
     }
 
     @Test
-    @Graded(points = 3, concept = "MVCC reads are wrong over the lab-04 B+tree or the lab-05 LSM tree (versions spread "
-            + "over many pages, tables and levels)")
+    @Graded(
+            points = 3,
+            concept = "MVCC reads are wrong over the lab-04 B+tree or the lab-05 LSM tree (versions spread "
+                    + "over many pages, tables and levels)")
     void historiesMatchTheModelOverTheBTreeAndTheLsm() throws IOException {
         for (Engines.Kind kind : List.of(Engines.Kind.BTREE, Engines.Kind.LSM)) {
             try (OrderedStore engine = Engines.open(kind)) {
@@ -151,8 +174,13 @@ class MvccStoreHiddenTest {
                     for (Bytes k : KEYS) {
                         assertThat(kind + ": get " + k + " at " + ts, store.get(k, ts), equalTo(read(model, k, ts)));
                     }
-                    assertThat(kind + ": scan at " + ts, drain(store.scan(null, null, ts)), equalTo(scanModel(model, null, null, ts)));
-                    assertThat(kind + ": scan at " + ts + ", seeking after 2 steps", drain(new MvccStore(engine, 2).scan(null, null, ts)),
+                    assertThat(
+                            kind + ": scan at " + ts,
+                            drain(store.scan(null, null, ts)),
+                            equalTo(scanModel(model, null, null, ts)));
+                    assertThat(
+                            kind + ": scan at " + ts + ", seeking after 2 steps",
+                            drain(new MvccStore(engine, 2).scan(null, null, ts)),
                             equalTo(scanModel(model, null, null, ts)));
                 }
             }
@@ -160,8 +188,10 @@ class MvccStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a snapshot scan walks every version of a key (newer or older than its snapshot) "
-            + "instead of seeking past them after a few steps")
+    @Graded(
+            points = 2,
+            concept = "a snapshot scan walks every version of a key (newer or older than its snapshot) "
+                    + "instead of seeking past them after a few steps")
     void aScanSeeksPastLongVersionChains() throws IOException {
         MemoryOrderedStore engine = new MemoryOrderedStore();
         MvccStore store = new MvccStore(engine);
@@ -179,14 +209,18 @@ class MvccStoreHiddenTest {
             assertThat(got.size(), equalTo(keys));
             assertThat(got.get(7).value(), equalTo(Bytes.of("v" + readTs)));
             long perKey = (engine.entriesRead() - before) / keys;
-            assertThat("engine entries read per key at " + readTs + " (200 versions each)", perKey,
+            assertThat(
+                    "engine entries read per key at " + readTs + " (200 versions each)",
+                    perKey,
                     lessThanOrEqualTo(2L * MvccStore.MAX_SEQUENTIAL_SKIP + 3));
         }
     }
 
     @Test
-    @Graded(points = 1, concept = "a snapshot scan seeks before it has stepped over maxSequentialSkip versions of a key, "
-            + "or never steps and seeks every key: a seek is a new engine scan, dearer than a step")
+    @Graded(
+            points = 1,
+            concept = "a snapshot scan seeks before it has stepped over maxSequentialSkip versions of a key, "
+                    + "or never steps and seeks every key: a seek is a new engine scan, dearer than a step")
     void aScanStepsOverShortRunsWithoutSeeking() throws IOException {
         int max = 3;
         int keys = 10;
@@ -209,19 +243,27 @@ class MvccStoreHiddenTest {
             long before = engine.scansOpened();
             List<Entry> got = drain(store.scan(null, null, readTs));
             assertThat("keys read at " + readTs, got.size(), equalTo(readTs == 0 ? 0 : keys));
-            assertThat("engine scans opened by a scan at " + readTs + " (" + newer + " newer versions, then "
-                    + visibleAndOlder + " at or before it, per key; seeking after " + max + " steps)",
-                    engine.scansOpened() - before, equalTo(1 + keys * seeksPerKey));
+            assertThat(
+                    "engine scans opened by a scan at " + readTs + " (" + newer + " newer versions, then "
+                            + visibleAndOlder + " at or before it, per key; seeking after " + max + " steps)",
+                    engine.scansOpened() - before,
+                    equalTo(1 + keys * seeksPerKey));
         }
     }
 
     @Test
-    @Graded(points = 1, concept = "a get walks the versions newer than its read timestamp instead of seeking to its version")
+    @Graded(
+            points = 1,
+            concept = "a get walks the versions newer than its read timestamp instead of seeking to its version")
     void aGetIsOneSeek() throws IOException {
         MemoryOrderedStore engine = new MemoryOrderedStore();
         MvccStore store = new MvccStore(engine);
         for (long ts = 1; ts <= 100; ts++) {
-            store.write(ts, List.of(Entry.put(Bytes.of("k"), Bytes.of("v" + ts)), Entry.put(Bytes.of("l"), Bytes.of("w" + ts))));
+            store.write(
+                    ts,
+                    List.of(
+                            Entry.put(Bytes.of("k"), Bytes.of("v" + ts)),
+                            Entry.put(Bytes.of("l"), Bytes.of("w" + ts))));
         }
         for (long readTs = 0; readTs <= 101; readTs++) {
             long entries = engine.entriesRead();
@@ -234,19 +276,27 @@ class MvccStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a stored version with an unknown kind byte, or an engine key that is not a versioned "
-            + "key, is read as data instead of reported as corruption naming the key")
+    @Graded(
+            points = 1,
+            concept = "a stored version with an unknown kind byte, or an engine key that is not a versioned "
+                    + "key, is read as data instead of reported as corruption naming the key")
     void corruptVersionsAreReported() throws IOException {
         MemoryOrderedStore engine = new MemoryOrderedStore();
         MvccStore store = new MvccStore(engine);
         store.write(1, List.of(Entry.put(Bytes.of("k"), Bytes.of("v"))));
         engine.put(new VersionedKey(Bytes.of("k"), 2).encode(), Bytes.wrap(new byte[] {7, 'x'}));
         CorruptionException bad = assertThrows(CorruptionException.class, () -> store.get(Bytes.of("k"), 2));
-        assertThat("the message names the key: " + bad.getMessage(), bad.getMessage().contains("versioned key \"k"), equalTo(true));
-        assertThat("the version below it is still readable", store.get(Bytes.of("k"), 1), equalTo(Optional.of(Bytes.of("v"))));
+        assertThat(
+                "the message names the key: " + bad.getMessage(),
+                bad.getMessage().contains("versioned key \"k"),
+                equalTo(true));
+        assertThat(
+                "the version below it is still readable",
+                store.get(Bytes.of("k"), 1),
+                equalTo(Optional.of(Bytes.of("v"))));
         engine.put(Bytes.of("zz-not-versioned"), Bytes.wrap(new byte[] {1}));
         try (EntryIterator it = store.scan(Bytes.of("l"), null, 5)) {
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> it.forEachRemaining(x -> { }));
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> it.forEachRemaining(x -> {}));
             assertThat(e.getCause(), instanceOf(CorruptionException.class));
         }
     }

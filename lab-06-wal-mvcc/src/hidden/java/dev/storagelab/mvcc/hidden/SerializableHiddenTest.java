@@ -40,17 +40,23 @@ class SerializableHiddenTest {
     }
 
     private static TransactionManager serializable() {
-        return new TransactionManager(new MvccStore(new MemoryOrderedStore()), CommitLog.NONE,
+        return new TransactionManager(
+                new MvccStore(new MemoryOrderedStore()),
+                CommitLog.NONE,
                 TransactionManager.Options.defaults().withIsolation(TransactionManager.Isolation.SERIALIZABLE));
     }
 
     private static long onCall(Transaction t) throws IOException {
-        return drain(t.scan(b("doctor:"), b("doctor;"))).stream().filter(e -> e.value().equals(b("on"))).count();
+        return drain(t.scan(b("doctor:"), b("doctor;"))).stream()
+                .filter(e -> e.value().equals(b("on")))
+                .count();
     }
 
     @Test
-    @Graded(points = 2, concept = "bonus (serializable): write skew still happens: doctors go off call concurrently until "
-            + "nobody is on call")
+    @Graded(
+            points = 2,
+            concept = "bonus (serializable): write skew still happens: doctors go off call concurrently until "
+                    + "nobody is on call")
     void writeSkewIsPreventedUnderConcurrency() throws Exception {
         TransactionManager m = serializable();
         int doctors = 8;
@@ -61,22 +67,26 @@ class SerializableHiddenTest {
             t.commit();
         }
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        TestThreads.runAll(doctors, d -> {
-            for (int attempt = 0; attempt < 50; attempt++) {
-                try (Transaction t = m.begin()) {
-                    if (onCall(t) < 2 || t.get(b("doctor:" + d)).orElseThrow().equals(b("off"))) {
-                        t.commit();
-                        return;
+        TestThreads.runAll(
+                doctors,
+                d -> {
+                    for (int attempt = 0; attempt < 50; attempt++) {
+                        try (Transaction t = m.begin()) {
+                            if (onCall(t) < 2
+                                    || t.get(b("doctor:" + d)).orElseThrow().equals(b("off"))) {
+                                t.commit();
+                                return;
+                            }
+                            LockSupport.parkNanos(ThreadLocalRandom.current().nextInt(1, 50_000));
+                            t.put(b("doctor:" + d), b("off"));
+                            t.commit();
+                            return;
+                        } catch (ConflictException e) {
+                            // someone else went off call meanwhile: look again
+                        }
                     }
-                    LockSupport.parkNanos(ThreadLocalRandom.current().nextInt(1, 50_000));
-                    t.put(b("doctor:" + d), b("off"));
-                    t.commit();
-                    return;
-                } catch (ConflictException e) {
-                    // someone else went off call meanwhile: look again
-                }
-            }
-        }, failures);
+                },
+                failures);
         if (!failures.isEmpty()) {
             throw new AssertionError(failures.get(0));
         }
@@ -86,8 +96,10 @@ class SerializableHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "bonus (serializable): a key inserted into a range a transaction scanned (a phantom) is not "
-            + "a conflict, or a deleted key that was read is not")
+    @Graded(
+            points = 1,
+            concept = "bonus (serializable): a key inserted into a range a transaction scanned (a phantom) is not "
+                    + "a conflict, or a deleted key that was read is not")
     void phantomsAndDeletesInTheReadSetConflict() throws IOException {
         TransactionManager m = serializable();
         try (Transaction t = m.begin()) {
@@ -116,8 +128,10 @@ class SerializableHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "bonus (serializable): a transaction aborts although nobody wrote what it read (a commit "
-            + "before or at its start, or to keys it never read, or to a key it read from its own writes)")
+    @Graded(
+            points = 1,
+            concept = "bonus (serializable): a transaction aborts although nobody wrote what it read (a commit "
+                    + "before or at its start, or to keys it never read, or to a key it read from its own writes)")
     void readsNobodyOverwroteCommit() throws IOException {
         TransactionManager m = serializable();
         try (Transaction t = m.begin()) {
@@ -136,8 +150,12 @@ class SerializableHiddenTest {
         t1.commit();
         assertThat(t1.state(), equalTo(Transaction.State.COMMITTED));
         try (Transaction t = m.begin()) {
-            assertThat(drain(t.scan(null, null)), equalTo(List.of(Entry.put(b("a"), b("1")), Entry.put(b("mine"), b("x")),
-                    Entry.put(b("zzz"), b("elsewhere")))));
+            assertThat(
+                    drain(t.scan(null, null)),
+                    equalTo(List.of(
+                            Entry.put(b("a"), b("1")),
+                            Entry.put(b("mine"), b("x")),
+                            Entry.put(b("zzz"), b("elsewhere")))));
         }
         // a commit at exactly a transaction's start timestamp is in its snapshot: no conflict (an older
         // transaction left open keeps that commit among the recent ones the validation walks)
@@ -151,17 +169,25 @@ class SerializableHiddenTest {
             assertThat(t2.get(b("k")), equalTo(Optional.of(b("v"))));
             t2.put(b("out"), b("y"));
             t2.commit();
-            assertThat("a transaction that read a commit at exactly its start timestamp", t2.state(),
+            assertThat(
+                    "a transaction that read a commit at exactly its start timestamp",
+                    t2.state(),
                     equalTo(Transaction.State.COMMITTED));
         }
     }
 
     /** How a transaction under validation reads the key a later commit overwrites. */
-    private enum ReadRule { GET, SCAN, GET_THEN_DELETED }
+    private enum ReadRule {
+        GET,
+        SCAN,
+        GET_THEN_DELETED
+    }
 
     @Test
-    @Graded(points = 2, concept = "bonus (serializable): validation stops early when older transactions still running "
-            + "keep earlier commits in view, and misses a later commit that overwrote what was read")
+    @Graded(
+            points = 2,
+            concept = "bonus (serializable): validation stops early when older transactions still running "
+                    + "keep earlier commits in view, and misses a later commit that overwrote what was read")
     void validationWalksPastCommitsThatOlderRunningTransactionsKeepInView() throws IOException {
         for (ReadRule rule : ReadRule.values()) {
             for (int older = 0; older <= 2; older++) {
@@ -172,8 +198,8 @@ class SerializableHiddenTest {
                         int o = older;
                         int v = inView;
                         int u = laterUnrelated;
-                        ReadWriteConflictException e = assertThrows(ReadWriteConflictException.class,
-                                () -> runHistory(rule, o, v, u), history);
+                        ReadWriteConflictException e = assertThrows(
+                                ReadWriteConflictException.class, () -> runHistory(rule, o, v, u), history);
                         assertThat(history + ": the conflict names the key read", e.key(), equalTo(b("item:read")));
                     }
                 }

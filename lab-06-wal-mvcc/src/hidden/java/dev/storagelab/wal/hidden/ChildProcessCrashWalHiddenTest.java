@@ -34,21 +34,31 @@ class ChildProcessCrashWalHiddenTest {
     Path temp;
 
     @Test
-    @Graded(points = 4, concept = "after the process was killed while 16 threads committed, the reopened log lost an "
-            + "acknowledged commit, has a gap or a thread's commits out of order, or cannot be opened")
+    @Graded(
+            points = 4,
+            concept = "after the process was killed while 16 threads committed, the reopened log lost an "
+                    + "acknowledged commit, has a gap or a thread's commits out of order, or cannot be opened")
     void aLogKilledWithSigkillReopensWithEveryAcknowledgedCommit() throws Exception {
         Path dir = temp.resolve("wal");
-        long acked = KilledChild.runAndKill(CommitUntilKilled.class, List.of(dir.toString()), TARGET, "commits",
-                WAIT_SECONDS, temp.resolve("child-stderr.txt"));
+        long acked = KilledChild.runAndKill(
+                CommitUntilKilled.class,
+                List.of(dir.toString()),
+                TARGET,
+                "commits",
+                WAIT_SECONDS,
+                temp.resolve("child-stderr.txt"));
         List<List<Integer>> perThread = new ArrayList<>();
         for (int t = 0; t < CommitUntilKilled.THREADS; t++) {
             perThread.add(new ArrayList<>());
         }
         try (Wal wal = Wal.open(DiskStorage.open(dir), CommitUntilKilled.OPTIONS)) {
             System.out.println("lab-06 ChildProcessCrashWalHiddenTest: killed after " + (acked + 1)
-                    + " acknowledged commits; reopened at LSN " + wal.lastLsn() + " in " + wal.segmentNames().size()
+                    + " acknowledged commits; reopened at LSN " + wal.lastLsn() + " in "
+                    + wal.segmentNames().size()
                     + " segments");
-            assertThat("LSNs 1 to " + (acked + 1) + " were acknowledged before the kill", wal.lastLsn(),
+            assertThat(
+                    "LSNs 1 to " + (acked + 1) + " were acknowledged before the kill",
+                    wal.lastLsn(),
                     greaterThanOrEqualTo(acked + 1));
             long[] next = {1};
             wal.replay(0, (lsn, payload) -> {
@@ -60,7 +70,9 @@ class ChildProcessCrashWalHiddenTest {
             for (int t = 0; t < perThread.size(); t++) {
                 List<Integer> commits = perThread.get(t);
                 for (int i = 0; i < commits.size(); i++) {
-                    assertThat("thread " + t + "'s commits in the log, in order and without a gap", commits.get(i),
+                    assertThat(
+                            "thread " + t + "'s commits in the log, in order and without a gap",
+                            commits.get(i),
                             equalTo(i));
                 }
             }

@@ -21,14 +21,14 @@ import java.util.Set;
 public final class CommitUntilKilled {
 
     static final int THREADS = 16;
-    static final WalOptions OPTIONS = WalOptions.defaults().withSyncMode(SyncMode.GROUP).withSegmentBytes(4096);
+    static final WalOptions OPTIONS =
+            WalOptions.defaults().withSyncMode(SyncMode.GROUP).withSegmentBytes(4096);
 
     private static final Object ACKS = new Object();
     private static final Set<Long> returned = new HashSet<>();
     private static long nextToAcknowledge = 1;
 
-    private CommitUntilKilled() {
-    }
+    private CommitUntilKilled() {}
 
     private static void acknowledge(long lsn) {
         synchronized (ACKS) {
@@ -49,16 +49,18 @@ public final class CommitUntilKilled {
         Wal wal = Wal.open(DiskStorage.open(Path.of(args[0])), OPTIONS);
         for (int t = 0; t < THREADS; t++) {
             int thread = t;
-            Thread committer = new Thread(() -> {
-                try {
-                    for (int i = 0; ; i++) {
-                        acknowledge(wal.commit((thread + "/" + i).getBytes(StandardCharsets.UTF_8)));
-                    }
-                } catch (IOException | RuntimeException e) {
-                    e.printStackTrace();
-                    Runtime.getRuntime().halt(3);
-                }
-            }, "committer-" + t);
+            Thread committer = new Thread(
+                    () -> {
+                        try {
+                            for (int i = 0; ; i++) {
+                                acknowledge(wal.commit((thread + "/" + i).getBytes(StandardCharsets.UTF_8)));
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            e.printStackTrace();
+                            Runtime.getRuntime().halt(3);
+                        }
+                    },
+                    "committer-" + t);
             committer.start();
         }
         Thread.currentThread().join();

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
 class FailedOpenHiddenTest {
 
     @Test
-    @Graded(points = 3, concept = "a failed open of the write-ahead log changes the segments it refused (a cut "
-            + "tail, a deleted segment), or a successful one loses a committed record")
+    @Graded(
+            points = 3,
+            concept = "a failed open of the write-ahead log changes the segments it refused (a cut "
+                    + "tail, a deleted segment), or a successful one loses a committed record")
     void anOpenThatFailsLeavesEverySegmentAsItWas() throws IOException {
         WalOptions options = WalOptions.defaults().withSegmentBytes(300);
         FaultInjectingStorage storage = new FaultInjectingStorage();
@@ -43,17 +45,25 @@ class FailedOpenHiddenTest {
             try (Wal wal = Wal.open(damaged, options)) {
                 List<byte[]> replayed = new ArrayList<>();
                 wal.replay(0, (lsn, payload) -> replayed.add(payload));
-                int expected = tornReported && replayed.size() == committed.size() - 1 ? replayed.size() : committed.size();
-                assertThat("with " + damage + " inverted, after a successful open every committed record replays "
-                        + "(the last one may be cut as torn, and only if recovery reported it)",
-                        replayed.size(), equalTo(expected));
+                int expected =
+                        tornReported && replayed.size() == committed.size() - 1 ? replayed.size() : committed.size();
+                assertThat(
+                        "with " + damage + " inverted, after a successful open every committed record replays "
+                                + "(the last one may be cut as torn, and only if recovery reported it)",
+                        replayed.size(),
+                        equalTo(expected));
                 for (int i = 0; i < replayed.size(); i++) {
-                    assertThat("with " + damage + " inverted, record " + (i + 1) + " replays as committed",
-                            replayed.get(i), equalTo(committed.get(i)));
+                    assertThat(
+                            "with " + damage + " inverted, record " + (i + 1) + " replays as committed",
+                            replayed.get(i),
+                            equalTo(committed.get(i)));
                 }
             }
         });
-        assertThat("some damage must be refused (a record before the last segment's tail)", result.refused(), greaterThan(0));
+        assertThat(
+                "some damage must be refused (a record before the last segment's tail)",
+                result.refused(),
+                greaterThan(0));
         assertThat("some damage must open (the last record, seen as torn)", result.opened(), greaterThan(0));
     }
 }

@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.io.FaultInjectingStorage.CrashMode;
 import dev.storagelab.lab.Graded;
+import dev.storagelab.testkit.TestThreads;
 import dev.storagelab.wal.GatedStorage;
 import dev.storagelab.wal.SyncMode;
 import dev.storagelab.wal.Wal;
 import dev.storagelab.wal.WalOptions;
-import dev.storagelab.testkit.TestThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -61,13 +61,15 @@ class GroupCommitHiddenTest {
      * commit that ends meanwhile ends the wait: its exception is the test's, and a commit that
      * returned while the leader's force was held is a failure of its own.
      */
-    static void awaitQueued(Wal wal, int n, List<? extends Future<?>> commits) throws InterruptedException, ExecutionException {
+    static void awaitQueued(Wal wal, int n, List<? extends Future<?>> commits)
+            throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
         while (wal.stats().waitingCommits() < n) {
             for (Future<?> f : commits) {
                 if (f.isDone()) {
                     f.get();
-                    throw new AssertionError("a commit returned while the force of the group ahead of it was still running");
+                    throw new AssertionError(
+                            "a commit returned while the force of the group ahead of it was still running");
                 }
             }
             if (System.nanoTime() > deadline) {
@@ -105,8 +107,10 @@ class GroupCommitHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "commits queued behind a leader's force are not written by the next leader in one "
-            + "storage write with one force (no group commit), or get wrong LSNs")
+    @Graded(
+            points = 4,
+            concept = "commits queued behind a leader's force are not written by the next leader in one "
+                    + "storage write with one force (no group commit), or get wrong LSNs")
     void thirtyOneQueuedCommitsTakeOneWriteAndOneForce() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         GatedStorage gated = new GatedStorage(storage);
@@ -125,7 +129,10 @@ class GroupCommitHiddenTest {
                 byLsn.put(lsn, i == 0 ? payload("leader") : payloads.get(i - 1));
             }
             assertThat("32 distinct LSNs", byLsn.size(), equalTo(32));
-            assertThat("storage writes: the leader's, then one for the group of 31", gated.appends() - appends, equalTo(2L));
+            assertThat(
+                    "storage writes: the leader's, then one for the group of 31",
+                    gated.appends() - appends,
+                    equalTo(2L));
             assertThat("forces: the leader's, then one for the group of 31", gated.forces() - forces, equalTo(2L));
             assertThat("WalStats.forces", wal.stats().forces(), equalTo(2L));
             assertThat("WalStats.commitGroups", wal.stats().commitGroups(), equalTo(2L));
@@ -134,15 +141,19 @@ class GroupCommitHiddenTest {
             Map<Long, byte[]> replayed = new HashMap<>();
             wal.replay(0, replayed::put);
             for (long lsn = 1; lsn <= 32; lsn++) {
-                assertThat("LSN " + lsn + " holds the payload of the commit it was returned to",
-                        Arrays.equals(replayed.get(lsn), byLsn.get(lsn)), equalTo(true));
+                assertThat(
+                        "LSN " + lsn + " holds the payload of the commit it was returned to",
+                        Arrays.equals(replayed.get(lsn), byLsn.get(lsn)),
+                        equalTo(true));
             }
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "under EVERY_WRITE commits are grouped (or skip their force) instead of each "
-            + "writing and forcing alone")
+    @Graded(
+            points = 2,
+            concept = "under EVERY_WRITE commits are grouped (or skip their force) instead of each "
+                    + "writing and forcing alone")
     void underEveryWriteQueuedCommitsEachWriteAndForceAlone() throws Exception {
         GatedStorage gated = new GatedStorage(new FaultInjectingStorage());
         List<byte[]> payloads = new ArrayList<>();
@@ -190,21 +201,29 @@ class GroupCommitHiddenTest {
     @Test
     @Graded(points = 2, concept = "a group commit takes more bytes than maxGroupBytes from the queue in one write")
     void aGroupStaysWithinItsByteBound() throws Exception {
-        assertThat("ten commits of 300 KiB in groups of at most 1 MiB: the leader's write, then 3 + 3 + 3 + 1",
-                appendsForCommitsOf(10, 300 << 10), equalTo(5L));
+        assertThat(
+                "ten commits of 300 KiB in groups of at most 1 MiB: the leader's write, then 3 + 3 + 3 + 1",
+                appendsForCommitsOf(10, 300 << 10),
+                equalTo(5L));
     }
 
     @Test
-    @Graded(points = 1, concept = "a group commit whose payloads add up to exactly maxGroupBytes is cut one commit "
-            + "early (the bound is inclusive)")
+    @Graded(
+            points = 1,
+            concept = "a group commit whose payloads add up to exactly maxGroupBytes is cut one commit "
+                    + "early (the bound is inclusive)")
     void aGroupOfExactlyMaxGroupBytesIsOneWrite() throws Exception {
-        assertThat("eight commits of 256 KiB in groups of at most 1 MiB: the leader's write, then 4 + 4",
-                appendsForCommitsOf(8, 256 << 10), equalTo(3L));
+        assertThat(
+                "eight commits of 256 KiB in groups of at most 1 MiB: the leader's write, then 4 + 4",
+                appendsForCommitsOf(8, 256 << 10),
+                equalTo(3L));
     }
 
     @Test
-    @Graded(points = 4, concept = "when a group's force fails, a commit of that group returns success, or a later "
-            + "commit succeeds (fsyncgate), or a failed commit's record is durable")
+    @Graded(
+            points = 4,
+            concept = "when a group's force fails, a commit of that group returns success, or a later "
+                    + "commit succeeds (fsyncgate), or a failed commit's record is durable")
     void aFailedForceFailsEveryCommitOfTheGroupAndEveryLaterOne() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage().crashMode(CrashMode.LOSE_UNSYNCED);
         GatedStorage gated = new GatedStorage(storage);
@@ -216,11 +235,14 @@ class GroupCommitHiddenTest {
             List<Future<Long>> futures = queueBehindAForce(wal, gated, payloads);
             gated.failForce((int) gated.forces() + 2);
             gated.openGate();
-            assertThat("the leader's own force succeeded",
-                    futures.get(0).get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS), equalTo(1L));
+            assertThat(
+                    "the leader's own force succeeded",
+                    futures.get(0).get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS),
+                    equalTo(1L));
             for (int i = 1; i < futures.size(); i++) {
                 Future<Long> f = futures.get(i);
-                ExecutionException e = assertThrows(ExecutionException.class,
+                ExecutionException e = assertThrows(
+                        ExecutionException.class,
                         () -> f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS),
                         "commit " + i + " of the group whose force failed");
                 assertThat("it fails with an IOException", e.getCause() instanceof IOException, equalTo(true));
@@ -231,7 +253,9 @@ class GroupCommitHiddenTest {
                 later.add(pool.submit(() -> wal.commit(payload("later"))));
             }
             for (Future<Long> f : later) {
-                assertThrows(ExecutionException.class, () -> f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS),
+                assertThrows(
+                        ExecutionException.class,
+                        () -> f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS),
                         "a commit after the failed force");
             }
         } catch (IOException closing) {
@@ -270,7 +294,9 @@ class GroupCommitHiddenTest {
             }));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
-        while (acknowledged.size() < 400 && System.nanoTime() < deadline && !threads.stream().allMatch(Future::isDone)) {
+        while (acknowledged.size() < 400
+                && System.nanoTime() < deadline
+                && !threads.stream().allMatch(Future::isDone)) {
             Thread.sleep(1);
         }
         storage.powerLoss();
@@ -284,37 +310,47 @@ class GroupCommitHiddenTest {
             // its handles died with the power
         }
         storage.powerLoss();
-        assertThat(mode + ": commits acknowledged before the power loss", acknowledged.size(), greaterThanOrEqualTo(400));
+        assertThat(
+                mode + ": commits acknowledged before the power loss", acknowledged.size(), greaterThanOrEqualTo(400));
         assertThat(mode + ": commits that returned before durableLsn covered them", early.get(), equalTo(0));
         Map<Long, byte[]> replayed = replayAll(storage);
         for (Map.Entry<Long, String> e : acknowledged.entrySet()) {
             byte[] r = replayed.get(e.getKey());
-            assertThat(mode + ": acknowledged commit " + e.getKey() + " (" + e.getValue() + ") after the power loss",
-                    r == null ? null : new String(r, StandardCharsets.UTF_8), equalTo(e.getValue()));
+            assertThat(
+                    mode + ": acknowledged commit " + e.getKey() + " (" + e.getValue() + ") after the power loss",
+                    r == null ? null : new String(r, StandardCharsets.UTF_8),
+                    equalTo(e.getValue()));
         }
     }
 
     @Test
-    @Graded(points = 4, concept = "under GROUP a commit returns before its record is durable: a power loss loses an "
-            + "acknowledged commit")
+    @Graded(
+            points = 4,
+            concept = "under GROUP a commit returns before its record is durable: a power loss loses an "
+                    + "acknowledged commit")
     void underGroupEveryCommitThatReturnedSurvivesAPowerLoss() throws Exception {
         acknowledgedCommitsSurviveAPowerLoss(SyncMode.GROUP);
     }
 
     @Test
-    @Graded(points = 2, concept = "under EVERY_WRITE a commit returns before its record is durable: a power loss loses "
-            + "an acknowledged commit")
+    @Graded(
+            points = 2,
+            concept = "under EVERY_WRITE a commit returns before its record is durable: a power loss loses "
+                    + "an acknowledged commit")
     void underEveryWriteEveryCommitThatReturnedSurvivesAPowerLoss() throws Exception {
         acknowledgedCommitsSurviveAPowerLoss(SyncMode.EVERY_WRITE);
     }
 
     @Test
-    @Graded(points = 2, concept = "force() returns before the records appended before it are durable, or appends "
-            + "under NONE are forced")
+    @Graded(
+            points = 2,
+            concept = "force() returns before the records appended before it are durable, or appends "
+                    + "under NONE are forced")
     void forceMakesEveryEarlierAppendDurable() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage().crashMode(CrashMode.LOSE_UNSYNCED);
         GatedStorage gated = new GatedStorage(storage);
-        try (Wal wal = Wal.open(gated, WalOptions.defaults().withSyncMode(SyncMode.NONE).withSegmentBytes(512))) {
+        try (Wal wal = Wal.open(
+                gated, WalOptions.defaults().withSyncMode(SyncMode.NONE).withSegmentBytes(512))) {
             long forces = gated.forces();
             List<Future<Long>> futures = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
@@ -322,7 +358,9 @@ class GroupCommitHiddenTest {
                 futures.add(pool.submit(() -> {
                     long last = 0;
                     for (int i = 0; i < 25; i++) {
-                        last = i % 2 == 0 ? wal.append(payload(thread + "/" + i)) : wal.commit(payload(thread + "/" + i));
+                        last = i % 2 == 0
+                                ? wal.append(payload(thread + "/" + i))
+                                : wal.commit(payload(thread + "/" + i));
                     }
                     return last;
                 }));
@@ -331,23 +369,32 @@ class GroupCommitHiddenTest {
                 f.get(TestThreads.LIVENESS_BOUND_SECONDS, TimeUnit.SECONDS);
             }
             long segmentsFull = wal.segmentNames().size() - 1;
-            assertThat("under NONE only a full segment is forced", gated.forces() - forces, lessThanOrEqualTo(2 * segmentsFull));
+            assertThat(
+                    "under NONE only a full segment is forced",
+                    gated.forces() - forces,
+                    lessThanOrEqualTo(2 * segmentsFull));
             wal.force();
             assertThat(wal.durableLsn(), equalTo(200L));
             storage.powerLoss();
         } catch (IOException closing) {
             // the power went out under it
         }
-        assertThat("everything appended before force() survives", replayAll(storage).size(), equalTo(200));
+        assertThat(
+                "everything appended before force() survives",
+                replayAll(storage).size(),
+                equalTo(200));
     }
 
     @Test
-    @Graded(points = 2, concept = "64 threads committing through tiny segments deadlock, lose a wake-up, repeat or "
-            + "skip an LSN, or swap payloads")
+    @Graded(
+            points = 2,
+            concept = "64 threads committing through tiny segments deadlock, lose a wake-up, repeat or "
+                    + "skip an LSN, or swap payloads")
     void sixtyFourThreadsGetGapFreeLsnsWithTheirOwnPayloads() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         ConcurrentHashMap<Long, String> acknowledged = new ConcurrentHashMap<>();
-        try (Wal wal = Wal.open(storage, WalOptions.defaults().withSegmentBytes(1024).withMaxGroupBytes(200))) {
+        try (Wal wal =
+                Wal.open(storage, WalOptions.defaults().withSegmentBytes(1024).withMaxGroupBytes(200))) {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < 64; t++) {
                 int thread = t;
@@ -379,7 +426,10 @@ class GroupCommitHiddenTest {
         }
         for (long lsn = first; lsn <= 64L * 40; lsn++) {
             byte[] r = replayed.get(lsn);
-            assertThat("LSN " + lsn, r == null ? null : new String(r, StandardCharsets.UTF_8), equalTo(acknowledged.get(lsn)));
+            assertThat(
+                    "LSN " + lsn,
+                    r == null ? null : new String(r, StandardCharsets.UTF_8),
+                    equalTo(acknowledged.get(lsn)));
         }
     }
 }

@@ -79,8 +79,11 @@ class WalHiddenTest {
     // ------------------------------------------------------------------ round trips
 
     @Test
-    @Graded(points = 2, concept = "records from empty to 100 KiB (spanning blocks) do not come back whole and in LSN "
-            + "order from replay across segment rollovers and reopens, or replay(after) starts at the wrong record")
+    @Graded(
+            points = 2,
+            concept =
+                    "records from empty to 100 KiB (spanning blocks) do not come back whole and in LSN "
+                            + "order from replay across segment rollovers and reopens, or replay(after) starts at the wrong record")
     void largeAndEmptyRecordsRoundTripAcrossRolloversAndReopens() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         SplittableRandom random = new SplittableRandom(7);
@@ -93,7 +96,8 @@ class WalHiddenTest {
                     int size = switch (random.nextInt(4)) {
                         case 0 -> 0;
                         case 1 -> random.nextInt(100);
-                        case 2 -> RecordLogFormat.BLOCK_SIZE - RecordLogFormat.FRAGMENT_HEADER_SIZE - WalRecord.HEADER_SIZE;
+                        case 2 ->
+                            RecordLogFormat.BLOCK_SIZE - RecordLogFormat.FRAGMENT_HEADER_SIZE - WalRecord.HEADER_SIZE;
                         default -> random.nextInt(100 << 10);
                     };
                     byte[] p = new byte[size];
@@ -105,7 +109,8 @@ class WalHiddenTest {
                 for (long after : new long[] {0, written.size() / 2, written.size() - 1, written.size()}) {
                     List<Long> lsns = new ArrayList<>();
                     wal.replay(after, (lsn, p) -> {
-                        assertThat("payload of LSN " + lsn, Arrays.equals(p, written.get((int) lsn - 1)), equalTo(true));
+                        assertThat(
+                                "payload of LSN " + lsn, Arrays.equals(p, written.get((int) lsn - 1)), equalTo(true));
                         lsns.add(lsn);
                     });
                     assertThat("replay(" + after + ") count", (long) lsns.size(), equalTo(written.size() - after));
@@ -119,8 +124,10 @@ class WalHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a reopened log miscounts the records of its last segment, so it rolls over to a new "
-            + "segment later (or sooner) than the same appends without the restart")
+    @Graded(
+            points = 1,
+            concept = "a reopened log miscounts the records of its last segment, so it rolls over to a new "
+                    + "segment later (or sooner) than the same appends without the restart")
     void reopeningDoesNotMoveTheRollovers() throws IOException {
         WalOptions options = WalOptions.defaults().withSegmentBytes(300);
         FaultInjectingStorage straight = new FaultInjectingStorage();
@@ -185,7 +192,9 @@ class WalHiddenTest {
         try (Wal wal = Wal.open(storage, SWEEP)) {
             assertThat(what + ": every forced LSN survives", wal.lastLsn(), greaterThanOrEqualTo(run.forced));
             assertThat(what + ": no LSN that was never appended", wal.lastLsn(), lessThanOrEqualTo(run.appended + 1));
-            assertThat(what + ": truncation removed only covered segments", firstLsnOf(wal.segmentNames().get(0)),
+            assertThat(
+                    what + ": truncation removed only covered segments",
+                    firstLsnOf(wal.segmentNames().get(0)),
                     lessThanOrEqualTo(Math.max(1, run.truncateAsked)));
             checkReplay(wal);
             long next = wal.lastLsn() + 1;
@@ -194,8 +203,10 @@ class WalHiddenTest {
     }
 
     @Test
-    @Graded(points = 6, concept = "after a crash at any point of appends, forces, segment rollovers and "
-            + "truncations, the log loses a forced record, has a gap, holds garbage, or cannot be reopened")
+    @Graded(
+            points = 6,
+            concept = "after a crash at any point of appends, forces, segment rollovers and "
+                    + "truncations, the log loses a forced record, has a gap, holds garbage, or cannot be reopened")
     void aCrashAtEveryMutationLeavesAPrefixHoldingEveryForcedRecord() throws IOException {
         FaultInjectingStorage clean = new FaultInjectingStorage();
         workload(clean, new Run());
@@ -229,8 +240,10 @@ class WalHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a crash during recovery itself (while cutting a torn tail or dropping a torn new "
-            + "segment) leaves a log that loses a forced record or cannot be reopened")
+    @Graded(
+            points = 3,
+            concept = "a crash during recovery itself (while cutting a torn tail or dropping a torn new "
+                    + "segment) leaves a log that loses a forced record or cannot be reopened")
     void aCrashDuringRecoveryIsRecoveredFrom() throws IOException {
         FaultInjectingStorage clean = new FaultInjectingStorage();
         workload(clean, new Run());
@@ -262,7 +275,8 @@ class WalHiddenTest {
                     // the second crash, inside recovery
                 }
                 storage.powerLoss();
-                checkAfterCrash(storage, run, "crash before mutation " + n + ", then before mutation " + k + " of recovery");
+                checkAfterCrash(
+                        storage, run, "crash before mutation " + n + ", then before mutation " + k + " of recovery");
             }
         }
         assertThat(recoveriesThatWrite, greaterThan(10));
@@ -282,7 +296,8 @@ class WalHiddenTest {
 
     /** The offset of the last record's first fragment in {@code name}. */
     static long lastRecordOffset(FaultInjectingStorage storage, String name) throws IOException {
-        try (RecordLogReader r = RecordLogReader.open(storage, name, Kind.WAL_SEGMENT, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
+        try (RecordLogReader r =
+                RecordLogReader.open(storage, name, Kind.WAL_SEGMENT, RecoveryMode.ABSOLUTE_CONSISTENCY)) {
             while (r.next() != null) {
                 // to the end
             }
@@ -291,8 +306,10 @@ class WalHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "a flipped bit in a segment before the log's last record is skipped, read as data, "
-            + "cut as a torn tail, or reported without the segment's name and the offset of the damage")
+    @Graded(
+            points = 4,
+            concept = "a flipped bit in a segment before the log's last record is skipped, read as data, "
+                    + "cut as a torn tail, or reported without the segment's name and the offset of the damage")
     void aFlippedBitAnywhereBeforeTheTailIsCorruptionNamingFileAndOffset() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         List<String> names = smallLog(storage, 14);
@@ -307,10 +324,13 @@ class WalHiddenTest {
                 bad[pos] ^= (byte) (1 << (pos % 8));
                 storage.plant(name, bad);
                 int at = pos;
-                CorruptionException e = assertThrows(CorruptionException.class, () -> Wal.open(storage, WalOptions.defaults()),
+                CorruptionException e = assertThrows(
+                        CorruptionException.class,
+                        () -> Wal.open(storage, WalOptions.defaults()),
                         "bit " + at % 8 + " of byte " + at + " of " + name + " flipped");
                 assertThat("the file named for a flip at " + name + " @ " + pos, e.file(), containsString(name));
-                assertThat("the offset named for a flip at " + name + " @ " + pos, e.offset(), lessThanOrEqualTo((long) pos));
+                assertThat("the offset named for a flip at " + name + " @ " + pos, e.offset(), lessThanOrEqualTo((long)
+                        pos));
                 storage.plant(name, good);
                 flips++;
             }
@@ -322,8 +342,10 @@ class WalHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a last record cut at any byte (a torn tail) is not cut off on open, or the cut "
-            + "also drops a whole record, or the torn record's LSN is not given again")
+    @Graded(
+            points = 3,
+            concept = "a last record cut at any byte (a torn tail) is not cut off on open, or the cut "
+                    + "also drops a whole record, or the torn record's LSN is not given again")
     void aTailCutAtEveryByteOfTheLastRecordIsCut() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         List<String> names = smallLog(storage, 14);
@@ -352,8 +374,10 @@ class WalHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a new segment whose file header never reached the disk makes the log fail to open "
-            + "or lose records, instead of being dropped")
+    @Graded(
+            points = 2,
+            concept = "a new segment whose file header never reached the disk makes the log fail to open "
+                    + "or lose records, instead of being dropped")
     void aNewSegmentWithATornHeaderIsDropped() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         List<String> names = smallLog(storage, 14);
@@ -369,15 +393,17 @@ class WalHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a missing segment, an LSN gap or an LSN that goes backwards inside a segment, or "
-            + "a segment that starts at the wrong LSN, is skipped instead of reported as corruption")
+    @Graded(
+            points = 3,
+            concept = "a missing segment, an LSN gap or an LSN that goes backwards inside a segment, or "
+                    + "a segment that starts at the wrong LSN, is skipped instead of reported as corruption")
     void missingSegmentsAndLsnGapsAreCorruption() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         List<String> names = smallLog(storage, 20);
         byte[] middle = storage.contents(names.get(1));
         storage.delete(names.get(1));
-        CorruptionException missing = assertThrows(CorruptionException.class, () -> Wal.open(storage, WalOptions.defaults()),
-                "a missing middle segment");
+        CorruptionException missing = assertThrows(
+                CorruptionException.class, () -> Wal.open(storage, WalOptions.defaults()), "a missing middle segment");
         assertThat(missing.file(), containsString(names.get(2)));
         assertThat(missing.offset(), equalTo(0L));
         storage.plant(names.get(1), middle);
@@ -394,7 +420,9 @@ class WalHiddenTest {
                 w.addRecord(WalRecord.encode(lsns[3], payload(4)));
                 w.force();
             }
-            CorruptionException e = assertThrows(CorruptionException.class, () -> Wal.open(s, WalOptions.defaults()),
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
+                    () -> Wal.open(s, WalOptions.defaults()),
                     "LSNs " + Arrays.toString(lsns));
             assertThat("LSNs " + Arrays.toString(lsns), e.file(), containsString(name));
             assertThat("LSNs " + Arrays.toString(lsns) + ": the third record's offset", e.offset(), equalTo(offset));
@@ -406,20 +434,26 @@ class WalHiddenTest {
             w.addRecord(WalRecord.encode(6, payload(6)));
             w.force();
         }
-        CorruptionException wrongStart = assertThrows(CorruptionException.class, () -> Wal.open(s, WalOptions.defaults()),
+        CorruptionException wrongStart = assertThrows(
+                CorruptionException.class,
+                () -> Wal.open(s, WalOptions.defaults()),
                 "a segment named for LSN 5 whose first record is LSN 6");
         assertThat(wrongStart.file(), containsString(name));
     }
 
     @Test
-    @Graded(points = 2, concept = "a torn tail in a segment that is not the last (damage no crash explains) is cut "
-            + "quietly instead of reported as corruption")
+    @Graded(
+            points = 2,
+            concept = "a torn tail in a segment that is not the last (damage no crash explains) is cut "
+                    + "quietly instead of reported as corruption")
     void aTornSegmentBeforeTheLastIsCorruption() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         List<String> names = smallLog(storage, 20);
         byte[] first = storage.contents(names.get(0));
         storage.plant(names.get(0), Arrays.copyOf(first, first.length - 2));
-        CorruptionException e = assertThrows(CorruptionException.class, () -> Wal.open(storage, WalOptions.defaults()),
+        CorruptionException e = assertThrows(
+                CorruptionException.class,
+                () -> Wal.open(storage, WalOptions.defaults()),
                 "the first of " + names.size() + " segments lost its last 2 bytes");
         assertThat(e.file(), containsString(names.get(0)));
     }
@@ -427,22 +461,30 @@ class WalHiddenTest {
     // ------------------------------------------------------------------ fsyncgate
 
     @Test
-    @Graded(points = 3, concept = "after a failed force or a failed write the log accepts more writes (fsyncgate: a "
-            + "failed fsync must never be retried), or the refusal does not name the first failure")
+    @Graded(
+            points = 3,
+            concept = "after a failed force or a failed write the log accepts more writes (fsyncgate: a "
+                    + "failed fsync must never be retried), or the refusal does not name the first failure")
     void afterAFailedForceOrWriteTheLogRefusesEveryWrite() throws IOException {
         for (Op op : new Op[] {Op.FORCE, Op.APPEND}) {
             FaultInjectingStorage storage = new FaultInjectingStorage();
             try (Wal wal = Wal.open(storage, WalOptions.defaults())) {
                 appendAndForce(wal, payload(1));
                 storage.failNext(op);
-                IOException first = assertThrows(IOException.class, () -> appendAndForce(wal, payload(2)), op + " fails");
+                IOException first =
+                        assertThrows(IOException.class, () -> appendAndForce(wal, payload(2)), op + " fails");
                 for (int i = 0; i < 3; i++) {
-                    IOException later = assertThrows(IOException.class, () -> appendAndForce(wal, payload(3)), "an append and force after a failed " + op);
+                    IOException later = assertThrows(
+                            IOException.class,
+                            () -> appendAndForce(wal, payload(3)),
+                            "an append and force after a failed " + op);
                     Throwable root = later;
                     boolean namesIt = false;
                     while (root != null) {
-                        namesIt |= root.getMessage() != null && root.getMessage().contains("injected") || root == first
-                                || root == first.getCause();
+                        namesIt |=
+                                root.getMessage() != null && root.getMessage().contains("injected")
+                                        || root == first
+                                        || root == first.getCause();
                         root = root.getCause();
                     }
                     assertThat("the refusal names the first failure: " + later.getMessage(), namesIt, equalTo(true));
@@ -464,8 +506,10 @@ class WalHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a failure while starting a new segment (create, header, directory sync) lets the "
-            + "log go on writing, or loses an acknowledged record")
+    @Graded(
+            points = 2,
+            concept = "a failure while starting a new segment (create, header, directory sync) lets the "
+                    + "log go on writing, or loses an acknowledged record")
     void aFailedRolloverMakesTheLogRefuse() throws IOException {
         for (Op op : new Op[] {Op.CREATE, Op.SYNC_DIRECTORY}) {
             FaultInjectingStorage storage = new FaultInjectingStorage();
@@ -473,8 +517,12 @@ class WalHiddenTest {
             try (Wal wal = Wal.open(storage, WalOptions.defaults().withSegmentBytes(50))) {
                 acknowledged = appendAndForce(wal, payload(1));
                 storage.failNext(op);
-                assertThrows(IOException.class, () -> appendAndForce(wal, payload(2)), op + " fails during the rollover");
-                assertThrows(IOException.class, () -> appendAndForce(wal, payload(2)), "an append and force after the failed rollover");
+                assertThrows(
+                        IOException.class, () -> appendAndForce(wal, payload(2)), op + " fails during the rollover");
+                assertThrows(
+                        IOException.class,
+                        () -> appendAndForce(wal, payload(2)),
+                        "an append and force after the failed rollover");
             } catch (IOException closing) {
                 // close may report the failure again
             }
@@ -489,9 +537,11 @@ class WalHiddenTest {
     // ------------------------------------------------------------------ truncation
 
     @Test
-    @Graded(points = 2, concept = "truncateBefore deletes the active segment or one holding an LSN at or above its "
-            + "argument, its deletions come back after a power loss (no directory sync), or replay from before the "
-            + "log's start does not report the missing records")
+    @Graded(
+            points = 2,
+            concept = "truncateBefore deletes the active segment or one holding an LSN at or above its "
+                    + "argument, its deletions come back after a power loss (no directory sync), or replay from before the "
+                    + "log's start does not report the missing records")
     void truncateBeforeDeletesOnlyCoveredSegmentsDurably() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage().crashMode(CrashMode.LOSE_UNSYNCED);
         List<String> before;
@@ -504,17 +554,24 @@ class WalHiddenTest {
             for (long lsn = 1; lsn <= 31; lsn++) {
                 wal.truncateBefore(lsn);
                 long first = firstLsnOf(wal.segmentNames().get(0));
-                assertThat("after truncateBefore(" + lsn + ") LSN " + lsn + " is still in the log", first, lessThanOrEqualTo(Math.min(lsn, 30)));
+                assertThat(
+                        "after truncateBefore(" + lsn + ") LSN " + lsn + " is still in the log",
+                        first,
+                        lessThanOrEqualTo(Math.min(lsn, 30)));
                 int index = before.indexOf(wal.segmentNames().get(0));
                 if (index + 1 < before.size()) {
-                    assertThat("the next segment after truncateBefore(" + lsn + ") starts above it",
-                            firstLsnOf(before.get(index + 1)), greaterThan(lsn));
+                    assertThat(
+                            "the next segment after truncateBefore(" + lsn + ") starts above it",
+                            firstLsnOf(before.get(index + 1)),
+                            greaterThan(lsn));
                 }
             }
             after = wal.segmentNames();
             assertThat("the active segment stays", after, equalTo(List.of(before.get(before.size() - 1))));
             long start = firstLsnOf(after.get(0));
-            assertThrows(CorruptionException.class, () -> wal.replay(start - 2, (lsn, p) -> { }),
+            assertThrows(
+                    CorruptionException.class,
+                    () -> wal.replay(start - 2, (lsn, p) -> {}),
                     "replay from before the log's first record");
         }
         storage.powerLoss();

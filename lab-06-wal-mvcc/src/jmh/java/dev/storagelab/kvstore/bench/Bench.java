@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 /** What the lab-06 measurement programs share: the machine's load, files, the page cache, /proc. */
 final class Bench {
 
-    private Bench() {
-    }
+    private Bench() {}
 
     /** The first three fields of /proc/loadavg (1, 5 and 15 minutes), or "n/a" off Linux. */
     static String loadavg() {
@@ -44,7 +43,8 @@ final class Bench {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
                 if (line.startsWith("write_bytes:")) {
-                    return Long.parseLong(line.substring("write_bytes:".length()).trim());
+                    return Long.parseLong(
+                            line.substring("write_bytes:".length()).trim());
                 }
             }
         } catch (IOException | NumberFormatException e) {
@@ -75,8 +75,9 @@ final class Bench {
                 p.destroyForcibly();
                 return "timed out";
             }
-            return p.exitValue() == 0 ? (out.isEmpty() ? "ok" : out.replaceAll("\\s+", " ")) : "exit " + p.exitValue()
-                    + ": " + out;
+            return p.exitValue() == 0
+                    ? (out.isEmpty() ? "ok" : out.replaceAll("\\s+", " "))
+                    : "exit " + p.exitValue() + ": " + out;
         } catch (IOException e) {
             return "not available: " + e.getMessage();
         } catch (InterruptedException e) {

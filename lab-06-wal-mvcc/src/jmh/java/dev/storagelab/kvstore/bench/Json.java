@@ -32,9 +32,12 @@ final class Json {
 
     /** A latency histogram in nanoseconds, as microsecond percentiles. */
     Json histogram(Histogram h) {
-        return field("count", h.getTotalCount()).field("meanUs", h.getMean() / 1e3)
-                .field("p50Us", h.getValueAtPercentile(50) / 1e3).field("p90Us", h.getValueAtPercentile(90) / 1e3)
-                .field("p99Us", h.getValueAtPercentile(99) / 1e3).field("p999Us", h.getValueAtPercentile(99.9) / 1e3)
+        return field("count", h.getTotalCount())
+                .field("meanUs", h.getMean() / 1e3)
+                .field("p50Us", h.getValueAtPercentile(50) / 1e3)
+                .field("p90Us", h.getValueAtPercentile(90) / 1e3)
+                .field("p99Us", h.getValueAtPercentile(99) / 1e3)
+                .field("p999Us", h.getValueAtPercentile(99.9) / 1e3)
                 .field("maxUs", h.getMaxValue() / 1e3);
     }
 

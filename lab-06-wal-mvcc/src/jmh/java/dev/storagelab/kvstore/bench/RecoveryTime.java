@@ -48,14 +48,14 @@ public final class RecoveryTime {
 
     /** Up to 16 MiB: 64 MiB (KvOptions' default) would take about 80 s of writing per engine on this machine. */
     static final long[] INTERVALS = {256L << 10, 1L << 20, 4L << 20, 16L << 20};
+
     static final long[] QUICK_INTERVALS = {16L << 10, 64L << 10};
     static final int KEYS = 200_000;
     static final int VALUE_BYTES = 100;
     static final double CRASH_AT = 1.9;
     static final int WARM_OPENS = 3;
 
-    private RecoveryTime() {
-    }
+    private RecoveryTime() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length >= 1 && args[0].equals("write")) {
@@ -75,8 +75,11 @@ public final class RecoveryTime {
     }
 
     static KvOptions options(EngineKind engine, long checkpointLogBytes) {
-        return KvOptions.defaults().withEngine(engine).withSyncMode(SyncMode.NONE)
-                .withCheckpointLogBytes(checkpointLogBytes).withGcInterval(Duration.ZERO);
+        return KvOptions.defaults()
+                .withEngine(engine)
+                .withSyncMode(SyncMode.NONE)
+                .withCheckpointLogBytes(checkpointLogBytes)
+                .withGcInterval(Duration.ZERO);
     }
 
     /** The parent: every engine and interval, a crash image each, then the timed opens. */
@@ -86,17 +89,31 @@ public final class RecoveryTime {
 
     static String run(Path base, EngineKind[] engines, long[] intervals, int warmOpens) throws Exception {
         List<String> rows = new ArrayList<>();
-        Json json = new Json().field("loadavgBefore", Bench.loadavg()).field("fileSystem", Bench.fileSystem(base))
-                .field("keys", KEYS).field("valueBytes", VALUE_BYTES).field("crashAt", CRASH_AT);
-        System.out.printf("%-6s %10s %12s %8s %8s %12s %10s %10s %10s %s%n", "engine", "interval", "log at crash",
-                "ckpts", "write s", "replayed", "replay MB", "warm ms", "cold ms", "load");
+        Json json = new Json()
+                .field("loadavgBefore", Bench.loadavg())
+                .field("fileSystem", Bench.fileSystem(base))
+                .field("keys", KEYS)
+                .field("valueBytes", VALUE_BYTES)
+                .field("crashAt", CRASH_AT);
+        System.out.printf(
+                "%-6s %10s %12s %8s %8s %12s %10s %10s %10s %s%n",
+                "engine",
+                "interval",
+                "log at crash",
+                "ckpts",
+                "write s",
+                "replayed",
+                "replay MB",
+                "warm ms",
+                "cold ms",
+                "load");
         for (EngineKind engine : engines) {
             for (long interval : intervals) {
                 Path image = Files.createTempDirectory(base, "crash-image");
                 try {
                     long target = (long) (CRASH_AT * interval);
-                    Map<String, String> w = child(List.of("write", engine.name(), image.toString(),
-                            Long.toString(interval), Long.toString(target)));
+                    Map<String, String> w = child(List.of(
+                            "write", engine.name(), image.toString(), Long.toString(interval), Long.toString(target)));
                     long imageBytes = Bench.directoryBytes(image);
                     long walFileBytes = 0;
                     try (Stream<Path> files = Files.list(image)) {
@@ -106,7 +123,8 @@ public final class RecoveryTime {
                             }
                         }
                     }
-                    double bytesPerRecord = Double.parseDouble(w.get("walBytes")) / Double.parseDouble(w.get("walRecords"));
+                    double bytesPerRecord =
+                            Double.parseDouble(w.get("walBytes")) / Double.parseDouble(w.get("walRecords"));
                     long lastTs = Long.parseLong(w.get("lastTs"));
                     double[] warm = new double[warmOpens];
                     Map<String, String> o = null;
@@ -124,8 +142,8 @@ public final class RecoveryTime {
                                     }
                                 }
                             }
-                            Map<String, String> r = child(List.of("open", engine.name(), copy.toString(),
-                                    Long.toString(lastTs)));
+                            Map<String, String> r =
+                                    child(List.of("open", engine.name(), copy.toString(), Long.toString(lastTs)));
                             if (!r.get("allCommitsRecovered").equals("true")) {
                                 throw new IllegalStateException("recovery lost commits: " + r + " after " + w);
                             }
@@ -147,21 +165,37 @@ public final class RecoveryTime {
                     double[] sorted = warm.clone();
                     Arrays.sort(sorted);
                     long replayed = Long.parseLong(all.get("replayedRecords"));
-                    Json row = new Json().field("engine", engine.name().toLowerCase(Locale.ROOT))
-                            .field("checkpointLogBytes", interval).field("targetLogBytes", target)
-                            .field("imageBytes", imageBytes).field("walFileBytes", walFileBytes).field("replayedLogBytes", (long) (replayed * bytesPerRecord))
+                    Json row = new Json()
+                            .field("engine", engine.name().toLowerCase(Locale.ROOT))
+                            .field("checkpointLogBytes", interval)
+                            .field("targetLogBytes", target)
+                            .field("imageBytes", imageBytes)
+                            .field("walFileBytes", walFileBytes)
+                            .field("replayedLogBytes", (long) (replayed * bytesPerRecord))
                             .field("warmOpenMsMedian", sorted[sorted.length / 2])
                             .raw("warmOpenMs", Arrays.toString(warm));
                     for (Map.Entry<String, String> e : all.entrySet()) {
-                        row.raw(e.getKey(), e.getValue().matches("-?[0-9.]+(E-?[0-9]+)?|true|false") ? e.getValue()
-                                : Json.quote(e.getValue()));
+                        row.raw(
+                                e.getKey(),
+                                e.getValue().matches("-?[0-9.]+(E-?[0-9]+)?|true|false")
+                                        ? e.getValue()
+                                        : Json.quote(e.getValue()));
                     }
                     row.field("loadavg", Bench.loadavg());
                     rows.add(row.toString());
-                    System.out.printf(Locale.ROOT, "%-6s %10d %12s %8s %8.1f %12d %10.2f %10.1f %10s %s%n",
-                            engine.name().toLowerCase(Locale.ROOT), interval, w.get("walBytes"), w.get("checkpoints"),
-                            Double.parseDouble(w.get("writeSeconds")), replayed, replayed * bytesPerRecord / 1e6,
-                            sorted[sorted.length / 2], all.get("coldOpenMs"), Bench.loadavg());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-6s %10d %12s %8s %8.1f %12d %10.2f %10.1f %10s %s%n",
+                            engine.name().toLowerCase(Locale.ROOT),
+                            interval,
+                            w.get("walBytes"),
+                            w.get("checkpoints"),
+                            Double.parseDouble(w.get("writeSeconds")),
+                            replayed,
+                            replayed * bytesPerRecord / 1e6,
+                            sorted[sorted.length / 2],
+                            all.get("coldOpenMs"),
+                            Bench.loadavg());
                 } finally {
                     Bench.deleteTree(image);
                 }
@@ -179,8 +213,12 @@ public final class RecoveryTime {
 
     /** Runs this class's main in a child JVM; returns the {@code key=value} pairs of its last output line. */
     static Map<String, String> child(List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-cp", System.getProperty("java.class.path"), RecoveryTime.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                RecoveryTime.class.getName()));
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String last = null;
@@ -199,11 +237,19 @@ public final class RecoveryTime {
         }
         if (p.exitValue() != 0 || last == null) {
             // the child's exception first, on the first line (a student release's "... is not implemented yet")
-            String cause = output.stream().filter(l -> l.contains("Exception")).findFirst().orElse("no exception");
-            throw new IllegalStateException(cause.substring(cause.indexOf(':') < 0 ? 0 : cause.indexOf("Exception in thread")
-                    >= 0 ? cause.indexOf('"', cause.indexOf('"') + 1) + 2 : 0) + " -- in child " + args + ", exit "
-                    + p.exitValue() + "; its output: " + String.join(" | ", output.subList(Math.max(0, output.size() - 30),
-                    output.size())));
+            String cause = output.stream()
+                    .filter(l -> l.contains("Exception"))
+                    .findFirst()
+                    .orElse("no exception");
+            throw new IllegalStateException(cause.substring(
+                            cause.indexOf(':') < 0
+                                    ? 0
+                                    : cause.indexOf("Exception in thread") >= 0
+                                            ? cause.indexOf('"', cause.indexOf('"') + 1) + 2
+                                            : 0)
+                    + " -- in child " + args + ", exit "
+                    + p.exitValue() + "; its output: "
+                    + String.join(" | ", output.subList(Math.max(0, output.size() - 30), output.size())));
         }
         Map<String, String> out = new TreeMap<>();
         for (String kv : last.substring("result ".length()).trim().split(" ")) {
@@ -239,9 +285,17 @@ public final class RecoveryTime {
             throw new IllegalStateException("a background checkpoint failed", s.maintenanceFailure());
         }
         WalStats wal = s.wal();
-        System.out.printf(Locale.ROOT, "result commits=%d walRecords=%d walBytes=%d checkpoints=%d writeSeconds=%.3f "
-                        + "lastTs=%d writeLoadavg=%s%n", commits, wal.records(), wal.bytes(), s.checkpoints(), seconds,
-                s.visibleTs(), Bench.loadavg().replace(' ', '/'));
+        System.out.printf(
+                Locale.ROOT,
+                "result commits=%d walRecords=%d walBytes=%d checkpoints=%d writeSeconds=%.3f "
+                        + "lastTs=%d writeLoadavg=%s%n",
+                commits,
+                wal.records(),
+                wal.bytes(),
+                s.checkpoints(),
+                seconds,
+                s.visibleTs(),
+                Bench.loadavg().replace(' ', '/'));
         System.out.flush();
         Runtime.getRuntime().halt(0); // the crash: no close, no last checkpoint
     }
@@ -252,8 +306,13 @@ public final class RecoveryTime {
         KvStore kv = KvStore.open(dir, options(engine, 1L << 40));
         double ms = (System.nanoTime() - t0) / 1e6;
         KvStore.Stats s = kv.stats();
-        System.out.printf(Locale.ROOT, "result openMs=%.3f replayedRecords=%d recoveredClock=%d allCommitsRecovered=%b "
-                + "openLoadavg=%s%n", ms, s.replayedRecords(), s.recoveredClock(), s.recoveredClock() == lastTs,
+        System.out.printf(
+                Locale.ROOT,
+                "result openMs=%.3f replayedRecords=%d recoveredClock=%d allCommitsRecovered=%b " + "openLoadavg=%s%n",
+                ms,
+                s.replayedRecords(),
+                s.recoveredClock(),
+                s.recoveredClock() == lastTs,
                 Bench.loadavg().replace(' ', '/'));
         System.out.flush();
         Runtime.getRuntime().halt(0);

@@ -48,12 +48,19 @@ public final class StorageMedia {
 
     static final int BLOCK = 4096;
 
-    private StorageMedia() {
-    }
+    private StorageMedia() {}
 
     /** The sizes of one run: the full one, or a quick one for the smoke test. */
-    record Sizes(int forceOps, double forceSeconds, long bandwidthFileBytes, int forcedWrites, double forcedSeconds,
-                 long readFileBytes, int reads, int directReads, double readSeconds) {
+    record Sizes(
+            int forceOps,
+            double forceSeconds,
+            long bandwidthFileBytes,
+            int forcedWrites,
+            double forcedSeconds,
+            long readFileBytes,
+            int reads,
+            int directReads,
+            double readSeconds) {
         static Sizes full() {
             return new Sizes(3000, 4, 64L << 20, 3000, 4, 256L << 20, 20000, 4000, 5);
         }
@@ -91,8 +98,8 @@ public final class StorageMedia {
             List<String> bw = new ArrayList<>();
             for (boolean forceEach : new boolean[] {false, true}) {
                 bw.add(bandwidth(dir, false, false, forceEach, sizes)); // appending, as a log does
-                bw.add(bandwidth(dir, false, true, forceEach, sizes));  // in order over a preallocated file
-                bw.add(bandwidth(dir, true, true, forceEach, sizes));   // at random, as a page file is updated
+                bw.add(bandwidth(dir, false, true, forceEach, sizes)); // in order over a preallocated file
+                bw.add(bandwidth(dir, true, true, forceEach, sizes)); // at random, as a page file is updated
             }
             json.array("writeBandwidth", bw);
 
@@ -140,11 +147,24 @@ public final class StorageMedia {
                     position = 0;
                 }
             }
-            String row = new Json().field("what", what).field("bytes", bytes).field("metadata", metadata)
-                    .field("inPlace", inPlace).field("ops", ops).histogram(h).field("loadavg", Bench.loadavg()).toString();
-            System.out.printf(Locale.ROOT, "force  %-40s %6d ops  p50 %8.1f us  p99 %8.1f us  p99.9 %8.1f us  max %8.1f us%n",
-                    what, ops, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                    h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+            String row = new Json()
+                    .field("what", what)
+                    .field("bytes", bytes)
+                    .field("metadata", metadata)
+                    .field("inPlace", inPlace)
+                    .field("ops", ops)
+                    .histogram(h)
+                    .field("loadavg", Bench.loadavg())
+                    .toString();
+            System.out.printf(
+                    Locale.ROOT,
+                    "force  %-40s %6d ops  p50 %8.1f us  p99 %8.1f us  p99.9 %8.1f us  max %8.1f us%n",
+                    what,
+                    ops,
+                    h.getValueAtPercentile(50) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3,
+                    h.getValueAtPercentile(99.9) / 1e3,
+                    h.getMaxValue() / 1e3);
             return row;
         } finally {
             Files.deleteIfExists(file);
@@ -168,7 +188,8 @@ public final class StorageMedia {
         ByteBuffer buf = ByteBuffer.allocateDirect(BLOCK);
         SplittableRandom bytes = new SplittableRandom(11);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            if (preallocated) { // overwrite real blocks, as a B+tree's page file is updated; the file exists and is durable
+            if (preallocated) { // overwrite real blocks, as a B+tree's page file is updated; the file exists and is
+                // durable
                 fill(ch, 0, blocks * BLOCK);
                 ch.force(true);
             }
@@ -199,18 +220,29 @@ public final class StorageMedia {
                 ch.force(false);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            String what = (random ? "random overwrites" : preallocated ? "sequential overwrites" : "appends")
-                    + ", " + (forceEach ? "forced each" : "forced at the end");
-            Json row = new Json().field("what", what).field("random", random).field("preallocated", preallocated)
+            String what = (random ? "random overwrites" : preallocated ? "sequential overwrites" : "appends") + ", "
+                    + (forceEach ? "forced each" : "forced at the end");
+            Json row = new Json()
+                    .field("what", what)
+                    .field("random", random)
+                    .field("preallocated", preallocated)
                     .field("forceEach", forceEach)
-                    .field("bytes", written).field("seconds", seconds).field("mbPerSecond", written / seconds / 1e6)
+                    .field("bytes", written)
+                    .field("seconds", seconds)
+                    .field("mbPerSecond", written / seconds / 1e6)
                     .field("writesPerSecond", written / BLOCK / seconds);
             if (forceEach) {
                 row.histogram(h);
             }
             row.field("loadavg", Bench.loadavg());
-            System.out.printf(Locale.ROOT, "write  %-45s %10d bytes in %7.3f s: %8.2f MB/s, %9.0f writes/s%n", what,
-                    written, seconds, written / seconds / 1e6, written / BLOCK / seconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "write  %-45s %10d bytes in %7.3f s: %8.2f MB/s, %9.0f writes/s%n",
+                    what,
+                    written,
+                    seconds,
+                    written / seconds / 1e6,
+                    written / BLOCK / seconds);
             return row.toString();
         } finally {
             Files.deleteIfExists(file);
@@ -240,15 +272,26 @@ public final class StorageMedia {
                     }
                     pos += n;
                 }
-                rows.add(reads("warm (page cache)", ch, blocks, sizes.reads(), sizes.readSeconds(),
-                        ByteBuffer.allocateDirect(BLOCK), null));
+                rows.add(reads(
+                        "warm (page cache)",
+                        ch,
+                        blocks,
+                        sizes.reads(),
+                        sizes.readSeconds(),
+                        ByteBuffer.allocateDirect(BLOCK),
+                        null));
             }
             // cold, buffered: the kernel drops the file's pages first (posix_fadvise DONTNEED through dd)
             String dropped = Bench.dropFromPageCache(file);
             String cachedBefore = Bench.fincore(file);
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                rows.add(reads("cold, buffered (after posix_fadvise DONTNEED)", ch, blocks, sizes.directReads(),
-                        sizes.readSeconds(), ByteBuffer.allocateDirect(BLOCK),
+                rows.add(reads(
+                        "cold, buffered (after posix_fadvise DONTNEED)",
+                        ch,
+                        blocks,
+                        sizes.directReads(),
+                        sizes.readSeconds(),
+                        ByteBuffer.allocateDirect(BLOCK),
                         () -> "dd: " + dropped + "; fincore (cached bytes, file bytes) before: " + cachedBefore
                                 + "; after the reads: " + Bench.fincore(file)));
             }
@@ -257,16 +300,28 @@ public final class StorageMedia {
             try {
                 direct = com.sun.nio.file.ExtendedOpenOption.DIRECT;
             } catch (LinkageError e) {
-                rows.add(new Json().field("what", "O_DIRECT").field("error", e.toString()).toString());
+                rows.add(new Json()
+                        .field("what", "O_DIRECT")
+                        .field("error", e.toString())
+                        .toString());
                 return rows;
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, direct)) {
                 ByteBuffer aligned = ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK);
                 aligned.limit(BLOCK);
-                rows.add(reads("O_DIRECT (no page cache)", ch, blocks, sizes.directReads(), sizes.readSeconds(),
-                        aligned, null));
+                rows.add(reads(
+                        "O_DIRECT (no page cache)",
+                        ch,
+                        blocks,
+                        sizes.directReads(),
+                        sizes.readSeconds(),
+                        aligned,
+                        null));
             } catch (IOException | UnsupportedOperationException e) {
-                rows.add(new Json().field("what", "O_DIRECT").field("error", e.toString()).toString());
+                rows.add(new Json()
+                        .field("what", "O_DIRECT")
+                        .field("error", e.toString())
+                        .toString());
                 System.out.println("read   O_DIRECT failed: " + e);
             }
         } finally {
@@ -275,8 +330,15 @@ public final class StorageMedia {
         return rows;
     }
 
-    private static String reads(String what, FileChannel ch, long blocks, int count, double seconds, ByteBuffer buf,
-                                java.util.function.Supplier<String> note) throws IOException {
+    private static String reads(
+            String what,
+            FileChannel ch,
+            long blocks,
+            int count,
+            double seconds,
+            ByteBuffer buf,
+            java.util.function.Supplier<String> note)
+            throws IOException {
         Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         SplittableRandom random = new SplittableRandom(99);
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
@@ -294,9 +356,19 @@ public final class StorageMedia {
             h.recordValue(Math.min(System.nanoTime() - t0, TimeUnit.SECONDS.toNanos(10)));
             ops++;
         }
-        System.out.printf(Locale.ROOT, "read   %-45s %6d ops  p50 %8.1f us  p99 %8.1f us  p99.9 %8.1f us%n", what, ops,
-                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3);
-        Json row = new Json().field("what", what).field("fileBytes", blocks * BLOCK).field("ops", ops).histogram(h);
+        System.out.printf(
+                Locale.ROOT,
+                "read   %-45s %6d ops  p50 %8.1f us  p99 %8.1f us  p99.9 %8.1f us%n",
+                what,
+                ops,
+                h.getValueAtPercentile(50) / 1e3,
+                h.getValueAtPercentile(99) / 1e3,
+                h.getValueAtPercentile(99.9) / 1e3);
+        Json row = new Json()
+                .field("what", what)
+                .field("fileBytes", blocks * BLOCK)
+                .field("ops", ops)
+                .histogram(h);
         if (note != null) {
             row.field("note", note.get());
         }

@@ -56,12 +56,10 @@ public final class WriteTwice {
     static final int KEY_BYTES = 16;
     static final int VALUE_BYTES = 100;
 
-    private WriteTwice() {
-    }
+    private WriteTwice() {}
 
     /** One configuration to measure. */
-    record Config(EngineKind engine, SyncMode mode, long checkpointLogBytes) {
-    }
+    record Config(EngineKind engine, SyncMode mode, long checkpointLogBytes) {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -90,8 +88,20 @@ public final class WriteTwice {
     static String run(Path base, boolean quick) throws Exception {
         int commits = quick ? 400 : 60_000;
         List<String> rows = new ArrayList<>();
-        System.out.printf("%-6s %-12s %9s %8s %10s %10s %10s %10s %8s %8s %8s %s%n", "engine", "mode", "ckpt", "secs",
-                "user MB", "log MB", "engine MB", "kernel MB", "log WA", "eng WA", "total", "load");
+        System.out.printf(
+                "%-6s %-12s %9s %8s %10s %10s %10s %10s %8s %8s %8s %s%n",
+                "engine",
+                "mode",
+                "ckpt",
+                "secs",
+                "user MB",
+                "log MB",
+                "engine MB",
+                "kernel MB",
+                "log WA",
+                "eng WA",
+                "total",
+                "load");
         for (Config c : configs(quick)) {
             Path dir = Files.createTempDirectory(base, "write-twice");
             try {
@@ -100,15 +110,23 @@ public final class WriteTwice {
                 Bench.deleteTree(dir);
             }
         }
-        return new Json().field("threads", THREADS).field("keys", KEYS).field("keyBytes", KEY_BYTES)
-                .field("valueBytes", VALUE_BYTES).field("commits", commits).field("fileSystem", Bench.fileSystem(base))
-                .array("runs", rows).toString();
+        return new Json()
+                .field("threads", THREADS)
+                .field("keys", KEYS)
+                .field("keyBytes", KEY_BYTES)
+                .field("valueBytes", VALUE_BYTES)
+                .field("commits", commits)
+                .field("fileSystem", Bench.fileSystem(base))
+                .array("runs", rows)
+                .toString();
     }
 
     static String measure(Path dir, Config c, int commits) throws Exception {
         String loadBefore = Bench.loadavg();
         ClassifyingStorage storage = new ClassifyingStorage(DiskStorage.open(dir));
-        KvOptions options = KvOptions.defaults().withEngine(c.engine()).withSyncMode(c.mode())
+        KvOptions options = KvOptions.defaults()
+                .withEngine(c.engine())
+                .withSyncMode(c.mode())
                 .withCheckpointLogBytes(c.checkpointLogBytes());
         long kernelBefore;
         long t0;
@@ -123,30 +141,32 @@ public final class WriteTwice {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 SplittableRandom random = new SplittableRandom(1000 + t);
-                Thread thread = new Thread(() -> {
-                    byte[] value = new byte[VALUE_BYTES];
-                    try {
-                        while (next.getAndIncrement() < commits && failure.get() == null) {
-                            random.nextBytes(value);
-                            Bytes key = RecoveryTime.key(random.nextInt(KEYS));
-                            while (true) {
-                                try {
-                                    kv.put(key, Bytes.copyOf(value));
-                                    break;
-                                } catch (ConflictException e) {
-                                    // KvStore.put's own retries can all fall inside the window in which
-                                    // the winner is committed but not yet visible: wait a little, put again
-                                    conflicts.increment();
-                                    Thread.sleep(0, 100_000);
+                Thread thread = new Thread(
+                        () -> {
+                            byte[] value = new byte[VALUE_BYTES];
+                            try {
+                                while (next.getAndIncrement() < commits && failure.get() == null) {
+                                    random.nextBytes(value);
+                                    Bytes key = RecoveryTime.key(random.nextInt(KEYS));
+                                    while (true) {
+                                        try {
+                                            kv.put(key, Bytes.copyOf(value));
+                                            break;
+                                        } catch (ConflictException e) {
+                                            // KvStore.put's own retries can all fall inside the window in which
+                                            // the winner is committed but not yet visible: wait a little, put again
+                                            conflicts.increment();
+                                            Thread.sleep(0, 100_000);
+                                        }
+                                    }
                                 }
+                            } catch (IOException | RuntimeException e) {
+                                failure.compareAndSet(null, e);
+                            } catch (InterruptedException e) {
+                                failure.compareAndSet(null, e);
                             }
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        failure.compareAndSet(null, e);
-                    } catch (InterruptedException e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }, "writer-" + t);
+                        },
+                        "writer-" + t);
                 threads.add(thread);
                 thread.start();
             }
@@ -170,32 +190,59 @@ public final class WriteTwice {
             long log = storage.logBytes.sum();
             long engine = storage.engineBytes.sum();
             long ckpt = storage.checkpointBytes.sum();
-            row.field("engine", c.engine().name().toLowerCase(Locale.ROOT)).field("syncMode", c.mode().name())
-                    .field("checkpointLogBytes", c.checkpointLogBytes()).field("commits", commits)
-                    .field("seconds", seconds).field("commitsPerSecond", commits / seconds).field("userBytes", user)
-                    .field("walStatsBytes", s.wal().bytes()).field("logFileBytes", log).field("engineFileBytes", engine)
-                    .field("checkpointFileBytes", ckpt).field("logForces", storage.logForces.sum())
-                    .field("engineForces", storage.engineForces.sum()).field("directorySyncs", storage.dirSyncs.sum())
-                    .field("checkpoints", s.checkpoints()).field("walCommitGroups", s.wal().commitGroups())
-                    .field("kernelWriteBytes", kernel).field("logWA", (double) log / user)
-                    .field("engineWA", (double) engine / user).field("totalWA", (double) (log + engine + ckpt) / user)
+            row.field("engine", c.engine().name().toLowerCase(Locale.ROOT))
+                    .field("syncMode", c.mode().name())
+                    .field("checkpointLogBytes", c.checkpointLogBytes())
+                    .field("commits", commits)
+                    .field("seconds", seconds)
+                    .field("commitsPerSecond", commits / seconds)
+                    .field("userBytes", user)
+                    .field("walStatsBytes", s.wal().bytes())
+                    .field("logFileBytes", log)
+                    .field("engineFileBytes", engine)
+                    .field("checkpointFileBytes", ckpt)
+                    .field("logForces", storage.logForces.sum())
+                    .field("engineForces", storage.engineForces.sum())
+                    .field("directorySyncs", storage.dirSyncs.sum())
+                    .field("checkpoints", s.checkpoints())
+                    .field("walCommitGroups", s.wal().commitGroups())
+                    .field("kernelWriteBytes", kernel)
+                    .field("logWA", (double) log / user)
+                    .field("engineWA", (double) engine / user)
+                    .field("totalWA", (double) (log + engine + ckpt) / user)
                     .field("kernelWA", kernel < 0 ? Double.NaN : (double) kernel / user)
                     .field("gcRemoved", s.gc().toString())
                     .field("putsRetriedAfterConflict", conflicts.sum());
             OrderedStore e = ((Engine.Adapter) kv.writeAheadStore().engine()).unwrap();
             if (e instanceof BPlusTree tree) {
-                row.field("btreePageWrites", tree.poolStats().pageWrites()).field("btreePageSize", options.btree().pageSize())
-                        .field("btreePageWriteBytes", tree.poolStats().pageWrites() * options.btree().pageSize());
+                row.field("btreePageWrites", tree.poolStats().pageWrites())
+                        .field("btreePageSize", options.btree().pageSize())
+                        .field(
+                                "btreePageWriteBytes",
+                                tree.poolStats().pageWrites() * options.btree().pageSize());
             } else if (e instanceof LsmStore lsm) {
                 LsmStore.Stats ls = lsm.stats();
-                row.field("lsmFlushBytes", ls.flushBytes()).field("lsmCompactionBytesWritten", ls.compactionBytesWritten())
-                        .field("lsmCompactionBytesRead", ls.compactionBytesRead()).field("lsmTableBytes", ls.tableBytes());
+                row.field("lsmFlushBytes", ls.flushBytes())
+                        .field("lsmCompactionBytesWritten", ls.compactionBytesWritten())
+                        .field("lsmCompactionBytesRead", ls.compactionBytesRead())
+                        .field("lsmTableBytes", ls.tableBytes());
             }
             row.field("loadavgBefore", loadBefore).field("loadavg", Bench.loadavg());
-            System.out.printf(Locale.ROOT, "%-6s %-12s %9d %8.1f %10.2f %10.2f %10.2f %10.2f %8.2f %8.2f %8.2f %s%n",
-                    c.engine().name().toLowerCase(Locale.ROOT), c.mode(), c.checkpointLogBytes(), seconds, user / 1e6,
-                    log / 1e6, engine / 1e6, kernel / 1e6, (double) log / user, (double) engine / user,
-                    (double) (log + engine + ckpt) / user, Bench.loadavg());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-6s %-12s %9d %8.1f %10.2f %10.2f %10.2f %10.2f %8.2f %8.2f %8.2f %s%n",
+                    c.engine().name().toLowerCase(Locale.ROOT),
+                    c.mode(),
+                    c.checkpointLogBytes(),
+                    seconds,
+                    user / 1e6,
+                    log / 1e6,
+                    engine / 1e6,
+                    kernel / 1e6,
+                    (double) log / user,
+                    (double) engine / user,
+                    (double) (log + engine + ckpt) / user,
+                    Bench.loadavg());
         }
         storage.close();
         return row.toString();

@@ -63,8 +63,11 @@ class BenchmarkAnswersTest {
             }
 
             bench.store = inPlace(bench, 1);
-            assertThat("a get at the first snapshot that returns the newest version fails the benchmark",
-                    WrongAnswers.within(OPS, bench::getOldest), allOf(startsWith("wrong answer: get("),
+            assertThat(
+                    "a get at the first snapshot that returns the newest version fails the benchmark",
+                    WrongAnswers.within(OPS, bench::getOldest),
+                    allOf(
+                            startsWith("wrong answer: get("),
                             containsString(", readTs 1) returned a value other than the one written at timestamp 1")));
         } finally {
             bench.store.close();
@@ -79,10 +82,13 @@ class BenchmarkAnswersTest {
         MvccStore reference = bench.store;
         try {
             bench.store = inPlace(bench, 1);
-            assertThat("a warm-up read at the first snapshot that returns the newest version fails the setup",
+            assertThat(
+                    "a warm-up read at the first snapshot that returns the newest version fails the setup",
                     WrongAnswers.within(1, () -> bench.warmUp(2)),
-                    allOf(startsWith("wrong answer: get("), containsString(", readTs 1) returned a value other than the one written"
-                            + " at timestamp 1")));
+                    allOf(
+                            startsWith("wrong answer: get("),
+                            containsString(
+                                    ", readTs 1) returned a value other than the one written" + " at timestamp 1")));
         } finally {
             bench.store.close();
             bench.store = reference;
@@ -100,13 +106,17 @@ class BenchmarkAnswersTest {
             }
 
             bench.store = inPlace(bench, 1);
-            assertThat("a scan that returns the newest versions fails the benchmark on the sample",
-                    WrongAnswers.within(OPS, bench::scanOldest100), allOf(startsWith("wrong answer: entry 0 of the scan from "),
+            assertThat(
+                    "a scan that returns the newest versions fails the benchmark on the sample",
+                    WrongAnswers.within(OPS, bench::scanOldest100),
+                    allOf(
+                            startsWith("wrong answer: entry 0 of the scan from "),
                             containsString(" is its key with a value other than the one written at timestamp 1")));
             bench.store.close();
 
             bench.store = inPlace(bench, 2);
-            assertThat("a scan that misses keys fails the benchmark on its first call",
+            assertThat(
+                    "a scan that misses keys fails the benchmark on its first call",
                     WrongAnswers.within(1, bench::scanOldest100),
                     allOf(startsWith("wrong answer: the scan from "), containsString(" at readTs 1 returned ")));
         } finally {

@@ -128,9 +128,16 @@ public class LongReaderBenchmark {
                 bytes += e.key().length() + e.value().length();
             }
         }
-        System.out.printf("%nlong reader of age %d commits over %s: %d versions of %d keys (%.2f per key), %d key+value bytes; "
-                + "the collection removed %d%n", readerAgeCommits, mvccEngine, versions, mvccKeys, (double) versions / mvccKeys,
-                bytes, gc.versionsRemoved());
+        System.out.printf(
+                "%nlong reader of age %d commits over %s: %d versions of %d keys (%.2f per key), %d key+value bytes; "
+                        + "the collection removed %d%n",
+                readerAgeCommits,
+                mvccEngine,
+                versions,
+                mvccKeys,
+                (double) versions / mvccKeys,
+                bytes,
+                gc.versionsRemoved());
         probes = new Bytes[PROBES];
         for (int i = 0; i < PROBES; i++) {
             probes[i] = key(skewed(random));

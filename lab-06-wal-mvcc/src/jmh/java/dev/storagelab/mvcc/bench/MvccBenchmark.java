@@ -107,6 +107,7 @@ public class MvccBenchmark {
     Bytes[] keys;
     /** The value {@code commitTwoKeys} writes. */
     private Bytes value;
+
     private long newestTs;
     private int next;
 
@@ -145,7 +146,8 @@ public class MvccBenchmark {
             store.write(round, writes);
         }
         newestTs = versionsPerKey;
-        manager = new TransactionManager(store, CommitLog.NONE, TransactionManager.Options.defaults().withLastCommitTs(newestTs));
+        manager = new TransactionManager(
+                store, CommitLog.NONE, TransactionManager.Options.defaults().withLastCommitTs(newestTs));
         probes = new Bytes[PROBES];
         probeKeys = new int[PROBES];
         for (int i = 0; i < PROBES; i++) {
@@ -228,11 +230,16 @@ public class MvccBenchmark {
      * version at or before {@code readTs} is round {@code readTs}'s.
      */
     Bytes checkedGet(boolean checkValue, int i, long readTs, Optional<Bytes> v) {
-        AnswerCheck.require(v.isPresent(), () -> "get(" + probes[i] + ", readTs " + readTs + ") returned no value; the key was"
-                + " written in every round");
+        AnswerCheck.require(
+                v.isPresent(),
+                () -> "get(" + probes[i] + ", readTs " + readTs + ") returned no value; the key was"
+                        + " written in every round");
         if (checkValue) {
-            AnswerCheck.require(valueAt(probeKeys[i], readTs).equals(v.get()), () -> "get(" + probes[i] + ", readTs " + readTs
-                    + ") returned a value other than the one written at timestamp " + readTs + " (another version's, or another key's)");
+            AnswerCheck.require(
+                    valueAt(probeKeys[i], readTs).equals(v.get()),
+                    () -> "get(" + probes[i] + ", readTs " + readTs
+                            + ") returned a value other than the one written at timestamp " + readTs
+                            + " (another version's, or another key's)");
         }
         return v.get();
     }
@@ -244,9 +251,12 @@ public class MvccBenchmark {
      */
     Entry checkedEntry(int i, int n, Entry e) {
         int k = probeKeys[i] + n;
-        AnswerCheck.require(k < mvccKeys && e.key().equals(keys[k]) && valueAt(k, 1).equals(e.value()),
-                () -> "entry " + n + " of the scan from " + probes[i] + " at readTs 1 is " + (k < mvccKeys && e.key().equals(keys[k])
-                        ? "its key with a value other than the one written at timestamp 1" : "the key " + e.key())
+        AnswerCheck.require(
+                k < mvccKeys && e.key().equals(keys[k]) && valueAt(k, 1).equals(e.value()),
+                () -> "entry " + n + " of the scan from " + probes[i] + " at readTs 1 is "
+                        + (k < mvccKeys && e.key().equals(keys[k])
+                                ? "its key with a value other than the one written at timestamp 1"
+                                : "the key " + e.key())
                         + "; the store holds " + (k < mvccKeys ? keys[k] + " there, with that value" : "no key there"));
         return e;
     }
@@ -258,9 +268,11 @@ public class MvccBenchmark {
      */
     int checkedScan(int i, int n, Entry last) {
         int expected = Math.min(100, mvccKeys - probeKeys[i]);
-        AnswerCheck.require(n == expected && last.key().equals(keys[probeKeys[i] + n - 1]),
-                () -> "the scan from " + probes[i] + " at readTs 1 returned " + n + " entries" + (n == 0 ? "" : ", the last "
-                        + last.key()) + "; the store holds " + expected + " keys from there on (the scan stops at 100), the last "
+        AnswerCheck.require(
+                n == expected && last.key().equals(keys[probeKeys[i] + n - 1]),
+                () -> "the scan from " + probes[i] + " at readTs 1 returned " + n + " entries"
+                        + (n == 0 ? "" : ", the last " + last.key()) + "; the store holds " + expected
+                        + " keys from there on (the scan stops at 100), the last "
                         + keys[probeKeys[i] + expected - 1]);
         return n;
     }

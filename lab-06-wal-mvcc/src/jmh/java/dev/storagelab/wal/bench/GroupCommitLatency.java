@@ -32,24 +32,36 @@ public final class GroupCommitLatency {
 
     static final int[] THREADS = {1, 2, 4, 8, 16, 32, 64};
 
-    private GroupCommitLatency() {
-    }
+    private GroupCommitLatency() {}
 
     /** One mode and thread count, measured. */
-    record Row(SyncMode mode, int threads, double commitsPerSecond, double p50Micros, double p99Micros,
-               double p999Micros, double meanGroupSize) {
-    }
+    record Row(
+            SyncMode mode,
+            int threads,
+            double commitsPerSecond,
+            double p50Micros,
+            double p99Micros,
+            double p999Micros,
+            double meanGroupSize) {}
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         Path base = Path.of(args.length > 1 ? args[1] : System.getProperty("java.io.tmpdir"));
-        System.out.printf("%-12s %7s %12s %10s %10s %10s %8s%n", "mode", "threads", "commits/s", "p50 us", "p99 us",
-                "p99.9 us", "group");
+        System.out.printf(
+                "%-12s %7s %12s %10s %10s %10s %8s%n",
+                "mode", "threads", "commits/s", "p50 us", "p99 us", "p99.9 us", "group");
         for (SyncMode mode : new SyncMode[] {SyncMode.EVERY_WRITE, SyncMode.GROUP, SyncMode.NONE}) {
             for (int threads : THREADS) {
                 Row r = measure(base, mode, threads, seconds);
-                System.out.printf("%-12s %7d %12.0f %10.0f %10.0f %10.0f %8.2f%n", r.mode(), r.threads(),
-                        r.commitsPerSecond(), r.p50Micros(), r.p99Micros(), r.p999Micros(), r.meanGroupSize());
+                System.out.printf(
+                        "%-12s %7d %12.0f %10.0f %10.0f %10.0f %8.2f%n",
+                        r.mode(),
+                        r.threads(),
+                        r.commitsPerSecond(),
+                        r.p50Micros(),
+                        r.p99Micros(),
+                        r.p999Micros(),
+                        r.meanGroupSize());
             }
         }
     }
@@ -71,8 +83,13 @@ public final class GroupCommitLatency {
                 if (mode != SyncMode.NONE && wal.durableLsn() != wal.lastLsn()) {
                     throw new IllegalStateException("commits returned before they were durable");
                 }
-                return new Row(mode, threads, commits / elapsed, latency.getValueAtPercentile(50) / 1e3,
-                        latency.getValueAtPercentile(99) / 1e3, latency.getValueAtPercentile(99.9) / 1e3,
+                return new Row(
+                        mode,
+                        threads,
+                        commits / elapsed,
+                        latency.getValueAtPercentile(50) / 1e3,
+                        latency.getValueAtPercentile(99) / 1e3,
+                        latency.getValueAtPercentile(99.9) / 1e3,
                         groups == 0 ? 0 : (double) commits / groups);
             }
         } finally {
@@ -93,21 +110,23 @@ public final class GroupCommitLatency {
         for (int t = 0; t < threads; t++) {
             Histogram mine = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
             perThread.add(mine);
-            Thread thread = new Thread(() -> {
-                try {
-                    while (!stop.get()) {
-                        long t0 = System.nanoTime();
-                        wal.commit(payload);
-                        mine.recordValue(Math.min(System.nanoTime() - t0, TimeUnit.SECONDS.toNanos(10)));
-                    }
-                } catch (IOException | RuntimeException e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                } finally {
-                    done.countDown();
-                }
-            }, "committer-" + t);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            while (!stop.get()) {
+                                long t0 = System.nanoTime();
+                                wal.commit(payload);
+                                mine.recordValue(Math.min(System.nanoTime() - t0, TimeUnit.SECONDS.toNanos(10)));
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            synchronized (failures) {
+                                failures.add(e);
+                            }
+                        } finally {
+                            done.countDown();
+                        }
+                    },
+                    "committer-" + t);
             thread.start();
         }
         Thread.sleep((long) (seconds * 1000));

@@ -100,19 +100,18 @@ public record Anomaly(Type type, List<Integer> txns, List<Dependency> cycle, Lis
     /** The sets of levels the types name (an enum's constructor cannot reach its own statics). */
     private static final class Levels {
         static final Set<IsolationLevel> ALL = Collections.unmodifiableSet(EnumSet.allOf(IsolationLevel.class));
-        static final Set<IsolationLevel> READ_COMMITTED_AND_UP = Collections.unmodifiableSet(
-                EnumSet.complementOf(EnumSet.of(IsolationLevel.READ_UNCOMMITTED)));
+        static final Set<IsolationLevel> READ_COMMITTED_AND_UP =
+                Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.of(IsolationLevel.READ_UNCOMMITTED)));
         static final Set<IsolationLevel> SNAPSHOT_AND_UP = Collections.unmodifiableSet(
                 EnumSet.range(IsolationLevel.SNAPSHOT_ISOLATION, IsolationLevel.STRICT_SERIALIZABLE));
         static final Set<IsolationLevel> SERIALIZABLE = Collections.unmodifiableSet(
                 EnumSet.of(IsolationLevel.SERIALIZABLE, IsolationLevel.STRICT_SERIALIZABLE));
         static final Set<IsolationLevel> STRONG_SNAPSHOT = Collections.unmodifiableSet(
                 EnumSet.of(IsolationLevel.STRONG_SNAPSHOT_ISOLATION, IsolationLevel.STRICT_SERIALIZABLE));
-        static final Set<IsolationLevel> STRICT_SERIALIZABLE = Collections.unmodifiableSet(
-                EnumSet.of(IsolationLevel.STRICT_SERIALIZABLE));
+        static final Set<IsolationLevel> STRICT_SERIALIZABLE =
+                Collections.unmodifiableSet(EnumSet.of(IsolationLevel.STRICT_SERIALIZABLE));
 
-        private Levels() {
-        }
+        private Levels() {}
     }
 
     public Anomaly {
@@ -150,7 +149,10 @@ public record Anomaly(Type type, List<Integer> txns, List<Dependency> cycle, Lis
         }
         if (head < cycle.size()) {
             int tail = cycle.size() - 3;
-            s.append(" ... (").append(tail - head).append(" more edges) ... T").append(cycle.get(tail).from());
+            s.append(" ... (")
+                    .append(tail - head)
+                    .append(" more edges) ... T")
+                    .append(cycle.get(tail).from());
             for (Dependency d : cycle.subList(tail, cycle.size())) {
                 s.append(d.arrow()).append('T').append(d.to());
             }

@@ -26,8 +26,7 @@ final class DependencyGraph {
     static final int ALL = DATA | Dependency.Kind.RT.bit();
 
     /** An outgoing edge. */
-    record Edge(int to, Dependency.Kind kind, String key) {
-    }
+    record Edge(int to, Dependency.Kind kind, String key) {}
 
     /**
      * Strongly connected components: {@code of[node]} is the node's component, numbered in the order
@@ -163,7 +162,8 @@ final class DependencyGraph {
                 }
             }
         }
-        return new Components(comp, count, sizes.stream().mapToInt(Integer::intValue).toArray());
+        return new Components(
+                comp, count, sizes.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /**
@@ -211,7 +211,8 @@ final class DependencyGraph {
      * a {@code maxRw} of 2 means any number; null if there is none, or if the shortest such walk is
      * not a simple path. Breadth-first over (node, rw edges so far: 0, 1, 2 or more) states.
      */
-    List<Dependency> shortestPathCountingRw(int from, int to, int mask, Components comps, int within, int minRw, int maxRw) {
+    List<Dependency> shortestPathCountingRw(
+            int from, int to, int mask, Components comps, int within, int minRw, int maxRw) {
         int n = ids.length;
         int[] parent = new int[3 * n];
         Edge[] via = new Edge[3 * n];

@@ -32,11 +32,13 @@ public final class History {
         for (Txn t : this.txns) {
             Txn before = byId.putIfAbsent(t.id(), t);
             if (before != null) {
-                throw new IllegalArgumentException("two transactions have the id " + t.id() + ": " + before + " and " + t);
+                throw new IllegalArgumentException(
+                        "two transactions have the id " + t.id() + ": " + before + " and " + t);
             }
             for (MicroOp op : t.ops()) {
                 if (op instanceof MicroOp.Append a) {
-                    Txn other = appended.computeIfAbsent(a.key(), k -> new HashMap<>()).putIfAbsent(a.element(), t);
+                    Txn other = appended.computeIfAbsent(a.key(), k -> new HashMap<>())
+                            .putIfAbsent(a.element(), t);
                     if (other != null) {
                         throw new IllegalArgumentException("element " + a.element() + " is appended to key " + a.key()
                                 + " twice (by " + other.name() + " and " + t.name()

@@ -23,8 +23,7 @@ import java.util.List;
  */
 public final class HistoryChecker {
 
-    private HistoryChecker() {
-    }
+    private HistoryChecker() {}
 
     /** Checks {@code history} against the data alone: when each transaction ran does not matter. */
     public static Report check(History history) {

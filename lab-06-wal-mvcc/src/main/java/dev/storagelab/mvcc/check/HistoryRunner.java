@@ -96,8 +96,7 @@ public final class HistoryRunner {
         }
     }
 
-    private HistoryRunner() {
-    }
+    private HistoryRunner() {}
 
     /** Runs {@link Workload#listAppend(int) the default list-append workload} over {@code keys} keys. */
     public static History run(TransactionalStore store, int threads, int txnsPerThread, int keys, long seed) {
@@ -129,18 +128,25 @@ public final class HistoryRunner {
             int thread = t;
             List<Txn> mine = new ArrayList<>(txnsPerThread);
             recorded.add(mine);
-            workers[t] = new Thread(() -> {
-                try {
-                    go.await();
-                    Random random = new Random(seed * 0x9E3779B97F4A7C15L + thread);
-                    for (int i = 0; i < txnsPerThread; i++) {
-                        int global = thread * txnsPerThread + i;
-                        mine.add(runOne(store, global + 1, thread, plan(random, workload, global, i / perGeneration), clock));
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "history-runner-" + t);
+            workers[t] = new Thread(
+                    () -> {
+                        try {
+                            go.await();
+                            Random random = new Random(seed * 0x9E3779B97F4A7C15L + thread);
+                            for (int i = 0; i < txnsPerThread; i++) {
+                                int global = thread * txnsPerThread + i;
+                                mine.add(runOne(
+                                        store,
+                                        global + 1,
+                                        thread,
+                                        plan(random, workload, global, i / perGeneration),
+                                        clock));
+                            }
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    },
+                    "history-runner-" + t);
             workers[t].setDaemon(true);
             workers[t].start();
         }
@@ -156,16 +162,23 @@ public final class HistoryRunner {
             if (w.isAlive()) {
                 StackTraceElement[] stack = w.getStackTrace();
                 Arrays.stream(workers).forEach(Thread::interrupt);
-                throw new IllegalStateException(w.getName() + " did not finish its transactions within " + LIVENESS_SECONDS
-                        + " s (a deadlock or a lost wake-up in the store?); it is at:\n  "
-                        + String.join("\n  ", Arrays.stream(stack).limit(12).map(String::valueOf).toList()));
+                throw new IllegalStateException(
+                        w.getName() + " did not finish its transactions within " + LIVENESS_SECONDS
+                                + " s (a deadlock or a lost wake-up in the store?); it is at:\n  "
+                                + String.join(
+                                        "\n  ",
+                                        Arrays.stream(stack)
+                                                .limit(12)
+                                                .map(String::valueOf)
+                                                .toList()));
             }
         }
         if (!failures.isEmpty()) {
             if (failures.get(0) instanceof NotImplementedException e) {
                 throw e;
             }
-            IllegalStateException e = new IllegalStateException("a history thread died: " + failures.get(0), failures.get(0));
+            IllegalStateException e =
+                    new IllegalStateException("a history thread died: " + failures.get(0), failures.get(0));
             failures.stream().skip(1).forEach(e::addSuppressed);
             throw e;
         }
@@ -184,8 +197,7 @@ public final class HistoryRunner {
     }
 
     /** One planned micro-operation: a read, or an append of {@code element}. */
-    private record Op(String key, boolean append, long element) {
-    }
+    private record Op(String key, boolean append, long element) {}
 
     private static List<Op> plan(Random random, Workload w, int global, int generation) {
         int n = 1 + random.nextInt(w.maxOpsPerTxn());
@@ -280,8 +292,10 @@ public final class HistoryRunner {
             try {
                 list.add(Long.parseLong(part));
             } catch (NumberFormatException e) {
-                throw new IllegalStateException("key " + key + " holds " + value.get()
-                        + ", which is not a list of comma-separated numbers (it is written only as one)", e);
+                throw new IllegalStateException(
+                        "key " + key + " holds " + value.get()
+                                + ", which is not a list of comma-separated numbers (it is written only as one)",
+                        e);
             }
         }
         return list;

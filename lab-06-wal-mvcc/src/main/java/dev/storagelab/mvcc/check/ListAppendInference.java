@@ -58,6 +58,7 @@ final class ListAppendInference {
     private final Set<String> untrusted = new HashSet<>();
     /** "T7 k0" for each transaction and key already reported as a lost update. */
     private final Set<String> lostUpdates = new HashSet<>();
+
     private final DependencyGraph graph;
 
     ListAppendInference(History history) {
@@ -116,8 +117,13 @@ final class ListAppendInference {
         if (r.distinct.size() < value.size()) {
             Set<Long> seen = new HashSet<>();
             long twice = value.stream().filter(e -> !seen.add(e)).findFirst().orElseThrow();
-            anomalies.add(new Anomaly(Anomaly.Type.DUPLICATE_ELEMENTS, List.of(t.id()), List.of(), List.of(key),
-                    t.name() + " read " + key + " = " + show(value) + ": " + twice + " is in it twice, though it was appended once"));
+            anomalies.add(new Anomaly(
+                    Anomaly.Type.DUPLICATE_ELEMENTS,
+                    List.of(t.id()),
+                    List.of(),
+                    List.of(key),
+                    t.name() + " read " + key + " = " + show(value) + ": " + twice
+                            + " is in it twice, though it was appended once"));
         }
         Set<Long> before = new HashSet<>();
         Set<Long> after = new HashSet<>();
@@ -129,7 +135,11 @@ final class ListAppendInference {
         Set<Long> elements = before.isEmpty() && after.isEmpty() ? Set.of() : new HashSet<>(r.distinct);
         for (long e : before) {
             if (!elements.contains(e)) {
-                anomalies.add(new Anomaly(Anomaly.Type.INTERNAL, List.of(t.id()), List.of(), List.of(key),
+                anomalies.add(new Anomaly(
+                        Anomaly.Type.INTERNAL,
+                        List.of(t.id()),
+                        List.of(),
+                        List.of(key),
                         t.name() + " appended " + e + " to " + key + ", then read " + key + " = " + show(value)
                                 + ": the read misses the transaction's own append"));
                 break;
@@ -139,16 +149,29 @@ final class ListAppendInference {
         for (long e : r.distinct) {
             Txn w = writer(key, e);
             if (!after.isEmpty() && after.contains(e)) {
-                anomalies.add(new Anomaly(Anomaly.Type.INTERNAL, List.of(t.id()), List.of(), List.of(key),
+                anomalies.add(new Anomaly(
+                        Anomaly.Type.INTERNAL,
+                        List.of(t.id()),
+                        List.of(),
+                        List.of(key),
                         t.name() + " read " + key + " = " + show(value) + ", which holds " + e
                                 + ", an element it only appends later"));
             } else if (w == null) {
-                anomalies.add(new Anomaly(Anomaly.Type.GARBAGE_READ, List.of(t.id()), List.of(), List.of(key),
-                        t.name() + " read " + key + " = " + show(value) + ", but no transaction appended " + e + " to " + key));
+                anomalies.add(new Anomaly(
+                        Anomaly.Type.GARBAGE_READ,
+                        List.of(t.id()),
+                        List.of(),
+                        List.of(key),
+                        t.name() + " read " + key + " = " + show(value) + ", but no transaction appended " + e + " to "
+                                + key));
             } else if (w.status() == Txn.Status.ABORTED && w != t && abortedWriters.add(w)) {
-                anomalies.add(new Anomaly(Anomaly.Type.G1A, List.of(t.id(), w.id()), List.of(), List.of(key),
-                        t.name() + " read " + key + " = " + show(value) + ", but " + e + " was appended by "
-                                + w.name() + ", which aborted"));
+                anomalies.add(new Anomaly(
+                        Anomaly.Type.G1A,
+                        List.of(t.id(), w.id()),
+                        List.of(),
+                        List.of(key),
+                        t.name() + " read " + key + " = " + show(value) + ", but " + e + " was appended by " + w.name()
+                                + ", which aborted"));
             }
         }
         if (!r.distinct.isEmpty()) {
@@ -157,7 +180,11 @@ final class ListAppendInference {
             if (w != null && w != t && w.status() != Txn.Status.ABORTED) {
                 Long laterAppend = appendAfter(w, key, last);
                 if (laterAppend != null) {
-                    anomalies.add(new Anomaly(Anomaly.Type.G1B, List.of(t.id(), w.id()), List.of(), List.of(key),
+                    anomalies.add(new Anomaly(
+                            Anomaly.Type.G1B,
+                            List.of(t.id(), w.id()),
+                            List.of(),
+                            List.of(key),
                             t.name() + " read " + key + " = " + show(value) + ", a state ending in " + w.name()
                                     + "'s append of " + last + ", but " + w.name() + " went on to append " + laterAppend
                                     + " to " + key + ": " + t.name() + " saw an intermediate state"));
@@ -202,7 +229,9 @@ final class ListAppendInference {
         for (ReadAt r : reads) {
             r.inOrder = isPrefixOfOrder(r);
             if (!r.inOrder) {
-                incompatible.computeIfAbsent(r.read.key(), k -> new ArrayList<>()).add(r);
+                incompatible
+                        .computeIfAbsent(r.read.key(), k -> new ArrayList<>())
+                        .add(r);
             }
         }
         for (Map.Entry<String, List<ReadAt>> e : incompatible.entrySet()) {
@@ -210,12 +239,18 @@ final class ListAppendInference {
             ReadAt bad = e.getValue().get(0);
             ReadAt l = longest.get(e.getKey());
             int more = e.getValue().size() - 1;
-            anomalies.add(new Anomaly(Anomaly.Type.INCOMPATIBLE_ORDER, List.of(bad.txn.id(), l.txn.id()), List.of(),
-                    List.of(e.getKey()), bad.txn.name() + " read " + e.getKey() + " = " + show(bad.read.value()) + " and "
+            anomalies.add(new Anomaly(
+                    Anomaly.Type.INCOMPATIBLE_ORDER,
+                    List.of(bad.txn.id(), l.txn.id()),
+                    List.of(),
+                    List.of(e.getKey()),
+                    bad.txn.name() + " read " + e.getKey() + " = " + show(bad.read.value()) + " and "
                             + l.txn.name() + " read " + e.getKey() + " = " + show(l.read.value())
                             + ": " + divergence(bad.distinct, l.distinct)
                             + ", so neither is a prefix of the other and no order of appends explains both"
-                            + (more > 0 ? " (and " + more + " more reads of " + e.getKey() + " disagree with the longest)" : "")));
+                            + (more > 0
+                                    ? " (and " + more + " more reads of " + e.getKey() + " disagree with the longest)"
+                                    : "")));
         }
     }
 
@@ -258,7 +293,10 @@ final class ListAppendInference {
             }
             if (r.inOrder) {
                 Long last = r.distinct.isEmpty() ? null : r.distinct.get(r.distinct.size() - 1);
-                readersOf.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(last, k -> new ArrayList<>()).add(r.txn);
+                readersOf
+                        .computeIfAbsent(key, k -> new HashMap<>())
+                        .computeIfAbsent(last, k -> new ArrayList<>())
+                        .add(r.txn);
             }
         }
         for (Txn t : history.transactions()) {
@@ -317,11 +355,14 @@ final class ListAppendInference {
         for (ReadAt r : reads) {
             if (appendBasedOn(r) != null) {
                 byBase.computeIfAbsent(r.read.key(), k -> new HashMap<>())
-                        .computeIfAbsent(r.distinct, v -> new ArrayList<>()).add(r);
+                        .computeIfAbsent(r.distinct, v -> new ArrayList<>())
+                        .add(r);
             }
         }
         for (ReadAt r : reads) {
-            List<ReadAt> same = appendBasedOn(r) == null ? List.of() : byBase.get(r.read.key()).get(r.distinct);
+            List<ReadAt> same = appendBasedOn(r) == null
+                    ? List.of()
+                    : byBase.get(r.read.key()).get(r.distinct);
             if (same.size() < 2 || same.get(0) != r) {
                 continue; // reported once, at the group's first read
             }
@@ -336,7 +377,11 @@ final class ListAppendInference {
                 elements.add(Long.toString(appendBasedOn(u).element()));
                 lostUpdates.add(u.txn.id() + " " + key);
             }
-            anomalies.add(new Anomaly(Anomaly.Type.LOST_UPDATE, txns, List.of(), List.of(key),
+            anomalies.add(new Anomaly(
+                    Anomaly.Type.LOST_UPDATE,
+                    txns,
+                    List.of(),
+                    List.of(key),
                     String.join(" and ", names) + " each read " + key + " = " + show(r.read.value())
                             + " and then appended to it (" + String.join(", ", elements) + "), and all committed:"
                             + " every update after the first was made without seeing the ones before it"));
@@ -352,8 +397,7 @@ final class ListAppendInference {
             Txn t = r.txn;
             String key = r.read.key();
             MicroOp.Append next = appendBasedOn(r);
-            if (next == null || untrusted.contains(key) || !r.inOrder
-                    || lostUpdates.contains(t.id() + " " + key)) {
+            if (next == null || untrusted.contains(key) || !r.inOrder || lostUpdates.contains(t.id() + " " + key)) {
                 continue;
             }
             int seen = r.distinct.size();
@@ -385,7 +429,11 @@ final class ListAppendInference {
             long firstOther = order(key).get(seen);
             List<Integer> txns = new ArrayList<>();
             cycle.forEach(d -> txns.add(d.from()));
-            anomalies.add(new Anomaly(Anomaly.Type.LOST_UPDATE, txns, cycle, List.of(key),
+            anomalies.add(new Anomaly(
+                    Anomaly.Type.LOST_UPDATE,
+                    txns,
+                    cycle,
+                    List.of(key),
                     t.name() + " read " + key + " = " + show(r.read.value()) + " and then appended " + next.element()
                             + ", but " + between.get(0).name() + "'s append of " + firstOther + " came in between: "
                             + Anomaly.cycleText(cycle)));
@@ -419,6 +467,7 @@ final class ListAppendInference {
             return value.toString();
         }
         return "[" + value.get(0) + ", " + value.get(1) + ", ..., " + value.get(value.size() - 3) + ", "
-                + value.get(value.size() - 2) + ", " + value.get(value.size() - 1) + "] (" + value.size() + " elements)";
+                + value.get(value.size() - 2) + ", " + value.get(value.size() - 1) + "] (" + value.size()
+                + " elements)";
     }
 }

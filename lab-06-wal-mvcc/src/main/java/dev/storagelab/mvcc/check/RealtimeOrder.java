@@ -22,13 +22,11 @@ import java.util.Set;
  */
 final class RealtimeOrder {
 
-    private RealtimeOrder() {
-    }
+    private RealtimeOrder() {}
 
     /** Adds the real-time edges of {@code history} to {@code graph}. */
     static void addTo(DependencyGraph graph, History history) {
-        record Event(long at, boolean start, Txn txn) {
-        }
+        record Event(long at, boolean start, Txn txn) {}
         List<Event> events = new ArrayList<>();
         for (Txn t : history.transactions()) {
             if (graph.node(t.id()) < 0) {

@@ -136,7 +136,8 @@ public final class Report {
         StringBuilder s = new StringBuilder();
         s.append("history: ").append(history.summary()).append('\n');
         if (anomalies.isEmpty()) {
-            s.append("no anomalies: allowed under every level").append(realtime ? "" : " (real time not checked)")
+            s.append("no anomalies: allowed under every level")
+                    .append(realtime ? "" : " (real time not checked)")
                     .append('\n');
         } else {
             Map<Anomaly.Type, Integer> counts = new EnumMap<>(Anomaly.Type.class);
@@ -155,15 +156,22 @@ public final class Report {
                     s.append("  ").append(a).append('\n');
                 }
                 if (ofType.size() > SHOWN_PER_TYPE) {
-                    s.append("  ... and ").append(ofType.size() - SHOWN_PER_TYPE).append(" more ")
-                            .append(e.getKey().label()).append('\n');
+                    s.append("  ... and ")
+                            .append(ofType.size() - SHOWN_PER_TYPE)
+                            .append(" more ")
+                            .append(e.getKey().label())
+                            .append('\n');
                 }
             }
         }
         List<Txn> unknown = indeterminate();
         if (!unknown.isEmpty()) {
-            s.append(unknown.size()).append(" transactions ended with an unexpected exception (outcome unknown), e.g. ")
-                    .append(unknown.get(0).name()).append(": ").append(unknown.get(0).error()).append('\n');
+            s.append(unknown.size())
+                    .append(" transactions ended with an unexpected exception (outcome unknown), e.g. ")
+                    .append(unknown.get(0).name())
+                    .append(": ")
+                    .append(unknown.get(0).error())
+                    .append('\n');
         }
         return s.toString();
     }

@@ -39,7 +39,8 @@ public record Txn(int id, int thread, long startOrder, long endOrder, Status sta
         Objects.requireNonNull(status, "status");
         ops = List.copyOf(ops);
         if (endOrder < startOrder) {
-            throw new IllegalArgumentException("T" + id + " ends (" + endOrder + ") before it starts (" + startOrder + ")");
+            throw new IllegalArgumentException(
+                    "T" + id + " ends (" + endOrder + ") before it starts (" + startOrder + ")");
         }
     }
 

@@ -34,8 +34,10 @@ class MeasurementProgramsTest {
         assertThat("300 puts of a 16-byte key and a 100-byte value", user, equalTo(300L * 116));
         // every commit's key and value is in the log once, with its timestamp, framing and checksum
         assertThat(row, number(row, "logFileBytes"), allOf(greaterThan(user), lessThan(3 * user)));
-        assertThat("the storage's count of log bytes is the log's own, plus each segment's header",
-                number(row, "logFileBytes") - number(row, "walStatsBytes"), allOf(greaterThanOrEqualTo(0L), lessThan(64L)));
+        assertThat(
+                "the storage's count of log bytes is the log's own, plus each segment's header",
+                number(row, "logFileBytes") - number(row, "walStatsBytes"),
+                allOf(greaterThanOrEqualTo(0L), lessThan(64L)));
         // the closing checkpoint wrote the tree's pages
         assertThat(row, number(row, "engineFileBytes"), greaterThanOrEqualTo(number(row, "btreePageWriteBytes")));
         assertThat(row, number(row, "btreePageWrites"), greaterThan(0L));
@@ -45,12 +47,17 @@ class MeasurementProgramsTest {
     @Test
     void recoveryTimeReplaysWhatCameAfterTheCheckpoint() throws Exception {
         String json = RecoveryTime.run(dir, new EngineKind[] {EngineKind.LSM}, new long[] {16 << 10}, 1);
-        assertThat(json, allOf(containsString("\"allCommitsRecovered\": true"),
-                containsString("\"coldAllCommitsRecovered\": true")));
+        assertThat(
+                json,
+                allOf(
+                        containsString("\"allCommitsRecovered\": true"),
+                        containsString("\"coldAllCommitsRecovered\": true")));
         long commits = number(json, "commits");
         assertThat(json, commits, greaterThan(0L));
         assertThat(json, number(json, "replayedRecords"), lessThanOrEqualTo(commits));
-        assertThat("the crash came after 1.9 checkpoint intervals of log", number(json, "walBytes"),
+        assertThat(
+                "the crash came after 1.9 checkpoint intervals of log",
+                number(json, "walBytes"),
                 greaterThanOrEqualTo((long) (1.9 * (16 << 10))));
     }
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class DependencyGraphTest {
 
     private static DependencyGraph randomGraph(Random random, int n, int edges) {
-        DependencyGraph g = new DependencyGraph(IntStream.rangeClosed(1, n).boxed().toList());
+        DependencyGraph g =
+                new DependencyGraph(IntStream.rangeClosed(1, n).boxed().toList());
         for (int i = 0; i < edges; i++) {
             g.add(random.nextInt(n), random.nextInt(n), Kind.values()[random.nextInt(3)], "k" + random.nextInt(3));
         }
@@ -64,7 +65,9 @@ class DependencyGraphTest {
                     }
                     for (DependencyGraph.Edge e : g.out(a)) {
                         if ((mask & e.kind().bit()) != 0 && c.of()[a] != c.of()[e.to()]) {
-                            assertThat("an edge between components leads to a smaller number", c.of()[a],
+                            assertThat(
+                                    "an edge between components leads to a smaller number",
+                                    c.of()[a],
                                     greaterThan(c.of()[e.to()]));
                         }
                     }
@@ -88,9 +91,12 @@ class DependencyGraphTest {
         List<Dependency> viaAll = g.shortestPath(0, 0, DependencyGraph.ALL, all, all.of()[0]);
         assertThat(Anomaly.cycleText(viaAll), equalTo("T10 -wr(z)-> T12 -ww(y)-> T10"));
         DependencyGraph.Components ww = g.components(Kind.WW.bit());
-        assertThat(Anomaly.cycleText(g.shortestPath(0, 0, Kind.WW.bit(), ww, ww.of()[0])),
+        assertThat(
+                Anomaly.cycleText(g.shortestPath(0, 0, Kind.WW.bit(), ww, ww.of()[0])),
                 equalTo("T10 -ww(x)-> T11 -ww(x)-> T12 -ww(y)-> T10"));
-        assertThat("no rw edge to follow", g.shortestPathCountingRw(2, 0, DependencyGraph.DATA, all, all.of()[0], 1, 2),
+        assertThat(
+                "no rw edge to follow",
+                g.shortestPathCountingRw(2, 0, DependencyGraph.DATA, all, all.of()[0], 1, 2),
                 nullValue());
     }
 
@@ -117,14 +123,17 @@ class DependencyGraphTest {
                 txns.add(new Txn(i + 1, i, start, start + random.nextInt(10), status, List.of(), null));
             }
             History h = new History(txns);
-            List<Txn> nodes = txns.stream().filter(t -> t.status() != Txn.Status.ABORTED).toList();
+            List<Txn> nodes =
+                    txns.stream().filter(t -> t.status() != Txn.Status.ABORTED).toList();
             DependencyGraph g = new DependencyGraph(nodes.stream().map(Txn::id).toList());
             RealtimeOrder.addTo(g, h);
             for (Txn a : nodes) {
                 for (Txn b : nodes) {
                     boolean before = a.status() == Txn.Status.COMMITTED && a.endOrder() < b.startOrder();
-                    assertThat("round " + round + ": " + a + " then " + b,
-                            a != b && reaches(g, g.node(a.id()), g.node(b.id()), Kind.RT.bit()), is(before));
+                    assertThat(
+                            "round " + round + ": " + a + " then " + b,
+                            a != b && reaches(g, g.node(a.id()), g.node(b.id()), Kind.RT.bit()),
+                            is(before));
                 }
             }
             assertThat("a reduction, not every pair", g.edgeCount(), org.hamcrest.Matchers.lessThanOrEqualTo(n * n));
@@ -137,8 +146,10 @@ class DependencyGraphTest {
         int withG = 0;
         for (int round = 0; round < 300; round++) {
             DependencyGraph g = randomGraph(random, 2 + random.nextInt(12), random.nextInt(20));
-            List<Anomaly.Type> with = CycleSearch.find(g).stream().map(Anomaly::type).toList();
-            List<Anomaly.Type> without = CycleSearch.find(g, 0).stream().map(Anomaly::type).toList();
+            List<Anomaly.Type> with =
+                    CycleSearch.find(g).stream().map(Anomaly::type).toList();
+            List<Anomaly.Type> without =
+                    CycleSearch.find(g, 0).stream().map(Anomaly::type).toList();
             assertThat("round " + round, without, equalTo(with));
             if (with.contains(Anomaly.Type.G_SINGLE)) {
                 withG++;
@@ -155,7 +166,10 @@ class DependencyGraphTest {
             for (Anomaly a : CycleSearch.find(g)) {
                 List<Dependency> c = a.cycle();
                 for (int i = 0; i < c.size(); i++) {
-                    assertThat(a.toString(), c.get(i).to(), equalTo(c.get((i + 1) % c.size()).from()));
+                    assertThat(
+                            a.toString(),
+                            c.get(i).to(),
+                            equalTo(c.get((i + 1) % c.size()).from()));
                 }
                 assertThat(a.toString(), a.txns().stream().distinct().toList(), hasSize(c.size()));
                 long rw = c.stream().filter(d -> d.kind() == Kind.RW).count();

@@ -31,7 +31,8 @@ class HistoryCheckerTest {
     /** The one anomaly of {@code type} the history must show, and nothing else. */
     private static Anomaly only(Type type, History h) {
         Report r = HistoryChecker.check(h);
-        assertThat("the history shows " + type.label() + " and nothing else:\n" + r, r.types(), equalTo(EnumSet.of(type)));
+        assertThat(
+                "the history shows " + type.label() + " and nothing else:\n" + r, r.types(), equalTo(EnumSet.of(type)));
         assertThat("one " + type.label() + " in the report:\n" + r, r.anomalies(type), hasSize(1));
         return r.anomalies(type).get(0);
     }
@@ -54,7 +55,9 @@ class HistoryCheckerTest {
     @Test
     void anEmptyHistoryAndOneOfReadsOnlyAreClean() {
         assertThat(HistoryChecker.check(History.of()).isClean(), is(true));
-        assertThat(HistoryChecker.check(History.of(committed(1, read("x")), committed(2, read("x"), read("y")))).isClean(),
+        assertThat(
+                HistoryChecker.check(History.of(committed(1, read("x")), committed(2, read("x"), read("y"))))
+                        .isClean(),
                 is(true));
     }
 
@@ -80,8 +83,10 @@ class HistoryCheckerTest {
         assertThat(a.txns(), containsInAnyOrder(1, 2));
         assertThat(a.keys(), containsInAnyOrder("x", "y"));
         assertThat(a.cycle().stream().map(Dependency::kind).toList(), everyItem(equalTo(Dependency.Kind.WW)));
-        assertThat("a write cycle is forbidden even under read uncommitted",
-                HistoryChecker.check(h).allowedUnder(IsolationLevel.READ_UNCOMMITTED), is(false));
+        assertThat(
+                "a write cycle is forbidden even under read uncommitted",
+                HistoryChecker.check(h).allowedUnder(IsolationLevel.READ_UNCOMMITTED),
+                is(false));
     }
 
     @Test
@@ -90,7 +95,8 @@ class HistoryCheckerTest {
         Anomaly a = only(Type.G1A, h);
         assertThat("the reader, then the aborted writer", a.txns(), equalTo(List.of(2, 1)));
         assertThat(a.keys(), equalTo(List.of("x")));
-        assertThat(a.toString(), equalTo("G1a (aborted read): T2 read x = [1], but 1 was appended by T1, which aborted"));
+        assertThat(
+                a.toString(), equalTo("G1a (aborted read): T2 read x = [1], but 1 was appended by T1, which aborted"));
         Report r = HistoryChecker.check(h);
         assertThat(r.allowedUnder(IsolationLevel.READ_UNCOMMITTED), is(true));
         assertThat(r.allowedUnder(IsolationLevel.READ_COMMITTED), is(false));
@@ -109,9 +115,7 @@ class HistoryCheckerTest {
     @Test
     void g1cCircularInformationFlow() {
         // Each transaction read the other's write: neither can have come first.
-        History h = History.of(
-                committed(1, append("x", 1), read("y", 2)),
-                committed(2, append("y", 2), read("x", 1)));
+        History h = History.of(committed(1, append("x", 1), read("y", 2)), committed(2, append("y", 2), read("x", 1)));
         Anomaly a = only(Type.G1C, h);
         assertThat(a.explanation(), equalTo("T1 -wr(x)-> T2 -wr(y)-> T1"));
         assertThat(HistoryChecker.check(h).allowedUnder(IsolationLevel.READ_COMMITTED), is(false));
@@ -125,8 +129,10 @@ class HistoryCheckerTest {
                 committed(2, read("x"), append("x", 2)),
                 committed(3, read("x", 1, 2)));
         Anomaly a = only(Type.LOST_UPDATE, h);
-        assertThat(a.explanation(), equalTo("T1 and T2 each read x = [] and then appended to it (1, 2), and all committed:"
-                + " every update after the first was made without seeing the ones before it"));
+        assertThat(
+                a.explanation(),
+                equalTo("T1 and T2 each read x = [] and then appended to it (1, 2), and all committed:"
+                        + " every update after the first was made without seeing the ones before it"));
         assertThat(a.txns(), equalTo(List.of(1, 2)));
         Report r = HistoryChecker.check(h);
         assertThat(r.allowedUnder(IsolationLevel.READ_COMMITTED), is(true));
@@ -137,26 +143,26 @@ class HistoryCheckerTest {
     void lostUpdateWithABlindWriteInBetween() {
         // T2 appended without reading; T1 read [] and appended after it.
         History h = History.of(
-                committed(1, read("x"), append("x", 1)),
-                committed(2, append("x", 2)),
-                committed(3, read("x", 2, 1)));
+                committed(1, read("x"), append("x", 1)), committed(2, append("x", 2)), committed(3, read("x", 2, 1)));
         Anomaly a = only(Type.LOST_UPDATE, h);
-        assertThat(a.explanation(), equalTo(
-                "T1 read x = [] and then appended 1, but T2's append of 2 came in between: T1 -rw(x)-> T2 -ww(x)-> T1"));
+        assertThat(
+                a.explanation(),
+                equalTo(
+                        "T1 read x = [] and then appended 1, but T2's append of 2 came in between: T1 -rw(x)-> T2 -ww(x)-> T1"));
         assertThat(a.txns(), equalTo(List.of(1, 2)));
-        assertThat(a.cycle().stream().map(Dependency::kind).toList(),
+        assertThat(
+                a.cycle().stream().map(Dependency::kind).toList(),
                 equalTo(List.of(Dependency.Kind.RW, Dependency.Kind.WW)));
     }
 
     @Test
     void gSingleReadSkew() {
         // T2 read x before T1's append and y after it: half of T1.
-        History h = History.of(
-                committed(1, append("x", 1), append("y", 2)),
-                committed(2, read("x"), read("y", 2)));
+        History h = History.of(committed(1, append("x", 1), append("y", 2)), committed(2, read("x"), read("y", 2)));
         Anomaly a = only(Type.G_SINGLE, h);
         assertThat(a.explanation(), equalTo("T2 -rw(x)-> T1 -wr(y)-> T2"));
-        assertThat(a.cycle().stream().filter(d -> d.kind() == Dependency.Kind.RW).count(), equalTo(1L));
+        assertThat(
+                a.cycle().stream().filter(d -> d.kind() == Dependency.Kind.RW).count(), equalTo(1L));
         Report r = HistoryChecker.check(h);
         assertThat(r.allowedUnder(IsolationLevel.READ_COMMITTED), is(true));
         assertThat(r.allowedUnder(IsolationLevel.SNAPSHOT_ISOLATION), is(false));
@@ -185,8 +191,10 @@ class HistoryCheckerTest {
         assertThat(r.allowedUnder(IsolationLevel.SERIALIZABLE), is(false));
         assertThat(r.strongestLevel(), equalTo(Optional.of(IsolationLevel.SNAPSHOT_ISOLATION)));
         assertThat(r.toString(), containsString("G2 (write skew): T1 -rw(y)-> T2 -rw(x)-> T1"));
-        assertThat(r.toString(), containsString(
-                "allowed under: read uncommitted, read committed, snapshot isolation; forbidden under: serializable\n"));
+        assertThat(
+                r.toString(),
+                containsString(
+                        "allowed under: read uncommitted, read committed, snapshot isolation; forbidden under: serializable\n"));
     }
 
     @Test
@@ -214,7 +222,10 @@ class HistoryCheckerTest {
         assertThat(r.toString(), r.types(), equalTo(EnumSet.of(Type.G_SINGLE_REALTIME)));
         assertThat(r.anomalies().get(0).explanation(), equalTo("T1 -rt-> T2 -rw(x)-> T1"));
         assertThat(r.anomalies().get(0).keys(), equalTo(List.of("x")));
-        assertThat("snapshot isolation allows an old snapshot", r.allowedUnder(IsolationLevel.SNAPSHOT_ISOLATION), is(true));
+        assertThat(
+                "snapshot isolation allows an old snapshot",
+                r.allowedUnder(IsolationLevel.SNAPSHOT_ISOLATION),
+                is(true));
         assertThat(r.allowedUnder(IsolationLevel.SERIALIZABLE), is(true));
         assertThat(r.allowedUnder(IsolationLevel.STRONG_SNAPSHOT_ISOLATION), is(false));
         assertThat(r.allowedUnder(IsolationLevel.STRICT_SERIALIZABLE), is(false));
@@ -260,7 +271,8 @@ class HistoryCheckerTest {
 
     @Test
     void duplicateElements() {
-        History h = History.of(committed(1, append("x", 1)), committed(2, append("x", 2)), committed(3, read("x", 1, 2, 2)));
+        History h = History.of(
+                committed(1, append("x", 1)), committed(2, append("x", 2)), committed(3, read("x", 1, 2, 2)));
         Anomaly a = only(Type.DUPLICATE_ELEMENTS, h);
         assertThat(a.txns(), equalTo(List.of(3)));
         assertThat(a.explanation(), containsString("2 is in it twice"));
@@ -287,7 +299,10 @@ class HistoryCheckerTest {
                 committed(4, read("x", 1), read("y", 2), read("z", 9)));
         Report r = HistoryChecker.check(h);
         assertThat(r.toString(), r.types(), equalTo(EnumSet.of(Type.G1A, Type.G2)));
-        assertThat(r.forbiddenUnder(IsolationLevel.SNAPSHOT_ISOLATION).stream().map(Anomaly::type).toList(),
+        assertThat(
+                r.forbiddenUnder(IsolationLevel.SNAPSHOT_ISOLATION).stream()
+                        .map(Anomaly::type)
+                        .toList(),
                 equalTo(List.of(Type.G1A)));
         assertThat(r.strongestLevel(), equalTo(Optional.of(IsolationLevel.READ_UNCOMMITTED)));
     }
@@ -303,7 +318,8 @@ class HistoryCheckerTest {
 
     @Test
     void aHistoryWithAnElementAppendedTwiceIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> History.of(committed(1, append("x", 1)), committed(2, append("x", 1))));
         assertThat(e.getMessage(), containsString("element 1 is appended to key x twice (by T1 and T2)"));
         assertThrows(IllegalArgumentException.class, () -> History.of(committed(1), committed(1)));

@@ -43,7 +43,10 @@ class HistoryRunnerTest {
             History h = HistoryRunner.run(new ToyStores.SerialStore(), 4, 30, 3, seed);
             Report r = HistoryChecker.check(h);
             assertThat("seed " + seed + ":\n" + r, r.isClean(), is(true));
-            assertThat("a lock-everything store never aborts: " + h.summary(), h.count(Txn.Status.COMMITTED), equalTo(121));
+            assertThat(
+                    "a lock-everything store never aborts: " + h.summary(),
+                    h.count(Txn.Status.COMMITTED),
+                    equalTo(121));
         }
     }
 
@@ -53,11 +56,16 @@ class HistoryRunnerTest {
         for (long seed = 1; seed <= SEEDS; seed++) {
             Report r = HistoryChecker.check(HistoryRunner.run(new ToyStores.ReadCommittedStore(), 4, 50, 2, seed));
             seen.addAll(r.types());
-            assertThat("seed " + seed + ": read committed's own guarantees hold:\n" + r,
-                    r.allowedUnder(IsolationLevel.READ_COMMITTED), is(true));
+            assertThat(
+                    "seed " + seed + ": read committed's own guarantees hold:\n" + r,
+                    r.allowedUnder(IsolationLevel.READ_COMMITTED),
+                    is(true));
         }
-        assertThat("read-modify-writes with no conflict check must lose updates or skew reads somewhere in "
-                + SEEDS + " runs; seen: " + seen, seen.contains(Type.LOST_UPDATE) || seen.contains(Type.G_SINGLE), is(true));
+        assertThat(
+                "read-modify-writes with no conflict check must lose updates or skew reads somewhere in " + SEEDS
+                        + " runs; seen: " + seen,
+                seen.contains(Type.LOST_UPDATE) || seen.contains(Type.G_SINGLE),
+                is(true));
     }
 
     @Test
@@ -77,8 +85,10 @@ class HistoryRunnerTest {
         for (long seed = 1; seed <= SEEDS; seed++) {
             History h = HistoryRunner.run(new ToyStores.SnapshotStore(), 4, 50, 2, seed);
             Report r = HistoryChecker.check(h);
-            assertThat("seed " + seed + ": snapshot isolation forbids these:\n" + r,
-                    r.forbiddenUnder(IsolationLevel.SNAPSHOT_ISOLATION), hasSize(0));
+            assertThat(
+                    "seed " + seed + ": snapshot isolation forbids these:\n" + r,
+                    r.forbiddenUnder(IsolationLevel.SNAPSHOT_ISOLATION),
+                    hasSize(0));
             aborted += h.count(Txn.Status.ABORTED);
             seen.addAll(r.types());
         }
@@ -101,7 +111,9 @@ class HistoryRunnerTest {
         Set<Type> seen = EnumSet.noneOf(Type.class);
         for (long seed = 1; seed <= SEEDS && !(seed > 5 && seen.contains(Type.G_SINGLE_REALTIME)); seed++) {
             Report r = HistoryChecker.checkRealtime(HistoryRunner.run(new ToyStores.SnapshotStore(2), 4, 50, 2, seed));
-            assertThat("seed " + seed + ": still snapshot isolation:\n" + r, r.allowedUnder(IsolationLevel.SNAPSHOT_ISOLATION),
+            assertThat(
+                    "seed " + seed + ": still snapshot isolation:\n" + r,
+                    r.allowedUnder(IsolationLevel.SNAPSHOT_ISOLATION),
                     is(true));
             seen.addAll(r.types());
         }
@@ -126,7 +138,8 @@ class HistoryRunnerTest {
 
     @Test
     void theHistoryRecordsEachAppendAsAReadThenTheAppend() {
-        History h = HistoryRunner.run(new ToyStores.SerialStore(), 1, 30, new HistoryRunner.Workload(2, 3, 0.0, 0, true), 5);
+        History h = HistoryRunner.run(
+                new ToyStores.SerialStore(), 1, 30, new HistoryRunner.Workload(2, 3, 0.0, 0, true), 5);
         for (Txn t : h.transactions().subList(0, 30)) {
             assertThat(t.toString(), t.ops().size() % 2, equalTo(0));
             for (int i = 0; i < t.ops().size(); i += 2) {
@@ -138,8 +151,13 @@ class HistoryRunnerTest {
         Txn last = h.transactions().get(30);
         assertThat("the final read is the last transaction and reads every key", last.id(), equalTo(31));
         assertThat(last.ops().stream().map(MicroOp::key).toList(), equalTo(List.of("k0", "k1")));
-        long appends = h.transactions().stream().flatMap(t -> t.ops().stream()).filter(o -> o instanceof MicroOp.Append).count();
-        long finalElements = last.ops().stream().mapToLong(o -> ((MicroOp.Read) o).value().size()).sum();
+        long appends = h.transactions().stream()
+                .flatMap(t -> t.ops().stream())
+                .filter(o -> o instanceof MicroOp.Append)
+                .count();
+        long finalElements = last.ops().stream()
+                .mapToLong(o -> ((MicroOp.Read) o).value().size())
+                .sum();
         assertThat("every committed append is in the final read", finalElements, equalTo(appends));
     }
 
@@ -177,7 +195,8 @@ class HistoryRunnerTest {
         History h = HistoryRunner.run(store, 1, 30, new HistoryRunner.Workload(2, 4, 0.5, 32, false), 3);
         assertThat(h.count(Txn.Status.ABORTED), equalTo(10));
         assertThat(h.count(Txn.Status.UNKNOWN), equalTo(10));
-        assertThat(h.withStatus(Txn.Status.UNKNOWN).stream().map(Txn::error).toList(),
+        assertThat(
+                h.withStatus(Txn.Status.UNKNOWN).stream().map(Txn::error).toList(),
                 everyItem(equalTo("IOException: disk on fire")));
         assertThat(h.withStatus(Txn.Status.ABORTED).get(0).error(), startsWith("ConflictException: conflict on k0"));
         Report r = HistoryChecker.check(h);
@@ -188,11 +207,16 @@ class HistoryRunnerTest {
     @Test
     void aValueThatIsNotAListEndsItsTransactionAsUnknownWithTheBytes() {
         TransactionalStore inner = new ToyStores.SerialStore();
-        History h = HistoryRunner.run(() -> {
-            Transaction tx = inner.begin();
-            tx.put(Bytes.of("k0"), Bytes.of("1,x"));
-            return tx;
-        }, 1, 3, 1, 1);
+        History h = HistoryRunner.run(
+                () -> {
+                    Transaction tx = inner.begin();
+                    tx.put(Bytes.of("k0"), Bytes.of("1,x"));
+                    return tx;
+                },
+                1,
+                3,
+                1,
+                1);
         assertThat(h.count(Txn.Status.UNKNOWN), equalTo(4));
         assertThat(h.transactions().get(0).error(), containsString("key k0 holds \"1,x\", which is not a list"));
     }
@@ -208,20 +232,36 @@ class HistoryRunnerTest {
 
     @Test
     void aThreadKilledByAnErrorFailsTheRun() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> HistoryRunner.run(() -> {
-            throw new AssertionError("begin is broken");
-        }, 2, 5, 2, 1));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> HistoryRunner.run(
+                        () -> {
+                            throw new AssertionError("begin is broken");
+                        },
+                        2,
+                        5,
+                        2,
+                        1));
         assertThat(e.getMessage(), containsString("a history thread died"));
         assertThat(e.getMessage(), containsString("begin is broken"));
     }
 
     @Test
     void anUnwrittenStoreEndsTheRunWithItsNotImplementedException() {
-        NotImplementedException e = assertThrows(NotImplementedException.class, () -> HistoryRunner.run(() -> {
-            throw new NotImplementedException("lab-06", "T5", "TransactionManager.begin", "lab-06-wal-mvcc/README.md#t5");
-        }, 2, 5, 2, 1));
-        assertThat(e.getMessage(), equalTo(
-                "lab-06 T5 TransactionManager.begin is not implemented yet (lab-06-wal-mvcc/README.md#t5)"));
+        NotImplementedException e = assertThrows(
+                NotImplementedException.class,
+                () -> HistoryRunner.run(
+                        () -> {
+                            throw new NotImplementedException(
+                                    "lab-06", "T5", "TransactionManager.begin", "lab-06-wal-mvcc/README.md#t5");
+                        },
+                        2,
+                        5,
+                        2,
+                        1));
+        assertThat(
+                e.getMessage(),
+                equalTo("lab-06 T5 TransactionManager.begin is not implemented yet (lab-06-wal-mvcc/README.md#t5)"));
     }
 
     @Test

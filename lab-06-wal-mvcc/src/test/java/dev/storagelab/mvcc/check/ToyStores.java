@@ -25,8 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ToyStores {
 
-    private ToyStores() {
-    }
+    private ToyStores() {}
 
     /** A transaction skeleton: state, the write buffer, and the calls the runner never makes. */
     private abstract static class ToyTxn implements Transaction {
@@ -209,7 +208,8 @@ final class ToyStores {
                     }
                     if (fail) {
                         abort();
-                        throw new ConflictException(Bytes.of("?"), "the dirty store aborts one commit in " + abortOneIn);
+                        throw new ConflictException(
+                                Bytes.of("?"), "the dirty store aborts one commit in " + abortOneIn);
                     }
                     state = State.COMMITTED;
                     return 0;
@@ -291,7 +291,8 @@ final class ToyStores {
                             }
                         }
                         long commitTs = ++clock;
-                        writes.forEach((k, v) -> versions.computeIfAbsent(k, x -> new TreeMap<>()).put(commitTs, v));
+                        writes.forEach((k, v) -> versions.computeIfAbsent(k, x -> new TreeMap<>())
+                                .put(commitTs, v));
                         state = State.COMMITTED;
                         return commitTs;
                     }

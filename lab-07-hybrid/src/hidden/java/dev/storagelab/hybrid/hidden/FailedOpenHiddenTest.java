@@ -29,8 +29,11 @@ import org.junit.jupiter.api.Test;
 class FailedOpenHiddenTest {
 
     @Test
-    @Graded(points = 4, concept = "a failed open of the hybrid store changes the files it refused (an engine "
-            + "opened, or the log cut, before the checkpoint was checked), or a successful one loses an acknowledged write")
+    @Graded(
+            points = 4,
+            concept =
+                    "a failed open of the hybrid store changes the files it refused (an engine "
+                            + "opened, or the log cut, before the checkpoint was checked), or a successful one loses an acknowledged write")
     void anOpenThatFailsLeavesEveryFileAsItWas() throws IOException {
         FakeTicker ticker = new FakeTicker();
         HybridOptions options = Hybrids.options(ticker).build();
@@ -55,8 +58,10 @@ class FailedOpenHiddenTest {
                 CorruptionSweep.checkAcknowledged(store, acknowledged, damage, key -> false);
             }
         });
-        assertThat("some damage must be refused (the routing table, checkpoint record and log are checked on open)",
-                result.refused(), greaterThan(0));
+        assertThat(
+                "some damage must be refused (the routing table, checkpoint record and log are checked on open)",
+                result.refused(),
+                greaterThan(0));
         assertThat("some damage must open (bytes no open reads)", result.opened(), greaterThan(0));
     }
 }

@@ -46,41 +46,52 @@ import org.junit.jupiter.api.Test;
 class MigrationHiddenTest {
 
     @Test
-    @Graded(points = 8, concept = "after a power loss during a migration, a cache flush or a checkpoint, a key lost an acknowledged value, "
-            + "a deleted key came back, or a scan returned a key twice (the routing table and the deferred deletes are "
-            + "made durable in the wrong order)")
+    @Graded(
+            points = 8,
+            concept =
+                    "after a power loss during a migration, a cache flush or a checkpoint, a key lost an acknowledged value, "
+                            + "a deleted key came back, or a scan returned a key twice (the routing table and the deferred deletes are "
+                            + "made durable in the wrong order)")
     void aPowerLossBeforeAnyFileOperationLeavesEveryKeyOnceWithItsNewestValue() throws IOException {
         long points = 0;
         for (boolean cached : new boolean[] {false, true}) {
-        boolean archived = cached;
-        for (FaultInjectingStorage.CrashMode mode : FaultInjectingStorage.CrashMode.values()) {
-            FaultInjectingStorage dry = new FaultInjectingStorage(1).crashMode(mode);
-            new CrashWorkload(60, cached, archived).run(dry);
-            long total = dry.mutationCount();
-            assertThat(total, greaterThan(200L));
-            for (long n = 1; n <= total; n += mode == FaultInjectingStorage.CrashMode.LOSE_UNSYNCED ? 1 : 2) {
-                FaultInjectingStorage storage = new FaultInjectingStorage(n).crashMode(mode);
-                storage.crashBeforeMutation(n);
-                CrashWorkload run = new CrashWorkload(60, cached, archived);
-                run.run(storage);
-                run.powerLoss(storage);
-                run.check(storage, (cached ? "with the cache and the archive, " : "") + mode + ", crash before mutation " + n + " of " + total);
-                points++;
+            boolean archived = cached;
+            for (FaultInjectingStorage.CrashMode mode : FaultInjectingStorage.CrashMode.values()) {
+                FaultInjectingStorage dry = new FaultInjectingStorage(1).crashMode(mode);
+                new CrashWorkload(60, cached, archived).run(dry);
+                long total = dry.mutationCount();
+                assertThat(total, greaterThan(200L));
+                for (long n = 1; n <= total; n += mode == FaultInjectingStorage.CrashMode.LOSE_UNSYNCED ? 1 : 2) {
+                    FaultInjectingStorage storage = new FaultInjectingStorage(n).crashMode(mode);
+                    storage.crashBeforeMutation(n);
+                    CrashWorkload run = new CrashWorkload(60, cached, archived);
+                    run.run(storage);
+                    run.powerLoss(storage);
+                    run.check(
+                            storage,
+                            (cached ? "with the cache and the archive, " : "") + mode + ", crash before mutation " + n
+                                    + " of " + total);
+                    points++;
+                }
             }
-        }
         }
         System.out.println("[hybrid migration crash sweep] " + points + " crash points");
     }
 
     @Test
-    @Graded(points = 5, concept = "against a TreeMap, the hybrid store returns a wrong value or a wrong scan after random "
-            + "moves, checkpoints, reopens and power losses")
+    @Graded(
+            points = 5,
+            concept = "against a TreeMap, the hybrid store returns a wrong value or a wrong scan after random "
+                    + "moves, checkpoints, reopens and power losses")
     void randomRunsWithMovesCheckpointsReopensAndPowerLossesMatchATreeMap() throws IOException {
         for (int seed = 1; seed <= 6; seed++) {
             SplittableRandom random = new SplittableRandom(seed);
             FaultInjectingStorage storage = new FaultInjectingStorage(seed);
             HybridOptions options = seed % 2 == 0
-                    ? Hybrids.options(new FakeTicker()).cache("arc", 12).maxDirtyEntries(5).build()
+                    ? Hybrids.options(new FakeTicker())
+                            .cache("arc", 12)
+                            .maxDirtyEntries(5)
+                            .build()
                     : Hybrids.options(new FakeTicker()).build();
             TreeMap<Bytes, Bytes> model = new TreeMap<>();
             HybridStore store = Hybrids.open(storage, options);
@@ -130,8 +141,10 @@ class MigrationHiddenTest {
     private static final int MOVES_BESIDE_SCANS = 40;
 
     @Test
-    @Graded(points = 4, concept = "a scan beside background migrations skipped a key, returned one twice, or returned a "
-            + "stale value")
+    @Graded(
+            points = 4,
+            concept = "a scan beside background migrations skipped a key, returned one twice, or returned a "
+                    + "stale value")
     void scansBesideBackgroundMovesSeeEveryStableKeyOnce() throws Exception {
         boolean[] hotWanted = {true};
         HybridOptions options = Hybrids.options(new FakeTicker())
@@ -167,9 +180,11 @@ class MigrationHiddenTest {
                 long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.LIVENESS_BOUND_SECONDS);
                 int scan = 0;
                 while (scan < MIN_SCANS || store.stats().migrations() < migrationsBefore + MOVES_BESIDE_SCANS) {
-                    assertThat("the background mover moved " + (store.stats().migrations() - migrationsBefore)
+                    assertThat(
+                            "the background mover moved " + (store.stats().migrations() - migrationsBefore)
                                     + " keys in " + scan + " scans; it must move keys while scans run",
-                            System.nanoTime() < bound, is(true));
+                            System.nanoTime() < bound,
+                            is(true));
                     List<Entry> got = new ArrayList<>();
                     try (EntryIterator it = scan % 2 == 0 ? store.scan(null, null) : store.scanReverse(null, null)) {
                         it.forEachRemaining(got::add);
@@ -190,11 +205,14 @@ class MigrationHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a key moved to the other engine and back before a checkpoint is deleted by the "
-            + "deferred delete of its first move")
+    @Graded(
+            points = 3,
+            concept = "a key moved to the other engine and back before a checkpoint is deleted by the "
+                    + "deferred delete of its first move")
     void aKeyMovedAwayAndBackSurvivesTheCheckpoint() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(22);
-        try (HybridStore store = Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
+        try (HybridStore store =
+                Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
             for (int k = 0; k < 4; k++) {
                 store.put(key(k), value(k, 1));
             }
@@ -212,18 +230,22 @@ class MigrationHiddenTest {
             assertThat(store.lsm().get(key(2)), equalTo(Optional.empty()));
             assertThat(store.tree().get(key(1)), equalTo(Optional.empty()));
         }
-        try (HybridStore store = Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
+        try (HybridStore store =
+                Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
             assertThat(store.get(key(1)), equalTo(Optional.of(value(1, 1))));
             assertThat(store.get(key(2)), equalTo(Optional.of(value(2, 1))));
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "a deleted key moved back to an engine that still holds a stale copy of it (its deferred "
-            + "delete not yet carried out) brings the old value back: a key with no value moves as a tombstone")
+    @Graded(
+            points = 2,
+            concept = "a deleted key moved back to an engine that still holds a stale copy of it (its deferred "
+                    + "delete not yet carried out) brings the old value back: a key with no value moves as a tombstone")
     void aDeletedKeyMovedBackOverItsStaleCopyStaysDeleted() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(23);
-        try (HybridStore store = Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
+        try (HybridStore store =
+                Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
             store.put(key(1), value(1, 1));
             store.put(key(2), value(2, 1));
             store.move(key(1), Placement.HOT);
@@ -231,15 +253,20 @@ class MigrationHiddenTest {
             store.move(key(1), Placement.COLD); // the B+tree keeps its copy until the next checkpoint
             store.delete(key(1));
             store.move(key(1), Placement.HOT); // back over the stale copy, before that checkpoint
-            assertThat("a key moved to the LSM tree, deleted there, and moved back to the B+tree before a checkpoint "
-                    + "carried out the deferred delete of its B+tree copy must stay deleted",
-                    store.get(key(1)), equalTo(Optional.empty()));
+            assertThat(
+                    "a key moved to the LSM tree, deleted there, and moved back to the B+tree before a checkpoint "
+                            + "carried out the deferred delete of its B+tree copy must stay deleted",
+                    store.get(key(1)),
+                    equalTo(Optional.empty()));
             store.checkpoint();
             assertThat(store.get(key(1)), equalTo(Optional.empty()));
             assertThat(store.get(key(2)), equalTo(Optional.of(value(2, 1))));
         }
-        try (HybridStore store = Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
-            assertThat("after a reopen, the deleted key that moved back over its stale copy", store.get(key(1)),
+        try (HybridStore store =
+                Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
+            assertThat(
+                    "after a reopen, the deleted key that moved back over its stale copy",
+                    store.get(key(1)),
                     equalTo(Optional.empty()));
             assertThat(store.get(key(2)), equalTo(Optional.of(value(2, 1))));
         }
@@ -249,7 +276,8 @@ class MigrationHiddenTest {
     @Graded(points = 2, concept = "a batch write sends an entry to the engine its key is not routed to")
     void aBatchIsSplitByRoute() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(23);
-        try (HybridStore store = Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
+        try (HybridStore store =
+                Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
             for (int k = 0; k < 10; k++) {
                 store.put(key(k), value(k, 1));
                 if (k % 2 == 0) {

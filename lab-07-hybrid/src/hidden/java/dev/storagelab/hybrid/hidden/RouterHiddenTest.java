@@ -54,8 +54,10 @@ class RouterHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the token bucket saves up more than its burst while idle, so a flash sale after a "
-            + "quiet night migrates without limit")
+    @Graded(
+            points = 2,
+            concept = "the token bucket saves up more than its burst while idle, so a flash sale after a "
+                    + "quiet night migrates without limit")
     void theBurstCapsWhatIdleTimeSavesUp() {
         TokenBucket bucket = new TokenBucket(50, 7, ticker);
         for (int i = 0; i < 7; i++) {
@@ -72,7 +74,9 @@ class RouterHiddenTest {
     private static final PlacementCost TABLE = (p, s) -> p == Placement.HOT ? s.reads() : s.writes();
 
     @Test
-    @Graded(points = 2, concept = "the router's minimum residency is off by one: a key resident exactly the minimum may move")
+    @Graded(
+            points = 2,
+            concept = "the router's minimum residency is off by one: a key resident exactly the minimum may move")
     void residencyOfExactlyTheMinimumAllowsAMove() {
         Router router = new Router(TABLE, 0, Duration.ofSeconds(60), 1e9);
         AccessStats hotWins = AccessStats.of(1, 100, 10);
@@ -81,29 +85,40 @@ class RouterHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the router moves a key whose saving equals the hysteresis margin exactly: the other "
-            + "engine must be cheaper by more than the margin")
+    @Graded(
+            points = 2,
+            concept = "the router moves a key whose saving equals the hysteresis margin exactly: the other "
+                    + "engine must be cheaper by more than the margin")
     void aSavingOfExactlyTheMarginIsNotEnough() {
         Router router = new Router(TABLE, 0.5, Duration.ZERO, 1e9);
         assertThat(router.decide(Placement.COLD, AccessStats.of(50, 100, 10), Long.MAX_VALUE), nullValue());
-        assertThat(router.decide(Placement.COLD, AccessStats.of(49.9, 100, 10), Long.MAX_VALUE), equalTo(Placement.HOT));
-        assertThat("the other direction", router.decide(Placement.HOT, AccessStats.of(100, 50, 10), Long.MAX_VALUE), nullValue());
+        assertThat(
+                router.decide(Placement.COLD, AccessStats.of(49.9, 100, 10), Long.MAX_VALUE), equalTo(Placement.HOT));
+        assertThat(
+                "the other direction",
+                router.decide(Placement.HOT, AccessStats.of(100, 50, 10), Long.MAX_VALUE),
+                nullValue());
     }
 
     @Test
-    @Graded(points = 3, concept = "the router prices a move without the key's value size (moving 1 MiB costs more than 100 B) "
-            + "or without its payback window")
+    @Graded(
+            points = 3,
+            concept = "the router prices a move without the key's value size (moving 1 MiB costs more than 100 B) "
+                    + "or without its payback window")
     void theMovesPriceDependsOnTheValueSize() {
         // a read or a write costs 1 per KiB of value on either engine; HOT saves `scanReads` per window
-        PlacementCost model = (p, s) -> (s.reads() + s.writes()) * (s.valueBytes() / 1024.0)
-                + (p == Placement.HOT ? 0 : s.scanReads());
+        PlacementCost model = (p, s) ->
+                (s.reads() + s.writes()) * (s.valueBytes() / 1024.0) + (p == Placement.HOT ? 0 : s.scanReads());
         Router router = new Router(model, 0, Duration.ZERO, 2);
-        AccessStats small = new AccessStats(0, 0, 10, 1024, 0);        // move costs 2, saves 10 x 2 windows
-        AccessStats large = new AccessStats(0, 0, 10, 1 << 20, 0);     // move costs 2048, saves the same 20
+        AccessStats small = new AccessStats(0, 0, 10, 1024, 0); // move costs 2, saves 10 x 2 windows
+        AccessStats large = new AccessStats(0, 0, 10, 1 << 20, 0); // move costs 2048, saves the same 20
         assertThat(router.decide(Placement.COLD, small, Long.MAX_VALUE), equalTo(Placement.HOT));
         assertThat(router.decide(Placement.COLD, large, Long.MAX_VALUE), nullValue());
         Router patient = new Router(model, 0, Duration.ZERO, 205);
-        assertThat("205 windows x 10 >= 2048", patient.decide(Placement.COLD, large, Long.MAX_VALUE), equalTo(Placement.HOT));
+        assertThat(
+                "205 windows x 10 >= 2048",
+                patient.decide(Placement.COLD, large, Long.MAX_VALUE),
+                equalTo(Placement.HOT));
     }
 
     private static void makeHot(HybridStore store, int k) throws IOException {
@@ -114,8 +129,10 @@ class RouterHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "the migration queue is drained out of order, or a move without a token is lost instead "
-            + "of waiting for the next round")
+    @Graded(
+            points = 3,
+            concept = "the migration queue is drained out of order, or a move without a token is lost instead "
+                    + "of waiting for the next round")
     void movesRunOldestFirstAndWaitForTokens() throws IOException {
         HybridOptions options = Hybrids.options(ticker).migrationBudget(1, 3).build();
         try (HybridStore store = Hybrids.open(new FaultInjectingStorage(11), options)) {
@@ -140,10 +157,13 @@ class RouterHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a queued move the router no longer wants still spends a token (or still moves the key)")
+    @Graded(
+            points = 3,
+            concept = "a queued move the router no longer wants still spends a token (or still moves the key)")
     void unwantedMovesAreDroppedWithoutSpendingTokens() throws IOException {
         boolean[] hotWanted = {true};
-        HybridOptions options = Hybrids.options(ticker).migrationBudget(0.001, 1)
+        HybridOptions options = Hybrids.options(ticker)
+                .migrationBudget(0.001, 1)
                 .costModel((p, s) -> (p == Placement.HOT) == hotWanted[0] ? 1 : 10)
                 .build();
         try (HybridStore store = Hybrids.open(new FaultInjectingStorage(12), options)) {
@@ -160,10 +180,13 @@ class RouterHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a migration switches a key's route while a scan is open, so the scan can miss the key "
-            + "or return it twice")
+    @Graded(
+            points = 3,
+            concept = "a migration switches a key's route while a scan is open, so the scan can miss the key "
+                    + "or return it twice")
     void noMoveWhileAScanIsOpen() throws IOException {
-        try (HybridStore store = Hybrids.open(new FaultInjectingStorage(13), Hybrids.options(ticker).build())) {
+        try (HybridStore store = Hybrids.open(
+                new FaultInjectingStorage(13), Hybrids.options(ticker).build())) {
             for (int k = 0; k < 5; k++) {
                 store.put(key(k), value(k, 1));
             }
@@ -184,8 +207,10 @@ class RouterHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "promotions queued while the hot set had room are all carried out once it is full: the "
-            + "room was checked when the move was queued, not when the mover publishes the route")
+    @Graded(
+            points = 2,
+            concept = "promotions queued while the hot set had room are all carried out once it is full: the "
+                    + "room was checked when the move was queued, not when the mover publishes the route")
     void promotionsQueuedBeforeTheHotSetFilledNeverOverfillIt() throws IOException {
         HybridOptions options = Hybrids.options(ticker).maxHotKeys(3).build();
         try (HybridStore store = Hybrids.open(new FaultInjectingStorage(17), options)) {
@@ -198,14 +223,24 @@ class RouterHiddenTest {
             }
             assertThat("six promotions queued", store.queuedMigrations(), equalTo(6));
             store.runMaintenance();
-            assertThat("keys routed to the B+tree after the round (maxHotKeys 3)", store.stats().hotKeys(), equalTo(3L));
-            assertThat("the promotions beyond the room count as deferred", store.stats().migrationsDeferred() > 0, is(true));
+            assertThat(
+                    "keys routed to the B+tree after the round (maxHotKeys 3)",
+                    store.stats().hotKeys(),
+                    equalTo(3L));
+            assertThat(
+                    "the promotions beyond the room count as deferred",
+                    store.stats().migrationsDeferred() > 0,
+                    is(true));
             store.runMaintenance();
-            assertThat("a later round does not overfill it either", store.stats().hotKeys(), equalTo(3L));
+            assertThat(
+                    "a later round does not overfill it either", store.stats().hotKeys(), equalTo(3L));
             for (int k = 0; k < 6; k++) {
                 assertThat("every key keeps its value", store.get(key(k)), equalTo(java.util.Optional.of(value(k, 1))));
             }
-            assertThat("the hot set stays at maxHotKeys after the reads", store.stats().hotKeys(), equalTo(3L));
+            assertThat(
+                    "the hot set stays at maxHotKeys after the reads",
+                    store.stats().hotKeys(),
+                    equalTo(3L));
         }
     }
 }

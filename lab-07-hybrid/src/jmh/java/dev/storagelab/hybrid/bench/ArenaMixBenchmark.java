@@ -73,6 +73,7 @@ public class ArenaMixBenchmark {
     static final int DATA_MULTIPLE = 8;
     /** The entries a history scan reads. */
     static final int SCAN = 20;
+
     static final int WARMUP_OPS = 20_000;
     static final int MAINTENANCE_EVERY = 1_000;
     /** The seed the values are drawn under: the answers' ({@value AnswerCheck#SEED_PROPERTY}, set by the grader per run). */
@@ -94,6 +95,7 @@ public class ArenaMixBenchmark {
     long[] versions;
     /** Per customer, the numbers of its orders in increasing order, and how many there are. */
     private long[][] history;
+
     private int[] historySize;
 
     @Setup(Level.Trial)
@@ -105,19 +107,29 @@ public class ArenaMixBenchmark {
         orders = keys - 2 * products;
         customers = Math.max(1, orders / 6);
         if (2 * products < SCAN) {
-            throw new IllegalArgumentException("arenaMemoryKiB " + arenaMemoryKiB + " is too small: a scan must find " + SCAN
-                    + " entries after any order");
+            throw new IllegalArgumentException("arenaMemoryKiB " + arenaMemoryKiB + " is too small: a scan must find "
+                    + SCAN + " entries after any order");
         }
         long memtable = Math.max(64 << 10, budget / 16);
         int cacheEntries = (int) (budget / 8 / (entryBytes + 96));
-        LsmOptions.Builder lsm = LsmOptions.defaults().withMemtableBytes(memtable).withBlockCacheBytes(budget / 8).toBuilder();
+        LsmOptions.Builder lsm =
+                LsmOptions.defaults().withMemtableBytes(memtable).withBlockCacheBytes(budget / 8).toBuilder();
         lsm.maxImmutableMemtables = 2;
-        int frames = (int) Math.max(64, (budget - 3 * memtable - budget / 8 - (long) cacheEntries * (entryBytes + 96)) / 4096);
+        int frames = (int)
+                Math.max(64, (budget - 3 * memtable - budget / 8 - (long) cacheEntries * (entryBytes + 96)) / 4096);
         dir = Files.createTempDirectory("arena-mix-bench");
-        store = HybridStore.open(dir, HybridOptions.defaults().toBuilder().syncMode(SyncMode.NONE)
-                .cache("arc", cacheEntries).maxDirtyEntries(Math.max(16, cacheEntries / 16)).considerEvery(8)
-                .migrationBudget(1e6, 1_000_000).maintenance(Duration.ofSeconds(1), false)
-                .btree(BTreeOptions.defaults().withPoolFrames(frames)).lsm(lsm.build()).build());
+        store = HybridStore.open(
+                dir,
+                HybridOptions.defaults().toBuilder()
+                        .syncMode(SyncMode.NONE)
+                        .cache("arc", cacheEntries)
+                        .maxDirtyEntries(Math.max(16, cacheEntries / 16))
+                        .considerEvery(8)
+                        .migrationBudget(1e6, 1_000_000)
+                        .maintenance(Duration.ofSeconds(1), false)
+                        .btree(BTreeOptions.defaults().withPoolFrames(frames))
+                        .lsm(lsm.build())
+                        .build());
         rng = RandomSource.XO_RO_SHI_RO_128_PP.create(42);
         dice = new SplittableRandom(7);
         zipf = RejectionInversionZipfSampler.of(rng, Math.toIntExact(products), 0.99);
@@ -227,8 +239,9 @@ public class ArenaMixBenchmark {
     int checkedGet(boolean sampled, long id, Bytes key, Optional<Bytes> got) {
         AnswerCheck.require(got.isPresent(), () -> "get(" + key + ") returned no value; the key was put");
         if (sampled) {
-            AnswerCheck.require(newest(id).equals(got.get()), () -> "get(" + key + ") returned a value other than the newest"
-                    + " one put for it");
+            AnswerCheck.require(
+                    newest(id).equals(got.get()),
+                    () -> "get(" + key + ") returned a value other than the newest" + " one put for it");
         }
         return 1;
     }
@@ -240,13 +253,16 @@ public class ArenaMixBenchmark {
      */
     int checkedScan(boolean sampled, long customer, Entry[] got, int n) {
         Bytes start = historyStart(customer);
-        AnswerCheck.require(n == SCAN, () -> "scan(" + start + ") returned " + n + " entries; the store holds more than " + SCAN
-                + " from there");
+        AnswerCheck.require(
+                n == SCAN,
+                () -> "scan(" + start + ") returned " + n + " entries; the store holds more than " + SCAN
+                        + " from there");
         for (int i = 0; i < n; i++) {
             Bytes previous = i == 0 ? start : got[i - 1].key();
             Bytes key = got[i].key();
-            AnswerCheck.require(i == 0 ? key.compareTo(previous) >= 0 : key.compareTo(previous) > 0, () -> "scan(" + start
-                    + ") returned " + key + " after " + previous + "; a scan's keys increase");
+            AnswerCheck.require(
+                    i == 0 ? key.compareTo(previous) >= 0 : key.compareTo(previous) > 0,
+                    () -> "scan(" + start + ") returned " + key + " after " + previous + "; a scan's keys increase");
         }
         if (sampled) {
             List<Entry> expected = expectedScan(customer);
@@ -254,10 +270,14 @@ public class ArenaMixBenchmark {
                 Entry want = expected.get(i);
                 Entry e = got[i];
                 int at = i;
-                AnswerCheck.require(want.key().equals(e.key()), () -> "scan(" + start + ") returned " + e.key() + " at position "
-                        + at + "; the store holds " + want.key() + " there");
-                AnswerCheck.require(want.value().equals(e.value()), () -> "scan(" + start + ") returned " + e.key() + " with a"
-                        + " value other than the newest one put for it");
+                AnswerCheck.require(
+                        want.key().equals(e.key()),
+                        () -> "scan(" + start + ") returned " + e.key() + " at position " + at + "; the store holds "
+                                + want.key() + " there");
+                AnswerCheck.require(
+                        want.value().equals(e.value()),
+                        () -> "scan(" + start + ") returned " + e.key() + " with a"
+                                + " value other than the newest one put for it");
             }
         }
         return n;

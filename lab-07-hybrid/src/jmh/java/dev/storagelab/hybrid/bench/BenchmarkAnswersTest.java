@@ -31,39 +31,69 @@ class BenchmarkAnswersTest {
                 bench.op();
             }
 
-            long stock = 1; // product 0's stock: read-modify-written by the mix, or not, either way its newest value is known
+            long stock = 1; // product 0's stock: read-modify-written by the mix, or not, either way its newest value is
+            // known
             Bytes key = ArenaMixBenchmark.productKey("stock/", 0);
-            assertThat("a get that finds nothing fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedGet(false, stock, key, Optional.empty())).getMessage(),
-                    allOf(startsWith("wrong answer: get(" + key + ")"), containsString("returned no value; the key was put")));
+            assertThat(
+                    "a get that finds nothing fails the benchmark",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedGet(false, stock, key, Optional.empty()))
+                            .getMessage(),
+                    allOf(
+                            startsWith("wrong answer: get(" + key + ")"),
+                            containsString("returned no value; the key was put")));
             bench.versions[1]++; // the store now holds a version behind the newest one the benchmark knows
-            assertThat("a stale value fails the benchmark on the sample",
-                    assertThrows(IllegalStateException.class,
-                            () -> bench.checkedGet(true, stock, key, Optional.of(ArenaMixBenchmark.value(stock, bench.versions[1] - 1))))
-                            .getMessage(), containsString("returned a value other than the newest one put for it"));
+            assertThat(
+                    "a stale value fails the benchmark on the sample",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedGet(
+                                            true,
+                                            stock,
+                                            key,
+                                            Optional.of(ArenaMixBenchmark.value(stock, bench.versions[1] - 1))))
+                            .getMessage(),
+                    containsString("returned a value other than the newest one put for it"));
             bench.versions[1]--;
 
             Entry[] scan = scan(bench, 0);
             bench.checkedScan(true, 0, scan, ArenaMixBenchmark.SCAN);
-            assertThat("a short scan fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(false, 0, scan, ArenaMixBenchmark.SCAN - 1))
-                            .getMessage(), containsString(" entries; the store holds more than 20 from there"));
+            assertThat(
+                    "a short scan fails the benchmark",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedScan(false, 0, scan, ArenaMixBenchmark.SCAN - 1))
+                            .getMessage(),
+                    containsString(" entries; the store holds more than 20 from there"));
             Entry[] swapped = scan.clone();
             swapped[3] = scan[4];
             swapped[4] = scan[3];
-            assertThat("a scan out of key order fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(false, 0, swapped, ArenaMixBenchmark.SCAN))
-                            .getMessage(), containsString("; a scan's keys increase"));
+            assertThat(
+                    "a scan out of key order fails the benchmark",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedScan(false, 0, swapped, ArenaMixBenchmark.SCAN))
+                            .getMessage(),
+                    containsString("; a scan's keys increase"));
             Entry[] skipped = Arrays.copyOf(Arrays.copyOfRange(scan, 1, scan.length), scan.length);
             skipped[scan.length - 1] = next(bench, scan[scan.length - 1].key());
-            assertThat("a scan that skips a key fails the benchmark on the sample",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(true, 0, skipped, ArenaMixBenchmark.SCAN))
-                            .getMessage(), allOf(startsWith("wrong answer: scan("), containsString(" at position 0; the store holds ")));
+            assertThat(
+                    "a scan that skips a key fails the benchmark on the sample",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedScan(true, 0, skipped, ArenaMixBenchmark.SCAN))
+                            .getMessage(),
+                    allOf(startsWith("wrong answer: scan("), containsString(" at position 0; the store holds ")));
             Entry[] stale = scan.clone();
             stale[5] = Entry.put(scan[5].key(), ArenaMixBenchmark.value(12345, 6));
-            assertThat("a scan that returns another value fails the benchmark on the sample",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(true, 0, stale, ArenaMixBenchmark.SCAN))
-                            .getMessage(), containsString(" with a value other than the newest one put for it"));
+            assertThat(
+                    "a scan that returns another value fails the benchmark on the sample",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedScan(true, 0, stale, ArenaMixBenchmark.SCAN))
+                            .getMessage(),
+                    containsString(" with a value other than the newest one put for it"));
         } finally {
             bench.close();
         }
@@ -100,12 +130,18 @@ class BenchmarkAnswersTest {
                 bench.batchPut100();
             }
 
-            assertThat("a get that finds nothing fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedGet(false, 7, Optional.empty())).getMessage(),
-                    allOf(startsWith("wrong answer: get(\"key0000000000007\")"), containsString("returned no value; the key was put")));
+            assertThat(
+                    "a get that finds nothing fails the benchmark",
+                    assertThrows(IllegalStateException.class, () -> bench.checkedGet(false, 7, Optional.empty()))
+                            .getMessage(),
+                    allOf(
+                            startsWith("wrong answer: get(\"key0000000000007\")"),
+                            containsString("returned no value; the key was put")));
             Bytes stale = HybridBenchmark.value(7, bench.versions[7] + 1);
-            assertThat("a value other than the newest fails the benchmark on the sample",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedGet(true, 7, Optional.of(stale))).getMessage(),
+            assertThat(
+                    "a value other than the newest fails the benchmark on the sample",
+                    assertThrows(IllegalStateException.class, () -> bench.checkedGet(true, 7, Optional.of(stale)))
+                            .getMessage(),
                     containsString("returned a value other than the newest one put for it"));
 
             Entry[] scan = new Entry[HybridBenchmark.SCAN];
@@ -113,32 +149,57 @@ class BenchmarkAnswersTest {
                 scan[i] = Entry.put(HybridBenchmark.key(10 + i), HybridBenchmark.value(10 + i, bench.versions[10 + i]));
             }
             bench.checkedScan(true, 10, HybridBenchmark.key(10), scan, scan.length);
-            assertThat("a scan that stops early fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(false, 10, HybridBenchmark.key(10), scan, 50)).getMessage(),
+            assertThat(
+                    "a scan that stops early fails the benchmark",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedScan(false, 10, HybridBenchmark.key(10), scan, 50))
+                            .getMessage(),
                     containsString("returned 50 entries; the store holds 100 from there"));
-            assertThat("near the end, a scan returns what is left, and no more",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(false, 1950, HybridBenchmark.key(1950), scan, 100)).getMessage(),
+            assertThat(
+                    "near the end, a scan returns what is left, and no more",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedScan(false, 1950, HybridBenchmark.key(1950), scan, 100))
+                            .getMessage(),
                     containsString("returned 100 entries; the store holds 50 from there"));
             Entry[] skipped = scan.clone();
             skipped[0] = Entry.put(HybridBenchmark.key(9), HybridBenchmark.value(9, bench.versions[9]));
-            assertThat("a scan that starts before its key fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(false, 10, HybridBenchmark.key(10), skipped,
-                            scan.length)).getMessage(), containsString("returned \"key0000000000009\" first; a scan's keys increase"));
+            assertThat(
+                    "a scan that starts before its key fails the benchmark",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedScan(false, 10, HybridBenchmark.key(10), skipped, scan.length))
+                            .getMessage(),
+                    containsString("returned \"key0000000000009\" first; a scan's keys increase"));
             Entry[] missing = Arrays.copyOf(Arrays.copyOfRange(scan, 1, scan.length), scan.length);
-            missing[scan.length - 1] = Entry.put(HybridBenchmark.key(110), HybridBenchmark.value(110, bench.versions[110]));
-            assertThat("a scan that skips a key fails the benchmark on the sample",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(true, 10, HybridBenchmark.key(10), missing,
-                            scan.length)).getMessage(), containsString(" at position 0; the store holds \"key0000000000010\" there"));
+            missing[scan.length - 1] =
+                    Entry.put(HybridBenchmark.key(110), HybridBenchmark.value(110, bench.versions[110]));
+            assertThat(
+                    "a scan that skips a key fails the benchmark on the sample",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedScan(true, 10, HybridBenchmark.key(10), missing, scan.length))
+                            .getMessage(),
+                    containsString(" at position 0; the store holds \"key0000000000010\" there"));
             Entry[] swapped = scan.clone();
             swapped[1] = scan[2];
             swapped[2] = scan[1];
-            assertThat("a scan out of key order fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(false, 10, HybridBenchmark.key(10), swapped, scan.length)).getMessage(),
+            assertThat(
+                    "a scan out of key order fails the benchmark",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedScan(false, 10, HybridBenchmark.key(10), swapped, scan.length))
+                            .getMessage(),
                     containsString("; a scan's keys increase"));
             Entry[] staleScan = scan.clone();
             staleScan[9] = Entry.put(scan[9].key(), stale);
-            assertThat("a scan that returns another value fails the benchmark on the sample",
-                    assertThrows(IllegalStateException.class, () -> bench.checkedScan(true, 10, HybridBenchmark.key(10), staleScan, scan.length)).getMessage(),
+            assertThat(
+                    "a scan that returns another value fails the benchmark on the sample",
+                    assertThrows(
+                                    IllegalStateException.class,
+                                    () -> bench.checkedScan(true, 10, HybridBenchmark.key(10), staleScan, scan.length))
+                            .getMessage(),
                     containsString("\"key0000000000019\" with a value other than the newest one put for it"));
         } finally {
             bench.close();

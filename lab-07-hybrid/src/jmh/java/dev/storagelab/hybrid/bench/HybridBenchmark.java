@@ -79,6 +79,7 @@ public class HybridBenchmark {
     private int[] probeKeys;
     /** Per key, the number of versions put since the load's. */
     int[] versions;
+
     private long done;
 
     static Bytes key(int i) {
@@ -93,8 +94,13 @@ public class HybridBenchmark {
     @Setup(Level.Trial)
     public void load() throws IOException {
         dir = Files.createTempDirectory("hybrid-bench");
-        store = HybridStore.open(dir, HybridOptions.builder().cache("arc", 0).syncMode(SyncMode.NONE)
-                .maintenance(java.time.Duration.ofSeconds(1), false).build());
+        store = HybridStore.open(
+                dir,
+                HybridOptions.builder()
+                        .cache("arc", 0)
+                        .syncMode(SyncMode.NONE)
+                        .maintenance(java.time.Duration.ofSeconds(1), false)
+                        .build());
         Random random = new Random(42);
         versions = new int[hybridKeys];
         List<Entry> batch = new ArrayList<>();
@@ -167,8 +173,9 @@ public class HybridBenchmark {
     Bytes checkedGet(boolean sampled, int i, Optional<Bytes> got) {
         AnswerCheck.require(got.isPresent(), () -> "get(" + key(i) + ") returned no value; the key was put");
         if (sampled) {
-            AnswerCheck.require(value(i, versions[i]).equals(got.get()), () -> "get(" + key(i) + ") returned a value other"
-                    + " than the newest one put for it");
+            AnswerCheck.require(
+                    value(i, versions[i]).equals(got.get()),
+                    () -> "get(" + key(i) + ") returned a value other" + " than the newest one put for it");
         }
         return got.get();
     }
@@ -181,23 +188,32 @@ public class HybridBenchmark {
      */
     int checkedScan(boolean sampled, int from, Bytes start, Entry[] got, int n) {
         int expected = Math.min(SCAN, hybridKeys - from);
-        AnswerCheck.require(n == expected, () -> "scan(" + key(from) + ") returned " + n + " entries; the store holds "
-                + expected + " from there, up to " + SCAN);
+        AnswerCheck.require(
+                n == expected,
+                () -> "scan(" + key(from) + ") returned " + n + " entries; the store holds " + expected
+                        + " from there, up to " + SCAN);
         for (int i = 0; i < n; i++) {
             Bytes previous = i == 0 ? start : got[i - 1].key();
             Bytes k = got[i].key();
-            AnswerCheck.require(i == 0 ? k.compareTo(previous) >= 0 : k.compareTo(previous) > 0, () -> "scan(" + start
-                    + ") returned " + k + (previous == start ? " first" : " after " + previous) + "; a scan's keys increase"
-                    + " from its start");
+            AnswerCheck.require(
+                    i == 0 ? k.compareTo(previous) >= 0 : k.compareTo(previous) > 0,
+                    () -> "scan(" + start
+                            + ") returned " + k + (previous == start ? " first" : " after " + previous)
+                            + "; a scan's keys increase"
+                            + " from its start");
         }
         if (sampled) {
             for (int i = 0; i < n; i++) {
                 int at = from + i;
                 Entry e = got[i];
-                AnswerCheck.require(key(at).equals(e.key()), () -> "scan(" + key(from) + ") returned " + e.key() + " at position "
-                        + (at - from) + "; the store holds " + key(at) + " there");
-                AnswerCheck.require(value(at, versions[at]).equals(e.value()), () -> "scan(" + key(from) + ") returned " + e.key()
-                        + " with a value other than the newest one put for it");
+                AnswerCheck.require(
+                        key(at).equals(e.key()),
+                        () -> "scan(" + key(from) + ") returned " + e.key() + " at position " + (at - from)
+                                + "; the store holds " + key(at) + " there");
+                AnswerCheck.require(
+                        value(at, versions[at]).equals(e.value()),
+                        () -> "scan(" + key(from) + ") returned " + e.key()
+                                + " with a value other than the newest one put for it");
             }
         }
         return n;

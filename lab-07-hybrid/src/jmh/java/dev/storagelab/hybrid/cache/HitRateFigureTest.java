@@ -25,6 +25,7 @@ class HitRateFigureTest {
 
     /** The tables quote three decimals: a re-run may differ by the rounding alone. */
     private static final double ROUNDING = 0.0005 + 1e-9;
+
     private static final int ENTRIES = 400;
     private static final String COMMAND = "java -cp $CP dev.storagelab.hybrid.cache.HitRateSimulation";
 
@@ -49,17 +50,30 @@ class HitRateFigureTest {
         for (String workload : HitRateSimulation.WORKLOADS) {
             int[] trace = HitRateSimulation.trace(workload);
             for (String policy : List.of("arc", "lru", "lfu")) {
-                rates.add(HitRateSimulation.hits(ReplacementPolicies.of(policy, ENTRIES), trace) / (double) trace.length);
+                rates.add(
+                        HitRateSimulation.hits(ReplacementPolicies.of(policy, ENTRIES), trace) / (double) trace.length);
             }
         }
         return rates;
     }
 
     private static void assertMatches(String where, List<Double> quoted, List<Double> simulated) {
-        String[] names = {"Zipfian ARC", "Zipfian LRU", "Zipfian LFU", "scan-polluted ARC", "scan-polluted LRU", "scan-polluted LFU",
-            "shifting ARC", "shifting LRU", "shifting LFU"};
+        String[] names = {
+            "Zipfian ARC",
+            "Zipfian LRU",
+            "Zipfian LFU",
+            "scan-polluted ARC",
+            "scan-polluted LRU",
+            "scan-polluted LFU",
+            "shifting ARC",
+            "shifting LRU",
+            "shifting LFU"
+        };
         for (int i = 0; i < names.length; i++) {
-            assertThat(where + ", " + ENTRIES + " entries, " + names[i], simulated.get(i), closeTo(quoted.get(i), ROUNDING));
+            assertThat(
+                    where + ", " + ENTRIES + " entries, " + names[i],
+                    simulated.get(i),
+                    closeTo(quoted.get(i), ROUNDING));
         }
     }
 
@@ -72,8 +86,16 @@ class HitRateFigureTest {
         assertThat(notes, containsString(COMMAND));
         assertThat(handout, containsString(COMMAND));
         List<Double> simulated = simulated();
-        assertMatches("notes §7.6", row(notes, "\\| 400 \\| " + three + " \\| " + three + " \\| " + three + " \\|"), simulated);
-        assertMatches("the handout's T3", row(handout, "\\| 400 \\| " + three + " \\| [-+]\\d\\.\\d{3} \\| " + three
-                + " \\| [-+]\\d\\.\\d{3} \\| " + three + " \\|"), simulated);
+        assertMatches(
+                "notes §7.6",
+                row(notes, "\\| 400 \\| " + three + " \\| " + three + " \\| " + three + " \\|"),
+                simulated);
+        assertMatches(
+                "the handout's T3",
+                row(
+                        handout,
+                        "\\| 400 \\| " + three + " \\| [-+]\\d\\.\\d{3} \\| " + three + " \\| [-+]\\d\\.\\d{3} \\| "
+                                + three + " \\|"),
+                simulated);
     }
 }

@@ -54,8 +54,7 @@ public final class HitRateSimulation {
 
     private static final long SEED = 20_031_031L;
 
-    private HitRateSimulation() {
-    }
+    private HitRateSimulation() {}
 
     /** Samples ranks 0..n-1 with probability proportional to {@code 1 / (rank + 1)^theta} by inverting the CDF. */
     public static final class Zipf {
@@ -150,7 +149,7 @@ public final class HitRateSimulation {
     public static long hits(ReplacementPolicy<Integer> policy, int[] trace) {
         long hits = 0;
         for (int key : trace) {
-            if (policy.reference(key, k -> { })) {
+            if (policy.reference(key, k -> {})) {
                 hits++;
             }
         }
@@ -188,8 +187,15 @@ public final class HitRateSimulation {
         try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             w.write("workload,policy,cache_entries,references,hits,hit_rate\n");
             for (Point p : points) {
-                w.write(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.6f%n", p.workload(), p.policy(), p.cacheEntries(),
-                        p.references(), p.hits(), p.hitRate()));
+                w.write(String.format(
+                        Locale.ROOT,
+                        "%s,%s,%d,%d,%d,%.6f%n",
+                        p.workload(),
+                        p.policy(),
+                        p.cacheEntries(),
+                        p.references(),
+                        p.hits(),
+                        p.hitRate()));
             }
         }
         print(points, System.out);
@@ -199,7 +205,15 @@ public final class HitRateSimulation {
     /** A table per workload: a row per cache size, the three hit rates, and ARC minus the better of LRU and LFU. */
     static void print(List<Point> points, PrintStream out) {
         for (String workload : WORKLOADS) {
-            out.printf(Locale.ROOT, "%n%s%n%8s %8s %8s %8s %14s%n", workload, "entries", "arc", "lru", "lfu", "arc - best");
+            out.printf(
+                    Locale.ROOT,
+                    "%n%s%n%8s %8s %8s %8s %14s%n",
+                    workload,
+                    "entries",
+                    "arc",
+                    "lru",
+                    "lfu",
+                    "arc - best");
             for (int size : CACHE_SIZES) {
                 double arc = 0;
                 double lru = 0;
@@ -213,7 +227,8 @@ public final class HitRateSimulation {
                         }
                     }
                 }
-                out.printf(Locale.ROOT, "%8d %8.4f %8.4f %8.4f %+14.4f%n", size, arc, lru, lfu, arc - Math.max(lru, lfu));
+                out.printf(
+                        Locale.ROOT, "%8d %8.4f %8.4f %8.4f %+14.4f%n", size, arc, lru, lfu, arc - Math.max(lru, lfu));
             }
         }
     }

@@ -43,16 +43,17 @@ public final class CompactionWriteAmplification {
 
     private static final long WINDOW = 1000;
 
-    private CompactionWriteAmplification() {
-    }
+    private CompactionWriteAmplification() {}
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "notes/data/lab07/compaction-wa.csv");
         int writes = args.length > 1 ? Integer.parseInt(args[1]) : 60_000;
         Files.createDirectories(out.toAbsolutePath().getParent());
         try (PrintStream csv = new PrintStream(Files.newOutputStream(out), true, StandardCharsets.UTF_8)) {
-            csv.println("workload,policy,writes,flush_bytes,compaction_bytes,write_amplification,l0_tables,nonempty_levels,final_style");
-            List<Workload> chosen = args.length > 2 ? List.of(Workload.valueOf(args[2].toUpperCase(Locale.ROOT).replace('-', '_')))
+            csv.println(
+                    "workload,policy,writes,flush_bytes,compaction_bytes,write_amplification,l0_tables,nonempty_levels,final_style");
+            List<Workload> chosen = args.length > 2
+                    ? List.of(Workload.valueOf(args[2].toUpperCase(Locale.ROOT).replace('-', '_')))
                     : List.of(Workload.values());
             for (Workload w : chosen) {
                 for (String policy : List.of("leveled", "tiered", "time-window", "adaptive")) {
@@ -67,8 +68,8 @@ public final class CompactionWriteAmplification {
     static String run(Workload w, String policyName, int writes) throws IOException {
         boolean mixed = w == Workload.MIXED;
         KeyTime time = mixed ? KeyTime.bigEndianAt(1) : KeyTime.bigEndianPrefix();
-        AdaptiveCompaction adaptive = new AdaptiveCompaction(mixed ? List.of(Bytes.of("p"), Bytes.of("s")) : List.of(),
-                new TimeWindowCompaction(time, WINDOW));
+        AdaptiveCompaction adaptive = new AdaptiveCompaction(
+                mixed ? List.of(Bytes.of("p"), Bytes.of("s")) : List.of(), new TimeWindowCompaction(time, WINDOW));
         LsmOptions options = switch (policyName) {
             case "leveled" -> LsmOptions.tiny();
             case "tiered" -> LsmOptions.tiny().withCompaction(LsmOptions.CompactionStyle.TIERED);
@@ -82,7 +83,8 @@ public final class CompactionWriteAmplification {
             for (int i = 0; mixed && i < writes / 2; i++) {
                 Bytes order = prefixed('o', Math.max(0, i - random.nextInt(200)), i % 16);
                 Bytes stock = prefixed('s', random.nextInt(20_000), 0);
-                for (Bytes key : i % 10 == 0 ? List.of(order, stock, prefixed('p', random.nextInt(20_000), 0))
+                for (Bytes key : i % 10 == 0
+                        ? List.of(order, stock, prefixed('p', random.nextInt(20_000), 0))
                         : List.of(order, stock)) {
                     random.nextBytes(value);
                     store.put(key, Bytes.copyOf(value));
@@ -116,9 +118,17 @@ public final class CompactionWriteAmplification {
             for (int level = 1; level < s.filesPerLevel().length; level++) {
                 levels += s.filesPerLevel()[level] > 0 ? 1 : 0;
             }
-            return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%d,%d,%s", w.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                    policyName, writes, s.flushBytes(), s.compactionBytesWritten(),
-                    (double) s.compactionBytesWritten() / s.flushBytes(), s.filesPerLevel()[0], levels,
+            return String.format(
+                    Locale.ROOT,
+                    "%s,%s,%d,%d,%d,%.3f,%d,%d,%s",
+                    w.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    policyName,
+                    writes,
+                    s.flushBytes(),
+                    s.compactionBytesWritten(),
+                    (double) s.compactionBytesWritten() / s.flushBytes(),
+                    s.filesPerLevel()[0],
+                    levels,
                     policyName.equals("adaptive") ? styles(adaptive) : "");
         }
     }
@@ -132,7 +142,11 @@ public final class CompactionWriteAmplification {
     }
 
     private static Bytes prefixed(char prefix, long time, int id) {
-        return Bytes.wrap(ByteBuffer.allocate(13).put((byte) prefix).putLong(time).putInt(id).array());
+        return Bytes.wrap(ByteBuffer.allocate(13)
+                .put((byte) prefix)
+                .putLong(time)
+                .putInt(id)
+                .array());
     }
 
     private static Bytes key(long time, int id) {

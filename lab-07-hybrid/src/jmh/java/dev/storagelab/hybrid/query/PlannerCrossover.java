@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -61,14 +60,17 @@ public final class PlannerCrossover {
             profile = Calibrator.calibrate(dir, "nvme", 10_000).withName("measured");
         }
         log(md, "```\n" + profile.describe() + "```");
-        QueryCostModel fromProfile = new QueryCostModel(profile, profile.lsmGetMicros(), QueryCostModel.DEFAULT_ROW_CPU_MICROS, 0.5);
+        QueryCostModel fromProfile =
+                new QueryCostModel(profile, profile.lsmGetMicros(), QueryCostModel.DEFAULT_ROW_CPU_MICROS, 0.5);
 
         QueryCostModel calibrated;
         try (HybridStore store = HybridStore.open(scratch.resolve("calibration-table"), options())) {
             Table t = load(store, 50_000, 99);
             TableStats s = t.analyze(100);
-            // warm-up first: on a loaded machine the JIT compiler is slow to finish, and a cold lookup costs several times a
-            // warm one; then scans and lookups alternate, so that both see the same load, and the planner's choice depends on
+            // warm-up first: on a loaded machine the JIT compiler is slow to finish, and a cold lookup costs several
+            // times a
+            // warm one; then scans and lookups alternate, so that both see the same load, and the planner's choice
+            // depends on
             // their ratio: the median ratio of 7 rounds, with the median scan time per row
             timeFullScan(t, 3);
             timeLookups(t, 50_000, 50_000, 97);
@@ -86,50 +88,87 @@ public final class PlannerCrossover {
             double rowCpu = Math.max(0, scanPerRow - fromProfile.sequentialRead(s.rowEntryBytes()));
             calibrated = new QueryCostModel(profile, lookup, rowCpu, 1.0);
             fromProfile = fromProfile.withCpu(profile.lsmGetMicros(), rowCpu);
-            log(md, String.format(Locale.ROOT, "calibration table (50,000 rows), scans and lookups alternated: full scan %.3f us per row (median), a row lookup %.3f us (median ratio to a scanned row x that)",
-                    scanPerRow, lookup));
+            log(
+                    md,
+                    String.format(
+                            Locale.ROOT,
+                            "calibration table (50,000 rows), scans and lookups alternated: full scan %.3f us per row (median), a row lookup %.3f us (median ratio to a scanned row x that)",
+                            scanPerRow,
+                            lookup));
         }
-        log(md, "model A (hardware profile: lsmGet + half the lookups a random read; row CPU measured): " + fromProfile);
+        log(
+                md,
+                "model A (hardware profile: lsmGet + half the lookups a random read; row CPU measured): "
+                        + fromProfile);
         log(md, "model B (query calibration: the lookup measured whole): " + calibrated);
 
         try (HybridStore store = HybridStore.open(scratch.resolve("table"), options())) {
             long t0 = System.nanoTime();
             Table table = load(store, rows, 1);
             TableStats stats = table.analyze(100);
-            log(md, String.format(Locale.ROOT, "loaded and analyzed in %.1f s: %s", (System.nanoTime() - t0) / 1e9, stats));
+            log(
+                    md,
+                    String.format(
+                            Locale.ROOT, "loaded and analyzed in %.1f s: %s", (System.nanoTime() - t0) / 1e9, stats));
             Planner planner = new Planner(table, stats, calibrated);
             Planner plannerA = new Planner(table, stats, fromProfile);
             double predictedA = crossoverOf(plannerA);
             double predictedB = crossoverOf(planner);
 
             // the sweep
-            double[] sel = {0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0};
+            double[] sel = {
+                0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0
+            };
             double[] idx = new double[sel.length];
             double[] full = new double[sel.length];
             Random r = new Random(5);
             try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(Path.of(out + "-sweep.csv")))) {
-                csv.println("selectivity,rows,index_us,full_us,index_predicted_us,full_predicted_us,index_profile_us,full_profile_us");
+                csv.println(
+                        "selectivity,rows,index_us,full_us,index_predicted_us,full_predicted_us,index_profile_us,full_profile_us");
                 for (int k = 0; k < sel.length; k++) {
                     long width = Math.max(1, Math.round(sel[k] * PRICES));
                     long lo = width >= PRICES ? 0 : (long) (r.nextDouble() * (PRICES - width));
                     Query q = Query.of("orders", Predicate.between("price", lo, lo + width - 1));
                     Explain e = planner.explain(q);
                     Explain ea = plannerA.explain(q);
-                    double[] t = timePlans(planner, q, List.of(e.plan(PlanKind.INDEX_RANGE_SCAN), e.plan(PlanKind.FULL_SCAN)));
+                    double[] t = timePlans(
+                            planner, q, List.of(e.plan(PlanKind.INDEX_RANGE_SCAN), e.plan(PlanKind.FULL_SCAN)));
                     idx[k] = t[0];
                     full[k] = t[1];
                     int n = planner.execute(q, e.plan(PlanKind.FULL_SCAN)).size();
-                    csv.printf(Locale.ROOT, "%.5f,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f%n", sel[k], n, idx[k], full[k],
-                            e.plan(PlanKind.INDEX_RANGE_SCAN).cost(), e.plan(PlanKind.FULL_SCAN).cost(),
-                            ea.plan(PlanKind.INDEX_RANGE_SCAN).cost(), ea.plan(PlanKind.FULL_SCAN).cost());
-                    log(md, String.format(Locale.ROOT, "selectivity %.4f (%d rows): index %.1f ms, full %.1f ms; predicted %.1f / %.1f ms",
-                            sel[k], n, idx[k] / 1e3, full[k] / 1e3, e.plan(PlanKind.INDEX_RANGE_SCAN).cost() / 1e3,
-                            e.plan(PlanKind.FULL_SCAN).cost() / 1e3));
+                    csv.printf(
+                            Locale.ROOT,
+                            "%.5f,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f%n",
+                            sel[k],
+                            n,
+                            idx[k],
+                            full[k],
+                            e.plan(PlanKind.INDEX_RANGE_SCAN).cost(),
+                            e.plan(PlanKind.FULL_SCAN).cost(),
+                            ea.plan(PlanKind.INDEX_RANGE_SCAN).cost(),
+                            ea.plan(PlanKind.FULL_SCAN).cost());
+                    log(
+                            md,
+                            String.format(
+                                    Locale.ROOT,
+                                    "selectivity %.4f (%d rows): index %.1f ms, full %.1f ms; predicted %.1f / %.1f ms",
+                                    sel[k],
+                                    n,
+                                    idx[k] / 1e3,
+                                    full[k] / 1e3,
+                                    e.plan(PlanKind.INDEX_RANGE_SCAN).cost() / 1e3,
+                                    e.plan(PlanKind.FULL_SCAN).cost() / 1e3));
                 }
             }
             double measured = measuredCrossover(sel, idx, full);
-            log(md, String.format(Locale.ROOT, "%n**crossover selectivity: measured %.4f, predicted %.4f (model B, calibrated), %.4f (model A, profile)**%n",
-                    measured, predictedB, predictedA));
+            log(
+                    md,
+                    String.format(
+                            Locale.ROOT,
+                            "%n**crossover selectivity: measured %.4f, predicted %.4f (model B, calibrated), %.4f (model A, profile)**%n",
+                            measured,
+                            predictedB,
+                            predictedA));
 
             // the held set
             Random g = new Random(1234);
@@ -160,18 +199,52 @@ public final class PlannerCrossover {
                     worstA = Math.max(worstA, ratioA);
                     StringBuilder all = new StringBuilder();
                     for (int p = 0; p < plans.size(); p++) {
-                        all.append(p == 0 ? "" : " | ").append(label(plans.get(p))).append(String.format(Locale.ROOT, " %.0f", t[p]));
+                        all.append(p == 0 ? "" : " | ")
+                                .append(label(plans.get(p)))
+                                .append(String.format(Locale.ROOT, " %.0f", t[p]));
                     }
                     int n = planner.execute(q, plans.get(0)).size();
-                    csv.printf(Locale.ROOT, "\"%s\",%d,%s,%.1f,%s,%.1f,%.3f,%s,%.3f,\"%s\"%n", q, n, label(plans.get(0)), t[0],
-                            label(plans.get(fastest)), t[fastest], ratio, label(pickA), ratioA, all);
-                    log(md, String.format(Locale.ROOT, "%2d %-70s %6d rows: picked %-16s %9.1f us, fastest %-16s %9.1f us, x%.2f",
-                            k, q, n, label(plans.get(0)), t[0], label(plans.get(fastest)), t[fastest], ratio));
+                    csv.printf(
+                            Locale.ROOT,
+                            "\"%s\",%d,%s,%.1f,%s,%.1f,%.3f,%s,%.3f,\"%s\"%n",
+                            q,
+                            n,
+                            label(plans.get(0)),
+                            t[0],
+                            label(plans.get(fastest)),
+                            t[fastest],
+                            ratio,
+                            label(pickA),
+                            ratioA,
+                            all);
+                    log(
+                            md,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%2d %-70s %6d rows: picked %-16s %9.1f us, fastest %-16s %9.1f us, x%.2f",
+                                    k,
+                                    q,
+                                    n,
+                                    label(plans.get(0)),
+                                    t[0],
+                                    label(plans.get(fastest)),
+                                    t[fastest],
+                                    ratio));
                 }
             }
-            log(md, String.format(Locale.ROOT, "%n**held set: %d queries; model B picked the fastest plan %d times (%.0f%%), worst ratio %.2fx; "
-                    + "model A %d times (%.0f%%), worst %.2fx**", queries, right, 100.0 * right / queries, worst, rightA,
-                    100.0 * rightA / queries, worstA));
+            log(
+                    md,
+                    String.format(
+                            Locale.ROOT,
+                            "%n**held set: %d queries; model B picked the fastest plan %d times (%.0f%%), worst ratio %.2fx; "
+                                    + "model A %d times (%.0f%%), worst %.2fx**",
+                            queries,
+                            right,
+                            100.0 * right / queries,
+                            worst,
+                            rightA,
+                            100.0 * rightA / queries,
+                            worstA));
         }
         log(md, "load after: " + uptime());
         Files.writeString(Path.of(out + ".md"), md.toString());
@@ -179,7 +252,10 @@ public final class PlannerCrossover {
 
     static HybridOptions options() {
         // no background maintenance (no key moves during the timings), writes not forced (a bulk load)
-        return HybridOptions.defaults().toBuilder().maintenance(Duration.ofSeconds(1), false).syncMode(SyncMode.NONE).build();
+        return HybridOptions.defaults().toBuilder()
+                .maintenance(Duration.ofSeconds(1), false)
+                .syncMode(SyncMode.NONE)
+                .build();
     }
 
     static Table load(HybridStore store, int rows, long seed) throws IOException {
@@ -265,7 +341,9 @@ public final class PlannerCrossover {
         for (int i = 0; i < 60; i++) {
             double mid = Math.sqrt(lo * hi);
             long width = Math.max(1, Math.round(mid * PRICES));
-            PlanKind k = planner.explain(Query.of("orders", Predicate.between("price", 0L, width - 1))).chosen().kind();
+            PlanKind k = planner.explain(Query.of("orders", Predicate.between("price", 0L, width - 1)))
+                    .chosen()
+                    .kind();
             if (k == PlanKind.INDEX_RANGE_SCAN) {
                 lo = mid;
             } else {
@@ -308,7 +386,11 @@ public final class PlannerCrossover {
 
     static String uptime() {
         try {
-            return new String(new ProcessBuilder("uptime").start().getInputStream().readAllBytes()).trim();
+            return new String(new ProcessBuilder("uptime")
+                            .start()
+                            .getInputStream()
+                            .readAllBytes())
+                    .trim();
         } catch (IOException e) {
             return "(uptime: " + e.getMessage() + ")";
         }
@@ -319,7 +401,5 @@ public final class PlannerCrossover {
         md.append(line).append('\n');
     }
 
-    private PlannerCrossover() {
-    }
-
+    private PlannerCrossover() {}
 }

@@ -31,8 +31,7 @@ import java.util.List;
  */
 public final class FailureModes {
 
-    private FailureModes() {
-    }
+    private FailureModes() {}
 
     /**
      * The LSM tree both engines run in the scenarios: a 256 KiB memtable and a 256 KiB block cache,
@@ -40,7 +39,10 @@ public final class FailureModes {
      * not from memory.
      */
     public static LsmOptions scenarioLsm() {
-        return LsmOptions.defaults().withMemtableBytes(256 << 10).withBlockCacheBytes(256 << 10).withBackgroundWork(false);
+        return LsmOptions.defaults()
+                .withMemtableBytes(256 << 10)
+                .withBlockCacheBytes(256 << 10)
+                .withBackgroundWork(false);
     }
 
     /**
@@ -76,26 +78,31 @@ public final class FailureModes {
 
     /** The engines compared: the simple one with the episode's numbers, and the hardened one. */
     static List<Named> engines() {
-        return List.of(new Named("simple", StoreFactory.simple(simpleKnobs())),
+        return List.of(
+                new Named("simple", StoreFactory.simple(simpleKnobs())),
                 new Named("hardened", StoreFactory.hardenedPerDevice(FailureModes::hardenedOptions)));
     }
 
-    record Named(String name, StoreFactory factory) {
-    }
+    record Named(String name, StoreFactory factory) {}
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "notes/data/lab07/failure-modes.md");
         boolean quick = args.length > 1 && args[1].equals("quick");
         String sections = args.length > 2 ? args[2] : "1234";
-        ThunderingHerd.Config herd = quick ? ThunderingHerd.Config.small(20_000, 100_000) : ThunderingHerd.Config.figure();
+        ThunderingHerd.Config herd =
+                quick ? ThunderingHerd.Config.small(20_000, 100_000) : ThunderingHerd.Config.figure();
         Oscillation.Config osc = quick ? Oscillation.Config.small(5) : Oscillation.Config.figure();
         MemoryBlowup.Config mem = quick ? MemoryBlowup.Config.small(20_000) : MemoryBlowup.Config.figure();
         StringBuilder md = new StringBuilder();
         md.append("# lab-07 failure modes: the simple engine against the hardened one\n\n")
-                .append("Written by `dev.storagelab.hybrid.scenario.FailureModes` (").append(quick ? "quick" : "figure")
-                .append(" sizes), simulated time, in-memory storage behind a simulated NVMe SSD unless a row says otherwise.\n")
-                .append("Hardened: `FailureModes.hardenedOptions()` (the defaults, a 4,096-entry ARC cache, a checkpoint every")
-                .append(" 256 KiB of log); simple: `FailureModes.simpleKnobs()` (the episode's thresholds, a 4,096-entry LRU cache);")
+                .append("Written by `dev.storagelab.hybrid.scenario.FailureModes` (")
+                .append(quick ? "quick" : "figure")
+                .append(
+                        " sizes), simulated time, in-memory storage behind a simulated NVMe SSD unless a row says otherwise.\n")
+                .append(
+                        "Hardened: `FailureModes.hardenedOptions()` (the defaults, a 4,096-entry ARC cache, a checkpoint every")
+                .append(
+                        " 256 KiB of log); simple: `FailureModes.simpleKnobs()` (the episode's thresholds, a 4,096-entry LRU cache);")
                 .append(" both with a 256 KiB memtable and block cache, and synced every simulated minute.\n\n");
 
         if (sections.contains("1")) {
@@ -116,49 +123,78 @@ public final class FailureModes {
     }
 
     private static void herd(StringBuilder md, ThunderingHerd.Config herd) {
-        md.append("## 1. Thundering herd\n\n").append(describe(herd)).append("\n\n")
-                .append("| engine | migrations in the burst | of them inline | get p99 steady (us) | get p99 burst (us) |"
-                        + " burst / steady | burst max (us) | failed ops |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("## 1. Thundering herd\n\n")
+                .append(describe(herd))
+                .append("\n\n")
+                .append(
+                        "| engine | migrations in the burst | of them inline | get p99 steady (us) | get p99 burst (us) |"
+                                + " burst / steady | burst max (us) | failed ops |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Named e : engines()) {
-            md.append(row(e.name(), () -> {
-                ThunderingHerd.Result r = ThunderingHerd.run(e.factory(), SimClock.simulated(), herd);
-                return cells(r.migrationsInBurst(), r.inlineMigrationsInBurst(), us(r.steadyP99()), us(r.burstP99()),
-                        String.format("%.2f", r.p99Ratio()), us(r.burstMax()), r.errors());
-            }, 7));
+            md.append(row(
+                    e.name(),
+                    () -> {
+                        ThunderingHerd.Result r = ThunderingHerd.run(e.factory(), SimClock.simulated(), herd);
+                        return cells(
+                                r.migrationsInBurst(),
+                                r.inlineMigrationsInBurst(),
+                                us(r.steadyP99()),
+                                us(r.burstP99()),
+                                String.format("%.2f", r.p99Ratio()),
+                                us(r.burstMax()),
+                                r.errors());
+                    },
+                    7));
         }
-
     }
 
     private static void oscillation(StringBuilder md, Oscillation.Config osc) {
-        md.append("\n## 2. Oscillation\n\n").append(describe(osc)).append("\n\n")
-                .append("| engine | migrations per day | per key per day | of them inline | write amplification (week) |"
-                        + " write amplification (all) | failed ops |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("\n## 2. Oscillation\n\n")
+                .append(describe(osc))
+                .append("\n\n")
+                .append(
+                        "| engine | migrations per day | per key per day | of them inline | write amplification (week) |"
+                                + " write amplification (all) | failed ops |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
         for (Named e : engines()) {
-            md.append(row(e.name(), () -> {
-                Oscillation.Result r = Oscillation.run(e.factory(), SimClock.simulated(), osc);
-                return cells(Arrays.toString(r.migrationsPerDay()), String.format("%.2f", r.migrationsPerKeyPerDay()),
-                        r.inlineMigrations(), String.format("%.2f", r.weekWriteAmplification()),
-                        String.format("%.2f", r.writeAmplification()), r.errors());
-            }, 6));
+            md.append(row(
+                    e.name(),
+                    () -> {
+                        Oscillation.Result r = Oscillation.run(e.factory(), SimClock.simulated(), osc);
+                        return cells(
+                                Arrays.toString(r.migrationsPerDay()),
+                                String.format("%.2f", r.migrationsPerKeyPerDay()),
+                                r.inlineMigrations(),
+                                String.format("%.2f", r.weekWriteAmplification()),
+                                String.format("%.2f", r.writeAmplification()),
+                                r.errors());
+                    },
+                    6));
         }
-
     }
 
     private static void memory(StringBuilder md, MemoryBlowup.Config mem) {
-        md.append("\n## 3. Memory blowup\n\n").append(describe(mem)).append("\n\n")
+        md.append("\n## 3. Memory blowup\n\n")
+                .append(describe(mem))
+                .append("\n\n")
                 .append("| engine | keys | tracker bytes | per key | most keys in two engines | space amplification |"
                         + " hot keys | failed ops |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Named e : engines()) {
-            md.append(row(e.name(), () -> {
-                MemoryBlowup.Result r = MemoryBlowup.run(e.factory(), SimClock.simulated(), mem);
-                return cells(String.format("%,d", mem.keys()), String.format("%,d", r.trackerBytes()),
-                        String.format("%.1f", r.trackerBytesPerKey()),
-                        String.format("%d (%.2f%%)", r.maxDuplicateKeys(), 100 * r.duplicateFraction()),
-                        String.format("%.2f (%,d / %,d bytes)", r.spaceAmplification(), r.storedBytes(), r.liveBytes()),
-                        r.stats().hotKeys(), r.errors());
-            }, 7));
+            md.append(row(
+                    e.name(),
+                    () -> {
+                        MemoryBlowup.Result r = MemoryBlowup.run(e.factory(), SimClock.simulated(), mem);
+                        return cells(
+                                String.format("%,d", mem.keys()),
+                                String.format("%,d", r.trackerBytes()),
+                                String.format("%.1f", r.trackerBytesPerKey()),
+                                String.format("%d (%.2f%%)", r.maxDuplicateKeys(), 100 * r.duplicateFraction()),
+                                String.format(
+                                        "%.2f (%,d / %,d bytes)",
+                                        r.spaceAmplification(), r.storedBytes(), r.liveBytes()),
+                                r.stats().hotKeys(),
+                                r.errors());
+                    },
+                    7));
         }
-
     }
 
     /**
@@ -171,20 +207,36 @@ public final class FailureModes {
         CostBlindspot.Mix mix = CostBlindspot.defaultMix();
         blindspotTable(md, "4. Cost-model blindspot", CostBlindspot.standardCases(mix, mix, mix, quick ? 4 : 8));
         Duration tenMinutes = Duration.ofMinutes(10);
-        blindspotTable(md, "4b. Cost-model blindspot, each pair with a mix its cost models rank differently",
-                CostBlindspot.standardCases(new CostBlindspot.Mix(10, 2, 1, tenMinutes),
-                        new CostBlindspot.Mix(1, 0, 100, tenMinutes), new CostBlindspot.Mix(1, 0, 1, tenMinutes), 4));
+        blindspotTable(
+                md,
+                "4b. Cost-model blindspot, each pair with a mix its cost models rank differently",
+                CostBlindspot.standardCases(
+                        new CostBlindspot.Mix(10, 2, 1, tenMinutes),
+                        new CostBlindspot.Mix(1, 0, 100, tenMinutes),
+                        new CostBlindspot.Mix(1, 0, 1, tenMinutes),
+                        4));
     }
 
     private static void blindspotTable(StringBuilder md, String title, List<CostBlindspot.Case> cases) {
         CostBlindspot.Case first = cases.get(0);
         CostBlindspot.Mix mix = first.mix();
-        md.append("\n## ").append(title).append("\n\n").append(first.keys())
-                .append(" keys per case; size pair: each key read ").append(mix.reads()).append(" times and written ")
-                .append(mix.writes()).append(" times after its load, in ").append(mix.duration().toMinutes())
-                .append(" simulated minutes; pattern pair: ").append(cases.get(2).mix()).append("; device pair: ")
-                .append(cases.get(4).mix()).append(". Placement = where")
-                .append(" at least half the keys are at the end. Cost columns: the hardened engine's cost model for the case's")
+        md.append("\n## ")
+                .append(title)
+                .append("\n\n")
+                .append(first.keys())
+                .append(" keys per case; size pair: each key read ")
+                .append(mix.reads())
+                .append(" times and written ")
+                .append(mix.writes())
+                .append(" times after its load, in ")
+                .append(mix.duration().toMinutes())
+                .append(" simulated minutes; pattern pair: ")
+                .append(cases.get(2).mix())
+                .append("; device pair: ")
+                .append(cases.get(4).mix())
+                .append(". Placement = where")
+                .append(
+                        " at least half the keys are at the end. Cost columns: the hardened engine's cost model for the case's")
                 .append(" access counts (HOT / COLD, its unit).\n\n")
                 .append("| case | simple | hardened | cost HOT / COLD |\n| --- | --- | --- | --- |\n");
         List<Named> engines = engines();
@@ -192,12 +244,20 @@ public final class FailureModes {
             String[] placed = new String[2];
             for (int i = 0; i < 2; i++) {
                 StoreFactory f = engines.get(i).factory();
-                placed[i] = attempt(() -> CostBlindspot.run(f, SimClock.simulated(), c, Duration.ofSeconds(1)).toString()
+                placed[i] = attempt(() -> CostBlindspot.run(f, SimClock.simulated(), c, Duration.ofSeconds(1))
+                        .toString()
                         .replaceFirst("^[^:]*: ", ""));
                 System.out.println("blindspot / " + engines.get(i).name() + " / " + c.name() + ": " + placed[i]);
             }
-            md.append("| ").append(c.name()).append(" | ").append(placed[0]).append(" | ").append(placed[1]).append(" | ")
-                    .append(attempt(() -> costs(costModelFor(c.device()), c.stats()))).append(" |\n");
+            md.append("| ")
+                    .append(c.name())
+                    .append(" | ")
+                    .append(placed[0])
+                    .append(" | ")
+                    .append(placed[1])
+                    .append(" | ")
+                    .append(attempt(() -> costs(costModelFor(c.device()), c.stats())))
+                    .append(" |\n");
         }
     }
 

@@ -33,12 +33,13 @@ import java.util.SplittableRandom;
  */
 public final class WeekSimulation {
 
-    private WeekSimulation() {
-    }
+    private WeekSimulation() {}
 
     /** The share of the peak rate in each hour of the day (0:00 first): night, the morning, lunch, the evening peak. */
-    static final double[] DAY_CYCLE = {0.15, 0.1, 0.08, 0.08, 0.1, 0.15, 0.25, 0.4, 0.55, 0.65, 0.7, 0.8, 0.95, 0.9,
-        0.75, 0.7, 0.7, 0.75, 0.85, 0.95, 1.0, 0.9, 0.6, 0.3};
+    static final double[] DAY_CYCLE = {
+        0.15, 0.1, 0.08, 0.08, 0.1, 0.15, 0.25, 0.4, 0.55, 0.65, 0.7, 0.8, 0.95, 0.9, 0.75, 0.7, 0.7, 0.75, 0.85, 0.95,
+        1.0, 0.9, 0.6, 0.3
+    };
 
     /**
      * @param products            products, each with a price and a stock key (the hot 1% of the workbench's key space)
@@ -50,8 +51,15 @@ public final class WeekSimulation {
      * @param maintenanceInterval how often maintenance runs
      * @param seed                the workload's seed
      */
-    public record Config(int products, int orders, double peakOpsPerSecond, int days, int valueBytes, DeviceModel device,
-                         Duration maintenanceInterval, long seed) {
+    public record Config(
+            int products,
+            int orders,
+            double peakOpsPerSecond,
+            int days,
+            int valueBytes,
+            DeviceModel device,
+            Duration maintenanceInterval,
+            long seed) {
 
         public Config {
             checkArgument(products >= 10 && orders >= 1 && days >= 1, "need products, orders and days");
@@ -78,11 +86,22 @@ public final class WeekSimulation {
         }
 
         String csv() {
-            return String.join(",", engine, Integer.toString(hour), Integer.toString(hour / 24), Integer.toString(hour % 24),
-                    Long.toString(ops), Long.toString(migrations), Long.toString(stats.hotKeys()),
-                    Long.toString(stats.hotBytes()), Long.toString(stats.coldBytes()), Long.toString(stats.archiveBytes()),
-                    Long.toString(stats.cacheEntries()), Long.toString(stats.deviceBytesWritten()),
-                    Long.toString(stats.userBytesWritten()), Long.toString(stats.duplicateKeys()),
+            return String.join(
+                    ",",
+                    engine,
+                    Integer.toString(hour),
+                    Integer.toString(hour / 24),
+                    Integer.toString(hour % 24),
+                    Long.toString(ops),
+                    Long.toString(migrations),
+                    Long.toString(stats.hotKeys()),
+                    Long.toString(stats.hotBytes()),
+                    Long.toString(stats.coldBytes()),
+                    Long.toString(stats.archiveBytes()),
+                    Long.toString(stats.cacheEntries()),
+                    Long.toString(stats.deviceBytesWritten()),
+                    Long.toString(stats.userBytesWritten()),
+                    Long.toString(stats.duplicateKeys()),
                     Long.toString(stats.trackerBytes()));
         }
     }
@@ -206,8 +225,11 @@ public final class WeekSimulation {
         List<FailureModes.Named> engines = FailureModes.engines();
         if (args.length > 2 && args[2].startsWith("hardened:")) {
             long kib = Long.parseLong(args[2].substring("hardened:".length()));
-            engines = List.of(new FailureModes.Named("hardened-checkpoint-" + kib + "KiB", StoreFactory.hardenedPerDevice(
-                    d -> FailureModes.hardenedOptions(d).toBuilder().checkpointLogBytes(kib << 10).build())));
+            engines = List.of(new FailureModes.Named(
+                    "hardened-checkpoint-" + kib + "KiB",
+                    StoreFactory.hardenedPerDevice(d -> FailureModes.hardenedOptions(d).toBuilder()
+                            .checkpointLogBytes(kib << 10)
+                            .build())));
         }
         for (FailureModes.Named e : engines) {
             long start = System.nanoTime();
@@ -216,9 +238,15 @@ public final class WeekSimulation {
             long moves = week.stream().mapToLong(Hour::migrations).sum();
             long ops = week.stream().mapToLong(Hour::ops).sum();
             HybridStats last = week.get(week.size() - 1).stats();
-            System.out.printf("%s: %,d operations, %,d migrations (max %,d in an hour), %,d hot keys at the end, write"
-                            + " amplification %.2f (%.0f s)%n", e.name(), ops, moves,
-                    week.stream().mapToLong(Hour::migrations).max().orElse(0), last.hotKeys(), last.writeAmplification(),
+            System.out.printf(
+                    "%s: %,d operations, %,d migrations (max %,d in an hour), %,d hot keys at the end, write"
+                            + " amplification %.2f (%.0f s)%n",
+                    e.name(),
+                    ops,
+                    moves,
+                    week.stream().mapToLong(Hour::migrations).max().orElse(0),
+                    last.hotKeys(),
+                    last.writeAmplification(),
                     (System.nanoTime() - start) / 1e9);
         }
         writeCsv(out, hours);

@@ -1,5 +1,6 @@
 package dev.storagelab.hybrid.tune;
 
+import com.google.common.base.Ticker;
 import dev.storagelab.hybrid.HybridOptions;
 import dev.storagelab.hybrid.HybridStore;
 import dev.storagelab.hybrid.compaction.AdaptiveCompaction;
@@ -7,7 +8,6 @@ import dev.storagelab.hybrid.compaction.KeyTime;
 import dev.storagelab.hybrid.compaction.TimeWindowCompaction;
 import dev.storagelab.hybrid.tune.PhaseWorkload.Phase;
 import dev.storagelab.wal.SyncMode;
-import com.google.common.base.Ticker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,22 +43,21 @@ import java.util.stream.Stream;
  */
 public final class TuningFigure {
 
-    private TuningFigure() {
-    }
+    private TuningFigure() {}
 
     /** The memory budget in cache entries: a fifth of the keys (the defaults' 64k entries for 320k keys). */
     static int budget = 65_536;
+
     static final Duration INTERVAL = Duration.ofMillis(100);
 
     /** A fixed configuration: the four knobs' values. */
-    record Fixed(String name, double cacheShare, double dirtyShare, double hysteresis, int considerEvery) {
-    }
+    record Fixed(String name, double cacheShare, double dirtyShare, double hysteresis, int considerEvery) {}
 
     static HybridOptions.Builder base() {
         return HybridOptions.defaults().toBuilder()
                 .syncMode(SyncMode.NONE)
-                .adaptiveCompaction(() -> new AdaptiveCompaction(List.of(PhaseWorkload.SERIES_START),
-                        new TimeWindowCompaction(KeyTime.bigEndianAt(1), 50_000)));
+                .adaptiveCompaction(() -> new AdaptiveCompaction(
+                        List.of(PhaseWorkload.SERIES_START), new TimeWindowCompaction(KeyTime.bigEndianAt(1), 50_000)));
     }
 
     /** The default configuration's proportions: a cache of the whole budget, a sixteenth of it dirty, hysteresis 0.25, every access considered. */
@@ -68,14 +67,21 @@ public final class TuningFigure {
 
     static HybridOptions optionsOf(Fixed f) {
         int capacity = (int) Math.round(f.cacheShare() * budget);
-        return base().cache("arc", capacity).maxDirtyEntries((int) Math.max(1, Math.round(f.dirtyShare() * capacity)))
-                .hysteresis(f.hysteresis()).considerEvery(f.considerEvery()).build();
+        return base().cache("arc", capacity)
+                .maxDirtyEntries((int) Math.max(1, Math.round(f.dirtyShare() * capacity)))
+                .hysteresis(f.hysteresis())
+                .considerEvery(f.considerEvery())
+                .build();
     }
 
     /** One run: ops/s per phase, and the tuner's intervals (with the phase each ended in). */
-    record Run(String config, double[] opsPerSecond, double[] opsPerCpuSecond, List<Tuner.Interval> intervals,
-               List<Integer> phaseOf, Map<Knob, Long> reversals) {
-    }
+    record Run(
+            String config,
+            double[] opsPerSecond,
+            double[] opsPerCpuSecond,
+            List<Tuner.Interval> intervals,
+            List<Integer> phaseOf,
+            Map<Knob, Long> reversals) {}
 
     static Run run(String name, HybridOptions options, Damping damping, int keys, int opsPerPhase, long seed)
             throws IOException {
@@ -91,7 +97,8 @@ public final class TuningFigure {
                 workload.load(store);
                 store.checkpoint();
                 Monitor monitor = new Monitor(store);
-                Tuner tuner = damping == null ? null
+                Tuner tuner = damping == null
+                        ? null
                         : new Tuner(store, monitor, new Tuner.Config(budget, INTERVAL, damping, true));
                 Ticker clock = Ticker.systemTicker();
                 for (int p = 0; p < rates.length; p++) {
@@ -127,7 +134,8 @@ public final class TuningFigure {
 
     /** CPU time of the whole JVM (request thread, maintenance, compactions, GC): robust to other processes' load. */
     static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
@@ -141,14 +149,21 @@ public final class TuningFigure {
         List<Fixed> grid = new ArrayList<>();
         for (double cache : new double[] {Knob.CACHE_SHARE.min(), Knob.CACHE_SHARE.max()}) {
             for (double dirty : new double[] {Knob.DIRTY_SHARE.min(), Knob.DIRTY_SHARE.max()}) {
-                grid.add(new Fixed(String.format(Locale.ROOT, "fixed c%.2f d%.2f eager", cache, dirty), cache, dirty,
-                        Knob.HYSTERESIS.min(), 1));
-                grid.add(new Fixed(String.format(Locale.ROOT, "fixed c%.2f d%.2f lazy", cache, dirty), cache, dirty,
-                        Knob.HYSTERESIS.max(), 16));
+                grid.add(new Fixed(
+                        String.format(Locale.ROOT, "fixed c%.2f d%.2f eager", cache, dirty),
+                        cache,
+                        dirty,
+                        Knob.HYSTERESIS.min(),
+                        1));
+                grid.add(new Fixed(
+                        String.format(Locale.ROOT, "fixed c%.2f d%.2f lazy", cache, dirty),
+                        cache,
+                        dirty,
+                        Knob.HYSTERESIS.max(),
+                        16));
             }
         }
-        record Config(String name, HybridOptions options, Damping damping) {
-        }
+        record Config(String name, HybridOptions options, Damping damping) {}
         List<Config> configs = new ArrayList<>();
         configs.add(new Config("default", defaultOptions(), null));
         for (Fixed f : grid) {
@@ -168,19 +183,26 @@ public final class TuningFigure {
             }
             System.err.println("rep " + rep + " done");
         }
-        try (PrintStream csv = new PrintStream(Files.newOutputStream(out.resolve("tuning-throughput.csv")), true,
-                StandardCharsets.UTF_8)) {
+        try (PrintStream csv = new PrintStream(
+                Files.newOutputStream(out.resolve("tuning-throughput.csv")), true, StandardCharsets.UTF_8)) {
             csv.println("config,rep,phase_index,phase,ops_per_s,ops_per_cpu_s");
             for (int i = 0; i < runs.size(); i++) {
                 Run r = runs.get(i);
                 for (int p = 0; p < r.opsPerSecond().length; p++) {
-                    csv.printf(Locale.ROOT, "%s,%d,%d,%s,%.0f,%.0f%n", r.config(), repOf.get(i), p,
-                            PhaseWorkload.SCHEDULE.get(p), r.opsPerSecond()[p], r.opsPerCpuSecond()[p]);
+                    csv.printf(
+                            Locale.ROOT,
+                            "%s,%d,%d,%s,%.0f,%.0f%n",
+                            r.config(),
+                            repOf.get(i),
+                            p,
+                            PhaseWorkload.SCHEDULE.get(p),
+                            r.opsPerSecond()[p],
+                            r.opsPerCpuSecond()[p]);
                 }
             }
         }
-        try (PrintStream csv = new PrintStream(Files.newOutputStream(out.resolve("tuning-knobs.csv")), true,
-                StandardCharsets.UTF_8)) {
+        try (PrintStream csv =
+                new PrintStream(Files.newOutputStream(out.resolve("tuning-knobs.csv")), true, StandardCharsets.UTF_8)) {
             csv.println("config,interval,phase_index,phase,t_ms,ops,read_share,hit_rate,write_amp,hot_share,get_p99_us,"
                     + "put_p99_us,cache_share,dirty_share,hysteresis,consider_log2,want_cache_share,want_dirty_share,"
                     + "want_hysteresis,want_consider_log2,style_keys,style_series");
@@ -193,22 +215,49 @@ public final class TuningFigure {
                     Tuner.Interval in = r.intervals().get(i);
                     Sample s = in.sample();
                     int p = r.phaseOf().get(i);
-                    csv.printf(Locale.ROOT, "%s,%d,%d,%s,%.1f,%d,%.4f,%.4f,%.3f,%.4f,%.1f,%.1f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%s,%s%n",
-                            r.config(), s.interval(), p, PhaseWorkload.SCHEDULE.get(p), (s.endNanos() - t0) / 1e6,
-                            s.operations(), s.readShare(), s.hitRate(), s.writeAmplification(), s.hotByteShare(),
-                            s.getP99() / 1e3, s.putP99() / 1e3, in.knobs().get(Knob.CACHE_SHARE),
-                            in.knobs().get(Knob.DIRTY_SHARE), in.knobs().get(Knob.HYSTERESIS),
-                            in.knobs().get(Knob.CONSIDER_LOG2), in.wanted().get(Knob.CACHE_SHARE),
-                            in.wanted().get(Knob.DIRTY_SHARE), in.wanted().get(Knob.HYSTERESIS),
-                            in.wanted().get(Knob.CONSIDER_LOG2), in.styles().get(0), in.styles().get(1));
+                    csv.printf(
+                            Locale.ROOT,
+                            "%s,%d,%d,%s,%.1f,%d,%.4f,%.4f,%.3f,%.4f,%.1f,%.1f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%s,%s%n",
+                            r.config(),
+                            s.interval(),
+                            p,
+                            PhaseWorkload.SCHEDULE.get(p),
+                            (s.endNanos() - t0) / 1e6,
+                            s.operations(),
+                            s.readShare(),
+                            s.hitRate(),
+                            s.writeAmplification(),
+                            s.hotByteShare(),
+                            s.getP99() / 1e3,
+                            s.putP99() / 1e3,
+                            in.knobs().get(Knob.CACHE_SHARE),
+                            in.knobs().get(Knob.DIRTY_SHARE),
+                            in.knobs().get(Knob.HYSTERESIS),
+                            in.knobs().get(Knob.CONSIDER_LOG2),
+                            in.wanted().get(Knob.CACHE_SHARE),
+                            in.wanted().get(Knob.DIRTY_SHARE),
+                            in.wanted().get(Knob.HYSTERESIS),
+                            in.wanted().get(Knob.CONSIDER_LOG2),
+                            in.styles().get(0),
+                            in.styles().get(1));
                 }
             }
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "%d keys, %d operations per phase, %d repetition(s), budget %d entries, intervals of %d ms%n",
-                keys, opsPerPhase, reps, budget, INTERVAL.toMillis()));
+        md.append(String.format(
+                Locale.ROOT,
+                "%d keys, %d operations per phase, %d repetition(s), budget %d entries, intervals of %d ms%n",
+                keys,
+                opsPerPhase,
+                reps,
+                budget,
+                INTERVAL.toMillis()));
         summary(md, "operations per second of wall-clock time (median of the repetitions)", runs, Run::opsPerSecond);
-        summary(md, "operations per CPU-second of the whole JVM (median of the repetitions)", runs, Run::opsPerCpuSecond);
+        summary(
+                md,
+                "operations per CPU-second of the whole JVM (median of the repetitions)",
+                runs,
+                Run::opsPerCpuSecond);
         md.append("\n\nReversals (first repetition): ");
         for (Run r : runs) {
             if (!r.reversals().isEmpty() && repOf.get(runs.indexOf(r)) == 0) {
@@ -221,7 +270,8 @@ public final class TuningFigure {
     }
 
     /** A Markdown table of {@code metric} per configuration and phase, the median over repetitions, and the best fixed per phase. */
-    private static void summary(StringBuilder md, String title, List<Run> runs, java.util.function.Function<Run, double[]> metric) {
+    private static void summary(
+            StringBuilder md, String title, List<Run> runs, java.util.function.Function<Run, double[]> metric) {
         int phases = PhaseWorkload.SCHEDULE.size();
         Map<String, List<double[]>> byConfig = new LinkedHashMap<>();
         for (Run r : runs) {
@@ -242,7 +292,9 @@ public final class TuningFigure {
         });
         md.append("\n").append(title).append("\n\n| configuration |");
         for (Phase p : PhaseWorkload.SCHEDULE) {
-            md.append(' ').append(p.name().toLowerCase(Locale.ROOT).replace('_', '-')).append(" |");
+            md.append(' ')
+                    .append(p.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    .append(" |");
         }
         md.append(" whole run |\n| --- |");
         for (int p = 0; p <= phases; p++) {

@@ -10,8 +10,7 @@ public final class ReplacementPolicies {
     /** The names {@link #of} knows, in the order reports list them. */
     public static final List<String> NAMES = List.of("arc", "lru", "lfu");
 
-    private ReplacementPolicies() {
-    }
+    private ReplacementPolicies() {}
 
     /**
      * An empty policy: {@code arc} ({@link ArcPolicy}), {@code lru} ({@link LruPolicy}) or
@@ -26,7 +25,8 @@ public final class ReplacementPolicies {
             case "arc" -> new ArcPolicy<>(capacity);
             case "lru" -> new LruPolicy<>(capacity);
             case "lfu" -> new LfuPolicy<>(capacity);
-            default -> throw new IllegalArgumentException("unknown replacement policy '" + name + "' (arc, lru or lfu)");
+            default ->
+                throw new IllegalArgumentException("unknown replacement policy '" + name + "' (arc, lru or lfu)");
         };
     }
 }

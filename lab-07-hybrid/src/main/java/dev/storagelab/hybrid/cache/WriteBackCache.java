@@ -6,9 +6,9 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -44,8 +44,7 @@ public final class WriteBackCache {
     }
 
     /** A cached answer: the value, or empty if the key is cached as absent (deleted). */
-    public record Lookup(Optional<Bytes> value) {
-    }
+    public record Lookup(Optional<Bytes> value) {}
 
     /**
      * What the cache did since it was created.
@@ -60,8 +59,15 @@ public final class WriteBackCache {
      * @param size             entries held now (resident, and orphans)
      * @param dirty            of those, the dirty ones
      */
-    public record Stats(long hits, long misses, long evictions, long dirtyEvictions, long flushes, long entriesFlushed,
-            int size, int dirty) {
+    public record Stats(
+            long hits,
+            long misses,
+            long evictions,
+            long dirtyEvictions,
+            long flushes,
+            long entriesFlushed,
+            int size,
+            int dirty) {
 
         /** Hits over gets, 0 before the first get. */
         public double hitRate() {
@@ -322,8 +328,7 @@ public final class WriteBackCache {
     }
 
     /** A chunk of dirty entries, and the sink calls made before it was read. */
-    public record DirtyChunk(List<Entry> entries, long sinkWrites) {
-    }
+    public record DirtyChunk(List<Entry> entries, long sinkWrites) {}
 
     /** Sink calls so far: it changes whenever dirty entries are about to leave the dirty set (a flush, a dirty eviction). */
     public synchronized long sinkWrites() {
@@ -403,13 +408,20 @@ public final class WriteBackCache {
     }
 
     public synchronized Stats stats() {
-        return new Stats(hits, misses, evictions, dirtyEvictions, flushes, entriesFlushed, clean.size() + dirty.size(),
+        return new Stats(
+                hits,
+                misses,
+                evictions,
+                dirtyEvictions,
+                flushes,
+                entriesFlushed,
+                clean.size() + dirty.size(),
                 dirty.size());
     }
 
     @Override
     public synchronized String toString() {
-        return "WriteBackCache{" + policy.name() + " x" + policy.capacity() + ", size=" + size() + ", dirty=" + dirty.size()
-                + "/" + maxDirty + "}";
+        return "WriteBackCache{" + policy.name() + " x" + policy.capacity() + ", size=" + size() + ", dirty="
+                + dirty.size() + "/" + maxDirty + "}";
     }
 }

@@ -61,16 +61,27 @@ public final class AdaptiveCompaction implements CompactionPolicy {
      * @param dwell          a range keeps a new style for at least this many of its events
      * @param initial        every range's style before any evidence
      */
-    public record Settings(double halfLife, double minEvents, double writeHeavy, double sequential, double margin,
-                           long dwell, Style initial) {
+    public record Settings(
+            double halfLife,
+            double minEvents,
+            double writeHeavy,
+            double sequential,
+            double margin,
+            long dwell,
+            Style initial) {
 
         public Settings {
             checkArgument(halfLife >= 1, "halfLife must be at least 1: %s", halfLife);
             checkArgument(minEvents >= 0 && minEvents < halfLife, "minEvents must be in [0, halfLife): %s", minEvents);
             checkArgument(writeHeavy > 0 && writeHeavy < 1, "writeHeavy must be in (0, 1): %s", writeHeavy);
             checkArgument(sequential > 0 && sequential < 1, "sequential must be in (0, 1): %s", sequential);
-            checkArgument(margin >= 0 && margin < Math.min(Math.min(writeHeavy, 1 - writeHeavy),
-                    Math.min(sequential, 1 - sequential)), "margin must be below each threshold's distance to 0 and 1: %s", margin);
+            checkArgument(
+                    margin >= 0
+                            && margin
+                                    < Math.min(
+                                            Math.min(writeHeavy, 1 - writeHeavy), Math.min(sequential, 1 - sequential)),
+                    "margin must be below each threshold's distance to 0 and 1: %s",
+                    margin);
             checkArgument(dwell >= 0, "dwell must not be negative: %s", dwell);
             Objects.requireNonNull(initial, "initial");
         }
@@ -81,7 +92,8 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         }
 
         public Settings withHalfLife(double events) {
-            return new Settings(events, Math.min(minEvents, events / 2), writeHeavy, sequential, margin, dwell, initial);
+            return new Settings(
+                    events, Math.min(minEvents, events / 2), writeHeavy, sequential, margin, dwell, initial);
         }
 
         public Settings withDwell(long events) {
@@ -106,8 +118,17 @@ public final class AdaptiveCompaction implements CompactionPolicy {
      * @param events           reads and writes ever recorded
      * @param switches         style changes so far
      */
-    public record RangeStats(int range, Bytes lo, Bytes hi, Style style, double reads, double writes,
-                             double sequentialWrites, double keyOrderedWrites, long events, long switches) {
+    public record RangeStats(
+            int range,
+            Bytes lo,
+            Bytes hi,
+            Style style,
+            double reads,
+            double writes,
+            double sequentialWrites,
+            double keyOrderedWrites,
+            long events,
+            long switches) {
 
         /** Writes over reads and writes (0 with no events). */
         public double writeShare() {
@@ -132,6 +153,7 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         volatile Style style;
         /** The style the tuner pinned (lab-07 T10), or null: then the classification decides. */
         volatile Style pinned;
+
         double reads;
         double writes;
         double sequentialWrites;
@@ -140,9 +162,11 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         final Bytes[] recentWrites = new Bytes[ORDER_LAG];
         /** The times ({@link KeyTime}) of those keys, slot for slot. */
         final long[] recentTimes = new long[ORDER_LAG];
+
         long writeCount;
         /** Set by a switch to {@link Style#TIERED}, cleared once the range has nothing between level 0 and the bottom. */
         volatile boolean catchUp;
+
         long events;
         long sinceSwitch;
         long switches;
@@ -198,7 +222,8 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         }
 
         synchronized RangeStats stats(int index) {
-            return new RangeStats(index, lo, hi, style, reads, writes, sequentialWrites, keyOrderedWrites, events, switches);
+            return new RangeStats(
+                    index, lo, hi, style, reads, writes, sequentialWrites, keyOrderedWrites, events, switches);
         }
     }
 
@@ -231,8 +256,11 @@ public final class AdaptiveCompaction implements CompactionPolicy {
     public AdaptiveCompaction(List<Bytes> boundaries, TimeWindowCompaction timeWindow, Settings settings) {
         this.boundaries = List.copyOf(boundaries);
         for (int i = 1; i < this.boundaries.size(); i++) {
-            checkArgument(this.boundaries.get(i - 1).compareTo(this.boundaries.get(i)) < 0,
-                    "range boundaries must be strictly increasing: %s then %s", this.boundaries.get(i - 1), this.boundaries.get(i));
+            checkArgument(
+                    this.boundaries.get(i - 1).compareTo(this.boundaries.get(i)) < 0,
+                    "range boundaries must be strictly increasing: %s then %s",
+                    this.boundaries.get(i - 1),
+                    this.boundaries.get(i));
         }
         this.timeWindow = Objects.requireNonNull(timeWindow, "timeWindow");
         this.keyTime = timeWindow.keyTime();
@@ -240,8 +268,10 @@ public final class AdaptiveCompaction implements CompactionPolicy {
         this.decay = Math.pow(0.5, 1 / settings.halfLife());
         this.ranges = new Range[this.boundaries.size() + 1];
         for (int i = 0; i < ranges.length; i++) {
-            ranges[i] = new Range(i == 0 ? null : this.boundaries.get(i - 1),
-                    i == this.boundaries.size() ? null : this.boundaries.get(i), settings.initial());
+            ranges[i] = new Range(
+                    i == 0 ? null : this.boundaries.get(i - 1),
+                    i == this.boundaries.size() ? null : this.boundaries.get(i),
+                    settings.initial());
         }
     }
 
@@ -384,8 +414,8 @@ public final class AdaptiveCompaction implements CompactionPolicy {
      * and time windows over keys whose time jumps back and forth cut every table at nearly every
      * key.
      */
-    public static Style wanted(double reads, double writes, double sequentialWrites, double keyOrderedWrites,
-                               Style current, Settings s) {
+    public static Style wanted(
+            double reads, double writes, double sequentialWrites, double keyOrderedWrites, Style current, Settings s) {
         Style classified = classify(reads, writes, sequentialWrites, current, s);
         if (classified != Style.TIERED || writes == 0) {
             return classified;

@@ -17,8 +17,7 @@ import java.util.TreeMap;
  */
 public final class CompactionViews {
 
-    private CompactionViews() {
-    }
+    private CompactionViews() {}
 
     /**
      * The tables of {@code v} whose user keys meet {@code [lo, hi)} (null is unbounded), each at
@@ -61,8 +60,8 @@ public final class CompactionViews {
     public static Compaction closeOver(Version v, Compaction c) {
         int output = c.output();
         if (c.inputsByLevel().lastKey() > output) {
-            throw new IllegalArgumentException("compaction " + c + " moves level " + c.inputsByLevel().lastKey()
-                    + " up into level " + output);
+            throw new IllegalArgumentException(
+                    "compaction " + c + " moves level " + c.inputsByLevel().lastKey() + " up into level " + output);
         }
         SortedMap<Integer, List<FileMeta>> inputs = new TreeMap<>();
         c.inputsByLevel().forEach((level, files) -> inputs.put(level, new ArrayList<>(files)));
@@ -74,8 +73,12 @@ public final class CompactionViews {
             long newestL0 = Long.MIN_VALUE;
             for (var e : inputs.entrySet()) {
                 for (FileMeta f : e.getValue()) {
-                    lo = lo == null || f.smallest().userKey().compareTo(lo) < 0 ? f.smallest().userKey() : lo;
-                    hi = hi == null || f.largest().userKey().compareTo(hi) > 0 ? f.largest().userKey() : hi;
+                    lo = lo == null || f.smallest().userKey().compareTo(lo) < 0
+                            ? f.smallest().userKey()
+                            : lo;
+                    hi = hi == null || f.largest().userKey().compareTo(hi) > 0
+                            ? f.largest().userKey()
+                            : hi;
                     if (e.getKey() == 0) {
                         newestL0 = Math.max(newestL0, f.number());
                     }

@@ -97,7 +97,9 @@ public final class TimeWindowCompaction implements CompactionPolicy {
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             for (FileMeta f : v.files(level)) {
                 windows.computeIfAbsent(windowOf(f), w -> new Window(w, new TreeMap<>()))
-                        .tablesByLevel().computeIfAbsent(level, l -> new ArrayList<>()).add(f);
+                        .tablesByLevel()
+                        .computeIfAbsent(level, l -> new ArrayList<>())
+                        .add(f);
             }
         }
         return windows;

@@ -17,10 +17,15 @@ public record AccessStats(double reads, double writes, double scanReads, int val
     public AccessStats {
         checkArgument(reads >= 0 && Double.isFinite(reads), "reads must be finite and non-negative: %s", reads);
         checkArgument(writes >= 0 && Double.isFinite(writes), "writes must be finite and non-negative: %s", writes);
-        checkArgument(scanReads >= 0 && Double.isFinite(scanReads), "scanReads must be finite and non-negative: %s", scanReads);
+        checkArgument(
+                scanReads >= 0 && Double.isFinite(scanReads),
+                "scanReads must be finite and non-negative: %s",
+                scanReads);
         checkArgument(valueBytes >= 0, "valueBytes must be non-negative: %s", valueBytes);
-        checkArgument(sequentialFraction >= 0 && sequentialFraction <= 1,
-                "sequentialFraction must be within [0, 1]: %s", sequentialFraction);
+        checkArgument(
+                sequentialFraction >= 0 && sequentialFraction <= 1,
+                "sequentialFraction must be within [0, 1]: %s",
+                sequentialFraction);
     }
 
     /** Point reads and writes only, random keys. */

@@ -43,6 +43,7 @@ public final class Calibrator {
     static final int FILE_BYTES = 32 << 20;
     /** Bytes of that file when the device is simulated. */
     static final int SIMULATED_FILE_BYTES = 4 << 20;
+
     static final int IO_BYTES = 4096;
     static final int RANDOM_READS = 1_000;
     static final int RANDOM_WRITES = 256;
@@ -71,7 +72,10 @@ public final class Calibrator {
     /** As {@link #Calibrator(DiskStorage, DeviceModel, int)}, the device measured with a file of {@code fileBytes} (at least 1 MiB). */
     public Calibrator(DiskStorage dir, DeviceModel device, int keys, int fileBytes) {
         checkArgument(keys >= 100, "keys must be at least 100: %s", keys);
-        checkArgument(fileBytes >= 1 << 20 && fileBytes % IO_BYTES == 0, "fileBytes must be at least 1 MiB, whole 4 KiB pages: %s", fileBytes);
+        checkArgument(
+                fileBytes >= 1 << 20 && fileBytes % IO_BYTES == 0,
+                "fileBytes must be at least 1 MiB, whole 4 KiB pages: %s",
+                fileBytes);
         this.fileBytes = fileBytes;
         this.dir = dir;
         this.device = device;
@@ -244,7 +248,8 @@ public final class Calibrator {
             ks[i] = key(puts[i]);
             vs[i] = value(random);
         }
-        try (Storage s = open(sub); BPlusTree tree = BPlusTree.open(s, BTreeOptions.defaults())) {
+        try (Storage s = open(sub);
+                BPlusTree tree = BPlusTree.open(s, BTreeOptions.defaults())) {
             long t0 = now();
             for (int i = 0; i < keys; i++) {
                 tree.put(ks[i], vs[i]);
@@ -274,8 +279,10 @@ public final class Calibrator {
         }
         // small memtables, so the puts pay for flushes and compactions as a loaded store's do;
         // no log of its own (the hybrid's log holds every write), work on this thread (repeatable)
-        LsmOptions options = LsmOptions.defaults().withoutWal().withBackgroundWork(false).withMemtableBytes(64 << 10);
-        try (Storage s = open(sub); LsmStore lsm = LsmStore.open(s, options)) {
+        LsmOptions options =
+                LsmOptions.defaults().withoutWal().withBackgroundWork(false).withMemtableBytes(64 << 10);
+        try (Storage s = open(sub);
+                LsmStore lsm = LsmStore.open(s, options)) {
             long t0 = now();
             for (int i = 0; i < keys; i++) {
                 lsm.put(ks[i], vs[i]);

@@ -15,8 +15,8 @@ public record Cost(double read, double write, double memory) {
 
     public Cost {
         if (!(read >= 0 && write >= 0 && memory >= 0) || !Double.isFinite(read + write + memory)) {
-            throw new IllegalArgumentException("cost parts must be finite and non-negative: read " + read
-                    + ", write " + write + ", memory " + memory);
+            throw new IllegalArgumentException("cost parts must be finite and non-negative: read " + read + ", write "
+                    + write + ", memory " + memory);
         }
     }
 

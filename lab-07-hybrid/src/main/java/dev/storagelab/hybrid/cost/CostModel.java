@@ -42,7 +42,8 @@ public final class CostModel implements PlacementCost {
     public CostModel(HardwareProfile profile, EngineShape shape, Duration window) {
         this.profile = Objects.requireNonNull(profile, "profile");
         this.shape = Objects.requireNonNull(shape, "shape");
-        checkArgument(window != null && !window.isNegative() && !window.isZero(), "window must be positive: %s", window);
+        checkArgument(
+                window != null && !window.isNegative() && !window.isZero(), "window must be positive: %s", window);
         this.window = window;
     }
 
@@ -125,7 +126,8 @@ public final class CostModel implements PlacementCost {
         long e = shape.entryBytes(stats.valueBytes());
         long pages = pageBytes(e);
         double perRead = profile.btreeGetMicros() + (1 - h) * randomRead(pages);
-        double perScanned = (1 - h) * (profile.randomReadMicros() * e / (shape.btreePageSize() * f) + sequentialRead(e / f));
+        double perScanned =
+                (1 - h) * (profile.randomReadMicros() * e / (shape.btreePageSize() * f) + sequentialRead(e / f));
         double read = stats.reads() * perRead + stats.scanReads() * perScanned;
         double perWrite = profile.btreePutMicros()
                 + (1 - q) * (1 - h) * (randomRead(pages) + randomWrite(pages))
@@ -160,10 +162,13 @@ public final class CostModel implements PlacementCost {
         double q = stats.sequentialFraction();
         long e = shape.entryBytes(stats.valueBytes());
         int b = shape.lsmBlockBytes();
-        double perRead = profile.lsmGetMicros() + (1 - hL) * (randomRead(Math.max(b, e))
-                + (shape.lsmLevels() - 1) * shape.bloomFalsePositiveRate() * randomRead(b));
-        double perScanned = (1 - hL) * (shape.lsmLevels() * profile.randomReadMicros() * e / b
-                + sequentialRead(e * shape.lsmSpaceAmplification()));
+        double perRead = profile.lsmGetMicros()
+                + (1 - hL)
+                        * (randomRead(Math.max(b, e))
+                                + (shape.lsmLevels() - 1) * shape.bloomFalsePositiveRate() * randomRead(b));
+        double perScanned = (1 - hL)
+                * (shape.lsmLevels() * profile.randomReadMicros() * e / b
+                        + sequentialRead(e * shape.lsmSpaceAmplification()));
         double read = stats.reads() * perRead + stats.scanReads() * perScanned;
         double wa = q + (1 - q) * shape.lsmWriteAmplification();
         double perWrite = profile.lsmPutMicros() + sequentialWrite(e * wa) + sequentialRead(e * (wa - 1));

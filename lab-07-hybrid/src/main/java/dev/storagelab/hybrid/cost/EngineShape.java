@@ -23,20 +23,38 @@ import dev.storagelab.lsm.LsmOptions;
  * @param keyBytes              the average key's length
  * @param routingEntryBytes     RAM a routing-table entry takes (a HOT key has one; COLD is the default and has none)
  */
-public record EngineShape(int btreePageSize, int btreeFanout, double btreeFillFactor, double bufferPoolHitRatio,
-                          int lsmLevels, int lsmSizeRatio, int bloomBitsPerKey, int lsmBlockBytes,
-                          double blockCacheHitRatio, int keyBytes, int routingEntryBytes) {
+public record EngineShape(
+        int btreePageSize,
+        int btreeFanout,
+        double btreeFillFactor,
+        double bufferPoolHitRatio,
+        int lsmLevels,
+        int lsmSizeRatio,
+        int bloomBitsPerKey,
+        int lsmBlockBytes,
+        double blockCacheHitRatio,
+        int keyBytes,
+        int routingEntryBytes) {
 
     public EngineShape {
         checkArgument(btreePageSize >= 512, "btreePageSize must be at least 512: %s", btreePageSize);
         checkArgument(btreeFanout >= 2, "btreeFanout must be at least 2: %s", btreeFanout);
-        checkArgument(btreeFillFactor > 0 && btreeFillFactor <= 1, "btreeFillFactor must be within (0, 1]: %s", btreeFillFactor);
-        checkArgument(bufferPoolHitRatio >= 0 && bufferPoolHitRatio <= 1, "bufferPoolHitRatio must be within [0, 1]: %s", bufferPoolHitRatio);
+        checkArgument(
+                btreeFillFactor > 0 && btreeFillFactor <= 1,
+                "btreeFillFactor must be within (0, 1]: %s",
+                btreeFillFactor);
+        checkArgument(
+                bufferPoolHitRatio >= 0 && bufferPoolHitRatio <= 1,
+                "bufferPoolHitRatio must be within [0, 1]: %s",
+                bufferPoolHitRatio);
         checkArgument(lsmLevels >= 1, "lsmLevels must be at least 1: %s", lsmLevels);
         checkArgument(lsmSizeRatio >= 2, "lsmSizeRatio must be at least 2: %s", lsmSizeRatio);
         checkArgument(bloomBitsPerKey >= 0, "bloomBitsPerKey must not be negative: %s", bloomBitsPerKey);
         checkArgument(lsmBlockBytes >= 64, "lsmBlockBytes must be at least 64: %s", lsmBlockBytes);
-        checkArgument(blockCacheHitRatio >= 0 && blockCacheHitRatio <= 1, "blockCacheHitRatio must be within [0, 1]: %s", blockCacheHitRatio);
+        checkArgument(
+                blockCacheHitRatio >= 0 && blockCacheHitRatio <= 1,
+                "blockCacheHitRatio must be within [0, 1]: %s",
+                blockCacheHitRatio);
         checkArgument(keyBytes >= 1, "keyBytes must be positive: %s", keyBytes);
         checkArgument(routingEntryBytes >= 0, "routingEntryBytes must not be negative: %s", routingEntryBytes);
     }
@@ -55,23 +73,63 @@ public record EngineShape(int btreePageSize, int btreeFanout, double btreeFillFa
         int keyBytes = 16;
         // an inner entry: the key, an 8-byte child pointer, a 4-byte slot
         int fanout = Math.max(2, btree.pageSize() / (keyBytes + 12));
-        return new EngineShape(btree.pageSize(), fanout, 0.69, 0.95, 4, lsm.levelMultiplier(), lsm.bloomBitsPerKey(),
-                lsm.blockBytes(), 0.5, keyBytes, keyBytes + 48);
+        return new EngineShape(
+                btree.pageSize(),
+                fanout,
+                0.69,
+                0.95,
+                4,
+                lsm.levelMultiplier(),
+                lsm.bloomBitsPerKey(),
+                lsm.blockBytes(),
+                0.5,
+                keyBytes,
+                keyBytes + 48);
     }
 
     public EngineShape withBufferPoolHitRatio(double v) {
-        return new EngineShape(btreePageSize, btreeFanout, btreeFillFactor, v, lsmLevels, lsmSizeRatio, bloomBitsPerKey,
-                lsmBlockBytes, blockCacheHitRatio, keyBytes, routingEntryBytes);
+        return new EngineShape(
+                btreePageSize,
+                btreeFanout,
+                btreeFillFactor,
+                v,
+                lsmLevels,
+                lsmSizeRatio,
+                bloomBitsPerKey,
+                lsmBlockBytes,
+                blockCacheHitRatio,
+                keyBytes,
+                routingEntryBytes);
     }
 
     public EngineShape withBlockCacheHitRatio(double v) {
-        return new EngineShape(btreePageSize, btreeFanout, btreeFillFactor, bufferPoolHitRatio, lsmLevels, lsmSizeRatio,
-                bloomBitsPerKey, lsmBlockBytes, v, keyBytes, routingEntryBytes);
+        return new EngineShape(
+                btreePageSize,
+                btreeFanout,
+                btreeFillFactor,
+                bufferPoolHitRatio,
+                lsmLevels,
+                lsmSizeRatio,
+                bloomBitsPerKey,
+                lsmBlockBytes,
+                v,
+                keyBytes,
+                routingEntryBytes);
     }
 
     public EngineShape withLsm(int levels, int sizeRatio, int bloomBits) {
-        return new EngineShape(btreePageSize, btreeFanout, btreeFillFactor, bufferPoolHitRatio, levels, sizeRatio,
-                bloomBits, lsmBlockBytes, blockCacheHitRatio, keyBytes, routingEntryBytes);
+        return new EngineShape(
+                btreePageSize,
+                btreeFanout,
+                btreeFillFactor,
+                bufferPoolHitRatio,
+                levels,
+                sizeRatio,
+                bloomBits,
+                lsmBlockBytes,
+                blockCacheHitRatio,
+                keyBytes,
+                routingEntryBytes);
     }
 
     /** A key's entry as the engines store it: key, value and 8 bytes of lengths and sequence. */

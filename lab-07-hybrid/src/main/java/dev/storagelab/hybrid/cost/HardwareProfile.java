@@ -40,10 +40,22 @@ import java.util.zip.CRC32C;
  * @param machinePerHour          money per hour of the machine: the exchange rate between a
  *                                microsecond of device time and money
  */
-public record HardwareProfile(String name, double randomReadMicros, double seqReadMBps, double randomWriteMicros,
-                              double seqWriteMBps, double forceMicros, double btreeGetMicros, double btreePutMicros,
-                              double lsmGetMicros, double lsmPutMicros, double ramPerGBMonth, double storagePerGBMonth,
-                              double archivePerGBMonth, double archivePerMillionRequests, double machinePerHour) {
+public record HardwareProfile(
+        String name,
+        double randomReadMicros,
+        double seqReadMBps,
+        double randomWriteMicros,
+        double seqWriteMBps,
+        double forceMicros,
+        double btreeGetMicros,
+        double btreePutMicros,
+        double lsmGetMicros,
+        double lsmPutMicros,
+        double ramPerGBMonth,
+        double storagePerGBMonth,
+        double archivePerGBMonth,
+        double archivePerMillionRequests,
+        double machinePerHour) {
 
     /** The file's first 8 bytes. */
     public static final byte[] MAGIC = "SLHWPROF".getBytes(StandardCharsets.US_ASCII);
@@ -53,30 +65,65 @@ public record HardwareProfile(String name, double randomReadMicros, double seqRe
     public static final int FIGURES = 14;
     /** The longest name, in UTF-8 bytes. */
     public static final int MAX_NAME_BYTES = 64;
-    private static final int HEADER_BYTES = 8 + 2 + 2;            // magic, version, name length
+
+    private static final int HEADER_BYTES = 8 + 2 + 2; // magic, version, name length
     private static final int TRAILER_BYTES = 2 + FIGURES * 8 + 4; // figure count, figures, CRC32C
     /** The conventional file name ({@code ./storagelab hybrid-calibrate}'s default output). */
     public static final String DEFAULT_FILE = "hardware.profile";
 
     public HardwareProfile {
         checkArgument(name != null && !name.isBlank(), "profile name must be non-empty");
-        checkArgument(name.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES,
-                "profile name is longer than %s bytes: %s", MAX_NAME_BYTES, name);
-        double[] f = {randomReadMicros, seqReadMBps, randomWriteMicros, seqWriteMBps, forceMicros, btreeGetMicros,
-                btreePutMicros, lsmGetMicros, lsmPutMicros, ramPerGBMonth, storagePerGBMonth, archivePerGBMonth,
-                archivePerMillionRequests, machinePerHour};
+        checkArgument(
+                name.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES,
+                "profile name is longer than %s bytes: %s",
+                MAX_NAME_BYTES,
+                name);
+        double[] f = {
+            randomReadMicros,
+            seqReadMBps,
+            randomWriteMicros,
+            seqWriteMBps,
+            forceMicros,
+            btreeGetMicros,
+            btreePutMicros,
+            lsmGetMicros,
+            lsmPutMicros,
+            ramPerGBMonth,
+            storagePerGBMonth,
+            archivePerGBMonth,
+            archivePerMillionRequests,
+            machinePerHour
+        };
         for (int i = 0; i < f.length; i++) {
-            checkArgument(Double.isFinite(f[i]) && f[i] >= 0, "profile %s: %s must be finite and non-negative: %s",
-                    name, FIGURE_NAMES[i], f[i]);
+            checkArgument(
+                    Double.isFinite(f[i]) && f[i] >= 0,
+                    "profile %s: %s must be finite and non-negative: %s",
+                    name,
+                    FIGURE_NAMES[i],
+                    f[i]);
         }
         checkArgument(seqReadMBps > 0 && seqWriteMBps > 0, "profile %s: transfer rates must be positive", name);
-        checkArgument(machinePerHour > 0, "profile %s: machinePerHour must be positive (it converts money to time)", name);
+        checkArgument(
+                machinePerHour > 0, "profile %s: machinePerHour must be positive (it converts money to time)", name);
     }
 
     /** The figures' names, in the file's order (what error messages and {@link #describe()} print). */
-    static final String[] FIGURE_NAMES = {"randomReadMicros", "seqReadMBps", "randomWriteMicros", "seqWriteMBps",
-            "forceMicros", "btreeGetMicros", "btreePutMicros", "lsmGetMicros", "lsmPutMicros", "ramPerGBMonth",
-            "storagePerGBMonth", "archivePerGBMonth", "archivePerMillionRequests", "machinePerHour"};
+    static final String[] FIGURE_NAMES = {
+        "randomReadMicros",
+        "seqReadMBps",
+        "randomWriteMicros",
+        "seqWriteMBps",
+        "forceMicros",
+        "btreeGetMicros",
+        "btreePutMicros",
+        "lsmGetMicros",
+        "lsmPutMicros",
+        "ramPerGBMonth",
+        "storagePerGBMonth",
+        "archivePerGBMonth",
+        "archivePerMillionRequests",
+        "machinePerHour"
+    };
 
     // Money weights shared by the presets: cloud list prices of 2024-2025, rounded (RAM from
     // memory-optimised instances, a machine of 2 vCPU; archive = S3 standard storage and GET/PUT).
@@ -90,26 +137,82 @@ public record HardwareProfile(String name, double randomReadMicros, double seqRe
      * this workspace's engines show with cached data.
      */
     public static HardwareProfile nvme() {
-        return new HardwareProfile("nvme", 80, 2_000, 20, 1_500, 500, 2, 4, 6, 3,
-                RAM_PER_GB_MONTH, 0.10, ARCHIVE_PER_GB_MONTH, ARCHIVE_PER_MILLION_REQUESTS, MACHINE_PER_HOUR);
+        return new HardwareProfile(
+                "nvme",
+                80,
+                2_000,
+                20,
+                1_500,
+                500,
+                2,
+                4,
+                6,
+                3,
+                RAM_PER_GB_MONTH,
+                0.10,
+                ARCHIVE_PER_GB_MONTH,
+                ARCHIVE_PER_MILLION_REQUESTS,
+                MACHINE_PER_HOUR);
     }
 
     /** A SATA SSD: slower than NVMe on every figure, the same shape (no seek, cheap random I/O). */
     public static HardwareProfile ssd() {
-        return new HardwareProfile("ssd", 120, 500, 60, 450, 1_000, 2, 4, 6, 3,
-                RAM_PER_GB_MONTH, 0.08, ARCHIVE_PER_GB_MONTH, ARCHIVE_PER_MILLION_REQUESTS, MACHINE_PER_HOUR);
+        return new HardwareProfile(
+                "ssd",
+                120,
+                500,
+                60,
+                450,
+                1_000,
+                2,
+                4,
+                6,
+                3,
+                RAM_PER_GB_MONTH,
+                0.08,
+                ARCHIVE_PER_GB_MONTH,
+                ARCHIVE_PER_MILLION_REQUESTS,
+                MACHINE_PER_HOUR);
     }
 
     /** A spinning disk ({@code DeviceModel.hdd()}): every random access is an 8 ms seek; sequential is fine. */
     public static HardwareProfile hdd() {
-        return new HardwareProfile("hdd", 8_000, 150, 8_000, 150, 12_000, 2, 4, 6, 3,
-                RAM_PER_GB_MONTH, 0.045, ARCHIVE_PER_GB_MONTH, ARCHIVE_PER_MILLION_REQUESTS, MACHINE_PER_HOUR);
+        return new HardwareProfile(
+                "hdd",
+                8_000,
+                150,
+                8_000,
+                150,
+                12_000,
+                2,
+                4,
+                6,
+                3,
+                RAM_PER_GB_MONTH,
+                0.045,
+                ARCHIVE_PER_GB_MONTH,
+                ARCHIVE_PER_MILLION_REQUESTS,
+                MACHINE_PER_HOUR);
     }
 
     /** An object store ({@code DeviceModel.objectStore()}) as the device: 30 ms per GET, 60 ms per PUT. */
     public static HardwareProfile objectStore() {
-        return new HardwareProfile("object-store", 30_000, 80, 60_000, 80, 0, 2, 4, 6, 3,
-                RAM_PER_GB_MONTH, ARCHIVE_PER_GB_MONTH, ARCHIVE_PER_GB_MONTH, ARCHIVE_PER_MILLION_REQUESTS, MACHINE_PER_HOUR);
+        return new HardwareProfile(
+                "object-store",
+                30_000,
+                80,
+                60_000,
+                80,
+                0,
+                2,
+                4,
+                6,
+                3,
+                RAM_PER_GB_MONTH,
+                ARCHIVE_PER_GB_MONTH,
+                ARCHIVE_PER_GB_MONTH,
+                ARCHIVE_PER_MILLION_REQUESTS,
+                MACHINE_PER_HOUR);
     }
 
     /** The preset named {@code nvme}, {@code ssd}, {@code hdd} or {@code object-store}. */
@@ -119,7 +222,9 @@ public record HardwareProfile(String name, double randomReadMicros, double seqRe
             case "ssd" -> ssd();
             case "hdd" -> hdd();
             case "object-store" -> objectStore();
-            default -> throw new IllegalArgumentException("unknown hardware profile '" + name + "': nvme, ssd, hdd or object-store");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown hardware profile '" + name + "': nvme, ssd, hdd or object-store");
         };
     }
 
@@ -139,13 +244,27 @@ public record HardwareProfile(String name, double randomReadMicros, double seqRe
 
     /** The figures in the file's order. */
     double[] figures() {
-        return new double[] {randomReadMicros, seqReadMBps, randomWriteMicros, seqWriteMBps, forceMicros, btreeGetMicros,
-                btreePutMicros, lsmGetMicros, lsmPutMicros, ramPerGBMonth, storagePerGBMonth, archivePerGBMonth,
-                archivePerMillionRequests, machinePerHour};
+        return new double[] {
+            randomReadMicros,
+            seqReadMBps,
+            randomWriteMicros,
+            seqWriteMBps,
+            forceMicros,
+            btreeGetMicros,
+            btreePutMicros,
+            lsmGetMicros,
+            lsmPutMicros,
+            ramPerGBMonth,
+            storagePerGBMonth,
+            archivePerGBMonth,
+            archivePerMillionRequests,
+            machinePerHour
+        };
     }
 
     static HardwareProfile fromFigures(String name, double[] f) {
-        return new HardwareProfile(name, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13]);
+        return new HardwareProfile(
+                name, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13]);
     }
 
     /** The microseconds of device time that cost as much as {@code money} (at {@link #machinePerHour()}). */
@@ -183,8 +302,11 @@ public record HardwareProfile(String name, double randomReadMicros, double seqRe
      */
     public static HardwareProfile decode(byte[] bytes, String file) throws CorruptionException {
         if (bytes.length < HEADER_BYTES + TRAILER_BYTES) {
-            throw new CorruptionException(file, 0, "hardware profile is " + bytes.length + " bytes, shorter than the "
-                    + (HEADER_BYTES + TRAILER_BYTES) + " bytes of its frame");
+            throw new CorruptionException(
+                    file,
+                    0,
+                    "hardware profile is " + bytes.length + " bytes, shorter than the " + (HEADER_BYTES + TRAILER_BYTES)
+                            + " bytes of its frame");
         }
         if (!Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new CorruptionException(file, 0, "wrong magic: not a hardware profile (expected \"SLHWPROF\")");
@@ -196,23 +318,34 @@ public record HardwareProfile(String name, double randomReadMicros, double seqRe
             throw new CorruptionException(file, 8, "hardware profile version " + version + ", expected " + VERSION);
         }
         int nameLength = Short.toUnsignedInt(b.getShort());
-        if (nameLength == 0 || nameLength > MAX_NAME_BYTES || HEADER_BYTES + nameLength + TRAILER_BYTES != bytes.length) {
-            throw new CorruptionException(file, 10, "name length " + nameLength + " does not fit the " + bytes.length
-                    + "-byte file (1 to " + MAX_NAME_BYTES + " bytes, then " + TRAILER_BYTES + " bytes of figures and checksum)");
+        if (nameLength == 0
+                || nameLength > MAX_NAME_BYTES
+                || HEADER_BYTES + nameLength + TRAILER_BYTES != bytes.length) {
+            throw new CorruptionException(
+                    file,
+                    10,
+                    "name length " + nameLength + " does not fit the " + bytes.length + "-byte file (1 to "
+                            + MAX_NAME_BYTES + " bytes, then " + TRAILER_BYTES + " bytes of figures and checksum)");
         }
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length - 4);
         int stored = ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt();
         if (stored != (int) crc.getValue()) {
-            throw new CorruptionException(file, bytes.length - 4, String.format(Locale.ROOT,
-                    "hardware profile checksum mismatch: stored %08x, computed %08x", stored, (int) crc.getValue()));
+            throw new CorruptionException(
+                    file,
+                    bytes.length - 4,
+                    String.format(
+                            Locale.ROOT, "hardware profile checksum mismatch: stored %08x, computed %08x", stored, (int)
+                                    crc.getValue()));
         }
         String name = new String(bytes, HEADER_BYTES, nameLength, StandardCharsets.UTF_8);
         b.position(HEADER_BYTES + nameLength);
         int figures = Short.toUnsignedInt(b.getShort());
         if (figures != FIGURES) {
-            throw new CorruptionException(file, HEADER_BYTES + nameLength, "hardware profile holds " + figures
-                    + " figures, expected " + FIGURES);
+            throw new CorruptionException(
+                    file,
+                    HEADER_BYTES + nameLength,
+                    "hardware profile holds " + figures + " figures, expected " + FIGURES);
         }
         double[] f = new double[FIGURES];
         for (int i = 0; i < FIGURES; i++) {
@@ -221,7 +354,8 @@ public record HardwareProfile(String name, double randomReadMicros, double seqRe
         try {
             return fromFigures(name, f);
         } catch (IllegalArgumentException e) {
-            throw new CorruptionException(file, HEADER_BYTES + nameLength + 2, "hardware profile out of range: " + e.getMessage());
+            throw new CorruptionException(
+                    file, HEADER_BYTES + nameLength + 2, "hardware profile out of range: " + e.getMessage());
         }
     }
 
@@ -230,8 +364,10 @@ public record HardwareProfile(String name, double randomReadMicros, double seqRe
         long size = storage.size(name);
         long max = HEADER_BYTES + MAX_NAME_BYTES + TRAILER_BYTES;
         if (size > max) {
-            throw new CorruptionException(storage.describe(name), 0, "hardware profile is " + size
-                    + " bytes, more than a profile can be (" + max + ")");
+            throw new CorruptionException(
+                    storage.describe(name),
+                    0,
+                    "hardware profile is " + size + " bytes, more than a profile can be (" + max + ")");
         }
         byte[] bytes = new byte[(int) size];
         try (ReadableFile f = storage.openRead(name)) {
@@ -257,8 +393,22 @@ public record HardwareProfile(String name, double randomReadMicros, double seqRe
     /** One line per figure, for people (the CLI prints this). */
     public String describe() {
         StringBuilder s = new StringBuilder("hardware profile '" + name + "'\n");
-        String[] units = {"us", "MB/s", "us", "MB/s", "us", "us", "us", "us", "us", "$/GB-month", "$/GB-month",
-                "$/GB-month", "$/1M requests", "$/hour"};
+        String[] units = {
+            "us",
+            "MB/s",
+            "us",
+            "MB/s",
+            "us",
+            "us",
+            "us",
+            "us",
+            "us",
+            "$/GB-month",
+            "$/GB-month",
+            "$/GB-month",
+            "$/1M requests",
+            "$/hour"
+        };
         double[] f = figures();
         for (int i = 0; i < f.length; i++) {
             s.append(String.format(Locale.ROOT, "  %-26s %12.3f %s%n", FIGURE_NAMES[i], f[i], units[i]));

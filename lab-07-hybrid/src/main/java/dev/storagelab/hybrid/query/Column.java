@@ -28,8 +28,12 @@ public record Column(String name, ColumnType type) {
 
     /** Checks a table's or a column's name: lower-case letters, digits and {@code _}, a letter first. */
     static String checkName(String name, String what) {
-        checkArgument(name != null && name.matches("[a-z][a-z0-9_]*") && name.length() <= MAX_NAME,
-                "%s name must be a lower-case letter then letters, digits or _, at most %s characters: %s", what, MAX_NAME, name);
+        checkArgument(
+                name != null && name.matches("[a-z][a-z0-9_]*") && name.length() <= MAX_NAME,
+                "%s name must be a lower-case letter then letters, digits or _, at most %s characters: %s",
+                what,
+                MAX_NAME,
+                name);
         return name;
     }
 }

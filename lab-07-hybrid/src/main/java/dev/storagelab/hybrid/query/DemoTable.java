@@ -14,22 +14,26 @@ import java.util.Random;
  */
 public final class DemoTable {
 
-    public static final Schema SCHEMA = new Schema("orders", List.of(Column.ofLong("id"), Column.ofLong("price"),
-            Column.ofString("region"), Column.ofString("note")), "id", List.of("price", "region"));
-    public static final List<String> REGIONS = List.of("africa", "apac", "china", "eu", "india", "latam", "mideast", "us");
+    public static final Schema SCHEMA = new Schema(
+            "orders",
+            List.of(Column.ofLong("id"), Column.ofLong("price"), Column.ofString("region"), Column.ofString("note")),
+            "id",
+            List.of("price", "region"));
+    public static final List<String> REGIONS =
+            List.of("africa", "apac", "china", "eu", "india", "latam", "mideast", "us");
     /** Prices are in {@code [0, PRICES)}. */
     public static final long PRICES = 1_000_000;
     /** A note's characters. */
     public static final int NOTE_CHARS = 400;
 
-    private DemoTable() {
-    }
+    private DemoTable() {}
 
     /** Row {@code id}, its other values drawn from {@code random}. */
     public static Row row(long id, Random random) {
         char[] note = new char[NOTE_CHARS];
         Arrays.fill(note, (char) ('a' + random.nextInt(26)));
-        return Row.of(id, (long) random.nextInt((int) PRICES), REGIONS.get(random.nextInt(REGIONS.size())), new String(note));
+        return Row.of(
+                id, (long) random.nextInt((int) PRICES), REGIONS.get(random.nextInt(REGIONS.size())), new String(note));
     }
 
     /** Writes rows {@code 0 .. rows-1} (seeded) into the table in {@code store}, 500 rows a batch, and returns it. */

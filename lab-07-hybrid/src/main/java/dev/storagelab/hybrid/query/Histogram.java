@@ -33,14 +33,24 @@ public final class Histogram {
      */
     public Histogram(double[] lower, double[] upper, long[] count, long[] distinct) {
         int n = lower.length;
-        checkArgument(upper.length == n && count.length == n && distinct.length == n, "histogram arrays of different lengths");
+        checkArgument(
+                upper.length == n && count.length == n && distinct.length == n,
+                "histogram arrays of different lengths");
         long total = 0;
         for (int i = 0; i < n; i++) {
             checkArgument(lower[i] <= upper[i], "bucket %s: lower %s above upper %s", i, lower[i], upper[i]);
-            checkArgument(count[i] >= 1 && distinct[i] >= 1 && distinct[i] <= count[i],
-                    "bucket %s: %s rows, %s distinct values", i, count[i], distinct[i]);
+            checkArgument(
+                    count[i] >= 1 && distinct[i] >= 1 && distinct[i] <= count[i],
+                    "bucket %s: %s rows, %s distinct values",
+                    i,
+                    count[i],
+                    distinct[i]);
             checkArgument(i == 0 || upper[i - 1] < lower[i], "bucket %s overlaps or precedes bucket %s", i, i - 1);
-            checkArgument(lower[i] != upper[i] || distinct[i] == 1, "bucket %s holds one value, not %s distinct", i, distinct[i]);
+            checkArgument(
+                    lower[i] != upper[i] || distinct[i] == 1,
+                    "bucket %s holds one value, not %s distinct",
+                    i,
+                    distinct[i]);
             total += count[i];
         }
         this.lower = lower.clone();
@@ -182,7 +192,13 @@ public final class Histogram {
     public String toString() {
         StringBuilder s = new StringBuilder("histogram of " + rows + " rows in " + lower.length + " buckets");
         for (int i = 0; i < lower.length; i++) {
-            s.append(String.format(Locale.ROOT, "%n  [%s, %s] %d rows, %d distinct", fmt(lower[i]), fmt(upper[i]), count[i], distinct[i]));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "%n  [%s, %s] %d rows, %d distinct",
+                    fmt(lower[i]),
+                    fmt(upper[i]),
+                    count[i],
+                    distinct[i]));
         }
         return s.toString();
     }

@@ -31,7 +31,8 @@ public record Plan(PlanKind kind, Predicate access, double examined, double rows
             case INDEX_RANGE_SCAN -> "index range scan on " + access.column() + " (" + access + ")";
             case FULL_SCAN -> access == null ? "full scan" : "full scan of " + access;
         };
-        return String.format(Locale.ROOT, "%s: examines ~%.0f rows, returns ~%.0f, cost %.1f us", by, examined, rows, cost);
+        return String.format(
+                Locale.ROOT, "%s: examines ~%.0f rows, returns ~%.0f, cost %.1f us", by, examined, rows, cost);
     }
 
     @Override

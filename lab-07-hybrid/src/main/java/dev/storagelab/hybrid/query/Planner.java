@@ -90,7 +90,11 @@ public final class Planner {
                 }
             }
         }
-        plans.add(new Plan(PlanKind.FULL_SCAN, pkRange, examined, Math.min(rows, examined),
+        plans.add(new Plan(
+                PlanKind.FULL_SCAN,
+                pkRange,
+                examined,
+                Math.min(rows, examined),
                 cost.lookup(r) + cost.scan(examined, r)));
         plans.sort(Comparator.comparingDouble(Plan::cost));
         return new Explain(query, stats, plans);
@@ -124,11 +128,12 @@ public final class Planner {
                     }
                 }
             }
-            case FULL_SCAN -> table.scan(plan.access(), row -> {
-                if (query.matches(schema, row)) {
-                    out.add(row);
-                }
-            });
+            case FULL_SCAN ->
+                table.scan(plan.access(), row -> {
+                    if (query.matches(schema, row)) {
+                        out.add(row);
+                    }
+                });
         }
         return out;
     }

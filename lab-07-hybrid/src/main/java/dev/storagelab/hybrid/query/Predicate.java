@@ -22,10 +22,20 @@ public record Predicate(String column, Object low, boolean lowInclusive, Object 
     public Predicate {
         Objects.requireNonNull(column, "column");
         checkArgument(low != null || high != null, "predicate on %s has neither end", column);
-        checkArgument(low == null || high == null || low.getClass() == high.getClass(),
-                "predicate on %s compares values of two types: %s and %s", column, low, high);
-        checkArgument(low == null || low instanceof Long || low instanceof String, "predicate value must be a Long or a String: %s", low);
-        checkArgument(high == null || high instanceof Long || high instanceof String, "predicate value must be a Long or a String: %s", high);
+        checkArgument(
+                low == null || high == null || low.getClass() == high.getClass(),
+                "predicate on %s compares values of two types: %s and %s",
+                column,
+                low,
+                high);
+        checkArgument(
+                low == null || low instanceof Long || low instanceof String,
+                "predicate value must be a Long or a String: %s",
+                low);
+        checkArgument(
+                high == null || high instanceof Long || high instanceof String,
+                "predicate value must be a Long or a String: %s",
+                high);
     }
 
     /** {@code column = value}. */
@@ -80,8 +90,13 @@ public record Predicate(String column, Object low, boolean lowInclusive, Object 
     /** Checks that the predicate's values have {@code type}. */
     Predicate check(Schema schema) {
         ColumnType type = schema.column(column).type();
-        checkArgument((low == null || type.accepts(low)) && (high == null || type.accepts(high)),
-                "column %s of table %s is %s; the predicate compares it with %s", column, schema.table(), type, this);
+        checkArgument(
+                (low == null || type.accepts(low)) && (high == null || type.accepts(high)),
+                "column %s of table %s is %s; the predicate compares it with %s",
+                column,
+                schema.table(),
+                type,
+                this);
         return this;
     }
 
@@ -112,7 +127,10 @@ public record Predicate(String column, Object low, boolean lowInclusive, Object 
             s.append(column).append(lowInclusive ? " >= " : " > ").append(show(low));
         }
         if (high != null) {
-            s.append(low != null ? " and " : "").append(column).append(highInclusive ? " <= " : " < ").append(show(high));
+            s.append(low != null ? " and " : "")
+                    .append(column)
+                    .append(highInclusive ? " <= " : " < ")
+                    .append(show(high));
         }
         return s.toString();
     }

@@ -39,7 +39,10 @@ public record Query(String table, List<Predicate> predicates) {
 
     @Override
     public String toString() {
-        return table + (predicates.isEmpty() ? "" : " where "
-                + predicates.stream().map(Predicate::toString).collect(Collectors.joining(" and ")));
+        return table
+                + (predicates.isEmpty()
+                        ? ""
+                        : " where "
+                                + predicates.stream().map(Predicate::toString).collect(Collectors.joining(" and ")));
     }
 }

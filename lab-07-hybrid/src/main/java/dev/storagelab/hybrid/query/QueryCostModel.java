@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param rowCpuMicros    a scanned entry's CPU: stepping the iterator, decoding, filtering
  * @param cacheHitRatio   the share of lookups the caches answer (the engine shape's block cache)
  */
-public record QueryCostModel(HardwareProfile profile, double lookupCpuMicros, double rowCpuMicros, double cacheHitRatio) {
+public record QueryCostModel(
+        HardwareProfile profile, double lookupCpuMicros, double rowCpuMicros, double cacheHitRatio) {
 
     /** A scanned row's CPU when nothing was measured: the order of this workspace's engines. */
     public static final double DEFAULT_ROW_CPU_MICROS = 1.0;
@@ -29,16 +30,24 @@ public record QueryCostModel(HardwareProfile profile, double lookupCpuMicros, do
 
     public QueryCostModel {
         Objects.requireNonNull(profile, "profile");
-        checkArgument(lookupCpuMicros >= 0 && Double.isFinite(lookupCpuMicros), "lookupCpuMicros must be finite and non-negative: %s",
+        checkArgument(
+                lookupCpuMicros >= 0 && Double.isFinite(lookupCpuMicros),
+                "lookupCpuMicros must be finite and non-negative: %s",
                 lookupCpuMicros);
-        checkArgument(rowCpuMicros >= 0 && Double.isFinite(rowCpuMicros), "rowCpuMicros must be finite and non-negative: %s",
+        checkArgument(
+                rowCpuMicros >= 0 && Double.isFinite(rowCpuMicros),
+                "rowCpuMicros must be finite and non-negative: %s",
                 rowCpuMicros);
-        checkArgument(cacheHitRatio >= 0 && cacheHitRatio <= 1, "cacheHitRatio must be within [0, 1]: %s", cacheHitRatio);
+        checkArgument(
+                cacheHitRatio >= 0 && cacheHitRatio <= 1, "cacheHitRatio must be within [0, 1]: %s", cacheHitRatio);
     }
 
     /** The cost model's machine and block-cache hit ratio, its LSM get as the lookup, the default row CPU. */
     public static QueryCostModel of(CostModel model) {
-        return new QueryCostModel(model.profile(), model.profile().lsmGetMicros(), DEFAULT_ROW_CPU_MICROS,
+        return new QueryCostModel(
+                model.profile(),
+                model.profile().lsmGetMicros(),
+                DEFAULT_ROW_CPU_MICROS,
                 model.shape().blockCacheHitRatio());
     }
 
@@ -90,8 +99,14 @@ public record QueryCostModel(HardwareProfile profile, double lookupCpuMicros, do
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "query costs on '%s': lookup %.2f us CPU + %.0f%% of %.2f us random read, row %.2f us CPU, %.0f MB/s",
-                profile.name(), lookupCpuMicros, 100 * (1 - cacheHitRatio), profile.randomReadMicros(), rowCpuMicros,
+        return String.format(
+                Locale.ROOT,
+                "query costs on '%s': lookup %.2f us CPU + %.0f%% of %.2f us random read, row %.2f us CPU, %.0f MB/s",
+                profile.name(),
+                lookupCpuMicros,
+                100 * (1 - cacheHitRatio),
+                profile.randomReadMicros(),
+                rowCpuMicros,
                 profile.seqReadMBps());
     }
 }

@@ -24,11 +24,11 @@ public final class RowFormat {
 
     /** The format's version, the row's first byte. */
     public static final int VERSION = 1;
+
     static final int TAG_LONG = 1;
     static final int TAG_STRING = 2;
 
-    private RowFormat() {
-    }
+    private RowFormat() {}
 
     /** The bytes of {@code row} (already checked against its schema). */
     public static Bytes encode(Row row) {
@@ -76,8 +76,11 @@ public final class RowFormat {
         b.position(1);
         int n = Short.toUnsignedInt(b.getShort());
         if (n != schema.columns().size()) {
-            throw new CorruptionException(where, 1, "the row has " + n + " columns, table " + schema.table() + " has "
-                    + schema.columns().size());
+            throw new CorruptionException(
+                    where,
+                    1,
+                    "the row has " + n + " columns, table " + schema.table() + " has "
+                            + schema.columns().size());
         }
         List<Object> values = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -98,14 +101,19 @@ public final class RowFormat {
                 }
                 int len = b.getInt();
                 if (len < 0 || len > b.remaining()) {
-                    throw new CorruptionException(where, at + 1, "column " + i + "'s string of " + len + " bytes does not fit in the "
-                            + b.remaining() + " left");
+                    throw new CorruptionException(
+                            where,
+                            at + 1,
+                            "column " + i + "'s string of " + len + " bytes does not fit in the " + b.remaining()
+                                    + " left");
                 }
                 values.add(new String(a, b.position(), len, StandardCharsets.UTF_8));
                 b.position(b.position() + len);
             } else {
-                throw new CorruptionException(where, at, "column " + i + " (" + schema.columns().get(i).name() + ", " + type
-                        + ") has tag " + tag);
+                throw new CorruptionException(
+                        where,
+                        at,
+                        "column " + i + " (" + schema.columns().get(i).name() + ", " + type + ") has tag " + tag);
             }
         }
         if (b.hasRemaining()) {

@@ -27,7 +27,10 @@ public record Schema(String table, List<Column> columns, String primaryKey, List
             checkArgument(names.add(c.name()), "table %s: column %s appears twice", table, c.name());
         }
         checkArgument(names.contains(primaryKey), "table %s: primary key %s is not a column", table, primaryKey);
-        checkArgument(indexed.size() >= 1 && indexed.size() <= 2, "table %s: one or two indexed columns, not %s", table,
+        checkArgument(
+                indexed.size() >= 1 && indexed.size() <= 2,
+                "table %s: one or two indexed columns, not %s",
+                table,
                 indexed.size());
         for (String i : indexed) {
             checkArgument(names.contains(i), "table %s: indexed column %s is not a column", table, i);
@@ -59,12 +62,22 @@ public record Schema(String table, List<Column> columns, String primaryKey, List
 
     /** Checks that {@code row} has a value of the right type for every column. */
     public Row check(Row row) {
-        checkArgument(row.values().size() == columns.size(), "table %s has %s columns, the row has %s values: %s", table,
-                columns.size(), row.values().size(), row);
+        checkArgument(
+                row.values().size() == columns.size(),
+                "table %s has %s columns, the row has %s values: %s",
+                table,
+                columns.size(),
+                row.values().size(),
+                row);
         for (int i = 0; i < columns.size(); i++) {
             Column c = columns.get(i);
-            checkArgument(c.type().accepts(row.values().get(i)), "table %s: column %s is %s, the row holds %s", table,
-                    c.name(), c.type(), row.values().get(i));
+            checkArgument(
+                    c.type().accepts(row.values().get(i)),
+                    "table %s: column %s is %s, the row holds %s",
+                    table,
+                    c.name(),
+                    c.type(),
+                    row.values().get(i));
         }
         return row;
     }

@@ -113,8 +113,13 @@ public final class Table {
 
     /** The row of primary key {@code key}: one get. */
     public Optional<Row> get(Object key) throws IOException {
-        checkArgument(schema.column(schema.primaryKey()).type().accepts(key), "table %s: primary key %s is %s, not %s",
-                schema.table(), schema.primaryKey(), schema.column(schema.primaryKey()).type(), key);
+        checkArgument(
+                schema.column(schema.primaryKey()).type().accepts(key),
+                "table %s: primary key %s is %s, not %s",
+                schema.table(),
+                schema.primaryKey(),
+                schema.column(schema.primaryKey()).type(),
+                key);
         Bytes k = keys.rowKey(key);
         Optional<Bytes> v = store.get(k);
         return v.isEmpty() ? Optional.empty() : Optional.of(RowFormat.decode(schema, k, v.get()));
@@ -125,8 +130,11 @@ public final class Table {
      * in primary-key order: one scan of the row keys, each row decoded. What a full scan reads.
      */
     public void scan(Predicate pkRange, Consumer<Row> sink) throws IOException {
-        checkArgument(pkRange == null || pkRange.column().equals(schema.primaryKey()),
-                "a table scan's range is on the primary key %s, not %s", schema.primaryKey(), pkRange);
+        checkArgument(
+                pkRange == null || pkRange.column().equals(schema.primaryKey()),
+                "a table scan's range is on the primary key %s, not %s",
+                schema.primaryKey(),
+                pkRange);
         Bytes[] range = keys.rowRange(pkRange);
         try (EntryIterator it = store.scan(range[0], range[1])) {
             while (it.hasNext()) {
@@ -151,7 +159,12 @@ public final class Table {
      */
     public List<Row> indexScan(String column, Predicate range) throws IOException {
         checkArgument(schema.isIndexed(column), "table %s has no index on %s", schema.table(), column);
-        checkArgument(range.column().equals(column), "an index scan on %s reads a range of %s, not %s", column, column, range);
+        checkArgument(
+                range.column().equals(column),
+                "an index scan on %s reads a range of %s, not %s",
+                column,
+                column,
+                range);
         // BEGIN SOLUTION lab-07 T11
         Bytes[] r = keys.indexRange(column, range);
         int c = schema.indexOf(column);
@@ -223,11 +236,15 @@ public final class Table {
         }
         Map<String, Histogram> histograms = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            histograms.put(schema.columns().get(i).name(),
+            histograms.put(
+                    schema.columns().get(i).name(),
                     Histogram.build(java.util.Arrays.copyOf(values.get(i), (int) count[0]), buckets));
         }
-        return new TableStats(count[0], count[0] == 0 ? 0 : (double) rowBytes[0] / count[0],
-                indexEntries == 0 ? 0 : (double) indexBytes / indexEntries, histograms);
+        return new TableStats(
+                count[0],
+                count[0] == 0 ? 0 : (double) rowBytes[0] / count[0],
+                indexEntries == 0 ? 0 : (double) indexBytes / indexEntries,
+                histograms);
     }
 
     @Override

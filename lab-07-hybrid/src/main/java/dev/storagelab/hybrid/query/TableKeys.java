@@ -70,7 +70,9 @@ public final class TableKeys {
 
     /** The key of {@code column}'s index entry for {@code value} in the row of primary key {@code pk}. */
     public Bytes indexKey(String column, Object value, Object pk) {
-        return concat(indexPrefix(column), encode(schema.column(column).type(), value),
+        return concat(
+                indexPrefix(column),
+                encode(schema.column(column).type(), value),
                 encode(schema.column(schema.primaryKey()).type(), pk));
     }
 
@@ -83,9 +85,11 @@ public final class TableKeys {
     public Bytes[] indexRange(String column, Predicate p) {
         ColumnType type = schema.column(column).type();
         Bytes prefix = indexPrefix(column);
-        Bytes from = p.low() == null ? prefix
+        Bytes from = p.low() == null
+                ? prefix
                 : p.lowInclusive() ? concat(prefix, encode(type, p.low())) : afterValue(prefix, type, p.low());
-        Bytes to = p.high() == null ? prefixEnd(prefix)
+        Bytes to = p.high() == null
+                ? prefixEnd(prefix)
                 : p.highInclusive() ? afterValue(prefix, type, p.high()) : concat(prefix, encode(type, p.high()));
         return new Bytes[] {from, from.compareTo(to) > 0 ? from : to}; // an empty range: from == to
     }
@@ -96,9 +100,11 @@ public final class TableKeys {
             return new Bytes[] {rowPrefix, prefixEnd(rowPrefix)};
         }
         ColumnType type = schema.column(schema.primaryKey()).type();
-        Bytes from = p.low() == null ? rowPrefix
+        Bytes from = p.low() == null
+                ? rowPrefix
                 : p.lowInclusive() ? concat(rowPrefix, encode(type, p.low())) : afterValue(rowPrefix, type, p.low());
-        Bytes to = p.high() == null ? prefixEnd(rowPrefix)
+        Bytes to = p.high() == null
+                ? prefixEnd(rowPrefix)
                 : p.highInclusive() ? afterValue(rowPrefix, type, p.high()) : concat(rowPrefix, encode(type, p.high()));
         return new Bytes[] {from, from.compareTo(to) > 0 ? from : to}; // an empty range: from == to
     }
@@ -125,7 +131,8 @@ public final class TableKeys {
             pos += 2;
         }
         if (pos >= k.length) {
-            throw new CorruptionException("index key " + indexKey, Math.min(pos, k.length), "no primary key after the value");
+            throw new CorruptionException(
+                    "index key " + indexKey, Math.min(pos, k.length), "no primary key after the value");
         }
         byte[] out = new byte[rowPrefix.length() + k.length - pos];
         rowPrefix.copyTo(out, 0);

@@ -34,16 +34,22 @@ public record TableStats(long rows, double rowEntryBytes, double indexEntryBytes
             throw new IllegalArgumentException("no histogram of column " + p.column() + ": ANALYZE first");
         }
         boolean isLong = schema.column(p.column()).type() == ColumnType.LONG;
-        double lo = p.low() == null ? Double.NEGATIVE_INFINITY
+        double lo = p.low() == null
+                ? Double.NEGATIVE_INFINITY
                 : TableKeys.position(p.low()) + (isLong && !p.lowInclusive() ? 1 : 0);
-        double hi = p.high() == null ? Double.POSITIVE_INFINITY
+        double hi = p.high() == null
+                ? Double.POSITIVE_INFINITY
                 : TableKeys.position(p.high()) - (isLong && !p.highInclusive() ? 1 : 0);
         return Math.min(rows, h.estimate(lo, hi));
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d rows, %.0f bytes per row entry, %.0f per index entry", rows, rowEntryBytes,
+        return String.format(
+                Locale.ROOT,
+                "%d rows, %.0f bytes per row entry, %.0f per index entry",
+                rows,
+                rowEntryBytes,
                 indexEntryBytes);
     }
 }

@@ -25,8 +25,7 @@ import java.util.function.Supplier;
  */
 public final class CostBlindspot {
 
-    private CostBlindspot() {
-    }
+    private CostBlindspot() {}
 
     /**
      * What each of a case's keys gets over the run, after the write that loads it: {@code reads}
@@ -39,9 +38,14 @@ public final class CostBlindspot {
     public record Mix(int reads, int writes, int scanLength, Duration duration) {
 
         public Mix {
-            checkArgument(reads >= 0 && writes >= 0 && reads + writes > 0, "a mix needs reads or writes: %s, %s", reads, writes);
+            checkArgument(
+                    reads >= 0 && writes >= 0 && reads + writes > 0,
+                    "a mix needs reads or writes: %s, %s",
+                    reads,
+                    writes);
             checkArgument(scanLength >= 1, "scanLength must be at least 1: %s", scanLength);
-            checkArgument(duration != null && !duration.isNegative() && !duration.isZero(), "duration must be positive");
+            checkArgument(
+                    duration != null && !duration.isNegative() && !duration.isZero(), "duration must be positive");
         }
     }
 
@@ -58,7 +62,11 @@ public final class CostBlindspot {
     public record Case(String name, DeviceModel device, int valueBytes, boolean sequential, int keys, Mix mix) {
 
         public Case {
-            checkArgument(keys >= 1 && valueBytes >= 16, "need keys and values of at least 16 bytes: %s, %s", keys, valueBytes);
+            checkArgument(
+                    keys >= 1 && valueBytes >= 16,
+                    "need keys and values of at least 16 bytes: %s, %s",
+                    keys,
+                    valueBytes);
             Objects.requireNonNull(device, "device");
             Objects.requireNonNull(mix, "mix");
         }
@@ -66,8 +74,12 @@ public final class CostBlindspot {
         /** What a tracker that saw a {@code fraction} of the run would report for one key (the load's write included). */
         public AccessStats stats(double fraction) {
             double reads = mix.reads() * fraction;
-            return new AccessStats(sequential ? 0 : reads, 1 + mix.writes() * fraction,
-                    sequential ? reads * mix.scanLength() : 0, valueBytes, 0);
+            return new AccessStats(
+                    sequential ? 0 : reads,
+                    1 + mix.writes() * fraction,
+                    sequential ? reads * mix.scanLength() : 0,
+                    valueBytes,
+                    0);
         }
 
         /** {@link #stats(double)} of the whole run: what the cost model is asked about at the end. */
@@ -92,8 +104,14 @@ public final class CostBlindspot {
 
         @Override
         public String toString() {
-            return String.format("%s: %s (%d of %d keys hot, %d migrations)%s", scenario.name(), placement(), hotKeys,
-                    scenario.keys(), migrations, errors == 0 ? "" : ", " + errors + " failed operations: " + firstError);
+            return String.format(
+                    "%s: %s (%d of %d keys hot, %d migrations)%s",
+                    scenario.name(),
+                    placement(),
+                    hotKeys,
+                    scenario.keys(),
+                    migrations,
+                    errors == 0 ? "" : ", " + errors + " failed operations: " + firstError);
         }
     }
 
@@ -118,8 +136,9 @@ public final class CostBlindspot {
     }
 
     /** Runs each case on a fresh store from {@code factory}, each on a fresh clock from {@code clocks}. */
-    public static List<Outcome> run(StoreFactory factory, Supplier<SimClock> clocks, List<Case> cases,
-                                    Duration maintenanceInterval) throws IOException {
+    public static List<Outcome> run(
+            StoreFactory factory, Supplier<SimClock> clocks, List<Case> cases, Duration maintenanceInterval)
+            throws IOException {
         List<Outcome> out = new ArrayList<>();
         for (Case c : cases) {
             out.add(run(factory, clocks.get(), c, maintenanceInterval));
@@ -128,7 +147,8 @@ public final class CostBlindspot {
     }
 
     /** Runs one case. */
-    public static Outcome run(StoreFactory factory, SimClock clock, Case c, Duration maintenanceInterval) throws IOException {
+    public static Outcome run(StoreFactory factory, SimClock clock, Case c, Duration maintenanceInterval)
+            throws IOException {
         try (Rig rig = Rig.open(factory, clock, c.device(), maintenanceInterval, false)) {
             return run(rig, c);
         }

@@ -19,8 +19,7 @@ import java.util.SplittableRandom;
  */
 public final class MemoryBlowup {
 
-    private MemoryBlowup() {
-    }
+    private MemoryBlowup() {}
 
     /**
      * @param keys                warm keys (1M in the figure run)
@@ -33,13 +32,27 @@ public final class MemoryBlowup {
      * @param maintenanceInterval how often maintenance runs
      * @param seed                the seed of the orders
      */
-    public record Config(int keys, int valueBytes, int readsPerKey, double hotFraction, int writesPerHotKey,
-                         double opsPerSecond, DeviceModel device, Duration maintenanceInterval, long seed) {
+    public record Config(
+            int keys,
+            int valueBytes,
+            int readsPerKey,
+            double hotFraction,
+            int writesPerHotKey,
+            double opsPerSecond,
+            DeviceModel device,
+            Duration maintenanceInterval,
+            long seed) {
 
         public Config {
-            checkArgument(keys >= 1 && valueBytes >= 16, "need keys and values of at least 16 bytes: %s, %s", keys, valueBytes);
+            checkArgument(
+                    keys >= 1 && valueBytes >= 16,
+                    "need keys and values of at least 16 bytes: %s, %s",
+                    keys,
+                    valueBytes);
             checkArgument(hotFraction >= 0 && hotFraction <= 1, "hotFraction must be within [0, 1]: %s", hotFraction);
-            checkArgument(readsPerKey >= 0 && writesPerHotKey >= 0 && opsPerSecond > 0, "counts and rate must be non-negative");
+            checkArgument(
+                    readsPerKey >= 0 && writesPerHotKey >= 0 && opsPerSecond > 0,
+                    "counts and rate must be non-negative");
         }
 
         /** The figure run: a million keys of 100 bytes, read twice each, 1% of them written 150 times. */
@@ -53,8 +66,16 @@ public final class MemoryBlowup {
         }
 
         public Config withKeys(int n) {
-            return new Config(n, valueBytes, readsPerKey, hotFraction, writesPerHotKey, opsPerSecond, device,
-                    maintenanceInterval, seed);
+            return new Config(
+                    n,
+                    valueBytes,
+                    readsPerKey,
+                    hotFraction,
+                    writesPerHotKey,
+                    opsPerSecond,
+                    device,
+                    maintenanceInterval,
+                    seed);
         }
     }
 
@@ -65,8 +86,15 @@ public final class MemoryBlowup {
      * @param liveBytes          bytes of the live keys and values
      * @param stats              the store's counters at the end
      */
-    public record Result(Config config, long trackerBytes, long maxDuplicateKeys, long storedBytes, long liveBytes,
-                         HybridStats stats, long errors, String firstError) {
+    public record Result(
+            Config config,
+            long trackerBytes,
+            long maxDuplicateKeys,
+            long storedBytes,
+            long liveBytes,
+            HybridStats stats,
+            long errors,
+            String firstError) {
 
         public double trackerBytesPerKey() {
             return (double) trackerBytes / config.keys();
@@ -84,10 +112,19 @@ public final class MemoryBlowup {
 
         @Override
         public String toString() {
-            return String.format("memory: %,d keys, tracker %,d bytes (%.1f per key), at most %d keys in two engines"
+            return String.format(
+                    "memory: %,d keys, tracker %,d bytes (%.1f per key), at most %d keys in two engines"
                             + " (%.2f%%), %,d bytes stored for %,d live (space amplification %.2f), %d hot keys, errors %d",
-                    config.keys(), trackerBytes, trackerBytesPerKey(), maxDuplicateKeys, 100 * duplicateFraction(),
-                    storedBytes, liveBytes, spaceAmplification(), stats.hotKeys(), errors);
+                    config.keys(),
+                    trackerBytes,
+                    trackerBytesPerKey(),
+                    maxDuplicateKeys,
+                    100 * duplicateFraction(),
+                    storedBytes,
+                    liveBytes,
+                    spaceAmplification(),
+                    stats.hotKeys(),
+                    errors);
         }
     }
 
@@ -126,8 +163,9 @@ public final class MemoryBlowup {
                 while (written < hotWrites && written < done / readsPerHotWrite) {
                     int k = (int) (written % hot);
                     rig.advanceTo(t += gap);
-                    rig.put(ScenarioData.key("warm", k * (c.keys() / hot)), ScenarioData.value(k * (c.keys() / hot),
-                            ++version[k], c.valueBytes()));
+                    rig.put(
+                            ScenarioData.key("warm", k * (c.keys() / hot)),
+                            ScenarioData.value(k * (c.keys() / hot), ++version[k], c.valueBytes()));
                     written++;
                 }
             }
@@ -137,7 +175,14 @@ public final class MemoryBlowup {
         HybridStats stats = rig.stats();
         maxDuplicates = Math.max(rig.maxDuplicateKeys(), stats.duplicateKeys());
         long live = (long) c.keys() * (ScenarioData.keyBytes("warm") + c.valueBytes());
-        return new Result(c, stats.trackerBytes(), maxDuplicates, rig.storedBytes(), live, stats, rig.errors(),
+        return new Result(
+                c,
+                stats.trackerBytes(),
+                maxDuplicates,
+                rig.storedBytes(),
+                live,
+                stats,
+                rig.errors(),
                 rig.errorSummary());
     }
 

@@ -19,8 +19,7 @@ import java.util.SplittableRandom;
  */
 public final class Oscillation {
 
-    private Oscillation() {
-    }
+    private Oscillation() {}
 
     /**
      * @param hotKeys             keys with the office-hours cycle
@@ -34,9 +33,17 @@ public final class Oscillation {
      * @param maintenanceInterval how often maintenance runs
      * @param seed                the seed of the read/write choice
      */
-    public record Config(int hotKeys, int catalogueKeys, int valueBytes, int days, double dayGapSeconds,
-                         double nightGapSeconds, double writeFraction, DeviceModel device, Duration maintenanceInterval,
-                         long seed) {
+    public record Config(
+            int hotKeys,
+            int catalogueKeys,
+            int valueBytes,
+            int days,
+            double dayGapSeconds,
+            double nightGapSeconds,
+            double writeFraction,
+            DeviceModel device,
+            Duration maintenanceInterval,
+            long seed) {
 
         public Config {
             checkArgument(hotKeys >= 1 && days >= 1, "need hot keys and days: %s, %s", hotKeys, days);
@@ -62,8 +69,15 @@ public final class Oscillation {
      * @param deviceBytesWritten  bytes the store wrote to storage during the week
      * @param stats               the store's counters at the end
      */
-    public record Result(Config config, long[] migrationsPerDay, long inlineMigrations, long userBytesWritten,
-                         long deviceBytesWritten, HybridStats stats, long errors, String firstError) {
+    public record Result(
+            Config config,
+            long[] migrationsPerDay,
+            long inlineMigrations,
+            long userBytesWritten,
+            long deviceBytesWritten,
+            HybridStats stats,
+            long errors,
+            String firstError) {
 
         public long totalMigrations() {
             return Arrays.stream(migrationsPerDay).sum();
@@ -91,9 +105,15 @@ public final class Oscillation {
 
         @Override
         public String toString() {
-            return String.format("oscillation: migrations per day %s (%.2f per key per day, %d inline), write amplification"
-                            + " %.2f (the week's writes %.2f), errors %d", Arrays.toString(migrationsPerDay),
-                    migrationsPerKeyPerDay(), inlineMigrations, writeAmplification(), weekWriteAmplification(), errors);
+            return String.format(
+                    "oscillation: migrations per day %s (%.2f per key per day, %d inline), write amplification"
+                            + " %.2f (the week's writes %.2f), errors %d",
+                    Arrays.toString(migrationsPerDay),
+                    migrationsPerKeyPerDay(),
+                    inlineMigrations,
+                    writeAmplification(),
+                    weekWriteAmplification(),
+                    errors);
         }
     }
 
@@ -159,7 +179,14 @@ public final class Oscillation {
         }
         HybridStats stats = rig.stats();
         long inline = stats.migrations() - (rig.maintenanceMigrations() - maintained0);
-        return new Result(c, perDay, inline, userBytes, stats.deviceBytesWritten() - device0, stats, rig.errors(),
+        return new Result(
+                c,
+                perDay,
+                inline,
+                userBytes,
+                stats.deviceBytesWritten() - device0,
+                stats,
+                rig.errors(),
                 rig.errorSummary());
     }
 }

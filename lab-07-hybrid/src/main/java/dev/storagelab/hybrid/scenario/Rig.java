@@ -51,8 +51,14 @@ public final class Rig implements Closeable {
     private String firstMismatch;
     private Latencies gets = new Latencies();
 
-    private Rig(SimClock clock, FaultInjectingStorage disk, FaultInjectingStorage archive, LatencyInjectingStorage device,
-                RoutedStore store, boolean checkModel, Duration maintenanceInterval) {
+    private Rig(
+            SimClock clock,
+            FaultInjectingStorage disk,
+            FaultInjectingStorage archive,
+            LatencyInjectingStorage device,
+            RoutedStore store,
+            boolean checkModel,
+            Duration maintenanceInterval) {
         this.clock = clock;
         this.disk = disk;
         this.archive = archive;
@@ -77,11 +83,18 @@ public final class Rig implements Closeable {
      *
      * @param checkModel whether to keep a {@link TreeMap} of every write and check every read against it
      */
-    public static Rig open(StoreFactory factory, SimClock clock, DeviceModel deviceModel, Duration maintenanceInterval,
-                           boolean checkModel) throws IOException {
+    public static Rig open(
+            StoreFactory factory,
+            SimClock clock,
+            DeviceModel deviceModel,
+            Duration maintenanceInterval,
+            boolean checkModel)
+            throws IOException {
         Objects.requireNonNull(factory, "factory");
-        checkArgument(maintenanceInterval != null && !maintenanceInterval.isNegative() && !maintenanceInterval.isZero(),
-                "maintenanceInterval must be positive: %s", maintenanceInterval);
+        checkArgument(
+                maintenanceInterval != null && !maintenanceInterval.isNegative() && !maintenanceInterval.isZero(),
+                "maintenanceInterval must be positive: %s",
+                maintenanceInterval);
         FaultInjectingStorage disk = new FaultInjectingStorage(1);
         FaultInjectingStorage archive = new FaultInjectingStorage(2);
         LatencyInjectingStorage device = new LatencyInjectingStorage(disk, deviceModel, clock.sleeper());
@@ -191,7 +204,8 @@ public final class Rig implements Closeable {
      */
     public int scan(Bytes from, int limit) throws IOException {
         int n = 0;
-        Iterator<Map.Entry<Bytes, Bytes>> expected = model == null ? null
+        Iterator<Map.Entry<Bytes, Bytes>> expected = model == null
+                ? null
                 : (from == null ? model : model.tailMap(from, true)).entrySet().iterator();
         try (EntryIterator it = store.scan(from, null)) {
             while (n < limit && it.hasNext()) {
@@ -199,7 +213,9 @@ public final class Rig implements Closeable {
                 n++;
                 if (expected != null) {
                     Map.Entry<Bytes, Bytes> want = expected.hasNext() ? expected.next() : null;
-                    if (want == null || !want.getKey().equals(e.key()) || !want.getValue().equals(e.value())) {
+                    if (want == null
+                            || !want.getKey().equals(e.key())
+                            || !want.getValue().equals(e.value())) {
                         mismatch("scan from " + from + ": entry " + n + " is " + e + ", the model has "
                                 + (want == null ? "nothing" : want.getKey() + "=" + want.getValue()));
                         return n;
@@ -210,7 +226,8 @@ public final class Rig implements Closeable {
             failed(e);
         }
         if (expected != null && n < limit && expected.hasNext()) {
-            mismatch("scan from " + from + " ended after " + n + " entries; the model has " + expected.next().getKey() + " next");
+            mismatch("scan from " + from + " ended after " + n + " entries; the model has "
+                    + expected.next().getKey() + " next");
         }
         return n;
     }
@@ -225,13 +242,15 @@ public final class Rig implements Closeable {
         if (n != model.size()) {
             mismatch("a full scan returned " + n + " entries; the model has " + model.size());
         }
-        Iterator<Map.Entry<Bytes, Bytes>> want = model.descendingMap().entrySet().iterator();
+        Iterator<Map.Entry<Bytes, Bytes>> want =
+                model.descendingMap().entrySet().iterator();
         try (EntryIterator it = store.scanReverse(null, null)) {
             while (it.hasNext()) {
                 Entry e = it.next();
                 Map.Entry<Bytes, Bytes> w = want.hasNext() ? want.next() : null;
                 if (w == null || !w.getKey().equals(e.key()) || !w.getValue().equals(e.value())) {
-                    mismatch("a reverse scan returned " + e + " where the model has " + (w == null ? "nothing" : w.getKey()));
+                    mismatch("a reverse scan returned " + e + " where the model has "
+                            + (w == null ? "nothing" : w.getKey()));
                     break;
                 }
             }
@@ -278,7 +297,11 @@ public final class Rig implements Closeable {
         StringBuilder b = new StringBuilder();
         for (FaultInjectingStorage s : new FaultInjectingStorage[] {disk, archive}) {
             for (String name : s.list()) {
-                b.append(s == archive ? "archive/" : "").append(name).append(' ').append(s.size(name)).append('\n');
+                b.append(s == archive ? "archive/" : "")
+                        .append(name)
+                        .append(' ')
+                        .append(s.size(name))
+                        .append('\n');
             }
         }
         return b.toString();

@@ -5,8 +5,7 @@ import dev.storagelab.kv.Bytes;
 /** The keys and values the scenarios write: fixed-width keys, values that name their key and version. */
 final class ScenarioData {
 
-    private ScenarioData() {
-    }
+    private ScenarioData() {}
 
     /** {@code prefix/%010d}: keys of one prefix sort by number. */
     static Bytes key(String prefix, long i) {

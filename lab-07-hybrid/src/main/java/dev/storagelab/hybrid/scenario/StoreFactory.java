@@ -43,8 +43,8 @@ public interface StoreFactory {
      * {@link #hardened(HybridOptions)} says.
      */
     public static StoreFactory hardenedPerDevice(Function<DeviceModel, HybridOptions> optionsFor) {
-        return (storage, archive, clock, device) -> HybridStore.open(storage, archive,
-                forSimulation(optionsFor.apply(device), clock));
+        return (storage, archive, clock, device) ->
+                HybridStore.open(storage, archive, forSimulation(optionsFor.apply(device), clock));
     }
 
     /** {@code options} on {@code clock}, with no background thread anywhere. */

@@ -21,8 +21,7 @@ import java.util.SplittableRandom;
  */
 public final class ThunderingHerd {
 
-    private ThunderingHerd() {
-    }
+    private ThunderingHerd() {}
 
     /**
      * @param keys                keys in the catalogue, loaded first (at {@code steadyPerSecond})
@@ -36,34 +35,67 @@ public final class ThunderingHerd {
      * @param maintenanceInterval how often maintenance runs, in simulated time
      * @param seed                the seed of the steady phase's key choice
      */
-    public record Config(int keys, int valueBytes, int steadyReads, double steadyPerSecond, int burstReads,
-                         double burstPerSecond, int saleKeys, DeviceModel device, Duration maintenanceInterval, long seed) {
+    public record Config(
+            int keys,
+            int valueBytes,
+            int steadyReads,
+            double steadyPerSecond,
+            int burstReads,
+            double burstPerSecond,
+            int saleKeys,
+            DeviceModel device,
+            Duration maintenanceInterval,
+            long seed) {
 
         public Config {
-            checkArgument(keys >= 1 && saleKeys >= 1 && saleKeys <= keys, "need 1 <= saleKeys (%s) <= keys (%s)", saleKeys, keys);
-            checkArgument(steadyReads >= 1 && burstReads >= 1, "both phases need reads: %s, %s", steadyReads, burstReads);
+            checkArgument(
+                    keys >= 1 && saleKeys >= 1 && saleKeys <= keys,
+                    "need 1 <= saleKeys (%s) <= keys (%s)",
+                    saleKeys,
+                    keys);
+            checkArgument(
+                    steadyReads >= 1 && burstReads >= 1, "both phases need reads: %s, %s", steadyReads, burstReads);
             checkArgument(steadyPerSecond > 0 && burstPerSecond > 0, "rates must be positive");
         }
 
         /** The figure run's size: 100,000 keys, 100,000 steady reads at 2,000/s, a million burst reads at 50,000/s. */
         public static Config figure() {
-            return new Config(100_000, 100, 100_000, 2_000, 1_000_000, 50_000, 1, DeviceModel.nvme(),
-                    Duration.ofMillis(100), 7);
+            return new Config(
+                    100_000, 100, 100_000, 2_000, 1_000_000, 50_000, 1, DeviceModel.nvme(), Duration.ofMillis(100), 7);
         }
 
         /** A test's size: {@code keys} keys, as many steady reads, {@code burstReads} burst reads. */
         public static Config small(int keys, int burstReads) {
-            return new Config(keys, 100, keys, 2_000, burstReads, 50_000, 1, DeviceModel.nvme(), Duration.ofMillis(100), 7);
+            return new Config(
+                    keys, 100, keys, 2_000, burstReads, 50_000, 1, DeviceModel.nvme(), Duration.ofMillis(100), 7);
         }
 
         public Config withSaleKeys(int n) {
-            return new Config(keys, valueBytes, steadyReads, steadyPerSecond, burstReads, burstPerSecond, n, device,
-                    maintenanceInterval, seed);
+            return new Config(
+                    keys,
+                    valueBytes,
+                    steadyReads,
+                    steadyPerSecond,
+                    burstReads,
+                    burstPerSecond,
+                    n,
+                    device,
+                    maintenanceInterval,
+                    seed);
         }
 
         public Config withDevice(DeviceModel d) {
-            return new Config(keys, valueBytes, steadyReads, steadyPerSecond, burstReads, burstPerSecond, saleKeys, d,
-                    maintenanceInterval, seed);
+            return new Config(
+                    keys,
+                    valueBytes,
+                    steadyReads,
+                    steadyPerSecond,
+                    burstReads,
+                    burstPerSecond,
+                    saleKeys,
+                    d,
+                    maintenanceInterval,
+                    seed);
         }
     }
 
@@ -82,9 +114,19 @@ public final class ThunderingHerd {
      * @param errors                  operations that failed
      * @param firstError              the first failure, or "none"
      */
-    public record Result(Config config, long migrationsInBurst, long inlineMigrationsInBurst, long burstNanos,
-                         long steadyP50, long steadyP99, long burstP50, long burstP99, long burstMax, HybridStats stats,
-                         long errors, String firstError) {
+    public record Result(
+            Config config,
+            long migrationsInBurst,
+            long inlineMigrationsInBurst,
+            long burstNanos,
+            long steadyP50,
+            long steadyP99,
+            long burstP50,
+            long burstP99,
+            long burstMax,
+            HybridStats stats,
+            long errors,
+            String firstError) {
 
         /** Burst p99 over steady p99 (the hardened engine keeps it at most 2). */
         public double p99Ratio() {
@@ -93,9 +135,17 @@ public final class ThunderingHerd {
 
         @Override
         public String toString() {
-            return String.format("herd: %d migrations in the %.1f s burst (%d inline), get p99 steady %.1f us, burst %.1f us"
-                            + " (x%.2f), burst max %.1f us, errors %d", migrationsInBurst, burstNanos / 1e9,
-                    inlineMigrationsInBurst, steadyP99 / 1e3, burstP99 / 1e3, p99Ratio(), burstMax / 1e3, errors);
+            return String.format(
+                    "herd: %d migrations in the %.1f s burst (%d inline), get p99 steady %.1f us, burst %.1f us"
+                            + " (x%.2f), burst max %.1f us, errors %d",
+                    migrationsInBurst,
+                    burstNanos / 1e9,
+                    inlineMigrationsInBurst,
+                    steadyP99 / 1e3,
+                    burstP99 / 1e3,
+                    p99Ratio(),
+                    burstMax / 1e3,
+                    errors);
         }
     }
 
@@ -143,7 +193,18 @@ public final class ThunderingHerd {
         long moved = stats.migrations() - migrations0;
         long inline = moved - (rig.maintenanceMigrations() - maintained0);
         rig.recordGetsInto(new Latencies());
-        return new Result(c, moved, inline, end - start, steady.percentile(50), steady.percentile(99),
-                burst.percentile(50), burst.percentile(99), burst.max(), stats, rig.errors(), rig.errorSummary());
+        return new Result(
+                c,
+                moved,
+                inline,
+                end - start,
+                steady.percentile(50),
+                steady.percentile(99),
+                burst.percentile(50),
+                burst.percentile(99),
+                burst.max(),
+                stats,
+                rig.errors(),
+                rig.errorSummary());
     }
 }

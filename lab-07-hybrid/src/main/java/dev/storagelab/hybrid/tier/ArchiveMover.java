@@ -51,6 +51,7 @@ final class ArchiveMover {
     private final ReentrantLock lock;
     /** The storage's files, by name. Guarded by {@link #lock}. */
     private final TreeMap<String, FileState> files;
+
     private final AtomicLong moves = new AtomicLong();
     private final AtomicLong bytesMoved = new AtomicLong();
     private final AtomicLong abandonedMoves = new AtomicLong();
@@ -115,8 +116,7 @@ final class ArchiveMover {
      * still the one the move copies while {@code files.get(name) == state} and
      * {@code state.changes == changes} (a delete, rename, truncate or openAppend bumps the count).
      */
-    record Claim(FileState state, long changes) {
-    }
+    record Claim(FileState state, long changes) {}
 
     /**
      * The move's steps, in this order (the claim is held, so no other move of {@code name} runs):
@@ -147,7 +147,8 @@ final class ArchiveMover {
             archive.delete(temp);
         }
         long bytes;
-        try (ReadableFile in = fast.openRead(name); WritableFile out = archive.create(temp)) {
+        try (ReadableFile in = fast.openRead(name);
+                WritableFile out = archive.create(temp)) {
             bytes = copy(in, out);
             out.force();
         }
@@ -211,8 +212,11 @@ final class ArchiveMover {
             List<Map.Entry<String, FileState>> old = new ArrayList<>();
             for (Map.Entry<String, FileState> e : files.entrySet()) {
                 FileState st = e.getValue();
-                if (st.location == Location.FAST && !st.moving && st.openWriters == 0
-                        && now - st.bornNanos >= age.toNanos() && eligible.test(e.getKey())) {
+                if (st.location == Location.FAST
+                        && !st.moving
+                        && st.openWriters == 0
+                        && now - st.bornNanos >= age.toNanos()
+                        && eligible.test(e.getKey())) {
                     old.add(e);
                 }
             }

@@ -16,13 +16,20 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param writeMBps         transfer rate of writes
  * @param forceMicros       cost of each force of a file or of the directory
  */
-public record DeviceModel(String name, double readCallMicros, double readMBps, double writeCallMicros,
-                          double writeMBps, double forceMicros) {
+public record DeviceModel(
+        String name,
+        double readCallMicros,
+        double readMBps,
+        double writeCallMicros,
+        double writeMBps,
+        double forceMicros) {
 
     public DeviceModel {
         checkArgument(name != null && !name.isBlank(), "device name must be non-empty");
-        checkArgument(readCallMicros >= 0 && writeCallMicros >= 0 && forceMicros >= 0,
-                "device %s: call and force costs must be non-negative", name);
+        checkArgument(
+                readCallMicros >= 0 && writeCallMicros >= 0 && forceMicros >= 0,
+                "device %s: call and force costs must be non-negative",
+                name);
         checkArgument(readMBps > 0 && writeMBps > 0, "device %s: transfer rates must be positive", name);
     }
 

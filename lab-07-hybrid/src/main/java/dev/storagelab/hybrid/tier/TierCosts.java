@@ -20,16 +20,27 @@ import static com.google.common.base.Preconditions.checkArgument;
  * @param archivePerThousandPuts write requests to the archive, per 1,000
  * @param archivePerGbRetrieved  bytes read back from the archive, per GB (0 for a standard class)
  */
-public record TierCosts(String name, double fastPerGbMonth, double archivePerGbMonth, double archivePerThousandGets,
-                        double archivePerThousandPuts, double archivePerGbRetrieved) {
+public record TierCosts(
+        String name,
+        double fastPerGbMonth,
+        double archivePerGbMonth,
+        double archivePerThousandGets,
+        double archivePerThousandPuts,
+        double archivePerGbRetrieved) {
 
     /** Bytes per GB, as providers bill (a GiB). */
     public static final double GB = 1L << 30;
 
     public TierCosts {
         checkArgument(name != null && !name.isBlank(), "a price list needs a name");
-        checkArgument(fastPerGbMonth >= 0 && archivePerGbMonth >= 0 && archivePerThousandGets >= 0
-                && archivePerThousandPuts >= 0 && archivePerGbRetrieved >= 0, "prices must not be negative: %s", name);
+        checkArgument(
+                fastPerGbMonth >= 0
+                        && archivePerGbMonth >= 0
+                        && archivePerThousandGets >= 0
+                        && archivePerThousandPuts >= 0
+                        && archivePerGbRetrieved >= 0,
+                "prices must not be negative: %s",
+                name);
     }
 
     /**
@@ -78,8 +89,9 @@ public record TierCosts(String name, double fastPerGbMonth, double archivePerGbM
 
         @Override
         public String toString() {
-            return String.format("$%.4f (fast $%.4f, archive $%.4f, requests $%.4f)", total(), fastStorage,
-                    archiveStorage, requests);
+            return String.format(
+                    "$%.4f (fast $%.4f, archive $%.4f, requests $%.4f)",
+                    total(), fastStorage, archiveStorage, requests);
         }
     }
 }

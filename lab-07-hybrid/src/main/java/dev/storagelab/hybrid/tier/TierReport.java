@@ -16,9 +16,18 @@ package dev.storagelab.hybrid.tier;
  * @param bytesMoved          bytes those moves copied
  * @param abandonedMoves      moves that found their file deleted, renamed or rewritten after the copy, and dropped it
  */
-public record TierReport(long fastFiles, long fastBytes, long archiveFiles, long archiveBytes,
-                         long archiveReadCalls, long archiveWriteCalls, long archiveBytesRead,
-                         long archiveBytesWritten, long moves, long bytesMoved, long abandonedMoves) {
+public record TierReport(
+        long fastFiles,
+        long fastBytes,
+        long archiveFiles,
+        long archiveBytes,
+        long archiveReadCalls,
+        long archiveWriteCalls,
+        long archiveBytesRead,
+        long archiveBytesWritten,
+        long moves,
+        long bytesMoved,
+        long abandonedMoves) {
 
     /** All the bytes, both tiers. */
     public long totalBytes() {
@@ -33,8 +42,18 @@ public record TierReport(long fastFiles, long fastBytes, long archiveFiles, long
 
     @Override
     public String toString() {
-        return String.format("fast %d files %,d B | archive %d files %,d B (%.0f%%) | archive GETs %,d PUTs %,d"
-                        + " | moves %d (%,d B, %d abandoned)", fastFiles, fastBytes, archiveFiles, archiveBytes,
-                100 * archivedFraction(), archiveReadCalls, archiveWriteCalls, moves, bytesMoved, abandonedMoves);
+        return String.format(
+                "fast %d files %,d B | archive %d files %,d B (%.0f%%) | archive GETs %,d PUTs %,d"
+                        + " | moves %d (%,d B, %d abandoned)",
+                fastFiles,
+                fastBytes,
+                archiveFiles,
+                archiveBytes,
+                100 * archivedFraction(),
+                archiveReadCalls,
+                archiveWriteCalls,
+                moves,
+                bytesMoved,
+                abandonedMoves);
     }
 }

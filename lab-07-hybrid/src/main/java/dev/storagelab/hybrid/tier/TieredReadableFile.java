@@ -15,6 +15,7 @@ final class TieredReadableFile implements ReadableFile {
     private final String name;
     /** The storage's metadata lock, which guards {@link FileState#readers} and {@link #closed}. */
     private final ReentrantLock lock;
+
     private final FileState st;
     private volatile ReadableFile current;
     private boolean closed;

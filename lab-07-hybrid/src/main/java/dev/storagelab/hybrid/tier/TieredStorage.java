@@ -66,7 +66,8 @@ public final class TieredStorage implements Storage {
 
     /** Where a file lives. */
     public enum Location {
-        FAST, ARCHIVE
+        FAST,
+        ARCHIVE
     }
 
     private final Storage fast;
@@ -126,9 +127,10 @@ public final class TieredStorage implements Storage {
             for (String name : archive.list()) {
                 FileState previous = files.put(name, new FileState(Location.ARCHIVE, now));
                 if (previous != null || name.endsWith(ARCHIVING_SUFFIX)) {
-                    throw new IOException("recovery left " + name + (previous != null
-                            ? " in both " + fast.describe(name) + " and " + archive.describe(name)
-                            : " half copied at " + archive.describe(name))
+                    throw new IOException("recovery left " + name
+                            + (previous != null
+                                    ? " in both " + fast.describe(name) + " and " + archive.describe(name)
+                                    : " half copied at " + archive.describe(name))
                             + ": a file must live in exactly one tier after open");
                 }
             }
@@ -252,8 +254,18 @@ public final class TieredStorage implements Storage {
             read = l.bytesRead();
             written = l.bytesWritten();
         }
-        return new TierReport(fastFiles, fastBytes, archiveFiles, archiveBytes, reads, writes, read, written,
-                mover.moves(), mover.bytesMoved(), mover.abandonedMoves());
+        return new TierReport(
+                fastFiles,
+                fastBytes,
+                archiveFiles,
+                archiveBytes,
+                reads,
+                writes,
+                read,
+                written,
+                mover.moves(),
+                mover.bytesMoved(),
+                mover.abandonedMoves());
     }
 
     // ---------------------------------------------------------------- Storage
@@ -357,8 +369,9 @@ public final class TieredStorage implements Storage {
             FileState dst = files.get(to);
             if (src.location == Location.FAST) {
                 if (dst != null && dst.location == Location.ARCHIVE) {
-                    throw new IOException("cannot rename " + describe(from) + " onto " + describe(to)
-                            + ": the target is archived, and a rename across the two tiers cannot be atomic (delete it first)");
+                    throw new IOException(
+                            "cannot rename " + describe(from) + " onto " + describe(to)
+                                    + ": the target is archived, and a rename across the two tiers cannot be atomic (delete it first)");
                 }
                 fast.rename(from, to);
             } else {

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class TieredWritableFile extends ForwardingWritableFile {
     /** The storage's metadata lock, which guards {@link #st}. */
     private final ReentrantLock lock;
+
     private final FileState st;
     private boolean closed;
 

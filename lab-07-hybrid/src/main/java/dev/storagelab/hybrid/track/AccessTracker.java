@@ -32,6 +32,7 @@ public final class AccessTracker {
     private long scannedEntries;
     /** The key hashed last and its hash: the router asks about the key just recorded, so it is not hashed twice. */
     private Bytes lastKey;
+
     private long lastHash;
 
     /** A tracker whose memory is fixed by {@code width} (counters per sketch row), aged every {@code sampleSize} accesses. */
@@ -103,8 +104,12 @@ public final class AccessTracker {
 
     /** Bytes of memory the tracker holds: the same for 10k or 10M distinct keys. */
     public long memoryBytes() {
-        return reads.memoryBytes() + writes.memoryBytes() + appends.memoryBytes() + scans.memoryBytes()
-                + SequentialWriteDetector.memoryBytes() + 64;
+        return reads.memoryBytes()
+                + writes.memoryBytes()
+                + appends.memoryBytes()
+                + scans.memoryBytes()
+                + SequentialWriteDetector.memoryBytes()
+                + 64;
     }
 
     /** Accesses recorded since the last aging. */
@@ -124,7 +129,7 @@ public final class AccessTracker {
 
     @Override
     public synchronized String toString() {
-        return "AccessTracker{" + reads.width() + " counters/row, " + memoryBytes() + " bytes, " + accesses + "/" + sampleSize
-                + " accesses, " + resets + " resets}";
+        return "AccessTracker{" + reads.width() + " counters/row, " + memoryBytes() + " bytes, " + accesses + "/"
+                + sampleSize + " accesses, " + resets + " resets}";
     }
 }

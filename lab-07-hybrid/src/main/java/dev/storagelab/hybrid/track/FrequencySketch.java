@@ -44,6 +44,7 @@ public final class FrequencySketch {
     final long[] table;
     /** Increments added since the last reset, halved by each reset. */
     long size;
+
     private long resets;
 
     /**
@@ -51,7 +52,8 @@ public final class FrequencySketch {
      * {@code sampleSize} increments have been added ({@code Long.MAX_VALUE}: never by itself).
      */
     public FrequencySketch(int width, long sampleSize) {
-        checkArgument(width >= 64 && Integer.bitCount(width) == 1, "width must be a power of two, at least 64: %s", width);
+        checkArgument(
+                width >= 64 && Integer.bitCount(width) == 1, "width must be a power of two, at least 64: %s", width);
         checkArgument(sampleSize >= 1, "sampleSize must be positive: %s", sampleSize);
         this.width = width;
         this.sampleSize = sampleSize;
@@ -171,6 +173,7 @@ public final class FrequencySketch {
 
     @Override
     public String toString() {
-        return "FrequencySketch{" + DEPTH + "x" + width + ", size " + size + "/" + sampleSize + ", resets " + resets + "}";
+        return "FrequencySketch{" + DEPTH + "x" + width + ", size " + size + "/" + sampleSize + ", resets " + resets
+                + "}";
     }
 }

@@ -24,6 +24,7 @@ public final class Damper {
     private int cooldownLeft;
     /** The direction of the last change (0 before the first). */
     private int lastChange;
+
     private long changes;
     private long reversals;
 

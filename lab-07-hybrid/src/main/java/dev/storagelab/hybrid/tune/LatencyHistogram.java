@@ -13,9 +13,11 @@ public final class LatencyHistogram {
 
     /** Sub-buckets per power of two: 2^3. */
     static final int SUB_BITS = 3;
+
     static final int SUBS = 1 << SUB_BITS;
     /** Values below this each have a bucket of their own. */
     static final int EXACT = 2 * SUBS;
+
     static final int BUCKETS = EXACT + (63 - 4) * SUBS;
 
     private final long[] counts = new long[BUCKETS];

@@ -22,6 +22,7 @@ public final class Monitor {
     private final LatencyHistogram putLatency = new LatencyHistogram();
     /** The counters at the last sample (or at construction). */
     private HybridStats last;
+
     private int interval;
 
     /** A monitor of {@code store} on the store's own clock. */
@@ -73,12 +74,19 @@ public final class Monitor {
         long moved = now.migrations() - last.migrations();
         long deferred = now.migrationsDeferred() - last.migrationsDeferred();
         long engineBytes = now.hotBytes() + now.coldBytes() + now.archiveBytes();
-        Sample s = new Sample(interval++, end, getLatency.count(), putLatency.count(),
+        Sample s = new Sample(
+                interval++,
+                end,
+                getLatency.count(),
+                putLatency.count(),
                 hits + misses == 0 ? 0 : (double) hits / (hits + misses),
                 user == 0 ? 0 : (double) device / user,
                 engineBytes == 0 ? 0 : (double) now.hotBytes() / engineBytes,
                 moved + deferred == 0 ? 0 : (double) deferred / (moved + deferred),
-                getLatency.valueAt(0.5), getLatency.valueAt(0.99), putLatency.valueAt(0.5), putLatency.valueAt(0.99));
+                getLatency.valueAt(0.5),
+                getLatency.valueAt(0.99),
+                putLatency.valueAt(0.5),
+                putLatency.valueAt(0.99));
         getLatency.reset();
         putLatency.reset();
         last = now;

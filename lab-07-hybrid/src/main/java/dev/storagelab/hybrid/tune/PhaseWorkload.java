@@ -30,12 +30,14 @@ public final class PhaseWorkload {
 
     /** The workload's phases. */
     public enum Phase {
-        READ_HEAVY, WRITE_HEAVY, TIME_SERIES
+        READ_HEAVY,
+        WRITE_HEAVY,
+        TIME_SERIES
     }
 
     /** The phases in the order the tests and the figure run them: read-heavy, write-heavy, time series, read-heavy. */
-    public static final List<Phase> SCHEDULE = List.of(Phase.READ_HEAVY, Phase.WRITE_HEAVY, Phase.TIME_SERIES,
-            Phase.READ_HEAVY);
+    public static final List<Phase> SCHEDULE =
+            List.of(Phase.READ_HEAVY, Phase.WRITE_HEAVY, Phase.TIME_SERIES, Phase.READ_HEAVY);
 
     /** Called after each operation (the tests advance their clock and let the tuner tick). */
     @FunctionalInterface

@@ -17,8 +17,19 @@ package dev.storagelab.hybrid.tune;
  * @param putP50             the median put latency
  * @param putP99             the 99th percentile put latency
  */
-public record Sample(int interval, long endNanos, long gets, long puts, double hitRate, double writeAmplification,
-                     double hotByteShare, double deferredShare, long getP50, long getP99, long putP50, long putP99) {
+public record Sample(
+        int interval,
+        long endNanos,
+        long gets,
+        long puts,
+        double hitRate,
+        double writeAmplification,
+        double hotByteShare,
+        double deferredShare,
+        long getP50,
+        long getP99,
+        long putP50,
+        long putP99) {
 
     /** Gets over gets and puts (0.5 with neither: no evidence either way). */
     public double readShare() {

@@ -53,7 +53,9 @@ public final class Tuner {
 
         public Config {
             checkArgument(cacheBudget >= 1, "cacheBudget must be at least 1 entry: %s", cacheBudget);
-            checkArgument(interval != null && !interval.isNegative() && !interval.isZero(), "interval must be positive: %s",
+            checkArgument(
+                    interval != null && !interval.isNegative() && !interval.isZero(),
+                    "interval must be positive: %s",
                     interval);
             Objects.requireNonNull(damping, "damping");
         }
@@ -77,8 +79,7 @@ public final class Tuner {
      * with in the next interval), what the tuner wanted, and the ranges' compaction styles after it
      * (empty without adaptive compaction).
      */
-    public record Interval(Sample sample, Map<Knob, Double> knobs, Map<Knob, Double> wanted, List<Style> styles) {
-    }
+    public record Interval(Sample sample, Map<Knob, Double> knobs, Map<Knob, Double> wanted, List<Style> styles) {}
 
     /** A range's compaction style as a discrete knob: the dwell and cooldown of {@link Damping}. */
     private static final class StyleState {
@@ -198,8 +199,11 @@ public final class Tuner {
         }
         apply(changed);
         stepStyles();
-        Interval interval = new Interval(sample, Collections.unmodifiableMap(new EnumMap<>(knobs)),
-                Collections.unmodifiableMap(new EnumMap<>(wanted)), styles());
+        Interval interval = new Interval(
+                sample,
+                Collections.unmodifiableMap(new EnumMap<>(knobs)),
+                Collections.unmodifiableMap(new EnumMap<>(wanted)),
+                styles());
         history.add(interval);
         return interval;
     }
@@ -239,8 +243,8 @@ public final class Tuner {
             StyleState st = styleStates[r];
             Style current = compaction.styleOf(r);
             AdaptiveCompaction.RangeStats s = compaction.stats(r);
-            Style wish = AdaptiveCompaction.wanted(s.reads(), s.writes(), s.sequentialWrites(), s.keyOrderedWrites(), current,
-                    compaction.settings());
+            Style wish = AdaptiveCompaction.wanted(
+                    s.reads(), s.writes(), s.sequentialWrites(), s.keyOrderedWrites(), current, compaction.settings());
             if (st.cooldownLeft > 0) {
                 st.cooldownLeft--;
                 st.pending = null;

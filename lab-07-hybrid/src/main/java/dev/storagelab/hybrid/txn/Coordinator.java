@@ -49,8 +49,7 @@ import java.util.TreeMap;
 public final class Coordinator implements Closeable {
 
     /** A durable commit decision not yet followed by END. */
-    record Decision(long lsn, List<String> participants) {
-    }
+    record Decision(long lsn, List<String> participants) {}
 
     static final int META_VERSION = 1;
     static final int META_BYTES = 9;
@@ -65,6 +64,7 @@ public final class Coordinator implements Closeable {
     /** The largest transaction id handed out or seen. */
     @GuardedBy("this")
     private long lastTxId;
+
     private boolean closed;
 
     private Coordinator(Storage storage, Wal wal, Map<String, Participant> participants, long lastTxId) {
@@ -86,7 +86,8 @@ public final class Coordinator implements Closeable {
      *         record, or a decision names a participant not given here
      * @throws IllegalArgumentException if two participants share a name, or the sync mode is NONE
      */
-    public static Coordinator open(Storage storage, WalOptions options, List<Participant> participants) throws IOException {
+    public static Coordinator open(Storage storage, WalOptions options, List<Participant> participants)
+            throws IOException {
         Objects.requireNonNull(storage, "storage");
         if (options.syncMode() == SyncMode.NONE) {
             throw new IllegalArgumentException("the coordinator's decisions must be forced: not SyncMode.NONE");
@@ -103,8 +104,11 @@ public final class Coordinator implements Closeable {
         Wal wal = Wal.open(storage, options);
         try {
             if (wal.lastLsn() < checkpoint.coveredLsn()) {
-                throw new CorruptionException(checkpointName, 0, "the checkpoint covers LSN " + checkpoint.coveredLsn()
-                        + " but the coordinator's log ends at LSN " + wal.lastLsn());
+                throw new CorruptionException(
+                        checkpointName,
+                        0,
+                        "the checkpoint covers LSN " + checkpoint.coveredLsn()
+                                + " but the coordinator's log ends at LSN " + wal.lastLsn());
             }
             Coordinator c = new Coordinator(storage, wal, byName, metaTxId);
             synchronized (c) { // no other thread has it yet: held for the lock check of what recovery reads and writes
@@ -133,16 +137,22 @@ public final class Coordinator implements Closeable {
                 case DECISION -> {
                     for (String name : r.participants()) {
                         if (!participants.containsKey(name)) {
-                            throw new CorruptionException(logName + ", record at LSN " + lsn, 0, "the decision of transaction " + r.txId()
-                                    + " names participant '" + name + "', which is not open (open: "
-                                    + participants.keySet() + ")");
+                            throw new CorruptionException(
+                                    logName + ", record at LSN " + lsn,
+                                    0,
+                                    "the decision of transaction " + r.txId()
+                                            + " names participant '" + name + "', which is not open (open: "
+                                            + participants.keySet() + ")");
                         }
                     }
                     decided.put(r.txId(), new Decision(lsn, r.participants()));
                 }
                 case END -> decided.remove(r.txId());
-                default -> throw new CorruptionException(logName + ", record at LSN " + lsn, 0, "participant record "
-                        + r + " in the coordinator's log");
+                default ->
+                    throw new CorruptionException(
+                            logName + ", record at LSN " + lsn,
+                            0,
+                            "participant record " + r + " in the coordinator's log");
             }
         });
     }
@@ -219,8 +229,8 @@ public final class Coordinator implements Closeable {
         for (Map.Entry<String, List<Entry>> e : writes.entrySet()) {
             Participant p = participants.get(e.getKey());
             if (p == null) {
-                throw new IllegalArgumentException("no participant is named " + e.getKey() + " (open: "
-                        + participants.keySet() + ")");
+                throw new IllegalArgumentException(
+                        "no participant is named " + e.getKey() + " (open: " + participants.keySet() + ")");
             }
             if (e.getValue().isEmpty()) {
                 throw new IllegalArgumentException("participant " + e.getKey() + " has no writes in the transaction");
@@ -268,9 +278,13 @@ public final class Coordinator implements Closeable {
     public synchronized void checkpoint() throws IOException {
         checkOpen();
         wal.force();
-        long keepFrom = decided.isEmpty() ? wal.lastLsn() + 1 : decided.values().stream()
-                .mapToLong(Decision::lsn).min().getAsLong();
-        byte[] meta = ByteBuffer.allocate(META_BYTES).put((byte) META_VERSION).putLong(lastTxId).array();
+        long keepFrom = decided.isEmpty()
+                ? wal.lastLsn() + 1
+                : decided.values().stream().mapToLong(Decision::lsn).min().getAsLong();
+        byte[] meta = ByteBuffer.allocate(META_BYTES)
+                .put((byte) META_VERSION)
+                .putLong(lastTxId)
+                .array();
         new CheckpointFile(keepFrom - 1, meta).write(storage);
         wal.truncateBefore(keepFrom);
     }
@@ -308,14 +322,14 @@ public final class Coordinator implements Closeable {
             return 0;
         }
         if (meta.length != META_BYTES) {
-            throw new CorruptionException(file, 24, "coordinator checkpoint meta is " + meta.length + " bytes, expected "
-                    + META_BYTES);
+            throw new CorruptionException(
+                    file, 24, "coordinator checkpoint meta is " + meta.length + " bytes, expected " + META_BYTES);
         }
         ByteBuffer b = ByteBuffer.wrap(meta);
         int version = b.get() & 0xff;
         if (version != META_VERSION) {
-            throw new CorruptionException(file, 24, "coordinator checkpoint meta version " + version + ", expected "
-                    + META_VERSION);
+            throw new CorruptionException(
+                    file, 24, "coordinator checkpoint meta version " + version + ", expected " + META_VERSION);
         }
         long txId = b.getLong();
         if (txId < 0) {

@@ -44,6 +44,7 @@ public final class CrossEngineStore implements Closeable {
 
     /** The participants' names in the coordinator's DECISION records. */
     public static final String HOT = "hot";
+
     public static final String COLD = "cold";
 
     /**
@@ -62,13 +63,17 @@ public final class CrossEngineStore implements Closeable {
 
         /** Default engines, every forced record forced on its own ({@link SyncMode#EVERY_WRITE}). */
         public static Options defaults() {
-            return new Options(BTreeOptions.defaults(), LsmOptions.defaults(),
+            return new Options(
+                    BTreeOptions.defaults(),
+                    LsmOptions.defaults(),
                     WalOptions.defaults().withSyncMode(SyncMode.EVERY_WRITE));
         }
 
         /** Small engines (1 KiB pages, tiny LSM sizes) and 64 KiB log segments, for tests. */
         public static Options small() {
-            return new Options(BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32), LsmOptions.tiny(),
+            return new Options(
+                    BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32),
+                    LsmOptions.tiny(),
                     WalOptions.defaults().withSyncMode(SyncMode.EVERY_WRITE).withSegmentBytes(64 << 10));
         }
     }
@@ -79,7 +84,8 @@ public final class CrossEngineStore implements Closeable {
     private final Coordinator coordinator;
     private boolean closed;
 
-    private CrossEngineStore(Function<Bytes, Placement> route, Participant hot, Participant cold, Coordinator coordinator) {
+    private CrossEngineStore(
+            Function<Bytes, Placement> route, Participant hot, Participant cold, Coordinator coordinator) {
         this.route = route;
         this.hot = hot;
         this.cold = cold;
@@ -91,8 +97,13 @@ public final class CrossEngineStore implements Closeable {
      * and its log in {@code coldStorage}, the coordinator's log in {@code coordinatorStorage}; recovers
      * both participants, then the coordinator, which resolves their in-doubt transactions.
      */
-    public static CrossEngineStore open(Storage hotStorage, Storage coldStorage, Storage coordinatorStorage,
-                                        Function<Bytes, Placement> route, Options options) throws IOException {
+    public static CrossEngineStore open(
+            Storage hotStorage,
+            Storage coldStorage,
+            Storage coordinatorStorage,
+            Function<Bytes, Placement> route,
+            Options options)
+            throws IOException {
         Objects.requireNonNull(route, "route");
         Participant[] opened = openParticipants(hotStorage, coldStorage, options);
         try {
@@ -106,8 +117,8 @@ public final class CrossEngineStore implements Closeable {
 
     /** The HOT (B+tree) and COLD (LSM) participants, opened and recovered; both closed on failure. */
     static Participant[] openParticipants(Storage hotStorage, Storage coldStorage, Options options) throws IOException {
-        Participant h = Participant.open(HOT, hotStorage, Engine.of(BPlusTree.open(hotStorage, options.btree())),
-                options.wal());
+        Participant h = Participant.open(
+                HOT, hotStorage, Engine.of(BPlusTree.open(hotStorage, options.btree())), options.wal());
         try {
             LsmStore lsm = LsmStore.open(coldStorage, options.lsm().withoutWal().withBackgroundWork(false));
             return new Participant[] {h, Participant.open(COLD, coldStorage, Engine.of(lsm), options.wal())};
@@ -173,15 +184,18 @@ public final class CrossEngineStore implements Closeable {
     /** The committed value of {@code key}, from the engine its route names. */
     public Optional<Bytes> get(Bytes key) throws IOException {
         checkOpen();
-        return participant(placement(KeyValueStore.checkKey(key)) == Placement.HOT ? HOT : COLD).get(key);
+        return participant(placement(KeyValueStore.checkKey(key)) == Placement.HOT ? HOT : COLD)
+                .get(key);
     }
 
     /** The committed entries of {@code [from, to)} of both engines, merged in key order. */
     public EntryIterator scan(Bytes from, Bytes to) {
         checkOpen();
-        return new MergingIterator(List.of(
-                EntryIterator.filter(hot.scan(from, to), e -> placement(e.key()) == Placement.HOT),
-                EntryIterator.filter(cold.scan(from, to), e -> placement(e.key()) == Placement.COLD)), false);
+        return new MergingIterator(
+                List.of(
+                        EntryIterator.filter(hot.scan(from, to), e -> placement(e.key()) == Placement.HOT),
+                        EntryIterator.filter(cold.scan(from, to), e -> placement(e.key()) == Placement.COLD)),
+                false);
     }
 
     /** Where {@code key} lives. */

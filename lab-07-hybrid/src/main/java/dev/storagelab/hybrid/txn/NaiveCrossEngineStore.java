@@ -35,8 +35,9 @@ public final class NaiveCrossEngineStore implements Closeable {
     }
 
     /** Opens (creating if needed) the two engines and their logs, as {@link CrossEngineStore#open} does, without a coordinator. */
-    public static NaiveCrossEngineStore open(Storage hotStorage, Storage coldStorage, Function<Bytes, Placement> route,
-                                             CrossEngineStore.Options options) throws IOException {
+    public static NaiveCrossEngineStore open(
+            Storage hotStorage, Storage coldStorage, Function<Bytes, Placement> route, CrossEngineStore.Options options)
+            throws IOException {
         Objects.requireNonNull(route, "route");
         Participant[] opened = CrossEngineStore.openParticipants(hotStorage, coldStorage, options);
         return new NaiveCrossEngineStore(route, opened[0], opened[1]);
@@ -47,8 +48,10 @@ public final class NaiveCrossEngineStore implements Closeable {
         if (ops.isEmpty()) {
             throw new IllegalArgumentException("an empty batch has nothing to write");
         }
-        List<Entry> h = ops.stream().filter(e -> placement(e.key()) == Placement.HOT).toList();
-        List<Entry> c = ops.stream().filter(e -> placement(e.key()) == Placement.COLD).toList();
+        List<Entry> h =
+                ops.stream().filter(e -> placement(e.key()) == Placement.HOT).toList();
+        List<Entry> c =
+                ops.stream().filter(e -> placement(e.key()) == Placement.COLD).toList();
         long txId = ++lastTxId;
         for (Map.Entry<Participant, List<Entry>> share : List.of(Map.entry(hot, h), Map.entry(cold, c))) {
             if (!share.getValue().isEmpty()) {

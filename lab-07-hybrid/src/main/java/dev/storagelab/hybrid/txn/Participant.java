@@ -59,8 +59,7 @@ import java.util.TreeSet;
 public final class Participant implements Closeable {
 
     /** A prepared transaction whose outcome this participant does not know yet. */
-    record Prepared(long lsn, List<Entry> writes) {
-    }
+    record Prepared(long lsn, List<Entry> writes) {}
 
     static final int META_VERSION = 1;
     static final int META_BYTES = 17;
@@ -76,6 +75,7 @@ public final class Participant implements Closeable {
     /** The largest transaction id this participant's log has held. */
     @GuardedBy("this")
     private long maxTxId;
+
     private boolean closed;
 
     private Participant(String name, Storage storage, Engine engine, Wal wal, long maxTxId) {
@@ -103,8 +103,8 @@ public final class Participant implements Closeable {
         Objects.requireNonNull(engine, "engine");
         if (options.syncMode() == SyncMode.NONE) {
             engine.close();
-            throw new IllegalArgumentException("participant " + name + ": two-phase commit needs forced log records, "
-                    + "not SyncMode.NONE");
+            throw new IllegalArgumentException(
+                    "participant " + name + ": two-phase commit needs forced log records, " + "not SyncMode.NONE");
         }
         Wal wal = null;
         try {
@@ -112,8 +112,11 @@ public final class Participant implements Closeable {
             long[] meta = decodeMeta(checkpoint, storage.describe(CheckpointFile.NAME));
             wal = Wal.open(storage, options);
             if (wal.lastLsn() < checkpoint.coveredLsn()) {
-                throw new CorruptionException(storage.describe(CheckpointFile.NAME), 0, "the checkpoint covers LSN "
-                        + checkpoint.coveredLsn() + " but participant " + name + "'s log ends at LSN " + wal.lastLsn());
+                throw new CorruptionException(
+                        storage.describe(CheckpointFile.NAME),
+                        0,
+                        "the checkpoint covers LSN " + checkpoint.coveredLsn() + " but participant " + name
+                                + "'s log ends at LSN " + wal.lastLsn());
             }
             Participant p = new Participant(name, storage, engine, wal, meta[1]);
             synchronized (p) { // no other thread has it yet: held for the lock check of what recovery writes
@@ -174,15 +177,20 @@ public final class Participant implements Closeable {
                     Prepared p = inDoubt.remove(r.txId());
                     if (lsn > coveredLsn) {
                         if (p == null) {
-                            throw new CorruptionException(logName + ", record at LSN " + lsn, 0, "COMMIT of transaction "
-                                    + r.txId() + ", which this log never prepared");
+                            throw new CorruptionException(
+                                    logName + ", record at LSN " + lsn,
+                                    0,
+                                    "COMMIT of transaction " + r.txId() + ", which this log never prepared");
                         }
                         engine.write(p.writes());
                     }
                 }
                 case ABORT -> inDoubt.remove(r.txId());
-                default -> throw new CorruptionException(logName + ", record at LSN " + lsn, 0, "coordinator record "
-                        + r + " in participant " + name + "'s log");
+                default ->
+                    throw new CorruptionException(
+                            logName + ", record at LSN " + lsn,
+                            0,
+                            "coordinator record " + r + " in participant " + name + "'s log");
             }
         });
         // END SOLUTION
@@ -346,7 +354,11 @@ public final class Participant implements Closeable {
 
     /** The 17 bytes of the checkpoint meta: version, keep-from LSN, largest transaction id. */
     static byte[] encodeMeta(long keepFromLsn, long maxTxId) {
-        return ByteBuffer.allocate(META_BYTES).put((byte) META_VERSION).putLong(keepFromLsn).putLong(maxTxId).array();
+        return ByteBuffer.allocate(META_BYTES)
+                .put((byte) META_VERSION)
+                .putLong(keepFromLsn)
+                .putLong(maxTxId)
+                .array();
     }
 
     /** {keep-from LSN, largest transaction id} of a checkpoint record; {1, 0} before the first. */
@@ -356,20 +368,23 @@ public final class Participant implements Closeable {
             return new long[] {1, 0};
         }
         if (meta.length != META_BYTES) {
-            throw new CorruptionException(file, 24, "participant checkpoint meta is " + meta.length + " bytes, expected "
-                    + META_BYTES);
+            throw new CorruptionException(
+                    file, 24, "participant checkpoint meta is " + meta.length + " bytes, expected " + META_BYTES);
         }
         ByteBuffer b = ByteBuffer.wrap(meta);
         int version = b.get() & 0xff;
         if (version != META_VERSION) {
-            throw new CorruptionException(file, 24, "participant checkpoint meta version " + version + ", expected "
-                    + META_VERSION);
+            throw new CorruptionException(
+                    file, 24, "participant checkpoint meta version " + version + ", expected " + META_VERSION);
         }
         long keepFrom = b.getLong();
         long maxTxId = b.getLong();
         if (keepFrom < 1 || keepFrom > checkpoint.coveredLsn() + 1 || maxTxId < 0) {
-            throw new CorruptionException(file, 25, "participant checkpoint keeps the log from LSN " + keepFrom
-                    + " (covered: " + checkpoint.coveredLsn() + ") with largest transaction id " + maxTxId);
+            throw new CorruptionException(
+                    file,
+                    25,
+                    "participant checkpoint keeps the log from LSN " + keepFrom + " (covered: "
+                            + checkpoint.coveredLsn() + ") with largest transaction id " + maxTxId);
         }
         return new long[] {keepFrom, maxTxId};
     }

@@ -36,6 +36,7 @@ public record TxnRecord(Type type, long txId, List<Entry> writes, List<String> p
 
     /** "TC": every record starts with it, so a record of another log is caught at once. */
     public static final int MAGIC = 0x5443;
+
     public static final int VERSION = 1;
     /** magic u16 + version u8 + type u8 + txId u64. */
     public static final int HEADER_BYTES = 12;
@@ -44,7 +45,12 @@ public record TxnRecord(Type type, long txId, List<Entry> writes, List<String> p
 
     /** The record types, with their type bytes. */
     public enum Type {
-        WRITE(1), PREPARE(2), COMMIT(3), ABORT(4), DECISION(16), END(17);
+        WRITE(1),
+        PREPARE(2),
+        COMMIT(3),
+        ABORT(4),
+        DECISION(16),
+        END(17);
 
         final int code;
 
@@ -74,8 +80,8 @@ public record TxnRecord(Type type, long txId, List<Entry> writes, List<String> p
             throw new IllegalArgumentException(type + " record " + (hasWrites ? "needs writes" : "holds no writes"));
         }
         if ((type == Type.DECISION) == participants.isEmpty()) {
-            throw new IllegalArgumentException(type + " record " + (type == Type.DECISION ? "needs participants"
-                    : "names no participants"));
+            throw new IllegalArgumentException(
+                    type + " record " + (type == Type.DECISION ? "needs participants" : "names no participants"));
         }
         if (participants.size() > 255) {
             throw new IllegalArgumentException("a decision names at most 255 participants: " + participants.size());
@@ -83,8 +89,8 @@ public record TxnRecord(Type type, long txId, List<Entry> writes, List<String> p
         for (String name : participants) {
             int length = name.getBytes(StandardCharsets.UTF_8).length;
             if (length == 0 || length > MAX_NAME_BYTES) {
-                throw new IllegalArgumentException("participant name must be 1 to " + MAX_NAME_BYTES + " UTF-8 bytes: '"
-                        + name + "'");
+                throw new IllegalArgumentException(
+                        "participant name must be 1 to " + MAX_NAME_BYTES + " UTF-8 bytes: '" + name + "'");
             }
         }
     }
@@ -136,7 +142,11 @@ public record TxnRecord(Type type, long txId, List<Entry> writes, List<String> p
             body = new byte[0];
         }
         ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + body.length);
-        out.putShort((short) MAGIC).put((byte) VERSION).put((byte) type.code).putLong(txId).put(body);
+        out.putShort((short) MAGIC)
+                .put((byte) VERSION)
+                .put((byte) type.code)
+                .putLong(txId)
+                .put(body);
         return out.array();
     }
 
@@ -152,14 +162,19 @@ public record TxnRecord(Type type, long txId, List<Entry> writes, List<String> p
     public static TxnRecord decode(byte[] payload, String log, long lsn) throws CorruptionException {
         String at = log + ", record at LSN " + lsn;
         if (payload.length < HEADER_BYTES) {
-            throw new CorruptionException(at, 0, payload.length + " bytes, shorter than the "
-                    + HEADER_BYTES + "-byte transaction record header");
+            throw new CorruptionException(
+                    at,
+                    0,
+                    payload.length + " bytes, shorter than the " + HEADER_BYTES + "-byte transaction record header");
         }
         ByteBuffer b = ByteBuffer.wrap(payload);
         int magic = b.getShort() & 0xffff;
         if (magic != MAGIC) {
-            throw new CorruptionException(at, 0, String.format("magic 0x%04x, expected 0x%04x (\"TC\"): "
-                    + "not a transaction record", magic, MAGIC));
+            throw new CorruptionException(
+                    at,
+                    0,
+                    String.format(
+                            "magic 0x%04x, expected 0x%04x (\"TC\"): " + "not a transaction record", magic, MAGIC));
         }
         int version = b.get() & 0xff;
         if (version != VERSION) {
@@ -178,7 +193,8 @@ public record TxnRecord(Type type, long txId, List<Entry> writes, List<String> p
             case WRITE, PREPARE -> {
                 byte[] body = new byte[b.remaining()];
                 b.get(body);
-                List<Entry> ops = WriteBatch.decode(body, at, HEADER_BYTES).batch().operations();
+                List<Entry> ops =
+                        WriteBatch.decode(body, at, HEADER_BYTES).batch().operations();
                 return new TxnRecord(type, txId, ops, List.of());
             }
             case DECISION -> {
@@ -192,26 +208,31 @@ public record TxnRecord(Type type, long txId, List<Entry> writes, List<String> p
                 List<String> names = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     if (!b.hasRemaining()) {
-                        throw new CorruptionException(at, b.position(), "DECISION ends before participant " + i + " of " + n);
+                        throw new CorruptionException(
+                                at, b.position(), "DECISION ends before participant " + i + " of " + n);
                     }
                     int length = b.get() & 0xff;
                     if (length == 0 || length > MAX_NAME_BYTES || length > b.remaining()) {
-                        throw new CorruptionException(at, b.position() - 1, "DECISION participant " + i + " has a name of "
-                                + length + " bytes, with " + b.remaining() + " left (1 to " + MAX_NAME_BYTES + " allowed)");
+                        throw new CorruptionException(
+                                at,
+                                b.position() - 1,
+                                "DECISION participant " + i + " has a name of " + length + " bytes, with "
+                                        + b.remaining() + " left (1 to " + MAX_NAME_BYTES + " allowed)");
                     }
                     byte[] name = new byte[length];
                     b.get(name);
                     names.add(new String(name, StandardCharsets.UTF_8));
                 }
                 if (b.hasRemaining()) {
-                    throw new CorruptionException(at, b.position(), b.remaining() + " bytes after the DECISION's participants");
+                    throw new CorruptionException(
+                            at, b.position(), b.remaining() + " bytes after the DECISION's participants");
                 }
                 return new TxnRecord(type, txId, List.of(), names);
             }
             default -> {
                 if (b.hasRemaining()) {
-                    throw new CorruptionException(at, HEADER_BYTES, type + " has " + b.remaining()
-                            + " bytes of body; it has none");
+                    throw new CorruptionException(
+                            at, HEADER_BYTES, type + " has " + b.remaining() + " bytes of body; it has none");
                 }
                 return new TxnRecord(type, txId, List.of(), List.of());
             }

@@ -96,7 +96,9 @@ class ArcPolicyTest {
     void onAGhostHitInB2AT1ExactlyAtTheTargetGivesUpItsKey() {
         ArcPolicy<Character> arc = new ArcPolicy<>(3);
         run(arc, "ecfebcf");
-        assertThat("before: p = 2, R = [b], F = [c, f], B2 = [e]", List.of(arc.target(), arc.t1(), arc.t2(), arc.b2()),
+        assertThat(
+                "before: p = 2, R = [b], F = [c, f], B2 = [e]",
+                List.of(arc.target(), arc.t1(), arc.t2(), arc.b2()),
                 equalTo(List.of(2, List.of('b'), List.of('c', 'f'), List.of('e'))));
         evicted.clear();
         arc.reference('e', evicted::add);
@@ -111,7 +113,10 @@ class ArcPolicyTest {
     void aGhostHitInTheSmallerGhostListMovesTheTargetByTheRatioOfTheirSizes() {
         ArcPolicy<Character> arc = new ArcPolicy<>(3);
         run(arc, "aceabbdef");
-        assertThat("before: p = 1, |B1| = 1, |B2| = 2", List.of(arc.target(), arc.b1Size(), arc.b2Size()), equalTo(List.of(1, 1, 2)));
+        assertThat(
+                "before: p = 1, |B1| = 1, |B2| = 2",
+                List.of(arc.target(), arc.b1Size(), arc.b2Size()),
+                equalTo(List.of(1, 1, 2)));
         evicted.clear();
         arc.reference('c', evicted::add);
         assertThat("p grows by |B2| / |B1| = 2", arc.target(), equalTo(3));
@@ -133,12 +138,15 @@ class ArcPolicyTest {
             String at = "after reference " + i + " (" + arc + ")";
             assertThat(at + ": |R| + |F| <= c", arc.t1Size() + arc.t2Size(), lessThanOrEqualTo(c));
             assertThat(at + ": |R| + |B1| <= c", arc.t1Size() + arc.b1Size(), lessThanOrEqualTo(c));
-            assertThat(at + ": |R| + |F| + |B1| + |B2| <= 2c", arc.t1Size() + arc.t2Size() + arc.b1Size() + arc.b2Size(),
+            assertThat(
+                    at + ": |R| + |F| + |B1| + |B2| <= 2c",
+                    arc.t1Size() + arc.t2Size() + arc.b1Size() + arc.b2Size(),
                     lessThanOrEqualTo(2 * c));
             assertThat(at + ": 0 <= p <= c", arc.target() >= 0 && arc.target() <= c, equalTo(true));
             assertThat(at + ": the referenced key is resident", arc.contains(key), equalTo(true));
             assertThat(at + ": size() is |R| + |F|", arc.size(), equalTo(arc.t1Size() + arc.t2Size()));
-            assertThat(at + ": a hit evicts nothing, a miss at most one key", out.size(), lessThanOrEqualTo(hit ? 0 : 1));
+            assertThat(
+                    at + ": a hit evicts nothing, a miss at most one key", out.size(), lessThanOrEqualTo(hit ? 0 : 1));
         }
     }
 
@@ -148,13 +156,13 @@ class ArcPolicyTest {
         LruPolicy<Integer> lru = new LruPolicy<>(100);
         for (int round = 0; round < 3; round++) {
             for (int k = 0; k < 50; k++) {
-                arc.reference(k, x -> { });
-                lru.reference(k, x -> { });
+                arc.reference(k, x -> {});
+                lru.reference(k, x -> {});
             }
         }
         for (int k = 1_000; k < 11_000; k++) { // a scan of 10,000 keys never seen again
-            arc.reference(k, x -> { });
-            lru.reference(k, x -> { });
+            arc.reference(k, x -> {});
+            lru.reference(k, x -> {});
         }
         int arcKept = 0;
         int lruKept = 0;
@@ -189,14 +197,16 @@ class ArcPolicyTest {
     @Test
     void nullKeysAndCapacitiesBelowOneAreRejectedByName() {
         ReplacementPolicy<String> arc = ReplacementPolicies.of("arc", 1);
-        assertThat(arc.reference("a", k -> { }), equalTo(false));
-        assertThat(arc.reference("a", k -> { }), equalTo(true));
+        assertThat(arc.reference("a", k -> {}), equalTo(false));
+        assertThat(arc.reference("a", k -> {}), equalTo(true));
         assertThat(arc.name(), equalTo("arc"));
-        IllegalArgumentException nullKey = assertThrows(IllegalArgumentException.class, () -> arc.reference(null, k -> { }));
+        IllegalArgumentException nullKey =
+                assertThrows(IllegalArgumentException.class, () -> arc.reference(null, k -> {}));
         assertThat(nullKey.getMessage(), containsString("key"));
         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> new ArcPolicy<String>(0));
         assertThat(zero.getMessage(), containsString("capacity"));
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ReplacementPolicies.of("clock", 8));
+        IllegalArgumentException unknown =
+                assertThrows(IllegalArgumentException.class, () -> ReplacementPolicies.of("clock", 8));
         assertThat(unknown.getMessage(), containsString("clock"));
     }
 }

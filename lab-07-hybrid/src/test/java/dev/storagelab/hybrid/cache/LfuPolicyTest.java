@@ -135,7 +135,10 @@ class LfuPolicyTest {
             String at = "reference " + i + " of " + key;
             assertThat(at + ": hit", hit, equalTo(expected == -2));
             assertThat(at + ": evicted", out, equalTo(expected >= 0 ? List.of(expected) : List.of()));
-            assertThat(at + ": frequency", lfu.frequency(key), equalTo(model.countAndLastUse.get(key)[0]));
+            assertThat(
+                    at + ": frequency",
+                    lfu.frequency(key),
+                    equalTo(model.countAndLastUse.get(key)[0]));
         }
     }
 
@@ -148,9 +151,11 @@ class LfuPolicyTest {
         lfu.reference("b", evicted::add);
         lfu.reference("c", evicted::add);
         assertThat("b (1) goes, not a (2)", evicted, contains("b"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lfu.reference(null, evicted::add));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> lfu.reference(null, evicted::add));
         assertThat(e.getMessage(), containsString("key"));
-        IllegalArgumentException c = assertThrows(IllegalArgumentException.class, () -> ReplacementPolicies.of("lfu", 0));
+        IllegalArgumentException c =
+                assertThrows(IllegalArgumentException.class, () -> ReplacementPolicies.of("lfu", 0));
         assertThat(c.getMessage(), containsString("capacity"));
     }
 }

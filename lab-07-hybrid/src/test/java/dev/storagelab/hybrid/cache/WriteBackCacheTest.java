@@ -36,7 +36,8 @@ class WriteBackCacheTest {
             }
             List<String> b = new ArrayList<>();
             for (Entry e : sortedBatch) {
-                b.add(e.key().toUtf8() + "=" + (e.isTombstone() ? "-" : e.value().toUtf8()));
+                b.add(e.key().toUtf8() + "="
+                        + (e.isTombstone() ? "-" : e.value().toUtf8()));
             }
             batches.add(b);
         }
@@ -207,8 +208,8 @@ class WriteBackCacheTest {
         WriteBackCache.Stats s = cache.stats();
         assertThat(s, equalTo(new WriteBackCache.Stats(1, 1, 1, 1, 2, 3, 2, 0)));
         assertThat(s.hitRate(), equalTo(0.5));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new WriteBackCache(new LruPolicy<>(2), 0, sink));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new WriteBackCache(new LruPolicy<>(2), 0, sink));
         assertThat(e.getMessage(), containsString("maxDirty"));
     }
 }

@@ -67,8 +67,14 @@ class AdaptiveCompactionTest {
         assertThat(a.rangeOf(product(3)), equalTo(1));
         assertThat(a.rangeOf(stock(3)), equalTo(2));
         assertThat("every range starts with the initial style", a.styleOf(2), equalTo(Style.LEVELED));
-        assertThat("outputs are cut at a range boundary", a.cutBetween(product(9).toByteArray(), stock(0).toByteArray()), is(true));
-        assertThat("not inside a leveled range", a.cutBetween(product(1).toByteArray(), product(2).toByteArray()), is(false));
+        assertThat(
+                "outputs are cut at a range boundary",
+                a.cutBetween(product(9).toByteArray(), stock(0).toByteArray()),
+                is(true));
+        assertThat(
+                "not inside a leveled range",
+                a.cutBetween(product(1).toByteArray(), product(2).toByteArray()),
+                is(false));
         Random random = new Random(9);
         for (int i = 0; i < 3000; i++) {
             a.recordWrite(stock(random.nextInt(1000)));
@@ -82,7 +88,9 @@ class AdaptiveCompactionTest {
         assertThat(AdaptiveCompaction.classify(900, 100, 0, Style.TIERED, settings), equalTo(Style.LEVELED));
         assertThat(AdaptiveCompaction.classify(100, 900, 300, Style.LEVELED, settings), equalTo(Style.TIERED));
         assertThat(AdaptiveCompaction.classify(100, 900, 890, Style.LEVELED, settings), equalTo(Style.TIME_WINDOW));
-        assertThat("too little evidence keeps the style", AdaptiveCompaction.classify(0, 50, 50, Style.LEVELED, settings),
+        assertThat(
+                "too little evidence keeps the style",
+                AdaptiveCompaction.classify(0, 50, 50, Style.LEVELED, settings),
                 equalTo(Style.LEVELED));
     }
 
@@ -91,10 +99,12 @@ class AdaptiveCompactionTest {
         // 62% writes: past 60%, but not by the 10% margin a leveled range needs; a tiered range stays tiered
         assertThat(AdaptiveCompaction.classify(380, 620, 0, Style.LEVELED, settings), equalTo(Style.LEVELED));
         assertThat(AdaptiveCompaction.classify(380, 620, 0, Style.TIERED, settings), equalTo(Style.TIERED));
-        assertThat("72% writes: a leveled range becomes tiered", AdaptiveCompaction.classify(280, 720, 0, Style.LEVELED, settings),
-                equalTo(Style.TIERED));
-        assertThat("48% writes: a tiered range becomes leveled", AdaptiveCompaction.classify(520, 480, 0, Style.TIERED, settings),
-                equalTo(Style.LEVELED));
+        assertThat(
+                "72% writes: a leveled range becomes tiered",
+                AdaptiveCompaction.classify(280, 720, 0, Style.LEVELED, settings), equalTo(Style.TIERED));
+        assertThat(
+                "48% writes: a tiered range becomes leveled",
+                AdaptiveCompaction.classify(520, 480, 0, Style.TIERED, settings), equalTo(Style.LEVELED));
         // 75% of the writes in order: below 80% + 10% for a tiered range, above 80% - 10% for a time-window one
         assertThat(AdaptiveCompaction.classify(0, 1000, 750, Style.TIERED, settings), equalTo(Style.TIERED));
         assertThat(AdaptiveCompaction.classify(0, 1000, 750, Style.TIME_WINDOW, settings), equalTo(Style.TIME_WINDOW));
@@ -111,7 +121,9 @@ class AdaptiveCompactionTest {
         for (int i = 0; i < 200; i++) {
             a.recordWrite(product(random.nextInt(1000)));
         }
-        assertThat("a burst of 200 writes after 5,000 reads: still leveled (" + a.stats(1) + ")", a.styleOf(1),
+        assertThat(
+                "a burst of 200 writes after 5,000 reads: still leveled (" + a.stats(1) + ")",
+                a.styleOf(1),
                 equalTo(Style.LEVELED));
         for (int i = 0; i < 5000; i++) {
             a.recordWrite(product(random.nextInt(1000)));
@@ -120,7 +132,10 @@ class AdaptiveCompactionTest {
         for (int i = 0; i < 5000; i++) {
             a.recordWrite(product(1000 + i));
         }
-        assertThat("5,000 appends in key order: time-window (" + a.stats(1) + ")", a.styleOf(1), equalTo(Style.TIME_WINDOW));
+        assertThat(
+                "5,000 appends in key order: time-window (" + a.stats(1) + ")",
+                a.styleOf(1),
+                equalTo(Style.TIME_WINDOW));
         assertThat("two switches, counted", a.stats(1).switches(), equalTo(2L));
         assertThat("the other ranges saw nothing", a.stats(0).events(), equalTo(0L));
     }
@@ -138,8 +153,10 @@ class AdaptiveCompactionTest {
     @Test
     void writesInKeyOrderAreTimeWindowedOnlyIfTheirTimeFollowsTheKeys() {
         // the time is the number after the customer: "order/CUSTOMER/TIME" (range 0), "queue/CUSTOMER/TIME" (range 1)
-        AdaptiveCompaction a = new AdaptiveCompaction(List.of(Bytes.of("p")),
-                new TimeWindowCompaction(KeyTime.decimalAt("order/0000000000/".length(), 10), 500), settings);
+        AdaptiveCompaction a = new AdaptiveCompaction(
+                List.of(Bytes.of("p")),
+                new TimeWindowCompaction(KeyTime.decimalAt("order/0000000000/".length(), 10), 500),
+                settings);
         List<Bytes> load = new ArrayList<>();
         for (long order = 0; order < 6000; order++) {
             load.add(keyed("order", customerOf(order), order));
@@ -147,20 +164,30 @@ class AdaptiveCompactionTest {
         java.util.Collections.sort(load);
         for (Bytes k : load) {
             a.recordWrite(k);
-            assertThat("keys in key order whose time jumps back at every customer: leveled, neither time windows nor tiered ("
-                    + a.stats(0) + ")", a.styleOf(0), equalTo(Style.LEVELED));
+            assertThat(
+                    "keys in key order whose time jumps back at every customer: leveled, neither time windows nor tiered ("
+                            + a.stats(0) + ")",
+                    a.styleOf(0),
+                    equalTo(Style.LEVELED));
         }
-        assertThat("a load in key order stays leveled, whose trivial moves write it once", a.stats(0).switches(),
+        assertThat(
+                "a load in key order stays leveled, whose trivial moves write it once",
+                a.stats(0).switches(),
                 equalTo(0L));
         for (long order = 6000; order < 12_000; order++) {
             a.recordWrite(keyed("order", customerOf(order), order));
         }
-        assertThat("new orders in time order but scattered over the customers: write-heavy in no key order, tiered ("
-                + a.stats(0) + ")", a.styleOf(0), equalTo(Style.TIERED));
+        assertThat(
+                "new orders in time order but scattered over the customers: write-heavy in no key order, tiered ("
+                        + a.stats(0) + ")",
+                a.styleOf(0),
+                equalTo(Style.TIERED));
         for (long time = 0; time < 3000; time++) {
             a.recordWrite(keyed("queue", 7, time));
         }
-        assertThat("keys whose time follows their order, written in it: time windows (" + a.stats(1) + ")", a.styleOf(1),
+        assertThat(
+                "keys whose time follows their order, written in it: time windows (" + a.stats(1) + ")",
+                a.styleOf(1),
                 equalTo(Style.TIME_WINDOW));
     }
 
@@ -202,8 +229,10 @@ class AdaptiveCompactionTest {
                 1, table(3, 400, stock(0), stock(999)),
                 3, table(4, 100, product(0), product(999)));
         Compaction c = a.pick(v, LsmOptions.tiny(), new InternalKey[Version.NUM_LEVELS]);
-        assertThat("the stock range just became tiered: its catch-up takes all its tables to the bottom",
-                numbers(c.allInputs()), equalTo(List.of(1L, 2L, 3L)));
+        assertThat(
+                "the stock range just became tiered: its catch-up takes all its tables to the bottom",
+                numbers(c.allInputs()),
+                equalTo(List.of(1L, 2L, 3L)));
         assertThat(c.output(), equalTo(TimeWindowCompaction.BOTTOM));
         Version caughtUp = version(
                 0, table(1, 100, stock(0), stock(500)),
@@ -211,8 +240,10 @@ class AdaptiveCompactionTest {
                 6, table(3, 400, stock(0), stock(999)),
                 3, table(4, 100, product(0), product(999)));
         c = a.pick(caughtUp, LsmOptions.tiny(), new InternalKey[Version.NUM_LEVELS]);
-        assertThat("then size-tiered: both level-0 runs; the bottom run, twice their bytes, waits",
-                numbers(c.allInputs()), equalTo(List.of(1L, 2L)));
+        assertThat(
+                "then size-tiered: both level-0 runs; the bottom run, twice their bytes, waits",
+                numbers(c.allInputs()),
+                equalTo(List.of(1L, 2L)));
         assertThat("a new run just above the bottom", c.output(), equalTo(TimeWindowCompaction.BOTTOM - 1));
         a.recordRead(stock(1)); // nothing changes with one read
         Version products = version(
@@ -221,8 +252,10 @@ class AdaptiveCompactionTest {
                 3, table(4, 100, product(0), product(999)),
                 0, table(5, 100, stock(0), stock(10)));
         Compaction p = a.pick(products, LsmOptions.tiny(), new InternalKey[Version.NUM_LEVELS]);
-        assertThat("the product range, leveled: its level-0 tables into its base level with what overlaps there",
-                numbers(p.allInputs()), equalTo(List.of(1L, 2L, 4L)));
+        assertThat(
+                "the product range, leveled: its level-0 tables into its base level with what overlaps there",
+                numbers(p.allInputs()),
+                equalTo(List.of(1L, 2L, 4L)));
         assertThat(p.output(), equalTo(3));
     }
 
@@ -231,7 +264,8 @@ class AdaptiveCompactionTest {
         AdaptiveCompaction a = adaptive(settings.withHalfLife(500).withDwell(500));
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         Random random = new Random(4);
-        try (LsmStore store = LsmStore.open(new FaultInjectingStorage(4), LsmOptions.tiny().withCompactionPolicy(a))) {
+        try (LsmStore store =
+                LsmStore.open(new FaultInjectingStorage(4), LsmOptions.tiny().withCompactionPolicy(a))) {
             for (int i = 0; i < 3000; i++) {
                 Bytes p = product(i % 500);
                 store.put(p, value(i, 0));
@@ -258,7 +292,8 @@ class AdaptiveCompactionTest {
                 }
                 if (i % 3000 == 2999) {
                     store.flush();
-                    assertThat("a full scan is the model at " + i, drain(store.scan(null, null)), equalTo(entries(model)));
+                    assertThat(
+                            "a full scan is the model at " + i, drain(store.scan(null, null)), equalTo(entries(model)));
                 }
             }
             assertThat(a.styleOf(0), equalTo(Style.TIME_WINDOW));

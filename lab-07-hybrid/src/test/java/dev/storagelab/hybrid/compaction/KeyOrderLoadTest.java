@@ -60,8 +60,13 @@ class KeyOrderLoadTest {
     }
 
     /** What a run of the store came to. */
-    record Run(LsmStore.Stats stats, long loadRewritten, long loadFlushed, long maxLevel0, Set<Style> orderStyles,
-               Style orderStyleAfterLoad) {
+    record Run(
+            LsmStore.Stats stats,
+            long loadRewritten,
+            long loadFlushed,
+            long maxLevel0,
+            Set<Style> orderStyles,
+            Style orderStyleAfterLoad) {
 
         /** Bytes written to tables by flushes and compactions over the whole run. */
         long tableBytesWritten() {
@@ -70,9 +75,13 @@ class KeyOrderLoadTest {
 
         @Override
         public String toString() {
-            return String.format("%,d bytes flushed, %,d rewritten, tables per level %s, level 0 at most %d, order range %s",
-                    stats.flushBytes(), stats.compactionBytesWritten(), java.util.Arrays.toString(stats.filesPerLevel()),
-                    maxLevel0, orderStyles);
+            return String.format(
+                    "%,d bytes flushed, %,d rewritten, tables per level %s, level 0 at most %d, order range %s",
+                    stats.flushBytes(),
+                    stats.compactionBytesWritten(),
+                    java.util.Arrays.toString(stats.filesPerLevel()),
+                    maxLevel0,
+                    orderStyles);
         }
     }
 
@@ -82,7 +91,8 @@ class KeyOrderLoadTest {
      * arrival order) and notes every style the order range takes.
      */
     static Run run(AdaptiveCompaction adaptive) throws IOException {
-        LsmOptions options = adaptive == null ? LsmOptions.tiny() : LsmOptions.tiny().withCompactionPolicy(adaptive);
+        LsmOptions options =
+                adaptive == null ? LsmOptions.tiny() : LsmOptions.tiny().withCompactionPolicy(adaptive);
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         List<Bytes> keys = new ArrayList<>();
         for (int p = 0; p < PRODUCTS; p++) {
@@ -152,7 +162,13 @@ class KeyOrderLoadTest {
                     assertThat(store.get(k), equalTo(Optional.of(model.get(k))));
                 }
             }
-            return new Run(store.stats(), loaded.compactionBytesWritten(), loaded.flushBytes(), maxLevel0, orderStyles, afterLoad);
+            return new Run(
+                    store.stats(),
+                    loaded.compactionBytesWritten(),
+                    loaded.flushBytes(),
+                    maxLevel0,
+                    orderStyles,
+                    afterLoad);
         }
     }
 
@@ -170,25 +186,36 @@ class KeyOrderLoadTest {
     }
 
     static AdaptiveCompaction arenaLike() {
-        return new AdaptiveCompaction(List.of(Bytes.of("price/"), Bytes.of("stock/")),
-                new TimeWindowCompaction(ORDER_TIME, WINDOW));
+        return new AdaptiveCompaction(
+                List.of(Bytes.of("price/"), Bytes.of("stock/")), new TimeWindowCompaction(ORDER_TIME, WINDOW));
     }
 
     @Test
     void aKeyOrderLoadOfOrdersKeyedByCustomerIsNotTakenForTimeOrderedAppends() throws IOException {
         Run leveled = run(null);
         Run adaptive = run(arenaLike());
-        String counts = String.format("adaptive: %s (load: %,d bytes rewritten, %,d flushed); leveled: %s (load: %,d rewritten)",
+        String counts = String.format(
+                "adaptive: %s (load: %,d bytes rewritten, %,d flushed); leveled: %s (load: %,d rewritten)",
                 adaptive, adaptive.loadRewritten(), adaptive.loadFlushed(), leveled, leveled.loadRewritten());
-        assertThat("the order range never takes time windows: its keys' time is not their order; " + counts,
-                adaptive.orderStyles().contains(Style.TIME_WINDOW), is(false));
-        assertThat("loaded in key order, the order range is leveled: trivial moves write it once; " + counts,
-                adaptive.orderStyleAfterLoad(), equalTo(Style.LEVELED));
-        assertThat("the load rewrites no more than leveled compaction alone (10% of slack for the cuts at range boundaries); "
-                + counts, (double) adaptive.loadRewritten(), lessThanOrEqualTo(1.1 * leveled.loadRewritten()));
-        assertThat("over the load and the mix, no more bytes written to tables (flushes and compactions) than leveled "
-                + "compaction alone; " + counts, adaptive.tableBytesWritten(), lessThan(leveled.tableBytesWritten()));
-        assertThat("level 0 never reaches the slowdown trigger; " + counts, adaptive.maxLevel0(),
-                lessThan((long) LsmOptions.tiny().l0SlowdownTrigger()));
+        assertThat(
+                "the order range never takes time windows: its keys' time is not their order; " + counts,
+                adaptive.orderStyles().contains(Style.TIME_WINDOW),
+                is(false));
+        assertThat(
+                "loaded in key order, the order range is leveled: trivial moves write it once; " + counts,
+                adaptive.orderStyleAfterLoad(),
+                equalTo(Style.LEVELED));
+        assertThat(
+                "the load rewrites no more than leveled compaction alone (10% of slack for the cuts at range boundaries); "
+                        + counts,
+                (double) adaptive.loadRewritten(),
+                lessThanOrEqualTo(1.1 * leveled.loadRewritten()));
+        assertThat(
+                "over the load and the mix, no more bytes written to tables (flushes and compactions) than leveled "
+                        + "compaction alone; " + counts,
+                adaptive.tableBytesWritten(),
+                lessThan(leveled.tableBytesWritten()));
+        assertThat("level 0 never reaches the slowdown trigger; " + counts, adaptive.maxLevel0(), lessThan((long)
+                LsmOptions.tiny().l0SlowdownTrigger()));
     }
 }

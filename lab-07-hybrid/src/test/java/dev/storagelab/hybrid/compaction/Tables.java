@@ -20,13 +20,13 @@ import java.util.TreeMap;
 /** Test support: keys with a time prefix, tables and versions built by hand, a policy that records what it saw. */
 final class Tables {
 
-    private Tables() {
-    }
+    private Tables() {}
 
     /** An order key: the 8-byte big-endian time, then {@code -id}. */
     static Bytes at(long time, int id) {
         byte[] suffix = String.format("-%06d", id).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        return Bytes.wrap(ByteBuffer.allocate(8 + suffix.length).putLong(time).put(suffix).array());
+        return Bytes.wrap(
+                ByteBuffer.allocate(8 + suffix.length).putLong(time).put(suffix).array());
     }
 
     static Bytes at(long time) {
@@ -34,7 +34,10 @@ final class Tables {
     }
 
     static FileMeta table(long number, long size, Bytes smallest, Bytes largest) {
-        return new FileMeta(number, size, new InternalKey(smallest, number * 100 + 1, ValueType.PUT),
+        return new FileMeta(
+                number,
+                size,
+                new InternalKey(smallest, number * 100 + 1, ValueType.PUT),
                 new InternalKey(largest, number * 100, ValueType.PUT));
     }
 

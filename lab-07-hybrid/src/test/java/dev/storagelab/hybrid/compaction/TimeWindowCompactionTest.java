@@ -39,17 +39,23 @@ class TimeWindowCompactionTest {
     @Test
     void keyTimeReadsTheBigEndianPrefixAndWindowsDivideIt() {
         assertThat(KeyTime.bigEndianPrefix().timeOf(at(123_456).toByteArray()), equalTo(123_456L));
-        assertThat("a short key reads its missing bytes as 0", KeyTime.bigEndianPrefix().timeOf(new byte[] {1}),
+        assertThat(
+                "a short key reads its missing bytes as 0",
+                KeyTime.bigEndianPrefix().timeOf(new byte[] {1}),
                 equalTo(1L << 56));
-        assertThat("the workbench's order keys", KeyTime.decimalAt(6, 10).timeOf(Bytes.of("order/0000012345").toByteArray()),
+        assertThat(
+                "the workbench's order keys",
+                KeyTime.decimalAt(6, 10).timeOf(Bytes.of("order/0000012345").toByteArray()),
                 equalTo(12_345L));
         assertThat(policy.windowOf(at(999).toByteArray()), equalTo(0L));
         assertThat(policy.windowOf(at(1000).toByteArray()), equalTo(1L));
-        assertThat("a table's window is its largest key's", policy.windowOf(table(1, 10, at(900), at(1100))), equalTo(1L));
+        assertThat(
+                "a table's window is its largest key's", policy.windowOf(table(1, 10, at(900), at(1100))), equalTo(1L));
         assertThat("cut between windows", policy.cutBetween(at(999).toByteArray(), at(1000).toByteArray()), is(true));
         assertThat("not inside one", policy.cutBetween(at(1000).toByteArray(), at(1999).toByteArray()), is(false));
         Version two = version(0, table(1, 10, at(10), at(20)), 0, table(2, 10, at(1010), at(1020)));
-        assertThat("two tables in windows 0 and 1", List.copyOf(policy.windows(two).keySet()), equalTo(List.of(0L, 1L)));
+        assertThat(
+                "two tables in windows 0 and 1", List.copyOf(policy.windows(two).keySet()), equalTo(List.of(0L, 1L)));
     }
 
     @Test
@@ -62,7 +68,9 @@ class TimeWindowCompactionTest {
         SortedMap<Long, TimeWindowCompaction.Window> windows = policy.windows(v);
         assertThat("windows 0, 1 and 2, oldest first", List.copyOf(windows.keySet()), equalTo(List.of(0L, 1L, 2L)));
         assertThat(numbers(windows.get(0L).tablesByLevel().get(6)), equalTo(List.of(1L)));
-        assertThat("the spanning table is in window 1, at level 0", numbers(windows.get(1L).tablesByLevel().get(0)),
+        assertThat(
+                "the spanning table is in window 1, at level 0",
+                numbers(windows.get(1L).tablesByLevel().get(0)),
                 equalTo(List.of(5L)));
         assertThat(numbers(windows.get(1L).tablesByLevel().get(1)), equalTo(List.of(3L)));
         assertThat(numbers(windows.get(2L).tablesByLevel().get(0)), equalTo(List.of(6L)));
@@ -77,7 +85,8 @@ class TimeWindowCompactionTest {
                 0, table(5, 50, at(1100), at(1300))); // window 1 is the newest: window 0 is closed
         Compaction c = policy.pick(v, LsmOptions.tiny(), new dev.storagelab.lsm.InternalKey[Version.NUM_LEVELS]);
         assertThat("window 0 compacts first", c.output(), equalTo(TimeWindowCompaction.BOTTOM));
-        assertThat("all of window 0's tables, nothing of window 1", numbers(c.allInputs()), equalTo(List.of(1L, 2L, 4L)));
+        assertThat(
+                "all of window 0's tables, nothing of window 1", numbers(c.allInputs()), equalTo(List.of(1L, 2L, 4L)));
     }
 
     @Test
@@ -94,8 +103,10 @@ class TimeWindowCompactionTest {
                 6, table(1, 100, at(0), at(900)),
                 6, table(2, 100, at(1000), at(1900)),
                 1, table(3, 10, at(2000), at(2100)));
-        assertThat("nothing to do once every closed window is one bottom run and the newest has no level-0 table",
-                policy.pick(settled, LsmOptions.tiny(), new dev.storagelab.lsm.InternalKey[Version.NUM_LEVELS]), nullValue());
+        assertThat(
+                "nothing to do once every closed window is one bottom run and the newest has no level-0 table",
+                policy.pick(settled, LsmOptions.tiny(), new dev.storagelab.lsm.InternalKey[Version.NUM_LEVELS]),
+                nullValue());
     }
 
     @Test
@@ -117,17 +128,25 @@ class TimeWindowCompactionTest {
         Compaction tail = policy.pick(withRun, options, new dev.storagelab.lsm.InternalKey[Version.NUM_LEVELS]);
         assertThat("only the run's tables they overlap join", numbers(tail.allInputs()), equalTo(List.of(3L, 4L, 5L)));
         assertThat(tail.output(), equalTo(1));
-        Version one = version(6, table(1, 1000, at(0), at(900)), 0, table(4, 10, at(1000), at(1500)),
-                1, table(3, 10, at(1100), at(1200)));
-        assertThat("one overlapping level-0 table is below the trigger",
-                policy.pick(one, options, new dev.storagelab.lsm.InternalKey[Version.NUM_LEVELS]), nullValue());
+        Version one = version(
+                6,
+                table(1, 1000, at(0), at(900)),
+                0,
+                table(4, 10, at(1000), at(1500)),
+                1,
+                table(3, 10, at(1100), at(1200)));
+        assertThat(
+                "one overlapping level-0 table is below the trigger",
+                policy.pick(one, options, new dev.storagelab.lsm.InternalKey[Version.NUM_LEVELS]),
+                nullValue());
     }
 
     @Test
     void timeOrderedAppendsInAStoreKeepEveryTableInOneWindowAndReadBack() throws IOException {
         Tables.Recording recording = new Tables.Recording(policy);
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
-        try (LsmStore store = LsmStore.open(new FaultInjectingStorage(3), LsmOptions.tiny().withCompactionPolicy(recording))) {
+        try (LsmStore store =
+                LsmStore.open(new FaultInjectingStorage(3), LsmOptions.tiny().withCompactionPolicy(recording))) {
             for (int i = 0; i < 6000; i++) {
                 Bytes k = at(i, i % 7);
                 store.put(k, value(i, 0));
@@ -142,8 +161,10 @@ class TimeWindowCompactionTest {
         for (Version v : recording.versions) {
             for (int level = 1; level < Version.NUM_LEVELS; level++) {
                 for (FileMeta f : v.files(level)) {
-                    assertThat("a table below level 0 spans windows: " + f,
-                            policy.windowOf(f.smallest().userKey().toByteArray()), equalTo(policy.windowOf(f)));
+                    assertThat(
+                            "a table below level 0 spans windows: " + f,
+                            policy.windowOf(f.smallest().userKey().toByteArray()),
+                            equalTo(policy.windowOf(f)));
                 }
             }
         }
@@ -153,8 +174,10 @@ class TimeWindowCompactionTest {
     void timeOrderedAppendsAreWrittenAboutTwiceWhereSizeTieredRewritesThemMore() throws IOException {
         double[] amplification = new double[2];
         int i = 0;
-        for (LsmOptions options : new LsmOptions[] {LsmOptions.tiny().withCompactionPolicy(policy),
-                LsmOptions.tiny().withCompaction(LsmOptions.CompactionStyle.TIERED)}) {
+        for (LsmOptions options : new LsmOptions[] {
+            LsmOptions.tiny().withCompactionPolicy(policy),
+            LsmOptions.tiny().withCompaction(LsmOptions.CompactionStyle.TIERED)
+        }) {
             try (LsmStore store = LsmStore.open(new FaultInjectingStorage(4), options)) {
                 Random random = new Random(4);
                 for (int t = 0; t < 20_000; t++) {
@@ -164,16 +187,22 @@ class TimeWindowCompactionTest {
                 amplification[i++] = (double) s.compactionBytesWritten() / s.flushBytes();
             }
         }
-        assertThat("time-window: compactions write at most ~1.5x what the flushes wrote (" + amplification[0] + ")",
-                amplification[0], lessThanOrEqualTo(1.5));
-        assertThat("and less than size-tiered, which merges every new run into the old ones (" + amplification[1] + ")", amplification[0], lessThan(amplification[1]));
+        assertThat(
+                "time-window: compactions write at most ~1.5x what the flushes wrote (" + amplification[0] + ")",
+                amplification[0],
+                lessThanOrEqualTo(1.5));
+        assertThat(
+                "and less than size-tiered, which merges every new run into the old ones (" + amplification[1] + ")",
+                amplification[0],
+                lessThan(amplification[1]));
     }
 
     @Test
     void lateWritesAndDeletesIntoClosedWindowsReadBackAsTheModelSays() throws IOException {
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         Random random = new Random(5);
-        try (LsmStore store = LsmStore.open(new FaultInjectingStorage(5), LsmOptions.tiny().withCompactionPolicy(policy))) {
+        try (LsmStore store =
+                LsmStore.open(new FaultInjectingStorage(5), LsmOptions.tiny().withCompactionPolicy(policy))) {
             for (int t = 0; t < 8000; t++) {
                 Bytes k = random.nextInt(10) == 0 ? at(random.nextInt(t + 1), 1) : at(t, 0); // one in ten is late
                 if (random.nextInt(15) == 0 && !model.isEmpty()) {

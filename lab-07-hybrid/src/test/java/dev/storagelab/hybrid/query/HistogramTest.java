@@ -48,7 +48,10 @@ class HistogramTest {
         for (int i = 0; i < h.buckets(); i++) {
             total += h.count(i);
             assertThat("bucket " + i + " holds whole values: 3 rows each", h.count(i) % 3, equalTo(0L));
-            assertThat("a bucket closes once it holds at least the depth", i == h.buckets() - 1 || h.count(i) >= 30, equalTo(true));
+            assertThat(
+                    "a bucket closes once it holds at least the depth",
+                    i == h.buckets() - 1 || h.count(i) >= 30,
+                    equalTo(true));
             if (i > 0) {
                 assertThat("buckets do not overlap", h.upper(i - 1), lessThan(h.lower(i)));
             }
@@ -102,9 +105,14 @@ class HistogramTest {
             int a = 1 + r.nextInt(5_000);
             int b = a + r.nextInt(2_000);
             long truth = Arrays.stream(sorted).filter(x -> x >= a && x <= b).count();
-            assertThat("rows in [" + a + ", " + b + "]", Math.abs(h.estimate(a, b) - truth), lessThanOrEqualTo(2.0 * biggest));
+            assertThat(
+                    "rows in [" + a + ", " + b + "]",
+                    Math.abs(h.estimate(a, b) - truth),
+                    lessThanOrEqualTo(2.0 * biggest));
         }
-        assertThat("the most common value (a ninth of the rows: a bucket of its own) estimated exactly", h.estimate(1, 1),
+        assertThat(
+                "the most common value (a ninth of the rows: a bucket of its own) estimated exactly",
+                h.estimate(1, 1),
                 equalTo((double) Arrays.stream(sorted).filter(x -> x == 1).count()));
     }
 

@@ -38,8 +38,13 @@ class PlannerTest {
     void analyzeCountsTheRowsAndBuildsAHistogramPerColumn() {
         assertThat(stats.rows(), equalTo(10_000L));
         assertThat(stats.histograms().keySet(), equalTo(java.util.Set.of("id", "price", "region", "note")));
-        assertThat("10 rows per price", stats.estimate(QueryFixtures.ORDERS, Predicate.eq("price", 17L)), closeTo(10, 1e-9));
-        assertThat("a quarter of the rows per region", stats.estimate(QueryFixtures.ORDERS, Predicate.eq("region", "eu")),
+        assertThat(
+                "10 rows per price",
+                stats.estimate(QueryFixtures.ORDERS, Predicate.eq("price", 17L)),
+                closeTo(10, 1e-9));
+        assertThat(
+                "a quarter of the rows per region",
+                stats.estimate(QueryFixtures.ORDERS, Predicate.eq("region", "eu")),
                 closeTo(2_500, 1e-9));
     }
 
@@ -72,8 +77,11 @@ class PlannerTest {
         Explain e = planner.explain(q(Predicate.between("price", 100L, 199L), Predicate.eq("region", "eu")));
         double r = stats.rowEntryBytes();
         double i = stats.indexEntryBytes();
-        Plan index = e.plans().stream().filter(p -> p.kind() == PlanKind.INDEX_RANGE_SCAN && p.access().column().equals("price"))
-                .findFirst().orElseThrow();
+        Plan index = e.plans().stream()
+                .filter(p -> p.kind() == PlanKind.INDEX_RANGE_SCAN
+                        && p.access().column().equals("price"))
+                .findFirst()
+                .orElseThrow();
         assertThat("price's 1,000 entries", index.examined(), closeTo(1_000, 1e-9));
         assertThat(index.cost(), closeTo(COSTS.lookup(i) + COSTS.scan(1_000, i) + 1_000 * COSTS.lookup(r), 1e-6));
         Plan full = e.plan(PlanKind.FULL_SCAN);
@@ -103,7 +111,9 @@ class PlannerTest {
         PlanKind last = null;
         int flippedAt = -1;
         for (int width = 1; width <= 1000; width++) {
-            PlanKind k = planner.explain(q(Predicate.between("price", 0L, (long) width - 1))).chosen().kind();
+            PlanKind k = planner.explain(q(Predicate.between("price", 0L, (long) width - 1)))
+                    .chosen()
+                    .kind();
             if (last != null && k != last) {
                 flips++;
                 flippedAt = width;

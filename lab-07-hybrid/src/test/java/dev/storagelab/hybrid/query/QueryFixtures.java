@@ -16,12 +16,14 @@ import java.util.TreeMap;
 /** What the query tests share: an in-memory ordered store, the orders table, rows, a cost model with round figures. */
 public final class QueryFixtures {
 
-    private QueryFixtures() {
-    }
+    private QueryFixtures() {}
 
     /** orders(id long pk, price long indexed, region string indexed, note string). */
-    public static final Schema ORDERS = new Schema("orders", List.of(Column.ofLong("id"), Column.ofLong("price"),
-            Column.ofString("region"), Column.ofString("note")), "id", List.of("price", "region"));
+    public static final Schema ORDERS = new Schema(
+            "orders",
+            List.of(Column.ofLong("id"), Column.ofLong("price"), Column.ofString("region"), Column.ofString("note")),
+            "id",
+            List.of("price", "region"));
 
     public static final List<String> REGIONS = List.of("apac", "eu", "latam", "us");
 
@@ -73,14 +75,18 @@ public final class QueryFixtures {
 
         @Override
         public EntryIterator scan(Bytes from, Bytes to) {
-            return EntryIterator.of(range(from, to).entrySet().stream().map(e -> Entry.put(e.getKey(), e.getValue()))
-                    .toList().iterator());
+            return EntryIterator.of(range(from, to).entrySet().stream()
+                    .map(e -> Entry.put(e.getKey(), e.getValue()))
+                    .toList()
+                    .iterator());
         }
 
         @Override
         public EntryIterator scanReverse(Bytes from, Bytes to) {
             return EntryIterator.of(range(from, to).descendingMap().entrySet().stream()
-                    .map(e -> Entry.put(e.getKey(), e.getValue())).toList().iterator());
+                    .map(e -> Entry.put(e.getKey(), e.getValue()))
+                    .toList()
+                    .iterator());
         }
 
         private NavigableMap<Bytes, Bytes> range(Bytes from, Bytes to) {
@@ -95,12 +101,10 @@ public final class QueryFixtures {
         }
 
         @Override
-        public void sync() {
-        }
+        public void sync() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** The orders table with rows {@code 0 .. n-1} in a fresh memory store. */
@@ -138,7 +142,10 @@ public final class QueryFixtures {
 
     /** The rows of {@code rows} that satisfy {@code q}, by primary key (the model's answer). */
     public static List<Row> filter(Schema schema, List<Row> rows, Query q) {
-        return rows.stream().filter(r -> q.matches(schema, r)).sorted(byPk(schema)).toList();
+        return rows.stream()
+                .filter(r -> q.matches(schema, r))
+                .sorted(byPk(schema))
+                .toList();
     }
 
     public static java.util.Comparator<Row> byPk(Schema schema) {

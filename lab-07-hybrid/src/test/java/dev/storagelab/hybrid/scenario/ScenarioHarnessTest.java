@@ -3,9 +3,9 @@ package dev.storagelab.hybrid.scenario;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.both;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.lessThan;
-import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -50,8 +50,12 @@ class ScenarioHarnessTest {
 
     @Test
     void aGetsLatencyIsTheDeviceTimeItSpent() throws IOException {
-        try (Rig rig = Rig.open(StoreFactory.simple(FailureModes.simpleKnobs().withCacheEntries(0)), clock,
-                DeviceModel.hdd(), Duration.ofHours(1), true)) {
+        try (Rig rig = Rig.open(
+                StoreFactory.simple(FailureModes.simpleKnobs().withCacheEntries(0)),
+                clock,
+                DeviceModel.hdd(),
+                Duration.ofHours(1),
+                true)) {
             for (int i = 0; i < 30_000; i++) {
                 rig.put(ScenarioData.key("k", i), ScenarioData.value(i, 0, 100));
             }
@@ -81,7 +85,9 @@ class ScenarioHarnessTest {
             assertThat("every 10 s for 5 minutes", runs[0], equalTo(30));
             assertThat(rig.maintenanceRuns(), equalTo(30L));
             assertThat("every minute", syncs[0], equalTo(5));
-            assertThat("the last sync's I/O ran on the clock too, past the 5 minutes", clock.now(),
+            assertThat(
+                    "the last sync's I/O ran on the clock too, past the 5 minutes",
+                    clock.now(),
                     both(greaterThanOrEqualTo(opened + TimeUnit.MINUTES.toNanos(5)))
                             .and(lessThan(opened + TimeUnit.MINUTES.toNanos(5) + TimeUnit.SECONDS.toNanos(1))));
         }
@@ -90,7 +96,8 @@ class ScenarioHarnessTest {
     @Test
     void theHerdWorkloadLeavesTheSimpleEngineAsTheModelSays() throws IOException {
         try (Rig rig = Rig.open(SIMPLE, clock, DeviceModel.nvme(), Duration.ofMillis(100), true)) {
-            ThunderingHerd.Result r = ThunderingHerd.run(rig, ThunderingHerd.Config.small(3_000, 5_000).withSaleKeys(3));
+            ThunderingHerd.Result r = ThunderingHerd.run(
+                    rig, ThunderingHerd.Config.small(3_000, 5_000).withSaleKeys(3));
             assertThat(r.toString(), r.migrationsInBurst(), greaterThan(0L));
             assertThat(rig.firstMismatch(), rig.verifyAgainstModel(), equalTo(0L));
         }
@@ -99,8 +106,8 @@ class ScenarioHarnessTest {
     @Test
     void theOscillationWorkloadLeavesTheSimpleEngineAsTheModelSays() throws IOException {
         try (Rig rig = Rig.open(SIMPLE, clock, DeviceModel.nvme(), Duration.ofMinutes(1), true)) {
-            Oscillation.Config c = new Oscillation.Config(2, 300, 100, 2, 10, 1200, 0.5, DeviceModel.nvme(),
-                    Duration.ofMinutes(1), 5);
+            Oscillation.Config c =
+                    new Oscillation.Config(2, 300, 100, 2, 10, 1200, 0.5, DeviceModel.nvme(), Duration.ofMinutes(1), 5);
             Oscillation.Result r = Oscillation.run(rig, c);
             assertThat(r.toString(), r.totalMigrations(), greaterThan(2L));
             assertThat(rig.firstMismatch(), rig.verifyAgainstModel(), equalTo(0L));
@@ -119,8 +126,9 @@ class ScenarioHarnessTest {
     @Test
     void theBlindspotWorkloadLeavesTheSimpleEngineAsTheModelSays() throws IOException {
         try (Rig rig = Rig.open(SIMPLE, clock, DeviceModel.nvme(), Duration.ofSeconds(1), true)) {
-            CostBlindspot.Outcome o = CostBlindspot.run(rig, new CostBlindspot.Case("key order", DeviceModel.nvme(), 100,
-                    true, 3, CostBlindspot.defaultMix()));
+            CostBlindspot.Outcome o = CostBlindspot.run(
+                    rig,
+                    new CostBlindspot.Case("key order", DeviceModel.nvme(), 100, true, 3, CostBlindspot.defaultMix()));
             assertThat(o.toString(), o.hotKeys(), equalTo(3L));
             assertThat(rig.firstMismatch(), rig.verifyAgainstModel(), equalTo(0L));
         }
@@ -128,22 +136,23 @@ class ScenarioHarnessTest {
 
     @Test
     void theModelCheckCatchesAStoreThatLosesAWrite() throws IOException {
-        StoreFactory lossy = (storage, archive, c, device) -> new CountingStore(SIMPLE.open(storage, archive, c, device),
-                new int[1], new int[1]) {
-            @Override
-            public void put(Bytes key, Bytes value) throws IOException {
-                if (!key.equals(ScenarioData.key("k", 3))) {
-                    super.put(key, value);
-                }
-            }
-        };
+        StoreFactory lossy = (storage, archive, c, device) ->
+                new CountingStore(SIMPLE.open(storage, archive, c, device), new int[1], new int[1]) {
+                    @Override
+                    public void put(Bytes key, Bytes value) throws IOException {
+                        if (!key.equals(ScenarioData.key("k", 3))) {
+                            super.put(key, value);
+                        }
+                    }
+                };
         try (Rig rig = Rig.open(lossy, clock, DeviceModel.nvme(), Duration.ofSeconds(1), true)) {
             for (int i = 0; i < 5; i++) {
                 rig.put(ScenarioData.key("k", i), ScenarioData.value(i, 0, 100));
             }
             assertThat(rig.get(ScenarioData.key("k", 3)), equalTo(Optional.empty()));
             assertThat(rig.mismatches(), equalTo(1L));
-            assertThat("the full check finds it in the scans and the gets too", rig.verifyAgainstModel(), greaterThan(2L));
+            assertThat(
+                    "the full check finds it in the scans and the gets too", rig.verifyAgainstModel(), greaterThan(2L));
             assertThat(rig.firstError(), nullValue());
         }
     }

@@ -60,7 +60,8 @@ class SimpleHybridStoreTest {
 
     @Test
     void aKeyWithMoreThanAThousandReadsIsPromotedByTheReadThatCrossesTheThreshold() throws IOException {
-        try (SimpleHybridStore s = open(SimpleHybridStore.Knobs.defaults().withCacheEntries(0).withReclassifyProbability(0))) {
+        try (SimpleHybridStore s =
+                open(SimpleHybridStore.Knobs.defaults().withCacheEntries(0).withReclassifyProbability(0))) {
             s.put(key(7), value(7, 0));
             for (int r = 1; r <= 1000; r++) {
                 s.get(key(7));
@@ -84,7 +85,9 @@ class SimpleHybridStoreTest {
             assertThat("within the period its 101 writes still count", s.placement(key(2)), equalTo(Placement.HOT));
             ticker.advance(1, TimeUnit.HOURS);
             s.get(key(2));
-            assertThat("a new period: its counters are zero, and the re-check demotes it", s.placement(key(2)),
+            assertThat(
+                    "a new period: its counters are zero, and the re-check demotes it",
+                    s.placement(key(2)),
                     equalTo(Placement.COLD));
             assertThat(s.stats().migrations(), equalTo(2L));
             assertThat(s.get(key(2)), equalTo(Optional.of(value(2, 101))));
@@ -103,9 +106,13 @@ class SimpleHybridStoreTest {
                 s.put(key(i), value(i, 0));
             }
             long twoThousand = s.stats().trackerBytes();
-            assertThat("each entry costs its node, counter, key object and bytes", thousand - empty,
+            assertThat(
+                    "each entry costs its node, counter, key object and bytes",
+                    thousand - empty,
                     greaterThanOrEqualTo(1000L * 100));
-            assertThat("twice the keys, about twice the memory", (double) twoThousand / thousand,
+            assertThat(
+                    "twice the keys, about twice the memory",
+                    (double) twoThousand / thousand,
                     allOf(greaterThan(1.8), lessThan(2.2)));
         }
     }
@@ -191,11 +198,16 @@ class SimpleHybridStoreTest {
             s.sync();
             var stats = s.stats();
             assertThat(stats.userBytesWritten(), equalTo(301L * (12 + 100)));
-            assertThat("the LSM tree's log holds every cold write", stats.deviceBytesWritten(),
+            assertThat(
+                    "the LSM tree's log holds every cold write",
+                    stats.deviceBytesWritten(),
                     greaterThan(stats.userBytesWritten()));
             assertThat("the checkpoint wrote the B+tree's file", stats.hotBytes(), greaterThan(0L));
             assertThat(stats.coldBytes(), greaterThan(0L));
-            assertThat("a move deletes the old copy inline: no key is in both engines", stats.duplicateKeys(), equalTo(0L));
+            assertThat(
+                    "a move deletes the old copy inline: no key is in both engines",
+                    stats.duplicateKeys(),
+                    equalTo(0L));
         }
     }
 

@@ -25,17 +25,25 @@ class WeekSimulationTest {
     @Test
     void aDayOfTheCycleGivesAnHourARowWithTheDaysShape() throws IOException {
         FakeTicker ticker = new FakeTicker();
-        WeekSimulation.Config c = new WeekSimulation.Config(20, 50, 0.5, 1, 100, DeviceModel.nvme(), Duration.ofMinutes(5), 3);
-        List<WeekSimulation.Hour> day = WeekSimulation.run("simple", StoreFactory.simple(FailureModes.simpleKnobs()),
-                new SimClock(ticker, ticker::advance), c);
+        WeekSimulation.Config c =
+                new WeekSimulation.Config(20, 50, 0.5, 1, 100, DeviceModel.nvme(), Duration.ofMinutes(5), 3);
+        List<WeekSimulation.Hour> day = WeekSimulation.run(
+                "simple", StoreFactory.simple(FailureModes.simpleKnobs()), new SimClock(ticker, ticker::advance), c);
         assertThat(day, hasSize(24));
         long ops = day.stream().mapToLong(WeekSimulation.Hour::ops).sum();
         assertThat("half an operation a second at the peak, less at night", ops, greaterThan(10_000L));
-        assertThat("the evening peak is busier than 3 a.m.", day.get(20).ops(), greaterThan(5 * day.get(3).ops()));
-        assertThat("the hours' migrations add up to the store's count",
-                day.stream().mapToLong(WeekSimulation.Hour::migrations).sum(), equalTo(day.get(23).stats().migrations()));
-        assertThat("20 products' prices, updated ~100 times an hour at the peak, cross the 100-write threshold",
-                day.stream().mapToLong(WeekSimulation.Hour::migrations).sum(), greaterThan(0L));
+        assertThat(
+                "the evening peak is busier than 3 a.m.",
+                day.get(20).ops(),
+                greaterThan(5 * day.get(3).ops()));
+        assertThat(
+                "the hours' migrations add up to the store's count",
+                day.stream().mapToLong(WeekSimulation.Hour::migrations).sum(),
+                equalTo(day.get(23).stats().migrations()));
+        assertThat(
+                "20 products' prices, updated ~100 times an hour at the peak, cross the 100-write threshold",
+                day.stream().mapToLong(WeekSimulation.Hour::migrations).sum(),
+                greaterThan(0L));
         assertThat(day.get(23).stats().userBytesWritten(), greaterThan(0L));
         Path csv = dir.resolve("week.csv");
         WeekSimulation.writeCsv(csv, day);

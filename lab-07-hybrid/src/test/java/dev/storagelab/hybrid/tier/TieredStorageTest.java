@@ -91,10 +91,14 @@ class TieredStorageTest {
         assertThat("a new file goes to the fast tier", fast.exists("000009.sst"), is(true));
         assertThat("and only there", archiveDisk.exists("000009.sst"), is(false));
         assertThat(tiers.locate("000009.sst"), is(Optional.of(Location.FAST)));
-        assertThat("a file the archive held when the storage opened is found there",
-                tiers.locate("000003.sst"), is(Optional.of(Location.ARCHIVE)));
-        assertThat("list is the union of both tiers, sorted, as any Storage's list is",
-                tiers.list(), contains("000003.sst", "000009.sst", "CURRENT"));
+        assertThat(
+                "a file the archive held when the storage opened is found there",
+                tiers.locate("000003.sst"),
+                is(Optional.of(Location.ARCHIVE)));
+        assertThat(
+                "list is the union of both tiers, sorted, as any Storage's list is",
+                tiers.list(),
+                contains("000003.sst", "000009.sst", "CURRENT"));
         assertThat("an archived file reads like any other", read(tiers, "000003.sst"), equalTo(bytes("old table")));
         assertThat(tiers.size("000003.sst"), is(9L));
         assertThat(tiers.locate("missing"), is(Optional.empty()));
@@ -108,8 +112,10 @@ class TieredStorageTest {
         assertThat("the move reports that it moved the file", tiers.moveToArchive("000005.sst"), is(true));
         assertThat("the fast copy is deleted", fast.exists("000005.sst"), is(false));
         assertThat("the archive holds the file under its own name", archiveDisk.exists("000005.sst"), is(true));
-        assertThat("the archive's copy is forced: a power loss keeps it whole",
-                archiveDisk.durableContents("000005.sst"), equalTo(content));
+        assertThat(
+                "the archive's copy is forced: a power loss keeps it whole",
+                archiveDisk.durableContents("000005.sst"),
+                equalTo(content));
         assertThat("no temporary copy is left", archiveDisk.list(), contains("000005.sst"));
         assertThat(tiers.locate("000005.sst"), is(Optional.of(Location.ARCHIVE)));
         assertThat("the engines still see the file by its name", read(tiers, "000005.sst"), equalTo(content));
@@ -130,8 +136,10 @@ class TieredStorageTest {
             f.readFully(4096, 100);
         }
         assertThat("a read of an archived file is a request to the archive", archive.readCalls(), is(readsBefore + 1));
-        assertThat("and costs the object store's time to first byte (30 ms on the fake clock)",
-                ticker.read() - t0, greaterThan(30_000_000L));
+        assertThat(
+                "and costs the object store's time to first byte (30 ms on the fake clock)",
+                ticker.read() - t0,
+                greaterThan(30_000_000L));
     }
 
     @Test
@@ -143,10 +151,15 @@ class TieredStorageTest {
             assertThat(f.readFully(0, 100), equalTo(Arrays.copyOf(content, 100)));
             tiers.moveToArchive("000005.sst");
             long readsBefore = archive.readCalls();
-            assertThat("a table the LSM tree opened before the move reads the same bytes after it",
-                    f.readFully(40_000, 100), equalTo(Arrays.copyOfRange(content, 40_000, 40_100)));
-            assertThat("from the archive: the open handle switched to the archive's copy, so the fast copy's"
-                    + " space is really freed", archive.readCalls(), greaterThan(readsBefore));
+            assertThat(
+                    "a table the LSM tree opened before the move reads the same bytes after it",
+                    f.readFully(40_000, 100),
+                    equalTo(Arrays.copyOfRange(content, 40_000, 40_100)));
+            assertThat(
+                    "from the archive: the open handle switched to the archive's copy, so the fast copy's"
+                            + " space is really freed",
+                    archive.readCalls(),
+                    greaterThan(readsBefore));
         }
     }
 
@@ -167,8 +180,11 @@ class TieredStorageTest {
         fast.plant("000005.sst", bytes("the table"));
         archiveDisk.plant("000005.sst", bytes("the table"));
         TieredStorage tiers = open();
-        assertThat("a move crashed between the archive's rename and the fast delete: the archive's copy was"
-                + " forced before its rename, the fast one is the duplicate", fast.exists("000005.sst"), is(false));
+        assertThat(
+                "a move crashed between the archive's rename and the fast delete: the archive's copy was"
+                        + " forced before its rename, the fast one is the duplicate",
+                fast.exists("000005.sst"),
+                is(false));
         assertThat(archiveDisk.list(), contains("000005.sst"));
         assertThat(tiers.locate("000005.sst"), is(Optional.of(Location.ARCHIVE)));
         fast.crashMode(CrashMode.LOSE_UNSYNCED).powerLoss();
@@ -198,7 +214,10 @@ class TieredStorageTest {
                 String where = (crashFast ? "fast" : "archive") + " crash before mutation " + n + ", " + mode;
                 assertThat(where + ": the file is visible once", reopened.list(), contains("000005.sst"));
                 assertThat(where + ": in exactly one tier", f.exists("000005.sst") != a.exists("000005.sst"), is(true));
-                assertThat(where + ": no temporary copy is left", a.exists("000005.sst" + TieredStorage.ARCHIVING_SUFFIX), is(false));
+                assertThat(
+                        where + ": no temporary copy is left",
+                        a.exists("000005.sst" + TieredStorage.ARCHIVING_SUFFIX),
+                        is(false));
                 assertThat(where + ": complete", Arrays.equals(read(reopened, "000005.sst"), content), is(true));
                 if (!crashed) {
                     break; // the move ran to its end: every crash point was tried
@@ -219,16 +238,20 @@ class TieredStorageTest {
         ticker.advance(Duration.ofMinutes(1));
         write(tiers, "000009.sst", bytes("young"));
         ticker.advance(Duration.ofSeconds(30));
-        assertThat("files at least a minute old that the predicate accepts, oldest first: 000007 was written a"
+        assertThat(
+                "files at least a minute old that the predicate accepts, oldest first: 000007 was written a"
                         + " minute before 000004, whatever their names; the log is not a table, 000009 is too young",
                 tiers.archiveOlderThan(Duration.ofMinutes(1), TieredStorage.lsmTables()),
                 contains("000007.sst", "000004.sst"));
         assertThat(tiers.locate("000002.log"), is(Optional.of(Location.FAST)));
         assertThat(tiers.locate("000009.sst"), is(Optional.of(Location.FAST)));
         ticker.advance(Duration.ofSeconds(30));
-        assertThat("exactly one minute old counts as old enough", tiers.archiveOlderThan(Duration.ofMinutes(1),
-                TieredStorage.lsmTables()), contains("000009.sst"));
-        assertThat("nothing left to move", tiers.archiveOlderThan(Duration.ZERO, TieredStorage.lsmTables()), is(empty()));
+        assertThat(
+                "exactly one minute old counts as old enough",
+                tiers.archiveOlderThan(Duration.ofMinutes(1), TieredStorage.lsmTables()),
+                contains("000009.sst"));
+        assertThat(
+                "nothing left to move", tiers.archiveOlderThan(Duration.ZERO, TieredStorage.lsmTables()), is(empty()));
     }
 
     @Test
@@ -260,13 +283,18 @@ class TieredStorageTest {
         };
         tiers[0] = TieredStorage.open(fast, racingArchive, ticker);
         write(tiers[0], "000005.sst", bytes("a table a compaction deletes"));
-        assertThat("the file was deleted while it was copied: the move must not publish its copy",
-                tiers[0].moveToArchive("000005.sst"), is(false));
+        assertThat(
+                "the file was deleted while it was copied: the move must not publish its copy",
+                tiers[0].moveToArchive("000005.sst"),
+                is(false));
         assertThat("the deleted file must not come back in the archive", archiveDisk.list(), is(empty()));
         assertThat(tiers[0].list(), is(empty()));
         fast.powerLoss();
         archiveDisk.powerLoss();
-        assertThat("nor after a crash and a reopen", TieredStorage.open(fast, archive, ticker).list(), is(empty()));
+        assertThat(
+                "nor after a crash and a reopen",
+                TieredStorage.open(fast, archive, ticker).list(),
+                is(empty()));
     }
 
     @Test
@@ -277,8 +305,10 @@ class TieredStorageTest {
         tiers.delete("000005.sst");
         fast.crashMode(CrashMode.LOSE_UNSYNCED).powerLoss();
         archiveDisk.crashMode(CrashMode.LOSE_UNSYNCED).powerLoss();
-        assertThat("a delete in the archive is durable when it returns, as an object store's DELETE is",
-                TieredStorage.open(fast, archive, ticker).list(), is(empty()));
+        assertThat(
+                "a delete in the archive is durable when it returns, as an object store's DELETE is",
+                TieredStorage.open(fast, archive, ticker).list(),
+                is(empty()));
     }
 
     // ---------------------------------------------------------------- the Storage contract
@@ -299,7 +329,8 @@ class TieredStorageTest {
             w.append(bytes("XY"));
             w.force();
         }
-        assertThat("an archived file is written where it lives", read(archiveDisk, "a"), equalTo(bytes("01ab456789XY")));
+        assertThat(
+                "an archived file is written where it lives", read(archiveDisk, "a"), equalTo(bytes("01ab456789XY")));
         tiers.truncate("a", 4);
         assertThat(read(tiers, "a"), equalTo(bytes("01ab")));
         tiers.rename("a", "b");
@@ -313,7 +344,9 @@ class TieredStorageTest {
         assertThat(tiers.list(), contains("b", "d"));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> tiers.create("../x"));
         assertThat(bad.getMessage(), containsString("file name must"));
-        assertThrows(IllegalArgumentException.class, () -> tiers.create("x" + TieredStorage.ARCHIVING_SUFFIX),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> tiers.create("x" + TieredStorage.ARCHIVING_SUFFIX),
                 "the temporary suffix is reserved");
         tiers.delete("b");
         assertThat(tiers.list(), contains("d"));
@@ -323,13 +356,14 @@ class TieredStorageTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void onDiskTheArchivedFilesAreInTheArchiveDirectory(boolean reopen, @TempDir Path dir) throws IOException {
-        TieredStorage tiers = TieredStorage.open(DiskStorage.open(dir.resolve("fast")),
-                DiskStorage.open(dir.resolve("archive")), ticker);
+        TieredStorage tiers = TieredStorage.open(
+                DiskStorage.open(dir.resolve("fast")), DiskStorage.open(dir.resolve("archive")), ticker);
         byte[] content = randomBytes(100_000, 11);
         write(tiers, "000005.sst", content);
         tiers.moveToArchive("000005.sst");
         if (reopen) {
-            tiers = TieredStorage.open(DiskStorage.open(dir.resolve("fast")), DiskStorage.open(dir.resolve("archive")), ticker);
+            tiers = TieredStorage.open(
+                    DiskStorage.open(dir.resolve("fast")), DiskStorage.open(dir.resolve("archive")), ticker);
         }
         assertThat(dir.resolve("archive").resolve("000005.sst").toFile().length(), is(100_000L));
         assertThat(dir.resolve("fast").resolve("000005.sst").toFile().exists(), is(false));
@@ -351,13 +385,17 @@ class TieredStorageTest {
         }
         lsm.close();
         assertThat("old tables moved", tiers.report().archiveFiles(), greaterThan(0L));
-        assertThat("no log, MANIFEST or CURRENT is archived", archiveDisk.list().stream()
-                .allMatch(n -> n.endsWith(".sst")), is(true));
+        assertThat(
+                "no log, MANIFEST or CURRENT is archived",
+                archiveDisk.list().stream().allMatch(n -> n.endsWith(".sst")),
+                is(true));
         TieredStorage reopened = open();
         long readsBefore = archive.readCalls();
         LsmStore again = LsmStore.open(reopened, LsmOptions.tiny().withBlockCacheBytes(0));
         for (int i = 0; i < 600; i++) {
-            assertThat("order " + i, again.get(Bytes.of(String.format("order%05d", i))),
+            assertThat(
+                    "order " + i,
+                    again.get(Bytes.of(String.format("order%05d", i))),
                     is(Optional.of(Bytes.of("v" + i + "-" + "x".repeat(40)))));
         }
         assertThat("reads of archived tables went to the archive", archive.readCalls(), greaterThan(readsBefore));
@@ -383,16 +421,24 @@ class TieredStorageTest {
 
         TierCosts costs = TierCosts.gp3AndS3InfrequentAccess();
         TierCosts.Bill bill = costs.monthly(r);
-        assertThat("the fast tier's bytes at gp3's $0.08 per GB-month", bill.fastStorage(),
+        assertThat(
+                "the fast tier's bytes at gp3's $0.08 per GB-month",
+                bill.fastStorage(),
                 closeTo(6000 / TierCosts.GB * 0.08, 1e-15));
-        assertThat("the archive's bytes at S3-IA's $0.0125", bill.archiveStorage(), closeTo(4000 / TierCosts.GB * 0.0125, 1e-15));
+        assertThat(
+                "the archive's bytes at S3-IA's $0.0125",
+                bill.archiveStorage(),
+                closeTo(4000 / TierCosts.GB * 0.0125, 1e-15));
         long gib = 1L << 30;
-        TierReport terabyte = new TierReport(10, 100 * gib, 90, 900 * gib, 2_000_000, 50_000, 10 * gib, 900 * gib, 90, 900 * gib, 0);
+        TierReport terabyte =
+                new TierReport(10, 100 * gib, 90, 900 * gib, 2_000_000, 50_000, 10 * gib, 900 * gib, 90, 900 * gib, 0);
         TierCosts.Bill month = costs.monthly(terabyte);
         assertThat("100 GB on gp3 at $0.08", month.fastStorage(), closeTo(8.0, 1e-9));
         assertThat("900 GB on S3-IA at $0.0125", month.archiveStorage(), closeTo(11.25, 1e-9));
-        assertThat("2M GETs at $0.001/1000 + 50k PUTs at $0.01/1000 + 10 GB retrieved at $0.01",
-                month.requests(), closeTo(2.0 + 0.5 + 0.1, 1e-9));
+        assertThat(
+                "2M GETs at $0.001/1000 + 50k PUTs at $0.01/1000 + 10 GB retrieved at $0.01",
+                month.requests(),
+                closeTo(2.0 + 0.5 + 0.1, 1e-9));
         assertThat("the same terabyte all on gp3", costs.allFastMonthly(terabyte), closeTo(80.0, 1e-9));
         assertThat(terabyte.archivedFraction(), closeTo(0.9, 1e-12));
     }

@@ -54,8 +54,11 @@ class AccessTrackerTest {
             large.recordRead(ZipfStream.key(i));
         }
         assertThat(large.memoryBytes(), equalTo(small.memoryBytes()));
-        assertThat("four sketches of 4 x 65536 16-bit counters and a few KiB: about 2 MiB, where a HashMap of 10M"
-                + " counters takes hundreds", large.memoryBytes(), lessThan(3L << 20));
+        assertThat(
+                "four sketches of 4 x 65536 16-bit counters and a few KiB: about 2 MiB, where a HashMap of 10M"
+                        + " counters takes hundreds",
+                large.memoryBytes(),
+                lessThan(3L << 20));
     }
 
     @Test
@@ -106,7 +109,9 @@ class AccessTrackerTest {
         for (int i = 1; i <= 1_000; i++) {
             t.recordWrite(order(i));
         }
-        assertThat("an order key written after every earlier order", t.stats(order(500), 100).sequentialFraction(),
+        assertThat(
+                "an order key written after every earlier order",
+                t.stats(order(500), 100).sequentialFraction(),
                 equalTo(1.0));
         Random r = new Random(3);
         int appends = 0;
@@ -128,7 +133,9 @@ class AccessTrackerTest {
         assertThat(t.stats(order(150), 100).sequentialFraction(), equalTo(1.0));
         assertThat(t.stats(Bytes.of(String.format("evt:%010d", 150)), 100).sequentialFraction(), equalTo(1.0));
         t.recordWrite(order(150));
-        assertThat("a rewrite of an old order is not an append: half of its two writes were",
-                t.stats(order(150), 100).sequentialFraction(), closeTo(0.5, 1e-9));
+        assertThat(
+                "a rewrite of an old order is not an append: half of its two writes were",
+                t.stats(order(150), 100).sequentialFraction(),
+                closeTo(0.5, 1e-9));
     }
 }

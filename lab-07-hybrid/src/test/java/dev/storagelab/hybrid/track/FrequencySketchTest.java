@@ -54,8 +54,8 @@ class FrequencySketchTest {
         s.add(h, FrequencySketch.MAX_COUNT - 1);
         s.add(h, 10);
         assertThat("a 16-bit counter stops at 65535", s.frequency(h), equalTo(FrequencySketch.MAX_COUNT));
-        assertThat("its neighbours in the same long are untouched", s.frequency(Bytes.of("other")),
-                lessThanOrEqualTo(0));
+        assertThat(
+                "its neighbours in the same long are untouched", s.frequency(Bytes.of("other")), lessThanOrEqualTo(0));
     }
 
     @Test
@@ -74,14 +74,21 @@ class FrequencySketchTest {
         int over = 0;
         for (Map.Entry<Integer, Integer> e : exact.entrySet()) {
             int estimate = s.frequency(ZipfStream.key(e.getKey()));
-            assertThat("key " + e.getKey() + " seen " + e.getValue() + " times", estimate, greaterThanOrEqualTo(e.getValue()));
+            assertThat(
+                    "key " + e.getKey() + " seen " + e.getValue() + " times",
+                    estimate,
+                    greaterThanOrEqualTo(e.getValue()));
             if (estimate - e.getValue() > bound) {
                 over++;
             }
         }
-        assertThat("keys over the bound of " + (int) bound + ": at most e^-4 = 1.8% of " + exact.size(),
-                (double) over / exact.size(), lessThanOrEqualTo(Math.exp(-FrequencySketch.DEPTH)));
-        assertThat("the most popular key is counted within the bound", (double) s.frequency(ZipfStream.key(0)),
+        assertThat(
+                "keys over the bound of " + (int) bound + ": at most e^-4 = 1.8% of " + exact.size(),
+                (double) over / exact.size(),
+                lessThanOrEqualTo(Math.exp(-FrequencySketch.DEPTH)));
+        assertThat(
+                "the most popular key is counted within the bound",
+                (double) s.frequency(ZipfStream.key(0)),
                 lessThanOrEqualTo(exact.get(0) + bound));
     }
 

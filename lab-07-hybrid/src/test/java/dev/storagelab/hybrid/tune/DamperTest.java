@@ -23,6 +23,7 @@ class DamperTest {
 
     /** Range 0.4 (0.1 to 0.5): a dead band of 5% is 0.02, a step of 25% is 0.1. */
     private static final Knob KNOB = Knob.HYSTERESIS;
+
     private static final double EPS = 1e-9;
 
     @Test
@@ -40,7 +41,10 @@ class DamperTest {
         Damper d = new Damper(KNOB, new Damping(0.05, 0.25, 3, 0));
         assertThat(d.step(0.2, 0.4), closeTo(0.2, EPS));
         assertThat(d.step(0.2, 0.4), closeTo(0.2, EPS));
-        assertThat("the third interval wanting up moves the knob, by one step of 0.1", d.step(0.2, 0.4), closeTo(0.3, EPS));
+        assertThat(
+                "the third interval wanting up moves the knob, by one step of 0.1",
+                d.step(0.2, 0.4),
+                closeTo(0.3, EPS));
     }
 
     @Test
@@ -111,7 +115,10 @@ class DamperTest {
         while (Math.abs(v - KNOB.max()) > EPS) {
             v = d.step(v, KNOB.max());
             intervals++;
-            assertThat("not settled after " + intervals + " intervals", intervals, lessThanOrEqualTo(damping.settleBound()));
+            assertThat(
+                    "not settled after " + intervals + " intervals",
+                    intervals,
+                    lessThanOrEqualTo(damping.settleBound()));
         }
         assertThat(intervals, equalTo(damping.settleBound()));
     }
@@ -123,7 +130,10 @@ class DamperTest {
         double v = 0.3;
         for (double w : wishes) {
             double next = d.step(v, w);
-            assertThat("a step of at most maxStep", Math.abs(next - v), lessThanOrEqualTo(damping.maxStep() * KNOB.range() + EPS));
+            assertThat(
+                    "a step of at most maxStep",
+                    Math.abs(next - v),
+                    lessThanOrEqualTo(damping.maxStep() * KNOB.range() + EPS));
             v = next;
         }
         int t = wishes.size();

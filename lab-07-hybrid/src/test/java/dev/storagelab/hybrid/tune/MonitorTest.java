@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /** The monitor (T10): percentiles from fixed buckets, and each sample the differences of one interval. */
 class MonitorTest {
 
-    private static HybridStats stats(long migrations, long deferred, long hits, long misses, long hot, long cold,
-                                     long user, long device) {
+    private static HybridStats stats(
+            long migrations, long deferred, long hits, long misses, long hot, long cold, long user, long device) {
         return new HybridStats(migrations, deferred, 0, 0, 0, 0, hits, misses, hot, cold, 0, user, device);
     }
 

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.lessThan;
-import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import com.google.common.testing.FakeTicker;
 import dev.storagelab.hybrid.HybridOptions;
@@ -69,16 +68,20 @@ class TunerTest {
     @Test
     void deferredMovesRaiseTheHysteresisAndAnEmptyIntervalWantsNoChange() {
         Map<Knob, Double> w = Tuner.wanted(sample(100, 0, 0.75), middle());
-        assertThat("three quarters of the wanted moves were deferred", w.get(Knob.HYSTERESIS), closeTo(0.1 + 0.4 * 0.75, 1e-9));
+        assertThat(
+                "three quarters of the wanted moves were deferred",
+                w.get(Knob.HYSTERESIS),
+                closeTo(0.1 + 0.4 * 0.75, 1e-9));
         assertThat(Tuner.wanted(sample(0, 0, 0), middle()), equalTo(middle()));
     }
 
     /** The store the phase tests run: a small ARC cache, adaptive compaction with the time series as a range of its own. */
     static HybridOptions options(FakeTicker ticker) {
         return Hybrids.options(ticker)
-                .cache("arc", BUDGET).maxDirtyEntries(256)
-                .adaptiveCompaction(() -> new AdaptiveCompaction(List.of(PhaseWorkload.SERIES_START),
-                        new TimeWindowCompaction(KeyTime.bigEndianAt(1), 1_000)))
+                .cache("arc", BUDGET)
+                .maxDirtyEntries(256)
+                .adaptiveCompaction(() -> new AdaptiveCompaction(
+                        List.of(PhaseWorkload.SERIES_START), new TimeWindowCompaction(KeyTime.bigEndianAt(1), 1_000)))
                 .build();
     }
 
@@ -110,32 +113,45 @@ class TunerTest {
             for (Knob knob : Knob.values()) {
                 for (int p = 0; p < PhaseWorkload.SCHEDULE.size(); p++) {
                     int start = p * INTERVALS_PER_PHASE;
-                    double before = p == 0 ? history.get(0).knobs().get(knob) : history.get(start - 1).knobs().get(knob);
+                    double before = p == 0
+                            ? history.get(0).knobs().get(knob)
+                            : history.get(start - 1).knobs().get(knob);
                     int lastDirection = 0;
                     int lastChange = -1;
                     for (int i = start; i < start + INTERVALS_PER_PHASE; i++) {
                         double v = history.get(i).knobs().get(knob);
                         if (v != before) {
                             int direction = v > before ? 1 : -1;
-                            assertThat(knob + " went back in phase " + p + " at interval " + i, lastDirection == 0 || direction == lastDirection, equalTo(true));
+                            assertThat(
+                                    knob + " went back in phase " + p + " at interval " + i,
+                                    lastDirection == 0 || direction == lastDirection,
+                                    equalTo(true));
                             lastDirection = direction;
                             lastChange = i - start;
                         }
                         before = v;
                     }
-                    assertThat(knob + " still moving " + lastChange + " intervals into phase " + p, lastChange,
+                    assertThat(
+                            knob + " still moving " + lastChange + " intervals into phase " + p,
+                            lastChange,
                             lessThan(damping.settleBound() + damping.cooldown() + 1));
-                    double wantedAtEnd = history.get(start + INTERVALS_PER_PHASE - 1).wanted().get(knob);
-                    assertThat(knob + " settled far from what phase " + p + " wants", before,
+                    double wantedAtEnd = history.get(start + INTERVALS_PER_PHASE - 1)
+                            .wanted()
+                            .get(knob);
+                    assertThat(
+                            knob + " settled far from what phase " + p + " wants",
+                            before,
                             closeTo(wantedAtEnd, 2 * damping.deadBand() * knob.range()));
                 }
             }
-            Map<Knob, Double> endOfWrites = history.get(2 * INTERVALS_PER_PHASE - 1).knobs();
+            Map<Knob, Double> endOfWrites =
+                    history.get(2 * INTERVALS_PER_PHASE - 1).knobs();
             assertThat(endOfWrites.get(Knob.CACHE_SHARE), lessThan(0.5));
             assertThat(endOfWrites.get(Knob.CONSIDER_LOG2), greaterThanOrEqualTo(3.0));
             Map<Knob, Double> end = history.get(history.size() - 1).knobs();
             assertThat("back to reads, the cache has the memory again", end.get(Knob.CACHE_SHARE), greaterThan(0.9));
-            assertThat("the store runs with the knobs' cache", store.cache().capacity(), equalTo(tuner.cacheCapacity()));
+            assertThat(
+                    "the store runs with the knobs' cache", store.cache().capacity(), equalTo(tuner.cacheCapacity()));
             assertThat(store.considerEvery(), equalTo(tuner.considerEvery()));
             assertThat(store.router().hysteresis(), closeTo(end.get(Knob.HYSTERESIS), 1e-12));
         }
@@ -150,7 +166,8 @@ class TunerTest {
             int series = compaction.rangeOf(PhaseWorkload.point(0));
             List<Tuner.Interval> history = tuner.history();
             assertThat(history.get(3 * INTERVALS_PER_PHASE - 1).styles().get(series), equalTo(Style.TIME_WINDOW));
-            assertThat("the tuner holds the style", compaction.pinnedStyle(series), equalTo(compaction.styleOf(series)));
+            assertThat(
+                    "the tuner holds the style", compaction.pinnedStyle(series), equalTo(compaction.styleOf(series)));
             for (int r = 0; r < compaction.rangeCount(); r++) {
                 for (int p = 0; p < PhaseWorkload.SCHEDULE.size(); p++) {
                     java.util.Set<Style> left = java.util.EnumSet.noneOf(Style.class);
@@ -158,8 +175,10 @@ class TunerTest {
                         Style before = history.get(i - 1).styles().get(r);
                         Style now = history.get(i).styles().get(r);
                         if (now != before) {
-                            assertThat("range " + r + " went back to " + now + " in phase " + p + " (interval " + i + ")",
-                                    left.contains(now), equalTo(false));
+                            assertThat(
+                                    "range " + r + " went back to " + now + " in phase " + p + " (interval " + i + ")",
+                                    left.contains(now),
+                                    equalTo(false));
                             left.add(before);
                         }
                     }

@@ -41,12 +41,11 @@ public final class CrashSweep {
         }
     }
 
-    private CrashSweep() {
-    }
+    private CrashSweep() {}
 
     public static CrossEngineStore open(SharedDisk disk) throws IOException {
-        return CrossEngineStore.open(disk.hot, disk.cold, disk.coordinator, TxnWorkload.ROUTE,
-                CrossEngineStore.Options.small());
+        return CrossEngineStore.open(
+                disk.hot, disk.cold, disk.coordinator, TxnWorkload.ROUTE, CrossEngineStore.Options.small());
     }
 
     /**
@@ -55,7 +54,8 @@ public final class CrashSweep {
      * before the final recovery it also crashes the first recovery before its mutation r, for each
      * r from 1 to {@code recoveryCrashes} (or until a recovery runs clean), recovering again after each.
      */
-    public static Result sweep(Supplier<TxnWorkload> workload, CrashMode mode, int step, int offset, int recoveryCrashes)
+    public static Result sweep(
+            Supplier<TxnWorkload> workload, CrashMode mode, int step, int offset, int recoveryCrashes)
             throws IOException {
         Result result = new Result();
         SharedDisk dryDisk = new SharedDisk(1, mode);
@@ -65,7 +65,9 @@ public final class CrashSweep {
         TxnWorkload dryRun = workload.get();
         assertThat("the clean run completes", dryRun.run(dry), equalTo(true));
         result.total = dryDisk.disk.mutationCount() - before;
-        assertThat("the shared disk's views see every mutation", (long) dryDisk.owners.size(),
+        assertThat(
+                "the shared disk's views see every mutation",
+                (long) dryDisk.owners.size(),
                 equalTo(dryDisk.disk.mutationCount()));
         assertThat(result.total, greaterThan(50L));
         for (long n = 1 + offset; n <= result.total; n += step) {
@@ -109,21 +111,21 @@ public final class CrashSweep {
     public static Result sweepNaive(Supplier<TxnWorkload> workload, CrashMode mode, int step) throws IOException {
         Result result = new Result();
         SharedDisk dryDisk = new SharedDisk(1, mode);
-        NaiveCrossEngineStore dry = NaiveCrossEngineStore.open(dryDisk.hot, dryDisk.cold, TxnWorkload.ROUTE,
-                CrossEngineStore.Options.small());
+        NaiveCrossEngineStore dry = NaiveCrossEngineStore.open(
+                dryDisk.hot, dryDisk.cold, TxnWorkload.ROUTE, CrossEngineStore.Options.small());
         long before = dryDisk.disk.mutationCount();
-        workload.get().run(dry::write, () -> { });
+        workload.get().run(dry::write, () -> {});
         result.total = dryDisk.disk.mutationCount() - before;
         for (long n = 1; n <= result.total; n += step) {
             SharedDisk disk = new SharedDisk(n, mode);
-            NaiveCrossEngineStore store = NaiveCrossEngineStore.open(disk.hot, disk.cold, TxnWorkload.ROUTE,
-                    CrossEngineStore.Options.small());
+            NaiveCrossEngineStore store = NaiveCrossEngineStore.open(
+                    disk.hot, disk.cold, TxnWorkload.ROUTE, CrossEngineStore.Options.small());
             disk.disk.crashBeforeMutation(n);
             TxnWorkload run = workload.get();
-            run.run(store::write, () -> { });
+            run.run(store::write, () -> {});
             disk.disk.powerLoss();
-            NaiveCrossEngineStore recovered = NaiveCrossEngineStore.open(disk.hot, disk.cold, TxnWorkload.ROUTE,
-                    CrossEngineStore.Options.small());
+            NaiveCrossEngineStore recovered = NaiveCrossEngineStore.open(
+                    disk.hot, disk.cold, TxnWorkload.ROUTE, CrossEngineStore.Options.small());
             if (!run.atomic(TxnWorkload.contents(recovered::get))) {
                 result.broken++;
             }
@@ -134,7 +136,8 @@ public final class CrashSweep {
     }
 
     private static String view(char owner) {
-        return owner == 'h' ? "the HOT participant's storage" : owner == 'c' ? "the COLD participant's storage"
-                : "the coordinator's storage";
+        return owner == 'h'
+                ? "the HOT participant's storage"
+                : owner == 'c' ? "the COLD participant's storage" : "the coordinator's storage";
     }
 }

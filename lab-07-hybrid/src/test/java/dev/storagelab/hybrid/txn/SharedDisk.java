@@ -31,6 +31,7 @@ public final class SharedDisk {
     public final Storage coordinator;
     /** The view ('h', 'c' or 'k') each mutation went to, in order, when {@link #trace} is on. */
     public final List<Character> owners = new ArrayList<>();
+
     public boolean trace;
 
     public SharedDisk(long seed, FaultInjectingStorage.CrashMode mode) {

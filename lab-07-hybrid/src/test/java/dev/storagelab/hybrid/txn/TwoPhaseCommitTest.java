@@ -34,13 +34,18 @@ class TwoPhaseCommitTest {
     }
 
     private static long forces(CrossEngineStore s) {
-        return s.hot().wal().stats().forces() + s.cold().wal().stats().forces() + s.coordinator().wal().stats().forces();
+        return s.hot().wal().stats().forces()
+                + s.cold().wal().stats().forces()
+                + s.coordinator().wal().stats().forces();
     }
 
     /** A participant over an LSM tree alone, in its own storage, with 1 KiB log segments. */
     private static Participant lsmParticipant(FaultInjectingStorage storage) throws IOException {
         LsmStore lsm = LsmStore.open(storage, LsmOptions.tiny().withoutWal());
-        return Participant.open("cold", storage, Engine.of(lsm),
+        return Participant.open(
+                "cold",
+                storage,
+                Engine.of(lsm),
                 WalOptions.defaults().withSyncMode(SyncMode.EVERY_WRITE).withSegmentBytes(1024));
     }
 
@@ -53,7 +58,10 @@ class TwoPhaseCommitTest {
         assertThat("the COLD key is in the LSM tree's participant", store.cold().get(cold(1)), equalTo(Optional.of(V)));
         assertThat("the HOT key is not written to the LSM tree", store.cold().get(hot(1)), equalTo(Optional.empty()));
         assertThat("nothing stays in doubt", store.hot().inDoubt(), empty());
-        assertThat("the coordinator forgot the transaction (END)", store.coordinator().pendingDecisions().isEmpty(), is(true));
+        assertThat(
+                "the coordinator forgot the transaction (END)",
+                store.coordinator().pendingDecisions().isEmpty(),
+                is(true));
         store.close();
         CrossEngineStore reopened = open(disk);
         assertThat(reopened.get(hot(1)), equalTo(Optional.of(V)));
@@ -68,7 +76,9 @@ class TwoPhaseCommitTest {
         assertThat("a prepared write must not be read before its commit", p.get(cold(1)), equalTo(Optional.empty()));
         storage.powerLoss();
         Participant recovered = lsmParticipant(storage);
-        assertThat("the PREPARE was forced: after a power loss the transaction is in doubt", recovered.inDoubt(),
+        assertThat(
+                "the PREPARE was forced: after a power loss the transaction is in doubt",
+                recovered.inDoubt(),
                 contains(7L));
         assertThat("still invisible after recovery", recovered.get(cold(1)), equalTo(Optional.empty()));
         assertThat("commit of a prepared transaction", recovered.commit(7), is(true));
@@ -86,11 +96,13 @@ class TwoPhaseCommitTest {
         p.prepare(3, List.of(Entry.put(cold(2), V)));
         long forces = p.wal().stats().forces();
         assertThat(p.abort(3), is(true));
-        assertThat("presumed abort: an ABORT record is not forced", p.wal().stats().forces(), equalTo(forces));
+        assertThat(
+                "presumed abort: an ABORT record is not forced", p.wal().stats().forces(), equalTo(forces));
         assertThat(p.get(cold(2)), equalTo(Optional.empty()));
         storage.powerLoss();
         Participant recovered = lsmParticipant(storage);
-        assertThat("the ABORT reached the log (kept by this power loss): nothing in doubt", recovered.inDoubt(), empty());
+        assertThat(
+                "the ABORT reached the log (kept by this power loss): nothing in doubt", recovered.inDoubt(), empty());
         assertThat(recovered.get(cold(2)), equalTo(Optional.empty()));
     }
 
@@ -100,9 +112,13 @@ class TwoPhaseCommitTest {
         long before = forces(store);
         long coordinatorBefore = store.coordinator().wal().stats().forces();
         store.write(List.of(Entry.put(hot(1), V), Entry.put(cold(1), V)));
-        assertThat("two PREPAREs, the DECISION and two COMMITs are forced; END is not", forces(store) - before,
+        assertThat(
+                "two PREPAREs, the DECISION and two COMMITs are forced; END is not",
+                forces(store) - before,
                 equalTo(5L));
-        assertThat("the coordinator forces its decision only", store.coordinator().wal().stats().forces() - coordinatorBefore,
+        assertThat(
+                "the coordinator forces its decision only",
+                store.coordinator().wal().stats().forces() - coordinatorBefore,
                 equalTo(1L));
         long coordinatorRecords = store.coordinator().wal().lastLsn();
         before = forces(store);
@@ -121,8 +137,10 @@ class TwoPhaseCommitTest {
         store.write(List.of(Entry.put(hot(1), V), Entry.put(cold(1), V)));
         List<Character> owners = dry.owners;
         int decisionForce = owners.indexOf('k') + 1; // the DECISION's append, then its force
-        assertThat("the coordinator writes its decision after both prepares " + owners,
-                owners.subList(0, decisionForce - 1).containsAll(List.of('h', 'c')), is(true));
+        assertThat(
+                "the coordinator writes its decision after both prepares " + owners,
+                owners.subList(0, decisionForce - 1).containsAll(List.of('h', 'c')),
+                is(true));
         for (int n = 1; n <= owners.size(); n++) {
             SharedDisk disk = new SharedDisk(n, CrashMode.LOSE_UNSYNCED);
             CrossEngineStore s = open(disk);
@@ -136,11 +154,19 @@ class TwoPhaseCommitTest {
             CrossEngineStore r = open(disk);
             Optional<Bytes> expected = n > decisionForce + 1 ? Optional.of(V) : Optional.empty();
             String when = "crash before mutation " + n + " of " + owners.size() + " " + owners
-                    + (expected.isPresent() ? " (after the decision was forced)" : " (before the decision was durable)");
+                    + (expected.isPresent()
+                            ? " (after the decision was forced)"
+                            : " (before the decision was durable)");
             assertThat(when + ": hot", r.get(hot(1)), equalTo(expected));
             assertThat(when + ": cold", r.get(cold(1)), equalTo(expected));
-            assertThat(when + ": nothing in doubt", r.hot().inDoubt().isEmpty() && r.cold().inDoubt().isEmpty(), is(true));
-            assertThat(when + ": every decision ended", r.coordinator().pendingDecisions().isEmpty(), is(true));
+            assertThat(
+                    when + ": nothing in doubt",
+                    r.hot().inDoubt().isEmpty() && r.cold().inDoubt().isEmpty(),
+                    is(true));
+            assertThat(
+                    when + ": every decision ended",
+                    r.coordinator().pendingDecisions().isEmpty(),
+                    is(true));
         }
     }
 
@@ -155,15 +181,21 @@ class TwoPhaseCommitTest {
                 p.checkpoint();
             }
         }
-        assertThat("the log has rolled over segments a checkpoint could truncate", p.wal().segmentNames().size(),
+        assertThat(
+                "the log has rolled over segments a checkpoint could truncate",
+                p.wal().segmentNames().size(),
                 greaterThan(2));
         storage.powerLoss();
         Participant recovered = lsmParticipant(storage);
-        assertThat("the checkpoints kept the PREPARE of transaction 1, still in doubt", recovered.inDoubt(), contains(1L));
+        assertThat(
+                "the checkpoints kept the PREPARE of transaction 1, still in doubt", recovered.inDoubt(), contains(1L));
         recovered.commit(1);
         assertThat(recovered.get(cold(0)), equalTo(Optional.of(V)));
         recovered.checkpoint();
-        assertThat("resolved: the next checkpoint truncates the log", recovered.wal().segmentNames().size(), equalTo(1));
+        assertThat(
+                "resolved: the next checkpoint truncates the log",
+                recovered.wal().segmentNames().size(),
+                equalTo(1));
         storage.powerLoss();
         assertThat(lsmParticipant(storage).get(cold(0)), equalTo(Optional.of(V)));
     }
@@ -177,8 +209,10 @@ class TwoPhaseCommitTest {
         disk.disk.powerLoss();
         CrossEngineStore recovered = open(disk);
         assertThat("no decision: transaction 50 is aborted", recovered.get(hot(2)), equalTo(Optional.empty()));
-        assertThat("the next transaction id is past every id a participant has seen",
-                recovered.write(List.of(Entry.put(hot(3), V), Entry.put(cold(3), V))), greaterThan(50L));
+        assertThat(
+                "the next transaction id is past every id a participant has seen",
+                recovered.write(List.of(Entry.put(hot(3), V), Entry.put(cold(3), V))),
+                greaterThan(50L));
     }
 
     @Test
@@ -198,7 +232,9 @@ class TwoPhaseCommitTest {
     @Test
     void theNaiveStoreLosesAtomicityWhereTwoPhaseCommitKeepsIt() throws IOException {
         CrashSweep.Result naive = CrashSweep.sweepNaive(() -> new TxnWorkload(12, 7, 0), CrashMode.LOSE_UNSYNCED, 1);
-        assertThat("some crash point leaves the naive store with half a transaction (failure mode 5)", naive.broken,
+        assertThat(
+                "some crash point leaves the naive store with half a transaction (failure mode 5)",
+                naive.broken,
                 greaterThan(0L));
         CrashSweep.Result r = CrashSweep.sweep(() -> new TxnWorkload(12, 7, 0), CrashMode.LOSE_UNSYNCED, 1, 0, 0);
         System.out.println("[T9 failure mode 5] the naive store: " + naive.broken + " of " + naive.points

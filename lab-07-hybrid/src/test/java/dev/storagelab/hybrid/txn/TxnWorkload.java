@@ -25,8 +25,8 @@ import java.util.function.Function;
 public final class TxnWorkload {
 
     /** HOT for keys starting with 'h', COLD for every other key. */
-    public static final Function<Bytes, Placement> ROUTE = k -> k.length() > 0 && k.byteAt(0) == 'h'
-            ? Placement.HOT : Placement.COLD;
+    public static final Function<Bytes, Placement> ROUTE =
+            k -> k.length() > 0 && k.byteAt(0) == 'h' ? Placement.HOT : Placement.COLD;
 
     public static final int KEYS = 6;
 
@@ -175,8 +175,11 @@ public final class TxnWorkload {
     public void check(CrossEngineStore store, String when) throws IOException {
         TreeMap<Bytes, Bytes> got = contents(store::get);
         if (!atomic(got)) {
-            assertThat(when + ": after recovery every acknowledged transaction must be visible and the one in flight ("
-                    + inFlight + ") wholly visible or wholly absent, in both engines", got, equalTo(model));
+            assertThat(
+                    when + ": after recovery every acknowledged transaction must be visible and the one in flight ("
+                            + inFlight + ") wholly visible or wholly absent, in both engines",
+                    got,
+                    equalTo(model));
         }
         TreeMap<Bytes, Bytes> scanned = new TreeMap<>();
         try (EntryIterator it = store.scan(null, null)) {
@@ -186,9 +189,13 @@ public final class TxnWorkload {
             }
         }
         assertThat(when + ": a scan of both engines", scanned, equalTo(got));
-        assertThat(when + ": transactions left in doubt after recovery, hot", store.hot().inDoubt().isEmpty(),
+        assertThat(
+                when + ": transactions left in doubt after recovery, hot",
+                store.hot().inDoubt().isEmpty(),
                 equalTo(true));
-        assertThat(when + ": transactions left in doubt after recovery, cold", store.cold().inDoubt().isEmpty(),
+        assertThat(
+                when + ": transactions left in doubt after recovery, cold",
+                store.cold().inDoubt().isEmpty(),
                 equalTo(true));
     }
 }

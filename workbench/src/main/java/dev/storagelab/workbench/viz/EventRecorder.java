@@ -31,7 +31,10 @@ public final class EventRecorder implements EventListener, Closeable {
         void line(long offset, int length, long nanos, String type);
     }
 
-    static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+    static final Gson GSON = new GsonBuilder()
+            .disableHtmlEscaping()
+            .serializeSpecialFloatingPointValues()
+            .create();
 
     private final OutputStream out;
     private final long start = System.nanoTime();

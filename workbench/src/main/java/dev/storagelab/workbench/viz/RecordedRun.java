@@ -32,6 +32,7 @@ public final class RecordedRun {
 
     /** The type ids, by code: {@link EventType}'s, then the workbench's phase marks, then any other. */
     static final List<String> TYPES;
+
     static final int PHASE_CODE;
     static final int OTHER_CODE;
     /** The views a snapshot may picture, by code. */
@@ -64,6 +65,7 @@ public final class RecordedRun {
     private final IntList[] byView = new IntList[VIEWS.size()];
     /** The page splits that split the root (the tree grew a level), so a view finds the last one at once. */
     private final IntList rootSplits = new IntList();
+
     private volatile int count;
     private FileChannel channel;
 
@@ -119,8 +121,12 @@ public final class RecordedRun {
         }
         long size = Files.size(file);
         if (size > maxBytes) {
-            throw new RefusedException(String.format(Locale.ROOT, "is %s; the viewer opens recordings up to %s (about five"
-                    + " million events): record a shorter run (fewer --ops)", bytes(size), bytes(maxBytes)));
+            throw new RefusedException(String.format(
+                    Locale.ROOT,
+                    "is %s; the viewer opens recordings up to %s (about five"
+                            + " million events): record a shorter run (fewer --ops)",
+                    bytes(size),
+                    bytes(maxBytes)));
         }
         CRC32C crc = new CRC32C();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -144,22 +150,24 @@ public final class RecordedRun {
                     throw new RefusedException("line " + lineNo + " follows the end line: this is not one recording");
                 }
                 if (b == -1) {
-                    warnings.add("the recording is truncated: its last line (line " + lineNo + ") is cut short; showing the "
-                            + count + " complete events before it");
+                    warnings.add("the recording is truncated: its last line (line " + lineNo
+                            + ") is cut short; showing the " + count + " complete events before it");
                     break;
                 }
                 JsonObject o = parse(bytes, lineNo);
                 if (o == null) {
                     if (lineNo == 1) {
-                        throw new RefusedException("is not a storagelab event recording: line 1 is not JSON (record one with"
-                                + " './storagelab workload ... --events RUN.jsonl')");
+                        throw new RefusedException(
+                                "is not a storagelab event recording: line 1 is not JSON (record one with"
+                                        + " './storagelab workload ... --events RUN.jsonl')");
                     }
                     if (in.available() == 0 && peekEnd(in)) {
-                        warnings.add("the recording is truncated: its last line (line " + lineNo + ") is not whole JSON;"
-                                + " showing the " + count + " complete events before it");
+                        warnings.add("the recording is truncated: its last line (line " + lineNo
+                                + ") is not whole JSON;" + " showing the " + count + " complete events before it");
                         break;
                     }
-                    throw new RefusedException("line " + lineNo + " is not JSON: the file is not JSON lines, or is damaged");
+                    throw new RefusedException(
+                            "line " + lineNo + " is not JSON: the file is not JSON lines, or is damaged");
                 }
                 if (lineNo == 1) {
                     checkHeader(o);
@@ -173,12 +181,13 @@ public final class RecordedRun {
                     long expected = o.has("events") ? o.get("events").getAsLong() : -1;
                     String sum = o.has("crc32c") ? o.get("crc32c").getAsString() : "";
                     if (expected != count) {
-                        throw new RefusedException("the end line counts " + expected + " events but the file holds " + count
-                                + ": the file was changed after it was recorded");
+                        throw new RefusedException("the end line counts " + expected + " events but the file holds "
+                                + count + ": the file was changed after it was recorded");
                     }
                     if (!sum.equals(String.format("%08x", crc.getValue()))) {
                         throw new RefusedException("its checksum does not match (end line " + sum + ", content "
-                                + String.format("%08x", crc.getValue()) + "): the file was changed or damaged after it was recorded");
+                                + String.format("%08x", crc.getValue())
+                                + "): the file was changed or damaged after it was recorded");
                     }
                     ended = true;
                     offset += length;
@@ -189,8 +198,13 @@ public final class RecordedRun {
                 }
                 crc.update(bytes);
                 crc.update('\n');
-                add(offset, length, o.get("t").getAsLong(), o.get("type").getAsString(),
-                        o.has("view") ? o.get("view").getAsString() : null, isRootSplit(o));
+                add(
+                        offset,
+                        length,
+                        o.get("t").getAsLong(),
+                        o.get("type").getAsString(),
+                        o.has("view") ? o.get("view").getAsString() : null,
+                        isRootSplit(o));
                 offset += length;
             }
             if (header == null) {
@@ -246,8 +260,10 @@ public final class RecordedRun {
     }
 
     private static boolean isRootSplit(JsonObject o) {
-        return EventType.PAGE_SPLIT.id().equals(o.get("type").getAsString()) && o.has("root")
-                && o.get("root").isJsonPrimitive() && o.get("root").getAsBoolean();
+        return EventType.PAGE_SPLIT.id().equals(o.get("type").getAsString())
+                && o.has("root")
+                && o.get("root").isJsonPrimitive()
+                && o.get("root").getAsBoolean();
     }
 
     private synchronized void add(long offset, int length, long t, String type, String view, boolean rootSplit) {
@@ -412,7 +428,8 @@ public final class RecordedRun {
                 throw new IOException(file + " is shorter than its index: it changed while it was open");
             }
         }
-        return JsonParser.parseString(new String(buf.array(), StandardCharsets.UTF_8)).getAsJsonObject();
+        return JsonParser.parseString(new String(buf.array(), StandardCharsets.UTF_8))
+                .getAsJsonObject();
     }
 
     synchronized void closeChannel() {

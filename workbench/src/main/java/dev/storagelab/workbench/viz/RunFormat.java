@@ -30,6 +30,5 @@ public final class RunFormat {
     /** The type of the workbench's own marks (a phase of the run begins). */
     public static final String PHASE = "run.phase";
 
-    private RunFormat() {
-    }
+    private RunFormat() {}
 }

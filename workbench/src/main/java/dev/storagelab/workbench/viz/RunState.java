@@ -146,9 +146,14 @@ final class RunState {
                     pages.put((long) -height, root);
                 }
                 final int leftLevel = level;
-                JsonObject l = pages.computeIfAbsent(left, id -> page(id, leftLevel, e.get("leaf").getAsBoolean(), 0));
+                JsonObject l = pages.computeIfAbsent(
+                        left, id -> page(id, leftLevel, e.get("leaf").getAsBoolean(), 0));
                 l.addProperty("fill", e.get("fill").getAsDouble());
-                JsonObject r = page(e.get("right").getAsLong(), l.get("level").getAsInt(), e.get("leaf").getAsBoolean(), e.get("fill").getAsDouble());
+                JsonObject r = page(
+                        e.get("right").getAsLong(),
+                        l.get("level").getAsInt(),
+                        e.get("leaf").getAsBoolean(),
+                        e.get("fill").getAsDouble());
                 r.addProperty("fresh", true);
                 pages.put(r.get("id").getAsLong(), r);
                 if (height == 0) {
@@ -211,7 +216,8 @@ final class RunState {
             }
         }
         Map<String, JsonObject> running = new LinkedHashMap<>();
-        for (JsonObject e : between(snap, List.of(EventType.FLUSH_END, EventType.COMPACTION_PICKED, EventType.COMPACTION_FINISHED))) {
+        for (JsonObject e : between(
+                snap, List.of(EventType.FLUSH_END, EventType.COMPACTION_PICKED, EventType.COMPACTION_FINISHED))) {
             String type = e.get("type").getAsString();
             if (type.equals(EventType.FLUSH_END.id())) {
                 for (JsonElement t : e.getAsJsonArray("tables")) {
@@ -295,8 +301,16 @@ final class RunState {
             }
         }
         out.add("versions", EventRecorder.GSON.toJsonTree(versions));
-        out.add("recent", recent(List.of(EventType.TXN_BEGIN, EventType.TXN_COMMIT, EventType.TXN_ABORT,
-                EventType.TXN_CONFLICT, EventType.VERSION_GC), 30));
+        out.add(
+                "recent",
+                recent(
+                        List.of(
+                                EventType.TXN_BEGIN,
+                                EventType.TXN_COMMIT,
+                                EventType.TXN_ABORT,
+                                EventType.TXN_CONFLICT,
+                                EventType.VERSION_GC),
+                        30));
         return out;
     }
 

@@ -14,18 +14,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./storagelab viz}: serves the viewer on localhost, with the recorded runs given. */
-@Command(name = "viz", mixinStandardHelpOptions = true, description = "Watch the engines work in the browser: serves a"
-        + " viewer of B+tree pages, buffer pool frames, LSM levels and compactions, the log's group commits, MVCC"
-        + " versions and the hybrid's routes, for recorded runs (RUN.jsonl, from 'workload ... --events') and live runs"
-        + " started from the page.")
+@Command(
+        name = "viz",
+        mixinStandardHelpOptions = true,
+        description = "Watch the engines work in the browser: serves a"
+                + " viewer of B+tree pages, buffer pool frames, LSM levels and compactions, the log's group commits, MVCC"
+                + " versions and the hybrid's routes, for recorded runs (RUN.jsonl, from 'workload ... --events') and live runs"
+                + " started from the page.")
 public final class VizCommand implements Callable<Integer> {
 
-    @Option(names = "--port", defaultValue = "" + VizServer.DEFAULT_PORT, description = "The port (default ${DEFAULT-VALUE};"
-            + " 0: any free port).")
+    @Option(
+            names = "--port",
+            defaultValue = "" + VizServer.DEFAULT_PORT,
+            description = "The port (default ${DEFAULT-VALUE};" + " 0: any free port).")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "The address to listen on (default ${DEFAULT-VALUE}:"
-            + " this machine only). Another address lets other machines see the runs.")
+    @Option(
+            names = "--bind",
+            defaultValue = "127.0.0.1",
+            description = "The address to listen on (default ${DEFAULT-VALUE}:"
+                    + " this machine only). Another address lets other machines see the runs.")
     String bind;
 
     @Option(names = "--live-dir", description = "Where live runs are recorded (default: a new temporary folder).")
@@ -36,16 +44,18 @@ public final class VizCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port);
         }
         InetAddress address = InetAddress.getByName(bind);
-        Path live = liveDir != null ? Files.createDirectories(liveDir) : Files.createTempDirectory("storagelab-viz-runs-");
+        Path live =
+                liveDir != null ? Files.createDirectories(liveDir) : Files.createTempDirectory("storagelab-viz-runs-");
         VizServer server = new VizServer(address, port, runs, RunFormat.MAX_BYTES, live, out);
         String host = address.isLoopbackAddress() ? "127.0.0.1" : address.getHostAddress();
-        out.println("storagelab viz: serving http://" + host + ":" + server.port() + "/ (Ctrl-C stops it); live runs are"
-                + " recorded in " + live);
+        out.println("storagelab viz: serving http://" + host + ":" + server.port()
+                + "/ (Ctrl-C stops it); live runs are" + " recorded in " + live);
         new CountDownLatch(1).await(); // until the process is stopped
         return 0;
     }

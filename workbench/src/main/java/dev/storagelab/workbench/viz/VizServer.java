@@ -76,7 +76,8 @@ public final class VizServer implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the port is in use
      */
-    public VizServer(InetAddress bind, int port, List<Path> files, long maxBytes, Path liveDir, PrintStream log) throws IOException {
+    public VizServer(InetAddress bind, int port, List<Path> files, long maxBytes, Path liveDir, PrintStream log)
+            throws IOException {
         this.liveDir = liveDir;
         this.log = log;
         for (Path f : files) {
@@ -86,7 +87,8 @@ public final class VizServer implements AutoCloseable {
                 log.println("storagelab viz: cannot open " + run.error());
             } else {
                 log.println("storagelab viz: opened " + f + ": " + run.count() + " events ("
-                        + run.header().get("engine").getAsString() + ", " + run.header().get("workload").getAsString() + ")");
+                        + run.header().get("engine").getAsString() + ", "
+                        + run.header().get("workload").getAsString() + ")");
                 run.warnings().forEach(w -> log.println("storagelab viz: warning: " + f + ": " + w));
             }
         }
@@ -141,7 +143,10 @@ public final class VizServer implements AutoCloseable {
             if (asset != null && method.equals("GET")) {
                 try (InputStream in = VizServer.class.getClassLoader().getResourceAsStream(asset[0])) {
                     if (in == null) {
-                        error(ex, 500, "the page's file " + asset[0] + " is missing from the jar; rebuild the workbench");
+                        error(
+                                ex,
+                                500,
+                                "the page's file " + asset[0] + " is missing from the jar; rebuild the workbench");
                         return;
                     }
                     send(ex, 200, asset[1], in.readAllBytes());
@@ -406,7 +411,8 @@ public final class VizServer implements AutoCloseable {
         }
         JsonArray allowed = engines().getAsJsonArray("engines");
         if (engine == null || !allowed.contains(new com.google.gson.JsonPrimitive(engineId))) {
-            throw new IllegalArgumentException("engine '" + engineId + "' reports no events or does not exist; choose one of " + allowed);
+            throw new IllegalArgumentException(
+                    "engine '" + engineId + "' reports no events or does not exist; choose one of " + allowed);
         }
         Workload workload = Workload.byId(q.getOrDefault("workload", ""));
         long keys = number(q, "keys", 10_000);
@@ -439,12 +445,13 @@ public final class VizServer implements AutoCloseable {
             liveBusy.set(false);
             throw e;
         }
-        log.println("storagelab viz: live run " + run.id() + ": " + workload.id() + " on " + engineId + " (" + ops + " ops, "
-                + keys + " keys), recorded in " + run.name());
+        log.println("storagelab viz: live run " + run.id() + ": " + workload.id() + " on " + engineId + " (" + ops
+                + " ops, " + keys + " keys), recorded in " + run.name());
         json(ex, describe(run));
     }
 
-    private void runLive(RecordedRun run, EngineFactory engine, Workload workload, WorkloadRunner.Spec spec, Path file) {
+    private void runLive(
+            RecordedRun run, EngineFactory engine, Workload workload, WorkloadRunner.Spec spec, Path file) {
         String failure = null;
         Path dir = null;
         try {
@@ -471,13 +478,21 @@ public final class VizServer implements AutoCloseable {
     // ---------------------------------------------------------------- replies
 
     private static void json(HttpExchange ex, JsonElement body) throws IOException {
-        send(ex, 200, "application/json; charset=utf-8", EventRecorder.GSON.toJson(body).getBytes(StandardCharsets.UTF_8));
+        send(
+                ex,
+                200,
+                "application/json; charset=utf-8",
+                EventRecorder.GSON.toJson(body).getBytes(StandardCharsets.UTF_8));
     }
 
     private static void error(HttpExchange ex, int status, String message) throws IOException {
         JsonObject o = new JsonObject();
         o.addProperty("error", message);
-        send(ex, status, "application/json; charset=utf-8", EventRecorder.GSON.toJson(o).getBytes(StandardCharsets.UTF_8));
+        send(
+                ex,
+                status,
+                "application/json; charset=utf-8",
+                EventRecorder.GSON.toJson(o).getBytes(StandardCharsets.UTF_8));
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {

@@ -18,8 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventsOffProbe {
 
-    private EventsOffProbe() {
-    }
+    private EventsOffProbe() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -32,7 +31,8 @@ public final class EventsOffProbe {
             }
             t.checkpoint();
         }
-        try (LsmStore s = LsmStore.open(DiskStorage.open(Files.createDirectories(dir.resolve("lsm"))), LsmOptions.tiny())) {
+        try (LsmStore s =
+                LsmStore.open(DiskStorage.open(Files.createDirectories(dir.resolve("lsm"))), LsmOptions.tiny())) {
             s.setEventListener(e -> lsm.incrementAndGet());
             Random random = new Random(42);
             for (int i = 0; i < 1500; i++) {

@@ -54,6 +54,7 @@ class VizBrowserTest {
 
     /** The runs the process serves, by number. */
     static final int LEVELED = 0;
+
     static final int TIERED = 1;
     static final int MILLION = 2;
     static final int EVENTS = 1_000_000;
@@ -77,15 +78,33 @@ class VizBrowserTest {
         Path tiered = VizTestRuns.lsmRun(dir, "tiered.jsonl", LsmOptions.CompactionStyle.TIERED, 1500);
         Path million = VizTestRuns.millionEventRun(); // EVENTS of them
         Path bad = Files.writeString(dir.resolve("bad.jsonl"), "not json at all\n");
-        viz = VizProcess.start(List.of("--port", "0", "--live-dir", dir.resolve("live").toString(), leveled.toString(),
-                tiered.toString(), million.toString(), bad.toString()));
+        viz = VizProcess.start(List.of(
+                "--port",
+                "0",
+                "--live-dir",
+                dir.resolve("live").toString(),
+                leveled.toString(),
+                tiered.toString(),
+                million.toString(),
+                bad.toString()));
         base = "http://127.0.0.1:" + viz.awaitHealthy(Duration.ofMinutes(3)) + "/";
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--window-size=1400,1000", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--window-size=1400,1000",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .build();
         browser = new ChromeDriver(service, options);
     }
 
@@ -101,15 +120,20 @@ class VizBrowserTest {
 
     /** How many runs the server holds now (the live test adds one). */
     private int runsNow() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/runs")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "api/runs")).build(),
+                        HttpResponse.BodyHandlers.ofString());
         return JsonParser.parseString(r.body()).getAsJsonArray().size();
     }
 
     /** Moves the slider to {@code permille} of the run, as a hand dragging it does. */
     private void scrubTo(int permille) {
-        ((JavascriptExecutor) browser).executeScript("const s = document.getElementById('scrub'); s.value = arguments[0];"
-                + " s.dispatchEvent(new Event('input'));", permille);
+        ((JavascriptExecutor) browser)
+                .executeScript(
+                        "const s = document.getElementById('scrub'); s.value = arguments[0];"
+                                + " s.dispatchEvent(new Event('input'));",
+                        permille);
     }
 
     private long count(String script) {
@@ -137,7 +161,8 @@ class VizBrowserTest {
         int id = runsNow();
         browser.get(base);
         WebDriverWait wait = waitFor();
-        wait.until(d -> new Select(d.findElement(By.id("liveEngine"))).getOptions().size() > 0);
+        wait.until(
+                d -> new Select(d.findElement(By.id("liveEngine"))).getOptions().size() > 0);
         new Select(browser.findElement(By.id("liveEngine"))).selectByValue("btree");
         new Select(browser.findElement(By.id("liveWorkload"))).selectByValue("fillseq");
         browser.findElement(By.id("liveKeys")).clear();
@@ -168,7 +193,10 @@ class VizBrowserTest {
         wait.until(d -> text(By.cssSelector(".compaction-now")).contains("L"));
         assertThat(text(By.cssSelector(".compaction-now")), containsString("compaction L"));
         assertThat("the position is in the URL, to share", browser.getCurrentUrl(), containsString("at=" + compaction));
-        assertThat("the outputs are drawn", browser.findElements(By.cssSelector("rect.table")).size(), greaterThan(0));
+        assertThat(
+                "the outputs are drawn",
+                browser.findElements(By.cssSelector("rect.table")).size(),
+                greaterThan(0));
         browser.findElement(By.id("stepFwd")).click();
         wait.until(d -> text(By.id("pos")).startsWith("event " + (compaction + 1) + " of"));
     }
@@ -178,13 +206,22 @@ class VizBrowserTest {
         browser.get(base + "#runs=" + LEVELED + "," + TIERED + "&view=lsm&mode=event&at=100");
         WebDriverWait wait = waitFor();
         wait.until(d -> d.findElements(By.cssSelector(".pane .lsm-summary")).size() == 2);
-        List<String> titles = wait.until(d -> d.findElements(By.cssSelector(".pane h2")).stream().map(WebElement::getText).toList());
+        List<String> titles = wait.until(d -> d.findElements(By.cssSelector(".pane h2")).stream()
+                .map(WebElement::getText)
+                .toList());
         assertThat(titles, hasSize(2));
         assertThat(titles.get(0), containsString("lsm, fillrandom (leveled.jsonl)"));
         assertThat(titles.get(1), containsString("lsm-tiered, fillrandom (tiered.jsonl)"));
-        String before = wait.until(d -> d.findElements(By.cssSelector(".pane")).get(1).findElement(By.cssSelector(".summary")).getText());
+        String before = wait.until(d -> d.findElements(By.cssSelector(".pane"))
+                .get(1)
+                .findElement(By.cssSelector(".summary"))
+                .getText());
         browser.findElement(By.id("stepFwd")).click();
-        wait.until(d -> !d.findElements(By.cssSelector(".pane")).get(1).findElement(By.cssSelector(".summary")).getText().equals(before)
+        wait.until(d -> !d.findElements(By.cssSelector(".pane"))
+                        .get(1)
+                        .findElement(By.cssSelector(".summary"))
+                        .getText()
+                        .equals(before)
                 || text(By.id("pos")).startsWith("event 101 of"));
         assertThat(text(By.id("pos")), containsString("event 101 of"));
         assertThat(browser.getCurrentUrl(), containsString("runs=0%2C1"));
@@ -209,15 +246,25 @@ class VizBrowserTest {
             int at = stop[1];
             wait.until(d -> text(By.id("pos")).equals("event " + at + " of " + EVENTS));
             // the list is redrawn once the window around the new position has come
-            wait.until(d -> d.findElements(By.cssSelector(".ev.cur[data-i='" + at + "']")).size() == 1);
+            wait.until(d -> d.findElements(By.cssSelector(".ev.cur[data-i='" + at + "']"))
+                            .size()
+                    == 1);
             long rows = count("document.querySelectorAll('.ev').length");
             long elements = count("document.getElementsByTagName('*').length");
-            assertThat("the page lists a window of events around event " + at + ", not the run", rows, lessThanOrEqualTo(60L));
+            assertThat(
+                    "the page lists a window of events around event " + at + ", not the run",
+                    rows,
+                    lessThanOrEqualTo(60L));
             assertThat(rows, greaterThan(0L));
-            assertThat("the page at event " + at + " holds a bounded number of elements", elements, lessThanOrEqualTo(4000L));
+            assertThat(
+                    "the page at event " + at + " holds a bounded number of elements",
+                    elements,
+                    lessThanOrEqualTo(4000L));
             assertThat(browser.getCurrentUrl(), containsString("at=" + at));
         }
-        assertThat("the pages of a large level are drawn up to a bound and counted whole",
-                count("document.querySelectorAll('rect.page').length"), lessThanOrEqualTo(2L * RunState.MAX_PAGES_PER_LEVEL));
+        assertThat(
+                "the pages of a large level are drawn up to a bound and counted whole",
+                count("document.querySelectorAll('rect.page').length"),
+                lessThanOrEqualTo(2L * RunState.MAX_PAGES_PER_LEVEL));
     }
 }

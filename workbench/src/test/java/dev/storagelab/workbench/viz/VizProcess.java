@@ -34,29 +34,40 @@ final class VizProcess implements AutoCloseable {
 
     private VizProcess(Process process) {
         this.process = process;
-        drains = new Thread[] {drain(process.getInputStream(), out, "viz-stdout"), drain(process.getErrorStream(), err, "viz-stderr")};
+        drains = new Thread[] {
+            drain(process.getInputStream(), out, "viz-stdout"), drain(process.getErrorStream(), err, "viz-stderr")
+        };
     }
 
     /** Starts {@code viz} with {@code args} (e.g. {@code --port 0 RUN.jsonl}). */
     static VizProcess start(List<String> args) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-cp", classpath, "dev.storagelab.workbench.WorkbenchMain", "viz"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-cp",
+                classpath,
+                "dev.storagelab.workbench.WorkbenchMain",
+                "viz"));
         cmd.addAll(args);
         return new VizProcess(new ProcessBuilder(cmd).start());
     }
 
     private static Thread drain(InputStream in, StringBuffer into, String name) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    into.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                into.append("(reading the process's output failed: ").append(e).append(")\n");
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            into.append(line).append('\n');
+                        }
+                    } catch (IOException e) {
+                        into.append("(reading the process's output failed: ")
+                                .append(e)
+                                .append(")\n");
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
         return t;
@@ -71,14 +82,18 @@ final class VizProcess implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("viz exited with " + process.exitValue() + " before it served: " + output());
+                throw new IllegalStateException(
+                        "viz exited with " + process.exitValue() + " before it served: " + output());
             }
             Matcher m = SERVING.matcher(out);
             if (m.find()) {
                 int port = Integer.parseInt(m.group(1));
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         return port;
                     }

@@ -13,30 +13,41 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32C;
 
 /** Real recorded runs for the viewer's tests: the lab-05 LSM tree, with tiny sizes, so it flushes and compacts within a second. */
 final class VizTestRuns {
 
-    private VizTestRuns() {
-    }
+    private VizTestRuns() {}
 
     /** Records {@code keys} random puts into a fresh LSM tree of {@code style} into {@code file}. */
     static Path lsmRun(Path dir, String name, LsmOptions.CompactionStyle style, int keys) throws IOException {
         Path file = dir.resolve(name);
         Path data = Files.createDirectories(dir.resolve(name + ".data"));
         LsmOptions options = LsmOptions.tiny().withCompaction(style);
-        try (EventRecorder recorder = new EventRecorder(file, Map.of("engine", style == LsmOptions.CompactionStyle.LEVELED
-                ? "lsm" : "lsm-tiered", "workload", "fillrandom", "keys", keys, "ops", keys), null);
-             LsmStore store = LsmStore.open(DiskStorage.open(data), options)) {
+        try (EventRecorder recorder = new EventRecorder(
+                        file,
+                        Map.of(
+                                "engine",
+                                style == LsmOptions.CompactionStyle.LEVELED ? "lsm" : "lsm-tiered",
+                                "workload",
+                                "fillrandom",
+                                "keys",
+                                keys,
+                                "ops",
+                                keys),
+                        null);
+                LsmStore store = LsmStore.open(DiskStorage.open(data), options)) {
             store.setEventListener(recorder);
             recorder.onEvent(LsmEvents.levels(store));
             Random random = new Random(42);
             for (int i = 0; i < keys; i++) {
-                store.put(Bytes.wrap(BenchData.keyBytes(random.nextInt(keys * 4))), Bytes.wrap(BenchData.valueBytes(random)));
+                store.put(
+                        Bytes.wrap(BenchData.keyBytes(random.nextInt(keys * 4))),
+                        Bytes.wrap(BenchData.valueBytes(random)));
             }
             recorder.onEvent(LsmEvents.levels(store));
             store.setEventListener(null);
@@ -81,13 +92,21 @@ final class VizTestRuns {
     private static Path writeSyntheticBtreeRun(Path file, int events) throws IOException {
         CRC32C crc = new CRC32C();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-            line(out, crc, "{\"format\":\"" + RunFormat.FORMAT + "\",\"version\":" + RunFormat.VERSION + ",\"engine\":\"btree\","
-                    + "\"workload\":\"fillrandom\",\"keys\":" + events + ",\"ops\":" + events + ",\"seed\":42,"
-                    + "\"startedAt\":\"2026-11-25T10:00:00Z\"}");
+            line(
+                    out,
+                    crc,
+                    "{\"format\":\"" + RunFormat.FORMAT + "\",\"version\":" + RunFormat.VERSION
+                            + ",\"engine\":\"btree\","
+                            + "\"workload\":\"fillrandom\",\"keys\":" + events + ",\"ops\":" + events + ",\"seed\":42,"
+                            + "\"startedAt\":\"2026-11-25T10:00:00Z\"}");
             StringBuilder sb = new StringBuilder(512);
             for (int i = 0; i < events; i++) {
                 sb.setLength(0);
-                sb.append("{\"i\":").append(i).append(",\"t\":").append(1000L * i).append(",\"type\":");
+                sb.append("{\"i\":")
+                        .append(i)
+                        .append(",\"t\":")
+                        .append(1000L * i)
+                        .append(",\"type\":");
                 if (i % 10_000 == 0) {
                     sb.append("\"snapshot\",\"view\":\"btree\",\"height\":2,\"root\":1,\"pageCount\":33,\"pages\":[");
                     sb.append("{\"id\":1,\"level\":0,\"leaf\":false,\"fill\":0.4}");
@@ -97,19 +116,40 @@ final class VizTestRuns {
                     sb.append("]}");
                 } else if (i % 3 == 1 || i % 100_000 == 50_001) {
                     boolean root = i % 100_000 == 50_001;
-                    sb.append("\"page.split\",\"page\":").append(2 + i % 32).append(",\"right\":").append(100 + i)
-                            .append(",\"level\":").append(root ? 0 : 1).append(",\"leaf\":").append(!root)
-                            .append(",\"fill\":0.5,\"separator\":\"key-").append(String.format(Locale.ROOT, "%012d", i))
-                            .append("\",\"root\":").append(root).append('}');
+                    sb.append("\"page.split\",\"page\":")
+                            .append(2 + i % 32)
+                            .append(",\"right\":")
+                            .append(100 + i)
+                            .append(",\"level\":")
+                            .append(root ? 0 : 1)
+                            .append(",\"leaf\":")
+                            .append(!root)
+                            .append(",\"fill\":0.5,\"separator\":\"key-")
+                            .append(String.format(Locale.ROOT, "%012d", i))
+                            .append("\",\"root\":")
+                            .append(root)
+                            .append('}');
                 } else if (i % 3 == 2) {
-                    sb.append("\"page.evict\",\"frame\":").append(i % 64).append(",\"evictions\":").append(i / 3).append('}');
+                    sb.append("\"page.evict\",\"frame\":")
+                            .append(i % 64)
+                            .append(",\"evictions\":")
+                            .append(i / 3)
+                            .append('}');
                 } else {
-                    sb.append("\"wal.group_commit\",\"size\":").append(1 + i % 7).append(",\"bytes\":").append(120 * (1 + i % 7))
-                            .append(",\"firstLsn\":").append(i).append(",\"segments\":").append(1 + i / 250_000).append('}');
+                    sb.append("\"wal.group_commit\",\"size\":")
+                            .append(1 + i % 7)
+                            .append(",\"bytes\":")
+                            .append(120 * (1 + i % 7))
+                            .append(",\"firstLsn\":")
+                            .append(i)
+                            .append(",\"segments\":")
+                            .append(1 + i / 250_000)
+                            .append('}');
                 }
                 line(out, crc, sb.toString());
             }
-            String end = "{\"end\":true,\"events\":" + events + ",\"crc32c\":\"" + String.format("%08x", crc.getValue()) + "\"}\n";
+            String end = "{\"end\":true,\"events\":" + events + ",\"crc32c\":\"" + String.format("%08x", crc.getValue())
+                    + "\"}\n";
             out.write(end.getBytes(StandardCharsets.UTF_8));
         }
         return file;

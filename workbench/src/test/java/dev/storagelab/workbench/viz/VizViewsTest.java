@@ -85,7 +85,10 @@ class VizViewsTest {
             assertThat(f.toString(), f.get("latch").getAsString(), anyOf(equalTo(""), equalTo("s"), equalTo("x")));
             assertThat(f.toString(), f.get("dirty"), notNullValue());
         }
-        assertThat("60,000 keys do not fit in 4 MiB of frames", pool.get("evictions").getAsLong(), greaterThan(0L));
+        assertThat(
+                "60,000 keys do not fit in 4 MiB of frames",
+                pool.get("evictions").getAsLong(),
+                greaterThan(0L));
         assertThat(countOf(end, "page.evict"), greaterThan(0));
         int mid = run.snapshots(RecordedRun.VIEWS.indexOf("pool")).size() / 2;
         JsonObject middle = stateAtSnapshot(run, "pool", mid).getAsJsonObject("pool");
@@ -94,9 +97,13 @@ class VizViewsTest {
             dirty += e.getAsJsonObject().get("dirty").getAsBoolean() ? 1 : 0;
         }
         assertThat("halfway through a fill, frames hold pages not yet written back", dirty, greaterThan(0));
-        int evict = run.positions(EventTypeCodes.PAGE_EVICT).firstAfter(run.snapshots(RecordedRun.VIEWS.indexOf("pool")).get(mid));
+        int evict = run.positions(EventTypeCodes.PAGE_EVICT)
+                .firstAfter(run.snapshots(RecordedRun.VIEWS.indexOf("pool")).get(mid));
         JsonObject afterEvict = RunState.at(run, evict).getAsJsonObject("pool");
-        assertThat("an eviction after the picture marks its frame", afterEvict.getAsJsonArray("evictedSince").size(), greaterThan(0));
+        assertThat(
+                "an eviction after the picture marks its frame",
+                afterEvict.getAsJsonArray("evictedSince").size(),
+                greaterThan(0));
     }
 
     @Test
@@ -108,19 +115,28 @@ class VizViewsTest {
         assertThat(countOf(end, "flush.end"), greaterThan(0));
         for (JsonElement e : tables) {
             JsonObject t = e.getAsJsonObject();
-            assertThat(t + " has a key range", t.get("lo").getAsString().compareTo(t.get("hi").getAsString()), lessThanOrEqualTo(0));
+            assertThat(
+                    t + " has a key range",
+                    t.get("lo").getAsString().compareTo(t.get("hi").getAsString()),
+                    lessThanOrEqualTo(0));
             assertThat(t + " has a size", t.get("bytes").getAsLong(), greaterThan(0L));
             assertThat(t.get("level").getAsInt(), greaterThanOrEqualTo(0));
         }
         JsonObject counters = end.getAsJsonObject("counters");
         assertThat("the counters come with the run", counters, notNullValue());
         assertThat(counters.get("user_bytes_written").getAsLong(), greaterThan(0L));
-        assertThat("write amplification is disk bytes over user bytes", counters.get("write_amplification").getAsDouble(),
+        assertThat(
+                "write amplification is disk bytes over user bytes",
+                counters.get("write_amplification").getAsDouble(),
                 greaterThan(0.0));
         int pictures = run.snapshots(RecordedRun.VIEWS.indexOf("counters")).size();
-        assertThat("the counters are pictured as the run goes (every 1%), not only at the end", pictures, greaterThan(50));
+        assertThat(
+                "the counters are pictured as the run goes (every 1%), not only at the end", pictures, greaterThan(50));
         JsonObject early = stateAtSnapshot(run, "counters", 10).getAsJsonObject("counters");
-        assertThat("and they grow", early.get("user_bytes_written").getAsLong(), lessThanOrEqualTo(counters.get("user_bytes_written").getAsLong()));
+        assertThat(
+                "and they grow",
+                early.get("user_bytes_written").getAsLong(),
+                lessThanOrEqualTo(counters.get("user_bytes_written").getAsLong()));
     }
 
     @Test
@@ -144,12 +160,17 @@ class VizViewsTest {
         for (String key : versions.keySet()) {
             JsonArray ts = versions.getAsJsonArray(key);
             for (int k = 1; k < ts.size(); k++) {
-                assertThat(key + "'s versions are newest first", ts.get(k).getAsLong(), lessThanOrEqualTo(ts.get(k - 1).getAsLong()));
+                assertThat(
+                        key + "'s versions are newest first",
+                        ts.get(k).getAsLong(),
+                        lessThanOrEqualTo(ts.get(k - 1).getAsLong()));
             }
         }
         JsonObject snapshot = mvcc.getAsJsonObject("snapshot");
         assertThat("the MVCC picture has the GC horizon", snapshot.get("gcWatermark"), notNullValue());
-        assertThat(snapshot.get("visibleTs").getAsLong(), greaterThanOrEqualTo(snapshot.get("gcWatermark").getAsLong()));
+        assertThat(
+                snapshot.get("visibleTs").getAsLong(),
+                greaterThanOrEqualTo(snapshot.get("gcWatermark").getAsLong()));
     }
 
     @Test
@@ -159,14 +180,22 @@ class VizViewsTest {
         JsonObject hybrid = end.getAsJsonObject("hybrid");
         JsonObject snap = hybrid.getAsJsonObject("snapshot");
         assertThat("the hybrid is pictured", snap, notNullValue());
-        assertThat(snap.get("hotKeys").getAsJsonArray().size(), lessThanOrEqualTo(snap.get("hotCount").getAsInt()));
-        assertThat("the cache is pictured", snap.get("cacheHits").getAsLong() + snap.get("cacheMisses").getAsLong(), greaterThan(0L));
+        assertThat(
+                snap.get("hotKeys").getAsJsonArray().size(),
+                lessThanOrEqualTo(snap.get("hotCount").getAsInt()));
+        assertThat(
+                "the cache is pictured",
+                snap.get("cacheHits").getAsLong() + snap.get("cacheMisses").getAsLong(),
+                greaterThan(0L));
         assertThat("the tiers are pictured", snap.get("tiers").getAsString().isEmpty(), is(false));
         assertThat(hybrid.getAsJsonArray("inFlight"), notNullValue());
         int decisions = countOf(end, "route.decision");
         int switches = countOf(end, "migration.switch");
         assertThat("a skewed workload moves keys between the engines", decisions + switches, greaterThan(0));
-        assertThat("the recent moves are listed", hybrid.getAsJsonArray("routes").size() + hybrid.getAsJsonArray("moves").size(),
+        assertThat(
+                "the recent moves are listed",
+                hybrid.getAsJsonArray("routes").size()
+                        + hybrid.getAsJsonArray("moves").size(),
                 greaterThan(0));
         // the tree of hot keys and the LSM tree of cold ones are pictured too
         assertThat(end.getAsJsonObject("btree").getAsJsonArray("pages").size(), greaterThan(0));

@@ -45,15 +45,23 @@ class ArcPolicyHiddenTest {
 
     @Provide
     Arbitrary<List<Integer>> traces() {
-        return Arbitraries.oneOf(Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 24))
-                .list().ofMinSize(1).ofMaxSize(400);
+        return Arbitraries.oneOf(
+                        Arbitraries.integers().between(0, 4),
+                        Arbitraries.integers().between(0, 24))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(400);
     }
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        Arbitrary<Integer> keys = Arbitraries.oneOf(Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 24));
-        return Combinators.combine(Arbitraries.integers().between(0, 9), keys).as((k, key) -> new Op(k == 0, key))
-                .list().ofMinSize(1).ofMaxSize(400);
+        Arbitrary<Integer> keys = Arbitraries.oneOf(
+                Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 24));
+        return Combinators.combine(Arbitraries.integers().between(0, 9), keys)
+                .as((k, key) -> new Op(k == 0, key))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(400);
     }
 
     /** The paper's invariants, and the lists disjoint (the messages are built only when one fails). */
@@ -63,7 +71,11 @@ class ArcPolicyHiddenTest {
         int t2 = arc.t2Size();
         int b1 = arc.b1Size();
         int b2 = arc.b2Size();
-        boolean ok = t1 + t2 <= c && t1 + b1 <= c && t1 + t2 + b1 + b2 <= 2 * c && arc.target() >= 0 && arc.target() <= c
+        boolean ok = t1 + t2 <= c
+                && t1 + b1 <= c
+                && t1 + t2 + b1 + b2 <= 2 * c
+                && arc.target() >= 0
+                && arc.target() <= c
                 && arc.size() == t1 + t2;
         if (ok && t1 + t2 + b1 + b2 <= 64) { // the lists themselves, while they are short
             Set<Integer> all = new HashSet<>(arc.t1());
@@ -81,10 +93,19 @@ class ArcPolicyHiddenTest {
         assertThat(at + ": p >= 0 (" + arc + ")", arc.target(), greaterThanOrEqualTo(0));
         assertThat(at + ": p <= c (" + arc + ")", arc.target(), lessThanOrEqualTo(c));
         assertThat(at + ": size() = |T1| + |T2|", arc.size(), equalTo(t1 + t2));
-        assertThat(at + ": the sizes match the lists", List.of(arc.t1().size(), arc.t2().size(), arc.b1().size(), arc.b2().size()),
+        assertThat(
+                at + ": the sizes match the lists",
+                List.of(
+                        arc.t1().size(),
+                        arc.t2().size(),
+                        arc.b1().size(),
+                        arc.b2().size()),
                 equalTo(List.of(t1, t2, b1, b2)));
-        assertThat(at + ": a key is in at most one of T1 " + arc.t1() + ", T2 " + arc.t2() + ", B1 " + arc.b1() + ", B2 "
-                + arc.b2(), false, equalTo(true));
+        assertThat(
+                at + ": a key is in at most one of T1 " + arc.t1() + ", T2 " + arc.t2() + ", B1 " + arc.b1() + ", B2 "
+                        + arc.b2(),
+                false,
+                equalTo(true));
     }
 
     /** Runs {@code trace} through ARC and the paper's transcription side by side, comparing everything after every step. */
@@ -99,8 +120,13 @@ class ArcPolicyHiddenTest {
             want.clear();
             boolean hit = arc.reference(key, got::add);
             boolean paperHit = paper.request(key, want);
-            if (hit == paperHit && got.equals(want) && arc.target() == paper.p && arc.t1().equals(paper.t1)
-                    && arc.t2().equals(paper.t2) && arc.b1().equals(paper.b1) && arc.b2().equals(paper.b2)) {
+            if (hit == paperHit
+                    && got.equals(want)
+                    && arc.target() == paper.p
+                    && arc.t1().equals(paper.t1)
+                    && arc.t2().equals(paper.t2)
+                    && arc.b1().equals(paper.b1)
+                    && arc.b2().equals(paper.b2)) {
                 i++;
                 continue;
             }
@@ -116,23 +142,29 @@ class ArcPolicyHiddenTest {
     }
 
     @Property(tries = 400)
-    @Graded(points = 5, concept = "ARC's hits, evictions, lists or target differ from the paper's pseudocode on a random trace "
-            + "(a case of the request, REPLACE or the case-IV bookkeeping is wrong)")
-    void matchesThePapersPseudocodeOnRandomTraces(@ForAll("traces") List<Integer> trace, @ForAll @IntRange(min = 1, max = 10) int c) {
+    @Graded(
+            points = 5,
+            concept = "ARC's hits, evictions, lists or target differ from the paper's pseudocode on a random trace "
+                    + "(a case of the request, REPLACE or the case-IV bookkeeping is wrong)")
+    void matchesThePapersPseudocodeOnRandomTraces(
+            @ForAll("traces") List<Integer> trace, @ForAll @IntRange(min = 1, max = 10) int c) {
         compareWithThePaper(c, trace);
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "ARC breaks one of the paper's invariants (|T1|+|T2| <= c, |T1|+|B1| <= c, "
-            + "|T1|+|T2|+|B1|+|B2| <= 2c, 0 <= p <= c, a key in one list only) at some step, removals included")
-    void thePapersInvariantsHoldAfterEveryStep(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 1, max = 10) int c) {
+    @Graded(
+            points = 3,
+            concept = "ARC breaks one of the paper's invariants (|T1|+|T2| <= c, |T1|+|B1| <= c, "
+                    + "|T1|+|T2|+|B1|+|B2| <= 2c, 0 <= p <= c, a key in one list only) at some step, removals included")
+    void thePapersInvariantsHoldAfterEveryStep(
+            @ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 1, max = 10) int c) {
         ArcPolicy<Integer> arc = new ArcPolicy<>(c);
         int i = 0;
         for (Op op : ops) {
             if (op.remove()) {
                 arc.remove(op.key());
             } else {
-                arc.reference(op.key(), k -> { });
+                arc.reference(op.key(), k -> {});
             }
             checkInvariants(arc, "c = " + c + ", step " + i++ + " (" + op + ")");
         }
@@ -148,7 +180,7 @@ class ArcPolicyHiddenTest {
         traces.add(loop);
         int[] scans = new int[30_000]; // a working set twice over, then a scan of 3c keys never seen again
         int next = 1_000_000;
-        for (int i = 0; i < scans.length;) {
+        for (int i = 0; i < scans.length; ) {
             for (int r = 0; r < 2; r++) {
                 for (int k = 0; k < c / 2 && i < scans.length; k++) {
                     scans[i++] = k;
@@ -165,7 +197,7 @@ class ArcPolicyHiddenTest {
         int[] phases = new int[30_000];
         SplittableRandom random = new SplittableRandom(11);
         int gap = Math.max(1, 3 * c / 4);
-        for (int i = 0; i < phases.length;) {
+        for (int i = 0; i < phases.length; ) {
             int phaseEnd = Math.min(phases.length, i + 3_000);
             boolean recency = (i / 3_000) % 2 == 0;
             int base = 2_000_000 + (i / 3_000) * 10_000;
@@ -202,9 +234,11 @@ class ArcPolicyHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "ARC diverges from the paper's pseudocode, or breaks an invariant, on long adversarial "
-            + "traces (a loop one longer than the cache, scans after a working set, alternating recency and frequency "
-            + "phases that push p to both ends, a moving hot set)")
+    @Graded(
+            points = 3,
+            concept = "ARC diverges from the paper's pseudocode, or breaks an invariant, on long adversarial "
+                    + "traces (a loop one longer than the cache, scans after a working set, alternating recency and frequency "
+                    + "phases that push p to both ends, a moving hot set)")
     void longAdversarialRunsMatchThePaperAndKeepTheInvariants() {
         int highestP = 0;
         int lowestPAfterHighest = Integer.MAX_VALUE;
@@ -217,7 +251,7 @@ class ArcPolicyHiddenTest {
                 compareWithThePaper(c, boxed);
                 ArcPolicy<Integer> arc = new ArcPolicy<>(c);
                 for (int i = 0; i < trace.length; i++) {
-                    arc.reference(trace[i], k -> { });
+                    arc.reference(trace[i], k -> {});
                     checkInvariants(arc, "c = " + c + ", reference " + i);
                     if (c == 32) {
                         if (arc.target() > highestP) {
@@ -230,13 +264,18 @@ class ArcPolicyHiddenTest {
             }
         }
         assertThat("the recency phases push p to c (a check of the test itself)", highestP, equalTo(32));
-        assertThat("the frequency phases pull p back to 0 (a check of the test itself)", lowestPAfterHighest, equalTo(0));
+        assertThat(
+                "the frequency phases pull p back to 0 (a check of the test itself)", lowestPAfterHighest, equalTo(0));
     }
 
     @Property(tries = 300)
-    @Graded(points = 2, concept = "ARC's ghost hit in B1 does not grow the target p by max(1, |B2|/|B1|) (capped at c), "
-            + "or a ghost hit in B2 does not shrink it by max(1, |B1|/|B2|) (floored at 0), or p moves on another reference")
-    void ghostHitsMoveTheTargetByThePapersDelta(@ForAll("traces") List<Integer> trace, @ForAll @IntRange(min = 1, max = 10) int c) {
+    @Graded(
+            points = 2,
+            concept =
+                    "ARC's ghost hit in B1 does not grow the target p by max(1, |B2|/|B1|) (capped at c), "
+                            + "or a ghost hit in B2 does not shrink it by max(1, |B1|/|B2|) (floored at 0), or p moves on another reference")
+    void ghostHitsMoveTheTargetByThePapersDelta(
+            @ForAll("traces") List<Integer> trace, @ForAll @IntRange(min = 1, max = 10) int c) {
         ArcPolicy<Integer> arc = new ArcPolicy<>(c);
         int i = 0;
         for (int key : trace) {
@@ -255,17 +294,22 @@ class ArcPolicyHiddenTest {
                 expected = p;
                 kind = arc.contains(key) ? "a hit" : "a miss";
             }
-            arc.reference(key, k -> { });
-            assertThat("c = " + c + ", reference " + i++ + " of " + key + ", " + kind + " with p = " + p + ", |B1| = " + b1
-                    + ", |B2| = " + b2, arc.target(), equalTo(expected));
+            arc.reference(key, k -> {});
+            assertThat(
+                    "c = " + c + ", reference " + i++ + " of " + key + ", " + kind + " with p = " + p + ", |B1| = " + b1
+                            + ", |B2| = " + b2,
+                    arc.target(),
+                    equalTo(expected));
         }
     }
 
     @Property(tries = 300)
-    @Graded(points = 2, concept = "ARC passes the wrong keys to the evicted consumer (a ghost, the referenced key, a key "
-            + "twice, or a key that stays resident), evicts on a hit, or contains() disagrees with T1 and T2")
-    void theEvictedKeysAreExactlyTheKeysThatStopBeingResident(@ForAll("ops") List<Op> ops,
-            @ForAll @IntRange(min = 1, max = 10) int c) {
+    @Graded(
+            points = 2,
+            concept = "ARC passes the wrong keys to the evicted consumer (a ghost, the referenced key, a key "
+                    + "twice, or a key that stays resident), evicts on a hit, or contains() disagrees with T1 and T2")
+    void theEvictedKeysAreExactlyTheKeysThatStopBeingResident(
+            @ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 1, max = 10) int c) {
         ArcPolicy<Integer> arc = new ArcPolicy<>(c);
         Set<Integer> resident = new HashSet<>();
         int i = 0;
@@ -281,7 +325,9 @@ class ArcPolicyHiddenTest {
                     assertThat(at + ": a hit evicts nothing", evicted, empty());
                 }
                 for (int k : evicted) {
-                    assertThat(at + ": evicted " + k + ", which was not resident (or was evicted twice)", resident.remove(k),
+                    assertThat(
+                            at + ": evicted " + k + ", which was not resident (or was evicted twice)",
+                            resident.remove(k),
                             equalTo(true));
                     assertThat(at + ": evicted the key being referenced", k == op.key(), equalTo(false));
                 }
@@ -289,7 +335,10 @@ class ArcPolicyHiddenTest {
             }
             Set<Integer> lists = new HashSet<>(arc.t1());
             lists.addAll(arc.t2());
-            assertThat(at + ": T1 and T2 hold exactly the keys referenced and not evicted or removed", lists, equalTo(resident));
+            assertThat(
+                    at + ": T1 and T2 hold exactly the keys referenced and not evicted or removed",
+                    lists,
+                    equalTo(resident));
             for (int k = 0; k <= 24; k++) {
                 assertThat(at + ": contains(" + k + ")", arc.contains(k), equalTo(resident.contains(k)));
             }
@@ -297,8 +346,10 @@ class ArcPolicyHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 1, concept = "ARC evicts while the cache has free room (after remove): REPLACE on a ghost hit or a "
-            + "miss must run only when |T1| + |T2| = c")
+    @Graded(
+            points = 1,
+            concept = "ARC evicts while the cache has free room (after remove): REPLACE on a ghost hit or a "
+                    + "miss must run only when |T1| + |T2| = c")
     void nothingIsEvictedWhileThereIsRoom(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 1, max = 10) int c) {
         ArcPolicy<Integer> arc = new ArcPolicy<>(c);
         int i = 0;
@@ -321,31 +372,41 @@ class ArcPolicyHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 2, concept = "ARC is not scan resistant: a one-pass scan of new keys flushes keys referenced twice "
-            + "(they belong in T2, which a scan through T1 must not touch while p stays 0)")
-    void aOnePassScanDoesNotFlushTheWorkingSet(@ForAll @IntRange(min = 2, max = 64) int c, @ForAll @IntRange(min = 1, max = 32) int w,
-            @ForAll @IntRange(min = 1, max = 640) int scanLength, @ForAll @IntRange(min = 1, max = 3) int scans) {
+    @Graded(
+            points = 2,
+            concept = "ARC is not scan resistant: a one-pass scan of new keys flushes keys referenced twice "
+                    + "(they belong in T2, which a scan through T1 must not touch while p stays 0)")
+    void aOnePassScanDoesNotFlushTheWorkingSet(
+            @ForAll @IntRange(min = 2, max = 64) int c,
+            @ForAll @IntRange(min = 1, max = 32) int w,
+            @ForAll @IntRange(min = 1, max = 640) int scanLength,
+            @ForAll @IntRange(min = 1, max = 3) int scans) {
         int workingSet = Math.max(1, Math.min(w, c / 2));
         ArcPolicy<Integer> arc = new ArcPolicy<>(c);
         int next = 1_000;
         for (int s = 0; s < scans; s++) {
             for (int r = 0; r < 2; r++) {
                 for (int k = 0; k < workingSet; k++) {
-                    arc.reference(k, x -> { });
+                    arc.reference(k, x -> {});
                 }
             }
             for (int j = 0; j < scanLength; j++) {
-                arc.reference(next++, x -> { });
+                arc.reference(next++, x -> {});
             }
             for (int k = 0; k < workingSet; k++) {
-                assertThat("c = " + c + ", working set " + workingSet + ", after scan " + s + " of " + scanLength
-                        + " keys: key " + k + " was flushed (" + arc + ")", arc.contains(k), equalTo(true));
+                assertThat(
+                        "c = " + c + ", working set " + workingSet + ", after scan " + s + " of " + scanLength
+                                + " keys: key " + k + " was flushed (" + arc + ")",
+                        arc.contains(k),
+                        equalTo(true));
             }
         }
     }
 
     @Test
-    @Graded(points = 1, concept = "ARC's hit rate on a scan-polluted Zipfian trace is not above LRU's at small cache sizes")
+    @Graded(
+            points = 1,
+            concept = "ARC's hit rate on a scan-polluted Zipfian trace is not above LRU's at small cache sizes")
     void arcBeatsLruOnAScanPollutedTrace() {
         int[] trace = HitRateSimulation.scanPolluted(5_000, 0.99, 100_000, 4_000, 1_000, 5);
         for (int c : new int[] {50, 200}) {

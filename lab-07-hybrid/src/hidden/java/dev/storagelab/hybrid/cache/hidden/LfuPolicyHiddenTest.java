@@ -45,9 +45,13 @@ class LfuPolicyHiddenTest {
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        Arbitrary<Integer> keys = Arbitraries.oneOf(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 20));
-        return Combinators.combine(Arbitraries.integers().between(0, 11), keys).as((k, key) -> new Op(k == 0, key))
-                .list().ofMinSize(1).ofMaxSize(400);
+        Arbitrary<Integer> keys = Arbitraries.oneOf(
+                Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 20));
+        return Combinators.combine(Arbitraries.integers().between(0, 11), keys)
+                .as((k, key) -> new Op(k == 0, key))
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(400);
     }
 
     /** LFU the slow way: count and last use per resident key. */
@@ -87,8 +91,10 @@ class LfuPolicyHiddenTest {
     }
 
     @Property(tries = 400)
-    @Graded(points = 4, concept = "LFU evicts the wrong key (not the least frequently used, or not the least recently used "
-            + "of them on a tie), miscounts a hit, or keeps a count across an eviction or a removal")
+    @Graded(
+            points = 4,
+            concept = "LFU evicts the wrong key (not the least frequently used, or not the least recently used "
+                    + "of them on a tie), miscounts a hit, or keeps a count across an eviction or a removal")
     void agreesWithABruteForceLfu(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 1, max = 8) int c) {
         LfuPolicy<Integer> lfu = new LfuPolicy<>(c);
         BruteForceLfu model = new BruteForceLfu(c);
@@ -96,7 +102,10 @@ class LfuPolicyHiddenTest {
         for (Op op : ops) {
             String at = "c = " + c + ", step " + i++ + " (" + op + ")";
             if (op.remove()) {
-                assertThat(at + ": remove reports residency", lfu.remove(op.key()), equalTo(model.countAndLastUse.remove(op.key()) != null));
+                assertThat(
+                        at + ": remove reports residency",
+                        lfu.remove(op.key()),
+                        equalTo(model.countAndLastUse.remove(op.key()) != null));
             } else {
                 List<Integer> evicted = new ArrayList<>();
                 boolean hit = lfu.reference(op.key(), evicted::add);
@@ -114,16 +123,19 @@ class LfuPolicyHiddenTest {
     }
 
     @Property(tries = 300)
-    @Graded(points = 2, concept = "LFU's frequency list keeps empty frequency nodes (or loses one a key needs): its length "
-            + "is not the number of distinct frequencies of the resident keys")
-    void theFrequencyListHoldsExactlyTheResidentFrequencies(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 1, max = 8) int c) {
+    @Graded(
+            points = 2,
+            concept = "LFU's frequency list keeps empty frequency nodes (or loses one a key needs): its length "
+                    + "is not the number of distinct frequencies of the resident keys")
+    void theFrequencyListHoldsExactlyTheResidentFrequencies(
+            @ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 1, max = 8) int c) {
         LfuPolicy<Integer> lfu = new LfuPolicy<>(c);
         int i = 0;
         for (Op op : ops) {
             if (op.remove()) {
                 lfu.remove(op.key());
             } else {
-                lfu.reference(op.key(), k -> { });
+                lfu.reference(op.key(), k -> {});
             }
             Set<Long> frequencies = new HashSet<>();
             for (int k = 0; k <= 20; k++) {
@@ -131,14 +143,18 @@ class LfuPolicyHiddenTest {
                     frequencies.add(lfu.frequency(k));
                 }
             }
-            assertThat("c = " + c + ", step " + i++ + " (" + op + "): frequency nodes for " + frequencies, lfu.frequencyNodes(),
+            assertThat(
+                    "c = " + c + ", step " + i++ + " (" + op + "): frequency nodes for " + frequencies,
+                    lfu.frequencyNodes(),
                     equalTo(frequencies.size()));
         }
     }
 
     @Test
-    @Graded(points = 1, concept = "ReplacementPolicies.of does not build working arc, lru and lfu policies of the given "
-            + "capacity, or accepts a bad name, a capacity below 1 or a null key")
+    @Graded(
+            points = 1,
+            concept = "ReplacementPolicies.of does not build working arc, lru and lfu policies of the given "
+                    + "capacity, or accepts a bad name, a capacity below 1 or a null key")
     void theFactoryBuildsEachPolicyAndRejectsBadArguments() {
         for (String name : List.of("arc", "lru", "lfu")) {
             ReplacementPolicy<String> p = ReplacementPolicies.of(name, 2);
@@ -152,16 +168,24 @@ class LfuPolicyHiddenTest {
             // referenced twice against a's three times.
             assertThat(name + " evicted", evicted, equalTo(List.of(name.equals("lfu") ? "b" : "a")));
             assertThat(p.size(), equalTo(2));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.reference(null, evicted::add));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> p.reference(null, evicted::add));
             assertThat(e.getMessage(), containsString("key"));
         }
         assertThat(ReplacementPolicies.of("arc", 1), instanceOf(ArcPolicy.class));
         assertThat(ReplacementPolicies.of("lru", 1), instanceOf(LruPolicy.class));
         assertThat(ReplacementPolicies.of("lfu", 1), instanceOf(LfuPolicy.class));
-        assertThat(assertThrows(IllegalArgumentException.class, () -> ReplacementPolicies.of("2q", 4)).getMessage(), containsString("2q"));
-        assertThat(assertThrows(IllegalArgumentException.class, () -> ReplacementPolicies.of("arc", 0)).getMessage(),
+        assertThat(
+                assertThrows(IllegalArgumentException.class, () -> ReplacementPolicies.of("2q", 4))
+                        .getMessage(),
+                containsString("2q"));
+        assertThat(
+                assertThrows(IllegalArgumentException.class, () -> ReplacementPolicies.of("arc", 0))
+                        .getMessage(),
                 containsString("capacity"));
-        assertThat(assertThrows(IllegalArgumentException.class, () -> new LfuPolicy<String>(-1)).getMessage(),
+        assertThat(
+                assertThrows(IllegalArgumentException.class, () -> new LfuPolicy<String>(-1))
+                        .getMessage(),
                 containsString("capacity"));
     }
 }

@@ -68,14 +68,26 @@ class WriteBackCacheHiddenTest {
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        return Combinators.combine(Arbitraries.integers().between(0, 11), Arbitraries.integers().between(0, KEYS - 1),
-                Arbitraries.integers().between(0, 99)).as(Op::new).list().ofMinSize(1).ofMaxSize(300);
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 11),
+                        Arbitraries.integers().between(0, KEYS - 1),
+                        Arbitraries.integers().between(0, 99))
+                .as(Op::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(300);
     }
 
     @Provide
     Arbitrary<List<Op>> opsWithFailures() {
-        return Combinators.combine(Arbitraries.integers().between(0, 12), Arbitraries.integers().between(0, KEYS - 1),
-                Arbitraries.integers().between(0, 99)).as(Op::new).list().ofMinSize(1).ofMaxSize(300);
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 12),
+                        Arbitraries.integers().between(0, KEYS - 1),
+                        Arbitraries.integers().between(0, 99))
+                .as(Op::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(300);
     }
 
     /**
@@ -106,6 +118,7 @@ class WriteBackCacheHiddenTest {
         final TreeMap<Bytes, Bytes> engines = new TreeMap<>();
         /** Per key, its newest write not yet in any batch the sink accepted. */
         final Map<Bytes, Entry> pending = new HashMap<>();
+
         final List<List<Entry>> batches = new ArrayList<>();
         final ReplacementPolicy<Bytes> policy;
         final WriteBackCache cache;
@@ -132,14 +145,24 @@ class WriteBackCacheHiddenTest {
             }
             assertThat(step + ": the sink got an empty batch", sortedBatch.isEmpty(), equalTo(false));
             for (int i = 1; i < sortedBatch.size(); i++) {
-                assertThat(step + ": a batch not sorted by key, or with a key twice: " + sortedBatch,
-                        sortedBatch.get(i - 1).key().compareTo(sortedBatch.get(i).key()) < 0, equalTo(true));
+                assertThat(
+                        step + ": a batch not sorted by key, or with a key twice: " + sortedBatch,
+                        sortedBatch
+                                        .get(i - 1)
+                                        .key()
+                                        .compareTo(sortedBatch.get(i).key())
+                                < 0,
+                        equalTo(true));
             }
             for (Entry e : sortedBatch) {
                 if (checkOnce) {
                     Entry newest = pending.get(e.key());
-                    assertThat(step + ": " + e + " reached the sink though no write of it was pending (written twice in one "
-                            + "dirty period, or a clean entry written)", newest == null, equalTo(false));
+                    assertThat(
+                            step + ": " + e
+                                    + " reached the sink though no write of it was pending (written twice in one "
+                                    + "dirty period, or a clean entry written)",
+                            newest == null,
+                            equalTo(false));
                     assertThat(step + ": the sink got an older write than the newest", e, equalTo(newest));
                 }
                 pending.remove(e.key());
@@ -161,7 +184,9 @@ class WriteBackCacheHiddenTest {
             try {
                 switch (op.kind()) {
                     case 0, 1, 2, 3, 4, 5 -> {
-                        Entry e = op.kind() <= 3 ? Entry.put(key(op.key()), Bytes.of("v" + op.value())) : Entry.tombstone(key(op.key()));
+                        Entry e = op.kind() <= 3
+                                ? Entry.put(key(op.key()), Bytes.of("v" + op.value()))
+                                : Entry.tombstone(key(op.key()));
                         if (e.isTombstone()) {
                             model.remove(e.key());
                         } else {
@@ -174,10 +199,16 @@ class WriteBackCacheHiddenTest {
                         Bytes k = key(op.key());
                         WriteBackCache.Lookup l = cache.get(k);
                         if (l != null) {
-                            assertThat(step + ": a cache hit answered a stale value", l.value(), equalTo(Optional.ofNullable(model.get(k))));
+                            assertThat(
+                                    step + ": a cache hit answered a stale value",
+                                    l.value(),
+                                    equalTo(Optional.ofNullable(model.get(k))));
                         } else {
-                            assertThat(step + ": a miss, but the engines do not have the newest value (a dirty entry was "
-                                    + "dropped or a write was not kept)", engines.get(k), equalTo(model.get(k)));
+                            assertThat(
+                                    step + ": a miss, but the engines do not have the newest value (a dirty entry was "
+                                            + "dropped or a write was not kept)",
+                                    engines.get(k),
+                                    equalTo(model.get(k)));
                             cache.fill(k, Optional.ofNullable(engines.get(k)));
                         }
                     }
@@ -185,13 +216,19 @@ class WriteBackCacheHiddenTest {
                     case 11 -> {
                         boolean wasDirty = cache.isDirty(key(op.key()));
                         cache.invalidate(key(op.key()));
-                        assertThat(step + ": invalidate dropped a dirty entry", cache.isDirty(key(op.key())), equalTo(wasDirty));
+                        assertThat(
+                                step + ": invalidate dropped a dirty entry",
+                                cache.isDirty(key(op.key())),
+                                equalTo(wasDirty));
                     }
                     default -> failing = !failing;
                 }
             } catch (IOException e) {
                 threw = true;
-                assertThat(step + ": an IOException though the sink did not fail: " + e, sinkFailures > failuresBefore, equalTo(true));
+                assertThat(
+                        step + ": an IOException though the sink did not fail: " + e,
+                        sinkFailures > failuresBefore,
+                        equalTo(true));
             }
             if (sinkFailures > failuresBefore) {
                 assertThat(step + ": the sink failed but the IOException was swallowed", threw, equalTo(true));
@@ -211,10 +248,15 @@ class WriteBackCacheHiddenTest {
                     overlay.put(e.key(), e.value());
                 }
             }
-            assertThat(step + ": the engines and the dirty entries together are not the writes acknowledged (a dirty "
-                    + "entry dropped, or written stale)", overlay, equalTo(model));
-            assertThat(step + ": the dirty entries are not exactly the writes the sink has not accepted",
-                    dirty.keySet(), equalTo(new TreeMap<>(pending).keySet()));
+            assertThat(
+                    step + ": the engines and the dirty entries together are not the writes acknowledged (a dirty "
+                            + "entry dropped, or written stale)",
+                    overlay,
+                    equalTo(model));
+            assertThat(
+                    step + ": the dirty entries are not exactly the writes the sink has not accepted",
+                    dirty.keySet(),
+                    equalTo(new TreeMap<>(pending).keySet()));
         }
 
         /** A last flush with a working sink leaves the engines equal to the model. */
@@ -223,23 +265,36 @@ class WriteBackCacheHiddenTest {
             step = "the final flush";
             cache.flush();
             assertThat("after the final flush, the engines are not the model", engines, equalTo(model));
-            assertThat("after the final flush, writes never reached the sink: " + pending.values(), pending.isEmpty(), equalTo(true));
+            assertThat(
+                    "after the final flush, writes never reached the sink: " + pending.values(),
+                    pending.isEmpty(),
+                    equalTo(true));
             assertThat(cache.dirtyCount(), equalTo(0));
         }
     }
 
     @Property(tries = 300)
-    @Graded(points = 4, concept = "the write-back cache returns a stale value or loses a write: against a TreeMap given the "
-            + "same writes, deletes, reads with fills, flushes and invalidations, a read or the engines disagree")
-    void matchesATreeMapModel(@ForAll("ops") List<Op> ops, @ForAll("policies") String policy,
-            @ForAll @IntRange(min = 1, max = 6) int capacity, @ForAll @IntRange(min = 1, max = 8) int maxDirty) throws IOException {
+    @Graded(
+            points = 4,
+            concept =
+                    "the write-back cache returns a stale value or loses a write: against a TreeMap given the "
+                            + "same writes, deletes, reads with fills, flushes and invalidations, a read or the engines disagree")
+    void matchesATreeMapModel(
+            @ForAll("ops") List<Op> ops,
+            @ForAll("policies") String policy,
+            @ForAll @IntRange(min = 1, max = 6) int capacity,
+            @ForAll @IntRange(min = 1, max = 8) int maxDirty)
+            throws IOException {
         Harness h = new Harness(policy, capacity, maxDirty, false);
         for (Op op : ops) {
             h.apply(op);
             h.checkNothingLost();
-            assertThat(h.step + ": more than maxDirty = " + maxDirty + " dirty entries after the call", h.cache.dirtyCount(),
+            assertThat(
+                    h.step + ": more than maxDirty = " + maxDirty + " dirty entries after the call",
+                    h.cache.dirtyCount(),
                     lessThanOrEqualTo(maxDirty));
-            assertThat(h.step + ": more entries than the policy's capacity", h.cache.size(), lessThanOrEqualTo(capacity));
+            assertThat(
+                    h.step + ": more entries than the policy's capacity", h.cache.size(), lessThanOrEqualTo(capacity));
             if (op.kind() == 10) {
                 assertThat(h.step + ": dirty entries left after a flush", h.cache.dirtyCount(), equalTo(0));
             }
@@ -248,10 +303,16 @@ class WriteBackCacheHiddenTest {
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "an acknowledged write does not reach the sink exactly once per dirty period (written "
-            + "twice, a clean entry rewritten, an older value sent, or a batch not sorted by key)")
-    void everyWriteReachesTheSinkExactlyOncePerDirtyPeriod(@ForAll("ops") List<Op> ops, @ForAll("policies") String policy,
-            @ForAll @IntRange(min = 1, max = 8) int capacity, @ForAll @IntRange(min = 1, max = 10) int maxDirty) throws IOException {
+    @Graded(
+            points = 3,
+            concept = "an acknowledged write does not reach the sink exactly once per dirty period (written "
+                    + "twice, a clean entry rewritten, an older value sent, or a batch not sorted by key)")
+    void everyWriteReachesTheSinkExactlyOncePerDirtyPeriod(
+            @ForAll("ops") List<Op> ops,
+            @ForAll("policies") String policy,
+            @ForAll @IntRange(min = 1, max = 8) int capacity,
+            @ForAll @IntRange(min = 1, max = 10) int maxDirty)
+            throws IOException {
         Harness h = new Harness(policy, capacity, maxDirty, true);
         for (Op op : ops) {
             h.apply(op);
@@ -260,10 +321,15 @@ class WriteBackCacheHiddenTest {
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "evicting a dirty entry drops it, or does not write it (as one sorted batch of the call's "
-            + "evicted dirty entries) before the call returns")
-    void evictedDirtyEntriesAreWrittenInTheCallThatEvictsThem(@ForAll("ops") List<Op> ops, @ForAll("policies") String policy,
-            @ForAll @IntRange(min = 1, max = 5) int capacity) throws IOException {
+    @Graded(
+            points = 3,
+            concept = "evicting a dirty entry drops it, or does not write it (as one sorted batch of the call's "
+                    + "evicted dirty entries) before the call returns")
+    void evictedDirtyEntriesAreWrittenInTheCallThatEvictsThem(
+            @ForAll("ops") List<Op> ops,
+            @ForAll("policies") String policy,
+            @ForAll @IntRange(min = 1, max = 5) int capacity)
+            throws IOException {
         Harness h = new Harness(policy, capacity, 1_000, true);
         long evictedDirty = 0;
         for (Op op : ops) {
@@ -274,8 +340,11 @@ class WriteBackCacheHiddenTest {
             assertThat(h.step + ": more than one batch in one call: " + during, during.size(), lessThanOrEqualTo(1));
             for (List<Entry> batch : during) {
                 for (Entry e : batch) {
-                    assertThat(h.step + ": " + e + " was written but is still resident (only evicted entries are written "
-                            + "below maxDirty)", h.policy.contains(e.key()), equalTo(false));
+                    assertThat(
+                            h.step + ": " + e + " was written but is still resident (only evicted entries are written "
+                                    + "below maxDirty)",
+                            h.policy.contains(e.key()),
+                            equalTo(false));
                     evictedDirty++;
                 }
             }
@@ -286,10 +355,16 @@ class WriteBackCacheHiddenTest {
     }
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "a failing sink loses dirty entries (they must stay dirty, readable, and be written by a "
-            + "later flush), or its IOException is swallowed")
-    void aFailingSinkKeepsEverythingDirtyUntilALaterFlush(@ForAll("opsWithFailures") List<Op> ops, @ForAll("policies") String policy,
-            @ForAll @IntRange(min = 1, max = 5) int capacity, @ForAll @IntRange(min = 1, max = 6) int maxDirty) throws IOException {
+    @Graded(
+            points = 3,
+            concept = "a failing sink loses dirty entries (they must stay dirty, readable, and be written by a "
+                    + "later flush), or its IOException is swallowed")
+    void aFailingSinkKeepsEverythingDirtyUntilALaterFlush(
+            @ForAll("opsWithFailures") List<Op> ops,
+            @ForAll("policies") String policy,
+            @ForAll @IntRange(min = 1, max = 5) int capacity,
+            @ForAll @IntRange(min = 1, max = 6) int maxDirty)
+            throws IOException {
         Harness h = new Harness(policy, capacity, maxDirty, true);
         for (Op op : ops) {
             h.apply(op);
@@ -299,16 +374,23 @@ class WriteBackCacheHiddenTest {
         for (int k = 0; k < KEYS; k++) {
             WriteBackCache.Lookup l = h.cache.get(key(k));
             if (l != null) {
-                assertThat("after the final flush, key " + k, l.value(), equalTo(Optional.ofNullable(h.model.get(key(k)))));
+                assertThat(
+                        "after the final flush, key " + k,
+                        l.value(),
+                        equalTo(Optional.ofNullable(h.model.get(key(k)))));
             }
         }
-        assertThat("entries held after the final flush (orphans must leave once written)", h.cache.size(),
+        assertThat(
+                "entries held after the final flush (orphans must leave once written)",
+                h.cache.size(),
                 lessThanOrEqualTo(capacity));
     }
 
     @Test
-    @Graded(points = 2, concept = "the cache does not flush exactly when more than maxDirty entries are dirty (too early, "
-            + "too late, or counting a rewrite of a dirty key as a new dirty entry)")
+    @Graded(
+            points = 2,
+            concept = "the cache does not flush exactly when more than maxDirty entries are dirty (too early, "
+                    + "too late, or counting a rewrite of a dirty key as a new dirty entry)")
     void flushesExactlyWhenMoreThanMaxDirtyEntriesAreDirty() throws IOException {
         for (int maxDirty = 1; maxDirty <= 40; maxDirty++) {
             List<List<Entry>> batches = new ArrayList<>();
@@ -318,9 +400,14 @@ class WriteBackCacheHiddenTest {
                 cache.write(Entry.put(key(i), Bytes.of("b")));
                 cache.write(Entry.put(key(0), Bytes.of("c")));
             }
-            assertThat("maxDirty = " + maxDirty + ": " + maxDirty + " dirty keys, rewritten: no flush yet", batches, empty());
+            assertThat(
+                    "maxDirty = " + maxDirty + ": " + maxDirty + " dirty keys, rewritten: no flush yet",
+                    batches,
+                    empty());
             cache.write(Entry.tombstone(key(maxDirty)));
-            assertThat("maxDirty = " + maxDirty + ": the write that makes it " + (maxDirty + 1) + " flushes once", batches.size(),
+            assertThat(
+                    "maxDirty = " + maxDirty + ": the write that makes it " + (maxDirty + 1) + " flushes once",
+                    batches.size(),
                     equalTo(1));
             assertThat(batches.get(0).size(), equalTo(maxDirty + 1));
             assertThat(batches.get(0).get(0), equalTo(Entry.put(key(0), Bytes.of("c"))));
@@ -329,8 +416,11 @@ class WriteBackCacheHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "fill overwrites a dirty entry with the engines' older value (also an entry whose eviction "
-            + "write failed, or the clean entry a flush left), or a flushed entry is not kept clean for the next read")
+    @Graded(
+            points = 2,
+            concept =
+                    "fill overwrites a dirty entry with the engines' older value (also an entry whose eviction "
+                            + "write failed, or the clean entry a flush left), or a flushed entry is not kept clean for the next read")
     void fillNeverOverwritesADirtyEntry() throws IOException {
         AtomicBoolean failing = new AtomicBoolean();
         List<List<Entry>> batches = new ArrayList<>();
@@ -345,17 +435,25 @@ class WriteBackCacheHiddenTest {
         assertThat(cache.get(key(1)).value(), equalTo(Optional.of(Bytes.of("new"))));
         failing.set(true);
         cache.write(Entry.put(key(2), Bytes.of("x")));
-        assertThrows(IOException.class, () -> cache.write(Entry.put(key(3), Bytes.of("y")))); // evicts key 1, write fails
+        assertThrows(
+                IOException.class, () -> cache.write(Entry.put(key(3), Bytes.of("y")))); // evicts key 1, write fails
         cache.fill(key(1), Optional.of(Bytes.of("old")));
-        assertThat("the unwritten evicted entry is newer than the engines", cache.get(key(1)).value(),
+        assertThat(
+                "the unwritten evicted entry is newer than the engines",
+                cache.get(key(1)).value(),
                 equalTo(Optional.of(Bytes.of("new"))));
         failing.set(false);
         cache.flush();
         assertThat(batches.size(), equalTo(1));
         assertThat(batches.get(0).get(0), equalTo(Entry.put(key(1), Bytes.of("new"))));
-        assertThat("a flushed resident entry stays cached, clean", cache.get(key(3)).value(), equalTo(Optional.of(Bytes.of("y"))));
+        assertThat(
+                "a flushed resident entry stays cached, clean",
+                cache.get(key(3)).value(),
+                equalTo(Optional.of(Bytes.of("y"))));
         cache.fill(key(3), Optional.of(Bytes.of("y0")));
-        assertThat("a fill racing a flushed write must not replace the clean entry the flush left", cache.get(key(3)).value(),
+        assertThat(
+                "a fill racing a flushed write must not replace the clean entry the flush left",
+                cache.get(key(3)).value(),
                 equalTo(Optional.of(Bytes.of("y"))));
         cache.write(Entry.tombstone(key(3)));
         cache.fill(key(3), Optional.of(Bytes.of("resurrected")));
@@ -363,8 +461,10 @@ class WriteBackCacheHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the write-back cache is not thread-safe: concurrent writes, reads and flushes lose a "
-            + "write, call the sink concurrently, or send an unsorted batch")
+    @Graded(
+            points = 2,
+            concept = "the write-back cache is not thread-safe: concurrent writes, reads and flushes lose a "
+                    + "write, call the sink concurrently, or send an unsorted batch")
     void manyThreadsLoseNothing() throws Exception {
         int threads = 4;
         int perThread = 3_000;
@@ -401,7 +501,8 @@ class WriteBackCacheHiddenTest {
                         Bytes r = Bytes.of("t" + id + "-" + random.nextInt(200));
                         WriteBackCache.Lookup l = cache.get(r);
                         if (l != null && !l.value().equals(Optional.ofNullable(last.get(r)))) {
-                            throw new AssertionError("thread " + id + " read " + l + " for " + r + ", wrote " + last.get(r));
+                            throw new AssertionError(
+                                    "thread " + id + " read " + l + " for " + r + ", wrote " + last.get(r));
                         }
                     }
                     if (random.nextInt(100) == 0) {
@@ -423,10 +524,15 @@ class WriteBackCacheHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 1, concept = "dirtyRange does not return exactly the dirty entries in [from, to), sorted, tombstones "
-            + "included")
-    void dirtyRangeIsTheDirtyEntriesInTheRange(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = -1, max = KEYS) int from,
-            @ForAll @IntRange(min = -1, max = KEYS) int to) throws IOException {
+    @Graded(
+            points = 1,
+            concept = "dirtyRange does not return exactly the dirty entries in [from, to), sorted, tombstones "
+                    + "included")
+    void dirtyRangeIsTheDirtyEntriesInTheRange(
+            @ForAll("ops") List<Op> ops,
+            @ForAll @IntRange(min = -1, max = KEYS) int from,
+            @ForAll @IntRange(min = -1, max = KEYS) int to)
+            throws IOException {
         Harness h = new Harness("random", 6, 8, false);
         for (Op op : ops) {
             h.apply(op);
@@ -435,7 +541,8 @@ class WriteBackCacheHiddenTest {
         Bytes hi = to < 0 ? null : key(Math.max(from, to));
         List<Entry> expected = new ArrayList<>();
         for (Entry e : new TreeMap<>(h.pending).values()) {
-            if ((lo == null || e.key().compareTo(lo) >= 0) && (hi == null || e.key().compareTo(hi) < 0)) {
+            if ((lo == null || e.key().compareTo(lo) >= 0)
+                    && (hi == null || e.key().compareTo(hi) < 0)) {
                 expected.add(e);
             }
         }
@@ -443,10 +550,15 @@ class WriteBackCacheHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 1, concept = "the write-back cache's statistics do not add up (flushes and entries flushed against the "
-            + "sink's batches, hits and misses against the reads, size and dirty against the entries held)")
-    void theStatisticsAddUp(@ForAll("ops") List<Op> ops, @ForAll("policies") String policy,
-            @ForAll @IntRange(min = 1, max = 6) int capacity) throws IOException {
+    @Graded(
+            points = 1,
+            concept = "the write-back cache's statistics do not add up (flushes and entries flushed against the "
+                    + "sink's batches, hits and misses against the reads, size and dirty against the entries held)")
+    void theStatisticsAddUp(
+            @ForAll("ops") List<Op> ops,
+            @ForAll("policies") String policy,
+            @ForAll @IntRange(min = 1, max = 6) int capacity)
+            throws IOException {
         Harness h = new Harness(policy, capacity, 4, false);
         long reads = 0;
         for (Op op : ops) {
@@ -458,7 +570,10 @@ class WriteBackCacheHiddenTest {
         WriteBackCache.Stats s = h.cache.stats();
         assertThat("hits + misses", s.hits() + s.misses(), equalTo(reads));
         assertThat("flushes", s.flushes(), equalTo((long) h.batches.size()));
-        assertThat("entries flushed", s.entriesFlushed(), equalTo(h.batches.stream().mapToLong(List::size).sum()));
+        assertThat(
+                "entries flushed",
+                s.entriesFlushed(),
+                equalTo(h.batches.stream().mapToLong(List::size).sum()));
         assertThat("dirty evictions <= evictions", s.dirtyEvictions(), lessThanOrEqualTo(s.evictions()));
         assertThat("dirty", s.dirty(), equalTo(h.pending.size()));
         assertThat("size", s.size(), equalTo(h.cache.size()));

@@ -49,7 +49,8 @@ class AdaptiveCompactionHiddenTest {
     private static final List<Bytes> BOUNDARIES = List.of(Bytes.of("m"), Bytes.of("t"));
 
     private static Bytes order(long time, int id) {
-        return Bytes.wrap(ByteBuffer.allocate(13).put((byte) 'a').putLong(time).putInt(id).array());
+        return Bytes.wrap(
+                ByteBuffer.allocate(13).put((byte) 'a').putLong(time).putInt(id).array());
     }
 
     private static Bytes catalog(int i) {
@@ -65,7 +66,10 @@ class AdaptiveCompactionHiddenTest {
     }
 
     private static FileMeta table(long number, long size, Bytes lo, Bytes hi) {
-        return new FileMeta(number, size, new InternalKey(lo, number * 10 + 1, ValueType.PUT),
+        return new FileMeta(
+                number,
+                size,
+                new InternalKey(lo, number * 10 + 1, ValueType.PUT),
                 new InternalKey(hi, number * 10, ValueType.PUT));
     }
 
@@ -94,8 +98,10 @@ class AdaptiveCompactionHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a write-heavy range does not become leveled after a sustained change to reads, "
-            + "or flips on a short burst of reads")
+    @Graded(
+            points = 2,
+            concept = "a write-heavy range does not become leveled after a sustained change to reads, "
+                    + "or flips on a short burst of reads")
     void aWriteHeavyRangeFlipsToLeveledOnSustainedReadsOnlyNotOnABurst() {
         AdaptiveCompaction a = adaptive(Settings.defaults());
         Random random = new Random(11);
@@ -118,30 +124,44 @@ class AdaptiveCompactionHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the classification has no dead band: a range on one side of a threshold crosses "
-            + "it without the margin, or one on the other side leaves it before falling the margin below")
+    @Graded(
+            points = 2,
+            concept = "the classification has no dead band: a range on one side of a threshold crosses "
+                    + "it without the margin, or one on the other side leaves it before falling the margin below")
     void theDeadBandHoldsEachStyleOnItsSideOfBothThresholds() {
         Settings s = new Settings(1000, 10, 0.5, 0.7, 0.15, 0, Style.LEVELED);
         for (Style current : Style.values()) {
             Style expectedAt60 = current == Style.LEVELED ? Style.LEVELED : current;
-            assertThat(current + " at 60% writes, 0% in order", AdaptiveCompaction.classify(400, 600, 0, current, s),
+            assertThat(
+                    current + " at 60% writes, 0% in order",
+                    AdaptiveCompaction.classify(400, 600, 0, current, s),
                     equalTo(expectedAt60 == Style.TIME_WINDOW ? Style.TIERED : expectedAt60));
-            assertThat(current + " at 40% writes", AdaptiveCompaction.classify(600, 400, 0, current, s),
+            assertThat(
+                    current + " at 40% writes",
+                    AdaptiveCompaction.classify(600, 400, 0, current, s),
                     equalTo(current == Style.LEVELED ? Style.LEVELED : Style.TIERED));
         }
-        assertThat("a tiered range at 60% in order stays tiered", AdaptiveCompaction.classify(0, 1000, 600, Style.TIERED, s),
-                equalTo(Style.TIERED));
-        assertThat("a time-window range at 60% in order stays", AdaptiveCompaction.classify(0, 1000, 600, Style.TIME_WINDOW, s),
-                equalTo(Style.TIME_WINDOW));
-        assertThat("at 86% in order a tiered range becomes time-window",
+        assertThat(
+                "a tiered range at 60% in order stays tiered",
+                AdaptiveCompaction.classify(0, 1000, 600, Style.TIERED, s), equalTo(Style.TIERED));
+        assertThat(
+                "a time-window range at 60% in order stays",
+                AdaptiveCompaction.classify(0, 1000, 600, Style.TIME_WINDOW, s), equalTo(Style.TIME_WINDOW));
+        assertThat(
+                "at 86% in order a tiered range becomes time-window",
                 AdaptiveCompaction.classify(0, 1000, 860, Style.TIERED, s), equalTo(Style.TIME_WINDOW));
-        assertThat("at 54% in order a time-window range becomes tiered",
+        assertThat(
+                "at 54% in order a time-window range becomes tiered",
                 AdaptiveCompaction.classify(0, 1000, 540, Style.TIME_WINDOW, s), equalTo(Style.TIERED));
-        assertThat("at 34% writes a tiered range becomes leveled", AdaptiveCompaction.classify(660, 340, 0, Style.TIERED, s),
-                equalTo(Style.LEVELED));
-        assertThat("at 66% writes in order a leveled range becomes time-window",
+        assertThat(
+                "at 34% writes a tiered range becomes leveled",
+                AdaptiveCompaction.classify(660, 340, 0, Style.TIERED, s), equalTo(Style.LEVELED));
+        assertThat(
+                "at 66% writes in order a leveled range becomes time-window",
                 AdaptiveCompaction.classify(340, 660, 650, Style.LEVELED, s), equalTo(Style.TIME_WINDOW));
-        assertThat("below minEvents nothing changes", AdaptiveCompaction.classify(0, 9, 9, Style.TIERED, s),
+        assertThat(
+                "below minEvents nothing changes",
+                AdaptiveCompaction.classify(0, 9, 9, Style.TIERED, s),
                 equalTo(Style.TIERED));
     }
 
@@ -157,7 +177,10 @@ class AdaptiveCompactionHiddenTest {
         for (int i = 0; i < 550; i++) {
             a.recordRead(order(i, 0));
         }
-        assertThat("550 reads right after the switch: within the 700-event dwell", a.styleOf(0), equalTo(Style.TIME_WINDOW));
+        assertThat(
+                "550 reads right after the switch: within the 700-event dwell",
+                a.styleOf(0),
+                equalTo(Style.TIME_WINDOW));
         for (int i = 0; i < 250; i++) {
             a.recordRead(order(i, 0));
         }
@@ -166,8 +189,10 @@ class AdaptiveCompactionHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "pick does not return the compaction of the range with the most level-0 tables, or "
-            + "asks a range's policy about another range's tables")
+    @Graded(
+            points = 2,
+            concept = "pick does not return the compaction of the range with the most level-0 tables, or "
+                    + "asks a range's policy about another range's tables")
     void pickRunsTheMostUrgentRangesOwnPolicy() {
         AdaptiveCompaction a = adaptive(Settings.defaults().withDwell(0).withInitial(Style.TIERED));
         Random random = new Random(5);
@@ -189,8 +214,10 @@ class AdaptiveCompactionHiddenTest {
         List<Long> inputs = new ArrayList<>();
         c.allInputs().forEach(f -> inputs.add(f.number()));
         inputs.sort(null);
-        assertThat("stock has three level-0 tables to the catalog's two: its tiered pick (the big run waits)",
-                inputs, equalTo(List.of(4L, 5L, 6L)));
+        assertThat(
+                "stock has three level-0 tables to the catalog's two: its tiered pick (the big run waits)",
+                inputs,
+                equalTo(List.of(4L, 5L, 6L)));
         assertThat("a new run just above the stock's level 4", c.output(), equalTo(3));
         Version catalogOnly = version(
                 0, table(1, 100, catalog(0), catalog(400)),
@@ -218,7 +245,8 @@ class AdaptiveCompactionHiddenTest {
         public Compaction pick(Version v, LsmOptions options, InternalKey[] compactPointer) {
             for (int level = 1; level < Version.NUM_LEVELS; level++) {
                 for (FileMeta f : v.files(level)) {
-                    if (inner.rangeOf(f.smallest().userKey()) != inner.rangeOf(f.largest().userKey())) {
+                    if (inner.rangeOf(f.smallest().userKey())
+                            != inner.rangeOf(f.largest().userKey())) {
                         violations.add("L" + level + " " + f);
                     }
                 }
@@ -233,13 +261,17 @@ class AdaptiveCompactionHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "under adaptive compaction a table below level 0 spans two key ranges (outputs are "
-            + "not cut at range boundaries), or the store does not read back what was written")
+    @Graded(
+            points = 2,
+            concept = "under adaptive compaction a table below level 0 spans two key ranges (outputs are "
+                    + "not cut at range boundaries), or the store does not read back what was written")
     void tablesBelowLevelZeroStayInOneRangeAndTheStoreReadsBack() throws IOException {
-        Checking checking = new Checking(adaptive(Settings.defaults().withHalfLife(200).withDwell(300)));
+        Checking checking =
+                new Checking(adaptive(Settings.defaults().withHalfLife(200).withDwell(300)));
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         Random random = new Random(7);
-        try (LsmStore store = LsmStore.open(new FaultInjectingStorage(7), LsmOptions.tiny().withCompactionPolicy(checking))) {
+        try (LsmStore store =
+                LsmStore.open(new FaultInjectingStorage(7), LsmOptions.tiny().withCompactionPolicy(checking))) {
             for (int i = 0; i < 9000; i++) {
                 Bytes k = switch (random.nextInt(3)) {
                     case 0 -> order(i, random.nextInt(9));
@@ -261,13 +293,17 @@ class AdaptiveCompactionHiddenTest {
     }
 
     /** One step of a random run. */
-    record Op(int kind, int key, int style) {
-    }
+    record Op(int kind, int key, int style) {}
 
     @Provide
     Arbitrary<List<Op>> runs() {
-        return Arbitraries.integers().between(0, 99).tuple3().map(t -> new Op(t.get1(), t.get2(), t.get3()))
-                .list().ofMinSize(50).ofMaxSize(400);
+        return Arbitraries.integers()
+                .between(0, 99)
+                .tuple3()
+                .map(t -> new Op(t.get1(), t.get2(), t.get3()))
+                .list()
+                .ofMinSize(50)
+                .ofMaxSize(400);
     }
 
     private static Bytes keyOf(Op op, int step) {
@@ -279,8 +315,10 @@ class AdaptiveCompactionHiddenTest {
     }
 
     @Property(tries = 40)
-    @Graded(points = 4, concept = "an LSM store under adaptive compaction loses, resurrects or misorders a value over "
-            + "random interleavings of puts, deletes, flushes, compactions and style switches (model-based)")
+    @Graded(
+            points = 4,
+            concept = "an LSM store under adaptive compaction loses, resurrects or misorders a value over "
+                    + "random interleavings of puts, deletes, flushes, compactions and style switches (model-based)")
     void aStoreUnderAdaptiveCompactionIsTheModel(@ForAll("runs") List<Op> ops) throws IOException {
         AdaptiveCompaction a = adaptive(new Settings(8, 2, 0.6, 0.8, 0.1, 10, Style.TIERED));
         TreeMap<Bytes, Bytes> model = new TreeMap<>();

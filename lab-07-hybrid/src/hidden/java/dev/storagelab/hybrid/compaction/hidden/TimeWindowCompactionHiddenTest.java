@@ -43,7 +43,10 @@ class TimeWindowCompactionHiddenTest {
     }
 
     private static FileMeta table(long number, long size, Bytes lo, Bytes hi) {
-        return new FileMeta(number, size, new InternalKey(lo, number * 10 + 1, ValueType.PUT),
+        return new FileMeta(
+                number,
+                size,
+                new InternalKey(lo, number * 10 + 1, ValueType.PUT),
                 new InternalKey(hi, number * 10, ValueType.PUT));
     }
 
@@ -81,13 +84,17 @@ class TimeWindowCompactionHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "time-window compaction merges tables of different windows (a table below level 0 "
-            + "spans windows, or a compaction into the bottom level takes two windows' runs that no level-0 table spans)")
+    @Graded(
+            points = 3,
+            concept =
+                    "time-window compaction merges tables of different windows (a table below level 0 "
+                            + "spans windows, or a compaction into the bottom level takes two windows' runs that no level-0 table spans)")
     void tablesOfDifferentWindowsNeverMerge() throws IOException {
         Recording recording = new Recording();
         TreeMap<Bytes, Bytes> model = new TreeMap<>();
         Random random = new Random(21);
-        try (LsmStore store = LsmStore.open(new FaultInjectingStorage(21), LsmOptions.tiny().withCompactionPolicy(recording))) {
+        try (LsmStore store =
+                LsmStore.open(new FaultInjectingStorage(21), LsmOptions.tiny().withCompactionPolicy(recording))) {
             for (int t = 0; t < 6000; t++) {
                 Bytes k = random.nextInt(25) == 0 ? at(random.nextInt(t + 1), 7) : at(t, random.nextInt(3));
                 Bytes v = Bytes.of("order-" + t + "-" + "q".repeat(40));
@@ -107,14 +114,20 @@ class TimeWindowCompactionHiddenTest {
                 bottomWindows.add(window(f.largest().userKey()));
             }
             boolean spanningInput = c.inputsByLevel().getOrDefault(0, List.of()).stream()
-                    .anyMatch(f -> window(f.smallest().userKey()) != window(f.largest().userKey()));
+                    .anyMatch(f ->
+                            window(f.smallest().userKey()) != window(f.largest().userKey()));
             // Several windows' bottom runs meet only under a level-0 table that spans them (a late write
             // flushed beside new ones): closeOver must take what it overlaps. Nothing else may join them.
-            assertThat("compaction " + c + " takes the bottom runs of windows " + bottomWindows
-                    + " with no level-0 table spanning them", bottomWindows.size() <= 1 || spanningInput, is(true));
+            assertThat(
+                    "compaction " + c + " takes the bottom runs of windows " + bottomWindows
+                            + " with no level-0 table spanning them",
+                    bottomWindows.size() <= 1 || spanningInput,
+                    is(true));
             for (int level = 1; level < Version.NUM_LEVELS; level++) {
                 for (FileMeta f : recording.versions.get(i).files(level)) {
-                    assertThat("L" + level + " table " + f + " spans windows", window(f.smallest().userKey()),
+                    assertThat(
+                            "L" + level + " table " + f + " spans windows",
+                            window(f.smallest().userKey()),
                             equalTo(window(f.largest().userKey())));
                 }
             }
@@ -122,28 +135,41 @@ class TimeWindowCompactionHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "time-window compaction rewrites a closed window's bottom run again although no "
-            + "write reached that window (time-ordered appends are written more than about twice)")
+    @Graded(
+            points = 3,
+            concept = "time-window compaction rewrites a closed window's bottom run again although no "
+                    + "write reached that window (time-ordered appends are written more than about twice)")
     void appendsNeverRewriteAClosedWindowsBottomRun() throws IOException {
         Recording recording = new Recording();
-        try (LsmStore store = LsmStore.open(new FaultInjectingStorage(22), LsmOptions.tiny().withCompactionPolicy(recording))) {
+        try (LsmStore store =
+                LsmStore.open(new FaultInjectingStorage(22), LsmOptions.tiny().withCompactionPolicy(recording))) {
             for (int t = 0; t < 8000; t++) {
                 store.put(at(t, t % 5), Bytes.of("order-" + t + "-" + "r".repeat(30)));
             }
             LsmStore.Stats s = store.stats();
-            assertThat("compactions wrote " + s.compactionBytesWritten() + " for " + s.flushBytes() + " flushed",
-                    (double) s.compactionBytesWritten() / s.flushBytes() <= 1.5, is(true));
-            assertThat("the closed windows are at the bottom", s.filesPerLevel()[TimeWindowCompaction.BOTTOM], greaterThan(10L));
+            assertThat(
+                    "compactions wrote " + s.compactionBytesWritten() + " for " + s.flushBytes() + " flushed",
+                    (double) s.compactionBytesWritten() / s.flushBytes() <= 1.5,
+                    is(true));
+            assertThat(
+                    "the closed windows are at the bottom",
+                    s.filesPerLevel()[TimeWindowCompaction.BOTTOM],
+                    greaterThan(10L));
         }
         for (Compaction c : recording.picks) {
-            assertThat("appends only: no compaction takes a bottom table, but " + c + " does",
-                    c.inputsByLevel().containsKey(TimeWindowCompaction.BOTTOM), is(false));
+            assertThat(
+                    "appends only: no compaction takes a bottom table, but " + c + " does",
+                    c.inputsByLevel().containsKey(TimeWindowCompaction.BOTTOM),
+                    is(false));
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "time-window pick does not compact a closed window's tables (every level above the "
-            + "bottom, oldest window first) into the bottom level, or takes the newest window's tables with them")
+    @Graded(
+            points = 2,
+            concept =
+                    "time-window pick does not compact a closed window's tables (every level above the "
+                            + "bottom, oldest window first) into the bottom level, or takes the newest window's tables with them")
     void theOldestClosedWindowWithWorkGoesFirstWithAllItsLevels() {
         Version v = version(
                 6, table(1, 500, at(0, 0), at(400, 0)),
@@ -168,7 +194,8 @@ class TimeWindowCompactionHiddenTest {
         List<Long> dIn = new ArrayList<>();
         d.allInputs().forEach(f -> dIn.add(f.number()));
         dIn.sort(null);
-        assertThat("window 1: every level above the bottom, nothing of windows 0 or 2", dIn, equalTo(List.of(3L, 4L, 8L)));
+        assertThat(
+                "window 1: every level above the bottom, nothing of windows 0 or 2", dIn, equalTo(List.of(3L, 4L, 8L)));
         assertThat(d.output(), equalTo(TimeWindowCompaction.BOTTOM));
         Version settled = version(
                 6, table(11, 520, at(0, 0), at(400, 0)),

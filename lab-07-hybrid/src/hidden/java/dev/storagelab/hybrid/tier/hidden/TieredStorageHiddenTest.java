@@ -86,12 +86,15 @@ class TieredStorageHiddenTest {
 
     /** Arrays.equals: Hamcrest's equalTo compares arrays element by element through reflection, far slower on 200 KB. */
     private static void assertSameBytes(String what, byte[] actual, byte[] expected) {
-        assertThat(what + " (" + actual.length + " bytes, expected " + expected.length + ")",
-                Arrays.equals(actual, expected), is(true));
+        assertThat(
+                what + " (" + actual.length + " bytes, expected " + expected.length + ")",
+                Arrays.equals(actual, expected),
+                is(true));
     }
 
     /** Every name is in exactly one tier, and no temporary copy is left: what open promises. */
-    private static void checkOneCopyEach(FaultInjectingStorage fast, FaultInjectingStorage archive, String when) throws IOException {
+    private static void checkOneCopyEach(FaultInjectingStorage fast, FaultInjectingStorage archive, String when)
+            throws IOException {
         for (String name : archive.list()) {
             assertThat(when + ": open left the temporary copy " + name, name.endsWith(TEMP), is(false));
             assertThat(when + ": open left " + name + " in both tiers", fast.exists(name), is(false));
@@ -143,7 +146,8 @@ class TieredStorageHiddenTest {
                 model.inflightKey = null;
                 if (i % 20 == 19) {
                     ticker.advance(Duration.ofMinutes(1));
-                    model.moves += tiers.archiveOlderThan(Duration.ofMinutes(2), TieredStorage.lsmTables()).size();
+                    model.moves += tiers.archiveOlderThan(Duration.ofMinutes(2), TieredStorage.lsmTables())
+                            .size();
                 }
             }
         } catch (IOException | UncheckedIOException e) {
@@ -164,12 +168,20 @@ class TieredStorageHiddenTest {
                 Optional<Bytes> got = lsm.get(key(k));
                 Optional<Bytes> acked = Optional.ofNullable(model.acked.get(k)).map(Bytes::of);
                 if (model.inflightKey != null && model.inflightKey == k) {
-                    Optional<Bytes> inflight = Optional.ofNullable(model.inflightValue).map(Bytes::of);
-                    assertThat(when + ": " + key(k) + " must hold its last acknowledged value or the one in flight",
-                            got.equals(acked) || got.equals(inflight), is(true));
+                    Optional<Bytes> inflight =
+                            Optional.ofNullable(model.inflightValue).map(Bytes::of);
+                    assertThat(
+                            when + ": " + key(k) + " must hold its last acknowledged value or the one in flight",
+                            got.equals(acked) || got.equals(inflight),
+                            is(true));
                 } else {
-                    assertThat(when + ": " + key(k) + (acked.isEmpty() ? " was deleted (or never written) and came back"
-                            : " lost its newest acknowledged value"), got, equalTo(acked));
+                    assertThat(
+                            when + ": " + key(k)
+                                    + (acked.isEmpty()
+                                            ? " was deleted (or never written) and came back"
+                                            : " lost its newest acknowledged value"),
+                            got,
+                            equalTo(acked));
                 }
             }
         }
@@ -189,24 +201,33 @@ class TieredStorageHiddenTest {
             Model model = runLsm(fast, archive);
             fast.powerLoss();
             archive.powerLoss();
-            checkLsm(fast, archive, model, (crashFast ? "fast tier" : "archive") + " crash before mutation " + n + " of "
-                    + total + ", " + mode);
+            checkLsm(
+                    fast,
+                    archive,
+                    model,
+                    (crashFast ? "fast tier" : "archive") + " crash before mutation " + n + " of " + total + ", "
+                            + mode);
             points++;
         }
         return points;
     }
 
     @Test
-    @Graded(points = 6, concept = "a power loss in the fast tier while an LSM tree flushes, compacts and archives its "
-            + "tables loses an acknowledged write, brings a deleted key back, or leaves a table in both tiers")
+    @Graded(
+            points = 6,
+            concept = "a power loss in the fast tier while an LSM tree flushes, compacts and archives its "
+                    + "tables loses an acknowledged write, brings a deleted key back, or leaves a table in both tiers")
     void aPowerLossBeforeAnyFastFileOperationKeepsEveryAcknowledgedWrite() throws IOException {
         long points = sweepLsm(true, CrashMode.RANDOM, 1) + sweepLsm(true, CrashMode.LOSE_UNSYNCED, 3);
         System.out.println("[tiers: LSM over the tiers, fast tier crashed] " + points + " crash points");
     }
 
     @Test
-    @Graded(points = 6, concept = "a power loss in the archive during a move or a compaction of archived tables loses "
-            + "an acknowledged write or a table (its copy was not forced before the rename, or the fast copy went first)")
+    @Graded(
+            points = 6,
+            concept =
+                    "a power loss in the archive during a move or a compaction of archived tables loses "
+                            + "an acknowledged write or a table (its copy was not forced before the rename, or the fast copy went first)")
     void aPowerLossBeforeAnyArchiveFileOperationKeepsEveryAcknowledgedWrite() throws IOException {
         long points = 0;
         for (CrashMode mode : CrashMode.values()) {
@@ -218,8 +239,10 @@ class TieredStorageHiddenTest {
     // ---------------------------------------------------------------- moves crashed, recovery crashed
 
     @Test
-    @Graded(points = 5, concept = "a crash at some step of moving files to the archive leaves a file in both tiers, "
-            + "in neither, or incomplete, or open cannot recover from a crash during its own recovery")
+    @Graded(
+            points = 5,
+            concept = "a crash at some step of moving files to the archive leaves a file in both tiers, "
+                    + "in neither, or incomplete, or open cannot recover from a crash during its own recovery")
     void aCrashAtEveryStepOfManyMovesAndOfRecoveryLeavesOneCompleteCopyEach() throws IOException {
         // Sizes: empty, under a chunk, exactly a chunk, several chunks with a tail.
         int[] sizes = {0, 700, 64 << 10, (64 << 10) * 3 + 17};
@@ -263,7 +286,9 @@ class TieredStorageHiddenTest {
                     }
                     assertThat(when + ": every file visible once", reopened.list(), equalTo(expected));
                     for (int i = 0; i < sizes.length; i++) {
-                        assertSameBytes(when + ": " + expected.get(i) + " complete", read(reopened, expected.get(i)),
+                        assertSameBytes(
+                                when + ": " + expected.get(i) + " complete",
+                                read(reopened, expected.get(i)),
                                 randomBytes(sizes[i], i));
                     }
                     points++;
@@ -277,8 +302,10 @@ class TieredStorageHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "open does not recover an interrupted move: a leftover .archiving copy is kept or "
-            + "listed, a file found in both tiers keeps the fast copy, or recovery's deletes are not synced")
+    @Graded(
+            points = 3,
+            concept = "open does not recover an interrupted move: a leftover .archiving copy is kept or "
+                    + "listed, a file found in both tiers keeps the fast copy, or recovery's deletes are not synced")
     void openResolvesEveryLeftoverOfAnInterruptedMoveDurably() throws IOException {
         FaultInjectingStorage fast = new FaultInjectingStorage(5);
         FaultInjectingStorage archive = new FaultInjectingStorage(6);
@@ -293,7 +320,9 @@ class TieredStorageHiddenTest {
         assertThat(tiers.list(), contains("000001.sst", "000002.sst", "000003.sst", "CURRENT"));
         assertThat(tiers.locate("000001.sst"), is(Optional.of(Location.FAST)));
         assertThat(tiers.locate("000002.sst"), is(Optional.of(Location.ARCHIVE)));
-        assertThat("a file in both tiers: the archive's copy was forced before its rename", read(tiers, "000002.sst"),
+        assertThat(
+                "a file in both tiers: the archive's copy was forced before its rename",
+                read(tiers, "000002.sst"),
                 equalTo(randomBytes(2000, 2)));
         assertThat(read(tiers, "000001.sst"), equalTo(randomBytes(3000, 1)));
         fast.crashMode(CrashMode.LOSE_UNSYNCED).powerLoss();
@@ -323,9 +352,11 @@ class TieredStorageHiddenTest {
     }
 
     @Test
-    @Graded(points = 5, concept = "a move racing a delete, rename or rewrite of its file publishes a stale or deleted "
-            + "copy (a deleted table comes back, or a rewritten file loses its new bytes), or blocks the change for the "
-            + "whole copy")
+    @Graded(
+            points = 5,
+            concept = "a move racing a delete, rename or rewrite of its file publishes a stale or deleted "
+                    + "copy (a deleted table comes back, or a rewritten file loses its new bytes), or blocks the change for the "
+                    + "whole copy")
     void aMoveRacingAChangeOfItsFileNeverPublishesAStaleCopy() throws IOException {
         byte[] content = randomBytes(150_000, 4);
         Map<String, Change> changes = new TreeMap<>();
@@ -349,21 +380,27 @@ class TieredStorageHiddenTest {
             FakeTicker ticker = new FakeTicker();
             TieredStorage[] tiers = new TieredStorage[1];
             AtomicBoolean ran = new AtomicBoolean();
-            tiers[0] = TieredStorage.open(fast, racing(archive, name -> {
-                try {
-                    c.getValue().apply(tiers[0], name); // must not wait for the move: the copy holds no lock
-                    ran.set(true);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }), ticker);
+            tiers[0] = TieredStorage.open(
+                    fast,
+                    racing(archive, name -> {
+                        try {
+                            c.getValue().apply(tiers[0], name); // must not wait for the move: the copy holds no lock
+                            ran.set(true);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }),
+                    ticker);
             write(tiers[0], "000005.sst", content);
             TreeMap<String, byte[]> expected = new TreeMap<>();
             boolean moved = tiers[0].moveToArchive("000005.sst");
             assertThat(c.getKey() + " during the copy ran", ran.get(), is(true));
-            assertThat("a " + c.getKey() + " during the copy makes the copy stale: the move must drop it", moved, is(false));
+            assertThat(
+                    "a " + c.getKey() + " during the copy makes the copy stale: the move must drop it",
+                    moved,
+                    is(false));
             switch (c.getKey()) {
-                case "delete" -> { }
+                case "delete" -> {}
                 case "rename" -> expected.put("000099.sst", content);
                 case "truncate" -> expected.put("000005.sst", Arrays.copyOf(content, 10));
                 default -> {
@@ -378,7 +415,9 @@ class TieredStorageHiddenTest {
                 archive.crashMode(mode).powerLoss();
                 TieredStorage reopened = TieredStorage.open(fast, archive, ticker);
                 checkOneCopyEach(fast, archive, c.getKey() + ", " + mode);
-                assertThat(c.getKey() + " during a move, then a power loss (" + mode + ")", reopened.list(),
+                assertThat(
+                        c.getKey() + " during a move, then a power loss (" + mode + ")",
+                        reopened.list(),
                         equalTo(new ArrayList<>(expected.keySet())));
                 for (Map.Entry<String, byte[]> e : expected.entrySet()) {
                     assertSameBytes(c.getKey() + ": " + e.getKey(), read(reopened, e.getKey()), e.getValue());
@@ -389,8 +428,10 @@ class TieredStorageHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "moves racing an LSM tree's own flushes and compactions on other threads lose a "
-            + "table, resurrect a deleted one, or fail the tree")
+    @Graded(
+            points = 4,
+            concept = "moves racing an LSM tree's own flushes and compactions on other threads lose a "
+                    + "table, resurrect a deleted one, or fail the tree")
     void movesRacingBackgroundCompactionsLoseNothing() throws Exception {
         FaultInjectingStorage fast = new FaultInjectingStorage(3);
         FaultInjectingStorage archive = new FaultInjectingStorage(4);
@@ -405,7 +446,8 @@ class TieredStorageHiddenTest {
             Future<Long> archiver = pool.submit(() -> {
                 long n = 0;
                 while (!done.get()) {
-                    n += tiers.archiveOlderThan(Duration.ZERO, TieredStorage.lsmTables()).size();
+                    n += tiers.archiveOlderThan(Duration.ZERO, TieredStorage.lsmTables())
+                            .size();
                     Thread.yield();
                 }
                 return n;
@@ -435,7 +477,10 @@ class TieredStorageHiddenTest {
         TieredStorage reopened = TieredStorage.open(fast, slow(archive, ticker), ticker);
         try (LsmStore again = LsmStore.open(reopened, LsmOptions.tiny())) {
             for (Map.Entry<Integer, String> e : model.entrySet()) {
-                assertThat("reopened, " + key(e.getKey()), again.get(key(e.getKey())), is(Optional.of(Bytes.of(e.getValue()))));
+                assertThat(
+                        "reopened, " + key(e.getKey()),
+                        again.get(key(e.getKey())),
+                        is(Optional.of(Bytes.of(e.getValue()))));
             }
         }
     }
@@ -443,8 +488,11 @@ class TieredStorageHiddenTest {
     // ---------------------------------------------------------------- readers, selection
 
     @Test
-    @Graded(points = 3, concept = "a table the LSM tree has open keeps being read from the fast tier after its move "
-            + "(the fast copy's space is never freed, the archive's reads are never counted), or a reader fails")
+    @Graded(
+            points = 3,
+            concept =
+                    "a table the LSM tree has open keeps being read from the fast tier after its move "
+                            + "(the fast copy's space is never freed, the archive's reads are never counted), or a reader fails")
     void openTablesFollowTheirFilesAndTheirReadsAreCountedByTheArchive() throws IOException {
         FaultInjectingStorage fast = new FaultInjectingStorage(3);
         FaultInjectingStorage archiveDisk = new FaultInjectingStorage(4);
@@ -461,15 +509,21 @@ class TieredStorageHiddenTest {
             }
             List<String> moved = tiers.archiveOlderThan(Duration.ZERO, TieredStorage.lsmTables());
             assertThat(moved.isEmpty(), is(false));
-            assertThat("no table is left in the fast tier", fast.list().stream().anyMatch(TieredStorage.lsmTables()), is(false));
+            assertThat(
+                    "no table is left in the fast tier",
+                    fast.list().stream().anyMatch(TieredStorage.lsmTables()),
+                    is(false));
             long before = archive.readCalls();
             for (int i = 0; i < 400; i++) {
                 assertThat(lsm.get(key(i)), is(Optional.of(Bytes.of("value-" + i + "-" + "z".repeat(50)))));
             }
             TierReport report = tiers.report();
-            assertThat("gets of the tables opened before the move are requests to the archive",
-                    report.archiveReadCalls() - before, greaterThan(100L));
-            assertThat(report.fastFiles() + report.archiveFiles(), is((long) tiers.list().size()));
+            assertThat(
+                    "gets of the tables opened before the move are requests to the archive",
+                    report.archiveReadCalls() - before,
+                    greaterThan(100L));
+            assertThat(report.fastFiles() + report.archiveFiles(), is((long)
+                    tiers.list().size()));
             assertThat(report.archiveFiles(), is((long) moved.size()));
         }
 
@@ -478,16 +532,22 @@ class TieredStorageHiddenTest {
         LatencyInjectingStorage archive2 = slow(new FaultInjectingStorage(6), ticker);
         TieredStorage[] racingTiers = new TieredStorage[1];
         ReadableFile[] opened = new ReadableFile[1];
-        racingTiers[0] = TieredStorage.open(fast2, racing(archive2, name -> {
-            try {
-                opened[0] = racingTiers[0].openRead(name);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }), ticker);
+        racingTiers[0] = TieredStorage.open(
+                fast2,
+                racing(archive2, name -> {
+                    try {
+                        opened[0] = racingTiers[0].openRead(name);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }),
+                ticker);
         byte[] content = randomBytes(70_000, 12);
         write(racingTiers[0], "000007.sst", content);
-        assertThat("a reader opening during the copy does not stop the move", racingTiers[0].moveToArchive("000007.sst"), is(true));
+        assertThat(
+                "a reader opening during the copy does not stop the move",
+                racingTiers[0].moveToArchive("000007.sst"),
+                is(true));
         long before = archive2.readCalls();
         try (ReadableFile r = opened[0]) {
             assertSameBytes("the reader opened during the copy", r.readFully(0, content.length), content);
@@ -497,8 +557,10 @@ class TieredStorageHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "archiveOlderThan moves the wrong files: too young, not eligible, being written, "
-            + "not oldest first, or it reports files it did not move")
+    @Graded(
+            points = 3,
+            concept = "archiveOlderThan moves the wrong files: too young, not eligible, being written, "
+                    + "not oldest first, or it reports files it did not move")
     void archiveOlderThanSelectsByAgeEligibilityAndOrder() throws IOException {
         FaultInjectingStorage fast = new FaultInjectingStorage(3);
         FaultInjectingStorage archive = new FaultInjectingStorage(4);
@@ -520,14 +582,22 @@ class TieredStorageHiddenTest {
         ticker.advance(Duration.ofMinutes(5));
         // Ages now: 000050 45 min, 000030 35, 000020 and 000010 25, 000011.log 25, 000005 (open) 15, 000041 5.
         assertThat(tiers.age("000050.sst"), is(Duration.ofMinutes(45)));
-        assertThat("nothing moves yet", tiers.candidatesForArchive(Duration.ofMinutes(46), TieredStorage.lsmTables()), is(empty()));
-        assertThat(tiers.candidatesForArchive(Duration.ofMinutes(25), TieredStorage.lsmTables()),
+        assertThat(
+                "nothing moves yet",
+                tiers.candidatesForArchive(Duration.ofMinutes(46), TieredStorage.lsmTables()),
+                is(empty()));
+        assertThat(
+                tiers.candidatesForArchive(Duration.ofMinutes(25), TieredStorage.lsmTables()),
                 contains("000050.sst", "000030.sst", "000010.sst", "000020.sst"));
-        assertThat("a predicate that refuses 000030", tiers.archiveOlderThan(Duration.ofMinutes(25),
-                        n -> TieredStorage.lsmTables().test(n) && !n.equals("000030.sst")),
+        assertThat(
+                "a predicate that refuses 000030",
+                tiers.archiveOlderThan(
+                        Duration.ofMinutes(25), n -> TieredStorage.lsmTables().test(n) && !n.equals("000030.sst")),
                 contains("000050.sst", "000010.sst", "000020.sst"));
-        assertThat("a file with a writer open is skipped, already archived ones are not listed again",
-                tiers.archiveOlderThan(Duration.ofMinutes(1), TieredStorage.lsmTables()), contains("000030.sst", "000041.sst"));
+        assertThat(
+                "a file with a writer open is skipped, already archived ones are not listed again",
+                tiers.archiveOlderThan(Duration.ofMinutes(1), TieredStorage.lsmTables()),
+                contains("000030.sst", "000041.sst"));
         open.close();
         assertThat(tiers.archiveOlderThan(Duration.ofMinutes(1), n -> true), contains("000011.log", "000005.sst"));
         assertThat(fast.list(), is(empty()));

@@ -55,13 +55,14 @@ public class TieredStorageLincheckHiddenTest {
 
     /** Out of Lincheck's walk of this object, which fails on the storages' records. */
     private final Supplier<FaultInjectingStorage> fast;
+
     private final Supplier<FaultInjectingStorage> archive;
     private final Supplier<TieredStorage> tiers;
 
     public TieredStorageLincheckHiddenTest() throws IOException {
         // The tiers' ReentrantLock too: a lock the model checker does not control blocks for real.
-        LincheckSupport.instrument(TieredStorage.class, ReentrantLock.class, AbstractQueuedSynchronizer.class,
-                LockSupport.class);
+        LincheckSupport.instrument(
+                TieredStorage.class, ReentrantLock.class, AbstractQueuedSynchronizer.class, LockSupport.class);
         FaultInjectingStorage f = new FaultInjectingStorage(1);
         FaultInjectingStorage a = new FaultInjectingStorage(2);
         TieredStorage t = TieredStorage.open(f, a, new FakeTicker());
@@ -130,8 +131,8 @@ public class TieredStorageLincheckHiddenTest {
         if (location.isPresent()) {
             FaultInjectingStorage named = location.get() == TieredStorage.Location.ARCHIVE ? archive.get() : fast.get();
             if (!named.exists(NAME)) {
-                throw new IllegalStateException("the tiers place " + NAME + " in the " + location.get() + " tier, which does "
-                        + "not hold it");
+                throw new IllegalStateException(
+                        "the tiers place " + NAME + " in the " + location.get() + " tier, which does " + "not hold it");
             }
         } else if (archive.get().exists(NAME)) {
             throw new IllegalStateException(NAME + " was deleted, but the archive holds it: a move published its copy "
@@ -139,24 +140,32 @@ public class TieredStorageLincheckHiddenTest {
         }
         String reopened = read(TieredStorage.open(fast.get(), archive.get(), new FakeTicker()));
         if (!Objects.equals(open, reopened)) {
-            throw new IllegalStateException("the open tiers read " + describe(open) + " from " + NAME + ", but tiers opened "
-                    + "again on the same storages read " + describe(reopened) + ": a move published a copy that a change "
-                    + "during the copy had made stale, or published it after a delete");
+            throw new IllegalStateException(
+                    "the open tiers read " + describe(open) + " from " + NAME + ", but tiers opened "
+                            + "again on the same storages read " + describe(reopened)
+                            + ": a move published a copy that a change "
+                            + "during the copy had made stale, or published it after a delete");
         }
     }
 
     @Test
-    @Graded(points = 3, concept = "archive mover races: a move publishes a copy that an append or a delete during the copy made "
-            + "stale (the claim is not re-checked in full, in the same hold of the lock as the publish)")
+    @Graded(
+            points = 3,
+            concept = "archive mover races: a move publishes a copy that an append or a delete during the copy made "
+                    + "stale (the claim is not re-checked in full, in the same hold of the lock as the publish)")
     void everyHistoryOfAMoveBesideWritersIsLinearizableAndRestartsReadTheSame() {
         Class<?> t = TieredStorageLincheckHiddenTest.class;
         ModelCheckingOptions options = new ModelCheckingOptions()
                 // A move beside an append (the append must not be lost behind the copy), and a move
                 // beside a delete (the file must not come back)...
-                .addCustomScenario(LincheckSupport.scenario(List.of(),
-                        List.of(List.of(actor(t, "move")), List.of(actor(t, "append", 2))), List.of(actor(t, "read"))))
-                .addCustomScenario(LincheckSupport.scenario(List.of(),
-                        List.of(List.of(actor(t, "move")), List.of(actor(t, "delete"))), List.of(actor(t, "read"))))
+                .addCustomScenario(LincheckSupport.scenario(
+                        List.of(),
+                        List.of(List.of(actor(t, "move")), List.of(actor(t, "append", 2))),
+                        List.of(actor(t, "read"))))
+                .addCustomScenario(LincheckSupport.scenario(
+                        List.of(),
+                        List.of(List.of(actor(t, "move")), List.of(actor(t, "delete"))),
+                        List.of(actor(t, "read"))))
                 // ... then a random one.
                 .iterations(1)
                 .invocationsPerIteration(30)
@@ -166,13 +175,16 @@ public class TieredStorageLincheckHiddenTest {
                 .actorsAfter(1)
                 // The storages are each one step: they lock themselves, and the interleavings
                 // explored are the tiers' own.
-                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.io.")).allMethods().treatAsAtomic())
+                .addGuarantee(forClasses(name -> name.startsWith("dev.storagelab.io."))
+                        .allMethods()
+                        .treatAsAtomic())
                 // A failure is reported as found: shrinking it would cost more than the whole test.
                 .minimizeFailedScenario(false)
                 .sequentialSpecification(Sequential.class);
         // The first run of a scenario transforms the tiers' classes: on a loaded machine that alone
         // can pass the 20 s after which Lincheck would report a hang.
-        LincheckSupport.check(TieredStorageLincheckHiddenTest.class, LincheckSupport.invocationTimeout(options, 120_000));
+        LincheckSupport.check(
+                TieredStorageLincheckHiddenTest.class, LincheckSupport.invocationTimeout(options, 120_000));
     }
 
     private static String read(TieredStorage tiers) throws IOException {
@@ -195,8 +207,7 @@ public class TieredStorageLincheckHiddenTest {
     public static final class Sequential {
         private String content = "a";
 
-        public void move() {
-        }
+        public void move() {}
 
         public boolean append(int b) {
             if (content == null) {

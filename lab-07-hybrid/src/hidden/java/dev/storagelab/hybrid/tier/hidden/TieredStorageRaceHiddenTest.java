@@ -44,8 +44,10 @@ class TieredStorageRaceHiddenTest {
     private static final String NAME = "000005.sst";
 
     @Test
-    @Graded(points = 2, concept = "a move checks its claim and publishes the copy under two different holds of the lock: "
-            + "a table deleted in between comes back from the archive")
+    @Graded(
+            points = 2,
+            concept = "a move checks its claim and publishes the copy under two different holds of the lock: "
+                    + "a table deleted in between comes back from the archive")
     void aDeleteWhileTheMovePublishesNeverBringsTheFileBack() throws Exception {
         FaultInjectingStorage fast = new FaultInjectingStorage(1);
         FaultInjectingStorage archive = new FaultInjectingStorage(2);
@@ -55,19 +57,25 @@ class TieredStorageRaceHiddenTest {
         write(tiers, content());
         Outcome outcome = raceTheMove(tiers, pause, "archive's rename of the copy", () -> tiers.delete(NAME));
 
-        assertThat("a table deleted while its move published the copy (the move stopped at the archive's rename) "
-                + "is back in the archive: the move must re-check its claim and publish in one hold of the lock",
-                archive.exists(NAME), is(false));
+        assertThat(
+                "a table deleted while its move published the copy (the move stopped at the archive's rename) "
+                        + "is back in the archive: the move must re-check its claim and publish in one hold of the lock",
+                archive.exists(NAME),
+                is(false));
         assertThat("the deleted table is in the fast tier", fast.exists(NAME), is(false));
         outcome.checkNoFailure();
         tiers.syncDirectory();
-        assertThat("the tiers reopened after a table was deleted during its move", TieredStorage.open(fast, archive, ticker)
-                .list(), is(empty()));
+        assertThat(
+                "the tiers reopened after a table was deleted during its move",
+                TieredStorage.open(fast, archive, ticker).list(),
+                is(empty()));
     }
 
     @Test
-    @Graded(points = 2, concept = "a move switches the open readers to the archive without the lock: a reader opened "
-            + "meanwhile breaks the move, which leaves the fast copy behind")
+    @Graded(
+            points = 2,
+            concept = "a move switches the open readers to the archive without the lock: a reader opened "
+                    + "meanwhile breaks the move, which leaves the fast copy behind")
     void aReaderOpenedWhileTheMoveSwitchesReadersNeitherBreaksTheMoveNorKeepsTheFastCopy() throws Exception {
         FaultInjectingStorage fast = new FaultInjectingStorage(3);
         FaultInjectingStorage archive = new FaultInjectingStorage(4);
@@ -78,18 +86,22 @@ class TieredStorageRaceHiddenTest {
         write(tiers, content);
         List<ReadableFile> readers = new ArrayList<>(List.of(tiers.openRead(NAME), tiers.openRead(NAME)));
         AtomicReference<ReadableFile> late = new AtomicReference<>();
-        Outcome outcome = raceTheMove(tiers, pause, "switch of the first open reader to the archive",
-                () -> late.set(tiers.openRead(NAME)));
+        Outcome outcome = raceTheMove(
+                tiers, pause, "switch of the first open reader to the archive", () -> late.set(tiers.openRead(NAME)));
         if (late.get() != null) {
             readers.add(late.get());
         }
         outcome.checkNoFailure();
-        assertThat("the move of a file with two readers open, one more opened while it switched them", outcome.moved.get(),
+        assertThat(
+                "the move of a file with two readers open, one more opened while it switched them",
+                outcome.moved.get(),
                 is(true));
         assertThat("the moved file's fast copy is deleted", fast.exists(NAME), is(false));
         for (ReadableFile r : readers) {
             try (r) {
-                assertThat("a reader of the moved file reads its bytes", Arrays.equals(r.readFully(0, content.length), content),
+                assertThat(
+                        "a reader of the moved file reads its bytes",
+                        Arrays.equals(r.readFully(0, content.length), content),
                         is(true));
             }
         }
@@ -130,7 +142,8 @@ class TieredStorageRaceHiddenTest {
             throws InterruptedException {
         Outcome outcome = new Outcome();
         try {
-            Thread mover = TestThreads.start(MOVER, () -> outcome.moved.set(tiers.moveToArchive(NAME)), outcome.failures);
+            Thread mover =
+                    TestThreads.start(MOVER, () -> outcome.moved.set(tiers.moveToArchive(NAME)), outcome.failures);
             if (!pause.awaitHeld(mover)) {
                 outcome.checkNoFailure();
                 throw new AssertionError("the move of " + NAME + " never reached the " + where);

@@ -33,8 +33,10 @@ class AccessTrackerHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the access tracker's memory grows with the keys it has seen (a counter per key instead "
-            + "of a fixed sketch)")
+    @Graded(
+            points = 2,
+            concept = "the access tracker's memory grows with the keys it has seen (a counter per key instead "
+                    + "of a fixed sketch)")
     void aMillionDistinctWritesCostNoMemory() {
         AccessTracker t = new AccessTracker(1 << 12, 1 << 30);
         long before = t.memoryBytes();
@@ -48,8 +50,10 @@ class AccessTrackerHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "the tracker's read and write estimates of a mixed workload are below the true counts "
-            + "or beyond the count-min bound")
+    @Graded(
+            points = 3,
+            concept = "the tracker's read and write estimates of a mixed workload are below the true counts "
+                    + "or beyond the count-min bound")
     void mixedWorkloadEstimatesAreWithinTheBound() {
         int width = 1 << 12;
         AccessTracker t = new AccessTracker(width, Integer.MAX_VALUE);
@@ -80,8 +84,10 @@ class AccessTrackerHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the tracker's counts do not halve at its sample size (the sketch's reset halves every "
-            + "counter)")
+    @Graded(
+            points = 2,
+            concept = "the tracker's counts do not halve at its sample size (the sketch's reset halves every "
+                    + "counter)")
     void aWindowHalvesReadsAndWritesTogether() {
         AccessTracker t = new AccessTracker(1 << 10, 1_000);
         Bytes k = Bytes.of("stock:7");

@@ -33,8 +33,10 @@ class FrequencySketchHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 3, concept = "the sketch's estimate is below a key's true count (count-min only over-counts: take the "
-            + "minimum of the key's counters, and increment every one of them)")
+    @Graded(
+            points = 3,
+            concept = "the sketch's estimate is below a key's true count (count-min only over-counts: take the "
+                    + "minimum of the key's counters, and increment every one of them)")
     void neverUnderestimates(@ForAll @Size(max = 400) List<@IntRange(min = 0, max = 60) Integer> stream) {
         FrequencySketch s = new FrequencySketch(64, Long.MAX_VALUE);
         Map<Integer, Integer> exact = new HashMap<>();
@@ -49,8 +51,10 @@ class FrequencySketchHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "the sketch's estimates exceed the true counts by more than e N / width for more than "
-            + "e^-4 of the keys (each key's rows must hash to independent counters)")
+    @Graded(
+            points = 3,
+            concept = "the sketch's estimates exceed the true counts by more than e N / width for more than "
+                    + "e^-4 of the keys (each key's rows must hash to independent counters)")
     void errorBoundHoldsOnUniformAndSkewedStreams() {
         for (int width : new int[] {1_024, 16_384}) {
             for (boolean skewed : new boolean[] {false, true}) {
@@ -70,16 +74,21 @@ class FrequencySketchHiddenTest {
                         over++;
                     }
                 }
-                assertThat("width " + width + (skewed ? ", skewed" : ", uniform"), (double) over / exact.size(),
+                assertThat(
+                        "width " + width + (skewed ? ", skewed" : ", uniform"),
+                        (double) over / exact.size(),
                         lessThanOrEqualTo(Math.exp(-4)));
             }
         }
     }
 
     @Property(tries = 100)
-    @Graded(points = 3, concept = "a reset does not halve every estimate exactly (shift each word right by one and mask "
-            + "off the bit that crossed from the neighbouring counter)")
-    void resetHalvesEveryEstimateExactly(@ForAll @Size(min = 1, max = 60) List<@IntRange(min = 1, max = 9_000) Integer> counts) {
+    @Graded(
+            points = 3,
+            concept = "a reset does not halve every estimate exactly (shift each word right by one and mask "
+                    + "off the bit that crossed from the neighbouring counter)")
+    void resetHalvesEveryEstimateExactly(
+            @ForAll @Size(min = 1, max = 60) List<@IntRange(min = 1, max = 9_000) Integer> counts) {
         FrequencySketch s = new FrequencySketch(64, Long.MAX_VALUE);
         for (int i = 0; i < counts.size(); i++) {
             s.add(FrequencySketch.hash(key(i)), counts.get(i));
@@ -97,7 +106,10 @@ class FrequencySketchHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a counter at its maximum wraps around or spills into its neighbour instead of saturating at 65535")
+    @Graded(
+            points = 2,
+            concept =
+                    "a counter at its maximum wraps around or spills into its neighbour instead of saturating at 65535")
     void saturationIsPerCounter() {
         FrequencySketch s = new FrequencySketch(1 << 16, Long.MAX_VALUE);
         Random r = new Random(5);
@@ -116,7 +128,9 @@ class FrequencySketchHiddenTest {
         }
         assertThat(s.frequency(h), equalTo(FrequencySketch.MAX_COUNT));
         for (Map.Entry<Integer, Integer> e : small.entrySet()) {
-            assertThat("key " + e.getKey() + " beside the saturated one", s.frequency(key(e.getKey())),
+            assertThat(
+                    "key " + e.getKey() + " beside the saturated one",
+                    s.frequency(key(e.getKey())),
                     lessThanOrEqualTo(e.getValue() + 2));
         }
         s.reset();
@@ -124,8 +138,10 @@ class FrequencySketchHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the sketch does not age on schedule: every time the increments since the last reset "
-            + "reach the sample size, counters and size must halve")
+    @Graded(
+            points = 2,
+            concept = "the sketch does not age on schedule: every time the increments since the last reset "
+                    + "reach the sample size, counters and size must halve")
     void agingFollowsTheSampleSize() {
         FrequencySketch s = new FrequencySketch(1_024, 1_000);
         Bytes k = Bytes.of("lonely");
@@ -151,8 +167,10 @@ class FrequencySketchHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a key popular long ago keeps its count: after each sample of other accesses its estimate "
-            + "must have halved")
+    @Graded(
+            points = 2,
+            concept = "a key popular long ago keeps its count: after each sample of other accesses its estimate "
+                    + "must have halved")
     void oldPopularityFades() {
         FrequencySketch s = new FrequencySketch(4_096, 20_000);
         Bytes old = Bytes.of("yesterday's flash sale");

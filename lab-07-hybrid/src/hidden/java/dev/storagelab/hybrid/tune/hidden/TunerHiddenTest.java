@@ -60,8 +60,11 @@ class TunerHiddenTest {
     // ------------------------------------------------------------------ the damper
 
     @Test
-    @Graded(points = 2, concept = "the damper's dead band is wrong: a wanted value exactly deadBand * range away must "
-            + "change nothing, one just past it must (the band is a fraction of the knob's range, not of its value)")
+    @Graded(
+            points = 2,
+            concept =
+                    "the damper's dead band is wrong: a wanted value exactly deadBand * range away must "
+                            + "change nothing, one just past it must (the band is a fraction of the knob's range, not of its value)")
     void deadBandEdgesOnTwoKnobs() {
         Damper cache = new Damper(Knob.CACHE_SHARE, new Damping(0.125, 1, 1, 0)); // range 0.75: band 0.09375
         assertThat(cache.step(0.5, 0.59375), closeTo(0.5, EPS));
@@ -75,9 +78,11 @@ class TunerHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the dwell is not counted as consecutive intervals wanting the same direction: "
-            + "a change came before dwell agreeing intervals, or an interval wanting the other way (or nothing) did not "
-            + "start the count again")
+    @Graded(
+            points = 2,
+            concept = "the dwell is not counted as consecutive intervals wanting the same direction: "
+                    + "a change came before dwell agreeing intervals, or an interval wanting the other way (or nothing) did not "
+                    + "start the count again")
     void dwellCountsOnlyConsecutiveAgreeingIntervals() {
         Damper d = new Damper(Knob.HYSTERESIS, new Damping(0.05, 0.25, 4, 0));
         double v = 0.3;
@@ -95,8 +100,10 @@ class TunerHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the cooldown is wrong: after a change the damper must change nothing for exactly "
-            + "cooldown intervals and count none of them toward the next dwell")
+    @Graded(
+            points = 2,
+            concept = "the cooldown is wrong: after a change the damper must change nothing for exactly "
+                    + "cooldown intervals and count none of them toward the next dwell")
     void cooldownIsExactAndCountsNoDwell() {
         for (int cooldown = 0; cooldown <= 3; cooldown++) {
             Damper d = new Damper(Knob.HYSTERESIS, new Damping(0.01, 0.125, 2, cooldown));
@@ -118,8 +125,10 @@ class TunerHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a change is not bounded: it must move toward the (clamped) wanted value by at "
-            + "most maxStep * range, never past it, and never out of the knob's bounds")
+    @Graded(
+            points = 2,
+            concept = "a change is not bounded: it must move toward the (clamped) wanted value by at "
+                    + "most maxStep * range, never past it, and never out of the knob's bounds")
     void stepsAreBoundedAndNeverOvershoot() {
         Damper d = new Damper(Knob.DIRTY_SHARE, new Damping(0.0, 0.2, 1, 0)); // range 0.45: step 0.09
         assertThat(d.step(0.05, 0.5), closeTo(0.14, EPS));
@@ -137,16 +146,18 @@ class TunerHiddenTest {
         for (double w : new double[] {3, 2.5, 2.5, 1, 4, 4, 3.5, 3.7}) {
             v = d.step(v, w);
         }
-        assertThat("up, down, down, up, down, up: 4 reversals (equal wishes change nothing)", d.reversals(), equalTo(4L));
+        assertThat(
+                "up, down, down, up, down, up: 4 reversals (equal wishes change nothing)", d.reversals(), equalTo(4L));
         assertThat(d.changes(), equalTo(6L));
     }
 
-    record Case(Damping damping, List<Double> wishes) {
-    }
+    record Case(Damping damping, List<Double> wishes) {}
 
     @Property(tries = 300)
-    @Graded(points = 3, concept = "arbitrary noisy wishes make the damper change or reverse more often than its dwell "
-            + "and cooldown allow, move away from the wanted value, or leave the knob's bounds")
+    @Graded(
+            points = 3,
+            concept = "arbitrary noisy wishes make the damper change or reverse more often than its dwell "
+                    + "and cooldown allow, move away from the wanted value, or leave the knob's bounds")
     void arbitraryNoiseNeverOscillatesPastTheBound(@ForAll("cases") Case c) {
         Knob knob = Knob.HYSTERESIS;
         Damper d = new Damper(knob, c.damping());
@@ -158,9 +169,15 @@ class TunerHiddenTest {
             assertThat(next, lessThanOrEqualTo(knob.max() + EPS));
             if (next != v) {
                 assertThat("moved away from the wanted value", Math.abs(target - next), lessThan(Math.abs(target - v)));
-                assertThat("past the wanted value", Math.signum(target - next) * Math.signum(target - v) < 0, equalTo(false));
+                assertThat(
+                        "past the wanted value",
+                        Math.signum(target - next) * Math.signum(target - v) < 0,
+                        equalTo(false));
                 assertThat(Math.abs(next - v), lessThanOrEqualTo(c.damping().maxStep() * knob.range() + EPS));
-                assertThat("inside the dead band", Math.abs(target - v), greaterThan(c.damping().deadBand() * knob.range()));
+                assertThat(
+                        "inside the dead band",
+                        Math.abs(target - v),
+                        greaterThan(c.damping().deadBand() * knob.range()));
             }
             v = next;
         }
@@ -173,19 +190,25 @@ class TunerHiddenTest {
 
     @Provide
     Arbitrary<Case> cases() {
-        Arbitrary<Damping> damping = Combinators.combine(Arbitraries.doubles().between(0, 0.3),
-                Arbitraries.doubles().between(0.05, 1), Arbitraries.integers().between(1, 5),
-                Arbitraries.integers().between(0, 4)).as(Damping::new);
-        Arbitrary<List<Double>> wishes = Arbitraries.doubles().between(-0.5, 1.0).list().ofMinSize(1).ofMaxSize(80);
+        Arbitrary<Damping> damping = Combinators.combine(
+                        Arbitraries.doubles().between(0, 0.3),
+                        Arbitraries.doubles().between(0.05, 1),
+                        Arbitraries.integers().between(1, 5),
+                        Arbitraries.integers().between(0, 4))
+                .as(Damping::new);
+        Arbitrary<List<Double>> wishes =
+                Arbitraries.doubles().between(-0.5, 1.0).list().ofMinSize(1).ofMaxSize(80);
         return Combinators.combine(damping, wishes).as(Case::new);
     }
 
     // ------------------------------------------------------------------ the monitor
 
     @Test
-    @Graded(points = 2, concept = "the latency histogram's percentile is wrong: it must be the upper bound of the "
-            + "bucket where the running count reaches ceil(q * count), at least the true value, at most 1/8 above it, "
-            + "never above the maximum")
+    @Graded(
+            points = 2,
+            concept = "the latency histogram's percentile is wrong: it must be the upper bound of the "
+                    + "bucket where the running count reaches ceil(q * count), at least the true value, at most 1/8 above it, "
+                    + "never above the maximum")
     void histogramAgainstSortedValues() {
         SplittableRandom random = new SplittableRandom(5);
         for (int run = 0; run < 20; run++) {
@@ -207,15 +230,25 @@ class TunerHiddenTest {
         }
     }
 
-    private static HybridStats stats(long migrations, long deferred, long hits, long misses, long hot, long cold,
-                                     long archive, long user, long device) {
+    private static HybridStats stats(
+            long migrations,
+            long deferred,
+            long hits,
+            long misses,
+            long hot,
+            long cold,
+            long archive,
+            long user,
+            long device) {
         return new HybridStats(migrations, deferred, 0, 0, 0, 0, hits, misses, hot, cold, archive, user, device);
     }
 
     @Test
-    @Graded(points = 2, concept = "the monitor's sample is not of the interval alone: hit rate, write amplification "
-            + "and deferred share must be differences since the last sample, the counts and percentiles reset, the "
-            + "intervals numbered from 0 and stamped with the clock")
+    @Graded(
+            points = 2,
+            concept = "the monitor's sample is not of the interval alone: hit rate, write amplification "
+                    + "and deferred share must be differences since the last sample, the counts and percentiles reset, the "
+                    + "intervals numbered from 0 and stamped with the clock")
     void monitorDifferencesOverSeveralIntervals() {
         FakeTicker ticker = new FakeTicker();
         AtomicReference<HybridStats> now = new AtomicReference<>(stats(5, 5, 1_000, 1_000, 10, 10, 0, 100, 100));
@@ -257,9 +290,11 @@ class TunerHiddenTest {
     // ------------------------------------------------------------------ the rules
 
     @Test
-    @Graded(points = 2, concept = "Tuner.wanted does not follow the interval's read share as the Javadoc says "
-            + "(cache share lerp(r), dirty share and sampling lerp(1 - r), hysteresis lerp(max(1 - r, deferred share))), "
-            + "or an interval with no operation does not keep the current values")
+    @Graded(
+            points = 2,
+            concept = "Tuner.wanted does not follow the interval's read share as the Javadoc says "
+                    + "(cache share lerp(r), dirty share and sampling lerp(1 - r), hysteresis lerp(max(1 - r, deferred share))), "
+                    + "or an interval with no operation does not keep the current values")
     void wantedValuesOnChosenSamples() {
         Map<Knob, Double> current = new EnumMap<>(Knob.class);
         current.put(Knob.CACHE_SHARE, 0.3);
@@ -285,10 +320,11 @@ class TunerHiddenTest {
 
     static HybridOptions options(FakeTicker ticker) {
         return Hybrids.options(ticker)
-                .cache("arc", BUDGET).maxDirtyEntries(64)
+                .cache("arc", BUDGET)
+                .maxDirtyEntries(64)
                 .hysteresis(0.3)
-                .adaptiveCompaction(() -> new AdaptiveCompaction(List.of(PhaseWorkload.SERIES_START),
-                        new TimeWindowCompaction(KeyTime.bigEndianAt(1), 1_000)))
+                .adaptiveCompaction(() -> new AdaptiveCompaction(
+                        List.of(PhaseWorkload.SERIES_START), new TimeWindowCompaction(KeyTime.bigEndianAt(1), 1_000)))
                 .build();
     }
 
@@ -314,8 +350,11 @@ class TunerHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "driven through read-heavy, write-heavy, time-series and read-heavy phases, a knob "
-            + "went back and forth within a phase, or was still moving later than the damping's bound after a phase change")
+    @Graded(
+            points = 3,
+            concept =
+                    "driven through read-heavy, write-heavy, time-series and read-heavy phases, a knob "
+                            + "went back and forth within a phase, or was still moving later than the damping's bound after a phase change")
     void phasesSettleWithinTheBoundAndNeverReverse() throws IOException {
         FakeTicker ticker = new FakeTicker();
         try (HybridStore store = HybridStore.open(new FaultInjectingStorage(3), options(ticker))) {
@@ -327,34 +366,46 @@ class TunerHiddenTest {
             for (Knob knob : Knob.values()) {
                 for (int p = 0; p < 4; p++) {
                     int start = p * INTERVALS_PER_PHASE;
-                    double before = p == 0 ? history.get(0).knobs().get(knob) : history.get(start - 1).knobs().get(knob);
+                    double before = p == 0
+                            ? history.get(0).knobs().get(knob)
+                            : history.get(start - 1).knobs().get(knob);
                     int lastDirection = 0;
                     int lastChange = -1;
                     for (int i = start; i < start + INTERVALS_PER_PHASE; i++) {
                         double v = history.get(i).knobs().get(knob);
                         if (v != before) {
                             int direction = v > before ? 1 : -1;
-                            assertThat(knob + " reversed in phase " + p, lastDirection == 0 || lastDirection == direction, equalTo(true));
+                            assertThat(
+                                    knob + " reversed in phase " + p,
+                                    lastDirection == 0 || lastDirection == direction,
+                                    equalTo(true));
                             lastDirection = direction;
                             lastChange = i - start;
                         }
                         before = v;
                     }
-                    assertThat(knob + " in phase " + p, lastChange, lessThan(damping.settleBound() + damping.cooldown() + 1));
+                    assertThat(
+                            knob + " in phase " + p,
+                            lastChange,
+                            lessThan(damping.settleBound() + damping.cooldown() + 1));
                 }
             }
             long reversals = 0;
             for (Knob knob : Knob.values()) {
                 reversals += tuner.damper(knob).reversals();
             }
-            assertThat("reversals only at the three phase changes, at most one per knob each", reversals,
+            assertThat(
+                    "reversals only at the three phase changes, at most one per knob each",
+                    reversals,
                     lessThanOrEqualTo(3L * Knob.values().length));
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "the tuner does not reach each phase's settings: the cache must shrink and the "
-            + "router sample under writes, and both come back for reads")
+    @Graded(
+            points = 2,
+            concept = "the tuner does not reach each phase's settings: the cache must shrink and the "
+                    + "router sample under writes, and both come back for reads")
     void knobsReachEachPhasesSettings() throws IOException {
         FakeTicker ticker = new FakeTicker();
         try (HybridStore store = HybridStore.open(new FaultInjectingStorage(4), options(ticker))) {
@@ -371,15 +422,19 @@ class TunerHiddenTest {
             assertThat(readsAgain.get(Knob.CACHE_SHARE), greaterThan(0.9));
             assertThat(readsAgain.get(Knob.CONSIDER_LOG2), lessThan(1.0));
             for (Knob k : Knob.values()) {
-                assertThat(k + " back where the first read phase left it", readsAgain.get(k),
+                assertThat(
+                        k + " back where the first read phase left it",
+                        readsAgain.get(k),
                         closeTo(reads.get(k), 2 * 0.05 * k.range()));
             }
         }
     }
 
     @Test
-    @Graded(points = 2, concept = "the store does not run with the tuner's knobs after a tick: the cache's capacity "
-            + "and dirty limit, the router's hysteresis and the store's sampling must be the knobs' values")
+    @Graded(
+            points = 2,
+            concept = "the store does not run with the tuner's knobs after a tick: the cache's capacity "
+                    + "and dirty limit, the router's hysteresis and the store's sampling must be the knobs' values")
     void theStoreRunsWithTheKnobs() throws IOException {
         FakeTicker ticker = new FakeTicker();
         try (HybridStore store = HybridStore.open(new FaultInjectingStorage(5), options(ticker))) {
@@ -387,8 +442,12 @@ class TunerHiddenTest {
             Map<Knob, Double> k = tuner.knobs();
             int capacity = (int) Math.round(k.get(Knob.CACHE_SHARE) * BUDGET);
             assertThat(store.cache().capacity(), equalTo(capacity));
-            assertThat(store.cache().maxDirty(), equalTo((int) Math.max(1, Math.round(k.get(Knob.DIRTY_SHARE) * capacity))));
-            assertThat("the cache was shrunk, not just relabelled", store.cache().size(), lessThanOrEqualTo(capacity + store.cache().dirtyCount()));
+            assertThat(store.cache().maxDirty(), equalTo((int)
+                    Math.max(1, Math.round(k.get(Knob.DIRTY_SHARE) * capacity))));
+            assertThat(
+                    "the cache was shrunk, not just relabelled",
+                    store.cache().size(),
+                    lessThanOrEqualTo(capacity + store.cache().dirtyCount()));
             assertThat(store.router().hysteresis(), closeTo(k.get(Knob.HYSTERESIS), EPS));
             assertThat(store.considerEvery(), equalTo(1 << (int) Math.round(k.get(Knob.CONSIDER_LOG2))));
             assertThat(store.considerEvery(), greaterThan(1));
@@ -396,8 +455,10 @@ class TunerHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "under the tuner the time-series range does not end the time-series phase pinned to "
-            + "TIME_WINDOW, or a range's style goes back to one it left within a phase")
+    @Graded(
+            points = 2,
+            concept = "under the tuner the time-series range does not end the time-series phase pinned to "
+                    + "TIME_WINDOW, or a range's style goes back to one it left within a phase")
     void compactionStylesAreHeld() throws IOException {
         FakeTicker ticker = new FakeTicker();
         try (HybridStore store = HybridStore.open(new FaultInjectingStorage(6), options(ticker))) {

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 class CrossEngineCrashHiddenTest {
 
     private static void report(String what, CrashSweep.Result r) {
-        System.out.println("[2pc crash sweep] " + what + ": " + r.points + " crash points (hot " + r.perView[0] + ", cold "
-                + r.perView[1] + ", coordinator " + r.perView[2] + "), " + r.recoveryPoints + " crashes during recovery");
+        System.out.println("[2pc crash sweep] " + what + ": " + r.points + " crash points (hot " + r.perView[0]
+                + ", cold " + r.perView[1] + ", coordinator " + r.perView[2] + "), " + r.recoveryPoints
+                + " crashes during recovery");
     }
 
     private static void bothParticipantsAndTheCoordinator(CrashSweep.Result r) {
@@ -34,8 +35,11 @@ class CrossEngineCrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 8, concept = "after a power loss at some step of prepare, decision, commit or checkpoint (unforced "
-            + "state lost), a transaction is visible in one engine and not the other, or an acknowledged one is lost")
+    @Graded(
+            points = 8,
+            concept =
+                    "after a power loss at some step of prepare, decision, commit or checkpoint (unforced "
+                            + "state lost), a transaction is visible in one engine and not the other, or an acknowledged one is lost")
     void aPowerLossBeforeEveryFileOperationLeavesEveryTransactionWholeOrAbsent() throws IOException {
         CrashSweep.Result r = CrashSweep.sweep(() -> new TxnWorkload(36, 21, 9), CrashMode.LOSE_UNSYNCED, 1, 0, 0);
         bothParticipantsAndTheCoordinator(r);
@@ -43,8 +47,11 @@ class CrossEngineCrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 6, concept = "after a power loss that keeps a random part of the unforced state (torn log tails, "
-            + "unforced ABORT and END records kept or lost), a transaction is half visible or an acknowledged one is lost")
+    @Graded(
+            points = 6,
+            concept =
+                    "after a power loss that keeps a random part of the unforced state (torn log tails, "
+                            + "unforced ABORT and END records kept or lost), a transaction is half visible or an acknowledged one is lost")
     void aPowerLossThatKeepsPartOfTheUnforcedStateLeavesEveryTransactionWholeOrAbsent() throws IOException {
         CrashSweep.Result r = CrashSweep.sweep(() -> new TxnWorkload(24, 22, 8), CrashMode.RANDOM, 2, 0, 0);
         r.add(CrashSweep.sweep(() -> new TxnWorkload(24, 22, 8), CrashMode.KEEP_UNSYNCED, 2, 1, 0));
@@ -53,8 +60,10 @@ class CrossEngineCrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 6, concept = "a crash during recovery (while it commits or aborts in-doubt transactions or writes "
-            + "END) leaves a transaction half visible after the next recovery: recovery is not idempotent")
+    @Graded(
+            points = 6,
+            concept = "a crash during recovery (while it commits or aborts in-doubt transactions or writes "
+                    + "END) leaves a transaction half visible after the next recovery: recovery is not idempotent")
     void aCrashDuringRecoveryThenRecoveryAgainLeavesEveryTransactionWholeOrAbsent() throws IOException {
         CrashSweep.Result r = CrashSweep.sweep(() -> new TxnWorkload(12, 24, 5), CrashMode.LOSE_UNSYNCED, 2, 0, 6);
         r.add(CrashSweep.sweep(() -> new TxnWorkload(12, 25, 5), CrashMode.RANDOM, 3, 1, 6));
@@ -63,12 +72,16 @@ class CrossEngineCrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "the two-phase-commit store is not atomic in the sweep that shows the naive store "
-            + "(each engine written in turn, no coordinator) leaving half a transaction")
+    @Graded(
+            points = 4,
+            concept = "the two-phase-commit store is not atomic in the sweep that shows the naive store "
+                    + "(each engine written in turn, no coordinator) leaving half a transaction")
     void theNaiveStoreLeavesHalfATransactionWhereTwoPhaseCommitLeavesNone() throws IOException {
         CrashSweep.Result naive = CrashSweep.sweepNaive(() -> new TxnWorkload(20, 26, 0), CrashMode.LOSE_UNSYNCED, 1);
-        assertThat("crash points where the naive store kept one engine's share and lost the other's (failure mode 5)",
-                naive.broken, greaterThan(10L));
+        assertThat(
+                "crash points where the naive store kept one engine's share and lost the other's (failure mode 5)",
+                naive.broken,
+                greaterThan(10L));
         System.out.println("[2pc crash sweep] naive store: " + naive.broken + " of " + naive.points
                 + " crash points leave half a transaction");
         CrashSweep.Result r = CrashSweep.sweep(() -> new TxnWorkload(20, 26, 0), CrashMode.LOSE_UNSYNCED, 1, 0, 0);

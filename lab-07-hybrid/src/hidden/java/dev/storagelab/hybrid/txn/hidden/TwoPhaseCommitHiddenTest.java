@@ -50,8 +50,8 @@ import org.junit.jupiter.api.Test;
 @Tag("hidden")
 class TwoPhaseCommitHiddenTest {
 
-    private static final WalOptions SMALL_SEGMENTS = WalOptions.defaults().withSyncMode(SyncMode.EVERY_WRITE)
-            .withSegmentBytes(1024);
+    private static final WalOptions SMALL_SEGMENTS =
+            WalOptions.defaults().withSyncMode(SyncMode.EVERY_WRITE).withSegmentBytes(1024);
 
     /** Three storages of one machine: a power loss loses each one's unforced state. */
     private static final class Machine {
@@ -85,7 +85,8 @@ class TwoPhaseCommitHiddenTest {
     }
 
     private static Participant btreeParticipant(FaultInjectingStorage storage, WalOptions wal) throws IOException {
-        BPlusTree tree = BPlusTree.open(storage, BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32));
+        BPlusTree tree = BPlusTree.open(
+                storage, BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32));
         return Participant.open(CrossEngineStore.HOT, storage, Engine.of(tree), wal);
     }
 
@@ -94,7 +95,10 @@ class TwoPhaseCommitHiddenTest {
     }
 
     private static Participant lsmParticipant(FaultInjectingStorage storage, WalOptions wal) throws IOException {
-        return Participant.open(CrossEngineStore.COLD, storage, Engine.of(LsmStore.open(storage, LsmOptions.tiny().withoutWal())),
+        return Participant.open(
+                CrossEngineStore.COLD,
+                storage,
+                Engine.of(LsmStore.open(storage, LsmOptions.tiny().withoutWal())),
                 wal);
     }
 
@@ -108,8 +112,11 @@ class TwoPhaseCommitHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a cross-engine commit does not force each participant's PREPARE and COMMIT and the "
-            + "coordinator's decision exactly once each (or it forces an ABORT or an END, which presumed abort leaves unforced)")
+    @Graded(
+            points = 3,
+            concept =
+                    "a cross-engine commit does not force each participant's PREPARE and COMMIT and the "
+                            + "coordinator's decision exactly once each (or it forces an ABORT or an END, which presumed abort leaves unforced)")
     void eachCrossEngineCommitForcesTwoPreparesOneDecisionAndTwoCommits() throws IOException {
         Machine m = new Machine(1, CrashMode.LOSE_UNSYNCED);
         CrossEngineStore store = m.open();
@@ -119,12 +126,22 @@ class TwoPhaseCommitHiddenTest {
             long coordinator = store.coordinator().wal().stats().forces();
             long coordinatorRecords = store.coordinator().wal().lastLsn();
             store.write(both(t));
-            assertThat("transaction " + t + ": HOT participant forces (PREPARE, COMMIT)", forces(store.hot()) - hot, equalTo(2L));
-            assertThat("transaction " + t + ": COLD participant forces (PREPARE, COMMIT)", forces(store.cold()) - cold, equalTo(2L));
-            assertThat("transaction " + t + ": coordinator forces (DECISION only)",
-                    store.coordinator().wal().stats().forces() - coordinator, equalTo(1L));
-            assertThat("transaction " + t + ": coordinator records (DECISION, END)",
-                    store.coordinator().wal().lastLsn() - coordinatorRecords, equalTo(2L));
+            assertThat(
+                    "transaction " + t + ": HOT participant forces (PREPARE, COMMIT)",
+                    forces(store.hot()) - hot,
+                    equalTo(2L));
+            assertThat(
+                    "transaction " + t + ": COLD participant forces (PREPARE, COMMIT)",
+                    forces(store.cold()) - cold,
+                    equalTo(2L));
+            assertThat(
+                    "transaction " + t + ": coordinator forces (DECISION only)",
+                    store.coordinator().wal().stats().forces() - coordinator,
+                    equalTo(1L));
+            assertThat(
+                    "transaction " + t + ": coordinator records (DECISION, END)",
+                    store.coordinator().wal().lastLsn() - coordinatorRecords,
+                    equalTo(2L));
         }
         Participant p = store.hot();
         p.prepare(1000, List.of(Entry.put(hot(1), value(1000))));
@@ -134,8 +151,10 @@ class TwoPhaseCommitHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "a prepared but uncommitted write is visible to a get or a scan, in the B+tree or the "
-            + "LSM tree participant, or an aborted one replaces the old value")
+    @Graded(
+            points = 3,
+            concept = "a prepared but uncommitted write is visible to a get or a scan, in the B+tree or the "
+                    + "LSM tree participant, or an aborted one replaces the old value")
     void preparedWritesAreInvisibleToGetsAndScansUntilCommittedInBothEngines() throws IOException {
         for (boolean btree : new boolean[] {true, false}) {
             FaultInjectingStorage storage = new FaultInjectingStorage(2).crashMode(CrashMode.RANDOM);
@@ -149,7 +168,10 @@ class TwoPhaseCommitHiddenTest {
             try (EntryIterator it = p.scan(null, null)) {
                 List<Entry> all = new ArrayList<>();
                 it.forEachRemaining(all::add);
-                assertThat(engine + "a scan sees the committed entries only", all, equalTo(List.of(Entry.put(k, value(1)))));
+                assertThat(
+                        engine + "a scan sees the committed entries only",
+                        all,
+                        equalTo(List.of(Entry.put(k, value(1)))));
             }
             p.abort(3);
             storage.powerLoss();
@@ -165,8 +187,10 @@ class TwoPhaseCommitHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "when a participant fails to prepare, the others that prepared are not aborted, or the "
-            + "coordinator logs something (presumed abort logs nothing), or the transaction survives the crash")
+    @Graded(
+            points = 4,
+            concept = "when a participant fails to prepare, the others that prepared are not aborted, or the "
+                    + "coordinator logs something (presumed abort logs nothing), or the transaction survives the crash")
     void aFailedPrepareAbortsThePreparedParticipantsAndLogsNothingAtTheCoordinator() throws IOException {
         Machine m = new Machine(3, CrashMode.KEEP_UNSYNCED);
         CrossEngineStore store = m.open();
@@ -180,20 +204,31 @@ class TwoPhaseCommitHiddenTest {
             failure = e;
         }
         assertThat("the failed prepare reaches the caller", failure != null, is(true));
-        assertThat("the HOT participant, which had prepared, was told to abort", store.hot().inDoubt(), empty());
-        assertThat("the HOT participant's committed value stays", store.hot().get(hot(0)), equalTo(Optional.of(value(1))));
-        assertThat("presumed abort: no coordinator record for an aborted transaction", store.coordinator().wal().lastLsn(),
+        assertThat(
+                "the HOT participant, which had prepared, was told to abort",
+                store.hot().inDoubt(),
+                empty());
+        assertThat(
+                "the HOT participant's committed value stays", store.hot().get(hot(0)), equalTo(Optional.of(value(1))));
+        assertThat(
+                "presumed abort: no coordinator record for an aborted transaction",
+                store.coordinator().wal().lastLsn(),
                 equalTo(coordinatorRecords));
         m.powerLoss();
         CrossEngineStore recovered = m.open();
         assertThat(recovered.get(hot(0)), equalTo(Optional.of(value(1))));
         assertThat(recovered.get(cold(0)), equalTo(Optional.of(value(1))));
-        assertThat(recovered.hot().inDoubt().isEmpty() && recovered.cold().inDoubt().isEmpty(), is(true));
+        assertThat(
+                recovered.hot().inDoubt().isEmpty()
+                        && recovered.cold().inDoubt().isEmpty(),
+                is(true));
     }
 
     @Test
-    @Graded(points = 3, concept = "when the decision's force fails, the coordinator aborts the participants although the "
-            + "DECISION may be on disk (the outcome is unknown: only recovery may decide it)")
+    @Graded(
+            points = 3,
+            concept = "when the decision's force fails, the coordinator aborts the participants although the "
+                    + "DECISION may be on disk (the outcome is unknown: only recovery may decide it)")
     void aFailedDecisionLeavesTheParticipantsInDoubtAndRecoveryFollowsTheLog() throws IOException {
         for (CrashMode mode : new CrashMode[] {CrashMode.KEEP_UNSYNCED, CrashMode.LOSE_UNSYNCED}) {
             Machine m = new Machine(4, mode);
@@ -207,20 +242,30 @@ class TwoPhaseCommitHiddenTest {
                 txId = store.coordinator().lastTxId();
             }
             assertThat(mode + ": the failed decision reaches the caller", txId, greaterThan(0L));
-            assertThat(mode + ": HOT participant still in doubt (not aborted)", store.hot().inDoubt(), contains(txId));
-            assertThat(mode + ": COLD participant still in doubt (not aborted)", store.cold().inDoubt(), contains(txId));
+            assertThat(
+                    mode + ": HOT participant still in doubt (not aborted)",
+                    store.hot().inDoubt(),
+                    contains(txId));
+            assertThat(
+                    mode + ": COLD participant still in doubt (not aborted)",
+                    store.cold().inDoubt(),
+                    contains(txId));
             m.powerLoss();
             CrossEngineStore recovered = m.open();
             Optional<Bytes> expected = Optional.of(mode == CrashMode.KEEP_UNSYNCED ? value(2) : value(1));
-            String outcome = mode == CrashMode.KEEP_UNSYNCED ? "the DECISION survived: committed" : "the DECISION was lost: aborted";
+            String outcome = mode == CrashMode.KEEP_UNSYNCED
+                    ? "the DECISION survived: committed"
+                    : "the DECISION was lost: aborted";
             assertThat(mode + ": " + outcome + ", hot", recovered.get(hot(0)), equalTo(expected));
             assertThat(mode + ": " + outcome + ", cold", recovered.get(cold(0)), equalTo(expected));
         }
     }
 
     @Test
-    @Graded(points = 4, concept = "recovery does not commit an in-doubt transaction whose DECISION is durable, aborts one "
-            + "without a decision wrongly, or does not write END once every participant committed")
+    @Graded(
+            points = 4,
+            concept = "recovery does not commit an in-doubt transaction whose DECISION is durable, aborts one "
+                    + "without a decision wrongly, or does not write END once every participant committed")
     void recoveryCommitsDecidedTransactionsAbortsTheRestAndWritesEnd() throws IOException {
         Machine m = new Machine(5, CrashMode.LOSE_UNSYNCED);
         CrossEngineStore store = m.open();
@@ -232,26 +277,50 @@ class TwoPhaseCommitHiddenTest {
         store.hot().prepare(11, List.of(Entry.put(hot(2), value(11))));
         store.cold().prepare(11, List.of(Entry.put(cold(2), value(11))));
         try (Wal wal = store.coordinator().wal()) {
-            wal.commit(TxnRecord.decision(10, List.of(CrossEngineStore.HOT, CrossEngineStore.COLD)).encode());
+            wal.commit(TxnRecord.decision(10, List.of(CrossEngineStore.HOT, CrossEngineStore.COLD))
+                    .encode());
         }
         m.powerLoss();
         CrossEngineStore recovered = m.open();
-        assertThat("transaction 10 had a durable DECISION: committed, hot", recovered.get(hot(0)), equalTo(Optional.of(value(10))));
-        assertThat("transaction 10 had a durable DECISION: committed, cold", recovered.get(cold(0)), equalTo(Optional.of(value(10))));
+        assertThat(
+                "transaction 10 had a durable DECISION: committed, hot",
+                recovered.get(hot(0)),
+                equalTo(Optional.of(value(10))));
+        assertThat(
+                "transaction 10 had a durable DECISION: committed, cold",
+                recovered.get(cold(0)),
+                equalTo(Optional.of(value(10))));
         assertThat("transaction 11 had none: aborted, hot", recovered.get(hot(2)), equalTo(Optional.empty()));
         assertThat("transaction 11 had none: aborted, cold", recovered.get(cold(2)), equalTo(Optional.empty()));
-        assertThat(recovered.hot().inDoubt().isEmpty() && recovered.cold().inDoubt().isEmpty(), is(true));
-        assertThat("recovery forgot the decision", recovered.coordinator().pendingDecisions().isEmpty(), is(true));
+        assertThat(
+                recovered.hot().inDoubt().isEmpty()
+                        && recovered.cold().inDoubt().isEmpty(),
+                is(true));
+        assertThat(
+                "recovery forgot the decision",
+                recovered.coordinator().pendingDecisions().isEmpty(),
+                is(true));
         long[] types = new long[18];
-        recovered.coordinator().wal().replay(0, (lsn, payload) -> types[TxnRecord.decode(payload, "coordinator", lsn).type() == TxnRecord.Type.END ? 17 : 16]++);
+        recovered
+                .coordinator()
+                .wal()
+                .replay(
+                        0,
+                        (lsn, payload) -> types[
+                                TxnRecord.decode(payload, "coordinator", lsn).type() == TxnRecord.Type.END
+                                        ? 17
+                                        : 16]++);
         assertThat("recovery wrote END after the participants committed", types[17], equalTo(2L));
         assertThat("and no other record: presumed abort logs nothing for transaction 11", types[16], equalTo(2L));
         assertThat("new ids start past every id seen", recovered.write(both(12)), greaterThan(11L));
     }
 
     @Test
-    @Graded(points = 4, concept = "a participant checkpoint truncates the log past the PREPARE of a transaction still in "
-            + "doubt (its writes are lost when the coordinator commits it), or loses the largest transaction id")
+    @Graded(
+            points = 4,
+            concept =
+                    "a participant checkpoint truncates the log past the PREPARE of a transaction still in "
+                            + "doubt (its writes are lost when the coordinator commits it), or loses the largest transaction id")
     void checkpointsKeepInDoubtPreparesAndTheLargestTransactionId() throws IOException {
         for (boolean btree : new boolean[] {true, false}) {
             for (boolean decideCommit : new boolean[] {true, false}) {
@@ -270,7 +339,10 @@ class TwoPhaseCommitHiddenTest {
                 p.prepare(80, List.of(Entry.put(other, value(80))));
                 p.checkpoint();
                 String when = (btree ? "B+tree" : "LSM tree") + ", " + (decideCommit ? "commit" : "abort");
-                assertThat(when + ": the log rolled over many segments", p.wal().segmentNames().size(), greaterThan(3));
+                assertThat(
+                        when + ": the log rolled over many segments",
+                        p.wal().segmentNames().size(),
+                        greaterThan(3));
                 storage.powerLoss();
                 p = btree ? btreeParticipant(storage) : lsmParticipant(storage);
                 assertThat(when + ": both PREPAREs survived the checkpoints", p.inDoubt(), contains(2L, 80L));
@@ -282,11 +354,16 @@ class TwoPhaseCommitHiddenTest {
                 p.checkpoint();
                 storage.powerLoss();
                 p = btree ? btreeParticipant(storage) : lsmParticipant(storage);
-                assertThat(when + ": transaction 2's outcome", p.get(k), equalTo(Optional.of(value(decideCommit ? 2 : 1))));
+                assertThat(
+                        when + ": transaction 2's outcome",
+                        p.get(k),
+                        equalTo(Optional.of(value(decideCommit ? 2 : 1))));
                 assertThat(when + ": transaction 80 still in doubt", p.inDoubt(), contains(80L));
                 p.commit(80);
                 p.checkpoint();
-                assertThat(when + ": nothing in doubt, the log truncated to its active segment", p.wal().segmentNames().size(),
+                assertThat(
+                        when + ": nothing in doubt, the log truncated to its active segment",
+                        p.wal().segmentNames().size(),
                         equalTo(1));
                 storage.powerLoss();
                 p = btree ? btreeParticipant(storage) : lsmParticipant(storage);
@@ -297,26 +374,29 @@ class TwoPhaseCommitHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a replay that starts before the checkpoint (a PREPARE was in doubt) re-applies some "
-            + "of what the checkpoint holds and not the rest, bringing an older value back")
+    @Graded(
+            points = 2,
+            concept = "a replay that starts before the checkpoint (a PREPARE was in doubt) re-applies some "
+                    + "of what the checkpoint holds and not the rest, bringing an older value back")
     void aReplayFromAnInDoubtPrepareAppliesNothingTheCheckpointHolds() throws IOException {
         for (boolean btree : new boolean[] {true, false}) {
             FaultInjectingStorage storage = new FaultInjectingStorage(9).crashMode(CrashMode.LOSE_UNSYNCED);
             Participant p = btree ? btreeParticipant(storage) : lsmParticipant(storage);
             Bytes k = btree ? hot(3) : cold(3);
             Bytes other = btree ? hot(4) : cold(4);
-            p.prepare(1, List.of(Entry.put(other, value(1))));      // in doubt across the checkpoint
+            p.prepare(1, List.of(Entry.put(other, value(1)))); // in doubt across the checkpoint
             p.prepare(2, List.of(Entry.put(k, value(2))));
-            p.commit(2);                                             // k = 2, by a COMMIT
-            p.write(3, List.of(Entry.put(k, value(3))));             // k = 3, by a WRITE after it
+            p.commit(2); // k = 2, by a COMMIT
+            p.write(3, List.of(Entry.put(k, value(3)))); // k = 3, by a WRITE after it
             p.write(4, List.of(Entry.tombstone(k), Entry.put(k, value(4)), Entry.tombstone(k)));
             p.prepare(5, List.of(Entry.put(k, value(5))));
-            p.commit(5);                                             // k = 5
+            p.commit(5); // k = 5
             p.checkpoint();
             storage.powerLoss();
             p = btree ? btreeParticipant(storage) : lsmParticipant(storage);
             String engine = btree ? "B+tree: " : "LSM tree: ";
-            assertThat(engine + "the newest value, as the checkpoint holds it", p.get(k), equalTo(Optional.of(value(5))));
+            assertThat(
+                    engine + "the newest value, as the checkpoint holds it", p.get(k), equalTo(Optional.of(value(5))));
             assertThat(engine + "transaction 1 still in doubt", p.inDoubt(), contains(1L));
             p.write(6, List.of(Entry.tombstone(k)));
             p.checkpoint();
@@ -328,8 +408,10 @@ class TwoPhaseCommitHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a participant checkpoint with nothing in doubt keeps log segments it no longer needs "
-            + "(the log should keep only the records after the covered LSN)")
+    @Graded(
+            points = 1,
+            concept = "a participant checkpoint with nothing in doubt keeps log segments it no longer needs "
+                    + "(the log should keep only the records after the covered LSN)")
     void aCheckpointWithNothingInDoubtKeepsOnlyTheActiveSegment() throws IOException {
         // One record per segment: every segment the checkpoint covers can go, and one kept too many shows.
         WalOptions onePerSegment = SMALL_SEGMENTS.withSegmentBytes(1);
@@ -343,11 +425,16 @@ class TwoPhaseCommitHiddenTest {
             p.prepare(7, List.of(Entry.put(k, value(7))));
             p.commit(7);
             String engineName = btree ? "B+tree: " : "LSM tree: ";
-            assertThat(engineName + "one segment per record before the checkpoint", p.wal().segmentNames().size(),
+            assertThat(
+                    engineName + "one segment per record before the checkpoint",
+                    p.wal().segmentNames().size(),
                     greaterThan(6));
             p.checkpoint();
-            assertThat(engineName + "after a checkpoint with nothing in doubt, only the segment of the last record is left",
-                    p.wal().segmentNames(), equalTo(List.of(String.format("%020d.wal", p.wal().lastLsn()))));
+            assertThat(
+                    engineName
+                            + "after a checkpoint with nothing in doubt, only the segment of the last record is left",
+                    p.wal().segmentNames(),
+                    equalTo(List.of(String.format("%020d.wal", p.wal().lastLsn()))));
             p.close();
             p = btree ? btreeParticipant(storage, onePerSegment) : lsmParticipant(storage, onePerSegment);
             assertThat(engineName + "the value survives the truncation", p.get(k), equalTo(Optional.of(value(7))));
@@ -356,8 +443,11 @@ class TwoPhaseCommitHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "when a prepare fails and the abort of a participant that prepared fails too, the "
-            + "abort's failure is lost (not attached to the exception the caller gets), or the transaction survives")
+    @Graded(
+            points = 1,
+            concept =
+                    "when a prepare fails and the abort of a participant that prepared fails too, the "
+                            + "abort's failure is lost (not attached to the exception the caller gets), or the transaction survives")
     void aFailedAbortAfterAFailedPrepareReachesTheCallerAndRecoveryStillAborts() throws IOException {
         WalOptions onePerSegment = SMALL_SEGMENTS.withSegmentBytes(1);
         FaultInjectingStorage hotStorage = new FaultInjectingStorage(11).crashMode(CrashMode.LOSE_UNSYNCED);
@@ -386,24 +476,40 @@ class TwoPhaseCommitHiddenTest {
         }
         assertThat("the failed prepare reaches the caller", failure != null, is(true));
         assertThat("the prepare's failure is the one thrown", failure.getMessage(), containsString("FORCE"));
-        assertThat("the failed abort is attached to it (addSuppressed), not lost", failure.getSuppressed().length,
+        assertThat(
+                "the failed abort is attached to it (addSuppressed), not lost",
+                failure.getSuppressed().length,
                 equalTo(1));
         assertThat("the failed abort's cause", failure.getSuppressed()[0].getMessage(), containsString("CREATE"));
-        assertThat("the HOT participant could not log its abort: still in doubt", hotP.inDoubt().size(), equalTo(1));
+        assertThat(
+                "the HOT participant could not log its abort: still in doubt",
+                hotP.inDoubt().size(),
+                equalTo(1));
         hotStorage.powerLoss();
         coldStorage.powerLoss();
         coordinatorStorage.powerLoss();
-        CrossEngineStore recovered = CrossEngineStore.open(hotStorage, coldStorage, coordinatorStorage, TxnWorkload.ROUTE,
-                new CrossEngineStore.Options(BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32), LsmOptions.tiny(),
+        CrossEngineStore recovered = CrossEngineStore.open(
+                hotStorage,
+                coldStorage,
+                coordinatorStorage,
+                TxnWorkload.ROUTE,
+                new CrossEngineStore.Options(
+                        BTreeOptions.defaults().withPageSize(1024).withPoolFrames(32),
+                        LsmOptions.tiny(),
                         onePerSegment));
         assertThat("no DECISION: presumed abort, hot", recovered.get(hot(0)), equalTo(Optional.of(value(1))));
         assertThat("no DECISION: presumed abort, cold", recovered.get(cold(0)), equalTo(Optional.of(value(1))));
-        assertThat(recovered.hot().inDoubt().isEmpty() && recovered.cold().inDoubt().isEmpty(), is(true));
+        assertThat(
+                recovered.hot().inDoubt().isEmpty()
+                        && recovered.cold().inDoubt().isEmpty(),
+                is(true));
     }
 
     @Test
-    @Graded(points = 3, concept = "a participant's recovery accepts a coordinator's record in its log, or a COMMIT after "
-            + "its checkpoint for a transaction it never prepared, instead of naming the corruption")
+    @Graded(
+            points = 3,
+            concept = "a participant's recovery accepts a coordinator's record in its log, or a COMMIT after "
+                    + "its checkpoint for a transaction it never prepared, instead of naming the corruption")
     void aParticipantLogWithForeignOrImpossibleRecordsIsCorruption() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(7);
         try (Wal wal = Wal.open(storage, SMALL_SEGMENTS)) {
@@ -418,7 +524,8 @@ class TwoPhaseCommitHiddenTest {
         }
         FaultInjectingStorage other = new FaultInjectingStorage(8);
         try (Wal wal = Wal.open(other, SMALL_SEGMENTS)) {
-            wal.commit(TxnRecord.prepare(1, List.of(Entry.put(cold(1), value(1)))).encode());
+            wal.commit(
+                    TxnRecord.prepare(1, List.of(Entry.put(cold(1), value(1)))).encode());
             wal.commit(TxnRecord.commit(5).encode());
         }
         try {
@@ -430,8 +537,11 @@ class TwoPhaseCommitHiddenTest {
     }
 
     @Test
-    @Graded(points = 5, concept = "against a TreeMap, the cross-engine store returns a wrong value after random "
-            + "transactions, checkpoints, reopens, power losses and coordinator crashes between prepare and decision")
+    @Graded(
+            points = 5,
+            concept =
+                    "against a TreeMap, the cross-engine store returns a wrong value after random "
+                            + "transactions, checkpoints, reopens, power losses and coordinator crashes between prepare and decision")
     void randomRunsWithCheckpointsReopensAndPowerLossesMatchATreeMap() throws IOException {
         for (int seed = 1; seed <= 4; seed++) {
             SplittableRandom random = new SplittableRandom(seed);

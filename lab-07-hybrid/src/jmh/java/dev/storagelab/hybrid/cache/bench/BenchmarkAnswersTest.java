@@ -29,13 +29,15 @@ class BenchmarkAnswersTest {
             long[] hits = new long[e.getValue().length];
             for (int pass = 0; pass < hits.length; pass++) {
                 for (Bytes key : stream) {
-                    if (policy.reference(key, k -> { })) {
+                    if (policy.reference(key, k -> {})) {
                         hits[pass]++;
                     }
                 }
             }
-            assertThat(e.getKey() + ": the hits per pass the benchmark checks are the reference's (if the reference"
-                    + " policy changed on purpose, copy these into CacheBenchmark.REFERENCE_HITS)", hits,
+            assertThat(
+                    e.getKey() + ": the hits per pass the benchmark checks are the reference's (if the reference"
+                            + " policy changed on purpose, copy these into CacheBenchmark.REFERENCE_HITS)",
+                    hits,
                     equalTo(e.getValue()));
         }
     }
@@ -64,9 +66,12 @@ class BenchmarkAnswersTest {
         bench.load();
         bench.policy = ReplacementPolicies.of("lru", 1000); // LRU is cheaper than ARC, and hits less
         // The stream's second pass on a fresh LRU: a warm pass's worth of LRU hits, checked against ARC's.
-        assertThat(WrongAnswers.within(CacheBenchmark.STREAM, bench::reference),
-                allOf(startsWith("wrong answer: arc with 1000 entries hit "),
-                containsString(" of the 1048576 references of the measured pass 1; the policy as specified hits 703106")));
+        assertThat(
+                WrongAnswers.within(CacheBenchmark.STREAM, bench::reference),
+                allOf(
+                        startsWith("wrong answer: arc with 1000 entries hit "),
+                        containsString(
+                                " of the 1048576 references of the measured pass 1; the policy as specified hits 703106")));
     }
 
     @Test
@@ -106,7 +111,10 @@ class BenchmarkAnswersTest {
                 return "lru";
             }
         };
-        assertThat(WrongAnswers.within(CacheBenchmark.STREAM, bench::reference),
-                allOf(startsWith("wrong answer: lru: reference("), containsString(") returned true for a key not resident before it")));
+        assertThat(
+                WrongAnswers.within(CacheBenchmark.STREAM, bench::reference),
+                allOf(
+                        startsWith("wrong answer: lru: reference("),
+                        containsString(") returned true for a key not resident before it")));
     }
 }

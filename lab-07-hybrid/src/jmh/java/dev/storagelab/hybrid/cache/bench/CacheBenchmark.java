@@ -78,6 +78,7 @@ public class CacheBenchmark {
     private long[] referenceHits;
     /** Hits in the current pass of the stream. */
     private long passHits;
+
     private long evictions;
     private long hits;
     private long references;
@@ -105,9 +106,12 @@ public class CacheBenchmark {
     long checkedPass(long pass, long hits) {
         int i = (int) Math.min(pass + 1, Integer.MAX_VALUE);
         if (referenceHits != null && i < referenceHits.length) {
-            AnswerCheck.require(hits == referenceHits[i], () -> cachePolicy + " with " + cacheEntries + " entries hit " + hits
-                    + " of the " + STREAM + " references of the " + (pass < 0 ? "warming pass" : "measured pass " + (pass + 1))
-                    + "; the policy as specified hits " + referenceHits[i]);
+            AnswerCheck.require(
+                    hits == referenceHits[i],
+                    () -> cachePolicy + " with " + cacheEntries + " entries hit " + hits
+                            + " of the " + STREAM + " references of the "
+                            + (pass < 0 ? "warming pass" : "measured pass " + (pass + 1))
+                            + "; the policy as specified hits " + referenceHits[i]);
         }
         return hits;
     }
@@ -118,12 +122,17 @@ public class CacheBenchmark {
      * resident after, and the cache within its capacity.
      */
     boolean checkedReference(Bytes key, boolean resident, boolean hit) {
-        AnswerCheck.require(hit == resident, () -> cachePolicy + ": reference(" + key + ") returned " + hit + " for a key "
-                + (resident ? "" : "not ") + "resident before it");
-        AnswerCheck.require(policy.contains(key), () -> cachePolicy + ": " + key + " is not resident after a reference to it;"
-                + " a reference makes its key resident");
-        AnswerCheck.require(policy.size() <= cacheEntries, () -> cachePolicy + ": " + policy.size() + " keys resident; the"
-                + " capacity is " + cacheEntries);
+        AnswerCheck.require(
+                hit == resident,
+                () -> cachePolicy + ": reference(" + key + ") returned " + hit + " for a key "
+                        + (resident ? "" : "not ") + "resident before it");
+        AnswerCheck.require(
+                policy.contains(key),
+                () -> cachePolicy + ": " + key + " is not resident after a reference to it;"
+                        + " a reference makes its key resident");
+        AnswerCheck.require(
+                policy.size() <= cacheEntries,
+                () -> cachePolicy + ": " + policy.size() + " keys resident; the" + " capacity is " + cacheEntries);
         return hit;
     }
 

@@ -21,8 +21,7 @@ import java.util.SplittableRandom;
  */
 public final class WriteCoalescing {
 
-    private WriteCoalescing() {
-    }
+    private WriteCoalescing() {}
 
     public static void main(String[] args) throws IOException {
         int writes = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -39,16 +38,26 @@ public final class WriteCoalescing {
             stream[i] = byRank[r];
         }
         Bytes value = Bytes.of("v".repeat(100));
-        System.out.printf(Locale.ROOT, "%d Zipfian writes over %d keys, a cache of %d entries%n", writes, keys, cacheEntries);
-        System.out.printf(Locale.ROOT, "%-6s %9s %14s %9s %12s %16s %16s%n", "policy", "maxDirty", "entries sent", "batches",
-                "per batch", "writes / entry", "dirty evictions");
+        System.out.printf(
+                Locale.ROOT, "%d Zipfian writes over %d keys, a cache of %d entries%n", writes, keys, cacheEntries);
+        System.out.printf(
+                Locale.ROOT,
+                "%-6s %9s %14s %9s %12s %16s %16s%n",
+                "policy",
+                "maxDirty",
+                "entries sent",
+                "batches",
+                "per batch",
+                "writes / entry",
+                "dirty evictions");
         for (String policy : ReplacementPolicies.NAMES) {
             for (int maxDirty : new int[] {256, 4_096, 65_536}) {
                 long[] sent = new long[2];
-                WriteBackCache cache = new WriteBackCache(ReplacementPolicies.of(policy, cacheEntries), maxDirty, batch -> {
-                    sent[0] += batch.size();
-                    sent[1]++;
-                });
+                WriteBackCache cache =
+                        new WriteBackCache(ReplacementPolicies.of(policy, cacheEntries), maxDirty, batch -> {
+                            sent[0] += batch.size();
+                            sent[1]++;
+                        });
                 for (Bytes k : stream) {
                     cache.write(Entry.put(k, value));
                 }
@@ -57,8 +66,16 @@ public final class WriteCoalescing {
                 if (s.entriesFlushed() != sent[0] || s.flushes() != sent[1]) {
                     throw new IllegalStateException("the cache's statistics disagree with the sink: " + s);
                 }
-                System.out.printf(Locale.ROOT, "%-6s %9d %14d %9d %12.1f %16.2f %16d%n", policy, maxDirty, sent[0], sent[1],
-                        (double) sent[0] / sent[1], (double) writes / sent[0], s.dirtyEvictions());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-6s %9d %14d %9d %12.1f %16.2f %16d%n",
+                        policy,
+                        maxDirty,
+                        sent[0],
+                        sent[1],
+                        (double) sent[0] / sent[1],
+                        (double) writes / sent[0],
+                        s.dirtyEvictions());
             }
         }
     }

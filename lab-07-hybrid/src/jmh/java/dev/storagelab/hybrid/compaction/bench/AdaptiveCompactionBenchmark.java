@@ -71,9 +71,13 @@ public class AdaptiveCompactionBenchmark {
             for (int t = 0; t < perRange; t++) {
                 int level = t < 2 ? 0 : 1 + t % 5;
                 int lo = level == 0 ? t * 1000 : (t * 7919 % 997) * 100_000 + level;
-                edit.addFile(level, new FileMeta(number, 2 << 20,
-                        new InternalKey(key(r, level == 0 ? 0 : lo), number, ValueType.PUT),
-                        new InternalKey(key(r, level == 0 ? 99_999_999 : lo + 50_000), number, ValueType.PUT)));
+                edit.addFile(
+                        level,
+                        new FileMeta(
+                                number,
+                                2 << 20,
+                                new InternalKey(key(r, level == 0 ? 0 : lo), number, ValueType.PUT),
+                                new InternalKey(key(r, level == 0 ? 99_999_999 : lo + 50_000), number, ValueType.PUT)));
                 number++;
             }
         }
@@ -95,7 +99,8 @@ public class AdaptiveCompactionBenchmark {
     public Compaction pick() {
         Compaction c = policy.pick(version, options, pointers);
         if (c == null) {
-            throw new IllegalStateException("the benchmark's version needs a compaction: each range has two level-0 tables");
+            throw new IllegalStateException(
+                    "the benchmark's version needs a compaction: each range has two level-0 tables");
         }
         return c;
     }

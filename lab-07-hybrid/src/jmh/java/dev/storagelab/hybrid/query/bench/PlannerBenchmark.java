@@ -65,7 +65,8 @@ public class PlannerBenchmark {
         List<?> byIndex = planner.execute(query, explain.plan(PlanKind.INDEX_RANGE_SCAN));
         List<?> byScan = planner.execute(query, explain.plan(PlanKind.FULL_SCAN));
         if (byIndex.size() != byScan.size()) {
-            throw new IllegalStateException("the index scan found " + byIndex.size() + " rows, the full scan " + byScan.size());
+            throw new IllegalStateException(
+                    "the index scan found " + byIndex.size() + " rows, the full scan " + byScan.size());
         }
     }
 

@@ -89,7 +89,8 @@ public class TieredStorageBenchmark {
         if (archivedShare.equals("direct")) {
             return DiskStorage.open(dir.resolve("fast"));
         }
-        return TieredStorage.open(DiskStorage.open(dir.resolve("fast")),
+        return TieredStorage.open(
+                DiskStorage.open(dir.resolve("fast")),
                 new LatencyInjectingStorage(DiskStorage.open(dir.resolve("archive")), FREE, Sleeper.REAL),
                 Ticker.systemTicker());
     }
@@ -128,7 +129,9 @@ public class TieredStorageBenchmark {
             System.out.println("[tiers] " + report);
         }
         store = LsmStore.open(storage, options.withBackgroundWork(false));
-        String first = storage.list().stream().filter(TieredStorage.lsmTables()).findFirst()
+        String first = storage.list().stream()
+                .filter(TieredStorage.lsmTables())
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no table"));
         probe = storage.openRead(first);
         probeBlocks = probe.size() / 4096;

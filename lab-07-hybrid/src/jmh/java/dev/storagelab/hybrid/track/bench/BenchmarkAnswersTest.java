@@ -40,7 +40,8 @@ class BenchmarkAnswersTest {
     void aSketchThatNeverResetsFails() {
         SketchBenchmark bench = bench();
         bench.sketch = new FrequencySketch(1024, Long.MAX_VALUE);
-        assertThat(WrongAnswers.within(1000, bench::increment),
+        assertThat(
+                WrongAnswers.within(1000, bench::increment),
                 allOf(startsWith("wrong answer: after "), containsString(" increments with a sample size of ")));
     }
 
@@ -48,8 +49,12 @@ class BenchmarkAnswersTest {
     void aSketchThatLostItsCountsFailsAsUnderCounting() {
         SketchBenchmark bench = bench();
         bench.sketch = new FrequencySketch(1024, 10L * 1024);
-        assertThat(assertThrows(IllegalStateException.class, () -> bench.checkedEstimate(0)).getMessage(),
-                allOf(startsWith("wrong answer: frequency("), containsString("; a count-min sketch never under-counts")));
+        assertThat(
+                assertThrows(IllegalStateException.class, () -> bench.checkedEstimate(0))
+                        .getMessage(),
+                allOf(
+                        startsWith("wrong answer: frequency("),
+                        containsString("; a count-min sketch never under-counts")));
     }
 
     @Test
@@ -68,8 +73,11 @@ class BenchmarkAnswersTest {
         assertThat("the hottest counted key's count is far above the error bound", bench.counts[slot], greaterThan(20));
         // As if the sketch reported the key's count while it was seen once: an estimate far above the truth.
         bench.counts[slot] = 1;
-        assertThat(WrongAnswers.within(1000, () -> bench.checkedEstimate(slot)), allOf(startsWith("wrong answer: "),
-                containsString(" frequencies checked exceed the key's count by more than e * size() / width"),
-                containsString("10% is accepted")));
+        assertThat(
+                WrongAnswers.within(1000, () -> bench.checkedEstimate(slot)),
+                allOf(
+                        startsWith("wrong answer: "),
+                        containsString(" frequencies checked exceed the key's count by more than e * size() / width"),
+                        containsString("10% is accepted")));
     }
 }

@@ -70,9 +70,11 @@ public class SketchBenchmark {
     private int[] slotOfDraw;
     /** The counted keys, and the exact count of each (saturating as the sketch's counters do, halved as they are). */
     Bytes[] counted;
+
     int[] counts;
     /** Increments until the sketch must reset (when its size reaches the sample size), and the counts are halved with it. */
     private long untilReset;
+
     private long checks;
     private long overestimates;
 
@@ -141,9 +143,13 @@ public class SketchBenchmark {
         long half = sample >>> 1;
         long resets = increments < sample ? 0 : 1 + (increments - sample) / (sample - half);
         long size = increments < sample ? increments : half + (increments - sample) % (sample - half);
-        AnswerCheck.require(sketch.resets() == resets && sketch.size() == size, () -> "after " + increments + " increments"
-                + " with a sample size of " + sample + ", size() is " + sketch.size() + " and resets() " + sketch.resets()
-                + "; adding one per increment and halving at the sample size, they are " + size + " and " + resets);
+        AnswerCheck.require(
+                sketch.resets() == resets && sketch.size() == size,
+                () -> "after " + increments + " increments"
+                        + " with a sample size of " + sample + ", size() is " + sketch.size() + " and resets() "
+                        + sketch.resets()
+                        + "; adding one per increment and halving at the sample size, they are " + size + " and "
+                        + resets);
         checkedEstimate((int) (checks % counted.length));
     }
 
@@ -158,16 +164,22 @@ public class SketchBenchmark {
     int checkedEstimate(int slot) {
         int estimate = sketch.frequency(counted[slot]);
         int count = counts[slot];
-        AnswerCheck.require(estimate >= count, () -> "frequency(" + counted[slot] + ") is " + estimate + " but the key was"
-                + " counted " + count + " times since the resets halved it; a count-min sketch never under-counts");
+        AnswerCheck.require(
+                estimate >= count,
+                () -> "frequency(" + counted[slot] + ") is " + estimate + " but the key was" + " counted " + count
+                        + " times since the resets halved it; a count-min sketch never under-counts");
         checks++;
         if (estimate > count + Math.E * sketch.size() / sketch.width() + 2) {
             overestimates++;
         }
-        AnswerCheck.require(checks < MIN_CHECKS || overestimates * 100 <= checks * MAX_OVERESTIMATED_PERCENT, () -> overestimates
-                + " of " + checks + " frequencies checked exceed the key's count by more than e * size() / width; a count-min"
-                + " sketch of 4 rows keeps within that bound with probability 98.2%, and " + MAX_OVERESTIMATED_PERCENT
-                + "% is accepted");
+        AnswerCheck.require(
+                checks < MIN_CHECKS || overestimates * 100 <= checks * MAX_OVERESTIMATED_PERCENT,
+                () -> overestimates
+                        + " of " + checks
+                        + " frequencies checked exceed the key's count by more than e * size() / width; a count-min"
+                        + " sketch of 4 rows keeps within that bound with probability 98.2%, and "
+                        + MAX_OVERESTIMATED_PERCENT
+                        + "% is accepted");
         return estimate;
     }
 

@@ -52,8 +52,19 @@ public class TunerBenchmark {
         samples = new Sample[tunerIntervals];
         for (int i = 0; i < tunerIntervals; i++) {
             long gets = 500 + random.nextInt(100) - (i * 3L / tunerIntervals) * 200;
-            samples[i] = new Sample(i, i, Math.max(0, gets), 100 + random.nextInt(100), 0.9, 2, 0.1, random.nextDouble() * 0.1,
-                    1_000, 9_000, 2_000, 20_000);
+            samples[i] = new Sample(
+                    i,
+                    i,
+                    Math.max(0, gets),
+                    100 + random.nextInt(100),
+                    0.9,
+                    2,
+                    0.1,
+                    random.nextDouble() * 0.1,
+                    1_000,
+                    9_000,
+                    2_000,
+                    20_000);
         }
         latencies = new long[4096];
         for (int i = 0; i < latencies.length; i++) {

@@ -32,8 +32,7 @@ import java.util.stream.Stream;
  */
 public final class CommitForces {
 
-    private CommitForces() {
-    }
+    private CommitForces() {}
 
     public static void main(String[] args) throws IOException {
         int transactions = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -46,10 +45,17 @@ public final class CommitForces {
             // two-phase commit
             Path dir = Files.createTempDirectory(base, "txn-forces");
             DiskStorage root = DiskStorage.open(dir);
-            CountingStorage[] counted = {new CountingStorage(root.subdirectory("hot")),
-                    new CountingStorage(root.subdirectory("cold")), new CountingStorage(root.subdirectory("coord"))};
-            CrossEngineStore twoPhase = CrossEngineStore.open(counted[0], counted[1], counted[2],
-                    k -> k.byteAt(0) == 'h' ? Placement.HOT : Placement.COLD, CrossEngineStore.Options.defaults());
+            CountingStorage[] counted = {
+                new CountingStorage(root.subdirectory("hot")),
+                new CountingStorage(root.subdirectory("cold")),
+                new CountingStorage(root.subdirectory("coord"))
+            };
+            CrossEngineStore twoPhase = CrossEngineStore.open(
+                    counted[0],
+                    counted[1],
+                    counted[2],
+                    k -> k.byteAt(0) == 'h' ? Placement.HOT : Placement.COLD,
+                    CrossEngineStore.Options.defaults());
             long[] before = totals(counted);
             for (int t = 0; t < transactions; t++) {
                 twoPhase.write(batch(cross, t, value));
@@ -61,8 +67,13 @@ public final class CommitForces {
             // one shared log
             dir = Files.createTempDirectory(base, "txn-forces");
             CountingStorage one = new CountingStorage(DiskStorage.open(dir));
-            HybridStore shared = HybridStore.open(one, HybridOptions.builder().cache("arc", 0)
-                    .syncMode(SyncMode.EVERY_WRITE).maintenance(Duration.ofSeconds(1), false).build());
+            HybridStore shared = HybridStore.open(
+                    one,
+                    HybridOptions.builder()
+                            .cache("arc", 0)
+                            .syncMode(SyncMode.EVERY_WRITE)
+                            .maintenance(Duration.ofSeconds(1), false)
+                            .build());
             for (int i = 0; i < 16; i++) {
                 shared.move(key('h', i), Placement.HOT);
             }
@@ -96,8 +107,9 @@ public final class CommitForces {
     }
 
     private static void print(String store, String shape, long[] after, long[] before, int n) {
-        System.out.printf("| %s | %s | %.2f | %.0f |%n", store, shape, (after[0] - before[0]) / (double) n,
-                (after[1] - before[1]) / (double) n);
+        System.out.printf(
+                "| %s | %s | %.2f | %.0f |%n",
+                store, shape, (after[0] - before[0]) / (double) n, (after[1] - before[1]) / (double) n);
     }
 
     private static void delete(Path dir) throws IOException {

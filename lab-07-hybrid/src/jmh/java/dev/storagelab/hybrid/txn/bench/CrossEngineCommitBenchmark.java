@@ -96,19 +96,34 @@ public class CrossEngineCommitBenchmark {
             String base = System.getProperty("txn.bench.dir", System.getProperty("java.io.tmpdir"));
             dir = Files.createTempDirectory(Path.of(base), "txn-bench");
             DiskStorage root = DiskStorage.open(dir);
-            storages = new Storage[] {root.subdirectory("hot"), root.subdirectory("cold"), root.subdirectory("coord"), root};
+            storages =
+                    new Storage[] {root.subdirectory("hot"), root.subdirectory("cold"), root.subdirectory("coord"), root
+                    };
         } else if (commitDevice.equals("memory")) {
-            storages = new Storage[] {new FaultInjectingStorage(1), new FaultInjectingStorage(2), new FaultInjectingStorage(3),
-                new FaultInjectingStorage(4)};
+            storages = new Storage[] {
+                new FaultInjectingStorage(1),
+                new FaultInjectingStorage(2),
+                new FaultInjectingStorage(3),
+                new FaultInjectingStorage(4)
+            };
         } else {
             throw new IllegalArgumentException("commitDevice must be disk or memory: " + commitDevice);
         }
         if (commitStore.equals("2pc")) {
-            twoPhase = CrossEngineStore.open(storages[0], storages[1], storages[2],
-                    k -> k.byteAt(0) == 'h' ? Placement.HOT : Placement.COLD, CrossEngineStore.Options.defaults());
+            twoPhase = CrossEngineStore.open(
+                    storages[0],
+                    storages[1],
+                    storages[2],
+                    k -> k.byteAt(0) == 'h' ? Placement.HOT : Placement.COLD,
+                    CrossEngineStore.Options.defaults());
         } else if (commitStore.equals("shared-log")) {
-            shared = HybridStore.open(storages[3], HybridOptions.builder().cache("arc", 0).syncMode(SyncMode.EVERY_WRITE)
-                    .maintenance(Duration.ofSeconds(1), false).build());
+            shared = HybridStore.open(
+                    storages[3],
+                    HybridOptions.builder()
+                            .cache("arc", 0)
+                            .syncMode(SyncMode.EVERY_WRITE)
+                            .maintenance(Duration.ofSeconds(1), false)
+                            .build());
         } else {
             throw new IllegalArgumentException("commitStore must be 2pc or shared-log: " + commitStore);
         }

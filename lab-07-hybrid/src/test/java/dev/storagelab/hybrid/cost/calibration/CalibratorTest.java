@@ -24,7 +24,8 @@ class CalibratorTest {
     Path dir;
 
     private HardwareProfile simulatedHdd(String sub) throws IOException {
-        return new Calibrator(dev.storagelab.io.DiskStorage.open(dir.resolve(sub)), DeviceModel.hdd(), 300, 1 << 20).measure(HardwareProfile.hdd());
+        return new Calibrator(dev.storagelab.io.DiskStorage.open(dir.resolve(sub)), DeviceModel.hdd(), 300, 1 << 20)
+                .measure(HardwareProfile.hdd());
     }
 
     @Test
@@ -32,14 +33,19 @@ class CalibratorTest {
         HardwareProfile p = simulatedHdd("a");
         DeviceModel hdd = DeviceModel.hdd();
         assertThat(p.name(), equalTo("hdd-simulated"));
-        assertThat("a random 4 KiB read: the seek and the transfer", p.randomReadMicros(),
+        assertThat(
+                "a random 4 KiB read: the seek and the transfer",
+                p.randomReadMicros(),
                 closeTo(hdd.readNanos(4096) / 1e3, 0.01));
         assertThat("a random 4 KiB write", p.randomWriteMicros(), closeTo(hdd.writeNanos(4096) / 1e3, 0.01));
         assertThat("the marginal sequential rates are the model's", p.seqReadMBps(), closeTo(hdd.readMBps(), 0.01));
         assertThat(p.seqWriteMBps(), closeTo(hdd.writeMBps(), 0.01));
         assertThat(p.forceMicros(), closeTo(hdd.forceMicros(), 0.01));
         assertThat("the LSM's puts pay for flushes on the slow device", p.lsmPutMicros(), greaterThan(0.0));
-        assertThat("the money weights are the preset's", p.ramPerGBMonth(), equalTo(HardwareProfile.hdd().ramPerGBMonth()));
+        assertThat(
+                "the money weights are the preset's",
+                p.ramPerGBMonth(),
+                equalTo(HardwareProfile.hdd().ramPerGBMonth()));
     }
 
     @Test

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HardwareProfileTest {
 
-    private static final List<HardwareProfile> PRESETS = List.of(HardwareProfile.nvme(), HardwareProfile.ssd(),
-            HardwareProfile.hdd(), HardwareProfile.objectStore());
+    private static final List<HardwareProfile> PRESETS = List.of(
+            HardwareProfile.nvme(), HardwareProfile.ssd(), HardwareProfile.hdd(), HardwareProfile.objectStore());
 
     @TempDir
     Path dir;
@@ -40,8 +40,13 @@ class HardwareProfileTest {
         for (HardwareProfile p : PRESETS) {
             Path file = dir.resolve(p.name() + ".profile");
             p.write(dev.storagelab.io.DiskStorage.open(dir), file.getFileName().toString());
-            assertThat(HardwareProfile.read(dev.storagelab.io.DiskStorage.open(dir), file.getFileName().toString()), equalTo(p));
-            assertThat("no temp file left behind", Files.exists(dir.resolve(p.name() + ".profile.tmp")), equalTo(false));
+            assertThat(
+                    HardwareProfile.read(
+                            dev.storagelab.io.DiskStorage.open(dir),
+                            file.getFileName().toString()),
+                    equalTo(p));
+            assertThat(
+                    "no temp file left behind", Files.exists(dir.resolve(p.name() + ".profile.tmp")), equalTo(false));
         }
     }
 
@@ -49,8 +54,10 @@ class HardwareProfileTest {
     void theLayoutIsTheHandoutsDiagram() {
         HardwareProfile p = HardwareProfile.hdd();
         byte[] b = p.encode();
-        assertThat("magic, version, name length, name, figure count, 14 doubles, CRC32C",
-                b.length, equalTo(8 + 2 + 2 + 3 + 2 + 14 * 8 + 4));
+        assertThat(
+                "magic, version, name length, name, figure count, 14 doubles, CRC32C",
+                b.length,
+                equalTo(8 + 2 + 2 + 3 + 2 + 14 * 8 + 4));
         assertThat(new String(b, 0, 8, StandardCharsets.US_ASCII), equalTo("SLHWPROF"));
         ByteBuffer buf = ByteBuffer.wrap(b);
         assertThat("version 1, big-endian", buf.getShort(8), equalTo((short) 1));
@@ -58,7 +65,10 @@ class HardwareProfileTest {
         assertThat(new String(b, 12, 3, StandardCharsets.UTF_8), equalTo("hdd"));
         assertThat("figure count", buf.getShort(15), equalTo((short) 14));
         assertThat("the first figure is the random read", buf.getDouble(17), equalTo(8_000.0));
-        assertThat("the last figure is the machine's price per hour", buf.getDouble(17 + 13 * 8), equalTo(p.machinePerHour()));
+        assertThat(
+                "the last figure is the machine's price per hour",
+                buf.getDouble(17 + 13 * 8),
+                equalTo(p.machinePerHour()));
         CRC32C crc = new CRC32C();
         crc.update(b, 0, b.length - 4);
         assertThat("the CRC32C covers everything before it", buf.getInt(b.length - 4), equalTo((int) crc.getValue()));
@@ -70,7 +80,8 @@ class HardwareProfileTest {
         byte[] b = HardwareProfile.nvme().encode();
         b[0] = 'X';
         Files.write(file, b);
-        IOException e = assertThrows(CorruptionException.class,
+        IOException e = assertThrows(
+                CorruptionException.class,
                 () -> HardwareProfile.read(dev.storagelab.io.DiskStorage.open(dir), "not-a-profile"));
         assertThat(e.getMessage(), allOf(containsString("not-a-profile"), containsString("magic")));
     }
@@ -82,7 +93,9 @@ class HardwareProfileTest {
             for (int bit = 0; bit < 8; bit++) {
                 byte[] b = good.clone();
                 b[i] ^= (byte) (1 << bit);
-                CorruptionException e = assertThrows(CorruptionException.class, () -> HardwareProfile.decode(b, "p.profile"),
+                CorruptionException e = assertThrows(
+                        CorruptionException.class,
+                        () -> HardwareProfile.decode(b, "p.profile"),
                         "bit " + bit + " of byte " + i + " flipped");
                 assertThat(e.file(), equalTo("p.profile"));
             }
@@ -138,21 +151,31 @@ class HardwareProfileTest {
             try (WritableFile f = s.create("big.profile")) {
                 f.append(ByteBuffer.allocate(4096));
             }
-            CorruptionException e = assertThrows(CorruptionException.class, () -> HardwareProfile.read(s, "big.profile"));
+            CorruptionException e =
+                    assertThrows(CorruptionException.class, () -> HardwareProfile.read(s, "big.profile"));
             assertThat(e.getMessage(), containsString("more than a profile can be"));
         }
     }
 
     @Test
     void presetsRankTheDevices() {
-        assertThat(HardwareProfile.hdd().randomReadMicros(), greaterThan(HardwareProfile.ssd().randomReadMicros()));
-        assertThat(HardwareProfile.ssd().randomReadMicros(), greaterThan(HardwareProfile.nvme().randomReadMicros()));
-        assertThat(HardwareProfile.objectStore().randomWriteMicros(), greaterThan(HardwareProfile.hdd().randomWriteMicros()));
+        assertThat(
+                HardwareProfile.hdd().randomReadMicros(),
+                greaterThan(HardwareProfile.ssd().randomReadMicros()));
+        assertThat(
+                HardwareProfile.ssd().randomReadMicros(),
+                greaterThan(HardwareProfile.nvme().randomReadMicros()));
+        assertThat(
+                HardwareProfile.objectStore().randomWriteMicros(),
+                greaterThan(HardwareProfile.hdd().randomWriteMicros()));
         assertThat(HardwareProfile.preset("hdd"), equalTo(HardwareProfile.hdd()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HardwareProfile.preset("floppy"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> HardwareProfile.preset("floppy"));
         assertThat(e.getMessage(), containsString("floppy"));
-        assertThat("10^6 microseconds per second, 3600 seconds per hour: an hour of the machine",
-                HardwareProfile.nvme().moneyToMicros(0.10), equalTo(3_600e6));
+        assertThat(
+                "10^6 microseconds per second, 3600 seconds per hour: an hour of the machine",
+                HardwareProfile.nvme().moneyToMicros(0.10),
+                equalTo(3_600e6));
     }
 
     private static void reseal(byte[] b) {

@@ -17,19 +17,32 @@ class QueryParserTest {
     @Test
     void parsesConjunctionsOfEqualitiesAndRanges() {
         Query q = QueryParser.parse("orders where price between 10 and 20 and region = 'e''u' AND id>=-5 and id<9");
-        assertThat(q, equalTo(new Query("orders", List.of(Predicate.between("price", 10L, 20L), Predicate.eq("region", "e'u"),
-                Predicate.greater("id", -5L, true), Predicate.less("id", 9L, false)))));
+        assertThat(
+                q,
+                equalTo(new Query(
+                        "orders",
+                        List.of(
+                                Predicate.between("price", 10L, 20L),
+                                Predicate.eq("region", "e'u"),
+                                Predicate.greater("id", -5L, true),
+                                Predicate.less("id", 9L, false)))));
         assertThat(QueryParser.parse("orders"), equalTo(new Query("orders", List.of())));
         assertThat(QueryParser.parse(q.toString()), equalTo(q));
     }
 
     @Test
     void errorsSayWhereAndWhat() {
-        assertThat(assertThrows(IllegalArgumentException.class, () -> QueryParser.parse("orders where price ~ 3")).getMessage(),
+        assertThat(
+                assertThrows(IllegalArgumentException.class, () -> QueryParser.parse("orders where price ~ 3"))
+                        .getMessage(),
                 containsString("expected an operator"));
-        assertThat(assertThrows(IllegalArgumentException.class, () -> QueryParser.parse("orders where price = x")).getMessage(),
+        assertThat(
+                assertThrows(IllegalArgumentException.class, () -> QueryParser.parse("orders where price = x"))
+                        .getMessage(),
                 containsString("column 22"));
-        assertThat(assertThrows(IllegalArgumentException.class, () -> QueryParser.parse("orders where")).getMessage(),
+        assertThat(
+                assertThrows(IllegalArgumentException.class, () -> QueryParser.parse("orders where"))
+                        .getMessage(),
                 containsString("query ends"));
         assertThrows(IllegalArgumentException.class, () -> QueryParser.parse("orders where region = 'eu"));
         assertThrows(IllegalArgumentException.class, () -> QueryParser.parse("orders where price between 1 and 'z'"));

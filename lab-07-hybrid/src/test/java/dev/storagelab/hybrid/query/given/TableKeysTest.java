@@ -26,8 +26,10 @@ class TableKeysTest {
     void longsKeepTheirOrderNegativesFirst() {
         long[] v = {Long.MIN_VALUE, -1_000_000, -1, 0, 1, 255, 256, 1L << 40, Long.MAX_VALUE};
         for (int i = 1; i < v.length; i++) {
-            assertThat(v[i - 1] + " before " + v[i], TableKeys.encode(ColumnType.LONG, v[i - 1])
-                    .compareTo(TableKeys.encode(ColumnType.LONG, v[i])), lessThan(0));
+            assertThat(
+                    v[i - 1] + " before " + v[i],
+                    TableKeys.encode(ColumnType.LONG, v[i - 1]).compareTo(TableKeys.encode(ColumnType.LONG, v[i])),
+                    lessThan(0));
         }
         assertThat(TableKeys.decodeLong(TableKeys.encode(ColumnType.LONG, -42L).toByteArray(), 0), equalTo(-42L));
     }
@@ -38,17 +40,21 @@ class TableKeysTest {
         for (int i = 1; i < v.size(); i++) {
             Bytes a = keys.indexKey("region", v.get(i - 1), Long.MAX_VALUE);
             Bytes b = keys.indexKey("region", v.get(i), Long.MIN_VALUE);
-            assertThat("'" + v.get(i - 1) + "' with the largest pk before '" + v.get(i) + "' with the smallest", a.compareTo(b),
+            assertThat(
+                    "'" + v.get(i - 1) + "' with the largest pk before '" + v.get(i) + "' with the smallest",
+                    a.compareTo(b),
                     lessThan(0));
         }
     }
 
     @Test
     void anIndexEntryPointsAtItsRow() throws CorruptionException {
-        assertThat(keys.rowKeyOfIndexEntry("region", keys.indexKey("region", "e\u0000u", 77L)), equalTo(keys.rowKey(77L)));
+        assertThat(
+                keys.rowKeyOfIndexEntry("region", keys.indexKey("region", "e\u0000u", 77L)), equalTo(keys.rowKey(77L)));
         assertThat(keys.rowKeyOfIndexEntry("price", keys.indexKey("price", -5L, 78L)), equalTo(keys.rowKey(78L)));
         assertThat(keys.rowKey(1L).toString(), containsString("orders/r/"));
-        assertThrows(CorruptionException.class, () -> keys.rowKeyOfIndexEntry("price", keys.indexKey("region", "eu", 1L)));
+        assertThrows(
+                CorruptionException.class, () -> keys.rowKeyOfIndexEntry("price", keys.indexKey("region", "eu", 1L)));
     }
 
     @Test
@@ -73,7 +79,8 @@ class TableKeysTest {
         assertThat(RowFormat.decode(QueryFixtures.ORDERS, key, RowFormat.encode(row)), equalTo(row));
         byte[] bad = RowFormat.encode(row).toByteArray();
         bad[3] = 2; // the id's tag says string
-        CorruptionException e = assertThrows(CorruptionException.class, () -> RowFormat.decode(QueryFixtures.ORDERS, key, Bytes.wrap(bad)));
+        CorruptionException e = assertThrows(
+                CorruptionException.class, () -> RowFormat.decode(QueryFixtures.ORDERS, key, Bytes.wrap(bad)));
         assertThat(e.getMessage(), containsString("orders/r/"));
         assertThat(e.getMessage(), containsString("tag 2"));
         byte[] cut = java.util.Arrays.copyOf(RowFormat.encode(row).toByteArray(), 10);

@@ -51,7 +51,9 @@ class TableTest {
                 model.put(id, row);
             }
             if (i % 500 == 0 || i == 2_999) {
-                assertThat("after " + (i + 1) + " writes", new TreeSet<>(store.map.keySet()),
+                assertThat(
+                        "after " + (i + 1) + " writes",
+                        new TreeSet<>(store.map.keySet()),
                         equalTo(expectedKeys(QueryFixtures.ORDERS, t.keys(), model)));
             }
         }
@@ -75,9 +77,14 @@ class TableTest {
         t.put(Row.of(1L, 11L, "eu", "y"));
         assertThat("two writes, two batches", batches.size(), equalTo(2));
         TableKeys k = t.keys();
-        assertThat(batches.get(1), equalTo(List.of(Entry.tombstone(k.indexKey("price", 10L, 1L)),
-                Entry.put(k.indexKey("price", 11L, 1L), Bytes.EMPTY), Entry.put(k.rowKey(1L), dev.storagelab.hybrid.query.RowFormat
-                        .encode(Row.of(1L, 11L, "eu", "y"))))));
+        assertThat(
+                batches.get(1),
+                equalTo(List.of(
+                        Entry.tombstone(k.indexKey("price", 10L, 1L)),
+                        Entry.put(k.indexKey("price", 11L, 1L), Bytes.EMPTY),
+                        Entry.put(
+                                k.rowKey(1L),
+                                dev.storagelab.hybrid.query.RowFormat.encode(Row.of(1L, 11L, "eu", "y"))))));
     }
 
     @Test

@@ -39,19 +39,19 @@ class KnobSettersTest {
     void lruAndLfuShrinkByEvictingWhatAMissWould() {
         LruPolicy<Integer> lru = new LruPolicy<>(4);
         for (int k = 1; k <= 4; k++) {
-            lru.reference(k, x -> { });
+            lru.reference(k, x -> {});
         }
-        lru.reference(1, x -> { });
+        lru.reference(1, x -> {});
         List<Integer> evicted = new ArrayList<>();
         lru.resize(2, evicted::add);
         assertThat("least recently used first", evicted, contains(2, 3));
         assertThat(lru.capacity(), equalTo(2));
-        assertThrows(IllegalArgumentException.class, () -> lru.resize(0, x -> { }));
+        assertThrows(IllegalArgumentException.class, () -> lru.resize(0, x -> {}));
         LfuPolicy<Integer> lfu = new LfuPolicy<>(3);
-        lfu.reference(1, x -> { });
-        lfu.reference(1, x -> { });
-        lfu.reference(2, x -> { });
-        lfu.reference(3, x -> { });
+        lfu.reference(1, x -> {});
+        lfu.reference(1, x -> {});
+        lfu.reference(2, x -> {});
+        lfu.reference(3, x -> {});
         List<Integer> gone = new ArrayList<>();
         lfu.resize(1, gone::add);
         assertThat("the least frequent, least recent first", gone, contains(2, 3));
@@ -66,7 +66,7 @@ class KnobSettersTest {
         for (int round = 0; round < 60; round++) {
             for (int i = 0; i < 200; i++) {
                 int key = (int) (Math.pow(random.nextDouble(), 2) * 300);
-                arc.reference(key, x -> { });
+                arc.reference(key, x -> {});
             }
             int c = sizes[round % sizes.length];
             List<Integer> evicted = new ArrayList<>();
@@ -106,12 +106,15 @@ class KnobSettersTest {
         assertThat(router.hysteresis(), equalTo(0.5));
         assertThat(router.paybackWindows(), equalTo(8.0));
         assertThrows(IllegalArgumentException.class, () -> router.setHysteresis(1));
-        try (HybridStore store = HybridStore.open(new FaultInjectingStorage(1), Hybrids.options(new FakeTicker()).build())) {
+        try (HybridStore store = HybridStore.open(
+                new FaultInjectingStorage(1), Hybrids.options(new FakeTicker()).build())) {
             store.setConsiderEvery(16);
             assertThat(store.considerEvery(), equalTo(16));
             assertThrows(IllegalArgumentException.class, () -> store.setConsiderEvery(0));
         }
-        AdaptiveCompaction c = new AdaptiveCompaction(List.of(Bytes.of("m")), new TimeWindowCompaction(KeyTime.bigEndianAt(1), 10),
+        AdaptiveCompaction c = new AdaptiveCompaction(
+                List.of(Bytes.of("m")),
+                new TimeWindowCompaction(KeyTime.bigEndianAt(1), 10),
                 AdaptiveCompaction.Settings.defaults().withDwell(0));
         c.pin(0, Style.TIERED);
         for (int i = 0; i < 1_000; i++) {

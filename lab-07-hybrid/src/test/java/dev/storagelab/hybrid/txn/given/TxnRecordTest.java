@@ -16,12 +16,18 @@ import org.junit.jupiter.api.Test;
 /** T9's record format (given code): round trips, and every malformed record named. */
 class TxnRecordTest {
 
-    private static final List<Entry> WRITES = List.of(Entry.put(Bytes.of("h1"), Bytes.of("v")), Entry.tombstone(Bytes.of("c2")));
+    private static final List<Entry> WRITES =
+            List.of(Entry.put(Bytes.of("h1"), Bytes.of("v")), Entry.tombstone(Bytes.of("c2")));
 
     @Test
     void everyRecordTypeRoundTrips() throws CorruptionException {
-        for (TxnRecord r : List.of(TxnRecord.write(1, WRITES), TxnRecord.prepare(2, WRITES), TxnRecord.commit(3),
-                TxnRecord.abort(4), TxnRecord.decision(5, List.of("hot", "cold")), TxnRecord.end(Long.MAX_VALUE))) {
+        for (TxnRecord r : List.of(
+                TxnRecord.write(1, WRITES),
+                TxnRecord.prepare(2, WRITES),
+                TxnRecord.commit(3),
+                TxnRecord.abort(4),
+                TxnRecord.decision(5, List.of("hot", "cold")),
+                TxnRecord.end(Long.MAX_VALUE))) {
             assertThat(r.toString(), TxnRecord.decode(r.encode(), "log", 9), equalTo(r));
         }
     }
@@ -31,7 +37,9 @@ class TxnRecordTest {
         byte[] b = TxnRecord.commit(0x0102030405060708L).encode();
         assertThat(Arrays.toString(b), b, equalTo(new byte[] {0x54, 0x43, 1, 3, 1, 2, 3, 4, 5, 6, 7, 8}));
         byte[] d = TxnRecord.decision(1, List.of("hot")).encode();
-        assertThat("DECISION body: count, then length and name", Arrays.copyOfRange(d, 12, d.length),
+        assertThat(
+                "DECISION body: count, then length and name",
+                Arrays.copyOfRange(d, 12, d.length),
                 equalTo(new byte[] {1, 3, 'h', 'o', 't'}));
     }
 
@@ -39,20 +47,20 @@ class TxnRecordTest {
     void malformedRecordsAreCorruptionNamingTheLogAndLsn() {
         byte[] good = TxnRecord.commit(7).encode();
         byte[][] bad = {
-            Arrays.copyOf(good, 11),                                       // short
-            with(good, 0, 0x55),                                           // magic
-            with(good, 2, 2),                                              // version
-            with(good, 3, 9),                                              // type
-            TxnRecord.commit(1).encode().clone(),                          // id 0 below
-            Arrays.copyOf(good, 13),                                       // a body on COMMIT
+            Arrays.copyOf(good, 11), // short
+            with(good, 0, 0x55), // magic
+            with(good, 2, 2), // version
+            with(good, 3, 9), // type
+            TxnRecord.commit(1).encode().clone(), // id 0 below
+            Arrays.copyOf(good, 13), // a body on COMMIT
             Arrays.copyOf(TxnRecord.decision(1, List.of("hot")).encode(), 15), // a cut name
-            Arrays.copyOf(TxnRecord.prepare(1, WRITES).encode(), 12),      // a PREPARE without writes
+            Arrays.copyOf(TxnRecord.prepare(1, WRITES).encode(), 12), // a PREPARE without writes
         };
         bad[4][11] = 0;
         for (int i = 0; i < bad.length; i++) {
             byte[] record = bad[i];
-            CorruptionException e = assertThrows(CorruptionException.class, () -> TxnRecord.decode(record, "the-log", 42),
-                    "malformed record " + i);
+            CorruptionException e = assertThrows(
+                    CorruptionException.class, () -> TxnRecord.decode(record, "the-log", 42), "malformed record " + i);
             assertThat(e.getMessage(), containsString("the-log"));
             assertThat(e.getMessage(), containsString("LSN 42"));
         }
