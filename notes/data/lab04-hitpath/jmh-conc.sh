@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ConcurrencyBenchmark, page latches, one writer and two writers, before (main's TreeSet LRU-2 overlaid) and after, alternating
+# ConcurrencyBenchmark, page latches, one writer and two writers, before (the TreeSet LRU-2 of 35f31ab overlaid) and after, alternating
 cd "$(git rev-parse --show-toplevel)"   # the workspace of the change measured
 CP=lab-04-btree/target/test-classes:lab-04-btree/target/classes:$(cat lab-04-btree/target/test-classpath.txt)
 for i in 1 2 3; do

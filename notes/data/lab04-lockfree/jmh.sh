@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ConcurrencyBenchmark (page latches): oneWriter, twoWriters, readrandom; before (main's lab-04 classes overlaid) and after, alternating
+# ConcurrencyBenchmark (page latches): oneWriter, twoWriters, readrandom; before (the lab-04 classes of 35f31ab overlaid) and after, alternating
 while ! grep -q 'done' /tmp/pool-m/measure.log; do sleep 15; done
 cd "$(git rev-parse --show-toplevel)"   # the workspace of the change measured
 CP=lab-04-btree/target/test-classes:lab-04-btree/target/classes:$(cat lab-04-btree/target/test-classpath.txt)

@@ -8,7 +8,7 @@ for f in sorted(glob.glob('m/*.json')):
     g=d['latency']['get']
     runs[(tag,eng,wl)][int(i)]=(round(d['opsPerSecond']),g['p50'],g['p99'],d['operations']['writes'])
 order=[('before','btree','readwhilewriting'),('after','btree','readwhilewriting'),('before','btree','readrandom'),('after','btree','readrandom'),('after','btree-16m','readrandom'),('peer','h2','readrandom'),('peer','h2-pool','readrandom')]
-label={'before':'main','after':'this change','peer':''}
+label={'before':'locked hit','after':'lock-free hit','peer':''}
 print('| 1M keys, 200,000 gets | runs (gets/s, round by round) | get p50 µs (each run) | get p99 µs (each run) | the writer\'s puts |')
 print('| --- | ---: | ---: | ---: | ---: |')
 for k in order:

@@ -3,6 +3,7 @@ package dev.storagelab.grader;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 
@@ -38,12 +39,15 @@ class HandoutsTest {
 
     /**
      * Words of how the workspace is made, not of the course: issue numbers, sessions, a lead, helpers
-     * and their jobs, phases and episodes by number, the working copies' paths.
+     * and their jobs, phases and episodes by number, the working copies' paths, a brief, a change or
+     * merge and the main line or branch it was measured against.
      */
     private static final Pattern PROJECT_WORDS = Pattern.compile("(?i)\\bissue \\d+|\\bthe issue('s)?\\b|\\bthe lead\\b"
             + "|\\blead's\\b|\\bfor the lead\\b|\\bhelper sessions?\\b|\\bthis session\\b|\\bphase \\d+(?![\\d,.])|\\bepisode \\d+\\.\\d+"
             + "|\\bdb-\\d\\d\\b|\\bsessions'|\\bother sessions\\b|\\bhelpers?'s? (?:test runs?|builds?|jobs?)|\\bthe races helper"
-            + "|/work/wt-|\\bwt-\\d+\\b|/work/main\\b|/tmp/lead\\b|figures to reach");
+            + "|/work/wt-|\\bwt-\\d+\\b|/work/main\\b|/tmp/lead\\b|figures to reach"
+            + "|\\bthe brief\\b|\\bthis (?:change|merge)\\b| \\(main\\)|\\bmain's (?:code|tree|lab|classes|CPU|\\p{XDigit}{7})"
+            + "|\\bon the `?[\\w-]+`? branch\\b|\\bfrom branch\\b|\\bthe merged workspace\\b");
 
     /**
      * More words of how the workspace is made, looked for in the notes' data and figure scripts only
@@ -275,8 +279,8 @@ class HandoutsTest {
         return problems;
     }
 
-    @Test
-    void whatStudentsAndReadersSeeSpeaksOfTheCourseAlone() throws IOException {
+    /** What students and readers read: the handouts, the notes' chapters and the README. */
+    private static List<Path> readersDocuments() throws IOException {
         List<Path> documents = new ArrayList<>();
         for (Lab lab : WORKSPACE.labs()) {
             documents.add(WORKSPACE.root().resolve(lab.directory()).resolve("README.md"));
@@ -285,8 +289,13 @@ class HandoutsTest {
             notes.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
         }
         documents.add(WORKSPACE.root().resolve("README.md"));
+        return documents;
+    }
+
+    @Test
+    void whatStudentsAndReadersSeeSpeaksOfTheCourseAlone() throws IOException {
         List<String> found = new ArrayList<>();
-        for (Path doc : documents) {
+        for (Path doc : readersDocuments()) {
             String rel = WORKSPACE.root().relativize(doc).toString();
             // What a reader sees: the release's text, instructor-only parts left out.
             String text = Regions.exportMarkdown(Files.readString(doc, StandardCharsets.UTF_8), rel);
@@ -299,6 +308,44 @@ class HandoutsTest {
             }
         }
         assertThat(found, empty());
+    }
+
+    /** A speed-up as a number: "6.3 times as fast", "~30x faster", "at 8×". */
+    private static final Pattern SPEED_UP =
+            Pattern.compile("(?i)\\b\\d+(?:\\.\\d+)?\\s*(?:×|x\\b)|\\b\\d+(?:\\.\\d+)? times (?:as fast|faster)");
+
+    private static final Pattern GROUP_COMMIT = Pattern.compile("(?i)group[- ]commit|threads (?:can )?commit");
+
+    /**
+     * A measured claim is stated once, with its conditions, and referred to elsewhere: the
+     * group-commit speed-up is a number in one paragraph of what readers see, §6.3 of the notes,
+     * which names the machine's load, the force's time and the cores; a handout or another chapter
+     * that speaks of it points there instead of quoting a figure of its own.
+     */
+    @Test
+    void theGroupCommitSpeedUpIsStatedOnceWithItsConditions() throws IOException {
+        List<String> found = new ArrayList<>();
+        for (Path doc : readersDocuments()) {
+            String rel = WORKSPACE.root().relativize(doc).toString();
+            String text = Regions.exportMarkdown(Files.readString(doc, StandardCharsets.UTF_8), rel);
+            // Paragraphs, and each item of a list on its own.
+            for (String paragraph : text.split("\n\\s*\n|\n(?=\\s*- )")) {
+                Matcher speedUp = SPEED_UP.matcher(paragraph);
+                if (GROUP_COMMIT.matcher(paragraph).find() && speedUp.find()) {
+                    found.add(rel + ": " + speedUp.group());
+                }
+            }
+        }
+        assertThat(
+                "the group-commit speed-up, as a number, in one place only",
+                found,
+                contains("notes/06-wal-mvcc.md: 6.3 times as fast"));
+        String notes = Files.readString(WORKSPACE.root().resolve("notes/06-wal-mvcc.md"), StandardCharsets.UTF_8);
+        String claim = notes.substring(notes.indexOf("**The group-commit speed-up"));
+        claim = claim.substring(0, claim.indexOf("\n\n"));
+        for (String condition : List.of("quiet machine", "a force of", "2 cores", "32 threads", "GroupCommitLatency")) {
+            assertThat("the claim states its conditions: " + condition, claim, containsString(condition));
+        }
     }
 
     /**
