@@ -1,6 +1,7 @@
 package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
@@ -26,7 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -375,6 +378,47 @@ class WorkspaceProofTest {
             }
         }
         assertThat("with the regions filled back in, the release's lab files are the workspace's", differ, empty());
+    }
+
+    /**
+     * A stuck lab does not block the next one where it need not: in a release given out with labs
+     * 01 to 04 solved and lab-05 not started, lab-06 written in full runs its tests; each task's line either passes, or names the
+     * earlier task to finish first, and then the handout's section of that task says it needs that
+     * task, or all of that lab (so a student learns it from the handout, not from a failing run).
+     */
+    @Test
+    void aLabWrittenInFullOverAnUnstartedEarlierLabPassesOrNamesWhatToFinishAsItsHandoutSays() throws IOException {
+        // As a student gets it who starts at lab-05: labs 01 to 04 given out solved.
+        Lab lab06 = workspace.lab("06");
+        Path copy = tmp.resolve("release-lab-06-written");
+        new Exporter(workspace).export(copy, Set.of("01", "02", "03", "04"));
+        FileTrees.copy(
+                workspace.root().resolve(lab06.studentSources()), copy.resolve(lab06.studentSources()), p -> true);
+        Fixtures.CliRun run = Fixtures.cli(copy, "test", "--lab", "06", "--offline");
+        String handout = Files.readString(
+                workspace.root().resolve(lab06.directory()).resolve("README.md"), StandardCharsets.UTF_8);
+        List<String> taskLines =
+                run.out().lines().filter(l -> l.matches("^T\\d+\\s.*")).toList();
+        assertThat(run.out() + run.err(), taskLines.size(), is(8));
+        Pattern finishFirst = Pattern.compile("finish (lab-0[1-5] T\\d+) first");
+        int passing = 0;
+        for (String line : taskLines) {
+            String task = line.substring(0, line.indexOf(' '));
+            Matcher blocked = finishFirst.matcher(line);
+            if (blocked.find()) {
+                String section = handout.substring(handout.indexOf("\n## " + task + "\n"));
+                section = section.substring(0, section.indexOf("\n## ", 1));
+                String earlierLab = blocked.group(1).substring(0, "lab-05".length());
+                assertThat(
+                        "lab-06 " + task + "'s tests need " + blocked.group(1) + ": its handout section says so",
+                        section,
+                        anyOf(containsString(blocked.group(1)), containsString("all of " + earlierLab)));
+            } else {
+                assertThat("a task of lab-06 that needs no earlier task passes", line, containsString("all pass"));
+                passing++;
+            }
+        }
+        assertThat("the MVCC tasks (T4, T5, T6, T8) need nothing of lab-05", passing, greaterThanOrEqualTo(4));
     }
 
     private static void runMavenTests(Path root) throws Exception {
