@@ -479,5 +479,9 @@ class HandoutsTest {
                 "no instructor material before the labs",
                 readme.substring(0, readme.indexOf("## The labs")).contains("mvn verify"),
                 is(false));
+        assertThat(
+                "a student's README: the instructor workflow stays in the instructor's copy",
+                readme.contains("## Instructor workflow") || readme.contains("(instructors only)"),
+                is(false));
     }
 }
