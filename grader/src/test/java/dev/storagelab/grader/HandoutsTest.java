@@ -469,6 +469,74 @@ class HandoutsTest {
         return found;
     }
 
+    /** The course's own words, each defined in the glossary. */
+    private static final List<String> COURSE_TERMS = List.of(
+            "Episode",
+            "Lab",
+            "Handout",
+            "Task",
+            "Region",
+            "Given code",
+            "Release",
+            "Reference",
+            "Public tests",
+            "Hidden tests",
+            "Concept",
+            "Local check");
+
+    @Test
+    void theGlossaryDefinesTheCoursesWordsAndTheReleasesReadmePointsToIt() throws IOException {
+        String glossary = Files.readString(WORKSPACE.root().resolve("notes/glossary.md"), StandardCharsets.UTF_8);
+        List<String> undefined = COURSE_TERMS.stream()
+                .filter(term -> !glossary.contains("**" + term + "**"))
+                .toList();
+        assertThat("terms the glossary does not define", undefined, empty());
+        String readme = Regions.exportMarkdown(
+                Files.readString(WORKSPACE.root().resolve("README.md"), StandardCharsets.UTF_8), "README.md");
+        assertThat(
+                "the release's README points to the glossary",
+                readme.contains("[notes/glossary.md](notes/glossary.md)"),
+                is(true));
+        assertThat(
+                "the glossary goes out with the release",
+                new Exporter(WORKSPACE).isExported(Path.of("notes/glossary.md")),
+                is(true));
+    }
+
+    /** A task's name used for something else: ARC's lists named like lab-07's tasks, "the list T1". */
+    private static final Pattern TASK_NAME_AS_A_LIST = Pattern.compile(
+            "\\bARC \\(`?T\\d+\\b|\\blists? `?T\\d+\\b|\\bT\\d+`?,? (?:and )?`?T\\d+`?,? the ghost lists");
+
+    /** What in {@code handout} names a list with a task's name, as {@code file:line: words}. */
+    static List<String> taskNamesUsedForLists(String file, String handout) {
+        List<String> found = new ArrayList<>();
+        String[] lines = handout.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = TASK_NAME_AS_A_LIST.matcher(lines[i]);
+            if (m.find()) {
+                found.add(file + ":" + (i + 1) + ": " + m.group());
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void aTasksNameNamesOnlyTheTask() throws IOException {
+        List<String> found = new ArrayList<>();
+        for (Lab lab : WORKSPACE.labs()) {
+            String rel = lab.directory() + "/README.md";
+            found.addAll(taskNamesUsedForLists(
+                    rel, Files.readString(WORKSPACE.root().resolve(rel), StandardCharsets.UTF_8)));
+        }
+        assertThat("T1, T2, ... name tasks only (the glossary says so)", found, empty());
+        assertThat(
+                "the check finds ARC's lists named T1 and T2, as lab-07's task table once did",
+                taskNamesUsedForLists(
+                        "lab-07-hybrid/README.md",
+                        "| [T3](#t3) | replacement policies: ARC (T1, T2, the ghost lists B1 and B2, the adaptive target p) |"),
+                contains("lab-07-hybrid/README.md:1: ARC (T1"));
+    }
+
     @Test
     void theReleasesReadmeOpensWithTheStudentsWorkflow() throws IOException {
         String readme = Regions.exportMarkdown(
