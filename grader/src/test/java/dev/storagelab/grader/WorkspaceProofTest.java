@@ -382,25 +382,37 @@ class WorkspaceProofTest {
 
     /**
      * A stuck lab does not block the next one where it need not: in a release given out with labs
-     * 01 to 04 solved and lab-05 not started, lab-06 written in full runs its tests; each task's line either passes, or names the
-     * earlier task to finish first, and then the handout's section of that task says it needs that
-     * task, or all of that lab (so a student learns it from the handout, not from a failing run).
+     * 01 to 04 solved and the labs between them not started, lab-06 (and lab-07) written in full
+     * runs its tests; each task's line either passes, or names the earlier task to finish first,
+     * and then the handout's section of that task says it needs that task, or all of that lab (so a
+     * student learns it from the handout, not from a failing run).
      */
     @Test
-    void aLabWrittenInFullOverAnUnstartedEarlierLabPassesOrNamesWhatToFinishAsItsHandoutSays() throws IOException {
+    void lab06WrittenInFullOverAnUnstartedLab05PassesOrNamesWhatToFinishAsItsHandoutSays() throws IOException {
+        // lab-06's MVCC tasks (T4, T5, T6, T8) need nothing of lab-05
+        writtenInFullOverUnstartedEarlierLabs("06", 8, 4);
+    }
+
+    @Test
+    void lab07WrittenInFullOverUnstartedLabs05And06PassesOrNamesWhatToFinishAsItsHandoutSays() throws IOException {
+        // lab-07's cost model, tracker, replacement policies and write-back cache (T1 to T4) need neither
+        writtenInFullOverUnstartedEarlierLabs("07", 11, 4);
+    }
+
+    private static void writtenInFullOverUnstartedEarlierLabs(String labNumber, int tasks, int passingAtLeast)
+            throws IOException {
+        Lab lab = workspace.lab(labNumber);
+        Path copy = tmp.resolve("release-" + lab.id() + "-written");
         // As a student gets it who starts at lab-05: labs 01 to 04 given out solved.
-        Lab lab06 = workspace.lab("06");
-        Path copy = tmp.resolve("release-lab-06-written");
         new Exporter(workspace).export(copy, Set.of("01", "02", "03", "04"));
-        FileTrees.copy(
-                workspace.root().resolve(lab06.studentSources()), copy.resolve(lab06.studentSources()), p -> true);
-        Fixtures.CliRun run = Fixtures.cli(copy, "test", "--lab", "06", "--offline");
+        FileTrees.copy(workspace.root().resolve(lab.studentSources()), copy.resolve(lab.studentSources()), p -> true);
+        Fixtures.CliRun run = Fixtures.cli(copy, "test", "--lab", labNumber, "--offline");
         String handout = Files.readString(
-                workspace.root().resolve(lab06.directory()).resolve("README.md"), StandardCharsets.UTF_8);
+                workspace.root().resolve(lab.directory()).resolve("README.md"), StandardCharsets.UTF_8);
         List<String> taskLines =
                 run.out().lines().filter(l -> l.matches("^T\\d+\\s.*")).toList();
-        assertThat(run.out() + run.err(), taskLines.size(), is(8));
-        Pattern finishFirst = Pattern.compile("finish (lab-0[1-5] T\\d+) first");
+        assertThat(run.out() + run.err(), taskLines.size(), is(tasks));
+        Pattern finishFirst = Pattern.compile("finish (lab-0[1-6] T\\d+) first");
         int passing = 0;
         for (String line : taskLines) {
             String task = line.substring(0, line.indexOf(' '));
@@ -410,15 +422,15 @@ class WorkspaceProofTest {
                 section = section.substring(0, section.indexOf("\n## ", 1));
                 String earlierLab = blocked.group(1).substring(0, "lab-05".length());
                 assertThat(
-                        "lab-06 " + task + "'s tests need " + blocked.group(1) + ": its handout section says so",
+                        lab.id() + " " + task + "'s tests need " + blocked.group(1) + ": its handout section says so",
                         section,
                         anyOf(containsString(blocked.group(1)), containsString("all of " + earlierLab)));
             } else {
-                assertThat("a task of lab-06 that needs no earlier task passes", line, containsString("all pass"));
+                assertThat("a task that needs no earlier task passes", line, containsString("all pass"));
                 passing++;
             }
         }
-        assertThat("the MVCC tasks (T4, T5, T6, T8) need nothing of lab-05", passing, greaterThanOrEqualTo(4));
+        assertThat(run.out(), passing, greaterThanOrEqualTo(passingAtLeast));
     }
 
     private static void runMavenTests(Path root) throws Exception {
