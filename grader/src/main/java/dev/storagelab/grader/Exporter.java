@@ -27,6 +27,11 @@ public final class Exporter {
     /** The file that marks a directory as a release this exporter wrote (and may overwrite). */
     public static final String RELEASE_MARKER = ".storagelab-release";
 
+    /** Whether {@code root} is a student release (it holds {@link #RELEASE_MARKER}): its own code is the student's. */
+    public static boolean isRelease(Path root) {
+        return Files.exists(root.resolve(RELEASE_MARKER));
+    }
+
     /** Paths never exported, as globs relative to the workspace root. */
     private static final List<String> INSTRUCTOR_ONLY =
             List.of("**/src/hidden/**", ".ci/**", "grader/src/test/**", "workbench/src/test/**", ".exportignore");

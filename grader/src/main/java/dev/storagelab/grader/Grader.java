@@ -254,7 +254,7 @@ public final class Grader {
      * grader's messages call "your submission", not "the reference".
      */
     private boolean isRelease() {
-        return Files.exists(workspace.root().resolve(Exporter.RELEASE_MARKER));
+        return Exporter.isRelease(workspace.root());
     }
 
     /** Where the shared reference build lives (null: in each grading's scratch space). */

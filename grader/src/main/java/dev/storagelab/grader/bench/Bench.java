@@ -2,6 +2,7 @@ package dev.storagelab.grader.bench;
 
 import com.google.gson.GsonBuilder;
 import dev.storagelab.grader.ClassScan;
+import dev.storagelab.grader.Exporter;
 import dev.storagelab.grader.FileTrees;
 import dev.storagelab.grader.Lab;
 import dev.storagelab.grader.LabBuild;
@@ -102,8 +103,9 @@ public final class Bench {
         Path scratch = Files.createTempDirectory("storagelab-bench");
         try {
             Rubric rubric = Rubric.of(workspace);
-            log.println(
-                    "building the reference of " + labs.stream().map(Lab::id).toList() + " ...");
+            boolean release = Exporter.isRelease(workspace.root());
+            log.println((release ? "building your code of " : "building the reference of ")
+                    + labs.stream().map(Lab::id).toList() + " ...");
             Path reference = sharedReference != null ? sharedReference : scratch.resolve("reference");
             if (sharedReference == null) {
                 WorkspaceCopies.copy(workspace, reference);
@@ -130,13 +132,15 @@ public final class Bench {
 
             List<LabBench> labResults = new ArrayList<>();
             for (Lab lab : labs) {
-                labResults.add(benchLab(lab, reference, refBuild, student, studentBuild, options.quick(), logs));
+                labResults.add(
+                        benchLab(lab, reference, refBuild, student, studentBuild, options.quick(), release, logs));
             }
             WorkloadBench workloads = options.peers() ? workloads(labs, reference, student, options, logs) : null;
             BenchReport report = new BenchReport(
                     date,
                     machine(),
                     options.quick(),
+                    release,
                     workspace.root().toString(),
                     options.submission() == null ? null : options.submission().toString(),
                     labResults,
@@ -155,13 +159,15 @@ public final class Bench {
             Path student,
             LabBuild.Result studentBuild,
             boolean quick,
+            boolean release,
             Path logs)
             throws IOException {
         Path module = reference.resolve(lab.directory());
         if (!LabBuild.built(reference, lab)) {
             return new LabBench(
                     lab.id(),
-                    "the reference does not build:\n" + LabBuild.errorsFor(refBuild.log(), reference, lab),
+                    (release ? "your code does not build:\n" : "the reference does not build:\n")
+                            + LabBuild.errorsFor(refBuild.log(), reference, lab),
                     List.of());
         }
         Set<String> packages = benchmarkPackages(module);
@@ -175,7 +181,8 @@ public final class Bench {
         JmhRunner.Settings settings = quick ? JmhRunner.Settings.QUICK : JmhRunner.Settings.AS_ANNOTATED;
         Duration deadline = quick ? Duration.ofMinutes(10) : Duration.ofHours(12);
 
-        log.println("benchmarking " + lab.id() + " on the reference" + (quick ? " (quick)" : "") + " ...");
+        log.println("benchmarking " + lab.id() + (release ? " on your code" : " on the reference")
+                + (quick ? " (quick)" : "") + " ...");
         JmhRunner.Run ref = JmhRunner.run(
                 module, include, params, settings, deadline, logs.resolve(lab.id() + "-reference.txt"), log);
         List<String> problems = new ArrayList<>();

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param date       when the run started (ISO-8601)
  * @param machine    cores, memory, operating system and JVM of the machine that measured
  * @param quick      whether this was the smoke run (numbers meaningless)
+ * @param release    whether the workspace is a student release, whose own code is the student's:
+ *                   the table then calls the {@code reference} side "your code"
  * @param reference  the workspace whose code is the reference
  * @param submission the submission measured against it, or null
  * @param labs       one entry per lab benched
@@ -20,6 +22,7 @@ public record BenchReport(
         String date,
         Map<String, Object> machine,
         boolean quick,
+        boolean release,
         String reference,
         String submission,
         List<LabBench> labs,

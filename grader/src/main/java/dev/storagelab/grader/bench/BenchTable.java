@@ -58,7 +58,7 @@ public final class BenchTable {
                     row,
                     "benchmark",
                     "params",
-                    "reference",
+                    r.release() ? "your code" : "reference",
                     compared ? "submission" : "",
                     compared ? "ratio" : "",
                     "unit"));
@@ -77,10 +77,10 @@ public final class BenchTable {
                 String reason = f.reason() == null ? "see logs/" : f.reason();
                 String line = String.format(
                         Locale.ROOT,
-                        "  %-" + nameWidth + "s  %-" + paramsWidth + "s FAILED on the %s: %s",
+                        "  %-" + nameWidth + "s  %-" + paramsWidth + "s FAILED on %s: %s",
                         f.benchmark(),
                         f.params(),
-                        f.side(),
+                        sideName(f.side(), r.release()),
                         reason);
                 sb.append(line.length() <= 200 ? line : line.substring(0, 197) + "...")
                         .append('\n');
@@ -126,6 +126,15 @@ public final class BenchTable {
     }
 
     /** Four significant digits, whatever the magnitude. */
+    /** A side as the table names it: a release's own code is the student's, not the reference. */
+    static String sideName(String side, boolean release) {
+        return switch (side) {
+            case "reference" -> release ? "your code" : "the reference";
+            case "submission" -> "the submission";
+            default -> side;
+        };
+    }
+
     public static String number(double d) {
         if (Double.isNaN(d)) {
             return "n/a";

@@ -77,6 +77,7 @@ class BenchFailuresTest {
                 "2026-11-25",
                 Map.of(),
                 true,
+                false,
                 "/ws",
                 null,
                 List.of(new LabBench("lab-05", null, List.of(measured), List.of(failed))),
@@ -90,5 +91,32 @@ class BenchFailuresTest {
                         + " lab-05 T5 Shard.get is not implemented yet"));
         assertThat("no stack trace, no whole-run problem", table, not(containsString("PROBLEM")));
         assertThat(table, not(containsString("\tat ")));
+    }
+
+    @Test
+    void inAReleaseTheTableCallsTheWorkspacesOwnCodeTheStudents() {
+        Comparison measured = new Comparison(
+                "BlockBenchmark.get", "entries=256", "avgt", "ns/op", 412.345, Double.NaN, null, null, null, Map.of());
+        BenchReport.Failed failed = new BenchReport.Failed(
+                "BlockCacheBenchmark.getOrInsert",
+                "blocks=4096 impl=sharded",
+                "reference",
+                "lab-05 T5 Shard.get is not implemented yet (lab-05-lsm/README.md#t5)");
+        BenchReport report = new BenchReport(
+                "2026-11-25",
+                Map.of(),
+                true,
+                true,
+                "/release",
+                null,
+                List.of(new LabBench("lab-05", null, List.of(measured), List.of(failed))),
+                null);
+        String table = BenchTable.render(report);
+        assertThat(
+                "a release's failure is the student's own code's",
+                table,
+                containsString("FAILED on your code: lab-05 T5 Shard.get is not implemented yet"));
+        assertThat("the measured column is named for the student's code", table, containsString("your code"));
+        assertThat("a release's code is never called the reference", table, not(containsString("reference")));
     }
 }

@@ -68,6 +68,7 @@ class BenchPlotsTest {
                 "2026-11-22T00:00:00Z",
                 Map.of("cores", 2),
                 true,
+                false,
                 "/ws",
                 "/student",
                 List.of(new LabBench("lab-04", null, rows)),
