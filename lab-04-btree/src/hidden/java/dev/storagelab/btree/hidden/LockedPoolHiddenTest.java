@@ -49,7 +49,7 @@ class LockedPoolHiddenTest {
      * contract says: {@code evict} is asked only when no frame is free, never about a frame it was
      * not told of.
      */
-    static final class ExactLru implements Replacer {
+    static class ExactLru implements Replacer {
         private final LinkedHashSet<Integer> evictable = new LinkedHashSet<>();
         int accesses;
 
@@ -431,5 +431,60 @@ class LockedPoolHiddenTest {
         pool.unpin(hit, false);
         assertThat("one miss for the one read", pool.stats().misses(), equalTo(1L));
         assertThat("4 frames hold 4 distinct pages", pool.stats().resident(), equalTo(4));
+    }
+
+    /** {@link ExactLru} that also notes which frames it was told to forget. */
+    static final class ForgettingLru extends ExactLru {
+        final List<Integer> removed = new ArrayList<>();
+
+        @Override
+        public void remove(int frame) {
+            removed.add(frame);
+            super.remove(frame);
+        }
+    }
+
+    @Test
+    @Graded(
+            points = 2,
+            concept = "buffer pool's discard leaves its bookkeeping behind (the page id not given back to the"
+                    + " page table, the page still resident or known to the replacer, the frame not free, a second"
+                    + " discard accepted)")
+    void aDiscardGivesBackThePageIdTheFrameAndForgetsThePage() throws IOException {
+        ForgettingLru replacer = new ForgettingLru();
+        BufferPool pool = pool(2, replacer);
+        Frame held = pool.create(PageFormat.TYPE_LEAF); // stays pinned: the discarded frame is the only other
+        Frame doomed = pool.create(PageFormat.TYPE_LEAF);
+        long doomedId = doomed.pageId();
+        int doomedFrame = doomed.index();
+        pool.discard(doomed);
+        assertThat("a discarded page is no longer resident", pool.isResident(doomedId), is(false));
+        assertThat(
+                "a discard tells the replacer to forget the frame (Replacer.remove)",
+                replacer.removed.contains(doomedFrame),
+                is(true));
+        try {
+            pool.discard(doomed);
+            throw new AssertionError("a second discard of a frame the caller no longer pins must be refused");
+        } catch (IllegalStateException expected) {
+            // the Javadoc's contract
+        }
+        Frame next;
+        try {
+            next = pool.create(PageFormat.TYPE_LEAF);
+        } catch (RuntimeException e) {
+            throw new AssertionError(
+                    "a 2-frame pool with one page pinned and one discarded must have a free frame for a new page (" + e
+                            + "): the discard with no pin left did not free its frame",
+                    e);
+        }
+        assertThat("the new page takes the discarded page's frame", next.index(), equalTo(doomedFrame));
+        assertThat(
+                "the discarded page's id went back to the page table, which hands out the lowest free id first",
+                next.pageId(),
+                equalTo(doomedId));
+        pool.unpin(next, true);
+        pool.unpin(held, true);
+        assertThat("every pin dropped", pool.pinnedFrames(), equalTo(0));
     }
 }
