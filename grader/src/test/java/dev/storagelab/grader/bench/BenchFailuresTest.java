@@ -64,8 +64,8 @@ class BenchFailuresTest {
         assertThat(run.failures().get(0).shortName(), is("BlockCacheBenchmark.getOrInsert"));
     }
 
-    @Test
-    void theTableKeepsEveryResultAndGivesEachFailureOneLine() {
+    /** A quick run's report of lab-05 with one result and one benchmark failed on the workspace's own code. */
+    private static BenchReport oneResultOneFailure(boolean release, String workspace) {
         Comparison measured = new Comparison(
                 "BlockBenchmark.get", "entries=256", "avgt", "ns/op", 412.345, Double.NaN, null, null, null, Map.of());
         BenchReport.Failed failed = new BenchReport.Failed(
@@ -73,16 +73,20 @@ class BenchFailuresTest {
                 "blocks=4096 impl=sharded",
                 "reference",
                 "lab-05 T5 Shard.get is not implemented yet (lab-05-lsm/README.md#t5)");
-        BenchReport report = new BenchReport(
+        return new BenchReport(
                 "2026-11-25",
                 Map.of(),
                 true,
-                false,
-                "/ws",
+                release,
+                workspace,
                 null,
                 List.of(new LabBench("lab-05", null, List.of(measured), List.of(failed))),
                 null);
-        String table = BenchTable.render(report);
+    }
+
+    @Test
+    void theTableKeepsEveryResultAndGivesEachFailureOneLine() {
+        String table = BenchTable.render(oneResultOneFailure(false, "/ws"));
         assertThat(table, containsString("BlockBenchmark.get"));
         assertThat(table, containsString("412.3"));
         assertThat(
@@ -95,23 +99,7 @@ class BenchFailuresTest {
 
     @Test
     void inAReleaseTheTableCallsTheWorkspacesOwnCodeTheStudents() {
-        Comparison measured = new Comparison(
-                "BlockBenchmark.get", "entries=256", "avgt", "ns/op", 412.345, Double.NaN, null, null, null, Map.of());
-        BenchReport.Failed failed = new BenchReport.Failed(
-                "BlockCacheBenchmark.getOrInsert",
-                "blocks=4096 impl=sharded",
-                "reference",
-                "lab-05 T5 Shard.get is not implemented yet (lab-05-lsm/README.md#t5)");
-        BenchReport report = new BenchReport(
-                "2026-11-25",
-                Map.of(),
-                true,
-                true,
-                "/release",
-                null,
-                List.of(new LabBench("lab-05", null, List.of(measured), List.of(failed))),
-                null);
-        String table = BenchTable.render(report);
+        String table = BenchTable.render(oneResultOneFailure(true, "/release"));
         assertThat(
                 "a release's failure is the student's own code's",
                 table,
