@@ -371,7 +371,7 @@ public final class Exporter {
                 return;
             }
         }
-        boolean release = Files.exists(target.resolve(RELEASE_MARKER));
+        boolean release = isRelease(target);
         if (!release) {
             throw new IllegalArgumentException(
                     target + " is not empty and is not an earlier release; refusing to overwrite it:"

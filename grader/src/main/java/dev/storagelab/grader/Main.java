@@ -478,7 +478,7 @@ public final class Main implements Runnable {
             }
             writeResults(report, out);
             ReportWriter.printTable(report, spec.commandLine().getOut());
-            if (submission == null && Files.exists(checked.root().resolve(Exporter.RELEASE_MARKER))) {
+            if (submission == null && Exporter.isRelease(checked.root())) {
                 LabTests.printLocalFailures(report, spec.commandLine().getOut());
             }
             spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());
