@@ -158,6 +158,71 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            points = 2,
+            concept = "a move left at the head of the queue for want of a token is not counted as deferred, or is "
+                    + "counted more than once a round")
+    void aMoveLeftForTheNextRoundCountsAsDeferredOnceARound() throws IOException {
+        HybridOptions options = Hybrids.options(ticker).migrationBudget(1, 3).build();
+        try (HybridStore store = Hybrids.open(new FaultInjectingStorage(18), options)) {
+            for (int k = 0; k < 6; k++) {
+                makeHot(store, k);
+            }
+            assertThat("six promotions queued, none deferred yet", store.stats().migrationsDeferred(), equalTo(0L));
+            store.runMaintenance();
+            assertThat("three tokens: three keys moved", store.stats().migrations(), equalTo(3L));
+            assertThat(
+                    "the fourth move found no token and stopped the round: one deferral",
+                    store.stats().migrationsDeferred(),
+                    equalTo(1L));
+            assertThat("the moves without a token stay queued", store.queuedMigrations(), equalTo(3));
+            for (int round = 1; round <= 3; round++) {
+                ticker.advance(Duration.ofSeconds(1));
+                store.runMaintenance();
+                assertThat(
+                        "round " + round + ": one token, one move",
+                        store.stats().migrations(),
+                        equalTo(3L + round));
+                long deferred = round < 3 ? 1 + round : 3; // the last round empties the queue
+                assertThat("round " + round, store.stats().migrationsDeferred(), equalTo(deferred));
+            }
+            ticker.advance(Duration.ofSeconds(1));
+            store.runMaintenance();
+            assertThat(
+                    "a round with nothing queued defers nothing", store.stats().migrationsDeferred(), equalTo(3L));
+        }
+    }
+
+    @Test
+    @Graded(
+            points = 2,
+            concept = "the drain asks the router again with the key's residency as it was when the move was "
+                    + "queued: a key moved since then moves again before it has stayed the minimum")
+    void aQueuedMoveOfAKeyMovedSinceWaitsOutTheMinimumResidency() throws IOException {
+        HybridOptions options =
+                Hybrids.options(ticker).minResidency(Duration.ofMinutes(10)).build();
+        try (HybridStore store = Hybrids.open(new FaultInjectingStorage(19), options)) {
+            ticker.advance(Duration.ofHours(1)); // the clock reads far from zero, as a real one does
+            makeHot(store, 1);
+            assertThat("a key never moved is queued at once", store.queuedMigrations(), equalTo(1));
+            store.move(key(1), Placement.HOT); // an operator moves it by hand, and back
+            store.move(key(1), Placement.COLD);
+            store.runMaintenance();
+            assertThat(
+                    "moved back a moment ago: the queued promotion must wait out the 10 minutes",
+                    store.where(key(1)),
+                    equalTo(Tier.COLD));
+            assertThat("and is dropped, not kept", store.queuedMigrations(), equalTo(0));
+            ticker.advance(Duration.ofMinutes(10));
+            for (int i = 0; i < Hybrids.HOT_READS; i++) {
+                store.get(key(1));
+            }
+            store.runMaintenance();
+            assertThat("resident the minimum: the key moves", store.where(key(1)), equalTo(Tier.HOT));
+        }
+    }
+
+    @Test
+    @Graded(
             points = 3,
             concept = "a queued move the router no longer wants still spends a token (or still moves the key)")
     void unwantedMovesAreDroppedWithoutSpendingTokens() throws IOException {
