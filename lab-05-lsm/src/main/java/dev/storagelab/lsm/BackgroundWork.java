@@ -32,7 +32,10 @@ final class BackgroundWork {
     private final CompactionJob jobs;
     /** Signalled when background work finishes a step (a flush, a compaction) or fails. */
     private final Condition backgroundDone;
-    /** Without background threads: whether a caller is flushing or compacting on its own thread. */
+    /**
+     * Whether a caller is flushing or compacting on its own thread (without background threads), or
+     * {@link #compactAll} runs (with or without them).
+     */
     private boolean inlineWorkRunning;
     /** Runs compactions, one at a time; null without background threads. */
     private final ExecutorService background;
@@ -195,19 +198,25 @@ final class BackgroundWork {
             inlineWorkRunning = true;
         }
         try {
-            while (!store.current.imm.isEmpty()) {
-                flushFrozenMemtable();
-                backgroundDone.signalAll();
-            }
-            for (Compaction c = pickCompaction(); c != null && !store.closed; c = pickCompaction()) {
-                compact(c);
-                backgroundDone.signalAll();
-            }
+            flushAndCompactWhatIsDue();
         } finally {
             if (background == null) {
                 inlineWorkRunning = false;
                 backgroundDone.signalAll();
             }
+        }
+    }
+
+    /** {@link #runBackgroundWork}'s work, for a caller that already has its turn. */
+    @GuardedBy("store.mutex")
+    private void flushAndCompactWhatIsDue() throws IOException {
+        while (!store.current.imm.isEmpty()) {
+            flushFrozenMemtable();
+            backgroundDone.signalAll();
+        }
+        for (Compaction c = pickCompaction(); c != null && !store.closed; c = pickCompaction()) {
+            compact(c);
+            backgroundDone.signalAll();
         }
     }
 
@@ -371,11 +380,15 @@ final class BackgroundWork {
         store.mutex.lock();
         try {
             store.checkOpen();
-            while (backgroundScheduled || flushScheduled) { // take both background threads' turns
+            // Take both background threads' turns, and without them the turn of a caller flushing
+            // on its own thread: that flush lets go of the mutex while it writes, and the two would
+            // flush the same frozen memtable and close a log whose memtable is not yet in a table.
+            while (backgroundScheduled || flushScheduled || inlineWorkRunning) {
                 awaitBackground();
             }
             backgroundScheduled = true;
             flushScheduled = true;
+            inlineWorkRunning = true;
             try {
                 while (!store.current.imm.isEmpty()) {
                     flushFrozenMemtable();
@@ -418,10 +431,11 @@ final class BackgroundWork {
                     compact(new Compaction(
                             new java.util.TreeMap<>(java.util.Map.of(target, bottom)), target)); // rewritten in place
                 }
-                runBackgroundWork(); // the levels that are now over their targets
+                flushAndCompactWhatIsDue(); // the levels that are now over their targets
             } finally {
                 backgroundScheduled = false;
                 flushScheduled = false;
+                inlineWorkRunning = false;
                 backgroundDone.signalAll();
                 maybeScheduleBackgroundWork();
             }
