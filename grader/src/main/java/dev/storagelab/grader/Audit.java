@@ -324,7 +324,8 @@ public final class Audit {
                 .start();
         try {
             if (!ChildProcesses.awaitOrKill(p, DEADLINE)) {
-                throw new IOException("PIT did not finish within " + DEADLINE.toHours() + " hours; see " + mavenLog);
+                throw new IllegalStateException(
+                        "PIT did not finish within " + DEADLINE.toHours() + " hours; see " + mavenLog);
             }
         } catch (InterruptedException e) {
             ChildProcesses.kill(p);
@@ -335,11 +336,27 @@ public final class Audit {
         if (p.exitValue() != 0 || !Files.isRegularFile(xml)) {
             List<String> lines = Files.readAllLines(mavenLog, StandardCharsets.UTF_8);
             String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-            throw new IOException("PIT failed on " + lab.directory() + " with the " + name + " tests (exit "
-                    + p.exitValue() + "); see " + mavenLog + "; it ends:\n" + tail);
+            throw new IllegalStateException(pitFailure(lab.directory(), name, p.exitValue(), offline, mavenLog, tail));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new SuiteResult(name, inRegions(xml, regions), seconds);
+    }
+
+    /**
+     * What to tell the instructor when PIT's Maven run failed: the lab, the suite, how it ended (a
+     * status above 128 is a signal), what to do where the cause is known, and the log's last lines.
+     */
+    static String pitFailure(String lab, String suite, int exit, boolean offline, Path log, String tail) {
+        String how = exit > 128 ? "killed by signal " + (exit - 128) : "exit " + exit;
+        String advice = "";
+        if (offline && (tail.contains("could not be resolved") || tail.contains("Could not resolve"))) {
+            advice = "; PIT's Maven plugin is not in the local Maven repository: run the audit once without"
+                    + " --offline, which downloads it";
+        } else if (exit > 128) {
+            advice = "; something stopped PIT's JVM (a kill, or the machine out of memory): run the audit again";
+        }
+        return "PIT failed on " + lab + " with the " + suite + " tests (" + how + ")" + advice + "; see " + log
+                + "; it ends:\n" + tail;
     }
 
     /** The mutants of PIT's {@code mutations.xml} that sit on a line inside a solution region. */

@@ -97,7 +97,8 @@ public final class Main implements Runnable {
             String first = u.getUnmatched().get(0);
             boolean option = first.startsWith("-");
             boolean command = !option && !cmd.getSubcommands().isEmpty();
-            List<String> close = u.getSuggestions();
+            List<String> close =
+                    u.getSuggestions().stream().filter(s -> plausible(first, s)).toList();
             message = (option ? "unknown option '" : command ? "unknown command '" : "unexpected argument '") + first
                     + "'"
                     + (!close.isEmpty()
@@ -111,6 +112,27 @@ public final class Main implements Runnable {
         String help = cmd.getCommandSpec().qualifiedName() + " --help";
         cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message + " (see '" + help + "')");
         return EXIT_COULD_NOT_RUN;
+    }
+
+    /**
+     * Whether {@code suggestion} is a plausible reading of the mistyped {@code typed}: picocli offers
+     * its closest name whatever was typed ('frobnicate' got 'update'), so a suggestion is kept only
+     * if it starts as the typed word does (past its dashes), or holds the same letters in another order.
+     */
+    static boolean plausible(String typed, String suggestion) {
+        String t = typed.replaceFirst("^-+", "");
+        String s = suggestion.replaceFirst("^-+", "");
+        if (t.isEmpty() || s.isEmpty()) {
+            return false;
+        }
+        if (t.charAt(0) == s.charAt(0)) {
+            return true;
+        }
+        char[] a = t.toCharArray();
+        char[] b = s.toCharArray();
+        java.util.Arrays.sort(a);
+        java.util.Arrays.sort(b);
+        return java.util.Arrays.equals(a, b);
     }
 
     /** One line that names the input, what is wrong with it and, where it helps, what to do. */

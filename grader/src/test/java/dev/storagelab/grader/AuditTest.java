@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -100,5 +101,28 @@ class AuditTest {
         assertThat(Files.readString(out.resolve("audit.txt")), containsString("total"));
         assertThat(Files.isRegularFile(out.resolve("pit-hidden/index.html")), is(true));
         assertThat(Files.readString(out.resolve("audit.json")), containsString("\"suite\": \"public\""));
+    }
+
+    @Test
+    void aFailedPitRunSaysHowItEndedAndWhatToDo() {
+        Path log = Path.of("/tmp/audit/pit-hidden.log");
+        String offlineMissing = Audit.pitFailure(
+                "lab-06-wal-mvcc",
+                "hidden",
+                1,
+                true,
+                log,
+                "[ERROR] Plugin org.pitest:pitest-maven:1.17.1 or one of its dependencies could not be resolved");
+        assertThat(offlineMissing, containsString("PIT failed on lab-06-wal-mvcc with the hidden tests (exit 1)"));
+        assertThat(offlineMissing, containsString("run the audit once without --offline"));
+        assertThat(offlineMissing, containsString(log.toString()));
+        String killed = Audit.pitFailure("lab-06-wal-mvcc", "hidden", 143, false, log, "Calculated coverage");
+        assertThat(killed, containsString("(killed by signal 15)"));
+        assertThat(killed, containsString("run the audit again"));
+        assertThat(killed, not(containsString("--offline")));
+        assertThat(
+                "a failure named by the command, not an internal error",
+                Main.explain(new IllegalStateException(killed)),
+                is(killed));
     }
 }

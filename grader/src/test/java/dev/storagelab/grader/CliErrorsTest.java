@@ -59,6 +59,7 @@ class CliErrorsTest {
                 new Case("", "name a command: export, update, test, grade"),
                 new Case("xyzzy", "unknown command 'xyzzy'; the commands are export, update, test, grade"),
                 new Case("grde --lab 01", "unknown command 'grde'; did you mean 'grade'?"),
+                new Case("frobnicate", "unknown command 'frobnicate'; the commands are export, update, test, grade"),
                 new Case("exprot --out {tmp}/r9", "unknown command 'exprot'; did you mean 'export'?"),
                 new Case("export --out {tmp}/r8 --sovled 01", "unknown option '--sovled'; did you mean '--solved'?"),
                 new Case("update", "Missing required parameter: 'NEWER_RELEASE'"),
