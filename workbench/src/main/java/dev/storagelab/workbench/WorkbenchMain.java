@@ -85,6 +85,16 @@ public final class WorkbenchMain {
             return ((java.nio.file.FileSystemException) e).getFile() + " is a file, not a folder; name a folder";
         }
         if (e instanceof java.nio.file.FileSystemException f) {
+            if ("Not a directory".equals(f.getReason()) && f.getFile() != null) {
+                // a folder below a file: name the file in the way
+                for (java.nio.file.Path p = java.nio.file.Path.of(f.getFile()).getParent();
+                        p != null;
+                        p = p.getParent()) {
+                    if (java.nio.file.Files.isRegularFile(p)) {
+                        return p + " is a file, not a folder, so " + f.getFile() + " cannot be made; name a folder";
+                    }
+                }
+            }
             return f.getFile() + ": " + (f.getReason() == null ? "cannot be used" : f.getReason());
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();

@@ -72,4 +72,16 @@ class WorkbenchCliTest {
         assertThat(r.err(), r.exit(), is(WorkbenchMain.EXIT_COULD_NOT_RUN));
         assertThat(r.err(), containsString(file + " is a file, not a folder; name a folder"));
     }
+
+    @Test
+    void aFolderBelowAFileNamesTheFileInTheWay() throws IOException {
+        Path file = Files.writeString(tmp.resolve("hostname"), "not a folder");
+        Path below = file.resolve("sub");
+        Run r = run("shell", "--engine", "kv", "--dir", below.toString());
+        assertThat(r.err(), r.exit(), is(WorkbenchMain.EXIT_COULD_NOT_RUN));
+        assertThat(
+                r.err(),
+                containsString(file + " is a file, not a folder, so " + below + " cannot be made; name a folder"));
+        assertThat("one line: " + r.err(), r.err().strip().lines().count(), is(1L));
+    }
 }
