@@ -302,4 +302,24 @@ class MigrationHiddenTest {
             }
         }
     }
+
+    @Test
+    @Graded(
+            points = 2,
+            concept =
+                    "a move says the key moved when it was there already, or says it did not when it did (the shell's "
+                            + "move and the migration counters rely on it)")
+    void aMoveSaysWhetherTheKeyMoved() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(24);
+        try (HybridStore store =
+                Hybrids.open(storage, Hybrids.options(new FakeTicker()).build())) {
+            store.put(key(1), value(1, 1));
+            assertThat("already in the LSM tree", store.move(key(1), Placement.COLD), is(false));
+            assertThat("to the B+tree", store.move(key(1), Placement.HOT), is(true));
+            assertThat("already in the B+tree", store.move(key(1), Placement.HOT), is(false));
+            assertThat("back to the LSM tree", store.move(key(1), Placement.COLD), is(true));
+            assertThat(store.stats().migrations(), equalTo(2L));
+            assertThat(store.get(key(1)), equalTo(Optional.of(value(1, 1))));
+        }
+    }
 }
