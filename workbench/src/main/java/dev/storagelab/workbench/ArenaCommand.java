@@ -96,7 +96,7 @@ final class ArenaCommand implements Callable<Integer> {
             names = "--rounds",
             defaultValue = "1",
             description =
-                    "Runs per engine, the order rotated each round; each"
+                    "Runs per engine (per engine and cell with --sweep), the order rotated each round; each"
                             + " engine's result is its median round, every round's throughput beside it (default ${DEFAULT-VALUE}).")
     int rounds;
 
@@ -162,6 +162,7 @@ final class ArenaCommand implements Callable<Integer> {
                     sweepThetas,
                     sweepReads,
                     sweepHots,
+                    rounds,
                     line -> err.println("arena: " + line));
             out.println("crossover map: " + sweep.resolve(ArenaSweep.JSON) + ", " + sweep.resolve(ArenaSweep.PNG));
             return 0;

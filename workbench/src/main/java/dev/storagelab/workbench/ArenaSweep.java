@@ -57,6 +57,7 @@ final class ArenaSweep {
             List<Double> thetas,
             List<Double> reads,
             List<Double> hots,
+            int rounds,
             Consumer<String> progress)
             throws IOException {
         List<ArenaWorkload> workloads = new ArrayList<>();
@@ -73,7 +74,7 @@ final class ArenaSweep {
         int i = 0;
         for (ArenaWorkload w : workloads) {
             progress.accept(String.format(Locale.ROOT, "cell %d of %d: %s", ++i, workloads.size(), w.name()));
-            List<Arena.Result> results = Arena.run(engines, w, spec, dir, line -> {});
+            List<Arena.Result> results = Arena.run(engines, w, spec, dir, rounds, line -> {});
             cells.add(cell(w, results));
             write(out, spec, cells, thetas); // after every cell: a long sweep that stops keeps what it measured
         }

@@ -49,6 +49,33 @@ class ArenaTest {
     }
 
     @Test
+    void theSweepRunsEachCellTheRoundsAskedAndWritesItsMap() throws IOException {
+        List<ArenaSweep.Cell> cells = ArenaSweep.run(
+                List.of(ArenaEngine.values()),
+                tiny(),
+                dir.resolve("scratch"),
+                dir.resolve("map"),
+                List.of(0.99),
+                List.of(0.95),
+                List.of(1.0),
+                2,
+                line -> {});
+        assertThat("one mix and the e-commerce store", cells.size(), equalTo(2));
+        for (ArenaSweep.Cell cell : cells) {
+            assertThat(cell.results().size(), equalTo(ArenaEngine.values().length));
+            for (Arena.Result r : cell.results()) {
+                assertThat(
+                        cell.workload() + " " + r.engine() + ": each round's throughput",
+                        r.roundsOpsPerSecond().size(),
+                        equalTo(2));
+            }
+            assertThat(cell.workload(), cell.hybridOverBestPure(), greaterThan(0.0));
+        }
+        assertThat(Files.size(dir.resolve("map").resolve(ArenaSweep.JSON)), greaterThan(0L));
+        assertThat(Files.size(dir.resolve("map").resolve(ArenaSweep.PNG)), greaterThan(0L));
+    }
+
+    @Test
     void smokeRunOfEveryEngineReportsTheDecidingFiguresFromItsSteadyIntervals() throws IOException {
         ArenaWorkload w = ArenaWorkload.parse("ecommerce");
         Arena.Spec spec = tiny();
