@@ -242,17 +242,6 @@ final class Arena {
         return results;
     }
 
-    /** {@link #run(List, ArenaWorkload, Spec, Path, int, Consumer)} with one round. */
-    static List<Result> run(
-            List<? extends ArenaEntrant> engines,
-            ArenaWorkload workload,
-            Spec spec,
-            Path dir,
-            Consumer<String> progress)
-            throws IOException {
-        return run(engines, workload, spec, dir, 1, progress);
-    }
-
     static Result runOne(ArenaEntrant engine, ArenaWorkload workload, Spec spec, Path dir, Consumer<String> progress)
             throws IOException {
         long keys = spec.keys(workload);

@@ -79,7 +79,7 @@ class ArenaTest {
     void smokeRunOfEveryEngineReportsTheDecidingFiguresFromItsSteadyIntervals() throws IOException {
         ArenaWorkload w = ArenaWorkload.parse("ecommerce");
         Arena.Spec spec = tiny();
-        List<Arena.Result> results = Arena.run(List.of(ArenaEngine.values()), w, spec, dir, line -> {});
+        List<Arena.Result> results = Arena.run(List.of(ArenaEngine.values()), w, spec, dir, 1, line -> {});
         JsonObject doc =
                 new Gson().toJsonTree(ArenaCommand.report(w, spec, results)).getAsJsonObject();
         JsonArray rows = doc.getAsJsonArray("results");
@@ -248,7 +248,7 @@ class ArenaTest {
                 "a build without the peers: rocksdbInABuildWithoutThePeersNamesTheBuildThatHasIt runs instead");
         ArenaWorkload w = ArenaWorkload.parse("ecommerce");
         Arena.Spec spec = new Arena.Spec(768 << 10, 4, 100, SyncMode.EVERY_WRITE, true, 100, 1, 4, 3, 42);
-        Arena.Result r = Arena.run(List.of(ArenaEntrant.byId("rocksdb")), w, spec, dir, line -> {})
+        Arena.Result r = Arena.run(List.of(ArenaEntrant.byId("rocksdb")), w, spec, dir, 1, line -> {})
                 .get(0);
         assertThat("rocksdb ran operations", r.opsPerSecond(), greaterThan(0.0));
         assertThat("rocksdb read with direct I/O", r.pageCacheBypassed(), equalTo(true));
