@@ -9,7 +9,8 @@
 #
 # Environment: CELLS (default "ecommerce ycsb-b ycsb-c uniform-in-memory ecommerce-settled"), ROUNDS (default 3),
 # MEMORY (default 4m), OUT (default notes/data/lab07/arena), SWEEP=1 (also the crossover map, into
-# OUT/sweep), JAR (default: the workbench jar, built first).
+# OUT/sweep), JAR (default: the workbench jar, built first), ENGINES (default the arena's:
+# btree,lsm,hybrid; PEERS=1 builds the jar with the Maven profile peers and adds rocksdb).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 SCRATCH=${1:-/var/tmp}
@@ -17,12 +18,16 @@ OUT=${OUT:-notes/data/lab07/arena}
 ROUNDS=${ROUNDS:-3}
 MEMORY=${MEMORY:-4m}
 CELLS=${CELLS:-"ecommerce ycsb-b ycsb-c uniform-in-memory ecommerce-settled"}
+ENGINES=${ENGINES:-btree,lsm,hybrid}
+if [ -n "${PEERS:-}" ]; then
+  ENGINES=$ENGINES,rocksdb
+fi
 if [ -z "${JAR:-}" ]; then
-  mvn -q -pl workbench -am package -DskipTests
+  mvn -q -pl workbench -am package -DskipTests ${PEERS:+-Ppeers}
   JAR=workbench/target/storagelab-workbench.jar
 fi
 mkdir -p "$OUT"
-COMMON=(--memory "$MEMORY" --interval 500 --intervals 10 --rounds "$ROUNDS" --dir "$SCRATCH")
+COMMON=(--engines "$ENGINES" --memory "$MEMORY" --interval 500 --intervals 10 --rounds "$ROUNDS" --dir "$SCRATCH")
 for cell in $CELLS; do
   case $cell in
     uniform-in-memory) args=(--workload uniform --in-memory --data 0.5 --warmup-max 120) ;;
