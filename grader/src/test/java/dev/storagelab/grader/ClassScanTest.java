@@ -35,9 +35,17 @@ class ClassScanTest {
 
     /** Compiles {@code sources} (path under src/main/java to text) into a classes folder. */
     private Path compile(Map<String, String> sources) throws IOException {
+        return compile(sources, null);
+    }
+
+    /** {@link #compile(Map)} against the classes in {@code classpath} too (null: none). */
+    private Path compile(Map<String, String> sources, Path classpath) throws IOException {
         Path src = Files.createDirectories(tmp.resolve("src"));
         Path out = Files.createDirectories(tmp.resolve("classes"));
         List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-g"));
+        if (classpath != null) {
+            args.addAll(List.of("-cp", classpath.toString()));
+        }
         for (Map.Entry<String, String> e : sources.entrySet()) {
             Path f = src.resolve(e.getKey());
             Files.createDirectories(f.getParent());
@@ -176,6 +184,43 @@ class ClassScanTest {
                 "Sly.guava (Sly.java:18) calls com.google.common.io.Files.toByteArray")) {
             assertThat(all, found.stream().anyMatch(f -> f.contains(expected)), is(true));
         }
+    }
+
+    /**
+     * The test JVM lets Lincheck's own work inside its instrumentation hooks past the lab's
+     * permissions ({@code LabSecurityManager}); a student class that calls a hook itself, to run
+     * with that exception, is refused before any test runs.
+     */
+    @Test
+    void aCallOfLincheckHooksIsRefused() throws IOException {
+        // The hook class as the test JVM has it (on the boot class path), compiled apart: it is
+        // not the student's.
+        Path hooks = Files.createDirectories(tmp.resolve("hooks"));
+        Path stub = Files.createDirectories(hooks.resolve("src/sun/nio/ch/lincheck"))
+                .resolve("Injections.java");
+        Files.writeString(
+                stub, "package sun.nio.ch.lincheck; public class Injections { public static void beforeRead() {} }");
+        int status = ToolProvider.getSystemJavaCompiler()
+                .run(null, null, null, "-d", hooks.resolve("classes").toString(), stub.toString());
+        assertThat("the hook class compiles", status, is(0));
+        List<String> found = ClassScan.scanAgainst(
+                        Map.of(),
+                        compile(Map.of("dev/storagelab/sortedlog/Borrow.java", """
+                                        package dev.storagelab.sortedlog;
+                                        public class Borrow { void hook() { sun.nio.ch.lincheck.Injections.beforeRead(); } }
+                                        """), hooks.resolve("classes")),
+                        LAB,
+                        LAB,
+                        ApiAllowList.packaged())
+                .stream()
+                .map(ClassScan.Finding::message)
+                .toList();
+        assertThat(
+                String.join("\n", found),
+                found.stream()
+                        .anyMatch(f -> f.contains(
+                                "Borrow.hook (Borrow.java:2) calls sun.nio.ch.lincheck.Injections.beforeRead")),
+                is(true));
     }
 
     @Test

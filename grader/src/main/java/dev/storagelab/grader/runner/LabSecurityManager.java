@@ -25,7 +25,8 @@ import java.util.PropertyPermission;
  * descriptors, reflection past access checks, class loaders, {@code setIO}. Every other class (the
  * JDK, JUnit, jqwik, Lincheck and the classes it generates, JMH, the tests, the testkit, this
  * runner) may do anything. The JDK checks every class on the stack, so a trusted class called from
- * lab code is held to the lab's permissions.
+ * lab code is held to the lab's permissions, with one exception: Lincheck's work inside its own
+ * instrumentation hooks ({@link #checkPermission(Permission)}).
  */
 public final class LabSecurityManager extends SecurityManager {
 
@@ -34,8 +35,56 @@ public final class LabSecurityManager extends SecurityManager {
     /** The system property that lists the folders lab code may use, separated by {@link File#pathSeparator}. */
     public static final String FOLDERS = "storagelab.sandbox.folders";
 
+    /**
+     * The frame through which Lincheck's instrumentation calls its model checker from the code it
+     * checks: each access of lab code to shared memory, each lock and each new object becomes a call
+     * of this class's static methods, on the bootstrap class path.
+     */
+    static final String LINCHECK_HOOKS = "sun.nio.ch.lincheck.Injections";
+
+    /** Made once: asking for a walker that keeps classes is itself a permission check. */
+    private final StackWalker stack = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private final LabPolicy policy;
+
     public LabSecurityManager() {
-        Policy.setPolicy(new LabPolicy(paths(System.getProperty(LAB_CODE)), paths(System.getProperty(FOLDERS))));
+        policy = new LabPolicy(paths(System.getProperty(LAB_CODE)), paths(System.getProperty(FOLDERS)));
+        Policy.setPolicy(policy);
+    }
+
+    /**
+     * The policy's check, with one exception: what Lincheck's model checker does on its own inside
+     * one of its instrumentation hooks ({@value #LINCHECK_HOOKS}), with no lab code between the hook
+     * and the check, is Lincheck's, as if the hook were {@code doPrivileged}. Its analysis reflects
+     * on the objects lab code holds (their fields, made accessible) while the lab code that reached
+     * the hook is still on the stack. Lab code cannot call a hook itself (the allow-list refuses
+     * {@code sun.} classes and reflection), and whatever lab code Lincheck calls back (a
+     * {@code toString}, a {@code hashCode}) sits above the hook and is held to the lab's permissions.
+     */
+    @Override
+    public void checkPermission(Permission perm) {
+        try {
+            super.checkPermission(perm);
+        } catch (SecurityException e) {
+            if (!insideLincheckHook()) {
+                throw e;
+            }
+        }
+    }
+
+    private boolean insideLincheckHook() {
+        return stack.walk(frames -> {
+            for (java.util.Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+                Class<?> c = it.next().getDeclaringClass();
+                if (c.getName().equals(LINCHECK_HOOKS)) {
+                    return true;
+                }
+                if (policy.isLabCode(c)) {
+                    return false;
+                }
+            }
+            return false;
+        });
     }
 
     private static List<Path> paths(String list) {
@@ -104,6 +153,14 @@ public final class LabSecurityManager extends SecurityManager {
         @Override
         public PermissionCollection getPermissions(ProtectionDomain domain) {
             return getPermissions(domain == null ? null : domain.getCodeSource());
+        }
+
+        /** Whether {@code c} is lab code (its domain looked up with this policy's own permissions). */
+        boolean isLabCode(Class<?> c) {
+            @SuppressWarnings("removal")
+            ProtectionDomain domain = java.security.AccessController.doPrivileged(
+                    (java.security.PrivilegedAction<ProtectionDomain>) c::getProtectionDomain);
+            return isLabCode(domain);
         }
 
         private boolean isLabCode(ProtectionDomain domain) {

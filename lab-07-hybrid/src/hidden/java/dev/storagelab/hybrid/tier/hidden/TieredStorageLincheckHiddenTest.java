@@ -1,9 +1,10 @@
 package dev.storagelab.hybrid.tier.hidden;
 
 import static dev.storagelab.testkit.LincheckSupport.actor;
-import static org.jetbrains.kotlinx.lincheck.strategy.managed.ManagedStrategyGuaranteeKt.forClasses;
+import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.forClasses;
 
 import com.google.common.testing.FakeTicker;
+import dev.storagelab.hybrid.hidden.ModelChecks;
 import dev.storagelab.hybrid.tier.TieredStorage;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.io.ReadableFile;
@@ -16,15 +17,12 @@ import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.annotations.Param;
-import org.jetbrains.kotlinx.lincheck.annotations.Validate;
-import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * in between comes back from the archive), whichever step the other thread falls between.
  *
  * <p>Deterministic: two scenarios written out below (a move beside an append; a move beside a
- * delete), then one that Lincheck 2.x draws from its fixed seed, each explored over a fixed count of
+ * delete), then one that Lincheck draws from its fixed seed, each explored over a fixed count of
  * interleavings. The two storages are each one step (they lock themselves): the interleavings
  * explored are the tiers' own.
  */
@@ -53,16 +51,13 @@ public class TieredStorageLincheckHiddenTest {
 
     private static final String NAME = "000005.sst";
 
-    /** Out of Lincheck's walk of this object, which fails on the storages' records. */
+    /** Behind a lambda: state the test object holds. */
     private final Supplier<FaultInjectingStorage> fast;
 
     private final Supplier<FaultInjectingStorage> archive;
     private final Supplier<TieredStorage> tiers;
 
     public TieredStorageLincheckHiddenTest() throws IOException {
-        // The tiers' ReentrantLock too: a lock the model checker does not control blocks for real.
-        LincheckSupport.instrument(
-                TieredStorage.class, ReentrantLock.class, AbstractQueuedSynchronizer.class, LockSupport.class);
         FaultInjectingStorage f = new FaultInjectingStorage(1);
         FaultInjectingStorage a = new FaultInjectingStorage(2);
         TieredStorage t = TieredStorage.open(f, a, new FakeTicker());
@@ -183,8 +178,7 @@ public class TieredStorageLincheckHiddenTest {
                 .sequentialSpecification(Sequential.class);
         // The first run of a scenario transforms the tiers' classes: on a loaded machine that alone
         // can pass the 20 s after which Lincheck would report a hang.
-        LincheckSupport.check(
-                TieredStorageLincheckHiddenTest.class, LincheckSupport.invocationTimeout(options, 120_000));
+        ModelChecks.check(TieredStorageLincheckHiddenTest.class, options, 120_000);
     }
 
     private static String read(TieredStorage tiers) throws IOException {
