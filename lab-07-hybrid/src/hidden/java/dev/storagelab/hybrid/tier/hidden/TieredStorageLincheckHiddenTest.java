@@ -177,7 +177,7 @@ public class TieredStorageLincheckHiddenTest {
                 .minimizeFailedScenario(false)
                 .sequentialSpecification(Sequential.class);
         // The first run of a scenario transforms the tiers' classes: on a loaded machine that alone
-        // can pass the 20 s after which Lincheck would report a hang.
+        // can pass the 30 s after which Lincheck would report a hang.
         ModelChecks.check(TieredStorageLincheckHiddenTest.class, options, 120_000);
     }
 
