@@ -67,6 +67,11 @@ import java.util.function.Supplier;
  *                               holds every write); {@link LsmOptions#defaults()}
  * @param adaptiveCompaction     makes the LSM tree's compaction policy, one per open store (it keeps
  *                               per-range counters), or null for the policy {@code lsm} names
+ * @param newKeysHot             whether a key written for the first time goes to the B+tree while it
+ *                               holds fewer than {@code maxHotKeys} keys (2-Tree's placement: a new
+ *                               record starts in the hot tree, and the router moves it down once it
+ *                               is cold), instead of the LSM tree; false: every key starts COLD and
+ *                               only the router moves keys to the B+tree
  */
 public record HybridOptions(
         int cacheEntries,
@@ -93,7 +98,8 @@ public record HybridOptions(
         long checkpointLogBytes,
         BTreeOptions btree,
         LsmOptions lsm,
-        Supplier<AdaptiveCompaction> adaptiveCompaction) {
+        Supplier<AdaptiveCompaction> adaptiveCompaction,
+        boolean newKeysHot) {
 
     /** Each setting checked, the message naming the bad value and what is allowed. */
     public HybridOptions {
@@ -187,6 +193,7 @@ public record HybridOptions(
         b.btree = btree;
         b.lsm = lsm;
         b.adaptiveCompaction = adaptiveCompaction;
+        b.newKeysHot = newKeysHot;
         return b;
     }
 
@@ -196,7 +203,8 @@ public record HybridOptions(
                 + ", tracker=" + trackerWidth + "/" + trackerSampleSize + ", hysteresis=" + hysteresis
                 + ", minResidency=" + minResidency + ", migrations=" + migrationsPerSecond + "/s burst "
                 + migrationBurst
-                + ", maxHotKeys=" + maxHotKeys + ", archiveAge=" + archiveAge + ", sync=" + syncMode + "}";
+                + ", maxHotKeys=" + maxHotKeys + (newKeysHot ? ", new keys hot" : "") + ", archiveAge=" + archiveAge
+                + ", sync=" + syncMode + "}";
     }
 
     /**
@@ -229,8 +237,15 @@ public record HybridOptions(
         private BTreeOptions btree = BTreeOptions.defaults();
         private LsmOptions lsm = LsmOptions.defaults();
         private Supplier<AdaptiveCompaction> adaptiveCompaction;
+        private boolean newKeysHot;
 
         private Builder() {}
+
+        /** Whether new keys start in the B+tree while it has room (the record's {@code newKeysHot}). */
+        public Builder newKeysHot(boolean newKeysHot) {
+            this.newKeysHot = newKeysHot;
+            return this;
+        }
 
         public Builder cache(String policy, int entries) {
             this.cachePolicy = policy;
@@ -366,7 +381,8 @@ public record HybridOptions(
                     checkpointLogBytes,
                     btree,
                     lsm,
-                    adaptiveCompaction);
+                    adaptiveCompaction,
+                    newKeysHot);
         }
     }
 }

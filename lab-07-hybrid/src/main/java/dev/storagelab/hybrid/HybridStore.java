@@ -166,6 +166,9 @@ public final class HybridStore implements RoutedStore {
                         throw e;
                     }
                     holder[0] = new TieredEngine(base, tree, lsm, routes, cache, tracker, adaptive, options.ticker());
+                    if (options.newKeysHot()) {
+                        holder[0].placeNewKeysHot(options.maxHotKeys()); // before the replay: it places them too
+                    }
                     try {
                         holder[0].findStaleCopies();
                     } catch (IOException | RuntimeException e) {
@@ -269,6 +272,10 @@ public final class HybridStore implements RoutedStore {
                     scan.close();
                     if (from != null && entries > 0) {
                         tracker.recordScan(from, entries);
+                        AdaptiveCompaction adaptive = engine.adaptiveCompaction();
+                        if (adaptive != null) {
+                            adaptive.recordScan(from, entries); // a scanned range is leveled sooner
+                        }
                         scheduler.consider(
                                 from,
                                 scheduler.averageValueBytes()); // a key read only by scans may belong in the B+tree too
@@ -305,6 +312,11 @@ public final class HybridStore implements RoutedStore {
     }
 
     // ---------------------------------------------------------------- what the shell and the scenarios see
+
+    /** Keys a write has routed to the B+tree since open ({@link HybridOptions#newKeysHot}). */
+    long newKeysPlacedHot() {
+        return engine.newKeysPlacedHot();
+    }
 
     @Override
     public Tier where(Bytes key) throws IOException {

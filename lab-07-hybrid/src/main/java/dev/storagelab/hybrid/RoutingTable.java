@@ -44,17 +44,23 @@ public final class RoutingTable {
 
     /** Hot key -> when it moved there (ticker nanos). */
     private final ConcurrentSkipListMap<Bytes, Long> hot = new ConcurrentSkipListMap<>();
+    /**
+     * The same keys and times, hashed: what {@link #placement} asks on every access, in one probe
+     * where the sorted map compares the key a dozen times (a fifth of the request thread's time on
+     * the arena's e-commerce store). A key is added here after the sorted map and removed before it.
+     */
+    private final Map<Bytes, Long> hotIndex = new ConcurrentHashMap<>();
     /** Keys moved to COLD recently -> when (pruned once older than the residency that matters). */
     private final Map<Bytes, Long> recentlyCold = new ConcurrentHashMap<>();
 
     /** The engine {@code key} is routed to. */
     public Placement placement(Bytes key) {
-        return hot.containsKey(key) ? Placement.HOT : Placement.COLD;
+        return hotIndex.containsKey(key) ? Placement.HOT : Placement.COLD;
     }
 
     /** When {@code key} last moved (ticker nanos), or {@link Long#MIN_VALUE} if it never did since the store opened. */
     public long movedAt(Bytes key) {
-        Long t = hot.get(key);
+        Long t = hotIndex.get(key);
         if (t == null) {
             t = recentlyCold.get(key);
         }
@@ -65,8 +71,10 @@ public final class RoutingTable {
     public void route(Bytes key, Placement target, long nowNanos) {
         if (target == Placement.HOT) {
             hot.put(key, nowNanos);
+            hotIndex.put(key, nowNanos);
             recentlyCold.remove(key);
         } else {
+            hotIndex.remove(key);
             hot.remove(key);
             recentlyCold.put(key, nowNanos);
         }
@@ -150,6 +158,7 @@ public final class RoutingTable {
             }
             previous = key;
             table.hot.put(key, nowNanos);
+            table.hotIndex.put(key, nowNanos);
         }
         if (b.position() != bytes.length - 4) {
             throw new CorruptionException(

@@ -72,6 +72,8 @@ public final class TieredEngine implements Engine {
     private final Striped<ReadWriteLock> stripes = Striped.readWriteLock(STRIPES);
     private final ReentrantLock applyLock = new ReentrantLock();
     private final StampedLock routeLock = new StampedLock();
+    /** The clock of the routes' move times. */
+    private final Ticker ticker;
     /** Stale copies to delete once the routing table naming the other engine is durable: key -> the engine holding the stale copy. */
     private final Map<Bytes, Placement> pendingDeletes = new ConcurrentHashMap<>();
     /** Moves keys between the engines, with this engine's locks and {@link #pendingDeletes}. */
@@ -100,6 +102,7 @@ public final class TieredEngine implements Engine {
             AdaptiveCompaction adaptive,
             Ticker ticker) {
         this.adaptive = adaptive;
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.tree = Objects.requireNonNull(tree, "tree");
         this.lsm = Objects.requireNonNull(lsm, "lsm");
@@ -280,6 +283,9 @@ public final class TieredEngine implements Engine {
     void applyBatch(List<Entry> sortedBatch) throws IOException {
         applyLock.lock();
         try {
+            if (newKeysHotUpTo > 0) {
+                placeNewKeys(sortedBatch);
+            }
             for (Entry e : sortedBatch) {
                 if (!e.isTombstone()
                         && routes.placement(e.key()) == Placement.HOT
@@ -325,6 +331,66 @@ public final class TieredEngine implements Engine {
      */
     boolean migrate(Bytes key, Placement target) throws IOException {
         return migrator.migrate(key, target);
+    }
+
+    /**
+     * From now on, {@link #applyBatch} routes a new key HOT while fewer than {@code maxHotKeys} are
+     * ({@link HybridOptions#newKeysHot}). Set before the log is replayed, so that recovery places
+     * the keys it replays the same way.
+     */
+    void placeNewKeysHot(int maxHotKeys) {
+        this.newKeysHotUpTo = maxHotKeys;
+    }
+
+    /** {@link #placeNewKeysHot}'s limit, or 0: every key starts COLD. */
+    private volatile int newKeysHotUpTo;
+
+    private final LongAdder newKeysPlacedHot = new LongAdder();
+
+    /** Keys a write has routed HOT since open ({@link #placeNewKeysHot}); moves are not counted. */
+    long newKeysPlacedHot() {
+        return newKeysPlacedHot.sum();
+    }
+
+    /**
+     * Routes HOT the keys of {@code sortedBatch} that are new, while the B+tree holds fewer than
+     * {@link #newKeysHotUpTo} keys: a put of a key routed COLD that the LSM tree does not hold (its
+     * Bloom filters answer most of these without a read), that has no pending delete (a key moved
+     * away keeps its copy in the LSM tree) and that the B+tree can hold. The batch then writes it
+     * to the B+tree, in the same {@code applyLock} hold, and no reader of the key sees the route
+     * before the value: each caller of {@link #applyBatch} holds the cache's lock or the key's
+     * stripe, which a read of the key waits for. The routes change only if no scan is open (a
+     * scan filters each engine's entries by route, as in a move); else the keys stay COLD, and
+     * the router may move them later. The caller holds {@code applyLock}.
+     */
+    private void placeNewKeys(List<Entry> sortedBatch) throws IOException {
+        long stamp = 0;
+        try {
+            for (Entry e : sortedBatch) {
+                if (routes.hotCount() >= newKeysHotUpTo) {
+                    return;
+                }
+                if (e.isTombstone()
+                        || routes.placement(e.key()) != Placement.COLD
+                        || pendingDeletes.containsKey(e.key())
+                        || !migrator.fitsHot(e.key(), e.value())
+                        || lsm.get(e.key()).isPresent()) {
+                    continue;
+                }
+                if (stamp == 0) {
+                    stamp = routeLock.tryWriteLock();
+                    if (stamp == 0) {
+                        return; // a scan is open
+                    }
+                }
+                routes.route(e.key(), Placement.HOT, ticker.read());
+                newKeysPlacedHot.increment();
+            }
+        } finally {
+            if (stamp != 0) {
+                routeLock.unlockWrite(stamp);
+            }
+        }
     }
 
     /** Takes the route lock alone if no scan holds it: a stamp for {@link #endMoves}, or 0 if a scan is open. */

@@ -76,4 +76,38 @@ class AdaptiveInStoreTest {
             assertThat(scanned, equalTo(expected));
         }
     }
+
+    @Test
+    void scansOfARangeLevelItAgain() throws IOException {
+        HybridOptions options = Hybrids.options(new FakeTicker())
+                .costModel((p, s) -> p == Placement.HOT ? 10 : 1)
+                .adaptiveCompaction(() -> new AdaptiveCompaction(
+                        List.of(Bytes.of("p"), Bytes.of("s/")),
+                        new TimeWindowCompaction(KeyTime.bigEndianAt(2), 1_000)))
+                .build();
+        SplittableRandom random = new SplittableRandom(4);
+        try (HybridStore store = Hybrids.open(new FaultInjectingStorage(2), options)) {
+            AdaptiveCompaction policy = store.adaptiveCompaction();
+            int range = policy.rangeOf(stock(0));
+            for (int i = 0; i < 3_000; i++) {
+                store.put(stock(random.nextInt(500)), Bytes.of("stock " + i));
+            }
+            assertThat("updates in no order", policy.styleOf(range), equalTo(AdaptiveCompaction.Style.TIERED));
+            for (int i = 0; i < 3_000; i++) {
+                store.put(stock(random.nextInt(500)), Bytes.of("stock " + i));
+                if (i % 2 == 0) {
+                    // a scan of 10 entries for two writes: as one read, the range would stay write-heavy
+                    try (EntryIterator it = store.scan(stock(random.nextInt(490)), null)) {
+                        for (int n = 0; n < 10 && it.hasNext(); n++) {
+                            it.next();
+                        }
+                    }
+                }
+            }
+            assertThat(
+                    "scanned: leveled (" + policy.stats(range) + ")",
+                    policy.styleOf(range),
+                    equalTo(AdaptiveCompaction.Style.LEVELED));
+        }
+    }
 }

@@ -50,8 +50,19 @@ public final class CrashWorkload {
      *                 every sixth step moves the LSM tree's tables older than 5 seconds to it
      */
     public CrashWorkload(int steps, boolean cached, boolean archived) {
+        this(steps, cached, archived, false);
+    }
+
+    /**
+     * @param newKeysHot with {@link HybridOptions#newKeysHot}, up to half the keys: new keys go to
+     *                   the B+tree while it has room, beside the moves
+     */
+    public CrashWorkload(int steps, boolean cached, boolean archived, boolean newKeysHot) {
         this.steps = steps;
         HybridOptions.Builder b = Hybrids.options(ticker);
+        if (newKeysHot) {
+            b.newKeysHot(true).maxHotKeys(KEYS / 2);
+        }
         if (cached) {
             b.cache("arc", 8).maxDirtyEntries(3);
         }
@@ -70,6 +81,9 @@ public final class CrashWorkload {
     public long archiveMutations() {
         return archive == null ? 0 : archive.mutationCount();
     }
+
+    /** Keys the writes of a run that was not interrupted routed to the B+tree ({@link HybridOptions#newKeysHot}). */
+    public long newKeysPlacedHot;
 
     /** Loses the unsynced state of both storages, as one machine's power loss does. */
     public void powerLoss(FaultInjectingStorage storage) {
@@ -111,6 +125,7 @@ public final class CrashWorkload {
                     }
                 }
             }
+            newKeysPlacedHot = store.newKeysPlacedHot();
             store.close();
         } catch (IOException | UncheckedIOException e) {
             if (!storage.isCrashed()) {

@@ -25,21 +25,35 @@ class MigrationCrashTest {
         sweep(true, true);
     }
 
+    @Test
+    void aPowerLossWhileNewKeysArePlacedInTheBTreeLosesNothingAcknowledged() throws IOException {
+        sweep(false, false, true);
+        sweep(true, false, true);
+    }
+
     private static void sweep(boolean cached) throws IOException {
         sweep(cached, false);
     }
 
     private static void sweep(boolean cached, boolean archived) throws IOException {
+        sweep(cached, archived, false);
+    }
+
+    private static void sweep(boolean cached, boolean archived, boolean newKeysHot) throws IOException {
         FaultInjectingStorage dry = new FaultInjectingStorage(1);
-        CrashWorkload dryRun = new CrashWorkload(36, cached, archived);
+        CrashWorkload dryRun = new CrashWorkload(36, cached, archived, newKeysHot);
         dryRun.run(dry);
+        assertThat(
+                "writes that placed new keys in the B+tree",
+                dryRun.newKeysPlacedHot > 0,
+                org.hamcrest.Matchers.is(newKeysHot));
         assertThat("tables moved to the archive", dryRun.archiveMutations() > 0, org.hamcrest.Matchers.is(archived));
         long total = dry.mutationCount();
         assertThat(total, greaterThan(100L));
         for (long n = 1; n <= total; n += 4) {
             FaultInjectingStorage storage = new FaultInjectingStorage(n);
             storage.crashBeforeMutation(n);
-            CrashWorkload run = new CrashWorkload(36, cached, archived);
+            CrashWorkload run = new CrashWorkload(36, cached, archived, newKeysHot);
             run.run(storage);
             run.powerLoss(storage);
             run.check(storage, "crash before mutation " + n + " of " + total);

@@ -104,13 +104,23 @@ final class Arena {
     }
 
     /** Latency percentiles of one kind of operation, in microseconds. */
-    record Latency(long count, double p50, double p99, double p999) {
-        static Latency of(Histogram h) {
+    /**
+     * One kind of operation's latencies in microseconds.
+     *
+     * @param mean      the mean
+     * @param timeShare the share of the measured time the request thread spent in this kind of
+     *                  operation ({@code count * mean} over the steady intervals' length): where
+     *                  the time goes
+     */
+    record Latency(long count, double p50, double p99, double p999, double mean, double timeShare) {
+        static Latency of(Histogram h, long steadyNanos) {
             return new Latency(
                     h.getTotalCount(),
                     h.getValueAtPercentile(50) / 1e3,
                     h.getValueAtPercentile(99) / 1e3,
-                    h.getValueAtPercentile(99.9) / 1e3);
+                    h.getValueAtPercentile(99.9) / 1e3,
+                    h.getMean() / 1e3,
+                    steadyNanos == 0 ? Double.NaN : h.getMean() * h.getTotalCount() / steadyNanos);
         }
     }
 
@@ -126,6 +136,11 @@ final class Arena {
      * @param spaceAmplification     file bytes at the end over the live data's logical bytes
      * @param processReadBytesPerOp  the kernel's count of the process's bytes read from the device
      *                               ({@code /proc/self/io}), per operation; -1 where there is none
+     * @param engineState            the engine's own state at the end of the run ({@link ArenaOpened#state()})
+     * @param deviceReadMicrosPerOp  the time the request thread spent waiting for the device's
+     *                               reads, per operation (direct reads only, the course's engines
+     *                               only; -1 otherwise): the part of an operation's time no CPU
+     *                               saving can take off
      * @param ownCounters            which figures come from the engine's own counters rather than the
      *                               device, and from which ({@link ArenaOpened#ownCounters()}); empty
      *                               for the course's engines, whose every figure is the device's
@@ -158,7 +173,9 @@ final class Arena {
             Map<String, Long> memory,
             Map<String, Latency> latency,
             Map<String, Long> engineCounts,
+            Map<String, String> engineState,
             Map<String, String> ownCounters,
+            double deviceReadMicrosPerOp,
             List<Interval> intervals,
             List<Double> roundsOpsPerSecond,
             List<Double> roundsCpuMicrosPerOp) {
@@ -193,7 +210,9 @@ final class Arena {
                     memory,
                     latency,
                     engineCounts,
+                    engineState,
                     ownCounters,
+                    deviceReadMicrosPerOp,
                     intervals,
                     List.copyOf(ops),
                     List.copyOf(cpu));
@@ -322,6 +341,7 @@ final class Arena {
         long memory = 0;
         Map<String, Long> memoryDetail = Map.of();
         Map<String, Long> counts0 = Map.of();
+        long readWait0 = 0;
         progress.accept(engine.id() + ": warming up (intervals of " + spec.intervalMillis() + " ms)");
         while (true) {
             long start = System.nanoTime();
@@ -381,8 +401,13 @@ final class Arena {
                 read0 = bytesRead(opened, storage);
                 io0 = processIo();
                 counts0 = opened.counts();
+                readWait0 = storage.requestReadNanos();
+                storage.watchRequestThread(Thread.currentThread());
             }
         }
+        storage.watchRequestThread(null);
+        // a peer reads its own files: the arena cannot time its reads
+        long readWait = opened.engineBytesRead() >= 0 ? -1 : storage.requestReadNanos() - readWait0;
         long cpu = os.getProcessCpuTime() - cpu0;
         long written = bytesWritten(opened, storage) - written0;
         long read = bytesRead(opened, storage) - read0;
@@ -395,7 +420,8 @@ final class Arena {
         long fileBytes = Counters.bytesOnDisk(storage.directory());
         long liveBytes = (keys + inserts) * entryBytes;
         Map<String, Latency> latency = new LinkedHashMap<>();
-        histograms.forEach((kind, h) -> latency.put(kind.name().toLowerCase(Locale.ROOT), Latency.of(h)));
+        long measured = steadyNanos;
+        histograms.forEach((kind, h) -> latency.put(kind.name().toLowerCase(Locale.ROOT), Latency.of(h, measured)));
         Latency get = latency.get("get");
         double perOp = steadyOps;
         return new Result(
@@ -426,7 +452,9 @@ final class Arena {
                 memoryDetail,
                 latency,
                 engineCounts,
+                opened.state(),
                 opened.ownCounters(),
+                readWait < 0 ? -1 : readWait / 1e3 / perOp,
                 intervals,
                 List.of(),
                 List.of());

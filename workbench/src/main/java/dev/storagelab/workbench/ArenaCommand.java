@@ -309,6 +309,15 @@ final class ArenaCommand implements Callable<Integer> {
                     r.split(),
                     latencies(r),
                     r.engineCounts().isEmpty() ? "" : "; " + r.engineCounts()));
+            if (r.deviceReadMicrosPerOp() >= 0) {
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "  %s: %.1f us per operation, %.1f of them waiting for the device's reads%s%n",
+                        r.engine(),
+                        1e6 / r.opsPerSecond(),
+                        r.deviceReadMicrosPerOp(),
+                        r.engineState().isEmpty() ? "" : "; " + r.engineState()));
+            }
             if (!r.ownCounters().isEmpty()) {
                 sb.append(String.format(
                         Locale.ROOT,
@@ -327,8 +336,14 @@ final class ArenaCommand implements Callable<Integer> {
     private static String latencies(Arena.Result r) {
         List<String> parts = new ArrayList<>();
         r.latency()
-                .forEach((k, l) ->
-                        parts.add(String.format(Locale.ROOT, "%s %.1f/%.1f/%.1f", k, l.p50(), l.p99(), l.p999())));
+                .forEach((k, l) -> parts.add(String.format(
+                        Locale.ROOT,
+                        "%s %.1f/%.1f/%.1f (%.0f%% of the time)",
+                        k,
+                        l.p50(),
+                        l.p99(),
+                        l.p999(),
+                        100 * l.timeShare())));
         return String.join(", ", parts);
     }
 }

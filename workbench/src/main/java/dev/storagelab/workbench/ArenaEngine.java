@@ -262,6 +262,7 @@ enum ArenaEngine implements ArenaEntrant {
                 .btree(BTreeOptions.defaults().withPoolFrames(frames))
                 .maxHotKeys(maxHot)
                 .lsm(lsmOptions(memtable, blockCache))
+                .newKeysHot(fits) // the whole set fits in the pool: every key starts there, as in 2-Tree
                 .considerEvery(CONSIDER_EVERY)
                 .migrationBudget(MIGRATIONS_PER_SECOND, 2 * MIGRATIONS_PER_SECOND);
         if (ADAPTIVE) {
@@ -379,6 +380,22 @@ enum ArenaEngine implements ArenaEntrant {
                         s.cacheHits(),
                         "cacheMisses",
                         s.cacheMisses());
+            }
+
+            /** The keys in the B+tree now, and with adaptive compaction each key range's style. */
+            @Override
+            public Map<String, String> state() {
+                Map<String, String> m = new LinkedHashMap<>();
+                m.put("hotKeys", Long.toString(hybrid.stats().hotKeys()));
+                AdaptiveCompaction adaptive = hybrid.adaptiveCompaction();
+                if (adaptive != null) {
+                    for (AdaptiveCompaction.RangeStats r : adaptive.stats()) {
+                        m.put(
+                                "range " + (r.lo() == null ? "start" : r.lo().toUtf8()),
+                                r.style().name().toLowerCase(Locale.ROOT));
+                    }
+                }
+                return m;
             }
 
             @Override

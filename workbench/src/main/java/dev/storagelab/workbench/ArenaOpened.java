@@ -44,6 +44,11 @@ public abstract class ArenaOpened {
         return Map.of();
     }
 
+    /** The engine's state worth reporting at the end of a run (where the hybrid keeps its keys, its ranges' compaction styles). */
+    public Map<String, String> state() {
+        return Map.of();
+    }
+
     /**
      * The bytes the engine has written to its files since it opened, by its own counters; -1 when
      * it writes through the arena's {@link DeviceStorage}, which counts them at the device.

@@ -106,6 +106,21 @@ final class DeviceStorage extends ForwardingStorage {
         return direct != null ? direct.blockBytesRead.sum() : counting.bytesRead();
     }
 
+    /**
+     * Times the direct reads {@code thread} makes from now on ({@link #requestReadNanos}); null
+     * stops. The arena watches its request thread: the time an operation waits for the device.
+     */
+    void watchRequestThread(Thread thread) {
+        if (direct != null) {
+            direct.watched = thread;
+        }
+    }
+
+    /** Nanoseconds the watched thread has spent in direct reads; -1 for buffered reads. */
+    long requestReadNanos() {
+        return direct != null ? direct.watchedNanos.sum() : -1;
+    }
+
     /** Bytes written to files since open (the log, tables, pages, manifests, checkpoints). */
     long bytesWritten() {
         return counting.bytesWritten();
@@ -116,6 +131,10 @@ final class DeviceStorage extends ForwardingStorage {
         private final Path dir;
         private final int block;
         private final LongAdder blockBytesRead = new LongAdder();
+        /** The thread whose reads are timed, or null. */
+        private volatile Thread watched;
+
+        private final LongAdder watchedNanos = new LongAdder();
         /** One aligned buffer per reading thread, shared by every file: a thread reads one block run at a time. */
         private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
 
@@ -165,12 +184,17 @@ final class DeviceStorage extends ForwardingStorage {
                 ByteBuffer b = buffer(Math.toIntExact(alignedEnd - start));
                 b.limit(Math.toIntExact(alignedEnd - start));
                 long at = start;
+                boolean timed = watched == Thread.currentThread();
+                long t0 = timed ? System.nanoTime() : 0;
                 while (b.hasRemaining()) {
                     int n = ch.read(b, at);
                     if (n <= 0 || n % block != 0) {
                         break; // end of file: the last block is short
                     }
                     at += n;
+                }
+                if (timed) {
+                    watchedNanos.add(System.nanoTime() - t0);
                 }
                 long got = b.position();
                 blockBytesRead.add(got);

@@ -127,14 +127,25 @@ public enum Workload {
         return Bytes.wrap(BenchData.keyBytes(i));
     }
 
-    /** The ecommerce workload's keys. */
+    /** The ecommerce workload's keys: {@code price/PRODUCT}, the product's number in ten digits. */
     static Bytes priceKey(long product) {
-        return Bytes.of(String.format("price/%010d", product));
+        return productKey(PRICE_PREFIX, product);
     }
 
+    /** {@code stock/PRODUCT}, as {@link #priceKey}. */
     static Bytes stockKey(long product) {
-        return Bytes.of(String.format("stock/%010d", product));
+        return productKey(STOCK_PREFIX, product);
     }
+
+    /** Written digit by digit, not by {@code String.format}: a key is made for every operation, inside the measured intervals. */
+    private static Bytes productKey(byte[] prefix, long product) {
+        byte[] k = prefix.clone();
+        digits(product, k, k.length - 1);
+        return Bytes.wrap(k);
+    }
+
+    private static final byte[] PRICE_PREFIX = "price/0000000000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] STOCK_PREFIX = "stock/0000000000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** Order {@code order} of {@code customers}: {@code order/CUSTOMER/ORDER}, its customer a hash of the order's number. */
     static Bytes orderKey(long order, long customers) {

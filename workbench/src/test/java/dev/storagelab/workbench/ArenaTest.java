@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -112,7 +114,24 @@ class ArenaTest {
                     r.engine() + " ended its warm-up within the cap",
                     r.warmupIntervals(),
                     lessThanOrEqualTo(spec.maxWarmup()));
+            double perOp = 1e6 / r.opsPerSecond();
+            assertThat(
+                    r.engine() + " timed its request thread's device reads, within its time per operation",
+                    r.deviceReadMicrosPerOp(),
+                    allOf(greaterThan(0.0), lessThan(perOp)));
+            double shares = r.latency().values().stream()
+                    .mapToDouble(Arena.Latency::timeShare)
+                    .sum();
+            assertThat(
+                    r.engine() + ": the kinds of operation share the measured time (the rest is choosing them)",
+                    shares,
+                    allOf(greaterThan(0.5), lessThanOrEqualTo(1.0)));
         }
+        Arena.Result hybrid = results.get(ArenaEngine.HYBRID.ordinal());
+        assertThat(
+                "the hybrid says where its keys are and how each key range compacts",
+                hybrid.engineState().keySet(),
+                hasItems("hotKeys", "range start", "range price/", "range stock/"));
         assertThat(
                 ArenaCommand.table(w, spec, results),
                 allOf(containsString("log sync none"), containsString("page cache bypassed")));

@@ -18,7 +18,8 @@ import java.util.Objects;
  * Adaptive compaction (lab-07 T8): one LSM tree, a compaction style per key range, chosen from how
  * the range is used and changed when that changes. The key space is cut into ranges at fixed
  * boundaries (the orders' prefix, the products', the stock's); the hybrid reports each read and
- * write of a key it keeps in the LSM ({@link #recordRead}, {@link #recordWrite}); per range a
+ * write of a key it keeps in the LSM ({@link #recordRead}, {@link #recordWrite}) and each scan
+ * ({@link #recordScan}, a read per entry it returned); per range a
  * decaying count of reads, writes and in-order writes says which style fits ({@link #wanted}):
  * <ul>
  *   <li>appends in time (the orders, keyed by time): {@link Style#TIME_WINDOW}, written about twice;</li>
@@ -289,6 +290,23 @@ public final class AdaptiveCompaction implements CompactionPolicy {
     public void recordWrite(Bytes key) {
         ranges[rangeOf(key)].record(key, true);
     }
+
+    /**
+     * Records a scan that started at {@code from} and returned {@code entries} entries, as that
+     * many reads of its range (at most {@link #MAX_SCAN_READS}), as the access tracker counts a
+     * scan. A range that is scanned is read-heavy however few its scans: a scan has no Bloom
+     * filter to skip a run, so it reads a block of every sorted run the range holds, and those
+     * are what tiering multiplies.
+     */
+    public void recordScan(Bytes from, int entries) {
+        Range r = ranges[rangeOf(from)];
+        for (int i = 0; i < Math.min(entries, MAX_SCAN_READS); i++) {
+            r.record(from, false);
+        }
+    }
+
+    /** The most reads one scan counts as: a long scan does not wipe out its range's history. */
+    public static final int MAX_SCAN_READS = 64;
 
     /** The range {@code key} is in: the number of boundaries at or before it. */
     public int rangeOf(Bytes key) {

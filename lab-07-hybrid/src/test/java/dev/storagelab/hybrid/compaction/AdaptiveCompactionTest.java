@@ -8,6 +8,7 @@ import static dev.storagelab.hybrid.compaction.Tables.table;
 import static dev.storagelab.hybrid.compaction.Tables.value;
 import static dev.storagelab.hybrid.compaction.Tables.version;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
@@ -108,6 +109,28 @@ class AdaptiveCompactionTest {
         // 75% of the writes in order: below 80% + 10% for a tiered range, above 80% - 10% for a time-window one
         assertThat(AdaptiveCompaction.classify(0, 1000, 750, Style.TIERED, settings), equalTo(Style.TIERED));
         assertThat(AdaptiveCompaction.classify(0, 1000, 750, Style.TIME_WINDOW, settings), equalTo(Style.TIME_WINDOW));
+    }
+
+    @Test
+    void aScanCountsAsAReadPerEntryItReturnedUpToACap() {
+        // two writes to each scan of 20: as one read a scan would leave the range two-thirds writes
+        // (tiered); as its 20 entries, a tenth
+        AdaptiveCompaction a = adaptive(settings);
+        Random random = new Random(2);
+        for (int i = 0; i < 3000; i++) {
+            a.recordWrite(product(random.nextInt(1000)));
+            a.recordWrite(product(random.nextInt(1000)));
+            a.recordScan(product(random.nextInt(1000)), 20);
+        }
+        assertThat("a scanned range is leveled (" + a.stats(1) + ")", a.styleOf(1), equalTo(Style.LEVELED));
+        assertThat(a.stats(1).writeShare(), closeTo(2.0 / 22, 0.01));
+        AdaptiveCompaction b = adaptive(settings);
+        b.recordWrite(product(1));
+        b.recordScan(product(1), 1_000_000);
+        assertThat(
+                "one long scan counts as MAX_SCAN_READS reads",
+                b.stats(1).events(),
+                equalTo(1L + AdaptiveCompaction.MAX_SCAN_READS));
     }
 
     @Test
