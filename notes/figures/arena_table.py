@@ -4,9 +4,9 @@
     notes/figures/arena_table.py [DIR]      # DIR: default notes/data/lab07/arena; writes DIR/TABLE.md
 
 Per cell: each engine's median round (ops/s, CPU us/op, write amplification, get p99, memory held),
-every round's ops/s (the spread), the load average before and after, and the targets' checks
+every round's ops/s (the spread), the load average before and after, the targets' checks
 (hybrid over the better pure engine's throughput; write amplification and get p99 against that
-engine's; CPU time per operation over the B+tree's).
+engine's; CPU time per operation over the B+tree's), and where each engine's time per operation goes.
 """
 import json
 import os
@@ -58,6 +58,19 @@ for cell in ["ecommerce", "ecommerce-settled", "ycsb-b", "ycsb-c", "uniform-in-m
                 f"{e} {res[e]['opsPerSecond'] / rk['opsPerSecond']:.2f}x its throughput, "
                 f"{res[e]['cpuMicrosPerOp'] / rk['cpuMicrosPerOp']:.2f}x its CPU time per operation"
                 for e in ("btree", "lsm", "hybrid") if e in res))
+        lines.append("")
+    # where each engine's time per operation goes (the fields exist from the arena's 2026-11-26 runs on)
+    timed = [r for r in res.values() if "deviceReadMicrosPerOp" in r]
+    if timed:
+        lines.append("Where the time goes (the median round): time per operation, the request thread's wait for the "
+                     "device's reads (direct reads; -1: the engine reads its own files), and each kind of operation's "
+                     "share of the measured time with its mean:")
+        lines.append("")
+        for r in timed:
+            shares = ", ".join(f"{k} {100 * v['timeShare']:.0f}% ({v['mean']:.1f} µs)" for k, v in r["latency"].items())
+            state = r.get("engineState") or {}
+            lines.append(f"- {r['engine']}: {1e6 / r['opsPerSecond']:.2f} µs, device reads {r['deviceReadMicrosPerOp']:.2f} µs; "
+                         f"{shares}" + (f"; state {state}" if state else ""))
         lines.append("")
 out = os.path.join(d, "TABLE.md")
 open(out, "w").write("\n".join(lines) + "\n")

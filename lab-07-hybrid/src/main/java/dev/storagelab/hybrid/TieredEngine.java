@@ -336,7 +336,8 @@ public final class TieredEngine implements Engine {
     /**
      * From now on, {@link #applyBatch} routes a new key HOT while fewer than {@code maxHotKeys} are
      * ({@link HybridOptions#newKeysHot}). Set before the log is replayed, so that recovery places
-     * the keys it replays the same way.
+     * the keys it replays by the same rule (not always in the same engine: the moves since the
+     * checkpoint are not in the log; either is right, since a key's route and value land together).
      */
     void placeNewKeysHot(int maxHotKeys) {
         this.newKeysHotUpTo = maxHotKeys;
