@@ -157,6 +157,11 @@ enum ArenaEngine implements ArenaEntrant {
             }
 
             @Override
+            public Map<String, String> state() {
+                return lsmState(lsm, "");
+            }
+
+            @Override
             public boolean settled() {
                 return lsm.pendingCompactionBytes() < lsm.options().level1Bytes();
             }
@@ -166,6 +171,19 @@ enum ArenaEngine implements ArenaEntrant {
                 lsm.close();
             }
         };
+    }
+
+    /** An LSM tree's shape at the end of a run: its tables per level, and its block cache's hit rate since it opened. */
+    static Map<String, String> lsmState(LsmStore lsm, String prefix) {
+        LsmStore.Stats s = lsm.stats();
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(prefix + "tablesPerLevel", java.util.Arrays.toString(s.filesPerLevel()));
+        if (s.blockCache() != null) {
+            m.put(
+                    prefix + "blockCacheHitRate",
+                    String.format(Locale.ROOT, "%.3f", s.blockCache().hitRate()));
+        }
+        return m;
     }
 
     /** Memtables an LSM tree may hold at once: the active one and {@code maxImmutableMemtables} waiting for their flush. */
@@ -395,6 +413,7 @@ enum ArenaEngine implements ArenaEntrant {
                                 r.style().name().toLowerCase(Locale.ROOT));
                     }
                 }
+                m.putAll(lsmState(hybrid.lsm(), "lsm."));
                 return m;
             }
 

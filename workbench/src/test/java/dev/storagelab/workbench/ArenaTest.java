@@ -131,7 +131,11 @@ class ArenaTest {
         assertThat(
                 "the hybrid says where its keys are and how each key range compacts",
                 hybrid.engineState().keySet(),
-                hasItems("hotKeys", "range start", "range price/", "range stock/"));
+                hasItems("hotKeys", "range start", "range price/", "range stock/", "lsm.tablesPerLevel"));
+        assertThat(
+                "the LSM tree says its tables per level",
+                results.get(ArenaEngine.LSM.ordinal()).engineState().keySet(),
+                hasItems("tablesPerLevel", "blockCacheHitRate"));
         assertThat(
                 ArenaCommand.table(w, spec, results),
                 allOf(containsString("log sync none"), containsString("page cache bypassed")));
