@@ -103,7 +103,6 @@ final class Arena {
         }
     }
 
-    /** Latency percentiles of one kind of operation, in microseconds. */
     /**
      * One kind of operation's latencies in microseconds.
      *
@@ -406,8 +405,9 @@ final class Arena {
             }
         }
         storage.watchRequestThread(null);
-        // a peer reads its own files: the arena cannot time its reads
-        long readWait = opened.engineBytesRead() >= 0 ? -1 : storage.requestReadNanos() - readWait0;
+        // a peer reads its own files, and buffered reads are not timed: -1
+        long readWait =
+                opened.engineBytesRead() >= 0 || !storage.direct() ? -1 : storage.requestReadNanos() - readWait0;
         long cpu = os.getProcessCpuTime() - cpu0;
         long written = bytesWritten(opened, storage) - written0;
         long read = bytesRead(opened, storage) - read0;
