@@ -12,10 +12,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.zip.CRC32C;
 
 /**
@@ -42,25 +43,28 @@ public final class RoutingTable {
     static final int VERSION = 1;
     private static final int HEADER_BYTES = 8 + 4 + 4;
 
-    /** Hot key -> when it moved there (ticker nanos). */
-    private final ConcurrentSkipListMap<Bytes, Long> hot = new ConcurrentSkipListMap<>();
     /**
-     * The same keys and times, hashed: what {@link #placement} asks on every access, in one probe
-     * where the sorted map compares the key a dozen times (a fifth of the request thread's time on
-     * the arena's e-commerce store). A key is added here after the sorted map and removed before it.
+     * Hot key -> when it moved there (ticker nanos), hashed: what {@link #placement} asks on every
+     * access, in one probe where a sorted map compares the key a dozen times (a fifth of the
+     * request thread's time on the arena's e-commerce store).
      */
-    private final Map<Bytes, Long> hotIndex = new ConcurrentHashMap<>();
+    private final Map<Bytes, Long> hot = new ConcurrentHashMap<>();
+    /**
+     * The same keys, sorted: for the hot-set sweep and the file. A key is added here before
+     * {@link #hot} and removed after it.
+     */
+    private final ConcurrentSkipListSet<Bytes> hotSorted = new ConcurrentSkipListSet<>();
     /** Keys moved to COLD recently -> when (pruned once older than the residency that matters). */
     private final Map<Bytes, Long> recentlyCold = new ConcurrentHashMap<>();
 
     /** The engine {@code key} is routed to. */
     public Placement placement(Bytes key) {
-        return hotIndex.containsKey(key) ? Placement.HOT : Placement.COLD;
+        return hot.containsKey(key) ? Placement.HOT : Placement.COLD;
     }
 
     /** When {@code key} last moved (ticker nanos), or {@link Long#MIN_VALUE} if it never did since the store opened. */
     public long movedAt(Bytes key) {
-        Long t = hotIndex.get(key);
+        Long t = hot.get(key);
         if (t == null) {
             t = recentlyCold.get(key);
         }
@@ -70,12 +74,12 @@ public final class RoutingTable {
     /** Routes {@code key} to {@code target}, noting the time of the move. */
     public void route(Bytes key, Placement target, long nowNanos) {
         if (target == Placement.HOT) {
+            hotSorted.add(key);
             hot.put(key, nowNanos);
-            hotIndex.put(key, nowNanos);
             recentlyCold.remove(key);
         } else {
-            hotIndex.remove(key);
             hot.remove(key);
+            hotSorted.remove(key);
             recentlyCold.put(key, nowNanos);
         }
     }
@@ -90,14 +94,14 @@ public final class RoutingTable {
         return hot.size();
     }
 
-    /** The keys routed HOT, sorted (a live view). */
+    /** The keys routed HOT, sorted (a live view, read-only: a key is routed by {@link #route}). */
     public NavigableSet<Bytes> hotKeys() {
-        return hot.keySet();
+        return Collections.unmodifiableNavigableSet(hotSorted);
     }
 
     /** The first hot key after {@code after} (null: the first), or null if none: the hot-set sweep's cursor. */
     public Bytes nextHot(Bytes after) {
-        return after == null ? (hot.isEmpty() ? null : hot.firstKey()) : hot.higherKey(after);
+        return after == null ? (hotSorted.isEmpty() ? null : hotSorted.first()) : hotSorted.higher(after);
     }
 
     /**
@@ -157,8 +161,8 @@ public final class RoutingTable {
                 throw new CorruptionException(file, at, "routing table keys are not strictly increasing at entry " + i);
             }
             previous = key;
+            table.hotSorted.add(key);
             table.hot.put(key, nowNanos);
-            table.hotIndex.put(key, nowNanos);
         }
         if (b.position() != bytes.length - 4) {
             throw new CorruptionException(
@@ -177,7 +181,7 @@ public final class RoutingTable {
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC);
             out.writeInt(VERSION);
-            java.util.List<Bytes> keys = new java.util.ArrayList<>(hot.keySet());
+            java.util.List<Bytes> keys = new java.util.ArrayList<>(hotSorted);
             out.writeInt(keys.size());
             for (Bytes key : keys) {
                 out.writeShort(key.length());
