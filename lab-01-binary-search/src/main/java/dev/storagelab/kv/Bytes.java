@@ -148,8 +148,25 @@ public final class Bytes implements Comparable<Bytes> {
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = Arrays.hashCode(data);
+            h = hash(data);
             hash = h;
+        }
+        return h;
+    }
+
+    /**
+     * {@link Arrays#hashCode(byte[])}'s value, four bytes a step: {@code 31^4 h + 31^3 b0 + 31^2 b1 +
+     * 31 b2 + b3} makes one multiply wait for the last where the byte-by-byte loop makes four, so a
+     * 16-byte key hashes in a quarter of the time (every hashed look-up of a fresh key pays it).
+     */
+    static int hash(byte[] a) {
+        int h = 1;
+        int i = 0;
+        for (; i + 3 < a.length; i += 4) {
+            h = 923521 * h + 29791 * a[i] + 961 * a[i + 1] + 31 * a[i + 2] + a[i + 3];
+        }
+        for (; i < a.length; i++) {
+            h = 31 * h + a[i];
         }
         return h;
     }

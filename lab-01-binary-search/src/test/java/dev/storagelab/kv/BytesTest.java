@@ -82,6 +82,11 @@ class BytesTest {
         return arrays.stream().map(a -> Bytes.wrap(a).toString()).toList();
     }
 
+    @Property(tries = 300)
+    void hashCodeIsArraysHashCodeForLongKeysToo(@ForAll @Size(max = 40) byte[] a) {
+        assertThat("hashCode of " + Bytes.copyOf(a), Bytes.copyOf(a).hashCode(), is(Arrays.hashCode(a)));
+    }
+
     @Property(tries = 500)
     void equalsHashCodeAndCompareToAgree(@ForAll("keys") byte[] a, @ForAll("keys") byte[] b) {
         Bytes x = Bytes.copyOf(a);
@@ -96,6 +101,7 @@ class BytesTest {
             assertThat("equal keys hash alike", x.hashCode(), is(y.hashCode()));
         }
         assertThat("hashCode is stable", x.hashCode(), is(Bytes.copyOf(a).hashCode()));
+        assertThat("hashCode is Arrays.hashCode's value, whatever the length", x.hashCode(), is(Arrays.hashCode(a)));
         assertThat("compareTo is antisymmetric", Integer.signum(x.compareTo(y)), is(-Integer.signum(y.compareTo(x))));
     }
 

@@ -313,6 +313,11 @@ public final class HybridStore implements RoutedStore {
 
     // ---------------------------------------------------------------- what the shell and the scenarios see
 
+    /** The engine under the log (tests set its read order with {@link TieredEngine#readTreeFirst}). */
+    TieredEngine engine() {
+        return engine;
+    }
+
     /** Keys a write has routed to the B+tree since open ({@link HybridOptions#newKeysHot}). */
     long newKeysPlacedHot() {
         return engine.newKeysPlacedHot();

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The maintenance of a {@link HybridStore}: the rounds of background work, on a thread of its own
  * unless the options say otherwise ({@link HybridOptions#backgroundWork()}). A round
- * ({@link #runRound}) carries out the queued migrations and sweeps the hot keys (the
- * {@link MigrationScheduler}'s work), moves a few old LSM tables to the archive tier, and takes a
+ * ({@link #runRound}) chooses the order of the reads' look-ups
+ * ({@link TieredEngine#chooseReadOrder}), carries out the queued migrations and sweeps the hot
+ * keys (the {@link MigrationScheduler}'s work), moves a few old LSM tables to the archive tier, and takes a
  * checkpoint once the log has grown by {@link HybridOptions#checkpointLogBytes()} since the last.
  *
  * <p>Rounds, checkpoints, the store's forced moves and its close take {@link #lock}, one at a time.
@@ -74,7 +75,7 @@ final class Maintenance {
     }
 
     /**
-     * One round, on the calling thread: the queued migrations, the sweep of the hot keys, a few
+     * One round, on the calling thread: the reads' order, the queued migrations, the sweep of the hot keys, a few
      * tables to the archive (if the store has one and an archive age), and a checkpoint if the log
      * has grown enough. Throws the failure of an earlier round, if one failed.
      */
@@ -84,6 +85,7 @@ final class Maintenance {
             if (failure != null) {
                 throw new IOException("background maintenance failed earlier: " + failure.getMessage(), failure);
             }
+            engine.chooseReadOrder();
             scheduler.drainMigrations();
             scheduler.sweepHotKeys();
             if (tiers != null && !options.archiveAge().isZero()) {

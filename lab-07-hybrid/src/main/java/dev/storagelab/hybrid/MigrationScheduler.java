@@ -81,16 +81,14 @@ final class MigrationScheduler {
     /** {@link #consider} without the sampling: the sweep asks about every hot key it visits. */
     private void considerNow(Bytes key, int valueBytes) {
         RoutingTable routes = engine.routes();
-        Placement current = routes.placement(key);
-        if (queue.contains(key)) {
-            return;
-        }
-        long movedAt = routes.movedAt(key);
+        Long hotSince = routes.hotSince(key);
+        Placement current = hotSince != null ? Placement.HOT : Placement.COLD;
+        long movedAt = hotSince != null ? hotSince : routes.movedAt(key);
         long resident =
                 movedAt == Long.MIN_VALUE ? Long.MAX_VALUE : options.ticker().read() - movedAt;
         Placement target = router.decide(current, tracker.stats(key, valueBytes), resident);
-        if (target == null) {
-            return;
+        if (target == null || queue.contains(key)) {
+            return; // most keys stay: the queue's lock is taken only for a key that would move
         }
         if (EventListener.EMIT && events.isEnabled())
             events.onEvent(EngineEvent.of(

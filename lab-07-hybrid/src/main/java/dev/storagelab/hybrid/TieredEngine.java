@@ -3,6 +3,7 @@ package dev.storagelab.hybrid;
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Striped;
 import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.btree.BufferPool;
 import dev.storagelab.events.EngineEvent;
 import dev.storagelab.events.EventListener;
 import dev.storagelab.events.EventType;
@@ -37,7 +38,9 @@ import java.util.concurrent.locks.StampedLock;
  * checkpoint</em>, in an order that leaves every key readable exactly once, with its newest value,
  * whatever step a crash interrupts.
  *
- * <p><b>Reads</b> go fastest first: the cache, then the engine the routing table names. <b>Writes</b>
+ * <p><b>Reads</b> go fastest first: the cache, then the engine the routing table names, or, while
+ * the B+tree's pool serves it from memory, the B+tree before the routing table
+ * ({@link #chooseReadOrder}). <b>Writes</b>
  * go to the cache, dirty; the cache flushes them in sorted batches ({@link #applyBatch}), each key
  * to the engine it is routed to. <b>Scans</b> ({@link TieredScan}) merge the cache's dirty
  * entries, the B+tree and the LSM tree newest-wins with lab-02's {@code MergingIterator}, each
@@ -185,11 +188,7 @@ public final class TieredEngine implements Engine {
         Lock lock = stripes.get(key).readLock();
         lock.lock();
         try {
-            Placement placement = routes.placement(key);
-            if (adaptive != null && placement == Placement.COLD) {
-                adaptive.recordRead(key);
-            }
-            Optional<Bytes> value = engine(placement).get(key);
+            Optional<Bytes> value = treeFirst ? getTreeFirst(key) : getRouted(key, routes.placement(key));
             if (cache != null) {
                 cache.fill(key, value);
             }
@@ -197,6 +196,78 @@ public final class TieredEngine implements Engine {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The value of {@code key} from the engine {@code placement} names. The caller holds the key's stripe. */
+    private Optional<Bytes> getRouted(Bytes key, Placement placement) throws IOException {
+        if (placement == Placement.COLD && adaptive != null) {
+            adaptive.recordRead(key);
+        }
+        return engine(placement).get(key);
+    }
+
+    /**
+     * The value of {@code key}, asking the B+tree before the routing table: a key the B+tree holds
+     * is routed HOT unless its copy there is stale, and a stale copy is a pending delete
+     * ({@link Migrator}), so a hit with none pending is the answer without the routing table's
+     * look-up. A miss asks the routing table, and the LSM tree only for a key routed COLD (a key
+     * routed HOT that the B+tree lacks is absent). The caller holds the key's stripe, so no move or
+     * write of the key runs between the look-ups.
+     */
+    private Optional<Bytes> getTreeFirst(Bytes key) throws IOException {
+        if (pendingDeletes.get(key) != Placement.HOT) {
+            Optional<Bytes> value = tree.get(key);
+            if (value.isPresent()) {
+                return value;
+            }
+            Placement placement = routes.placement(key);
+            return placement == Placement.HOT ? value : getRouted(key, placement);
+        }
+        return getRouted(key, routes.placement(key));
+    }
+
+    /**
+     * Whether reads ask the B+tree first ({@link #getTreeFirst}) rather than the routing table:
+     * chosen by {@link #chooseReadOrder} from how the B+tree's pool has been serving.
+     */
+    private volatile boolean treeFirst;
+
+    /** The pool's fetches and misses at the last {@link #chooseReadOrder}. */
+    private long fetchesSeen;
+
+    private long missesSeen;
+
+    /**
+     * Chooses the order of a read's look-ups until the next call (each maintenance round calls
+     * it). The routing table is a hash look-up every read pays; the B+tree answers most reads of a
+     * hot set by itself, and a key it lacks costs one more descent. That descent is cheap only
+     * while the B+tree's pages are in its pool, so the B+tree goes first while its pool served at
+     * least {@link #TREE_FIRST_HIT_PERCENT}% of its fetches since the last call from memory, and
+     * the routing table goes first otherwise (a descent could then cost a device read for a key
+     * the LSM tree holds). With no fetch since the last call, the order stays.
+     */
+    void chooseReadOrder() {
+        BufferPool.PoolStats pool = tree.poolStats();
+        long fetches = pool.fetches() - fetchesSeen;
+        long misses = pool.misses() - missesSeen;
+        fetchesSeen = pool.fetches();
+        missesSeen = pool.misses();
+        if (fetches > 0) {
+            treeFirst = misses * 100 <= fetches * (100 - TREE_FIRST_HIT_PERCENT);
+        }
+    }
+
+    /** The share of the B+tree pool's fetches, in percent, served from memory for reads to ask it first. */
+    static final int TREE_FIRST_HIT_PERCENT = 99;
+
+    /** Whether reads ask the B+tree before the routing table now ({@link #chooseReadOrder}). */
+    boolean readsTreeFirst() {
+        return treeFirst;
+    }
+
+    /** Sets the read order until the next {@link #chooseReadOrder} (tests read each key both ways). */
+    void readTreeFirst(boolean on) {
+        treeFirst = on;
     }
 
     /** Where a read of {@code key} would be served from, without recording an access. */

@@ -155,7 +155,14 @@ public final class CrashWorkload {
             Map<Bytes, Bytes> seen = new TreeMap<>();
             for (int i = 0; i < KEYS; i++) {
                 Bytes k = key(i);
+                store.engine().readTreeFirst(true);
+                Optional<Bytes> treeFirst = store.get(k);
+                store.engine().readTreeFirst(false);
                 Optional<Bytes> got = store.get(k);
+                assertThat(
+                        when + ": key " + k + " read through the routing table and through the B+tree first",
+                        treeFirst,
+                        equalTo(got));
                 Optional<Bytes> acknowledged = Optional.ofNullable(model.get(k));
                 boolean ok = got.equals(acknowledged);
                 if (!ok && inFlight != null && inFlight.key().equals(k)) {

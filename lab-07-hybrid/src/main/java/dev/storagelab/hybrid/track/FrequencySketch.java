@@ -36,7 +36,7 @@ public final class FrequencySketch {
     /** Every counter's top bit off: after a shift right by one, this clears what crossed from the counter above. */
     static final long HALVE_MASK = 0x7fff_7fff_7fff_7fffL;
 
-    private static final HashFunction HASH = Hashing.murmur3_128(0x5eed);
+    private static final HashFunction HASH = Hashing.farmHashFingerprint64();
 
     private final int width;
     private final long sampleSize;
@@ -60,7 +60,11 @@ public final class FrequencySketch {
         this.table = new long[DEPTH * width / COUNTERS_PER_LONG];
     }
 
-    /** The 64-bit hash the counters of {@code key} are found from (Guava's murmur3_128, first 64 bits). */
+    /**
+     * The 64-bit hash the counters of {@code key} are found from: Guava's FarmHash fingerprint, which
+     * hashes a short key in one pass without the streaming hasher murmur3_128 builds per call (the
+     * tracker hashes every access).
+     */
     public static long hash(Bytes key) {
         return HASH.hashBytes(key.toByteArray()).asLong();
     }
