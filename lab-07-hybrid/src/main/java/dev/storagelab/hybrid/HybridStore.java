@@ -15,6 +15,7 @@ import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.kv.KeyValueStore;
 import dev.storagelab.kvstore.WriteAheadStore;
 import dev.storagelab.lsm.LsmFileNames;
 import dev.storagelab.lsm.LsmStore;
@@ -211,9 +212,11 @@ public final class HybridStore implements RoutedStore {
     @Override
     public Optional<Bytes> get(Bytes key) throws IOException {
         checkOpen();
-        Optional<Bytes> value = log.get(key);
-        scheduler.consider(key, value.map(Bytes::length).orElse(0));
-        return value;
+        // straight to the engine, as the log's get does: the read's placement spares the router's
+        // question a look-up in the routing table
+        TieredEngine.Read read = engine.read(KeyValueStore.checkKey(key));
+        scheduler.consider(key, read.value().map(Bytes::length).orElse(0), read.placement());
+        return read.value();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.storagelab.hybrid;
 import dev.storagelab.events.EngineEvent;
 import dev.storagelab.events.EventListener;
 import dev.storagelab.events.EventType;
+import dev.storagelab.hybrid.cost.AccessStats;
 import dev.storagelab.hybrid.track.AccessTracker;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
@@ -71,24 +72,39 @@ final class MigrationScheduler {
      * (or counts it deferred: the hot set is full, or the queue is).
      */
     void consider(Bytes key, int valueBytes) {
+        consider(key, valueBytes, null);
+    }
+
+    /**
+     * {@link #consider(Bytes, int)} for a key whose placement the access has just found
+     * ({@code placement}; null if it did not, as when the record cache served it), which spares a
+     * look-up in the routing table.
+     */
+    void consider(Bytes key, int valueBytes, Placement placement) {
         int every = considerEvery;
         if (every > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(every) != 0) {
             return;
         }
-        considerNow(key, valueBytes);
+        considerNow(key, valueBytes, placement);
     }
 
     /** {@link #consider} without the sampling: the sweep asks about every hot key it visits. */
-    private void considerNow(Bytes key, int valueBytes) {
+    private void considerNow(Bytes key, int valueBytes, Placement placement) {
         RoutingTable routes = engine.routes();
-        Long hotSince = routes.hotSince(key);
-        Placement current = hotSince != null ? Placement.HOT : Placement.COLD;
-        long movedAt = hotSince != null ? hotSince : routes.movedAt(key);
-        long resident =
-                movedAt == Long.MIN_VALUE ? Long.MAX_VALUE : options.ticker().read() - movedAt;
-        Placement target = router.decide(current, tracker.stats(key, valueBytes), resident);
+        Placement current = placement != null ? placement : routes.placement(key);
+        AccessStats stats = tracker.stats(key, valueBytes);
+        // Most keys stay whatever their residency (the router moves a key only if every guard
+        // passes): the move time is looked up, and the queue's lock taken, only for one that would move.
+        Placement target = router.decide(current, stats, Long.MAX_VALUE);
+        if (target == null) {
+            return;
+        }
+        long movedAt = routes.movedAt(key);
+        if (movedAt != Long.MIN_VALUE) {
+            target = router.decide(current, stats, options.ticker().read() - movedAt);
+        }
         if (target == null || queue.contains(key)) {
-            return; // most keys stay: the queue's lock is taken only for a key that would move
+            return;
         }
         if (EventListener.EMIT && events.isEnabled())
             events.onEvent(EngineEvent.of(
@@ -179,7 +195,7 @@ final class MigrationScheduler {
             if (sweepCursor == null) {
                 break;
             }
-            considerNow(sweepCursor, valueBytes);
+            considerNow(sweepCursor, valueBytes, Placement.HOT);
         }
         long now = options.ticker().read();
         routes.pruneMoveTimes(now - options.minResidency().toNanos());

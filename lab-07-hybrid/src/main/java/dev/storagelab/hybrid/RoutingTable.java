@@ -62,14 +62,6 @@ public final class RoutingTable {
         return hot.containsKey(key) ? Placement.HOT : Placement.COLD;
     }
 
-    /**
-     * When {@code key}, routed HOT, moved there (ticker nanos), or null if it is routed COLD: its
-     * placement and its {@link #movedAt} in the one look-up a hot key needs.
-     */
-    public Long hotSince(Bytes key) {
-        return hot.get(key);
-    }
-
     /** When {@code key} last moved (ticker nanos), or {@link Long#MIN_VALUE} if it never did since the store opened. */
     public long movedAt(Bytes key) {
         Long t = hot.get(key);

@@ -175,35 +175,46 @@ public final class TieredEngine implements Engine {
 
     @Override
     public Optional<Bytes> get(Bytes key) throws IOException {
+        return read(key).value();
+    }
+
+    /**
+     * A read's answer: the key's value, and the placement the read found it routed to, or null if
+     * the record cache answered (the store passes it on to the router's question).
+     */
+    record Read(Optional<Bytes> value, Placement placement) {}
+
+    /** {@link #get}, with the placement the read found ({@link Read}). */
+    Read read(Bytes key) throws IOException {
         KeyValueStore.checkKey(key);
         tracker.recordRead(key);
         if (cache != null) {
             WriteBackCache.Lookup cached = cache.get(key);
             if (cached != null) {
                 cacheHits.increment();
-                return cached.value();
+                return new Read(cached.value(), null);
             }
         }
         cacheMisses.increment();
         Lock lock = stripes.get(key).readLock();
         lock.lock();
         try {
-            Optional<Bytes> value = treeFirst ? getTreeFirst(key) : getRouted(key, routes.placement(key));
+            Read read = treeFirst ? getTreeFirst(key) : getRouted(key, routes.placement(key));
             if (cache != null) {
-                cache.fill(key, value);
+                cache.fill(key, read.value());
             }
-            return value;
+            return read;
         } finally {
             lock.unlock();
         }
     }
 
     /** The value of {@code key} from the engine {@code placement} names. The caller holds the key's stripe. */
-    private Optional<Bytes> getRouted(Bytes key, Placement placement) throws IOException {
+    private Read getRouted(Bytes key, Placement placement) throws IOException {
         if (placement == Placement.COLD && adaptive != null) {
             adaptive.recordRead(key);
         }
-        return engine(placement).get(key);
+        return new Read(engine(placement).get(key), placement);
     }
 
     /**
@@ -214,14 +225,14 @@ public final class TieredEngine implements Engine {
      * routed HOT that the B+tree lacks is absent). The caller holds the key's stripe, so no move or
      * write of the key runs between the look-ups.
      */
-    private Optional<Bytes> getTreeFirst(Bytes key) throws IOException {
+    private Read getTreeFirst(Bytes key) throws IOException {
         if (pendingDeletes.get(key) != Placement.HOT) {
             Optional<Bytes> value = tree.get(key);
             if (value.isPresent()) {
-                return value;
+                return new Read(value, Placement.HOT);
             }
             Placement placement = routes.placement(key);
-            return placement == Placement.HOT ? value : getRouted(key, placement);
+            return placement == Placement.HOT ? new Read(value, placement) : getRouted(key, placement);
         }
         return getRouted(key, routes.placement(key));
     }
@@ -359,8 +370,8 @@ public final class TieredEngine implements Engine {
             }
             for (Entry e : sortedBatch) {
                 if (!e.isTombstone()
-                        && routes.placement(e.key()) == Placement.HOT
-                        && !migrator.fitsHot(e.key(), e.value())) {
+                        && !migrator.fitsHot(e.key(), e.value()) // arithmetic: the look-up only for an oversized value
+                        && routes.placement(e.key()) == Placement.HOT) {
                     migrator.demoteOversized(e.key()); // applyLock held, as it asks
                 }
             }
