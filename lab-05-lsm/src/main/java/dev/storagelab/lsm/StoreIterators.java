@@ -13,8 +13,11 @@ import java.util.List;
 /**
  * The store's scans (LevelDB's {@code db_iter}): the memtables and each level-0 table are sources
  * of their own (they overlap), but each deeper level is one source, a {@link LevelIterator} that
- * opens its tables one at a time as the scan reaches them. A scan holds its {@code SuperVersion} until it
- * is closed, so no table it reads is deleted under it.
+ * opens its tables one at a time as the scan reaches them. A forward scan's tables are
+ * {@link LazyTableIterator}s: a table whose first entry lies at or after the scan's start is not
+ * read until the scan takes that entry, so a short scan of one key range reads no block of the
+ * tables of the ranges after it. A scan holds its {@code SuperVersion} until it is closed, so no
+ * table it reads is deleted under it.
  */
 final class StoreIterators {
 
@@ -33,18 +36,22 @@ final class StoreIterators {
                 sources.add(m.iterator());
             }
             for (FileMeta f : s.version.files(0)) {
-                sources.add(tables.table(f).cursor());
+                sources.add(new LazyTableIterator(f, file -> tables.table(file).cursor()));
             }
             for (int level = 1; level < Version.NUM_LEVELS; level++) {
                 if (!s.version.files(level).isEmpty()) {
-                    sources.add(levelIterator(s.version.files(level), tables));
+                    sources.add(new LevelIterator(
+                            s.version.files(level),
+                            f -> new LazyTableIterator(
+                                    f, file -> tables.table(file).cursor())));
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             sources.forEach(InternalIterator::close);
             release.run();
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+            throw e;
         }
+        // no table is opened here: the first hasNext seeks, and a failure then is the scan's
         return new SnapshotIterator(new MergingInternalIterator(sources), sequence, from, to, release);
     }
 
