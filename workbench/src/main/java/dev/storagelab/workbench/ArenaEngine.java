@@ -291,11 +291,6 @@ enum ArenaEngine implements ArenaEntrant {
         return b.build();
     }
 
-    /**
-     * The router is asked after one access in this many: a key hot enough to be worth a move is
-     * accessed often enough to be asked about soon, and the question (the tracker's estimate, two
-     * to four cost evaluations, three lookups) is then paid on an eighth of the accesses.
-     */
     /** Percent of the hybrid's budget for the B+tree's pool: the hot set's pages. */
     static final int POOL_SHARE = 25;
     /** Percent of the hybrid's budget its B+tree's pool may take when the whole data set fits in it. */
@@ -303,6 +298,12 @@ enum ArenaEngine implements ArenaEntrant {
     /** Percent of the hybrid's budget for its record cache. */
     static final int RECORD_CACHE_SHARE = 12;
 
+    /**
+     * The router is asked after one access in this many: a key hot enough to be worth a move is
+     * accessed often enough to be asked about soon, and the question (the tracker's estimate, two
+     * to four cost evaluations, a look-up of the move time for a key that would move) is then paid
+     * on an eighth of the accesses.
+     */
     static final int CONSIDER_EVERY = 8;
     /**
      * The hybrid's migration budget: five times the default's 200 a second, so that a hot set of
