@@ -191,6 +191,25 @@ class ArenaTest {
     }
 
     @Test
+    void theHybridsTrackerTakesAtMostASixteenthOfTheBudget() {
+        for (long budget : new long[] {1 << 20, 2 << 20, 4 << 20, 64 << 20}) {
+            int width = ArenaEngine.trackerWidth(budget);
+            long held = new dev.storagelab.hybrid.track.AccessTracker(width, ArenaEngine.TRACKER_SAMPLE).memoryBytes();
+            assertThat("budget " + budget + ": width " + width + " holds " + held, held <= budget / 16, equalTo(true));
+            long twice =
+                    new dev.storagelab.hybrid.track.AccessTracker(2 * width, ArenaEngine.TRACKER_SAMPLE).memoryBytes();
+            assertThat(
+                    "budget " + budget + ": the widest that fits, up to the most",
+                    width == ArenaEngine.MAX_TRACKER_WIDTH || twice > budget / 16,
+                    equalTo(true));
+        }
+        assertThat(ArenaEngine.trackerWidth(4 << 20), equalTo(1 << 12));
+        dev.storagelab.hybrid.HybridOptions options =
+                ArenaEngine.hybridOptions(4 << 20, SyncMode.NONE, 120, 32 << 20, List.of());
+        assertThat(options.trackerWidth(), equalTo(1 << 12));
+    }
+
+    @Test
     void directReadsReturnTheBytesAtAnyOffsetAndCountWholeBlocks() throws IOException {
         byte[] data = new byte[3 * 4096 + 123];
         new Random(1).nextBytes(data);
