@@ -41,7 +41,7 @@ for cell in $CELLS; do
 done
 if [ -n "${SWEEP:-}" ]; then
   uptime > "$OUT/sweep.load"
-  java -jar "$JAR" arena --sweep "$OUT/sweep" --memory 2m --data 8 --interval 500 --warmup-max 20 --intervals 4 \
+  java -jar "$JAR" arena --sweep "$OUT/sweep" --memory 2m --data 8 --interval 500 --warmup-max 20 --intervals 4 --rounds "$ROUNDS" \
       --dir "$SCRATCH"
   uptime >> "$OUT/sweep.load"
 fi

@@ -107,8 +107,10 @@ final class Migrator {
      * The caller holds {@code applyLock}.
      */
     void demoteOversized(Bytes key) {
-        routes.route(key, Placement.COLD, ticker.read());
+        // pending first: a read that asks the B+tree first must never find a copy there routed
+        // COLD without a pending delete naming it (TieredEngine#getTreeFirst)
         pendingDeletes.put(key, Placement.HOT);
+        routes.route(key, Placement.COLD, ticker.read());
         migrations.increment();
     }
 

@@ -296,7 +296,7 @@ enum ArenaEngine implements ArenaEntrant {
      * The hybrid's tracker width: the widest sketch rows, up to {@link #MAX_TRACKER_WIDTH} counters,
      * whose tracker takes at most {@link #TRACKER_BUDGET_DIVISOR the sixteenth} of the budget. Its
      * counts only have to tell apart the keys near the hot set's edge, and every byte it holds is
-     * one the block cache or the pool does not. At 2<sup>14</sup> counters a row it held 515 KiB of
+     * one the block cache or the pool does not. At 2<sup>14</sup> counters a row it held 514 KiB of
      * a 4 MiB budget; at a quarter of that, the counters a read updates stay in the processor's
      * caches beside the pool's pages, and the in-memory cell's gets took 7% less time (notes §7.15).
      */
