@@ -108,6 +108,95 @@ class ReadOrderTest {
         }
     }
 
+    /**
+     * Readers asking the B+tree first, beside a writer that raises each key's version and a mover
+     * that sends keys back and forth between the engines and takes checkpoints (so stale copies
+     * come and go in both engines): a reader never sees a key absent, nor a version older than one
+     * whose write had returned before the read began (a stale copy would be one), nor older than
+     * one it saw before. The threads run a fixed number of steps each, not for a time.
+     */
+    @Test
+    void readersAskingTheBTreeFirstNeverSeeAnOlderVersionWhileKeysMove() throws Exception {
+        int keys = 16;
+        try (HybridStore store = open(new FaultInjectingStorage(6), 32)) {
+            for (int k = 0; k < keys; k++) {
+                store.put(key(k), version(0));
+            }
+            store.engine().readTreeFirst(true);
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicIntegerArray acknowledged =
+                    new java.util.concurrent.atomic.AtomicIntegerArray(keys);
+            Thread writer = thread(failure, () -> {
+                for (int v = 1; v <= 1500; v++) {
+                    store.put(key(v % keys), version(v));
+                    acknowledged.set(v % keys, v);
+                }
+            });
+            Thread mover = thread(failure, () -> {
+                for (int i = 0; i < 1500; i++) {
+                    store.move(key(i % keys), (i / keys) % 2 == 0 ? Placement.HOT : Placement.COLD);
+                    if (i % 50 == 0) {
+                        store.checkpoint();
+                    }
+                }
+            });
+            Thread[] readers = new Thread[2];
+            for (int r = 0; r < readers.length; r++) {
+                readers[r] = thread(failure, () -> {
+                    int[] seen = new int[keys];
+                    for (int i = 0; i < 6000; i++) {
+                        int k = i % keys;
+                        int floor = Math.max(seen[k], acknowledged.get(k));
+                        Optional<Bytes> got = store.get(key(k));
+                        assertThat("key " + k + " is never absent", got.isPresent(), is(true));
+                        int v = Integer.parseInt(got.get().toUtf8());
+                        assertThat(
+                                "key " + k + ": version " + v + ", where " + floor
+                                        + " was written or seen before the read",
+                                v >= floor,
+                                is(true));
+                        seen[k] = v;
+                    }
+                });
+            }
+            for (Thread t : readers) {
+                t.join();
+            }
+            writer.join();
+            mover.join();
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            assertThat(
+                    "the reads asked the B+tree first throughout",
+                    store.engine().readsTreeFirst(),
+                    is(true));
+        }
+    }
+
+    private static Bytes version(int v) {
+        return Bytes.of(Integer.toString(v));
+    }
+
+    /** A started thread running {@code body}; its first failure lands in {@code failure}. */
+    private static Thread thread(java.util.concurrent.atomic.AtomicReference<Throwable> failure, Body body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void run() throws Exception;
+    }
+
     @Test
     void aColdKeyIsFoundInTheLsmTreeAfterTheBTreeMisses() throws IOException {
         try (HybridStore store = open(new FaultInjectingStorage(5), 32)) {
