@@ -38,25 +38,45 @@ class LazyTableIteratorTest {
     private static FileMeta meta(MemTable m) throws IOException {
         try (InternalIterator it = m.iterator()) {
             it.seekToFirst();
-            InternalKey first = InternalKey.decode(it.key(), 0, it.key().length, "memtable", 0);
+            InternalKey first = internalKey(it);
             InternalKey last = first;
             while (it.valid()) {
-                last = InternalKey.decode(it.key(), 0, it.key().length, "memtable", 0);
+                last = internalKey(it);
                 it.next();
             }
             return new FileMeta(7, 100, first, last);
         }
     }
 
+    /** The table {@code m} stands for, opened lazily; {@code opens[0]} counts its openings. */
+    private static LazyTableIterator counting(MemTable m, int[] opens) throws IOException {
+        return new LazyTableIterator(meta(m), f -> {
+            opens[0]++;
+            return m.iterator();
+        });
+    }
+
+    /** The seek target of {@code user}: its newest version first. */
+    private static byte[] seekKey(String user) {
+        return InternalKey.seekKey(Bytes.of(user), InternalKey.MAX_SEQUENCE).encode();
+    }
+
+    /** The internal key of the entry {@code it} is on. */
+    private static InternalKey internalKey(InternalIterator it) throws IOException {
+        return InternalKey.decode(it.key(), 0, it.key().length, "memtable", 0);
+    }
+
+    /** The user key of the entry {@code it} is on. */
+    private static Bytes userKey(InternalIterator it) throws IOException {
+        return internalKey(it).userKey();
+    }
+
     @Test
     void aSeekBeforeTheFirstEntryOpensNothingUntilTheEntryIsTaken() throws IOException {
         MemTable m = memtable("m1", "m2", "m3");
         int[] opens = {0};
-        try (LazyTableIterator it = new LazyTableIterator(meta(m), f -> {
-            opens[0]++;
-            return m.iterator();
-        })) {
-            it.seek(InternalKey.seekKey(Bytes.of("a"), InternalKey.MAX_SEQUENCE).encode());
+        try (LazyTableIterator it = counting(m, opens)) {
+            it.seek(seekKey("a"));
             assertThat(it.valid(), is(true));
             assertThat(
                     "on the first entry, by the manifest's key",
@@ -66,7 +86,7 @@ class LazyTableIteratorTest {
             assertThat(Bytes.wrap(it.value()), equalTo(Bytes.of("vm1")));
             assertThat(opens[0], is(1));
             it.next();
-            assertThat(InternalKey.decode(it.key(), 0, it.key().length, "t", 0).userKey(), equalTo(Bytes.of("m2")));
+            assertThat(userKey(it), equalTo(Bytes.of("m2")));
         }
     }
 
@@ -74,15 +94,11 @@ class LazyTableIteratorTest {
     void aSeekInsideTheTableReadsIt() throws IOException {
         MemTable m = memtable("m1", "m2", "m3");
         int[] opens = {0};
-        try (LazyTableIterator it = new LazyTableIterator(meta(m), f -> {
-            opens[0]++;
-            return m.iterator();
-        })) {
-            it.seek(InternalKey.seekKey(Bytes.of("m2"), InternalKey.MAX_SEQUENCE)
-                    .encode());
+        try (LazyTableIterator it = counting(m, opens)) {
+            it.seek(seekKey("m2"));
             assertThat(opens[0], is(1));
-            assertThat(InternalKey.decode(it.key(), 0, it.key().length, "t", 0).userKey(), equalTo(Bytes.of("m2")));
-            it.seek(InternalKey.seekKey(Bytes.of("n"), InternalKey.MAX_SEQUENCE).encode());
+            assertThat(userKey(it), equalTo(Bytes.of("m2")));
+            it.seek(seekKey("n"));
             assertThat("past the last entry", it.valid(), is(false));
         }
     }

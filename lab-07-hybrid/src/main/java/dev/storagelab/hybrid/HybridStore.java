@@ -15,7 +15,6 @@ import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
-import dev.storagelab.kv.KeyValueStore;
 import dev.storagelab.kvstore.WriteAheadStore;
 import dev.storagelab.lsm.LsmFileNames;
 import dev.storagelab.lsm.LsmStore;
@@ -214,7 +213,7 @@ public final class HybridStore implements RoutedStore {
         checkOpen();
         // straight to the engine, as the log's get does: the read's placement spares the router's
         // question a look-up in the routing table
-        TieredEngine.Read read = engine.read(KeyValueStore.checkKey(key));
+        TieredEngine.Read read = engine.read(key); // which checks the key
         scheduler.consider(key, read.value().map(Bytes::length).orElse(0), read.placement());
         return read.value();
     }

@@ -112,15 +112,7 @@ public final class TieredEngine implements Engine {
         this.routes = Objects.requireNonNull(routes, "routes");
         this.cache = cache;
         this.tracker = Objects.requireNonNull(tracker, "tracker");
-        this.migrator = new Migrator(
-                tree,
-                lsm,
-                routes,
-                Objects.requireNonNull(ticker, "ticker"),
-                stripes,
-                applyLock,
-                routeLock,
-                pendingDeletes);
+        this.migrator = new Migrator(tree, lsm, routes, this.ticker, stripes, applyLock, routeLock, pendingDeletes);
     }
 
     /** The sink the write-back cache flushes to. */
