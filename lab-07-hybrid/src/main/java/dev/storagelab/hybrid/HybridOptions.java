@@ -42,6 +42,16 @@ import java.util.function.Supplier;
  *                               CPU in the ecommerce workload); a key hot enough to move is accessed
  *                               often, so sampling delays its move little, but a key with a handful of
  *                               accesses may then never be asked about
+ * @param settledBackoff         how far the sampling thins while placement is settled, from 0 (the default:
+ *                               never) to {@value #MAX_SETTLED_BACKOFF}: after each
+ *                               maintenance round in which no access asked for a move, the router is
+ *                               asked, and a read is counted in the tracker, half as often as before
+ *                               (a counted read counts as many reads as it stands for), down to one in
+ *                               {@code 2^settledBackoff} of the accesses they were at; a round in which
+ *                               an access or the sweep asked for a move brings both back at once. A
+ *                               store whose keys already sit where they cost least then pays little
+ *                               per access for deciding placement (what Siberia gains by sampling its
+ *                               access log); a change in the workload is seen within a round
  * @param migrationsPerSecond    the token bucket's refill rate, sustained migrations per second, positive
  *                               and finite; 200
  * @param migrationBurst         the token bucket's size, the most migrations in a burst, at least 1; 400
@@ -84,6 +94,7 @@ public record HybridOptions(
         Duration minResidency,
         double paybackWindows,
         int considerEvery,
+        int settledBackoff,
         double migrationsPerSecond,
         int migrationBurst,
         int migrationQueueCapacity,
@@ -100,6 +111,9 @@ public record HybridOptions(
         LsmOptions lsm,
         Supplier<AdaptiveCompaction> adaptiveCompaction,
         boolean newKeysHot) {
+
+    /** The most {@code settledBackoff} may be: the sampling thinned 64 times at most. */
+    public static final int MAX_SETTLED_BACKOFF = 6;
 
     /** Each setting checked, the message naming the bad value and what is allowed. */
     public HybridOptions {
@@ -130,6 +144,11 @@ public record HybridOptions(
                 "paybackWindows must be positive and finite: %s",
                 paybackWindows);
         checkArgument(considerEvery >= 1, "considerEvery must be at least 1: %s", considerEvery);
+        checkArgument(
+                settledBackoff >= 0 && settledBackoff <= MAX_SETTLED_BACKOFF,
+                "settledBackoff must be between 0 (off) and %s: %s",
+                MAX_SETTLED_BACKOFF,
+                settledBackoff);
         checkArgument(
                 migrationsPerSecond > 0 && Double.isFinite(migrationsPerSecond) && migrationBurst >= 1,
                 "the migration budget needs a positive, finite rate and a burst of at least 1: %s/s, %s",
@@ -178,6 +197,7 @@ public record HybridOptions(
         b.minResidency = minResidency;
         b.paybackWindows = paybackWindows;
         b.considerEvery = considerEvery;
+        b.settledBackoff = settledBackoff;
         b.migrationsPerSecond = migrationsPerSecond;
         b.migrationBurst = migrationBurst;
         b.migrationQueueCapacity = migrationQueueCapacity;
@@ -222,6 +242,7 @@ public record HybridOptions(
         private Duration minResidency = Duration.ofMinutes(30);
         private double paybackWindows = 4;
         private int considerEvery = 1;
+        private int settledBackoff;
         private double migrationsPerSecond = 200;
         private int migrationBurst = 400;
         private int migrationQueueCapacity = 10_000;
@@ -286,6 +307,12 @@ public record HybridOptions(
 
         public Builder considerEvery(int accesses) {
             this.considerEvery = accesses;
+            return this;
+        }
+
+        /** See the record's {@code settledBackoff}: 0 (off) to {@value #MAX_SETTLED_BACKOFF}. */
+        public Builder settledBackoff(int doublings) {
+            this.settledBackoff = doublings;
             return this;
         }
 
@@ -367,6 +394,7 @@ public record HybridOptions(
                     minResidency,
                     paybackWindows,
                     considerEvery,
+                    settledBackoff,
                     migrationsPerSecond,
                     migrationBurst,
                     migrationQueueCapacity,

@@ -417,6 +417,14 @@ public final class HybridStore implements RoutedStore {
         scheduler.setConsiderEvery(accesses);
     }
 
+    /**
+     * Doublings of the router's sampling and of the tracker's read counting now: 0 unless placement
+     * has been settled for a round or more ({@link HybridOptions#settledBackoff()}).
+     */
+    public int samplingBackoff() {
+        return scheduler.samplingBackoff();
+    }
+
     /** Keys waiting to move. */
     public int queuedMigrations() {
         return scheduler.queuedMigrations();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * unless the options say otherwise ({@link HybridOptions#backgroundWork()}). A round
  * ({@link #runRound}) chooses the order of the reads' look-ups
  * ({@link TieredEngine#chooseReadOrder}), carries out the queued migrations and sweeps the hot
- * keys (the {@link MigrationScheduler}'s work), moves a few old LSM tables to the archive tier, and takes a
+ * keys and thins or restores the sampling (the {@link MigrationScheduler}'s work), moves a few old LSM tables to the archive tier, and takes a
  * checkpoint once the log has grown by {@link HybridOptions#checkpointLogBytes()} since the last.
  *
  * <p>Rounds, checkpoints, the store's forced moves and its close take {@link #lock}, one at a time.
@@ -75,7 +75,8 @@ final class Maintenance {
     }
 
     /**
-     * One round, on the calling thread: the reads' order, the queued migrations, the sweep of the hot keys, a few
+     * One round, on the calling thread: the reads' order, the queued migrations, the sweep of the hot keys, the
+     * sampling's backoff, a few
      * tables to the archive (if the store has one and an archive age), and a checkpoint if the log
      * has grown enough. Throws the failure of an earlier round, if one failed.
      */
@@ -88,6 +89,7 @@ final class Maintenance {
             engine.chooseReadOrder();
             scheduler.drainMigrations();
             scheduler.sweepHotKeys();
+            scheduler.adjustSampling();
             if (tiers != null && !options.archiveAge().isZero()) {
                 archiveSome();
             }

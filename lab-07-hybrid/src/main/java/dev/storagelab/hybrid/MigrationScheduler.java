@@ -20,9 +20,15 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link TieredEngine#migrate}), and sweeps the hot keys for ones to demote
  * ({@link #sweepHotKeys}): a hot key nobody touches is never considered after an access.
  *
+ * <p>While placement is settled it thins its sampling ({@link HybridOptions#settledBackoff()},
+ * {@link #adjustSampling}): after each round in which no question wanted a move, the router is
+ * asked, and the engine counts a read, half as often, down to the option's limit; a round in
+ * which one did brings both back.
+ *
  * <p>Request threads call {@link #consider} (the queue's offers are atomic); only the maintenance
- * round, under the store's maintenance lock, drains and sweeps. What is its own: the router, the
- * queue, the bucket, the count of deferred moves, the sampling rate and the mean value size.
+ * round, under the store's maintenance lock, drains, sweeps and adjusts the sampling. What is its
+ * own: the router, the queue, the bucket, the count of deferred moves, the sampling rate and its
+ * backoff, and the mean value size.
  */
 final class MigrationScheduler {
 
@@ -43,6 +49,12 @@ final class MigrationScheduler {
     private final AtomicLong valuesSeen = new AtomicLong();
     /** The router's sampling, {@link HybridOptions#considerEvery()} at open; the tuner changes it. */
     private volatile int considerEvery;
+    /** Doublings of the sampling while placement is settled, 0 to {@link HybridOptions#settledBackoff()}. */
+    private volatile int backoff;
+    /** {@link #considerEvery} doubled {@link #backoff} times: what {@link #consider} samples by. */
+    private volatile int sampledEvery;
+    /** Questions that wanted a move since the last {@link #adjustSampling}. */
+    private final LongAdder movesWanted = new LongAdder();
     /** Where the sweep stopped; only the maintenance round reads and writes it. */
     private Bytes sweepCursor;
 
@@ -55,6 +67,7 @@ final class MigrationScheduler {
         this.queue = new MigrationQueue(options.migrationQueueCapacity());
         this.bucket = new TokenBucket(options.migrationsPerSecond(), options.migrationBurst(), options.ticker());
         this.considerEvery = options.considerEvery();
+        this.sampledEvery = considerEvery;
     }
 
     /** After a logged write of {@code e}: counts its value's size, then {@link #consider}s its key. */
@@ -81,7 +94,7 @@ final class MigrationScheduler {
      * look-up in the routing table.
      */
     void consider(Bytes key, int valueBytes, Placement placement) {
-        int every = considerEvery;
+        int every = sampledEvery;
         if (every > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(every) != 0) {
             return;
         }
@@ -103,7 +116,11 @@ final class MigrationScheduler {
         if (movedAt != Long.MIN_VALUE) {
             target = router.decide(current, stats, options.ticker().read() - movedAt);
         }
-        if (target == null || queue.contains(key)) {
+        if (target == null) {
+            return;
+        }
+        movesWanted.increment();
+        if (queue.contains(key)) {
             return;
         }
         if (EventListener.EMIT && events.isEnabled())
@@ -177,6 +194,33 @@ final class MigrationScheduler {
         }
     }
 
+    /**
+     * Thins or restores the sampling after a maintenance round ({@link HybridOptions#settledBackoff()}):
+     * if no question since the last call wanted a move, the backoff grows by one doubling, up to the
+     * option's limit; if one did, it drops to none. The engine then counts one read in
+     * 2<sup>backoff</sup> ({@link TieredEngine#countReadsOneIn}), and the router is asked after one
+     * access in {@code considerEvery} x 2<sup>backoff</sup>.
+     */
+    void adjustSampling() {
+        boolean settled = movesWanted.sumThenReset() == 0;
+        int next = settled ? Math.min(options.settledBackoff(), backoff + 1) : 0;
+        if (next != backoff) {
+            backoff = next;
+            sample();
+        }
+    }
+
+    /** Sets {@link #sampledEvery} and the engine's read counting from the rate and the backoff. */
+    private void sample() {
+        sampledEvery = (int) Math.min(Integer.MAX_VALUE, (long) considerEvery << backoff);
+        engine.countReadsOneIn(1 << backoff);
+    }
+
+    /** Doublings of the sampling now: 0 unless placement has been settled ({@link #adjustSampling}). */
+    int samplingBackoff() {
+        return backoff;
+    }
+
     /** The mean size of the values written since the store opened (0 before the first). */
     int averageValueBytes() {
         long seen = valuesSeen.get();
@@ -232,6 +276,7 @@ final class MigrationScheduler {
         com.google.common.base.Preconditions.checkArgument(
                 accesses >= 1, "considerEvery must be at least 1: %s", accesses);
         this.considerEvery = accesses;
+        sample();
     }
 
     void setEventListener(EventListener listener) {

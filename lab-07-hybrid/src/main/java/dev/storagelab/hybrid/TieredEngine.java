@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -179,7 +180,12 @@ public final class TieredEngine implements Engine {
     /** {@link #get}, with the placement the read found ({@link Read}). */
     Read read(Bytes key) throws IOException {
         KeyValueStore.checkKey(key);
-        tracker.recordRead(key);
+        int weight = readWeight;
+        if (weight == 1) {
+            tracker.recordRead(key);
+        } else if (ThreadLocalRandom.current().nextInt(weight) == 0) {
+            tracker.recordRead(key, weight);
+        }
         if (cache != null) {
             WriteBackCache.Lookup cached = cache.get(key);
             if (cached != null) {
@@ -199,6 +205,19 @@ public final class TieredEngine implements Engine {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Reads are counted in the tracker one in this many, each counting as this many reads: 1 (every
+     * read) unless the scheduler has thinned the sampling while placement is settled
+     * ({@link MigrationScheduler#adjustSampling}).
+     */
+    private volatile int readWeight = 1;
+
+    /** Counts one read in {@code reads} in the tracker, as {@code reads} reads (1: every read). */
+    void countReadsOneIn(int reads) {
+        com.google.common.base.Preconditions.checkArgument(reads >= 1, "reads must be at least 1: %s", reads);
+        readWeight = reads;
     }
 
     /** The value of {@code key} from the engine {@code placement} names. The caller holds the key's stripe. */

@@ -283,6 +283,7 @@ enum ArenaEngine implements ArenaEntrant {
                 .lsm(lsmOptions(memtable, blockCache))
                 .newKeysHot(fits) // the whole set fits in the pool: every key starts there, as in 2-Tree
                 .considerEvery(CONSIDER_EVERY)
+                .settledBackoff(SETTLED_BACKOFF)
                 .migrationBudget(MIGRATIONS_PER_SECOND, 2 * MIGRATIONS_PER_SECOND);
         if (ADAPTIVE) {
             // one compaction style per key range: the e-commerce store's orders, prices and stock
@@ -329,6 +330,13 @@ enum ArenaEngine implements ArenaEntrant {
      * on an eighth of the accesses.
      */
     static final int CONSIDER_EVERY = 8;
+    /**
+     * While its placement is settled, the hybrid thins the router's questions and the tracker's
+     * read counts by up to 2<sup>3</sup> more ({@link HybridOptions#settledBackoff()}): one access
+     * in 64 is then asked about. In the in-memory cell, where every key is already in the B+tree,
+     * the per-access bookkeeping was most of what the hybrid paid over the B+tree (notes §7.15).
+     */
+    static final int SETTLED_BACKOFF = 3;
     /**
      * The hybrid's migration budget: five times the default's 200 a second, so that a hot set of
      * thousands of keys is placed within the arena's warm-up; the herd guard (a bucket, a burst)
@@ -430,6 +438,7 @@ enum ArenaEngine implements ArenaEntrant {
             public Map<String, String> state() {
                 Map<String, String> m = new LinkedHashMap<>();
                 m.put("hotKeys", Long.toString(hybrid.stats().hotKeys()));
+                m.put("samplingBackoff", Integer.toString(hybrid.samplingBackoff()));
                 AdaptiveCompaction adaptive = hybrid.adaptiveCompaction();
                 if (adaptive != null) {
                     for (AdaptiveCompaction.RangeStats r : adaptive.stats()) {

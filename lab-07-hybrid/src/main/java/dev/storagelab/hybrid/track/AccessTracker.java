@@ -48,7 +48,18 @@ public final class AccessTracker {
 
     public synchronized void recordRead(Bytes key) {
         reads.increment(hash(key));
-        accessed();
+        accessed(1);
+    }
+
+    /**
+     * {@code count} reads of {@code key} at once (positive; a sampled read standing for the reads not
+     * counted): its read counters grow by {@code count}, saturating, and the window by {@code count}
+     * accesses.
+     */
+    public synchronized void recordRead(Bytes key, int count) {
+        checkArgument(count > 0, "count must be positive: %s", count);
+        reads.add(hash(key), Math.min(count, FrequencySketch.MAX_COUNT));
+        accessed(count);
     }
 
     public synchronized void recordWrite(Bytes key) {
@@ -57,7 +68,7 @@ public final class AccessTracker {
         if (streams.isAppend(key)) {
             appends.increment(h);
         }
-        accessed();
+        accessed(1);
     }
 
     /** A scan from {@code from} that read {@code entries} entries. */
@@ -67,7 +78,7 @@ public final class AccessTracker {
             scans.add(hash(from), Math.min(entries, FrequencySketch.MAX_COUNT));
             scannedEntries += entries;
         }
-        accessed();
+        accessed(1);
     }
 
     /** {@link FrequencySketch#hash} of {@code key}, remembered for the same key object (a {@link Bytes} never changes). */
@@ -79,8 +90,9 @@ public final class AccessTracker {
         return lastHash;
     }
 
-    private void accessed() {
-        if (++accesses >= sampleSize) {
+    private void accessed(int count) {
+        accesses += count;
+        if (accesses >= sampleSize) {
             reads.reset();
             writes.reset();
             appends.reset();

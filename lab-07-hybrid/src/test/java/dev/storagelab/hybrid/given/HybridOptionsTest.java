@@ -45,6 +45,8 @@ class HybridOptionsTest {
                 "Infinity",
                 "finite");
         refused(() -> HybridOptions.builder().considerEvery(0).build(), "considerEvery", "0", "at least 1");
+        refused(() -> HybridOptions.builder().settledBackoff(-1).build(), "settledBackoff", "-1", "0 (off) and 6");
+        refused(() -> HybridOptions.builder().settledBackoff(7).build(), "settledBackoff", "7", "0 (off) and 6");
         refused(() -> HybridOptions.builder().migrationBudget(0, 5).build(), "migration budget", "0.0/s", "positive");
         refused(() -> HybridOptions.builder().migrationBudget(5, 0).build(), "migration budget", ", 0", "at least 1");
         refused(

@@ -104,6 +104,24 @@ class AccessTrackerTest {
     }
 
     @Test
+    void aSampledReadCountsAsTheReadsItStandsFor() {
+        AccessTracker t = new AccessTracker(1024, 100);
+        Bytes k = Bytes.of("k");
+        t.recordRead(k, 8);
+        t.recordRead(k, 8);
+        t.recordRead(k);
+        assertThat(t.stats(k, 0).reads(), equalTo(17.0));
+        assertThat("the window counts the reads, not the calls", t.accessesInWindow(), equalTo(17L));
+        t.recordRead(Bytes.of("other"), 83);
+        assertThat("the 100th access ages the counts", t.resets(), equalTo(1L));
+        assertThat(t.stats(k, 0).reads(), equalTo(8.0));
+        AccessTracker wide = new AccessTracker(1024, Integer.MAX_VALUE);
+        wide.recordRead(k, 1 << 20);
+        int max = FrequencySketch.MAX_COUNT;
+        assertThat("saturates at the counters' largest value", wide.stats(k, 0).reads(), equalTo((double) max));
+    }
+
+    @Test
     void timeOrderedWritesAreAppendsAndRandomWritesAreNot() {
         AccessTracker t = new AccessTracker(1 << 14, 1 << 24);
         for (int i = 1; i <= 1_000; i++) {
