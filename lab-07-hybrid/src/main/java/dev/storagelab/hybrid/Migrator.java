@@ -1,7 +1,6 @@
 package dev.storagelab.hybrid;
 
 import com.google.common.base.Ticker;
-import com.google.common.util.concurrent.Striped;
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.PageFormat;
 import dev.storagelab.events.EngineEvent;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
 
@@ -42,7 +40,7 @@ final class Migrator {
     private final RoutingTable routes;
     private final Ticker ticker;
     /** The engine's per-key locks. */
-    private final Striped<ReadWriteLock> stripes;
+    private final KeyLocks stripes;
     /** The engine's lock of engine writes, moves and checkpoints. */
     private final ReentrantLock applyLock;
     /** The engine's route lock: open scans hold it shared, a round of moves alone. */
@@ -62,7 +60,7 @@ final class Migrator {
             LsmStore lsm,
             RoutingTable routes,
             Ticker ticker,
-            Striped<ReadWriteLock> stripes,
+            KeyLocks stripes,
             ReentrantLock applyLock,
             StampedLock routeLock,
             Map<Bytes, Placement> pendingDeletes) {
@@ -145,7 +143,7 @@ final class Migrator {
 
     /** {@link #migrate}'s work, which {@link #migrate} reports to the listener before and after. */
     private boolean copyAndSwitch(Bytes key, Placement target) throws IOException {
-        Lock lock = stripes.get(key).writeLock();
+        Lock lock = stripes.of(key).asWriteLock();
         lock.lock();
         try {
             applyLock.lock();

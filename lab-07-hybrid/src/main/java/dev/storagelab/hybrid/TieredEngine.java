@@ -1,7 +1,6 @@
 package dev.storagelab.hybrid;
 
 import com.google.common.base.Ticker;
-import com.google.common.util.concurrent.Striped;
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BufferPool;
 import dev.storagelab.events.EngineEvent;
@@ -28,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
 
@@ -63,7 +61,7 @@ import java.util.concurrent.locks.StampedLock;
  */
 public final class TieredEngine implements Engine {
 
-    /** The stripes of per-key locks. */
+    /** The stripes of per-key locks ({@link KeyLocks}). */
     private static final int STRIPES = 256;
 
     private final Storage storage;
@@ -73,7 +71,7 @@ public final class TieredEngine implements Engine {
     private final WriteBackCache cache;
     private final AccessTracker tracker;
     private final AdaptiveCompaction adaptive;
-    private final Striped<ReadWriteLock> stripes = Striped.readWriteLock(STRIPES);
+    private final KeyLocks stripes = new KeyLocks(STRIPES);
     private final ReentrantLock applyLock = new ReentrantLock();
     private final StampedLock routeLock = new StampedLock();
     /** The clock of the routes' move times. */
@@ -194,17 +192,40 @@ public final class TieredEngine implements Engine {
             }
         }
         cacheMisses.increment();
-        Lock lock = stripes.get(key).readLock();
-        lock.lock();
+        StampedLock stripe = stripes.of(key);
+        if (cache == null) {
+            // optimistic: the look-ups are each thread-safe; the answer stands if no write or move
+            // of a key of this stripe (each holds the stripe alone) ran meanwhile. With a cache the
+            // read fills it, which must not race a write of the key, so it takes the lock.
+            long stamp = stripe.tryOptimisticRead();
+            if (stamp != 0) {
+                try {
+                    Read read = lookUp(key);
+                    if (stripe.validate(stamp)) {
+                        return read;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    if (stripe.validate(stamp)) {
+                        throw e;
+                    } // else the look-ups saw a write or move halfway: read again under the lock
+                }
+            }
+        }
+        long stamp = stripe.readLock();
         try {
-            Read read = treeFirst ? getTreeFirst(key) : getRouted(key, routes.placement(key));
+            Read read = lookUp(key);
             if (cache != null) {
                 cache.fill(key, read.value());
             }
             return read;
         } finally {
-            lock.unlock();
+            stripe.unlockRead(stamp);
         }
+    }
+
+    /** A read's look-ups in the engines, in the order {@link #chooseReadOrder} chose. */
+    private Read lookUp(Bytes key) throws IOException {
+        return treeFirst ? getTreeFirst(key) : getRouted(key, routes.placement(key));
     }
 
     /**
@@ -220,7 +241,10 @@ public final class TieredEngine implements Engine {
         readWeight = reads;
     }
 
-    /** The value of {@code key} from the engine {@code placement} names. The caller holds the key's stripe. */
+    /**
+     * The value of {@code key} from the engine {@code placement} names. The caller holds the key's
+     * stripe, or reads optimistically and checks it after.
+     */
     private Read getRouted(Bytes key, Placement placement) throws IOException {
         if (placement == Placement.COLD && adaptive != null) {
             adaptive.recordRead(key);
@@ -234,7 +258,8 @@ public final class TieredEngine implements Engine {
      * ({@link Migrator}), so a hit with none pending is the answer without the routing table's
      * look-up. A miss asks the routing table, and the LSM tree only for a key routed COLD (a key
      * routed HOT that the B+tree lacks is absent). The caller holds the key's stripe, so no move or
-     * write of the key runs between the look-ups.
+     * write of the key runs between the look-ups, or reads optimistically and throws the answer away
+     * if one did.
      */
     private Read getTreeFirst(Bytes key) throws IOException {
         if (pendingDeletes.get(key) != Placement.HOT) {
@@ -294,8 +319,8 @@ public final class TieredEngine implements Engine {
 
     /** Where a read of {@code key} would be served from, without recording an access. */
     Tier where(Bytes key) throws IOException {
-        Lock lock = stripes.get(key).readLock();
-        lock.lock();
+        StampedLock stripe = stripes.of(key);
+        long stamp = stripe.readLock();
         try {
             WriteBackCache.Lookup cached = cache == null ? null : cache.peek(key);
             if (cached != null) {
@@ -307,7 +332,7 @@ public final class TieredEngine implements Engine {
             }
             return p == Placement.HOT ? Tier.HOT : Tier.COLD;
         } finally {
-            lock.unlock();
+            stripe.unlockRead(stamp);
         }
     }
 
@@ -333,14 +358,14 @@ public final class TieredEngine implements Engine {
         for (Entry e : ops) {
             keys.add(e.key());
         }
-        List<ReadWriteLock> locks = new ArrayList<>();
-        for (ReadWriteLock l : stripes.bulkGet(keys)) {
-            locks.add(l);
+        List<Lock> locks = new ArrayList<>();
+        for (StampedLock l : stripes.distinct(keys)) { // each once, in the stripes' order
+            locks.add(l.asWriteLock());
         }
         int locked = 0;
         try {
-            for (ReadWriteLock l : locks) {
-                l.writeLock().lock();
+            for (Lock l : locks) {
+                l.lock();
                 locked++;
             }
             for (Entry e : ops) {
@@ -362,7 +387,7 @@ public final class TieredEngine implements Engine {
             }
         } finally {
             for (int i = locked - 1; i >= 0; i--) {
-                locks.get(i).writeLock().unlock();
+                locks.get(i).unlock();
             }
         }
     }
