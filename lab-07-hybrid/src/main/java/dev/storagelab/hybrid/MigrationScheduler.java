@@ -210,8 +210,12 @@ final class MigrationScheduler {
         }
     }
 
-    /** Sets {@link #sampledEvery} and the engine's read counting from the rate and the backoff. */
-    private void sample() {
+    /**
+     * Sets {@link #sampledEvery} and the engine's read counting from the rate and the backoff, each
+     * written before the call (by the maintenance round or the tuner's thread; whichever call comes
+     * last reads both).
+     */
+    private synchronized void sample() {
         sampledEvery = (int) Math.min(Integer.MAX_VALUE, (long) considerEvery << backoff);
         engine.countReadsOneIn(1 << backoff);
     }
