@@ -16,12 +16,12 @@ import java.util.concurrent.locks.StampedLock;
  * a writer held the stripe meanwhile. It is not reentrant: a thread never takes a stripe it holds,
  * so a batch takes each of its stripes once ({@link #distinct}).
  */
-final class KeyLocks {
+public final class KeyLocks {
 
     private final StampedLock[] stripes;
 
     /** {@code stripes} locks, a power of two. */
-    KeyLocks(int stripes) {
+    public KeyLocks(int stripes) {
         checkArgument(stripes > 0 && Integer.bitCount(stripes) == 1, "stripes must be a power of two: %s", stripes);
         this.stripes = new StampedLock[stripes];
         for (int i = 0; i < stripes; i++) {
@@ -30,7 +30,7 @@ final class KeyLocks {
     }
 
     /** The stripe of {@code key}. */
-    StampedLock of(Bytes key) {
+    public StampedLock of(Bytes key) {
         return stripes[index(key)];
     }
 
@@ -38,7 +38,7 @@ final class KeyLocks {
      * The stripes of {@code keys}, each once, in the stripes' order: every writer that takes them
      * in this order takes them in the same order, so no two writers wait for each other in a cycle.
      */
-    List<StampedLock> distinct(List<Bytes> keys) {
+    public List<StampedLock> distinct(List<Bytes> keys) {
         int[] indexes = new int[keys.size()];
         for (int i = 0; i < indexes.length; i++) {
             indexes[i] = index(keys.get(i));

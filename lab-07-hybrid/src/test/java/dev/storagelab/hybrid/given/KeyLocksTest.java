@@ -1,4 +1,4 @@
-package dev.storagelab.hybrid;
+package dev.storagelab.hybrid.given;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.sameInstance;
 
+import dev.storagelab.hybrid.KeyLocks;
 import dev.storagelab.kv.Bytes;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
