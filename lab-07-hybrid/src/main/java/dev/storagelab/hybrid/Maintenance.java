@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
  * The maintenance of a {@link HybridStore}: the rounds of background work, on a thread of its own
  * unless the options say otherwise ({@link HybridOptions#backgroundWork()}). A round
  * ({@link #runRound}) chooses the order of the reads' look-ups
- * ({@link TieredEngine#chooseReadOrder}), carries out the queued migrations and sweeps the hot
- * keys and thins or restores the sampling (the {@link MigrationScheduler}'s work), moves a few old LSM tables to the archive tier, and takes a
- * checkpoint once the log has grown by {@link HybridOptions#checkpointLogBytes()} since the last.
+ * ({@link TieredEngine#chooseReadOrder}), carries out the queued migrations, sweeps the hot keys
+ * and thins or restores the sampling (the {@link MigrationScheduler}'s work), moves a few old LSM
+ * tables to the archive tier, and takes a checkpoint once the log has grown by
+ * {@link HybridOptions#checkpointLogBytes()} since the last.
  *
  * <p>Rounds, checkpoints, the store's forced moves and its close take {@link #lock}, one at a time.
  * A round that fails with an IOException is remembered: the background rounds stop, and every
@@ -75,10 +76,9 @@ final class Maintenance {
     }
 
     /**
-     * One round, on the calling thread: the reads' order, the queued migrations, the sweep of the hot keys, the
-     * sampling's backoff, a few
-     * tables to the archive (if the store has one and an archive age), and a checkpoint if the log
-     * has grown enough. Throws the failure of an earlier round, if one failed.
+     * One round, on the calling thread: the reads' order, the queued migrations, the sweep of the
+     * hot keys, the sampling's backoff, a few tables to the archive (if the store has one and an
+     * archive age), and a checkpoint if the log has grown enough. Throws the failure of an earlier round, if one failed.
      */
     void runRound() throws IOException {
         synchronized (lock) {

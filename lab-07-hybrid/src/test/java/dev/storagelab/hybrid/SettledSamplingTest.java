@@ -28,6 +28,13 @@ class SettledSamplingTest {
                 Hybrids.options(ticker).settledBackoff(settledBackoff).build());
     }
 
+    /** Runs {@code rounds} maintenance rounds. */
+    private static void runRounds(HybridStore store, int rounds) throws IOException {
+        for (int round = 0; round < rounds; round++) {
+            store.runMaintenance();
+        }
+    }
+
     @Test
     void quietRoundsThinTheSamplingUpToTheLimit() throws IOException {
         try (HybridStore store = open(2)) {
@@ -48,9 +55,7 @@ class SettledSamplingTest {
             for (int k = 0; k < 10; k++) {
                 store.put(key(k), value(k, 1));
             }
-            for (int round = 0; round < 3; round++) {
-                store.runMaintenance();
-            }
+            runRounds(store, 3);
             assertThat(store.samplingBackoff(), equalTo(3));
             // asked one access in 8 now: 400 reads of one key are asked about with certainty but
             // for a chance of (7/8)^400, below 10^-23
@@ -67,9 +72,7 @@ class SettledSamplingTest {
     void aSampledReadStillCountsAsEveryReadItStandsFor() throws IOException {
         try (HybridStore store = open(3)) {
             store.put(key(1), value(1, 1));
-            for (int round = 0; round < 3; round++) {
-                store.runMaintenance();
-            }
+            runRounds(store, 3);
             int reads = 8_003;
             for (int i = 0; i < reads; i++) {
                 store.get(key(1));
@@ -89,9 +92,7 @@ class SettledSamplingTest {
     void offByDefault() throws IOException {
         try (HybridStore store = open(0)) {
             store.put(key(1), value(1, 1));
-            for (int round = 0; round < 3; round++) {
-                store.runMaintenance();
-            }
+            runRounds(store, 3);
             assertThat(store.samplingBackoff(), equalTo(0));
             store.get(key(1));
             store.get(key(1));
