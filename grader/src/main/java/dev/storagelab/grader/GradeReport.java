@@ -14,25 +14,44 @@ public record GradeReport(
     public record TestResult(GradedTest test, TestSupervisor.Outcome outcome, double earned, double max) {}
 
     /**
-     * One performance benchmark's result (see {@code Performance}), with points weighted by the
-     * lab's weight.
+     * One performance line's result (see {@code Performance}), with points weighted by the lab's
+     * weight. Its figures are the ones its ratio is the quotient of, in every output.
      *
-     * @param benchmark {@code ReadBenchmark.readrandom}
-     * @param params    the {@code @Param} values it ran with, as {@code impl=BPlusTree keys=100000}
-     * @param ratio     the submission's time per operation over the reference's (above 1:
-     *                  slower); NaN when not measured
-     * @param status    {@link #MEASURED}, {@link #NOT_RUN} (the lab's tests did not all pass) or
-     *                  {@link #FAILED} (the benchmark failed or ran out of time on the submission)
+     * @param benchmark  {@code ReadBenchmark.readrandom}
+     * @param params     the {@code @Param} values it ran with, as {@code impl=BPlusTree keys=100000}
+     * @param counted    whether the line is scored by counted work (a count per operation, the same on
+     *                   any machine) rather than by CPU time
+     * @param measure    what the figures are: {@code device reads per get}, or {@code CPU time}
+     * @param ratio      {@code submission / reference} (above 1: more work, or slower); NaN when not measured
+     * @param low        the lower end of the ratio's 95% interval (the ratio itself for a count)
+     * @param high       its upper end
+     * @param reference  the reference's figure: its count per operation, or its CPU time per operation
+     * @param submission the submission's figure, in the same unit
+     * @param unit       the figures' unit: the count's words, or JMH's time unit ({@code ns/op})
+     * @param cpuRatio   the CPU-time ratio of the same runs, shown beside a count and not scored
+     *                   (for a time line, the ratio itself); NaN when not measured
+     * @param rounds     the rounds run: each one run of the reference and one of the submission
+     * @param decided    false when the machine was too noisy to tell the ratio's band, so that the
+     *                   line scored the higher band of those its interval straddled
+     * @param status     {@link #MEASURED}, {@link #NOT_RUN} (the lab's tests did not all pass) or
+     *                   {@link #FAILED} (the benchmark failed or ran out of time on the submission)
      */
     public record PerfResult(
             String lab,
             String name,
             String benchmark,
             String params,
+            boolean counted,
+            String measure,
             double ratio,
+            double low,
+            double high,
             double reference,
             double submission,
             String unit,
+            double cpuRatio,
+            int rounds,
+            boolean decided,
             double earned,
             double max,
             String status,
@@ -40,6 +59,11 @@ public record GradeReport(
         public static final String MEASURED = "measured";
         public static final String NOT_RUN = "not run";
         public static final String FAILED = "failed";
+
+        /** Whether it was measured to the end, so that its figures and ratio stand. */
+        public boolean measured() {
+            return status.equals(MEASURED);
+        }
     }
 
     /**
@@ -95,6 +119,14 @@ public record GradeReport(
 
     public double percent() {
         return max() == 0 ? 0 : 100.0 * earned() / max();
+    }
+
+    /** The performance lines the machine was too noisy to decide, each of which scored its higher band. */
+    public List<PerfResult> undecidedPerf() {
+        return isolated.stream()
+                .flatMap(l -> l.perf().stream())
+                .filter(p -> p.measured() && !p.decided())
+                .toList();
     }
 
     /** The integrated result for {@code lab}, if one was computed. */

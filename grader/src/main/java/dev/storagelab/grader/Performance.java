@@ -1,7 +1,6 @@
 package dev.storagelab.grader;
 
 import dev.storagelab.grader.GradeReport.PerfResult;
-import dev.storagelab.grader.bench.BenchTable;
 import dev.storagelab.grader.bench.CpuTimeProfiler;
 import dev.storagelab.grader.bench.JmhRunner;
 import java.io.IOException;
@@ -10,33 +9,59 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
- * A lab's performance points: each benchmark the rubric names ({@code perf.<lab>.<name>}) runs on
- * the reference and on the submission, alternating, {@link Rubric#perfRounds()} times each (more
- * near a threshold); the best run of each side in CPU time per operation counts (interference
- * only ever slows a run down, and a busy machine stretches wall time far more than CPU time), and
- * the ratio of the two earns the fraction of the points the rubric's thresholds give it. A lab's benchmarks run
- * only when every one of its tests passed: a fast wrong engine earns nothing.
+ * A lab's performance points: each line of the rubric ({@code perf.<lab>.<name>}) runs its JMH
+ * benchmark on the reference and on the submission, and the submission's figure over the
+ * reference's earns the fraction of the line's points the rubric's thresholds give it. A lab's
+ * benchmarks run only when every one of its tests passed: a fast wrong engine earns nothing.
+ *
+ * <p>A <b>counted</b> line ({@code count=work/operations}) scores the work the lab teaches to
+ * save, counted through the course's own layers in the benchmark's counting pass (device reads
+ * through the storage's counters, key comparisons through a comparator the benchmark hands in):
+ * the same on any machine under any load, so one run a side decides it; the CPU time of the same
+ * runs is shown beside it. A <b>timed</b> line scores CPU time per operation ({@link
+ * CpuTimeProfiler}) by a statistic ({@link PerfInterval}): rounds, alternating which side goes
+ * first, until the ratio's 95% interval, as wide as the machine's noise on the reference's own
+ * runs, lies within one band of the thresholds, up to {@link Rubric#perfMaxRounds}; a ratio that
+ * costs points needs {@link Rubric#perfDeductRounds} rounds, and an interval that still straddles a
+ * threshold scores the higher band.
  */
 final class Performance {
 
-    /** A rubric benchmark with its points already weighted by the lab's weight. */
-    private record GradedBenchmark(String lab, String name, String benchmark, String params, double points) {
+    /** A rubric line with its points already weighted by the lab's weight. */
+    private record GradedBenchmark(Rubric.PerfBenchmark line, String lab, String params, double points) {
 
-        PerfResult result(
-                double ratio,
-                double reference,
-                double submission,
-                String unit,
-                double earned,
-                String status,
-                String message) {
+        String measure() {
+            return line.counted() ? line.count().words() : "CPU time";
+        }
+
+        /** A result with no figures: not run, or failed before both sides had a run. */
+        PerfResult unmeasured(String status, String message) {
             return new PerfResult(
-                    lab, name, benchmark, params, ratio, reference, submission, unit, earned, points, status, message);
+                    lab,
+                    line.name(),
+                    line.benchmark(),
+                    params,
+                    line.counted(),
+                    measure(),
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    "",
+                    Double.NaN,
+                    0,
+                    true,
+                    0,
+                    points,
+                    status,
+                    message);
         }
     }
 
@@ -73,180 +98,300 @@ final class Performance {
     /** The lab's rubric benchmarks, each scored 0 with {@code why}: for a lab whose tests did not all pass. */
     List<PerfResult> notRun(Lab lab, String why) {
         List<PerfResult> results = new ArrayList<>();
-        for (GradedBenchmark b : benchmarks(lab)) {
-            results.add(b.result(Double.NaN, Double.NaN, Double.NaN, "", 0, PerfResult.NOT_RUN, why));
+        for (Rubric.PerfBenchmark p : rubric.perf(lab.id())) {
+            results.add(graded(lab, p).unmeasured(PerfResult.NOT_RUN, why));
         }
         return results;
     }
 
-    /**
-     * Measures the lab's rubric benchmarks on the built {@code reference} and {@code submission}
-     * workspaces. Each round runs both sides, the order alternating from round to round so that
-     * neither always runs on a machine the other just warmed or loaded. The ratio compares the
-     * best run of each side in CPU time per operation ({@link CpuTimeProfiler}): a busy machine
-     * stretches wall time, not the work done. When the ratio lands near a threshold of
-     * {@code perf.thresholds}, more rounds run (up to {@code perf.max.rounds}) before it is trusted.
-     */
+    /** Measures the lab's rubric lines on the built {@code reference} and {@code submission} workspaces. */
     List<PerfResult> measure(Lab lab, Path reference, Path submission, Path logs) throws IOException {
         List<PerfResult> results = new ArrayList<>();
         for (Rubric.PerfBenchmark p : rubric.perf(lab.id())) {
             GradedBenchmark b = graded(lab, p);
-            String include = "\\." + Pattern.quote(p.benchmark()) + "$";
-            List<JmhRunner.Score> refRuns = new ArrayList<>();
-            List<JmhRunner.Score> subRuns = new ArrayList<>();
-            String failure = null;
-            // The answer checks sample operations by a seed the student cannot know in advance; both sides get the same
-            // one.
-            Map<String, String> properties = Map.of(ANSWERS_SEED, Long.toString(SEEDS.nextLong()));
-            String outOfTime = "not run: " + clock.limitWords() + " was reached before this benchmark";
             if (clock.lessThan(Grader.LAB_MARGIN.multipliedBy(2))) {
-                results.add(b.result(Double.NaN, Double.NaN, Double.NaN, "", 0, PerfResult.NOT_RUN, outOfTime));
+                results.add(b.unmeasured(
+                        PerfResult.NOT_RUN, "not run: " + clock.limitWords() + " was reached before this benchmark"));
                 continue;
             }
+            Runs runs = new Runs(lab, b, reference, submission, logs);
             MACHINE.lock();
             try {
-                for (int round = 0; round < rubric.perfMaxRounds() && failure == null; round++) {
-                    if (round >= rubric.perfRounds() && !rubric.perfNearThreshold(ratio(refRuns, subRuns, true))) {
-                        break;
-                    }
-                    if (round > 0 && clock.lessThan(Grader.LAB_MARGIN.multipliedBy(2))) {
-                        break; // the rounds so far count
-                    }
-                    log.println("  performance: " + lab.id() + " " + p.name() + " (" + p.benchmark() + " " + b.params()
-                            + "), round " + (round + 1)
-                            + (round < rubric.perfRounds()
-                                    ? " of " + rubric.perfRounds()
-                                    : ", an extra round: the ratio is close to a threshold"));
-                    boolean referenceFirst = round % 2 == 0;
-                    for (int side = 0; side < 2 && failure == null; side++) {
-                        boolean isReference = (side == 0) == referenceFirst;
-                        Path runLog = logs.resolve(lab.id() + "-" + p.name()
-                                + (isReference ? "-reference-" : "-submission-") + round + ".txt");
-                        long kills = ContainerLimits.current().oomKills();
-                        JmhRunner.Score score = once(
-                                (isReference ? reference : submission).resolve(lab.directory()),
-                                include,
-                                p,
-                                properties,
-                                runLog);
-                        if (score == null && clock.lessThan(Grader.LAB_MARGIN)) {
-                            failure = "not measured: " + clock.limitWords() + " was reached while it ran";
-                        } else if (score == null && ContainerLimits.current().oomKills() > kills) {
-                            // the kernel stopped it, not the code: the grader's own counter says so
-                            failure = "not measured: the grading container ran out of memory (its limit, "
-                                    + ContainerLimits.current().memoryLimitMegabytes()
-                                    + " MiB, holds the grader and the benchmark"
-                                    + " together) while the benchmark ran on "
-                                    + (isReference ? "the reference" : "your code");
-                        } else if (isReference) {
-                            if (score == null) {
-                                throw new IOException(Rubric.PATH + ": perf." + lab.id() + "." + p.name()
-                                        + " must name one benchmark"
-                                        + " method of " + lab.id()
-                                        + " and fix every @Param that has several values, so that the"
-                                        + " reference runs exactly one measurement; it did not (see " + runLog + ")");
-                            }
-                            refRuns.add(score);
-                        } else if (score == null) {
-                            failure = "the benchmark did not run to the end on your code: " + why(runLog);
-                        } else {
-                            subRuns.add(score);
-                        }
-                    }
-                }
+                results.add(p.counted() ? counted(runs) : timed(runs));
             } finally {
                 MACHINE.unlock();
             }
-            JmhRunner.Score bestRef = best(refRuns, false);
-            boolean cutByClock = failure != null && failure.startsWith("not measured");
-            if (failure != null && !(cutByClock && bestRef != null && !subRuns.isEmpty())) {
-                // a run cut by the time limit after a full round of both sides still counts that round
-                results.add(b.result(
-                        Double.NaN,
-                        bestRef == null ? Double.NaN : bestRef.score(),
-                        Double.NaN,
-                        bestRef == null ? "" : bestRef.unit(),
-                        0,
-                        cutByClock ? PerfResult.NOT_RUN : PerfResult.FAILED,
-                        failure));
-                continue;
-            }
-            JmhRunner.Score bestSub = best(subRuns, false);
-            double ratio = ratio(refRuns, subRuns, true);
-            double wallRatio = ratio(refRuns, subRuns, false);
-            double earned = b.points() * rubric.perfFraction(ratio);
-            results.add(b.result(
-                    ratio,
-                    cpu(bestRef),
-                    cpu(bestSub),
-                    bestRef.unit(),
-                    earned,
-                    PerfResult.MEASURED,
-                    String.format(
-                            java.util.Locale.ROOT,
-                            "%s %s of CPU time against the reference's %s %s: %.2fx the reference's"
-                                    + " CPU time (wall time %.2fx); best of %d run%s a side, alternating; the runs of one side"
-                                    + " spread by up to %.0f%%",
-                            BenchTable.number(cpu(bestSub)),
-                            bestRef.unit(),
-                            BenchTable.number(cpu(bestRef)),
-                            bestRef.unit(),
-                            ratio,
-                            wallRatio,
-                            refRuns.size(),
-                            refRuns.size() == 1 ? "" : "s",
-                            100 * Math.max(spread(refRuns), spread(subRuns)))));
         }
         return results;
     }
 
+    /** A counted line: one run a side; the counts per operation give the ratio. */
+    private PerfResult counted(Runs runs) throws IOException {
+        GradedBenchmark b = runs.line;
+        runs.round(0, 1);
+        if (runs.failure != null) {
+            return runs.failed();
+        }
+        Rubric.Count count = b.line().count();
+        double ref = runs.count(runs.ref.get(0), true);
+        double sub = runs.count(runs.sub.get(0), false);
+        if (Double.isNaN(sub)) {
+            return b.unmeasured(PerfResult.FAILED, runs.failure);
+        }
+        double ratio = ref == 0 ? (sub == 0 ? 1 : Double.POSITIVE_INFINITY) : sub / ref;
+        double cpuRatio = cost(runs.sub.get(0)) / cost(runs.ref.get(0));
+        double fraction = rubric.perfFraction(ratio);
+        String message = String.format(
+                Locale.ROOT,
+                "%s %s against the reference's %s: %s (counted work, the same on any machine); CPU time"
+                        + " beside it, not scored: %s",
+                PerfFigures.number(sub),
+                count.words(),
+                PerfFigures.number(ref),
+                PerfFigures.ratio(ratio),
+                PerfFigures.ratio(cpuRatio));
+        return new PerfResult(
+                b.lab(),
+                b.line().name(),
+                b.line().benchmark(),
+                b.params(),
+                true,
+                b.measure(),
+                ratio,
+                ratio,
+                ratio,
+                ref,
+                sub,
+                count.words(),
+                cpuRatio,
+                1,
+                true,
+                b.points() * fraction,
+                b.points(),
+                PerfResult.MEASURED,
+                message);
+    }
+
+    /** A timed line: rounds until the interval decides the band (a deduction only after enough of them), up to the cap. */
+    private PerfResult timed(Runs runs) throws IOException {
+        GradedBenchmark b = runs.line;
+        List<double[]> bands = rubric.perfThresholds();
+        for (int round = 0; round < rubric.perfMaxRounds(); round++) {
+            if (round >= rubric.perfRounds()
+                    && PerfInterval.of(costs(runs.ref), costs(runs.sub), rubric)
+                            .settles(round, rubric.perfRounds(), rubric.perfDeductRounds(), bands)) {
+                break;
+            }
+            if (round > 0 && clock.lessThan(Grader.LAB_MARGIN.multipliedBy(2))) {
+                break; // the rounds so far count
+            }
+            runs.round(round, rubric.perfRounds());
+            if (runs.failure != null) {
+                break;
+            }
+        }
+        boolean cutByClock = runs.failure != null && runs.failure.startsWith("not measured");
+        int complete = Math.min(runs.ref.size(), runs.sub.size());
+        if (runs.failure != null && !(cutByClock && complete > 0)) {
+            return runs.failed();
+        }
+        // a run cut by the time limit after full rounds of both sides still counts those rounds
+        PerfInterval verdict =
+                PerfInterval.of(costs(runs.ref.subList(0, complete)), costs(runs.sub.subList(0, complete)), rubric);
+        String unit = costUnit(runs.ref.get(0));
+        StringBuilder message = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%s %s of CPU time against the reference's %s %s: %s, 95%% interval %s to %s, over %d round%s;"
+                        + " the machine's noise, from the reference's own runs: %.0f%%",
+                PerfFigures.number(verdict.submission()),
+                unit,
+                PerfFigures.number(verdict.reference()),
+                unit,
+                PerfFigures.ratio(verdict.ratio()),
+                PerfFigures.ratio(verdict.low()),
+                PerfFigures.ratio(verdict.high()),
+                complete,
+                complete == 1 ? "" : "s",
+                100 * verdict.noise()));
+        if (verdict.byMedian()) {
+            message.append("; your runs varied more than the reference's, so their median counts");
+        }
+        if (verdict.byCheapest(bands)) {
+            message.append(String.format(
+                    Locale.ROOT,
+                    "; your cheapest run was %s the reference's, and a busy machine only ever makes a run"
+                            + " dearer: its band counts",
+                    PerfFigures.ratio(verdict.cheapest())));
+        }
+        if (!verdict.settled(bands) && complete > 1) {
+            message.append("; the machine was too noisy to decide whether the ratio is within ")
+                    .append(verdict.straddled(rubric.perfThresholds()))
+                    .append(": the better band counts");
+        }
+        return new PerfResult(
+                b.lab(),
+                b.line().name(),
+                b.line().benchmark(),
+                b.params(),
+                false,
+                b.measure(),
+                verdict.ratio(),
+                verdict.low(),
+                verdict.high(),
+                verdict.reference(),
+                verdict.submission(),
+                unit,
+                verdict.ratio(),
+                complete,
+                verdict.settled(bands),
+                b.points() * verdict.fraction(),
+                b.points(),
+                PerfResult.MEASURED,
+                message.toString());
+    }
+
+    /** The runs of one line on both sides, and the first failure, which ends them. */
+    private final class Runs {
+        final Lab lab;
+        final GradedBenchmark line;
+        final Path reference;
+        final Path submission;
+        final Path logs;
+        final String include;
+        final List<JmhRunner.Score> ref = new ArrayList<>();
+        final List<JmhRunner.Score> sub = new ArrayList<>();
+        /** The answer checks sample operations by a seed the student cannot know in advance; both sides get the same one. */
+        final Map<String, String> properties = Map.of(ANSWERS_SEED, Long.toString(SEEDS.nextLong()));
+
+        String failure;
+
+        Runs(Lab lab, GradedBenchmark line, Path reference, Path submission, Path logs) {
+            this.lab = lab;
+            this.line = line;
+            this.reference = reference;
+            this.submission = submission;
+            this.logs = logs;
+            this.include = "\\." + Pattern.quote(line.line().benchmark()) + "$";
+        }
+
+        /** Runs round {@code round} (of {@code planned} first rounds): both sides, alternating which goes first. */
+        void round(int round, int planned) throws IOException {
+            Rubric.PerfBenchmark p = line.line();
+            log.println("  performance: " + lab.id() + " " + p.name() + " (" + p.benchmark() + " " + line.params()
+                    + "), " + (p.counted() ? "counted" : "round " + (round + 1))
+                    + (p.counted() || round < planned
+                            ? (p.counted() ? "" : " of " + planned)
+                            : ", an extra round: the interval does not decide the band yet"));
+            boolean referenceFirst = round % 2 == 0;
+            for (int side = 0; side < 2 && failure == null; side++) {
+                boolean isReference = (side == 0) == referenceFirst;
+                Path runLog = logs.resolve(
+                        lab.id() + "-" + p.name() + (isReference ? "-reference-" : "-submission-") + round + ".txt");
+                long kills = ContainerLimits.current().oomKills();
+                JmhRunner.Score score = once((isReference ? reference : submission).resolve(lab.directory()), runLog);
+                if (score == null && clock.lessThan(Grader.LAB_MARGIN)) {
+                    failure = "not measured: " + clock.limitWords() + " was reached while it ran";
+                } else if (score == null && ContainerLimits.current().oomKills() > kills) {
+                    // the kernel stopped it, not the code: the grader's own counter says so
+                    failure = "not measured: the grading container ran out of memory (its limit, "
+                            + ContainerLimits.current().memoryLimitMegabytes()
+                            + " MiB, holds the grader and the benchmark"
+                            + " together) while the benchmark ran on "
+                            + (isReference ? "the reference" : "your code");
+                } else if (isReference) {
+                    if (score == null) {
+                        throw new IOException(Rubric.PATH + ": perf." + lab.id() + "." + p.name()
+                                + " must name one benchmark method of " + lab.id()
+                                + " and fix every @Param that has several values, so that the"
+                                + " reference runs exactly one measurement; it did not (see " + runLog + ")");
+                    }
+                    ref.add(score);
+                } else if (score == null) {
+                    failure = "the benchmark did not run to the end on your code: " + why(runLog);
+                } else {
+                    sub.add(score);
+                }
+            }
+        }
+
+        /**
+         * A run's count per operation: its {@code work} counter over its {@code operations}
+         * counter. On the reference a missing counter is the rubric's mistake; on the submission's
+         * side (NaN, with {@link #failure} set) the run did no counted operation.
+         */
+        double count(JmhRunner.Score s, boolean isReference) throws IOException {
+            Rubric.Count c = line.line().count();
+            Double work = s.secondary().get(c.work());
+            Double ops = s.secondary().get(c.operations());
+            if (work == null || ops == null || !(ops > 0) || work.isNaN()) {
+                String what = "the counters " + c.work() + " and " + c.operations() + " of " + s.shortName()
+                        + (work == null || ops == null ? " are not reported" : " counted no operation");
+                if (isReference) {
+                    throw new IOException(Rubric.PATH + ": perf." + lab.id() + "."
+                            + line.line().name() + ": "
+                            + what + " on the reference: count= must name two of the benchmark's event counters"
+                            + " (@AuxCounters(Type.EVENTS)), the work and the operations of its counting pass");
+                }
+                failure = "the benchmark's counting pass did not finish on your code: " + what;
+                return Double.NaN;
+            }
+            return work / ops;
+        }
+
+        /** The result of a line that failed before it could be scored: 0 points, saying why. */
+        PerfResult failed() {
+            boolean cutByClock = failure.startsWith("not measured");
+            return line.unmeasured(cutByClock ? PerfResult.NOT_RUN : PerfResult.FAILED, failure);
+        }
+
+        /** One run of one side with the rubric's settings; null if it produced no score. */
+        private JmhRunner.Score once(Path module, Path runLog) throws IOException {
+            Files.createDirectories(runLog.getParent());
+            Rubric.PerfBenchmark p = line.line();
+            JmhRunner.Run run = JmhRunner.run(
+                    module,
+                    include,
+                    p.params(),
+                    properties,
+                    p.counted() ? rubric.perfCountSettings() : rubric.perfSettings(),
+                    runDeadline(),
+                    runLog,
+                    new PrintStream(java.io.OutputStream.nullOutputStream()));
+            if (!run.ok() || run.scores().size() != 1) {
+                return null;
+            }
+            return run.scores().get(0);
+        }
+    }
+
+    /** Each run's cost per operation ({@link #cost}). */
+    private static double[] costs(List<JmhRunner.Score> runs) {
+        return runs.stream().mapToDouble(Performance::cost).toArray();
+    }
+
     /**
-     * The submission's best over the reference's best, as a time ratio (above 1 is slower), in CPU
-     * time ({@code cpu}) or wall time; NaN before both sides have a run.
+     * A run's CPU time per operation (JMH's score restated by {@link CpuTimeProfiler}, or the score
+     * itself where the profiler reported none), in {@link #costUnit}: a throughput is turned into
+     * nanoseconds per operation, so that every figure shown is a cost and every ratio the
+     * submission's over the reference's.
      */
-    private static double ratio(List<JmhRunner.Score> reference, List<JmhRunner.Score> submission, boolean cpu) {
-        if (reference.isEmpty() || submission.isEmpty()) {
-            return Double.NaN;
-        }
-        JmhRunner.Score r = best(reference, cpu);
-        JmhRunner.Score s = best(submission, cpu);
-        double rv = cpu ? cpu(r) : r.score();
-        double sv = cpu ? cpu(s) : s.score();
-        return r.higherIsBetter() ? rv / sv : sv / rv;
-    }
-
-    /** The score in CPU time, or the wall-time score where the profiler reported none. */
-    private static double cpu(JmhRunner.Score s) {
+    static double cost(JmhRunner.Score s) {
         Double v = s.secondary().get(CpuTimeProfiler.METRIC);
-        return v == null || v.isNaN() || v <= 0 ? s.score() : v;
+        double cpu = v == null || v.isNaN() || v <= 0 ? s.score() : v;
+        return s.higherIsBetter() ? NANOS_PER.getOrDefault(timeOf(s.unit()), 1e9) / cpu : cpu;
     }
 
-    /** The best run (interference only ever slows a run down). */
-    private static JmhRunner.Score best(List<JmhRunner.Score> runs, boolean cpu) {
-        JmhRunner.Score best = null;
-        for (JmhRunner.Score s : runs) {
-            if (best == null) {
-                best = s;
-                continue;
-            }
-            double a = cpu ? cpu(best) : best.score();
-            double v = cpu ? cpu(s) : s.score();
-            if (s.higherIsBetter() ? v > a : v < a) {
-                best = s;
-            }
-        }
-        return best;
+    /** The unit of {@link #cost}: the score's own for a time per operation, {@code ns/op} for a throughput. */
+    static String costUnit(JmhRunner.Score s) {
+        return s.higherIsBetter() ? "ns/op" : s.unit();
     }
 
-    /** How far apart one side's runs are: (worst - best) / best, in CPU time. */
-    private static double spread(List<JmhRunner.Score> runs) {
-        double min = runs.stream().mapToDouble(Performance::cpu).min().orElse(Double.NaN);
-        double max = runs.stream().mapToDouble(Performance::cpu).max().orElse(Double.NaN);
-        return min > 0 ? (max - min) / min : 0;
-    }
+    private static final Map<String, Double> NANOS_PER = Map.of("s", 1e9, "ms", 1e6, "us", 1e3, "ns", 1.0);
 
-    private List<GradedBenchmark> benchmarks(Lab lab) {
-        return rubric.perf(lab.id()).stream().map(p -> graded(lab, p)).toList();
+    /** {@code s} of {@code ops/s}. */
+    private static String timeOf(String throughputUnit) {
+        int slash = throughputUnit.indexOf('/');
+        return slash < 0 ? throughputUnit : throughputUnit.substring(slash + 1);
     }
 
     private GradedBenchmark graded(Lab lab, Rubric.PerfBenchmark p) {
@@ -255,27 +400,7 @@ final class Performance {
                 p.params().entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue())
                         .toList());
-        return new GradedBenchmark(lab.id(), p.name(), p.benchmark(), params, p.points() * rubric.weight(lab.id()));
-    }
-
-    /** One run of one benchmark with the rubric's settings; null if it produced no score. */
-    private JmhRunner.Score once(
-            Path module, String include, Rubric.PerfBenchmark p, Map<String, String> properties, Path log)
-            throws IOException {
-        Files.createDirectories(log.getParent());
-        JmhRunner.Run run = JmhRunner.run(
-                module,
-                include,
-                p.params(),
-                properties,
-                rubric.perfSettings(),
-                runDeadline(),
-                log,
-                new PrintStream(java.io.OutputStream.nullOutputStream()));
-        if (!run.ok() || run.scores().size() != 1) {
-            return null;
-        }
-        return run.scores().get(0);
+        return new GradedBenchmark(p, lab.id(), params, p.points() * rubric.weight(lab.id()));
     }
 
     /** What went wrong in a failed run, from JMH's log: the benchmark's exception, or the deadline. */

@@ -168,13 +168,50 @@ public final class Rubric {
 
     /**
      * One benchmark that earns performance points, from a rubric line
-     * {@code perf.<lab>.<name> = <points> <BenchmarkClass.method> [param=value ...]}.
+     * {@code perf.<lab>.<name> = <points> <BenchmarkClass.method> [param=value ...] [count=<work>/<operations>]}.
      *
      * @param name      the line's short name, shown in reports and on the leaderboard
      * @param benchmark {@code ReadBenchmark.readrandom}: a JMH benchmark class of the lab and its method
      * @param params    the {@code @Param} values it runs with (the benchmark's own for the others)
+     * @param count     what the line counts, or null for a line scored by CPU time
      */
-    public record PerfBenchmark(String lab, String name, double points, String benchmark, Map<String, String> params) {}
+    public record PerfBenchmark(
+            String lab, String name, double points, String benchmark, Map<String, String> params, Count count) {
+
+        /** Whether the line is scored by counted work rather than by time. */
+        public boolean counted() {
+            return count != null;
+        }
+    }
+
+    /**
+     * The work a performance line counts: two of the benchmark's event counters (JMH
+     * {@code @AuxCounters}), the work done ({@code work}, such as {@code deviceReads}) and the
+     * operations it was done for ({@code operations}, such as {@code gets}), whose quotient is the
+     * work per operation. Counted through the course's own layers (the storage's I/O counters, a
+     * comparator or key order the benchmark hands in), so no machine and no load can move it.
+     */
+    public record Count(String work, String operations) {
+
+        /** {@code deviceReads per get}: the counters' names in words, the operation singular. */
+        public String words() {
+            return words(work) + " per " + singular(words(operations));
+        }
+
+        private static String words(String camel) {
+            return camel.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        }
+
+        private static String singular(String plural) {
+            if (plural.endsWith("ies")) {
+                return plural.substring(0, plural.length() - 3) + "y";
+            }
+            if (plural.matches(".*(ches|shes|sses|xes)$")) {
+                return plural.substring(0, plural.length() - 2);
+            }
+            return plural.endsWith("s") ? plural.substring(0, plural.length() - 1) : plural;
+        }
+    }
 
     /** The benchmarks of {@code lab} that earn performance points, in name order. */
     public List<PerfBenchmark> perf(String lab) {
@@ -192,15 +229,28 @@ public final class Rubric {
                                 + " not '" + props.getProperty(key) + "'");
             }
             Map<String, String> params = new TreeMap<>();
+            Count count = null;
             for (int i = 2; i < words.length; i++) {
                 int eq = words[i].indexOf('=');
                 if (eq <= 0 || eq == words[i].length() - 1) {
                     throw new IllegalArgumentException(
                             PATH + ": " + key + ": '" + words[i] + "' is not a param=value pair");
                 }
-                params.put(words[i].substring(0, eq), words[i].substring(eq + 1));
+                String param = words[i].substring(0, eq);
+                String value = words[i].substring(eq + 1);
+                if (param.equals("count")) {
+                    String[] parts = value.split("/");
+                    if (parts.length != 2 || !parts[0].matches("[a-z]\\w*") || !parts[1].matches("[a-z]\\w*")) {
+                        throw new IllegalArgumentException(PATH + ": " + key + ": count=" + value
+                                + " must name two of the benchmark's counters, the work and the operations,"
+                                + " as count=deviceReads/gets");
+                    }
+                    count = new Count(parts[0], parts[1]);
+                } else {
+                    params.put(param, value);
+                }
             }
-            found.add(new PerfBenchmark(lab, name, parse(key, words[0]), words[1], Map.copyOf(params)));
+            found.add(new PerfBenchmark(lab, name, parse(key, words[0]), words[1], Map.copyOf(params), count));
         }
         return found;
     }
@@ -214,16 +264,9 @@ public final class Rubric {
         if (Double.isNaN(ratio)) {
             return 0;
         }
-        String spec = props.getProperty("perf.thresholds", "1.3:1 1.6:0.75 2:0.5 3:0.25")
-                .trim();
-        for (String pair : spec.split("[\\s,]+")) {
-            String[] p = pair.split(":");
-            if (p.length != 2) {
-                throw new IllegalArgumentException(
-                        PATH + ": perf.thresholds must list ratio:fraction pairs, not '" + pair + "'");
-            }
-            if (ratio <= parse("perf.thresholds", p[0])) {
-                return parse("perf.thresholds", p[1]);
+        for (double[] band : perfThresholds()) {
+            if (ratio <= band[0]) {
+                return band[1];
             }
         }
         return 0;
@@ -239,35 +282,66 @@ public final class Rubric {
                 Duration.ofMillis((long) (1000 * number("perf.measurement.seconds", 1))));
     }
 
-    /** How many times the reference and the submission each run a performance benchmark, alternating; the best run counts. */
-    public int perfRounds() {
-        return Math.max(1, (int) number("perf.rounds", 2));
-    }
-
-    /** The most rounds a performance benchmark runs when its ratio stays close to a threshold. */
-    public int perfMaxRounds() {
-        return Math.max(perfRounds(), (int) number("perf.max.rounds", 5));
+    /**
+     * How a counted line is measured: its count comes from the benchmark's counting pass, which
+     * runs once in the trial's setup, so one measured iteration
+     * ({@code perf.count.measurement.iterations}) is enough for the CPU time shown beside it.
+     */
+    public JmhRunner.Settings perfCountSettings() {
+        JmhRunner.Settings time = perfSettings();
+        return new JmhRunner.Settings(
+                time.forks(),
+                time.warmupIterations(),
+                time.warmup(),
+                (int) number("perf.count.measurement.iterations", 1),
+                time.measurement());
     }
 
     /**
-     * Whether {@code ratio} is within {@code perf.margin} (relative, default 0.1) of a threshold
-     * of {@code perf.thresholds}, where one more round could move it to the other side. NaN
-     * (not yet measured) counts as close.
+     * The rounds a time-scored line runs before its interval is first read: each round runs the
+     * reference and the submission once, alternating which goes first. At least 2 (one run cannot
+     * measure the machine's noise); default 3, so that one disturbed run is outvoted.
      */
-    public boolean perfNearThreshold(double ratio) {
-        if (Double.isNaN(ratio)) {
-            return true;
-        }
-        double margin = number("perf.margin", 0.1);
+    public int perfRounds() {
+        return Math.max(2, (int) number("perf.rounds", 3));
+    }
+
+    /** The most rounds a time-scored line runs while its interval still straddles a threshold. */
+    public int perfMaxRounds() {
+        return Math.max(perfRounds(), (int) number("perf.max.rounds", 8));
+    }
+
+    /**
+     * The rounds a time-scored line needs before it may cost points (default 5): a ratio that
+     * earns every point is believed as soon as its interval is decided, one that costs points only
+     * after this many rounds, so that a few disturbed runs never take a point.
+     */
+    public int perfDeductRounds() {
+        return Math.min(perfMaxRounds(), Math.max(perfRounds(), (int) number("perf.deduct.rounds", 5)));
+    }
+
+    /**
+     * The least noise a time-scored line assumes, as a relative spread of one run (default 0.02):
+     * a reference whose few runs happened to agree closely still leaves its interval this wide.
+     */
+    public double perfNoiseFloor() {
+        return number("perf.noise.floor", 0.02);
+    }
+
+    /** The thresholds of {@code perf.thresholds}: each ratio with the fraction it earns, ratios increasing. */
+    public List<double[]> perfThresholds() {
         String spec = props.getProperty("perf.thresholds", "1.3:1 1.6:0.75 2:0.5 3:0.25")
                 .trim();
+        List<double[]> bands = new ArrayList<>();
         for (String pair : spec.split("[\\s,]+")) {
-            double threshold = parse("perf.thresholds", pair.split(":")[0]);
-            if (Math.abs(ratio / threshold - 1) < margin) {
-                return true;
+            String[] p = pair.split(":");
+            if (p.length != 2) {
+                throw new IllegalArgumentException(
+                        PATH + ": perf.thresholds must list ratio:fraction pairs, not '" + pair + "'");
             }
+            bands.add(new double[] {parse("perf.thresholds", p[0]), parse("perf.thresholds", p[1])});
         }
-        return false;
+        return bands;
     }
 
     /** How long one run of one performance benchmark may take. */

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
@@ -87,7 +88,7 @@ class FixtureGradingTest {
         GradeReport ref = grade(null, Grader.Mode.BOTH);
         assertThat(ref.error(), nullValue());
         assertThat("the reference must earn every point", ref.percent(), closeTo(100.0, 1e-9));
-        assertThat("11 test points and lab-01's 3 performance points", ref.max(), closeTo(14.0, 1e-9));
+        assertThat("11 test points and lab-01's 5 performance points", ref.max(), closeTo(16.0, 1e-9));
 
         Path release = tmp.resolve("release");
         new Exporter(Workspace.at(workspace)).export(release);
@@ -105,24 +106,36 @@ class FixtureGradingTest {
 
     @Test
     void performancePointsComeFromTheRatioToTheReferenceAndOnlyWhenEveryTestPasses() throws IOException {
-        PerfResult ref = perf(grade(null, Grader.Mode.ISOLATED, "01"));
+        GradeReport reference = grade(null, Grader.Mode.ISOLATED, "01");
+        PerfResult ref = perf(reference, "squares");
         assertThat(ref.toString(), ref.status(), equalTo(PerfResult.MEASURED));
         assertThat("the reference against itself: " + ref.message(), ref.ratio(), lessThan(2.0));
         assertThat(ref.earned(), closeTo(3.0, 1e-9));
+        assertThat("a timed line shows its interval", ref.message(), containsString("95% interval"));
+        PerfResult refCount = perf(reference, "square-allocations");
+        assertThat(refCount.toString(), refCount.counted(), is(true));
+        assertThat("a count is exact: the reference against itself is 1.00x", refCount.ratio(), closeTo(1.0, 1e-9));
+        assertThat(refCount.earned(), closeTo(2.0, 1e-9));
+        assertThat(refCount.message(), containsString("bytes per square against the reference's"));
 
-        PerfResult slow = perf(grade(Fixtures.submission("slow-lab01"), Grader.Mode.ISOLATED, "01"));
+        GradeReport slowReport = grade(Fixtures.submission("slow-lab01"), Grader.Mode.ISOLATED, "01");
+        PerfResult slow = perf(slowReport, "squares");
         assertThat(slow.toString(), slow.status(), equalTo(PerfResult.MEASURED));
         assertThat(
                 "BigInteger squares are many times slower than one multiply: " + slow.message(),
                 slow.ratio(),
                 greaterThan(4.0));
         assertThat("beyond the last threshold, nothing", slow.earned(), closeTo(0.0, 1e-9));
+        assertThat("a deduction waits for the rounds the rubric asks", slow.rounds(), greaterThanOrEqualTo(2));
+        PerfResult slowCount = perf(slowReport, "square-allocations");
         assertThat(
-                "the ratio is of CPU time, with wall time beside it",
-                slow.message(),
-                containsString("x the reference's CPU time (wall time "));
+                "a BigInteger per square allocates where a multiply allocates nothing: " + slowCount.message(),
+                slowCount.ratio(),
+                greaterThan(4.0));
+        assertThat(slowCount.earned(), closeTo(0.0, 1e-9));
 
-        PerfResult overflowing = perf(grade(Fixtures.submission("overflowing-lab01"), Grader.Mode.ISOLATED, "01"));
+        PerfResult overflowing =
+                perf(grade(Fixtures.submission("overflowing-lab01"), Grader.Mode.ISOLATED, "01"), "squares");
         assertThat(
                 "right for 3 x 3, but the benchmark's squares overflow Math.multiplyExact: " + overflowing,
                 overflowing.status(),
@@ -130,17 +143,129 @@ class FixtureGradingTest {
         assertThat(overflowing.message(), containsString("java.lang.ArithmeticException"));
         assertThat(overflowing.earned(), closeTo(0.0, 1e-9));
 
-        PerfResult buggy = perf(grade(Fixtures.submission("buggy-lab01"), Grader.Mode.ISOLATED, "01"));
+        PerfResult buggy = perf(grade(Fixtures.submission("buggy-lab01"), Grader.Mode.ISOLATED, "01"), "squares");
         assertThat("a lab with a failing test is not benchmarked", buggy.status(), equalTo(PerfResult.NOT_RUN));
         assertThat(buggy.message(), containsString("every test of lab-01"));
         assertThat(buggy.earned(), closeTo(0.0, 1e-9));
         assertThat("its points still count in the maximum", buggy.max(), closeTo(3.0, 1e-9));
     }
 
-    private static PerfResult perf(GradeReport report) {
+    private static PerfResult perf(GradeReport report, String name) {
         List<PerfResult> perf = lab(report.isolated(), "lab-01").perf();
-        assertThat("the fixture rubric names one lab-01 benchmark", perf.size(), is(1));
-        return perf.get(0);
+        assertThat("the fixture rubric names two lab-01 lines", perf.size(), is(2));
+        return perf.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** A figure, its words, the reference's figure and the ratio, as every output prints a measured line. */
+    private static final java.util.regex.Pattern FIGURES = java.util.regex.Pattern.compile(
+            "(?<![\\w/.,])([0-9][0-9,]*(?:\\.[0-9]+)?) ([a-z][^:]*?) against the reference's ([0-9][0-9,]*(?:\\.[0-9]+)?)(?: [a-z/]+)?:"
+                    + " ([0-9]+\\.[0-9]{2})x");
+
+    /**
+     * Checks that {@code text} states {@code line}'s figures and that its ratio is the quotient of
+     * the figures it prints, to the ratio's two decimals (each figure is printed to four digits).
+     */
+    private static void statesItsRatio(String where, String text, String line) {
+        java.util.regex.Matcher m = FIGURES.matcher(text);
+        assertThat(where + " states the figures of " + line + ": " + text, m.find(), is(true));
+        double sub = Double.parseDouble(m.group(1).replace(",", ""));
+        double ref = Double.parseDouble(m.group(3).replace(",", ""));
+        double ratio = Double.parseDouble(m.group(4));
+        assertThat(where + ", " + line + ": " + m.group(), ratio, closeTo(sub / ref, 0.005 + 0.001 * sub / ref));
+    }
+
+    private static final Map<String, Path> CLI_GRADES = new java.util.HashMap<>();
+
+    /**
+     * {@code ./storagelab grade [SUBMISSION] --lab 01 --isolated} of the fixture ({@code reference}:
+     * the fixture's own code), once per submission: its results folder, with what it printed in
+     * {@code terminal.txt}.
+     */
+    private static synchronized Path cliGrade(String submission) throws IOException {
+        Path done = CLI_GRADES.get(submission);
+        if (done != null) {
+            return done;
+        }
+        Path out = tmp.resolve("cli-grade-" + submission);
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        List<String> args = new java.util.ArrayList<>(List.of("--workspace", workspace.toString(), "grade"));
+        if (!submission.equals("reference")) {
+            args.add(Fixtures.submission(submission).toString());
+        }
+        args.addAll(List.of("--offline", "--lab", "01", "--isolated", "--out", out.toString()));
+        int exit = Main.run(
+                args.toArray(String[]::new),
+                new PrintStream(terminal, true, StandardCharsets.UTF_8),
+                new PrintStream(OutputStream.nullOutputStream()));
+        assertThat(exit, is(0));
+        Files.writeString(out.resolve("terminal.txt"), terminal.toString(StandardCharsets.UTF_8));
+        CLI_GRADES.put(submission, out);
+        return out;
+    }
+
+    @Test
+    void everyOutputShowsTheFiguresItsRatioIsTheQuotientOf() throws IOException {
+        for (String submission : new String[] {"reference", "slow-lab01"}) {
+            Path out = cliGrade(submission);
+            String table = Files.readString(out.resolve("terminal.txt"));
+            String markdown = Files.readString(out.resolve("report.md"));
+            JsonObject grade = JsonParser.parseString(Files.readString(out.resolve("grade.json")))
+                    .getAsJsonObject();
+            JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                    .getAsJsonObject();
+            int lines = 0;
+            for (var b :
+                    grade.getAsJsonArray("isolated").get(0).getAsJsonObject().getAsJsonArray("performance")) {
+                JsonObject p = b.getAsJsonObject();
+                String name = p.get("name").getAsString();
+                assertThat(p.toString(), p.get("status").getAsString(), equalTo(PerfResult.MEASURED));
+                if (p.get("reference").getAsDouble() == 0) {
+                    // a count where the reference did none of the work: 1.00x if neither did, else no finite ratio
+                    assertThat(
+                            p.toString(),
+                            p.get("ratio").isJsonNull() || p.get("ratio").getAsDouble() == 1,
+                            is(true));
+                    continue;
+                }
+                lines++;
+                assertThat(
+                        "grade.json: " + p,
+                        p.get("ratio").getAsDouble(),
+                        closeTo(
+                                p.get("submission").getAsDouble()
+                                        / p.get("reference").getAsDouble(),
+                                1e-9));
+                statesItsRatio("grade.json's message", p.get("message").getAsString(), name);
+                String row = table.lines()
+                        .filter(l -> l.contains("perf " + name + " "))
+                        .findFirst()
+                        .orElseThrow();
+                statesItsRatio("the terminal", row, name);
+                String md = markdown.lines()
+                        .filter(l -> l.startsWith("| " + name + " `"))
+                        .findFirst()
+                        .orElseThrow();
+                String[] cells = md.split(" \\| ");
+                double yours = Double.parseDouble(cells[2].replace(",", ""));
+                double theirs = Double.parseDouble(cells[3].replace(",", ""));
+                double mdRatio = Double.parseDouble(cells[4].replace("x", ""));
+                assertThat("report.md: " + md, mdRatio, closeTo(yours / theirs, 0.005 + 0.001 * yours / theirs));
+                statesItsRatio("report.md's result", md, name);
+                boolean found = false;
+                for (var t : results.getAsJsonArray("tests")) {
+                    JsonObject test = t.getAsJsonObject();
+                    if (test.get("name")
+                            .getAsString()
+                            .endsWith("performance: " + name + " ("
+                                    + p.get("benchmark").getAsString() + ")")) {
+                        statesItsRatio("results.json", test.get("output").getAsString(), name);
+                        found = true;
+                    }
+                }
+                assertThat("results.json lists " + name, found, is(true));
+            }
+            assertThat(submission + ": every line with a finite ratio was checked", lines, greaterThanOrEqualTo(1));
+        }
     }
 
     @Test
@@ -272,26 +397,13 @@ class FixtureGradingTest {
 
     @Test
     void gradescopeResultsCarryPerformanceAsATestAndTheRatioOnTheLeaderboard() throws IOException {
-        Path out = tmp.resolve("cli-perf-out");
-        int exit = Main.run(
-                new String[] {
-                    "--workspace",
-                    workspace.toString(),
-                    "grade",
-                    "--offline",
-                    "--lab",
-                    "01",
-                    "--isolated",
-                    "--out",
-                    out.toString()
-                },
-                new PrintStream(OutputStream.nullOutputStream()),
-                new PrintStream(OutputStream.nullOutputStream()));
-        assertThat(exit, is(0));
+        Path out = cliGrade("reference");
         JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json")))
                 .getAsJsonObject();
-        JsonObject board = results.getAsJsonArray("leaderboard").get(0).getAsJsonObject();
-        assertThat(board.get("name").getAsString(), containsString("lab-01 squares"));
+        JsonObject count = results.getAsJsonArray("leaderboard").get(0).getAsJsonObject();
+        assertThat(count.get("name").getAsString(), equalTo("lab-01 square-allocations (allocated bytes per square)"));
+        JsonObject board = results.getAsJsonArray("leaderboard").get(1).getAsJsonObject();
+        assertThat(board.get("name").getAsString(), equalTo("lab-01 squares (CPU time / reference)"));
         assertThat("lower is better", board.get("order").getAsString(), equalTo("asc"));
         assertThat(board.get("value").getAsDouble(), greaterThan(0.0));
         boolean listed = false;
@@ -305,7 +417,8 @@ class FixtureGradingTest {
         }
         assertThat("the performance points are a line of their own", listed, is(true));
         assertThat(
-                Files.readString(out.resolve("report.md")), containsString("| squares `CalcBenchmark.sumOfSquares` |"));
+                Files.readString(out.resolve("report.md")),
+                containsString("| squares `CalcBenchmark.sumOfSquares` n=1024 | CPU time"));
     }
 
     @Test
@@ -340,9 +453,9 @@ class FixtureGradingTest {
         assertThat(reports.keySet(), equalTo(java.util.Set.of("alice", "bob", "carol")));
         List<String> rows = Files.readAllLines(out.resolve("gradebook.csv"));
         assertThat(rows.get(0), equalTo("student,lab-01,lab-02,points,max_points,percent,error"));
-        // lab-01: 8 test points and 3 for performance, which a lab with a failing test does not earn.
-        assertThat(rows.get(1), equalTo("alice,63.6,100.0,10.00,14.00,71.4,"));
-        assertThat(rows.get(2), equalTo("bob,0.0,100.0,3.00,14.00,21.4,"));
+        // lab-01: 8 test points and 5 for performance, which a lab with a failing test does not earn.
+        assertThat(rows.get(1), equalTo("alice,53.8,100.0,10.00,16.00,62.5,"));
+        assertThat(rows.get(2), equalTo("bob,0.0,100.0,3.00,16.00,18.8,"));
         assertThat(rows.get(3), containsString("carol,,,0.00,0.00,0.0,"));
         assertThat(rows.get(3), containsString("cannot find a storagelab workspace"));
         assertThat("each student gets their own results", Files.exists(out.resolve("alice/results.json")), is(true));

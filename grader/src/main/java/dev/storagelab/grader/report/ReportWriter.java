@@ -6,6 +6,7 @@ import dev.storagelab.grader.GradeReport;
 import dev.storagelab.grader.GradeReport.LabResult;
 import dev.storagelab.grader.GradeReport.PerfResult;
 import dev.storagelab.grader.GradeReport.TestResult;
+import dev.storagelab.grader.PerfFigures;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -178,12 +179,8 @@ public final class ReportWriter {
                 t.put("output_format", "text");
                 t.put("visibility", "visible");
                 tests.add(t);
-                if (p.status().equals(PerfResult.MEASURED)) {
-                    Map<String, Object> entry = new LinkedHashMap<>();
-                    entry.put("name", lab.lab() + " " + p.name() + " (time / reference)");
-                    entry.put("value", Math.round(p.ratio() * 1000) / 1000.0);
-                    entry.put("order", "asc");
-                    leaderboard.add(entry);
+                if (p.measured()) {
+                    leaderboard.add(leaderboardEntry(p));
                 }
             }
         }
@@ -194,10 +191,40 @@ public final class ReportWriter {
         return m;
     }
 
-    /** What a student reads about one performance benchmark. */
+    /**
+     * One line's entry on Gradescope's leaderboard: a counted line's count per operation, a timed
+     * line's ratio to the reference; lower ranks higher in both. Only a measured line has one: a
+     * lab whose tests did not all pass, or whose benchmark caught a wrong answer, never ranks.
+     */
+    static Map<String, Object> leaderboardEntry(PerfResult p) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("name", leaderboardName(p));
+        entry.put("value", leaderboardValue(p));
+        entry.put("order", "asc");
+        return entry;
+    }
+
+    /** The leaderboard's column for a line: {@code lab-05 lsm-get (device reads per get)}, {@code lab-03 skiplist-put (CPU time / reference)}. */
+    public static String leaderboardName(PerfResult p) {
+        return p.lab() + " " + p.name() + " (" + (p.counted() ? p.unit() : "CPU time / reference") + ")";
+    }
+
+    /** The leaderboard's value for a measured line: the count per operation, or the time ratio; four significant digits. */
+    public static double leaderboardValue(PerfResult p) {
+        double v = p.counted() ? p.submission() : p.ratio();
+        if (Double.isNaN(v) || Double.isInfinite(v) || v == 0) {
+            return Double.isInfinite(v) ? Double.MAX_VALUE : v;
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).doubleValue();
+    }
+
+    /** What a student reads about one performance line. */
     public static String perfFeedback(PerfResult p) {
         String what = "Benchmark: " + p.benchmark() + (p.params().isEmpty() ? "" : " (" + p.params() + ")")
-                + ", your time per operation over the reference's, measured in the same grading run.";
+                + (p.counted()
+                        ? ", the work it counts (" + p.measure() + ") over the reference's, in the same grading run."
+                        : ", your CPU time per operation over the reference's, in alternating rounds of the same"
+                                + " grading run.");
         return what + "\nResult: " + p.message();
     }
 
@@ -260,10 +287,16 @@ public final class ReportWriter {
                 b.put("benchmark", p.benchmark());
                 b.put("params", p.params());
                 b.put("status", p.status());
-                b.put("ratio", Double.isNaN(p.ratio()) ? null : round3(p.ratio()));
-                b.put("reference", Double.isNaN(p.reference()) ? null : p.reference());
-                b.put("submission", Double.isNaN(p.submission()) ? null : p.submission());
+                b.put("scored_by", p.counted() ? "count" : "cpu time");
+                b.put("measure", p.measure());
+                b.put("ratio", finite(p.ratio()));
+                b.put("interval_95", p.measured() ? java.util.Arrays.asList(finite(p.low()), finite(p.high())) : null);
+                b.put("reference", finite(p.reference()));
+                b.put("submission", finite(p.submission()));
                 b.put("unit", p.unit());
+                b.put("cpu_ratio", finite(p.cpuRatio()));
+                b.put("rounds", p.rounds());
+                b.put("decided", p.decided());
                 b.put("score", round(p.earned()));
                 b.put("max_score", round(p.max()));
                 b.put("message", p.message());
@@ -340,22 +373,47 @@ public final class ReportWriter {
                 }
             }
             if (!lab.perf().isEmpty()) {
-                sb.append(
-                        "\nPerformance (your time per operation over the reference's, same run; 1.00 is as fast):\n\n");
-                sb.append("| benchmark | params | ratio | points | result |\n|---|---|---|---|---|\n");
+                sb.append("\nPerformance (your figure over the reference's, measured in the same run; 1.00x is as"
+                        + " the reference; a counted line is the work the lab teaches to save, the same on any"
+                        + " machine):\n\n");
+                sb.append("| line | measure | yours | reference | ratio | 95% interval | points | result |\n"
+                        + "|---|---|---|---|---|---|---|---|\n");
                 for (PerfResult p : lab.perf()) {
+                    boolean m = p.measured();
                     sb.append(String.format(
                             Locale.ROOT,
-                            "| %s `%s` | %s | %s | %s / %s | %s |%n",
+                            "| %s `%s` %s | %s | %s | %s | %s | %s | %s / %s | %s |%n",
                             p.name(),
                             p.benchmark(),
-                            p.params(),
-                            Double.isNaN(p.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", p.ratio()),
+                            inline(p.params()),
+                            inline(p.counted() ? p.measure() : "CPU time (" + p.unit() + ")"),
+                            m ? PerfFigures.number(p.submission()) : "-",
+                            m ? PerfFigures.number(p.reference()) : "-",
+                            m ? PerfFigures.ratio(p.ratio()) : "-",
+                            !m
+                                    ? "-"
+                                    : p.counted()
+                                            ? "exact (counted)"
+                                            : PerfFigures.ratio(p.low()) + " to " + PerfFigures.ratio(p.high()),
                             fmt(p.earned()),
                             fmt(p.max()),
                             inline(p.message())));
                 }
             }
+        }
+        List<PerfResult> undecided = r.undecidedPerf();
+        if (!undecided.isEmpty()) {
+            sb.append("\n**Note for the instructor:** the machine was too noisy to decide ")
+                    .append(undecided.size())
+                    .append(undecided.size() == 1 ? " timed performance line" : " timed performance lines")
+                    .append(" (")
+                    .append(inline(String.join(
+                            ", ",
+                            undecided.stream()
+                                    .map(p -> p.lab() + " " + p.name())
+                                    .toList())))
+                    .append("): each scored the better of the bands its interval straddled. Grade again on a"
+                            + " quieter machine (or `grade-all --jobs 1`) to decide them.\n");
         }
         return sb.toString();
     }
@@ -450,6 +508,18 @@ public final class ReportWriter {
                 out.println("         " + lab.problem().lines().findFirst().orElse(""));
             }
         }
+        List<PerfResult> undecided = r.undecidedPerf();
+        if (!undecided.isEmpty()) {
+            out.println("note: the machine was too noisy to decide " + undecided.size()
+                    + " timed performance line(s) ("
+                    + String.join(
+                            ", ",
+                            undecided.stream()
+                                    .map(p -> p.lab() + " " + p.name())
+                                    .toList())
+                    + "); each scored the better band its interval reached: grade again on a quieter machine to"
+                    + " decide them");
+        }
         out.printf(
                 Locale.ROOT,
                 "%-8s %-12s %-16s %-14s %-10s%n",
@@ -482,8 +552,9 @@ public final class ReportWriter {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.format(Locale.ROOT, "%.1f", d);
     }
 
-    private static double round3(double d) {
-        return Math.round(d * 1000) / 1000.0;
+    /** {@code d} for JSON, as measured; null when not measured (NaN) or unbounded (a count over a reference's zero). */
+    private static Double finite(double d) {
+        return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
     }
 
     private static double round(double d) {
