@@ -321,11 +321,12 @@ final class Performance {
          */
         double count(JmhRunner.Score s, boolean isReference) throws IOException {
             Rubric.Count c = line.line().count();
-            Double work = s.secondary().get(c.work());
-            Double ops = s.secondary().get(c.operations());
-            if (work == null || ops == null || !(ops > 0) || work.isNaN()) {
+            double perOperation = countPerOperation(s, c);
+            if (Double.isNaN(perOperation)) {
+                boolean reported =
+                        s.secondary().containsKey(c.work()) && s.secondary().containsKey(c.operations());
                 String what = "the counters " + c.work() + " and " + c.operations() + " of " + s.shortName()
-                        + (work == null || ops == null ? " are not reported" : " counted no operation");
+                        + (reported ? " counted no operation" : " are not reported");
                 if (isReference) {
                     throw new IOException(Rubric.PATH + ": perf." + lab.id() + "."
                             + line.line().name() + ": "
@@ -333,9 +334,8 @@ final class Performance {
                             + " (@AuxCounters(Type.EVENTS)), the work and the operations of its counting pass");
                 }
                 failure = "the benchmark's counting pass did not finish on your code: " + what;
-                return Double.NaN;
             }
-            return work / ops;
+            return perOperation;
         }
 
         /** The result of a line that failed before it could be scored: 0 points, saying why. */
@@ -362,6 +362,20 @@ final class Performance {
             }
             return run.scores().get(0);
         }
+    }
+
+    /**
+     * A run's count per operation: its {@code work} event counter over its {@code operations}
+     * counter (JMH sums both over the measured iterations, so their quotient is the counting
+     * pass's); NaN if either is missing or no operation was counted.
+     */
+    static double countPerOperation(JmhRunner.Score s, Rubric.Count count) {
+        Double work = s.secondary().get(count.work());
+        Double ops = s.secondary().get(count.operations());
+        if (work == null || ops == null || !(ops > 0) || work.isNaN()) {
+            return Double.NaN;
+        }
+        return work / ops;
     }
 
     /** Each run's cost per operation ({@link #cost}). */

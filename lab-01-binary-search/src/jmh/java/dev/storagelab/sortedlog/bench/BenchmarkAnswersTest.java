@@ -3,6 +3,9 @@ package dev.storagelab.sortedlog.bench;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -25,7 +28,7 @@ class BenchmarkAnswersTest {
         bench.build();
         BinarySearchBenchmark.Cursor cursor = new BinarySearchBenchmark.Cursor();
         for (int n = 0; n < 5000; n++) {
-            bench.labKeyList(cursor);
+            bench.labKeyList(cursor, new BinarySearchBenchmark.Work());
             bench.labIntArray(cursor);
         }
 
@@ -49,6 +52,21 @@ class BenchmarkAnswersTest {
     }
 
     @Test
+    void binarySearchCountsAboutLogSizeComparisonsPerSearch() {
+        BinarySearchBenchmark bench = new BinarySearchBenchmark();
+        bench.size = 1024;
+        bench.build();
+        double perSearch = (double) bench.countedComparisons / bench.countedSearches;
+        assertThat(
+                "log2(1024) + 1 = 11 at most, about 10 on average: " + perSearch,
+                perSearch,
+                allOf(greaterThan(9.0), lessThanOrEqualTo(11.0)));
+        long first = bench.countedComparisons;
+        bench.countComparisons();
+        assertThat("the same searches make the same count", bench.countedComparisons, equalTo(first));
+    }
+
+    @Test
     void segmentLookupBenchmarkPassesTheReferenceAndRefusesMissingOtherAndStaleEntries() throws IOException {
         SegmentLookupBenchmark bench = new SegmentLookupBenchmark();
         bench.blockSize = 256;
@@ -57,10 +75,15 @@ class BenchmarkAnswersTest {
         try {
             SegmentLookupBenchmark.IoCounters io = new SegmentLookupBenchmark.IoCounters();
             io.start(bench);
-            Entry first = bench.get(io);
+            SegmentLookupBenchmark.Work work = new SegmentLookupBenchmark.Work();
+            Entry first = bench.get(io, work);
             for (int n = 0; n < 5000; n++) {
-                bench.get(io);
+                bench.get(io, work);
             }
+            assertThat(
+                    "the counting pass reads one block of about 256 bytes (or one larger entry) a lookup",
+                    (double) bench.countedBytesRead / bench.countedGets,
+                    allOf(greaterThan(100.0), lessThanOrEqualTo(512.0)));
 
             Bytes key = first.key();
             assertThat(

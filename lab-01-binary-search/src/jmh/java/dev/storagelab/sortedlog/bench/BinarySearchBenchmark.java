@@ -4,6 +4,7 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.sortedlog.BinarySearch;
 import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
+import dev.storagelab.testkit.CountingOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -11,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,6 +24,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -36,6 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Every answer is checked ({@link #checked}), the lab's and the JDK's alike: the contract fixes
  * it exactly, so a search that answers wrongly fails the run instead of earning a time.
+ *
+ * <p>The work the lab teaches to save is the comparisons: the trial's setup runs a counting pass
+ * ({@link #countComparisons}), every probe searched once among keys only a
+ * {@link CountingOrder} can compare, and {@link Work} reports the comparisons it counted. A binary
+ * search makes about {@code log2(size) + 1} per search; a scan, half the list.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -60,6 +68,11 @@ public class BinarySearchBenchmark {
 
     private final Comparator<Bytes> order = Comparator.naturalOrder();
 
+    /** The counting pass's searches and the comparisons they made ({@link #countComparisons}). */
+    long countedSearches;
+
+    long countedComparisons;
+
     @Setup(Level.Trial)
     public void build() {
         array = new int[size];
@@ -78,6 +91,43 @@ public class BinarySearchBenchmark {
             keyProbes[i] = Bytes.wrap(BenchData.keyBytes(probe));
             // 2j is at index j; an odd probe 2j + 1 would be inserted before 2j + 2, at index j + 1.
             answers[i] = probe % 2 == 0 ? probe / 2 : -(probe / 2 + 1) - 1;
+        }
+        countComparisons();
+    }
+
+    /**
+     * The counting pass: every probe searched once with {@link BinarySearch#indexOf(List, Object,
+     * Comparator)}, among the same keys wrapped so that only a {@link CountingOrder} can compare
+     * them, each answer checked; the same searches, so the same count, on any machine.
+     */
+    void countComparisons() {
+        CountingOrder<Bytes> counting = new CountingOrder<>(order);
+        List<CountingOrder.Key<Bytes>> wrapped = new ArrayList<>(size);
+        for (Bytes key : keys) {
+            wrapped.add(counting.key(key));
+        }
+        for (int i = 0; i < PROBES; i++) {
+            checked(i, BinarySearch.indexOf(wrapped, counting.key(keyProbes[i]), counting));
+        }
+        countedSearches = PROBES;
+        countedComparisons = counting.comparisons();
+    }
+
+    /**
+     * The counting pass's totals as JMH event counters (summed over the iterations, so
+     * {@code comparisons / searches} is the count per search); set as each iteration ends, since
+     * JMH zeroes them as it starts.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Work {
+        public long searches;
+        public long comparisons;
+
+        @TearDown(Level.Iteration)
+        public void report(BinarySearchBenchmark bench) {
+            searches = bench.countedSearches;
+            comparisons = bench.countedComparisons;
         }
     }
 
@@ -119,7 +169,7 @@ public class BinarySearchBenchmark {
     }
 
     @Benchmark
-    public int labKeyList(Cursor c) {
+    public int labKeyList(Cursor c, Work work) {
         int i = c.advance();
         return checked(i, BinarySearch.indexOf(keys, keyProbes[i], order));
     }

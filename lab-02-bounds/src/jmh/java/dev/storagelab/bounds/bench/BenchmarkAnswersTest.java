@@ -3,7 +3,9 @@ package dev.storagelab.bounds.bench;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -76,9 +78,16 @@ class BenchmarkAnswersTest {
         try {
             ScanBenchmark.IoCounters io = new ScanBenchmark.IoCounters();
             io.start(bench);
+            ScanBenchmark.Work work = new ScanBenchmark.Work();
             for (int n = 0; n < 300; n++) {
-                bench.seekAndScan100(io);
+                bench.seekAndScan100(io, work);
             }
+            double perScan = (double) bench.countedReads / bench.countedScans;
+            assertThat(
+                    "the counting pass: a scan of 100 of 1,000 keys in 8 segments of a few blocks each reads a"
+                            + " block or two of each: " + perScan,
+                    perScan,
+                    allOf(greaterThanOrEqualTo(8.0), lessThanOrEqualTo(24.0)));
 
             Bytes from = bench.allKeys[10];
             Entry last = Entry.put(bench.allKeys[108], bench.values[108]);

@@ -5,6 +5,7 @@ import dev.storagelab.bounds.Direction;
 import dev.storagelab.bounds.KeysetPaginator;
 import dev.storagelab.bounds.Page;
 import dev.storagelab.bounds.RangeScan;
+import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
@@ -49,6 +50,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Besides the time per operation, the {@link IoCounters} report the operations and the blocks
  * they read (summed over the iterations: divide {@code blocksRead} by {@code ops}).
+ *
+ * <p>The work the lab teaches to save is what a scan reads: the trial's setup runs a counting pass
+ * ({@link #countScanReads}), the first {@value #COUNTED} probes scanned once, and {@link Work}
+ * reports the reads they made of the segment files, as {@link CountingStorage} counts them under
+ * the store. A scan that seeks reads about one block per segment, and one more where its 100
+ * entries cross a block's end.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -80,6 +87,15 @@ public class ScanBenchmark {
 
     private int[] starts;
     private String[] cursors;
+    private CountingStorage storage;
+
+    /** Scans the counting pass makes. */
+    static final int COUNTED = 512;
+
+    /** The counting pass's scans and the reads they made ({@link #countScanReads}). */
+    long countedScans;
+
+    long countedReads;
 
     @Setup(Level.Trial)
     public void load() throws IOException {
@@ -93,7 +109,8 @@ public class ScanBenchmark {
                 .memtableBytes(1L << 30)
                 .compactionTrigger(0)
                 .build();
-        store = SortedLogStore.open(DiskStorage.open(dir), options);
+        storage = new CountingStorage(DiskStorage.open(dir));
+        store = SortedLogStore.open(storage, options);
         Random random = new Random(BenchData.SEED);
         allKeys = new Bytes[keys];
         values = new Bytes[keys];
@@ -123,6 +140,39 @@ public class ScanBenchmark {
             cursors[i] = new Cursor(Direction.FORWARD, allKeys[starts[i] - 1]).encode(secret);
         }
         System.out.printf("%n[scan] %d keys in %d segments: %s%n", keys, segments, store.describeSegments());
+        countScanReads();
+    }
+
+    /**
+     * The counting pass: the first {@value #COUNTED} probes' scans of 100 entries, each checked, and
+     * the reads of the files meanwhile, as the storage under the store counts them: the same scans,
+     * so the same count, on any machine.
+     */
+    void countScanReads() {
+        long before = storage.reads();
+        for (int p = 0; p < COUNTED; p++) {
+            scanChecked(p, true);
+        }
+        countedScans = COUNTED;
+        countedReads = storage.reads() - before;
+    }
+
+    /**
+     * The counting pass's totals as JMH event counters (summed over the iterations, so
+     * {@code deviceReads / scans} is the count per scan); set as each iteration ends, since JMH
+     * zeroes them as it starts.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Work {
+        public long scans;
+        public long deviceReads;
+
+        @TearDown(Level.Iteration)
+        public void report(ScanBenchmark bench) {
+            scans = bench.countedScans;
+            deviceReads = bench.countedReads;
+        }
     }
 
     @TearDown(Level.Trial)
@@ -179,10 +229,14 @@ public class ScanBenchmark {
      * must return each key in order with the value written for it.
      */
     @Benchmark
-    public Entry seekAndScan100(IoCounters io) {
+    public Entry seekAndScan100(IoCounters io, Work work) {
         int p = io.probe();
+        return scanChecked(p, AnswerCheck.sampled(p));
+    }
+
+    /** Probe {@code p}'s scan of 100 entries, checked: every entry of it when {@code sampled}, its length and last key always. */
+    Entry scanChecked(int p, boolean sampled) {
         int start = starts[p];
-        boolean sampled = AnswerCheck.sampled(p);
         Entry last = null;
         int n = 0;
         try (EntryIterator it = RangeScan.scan(store, allKeys[start], null)) {
