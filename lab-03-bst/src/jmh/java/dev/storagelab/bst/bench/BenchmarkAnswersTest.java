@@ -3,7 +3,9 @@ package dev.storagelab.bst.bench;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -65,8 +67,14 @@ class BenchmarkAnswersTest {
         OrderedMapBenchmark.Loaded loaded = new OrderedMapBenchmark.Loaded();
         loaded.load(bench);
         OrderedMapBenchmark.KeyCounter counter = new OrderedMapBenchmark.KeyCounter();
-        bench.get(loaded, counter);
+        OrderedMapBenchmark.Work work = new OrderedMapBenchmark.Work();
+        bench.get(loaded, counter, work);
         assertThat("the reference AVL tree answered every key of the batch", counter.keyOps, is(1000L));
+        double perGet = (double) bench.countedComparisons / bench.countedGets;
+        assertThat(
+                "the counting pass: a get in an AVL tree of 1,000 keys compares about log2(1000) = 10 times: " + perGet,
+                perGet,
+                allOf(greaterThan(8.0), lessThan(12.0)));
 
         TreeMap<Bytes, Bytes> losing = new TreeMap<>(loaded.map);
         losing.pollLastEntry();
@@ -74,7 +82,7 @@ class BenchmarkAnswersTest {
         loaded.map = losing;
         assertThat(
                 "a get that claims a put key is absent fails the benchmark",
-                assertThrows(IllegalStateException.class, () -> bench.get(loaded, counter))
+                assertThrows(IllegalStateException.class, () -> bench.get(loaded, counter, work))
                         .getMessage(),
                 allOf(
                         startsWith("wrong answer: AvlMap: get("),

@@ -6,6 +6,8 @@ import dev.storagelab.bst.SkipListMap;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
+import dev.storagelab.testkit.CountingOrder;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -23,6 +25,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -52,6 +55,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * the number the notes quote; it is right for any {@code keys}. Each fork has a fixed 3 GB heap,
  * so every map grows and is collected under the same conditions; two forks, so that no ratio
  * rests on one JVM's memory layout and compilation. A full run takes about 12 minutes.
+ *
+ * <p>What a get costs in a tree is the comparisons on the way down: the trial's setup runs a
+ * counting pass ({@link #countGetComparisons}), a map of the same kind built from the same keys
+ * wrapped so that only a {@link CountingOrder} can compare them, then {@value #GET_BATCH} gets, and
+ * {@link Work} reports the comparisons the gets made: about {@code log2(keys)} in a balanced tree.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -79,6 +87,11 @@ public class OrderedMapBenchmark {
     /** For each probe, the key object that was inserted for it: the value a get must return. */
     private Bytes[] expected;
 
+    /** The counting pass's gets and the comparisons they made ({@link #countGetComparisons}). */
+    long countedGets;
+
+    long countedComparisons;
+
     @Setup(Level.Trial)
     public void makeKeys() {
         int[] insertOrder = BenchData.shuffled(keys, BenchData.SEED);
@@ -95,21 +108,66 @@ public class OrderedMapBenchmark {
             probes[j] = Bytes.wrap(BenchData.keyBytes(probeOrder[j]));
             expected[j] = byNumber[probeOrder[j]];
         }
+        countGetComparisons();
+    }
+
+    /**
+     * The counting pass: a map of kind {@code impl} given a {@link CountingOrder}, filled with
+     * every key (wrapped, each mapped to itself), then the first {@value #GET_BATCH} probes of the
+     * lookup order got from it (each answer checked); the comparisons of the gets alone are
+     * counted. The same keys in the same order, so the same count, on any machine.
+     */
+    void countGetComparisons() {
+        CountingOrder<Bytes> counting = new CountingOrder<>(Comparator.naturalOrder());
+        NavigableMap<CountingOrder.Key<Bytes>, Bytes> map = newMap(impl, counting);
+        for (Bytes key : inserts) {
+            map.put(counting.key(key), key);
+        }
+        int gets = Math.min(GET_BATCH, probes.length);
+        long before = counting.comparisons();
+        for (int j = 0; j < gets; j++) {
+            checkedGet(j, map.get(counting.key(probes[j])));
+        }
+        countedGets = gets;
+        countedComparisons = counting.comparisons() - before;
+    }
+
+    /**
+     * The counting pass's totals as JMH event counters (summed over the iterations, so
+     * {@code comparisons / gets} is the count per get); set as each iteration ends, since JMH
+     * zeroes them as it starts.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Work {
+        public long gets;
+        public long comparisons;
+
+        @TearDown(Level.Iteration)
+        public void report(OrderedMapBenchmark bench) {
+            gets = bench.countedGets;
+            comparisons = bench.countedComparisons;
+        }
     }
 
     /** A new, empty map of the kind {@code impl} names. The skip list is seeded, so runs repeat. */
     static NavigableMap<Bytes, Bytes> newMap(String impl) {
+        return newMap(impl, null);
+    }
+
+    /** A new, empty map of the kind {@code impl} names, ordered by {@code order} (null: the keys' own order). */
+    static <K> NavigableMap<K, Bytes> newMap(String impl, Comparator<? super K> order) {
         switch (impl) {
             case "AvlMap":
-                return new AvlMap<>();
+                return new AvlMap<>(order);
             case "TreeMap":
-                return new TreeMap<>();
+                return new TreeMap<>(order);
             case "SkipListMap":
-                return new SkipListMap<>(null, BenchData.SEED);
+                return new SkipListMap<>(order, BenchData.SEED);
             case "ConcurrentSkipListMap":
-                return new ConcurrentSkipListMap<>();
+                return new ConcurrentSkipListMap<>(order);
             case "BstMap":
-                return new BstMap<>();
+                return new BstMap<>(order);
             default:
                 throw new IllegalArgumentException("unknown impl " + impl
                         + "; expected AvlMap, TreeMap, SkipListMap, ConcurrentSkipListMap or BstMap");
@@ -188,7 +246,7 @@ public class OrderedMapBenchmark {
      * a million keys in a cold tree is not.
      */
     @Benchmark
-    public int get(Loaded loaded, KeyCounter counter) {
+    public int get(Loaded loaded, KeyCounter counter, Work work) {
         NavigableMap<Bytes, Bytes> map = loaded.map;
         Bytes[] probes = this.probes;
         Bytes[] expected = this.expected;

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -34,9 +35,14 @@ class BenchmarkAnswersTest {
             KeyOps ops = new KeyOps();
             ReadBenchmark.PageReads reads = new ReadBenchmark.PageReads();
             reads.start(bench);
-            bench.readrandom(ops, reads);
-            bench.readrandom(ops, reads);
+            ReadBenchmark.Work work = new ReadBenchmark.Work();
+            bench.readrandom(ops, reads, work);
+            bench.readrandom(ops, reads, work);
             assertThat("the reference answered two batches of gets", ops.keyOps, greaterThan(2000L));
+            assertThat(
+                    "the counting pass: 2,000 keys fit the pool, so each of the tree's pages is read once",
+                    bench.countedReads,
+                    allOf(greaterThan(10L), lessThan(100L)));
 
             OrderedStore tree = bench.store;
             bench.store = new ForwardingOrderedStore(tree) {
@@ -47,7 +53,7 @@ class BenchmarkAnswersTest {
             };
             assertThat(
                     "a get that claims a loaded key is absent fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.readrandom(ops, reads))
+                    assertThrows(IllegalStateException.class, () -> bench.readrandom(ops, reads, work))
                             .getMessage(),
                     allOf(
                             startsWith("wrong answer: BPlusTree: get("),
@@ -62,7 +68,7 @@ class BenchmarkAnswersTest {
             };
             assertThat(
                     "a get that answers one value for every key fails the benchmark",
-                    assertThrows(IllegalStateException.class, () -> bench.readrandom(ops, reads))
+                    assertThrows(IllegalStateException.class, () -> bench.readrandom(ops, reads, work))
                             .getMessage(),
                     containsString(") returned a value other than the one stored for it"));
             bench.store = tree;
@@ -84,7 +90,12 @@ class BenchmarkAnswersTest {
         ScratchDir scratch = new ScratchDir();
         scratch.create();
         try {
-            bench.fill(scratch, new KeyOps(), new FillBenchmark.Io());
+            bench.fill(scratch, new KeyOps(), new FillBenchmark.Io(), new FillBenchmark.Work());
+            double amplification = (double) bench.countedBytesWritten / bench.countedUserBytes;
+            assertThat(
+                    "the counting pass: a 16-frame pool evicts and writes back pages again and again: " + amplification,
+                    amplification,
+                    allOf(greaterThan(1.0), lessThan(100.0)));
         } finally {
             scratch.delete();
         }

@@ -3,6 +3,7 @@ package dev.storagelab.btree.bench;
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
 import dev.storagelab.io.DiskStorage;
+import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.sortedlog.SortedLogOptions;
@@ -93,7 +94,12 @@ final class Dataset {
 
     /** A B+tree with 4 KiB pages and a pool of {@code poolFrames} frames, on disk in {@code dir}. */
     static BPlusTree openTree(Path dir, int poolFrames) throws IOException {
-        return BPlusTree.open(DiskStorage.open(dir), BTreeOptions.defaults().withPoolFrames(poolFrames));
+        return openTree(DiskStorage.open(dir), poolFrames);
+    }
+
+    /** A B+tree with 4 KiB pages and a pool of {@code poolFrames} frames, on {@code files}. */
+    static BPlusTree openTree(Storage files, int poolFrames) throws IOException {
+        return BPlusTree.open(files, BTreeOptions.defaults().withPoolFrames(poolFrames));
     }
 
     /**
@@ -101,7 +107,12 @@ final class Dataset {
      * on disk in {@code dir}.
      */
     static SortedLogStore openSortedLog(Path dir) throws IOException {
-        return SortedLogStore.open(DiskStorage.open(dir));
+        return openSortedLog(DiskStorage.open(dir));
+    }
+
+    /** The lab-01 store with its defaults, on {@code files}. */
+    static SortedLogStore openSortedLog(Storage files) throws IOException {
+        return SortedLogStore.open(files);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.storagelab.btree.bench;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BTreeOptions;
+import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.io.Storage;
@@ -27,6 +28,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -45,7 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The score is the time per fill; {@code keyOps} is the time per put. The {@link Io} counters
  * sum, over the fills of an iteration, the bytes written to disk and the bytes the user wrote
- * ({@code diskBytesWritten / userBytesWritten} is the write amplification) and the fills. The fork
+ * ({@code diskBytesWritten / userBytesWritten} is the write amplification) and the fills. The
+ * work the lab teaches to save is those bytes: the trial's setup runs a counting pass
+ * ({@link #countBytesWritten}), one more fill, and {@link Work} reports the bytes it wrote, as a
+ * {@link CountingStorage} under the store counts them, and the bytes the user wrote. The fork
  * has a fixed 3 GB heap. A full run (4 combinations, one warm-up and three measured fills each)
  * takes about 3 minutes on a 2-core machine.
  */
@@ -99,6 +104,11 @@ public class FillBenchmark {
     private Dataset data;
     private int[] writeOrder;
 
+    /** The counting pass's user bytes and the bytes its fill wrote to the files ({@link #countBytesWritten}). */
+    long countedUserBytes;
+
+    long countedBytesWritten;
+
     @Setup(Level.Trial)
     public void makeData() throws IOException {
         if (!impl.equals("BPlusTree") && !impl.equals("SortedLogStore")) {
@@ -117,6 +127,42 @@ public class FillBenchmark {
             } finally {
                 BenchData.delete(dir);
             }
+        }
+        countBytesWritten();
+    }
+
+    /**
+     * The counting pass: one fill of a new store, checked, and the bytes written to its files, as a
+     * storage under the store counts them, over the bytes of the entries put: the same fill, so the
+     * same count, on any machine.
+     */
+    void countBytesWritten() throws IOException {
+        Path dir = BenchData.tempDir("lab04-count");
+        try {
+            CountingStorage files = new CountingStorage(newStorage(dir));
+            fillOnce(files);
+            countedUserBytes = data.userBytes();
+            countedBytesWritten = files.bytesWritten();
+        } finally {
+            BenchData.delete(dir);
+        }
+    }
+
+    /**
+     * The counting pass's totals as JMH event counters (summed over the iterations, so
+     * {@code bytesWritten / userBytes} is the write amplification); set as each iteration ends, since
+     * JMH zeroes them as it starts.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Work {
+        public long userBytes;
+        public long deviceBytesWritten;
+
+        @TearDown(Level.Iteration)
+        public void report(FillBenchmark bench) {
+            userBytes = bench.countedUserBytes;
+            deviceBytesWritten = bench.countedBytesWritten;
         }
     }
 
@@ -138,7 +184,7 @@ public class FillBenchmark {
 
     /** Fills a new store with every entry in the trial's order and closes it. */
     @Benchmark
-    public long fill(ScratchDir scratch, KeyOps counter, Io io) throws IOException {
+    public long fill(ScratchDir scratch, KeyOps counter, Io io, Work work) throws IOException {
         StoreMetrics.Snapshot metrics = fillOnce(scratch.dir);
         counter.keyOps += keys;
         io.fills++;
@@ -149,12 +195,21 @@ public class FillBenchmark {
 
     /** One fill of a new store in {@code dir} (or in memory), checked, closed; its counters. */
     private StoreMetrics.Snapshot fillOnce(Path dir) throws IOException {
-        StoreMetrics.Snapshot metrics;
-        Storage files = switch (storage) {
+        return fillOnce(newStorage(dir));
+    }
+
+    /** The storage {@link #storage} names: on disk in {@code dir}, or in memory. */
+    private Storage newStorage(Path dir) throws IOException {
+        return switch (storage) {
             case "disk" -> DiskStorage.open(dir);
             case "memory" -> new FaultInjectingStorage();
             default -> throw new IllegalArgumentException("unknown storage " + storage + "; expected disk or memory");
         };
+    }
+
+    /** One fill of a new store on {@code files}, checked, closed; its counters. */
+    private StoreMetrics.Snapshot fillOnce(Storage files) throws IOException {
+        StoreMetrics.Snapshot metrics;
         if (impl.equals("BPlusTree")) {
             try (BPlusTree tree = BPlusTree.open(files, BTreeOptions.defaults().withPoolFrames(frames))) {
                 putAll(tree);

@@ -2,6 +2,8 @@ package dev.storagelab.btree.bench;
 
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.btree.BPlusTree;
+import dev.storagelab.io.CountingStorage;
+import dev.storagelab.io.DiskStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
@@ -55,7 +57,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code s}; each must return exactly the 100 entries stored there, in order. {@code keyOps} is
  * the time per get or per seek-and-scan. {@link PageReads} counts, per iteration, the operations
  * and the pages (B+tree pool misses) or blocks (sorted store) read from the file for them. The
- * fork has a fixed 3 GB heap. A full run (6 combinations, each building its store for 10-20 s)
+ * work the lab teaches to save is those reads: the trial's setup runs a counting pass
+ * ({@link #countDeviceReads}), the first {@value #COUNTED} gets of the lookup order on the store
+ * just opened, and {@link Work} reports the reads of the file they made, as a
+ * {@link CountingStorage} under the store counts them. The fork has a fixed 3 GB heap. A full run (6 combinations, each building its store for 10-20 s)
  * takes about 4 minutes.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -95,6 +100,15 @@ public class ReadBenchmark {
     private Bytes[] scanEnds;
     private int nextProbe;
     private int nextScan;
+    private CountingStorage files;
+
+    /** Gets the counting pass makes. */
+    static final int COUNTED = 1 << 14;
+
+    /** The counting pass's gets and the reads of the file they made ({@link #countDeviceReads}). */
+    long countedGets;
+
+    long countedReads;
 
     @Setup(Level.Trial)
     public void load() throws IOException {
@@ -106,12 +120,14 @@ public class ReadBenchmark {
         switch (impl) {
             case "BPlusTree" -> {
                 data.buildTree(dir);
-                tree = Dataset.openTree(dir, POOL_FRAMES);
+                files = new CountingStorage(DiskStorage.open(dir));
+                tree = Dataset.openTree(files, POOL_FRAMES);
                 store = tree;
             }
             case "SortedLogStore", "SortedLogStore4" -> {
                 data.buildSortedLog(dir, impl.equals("SortedLogStore") ? 1 : 4);
-                sortedLog = Dataset.openSortedLog(dir);
+                files = new CountingStorage(DiskStorage.open(dir));
+                sortedLog = Dataset.openSortedLog(files);
                 store = OrderedStore.of(sortedLog);
             }
             default ->
@@ -125,6 +141,41 @@ public class ReadBenchmark {
         for (int i = 0; i < scanStarts.length; i++) {
             scanStarts[i] = random.nextInt(keys - SCAN_LENGTH + 1);
             scanEnds[i] = Bytes.wrap(BenchData.keyBytes(scanStarts[i] + SCAN_LENGTH));
+        }
+        countDeviceReads();
+    }
+
+    /**
+     * The counting pass: the first {@value #COUNTED} keys of the lookup order (all of them, if
+     * fewer) got once each from the store just opened (its pool empty), every answer checked, and
+     * the reads of the file meanwhile, as the storage under the store counts them: the same gets
+     * from the same start, so the same count, on any machine.
+     */
+    void countDeviceReads() throws IOException {
+        int gets = Math.min(COUNTED, probes.length);
+        long before = files.reads();
+        for (int j = 0; j < gets; j++) {
+            checkedGet(probes[j], store.get(data.keys[probes[j]]));
+        }
+        countedGets = gets;
+        countedReads = files.reads() - before;
+    }
+
+    /**
+     * The counting pass's totals as JMH event counters (summed over the iterations, so
+     * {@code deviceReads / gets} is the count per get); set as each iteration ends, since JMH
+     * zeroes them as it starts.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Work {
+        public long gets;
+        public long deviceReads;
+
+        @TearDown(Level.Iteration)
+        public void report(ReadBenchmark bench) {
+            gets = bench.countedGets;
+            deviceReads = bench.countedReads;
         }
     }
 
@@ -172,7 +223,7 @@ public class ReadBenchmark {
 
     /** Gets the next {@value #GET_BATCH} keys of the lookup order; each must return its value. */
     @Benchmark
-    public int readrandom(KeyOps counter, PageReads reads) throws IOException {
+    public int readrandom(KeyOps counter, PageReads reads, Work work) throws IOException {
         int j = nextProbe;
         for (int n = 0; n < GET_BATCH; n++) {
             int i = probes[j];
