@@ -53,6 +53,15 @@ public final class AnswerCheck {
         return sampled(op, SEED);
     }
 
+    /**
+     * This run's seed: {@value #SEED_PROPERTY}, which the grader draws afresh for each benchmark and
+     * gives both sides, so that lab code cannot know it in advance (a benchmark's secret key order is
+     * drawn from it too).
+     */
+    public static long seed() {
+        return SEED;
+    }
+
     /** Whether {@code op} is in the sample of seed {@code seed}: the top bits of {@code (op + seed) * GOLDEN} are zero. */
     public static boolean sampled(long op, long seed) {
         return ((op + seed) * GOLDEN) >>> (Long.SIZE - SAMPLE_BITS) == 0;

@@ -3,7 +3,9 @@ package dev.storagelab.lsm.bench;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -89,9 +91,16 @@ class BenchmarkAnswersTest {
         BlockBenchmark bench = new BlockBenchmark();
         bench.entries = 256;
         bench.build();
+        BlockBenchmark.Work work = new BlockBenchmark.Work();
         for (int n = 0; n < 5000; n++) {
-            bench.get();
+            bench.get(work);
         }
+        double perSeek = (double) bench.countedComparisons / bench.countedSeeks;
+        assertThat(
+                "the counting pass: 256 entries, 16 restarts: log2(16) = 4 restart keys and about 8 entries of one"
+                        + " interval a seek: " + perSeek,
+                perSeek,
+                allOf(greaterThan(6.0), lessThan(16.0)));
 
         Block.Cursor cursor = bench.block.cursor();
         cursor.seekToFirst();
@@ -140,11 +149,16 @@ class BenchmarkAnswersTest {
         bench.cache = true;
         bench.build();
         try {
-            Bytes first = bench.getPresent();
+            TableBenchmark.Work work = new TableBenchmark.Work();
+            Bytes first = bench.getPresent(work);
             for (int n = 0; n < 5000; n++) {
-                bench.getPresent();
+                bench.getPresent(work);
                 bench.getAbsent();
             }
+            assertThat(
+                    "the counting pass: 4,096 gets of 2,000 keys in about 70 blocks read each block once, into the cache",
+                    bench.countedReads,
+                    allOf(greaterThan(50L), lessThan(100L)));
 
             Table.Lookup right = Table.Lookup.put(bench.sequences[0], first);
             bench.checkedPresent(true, 0, right);
@@ -185,10 +199,16 @@ class BenchmarkAnswersTest {
         bench.keys = 2000;
         bench.load();
         try {
+            LsmStoreBenchmark.Work work = new LsmStoreBenchmark.Work();
             for (int n = 0; n < 5000; n++) {
                 bench.get();
-                bench.getMissing();
+                bench.getMissing(work);
             }
+            double perGet = (double) bench.countedReads / bench.countedGets;
+            assertThat(
+                    "the counting pass: gets of keys never put, which the filters answer: " + perGet,
+                    perGet,
+                    lessThan(0.1));
 
             assertThat(
                     "a get that finds nothing fails the benchmark",

@@ -5,15 +5,18 @@ import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.lsm.Block;
 import dev.storagelab.lsm.BlockBuilder;
 import dev.storagelab.lsm.InternalKey;
+import dev.storagelab.lsm.KeyOrder;
 import dev.storagelab.lsm.ValueType;
 import dev.storagelab.testkit.AnswerCheck;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -21,6 +24,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -32,6 +36,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code entries} keys of 16 bytes with 100-byte values (a 4 KiB block holds about 30; the
  * larger sizes show the logarithmic restart search), one version each, restart interval 16.
  * Every seek is checked ({@link #checked}).
+ *
+ * <p>The work the lab teaches to save is the keys a seek compares: the trial's setup runs a
+ * counting pass ({@link #countSeekComparisons}), the same entries in a block ordered by a
+ * {@link SecretOrder} (a key order drawn from the run's secret seed, which lab code can follow only
+ * by calling it, and which counts the calls), each probe's key sought once, and {@link Work}
+ * reports the comparisons: about {@code log2(restarts)} for the binary search over the restart
+ * keys and half a restart interval for the scan after it, where a scan from the first entry makes
+ * half the block's.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -54,6 +66,11 @@ public class BlockBenchmark {
 
     private long[] sequences;
     private int next;
+
+    /** The counting pass's seeks and the comparisons they made ({@link #countSeekComparisons}). */
+    long countedSeeks;
+
+    long countedComparisons;
 
     private static byte[] userKey(int i) {
         return String.format("key%013d", i).getBytes(StandardCharsets.US_ASCII);
@@ -83,10 +100,94 @@ public class BlockBenchmark {
             seekKeys[i] = InternalKey.seekKey(Bytes.wrap(userKeys[i]), InternalKey.MAX_SEQUENCE)
                     .encode();
         }
+        countSeekComparisons(written);
+    }
+
+    /**
+     * A key order lab code cannot know: unsigned bytes compared after an exclusive or with a mask
+     * drawn from the run's seed ({@link AnswerCheck#seed}, a secret the grader gives both sides),
+     * counting every comparison. A block ordered by it can be sought only through its
+     * {@link #compare}, so the count is every key the seek looked at.
+     */
+    static final class SecretOrder implements KeyOrder {
+        private final byte[] mask = new byte[64];
+        long comparisons;
+
+        SecretOrder(long seed) {
+            new Random(seed).nextBytes(mask);
+        }
+
+        @Override
+        public int compare(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) {
+            comparisons++;
+            int n = Math.min(aLength, bLength);
+            for (int i = 0; i < n; i++) {
+                int m = mask[i % mask.length];
+                int x = (a[aOffset + i] ^ m) & 0xff;
+                int y = (b[bOffset + i] ^ m) & 0xff;
+                if (x != y) {
+                    return x - y;
+                }
+            }
+            return aLength - bLength;
+        }
+    }
+
+    /**
+     * The counting pass: the block's entries ({@code written}, entry {@code i} being key {@code i}
+     * with sequence {@code i + 1}) in a block ordered by a {@link SecretOrder}, and each probe's
+     * entry sought by its exact internal key, the landing checked; the comparisons of the seeks
+     * alone are counted. The same seeks, so the same count, for both sides of a run.
+     */
+    void countSeekComparisons(byte[][] written) throws CorruptionException {
+        SecretOrder order = new SecretOrder(AnswerCheck.seed());
+        byte[][] keys = new byte[entries][];
+        Integer[] sorted = new Integer[entries];
+        for (int i = 0; i < entries; i++) {
+            keys[i] = new InternalKey(Bytes.wrap(userKey(i)), i + 1, ValueType.PUT).encode();
+            sorted[i] = i;
+        }
+        Arrays.sort(sorted, (x, y) -> order.compare(keys[x], keys[y]));
+        BlockBuilder builder = new BlockBuilder(order);
+        for (int i : sorted) {
+            builder.add(keys[i], written[i]);
+        }
+        Block secret = Block.open(builder.finish(), order, "bench-secret.sst", 0);
+        long before = order.comparisons;
+        Random random = new Random(AnswerCheck.seed() + 1);
+        for (int n = 0; n < PROBES; n++) {
+            int k = random.nextInt(entries);
+            Block.Cursor cursor = secret.cursor();
+            cursor.seek(keys[k]);
+            AnswerCheck.require(
+                    cursor.valid() && Arrays.equals(cursor.key(), keys[k]) && Arrays.equals(cursor.value(), written[k]),
+                    () -> "seek(" + Bytes.wrap(userKey(k)) + " #" + (k + 1) + ") in a block of " + entries
+                            + " entries did not land on that entry, which the block holds");
+        }
+        countedSeeks = PROBES;
+        countedComparisons = order.comparisons - before;
+    }
+
+    /**
+     * The counting pass's totals as JMH event counters (summed over the iterations, so
+     * {@code comparisons / seeks} is the count per seek); set as each iteration ends, since JMH
+     * zeroes them as it starts.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Work {
+        public long seeks;
+        public long comparisons;
+
+        @TearDown(Level.Iteration)
+        public void report(BlockBenchmark bench) {
+            seeks = bench.countedSeeks;
+            comparisons = bench.countedComparisons;
+        }
     }
 
     @Benchmark
-    public byte[] get() throws CorruptionException {
+    public byte[] get(Work work) throws CorruptionException {
         int n = next++;
         int i = n & (PROBES - 1);
         Block.Cursor cursor = block.cursor();

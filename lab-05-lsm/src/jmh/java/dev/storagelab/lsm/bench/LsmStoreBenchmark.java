@@ -1,5 +1,6 @@
 package dev.storagelab.lsm.bench;
 
+import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.lsm.LsmOptions;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -45,6 +47,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Each version has its own value ({@link BenchData#valueBytes(long, long)}), so a get that
  * returns an older version, or another key's value, is told apart from a right one; the answers of
  * {@code get} and {@code getMissing} are checked ({@link #checkedGet}, {@link #checkedMissing}).
+ *
+ * <p>The work the lab teaches to save is the reads of the files a get of an absent key makes: the
+ * trial's setup runs a counting pass ({@link #countDeviceReads}) on the tree compaction left, with
+ * no block cache (so that every block a get fetches is a read), {@value #COUNTED} gets of keys never
+ * put, and {@link Work} reports the reads of the files they made, as a {@link CountingStorage}
+ * under the store counts them: almost none, the Bloom filters answering for nearly every table
+ * (about one read in a hundred tables asked, the filters' false positives, and a read of each
+ * table's footer, index and filter the first time it is opened). The store is then reopened with
+ * its default options for the timed gets.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -69,6 +80,15 @@ public class LsmStoreBenchmark {
     private Bytes value;
 
     private int next;
+    private CountingStorage files;
+
+    /** Gets of keys never put the counting pass makes. */
+    static final int COUNTED = 1 << 13;
+
+    /** The counting pass's gets and the reads of the files they made ({@link #countDeviceReads}). */
+    long countedGets;
+
+    long countedReads;
 
     private static Bytes key(int i) {
         return Bytes.of(String.format("key%013d", i));
@@ -78,7 +98,8 @@ public class LsmStoreBenchmark {
     public void load() throws IOException {
         dir = Files.createTempDirectory("lsm-bench");
         LsmOptions options = LsmOptions.defaults().withMemtableBytes(256 << 10);
-        store = LsmStore.open(DiskStorage.open(dir), options);
+        files = new CountingStorage(DiskStorage.open(dir));
+        store = LsmStore.open(files, options.withBlockCacheBytes(0));
         Random random = new Random(42);
         byte[] v = new byte[100];
         random.nextBytes(v);
@@ -108,6 +129,42 @@ public class LsmStoreBenchmark {
             missing[i] = key(2 * k + 1);
             newest[i] = Bytes.wrap(BenchData.valueBytes(2L * k, versions[k]));
         }
+        countDeviceReads();
+        store.close();
+        store = LsmStore.open(files, options);
+    }
+
+    /**
+     * The counting pass: gets of the first {@value #COUNTED} probes' missing keys, each answer
+     * checked, and the reads of the files meanwhile, as the storage under the store counts them. It
+     * runs on the tree compaction left, with nothing in the background and no block cache: the same
+     * gets on the same tree, so the same count, on any machine.
+     */
+    void countDeviceReads() throws IOException {
+        long before = files.reads();
+        for (int i = 0; i < COUNTED; i++) {
+            checkedMissing(i, store.get(missing[i]));
+        }
+        countedGets = COUNTED;
+        countedReads = files.reads() - before;
+    }
+
+    /**
+     * The counting pass's totals as JMH event counters (summed over the iterations, so
+     * {@code deviceReads / gets} is the count per get); set as each iteration ends, since JMH
+     * zeroes them as it starts.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Work {
+        public long gets;
+        public long deviceReads;
+
+        @TearDown(Level.Iteration)
+        public void report(LsmStoreBenchmark bench) {
+            gets = bench.countedGets;
+            deviceReads = bench.countedReads;
+        }
     }
 
     @TearDown(Level.Trial)
@@ -126,7 +183,7 @@ public class LsmStoreBenchmark {
     }
 
     @Benchmark
-    public boolean getMissing() throws IOException {
+    public boolean getMissing(Work work) throws IOException {
         int i = next++ & (PROBES - 1);
         return checkedMissing(i, store.get(missing[i]));
     }
