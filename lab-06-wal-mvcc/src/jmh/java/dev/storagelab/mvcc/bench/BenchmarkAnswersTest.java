@@ -2,7 +2,9 @@ package dev.storagelab.mvcc.bench;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -72,6 +74,20 @@ class BenchmarkAnswersTest {
         } finally {
             bench.store.close();
             bench.store = reference;
+            bench.close();
+        }
+    }
+
+    @Test
+    void garbageCollectionIsCountedAsOneSequentialScanOfTheVersions() throws IOException {
+        MvccBenchmark bench = loaded();
+        try {
+            assertThat(
+                    "the counting pass: one scan opened, each of the 4 versions of a key read once",
+                    (double) bench.countedEngineReads / bench.countedKeys,
+                    closeTo(4.0, 0.01));
+            assertThat("a pass finds every key", bench.collectGarbage(new MvccBenchmark.Work()), greaterThan(0L));
+        } finally {
             bench.close();
         }
     }

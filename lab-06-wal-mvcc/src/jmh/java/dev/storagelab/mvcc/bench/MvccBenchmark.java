@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -54,8 +55,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       over, so the cost per key grows with the versions up to a seek and then stays;</li>
  *   <li>{@code commitTwoKeys}: a transaction that reads and writes two random keys and commits, with
  *       no log ({@link CommitLog#NONE}): the oracle's validation, the apply and the visibility
- *       advance.</li>
+ *       advance;</li>
+ *   <li>{@code collectGarbage}: a pass of {@link MvccStore#collectGarbage} at the newest round (the
+ *       first pass of the trial removes every older version; the later ones find nothing to remove).</li>
  * </ul>
+ *
+ * <p>What garbage collection costs is the engine's work: the trial's setup runs a counting pass
+ * ({@link #countGcReads}), the same versions written into a fresh store over an in-memory engine
+ * that counts the scans the store opens and the entries it reads ({@link CountingEngine}), and
+ * one pass at the newest round, and {@link Work} reports the engine reads per key it collected: one
+ * sequential scan reads each version once.
  *
  * <p>Each version has its own value ({@link BenchData#valueBytes(long, long)}: key and round), so
  * the answers can be checked exactly ({@link #checkedGet}, {@link #checkedScan}): a snapshot read
@@ -111,6 +120,11 @@ public class MvccBenchmark {
     private long newestTs;
     private int next;
 
+    /** The counting pass's keys collected and the engine reads its pass made ({@link #countGcReads}). */
+    long countedKeys;
+
+    long countedEngineReads;
+
     private static Bytes key(int i) {
         return Bytes.of(String.format("key%013d", i));
     }
@@ -155,6 +169,69 @@ public class MvccBenchmark {
             probes[i] = keys[probeKeys[i]];
         }
         warmUp(warmupReads);
+        countGcReads();
+    }
+
+    /**
+     * The counting pass: the trial's versions written into a fresh {@link MvccStore} over a
+     * {@link CountingEngine} on a {@link MemoryOrderedStore}, one garbage collection at the newest
+     * round, its result checked (every key kept at its newest version, every older version
+     * removed, a sample of keys read back), and the engine reads the pass made: the same versions,
+     * so the same count, on any machine.
+     */
+    void countGcReads() throws IOException {
+        CountingEngine counting = new CountingEngine(new MemoryOrderedStore());
+        try (MvccStore fresh = new MvccStore(counting, sequentialSkip)) {
+            for (int round = 1; round <= versionsPerKey; round++) {
+                List<Entry> writes = new ArrayList<>(mvccKeys);
+                for (int k = 0; k < mvccKeys; k++) {
+                    writes.add(Entry.put(keys[k], valueAt(k, round)));
+                }
+                fresh.write(round, writes);
+            }
+            long before = counting.reads();
+            MvccStore.GcResult result = fresh.collectGarbage(newestTs);
+            countedEngineReads = counting.reads() - before;
+            countedKeys = mvccKeys;
+            long old = (long) mvccKeys * (versionsPerKey - 1);
+            AnswerCheck.require(
+                    result.keysScanned() == mvccKeys && result.versionsRemoved() == old,
+                    () -> "collectGarbage(" + newestTs + ") over " + mvccKeys + " keys of " + versionsPerKey
+                            + " versions each reported " + result + "; it must scan every key and remove the "
+                            + old + " versions older than each key's newest");
+            for (int i = 0; i < PROBES; i += 64) {
+                checkedGet(true, i, newestTs, fresh.get(probes[i], newestTs));
+            }
+        }
+    }
+
+    /**
+     * The counting pass's totals as JMH event counters (summed over the iterations, so
+     * {@code engineReads / keys} is the count per key); set as each iteration ends, since JMH
+     * zeroes them as it starts.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Work {
+        public long keys;
+        public long engineReads;
+
+        @TearDown(Level.Iteration)
+        public void report(MvccBenchmark bench) {
+            keys = bench.countedKeys;
+            engineReads = bench.countedEngineReads;
+        }
+    }
+
+    /** One garbage collection of the loaded store at the newest round; it must find every key. */
+    @Benchmark
+    public long collectGarbage(Work work) throws IOException {
+        MvccStore.GcResult result = store.collectGarbage(newestTs);
+        AnswerCheck.require(
+                result.keysScanned() == mvccKeys,
+                () -> "collectGarbage(" + newestTs + ") scanned " + result.keysScanned() + " keys; the store holds "
+                        + mvccKeys);
+        return result.versionsScanned();
     }
 
     /** {@code reads} untimed gets ({@link #warmupReads}), every answer checked; the measured sequence is left as it was. */
