@@ -4,7 +4,11 @@
 # to at least FACTOR x the core count. Prints each round's start, score, percent and wall time, and the
 # 1-minute load average sampled every 30 s of it (lowest, mean, highest); exits 1 unless every round
 # scored 100 %. A student must never lose points to a neighbour's load, so no test may assume that
-# background work progressed within a time.
+# background work progressed within a time. With --perf the rounds measure the performance lines
+# too, and each point a line lost is listed: the reference must keep every one of them.
+# With --submission PATH the rounds grade that submission instead (no 100 % expected: its lost
+# tests and lines are listed, and each round's grade.json is kept for a caller to check), and
+# --factor 0 grades with no busy loop at all (the machine as it is).
 #
 # The busy loops run in a session of their own, as a neighbour's container would: the kernel shares
 # the CPU between sessions (autogroup) or cgroups (containers) before it shares it between their
@@ -15,23 +19,29 @@
 # Slow on purpose (a full grade takes ~10 min on an idle 2-core machine, several times that loaded):
 # never part of mvn verify.
 #
-#   notes/figures/grade_under_load.sh [--rounds N] [--factor F] [--lab NN]... [--only REGEX] [--out DIR]
+#   notes/figures/grade_under_load.sh [--rounds N] [--factor F] [--perf] [--submission PATH] [--isolated]
+#                                     [--lab NN]... [--only REGEX] [--out DIR]
 #
-# Defaults: 5 rounds, factor 4, every lab, the tests only (--no-perf: benchmarks under load measure
-# the neighbours), offline Maven, results in /tmp/grade-under-load/round-K/grade.json.
+# Defaults: 5 rounds, factor 4, every lab, the tests only (--no-perf), offline Maven, results in
+# /tmp/grade-under-load/round-K/grade.json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ROUNDS=5
 FACTOR=4
 OUT=/tmp/grade-under-load
 ARGS=()
+PERF=--no-perf
+SUBMISSION=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --factor) FACTOR="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --lab|--only) ARGS+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --perf) PERF=""; shift ;;
+    --isolated) ARGS+=("$1"); shift ;;
+    --submission) SUBMISSION=("$2"); shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "grade_under_load: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -46,10 +56,13 @@ stop_load() {
 }
 trap stop_load EXIT
 # one session, one process group, holding every loop
-setsid bash -c 'for _ in $(seq "$1"); do ( while :; do :; done ) & done; wait' loader $((CORES * FACTOR)) &
-LOADER=$!
-echo "grade_under_load: $((CORES * FACTOR)) busy loops on $CORES cores; $ROUNDS rounds of grade --offline --no-perf ${ARGS[*]:-}"
-sleep 60   # let the 1-minute load average show the load before the first round
+if [ "$FACTOR" -gt 0 ]; then
+  setsid bash -c 'for _ in $(seq "$1"); do ( while :; do :; done ) & done; wait' loader $((CORES * FACTOR)) &
+  LOADER=$!
+fi
+echo "grade_under_load: $((CORES * FACTOR)) busy loops on $CORES cores; $ROUNDS rounds of grade ${SUBMISSION[*]:-} --offline ${PERF:-(with perf)} ${ARGS[*]:-}"
+echo "grade_under_load: before the load: $(uptime)"
+[ "$FACTOR" -gt 0 ] && sleep 60   # let the 1-minute load average show the load before the first round
 
 failed=0
 mkdir -p "$OUT"
@@ -60,14 +73,15 @@ for round in $(seq "$ROUNDS"); do
   # the 1-minute load average every 30 s of the round, for its lowest, mean and highest
   ( while :; do cut -d' ' -f1 /proc/loadavg; sleep 30; done ) > "$OUT/round-$round.load" &
   sampler=$!
-  "$ROOT/storagelab" grade --offline --no-perf ${ARGS[@]+"${ARGS[@]}"} --out "$dir" > "$OUT/round-$round.log" 2>&1 || true
+  "$ROOT/storagelab" grade ${SUBMISSION[@]+"${SUBMISSION[@]}"} --offline $PERF ${ARGS[@]+"${ARGS[@]}"} --out "$dir" \
+    > "$OUT/round-$round.log" 2>&1 || true
   kill "$sampler" 2> /dev/null || true
   wait "$sampler" 2> /dev/null || true
   seconds=$(( $(date +%s) - start ))
   load=$(awk 'NR == 1 || $1 < lo { lo = $1 } NR == 1 || $1 > hi { hi = $1 } { sum += $1 }
               END { if (NR) printf "1-min load %.1f to %.1f, mean %.1f over %d samples", lo, hi, sum / NR, NR }' \
          "$OUT/round-$round.load")
-  summary=$(python3 - "$dir/grade.json" <<'PY'
+  summary=$(python3 - "$dir/grade.json" "${#SUBMISSION[@]}" <<'PY'
 import json, sys
 try:
     g = json.load(open(sys.argv[1]))
@@ -75,8 +89,15 @@ except (OSError, ValueError) as e:
     print("no grade.json (%s)" % e); sys.exit(1)
 lost = [t["id"] + ": " + (t["message"] or "")[:160] for lab in g["isolated"] for t in lab["tests"]
         if t["score"] < t["max_score"]]
-print("%s/%s points, %s %%" % (g["score"], g["max_score"], g["percent"]) + "".join("\n    lost " + l for l in lost))
-sys.exit(0 if g["percent"] == 100 else 1)
+perf = [dict(p, lab=lab["lab"]) for lab in g["isolated"] for p in lab.get("performance", [])]
+lost += ["perf %s %s: %s/%s: %s" % (p["lab"], p["name"], p["score"], p["max_score"], (p["message"] or "")[:200])
+         for p in perf if p["score"] < p["max_score"]]
+earned = sum(p["score"] for p in perf)
+most = sum(p["max_score"] for p in perf)
+print("%s/%s points, %s %%" % (g["score"], g["max_score"], g["percent"])
+      + (" (performance %s/%s over %d lines)" % (earned, most, len(perf)) if perf else "")
+      + "".join("\n    lost " + l for l in lost))
+sys.exit(0 if g["percent"] == 100 or sys.argv[2] != "0" else 1)
 PY
   ) && ok=1 || ok=0
   printf 'round %d (%s UTC): %s in %d min %02d s (%s)\n' "$round" "$(date -u -d @"$start" +%H:%M)" \

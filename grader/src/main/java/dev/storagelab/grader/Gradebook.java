@@ -20,8 +20,9 @@ import java.util.stream.Stream;
 
 /**
  * Grades a folder of submissions (one folder or zip per student) in parallel and writes a
- * gradebook: {@code gradebook.csv} with one row per student and one column per lab, and each
- * student's own results under {@code DIR/STUDENT/}.
+ * gradebook: {@code gradebook.csv} with one row per student and one column per lab, each
+ * student's own results under {@code DIR/STUDENT/}, and, when performance is measured, the
+ * class's {@link Leaderboard}.
  */
 public final class Gradebook {
 
@@ -109,6 +110,9 @@ public final class Gradebook {
         }
         progress.println();
         Files.writeString(out.resolve("gradebook.csv"), csv(reports), StandardCharsets.UTF_8);
+        if (perf) {
+            Leaderboard.write(reports, out);
+        }
         return reports;
     }
 
@@ -170,7 +174,7 @@ public final class Gradebook {
         return sb.toString();
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         String oneLine = s.replace('\n', ' ').replace('\r', ' ');
         if (!oneLine.isEmpty() && "=+-@\t".indexOf(oneLine.charAt(0)) >= 0) {
             oneLine = "'" + oneLine; // a spreadsheet reads these as formulas

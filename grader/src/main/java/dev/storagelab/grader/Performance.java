@@ -116,8 +116,18 @@ final class Performance {
             }
             Runs runs = new Runs(lab, b, reference, submission, logs);
             MACHINE.lock();
+            long start = System.nanoTime();
             try {
-                results.add(p.counted() ? counted(runs) : timed(runs));
+                PerfResult r = p.counted() ? counted(runs) : timed(runs);
+                results.add(r);
+                log.printf(
+                        Locale.ROOT,
+                        "  performance: %s %s: %s of %s points in %.0f s%n",
+                        lab.id(),
+                        p.name(),
+                        PerfFigures.number(r.earned()),
+                        PerfFigures.number(r.max()),
+                        (System.nanoTime() - start) / 1e9);
             } finally {
                 MACHINE.unlock();
             }
@@ -143,8 +153,8 @@ final class Performance {
         double fraction = rubric.perfFraction(ratio);
         String message = String.format(
                 Locale.ROOT,
-                "%s %s against the reference's %s: %s (counted work, the same on any machine); CPU time"
-                        + " beside it, not scored: %s",
+                "%s %s against the reference's %s: %s (counted work, the same on any machine); the CPU time"
+                        + " of the same runs, one a side, beside it and not scored: %s",
                 PerfFigures.number(sub),
                 count.words(),
                 PerfFigures.number(ref),
@@ -353,7 +363,7 @@ final class Performance {
                     include,
                     p.params(),
                     properties,
-                    p.counted() ? rubric.perfCountSettings() : rubric.perfSettings(),
+                    rubric.perfSettings(),
                     runDeadline(),
                     runLog,
                     new PrintStream(java.io.OutputStream.nullOutputStream()));

@@ -283,21 +283,6 @@ public final class Rubric {
     }
 
     /**
-     * How a counted line is measured: its count comes from the benchmark's counting pass, which
-     * runs once in the trial's setup, so one measured iteration
-     * ({@code perf.count.measurement.iterations}) is enough for the CPU time shown beside it.
-     */
-    public JmhRunner.Settings perfCountSettings() {
-        JmhRunner.Settings time = perfSettings();
-        return new JmhRunner.Settings(
-                time.forks(),
-                time.warmupIterations(),
-                time.warmup(),
-                (int) number("perf.count.measurement.iterations", 1),
-                time.measurement());
-    }
-
-    /**
      * The rounds a time-scored line runs before its interval is first read: each round runs the
      * reference and the submission once, alternating which goes first. At least 2 (one run cannot
      * measure the machine's noise); default 3, so that one disturbed run is outvoted.

@@ -459,6 +459,12 @@ class FixtureGradingTest {
         assertThat(rows.get(3), containsString("carol,,,0.00,0.00,0.0,"));
         assertThat(rows.get(3), containsString("cannot find a storagelab workspace"));
         assertThat("each student gets their own results", Files.exists(out.resolve("alice/results.json")), is(true));
+        assertThat(
+                "no one's performance was measured (a failing test, a lab that does not build): nobody ranks",
+                Files.readAllLines(out.resolve("leaderboard.csv")),
+                equalTo(List.of("pseudonym,\"lab-01 square-allocations (allocated bytes per square)\","
+                        + "\"lab-01 squares (CPU time / reference)\"")));
+        assertThat(Files.readString(out.resolve("leaderboard.html")), containsString("Performance leaderboard"));
         assertThat(progress.toString(StandardCharsets.UTF_8), containsString("3/3 graded"));
     }
 

@@ -162,6 +162,49 @@ class WorkspaceProofTest {
                 greaterThanOrEqualTo(workspace.labs().size()));
     }
 
+    /**
+     * Every planted costly submission ({@link CostlyFixtures}: it passes every test of its lab but
+     * does the lab's costly thing) loses points on its counted line: the line's counting pass run
+     * once on the reference's build and once on it (its patched classes compiled over the
+     * reference's), the two counts' ratio past the rubric's first threshold. A count is the same
+     * on any machine, so one run a side proves it; the full gradings, every test and every line, are
+     * notes/figures/costly_fixtures.sh's.
+     */
+    @Test
+    void everyPlantedCostlySubmissionLosesItsCountedLine() throws Exception {
+        Path reference = grader().builtReference(workspace.labs(), tmp);
+        Rubric rubric = Rubric.of(workspace);
+        List<String> kept = new ArrayList<>();
+        java.util.Set<String> labsWithOne = new java.util.TreeSet<>();
+        for (CostlyFixtures.Fixture f : CostlyFixtures.all()) {
+            labsWithOne.add(f.lab());
+            Lab lab = workspace.lab(f.lab().substring("lab-".length()));
+            Rubric.PerfBenchmark line = rubric.perf(lab.id()).stream()
+                    .filter(p -> p.name().equals(f.line()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(
+                            f.dir() + " names perf." + f.lab() + "." + f.line() + ", which the rubric does not have"));
+            if (!line.counted()) {
+                continue; // a timed line: only the full gradings prove it
+            }
+            Path dir = tmp.resolve("costly").resolve(f.name());
+            Path costly = CostlyFixtures.patchedModule(f, workspace, reference, dir);
+            double ref = CostlyFixtures.count(reference.resolve(lab.directory()), line, dir.resolve("reference.txt"));
+            double cost = CostlyFixtures.count(costly, line, dir.resolve("costly.txt"));
+            double fraction = rubric.perfFraction(cost / ref);
+            if (!(fraction < 1)) {
+                kept.add(f.lab() + "/" + f.name() + ": " + line.count().words() + " " + cost
+                        + " against the reference's " + ref + " keeps every point of " + line.name());
+            }
+        }
+        assertThat("a costly submission must lose points on its counted line", kept, empty());
+        assertThat(
+                "every lab has a planted costly submission",
+                labsWithOne,
+                equalTo(new java.util.TreeSet<>(
+                        workspace.labs().stream().map(Lab::id).toList())));
+    }
+
     @Test
     void quickBenchWithPeersRunsTheLabsEngineAndEveryProductionEngine() throws Exception {
         Path out = tmp.resolve("bench-peers");

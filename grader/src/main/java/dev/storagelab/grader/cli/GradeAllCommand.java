@@ -73,6 +73,14 @@ final class GradeAllCommand implements Callable<Integer> {
         spec.commandLine()
                 .getOut()
                 .println("gradebook written to " + out.resolve("gradebook.csv").toAbsolutePath());
+        if (!noPerf) {
+            spec.commandLine()
+                    .getOut()
+                    .println("leaderboard written to "
+                            + out.resolve("leaderboard.html").toAbsolutePath()
+                            + " and leaderboard.csv (pseudonyms; " + out.resolve("pseudonyms.csv")
+                            + " names them, for you alone)");
+        }
         long ungraded = reports.values().stream().filter(r -> r.error() != null).count();
         if (ungraded > 0) {
             main.progress.println("storagelab: " + ungraded + " of " + reports.size()

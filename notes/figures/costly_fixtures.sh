@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Grades the planted costly submissions (grader/src/test/resources/fixtures/costly/<lab>/<name>/:
+# code that passes every test of its lab but does the lab's costly thing) with performance points,
+# ROUNDS times, and checks each round: every test of each fixture's lab passes, and the line its
+# `loses` file names earns less than its points. Every fixture goes into one submission (the
+# patched copies of the files its costly.patch touches); it is graded --isolated, so each lab is
+# graded over the reference of the others, as if each fixture were its own submission.
+#
+#   notes/figures/costly_fixtures.sh [--rounds N] [--busy F] [--lab NN]... [--out DIR]
+#
+# --busy F grades while F busy loops per core run in a session of their own (as
+# grade_under_load.sh does; the acceptance runs use 4 on 2 cores: 8 loops); without it the machine
+# is as it is. Defaults: 5 rounds, every fixture, results in /tmp/costly-fixtures. Prints a line per
+# round and fixture (its lab's tests, the line's points, its message) and exits 1 unless every
+# fixture lost its line in every round with every test of its lab passing. Slow (a grade of every
+# lab with its benchmarks per round): not part of mvn verify, which proves the counted lines in
+# seconds (WorkspaceProofTest#everyPlantedCostlySubmissionLosesItsCountedLine).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+FIXTURES="$ROOT/grader/src/test/resources/fixtures/costly"
+ROUNDS=5
+FACTOR=0
+OUT=/tmp/costly-fixtures
+LABS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --busy) FACTOR="$2"; shift 2 ;;
+    --lab) LABS+=("lab-$2"); shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "costly_fixtures: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[ ${#LABS[@]} -gt 0 ] || mapfile -t LABS < <(cd "$FIXTURES" && ls -d lab-* | sort)
+
+rm -rf "$OUT"
+SUB="$OUT/submission"
+mkdir -p "$SUB"
+LAB_ARGS=()
+for lab in "${LABS[@]}"; do
+  for fixture in "$FIXTURES/$lab"/*/; do
+    for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$fixture/costly.patch"); do
+      mkdir -p "$SUB/$(dirname "$f")"
+      [ -f "$SUB/$f" ] || cp "$ROOT/$f" "$SUB/$f"
+    done
+    if ! patch -s -p1 -d "$SUB" < "$fixture/costly.patch"; then
+      echo "costly_fixtures: $fixture does NOT apply: re-plant it by hand" >&2; exit 1
+    fi
+  done
+  LAB_ARGS+=(--lab "${lab#lab-}")
+done
+
+"$ROOT/notes/figures/grade_under_load.sh" --rounds "$ROUNDS" --factor "$FACTOR" --perf --isolated \
+  --submission "$SUB" --out "$OUT/rounds" "${LAB_ARGS[@]}" | grep -v '^    lost ' || true
+
+status=0
+for round in $(seq "$ROUNDS"); do
+  for lab in "${LABS[@]}"; do
+    for fixture in "$FIXTURES/$lab"/*/; do
+      line=$(head -n 1 "$fixture/loses")
+      python3 - "$OUT/rounds/round-$round/grade.json" "$lab" "$line" "$round" "$(basename "$fixture")" <<'PY' || status=1
+import json, sys
+path, lab, line, rnd, name = sys.argv[1:]
+try:
+    g = json.load(open(path))
+except (OSError, ValueError) as e:
+    print("round %s %-8s %-40s no grade.json (%s)" % (rnd, lab, name, e)); sys.exit(1)
+l = next((x for x in g["isolated"] if x["lab"] == lab), None)
+if l is None:
+    print("round %s %-8s %-40s the lab was not graded" % (rnd, lab, name)); sys.exit(1)
+tests = "%d/%d tests" % (l["passed"], l["tests_total"])
+p = next((x for x in l["performance"] if x["name"] == line), None)
+if p is None:
+    print("round %s %-8s %-40s no line %s" % (rnd, lab, name, line)); sys.exit(1)
+lost = l["passed"] == l["tests_total"] and p["status"] == "measured" and p["score"] < p["max_score"]
+print("round %s %-8s %-40s %s, %s %s/%s: %s%s" % (rnd, lab, name, tests, line, p["score"], p["max_score"],
+      "lost" if lost else "NOT lost", "" if lost else " (" + (p["message"] or "")[:200] + ")")
+      + ("\n    " + (p["message"] or "")[:240] if lost else ""))
+sys.exit(0 if lost else 1)
+PY
+    done
+  done
+done
+exit $status
