@@ -176,6 +176,7 @@ class WorkspaceProofTest {
         Rubric rubric = Rubric.of(workspace);
         List<String> kept = new ArrayList<>();
         java.util.Set<String> labsWithOne = new java.util.TreeSet<>();
+        int counted = 0;
         for (CostlyFixtures.Fixture f : CostlyFixtures.all()) {
             labsWithOne.add(f.lab());
             Lab lab = workspace.lab(f.lab().substring("lab-".length()));
@@ -187,6 +188,7 @@ class WorkspaceProofTest {
             if (!line.counted()) {
                 continue; // a timed line: only the full gradings prove it
             }
+            counted++;
             Path dir = tmp.resolve("costly").resolve(f.name());
             Path costly = CostlyFixtures.patchedModule(f, workspace, reference, dir);
             double ref = CostlyFixtures.count(reference.resolve(lab.directory()), line, dir.resolve("reference.txt"));
@@ -198,6 +200,7 @@ class WorkspaceProofTest {
             }
         }
         assertThat("a costly submission must lose points on its counted line", kept, empty());
+        assertThat("the fixtures of labs 01 to 06 lose counted lines", counted, greaterThanOrEqualTo(6));
         assertThat(
                 "every lab has a planted costly submission",
                 labsWithOne,
