@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
 public final class WorkbenchMain {
 
     public static void main(String[] args) {
+        ParentWatch.startIfAsked();
         System.exit(commandLine().execute(args));
     }
 

@@ -68,6 +68,9 @@ public final class VizServer implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean liveBusy = new AtomicBoolean();
+    /** The folder of the live run's engine while one runs: {@link #close} deletes it if the run cannot. */
+    private final java.util.concurrent.atomic.AtomicReference<Path> liveEngineDir =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * Starts serving on {@code bind}:{@code port} (0: any free port) the recordings in {@code files};
@@ -117,11 +120,35 @@ public final class VizServer implements AutoCloseable {
         return List.copyOf(runs);
     }
 
+    /**
+     * Stops serving, stops a live run that is going on (waiting briefly for it), and deletes that
+     * run's engine folder: a server stopped from outside leaves no folder behind.
+     */
     @Override
     public void close() {
         server.stop(0);
         liveRunner.shutdownNow();
+        try {
+            liveRunner.awaitTermination(STOP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Path dir = liveEngineDir.getAndSet(null);
+        if (dir != null) {
+            deleteQuietly(dir);
+        }
         runs.forEach(RecordedRun::closeChannel);
+    }
+
+    /** How long {@link #close} waits for a live run to stop. */
+    static final long STOP_MILLIS = 1_500;
+
+    private void deleteQuietly(Path dir) {
+        try {
+            PathUtils.deleteDirectory(dir);
+        } catch (IOException e) {
+            log.println("storagelab viz: could not delete " + dir + ": " + e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- routing
@@ -456,6 +483,7 @@ public final class VizServer implements AutoCloseable {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("storagelab-viz-");
+            liveEngineDir.set(dir);
             try (Engine.Handle handle = engine.open(dir)) {
                 EventTaps.runRecorded(handle, workload, spec, file, run.sink());
             }
@@ -465,12 +493,8 @@ public final class VizServer implements AutoCloseable {
         } finally {
             run.finish(failure);
             liveBusy.set(false);
-            if (dir != null) {
-                try {
-                    PathUtils.deleteDirectory(dir);
-                } catch (IOException e) {
-                    log.println("storagelab viz: could not delete " + dir + ": " + e.getMessage());
-                }
+            if (dir != null && liveEngineDir.compareAndSet(dir, null)) {
+                deleteQuietly(dir);
             }
         }
     }
