@@ -19,7 +19,7 @@ import picocli.CommandLine;
 
 /**
  * {@code --help} needs no build: the launcher answers it from {@code grader/help/}, one text per
- * command, which must say what the grader's own commands say (the workbench's commands, passed on
+ * command ({@code storagelab.txt}, {@code storagelab-grade.txt}, ...), which must say what the grader's own commands say (the workbench's commands, passed on
  * to it, are checked by the workbench's {@code HelpTextsTest}). With
  * {@code -Dstoragelab.help.write=true} the texts are rewritten instead of checked.
  */
@@ -39,7 +39,7 @@ class HelpTextsTest {
         texts.put(ROOT, cli.getUsageMessage(CommandLine.Help.Ansi.OFF));
         cli.getSubcommands().forEach((verb, sub) -> {
             if (!WORKBENCH_VERBS.contains(verb)) {
-                texts.put(verb, sub.getUsageMessage(CommandLine.Help.Ansi.OFF));
+                texts.put(ROOT + "-" + verb, sub.getUsageMessage(CommandLine.Help.Ansi.OFF));
             }
         });
         return texts;
@@ -82,7 +82,7 @@ class HelpTextsTest {
         CommandLine cli = Main.commandLine(new Main());
         Path dir = Fixtures.realWorkspace().resolve(DIR);
         for (String verb : cli.getSubcommands().keySet()) {
-            assertThat(verb, Files.isRegularFile(dir.resolve(verb + ".txt")), is(true));
+            assertThat(verb, Files.isRegularFile(dir.resolve(ROOT + "-" + verb + ".txt")), is(true));
         }
         assertThat(Files.isRegularFile(dir.resolve(ROOT + ".txt")), is(true));
     }

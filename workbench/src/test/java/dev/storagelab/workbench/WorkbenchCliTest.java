@@ -47,7 +47,7 @@ class WorkbenchCliTest {
     }
 
     /**
-     * The launcher answers {@code ./storagelab VERB --help} from {@code grader/help/VERB.txt} without
+     * The launcher answers {@code ./storagelab VERB --help} from {@code grader/help/storagelab-VERB.txt} without
      * building anything: each text must be this command's usage. With
      * {@code -Dstoragelab.help.write=true} they are rewritten instead.
      */
@@ -62,7 +62,7 @@ class WorkbenchCliTest {
                 .toAbsolutePath()
                 .getParent()
                 .resolve("grader/help")
-                .resolve(command + ".txt");
+                .resolve("storagelab-" + command + ".txt");
         if (Boolean.getBoolean("storagelab.help.write")) {
             Files.writeString(file, usage);
         }
