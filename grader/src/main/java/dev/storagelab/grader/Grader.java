@@ -463,9 +463,10 @@ public final class Grader {
         FeedbackFilter filter = feedbackFilter(lab, reference);
         for (GradedTest t : labTests) {
             TestSupervisor.Outcome raw = outcomes.get(t.id());
-            // a message never carries the hidden tests' code out as feedback
-            TestSupervisor.Outcome o =
-                    new TestSupervisor.Outcome(raw.status(), filter.apply(raw.message()), raw.seconds());
+            // a message never carries the hidden tests' code out as feedback; library banners and
+            // JVM warnings go first (LibraryNoise), so that they use none of the message's room
+            TestSupervisor.Outcome o = new TestSupervisor.Outcome(
+                    raw.status(), filter.apply(LibraryNoise.strip(raw.message())), raw.seconds());
             double max = t.points() * weight;
             results.add(new TestResult(t, o, o.passed() ? max : 0, max));
         }
