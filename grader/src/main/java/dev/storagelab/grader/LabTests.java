@@ -116,6 +116,8 @@ public final class LabTests {
         }
         Path module = workspace.root().resolve(lab.directory());
         FileTrees.deleteRecursively(module.resolve("target/surefire-reports")); // no stale results
+        Path recordings = module.resolve(RECORDINGS);
+        FileTrees.deleteRecursively(recordings);
         Path log = Files.createDirectories(module.resolve("target")).resolve("storagelab-test.log");
 
         List<String> cmd = LabBuild.maven();
@@ -129,7 +131,10 @@ public final class LabTests {
                 "test",
                 "-Dtest=" + String.join(",", selected),
                 "-Dsurefire.failIfNoSpecifiedTests=false",
-                "-Dmaven.test.failure.ignore=true"));
+                "-Dmaven.test.failure.ignore=true",
+                // a failing test of an engine leaves a recording of its events (testkit's FailureRecording)
+                "-D" + RECORD_PROPERTY + "=" + recordings.toAbsolutePath(),
+                "-Djunit.jupiter.extensions.autodetection.enabled=true"));
         if (offline) {
             cmd.add("-o");
         }
@@ -166,7 +171,7 @@ public final class LabTests {
             out.println("the whole Maven output is in " + log);
             return 2;
         }
-        print(lab, tasks, onlyTask, cases, workspace.root().relativize(module), out);
+        print(lab, tasks, onlyTask, cases, workspace.root().relativize(module), recordings(workspace, recordings), out);
         out.println("reports: " + module.resolve("target/surefire-reports") + "; Maven's output: " + log);
         return cases.isEmpty() || cases.stream().anyMatch(c -> !c.passed() && !c.skipped()) ? 1 : 0;
     }
@@ -195,7 +200,34 @@ public final class LabTests {
      * how the given code's tests did.
      */
     static void print(Lab lab, List<Task> tasks, String onlyTask, List<SurefireReports.Case> cases, PrintWriter out) {
-        print(lab, tasks, onlyTask, cases, Path.of(lab.directory()), out);
+        print(lab, tasks, onlyTask, cases, Path.of(lab.directory()), Map.of(), out);
+    }
+
+    /** Where a lab's failing tests leave their recordings, in its module. */
+    static final String RECORDINGS = "target/storagelab-failures";
+    /** The system property that asks the tests for recordings (testkit's {@code FailureRecorder.PROPERTY}). */
+    static final String RECORD_PROPERTY = "storagelab.failures";
+
+    /**
+     * The recordings the failing tests left in {@code dir}, by {@code Class.method} (a test's
+     * first), each as the path to give {@code ./storagelab viz}, from the workspace root.
+     */
+    static Map<String, Path> recordings(Workspace workspace, Path dir) throws IOException {
+        Map<String, Path> byTest = new java.util.TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return byTest;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".jsonl")) {
+                    String test =
+                            name.substring(0, name.length() - ".jsonl".length()).replaceFirst("\\[.*$", "");
+                    byTest.putIfAbsent(test, workspace.root().relativize(f.toAbsolutePath()));
+                }
+            }
+        }
+        return byTest;
     }
 
     static void print(
@@ -204,6 +236,7 @@ public final class LabTests {
             String onlyTask,
             List<SurefireReports.Case> cases,
             Path module,
+            Map<String, Path> recordings,
             PrintWriter out) {
         Map<String, List<SurefireReports.Case>> byTask = new LinkedHashMap<>();
         for (Task t : tasks) {
@@ -274,6 +307,11 @@ public final class LabTests {
                 }
                 for (SurefireReports.Case c : wrong.subList(0, Math.min(FAILURES_SHOWN, wrong.size()))) {
                     failure(c, reportOf(module, c)).forEach(line -> out.println("         " + line));
+                    Path recording = recordings.get(c.simpleClassName() + "." + method(c.name()));
+                    if (recording != null) {
+                        out.println("           watch your engine fail, at the failing step: ./storagelab viz "
+                                + recording);
+                    }
                 }
                 if (wrong.size() > FAILURES_SHOWN) {
                     out.println("         ... and " + (wrong.size() - FAILURES_SHOWN) + " more (every message is in "
@@ -457,10 +495,15 @@ public final class LabTests {
                         + " given code too, so its counts are larger");
     }
 
+    /** A test's method name: Surefire's case name without its parameters and invocation. */
+    static String method(String testName) {
+        String name = testName.contains("(") ? testName.substring(0, testName.indexOf('(')) : testName;
+        return name.contains("[") ? name.substring(0, name.indexOf('[')).strip() : name;
+    }
+
     /** The concept a test's behaviour name states: {@code encodedOrderMatchesTheRecordOrder} reads "encoded order matches the record order". */
     static String concept(String testName) {
-        String name = testName.contains("(") ? testName.substring(0, testName.indexOf('(')) : testName;
-        name = name.contains("[") ? name.substring(0, name.indexOf('[')).strip() : name;
+        String name = method(testName);
         // aUniqueInsertionPoint and returnsAUniqueInsertionPoint: every word apart, a one-letter one too
         return name.replaceAll("([a-z0-9])([A-Z])", "$1 $2")
                 .replaceAll("([A-Z])([A-Z][a-z])", "$1 $2")

@@ -90,6 +90,24 @@ class LabTestsSummaryTest {
     }
 
     @Test
+    void aFailureThatLeftARecordingSaysHowToWatchIt() {
+        SurefireReports.Case c =
+                hamcrest("compactionKeepsTheNewest", "Expected: \"v2\"\n     but: was \"v1\"", List.of());
+        java.nio.file.Path file = java.nio.file.Path.of(
+                "lab-05-lsm/target/storagelab-failures/InternalKeyTest.compactionKeepsTheNewest.jsonl");
+        StringWriter s = new StringWriter();
+        LabTests.print(
+                LAB_05,
+                List.of(new LabTests.Task("T1", List.of("InternalKeyTest"))),
+                null,
+                List.of(c),
+                java.nio.file.Path.of("lab-05-lsm"),
+                java.util.Map.of("InternalKeyTest.compactionKeepsTheNewest", file),
+                new PrintWriter(s, true));
+        assertThat(s.toString(), containsString("at the failing step: ./storagelab viz " + file + "\n"));
+    }
+
+    @Test
     void aNameOfOneLetterWordsReadsApart() {
         assertThat(LabTests.concept("returnsAUniqueInsertionPoint"), is("returns a unique insertion point"));
         assertThat(LabTests.concept("writesABufferAtPositionZero"), is("writes a buffer at position zero"));
