@@ -426,7 +426,7 @@ public final class VizServer implements AutoCloseable {
         JsonObject o = new JsonObject();
         JsonArray e = new JsonArray();
         for (Engine engine : Engine.values()) {
-            if (engine.onDisk() && engine != Engine.SORTEDLOG && engine != Engine.HYBRID_SIMPLE) {
+            if (engine.onDisk() && engine != Engine.HYBRID_SIMPLE) {
                 e.add(engine.id());
             }
         }
