@@ -69,6 +69,47 @@ class HandoutsTest {
      */
     private static final Pattern NOT_TEXT = Pattern.compile("(?i).*\\.(png|jpe?g|gif|jar|jfr|zip|gz|class|bin|sst)$");
 
+    /** An {@code @Graded} annotation and the task it names, if it names one. */
+    private static final Pattern GRADED = Pattern.compile("@Graded\\(([^@]*?)\\)\\s*(?:@|\\s)");
+
+    private static final Pattern TASK = Pattern.compile("task = \"(T\\d+)\"");
+
+    /**
+     * Every hidden test names the task of its handout whose work it checks, so that the report's
+     * table of points per task adds up to the lab's points and tells a student which task lost them.
+     */
+    @Test
+    void everyHiddenTestNamesATaskOfItsHandout() throws IOException {
+        List<String> wrong = new ArrayList<>();
+        int graded = 0;
+        for (Lab lab : WORKSPACE.labs()) {
+            Set<String> tasks = new HashSet<>();
+            LabTests.tasks(WORKSPACE, lab).forEach(t -> tasks.add(t.id()));
+            Path hidden = WORKSPACE.root().resolve(lab.directory()).resolve("src/hidden/java");
+            if (!Files.isDirectory(hidden)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(hidden)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java"))
+                        .sorted()
+                        .toList()) {
+                    Matcher m = GRADED.matcher(Files.readString(f, StandardCharsets.UTF_8));
+                    while (m.find()) {
+                        graded++;
+                        Matcher t = TASK.matcher(m.group(1));
+                        if (!t.find() || !tasks.contains(t.group(1))) {
+                            wrong.add(WORKSPACE.root().relativize(f) + ": @Graded("
+                                    + m.group(1).strip() + ")" + " names no task of the table in " + lab.directory()
+                                    + "/README.md " + tasks);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat("hidden tests found", graded > 500, is(true));
+        assertThat(String.join("\n", wrong), wrong, is(empty()));
+    }
+
     @Test
     void everyPublicTestBelongsToATaskOrToTheGivenCodesRow() throws IOException {
         List<String> unowned = new ArrayList<>();
