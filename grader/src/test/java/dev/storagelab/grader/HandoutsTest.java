@@ -161,8 +161,8 @@ class HandoutsTest {
 
     static final List<String> AFTER_THE_TASKS =
             List.of("Bonus", "Experiments", "Watching it in the browser", "How the lab is graded", "For instructors");
-    /** The headings of the shape a handout may leave out, where the lab has nothing for them. */
-    static final Set<String> OPTIONAL_HEADINGS = Set.of("Watching it in the browser");
+    /** The headings of the shape a handout may leave out, where the lab has nothing for them: none (every lab has a viewer section). */
+    static final Set<String> OPTIONAL_HEADINGS = Set.of();
 
     @Test
     void theShapedHandoutsHaveTheShapesHeadingsInOrderAndEveryTaskItsParts() throws IOException {
@@ -223,7 +223,7 @@ class HandoutsTest {
                 contains(
                         "lab-09-example/README.md: top-level headings [Getting started, The production pain, Formats, Concepts, T1, T2,"
                                 + " Experiments, Glossary, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
-                                + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, (Watching it in the browser),"
+                                + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, Watching it in the browser,"
                                 + " How the lab is graded, For instructors]",
                         "lab-09-example/README.md ## T2: no `*What the tests check.*` paragraph after its `*Run.*` line"));
         String shaped = String.join(
@@ -239,6 +239,7 @@ class HandoutsTest {
                 "*What the tests check.* `ExampleTest`: everything.",
                 "## Bonus",
                 "## Experiments",
+                "## Watching it in the browser",
                 "## How the lab is graded",
                 "<!-- BEGIN INSTRUCTOR -->",
                 "## For instructors",
@@ -250,8 +251,8 @@ class HandoutsTest {
                 shapeProblems("lab-09-example/README.md", shaped, List.of("T1", "T2")),
                 contains(
                         "lab-09-example/README.md: top-level headings [How to run the tests, The production pain, Concepts, Formats, T1,"
-                                + " Bonus, Experiments, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
-                                + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, (Watching it in the browser),"
+                                + " Bonus, Experiments, Watching it in the browser, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
+                                + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, Watching it in the browser,"
                                 + " How the lab is graded, For instructors]"));
         String noRun = shaped.replace(
                 "*Run.* `./storagelab test --lab 09 --task T1`", "Run `./storagelab test --lab 09 --task T1`.");
