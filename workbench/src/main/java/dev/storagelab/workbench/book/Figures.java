@@ -16,20 +16,15 @@ public final class Figures {
     /** Every family, in course order. */
     static final List<FigureFamily> FAMILIES = List.of(
             new Lab01Figures(),
-            
-
-
-
-
-
-
-
             new Lab02Figures(),
             new Lab03Figures(),
             new Lab04Figures(),
             new Lab04PoolFigures(),
             new Lab05Figures(),
-            new Lab06Figures());
+            new Lab06Figures(),
+            new Lab07Figures(),
+            new CrossoverFigures(),
+            new BenchmarkFigures());
 
     private Figures() {}
 
