@@ -22,9 +22,10 @@ import org.knowm.xchart.CategoryChart;
  */
 final class BenchmarkFigures implements FigureFamily {
 
-    static final List<String> ENGINES = List.of("sortedlog", "btree", "avl", "skiplist", "bst", "rocksdb", "leveldb", "h2");
-    static final List<String> WORKLOADS =
-            List.of("fillseq", "fillrandom", "overwrite", "readrandom", "readmissing", "seekrandom", "readwhilewriting");
+    static final List<String> ENGINES =
+            List.of("sortedlog", "btree", "avl", "skiplist", "bst", "rocksdb", "leveldb", "h2");
+    static final List<String> WORKLOADS = List.of(
+            "fillseq", "fillrandom", "overwrite", "readrandom", "readmissing", "seekrandom", "readwhilewriting");
 
     @Override
     public void draw(Path data, Path out, PrintStream t, PrintStream log) throws IOException {
@@ -34,9 +35,11 @@ final class BenchmarkFigures implements FigureFamily {
         }
         Map<String, JsonObject> results = new HashMap<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+            for (Path p :
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 JsonObject r = Jmh.json(p).getAsJsonObject();
-                results.put(r.get("engine").getAsString() + "/" + r.get("workload").getAsString(), r);
+                results.put(
+                        r.get("engine").getAsString() + "/" + r.get("workload").getAsString(), r);
             }
         }
         List<String> engines = ENGINES.stream()
@@ -45,7 +48,11 @@ final class BenchmarkFigures implements FigureFamily {
         tables(results, engines, t);
         counters(results, engines, t);
         CategoryChart c = Charts.bars(
-                1320, 600, "db_bench-style workloads, 16-byte keys, 100-byte values", null, "operations per second (log scale)");
+                1320,
+                600,
+                "db_bench-style workloads, 16-byte keys, 100-byte values",
+                null,
+                "operations per second (log scale)");
         List<List<Double>> all = new ArrayList<>();
         for (String e : engines) {
             List<Double> ys = new ArrayList<>();
@@ -89,9 +96,13 @@ final class BenchmarkFigures implements FigureFamily {
             List<String> cells = new ArrayList<>(List.of(w + " p50 / p99 µs"));
             for (String e : engines) {
                 JsonObject r = results.get(e + "/" + w);
-                cells.add(r == null
-                        ? "–"
-                        : f("%.1f / %.0f", mainOp(r).get("p50").getAsDouble(), mainOp(r).get("p99").getAsDouble()));
+                cells.add(
+                        r == null
+                                ? "–"
+                                : f(
+                                        "%.1f / %.0f",
+                                        mainOp(r).get("p50").getAsDouble(),
+                                        mainOp(r).get("p99").getAsDouble()));
             }
             t.println(Md.row(cells));
         }
@@ -103,9 +114,13 @@ final class BenchmarkFigures implements FigureFamily {
             List<String> cells = new ArrayList<>(List.of(w));
             for (String e : engines) {
                 JsonObject r = results.get(e + "/" + w);
-                cells.add(r == null || base == null
-                        ? "–"
-                        : f("%.2f", r.get("opsPerSecond").getAsDouble() / base.get("opsPerSecond").getAsDouble()));
+                cells.add(
+                        r == null || base == null
+                                ? "–"
+                                : f(
+                                        "%.2f",
+                                        r.get("opsPerSecond").getAsDouble()
+                                                / base.get("opsPerSecond").getAsDouble()));
             }
             t.println(Md.row(cells));
         }
@@ -116,7 +131,8 @@ final class BenchmarkFigures implements FigureFamily {
         String[][] rows = {
             {"fillrandom", "write_amplification", "write amplification, fillrandom", "%.2f"},
             {"overwrite", "write_amplification", "write amplification, overwrite", "%.2f"},
-            {"readrandom", "page_reads_per_get,block_reads_per_get", "pages or blocks read per get, readrandom", "%.2f"},
+            {"readrandom", "page_reads_per_get,block_reads_per_get", "pages or blocks read per get, readrandom", "%.2f"
+            },
             {"readrandom", "cache_hit_rate", "cache hit rate, readrandom", "%.3f"},
         };
         t.println();
@@ -127,8 +143,11 @@ final class BenchmarkFigures implements FigureFamily {
                 JsonObject r = results.get(e + "/" + row[0]);
                 Double value = null;
                 for (String name : row[1].split(",")) {
-                    JsonElement v = r == null ? null : r.getAsJsonObject("counters").get(name);
-                    if (v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()) {
+                    JsonElement v =
+                            r == null ? null : r.getAsJsonObject("counters").get(name);
+                    if (v != null
+                            && v.isJsonPrimitive()
+                            && v.getAsJsonPrimitive().isNumber()) {
                         value = v.getAsDouble();
                         break;
                     }

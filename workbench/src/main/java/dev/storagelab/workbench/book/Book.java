@@ -41,7 +41,7 @@ import org.apache.commons.io.file.PathUtils;
 public final class Book {
 
     /** What the build wrote: its pages (HTML files, relative to the book's folder) and the recorded runs its pages link, in the viewer's order. */
-    public record Built(Path dir, List<String> pages, List<Path> runs) {}
+    public record Built(Path dir, List<String> pages, List<Path> runs, List<String> missing) {}
 
     private static final Pattern HEADING = Pattern.compile("<h([1-3]) id=\"([^\"]+)\">(.*?)</h\\1>", Pattern.DOTALL);
     private static final Pattern TAG = Pattern.compile("<[^>]+>");
@@ -73,7 +73,8 @@ public final class Book {
 
     private Built build() throws IOException {
         if (!Files.isDirectory(root.resolve("notes"))) {
-            throw new IllegalArgumentException(root + " has no notes/ folder: run from a storagelab workspace or pass --workspace");
+            throw new IllegalArgumentException(
+                    root + " has no notes/ folder: run from a storagelab workspace or pass --workspace");
         }
         prepare(out);
         List<BookPages.Page> contents = BookPages.of(root);
@@ -103,7 +104,8 @@ public final class Book {
         copyFiles(links);
         assets(search);
         log.println("storagelab book: wrote " + written.size() + " pages to " + out);
-        return new Built(out, written, List.copyOf(links.runs()));
+        links.missing().forEach(m -> log.println("storagelab book: not in this copy of the workspace: " + m));
+        return new Built(out, written, List.copyOf(links.runs()), List.copyOf(links.missing()));
     }
 
     /** Empties {@code dir} if it holds an earlier book (its index.html and assets/), refuses a folder with anything else in it. */
@@ -118,7 +120,8 @@ public final class Book {
             }
             if (!empty) {
                 if (!Files.isRegularFile(dir.resolve("index.html")) || !Files.isDirectory(dir.resolve("assets"))) {
-                    throw new IllegalArgumentException(dir + " is not empty and holds no earlier book; name an empty or new folder");
+                    throw new IllegalArgumentException(
+                            dir + " is not empty and holds no earlier book; name an empty or new folder");
                 }
                 PathUtils.cleanDirectory(dir);
             }
@@ -129,7 +132,9 @@ public final class Book {
     /** The Markdown at {@code source} as HTML, its links resolved for the page written at {@code file}. */
     private String render(Path source, String file, BookLinks links) throws IOException {
         MutableDataSet options = new MutableDataSet();
-        options.set(Parser.EXTENSIONS, List.of(TablesExtension.create(), StrikethroughExtension.create(), AnchorLinkExtension.create()));
+        options.set(
+                Parser.EXTENSIONS,
+                List.of(TablesExtension.create(), StrikethroughExtension.create(), AnchorLinkExtension.create()));
         options.set(HtmlRenderer.GENERATE_HEADER_ID, true);
         options.set(HtmlRenderer.RENDER_HEADER_ID, true);
         // GitHub's anchors: lower case, spaces to dashes, other punctuation dropped, underscores kept
@@ -150,17 +155,24 @@ public final class Book {
                             if (link.getLinkType() != LinkType.LINK && link.getLinkType() != LinkType.IMAGE) {
                                 return link;
                             }
-                            String url = links.resolve(source, file, link.getUrl(), link.getLinkType() == LinkType.IMAGE);
+                            String url =
+                                    links.resolve(source, file, link.getUrl(), link.getLinkType() == LinkType.IMAGE);
                             return link.withUrl(url).withStatus(LinkStatus.VALID);
                         };
                     }
                 })
                 .build();
         String html = renderer.render(parser.parse(Files.readString(source, StandardCharsets.UTF_8)));
-        html = MISSING_IMAGE.matcher(html).replaceAll(m -> Matcher.quoteReplacement(
-                "<span class=\"missing\" title=\"not in this copy of the workspace: " + m.group(1) + "\">[" + m.group(2) + "]</span>"));
-        return MISSING_LINK.matcher(html).replaceAll(m -> Matcher.quoteReplacement(
-                "<span class=\"missing\" title=\"not in this copy of the workspace: " + m.group(1) + "\">" + m.group(2) + "</span>"));
+        html = MISSING_IMAGE
+                .matcher(html)
+                .replaceAll(m ->
+                        Matcher.quoteReplacement("<span class=\"missing\" title=\"not in this copy of the workspace: "
+                                + m.group(1) + "\">[" + m.group(2) + "]</span>"));
+        return MISSING_LINK
+                .matcher(html)
+                .replaceAll(m ->
+                        Matcher.quoteReplacement("<span class=\"missing\" title=\"not in this copy of the workspace: "
+                                + m.group(1) + "\">" + m.group(2) + "</span>"));
     }
 
     /** The page's level-two and level-three headings: their ids and text, for its own table of contents and the search. */
@@ -168,7 +180,9 @@ public final class Book {
         List<String[]> hs = new ArrayList<>();
         Matcher m = HEADING.matcher(html);
         while (m.find()) {
-            hs.add(new String[] {m.group(1), m.group(2), text(m.group(3)).replaceFirst("^#", "").trim(), Integer.toString(m.start())});
+            hs.add(new String[] {
+                m.group(1), m.group(2), text(m.group(3)).replaceFirst("^#", "").trim(), Integer.toString(m.start())
+            });
         }
         return hs;
     }
@@ -199,9 +213,13 @@ public final class Book {
             if (Files.isDirectory(e.getKey())) {
                 List<String> names = new ArrayList<>();
                 try (Stream<Path> s = Files.list(e.getKey())) {
-                    s.map(p -> p.getFileName() + (Files.isDirectory(p) ? "/" : "")).sorted().forEach(names::add);
+                    s.map(p -> p.getFileName() + (Files.isDirectory(p) ? "/" : ""))
+                            .sorted()
+                            .forEach(names::add);
                 }
-                write(e.getValue(), new BookSite(List.of()).listing(e.getValue(), root.relativize(e.getKey()) + "/", names));
+                write(
+                        e.getValue(),
+                        new BookSite(List.of()).listing(e.getValue(), root.relativize(e.getKey()) + "/", names));
             } else if (!Files.exists(target)) {
                 if (!Files.isRegularFile(e.getKey())) {
                     log.println("storagelab book: warning: " + root.relativize(e.getKey())
@@ -237,7 +255,8 @@ public final class Book {
         String name = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
         try (InputStream in = Book.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("the WebJar " + group + ":" + artifact + " is missing; rebuild the workbench");
+                throw new IllegalStateException(
+                        "the WebJar " + group + ":" + artifact + " is missing; rebuild the workbench");
             }
             Properties p = new Properties();
             p.load(in);

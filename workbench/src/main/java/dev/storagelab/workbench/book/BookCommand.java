@@ -63,7 +63,8 @@ public final class BookCommand implements Callable<Integer> {
         Path dir = out != null ? out : Files.createTempDirectory("storagelab-book-");
         Book.Built built = Book.build(root, dir, serve, stdout);
         if (!serve) {
-            stdout.println("storagelab book: open " + built.dir().resolve("index.html").toUri());
+            stdout.println(
+                    "storagelab book: open " + built.dir().resolve("index.html").toUri());
             return 0;
         }
         InetAddress address = InetAddress.getByName(bind);

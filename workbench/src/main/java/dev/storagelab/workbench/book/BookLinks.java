@@ -34,7 +34,10 @@ final class BookLinks {
     private final Deque<Path> extraPages = new ArrayDeque<>();
     /** Recorded runs linked, in the order first met: their number in the viewer. */
     private final Set<Path> runs = new LinkedHashSet<>();
+
     private final boolean served;
+    /** The links to what this copy does not have: "page: url". */
+    private final java.util.List<String> missing = new java.util.ArrayList<>();
 
     BookLinks(Path root, Iterable<BookPages.Page> contents, boolean served) {
         this.root = root.toAbsolutePath().normalize();
@@ -64,6 +67,15 @@ final class BookLinks {
         return runs;
     }
 
+    java.util.List<String> missing() {
+        return missing;
+    }
+
+    private String missing(Path from, String url) {
+        missing.add(root.relativize(from) + ": " + url);
+        return MISSING + url;
+    }
+
     /**
      * The href in the book of {@code url}, written in the Markdown file {@code from}, for a page
      * written at {@code fromFile} (relative to the book's folder).
@@ -90,17 +102,17 @@ final class BookLinks {
                     .toAbsolutePath()
                     .normalize();
         } catch (java.nio.file.InvalidPathException e) {
-            return MISSING + url;
+            return missing(from, url);
         }
         if (!target.startsWith(root)) {
-            return MISSING + url;
+            return missing(from, url);
         }
         String name = target.getFileName() == null ? "" : target.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
         String book;
         if (lower.endsWith(".jsonl")) {
             if (!Files.isRegularFile(target)) {
-                return MISSING + url;
+                return missing(from, url);
             }
             runs.add(target);
             if (served) {
@@ -114,7 +126,7 @@ final class BookLinks {
             book = "files/" + (target.equals(root) ? "" : root.relativize(target) + "/") + "index.html";
             files.put(target, book);
         } else if (!Files.isRegularFile(target) && !(image && isFigure(target))) {
-            return MISSING + url;
+            return missing(from, url);
         } else if (pages.containsKey(target) || lower.endsWith(".md")) {
             book = pageOf(target);
         } else if (isFigure(target)) {

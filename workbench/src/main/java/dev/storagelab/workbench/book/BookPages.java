@@ -33,7 +33,8 @@ final class BookPages {
         add(pages, root.resolve("README.md"), "workspace.html", "workspace");
         if (!pages.isEmpty()) {
             BookPages.Page readme = pages.remove(0);
-            pages.add(new Page(readme.source(), readme.file(), "The workspace: what is where, the commands", readme.kind()));
+            pages.add(new Page(
+                    readme.source(), readme.file(), "The workspace: what is where, the commands", readme.kind()));
         }
         Path notes = root.resolve("notes");
         for (int lab = 1; lab <= 99; lab++) {
@@ -72,7 +73,9 @@ final class BookPages {
     static String title(Path source) {
         try {
             Matcher m = H1.matcher(Files.readString(source, StandardCharsets.UTF_8));
-            return m.find() ? m.group(1).trim().replace("`", "") : source.getFileName().toString();
+            return m.find()
+                    ? m.group(1).trim().replace("`", "")
+                    : source.getFileName().toString();
         } catch (IOException e) {
             return source.getFileName().toString();
         }

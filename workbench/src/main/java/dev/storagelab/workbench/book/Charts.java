@@ -44,7 +44,10 @@ final class Charts {
     static final Color CYAN = new Color(0x17becf);
     static final Color[] PALETTE = {BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GRAY, OLIVE, CYAN};
     static final Marker[] MARKERS = {
-        SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN,
+        SeriesMarkers.CIRCLE,
+        SeriesMarkers.SQUARE,
+        SeriesMarkers.TRIANGLE_UP,
+        SeriesMarkers.TRIANGLE_DOWN,
         SeriesMarkers.DIAMOND
     };
 
@@ -217,7 +220,8 @@ final class Charts {
     }
 
     /** Charts laid out in a grid of {@code cols} columns, each {@code cellWidth} by {@code cellHeight}, under {@code title}. */
-    static BufferedImage grid(String title, int cols, int cellWidth, int cellHeight, List<? extends Chart<?, ?>> charts) {
+    static BufferedImage grid(
+            String title, int cols, int cellWidth, int cellHeight, List<? extends Chart<?, ?>> charts) {
         int rows = (charts.size() + cols - 1) / cols;
         int top = title == null ? 0 : 34;
         BufferedImage img = new BufferedImage(cols * cellWidth, top + rows * cellHeight, BufferedImage.TYPE_INT_RGB);
@@ -233,8 +237,8 @@ final class Charts {
             g.drawString(title, Math.max(8, (img.getWidth() - w) / 2), 23);
         }
         for (int i = 0; i < charts.size(); i++) {
-            Graphics2D cell = (Graphics2D) g.create(
-                    (i % cols) * cellWidth, top + (i / cols) * cellHeight, cellWidth, cellHeight);
+            Graphics2D cell =
+                    (Graphics2D) g.create((i % cols) * cellWidth, top + (i / cols) * cellHeight, cellWidth, cellHeight);
             charts.get(i).paint(cell, cellWidth, cellHeight);
             cell.dispose();
         }

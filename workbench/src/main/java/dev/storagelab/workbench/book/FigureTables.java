@@ -41,7 +41,9 @@ final class FigureTables {
             throw new IllegalArgumentException(dir + " does not exist; name the folder of the runs");
         }
         Map<String, List<JsonObject>> runs = new LinkedHashMap<>();
-        List<String> longestFirst = engines.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        List<String> longestFirst = engines.stream()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 String name = p.getFileName().toString().replaceFirst("\\.json$", "");
@@ -56,7 +58,8 @@ final class FigureTables {
                             JsonObject r = Jmh.json(p).getAsJsonObject();
                             Path load = p.resolveSibling(name + ".load");
                             r.addProperty("_load", Files.isRegularFile(load) ? Files.readString(load) : "");
-                            runs.computeIfAbsent(e + "/" + w, k -> new ArrayList<>()).add(r);
+                            runs.computeIfAbsent(e + "/" + w, k -> new ArrayList<>())
+                                    .add(r);
                             break found;
                         }
                     }
@@ -115,13 +118,19 @@ final class FigureTables {
                         cells.add("–");
                         continue;
                     }
-                    List<Double> ops = rs.stream().map(r -> number(r, "opsPerSecond")).sorted().toList();
+                    List<Double> ops = rs.stream()
+                            .map(r -> number(r, "opsPerSecond"))
+                            .sorted()
+                            .toList();
                     med.put(e, Jmh.median(ops));
                     cells.add(f("%,.0f", med.get(e)) + " ("
                             + ops.stream().map(o -> f("%,.0fk", o / 1000)).collect(Collectors.joining(", ")) + ")");
                 }
                 for (String e : es.subList(1, es.size())) {
-                    cells.add(med.containsKey("lsm") && med.containsKey(e) ? f("%.2f", med.get("lsm") / med.get(e)) : "–");
+                    cells.add(
+                            med.containsKey("lsm") && med.containsKey(e)
+                                    ? f("%.2f", med.get("lsm") / med.get(e))
+                                    : "–");
                 }
                 Double reads = w.startsWith("fill")
                         ? null
@@ -157,8 +166,9 @@ final class FigureTables {
     @Command(
             name = "arena-table",
             mixinStandardHelpOptions = true,
-            description = "The arena's tables for notes/07-hybrid.md §7.15 from notes/figures/measure_arena.sh's output in"
-                    + " DIR (default notes/data/lab07/arena): printed, and written to DIR/TABLE.md.")
+            description =
+                    "The arena's tables for notes/07-hybrid.md §7.15 from notes/figures/measure_arena.sh's output in"
+                            + " DIR (default notes/data/lab07/arena): printed, and written to DIR/TABLE.md.")
     static final class ArenaTable implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "DIR")
         Path dir;
@@ -221,7 +231,9 @@ final class FigureTables {
                         frames.add(fr.replaceAll("\\(.*\\)", ""));
                     }
                 }
-                if (frames.isEmpty() || in != null && frames.stream().noneMatch(x -> in.matcher(x).find())) {
+                if (frames.isEmpty()
+                        || in != null
+                                && frames.stream().noneMatch(x -> in.matcher(x).find())) {
                     continue;
                 }
                 n++;
@@ -229,9 +241,10 @@ final class FigureTables {
                 frames.stream().distinct().forEach(x -> incl.merge(x, 1, Integer::sum));
             }
             PrintStream out = stdout();
-            out.println("threads " + top(threads, 10).stream()
-                    .map(x -> "('" + x.getKey() + "', " + x.getValue() + ")")
-                    .collect(Collectors.joining(", ", "[", "]")));
+            out.println("threads "
+                    + top(threads, 10).stream()
+                            .map(x -> "('" + x.getKey() + "', " + x.getValue() + ")")
+                            .collect(Collectors.joining(", ", "[", "]")));
             out.println("samples " + n);
             out.println("--- self");
             for (var x : top(self, 30)) {

@@ -59,7 +59,10 @@ final class HybridTables {
         }
         return ls.isEmpty()
                 ? "?"
-                : f("%.1f–%.1f", ls.stream().min(Double::compare).get(), ls.stream().max(Double::compare).get());
+                : f(
+                        "%.1f–%.1f",
+                        ls.stream().min(Double::compare).get(),
+                        ls.stream().max(Double::compare).get());
     }
 
     static void print(Path d, List<String> engines, PrintStream t) throws IOException {
@@ -97,7 +100,12 @@ final class HybridTables {
                 cells.add(rs.isEmpty() ? "–" : fmt(med.get(e), "%,.0f") + " (" + rs.size() + ")");
             }
             if (hybrid) {
-                double best = base.stream().map(med::get).filter(x -> x != null && x != 0).mapToDouble(x -> x).max().orElse(0);
+                double best = base.stream()
+                        .map(med::get)
+                        .filter(x -> x != null && x != 0)
+                        .mapToDouble(x -> x)
+                        .max()
+                        .orElse(0);
                 cells.add(med.get("hybrid") != null && best != 0 ? f("%.2f", med.get("hybrid") / best) : "–");
             }
             cells.add(loads(engines.stream()
@@ -112,23 +120,27 @@ final class HybridTables {
         t.println("|---".repeat(h2.size()) + "|");
         for (String w : WORKLOADS) {
             List<String> cells = new ArrayList<>(List.of(w + " (" + P99_OF.get(w) + ")"));
-            engines.forEach(e -> cells.add(fmt(p99(runs.getOrDefault(e + "/" + w, List.of()), P99_OF.get(w)), "%,.1f")));
+            engines.forEach(e ->
+                    cells.add(fmt(p99(runs.getOrDefault(e + "/" + w, List.of()), P99_OF.get(w)), "%,.1f")));
             t.println(Md.row(cells));
         }
-        t.println("\n## Write amplification (disk bytes written over user bytes; the measured operations and the final sync)\n");
+        t.println(
+                "\n## Write amplification (disk bytes written over user bytes; the measured operations and the final sync)\n");
         t.println(Md.row(h2));
         t.println("|---".repeat(h2.size()) + "|");
         for (String w : WORKLOADS) {
             List<String> cells = new ArrayList<>(List.of(w));
-            engines.forEach(e -> cells.add(fmt(counter(runs.getOrDefault(e + "/" + w, List.of()), "write_amplification"), "%.2f")));
+            engines.forEach(e ->
+                    cells.add(fmt(counter(runs.getOrDefault(e + "/" + w, List.of()), "write_amplification"), "%.2f")));
             t.println(Md.row(cells));
         }
         if (!hybrid) {
             return;
         }
         t.println("\n## The hybrid's own figures (medians)\n");
-        t.println("| workload | migrations | deferred | hot keys at the end | cache hit rate | B+tree page reads per get"
-                + " | LSM block reads per get |");
+        t.println(
+                "| workload | migrations | deferred | hot keys at the end | cache hit rate | B+tree page reads per get"
+                        + " | LSM block reads per get |");
         t.println("|---".repeat(7) + "|");
         for (String w : WORKLOADS) {
             List<JsonObject> rs = runs.getOrDefault("hybrid/" + w, List.of());
@@ -159,7 +171,9 @@ final class HybridTables {
             t.println(f(
                     "| ops/s at least 1.3x the better of btree and lsm | %,.0f / %,.0f = %.2fx | %s |",
                     ops(h), best, ratio, ratio >= 1.3 ? "yes" : "no"));
-            t.println(f("| write amplification below the btree's | %.2f against %.2f | %s |", waH, waB, waH < waB ? "yes" : "no"));
+            t.println(f(
+                    "| write amplification below the btree's | %.2f against %.2f | %s |",
+                    waH, waB, waH < waB ? "yes" : "no"));
             t.println(f("| get p99 below the lsm's | %,.1f against %,.1f µs | %s |", pH, pL, pH < pL ? "yes" : "no"));
         }
     }
@@ -221,8 +235,9 @@ final class HybridTables {
             lines.add("load average before: " + (load.isEmpty() ? "?" : load.get(0)) + "; after: "
                     + (load.size() > 1 ? load.get(1) : "?"));
             lines.add("");
-            lines.add("| engine | ops/s (median) | rounds' ops/s | CPU µs/op | rounds' CPU µs/op | write amp. | get p50 / p99"
-                    + " / p99.9 µs | memory held | settled |");
+            lines.add(
+                    "| engine | ops/s (median) | rounds' ops/s | CPU µs/op | rounds' CPU µs/op | write amp. | get p50 / p99"
+                            + " / p99.9 µs | memory held | settled |");
             lines.add("| --- | ---: | --- | ---: | --- | ---: | --- | ---: | --- |");
             for (var e : res.entrySet()) {
                 JsonObject r = e.getValue();
@@ -254,7 +269,8 @@ final class HybridTables {
                         var hr = h.getAsJsonArray("roundsOpsPerSecond");
                         var br = best.getAsJsonArray("roundsOpsPerSecond");
                         for (int i = 0; i < Math.min(hr.size(), br.size()); i++) {
-                            ratios.add(f("%.2f", hr.get(i).getAsDouble() / br.get(i).getAsDouble()));
+                            ratios.add(f(
+                                    "%.2f", hr.get(i).getAsDouble() / br.get(i).getAsDouble()));
                         }
                     }
                     lines.add(f(
@@ -277,22 +293,26 @@ final class HybridTables {
                 }
                 if (res.containsKey("rocksdb")) {
                     JsonObject rk = res.get("rocksdb");
-                    lines.add("- against RocksDB, the production peer: " + List.of("btree", "lsm", "hybrid").stream()
-                            .filter(res::containsKey)
-                            .map(e -> f(
-                                    "%s %.2fx its throughput, %.2fx its CPU time per operation",
-                                    e,
-                                    n(res.get(e), "opsPerSecond") / n(rk, "opsPerSecond"),
-                                    n(res.get(e), "cpuMicrosPerOp") / n(rk, "cpuMicrosPerOp")))
-                            .collect(Collectors.joining("; ")));
+                    lines.add("- against RocksDB, the production peer: "
+                            + List.of("btree", "lsm", "hybrid").stream()
+                                    .filter(res::containsKey)
+                                    .map(e -> f(
+                                            "%s %.2fx its throughput, %.2fx its CPU time per operation",
+                                            e,
+                                            n(res.get(e), "opsPerSecond") / n(rk, "opsPerSecond"),
+                                            n(res.get(e), "cpuMicrosPerOp") / n(rk, "cpuMicrosPerOp")))
+                                    .collect(Collectors.joining("; ")));
                 }
                 lines.add("");
             }
-            List<JsonObject> timed = res.values().stream().filter(r -> r.has("deviceReadMicrosPerOp")).toList();
+            List<JsonObject> timed = res.values().stream()
+                    .filter(r -> r.has("deviceReadMicrosPerOp"))
+                    .toList();
             if (!timed.isEmpty()) {
-                lines.add("Where the time goes (the median round): time per operation, the request thread's wait for the"
-                        + " device's reads (direct reads; -1: the engine reads its own files), and each kind of"
-                        + " operation's share of the measured time with its mean:");
+                lines.add(
+                        "Where the time goes (the median round): time per operation, the request thread's wait for the"
+                                + " device's reads (direct reads; -1: the engine reads its own files), and each kind of"
+                                + " operation's share of the measured time with its mean:");
                 lines.add("");
                 for (JsonObject r : timed) {
                     String shares = r.getAsJsonObject("latency").entrySet().stream()
@@ -303,7 +323,9 @@ final class HybridTables {
                                     n(e.getValue().getAsJsonObject(), "mean")))
                             .collect(Collectors.joining(", "));
                     JsonElement state = r.get("engineState");
-                    boolean hasState = state != null && state.isJsonObject() && state.getAsJsonObject().size() > 0;
+                    boolean hasState = state != null
+                            && state.isJsonObject()
+                            && state.getAsJsonObject().size() > 0;
                     lines.add(f(
                                     "- %s: %.2f µs, device reads %.2f µs; %s",
                                     r.get("engine").getAsString(),

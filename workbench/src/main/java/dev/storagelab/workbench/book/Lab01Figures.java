@@ -60,7 +60,11 @@ final class Lab01Figures implements FigureFamily {
         int i = 0;
         for (var e : series.entrySet()) {
             String name = e.getKey();
-            double[] xs = Charts.log(e.getValue().keySet().stream().mapToDouble(Integer::doubleValue).toArray(), 10);
+            double[] xs = Charts.log(
+                    e.getValue().keySet().stream()
+                            .mapToDouble(Integer::doubleValue)
+                            .toArray(),
+                    10);
             List<Jmh.Summary> ss = new ArrayList<>(e.getValue().values());
             java.awt.Color color = Charts.PALETTE[i++];
             Charts.line(c, labels.getOrDefault(name, name), xs, medians(ss), color, SeriesMarkers.CIRCLE, null);

@@ -101,7 +101,8 @@ final class Lab02Figures implements FigureFamily {
                     Charts.PALETTE[i]);
         }
         double[] ratio = ks.stream()
-                .mapToDouble(k -> by.get("heapMerge/" + k).median() / by.get("stackedTwoWayMerge/" + k).median())
+                .mapToDouble(k -> by.get("heapMerge/" + k).median()
+                        / by.get("stackedTwoWayMerge/" + k).median())
                 .toArray();
         XYChart bottom = Charts.xy(840, 300, null, "sources merged (k)", "heap / stacked");
         bottom.getStyler().setLegendVisible(false);
@@ -145,9 +146,8 @@ final class Lab02Figures implements FigureFamily {
         }
         record Cell(Jmh.Summary s, double blocks) {}
         Map<String, Cell> by = new HashMap<>();
-        TreeSet<List<Integer>> configs = new TreeSet<>((a, b) -> a.get(0).equals(b.get(0))
-                ? Integer.compare(a.get(1), b.get(1))
-                : Integer.compare(a.get(0), b.get(0)));
+        TreeSet<List<Integer>> configs = new TreeSet<>((a, b) ->
+                a.get(0).equals(b.get(0)) ? Integer.compare(a.get(1), b.get(1)) : Integer.compare(a.get(0), b.get(0)));
         for (JsonObject r : results) {
             double blocks = Jmh.secondary(r, "blocksRead").get("score").getAsDouble()
                     / Jmh.secondary(r, "ops").get("score").getAsDouble();
@@ -191,7 +191,11 @@ final class Lab02Figures implements FigureFamily {
         }
         t.println();
         CategoryChart chart = Charts.bars(
-                960, 576, "lab-02: 100 entries as one seek and a scan, or as 100 gets", null, "µs per operation (log scale)");
+                960,
+                576,
+                "lab-02: 100 entries as one seek and a scan, or as 100 gets",
+                null,
+                "µs per operation (log scale)");
         List<List<Double>> all = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (String[] m : SCAN_METHODS) {
@@ -239,7 +243,8 @@ final class Lab02Figures implements FigureFamily {
             }
         }
         t.println();
-        double[] xs = Charts.log(nodes.stream().mapToDouble(Integer::doubleValue).toArray(), 10);
+        double[] xs =
+                Charts.log(nodes.stream().mapToDouble(Integer::doubleValue).toArray(), 10);
         XYChart c = Charts.xy(840, 540, "lab-02: consistent-hash ring lookup", "nodes on the ring", "ns per lookup");
         c.getStyler().setYAxisMin(0.0);
         Charts.logXLabels(c, 10, Charts::plain);
@@ -249,7 +254,13 @@ final class Lab02Figures implements FigureFamily {
                     nodes.stream().map(n -> by.get("owner/" + n + "/" + v)).toList();
             Color color = Charts.PALETTE[i];
             Charts.line(
-                    c, f("owner, %d virtual nodes per node", v), xs, Lab01Figures.medians(ss), color, Charts.MARKERS[i], null);
+                    c,
+                    f("owner, %d virtual nodes per node", v),
+                    xs,
+                    Lab01Figures.medians(ss),
+                    color,
+                    Charts.MARKERS[i],
+                    null);
             Charts.range(c, "owner " + v, xs, Lab01Figures.mins(ss), Lab01Figures.maxs(ss), color);
             i++;
         }
@@ -266,12 +277,17 @@ final class Lab02Figures implements FigureFamily {
     private static final Map<String, Object[]> SCHEMES = new LinkedHashMap<>();
 
     static {
-        SCHEMES.put("range", new Object[] {"by key range (equal data per partition)", SeriesMarkers.CIRCLE, Charts.BLUE});
-        SCHEMES.put("ring-author-v1", new Object[] {"ring by author, 1 virtual node", SeriesMarkers.TRIANGLE_DOWN, Charts.RED});
+        SCHEMES.put(
+                "range", new Object[] {"by key range (equal data per partition)", SeriesMarkers.CIRCLE, Charts.BLUE});
+        SCHEMES.put(
+                "ring-author-v1",
+                new Object[] {"ring by author, 1 virtual node", SeriesMarkers.TRIANGLE_DOWN, Charts.RED});
         SCHEMES.put(
                 "ring-author-v100",
                 new Object[] {"ring by author, 100 virtual nodes", SeriesMarkers.TRIANGLE_UP, Charts.ORANGE});
-        SCHEMES.put("ring-post-v100", new Object[] {"ring by post key, 100 virtual nodes", SeriesMarkers.SQUARE, Charts.GREEN});
+        SCHEMES.put(
+                "ring-post-v100",
+                new Object[] {"ring by post key, 100 virtual nodes", SeriesMarkers.SQUARE, Charts.GREEN});
     }
 
     private static void hotPartitions(Path data, Path out, PrintStream t, PrintStream log) throws IOException {
@@ -320,7 +336,8 @@ final class Lab02Figures implements FigureFamily {
                 "Zipf exponent s of the authors (0: uniform)",
                 "busiest partition's share of the reads (%)");
         top.getStyler().setYAxisMin(0.0);
-        XYChart bottom = Charts.xy(840, 300, null, "Zipf exponent s of the authors (0: uniform)", "partitions a page reads");
+        XYChart bottom =
+                Charts.xy(840, 300, null, "Zipf exponent s of the authors (0: uniform)", "partitions a page reads");
         bottom.getStyler().setYAxisMin(0.0).setLegendVisible(false);
         for (var s : SCHEMES.entrySet()) {
             String label = (String) s.getValue()[0];
@@ -363,7 +380,13 @@ final class Lab02Figures implements FigureFamily {
                 null,
                 SeriesLines.DASH_DASH);
         Charts.hline(
-                top, "fair share, 1/" + partitions, 100.0 / partitions, xs[0], xs[xs.length - 1], Charts.GRAY, SeriesLines.DOT_DOT);
+                top,
+                "fair share, 1/" + partitions,
+                100.0 / partitions,
+                xs[0],
+                xs[xs.length - 1],
+                Charts.GRAY,
+                SeriesLines.DOT_DOT);
         Charts.save(stack(List.of(top, bottom)), out, "lab02-hot-partitions.png", log);
         t.println();
     }

@@ -28,7 +28,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class Lab03Figures implements FigureFamily {
 
-    private static final List<String> MAP_IMPLS = List.of("AvlMap", "TreeMap", "SkipListMap", "ConcurrentSkipListMap", "BstMap");
+    private static final List<String> MAP_IMPLS =
+            List.of("AvlMap", "TreeMap", "SkipListMap", "ConcurrentSkipListMap", "BstMap");
     private static final String[][] MAP_OPS = {
         {"put", "put (build from random order)"}, {"get", "get (random order)"}, {"iterate", "iterate (per entry)"}
     };
@@ -152,7 +153,8 @@ final class Lab03Figures implements FigureFamily {
         List<Series> series = DEGENERATION.stream()
                 .filter(s -> ns.stream().anyMatch(k -> by.containsKey(s.impl() + "/" + s.order() + "/" + k)))
                 .toList();
-        t.println("## Building a tree from n keys: time per build (" + unit + ", median [min, max]) and the tree's height");
+        t.println("## Building a tree from n keys: time per build (" + unit
+                + ", median [min, max]) and the tree's height");
         t.println();
         List<String> header = new ArrayList<>(List.of("n"));
         series.forEach(s -> header.add(s.label() + ": time | height"));
@@ -169,9 +171,17 @@ final class Lab03Figures implements FigureFamily {
         t.println();
         String u = unit.split("/")[0].replace("us", "µs");
         XYChart time = Charts.xy(
-                660, 550, "build time: n²/2 comparisons for a sorted BST", "keys inserted (n)", "time per build, " + u + " (log scale)");
+                660,
+                550,
+                "build time: n²/2 comparisons for a sorted BST",
+                "keys inserted (n)",
+                "time per build, " + u + " (log scale)");
         XYChart height = Charts.xy(
-                660, 550, "height: n for a sorted BST, ~log n otherwise", "keys inserted (n)", "tree height (log scale)");
+                660,
+                550,
+                "height: n for a sorted BST, ~log n otherwise",
+                "keys inserted (n)",
+                "tree height (log scale)");
         for (XYChart c : List.of(time, height)) {
             c.getStyler().setYAxisLogarithmic(true);
             Charts.logXLabels(c, 10, Charts::plain);
@@ -180,7 +190,8 @@ final class Lab03Figures implements FigureFamily {
             List<Integer> present = ns.stream()
                     .filter(k -> by.containsKey(s.impl() + "/" + s.order() + "/" + k))
                     .toList();
-            double[] xs = Charts.log(present.stream().mapToDouble(Integer::doubleValue).toArray(), 10);
+            double[] xs = Charts.log(
+                    present.stream().mapToDouble(Integer::doubleValue).toArray(), 10);
             List<Jmh.Summary> ss = present.stream()
                     .map(k -> by.get(s.impl() + "/" + s.order() + "/" + k).s())
                     .toList();
@@ -191,7 +202,8 @@ final class Lab03Figures implements FigureFamily {
                     s.label(),
                     xs,
                     present.stream()
-                            .mapToDouble(k -> by.get(s.impl() + "/" + s.order() + "/" + k).height())
+                            .mapToDouble(k ->
+                                    by.get(s.impl() + "/" + s.order() + "/" + k).height())
                             .toArray(),
                     s.color(),
                     s.marker(),
@@ -200,7 +212,12 @@ final class Lab03Figures implements FigureFamily {
         double[] all = ns.stream().mapToDouble(Integer::doubleValue).toArray();
         Charts.line(height, "n", Charts.log(all, 10), all, Charts.GRAY, null, SeriesLines.DASH_DASH);
         Charts.save(
-                Charts.grid("lab-03: a plain BST degenerates on sorted input; the AVL tree does not", 2, 660, 550, List.of(time, height)),
+                Charts.grid(
+                        "lab-03: a plain BST degenerates on sorted input; the AVL tree does not",
+                        2,
+                        660,
+                        550,
+                        List.of(time, height)),
                 out,
                 "lab03-degeneration.png",
                 log);

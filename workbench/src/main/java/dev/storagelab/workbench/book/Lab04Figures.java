@@ -186,7 +186,8 @@ final class Lab04Figures implements FigureFamily {
         c.getStyler().setLabelsPosition(0.95);
         c.getStyler().setLabelsFontColorAutomaticEnabled(false);
         c.getStyler().setLabelsFontColor(java.awt.Color.DARK_GRAY);
-        List<String> labels = ops.stream().map(o -> OP_LABELS.getOrDefault(o, o)).toList();
+        List<String> labels =
+                ops.stream().map(o -> OP_LABELS.getOrDefault(o, o)).toList();
         List<List<Double>> all = new ArrayList<>();
         for (String impl : IMPLS) {
             if (bars.keySet().stream().noneMatch(k -> k.endsWith("/" + impl))) {
@@ -213,7 +214,9 @@ final class Lab04Figures implements FigureFamily {
         JsonObject d = doc.getAsJsonObject();
         t.println(f(
                 "## Leaf fill, %,d keys of %d + %d bytes, 4 KiB pages",
-                d.get("keys").getAsLong(), d.get("keyBytes").getAsInt(), d.get("valueBytes").getAsInt()));
+                d.get("keys").getAsLong(),
+                d.get("keyBytes").getAsInt(),
+                d.get("valueBytes").getAsInt()));
         t.println();
         t.println("| built by | leaves | internal pages | height | leaf fill | emptiest leaf | file |");
         t.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -223,7 +226,9 @@ final class Lab04Figures implements FigureFamily {
             String how = switch (build) {
                 case "random" -> "puts, random order";
                 case "sequential" -> "puts, increasing order";
-                default -> "bulk load, fill factor " + (r.has("fillFactor") ? Md.g(r.get("fillFactor").getAsDouble()) : "None");
+                default ->
+                    "bulk load, fill factor "
+                            + (r.has("fillFactor") ? Md.g(r.get("fillFactor").getAsDouble()) : "None");
             };
             t.println(f(
                     "| %s | %,d | %,d | %d | %.1f%% | %.1f%% | %.0f MiB |",
@@ -324,16 +329,19 @@ final class Lab04Figures implements FigureFamily {
                     t.println(f(
                             "two writers / one writer, %s: %.2f",
                             MODE_LABELS.get(m),
-                            rows.get("twoWriters/" + m).median() / rows.get("oneWriter/" + m).median()));
+                            rows.get("twoWriters/" + m).median()
+                                    / rows.get("oneWriter/" + m).median()));
                 }
             }
             if (rows.containsKey("readrandom/latches") && rows.containsKey("readrandom/treeLock")) {
                 t.println(f(
                         "readrandom, time per get with latches over the tree-wide lock: %.2f",
-                        rows.get("readrandom/treeLock").median() / rows.get("readrandom/latches").median()));
+                        rows.get("readrandom/treeLock").median()
+                                / rows.get("readrandom/latches").median()));
             }
             t.println();
-            CategoryChart c = Charts.bars(660, 500, "JMH, 200k keys, whole tree in the pool", null, "thousand operations per second");
+            CategoryChart c = Charts.bars(
+                    660, 500, "JMH, 200k keys, whole tree in the pool", null, "thousand operations per second");
             List<String> labels = List.of("one writer", "two writers (disjoint keys)", "readrandom (no writer)");
             java.awt.Color[] colors = {Charts.BLUE, Charts.GRAY};
             for (int j = 0; j < MODES.size(); j++) {
@@ -402,7 +410,8 @@ final class Lab04Figures implements FigureFamily {
                 for (int i = 1; i <= 3; i++) {
                     JsonElement d = Jmh.jsonIfPresent(base.resolve("m"), tag + "-btree-" + w + "-" + i + ".json");
                     if (d != null) {
-                        runs.computeIfAbsent(tag + "/" + w, k -> new ArrayList<>()).add(d.getAsJsonObject());
+                        runs.computeIfAbsent(tag + "/" + w, k -> new ArrayList<>())
+                                .add(d.getAsJsonObject());
                     }
                 }
             }
@@ -416,9 +425,14 @@ final class Lab04Figures implements FigureFamily {
                 for (String w : workloads) {
                     List<JsonObject> ds = runs.getOrDefault(tag + "/" + w, List.of());
                     a.add(r < ds.size() ? ds.get(r).get("opsPerSecond").getAsDouble() / 1e3 : 0.0);
-                    b.add(r < ds.size()
-                            ? ds.get(r).getAsJsonObject("latency").getAsJsonObject("get").get("p50").getAsDouble()
-                            : 0.0);
+                    b.add(
+                            r < ds.size()
+                                    ? ds.get(r)
+                                            .getAsJsonObject("latency")
+                                            .getAsJsonObject("get")
+                                            .get("p50")
+                                            .getAsDouble()
+                                    : 0.0);
                 }
                 java.awt.Color color = tag.equals("before") ? Charts.GRAY : Charts.BLUE;
                 String name = labels.get(tag) + ", run " + (r + 1);

@@ -57,7 +57,10 @@ final class Lab04PoolFigures implements FigureFamily {
     private static String hit(JsonObject r) {
         return r == null
                 ? "-"
-                : f("%.1f%% (%.2f)", 100 * r.get("hitRate").getAsDouble(), r.get("missesPerGet").getAsDouble());
+                : f(
+                        "%.1f%% (%.2f)",
+                        100 * r.get("hitRate").getAsDouble(),
+                        r.get("missesPerGet").getAsDouble());
     }
 
     private static void bufferPool(Path data, Path out, PrintStream t, PrintStream log) throws IOException {
@@ -69,7 +72,8 @@ final class Lab04PoolFigures implements FigureFamily {
         JsonObject tree = d.getAsJsonObject("tree");
         Map<String, JsonObject> rows = byKey(d, "workload", "replacer", "poolFrames");
         TreeSet<Integer> sizes = new TreeSet<>();
-        d.getAsJsonArray("rows").forEach(e -> sizes.add(e.getAsJsonObject().get("poolFrames").getAsInt()));
+        d.getAsJsonArray("rows")
+                .forEach(e -> sizes.add(e.getAsJsonObject().get("poolFrames").getAsInt()));
         t.println(f(
                 "## Buffer pool, %,d-key tree (%,d leaves, %,d internal pages, height %d); %,d warm-up gets, %,d measured",
                 d.get("keys").getAsLong(),
@@ -98,9 +102,8 @@ final class Lab04PoolFigures implements FigureFamily {
         t.println("(hit rate over the gets' page fetches, and misses per get in brackets)");
         t.println();
         JsonElement beforeDoc = Jmh.jsonIfPresent(data, "lab04-buffer-pool-before.json");
-        Map<String, JsonObject> old = beforeDoc == null
-                ? Map.of()
-                : byKey(beforeDoc.getAsJsonObject(), "workload", "replacer", "poolFrames");
+        Map<String, JsonObject> old =
+                beforeDoc == null ? Map.of() : byKey(beforeDoc.getAsJsonObject(), "workload", "replacer", "poolFrames");
         if (!old.isEmpty()) {
             t.println("## Zipfian gets + scans, before and after the TreeScan fix (hit rate, misses per get)");
             t.println();
@@ -125,7 +128,8 @@ final class Lab04PoolFigures implements FigureFamily {
         double topLo = 100;
         for (String[] w : WORKLOADS) {
             XYChart hitRate = Charts.xy(560, 420, w[1], null, "hit rate of the gets' page fetches, %");
-            XYChart misses = Charts.xy(560, 380, null, "pool size, 4 KiB frames (log scale)", "misses (page reads) per get");
+            XYChart misses =
+                    Charts.xy(560, 380, null, "pool size, 4 KiB frames (log scale)", "misses (page reads) per get");
             for (XYChart c : List.of(hitRate, misses)) {
                 Charts.logXLabels(c, 2, Charts::plain);
                 c.getStyler().setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 12));
@@ -136,12 +140,18 @@ final class Lab04PoolFigures implements FigureFamily {
                 List<Integer> present = sizes.stream()
                         .filter(s -> rows.containsKey(w[0] + "/" + rep + "/" + s + "/"))
                         .toList();
-                double[] xs = Charts.log(present.stream().mapToDouble(Integer::doubleValue).toArray(), 2);
+                double[] xs = Charts.log(
+                        present.stream().mapToDouble(Integer::doubleValue).toArray(), 2);
                 double[] rate = present.stream()
-                        .mapToDouble(s -> 100 * rows.get(w[0] + "/" + rep + "/" + s + "/").get("hitRate").getAsDouble())
+                        .mapToDouble(s -> 100
+                                * rows.get(w[0] + "/" + rep + "/" + s + "/")
+                                        .get("hitRate")
+                                        .getAsDouble())
                         .toArray();
                 double[] miss = present.stream()
-                        .mapToDouble(s -> rows.get(w[0] + "/" + rep + "/" + s + "/").get("missesPerGet").getAsDouble())
+                        .mapToDouble(s -> rows.get(w[0] + "/" + rep + "/" + s + "/")
+                                .get("missesPerGet")
+                                .getAsDouble())
                         .toArray();
                 String label = rep.equals("LRU_2") ? "LRU-2" : rep;
                 var marker = rep.equals("LRU") ? SeriesMarkers.CIRCLE : SeriesMarkers.SQUARE;
@@ -154,13 +164,17 @@ final class Lab04PoolFigures implements FigureFamily {
                     .filter(s -> old.containsKey(w[0] + "/LRU_2/" + s + "/"))
                     .toList();
             if (!before.isEmpty()) {
-                double[] xs = Charts.log(before.stream().mapToDouble(Integer::doubleValue).toArray(), 2);
+                double[] xs = Charts.log(
+                        before.stream().mapToDouble(Integer::doubleValue).toArray(), 2);
                 Charts.line(
                         hitRate,
                         "LRU-2 before the scan fix",
                         xs,
                         before.stream()
-                                .mapToDouble(s -> 100 * old.get(w[0] + "/LRU_2/" + s + "/").get("hitRate").getAsDouble())
+                                .mapToDouble(s -> 100
+                                        * old.get(w[0] + "/LRU_2/" + s + "/")
+                                                .get("hitRate")
+                                                .getAsDouble())
                                 .toArray(),
                         Charts.BLUE,
                         SeriesMarkers.CROSS,
@@ -170,7 +184,9 @@ final class Lab04PoolFigures implements FigureFamily {
                         "LRU-2, before the fix",
                         xs,
                         before.stream()
-                                .mapToDouble(s -> old.get(w[0] + "/LRU_2/" + s + "/").get("missesPerGet").getAsDouble())
+                                .mapToDouble(s -> old.get(w[0] + "/LRU_2/" + s + "/")
+                                        .get("missesPerGet")
+                                        .getAsDouble())
                                 .toArray(),
                         Charts.BLUE,
                         SeriesMarkers.CROSS,
@@ -188,10 +204,18 @@ final class Lab04PoolFigures implements FigureFamily {
             for (XYChart c : List.of(h, m)) {
                 double y0 = c == h ? lo : 0;
                 double y1 = c == h ? 100.5 : bottomHi * 1.05;
-                Charts.vline(c, " internal", Math.log(internal) / Math.log(2), y0, y1, Charts.GRAY, SeriesLines.DOT_DOT);
+                Charts.vline(
+                        c, " internal", Math.log(internal) / Math.log(2), y0, y1, Charts.GRAY, SeriesLines.DOT_DOT);
                 Charts.vline(c, " whole", Math.log(whole) / Math.log(2), y0, y1, Charts.GRAY, SeriesLines.DASH_DASH);
             }
-            Charts.hline(m, " one", 1.0, Math.log(sizes.first()) / Math.log(2), Math.log(sizes.last()) / Math.log(2), Color.BLACK, Charts.THIN);
+            Charts.hline(
+                    m,
+                    " one",
+                    1.0,
+                    Math.log(sizes.first()) / Math.log(2),
+                    Math.log(sizes.last()) / Math.log(2),
+                    Color.BLACK,
+                    Charts.THIN);
         }
         List<XYChart> all = new ArrayList<>(top);
         all.addAll(bottom);
@@ -200,9 +224,7 @@ final class Lab04PoolFigures implements FigureFamily {
                         f(
                                 "lab-04: buffer-pool hit rate against pool size, %,d-key B+tree (dotted: the %,d internal"
                                         + " pages; dashed: all %,d pages)",
-                                d.get("keys").getAsLong(),
-                                internal,
-                                whole),
+                                d.get("keys").getAsLong(), internal, whole),
                         3,
                         560,
                         420,
@@ -235,16 +257,17 @@ final class Lab04PoolFigures implements FigureFamily {
         for (JsonObject r : treeRows) {
             intervals.add(r.get("checkpointEvery").getAsInt());
             pools.add(r.get("poolFrames").getAsInt());
-            by.put(r.get("workload").getAsString() + "/" + r.get("poolFrames").getAsInt() + "/"
-                    + r.get("checkpointEvery").getAsInt(), r);
+            by.put(
+                    r.get("workload").getAsString() + "/" + r.get("poolFrames").getAsInt() + "/"
+                            + r.get("checkpointEvery").getAsInt(),
+                    r);
         }
         long updates = d.get("updates").getAsLong();
         long keys = d.get("keys").getAsLong();
         t.println(f(
                 "## Write amplification: %,d overwrites of a %,d-key B+tree (disk bytes / user bytes, and page writes"
                         + " per update in brackets)",
-                updates,
-                keys));
+                updates, keys));
         t.println();
         List<String> header = new ArrayList<>(List.of("workload", "pool"));
         intervals.forEach(i -> header.add(f("checkpoint every %,d", i)));
@@ -255,12 +278,13 @@ final class Lab04PoolFigures implements FigureFamily {
                 List<String> cells = new ArrayList<>(List.of(w, f("%,d frames (%d MiB)", p, p * 4 / 1024)));
                 for (int i : intervals) {
                     JsonObject r = by.get(w + "/" + p + "/" + i);
-                    cells.add(r == null
-                            ? "-"
-                            : f(
-                                    "%.1f (%.3f)",
-                                    r.get("writeAmplification").getAsDouble(),
-                                    r.get("pageWritesPerUpdate").getAsDouble()));
+                    cells.add(
+                            r == null
+                                    ? "-"
+                                    : f(
+                                            "%.1f (%.3f)",
+                                            r.get("writeAmplification").getAsDouble(),
+                                            r.get("pageWritesPerUpdate").getAsDouble()));
                 }
                 t.println(Md.row(cells));
             }
@@ -276,7 +300,8 @@ final class Lab04PoolFigures implements FigureFamily {
         t.println("Checkpoint overhead: bytes written besides the pool's page write-backs (page-table chunks and meta"
                 + " pages), per checkpoint and as a share of all bytes written");
         t.println();
-        t.println("| workload | pool | checkpoint every | checkpoints | page write-backs | other bytes per checkpoint | share |");
+        t.println(
+                "| workload | pool | checkpoint every | checkpoints | page write-backs | other bytes per checkpoint | share |");
         t.println("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
         for (JsonObject r : treeRows) {
             double disk = r.get("diskBytesWritten").getAsDouble();
@@ -315,9 +340,15 @@ final class Lab04PoolFigures implements FigureFamily {
                 Charts.line(
                         c,
                         f("B+tree, %s, %d MiB pool", w, p * 4 / 1024),
-                        Charts.log(present.stream().mapToDouble(Integer::doubleValue).toArray(), 10),
+                        Charts.log(
+                                present.stream()
+                                        .mapToDouble(Integer::doubleValue)
+                                        .toArray(),
+                                10),
                         present.stream()
-                                .mapToDouble(i -> by.get(w + "/" + p + "/" + i).get("writeAmplification").getAsDouble())
+                                .mapToDouble(i -> by.get(w + "/" + p + "/" + i)
+                                        .get("writeAmplification")
+                                        .getAsDouble())
                                 .toArray(),
                         color,
                         small ? SeriesMarkers.CIRCLE : SeriesMarkers.SQUARE,
@@ -337,7 +368,8 @@ final class Lab04PoolFigures implements FigureFamily {
             }
         }
         int record = d.get("keyBytes").getAsInt() + d.get("valueBytes").getAsInt();
-        Charts.hline(c, f("one 4 KiB page per %d-byte update", record), 4096.0 / record, x0, x1, Charts.GRAY, Charts.THIN);
+        Charts.hline(
+                c, f("one 4 KiB page per %d-byte update", record), 4096.0 / record, x0, x1, Charts.GRAY, Charts.THIN);
         Charts.save(c, out, "lab04-write-amp.png", log);
         t.println();
     }

@@ -49,7 +49,9 @@ final class Lab05Figures implements FigureFamily {
                 "lab-05 Bloom filter: false positives against bits per key",
                 "bits per key (b)",
                 "false-positive rate (%)");
-        c.getStyler().setYAxisLogarithmic(true).setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler()
+                .setYAxisLogarithmic(true)
+                .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         Charts.line(
                 c,
                 "measured (100k keys added, 1M absent probed)",
@@ -59,7 +61,13 @@ final class Lab05Figures implements FigureFamily {
                 SeriesMarkers.CIRCLE,
                 SeriesLines.NONE);
         Charts.line(
-                c, "theory (1 - e^(-k/b))^k at the filter's k", bits, column(r, "theory_fp", 100), Charts.ORANGE, null, null);
+                c,
+                "theory (1 - e^(-k/b))^k at the filter's k",
+                bits,
+                column(r, "theory_fp", 100),
+                Charts.ORANGE,
+                null,
+                null);
         Charts.line(
                 c,
                 "optimum 0.6185^b (k not rounded)",
@@ -81,7 +89,11 @@ final class Lab05Figures implements FigureFamily {
         List<Map<String, String>> r = Csv.read(csv);
         double[] n = column(r, "l0_tables", 1);
         XYChart c = Charts.xy(
-                840, 504, "lab-05 read amplification as level 0 grows", "tables in level 0 (compaction held off)", "per get");
+                840,
+                504,
+                "lab-05 read amplification as level 0 grows",
+                "tables in level 0 (compaction held off)",
+                "per get");
         c.getStyler().setMarkerSize(4);
         Charts.line(
                 c,
@@ -91,7 +103,14 @@ final class Lab05Figures implements FigureFamily {
                 Charts.RED,
                 null,
                 null);
-        Charts.line(c, "present key: tables consulted", n, column(r, "present_tables_per_get", 1), Charts.ORANGE, null, null);
+        Charts.line(
+                c,
+                "present key: tables consulted",
+                n,
+                column(r, "present_tables_per_get", 1),
+                Charts.ORANGE,
+                null,
+                null);
         Charts.line(
                 c,
                 "present key: data blocks read, 10-bit filters",

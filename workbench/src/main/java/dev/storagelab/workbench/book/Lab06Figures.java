@@ -94,7 +94,8 @@ final class Lab06Figures implements FigureFamily {
         List<JsonObject> force = rows(first, "force");
         for (int i = 0; i < force.size(); i++) {
             int k = i;
-            List<String> cells = new ArrayList<>(List.of(s(force.get(i), "what"), each(runs, "force", k, r -> s(r, "ops"))));
+            List<String> cells =
+                    new ArrayList<>(List.of(s(force.get(i), "what"), each(runs, "force", k, r -> s(r, "ops"))));
             for (String key : List.of("p50Us", "p99Us", "p999Us", "maxUs")) {
                 cells.add(each(runs, "force", k, r -> us(n(r, key))));
             }
@@ -145,9 +146,12 @@ final class Lab06Figures implements FigureFamily {
         Color[] pctColors = {Charts.GREEN, Charts.ORANGE, Charts.RED};
         List<CategoryChart> panels = new ArrayList<>();
         for (String[] panel : new String[][] {
-            {"force", "write + force latency"}, {"writeBandwidth", "4 KiB write bandwidth"}, {"randomRead", "random 4 KiB read latency"}
+            {"force", "write + force latency"},
+            {"writeBandwidth", "4 KiB write bandwidth"},
+            {"randomRead", "random 4 KiB read latency"}
         }) {
-            List<JsonObject> rs = rows(first, panel[0]).stream().filter(r -> !r.has("error")).toList();
+            List<JsonObject> rs =
+                    rows(first, panel[0]).stream().filter(r -> !r.has("error")).toList();
             List<String> labels = rs.stream().map(r -> s(r, "what")).toList();
             boolean bandwidth = panel[0].equals("writeBandwidth");
             CategoryChart c = Charts.bars(700, 560, panel[1], null, bandwidth ? "MB/s (log scale)" : "µs (log scale)");
@@ -159,7 +163,8 @@ final class Lab06Figures implements FigureFamily {
                         .filter(r -> !r.has("error"))
                         .toList();
                 if (bandwidth) {
-                    List<Double> ys = these.stream().map(r -> n(r, "mbPerSecond")).toList();
+                    List<Double> ys =
+                            these.stream().map(r -> n(r, "mbPerSecond")).toList();
                     c.addSeries("run " + (run + 1), labels, ys).setFillColor(run == 0 ? Charts.BLUE : Charts.PURPLE);
                     all.add(ys);
                 } else {
@@ -203,8 +208,9 @@ final class Lab06Figures implements FigureFamily {
                         + " at %s x the checkpoint interval; KvStore.open in a fresh JVM, median of 3 warm opens and 1 cold (ms)",
                 d.get("valueBytes").getAsInt(), d.get("keys").getAsLong(), crashAt));
         t.println();
-        t.println("| engine | checkpoint every | commits | log bytes at crash | checkpoints | log files on disk | records"
-                + " replayed | log replayed | open, warm (ms) | open, cold (ms) | load (1 min) |");
+        t.println(
+                "| engine | checkpoint every | commits | log bytes at crash | checkpoints | log files on disk | records"
+                        + " replayed | log replayed | open, warm (ms) | open, cold (ms) | load (1 min) |");
         t.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         double mib = 1 << 20;
         for (JsonObject r : rows) {
@@ -237,17 +243,24 @@ final class Lab06Figures implements FigureFamily {
                 "KvStore.open after the crash (ms)");
         Charts.logXLabels(a, 2, Md::g);
         for (String engine : List.of("btree", "lsm")) {
-            List<JsonObject> rs = rows.stream().filter(r -> s(r, "engine").equals(engine)).toList();
+            List<JsonObject> rs =
+                    rows.stream().filter(r -> s(r, "engine").equals(engine)).toList();
             if (rs.isEmpty()) {
                 continue;
             }
             String label = ENGINE.get(engine);
             Color color = ENGINE_COLOR.get(engine);
             var marker = engine.equals("btree") ? SeriesMarkers.CIRCLE : SeriesMarkers.SQUARE;
-            double[] xs = Charts.log(rs.stream().mapToDouble(r -> n(r, "checkpointLogBytes") / mib).toArray(), 2);
-            double[] warm = rs.stream().mapToDouble(r -> n(r, "warmOpenMsMedian")).toArray();
+            double[] xs = Charts.log(
+                    rs.stream()
+                            .mapToDouble(r -> n(r, "checkpointLogBytes") / mib)
+                            .toArray(),
+                    2);
+            double[] warm =
+                    rs.stream().mapToDouble(r -> n(r, "warmOpenMsMedian")).toArray();
             double[] cold = rs.stream().mapToDouble(r -> n(r, "coldOpenMs")).toArray();
-            double[] replayed = rs.stream().mapToDouble(r -> n(r, "replayedLogBytes") / mib).toArray();
+            double[] replayed =
+                    rs.stream().mapToDouble(r -> n(r, "replayedLogBytes") / mib).toArray();
             Charts.line(a, label + ", warm cache", xs, warm, color, marker, null);
             Charts.line(a, label + ", cold cache", xs, cold, color, SeriesMarkers.CROSS, SeriesLines.DASH_DASH);
             Charts.line(b, label + ", warm", replayed, warm, color, marker, SeriesLines.NONE);
@@ -273,15 +286,18 @@ final class Lab06Figures implements FigureFamily {
                 d.get("keys").getAsLong(),
                 d.get("threads").getAsInt()));
         t.println();
-        t.println("| engine | sync mode | checkpoint every | commits/s | log | checkpoint record | engine | total | engine's"
-                + " own count | log forces | kernel (pages dirtied) | load (1 min) |");
+        t.println(
+                "| engine | sync mode | checkpoint every | commits/s | log | checkpoint record | engine | total | engine's"
+                        + " own count | log forces | kernel (pages dirtied) | load (1 min) |");
         t.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         double mib = 1 << 20;
         for (JsonObject r : rows) {
             double u = n(r, "userBytes");
             String own = r.has("btreePageWriteBytes")
                     ? f("%.2f (page writes)", n(r, "btreePageWriteBytes") / u)
-                    : f("%.2f flush + %.2f compaction", n(r, "lsmFlushBytes") / u, n(r, "lsmCompactionBytesWritten") / u);
+                    : f(
+                            "%.2f flush + %.2f compaction",
+                            n(r, "lsmFlushBytes") / u, n(r, "lsmCompactionBytesWritten") / u);
             t.println(f(
                     "| %s | %s | %s MiB | %,.0f | %.2f | %.4f | %.2f | %.2f | %s | %,d | %.2f | %s |",
                     ENGINE.get(s(r, "engine")),
@@ -303,8 +319,7 @@ final class Lab06Figures implements FigureFamily {
                 576,
                 f(
                         "write amplification with the log included: %,d commits, %d threads",
-                        d.get("commits").getAsLong(),
-                        d.get("threads").getAsInt()),
+                        d.get("commits").getAsLong(), d.get("threads").getAsInt()),
                 null,
                 "bytes written / user bytes (log scale)");
         c.getStyler().setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 9));
@@ -315,7 +330,8 @@ final class Lab06Figures implements FigureFamily {
         List<Double> kernel = new ArrayList<>();
         for (JsonObject r : rows) {
             labels.add(f(
-                    "%s %s %s MiB", ENGINE.get(s(r, "engine")), s(r, "syncMode"), Md.g(n(r, "checkpointLogBytes") / mib)));
+                    "%s %s %s MiB",
+                    ENGINE.get(s(r, "engine")), s(r, "syncMode"), Md.g(n(r, "checkpointLogBytes") / mib)));
             logWa.add(n(r, "logWA"));
             engineWa.add(n(r, "engineWA") + n(r, "checkpointFileBytes") / n(r, "userBytes"));
             kernel.add(n(r, "kernelWA"));
@@ -350,8 +366,9 @@ final class Lab06Figures implements FigureFamily {
         int keys = Jmh.intParam(d.get(0), "mvccKeys");
         t.println(f("## A long reader (LongReaderBenchmark, %,d keys, skewed overwrites; µs)", keys));
         t.println();
-        t.println("| reader's age (commits) | versions per key | key+value MB | get, memory | get, B+tree | 100-key scan,"
-                + " memory | 100-key scan, B+tree |");
+        t.println(
+                "| reader's age (commits) | versions per key | key+value MB | get, memory | get, B+tree | 100-key scan,"
+                        + " memory | 100-key scan, B+tree |");
         t.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (int age : ages) {
             Map<String, Double> m = scores.getOrDefault("memory/" + age, Map.of());
@@ -402,7 +419,9 @@ final class Lab06Figures implements FigureFamily {
                 "µs per operation at the newest snapshot (log scale)");
         b.getStyler().setYAxisLogarithmic(true);
         for (String[] e : new String[][] {{"memory", "in memory"}, {"btree", "B+tree"}}) {
-            List<Integer> present = ages.stream().filter(x -> scores.containsKey(e[0] + "/" + x)).toList();
+            List<Integer> present = ages.stream()
+                    .filter(x -> scores.containsKey(e[0] + "/" + x))
+                    .toList();
             double[] px = present.stream().mapToDouble(x -> x / 1000.0).toArray();
             Color color = e[0].equals("memory") ? Charts.GREEN : Charts.BLUE;
             var marker = e[0].equals("memory") ? SeriesMarkers.SQUARE : SeriesMarkers.CIRCLE;
@@ -410,7 +429,9 @@ final class Lab06Figures implements FigureFamily {
                     b,
                     "100-key scan, " + e[1],
                     px,
-                    present.stream().mapToDouble(x -> scores.get(e[0] + "/" + x).get("scanNewest100")).toArray(),
+                    present.stream()
+                            .mapToDouble(x -> scores.get(e[0] + "/" + x).get("scanNewest100"))
+                            .toArray(),
                     color,
                     marker,
                     null);
@@ -418,7 +439,9 @@ final class Lab06Figures implements FigureFamily {
                     b,
                     "get of a hot key, " + e[1],
                     px,
-                    present.stream().mapToDouble(x -> scores.get(e[0] + "/" + x).get("getHotNewest")).toArray(),
+                    present.stream()
+                            .mapToDouble(x -> scores.get(e[0] + "/" + x).get("getHotNewest"))
+                            .toArray(),
                     color,
                     SeriesMarkers.CROSS,
                     SeriesLines.DASH_DASH);

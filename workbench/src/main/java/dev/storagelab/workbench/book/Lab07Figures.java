@@ -60,7 +60,8 @@ final class Lab07Figures implements FigureFamily {
             rates.put(r.get("workload") + "/" + r.get("policy") + "/" + size, Double.parseDouble(r.get("hit_rate")));
         }
         List<XYChart> panels = new ArrayList<>();
-        double[] xs = Charts.log(sizes.stream().mapToDouble(Integer::doubleValue).toArray(), 10);
+        double[] xs =
+                Charts.log(sizes.stream().mapToDouble(Integer::doubleValue).toArray(), 10);
         for (String w : CACHE_WORKLOADS) {
             t.println();
             t.println(w);
@@ -88,7 +89,9 @@ final class Lab07Figures implements FigureFamily {
                 {"lfu", Charts.GREEN, SeriesMarkers.TRIANGLE_UP, SeriesLines.DOT_DOT}
             };
             for (Object[] p : styles) {
-                double[] ys = sizes.stream().mapToDouble(s -> rates.get(w + "/" + p[0] + "/" + s)).toArray();
+                double[] ys = sizes.stream()
+                        .mapToDouble(s -> rates.get(w + "/" + p[0] + "/" + s))
+                        .toArray();
                 Charts.line(
                         c,
                         ((String) p[0]).toUpperCase(Locale.ROOT),
@@ -101,7 +104,12 @@ final class Lab07Figures implements FigureFamily {
             panels.add(c);
         }
         Charts.save(
-                Charts.grid("lab-07: ARC, LRU and LFU hit rates against cache size (HitRateSimulation)", 3, 620, 500, panels),
+                Charts.grid(
+                        "lab-07: ARC, LRU and LFU hit rates against cache size (HitRateSimulation)",
+                        3,
+                        620,
+                        500,
+                        panels),
                 out,
                 "lab07-cache-hit-rates.png",
                 log);
@@ -173,11 +181,18 @@ final class Lab07Figures implements FigureFamily {
                 null,
                 SeriesLines.DOT_DOT);
         Charts.line(
-                c, "full scan, hardware profile only", xs, col.get("full_profile_us"), Charts.RED, null, SeriesLines.DOT_DOT);
+                c,
+                "full scan, hardware profile only",
+                xs,
+                col.get("full_profile_us"),
+                Charts.RED,
+                null,
+                SeriesLines.DOT_DOT);
         double lo = col.values().stream().mapToDouble(Charts::min).min().orElse(1);
         double hi = col.values().stream().mapToDouble(Charts::max).max().orElse(1);
         Object[][] lines = {
-            {measured, "measured", SeriesLines.SOLID}, {predicted, "predicted", SeriesLines.DASH_DASH},
+            {measured, "measured", SeriesLines.SOLID},
+            {predicted, "predicted", SeriesLines.DASH_DASH},
             {profile, "profile only", SeriesLines.DOT_DOT}
         };
         for (Object[] l : lines) {
@@ -202,8 +217,13 @@ final class Lab07Figures implements FigureFamily {
         Path heldCsv = dir.resolve(prefix + "-held.csv");
         if (Files.isRegularFile(heldCsv)) {
             List<Map<String, String>> held = Csv.read(heldCsv);
-            long right = held.stream().filter(r -> r.get("chosen").equals(r.get("fastest"))).count();
-            double worst = held.stream().mapToDouble(r -> Double.parseDouble(r.get("ratio"))).max().orElse(0);
+            long right = held.stream()
+                    .filter(r -> r.get("chosen").equals(r.get("fastest")))
+                    .count();
+            double worst = held.stream()
+                    .mapToDouble(r -> Double.parseDouble(r.get("ratio")))
+                    .max()
+                    .orElse(0);
             t.println(f(
                     "held set: %d queries, the pick was the fastest %d times (%.0f%%), worst ratio %.2fx",
                     held.size(), right, 100.0 * right / held.size(), worst));
@@ -263,7 +283,8 @@ final class Lab07Figures implements FigureFamily {
         });
         List<String> phaseLabels = new ArrayList<>();
         for (var e : phases.entrySet()) {
-            phaseLabels.add((e.getKey() + 1) + ". " + e.getValue().toLowerCase(Locale.ROOT).replace('_', '-'));
+            phaseLabels.add((e.getKey() + 1) + ". "
+                    + e.getValue().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
         CategoryChart bars = Charts.bars(
                 1320,
@@ -323,23 +344,35 @@ final class Lab07Figures implements FigureFamily {
                     new Color(0x4d4d4d),
                     null,
                     SeriesLines.DOT_DOT);
-            Charts.line(c, "damped tuner", tx, Lab05Figures.column(tuned, name, 1), Charts.BLUE, null, new java.awt.BasicStroke(2f))
+            Charts.line(
+                            c,
+                            "damped tuner",
+                            tx,
+                            Lab05Figures.column(tuned, name, 1),
+                            Charts.BLUE,
+                            null,
+                            new java.awt.BasicStroke(2f))
                     .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-            double lo = Math.min(Charts.min(Lab05Figures.column(tuned, name, 1)), Charts.min(Lab05Figures.column(tuned, "want_" + name, 1)));
-            double hi = Math.max(Charts.max(Lab05Figures.column(tuned, name, 1)), Charts.max(Lab05Figures.column(tuned, "want_" + name, 1)));
+            double lo = Math.min(
+                    Charts.min(Lab05Figures.column(tuned, name, 1)),
+                    Charts.min(Lab05Figures.column(tuned, "want_" + name, 1)));
+            double hi = Math.max(
+                    Charts.max(Lab05Figures.column(tuned, name, 1)),
+                    Charts.max(Lab05Figures.column(tuned, "want_" + name, 1)));
             for (int p = 1; p < n; p++) {
                 // the phase boundaries span the knob's range
                 c.updateXYSeries(" phase " + p, new double[] {p, p}, new double[] {lo, hi}, null);
             }
             panels.add(c);
         }
-        java.awt.image.BufferedImage top = new java.awt.image.BufferedImage(1320, 440, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage top =
+                new java.awt.image.BufferedImage(1320, 440, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = top.createGraphics();
         bars.paint(g, 1320, 440);
         g.dispose();
         java.awt.image.BufferedImage knobsImg = Charts.grid(null, 2, 660, 400, panels);
-        java.awt.image.BufferedImage img =
-                new java.awt.image.BufferedImage(1320, 440 + knobsImg.getHeight(), java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(
+                1320, 440 + knobsImg.getHeight(), java.awt.image.BufferedImage.TYPE_INT_RGB);
         g = img.createGraphics();
         g.drawImage(top, 0, 0, null);
         g.drawImage(knobsImg, 0, 440, null);
@@ -383,7 +416,8 @@ final class Lab07Figures implements FigureFamily {
             Charts.line(top, label, x, Lab05Figures.column(rs, "migrations", 1), color, null, null)
                     .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
             Charts.line(mid, label, x, Lab05Figures.column(rs, "hotKeys", 1), color, null, null);
-            Charts.line(bottom, label + ": B+tree (hot)", x, Lab05Figures.column(rs, "hotBytes", 1e-6), color, null, null);
+            Charts.line(
+                    bottom, label + ": B+tree (hot)", x, Lab05Figures.column(rs, "hotBytes", 1e-6), color, null, null);
             Charts.line(
                     bottom,
                     label + ": LSM tree (cold)",
@@ -405,13 +439,15 @@ final class Lab07Figures implements FigureFamily {
         }
         Charts.save(Lab02Figures.stack(List.of(top, mid, bottom)), out, "lab07-week.png", log);
         t.println();
-        t.println("| engine | day | operations | migrations | busiest hour | hot keys at midnight | B+tree MB | LSM MB |");
+        t.println(
+                "| engine | day | operations | migrations | busiest hour | hot keys at midnight | B+tree MB | LSM MB |");
         t.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var e : rows.entrySet()) {
             for (int day = 0; day < hours / 24; day++) {
                 String d = Integer.toString(day);
-                List<Map<String, String>> rs =
-                        e.getValue().stream().filter(r -> r.get("day").equals(d)).toList();
+                List<Map<String, String>> rs = e.getValue().stream()
+                        .filter(r -> r.get("day").equals(d))
+                        .toList();
                 if (rs.isEmpty()) {
                     continue;
                 }
@@ -421,8 +457,13 @@ final class Lab07Figures implements FigureFamily {
                         e.getKey(),
                         day + 1,
                         rs.stream().mapToLong(r -> Long.parseLong(r.get("ops"))).sum(),
-                        rs.stream().mapToLong(r -> Long.parseLong(r.get("migrations"))).sum(),
-                        rs.stream().mapToLong(r -> Long.parseLong(r.get("migrations"))).max().orElse(0),
+                        rs.stream()
+                                .mapToLong(r -> Long.parseLong(r.get("migrations")))
+                                .sum(),
+                        rs.stream()
+                                .mapToLong(r -> Long.parseLong(r.get("migrations")))
+                                .max()
+                                .orElse(0),
                         Long.parseLong(last.get("hotKeys")),
                         Long.parseLong(last.get("hotBytes")) / 1e6,
                         Long.parseLong(last.get("coldBytes")) / 1e6));

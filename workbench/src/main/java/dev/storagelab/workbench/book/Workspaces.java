@@ -19,7 +19,11 @@ final class Workspaces {
         }
         try {
             // workbench/target/storagelab-workbench.jar (or workbench/target/classes)
-            Path code = Path.of(Workspaces.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path code = Path.of(Workspaces.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             Path root = code.getParent() == null ? null : code.getParent().getParent();
             root = root == null ? null : root.getParent();
             if (root != null && isWorkspace(root)) {
@@ -33,7 +37,8 @@ final class Workspaces {
                 return p;
             }
         }
-        throw new IllegalArgumentException("not inside a storagelab workspace; run from the workspace or pass --workspace");
+        throw new IllegalArgumentException(
+                "not inside a storagelab workspace; run from the workspace or pass --workspace");
     }
 
     private static boolean isWorkspace(Path p) {
