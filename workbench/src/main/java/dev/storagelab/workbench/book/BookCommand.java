@@ -24,7 +24,10 @@ import picocli.CommandLine.Option;
                 + " highlighted code and a search box. --out DIR writes it; --serve serves it beside the viewer.")
 public final class BookCommand implements Callable<Integer> {
 
-    /** Where the viewer serves the book: its pages under this path, the viewer itself at /. */
+    /**
+     * Where the viewer serves the book: its pages under this path, the viewer itself at /. The
+     * book's script ({@code book/book.js}) knows it is served beside the viewer by this path.
+     */
     public static final String PATH = "/book/";
 
     @Option(names = "--out", description = "The folder to write the book to (new, empty, or an earlier book's).")
@@ -61,7 +64,7 @@ public final class BookCommand implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         Path root = Workspaces.root(workspace);
         Path dir = out != null ? out : Files.createTempDirectory("storagelab-book-");
-        Book.Built built = Book.build(root, dir, serve, stdout);
+        Book.Built built = Book.build(root, dir, stdout);
         if (!serve) {
             stdout.println(
                     "storagelab book: open " + built.dir().resolve("index.html").toUri());
