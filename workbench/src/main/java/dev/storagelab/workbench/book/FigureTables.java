@@ -34,6 +34,11 @@ final class FigureTables {
         return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
     }
 
+    /** A command that prints a table: on standard output in UTF-8, or where a test points {@link #out}. */
+    abstract static class Table implements Callable<Integer> {
+        PrintStream out = stdout();
+    }
+
     /** The workload runs ({@code ENGINE-WORKLOAD[-N].json}) in {@code dir} of each engine and workload. */
     static Map<String, List<JsonObject>> runs(Path dir, List<String> engines, List<String> workloads, boolean numbered)
             throws java.io.IOException {

@@ -17,7 +17,18 @@ import picocli.CommandLine.Option;
             FigureTables.ArenaTable.class,
             FigureTables.LsmTable.class,
             FigureTables.HybridTable.class,
-            FigureTables.JfrProfile.class
+            FigureTables.JfrProfile.class,
+            RunTables.RunLine.class,
+            RunTables.JmhScore.class,
+            RunTables.EventsAb.class,
+            RunTables.EventsJmhAb.class,
+            GradeTables.GradeSummary.class,
+            GradeTables.GradescopeScore.class,
+            LogTables.GuardsTable.class,
+            LogTables.GuardsControlTable.class,
+            LogTables.GuardsCpuTable.class,
+            LogTables.LockfreeTable.class,
+            LogTables.RedesignTable.class
         })
 public final class FiguresCommand implements Callable<Integer> {
 
