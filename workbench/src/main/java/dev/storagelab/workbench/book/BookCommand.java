@@ -4,7 +4,6 @@ import dev.storagelab.workbench.viz.RunFormat;
 import dev.storagelab.workbench.viz.VizServer;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,8 +52,7 @@ public final class BookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream stdout =
-                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream stdout = FigureTables.stdout();
         if (out == null && !serve) {
             throw new IllegalArgumentException("name where the book goes with --out DIR, or serve it with --serve");
         }

@@ -30,6 +30,7 @@ final class FigureTables {
 
     private FigureTables() {}
 
+    /** Standard output in UTF-8, whatever the JVM's default charset (a table has µ and –). */
     static PrintStream stdout() {
         return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
     }

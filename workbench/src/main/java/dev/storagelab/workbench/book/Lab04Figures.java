@@ -205,11 +205,10 @@ final class Lab04Figures implements FigureFamily {
     }
 
     private static void leafFill(Path data, PrintStream t) throws IOException {
-        JsonElement doc = Jmh.jsonIfPresent(data, "lab04-leaf-fill.json");
-        if (doc == null) {
+        JsonObject d = Jmh.objectIfPresent(data, "lab04-leaf-fill.json");
+        if (d == null) {
             return;
         }
-        JsonObject d = doc.getAsJsonObject();
         t.println(f(
                 "## Leaf fill, %,d keys of %d + %d bytes, 4 KiB pages",
                 d.get("keys").getAsLong(),
@@ -292,11 +291,11 @@ final class Lab04Figures implements FigureFamily {
         Map<String, List<JsonObject>> rww = new LinkedHashMap<>();
         for (String mode : MODES) {
             for (int i = 1; ; i++) {
-                JsonElement d = Jmh.jsonIfPresent(data, "lab04-rww-" + mode + "-" + i + ".json");
+                JsonObject d = Jmh.objectIfPresent(data, "lab04-rww-" + mode + "-" + i + ".json");
                 if (d == null) {
                     break;
                 }
-                rww.computeIfAbsent(mode, k -> new ArrayList<>()).add(d.getAsJsonObject());
+                rww.computeIfAbsent(mode, k -> new ArrayList<>()).add(d);
             }
         }
         if (jmh == null && rww.isEmpty()) {

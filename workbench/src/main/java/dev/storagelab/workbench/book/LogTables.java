@@ -5,6 +5,7 @@ import static dev.storagelab.workbench.book.Md.fp;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,31 @@ final class LogTables {
         }
     }
 
-    /** "median (lowest-highest)" as the logs print a ratio's rounds: {@code pattern} for each. */
+    /**
+     * Each round of {@code rounds} that has both a before and an after, as {@code line} (the round,
+     * before, after and {@code ratio} of them), then {@code median} and the ratios' median and spread.
+     */
+    static <T extends Number> void rounds(
+            PrintStream out,
+            Map<Integer, Map<String, T>> rounds,
+            java.util.function.ToDoubleBiFunction<T, T> ratio,
+            String line,
+            String median) {
+        List<Double> ratios = new ArrayList<>();
+        for (var round : rounds.entrySet()) {
+            T b = round.getValue().get("before");
+            T a = round.getValue().get("after");
+            if (b != null && a != null) {
+                ratios.add(ratio.applyAsDouble(b, a));
+                out.println(fp(line, round.getKey(), b, a, ratios.get(ratios.size() - 1)));
+            }
+        }
+        if (!ratios.isEmpty()) {
+            out.println(median + spread(ratios, "%.2f"));
+        }
+    }
+
+    /** "MEDIAN, spread LOWEST-HIGHEST", as the logs print the ratios of their rounds: {@code pattern} for each. */
     static String spread(List<Double> xs, String pattern) {
         return fp(pattern, Jmh.median(xs)) + ", spread " + fp(pattern, Collections.min(xs)) + "-"
                 + fp(pattern, Collections.max(xs));
@@ -109,22 +134,12 @@ final class LogTables {
                 String[] bu = row.getKey().split("\0");
                 boolean higher = bu[1].startsWith("ops/");
                 out.println(bu[0] + " (" + bu[1] + ", " + (higher ? "higher" : "lower") + " is better)");
-                List<Double> ratios = new ArrayList<>();
-                for (var round : row.getValue().entrySet()) {
-                    Double b = round.getValue().get("before");
-                    Double a = round.getValue().get("after");
-                    if (b == null || a == null) {
-                        continue;
-                    }
-                    double speed = higher ? a / b : b / a; // > 1: after is faster
-                    ratios.add(speed);
-                    out.println(fp(
-                            "  round %d: before %,.2f  after %,.2f  after speed / before speed %.2f",
-                            round.getKey(), b, a, speed));
-                }
-                if (!ratios.isEmpty()) {
-                    out.println("  median " + spread(ratios, "%.2f"));
-                }
+                rounds(
+                        out,
+                        row.getValue(),
+                        (b, a) -> higher ? a / b : b / a, // > 1: after is faster
+                        "  round %d: before %,.2f  after %,.2f  after speed / before speed %.2f",
+                        "  median ");
             }
             return 0;
         }
@@ -209,20 +224,12 @@ final class LogTables {
             }
             for (var kind : runs.entrySet()) {
                 out.println(kind.getKey() + ": CPU ns per operation of the measuring thread (lower is better)");
-                List<Double> ratios = new ArrayList<>();
-                for (var round : kind.getValue().entrySet()) {
-                    Long b = round.getValue().get("before");
-                    Long a = round.getValue().get("after");
-                    if (b != null && a != null) {
-                        ratios.add((double) a / b);
-                        out.println(fp(
-                                "  round %d: before %d  after %d  after/before %.2f",
-                                round.getKey(), b, a, ratios.get(ratios.size() - 1)));
-                    }
-                }
-                if (!ratios.isEmpty()) {
-                    out.println("  median after/before " + spread(ratios, "%.2f"));
-                }
+                rounds(
+                        out,
+                        kind.getValue(),
+                        (b, a) -> a.doubleValue() / b,
+                        "  round %d: before %d  after %d  after/before %.2f",
+                        "  median after/before ");
             }
             return 0;
         }
