@@ -31,7 +31,7 @@ class HelpTextsTest {
     static final String ROOT = "storagelab";
     /** The verbs the workbench answers: their texts come from it. */
     static final List<String> WORKBENCH_VERBS =
-            List.of("workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate", "viz");
+            List.of("workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate", "viz", "book", "figures");
 
     /** The help text of every grader command (file name without .txt to text). */
     static Map<String, String> graderTexts(CommandLine cli) {

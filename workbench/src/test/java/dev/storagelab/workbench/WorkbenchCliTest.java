@@ -52,7 +52,8 @@ class WorkbenchCliTest {
      * {@code -Dstoragelab.help.write=true} they are rewritten instead.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate", "viz"})
+    @ValueSource(
+            strings = {"workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate", "viz", "book", "figures"})
     void theLaunchersHelpTextIsTheCommandsUsage(String command) throws IOException {
         String usage = WorkbenchMain.commandLine()
                 .getSubcommands()
