@@ -52,6 +52,22 @@ public final class VizCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port);
         }
         InetAddress address = InetAddress.getByName(bind);
+        VizServer server = start(address, port, runs, liveDir, out);
+        String host = address.isLoopbackAddress() ? "127.0.0.1" : address.getHostAddress();
+        out.println("storagelab viz: serving http://" + host + ":" + server.port()
+                + "/ (Ctrl-C stops it); live runs are" + " recorded in " + server.liveDir()
+                + (liveDir == null ? " (deleted when it stops)" : ""));
+        new CountDownLatch(1).await(); // until the process is stopped
+        return 0;
+    }
+
+    /**
+     * Starts a viewer's server whose live runs are recorded in {@code liveDir}, or, when it is
+     * null, in a new temporary folder. When this JVM stops (Ctrl-C, SIGTERM, a closed terminal,
+     * the launcher gone) the port is freed and the temporary folder deleted; a folder given is kept.
+     */
+    public static VizServer start(InetAddress address, int port, List<Path> runs, Path liveDir, PrintStream out)
+            throws IOException {
         boolean temporary = liveDir == null;
         Path live = temporary ? Files.createTempDirectory("storagelab-viz-runs-") : Files.createDirectories(liveDir);
         VizServer server;
@@ -63,15 +79,8 @@ public final class VizCommand implements Callable<Integer> {
             }
             throw e;
         }
-        // Stopped (Ctrl-C, SIGTERM, a closed terminal, the launcher gone): the port is freed and the
-        // temporary folder of live runs deleted; a folder given with --live-dir is kept.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, temporary ? live : null), "viz-stop"));
-        String host = address.isLoopbackAddress() ? "127.0.0.1" : address.getHostAddress();
-        out.println("storagelab viz: serving http://" + host + ":" + server.port()
-                + "/ (Ctrl-C stops it); live runs are" + " recorded in " + live
-                + (temporary ? " (deleted when it stops)" : ""));
-        new CountDownLatch(1).await(); // until the process is stopped
-        return 0;
+        return server;
     }
 
     private static void stop(VizServer server, Path temporary) {

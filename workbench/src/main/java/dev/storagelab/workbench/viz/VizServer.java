@@ -166,6 +166,11 @@ public final class VizServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** Where live runs are recorded. */
+    public Path liveDir() {
+        return liveDir;
+    }
+
     /** The runs it serves, by number. */
     public List<RecordedRun> runs() {
         return List.copyOf(runs);
