@@ -59,26 +59,9 @@ for round in $(seq "$ROUNDS"); do
   for lab in "${LABS[@]}"; do
     for fixture in "$FIXTURES/$lab"/*/; do
       line=$(head -n 1 "$fixture/loses")
-      python3 - "$OUT/rounds/round-$round/grade.json" "$lab" "$line" "$round" "$(basename "$fixture")" <<'PY' || status=1
-import json, sys
-path, lab, line, rnd, name = sys.argv[1:]
-try:
-    g = json.load(open(path))
-except (OSError, ValueError) as e:
-    print("round %s %-8s %-40s no grade.json (%s)" % (rnd, lab, name, e)); sys.exit(1)
-l = next((x for x in g["isolated"] if x["lab"] == lab), None)
-if l is None:
-    print("round %s %-8s %-40s the lab was not graded" % (rnd, lab, name)); sys.exit(1)
-tests = "%d/%d tests" % (l["passed"], l["tests_total"])
-p = next((x for x in l["performance"] if x["name"] == line), None)
-if p is None:
-    print("round %s %-8s %-40s no line %s" % (rnd, lab, name, line)); sys.exit(1)
-lost = l["passed"] == l["tests_total"] and p["status"] == "measured" and p["score"] < p["max_score"]
-print("round %s %-8s %-40s %s, %s %s/%s: %s%s" % (rnd, lab, name, tests, line, p["score"], p["max_score"],
-      "lost" if lost else "NOT lost", "" if lost else " (" + (p["message"] or "")[:200] + ")")
-      + ("\n    " + (p["message"] or "")[:240] if lost else ""))
-sys.exit(0 if lost else 1)
-PY
+      verdict=$("$ROOT/storagelab" figures costly-line "$OUT/rounds/round-$round/grade.json" "$lab" "$line") \
+        || status=1
+      printf 'round %s %-8s %-40s %s\n' "$round" "$lab" "$(basename "$fixture")" "$verdict"
     done
   done
 done
