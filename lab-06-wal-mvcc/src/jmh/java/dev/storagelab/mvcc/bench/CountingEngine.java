@@ -11,7 +11,9 @@ import java.util.Optional;
 /**
  * An engine that counts what the MVCC store asks of it: the scans it opens (each a seek) and the
  * entries it reads from them. The benchmark hands the store this and keeps the engine underneath,
- * so lab code can reach the engine only through these counters.
+ * so lab code can reach the engine only through these counters. (Not a
+ * {@link dev.storagelab.bounds.ForwardingOrderedStore}: that one hands out its delegate, which lab
+ * code could then read uncounted.)
  */
 final class CountingEngine implements OrderedStore {
 
