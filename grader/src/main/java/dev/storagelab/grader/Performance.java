@@ -125,8 +125,12 @@ final class Performance {
                         "  performance: %s %s: %s of %s points in %.0f s%n",
                         lab.id(),
                         p.name(),
-                        PerfFigures.number(r.earned()),
-                        PerfFigures.number(r.max()),
+                        java.math.BigDecimal.valueOf(r.earned())
+                                .stripTrailingZeros()
+                                .toPlainString(),
+                        java.math.BigDecimal.valueOf(r.max())
+                                .stripTrailingZeros()
+                                .toPlainString(),
                         (System.nanoTime() - start) / 1e9);
             } finally {
                 MACHINE.unlock();

@@ -285,10 +285,11 @@ public final class Rubric {
     /**
      * The rounds a time-scored line runs before its interval is first read: each round runs the
      * reference and the submission once, alternating which goes first. At least 2 (one run cannot
-     * measure the machine's noise); default 3, so that one disturbed run is outvoted.
+     * measure the machine's noise), the default: a line that earns every point after 2 rounds stops
+     * there, and one that would cost points runs {@link #perfDeductRounds} first.
      */
     public int perfRounds() {
-        return Math.max(2, (int) number("perf.rounds", 3));
+        return Math.max(2, (int) number("perf.rounds", 2));
     }
 
     /** The most rounds a time-scored line runs while its interval still straddles a threshold. */

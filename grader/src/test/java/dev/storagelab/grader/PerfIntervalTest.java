@@ -39,7 +39,7 @@ class PerfIntervalTest {
     }
 
     /**
-     * The grader's procedure for a timed line ({@code Performance}): 3 rounds, then one more at a time
+     * The grader's procedure for a timed line ({@code Performance}): 2 rounds, then one more at a time
      * until the verdict settles, a deduction only after 5, at most 8.
      */
     private static PerfInterval graded(
@@ -47,7 +47,7 @@ class PerfIntervalTest {
         List<Double> ref = new java.util.ArrayList<>();
         List<Double> sub = new java.util.ArrayList<>();
         for (int round = 0; round < 8; round++) {
-            if (round >= 3 && verdict(ref, sub).settles(round, 3, 5, BANDS)) {
+            if (round >= 2 && verdict(ref, sub).settles(round, 2, 5, BANDS)) {
                 break;
             }
             ref.add(reference.getAsDouble());
