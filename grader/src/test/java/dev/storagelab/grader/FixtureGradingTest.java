@@ -19,6 +19,7 @@ import dev.storagelab.grader.GradeReport.PerfResult;
 import dev.storagelab.grader.GradeReport.TestResult;
 import dev.storagelab.grader.TestSupervisor.Status;
 import dev.storagelab.grader.cli.Main;
+import dev.storagelab.grader.report.ReportWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -106,7 +107,7 @@ class FixtureGradingTest {
 
     @Test
     void performancePointsComeFromTheRatioToTheReferenceAndOnlyWhenEveryTestPasses() throws IOException {
-        GradeReport reference = grade(null, Grader.Mode.ISOLATED, "01");
+        GradeReport reference = perfReport("reference");
         PerfResult ref = perf(reference, "squares");
         assertThat(ref.toString(), ref.status(), equalTo(PerfResult.MEASURED));
         assertThat("the reference against itself: " + ref.message(), ref.ratio(), lessThan(2.0));
@@ -118,7 +119,7 @@ class FixtureGradingTest {
         assertThat(refCount.earned(), closeTo(2.0, 1e-9));
         assertThat(refCount.message(), containsString("bytes per square against the reference's"));
 
-        GradeReport slowReport = grade(Fixtures.submission("slow-lab01"), Grader.Mode.ISOLATED, "01");
+        GradeReport slowReport = perfReport("slow-lab01");
         PerfResult slow = perf(slowReport, "squares");
         assertThat(slow.toString(), slow.status(), equalTo(PerfResult.MEASURED));
         assertThat(
@@ -174,40 +175,53 @@ class FixtureGradingTest {
         assertThat(where + ", " + line + ": " + m.group(), ratio, closeTo(sub / ref, 0.005 + 0.001 * sub / ref));
     }
 
-    private static final Map<String, Path> CLI_GRADES = new java.util.HashMap<>();
+    private static final Map<String, GradeReport> PERF_REPORTS = new java.util.HashMap<>();
 
-    /**
-     * {@code ./storagelab grade [SUBMISSION] --lab 01 --isolated} of the fixture ({@code reference}:
-     * the fixture's own code), once per submission: its results folder, with what it printed in
-     * {@code terminal.txt}.
-     */
-    private static synchronized Path cliGrade(String submission) throws IOException {
-        Path done = CLI_GRADES.get(submission);
-        if (done != null) {
-            return done;
+    /** The fixture's lab-01 graded isolated with performance, once per submission ({@code reference}: its own code). */
+    private static synchronized GradeReport perfReport(String submission) throws IOException {
+        GradeReport r = PERF_REPORTS.get(submission);
+        if (r == null) {
+            r = grade(
+                    submission.equals("reference") ? null : Fixtures.submission(submission),
+                    Grader.Mode.ISOLATED,
+                    "01");
+            PERF_REPORTS.put(submission, r);
         }
-        Path out = tmp.resolve("cli-grade-" + submission);
-        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
-        List<String> args = new java.util.ArrayList<>(List.of("--workspace", workspace.toString(), "grade"));
-        if (!submission.equals("reference")) {
-            args.add(Fixtures.submission(submission).toString());
-        }
-        args.addAll(List.of("--offline", "--lab", "01", "--isolated", "--out", out.toString()));
+        return r;
+    }
+
+    /** {@code ./storagelab grade --lab 01 --isolated} of the fixture's own code: its results folder. */
+    private static Path cliGrade() throws IOException {
+        Path out = tmp.resolve("cli-grade");
         int exit = Main.run(
-                args.toArray(String[]::new),
-                new PrintStream(terminal, true, StandardCharsets.UTF_8),
+                new String[] {
+                    "--workspace",
+                    workspace.toString(),
+                    "grade",
+                    "--offline",
+                    "--lab",
+                    "01",
+                    "--isolated",
+                    "--out",
+                    out.toString()
+                },
+                new PrintStream(OutputStream.nullOutputStream()),
                 new PrintStream(OutputStream.nullOutputStream()));
         assertThat(exit, is(0));
-        Files.writeString(out.resolve("terminal.txt"), terminal.toString(StandardCharsets.UTF_8));
-        CLI_GRADES.put(submission, out);
         return out;
     }
 
     @Test
     void everyOutputShowsTheFiguresItsRatioIsTheQuotientOf() throws IOException {
         for (String submission : new String[] {"reference", "slow-lab01"}) {
-            Path out = cliGrade(submission);
-            String table = Files.readString(out.resolve("terminal.txt"));
+            GradeReport report = perfReport(submission);
+            Path out = tmp.resolve("outputs-" + submission);
+            ReportWriter.writeAll(report, out);
+            java.io.StringWriter terminal = new java.io.StringWriter();
+            try (java.io.PrintWriter w = new java.io.PrintWriter(terminal)) {
+                ReportWriter.printTable(report, w);
+            }
+            String table = terminal.toString();
             String markdown = Files.readString(out.resolve("report.md"));
             JsonObject grade = JsonParser.parseString(Files.readString(out.resolve("grade.json")))
                     .getAsJsonObject();
@@ -397,7 +411,7 @@ class FixtureGradingTest {
 
     @Test
     void gradescopeResultsCarryPerformanceAsATestAndTheRatioOnTheLeaderboard() throws IOException {
-        Path out = cliGrade("reference");
+        Path out = cliGrade();
         JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json")))
                 .getAsJsonObject();
         JsonObject count = results.getAsJsonArray("leaderboard").get(0).getAsJsonObject();
