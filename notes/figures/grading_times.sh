@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="${1:-/tmp/grading-times}"
 WS="${STORAGELAB_WORKSPACE:-$ROOT}"
-"$ROOT/storagelab" --help > /dev/null                   # builds the grader when stale
+"$ROOT/storagelab" --version > /dev/null                # builds the grader when stale (--help needs no build)
 JAR="${2:-$ROOT/grader/target/storagelab-grader.jar}"
 grader() { java -jar "$JAR" --workspace "$WS" "$@"; }
 
