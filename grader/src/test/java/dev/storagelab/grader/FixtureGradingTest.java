@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.storagelab.grader.GradeReport.LabResult;
@@ -228,11 +229,31 @@ class FixtureGradingTest {
             JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json")))
                     .getAsJsonObject();
             int lines = 0;
-            for (var b :
-                    grade.getAsJsonArray("isolated").get(0).getAsJsonObject().getAsJsonArray("performance")) {
+            Map<String, JsonObject> board = new java.util.HashMap<>();
+            for (var e : results.getAsJsonArray("leaderboard")) {
+                board.put(e.getAsJsonObject().get("name").getAsString(), e.getAsJsonObject());
+            }
+            JsonArray performance =
+                    grade.getAsJsonArray("isolated").get(0).getAsJsonObject().getAsJsonArray("performance");
+            assertThat(
+                    "results.json ranks every measured line once: " + board.keySet(),
+                    board.size(),
+                    is(performance.size()));
+            for (var b : performance) {
                 JsonObject p = b.getAsJsonObject();
                 String name = p.get("name").getAsString();
                 assertThat(p.toString(), p.get("status").getAsString(), equalTo(PerfResult.MEASURED));
+                boolean counted = p.get("scored_by").getAsString().equals("count");
+                JsonObject entry = board.get("lab-01 " + name + " ("
+                        + (counted ? p.get("measure").getAsString() : "CPU time / reference") + ")");
+                assertThat("results.json's leaderboard has " + name + ": " + board.keySet(), entry, notNullValue());
+                double scored = p.get(counted ? "submission" : "ratio").getAsDouble();
+                assertThat(
+                        "the leaderboard ranks " + name + " by the "
+                                + (counted ? "count per operation" : "CPU-time ratio") + " scored: " + entry,
+                        entry.get("value").getAsDouble(),
+                        closeTo(scored, 5e-4 * Math.abs(scored)));
+                assertThat(entry.get("order").getAsString(), equalTo("asc"));
                 if (p.get("reference").getAsDouble() == 0) {
                     // a count where the reference did none of the work: 1.00x if neither did, else no finite ratio
                     assertThat(
