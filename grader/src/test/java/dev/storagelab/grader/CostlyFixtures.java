@@ -150,7 +150,12 @@ final class CostlyFixtures {
 
     /** {@code line}'s count per operation on {@code module} (a built lab module): its counting pass, run once. */
     static double count(Path module, Rubric.PerfBenchmark line, Path log) throws IOException {
-        JmhRunner.Run run = JmhRunner.run(
+        return count(run(module, line, log), line, module);
+    }
+
+    /** {@code line}'s benchmark run once on {@code module} as a smoke run ({@link JmhRunner.Settings#QUICK}). */
+    static JmhRunner.Run run(Path module, Rubric.PerfBenchmark line, Path log) throws IOException {
+        return JmhRunner.run(
                 module,
                 "\\." + Pattern.quote(line.benchmark()) + "$",
                 line.params(),
@@ -158,6 +163,10 @@ final class CostlyFixtures {
                 java.time.Duration.ofMinutes(5),
                 log,
                 new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    /** {@code line}'s count per operation in {@code run}, a run of it on {@code module}. */
+    static double count(JmhRunner.Run run, Rubric.PerfBenchmark line, Path module) throws IOException {
         if (!run.ok() || run.scores().size() != 1) {
             throw new IOException(line.name() + " did not run on " + module + ": " + run.problem());
         }

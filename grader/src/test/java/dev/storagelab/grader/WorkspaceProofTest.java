@@ -141,14 +141,7 @@ class WorkspaceProofTest {
         for (Lab lab : workspace.labs()) {
             for (Rubric.PerfBenchmark p : rubric.perf(lab.id())) {
                 lines++;
-                JmhRunner.Run run = JmhRunner.run(
-                        reference.resolve(lab.directory()),
-                        "\\." + Pattern.quote(p.benchmark()) + "$",
-                        p.params(),
-                        JmhRunner.Settings.QUICK,
-                        java.time.Duration.ofMinutes(5),
-                        tmp.resolve("perf-lines").resolve(lab.id() + "-" + p.name() + ".txt"),
-                        new PrintStream(OutputStream.nullOutputStream()));
+                JmhRunner.Run run = referenceRun(reference, lab, p);
                 if (!run.ok() || run.scores().size() != 1) {
                     wrong.add("perf." + lab.id() + "." + p.name() + ": "
                             + run.scores().size() + " results; " + (run.ok() ? "" : run.problem()));
@@ -160,6 +153,26 @@ class WorkspaceProofTest {
                 "every lab earns some points for speed",
                 lines,
                 greaterThanOrEqualTo(workspace.labs().size()));
+    }
+
+    private static final java.util.Map<String, JmhRunner.Run> REFERENCE_RUNS = new java.util.HashMap<>();
+
+    /**
+     * {@code line}'s benchmark run once on the reference's build ({@link JmhRunner.Settings#QUICK}),
+     * once per JVM: the lines' proof and the costly submissions' proof share the runs.
+     */
+    private static synchronized JmhRunner.Run referenceRun(Path reference, Lab lab, Rubric.PerfBenchmark line)
+            throws IOException {
+        String key = lab.id() + "-" + line.name();
+        JmhRunner.Run run = REFERENCE_RUNS.get(key);
+        if (run == null) {
+            run = CostlyFixtures.run(
+                    reference.resolve(lab.directory()),
+                    line,
+                    tmp.resolve("perf-lines").resolve(key + ".txt"));
+            REFERENCE_RUNS.put(key, run);
+        }
+        return run;
     }
 
     /**
@@ -191,7 +204,8 @@ class WorkspaceProofTest {
             counted++;
             Path dir = tmp.resolve("costly").resolve(f.name());
             Path costly = CostlyFixtures.patchedModule(f, workspace, reference, dir);
-            double ref = CostlyFixtures.count(reference.resolve(lab.directory()), line, dir.resolve("reference.txt"));
+            double ref =
+                    CostlyFixtures.count(referenceRun(reference, lab, line), line, reference.resolve(lab.directory()));
             double cost = CostlyFixtures.count(costly, line, dir.resolve("costly.txt"));
             double fraction = rubric.perfFraction(cost / ref);
             if (!(fraction < 1)) {
