@@ -42,7 +42,10 @@ import java.util.zip.ZipInputStream;
  * of the machine uses, so two runs of a parallel {@code grade-all} never share one (nor two grader
  * processes: a lock file per id in {@code /run/storagelab/uids}, root's, 0700); when the run
  * ends, every process left with that id is killed, and the run's folder and whatever the id left
- * in every folder of the machine anyone may write to deleted. The test JVM starts
+ * in every folder of the machine anyone may write to deleted (hidden files and sockets too, such
+ * as the attach socket {@code /tmp/.java_pid<pid>} of a test JVM that Lincheck's agent attached to
+ * and that was killed). A run that starts does the same first, for a grader that died with a
+ * run of that id open. The test JVM starts
  * through util-linux's {@code setpriv} with no supplementary groups, no capabilities (none
  * inherited, an empty bounding set) and {@code no_new_privs}, in an environment of its own, and
  * (through {@code prlimit}, when present) with at most {@value #MAX_THREADS} processes and threads.
@@ -255,7 +258,10 @@ public final class Confinement {
         int uid = leases.lease();
         Run run;
         try {
-            TestUserSweep.killAll(uid); // anything a grader that died left running with this id
+            // What a grader that died with a run of this id open left: its processes, then their files
+            // where anyone may write, which this run's user could otherwise read.
+            TestUserSweep.killAll(uid);
+            TestUserSweep.removeLeftovers(uid);
             run = new Run(uid, Files.createTempDirectory(base(), "run"));
         } catch (IOException | RuntimeException e) {
             leases.release(uid);

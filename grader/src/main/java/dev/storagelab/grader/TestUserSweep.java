@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What a confined run's user leaves behind, ended and swept when the run closes: every process of
- * its id, and every file of its id in the folders of the machine anyone may write to.
+ * What a confined run's user leaves behind, ended and swept when the run closes, and again before
+ * the next run of that id starts (for a grader that died with its run open): every process of its
+ * id, and every file of its id in the folders of the machine anyone may write to.
  */
 final class TestUserSweep {
 
