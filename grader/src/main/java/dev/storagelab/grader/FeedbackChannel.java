@@ -126,7 +126,7 @@ public final class FeedbackChannel {
         };
     }
 
-    /** The bits every way of ending costs: a third of {@link #endWeight}'s 3/32. */
+    /** The bits each way of ending costs: its weight is 1/32 after any token ({@link #weights}). */
     static final double END_BITS = 5;
 
     /**

@@ -49,9 +49,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * accepts that one connection and no other; from then on the only way into it is this class's own
  * channel. Lab code can neither reflect to reach it nor open sockets or file descriptors (the
  * allow-list refuses the APIs, the JVM's policy the permissions: {@code SandboxPolicy}), and a
- * socket, unlike a pipe or a file, cannot be opened again through {@code /proc}. Standard output
- * and error are only test output, capped. The sequence numbers let the parent notice a line lost
- * or repeated.
+ * socket, unlike a pipe or a file, cannot be opened again through {@code /proc}. Nor can lab code
+ * close it by what it does to threads: it is written without blocking ({@link Events}), and an
+ * interrupt closes only a channel a thread blocks on. Standard output and error are only test
+ * output, capped. The sequence numbers let the parent notice a line lost or repeated.
  */
 public final class HiddenTestRunner {
 
