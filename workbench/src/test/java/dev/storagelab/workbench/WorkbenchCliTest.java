@@ -55,7 +55,9 @@ class WorkbenchCliTest {
                 "lsm-sim --policy weird                        | unknown policy 'weird'",
                 "hybrid-calibrate --device floppy              | --device must be nvme, hdd or object-store",
                 "workload --engine btree --workload fillseq --ops many | Invalid value for option '--ops'",
-                "workload --engine btree --workload fillseq --frobnicate | Unknown option: '--frobnicate'"
+                "workload --engine btree --workload fillseq --frobnicate | Unknown option: '--frobnicate'",
+                "workload --engine btree --workload fillseq --pictures 5 | --pictures goes with --events RUN.jsonl",
+                "workload --engine btree --workload fillseq --events never.jsonl --pictures 101 | --pictures must be between 0 and 100, not 101"
             })
     void badInputPrintsOneLineWithAPointerToHelpAndExitsWithTwo(String args, String message) {
         Run r = run(args.trim().split("\\s+"));
@@ -63,6 +65,32 @@ class WorkbenchCliTest {
         assertThat(r.err(), containsString(message.trim()));
         assertThat(r.err(), containsString("--help'"));
         assertThat("one line: " + r.err(), r.err().strip().lines().count(), is(1L));
+    }
+
+    @ParameterizedTest(name = "--pictures {0}: {1} pictures of the pool")
+    @CsvSource({"3, 5", "0, 2", "100, 102"})
+    void aRecordingTakesThePicturesItIsAskedForBesideTheFirstAndTheLast(int pictures, long expected)
+            throws IOException {
+        Path file = tmp.resolve("run.jsonl");
+        Run r = run(
+                "workload",
+                "--no-progress",
+                "--engine",
+                "btree",
+                "--workload",
+                "fillseq",
+                "--keys",
+                "300",
+                "--ops",
+                "300",
+                "--events",
+                file.toString(),
+                "--pictures",
+                Integer.toString(pictures));
+        assertThat(r.err(), r.exit(), is(0));
+        try (var lines = Files.lines(file)) {
+            assertThat(lines.filter(l -> l.contains("\"view\":\"pool\"")).count(), is(expected));
+        }
     }
 
     @Test
