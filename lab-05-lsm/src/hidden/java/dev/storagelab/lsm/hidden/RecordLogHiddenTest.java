@@ -60,10 +60,18 @@ class RecordLogHiddenTest {
     /** The records read back; the reader's state after the last one in {@code out[0]}. */
     private static List<byte[]> read(FaultInjectingStorage storage, String name, RecordLogReader[] out)
             throws IOException {
+        // every record takes a fragment header at least: a reader that finds more never ends
+        long bytes = storage.contents(name).length;
+        long most = bytes / FRAGMENT_HEADER_SIZE;
         try (RecordLogReader r = RecordLogReader.open(storage, name, Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
             List<byte[]> records = new ArrayList<>();
             for (byte[] rec = r.next(); rec != null; rec = r.next()) {
                 records.add(rec);
+                assertThat(
+                        "records read from " + name + ", a log of " + bytes + " bytes (each record takes a "
+                                + FRAGMENT_HEADER_SIZE + "-byte header at least)",
+                        (long) records.size(),
+                        lessThanOrEqualTo(most));
             }
             if (out != null) {
                 out[0] = r;
