@@ -52,7 +52,16 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>forged reports and hidden-test compile errors ({@code leftovers}, {@code changed-signature},
  *       a student named like a formula): escaping and translated errors;</li>
  *   <li>two graders on one machine: {@link TestUserLeaseTest};</li>
- *   <li>solution and instructor material in the release: {@link ReleaseLeakCheckTest}.</li>
+ *   <li>solution and instructor material in the release: {@link ReleaseLeakCheckTest};</li>
+ *   <li>a submission that is no text: links to the instructor's own files, a linked lab or workspace
+ *       folder, FIFOs, links to a huge file, a marker that is not UTF-8, a task's file left out, escape
+ *       sequences in names ({@code links} ... {@code escapes}): a submission is bytes, copied without
+ *       following a link, and every string from it is escaped where it is shown;</li>
+ *   <li>the test JVM as a whole: direct buffers and a thread stack of 8 GiB beside the heap, its
+ *       limits read while it runs ({@code beside-the-heap}): {@link TestJvmLimits};</li>
+ *   <li>a test that interrupts its own thread ({@code interrupts}): the verdict channel;</li>
+ *   <li>what a message carries, measured: {@link FeedbackCapacityTest}; deadlines a test's own threads
+ *       cannot stretch: {@link TestClockTest}.</li>
  * </ol>
  * The supervisor's own defences, with the allow-list off, are in {@link HostileSubmissionsTest}.
  * Attacks that would reach other runs as the grader's own user run only where the test JVM is
