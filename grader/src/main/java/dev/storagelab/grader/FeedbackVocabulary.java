@@ -50,9 +50,15 @@ final class FeedbackVocabulary {
     private static final Pattern SOLUTION =
             Pattern.compile("(?s)//\\s*BEGIN (SOLUTION|REMOVE)\\b.*?//\\s*END (SOLUTION|REMOVE)");
 
-    /** The grader's classes whose messages become part of a test's message. */
-    private static final List<Class<?>> GRADER_MESSAGES =
-            List.of(TestSupervisor.class, dev.storagelab.grader.runner.HiddenTestRunner.class, DiskQuota.class);
+    /**
+     * The grader's classes whose messages become part of a test's message, by resource name: read as
+     * class files, never loaded (the runner's classes need the JUnit Platform, which only the test
+     * JVM has).
+     */
+    private static final List<String> GRADER_MESSAGES = List.of(
+            "dev/storagelab/grader/TestSupervisor",
+            "dev/storagelab/grader/runner/HiddenTestRunner",
+            "dev/storagelab/grader/DiskQuota");
 
     private final Set<String> common;
     private final Set<String> course;
@@ -229,20 +235,35 @@ final class FeedbackVocabulary {
         return Set.copyOf(all);
     }
 
-    /** The literal text of the grader's own messages (the constant parts of its string concatenations included). */
+    /**
+     * The literal text of the grader's own messages (the constant parts of its string concatenations
+     * included), from its classes and their nested classes.
+     */
     private static List<String> graderMessages() {
         List<String> messages = new ArrayList<>();
-        List<Class<?>> classes = new ArrayList<>();
-        for (Class<?> c : GRADER_MESSAGES) {
-            classes.add(c);
-            classes.addAll(List.of(c.getDeclaredClasses()));
-        }
-        for (Class<?> c : classes) {
-            String name = c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class";
-            try (InputStream in = c.getResourceAsStream(name)) {
-                if (in != null) {
-                    messages.addAll(stringConstants(new ClassReader(in.readAllBytes())));
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(GRADER_MESSAGES);
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String name = todo.poll();
+            if (!seen.add(name)) {
+                continue;
+            }
+            try (InputStream in = FeedbackVocabulary.class.getClassLoader().getResourceAsStream(name + ".class")) {
+                if (in == null) {
+                    continue;
                 }
+                ClassReader reader = new ClassReader(in.readAllBytes());
+                messages.addAll(stringConstants(reader));
+                reader.accept(
+                        new ClassVisitor(Opcodes.ASM9) {
+                            @Override
+                            public void visitInnerClass(String inner, String outer, String simple, int access) {
+                                if (name.equals(outer)) {
+                                    todo.add(inner);
+                                }
+                            }
+                        },
+                        ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
