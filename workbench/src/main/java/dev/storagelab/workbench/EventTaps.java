@@ -11,6 +11,8 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kvstore.KvStore;
 import dev.storagelab.lsm.LsmEvents;
 import dev.storagelab.lsm.LsmStore;
+import dev.storagelab.sortedlog.SortedLogEvents;
+import dev.storagelab.sortedlog.SortedLogStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ public final class EventTaps {
     /** Whether {@code handle}'s engine reports events. */
     public static boolean reportsEvents(Engine.Handle handle) {
         return handle.store() instanceof BPlusTree
+                || handle.underlying() instanceof SortedLogStore
                 || handle.store() instanceof LsmStore
                 || handle instanceof KvHandle
                 || handle instanceof HybridHandle;
@@ -45,6 +48,8 @@ public final class EventTaps {
         }
         if (handle.store() instanceof BPlusTree tree) {
             tree.setEventListener(listener);
+        } else if (handle.underlying() instanceof SortedLogStore log) {
+            log.setEventListener(listener);
         } else if (handle.store() instanceof LsmStore lsm) {
             lsm.setEventListener(listener);
         } else if (handle instanceof KvHandle kv) {
@@ -53,7 +58,7 @@ public final class EventTaps {
             h.hybrid().setEventListener(listener);
         } else {
             throw new IllegalArgumentException(handle.engine().id()
-                    + " reports no events; record btree, btree-16m, lsm," + " lsm-tiered, kv, kv-lsm or hybrid");
+                    + " reports no events; record sortedlog, btree, btree-16m, lsm, lsm-tiered, kv, kv-lsm or hybrid");
         }
     }
 
@@ -71,6 +76,8 @@ public final class EventTaps {
         List<EngineEvent> out = new ArrayList<>();
         if (handle.store() instanceof BPlusTree tree) {
             tree(tree, out);
+        } else if (handle.underlying() instanceof SortedLogStore log) {
+            out.add(SortedLogEvents.segments(log));
         } else if (handle.store() instanceof LsmStore lsm) {
             out.add(LsmEvents.levels(lsm));
         } else if (handle instanceof KvHandle kv) {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * ({@code ./storagelab workload ...}).
  */
 @Command(
-        name = "workbench",
+        name = "storagelab",
         mixinStandardHelpOptions = true,
         description = "Workloads and a shell over every engine of the workspace.",
         subcommands = {
@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
 public final class WorkbenchMain {
 
     public static void main(String[] args) {
+        ParentWatch.startIfAsked();
         System.exit(commandLine().execute(args));
     }
 

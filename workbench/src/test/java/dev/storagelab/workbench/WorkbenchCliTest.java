@@ -43,7 +43,35 @@ class WorkbenchCliTest {
     void everyCommandAnswersHelpWithExitZero(String command) {
         Run r = run(command, "--help");
         assertThat(r.err(), r.exit(), is(0));
-        assertThat(r.out(), containsString("Usage: workbench " + command));
+        assertThat(r.out(), containsString("Usage: storagelab " + command));
+    }
+
+    /**
+     * The launcher answers {@code ./storagelab VERB --help} from {@code grader/help/storagelab-VERB.txt} without
+     * building anything: each text must be this command's usage. With
+     * {@code -Dstoragelab.help.write=true} they are rewritten instead.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate", "viz", "book", "figures"})
+    void theLaunchersHelpTextIsTheCommandsUsage(String command) throws IOException {
+        String usage = WorkbenchMain.commandLine()
+                .getSubcommands()
+                .get(command)
+                .getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+        Path file = Path.of(System.getProperty("basedir", ""))
+                .toAbsolutePath()
+                .getParent()
+                .resolve("grader/help")
+                .resolve("storagelab-" + command + ".txt");
+        if (Boolean.getBoolean("storagelab.help.write")) {
+            Files.writeString(file, usage);
+        }
+        assertThat(
+                file + " is out of date; rewrite it with: mvn -pl workbench -am verify -Dtest=WorkbenchCliTest"
+                        + " -Dsurefire.failIfNoSpecifiedTests=false -Dstoragelab.help.write=true",
+                Files.exists(file) ? Files.readString(file) : "(missing)",
+                is(usage));
     }
 
     @ParameterizedTest(name = "{0}")

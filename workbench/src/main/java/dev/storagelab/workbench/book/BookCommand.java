@@ -1,6 +1,5 @@
 package dev.storagelab.workbench.book;
 
-import dev.storagelab.workbench.viz.RunFormat;
 import dev.storagelab.workbench.viz.VizServer;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -69,13 +68,8 @@ public final class BookCommand implements Callable<Integer> {
             return 0;
         }
         InetAddress address = InetAddress.getByName(bind);
-        VizServer server = new VizServer(
-                address,
-                port,
-                built.runs(),
-                RunFormat.MAX_BYTES,
-                Files.createTempDirectory("storagelab-viz-runs-"),
-                stdout);
+        // the viewer's, whose temporary folder of live runs is deleted when it stops
+        VizServer server = dev.storagelab.workbench.viz.VizCommand.start(address, port, built.runs(), null, stdout);
         server.serveFolder(PATH, built.dir());
         String host = address.isLoopbackAddress() ? "127.0.0.1" : address.getHostAddress();
         stdout.println("storagelab book: serving http://" + host + ":" + server.port() + PATH
