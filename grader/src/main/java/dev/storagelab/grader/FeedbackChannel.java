@@ -74,9 +74,23 @@ public final class FeedbackChannel {
     /**
      * {@code text} (printable ASCII and line breaks) within the budget: every word the vocabulary
      * lacks replaced by {@code ?}, cut before the tokens that would pass the budget, ended by
-     * {@code end} (a cut ends it by {@link End#CUT} whatever {@code end} was).
+     * {@code end} (a cut ends it by {@link End#CUT} whatever {@code end} was): what it returns costs
+     * at most {@link #BUDGET_BITS} by {@link #bits(String)}, its ending included.
      */
     String shape(String text, End end) {
+        double budget = BUDGET_BITS;
+        String shaped = shape(text, end, budget);
+        // a withheld message is stripped and joined to its ending by a line break, which may join
+        // the run of punctuation before it into a dearer one: what is shown is priced as it is,
+        // and cut shorter until it fits
+        for (double over = bits(shaped) - BUDGET_BITS; over > 0; over = bits(shaped) - BUDGET_BITS) {
+            budget -= Math.max(over, 1);
+            shaped = shape(text, end, budget);
+        }
+        return shaped;
+    }
+
+    private String shape(String text, End end, double budget) {
         StringBuilder out = new StringBuilder(Math.min(text.length(), 2048));
         StringBuilder pending = new StringBuilder(); // a separator run not yet priced: '?' may join it
         double bits = 0;
@@ -100,7 +114,7 @@ public final class FeedbackChannel {
             double sep = pending.isEmpty() ? 0 : bits(Kind.SEPARATOR, pending.toString(), last);
             Kind afterSep = pending.isEmpty() ? last : Kind.SEPARATOR;
             double cost = sep + bits(kind, token, afterSep);
-            if (bits + cost + END_BITS > BUDGET_BITS) {
+            if (bits + cost + END_BITS > budget) {
                 cut = true;
                 break;
             }
@@ -112,7 +126,7 @@ public final class FeedbackChannel {
         }
         if (!cut && !pending.isEmpty()) {
             double sep = bits(Kind.SEPARATOR, pending.toString(), last);
-            if (bits + sep + END_BITS > BUDGET_BITS) {
+            if (bits + sep + END_BITS > budget) {
                 cut = true;
             } else {
                 out.append(pending);

@@ -1,7 +1,9 @@
 package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import java.io.ByteArrayOutputStream;
@@ -59,7 +61,7 @@ class FeedbackCapacityTest {
     private record Scheme(String name, Function<byte[], String> write, Function<String, byte[]> read) {}
 
     @Test
-    void noEncodingCarriesMoreThanTheStatedBound() {
+    void noEncodingCarriesMoreThanTheStatedBound() throws java.io.IOException {
         Map<String, Integer> carried = new LinkedHashMap<>();
         for (Scheme scheme : schemes()) {
             String shown = filter.apply(
@@ -82,6 +84,21 @@ class FeedbackCapacityTest {
                 "the bound is near what an encoding reaches: it is no loose promise",
                 best,
                 greaterThan(FeedbackChannel.BUDGET_BYTES / 2));
+        String readme = String.join(
+                " ",
+                java.nio.file.Files.readString(Fixtures.realWorkspace().resolve("README.md"))
+                        .split("\\s+"));
+        assertThat(
+                "the README states the bound in bytes",
+                readme,
+                containsString("carries at most " + FeedbackChannel.BUDGET_BYTES + " bytes of data"));
+        java.util.regex.Matcher stated = java.util.regex.Pattern.compile("reads back at most (\\d+) bytes")
+                .matcher(readme);
+        assertThat("the README states what this test measured", stated.find(), is(true));
+        assertThat(
+                "the README's measured figure is no less than what came through",
+                best,
+                lessThanOrEqualTo(Integer.parseInt(stated.group(1))));
     }
 
     @Test
