@@ -54,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>two graders on one machine: {@link TestUserLeaseTest};</li>
  *   <li>solution and instructor material in the release: {@link ReleaseLeakCheckTest};</li>
  *   <li>a submission that is no text: links to the instructor's own files, a linked lab or workspace
- *       folder, FIFOs, links to a huge file, a marker that is not UTF-8, a task's file left out, escape
+ *       folder, FIFOs, a link to a FIFO, links to a huge file, a marker that is not UTF-8, a task's file left out, escape
  *       sequences in names ({@code links} ... {@code escapes}): a submission is bytes, copied without
  *       following a link, and every string from it is escaped where it is shown;</li>
  *   <li>the test JVM as a whole: direct buffers and a thread stack of 8 GiB beside the heap, its
@@ -333,6 +333,11 @@ class HostileSubmissionsCorpusTest {
         Files.writeString(fifo.resolve("Calc.java"), solved);
         mkfifo(fifo.resolve("Helper.java"));
         mkfifo(folder.resolve("fifo").resolve(Exporter.RELEASE_MARKER));
+        // a source that is a link to a FIFO outside the submission: whoever follows it waits for ever
+        Path blocking = Files.createDirectories(folder.resolve("blocking-link").resolve(CALC_DIR));
+        Files.writeString(blocking.resolve("Calc.java"), solved);
+        mkfifo(tmp.resolve("blocking.fifo"));
+        Files.createSymbolicLink(blocking.resolve("Helper.java"), tmp.resolve("blocking.fifo"));
         Path huge = tmp.resolve("huge.bin");
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
             f.setLength(128L << 20); // sparse: 128 MiB to whoever reads it, no disk
@@ -354,8 +359,8 @@ class HostileSubmissionsCorpusTest {
                 escapes.resolve(
                         "Evil\u001b[2K\u001b[1A\r| lab-01   7 of 7  8 of 8  100.0%\u001b]0;all tests passed\u0007.java"),
                 "package fixture.calc;\n\nfinal class Evil {\n    static void f() {\n        System.exit(0);\n    }\n}\n");
-        for (String student :
-                List.of("links", "linked-lab", "wrapped-link", "fifo", "huge-links", "bad-marker", ESCAPES)) {
+        for (String student : List.of(
+                "links", "linked-lab", "wrapped-link", "fifo", "blocking-link", "huge-links", "bad-marker", ESCAPES)) {
             corpus.put(student, Map.of());
         }
     }
@@ -946,6 +951,15 @@ class HostileSubmissionsCorpusTest {
         assertThat(error, containsString("special files"));
         assertThat(error, containsString(CALC_DIR + "/Helper.java"));
         assertThat(error, containsString(Exporter.RELEASE_MARKER));
+    }
+
+    @Test
+    void aLinkToAFileWhoseReadNeverEndsIsRefusedByNameWithoutBeingRead() throws IOException {
+        // were the link followed, by the copy or by the check for the reference's own sources, the
+        // grading would have waited for ever for a writer, and the batch would have no gradebook
+        String error = refused("blocking-link");
+        assertThat(error, containsString("links, which the grader never follows: " + CALC_DIR + "/Helper.java"));
+        assertThat(lab01("honest").earned(), closeTo(HONEST, 1e-9));
     }
 
     @Test
