@@ -54,9 +54,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>two graders on one machine: {@link TestUserLeaseTest};</li>
  *   <li>solution and instructor material in the release: {@link ReleaseLeakCheckTest};</li>
  *   <li>a submission that is no text: links to the instructor's own files, a linked lab or workspace
- *       folder, FIFOs, a link to a FIFO, links to a huge file, a marker that is not UTF-8, a task's file left out, escape
- *       sequences in names ({@code links} ... {@code escapes}): a submission is bytes, copied without
- *       following a link, and every string from it is escaped where it is shown;</li>
+ *       folder, FIFOs, a link to a FIFO, links to a huge file, a marker that is not UTF-8, a task's
+ *       file left out, escape sequences in names ({@code links} ... {@code escapes}): a submission is
+ *       bytes, copied without following a link, and every string from it is escaped where it is
+ *       shown;</li>
  *   <li>the test JVM as a whole: direct buffers and a thread stack of 8 GiB beside the heap, its
  *       limits read while it runs ({@code beside-the-heap}): {@link TestJvmLimits};</li>
  *   <li>a test that interrupts its own thread ({@code interrupts}): the verdict channel;</li>
