@@ -167,7 +167,7 @@ public final class Confinement {
     }
 
     /** A util-linux tool, in /usr/bin, /bin or on the PATH; null if missing. */
-    private static Path find(String tool) {
+    static Path find(String tool) {
         List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin", tool), Path.of("/bin", tool)));
         String path = System.getenv("PATH");
         if (path != null) {
