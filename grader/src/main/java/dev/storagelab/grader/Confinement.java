@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,6 +31,7 @@ import java.util.zip.ZipInputStream;
  *
  * <pre>
  * /tmp/storagelab-confinedNNN/        root, 0711: others may pass, not list
+ *   grader.lock                       root, 0600: locked while the grader lives (a dead one's folder is deleted)
  *   jars/                             root, 0711: the Maven repository's jars, hard-linked (0644)
  *   runNNN/                           root:G, 0750: one test run, readable only by its user
  *     cp/                             root:G, 0750/0640: a copy of the run's class path; not writable by it
@@ -78,6 +80,7 @@ public final class Confinement {
     private final Path prlimit;
     private final UidLeases leases;
     private Path base; // guarded by this
+    private FileChannel baseLock; // guarded by this; held while this grader lives
     private final Map<Path, Path> sharedJars = new HashMap<>(); // guarded by this
 
     private Confinement(boolean on, String description, Path setpriv, Path prlimit, BitSet taken) {
@@ -262,7 +265,9 @@ public final class Confinement {
             // where anyone may write, which this run's user could otherwise read.
             TestUserSweep.killAll(uid);
             TestUserSweep.removeLeftovers(uid);
-            run = new Run(uid, Files.createTempDirectory(base(), "run"));
+            Path base = base();
+            TestUserSweep.removeAbandonedFolders(base);
+            run = new Run(uid, Files.createTempDirectory(base, "run"));
         } catch (IOException | RuntimeException e) {
             leases.release(uid);
             throw e;
@@ -281,6 +286,10 @@ public final class Confinement {
         if (base == null || !Files.isDirectory(base)) {
             base = Files.createTempDirectory("storagelab-confined");
             Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx--x--x"));
+            if (baseLock != null) {
+                baseLock.close(); // the folder it held is gone
+            }
+            baseLock = TestUserSweep.holdFolder(base);
             Path jars = Files.createDirectory(base.resolve("jars"));
             Files.setPosixFilePermissions(jars, PosixFilePermissions.fromString("rwx--x--x"));
             sharedJars.clear();

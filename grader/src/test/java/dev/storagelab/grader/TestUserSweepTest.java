@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -100,6 +101,8 @@ class TestUserSweepTest {
         }
         int uid = Integer.parseInt(said[0]);
         Path socket = attachSocket(said[1]);
+        Path deadGradersFolder = Path.of(said[2]);
+        assertThat(deadGradersFolder.getFileName().toString(), startsWith("storagelab-confined"));
         List<Confinement.Run> held = new ArrayList<>();
         Instant before = Instant.now();
         try {
@@ -121,11 +124,15 @@ class TestUserSweepTest {
                             + " starts",
                     Files.exists(socket, LinkOption.NOFOLLOW_LINKS),
                     is(false));
+            assertThat(
+                    "the dead grader's own folder (its runs' class paths and files) is gone once another run starts",
+                    Files.exists(deadGradersFolder, LinkOption.NOFOLLOW_LINKS),
+                    is(false));
         } finally {
             for (Confinement.Run run : held) {
                 run.close();
             }
-            FileTrees.deleteRecursively(Path.of(said[2])); // the dead grader's own folder, root's
+            FileTrees.deleteRecursively(deadGradersFolder); // root's: only where the assertion above failed
         }
         assertThat(
                 "after the next run closed, nothing of user " + uid + " is left in " + SWEPT,
