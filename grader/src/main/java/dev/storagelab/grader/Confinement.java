@@ -3,16 +3,12 @@ package dev.storagelab.grader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -77,18 +73,16 @@ public final class Confinement {
     private final String description;
     private final Path setpriv;
     private final Path prlimit;
-    private final BitSet leased = new BitSet(UIDS);
-    private final BitSet taken;
+    private final UidLeases leases;
     private Path base; // guarded by this
     private final Map<Path, Path> sharedJars = new HashMap<>(); // guarded by this
-    private final Map<Integer, List<FileChannel>> locksHeld = new HashMap<>(); // guarded by this
 
     private Confinement(boolean on, String description, Path setpriv, Path prlimit, BitSet taken) {
         this.on = on;
         this.description = description;
         this.setpriv = setpriv;
         this.prlimit = prlimit;
-        this.taken = taken;
+        this.leases = taken == null ? null : new UidLeases(taken);
     }
 
     /** This process's confinement, detected once. */
@@ -258,13 +252,13 @@ public final class Confinement {
         if (!on) {
             throw new IllegalStateException("confinement is off: " + description);
         }
-        int uid = lease();
+        int uid = leases.lease();
         Run run;
         try {
-            killAll(uid); // anything a grader that died left running with this id
+            TestUserSweep.killAll(uid); // anything a grader that died left running with this id
             run = new Run(uid, Files.createTempDirectory(base(), "run"));
         } catch (IOException | RuntimeException e) {
-            release(uid);
+            leases.release(uid);
             throw e;
         }
         try {
@@ -274,83 +268,6 @@ public final class Confinement {
             throw e;
         }
         return run;
-    }
-
-    /**
-     * A user id no other run holds, in this process or any other: each id has a lock file, held
-     * (an OS lock, released if this process dies) while a run uses the id, so two graders on one
-     * machine (two surefire forks, two {@code grade} commands) never share one.
-     */
-    private synchronized int lease() throws IOException {
-        Path locks = LEASES;
-        Files.createDirectories(locks);
-        if (Files.isSymbolicLink(locks)
-                || (Integer) Files.getAttribute(locks, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0) {
-            throw new IOException(
-                    locks + " is not root's own folder (a test JVM made it?): refusing to lease test users through it");
-        }
-        Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwx------"));
-        Path legacy = legacyLeases();
-        for (int i = 0; i < UIDS; i++) {
-            if (leased.get(i) || taken.get(i)) {
-                continue;
-            }
-            List<FileChannel> held = new ArrayList<>();
-            if (lock(locks.resolve((FIRST_UID + i) + ".lock"), held)
-                    && (legacy == null || lock(legacy.resolve((FIRST_UID + i) + ".lock"), held))) {
-                leased.set(i);
-                locksHeld.put(FIRST_UID + i, held);
-                return FIRST_UID + i;
-            }
-            for (FileChannel c : held) {
-                c.close(); // another grader's run has it
-            }
-        }
-        throw new IOException("all " + UIDS + " test user ids (" + FIRST_UID + "-" + (FIRST_UID + UIDS - 1)
-                + ") are in use: too many test runs at once on this machine");
-    }
-
-    /**
-     * Where graders before this one leased their ids ({@code /tmp/storagelab-uids}): while one of
-     * them still runs beside this one (an upgrade in the middle of a class's grading), an id locked
-     * there is in use too. Null when that folder is not root's own (then no older grader made it).
-     */
-    private static Path legacyLeases() throws IOException {
-        Path legacy = Path.of("/tmp/storagelab-uids");
-        if (!Files.isDirectory(legacy, LinkOption.NOFOLLOW_LINKS)) {
-            return null;
-        }
-        return (Integer) Files.getAttribute(legacy, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0 ? legacy : null;
-    }
-
-    /** Takes the OS lock on {@code file}, adding its channel to {@code held}; false when another process holds it. */
-    private static boolean lock(Path file, List<FileChannel> held) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        if (lock == null) {
-            channel.close();
-            return false;
-        }
-        held.add(channel);
-        return true;
-    }
-
-    private synchronized void release(int uid) {
-        List<FileChannel> channels = locksHeld.remove(uid);
-        for (FileChannel channel : channels == null ? List.<FileChannel>of() : channels) {
-            try {
-                channel.close(); // releases the lock
-            } catch (IOException e) {
-                // the lock goes with the channel either way
-            }
-        }
-        leased.clear(uid - FIRST_UID);
     }
 
     /** The folder every run's folder lives in: root's, passable by anyone, listable by no one else. */
@@ -640,121 +557,11 @@ public final class Confinement {
         @Override
         public void close() throws IOException {
             try {
-                killAll(uid);
+                TestUserSweep.killAll(uid);
                 FileTrees.deleteRecursively(dir);
-                removeLeftovers(uid);
+                TestUserSweep.removeLeftovers(uid);
             } finally {
-                release(uid);
-            }
-        }
-    }
-
-    /** Folders anyone may write to on most Linux machines, swept even before the machine's own list is known. */
-    private static final List<Path> USUAL_SHARED_FOLDERS = List.of(
-            Path.of("/tmp"),
-            Path.of("/var/tmp"),
-            Path.of("/dev/shm"),
-            Path.of("/run/lock"),
-            Path.of("/var/lock"),
-            Path.of("/dev/mqueue"));
-
-    private static volatile List<Path> sharedFolders;
-
-    /**
-     * Every folder on this machine that anyone may write to, where a run's user could leave files
-     * for the next run with its id: found once per grader process by walking every file system
-     * but {@code /proc} and {@code /sys} (seconds, on a machine of ordinary size), with the usual
-     * ones always among them.
-     */
-    static List<Path> sharedFolders() {
-        List<Path> found = sharedFolders;
-        if (found == null) {
-            synchronized (Confinement.class) {
-                if (sharedFolders == null) {
-                    java.util.Set<Path> all = new java.util.LinkedHashSet<>(USUAL_SHARED_FOLDERS);
-                    try {
-                        Process find = new ProcessBuilder(
-                                        "find", "/", "(", "-path", "/proc", "-o", "-path", "/sys", ")", "-prune", "-o",
-                                        "-type", "d", "-perm", "-0002", "-print")
-                                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                                .start();
-                        try (java.io.BufferedReader lines = new java.io.BufferedReader(
-                                new java.io.InputStreamReader(find.getInputStream(), StandardCharsets.UTF_8))) {
-                            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                                all.add(Path.of(line));
-                            }
-                        }
-                        find.waitFor();
-                    } catch (IOException | java.nio.file.InvalidPathException e) {
-                        // no find(1): the usual folders only
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    sharedFolders = List.copyOf(all);
-                }
-                found = sharedFolders;
-            }
-        }
-        return found;
-    }
-
-    /**
-     * Deletes whatever {@code uid} left in the folders anyone may write to ({@link #sharedFolders}):
-     * each entry it owns, with everything under it, however deep (links themselves, never their
-     * targets). A failure on one entry never stops the sweep.
-     */
-    static void removeLeftovers(int uid) {
-        for (Path shared : sharedFolders()) {
-            if (!Files.isDirectory(shared, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            List<Path> entries;
-            try (Stream<Path> list = Files.list(shared)) {
-                entries = list.toList();
-            } catch (IOException | RuntimeException e) {
-                continue; // not listable: nothing of ours can be there
-            }
-            for (Path p : entries) {
-                try {
-                    if ((Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS) == uid) {
-                        FileTrees.deleteRecursively(p);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // gone meanwhile, or not deletable: the next run with this id still has a private folder
-                }
-            }
-        }
-    }
-
-    /** Kills every process whose real user id is {@code uid} (a leased id: only the run's own processes have it). */
-    static void killAll(int uid) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            List<ProcessHandle> left = new ArrayList<>();
-            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                        .forEach(p -> {
-                            try {
-                                if (((Integer) Files.getAttribute(p, "unix:uid")) == uid) {
-                                    ProcessHandle.of(Long.parseLong(
-                                                    p.getFileName().toString()))
-                                            .ifPresent(left::add);
-                                }
-                            } catch (IOException | RuntimeException e) {
-                                // gone meanwhile
-                            }
-                        });
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list /proc to end a test run's processes", e);
-            }
-            if (left.isEmpty()) {
-                return;
-            }
-            left.forEach(ProcessHandle::destroyForcibly);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                leases.release(uid);
             }
         }
     }

@@ -335,7 +335,7 @@ public final class LabTests {
      * not implemented yet, then the first {@link #FAILURES_SHOWN} other failures with the
      * concept their name states and their message; and why its count differs from {@code test}'s.
      */
-    static void printLocalFailures(GradeReport report, PrintWriter out) {
+    public static void printLocalFailures(GradeReport report, PrintWriter out) {
         for (GradeReport.LabResult lab : report.isolated()) {
             java.util.Set<String> notImplemented = new java.util.TreeSet<>();
             List<GradeReport.TestResult> wrong = new ArrayList<>();

@@ -33,7 +33,7 @@ import java.util.UUID;
 public final class PrairieLearnPackage {
 
     /** The image's tag in the instructions and in info.json. */
-    static final String IMAGE = "storagelab-grader";
+    public static final String IMAGE = "storagelab-grader";
     /** Where the image keeps Gradescope's layout: {@code source/storagelab} and {@code reference-build}. */
     static final String IMAGE_ROOT = "/opt/storagelab";
     /** PrairieLearn's limit on an external grading job, in seconds. */

@@ -32,7 +32,7 @@ public final class StoppedGrading {
     private StoppedGrading() {}
 
     /** Why a grading that exited with {@code status} stopped ({@code timedOut}: the time limit it hit, or null). */
-    static String reason(int status, Long timedOut, ContainerLimits container) {
+    public static String reason(int status, Long timedOut, ContainerLimits container) {
         if (timedOut != null) {
             return "the grading's time limit of " + timedOut + " s was reached, so the grader was stopped.";
         }
@@ -47,7 +47,7 @@ public final class StoppedGrading {
     }
 
     /** Puts {@code reason} at the top of the results in {@code out}, or writes results that hold only it. */
-    static void note(Path out, String reason) throws IOException {
+    public static void note(Path out, String reason) throws IOException {
         Files.createDirectories(out);
         String line = "Grading stopped: " + reason;
         JsonObject gradescope = read(out.resolve("results.json"));

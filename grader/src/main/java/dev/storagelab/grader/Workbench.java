@@ -24,7 +24,7 @@ public final class Workbench {
     private Workbench() {}
 
     /** Builds the workbench if stale, then runs it with {@code args} on this process's terminal; returns its exit code. */
-    static int run(Workspace workspace, List<String> args) throws IOException, InterruptedException {
+    public static int run(Workspace workspace, List<String> args) throws IOException, InterruptedException {
         Path root = workspace.root();
         Path jar = root.resolve(JAR);
         if (stale(root, jar)) {

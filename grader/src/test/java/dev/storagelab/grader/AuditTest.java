@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.storagelab.grader.cli.Main;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

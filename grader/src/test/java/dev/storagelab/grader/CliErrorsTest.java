@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
+import dev.storagelab.grader.cli.Main;
+import dev.storagelab.grader.cli.WorkbenchVerb;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -161,21 +163,22 @@ class CliErrorsTest {
     /** The verbs the grader answers itself; the workbench's get {@code --help} passed on (see below). */
     static Stream<String> graderVerbs() {
         return Main.commandLine(new Main()).getSubcommands().entrySet().stream()
-                .filter(e -> !(e.getValue().getCommand() instanceof Main.WorkbenchVerb))
+                .filter(e -> !(e.getValue().getCommand() instanceof WorkbenchVerb))
                 .map(java.util.Map.Entry::getKey);
     }
 
     @Test
     void theWorkbenchsVerbsPassHelpOnToTheWorkbench() {
         for (var e : Main.commandLine(new Main()).getSubcommands().entrySet()) {
-            if (e.getValue().getCommand() instanceof Main.WorkbenchVerb) {
-                Main main = new Main();
-                Main.commandLine(main).parseArgs(e.getKey(), "--help");
-                Main.WorkbenchVerb verb =
-                        main.spec.subcommands().get(e.getKey()).getCommand();
+            if (e.getValue().getCommand() instanceof WorkbenchVerb) {
+                WorkbenchVerb verb = (WorkbenchVerb) Main.commandLine(new Main())
+                        .parseArgs(e.getKey(), "--help")
+                        .subcommand()
+                        .commandSpec()
+                        .userObject();
                 assertThat(
                         e.getKey() + " hands --help to the workbench, which documents its options",
-                        verb.args,
+                        verb.args(),
                         is(List.of("--help")));
             }
         }

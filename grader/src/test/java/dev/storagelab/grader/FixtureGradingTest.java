@@ -17,6 +17,7 @@ import dev.storagelab.grader.GradeReport.LabResult;
 import dev.storagelab.grader.GradeReport.PerfResult;
 import dev.storagelab.grader.GradeReport.TestResult;
 import dev.storagelab.grader.TestSupervisor.Status;
+import dev.storagelab.grader.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package dev.storagelab.grader;
 
+import dev.storagelab.grader.cli.Main;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

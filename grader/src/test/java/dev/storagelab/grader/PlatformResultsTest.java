@@ -165,7 +165,7 @@ class PlatformResultsTest {
                 if [ "$1" = grade ]; then
                   mkdir -p "$OUT" && cp -r "$PARTIAL"/. "$OUT"/ && kill -9 $$
                 fi
-                exec java -cp "$CP" dev.storagelab.grader.Main "$@"
+                exec java -cp "$CP" dev.storagelab.grader.cli.Main "$@"
                 """);
         fake.toFile().setExecutable(true);
         String step = GradescopePackage.gradeStep(

@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
             WorkbenchMain.LsmSim.class,
             HybridCalibrate.class,
             ArenaCommand.class,
-            dev.storagelab.workbench.viz.VizCommand.class
+            dev.storagelab.workbench.viz.VizCommand.class,
+            dev.storagelab.workbench.book.BookCommand.class,
+            dev.storagelab.workbench.book.FiguresCommand.class
         })
 public final class WorkbenchMain {
 

@@ -107,6 +107,54 @@ public final class VizServer implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Serves the files under {@code dir} at {@code prefix} (a path that starts and ends with /): the
+     * book beside the viewer ({@code ./storagelab book --serve}). A request's path is resolved
+     * inside {@code dir} only; a path that leaves it, or names no file, is answered 404.
+     */
+    public void serveFolder(String prefix, Path dir) {
+        Path base = dir.toAbsolutePath().normalize();
+        server.createContext(prefix, ex -> {
+            try (ex) {
+                if (!localHost(ex)) {
+                    error(ex, 403, "this server answers requests for localhost or 127.0.0.1 only");
+                    return;
+                }
+                String rel = URLDecoder.decode(
+                        ex.getRequestURI().getRawPath().substring(prefix.length()), StandardCharsets.UTF_8);
+                Path file = base.resolve(rel.isEmpty() || rel.endsWith("/") ? rel + "index.html" : rel)
+                        .normalize();
+                if (!ex.getRequestMethod().equals("GET") || !file.startsWith(base) || !Files.isRegularFile(file)) {
+                    error(ex, 404, "nothing at " + ex.getRequestURI().getRawPath());
+                    return;
+                }
+                send(ex, 200, contentType(file.getFileName().toString()), Files.readAllBytes(file));
+            } catch (java.nio.file.InvalidPathException e) {
+                error(ex, 404, "nothing at " + ex.getRequestURI().getRawPath());
+            }
+        });
+    }
+
+    private static String contentType(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (n.endsWith(".html")) {
+            return "text/html; charset=utf-8";
+        }
+        if (n.endsWith(".css")) {
+            return "text/css; charset=utf-8";
+        }
+        if (n.endsWith(".js")) {
+            return "text/javascript; charset=utf-8";
+        }
+        if (n.endsWith(".png")) {
+            return "image/png";
+        }
+        if (n.endsWith(".json")) {
+            return "application/json";
+        }
+        return "text/plain; charset=utf-8";
+    }
+
     /** The port it listens on. */
     public int port() {
         return server.getAddress().getPort();

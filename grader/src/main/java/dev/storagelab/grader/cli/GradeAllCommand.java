@@ -1,0 +1,84 @@
+package dev.storagelab.grader.cli;
+
+import dev.storagelab.grader.GradeReport;
+import dev.storagelab.grader.Gradebook;
+import dev.storagelab.grader.Workspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "grade-all",
+        mixinStandardHelpOptions = true,
+        description = "Grade every submission (folder or zip) in a folder, in parallel, and write a gradebook.")
+final class GradeAllCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    Main main;
+
+    @Parameters(paramLabel = "SUBMISSIONS_DIR", description = "A folder with one folder or zip per student.")
+    Path submissions;
+
+    @Option(names = "--lab", paramLabel = "NN", description = "Grade only this lab (repeatable).")
+    List<String> labs = new ArrayList<>();
+
+    @Option(names = "--out", required = true, description = "Where to write gradebook.csv and each student's results.")
+    Path out;
+
+    @Option(names = "--jobs", description = "Submissions graded at once (default: the number of cores).")
+    int jobs = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--offline", description = "Run Maven offline.")
+    boolean offline;
+
+    @Option(names = "--no-perf", description = "Skip the performance benchmarks (the rubric's perf.* lines).")
+    boolean noPerf;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (jobs < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, not " + jobs);
+        }
+        Workspace ws = main.workspace();
+        labs.forEach(ws::lab);
+        if (!Files.isDirectory(submissions)) {
+            throw new IllegalArgumentException(
+                    submissions + (Files.exists(submissions) ? " is a file, not a folder" : " does not exist")
+                            + "; name a folder that holds one folder or .zip per student");
+        }
+        Map<String, GradeReport> reports =
+                new Gradebook(ws, offline, main.progress).perf(!noPerf).gradeAll(submissions, labs, out, jobs);
+        for (Map.Entry<String, GradeReport> e : reports.entrySet()) {
+            GradeReport r = e.getValue();
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            java.util.Locale.ROOT,
+                            "%-24s %6.1f%%  %s%n",
+                            e.getKey(),
+                            r.percent(),
+                            r.error() == null
+                                    ? ""
+                                    : r.error().lines().findFirst().orElse(""));
+        }
+        spec.commandLine()
+                .getOut()
+                .println("gradebook written to " + out.resolve("gradebook.csv").toAbsolutePath());
+        long ungraded = reports.values().stream().filter(r -> r.error() != null).count();
+        if (ungraded > 0) {
+            main.progress.println("storagelab: " + ungraded + " of " + reports.size()
+                    + " submissions could not be graded" + " (their rows in the gradebook say why)");
+            return Main.EXIT_FAILURES;
+        }
+        return Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.storagelab.grader.cli;
+
+import dev.storagelab.grader.Workspace;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./storagelab}: the workspace's single entry point. */
+@Command(
+        name = "storagelab",
+        mixinStandardHelpOptions = true,
+        version = "storagelab 1.0",
+        description = "Grade, export and measure storagelab workspaces.",
+        subcommands = {
+            ExportCommand.class,
+            UpdateCommand.class,
+            TestCommand.class,
+            GradeCommand.class,
+            AuditCommand.class,
+            GradeAllCommand.class,
+            GradeStoppedCommand.class,
+            GradescopeCommand.class,
+            PrairieLearnCommand.class,
+            BenchCommand.class,
+            WorkbenchVerbs.WorkloadVerb.class,
+            WorkbenchVerbs.ArenaVerb.class,
+            WorkbenchVerbs.ShellVerb.class,
+            WorkbenchVerbs.RepairVerb.class,
+            WorkbenchVerbs.LsmSimVerb.class,
+            WorkbenchVerbs.HybridCalibrateVerb.class,
+            WorkbenchVerbs.VizVerb.class,
+            WorkbenchVerbs.BookVerb.class,
+            WorkbenchVerbs.FiguresVerb.class
+        })
+public final class Main implements Runnable {
+
+    @Option(names = "--workspace", description = "The workspace root (default: found from the current directory).")
+    Path workspace;
+
+    @Option(names = "--verbose", description = "On an error, print the stack trace too.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Where progress lines go (standard error, so standard output stays the result). */
+    PrintStream progress = System.err;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (for tests). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Main main = new Main();
+        main.progress = err;
+        CommandLine cli = commandLine(main);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setParameterExceptionHandler(Main::usageError);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("storagelab: " + explain(e));
+            if (main.verbose) {
+                e.printStackTrace(err);
+            } else if (!(e instanceof IllegalArgumentException || e instanceof java.nio.file.FileSystemException)) {
+                err.println("storagelab: run again with --verbose for the stack trace");
+            }
+            return EXIT_COULD_NOT_RUN;
+        });
+        return cli.execute(args);
+    }
+
+    /** Exit status: the verb did its job (grade: grading ran, whatever the score; test: every test passed). */
+    public static final int EXIT_OK = 0;
+    /** Exit status: the verb ran and found failures (test: a test failed; bench: a benchmark or workload failed). */
+    public static final int EXIT_FAILURES = 1;
+    /** Exit status: the verb could not do its job: bad input, a build that failed, an internal error. */
+    public static final int EXIT_COULD_NOT_RUN = 2;
+
+    /**
+     * A usage error (an unknown command or option, a missing or malformed value): one line that
+     * says what is wrong, names the closest command or option when one was mistyped, and points
+     * to the command's help; exit status 2.
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            boolean option = first.startsWith("-");
+            boolean command = !option && !cmd.getSubcommands().isEmpty();
+            List<String> close =
+                    u.getSuggestions().stream().filter(s -> plausible(first, s)).toList();
+            message = (option ? "unknown option '" : command ? "unknown command '" : "unexpected argument '") + first
+                    + "'"
+                    + (!close.isEmpty()
+                            ? "; did you mean '" + close.get(0) + "'?"
+                            : command
+                                    ? "; the commands are "
+                                            + String.join(
+                                                    ", ", cmd.getSubcommands().keySet())
+                                    : "");
+        }
+        String help = cmd.getCommandSpec().qualifiedName() + " --help";
+        cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message + " (see '" + help + "')");
+        return EXIT_COULD_NOT_RUN;
+    }
+
+    /**
+     * Whether {@code suggestion} is a plausible reading of the mistyped {@code typed}: picocli offers
+     * its closest name whatever was typed ('frobnicate' got 'update'), so a suggestion is kept only
+     * if it starts as the typed word does (past its dashes), or holds the same letters in another order.
+     */
+    static boolean plausible(String typed, String suggestion) {
+        String t = typed.replaceFirst("^-+", "");
+        String s = suggestion.replaceFirst("^-+", "");
+        if (t.isEmpty() || s.isEmpty()) {
+            return false;
+        }
+        if (t.charAt(0) == s.charAt(0)) {
+            return true;
+        }
+        char[] a = t.toCharArray();
+        char[] b = s.toCharArray();
+        java.util.Arrays.sort(a);
+        java.util.Arrays.sort(b);
+        return java.util.Arrays.equals(a, b);
+    }
+
+    /** One line that names the input, what is wrong with it and, where it helps, what to do. */
+    public static String explain(Throwable e) {
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+            return explain(u.getCause());
+        }
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            return f.getFile() + ": no such file or folder"
+                    + (f.getOtherFile() == null ? "" : " (" + f.getOtherFile() + ")") + "; check the path";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException f) {
+            return f.getFile() + ": permission denied; choose a folder you can write to, or fix its permissions";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException f) {
+            return f.getFile() + " is a file, not a folder; name a folder";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " is in the way (a file where a folder is needed); remove it or choose another path";
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() == null ? "cannot be used" : f.getReason());
+        }
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            return e.getMessage();
+        }
+        return "internal error: " + e;
+    }
+
+    /** The CLI as {@link #run} executes it: for parsing a command line without running it (the docs' checks). */
+    public static CommandLine commandLine(Main main) {
+        CommandLine cli = new CommandLine(main);
+        for (String verb : List.of(
+                "workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate", "viz", "book", "figures")) {
+            // Everything after the verb belongs to the workbench, which parses and documents it.
+            cli.getSubcommands().get(verb).setUnmatchedOptionsArePositionalParams(true);
+        }
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "name a command: export, update, test, grade, audit, grade-all, grade-stopped, gradescope, prairielearn, bench, workload, arena, shell, repair, lsm-sim, hybrid-calibrate, viz, book or figures");
+    }
+
+    Workspace workspace() {
+        if (workspace != null) {
+            return Workspace.at(workspace);
+        }
+        return Workspace.find(Path.of(""))
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "not inside a storagelab workspace; run from the workspace or pass --workspace"));
+    }
+}
