@@ -68,7 +68,7 @@ for run in $(seq 1 "$max"); do
           --dir "$dir" --json --no-progress > "$OUT/$name.json.tmp" 2>> "$OUT/measure.log"; then
         mv "$OUT/$name.json.tmp" "$OUT/$name.json"
         echo "$before $(load)" > "$OUT/$name.load"
-        log "$name: $(python3 -c 'import json,sys; print("%.0f ops/s" % json.load(open(sys.argv[1]))["opsPerSecond"])' "$OUT/$name.json")"
+        log "$name: $(./storagelab figures run-line "$OUT/$name.json")"
       else
         log "$name: FAILED (the workbench's error is above)"
         rm -f "$OUT/$name.json.tmp"

@@ -1,9 +1,19 @@
-// storagelab book: code highlighting and the search box. Everything it reads is in the book's
-// folder (assets/search-index.js is written when the book is built); nothing is fetched.
+// storagelab book: code highlighting, the search box, and the links to recorded runs. Everything it
+// reads is in the book's folder (assets/search-index.js is written when the book is built); nothing
+// is fetched.
 'use strict';
 
 (function () {
   const base = document.body.dataset.base || '';
+
+  // Served beside the viewer (./storagelab book --serve: the book at /book/, the viewer at /), a link
+  // to a recorded run opens it in the viewer; read from disk, it goes to the page that says how.
+  const root = new URL(base || '.', location.href);
+  if (location.protocol.startsWith('http') && root.pathname === '/book/') {
+    for (const a of document.querySelectorAll('a[data-viewer]')) {
+      a.href = new URL('../#' + a.dataset.viewer, root).href;
+    }
+  }
 
   // Highlight the code blocks whose language highlight.js knows; the others stay plain text.
   for (const code of document.querySelectorAll('pre code')) {

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -36,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * file and folder of the notes' data and figures it names exists; every relative link of the notes
  * and their measurement logs leads to a file, and to a heading of it where it names one; each
  * chapter links its lab's handout (and the handout's browser views, where it has them) and its
- * measurement log, and the handout links back; chapter 7 shows one crossover map.
+ * measurement log, and the handout links back; chapter 7 shows one crossover map; and every picture
+ * of {@code notes/figures} is shown by a page (a chapter, a handout, the README), so that {@code
+ * ./storagelab figures} draws no plot that no page shows.
  *
  * <p>And no chapter states a measured quantity with two values, checked two ways, each catching
  * what the other cannot:
@@ -221,6 +224,44 @@ class NotesTest {
             }
         }
         return problems;
+    }
+
+    @Test
+    void everyPictureOfTheNotesFiguresIsShownByAPage() throws IOException {
+        List<Doc> pages = new ArrayList<>(notes(ROOT));
+        pages.add(Doc.read(ROOT, ROOT.resolve("README.md")));
+        try (Stream<Path> labs = Files.list(ROOT)) {
+            for (Path lab : labs.filter(p -> p.getFileName().toString().startsWith("lab-"))
+                    .sorted()
+                    .toList()) {
+                pages.add(Doc.read(ROOT, lab.resolve("README.md")));
+            }
+        }
+        assertThat(
+                "pictures of notes/figures that no page shows: delete them, and stop ./storagelab figures drawing them",
+                unshown(ROOT, pages),
+                empty());
+    }
+
+    /** The pictures of {@code notes/figures} that none of {@code pages} shows. */
+    static List<String> unshown(Path root, List<Doc> pages) throws IOException {
+        Set<Path> shown = new HashSet<>();
+        for (Doc d : pages) {
+            Path folder = root.resolve(d.name()).getParent();
+            for (int i = 0; i < d.lines().size(); i++) {
+                Matcher image = IMAGE.matcher(d.lines().get(i));
+                while (!d.code()[i] && image.find()) {
+                    shown.add(folder.resolve(image.group(1)).normalize());
+                }
+            }
+        }
+        try (Stream<Path> pictures = Files.list(root.resolve("notes/figures"))) {
+            return pictures.filter(p -> p.toString().endsWith(".png"))
+                    .filter(p -> !shown.contains(p.normalize()))
+                    .map(p -> root.relativize(p).toString())
+                    .sorted()
+                    .toList();
+        }
     }
 
     @Test
@@ -688,5 +729,11 @@ class NotesTest {
         assertThat(exists(ROOT, "notes/data/lab05/space-*.json"), is(true));
         assertThat(
                 brokenLinks(ROOT, Doc.of("notes/x.md", "[a](../lab-05-lsm/README.md#no-such-heading)\n")), hasSize(1));
+        Doc showsBloom = Doc.of("notes/05-lsm.md", "![bloom](figures/lab05-bloom.png)\n`lab05-l0-read-amp.png`\n");
+        assertThat(
+                "a picture only named, not shown, is unshown",
+                unshown(ROOT, List.of(showsBloom)),
+                hasItem("notes/figures/lab05-l0-read-amp.png"));
+        assertThat(unshown(ROOT, List.of(showsBloom)), not(hasItem("notes/figures/lab05-bloom.png")));
     }
 }

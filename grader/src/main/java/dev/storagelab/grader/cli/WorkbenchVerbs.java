@@ -69,9 +69,9 @@ final class WorkbenchVerbs {
 
     @Command(
             name = "figures",
-            description =
-                    "Redraw every figure of the notes (notes/figures/*.png) from the recorded data in notes/data,"
-                            + " with the JDK alone, and print the tables the notes quote. Options: [--data DIR] [--out DIR] [--quiet];"
-                            + " the tables of runs: figures lsm-table | hybrid-table | arena-table | jfr-profile (each with --help).")
+            description = "Redraw every figure of the notes (notes/figures/*.png) from the recorded data in notes/data,"
+                    + " with the JDK alone, and print the tables the notes quote. Options: [--data DIR] [--out DIR] [--quiet];"
+                    + " the tables of the notes' runs and measurement logs: figures lsm-table, hybrid-table, arena-table,"
+                    + " run-line, events-ab, grade-summary and more (figures --help lists them, each with --help).")
     static final class FiguresVerb extends WorkbenchVerb {}
 }

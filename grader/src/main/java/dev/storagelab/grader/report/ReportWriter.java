@@ -6,6 +6,7 @@ import dev.storagelab.grader.GradeReport;
 import dev.storagelab.grader.GradeReport.LabResult;
 import dev.storagelab.grader.GradeReport.PerfResult;
 import dev.storagelab.grader.GradeReport.TestResult;
+import dev.storagelab.grader.NotImplemented;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -35,14 +36,19 @@ public final class ReportWriter {
     /** Writes every file into {@code dir}. */
     public static void writeAll(GradeReport report, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("results.json"), GSON.toJson(gradescope(report)), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(PRAIRIELEARN), GSON.toJson(prairielearn(report)), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("grade.json"), GSON.toJson(full(report)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("results.json"), json(gradescope(report)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(PRAIRIELEARN), json(prairielearn(report)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("grade.json"), json(full(report)), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.md"), markdown(report), StandardCharsets.UTF_8);
         Path junit = Files.createDirectories(dir.resolve("junit"));
         for (LabResult lab : report.isolated()) {
             Files.writeString(junit.resolve("TEST-" + lab.lab() + ".xml"), JUnitXml.of(lab), StandardCharsets.UTF_8);
         }
+    }
+
+    /** {@code results} as JSON, every character a terminal would act on written as an escape. */
+    private static String json(Map<String, Object> results) {
+        return dev.storagelab.grader.VisibleText.json(GSON.toJson(results));
     }
 
     /** The results in PrairieLearn's external grader format, beside Gradescope's {@code results.json}. */
@@ -201,11 +207,18 @@ public final class ReportWriter {
         return what + "\nResult: " + p.message();
     }
 
-    /** What a student reads about one test: the concept, and why it failed. */
+    /**
+     * What a student reads about one test: what a pass proved; for a failure, the task not
+     * implemented yet that it reached (before any concept), else the concept and why it failed.
+     */
     public static String feedback(TestResult tr) {
-        String head = "Concept: " + tr.test().concept();
         if (tr.outcome().passed()) {
-            return head;
+            return "Checked: " + tr.test().proved();
+        }
+        String head = "Concept: " + tr.test().concept();
+        java.util.Optional<NotImplemented> todo = NotImplemented.in(tr.outcome().message());
+        if (todo.isPresent()) {
+            return todo.get().message() + "\n" + head;
         }
         String status = tr.outcome().status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
         return head + "\nResult: " + status + "\n" + tr.outcome().message();
@@ -278,11 +291,6 @@ public final class ReportWriter {
     static String markdown(GradeReport r) {
         StringBuilder sb = new StringBuilder("# storagelab grade report\n\n");
         sb.append("Submission: ").append(code(r.submission())).append("\n\n");
-        sb.append("Test JVMs: ")
-                .append(dev.storagelab.grader.Confinement.current().describe())
-                .append("; ")
-                .append(dev.storagelab.grader.SandboxPolicy.describe())
-                .append(".\n\n");
         if (isLocalCheck(r)) {
             sb.append(
                     "_Local checks: this workspace has no hidden tests (a student release), so its public tests ran._\n\n");
@@ -300,6 +308,7 @@ public final class ReportWriter {
                 r.max(),
                 r.percent(),
                 r.executionSeconds()));
+        TaskTable.append(r, sb);
         sb.append("| lab | tests passed | points | isolated | integrated |\n|---|---|---|---|---|\n");
         for (LabResult lab : r.isolated()) {
             LabResult in = r.integratedFor(lab.lab());
@@ -314,6 +323,11 @@ public final class ReportWriter {
                     lab.percent(),
                     in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent())));
         }
+        sb.append("\nTest JVMs: ")
+                .append(dev.storagelab.grader.Confinement.current().describe())
+                .append("; ")
+                .append(dev.storagelab.grader.SandboxPolicy.describe())
+                .append(".\n");
         for (LabResult lab : r.isolated()) {
             sb.append("\n## ").append(lab.lab()).append("\n\n");
             if (lab.problem() != null) {
@@ -325,15 +339,42 @@ public final class ReportWriter {
                         .append(fenced(lab.problem(), ""))
                         .append("\n");
             }
+            // The tasks not implemented yet, once each, before any concept; their tests are counted there.
+            Map<String, List<TestResult>> waiting = TaskTable.notImplemented(lab);
+            for (List<TestResult> tests : waiting.values()) {
+                NotImplemented first =
+                        NotImplemented.in(tests.get(0).outcome().message()).orElseThrow();
+                double points = tests.stream().mapToDouble(TestResult::max).sum();
+                sb.append("**")
+                        .append(inline(first.message()))
+                        .append("**: ")
+                        .append(tests.size())
+                        .append(tests.size() == 1 ? " test" : " tests")
+                        .append(" (")
+                        .append(fmt(points))
+                        .append(points == 1 ? " point" : " points")
+                        .append(") reached it\n\n");
+            }
             for (TestResult tr : lab.tests()) {
+                if (!tr.outcome().passed()
+                        && NotImplemented.in(tr.outcome().message()).isPresent()) {
+                    continue; // said above, once per task
+                }
                 sb.append(tr.outcome().passed() ? "- PASS " : "- **FAIL** ")
                         .append(code(tr.test().displayName()))
                         .append(" (")
                         .append(fmt(tr.earned()))
                         .append('/')
                         .append(fmt(tr.max()))
+                        .append(
+                                tr.test().task().isEmpty()
+                                        ? ""
+                                        : ", " + inline(tr.test().task()))
                         .append("): ")
-                        .append(inline(tr.test().concept()))
+                        .append(inline(
+                                tr.outcome().passed()
+                                        ? tr.test().proved()
+                                        : tr.test().concept()))
                         .append('\n');
                 if (!tr.outcome().passed() && !tr.outcome().message().isBlank()) {
                     sb.append(fenced(tr.outcome().message(), "  "));
@@ -366,14 +407,14 @@ public final class ReportWriter {
      * can end the block and be read as Markdown.
      */
     static String fenced(String text, String indent) {
-        String fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
-        return indent + fence + "\n" + indent + text.replace("\r", "").replace("\n", "\n" + indent) + "\n" + indent
-                + fence + "\n";
+        String shown = dev.storagelab.grader.VisibleText.of(text.replace("\r\n", "\n"));
+        String fence = "`".repeat(Math.max(3, longestBacktickRun(shown) + 1));
+        return indent + fence + "\n" + indent + shown.replace("\n", "\n" + indent) + "\n" + indent + fence + "\n";
     }
 
     /** {@code text} as inline code, with a fence longer than any run of backticks in it. */
     static String code(String text) {
-        String oneLine = text.replace('\n', ' ').replace('\r', ' ');
+        String oneLine = dev.storagelab.grader.VisibleText.line(text.replace('\n', ' '));
         String fence = "`".repeat(longestBacktickRun(oneLine) + 1);
         return fence + " " + oneLine + " " + fence;
     }
@@ -384,9 +425,14 @@ public final class ReportWriter {
      */
     static String inline(String text) {
         StringBuilder sb = new StringBuilder(text.length() + 16);
-        for (char c : text.toCharArray()) {
+        String shown = dev.storagelab.grader.VisibleText.line(text.replace('\n', ' '));
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            if (c == '\\' && (i + 1 == shown.length() || !isAsciiPunctuation(shown.charAt(i + 1)))) {
+                sb.append(c); // escapes nothing there (a visible code, \x1B): shown as it is
+                continue;
+            }
             switch (c) {
-                case '\n', '\r' -> sb.append(' ');
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");
                 case '&' -> sb.append("&amp;");
@@ -396,6 +442,10 @@ public final class ReportWriter {
             }
         }
         return sb.toString();
+    }
+
+    private static boolean isAsciiPunctuation(char c) {
+        return c > ' ' && c < 0x7f && !Character.isLetterOrDigit(c);
     }
 
     private static int longestBacktickRun(String text) {
@@ -411,7 +461,7 @@ public final class ReportWriter {
     /** The per-lab table for the terminal. */
     public static void printTable(GradeReport r, PrintWriter out) {
         if (r.error() != null) {
-            out.println("grading could not run: " + r.error());
+            out.println("grading could not run: " + dev.storagelab.grader.VisibleText.of(r.error()));
             return;
         }
         if (isLocalCheck(r)) {
@@ -442,12 +492,13 @@ public final class ReportWriter {
                 out.printf(
                         Locale.ROOT,
                         "         perf %-22s %-8s %s%n",
-                        p.name(),
+                        terminal(p.name()),
                         fmt(p.earned()) + "/" + fmt(p.max()),
-                        p.message().lines().findFirst().orElse(""));
+                        terminal(p.message().lines().findFirst().orElse("")));
             }
             if (lab.problem() != null) {
-                out.println("         " + lab.problem().lines().findFirst().orElse(""));
+                out.println(
+                        "         " + terminal(lab.problem().lines().findFirst().orElse("")));
             }
         }
         out.printf(
@@ -458,6 +509,15 @@ public final class ReportWriter {
                 fmt(r.earned()) + "/" + fmt(r.max()),
                 "",
                 String.format(Locale.ROOT, "%.1f%%", r.percent()));
+    }
+
+    /**
+     * {@code text} for a line of the terminal: what a student wrote (a file name in a compile error,
+     * a message) can hold escape sequences that would move the cursor, hide a row or retitle the
+     * window; each is shown as a visible code instead.
+     */
+    public static String terminal(String text) {
+        return dev.storagelab.grader.VisibleText.line(text);
     }
 
     /** Whether the report graded public tests as local checks (a student release has no hidden tests). */
@@ -478,7 +538,7 @@ public final class ReportWriter {
                 r.isolated().size());
     }
 
-    private static String fmt(double d) {
+    static String fmt(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.format(Locale.ROOT, "%.1f", d);
     }
 

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.sameInstance;
 
 import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.lab.Graded;
@@ -79,6 +80,7 @@ class BlockCacheHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T5",
             points = 5,
             concept =
                     "the block cache evicts the wrong block (not the least recently used: a get does not "
@@ -132,6 +134,7 @@ class BlockCacheHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T5",
             points = 3,
             concept = "the block cache holds more bytes than its capacity (a shard over its share, a block "
                     + "larger than a shard cached, a replaced block's bytes never uncharged)")
@@ -144,7 +147,14 @@ class BlockCacheHiddenTest {
             if (op.kind() == 3) {
                 cache.evictFile(op.file());
             } else {
-                cache.put(op.file(), op.block() * 512L, blockOfSize(op.size()));
+                Block block = blockOfSize(op.size());
+                cache.put(op.file(), op.block() * 512L, block);
+                if (block.sizeBytes() <= capacity >> shardBits) { // within the smallest shard's share: kept
+                    assertThat(
+                            "after " + op + ", the block just put is cached",
+                            cache.get(op.file(), op.block() * 512L),
+                            sameInstance(block));
+                }
             }
             assertThat("after " + op, cache.usedBytes(), lessThanOrEqualTo((long) capacity));
         }
@@ -160,6 +170,7 @@ class BlockCacheHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "the block cache is not safe for concurrent readers and writers (lost or duplicated "
                     + "entries, a charge that drifts from what is cached, counters that lose gets)")
@@ -227,6 +238,7 @@ class BlockCacheHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "evictFile leaves blocks of the deleted table in the cache, drops other tables' "
                     + "blocks, or leaves their bytes charged")
@@ -261,6 +273,7 @@ class BlockCacheHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 1,
             concept = "the block cache's statistics count a block too large to cache as inserted, or miss "
                     + "the blocks it does cache")

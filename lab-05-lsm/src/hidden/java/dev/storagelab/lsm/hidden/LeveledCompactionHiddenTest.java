@@ -65,6 +65,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "level 0 is not compacted once it holds exactly its trigger's count of tables, or is "
                     + "not compacted whole with the overlapping tables of level 1")
@@ -85,6 +86,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "of two levels with the same score, the compaction policy picks the deeper one (a tie "
                     + "goes to the shallower level)")
@@ -123,6 +125,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "the compaction policy picks a level under its trigger or target, or the bottom level "
                     + "(which has no level below it to compact into)")
@@ -139,10 +142,24 @@ class LeveledCompactionHiddenTest {
                         version(Version.NUM_LEVELS - 1, table(5, 20L << 20, "a", "z")),
                         new InternalKey[Version.NUM_LEVELS]),
                 nullValue());
+        // a policy that never picks anything passes the two above: it must pick where there is work
+        assertThat(
+                "two tables at level 0 over 64 KiB at level 3",
+                pick(
+                        version(
+                                0,
+                                table(1, 3000, "a", "c"),
+                                0,
+                                table(2, 3000, "b", "d"),
+                                3,
+                                table(3, 64 << 10, "a", "z")),
+                        new InternalKey[Version.NUM_LEVELS]),
+                notNullValue());
     }
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "level 0 is compacted into level 1 although the data sits deep (its base level, "
                     + "sized from the bottom, is below level 1)")
@@ -157,6 +174,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "a level over its target is not compacted one table at a time into the next level, "
                     + "round-robin from the first table after where its last compaction ended")
@@ -193,6 +211,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "the bottom level is taken to be the first level that holds data, not the deepest: "
                     + "a level above deep data keeps its static target and is never drained")

@@ -60,10 +60,18 @@ class RecordLogHiddenTest {
     /** The records read back; the reader's state after the last one in {@code out[0]}. */
     private static List<byte[]> read(FaultInjectingStorage storage, String name, RecordLogReader[] out)
             throws IOException {
+        // every record takes a fragment header at least: a reader that finds more never ends
+        long bytes = storage.contents(name).length;
+        long most = bytes / FRAGMENT_HEADER_SIZE;
         try (RecordLogReader r = RecordLogReader.open(storage, name, Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
             List<byte[]> records = new ArrayList<>();
             for (byte[] rec = r.next(); rec != null; rec = r.next()) {
                 records.add(rec);
+                assertThat(
+                        "records read from " + name + ", a log of " + bytes + " bytes (each record takes a "
+                                + FRAGMENT_HEADER_SIZE + "-byte header at least)",
+                        (long) records.size(),
+                        lessThanOrEqualTo(most));
             }
             if (out != null) {
                 out[0] = r;
@@ -104,6 +112,7 @@ class RecordLogHiddenTest {
 
     @Property(tries = 60)
     @Graded(
+            task = "T6",
             points = 4,
             concept = "records of random sizes (empty, exactly filling a block, spanning several 32 KiB "
                     + "blocks, 100 KiB) do not survive the record log's write and read")
@@ -122,6 +131,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "a record that starts 0 to 12 bytes before a block boundary (zero padding, an empty "
                     + "FIRST fragment) or ends exactly on one is framed or reassembled wrong")
@@ -143,6 +153,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 4,
             concept =
                     "a log cut at some byte of its last record (a torn append) returns part of it, "
@@ -154,6 +165,8 @@ class RecordLogHiddenTest {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         write(storage, "t.log", List.of(first, last));
         byte[] whole = storage.contents("t.log");
+        // whole, it reads back both (a log that frames nothing has no last record to cut)
+        assertRecords(read(storage, "t.log", null), List.of(first, last), "the whole log");
         long end = BLOCK_SIZE - 1000;
         for (int cut = (int) end; cut < whole.length; cut++) {
             storage.plant("t.log", Arrays.copyOf(whole, cut));
@@ -178,6 +191,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a log whose tail is zero-filled (space allocated but never written) is reported as "
                     + "corruption, or its zeros are read as records, instead of a torn tail")
@@ -197,6 +211,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 4,
             concept = "a flipped bit in a record that is not the last (header, payload or block padding) "
                     + "is returned as data or dropped as a torn tail instead of a CorruptionException naming the file and the "
@@ -252,7 +267,10 @@ class RecordLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "under ABSOLUTE_CONSISTENCY a torn tail is silently dropped instead of reported")
+    @Graded(
+            task = "T6",
+            points = 1,
+            concept = "under ABSOLUTE_CONSISTENCY a torn tail is silently dropped instead of reported")
     void absoluteConsistencyReportsATornTail() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         write(storage, "a.log", List.of(random(10, 1), random(10, 2)));
@@ -269,6 +287,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a record log with a wrong magic number, an unknown version, the wrong kind or a "
                     + "non-zero reserved byte is read anyway instead of reported at the header field's offset")
@@ -276,6 +295,7 @@ class RecordLogHiddenTest {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         write(storage, "h.log", List.of(random(10, 1)));
         byte[] good = storage.contents("h.log");
+        assertRecords(read(storage, "h.log", null), List.of(random(10, 1)), "the log with its header intact");
         int[][] damage = {{0, 0x01}, {3, 0x80}, {5, 0x02}, {6, 0x03}, {7, 0x01}};
         long[] offsets = {0, 0, 4, 6, 7};
         for (int i = 0; i < damage.length; i++) {
@@ -297,7 +317,10 @@ class RecordLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a record log writer keeps appending after a failed append, behind a partial record")
+    @Graded(
+            task = "T6",
+            points = 1,
+            concept = "a record log writer keeps appending after a failed append, behind a partial record")
     void aWriterRefusesAfterAFailedAppend() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         try (RecordLogWriter w = RecordLogWriter.create(storage, "f.log", Kind.WAL)) {
@@ -307,10 +330,13 @@ class RecordLogHiddenTest {
             IOException e = assertThrows(IOException.class, () -> w.addRecord(random(10, 3)));
             assertThat(e.getMessage(), containsString("unusable"));
         }
+        // refusing is easy for a writer that never wrote: the record before the failure is there
+        assertRecords(read(storage, "f.log", null), List.of(random(10, 1)), "the record appended before the failure");
     }
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept = "a final record whose payload fails its checksum (a torn append that wrote the whole "
                     + "length of garbage) is reported as corruption instead of a torn tail")
@@ -338,6 +364,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept =
                     "a log that ends inside the zero padding at the end of a block (a torn append of the "
@@ -360,6 +387,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept = "a fragment whose length runs past the end of its 32 KiB block (under valid checksums) "
                     + "is read across the block boundary instead of reported as corruption at its offset")

@@ -3,6 +3,7 @@ package dev.storagelab.lsm.hidden;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.kv.Bytes;
@@ -86,6 +87,7 @@ class VersionHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T6",
             points = 3,
             concept = "a version edit does not survive encode and decode: a counter, a compact pointer, a "
                     + "deleted or added table (its level, number, size or keys) is lost or changed")
@@ -95,19 +97,26 @@ class VersionHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a truncated or garbled version edit makes decode throw something other than a "
                     + "CorruptionException naming the MANIFEST (an index or argument exception)")
     void badBytesAreCorruptionOrAnEdit(
-            @ForAll("edits") VersionEdit edit, @ForAll @LongRange(min = 0, max = 1 << 20) long seed) {
+            @ForAll("edits") VersionEdit edit, @ForAll @LongRange(min = 0, max = 1 << 20) long seed)
+            throws CorruptionException {
         byte[] bytes = edit.encode();
+        // the edit as written decodes to itself (a decode that accepts nothing would pass the rest)
+        assertThat(VersionEdit.decode(bytes, "MANIFEST-000009", 12), equalTo(edit));
         SplittableRandom random = new SplittableRandom(seed);
         byte[] bad = java.util.Arrays.copyOf(bytes, bytes.length == 0 ? 0 : random.nextInt(bytes.length + 1));
         for (int i = 0; i < 3 && bad.length > 0; i++) {
             bad[random.nextInt(bad.length)] = (byte) random.nextInt(256);
         }
         try {
-            VersionEdit.decode(bad, "MANIFEST-000009", 12);
+            assertThat(
+                    "bytes that decode without a CorruptionException decode to an edit",
+                    VersionEdit.decode(bad, "MANIFEST-000009", 12),
+                    notNullValue());
         } catch (CorruptionException e) {
             assertThat(e.file(), equalTo("MANIFEST-000009"));
             assertThat(e.offset(), equalTo(12L));
@@ -116,6 +125,7 @@ class VersionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a version edit with an unknown tag, a varint past 63 bits, a file number 0, a last "
                     + "sequence past 2^56 - 1 or a table whose smallest key sorts after its largest is accepted")
@@ -190,6 +200,7 @@ class VersionHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T6",
             points = 4,
             concept =
                     "applying flush and compaction edits to a version gives the wrong tables per level, "
@@ -247,6 +258,7 @@ class VersionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "an edit that leaves two tables of a level from 1 with overlapping user keys (even one "
                     + "shared user key at different sequence numbers) is applied instead of refused")
@@ -309,6 +321,7 @@ class VersionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "an edit that deletes a table from a level that does not hold it, or adds a table "
                     + "number already in the version, is applied instead of refused")
@@ -337,6 +350,7 @@ class VersionHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T6",
             points = 2,
             concept = "Version.overlapping misses a table whose user keys meet the range, or returns one "
                     + "that does not (check the binary search at levels from 1 and the inclusive bounds)")
@@ -389,6 +403,7 @@ class VersionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept = "a version edit that sets its log number, next file number or last sequence twice is "
                     + "decoded (the second value silently wins) instead of reported as corruption")

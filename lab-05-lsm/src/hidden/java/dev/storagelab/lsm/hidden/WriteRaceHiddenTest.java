@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hidden race tests of lab-05 T7's {@code LsmStore.apply}: a writer stopped inside {@code apply}
+ * Hidden race tests of lab-05 T7's {@code StoreWriter.apply}: a writer stopped inside {@code apply}
  * while readers, which take no lock, read every key of its batch. Readers read at
  * {@code lastSequence}, so what they may see is decided by when {@code apply} moves it: after the
  * log record is written and after the last operation is in the memtable. A stress run of readers
@@ -58,6 +58,7 @@ class WriteRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "a reader sees part of a write batch: lastSequence moves past the batch (or past "
                     + "each operation) before every operation of the batch is in the memtable")
@@ -84,6 +85,7 @@ class WriteRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "a reader sees a write before its log record is written: apply fills the memtable "
                     + "and moves lastSequence before it logs the batch")

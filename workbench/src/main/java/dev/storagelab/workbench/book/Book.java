@@ -36,7 +36,9 @@ import org.apache.commons.io.file.PathUtils;
  * contents beside it, its figures inline (drawn by {@link Figures} from the recorded data), its
  * links to the other pages, the glossary and the workspace's files working, its code highlighted
  * (highlight.js) and a search box over the whole book (lunr, over an index written at build time).
- * Nothing is fetched from elsewhere: the scripts are copied out of their WebJars.
+ * Nothing is fetched from elsewhere: the scripts are copied out of their WebJars. The same folder
+ * reads from disk and served beside the viewer ({@code book --serve}), where a link to a recorded
+ * run opens it in the viewer.
  */
 public final class Book {
 
@@ -49,26 +51,25 @@ public final class Book {
             "<a href=\"" + Pattern.quote(BookLinks.MISSING) + "([^\"]*)\"[^>]*>(.*?)</a>", Pattern.DOTALL);
     private static final Pattern MISSING_IMAGE =
             Pattern.compile("<img src=\"" + Pattern.quote(BookLinks.MISSING) + "([^\"]*)\" alt=\"([^\"]*)\"[^>]*>");
+    private static final Pattern RUN_LINK =
+            Pattern.compile("<a href=\"" + Pattern.quote(BookLinks.RUN) + "([^\"|]*)\\|([^\"]*)\"");
 
     private final Path root;
     private final Path out;
-    private final boolean served;
     private final PrintStream log;
 
-    private Book(Path root, Path out, boolean served, PrintStream log) {
+    private Book(Path root, Path out, PrintStream log) {
         this.root = root.toAbsolutePath().normalize();
         this.out = out.toAbsolutePath().normalize();
-        this.served = served;
         this.log = log;
     }
 
     /**
      * Builds the book of the workspace at {@code root} into {@code out} (emptied first when it
-     * holds an earlier book; refused when it holds anything else); {@code served} writes the
-     * recorded runs' links for the viewer served beside the book ({@code book --serve}).
+     * holds an earlier book; refused when it holds anything else).
      */
-    public static Built build(Path root, Path out, boolean served, PrintStream log) throws IOException {
-        return new Book(root, out, served, log).build();
+    public static Built build(Path root, Path out, PrintStream log) throws IOException {
+        return new Book(root, out, log).build();
     }
 
     private Built build() throws IOException {
@@ -78,7 +79,7 @@ public final class Book {
         }
         prepare(out);
         List<BookPages.Page> contents = BookPages.of(root);
-        BookLinks links = new BookLinks(root, contents, served);
+        BookLinks links = new BookLinks(root, contents);
         Figures.drawAll(root.resolve("notes/data"), out.resolve("figures"));
         log.println("storagelab book: drew the figures from " + root.relativize(root.resolve("notes/data")));
         List<BookSite.Entry> search = new ArrayList<>();
@@ -168,6 +169,9 @@ public final class Book {
                 .replaceAll(m ->
                         Matcher.quoteReplacement("<span class=\"missing\" title=\"not in this copy of the workspace: "
                                 + m.group(1) + "\">[" + m.group(2) + "]</span>"));
+        html = RUN_LINK.matcher(html)
+                .replaceAll(m -> Matcher.quoteReplacement(
+                        "<a href=\"" + m.group(1) + "\" data-viewer=\"" + m.group(2) + "\" class=\"run\""));
         return MISSING_LINK
                 .matcher(html)
                 .replaceAll(m ->

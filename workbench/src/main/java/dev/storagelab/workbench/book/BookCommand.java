@@ -1,10 +1,8 @@
 package dev.storagelab.workbench.book;
 
-import dev.storagelab.workbench.viz.RunFormat;
 import dev.storagelab.workbench.viz.VizServer;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,7 +22,10 @@ import picocli.CommandLine.Option;
                 + " highlighted code and a search box. --out DIR writes it; --serve serves it beside the viewer.")
 public final class BookCommand implements Callable<Integer> {
 
-    /** Where the viewer serves the book: its pages under this path, the viewer itself at /. */
+    /**
+     * Where the viewer serves the book: its pages under this path, the viewer itself at /. The
+     * book's script ({@code book/book.js}) knows it is served beside the viewer by this path.
+     */
     public static final String PATH = "/book/";
 
     @Option(names = "--out", description = "The folder to write the book to (new, empty, or an earlier book's).")
@@ -50,8 +51,7 @@ public final class BookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream stdout =
-                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream stdout = FigureTables.stdout();
         if (out == null && !serve) {
             throw new IllegalArgumentException("name where the book goes with --out DIR, or serve it with --serve");
         }
@@ -61,20 +61,15 @@ public final class BookCommand implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         Path root = Workspaces.root(workspace);
         Path dir = out != null ? out : Files.createTempDirectory("storagelab-book-");
-        Book.Built built = Book.build(root, dir, serve, stdout);
+        Book.Built built = Book.build(root, dir, stdout);
         if (!serve) {
             stdout.println(
                     "storagelab book: open " + built.dir().resolve("index.html").toUri());
             return 0;
         }
         InetAddress address = InetAddress.getByName(bind);
-        VizServer server = new VizServer(
-                address,
-                port,
-                built.runs(),
-                RunFormat.MAX_BYTES,
-                Files.createTempDirectory("storagelab-viz-runs-"),
-                stdout);
+        // the viewer's, whose temporary folder of live runs is deleted when it stops
+        VizServer server = dev.storagelab.workbench.viz.VizCommand.start(address, port, built.runs(), null, stdout);
         server.serveFolder(PATH, built.dir());
         String host = address.isLoopbackAddress() ? "127.0.0.1" : address.getHostAddress();
         stdout.println("storagelab book: serving http://" + host + ":" + server.port() + PATH

@@ -16,8 +16,9 @@ import java.util.Set;
  * Where each link of the notes and handouts goes in the book. A link to a page of the book goes to
  * its HTML page; a figure of {@code notes/figures} to the book's {@code figures/}; another Markdown
  * file of the workspace becomes a page under {@code files/}; any other file the workspace has is
- * copied under {@code files/}, a folder listed there; a recorded run ({@code .jsonl}) opens in the
- * viewer when the book is served, and explains how when it is read from disk. A link to what this
+ * copied under {@code files/}, a folder listed there; a recorded run ({@code .jsonl}) goes to the
+ * book's page that says how to watch it, and carries the viewer's address of the run ({@link #RUN}),
+ * which the page's script follows instead when the book is served beside the viewer. A link to what this
  * copy of the workspace does not have (an instructor's page in a student's release) is no link:
  * its text is shown, marked as not in this copy.
  */
@@ -25,6 +26,13 @@ final class BookLinks {
 
     /** The scheme a link to nothing is given while rendering; the page's HTML turns it into plain text. */
     static final String MISSING = "storagelab-missing:";
+
+    /**
+     * The scheme a link to a recorded run is given while rendering: {@code RUN + href + "|" + hash},
+     * the href of its entry on the watch page and the viewer's hash that opens it ({@code
+     * runs=N&view=lsm}); the page's HTML turns it into the href and a {@code data-viewer} attribute.
+     */
+    static final String RUN = "storagelab-run:";
 
     private final Path root;
     private final Map<Path, String> pages = new LinkedHashMap<>();
@@ -35,13 +43,11 @@ final class BookLinks {
     /** Recorded runs linked, in the order first met: their number in the viewer. */
     private final Set<Path> runs = new LinkedHashSet<>();
 
-    private final boolean served;
     /** The links to what this copy does not have: "page: url". */
     private final java.util.List<String> missing = new java.util.ArrayList<>();
 
-    BookLinks(Path root, Iterable<BookPages.Page> contents, boolean served) {
+    BookLinks(Path root, Iterable<BookPages.Page> contents) {
         this.root = root.toAbsolutePath().normalize();
-        this.served = served;
         for (BookPages.Page p : contents) {
             pages.put(p.source(), p.file());
         }
@@ -115,13 +121,9 @@ final class BookLinks {
                 return missing(from, url);
             }
             runs.add(target);
-            if (served) {
-                // The viewer, served beside the book, numbers its runs in the order the book met them.
-                String view = anchor.isEmpty() ? "" : "&" + anchor.substring(1);
-                return relative(fromFile, "../") + "#runs=" + indexOf(target) + view;
-            }
-            book = "watch.html";
-            anchor = "#" + runId(target);
+            // The viewer, served beside the book, numbers its runs in the order the book met them.
+            String viewer = "runs=" + indexOf(target) + (anchor.isEmpty() ? "" : "&" + anchor.substring(1));
+            return RUN + relative(fromFile, "watch.html") + "#" + runId(target) + "|" + viewer;
         } else if (Files.isDirectory(target)) {
             book = "files/" + (target.equals(root) ? "" : root.relativize(target) + "/") + "index.html";
             files.put(target, book);

@@ -134,7 +134,8 @@ final class BookSite {
                         " write-ahead log with crash recovery and MVCC, and a hybrid engine that routes data by cost.</p>")
                 .append("<p>Each lab has a chapter of notes (the ideas, the measurements, the figures) and a handout")
                 .append(" (the production problem, the tasks, how to test them). Read them in order; the glossary")
-                .append(" holds the course's terms. The search box above looks through the whole book.</p>")
+                .append(" holds the course's terms. The search box above looks through the whole book. The runs the")
+                .append(" chapters let you watch are listed on <a href=\"watch.html\">Watching a recorded run</a>.</p>")
                 .append("<h2 id=\"contents\">Contents</h2><ol class=\"book-contents\">");
         for (BookPages.Page p : contents) {
             String kind = kindLabel(p.kind());
@@ -166,7 +167,10 @@ final class BookSite {
                 body.toString());
     }
 
-    /** The recorded runs the pages link: read from disk, each says how to watch it in the viewer. */
+    /**
+     * The recorded runs the pages link, each with how to watch it: served beside the viewer, its
+     * link opens it there (as the chapters' links do); read from disk, the command that opens it.
+     */
     String watchPage(Collection<Path> runs, Path root, BookLinks links) {
         StringBuilder body = new StringBuilder(
                         "<article><h1 id=\"watching-a-recorded-run\">Watching a recorded run</h1>")
@@ -183,6 +187,11 @@ final class BookSite {
                     .append("\">")
                     .append(esc(rel))
                     .append("</h2>")
+                    .append("<p><a class=\"run\" href=\"#")
+                    .append(links.runId(r))
+                    .append("\" data-viewer=\"runs=")
+                    .append(links.indexOf(r))
+                    .append("\">Open it in the viewer</a> (with the book served), or alone:</p>")
                     .append("<pre><code class=\"language-bash\">./storagelab viz ")
                     .append(esc(rel))
                     .append("</code></pre>");

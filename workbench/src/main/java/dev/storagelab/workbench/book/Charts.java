@@ -194,24 +194,18 @@ final class Charts {
         return s;
     }
 
+    /** The smallest of {@code xs}, NaN left out (+∞ when none is left). */
     static double min(double[] xs) {
-        double m = Double.POSITIVE_INFINITY;
-        for (double x : xs) {
-            if (!Double.isNaN(x)) {
-                m = Math.min(m, x);
-            }
-        }
-        return m;
+        return numbers(xs).min().orElse(Double.POSITIVE_INFINITY);
     }
 
+    /** The largest of {@code xs}, NaN left out (-∞ when none is left). */
     static double max(double[] xs) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double x : xs) {
-            if (!Double.isNaN(x)) {
-                m = Math.max(m, x);
-            }
-        }
-        return m;
+        return numbers(xs).max().orElse(Double.NEGATIVE_INFINITY);
+    }
+
+    private static java.util.stream.DoubleStream numbers(double[] xs) {
+        return java.util.Arrays.stream(xs).filter(x -> !Double.isNaN(x));
     }
 
     /** Numbers with thousands separators, as tick labels: 1,000 rather than 1000 or 1E3. */

@@ -30,8 +30,14 @@ final class FigureTables {
 
     private FigureTables() {}
 
+    /** Standard output in UTF-8, whatever the JVM's default charset (a table has µ and –). */
     static PrintStream stdout() {
         return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    }
+
+    /** A command that prints a table: on standard output in UTF-8, or where a test points {@link #out}. */
+    abstract static class Table implements Callable<Integer> {
+        PrintStream out = stdout();
     }
 
     /** The workload runs ({@code ENGINE-WORKLOAD[-N].json}) in {@code dir} of each engine and workload. */

@@ -1,7 +1,6 @@
 package dev.storagelab.workbench.book;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +16,18 @@ import picocli.CommandLine.Option;
             FigureTables.ArenaTable.class,
             FigureTables.LsmTable.class,
             FigureTables.HybridTable.class,
-            FigureTables.JfrProfile.class
+            FigureTables.JfrProfile.class,
+            RunTables.RunLine.class,
+            RunTables.JmhScore.class,
+            RunTables.EventsAb.class,
+            RunTables.EventsJmhAb.class,
+            GradeTables.GradeSummary.class,
+            GradeTables.GradescopeScore.class,
+            LogTables.GuardsTable.class,
+            LogTables.GuardsControlTable.class,
+            LogTables.GuardsCpuTable.class,
+            LogTables.LockfreeTable.class,
+            LogTables.RedesignTable.class
         })
 public final class FiguresCommand implements Callable<Integer> {
 
@@ -35,8 +45,7 @@ public final class FiguresCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream stdout =
-                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream stdout = FigureTables.stdout();
         Path root = Workspaces.root(workspace);
         Path from = data != null ? data : root.resolve("notes/data");
         Path to = out != null ? out : root.resolve("notes/figures");

@@ -40,6 +40,12 @@ final class Jmh {
         return Files.isRegularFile(p) ? json(p) : null;
     }
 
+    /** The JSON object at {@code dir/name} (a run the workbench or a figure's program wrote), or null if it was not recorded. */
+    static JsonObject objectIfPresent(Path dir, String name) throws IOException {
+        JsonElement e = jsonIfPresent(dir, name);
+        return e == null ? null : e.getAsJsonObject();
+    }
+
     /** The benchmark results in {@code dir/name}, or null if that benchmark has not been run. */
     static List<JsonObject> resultsIfPresent(Path dir, String name) throws IOException {
         JsonElement e = jsonIfPresent(dir, name);

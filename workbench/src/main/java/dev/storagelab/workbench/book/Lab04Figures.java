@@ -7,7 +7,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,9 +20,9 @@ import org.knowm.xchart.CategoryChart;
  * lab-04's figures of time (notes/04-btree.md): the B+tree against the lab-01 store
  * ({@code lab04-fill.json}, {@code lab04-bulk-load.json}, {@code lab04-read.json}: lab04-store-ops.png),
  * the leaf fill's table ({@code lab04-leaf-fill.json}), the fixes' alternating runs ({@code
- * lab04-fixes.json}), T11's page latches against the tree-wide lock ({@code lab04-concurrency.json}
- * and {@code lab04-rww-*.json}: lab04-concurrency.png) and the replacer's hit path ({@code
- * lab04-hitpath/}: lab04-hitpath.png). The buffer pool's and the write amplification's figures are
+ * lab04-fixes.json}) and T11's page latches against the tree-wide lock ({@code lab04-concurrency.json}
+ * and {@code lab04-rww-*.json}, tables only: their plot is in no chapter, and chapter 4's log quotes
+ * the runs). The buffer pool's and the write amplification's figures are
  * {@link Lab04PoolFigures}. Counts JMH summed over the iterations are divided by the operations
  * they were counted over.
  */
@@ -45,8 +44,7 @@ final class Lab04Figures implements FigureFamily {
         storeOps(data, out, t, log);
         leafFill(data, t);
         fixes(data, t);
-        concurrency(data, out, t, log);
-        hitpath(data, out, log);
+        concurrency(data, t);
     }
 
     private static void storeOps(Path data, Path out, PrintStream t, PrintStream log) throws IOException {
@@ -207,11 +205,10 @@ final class Lab04Figures implements FigureFamily {
     }
 
     private static void leafFill(Path data, PrintStream t) throws IOException {
-        JsonElement doc = Jmh.jsonIfPresent(data, "lab04-leaf-fill.json");
-        if (doc == null) {
+        JsonObject d = Jmh.objectIfPresent(data, "lab04-leaf-fill.json");
+        if (d == null) {
             return;
         }
-        JsonObject d = doc.getAsJsonObject();
         t.println(f(
                 "## Leaf fill, %,d keys of %d + %d bytes, 4 KiB pages",
                 d.get("keys").getAsLong(),
@@ -289,22 +286,21 @@ final class Lab04Figures implements FigureFamily {
     private static final Map<String, String> MODE_LABELS =
             Map.of("latches", "page latches (T11)", "treeLock", "tree-wide lock (fallback)");
 
-    private static void concurrency(Path data, Path out, PrintStream t, PrintStream log) throws IOException {
+    private static void concurrency(Path data, PrintStream t) throws IOException {
         List<JsonObject> jmh = Jmh.resultsIfPresent(data, "lab04-concurrency.json");
         Map<String, List<JsonObject>> rww = new LinkedHashMap<>();
         for (String mode : MODES) {
             for (int i = 1; ; i++) {
-                JsonElement d = Jmh.jsonIfPresent(data, "lab04-rww-" + mode + "-" + i + ".json");
+                JsonObject d = Jmh.objectIfPresent(data, "lab04-rww-" + mode + "-" + i + ".json");
                 if (d == null) {
                     break;
                 }
-                rww.computeIfAbsent(mode, k -> new ArrayList<>()).add(d.getAsJsonObject());
+                rww.computeIfAbsent(mode, k -> new ArrayList<>()).add(d);
             }
         }
         if (jmh == null && rww.isEmpty()) {
             return;
         }
-        List<CategoryChart> panels = new ArrayList<>();
         if (jmh != null) {
             Map<String, Jmh.Summary> rows = new HashMap<>();
             for (JsonObject r : jmh) {
@@ -340,20 +336,6 @@ final class Lab04Figures implements FigureFamily {
                                 / rows.get("readrandom/latches").median()));
             }
             t.println();
-            CategoryChart c = Charts.bars(
-                    660, 500, "JMH, 200k keys, whole tree in the pool", null, "thousand operations per second");
-            List<String> labels = List.of("one writer", "two writers (disjoint keys)", "readrandom (no writer)");
-            java.awt.Color[] colors = {Charts.BLUE, Charts.GRAY};
-            for (int j = 0; j < MODES.size(); j++) {
-                String m = MODES.get(j);
-                List<Double> med = new ArrayList<>();
-                for (String n : names) {
-                    Jmh.Summary s = rows.get(n + "/" + m);
-                    med.add(s == null ? 0.0 : s.median() / 1e3);
-                }
-                c.addSeries(MODE_LABELS.get(m), labels, med).setFillColor(colors[j]);
-            }
-            panels.add(c);
         }
         if (!rww.isEmpty()) {
             t.println("## readwhilewriting, 1M keys (gets per second beside one writer; get p50 / p99 / p99.9 µs)");
@@ -374,112 +356,6 @@ final class Lab04Figures implements FigureFamily {
                 }
             }
             t.println();
-            int runs = rww.values().stream().mapToInt(List::size).max().orElse(0);
-            CategoryChart c = Charts.bars(
-                    660,
-                    500,
-                    "workbench readwhilewriting, 1M keys, 4 MiB pool",
-                    null,
-                    "thousand gets per second (baseline 3.8; target 100)");
-            List<String> labels = MODES.stream().map(MODE_LABELS::get).toList();
-            for (int k = 0; k < runs; k++) {
-                List<Double> ys = new ArrayList<>();
-                for (String m : MODES) {
-                    List<JsonObject> ds = rww.getOrDefault(m, List.of());
-                    ys.add(k < ds.size() ? ds.get(k).get("opsPerSecond").getAsDouble() / 1e3 : 0.0);
-                }
-                c.addSeries("run " + (k + 1), labels, ys);
-            }
-            panels.add(c);
         }
-        Charts.save(Charts.grid(null, panels.size(), 660, 500, panels), out, "lab04-concurrency.png", log);
-    }
-
-    private static void hitpath(Path data, Path out, PrintStream log) throws IOException {
-        Path base = data.resolve("lab04-hitpath");
-        if (!Files.isDirectory(base.resolve("m"))) {
-            return;
-        }
-        List<String> tags = List.of("before", "after");
-        Map<String, String> labels =
-                Map.of("before", "LRU-2 in a TreeSet (before)", "after", "ranks + VictimBatch (after)");
-        List<String> workloads = List.of("readrandom", "readwhilewriting");
-        Map<String, List<JsonObject>> runs = new HashMap<>();
-        for (String tag : tags) {
-            for (String w : workloads) {
-                for (int i = 1; i <= 3; i++) {
-                    JsonElement d = Jmh.jsonIfPresent(base.resolve("m"), tag + "-btree-" + w + "-" + i + ".json");
-                    if (d != null) {
-                        runs.computeIfAbsent(tag + "/" + w, k -> new ArrayList<>())
-                                .add(d.getAsJsonObject());
-                    }
-                }
-            }
-        }
-        CategoryChart ops = Charts.bars(620, 460, "gets per second (thousands), runs 1-3", null, null);
-        CategoryChart p50 = Charts.bars(620, 460, "median get (µs), runs 1-3", null, null);
-        for (String tag : tags) {
-            for (int r = 0; r < 3; r++) {
-                List<Double> a = new ArrayList<>();
-                List<Double> b = new ArrayList<>();
-                for (String w : workloads) {
-                    List<JsonObject> ds = runs.getOrDefault(tag + "/" + w, List.of());
-                    a.add(r < ds.size() ? ds.get(r).get("opsPerSecond").getAsDouble() / 1e3 : 0.0);
-                    b.add(
-                            r < ds.size()
-                                    ? ds.get(r)
-                                            .getAsJsonObject("latency")
-                                            .getAsJsonObject("get")
-                                            .get("p50")
-                                            .getAsDouble()
-                                    : 0.0);
-                }
-                java.awt.Color color = tag.equals("before") ? Charts.GRAY : Charts.BLUE;
-                String name = labels.get(tag) + ", run " + (r + 1);
-                ops.addSeries(name, workloads, a).setFillColor(color);
-                p50.addSeries(name, workloads, b).setFillColor(color);
-            }
-        }
-        Map<String, List<Double>> jmh = new HashMap<>();
-        for (String tag : tags) {
-            for (int i = 1; i <= 3; i++) {
-                List<JsonObject> rs = Jmh.resultsIfPresent(base.resolve("jmh"), "conc-" + tag + "-" + i + ".json");
-                if (rs != null) {
-                    for (JsonObject r : rs) {
-                        jmh.computeIfAbsent(tag + "/" + Jmh.method(r), k -> new ArrayList<>())
-                                .add(Jmh.primary(r).get("score").getAsDouble());
-                    }
-                }
-            }
-        }
-        CategoryChart puts = Charts.bars(620, 460, "JMH ConcurrencyBenchmark, puts/s (thousands)", null, null);
-        List<String> names = List.of("oneWriter", "twoWriters");
-        List<String> nameLabels = List.of("one writer", "two writers (disjoint keys)");
-        for (String tag : tags) {
-            for (int r = 0; r < 3; r++) {
-                List<Double> ys = new ArrayList<>();
-                for (String n : names) {
-                    List<Double> v = jmh.getOrDefault(tag + "/" + n, List.of());
-                    ys.add(r < v.size() ? v.get(r) / 1e3 : 0.0);
-                }
-                puts.addSeries(labels.get(tag) + ", run " + (r + 1), nameLabels, ys)
-                        .setFillColor(tag.equals("before") ? Charts.GRAY : Charts.BLUE);
-            }
-        }
-        for (CategoryChart c : List.of(ops, p50, puts)) {
-            c.getStyler().setLegendVisible(false);
-            c.getStyler().setLegendFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 9));
-        }
-        Charts.save(
-                Charts.grid(
-                        "lab-04 §4.7.6, 1M keys (workbench) and 200k keys (JMH); a machine at load 4-21: compare within a"
-                                + " run (grey: before; blue: after)",
-                        3,
-                        620,
-                        460,
-                        List.of(ops, p50, puts)),
-                out,
-                "lab04-hitpath.png",
-                log);
     }
 }

@@ -64,11 +64,10 @@ final class Lab04PoolFigures implements FigureFamily {
     }
 
     private static void bufferPool(Path data, Path out, PrintStream t, PrintStream log) throws IOException {
-        JsonElement doc = Jmh.jsonIfPresent(data, "lab04-buffer-pool.json");
-        if (doc == null) {
+        JsonObject d = Jmh.objectIfPresent(data, "lab04-buffer-pool.json");
+        if (d == null) {
             return;
         }
-        JsonObject d = doc.getAsJsonObject();
         JsonObject tree = d.getAsJsonObject("tree");
         Map<String, JsonObject> rows = byKey(d, "workload", "replacer", "poolFrames");
         TreeSet<Integer> sizes = new TreeSet<>();
@@ -101,9 +100,9 @@ final class Lab04PoolFigures implements FigureFamily {
         t.println();
         t.println("(hit rate over the gets' page fetches, and misses per get in brackets)");
         t.println();
-        JsonElement beforeDoc = Jmh.jsonIfPresent(data, "lab04-buffer-pool-before.json");
+        JsonObject beforeFix = Jmh.objectIfPresent(data, "lab04-buffer-pool-before.json");
         Map<String, JsonObject> old =
-                beforeDoc == null ? Map.of() : byKey(beforeDoc.getAsJsonObject(), "workload", "replacer", "poolFrames");
+                beforeFix == null ? Map.of() : byKey(beforeFix, "workload", "replacer", "poolFrames");
         if (!old.isEmpty()) {
             t.println("## Zipfian gets + scans, before and after the TreeScan fix (hit rate, misses per get)");
             t.println();
@@ -236,11 +235,10 @@ final class Lab04PoolFigures implements FigureFamily {
     }
 
     private static void writeAmp(Path data, Path out, PrintStream t, PrintStream log) throws IOException {
-        JsonElement doc = Jmh.jsonIfPresent(data, "lab04-write-amp.json");
-        if (doc == null) {
+        JsonObject d = Jmh.objectIfPresent(data, "lab04-write-amp.json");
+        if (d == null) {
             return;
         }
-        JsonObject d = doc.getAsJsonObject();
         List<JsonObject> treeRows = new ArrayList<>();
         Map<String, JsonObject> lsm = new HashMap<>();
         for (JsonElement e : d.getAsJsonArray("rows")) {

@@ -71,9 +71,9 @@ final class Lab06Figures implements FigureFamily {
     private static void storageMedia(Path dir, Path out, PrintStream t, PrintStream log) throws IOException {
         List<JsonObject> runs = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
-            JsonElement d = Jmh.jsonIfPresent(dir, "storage-media-" + i + ".json");
+            JsonObject d = Jmh.objectIfPresent(dir, "storage-media-" + i + ".json");
             if (d != null) {
-                runs.add(d.getAsJsonObject());
+                runs.add(d);
             }
         }
         if (runs.isEmpty()) {
@@ -196,11 +196,10 @@ final class Lab06Figures implements FigureFamily {
     }
 
     private static void recovery(Path dir, Path out, PrintStream t, PrintStream log) throws IOException {
-        JsonElement doc = Jmh.jsonIfPresent(dir, "recovery-time.json");
-        if (doc == null) {
+        JsonObject d = Jmh.objectIfPresent(dir, "recovery-time.json");
+        if (d == null) {
             return;
         }
-        JsonObject d = doc.getAsJsonObject();
         List<JsonObject> rows = rows(d, "runs");
         String crashAt = Md.g(n(d, "crashAt"));
         t.println(f(
@@ -271,11 +270,10 @@ final class Lab06Figures implements FigureFamily {
     }
 
     private static void writeTwice(Path dir, Path out, PrintStream t, PrintStream log) throws IOException {
-        JsonElement doc = Jmh.jsonIfPresent(dir, "write-twice.json");
-        if (doc == null) {
+        JsonObject d = Jmh.objectIfPresent(dir, "write-twice.json");
+        if (d == null) {
             return;
         }
-        JsonObject d = doc.getAsJsonObject();
         List<JsonObject> rows = rows(d, "runs");
         t.println(f(
                 "## Writing data twice (WriteTwice): %,d commits of one put each (%d-byte key, %d-byte value, %,d keys),"

@@ -16,6 +16,35 @@ final class Md {
         return String.format(Locale.US, pattern, args);
     }
 
+    private static final java.util.regex.Pattern SPEC =
+            java.util.regex.Pattern.compile("%[-#+ 0,(]*\\d*(?:\\.(\\d+))?([a-zA-Z%])");
+
+    /**
+     * {@link #f}, with each {@code %.Nf} of a double rounded as Python rounds it: half to even on the
+     * double's exact value (7.35 is 7.3499..., so "7.3"; 3.125 is exact, so "3.12"), where {@link
+     * String#format} rounds half up on the shortest decimal ("7.4", "3.13"). For the tables that
+     * replaced Python scripts, so that they print the figures those printed.
+     */
+    static String fp(String pattern, Object... args) {
+        Object[] a = args.clone();
+        java.util.regex.Matcher m = SPEC.matcher(pattern);
+        int i = 0;
+        while (m.find()) {
+            char conversion = m.group(2).charAt(0);
+            if (conversion == '%' || conversion == 'n') {
+                continue;
+            }
+            if (conversion == 'f' && a[i] instanceof Double d && Double.isFinite(d)) {
+                a[i] = new BigDecimal(d)
+                        .setScale(
+                                m.group(1) == null ? 6 : Integer.parseInt(m.group(1)),
+                                java.math.RoundingMode.HALF_EVEN);
+            }
+            i++;
+        }
+        return f(pattern, a);
+    }
+
     /** A time for a table: thousands separators from 100 up, three significant digits below. */
     static String fmt(double x) {
         if (x >= 100) {

@@ -3,27 +3,20 @@ package dev.storagelab.workbench.book;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 
 import dev.storagelab.workbench.HeadlessChromium;
-import dev.storagelab.workbench.viz.RunFormat;
 import dev.storagelab.workbench.viz.VizServer;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,16 +31,18 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The book of this workspace in a real headless Chromium: it is built as {@code ./storagelab book
- * --out DIR} builds it, opened from disk at its title page, and every internal link is followed,
- * page by page: a link to a page or file that is not there, an anchor that no element of its page
- * has, a picture that does not load, or anything the page's console reports as an error fails the
- * test, with the page it was found on. Then the same book served beside the viewer.
+ * The book of this workspace in a real headless Chromium: it is built once as {@code ./storagelab
+ * book --out DIR} builds it, opened from disk at its title page, and every internal link is
+ * followed, page by page ({@link BookCrawler}, whose own test plants each kind of fault): a link to
+ * a page or file that is not there, an anchor that no element of its page has, a picture that does
+ * not load, or anything the page's console reports as an error fails the test, with the page it
+ * was found on. Then the same folder served beside the viewer, as {@code ./storagelab book --serve}
+ * serves it: the same crawl, and every link to a recorded run opens that run in the viewer.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BookBrowserTest {
 
-    static final Duration WAIT = Duration.ofSeconds(60); // a busy machine, not a slow page
+    static final Duration WAIT = BookCrawler.WAIT;
 
     @TempDir
     static Path dir;
@@ -59,10 +54,11 @@ class BookBrowserTest {
         return Path.of(System.getProperty("basedir", "")).toAbsolutePath().getParent();
     }
 
+    /** The book is built once, as {@code ./storagelab book} builds it, and read both from disk and served. */
     @BeforeAll
     void build() throws Exception {
         browser = HeadlessChromium.start(dir.resolve("chromium-profile"));
-        built = Book.build(root(), dir.resolve("book"), false, new PrintStream(OutputStream.nullOutputStream()));
+        built = Book.build(root(), dir.resolve("book"), new PrintStream(OutputStream.nullOutputStream()));
     }
 
     @AfterAll
@@ -76,96 +72,22 @@ class BookBrowserTest {
         return ((JavascriptExecutor) browser).executeScript(script, args);
     }
 
-    /** What one crawl found wrong, each "page: what". */
-    private List<String> crawl(String start, String prefix) {
-        List<String> problems = new ArrayList<>();
-        Deque<String> queue = new ArrayDeque<>(List.of(start));
-        Set<String> seen = new HashSet<>(queue);
-        Map<String, Set<String>> ids = new HashMap<>();
-        Map<String, List<String>> anchors = new HashMap<>(); // page -> "anchor (from page)"
-        while (!queue.isEmpty()) {
-            String page = queue.poll();
-            browser.get(page);
-            new WebDriverWait(browser, WAIT).until(d -> "complete".equals(js("return document.readyState")));
-            String name = page.substring(prefix.length());
-            for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
-                if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                    problems.add(name + ": console error: " + e.getMessage());
-                }
-            }
-            @SuppressWarnings("unchecked")
-            List<String> broken = (List<String>) js("return [...document.images]"
-                    + ".filter(i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute('src'))");
-            broken.forEach(src -> problems.add(name + ": picture does not load: " + src));
-            @SuppressWarnings("unchecked")
-            List<String> pageIds = (List<String>) js("return [...document.querySelectorAll('[id]')].map(e => e.id)");
-            ids.put(page, new HashSet<>(pageIds));
-            @SuppressWarnings("unchecked")
-            List<String> hrefs = (List<String>) js("return [...document.querySelectorAll('a[href]')].map(a => a.href)");
-            for (String href : hrefs) {
-                if (!href.startsWith(prefix) && !href.startsWith(page + "#")) {
-                    continue; // another site
-                }
-                int hash = href.indexOf('#');
-                String target = hash < 0 ? href : href.substring(0, hash);
-                String anchor = hash < 0 ? "" : href.substring(hash + 1);
-                if (!target.endsWith(".html") && !target.endsWith("/")) {
-                    // a file of the workspace, copied: it must be there
-                    if (!exists(target)) {
-                        problems.add(name + ": link to a file that is not there: " + href);
-                    }
-                    continue;
-                }
-                if (!anchor.isEmpty() && !anchor.startsWith("runs=")) {
-                    anchors.computeIfAbsent(target, k -> new ArrayList<>()).add(anchor + " (from " + name + ")");
-                }
-                if (seen.add(target)) {
-                    if (exists(target)) {
-                        queue.add(target);
-                    } else {
-                        problems.add(name + ": link to a page that is not there: " + href);
-                    }
-                }
-            }
+    /** A crawl of the book from {@code prefix}: it reaches every page the build wrote. */
+    private BookCrawler.Result crawl(String prefix) {
+        BookCrawler.Result r = new BookCrawler(browser).crawl(prefix);
+        for (String page : built.pages()) {
+            assertThat("a page the build wrote is reached by the book's links", r.reached(), hasItem(prefix + page));
         }
-        anchors.forEach((page, list) -> {
-            Set<String> have = ids.getOrDefault(page, Set.of());
-            for (String a : list) {
-                String id = java.net.URLDecoder.decode(
-                        a.substring(0, a.indexOf(" (from ")), java.nio.charset.StandardCharsets.UTF_8);
-                if (!have.contains(id) && ids.containsKey(page)) {
-                    problems.add(page.substring(prefix.length()) + ": no element with the id of the link #" + a);
-                }
-            }
-        });
-        assertThat("pages crawled", seen.size(), greaterThan(built.pages().size() - 1));
-        return problems;
-    }
-
-    private boolean exists(String url) {
-        if (url.startsWith("file:")) {
-            return Files.isRegularFile(Path.of(URI.create(url)));
-        }
-        try {
-            var r = java.net.http.HttpClient.newHttpClient()
-                    .send(
-                            java.net.http.HttpRequest.newBuilder(URI.create(url))
-                                    .build(),
-                            java.net.http.HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
+        return r;
     }
 
     @Test
-    void everyLinkPictureAndScriptOfTheBookWorks() {
+    void readFromDiskEveryLinkPictureAndScriptOfTheBookWorks() {
         assertThat("links of the notes and handouts to files this workspace does not have", built.missing(), empty());
         assertThat(
                 built.pages(),
                 hasItems("index.html", "01-binary-search.html", "lab-01-binary-search.html", "glossary.html"));
-        String prefix = built.dir().toUri().toString();
-        assertThat(crawl(prefix + "index.html", prefix), empty());
+        assertThat(crawl(built.dir().toUri().toString()).problems(), empty());
     }
 
     @Test
@@ -192,27 +114,68 @@ class BookBrowserTest {
                 is(false));
     }
 
+    /** The same folder served beside the viewer: every page works, and every link to a recorded run opens it in the viewer on its view. */
     @Test
-    void servedBesideTheViewerItsPagesAndTheViewerLoad() throws Exception {
-        Book.Built served =
-                Book.build(root(), dir.resolve("served"), true, new PrintStream(OutputStream.nullOutputStream()));
-        try (VizServer server = new VizServer(
-                InetAddress.getLoopbackAddress(),
-                0,
-                served.runs(),
-                RunFormat.MAX_BYTES,
-                Files.createDirectories(dir.resolve("live")),
-                new PrintStream(OutputStream.nullOutputStream()))) {
-            server.serveFolder(BookCommand.PATH, served.dir());
-            String prefix = "http://127.0.0.1:" + server.port() + BookCommand.PATH;
-            assertThat(crawl(prefix + "index.html", prefix), empty());
-            browser.get("http://127.0.0.1:" + server.port() + "/");
-            new WebDriverWait(browser, WAIT).until(d -> "complete".equals(js("return document.readyState")));
+    void servedBesideTheViewerItsPagesWorkAndItsRunsOpenInTheViewer() throws Exception {
+        try (VizServer server = BookCrawler.serve(built.dir(), built.runs(), dir)) {
+            String site = "http://127.0.0.1:" + server.port();
+            String prefix = site + BookCommand.PATH;
+            BookCrawler.Result crawled = crawl(prefix);
+            assertThat(crawled.problems(), empty());
             assertThat(
-                    "the viewer's page is served at /",
-                    browser.findElements(By.id("runlist")).isEmpty(),
+                    "the book's folder does not leak",
+                    BookCrawler.exists(prefix + "..%2F..%2Fetc%2Fpasswd"),
                     is(false));
-            assertThat("the book's folder does not leak", exists(prefix + "..%2F..%2Fetc%2Fpasswd"), is(false));
+
+            Map<String, String> runLinks = new LinkedHashMap<>(); // the viewer's address -> the page that links it
+            crawled.elsewhere().forEach((href, page) -> {
+                if (href.startsWith(site + "/")) {
+                    runLinks.put(href, page);
+                }
+            });
+            assertThat("the chapters link recorded runs", runLinks.size(), greaterThan(3));
+            List<String> problems = new ArrayList<>();
+            for (var link : runLinks.entrySet()) {
+                String href = link.getKey();
+                if (!href.startsWith(site + "/#runs=")) {
+                    problems.add(link.getValue() + ": a run's link does not go to the viewer: " + href);
+                    continue;
+                }
+                Map<String, String> hash = new LinkedHashMap<>();
+                for (String kv : href.substring(href.indexOf('#') + 1).split("&")) {
+                    hash.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+                String run = hash.get("runs");
+                String view = hash.get("view"); // none: the viewer's choice
+                browser.get("about:blank"); // a new page, as following the link from the book opens one
+                browser.get(href);
+                try {
+                    new WebDriverWait(browser, WAIT)
+                            .until(d -> (view == null
+                                            || !d.findElements(By.cssSelector("#tab-" + view + ".on"))
+                                                    .isEmpty())
+                                    && d
+                                            .findElements(
+                                                    By.cssSelector("section.pane[data-run='" + run + "'] .summary"))
+                                            .stream()
+                                            .anyMatch(e -> e.getText().startsWith("at event")));
+                } catch (org.openqa.selenium.TimeoutException e) {
+                    problems.add(link.getValue() + ": " + href + " does not show run " + run
+                            + (view == null ? "" : " on the view " + view));
+                }
+                String messages = browser.findElement(By.id("messages")).getText();
+                if (!messages.isBlank()) {
+                    problems.add(link.getValue() + ": " + href + ": the viewer says " + messages);
+                }
+                for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
+                    // the viewer's page names no icon, so the browser asks for /favicon.ico: not the run's doing
+                    if (e.getLevel().intValue() >= Level.SEVERE.intValue()
+                            && !e.getMessage().contains("/favicon.ico")) {
+                        problems.add(link.getValue() + ": " + href + ": console error: " + e.getMessage());
+                    }
+                }
+            }
+            assertThat(problems, empty());
         }
     }
 }

@@ -143,6 +143,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 400)
     @Graded(
+            task = "T3",
             points = 5,
             concept = "ARC's hits, evictions, lists or target differ from the paper's pseudocode on a random trace "
                     + "(a case of the request, REPLACE or the case-IV bookkeeping is wrong)")
@@ -153,6 +154,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T3",
             points = 3,
             concept = "ARC breaks one of the paper's invariants (|T1|+|T2| <= c, |T1|+|B1| <= c, "
                     + "|T1|+|T2|+|B1|+|B2| <= 2c, 0 <= p <= c, a key in one list only) at some step, removals included")
@@ -165,9 +167,18 @@ class ArcPolicyHiddenTest {
                 arc.remove(op.key());
             } else {
                 arc.reference(op.key(), k -> {});
+                assertReferencedIsResident(arc, op.key(), "c = " + c + ", step " + i);
             }
             checkInvariants(arc, "c = " + c + ", step " + i++ + " (" + op + ")");
         }
+    }
+
+    /**
+     * Whatever ARC does with the lists, the key it was just given is in T1 or T2: a policy that keeps
+     * nothing keeps every invariant, moves no target and evicts nothing.
+     */
+    private static void assertReferencedIsResident(ArcPolicy<Integer> arc, int key, String at) {
+        assertThat(at + ": the key just referenced is resident", arc.contains(key), equalTo(true));
     }
 
     /** Traces built to stress one part each, 20,000 to 30,000 references long. */
@@ -235,6 +246,7 @@ class ArcPolicyHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 3,
             concept = "ARC diverges from the paper's pseudocode, or breaks an invariant, on long adversarial "
                     + "traces (a loop one longer than the cache, scans after a working set, alternating recency and frequency "
@@ -270,6 +282,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T3",
             points = 2,
             concept =
                     "ARC's ghost hit in B1 does not grow the target p by max(1, |B2|/|B1|) (capped at c), "
@@ -295,6 +308,7 @@ class ArcPolicyHiddenTest {
                 kind = arc.contains(key) ? "a hit" : "a miss";
             }
             arc.reference(key, k -> {});
+            assertReferencedIsResident(arc, key, "c = " + c + ", reference " + i);
             assertThat(
                     "c = " + c + ", reference " + i++ + " of " + key + ", " + kind + " with p = " + p + ", |B1| = " + b1
                             + ", |B2| = " + b2,
@@ -305,6 +319,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T3",
             points = 2,
             concept = "ARC passes the wrong keys to the evicted consumer (a ghost, the referenced key, a key "
                     + "twice, or a key that stays resident), evicts on a hit, or contains() disagrees with T1 and T2")
@@ -347,6 +362,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T3",
             points = 1,
             concept = "ARC evicts while the cache has free room (after remove): REPLACE on a ghost hit or a "
                     + "miss must run only when |T1| + |T2| = c")
@@ -362,6 +378,7 @@ class ArcPolicyHiddenTest {
             List<Integer> evicted = new ArrayList<>();
             arc.reference(op.key(), evicted::add);
             String at = "c = " + c + ", step " + i++ + " (" + op + ") with " + before + " resident";
+            assertReferencedIsResident(arc, op.key(), at);
             if (before < c) {
                 assertThat(at + ": there was room", evicted, empty());
             } else {
@@ -373,6 +390,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T3",
             points = 2,
             concept = "ARC is not scan resistant: a one-pass scan of new keys flushes keys referenced twice "
                     + "(they belong in T2, which a scan through T1 must not touch while p stays 0)")
@@ -405,6 +423,7 @@ class ArcPolicyHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 1,
             concept = "ARC's hit rate on a scan-polluted Zipfian trace is not above LRU's at small cache sizes")
     void arcBeatsLruOnAScanPollutedTrace() {

@@ -170,6 +170,7 @@ public class TieredStoragePublishLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "archive mover races: a delete, rename or truncate between the move's re-check of its claim "
                     + "and its publish is published over (the re-check is made before the lock, compares "

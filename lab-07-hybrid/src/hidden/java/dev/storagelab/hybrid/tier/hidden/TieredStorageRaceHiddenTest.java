@@ -62,6 +62,7 @@ class TieredStorageRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "a move checks its claim and publishes the copy under two different holds of the lock: "
                     + "a table deleted in between comes back from the archive")
@@ -91,6 +92,7 @@ class TieredStorageRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "a move switches the open readers to the archive without the lock: a reader opened "
                     + "meanwhile breaks the move, which leaves the fast copy behind")
@@ -218,6 +220,7 @@ class TieredStorageRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "a delete, rename, truncate or rewrite of a file between the move's re-check of its claim and "
                     + "its publish is published over: a removed file comes back from the archive, a changed one "
