@@ -25,7 +25,7 @@ import java.util.List;
  * or {@code setIO} ({@link LabPolicy} holds the rules). A given class that opens files by name,
  * called from student code, is held to the same folders. Everything else on the class path (JUnit,
  * jqwik, Lincheck, JMH, the tests, the testkit, the runner) may do anything. The JVM's own switches
- * close the native paths where the JDK has them ({@link #switches()}). A test JVM gets the flags on
+ * close the native paths where the JDK has them ({@link #switches}). A test JVM gets the flags on
  * its command line, and the testkit's {@code KilledChild} passes them on to the child JVMs of crash
  * tests; JMH's process gets them through {@code JDK_JAVA_OPTIONS}, which the {@code java} launcher
  * reads, so its forks inherit the wall with the environment. The same agent runs on JDK 17, 21 and
@@ -97,15 +97,18 @@ public final class SandboxPolicy {
      * The JVM's own switches beside the agent, on the JDKs that have them: JNI and the foreign
      * function API denied to code not granted native access (nothing is: {@code
      * --enable-native-access} is never given), {@code sun.misc.Unsafe}'s memory access denied, and no
-     * attach (Lincheck's agent is loaded at start instead, {@link #flags}).
+     * attach (Lincheck's agent is loaded at start instead, {@link #flags}). A benchmark's JVMs keep
+     * {@code Unsafe} ({@code harness}): JMH itself reads field offsets through it. Lab code reaches
+     * {@code Unsafe} in neither: {@code getUnsafe} refuses classes off the boot and platform class
+     * paths, and its field only opens past the access checks, which the agent refuses.
      */
-    static List<String> switches() {
+    static List<String> switches(boolean harness) {
         List<String> s = new ArrayList<>();
         int feature = Runtime.version().feature();
         if (feature >= 24) {
             s.add("--illegal-native-access=deny");
         }
-        if (feature >= 23) {
+        if (feature >= 23 && !harness) {
             s.add("--sun-misc-unsafe-memory-access=deny");
         }
         s.add("-XX:+DisableAttachMechanism");
@@ -113,10 +116,14 @@ public final class SandboxPolicy {
     }
 
     /**
-     * The command-line flags that put a JVM whose class path is {@code classpath} under the lab
+     * The command-line flags that put a test JVM whose class path is {@code classpath} under the lab
      * policy, lab code using files only under {@code folders}. Only when {@link #available()}.
      */
     public static List<String> flags(List<Entry> classpath, List<Path> folders) {
+        return flags(classpath, folders, switches(false));
+    }
+
+    private static List<String> flags(List<Entry> classpath, List<Path> folders, List<String> switches) {
         String why = whyUnavailable();
         if (why != null) {
             throw new IllegalStateException("no in-JVM policy: " + why);
@@ -134,21 +141,27 @@ public final class SandboxPolicy {
         flags.add("-D" + LabPolicy.LAB_CODE + "=" + labCode);
         flags.add("-D" + LabPolicy.FOLDERS + "=" + allowed);
         flags.add("-D" + AGENT + "=" + agentJar);
-        flags.add("-D" + SWITCHES + "=" + String.join(" ", switches()));
-        flags.addAll(switches());
+        flags.add("-D" + SWITCHES + "=" + String.join(" ", switches));
+        flags.addAll(switches);
         // Lincheck attaches Byte Buddy's agent to its own JVM; loaded here at start, it finds it in place.
+        // (A confined run's copy of a jar is named with a number before it.)
         classpath.stream()
                 .map(Entry::path)
-                .filter(p -> Path.of(p).getFileName().toString().matches("byte-buddy-agent-[0-9.]+\\.jar"))
+                .filter(p -> Path.of(p).getFileName().toString().matches("(\\d+-)?byte-buddy-agent-[0-9.]+\\.jar"))
                 .findFirst()
                 .ifPresent(jar -> flags.add("-javaagent:" + jar));
         return flags;
     }
 
-    /** The same flags as {@code JDK_JAVA_OPTIONS}, which the {@code java} launcher reads: a JVM's forks inherit them. */
+    /**
+     * The flags of a benchmark's JVMs (JMH's process and its forks), as {@code JDK_JAVA_OPTIONS},
+     * which the {@code java} launcher reads: a JVM's forks inherit them.
+     */
     public static String javaOptions(List<Entry> classpath, List<Path> folders) {
         return String.join(
                 " ",
-                flags(classpath, folders).stream().map(f -> "\"" + f + "\"").toList());
+                flags(classpath, folders, switches(true)).stream()
+                        .map(f -> "\"" + f + "\"")
+                        .toList());
     }
 }
