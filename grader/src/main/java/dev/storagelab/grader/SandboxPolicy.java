@@ -96,34 +96,28 @@ public final class SandboxPolicy {
     /**
      * The JVM's own switches beside the agent, on the JDKs that have them: JNI and the foreign
      * function API denied to code not granted native access (nothing is: {@code
-     * --enable-native-access} is never given), {@code sun.misc.Unsafe}'s memory access denied, and no
-     * attach (Lincheck's agent is loaded at start instead, {@link #flags}). A benchmark's JVMs keep
-     * {@code Unsafe} ({@code harness}): JMH itself reads field offsets through it. Lab code reaches
-     * {@code Unsafe} in neither: {@code getUnsafe} refuses classes off the boot and platform class
-     * paths, and its field only opens past the access checks, which the agent refuses.
+     * --enable-native-access} is never given), and no attach (Lincheck's agent is loaded at start
+     * instead, {@link #flags}). {@code --sun-misc-unsafe-memory-access=deny} is not among them:
+     * Lincheck and JMH, on the same class path, read field offsets through {@code sun.misc.Unsafe}.
+     * Lab code reaches {@code Unsafe} all the same by no path: {@code getUnsafe} refuses classes off
+     * the boot and platform class paths, and its field only opens past the access checks, which the
+     * agent refuses.
      */
-    static List<String> switches(boolean harness) {
+    static List<String> switches() {
         List<String> s = new ArrayList<>();
-        int feature = Runtime.version().feature();
-        if (feature >= 24) {
+        if (Runtime.version().feature() >= 24) {
             s.add("--illegal-native-access=deny");
-        }
-        if (feature >= 23 && !harness) {
-            s.add("--sun-misc-unsafe-memory-access=deny");
         }
         s.add("-XX:+DisableAttachMechanism");
         return s;
     }
 
     /**
-     * The command-line flags that put a test JVM whose class path is {@code classpath} under the lab
+     * The command-line flags that put a JVM whose class path is {@code classpath} under the lab
      * policy, lab code using files only under {@code folders}. Only when {@link #available()}.
      */
     public static List<String> flags(List<Entry> classpath, List<Path> folders) {
-        return flags(classpath, folders, switches(false));
-    }
-
-    private static List<String> flags(List<Entry> classpath, List<Path> folders, List<String> switches) {
+        List<String> switches = switches();
         String why = whyUnavailable();
         if (why != null) {
             throw new IllegalStateException("no in-JVM policy: " + why);
@@ -160,8 +154,6 @@ public final class SandboxPolicy {
     public static String javaOptions(List<Entry> classpath, List<Path> folders) {
         return String.join(
                 " ",
-                flags(classpath, folders, switches(true)).stream()
-                        .map(f -> "\"" + f + "\"")
-                        .toList());
+                flags(classpath, folders).stream().map(f -> "\"" + f + "\"").toList());
     }
 }
