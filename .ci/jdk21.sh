@@ -9,7 +9,7 @@
 #
 # STORAGELAB_DEBIAN13 names the root (default /var/tmp/storagelab-debian13); the mirror is the one
 # apt's sources name (deb.debian.org when none). The workspace is copied in from the committed tree
-# (HEAD, as a clean clone would be), and the root's own Maven repository is kept between runs.
+# (HEAD, as a clean clone would be); the root keeps its own Maven repository between runs.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="${STORAGELAB_DEBIAN13:-/var/tmp/storagelab-debian13}"
@@ -82,6 +82,12 @@ else
   MVN_ARGS=(-B verify)
 fi
 
+# The root's Maven repository starts as a copy of this machine's, when it has one (no download of
+# what is here already); Maven takes the rest from Maven Central.
+if [ ! -d "$ROOT/root/.m2/repository" ] && [ -d "${HOME:-/root}/.m2/repository" ]; then
+  mkdir -p "$ROOT/root/.m2"
+  cp -r "${HOME:-/root}/.m2/repository" "$ROOT/root/.m2/repository"
+fi
 # A clean copy of the committed workspace, as CI's clone would be.
 rm -rf "$ROOT/src"
 mkdir -p "$ROOT/src"

@@ -125,6 +125,7 @@ class SandboxPolicyTest {
         refused("every property", "\"java.util.PropertyPermission\" \"*\" \"read\"");
         refused("a property set", "\"java.util.PropertyPermission\"");
         refused("the environment", "\"java.lang.RuntimePermission\" \"getenv.PATH\"");
+        refused("the environment through a process builder", "\"java.lang.RuntimePermission\" \"getenv.*\"");
         refused("a private field", "\"java.lang.reflect.ReflectPermission\" \"suppressAccessChecks\"");
         refused("a private lookup", "\"java.lang.reflect.ReflectPermission\" \"suppressAccessChecks\"");
         refused("a class loader", "\"java.lang.RuntimePermission\" \"createClassLoader\"");
@@ -226,6 +227,7 @@ class SandboxPolicyTest {
             attempts.put("every property", System::getProperties);
             attempts.put("a property set", () -> System.setProperty("storagelab.btree.pool", "1"));
             attempts.put("the environment", () -> System.getenv("PATH"));
+            attempts.put("the environment through a process builder", () -> new ProcessBuilder().environment());
             attempts.put("a private field", () -> {
                 String.class.getDeclaredField("value").setAccessible(true);
                 return null;

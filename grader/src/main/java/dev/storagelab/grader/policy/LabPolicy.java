@@ -259,7 +259,11 @@ public final class LabPolicy {
                     case "setSecurityManager" -> new Refusal(runtime, "setSecurityManager");
                     default -> new Refusal("java.util.PropertyPermission", "*", "write", true);
                 };
-            case "java.lang.ProcessBuilder" -> new Refusal("java.io.FilePermission", "<<ALL FILES>>", "execute", false);
+            case "java.lang.ProcessBuilder" ->
+                method.equals("environment")
+                        ? new Refusal(runtime, "getenv.*")
+                        : new Refusal("java.io.FilePermission", "<<ALL FILES>>", "execute", false);
+            case "sun.misc.Signal" -> new Refusal(runtime, "signal");
             case "java.lang.ProcessHandleImpl" -> new Refusal(runtime, "manageProcess");
             case "java.io.FileInputStream" -> new Refusal(runtime, "readFileDescriptor");
             case "java.io.FileOutputStream" -> new Refusal(runtime, "writeFileDescriptor");

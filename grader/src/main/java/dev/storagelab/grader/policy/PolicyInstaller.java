@@ -193,7 +193,9 @@ public final class PolicyInstaller {
                                 "setProperty",
                                 "clearProperty",
                                 "setProperties"),
-                rule("java.lang.ProcessBuilder", true).with(methods("start", "startPipeline"), refused, "start"),
+                rule("java.lang.ProcessBuilder", true)
+                        .with(methods("start", "startPipeline", "environment"), refused, "start", "environment"),
+                rule("sun.misc.Signal", false).with(methods("handle", "raise"), refused),
                 rule("java.lang.ProcessHandleImpl", true)
                         .with(
                                 methods(
@@ -249,7 +251,7 @@ public final class PolicyInstaller {
                                 "setContextClassLoader"),
                 rule("java.util.Locale", true).with(methods("setDefault"), refused, "setDefault"),
                 rule("java.util.TimeZone", true).with(methods("setDefault"), refused, "setDefault"),
-                rule("sun.instrument.InstrumentationImpl", false)
+                rule("sun.instrument.InstrumentationImpl", true)
                         .with(
                                 methods(
                                         "addTransformer",
@@ -259,7 +261,10 @@ public final class PolicyInstaller {
                                         "appendToSystemClassLoaderSearch",
                                         "setNativeMethodPrefix",
                                         "redefineModule"),
-                                refused),
+                                refused,
+                                "addTransformer",
+                                "retransformClasses",
+                                "redefineClasses"),
                 rule("com.sun.tools.attach.VirtualMachine", false).with(methods("attach"), refused),
                 rule("java.lang.management.ManagementFactory", false)
                         .with(isPublic().and(isStatic()), refused),
