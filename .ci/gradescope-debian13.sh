@@ -15,32 +15,12 @@ RUN="$BASE.run"
 LABS=("$@")
 [ ${#LABS[@]} -gt 0 ] || LABS=(01)
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "gradescope-debian13.sh: needs root (debootstrap, chroot and bind mounts)" >&2
-  exit 2
-fi
-mirror() {
-  local uri
-  uri="$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
-    | grep -v -- '-security' | head -n1 | sed -E 's/^URIs:[[:space:]]*//; s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//' | awk '{print $1}')"
-  echo "${uri:-http://deb.debian.org/debian}"
-}
-mounted() { grep -qs " $1 " /proc/mounts; }
-umount_all() {
-  for fs in run dev/shm dev/pts dev sys proc; do
-    if mounted "$RUN/$fs"; then umount -l "$RUN/$fs" || true; fi
-  done
-}
-
-if [ ! -x "$BASE/bin/bash" ]; then
-  rm -rf "$BASE.partial"
-  debootstrap --variant=minbase trixie "$BASE.partial" "$(mirror)"
-  mv "$BASE.partial" "$BASE"
-fi
-umount_all
+. "$REPO/.ci/debian13-root.sh"
+debian13_need_root gradescope-debian13.sh
+debian13_bootstrap "$BASE"
+debian13_umount "$RUN"
 rm -rf "$RUN"
 cp -a "$BASE" "$RUN"
-cp /etc/resolv.conf "$RUN/etc/resolv.conf" 2>/dev/null || true
 if chroot "$RUN" sh -c 'command -v java || command -v mvn' > /dev/null; then
   echo "gradescope-debian13.sh: the base root $BASE has a JDK or Maven already" >&2
   exit 2
@@ -60,16 +40,9 @@ for lab in "${LABS[@]}"; do
   cp -r "$REPO/$dir/src/main" "$RUN/autograder/submission/$dir/src/main"
 done
 
-for fs in proc sys dev dev/pts; do
-  mkdir -p "$RUN/$fs"
-  mount --bind "/$fs" "$RUN/$fs"
-done
-mount -t tmpfs -o mode=1777 tmpfs "$RUN/dev/shm"
-mount -t tmpfs -o mode=755 tmpfs "$RUN/run"
-mkdir -p "$RUN/run/lock" && chmod 1777 "$RUN/run/lock"
-trap umount_all EXIT
-
-in_root() { chroot "$RUN" env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 "$@"; }
+debian13_mount "$RUN"
+trap 'debian13_umount "$RUN"' EXIT
+in_root() { debian13_run "$RUN" "$@"; }
 start=$(date +%s)
 in_root bash /autograder/source/setup.sh
 echo "gradescope-debian13.sh: setup.sh took $(( $(date +%s) - start )) s: $(in_root java -version 2>&1 | head -n1)"
