@@ -40,10 +40,14 @@ debian13_mount() {
   debian13_mounted "$1/dev/shm" || mount -t tmpfs -o mode=1777 tmpfs "$1/dev/shm"
   debian13_mounted "$1/run" || mount -t tmpfs -o mode=755 tmpfs "$1/run"
   mkdir -p "$1/run/lock" && chmod 1777 "$1/run/lock"
+  # The test users' ids are leased machine-wide (/run/storagelab/uids): a grader in the root takes
+  # its ids from the same locks as every grader outside it, whose test users share the process table.
+  mkdir -p /run/storagelab "$1/run/storagelab"
+  debian13_mounted "$1/run/storagelab" || mount --bind /run/storagelab "$1/run/storagelab"
 }
 
 debian13_umount() {
-  for fs in run dev/shm dev/pts dev sys proc; do
+  for fs in run/storagelab run dev/shm dev/pts dev sys proc; do
     if debian13_mounted "$1/$fs"; then umount -l "$1/$fs" || true; fi
   done
 }
