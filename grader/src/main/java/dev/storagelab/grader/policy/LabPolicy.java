@@ -144,11 +144,6 @@ public final class LabPolicy {
         config = new Config(paths(labCode, dir), paths(folders, dir), dir);
     }
 
-    /** Whether the policy is in force in this JVM. */
-    public static boolean active() {
-        return config != null;
-    }
-
     private static List<String> paths(String list, String userDir) {
         List<String> out = new ArrayList<>();
         if (list != null) {
