@@ -8,6 +8,7 @@
 # names another engine of the workbench (btree, kv, hybrid ...; default lsm), KEYS the key space
 # (default 1000000): e.g. ENGINE=btree notes/figures/ab_lab05.sh /tmp/ab readrandom 500000 3 ...
 set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out=$1; wl=$2; ops=$3; rounds=$4; shift 4
 mkdir -p "$out"
 for r in $(seq 1 "$rounds"); do
@@ -20,14 +21,7 @@ for r in $(seq 1 "$rounds"); do
         --engine $engine --workload "$wl" --keys "${KEYS:-1000000}" --ops "$ops" --dir "$d" > "$out/$label-$wl-$r.json" 2> "$out/$label-$wl-$r.err"
     l1=$(cut -d' ' -f1 /proc/loadavg)
     rm -rf "$d"
-    python3 - "$out/$label-$wl-$r.json" "$out/$label-$wl-$r.time" "$label" "$r" "$l0" "$l1" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-u, s, e = map(float, open(sys.argv[2]).read().split()[-3:])
-c = d['counters']
-print(f"{sys.argv[3]:8s} run{sys.argv[4]} {d['workload']:16s} {d['opsPerSecond']:9.0f} ops/s  cpu {u + s:6.1f}s "
-      f"(u {u:.1f} s {s:.1f}) wall {e:5.1f}s stalls {c.get('write_stalls')} wa {c.get('write_amplification', 0):.2f} "
-      f"br/get {c.get('block_reads_per_get')} cbr {c.get('compaction_block_reads')} load {sys.argv[5]}->{sys.argv[6]}", flush=True)
-PY
+    printf '%-8s run%s %s load %s->%s\n' "$label" "$r" \
+      "$("$ROOT/storagelab" figures run-line --time "$out/$label-$wl-$r.time" --counters "$out/$label-$wl-$r.json")" "$l0" "$l1"
   done
 done

@@ -38,8 +38,7 @@ run() { # run LABEL ENGINE WORKLOAD ROUND
   java -Xmx"$HEAP" "${flag[@]}" -jar "$JAR" workload --no-progress --json --engine "$engine" --workload "$wl" \
       --keys "$KEYS" --ops "$OPS" --dir "$d" > "$OUT/$engine-$wl-$label-$r.json"
   rm -rf "$d"
-  python3 -c 'import json,sys; ops = json.load(open(sys.argv[1]))["opsPerSecond"]; print(f"  {sys.argv[2]} round {sys.argv[3]}: {ops:12.0f} ops/s")' \
-      "$OUT/$engine-$wl-$label-$r.json" "$label" "$r"
+  echo "  $label round $r: $(./storagelab figures run-line "$OUT/$engine-$wl-$label-$r.json")"
 }
 
 for engine in $ENGINES; do
@@ -54,16 +53,5 @@ for engine in $ENGINES; do
   done
 done
 
-python3 - "$OUT" "$ENGINES" "$WORKLOADS" "$ROUNDS" <<'PY'
-import json, statistics, sys
-out, engines, workloads, rounds = sys.argv[1], sys.argv[2].split(), sys.argv[3].split(), int(sys.argv[4])
-def ops(e, w, label):
-    return [json.load(open(f"{out}/{e}-{w}-{label}-{r}.json"))["opsPerSecond"] for r in range(1, rounds + 1)]
-print()
-print(f"{'engine':8s} {'workload':12s} {'A: on, no listener':>20s} {'B: events off':>15s} {'A/B':>7s}   (medians of {rounds}, ops/s)")
-for e in engines:
-    for w in workloads:
-        a, b = statistics.median(ops(e, w, "A")), statistics.median(ops(e, w, "B"))
-        print(f"{e:8s} {w:12s} {a:20.0f} {b:15.0f} {a / b:7.3f}")
-PY
+./storagelab figures events-ab "$OUT" "$ROUNDS" "$ENGINES" "$WORKLOADS"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

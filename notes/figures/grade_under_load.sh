@@ -67,18 +67,7 @@ for round in $(seq "$ROUNDS"); do
   load=$(awk 'NR == 1 || $1 < lo { lo = $1 } NR == 1 || $1 > hi { hi = $1 } { sum += $1 }
               END { if (NR) printf "1-min load %.1f to %.1f, mean %.1f over %d samples", lo, hi, sum / NR, NR }' \
          "$OUT/round-$round.load")
-  summary=$(python3 - "$dir/grade.json" <<'PY'
-import json, sys
-try:
-    g = json.load(open(sys.argv[1]))
-except (OSError, ValueError) as e:
-    print("no grade.json (%s)" % e); sys.exit(1)
-lost = [t["id"] + ": " + (t["message"] or "")[:160] for lab in g["isolated"] for t in lab["tests"]
-        if t["score"] < t["max_score"]]
-print("%s/%s points, %s %%" % (g["score"], g["max_score"], g["percent"]) + "".join("\n    lost " + l for l in lost))
-sys.exit(0 if g["percent"] == 100 else 1)
-PY
-  ) && ok=1 || ok=0
+  summary=$("$ROOT/storagelab" figures grade-summary "$dir/grade.json") && ok=1 || ok=0
   printf 'round %d (%s UTC): %s in %d min %02d s (%s)\n' "$round" "$(date -u -d @"$start" +%H:%M)" \
     "$(head -n 1 <<< "$summary")" $((seconds / 60)) $((seconds % 60)) "$load"
   tail -n +2 <<< "$summary"   # the tests that lost points, if any

@@ -168,10 +168,7 @@ for lab in "${LABS[@]}"; do
       none) peak="$ws"; oom="-" ;;
     esac
     cp "$AG/results/results.json" "$OUT/results/lab-$lab-$kind.json" 2>/dev/null || true
-    score="$(python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-print("%g/%g" % (r["score"], sum(t.get("max_score", 0) for t in r["tests"])))' "$OUT/results/lab-$lab-$kind.json" 2>/dev/null || echo none)"
+    score="$("$ROOT/storagelab" figures gradescope-score "$OUT/results/lab-$lab-$kind.json" 2>/dev/null || echo none)"
     printf '%-7s %-10s %8.0f %8s %9d %12d %9d %14s %4s  %s\n' "lab-$lab" "$kind" "$secs" "$cpu" $((peak >> 20)) $((ws >> 20)) \
       $((an >> 20)) "$score" "$oom" "$load"
     for d in $dirs; do rmdir "$d" 2>/dev/null || true; done

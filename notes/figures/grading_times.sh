@@ -20,40 +20,44 @@ SUBS="$OUT/submissions"
 if [ ! -d "$SUBS" ]; then
   mkdir -p "$SUBS"
   grader export --out "$SUBS/01-release" > /dev/null
-  python3 - "$ROOT" "$SUBS" <<'PY'
-import os, re, shutil, sys
-root, subs = sys.argv[1], sys.argv[2]
-labs = sorted(d for d in os.listdir(root) if re.match(r'lab-\d\d-', d))
-def copy_sources(dest):
-    for lab in labs:
-        shutil.copytree(os.path.join(root, lab, 'src/main/java'), os.path.join(dest, lab, 'src/main/java'))
-copy_sources(os.path.join(subs, '00-reference'))
-MUTATIONS = [(' < ', ' <= '), (' > ', ' >= '), (' + 1', ' + 2'), (' == ', ' != '), ('true', 'false'), (' - 1', ' - 2')]
-def region_files(lab):
-    out = []
-    for d, _, files in os.walk(os.path.join(root, lab, 'src/main/java')):
-        for f in sorted(files):
-            p = os.path.join(d, f)
-            if f.endswith('.java') and '// BEGIN SOLUTION' in open(p).read():
-                out.append(p)
-    return sorted(out)
-for i in range(18):
-    lab = labs[i % len(labs)]
-    files = region_files(lab)
-    target = files[(i // len(labs)) % len(files)]
-    dest = os.path.join(subs, '%02d-mutant-%s' % (i + 2, lab[:6]))
-    copy_sources(dest)
-    path = os.path.join(dest, os.path.relpath(target, root))
-    text = open(path).read()
-    start = text.index('// BEGIN SOLUTION'); end = text.index('// END SOLUTION', start)
-    region = text[start:end]
-    for old, new in MUTATIONS[i % len(MUTATIONS):] + MUTATIONS[:i % len(MUTATIONS)]:
-        if old in region:
-            text = text[:start] + region.replace(old, new, 1) + text[end:]
-            print('%s: %s %r -> %r' % (os.path.basename(dest), os.path.relpath(target, root), old, new))
-            break
-    open(path, 'w').write(text)
-PY
+  # the reference's sources, then 18 copies of them with one mutation planted in the first solution
+  # region of a file of one lab each: the labs in turn, each lab's region files in turn
+  labs=()
+  for d in "$ROOT"/lab-[0-9][0-9]-*/; do labs+=("$(basename "$d")"); done
+  copy_sources() {
+    for lab in "${labs[@]}"; do
+      mkdir -p "$1/$lab/src/main"
+      cp -r "$ROOT/$lab/src/main/java" "$1/$lab/src/main/java"
+    done
+  }
+  copy_sources "$SUBS/00-reference"
+  for i in $(seq 0 17); do
+    lab=${labs[$((i % ${#labs[@]}))]}
+    mapfile -t files < <(grep -rlF --include='*.java' '// BEGIN SOLUTION' "$ROOT/$lab/src/main/java" | LC_ALL=C sort)
+    target=${files[$(((i / ${#labs[@]}) % ${#files[@]}))]}
+    dest="$SUBS/$(printf '%02d' $((i + 2)))-mutant-${lab:0:6}"
+    copy_sources "$dest"
+    path="$dest/${target#"$ROOT"/}"
+    # the first of the mutations, taken in turn from the i-th, that the region has: its first occurrence
+    awk -v k=$((i % 6)) -v out="$path.mutated" -v name="$(basename "$dest"): ${target#"$ROOT"/}" '
+      BEGIN { n = split(" < | > | + 1| == |true| - 1", from, "|"); split(" <= | >= | + 2| != |false| - 2", to, "|") }
+      { line[NR] = $0 }
+      !inside && !done && index($0, "// BEGIN SOLUTION") { inside = 1; first = NR + 1; next }
+      inside && index($0, "// END SOLUTION") { inside = 0; done = 1; last = NR - 1 }
+      END {
+        for (j = 0; j < n && !found; j++) {
+          m = (k + j) % n + 1
+          for (l = first; l <= last; l++) if (index(line[l], from[m])) { found = m; at = l; break }
+        }
+        if (found) {
+          p = index(line[at], from[found])
+          line[at] = substr(line[at], 1, p - 1) to[found] substr(line[at], p + length(from[found]))
+          printf "%s \047%s\047 -> \047%s\047\n", name, from[found], to[found]
+        }
+        for (l = 1; l <= NR; l++) print line[l] > out
+      }' "$path"
+    mv "$path.mutated" "$path"
+  done
 fi
 
 echo "== one submission of every lab (the release), --no-perf"

@@ -3,7 +3,7 @@
 # (§6.9): StorageMedia, RecoveryTime and WriteTwice, the plain mains in
 # lab-06-wal-mvcc/src/jmh/java/dev/storagelab/kvstore/bench/. Raw results go to notes/data/lab06/
 # (NAME.json, the program's printed table in NAME.txt, the machine's load in measure.log); then
-#   /usr/bin/python3 notes/figures/plot_lab06.py notes/data/lab06 notes/figures
+#   ./storagelab figures
 # draws the PNGs and prints the tables. About 6.5 minutes on 2 cores at a load of 4-7 (23 Nov 2026:
 # media 0.5 min each run, recovery 2.5, write-twice 3.2, EVERY_WRITE most of it; 5 min for write-twice
 # alone at a load of 65), plus the build. Run it on a quiet machine, from anywhere:

@@ -6,7 +6,7 @@
 # put every key), one fresh directory and one JVM per run, the median of RUNS runs per cell.
 # Raw results: notes/data/lab07/bench/ENGINE-WORKLOAD-N.json, the load average before and after each
 # run in ENGINE-WORKLOAD-N.load ("before after", 1-minute averages) and every step in measure.log;
-# then notes/figures/lab07_table.py writes TABLE.md beside them (the medians, the load, and the
+# then `./storagelab figures hybrid-table` writes TABLE.md beside them (the medians, the load, and the
 # three targets on ecommerce). The runs go round-robin over the engines, run 1 of every
 # engine before run 2 of any, so the noise of a shared machine spreads over all three.
 #
@@ -68,7 +68,7 @@ for run in $(seq 1 "$max"); do
           --dir "$dir" --json --no-progress > "$OUT/$name.json.tmp" 2>> "$OUT/measure.log"; then
         mv "$OUT/$name.json.tmp" "$OUT/$name.json"
         echo "$before $(load)" > "$OUT/$name.load"
-        log "$name: $(python3 -c 'import json,sys; print("%.0f ops/s" % json.load(open(sys.argv[1]))["opsPerSecond"])' "$OUT/$name.json")"
+        log "$name: $(./storagelab figures run-line "$OUT/$name.json")"
       else
         log "$name: FAILED (the workbench's error is above)"
         rm -f "$OUT/$name.json.tmp"
@@ -77,6 +77,6 @@ for run in $(seq 1 "$max"); do
     done
   done
 done
-/usr/bin/python3 notes/figures/lab07_table.py "$OUT" $ENGINES > "$OUT/TABLE.md"
+./storagelab figures hybrid-table "$OUT" $ENGINES > "$OUT/TABLE.md"
 log "table: $OUT/TABLE.md"
 cat "$OUT/TABLE.md"

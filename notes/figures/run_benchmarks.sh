@@ -3,7 +3,7 @@
 # JSON result each in notes/data/bench/. Needs the workbench built with the peers:
 #   mvn -q -Ppeers -pl workbench -am package -DskipTests
 # Usage: notes/figures/run_benchmarks.sh [KEYS] [OPS]     (defaults: 1,000,000 keys, 200,000 ops)
-# Then: /usr/bin/python3 notes/figures/plot_benchmarks.py notes/data/bench notes/figures
+# Then: ./storagelab figures
 # ENGINES, WORKLOADS and BENCH_OUT override the defaults; RUN=N names the results ENGINE-WORKLOAD-N.json,
 # for repeated runs (notes/05-lsm.md takes the median of three).
 set -euo pipefail

@@ -5,7 +5,7 @@
 # Optionally one more variant, NAME=CLASSES (another build of lab-04-btree/target/classes). The
 # order of the versions rotates from round to round. Usage:
 #   control.sh BEFORE_CLASSES OUT_DIR [ROUNDS] [NAME=CLASSES]
-# then: python3 control_table.py OUT_DIR
+# then: ./storagelab figures guards-control-table OUT_DIR
 set -euo pipefail
 before=$1
 out=$2

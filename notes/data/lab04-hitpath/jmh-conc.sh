@@ -8,8 +8,6 @@ for i in 1 2 3; do
     echo "[$(date +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)] $v $i"
     java -Djmh.ignoreLock=true -cp $C org.openjdk.jmh.Main 'ConcurrencyBenchmark\.(oneWriter|twoWriters)' -p locking=latches \
       -f 1 -wi 2 -w 1s -i 3 -r 2s -rf json -rff /tmp/btc/conc-$v-$i.json > /tmp/btc/conc-$v-$i.txt 2>&1
-    python3 -c "
-import json; d=json.load(open('/tmp/btc/conc-$v-$i.json')); r={x['benchmark'].split('.')[-1]: x['primaryMetric']['score'] for x in d}
-print('   ', {k: round(v) for k,v in r.items()}, 'two/one %.2f' % (r['twoWriters']/r['oneWriter']))"
+    ./storagelab figures jmh-score --all /tmp/btc/conc-$v-$i.json | sed 's/^/    /'
   done
 done

@@ -5,6 +5,6 @@ for v in base pool; do
   echo "[$(date +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)] $v"
   java -Xmx4g -XX:StartFlightRecording=filename=/tmp/pool-m/prof/$v.jfr,settings=/tmp/pool-m/prof/fast.jfc -jar ../$v.jar workload --no-progress --json --engine btree --workload readrandom --keys 1000000 --ops 600000 --dir $d > $v.json 2> $v.err
   rm -rf $d
-  jfr print --events jdk.ExecutionSample --stack-depth 64 $v.jfr > $v.txt && python3 notes/data/lab04-hitpath/jfragg.py 'BPlusTree.get' < $v.txt > $v-agg.txt
+  jfr print --events jdk.ExecutionSample --stack-depth 64 $v.jfr > $v.txt && ./storagelab figures jfr-profile $v.txt '' 'BPlusTree\.get' > $v-agg.txt
 done
 echo profdone

@@ -9,7 +9,8 @@ const VIEW_NAMES = {btree: 'B+tree pages', pool: 'buffer pool', lsm: 'LSM levels
 const FAMILY_COLORS = ['#2a7ab9', '#c9731c', '#4a9a4a', '#9a4a9a'];
 const WINDOW = 60; // events listed around the position: the page holds a window, never the whole run
 
-const ui = {runs: [], shown: [0], view: 'btree', mode: 'event', at: null, t: null, playing: false};
+// view: null until chosen (by the URL or a tab); until then each layout opens the view of the run's engine
+const ui = {runs: [], shown: [0], view: null, mode: 'event', at: null, t: null, playing: false, opened: new Set()};
 const panes = new Map(); // run id -> {el, state, pending, busy}
 const $ = (id) => document.getElementById(id);
 
@@ -31,7 +32,7 @@ function seconds(ns) { return (ns / 1e9).toFixed(3) + ' s'; }
 function readHash() {
   const h = new URLSearchParams(location.hash.slice(1));
   if (h.get('runs') !== null) ui.shown = h.get('runs').split(',').filter((x) => /^\d+$/.test(x)).map(Number).slice(0, 2);
-  if (VIEWS.includes(h.get('view'))) ui.view = h.get('view');
+  ui.view = VIEWS.includes(h.get('view')) ? h.get('view') : null;
   ui.mode = h.get('mode') === 'time' ? 'time' : 'event';
   ui.at = /^-?\d+$/.test(h.get('at') || '') ? Number(h.get('at')) : null;
   ui.t = /^\d+$/.test(h.get('t') || '') ? Number(h.get('t')) : null;
@@ -40,7 +41,7 @@ function readHash() {
 function writeHash() {
   const h = new URLSearchParams();
   h.set('runs', ui.shown.join(','));
-  h.set('view', ui.view);
+  if (ui.view) h.set('view', ui.view);
   h.set('mode', ui.mode);
   if (ui.mode === 'time') { if (ui.t !== null) h.set('t', String(ui.t)); } else if (ui.at !== null) h.set('at', String(ui.at));
   const s = '#' + h.toString();
@@ -51,6 +52,16 @@ function writeHash() {
 
 function run(id) { return ui.runs.find((r) => r.id === id); }
 function primary() { return run(ui.shown[0]); }
+
+// The view a run opens on: the one its recording names (a failing test's), else its engine's.
+const ENGINE_VIEWS = {btree: 'btree', 'btree-16m': 'btree', lsm: 'lsm', 'lsm-tiered': 'lsm', sortedlog: 'lsm', kv: 'wal',
+  'kv-lsm': 'wal', hybrid: 'hybrid', 'hybrid-simple': 'hybrid'};
+function engineView(r) {
+  if (!r || !r.header) return 'events';
+  if (VIEWS.includes(r.header.view)) return r.header.view;
+  return ENGINE_VIEWS[r.header.engine] || 'events';
+}
+function currentView() { return ui.view || engineView(primary()); }
 
 async function loadRuns() {
   ui.runs = await api('/api/runs');
@@ -116,7 +127,8 @@ async function refreshPane(id) {
       if (at === null) at = (await api('/api/runs/' + id + '/at?t=' + (ui.t === null ? r.durationNanos : ui.t))).at;
       const [state, events] = await Promise.all([
         api('/api/runs/' + id + '/state?at=' + at),
-        api('/api/runs/' + id + '/events?from=' + Math.max(0, at - WINDOW / 2) + '&count=' + WINDOW)]);
+        api('/api/runs/' + id + '/events?from=' + Math.max(0, at - WINDOW / 2) + '&count=' + WINDOW
+          + ($('showPictures').checked ? '' : '&hide=snapshot&at=' + at))]);
       pane.state = state;
       pane.events = events;
       render(pane, r);
@@ -190,20 +202,26 @@ function layout() {
     b.textContent = VIEW_NAMES[v];
     b.dataset.view = v;
     b.id = 'tab-' + v;
-    if (v === ui.view) b.className = 'on';
+    if (v === currentView()) b.className = 'on';
     b.addEventListener('click', () => { ui.view = v; layout(); });
     tabs.append(b);
   }
   const main = $('panes');
   main.innerHTML = '';
   panes.clear();
+  const p = primary();
+  // A failing test's recording opens at the step it failed after, unless the URL names a position.
+  if (p && !ui.opened.has(p.id)) {
+    ui.opened.add(p.id);
+    if (ui.at === null && ui.mode === 'event' && Number.isInteger(p.header.failedAt)) ui.at = p.header.failedAt;
+  }
   for (const id of ui.shown) {
     const r = run(id);
     const el = document.createElement('section');
     el.className = 'pane';
     el.dataset.run = id;
     el.innerHTML = '<h2>' + esc(id + ': ' + r.header.engine + ', ' + r.header.workload + ' (' + r.name + ')') + '</h2>'
-      + '<div class="summary"></div><div class="view"></div><div class="events"></div>';
+      + failurePanel(r) + '<div class="summary"></div><div class="view"></div><div class="events"></div>';
     main.append(el);
     panes.set(id, {el, state: null});
   }
@@ -221,233 +239,66 @@ function render(pane, r) {
   summary.innerHTML = 'at event ' + s.at + ' (' + esc(ev) + '), t = ' + seconds(s.t) + (s.phase ? ', phase ' + esc(s.phase) : '')
     + (r.live ? ', live' : '');
   const draw = {btree: drawBtree, pool: drawPool, lsm: drawLsm, amp: drawAmp, wal: drawWal, mvcc: drawMvcc, hybrid: drawHybrid,
-    events: () => '<div class="summary">' + r.count + ' events; the list below holds the ' + WINDOW + ' around the position</div>'}[ui.view];
-  view.innerHTML = draw(s, r);
+    events: () => '<div class="summary">' + r.count + ' events; the list below holds the ' + WINDOW + ' around the position'
+      + ($('showPictures').checked ? '' : ', pictures of the engine\'s state (snapshots) left out') + '</div>'}[currentView()];
+  // drawn to the pane's width in pixels (less room for a scroll bar that may yet come), never scaled
+  view.innerHTML = draw(s, r, Math.max(320, Math.floor((view.clientWidth || pane.el.clientWidth) - 18)));
   const list = pane.el.querySelector('.events');
-  list.innerHTML = pane.events.events.map((e) => '<div class="ev' + (e.i === s.at ? ' cur' : '') + '" data-i="' + e.i + '">'
-    + '<span class="ty">' + esc(e.i + ' ' + e.type) + '</span> ' + esc(describe(e)) + '</div>').join('');
+  list.innerHTML = eventRows(pane.events.events, s.at, pane);
+  list.querySelectorAll('.group').forEach((d) => d.addEventListener('click', () => {
+    pane.expanded = pane.expanded || new Set();
+    pane.expanded.add(Number(d.dataset.first));
+    render(pane, r);
+  }));
   list.querySelectorAll('.ev').forEach((d) => d.addEventListener('click', () => {
     const i = Number(d.dataset.i);
     setEvent(r.id === primary().id ? i : Math.round(i / Math.max(1, r.count - 1) * (primary().count - 1)));
   }));
+  // the list scrolls to the position; the page itself stays where the reader left it
   const cur = list.querySelector('.cur');
-  if (cur) cur.scrollIntoView({block: 'nearest'});
+  if (cur) list.scrollTop = Math.max(0, cur.offsetTop - list.offsetTop - list.clientHeight / 2);
   if (r.id === primary().id) drawTimeline();
 }
 
-function describe(e) {
-  switch (e.type) {
-    case 'page.split': return (e.root ? 'ROOT SPLIT: the tree grew a level; ' : '') + (e.leaf ? 'leaf ' : 'internal page ') + e.page
-      + ' at level ' + e.level + ' split, new right page ' + e.right + ', separator ' + e.separator + ', left now ' + pct(e.fill) + ' full';
-    case 'page.merge': return 'page ' + e.freed + ' merged into ' + e.page;
-    case 'page.evict': return 'frame ' + e.frame + ' evicted its page';
-    case 'flush.begin': return 'flush of a ' + e.memtableBytes + '-byte memtable began';
-    case 'flush.end': return 'flush wrote ' + e.tables.map((t) => '#' + t.file).join(', ') + ' to L0';
-    case 'compaction.picked': return 'compaction picked: L' + e.level + ' -> L' + e.output + ', inputs ' + e.inputs.map((t) => 'L' + t.level + '#' + t.file).join(' ');
-    case 'compaction.finished': return (e.trivialMove ? 'trivial move' : 'compaction') + ' L' + e.level + ' -> L' + e.output + ': '
-      + e.inputs.length + ' in, ' + e.outputs.length + ' out (' + e.outputs.map((t) => '#' + t.file).join(' ') + ')';
-    case 'wal.group_commit': return 'group of ' + e.size + ' commits, ' + e.bytes + ' bytes, first LSN ' + e.firstLsn;
-    case 'txn.commit': return 'commit ts ' + e.commitTs + ' (start ' + e.startTs + ') wrote ' + e.keys.join(' ');
-    case 'txn.conflict': return 'conflict at start ' + e.startTs + ' on ' + e.keys.join(' ');
-    case 'version.gc': return 'GC at watermark ' + e.watermark + ': removed ' + e.versionsRemoved + ' of ' + e.versionsScanned;
-    case 'route.decision': return e.key + ': ' + e.from + ' -> ' + e.to;
-    case 'migration.begin': return 'moving ' + e.key + ' ' + e.from + ' -> ' + e.to;
-    case 'migration.switch': return e.key + ' now ' + e.to + (e.moved ? '' : ' (nothing moved)');
-    case 'snapshot': return 'picture of ' + e.view;
-    case 'run.phase': return 'phase ' + e.phase;
-    default: {
-      const o = Object.assign({}, e);
-      delete o.i; delete o.t; delete o.type;
-      return JSON.stringify(o).slice(0, 200);
+// Consecutive events of one type (a burst of evictions, of trivial moves) are one row, "12 x
+// page.evict", opened by a click; the group holding the position is always open.
+const GROUP = 3;
+function eventRows(events, at, pane) {
+  const rows = [];
+  for (let k = 0; k < events.length;) {
+    let j = k;
+    while (j + 1 < events.length && events[j + 1].type === events[k].type) j++;
+    const n = j - k + 1;
+    const open = n < GROUP || (events[k].i <= at && at <= events[j].i) || (pane.expanded && pane.expanded.has(events[k].i));
+    if (open) {
+      for (let m = k; m <= j; m++) rows.push(eventRow(events[m], at));
+    } else {
+      const trivial = events.slice(k, j + 1).filter((e) => e.trivialMove).length;
+      rows.push('<div class="ev group" data-first="' + events[k].i + '" title="click to list them"><span class="ty">'
+        + esc(events[k].i + '..' + events[j].i + ' ' + n + ' x ' + events[k].type) + '</span> '
+        + esc(trivial ? trivial + ' of them trivial moves' : describe(events[k]) + ', ...') + '</div>');
     }
+    k = j + 1;
   }
+  return rows.join('');
 }
 
-function pct(f) { return Math.round(100 * f) + '%'; }
-function svg(w, h, body) { return '<svg viewBox="0 0 ' + w + ' ' + h + '" height="' + h + '">' + body + '</svg>'; }
-function rect(x, y, w, h, fill, extra) { return '<rect x="' + x.toFixed(1) + '" y="' + y.toFixed(1) + '" width="' + Math.max(0.5, w).toFixed(1) + '" height="' + h.toFixed(1) + '" fill="' + fill + '" ' + (extra || '') + '/>'; }
-function text(x, y, s, extra) { return '<text x="' + x + '" y="' + y + '" font-size="11" ' + (extra || '') + '>' + esc(s) + '</text>'; }
-function kvTable(o) { return '<table class="kv">' + Object.entries(o).map(([k, v]) => '<tr><td>' + esc(k) + '</td><td>' + esc(v) + '</td></tr>').join('') + '</table>'; }
-
-function drawBtree(s) {
-  const b = s.btree;
-  const c = s.counts;
-  const splits = c['page.split'] || 0;
-  const frames = new Map();
-  if (s.pool && s.pool.frames) for (const f of s.pool.frames) if (f.page >= 0) frames.set(f.page, f);
-  let head = '<div class="summary btree-summary">height ' + b.height + ', ' + Math.max(b.pageCount || 0, b.pages.length)
-    + ' pages; splits ' + splits + ', merges ' + (c['page.merge'] || 0) + '; last root split: '
-    + (b.lastRootSplit >= 0 ? 'event ' + b.lastRootSplit : 'none so far') + '</div>';
-  if (!b.pages.length) return head + '<div>no page yet (no picture of the tree before this event)</div>';
-  const levels = [];
-  for (const p of b.pages) (levels[p.level] = levels[p.level] || []).push(p);
-  const W = 1000, rowH = 46;
-  let body = '';
-  levels.forEach((row, level) => {
-    if (!row) return;
-    const shown = row.slice(0, 300);
-    const w = W / Math.max(shown.length, 1);
-    shown.forEach((p, k) => {
-      const x = k * w, y = level * rowH + 14;
-      const f = frames.get(p.id);
-      const stroke = f && f.latch === 'x' ? '#d00' : f && f.latch === 's' ? '#06c' : f && f.pins > 0 ? '#333' : '#999';
-      body += rect(x + 1, y, w - 2, rowH - 20, '#eef', 'stroke="' + stroke + '" stroke-width="' + (f && (f.pins > 0 || f.latch) ? 2 : 0.5) + '"');
-      body += rect(x + 1, y + (rowH - 20) * (1 - p.fill), w - 2, (rowH - 20) * p.fill, p.fresh ? '#f39c12' : p.leaf ? '#6a9fd4' : '#4a6fa4',
-        'class="page" data-page="' + p.id + '"><title>page ' + p.id + ' level ' + level + ', ' + pct(p.fill) + ' full'
-        + (p.first ? ', first key ' + esc(p.first) : '') + (f ? ', pins ' + f.pins + (f.latch ? ', latched ' + f.latch : '') : '') + '</title></rect');
-    });
-    const all = b.levelPages && b.levelPages[level] !== undefined ? b.levelPages[level] : row.length;
-    body += text(2, level * rowH + 11, 'level ' + level + ': ' + all + ' page' + (all === 1 ? '' : 's')
-      + (all > shown.length ? ' (first ' + shown.length + ' drawn)' : ''));
-  });
-  const legend = '<div class="legend"><span><i style="background:#f39c12"></i>split since the last picture</span>'
-    + '<span><i style="background:#6a9fd4"></i>leaf (height = fill)</span><span><i style="background:#4a6fa4"></i>internal</span>'
-    + '<span><i style="border:2px solid #d00"></i>latched exclusive</span><span><i style="border:2px solid #06c"></i>latched shared</span>'
-    + '<span><i style="border:2px solid #333"></i>pinned</span></div>';
-  return head + svg(W, levels.length * rowH + 16, body) + legend;
+function eventRow(e, at) {
+  return '<div class="ev' + (e.i === at ? ' cur' : '') + (e.trivialMove ? ' trivial' : '') + '" data-i="' + e.i + '">'
+    + '<span class="ty">' + esc(e.i + ' ' + e.type) + '</span> ' + esc(describe(e)) + '</div>';
 }
 
-function drawPool(s) {
-  const p = s.pool;
-  if (!p.frames) return '<div class="summary">no picture of the buffer pool yet</div>';
-  const evicted = new Set(p.evictedSince || []);
-  const cols = 64, size = 14, rows = Math.ceil(p.frames.length / cols);
-  let body = '';
-  p.frames.forEach((f, k) => {
-    const x = (k % cols) * size, y = Math.floor(k / cols) * size;
-    const fill = f.page < 0 ? '#ddd' : f.dirty ? '#e67e22' : '#7fb77e';
-    const stroke = evicted.has(f.frame) ? '#d00' : f.pins > 0 ? '#06c' : 'none';
-    body += rect(x + 1, y + 1, size - 2, size - 2, fill, 'stroke="' + stroke + '" stroke-width="2"><title>frame ' + f.frame
-      + (f.page < 0 ? ' free' : ': page ' + f.page + ', pins ' + f.pins + (f.dirty ? ', dirty' : '')) + '</title></rect');
-  });
-  const resident = p.frames.filter((f) => f.page >= 0).length;
-  return '<div class="summary">' + p.frames.length + ' frames, ' + resident + ' resident, ' + p.frames.filter((f) => f.dirty).length + ' dirty, '
-    + p.frames.filter((f) => f.pins > 0).length + ' pinned; hits ' + p.hits + ', misses ' + p.misses + ', evictions ' + p.evictions
-    + ' (' + evicted.size + ' frames evicted since the picture)</div>' + svg(cols * size, rows * size, body)
-    + '<div class="legend"><span><i style="background:#ddd"></i>free</span><span><i style="background:#7fb77e"></i>clean</span>'
-    + '<span><i style="background:#e67e22"></i>dirty</span><span><i style="border:2px solid #06c"></i>pinned</span>'
-    + '<span><i style="border:2px solid #d00"></i>evicted since the picture</span></div>';
-}
-
-function drawLsm(s) {
-  const l = s.lsm;
-  const c = s.counts;
-  const keys = [...new Set(l.tables.flatMap((t) => [t.lo, t.hi]))].sort();
-  const rank = new Map(keys.map((k, i) => [k, i]));
-  const span = Math.max(1, keys.length - 1);
-  const running = new Set(l.running.flatMap((r) => r.inputs.map((t) => t.file)));
-  const last = l.recent.filter((e) => e.type === 'compaction.finished').pop();
-  const fresh = new Set(last ? last.outputs.map((t) => t.file) : []);
-  const levels = Math.max(1, ...l.tables.map((t) => t.level + 1));
-  const W = 1000, rowH = 34;
-  let body = '';
-  const perLevel = [];
-  for (let level = 0; level < levels; level++) {
-    const ts = l.tables.filter((t) => t.level === level);
-    const bytes = ts.reduce((a, t) => a + t.bytes, 0);
-    perLevel.push('L' + level + ': ' + ts.length);
-    body += text(2, level * rowH + 11, 'L' + level + ': ' + ts.length + ' tables, ' + (bytes / 1048576).toFixed(2) + ' MiB');
-    ts.forEach((t, k) => {
-      const x0 = W * rank.get(t.lo) / span, x1 = W * rank.get(t.hi) / span;
-      const y = level * rowH + 14 + (level === 0 ? (k % 4) * 4 : 0);
-      const fill = running.has(t.file) ? '#e74c3c' : fresh.has(t.file) ? '#27ae60' : level === 0 ? '#c9731c' : '#2a7ab9';
-      body += rect(x0, y, Math.max(2, x1 - x0), level === 0 ? 6 : 14, fill, 'opacity="0.85" class="table" data-file="' + t.file
-        + '"><title>#' + t.file + ' L' + t.level + ' ' + t.bytes + ' bytes [' + esc(t.lo) + ' .. ' + esc(t.hi) + ']</title></rect');
-    });
-  }
-  let compaction = '';
-  if (s.event && s.event.type.startsWith('compaction.')) {
-    const e = s.event;
-    compaction = '<div class="summary compaction-now">' + esc(describe(e)) + '</div>';
-  }
-  return '<div class="summary lsm-summary">' + perLevel.join(', ') + '; flushes ' + (c['flush.end'] || 0) + ', compactions '
-    + (c['compaction.finished'] || 0) + (l.running.length ? ', ' + l.running.length + ' running' : '') + '</div>' + compaction
-    + svg(W, levels * rowH + 10, body)
-    + '<div class="legend"><span>x: key range (by rank of the tables\' bounds)</span><span><i style="background:#e74c3c"></i>compaction input (running)</span>'
-    + '<span><i style="background:#27ae60"></i>last compaction\'s output</span><span><i style="background:#c9731c"></i>level 0 (may overlap)</span></div>';
-}
-
-function drawAmp(s) {
-  const c = s.counters;
-  if (!c) return '<div class="summary">no counters yet</div>';
-  const o = Object.assign({}, c);
-  delete o.i; delete o.t; delete o.type; delete o.view;
-  const user = c.user_bytes_written || 0;
-  const lines = {};
-  if (user) {
-    lines['write amplification (disk bytes written / user bytes written)'] = (c.disk_bytes_written / user).toFixed(2);
-  }
-  if (c.page_reads !== undefined) lines['page reads'] = c.page_reads;
-  if (c.block_reads !== undefined) lines['block reads (gets and scans)'] = c.block_reads;
-  if (c.cache_hits !== undefined) lines['cache hit rate'] = pct(c.cache_hits / Math.max(1, c.cache_hits + c.cache_misses));
-  return '<div class="summary amp-summary">counters at event ' + c.i + ' (since the engine opened)</div>' + kvTable(lines) + '<br>' + kvTable(o);
-}
-
-function drawWal(s) {
-  const groups = s.wal;
-  const n = s.counts['wal.group_commit'] || 0;
-  if (!groups.length) return '<div class="summary">no group commit yet (the log belongs to kv, kv-lsm and hybrid)</div>';
-  const max = Math.max(...groups.map((g) => g.size));
-  const W = 1000, H = 120, w = W / groups.length;
-  let body = '';
-  groups.forEach((g, k) => {
-    const h = (H - 16) * g.size / max;
-    body += rect(k * w + 1, H - h, w - 2, h, '#4a9a4a', '><title>event ' + g.i + ': ' + g.size + ' commits, ' + g.bytes + ' bytes, LSN ' + g.firstLsn + '</title></rect');
-  });
-  const mean = groups.reduce((a, g) => a + g.size, 0) / groups.length;
-  return '<div class="summary">' + n + ' group commits so far; the last ' + groups.length + ' drawn (height = commits per force), mean '
-    + mean.toFixed(2) + '; segments ' + groups[groups.length - 1].segments + '</div>' + svg(W, H, body + text(2, 11, 'most ' + max));
-}
-
-function drawMvcc(s) {
-  const m = s.mvcc;
-  const c = s.counts;
-  const horizon = m.gc ? m.gc.watermark : (m.snapshot ? m.snapshot.gcWatermark : null);
-  let rows = '';
-  for (const [key, versions] of Object.entries(m.versions)) {
-    let belowSeen = false;
-    rows += '<tr><td>' + esc(key) + '</td><td>' + versions.map((ts) => {
-      const below = horizon !== null && ts <= horizon;
-      const garbage = below && belowSeen; // only the newest version at or below the horizon is still readable
-      belowSeen = belowSeen || below;
-      return '<span style="' + (garbage ? 'color:#aaa;text-decoration:line-through' : '') + '">' + ts + '</span>';
-    }).join(' ') + '</td></tr>';
-  }
-  return '<div class="summary">transactions: begun ' + (c['txn.begin'] || 0) + ', committed ' + (c['txn.commit'] || 0) + ', aborted '
-    + (c['txn.abort'] || 0) + ', conflicts ' + (c['txn.conflict'] || 0) + '; GC horizon ' + (horizon === null ? 'none yet' : horizon)
-    + (m.snapshot ? '; visible ts ' + m.snapshot.visibleTs + ', active ' + m.snapshot.activeTransactions : '') + '</div>'
-    + (rows ? '<table class="kv"><tr><td>key</td><td>versions (commit ts, newest first; struck out: below the horizon, behind a newer one, garbage)</td></tr>' + rows + '</table>'
-      : '<div>no commit yet (the kv engines run transactions: try the bank workload)</div>');
-}
-
-function drawHybrid(s) {
-  const h = s.hybrid;
-  const snap = h.snapshot;
-  let out = '<div class="summary">' + (snap ? 'hot keys (in the B+tree) ' + snap.hotCount + ', migrations ' + snap.migrations
-    + ', queued ' + snap.queued + ', deferred ' + snap.deferred + '; cache ' + snap.cacheEntries + ' entries, hit rate '
-    + pct(snap.cacheHits / Math.max(1, snap.cacheHits + snap.cacheMisses)) : 'no picture of the hybrid yet') + '</div>';
-  if (snap) {
-    out += '<div>tiers: ' + esc(snap.tiers) + '</div><div>bytes: hot ' + snap.hotBytes + ', cold ' + snap.coldBytes + ', archive ' + snap.archiveBytes + '</div>';
-    out += '<div>hot key ranges: ' + esc(ranges(snap.hotKeys)) + '</div>';
-  }
-  out += '<div>migrations in flight: ' + (h.inFlight.length ? h.inFlight.map((m) => esc(m.key + ' ' + m.from + '->' + m.to)).join(', ') : 'none') + '</div>';
-  out += '<div>recent route decisions: ' + h.routes.slice(-10).map((e) => esc(e.key + ' ' + e.from + '->' + e.to)).join(', ') + '</div>';
-  out += '<div>table moves between tiers: ' + (h.tiers.length ? h.tiers.map((e) => esc(e.table + ' ' + e.from + '->' + e.to)).join(', ') : 'none') + '</div>';
-  return out;
-}
-
-function ranges(keys) {
-  // Runs of consecutive numbered keys (key-000000000012 ..): where the hot data lives.
-  if (!keys.length) return 'none';
-  const out = [];
-  let start = keys[0], prev = keys[0];
-  const num = (k) => { const m = /(\d+)$/.exec(k); return m ? Number(m[1]) : NaN; };
-  for (const k of keys.slice(1)) {
-    if (num(k) !== num(prev) + 1) { out.push(start === prev ? start : start + '..' + prev); start = k; }
-    prev = k;
-  }
-  out.push(start === prev ? start : start + '..' + prev);
-  return out.slice(0, 20).join(', ') + (out.length > 20 ? ' (+' + (out.length - 20) + ' more ranges)' : '');
+// What a failing test's recording says of the failure: the test, its message, and what it expected
+// beside what it got, when the assertion said.
+function failurePanel(r) {
+  const h = r.header || {};
+  if (!h.failure) return '';
+  const side = h.expected !== undefined
+    ? '<div class="sides"><div><b>expected</b><pre class="expected">' + esc(h.expected) + '</pre></div>'
+      + '<div><b>actual</b><pre class="actual">' + esc(h.actual) + '</pre></div></div>'
+    : '';
+  return '<div class="failure"><div><b>' + esc(h.test || 'the test') + ' failed after event ' + esc(h.failedAt)
+    + '</b> (the last event is the mark of the failure)</div><pre class="message">' + esc(h.failure) + '</pre>' + side + '</div>';
 }
 
 // ------------------------------------------------------------------ controls
@@ -510,6 +361,7 @@ function setupControls(meta) {
     ui.t = Math.round((ev.clientX - rect.left) / rect.width * timeline.durationNanos);
     refresh();
   });
+  $('showPictures').addEventListener('change', () => refresh());
   $('play').addEventListener('click', () => {
     ui.playing = !ui.playing;
     $('play').textContent = ui.playing ? 'pause' : 'play';
@@ -523,9 +375,12 @@ function setupControls(meta) {
       ui.shown = [r.id];
       ui.at = null;
       ui.mode = 'event';
+      ui.view = null; // the live run's engine's view
       layout();
     } catch (e) { message('cannot start the live run: ' + e.message); }
   });
+  let resized = null;
+  window.addEventListener('resize', () => { clearTimeout(resized); resized = setTimeout(refresh, 150); });
   window.addEventListener('hashchange', () => { readHash(); $('mode').value = ui.mode; layout(); });
 }
 

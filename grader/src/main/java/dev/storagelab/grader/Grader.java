@@ -102,6 +102,37 @@ public final class Grader {
     }
 
     /**
+     * Makes the hidden tests' folders of {@code labs} private when a confined test JVM could read
+     * them (their folder is the instructor's, and the workspace was cloned readable by all), and
+     * says so in one line; if it cannot, one line says what to run.
+     */
+    static void hideHiddenTests(Path root, List<Lab> labs, PrintStream log) throws IOException {
+        List<Path> exposed = new ArrayList<>();
+        for (Lab lab : labs) {
+            Path hidden = root.resolve(lab.directory()).resolve("src/hidden");
+            if (Confinement.current().readableByOthers(hidden).isPresent()) {
+                exposed.add(hidden);
+            }
+        }
+        if (exposed.isEmpty()) {
+            return;
+        }
+        List<String> names =
+                exposed.stream().map(p -> root.relativize(p).toString()).toList();
+        try {
+            for (Path dir : exposed) {
+                Files.setPosixFilePermissions(
+                        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            }
+            log.println("made the hidden tests private, so that no test JVM can read them (chmod go-rwx "
+                    + String.join(" ", names) + ")");
+        } catch (IOException | UnsupportedOperationException e) {
+            log.println("warning: the hidden tests are readable by every user, so a test JVM could read them; make them"
+                    + " private: cd " + root + " && chmod -R go-rwx " + String.join(" ", names));
+        }
+    }
+
+    /**
      * Grades {@code submissionPath} (null: the workspace itself) on {@code labs} (empty: all),
      * working in {@code scratch}. Throws only for problems of the grader or the workspace; a
      * submission's problems become results.
@@ -126,11 +157,7 @@ public final class Grader {
             }
         }
         Confinement.current().keepPrivate(scratch); // --work DIR may have made it readable by all
-        for (Lab lab : labs) {
-            Confinement.current()
-                    .readableByOthers(workspace.root().resolve(lab.directory()).resolve("src/hidden"))
-                    .ifPresent(w -> log.println("warning: " + w));
-        }
+        hideHiddenTests(workspace.root(), labs, log);
         Submission submission;
         try {
             submission =
@@ -442,9 +469,10 @@ public final class Grader {
         FeedbackFilter filter = feedbackFilter(lab, reference);
         for (GradedTest t : labTests) {
             TestSupervisor.Outcome raw = outcomes.get(t.id());
-            // a message never carries the hidden tests' code out as feedback
-            TestSupervisor.Outcome o =
-                    new TestSupervisor.Outcome(raw.status(), filter.apply(raw.message()), raw.seconds());
+            // a message never carries the hidden tests' code out as feedback; library banners and
+            // JVM warnings go first (LibraryNoise), so that they use none of the message's room
+            TestSupervisor.Outcome o = new TestSupervisor.Outcome(
+                    raw.status(), filter.apply(LibraryNoise.strip(raw.message())), raw.seconds());
             double max = t.points() * weight;
             results.add(new TestResult(t, o, o.passed() ? max : 0, max));
         }

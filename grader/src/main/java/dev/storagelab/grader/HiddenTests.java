@@ -71,6 +71,15 @@ public final class HiddenTests {
                                 .replace('/', '.'));
                     });
         }
+        List<LabTests.Task> handoutTasks = handoutTasks(module);
+        java.util.Map<String, String> taskOfClass = new java.util.HashMap<>();
+        java.util.Map<String, String> taskNames = new java.util.HashMap<>();
+        for (LabTests.Task t : handoutTasks) {
+            if (t.id().matches("T\\d+")) {
+                t.testClasses().forEach(c -> taskOfClass.putIfAbsent(c, t.id()));
+                taskNames.put(t.id(), t.name());
+            }
+        }
         List<GradedTest> tests = new ArrayList<>();
         try (URLClassLoader loader =
                 new URLClassLoader(toUrls(LabBuild.testClasspath(module)), ClassLoader.getPlatformClassLoader())) {
@@ -96,13 +105,27 @@ public final class HiddenTests {
                             String id = name + "#" + m.getName();
                             if (local && TEST_ANNOTATIONS.contains(type)) {
                                 // the concept its behaviour name states, as ./storagelab test prints it
-                                tests.add(new GradedTest(lab.id(), id, 1, LOCAL_CHECK + LabTests.concept(m.getName())));
+                                String task = taskOfClass.getOrDefault(cls.getSimpleName(), "");
+                                tests.add(new GradedTest(
+                                        lab.id(),
+                                        id,
+                                        1,
+                                        LOCAL_CHECK + LabTests.concept(m.getName()),
+                                        task,
+                                        taskNames.getOrDefault(task, "")));
                                 break;
                             }
                             if (!local && type.equals(GRADED)) {
                                 int declared = (int) invoke(a, "points");
                                 String concept = (String) invoke(a, "concept");
-                                tests.add(new GradedTest(lab.id(), id, rubric.points(id, declared), concept));
+                                String task = task(a);
+                                tests.add(new GradedTest(
+                                        lab.id(),
+                                        id,
+                                        rubric.points(id, declared),
+                                        concept,
+                                        task,
+                                        taskNames.getOrDefault(task, "")));
                             }
                         }
                     }
@@ -146,6 +169,23 @@ public final class HiddenTests {
             }
         }
         return packages;
+    }
+
+    /** {@code @Graded}'s task, empty when it names none (or the annotation predates the member). */
+    private static String task(Annotation a) {
+        try {
+            return (String) a.annotationType().getMethod("task").invoke(a);
+        } catch (ReflectiveOperationException e) {
+            return "";
+        }
+    }
+
+    /** The tasks of the table at the top of the lab's handout ({@code module/README.md}), if it has one. */
+    private static List<LabTests.Task> handoutTasks(Path module) throws IOException {
+        Path handout = module.resolve("README.md");
+        return Files.isRegularFile(handout)
+                ? LabTests.tasks(Files.readAllLines(handout, java.nio.charset.StandardCharsets.UTF_8))
+                : List.of();
     }
 
     private static Object invoke(Annotation a, String member) throws IOException {

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * {@code ./storagelab test}: runs one lab's public tests, or one task's, on the code in the
@@ -25,15 +24,24 @@ import java.util.stream.Collectors;
  */
 public final class LabTests {
 
-    /** A task of the handout's table and the public test classes (simple names) it lists. */
-    public record Task(String id, List<String> testClasses) {}
+    /**
+     * A task of the handout's table: its id, what the student writes (the table's second cell,
+     * plain text) and the public test classes (simple names) it lists.
+     */
+    public record Task(String id, String name, List<String> testClasses) {
+
+        /** A task without a name. */
+        public Task(String id, List<String> testClasses) {
+            this(id, "", testClasses);
+        }
+    }
 
     /**
      * A table row: {@code | [T3](#t3) | what | methods | `PageTableTest` |}, or {@code | given | ... |}
      * for the tests of the code the lab gives (they pass from the start); the last cell names the tests.
      */
     private static final Pattern ROW =
-            Pattern.compile("^\\|\\s*(?:\\[(T\\d+)]\\(#t\\d+\\)|(given))\\s*\\|.*\\|([^|]*)\\|\\s*$");
+            Pattern.compile("^\\|\\s*(?:\\[(T\\d+)]\\(#t\\d+\\)|(given))\\s*\\|([^|]*)\\|.*\\|([^|]*)\\|\\s*$");
 
     private static final Pattern CODE = Pattern.compile("`([A-Za-z_][A-Za-z0-9_]*)`");
 
@@ -55,11 +63,12 @@ public final class LabTests {
             Matcher m = ROW.matcher(line.strip());
             if (m.matches()) {
                 List<String> classes = new ArrayList<>();
-                Matcher c = CODE.matcher(m.group(3));
+                Matcher c = CODE.matcher(m.group(4));
                 while (c.find()) {
                     classes.add(c.group(1));
                 }
-                tasks.add(new Task(m.group(1) != null ? m.group(1) : m.group(2), classes));
+                String name = m.group(3).replace("`", "").strip();
+                tasks.add(new Task(m.group(1) != null ? m.group(1) : m.group(2), name, classes));
             }
         }
         return tasks;
@@ -107,6 +116,8 @@ public final class LabTests {
         }
         Path module = workspace.root().resolve(lab.directory());
         FileTrees.deleteRecursively(module.resolve("target/surefire-reports")); // no stale results
+        Path recordings = module.resolve(RECORDINGS);
+        FileTrees.deleteRecursively(recordings);
         Path log = Files.createDirectories(module.resolve("target")).resolve("storagelab-test.log");
 
         List<String> cmd = LabBuild.maven();
@@ -120,7 +131,10 @@ public final class LabTests {
                 "test",
                 "-Dtest=" + String.join(",", selected),
                 "-Dsurefire.failIfNoSpecifiedTests=false",
-                "-Dmaven.test.failure.ignore=true"));
+                "-Dmaven.test.failure.ignore=true",
+                // a failing test of an engine leaves a recording of its events (testkit's FailureRecording)
+                "-D" + RECORD_PROPERTY + "=" + recordings.toAbsolutePath(),
+                "-Djunit.jupiter.extensions.autodetection.enabled=true"));
         if (offline) {
             cmd.add("-o");
         }
@@ -157,7 +171,7 @@ public final class LabTests {
             out.println("the whole Maven output is in " + log);
             return 2;
         }
-        print(lab, tasks, onlyTask, cases, out);
+        print(lab, tasks, onlyTask, cases, workspace.root().relativize(module), recordings(workspace, recordings), out);
         out.println("reports: " + module.resolve("target/surefire-reports") + "; Maven's output: " + log);
         return cases.isEmpty() || cases.stream().anyMatch(c -> !c.passed() && !c.skipped()) ? 1 : 0;
     }
@@ -166,23 +180,64 @@ public final class LabTests {
     static final int FAILURES_SHOWN = 3;
     /** A failure message is shown in at most this many lines ... */
     static final int MESSAGE_LINES = 6;
-    /** ... of at most this many characters each. */
+    /** ... of at most this many characters each, wrapped at words. */
     static final int LINE_CHARS = 160;
 
     /** An assertion's type before its message: the message says what failed, the type adds nothing. */
     private static final Pattern ASSERTION_TYPE =
             Pattern.compile("^(java\\.lang\\.AssertionError|org\\.opentest4j\\.AssertionFailedError):\\s*");
 
-    /** The not-implemented message in a failure, wherever it sits in the chain of causes. */
-    static final Pattern NOT_IMPLEMENTED =
-            Pattern.compile("NotImplementedException: ((lab-\\d\\d) (T\\d+) \\S+ is not implemented yet \\([^)]*\\))");
+    /** Where the whole message of a test of {@code module} is: its class's Surefire report. */
+    static String reportOf(Path module, SurefireReports.Case c) {
+        return module.resolve("target/surefire-reports/TEST-" + c.className() + ".xml")
+                .toString();
+    }
 
     /**
-     * One line per task (and one for the tests no task lists), each failing task followed by its
-     * failures (the test, the concept its name states, the message and jqwik's shrunk sample), then
-     * the total.
+     * One line per task (and one for the given code, and one for tests no task lists), each
+     * failing task followed by its failures (the test, the concept its name states, the message and
+     * jqwik's shrunk sample), then how many of the student's tasks pass, and on a line of its own
+     * how the given code's tests did.
      */
     static void print(Lab lab, List<Task> tasks, String onlyTask, List<SurefireReports.Case> cases, PrintWriter out) {
+        print(lab, tasks, onlyTask, cases, Path.of(lab.directory()), Map.of(), out);
+    }
+
+    /** Where a lab's failing tests leave their recordings, in its module. */
+    static final String RECORDINGS = "target/storagelab-failures";
+    /** The system property that asks the tests for recordings (testkit's {@code FailureRecorder.PROPERTY}). */
+    static final String RECORD_PROPERTY = "storagelab.failures";
+
+    /**
+     * The recordings the failing tests left in {@code dir}, by {@code Class.method} (a test's
+     * first), each as the path to give {@code ./storagelab viz}, from the workspace root.
+     */
+    static Map<String, Path> recordings(Workspace workspace, Path dir) throws IOException {
+        Map<String, Path> byTest = new java.util.TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return byTest;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".jsonl")) {
+                    String test =
+                            name.substring(0, name.length() - ".jsonl".length()).replaceFirst("\\[.*$", "");
+                    byTest.putIfAbsent(test, workspace.root().relativize(f.toAbsolutePath()));
+                }
+            }
+        }
+        return byTest;
+    }
+
+    static void print(
+            Lab lab,
+            List<Task> tasks,
+            String onlyTask,
+            List<SurefireReports.Case> cases,
+            Path module,
+            Map<String, Path> recordings,
+            PrintWriter out) {
         Map<String, List<SurefireReports.Case>> byTask = new LinkedHashMap<>();
         for (Task t : tasks) {
             if (onlyTask == null || onlyTask.equals(t.id())) {
@@ -199,23 +254,30 @@ public final class LabTests {
                     .orElse(other);
             byTask.computeIfAbsent(owner, k -> new ArrayList<>()).add(c);
         }
+        int tasksPassing = 0;
+        int studentTasks = 0;
+        List<String> passing = new ArrayList<>();
         for (Map.Entry<String, List<SurefireReports.Case>> e : byTask.entrySet()) {
             List<SurefireReports.Case> list = e.getValue();
-            String classes = list.stream()
-                    .map(SurefireReports.Case::simpleClassName)
-                    .distinct()
-                    .collect(Collectors.joining(", "));
             long passed = list.stream().filter(SurefireReports.Case::passed).count();
             List<SurefireReports.Case> failed =
                     list.stream().filter(c -> c.failure() != null).toList();
-            Map<String, String> notImplemented = new LinkedHashMap<>(); // message -> its lab
+            Map<String, NotImplemented> notImplemented = new LinkedHashMap<>(); // by message
             List<SurefireReports.Case> wrong = new ArrayList<>();
             for (SurefireReports.Case c : failed) {
-                Matcher m = NOT_IMPLEMENTED.matcher(c.failure());
-                if (m.find()) {
-                    notImplemented.putIfAbsent(m.group(1), m.group(2));
+                java.util.Optional<NotImplemented> n = NotImplemented.in(c.failure());
+                if (n.isPresent()) {
+                    notImplemented.putIfAbsent(n.get().message(), n.get());
                 } else {
                     wrong.add(c);
+                }
+            }
+            boolean isTask = e.getKey().matches("T\\d+");
+            if (isTask) {
+                studentTasks++;
+                if (!list.isEmpty() && passed == list.size()) {
+                    tasksPassing++;
+                    passing.add(e.getKey());
                 }
             }
             String verdict;
@@ -227,7 +289,7 @@ public final class LabTests {
                 verdict = "skipped";
             } else if (wrong.isEmpty()) {
                 verdict = notImplementedLine(
-                        lab, e.getKey(), notImplemented.keySet().iterator().next(), notImplemented);
+                        lab, e.getKey(), notImplemented.values().iterator().next());
             } else {
                 verdict = wrong.size()
                         + (wrong.size() == 1 ? " test fails" : " tests fail")
@@ -235,53 +297,106 @@ public final class LabTests {
             }
             out.printf(
                     Locale.ROOT,
-                    "%-6s %-28s %4d/%-4d %s%n",
+                    "%-6s %9s  %s%n",
                     e.getKey(),
-                    abbreviate(classes, 28),
-                    passed,
-                    list.size(),
-                    verdict);
+                    passed + "/" + list.size(),
+                    verdict + "  " + classesOf(e.getKey(), list));
             if (!wrong.isEmpty()) {
-                for (String message : notImplemented.keySet()) {
-                    out.println("         " + notImplementedLine(lab, e.getKey(), message, notImplemented));
+                for (NotImplemented n : notImplemented.values()) {
+                    out.println("         " + notImplementedLine(lab, e.getKey(), n));
                 }
                 for (SurefireReports.Case c : wrong.subList(0, Math.min(FAILURES_SHOWN, wrong.size()))) {
-                    failure(c).forEach(line -> out.println("         " + line));
+                    failure(c, reportOf(module, c)).forEach(line -> out.println("         " + line));
+                    Path recording = recordings.get(c.simpleClassName() + "." + method(c.name()));
+                    if (recording != null) {
+                        out.println("           watch your engine fail, at the failing step: ./storagelab viz "
+                                + recording);
+                    }
                 }
                 if (wrong.size() > FAILURES_SHOWN) {
-                    out.println("         ... and " + (wrong.size() - FAILURES_SHOWN)
-                            + " more (every message is in the reports)");
+                    out.println("         ... and " + (wrong.size() - FAILURES_SHOWN) + " more (every message is in "
+                            + module.resolve("target/surefire-reports") + ")");
                 }
             }
         }
-        long passed = cases.stream().filter(SurefireReports.Case::passed).count();
-        out.printf(Locale.ROOT, "%s: %d of %d public tests passed%n", lab.id(), passed, cases.size());
+        List<SurefireReports.Case> given = byTask.getOrDefault("given", List.of());
+        if (onlyTask != null) {
+            List<SurefireReports.Case> mine = byTask.getOrDefault(onlyTask, List.of());
+            long passed = mine.stream().filter(SurefireReports.Case::passed).count();
+            out.printf(
+                    Locale.ROOT,
+                    "%s %s: %s (%d of %d tests pass)%n",
+                    lab.id(),
+                    onlyTask,
+                    !mine.isEmpty() && passed == mine.size() ? "passes" : "does not pass yet",
+                    passed,
+                    mine.size());
+        } else {
+            long testsPassed = cases.stream()
+                    .filter(c -> !given.contains(c))
+                    .filter(SurefireReports.Case::passed)
+                    .count();
+            out.printf(
+                    Locale.ROOT,
+                    "%s: %d of %d tasks pass%s; their tests: %d of %d pass%n",
+                    lab.id(),
+                    tasksPassing,
+                    studentTasks,
+                    passing.isEmpty() ? "" : " (" + String.join(", ", passing) + ")",
+                    testsPassed,
+                    cases.size() - given.size());
+        }
+        if (!given.isEmpty()) {
+            long passed = given.stream().filter(SurefireReports.Case::passed).count();
+            out.printf(
+                    Locale.ROOT,
+                    "given code (not yours to write): %d of %d tests pass%s%n",
+                    passed,
+                    given.size(),
+                    passed == given.size()
+                            ? ""
+                            : "; a change to a given file breaks them (the grader uses its own copy)");
+        }
+    }
+
+    /** The test classes of a row, named whole: the given code's are counted, not listed. */
+    private static String classesOf(String row, List<SurefireReports.Case> list) {
+        List<String> classes = list.stream()
+                .map(SurefireReports.Case::simpleClassName)
+                .distinct()
+                .toList();
+        if (classes.isEmpty()) {
+            return "";
+        }
+        if (row.equals("given") && classes.size() > 2) {
+            return "(" + classes.size() + " test classes)";
+        }
+        return "(" + String.join(", ", classes) + ")";
     }
 
     /**
      * A not-implemented message, as the row of task {@code row} shows it: one of another task says
      * that this task's tests need that one first, and one of an earlier lab how to test that task.
      */
-    private static String notImplementedLine(Lab lab, String row, String message, Map<String, String> labOf) {
-        String from = labOf.get(message);
-        String task = message.split(" ")[1];
-        if (!from.equals(lab.id())) {
-            return message + ": these tests run on " + from + "'s code; finish " + from + " " + task
-                    + " first (./storagelab test" + " --lab " + from.substring(4) + " --task " + task + ")";
+    private static String notImplementedLine(Lab lab, String row, NotImplemented n) {
+        if (!n.lab().equals(lab.id())) {
+            return n.message() + ": these tests run on " + n.lab() + "'s code; finish " + n.key()
+                    + " first (./storagelab test" + " --lab " + n.lab().substring(4) + " --task " + n.task() + ")";
         }
-        return task.equals(row) || !row.matches("T\\d+")
-                ? message
-                : message + ": " + row + "'s tests need " + task + " first";
+        return n.task().equals(row) || !row.matches("T\\d+")
+                ? n.message()
+                : n.message() + ": " + row + "'s tests need " + n.task() + " first";
     }
 
     /**
      * A failed test as the terminal shows it: the test and the concept its name states, then its
-     * message (cut to {@link #MESSAGE_LINES} lines of {@link #LINE_CHARS} characters) and jqwik's
-     * shrunk sample. Never an empty message: a failure without one names its type and where it
-     * was thrown.
+     * message (wrapped at words to {@link #MESSAGE_LINES} lines of {@link #LINE_CHARS} characters;
+     * what is left is in {@code whole}) and jqwik's shrunk sample. Never an empty message: a
+     * failure without one names its type and where it was thrown.
      */
-    static List<String> failure(SurefireReports.Case c) {
-        String message = c.message() == null ? "" : c.message().strip();
+    static List<String> failure(SurefireReports.Case c, String whole) {
+        String message =
+                c.message() == null ? "" : LibraryNoise.strip(c.message()).strip();
         if (message.isEmpty()) {
             String first = c.failureLine();
             message = first.contains(":")
@@ -301,31 +416,30 @@ public final class LabTests {
                 concept(c.name()),
                 assertion || message.isEmpty() ? message : type + ": " + message,
                 message.isEmpty() ? type + " with no message" + (where.isEmpty() ? "" : ", " + where) : null,
-                c.sample());
+                c.sample(),
+                whole);
     }
 
     /**
-     * A failed test as the terminal shows it: {@code test (concept)}, then the message, cut to
-     * {@link #MESSAGE_LINES} lines of {@link #LINE_CHARS} characters ({@code ifEmpty} when it has
-     * no text: never an empty line), then the shrunk sample, if any.
+     * A failed test as the terminal shows it: {@code test (concept)}, then the message, wrapped at
+     * words to {@link #MESSAGE_LINES} lines of {@link #LINE_CHARS} characters, the rest counted
+     * and left to {@code whole} ({@code ifEmpty} when it has no text: never an empty line), then
+     * the shrunk sample, if any.
      */
-    static List<String> failure(String test, String concept, String message, String ifEmpty, List<String> sample) {
+    static List<String> failure(
+            String test, String concept, String message, String ifEmpty, List<String> sample, String whole) {
         List<String> lines = new ArrayList<>();
         lines.add("x " + test + " (" + concept + ")");
-        List<String> text = message == null
+        List<String> text = message == null || message.isBlank()
                 ? List.of()
-                : message.strip().lines().filter(l -> !l.isBlank()).toList();
+                : TerminalText.wrap(message, LINE_CHARS, MESSAGE_LINES, whole);
         if (text.isEmpty()) {
             lines.add("  " + (ifEmpty == null ? "failed, with no message" : ifEmpty));
         }
-        for (int i = 0; i < Math.min(MESSAGE_LINES, text.size()); i++) {
-            lines.add("  " + abbreviate(text.get(i), LINE_CHARS));
-        }
-        if (text.size() > MESSAGE_LINES) {
-            lines.add("  ... (" + (text.size() - MESSAGE_LINES) + " more lines in the reports)");
-        }
+        text.forEach(l -> lines.add("  " + l));
         if (!sample.isEmpty()) {
-            lines.add("  " + abbreviate("shrunk sample: " + String.join(", ", sample), LINE_CHARS));
+            TerminalText.wrap("shrunk sample: " + String.join(", ", sample), LINE_CHARS, MESSAGE_LINES, whole)
+                    .forEach(l -> lines.add("  " + l));
         }
         return lines;
     }
@@ -343,11 +457,10 @@ public final class LabTests {
                 if (t.outcome().passed()) {
                     continue;
                 }
-                String message =
-                        t.outcome().message() == null ? "" : t.outcome().message();
-                Matcher m = NOT_IMPLEMENTED.matcher(message);
-                if (m.find()) {
-                    notImplemented.add(m.group(1));
+                java.util.Optional<NotImplemented> n =
+                        NotImplemented.in(t.outcome().message());
+                if (n.isPresent()) {
+                    notImplemented.add(n.get().message());
                 } else {
                     wrong.add(t);
                 }
@@ -367,7 +480,8 @@ public final class LabTests {
                                                 .matcher(t.outcome().message())
                                                 .replaceFirst(""),
                                 t.outcome().status().toString().toLowerCase(java.util.Locale.ROOT),
-                                List.of())
+                                List.of(),
+                                "report.md")
                         .forEach(line -> out.println("  " + line));
             }
             if (wrong.size() > FAILURES_SHOWN) {
@@ -381,14 +495,19 @@ public final class LabTests {
                         + " given code too, so its counts are larger");
     }
 
-    /** The concept a test's behaviour name states: {@code encodedOrderMatchesTheRecordOrder} reads "encoded order matches the record order". */
-    static String concept(String testName) {
+    /** A test's method name: Surefire's case name without its parameters and invocation. */
+    static String method(String testName) {
         String name = testName.contains("(") ? testName.substring(0, testName.indexOf('(')) : testName;
-        name = name.contains("[") ? name.substring(0, name.indexOf('[')).strip() : name;
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1 $2").replace('_', ' ').toLowerCase(Locale.ROOT);
+        return name.contains("[") ? name.substring(0, name.indexOf('[')).strip() : name;
     }
 
-    private static String abbreviate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    /** The concept a test's behaviour name states: {@code encodedOrderMatchesTheRecordOrder} reads "encoded order matches the record order". */
+    static String concept(String testName) {
+        String name = method(testName);
+        // aUniqueInsertionPoint and returnsAUniqueInsertionPoint: every word apart, a one-letter one too
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1 $2")
+                .replaceAll("([A-Z])([A-Z][a-z])", "$1 $2")
+                .replace('_', ' ')
+                .toLowerCase(Locale.ROOT);
     }
 }

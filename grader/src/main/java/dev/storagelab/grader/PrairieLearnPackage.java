@@ -20,6 +20,7 @@ import java.util.UUID;
  *   question.html              the upload element for the files that hold the lab's tasks
  *   clientFilesQuestion/       those files as the student release gives them, to download
  *   tests/files.txt            where each uploaded file goes in the workspace
+ *   tests/packages.txt         the lab's packages that hold tasks: where a class of the student's own goes
  * grader-image/
  *   Dockerfile                 a JDK 25 base, Maven, the workspace and its reference built offline
  *   run_grader                 the entrypoint: grades /grade/student, writes /grade/results/results.json
@@ -85,6 +86,11 @@ public final class PrairieLearnPackage {
         files.forEach(
                 (name, path) -> manifest.append(name).append('\t').append(path).append('\n'));
         Files.writeString(question.resolve("tests/files.txt"), manifest.toString(), StandardCharsets.UTF_8);
+        StringBuilder packages = new StringBuilder();
+        studentPackages(files)
+                .forEach((pkg, dir) ->
+                        packages.append(pkg).append('\t').append(dir).append('\n'));
+        Files.writeString(question.resolve("tests/packages.txt"), packages.toString(), StandardCharsets.UTF_8);
 
         // The files as the release gives them (their tasks not implemented), for a first download.
         Path release = Files.createTempDirectory("storagelab-pl-release");
@@ -149,6 +155,22 @@ public final class PrairieLearnPackage {
         return byName;
     }
 
+    /**
+     * The packages of the files that hold tasks (the handouts' "You may add classes of your own"),
+     * each with its folder in the workspace: where the entrypoint puts an extra {@code .java} upload
+     * whose {@code package} line names it.
+     */
+    static Map<String, String> studentPackages(Map<String, String> files) {
+        Map<String, String> packages = new TreeMap<>();
+        for (String path : files.values()) {
+            String dir = path.substring(0, path.lastIndexOf('/'));
+            String pkg = dir.substring(dir.indexOf("src/main/java/") + "src/main/java/".length())
+                    .replace('/', '.');
+            packages.put(pkg, dir);
+        }
+        return packages;
+    }
+
     private static String handoutTitle(Workspace workspace, Lab lab) throws IOException {
         Path handout = workspace.root().resolve(lab.directory()).resolve("README.md");
         if (!Files.isRegularFile(handout)) {
@@ -175,20 +197,26 @@ public final class PrairieLearnPackage {
         return """
                 <pl-question-panel>
                   <p>Upload the files of %s that hold your work on its tasks (the handout, <code>%s/README.md</code>, says
-                  which task is in which file). Each submission is graded with the lab's hidden tests and, once every test
+                  which task is in which file), and any class of your own they use: its <code>package</code> line must name
+                  one of the lab's packages (%s). Each submission is graded with the lab's hidden tests and, once every test
                   passes, its performance benchmarks against the reference; the results say what each failing test checks.</p>
                   <p>The files as the release gives them:</p>
                   <ul>
                 %s  </ul>
                 </pl-question-panel>
 
-                <pl-file-upload file-names="%s"></pl-file-upload>
+                <pl-file-upload file-names="%s" optional-file-patterns="*.java"></pl-file-upload>
 
                 <pl-submission-panel>
                   <pl-external-grader-results></pl-external-grader-results>
                   <pl-file-preview></pl-file-preview>
                 </pl-submission-panel>
-                """.formatted(lab.id(), lab.directory(), links, String.join(", ", files.keySet()));
+                """.formatted(
+                        lab.id(),
+                        lab.directory(),
+                        String.join(", ", studentPackages(files).keySet()),
+                        links,
+                        String.join(", ", files.keySet()));
     }
 
     static String entrypoint() {
@@ -213,6 +241,26 @@ public final class PrairieLearnPackage {
                     found=$((found + 1))
                   fi
                 done < "$GRADE/tests/files.txt"
+                # Any other .java upload is a class of the student's own: it goes to the folder of the package its
+                # package line names, if that is one of the lab's (tests/packages.txt); the grader takes from it only
+                # what a submission may hold. Its name must be a class's and may not be a task file's.
+                for f in "$GRADE"/student/*.java; do
+                  [ -f "$f" ] || continue
+                  name="$(basename "$f")"
+                  if cut -f1 "$GRADE/tests/files.txt" | grep -qxF "$name"; then continue; fi
+                  if ! printf '%%s' "$name" | grep -qE '^[A-Za-z_][A-Za-z0-9_]*[.]java$'; then
+                    echo "ignored $name: not the name of a Java class" >&2
+                    continue
+                  fi
+                  pkg="$(sed -nE 's/^[[:space:]]*package[[:space:]]+([A-Za-z0-9_.]+)[[:space:]]*;.*/\\1/p' "$f" | head -n 1)"
+                  dir="$(awk -F'\\t' -v p="$pkg" '$1 == p { print $2 }' "$GRADE/tests/packages.txt")"
+                  if [ -z "$pkg" ] || [ -z "$dir" ]; then
+                    echo "ignored $name: its package ($pkg) is not one of the lab's" >&2
+                    continue
+                  fi
+                  mkdir -p "$work/submission/$dir"
+                  cp "$f" "$work/submission/$dir/$name"
+                done
                 if [ "$found" -eq 0 ]; then
                   line="No file of lab $LAB was submitted: upload $(cut -f1 "$GRADE/tests/files.txt" | paste -sd ' ')."
                   printf '{"gradable": false, "score": 0, "format_errors": ["%%s"], "message": "%%s", "tests": []}\\n' "$line" "$line" \\

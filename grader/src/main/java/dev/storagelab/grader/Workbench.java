@@ -45,7 +45,47 @@ public final class Workbench {
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        pb.environment().put(EXIT_WITH_PARENT, "1");
+        Process child = pb.start();
+        // Ended from outside (SIGTERM, SIGINT, a closed terminal), the launcher ends its workbench too,
+        // and waits for it to clean up (viz: its port and its temporary folder); the workbench also
+        // ends by itself when this process is gone, SIGKILL included (EXIT_WITH_PARENT).
+        Thread stop = new Thread(() -> stopChild(child), "storagelab-stop-workbench");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            return child.waitFor();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook is running
+            }
+        }
+    }
+
+    /**
+     * The variable the workbench's main reads: set to 1, the workbench ends when the process that
+     * started it is gone.
+     */
+    public static final String EXIT_WITH_PARENT = "STORAGELAB_EXIT_WITH_PARENT";
+
+    /** How long the workbench has to end cleanly once asked, before it is killed. */
+    static final long STOP_MILLIS = 4_000;
+
+    private static void stopChild(Process child) {
+        if (!child.isAlive()) {
+            return;
+        }
+        child.destroy();
+        try {
+            if (!child.waitFor(STOP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                child.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The workbench jar of the workspace at {@code root} (built by {@link #build}). */

@@ -255,7 +255,7 @@ class FixtureGradingTest {
         for (String field : List.of("name", "score", "max_score", "status", "output", "visibility")) {
             assertThat("Gradescope needs tests[]." + field, test.asMap(), hasKey(field));
         }
-        assertThat(test.get("output").getAsString(), containsString("Concept: twice the sum"));
+        assertThat(test.get("output").getAsString(), containsString("Checked: twice the sum"));
         assertThat(Files.readString(out.resolve("report.md")), containsString("| lab-02 | 1 / 1 |"));
         assertThat(Files.readString(out.resolve("junit/TEST-lab-02.xml")), containsString("<testcase"));
         assertThat(

@@ -261,7 +261,7 @@ class GradescopeLayoutTest {
         assertThat("PrairieLearn's limit", options.get("timeout").getAsInt(), lessThanOrEqualTo(600));
         assertThat(
                 Files.readString(question.resolve("question.html")),
-                containsString("<pl-file-upload file-names=\"Calc.java\">"));
+                containsString("<pl-file-upload file-names=\"Calc.java\""));
         assertThat(
                 "the release's file, to start from",
                 Files.readString(question.resolve("clientFilesQuestion/Calc.java")),
@@ -295,6 +295,30 @@ class GradescopeLayoutTest {
                     t.get("points").getAsDouble(),
                     closeTo(t.get("max_points").getAsDouble(), 1e-9));
         }
+    }
+
+    @Test
+    void prairieLearnTakesAClassOfTheStudentsOwnInTheLabsPackage() throws Exception {
+        Lab lab = Workspace.at(workspace).lab("01");
+        String calc = Files.readString(workspace.resolve(lab.studentSources()).resolve("fixture/calc/Calc.java"));
+        String withHelper = calc.replace("return a + b;", "return CalcHelper.sum(a, b);");
+        assertThat("the reference's region is rewritten", withHelper, not(is(calc)));
+        JsonObject json = prairieLearn(
+                "helper",
+                java.util.Map.of(
+                        "Calc.java",
+                        withHelper,
+                        "CalcHelper.java",
+                        "package fixture.calc;\n\n/** A class of the student's own. */\nfinal class CalcHelper {\n"
+                                + "    static int sum(int a, int b) {\n        return a + b;\n    }\n}\n",
+                        "Stray.java",
+                        "package somewhere.else;\nclass Stray {}\n"));
+        assertThat(json.toString(), json.get("gradable").getAsBoolean(), is(true));
+        assertThat(json.toString(), json.get("score").getAsDouble(), closeTo(1.0, 1e-9));
+        assertThat(
+                "the question lets a student upload more .java files",
+                Files.readString(tmp.resolve("pl/questions/storagelab-lab-01/question.html")),
+                containsString("optional-file-patterns=\"*.java\""));
     }
 
     @Test

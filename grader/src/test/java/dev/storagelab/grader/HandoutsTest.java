@@ -69,6 +69,47 @@ class HandoutsTest {
      */
     private static final Pattern NOT_TEXT = Pattern.compile("(?i).*\\.(png|jpe?g|gif|jar|jfr|zip|gz|class|bin|sst)$");
 
+    /** An {@code @Graded} annotation and the task it names, if it names one. */
+    private static final Pattern GRADED = Pattern.compile("@Graded\\(([^@]*?)\\)\\s*(?:@|\\s)");
+
+    private static final Pattern TASK = Pattern.compile("task = \"(T\\d+)\"");
+
+    /**
+     * Every hidden test names the task of its handout whose work it checks, so that the report's
+     * table of points per task adds up to the lab's points and tells a student which task lost them.
+     */
+    @Test
+    void everyHiddenTestNamesATaskOfItsHandout() throws IOException {
+        List<String> wrong = new ArrayList<>();
+        int graded = 0;
+        for (Lab lab : WORKSPACE.labs()) {
+            Set<String> tasks = new HashSet<>();
+            LabTests.tasks(WORKSPACE, lab).forEach(t -> tasks.add(t.id()));
+            Path hidden = WORKSPACE.root().resolve(lab.directory()).resolve("src/hidden/java");
+            if (!Files.isDirectory(hidden)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(hidden)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java"))
+                        .sorted()
+                        .toList()) {
+                    Matcher m = GRADED.matcher(Files.readString(f, StandardCharsets.UTF_8));
+                    while (m.find()) {
+                        graded++;
+                        Matcher t = TASK.matcher(m.group(1));
+                        if (!t.find() || !tasks.contains(t.group(1))) {
+                            wrong.add(WORKSPACE.root().relativize(f) + ": @Graded("
+                                    + m.group(1).strip() + ")" + " names no task of the table in " + lab.directory()
+                                    + "/README.md " + tasks);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat("hidden tests found", graded > 500, is(true));
+        assertThat(String.join("\n", wrong), wrong, is(empty()));
+    }
+
     @Test
     void everyPublicTestBelongsToATaskOrToTheGivenCodesRow() throws IOException {
         List<String> unowned = new ArrayList<>();
@@ -120,8 +161,8 @@ class HandoutsTest {
 
     static final List<String> AFTER_THE_TASKS =
             List.of("Bonus", "Experiments", "Watching it in the browser", "How the lab is graded", "For instructors");
-    /** The headings of the shape a handout may leave out, where the lab has nothing for them. */
-    static final Set<String> OPTIONAL_HEADINGS = Set.of("Watching it in the browser");
+    /** The headings of the shape a handout may leave out, where the lab has nothing for them: none (every lab has a viewer section). */
+    static final Set<String> OPTIONAL_HEADINGS = Set.of();
 
     @Test
     void theShapedHandoutsHaveTheShapesHeadingsInOrderAndEveryTaskItsParts() throws IOException {
@@ -182,7 +223,7 @@ class HandoutsTest {
                 contains(
                         "lab-09-example/README.md: top-level headings [Getting started, The production pain, Formats, Concepts, T1, T2,"
                                 + " Experiments, Glossary, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
-                                + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, (Watching it in the browser),"
+                                + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, Watching it in the browser,"
                                 + " How the lab is graded, For instructors]",
                         "lab-09-example/README.md ## T2: no `*What the tests check.*` paragraph after its `*Run.*` line"));
         String shaped = String.join(
@@ -198,6 +239,7 @@ class HandoutsTest {
                 "*What the tests check.* `ExampleTest`: everything.",
                 "## Bonus",
                 "## Experiments",
+                "## Watching it in the browser",
                 "## How the lab is graded",
                 "<!-- BEGIN INSTRUCTOR -->",
                 "## For instructors",
@@ -209,8 +251,8 @@ class HandoutsTest {
                 shapeProblems("lab-09-example/README.md", shaped, List.of("T1", "T2")),
                 contains(
                         "lab-09-example/README.md: top-level headings [How to run the tests, The production pain, Concepts, Formats, T1,"
-                                + " Bonus, Experiments, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
-                                + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, (Watching it in the browser),"
+                                + " Bonus, Experiments, Watching it in the browser, How the lab is graded, For instructors]; the shape wants [How to run the tests,"
+                                + " The production pain, Concepts, Formats, T1, T2, Bonus, Experiments, Watching it in the browser,"
                                 + " How the lab is graded, For instructors]"));
         String noRun = shaped.replace(
                 "*Run.* `./storagelab test --lab 09 --task T1`", "Run `./storagelab test --lab 09 --task T1`.");

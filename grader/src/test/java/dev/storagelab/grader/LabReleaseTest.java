@@ -64,12 +64,12 @@ class LabReleaseTest {
         assertThat(
                 lines.get(0), containsString("lab-01 T1 Calc.add is not implemented yet (lab-01-calc/README.md#t1)"));
         assertThat(lines.get(1), containsString("lab-01 T2 Calc.multiply is not implemented yet"));
-        assertThat(all.out(), containsString("lab-01: 0 of 3 public tests passed"));
+        assertThat(all.out(), containsString("lab-01: 0 of 2 tasks pass; their tests: 0 of 3 pass"));
 
         Fixtures.CliRun one = cli(release, "test", "--lab", "01", "--task", "t2", "--offline");
         assertThat(one.exit(), is(1));
         assertThat("only T2's tests ran", taskLines(one.out()), hasSize(1));
-        assertThat(one.out(), containsString("lab-01: 0 of 1 public tests passed"));
+        assertThat(one.out(), containsString("lab-01 T2: does not pass yet (0 of 1 tests pass)"));
 
         Fixtures.CliRun unknown = cli(release, "test", "--lab", "01", "--task", "T9");
         assertThat(unknown.exit(), is(2));
@@ -87,7 +87,7 @@ class LabReleaseTest {
         Fixtures.CliRun run = cli(release, "test", "--lab", "02", "--offline");
         assertThat(run.out() + run.err(), run.exit(), is(1));
         assertThat(taskLines(run.out()), contains(containsString("lab-01 T")));
-        assertThat(run.out(), containsString("lab-02: 0 of 1 public tests passed"));
+        assertThat(run.out(), containsString("lab-02: 0 of 1 tasks pass; their tests: 0 of 1 pass"));
 
         Fixtures.CliRun reference = cli(copyOf(workspace, "ws-tests"), "test", "--lab", "02", "--offline");
         assertThat(reference.out() + reference.err(), reference.exit(), is(0));

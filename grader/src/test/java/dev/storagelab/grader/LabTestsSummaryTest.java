@@ -64,7 +64,7 @@ class LabTestsSummaryTest {
     @Test
     void aFailureWithoutAMessageNamesItsTypeAndWhereItWasThrown() {
         SurefireReports.Case c = hamcrest("blockIsEmpty", "", List.of());
-        List<String> lines = LabTests.failure(c);
+        List<String> lines = LabTests.failure(c, "REPORT");
         assertThat(
                 lines.get(1),
                 containsString("AssertionError with no message, at dev.storagelab.lsm.InternalKeyTest.blockIsEmpty"
@@ -72,13 +72,65 @@ class LabTestsSummaryTest {
     }
 
     @Test
-    void longMessagesAreCutToAFewShortLines() {
-        String longLine = "x".repeat(1_000);
+    void longMessagesAreWrappedAtWordsAndCutWithTheFileThatHasTheRest() {
+        String longLine = "word ".repeat(200).strip();
         String message = String.join("\n", java.util.Collections.nCopies(20, longLine));
-        List<String> lines = LabTests.failure(hamcrest("manyLines", message, List.of()));
+        List<String> lines = LabTests.failure(hamcrest("manyLines", message, List.of()), "REPORT.xml");
         assertThat(lines.size(), is(1 + LabTests.MESSAGE_LINES + 1));
         assertThat(lines.stream().map(String::length).toList(), everyItem(lessThanOrEqualTo(LabTests.LINE_CHARS + 2)));
-        assertThat(lines.get(lines.size() - 1), containsString("14 more lines in the reports"));
+        for (String line : lines.subList(1, lines.size() - 1)) {
+            assertThat("never cut mid-word: " + line, List.of(line.strip().split(" ")), everyItem(is("word")));
+        }
+        int shown = lines.subList(1, lines.size() - 1).stream()
+                .mapToInt(l -> l.strip().length() + 1)
+                .sum();
+        assertThat(
+                lines.get(lines.size() - 1),
+                is("  (" + (message.length() - shown) + " more characters in REPORT.xml)"));
+    }
+
+    @Test
+    void aFailureThatLeftARecordingSaysHowToWatchIt() {
+        SurefireReports.Case c =
+                hamcrest("compactionKeepsTheNewest", "Expected: \"v2\"\n     but: was \"v1\"", List.of());
+        java.nio.file.Path file = java.nio.file.Path.of(
+                "lab-05-lsm/target/storagelab-failures/InternalKeyTest.compactionKeepsTheNewest.jsonl");
+        StringWriter s = new StringWriter();
+        LabTests.print(
+                LAB_05,
+                List.of(new LabTests.Task("T1", List.of("InternalKeyTest"))),
+                null,
+                List.of(c),
+                java.nio.file.Path.of("lab-05-lsm"),
+                java.util.Map.of("InternalKeyTest.compactionKeepsTheNewest", file),
+                new PrintWriter(s, true));
+        assertThat(s.toString(), containsString("at the failing step: ./storagelab viz " + file + "\n"));
+    }
+
+    @Test
+    void aNameOfOneLetterWordsReadsApart() {
+        assertThat(LabTests.concept("returnsAUniqueInsertionPoint"), is("returns a unique insertion point"));
+        assertThat(LabTests.concept("writesABufferAtPositionZero"), is("writes a buffer at position zero"));
+    }
+
+    @Test
+    void theSummaryCountsTasksAndPutsTheGivenCodeOnALineOfItsOwn() {
+        SurefireReports.Case pass = new SurefireReports.Case("dev.storagelab.lsm.InternalKeyTest", "a", null, false);
+        SurefireReports.Case todo = notImplemented(
+                "dev.storagelab.lsm.BlockTest",
+                "lab-05 T2 BlockBuilder.add is not implemented yet (lab-05-lsm/README.md#t2)");
+        SurefireReports.Case given =
+                new SurefireReports.Case("dev.storagelab.io.DiskStorageContractTest", "b", null, false);
+        String out = print(
+                LAB_05,
+                List.of(
+                        new LabTests.Task("T1", List.of("InternalKeyTest")),
+                        new LabTests.Task("T2", List.of("BlockTest")),
+                        new LabTests.Task("given", List.of("DiskStorageContractTest"))),
+                List.of(pass, todo, given));
+        assertThat(out, containsString("lab-05: 1 of 2 tasks pass (T1); their tests: 1 of 2 pass"));
+        assertThat(out, containsString("\ngiven code (not yours to write): 1 of 1 tests pass\n"));
+        assertThat("class names are whole", out, containsString("(DiskStorageContractTest)"));
     }
 
     @Test
@@ -120,8 +172,8 @@ class LabTestsSummaryTest {
         assertThat(
                 tasks,
                 contains(
-                        new LabTests.Task("T1", List.of("InternalKeyTest", "WriteBatchTest")),
-                        new LabTests.Task("given", List.of("DiskStorageTest"))));
+                        new LabTests.Task("T1", "internal keys", List.of("InternalKeyTest", "WriteBatchTest")),
+                        new LabTests.Task("given", "the storage layer", List.of("DiskStorageTest"))));
     }
 
     @Test

@@ -322,7 +322,7 @@ class ReleaseLeakCheckTest {
                 """);
         write(release, "notes/figures/probe.sh", """
                 cat > Probe.java <<'EOF'
-                    @Graded(points = 1, concept = "multiplication")
+                    @Graded(task = "T2", points = 1, concept = "multiplication")
                     void multiplies() {
                         assertEquals(6, Calc.multiply(2, 3));
                 EOF

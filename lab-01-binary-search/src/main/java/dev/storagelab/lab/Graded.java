@@ -21,4 +21,11 @@ public @interface Graded {
 
     /** The concept the test checks, phrased as the bug a failure reveals or the property it proves. */
     String concept();
+
+    /**
+     * The handout's task whose work the test checks ({@code "T4"}): the report adds the test's
+     * points to that task's row, so a student sees which task lost them. A test of a whole engine
+     * counts under the task that puts the engine's path together.
+     */
+    String task() default "";
 }

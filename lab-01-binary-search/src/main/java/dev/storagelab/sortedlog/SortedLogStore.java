@@ -3,6 +3,8 @@ package dev.storagelab.sortedlog;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.storagelab.events.EventListener;
+import dev.storagelab.events.TestRecording;
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
@@ -302,6 +304,8 @@ public final class SortedLogStore implements KeyValueStore {
         Version v = acquire();
         try {
             String name = FileNames.segment(number, number);
+            if (EventListener.EMIT && events.isEnabled())
+                events.onEvent(SortedLogEvents.flushBegan(v.frozen.approximateBytes()));
             writeSegment(v.frozen, name);
             SegmentReader segment = SegmentReader.open(storage, name, metrics);
             writeLock.lock();
@@ -310,6 +314,7 @@ public final class SortedLogStore implements KeyValueStore {
                 segments.add(segment);
                 segments.addAll(current.segments);
                 install(new Version(current.active, null, segments));
+                if (EventListener.EMIT && events.isEnabled()) events.onEvent(SortedLogEvents.flushEnded(segment));
                 segment.release();
                 flushDone.signalAll();
             } finally {
@@ -421,6 +426,7 @@ public final class SortedLogStore implements KeyValueStore {
                 last = Math.max(last, r.last());
             }
             String outputName = FileNames.segment(first, last);
+            if (EventListener.EMIT && events.isEnabled()) events.onEvent(SortedLogEvents.compactionPicked(inputs));
             // The inputs are every segment, so they include the oldest: no older data can resurface.
             long written = Compactor.compact(storage, inputs, outputName, options.blockSize(), true);
             SegmentReader output = written > 0 ? SegmentReader.open(storage, outputName, metrics) : null;
@@ -437,6 +443,8 @@ public final class SortedLogStore implements KeyValueStore {
                     segments.add(output);
                 }
                 install(new Version(current.active, current.frozen, segments));
+                if (EventListener.EMIT && events.isEnabled())
+                    events.onEvent(SortedLogEvents.compactionFinished(inputs, output));
             } finally {
                 writeLock.unlock();
                 if (output != null) {
@@ -460,6 +468,22 @@ public final class SortedLogStore implements KeyValueStore {
     }
 
     // ------------------------------------------------------------------------------------ inspection
+
+    /** Hears flushes and compactions ({@link #setEventListener}); {@link EventListener#NONE} costs nothing. */
+    private volatile EventListener events = TestRecording.listener();
+
+    /**
+     * Sets who hears this store's flushes and compactions ({@link EventListener}, in the LSM tree's
+     * words: {@link SortedLogEvents}); null for none. Called on the background thread.
+     */
+    public void setEventListener(EventListener listener) {
+        this.events = EventListener.orNone(listener);
+    }
+
+    /** The current version, retained for {@link SortedLogEvents#segments} (which releases it). */
+    Version acquireForEvents() {
+        return acquire();
+    }
 
     /** The segment file names, newest first. */
     public List<String> segmentNames() {

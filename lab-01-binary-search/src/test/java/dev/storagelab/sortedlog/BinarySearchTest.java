@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Random;
 import java.util.RandomAccess;
 import java.util.stream.IntStream;
@@ -92,14 +91,24 @@ class BinarySearchTest {
 
     @Test
     void extremeValuesCompareWithoutOverflow() {
-        // Comparing with "a[mid] - key" overflows for values this far apart and flips the sign.
+        // Comparing with "a[mid] - key" overflows for values this far apart and flips the sign. The
+        // same search over small values in the same order tells that bug from any other.
         int[] a = {Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE};
-        for (int key :
-                new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -2, 0, 2, Integer.MAX_VALUE - 1, Integer.MAX_VALUE
-                }) {
+        int[] small = {-40, -10, 0, 10, 40};
+        int[] keys = {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -2, 0, 2, Integer.MAX_VALUE - 1, Integer.MAX_VALUE};
+        int[] smallKeys = {-40, -39, -11, 0, 11, 39, 40};
+        for (int k = 0; k < keys.length; k++) {
+            int key = keys[k];
+            boolean smallOk = BinarySearch.indexOf(small, smallKeys[k]) == Arrays.binarySearch(small, smallKeys[k]);
             assertThat(
-                    "indexOf(" + Arrays.toString(a) + ", " + key + "): compare with < and >, not by"
-                            + " subtracting, which overflows between MIN_VALUE and MAX_VALUE" + CONTRACT,
+                    "indexOf(" + Arrays.toString(a) + ", " + key + ")"
+                            + (smallOk
+                                    ? ": the same search over small values in the same order is right, so the"
+                                            + " comparison overflows: compare with < and >, not by subtracting"
+                                    : ": wrong over small values too (indexOf(" + Arrays.toString(small) + ", "
+                                            + smallKeys[k] + ")), so this is not an overflow: the other tests of this"
+                                            + " class say what is wrong")
+                            + CONTRACT,
                     BinarySearch.indexOf(a, key),
                     is(Arrays.binarySearch(a, key)));
         }
@@ -183,8 +192,7 @@ class BinarySearchTest {
             int actual = assertDoesNotThrow(
                     () -> BinarySearch.indexOf(huge, key, Comparator.naturalOrder()),
                     "searching a list of " + huge.size() + " elements for " + key + " touched an index outside"
-                            + " the list: (lo + hi) / 2 overflows once lo + hi > Integer.MAX_VALUE; use"
-                            + " lo + (hi - lo) / 2 or (lo + hi) >>> 1");
+                            + " the list");
             assertThat("indexOf(0..Integer.MAX_VALUE-1, " + key + ")" + CONTRACT, actual, equalTo(expected));
         }
     }
@@ -197,9 +205,18 @@ class BinarySearchTest {
             this.size = size;
         }
 
+        /** Element {@code index}; an index outside the list is refused, with the bug that leads there. */
         @Override
         public Integer get(int index) {
-            return Objects.checkIndex(index, size);
+            if (index < -1) {
+                throw new IndexOutOfBoundsException("index " + index + " of a list of " + size + ": (lo + hi) / 2"
+                        + " overflowed (lo + hi > Integer.MAX_VALUE); use lo + (hi - lo) / 2 or (lo + hi) >>> 1");
+            }
+            if (index < 0 || index >= size) {
+                throw new IndexOutOfBoundsException("index " + index + " of a list of " + size + ": the search"
+                        + " reads one past an end (hi starts at size - 1, and the loop runs while lo <= hi)");
+            }
+            return index;
         }
 
         @Override

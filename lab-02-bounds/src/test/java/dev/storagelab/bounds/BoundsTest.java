@@ -222,9 +222,14 @@ class BoundsTest {
 
         @Override
         public Integer get(int index) {
+            if (index < -1) {
+                throw new IndexOutOfBoundsException("index " + index + " of " + size
+                        + ": (lo + hi) / 2 overflowed (lo + hi > Integer.MAX_VALUE); use (lo + hi) >>> 1");
+            }
             if (index < 0 || index >= size) {
                 throw new IndexOutOfBoundsException("index " + index + " of " + size
-                        + ": a negative index means (lo + hi) / 2 overflowed; use (lo + hi) >>> 1");
+                        + ": the search reads one past an end (a bound's range is [lo, hi) with hi = size, and"
+                        + " an element is read only while lo < hi)");
             }
             return index;
         }

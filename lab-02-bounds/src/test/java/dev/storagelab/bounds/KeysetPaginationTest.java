@@ -123,10 +123,14 @@ class KeysetPaginationTest {
         try (SortedLogStore store = storeWith(dir, 30)) {
             KeysetPaginator paginator = new KeysetPaginator(store, SECRET);
             List<Page> pages = walk(paginator, Direction.FORWARD, 10);
+            boolean emptyPageAfter = pages.size() == 4 && pages.get(3).entries().isEmpty();
             assertThat(
                     "30 keys in pages of 10 are exactly 3 pages: the third ends at the last key, so it is the last"
-                            + " page and has no cursor (peek one entry further instead of handing out a cursor to an empty"
-                            + " page)",
+                            + " page and has no cursor"
+                            + (emptyPageAfter
+                                    ? " (the third handed out a cursor to an empty fourth page: peek one entry further"
+                                            + " to know whether another page follows)"
+                                    : ""),
                     pages,
                     hasSize(3));
             for (int p = 0; p < 2; p++) {

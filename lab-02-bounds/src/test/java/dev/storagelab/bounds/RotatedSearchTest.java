@@ -59,14 +59,28 @@ class RotatedSearchTest {
 
     @Test
     void extremeValuesDoNotOverflowComparisons() {
+        // The same search over small values in the same order tells an overflowing comparison
+        // ("a - b") from any other bug.
         int[] sorted = {Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE};
+        int[] small = {-40, -10, 0, 10, 40};
+        int[] targets = {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -1, 0, 1, 2, Integer.MAX_VALUE};
+        int[] smallTargets = {-40, -39, -10, 0, 10, 11, 40};
         for (int r = 0; r < sorted.length; r++) {
             int[] rotated = rotate(sorted, r);
-            for (int target : new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -1, 0, 1, 2, Integer.MAX_VALUE}) {
+            int[] smallRotated = rotate(small, r);
+            for (int k = 0; k < targets.length; k++) {
+                boolean smallOk =
+                        RotatedSearch.search(smallRotated, smallTargets[k]) == oracle(small, r, smallTargets[k]);
                 assertThat(
-                        why(rotated, target) + ": compare values with < and <=, never by subtracting them",
-                        RotatedSearch.search(rotated, target),
-                        is(oracle(sorted, r, target)));
+                        why(rotated, targets[k])
+                                + (smallOk
+                                        ? ": the same search over small values in the same order is right, so a"
+                                                + " comparison overflows: compare values with < and <=, never by"
+                                                + " subtracting them"
+                                        : ": wrong over small values too (" + why(smallRotated, smallTargets[k])
+                                                + "), so this is not an overflow: the other tests say what is wrong"),
+                        RotatedSearch.search(rotated, targets[k]),
+                        is(oracle(sorted, r, targets[k])));
             }
         }
     }

@@ -86,7 +86,7 @@ public final class BPlusTree implements OrderedStore {
     private final BufferPool pool;
     private final StoreMetrics metrics;
     /** Hears splits, merges and checkpoints ({@link #setEventListener}); {@link EventListener#NONE} costs nothing. */
-    volatile EventListener events = EventListener.NONE;
+    volatile EventListener events = dev.storagelab.events.TestRecording.listener();
     /**
      * The tree-wide lock. Without T11: readers share it, a writer holds it alone. With T11: every
      * get, put, delete and scan batch shares it, and only checkpoints, bulk loads, close and

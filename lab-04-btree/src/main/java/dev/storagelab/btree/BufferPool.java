@@ -194,7 +194,7 @@ public abstract class BufferPool {
      */
     volatile int waitingForFrame;
     /** Hears evictions ({@link BPlusTree#setEventListener}). */
-    volatile EventListener events = EventListener.NONE;
+    volatile EventListener events = dev.storagelab.events.TestRecording.listener();
     /** The counters, changed under the pool's lock (the lock-free pool counts its hits as it drains them). */
     long hits;
 

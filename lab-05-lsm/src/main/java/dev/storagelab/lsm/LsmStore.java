@@ -54,7 +54,7 @@ public final class LsmStore implements OrderedStore {
     final LsmOptions options;
     final StoreMetrics metrics;
     /** Hears flushes and compactions ({@link #setEventListener}); {@link EventListener#NONE} costs nothing. */
-    volatile EventListener events = EventListener.NONE;
+    volatile EventListener events = dev.storagelab.events.TestRecording.listener();
 
     final TableCache tables;
     final LiveFiles files;

@@ -104,7 +104,7 @@ public final class TransactionManager implements TransactionalStore, AutoCloseab
     private volatile Throwable lastGcFailure;
     private final ScheduledExecutorService gcThread;
     /** Hears transactions begin, commit, abort and conflict, and garbage collections ({@link #setEventListener}). */
-    private volatile EventListener events = EventListener.NONE;
+    private volatile EventListener events = dev.storagelab.events.TestRecording.listener();
 
     private volatile boolean closed;
 

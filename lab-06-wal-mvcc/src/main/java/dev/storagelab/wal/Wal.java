@@ -56,7 +56,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Wal implements Closeable {
 
     /** Hears group commits ({@link #setEventListener}). */
-    private volatile EventListener events = EventListener.NONE;
+    private volatile EventListener events = dev.storagelab.events.TestRecording.listener();
 
     /** The largest payload a record takes: a record log's largest record, less the LSN and type. */
     public static final int MAX_PAYLOAD = RecordLogFormat.MAX_RECORD - WalRecord.HEADER_SIZE;

@@ -38,7 +38,7 @@ final class Maintenance {
 
     private final MigrationScheduler scheduler;
     /** Hears table moves and checkpoints ({@link HybridStore#setEventListener}). */
-    private volatile EventListener events = EventListener.NONE;
+    private volatile EventListener events = dev.storagelab.events.TestRecording.listener();
     /** Runs the background rounds, or null if the options turned them off. */
     private final ScheduledThreadPoolExecutor executor;
     /** The log's size at the last checkpoint (under {@link #lock}). */

@@ -43,7 +43,7 @@ final class MigrationScheduler {
     private final TokenBucket bucket;
     private final LongAdder deferred = new LongAdder();
     /** Hears route decisions ({@link HybridStore#setEventListener}). */
-    private volatile EventListener events = EventListener.NONE;
+    private volatile EventListener events = dev.storagelab.events.TestRecording.listener();
 
     private final AtomicLong valueBytesSeen = new AtomicLong();
     private final AtomicLong valuesSeen = new AtomicLong();

@@ -53,7 +53,7 @@ final class Migrator {
 
     private final LongAdder migrations = new LongAdder();
     /** Hears migrations ({@link TieredEngine#setEventListener}). */
-    private volatile EventListener events = EventListener.NONE;
+    private volatile EventListener events = dev.storagelab.events.TestRecording.listener();
 
     Migrator(
             BPlusTree tree,

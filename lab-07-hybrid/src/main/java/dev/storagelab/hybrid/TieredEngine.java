@@ -81,7 +81,7 @@ public final class TieredEngine implements Engine {
     /** Moves keys between the engines, with this engine's locks and {@link #pendingDeletes}. */
     private final Migrator migrator;
     /** Hears checkpoints' deletes of stale copies ({@link #setEventListener}). */
-    private volatile EventListener events = EventListener.NONE;
+    private volatile EventListener events = dev.storagelab.events.TestRecording.listener();
 
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder cacheMisses = new LongAdder();

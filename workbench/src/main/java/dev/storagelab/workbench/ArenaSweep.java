@@ -23,7 +23,7 @@ import org.knowm.xchart.HeatMapChartBuilder;
  * over the better pure engine's (the B+tree and the LSM tree). It is written as JSON
  * ({@link #JSON}: every cell's results) and as a heat map ({@link #PNG}).
  */
-final class ArenaSweep {
+public final class ArenaSweep {
 
     static final String JSON = "crossover.json";
     static final String PNG = "crossover.png";
@@ -124,6 +124,52 @@ final class ArenaSweep {
      * over the better pure engine's, with the winner's initial.
      */
     static HeatMapChart heatMap(List<Cell> cells, List<Double> thetas, Arena.Spec spec) {
+        return heatMap(
+                cells,
+                thetas,
+                spec.memoryBytes(),
+                spec.dataMultiple(),
+                spec.sync().name().toLowerCase(Locale.ROOT),
+                spec.direct());
+    }
+
+    /**
+     * The heat map of a sweep written before ({@link #JSON}: its cells and its run's conditions), as
+     * {@link #heatMap(List, List, Arena.Spec)} drew it: the notes' crossover maps are redrawn from
+     * their recorded sweeps ({@code ./storagelab figures}).
+     */
+    public static HeatMapChart heatMap(Path json) throws IOException {
+        com.google.gson.JsonObject doc = com.google.gson.JsonParser.parseString(
+                        Files.readString(json, StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        List<Cell> cells = new ArrayList<>();
+        java.util.TreeSet<Double> thetas = new java.util.TreeSet<>();
+        for (com.google.gson.JsonElement e : doc.getAsJsonArray("cells")) {
+            com.google.gson.JsonObject c = e.getAsJsonObject();
+            Cell cell = new Cell(
+                    c.get("workload").getAsString(),
+                    c.get("readShare").getAsDouble(),
+                    c.get("theta").getAsDouble(),
+                    c.get("hotShare").getAsDouble(),
+                    c.get("winner").getAsString(),
+                    c.get("hybridOverBestPure").getAsDouble(),
+                    List.of());
+            if (!cell.workload().equals("ecommerce")) {
+                thetas.add(cell.theta());
+            }
+            cells.add(cell);
+        }
+        return heatMap(
+                cells,
+                new ArrayList<>(thetas),
+                doc.get("memoryBudget").getAsLong(),
+                doc.get("dataMultiple").getAsDouble(),
+                doc.get("syncMode").getAsString(),
+                doc.get("pageCacheBypassed").getAsBoolean());
+    }
+
+    private static HeatMapChart heatMap(
+            List<Cell> cells, List<Double> thetas, long memoryBytes, double dataMultiple, String sync, boolean direct) {
         List<String> xs =
                 thetas.stream().map(t -> t == 0 ? "uniform" : "theta " + t).toList();
         List<String> ys = new ArrayList<>();
@@ -146,10 +192,10 @@ final class ArenaSweep {
                 .title(String.format(
                         Locale.ROOT,
                         "hybrid ops/s / better of btree, lsm: %s memory, data %.0fx, sync %s, %s",
-                        Arena.size(spec.memoryBytes()),
-                        spec.dataMultiple(),
-                        spec.sync().name().toLowerCase(Locale.ROOT),
-                        spec.direct() ? "direct reads" : "buffered reads"))
+                        Arena.size(memoryBytes),
+                        dataMultiple,
+                        sync,
+                        direct ? "direct reads" : "buffered reads"))
                 .build();
         chart.getStyler().setShowValue(true);
         chart.getStyler().setMin(0);

@@ -120,6 +120,11 @@ public enum Engine implements EngineFactory {
                 SortedLogStore store = SortedLogStore.open(DiskStorage.open(dir));
                 yield new Handle(this, OrderedStore.of(store)) {
                     @Override
+                    public Object underlying() {
+                        return store;
+                    }
+
+                    @Override
                     public Map<String, Long> counts() {
                         StoreMetrics.Snapshot m = store.metrics().snapshot();
                         Map<String, Long> c = storeCounts(m);
@@ -319,6 +324,15 @@ public enum Engine implements EngineFactory {
         }
 
         public OrderedStore store() {
+            return store;
+        }
+
+        /**
+         * The engine behind {@link #store()}: the store itself, or the one an adapter wraps (the
+         * sorted log behind {@code OrderedStore.of}), for what needs the engine's own type (its
+         * events).
+         */
+        public Object underlying() {
             return store;
         }
 

@@ -11,6 +11,8 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kvstore.KvStore;
 import dev.storagelab.lsm.LsmEvents;
 import dev.storagelab.lsm.LsmStore;
+import dev.storagelab.sortedlog.SortedLogEvents;
+import dev.storagelab.sortedlog.SortedLogStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ public final class EventTaps {
     /** Whether {@code handle}'s engine reports events. */
     public static boolean reportsEvents(Engine.Handle handle) {
         return handle.store() instanceof BPlusTree
+                || handle.underlying() instanceof SortedLogStore
                 || handle.store() instanceof LsmStore
                 || handle instanceof KvHandle
                 || handle instanceof HybridHandle;
@@ -45,6 +48,8 @@ public final class EventTaps {
         }
         if (handle.store() instanceof BPlusTree tree) {
             tree.setEventListener(listener);
+        } else if (handle.underlying() instanceof SortedLogStore log) {
+            log.setEventListener(listener);
         } else if (handle.store() instanceof LsmStore lsm) {
             lsm.setEventListener(listener);
         } else if (handle instanceof KvHandle kv) {
@@ -53,7 +58,7 @@ public final class EventTaps {
             h.hybrid().setEventListener(listener);
         } else {
             throw new IllegalArgumentException(handle.engine().id()
-                    + " reports no events; record btree, btree-16m, lsm," + " lsm-tiered, kv, kv-lsm or hybrid");
+                    + " reports no events; record sortedlog, btree, btree-16m, lsm, lsm-tiered, kv, kv-lsm or hybrid");
         }
     }
 
@@ -71,6 +76,8 @@ public final class EventTaps {
         List<EngineEvent> out = new ArrayList<>();
         if (handle.store() instanceof BPlusTree tree) {
             tree(tree, out);
+        } else if (handle.underlying() instanceof SortedLogStore log) {
+            out.add(SortedLogEvents.segments(log));
         } else if (handle.store() instanceof LsmStore lsm) {
             out.add(LsmEvents.levels(lsm));
         } else if (handle instanceof KvHandle kv) {
@@ -155,10 +162,16 @@ public final class EventTaps {
                 hybrid.tiers().report().toString());
     }
 
+    /** The pictures a recorded run takes between its first and its last by default: one at every report of progress. */
+    public static final int EVERY_PROGRESS = 100;
+
     /**
      * Runs {@code workload} on {@code handle} as {@link WorkloadRunner#run} does, recording what its
      * engine reports to {@code events} ({@link dev.storagelab.workbench.viz.RunFormat}): the engine's
-     * pictures at the start, after every 1% of the operations and at the end, and the phases.
+     * pictures at the start, at each report of progress (every 1% of the operations) and at the end,
+     * and the phases. {@code pictures} below {@link #EVERY_PROGRESS} takes fewer between the first
+     * and the last, one each time another 1/{@code pictures} of the operations is done (0: none), for
+     * a smaller file: a picture of a B+tree's buffer pool lists every frame.
      */
     public static WorkloadRunner.Result runRecorded(
             Engine.Handle handle,
@@ -167,6 +180,7 @@ public final class EventTaps {
             BankWorkload.Threads threads,
             java.util.function.LongConsumer progress,
             java.nio.file.Path events,
+            int pictures,
             dev.storagelab.workbench.viz.EventRecorder.Sink sink)
             throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
@@ -185,13 +199,17 @@ public final class EventTaps {
                 recorder.phase("run");
                 snapshots(handle).forEach(recorder::onEvent);
                 recorder.flush();
+                long[] taken = {0}; // the pictures taken between the first and the last
                 WorkloadRunner.Result result = WorkloadRunner.run(handle, workload, spec, threads, n -> {
-                    try {
-                        snapshots(handle).forEach(recorder::onEvent);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    if (pictures >= EVERY_PROGRESS || n * pictures >= (taken[0] + 1) * spec.ops()) {
+                        taken[0] = pictures == 0 ? 0 : n * pictures / spec.ops();
+                        try {
+                            snapshots(handle).forEach(recorder::onEvent);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        recorder.flush();
                     }
-                    recorder.flush();
                     progress.accept(n);
                 });
                 snapshots(handle).forEach(recorder::onEvent);
@@ -203,7 +221,7 @@ public final class EventTaps {
         }
     }
 
-    /** {@link #runRecorded(Engine.Handle, Workload, WorkloadRunner.Spec, BankWorkload.Threads, java.util.function.LongConsumer, java.nio.file.Path, dev.storagelab.workbench.viz.EventRecorder.Sink)} with the bank's default threads. */
+    /** {@link #runRecorded(Engine.Handle, Workload, WorkloadRunner.Spec, BankWorkload.Threads, java.util.function.LongConsumer, java.nio.file.Path, int, dev.storagelab.workbench.viz.EventRecorder.Sink)} with the bank's default threads and every picture. */
     public static WorkloadRunner.Result runRecorded(
             Engine.Handle handle,
             Workload workload,
@@ -211,7 +229,7 @@ public final class EventTaps {
             java.nio.file.Path events,
             dev.storagelab.workbench.viz.EventRecorder.Sink sink)
             throws IOException {
-        return runRecorded(handle, workload, spec, BankWorkload.Threads.DEFAULT, n -> {}, events, sink);
+        return runRecorded(handle, workload, spec, BankWorkload.Threads.DEFAULT, n -> {}, events, EVERY_PROGRESS, sink);
     }
 
     /** The engine's counters now, with the amplification they imply. */

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * ({@code ./storagelab workload ...}).
  */
 @Command(
-        name = "workbench",
+        name = "storagelab",
         mixinStandardHelpOptions = true,
         description = "Workloads and a shell over every engine of the workspace.",
         subcommands = {
@@ -35,11 +35,14 @@ import picocli.CommandLine.Option;
             WorkbenchMain.LsmSim.class,
             HybridCalibrate.class,
             ArenaCommand.class,
-            dev.storagelab.workbench.viz.VizCommand.class
+            dev.storagelab.workbench.viz.VizCommand.class,
+            dev.storagelab.workbench.book.BookCommand.class,
+            dev.storagelab.workbench.book.FiguresCommand.class
         })
 public final class WorkbenchMain {
 
     public static void main(String[] args) {
+        ParentWatch.startIfAsked();
         System.exit(commandLine().execute(args));
     }
 
@@ -179,6 +182,13 @@ public final class WorkbenchMain {
                                 + " compactions, commits, migrations, and pictures of its state) as JSON lines, for './storagelab viz RUN.jsonl'.")
         Path events;
 
+        @Option(
+                names = "--pictures",
+                paramLabel = "N",
+                description = "With --events: how many pictures of the engine's state to record between the first and"
+                        + " the last, evenly over the operations (default: one every 1%%); fewer make a smaller file.")
+        Integer pictures;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -189,6 +199,12 @@ public final class WorkbenchMain {
             if (w != Workload.BANK && (threads != null || readers != null)) {
                 throw new IllegalArgumentException(
                         "--threads and --readers are the bank workload's; " + w.id() + " runs on one thread");
+            }
+            if (pictures != null && (events == null || pictures < 0 || pictures > EventTaps.EVERY_PROGRESS)) {
+                throw new IllegalArgumentException(
+                        events == null
+                                ? "--pictures goes with --events RUN.jsonl: it says how many pictures the recording takes"
+                                : "--pictures must be between 0 and " + EventTaps.EVERY_PROGRESS + ", not " + pictures);
             }
             BankWorkload.Threads bankThreads = new BankWorkload.Threads(
                     threads != null ? threads : BankWorkload.Threads.DEFAULT.transfers(),
@@ -203,7 +219,15 @@ public final class WorkbenchMain {
             try (Engine.Handle handle = e.open(where)) {
                 result = events == null
                         ? WorkloadRunner.run(handle, w, runSpec, bankThreads, bar::update)
-                        : EventTaps.runRecorded(handle, w, runSpec, bankThreads, bar::update, events, null);
+                        : EventTaps.runRecorded(
+                                handle,
+                                w,
+                                runSpec,
+                                bankThreads,
+                                bar::update,
+                                events,
+                                pictures != null ? pictures : EventTaps.EVERY_PROGRESS,
+                                null);
             } finally {
                 bar.done();
                 if (dir == null) {

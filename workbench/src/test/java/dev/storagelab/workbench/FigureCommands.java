@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * number) in its body outside the first column, outside fenced code. Its context is the text above
  * it, never past the heading of its section (for a table, at most {@link #LINES_BEFORE} lines of it),
  * and the paragraph right after it (a caption); the context must show a command: a {@code
- * ./storagelab} verb, a script of {@code notes/figures/} (a {@code .sh}, {@code .py} or {@code .java}
- * file, not a plot it drew; or a script kept beside its data, a {@code
+ * ./storagelab} verb, a script of {@code notes/figures/} (a {@code .sh} or {@code .java} file, not a
+ * plot it drew, nor a Python script: no figure needs Python; or a script kept beside its data, a {@code
  * notes/data/.../*.sh}), an {@code mvn} or a {@code java} command, backticked or at the start of a
  * line of a fenced block. A command at the top of a long section does not name the tables far below
  * it: a table repeats its command, or says "the same run" with the command beside it. Where no
@@ -35,14 +35,13 @@ final class FigureCommands {
     static final Pattern NO_COMMAND_KEPT = Pattern.compile("(?i)\\bno\\s+command\\s+kept\\b");
 
     /** A script of {@code notes/figures/}: a plot's file there ({@code notes/figures/x.png}) is no command. */
-    private static final String FIGURE_SCRIPT = "notes/figures/[\\w./-]*\\.(?:sh|py|java)\\b";
+    private static final String FIGURE_SCRIPT = "notes/figures/[\\w./-]*\\.(?:sh|java)\\b";
 
-    private static final Pattern COMMAND =
-            Pattern.compile("(?m)^\\s*(?:\\$ )?(?:\\./storagelab |(?:\\S*/)?python3 notes/figures/"
-                    + "|(?:bash |sh )?" + FIGURE_SCRIPT + "|mvn |java )"
-                    + "|`(?:nice -n -?\\d+ )?(?:\\./storagelab |" + FIGURE_SCRIPT
-                    + "|(?:python3|bash|sh) notes/figures/|mvn |java )[^`]*`"
-                    + "|`(?:bash )?notes/data/[^`\\s]*\\.sh[^`]*`");
+    private static final Pattern COMMAND = Pattern.compile("(?m)^\\s*(?:\\$ )?(?:\\./storagelab "
+            + "|(?:bash |sh )?" + FIGURE_SCRIPT + "|mvn |java )"
+            + "|`(?:nice -n -?\\d+ )?(?:\\./storagelab |" + FIGURE_SCRIPT
+            + "|(?:bash|sh) notes/figures/|mvn |java )[^`]*`"
+            + "|`(?:bash )?notes/data/[^`\\s]*\\.sh[^`]*`");
     private static final Pattern HEADING = Pattern.compile("^#{1,6} .*");
     private static final Pattern IMAGE = Pattern.compile("!\\[[^\\]]*\\]\\(");
     /** A numeric cell: it starts with a number (after emphasis, an approximation or a currency sign). */

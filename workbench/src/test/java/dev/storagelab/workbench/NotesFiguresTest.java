@@ -116,7 +116,7 @@ class NotesFiguresTest {
                 "",
                 "![a plot](figures/plot.png)",
                 "",
-                "(Drawn by `notes/figures/plot_lab01.py`.)",
+                "(Drawn by `notes/figures/measure_lab01.sh`.)",
                 "",
                 "## A format's constants, a command in code that is no figure",
                 "",
@@ -182,7 +182,7 @@ class NotesFiguresTest {
     }
 
     @Test
-    void aPlotsFileIsNoCommandButTheScriptThatDrewItIs() {
+    void aPlotsFileAndAPythonScriptAreNoCommandButTheCommandThatDrewItIs() {
         String doc = String.join(
                 "\n",
                 "## Hit rates",
@@ -193,9 +193,16 @@ class NotesFiguresTest {
                 "| 1,000 | 41.2% | 35.0% |");
         assertThat(FigureCommands.withoutCommand(doc), contains("line 4: | entries | ARC | LRU |"));
         assertThat(
+                "no figure needs Python: a Python script is no command",
+                FigureCommands.withoutCommand(
+                        doc.replace(
+                                "(plotted in `notes/figures/lab07-cache-hit-rates.png`)",
+                                "(plotted by `python3 notes/figures/plot_lab07_cache.py notes/data/lab07/cache-hit-rates.csv`)")),
+                contains("line 4: | entries | ARC | LRU |"));
+        assertThat(
                 FigureCommands.withoutCommand(doc.replace(
                         "(plotted in `notes/figures/lab07-cache-hit-rates.png`)",
-                        "(plotted by `notes/figures/plot_lab07_cache.py notes/data/lab07/cache-hit-rates.csv`)")),
+                        "(plotted by `./storagelab figures`)")),
                 empty());
     }
 

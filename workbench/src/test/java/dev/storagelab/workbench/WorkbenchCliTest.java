@@ -43,7 +43,35 @@ class WorkbenchCliTest {
     void everyCommandAnswersHelpWithExitZero(String command) {
         Run r = run(command, "--help");
         assertThat(r.err(), r.exit(), is(0));
-        assertThat(r.out(), containsString("Usage: workbench " + command));
+        assertThat(r.out(), containsString("Usage: storagelab " + command));
+    }
+
+    /**
+     * The launcher answers {@code ./storagelab VERB --help} from {@code grader/help/storagelab-VERB.txt} without
+     * building anything: each text must be this command's usage. With
+     * {@code -Dstoragelab.help.write=true} they are rewritten instead.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate", "viz", "book", "figures"})
+    void theLaunchersHelpTextIsTheCommandsUsage(String command) throws IOException {
+        String usage = WorkbenchMain.commandLine()
+                .getSubcommands()
+                .get(command)
+                .getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+        Path file = Path.of(System.getProperty("basedir", ""))
+                .toAbsolutePath()
+                .getParent()
+                .resolve("grader/help")
+                .resolve("storagelab-" + command + ".txt");
+        if (Boolean.getBoolean("storagelab.help.write")) {
+            Files.writeString(file, usage);
+        }
+        assertThat(
+                file + " is out of date; rewrite it with: mvn -pl workbench -am verify -Dtest=WorkbenchCliTest"
+                        + " -Dsurefire.failIfNoSpecifiedTests=false -Dstoragelab.help.write=true",
+                Files.exists(file) ? Files.readString(file) : "(missing)",
+                is(usage));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -55,7 +83,9 @@ class WorkbenchCliTest {
                 "lsm-sim --policy weird                        | unknown policy 'weird'",
                 "hybrid-calibrate --device floppy              | --device must be nvme, hdd or object-store",
                 "workload --engine btree --workload fillseq --ops many | Invalid value for option '--ops'",
-                "workload --engine btree --workload fillseq --frobnicate | Unknown option: '--frobnicate'"
+                "workload --engine btree --workload fillseq --frobnicate | Unknown option: '--frobnicate'",
+                "workload --engine btree --workload fillseq --pictures 5 | --pictures goes with --events RUN.jsonl",
+                "workload --engine btree --workload fillseq --events never.jsonl --pictures 101 | --pictures must be between 0 and 100, not 101"
             })
     void badInputPrintsOneLineWithAPointerToHelpAndExitsWithTwo(String args, String message) {
         Run r = run(args.trim().split("\\s+"));
@@ -63,6 +93,32 @@ class WorkbenchCliTest {
         assertThat(r.err(), containsString(message.trim()));
         assertThat(r.err(), containsString("--help'"));
         assertThat("one line: " + r.err(), r.err().strip().lines().count(), is(1L));
+    }
+
+    @ParameterizedTest(name = "--pictures {0}: {1} pictures of the pool")
+    @CsvSource({"3, 5", "0, 2", "100, 102"})
+    void aRecordingTakesThePicturesItIsAskedForBesideTheFirstAndTheLast(int pictures, long expected)
+            throws IOException {
+        Path file = tmp.resolve("run.jsonl");
+        Run r = run(
+                "workload",
+                "--no-progress",
+                "--engine",
+                "btree",
+                "--workload",
+                "fillseq",
+                "--keys",
+                "300",
+                "--ops",
+                "300",
+                "--events",
+                file.toString(),
+                "--pictures",
+                Integer.toString(pictures));
+        assertThat(r.err(), r.exit(), is(0));
+        try (var lines = Files.lines(file)) {
+            assertThat(lines.filter(l -> l.contains("\"view\":\"pool\"")).count(), is(expected));
+        }
     }
 
     @Test

@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
             WorkbenchVerbs.RepairVerb.class,
             WorkbenchVerbs.LsmSimVerb.class,
             WorkbenchVerbs.HybridCalibrateVerb.class,
-            WorkbenchVerbs.VizVerb.class
+            WorkbenchVerbs.VizVerb.class,
+            WorkbenchVerbs.BookVerb.class,
+            WorkbenchVerbs.FiguresVerb.class
         })
 public final class Main implements Runnable {
 
@@ -173,7 +175,8 @@ public final class Main implements Runnable {
     /** The CLI as {@link #run} executes it: for parsing a command line without running it (the docs' checks). */
     public static CommandLine commandLine(Main main) {
         CommandLine cli = new CommandLine(main);
-        for (String verb : List.of("workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate", "viz")) {
+        for (String verb : List.of(
+                "workload", "arena", "shell", "repair", "lsm-sim", "hybrid-calibrate", "viz", "book", "figures")) {
             // Everything after the verb belongs to the workbench, which parses and documents it.
             cli.getSubcommands().get(verb).setUnmatchedOptionsArePositionalParams(true);
         }
@@ -184,7 +187,7 @@ public final class Main implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "name a command: export, update, test, grade, audit, grade-all, grade-stopped, gradescope, prairielearn, bench, workload, arena, shell, repair, lsm-sim, hybrid-calibrate or viz");
+                "name a command: export, update, test, grade, audit, grade-all, grade-stopped, gradescope, prairielearn, bench, workload, arena, shell, repair, lsm-sim, hybrid-calibrate, viz, book or figures");
     }
 
     Workspace workspace() {

@@ -57,4 +57,21 @@ final class WorkbenchVerbs {
                     + " RUN.jsonl') scrubbed, stepped and laid side by side, and live runs started from the page."
                     + " Options: [--port N] [--bind ADDRESS] [RUN.jsonl ...]; GET /health answers 200 when it is up.")
     static final class VizVerb extends WorkbenchVerb {}
+
+    @Command(
+            name = "book",
+            description =
+                    "Build the notes and the handouts as a book: a static site with a title page, the chapters and"
+                            + " handouts in course order, a table of contents on every page, the figures drawn from notes/data,"
+                            + " highlighted code and a search box. Options: --out DIR | --serve [--port N] [--bind ADDRESS];"
+                            + " --serve serves it at /book/ beside the viewer, so that a page's recorded runs open in it.")
+    static final class BookVerb extends WorkbenchVerb {}
+
+    @Command(
+            name = "figures",
+            description = "Redraw every figure of the notes (notes/figures/*.png) from the recorded data in notes/data,"
+                    + " with the JDK alone, and print the tables the notes quote. Options: [--data DIR] [--out DIR] [--quiet];"
+                    + " the tables of the notes' runs and measurement logs: figures lsm-table, hybrid-table, arena-table,"
+                    + " run-line, events-ab, grade-summary and more (figures --help lists them, each with --help).")
+    static final class FiguresVerb extends WorkbenchVerb {}
 }

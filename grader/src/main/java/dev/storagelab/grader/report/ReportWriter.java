@@ -6,6 +6,7 @@ import dev.storagelab.grader.GradeReport;
 import dev.storagelab.grader.GradeReport.LabResult;
 import dev.storagelab.grader.GradeReport.PerfResult;
 import dev.storagelab.grader.GradeReport.TestResult;
+import dev.storagelab.grader.NotImplemented;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -204,11 +205,18 @@ public final class ReportWriter {
         return what + "\nResult: " + p.message();
     }
 
-    /** What a student reads about one test: the concept, and why it failed. */
+    /**
+     * What a student reads about one test: what a pass proved; for a failure, the task not
+     * implemented yet that it reached (before any concept), else the concept and why it failed.
+     */
     public static String feedback(TestResult tr) {
-        String head = "Concept: " + tr.test().concept();
         if (tr.outcome().passed()) {
-            return head;
+            return "Checked: " + tr.test().proved();
+        }
+        String head = "Concept: " + tr.test().concept();
+        java.util.Optional<NotImplemented> todo = NotImplemented.in(tr.outcome().message());
+        if (todo.isPresent()) {
+            return todo.get().message() + "\n" + head;
         }
         String status = tr.outcome().status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
         return head + "\nResult: " + status + "\n" + tr.outcome().message();
@@ -282,11 +290,6 @@ public final class ReportWriter {
     static String markdown(GradeReport r) {
         StringBuilder sb = new StringBuilder("# storagelab grade report\n\n");
         sb.append("Submission: ").append(code(r.submission())).append("\n\n");
-        sb.append("Test JVMs: ")
-                .append(dev.storagelab.grader.Confinement.current().describe())
-                .append("; ")
-                .append(dev.storagelab.grader.SandboxPolicy.describe())
-                .append(".\n\n");
         sb.append(wallsMarkdown(r.walls()));
         if (isLocalCheck(r)) {
             sb.append(
@@ -305,6 +308,7 @@ public final class ReportWriter {
                 r.max(),
                 r.percent(),
                 r.executionSeconds()));
+        TaskTable.append(r, sb);
         sb.append("| lab | tests passed | points | isolated | integrated |\n|---|---|---|---|---|\n");
         for (LabResult lab : r.isolated()) {
             LabResult in = r.integratedFor(lab.lab());
@@ -319,6 +323,11 @@ public final class ReportWriter {
                     lab.percent(),
                     in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent())));
         }
+        sb.append("\nTest JVMs: ")
+                .append(dev.storagelab.grader.Confinement.current().describe())
+                .append("; ")
+                .append(dev.storagelab.grader.SandboxPolicy.describe())
+                .append(".\n");
         for (LabResult lab : r.isolated()) {
             sb.append("\n## ").append(lab.lab()).append("\n\n");
             if (lab.problem() != null) {
@@ -330,15 +339,42 @@ public final class ReportWriter {
                         .append(fenced(lab.problem(), ""))
                         .append("\n");
             }
+            // The tasks not implemented yet, once each, before any concept; their tests are counted there.
+            Map<String, List<TestResult>> waiting = TaskTable.notImplemented(lab);
+            for (List<TestResult> tests : waiting.values()) {
+                NotImplemented first =
+                        NotImplemented.in(tests.get(0).outcome().message()).orElseThrow();
+                double points = tests.stream().mapToDouble(TestResult::max).sum();
+                sb.append("**")
+                        .append(inline(first.message()))
+                        .append("**: ")
+                        .append(tests.size())
+                        .append(tests.size() == 1 ? " test" : " tests")
+                        .append(" (")
+                        .append(fmt(points))
+                        .append(points == 1 ? " point" : " points")
+                        .append(") reached it\n\n");
+            }
             for (TestResult tr : lab.tests()) {
+                if (!tr.outcome().passed()
+                        && NotImplemented.in(tr.outcome().message()).isPresent()) {
+                    continue; // said above, once per task
+                }
                 sb.append(tr.outcome().passed() ? "- PASS " : "- **FAIL** ")
                         .append(code(tr.test().displayName()))
                         .append(" (")
                         .append(fmt(tr.earned()))
                         .append('/')
                         .append(fmt(tr.max()))
+                        .append(
+                                tr.test().task().isEmpty()
+                                        ? ""
+                                        : ", " + inline(tr.test().task()))
                         .append("): ")
-                        .append(inline(tr.test().concept()))
+                        .append(inline(
+                                tr.outcome().passed()
+                                        ? tr.test().proved()
+                                        : tr.test().concept()))
                         .append('\n');
                 if (!tr.outcome().passed() && !tr.outcome().message().isBlank()) {
                     sb.append(fenced(tr.outcome().message(), "  "));
@@ -512,7 +548,7 @@ public final class ReportWriter {
                 r.isolated().size());
     }
 
-    private static String fmt(double d) {
+    static String fmt(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.format(Locale.ROOT, "%.1f", d);
     }
 

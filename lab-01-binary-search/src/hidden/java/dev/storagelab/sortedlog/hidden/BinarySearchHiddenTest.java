@@ -36,6 +36,7 @@ class BinarySearchHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T1",
             points = 3,
             concept = "binary search over int[] breaks the Arrays.binarySearch contract "
                     + "(missed key or wrong insertion point)")
@@ -44,13 +45,16 @@ class BinarySearchHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 2, concept = "binary search breaks on extreme values (comparison by subtraction overflows)")
+    @Graded(
+            task = "T1",
+            points = 2,
+            concept = "binary search breaks on extreme values (comparison by subtraction overflows)")
     void intSearchHandlesIntegerExtremes(@ForAll("extremeIntsAndKey") Tuple2<int[], Integer> input) {
         checkAgainstOracle(input.get1(), input.get2());
     }
 
     @Example
-    @Graded(points = 1, concept = "binary search mishandles an empty or one-element array")
+    @Graded(task = "T1", points = 1, concept = "binary search mishandles an empty or one-element array")
     void emptyAndSingletonArrays() {
         assertThat(
                 "an empty array holds nothing: the insertion point is 0, so the answer is -1",
@@ -63,6 +67,7 @@ class BinarySearchHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T1",
             points = 3,
             concept =
                     "binary search over a list ignores the comparator (signed byte order, " + "wrong insertion point)")
@@ -90,7 +95,7 @@ class BinarySearchHiddenTest {
     }
 
     @Example
-    @Graded(points = 3, concept = "binary search midpoint overflows on a huge list ((lo + hi) / 2)")
+    @Graded(task = "T1", points = 3, concept = "binary search midpoint overflows on a huge list ((lo + hi) / 2)")
     void midpointDoesNotOverflowOnAHugeList() {
         int size = Integer.MAX_VALUE - 1;
         List<Long> evens = new VirtualList(size, i -> 2L * i);
@@ -113,7 +118,7 @@ class BinarySearchHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "search is linear, not logarithmic (too many comparisons)")
+    @Graded(task = "T1", points = 2, concept = "search is linear, not logarithmic (too many comparisons)")
     void searchTakesLogarithmicallyManyComparisons() {
         int size = 1 << 20;
         AtomicLong comparisons = new AtomicLong();

@@ -44,6 +44,7 @@ class ChildProcessCrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 4,
             concept = "acknowledged write lost, or torn log tail not recovered, after the process "
                     + "was killed mid-append (HashIndexLog)")
@@ -79,6 +80,7 @@ class ChildProcessCrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 3,
             concept = "acknowledged write lost, or store not recoverable, after the process was "
                     + "killed mid-append across flushes and compactions (SortedLogStore)")

@@ -40,7 +40,7 @@ class CompactionHiddenTest {
     private static final String OUTPUT = "000001-000009.seg";
 
     @Property(tries = 200)
-    @Graded(points = 4, concept = "merge emits a key twice, loses one, or lets an older source win")
+    @Graded(task = "T9", points = 4, concept = "merge emits a key twice, loses one, or lets an older source win")
     void mergeKeepsTheNewestEntryOfEachKey(@ForAll("sources") List<List<Entry>> newestFirst) {
         List<EntryIterator> iterators = new ArrayList<>();
         newestFirst.forEach(s -> iterators.add(EntryIterator.of(s.iterator())));
@@ -61,7 +61,7 @@ class CompactionHiddenTest {
     }
 
     @Property(tries = 60)
-    @Graded(points = 3, concept = "compaction drops tombstones it must keep, or keeps ones it may drop")
+    @Graded(task = "T9", points = 3, concept = "compaction drops tombstones it must keep, or keeps ones it may drop")
     void compactionDropsTombstonesOnlyWhenAllowed(@ForAll("segmentSources") List<List<Entry>> newestFirst)
             throws IOException {
         for (boolean drop : new boolean[] {false, true}) {
@@ -104,7 +104,10 @@ class CompactionHiddenTest {
     }
 
     @Example
-    @Graded(points = 4, concept = "tombstone resurrected after compaction (dropped while older data remained)")
+    @Graded(
+            task = "T9",
+            points = 4,
+            concept = "tombstone resurrected after compaction (dropped while older data remained)")
     void partialCompactionKeepsTombstonesThatHideOlderValues() throws IOException {
         List<Entry> oldest = List.of(put("a", "old a"), put("b", "old b"), put("c", "old c"));
         List<Entry> middle = List.of(Entry.tombstone(Bytes.of("a")), put("c", "new c"));
@@ -131,7 +134,7 @@ class CompactionHiddenTest {
     }
 
     @Example
-    @Graded(points = 3, concept = "tombstone resurrected after store compaction and reopen")
+    @Graded(task = "T9", points = 3, concept = "tombstone resurrected after store compaction and reopen")
     void storeCompactionNeverResurrectsDeletedKeys() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         SortedLogOptions options = SortedLogOptions.builder()
@@ -181,7 +184,7 @@ class CompactionHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "compaction that deletes everything leaves a segment behind")
+    @Graded(task = "T9", points = 2, concept = "compaction that deletes everything leaves a segment behind")
     void compactingOnlyDeletedKeysLeavesNoSegment() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         SortedLogOptions options = SortedLogOptions.builder()

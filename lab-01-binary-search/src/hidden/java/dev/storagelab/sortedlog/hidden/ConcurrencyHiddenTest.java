@@ -36,6 +36,7 @@ class ConcurrencyHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 4,
             concept = "readers see a half-flushed or half-compacted store (a value vanishes or goes back "
                     + "to an older version)")
@@ -116,7 +117,7 @@ class ConcurrencyHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "writes lost when many writers race through memtable rotations")
+    @Graded(task = "T8", points = 3, concept = "writes lost when many writers race through memtable rotations")
     void eightWritersAcrossMemtableRotationsLoseNothing() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         SortedLogOptions options = SortedLogOptions.builder()
@@ -146,6 +147,7 @@ class ConcurrencyHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept =
                     "a reader of the hash index log meets another key's record or a torn one " + "while writers append")

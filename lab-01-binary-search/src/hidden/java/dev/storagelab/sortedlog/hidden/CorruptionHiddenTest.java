@@ -57,7 +57,10 @@ class CorruptionHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "bit flip in a log record returned as data or not reported (ABSOLUTE_CONSISTENCY)")
+    @Graded(
+            task = "T3",
+            points = 4,
+            concept = "bit flip in a log record returned as data or not reported (ABSOLUTE_CONSISTENCY)")
     void everyBitFlipInALogIsReportedUnderAbsoluteConsistency() {
         List<Entry> entries = LogHiddenTest.sampleEntries();
         SpecLog.Built log = SpecLog.log(entries);
@@ -82,6 +85,7 @@ class CorruptionHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 3,
             concept = "bit flip in a log record silently cut off as a torn tail (or returned) under "
                     + "TOLERATE_TORN_TAIL")
@@ -130,7 +134,10 @@ class CorruptionHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "corrupt log record silently dropped on open (corruption treated as a torn tail)")
+    @Graded(
+            task = "T4",
+            points = 3,
+            concept = "corrupt log record silently dropped on open (corruption treated as a torn tail)")
     void hashIndexLogRefusesToOpenOverACorruptRecord() throws IOException {
         List<Entry> writes = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -166,7 +173,7 @@ class CorruptionHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "bit rot in a log record after open returned as data by get")
+    @Graded(task = "T4", points = 1, concept = "bit rot in a log record after open returned as data by get")
     void hashIndexLogGetNeverReturnsARottenRecord() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         Map<Bytes, Bytes> written = new LinkedHashMap<>();
@@ -203,7 +210,10 @@ class CorruptionHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "bit flip in a segment block, index or footer returned as data or not detected")
+    @Graded(
+            task = "T7",
+            points = 4,
+            concept = "bit flip in a segment block, index or footer returned as data or not detected")
     void everyBitFlipInASegmentIsDetected() throws IOException {
         String name = "000002-000002.seg";
         List<Entry> entries = SegmentHiddenTest.manyEntries(25, 12);
@@ -240,7 +250,7 @@ class CorruptionHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "corrupt segment in a SortedLogStore served as data instead of reported")
+    @Graded(task = "T7", points = 2, concept = "corrupt segment in a SortedLogStore served as data instead of reported")
     void sortedLogStoreReportsACorruptSegment() throws IOException {
         FaultInjectingStorage original = new FaultInjectingStorage();
         SortedLogOptions options = SortedLogOptions.builder()
@@ -293,7 +303,10 @@ class CorruptionHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "corrupt write-ahead log record silently dropped when a SortedLogStore opens")
+    @Graded(
+            task = "T3",
+            points = 2,
+            concept = "corrupt write-ahead log record silently dropped when a SortedLogStore opens")
     void sortedLogStoreRefusesACorruptWriteAheadLog() throws IOException {
         String wal = "000001.log";
         List<Entry> writes = new ArrayList<>();

@@ -65,7 +65,7 @@ class CrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "acknowledged write lost after crash (HashIndexLog with syncWrites)")
+    @Graded(task = "T4", points = 4, concept = "acknowledged write lost after crash (HashIndexLog with syncWrites)")
     void hashIndexLogKeepsEveryAcknowledgedWrite() throws IOException {
         Engine engine = Engine.hashIndexLog(true);
         List<Op> workload = workload(11, 130, 16, 4, 60, new Mix(20, 3, 0, 0, 4));
@@ -77,7 +77,10 @@ class CrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "synced write lost, or torn log tail not truncated, after crash (HashIndexLog)")
+    @Graded(
+            task = "T4",
+            points = 4,
+            concept = "synced write lost, or torn log tail not truncated, after crash (HashIndexLog)")
     void hashIndexLogKeepsEverySyncedWriteAndCutsTornTails() throws IOException {
         // Writes of up to 300 bytes between syncs leave unforced tails of several 512-byte
         // sectors, which a power loss tears at a sector boundary inside a record.
@@ -91,7 +94,10 @@ class CrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 5, concept = "acknowledged write lost after crash across flushes and compactions (SortedLogStore)")
+    @Graded(
+            task = "T8",
+            points = 5,
+            concept = "acknowledged write lost after crash across flushes and compactions (SortedLogStore)")
     void sortedLogStoreKeepsEveryAcknowledgedWriteAcrossFlushesAndCompactions() throws IOException {
         Engine engine = Engine.sortedLogStore(true, 3);
         List<Op> workload = workload(13, 200, 24, 4, 80, new Mix(20, 0, 3, 2, 2));
@@ -104,7 +110,10 @@ class CrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "synced write lost after crash across flushes and compactions (SortedLogStore)")
+    @Graded(
+            task = "T8",
+            points = 4,
+            concept = "synced write lost after crash across flushes and compactions (SortedLogStore)")
     void sortedLogStoreKeepsEverySyncedWrite() throws IOException {
         Engine engine = Engine.sortedLogStore(false, 2);
         List<Op> workload = workload(14, 260, 24, 10, 200, new Mix(20, 10, 3, 2, 2));
@@ -116,7 +125,10 @@ class CrashHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "recovery is not crash-safe: a crash while recovering loses or corrupts data")
+    @Graded(
+            task = "T4",
+            points = 4,
+            concept = "recovery is not crash-safe: a crash while recovering loses or corrupts data")
     void aCrashDuringRecoveryIsRecoveredFrom() throws IOException {
         int points = 0;
         List<Engine> engines = List.of(Engine.hashIndexLog(false), Engine.sortedLogStore(false, 2));
@@ -174,6 +186,7 @@ class CrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "segment published before its bytes were durable (rename before force), or "
                     + "a half-written segment left under its final name")

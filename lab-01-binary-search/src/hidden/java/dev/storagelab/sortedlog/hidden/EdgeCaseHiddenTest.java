@@ -39,7 +39,7 @@ class EdgeCaseHiddenTest {
     private static final List<Engine> ENGINES = List.of(Engine.hashIndexLog(false), Engine.sortedLogStore(false, 3));
 
     @Test
-    @Graded(points = 1, concept = "empty store, or the reopen of one, misbehaves")
+    @Graded(task = "T8", points = 1, concept = "empty store, or the reopen of one, misbehaves")
     void emptyStoreAnswersAbsentAndReopensEmpty() throws IOException {
         for (Engine engine : ENGINES) {
             FaultInjectingStorage storage = new FaultInjectingStorage();
@@ -63,7 +63,7 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a store holding a single key loses it on some path")
+    @Graded(task = "T8", points = 1, concept = "a store holding a single key loses it on some path")
     void singleKeySurvivesEveryPath() throws IOException {
         Bytes key = Bytes.of("only");
         for (Engine engine : ENGINES) {
@@ -88,7 +88,10 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the largest allowed key (16 KiB) breaks a log record, a block or the sparse index")
+    @Graded(
+            task = "T8",
+            points = 2,
+            concept = "the largest allowed key (16 KiB) breaks a log record, a block or the sparse index")
     void largestKeyIsAcceptedThroughEveryPath() throws IOException {
         byte[] raw = new byte[KeyValueStore.MAX_KEY_BYTES];
         for (int i = 0; i < raw.length; i++) {
@@ -129,6 +132,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 1,
             concept = "oversized or empty key, or oversized value, not rejected with the limit in the message")
     void oversizedInputIsRejectedWithTheLimitInTheMessage() throws IOException {
@@ -175,7 +179,7 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "keys ordered as signed bytes (0x80-0xff sorted before 0x00-0x7f)")
+    @Graded(task = "T7", points = 2, concept = "keys ordered as signed bytes (0x80-0xff sorted before 0x00-0x7f)")
     void binaryKeysOrderUnsignedThroughFlushAndCompaction() throws IOException {
         List<Bytes> keys = new ArrayList<>();
         for (byte[] k : new byte[][] {
@@ -231,7 +235,7 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "an older version of a much-overwritten key resurfaces")
+    @Graded(task = "T8", points = 2, concept = "an older version of a much-overwritten key resurfaces")
     void manyVersionsOfOneKeyResolveToTheNewest() throws IOException {
         Bytes hot = Bytes.of("hot");
         for (Engine engine : ENGINES) {
@@ -269,7 +273,7 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "deleting a key that was never written fails or disturbs other keys")
+    @Graded(task = "T8", points = 1, concept = "deleting a key that was never written fails or disturbs other keys")
     void deletingAnAbsentKeyIsHarmless() throws IOException {
         Bytes ghost = Bytes.of("never-written");
         Bytes other = Bytes.of("other");
@@ -294,7 +298,10 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "an empty value is stored as a delete (length 0 mistaken for a tombstone)")
+    @Graded(
+            task = "T2",
+            points = 2,
+            concept = "an empty value is stored as a delete (length 0 mistaken for a tombstone)")
     void emptyValuesAreValuesNotDeletes() throws IOException {
         Bytes key = Bytes.of("empty-valued");
         for (Engine engine : ENGINES) {
@@ -317,7 +324,7 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "store lookups fail when every segment block holds a single entry")
+    @Graded(task = "T7", points = 2, concept = "store lookups fail when every segment block holds a single entry")
     void segmentsWithOneEntryPerBlockServeEveryKey() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         SortedLogOptions options = SortedLogOptions.builder()

@@ -45,6 +45,7 @@ class FailedOpenHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 4,
             concept = "a failed open of the sorted store changes the files it refused (deletes a "
                     + "leftover, flushes a log, starts a new one), or a successful one loses an acknowledged write")

@@ -43,6 +43,7 @@ class HashIndexLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 3,
             concept = "hash index not rebuilt correctly from the log on reopen (overwrites or "
                     + "deletes replayed wrongly)")
@@ -82,7 +83,7 @@ class HashIndexLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "torn log tail not truncated (new records appended after garbage)")
+    @Graded(task = "T4", points = 4, concept = "torn log tail not truncated (new records appended after garbage)")
     void tornTailIsCutSoLaterAppendsAreReadable() throws IOException {
         List<Entry> writes = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -126,7 +127,7 @@ class HashIndexLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "log whose file header was torn is not recreated on open")
+    @Graded(task = "T4", points = 2, concept = "log whose file header was torn is not recreated on open")
     void tornFileHeaderIsReplacedByAFreshLog() throws IOException {
         byte[] header = SpecLog.fileHeader();
         for (int k = 0; k < header.length; k++) {
@@ -148,6 +149,7 @@ class HashIndexLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 3,
             concept = "recovery's repairs are not durable (a recreated log not synced into its directory, "
                     + "a torn tail cut but the cut not forced), or a fresh log has no recovery report")
@@ -200,7 +202,7 @@ class HashIndexLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 4, concept = "concurrent appends to the log interleave or lose records")
+    @Graded(task = "T5", points = 4, concept = "concurrent appends to the log interleave or lose records")
     void eightWritersLoseNoRecords() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         int threads = 8;
@@ -232,7 +234,7 @@ class HashIndexLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "index races: an older record wins the index after a newer one")
+    @Graded(task = "T5", points = 3, concept = "index races: an older record wins the index after a newer one")
     void racingWritesToOneKeyLeaveTheIndexOnTheNewestRecord() throws Exception {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         int threads = 8;

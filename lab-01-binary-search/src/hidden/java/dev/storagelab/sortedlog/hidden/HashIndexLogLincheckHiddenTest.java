@@ -109,6 +109,7 @@ public class HashIndexLogLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "hash index log not linearizable under concurrent appends (an index entry "
                     + "published before its record is written, or updated outside the lock so an older record wins)")

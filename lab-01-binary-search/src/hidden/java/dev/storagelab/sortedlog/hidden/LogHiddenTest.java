@@ -42,7 +42,10 @@ class LogHiddenTest {
     // ------------------------------------------------------------------------------- T2: encode
 
     @Property(tries = 200)
-    @Graded(points = 3, concept = "log record frame differs from LogFormat (field order, length or CRC32C)")
+    @Graded(
+            task = "T2",
+            points = 3,
+            concept = "log record frame differs from LogFormat (field order, length or CRC32C)")
     void encodeWritesTheDocumentedFrame(@ForAll("entries") Entry entry) {
         ByteBuffer encoded = LogWriter.encode(entry);
         assertThat("encode must return a buffer positioned at 0", encoded.position(), equalTo(0));
@@ -84,7 +87,7 @@ class LogHiddenTest {
     // ------------------------------------------------------------------------------- T3: next
 
     @Property(tries = 100)
-    @Graded(points = 2, concept = "log reader loses, reorders or misplaces records of a clean log")
+    @Graded(task = "T3", points = 2, concept = "log reader loses, reorders or misplaces records of a clean log")
     void readerReturnsEveryRecordOfACleanLog(@ForAll("logs") List<Entry> entries) {
         SpecLog.Built log = SpecLog.log(entries);
         for (RecoveryMode mode : RecoveryMode.values()) {
@@ -111,6 +114,7 @@ class LogHiddenTest {
 
     @Example
     @Graded(
+            task = "T3",
             points = 3,
             concept = "torn log tail not recognised (a record cut short is reported as corruption " + "or returned)")
     void everyCutInsideTheLastRecordIsATornTail() throws IOException {
@@ -158,7 +162,7 @@ class LogHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "zero-filled log tail (allocated, never written) reported as corruption")
+    @Graded(task = "T3", points = 2, concept = "zero-filled log tail (allocated, never written) reported as corruption")
     void zeroFilledTailIsATornTail() throws IOException {
         List<Entry> entries = sampleEntries();
         SpecLog.Built log = SpecLog.log(entries);
@@ -185,6 +189,7 @@ class LogHiddenTest {
 
     @Example
     @Graded(
+            task = "T3",
             points = 3,
             concept = "zeroed bytes followed by data mistaken for a torn tail (valid records " + "silently cut away)")
     void zeroesFollowedByDataAreCorruption() throws IOException {
@@ -217,7 +222,7 @@ class LogHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "absurd log record length treated as a torn tail instead of corruption")
+    @Graded(task = "T3", points = 2, concept = "absurd log record length treated as a torn tail instead of corruption")
     void outOfRangeLengthIsCorruptionEvenAtTheTail() throws IOException {
         List<Entry> entries = sampleEntries();
         SpecLog.Built log = SpecLog.log(entries);
@@ -245,6 +250,7 @@ class LogHiddenTest {
 
     @Example
     @Graded(
+            task = "T3",
             points = 2,
             concept = "a final record whose payload fails its checksum is not a torn tail (the last write "
                     + "was garbled), or a header of garbage at the tail is not corruption")
@@ -283,7 +289,10 @@ class LogHiddenTest {
     }
 
     @Example
-    @Graded(points = 1, concept = "a record of the largest legal payload (MAX_PAYLOAD bytes) is refused by the reader")
+    @Graded(
+            task = "T3",
+            points = 1,
+            concept = "a record of the largest legal payload (MAX_PAYLOAD bytes) is refused by the reader")
     void aRecordOfTheLargestLegalPayloadIsRead() throws IOException {
         byte[] key = new byte[dev.storagelab.kv.KeyValueStore.MAX_KEY_BYTES];
         Arrays.fill(key, (byte) 'k');
@@ -303,7 +312,7 @@ class LogHiddenTest {
     }
 
     @Example
-    @Graded(points = 1, concept = "log reader does not stay at the end once it returned null")
+    @Graded(task = "T3", points = 1, concept = "log reader does not stay at the end once it returned null")
     void readerStaysAtTheEnd() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         storage.plant(NAME, SpecLog.log(sampleEntries()).bytes());

@@ -48,6 +48,7 @@ class LookupRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "a lookup mixes two versions: it takes the frozen memtable from the store's current "
                     + "version instead of the version it was given, and misses a value whose flush ended meanwhile")
@@ -95,6 +96,7 @@ class LookupRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "a lookup reads the store's current version instead of the one it was given, and "
                     + "loses its place in the segment list when a compaction replaces it")

@@ -61,13 +61,17 @@ class ModelBasedHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 4, concept = "HashIndexLog diverges from a TreeMap under random puts, deletes, syncs and reopens")
+    @Graded(
+            task = "T4",
+            points = 4,
+            concept = "HashIndexLog diverges from a TreeMap under random puts, deletes, syncs and reopens")
     void hashIndexLogBehavesLikeATreeMap(@ForAll("hashIndexLogOps") List<Op> ops) throws IOException {
         check(Engine.hashIndexLog(false), ops);
     }
 
     @Property(tries = 200)
     @Graded(
+            task = "T8",
             points = 5,
             concept =
                     "SortedLogStore diverges from a TreeMap under random writes, flushes, " + "compactions and reopens")
@@ -76,7 +80,10 @@ class ModelBasedHiddenTest {
     }
 
     @Property(tries = 150)
-    @Graded(points = 3, concept = "acknowledged write lost after power loss (HashIndexLog with syncWrites)")
+    @Graded(
+            task = "T4",
+            points = 3,
+            concept = "acknowledged write lost after power loss (HashIndexLog with syncWrites)")
     void hashIndexLogWithSyncWritesSurvivesPowerLoss(@ForAll("hashIndexLogOpsWithPowerLoss") List<Op> ops)
             throws IOException {
         check(Engine.hashIndexLog(true), ops);
@@ -84,6 +91,7 @@ class ModelBasedHiddenTest {
 
     @Property(tries = 150)
     @Graded(
+            task = "T8",
             points = 4,
             concept = "acknowledged write lost after power loss amid flushes and compactions "
                     + "(SortedLogStore with syncWrites)")

@@ -42,7 +42,10 @@ class SegmentHiddenTest {
     // ------------------------------------------------------------------------------- T6: write
 
     @Property(tries = 100)
-    @Graded(points = 4, concept = "segment bytes do not follow SegmentFormat (entry, block trailer, index or footer)")
+    @Graded(
+            task = "T6",
+            points = 4,
+            concept = "segment bytes do not follow SegmentFormat (entry, block trailer, index or footer)")
     void segmentWriterBytesFollowSegmentFormat(@ForAll("runs") List<Entry> entries, @ForAll("blockSizes") int blockSize)
             throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
@@ -66,7 +69,10 @@ class SegmentHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "segment not durable when finish returns (missing force, rename or directory sync)")
+    @Graded(
+            task = "T6",
+            points = 2,
+            concept = "segment not durable when finish returns (missing force, rename or directory sync)")
     void finishedSegmentIsPublishedDurablyUnderItsFinalName() throws IOException {
         List<Entry> entries = manyEntries(40, 30);
         FaultInjectingStorage storage = new FaultInjectingStorage();
@@ -94,7 +100,7 @@ class SegmentHiddenTest {
     }
 
     @Example
-    @Graded(points = 1, concept = "finish() leaves the segment file open (a file handle leaked per flush)")
+    @Graded(task = "T6", points = 1, concept = "finish() leaves the segment file open (a file handle leaked per flush)")
     void finishClosesTheSegmentFile() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         CountingStorage tracking = new CountingStorage(storage);
@@ -115,6 +121,7 @@ class SegmentHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T7",
             points = 4,
             concept = "segment lookup misses keys or invents them (sparse index floor search or " + "block scan wrong)")
     void getFindsEveryEntryAndNothingElse(
@@ -146,6 +153,7 @@ class SegmentHiddenTest {
 
     @Example
     @Graded(
+            task = "T7",
             points = 3,
             concept =
                     "segment lookup reads more than one block, or reads one for a key outside " + "the segment's range")
@@ -182,7 +190,7 @@ class SegmentHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "segment lookup fails when every block holds a single entry")
+    @Graded(task = "T7", points = 2, concept = "segment lookup fails when every block holds a single entry")
     void everyKeyIsFoundWhenEachBlockHoldsOneEntry() throws IOException {
         List<Entry> entries = manyEntries(50, 80); // each entry is larger than the 64-byte block target
         FaultInjectingStorage storage = new FaultInjectingStorage();
@@ -201,7 +209,7 @@ class SegmentHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "segment lookup compares keys as signed bytes")
+    @Graded(task = "T7", points = 2, concept = "segment lookup compares keys as signed bytes")
     void keysAroundTheSignedBoundaryAreFound() throws IOException {
         List<Entry> entries = new ArrayList<>();
         for (byte[] key :

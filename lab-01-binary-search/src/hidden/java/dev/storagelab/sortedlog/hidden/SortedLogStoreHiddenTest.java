@@ -52,6 +52,7 @@ class SortedLogStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 4,
             concept = "older source shadows a newer write (lookup order wrong, or a tombstone "
                     + "does not stop the search)")
@@ -90,7 +91,7 @@ class SortedLogStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 3, concept = "values in the memtable being flushed are invisible to readers")
+    @Graded(task = "T8", points = 3, concept = "values in the memtable being flushed are invisible to readers")
     void frozenMemtableIsReadWhileItFlushes() throws Exception {
         GatedStorage storage = new GatedStorage(new FaultInjectingStorage());
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();
@@ -122,6 +123,7 @@ class SortedLogStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 3,
             concept = "no backpressure: writes run ahead (or are dropped) while the previous "
                     + "memtable's flush is still running")
@@ -175,6 +177,7 @@ class SortedLogStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "a writer waiting for a flush that then fails is not told (it goes on writing over the "
                     + "failure, or waits forever)")
@@ -227,7 +230,7 @@ class SortedLogStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "full memtable never flushed (memtableBytes ignored)")
+    @Graded(task = "T8", points = 2, concept = "full memtable never flushed (memtableBytes ignored)")
     void aFullMemtableIsFlushedWithoutBeingAsked() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         long approximate = 0;

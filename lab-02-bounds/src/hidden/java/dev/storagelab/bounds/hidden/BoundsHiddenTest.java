@@ -38,6 +38,7 @@ class BoundsHiddenTest {
 
     @Property(tries = 400)
     @Graded(
+            task = "T1",
             points = 3,
             concept = "lowerBound/upperBound land inside a run of duplicates instead of at its first "
                     + "element or just past its last")
@@ -48,6 +49,7 @@ class BoundsHiddenTest {
 
     @Property(tries = 400)
     @Graded(
+            task = "T1",
             points = 3,
             concept = "equalRange returns the wrong first or last index of a key (LeetCode 34), or not "
                     + "{-1, -1} for an absent key")
@@ -56,7 +58,10 @@ class BoundsHiddenTest {
     }
 
     @Example
-    @Graded(points = 1, concept = "bounds mishandle an empty array or an array whose elements are all equal")
+    @Graded(
+            task = "T1",
+            points = 1,
+            concept = "bounds mishandle an empty array or an array whose elements are all equal")
     void emptyAndAllEqualArrays() {
         int[] empty = {};
         for (int key : new int[] {Integer.MIN_VALUE, 0, Integer.MAX_VALUE}) {
@@ -93,6 +98,7 @@ class BoundsHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T1",
             points = 2,
             concept = "bounds break on Integer.MIN_VALUE or MAX_VALUE (comparison by subtraction, or "
                     + "upperBound computed as lowerBound(key + 1))")
@@ -102,7 +108,10 @@ class BoundsHiddenTest {
     }
 
     @Property(tries = 300)
-    @Graded(points = 2, concept = "list bounds ignore the comparator (natural or signed byte order used instead)")
+    @Graded(
+            task = "T1",
+            points = 2,
+            concept = "list bounds ignore the comparator (natural or signed byte order used instead)")
     void listBoundsFollowTheComparator(@ForAll("sortedKeysWithDuplicatesAndProbe") Tuple2<List<Bytes>, Bytes> input) {
         checkListBounds(input.get1(), input.get2(), Comparator.naturalOrder(), "unsigned byte order");
         List<Bytes> descending =
@@ -111,7 +120,10 @@ class BoundsHiddenTest {
     }
 
     @Example
-    @Graded(points = 3, concept = "bounds midpoint overflows on a list near Integer.MAX_VALUE elements ((lo + hi) / 2)")
+    @Graded(
+            task = "T1",
+            points = 3,
+            concept = "bounds midpoint overflows on a list near Integer.MAX_VALUE elements ((lo + hi) / 2)")
     void listBoundsDoNotOverflowNearIntegerMaxValue() {
         // Runs of four equal elements: 0,0,0,0,1,1,1,1,... over Integer.MAX_VALUE - 1 elements.
         int size = Integer.MAX_VALUE - 1;
@@ -139,6 +151,7 @@ class BoundsHiddenTest {
 
     @Example
     @Graded(
+            task = "T1",
             points = 2,
             concept =
                     "bounds walk linearly through a run of duplicates instead of halving the range " + "(not O(log n))")

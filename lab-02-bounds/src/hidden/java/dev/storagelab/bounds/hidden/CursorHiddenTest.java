@@ -66,6 +66,7 @@ class CursorHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T5",
             points = 2,
             concept = "cursor token does not follow the documented layout (version, direction, big-endian "
                     + "key length, key, 16-byte HMAC-SHA256, base64url without padding)")
@@ -91,6 +92,7 @@ class CursorHiddenTest {
 
     @Example
     @Graded(
+            task = "T5",
             points = 2,
             concept = "a truncated cursor is accepted, returns a page, or fails with something other than "
                     + "InvalidCursorException")
@@ -107,6 +109,7 @@ class CursorHiddenTest {
 
     @Example
     @Graded(
+            task = "T5",
             points = 3,
             concept = "a tampered cursor (one bit flipped) is accepted: the HMAC is not checked over every "
                     + "byte, or not compared in full")
@@ -126,7 +129,7 @@ class CursorHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "a cursor issued with another secret (another store) is accepted")
+    @Graded(task = "T5", points = 2, concept = "a cursor issued with another secret (another store) is accepted")
     void cursorsSignedWithAnotherSecretAreRejected() {
         try (SortedLogStore other = Stores.open(new FaultInjectingStorage(), 0)) {
             for (int i = 0; i < 50; i++) {
@@ -153,6 +156,7 @@ class CursorHiddenTest {
 
     @Example
     @Graded(
+            task = "T5",
             points = 2,
             concept = "a correctly signed but malformed cursor (unknown version or direction, wrong key "
                     + "length) is accepted or crashes the decoder")
@@ -176,6 +180,7 @@ class CursorHiddenTest {
 
     @Property(tries = 500)
     @Graded(
+            task = "T5",
             points = 2,
             concept = "a garbage cursor returns a page, or fails with something other than " + "InvalidCursorException")
     void garbageIsRejected(@ForAll("garbage") String token, @ForAll("randomBytes") byte[] raw) {

@@ -44,6 +44,7 @@ class HashRingHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T7",
             points = 3,
             concept = "ring owner is not the successor of the key's hash (wrong hash, wrong position "
                     + "order, or virtual nodes placed elsewhere)")
@@ -78,6 +79,7 @@ class HashRingHiddenTest {
 
     @Example
     @Graded(
+            task = "T7",
             points = 2,
             concept =
                     "a key hashing past the last ring position is not wrapped around to the first " + "position's node")
@@ -104,7 +106,10 @@ class HashRingHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "ring is unbalanced: virtual nodes do not spread each node around the ring")
+    @Graded(
+            task = "T7",
+            points = 2,
+            concept = "ring is unbalanced: virtual nodes do not spread each node around the ring")
     void virtualNodesBalanceTheLoad() {
         int n = 8;
         HashRing ring = new HashRing(160);
@@ -126,7 +131,10 @@ class HashRingHiddenTest {
     }
 
     @Example
-    @Graded(points = 3, concept = "adding a node moves keys between old nodes, or far more than 1/(n+1) of them")
+    @Graded(
+            task = "T7",
+            points = 3,
+            concept = "adding a node moves keys between old nodes, or far more than 1/(n+1) of them")
     void addingANodeMovesAboutOneOverNPlusOneOfTheKeysAndOnlyToIt() {
         List<Bytes> keys = sequentialKeys(20_000);
         for (int n : new int[] {3, 5, 9}) {
@@ -166,7 +174,7 @@ class HashRingHiddenTest {
     }
 
     @Example
-    @Graded(points = 3, concept = "removing a node moves keys it did not own")
+    @Graded(task = "T7", points = 3, concept = "removing a node moves keys it did not own")
     void removingANodeMovesOnlyThatNodesKeys() {
         List<Bytes> keys = sequentialKeys(20_000);
         int n = 6;
@@ -202,7 +210,10 @@ class HashRingHiddenTest {
     }
 
     @Example
-    @Graded(points = 1, concept = "ring membership errors not reported (empty ring, duplicate or unknown node)")
+    @Graded(
+            task = "T7",
+            points = 1,
+            concept = "ring membership errors not reported (empty ring, duplicate or unknown node)")
     void membershipErrorsAreReported() {
         HashRing ring = new HashRing(4);
         assertThrows(

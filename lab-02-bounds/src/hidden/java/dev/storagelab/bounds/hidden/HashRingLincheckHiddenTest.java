@@ -71,6 +71,7 @@ public class HashRingLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "hash ring not linearizable under concurrent membership changes and lookups "
                     + "(positions and owners read from two tables, or build state shared outside the lock)")

@@ -35,6 +35,7 @@ class MergingIteratorHiddenTest {
 
     @Property(tries = 400)
     @Graded(
+            task = "T3",
             points = 4,
             concept = "merge lets an older source win on equal keys, repeats or loses a key, or drops "
                     + "a tombstone (forward)")
@@ -51,7 +52,10 @@ class MergingIteratorHiddenTest {
     }
 
     @Property(tries = 400)
-    @Graded(points = 3, concept = "descending merge emits keys out of order, or lets an older source win on equal keys")
+    @Graded(
+            task = "T3",
+            points = 3,
+            concept = "descending merge emits keys out of order, or lets an older source win on equal keys")
     void descendingMergeTakesTheNewestEntryOfEveryKey(@ForAll("sources") List<List<Entry>> newestFirst) {
         List<Entry> expected = new ArrayList<>(newestWins(newestFirst));
         Collections.reverse(expected);
@@ -72,7 +76,7 @@ class MergingIteratorHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "merge drains its sources up front instead of streaming through a heap")
+    @Graded(task = "T3", points = 2, concept = "merge drains its sources up front instead of streaming through a heap")
     void mergeStreamsItsSources() {
         int k = 64;
         int perSource = 500;

@@ -60,6 +60,7 @@ class PaginationHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T5",
             points = 4,
             concept = "pagination skips, repeats or misorders keys, or ends with a page it should not "
                     + "have promised (forward or backward)")
@@ -100,6 +101,7 @@ class PaginationHiddenTest {
 
     @Property(tries = 150)
     @Graded(
+            task = "T5",
             points = 3,
             concept = "pagination skips or repeats a key when the store flushes, compacts or takes writes "
                     + "between pages")
@@ -139,7 +141,7 @@ class PaginationHiddenTest {
     }
 
     @Example
-    @Graded(points = 5, concept = "pagination skips or repeats a key under concurrent inserts and deletes")
+    @Graded(task = "T5", points = 5, concept = "pagination skips or repeats a key under concurrent inserts and deletes")
     void concurrentWalksReturnEveryKeyThatExistedThroughoutExactlyOnce() throws Exception {
         int stable = 300;
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -194,6 +196,7 @@ class PaginationHiddenTest {
 
     @Example
     @Graded(
+            task = "T5",
             points = 2,
             concept = "pagination skips the key right after the last key (lastKey + 0x00) or the key "
                     + "right before it (a prefix of the last key)")

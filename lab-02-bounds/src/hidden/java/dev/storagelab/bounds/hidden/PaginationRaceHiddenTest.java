@@ -57,6 +57,7 @@ class PaginationRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "pagination not thread-safe: another walk's page, taken while a walk is between two "
                     + "steps of its page, makes it skip, repeat or misorder keys (page state kept in a shared field)")

@@ -53,6 +53,7 @@ class RangeScanHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T4",
             points = 5,
             concept = "forward range scan disagrees with TreeMap.subMap (wrong bound, a tombstone or an "
                     + "older version shows through, or a prefix scan misses keys)")
@@ -61,13 +62,14 @@ class RangeScanHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 4, concept = "reverse range scan disagrees with TreeMap.subMap(...).descendingMap()")
+    @Graded(task = "T4", points = 4, concept = "reverse range scan disagrees with TreeMap.subMap(...).descendingMap()")
     void reverseScansMatchTheDescendingMap(@ForAll("reverseHistories") List<ScanOp> ops) throws IOException {
         run(ops);
     }
 
     @Property(tries = 200)
     @Graded(
+            task = "T4",
             points = 4,
             concept = "scan sees a half-applied flush or compaction (a key vanishes, repeats or goes back "
                     + "in time while the scan is open)")
@@ -77,6 +79,7 @@ class RangeScanHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T4",
             points = 2,
             concept = "prefixEnd is not the smallest key above every key with the prefix (0xFF bytes " + "mishandled)")
     void prefixEndIsTheSmallestKeyAboveThePrefixRange(@ForAll("prefixAndKeys") Tuple.Tuple2<Bytes, List<Bytes>> input) {
@@ -130,7 +133,7 @@ class RangeScanHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "scan misses the frozen memtable: keys vanish while a flush is running")
+    @Graded(task = "T4", points = 2, concept = "scan misses the frozen memtable: keys vanish while a flush is running")
     void scansWhileAFlushIsRunningSeeTheFrozenMemtable() throws Exception {
         FlushGateStorage storage = new FlushGateStorage(new FaultInjectingStorage());
         TreeMap<Bytes, Bytes> oracle = new TreeMap<>();

@@ -85,6 +85,7 @@ class RolloutHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T8",
             points = 3,
             concept = "a user's position in a flag's space is not mix(userHash(user) - offset(flag)) "
                     + "(rotated the other way, not mixed, or hashed differently)")
@@ -98,6 +99,7 @@ class RolloutHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T8",
             points = 3,
             concept = "a rollout's threshold is not exactly floor(p × 2^64 / 100) (rounded through a "
                     + "double, off by one, or wrong for tiny or fractional percents)")
@@ -122,6 +124,7 @@ class RolloutHiddenTest {
 
     @Example
     @Graded(
+            task = "T8",
             points = 2,
             concept = "positions are compared as signed longs: users in the upper half of the ring "
                     + "(negative longs) are on at any percent, or off at every percent below 100")
@@ -143,6 +146,7 @@ class RolloutHiddenTest {
 
     @Example
     @Graded(
+            task = "T8",
             points = 2,
             concept = "a 0% rollout reaches a user, or a 100% rollout misses one (the last position, "
                     + "2^64 - 1, whose threshold 2^64 fits no long)")
@@ -167,6 +171,7 @@ class RolloutHiddenTest {
 
     @Property(tries = 25, seed = "231")
     @Graded(
+            task = "T8",
             points = 3,
             concept = "changing a rollout's percent turns users off that a higher percent keeps, or on "
                     + "that a lower one had not (a user's position depends on p)")
@@ -200,7 +205,7 @@ class RolloutHiddenTest {
     }
 
     @Property(tries = 12, seed = "232")
-    @Graded(points = 2, concept = "a flag at p% is not on for p% of the users")
+    @Graded(task = "T8", points = 2, concept = "a flag at p% is not on for p% of the users")
     void theShareOfUsersIsThePercent(
             @ForAll @StringLength(min = 1, max = 16) String flag, @ForAll("percents") double percent) {
         int users = 40_000;
@@ -221,6 +226,7 @@ class RolloutHiddenTest {
 
     @Property(tries = 12, seed = "233")
     @Graded(
+            task = "T8",
             points = 3,
             concept = "two flags reach the same users more (or less) often than chance: the flags do not "
                     + "choose independently")
@@ -241,6 +247,7 @@ class RolloutHiddenTest {
 
     @Example
     @Graded(
+            task = "T8",
             points = 3,
             concept = "two flags whose offsets are close reach the same users: each flag is an arc of "
                     + "the ring from its offset, not mixed")
@@ -280,6 +287,7 @@ class RolloutHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T8",
             points = 3,
             concept = "the rollout table's lookup misses a flag in some rotation of its ids, or finds "
                     + "one it does not hold")
@@ -321,6 +329,7 @@ class RolloutHiddenTest {
 
     @Property(tries = 40, seed = "234")
     @Graded(
+            task = "T8",
             points = 2,
             concept = "changing one flag of the rollout table changes another, or loses a raised " + "flag's users")
     void tableChangesFollowAModel(

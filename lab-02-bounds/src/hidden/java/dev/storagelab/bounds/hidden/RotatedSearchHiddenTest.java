@@ -27,13 +27,19 @@ import net.jqwik.api.Tag;
 class RotatedSearchHiddenTest {
 
     @Property(tries = 250)
-    @Graded(points = 3, concept = "rotated search misses an element in some rotation (picks the wrong sorted half)")
+    @Graded(
+            task = "T6",
+            points = 3,
+            concept = "rotated search misses an element in some rotation (picks the wrong sorted half)")
     void findsEveryElementInEveryRotation(@ForAll("distinctSorted") int[] sorted) {
         checkEveryRotation(sorted);
     }
 
     @Example
-    @Graded(points = 2, concept = "rotated search mishandles empty, one- or two-element arrays, or the int extremes")
+    @Graded(
+            task = "T6",
+            points = 2,
+            concept = "rotated search mishandles empty, one- or two-element arrays, or the int extremes")
     void tinyArraysAndExtremeValues() {
         checkEveryRotation(new int[] {});
         checkEveryRotation(new int[] {5});

@@ -49,6 +49,7 @@ class SegmentCursorHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T2",
             points = 3,
             concept = "segment seek starts at the wrong entry (skips the key itself, starts in the wrong "
                     + "block, or stops at a block's end)")
@@ -71,7 +72,10 @@ class SegmentCursorHiddenTest {
     }
 
     @Property(tries = 200)
-    @Graded(points = 3, concept = "reverse segment seek starts at the wrong entry or misses the floor block")
+    @Graded(
+            task = "T2",
+            points = 3,
+            concept = "reverse segment seek starts at the wrong entry or misses the floor block")
     void seekReverseYieldsTheSegmentUpToTheKeyDescending(
             @ForAll("runs") List<Entry> run, @ForAll("blockSizes") int blockSize, @ForAll("probes") List<Bytes> probes)
             throws IOException {
@@ -94,6 +98,7 @@ class SegmentCursorHiddenTest {
 
     @Example
     @Graded(
+            task = "T2",
             points = 3,
             concept = "segment seek reads blocks it does not need (walks from the first block instead of "
                     + "a floor search of the index)")
@@ -119,6 +124,7 @@ class SegmentCursorHiddenTest {
 
     @Example
     @Graded(
+            task = "T2",
             points = 2,
             concept = "segment seek hides a corrupt block, or reports it as something other than an "
                     + "UncheckedIOException")

@@ -36,6 +36,7 @@ class SnapshotReleaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept = "a closed scan pins its snapshot: the segments it read stay open after compaction "
                     + "deletes them")
@@ -60,7 +61,10 @@ class SnapshotReleaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "an exhausted scan keeps its snapshot until close() (or releases it twice)")
+    @Graded(
+            task = "T4",
+            points = 1,
+            concept = "an exhausted scan keeps its snapshot until close() (or releases it twice)")
     void anExhaustedScanReleasesItsSnapshot() throws IOException {
         CountingStorage storage = new CountingStorage(new FaultInjectingStorage());
         try (SortedLogStore store = Stores.open(storage, 0)) {
@@ -93,6 +97,7 @@ class SnapshotReleaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept = "a scan open across a compaction loses its segments (reads a closed or deleted "
                     + "file, or switches to the compacted data half-way)")

@@ -54,7 +54,7 @@ import org.apache.commons.rng.simple.RandomSource;
  * </pre>
  *
  * (with {@code CP} as for the benchmarks: see notes/02-bounds.md §2.8). It prints a Markdown table
- * and writes the CSV, if given a path, for {@code notes/figures/plot_lab02.py}.
+ * and writes the CSV, if given a path, for {@code ./storagelab figures}.
  */
 public final class HotPartitions {
 

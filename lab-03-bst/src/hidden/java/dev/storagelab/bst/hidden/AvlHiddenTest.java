@@ -40,6 +40,7 @@ class AvlHiddenTest {
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T4",
             points = 4,
             concept = "AVL tree left unbalanced, with a stale stored height, or disagreeing with a "
                     + "TreeMap after random inserts, deletes and navigation")
@@ -49,6 +50,7 @@ class AvlHiddenTest {
 
     @Example
     @Graded(
+            task = "T4",
             points = 2,
             concept = "AVL left-left case: a single right rotation is missing or wrong (a subtree or "
                     + "parent link lost, or heights not updated)")
@@ -61,6 +63,7 @@ class AvlHiddenTest {
 
     @Example
     @Graded(
+            task = "T4",
             points = 2,
             concept = "AVL right-right case: a single left rotation is missing or wrong (a subtree or "
                     + "parent link lost, or heights not updated)")
@@ -72,6 +75,7 @@ class AvlHiddenTest {
 
     @Example
     @Graded(
+            task = "T4",
             points = 2,
             concept = "AVL left-right case: the left child is not rotated left before the node is " + "rotated right")
     void aLeftRightImbalanceIsFixedByADoubleRotation() {
@@ -82,6 +86,7 @@ class AvlHiddenTest {
 
     @Example
     @Graded(
+            task = "T4",
             points = 2,
             concept = "AVL right-left case: the right child is not rotated right before the node is " + "rotated left")
     void aRightLeftImbalanceIsFixedByADoubleRotation() {
@@ -92,6 +97,7 @@ class AvlHiddenTest {
 
     @Example
     @Graded(
+            task = "T4",
             points = 3,
             concept = "AVL tree grows taller than 1.44·log2(n): some insert order (sorted, reverse, "
                     + "zig-zag or random) is not rebalanced")
@@ -125,7 +131,10 @@ class AvlHiddenTest {
     }
 
     @Example
-    @Graded(points = 3, concept = "AVL delete leaves the tree unbalanced or too tall: mass deletes are not rebalanced")
+    @Graded(
+            task = "T4",
+            points = 3,
+            concept = "AVL delete leaves the tree unbalanced or too tall: mass deletes are not rebalanced")
     void heightStaysLogarithmicThroughMassDeletes() {
         int n = 4000;
         Random random = new Random(5);
@@ -175,6 +184,7 @@ class AvlHiddenTest {
 
     @Example
     @Graded(
+            task = "T4",
             points = 3,
             concept = "AVL delete stops rebalancing too early: after a delete (a two-children delete "
                     + "moves the successor up with a stale height) the walk must recompute and rotate up to the root")
@@ -214,7 +224,7 @@ class AvlHiddenTest {
     }
 
     @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 1, concept = "AVL tree ignores the map's comparator when it rebalances or searches")
+    @Graded(task = "T4", points = 1, concept = "AVL tree ignores the map's comparator when it rebalances or searches")
     void aReverseOrderedAvlTreeBehavesLikeAReverseOrderedTreeMap(@ForAll("anything") List<MapOp> ops) {
         MapModel.run(
                 "AvlMap(reverseOrder)",
@@ -226,7 +236,10 @@ class AvlHiddenTest {
     }
 
     @Example
-    @Graded(points = 1, concept = "AVL tree accepts a null key, or treats keys its comparator calls equal as two keys")
+    @Graded(
+            task = "T4",
+            points = 1,
+            concept = "AVL tree accepts a null key, or treats keys its comparator calls equal as two keys")
     void nullKeysAreRejectedAndTheComparatorDecidesEquality() {
         Comparators.checkNullKeysRejected(new AvlMap<>(), Invariants::checkAvl);
         Comparators.checkCaseInsensitive(new AvlMap<>(String.CASE_INSENSITIVE_ORDER), Invariants::checkAvl);

@@ -49,6 +49,7 @@ class BstDeleteHiddenTest {
 
     @Property(tries = 400, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T3",
             points = 4,
             concept = "BST delete breaks the tree: a lost subtree, a stale parent link, a wrong size, "
                     + "or removal through pollFirst/pollLast or an iterator that disagrees with a TreeMap")
@@ -66,7 +67,10 @@ class BstDeleteHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "BST delete of a leaf leaves its parent's link to it, or disturbs other nodes")
+    @Graded(
+            task = "T3",
+            points = 2,
+            concept = "BST delete of a leaf leaves its parent's link to it, or disturbs other nodes")
     void deletingALeafUnlinksItFromItsParent() {
         deleteAndCheck(TREE, 20, "50(30(-,40(35,-)),70(60(-,65),80))", "a left leaf");
         deleteAndCheck(TREE, 65, "50(30(20,40(35,-)),70(60,80))", "a right leaf");
@@ -75,6 +79,7 @@ class BstDeleteHiddenTest {
 
     @Example
     @Graded(
+            task = "T3",
             points = 2,
             concept = "BST delete of a node with one child does not lift the child into its place "
                     + "(or leaves the child's parent link pointing at the deleted node)")
@@ -87,6 +92,7 @@ class BstDeleteHiddenTest {
 
     @Example
     @Graded(
+            task = "T3",
             points = 2,
             concept = "BST delete of a node with two children mishandles a successor that is the "
                     + "node's own right child")
@@ -104,6 +110,7 @@ class BstDeleteHiddenTest {
 
     @Example
     @Graded(
+            task = "T3",
             points = 3,
             concept =
                     "BST delete of a node with two children does not splice the in-order successor "
@@ -124,6 +131,7 @@ class BstDeleteHiddenTest {
 
     @Example
     @Graded(
+            task = "T3",
             points = 3,
             concept = "deleting through an iterator (or pollFirst/pollLast) loses the iterator's place: "
                     + "the successor node it holds is replaced or unlinked by the delete")

@@ -36,6 +36,7 @@ class BstOrderHiddenTest {
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T2",
             points = 4,
             concept = "BST navigation disagrees with a TreeMap: floor/ceiling/higher/lower, "
                     + "first/last, in-order successor or predecessor, or a range view is wrong")
@@ -54,6 +55,7 @@ class BstOrderHiddenTest {
 
     @Example
     @Graded(
+            task = "T2",
             points = 2,
             concept = "BST height() is not the number of nodes on the longest root-to-leaf path "
                     + "(sorted input must build a chain as high as the map is large)")
@@ -106,6 +108,7 @@ class BstOrderHiddenTest {
 
     @Example
     @Graded(
+            task = "T2",
             points = 2,
             concept = "BST code recurses: a degenerate tree tens of thousands of nodes deep overflows "
                     + "the stack (put, height, iteration, navigation or delete must loop, not recurse)")

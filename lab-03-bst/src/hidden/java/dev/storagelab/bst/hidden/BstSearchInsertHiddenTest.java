@@ -30,6 +30,7 @@ class BstSearchInsertHiddenTest {
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T1",
             points = 3,
             concept = "BST put or get disagrees with a TreeMap: an overwrite adds a node, a new key hangs "
                     + "on the wrong side or loses its parent link, or size is miscounted")
@@ -39,6 +40,7 @@ class BstSearchInsertHiddenTest {
 
     @Example
     @Graded(
+            task = "T1",
             points = 2,
             concept = "BST put does not hang a new key as a leaf under the last node its search "
                     + "visited, or an overwrite replaces the node instead of its value")
@@ -79,7 +81,10 @@ class BstSearchInsertHiddenTest {
     }
 
     @Property(tries = 120, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 2, concept = "BST ignores the map's comparator (compares keys by their natural order)")
+    @Graded(
+            task = "T1",
+            points = 2,
+            concept = "BST ignores the map's comparator (compares keys by their natural order)")
     void aReverseOrderedBstBehavesLikeAReverseOrderedTreeMap(@ForAll("anything") List<MapOp> ops) {
         MapModel.run(
                 "BstMap(reverseOrder)",
@@ -95,6 +100,7 @@ class BstSearchInsertHiddenTest {
 
     @Example
     @Graded(
+            task = "T1",
             points = 1,
             concept = "BST tells keys apart with equals() instead of the comparator: keys the "
                     + "comparator calls equal become two nodes")
@@ -103,7 +109,7 @@ class BstSearchInsertHiddenTest {
     }
 
     @Example
-    @Graded(points = 1, concept = "BST accepts a null key or changes itself before rejecting it")
+    @Graded(task = "T1", points = 1, concept = "BST accepts a null key or changes itself before rejecting it")
     void nullKeysAreRejected() {
         Comparators.checkNullKeysRejected(new BstMap<>(), Invariants::checkBst);
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ConformanceHiddenTest {
 
     @Test
-    @Graded(points = 6, concept = "BST honours the full java.util.NavigableMap contract (Guava testlib)")
+    @Graded(task = "T3", points = 6, concept = "BST honours the full java.util.NavigableMap contract (Guava testlib)")
     void bstMapPassesGuavaNavigableMapSuite() {
         assertThat(
                 "cases run",
@@ -33,7 +33,10 @@ class ConformanceHiddenTest {
     }
 
     @Test
-    @Graded(points = 6, concept = "AVL tree honours the full java.util.NavigableMap contract (Guava testlib)")
+    @Graded(
+            task = "T4",
+            points = 6,
+            concept = "AVL tree honours the full java.util.NavigableMap contract (Guava testlib)")
     void avlMapPassesGuavaNavigableMapSuite() {
         assertThat(
                 "cases run",
@@ -46,7 +49,10 @@ class ConformanceHiddenTest {
     }
 
     @Test
-    @Graded(points = 6, concept = "skip list honours the full java.util.NavigableMap contract (Guava testlib)")
+    @Graded(
+            task = "T6",
+            points = 6,
+            concept = "skip list honours the full java.util.NavigableMap contract (Guava testlib)")
     void skipListMapPassesGuavaNavigableMapSuite() {
         assertThat("cases run", Conformance.check("SkipListMap", SkipListMap::new), greaterThan(30_000));
     }

@@ -62,6 +62,7 @@ class MemtableInStoreHiddenTest {
 
     @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T7",
             points = 3,
             concept = "SortedLogStore on the skip-list memtable diverges from a TreeMap: a flush, a "
                     + "recovery or a read of the memtable loses, resurrects or reorders a key")
@@ -97,6 +98,7 @@ class MemtableInStoreHiddenTest {
 
     @Example
     @Graded(
+            task = "T7",
             points = 3,
             concept = "SortedLogStore on the skip-list memtable loses an acknowledged (synced) write "
                     + "after a crash: replay into the memtable or its flush drops an entry or a tombstone")

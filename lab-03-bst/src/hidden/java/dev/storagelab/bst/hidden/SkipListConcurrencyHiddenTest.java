@@ -41,6 +41,7 @@ class SkipListConcurrencyHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "skip list reader sees a half-linked node, misses a key that was never deleted, "
                     + "or walks out of order while writers insert and delete")
@@ -86,6 +87,7 @@ class SkipListConcurrencyHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "skip list readers take the writer lock (or wait for a writer): a read must " + "never block")
     void readersDoNotWaitForAWriterHoldingTheLock() throws InterruptedException {

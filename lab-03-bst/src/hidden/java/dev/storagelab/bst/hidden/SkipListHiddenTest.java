@@ -38,6 +38,7 @@ class SkipListHiddenTest {
 
     @Example
     @Graded(
+            task = "T5",
             points = 3,
             concept = "skip list tower heights are not geometric with p = 1/4 (a node must reach "
                     + "level k+1 with probability 4^-k, at least 1 and at most MAX_LEVEL)")
@@ -71,6 +72,7 @@ class SkipListHiddenTest {
 
     @Example
     @Graded(
+            task = "T5",
             points = 2,
             concept = "skip list tower heights do not come from the seeded coin: the same seed and the "
                     + "same inserts must build the same towers (and another seed other ones)")
@@ -105,6 +107,7 @@ class SkipListHiddenTest {
 
     @Example
     @Graded(
+            task = "T5",
             points = 3,
             concept = "skip list search does not record the right predecessor on some level, or "
                     + "findLessThan/findLast stop on the wrong node")
@@ -172,6 +175,7 @@ class SkipListHiddenTest {
 
     @Property(tries = 250, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T5",
             points = 3,
             concept = "skip list search or navigation disagrees with a TreeMap (floor/ceiling/"
                     + "higher/lower, first/last, descending iteration or a range view)")
@@ -187,6 +191,7 @@ class SkipListHiddenTest {
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T6",
             points = 4,
             concept = "skip list insert or delete breaks a level (a node linked on too few or too many "
                     + "levels, a lost successor, a wrong size or levels count) or disagrees with a TreeMap")
@@ -202,6 +207,7 @@ class SkipListHiddenTest {
 
     @Example
     @Graded(
+            task = "T6",
             points = 2,
             concept = "skip list levels does not shrink when the tallest towers are deleted (searches "
                     + "keep starting from empty levels)")
@@ -244,6 +250,7 @@ class SkipListHiddenTest {
 
     @Example
     @Graded(
+            task = "T5",
             points = 1,
             concept = "skip list breaks when a tower reaches MAX_LEVEL: a tower one level taller than "
                     + "the head, or a search or findLast starting above the top level")
@@ -271,7 +278,10 @@ class SkipListHiddenTest {
     }
 
     @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
-    @Graded(points = 1, concept = "skip list ignores the map's comparator (searches compare keys naturally)")
+    @Graded(
+            task = "T5",
+            points = 1,
+            concept = "skip list ignores the map's comparator (searches compare keys naturally)")
     void aReverseOrderedSkipListBehavesLikeAReverseOrderedTreeMap(@ForAll("anything") List<MapOp> ops) {
         MapModel.run(
                 "SkipListMap(reverseOrder)",
@@ -283,7 +293,10 @@ class SkipListHiddenTest {
     }
 
     @Example
-    @Graded(points = 1, concept = "skip list accepts a null key, or treats keys its comparator calls equal as two keys")
+    @Graded(
+            task = "T6",
+            points = 1,
+            concept = "skip list accepts a null key, or treats keys its comparator calls equal as two keys")
     void nullKeysAreRejectedAndTheComparatorDecidesEquality() {
         Comparators.checkNullKeysRejected(new SkipListMap<>(null, 3L), Invariants::checkSkipList);
         Comparators.checkCaseInsensitive(

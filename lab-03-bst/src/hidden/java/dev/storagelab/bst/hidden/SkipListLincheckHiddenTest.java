@@ -73,6 +73,7 @@ public class SkipListLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 4,
             concept = "skip list is not linearizable under concurrent writers and lock-free readers "
                     + "(a node published before it is linked, or a lookup made "

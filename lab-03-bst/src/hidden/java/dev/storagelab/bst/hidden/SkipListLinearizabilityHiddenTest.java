@@ -38,6 +38,7 @@ class SkipListLinearizabilityHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "skip list operations are not linearizable: a get or a walk saw a value no "
                     + "sequential order of the puts and removes explains (a lost update, a half-linked node, a removed node "

@@ -60,6 +60,7 @@ class SkipListMemtableHiddenTest {
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T7",
             points = 3,
             concept = "memtable approximateBytes() is not the sum of its live entries' sizes (a "
                     + "replaced entry or a tombstone is counted wrongly), or get/size disagree with the writes")
@@ -94,6 +95,7 @@ class SkipListMemtableHiddenTest {
 
     @Example
     @Graded(
+            task = "T7",
             points = 2,
             concept = "memtable get() returns null for a deleted key instead of its tombstone (the "
                     + "store would then read an older value from disk and resurrect it)")
@@ -137,6 +139,7 @@ class SkipListMemtableHiddenTest {
 
     @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T7",
             points = 3,
             concept = "memtable iterator(from) or descendingIterator(from) starts at the wrong entry "
                     + "(a present, absent, below-first or above-last start key, or null) or walks out of order")
@@ -179,7 +182,7 @@ class SkipListMemtableHiddenTest {
     }
 
     @Example
-    @Graded(points = 2, concept = "frozen memtable still accepts writes, or loses content when frozen")
+    @Graded(task = "T7", points = 2, concept = "frozen memtable still accepts writes, or loses content when frozen")
     void aFrozenMemtableRejectsWritesAndKeepsItsContent() {
         SkipListMemtable memtable = new SkipListMemtable(2L);
         List<Entry> entries = List.of(
@@ -211,6 +214,7 @@ class SkipListMemtableHiddenTest {
 
     @Example
     @Graded(
+            task = "T7",
             points = 2,
             concept = "memtable write lands after freeze() returned: apply does not hold the writer "
                     + "lock across its frozen check and its insert")
@@ -278,6 +282,7 @@ class SkipListMemtableHiddenTest {
 
     @Example
     @Graded(
+            task = "T7",
             points = 2,
             concept = "memtable approximateBytes() drifts when two writers replace one key at once: "
                     + "apply reads the entry it replaces outside the writer lock, so both subtract the same old entry")
@@ -331,6 +336,7 @@ class SkipListMemtableHiddenTest {
 
     @Example
     @Graded(
+            task = "T7",
             points = 2,
             concept = "memtable scans or gets concurrent with writes see keys out of order, miss a key "
                     + "that was never changed, or see a half-written entry")

@@ -31,6 +31,7 @@ class SkipListRereadHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "skip list get or floor misses a key that is present the whole time, when a writer "
                     + "links a smaller key in front of it during the search (a link read twice)")

@@ -79,7 +79,10 @@ class BufferPoolHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "buffer pool evicts a pinned page (or reuses its frame) while a caller still uses it")
+    @Graded(
+            task = "T6",
+            points = 2,
+            concept = "buffer pool evicts a pinned page (or reuses its frame) while a caller still uses it")
     void pinnedPagesAreNeverEvicted() throws IOException {
         for (Replacer.Kind kind : Replacer.Kind.values()) {
             BufferPool pool = pool(new FaultInjectingStorage(), 4, kind);
@@ -124,6 +127,7 @@ class BufferPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a buffer pool with every frame pinned evicts a pinned page, or fails with "
                     + "something other than a clear 'pool is full' IllegalStateException, or breaks after it")
@@ -168,6 +172,7 @@ class BufferPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a dirty page is evicted without being written back (its changes are lost), or a "
                     + "clean page is written back needlessly")
@@ -215,6 +220,7 @@ class BufferPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "buffer pool counts hits, misses, evictions or resident pages wrongly "
                     + "(a create is neither a hit nor a miss; a miss is a page read)")
@@ -255,6 +261,7 @@ class BufferPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept = "LRU replacer evicts the wrong frame: not the least recently used (or unpinned) "
                     + "evictable one, or a non-evictable one")
@@ -315,6 +322,7 @@ class BufferPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "LRU-K replacer differs from the LRU-K rule on random histories (K of 1 to 3, "
                     + "accesses to frames already evictable, removed frames coming back, the victim batch going stale)")
@@ -361,6 +369,7 @@ class BufferPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "LRU-K replacer orders frames by their most recent (or oldest ever) access "
                     + "instead of their K-th most recent, or does not evict frames with fewer than K accesses first")
@@ -420,6 +429,7 @@ class BufferPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "LRU-2 buffer pool is not scan-resistant: a scan that reads each page once evicts "
                     + "the pages used again and again")
@@ -458,6 +468,7 @@ class BufferPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept = "an unpin of a page that is not pinned is accepted (pin counts can go negative "
                     + "and a page in use becomes evictable), or marks the page changed before it is refused")
@@ -488,6 +499,7 @@ class BufferPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a page that fails its checks on fetch leaks its frame, stays cached, or is "
                     + "returned as if good")

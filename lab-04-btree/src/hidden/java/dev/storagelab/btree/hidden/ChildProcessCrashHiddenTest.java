@@ -39,6 +39,7 @@ class ChildProcessCrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 4,
             concept = "after the process was killed mid-write or mid-checkpoint, the reopened tree is "
                     + "not its last acknowledged checkpoint (or the one in flight), or is corrupt")

@@ -68,6 +68,7 @@ class ConcurrencyHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 5,
             concept = "a reader sees a wrong or missing value for a key that never changed, or a scan "
                     + "goes out of order, repeats or misses a key, while a writer splits, merges and checkpoints")
@@ -242,6 +243,7 @@ class ConcurrencyHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 4,
             concept = "a scan left open while the tree changes follows a stale sibling link (to a leaf "
                     + "merged away, freed or reused): it misses, repeats or misorders keys, or fails")
@@ -342,6 +344,7 @@ class ConcurrencyHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 2,
             concept = "an open scan holds a pin or the tree's lock between batches, so a writer waits "
                     + "for the scan to end (or frames stay pinned)")

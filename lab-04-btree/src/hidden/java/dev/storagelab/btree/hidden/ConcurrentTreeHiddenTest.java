@@ -77,6 +77,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 8,
             concept = "concurrent gets, puts, deletes and scans are not linearizable: some get or scan "
                     + "saw a value no sequential order of the operations explains (a lost update, a torn page, a read of a "
@@ -184,6 +185,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 6,
             concept = "after writers split and merge pages concurrently, the tree breaks an invariant "
                     + "(keys out of order, a separator that does not bound its child, a broken leaf link, an under-full page) "
@@ -235,6 +237,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 5,
             concept = "a reader misses or misreads a key that never changed while the root splits: it "
                     + "read the root's id and descended from a page that was no longer the root")
@@ -285,6 +288,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 5,
             concept = "a reader misses or misreads a key that never changed while the root shrinks: it "
                     + "descended from a root that was freed (and its page reused)")
@@ -388,6 +392,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 5,
             concept = "readers, writers, scans and checkpoints deadlock (or never finish) when they run "
                     + "together on a small buffer pool: latches taken in an order that can form a cycle, or a latch or pin "
@@ -450,6 +455,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 2,
             concept =
                     "a read that fails half-way down a latched descent (a get's, or a put's optimistic "
@@ -492,6 +498,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 4,
             concept = "a get reads a leaf that a writer holds exclusive (in the middle of changing it), "
                     + "or waits for a writer in another leaf: readers must latch the pages they read, and only those")
@@ -532,6 +539,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 4,
             concept = "a put changes a leaf while a reader holds it (a torn read), or a put in another "
                     + "leaf waits for that reader: writers must latch their leaf exclusive, and only what they change")
@@ -567,6 +575,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 3,
             concept = "a get or a put lets go of an internal page before it holds the child it chose "
                     + "(latch coupling): a split or merge can then move the key out of that child between the two")
@@ -656,6 +665,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 4,
             concept =
                     "a split or merge keeps the root (and every page above the first safe page) "
@@ -720,6 +730,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 6,
             concept = "a crash while writers run beside checkpoints loses a write acknowledged before the "
                     + "last completed checkpoint began, or brings back a value never written: a checkpoint must wait for "
@@ -899,6 +910,7 @@ class ConcurrentTreeHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 3,
             concept = "size() or the page counts drift when writers run in parallel: an entry count or a "
                     + "pin count updated without the atomicity concurrent writers need")

@@ -82,6 +82,7 @@ class CorruptionHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 4,
             concept =
                     "a flipped bit in a leaf or internal page is returned as data, crashes with an "
@@ -132,6 +133,7 @@ class CorruptionHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 1,
             concept = "a page written past the end of the page file does not fill the gap before it "
                     + "with zero pages (the write fails, or the pages in the gap read as anything but corruption)")
@@ -157,6 +159,7 @@ class CorruptionHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 3,
             concept = "a flipped bit in a page-table page is not reported at open as a "
                     + "CorruptionException naming that page (or the tree opens with pages mapped wrongly)")
@@ -299,6 +302,7 @@ class CorruptionHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 3,
             concept = "a damaged meta page of the newest checkpoint (a torn checkpoint) is fatal or "
                     + "trusted, instead of falling back cleanly to the previous checkpoint")
@@ -320,6 +324,7 @@ class CorruptionHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 2,
             concept = "a damaged meta page of an older checkpoint breaks the open, or makes the tree "
                     + "open at an older checkpoint than the newest valid one")
@@ -346,6 +351,7 @@ class CorruptionHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 2,
             concept = "with both meta pages damaged the file is opened as an empty tree (or "
                     + "reformatted) instead of being reported as corrupt")
@@ -428,6 +434,7 @@ class CorruptionHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 3,
             concept = "a page written to the wrong place (a valid page with another page's id or type) "
                     + "is read as if it were the page asked for: the page id or type in its header is not checked")
@@ -490,6 +497,7 @@ class CorruptionHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "a page file cut short (pages the checkpoint needs are missing) is read past its "
                     + "end or opened as if whole, instead of being reported as corrupt")

@@ -50,6 +50,7 @@ class CrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 2,
             concept = "a checkpoint rewrites page-table chunks that did not change (the dirty set is not "
                     + "cleared), or writes chunks not stamped with the checkpoint's generation")
@@ -93,6 +94,7 @@ class CrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 5,
             concept = "a crash during inserts, splits or evictions reopens a tree that is not its last "
                     + "checkpoint: a checkpointed page was overwritten before the next checkpoint")
@@ -114,6 +116,7 @@ class CrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 5,
             concept = "a crash during deletes, merges and root shrinks reopens a torn tree: a page the "
                     + "last checkpoint references was freed and reused before the next checkpoint")
@@ -149,6 +152,7 @@ class CrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 5,
             concept = "a crash during a checkpoint leaves neither the old nor the new checkpoint: the "
                     + "meta page was written before the pages and page table it names were durable, or over the previous "
@@ -172,6 +176,7 @@ class CrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 3,
             concept = "a crash while the page file is first created leaves a file that cannot be "
                     + "opened: it was published under its name before it was whole and durable")
@@ -199,6 +204,7 @@ class CrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 4,
             concept = "a crash after a crash (while reopening, or during the first writes and "
                     + "checkpoint after recovery) loses the recovered checkpoint or corrupts the tree")

@@ -48,6 +48,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "an empty tree (new, or emptied by deletes) answers a get or a scan wrongly, "
                     + "or keeps its last root page instead of freeing it")
@@ -87,6 +88,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 2,
             concept = "a one-key tree answers a get of a neighbouring key, or a scan bounded at or "
                     + "around the key, wrongly")
@@ -137,6 +139,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "keys of the largest size, or cells exactly at the quarter-page limit, break a "
                     + "split, a merge or a redistribution")
@@ -190,6 +193,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "a key or a key-and-value one byte over the limit is accepted (it would not fit "
                     + "in a page), or its refusal changes the tree")
@@ -248,6 +252,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "keys are compared as signed bytes (0x80 sorts before 0x7f) or a shorter key is "
                     + "not ordered before its extensions")
@@ -306,6 +311,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 2,
             concept = "a scan bounded exactly at a leaf's first or last key returns a key outside "
                     + "[from, to) or misses one (off by one at a leaf boundary, forward or reverse)")
@@ -339,6 +345,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 2,
             concept = "a scan reads leaves outside its range: it starts at the first (or last) leaf "
                     + "instead of seeking its bound, walks on along the leaf level after its range has ended, or reads "
@@ -403,6 +410,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "a value replaced by a longer one that no longer fits its leaf is lost or "
                     + "duplicated, or one replaced by a shorter one leaves its leaf under a quarter full")
@@ -444,6 +452,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 3,
             concept = "bulk load mishandles an edge case: no entries, one entry, exactly one full "
                     + "page (or three: a leaf filled to exactly its budget), one page plus one entry, fill 0.5 versus 1.0, "
@@ -567,6 +576,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept = "bulk load puts an entry into a leaf with room for its cell but not for its slot "
                     + "(the entry is lost): a leaf's budget counts each cell's 2-byte slot too")
@@ -623,6 +633,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "pages freed by deletes are never reused: emptying and refilling a tree makes "
                     + "the page file grow without bound")
@@ -673,6 +684,7 @@ class EdgeCaseHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "a page file reopened with another page size is read with the wrong page size "
                     + "(or reformatted) instead of being refused")
@@ -715,7 +727,7 @@ class EdgeCaseHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a closed tree still answers or takes writes, or a second close fails")
+    @Graded(task = "T7", points = 1, concept = "a closed tree still answers or takes writes, or a second close fails")
     void aClosedTreeRefusesEveryOperation() throws IOException {
         BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU);
         tree.put(Trees.key(1), Bytes.of("x"));

@@ -33,6 +33,7 @@ class FailedOpenHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 4,
             concept = "a failed open of the B+tree changes the files it refused, or a successful one "
                     + "returns a state no checkpoint had")

@@ -133,6 +133,7 @@ class LockedPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "buffer pool leaks a pin (a fetch pins twice, an unpin or a discard does not drop "
                     + "one): a page no one uses any more can never be evicted")
@@ -180,6 +181,7 @@ class LockedPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "buffer pool evicts a frame that a hit has pinned again: a hit does not tell the "
                     + "replacer the frame is no longer evictable")
@@ -208,6 +210,7 @@ class LockedPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a dirty page is lost on eviction: a created page is not dirty, a later clean unpin "
                     + "clears another pinner's dirty mark, or the victim is written after its frame took the next page")
@@ -244,6 +247,7 @@ class LockedPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "the replacer is not told of every pin and unpin (recordAccess, setEvictable), so "
                     + "it picks the wrong victim or does not know which frames are evictable")
@@ -343,6 +347,7 @@ class LockedPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "flushAll writes clean pages, misses a dirty one, or leaves pages dirty (written "
                     + "again by the next flush or eviction)")
@@ -390,6 +395,7 @@ class LockedPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a fetch of a page already in the pool reads it into a second frame (a created or "
                     + "read page is not mapped to its frame): two copies of one page drift apart")
@@ -446,6 +452,7 @@ class LockedPoolHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "buffer pool's discard leaves its bookkeeping behind (the page id not given back to the"
                     + " page table, the page still resident or known to the replacer, the frame not free, a second"

@@ -45,6 +45,7 @@ class ModelBasedHiddenTest {
 
     @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T8",
             points = 5,
             concept = "B+tree diverges from a TreeMap, or breaks a structural invariant (order, fences, "
                     + "leaf depth, occupancy, a split or merge that leaves a dangling sibling link, leaked pages, pins left), "
@@ -55,6 +56,7 @@ class ModelBasedHiddenTest {
 
     @Property(tries = 80, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T8",
             points = 4,
             concept = "B+tree diverges from a TreeMap, or breaks a structural invariant, under random "
                     + "inserts, deletes, scans, checkpoints and reopens (LRU-2 pool)")
@@ -64,6 +66,7 @@ class ModelBasedHiddenTest {
 
     @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T8",
             points = 4,
             concept = "internal-page split, merge or redistribution loses a child or a separator, or "
                     + "leaves a page under a quarter full (keys of 8 to 104 bytes, four to twenty to an internal page)")
@@ -74,6 +77,7 @@ class ModelBasedHiddenTest {
 
     @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T3",
             points = 4,
             concept = "after a power loss the tree is not its last checkpoint: a checkpointed page was "
                     + "overwritten before the next checkpoint, or a write after it leaked into the reopened tree")
@@ -83,6 +87,7 @@ class ModelBasedHiddenTest {
 
     @Property(tries = 40, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T8",
             points = 3,
             concept = "the tree on its tree-wide lock (no latches: a submission without T11, or "
                     + "BPlusTree.TREE_LOCK_PROPERTY) diverges from a TreeMap: its descent (findLeaf) follows the wrong child "
@@ -104,6 +109,7 @@ class ModelBasedHiddenTest {
 
     @Property(tries = 50, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T10",
             points = 3,
             concept = "a bulk-loaded tree diverges from a TreeMap, or breaks an invariant, once it is "
                     + "written to, checkpointed and reopened")

@@ -94,6 +94,7 @@ class PoolHitPathHiddenTest {
 
     @Test
     @Graded(
+            task = "T12",
             points = 2,
             concept =
                     "lock-free buffer pool (bonus) evicts a frame that a hit pinned after the replacer chose it "
@@ -156,6 +157,7 @@ class PoolHitPathHiddenTest {
 
     @Test
     @Graded(
+            task = "T12",
             points = 2,
             concept =
                     "lock-free buffer pool (bonus) loses a pin or hands out a frame that holds another page under "

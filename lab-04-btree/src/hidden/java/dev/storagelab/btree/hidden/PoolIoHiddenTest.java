@@ -230,6 +230,7 @@ class PoolIoHiddenTest {
 
     @Test
     @Graded(
+            task = "T12",
             points = 1,
             concept = "lock-free buffer pool (bonus) reads a missing page while holding its lock: another thread's hit "
                     + "on a resident page waits for that disk read (read outside the lock: arrangeRead)")
@@ -277,6 +278,7 @@ class PoolIoHiddenTest {
 
     @Test
     @Graded(
+            task = "T12",
             points = 1,
             concept =
                     "lock-free buffer pool (bonus): two threads that fetch the same missing page read it twice, get two frames, or "
@@ -316,6 +318,7 @@ class PoolIoHiddenTest {
 
     @Test
     @Graded(
+            task = "T12",
             points = 1,
             concept =
                     "lock-free buffer pool (bonus): a page read that fails while another thread waits for it leaves a frame pinned, "
@@ -355,6 +358,7 @@ class PoolIoHiddenTest {
 
     @Test
     @Graded(
+            task = "T12",
             points = 1,
             concept =
                     "lock-free buffer pool (bonus): a page being written back is read from the half-written file (or the fetch waits "

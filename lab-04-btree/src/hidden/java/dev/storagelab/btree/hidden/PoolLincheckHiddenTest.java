@@ -125,6 +125,7 @@ public class PoolLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T12",
             points = 1,
             concept =
                     "lock-free buffer pool (bonus) hands a hit a frame that an eviction takes at the same time (a hit "
@@ -136,6 +137,7 @@ public class PoolLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T12",
             points = 1,
             concept = "lock-free buffer pool (bonus) loses a pin or an unpin when two threads fetch one page at once "
                     + "(a pin count changed by a read and a write instead of a CAS)")

@@ -45,6 +45,7 @@ class SlottedPageHiddenTest {
 
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
     @Graded(
+            task = "T1",
             points = 3,
             concept = "slotted page loses, corrupts or misorders a cell after inserts, removes and "
                     + "compaction, or miscounts its free (fragmented) space")

@@ -79,6 +79,7 @@ class BlockCacheHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T5",
             points = 5,
             concept =
                     "the block cache evicts the wrong block (not the least recently used: a get does not "
@@ -132,6 +133,7 @@ class BlockCacheHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T5",
             points = 3,
             concept = "the block cache holds more bytes than its capacity (a shard over its share, a block "
                     + "larger than a shard cached, a replaced block's bytes never uncharged)")
@@ -160,6 +162,7 @@ class BlockCacheHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "the block cache is not safe for concurrent readers and writers (lost or duplicated "
                     + "entries, a charge that drifts from what is cached, counters that lose gets)")
@@ -227,6 +230,7 @@ class BlockCacheHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "evictFile leaves blocks of the deleted table in the cache, drops other tables' "
                     + "blocks, or leaves their bytes charged")
@@ -261,6 +265,7 @@ class BlockCacheHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 1,
             concept = "the block cache's statistics count a block too large to cache as inserted, or miss "
                     + "the blocks it does cache")

@@ -116,6 +116,7 @@ class BlockHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T2",
             points = 4,
             concept = "a block loses, reorders or garbles entries (prefix compression or restart points "
                     + "written or decoded wrong)")
@@ -128,6 +129,7 @@ class BlockHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T2",
             points = 4,
             concept = "a seek in a block lands on the wrong entry (the binary search over restart points "
                     + "or the scan after it is off by one)")
@@ -157,6 +159,7 @@ class BlockHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T2",
             points = 3,
             concept = "keys of very different lengths sharing a long prefix, next to each other in a block, "
                     + "read back wrong or crash (the key buffer does not grow to fit a long key after a short one)")
@@ -187,6 +190,7 @@ class BlockHiddenTest {
 
     @Property(tries = 150)
     @Graded(
+            task = "T2",
             points = 3,
             concept = "walking a block backward (seekToLast, prev, seek then prev) skips or repeats entries")
     void backwardWalksMatchTheModel(
@@ -216,6 +220,7 @@ class BlockHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 3,
             concept = "a get in a block decodes more than the restart keys of a binary search and one "
                     + "restart interval (the whole block decoded per lookup, as lab-01 did)")
@@ -242,6 +247,7 @@ class BlockHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T2",
             points = 4,
             concept = "a block of internal keys answers a read at a snapshot with a version newer than the "
                     + "snapshot, or an older one than the newest visible (several versions per key across restarts)")
@@ -283,6 +289,7 @@ class BlockHiddenTest {
 
     @Property(tries = 40)
     @Graded(
+            task = "T2",
             points = 3,
             concept = "a flipped bit in a block goes unnoticed (CRC32C or type byte not checked) or is "
                     + "not reported with the file's name")
@@ -313,6 +320,7 @@ class BlockHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 3,
             concept = "an entry written wrong under a valid checksum (shared longer than the previous key, "
                     + "a malformed varint, lengths past the entries) crashes with an index exception or decodes garbage "
@@ -358,6 +366,7 @@ class BlockHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "a block builder reused after reset(), or holding an empty key, a 70 KB value or a "
                     + "restart interval of 1, writes a block that reads back wrong")
@@ -386,6 +395,7 @@ class BlockHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "prefix compression is not applied: sorted keys with long shared prefixes take as "
                     + "many bytes in a block as if each were stored whole")
@@ -409,6 +419,7 @@ class BlockHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "a block of keys longer than 32 bytes (long shared prefixes, keys up to 360 bytes) reads "
                     + "back wrong or crashes: the cursor's key buffer does not grow to the longest key")
@@ -433,6 +444,7 @@ class BlockHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 1,
             concept = "an entry whose value runs a few bytes past the entries into the restart array (under "
                     + "a valid checksum) is read as garbage instead of a CorruptionException naming the entry's offset")
@@ -464,6 +476,7 @@ class BlockHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 1,
             concept = "a block builder miscounts its entries, and so lets a key that does not sort after the "
                     + "previous one in")

@@ -58,6 +58,7 @@ class BloomFilterHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T3",
             points = 4,
             concept = "a Bloom filter answers 'absent' for a key that was added (a false negative loses data)")
     void noFalseNegatives(
@@ -80,6 +81,7 @@ class BloomFilterHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 4,
             concept = "the Bloom filter's false-positive rate at 10 bits per key over 1M absent keys is "
                     + "outside 0.7%-1.2% (theory 0.82%): wrong k, too few bits, or probes that are not independent")
@@ -89,6 +91,7 @@ class BloomFilterHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 3,
             concept = "the Bloom filter's false-positive rate at 4, 6, 8 and 14 bits per key is more than "
                     + "1.5 times the theory (double hashing done wrong: correlated probes)")
@@ -104,6 +107,7 @@ class BloomFilterHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 2,
             concept = "the number of Bloom filter probes is not round(bits per key * ln 2) clamped to [1, 30]")
     void probeCountsForEveryDensity() {
@@ -115,6 +119,7 @@ class BloomFilterHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 2,
             concept = "a Bloom filter's bit array is not max(64, keys * bits per key) bits rounded up to "
                     + "bytes with the probe count last, or the same keys give different filters")
@@ -145,6 +150,7 @@ class BloomFilterHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 2,
             concept = "a Bloom filter with a corrupt probe count or length is used instead of reported "
                     + "with the file and offset")

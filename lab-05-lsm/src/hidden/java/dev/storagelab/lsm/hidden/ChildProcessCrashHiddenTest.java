@@ -49,6 +49,7 @@ class ChildProcessCrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 4,
             concept = "after the process was killed during writes, flushes or compactions, the reopened "
                     + "LSM store lost a synced batch, kept part of a batch, or cannot be opened")

@@ -32,6 +32,7 @@ class FailedOpenHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 4,
             concept = "a failed open of the LSM tree changes the files it refused (a new MANIFEST, "
                     + "a cut log), or a successful one loses an acknowledged write")

@@ -51,6 +51,7 @@ class InternalKeyHiddenTest {
 
     @Property(tries = 500)
     @Graded(
+            task = "T1",
             points = 2,
             concept = "an internal key does not survive encode and decode (user key bytes, 56-bit sequence "
                     + "number or value type garbled)")
@@ -65,6 +66,7 @@ class InternalKeyHiddenTest {
 
     @Property(tries = 500)
     @Graded(
+            task = "T1",
             points = 3,
             concept = "encoded internal keys are not ordered by user key ascending, then sequence "
                     + "descending, then type descending (unsigned bytes, prefixes first)")
@@ -90,6 +92,7 @@ class InternalKeyHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T1",
             points = 3,
             concept = "a read at a snapshot sees a version newer than the snapshot, or misses the newest "
                     + "version at or before it (seek key order)")
@@ -141,6 +144,7 @@ class InternalKeyHiddenTest {
 
     @Property(tries = 50)
     @Graded(
+            task = "T1",
             points = 2,
             concept = "decoding an internal key shorter than its 8-byte trailer is not a CorruptionException "
                     + "naming the file and offset")
@@ -155,6 +159,7 @@ class InternalKeyHiddenTest {
 
     @Property(tries = 60)
     @Graded(
+            task = "T1",
             points = 2,
             concept = "an unknown value type in an internal key's trailer is accepted instead of reported "
                     + "as corruption")
@@ -169,6 +174,7 @@ class InternalKeyHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T1",
             points = 2,
             concept = "an encoded internal key does not follow the documented layout: the user key, then "
                     + "sequence << 8 | type in 8 big-endian bytes")

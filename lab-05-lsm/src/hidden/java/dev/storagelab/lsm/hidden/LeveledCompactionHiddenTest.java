@@ -65,6 +65,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "level 0 is not compacted once it holds exactly its trigger's count of tables, or is "
                     + "not compacted whole with the overlapping tables of level 1")
@@ -85,6 +86,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "of two levels with the same score, the compaction policy picks the deeper one (a tie "
                     + "goes to the shallower level)")
@@ -123,6 +125,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "the compaction policy picks a level under its trigger or target, or the bottom level "
                     + "(which has no level below it to compact into)")
@@ -143,6 +146,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "level 0 is compacted into level 1 although the data sits deep (its base level, "
                     + "sized from the bottom, is below level 1)")
@@ -157,6 +161,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "a level over its target is not compacted one table at a time into the next level, "
                     + "round-robin from the first table after where its last compaction ended")
@@ -193,6 +198,7 @@ class LeveledCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "the bottom level is taken to be the first level that holds data, not the deepest: "
                     + "a level above deep data keeps its static target and is never drained")

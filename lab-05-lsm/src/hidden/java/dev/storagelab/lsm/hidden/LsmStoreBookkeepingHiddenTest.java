@@ -26,6 +26,7 @@ class LsmStoreBookkeepingHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "the store's last sequence number does not advance by exactly a batch's operations "
                     + "(numbers skipped or reused between batches)")
@@ -49,6 +50,7 @@ class LsmStoreBookkeepingHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "compacting to the bottom level keeps the tombstone of the newest write although no "
                     + "snapshot and no level below needs it")

@@ -119,6 +119,7 @@ class LsmStoreHiddenTest {
 
     @Property(tries = 40)
     @Graded(
+            task = "T7",
             points = 6,
             concept = "the LSM store loses, resurrects or invents a key over a history of puts, deletes, "
                     + "batches, flushes, compactions and reopens, or a snapshot sees a write made after it")
@@ -128,6 +129,7 @@ class LsmStoreHiddenTest {
 
     @Property(tries = 15)
     @Graded(
+            task = "T7",
             points = 2,
             concept = "with size-tiered compaction, the LSM store loses, resurrects or invents a key, "
                     + "or a snapshot sees a write made after it")
@@ -266,6 +268,7 @@ class LsmStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 6,
             concept =
                     "after a power loss during writes, flushes or compactions, the LSM store loses a "
@@ -287,6 +290,7 @@ class LsmStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "compaction drops a deletion while an older value of the key still sits in a "
                     + "deeper level (the old value comes back)")
@@ -323,6 +327,7 @@ class LsmStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "compaction drops a version that an open snapshot still sees, or keeps every old "
                     + "version forever after the snapshots are gone")
@@ -362,7 +367,10 @@ class LsmStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "the LSM store leaves obsolete tables or logs behind after compactions and a reopen")
+    @Graded(
+            task = "T7",
+            points = 2,
+            concept = "the LSM store leaves obsolete tables or logs behind after compactions and a reopen")
     void obsoleteFilesAreDeleted() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(6);
         try (LsmStore store = LsmStore.open(storage, LsmOptions.tiny())) {
@@ -389,7 +397,7 @@ class LsmStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a corrupt table is read as data, or the error does not name the file")
+    @Graded(task = "T7", points = 2, concept = "a corrupt table is read as data, or the error does not name the file")
     void aCorruptTableIsReportedWithItsName() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(7);
         try (LsmStore store = LsmStore.open(storage, LsmOptions.tiny())) {
@@ -427,6 +435,7 @@ class LsmStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 4,
             concept = "with background flushes and compactions, a reader sees a key go missing or go "
                     + "back to an older value, or the writer deadlocks")
@@ -476,7 +485,7 @@ class LsmStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "the LSM store accepts a null or oversized key or value")
+    @Graded(task = "T7", points = 1, concept = "the LSM store accepts a null or oversized key or value")
     void badInputIsRejectedWithAClearMessage() throws IOException {
         try (LsmStore store = LsmStore.open(new FaultInjectingStorage(9), LsmOptions.tiny())) {
             assertThrows(NullPointerException.class, () -> store.put(null, Bytes.of("v")));
@@ -490,6 +499,7 @@ class LsmStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "a table the MANIFEST names but the directory lacks is not reported on open "
                     + "(its keys would read as absent)")
@@ -514,6 +524,7 @@ class LsmStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 1,
             concept = "an LSM store written with leveled compaction loses data when reopened with "
                     + "size-tiered compaction, or the other way round")
@@ -545,6 +556,7 @@ class LsmStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "a get or a scan reads only some of the full memtables waiting for their flush, "
                     + "or reads them oldest first (an older value, a deleted key back, a key missing)")

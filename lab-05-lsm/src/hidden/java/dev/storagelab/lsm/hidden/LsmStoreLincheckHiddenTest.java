@@ -150,6 +150,7 @@ public class LsmStoreLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "flush and compaction races: a version edit built from the version a job started from (a "
                     + "compaction publishing after a flush drops the flush's table), or a reader that finds a "

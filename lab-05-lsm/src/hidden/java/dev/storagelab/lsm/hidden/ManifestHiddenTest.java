@@ -111,6 +111,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 6,
             concept = "after a power loss at some write, force, rename or directory sync while logging "
                     + "edits, recovery loses an acknowledged edit, applies part of one, fails, or gives a state that no prefix of "
@@ -184,6 +185,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "a power loss during recovery (while the new MANIFEST and CURRENT are written) loses "
                     + "the database or some of its edits")
@@ -230,6 +232,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "a MANIFEST whose last edit is torn (cut at any byte) fails to recover, or recovers "
                     + "with the torn edit half-applied, instead of the state before that edit")
@@ -254,6 +257,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "a damaged edit in the middle of the MANIFEST is skipped or treated as a torn tail "
                     + "(silently dropping later edits) instead of reported as corruption at that edit's offset")
@@ -280,6 +284,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "CURRENT naming a MANIFEST that does not exist, or a garbled CURRENT, is not reported "
                     + "as corruption naming CURRENT (or a missing CURRENT is mistaken for an empty database)")
@@ -306,6 +311,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a MANIFEST with a wrong magic number, or a write-ahead log named as the MANIFEST, "
                     + "is replayed instead of rejected")
@@ -350,6 +356,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "a MANIFEST whose edits do not apply (deleting a table that is not there, overlapping "
                     + "tables at L1, a first edit that is not a snapshot, no edit at all, a table past the next file number) is "
@@ -389,6 +396,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept =
                     "after a crash, recovery hands out a file number that a table or log written before "
@@ -415,6 +423,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "after a failed MANIFEST force the version changes anyway, or later edits are "
                     + "still logged behind a tail whose durability is unknown")
@@ -439,6 +448,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept = "a MANIFEST holding a table numbered exactly its next file number (a number a new "
                     + "file would reuse) is recovered instead of reported as corruption")
@@ -463,6 +473,7 @@ class ManifestHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept = "recovery forgets the compact pointers the MANIFEST's edits set (compaction starts over "
                     + "at each level's first table after a restart), or miscounts the edits it applied")

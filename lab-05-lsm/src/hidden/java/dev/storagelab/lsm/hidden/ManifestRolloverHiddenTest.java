@@ -62,6 +62,7 @@ class ManifestRolloverHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a MANIFEST that rolls over to a new one (snapshot, then CURRENT) loses an "
                     + "acknowledged edit, or cannot be recovered, after a power loss at some step")

@@ -104,6 +104,7 @@ class RecordLogHiddenTest {
 
     @Property(tries = 60)
     @Graded(
+            task = "T6",
             points = 4,
             concept = "records of random sizes (empty, exactly filling a block, spanning several 32 KiB "
                     + "blocks, 100 KiB) do not survive the record log's write and read")
@@ -122,6 +123,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "a record that starts 0 to 12 bytes before a block boundary (zero padding, an empty "
                     + "FIRST fragment) or ends exactly on one is framed or reassembled wrong")
@@ -143,6 +145,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 4,
             concept =
                     "a log cut at some byte of its last record (a torn append) returns part of it, "
@@ -178,6 +181,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a log whose tail is zero-filled (space allocated but never written) is reported as "
                     + "corruption, or its zeros are read as records, instead of a torn tail")
@@ -197,6 +201,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 4,
             concept = "a flipped bit in a record that is not the last (header, payload or block padding) "
                     + "is returned as data or dropped as a torn tail instead of a CorruptionException naming the file and the "
@@ -252,7 +257,10 @@ class RecordLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "under ABSOLUTE_CONSISTENCY a torn tail is silently dropped instead of reported")
+    @Graded(
+            task = "T6",
+            points = 1,
+            concept = "under ABSOLUTE_CONSISTENCY a torn tail is silently dropped instead of reported")
     void absoluteConsistencyReportsATornTail() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         write(storage, "a.log", List.of(random(10, 1), random(10, 2)));
@@ -269,6 +277,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a record log with a wrong magic number, an unknown version, the wrong kind or a "
                     + "non-zero reserved byte is read anyway instead of reported at the header field's offset")
@@ -297,7 +306,10 @@ class RecordLogHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a record log writer keeps appending after a failed append, behind a partial record")
+    @Graded(
+            task = "T6",
+            points = 1,
+            concept = "a record log writer keeps appending after a failed append, behind a partial record")
     void aWriterRefusesAfterAFailedAppend() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         try (RecordLogWriter w = RecordLogWriter.create(storage, "f.log", Kind.WAL)) {
@@ -311,6 +323,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept = "a final record whose payload fails its checksum (a torn append that wrote the whole "
                     + "length of garbage) is reported as corruption instead of a torn tail")
@@ -338,6 +351,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept =
                     "a log that ends inside the zero padding at the end of a block (a torn append of the "
@@ -360,6 +374,7 @@ class RecordLogHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept = "a fragment whose length runs past the end of its 32 KiB block (under valid checksums) "
                     + "is read across the block boundary instead of reported as corruption at its offset")

@@ -111,6 +111,7 @@ class TableHiddenTest {
 
     @Property(tries = 120)
     @Graded(
+            task = "T4",
             points = 5,
             concept = "a table loses, reorders or garbles entries, or walks the data blocks wrong (an entry "
                     + "left behind in the last block, a block written twice, the index pointing to the wrong block)")
@@ -151,6 +152,7 @@ class TableHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T4",
             points = 5,
             concept = "a get from a table answers a read at a snapshot with a version newer than the "
                     + "snapshot, an older one than the newest visible, a neighbouring key's value, or misses a tombstone "
@@ -190,6 +192,7 @@ class TableHiddenTest {
 
     @Property(tries = 80)
     @Graded(
+            task = "T4",
             points = 3,
             concept = "a table cursor's seek lands on the wrong entry, or prev after a seek crosses a data "
                     + "block boundary wrong")
@@ -221,6 +224,7 @@ class TableHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 4,
             concept = "a get of a key the table does not hold reads a data block although the Bloom filter "
                     + "could have said 'absent' (filter not asked first, built over internal keys instead of user keys, or "
@@ -268,6 +272,7 @@ class TableHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept = "values larger than a data block (10 KB to 300 KB) are split, lost or read back wrong")
     void valuesLargerThanABlock() throws IOException {
@@ -298,6 +303,7 @@ class TableHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept = "the properties block does not record what compaction and the metrics need (entries, "
                     + "tombstones, smallest and largest keys, sequence range, raw sizes, data blocks)")
@@ -363,6 +369,7 @@ class TableHiddenTest {
 
     @Property(tries = 150)
     @Graded(
+            task = "T4",
             points = 4,
             concept = "a flipped bit anywhere in a table file (data, index, filter or properties block, "
                     + "footer) goes unnoticed or is reported without the file and an offset inside the damaged part")
@@ -400,6 +407,7 @@ class TableHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 3,
             concept = "a table cut short at some length is opened, or fails with an EOFException or an index "
                     + "exception instead of a CorruptionException naming the file")
@@ -440,6 +448,7 @@ class TableHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 3,
             concept = "a footer damaged under a valid checksum (another format version, a handle past the "
                     + "footer, a filter with a probe count of 0, an index entry pointing to the wrong offset) is trusted "
@@ -518,6 +527,7 @@ class TableHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 1,
             concept = "a table of a single entry (one data block that is never full) is written or read "
                     + "wrong, or an empty table is finished instead of rejected")
@@ -548,6 +558,7 @@ class TableHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 3,
             concept = "concurrent readers of one table sharing a block cache see wrong values or fail "
                     + "(shared mutable state in the table or the cache)")
@@ -603,6 +614,7 @@ class TableHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept = "two tables sharing one block cache get each other's blocks (blocks cached by offset "
                     + "alone), or a table's blocks outlive evictFile")
@@ -642,7 +654,7 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "the Bloom filter's bits per key from the builder's options are ignored")
+    @Graded(task = "T4", points = 1, concept = "the Bloom filter's bits per key from the builder's options are ignored")
     void bitsPerKeyIsConfigurable() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);
@@ -660,6 +672,7 @@ class TableHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept = "a key whose versions straddle two data blocks is answered from the wrong block "
                     + "(the index key of a block is not at or after its last key)")
@@ -687,6 +700,7 @@ class TableHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 1,
             concept = "a data block is not cut when its size estimate reaches the block size exactly, only "
                     + "once it passes it")
@@ -710,7 +724,10 @@ class TableHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a bad magic number or footer checksum is reported at an offset outside the footer")
+    @Graded(
+            task = "T4",
+            points = 1,
+            concept = "a bad magic number or footer checksum is reported at an offset outside the footer")
     void everyDamagedFooterByteIsReportedInsideTheFooter() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         TreeMap<byte[], byte[]> m = new TreeMap<>(InternalKey.ORDER::compare);

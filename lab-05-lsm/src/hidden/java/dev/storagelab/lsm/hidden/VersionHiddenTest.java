@@ -86,6 +86,7 @@ class VersionHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T6",
             points = 3,
             concept = "a version edit does not survive encode and decode: a counter, a compact pointer, a "
                     + "deleted or added table (its level, number, size or keys) is lost or changed")
@@ -95,6 +96,7 @@ class VersionHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a truncated or garbled version edit makes decode throw something other than a "
                     + "CorruptionException naming the MANIFEST (an index or argument exception)")
@@ -116,6 +118,7 @@ class VersionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a version edit with an unknown tag, a varint past 63 bits, a file number 0, a last "
                     + "sequence past 2^56 - 1 or a table whose smallest key sorts after its largest is accepted")
@@ -190,6 +193,7 @@ class VersionHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T6",
             points = 4,
             concept =
                     "applying flush and compaction edits to a version gives the wrong tables per level, "
@@ -247,6 +251,7 @@ class VersionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "an edit that leaves two tables of a level from 1 with overlapping user keys (even one "
                     + "shared user key at different sequence numbers) is applied instead of refused")
@@ -309,6 +314,7 @@ class VersionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "an edit that deletes a table from a level that does not hold it, or adds a table "
                     + "number already in the version, is applied instead of refused")
@@ -337,6 +343,7 @@ class VersionHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T6",
             points = 2,
             concept = "Version.overlapping misses a table whose user keys meet the range, or returns one "
                     + "that does not (check the binary search at levels from 1 and the inclusive bounds)")
@@ -389,6 +396,7 @@ class VersionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept = "a version edit that sets its log number, next file number or last sequence twice is "
                     + "decoded (the second value silently wins) instead of reported as corruption")

@@ -56,6 +56,7 @@ class WriteBatchHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T1",
             points = 3,
             concept = "a write batch does not survive encode and decode: an operation, its order, a "
                     + "tombstone or the first sequence number is lost or changed")
@@ -70,6 +71,7 @@ class WriteBatchHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T1",
             points = 3,
             concept = "applying a decoded write batch does not give the same final state as applying its "
                     + "operations one by one (later operation on a key must win)")
@@ -95,6 +97,7 @@ class WriteBatchHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T1",
             points = 3,
             concept = "a truncated write batch (a torn log record's payload) decodes without a "
                     + "CorruptionException naming the log and offset")
@@ -111,6 +114,7 @@ class WriteBatchHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T1",
             points = 2,
             concept = "bytes after a write batch's last record, or a count larger than its records, are "
                     + "silently ignored instead of reported as corruption")
@@ -129,6 +133,7 @@ class WriteBatchHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept = "a write batch whose sequence numbers would pass 2^56 - 1, or with an unknown "
                     + "operation type, is accepted instead of reported as corruption")
@@ -152,6 +157,7 @@ class WriteBatchHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept = "a write batch with an overlong or unterminated varint length is decoded (or crashes "
                     + "with an index exception) instead of reported as corruption")
@@ -176,6 +182,7 @@ class WriteBatchHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 1,
             concept = "a write batch of 256 or more operations loses its count's higher bytes (the header "
                     + "holds the count in 4 bytes, big-endian)")
@@ -194,6 +201,7 @@ class WriteBatchHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 1,
             concept = "a write batch whose header counts zero records (a header and nothing else) decodes to "
                     + "an empty batch instead of being reported as corruption")
@@ -209,6 +217,7 @@ class WriteBatchHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 1,
             concept = "a write batch whose last sequence number is exactly 2^56 - 1 is refused as "
                     + "corruption, though every one of its sequence numbers is legal")

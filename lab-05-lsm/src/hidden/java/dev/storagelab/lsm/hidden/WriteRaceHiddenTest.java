@@ -58,6 +58,7 @@ class WriteRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "a reader sees part of a write batch: lastSequence moves past the batch (or past "
                     + "each operation) before every operation of the batch is in the memtable")
@@ -84,6 +85,7 @@ class WriteRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "a reader sees a write before its log record is written: apply fills the memtable "
                     + "and moves lastSequence before it logs the batch")

@@ -153,6 +153,7 @@ public class CheckpointClockLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "checkpoint clock races: the clock recorded with a checkpoint is below a commit the "
                     + "checkpoint covers (read too early, or the visible timestamp instead of the last assigned one)")

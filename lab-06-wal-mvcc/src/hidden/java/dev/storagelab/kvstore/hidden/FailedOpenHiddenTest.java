@@ -41,6 +41,7 @@ class FailedOpenHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept =
                     "a failed open of the crash-safe store over the B+tree changes the files it "
@@ -51,6 +52,7 @@ class FailedOpenHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "a failed open of the crash-safe store over the LSM tree changes the files it "
                     + "refused (the log cut, or the tree opened, before the checkpoint was checked), or a successful one "

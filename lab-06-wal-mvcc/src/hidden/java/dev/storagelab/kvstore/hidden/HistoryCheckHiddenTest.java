@@ -48,6 +48,7 @@ class HistoryCheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 6,
             concept = "random concurrent transactions show an anomaly snapshot isolation forbids (lost "
                     + "update, dirty or intermediate read, read skew, a stale snapshot, a write cycle)")
@@ -68,6 +69,7 @@ class HistoryCheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 4,
             concept = "transactions through the crash-safe store (log, checkpoints, garbage collection) "
                     + "show an anomaly snapshot isolation forbids")

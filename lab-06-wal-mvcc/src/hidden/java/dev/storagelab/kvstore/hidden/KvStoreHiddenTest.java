@@ -152,6 +152,7 @@ class KvStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 8,
             concept = "after a power loss during commits or checkpoints, the key-value store lost an "
                     + "acknowledged transaction, applied half of one, or could not reopen")
@@ -178,6 +179,7 @@ class KvStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept =
                     "after a checkpoint and a crash, the clock starts over below timestamps already used: "
@@ -214,6 +216,7 @@ class KvStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept =
                     "after a checkpoint and a crash, the clock resumes at the newest replayed commit though the "
@@ -255,6 +258,7 @@ class KvStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 4,
             concept = "concurrent transfers through the store lose money or a snapshot reader sees a "
                     + "transfer half done")
@@ -334,6 +338,7 @@ class KvStoreHiddenTest {
      */
     @Property(tries = 200)
     @Graded(
+            task = "T7",
             points = 3,
             concept = "garbage collection in the LSM tree's compactions drops a version a snapshot at "
                     + "the watermark still reads, or keeps versions no snapshot can read (or drops a key that does not decode, or "
@@ -378,7 +383,10 @@ class KvStoreHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a plain delete, or a tombstone in a plain batch, through the store is not applied")
+    @Graded(
+            task = "T7",
+            points = 1,
+            concept = "a plain delete, or a tombstone in a plain batch, through the store is not applied")
     void plainDeletesAndBatchesAreTransactions() throws IOException {
         for (KvOptions.EngineKind engine : KvOptions.EngineKind.values()) {
             try (KvStore store = KvStore.open(new FaultInjectingStorage(6), options(engine))) {
@@ -403,6 +411,7 @@ class KvStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept =
                     "a plain put that loses a write-write conflict to a commit still waiting for its force "

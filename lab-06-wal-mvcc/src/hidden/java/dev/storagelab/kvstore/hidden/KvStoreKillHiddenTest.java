@@ -35,6 +35,7 @@ class KvStoreKillHiddenTest {
     @ParameterizedTest
     @EnumSource(KvOptions.EngineKind.class)
     @Graded(
+            task = "T7",
             points = 5,
             concept = "after a SIGKILL of a process with 16 threads committing, checkpointing and collecting "
                     + "garbage, the reopened store lost an acknowledged commit, kept half of one, or cannot be opened")

@@ -146,6 +146,7 @@ class WriteAheadStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 8,
             concept = "after a power loss during writes or checkpoints, the store under the log loses an "
                     + "acknowledged write, keeps part of a batch, or cannot reopen")
@@ -172,6 +173,7 @@ class WriteAheadStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 3,
             concept = "under SyncMode.NONE a checkpoint records an LSN the log has not made durable: after "
                     + "a power loss the store cannot reopen, or loses writes the checkpoint covered")
@@ -224,6 +226,7 @@ class WriteAheadStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 4,
             concept = "a crash during recovery (replaying the log into the engine) loses or damages data: "
                     + "recovery must be restartable")
@@ -287,6 +290,7 @@ class WriteAheadStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 3,
             concept = "a write reaches the engine before its log record: a checkpoint can make a write "
                     + "durable that the log never got and the client was told failed")
@@ -344,6 +348,7 @@ class WriteAheadStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 4,
             concept = "concurrent writers apply to the engine in another order than the log's, so the "
                     + "state after recovery differs from the state before the crash")
@@ -395,6 +400,7 @@ class WriteAheadStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 2,
             concept = "a checkpoint record that claims more of the log than the log holds is accepted "
                     + "(new writes would reuse LSNs and be skipped at the next recovery)")
@@ -416,6 +422,7 @@ class WriteAheadStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 1,
             concept = "a write does not return its log record's LSN, or a checkpoint does not return the LSN "
                     + "it covers")
@@ -468,6 +475,7 @@ class WriteAheadStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 1,
             concept = "a checkpoint leaves in place the log segments it covers (all their LSNs at or below "
                     + "the covered LSN), so the log grows without end, or removes one it does not cover")
@@ -509,6 +517,7 @@ class WriteAheadStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 1,
             concept = "an engine that fails a write with a runtime exception makes the store fail with "
                     + "another exception (a ClassCastException), or keeps accepting writes over the hole it left")

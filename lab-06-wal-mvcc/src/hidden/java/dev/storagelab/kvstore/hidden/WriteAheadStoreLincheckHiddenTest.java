@@ -142,6 +142,7 @@ public class WriteAheadStoreLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 3,
             concept =
                     "write-ahead store races: the engine not the log's prefix in LSN order (a writer "

@@ -149,6 +149,7 @@ class GarbageCollectionHiddenTest {
 
     @Property(tries = 250)
     @Graded(
+            task = "T6",
             points = 4,
             concept = "garbage collection removes a version that a live snapshot can still read, or keeps or "
                     + "removes the wrong versions, over random interleavings of transactions and collections")
@@ -265,6 +266,7 @@ class GarbageCollectionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept =
                     "a garbage-collection pass does not remove exactly the versions older than the newest at "
@@ -327,6 +329,7 @@ class GarbageCollectionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a tombstone is collected before the older versions it hides (a reader or a crash in "
                     + "between sees a deleted value come back), or a tombstone with a newer version is collected")
@@ -365,6 +368,7 @@ class GarbageCollectionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "a garbage collection racing with transactions that begin, read and commit removes a "
                     + "version one of them can read (the watermark misses a transaction that is starting)")
@@ -449,6 +453,7 @@ class GarbageCollectionHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 1,
             concept = "the background collector removes versions a long-running reader needs, never runs, or "
                     + "does not catch up once the reader closes")

@@ -122,6 +122,7 @@ class MvccStoreHiddenTest {
 
     @Property(tries = 150)
     @Graded(
+            task = "T4",
             points = 4,
             concept =
                     "a read at a timestamp does not return the newest version at or before it (a newer "
@@ -151,6 +152,7 @@ class MvccStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 3,
             concept = "MVCC reads are wrong over the lab-04 B+tree or the lab-05 LSM tree (versions spread "
                     + "over many pages, tables and levels)")
@@ -189,6 +191,7 @@ class MvccStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept = "a snapshot scan walks every version of a key (newer or older than its snapshot) "
                     + "instead of seeking past them after a few steps")
@@ -218,6 +221,7 @@ class MvccStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 1,
             concept = "a snapshot scan seeks before it has stepped over maxSequentialSkip versions of a key, "
                     + "or never steps and seeks every key: a seek is a new engine scan, dearer than a step")
@@ -253,6 +257,7 @@ class MvccStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 1,
             concept = "a get walks the versions newer than its read timestamp instead of seeking to its version")
     void aGetIsOneSeek() throws IOException {
@@ -277,6 +282,7 @@ class MvccStoreHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 1,
             concept = "a stored version with an unknown kind byte, or an engine key that is not a versioned "
                     + "key, is read as data instead of reported as corruption naming the key")

@@ -54,6 +54,7 @@ class SerializableHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "bonus (serializable): write skew still happens: doctors go off call concurrently until "
                     + "nobody is on call")
@@ -97,6 +98,7 @@ class SerializableHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 1,
             concept = "bonus (serializable): a key inserted into a range a transaction scanned (a phantom) is not "
                     + "a conflict, or a deleted key that was read is not")
@@ -129,6 +131,7 @@ class SerializableHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 1,
             concept = "bonus (serializable): a transaction aborts although nobody wrote what it read (a commit "
                     + "before or at its start, or to keys it never read, or to a key it read from its own writes)")
@@ -185,6 +188,7 @@ class SerializableHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "bonus (serializable): validation stops early when older transactions still running "
                     + "keep earlier commits in view, and misses a later commit that overwrote what was read")

@@ -101,6 +101,7 @@ class TransactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "a lost update: two transactions that read and write the same key both commit (first "
                     + "committer wins is not enforced), alone or under concurrency")
@@ -172,6 +173,7 @@ class TransactionHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T5",
             points = 2,
             concept = "a transaction does not read its own writes (get or scan), or its own delete does not hide "
                     + "the snapshot's value, or its uncommitted writes leak to another transaction")
@@ -231,6 +233,7 @@ class TransactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "a long-running transaction's snapshot changes while other transactions commit (it sees "
                     + "a later commit, by get or by scan)")
@@ -297,6 +300,7 @@ class TransactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 4,
             concept = "a reader sees part of a multi-key commit, or a later commit without an earlier one: the "
                     + "bank's total changes under concurrent transfers")
@@ -380,6 +384,7 @@ class TransactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "a commit becomes visible before an earlier commit is applied (visibility does not advance "
                     + "contiguously), or a commit returns before it is visible")
@@ -442,6 +447,7 @@ class TransactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "a write conflict with a commit that is validated but not yet applied goes undetected "
                     + "(the oracle must remember assigned commits, not ask the store)")
@@ -482,6 +488,7 @@ class TransactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 1,
             concept = "write skew does not happen under snapshot isolation (two doctors both go off call), so "
                     + "something stricter than SI is enforced by default")
@@ -516,6 +523,7 @@ class TransactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "after a failed log write the transaction is applied anyway, later commits are accepted, "
                     + "or visibility stalls behind the failed commit")
@@ -553,6 +561,7 @@ class TransactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 1,
             concept = "after recovery the transaction clock restarts below the replayed commits (a new commit "
                     + "reuses a timestamp, or a new snapshot misses replayed data)")
@@ -571,6 +580,7 @@ class TransactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 1,
             concept = "the oracle's record of recent commits grows forever, or forgets a commit an active "
                     + "transaction can still conflict with")

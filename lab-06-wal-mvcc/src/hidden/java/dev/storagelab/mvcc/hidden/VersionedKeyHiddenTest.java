@@ -64,6 +64,7 @@ class VersionedKeyHiddenTest {
 
     @Property(tries = 1500)
     @Graded(
+            task = "T4",
             points = 3,
             concept = "encoded versioned keys are not ordered by user key ascending (a key before the keys it is "
                     + "a prefix of, 0x00 and 0xFF bytes included) and then commit timestamp descending")
@@ -76,6 +77,7 @@ class VersionedKeyHiddenTest {
 
     @Property(tries = 500)
     @Graded(
+            task = "T4",
             points = 2,
             concept = "a versioned key does not survive encode and decode (escaped bytes or the timestamp garbled)")
     void decodeInvertsEncode(@ForAll("versions") VersionedKey v) throws CorruptionException {
@@ -84,6 +86,7 @@ class VersionedKeyHiddenTest {
 
     @Property(tries = 800)
     @Graded(
+            task = "T4",
             points = 2,
             concept = "the engine-key range of one user key's versions (versionsStart to versionsEnd) holds "
                     + "another key's versions, or misses one of its own")
@@ -99,6 +102,7 @@ class VersionedKeyHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T4",
             points = 1,
             concept = "decoding accepts a versioned key with a bad escape, a missing terminator or a short "
                     + "timestamp instead of reporting corruption")
@@ -122,6 +126,7 @@ class VersionedKeyHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T4",
             points = 1,
             concept = "decoding accepts an inverted timestamp whose top bit is clear (a negative timestamp, "
                     + "all-zero bytes included) instead of reporting corruption at the timestamp's first byte")

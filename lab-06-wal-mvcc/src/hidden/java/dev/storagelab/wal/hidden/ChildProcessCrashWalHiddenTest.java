@@ -35,6 +35,7 @@ class ChildProcessCrashWalHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 4,
             concept = "after the process was killed while 16 threads committed, the reopened log lost an "
                     + "acknowledged commit, has a gap or a thread's commits out of order, or cannot be opened")

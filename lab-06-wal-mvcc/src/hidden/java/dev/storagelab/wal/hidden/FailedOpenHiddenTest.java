@@ -27,6 +27,7 @@ class FailedOpenHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "a failed open of the write-ahead log changes the segments it refused (a cut "
                     + "tail, a deleted segment), or a successful one loses a committed record")

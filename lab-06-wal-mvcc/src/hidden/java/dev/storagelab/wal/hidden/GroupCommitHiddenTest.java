@@ -108,6 +108,7 @@ class GroupCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 4,
             concept = "commits queued behind a leader's force are not written by the next leader in one "
                     + "storage write with one force (no group commit), or get wrong LSNs")
@@ -151,6 +152,7 @@ class GroupCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "under EVERY_WRITE commits are grouped (or skip their force) instead of each "
                     + "writing and forcing alone")
@@ -199,7 +201,10 @@ class GroupCommitHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a group commit takes more bytes than maxGroupBytes from the queue in one write")
+    @Graded(
+            task = "T2",
+            points = 2,
+            concept = "a group commit takes more bytes than maxGroupBytes from the queue in one write")
     void aGroupStaysWithinItsByteBound() throws Exception {
         assertThat(
                 "ten commits of 300 KiB in groups of at most 1 MiB: the leader's write, then 3 + 3 + 3 + 1",
@@ -209,6 +214,7 @@ class GroupCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 1,
             concept = "a group commit whose payloads add up to exactly maxGroupBytes is cut one commit "
                     + "early (the bound is inclusive)")
@@ -221,6 +227,7 @@ class GroupCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 4,
             concept = "when a group's force fails, a commit of that group returns success, or a later "
                     + "commit succeeds (fsyncgate), or a failed commit's record is durable")
@@ -325,6 +332,7 @@ class GroupCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 4,
             concept = "under GROUP a commit returns before its record is durable: a power loss loses an "
                     + "acknowledged commit")
@@ -334,6 +342,7 @@ class GroupCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "under EVERY_WRITE a commit returns before its record is durable: a power loss loses "
                     + "an acknowledged commit")
@@ -343,6 +352,7 @@ class GroupCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "force() returns before the records appended before it are durable, or appends "
                     + "under NONE are forced")
@@ -387,6 +397,7 @@ class GroupCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "64 threads committing through tiny segments deadlock, lose a wake-up, repeat or "
                     + "skip an LSN, or swap payloads")

@@ -80,6 +80,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept =
                     "records from empty to 100 KiB (spanning blocks) do not come back whole and in LSN "
@@ -125,6 +126,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 1,
             concept = "a reopened log miscounts the records of its last segment, so it rolls over to a new "
                     + "segment later (or sooner) than the same appends without the restart")
@@ -204,6 +206,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 6,
             concept = "after a crash at any point of appends, forces, segment rollovers and "
                     + "truncations, the log loses a forced record, has a gap, holds garbage, or cannot be reopened")
@@ -241,6 +244,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "a crash during recovery itself (while cutting a torn tail or dropping a torn new "
                     + "segment) leaves a log that loses a forced record or cannot be reopened")
@@ -307,6 +311,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 4,
             concept = "a flipped bit in a segment before the log's last record is skipped, read as data, "
                     + "cut as a torn tail, or reported without the segment's name and the offset of the damage")
@@ -343,6 +348,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "a last record cut at any byte (a torn tail) is not cut off on open, or the cut "
                     + "also drops a whole record, or the torn record's LSN is not given again")
@@ -375,6 +381,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept = "a new segment whose file header never reached the disk makes the log fail to open "
                     + "or lose records, instead of being dropped")
@@ -394,6 +401,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "a missing segment, an LSN gap or an LSN that goes backwards inside a segment, or "
                     + "a segment that starts at the wrong LSN, is skipped instead of reported as corruption")
@@ -443,6 +451,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept = "a torn tail in a segment that is not the last (damage no crash explains) is cut "
                     + "quietly instead of reported as corruption")
@@ -462,6 +471,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "after a failed force or a failed write the log accepts more writes (fsyncgate: a "
                     + "failed fsync must never be retried), or the refusal does not name the first failure")
@@ -507,6 +517,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept = "a failure while starting a new segment (create, header, directory sync) lets the "
                     + "log go on writing, or loses an acknowledged record")
@@ -538,6 +549,7 @@ class WalHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept = "truncateBefore deletes the active segment or one holding an LSN at or above its "
                     + "argument, its deletions come back after a power loss (no directory sync), or replay from before the "

@@ -18,7 +18,7 @@ import org.HdrHistogram.Histogram;
  * The storage media under the log, measured on this machine with plain {@link FileChannel}s (no
  * engine in the way): what a force costs, what sequential and random 4 KiB writes cost with and
  * without a force each, and what a random 4 KiB read costs with the file in the page cache and
- * without it. notes/06-wal-mvcc.md quotes the numbers; {@code notes/figures/plot_lab06.py} draws them.
+ * without it. notes/06-wal-mvcc.md quotes the numbers; {@code ./storagelab figures} draws them.
  *
  * <pre>
  * java -cp &lt;lab-06 test classpath&gt; dev.storagelab.kvstore.bench.StorageMedia DIR OUT.json [quick]

@@ -30,6 +30,7 @@ class FailedOpenHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 4,
             concept =
                     "a failed open of the hybrid store changes the files it refused (an engine "

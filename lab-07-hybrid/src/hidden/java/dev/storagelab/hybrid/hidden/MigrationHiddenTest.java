@@ -47,6 +47,7 @@ class MigrationHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 8,
             concept =
                     "after a power loss during a migration, a cache flush or a checkpoint, a key lost an acknowledged value, "
@@ -80,6 +81,7 @@ class MigrationHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 5,
             concept = "against a TreeMap, the hybrid store returns a wrong value or a wrong scan after random "
                     + "moves, checkpoints, reopens and power losses")
@@ -142,6 +144,7 @@ class MigrationHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 4,
             concept = "a scan beside background migrations skipped a key, returned one twice, or returned a "
                     + "stale value")
@@ -206,6 +209,7 @@ class MigrationHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "a key moved to the other engine and back before a checkpoint is deleted by the "
                     + "deferred delete of its first move")
@@ -239,6 +243,7 @@ class MigrationHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept = "a deleted key moved back to an engine that still holds a stale copy of it (its deferred "
                     + "delete not yet carried out) brings the old value back: a key with no value moves as a tombstone")
@@ -273,7 +278,7 @@ class MigrationHiddenTest {
     }
 
     @Test
-    @Graded(points = 2, concept = "a batch write sends an entry to the engine its key is not routed to")
+    @Graded(task = "T6", points = 2, concept = "a batch write sends an entry to the engine its key is not routed to")
     void aBatchIsSplitByRoute() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(23);
         try (HybridStore store =
@@ -305,6 +310,7 @@ class MigrationHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 2,
             concept =
                     "a move says the key moved when it was there already, or says it did not when it did (the shell's "

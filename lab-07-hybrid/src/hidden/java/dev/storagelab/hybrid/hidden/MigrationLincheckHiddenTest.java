@@ -155,6 +155,7 @@ public class MigrationLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "migration races: a move reads the value or switches the route outside the key's lock (a write "
                     + "meanwhile is lost behind the copy, or a read finds the key in neither engine), or a checkpoint "

@@ -37,7 +37,10 @@ class RouterHiddenTest {
     private final FakeTicker ticker = new FakeTicker();
 
     @Test
-    @Graded(points = 2, concept = "the token bucket loses or invents tokens when time arrives in many small steps")
+    @Graded(
+            task = "T5",
+            points = 2,
+            concept = "the token bucket loses or invents tokens when time arrives in many small steps")
     void manySmallStepsRefillExactlyAsOneLongOne() {
         TokenBucket bucket = new TokenBucket(1_000, 10_000, ticker);
         while (bucket.tryAcquire()) {
@@ -55,6 +58,7 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "the token bucket saves up more than its burst while idle, so a flash sale after a "
                     + "quiet night migrates without limit")
@@ -75,6 +79,7 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "the router's minimum residency is off by one: a key resident exactly the minimum may move")
     void residencyOfExactlyTheMinimumAllowsAMove() {
@@ -86,6 +91,7 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "the router moves a key whose saving equals the hysteresis margin exactly: the other "
                     + "engine must be cheaper by more than the margin")
@@ -102,6 +108,7 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "the router prices a move without the key's value size (moving 1 MiB costs more than 100 B) "
                     + "or without its payback window")
@@ -130,6 +137,7 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "the migration queue is drained out of order, or a move without a token is lost instead "
                     + "of waiting for the next round")
@@ -158,6 +166,7 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "a move left at the head of the queue for want of a token is not counted as deferred, or is "
                     + "counted more than once a round")
@@ -194,6 +203,7 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "the drain asks the router again with the key's residency as it was when the move was "
                     + "queued: a key moved since then moves again before it has stayed the minimum")
@@ -223,6 +233,7 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "a queued move the router no longer wants still spends a token (or still moves the key)")
     void unwantedMovesAreDroppedWithoutSpendingTokens() throws IOException {
@@ -246,6 +257,7 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "a migration switches a key's route while a scan is open, so the scan can miss the key "
                     + "or return it twice")
@@ -273,6 +285,7 @@ class RouterHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "promotions queued while the hot set had room are all carried out once it is full: the "
                     + "room was checked when the move was queued, not when the mover publishes the route")

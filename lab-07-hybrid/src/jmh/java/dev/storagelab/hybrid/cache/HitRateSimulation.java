@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
  * misses at the start included.
  *
  * <p>Run: {@code java -cp $CP dev.storagelab.hybrid.cache.HitRateSimulation [out.csv]} (default
- * {@code notes/data/lab07/cache-hit-rates.csv}); then {@code notes/figures/plot_lab07_cache.py}.
+ * {@code notes/data/lab07/cache-hit-rates.csv}); then {@code ./storagelab figures}.
  */
 public final class HitRateSimulation {
 

@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  * <pre>
  * java -Xmx3g -cp lab-07-hybrid/target/classes:$(cat lab-07-hybrid/target/test-classpath.txt) \
  *     dev.storagelab.hybrid.scenario.WeekSimulation notes/data/lab07/week.csv [figure|quick]
- * /usr/bin/python3 notes/figures/plot_lab07_week.py notes/data/lab07/week.csv notes/figures/lab07-week.png
+ * ./storagelab figures
  * </pre>
  * A third argument, {@code hardened:KiB}, runs the hardened engine alone with a checkpoint every
  * that many KiB of log instead of {@link FailureModes#hardenedOptions()}'s.

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * interval, and a Markdown summary:
  * <pre>
  * java -Xmx2g -cp $CP dev.storagelab.hybrid.tune.TuningFigure notes/data/lab07 [keys] [opsPerPhase] [reps]
- * /usr/bin/python3 notes/figures/plot_lab07_tuning.py notes/data/lab07/tuning-knobs.csv notes/data/lab07/tuning-throughput.csv notes/figures/lab07-tuning.png
+ * ./storagelab figures
  * </pre>
  */
 public final class TuningFigure {

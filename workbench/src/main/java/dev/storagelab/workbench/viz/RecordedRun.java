@@ -65,6 +65,8 @@ public final class RecordedRun {
     private final IntList[] byView = new IntList[VIEWS.size()];
     /** The page splits that split the root (the tree grew a level), so a view finds the last one at once. */
     private final IntList rootSplits = new IntList();
+    /** The compactions that were trivial moves (a table moved down a level, not rewritten), so a view counts them at once. */
+    private final IntList trivialMoves = new IntList();
 
     private volatile int count;
     private FileChannel channel;
@@ -204,7 +206,7 @@ public final class RecordedRun {
                         o.get("t").getAsLong(),
                         o.get("type").getAsString(),
                         o.has("view") ? o.get("view").getAsString() : null,
-                        isRootSplit(o));
+                        isMarked(o));
                 offset += length;
             }
             if (header == null) {
@@ -259,14 +261,19 @@ public final class RecordedRun {
         return n + " bytes";
     }
 
-    private static boolean isRootSplit(JsonObject o) {
-        return EventType.PAGE_SPLIT.id().equals(o.get("type").getAsString())
-                && o.has("root")
-                && o.get("root").isJsonPrimitive()
-                && o.get("root").getAsBoolean();
+    /** Whether {@code o} is a root split or a trivial move: the events a run indexes apart from their type. */
+    private static boolean isMarked(JsonObject o) {
+        String type = o.get("type").getAsString();
+        String flag = EventType.PAGE_SPLIT.id().equals(type)
+                ? "root"
+                : EventType.COMPACTION_FINISHED.id().equals(type) ? "trivialMove" : null;
+        return flag != null
+                && o.has(flag)
+                && o.get(flag).isJsonPrimitive()
+                && o.get(flag).getAsBoolean();
     }
 
-    private synchronized void add(long offset, int length, long t, String type, String view, boolean rootSplit) {
+    private synchronized void add(long offset, int length, long t, String type, String view, boolean marked) {
         int i = count;
         if (i == offsets.length) {
             int n = i * 2;
@@ -279,8 +286,8 @@ public final class RecordedRun {
         times[i] = t;
         int code = TYPES.indexOf(type);
         byType[code < 0 ? OTHER_CODE : code].add(i);
-        if (rootSplit) {
-            rootSplits.add(i);
+        if (marked) {
+            (EventType.PAGE_SPLIT.id().equals(type) ? rootSplits : trivialMoves).add(i);
         }
         if (view != null) {
             int v = VIEWS.indexOf(view);
@@ -295,13 +302,14 @@ public final class RecordedRun {
     EventRecorder.Sink sink() {
         return (offset, length, nanos, type) -> {
             String view = null;
-            boolean rootSplit = false;
+            boolean marked = false;
             if (EventType.SNAPSHOT.id().equals(type)) {
                 view = viewOf(offset, length);
-            } else if (EventType.PAGE_SPLIT.id().equals(type)) {
-                rootSplit = rootSplitAt(offset, length);
+            } else if (EventType.PAGE_SPLIT.id().equals(type)
+                    || EventType.COMPACTION_FINISHED.id().equals(type)) {
+                marked = markedAt(offset, length);
             }
-            add(offset, length, nanos, type, view, rootSplit);
+            add(offset, length, nanos, type, view, marked);
         };
     }
 
@@ -314,9 +322,9 @@ public final class RecordedRun {
         }
     }
 
-    private boolean rootSplitAt(long offset, int length) {
+    private boolean markedAt(long offset, int length) {
         try {
-            return isRootSplit(readAt(offset, length));
+            return isMarked(readAt(offset, length));
         } catch (IOException e) {
             return false;
         }
@@ -389,6 +397,11 @@ public final class RecordedRun {
     /** The page splits that split the root, in order, up to the current count. */
     IntList rootSplits() {
         return rootSplits;
+    }
+
+    /** The compactions that were trivial moves, in order, up to the current count. */
+    IntList trivialMoves() {
+        return trivialMoves;
     }
 
     /** The snapshots of view code {@code view}. */

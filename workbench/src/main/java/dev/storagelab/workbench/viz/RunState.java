@@ -55,6 +55,10 @@ final class RunState {
                 counts.addProperty(RecordedRun.TYPES.get(c), n);
             }
         }
+        int trivial = run.trivialMoves().countAtMost(at);
+        if (trivial > 0) {
+            counts.addProperty("compaction.trivial_move", trivial); // counted among compaction.finished too
+        }
         s.add("counts", counts);
         int phase = run.positions(RecordedRun.PHASE_CODE).lastAtMost(at);
         s.addProperty("phase", phase < 0 ? "" : run.event(phase).get("phase").getAsString());

@@ -1,5 +1,6 @@
 package dev.storagelab.workbench.viz;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,13 +52,45 @@ public final class VizCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port);
         }
         InetAddress address = InetAddress.getByName(bind);
-        Path live =
-                liveDir != null ? Files.createDirectories(liveDir) : Files.createTempDirectory("storagelab-viz-runs-");
-        VizServer server = new VizServer(address, port, runs, RunFormat.MAX_BYTES, live, out);
+        VizServer server = start(address, port, runs, liveDir, out);
         String host = address.isLoopbackAddress() ? "127.0.0.1" : address.getHostAddress();
         out.println("storagelab viz: serving http://" + host + ":" + server.port()
-                + "/ (Ctrl-C stops it); live runs are" + " recorded in " + live);
+                + "/ (Ctrl-C stops it); live runs are" + " recorded in " + server.liveDir()
+                + (liveDir == null ? " (deleted when it stops)" : ""));
         new CountDownLatch(1).await(); // until the process is stopped
         return 0;
+    }
+
+    /**
+     * Starts a viewer's server whose live runs are recorded in {@code liveDir}, or, when it is
+     * null, in a new temporary folder. When this JVM stops (Ctrl-C, SIGTERM, a closed terminal,
+     * the launcher gone) the port is freed and the temporary folder deleted; a folder given is kept.
+     */
+    public static VizServer start(InetAddress address, int port, List<Path> runs, Path liveDir, PrintStream out)
+            throws IOException {
+        boolean temporary = liveDir == null;
+        Path live = temporary ? Files.createTempDirectory("storagelab-viz-runs-") : Files.createDirectories(liveDir);
+        VizServer server;
+        try {
+            server = new VizServer(address, port, runs, RunFormat.MAX_BYTES, live, out);
+        } catch (IOException | RuntimeException e) {
+            if (temporary) {
+                PathUtils.deleteDirectory(live);
+            }
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, temporary ? live : null), "viz-stop"));
+        return server;
+    }
+
+    private static void stop(VizServer server, Path temporary) {
+        server.close();
+        if (temporary != null) {
+            try {
+                PathUtils.deleteDirectory(temporary);
+            } catch (IOException e) {
+                System.err.println("storagelab viz: could not delete " + temporary + ": " + e.getMessage());
+            }
+        }
     }
 }

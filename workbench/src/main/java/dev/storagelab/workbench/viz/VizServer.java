@@ -38,7 +38,7 @@ import org.apache.commons.io.file.PathUtils;
  * <p>It is the JDK's own {@link HttpServer}: a dozen routes on the loopback interface need no
  * framework, and the workbench's jar stays free of a servlet container.
  *
- * <p><b>What the browser can reach:</b> the three files of the page, by exact name, and the runs,
+ * <p><b>What the browser can reach:</b> the four files of the page, by exact name, and the runs,
  * by number: no path from a request is ever resolved against the file system, so nothing the
  * browser sends can read a file other than the recordings given on the command line and the live
  * runs' own. It listens on 127.0.0.1 unless told otherwise.
@@ -51,11 +51,14 @@ public final class VizServer implements AutoCloseable {
     static final long MAX_LIVE = 1_000_000;
     /** The most events one request for a window of events returns. */
     static final int MAX_WINDOW = 500;
+    /** The most events one request for a window looks at, snapshots it leaves out included. */
+    static final int MAX_SCANNED = 20 * MAX_WINDOW;
 
     private static final Map<String, String[]> ASSETS = Map.of(
             "/", new String[] {"viz/index.html", "text/html; charset=utf-8"},
             "/index.html", new String[] {"viz/index.html", "text/html; charset=utf-8"},
             "/app.js", new String[] {"viz/app.js", "text/javascript; charset=utf-8"},
+            "/views.js", new String[] {"viz/views.js", "text/javascript; charset=utf-8"},
             "/app.css", new String[] {"viz/app.css", "text/css; charset=utf-8"});
 
     private final HttpServer server;
@@ -68,6 +71,9 @@ public final class VizServer implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean liveBusy = new AtomicBoolean();
+    /** The folder of the live run's engine while one runs: {@link #close} deletes it if the run cannot. */
+    private final java.util.concurrent.atomic.AtomicReference<Path> liveEngineDir =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * Starts serving on {@code bind}:{@code port} (0: any free port) the recordings in {@code files};
@@ -107,9 +113,62 @@ public final class VizServer implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Serves the files under {@code dir} at {@code prefix} (a path that starts and ends with /): the
+     * book beside the viewer ({@code ./storagelab book --serve}). A request's path is resolved
+     * inside {@code dir} only; a path that leaves it, or names no file, is answered 404.
+     */
+    public void serveFolder(String prefix, Path dir) {
+        Path base = dir.toAbsolutePath().normalize();
+        server.createContext(prefix, ex -> {
+            try (ex) {
+                if (!localHost(ex)) {
+                    error(ex, 403, "this server answers requests for localhost or 127.0.0.1 only");
+                    return;
+                }
+                String rel = URLDecoder.decode(
+                        ex.getRequestURI().getRawPath().substring(prefix.length()), StandardCharsets.UTF_8);
+                Path file = base.resolve(rel.isEmpty() || rel.endsWith("/") ? rel + "index.html" : rel)
+                        .normalize();
+                if (!ex.getRequestMethod().equals("GET") || !file.startsWith(base) || !Files.isRegularFile(file)) {
+                    error(ex, 404, "nothing at " + ex.getRequestURI().getRawPath());
+                    return;
+                }
+                send(ex, 200, contentType(file.getFileName().toString()), Files.readAllBytes(file));
+            } catch (java.nio.file.InvalidPathException e) {
+                error(ex, 404, "nothing at " + ex.getRequestURI().getRawPath());
+            }
+        });
+    }
+
+    private static String contentType(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (n.endsWith(".html")) {
+            return "text/html; charset=utf-8";
+        }
+        if (n.endsWith(".css")) {
+            return "text/css; charset=utf-8";
+        }
+        if (n.endsWith(".js")) {
+            return "text/javascript; charset=utf-8";
+        }
+        if (n.endsWith(".png")) {
+            return "image/png";
+        }
+        if (n.endsWith(".json")) {
+            return "application/json";
+        }
+        return "text/plain; charset=utf-8";
+    }
+
     /** The port it listens on. */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Where live runs are recorded. */
+    public Path liveDir() {
+        return liveDir;
     }
 
     /** The runs it serves, by number. */
@@ -117,11 +176,35 @@ public final class VizServer implements AutoCloseable {
         return List.copyOf(runs);
     }
 
+    /**
+     * Stops serving, stops a live run that is going on (waiting briefly for it), and deletes that
+     * run's engine folder: a server stopped from outside leaves no folder behind.
+     */
     @Override
     public void close() {
         server.stop(0);
         liveRunner.shutdownNow();
+        try {
+            liveRunner.awaitTermination(STOP_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Path dir = liveEngineDir.getAndSet(null);
+        if (dir != null) {
+            deleteQuietly(dir);
+        }
         runs.forEach(RecordedRun::closeChannel);
+    }
+
+    /** How long {@link #close} waits for a live run to stop. */
+    static final long STOP_MILLIS = 1_500;
+
+    private void deleteQuietly(Path dir) {
+        try {
+            PathUtils.deleteDirectory(dir);
+        } catch (IOException e) {
+            log.println("storagelab viz: could not delete " + dir + ": " + e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- routing
@@ -279,13 +362,26 @@ public final class VizServer implements AutoCloseable {
         return o;
     }
 
+    /**
+     * Up to {@code count} events from {@code from} on; with {@code hide=snapshot}, the engine's
+     * pictures are left out (the event at {@code at} is kept whatever it is), looking at most
+     * {@link #MAX_SCANNED} events.
+     */
     private static JsonObject window(RecordedRun run, Map<String, String> q) {
         int n = run.count();
         long from = Math.max(0, Math.min(number(q, "from", 0), n));
         long count = Math.max(0, Math.min(number(q, "count", 50), MAX_WINDOW));
+        boolean hideSnapshots = EventType.SNAPSHOT.id().equals(q.get("hide"));
+        long keep = number(q, "at", -1);
         JsonArray a = new JsonArray();
-        for (long i = from; i < Math.min(n, from + count); i++) {
-            a.add(run.event((int) i));
+        for (long i = from; i < n && a.size() < count && i - from < MAX_SCANNED; i++) {
+            JsonObject e = run.event((int) i);
+            if (hideSnapshots
+                    && i != keep
+                    && EventType.SNAPSHOT.id().equals(e.get("type").getAsString())) {
+                continue;
+            }
+            a.add(e);
         }
         JsonObject o = new JsonObject();
         o.addProperty("from", from);
@@ -383,7 +479,7 @@ public final class VizServer implements AutoCloseable {
         JsonObject o = new JsonObject();
         JsonArray e = new JsonArray();
         for (Engine engine : Engine.values()) {
-            if (engine.onDisk() && engine != Engine.SORTEDLOG && engine != Engine.HYBRID_SIMPLE) {
+            if (engine.onDisk() && engine != Engine.HYBRID_SIMPLE) {
                 e.add(engine.id());
             }
         }
@@ -456,6 +552,7 @@ public final class VizServer implements AutoCloseable {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("storagelab-viz-");
+            liveEngineDir.set(dir);
             try (Engine.Handle handle = engine.open(dir)) {
                 EventTaps.runRecorded(handle, workload, spec, file, run.sink());
             }
@@ -465,12 +562,8 @@ public final class VizServer implements AutoCloseable {
         } finally {
             run.finish(failure);
             liveBusy.set(false);
-            if (dir != null) {
-                try {
-                    PathUtils.deleteDirectory(dir);
-                } catch (IOException e) {
-                    log.println("storagelab viz: could not delete " + dir + ": " + e.getMessage());
-                }
+            if (dir != null && liveEngineDir.compareAndSet(dir, null)) {
+                deleteQuietly(dir);
             }
         }
     }

@@ -3,7 +3,9 @@ package dev.storagelab.workbench.viz;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
@@ -24,8 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -57,12 +62,14 @@ class VizBrowserTest {
 
     static final int TIERED = 1;
     static final int MILLION = 2;
+    static final int FAILED = 4; // after the bad file
     static final int EVENTS = 1_000_000;
 
     private WebDriver browser;
     private VizProcess viz;
     private String base;
     private Path leveled;
+    private Path failed;
 
     @BeforeAll
     void startBrowser() throws Exception {
@@ -78,6 +85,7 @@ class VizBrowserTest {
         Path tiered = VizTestRuns.lsmRun(dir, "tiered.jsonl", LsmOptions.CompactionStyle.TIERED, 1500);
         Path million = VizTestRuns.millionEventRun(); // EVENTS of them
         Path bad = Files.writeString(dir.resolve("bad.jsonl"), "not json at all\n");
+        failed = FailingTests.recordingOf(PlantedBugExample.class, dir.resolve("failures"));
         viz = VizProcess.start(List.of(
                 "--port",
                 "0",
@@ -86,7 +94,8 @@ class VizBrowserTest {
                 leveled.toString(),
                 tiered.toString(),
                 million.toString(),
-                bad.toString()));
+                bad.toString(),
+                failed.toString()));
         base = "http://127.0.0.1:" + viz.awaitHealthy(Duration.ofMinutes(3)) + "/";
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -266,5 +275,73 @@ class VizBrowserTest {
                 "the pages of a large level are drawn up to a bound and counted whole",
                 count("document.querySelectorAll('rect.page').length"),
                 lessThanOrEqualTo(2L * RunState.MAX_PAGES_PER_LEVEL));
+    }
+
+    /** The level labels' size as drawn, in pixels: the font's size times the SVG's scale. */
+    private List<Double> levelLabelPixels() {
+        @SuppressWarnings("unchecked")
+        List<Number> sizes = (List<Number>) ((JavascriptExecutor) browser)
+                .executeScript("return Array.from(document.querySelectorAll('text.level-label'))"
+                        + ".map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);");
+        return sizes.stream().map(Number::doubleValue).toList();
+    }
+
+    private void screenshot(String name) throws java.io.IOException {
+        Path out = Files.createDirectories(Path.of("target", "viz-screenshots")).resolve(name + ".png");
+        Files.write(out, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void anLsmRunOpensOnTheLsmViewReadableAt1366x768() throws Exception {
+        Dimension before = browser.manage().window().getSize();
+        browser.manage().window().setSize(new Dimension(1366, 768));
+        try {
+            browser.get(base + "#runs=" + LEVELED + "&mode=event&at=400");
+            WebDriverWait wait = waitFor();
+            wait.until(
+                    d -> !d.findElements(By.cssSelector(".pane .lsm-summary")).isEmpty());
+            assertThat(
+                    "the LSM run opens on the LSM view",
+                    text(By.cssSelector("#tabs button.on")),
+                    equalTo("LSM levels"));
+            wait.until(d -> !levelLabelPixels().isEmpty());
+            screenshot("lsm-run-1366x768");
+            assertThat(levelLabelPixels(), everyItem(greaterThanOrEqualTo(12.0)));
+
+            browser.get(base + "#runs=" + LEVELED + "," + TIERED + "&mode=event&at=900");
+            browser.navigate().refresh();
+            wait.until(d -> d.findElements(By.cssSelector(".pane .lsm-summary")).size() == 2);
+            wait.until(d -> !d.findElements(By.cssSelector(".tiered-note")).isEmpty());
+            screenshot("leveled-and-tiered-1366x768");
+            assertThat("side by side, each half as wide", levelLabelPixels(), everyItem(greaterThanOrEqualTo(12.0)));
+            assertThat(text(By.cssSelector(".tiered-note")), containsString("oldest deepest"));
+        } finally {
+            browser.manage().window().setSize(before);
+        }
+    }
+
+    @Test
+    void aFailingTestsRecordingOpensAtItsFailingStep() throws Exception {
+        List<String> lines = Files.readAllLines(failed);
+        int count = lines.size() - 2; // the header and the end line aside
+        browser.get(base + "#runs=" + FAILED);
+        WebDriverWait wait = waitFor();
+        wait.until(d -> text(By.id("pos")).equals("event " + (count - 1) + " of " + count));
+        wait.until(d -> !d.findElements(By.cssSelector(".pane .lsm-summary")).isEmpty());
+        assertThat(text(By.cssSelector("#tabs button.on")), equalTo("LSM levels"));
+        assertThat(
+                text(By.cssSelector(".failure")),
+                containsString("PlantedBugExample.everyKeySurvivesCompaction failed"));
+        assertThat(text(By.cssSelector(".failure .expected")), containsString("value 2 of " + PlantedBugExample.LOST));
+        assertThat(text(By.cssSelector(".failure .actual")), containsString("<Optional.empty>"));
+        assertThat(
+                "the current event is the failure's mark",
+                wait.until(d -> text(By.cssSelector(".ev.cur"))),
+                containsString("the test failed here"));
+        assertThat(
+                "the compactions that lost the key are there to step back to",
+                lines.toString(),
+                containsString("compaction.finished"));
+        screenshot("failing-test-1366x768");
     }
 }

@@ -41,16 +41,42 @@ final class VizProcess implements AutoCloseable {
 
     /** Starts {@code viz} with {@code args} (e.g. {@code --port 0 RUN.jsonl}). */
     static VizProcess start(List<String> args) throws IOException {
+        return new VizProcess(new ProcessBuilder(command(List.of(), args)).start());
+    }
+
+    /**
+     * Starts {@code viz} with {@code args} as the launcher does: a child of a parent process (a
+     * shell that waits for it) that asked it to end with it, its temporary files in {@code tmp}.
+     */
+    static VizProcess startUnderAParent(List<String> args, Path tmp) throws IOException {
+        List<String> java = command(List.of("-Djava.io.tmpdir=" + tmp), args);
+        StringBuilder line = new StringBuilder();
+        for (String word : java) {
+            line.append('\'').append(word.replace("'", "'\\''")).append("' ");
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", line + "& wait");
+        pb.environment().put("STORAGELAB_EXIT_WITH_PARENT", "1");
+        return new VizProcess(pb.start());
+    }
+
+    /** Starts {@code viz} with {@code args}, its temporary files in {@code tmp}. */
+    static VizProcess start(List<String> args, Path tmp) throws IOException {
+        return new VizProcess(new ProcessBuilder(command(List.of("-Djava.io.tmpdir=" + tmp), args)).start());
+    }
+
+    private static List<String> command(List<String> jvmArgs, List<String> args) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m",
-                "-cp",
-                classpath,
-                "dev.storagelab.workbench.WorkbenchMain",
-                "viz"));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m"));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", classpath, "dev.storagelab.workbench.WorkbenchMain", "viz"));
         cmd.addAll(args);
-        return new VizProcess(new ProcessBuilder(cmd).start());
+        return cmd;
+    }
+
+    /** The process started: the viz JVM, or the parent that runs it. */
+    Process process() {
+        return process;
     }
 
     private static Thread drain(InputStream in, StringBuffer into, String name) {

@@ -140,6 +140,54 @@ class VizViewsTest {
     }
 
     @Test
+    void theSortedLogIsDrawnAsLevelsItsFlushedSegmentsAboveItsMergedOne() throws IOException {
+        RecordedRun live = record(Engine.SORTEDLOG, Workload.FILLRANDOM, 60_000, 60_000);
+        assertThat(
+                "the lab-01 engine records a run",
+                countOf(RunState.at(live, live.count() - 1), "flush.end"),
+                greaterThan(0));
+
+        Path file = dir.resolve("sortedlog-small.jsonl");
+        try (EventRecorder recorder =
+                        new EventRecorder(file, java.util.Map.of("engine", "sortedlog", "workload", "puts"), null);
+                dev.storagelab.sortedlog.SortedLogStore store = dev.storagelab.sortedlog.SortedLogStore.open(
+                        dev.storagelab.io.DiskStorage.open(Files.createDirectories(dir.resolve("small"))),
+                        dev.storagelab.sortedlog.SortedLogOptions.builder()
+                                .memtableBytes(16 << 10)
+                                .compactionTrigger(3)
+                                .build())) {
+            store.setEventListener(recorder);
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 0; i < 4_000; i++) {
+                store.put(
+                        dev.storagelab.kv.Bytes.wrap(dev.storagelab.testkit.BenchData.keyBytes(random.nextInt(2_000))),
+                        dev.storagelab.kv.Bytes.wrap(dev.storagelab.testkit.BenchData.valueBytes(random)));
+            }
+            store.flush();
+            recorder.onEvent(dev.storagelab.sortedlog.SortedLogEvents.segments(store));
+            store.setEventListener(null);
+        }
+        RecordedRun run = RecordedRun.open(1, file, RunFormat.MAX_BYTES);
+        JsonObject end = RunState.at(run, run.count() - 1);
+        assertThat(countOf(end, "compaction.finished"), greaterThan(0));
+        JsonArray tables = end.getAsJsonObject("lsm").getAsJsonArray("tables");
+        int merged = 0;
+        for (JsonElement e : tables) {
+            merged += e.getAsJsonObject().get("level").getAsInt() == 1 ? 1 : 0;
+        }
+        assertThat("one merged segment, at level 1: " + tables, merged, is(1));
+        int last =
+                run.positions(RecordedRun.TYPES.indexOf("compaction.finished")).lastAtMost(run.count() - 1);
+        JsonObject before = RunState.at(run, last - 1);
+        JsonObject after = RunState.at(run, last);
+        assertThat(
+                "a compaction merges every segment into one",
+                after.getAsJsonObject("lsm").getAsJsonArray("tables").size(),
+                lessThanOrEqualTo(
+                        before.getAsJsonObject("lsm").getAsJsonArray("tables").size()));
+    }
+
+    @Test
     void theLogAndMvccViewsShowGroupCommitsSegmentsVersionsAndTheGcHorizon() throws IOException {
         RecordedRun run = record(Engine.KV, Workload.BANK, 50, 3000);
         JsonObject end = RunState.at(run, run.count() - 1);

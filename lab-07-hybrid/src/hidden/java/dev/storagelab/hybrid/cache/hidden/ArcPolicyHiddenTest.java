@@ -143,6 +143,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 400)
     @Graded(
+            task = "T3",
             points = 5,
             concept = "ARC's hits, evictions, lists or target differ from the paper's pseudocode on a random trace "
                     + "(a case of the request, REPLACE or the case-IV bookkeeping is wrong)")
@@ -153,6 +154,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T3",
             points = 3,
             concept = "ARC breaks one of the paper's invariants (|T1|+|T2| <= c, |T1|+|B1| <= c, "
                     + "|T1|+|T2|+|B1|+|B2| <= 2c, 0 <= p <= c, a key in one list only) at some step, removals included")
@@ -235,6 +237,7 @@ class ArcPolicyHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 3,
             concept = "ARC diverges from the paper's pseudocode, or breaks an invariant, on long adversarial "
                     + "traces (a loop one longer than the cache, scans after a working set, alternating recency and frequency "
@@ -270,6 +273,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T3",
             points = 2,
             concept =
                     "ARC's ghost hit in B1 does not grow the target p by max(1, |B2|/|B1|) (capped at c), "
@@ -305,6 +309,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T3",
             points = 2,
             concept = "ARC passes the wrong keys to the evicted consumer (a ghost, the referenced key, a key "
                     + "twice, or a key that stays resident), evicts on a hit, or contains() disagrees with T1 and T2")
@@ -347,6 +352,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T3",
             points = 1,
             concept = "ARC evicts while the cache has free room (after remove): REPLACE on a ghost hit or a "
                     + "miss must run only when |T1| + |T2| = c")
@@ -373,6 +379,7 @@ class ArcPolicyHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T3",
             points = 2,
             concept = "ARC is not scan resistant: a one-pass scan of new keys flushes keys referenced twice "
                     + "(they belong in T2, which a scan through T1 must not touch while p stays 0)")
@@ -405,6 +412,7 @@ class ArcPolicyHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 1,
             concept = "ARC's hit rate on a scan-polluted Zipfian trace is not above LRU's at small cache sizes")
     void arcBeatsLruOnAScanPollutedTrace() {

@@ -92,6 +92,7 @@ class LfuPolicyHiddenTest {
 
     @Property(tries = 400)
     @Graded(
+            task = "T3",
             points = 4,
             concept = "LFU evicts the wrong key (not the least frequently used, or not the least recently used "
                     + "of them on a tie), miscounts a hit, or keeps a count across an eviction or a removal")
@@ -124,6 +125,7 @@ class LfuPolicyHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T3",
             points = 2,
             concept = "LFU's frequency list keeps empty frequency nodes (or loses one a key needs): its length "
                     + "is not the number of distinct frequencies of the resident keys")
@@ -152,6 +154,7 @@ class LfuPolicyHiddenTest {
 
     @Test
     @Graded(
+            task = "T3",
             points = 1,
             concept = "ReplacementPolicies.of does not build working arc, lru and lfu policies of the given "
                     + "capacity, or accepts a bad name, a capacity below 1 or a null key")

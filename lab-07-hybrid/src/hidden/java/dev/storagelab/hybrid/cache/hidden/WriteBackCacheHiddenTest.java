@@ -275,6 +275,7 @@ class WriteBackCacheHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T4",
             points = 4,
             concept =
                     "the write-back cache returns a stale value or loses a write: against a TreeMap given the "
@@ -304,6 +305,7 @@ class WriteBackCacheHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T4",
             points = 3,
             concept = "an acknowledged write does not reach the sink exactly once per dirty period (written "
                     + "twice, a clean entry rewritten, an older value sent, or a batch not sorted by key)")
@@ -322,6 +324,7 @@ class WriteBackCacheHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T4",
             points = 3,
             concept = "evicting a dirty entry drops it, or does not write it (as one sorted batch of the call's "
                     + "evicted dirty entries) before the call returns")
@@ -356,6 +359,7 @@ class WriteBackCacheHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T4",
             points = 3,
             concept = "a failing sink loses dirty entries (they must stay dirty, readable, and be written by a "
                     + "later flush), or its IOException is swallowed")
@@ -388,6 +392,7 @@ class WriteBackCacheHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept = "the cache does not flush exactly when more than maxDirty entries are dirty (too early, "
                     + "too late, or counting a rewrite of a dirty key as a new dirty entry)")
@@ -417,6 +422,7 @@ class WriteBackCacheHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept =
                     "fill overwrites a dirty entry with the engines' older value (also an entry whose eviction "
@@ -462,6 +468,7 @@ class WriteBackCacheHiddenTest {
 
     @Test
     @Graded(
+            task = "T4",
             points = 2,
             concept = "the write-back cache is not thread-safe: concurrent writes, reads and flushes lose a "
                     + "write, call the sink concurrently, or send an unsorted batch")
@@ -525,6 +532,7 @@ class WriteBackCacheHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T4",
             points = 1,
             concept = "dirtyRange does not return exactly the dirty entries in [from, to), sorted, tombstones "
                     + "included")
@@ -551,6 +559,7 @@ class WriteBackCacheHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T4",
             points = 1,
             concept = "the write-back cache's statistics do not add up (flushes and entries flushed against the "
                     + "sink's batches, hits and misses against the reads, size and dirty against the entries held)")

@@ -99,6 +99,7 @@ class AdaptiveCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "a write-heavy range does not become leveled after a sustained change to reads, "
                     + "or flips on a short burst of reads")
@@ -125,6 +126,7 @@ class AdaptiveCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "the classification has no dead band: a range on one side of a threshold crosses "
                     + "it without the margin, or one on the other side leaves it before falling the margin below")
@@ -166,7 +168,10 @@ class AdaptiveCompactionHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "a range switches back before its dwell has passed since the last switch")
+    @Graded(
+            task = "T8",
+            points = 1,
+            concept = "a range switches back before its dwell has passed since the last switch")
     void noSwitchBackWithinTheDwell() {
         AdaptiveCompaction a = adaptive(Settings.defaults().withHalfLife(20).withDwell(700));
         for (int i = 0; i < 800; i++) {
@@ -190,6 +195,7 @@ class AdaptiveCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "pick does not return the compaction of the range with the most level-0 tables, or "
                     + "asks a range's policy about another range's tables")
@@ -262,6 +268,7 @@ class AdaptiveCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept = "under adaptive compaction a table below level 0 spans two key ranges (outputs are "
                     + "not cut at range boundaries), or the store does not read back what was written")
@@ -316,6 +323,7 @@ class AdaptiveCompactionHiddenTest {
 
     @Property(tries = 40)
     @Graded(
+            task = "T8",
             points = 4,
             concept = "an LSM store under adaptive compaction loses, resurrects or misorders a value over "
                     + "random interleavings of puts, deletes, flushes, compactions and style switches (model-based)")

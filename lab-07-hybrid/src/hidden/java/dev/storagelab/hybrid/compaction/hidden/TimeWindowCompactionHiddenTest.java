@@ -85,6 +85,7 @@ class TimeWindowCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 3,
             concept =
                     "time-window compaction merges tables of different windows (a table below level 0 "
@@ -136,6 +137,7 @@ class TimeWindowCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 3,
             concept = "time-window compaction rewrites a closed window's bottom run again although no "
                     + "write reached that window (time-ordered appends are written more than about twice)")
@@ -166,6 +168,7 @@ class TimeWindowCompactionHiddenTest {
 
     @Test
     @Graded(
+            task = "T8",
             points = 2,
             concept =
                     "time-window pick does not compact a closed window's tables (every level above the "

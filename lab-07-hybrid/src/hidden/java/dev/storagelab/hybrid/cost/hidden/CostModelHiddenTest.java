@@ -61,6 +61,7 @@ class CostModelHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "the B+tree's read cost is not r * (get + (1-h) * randRead(the entry's pages)) plus, per "
                     + "scanned entry, (1-h) * (randomRead * e / (P f) + seqRead(e / f))")
@@ -81,6 +82,7 @@ class CostModelHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "the B+tree's write cost does not charge a random update (1-h) * (randRead + randWrite) of "
                     + "its pages and an append seqWrite(e / f), mixed by the sequential fraction")
@@ -101,6 +103,7 @@ class CostModelHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "the LSM's read cost does not charge a block-cache miss randRead(max(B, e)) plus one block "
                     + "per other level the Bloom filter lets through ((L-1) * 0.6185^bits), or a scan's L seeks per block and its bytes "
@@ -124,6 +127,7 @@ class CostModelHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept =
                     "the LSM's write cost does not write each entry WA = 1 + (L-1)(ratio+1)/2 times "
@@ -145,6 +149,7 @@ class CostModelHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept =
                     "the bytes a placement holds are not priced as the spec says: HOT holds h * e / f * "
@@ -167,6 +172,7 @@ class CostModelHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept = "as a key's reads grow, its placement does not flip from COLD to HOT exactly once "
                     + "(a read-mostly key belongs in the B+tree, an untouched one in the LSM)")
@@ -189,6 +195,7 @@ class CostModelHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept =
                     "as the value of a key read 10 times a window grows from 64 bytes to 1 MiB, its placement "
@@ -212,6 +219,7 @@ class CostModelHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 2,
             concept =
                     "costs do not move the right way: more appends must not make writes dearer, a better "

@@ -31,6 +31,7 @@ class HistogramHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 3,
             concept =
                     "the equi-depth histogram's buckets: depth ceil(n / buckets), a bucket closes once it holds "
@@ -54,6 +55,7 @@ class HistogramHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 3,
             concept = "a value with at least the depth's rows is not a bucket of its own (the bucket before it must "
                     + "close early, even short of the depth), or the bucket count is not what the depth allows")
@@ -90,6 +92,7 @@ class HistogramHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 3,
             concept = "the histogram's estimate: whole buckets counted, a point inside a bucket count / distinct, a "
                     + "range that cuts a bucket count * (covered + 1) / (width + 1), nothing outside, 0 when lo > hi")
@@ -115,6 +118,7 @@ class HistogramHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 3,
             concept = "on skewed (Zipf) data the histogram's range estimates are off by more than the rows of the two "
                     + "buckets a range cuts, or a common value's rows are not estimated exactly")

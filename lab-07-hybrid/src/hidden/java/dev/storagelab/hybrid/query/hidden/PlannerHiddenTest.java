@@ -77,6 +77,7 @@ class PlannerHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 4,
             concept = "the plans' costs and estimates do not follow the formulas: an index range scan costs "
                     + "lookup(index entry) + scan(k, index entry) + k * lookup(row), a full scan lookup(row) + scan(N, row), rows are N "
@@ -116,6 +117,7 @@ class PlannerHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 2,
             concept = "an equality on the primary key is not a point lookup of cost lookup(row) examining "
                     + "min(1, est) rows, one per such equality in query order, ahead of every index and scan")
@@ -145,6 +147,7 @@ class PlannerHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 3,
             concept = "the choice does not flip from the index range scan to the full scan exactly where their "
                     + "costs cross as a range widens (the estimate inside a bucket interpolated, the costs compared)")
@@ -162,6 +165,7 @@ class PlannerHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 2,
             concept = "the full scan does not read only the primary-key range of least estimate when the query "
                     + "bounds the primary key")
@@ -185,6 +189,7 @@ class PlannerHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 2,
             concept =
                     "an empty range, a query without predicates or on unindexed columns only are not planned "

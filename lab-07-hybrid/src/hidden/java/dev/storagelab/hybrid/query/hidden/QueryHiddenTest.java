@@ -103,6 +103,7 @@ class QueryHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T11",
             points = 5,
             concept = "a plan returns other rows than a filter of every row (random rows inserted, updated and "
                     + "deleted, random conjunctions of equalities and ranges, a string primary key): the index range scan's key range, "
@@ -135,6 +136,7 @@ class QueryHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 3,
             concept = "after updates and deletes an index range scan returns a deleted row, an old value's row, a "
                     + "row twice, or not in index order (value, then primary key)")
@@ -176,6 +178,7 @@ class QueryHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 3,
             concept = "string index ranges go wrong on values with zero bytes, prefixes of each other, non-ASCII "
                     + "UTF-8 or exclusive ends (the index's byte order is not the strings' UTF-8 order)")
@@ -201,6 +204,7 @@ class QueryHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 2,
             concept = "the index range scan trusts a stale index entry (its row gone, or the row's value no longer in "
                     + "the range) instead of letting the row decide")
@@ -217,6 +221,7 @@ class QueryHiddenTest {
 
     @Test
     @Graded(
+            task = "T11",
             points = 3,
             concept = "the table over the hybrid store: plans disagree with the model while keys move between the "
                     + "B+tree and the LSM tree, or after a reopen")

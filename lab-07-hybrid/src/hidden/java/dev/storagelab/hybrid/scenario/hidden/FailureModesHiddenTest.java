@@ -53,6 +53,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 4,
             concept = "thundering herd: a flash sale on many cold keys moves more keys than the migration "
                     + "token bucket allows (burst plus rate times the burst's duration)")
@@ -72,6 +73,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 3,
             concept = "thundering herd: a get moves the key it reads on the request path instead of "
                     + "queueing the move for maintenance")
@@ -86,6 +88,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 4,
             concept = "thundering herd: during a flash sale of one cold key the get p99 rises above twice "
                     + "the steady state's")
@@ -103,6 +106,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 5,
             concept = "oscillation: a key hot 9:00-17:00 and cold otherwise moves more than once a day "
                     + "(hysteresis, minimum residency or payback missing)")
@@ -118,6 +122,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T5",
             points = 2,
             concept = "oscillation: the hardened store writes more bytes per user byte over the week than "
                     + "the simple engine that moves the keys back and forth")
@@ -139,6 +144,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 4,
             concept = "memory blowup: the access tracker's memory grows with the number of keys (a counter "
                     + "per key) instead of staying under a fixed bound")
@@ -156,6 +162,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "memory blowup: 5% or more of the keys are held in both engines at once (deferred "
                     + "deletes never applied, or moves left half done)")
@@ -174,6 +181,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 3,
             concept = "memory blowup: the whole store (log, both engines, routing table, archive) takes "
                     + "more than 1.3 times the bytes of its live keys and values")
@@ -280,6 +288,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "cost-model blindspot: 100-byte and 1 MiB values with the same access counts get the "
                     + "same placement, or not the one the cost model says")
@@ -292,6 +301,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "cost-model blindspot: keys read by range scans and keys read by point gets with the "
                     + "same counts get the same placement, or not the one the cost model says")
@@ -304,6 +314,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "cost-model blindspot: the same keys on an SSD and on a spinning disk get the same "
                     + "placement, or not the one the device's cost model says")
@@ -316,6 +327,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T1",
             points = 3,
             concept = "cost-model blindspot: a value too large for a B+tree page (1 MiB) is routed to the "
                     + "B+tree because its counts say so, and the move fails: such a key must stay in the LSM tree")
@@ -347,6 +359,7 @@ class FailureModesHiddenTest {
 
     @Test
     @Graded(
+            task = "T6",
             points = 4,
             concept =
                     "under the failure-mode workloads (a flash sale, an office-hours week, a million-key "

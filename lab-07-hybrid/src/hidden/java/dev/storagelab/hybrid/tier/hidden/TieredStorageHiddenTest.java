@@ -214,6 +214,7 @@ class TieredStorageHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 6,
             concept = "a power loss in the fast tier while an LSM tree flushes, compacts and archives its "
                     + "tables loses an acknowledged write, brings a deleted key back, or leaves a table in both tiers")
@@ -224,6 +225,7 @@ class TieredStorageHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 6,
             concept =
                     "a power loss in the archive during a move or a compaction of archived tables loses "
@@ -240,6 +242,7 @@ class TieredStorageHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 5,
             concept = "a crash at some step of moving files to the archive leaves a file in both tiers, "
                     + "in neither, or incomplete, or open cannot recover from a crash during its own recovery")
@@ -303,6 +306,7 @@ class TieredStorageHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "open does not recover an interrupted move: a leftover .archiving copy is kept or "
                     + "listed, a file found in both tiers keeps the fast copy, or recovery's deletes are not synced")
@@ -353,6 +357,7 @@ class TieredStorageHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 5,
             concept = "a move racing a delete, rename or rewrite of its file publishes a stale or deleted "
                     + "copy (a deleted table comes back, or a rewritten file loses its new bytes), or blocks the change for the "
@@ -429,6 +434,7 @@ class TieredStorageHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 4,
             concept = "moves racing an LSM tree's own flushes and compactions on other threads lose a "
                     + "table, resurrect a deleted one, or fail the tree")
@@ -489,6 +495,7 @@ class TieredStorageHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept =
                     "a table the LSM tree has open keeps being read from the fast tier after its move "
@@ -558,6 +565,7 @@ class TieredStorageHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "archiveOlderThan moves the wrong files: too young, not eligible, being written, "
                     + "not oldest first, or it reports files it did not move")

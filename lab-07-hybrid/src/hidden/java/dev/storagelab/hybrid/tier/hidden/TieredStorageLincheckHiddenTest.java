@@ -145,6 +145,7 @@ public class TieredStorageLincheckHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 3,
             concept = "archive mover races: a move publishes a copy that an append or a delete during the copy made "
                     + "stale (the claim is not re-checked in full, in the same hold of the lock as the publish)")

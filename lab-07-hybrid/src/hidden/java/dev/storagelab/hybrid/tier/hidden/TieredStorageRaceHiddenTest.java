@@ -45,6 +45,7 @@ class TieredStorageRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "a move checks its claim and publishes the copy under two different holds of the lock: "
                     + "a table deleted in between comes back from the archive")
@@ -73,6 +74,7 @@ class TieredStorageRaceHiddenTest {
 
     @Test
     @Graded(
+            task = "T7",
             points = 2,
             concept = "a move switches the open readers to the archive without the lock: a reader opened "
                     + "meanwhile breaks the move, which leaves the fast copy behind")

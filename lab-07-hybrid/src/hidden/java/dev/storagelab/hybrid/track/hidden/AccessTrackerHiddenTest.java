@@ -34,6 +34,7 @@ class AccessTrackerHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "the access tracker's memory grows with the keys it has seen (a counter per key instead "
                     + "of a fixed sketch)")
@@ -51,6 +52,7 @@ class AccessTrackerHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 3,
             concept = "the tracker's read and write estimates of a mixed workload are below the true counts "
                     + "or beyond the count-min bound")
@@ -85,6 +87,7 @@ class AccessTrackerHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "the tracker's counts do not halve at its sample size (the sketch's reset halves every "
                     + "counter)")

@@ -34,6 +34,7 @@ class FrequencySketchHiddenTest {
 
     @Property(tries = 200)
     @Graded(
+            task = "T2",
             points = 3,
             concept = "the sketch's estimate is below a key's true count (count-min only over-counts: take the "
                     + "minimum of the key's counters, and increment every one of them)")
@@ -52,6 +53,7 @@ class FrequencySketchHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 3,
             concept = "the sketch's estimates exceed the true counts by more than e N / width for more than "
                     + "e^-4 of the keys (each key's rows must hash to independent counters)")
@@ -84,6 +86,7 @@ class FrequencySketchHiddenTest {
 
     @Property(tries = 100)
     @Graded(
+            task = "T2",
             points = 3,
             concept = "a reset does not halve every estimate exactly (shift each word right by one and mask "
                     + "off the bit that crossed from the neighbouring counter)")
@@ -107,6 +110,7 @@ class FrequencySketchHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept =
                     "a counter at its maximum wraps around or spills into its neighbour instead of saturating at 65535")
@@ -139,6 +143,7 @@ class FrequencySketchHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "the sketch does not age on schedule: every time the increments since the last reset "
                     + "reach the sample size, counters and size must halve")
@@ -168,6 +173,7 @@ class FrequencySketchHiddenTest {
 
     @Test
     @Graded(
+            task = "T2",
             points = 2,
             concept = "a key popular long ago keeps its count: after each sample of other accesses its estimate "
                     + "must have halved")

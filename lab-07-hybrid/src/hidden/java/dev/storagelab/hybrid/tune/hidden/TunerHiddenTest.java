@@ -61,6 +61,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept =
                     "the damper's dead band is wrong: a wanted value exactly deadBand * range away must "
@@ -79,6 +80,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept = "the dwell is not counted as consecutive intervals wanting the same direction: "
                     + "a change came before dwell agreeing intervals, or an interval wanting the other way (or nothing) did not "
@@ -101,6 +103,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept = "the cooldown is wrong: after a change the damper must change nothing for exactly "
                     + "cooldown intervals and count none of them toward the next dwell")
@@ -126,6 +129,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept = "a change is not bounded: it must move toward the (clamped) wanted value by at "
                     + "most maxStep * range, never past it, and never out of the knob's bounds")
@@ -139,7 +143,10 @@ class TunerHiddenTest {
     }
 
     @Test
-    @Graded(points = 1, concept = "reversals are not counted as changes against the direction of the change before")
+    @Graded(
+            task = "T10",
+            points = 1,
+            concept = "reversals are not counted as changes against the direction of the change before")
     void reversalCounting() {
         Damper d = new Damper(Knob.CONSIDER_LOG2, new Damping(0.0, 1, 1, 0));
         double v = 2;
@@ -155,6 +162,7 @@ class TunerHiddenTest {
 
     @Property(tries = 300)
     @Graded(
+            task = "T10",
             points = 3,
             concept = "arbitrary noisy wishes make the damper change or reverse more often than its dwell "
                     + "and cooldown allow, move away from the wanted value, or leave the knob's bounds")
@@ -205,6 +213,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept = "the latency histogram's percentile is wrong: it must be the upper bound of the "
                     + "bucket where the running count reaches ceil(q * count), at least the true value, at most 1/8 above it, "
@@ -245,6 +254,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept = "the monitor's sample is not of the interval alone: hit rate, write amplification "
                     + "and deferred share must be differences since the last sample, the counts and percentiles reset, the "
@@ -291,6 +301,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept = "Tuner.wanted does not follow the interval's read share as the Javadoc says "
                     + "(cache share lerp(r), dirty share and sampling lerp(1 - r), hysteresis lerp(max(1 - r, deferred share))), "
@@ -351,6 +362,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 3,
             concept =
                     "driven through read-heavy, write-heavy, time-series and read-heavy phases, a knob "
@@ -403,6 +415,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept = "the tuner does not reach each phase's settings: the cache must shrink and the "
                     + "router sample under writes, and both come back for reads")
@@ -432,6 +445,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept = "the store does not run with the tuner's knobs after a tick: the cache's capacity "
                     + "and dirty limit, the router's hysteresis and the store's sampling must be the knobs' values")
@@ -456,6 +470,7 @@ class TunerHiddenTest {
 
     @Test
     @Graded(
+            task = "T10",
             points = 2,
             concept = "under the tuner the time-series range does not end the time-series phase pinned to "
                     + "TIME_WINDOW, or a range's style goes back to one it left within a phase")

@@ -36,6 +36,7 @@ class CrossEngineCrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 8,
             concept =
                     "after a power loss at some step of prepare, decision, commit or checkpoint (unforced "
@@ -48,6 +49,7 @@ class CrossEngineCrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 6,
             concept =
                     "after a power loss that keeps a random part of the unforced state (torn log tails, "
@@ -61,6 +63,7 @@ class CrossEngineCrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 6,
             concept = "a crash during recovery (while it commits or aborts in-doubt transactions or writes "
                     + "END) leaves a transaction half visible after the next recovery: recovery is not idempotent")
@@ -73,6 +76,7 @@ class CrossEngineCrashHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 4,
             concept = "the two-phase-commit store is not atomic in the sweep that shows the naive store "
                     + "(each engine written in turn, no coordinator) leaving half a transaction")

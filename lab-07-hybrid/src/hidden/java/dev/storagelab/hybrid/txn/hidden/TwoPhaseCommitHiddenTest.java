@@ -113,6 +113,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 3,
             concept =
                     "a cross-engine commit does not force each participant's PREPARE and COMMIT and the "
@@ -152,6 +153,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 3,
             concept = "a prepared but uncommitted write is visible to a get or a scan, in the B+tree or the "
                     + "LSM tree participant, or an aborted one replaces the old value")
@@ -188,6 +190,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 4,
             concept = "when a participant fails to prepare, the others that prepared are not aborted, or the "
                     + "coordinator logs something (presumed abort logs nothing), or the transaction survives the crash")
@@ -226,6 +229,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 3,
             concept = "when the decision's force fails, the coordinator aborts the participants although the "
                     + "DECISION may be on disk (the outcome is unknown: only recovery may decide it)")
@@ -263,6 +267,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 4,
             concept = "recovery does not commit an in-doubt transaction whose DECISION is durable, aborts one "
                     + "without a decision wrongly, or does not write END once every participant committed")
@@ -317,6 +322,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 4,
             concept =
                     "a participant checkpoint truncates the log past the PREPARE of a transaction still in "
@@ -375,6 +381,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 2,
             concept = "a replay that starts before the checkpoint (a PREPARE was in doubt) re-applies some "
                     + "of what the checkpoint holds and not the rest, bringing an older value back")
@@ -409,6 +416,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 1,
             concept = "a participant checkpoint with nothing in doubt keeps log segments it no longer needs "
                     + "(the log should keep only the records after the covered LSN)")
@@ -444,6 +452,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 1,
             concept =
                     "when a prepare fails and the abort of a participant that prepared fails too, the "
@@ -507,6 +516,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 3,
             concept = "a participant's recovery accepts a coordinator's record in its log, or a COMMIT after "
                     + "its checkpoint for a transaction it never prepared, instead of naming the corruption")
@@ -538,6 +548,7 @@ class TwoPhaseCommitHiddenTest {
 
     @Test
     @Graded(
+            task = "T9",
             points = 5,
             concept =
                     "against a TreeMap, the cross-engine store returns a wrong value after random "

@@ -1,0 +1,273 @@
+package dev.storagelab.workbench.book;
+
+import static dev.storagelab.workbench.book.Md.f;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The tables the notes quote from runs of several JVMs (medians over runs, ratios between
+ * engines), and a Flight Recorder profile by method: {@code ./storagelab figures arena-table},
+ * {@code lsm-table}, {@code hybrid-table} and {@code jfr-profile}.
+ */
+final class FigureTables {
+
+    private FigureTables() {}
+
+    /** Standard output in UTF-8, whatever the JVM's default charset (a table has µ and –). */
+    static PrintStream stdout() {
+        return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    }
+
+    /** A command that prints a table: on standard output in UTF-8, or where a test points {@link #out}. */
+    abstract static class Table implements Callable<Integer> {
+        PrintStream out = stdout();
+    }
+
+    /** The workload runs ({@code ENGINE-WORKLOAD[-N].json}) in {@code dir} of each engine and workload. */
+    static Map<String, List<JsonObject>> runs(Path dir, List<String> engines, List<String> workloads, boolean numbered)
+            throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + " does not exist; name the folder of the runs");
+        }
+        Map<String, List<JsonObject>> runs = new LinkedHashMap<>();
+        List<String> longestFirst = engines.stream()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                String name = p.getFileName().toString().replaceFirst("\\.json$", "");
+                String stem = numbered ? name.replaceFirst("-(\\d+)$", "") : name;
+                if (numbered && stem.equals(name)) {
+                    continue;
+                }
+                found:
+                for (String e : longestFirst) {
+                    for (String w : workloads) {
+                        if (stem.equals(e + "-" + w) || !numbered && name.startsWith(e + "-" + w + "-")) {
+                            JsonObject r = Jmh.json(p).getAsJsonObject();
+                            Path load = p.resolveSibling(name + ".load");
+                            r.addProperty("_load", Files.isRegularFile(load) ? Files.readString(load) : "");
+                            runs.computeIfAbsent(e + "/" + w, k -> new ArrayList<>())
+                                    .add(r);
+                            break found;
+                        }
+                    }
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** The median of the numbers (None and NaN left out), or null. */
+    static Double median(Stream<Double> values) {
+        List<Double> v = values.filter(x -> x != null && !x.isNaN()).toList();
+        return v.isEmpty() ? null : Jmh.median(v);
+    }
+
+    static Double number(JsonObject o, String k) {
+        JsonElement e = o == null ? null : o.get(k);
+        return e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber() ? null : e.getAsDouble();
+    }
+
+    static String fmt(Double v, String pattern) {
+        return v == null ? "–" : f(pattern, v);
+    }
+
+    @Command(
+            name = "lsm-table",
+            mixinStandardHelpOptions = true,
+            description = "lab-05's comparison table (notes/05-lsm.md): per workload and engine the median of the runs"
+                    + " in DIR (ENGINE-WORKLOAD-N.json), the lsm's ratio to the others, its block reads per get.")
+    static final class LsmTable implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DIR")
+        Path dir;
+
+        @Parameters(index = "1..*", paramLabel = "ENGINE", description = "default: lsm rocksdb-lsmopts rocksdb")
+        List<String> engines = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> es = engines.isEmpty() ? List.of("lsm", "rocksdb-lsmopts", "rocksdb") : engines;
+            List<String> workloads =
+                    List.of("fillrandom", "overwrite", "readrandom", "readmissing", "seekrandom", "readwhilewriting");
+            Map<String, List<JsonObject>> runs = runs(dir, es, workloads, false);
+            PrintStream t = stdout();
+            List<String> header = new ArrayList<>(List.of("workload"));
+            es.forEach(e -> header.add(e + " ops/s (runs)"));
+            es.subList(1, es.size()).forEach(e -> header.add("lsm / " + e));
+            header.add("lsm block reads per get");
+            t.println(Md.row(header));
+            t.println("|---".repeat(header.size()) + "|");
+            for (String w : workloads) {
+                Map<String, Double> med = new LinkedHashMap<>();
+                List<String> cells = new ArrayList<>(List.of(w));
+                for (String e : es) {
+                    List<JsonObject> rs = runs.getOrDefault(e + "/" + w, List.of());
+                    if (rs.isEmpty()) {
+                        cells.add("–");
+                        continue;
+                    }
+                    List<Double> ops = rs.stream()
+                            .map(r -> number(r, "opsPerSecond"))
+                            .sorted()
+                            .toList();
+                    med.put(e, Jmh.median(ops));
+                    cells.add(f("%,.0f", med.get(e)) + " ("
+                            + ops.stream().map(o -> f("%,.0fk", o / 1000)).collect(Collectors.joining(", ")) + ")");
+                }
+                for (String e : es.subList(1, es.size())) {
+                    cells.add(
+                            med.containsKey("lsm") && med.containsKey(e)
+                                    ? f("%.2f", med.get("lsm") / med.get(e))
+                                    : "–");
+                }
+                Double reads = w.startsWith("fill")
+                        ? null
+                        : median(runs.getOrDefault("lsm/" + w, List.of()).stream()
+                                .map(r -> number(r.getAsJsonObject("counters"), "block_reads_per_get")));
+                cells.add(fmt(reads, "%.3f"));
+                t.println(Md.row(cells));
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "hybrid-table",
+            mixinStandardHelpOptions = true,
+            description = "lab-07's workload table (notes/07-hybrid.md §7.10) in Markdown: per workload and engine the"
+                    + " median of the runs in DIR (ENGINE-WORKLOAD-N.json, the load in ENGINE-WORKLOAD-N.load), then the"
+                    + " targets on ecommerce. notes/figures/measure_lab07.sh writes it to DIR/TABLE.md.")
+    static final class HybridTable implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DIR")
+        Path dir;
+
+        @Parameters(index = "1..*", paramLabel = "ENGINE", description = "default: btree lsm hybrid")
+        List<String> engines = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            HybridTables.print(dir, engines.isEmpty() ? List.of("btree", "lsm", "hybrid") : engines, stdout());
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "arena-table",
+            mixinStandardHelpOptions = true,
+            description =
+                    "The arena's tables for notes/07-hybrid.md §7.15 from notes/figures/measure_arena.sh's output in"
+                            + " DIR (default notes/data/lab07/arena): printed, and written to DIR/TABLE.md.")
+    static final class ArenaTable implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "DIR")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            Path d = dir != null ? dir : Workspaces.root(null).resolve("notes/data/lab07/arena");
+            String table = HybridTables.arena(d);
+            Files.writeString(d.resolve("TABLE.md"), table, StandardCharsets.UTF_8);
+            stdout().print(table);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "jfr-profile",
+            mixinStandardHelpOptions = true,
+            description = "CPU samples of a Flight Recorder recording by method, self and inclusive, from the text of"
+                    + " `jfr print --stack-depth 64 --events jdk.ExecutionSample run.jfr` (or jdk.NativeMethodSample):"
+                    + " only the threads whose name matches THREAD, only the samples with a frame matching WITHIN.")
+    static final class JfrProfile implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "RUN.txt")
+        Path file;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "THREAD")
+        String thread;
+
+        @Parameters(index = "2", arity = "0..1", paramLabel = "WITHIN")
+        String within;
+
+        @Override
+        public Integer call() throws Exception {
+            String txt = Files.readString(file, StandardCharsets.UTF_8);
+            Pattern thr = thread == null ? null : Pattern.compile(thread);
+            Pattern in = within == null ? null : Pattern.compile(within);
+            Pattern frame = Pattern.compile("(?m)^\\s{4}(\\S[^\\n]*?)(?:\\s+line: \\d+)?$");
+            Pattern sampled = Pattern.compile("sampledThread = \"([^\"]*)\"");
+            Map<String, Integer> self = new LinkedHashMap<>();
+            Map<String, Integer> incl = new LinkedHashMap<>();
+            Map<String, Integer> threads = new LinkedHashMap<>();
+            int n = 0;
+            String[] events = txt.split("jdk\\.(?:ExecutionSample|NativeMethodSample) \\{");
+            for (int i = 1; i < events.length; i++) {
+                String e = events[i];
+                Matcher m = sampled.matcher(e);
+                String t = m.find() ? m.group(1) : "?";
+                threads.merge(t, 1, Integer::sum);
+                if (thr != null && !thr.matcher(t).find()) {
+                    continue;
+                }
+                int stack = e.indexOf("stackTrace = [");
+                if (stack < 0) {
+                    continue;
+                }
+                List<String> frames = new ArrayList<>();
+                Matcher fm = frame.matcher(e.substring(stack + "stackTrace = [".length()));
+                while (fm.find()) {
+                    String fr = fm.group(1);
+                    if (!fr.equals("...") && !fr.startsWith("]")) {
+                        frames.add(fr.replaceAll("\\(.*\\)", ""));
+                    }
+                }
+                if (frames.isEmpty()
+                        || in != null
+                                && frames.stream().noneMatch(x -> in.matcher(x).find())) {
+                    continue;
+                }
+                n++;
+                self.merge(frames.get(0), 1, Integer::sum);
+                frames.stream().distinct().forEach(x -> incl.merge(x, 1, Integer::sum));
+            }
+            PrintStream out = stdout();
+            out.println("threads "
+                    + top(threads, 10).stream()
+                            .map(x -> "('" + x.getKey() + "', " + x.getValue() + ")")
+                            .collect(Collectors.joining(", ", "[", "]")));
+            out.println("samples " + n);
+            out.println("--- self");
+            for (var x : top(self, 30)) {
+                out.println(f("%5.1f%% %s", x.getValue() * 100.0 / n, x.getKey()));
+            }
+            out.println("--- inclusive");
+            for (var x : top(incl, 45)) {
+                out.println(f("%5.1f%% %s", x.getValue() * 100.0 / n, x.getKey()));
+            }
+            return 0;
+        }
+
+        private static List<Map.Entry<String, Integer>> top(Map<String, Integer> counts, int k) {
+            return counts.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .limit(k)
+                    .toList();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+// storagelab book: code highlighting, the search box, and the links to recorded runs. Everything it
+// reads is in the book's folder (assets/search-index.js is written when the book is built); nothing
+// is fetched.
+'use strict';
+
+(function () {
+  const base = document.body.dataset.base || '';
+
+  // Served beside the viewer (./storagelab book --serve: the book at /book/, the viewer at /), a link
+  // to a recorded run opens it in the viewer; read from disk, it goes to the page that says how.
+  const root = new URL(base || '.', location.href);
+  if (location.protocol.startsWith('http') && root.pathname === '/book/') {
+    for (const a of document.querySelectorAll('a[data-viewer]')) {
+      a.href = new URL('../#' + a.dataset.viewer, root).href;
+    }
+  }
+
+  // Highlight the code blocks whose language highlight.js knows; the others stay plain text.
+  for (const code of document.querySelectorAll('pre code')) {
+    const lang = [...code.classList].find((c) => c.startsWith('language-'));
+    if (lang && !hljs.getLanguage(lang.slice('language-'.length))) {
+      code.classList.remove(lang);
+      code.classList.add('language-plaintext');
+    }
+    if (!lang) code.classList.add('language-plaintext');
+    hljs.highlightElement(code);
+  }
+
+  const input = document.getElementById('search');
+  const results = document.getElementById('results');
+  let index = null;
+  const docs = window.BOOK_INDEX || [];
+
+  function build() {
+    if (index) return index;
+    index = lunr(function () {
+      this.ref('i');
+      this.field('t', {boost: 5});
+      this.field('b');
+      docs.forEach((d, i) => this.add({i: String(i), t: d.t, b: d.b}));
+    });
+    return index;
+  }
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
+  }
+
+  function snippet(text, terms) {
+    const lower = text.toLowerCase();
+    let at = -1;
+    for (const t of terms) { at = lower.indexOf(t); if (at >= 0) break; }
+    const from = Math.max(0, at - 60);
+    return (from > 0 ? '… ' : '') + text.slice(from, from + 180) + (text.length > from + 180 ? ' …' : '');
+  }
+
+  function search(q) {
+    const words = q.trim().toLowerCase().split(/\s+/).filter((w) => w.length > 0)
+      .map((w) => w.replace(/[^\p{L}\p{N}_.-]/gu, '')).filter((w) => w.length > 0);
+    if (!words.length) return [];
+    // every word must appear; the last one may be a prefix (the reader is still typing)
+    const query = words.map((w, i) => '+' + w + (i === words.length - 1 ? '*' : '')).join(' ');
+    try {
+      return build().search(query).slice(0, 20).map((r) => ({doc: docs[Number(r.ref)], words}));
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function show(q) {
+    const found = search(q);
+    results.innerHTML = '';
+    if (!q.trim()) { results.hidden = true; return; }
+    if (!found.length) {
+      results.innerHTML = '<li class="none">nothing found</li>';
+    }
+    for (const {doc, words} of found) {
+      const li = document.createElement('li');
+      li.innerHTML = '<a href="' + esc(base + doc.u) + '"><strong>' + esc(doc.t) + '</strong><span>'
+        + esc(snippet(doc.b, words)) + '</span></a>';
+      results.appendChild(li);
+    }
+    results.hidden = false;
+  }
+
+  input.addEventListener('input', () => show(input.value));
+  input.addEventListener('focus', () => { if (input.value.trim()) show(input.value); });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { input.value = ''; show(''); }
+    if (e.key === 'Enter') { const a = results.querySelector('a'); if (a) a.click(); }
+  });
+  document.addEventListener('click', (e) => { if (!e.target.closest('.search')) results.hidden = true; });
+})();

@@ -1,0 +1,181 @@
+package dev.storagelab.workbench.book;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+
+import dev.storagelab.workbench.HeadlessChromium;
+import dev.storagelab.workbench.viz.VizServer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The book of this workspace in a real headless Chromium: it is built once as {@code ./storagelab
+ * book --out DIR} builds it, opened from disk at its title page, and every internal link is
+ * followed, page by page ({@link BookCrawler}, whose own test plants each kind of fault): a link to
+ * a page or file that is not there, an anchor that no element of its page has, a picture that does
+ * not load, or anything the page's console reports as an error fails the test, with the page it
+ * was found on. Then the same folder served beside the viewer, as {@code ./storagelab book --serve}
+ * serves it: the same crawl, and every link to a recorded run opens that run in the viewer.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BookBrowserTest {
+
+    static final Duration WAIT = BookCrawler.WAIT;
+
+    @TempDir
+    static Path dir;
+
+    private WebDriver browser;
+    private Book.Built built;
+
+    private static Path root() {
+        return Path.of(System.getProperty("basedir", "")).toAbsolutePath().getParent();
+    }
+
+    /** The book is built once, as {@code ./storagelab book} builds it, and read both from disk and served. */
+    @BeforeAll
+    void build() throws Exception {
+        browser = HeadlessChromium.start(dir.resolve("chromium-profile"));
+        built = Book.build(root(), dir.resolve("book"), new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    /** A crawl of the book from {@code prefix}: it reaches every page the build wrote. */
+    private BookCrawler.Result crawl(String prefix) {
+        BookCrawler.Result r = new BookCrawler(browser).crawl(prefix);
+        for (String page : built.pages()) {
+            assertThat("a page the build wrote is reached by the book's links", r.reached(), hasItem(prefix + page));
+        }
+        return r;
+    }
+
+    @Test
+    void readFromDiskEveryLinkPictureAndScriptOfTheBookWorks() {
+        assertThat("links of the notes and handouts to files this workspace does not have", built.missing(), empty());
+        assertThat(
+                built.pages(),
+                hasItems("index.html", "01-binary-search.html", "lab-01-binary-search.html", "glossary.html"));
+        assertThat(crawl(built.dir().toUri().toString()).problems(), empty());
+    }
+
+    @Test
+    void theSearchBoxFindsAPageAndItsSection() {
+        browser.get(built.dir().resolve("04-btree.html").toUri().toString());
+        var box = browser.findElement(By.id("search"));
+        box.sendKeys("buffer pool");
+        new WebDriverWait(browser, WAIT)
+                .until(d -> !d.findElements(By.cssSelector("#results a")).isEmpty());
+        String first = browser.findElement(By.cssSelector("#results a")).getAttribute("href");
+        assertThat(
+                "a result links a page of the book: " + first,
+                first.startsWith(built.dir().toUri().toString()),
+                is(true));
+        assertThat(
+                "a result of 'buffer pool' is a section about it",
+                ((String) js("return document.querySelector('#results').textContent"))
+                        .toLowerCase()
+                        .contains("buffer pool"),
+                is(true));
+        assertThat(
+                "code is highlighted",
+                browser.findElements(By.cssSelector("pre code.hljs")).isEmpty(),
+                is(false));
+    }
+
+    /** The same folder served beside the viewer: every page works, and every link to a recorded run opens it in the viewer on its view. */
+    @Test
+    void servedBesideTheViewerItsPagesWorkAndItsRunsOpenInTheViewer() throws Exception {
+        try (VizServer server = BookCrawler.serve(built.dir(), built.runs(), dir)) {
+            String site = "http://127.0.0.1:" + server.port();
+            String prefix = site + BookCommand.PATH;
+            BookCrawler.Result crawled = crawl(prefix);
+            assertThat(crawled.problems(), empty());
+            assertThat(
+                    "the book's folder does not leak",
+                    BookCrawler.exists(prefix + "..%2F..%2Fetc%2Fpasswd"),
+                    is(false));
+
+            Map<String, String> runLinks = new LinkedHashMap<>(); // the viewer's address -> the page that links it
+            crawled.elsewhere().forEach((href, page) -> {
+                if (href.startsWith(site + "/")) {
+                    runLinks.put(href, page);
+                }
+            });
+            assertThat("the chapters link recorded runs", runLinks.size(), greaterThan(3));
+            List<String> problems = new ArrayList<>();
+            for (var link : runLinks.entrySet()) {
+                String href = link.getKey();
+                if (!href.startsWith(site + "/#runs=")) {
+                    problems.add(link.getValue() + ": a run's link does not go to the viewer: " + href);
+                    continue;
+                }
+                Map<String, String> hash = new LinkedHashMap<>();
+                for (String kv : href.substring(href.indexOf('#') + 1).split("&")) {
+                    hash.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+                String run = hash.get("runs");
+                String view = hash.get("view"); // none: the viewer's choice
+                browser.get("about:blank"); // a new page, as following the link from the book opens one
+                browser.get(href);
+                try {
+                    new WebDriverWait(browser, WAIT)
+                            .until(d -> (view == null
+                                            || !d.findElements(By.cssSelector("#tab-" + view + ".on"))
+                                                    .isEmpty())
+                                    && d
+                                            .findElements(
+                                                    By.cssSelector("section.pane[data-run='" + run + "'] .summary"))
+                                            .stream()
+                                            .anyMatch(e -> e.getText().startsWith("at event")));
+                } catch (org.openqa.selenium.TimeoutException e) {
+                    problems.add(link.getValue() + ": " + href + " does not show run " + run
+                            + (view == null ? "" : " on the view " + view));
+                }
+                String messages = browser.findElement(By.id("messages")).getText();
+                if (!messages.isBlank()) {
+                    problems.add(link.getValue() + ": " + href + ": the viewer says " + messages);
+                }
+                for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
+                    // the viewer's page names no icon, so the browser asks for /favicon.ico: not the run's doing
+                    if (e.getLevel().intValue() >= Level.SEVERE.intValue()
+                            && !e.getMessage().contains("/favicon.ico")) {
+                        problems.add(link.getValue() + ": " + href + ": console error: " + e.getMessage());
+                    }
+                }
+            }
+            assertThat(problems, empty());
+        }
+    }
+}
