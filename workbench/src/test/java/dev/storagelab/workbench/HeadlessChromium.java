@@ -23,8 +23,11 @@ public final class HeadlessChromium {
 
     private HeadlessChromium() {}
 
-    /** A new browser whose profile lives in {@code profile}; aborts the test (fails it under CI) when there is none. */
-    public static ChromeDriver start(Path profile) throws java.io.IOException {
+    /**
+     * Aborts the test (fails it under CI) when there is no browser: a test calls it before it
+     * prepares anything the browser would look at.
+     */
+    public static void require() {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
             String reason = "no headless browser: " + (Files.isExecutable(CHROMIUM) ? DRIVER : CHROMIUM)
                     + " is missing (apt-get install chromium chromium-driver)";
@@ -33,6 +36,11 @@ public final class HeadlessChromium {
             }
             Assumptions.abort(reason);
         }
+    }
+
+    /** A new browser whose profile lives in {@code profile}; aborts the test (fails it under CI) when there is none. */
+    public static ChromeDriver start(Path profile) throws java.io.IOException {
+        require();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments(

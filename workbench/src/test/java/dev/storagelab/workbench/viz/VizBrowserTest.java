@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import com.google.gson.JsonParser;
 import dev.storagelab.lsm.LsmOptions;
+import dev.storagelab.workbench.HeadlessChromium;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -33,9 +33,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -50,8 +47,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VizBrowserTest {
 
-    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-    static final Path DRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
     static final Duration WAIT = Duration.ofSeconds(60); // a busy machine, not a slow page
 
     @TempDir
@@ -73,14 +68,7 @@ class VizBrowserTest {
 
     @BeforeAll
     void startBrowser() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
-            String reason = "no headless browser: " + (Files.isExecutable(CHROMIUM) ? DRIVER : CHROMIUM)
-                    + " is missing (apt-get install chromium chromium-driver)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(reason + "; under CI=true the browser tests must run");
-            }
-            Assumptions.abort(reason);
-        }
+        HeadlessChromium.require();
         leveled = VizTestRuns.lsmRun(dir, "leveled.jsonl", LsmOptions.CompactionStyle.LEVELED, 1500);
         Path tiered = VizTestRuns.lsmRun(dir, "tiered.jsonl", LsmOptions.CompactionStyle.TIERED, 1500);
         Path million = VizTestRuns.millionEventRun(); // EVENTS of them
@@ -97,24 +85,7 @@ class VizBrowserTest {
                 bad.toString(),
                 failed.toString()));
         base = "http://127.0.0.1:" + viz.awaitHealthy(Duration.ofMinutes(3)) + "/";
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-                "--window-size=1400,1000",
-                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(DRIVER.toFile())
-                .build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(dir.resolve("chromium-profile"));
     }
 
     @AfterAll
