@@ -268,7 +268,7 @@ class GradescopeLayoutTest {
                 containsString("throw new dev.storagelab.lab.NotImplementedException(\"lab-01\", \"T1\""));
         assertThat(
                 Files.readString(tmp.resolve("pl/grader-image/Dockerfile")),
-                containsString("FROM eclipse-temurin:17-jdk"));
+                containsString("FROM eclipse-temurin:25-jdk"));
         assertThat(
                 "the image holds the workspace the setup builds",
                 Files.isRegularFile(

@@ -36,20 +36,35 @@ class SandboxPolicyTest {
 
     @BeforeAll
     static void probe() throws Exception {
-        Path work = Files.createDirectories(tmp.resolve("work"));
-        Path scratch = Files.createDirectories(tmp.resolve("tmp"));
+        said = said(probe(tmp.resolve("probe"), false));
+    }
+
+    /**
+     * Runs {@link Probe} in a JVM under the policy, its flags on the command line; with {@code
+     * inherited}, in {@code JDK_JAVA_OPTIONS} too, as a JMH fork gets them (the launcher reads the
+     * variable, and JMH passes on its own JVM's flags, which hold the variable's).
+     */
+    private static Run probe(Path dir, boolean inherited) throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path scratch = Files.createDirectories(dir.resolve("tmp"));
         String classes = probeClasses();
+        List<SandboxPolicy.Entry> classpath = List.of(new SandboxPolicy.Entry(classes, true));
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m"));
-        cmd.addAll(SandboxPolicy.flags(List.of(new SandboxPolicy.Entry(classes, true)), List.of(work, scratch)));
+        cmd.addAll(SandboxPolicy.flags(classpath, List.of(work, scratch)));
         cmd.addAll(List.of("-Djava.io.tmpdir=" + scratch, "-cp", classes, Probe.class.getName()));
-        Run run = run(cmd, work);
+        Run run = run(cmd, work, inherited ? SandboxPolicy.javaOptions(classpath, List.of(work, scratch)) : null);
         assertThat(run.out(), run.exit(), is(0));
-        said = new LinkedHashMap<>();
+        return run;
+    }
+
+    private static Map<String, String> said(Run run) {
+        Map<String, String> lines = new LinkedHashMap<>();
         run.out()
                 .lines()
-                .filter(l -> l.contains(": "))
-                .forEach(l -> said.put(l.substring(0, l.indexOf(": ")), l.substring(l.indexOf(": ") + 2)));
+                .filter(l -> l.contains(": ") && !l.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS"))
+                .forEach(l -> lines.put(l.substring(0, l.indexOf(": ")), l.substring(l.indexOf(": ") + 2)));
+        return lines;
     }
 
     private record Run(int exit, String out) {}
@@ -64,9 +79,12 @@ class SandboxPolicyTest {
                 .toString();
     }
 
-    private static Run run(List<String> cmd, Path dir) throws IOException, InterruptedException {
+    private static Run run(List<String> cmd, Path dir, String javaOptions) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().remove("JDK_JAVA_OPTIONS");
+        if (javaOptions != null) {
+            pb.environment().put("JDK_JAVA_OPTIONS", javaOptions);
+        }
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(out, p.waitFor(2, TimeUnit.MINUTES), is(true));
@@ -158,9 +176,24 @@ class SandboxPolicyTest {
                         "-cp",
                         classes,
                         Probe.class.getName()),
-                tmp);
+                tmp,
+                null);
         assertThat(run.out(), run.exit(), not(is(0)));
         assertThat("no line of lab code ran", run.out(), not(containsString("the OS's name")));
+    }
+
+    @Test
+    void aJmhForkGivenThePolicyTwiceRunsUnderItOnce() throws Exception {
+        Map<String, String> twice = said(probe(tmp.resolve("twice"), true));
+        assertThat(
+                "what is refused and what is allowed, with the flags given twice", verdicts(twice), is(verdicts(said)));
+        assertThat(twice.get("the command line"), containsString("SecurityException: access denied ("));
+    }
+
+    private static Map<String, Boolean> verdicts(Map<String, String> said) {
+        Map<String, Boolean> allowed = new LinkedHashMap<>();
+        said.forEach((attempt, result) -> allowed.put(attempt, result.equals("ok")));
+        return allowed;
     }
 
     /** Lab code, in the probing JVM: tries each power and prints {@code what: ok} or what refused it. */

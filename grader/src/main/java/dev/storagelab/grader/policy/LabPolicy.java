@@ -132,6 +132,11 @@ public final class LabPolicy {
         }
     }
 
+    /** Whether the policy is in force in this JVM: its agent has put it in place. */
+    public static boolean inForce() {
+        return config != null;
+    }
+
     /**
      * Starts the policy with the lists its JVM was given ({@value #LAB_CODE}, {@value #FOLDERS}).
      * Once only: a second call (from lab code or anyone) is refused.

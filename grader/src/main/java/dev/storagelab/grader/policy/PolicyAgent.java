@@ -20,6 +20,11 @@ public final class PolicyAgent {
 
     /** The JVM calls this before {@code main}. */
     public static void premain(String args, Instrumentation instrumentation) throws Exception {
+        if (LabPolicy.inForce()) {
+            // Named twice, as in a JMH fork (once by JDK_JAVA_OPTIONS, once among the flags JMH passes
+            // on from its own JVM): the first put the whole policy in place, or the JVM did not start.
+            return;
+        }
         Path jar = Path.of(PolicyAgent.class
                 .getProtectionDomain()
                 .getCodeSource()
