@@ -6,7 +6,7 @@
 # one that no longer applies is reported, to be planted again by hand. Slow (a build per race): not
 # part of mvn verify. Usage: notes/figures/race_mutants.sh [LAB_DIR_OR_RACE_DIR...]
 # lab-01: HashIndexLog (T5), SortedLogStore.lookup (T8); lab-02: HashRing (T7), KeysetPaginator (T5);
-# lab-03: SkipListMap (T6); lab-05: LsmStore.apply (T7); lab-06: WriteAheadStore (T3), KvStore's
+# lab-03: SkipListMap (T6); lab-05: StoreWriter.apply (T7); lab-06: WriteAheadStore (T3), KvStore's
 # checkpoint clock (T7); lab-07: ArchiveMover.copyAndPublish (T7).
 set -u
 cd "$(dirname "$0")/../.."

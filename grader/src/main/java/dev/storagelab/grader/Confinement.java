@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,6 +31,7 @@ import java.util.zip.ZipInputStream;
  *
  * <pre>
  * /tmp/storagelab-confinedNNN/        root, 0711: others may pass, not list
+ *   grader.lock                       root, 0600: locked while the grader lives (a dead one's folder is deleted)
  *   jars/                             root, 0711: the Maven repository's jars, hard-linked (0644)
  *   runNNN/                           root:G, 0750: one test run, readable only by its user
  *     cp/                             root:G, 0750/0640: a copy of the run's class path; not writable by it
@@ -42,7 +44,10 @@ import java.util.zip.ZipInputStream;
  * of the machine uses, so two runs of a parallel {@code grade-all} never share one (nor two grader
  * processes: a lock file per id in {@code /run/storagelab/uids}, root's, 0700); when the run
  * ends, every process left with that id is killed, and the run's folder and whatever the id left
- * in every folder of the machine anyone may write to deleted. The test JVM starts
+ * in every folder of the machine anyone may write to deleted (hidden files and sockets too, such
+ * as the attach socket {@code /tmp/.java_pid<pid>} of a test JVM that Lincheck's agent attached to
+ * and that was killed). A run that starts does the same first, for a grader that died with a
+ * run of that id open. The test JVM starts
  * through util-linux's {@code setpriv} with no supplementary groups, no capabilities (none
  * inherited, an empty bounding set) and {@code no_new_privs}, in an environment of its own, and
  * (through {@code prlimit}, when present) with at most {@value #MAX_THREADS} processes and threads.
@@ -75,6 +80,7 @@ public final class Confinement {
     private final Path prlimit;
     private final UidLeases leases;
     private Path base; // guarded by this
+    private FileChannel baseLock; // guarded by this; held while this grader lives
     private final Map<Path, Path> sharedJars = new HashMap<>(); // guarded by this
 
     private Confinement(boolean on, String description, Path setpriv, Path prlimit, BitSet taken) {
@@ -164,7 +170,7 @@ public final class Confinement {
     }
 
     /** A util-linux tool, in /usr/bin, /bin or on the PATH; null if missing. */
-    private static Path find(String tool) {
+    static Path find(String tool) {
         List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin", tool), Path.of("/bin", tool)));
         String path = System.getenv("PATH");
         if (path != null) {
@@ -255,8 +261,13 @@ public final class Confinement {
         int uid = leases.lease();
         Run run;
         try {
-            TestUserSweep.killAll(uid); // anything a grader that died left running with this id
-            run = new Run(uid, Files.createTempDirectory(base(), "run"));
+            // What a grader that died with a run of this id open left: its processes, then their files
+            // where anyone may write, which this run's user could otherwise read.
+            TestUserSweep.killAll(uid);
+            TestUserSweep.removeLeftovers(uid);
+            Path base = base();
+            TestUserSweep.removeAbandonedFolders(base);
+            run = new Run(uid, Files.createTempDirectory(base, "run"));
         } catch (IOException | RuntimeException e) {
             leases.release(uid);
             throw e;
@@ -275,6 +286,10 @@ public final class Confinement {
         if (base == null || !Files.isDirectory(base)) {
             base = Files.createTempDirectory("storagelab-confined");
             Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx--x--x"));
+            if (baseLock != null) {
+                baseLock.close(); // the folder it held is gone
+            }
+            baseLock = TestUserSweep.holdFolder(base);
             Path jars = Files.createDirectory(base.resolve("jars"));
             Files.setPosixFilePermissions(jars, PosixFilePermissions.fromString("rwx--x--x"));
             sharedJars.clear();

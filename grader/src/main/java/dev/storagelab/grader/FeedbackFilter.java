@@ -14,18 +14,21 @@ import java.util.stream.Stream;
 /**
  * What a student may read of a failure message. A message is made of what the hidden test's
  * assertion says and of what the student's code put into its exceptions, so it is a channel from
- * the test JVM to the student: it carries concepts and short facts ("expected 5 but was 4"), and no
- * room for a payload. Before a message becomes feedback it is:
+ * the test JVM to the student: it carries concepts and short facts ("expected 5 but was 4"), and a
+ * bounded amount of anything else. Before a message becomes feedback it is:
  * <ol>
  *   <li>cut where it first quotes the hidden tests, with a line saying something was withheld. A
  *       quote is any {@value #WINDOW} characters in a row
  *       (whitespace and non-printable characters counted as one space) that also occur in a hidden
  *       test's source, outside its string literals, or in its compiled classes, outside those
  *       literals. The literals are what a test's assertions print, so they stay readable;</li>
- *   <li>reduced to printable ASCII: every other character becomes {@code ?}, tabs become spaces;</li>
- *   <li>bounded: a word (a run without spaces) longer than {@value #MAX_WORD} characters is cut to
- *       its first {@value #WORD_KEPT} (an encoded payload is one long word), at most {@value
- *       #MAX_LINES} lines, at most {@value #MAX} characters.</li>
+ *   <li>reduced to printable ASCII: every other character becomes {@code ?}, tabs become spaces;
+ *       at most {@value #MAX_LINES} lines, at most {@value #MAX} characters;</li>
+ *   <li>bounded by what it can carry ({@link FeedbackChannel}): a word passes only if it is one of
+ *       the course's, the JDK's and test libraries', or the student's own ({@link
+ *       FeedbackVocabulary}), every other word becomes {@code ?}, and the message is cut before it
+ *       carries more than {@value FeedbackChannel#BUDGET_BITS} bits: {@value
+ *       FeedbackChannel#BUDGET_BYTES} bytes of data per failing test, however it is encoded.</li>
  * </ol>
  * What keeps the hidden tests from student code is that it cannot read them (the allow-list of
  * {@link ClassScan}, and the test JVM's policy, {@link SandboxPolicy}); this filter keeps what a
@@ -37,10 +40,6 @@ public final class FeedbackFilter {
     public static final int MAX = 1200;
     /** Most lines shown. */
     static final int MAX_LINES = 25;
-    /** Longest word shown whole; a longer one keeps its first {@value #WORD_KEPT} characters. */
-    static final int MAX_WORD = 64;
-
-    static final int WORD_KEPT = 40;
     /** How many characters in a row of the hidden tests' code make a quote. */
     static final int WINDOW = 48;
     /** Said instead of a message that quotes the hidden tests. */
@@ -52,20 +51,29 @@ public final class FeedbackFilter {
     /** Sorted hashes of every window of the hidden tests' normalised text. */
     private final long[] windows;
 
-    private FeedbackFilter(long[] windows) {
+    /** What a message may carry: null for a filter that only cleans and cuts. */
+    private final FeedbackVocabulary vocabulary;
+
+    private FeedbackFilter(long[] windows, FeedbackVocabulary vocabulary) {
         this.windows = windows;
+        this.vocabulary = vocabulary;
     }
 
-    /** A filter that only cleans and cuts: for labs without hidden tests (local checks). */
+    /**
+     * A filter that only cleans and cuts: for labs without hidden tests (local checks, where the
+     * student runs their own tests on their own machine, and nothing is hidden).
+     */
     public static FeedbackFilter none() {
-        return new FeedbackFilter(new long[0]);
+        return new FeedbackFilter(new long[0], null);
     }
 
     /**
      * The filter for the hidden tests of {@code lab} in the built workspace {@code root}: their
-     * sources ({@code src/hidden/java}) and their compiled classes ({@code target/test-classes}).
+     * sources ({@code src/hidden/java}) and their compiled classes ({@code target/test-classes}),
+     * and the vocabulary of the course ({@link FeedbackVocabulary}), {@code tests}' concepts
+     * included. {@link #forStudent} adds a student's own words.
      */
-    public static FeedbackFilter forLab(Path root, Lab lab) throws IOException {
+    public static FeedbackFilter forLab(Path root, Lab lab, List<GradedTest> tests) throws IOException {
         Path module = root.resolve(lab.directory());
         Path sources = module.resolve("src/hidden/java");
         if (!Files.isDirectory(sources)) {
@@ -113,12 +121,30 @@ public final class FeedbackFilter {
                 }
             }
         }
-        return new FeedbackFilter(hashes(texts));
+        return new FeedbackFilter(hashes(texts), FeedbackVocabulary.of(root, lab, tests));
+    }
+
+    /**
+     * This filter with the words of the student's own sources of the lab, {@code sources} (the
+     * grader's copy of them), in its vocabulary: the names of their classes, methods and variables
+     * pass in their messages.
+     */
+    public FeedbackFilter forStudent(Path sources) throws IOException {
+        if (vocabulary == null) {
+            return this;
+        }
+        return new FeedbackFilter(windows, vocabulary.withStudent(FeedbackVocabulary.studentWords(sources)));
+    }
+
+    /** The channel this filter bounds messages by; null for {@link #none()}. */
+    FeedbackChannel channel() {
+        return vocabulary == null ? null : new FeedbackChannel(vocabulary);
     }
 
     /**
      * {@code message} as the student may read it: cleaned, cut where it first quotes the hidden
-     * tests (what comes before, such as the grader's own "crashed: ..." words, stays), and capped.
+     * tests (what comes before, such as the grader's own "crashed: ..." words, stays), and bounded by
+     * what it can carry.
      */
     public String apply(String message) {
         if (message == null || message.isEmpty()) {
@@ -128,8 +154,6 @@ public final class FeedbackFilter {
         String kept = quote < 0 ? message : message.substring(0, quote);
         StringBuilder clean = new StringBuilder(Math.min(kept.length(), MAX + 16));
         int lines = 1;
-        int word = 0;
-        boolean longWord = false;
         boolean cut = false;
         for (int i = 0; i < kept.length(); i++) {
             char c = kept.charAt(i);
@@ -145,32 +169,18 @@ public final class FeedbackFilter {
                 cut = true;
                 break;
             }
-            if (c == ' ' || c == '\n') {
-                word = 0;
-            } else if (++word == 1) {
-                longWord = runLength(kept, i) > MAX_WORD;
-            }
-            if (longWord && word > WORD_KEPT) {
-                if (word == WORD_KEPT + 1) {
-                    clean.append("[...]");
-                }
-                continue; // the rest of an overlong word
-            }
             clean.append(c);
         }
-        if (quote >= 0) {
-            return clean.toString().strip() + (clean.toString().isBlank() ? "" : "\n") + WITHHELD;
+        FeedbackChannel.End end =
+                quote >= 0 ? FeedbackChannel.End.WITHHELD : cut ? FeedbackChannel.End.CUT : FeedbackChannel.End.WHOLE;
+        if (vocabulary != null) {
+            return new FeedbackChannel(vocabulary).shape(clean.toString(), end);
         }
-        return cut ? clean + "\n[... cut]" : clean.toString();
-    }
-
-    /** The length of the run of non-space characters of {@code s} that starts at {@code from}. */
-    private static int runLength(String s, int from) {
-        int end = from;
-        while (end < s.length() && !Character.isWhitespace(s.charAt(end))) {
-            end++;
-        }
-        return end - from;
+        return switch (end) {
+            case WHOLE -> clean.toString();
+            case CUT -> clean + "\n[... cut]";
+            case WITHHELD -> clean.toString().strip() + (clean.toString().isBlank() ? "" : "\n") + WITHHELD;
+        };
     }
 
     /** Whether {@code message} holds {@value #WINDOW} characters in a row of the hidden tests' code. */

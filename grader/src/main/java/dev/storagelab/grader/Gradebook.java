@@ -133,8 +133,9 @@ public final class Gradebook {
         try {
             ReportWriter.writeAll(report, dir);
         } catch (IOException | RuntimeException e) {
-            progress.println("\nwarning: could not write the results of " + entry.getFileName() + " to " + dir + ": "
-                    + e.getMessage());
+            progress.println("\nwarning: could not write the results of "
+                    + VisibleText.line(entry.getFileName().toString()) + ": "
+                    + VisibleText.line(String.valueOf(e.getMessage())));
         }
         return report;
     }
@@ -172,8 +173,12 @@ public final class Gradebook {
         return sb.toString();
     }
 
+    /**
+     * {@code s} as one CSV field: on one line, every control or invisible character shown as a
+     * visible code, defused where a spreadsheet would run it as a formula, quoted where needed.
+     */
     private static String quote(String s) {
-        String oneLine = s.replace('\n', ' ').replace('\r', ' ');
+        String oneLine = VisibleText.line(s.replace('\n', ' '));
         if (!oneLine.isEmpty() && "=+-@\t".indexOf(oneLine.charAt(0)) >= 0) {
             oneLine = "'" + oneLine; // a spreadsheet reads these as formulas
         }

@@ -466,7 +466,8 @@ public final class Grader {
         }
         double weight = rubric.weight(lab.id());
         List<TestResult> results = new ArrayList<>();
-        FeedbackFilter filter = feedbackFilter(lab, reference);
+        FeedbackFilter filter = feedbackFilter(lab, reference, labTests)
+                .forStudent(submission.root().resolve(lab.studentSources()));
         for (GradedTest t : labTests) {
             TestSupervisor.Outcome raw = outcomes.get(t.id());
             // a message never carries the hidden tests' code out as feedback; library banners and
@@ -496,10 +497,10 @@ public final class Grader {
     private final Map<String, FeedbackFilter> feedbackFilters = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The filter of {@code lab}'s failure messages, from the hidden tests of the reference build. */
-    private FeedbackFilter feedbackFilter(Lab lab, Path reference) throws IOException {
+    private FeedbackFilter feedbackFilter(Lab lab, Path reference, List<GradedTest> labTests) throws IOException {
         FeedbackFilter f = feedbackFilters.get(lab.id());
         if (f == null) {
-            f = FeedbackFilter.forLab(reference, lab);
+            f = FeedbackFilter.forLab(reference, lab, referenceTests.getOrDefault(lab.id(), labTests));
             feedbackFilters.put(lab.id(), f);
         }
         return f;

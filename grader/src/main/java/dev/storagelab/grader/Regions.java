@@ -67,6 +67,21 @@ public final class Regions {
      * @param lab  the module the file belongs to
      */
     public static Exported exportJava(String source, String file, Lab lab) {
+        return replaceJava(
+                source,
+                file,
+                lab,
+                region -> "throw new " + NOT_IMPLEMENTED + "(\"" + lab.id() + "\", \"" + region.task() + "\", \""
+                        + lab.handoutAnchor(region.task()) + "\");");
+    }
+
+    /**
+     * As {@link #exportJava}, with each solution region replaced by the one statement {@code
+     * replacement} writes for it (at the region's indent) instead of the throw: a proof's "do-nothing"
+     * release returns at once from every task.
+     */
+    public static Exported replaceJava(
+            String source, String file, Lab lab, java.util.function.Function<Region, String> replacement) {
         String[] lines = source.split("\n", -1);
         StringBuilder out = new StringBuilder(source.length());
         List<Region> regions = new ArrayList<>();
@@ -95,17 +110,9 @@ public final class Regions {
                                     + " or the throw that replaces it makes the statements after it unreachable");
                 }
                 String indent = line.substring(0, line.indexOf('/'));
-                out.append(indent)
-                        .append("throw new ")
-                        .append(NOT_IMPLEMENTED)
-                        .append("(\"")
-                        .append(lab.id())
-                        .append("\", \"")
-                        .append(task)
-                        .append("\", \"")
-                        .append(lab.handoutAnchor(task))
-                        .append("\");");
-                regions.add(new Region(file, i + 1, end + 1, markerLab, task));
+                Region region = new Region(file, i + 1, end + 1, markerLab, task);
+                out.append(indent).append(replacement.apply(region));
+                regions.add(region);
                 i = end + 1;
                 if (i < lines.length) {
                     out.append('\n');

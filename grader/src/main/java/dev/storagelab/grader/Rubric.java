@@ -143,13 +143,13 @@ public final class Rubric {
     public static final String CHILD_HEAP_PROPERTY = "storagelab.child.heap.mb";
 
     /**
-     * The memory flags of the test JVM where it runs: {@link #testHeapMegabytes}, and in a container
-     * also caps on what grows beside the heap and a student's code could fill, direct buffers
-     * ({@code container.direct.mb}, and no cached temporary buffer above 256 KiB per thread) and
-     * class metadata ({@code container.metaspace.mb}), and the heap of any JVM a test starts
-     * ({@code container.child.heap.mb}, as {@value #CHILD_HEAP_PROPERTY}): each then ends in an
-     * OutOfMemoryError inside its own JVM, which costs a test, where past the container's limit the
-     * kernel would kill a process.
+     * The memory flags of the test JVM: {@link #testHeapMegabytes}, and caps on what grows beside the
+     * heap that a student's code could fill, direct buffers ({@code jvm.direct.mb}, and no cached
+     * temporary buffer above 256 KiB per thread) and class metadata ({@code jvm.metaspace.mb}): each
+     * then ends in an OutOfMemoryError inside the test JVM, which costs a test. In a container also
+     * the heap of any JVM a test starts ({@code container.child.heap.mb}, as {@value
+     * #CHILD_HEAP_PROPERTY}). What no flag caps (thread stacks, of any size a thread asks for; the
+     * JVM's own memory) the OS bounds: {@link #testJvmMemoryMegabytes}.
      */
     public List<String> testJvmMemoryFlags() {
         return testJvmMemoryFlags(ContainerLimits.current().memoryLimitMegabytes());
@@ -157,13 +157,24 @@ public final class Rubric {
 
     List<String> testJvmMemoryFlags(long containerMegabytes) {
         List<String> flags = new ArrayList<>(List.of("-Xmx" + testHeapMegabytes(containerMegabytes) + "m"));
+        flags.add("-XX:MaxDirectMemorySize=" + (long) number("jvm.direct.mb", number("container.direct.mb", 64)) + "m");
+        flags.add("-Djdk.nio.maxCachedBufferSize=262144");
+        flags.add("-XX:MaxMetaspaceSize=" + (long) number("jvm.metaspace.mb", number("container.metaspace.mb", 128))
+                + "m");
         if (containerMegabytes > 0) {
-            flags.add("-XX:MaxDirectMemorySize=" + (long) number("container.direct.mb", 64) + "m");
-            flags.add("-Djdk.nio.maxCachedBufferSize=262144");
-            flags.add("-XX:MaxMetaspaceSize=" + (long) number("container.metaspace.mb", 128) + "m");
             flags.add("-D" + CHILD_HEAP_PROPERTY + "=" + (long) number("container.child.heap.mb", 64));
         }
         return List.copyOf(flags);
+    }
+
+    /**
+     * All the memory a test JVM may use, in MiB: its heap and {@code jvm.beside.heap.mb} beside it
+     * (class metadata, compiled code, thread stacks, direct buffers, the JVM's own), bounded by the OS
+     * ({@link TestJvmLimits}): past it the JVM's next allocation fails inside the JVM, and the test
+     * with it, before the machine runs short.
+     */
+    public long testJvmMemoryMegabytes() {
+        return testHeapMegabytes() + (long) number("jvm.beside.heap.mb", 512);
     }
 
     /**

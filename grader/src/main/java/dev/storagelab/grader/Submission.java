@@ -2,10 +2,16 @@ package dev.storagelab.grader;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -13,7 +19,17 @@ import java.util.zip.ZipInputStream;
 /**
  * A student's submission, found inside a folder or a zip: the directory that holds the lab
  * modules. A zip or folder that wraps the workspace in one extra folder (as "Compress" and most
- * LMS downloads do) is unwrapped. Only {@code lab-NN-*}/src/main/java is ever taken from it.
+ * LMS downloads do) is unwrapped. Only {@code lab-NN-*}/src/main/java (and a release's marker file)
+ * is ever taken from it.
+ *
+ * <p>A submission is bytes, never a path the grader follows. What is taken is copied into the
+ * grading's scratch space first ({@link #root()} is that copy), and everything after reads the copy:
+ * the grader never follows a link, never opens a special file (a FIFO, a device, a socket), knows
+ * every file's size before it reads it and reads no more than that bound, and decodes text with a
+ * decoder that reports bytes that are not UTF-8. Links and special files are refused by name, so
+ * a submission of links to the instructor's workspace, or to a file whose read never ends, is a
+ * row that says so. Every failure to read a submission is an {@link IllegalArgumentException} with
+ * a message for the student: that submission's row, never the grader's error.
  */
 public final class Submission {
 
@@ -21,6 +37,14 @@ public final class Submission {
     private static final int MAX_ZIP_ENTRIES = 50_000;
     /** The largest source file a submission may hold: the labs' largest given file is a small fraction of it. */
     static final long MAX_SOURCE_BYTES = 1L << 20;
+    /** The most bytes of sources taken from one submission, every lab's together. */
+    static final long MAX_TAKEN_BYTES = 64L << 20;
+    /** The most files and folders taken from one submission. */
+    static final int MAX_TAKEN_FILES = 20_000;
+    /** The largest release marker read: an exported one is a few KiB. */
+    static final int MAX_MARKER_BYTES = 256 * 1024;
+    /** How many names of one kind of problem a refusal lists. */
+    private static final int NAMED = 5;
 
     private final Path root;
 
@@ -28,13 +52,15 @@ public final class Submission {
         this.root = root;
     }
 
-    /** The directory holding the lab modules. */
+    /** The directory holding the lab modules: the grader's copy of what it takes from the submission. */
     public Path root() {
         return root;
     }
 
     /**
-     * Finds the submission in {@code path} (a folder or a .zip), unzipping into {@code scratch}.
+     * Finds the submission in {@code path} (a folder or a .zip), unzipping and copying what it takes
+     * into {@code scratch}. {@code path} itself is the instructor's to name (it may be a link);
+     * everything inside it is the student's.
      *
      * @throws IllegalArgumentException with a message for the student if it cannot be understood
      */
@@ -53,34 +79,286 @@ public final class Submission {
                         + " is a file but not a .zip; submit your workspace folder or a zip of it");
             }
             dir = Files.createDirectories(scratch.resolve("unzipped"));
-            unzip(path, dir);
+            try {
+                unzip(path, dir);
+            } catch (IOException e) { // a truncated or unreadable zip: the student's, like a malformed one
+                throw new IllegalArgumentException("submission " + path + " is not a readable zip: " + e.getMessage());
+            }
+        } else if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException("submission " + VisibleText.line(path.toString())
+                    + " is neither a folder nor a file (a FIFO, a device or a socket); submit your workspace"
+                    + " folder, or a zip of it");
         }
+        try {
+            Problems problems = new Problems();
+            Path found = find(dir, workspace, problems);
+            if (found == null) {
+                problems.refuse();
+                String inner = zipInside(path, dir);
+                if (inner != null) {
+                    throw new IllegalArgumentException("the submission holds a zip (" + inner
+                            + ") but no workspace: submit the workspace"
+                            + " folder, or one zip of it, not a zip inside a zip");
+                }
+                throw new IllegalArgumentException(
+                        "cannot find a storagelab workspace in submission " + path
+                                + ": expected folders like "
+                                + workspace.labs().stream()
+                                        .map(Lab::studentSources)
+                                        .limit(2)
+                                        .toList()
+                                + " at its top level (or inside one folder). Submit the whole workspace folder, or a zip of it.");
+            }
+            Path copy = Files.createTempDirectory(Files.createDirectories(scratch), "submission-");
+            take(found, workspace, copy, problems);
+            problems.refuse();
+            return new Submission(copy);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            IOException cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : (IOException) e;
+            throw new IllegalArgumentException("the submission's files cannot be read ("
+                    + VisibleText.line(String.valueOf(cause.getMessage()))
+                    + "); submit the workspace folder, or a zip of it");
+        }
+    }
+
+    /**
+     * The folder of {@code dir}, or of the one folder inside it (twice at most), that holds a lab's
+     * sources; null if none does. A link met where a folder was looked for is a problem, never
+     * followed.
+     */
+    private static Path find(Path dir, Workspace workspace, Problems problems) throws IOException {
         for (int depth = 0; depth < 3; depth++) {
-            if (holdsLabs(dir, workspace)) {
-                checkSources(dir, workspace);
-                return new Submission(dir);
+            boolean holds = false;
+            for (Lab lab : workspace.labs()) {
+                holds |= sources(dir, lab, problems) != null;
+            }
+            if (holds) {
+                return dir;
             }
             List<Path> children = new ArrayList<>();
             try (Stream<Path> s = Files.list(dir)) {
-                s.filter(Files::isDirectory)
-                        .filter(p -> !p.getFileName().toString().startsWith(".")
-                                && !p.getFileName().toString().equals("__MACOSX"))
-                        .forEach(children::add);
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    String name = p.getFileName().toString();
+                    if (name.startsWith(".") || name.equals("__MACOSX")) {
+                        continue;
+                    }
+                    if (Files.isSymbolicLink(p)) {
+                        problems.link(p.getFileName());
+                    } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        children.add(p);
+                    }
+                }
             }
             if (children.size() != 1) {
-                break;
+                return null;
             }
             dir = children.get(0);
         }
-        String inner = zipInside(path, dir);
-        if (inner != null) {
-            throw new IllegalArgumentException("the submission holds a zip (" + inner
-                    + ") but no workspace: submit the workspace" + " folder, or one zip of it, not a zip inside a zip");
+        return null;
+    }
+
+    /**
+     * {@code root}'s folder of {@code lab}'s student sources if each folder on the way to it is a
+     * folder (not a link: that is a problem); null if it is not there.
+     */
+    private static Path sources(Path root, Lab lab, Problems problems) throws IOException {
+        Path at = root;
+        for (Path part : Path.of(lab.studentSources())) {
+            at = at.resolve(part.toString());
+            if (Files.isSymbolicLink(at)) {
+                problems.link(root.relativize(at));
+                return null;
+            }
+            if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
         }
-        throw new IllegalArgumentException("cannot find a storagelab workspace in submission " + path
-                + ": expected folders like "
-                + workspace.labs().stream().map(Lab::studentSources).limit(2).toList()
-                + " at its top level (or inside one folder). Submit the whole workspace folder, or a zip of it.");
+        return at;
+    }
+
+    /**
+     * Copies into {@code copy} every regular file of each lab's student sources under {@code root},
+     * and the release marker, with their modification times (builds compare sources and classes by
+     * time): each checked before a byte of it is read, and read no further than its bound.
+     */
+    private static void take(Path root, Workspace workspace, Path copy, Problems problems) throws IOException {
+        long[] taken = new long[2]; // bytes, files and folders
+        for (Lab lab : workspace.labs()) {
+            Path sources = sources(root, lab, problems);
+            if (sources == null) {
+                continue;
+            }
+            Files.walkFileTree(sources, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    Path rel = root.relativize(dir);
+                    if (!nameReadable(dir, rel, problems)) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    if (++taken[1] > MAX_TAKEN_FILES) {
+                        problems.add("total", tooMuch());
+                        return FileVisitResult.TERMINATE;
+                    }
+                    Files.createDirectories(copy.resolve(rel.toString()));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Path rel = root.relativize(file);
+                    if (!nameReadable(file, rel, problems)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (attrs.isSymbolicLink()) {
+                        problems.link(rel);
+                    } else if (!attrs.isRegularFile()) {
+                        problems.special(rel);
+                    } else if (attrs.size() > MAX_SOURCE_BYTES) {
+                        problems.add(
+                                "size",
+                                rel + " is " + (attrs.size() >> 20) + " MiB; a source file of this course is at most "
+                                        + (MAX_SOURCE_BYTES >> 20) + " MiB: submit your sources only");
+                    } else if (++taken[1] > MAX_TAKEN_FILES || (taken[0] += attrs.size()) > MAX_TAKEN_BYTES) {
+                        problems.add("total", tooMuch());
+                        return FileVisitResult.TERMINATE;
+                    } else if (problems.none()) {
+                        Path dest = copy.resolve(rel.toString());
+                        Files.write(dest, read(file, MAX_SOURCE_BYTES));
+                        Files.setLastModifiedTime(dest, attrs.lastModifiedTime());
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    problems.add(
+                            "unreadable",
+                            VisibleText.line(root.relativize(file).toString()) + " cannot be read ("
+                                    + VisibleText.line(String.valueOf(e.getMessage())) + ")");
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        }
+        Path marker = root.resolve(Exporter.RELEASE_MARKER);
+        if (Files.isSymbolicLink(marker)) {
+            problems.link(Path.of(Exporter.RELEASE_MARKER));
+        } else if (Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)) {
+                problems.special(Path.of(Exporter.RELEASE_MARKER));
+            } else if (Files.size(marker) > MAX_MARKER_BYTES) {
+                problems.add(
+                        "marker",
+                        Exporter.RELEASE_MARKER + " is " + (Files.size(marker) >> 10) + " KiB, not the release's"
+                                + " marker: restore it from the release you were given, or delete it");
+            } else {
+                byte[] bytes = read(marker, MAX_MARKER_BYTES);
+                try {
+                    utf8(bytes);
+                    Files.write(copy.resolve(Exporter.RELEASE_MARKER), bytes);
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    problems.add(
+                            "marker",
+                            Exporter.RELEASE_MARKER + " is not UTF-8 text, so not the release's marker: restore it"
+                                    + " from the release you were given, or delete it");
+                }
+            }
+        }
+    }
+
+    private static String tooMuch() {
+        return "the labs' sources hold more than " + MAX_TAKEN_FILES + " files or " + (MAX_TAKEN_BYTES >> 20)
+                + " MiB: submit your sources only";
+    }
+
+    /**
+     * Whether {@code p}'s name can be used as it is: a name that is not UTF-8 (the file system gives
+     * a name that cannot be opened again) or that holds control characters is a problem.
+     */
+    private static boolean nameReadable(Path p, Path rel, Problems problems) {
+        String name = p.getFileName().toString();
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS) || name.indexOf('\uFFFD') >= 0) {
+            problems.add(
+                    "names",
+                    "a file name in " + rel.subpath(0, Math.min(rel.getNameCount(), 4)) + " is not UTF-8 ("
+                            + printable(name) + "); rename it (Java source files are named after their class)");
+            return false;
+        }
+        if (VisibleText.needsCodes(name) || name.indexOf('\n') >= 0 || name.indexOf('\t') >= 0) {
+            problems.add(
+                    "names",
+                    "the file name " + VisibleText.line(rel.toString()) + " holds control or invisible characters"
+                            + " (shown as codes); rename it (Java source files are named after their class)");
+            return false;
+        }
+        return true;
+    }
+
+    /** The bytes of the regular file {@code file}, never through a link, and never more than {@code max}. */
+    static byte[] read(Path file, long max) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (bytes.length > max) {
+                throw new IllegalArgumentException(VisibleText.line(
+                                file.getFileName().toString()) + " grew past " + max + " bytes while it was read");
+            }
+            return bytes;
+        }
+    }
+
+    /** {@code bytes} as UTF-8 text, or an exception if any of them is not UTF-8 (never a replacement character). */
+    static String utf8(byte[] bytes) throws java.nio.charset.CharacterCodingException {
+        return java.nio.charset.StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes))
+                .toString();
+    }
+
+    /** What is wrong with a submission's files, by kind, each kind's first names kept: one line for the student. */
+    private static final class Problems {
+        // a link met twice (on the way to the workspace, and again when its labs are taken) is one problem
+        private final Map<String, java.util.SortedSet<String>> byKind = new LinkedHashMap<>();
+
+        void add(String kind, String what) {
+            byKind.computeIfAbsent(kind, k -> new java.util.TreeSet<>()).add(what);
+        }
+
+        void link(Path rel) {
+            add("links", VisibleText.line(rel.toString()));
+        }
+
+        void special(Path rel) {
+            add("special", VisibleText.line(rel.toString()));
+        }
+
+        boolean none() {
+            return byKind.isEmpty();
+        }
+
+        /** Throws the problems found so far, in one line, if there are any. */
+        void refuse() {
+            if (none()) {
+                return;
+            }
+            List<String> parts = new ArrayList<>();
+            for (Map.Entry<String, java.util.SortedSet<String>> e : byKind.entrySet()) {
+                List<String> first = e.getValue().stream().limit(NAMED).toList();
+                int more = e.getValue().size() - first.size();
+                String names = String.join(", ", first) + (more > 0 ? " and " + more + " more" : "");
+                parts.add(
+                        switch (e.getKey()) {
+                            case "links" ->
+                                "the submission holds links, which the grader never follows: " + names
+                                        + "; submit the files themselves";
+                            case "special" ->
+                                "the submission holds special files (a FIFO, a device or a socket),"
+                                        + " which the grader never reads: " + names + "; submit source files only";
+                            default -> names;
+                        });
+            }
+            throw new IllegalArgumentException(String.join("; ", parts));
+        }
     }
 
     /** The name of a .zip at the top of {@code dir} (or of {@code path} itself), if there is one. */
@@ -106,54 +384,19 @@ public final class Submission {
         return null;
     }
 
-    /**
-     * Refuses, in one line the student can act on, what the grader would otherwise choke on in the
-     * labs' sources: a file name that is not UTF-8 (the file system gives a name that cannot be
-     * opened again) and a source file too large to be a student's.
-     */
-    private static void checkSources(Path root, Workspace workspace) throws IOException {
-        for (Lab lab : workspace.labs()) {
-            Path sources = root.resolve(lab.studentSources());
-            if (!Files.isDirectory(sources)) {
-                continue;
-            }
-            try (Stream<Path> walk = Files.walk(sources)) {
-                for (Path p : (Iterable<Path>) walk::iterator) {
-                    String name = p.getFileName().toString();
-                    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || name.indexOf('\uFFFD') >= 0) {
-                        throw new IllegalArgumentException("a file name in " + lab.studentSources() + " is not UTF-8 ("
-                                + printable(name) + "); rename it (Java source files are named after their class)");
-                    }
-                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                            && Files.size(p) > MAX_SOURCE_BYTES) {
-                        throw new IllegalArgumentException(root.relativize(p) + " is " + (Files.size(p) >> 20)
-                                + " MiB; a source" + " file of this course is at most " + (MAX_SOURCE_BYTES >> 20)
-                                + " MiB: submit your sources only");
-                    }
-                }
-            } catch (java.io.UncheckedIOException e) {
-                throw new IllegalArgumentException("the files in " + lab.studentSources() + " cannot be read ("
-                        + e.getCause().getMessage() + "); submit the workspace folder, or a zip of it");
-            }
-        }
-    }
-
-    /** {@code name} with what would not print (control characters, names that are not UTF-8) as '?'. */
+    /** {@code name} with what would not print as '?', and cut to 80 characters. */
     private static String printable(String name) {
         String s = name.codePoints()
                 .map(c -> Character.isISOControl(c) || c == 0xFFFD ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString();
+        s = VisibleText.line(s);
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-    }
-
-    private static boolean holdsLabs(Path dir, Workspace workspace) {
-        return workspace.labs().stream().anyMatch(l -> Files.isDirectory(dir.resolve(l.studentSources())));
     }
 
     /** Whether the submission has sources for {@code lab}. */
     public boolean has(Lab lab) {
-        return Files.isDirectory(root.resolve(lab.studentSources()));
+        return Files.isDirectory(root.resolve(lab.studentSources()), LinkOption.NOFOLLOW_LINKS);
     }
 
     private static void unzip(Path zip, Path into) throws IOException {

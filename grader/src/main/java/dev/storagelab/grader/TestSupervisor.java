@@ -197,7 +197,10 @@ public final class TestSupervisor {
         cmd.add(socket.toString());
         cmd.add(testsFile.toString());
         long quotaBytes = rubric.diskQuotaMegabytes() << 20;
-        ProcessBuilder builder = new ProcessBuilder(confined == null ? cmd : confined.command(cmd, quotaBytes))
+        ProcessBuilder builder = new ProcessBuilder(TestJvmLimits.command(
+                        confined == null ? cmd : confined.command(cmd, quotaBytes),
+                        rubric.testJvmMemoryMegabytes() << 20,
+                        quotaBytes))
                 .directory(work.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true);
@@ -423,8 +426,13 @@ public final class TestSupervisor {
      * itself (which student code can print) is not repeated: only what the grader recognised in it.
      */
     private String crashReason(int exit, String tail) {
-        if (tail.contains("OutOfMemoryError")) {
+        if (tail.contains("OutOfMemoryError: Java heap space") || tail.contains("OutOfMemoryError: GC overhead")) {
             return "crashed: ran out of memory (the heap is capped at " + rubric.testHeapMegabytes() + " MiB)";
+        }
+        if (tail.contains("OutOfMemoryError") || tail.contains("insufficient memory for the Java Runtime")) {
+            return "crashed: ran out of memory beside the heap (thread stacks, class metadata, direct buffers:"
+                    + " the test JVM may use " + rubric.testJvmMemoryMegabytes() + " MiB in all, its heap "
+                    + rubric.testHeapMegabytes() + " MiB of it)";
         }
         if (tail.contains("StackOverflowError")) {
             return "crashed: StackOverflowError (unbounded recursion?)";

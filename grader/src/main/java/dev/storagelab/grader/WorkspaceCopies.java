@@ -47,25 +47,38 @@ public final class WorkspaceCopies {
      * Takes from the submission the files of {@code lab} a student owns: the reference's files
      * that hold solution regions, and files the reference does not have (the student's own
      * helpers). Every other file (the given code: I/O layer, formats, test helpers) stays the
-     * instructor's, so a submission cannot pass tests by changing what it was given.
+     * instructor's, so a submission cannot pass tests by changing what it was given. A file the
+     * student owns that the submission does not hold (left out, or a link, which is never taken) is
+     * as the release gave it, its regions not implemented: never the reference's solution, which
+     * {@code root} was copied from.
      */
     public static void overlay(Submission submission, Lab lab, Path root) throws IOException {
         Path to = root.resolve(lab.studentSources());
-        FileTrees.copy(submission.root().resolve(lab.studentSources()), to, rel -> {
-            if (!rel.toString().endsWith(".java")) {
-                return false;
+        java.util.Set<String> owned = new java.util.HashSet<>();
+        if (Files.isDirectory(to)) {
+            try (Stream<Path> files = Files.walk(to)) {
+                for (Path p : files.filter(f -> f.toString().endsWith(".java")
+                                && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                        .toList()) {
+                    String rel = root.relativize(p).toString();
+                    String text = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
+                    // a real region marker, not the words in a comment (NotImplementedException's Javadoc has them)
+                    if (!Regions.find(text, rel, lab).isEmpty()) {
+                        owned.add(to.relativize(p).toString());
+                        Files.writeString(p, Regions.exportJava(text, rel, lab).text());
+                    }
+                }
             }
-            Path reference = to.resolve(rel.toString());
-            if (!Files.exists(reference)) {
-                return true;
-            }
-            try { // a real region marker, not the words in a comment (NotImplementedException's Javadoc has them)
-                return !Regions.find(Files.readString(reference), rel.toString(), lab)
-                        .isEmpty();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        }
+        Path from = submission.root().resolve(lab.studentSources());
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        FileTrees.copy(
+                from,
+                to,
+                rel -> rel.toString().endsWith(".java")
+                        && (owned.contains(rel.toString()) || !Files.exists(to.resolve(rel.toString()))));
     }
 
     /**
@@ -115,7 +128,11 @@ public final class WorkspaceCopies {
                 .toList();
     }
 
-    /** Whether the .java files of {@code lab}'s student sources are identical in both trees. */
+    /**
+     * Whether the .java files of {@code lab}'s student sources are identical in both trees, both the
+     * grader's own (a submission is compared by its copy, {@link Submission#root}, never where it
+     * lies): a link is never followed, so it is never the same as a file.
+     */
     public static boolean sameSources(Path a, Path b, Lab lab) {
         try {
             Map<Path, byte[]> left = javaFiles(a.resolve(lab.studentSources()));
@@ -124,20 +141,22 @@ public final class WorkspaceCopies {
                 return false;
             }
             return left.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), right.get(e.getKey())));
-        } catch (IOException e) {
-            return false;
+        } catch (IOException | RuntimeException e) {
+            return false; // not comparable: built as a submission
         }
     }
 
-    private static Map<Path, byte[]> javaFiles(Path dir) throws IOException {
+    /** The bytes of every .java file under {@code dir} (a grader's copy), by path relative to it; links are not followed. */
+    static Map<Path, byte[]> javaFiles(Path dir) throws IOException {
         Map<Path, byte[]> files = new HashMap<>();
         if (!Files.isDirectory(dir)) {
             return files;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".java"))
+            for (Path p : s.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && f.toString().endsWith(".java"))
                     .toList()) {
-                files.put(dir.relativize(p), Files.readAllBytes(p));
+                files.put(dir.relativize(p), Submission.read(p, Submission.MAX_SOURCE_BYTES));
             }
         }
         return files;

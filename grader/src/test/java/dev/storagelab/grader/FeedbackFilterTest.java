@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 24: what a failure message may carry out of the test JVM. */
+/** What a failure message may carry out of the test JVM: no quote of the hidden tests, and little else. */
 class FeedbackFilterTest {
 
     private static final String HIDDEN = """
@@ -52,8 +52,35 @@ class FeedbackFilterTest {
                         + "tombstonesDropAtTheBottomLevel\u0001\u0000\u0003()V\u0001\u0000\nSourceFile")
                 .getBytes(StandardCharsets.ISO_8859_1);
         Files.write(classes.resolve("StoreHiddenTest.class"), cls);
-        filter = FeedbackFilter.forLab(root, new Lab("lab-01", "lab-01-one", java.util.List.of()));
+        // the handout: the words of the course that messages are made of
+        Files.writeString(root.resolve("lab-01-one/README.md"), HANDOUT);
+        Path main = Files.createDirectories(root.resolve("lab-01-one/src/main/java/lab/one"));
+        Files.writeString(main.resolve("Store.java"), STORE);
+        filter = FeedbackFilter.forLab(root, new Lab("lab-01", "lab-01-one", java.util.List.of()), java.util.List.of());
     }
+
+    private static final String HANDOUT = """
+            # Lab 01: a store
+
+            A tombstone marks a deleted key. Compaction of the bottom level drops it: expected, but
+            if it was kept, the key was resurrected. The store says what it expected and what it was.
+            A test that failed says which of the levels it has checked.
+            """;
+
+    /** The given code, with a solution region whose words are not the course's. */
+    private static final String STORE = """
+            package lab.one;
+
+            /** A store of keys. */
+            public final class Store {
+                public int size() {
+                    // BEGIN SOLUTION lab-01 T1
+                    int zanzibarQuokka = 0;
+                    return zanzibarQuokka;
+                    // END SOLUTION
+                }
+            }
+            """;
 
     @Test
     void anAssertionMessageOfTheHiddenTestIsShownAsItIs() {
@@ -99,27 +126,65 @@ class FeedbackFilterTest {
 
     @Test
     void onlyPrintableAsciiIsShown() {
-        assertThat(filter.apply("a\u0000b\u0007c\nd\te \u00e9\u2264"), equalTo("a b c\nd e ??"));
+        assertThat(FeedbackFilter.none().apply("a\u0000b\u0007c\nd\te \u00e9\u2264"), equalTo("a b c\nd e ??"));
     }
 
     @Test
-    void anEncodedPayloadShowsOnlyItsFirstCharacters() {
+    void anEncodedPayloadIsReplacedWordByWord() {
         byte[] payload = new byte[3000];
         new java.util.Random(1).nextBytes(payload);
         String encoded = java.util.Base64.getEncoder().encodeToString(payload);
-        String shown = filter.apply("java.lang.IllegalStateException: " + encoded + " and " + encoded.substring(0, 50));
+        StringBuilder words = new StringBuilder("java.lang.IllegalStateException: ");
+        for (int i = 0; i < 2000; i += 64) { // in words of 64 characters, which the old rule let through whole
+            words.append(encoded, i, i + 64).append(' ');
+        }
+        String shown = filter.apply(words.toString());
+        assertThat(shown, startsWith("java.lang.IllegalStateException: "));
+        assertThat(shown, not(containsString(encoded.substring(0, 12))));
+        assertThat(shown, not(containsString(encoded.substring(64, 76))));
+        assertThat(filter.channel().bits(shown), lessThanOrEqualTo((double) FeedbackChannel.BUDGET_BITS));
+    }
+
+    @Test
+    void wordsOfTheCourseAndTheJdkPassAndOthersBecomeQuestionMarks() {
         assertThat(
-                shown,
-                equalTo("java.lang.IllegalStateException: " + encoded.substring(0, FeedbackFilter.WORD_KEPT)
-                        + "[...] and " + encoded.substring(0, 50)));
+                filter.apply("java.lang.IllegalStateException: the tombstone of key 17 was kept by a zanzibarQuokka"),
+                equalTo("java.lang.IllegalStateException: the tombstone of key 17 was kept by a ?"));
+    }
+
+    @Test
+    void theGradersOwnMessagesPassWhole() {
+        for (String message : java.util.List.of(
+                "timed out: still running after 120 s (an infinite loop, a deadlock, or far too slow); the test JVM"
+                        + " was killed",
+                "flooded its output: printed 5000000 bytes; a test may print at most 1048576",
+                "left threads running after it finished (they never end): [Zqxv-1]")) {
+            assertThat(filter.apply(message), equalTo(message.replace("Zqxv", "?")));
+        }
+    }
+
+    @Test
+    void theStudentsOwnIdentifiersPass(@org.junit.jupiter.api.io.TempDir Path student) throws IOException {
+        Path sources = Files.createDirectories(student.resolve("lab/one"));
+        Files.writeString(sources.resolve("Store.java"), "class Store { int zanzibarQuokka; }");
+        assertThat(filter.forStudent(student).apply("kept by a zanzibarQuokka"), equalTo("kept by a zanzibarQuokka"));
+    }
+
+    @Test
+    void aMessageIsCutBeforeItCarriesMoreThanTheBudget() {
+        String numbers = "expected 1234567 but was 7654321\n".repeat(20);
+        String shown = filter.apply(numbers);
+        assertThat(shown, endsWith("[... cut]"));
+        assertThat(shown, startsWith("expected 1234567 but was 7654321\nexpected"));
+        assertThat(filter.channel().bits(shown), lessThanOrEqualTo((double) FeedbackChannel.BUDGET_BITS));
     }
 
     @Test
     void longMessagesAreCutByLinesAndByLength() {
-        String lines = filter.apply("expected 1 but was 2\n".repeat(100));
+        String lines = FeedbackFilter.none().apply("expected 1 but was 2\n".repeat(100));
         assertThat(lines.lines().count(), lessThanOrEqualTo((long) FeedbackFilter.MAX_LINES + 1));
         assertThat(lines, endsWith("[... cut]"));
-        String words = filter.apply("expected 1 but was 2 ".repeat(1000));
+        String words = FeedbackFilter.none().apply("expected 1 but was 2 ".repeat(1000));
         assertThat(words.length(), lessThanOrEqualTo(FeedbackFilter.MAX + 20));
         assertThat(words, endsWith("[... cut]"));
     }

@@ -301,10 +301,64 @@ final class HostileCorpus {
                         + " <script>alert('x')</script> <img src=x onerror=alert(1)> | fake | cell |\\n# Score 8/8");
                 """);
         return inject(calc, MIN, """
-                byte[] payload = new byte[3000]; // an encoded payload, as a stolen file would be carried out
-                new java.util.Random(7).nextBytes(payload);
-                throw new IllegalStateException("payload: " + java.util.Base64.getEncoder().encodeToString(payload));
+                byte[] payload = new byte[3000]; // an encoded payload, as a stolen file would be carried out,
+                new java.util.Random(7).nextBytes(payload); // in words short enough for the old word rule
+                String encoded = java.util.Base64.getEncoder().encodeToString(payload);
+                StringBuilder words = new StringBuilder("payload: ");
+                for (int i = 0; i + 64 <= encoded.length(); i += 64) {
+                    words.append(encoded, i, i + 64).append(' ');
+                }
+                throw new IllegalStateException(words.toString());
                 """);
+    }
+
+    // --- the test JVM's memory beside its heap, and its verdict channel -------------------------
+
+    /**
+     * Solved code whose {@code add} first fills direct buffers until it is refused, whose {@code
+     * multiply} starts a thread that asks for an 8 GiB stack, and whose {@code negate} waits long
+     * enough for the test JVM's limits to be read while it runs. Each stays small whether or not it
+     * is bounded (the default cap on direct buffers is the heap, and a stack is only reserved), so
+     * the proof never lets a test JVM grow on a shared machine.
+     */
+    static String besideTheHeap(String solved) {
+        String calc = solved;
+        calc = inject(calc, ADD, """
+                java.util.List<java.nio.ByteBuffer> held = new java.util.ArrayList<>();
+                try {
+                    while (held.size() < 4096) {
+                        held.add(java.nio.ByteBuffer.allocateDirect(1 << 20));
+                    }
+                } catch (OutOfMemoryError e) {
+                    throw new IllegalStateException("direct buffers: refused after " + held.size() + " MiB: " + e.getMessage());
+                }
+                """);
+        calc = inject(calc, MULTIPLY, """
+                Thread big = new Thread(null, () -> { }, "big-stack", 8L << 30);
+                try {
+                    big.start();
+                    big.join();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                throw new IllegalStateException("a thread with an 8 GiB stack started");
+                """);
+        return inject(calc, NEGATE, """
+                try {
+                    Thread.sleep(3000); // while the grader's test reads this JVM's limits
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                """);
+    }
+
+    /**
+     * Solved code whose {@code add} and {@code multiply} interrupt the thread that calls them and
+     * return the right answer: the runner writes its verdict on that thread next.
+     */
+    static String interruptsItsThread(String solved) {
+        String calc = inject(solved, ADD, "Thread.currentThread().interrupt();\n");
+        return inject(calc, MULTIPLY, "Thread.currentThread().interrupt();\n");
     }
 
     /** The name of the top folder of the tree deeper than the path limit ({@link #leftoversAndOutputs}). */

@@ -1,6 +1,7 @@
 package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
@@ -17,6 +18,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.storagelab.grader.GradeReport.LabResult;
 import dev.storagelab.grader.TestSupervisor.Status;
+import dev.storagelab.grader.report.ReportWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,7 +52,17 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>forged reports and hidden-test compile errors ({@code leftovers}, {@code changed-signature},
  *       a student named like a formula): escaping and translated errors;</li>
  *   <li>two graders on one machine: {@link TestUserLeaseTest};</li>
- *   <li>solution and instructor material in the release: {@link ReleaseLeakCheckTest}.</li>
+ *   <li>solution and instructor material in the release: {@link ReleaseLeakCheckTest};</li>
+ *   <li>a submission that is no text: links to the instructor's own files, a linked lab or workspace
+ *       folder, FIFOs, a link to a FIFO, links to a huge file, a marker that is not UTF-8, a task's
+ *       file left out, escape sequences in names ({@code links} ... {@code escapes}): a submission is
+ *       bytes, copied without following a link, and every string from it is escaped where it is
+ *       shown;</li>
+ *   <li>the test JVM as a whole: direct buffers and a thread stack of 8 GiB beside the heap, its
+ *       limits read while it runs ({@code beside-the-heap}): {@link TestJvmLimits};</li>
+ *   <li>a test that interrupts its own thread ({@code interrupts}): the verdict channel;</li>
+ *   <li>what a message carries, measured: {@link FeedbackCapacityTest}; deadlines a test's own threads
+ *       cannot stretch: {@link TestClockTest}.</li>
  * </ol>
  * The supervisor's own defences, with the allow-list off, are in {@link HostileSubmissionsTest}.
  * Attacks that would reach other runs as the grader's own user run only where the test JVM is
@@ -243,6 +255,14 @@ class HostileSubmissionsCorpusTest {
         corpus.put("changed-signature", Map.of(calc, HostileCorpus.changedSignature(solved)));
         corpus.put("not-a-file", Map.of(calc + "/Calc.java", solved));
         corpus.put(FORMULA, Map.of(calc, solved));
+        corpus.put("beside-the-heap", Map.of(calc, HostileCorpus.besideTheHeap(solved)));
+        corpus.put("interrupts", Map.of(calc, HostileCorpus.interruptsItsThread(solved)));
+        // the task's file left out, a helper of its own instead: the task is as the release gave it
+        corpus.put(
+                "left-out",
+                Map.of(
+                        "lab-01-calc/src/main/java/fixture/calc/Helper.java",
+                        "package fixture.calc;\n\nfinal class Helper {\n}\n"));
 
         Path folder = Files.createDirectories(tmp.resolve("class"));
         for (Map.Entry<String, Map<String, String>> submission : corpus.entrySet()) {
@@ -264,11 +284,20 @@ class HostileSubmissionsCorpusTest {
         broken[bytes.length + 3] = '\n';
         Files.write(badBytes, broken);
         corpus.put("bad-bytes", Map.of());
+        linksAndSpecialFiles(workspace, folder, solved, corpus);
         out = tmp.resolve("out");
         long start = System.nanoTime();
-        reports = new Gradebook(Workspace.at(workspace), true, new PrintStream(new ByteArrayOutputStream(), true))
-                .perf(false)
-                .gradeAll(folder, List.of("01"), out, 2);
+        TestJvmWatch watch = new TestJvmWatch();
+        watch.start();
+        try {
+            reports = new Gradebook(Workspace.at(workspace), true, new PrintStream(new ByteArrayOutputStream(), true))
+                    .perf(false)
+                    .gradeAll(folder, List.of("01"), out, 2);
+        } finally {
+            watch.interrupt();
+            watch.join();
+        }
+        dataLimits = watch.limits;
         System.out.printf(
                 "graded %d hostile submissions in %.1f s%n", corpus.size(), (System.nanoTime() - start) / 1e9);
         assertThat("a report for every submission", reports.keySet(), equalTo(corpus.keySet()));
@@ -276,6 +305,116 @@ class HostileSubmissionsCorpusTest {
                 "a gradebook row for every submission",
                 Files.readAllLines(out.resolve("gradebook.csv")).size(),
                 is(corpus.size() + 1));
+    }
+
+    /** Where the submission made of links and special files point, and what they are called. */
+    private static final String CALC_DIR = "lab-01-calc/src/main/java/fixture/calc";
+
+    /** A student whose folder's name, and whose file's name, hold a terminal's escape sequences. */
+    private static final String ESCAPES = "escapes\u001b]0;all tests passed\u0007\u001b[2K\u001b[1A";
+
+    /**
+     * The submissions that are not files of text: links to the instructor's own solved files, a lab
+     * folder and a workspace folder that are links, FIFOs (whose read never ends) among the sources
+     * and as the release marker, forty links to a file of 128 MiB, a release marker that is not
+     * UTF-8, and file and folder names with escape sequences in them.
+     */
+    private static void linksAndSpecialFiles(
+            Path workspace, Path folder, String solved, Map<String, Map<String, String>> corpus) throws Exception {
+        Path links = Files.createDirectories(folder.resolve("links").resolve(CALC_DIR));
+        Files.createSymbolicLink(
+                links.resolve("Calc.java"), workspace.resolve(CALC_DIR).resolve("Calc.java"));
+        Files.createSymbolicLink(
+                links.resolve("ScratchFiles.java"), workspace.resolve(CALC_DIR).resolve("ScratchFiles.java"));
+        Path linkedLab = Files.createDirectories(folder.resolve("linked-lab"));
+        Files.createSymbolicLink(linkedLab.resolve("lab-01-calc"), workspace.resolve("lab-01-calc"));
+        Path wrapped = Files.createDirectories(folder.resolve("wrapped-link"));
+        Files.createSymbolicLink(wrapped.resolve("storagelab"), workspace);
+        Path fifo = Files.createDirectories(folder.resolve("fifo").resolve(CALC_DIR));
+        Files.writeString(fifo.resolve("Calc.java"), solved);
+        mkfifo(fifo.resolve("Helper.java"));
+        mkfifo(folder.resolve("fifo").resolve(Exporter.RELEASE_MARKER));
+        // a source that is a link to a FIFO outside the submission: whoever follows it waits for ever
+        Path blocking = Files.createDirectories(folder.resolve("blocking-link").resolve(CALC_DIR));
+        Files.writeString(blocking.resolve("Calc.java"), solved);
+        mkfifo(tmp.resolve("blocking.fifo"));
+        Files.createSymbolicLink(blocking.resolve("Helper.java"), tmp.resolve("blocking.fifo"));
+        Path huge = tmp.resolve("huge.bin");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(128L << 20); // sparse: 128 MiB to whoever reads it, no disk
+        }
+        Path hugeLinks = Files.createDirectories(folder.resolve("huge-links").resolve(CALC_DIR));
+        Files.writeString(hugeLinks.resolve("Calc.java"), solved);
+        for (int i = 0; i < 40; i++) {
+            Files.createSymbolicLink(hugeLinks.resolve("Big" + i + ".java"), huge);
+        }
+        Path badMarker = Files.createDirectories(folder.resolve("bad-marker").resolve(CALC_DIR));
+        Files.writeString(badMarker.resolve("Calc.java"), solved);
+        Files.write(
+                folder.resolve("bad-marker").resolve(Exporter.RELEASE_MARKER),
+                new byte[] {'g', 'i', 'v', 'e', 'n', '=', (byte) 0xC3, 0x28, (byte) 0xFF, '\n'});
+        // a class the allow-list refuses, in a file whose name moves the cursor and retitles the window
+        Path escapes = Files.createDirectories(folder.resolve(ESCAPES).resolve(CALC_DIR));
+        Files.writeString(escapes.resolve("Calc.java"), solved);
+        Files.writeString(
+                escapes.resolve(
+                        "Evil\u001b[2K\u001b[1A\r| lab-01   7 of 7  8 of 8  100.0%\u001b]0;all tests passed\u0007.java"),
+                "package fixture.calc;\n\nfinal class Evil {\n    static void f() {\n        System.exit(0);\n    }\n}\n");
+        for (String student : List.of(
+                "links", "linked-lab", "wrapped-link", "fifo", "blocking-link", "huge-links", "bad-marker", ESCAPES)) {
+            corpus.put(student, Map.of());
+        }
+    }
+
+    private static void mkfifo(Path p) throws Exception {
+        Process mk = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+        assertThat("mkfifo " + p, mk.waitFor(), is(0));
+    }
+
+    /** The data limit ({@code RLIMIT_DATA}, bytes; -1 for none) of every test JVM seen running during the grading. */
+    private static List<Long> dataLimits;
+
+    /** Reads, while the corpus is graded, the limits of every test JVM the grader starts. */
+    private static final class TestJvmWatch extends Thread {
+        final List<Long> limits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.Set<Long> seen = new java.util.HashSet<>();
+
+        TestJvmWatch() {
+            super("test-jvm-watch");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (!isInterrupted()) {
+                ProcessHandle.current().descendants().forEach(p -> {
+                    boolean runner = p.info()
+                            .arguments()
+                            .map(a -> java.util.Arrays.asList(a)
+                                    .contains(dev.storagelab.grader.runner.HiddenTestRunner.class.getName()))
+                            .orElse(false);
+                    if (runner && p.info().command().orElse("").endsWith("/java") && seen.add(p.pid())) {
+                        try {
+                            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "limits"))) {
+                                if (line.startsWith("Max data size")) {
+                                    String soft = line.substring("Max data size".length())
+                                            .trim()
+                                            .split("\\s+")[0];
+                                    limits.add(soft.equals("unlimited") ? -1L : Long.parseLong(soft));
+                                }
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            seen.remove(p.pid()); // gone, or not yet java: try again
+                        }
+                    }
+                });
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
     }
 
     /**
@@ -719,16 +858,15 @@ class HostileSubmissionsCorpusTest {
     }
 
     @Test
-    void anEncodedPayloadInAMessageIsCutToAFewCharacters() throws IOException {
-        String payload = said("leftovers", "minimum");
-        assertThat(payload, containsString("payload: "));
-        assertThat(
-                "no word longer than the filter allows",
-                java.util.Arrays.stream(payload.split("\\s+"))
-                        .mapToInt(String::length)
-                        .max()
-                        .orElse(0),
-                lessThanOrEqualTo(FeedbackFilter.MAX_WORD));
+    void anEncodedPayloadCutIntoShortWordsDoesNotComeThrough() throws IOException {
+        String shown = said("leftovers", "minimum");
+        assertThat(shown, containsString("payload: "));
+        byte[] payload = new byte[3000];
+        new java.util.Random(7).nextBytes(payload);
+        String encoded = java.util.Base64.getEncoder().encodeToString(payload);
+        for (int i = 0; i + 12 <= encoded.length(); i += 12) {
+            assertThat("no piece of the payload is shown", shown, not(containsString(encoded.substring(i, i + 12))));
+        }
         JsonObject results = JsonParser.parseString(feedback("leftovers")).getAsJsonObject();
         for (var t : results.getAsJsonArray("tests")) {
             String output = t.getAsJsonObject().get("output").getAsString();
@@ -774,5 +912,148 @@ class HostileSubmissionsCorpusTest {
         String report = Files.readString(out.resolve(FORMULA).resolve("report.md"));
         assertThat(outsideFences(report), not(containsString("\n## y")));
         assertThat(lab01(FORMULA).earned(), closeTo(HONEST, 1e-9));
+    }
+
+    // --- a submission is bytes, never a path to follow --------------------------------------------
+
+    /** A submission refused before any build: no point, its report written, the reason in both readers' views. */
+    private static String refused(String student) throws IOException {
+        GradeReport r = reports.get(student);
+        assertThat(student + " is refused", r.error(), org.hamcrest.Matchers.notNullValue());
+        assertThat(student + " earns nothing", r.earned(), closeTo(0.0, 1e-9));
+        assertThat(feedback(student), containsString("Grading could not run"));
+        String row = Files.readAllLines(out.resolve("gradebook.csv")).stream()
+                .filter(l -> l.startsWith(student + ",") || l.startsWith("\"" + student))
+                .findFirst()
+                .orElse("");
+        assertThat(student + "'s gradebook row says why", row, containsString(",0.0,"));
+        return r.error();
+    }
+
+    @Test
+    void aSubmissionOfLinksToTheReferenceScoresNothingAndItsReportNamesTheLinks() throws IOException {
+        String error = refused("links");
+        assertThat(error, containsString("links, which the grader never follows"));
+        assertThat(error, containsString(CALC_DIR + "/Calc.java"));
+        assertThat(error, containsString(CALC_DIR + "/ScratchFiles.java"));
+        assertThat(
+                Files.readString(out.resolve("links").resolve("report.md")), containsString(CALC_DIR + "/Calc.java"));
+    }
+
+    @Test
+    void aLabFolderOrAWorkspaceFolderThatIsALinkIsRefusedByName() throws IOException {
+        assertThat(refused("linked-lab"), containsString("never follows: lab-01-calc;"));
+        assertThat(refused("wrapped-link"), containsString("never follows: storagelab;"));
+    }
+
+    @Test
+    void specialFilesAreRefusedByNameAndNeverRead() throws IOException {
+        // were the FIFO read, the grading would have waited for ever for a writer
+        String error = refused("fifo");
+        assertThat(error, containsString("special files"));
+        assertThat(error, containsString(CALC_DIR + "/Helper.java"));
+        assertThat(error, containsString(Exporter.RELEASE_MARKER));
+    }
+
+    @Test
+    void aLinkToAFileWhoseReadNeverEndsIsRefusedByNameWithoutBeingRead() throws IOException {
+        // were the link followed, by the copy or by the check for the reference's own sources, the
+        // grading would have waited for ever for a writer, and the batch would have no gradebook
+        String error = refused("blocking-link");
+        assertThat(error, containsString("links, which the grader never follows: " + CALC_DIR + "/Helper.java"));
+        assertThat(lab01("honest").earned(), closeTo(HONEST, 1e-9));
+    }
+
+    @Test
+    void linksToAHugeFileAreRefusedWithoutBeingRead() throws IOException {
+        String error = refused("huge-links");
+        assertThat(error, containsString(CALC_DIR + "/Big0.java, " + CALC_DIR + "/Big1.java, "));
+        assertThat("five are named, and the rest counted", error, containsString(" and 35 more"));
+    }
+
+    @Test
+    void aReleaseMarkerThatIsNotUtf8IsThatStudentsRowNotTheGradersError() throws IOException {
+        String error = refused("bad-marker");
+        assertThat(error, containsString(Exporter.RELEASE_MARKER + " is not UTF-8 text"));
+        assertThat(error, not(containsString("internal grader error")));
+    }
+
+    @Test
+    void aTaskFileLeftOutIsAsTheReleaseGaveItNeverTheReferencesSolution() {
+        LabResult lab = lab01("left-out");
+        assertThat(lab.problem(), nullValue());
+        assertThat(lab.earned(), closeTo(0.0, 1e-9));
+        assertThat(said("left-out", "adds"), containsString("is not implemented yet"));
+    }
+
+    @Test
+    void escapeSequencesInNamesShowAsVisibleCodesInEveryReport() throws IOException {
+        GradeReport r = reports.get(ESCAPES);
+        assertThat(r.error(), containsString("holds control or invisible characters"));
+        java.io.StringWriter table = new java.io.StringWriter();
+        ReportWriter.printTable(r, new java.io.PrintWriter(table));
+        String folder = out.resolve(ESCAPES).toString();
+        for (String shown : List.of(
+                table.toString(),
+                Files.readString(out.resolve(ESCAPES).resolve("report.md")),
+                Files.readString(out.resolve(ESCAPES).resolve("results.json")),
+                Files.readString(out.resolve(ESCAPES).resolve("grade.json")),
+                Files.readString(out.resolve("gradebook.csv")))) {
+            assertThat("no escape character reaches a terminal", shown.indexOf('\u001b'), is(-1));
+            assertThat("nor a bell, a carriage return", shown.matches("(?s).*[\u0007\r].*"), is(false));
+        }
+        assertThat(table.toString(), containsString("\\x1B[2K\\x1B[1A\\x0D| lab-01"));
+        assertThat(
+                Files.readString(out.resolve(ESCAPES).resolve("report.md")),
+                containsString("\\x1B]0;all tests passed\\x07"));
+        assertThat(
+                Files.readString(out.resolve("gradebook.csv")),
+                containsString("\"escapes\\x1B]0;all tests passed\\x07\\x1B[2K\\x1B[1A\","));
+        assertThat(folder, Files.isDirectory(Path.of(folder)), is(true));
+    }
+
+    // --- the test JVM as a whole, and its verdict channel ------------------------------------------
+
+    @Test
+    void everyTestJvmIsBoundedBesideItsHeapByTheOsWhileItRuns() {
+        assumeTrue(TestJvmLimits.available(), "no prlimit here: only the JVM's flags bound it");
+        assertThat("test JVMs were seen running", dataLimits.size(), org.hamcrest.Matchers.greaterThan(3));
+        long bound = (96L + 512) << 20; // the fixture's heap, and the memory beside it
+        for (long limit : dataLimits) {
+            assertThat(
+                    "RLIMIT_DATA of a running test JVM",
+                    limit,
+                    allOf(org.hamcrest.Matchers.greaterThan(0L), lessThanOrEqualTo(bound)));
+        }
+    }
+
+    @Test
+    void directBuffersAreCappedBesideTheHeap() {
+        // (the runner's own buffers take the first few)
+        assertThat(said("beside-the-heap", "adds"), matchesPattern(".*refused after 6[0-4] MiB.*limit: 67108864.*"));
+    }
+
+    @Test
+    void aThreadThatAsksForAHugeStackIsRefusedAtItsStartAndCostsOnlyItsTest() {
+        assumeTrue(TestJvmLimits.available(), "no prlimit here: only the JVM's flags bound it");
+        // the OutOfMemoryError of a thread the OS refused ends the test JVM (JUnit rethrows it)
+        assertThat(
+                said("beside-the-heap", "multiplies"),
+                containsString("crashed: ran out of memory beside the heap (thread stacks, class metadata, direct"
+                        + " buffers: the test JVM may use 608 MiB in all, its heap 96 MiB of it)"));
+        assertThat("the tests after it ran in a new JVM", said("beside-the-heap", "squares"), equalTo(""));
+        assertThat(lab01("beside-the-heap").earned(), closeTo(HONEST - 2, 1e-9));
+    }
+
+    @Test
+    void aTestThatInterruptsItsOwnThreadKeepsTheVerdictChannelOpen() {
+        LabResult lab = lab01("interrupts");
+        assertThat(
+                lab.tests().stream()
+                        .filter(t -> !t.outcome().passed())
+                        .map(t -> t.test().methodName() + ": " + t.outcome().message())
+                        .toList(),
+                is(List.of()));
+        assertThat(lab.earned(), closeTo(HONEST, 1e-9));
     }
 }

@@ -263,9 +263,17 @@ class PlatformResultsTest {
                 Rubric.CHILD_HEAP_PROPERTY,
                 is("storagelab.child.heap.mb"));
         assertThat(
-                "no container: only the rubric's heap, the JVM's defaults beside it",
+                "no container: the rubric's heap, and what grows beside it capped all the same",
                 rubric.testJvmMemoryFlags(0),
-                is(List.of("-Xmx" + rubric.heapMegabytes() + "m")));
+                is(List.of(
+                        "-Xmx" + rubric.heapMegabytes() + "m",
+                        "-XX:MaxDirectMemorySize=64m",
+                        "-Djdk.nio.maxCachedBufferSize=262144",
+                        "-XX:MaxMetaspaceSize=128m")));
+        assertThat(
+                "the OS bounds the whole JVM: its heap and the rest beside it",
+                rubric.testJvmMemoryMegabytes(),
+                is(rubric.testHeapMegabytes() + 512L));
     }
 
     /** A cgroup v1 tree whose memory cgroup {@code /grading/job} has {@code limit} bytes and {@code kills} OOM kills. */

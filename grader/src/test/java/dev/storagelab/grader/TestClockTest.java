@@ -19,7 +19,18 @@ class TestClockTest {
     /** Run-queue waits the test sets by hand, as the kernel's counters would read. */
     private final Map<Long, Long> waits = new HashMap<>();
 
-    private final TestClock clock = new TestClock(() -> Map.copyOf(waits));
+    /** The CPU time the test's processes and the whole machine have used, set by hand. */
+    private long testCpu;
+
+    private long machineCpu;
+
+    private final TestClock clock =
+            new TestClock(() -> new TestClock.Sample(Map.copyOf(waits), testCpu, machineCpu, 2));
+
+    /** Other processes kept both CPUs busy for {@code nanos}: enough load to explain any wait of the test's. */
+    private void othersBusyFor(long nanos) {
+        machineCpu += 2 * nanos;
+    }
 
     @Test
     void aTestThatNeverWaitsForACpuCountsTheWallTime() {
@@ -37,6 +48,7 @@ class TestClockTest {
         clock.restart(0);
         waits.put(1L, 700_000_000L); // the test's thread waited 0.7 s of the second
         waits.put(2L, 100_000_000L);
+        othersBusyFor(SECOND);
         assertThat(clock.advance(SECOND), equalTo(300_000_000L));
         assertThat(clock.starvedNanos(), equalTo(700_000_000L));
     }
@@ -50,6 +62,7 @@ class TestClockTest {
         for (long tid = 1; tid <= 4; tid++) {
             waits.put(tid, 400_000_000L); // four threads each waited the same 0.4 s
         }
+        othersBusyFor(SECOND);
         assertThat(clock.advance(SECOND), equalTo(600_000_000L));
     }
 
@@ -58,7 +71,53 @@ class TestClockTest {
         waits.put(1L, 0L);
         clock.restart(0);
         waits.put(1L, 2 * SECOND); // more than the interval: counters and clocks are read at different instants
+        othersBusyFor(2 * SECOND);
         assertThat(clock.advance(SECOND), equalTo(SECOND / TestClock.MAX_STRETCH));
+    }
+
+    @Test
+    void aTestsOwnBusyThreadsStretchNothing() {
+        // a deadlocked test thread (1) beside six spinning threads of its own on two CPUs: they wait
+        // for each other, and the machine runs nothing else
+        for (long tid = 1; tid <= 7; tid++) {
+            waits.put(tid, 0L);
+        }
+        clock.restart(0);
+        for (long tid = 2; tid <= 7; tid++) {
+            waits.put(tid, 666_000_000L); // each ran a third of the second and waited the rest
+        }
+        testCpu += 2 * SECOND;
+        machineCpu += 2 * SECOND; // the machine's CPU time is the test's own
+        assertThat(clock.advance(SECOND), equalTo(SECOND));
+        assertThat(clock.starvedNanos(), equalTo(0L));
+    }
+
+    @Test
+    void aTestIsKeptNoLongerThanOtherProcessesTookOfTheCpus() {
+        waits.put(1L, 0L);
+        clock.restart(0);
+        waits.put(1L, 800_000_000L); // its own threads kept it waiting most of the second...
+        testCpu += 1_600_000_000L;
+        machineCpu += 2 * SECOND; // ...and others ran 0.4 s of CPU time, 0.2 s on each of the two CPUs
+        assertThat(clock.advance(SECOND), equalTo(800_000_000L));
+    }
+
+    @Test
+    void withoutTheMachinesCountersOnlyTheWallClockCounts() {
+        TestClock blind = new TestClock(() -> new TestClock.Sample(Map.copyOf(waits), -1, -1, 2));
+        waits.put(1L, 0L);
+        blind.restart(0);
+        waits.put(1L, 900_000_000L);
+        assertThat(blind.advance(SECOND), equalTo(SECOND));
+    }
+
+    @Test
+    void theMachinesCountersAreRead() {
+        long[] machine = TestClock.machineCpu(java.nio.file.Path.of("/proc/stat"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                machine[0] >= 0, "no /proc/stat: the clock is the wall clock there");
+        assertThat(machine[1], equalTo((long) Runtime.getRuntime().availableProcessors()));
+        assertThat(TestClock.processCpuNanos(ProcessHandle.current().pid()), greaterThan(0L));
     }
 
     @Test
@@ -76,12 +135,13 @@ class TestClockTest {
         clock.restart(0);
         waits.remove(1L);
         waits.put(9L, 900_000_000L); // started after the last reading: its wait so far may predate the test
+        othersBusyFor(SECOND);
         assertThat(clock.advance(SECOND), equalTo(SECOND));
     }
 
     @Test
     void unreadableCountersLeaveTheWallClock() {
-        TestClock blind = new TestClock(Map::of);
+        TestClock blind = new TestClock(() -> new TestClock.Sample(Map.of(), -1, -1, 1));
         blind.restart(10);
         assertThat(blind.advance(10 + 5 * SECOND), equalTo(5 * SECOND));
     }

@@ -3,7 +3,6 @@ package dev.storagelab.grader;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,9 +31,7 @@ class TestUserLeaseTest {
 
     @BeforeEach
     void onlyWhereConfined() {
-        assumeTrue(
-                Confinement.current().on(),
-                "test JVMs are not confined: " + Confinement.current().describe());
+        Fixtures.assumeConfined();
     }
 
     /** Starts a second grader that holds a lease, with {@code flags}, {@code env} and working folder {@code dir}. */

@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The proofs the grader owes on the real workspace: the reference earns 100%, the exported
- * release earns 0, the release compiles offline and its public tests fail only with the
- * not-implemented message, and filling the regions back makes them pass.
+ * release earns 0 and so does the do-nothing release (every task returning at once), the release
+ * compiles offline and its public tests fail only with the not-implemented message, and filling
+ * the regions back makes them pass.
  */
 class WorkspaceProofTest {
 
@@ -217,6 +218,33 @@ class WorkspaceProofTest {
         }
         assertThat("these hidden tests award points without any student work", earned, empty());
         assertThat(report.max(), greaterThan(0.0));
+    }
+
+    /**
+     * The do-nothing release: every task returns at once with the simplest value of its type, as code
+     * that was never written but compiles and runs. A hidden test that passes on it awards points
+     * for nothing (one of lab-01 once counted only comparisons, which a body that returns at once
+     * makes none of).
+     */
+    @Test
+    void everyHiddenTestFailsOnTheDoNothingRelease() throws IOException {
+        Path submission = tmp.resolve("do-nothing");
+        DoNothingRelease.write(workspace, submission);
+        GradeReport report = grade(submission);
+        assertThat(report.error(), nullValue());
+        List<String> passing = new ArrayList<>();
+        for (LabResult lab : report.isolated()) {
+            assertThat(
+                    lab.lab() + " built on the do-nothing release and ran its hidden tests",
+                    lab.problem(),
+                    nullValue());
+            for (TestResult t : lab.tests()) {
+                if (t.outcome().passed()) {
+                    passing.add(t.test().id());
+                }
+            }
+        }
+        assertThat("these hidden tests pass on code that does nothing", passing, empty());
     }
 
     @Test

@@ -11,7 +11,6 @@ import dev.storagelab.events.EventType;
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
-import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.kv.KeyValueStore;
@@ -34,7 +33,7 @@ import java.util.concurrent.locks.StampedLock;
  * <p><b>Durability:</b> a write is durable once {@link #checkpoint()} (or {@link #sync()}, or
  * {@link #close()}) returns after it; writes since the last checkpoint are lost in a crash (lab-06
  * adds the write-ahead log that replays them). A checkpoint that fails (an I/O error, a failed
- * force) leaves the tree refusing writes until it is reopened; see {@link #checkpointFailure}.
+ * force) leaves the tree refusing writes until it is reopened; see {@link TreeFile}.
  *
  * <p><b>Concurrency</b> (lab-04 T11): readers and writers run in parallel, each latching only the
  * pages it is on. A get descends with <em>latch coupling</em> (shared latch on the child, then let
@@ -60,29 +59,25 @@ import java.util.concurrent.locks.StampedLock;
  * values would go to overflow pages, which this tree does not have: they are refused with an
  * {@link IllegalArgumentException} that says so.
  *
- * <p><b>Where the work is.</b> This class is the store: opening, the locks, checkpoints, and the
- * calls that pick a task's code. Each task lives in a file named after its concept:
- * {@link TreeInsert} (T7, search and insert with splits), {@link TreeDelete} (T8, delete with
- * merge and redistribution), {@link TreeScan} (T9), {@link BulkLoader} (T10) and
- * {@link LatchCrabbing} (T11, readers beside writers). Every page they touch is held by a
- * {@link PageGuard} (a write's pages by a {@link WritePath} of them), closed by try-with-resources:
- * no code pairs an unpin with a fetch, or an unlatch with a latch, by hand.
- *
- * <p>Why this file is longer than the lab's other classes (about 690 lines, most of them Javadoc):
- * what is left here is what every task's code relies on at once, the tree-wide lock, the structure
- * lock and the root latch, and the state they guard (the root, the checkpoint failure that stops
- * writes); split further, one invariant would be spread over several files.
+ * <p><b>Where the work is.</b> This class is the store: the tree-wide lock, the structure lock
+ * and the root latch with the state they guard, and the calls that pick a task's code, with or
+ * without T11. The page file's life (its creation, the checkpoints, a failed checkpoint, the close)
+ * is {@link TreeFile}'s. Each task lives in a file named after its concept: {@link TreeInsert}
+ * (T7, search and insert with splits), {@link TreeDelete} (T8, delete with merge and
+ * redistribution), {@link TreeScan} (T9), {@link BulkLoader} (T10) and {@link LatchCrabbing}
+ * (T11, readers beside writers). Every page they touch is held by a {@link PageGuard} (a write's
+ * pages by a {@link WritePath} of them), closed by try-with-resources: no code pairs an unpin
+ * with a fetch, or an unlatch with a latch, by hand.
  */
 public final class BPlusTree implements OrderedStore {
 
     /** The page file's name in the tree's storage. */
     public static final String FILE_NAME = "btree.pages";
 
-    private static final String TEMP_NAME = FILE_NAME + ".tmp";
-
-    private final CountingStorage io;
     private final BTreeOptions options;
-    private final PageFile file;
+    /** The page file over the tree's life: open, checkpoints, close, and a failed checkpoint. */
+    private final TreeFile file;
+
     private final BufferPool pool;
     private final StoreMetrics metrics;
     /** Hears splits, merges and checkpoints ({@link #setEventListener}); {@link EventListener#NONE} costs nothing. */
@@ -134,28 +129,12 @@ public final class BPlusTree implements OrderedStore {
      */
     volatile long modCount;
 
-    private volatile boolean closed;
-    /**
-     * Why a checkpoint failed, or null. After a failed force the kernel may have dropped the dirty
-     * pages it could not write and a retried force can "succeed" without them (PostgreSQL's
-     * fsyncgate, 2018), so the tree takes no more writes or checkpoints: reopen it, and it comes
-     * back at the last checkpoint that did complete.
-     */
-    private IOException checkpointFailure;
-    /**
-     * Whether a write has begun since the tree was opened or last checkpointed: {@link #close}
-     * takes a checkpoint only then, so that a tree opened and closed unchanged (an open of a store
-     * above it that was refused) leaves its file as it was.
-     */
-    private volatile boolean written;
-
-    private BPlusTree(CountingStorage io, BTreeOptions options, PageFile file, PageTable table, MetaPage meta) {
-        this.io = io;
+    private BPlusTree(CountingStorage io, BTreeOptions options, TreeFile file) {
         this.options = options;
         this.file = file;
-        this.pool = options.pool()
-                .create(file, table, options.poolFrames(), options.replacer().create(options.poolFrames()));
+        this.pool = file.pool();
         this.metrics = new StoreMetrics(io);
+        MetaPage meta = file.opened();
         this.capacity = PageFormat.capacity(options.pageSize());
         this.underflowBytes = capacity / 2;
         this.root = meta.root();
@@ -174,7 +153,6 @@ public final class BPlusTree implements OrderedStore {
      * that lasts.
      */
     private BPlusTree(BTreeOptions options) {
-        this.io = null;
         this.options = options;
         this.file = null;
         this.pool = null;
@@ -211,44 +189,7 @@ public final class BPlusTree implements OrderedStore {
      */
     public static BPlusTree open(Storage storage, BTreeOptions options) throws IOException {
         CountingStorage io = new CountingStorage(storage);
-        if (!io.exists(FILE_NAME)) {
-            deleteTemp(io);
-            io.create(TEMP_NAME).close();
-            try (PageFile fresh = new PageFile(io, TEMP_NAME, options.pageSize())) {
-                PageTable.format(fresh);
-                fresh.force();
-            }
-            io.rename(TEMP_NAME, FILE_NAME);
-            io.syncDirectory();
-        }
-        PageFile file = new PageFile(io, FILE_NAME, options.pageSize());
-        try {
-            PageTable table = PageTable.open(file);
-            MetaPage newest = MetaPage.newest(file);
-            // Only now, with the open sure to succeed, is anything deleted: a refused open changes nothing.
-            deleteTemp(io);
-            return new BPlusTree(io, options, file, table, newest);
-        } catch (CorruptionException e) {
-            file.close();
-            int written = MetaPage.writtenPageSize(io, FILE_NAME, options.pageSize());
-            if (written > 0) {
-                throw new IllegalArgumentException(
-                        io.describe(FILE_NAME) + " was created with " + written + "-byte pages; open it with pageSize "
-                                + written + ", not " + options.pageSize(),
-                        e);
-            }
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            file.close();
-            throw e;
-        }
-    }
-
-    /** Deletes what a creation that crashed before its rename left: nothing in it was ever acknowledged. */
-    private static void deleteTemp(Storage io) throws IOException {
-        if (io.exists(TEMP_NAME)) {
-            io.delete(TEMP_NAME);
-        }
+        return new BPlusTree(io, options, TreeFile.open(io, options));
     }
 
     /**
@@ -298,12 +239,12 @@ public final class BPlusTree implements OrderedStore {
 
     @Override
     public void put(Bytes key, Bytes value) throws IOException {
-        checkEntry(key, value);
+        PageFormat.checkEntry(key, value, options.pageSize());
         long start = System.nanoTime();
         if (latchCrabbing) {
             lock.readLock().lock();
             try {
-                beginWrite();
+                file.beginWrite();
                 if (key.length() > longestKey.get() || !latches.putInLeaf(key, value)) {
                     latches.changeStructure(key.length(), () -> inserts.insert(key, value));
                 }
@@ -313,7 +254,7 @@ public final class BPlusTree implements OrderedStore {
         } else {
             lock.writeLock().lock();
             try {
-                beginWrite();
+                file.beginWrite();
                 modCount++;
                 inserts.insert(key, value);
             } finally {
@@ -330,7 +271,7 @@ public final class BPlusTree implements OrderedStore {
         if (latchCrabbing) {
             lock.readLock().lock();
             try {
-                beginWrite();
+                file.beginWrite();
                 if (!latches.deleteInLeaf(key)) {
                     latches.changeStructure(0, () -> deletes.remove(key));
                 }
@@ -340,7 +281,7 @@ public final class BPlusTree implements OrderedStore {
         } else {
             lock.writeLock().lock();
             try {
-                beginWrite();
+                file.beginWrite();
                 modCount++;
                 deletes.remove(key);
             } finally {
@@ -364,23 +305,13 @@ public final class BPlusTree implements OrderedStore {
     public long checkpoint() throws IOException {
         lock.writeLock().lock();
         try {
-            checkWritable();
-            long generation = takeCheckpoint();
+            file.checkWritable();
+            long generation = file.checkpoint(root, entryCount.get());
             if (EventListener.EMIT && events.isEnabled())
                 events.onEvent(EngineEvent.of(EventType.CHECKPOINT, "engine", "btree", "generation", generation));
             return generation;
         } finally {
             lock.writeLock().unlock();
-        }
-    }
-
-    private long takeCheckpoint() throws IOException {
-        try {
-            written = false; // under the write lock: no write runs until the checkpoint is done
-            return pool.checkpoint(root, entryCount.get()).generation();
-        } catch (IOException e) {
-            checkpointFailure = e;
-            throw e;
         }
     }
 
@@ -393,21 +324,7 @@ public final class BPlusTree implements OrderedStore {
     public void close() throws IOException {
         lock.writeLock().lock();
         try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try (PageFile f = file) {
-                if (checkpointFailure != null) {
-                    throw new IOException(
-                            "closed " + this + " without a checkpoint: an earlier checkpoint failed, so"
-                                    + " the writes since the last completed checkpoint are lost",
-                            checkpointFailure);
-                }
-                if (written) {
-                    takeCheckpoint();
-                }
-            }
+            file.close(root, entryCount.get());
         } finally {
             lock.writeLock().unlock();
         }
@@ -597,46 +514,7 @@ public final class BPlusTree implements OrderedStore {
     }
 
     void checkOpen() {
-        checkState(!closed, "the B+tree is closed");
-    }
-
-    /** {@link #checkWritable()} for a write, which {@link #close} will then checkpoint. */
-    private void beginWrite() {
-        checkWritable();
-        written = true;
-    }
-
-    /** Checks that the tree is open and no checkpoint has failed: the state a write needs. */
-    private void checkWritable() {
-        checkOpen();
-        if (checkpointFailure != null) {
-            throw new IllegalStateException(
-                    "a checkpoint of " + this + " failed, so it takes no more writes or"
-                            + " checkpoints; reopen it to continue from the last completed checkpoint",
-                    checkpointFailure);
-        }
-    }
-
-    private void checkEntry(Bytes key, Bytes value) {
-        KeyValueStore.checkKey(key);
-        KeyValueStore.checkValue(value);
-        int pageSize = options.pageSize();
-        checkArgument(
-                key.length() <= PageFormat.maxKeyBytes(pageSize),
-                "key is %s bytes; a B+tree with %s-byte pages takes keys up to %s bytes",
-                key.length(),
-                pageSize,
-                PageFormat.maxKeyBytes(pageSize));
-        int cell = PageFormat.leafCellSize(key.length(), value.length());
-        checkArgument(
-                cell <= PageFormat.maxCellSize(pageSize),
-                "a %s-byte key with a %s-byte value needs a %s-byte cell; a B+tree with %s-byte pages holds cells up to"
-                        + " %s bytes (a quarter page) and has no overflow pages for larger values",
-                key.length(),
-                value.length(),
-                cell,
-                pageSize,
-                PageFormat.maxCellSize(pageSize));
+        file.checkOpen();
     }
 
     // ---------------------------------------------------------------- bulk load
@@ -660,7 +538,7 @@ public final class BPlusTree implements OrderedStore {
         checkArgument(fillFactor >= 0.5 && fillFactor <= 1.0, "fillFactor must be in [0.5, 1.0]: %s", fillFactor);
         lock.writeLock().lock();
         try {
-            beginWrite();
+            file.beginWrite();
             checkState(root == NO_PAGE, "bulk load needs an empty tree; this one has %s keys", entryCount.get());
             modCount++;
             try {
@@ -689,7 +567,7 @@ public final class BPlusTree implements OrderedStore {
     /** Checks a bulk-loaded entry as {@link #put} checks its arguments. */
     void checkBulkEntry(Entry e) {
         checkArgument(!e.isTombstone(), "bulk load input holds a tombstone for %s", e.key());
-        checkEntry(e.key(), e.value());
+        PageFormat.checkEntry(e.key(), e.value(), options.pageSize());
         if (e.key().length() > longestKey.get()) {
             longestKey.set(e.key().length()); // under the tree-wide lock, exclusive
         }
@@ -707,6 +585,6 @@ public final class BPlusTree implements OrderedStore {
 
     @Override
     public String toString() {
-        return "B+tree " + io.describe(FILE_NAME);
+        return file.toString();
     }
 }

@@ -2,6 +2,9 @@ package dev.storagelab.btree;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.KeyValueStore;
+
 /**
  * The byte layout of the B+tree's page file, as drawn in the handout
  * ({@code README.md#page-format}). Every integer is big-endian; every page is {@code pageSize}
@@ -103,6 +106,33 @@ public final class PageFormat {
     /** The size of an internal cell, slot excluded. */
     public static int internalCellSize(int keyLength) {
         return INTERNAL_CELL_HEADER + keyLength;
+    }
+
+    /**
+     * Checks that a tree with {@code pageSize}-byte pages can hold {@code key} with {@code value}:
+     * a valid key and value ({@link KeyValueStore#checkKey}, {@link KeyValueStore#checkValue}), the
+     * key at most {@link #maxKeyBytes}, the leaf cell at most {@link #maxCellSize}. The tree has no
+     * overflow pages, so a larger entry is refused with a message that says so.
+     */
+    static void checkEntry(Bytes key, Bytes value, int pageSize) {
+        KeyValueStore.checkKey(key);
+        KeyValueStore.checkValue(value);
+        checkArgument(
+                key.length() <= maxKeyBytes(pageSize),
+                "key is %s bytes; a B+tree with %s-byte pages takes keys up to %s bytes",
+                key.length(),
+                pageSize,
+                maxKeyBytes(pageSize));
+        int cell = leafCellSize(key.length(), value.length());
+        checkArgument(
+                cell <= maxCellSize(pageSize),
+                "a %s-byte key with a %s-byte value needs a %s-byte cell; a B+tree with %s-byte pages holds cells up to"
+                        + " %s bytes (a quarter page) and has no overflow pages for larger values",
+                key.length(),
+                value.length(),
+                cell,
+                pageSize,
+                maxCellSize(pageSize));
     }
 
     /** A readable name of a page type, for error messages and dumps. */

@@ -237,12 +237,12 @@ final class BackgroundWork {
             edit.addFile(0, meta);
         }
         edit.setLogNumber(store.logs.replayFromAfterOldest());
-        edit.setLastSequence(store.lastSequence);
+        edit.setLastSequence(store.writer.lastSequence);
         logAndApplyUnlocked(edit);
         store.logs.closeOldest();
         List<MemTable> rest =
                 store.current.imm.subList(0, store.current.imm.size() - 1); // less the oldest, now in level 0
-        store.install(new SuperVersion(store.mem, rest, store.versions.version()));
+        store.install(new SuperVersion(store.current.mem, rest, store.versions.version()));
         store.files.installed(metas);
         store.metrics.recordFlush();
         if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.flushEnded(metas));
@@ -278,14 +278,14 @@ final class BackgroundWork {
             VersionEdit edit =
                     new VersionEdit().deleteFile(c.level(), f.number()).addFile(c.output(), f);
             logAndApplyUnlocked(edit);
-            store.install(new SuperVersion(store.mem, store.current.imm, store.versions.version()));
+            store.install(new SuperVersion(store.current.mem, store.current.imm, store.versions.version()));
             trivialMoves++;
             store.metrics.recordCompaction();
             if (EventListener.EMIT && store.events.isEnabled())
                 store.events.onEvent(LsmEvents.compactionFinished(c, List.of(f), true));
             return;
         }
-        long smallestSnapshot = store.snapshots.isEmpty() ? store.lastSequence : store.snapshots.firstKey();
+        long smallestSnapshot = store.snapshots.isEmpty() ? store.writer.lastSequence : store.snapshots.firstKey();
         long largestSnapshot = store.snapshots.isEmpty() ? -1 : store.snapshots.lastKey();
         Version v = store.versions.version();
         int out = c.output();
@@ -321,7 +321,7 @@ final class BackgroundWork {
         for (FileMeta f : outputs) {
             compactionBytesWritten += f.size();
         }
-        store.install(new SuperVersion(store.mem, store.current.imm, store.versions.version()));
+        store.install(new SuperVersion(store.current.mem, store.current.imm, store.versions.version()));
         store.files.installed(outputs);
         store.metrics.recordCompaction();
         if (EventListener.EMIT && store.events.isEnabled())
@@ -393,8 +393,8 @@ final class BackgroundWork {
                 while (!store.current.imm.isEmpty()) {
                     flushFrozenMemtable();
                 }
-                if (!store.mem.isEmpty()) {
-                    store.switchMemtable();
+                if (!store.current.mem.isEmpty()) {
+                    store.writer.switchMemtable();
                     flushFrozenMemtable();
                 }
                 int target = 1; // the deepest level holding data, at least level 1

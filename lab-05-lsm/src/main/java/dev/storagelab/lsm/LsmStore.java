@@ -13,11 +13,9 @@ import dev.storagelab.kv.KeyValueStore;
 import dev.storagelab.kv.StoreMetrics;
 import dev.storagelab.sortedlog.RecoveryReport;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -37,16 +35,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link LsmOptions#syncWrites()}. A crash loses at most the writes after the last sync, and never
  * a part of a batch.
  *
- * <p>This class coordinates; the work is done by one class per idea, as LevelDB splits its
- * engine: {@link Recovery} reads what an open needs, {@link MemtableLogs} keeps the write-ahead
- * logs, {@link WriteController} paces slowed writers, {@link BackgroundWork} runs flushes and
+ * <p>This class is the store's public surface and its life: the open, the state every part
+ * shares, the reference counting of the {@link SuperVersion}, the statistics and the close. The
+ * work is done by one class per idea, as LevelDB splits its engine: {@link StoreWriter} is the
+ * write path (room in the memtable, the log record, the memtable, the memtable switch; T7's
+ * {@code apply}), {@link StoreReader} the read path (T7's {@code lookup}, the scans),
+ * {@link Recovery} reads what an open needs, {@link MemtableLogs} keeps the write-ahead logs,
+ * {@link WriteController} paces slowed writers, {@link BackgroundWork} runs flushes and
  * compactions, each writing its tables through a {@link CompactionJob}, {@link TableCache} and
- * {@link LiveFiles} keep the table files, and {@link StoreIterators} builds the scans. The
- * fields those classes share are package-private and guarded by {@code mutex}. What stays here,
- * under 700 lines, is the store's public surface with its specification (the {@link Stats} record
- * among it), the write path a student reads around {@code apply}, the reads around {@code lookup},
- * and the reference counting of the {@link SuperVersion} both use: splitting them would put a
- * task's given context in another file than its region.
+ * {@link LiveFiles} keep the table files, and {@link StoreIterators} builds the scans. The fields
+ * those classes share are package-private and guarded by {@code mutex}.
  */
 public final class LsmStore implements OrderedStore {
 
@@ -65,14 +63,20 @@ public final class LsmStore implements OrderedStore {
     @GuardedBy("mutex")
     final TreeMap<Long, Integer> snapshots = new TreeMap<>();
 
-    private final WriteController writeController;
-    private final BackgroundWork background;
+    /** Flushes and compactions, and the threads that run them. */
+    final BackgroundWork background;
+    /** The write path: the active memtable and the last sequence number are its own. */
+    final StoreWriter writer;
+    /** The read path. */
+    private final StoreReader reader;
 
+    /**
+     * What a read takes: the memtables and the version of one moment, reference-counted. Its
+     * {@code mem} is the write path's active memtable: a memtable switch installs a new one, under
+     * the mutex, so whoever holds the mutex reads the active memtable here.
+     */
     volatile SuperVersion current;
-    volatile long lastSequence;
 
-    @GuardedBy("mutex")
-    MemTable mem;
     /** The active memtable's log and the frozen ones'. */
     @GuardedBy("mutex")
     final MemtableLogs logs = new MemtableLogs();
@@ -90,8 +94,9 @@ public final class LsmStore implements OrderedStore {
         this.tables = new TableCache(
                 storage, options.blockCacheBytes() > 0 ? new BlockCache(options.blockCacheBytes()) : null);
         this.files = new LiveFiles(storage, versions, tables, mutex, options.backgroundWork());
-        this.writeController = new WriteController(options);
         this.background = new BackgroundWork(this, mutex.newCondition());
+        this.writer = new StoreWriter(this);
+        this.reader = new StoreReader(this);
     }
 
     /**
@@ -126,7 +131,6 @@ public final class LsmStore implements OrderedStore {
         mutex.lock();
         try {
             MemTable recovered = replayed.memtable();
-            lastSequence = replayed.lastSequence();
             recovery = replayed.report();
             if (replayed.nothingToRecover()) {
                 logs.start(RecordLogWriter.openAppend(storage, replayed.reusableLog()), versions.logNumber());
@@ -143,11 +147,10 @@ public final class LsmStore implements OrderedStore {
                         logNumber);
                 storage.syncDirectory();
                 edit.setLogNumber(logNumber);
-                edit.setLastSequence(lastSequence);
+                edit.setLastSequence(replayed.lastSequence());
                 versions.logAndApply(edit);
             }
-            mem = new MemTable(options.memtableBytes());
-            install(new SuperVersion(mem, List.of(), versions.version()));
+            writer.start(replayed.lastSequence());
             files.clearPending();
             files.deleteObsolete();
             background.maybeScheduleBackgroundWork();
@@ -179,125 +182,7 @@ public final class LsmStore implements OrderedStore {
      * consecutive sequence numbers, go to the log as one record, then to the memtable.
      */
     public void write(WriteBatch batch) throws IOException {
-        if (batch.isEmpty()) {
-            return;
-        }
-        long start = System.nanoTime();
-        mutex.lock();
-        try {
-            checkOpen();
-            makeRoomForWrite(batch.encodedBytes());
-            apply(batch);
-        } finally {
-            mutex.unlock();
-        }
-        long nanos = System.nanoTime() - start;
-        for (Entry e : batch.operations()) {
-            metrics.recordWrite(e, nanos);
-        }
-    }
-
-    /**
-     * Writes {@code batch} (the caller holds the mutex, and the memtable has room): its operations
-     * take the sequence numbers after {@link #lastSequence}, the batch goes to the log as one
-     * record ({@link WriteBatch#encode}, then {@link #logBatch}), then each operation into the memtable, and only then does
-     * {@code lastSequence} move past them: a reader, which reads at {@code lastSequence}, sees the
-     * whole batch or none of it.
-     */
-    @GuardedBy("mutex")
-    private void apply(WriteBatch batch) throws IOException {
-        // BEGIN SOLUTION lab-05 T7
-        long first = lastSequence + 1;
-        logBatch(batch.encode(first));
-        MemTable m = mem;
-        batch.forEach(first, (ik, value) -> m.add(ik.sequence(), ik.userKey(), value));
-        lastSequence = first + batch.count() - 1;
-        // END SOLUTION
-    }
-
-    /**
-     * Appends one encoded batch to the write-ahead log, and forces it if {@link LsmOptions#syncWrites()}
-     * (the caller holds the mutex). Without the log ({@link LsmOptions#walEnabled()} false) it does
-     * nothing: the layer above has logged the write already.
-     */
-    @GuardedBy("mutex")
-    private void logBatch(byte[] record) throws IOException {
-        if (!options.walEnabled()) {
-            return;
-        }
-        logs.append(record, options.syncWrites());
-    }
-
-    /**
-     * Makes sure the memtable has room for a write of {@code bytes} (the caller holds the mutex):
-     * slows the write when level 0 has {@link LsmOptions#l0SlowdownTrigger} tables or the policy's
-     * {@linkplain CompactionPolicy#pendingCompactionBytes pending compaction bytes} reach
-     * {@link LsmOptions#softPendingCompactionBytes} ({@link WriteController#delayFor}); waits while they reach
-     * {@link LsmOptions#hardPendingCompactionBytes} and a compaction can bring them down; when the
-     * memtable is full, waits while {@link LsmOptions#maxImmutableMemtables} frozen ones still wait
-     * for their flush or level 0 has {@link LsmOptions#l0StopTrigger} tables, then freezes it, starts
-     * a new log and schedules the flush. Writers that sleep or wait for either limit count as {@linkplain StoreMetrics#recordWriteStall stalls}.
-     */
-    @GuardedBy("mutex")
-    private void makeRoomForWrite(int bytes) throws IOException {
-        boolean slowed = false;
-        while (true) {
-            background.throwBackgroundError();
-            Version v = versions.version();
-            int l0 = v.files(0).size();
-            boolean threaded = background.threaded();
-            long pending = threaded ? writeController.pendingCompactionBytes(v) : 0;
-            if (!slowed
-                    && threaded
-                    && (l0 >= options.l0SlowdownTrigger()
-                            || (options.softPendingCompactionBytes() > 0
-                                    && pending >= options.softPendingCompactionBytes()))) {
-                slowed = true;
-                long delay = writeController.delayFor(bytes);
-                if (delay > 0) {
-                    metrics.recordWriteStall();
-                    mutex.unlock();
-                    try {
-                        TimeUnit.NANOSECONDS.sleep(delay);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted while writes were slowed");
-                    } finally {
-                        mutex.lock();
-                    }
-                }
-            } else if (options.hardPendingCompactionBytes() > 0
-                    && pending >= options.hardPendingCompactionBytes()
-                    && (background.compactionScheduled() || background.pickCompaction() != null)) {
-                metrics.recordWriteStall();
-                background.maybeScheduleBackgroundWork();
-                background.awaitBackground();
-            } else if (mem.approximateBytes() < options.memtableBytes()) {
-                return;
-            } else if (current.imm.size() >= options.maxImmutableMemtables()
-                    || (l0 >= options.l0StopTrigger() && threaded)) {
-                metrics.recordWriteStall();
-                background.awaitBackground();
-            } else {
-                switchMemtable();
-                if (!threaded) {
-                    background.runBackgroundWork(); // deterministic mode: flush and compact on the writer's thread
-                }
-            }
-        }
-    }
-
-    /** Freezes the memtable (the newest of the frozen ones), starts a new log, and schedules its flush. Holds the mutex. */
-    @GuardedBy("mutex")
-    void switchMemtable() throws IOException {
-        long newLog = versions.newFileNumber();
-        RecordLogWriter w = RecordLogWriter.create(storage, LsmFileNames.log(newLog), RecordLogFormat.Kind.WAL);
-        storage.syncDirectory();
-        logs.switchTo(w, newLog);
-        List<MemTable> frozen = current.memtables(); // the active one (mem) becomes the newest frozen one
-        mem = new MemTable(options.memtableBytes());
-        install(new SuperVersion(mem, frozen, versions.version()));
-        background.maybeScheduleBackgroundWork();
+        writer.write(batch);
     }
 
     /**
@@ -306,91 +191,27 @@ public final class LsmStore implements OrderedStore {
      */
     @Override
     public void sync() throws IOException {
-        if (!options.walEnabled()) {
-            flush();
-            return;
-        }
-        mutex.lock();
-        try {
-            checkOpen();
-            logs.forceAll();
-        } finally {
-            mutex.unlock();
-        }
+        writer.sync();
     }
 
     // ---------------------------------------------------------------- reads
 
-    /** Reads at the newest write: see {@link #LATEST}. */
+    /** Reads at the newest write: see {@link StoreReader#LATEST}. */
     @Override
     public Optional<Bytes> get(Bytes key) throws IOException {
-        return get(key, LATEST);
+        return reader.get(key, StoreReader.LATEST);
     }
-
-    /**
-     * A read "at the latest write" takes its {@link SuperVersion} first and reads {@code lastSequence}
-     * after: the other order lets a compaction that starts in between drop the versions the read's
-     * sequence number needs (its oldest-snapshot bound is the newer {@code lastSequence}), and install
-     * before the read takes its version; the key would read as absent. LevelDB does both under its
-     * mutex.
-     */
-    private static final long LATEST = -1;
 
     /** The value of {@code key} as of {@code snapshot}. */
     public Optional<Bytes> get(Bytes key, Snapshot snapshot) throws IOException {
-        return get(key, snapshot.sequence());
-    }
-
-    private Optional<Bytes> get(Bytes key, long sequence) throws IOException {
-        KeyValueStore.checkKey(key);
-        long start = System.nanoTime();
-        SuperVersion s = acquire();
-        try {
-            Optional<Bytes> found = lookup(s, key, sequence == LATEST ? lastSequence : sequence);
-            metrics.recordGet(found.isPresent(), System.nanoTime() - start);
-            return found;
-        } finally {
-            release(s);
-        }
-    }
-
-    /**
-     * The newest version of {@code key} at or before {@code sequence}, looking from the newest
-     * source to the oldest and stopping at the first that knows the key (a value or a deletion):
-     * the memtables newest first ({@link SuperVersion#memtables}: the active one, then the frozen ones
-     * waiting for their flush), the level-0 tables newest first (they may overlap), then
-     * in each level from 1 down the one table whose key range holds the key, if any.
-     */
-    private Optional<Bytes> lookup(SuperVersion s, Bytes key, long sequence) throws IOException {
-        // BEGIN SOLUTION lab-05 T7
-        for (MemTable m : s.memtables()) {
-            MemTable.Lookup r = m.get(key, sequence);
-            if (r.found() != MemTable.Found.ABSENT) {
-                return r.found() == MemTable.Found.VALUE ? Optional.of(r.value()) : Optional.empty();
-            }
-        }
-        for (int level = 0; level < Version.NUM_LEVELS; level++) {
-            for (FileMeta f : s.version.filesFor(level, key)) {
-                Table.Lookup r = tables.table(f).get(key, sequence);
-                switch (r.state()) {
-                    case PUT:
-                        return Optional.of(r.value());
-                    case DELETED:
-                        return Optional.empty();
-                    default:
-                        break;
-                }
-            }
-        }
-        return Optional.empty();
-        // END SOLUTION
+        return reader.get(key, snapshot.sequence());
     }
 
     /** A consistent point-in-time view for {@link #get(Bytes, Snapshot)} and scans; close it when done. */
     public Snapshot snapshot() {
         mutex.lock();
         try {
-            long seq = lastSequence;
+            long seq = writer.lastSequence;
             snapshots.merge(seq, 1, Integer::sum);
             return new Snapshot(this, seq);
         } finally {
@@ -409,26 +230,18 @@ public final class LsmStore implements OrderedStore {
 
     @Override
     public EntryIterator scan(Bytes from, Bytes to) {
-        return scan(from, to, LATEST);
+        return reader.scan(from, to, StoreReader.LATEST);
     }
 
     /** {@link #scan(Bytes, Bytes)} as of {@code snapshot}. */
     public EntryIterator scan(Bytes from, Bytes to, Snapshot snapshot) {
-        return scan(from, to, snapshot.sequence());
-    }
-
-    private EntryIterator scan(Bytes from, Bytes to, long snapshot) {
-        SuperVersion s = acquire();
-        long sequence = snapshot == LATEST ? lastSequence : snapshot; // after acquire: see LATEST
-        return StoreIterators.forward(s, sequence, from, to, tables, () -> release(s));
+        return reader.scan(from, to, snapshot.sequence());
     }
 
     /** Keys in {@code [from, to)} from the largest down ({@link StoreIterators#reverse}). */
     @Override
     public EntryIterator scanReverse(Bytes from, Bytes to) {
-        SuperVersion s = acquire();
-        long sequence = lastSequence; // after acquire: see LATEST
-        return StoreIterators.reverse(s, sequence, from, to, tables, () -> release(s));
+        return reader.scanReverse(from, to);
     }
 
     // ---------------------------------------------------------------- flush and compaction
@@ -438,25 +251,7 @@ public final class LsmStore implements OrderedStore {
      * log it frees is deleted.
      */
     public void flush() throws IOException {
-        mutex.lock();
-        try {
-            checkOpen();
-            if (mem.isEmpty()) {
-                return;
-            }
-            while (current.imm.size() >= options.maxImmutableMemtables()) {
-                background.awaitBackground();
-            }
-            switchMemtable();
-            if (!background.threaded()) {
-                background.runBackgroundWork();
-            }
-            while (!current.imm.isEmpty()) {
-                background.awaitBackground();
-            }
-        } finally {
-            mutex.unlock();
-        }
+        writer.flush();
     }
 
     /**
@@ -482,7 +277,8 @@ public final class LsmStore implements OrderedStore {
 
     // ---------------------------------------------------------------- versions and files
 
-    private SuperVersion acquire() {
+    /** A reference to the current {@link SuperVersion}, taken without a lock; {@link #release} it when done. */
+    SuperVersion acquire() {
         while (true) {
             SuperVersion s = current;
             int r = s.refs.get();
@@ -492,7 +288,8 @@ public final class LsmStore implements OrderedStore {
         }
     }
 
-    private void release(SuperVersion s) {
+    /** Lets go of a reference to {@code s}; the last one lets the tables only {@code s} named be deleted. */
+    void release(SuperVersion s) {
         if (s.refs.decrementAndGet() == 0) {
             mutex.lock();
             try {
@@ -538,7 +335,7 @@ public final class LsmStore implements OrderedStore {
                     work.flushBytes(),
                     work.compactionBytesRead(),
                     work.compactionBytesWritten(),
-                    lastSequence,
+                    writer.lastSequence,
                     reads.blockReads(),
                     reads.filterSkips(),
                     work.trivialMoves(),
@@ -597,12 +394,7 @@ public final class LsmStore implements OrderedStore {
      * pending-compaction limits.
      */
     public long pendingCompactionBytes() {
-        mutex.lock();
-        try {
-            return writeController.pendingCompactionBytes(versions.version());
-        } finally {
-            mutex.unlock();
-        }
+        return writer.pendingCompactionBytes();
     }
 
     /**

@@ -49,7 +49,7 @@ public final class MemTable {
      * a fill, that search was 40% of a get's time (a few MB of nodes, two cache misses a step),
      * and the memtable holds about one key in a hundred that gets ask for. Set by the one writer
      * before the entry is linked; a reader reads it at a sequence number it read after the writer
-     * published the entry ({@code LsmStore}'s volatile {@code lastSequence}), so it sees the bits.
+     * published the entry ({@code StoreWriter}'s volatile {@code lastSequence}), so it sees the bits.
      */
     private final long[] filter;
 

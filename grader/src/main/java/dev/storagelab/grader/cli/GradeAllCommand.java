@@ -3,6 +3,7 @@ package dev.storagelab.grader.cli;
 import dev.storagelab.grader.GradeReport;
 import dev.storagelab.grader.Gradebook;
 import dev.storagelab.grader.Workspace;
+import dev.storagelab.grader.report.ReportWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,11 +76,12 @@ final class GradeAllCommand implements Callable<Integer> {
                     .printf(
                             java.util.Locale.ROOT,
                             "%-24s %6.1f%%  %s%n",
-                            e.getKey(),
+                            ReportWriter.terminal(e.getKey()),
                             r.percent(),
                             r.error() == null
                                     ? ""
-                                    : r.error().lines().findFirst().orElse(""));
+                                    : ReportWriter.terminal(
+                                            r.error().lines().findFirst().orElse("")));
         }
         // Every grading of one run stands behind the same walls: said once, under the rows.
         reports.values().stream()

@@ -194,8 +194,8 @@ final class GradeCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("results written to " + out.toAbsolutePath());
         if (report.error() != null) {
             // The results say so too (Gradescope shows them); a script sees it in the status.
-            main.progress.println(
-                    "storagelab: " + report.error().lines().findFirst().orElse(report.error()));
+            main.progress.println("storagelab: "
+                    + ReportWriter.terminal(report.error().lines().findFirst().orElse(report.error())));
             return Main.EXIT_COULD_NOT_RUN;
         }
         return exit;

@@ -43,9 +43,13 @@ final class JUnitXml {
         return sb.append("</testsuite>\n").toString();
     }
 
+    /**
+     * {@code s} as XML text: markup escaped, and every control or invisible character (which XML
+     * 1.0 forbids, or a viewer would act on) shown as a visible code ({@code \x1B}).
+     */
     private static String esc(String s) {
         StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
+        for (char c : dev.storagelab.grader.VisibleText.of(s).toCharArray()) {
             switch (c) {
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");

@@ -36,14 +36,19 @@ public final class ReportWriter {
     /** Writes every file into {@code dir}. */
     public static void writeAll(GradeReport report, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("results.json"), GSON.toJson(gradescope(report)), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(PRAIRIELEARN), GSON.toJson(prairielearn(report)), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("grade.json"), GSON.toJson(full(report)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("results.json"), json(gradescope(report)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(PRAIRIELEARN), json(prairielearn(report)), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("grade.json"), json(full(report)), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.md"), markdown(report), StandardCharsets.UTF_8);
         Path junit = Files.createDirectories(dir.resolve("junit"));
         for (LabResult lab : report.isolated()) {
             Files.writeString(junit.resolve("TEST-" + lab.lab() + ".xml"), JUnitXml.of(lab), StandardCharsets.UTF_8);
         }
+    }
+
+    /** {@code results} as JSON, every character a terminal would act on written as an escape. */
+    private static String json(Map<String, Object> results) {
+        return dev.storagelab.grader.VisibleText.json(GSON.toJson(results));
     }
 
     /** The results in PrairieLearn's external grader format, beside Gradescope's {@code results.json}. */
@@ -407,14 +412,14 @@ public final class ReportWriter {
      * can end the block and be read as Markdown.
      */
     static String fenced(String text, String indent) {
-        String fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
-        return indent + fence + "\n" + indent + text.replace("\r", "").replace("\n", "\n" + indent) + "\n" + indent
-                + fence + "\n";
+        String shown = dev.storagelab.grader.VisibleText.of(text.replace("\r\n", "\n"));
+        String fence = "`".repeat(Math.max(3, longestBacktickRun(shown) + 1));
+        return indent + fence + "\n" + indent + shown.replace("\n", "\n" + indent) + "\n" + indent + fence + "\n";
     }
 
     /** {@code text} as inline code, with a fence longer than any run of backticks in it. */
     static String code(String text) {
-        String oneLine = text.replace('\n', ' ').replace('\r', ' ');
+        String oneLine = dev.storagelab.grader.VisibleText.line(text.replace('\n', ' '));
         String fence = "`".repeat(longestBacktickRun(oneLine) + 1);
         return fence + " " + oneLine + " " + fence;
     }
@@ -425,9 +430,14 @@ public final class ReportWriter {
      */
     static String inline(String text) {
         StringBuilder sb = new StringBuilder(text.length() + 16);
-        for (char c : text.toCharArray()) {
+        String shown = dev.storagelab.grader.VisibleText.line(text.replace('\n', ' '));
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            if (c == '\\' && (i + 1 == shown.length() || !isAsciiPunctuation(shown.charAt(i + 1)))) {
+                sb.append(c); // escapes nothing there (a visible code, \x1B): shown as it is
+                continue;
+            }
             switch (c) {
-                case '\n', '\r' -> sb.append(' ');
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");
                 case '&' -> sb.append("&amp;");
@@ -437,6 +447,10 @@ public final class ReportWriter {
             }
         }
         return sb.toString();
+    }
+
+    private static boolean isAsciiPunctuation(char c) {
+        return c > ' ' && c < 0x7f && !Character.isLetterOrDigit(c);
     }
 
     private static int longestBacktickRun(String text) {
@@ -452,7 +466,7 @@ public final class ReportWriter {
     /** The per-lab table for the terminal. */
     public static void printTable(GradeReport r, PrintWriter out) {
         if (r.error() != null) {
-            out.println("grading could not run: " + r.error());
+            out.println("grading could not run: " + dev.storagelab.grader.VisibleText.of(r.error()));
             printWalls(r.walls(), out);
             return;
         }
@@ -484,12 +498,13 @@ public final class ReportWriter {
                 out.printf(
                         Locale.ROOT,
                         "         perf %-22s %-8s %s%n",
-                        p.name(),
+                        terminal(p.name()),
                         fmt(p.earned()) + "/" + fmt(p.max()),
-                        p.message().lines().findFirst().orElse(""));
+                        terminal(p.message().lines().findFirst().orElse("")));
             }
             if (lab.problem() != null) {
-                out.println("         " + lab.problem().lines().findFirst().orElse(""));
+                out.println(
+                        "         " + terminal(lab.problem().lines().findFirst().orElse("")));
             }
         }
         out.printf(
@@ -528,6 +543,15 @@ public final class ReportWriter {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * {@code text} for a line of the terminal: what a student wrote (a file name in a compile error,
+     * a message) can hold escape sequences that would move the cursor, hide a row or retitle the
+     * window; each is shown as a visible code instead.
+     */
+    public static String terminal(String text) {
+        return dev.storagelab.grader.VisibleText.line(text);
     }
 
     /** Whether the report graded public tests as local checks (a student release has no hidden tests). */

@@ -49,9 +49,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * accepts that one connection and no other; from then on the only way into it is this class's own
  * channel. Lab code can neither reflect to reach it nor open sockets or file descriptors (the
  * allow-list refuses the APIs, the JVM's policy the permissions: {@code SandboxPolicy}), and a
- * socket, unlike a pipe or a file, cannot be opened again through {@code /proc}. Standard output
- * and error are only test output, capped. The sequence numbers let the parent notice a line lost
- * or repeated.
+ * socket, unlike a pipe or a file, cannot be opened again through {@code /proc}. Nor can lab code
+ * close it by what it does to threads: it is written without blocking ({@link Events}), and an
+ * interrupt closes only a channel a thread blocks on. Standard output and error are only test
+ * output, capped. The sequence numbers let the parent notice a line lost or repeated.
  */
 public final class HiddenTestRunner {
 
@@ -76,8 +77,7 @@ public final class HiddenTestRunner {
         // parent takes this one connection and no other.
         java.nio.channels.SocketChannel channel =
                 java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(Path.of(args[0])));
-        Events events = new Events(
-                new PrintStream(java.nio.channels.Channels.newOutputStream(channel), false, StandardCharsets.UTF_8));
+        Events events = new Events(channel);
         PrintStream stderr = System.err;
         System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
         List<String> ids = Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8).stream()
@@ -325,18 +325,49 @@ public final class HiddenTestRunner {
         }
     }
 
-    /** Numbered event lines on the parent's pipe, each flushed at once. */
-    private static final class Events {
-        private final PrintStream out;
+    /**
+     * Numbered event lines on the parent's socket, each written whole before the test goes on.
+     *
+     * <p>The channel is in non-blocking mode, which no thread's interrupt can close: a blocking
+     * socket channel is an interruptible one, and closes itself when the thread that writes to it
+     * is interrupted, so a test that interrupted its own thread (or lab code that interrupts the
+     * thread that called it, as an executor's shutdown does) cut the channel, and every verdict
+     * after it read as a crash. A full socket buffer is waited out here instead of in the channel.
+     */
+    static final class Events {
+        private final java.nio.channels.SocketChannel channel;
         private long seq;
+        private boolean gone;
 
-        Events(PrintStream out) {
-            this.out = out;
+        Events(java.nio.channels.SocketChannel channel) throws IOException {
+            this.channel = channel;
+            channel.configureBlocking(false);
         }
 
         synchronized void println(String body) {
-            out.print(MARK + " " + seq++ + " " + body + "\n");
-            out.flush();
+            if (gone) {
+                return;
+            }
+            java.nio.ByteBuffer line =
+                    java.nio.ByteBuffer.wrap((MARK + " " + seq++ + " " + body + "\n").getBytes(StandardCharsets.UTF_8));
+            try {
+                while (line.hasRemaining()) {
+                    if (channel.write(line) == 0) {
+                        waitForRoom();
+                    }
+                }
+            } catch (IOException e) {
+                gone = true; // the parent has stopped listening: it is ending this JVM
+            }
+        }
+
+        /** Waits a moment for the parent to read, whatever this thread's interrupt status (kept as it was). */
+        private static void waitForRoom() {
+            boolean interrupted = Thread.interrupted();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            if (interrupted || Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

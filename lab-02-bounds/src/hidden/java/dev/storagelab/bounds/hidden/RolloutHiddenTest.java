@@ -5,6 +5,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.sameInstance;
 
@@ -183,9 +184,17 @@ class RolloutHiddenTest {
         Rollout r = new Rollout(flag, steps.get(0));
         for (int s = 0; s < steps.size(); s++) {
             r = r.withPercent(steps.get(s));
+            int count = 0;
             for (int i = 0; i < users; i++) {
                 on[s][i] = r.isOn("user:" + i);
+                count += on[s][i] ? 1 : 0;
             }
+            // nested because nobody is on is no rollout: each step turns about its percent on (within
+            // ten points, where the binomial's spread over 3,000 users is under one)
+            assertThat(
+                    flag + " at " + steps.get(s) + "% is on for " + count + " of " + users + " users",
+                    Math.abs(100.0 * count / users - steps.get(s)),
+                    lessThanOrEqualTo(10.0));
         }
         for (int s = 0; s < steps.size(); s++) {
             for (int t = 0; t < steps.size(); t++) {

@@ -109,14 +109,33 @@ class SegmentCursorHiddenTest {
             run.add(Entry.put(key(i), Bytes.of("value-of-" + key(i).toUtf8())));
         }
         StoreMetrics metrics = new StoreMetrics(new CountingStorage(storage));
+        TreeMap<Bytes, Entry> oracle = byKey(run);
         try (SegmentReader segment = write(storage, run, 256, metrics)) {
             assertThat("the test needs a segment of many blocks", segment.blockCount() > 200, equalTo(true));
             List<Bytes> froms = List.of(
                     key(0), key(2998), key(2999), key(5998), key(3001), key(4800), Bytes.of("a"), Bytes.of("z"));
             for (Bytes from : froms) {
                 for (int take : new int[] {1, 25}) {
-                    checkBlocksRead(segment, metrics, from, take, false, () -> SegmentCursor.seek(segment, from));
-                    checkBlocksRead(segment, metrics, from, take, true, () -> SegmentCursor.seekReverse(segment, from));
+                    List<Bytes> forward =
+                            new ArrayList<>(oracle.tailMap(from, true).keySet());
+                    List<Bytes> backward = new ArrayList<>(
+                            oracle.headMap(from, true).descendingMap().keySet());
+                    checkBlocksRead(
+                            segment,
+                            metrics,
+                            from,
+                            take,
+                            false,
+                            forward.subList(0, Math.min(take, forward.size())),
+                            () -> SegmentCursor.seek(segment, from));
+                    checkBlocksRead(
+                            segment,
+                            metrics,
+                            from,
+                            take,
+                            true,
+                            backward.subList(0, Math.min(take, backward.size())),
+                            () -> SegmentCursor.seekReverse(segment, from));
                 }
             }
         }
@@ -235,17 +254,23 @@ class SegmentCursorHiddenTest {
             Bytes from,
             int take,
             boolean reverse,
+            List<Bytes> expected,
             Supplier<EntryIterator> seek) {
         long before = metrics.snapshot().blocksRead();
         Set<Integer> walked = new HashSet<>();
+        List<Bytes> keys = new ArrayList<>();
         try (EntryIterator it = seek.get()) {
             for (int i = 0; i < take && it.hasNext(); i++) {
-                walked.add(blockOf(segment, it.next().key()));
+                Bytes key = it.next().key();
+                keys.add(key);
+                walked.add(blockOf(segment, key));
             }
         }
         long read = metrics.snapshot().blocksRead() - before;
         String what = (reverse ? "seekReverse(" : "seek(") + from + ") then " + take + " entries in a segment of "
                 + segment.blockCount() + " blocks";
+        // few blocks read count only for the right entries: a seek that finds nothing reads none
+        assertThat(what + ": the entries, in order", keys, equalTo(expected));
         assertThat(
                 what + " walks through " + walked.size() + " block(s); it may read those and one more, and must "
                         + "find the first block from the in-memory index",

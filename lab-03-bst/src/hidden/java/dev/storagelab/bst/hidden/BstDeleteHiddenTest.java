@@ -233,10 +233,14 @@ class BstDeleteHiddenTest {
 
     private static BstMap<Integer, String> build(List<Integer> order) {
         BstMap<Integer, String> map = new BstMap<>();
+        TreeMap<Integer, String> expected = new TreeMap<>();
         for (int key : order) {
             map.put(key, "v" + key);
+            expected.put(key, "v" + key);
         }
         Invariants.checkBst(map);
+        // every check below compares the map with a copy of itself: it must hold what was put first
+        assertThat("the tree built by putting " + order, MapOp.entries(map), equalTo(MapOp.entries(expected)));
         return map;
     }
 

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.sameInstance;
 
 import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.lab.Graded;
@@ -146,7 +147,14 @@ class BlockCacheHiddenTest {
             if (op.kind() == 3) {
                 cache.evictFile(op.file());
             } else {
-                cache.put(op.file(), op.block() * 512L, blockOfSize(op.size()));
+                Block block = blockOfSize(op.size());
+                cache.put(op.file(), op.block() * 512L, block);
+                if (block.sizeBytes() <= capacity >> shardBits) { // within the smallest shard's share: kept
+                    assertThat(
+                            "after " + op + ", the block just put is cached",
+                            cache.get(op.file(), op.block() * 512L),
+                            sameInstance(block));
+                }
             }
             assertThat("after " + op, cache.usedBytes(), lessThanOrEqualTo((long) capacity));
         }

@@ -142,6 +142,19 @@ class LeveledCompactionHiddenTest {
                         version(Version.NUM_LEVELS - 1, table(5, 20L << 20, "a", "z")),
                         new InternalKey[Version.NUM_LEVELS]),
                 nullValue());
+        // a policy that never picks anything passes the two above: it must pick where there is work
+        assertThat(
+                "two tables at level 0 over 64 KiB at level 3",
+                pick(
+                        version(
+                                0,
+                                table(1, 3000, "a", "c"),
+                                0,
+                                table(2, 3000, "b", "d"),
+                                3,
+                                table(3, 64 << 10, "a", "z")),
+                        new InternalKey[Version.NUM_LEVELS]),
+                notNullValue());
     }
 
     @Test

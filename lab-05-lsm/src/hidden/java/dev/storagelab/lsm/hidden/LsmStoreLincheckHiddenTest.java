@@ -62,12 +62,15 @@ public class LsmStoreLincheckHiddenTest {
 
     public LsmStoreLincheckHiddenTest() throws IOException {
         // The store's ReentrantLock and Condition too: a lock the model checker does not control
-        // blocks for real. And the records with static fields that a put, get, flush, compaction or
-        // reopen reads (InternalKey.ORDER, the footer's offsets, a lookup's constants, an empty
-        // recovery report): Lincheck's own first encounter with one fails the run.
+        // blocks for real. The store's write and read paths, where a put's and a get's steps are.
+        // And the records with static fields that a put, get, flush, compaction or reopen reads
+        // (InternalKey.ORDER, the footer's offsets, a lookup's constants, an empty recovery
+        // report): Lincheck's own first encounter with one fails the run.
         LincheckSupport.instrument(
                 LsmStore.class, ReentrantLock.class, AbstractQueuedSynchronizer.class, LockSupport.class);
         for (String name : List.of(
+                "lsm.StoreWriter",
+                "lsm.StoreReader",
                 "lsm.InternalKey",
                 "lsm.Footer",
                 "lsm.BlockHandle",

@@ -60,10 +60,18 @@ class RecordLogHiddenTest {
     /** The records read back; the reader's state after the last one in {@code out[0]}. */
     private static List<byte[]> read(FaultInjectingStorage storage, String name, RecordLogReader[] out)
             throws IOException {
+        // every record takes a fragment header at least: a reader that finds more never ends
+        long bytes = storage.contents(name).length;
+        long most = bytes / FRAGMENT_HEADER_SIZE;
         try (RecordLogReader r = RecordLogReader.open(storage, name, Kind.WAL, RecoveryMode.TOLERATE_TORN_TAIL)) {
             List<byte[]> records = new ArrayList<>();
             for (byte[] rec = r.next(); rec != null; rec = r.next()) {
                 records.add(rec);
+                assertThat(
+                        "records read from " + name + ", a log of " + bytes + " bytes (each record takes a "
+                                + FRAGMENT_HEADER_SIZE + "-byte header at least)",
+                        (long) records.size(),
+                        lessThanOrEqualTo(most));
             }
             if (out != null) {
                 out[0] = r;
@@ -157,6 +165,8 @@ class RecordLogHiddenTest {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         write(storage, "t.log", List.of(first, last));
         byte[] whole = storage.contents("t.log");
+        // whole, it reads back both (a log that frames nothing has no last record to cut)
+        assertRecords(read(storage, "t.log", null), List.of(first, last), "the whole log");
         long end = BLOCK_SIZE - 1000;
         for (int cut = (int) end; cut < whole.length; cut++) {
             storage.plant("t.log", Arrays.copyOf(whole, cut));
@@ -285,6 +295,7 @@ class RecordLogHiddenTest {
         FaultInjectingStorage storage = new FaultInjectingStorage();
         write(storage, "h.log", List.of(random(10, 1)));
         byte[] good = storage.contents("h.log");
+        assertRecords(read(storage, "h.log", null), List.of(random(10, 1)), "the log with its header intact");
         int[][] damage = {{0, 0x01}, {3, 0x80}, {5, 0x02}, {6, 0x03}, {7, 0x01}};
         long[] offsets = {0, 0, 4, 6, 7};
         for (int i = 0; i < damage.length; i++) {
@@ -319,6 +330,8 @@ class RecordLogHiddenTest {
             IOException e = assertThrows(IOException.class, () -> w.addRecord(random(10, 3)));
             assertThat(e.getMessage(), containsString("unusable"));
         }
+        // refusing is easy for a writer that never wrote: the record before the failure is there
+        assertRecords(read(storage, "f.log", null), List.of(random(10, 1)), "the record appended before the failure");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.storagelab.lsm.hidden;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.kv.Bytes;
@@ -101,15 +102,21 @@ class VersionHiddenTest {
             concept = "a truncated or garbled version edit makes decode throw something other than a "
                     + "CorruptionException naming the MANIFEST (an index or argument exception)")
     void badBytesAreCorruptionOrAnEdit(
-            @ForAll("edits") VersionEdit edit, @ForAll @LongRange(min = 0, max = 1 << 20) long seed) {
+            @ForAll("edits") VersionEdit edit, @ForAll @LongRange(min = 0, max = 1 << 20) long seed)
+            throws CorruptionException {
         byte[] bytes = edit.encode();
+        // the edit as written decodes to itself (a decode that accepts nothing would pass the rest)
+        assertThat(VersionEdit.decode(bytes, "MANIFEST-000009", 12), equalTo(edit));
         SplittableRandom random = new SplittableRandom(seed);
         byte[] bad = java.util.Arrays.copyOf(bytes, bytes.length == 0 ? 0 : random.nextInt(bytes.length + 1));
         for (int i = 0; i < 3 && bad.length > 0; i++) {
             bad[random.nextInt(bad.length)] = (byte) random.nextInt(256);
         }
         try {
-            VersionEdit.decode(bad, "MANIFEST-000009", 12);
+            assertThat(
+                    "bytes that decode without a CorruptionException decode to an edit",
+                    VersionEdit.decode(bad, "MANIFEST-000009", 12),
+                    notNullValue());
         } catch (CorruptionException e) {
             assertThat(e.file(), equalTo("MANIFEST-000009"));
             assertThat(e.offset(), equalTo(12L));

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hidden race tests of lab-05 T7's {@code LsmStore.apply}: a writer stopped inside {@code apply}
+ * Hidden race tests of lab-05 T7's {@code StoreWriter.apply}: a writer stopped inside {@code apply}
  * while readers, which take no lock, read every key of its batch. Readers read at
  * {@code lastSequence}, so what they may see is decided by when {@code apply} moves it: after the
  * log record is written and after the last operation is in the memtable. A stress run of readers

@@ -454,7 +454,12 @@ class TransactionHiddenTest {
     void aCommitStillInTheLogConflicts() throws Exception {
         CountDownLatch inLog = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger logged = new java.util.concurrent.atomic.AtomicInteger();
         TransactionManager m = new TransactionManager(new MvccStore(new MemoryOrderedStore()), (ts, writes) -> {
+            if (logged.getAndIncrement() > 0) { // only the first commit is held in the log: it fails at once
+                throw new AssertionError("the commit at " + ts + " reached the log while commit 1 was still in it,"
+                        + " though it writes a key commit 1 writes");
+            }
             inLog.countDown();
             await(release);
         });

@@ -167,9 +167,18 @@ class ArcPolicyHiddenTest {
                 arc.remove(op.key());
             } else {
                 arc.reference(op.key(), k -> {});
+                assertReferencedIsResident(arc, op.key(), "c = " + c + ", step " + i);
             }
             checkInvariants(arc, "c = " + c + ", step " + i++ + " (" + op + ")");
         }
+    }
+
+    /**
+     * Whatever ARC does with the lists, the key it was just given is in T1 or T2: a policy that keeps
+     * nothing keeps every invariant, moves no target and evicts nothing.
+     */
+    private static void assertReferencedIsResident(ArcPolicy<Integer> arc, int key, String at) {
+        assertThat(at + ": the key just referenced is resident", arc.contains(key), equalTo(true));
     }
 
     /** Traces built to stress one part each, 20,000 to 30,000 references long. */
@@ -299,6 +308,7 @@ class ArcPolicyHiddenTest {
                 kind = arc.contains(key) ? "a hit" : "a miss";
             }
             arc.reference(key, k -> {});
+            assertReferencedIsResident(arc, key, "c = " + c + ", reference " + i);
             assertThat(
                     "c = " + c + ", reference " + i++ + " of " + key + ", " + kind + " with p = " + p + ", |B1| = " + b1
                             + ", |B2| = " + b2,
@@ -368,6 +378,7 @@ class ArcPolicyHiddenTest {
             List<Integer> evicted = new ArrayList<>();
             arc.reference(op.key(), evicted::add);
             String at = "c = " + c + ", step " + i++ + " (" + op + ") with " + before + " resident";
+            assertReferencedIsResident(arc, op.key(), at);
             if (before < c) {
                 assertThat(at + ": there was room", evicted, empty());
             } else {

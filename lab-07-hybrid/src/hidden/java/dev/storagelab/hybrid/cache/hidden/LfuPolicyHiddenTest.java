@@ -138,6 +138,11 @@ class LfuPolicyHiddenTest {
                 lfu.remove(op.key());
             } else {
                 lfu.reference(op.key(), k -> {});
+                // a policy that keeps nothing has no frequency nodes for no keys: the key just referenced stays
+                assertThat(
+                        "c = " + c + ", step " + i + " (" + op + "): the key just referenced is resident",
+                        lfu.contains(op.key()),
+                        equalTo(true));
             }
             Set<Long> frequencies = new HashSet<>();
             for (int k = 0; k <= 20; k++) {
