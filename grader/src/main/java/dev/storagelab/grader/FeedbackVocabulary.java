@@ -58,7 +58,8 @@ final class FeedbackVocabulary {
     private static final List<String> GRADER_MESSAGES = List.of(
             "dev/storagelab/grader/TestSupervisor",
             "dev/storagelab/grader/runner/HiddenTestRunner",
-            "dev/storagelab/grader/DiskQuota");
+            "dev/storagelab/grader/DiskQuota",
+            "dev/storagelab/grader/policy/LabPolicy");
 
     private final Set<String> common;
     private final Set<String> course;

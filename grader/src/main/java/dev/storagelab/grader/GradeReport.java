@@ -2,13 +2,28 @@ package dev.storagelab.grader;
 
 import java.util.List;
 
-/** Everything one grading run found: what the report writers turn into files and tables. */
+/**
+ * Everything one grading run found: what the report writers turn into files and tables.
+ *
+ * @param walls which of the grader's walls stood for it ({@link Walls})
+ */
 public record GradeReport(
         String submission,
         List<LabResult> isolated,
         List<LabResult> integrated,
         double executionSeconds,
-        String error) {
+        String error,
+        Walls walls) {
+
+    /** A report graded behind the walls this grader puts up now, the allow-list included. */
+    public GradeReport(
+            String submission,
+            List<LabResult> isolated,
+            List<LabResult> integrated,
+            double executionSeconds,
+            String error) {
+        this(submission, isolated, integrated, executionSeconds, error, Walls.current(true));
+    }
 
     /** One test's result, with points already weighted by the lab's weight. */
     public record TestResult(GradedTest test, TestSupervisor.Outcome outcome, double earned, double max) {}

@@ -157,7 +157,7 @@ public final class Gradebook {
         for (Lab lab : workspace.labs()) {
             sb.append(',').append(lab.id());
         }
-        sb.append(",points,max_points,percent,error\n");
+        sb.append(",points,max_points,percent,error,walls\n");
         for (Map.Entry<String, GradeReport> e : reports.entrySet()) {
             GradeReport r = e.getValue();
             sb.append(quote(e.getKey()));
@@ -170,6 +170,8 @@ public final class Gradebook {
             }
             sb.append(String.format(Locale.ROOT, ",%.2f,%.2f,%.1f,", r.earned(), r.max(), r.percent()))
                     .append(r.error() == null ? "" : quote(r.error()))
+                    .append(',')
+                    .append(quote(r.walls().line().substring("walls: ".length())))
                     .append('\n');
         }
         return sb.toString();

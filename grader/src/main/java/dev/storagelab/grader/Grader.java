@@ -222,7 +222,7 @@ public final class Grader {
                             "isolated",
                             "not graded: the grading stopped before this lab"));
                 }
-                partial.accept(new GradeReport(name, sofar, List.of(), seconds(start), null));
+                partial.accept(new GradeReport(name, sofar, List.of(), seconds(start), null, Walls.current(scan)));
             }
         }
 
@@ -273,7 +273,13 @@ public final class Grader {
             }
         }
         List<LabResult> headline = mode == Mode.INTEGRATED ? integrated : isolated;
-        return new GradeReport(name, headline, mode == Mode.INTEGRATED ? List.of() : integrated, seconds(start), null);
+        return new GradeReport(
+                name,
+                headline,
+                mode == Mode.INTEGRATED ? List.of() : integrated,
+                seconds(start),
+                null,
+                Walls.current(scan));
     }
 
     /**

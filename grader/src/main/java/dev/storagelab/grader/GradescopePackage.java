@@ -11,8 +11,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Builds the autograder zip Gradescope expects: {@code setup.sh} (installs JDK 17 and Maven,
- * primes the Maven cache by building the reference), {@code run_autograder} (grades
+ * Builds the autograder zip Gradescope expects: {@code setup.sh} (installs a JDK, 17, 21 or 25,
+ * and Maven where missing, primes the Maven cache by building the reference), {@code run_autograder} (grades
  * {@code /autograder/submission} and writes {@code /autograder/results/results.json}), and the
  * instructor's workspace, hidden tests included, under {@code storagelab/}. The zip never leaves
  * instructor hands: Gradescope keeps it from students. Entries are sorted and time-stamped with a
@@ -39,17 +39,32 @@ public final class GradescopePackage {
                 # (default /autograder) lets the same script run in a copy of that layout.
                 set -euxo pipefail
                 ROOT="${AUTOGRADER_ROOT:-/autograder}"
-                if java -version 2>&1 | grep -q 'version "17' && command -v mvn > /dev/null; then
-                  echo "JDK 17 and Maven are already installed"
+                # A JDK the grader supports (17, 21 or 25: its in-JVM policy runs on each) and Maven; what is
+                # missing comes from the distribution's own packages: its JDK 21 where it has one (Debian 13,
+                # Ubuntu), else its 25 or 17.
+                jdk() { java -version 2>&1 | head -n1 | grep -Eo 'version "(17|21|25)([."]|$)' | grep -Eo '[0-9]+'; }
+                if [ -n "$(jdk)" ] && command -v mvn > /dev/null; then
+                  echo "JDK $(jdk) and Maven are already installed"
                 else
-                  # Only what is missing: a JDK 17 base image (PrairieLearn's grader image) needs only Maven.
-                  packages=""
-                  java -version 2>&1 | grep -q 'version "17' || packages="openjdk-17-jdk-headless"
-                  command -v mvn > /dev/null || packages="$packages maven"
                   export DEBIAN_FRONTEND=noninteractive
                   apt-get update
+                  packages=""
+                  if [ -z "$(jdk)" ]; then
+                    for v in 21 25 17; do
+                      if apt-cache show "openjdk-$v-jdk-headless" > /dev/null 2>&1; then
+                        packages="openjdk-$v-jdk-headless"
+                        break
+                      fi
+                    done
+                    if [ -z "$packages" ]; then
+                      echo "setup.sh: this distribution offers no JDK 17, 21 or 25 (openjdk-NN-jdk-headless); use a base image that has one" >&2
+                      exit 1
+                    fi
+                  fi
+                  command -v mvn > /dev/null || packages="$packages maven"
                   apt-get install -y --no-install-recommends $packages
                   rm -rf /var/lib/apt/lists/*
+                  echo "installed $packages: $(java -version 2>&1 | head -n1)"
                 fi
                 chmod +x "$ROOT/source/run_autograder" "$ROOT/run_autograder" 2>/dev/null || true
                 cd "$ROOT/source/storagelab"
@@ -98,8 +113,11 @@ public final class GradescopePackage {
                 # The platform stops a run at its timeout (600 s) and keeps nothing: the grader stops first.
                 LIMIT="${STORAGELAB_TIME_LIMIT:-%d}"
                 start=$(date +%%s)
+                # Every wall up, or no grade: --require-walls (STORAGELAB_REQUIRE_WALLS=no leaves it out).
+                walls=(--require-walls)
+                [ "${STORAGELAB_REQUIRE_WALLS:-yes}" = no ] && walls=()
                 timeout --kill-after=15 "$((LIMIT + 30))" ./storagelab grade %s%s --offline --reference-build %s \\
-                    --out %s --time-limit "$LIMIT"
+                    --out %s --time-limit "$LIMIT" "${walls[@]}"
                 status=$?
                 if [ "$status" -ne 0 ] && [ "$status" -ne 2 ] || [ ! -f %s/results.json ]; then
                   timed_out=()

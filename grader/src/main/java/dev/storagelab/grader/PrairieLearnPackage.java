@@ -22,7 +22,7 @@ import java.util.UUID;
  *   tests/files.txt            where each uploaded file goes in the workspace
  *   tests/packages.txt         the lab's packages that hold tasks: where a class of the student's own goes
  * grader-image/
- *   Dockerfile                 a JDK 17 base, Maven, the workspace and its reference built offline
+ *   Dockerfile                 a JDK 25 base, Maven, the workspace and its reference built offline
  *   run_grader                 the entrypoint: grades /grade/student, writes /grade/results/results.json
  *   source/                    Gradescope's layout: setup.sh and the instructor's workspace
  * </pre>
@@ -39,8 +39,11 @@ public final class PrairieLearnPackage {
     static final String IMAGE_ROOT = "/opt/storagelab";
     /** PrairieLearn's limit on an external grading job, in seconds. */
     static final int TIMEOUT = 600;
-    /** The base image: plain JDK 17. */
-    static final String BASE = "eclipse-temurin:17-jdk-jammy";
+    /**
+     * The base image: plain JDK 25 (the current long-term release; setup.sh takes 17, 21 or 25, and the
+     * in-JVM policy stands on each).
+     */
+    static final String BASE = "eclipse-temurin:25-jdk-noble";
 
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();

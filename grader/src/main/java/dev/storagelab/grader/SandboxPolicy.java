@@ -1,61 +1,87 @@
 package dev.storagelab.grader;
 
-import dev.storagelab.grader.runner.LabSecurityManager;
+import dev.storagelab.grader.policy.LabPolicy;
+import dev.storagelab.grader.policy.PolicyJars;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The second wall, inside every JVM that runs lab code (a test JVM, the children its crash tests
- * start, a benchmark's JMH process and forks): a {@code SecurityManager} with a policy that gives
- * the labs' classes only what a storage engine needs, whatever path to a power the allow-list
- * ({@link ClassScan}) missed:
+ * start, a benchmark's JMH process and forks): a Java agent ({@link dev.storagelab.grader.policy})
+ * that rewrites the JDK's entry points so that the labs' classes get only what a storage engine
+ * needs, whatever path to a power the allow-list ({@link ClassScan}) missed:
  *
  * <ul>
  *   <li>files only inside the run's own {@code work/} and {@code tmp/} folders: not the class
  *       path (where the hidden tests are), not {@code /proc} (the JVM's memory and command line),
  *       not the folder the grader reads results from;</li>
- *   <li>the workspace's own {@code storagelab.*} switches and a few harmless system properties;</li>
- *   <li>stopping the threads it starts (an executor's {@code shutdown} asks for it).</li>
+ *   <li>the workspace's own {@code storagelab.*} switches and a few harmless system properties.</li>
  * </ul>
  *
- * No exec, no exit, no network, no file descriptors, no reflection past access checks, no class
- * loaders, no {@code setIO}. The JDK checks the permissions of every class on the stack, so a
- * given class that opens files by name, called from student code, is held to the same folders.
- * Everything else on the class path (JUnit, jqwik, JMH, the tests, the testkit, the runner) gets
- * every permission ({@link LabSecurityManager} holds the policy). A test JVM gets the flags on its
- * command line, and the testkit's {@code KilledChild} passes them on to the child JVMs of crash
+ * No exec, exit, network, file descriptors, attach, reflection past access checks, class loaders
+ * or {@code setIO} ({@link LabPolicy} holds the rules). A given class that opens files by name,
+ * called from student code, is held to the same folders. Everything else on the class path (JUnit,
+ * jqwik, Lincheck, JMH, the tests, the testkit, the runner) may do anything. The JVM's own switches
+ * close the native paths where the JDK has them ({@link #switches}). A test JVM gets the flags on
+ * its command line, and the testkit's {@code KilledChild} passes them on to the child JVMs of crash
  * tests; JMH's process gets them through {@code JDK_JAVA_OPTIONS}, which the {@code java} launcher
- * reads, so its forks inherit the wall with the environment.
- *
- * <p>JDK 17 to 23 run a {@code SecurityManager} (deprecated, with a warning at start-up); JDK 24
- * removed it. On such a JDK this wall is absent ({@link #available()}), the grader's report says so,
- * and the allow-list and, as root, the run's own user id remain.
+ * reads, so its forks inherit the wall with the environment. The same agent runs on JDK 17, 21 and
+ * 25: nothing of it depends on the Security Manager, which JDK 24 removed.
  */
 public final class SandboxPolicy {
 
     private SandboxPolicy() {}
 
-    /** The JDK release that removed the SecurityManager (JEP 486). */
-    static final int REMOVED_IN = 24;
+    /** The system property through which a child JVM learns the agent's jar, to load it too ({@code KilledChild}). */
+    static final String AGENT = "storagelab.sandbox.agent";
+    /** The system property through which a child JVM learns the JVM switches, separated by spaces. */
+    static final String SWITCHES = "storagelab.sandbox.switches";
 
     /** One class path entry of the JVM to confine, as that JVM will see it. */
     public record Entry(String path, boolean labCode) {}
 
-    /** Whether the JVMs the grader starts (its own {@code java.home}) can run a SecurityManager. */
+    private static Path agentJar;
+    private static String unavailable;
+
+    /** Whether the JVMs the grader starts get the policy: unless turned off, or its agent cannot be written. */
     public static boolean available() {
-        return Runtime.version().feature() < REMOVED_IN && !"off".equalsIgnoreCase(System.getenv("STORAGELAB_SANDBOX"));
+        return whyUnavailable() == null;
+    }
+
+    /** Why the policy is not available; null when it is. */
+    private static synchronized String whyUnavailable() {
+        if ("off".equalsIgnoreCase(System.getenv("STORAGELAB_SANDBOX"))) {
+            return "turned off by STORAGELAB_SANDBOX=off";
+        }
+        if (agentJar == null && unavailable == null) {
+            try {
+                Path dir = Files.createTempDirectory("storagelab-policy");
+                agentJar = PolicyJars.write(dir);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        FileTrees.deleteRecursively(dir);
+                    } catch (IOException e) {
+                        // a folder of a few jars in the temp folder
+                    }
+                }));
+            } catch (IOException | RuntimeException | LinkageError e) {
+                unavailable = "its agent could not be written: " + e;
+            }
+        }
+        return unavailable;
     }
 
     /** One sentence for the instructor's report. */
     public static String describe() {
-        if (Runtime.version().feature() >= REMOVED_IN) {
-            return "no in-JVM policy: JDK " + Runtime.version().feature() + " has no SecurityManager (removed in JDK "
-                    + REMOVED_IN + "); grade on JDK 17 to " + (REMOVED_IN - 1) + " for this wall";
+        String why = whyUnavailable();
+        if (why != null) {
+            return "no in-JVM policy: " + why;
         }
-        if (!available()) {
-            return "no in-JVM policy: turned off by STORAGELAB_SANDBOX=off";
-        }
-        return "in-JVM policy: lab code may use files only in its run's own folders, and no exec, exit, network,"
+        return "in-JVM policy (an agent, on JDK " + Runtime.version().feature()
+                + "): lab code may use files only in its run's own folders, and no exec, exit, network,"
                 + " reflection or class loaders";
     }
 
@@ -68,10 +94,34 @@ public final class SandboxPolicy {
     }
 
     /**
-     * The command-line flags that put a JVM whose class path is {@code classpath} (the runner's
-     * classes among it) under the lab policy, lab code using files only under {@code folders}.
+     * The JVM's own switches beside the agent, on the JDKs that have them: JNI and the foreign
+     * function API denied to code not granted native access (nothing is: {@code
+     * --enable-native-access} is never given), and no attach (Lincheck's agent is loaded at start
+     * instead, {@link #flags}). {@code --sun-misc-unsafe-memory-access=deny} is not among them:
+     * Lincheck and JMH, on the same class path, read field offsets through {@code sun.misc.Unsafe}.
+     * Lab code reaches {@code Unsafe} all the same by no path: {@code getUnsafe} refuses classes off
+     * the boot and platform class paths, and its field only opens past the access checks, which the
+     * agent refuses.
+     */
+    static List<String> switches() {
+        List<String> s = new ArrayList<>();
+        if (Runtime.version().feature() >= 24) {
+            s.add("--illegal-native-access=deny");
+        }
+        s.add("-XX:+DisableAttachMechanism");
+        return s;
+    }
+
+    /**
+     * The command-line flags that put a JVM whose class path is {@code classpath} under the lab
+     * policy, lab code using files only under {@code folders}. Only when {@link #available()}.
      */
     public static List<String> flags(List<Entry> classpath, List<Path> folders) {
+        List<String> switches = switches();
+        String why = whyUnavailable();
+        if (why != null) {
+            throw new IllegalStateException("no in-JVM policy: " + why);
+        }
         String labCode = String.join(
                 java.io.File.pathSeparator,
                 classpath.stream().filter(Entry::labCode).map(Entry::path).toList());
@@ -80,13 +130,27 @@ public final class SandboxPolicy {
                 folders.stream()
                         .map(f -> f.toAbsolutePath().normalize().toString())
                         .toList());
-        return List.of(
-                "-Djava.security.manager=" + LabSecurityManager.class.getName(),
-                "-D" + LabSecurityManager.LAB_CODE + "=" + labCode,
-                "-D" + LabSecurityManager.FOLDERS + "=" + allowed);
+        List<String> flags = new ArrayList<>();
+        flags.add("-javaagent:" + agentJar);
+        flags.add("-D" + LabPolicy.LAB_CODE + "=" + labCode);
+        flags.add("-D" + LabPolicy.FOLDERS + "=" + allowed);
+        flags.add("-D" + AGENT + "=" + agentJar);
+        flags.add("-D" + SWITCHES + "=" + String.join(" ", switches));
+        flags.addAll(switches);
+        // Lincheck attaches Byte Buddy's agent to its own JVM; loaded here at start, it finds it in place.
+        // (A confined run's copy of a jar is named with a number before it.)
+        classpath.stream()
+                .map(Entry::path)
+                .filter(p -> Path.of(p).getFileName().toString().matches("(\\d+-)?byte-buddy-agent-[0-9.]+\\.jar"))
+                .findFirst()
+                .ifPresent(jar -> flags.add("-javaagent:" + jar));
+        return flags;
     }
 
-    /** The same flags as {@code JDK_JAVA_OPTIONS}, which the {@code java} launcher reads: a JVM's forks inherit them. */
+    /**
+     * The flags of a benchmark's JVMs (JMH's process and its forks), as {@code JDK_JAVA_OPTIONS},
+     * which the {@code java} launcher reads: a JVM's forks inherit them.
+     */
     public static String javaOptions(List<Entry> classpath, List<Path> folders) {
         return String.join(
                 " ",

@@ -432,6 +432,10 @@ public final class Submission {
                 }
             }
         } catch (java.util.zip.ZipException e) {
+            if (String.valueOf(e.getMessage()).contains("bad entry name")) {
+                // JDK 25's java.util.zip says so of a name that is not UTF-8 ("invalid LOC header (bad entry name)")
+                throw notUtf8();
+            }
             throw new IllegalArgumentException("submission " + zip + " is not a readable zip: " + e.getMessage());
         } catch (java.nio.file.InvalidPathException e) {
             throw new IllegalArgumentException("submission zip has a file name this system cannot use ("
@@ -441,9 +445,13 @@ public final class Submission {
                 throw e;
             }
             // java.util.zip reads entry names as UTF-8 and throws "MALFORMED" (or similar) for other bytes
-            throw new IllegalArgumentException(
-                    "submission zip has a file name that is not UTF-8; zip the workspace folder again"
-                            + " with plain file names");
+            throw notUtf8();
         }
+    }
+
+    private static IllegalArgumentException notUtf8() {
+        return new IllegalArgumentException(
+                "submission zip has a file name that is not UTF-8; zip the workspace folder again"
+                        + " with plain file names");
     }
 }

@@ -188,7 +188,7 @@ class ClassScanTest {
 
     /**
      * The test JVM lets Lincheck's own work inside its instrumentation hooks past the lab's
-     * permissions ({@code LabSecurityManager}); a student class that calls a hook itself, to run
+     * permissions ({@code LabPolicy}, the in-JVM policy); a student class that calls a hook itself, to run
      * with that exception, is refused before any test runs.
      */
     @Test

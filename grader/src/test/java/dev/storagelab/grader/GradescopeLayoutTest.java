@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The platforms' scripts run as the platforms run them. The autograder zip run as Gradescope runs it, in a copy of Gradescope's layout
  * ({@code AUTOGRADER_ROOT}: {@code source/}, {@code submission/}, {@code results/}): {@code setup.sh}
- * once (its package step skipped, since JDK 17 and Maven are here), then {@code run_autograder},
+ * once (its package step skipped, since this test's JDK and Maven are here, and no package tool
+ * may run: {@code apt-get} on the scripts' path fails the test), then {@code run_autograder},
  * offline, for the reference, the student release and a submission that does not compile. Each
  * {@code results.json} is checked against Gradescope's documented fields. The workspace is the
  * fixture's, with the real grader module and launcher, so that the scripts build and run the real
@@ -67,16 +68,49 @@ class GradescopeLayoutTest {
         Script setup = run(root.resolve("source/setup.sh"));
         assertThat(setup.output(), setup.exit(), is(0));
         assertThat(
-                "the package step is skipped where JDK 17 and Maven are present",
+                "the package step is skipped where a JDK the grader supports and Maven are present",
                 setup.output(),
-                containsString("JDK 17 and Maven are already installed"));
+                containsString("JDK " + Runtime.version().feature() + " and Maven are already installed"));
+        assertThat(setup.output(), not(containsString(NO_PACKAGES)));
         assertThat(setup.output(), containsString("the reference is built in " + root.resolve("reference-build")));
     }
 
     private record Script(int exit, String output) {}
 
+    /** What the stand-ins for the package tools say, should a script call one. */
+    private static final String NO_PACKAGES = "a test must not install packages";
+
+    /**
+     * The scripts' environment: this JVM's JDK first on the path (the one the test grades with), then
+     * stand-ins for the package tools that fail; every wall required where all three stand here
+     * (root), none where they cannot (the grader's own tests as another user).
+     */
+    private static void environment(ProcessBuilder pb) throws IOException {
+        Path tools = tmp.resolve("no-packages");
+        if (!Files.isDirectory(tools)) {
+            Files.createDirectories(tools);
+            for (String tool : List.of("apt-get", "apt-cache", "apt")) {
+                Path fake = tools.resolve(tool);
+                Files.writeString(fake, "#!/bin/sh\necho '" + NO_PACKAGES + ": " + tool + " '\"$*\" >&2\nexit 1\n");
+                fake.toFile().setExecutable(true);
+            }
+        }
+        pb.environment()
+                .put(
+                        "PATH",
+                        Path.of(System.getProperty("java.home"), "bin")
+                                + java.io.File.pathSeparator
+                                + tools
+                                + java.io.File.pathSeparator
+                                + pb.environment().get("PATH"));
+        if (!Walls.current(true).all()) {
+            pb.environment().put("STORAGELAB_REQUIRE_WALLS", "no");
+        }
+    }
+
     private static Script run(Path script) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+        environment(pb);
         pb.environment().put("AUTOGRADER_ROOT", root.toString());
         pb.environment().put("STORAGELAB_MAVEN_ARGS", "-o"); // Gradescope's setup is online; this test is not
         Process p = pb.start();
@@ -194,6 +228,7 @@ class GradescopeLayoutTest {
         ProcessBuilder pb = new ProcessBuilder(
                         "bash", pl.resolve("grader-image/run_grader").toString(), "01")
                 .redirectErrorStream(true);
+        environment(pb);
         pb.environment().put("GRADE_ROOT", grade.toString());
         pb.environment().put("STORAGELAB_ROOT", root.toString());
         Process p = pb.start();
@@ -233,7 +268,7 @@ class GradescopeLayoutTest {
                 containsString("throw new dev.storagelab.lab.NotImplementedException(\"lab-01\", \"T1\""));
         assertThat(
                 Files.readString(tmp.resolve("pl/grader-image/Dockerfile")),
-                containsString("FROM eclipse-temurin:17-jdk"));
+                containsString("FROM eclipse-temurin:25-jdk"));
         assertThat(
                 "the image holds the workspace the setup builds",
                 Files.isRegularFile(
@@ -314,6 +349,10 @@ class GradescopeLayoutTest {
         });
         assertThat(json.toString(), json.get("score").getAsDouble(), closeTo(maxScore(json), 1e-9));
         assertThat(json.toString(), maxScore(json), greaterThan(0.0));
+        assertThat(
+                "the results say which walls stood",
+                json.get("output").getAsString(),
+                containsString("Grading " + Walls.current(true).line() + "."));
         JsonArray leaderboard = json.getAsJsonArray("leaderboard");
         assertThat("a measured performance line is on the leaderboard: " + json, leaderboard.size(), greaterThan(0));
     }

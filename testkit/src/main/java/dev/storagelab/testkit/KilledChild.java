@@ -33,21 +33,33 @@ public final class KilledChild {
     private KilledChild() {}
 
     /**
-     * The flags that hold a child to this JVM's own SecurityManager policy, where it has one (the
-     * grader runs lab code under one): the child runs lab code too, so it gets the same wall, and
-     * the same temp folder, the only one that policy lets lab code use.
+     * The flags that hold a child to this JVM's own lab policy, where it has one (the grader runs lab
+     * code under one: an agent, {@code storagelab.sandbox.agent}, with the labs' class folders and the
+     * folders lab code may use as properties, and the JVM's switches beside it): the child runs lab
+     * code too, so it gets the same wall, and the same temp folder, the only one that policy lets lab
+     * code use.
      */
     static List<String> sandbox() {
-        if (System.getSecurityManager() == null) {
+        String agent = System.getProperty("storagelab.sandbox.agent");
+        if (agent == null) {
             return List.of();
         }
-        List<String> flags = new ArrayList<>(List.of(
-                "-Djava.security.manager=" + System.getProperty("java.security.manager"),
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
-        for (String name : List.of("storagelab.sandbox.labCode", "storagelab.sandbox.folders")) {
+        List<String> flags = new ArrayList<>(
+                List.of("-javaagent:" + agent, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        for (String name : List.of(
+                "storagelab.sandbox.agent",
+                "storagelab.sandbox.labCode",
+                "storagelab.sandbox.folders",
+                "storagelab.sandbox.switches")) {
             String value = System.getProperty(name);
             if (value != null) {
                 flags.add("-D" + name + "=" + value);
+            }
+        }
+        String switches = System.getProperty("storagelab.sandbox.switches", "");
+        for (String s : switches.split(" ")) {
+            if (!s.isBlank()) {
+                flags.add(s);
             }
         }
         return flags;

@@ -41,6 +41,12 @@ final class GradeAllCommand implements Callable<Integer> {
     @Option(names = "--no-perf", description = "Skip the performance benchmarks (the rubric's perf.* lines).")
     boolean noPerf;
 
+    @Option(
+            names = "--require-walls",
+            description = "Refuse to grade (exit status 2) unless all three walls stand: the allow-list, the in-JVM"
+                    + " policy and a user of its own for each test JVM (the grader must be root).")
+    boolean requireWalls;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -55,6 +61,11 @@ final class GradeAllCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     submissions + (Files.exists(submissions) ? " is a file, not a folder" : " does not exist")
                             + "; name a folder that holds one folder or .zip per student");
+        }
+        String refusal = Main.refusalWithoutWalls(requireWalls);
+        if (refusal != null) {
+            main.progress.println("storagelab: " + refusal);
+            return Main.EXIT_COULD_NOT_RUN;
         }
         Map<String, GradeReport> reports =
                 new Gradebook(ws, offline, main.progress).perf(!noPerf).gradeAll(submissions, labs, out, jobs);
@@ -72,6 +83,11 @@ final class GradeAllCommand implements Callable<Integer> {
                                     : ReportWriter.terminal(
                                             r.error().lines().findFirst().orElse("")));
         }
+        // Every grading of one run stands behind the same walls: said once, under the rows.
+        reports.values().stream()
+                .findFirst()
+                .ifPresent(r -> dev.storagelab.grader.report.ReportWriter.printWalls(
+                        r.walls(), spec.commandLine().getOut()));
         spec.commandLine()
                 .getOut()
                 .println("gradebook written to " + out.resolve("gradebook.csv").toAbsolutePath());

@@ -94,6 +94,13 @@ final class GradeCommand implements Callable<Integer> {
                             + " are rewritten after each lab, so a grading stopped from outside keeps its points too (see grade-stopped).")
     Long timeLimit;
 
+    @Option(
+            names = "--require-walls",
+            description = "Refuse to grade (exit status 2) unless all three walls stand: the allow-list, the in-JVM"
+                    + " policy and a user of its own for each test JVM (the grader must be root). The Gradescope"
+                    + " and PrairieLearn packages grade with it.")
+    boolean requireWalls;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -139,6 +146,15 @@ final class GradeCommand implements Callable<Integer> {
         if (timeLimit != null && timeLimit < 60) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--time-limit must be at least 60 seconds, not " + timeLimit);
+        }
+        String refusal = Main.refusalWithoutWalls(requireWalls);
+        if (refusal != null) {
+            GradeReport refused =
+                    GradeReport.failed(submission == null ? "reference" : submission.toString(), refusal, 0);
+            writeResults(refused, out);
+            ReportWriter.printTable(refused, spec.commandLine().getOut());
+            main.progress.println("storagelab: " + refusal);
+            return Main.EXIT_COULD_NOT_RUN;
         }
         Path scratch = work != null ? Files.createDirectories(work) : Files.createTempDirectory("storagelab-grade");
         GradeReport report;

@@ -81,6 +81,20 @@ public final class Main implements Runnable {
     public static final int EXIT_COULD_NOT_RUN = 2;
 
     /**
+     * Why a grading that requires all three walls ({@code --require-walls}) must not run here; null
+     * when it may (all three stand, or they are not required).
+     */
+    static String refusalWithoutWalls(boolean required) {
+        dev.storagelab.grader.Walls walls = dev.storagelab.grader.Walls.current(true);
+        if (!required || walls.all()) {
+            return null;
+        }
+        return "refused to grade without all three walls (--require-walls): missing "
+                + String.join(" and ", walls.reasons())
+                + "; grade as root on a JDK the grader supports, or leave out --require-walls";
+    }
+
+    /**
      * A usage error (an unknown command or option, a missing or malformed value): one line that
      * says what is wrong, names the closest command or option when one was mistyped, and points
      * to the command's help; exit status 2.

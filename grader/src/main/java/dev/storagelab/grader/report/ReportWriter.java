@@ -68,13 +68,16 @@ public final class ReportWriter {
             m.put("score", 0);
             m.put(
                     "message",
-                    "Grading could not run: " + r.error().lines().findFirst().orElse(r.error()));
+                    withWalls(
+                            "Grading could not run: "
+                                    + r.error().lines().findFirst().orElse(r.error()),
+                            r.walls()));
             m.put("tests", List.of());
             return m;
         }
         m.put("gradable", true);
         m.put("score", r.max() == 0 ? 0 : Math.round(r.earned() / r.max() * 1e6) / 1e6);
-        m.put("message", headline(r));
+        m.put("message", withWalls(headline(r), r.walls()));
         List<Map<String, Object>> tests = new ArrayList<>();
         for (LabResult lab : r.isolated()) {
             if (lab.problem() != null) {
@@ -133,7 +136,7 @@ public final class ReportWriter {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("score", round(r.earned()));
         m.put("execution_time", (long) Math.ceil(r.executionSeconds()));
-        m.put("output", r.error() != null ? "Grading could not run: " + r.error() : headline(r));
+        m.put("output", withWalls(r.error() != null ? "Grading could not run: " + r.error() : headline(r), r.walls()));
         m.put("output_format", "text"); // messages hold what student code wrote: never rendered as Markdown or HTML
         m.put("visibility", "visible");
         m.put("stdout_visibility", "hidden");
@@ -263,6 +266,7 @@ public final class ReportWriter {
                 "test_jvms",
                 dev.storagelab.grader.Confinement.current().describe() + "; "
                         + dev.storagelab.grader.SandboxPolicy.describe());
+        m.put("walls", r.walls().json());
         m.put("isolated", labs(r.isolated()));
         m.put("integrated", labs(r.integrated()));
         return m;
@@ -324,6 +328,7 @@ public final class ReportWriter {
     static String markdown(GradeReport r) {
         StringBuilder sb = new StringBuilder("# storagelab grade report\n\n");
         sb.append("Submission: ").append(code(r.submission())).append("\n\n");
+        sb.append(wallsMarkdown(r.walls()));
         if (isLocalCheck(r)) {
             sb.append(
                     "_Local checks: this workspace has no hidden tests (a student release), so its public tests ran._\n\n");
@@ -520,6 +525,7 @@ public final class ReportWriter {
     public static void printTable(GradeReport r, PrintWriter out) {
         if (r.error() != null) {
             out.println("grading could not run: " + dev.storagelab.grader.VisibleText.of(r.error()));
+            printWalls(r.walls(), out);
             return;
         }
         if (isLocalCheck(r)) {
@@ -579,6 +585,34 @@ public final class ReportWriter {
                 fmt(r.earned()) + "/" + fmt(r.max()),
                 "",
                 String.format(Locale.ROOT, "%.1f%%", r.percent()));
+        printWalls(r.walls(), out);
+    }
+
+    /** The walls that stood, and a warning line for each that did not. */
+    public static void printWalls(dev.storagelab.grader.Walls walls, PrintWriter out) {
+        out.println(walls.line());
+        walls.warnings().forEach(out::println);
+    }
+
+    /** {@code text}, then the sentence of the platforms' results that says which walls stood and which did not. */
+    static String withWalls(String text, dev.storagelab.grader.Walls walls) {
+        String line = walls.line();
+        return text + (text.endsWith(".") ? " " : ". ") + "Grading " + line + ".";
+    }
+
+    /** The report's paragraph on the walls: which stood, and why any did not. */
+    static String wallsMarkdown(dev.storagelab.grader.Walls walls) {
+        StringBuilder sb = new StringBuilder("Walls: ")
+                .append(String.join(", ", walls.standing()))
+                .append(walls.all() ? " (all three).\n\n" : ".\n\n");
+        if (!walls.all()) {
+            sb.append("**Graded without:**\n\n");
+            for (String reason : walls.reasons()) {
+                sb.append("- ").append(inline(reason)).append('\n');
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
     }
 
     /**

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The grader's walls on JDK 25, the current long-term release, beside the default JDK's run of
+# .ci/run: Temurin's JDK 25 at /usr/lib/jvm/temurin-25-jdk-amd64 (STORAGELAB_JDK25 names another).
+#   1. the policy's own tests (SandboxPolicyTest: each rule, on this JDK's entry points) and the
+#      hostile corpus (HostileSubmissionsCorpusTest, and HostileSubmissionsTest's forge that only
+#      the policy stops), as the grader's tests run them;
+#   2. lab-01's hidden tests graded on the reference with the policy on (its Lincheck model checks,
+#      its crash tests' child JVMs), every wall required where the grader is root.
+# The rest of the grader's tests (the walls' outputs, the other hostile submissions) do not depend
+# on the JDK and ran on the default one; this step took 2 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+JDK25="${STORAGELAB_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+if [ ! -x "$JDK25/bin/java" ]; then
+  echo "jdk25.sh: no JDK 25 at $JDK25; set STORAGELAB_JDK25 to one" >&2
+  exit 2
+fi
+export JAVA_HOME="$JDK25"
+export PATH="$JDK25/bin:$PATH"
+export CI="${CI:-true}"
+echo "jdk25.sh: $(java -version 2>&1 | head -n1)"
+
+mvn -B -pl grader -am verify -Dspotless.check.skip=true -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest='SandboxPolicyTest,HostileSubmissionsCorpusTest,HostileSubmissionsTest#aForgeFromATaskMethodIsStoppedByTheJvmsPolicy'
+
+out="$(mktemp -d "${TMPDIR:-/tmp}/storagelab-jdk25.XXXXXX")"
+trap 'rm -rf "$out"' EXIT
+walls=()
+if [ "$(id -u)" -eq 0 ]; then walls=(--require-walls); fi
+./storagelab grade --lab 01 --isolated --no-perf --out "$out" "${walls[@]}"
+# Every hidden test of the reference passes with the policy on, and the results say it stood.
+grade="$out/grade.json"
+passed="$(grep -c '"status": "PASSED"' "$grade" || true)"
+if grep -qE '"status": "(FAILED|TIMED_OUT|CRASHED|NOT_RUN)"' "$grade" || [ "$passed" -eq 0 ] \
+    || ! grep -q '"in_jvm_policy": true' "$grade"; then
+  echo "jdk25.sh: lab-01's hidden tests did not all pass on the reference under the policy ($grade):" >&2
+  cat "$grade" >&2
+  exit 1
+fi
+echo "jdk25.sh: lab-01's $passed hidden tests pass on the reference with the policy on"

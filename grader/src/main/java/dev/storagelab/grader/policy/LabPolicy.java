@@ -1,0 +1,496 @@
+package dev.storagelab.grader.policy;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The in-JVM policy's rules, which the JDK's own entry points call once the agent ({@link
+ * PolicyAgent}) has rewritten them ({@link PolicyAdvice}). Lab code (the classes of the labs' class
+ * folders, {@value #LAB_CODE}) may use files only under the run's own folders ({@value #FOLDERS}),
+ * read the workspace's switches and a few harmless properties; and nothing else: no process, exit
+ * or halt, shutdown hook, socket or name lookup, file descriptor, attach, management bean,
+ * instrumentation, native library, reflection past access checks, class loader, {@code setIO}, or
+ * change of the JVM's properties and defaults. Every other class (the JDK, JUnit, jqwik, Lincheck,
+ * JMH, the tests, the testkit, the runner) may do anything.
+ *
+ * <p>A call is lab code's when a lab class is on the calling thread's stack above the nearest place
+ * where the JDK works on its own behalf: a class loader loading a class, a JDK class's static
+ * initialiser, a service loader, a {@code doPrivileged} of trusted code, and Lincheck's
+ * instrumentation hooks ({@value #LINCHECK_HOOKS}: its model checker reflects on the objects lab
+ * code holds while that code is still below). So a given class that opens files by name, called
+ * from student code, is held to the same folders. Reading a property, the environment, or making a
+ * member accessible is lab code's only when a JDK class did not make the call itself: the JDK reads
+ * its own settings, and opens its own members, on any thread. Lambdas and method references count
+ * as the class that wrote them (their hidden frames are walked too).
+ *
+ * <p>This class is on the boot class path, so that the JDK's classes can call it; it uses only the
+ * JDK. A refusal is a {@link SecurityException} whose message names what was refused the way the
+ * Security Manager once did: {@code access denied ("java.io.FilePermission" "/proc/self/cmdline"
+ * "read")}.
+ */
+public final class LabPolicy {
+
+    /** The system property that lists the labs' class folders, separated by {@link File#pathSeparator}. */
+    public static final String LAB_CODE = "storagelab.sandbox.labCode";
+    /** The system property that lists the folders lab code may use, separated by {@link File#pathSeparator}. */
+    public static final String FOLDERS = "storagelab.sandbox.folders";
+
+    /** The frame through which Lincheck's instrumentation calls its model checker from the code it checks. */
+    static final String LINCHECK_HOOKS = "sun.nio.ch.lincheck.Injections";
+
+    /** The properties lab code may read: the workspace's switches and what any Java program reads. */
+    private static final Set<String> READABLE = Set.of(
+            "storagelab.btree.treeLock",
+            "storagelab.btree.pool",
+            "storagelab.events",
+            "user.dir",
+            "java.io.tmpdir",
+            "os.name",
+            "os.arch",
+            "line.separator",
+            "file.separator",
+            "path.separator",
+            "java.version");
+
+    /** The methods of {@code java.io.File} that change the file system. */
+    public static final Set<String> FILE_WRITES = Set.of(
+            "createNewFile",
+            "delete",
+            "deleteOnExit",
+            "mkdir",
+            "renameTo",
+            "setLastModified",
+            "setReadOnly",
+            "setWritable",
+            "setReadable",
+            "setExecutable");
+
+    /** The methods of {@code java.io.File} that read the file system. */
+    public static final Set<String> FILE_READS = Set.of(
+            "exists",
+            "isDirectory",
+            "isFile",
+            "isHidden",
+            "canRead",
+            "canWrite",
+            "canExecute",
+            "lastModified",
+            "length",
+            "list",
+            "normalizedList",
+            "getTotalSpace",
+            "getFreeSpace",
+            "getUsableSpace",
+            "getCanonicalPath");
+
+    /** Linux's open(2) flags that make an open one that may change the file. */
+    private static final int WRITING_FLAGS = 0x1 | 0x2 | 0x40 | 0x200 | 0x400; // WRONLY RDWR CREAT TRUNC APPEND
+
+    private static volatile Config config;
+
+    private static final StackWalker STACK = StackWalker.getInstance(
+            EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
+
+    private static final ClassValue<Boolean> LAB = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return config.isLabCode(type);
+        }
+    };
+
+    /** Set while this class works: what it calls of the JDK is never checked again. */
+    private static final ThreadLocal<Boolean> BUSY = new ThreadLocal<>();
+
+    private LabPolicy() {}
+
+    /** What the policy was started with: the labs' class folders, the run's folders, the working directory. */
+    private record Config(List<String> labCode, List<String> folders, String userDir) {
+        boolean isLabCode(Class<?> type) {
+            ProtectionDomain domain = type.getProtectionDomain();
+            CodeSource source = domain == null ? null : domain.getCodeSource();
+            URL location = source == null ? null : source.getLocation();
+            if (location == null || !"file".equals(location.getProtocol())) {
+                return false;
+            }
+            String path;
+            try {
+                path = new File(location.toURI()).getPath();
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                return false;
+            }
+            String p = normalize(path, "/");
+            return labCode.contains(p) || under(p, labCode);
+        }
+    }
+
+    /** Whether the policy is in force in this JVM: its agent has put it in place. */
+    public static boolean inForce() {
+        return config != null;
+    }
+
+    /**
+     * Starts the policy with the lists its JVM was given ({@value #LAB_CODE}, {@value #FOLDERS}).
+     * Once only: a second call (from lab code or anyone) is refused.
+     */
+    public static synchronized void configure(String labCode, String folders, String userDir) {
+        if (config != null) {
+            throw new SecurityException("access denied: the policy is already in force");
+        }
+        String dir = normalize(userDir, "/");
+        config = new Config(paths(labCode, dir), paths(folders, dir), dir);
+    }
+
+    private static List<String> paths(String list, String userDir) {
+        List<String> out = new ArrayList<>();
+        if (list != null) {
+            for (String p : list.split(File.pathSeparator)) {
+                if (!p.isBlank()) {
+                    out.add(normalize(p, userDir));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    // --- the entry points' checks ---------------------------------------------------------------
+
+    /** A file opened by name through {@code java.io} (a stream or a random-access file). */
+    public static void open(String path, boolean write) {
+        file(path, write);
+    }
+
+    /** One of {@code java.io.File}'s methods on {@code file} ({@code args}: the method's arguments). */
+    public static void file(File file, String method, Object[] args) {
+        Config c = config;
+        if (c == null || Boolean.TRUE.equals(BUSY.get())) {
+            return;
+        }
+        boolean write = FILE_WRITES.contains(method);
+        file(file.getPath(), write);
+        if (args.length > 0 && args[0] instanceof File other) {
+            file(other.getPath(), true);
+        }
+    }
+
+    /**
+     * One of the Unix file system's calls ({@code sun.nio.fs.UnixNativeDispatcher}, through which
+     * every {@code java.nio.file} operation goes): {@code method} with {@code args}, a path being a
+     * {@code UnixPath} (resolved against the working directory) or, for the calls relative to an
+     * open directory ({@code openat}, ...), a name in bytes.
+     */
+    public static void unixCall(String method, Object[] args) {
+        Config c = config;
+        if (c == null || Boolean.TRUE.equals(BUSY.get())) {
+            return;
+        }
+        switch (method) {
+            case "open" -> file(String.valueOf(args[0]), (((Integer) args[1]) & WRITING_FLAGS) != 0);
+            case "openat" -> relative(args[1], (((Integer) args[2]) & WRITING_FLAGS) != 0);
+            case "link", "symlink" ->
+                refuse("java.nio.file.LinkPermission", "symlink".equals(method) ? "symbolic" : "hard");
+            case "unlink", "rmdir", "mkdir", "mknod", "chown", "lchown", "chmod", "utimes", "lutimes" ->
+                file(String.valueOf(args[0]), true);
+            case "rename" -> {
+                file(String.valueOf(args[0]), true);
+                file(String.valueOf(args[1]), true);
+            }
+            case "renameat" -> {
+                relative(args[1], true);
+                relative(args[3], true);
+            }
+            case "unlinkat" -> relative(args[1], true);
+            case "fstatat" -> relative(args[1], false);
+            case "fchmodat", "utimensat" -> relative(args[1], true);
+            case "setmntent" -> relative(args[0], false);
+            case "readlink", "realpath", "stat", "stat2", "lstat", "opendir", "access", "exists", "statvfs" ->
+                file(String.valueOf(args[0]), false);
+            default -> {
+                // works on what is open already
+            }
+        }
+    }
+
+    /**
+     * A call lab code may never make: {@code where} is the JDK's method ({@code java.lang.Runtime.halt}).
+     * Where the JDK changes its own state on any thread's behalf (a worker thread's class loader, a
+     * default set while it starts), the JDK's own call passes.
+     */
+    public static void call(String where) {
+        if (config == null || Boolean.TRUE.equals(BUSY.get())) {
+            return;
+        }
+        Refusal r = refusal(where);
+        if (r.jdkMayCall() && calledByJdk()) {
+            return;
+        }
+        if (labInCharge(false)) {
+            throw denied(r.permission(), r.target(), r.action());
+        }
+    }
+
+    /** How a refusal reads, and whether the JDK's own call of the method passes. */
+    private record Refusal(String permission, String target, String action, boolean jdkMayCall) {
+        Refusal(String permission, String target) {
+            this(permission, target, null, false);
+        }
+    }
+
+    private static Refusal refusal(String where) {
+        int dot = where.lastIndexOf('.');
+        String type = where.substring(0, dot);
+        String method = where.substring(dot + 1);
+        String runtime = "java.lang.RuntimePermission";
+        return switch (type) {
+            case "java.lang.Runtime", "java.lang.System" ->
+                switch (method) {
+                    case "exit", "halt" -> new Refusal(runtime, "exitVM");
+                    case "addShutdownHook", "removeShutdownHook" -> new Refusal(runtime, "shutdownHooks");
+                    case "load", "loadLibrary", "load0", "loadLibrary0" -> new Refusal(runtime, "loadLibrary");
+                    case "setIn", "setOut", "setErr" -> new Refusal(runtime, "setIO");
+                    case "setSecurityManager" -> new Refusal(runtime, "setSecurityManager");
+                    default -> new Refusal("java.util.PropertyPermission", "*", "write", true);
+                };
+            case "java.lang.ProcessBuilder" ->
+                method.equals("environment")
+                        ? new Refusal(runtime, "getenv.*")
+                        : new Refusal("java.io.FilePermission", "<<ALL FILES>>", "execute", false);
+            case "sun.misc.Signal" -> new Refusal(runtime, "signal");
+            case "java.lang.ProcessHandleImpl" -> new Refusal(runtime, "manageProcess");
+            case "java.io.FileInputStream" -> new Refusal(runtime, "readFileDescriptor");
+            case "java.io.FileOutputStream" -> new Refusal(runtime, "writeFileDescriptor");
+            case "sun.nio.ch.Net", "sun.nio.ch.UnixDomainSockets" ->
+                new Refusal("java.net.SocketPermission", "*", "connect,listen", false);
+            case "java.net.InetAddress" -> new Refusal("java.net.SocketPermission", "*", "resolve", true);
+            case "java.lang.Thread" -> new Refusal(runtime, method, null, true);
+            case "java.util.Locale", "java.util.TimeZone" ->
+                new Refusal("java.util.PropertyPermission", "user.language,user.timezone", "write", true);
+            case "sun.instrument.InstrumentationImpl" -> new Refusal(runtime, "instrumentation");
+            case "com.sun.tools.attach.VirtualMachine" ->
+                new Refusal("com.sun.tools.attach.AttachPermission", "attachVirtualMachine");
+            case "java.lang.management.ManagementFactory" ->
+                new Refusal("java.lang.management.ManagementPermission", "monitor");
+            default -> new Refusal(runtime, "enableNativeAccess"); // the foreign function API
+        };
+    }
+
+    /** Refuses what lab code asked for, when lab code is in charge. */
+    private static void refuse(String permission, String target) {
+        if (config != null && !Boolean.TRUE.equals(BUSY.get()) && labInCharge(false)) {
+            throw denied(permission, target, null);
+        }
+    }
+
+    /** A class loader's construction: refused to lab code, except where the JDK's reflection makes its own. */
+    public static void classLoader() {
+        if (config != null && !Boolean.TRUE.equals(BUSY.get()) && labInCharge(true)) {
+            throw denied("java.lang.RuntimePermission", "createClassLoader", null);
+        }
+    }
+
+    /** {@code System.getProperty(key)} and its kin ({@code key} null: every property at once). */
+    public static void readProperty(String key) {
+        if (config == null || Boolean.TRUE.equals(BUSY.get()) || (key != null && READABLE.contains(key))) {
+            return;
+        }
+        if (!calledByJdk() && labInCharge(false)) {
+            throw denied("java.util.PropertyPermission", key == null ? "*" : key, "read");
+        }
+    }
+
+    /** {@code System.getenv(name)} ({@code name} null: the whole environment). */
+    public static void readEnvironment(String name) {
+        if (config != null && !Boolean.TRUE.equals(BUSY.get()) && !calledByJdk() && labInCharge(false)) {
+            throw denied("java.lang.RuntimePermission", "getenv." + (name == null ? "*" : name), null);
+        }
+    }
+
+    /** {@code setAccessible}, {@code trySetAccessible}, {@code privateLookupIn}: past the access checks. */
+    public static void suppressAccessChecks(boolean on) {
+        if (on && config != null && !Boolean.TRUE.equals(BUSY.get()) && !calledByJdk() && labInCharge(false)) {
+            throw denied("java.lang.reflect.ReflectPermission", "suppressAccessChecks", null);
+        }
+    }
+
+    // --- the decisions ------------------------------------------------------------------------------
+
+    private static void file(String path, boolean write) {
+        Config c = config;
+        if (c == null || Boolean.TRUE.equals(BUSY.get())) {
+            return;
+        }
+        BUSY.set(Boolean.TRUE);
+        try {
+            String p = normalize(path, c.userDir());
+            // the run's folders: the folder itself to read (list it, sync it), everything inside it
+            if (under(p, c.folders()) || (!write && c.folders().contains(p))) {
+                return;
+            }
+            if (labInCharge(false)) {
+                throw denied("java.io.FilePermission", p, write ? "write" : "read");
+            }
+        } finally {
+            BUSY.remove();
+        }
+    }
+
+    /** A name relative to an open directory: it may not climb out of it ({@code ..}), and an absolute one is a path. */
+    private static void relative(Object name, boolean write) {
+        String n = name instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(name);
+        if (n.startsWith("/")) {
+            file(n, write);
+        } else if (("/" + n + "/").contains("/../")) {
+            refuse("java.io.FilePermission", n);
+        }
+    }
+
+    private static SecurityException denied(String permission, String target, String action) {
+        return new SecurityException("access denied (\"" + permission + "\" \"" + target + "\""
+                + (action == null ? "" : " \"" + action + "\"") + ")");
+    }
+
+    /** Whether lab code is on this thread's stack above the nearest place where the JDK works on its own behalf. */
+    private static boolean labInCharge(boolean reflectionsLoaders) {
+        boolean wasBusy = Boolean.TRUE.equals(BUSY.get());
+        BUSY.set(Boolean.TRUE);
+        try {
+            return STACK.walk(frames -> {
+                boolean privileged = false;
+                for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+                    StackWalker.StackFrame f = it.next();
+                    Class<?> c = f.getDeclaringClass();
+                    if (c == LabPolicy.class) {
+                        continue;
+                    }
+                    if (LAB.get(c)) {
+                        return true;
+                    }
+                    if (privileged) {
+                        return false; // trusted code's doPrivileged
+                    }
+                    if (!isJdk(c)) {
+                        continue;
+                    }
+                    String name = c.getName();
+                    String method = f.getMethodName();
+                    if (name.equals(LINCHECK_HOOKS)) {
+                        return false;
+                    }
+                    if (name.equals("java.security.AccessController")) {
+                        privileged = method.startsWith("doPrivileged");
+                    } else if (method.equals("<clinit>")
+                            || name.startsWith("java.util.ServiceLoader")
+                            || (ClassLoader.class.isAssignableFrom(c) && isLoading(method))
+                            || (reflectionsLoaders && name.startsWith("jdk.internal.reflect."))) {
+                        return false;
+                    }
+                }
+                return false;
+            });
+        } finally {
+            if (!wasBusy) {
+                BUSY.remove();
+            }
+        }
+    }
+
+    private static boolean isLoading(String method) {
+        return method.equals("loadClass") || method.equals("loadClassOrNull") || method.equals("findClass");
+    }
+
+    /**
+     * Whether the call being checked was made by a JDK class itself (not by {@code System},
+     * {@code AccessibleObject} and the other classes whose entry points are checked, and not by the
+     * few JDK methods that read a property the caller names, such as {@code Integer.getInteger}).
+     */
+    private static boolean calledByJdk() {
+        boolean wasBusy = Boolean.TRUE.equals(BUSY.get());
+        BUSY.set(Boolean.TRUE);
+        try {
+            return STACK.walk(frames -> {
+                Class<?> entry = null;
+                for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+                    Class<?> c = it.next().getDeclaringClass();
+                    if (c == LabPolicy.class) {
+                        continue;
+                    }
+                    if (entry == null) {
+                        entry = c; // the checked method itself
+                        continue;
+                    }
+                    if (c == entry || isCheckedEntry(c)) {
+                        continue;
+                    }
+                    return isJdk(c) && !LAB.get(c) && !NAMED_BY_CALLER.contains(c.getName());
+                }
+                return false;
+            });
+        } finally {
+            if (!wasBusy) {
+                BUSY.remove();
+            }
+        }
+    }
+
+    /** JDK methods that read a property or variable whose name their caller gives. */
+    private static final Set<String> NAMED_BY_CALLER =
+            Set.of("java.lang.Integer", "java.lang.Long", "java.lang.Boolean");
+
+    private static boolean isCheckedEntry(Class<?> c) {
+        String n = c.getName();
+        return n.equals("java.lang.System")
+                || n.startsWith("java.lang.reflect.")
+                || n.startsWith("java.lang.invoke.MethodHandles");
+    }
+
+    private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
+    private static boolean isJdk(Class<?> c) {
+        ClassLoader loader = c.getClassLoader();
+        return loader == null || loader == PLATFORM;
+    }
+
+    // --- paths ------------------------------------------------------------------------------------
+
+    /** Whether {@code path} is strictly inside one of {@code folders}. */
+    private static boolean under(String path, List<String> folders) {
+        for (String f : folders) {
+            if (path.length() > f.length()
+                    && path.startsWith(f)
+                    && (f.endsWith("/") || path.charAt(f.length()) == '/')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code path} made absolute against {@code dir} and normalised as the kernel would walk it
+     * without links: no {@code .}, {@code ..}, repeated or trailing separators.
+     */
+    static String normalize(String path, String dir) {
+        String p = path.startsWith("/") ? path : dir + "/" + path;
+        List<String> names = new ArrayList<>();
+        for (String name : p.split("/")) {
+            if (name.isEmpty() || name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                if (!names.isEmpty()) {
+                    names.remove(names.size() - 1);
+                }
+            } else {
+                names.add(name);
+            }
+        }
+        return "/" + String.join("/", names);
+    }
+}
