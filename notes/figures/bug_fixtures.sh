@@ -6,8 +6,8 @@
 #                            root, a/ and b/)
 #   kills      first line: the --only regex of the tests that must kill it; then '#' lines saying
 #              what the bug is and why the older tests missed it
-# The submission graded is the patched copies of the files the patch touches, nothing else, so a
-# patch keeps applying while the rest of the file's given code changes. Slow (a build per bug): not
+# The submission graded is a copy of the sources of the lab the patch touches (src/main/java, the
+# reference's), patched: a patch keeps applying while the rest of the file's given code changes. Slow (a build per bug): not
 # part of mvn verify. Usage: notes/figures/bug_fixtures.sh [LAB_DIR_OR_BUG_DIR...]
 set -u
 cd "$(dirname "$0")/../.."
@@ -21,7 +21,10 @@ for target in "${targets[@]}"; do
     lab=$(basename "$(dirname "$bug")"); nn=${lab#lab-}; name=$(basename "$bug")
     sub=$(mktemp -d "${TMPDIR:-/tmp}/bug-$name.XXXXXX")
     for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$diff"); do
-      mkdir -p "$sub/$(dirname "$f")" && cp "$f" "$sub/$f"
+      # the whole lab's sources, as a student submits them: a file the submission lacks is graded
+      # as the release gives it (not implemented), never as the reference's
+      src="${f%%/*}/src/main/java"
+      [ -d "$sub/$src" ] || { mkdir -p "$sub/$src" && cp -r "$src/." "$sub/$src/"; }
     done
     if ! patch -s -p1 -d "$sub" < "$diff"; then
       printf '%-8s %-34s %s\n' "$lab" "$name" "does NOT apply: re-plant it by hand"; status=1; rm -rf "$sub"; continue

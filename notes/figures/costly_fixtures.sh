@@ -2,8 +2,8 @@
 # Grades the planted costly submissions (grader/src/test/resources/fixtures/costly/<lab>/<name>/:
 # code that passes every test of its lab but does the lab's costly thing) with performance points,
 # ROUNDS times, and checks each round: every test of each fixture's lab passes, and the line its
-# `loses` file names earns less than its points. Every fixture goes into one submission (the
-# patched copies of the files its costly.patch touches); it is graded --isolated, so each lab is
+# `loses` file names earns less than its points. Every fixture goes into one submission (a copy
+# of the sources of each lab a costly.patch touches, patched); it is graded --isolated, so each lab is
 # graded over the reference of the others, as if each fixture were its own submission.
 #
 #   notes/figures/costly_fixtures.sh [--rounds N] [--busy F] [--lab NN]... [--out DIR]
@@ -41,8 +41,10 @@ LAB_ARGS=()
 for lab in "${LABS[@]}"; do
   for fixture in "$FIXTURES/$lab"/*/; do
     for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$fixture/costly.patch"); do
-      mkdir -p "$SUB/$(dirname "$f")"
-      [ -f "$SUB/$f" ] || cp "$ROOT/$f" "$SUB/$f"
+      # the whole lab's sources, as a student submits them: a file the submission lacks is graded
+      # as the release gives it (not implemented), never as the reference's
+      src="${f%%/*}/src/main/java"
+      [ -d "$SUB/$src" ] || { mkdir -p "$SUB/$src" && cp -r "$ROOT/$src/." "$SUB/$src/"; }
     done
     if ! patch -s -p1 -d "$SUB" < "$fixture/costly.patch"; then
       echo "costly_fixtures: $fixture does NOT apply: re-plant it by hand" >&2; exit 1
