@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -305,7 +306,8 @@ class FixtureGradingTest {
 
     @Test
     void hostileCodeCostsOnlyTheTestThatRanIt() throws IOException {
-        // the supervisor's own defences: the class scan, which would stop System.exit first, is off
+        // the supervisor's and the in-JVM policy's defences: the class scan, which would stop System.exit
+        // first, is off; the policy refuses the exit, so the test that called it fails, alone
         // (the same shared reference directory: whichever grader comes first builds it)
         GradeReport report = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
                 .sharedReference(tmp.resolve("reference"))
@@ -317,7 +319,7 @@ class FixtureGradingTest {
                         Files.createTempDirectory(tmp, "scratch"));
         Map<String, TestResult> t = byMethod(lab(report.isolated(), "lab-01"));
         assertOutcome(t.get("adds"), Status.TIMED_OUT, "timed out");
-        assertOutcome(t.get("multiplies"), Status.CRASHED, "exited with status 0");
+        assertOutcome(t.get("multiplies"), Status.FAILED, "\"exitVM\"");
         assertOutcome(t.get("negates"), Status.CRASHED, "ran out of memory");
         assertOutcome(t.get("squares"), Status.FAILED, "flooded its output");
         assertOutcome(t.get("maximum"), Status.TIMED_OUT, "timed out");
@@ -487,10 +489,11 @@ class FixtureGradingTest {
                 .gradeAll(folder, List.of(), out, 2);
         assertThat(reports.keySet(), equalTo(java.util.Set.of("alice", "bob", "carol")));
         List<String> rows = Files.readAllLines(out.resolve("gradebook.csv"));
-        assertThat(rows.get(0), equalTo("student,lab-01,lab-02,points,max_points,percent,error"));
+        assertThat(rows.get(0), equalTo("student,lab-01,lab-02,points,max_points,percent,error,walls"));
         // lab-01: 8 test points and 5 for performance, which a lab with a failing test does not earn.
-        assertThat(rows.get(1), equalTo("alice,53.8,100.0,10.00,16.00,62.5,"));
-        assertThat(rows.get(2), equalTo("bob,0.0,100.0,3.00,16.00,18.8,"));
+        assertThat(rows.get(1), startsWith("alice,53.8,100.0,10.00,16.00,62.5,,"));
+        assertThat(rows.get(2), startsWith("bob,0.0,100.0,3.00,16.00,18.8,,"));
+        assertThat("each row says which walls stood", rows.get(1), containsString("in-JVM policy"));
         assertThat(rows.get(3), containsString("carol,,,0.00,0.00,0.0,"));
         assertThat(rows.get(3), containsString("cannot find a storagelab workspace"));
         assertThat("each student gets their own results", Files.exists(out.resolve("alice/results.json")), is(true));
@@ -514,7 +517,7 @@ class FixtureGradingTest {
             }
         }
         // GradescopeLayoutTest runs both scripts; here, that the zip carries them and the lab choice.
-        assertThat(entries.get("setup.sh"), containsString("openjdk-17-jdk"));
+        assertThat(entries.get("setup.sh"), containsString("openjdk-$v-jdk-headless"));
         assertThat(entries.get("setup.sh"), containsString("--prepare --lab 02"));
         assertThat(entries.get("run_autograder"), containsString("./storagelab grade \"$ROOT/submission\" --lab 02"));
         assertThat(

@@ -76,6 +76,28 @@ public class TieredStoragePublishLincheckHiddenTest {
         TieredStorageLincheckHiddenTest.move(tiers.get());
     }
 
+    /**
+     * A move with nothing beside it puts the table in the archive, whole, and out of the fast tier:
+     * a move that never publishes has no race to lose, and must not pass for one that wins them.
+     */
+    static void aMoveWithNothingBesideItArchivesTheTable() throws IOException {
+        FaultInjectingStorage f = new FaultInjectingStorage(1);
+        FaultInjectingStorage a = new FaultInjectingStorage(2);
+        TieredStorage tiers = TieredStorageLincheckHiddenTest.openWithTable(f, a);
+        String before = TieredStorageLincheckHiddenTest.read(tiers, NAME);
+        TieredStorageLincheckHiddenTest.move(tiers);
+        if (tiers.locate(NAME).orElse(null) != Location.ARCHIVE || !a.exists(NAME) || f.exists(NAME)) {
+            throw new AssertionError(
+                    "a move of " + NAME + " with nothing beside it left it out of the archive (located "
+                            + tiers.locate(NAME) + ", in the archive: " + a.exists(NAME) + ", in the fast tier: "
+                            + f.exists(NAME) + ")");
+        }
+        String after = TieredStorageLincheckHiddenTest.read(tiers, NAME);
+        if (!java.util.Objects.equals(before, after)) {
+            throw new AssertionError("the archived " + NAME + " reads " + after + ", not " + before);
+        }
+    }
+
     /** Deletes the table: false if there was none. */
     @Operation
     public boolean delete() throws IOException {
@@ -176,7 +198,8 @@ public class TieredStoragePublishLincheckHiddenTest {
                     + "and its publish is published over (the re-check is made before the lock, compares "
                     + "something other than the claim's change count, or reads the file through the handle it "
                     + "copied from)")
-    void aChangeBetweenTheMovesReCheckAndItsPublishIsNeverPublishedOver() {
+    void aChangeBetweenTheMovesReCheckAndItsPublishIsNeverPublishedOver() throws IOException {
+        aMoveWithNothingBesideItArchivesTheTable();
         Class<?> t = TieredStoragePublishLincheckHiddenTest.class;
         ModelCheckingOptions options = new ModelCheckingOptions()
                 // A move beside a delete (the table must not come back from the archive, nor stay
