@@ -8,13 +8,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.io.FileUtils;
 
 /**
  * The data every lab's benchmarks use: 16-byte keys that sort in the order of their number,
  * 100-byte random values, and shuffles, all from seeded generators so two runs store the same
- * bytes in the same order; and a temporary directory per trial. Keys and values are raw bytes
+ * bytes in the same order; and a temporary directory per trial, which a failing setup does not
+ * leave behind. Keys and values are raw bytes
  * (this module depends on no lab): a benchmark wraps them with {@code Bytes.wrap}.
  */
 public final class BenchData {
@@ -25,6 +28,14 @@ public final class BenchData {
     public static final int VALUE_BYTES = 100;
     /** The seed of every generator, so runs repeat. */
     public static final long SEED = 42;
+
+    /**
+     * The system property naming the folder {@link #tempDir} makes trial directories in (for
+     * another disk than {@code java.io.tmpdir}'s, or a test's own folder).
+     */
+    public static final String DIR_PROPERTY = "storagelab.bench.dir";
+
+    private static final Set<Path> UNDELETED = ConcurrentHashMap.newKeySet();
 
     private BenchData() {}
 
@@ -71,15 +82,81 @@ public final class BenchData {
         return order.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** A fresh directory for one trial's files, on the disk that holds {@code java.io.tmpdir}. */
+    /**
+     * A fresh directory for one trial's files, {@code storagelab-bench-PREFIX-...}, in the folder the
+     * system property {@value #DIR_PROPERTY} names, else in {@code java.io.tmpdir}. It is
+     * {@linkplain #undeleted() counted as undeleted} until {@link #delete} removes it.
+     */
     public static Path tempDir(String prefix) throws IOException {
-        return Files.createTempDirectory("storagelab-bench-" + prefix + "-");
+        String parent = System.getProperty(DIR_PROPERTY);
+        String name = "storagelab-bench-" + prefix + "-";
+        Path dir = parent == null
+                ? Files.createTempDirectory(name)
+                : Files.createTempDirectory(Files.createDirectories(Path.of(parent)), name);
+        UNDELETED.add(dir);
+        return dir;
+    }
+
+    /**
+     * Runs {@code setup}, a trial's setup that fills {@code dir}, the directory it has just made; if
+     * the setup throws, deletes {@code dir} and everything in it, and rethrows. JMH runs no
+     * {@code @TearDown} of a trial whose {@code @Setup} threw, and a test that calls a setup itself
+     * reaches no {@code finally} of its own when the setup throws: without this, every failing
+     * setup (a release's throws at the first task not written yet) would leave its directory.
+     */
+    public static <E extends Exception> void setUpIn(Path dir, Action<E> setup) throws E {
+        try {
+            setup.run();
+        } catch (Throwable failure) {
+            try {
+                delete(dir);
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
+        }
+    }
+
+    /**
+     * Runs {@code body} with {@link #tempDir} making trial directories in {@code parent} (the
+     * property {@value #DIR_PROPERTY} set for its duration, then put back): a test runs failing
+     * benchmarks in a folder of its own and then requires it empty, whatever else runs on the
+     * machine.
+     */
+    public static <E extends Exception> void withTrialDirectoriesIn(Path parent, Action<E> body) throws E {
+        String previous = System.setProperty(DIR_PROPERTY, parent.toString());
+        try {
+            body.run();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(DIR_PROPERTY);
+            } else {
+                System.setProperty(DIR_PROPERTY, previous);
+            }
+        }
+    }
+
+    /** Code that may throw {@code E}: a trial's setup ({@link #setUpIn}), or a test's body. */
+    @FunctionalInterface
+    public interface Action<E extends Exception> {
+        void run() throws E;
     }
 
     /** Removes a trial's directory and everything in it; does nothing for {@code null}. */
     public static void delete(Path dir) throws IOException {
         if (dir != null) {
             FileUtils.deleteDirectory(dir.toFile());
+            UNDELETED.remove(dir);
         }
+    }
+
+    /**
+     * The directories {@link #tempDir} made in this JVM that {@link #delete} has not removed: those
+     * of running trials, and those of benchmarks that failed. JMH runs no teardown, of the
+     * invocation or of the trial, once a benchmark method has thrown; {@link JmhSmoke} deletes what
+     * its run adds here.
+     */
+    public static Set<Path> undeleted() {
+        return Set.copyOf(UNDELETED);
     }
 }

@@ -4,10 +4,13 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -29,7 +32,9 @@ public final class JmhSmoke {
 
     /**
      * Runs every method of {@code benchmark} once in this JVM: no fork, no warmup, one 100 ms
-     * iteration, failing on the first exception a benchmark throws.
+     * iteration, failing on the first exception a benchmark throws; the directories that the run's
+     * {@link BenchData#tempDir} made and a failing benchmark left are deleted before that failure
+     * is thrown.
      *
      * <p>JMH refuses to start while another JMH run holds its lock file, to keep measurements
      * clean. A smoke run measures nothing, so this sets {@code jmh.ignoreLock} first: it must not
@@ -49,7 +54,31 @@ public final class JmhSmoke {
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
         params.forEach((name, values) -> options.param(name, values.split(",")));
-        return new Runner(options.build()).run();
+        Set<Path> before = BenchData.undeleted();
+        try {
+            return new Runner(options.build()).run();
+        } catch (Throwable failure) {
+            deleteLeftDirectories(before, failure);
+            throw failure;
+        }
+    }
+
+    /**
+     * Deletes the trial directories made since {@code before} that are still there after a run that
+     * failed: a benchmark method that throws (a release's, at the first task not written yet) ends
+     * its trial with no teardown, of the invocation or of the trial. A directory that cannot be
+     * deleted is added to {@code failure}.
+     */
+    private static void deleteLeftDirectories(Set<Path> before, Throwable failure) {
+        for (Path dir : BenchData.undeleted()) {
+            if (!before.contains(dir)) {
+                try {
+                    BenchData.delete(dir);
+                } catch (IOException | RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
     }
 
     /** The benchmark method's simple name ({@code "get"}, not the class-qualified one). */
