@@ -58,33 +58,35 @@ public class ReopenBenchmark {
     @Setup(Level.Trial)
     public void load() throws IOException {
         dir = BenchData.tempDir("reopen");
-        hashStorage = DiskStorage.open(dir.resolve("hash"));
-        sortedStorage = DiskStorage.open(dir.resolve("sorted"));
-        Random random = new Random(BenchData.SEED);
-        List<Integer> order = IntStream.range(0, records).boxed().collect(Collectors.toList());
-        Collections.shuffle(order, random);
-        try (HashIndexLog hash = HashIndexLog.open(hashStorage);
-                SortedLogStore sorted = SortedLogStore.open(sortedStorage)) {
-            for (int i : order) {
-                Bytes key = Bytes.wrap(BenchData.keyBytes(i));
-                Bytes value = Bytes.wrap(BenchData.valueBytes(random));
-                hash.put(key, value);
-                sorted.put(key, value);
+        BenchData.setUpIn(dir, () -> {
+            hashStorage = DiskStorage.open(dir.resolve("hash"));
+            sortedStorage = DiskStorage.open(dir.resolve("sorted"));
+            Random random = new Random(BenchData.SEED);
+            List<Integer> order = IntStream.range(0, records).boxed().collect(Collectors.toList());
+            Collections.shuffle(order, random);
+            try (HashIndexLog hash = HashIndexLog.open(hashStorage);
+                    SortedLogStore sorted = SortedLogStore.open(sortedStorage)) {
+                for (int i : order) {
+                    Bytes key = Bytes.wrap(BenchData.keyBytes(i));
+                    Bytes value = Bytes.wrap(BenchData.valueBytes(random));
+                    hash.put(key, value);
+                    sorted.put(key, value);
+                }
+                hash.sync();
+                sorted.flush();
+                sorted.compact();
+                if (hash.size() != records || sorted.segmentNames().size() != 1) {
+                    throw new IllegalStateException("setup wrote " + hash.size() + " keys and " + sorted.segmentNames()
+                            + "; expected " + records + " keys and one segment");
+                }
+                System.out.printf(
+                        "%n[reopen] %d records: store.log %d bytes; %s; sorted store write amplification %.2f%n",
+                        records,
+                        hash.logBytes(),
+                        sorted.describeSegments(),
+                        sorted.metrics().snapshot().writeAmplification());
             }
-            hash.sync();
-            sorted.flush();
-            sorted.compact();
-            if (hash.size() != records || sorted.segmentNames().size() != 1) {
-                throw new IllegalStateException("setup wrote " + hash.size() + " keys and " + sorted.segmentNames()
-                        + "; expected " + records + " keys and one segment");
-            }
-            System.out.printf(
-                    "%n[reopen] %d records: store.log %d bytes; %s; sorted store write amplification %.2f%n",
-                    records,
-                    hash.logBytes(),
-                    sorted.describeSegments(),
-                    sorted.metrics().snapshot().writeAmplification());
-        }
+        });
     }
 
     @TearDown(Level.Trial)

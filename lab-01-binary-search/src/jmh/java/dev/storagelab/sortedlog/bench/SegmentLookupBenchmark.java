@@ -90,28 +90,30 @@ public class SegmentLookupBenchmark {
     @Setup(Level.Trial)
     public void writeSegment() throws IOException {
         dir = BenchData.tempDir("lookup");
-        storage = new CountingStorage(DiskStorage.open(dir));
-        metrics = new StoreMetrics(storage);
-        Random random = new Random(BenchData.SEED);
-        String name = "000001-000001.seg";
-        values = new Bytes[entries];
-        try (SegmentWriter writer = new SegmentWriter(storage, name, blockSize)) {
-            for (int i = 0; i < entries; i++) {
-                values[i] = Bytes.wrap(BenchData.valueBytes(random));
-                writer.add(Entry.put(Bytes.wrap(BenchData.keyBytes(i)), values[i]));
+        BenchData.setUpIn(dir, () -> {
+            storage = new CountingStorage(DiskStorage.open(dir));
+            metrics = new StoreMetrics(storage);
+            Random random = new Random(BenchData.SEED);
+            String name = "000001-000001.seg";
+            values = new Bytes[entries];
+            try (SegmentWriter writer = new SegmentWriter(storage, name, blockSize)) {
+                for (int i = 0; i < entries; i++) {
+                    values[i] = Bytes.wrap(BenchData.valueBytes(random));
+                    writer.add(Entry.put(Bytes.wrap(BenchData.keyBytes(i)), values[i]));
+                }
+                writer.finish();
             }
-            writer.finish();
-        }
-        segment = SegmentReader.open(storage, name, metrics);
-        bytesReadAtOpen = storage.bytesRead();
-        probes = new Bytes[PROBES];
-        probeKeys = new int[PROBES];
-        for (int i = 0; i < PROBES; i++) {
-            probeKeys[i] = random.nextInt(entries);
-            probes[i] = Bytes.wrap(BenchData.keyBytes(probeKeys[i]));
-        }
-        System.out.printf("%n[lookup] blockSize %d: %s, %d bytes%n", blockSize, segment, segment.fileSize());
-        countBytesRead();
+            segment = SegmentReader.open(storage, name, metrics);
+            bytesReadAtOpen = storage.bytesRead();
+            probes = new Bytes[PROBES];
+            probeKeys = new int[PROBES];
+            for (int i = 0; i < PROBES; i++) {
+                probeKeys[i] = random.nextInt(entries);
+                probes[i] = Bytes.wrap(BenchData.keyBytes(probeKeys[i]));
+            }
+            System.out.printf("%n[lookup] blockSize %d: %s, %d bytes%n", blockSize, segment, segment.fileSize());
+            countBytesRead();
+        });
     }
 
     /**

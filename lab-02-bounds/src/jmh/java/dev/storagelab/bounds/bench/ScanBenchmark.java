@@ -103,44 +103,46 @@ public class ScanBenchmark {
             throw new IllegalArgumentException("keys must be at least " + (SCAN_LENGTH + 2) + ": " + keys);
         }
         dir = BenchData.tempDir("scan");
-        // A memtable large enough for all the data, and no automatic compaction: the benchmark
-        // decides how many segments there are.
-        SortedLogOptions options = SortedLogOptions.builder()
-                .memtableBytes(1L << 30)
-                .compactionTrigger(0)
-                .build();
-        storage = new CountingStorage(DiskStorage.open(dir));
-        store = SortedLogStore.open(storage, options);
-        Random random = new Random(BenchData.SEED);
-        allKeys = new Bytes[keys];
-        values = new Bytes[keys];
-        for (int i = 0; i < keys; i++) {
-            allKeys[i] = Bytes.wrap(BenchData.keyBytes(i));
-        }
-        for (int s = 0; s < segments; s++) {
-            for (int i = s; i < keys; i += segments) {
-                values[i] = Bytes.wrap(BenchData.valueBytes(random));
-                store.put(allKeys[i], values[i]);
+        BenchData.setUpIn(dir, () -> {
+            // A memtable large enough for all the data, and no automatic compaction: the benchmark
+            // decides how many segments there are.
+            SortedLogOptions options = SortedLogOptions.builder()
+                    .memtableBytes(1L << 30)
+                    .compactionTrigger(0)
+                    .build();
+            storage = new CountingStorage(DiskStorage.open(dir));
+            store = SortedLogStore.open(storage, options);
+            Random random = new Random(BenchData.SEED);
+            allKeys = new Bytes[keys];
+            values = new Bytes[keys];
+            for (int i = 0; i < keys; i++) {
+                allKeys[i] = Bytes.wrap(BenchData.keyBytes(i));
             }
-            store.flush();
-        }
-        if (store.segmentNames().size() != segments) {
-            throw new IllegalStateException(
-                    "setup made " + store.segmentNames() + "; expected " + segments + " segments");
-        }
-        secret = new byte[32];
-        random.nextBytes(secret);
-        paginator = new KeysetPaginator(store, secret);
-        starts = new int[PROBES];
-        cursors = new String[PROBES];
-        for (int i = 0; i < PROBES; i++) {
-            // A probe starts at key s in [1, keys - SCAN_LENGTH], so SCAN_LENGTH keys follow from s on,
-            // and the cursor of the page before it stands at key s - 1.
-            starts[i] = 1 + random.nextInt(keys - SCAN_LENGTH);
-            cursors[i] = new Cursor(Direction.FORWARD, allKeys[starts[i] - 1]).encode(secret);
-        }
-        System.out.printf("%n[scan] %d keys in %d segments: %s%n", keys, segments, store.describeSegments());
-        countScanReads();
+            for (int s = 0; s < segments; s++) {
+                for (int i = s; i < keys; i += segments) {
+                    values[i] = Bytes.wrap(BenchData.valueBytes(random));
+                    store.put(allKeys[i], values[i]);
+                }
+                store.flush();
+            }
+            if (store.segmentNames().size() != segments) {
+                throw new IllegalStateException(
+                        "setup made " + store.segmentNames() + "; expected " + segments + " segments");
+            }
+            secret = new byte[32];
+            random.nextBytes(secret);
+            paginator = new KeysetPaginator(store, secret);
+            starts = new int[PROBES];
+            cursors = new String[PROBES];
+            for (int i = 0; i < PROBES; i++) {
+                // A probe starts at key s in [1, keys - SCAN_LENGTH], so SCAN_LENGTH keys follow from s on,
+                // and the cursor of the page before it stands at key s - 1.
+                starts[i] = 1 + random.nextInt(keys - SCAN_LENGTH);
+                cursors[i] = new Cursor(Direction.FORWARD, allKeys[starts[i] - 1]).encode(secret);
+            }
+            System.out.printf("%n[scan] %d keys in %d segments: %s%n", keys, segments, store.describeSegments());
+            countScanReads();
+        });
     }
 
     /**

@@ -79,20 +79,23 @@ public class ConcurrencyBenchmark {
         }
         value = Bytes.wrap(BenchData.valueBytes(new java.util.Random(BenchData.SEED)));
         dir = BenchData.tempDir("lab04-concurrency");
-        tree = Dataset.openTree(dir, (int) Math.max(4096, Math.min(65_536, keys / 2)));
-        if (locking.equals("treeLock") && tree.latchCrabbing()) {
-            throw new IllegalStateException("locking treeLock, but the tree runs with page latches: "
-                    + BPlusTree.TREE_LOCK_PROPERTY + " was not read");
-        }
-        if (locking.equals("latches") && !tree.latchCrabbing()) {
-            // A submission without T11: its tree runs on the tree-wide lock either way, and the two
-            // rows measure the same thing. Say so rather than fail the lab's whole benchmark run.
-            System.err.println("ConcurrencyBenchmark: T11 is not written, so 'latches' runs on the tree-wide lock too");
-        }
-        for (int i : BenchData.shuffled(keys, BenchData.SEED)) {
-            tree.put(keyBytes[2 * i], value);
-        }
-        tree.checkpoint();
+        BenchData.setUpIn(dir, () -> {
+            tree = Dataset.openTree(dir, (int) Math.max(4096, Math.min(65_536, keys / 2)));
+            if (locking.equals("treeLock") && tree.latchCrabbing()) {
+                throw new IllegalStateException("locking treeLock, but the tree runs with page latches: "
+                        + BPlusTree.TREE_LOCK_PROPERTY + " was not read");
+            }
+            if (locking.equals("latches") && !tree.latchCrabbing()) {
+                // A submission without T11: its tree runs on the tree-wide lock either way, and the two
+                // rows measure the same thing. Say so rather than fail the lab's whole benchmark run.
+                System.err.println(
+                        "ConcurrencyBenchmark: T11 is not written, so 'latches' runs on the tree-wide lock too");
+            }
+            for (int i : BenchData.shuffled(keys, BenchData.SEED)) {
+                tree.put(keyBytes[2 * i], value);
+            }
+            tree.checkpoint();
+        });
     }
 
     @TearDown(Level.Trial)

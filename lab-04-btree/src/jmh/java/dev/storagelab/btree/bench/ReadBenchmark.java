@@ -116,27 +116,30 @@ public class ReadBenchmark {
         }
         data = new Dataset(keys);
         dir = BenchData.tempDir("lab04-read");
-        switch (impl) {
-            case "BPlusTree" -> data.buildTree(dir);
-            case "SortedLogStore", "SortedLogStore4" -> data.buildSortedLog(dir, impl.equals("SortedLogStore") ? 1 : 4);
-            default ->
-                throw new IllegalArgumentException(
-                        "unknown impl " + impl + "; expected BPlusTree, SortedLogStore or SortedLogStore4");
-        }
-        probes = BenchData.shuffled(keys, BenchData.SEED + 1);
-        Random random = new Random(BenchData.SEED + 2);
-        scanStarts = new int[1 << 16];
-        scanEnds = new Bytes[scanStarts.length];
-        for (int i = 0; i < scanStarts.length; i++) {
-            scanStarts[i] = random.nextInt(keys - SCAN_LENGTH + 1);
-            scanEnds[i] = Bytes.wrap(BenchData.keyBytes(scanStarts[i] + SCAN_LENGTH));
-        }
-        // The counting pass reads the store opened on its own, so the measured one starts cold, as before.
-        CountingStorage files = new CountingStorage(DiskStorage.open(dir));
-        store = open(files);
-        countDeviceReads(files);
-        store.close();
-        store = open(DiskStorage.open(dir));
+        BenchData.setUpIn(dir, () -> {
+            switch (impl) {
+                case "BPlusTree" -> data.buildTree(dir);
+                case "SortedLogStore", "SortedLogStore4" ->
+                    data.buildSortedLog(dir, impl.equals("SortedLogStore") ? 1 : 4);
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown impl " + impl + "; expected BPlusTree, SortedLogStore or SortedLogStore4");
+            }
+            probes = BenchData.shuffled(keys, BenchData.SEED + 1);
+            Random random = new Random(BenchData.SEED + 2);
+            scanStarts = new int[1 << 16];
+            scanEnds = new Bytes[scanStarts.length];
+            for (int i = 0; i < scanStarts.length; i++) {
+                scanStarts[i] = random.nextInt(keys - SCAN_LENGTH + 1);
+                scanEnds[i] = Bytes.wrap(BenchData.keyBytes(scanStarts[i] + SCAN_LENGTH));
+            }
+            // The counting pass reads the store opened on its own, so the measured one starts cold, as before.
+            CountingStorage files = new CountingStorage(DiskStorage.open(dir));
+            store = open(files);
+            countDeviceReads(files);
+            store.close();
+            store = open(DiskStorage.open(dir));
+        });
     }
 
     /** The store {@link #impl} names, on {@code files} (for the B+tree, with the pool of {@value #POOL_FRAMES} frames). */

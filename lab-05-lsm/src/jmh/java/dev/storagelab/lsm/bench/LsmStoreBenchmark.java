@@ -8,13 +8,10 @@ import dev.storagelab.lsm.LsmStore;
 import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -97,43 +94,45 @@ public class LsmStoreBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
-        dir = Files.createTempDirectory("lsm-bench");
-        LsmOptions options = LsmOptions.defaults().withMemtableBytes(256 << 10);
-        files = new CountingStorage(DiskStorage.open(dir));
-        // Loaded with flushes and compactions on this thread, so that every run builds the same tree.
-        store = LsmStore.open(files, options.withBlockCacheBytes(0).withBackgroundWork(false));
-        Random random = new Random(42);
-        byte[] v = new byte[100];
-        random.nextBytes(v);
-        value = Bytes.wrap(v);
-        int[] order = random.ints(0, keys).limit(keys).toArray();
-        int[] versions = new int[keys];
-        for (int i = 0; i < keys; i++) {
-            store.put(key(2 * i), Bytes.wrap(BenchData.valueBytes(2L * i, 1)));
-            versions[i] = 1;
-        }
-        for (int k : order) {
-            // A second version of most keys, in random order (a key drawn twice gets the same bytes twice).
-            store.put(key(2 * k), Bytes.wrap(BenchData.valueBytes(2L * k, 2)));
-            versions[k] = 2;
-        }
-        store.flush();
-        // Measure the tree compaction leaves, not one still compacting: a compaction running during
-        // the measurement changes the tables a get probes and adds its CPU to the process's, which
-        // the grader's ratios are taken in (the reference against itself spread by up to 58 %).
-        store.waitForCompactions();
-        present = new Bytes[PROBES];
-        missing = new Bytes[PROBES];
-        newest = new Bytes[PROBES];
-        for (int i = 0; i < PROBES; i++) {
-            int k = random.nextInt(keys);
-            present[i] = key(2 * k);
-            missing[i] = key(2 * k + 1);
-            newest[i] = Bytes.wrap(BenchData.valueBytes(2L * k, versions[k]));
-        }
-        countDeviceReads();
-        store.close();
-        store = LsmStore.open(files, options);
+        dir = BenchData.tempDir("lsm");
+        BenchData.setUpIn(dir, () -> {
+            LsmOptions options = LsmOptions.defaults().withMemtableBytes(256 << 10);
+            files = new CountingStorage(DiskStorage.open(dir));
+            // Loaded with flushes and compactions on this thread, so that every run builds the same tree.
+            store = LsmStore.open(files, options.withBlockCacheBytes(0).withBackgroundWork(false));
+            Random random = new Random(42);
+            byte[] v = new byte[100];
+            random.nextBytes(v);
+            value = Bytes.wrap(v);
+            int[] order = random.ints(0, keys).limit(keys).toArray();
+            int[] versions = new int[keys];
+            for (int i = 0; i < keys; i++) {
+                store.put(key(2 * i), Bytes.wrap(BenchData.valueBytes(2L * i, 1)));
+                versions[i] = 1;
+            }
+            for (int k : order) {
+                // A second version of most keys, in random order (a key drawn twice gets the same bytes twice).
+                store.put(key(2 * k), Bytes.wrap(BenchData.valueBytes(2L * k, 2)));
+                versions[k] = 2;
+            }
+            store.flush();
+            // Measure the tree compaction leaves, not one still compacting: a compaction running during
+            // the measurement changes the tables a get probes and adds its CPU to the process's, which
+            // the grader's ratios are taken in (the reference against itself spread by up to 58 %).
+            store.waitForCompactions();
+            present = new Bytes[PROBES];
+            missing = new Bytes[PROBES];
+            newest = new Bytes[PROBES];
+            for (int i = 0; i < PROBES; i++) {
+                int k = random.nextInt(keys);
+                present[i] = key(2 * k);
+                missing[i] = key(2 * k + 1);
+                newest[i] = Bytes.wrap(BenchData.valueBytes(2L * k, versions[k]));
+            }
+            countDeviceReads();
+            store.close();
+            store = LsmStore.open(files, options);
+        });
     }
 
     /**
@@ -172,9 +171,7 @@ public class LsmStoreBenchmark {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         store.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        BenchData.delete(dir);
     }
 
     @Benchmark

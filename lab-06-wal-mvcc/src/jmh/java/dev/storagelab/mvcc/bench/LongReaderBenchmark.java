@@ -13,15 +13,13 @@ import dev.storagelab.mvcc.MemoryOrderedStore;
 import dev.storagelab.mvcc.MvccStore;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionManager;
+import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -87,61 +85,58 @@ public class LongReaderBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
-        OrderedStore engine;
-        switch (mvccEngine) {
-            case "memory" -> engine = new MemoryOrderedStore();
-            case "btree" -> {
-                dir = Files.createTempDirectory("mvcc-reader-bench");
-                engine = BPlusTree.open(DiskStorage.open(dir));
+        dir = mvccEngine.equals("memory") ? null : BenchData.tempDir("mvcc-reader");
+        BenchData.setUpIn(dir, () -> {
+            OrderedStore engine;
+            switch (mvccEngine) {
+                case "memory" -> engine = new MemoryOrderedStore();
+                case "btree" -> engine = BPlusTree.open(DiskStorage.open(dir));
+                case "lsm" -> engine = LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
+                default -> throw new IllegalArgumentException("unknown engine " + mvccEngine + " (memory, btree, lsm)");
             }
-            case "lsm" -> {
-                dir = Files.createTempDirectory("mvcc-reader-bench");
-                engine = LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
+            store = new MvccStore(engine);
+            manager = new TransactionManager(store, CommitLog.NONE);
+            Random random = new Random(42);
+            Bytes value = Bytes.wrap(new byte[100]);
+            List<Entry> initial = new ArrayList<>(mvccKeys);
+            for (int k = 0; k < mvccKeys; k++) {
+                initial.add(Entry.put(key(k), value));
             }
-            default -> throw new IllegalArgumentException("unknown engine " + mvccEngine + " (memory, btree, lsm)");
-        }
-        store = new MvccStore(engine);
-        manager = new TransactionManager(store, CommitLog.NONE);
-        Random random = new Random(42);
-        Bytes value = Bytes.wrap(new byte[100]);
-        List<Entry> initial = new ArrayList<>(mvccKeys);
-        for (int k = 0; k < mvccKeys; k++) {
-            initial.add(Entry.put(key(k), value));
-        }
-        store.write(0, initial);
-        if (readerAgeCommits > 0) {
-            reader = manager.begin();
-        }
-        for (int n = 0; n < readerAgeCommits; n++) {
-            try (Transaction t = manager.begin()) {
-                t.put(key(skewed(random)), value);
-                t.commit();
+            store.write(0, initial);
+            if (readerAgeCommits > 0) {
+                reader = manager.begin();
             }
-        }
-        MvccStore.GcResult gc = manager.collectGarbage();
-        long versions = 0;
-        long bytes = 0;
-        try (EntryIterator it = engine.scan(null, null)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                versions++;
-                bytes += e.key().length() + e.value().length();
+            for (int n = 0; n < readerAgeCommits; n++) {
+                try (Transaction t = manager.begin()) {
+                    t.put(key(skewed(random)), value);
+                    t.commit();
+                }
             }
-        }
-        System.out.printf(
-                "%nlong reader of age %d commits over %s: %d versions of %d keys (%.2f per key), %d key+value bytes; "
-                        + "the collection removed %d%n",
-                readerAgeCommits,
-                mvccEngine,
-                versions,
-                mvccKeys,
-                (double) versions / mvccKeys,
-                bytes,
-                gc.versionsRemoved());
-        probes = new Bytes[PROBES];
-        for (int i = 0; i < PROBES; i++) {
-            probes[i] = key(skewed(random));
-        }
+            MvccStore.GcResult gc = manager.collectGarbage();
+            long versions = 0;
+            long bytes = 0;
+            try (EntryIterator it = engine.scan(null, null)) {
+                while (it.hasNext()) {
+                    Entry e = it.next();
+                    versions++;
+                    bytes += e.key().length() + e.value().length();
+                }
+            }
+            System.out.printf(
+                    "%nlong reader of age %d commits over %s: %d versions of %d keys (%.2f per key), %d key+value bytes; "
+                            + "the collection removed %d%n",
+                    readerAgeCommits,
+                    mvccEngine,
+                    versions,
+                    mvccKeys,
+                    (double) versions / mvccKeys,
+                    bytes,
+                    gc.versionsRemoved());
+            probes = new Bytes[PROBES];
+            for (int i = 0; i < PROBES; i++) {
+                probes[i] = key(skewed(random));
+            }
+        });
     }
 
     @TearDown(Level.Trial)
@@ -151,11 +146,7 @@ public class LongReaderBenchmark {
         }
         manager.close();
         store.close();
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        BenchData.delete(dir);
     }
 
     @Benchmark

@@ -16,15 +16,12 @@ import dev.storagelab.mvcc.TransactionManager;
 import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -132,45 +129,42 @@ public class MvccBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
-        switch (mvccEngine) {
-            case "memory" -> engine = new MemoryOrderedStore();
-            case "btree" -> {
-                dir = Files.createTempDirectory("mvcc-bench");
-                engine = BPlusTree.open(DiskStorage.open(dir));
+        dir = mvccEngine.equals("memory") ? null : BenchData.tempDir("mvcc");
+        BenchData.setUpIn(dir, () -> {
+            switch (mvccEngine) {
+                case "memory" -> engine = new MemoryOrderedStore();
+                case "btree" -> engine = BPlusTree.open(DiskStorage.open(dir));
+                case "lsm" -> engine = LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
+                default -> throw new IllegalArgumentException("unknown engine " + mvccEngine + " (memory, btree, lsm)");
             }
-            case "lsm" -> {
-                dir = Files.createTempDirectory("mvcc-bench");
-                engine = LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
-            }
-            default -> throw new IllegalArgumentException("unknown engine " + mvccEngine + " (memory, btree, lsm)");
-        }
-        store = new MvccStore(engine, sequentialSkip);
-        Random random = new Random(42);
-        byte[] v = new byte[100];
-        random.nextBytes(v);
-        value = Bytes.wrap(v);
-        keys = new Bytes[mvccKeys];
-        for (int k = 0; k < mvccKeys; k++) {
-            keys[k] = key(k);
-        }
-        for (int round = 1; round <= versionsPerKey; round++) {
-            List<Entry> writes = new ArrayList<>(mvccKeys);
+            store = new MvccStore(engine, sequentialSkip);
+            Random random = new Random(42);
+            byte[] v = new byte[100];
+            random.nextBytes(v);
+            value = Bytes.wrap(v);
+            keys = new Bytes[mvccKeys];
             for (int k = 0; k < mvccKeys; k++) {
-                writes.add(Entry.put(keys[k], valueAt(k, round)));
+                keys[k] = key(k);
             }
-            store.write(round, writes);
-        }
-        newestTs = versionsPerKey;
-        manager = new TransactionManager(
-                store, CommitLog.NONE, TransactionManager.Options.defaults().withLastCommitTs(newestTs));
-        probes = new Bytes[PROBES];
-        probeKeys = new int[PROBES];
-        for (int i = 0; i < PROBES; i++) {
-            probeKeys[i] = random.nextInt(mvccKeys);
-            probes[i] = keys[probeKeys[i]];
-        }
-        warmUp(warmupReads);
-        countGcReads();
+            for (int round = 1; round <= versionsPerKey; round++) {
+                List<Entry> writes = new ArrayList<>(mvccKeys);
+                for (int k = 0; k < mvccKeys; k++) {
+                    writes.add(Entry.put(keys[k], valueAt(k, round)));
+                }
+                store.write(round, writes);
+            }
+            newestTs = versionsPerKey;
+            manager = new TransactionManager(
+                    store, CommitLog.NONE, TransactionManager.Options.defaults().withLastCommitTs(newestTs));
+            probes = new Bytes[PROBES];
+            probeKeys = new int[PROBES];
+            for (int i = 0; i < PROBES; i++) {
+                probeKeys[i] = random.nextInt(mvccKeys);
+                probes[i] = keys[probeKeys[i]];
+            }
+            warmUp(warmupReads);
+            countGcReads();
+        });
     }
 
     /**
@@ -253,11 +247,7 @@ public class MvccBenchmark {
     public void close() throws IOException {
         manager.close();
         store.close();
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        BenchData.delete(dir);
     }
 
     private static Bytes present(Optional<Bytes> v) {

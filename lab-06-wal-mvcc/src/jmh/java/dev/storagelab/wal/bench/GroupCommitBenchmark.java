@@ -1,15 +1,14 @@
 package dev.storagelab.wal.bench;
 
 import dev.storagelab.io.DiskStorage;
+import dev.storagelab.testkit.BenchData;
 import dev.storagelab.wal.SyncMode;
 import dev.storagelab.wal.Wal;
 import dev.storagelab.wal.WalOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -63,11 +62,13 @@ public class GroupCommitBenchmark {
     public void open() throws IOException {
         String base = System.getProperty("wal.bench.dir", System.getProperty("java.io.tmpdir"));
         dir = Files.createTempDirectory(Path.of(base), "wal-bench");
-        wal = Wal.open(DiskStorage.open(dir), WalOptions.defaults().withSyncMode(syncMode));
-        payload = new byte[payloadBytes];
-        for (int i = 0; i < payload.length; i++) {
-            payload[i] = (byte) (i * 31 + 7);
-        }
+        BenchData.setUpIn(dir, () -> {
+            wal = Wal.open(DiskStorage.open(dir), WalOptions.defaults().withSyncMode(syncMode));
+            payload = new byte[payloadBytes];
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] = (byte) (i * 31 + 7);
+            }
+        });
     }
 
     @TearDown(Level.Iteration)
@@ -82,11 +83,7 @@ public class GroupCommitBenchmark {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         wal.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        BenchData.delete(dir);
     }
 
     private long commit() throws IOException {

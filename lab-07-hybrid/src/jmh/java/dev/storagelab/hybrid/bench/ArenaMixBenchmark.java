@@ -11,7 +11,6 @@ import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import dev.storagelab.wal.SyncMode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,48 +116,50 @@ public class ArenaMixBenchmark {
         lsm.maxImmutableMemtables = 2;
         int frames = (int)
                 Math.max(64, (budget - 3 * memtable - budget / 8 - (long) cacheEntries * (entryBytes + 96)) / 4096);
-        dir = Files.createTempDirectory("arena-mix-bench");
-        store = HybridStore.open(
-                dir,
-                HybridOptions.defaults().toBuilder()
-                        .syncMode(SyncMode.NONE)
-                        .cache("arc", cacheEntries)
-                        .maxDirtyEntries(Math.max(16, cacheEntries / 16))
-                        .considerEvery(8)
-                        .migrationBudget(1e6, 1_000_000)
-                        .maintenance(Duration.ofSeconds(1), false)
-                        .btree(BTreeOptions.defaults().withPoolFrames(frames))
-                        .lsm(lsm.build())
-                        .build());
-        rng = RandomSource.XO_RO_SHI_RO_128_PP.create(42);
-        dice = new SplittableRandom(7);
-        zipf = RejectionInversionZipfSampler.of(rng, Math.toIntExact(products), 0.99);
-        versions = new long[Math.toIntExact(2 * products)];
-        history = new long[Math.toIntExact(customers)][];
-        historySize = new int[history.length];
-        List<Entry> all = new ArrayList<>();
-        for (long p = 0; p < products; p++) {
-            all.add(Entry.put(productKey("price/", p), value(2 * p, 0)));
-            all.add(Entry.put(productKey("stock/", p), value(2 * p + 1, 0)));
-        }
-        for (long o = 0; o < orders; o++) {
-            all.add(Entry.put(orderKey(o), value(orderId(o), 0)));
-            addToHistory(o);
-        }
-        all.sort(Comparator.comparing(Entry::key));
-        List<Entry> batch = new ArrayList<>();
-        for (Entry e : all) {
-            batch.add(e);
-            if (batch.size() == 1000) {
-                store.write(batch);
-                batch.clear();
+        dir = BenchData.tempDir("arena-mix");
+        BenchData.setUpIn(dir, () -> {
+            store = HybridStore.open(
+                    dir,
+                    HybridOptions.defaults().toBuilder()
+                            .syncMode(SyncMode.NONE)
+                            .cache("arc", cacheEntries)
+                            .maxDirtyEntries(Math.max(16, cacheEntries / 16))
+                            .considerEvery(8)
+                            .migrationBudget(1e6, 1_000_000)
+                            .maintenance(Duration.ofSeconds(1), false)
+                            .btree(BTreeOptions.defaults().withPoolFrames(frames))
+                            .lsm(lsm.build())
+                            .build());
+            rng = RandomSource.XO_RO_SHI_RO_128_PP.create(42);
+            dice = new SplittableRandom(7);
+            zipf = RejectionInversionZipfSampler.of(rng, Math.toIntExact(products), 0.99);
+            versions = new long[Math.toIntExact(2 * products)];
+            history = new long[Math.toIntExact(customers)][];
+            historySize = new int[history.length];
+            List<Entry> all = new ArrayList<>();
+            for (long p = 0; p < products; p++) {
+                all.add(Entry.put(productKey("price/", p), value(2 * p, 0)));
+                all.add(Entry.put(productKey("stock/", p), value(2 * p + 1, 0)));
             }
-        }
-        store.write(batch);
-        store.checkpoint();
-        for (int i = 0; i < WARMUP_OPS; i++) {
-            op();
-        }
+            for (long o = 0; o < orders; o++) {
+                all.add(Entry.put(orderKey(o), value(orderId(o), 0)));
+                addToHistory(o);
+            }
+            all.sort(Comparator.comparing(Entry::key));
+            List<Entry> batch = new ArrayList<>();
+            for (Entry e : all) {
+                batch.add(e);
+                if (batch.size() == 1000) {
+                    store.write(batch);
+                    batch.clear();
+                }
+            }
+            store.write(batch);
+            store.checkpoint();
+            for (int i = 0; i < WARMUP_OPS; i++) {
+                op();
+            }
+        });
     }
 
     /** The store under test (for the tests of the checks). */
@@ -169,7 +170,7 @@ public class ArenaMixBenchmark {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         store.close();
-        org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
+        BenchData.delete(dir);
     }
 
     @Benchmark

@@ -10,15 +10,12 @@ import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
 import dev.storagelab.wal.SyncMode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -93,45 +90,45 @@ public class HybridBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
-        dir = Files.createTempDirectory("hybrid-bench");
-        store = HybridStore.open(
-                dir,
-                HybridOptions.builder()
-                        .cache("arc", 0)
-                        .syncMode(SyncMode.NONE)
-                        .maintenance(java.time.Duration.ofSeconds(1), false)
-                        .build());
-        Random random = new Random(42);
-        versions = new int[hybridKeys];
-        List<Entry> batch = new ArrayList<>();
-        for (int k = 0; k < hybridKeys; k++) {
-            batch.add(Entry.put(key(k), value(k, 0)));
-            if (batch.size() == 1000) {
-                store.write(batch);
-                batch.clear();
+        dir = BenchData.tempDir("hybrid");
+        BenchData.setUpIn(dir, () -> {
+            store = HybridStore.open(
+                    dir,
+                    HybridOptions.builder()
+                            .cache("arc", 0)
+                            .syncMode(SyncMode.NONE)
+                            .maintenance(java.time.Duration.ofSeconds(1), false)
+                            .build());
+            Random random = new Random(42);
+            versions = new int[hybridKeys];
+            List<Entry> batch = new ArrayList<>();
+            for (int k = 0; k < hybridKeys; k++) {
+                batch.add(Entry.put(key(k), value(k, 0)));
+                if (batch.size() == 1000) {
+                    store.write(batch);
+                    batch.clear();
+                }
             }
-        }
-        if (!batch.isEmpty()) {
-            store.write(batch);
-        }
-        for (int k = 0; k < hybridKeys; k += 10) {
-            store.move(key(k), Placement.HOT);
-        }
-        store.checkpoint();
-        probes = new Bytes[PROBES];
-        probeKeys = new int[PROBES];
-        for (int i = 0; i < PROBES; i++) {
-            probeKeys[i] = random.nextInt(hybridKeys);
-            probes[i] = key(probeKeys[i]);
-        }
+            if (!batch.isEmpty()) {
+                store.write(batch);
+            }
+            for (int k = 0; k < hybridKeys; k += 10) {
+                store.move(key(k), Placement.HOT);
+            }
+            store.checkpoint();
+            probes = new Bytes[PROBES];
+            probeKeys = new int[PROBES];
+            for (int i = 0; i < PROBES; i++) {
+                probeKeys[i] = random.nextInt(hybridKeys);
+                probes[i] = key(probeKeys[i]);
+            }
+        });
     }
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
         store.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        BenchData.delete(dir);
     }
 
     @Benchmark

@@ -12,17 +12,15 @@ import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.lsm.LsmOptions;
 import dev.storagelab.lsm.LsmStore;
+import dev.storagelab.testkit.BenchData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -97,60 +95,62 @@ public class TieredStorageBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
-        dir = Files.createTempDirectory("tiers-bench");
-        LsmOptions options = LsmOptions.defaults().withMemtableBytes(256 << 10).withBlockCacheBytes(0);
-        Storage storage = storage();
-        store = LsmStore.open(storage, options);
-        Random random = new Random(42);
-        byte[] v = new byte[100];
-        random.nextBytes(v);
-        Bytes value = Bytes.wrap(v);
-        for (int k : random.ints(0, tierKeys).limit(tierKeys).toArray()) {
-            store.put(key(k), value);
-        }
-        for (int i = 0; i < tierKeys; i++) {
-            store.put(key(i), value);
-        }
-        store.flush();
-        store.close(); // no compaction runs while tables move, nor while gets are measured
-        storage = storage();
-        if (storage instanceof TieredStorage tiers) {
-            List<String> tables = tiers.candidatesForArchive(Duration.ZERO, TieredStorage.lsmTables());
-            int toMove = tables.size() * Integer.parseInt(archivedShare) / 100;
-            for (String name : tables.subList(0, toMove)) {
-                if (!tiers.moveToArchive(name)) {
-                    throw new IllegalStateException("could not archive " + name);
+        dir = BenchData.tempDir("tiers");
+        BenchData.setUpIn(dir, () -> {
+            LsmOptions options =
+                    LsmOptions.defaults().withMemtableBytes(256 << 10).withBlockCacheBytes(0);
+            Storage storage = storage();
+            store = LsmStore.open(storage, options);
+            Random random = new Random(42);
+            byte[] v = new byte[100];
+            random.nextBytes(v);
+            Bytes value = Bytes.wrap(v);
+            for (int k : random.ints(0, tierKeys).limit(tierKeys).toArray()) {
+                store.put(key(k), value);
+            }
+            for (int i = 0; i < tierKeys; i++) {
+                store.put(key(i), value);
+            }
+            store.flush();
+            store.close(); // no compaction runs while tables move, nor while gets are measured
+            storage = storage();
+            if (storage instanceof TieredStorage tiers) {
+                List<String> tables = tiers.candidatesForArchive(Duration.ZERO, TieredStorage.lsmTables());
+                int toMove = tables.size() * Integer.parseInt(archivedShare) / 100;
+                for (String name : tables.subList(0, toMove)) {
+                    if (!tiers.moveToArchive(name)) {
+                        throw new IllegalStateException("could not archive " + name);
+                    }
                 }
+                TierReport report = tiers.report();
+                if (report.archiveFiles() != toMove) {
+                    throw new IllegalStateException("expected " + toMove + " archived tables: " + report);
+                }
+                System.out.println("[tiers] " + report);
             }
-            TierReport report = tiers.report();
-            if (report.archiveFiles() != toMove) {
-                throw new IllegalStateException("expected " + toMove + " archived tables: " + report);
+            store = LsmStore.open(storage, options.withBackgroundWork(false));
+            String first = storage.list().stream()
+                    .filter(TieredStorage.lsmTables())
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no table"));
+            probe = storage.openRead(first);
+            probeBlocks = probe.size() / 4096;
+            if (probeBlocks < 2) {
+                throw new IllegalStateException(
+                        "table " + first + " is too small to probe: " + probe.size() + " bytes");
             }
-            System.out.println("[tiers] " + report);
-        }
-        store = LsmStore.open(storage, options.withBackgroundWork(false));
-        String first = storage.list().stream()
-                .filter(TieredStorage.lsmTables())
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no table"));
-        probe = storage.openRead(first);
-        probeBlocks = probe.size() / 4096;
-        if (probeBlocks < 2) {
-            throw new IllegalStateException("table " + first + " is too small to probe: " + probe.size() + " bytes");
-        }
-        present = new Bytes[PROBES];
-        for (int i = 0; i < PROBES; i++) {
-            present[i] = key(random.nextInt(tierKeys));
-        }
+            present = new Bytes[PROBES];
+            for (int i = 0; i < PROBES; i++) {
+                present[i] = key(random.nextInt(tierKeys));
+            }
+        });
     }
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
         probe.close();
         store.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        BenchData.delete(dir);
     }
 
     private int next;

@@ -10,18 +10,17 @@ import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.io.Storage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
+import dev.storagelab.testkit.BenchData;
 import dev.storagelab.wal.SyncMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -88,74 +87,76 @@ public class CrossEngineCommitBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        byte[] v = new byte[100];
-        new Random(42).nextBytes(v);
-        value = Bytes.wrap(v);
-        Storage[] storages;
-        if (commitDevice.equals("disk")) {
-            String base = System.getProperty("txn.bench.dir", System.getProperty("java.io.tmpdir"));
-            dir = Files.createTempDirectory(Path.of(base), "txn-bench");
-            DiskStorage root = DiskStorage.open(dir);
-            storages =
-                    new Storage[] {root.subdirectory("hot"), root.subdirectory("cold"), root.subdirectory("coord"), root
-                    };
-        } else if (commitDevice.equals("memory")) {
-            storages = new Storage[] {
-                new FaultInjectingStorage(1),
-                new FaultInjectingStorage(2),
-                new FaultInjectingStorage(3),
-                new FaultInjectingStorage(4)
-            };
-        } else {
-            throw new IllegalArgumentException("commitDevice must be disk or memory: " + commitDevice);
-        }
-        if (commitStore.equals("2pc")) {
-            twoPhase = CrossEngineStore.open(
-                    storages[0],
-                    storages[1],
-                    storages[2],
-                    k -> k.byteAt(0) == 'h' ? Placement.HOT : Placement.COLD,
-                    CrossEngineStore.Options.defaults());
-        } else if (commitStore.equals("shared-log")) {
-            shared = HybridStore.open(
-                    storages[3],
-                    HybridOptions.builder()
-                            .cache("arc", 0)
-                            .syncMode(SyncMode.EVERY_WRITE)
-                            .maintenance(Duration.ofSeconds(1), false)
-                            .build());
-        } else {
-            throw new IllegalArgumentException("commitStore must be 2pc or shared-log: " + commitStore);
-        }
-        List<Entry> load = new ArrayList<>();
-        for (int i = 0; i < commitKeys; i++) {
-            load.add(Entry.put(key('h', i), value));
-            load.add(Entry.put(key('c', i), value));
-            if (load.size() >= 1000) {
-                write(load);
-                load.clear();
+        String base = System.getProperty("txn.bench.dir", System.getProperty("java.io.tmpdir"));
+        dir = commitDevice.equals("disk") ? Files.createTempDirectory(Path.of(base), "txn-bench") : null;
+        BenchData.setUpIn(dir, () -> {
+            byte[] v = new byte[100];
+            new Random(42).nextBytes(v);
+            value = Bytes.wrap(v);
+            Storage[] storages;
+            if (commitDevice.equals("disk")) {
+                DiskStorage root = DiskStorage.open(dir);
+                storages = new Storage[] {
+                    root.subdirectory("hot"), root.subdirectory("cold"), root.subdirectory("coord"), root
+                };
+            } else if (commitDevice.equals("memory")) {
+                storages = new Storage[] {
+                    new FaultInjectingStorage(1),
+                    new FaultInjectingStorage(2),
+                    new FaultInjectingStorage(3),
+                    new FaultInjectingStorage(4)
+                };
+            } else {
+                throw new IllegalArgumentException("commitDevice must be disk or memory: " + commitDevice);
             }
-        }
-        if (!load.isEmpty()) {
-            write(load);
-        }
-        if (shared != null) {
+            if (commitStore.equals("2pc")) {
+                twoPhase = CrossEngineStore.open(
+                        storages[0],
+                        storages[1],
+                        storages[2],
+                        k -> k.byteAt(0) == 'h' ? Placement.HOT : Placement.COLD,
+                        CrossEngineStore.Options.defaults());
+            } else if (commitStore.equals("shared-log")) {
+                shared = HybridStore.open(
+                        storages[3],
+                        HybridOptions.builder()
+                                .cache("arc", 0)
+                                .syncMode(SyncMode.EVERY_WRITE)
+                                .maintenance(Duration.ofSeconds(1), false)
+                                .build());
+            } else {
+                throw new IllegalArgumentException("commitStore must be 2pc or shared-log: " + commitStore);
+            }
+            List<Entry> load = new ArrayList<>();
             for (int i = 0; i < commitKeys; i++) {
-                shared.move(key('h', i), Placement.HOT);
+                load.add(Entry.put(key('h', i), value));
+                load.add(Entry.put(key('c', i), value));
+                if (load.size() >= 1000) {
+                    write(load);
+                    load.clear();
+                }
             }
-        }
-        checkpoint();
-        Random random = new Random(7);
-        hotKeys = new Bytes[PROBES];
-        coldKeys = new Bytes[PROBES];
-        for (int i = 0; i < PROBES; i++) {
-            hotKeys[i] = key('h', random.nextInt(commitKeys));
-            coldKeys[i] = key('c', random.nextInt(commitKeys));
-        }
-        // Both stores place the keys as the benchmark says, or it compares nothing.
-        if (shared != null && (shared.where(hotKeys[0]) != Tier.HOT || shared.where(coldKeys[0]) != Tier.COLD)) {
-            throw new IllegalStateException("the shared-log store did not place the keys HOT and COLD");
-        }
+            if (!load.isEmpty()) {
+                write(load);
+            }
+            if (shared != null) {
+                for (int i = 0; i < commitKeys; i++) {
+                    shared.move(key('h', i), Placement.HOT);
+                }
+            }
+            checkpoint();
+            Random random = new Random(7);
+            hotKeys = new Bytes[PROBES];
+            coldKeys = new Bytes[PROBES];
+            for (int i = 0; i < PROBES; i++) {
+                hotKeys[i] = key('h', random.nextInt(commitKeys));
+                coldKeys[i] = key('c', random.nextInt(commitKeys));
+            }
+            // Both stores place the keys as the benchmark says, or it compares nothing.
+            if (shared != null && (shared.where(hotKeys[0]) != Tier.HOT || shared.where(coldKeys[0]) != Tier.COLD)) {
+                throw new IllegalStateException("the shared-log store did not place the keys HOT and COLD");
+            }
+        });
     }
 
     private void write(List<Entry> batch) throws IOException {
@@ -190,14 +191,7 @@ public class CrossEngineCommitBenchmark {
         } else {
             shared.close();
         }
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        BenchData.delete(dir);
     }
 
     /** One transaction: a HOT key and a COLD key, durable on return. */
