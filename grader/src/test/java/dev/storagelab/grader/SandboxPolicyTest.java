@@ -72,7 +72,10 @@ class SandboxPolicyTest {
         Map<String, String> lines = new LinkedHashMap<>();
         run.out()
                 .lines()
-                .filter(l -> l.contains(": ") && !l.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS"))
+                // not the launcher's note, nor the JVM's warnings (on JDK 24 on, of Byte Buddy's use of Unsafe)
+                .filter(l -> l.contains(": ")
+                        && !l.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS")
+                        && !l.startsWith("WARNING: "))
                 .forEach(l -> lines.put(l.substring(0, l.indexOf(": ")), l.substring(l.indexOf(": ") + 2)));
         return lines;
     }
