@@ -156,7 +156,10 @@ public final class PolicyAgent {
     /**
      * Starts {@link LabPolicy} with this JVM's lists and puts the stored classes in place: every
      * one of them is loaded now, from the stored class file if it was not loaded yet, or redefined
-     * with it; throws (and so the JVM does not start) when a class the policy requires is not.
+     * with it; throws (and so the JVM does not start) when a class the policy requires is not. The
+     * optional ones (attach, management, the foreign function API) are loaded now too, not
+     * initialised, so that no transformer stays behind: one would have every later class load of
+     * the JVM call into Java with a copy of its class file.
      */
     private static void install(Instrumentation instrumentation, List<Stored> classes) throws Exception {
         LabPolicy.configure(
