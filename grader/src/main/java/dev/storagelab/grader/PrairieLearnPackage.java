@@ -231,6 +231,7 @@ public final class PrairieLearnPackage {
                 LAB="${1:?usage: run_grader NN (the lab)}"
                 mkdir -p "$GRADE/results"
                 work="$(mktemp -d "${TMPDIR:-/tmp}/storagelab-grade.XXXXXX")"
+                trap 'rm -rf "$work"' EXIT   # whatever way it ends, a grading leaves nothing behind
                 # PrairieLearn saves each upload under its own name in $GRADE/student; the question's tests/files.txt
                 # says where in the workspace each one goes. Nothing else of the upload is read.
                 found=0
@@ -271,7 +272,6 @@ public final class PrairieLearnPackage {
                 %s
                 cp "$work/out/%s" "$GRADE/results/results.json" 2>/dev/null \\
                   || printf '{"gradable": false, "score": 0, "message": "The grader could not run (exit status %%s). Please tell your instructor.", "tests": []}\\n' "$status" > "$GRADE/results/results.json"
-                rm -rf "$work"
                 """.formatted(
                 IMAGE_ROOT,
                 IMAGE_ROOT,

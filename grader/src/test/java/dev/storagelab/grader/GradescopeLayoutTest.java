@@ -231,9 +231,17 @@ class GradescopeLayoutTest {
         environment(pb);
         pb.environment().put("GRADE_ROOT", grade.toString());
         pb.environment().put("STORAGELAB_ROOT", root.toString());
+        // A temp folder of its own, which each grading must leave as it found it (empty)
+        Path scratch = tmp.resolve("pl-tmp");
+        FileTrees.deleteRecursively(scratch);
+        Files.createDirectories(scratch);
+        pb.environment().put("TMPDIR", scratch.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(name + " must finish", p.waitFor(10, TimeUnit.MINUTES), is(true));
+        try (java.util.stream.Stream<Path> left = Files.list(scratch)) {
+            assertThat(name + ": run_grader leaves nothing in the temp folder", left.toList(), empty());
+        }
         Path results = grade.resolve("results/results.json");
         assertThat(name + ": run_grader writes results.json\n" + out, Files.isRegularFile(results), is(true));
         return JsonParser.parseString(Files.readString(results)).getAsJsonObject();
