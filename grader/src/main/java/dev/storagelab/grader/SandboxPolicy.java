@@ -29,7 +29,10 @@ import java.util.List;
  * its command line, and the testkit's {@code KilledChild} passes them on to the child JVMs of crash
  * tests; JMH's process gets them through {@code JDK_JAVA_OPTIONS}, which the {@code java} launcher
  * reads, so its forks inherit the wall with the environment. The same agent runs on JDK 17, 21 and
- * 25: nothing of it depends on the Security Manager, which JDK 24 removed.
+ * 25: nothing of it depends on the Security Manager, which JDK 24 removed. Every one of these JVMs
+ * runs on the grader's own JDK ({@code java.home}), for which the grader rewrites the JDK's classes
+ * once, as it writes the agent: a JVM then starts under the policy in tens of milliseconds instead
+ * of most of a second of Byte Buddy, which only a JVM on another JDK loads.
  */
 public final class SandboxPolicy {
 

@@ -8,9 +8,12 @@ import static org.hamcrest.Matchers.not;
 import dev.storagelab.grader.policy.PolicyJars;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,33 +39,43 @@ class SandboxPolicyTest {
 
     @BeforeAll
     static void probe() throws Exception {
-        said = said(probe(tmp.resolve("probe"), false));
+        said = said(probe(tmp.resolve("probe"), false, null));
     }
 
     /**
      * Runs {@link Probe} in a JVM under the policy, its flags on the command line; with {@code
      * inherited}, in {@code JDK_JAVA_OPTIONS} too, as a JMH fork gets them (the launcher reads the
-     * variable, and JMH passes on its own JVM's flags, which hold the variable's).
+     * variable, and JMH passes on its own JVM's flags, which hold the variable's); with {@code
+     * agent}, that agent's jar instead of the grader's.
      */
-    private static Run probe(Path dir, boolean inherited) throws Exception {
+    private static Run probe(Path dir, boolean inherited, Path agent) throws Exception {
+        Run run = probeRun(dir, inherited, agent);
+        assertThat(run.out(), run.exit(), is(0));
+        return run;
+    }
+
+    private static Run probeRun(Path dir, boolean inherited, Path agent) throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
         Path scratch = Files.createDirectories(dir.resolve("tmp"));
         String classes = probeClasses();
         List<SandboxPolicy.Entry> classpath = List.of(new SandboxPolicy.Entry(classes, true));
+        List<String> flags = SandboxPolicy.flags(classpath, List.of(work, scratch));
+        String graders = flags.get(0).substring("-javaagent:".length());
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m"));
-        cmd.addAll(SandboxPolicy.flags(classpath, List.of(work, scratch)));
+        flags.forEach(f -> cmd.add(agent == null ? f : f.replace(graders, agent.toString())));
         cmd.addAll(List.of("-Djava.io.tmpdir=" + scratch, "-cp", classes, Probe.class.getName()));
-        Run run = run(cmd, work, inherited ? SandboxPolicy.javaOptions(classpath, List.of(work, scratch)) : null);
-        assertThat(run.out(), run.exit(), is(0));
-        return run;
+        return run(cmd, work, inherited ? SandboxPolicy.javaOptions(classpath, List.of(work, scratch)) : null);
     }
 
     private static Map<String, String> said(Run run) {
         Map<String, String> lines = new LinkedHashMap<>();
         run.out()
                 .lines()
-                .filter(l -> l.contains(": ") && !l.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS"))
+                // not the launcher's note, nor the JVM's warnings (on JDK 24 on, of Byte Buddy's use of Unsafe)
+                .filter(l -> l.contains(": ")
+                        && !l.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS")
+                        && !l.startsWith("WARNING: "))
                 .forEach(l -> lines.put(l.substring(0, l.indexOf(": ")), l.substring(l.indexOf(": ") + 2)));
         return lines;
     }
@@ -164,27 +177,65 @@ class SandboxPolicyTest {
     }
 
     @Test
-    void aJvmWhoseAgentCannotPutThePolicyInPlaceDoesNotStart() throws Exception {
-        Path jars = PolicyJars.write(tmp.resolve("broken-agent"));
+    void onTheGradersJdkTheWholePolicyStandsWithoutByteBuddy() throws Exception {
+        Path jars = PolicyJars.write(tmp.resolve("no-installer"));
         Files.delete(jars.resolveSibling(PolicyJars.INSTALLER));
-        String classes = probeClasses();
-        Run run = run(
-                List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m",
-                        "-javaagent:" + jars,
-                        "-cp",
-                        classes,
-                        Probe.class.getName()),
-                tmp,
-                null);
+        Map<String, String> without = said(probe(tmp.resolve("no-installer-probe"), false, jars));
+        assertThat("what is refused and what is allowed, with no Byte Buddy", verdicts(without), is(verdicts(said)));
+        assertThat(
+                without.get("the command line"),
+                containsString("SecurityException: access denied (\"java.io.FilePermission\" \"/proc/self/cmdline\""));
+    }
+
+    @Test
+    void onAnotherJdkTheAgentRewritesTheJdkWithByteBuddy() throws Exception {
+        Path jars = PolicyJars.write(tmp.resolve("another-jdk"));
+        madeForAnotherJdk(jars);
+        Map<String, String> fallen = said(probe(tmp.resolve("another-jdk-probe"), false, jars));
+        assertThat("what is refused and what is allowed, by Byte Buddy", verdicts(fallen), is(verdicts(said)));
+        assertThat(fallen.get("the command line"), containsString("SecurityException: access denied ("));
+    }
+
+    @Test
+    void aJvmOnAnotherJdkWhoseAgentCannotPutThePolicyInPlaceDoesNotStart() throws Exception {
+        Path jars = PolicyJars.write(tmp.resolve("broken-agent"));
+        madeForAnotherJdk(jars);
+        Files.delete(jars.resolveSibling(PolicyJars.INSTALLER));
+        Run run = probeRun(tmp.resolve("broken-agent-probe"), false, jars);
         assertThat(run.out(), run.exit(), not(is(0)));
         assertThat("no line of lab code ran", run.out(), not(containsString("the OS's name")));
     }
 
     @Test
+    void aJvmWhoseStoredClassesAreDamagedDoesNotStart() throws Exception {
+        for (String damage : List.of("missing", "truncated")) {
+            Path jars = PolicyJars.write(tmp.resolve("damaged-" + damage));
+            try (FileSystem jar = FileSystems.newFileSystem(jars)) {
+                Path file = jar.getPath(PolicyJars.STORED + "java/io/File.class");
+                if (damage.equals("missing")) {
+                    Files.delete(file);
+                } else {
+                    byte[] classFile = Files.readAllBytes(file);
+                    Files.write(file, Arrays.copyOf(classFile, classFile.length / 2));
+                }
+            }
+            Run run = probeRun(tmp.resolve("damaged-" + damage + "-probe"), false, jars);
+            assertThat(damage + ": " + run.out(), run.exit(), not(is(0)));
+            assertThat(damage + ": no line of lab code ran", run.out(), not(containsString("the OS's name")));
+        }
+    }
+
+    /** Makes the agent's stored classes read as made for another JDK than this one. */
+    private static void madeForAnotherJdk(Path agent) throws IOException {
+        try (FileSystem jar = FileSystems.newFileSystem(agent)) {
+            Path jdk = jar.getPath(PolicyJars.STORED_JDK);
+            Files.writeString(jdk, Files.readString(jdk).replace("version ", "version 1"));
+        }
+    }
+
+    @Test
     void aJmhForkGivenThePolicyTwiceRunsUnderItOnce() throws Exception {
-        Map<String, String> twice = said(probe(tmp.resolve("twice"), true));
+        Map<String, String> twice = said(probe(tmp.resolve("twice"), true, null));
         assertThat(
                 "what is refused and what is allowed, with the flags given twice", verdicts(twice), is(verdicts(said)));
         assertThat(twice.get("the command line"), containsString("SecurityException: access denied ("));

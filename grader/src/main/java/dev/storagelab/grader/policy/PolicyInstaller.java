@@ -34,7 +34,8 @@ import net.bytebuddy.utility.JavaModule;
  * JDK's entry points, in the classes already loaded and in those that load later (the attach API,
  * the management beans, the foreign function API). Loaded by {@link PolicyAgent} in a class loader
  * of its own with Byte Buddy, apart from the class path, whose Byte Buddy (Lincheck's) may be of
- * another version. Every entry point of the JDK's own base module must be found and rewritten, or
+ * another version, in a JVM on another JDK than the one the grader rewrote the classes for, once,
+ * by the same rules ({@link PolicyClassFiles}). Every entry point of the JDK's own base module must be found and rewritten, or
  * the agent fails and so does the JVM, before any lab code runs: a JVM never runs lab code with part
  * of the policy missing.
  */
@@ -43,7 +44,7 @@ public final class PolicyInstaller {
     private PolicyInstaller() {}
 
     /** One class's entry points: which methods get which advice, and the names that must exist in it. */
-    private record Rule(String type, boolean required, List<Point> points) {
+    record Rule(String type, boolean required, List<Point> points) {
         Rule with(ElementMatcher<? super MethodDescription> methods, Class<?> advice, String... names) {
             List<Point> more = new ArrayList<>(points);
             more.add(new Point(methods, advice, List.of(names)));
@@ -51,7 +52,26 @@ public final class PolicyInstaller {
         }
     }
 
-    private record Point(ElementMatcher<? super MethodDescription> methods, Class<?> advice, List<String> names) {}
+    record Point(ElementMatcher<? super MethodDescription> methods, Class<?> advice, List<String> names) {}
+
+    /** The entry points {@code rule} names that are not among {@code declared}, the names of its class's methods ({@code <init>}: a constructor). */
+    static List<String> missing(Rule rule, Set<String> declared) {
+        List<String> missing = new ArrayList<>();
+        for (Point p : rule.points()) {
+            for (String n : p.names()) {
+                if (!declared.contains(n)) {
+                    missing.add(rule.type() + "." + n);
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** Why the policy cannot run on this JDK, {@code missing} naming the entry points it lacks. */
+    static IllegalStateException notInThisJdk(List<String> missing) {
+        return new IllegalStateException("the lab policy cannot run on JDK " + Runtime.version()
+                + ": these entry points are not in it: " + missing);
+    }
 
     /** A class of the base module (always there: checked), or of another module (rewritten if it loads). */
     private static Rule rule(String type, boolean required) {
@@ -294,18 +314,11 @@ public final class PolicyInstaller {
                 if (type.getDeclaredConstructors().length > 0) {
                     names.add("<init>");
                 }
-                for (Point p : r.points()) {
-                    for (String n : p.names()) {
-                        if (!names.contains(n)) {
-                            missing.add(r.type() + "." + n);
-                        }
-                    }
-                }
+                missing.addAll(missing(r, names));
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("the lab policy cannot run on JDK " + Runtime.version()
-                    + ": these entry points are not in it: " + missing);
+            throw notInThisJdk(missing);
         }
         LabPolicy.configure(
                 System.getProperty(LabPolicy.LAB_CODE),

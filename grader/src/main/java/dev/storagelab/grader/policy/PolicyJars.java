@@ -1,8 +1,10 @@
 package dev.storagelab.grader.policy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,9 +25,11 @@ import java.util.zip.ZipInputStream;
  * folder, each for a class loader of its own.
  *
  * <pre>
- * storagelab-policy-agent.jar      PolicyAgent (Premain-Class); Boot-Class-Path: the boot jar
+ * storagelab-policy-agent.jar      PolicyAgent (Premain-Class); Boot-Class-Path: the boot jar;
+ *                                  META-INF/storagelab-policy/: the JDK's classes rewritten, the JDK they are for
  * storagelab-policy-boot.jar       LabPolicy: the rules, on the boot class path, where the JDK can call them
- * storagelab-policy-installer.jar  PolicyInstaller, PolicyAdvice and Byte Buddy, in the agent's own loader
+ * storagelab-policy-installer.jar  PolicyInstaller, PolicyAdvice and Byte Buddy, in the agent's own loader,
+ *                                  for a JVM on another JDK than the grader's
  * </pre>
  */
 public final class PolicyJars {
@@ -37,11 +41,23 @@ public final class PolicyJars {
     /** The jar the agent loads Byte Buddy and the installer from. */
     public static final String INSTALLER = "storagelab-policy-installer.jar";
 
+    /** The folder of the agent's jar that holds the JDK's rewritten classes, each as {@code java/io/File.class}. */
+    public static final String STORED = "META-INF/storagelab-policy/";
+    /** The entry of the agent's jar that names the JDK the classes were rewritten for. */
+    public static final String STORED_JDK = STORED + "jdk";
+    /** The entry of the agent's jar that lists the rewritten classes, one a line: module, {@code required} or {@code optional}, name. */
+    public static final String STORED_INDEX = STORED + "classes";
+
     private static final String PACKAGE = "dev/storagelab/grader/policy/";
 
     private PolicyJars() {}
 
-    /** Writes the three jars into {@code dir} (readable by every user: confined test JVMs load them) and returns the agent's. */
+    /**
+     * Writes the three jars into {@code dir} (readable by every user: confined test JVMs load them)
+     * and returns the agent's. The JDK's classes are rewritten here, once, for this JVM's JDK, on
+     * which the grader starts every JVM that loads the agent; throws when the policy cannot run on
+     * this JDK (a class or entry point it requires is not in it).
+     */
     public static Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path grader = location(PolicyJars.class);
@@ -53,7 +69,8 @@ public final class PolicyJars {
         agent.getMainAttributes().put(new Attributes.Name("Can-Retransform-Classes"), "true");
         agent.getMainAttributes().put(new Attributes.Name("Can-Redefine-Classes"), "true");
         try (JarOutputStream out = open(dir.resolve(AGENT), agent)) {
-            copy(grader, n -> n.equals(PACKAGE + "PolicyAgent.class"), out);
+            copy(grader, n -> n.startsWith(PACKAGE + "PolicyAgent"), out);
+            storeRewritten(out);
         }
         try (JarOutputStream out = open(dir.resolve(BOOT), manifest())) {
             copy(grader, n -> n.startsWith(PACKAGE + "LabPolicy"), out);
@@ -74,6 +91,23 @@ public final class PolicyJars {
             Files.setPosixFilePermissions(dir.resolve(jar), PosixFilePermissions.fromString("rw-r--r--"));
         }
         return dir.resolve(AGENT);
+    }
+
+    /** The JDK's classes rewritten ({@link PolicyClassFiles}), with the JDK they were made for ({@link PolicyAgent#jdk()}). */
+    private static void storeRewritten(JarOutputStream out) throws IOException {
+        List<PolicyClassFiles.Rewritten> classes = PolicyClassFiles.ofThisJdk();
+        StringBuilder index = new StringBuilder();
+        for (PolicyClassFiles.Rewritten c : classes) {
+            index.append(c.module())
+                    .append(' ')
+                    .append(c.required() ? "required" : "optional")
+                    .append(' ')
+                    .append(c.type())
+                    .append('\n');
+            put(out, STORED + c.type().replace('.', '/') + ".class", new ByteArrayInputStream(c.classFile()));
+        }
+        put(out, STORED_INDEX, new ByteArrayInputStream(index.toString().getBytes(StandardCharsets.UTF_8)));
+        put(out, STORED_JDK, new ByteArrayInputStream(PolicyAgent.jdk().getBytes(StandardCharsets.UTF_8)));
     }
 
     private static Manifest manifest() {
