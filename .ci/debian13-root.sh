@@ -32,6 +32,9 @@ debian13_mounted() { grep -qs " $1 " /proc/mounts; }
 
 # /proc, /sys and /dev from this machine, and a /dev/shm, /run and /run/lock of the root's own.
 debian13_mount() {
+  # The root itself as a mount point, so that inside it / is in /proc/mounts: Java finds the file
+  # store of a path there (without it, FileStore lookups fail with "Mount point not found").
+  debian13_mounted "$1" || mount --bind "$1" "$1"
   for fs in proc sys dev dev/pts; do
     mkdir -p "$1/$fs"
     debian13_mounted "$1/$fs" || mount --bind "/$fs" "$1/$fs"
@@ -50,6 +53,7 @@ debian13_umount() {
   for fs in run/storagelab run dev/shm dev/pts dev sys proc; do
     if debian13_mounted "$1/$fs"; then umount -l "$1/$fs" || true; fi
   done
+  if debian13_mounted "$1"; then umount -l "$1" || true; fi
 }
 
 # Runs a command in the root at $1 with a clean environment.
