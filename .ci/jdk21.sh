@@ -15,6 +15,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$REPO/.ci/debian13-root.sh"
 ROOT="${STORAGELAB_DEBIAN13:-/var/tmp/storagelab-debian13}"
 JDK=/usr/lib/jvm/java-21-openjdk-amd64
+FONT_PACKAGES="libharfbuzz0b libfreetype6 fontconfig fonts-dejavu-core"
 debian13_need_root jdk21.sh
 
 if [ ! -x "$ROOT$JDK/bin/java" ] || [ ! -x "$ROOT/usr/bin/mvn" ]; then
@@ -24,13 +25,19 @@ if [ ! -x "$ROOT$JDK/bin/java" ] || [ ! -x "$ROOT/usr/bin/mvn" ]; then
   trap 'debian13_umount "$ROOT"' EXIT
   debian13_run "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   debian13_run "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    openjdk-21-jdk-headless maven ca-certificates util-linux procps git
+    openjdk-21-jdk-headless maven ca-certificates util-linux procps git $FONT_PACKAGES
   debian13_run "$ROOT" apt-get clean
   debian13_umount "$ROOT"
   trap - EXIT
 fi
 debian13_mount "$ROOT"
 trap 'debian13_umount "$ROOT"' EXIT
+# The headless JDK draws the workbench's plots with its font manager, which needs HarfBuzz, FreeType
+# and a font that the minimal root lacks (a root built before this line gets them here).
+if ! debian13_run "$ROOT" dpkg -s $FONT_PACKAGES > /dev/null 2>&1; then
+  debian13_run "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  debian13_run "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $FONT_PACKAGES
+fi
 version="$(debian13_run "$ROOT" "$JDK/bin/java" -version 2>&1 | head -n1), Debian $(cat "$ROOT/etc/debian_version")"
 if [ "${1:-}" = "--root-only" ]; then
   echo "jdk21.sh: the root in $ROOT has $version"
