@@ -1,9 +1,6 @@
 package dev.storagelab.grader;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * Where the grader runs as root (Gradescope's containers, CI), each test JVM runs as an
@@ -419,60 +414,15 @@ public final class Confinement {
                     new SandboxPolicy.Entry(runnerCopy(cp.resolve("runner")).toString(), false));
         }
 
-        /**
-         * Only what a child JVM needs of the grader: the runner's package, and the CPU-time
-         * profiler a benchmark run loads into JMH ({@code bench/CpuTimeProfiler}).
-         */
+        /** The runner's classes ({@link RunnerClasses}), readable by this run and not writable. */
         private Path runnerCopy(Path to) throws IOException {
-            List<String> wanted =
-                    List.of("dev/storagelab/grader/runner/", "dev/storagelab/grader/bench/CpuTimeProfiler");
-            Path from;
-            try {
-                from = Path.of(TestSupervisor.class
-                        .getProtectionDomain()
-                        .getCodeSource()
-                        .getLocation()
-                        .toURI());
-            } catch (URISyntaxException e) {
-                throw new IOException("cannot find the grader's runner classes", e);
-            }
-            readableByRun(Files.createDirectory(to), true);
-            if (Files.isDirectory(from)) {
-                try (Stream<Path> files = Files.walk(from)) {
-                    for (Path p : (Iterable<Path>)
-                            files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))::iterator) {
-                        String name = from.relativize(p).toString().replace(File.separatorChar, '/');
-                        if (wanted.stream().anyMatch(name::startsWith)) {
-                            copyReadable(p, to.resolve(name));
-                            readableUpTo(to.resolve(name).getParent(), to);
-                        }
-                    }
-                }
-            } else {
-                try (InputStream in = Files.newInputStream(from);
-                        ZipInputStream zip = new ZipInputStream(in)) {
-                    for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                        if (!e.isDirectory()
-                                && wanted.stream().anyMatch(e.getName()::startsWith)
-                                && !e.getName().contains("..")) {
-                            Path target = to.resolve(e.getName());
-                            Files.createDirectories(target.getParent());
-                            Files.copy(zip, target);
-                            readableByRun(target, false);
-                            readableUpTo(target.getParent(), to);
-                        }
-                    }
+            RunnerClasses.copy(to);
+            try (Stream<Path> files = Files.walk(to)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    readableByRun(p, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
                 }
             }
             return to;
-        }
-
-        private void readableUpTo(Path deepest, Path top) throws IOException {
-            for (Path p = deepest; p != null && p.startsWith(top); p = p.getParent()) {
-                if (Files.isDirectory(p)) {
-                    readableByRun(p, true);
-                }
-            }
         }
 
         /** Copies a class folder or a jar, its regular files and folders only (never what a link points at). */

@@ -4,7 +4,6 @@ import dev.storagelab.grader.runner.HiddenTestRunner;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +98,11 @@ public final class TestSupervisor {
             Path tmp = Files.createDirectories(scratch.resolve("tmp"));
             List<SandboxPolicy.Entry> classpath = new ArrayList<>();
             entries.forEach(p -> classpath.add(new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p))));
-            classpath.add(new SandboxPolicy.Entry(runnerLocation(), false));
+            Path runner = scratch.resolve("runner");
+            if (!Files.isDirectory(runner)) {
+                RunnerClasses.copy(runner);
+            }
+            classpath.add(new SandboxPolicy.Entry(runner.toString(), false));
             rounds(remaining, outcomes, labDeadline, classpath, work, tmp, null);
         } else {
             // As a user of its own, on copies it can read but not change, in folders no other run can see.
@@ -461,20 +464,6 @@ public final class TestSupervisor {
             return new String(Base64.getDecoder().decode(b64.strip()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return "(unreadable message)";
-        }
-    }
-
-    /** Where the runner's classes are: the grader jar, or its classes directory in a build. */
-    public static String runnerLocation() {
-        try {
-            return Path.of(HiddenTestRunner.class
-                            .getProtectionDomain()
-                            .getCodeSource()
-                            .getLocation()
-                            .toURI())
-                    .toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -45,6 +45,11 @@ class WallsTest {
 
     /** {@code ./storagelab --workspace WS ARGS...} in a JVM of its own, with the policy turned off. */
     private static Run withoutPolicy(String... args) throws Exception {
+        return without("STORAGELAB_SANDBOX", args);
+    }
+
+    /** {@code ./storagelab --workspace WS ARGS...} in a JVM of its own, with the wall {@code variable} names turned off. */
+    private static Run without(String variable, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
@@ -55,7 +60,7 @@ class WallsTest {
                 workspace.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("STORAGELAB_SANDBOX", "off");
+        pb.environment().put(variable, "off");
         pb.environment().remove("JDK_JAVA_OPTIONS");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -94,6 +99,34 @@ class WallsTest {
         String report = Files.readString(out.resolve("report.md"));
         assertThat(report, containsString("**Graded without:**"));
         assertThat(report, containsString("STORAGELAB\\_SANDBOX=off"));
+    }
+
+    /**
+     * As a grader that is not root grades (an instructor's laptop): the test JVMs and the
+     * benchmarks' JVMs run as the grader's user, on the build's class path, and the policy is their wall. They get the runner's
+     * classes alone: with the grader's classes on their class path, the policy's agent started from
+     * the grader's copy of itself, and every test JVM stopped before its first test.
+     */
+    @Test
+    void aGradeWithoutThePerRunUserGradesWholeBehindThePolicy() throws Exception {
+        assumeTrue(SandboxPolicy.available(), "no in-JVM policy here");
+        Path out = tmp.resolve("without-user");
+        Run run = without("STORAGELAB_CONFINE", "grade", "--offline", "--out", out.toString());
+        assertThat(run.out(), run.exit(), is(0));
+        assertThat(run.out(), containsString("walls: allow-list, in-JVM policy; missing: per-run user\n"));
+        assertThat(
+                run.out(),
+                containsString(
+                        "warning: graded without the per-run user: not confined: turned off by STORAGELAB_CONFINE=off"));
+        JsonObject results = json(out.resolve("results.json"));
+        assertThat(
+                "every test and benchmark ran: " + run.out(),
+                results.get("score").getAsDouble(),
+                closeTo(16.0, 1e-9));
+        assertThat(run.out(), containsString("perf squares                3/3"));
+        JsonObject walls = json(out.resolve("grade.json")).getAsJsonObject("walls");
+        assertThat(walls.get("in_jvm_policy").getAsBoolean(), is(true));
+        assertThat(walls.getAsJsonArray("missing").toString(), containsString("per-run user"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import dev.storagelab.grader.ChildProcesses;
 import dev.storagelab.grader.Confinement;
 import dev.storagelab.grader.LabBuild;
+import dev.storagelab.grader.RunnerClasses;
 import dev.storagelab.grader.SandboxPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -270,9 +271,13 @@ public final class JmhRunner {
         List<Path> classpath = new ArrayList<>(LabBuild.testClasspath(module));
         Confinement confinement = Confinement.current();
         if (!confinement.on()) {
-            classpath.add(Path.of(dev.storagelab.grader.TestSupervisor.runnerLocation()));
             // Lab code may use files only in a folder of its own; the results are written beside it.
             Path work = Files.createDirectories(log.resolveSibling(log.getFileName() + ".work"));
+            Path runner = work.resolveSibling(log.getFileName() + ".runner");
+            if (!Files.isDirectory(runner)) {
+                RunnerClasses.copy(runner);
+            }
+            classpath.add(runner);
             Path tmp = Files.createDirectories(work.resolve("tmp"));
             List<SandboxPolicy.Entry> entries = classpath.stream()
                     .map(p -> new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p)))

@@ -50,6 +50,12 @@ public final class PolicyAgent {
                 .getCodeSource()
                 .getLocation()
                 .toURI());
+        if (!jar.getFileName().toString().equals(PolicyJars.AGENT)) {
+            // The JVM appends the agent's jar to the class path: a copy of this class earlier on it wins.
+            throw new IllegalStateException("the policy's agent started from " + jar + ", not from its jar "
+                    + PolicyJars.AGENT + ": a JVM with the policy must not have the grader's policy classes on its"
+                    + " class path (give it the runner's classes alone)");
+        }
         List<Stored> stored = stored(jar);
         if (stored != null) {
             install(instrumentation, stored);
