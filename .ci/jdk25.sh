@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The grader's walls on JDK 25, the current long-term release, beside the default JDK's run of
 # .ci/run: Temurin's JDK 25 at /usr/lib/jvm/temurin-25-jdk-amd64 (STORAGELAB_JDK25 names another).
-#   1. the policy's own tests (SandboxPolicyTest: each rule, on this JDK's entry points) and the
+#   1. the policy's own tests (SandboxPolicyTest: each rule, on this JDK's entry points), the
 #      hostile corpus (HostileSubmissionsCorpusTest, and HostileSubmissionsTest's forge that only
-#      the policy stops), as the grader's tests run them;
+#      the policy stops), as the grader's tests run them, and WallsTest (a grade without the per-run
+#      user, the policy its test and benchmark JVMs' wall, as a grader that is not root grades);
 #   2. lab-01's hidden tests graded on the reference with the policy on (its Lincheck model checks,
 #      its crash tests' child JVMs), every wall required where the grader is root.
-# The rest of the grader's tests (the walls' outputs, the other hostile submissions) do not depend
+# The rest of the grader's tests (the other hostile submissions, the reports) do not depend
 # on the JDK and ran on the default one; this step took 2 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,7 +22,7 @@ export CI="${CI:-true}"
 echo "jdk25.sh: $(java -version 2>&1 | head -n1)"
 
 mvn -B -pl grader -am verify -Dspotless.check.skip=true -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dtest='SandboxPolicyTest,HostileSubmissionsCorpusTest,HostileSubmissionsTest#aForgeFromATaskMethodIsStoppedByTheJvmsPolicy'
+  -Dtest='SandboxPolicyTest,HostileSubmissionsCorpusTest,WallsTest,HostileSubmissionsTest#aForgeFromATaskMethodIsStoppedByTheJvmsPolicy'
 
 out="$(mktemp -d "${TMPDIR:-/tmp}/storagelab-jdk25.XXXXXX")"
 trap 'rm -rf "$out"' EXIT

@@ -213,9 +213,10 @@ class HostileSubmissionsCorpusTest {
                         """));
 
         // reads and changes whatever it finds of other students' runs while its own test runs. Only
-        // where the test JVM is confined: as the grader's own user it would reach (and change) the
-        // runs of every grader of that user on the machine.
-        if (Confinement.current().on()) {
+        // where a wall stands between it and them: as the grader's own user with no policy it would
+        // reach (and change) the runs of every grader of that user on the machine. As the grader's
+        // user, the policy alone must stop it, as on an instructor's laptop.
+        if (Confinement.current().on() || SandboxPolicy.available()) {
             corpus.put("snoop", Map.of(calc, inject(solved, ADD, SNOOP)));
         }
         // a test-id list guessed from the feedback (results.json names every test), written as
@@ -664,8 +665,8 @@ class HostileSubmissionsCorpusTest {
     @Test
     void readingOrChangingAnotherStudentsRunIsDenied() {
         assumeTrue(
-                Confinement.current().on(),
-                "the test JVM runs as the grader's user: "
+                Confinement.current().on() || SandboxPolicy.available(),
+                "the test JVM runs as the grader's user with no policy: "
                         + Confinement.current().describe());
         LabResult lab = lab01("snoop");
         assertThat("not refused by the allow-list: it goes through a given class", lab.problem(), nullValue());
