@@ -35,6 +35,9 @@ debian13_mount() {
   # The root itself as a mount point, so that inside it / is in /proc/mounts: Java finds the file
   # store of a path there (without it, FileStore lookups fail with "Mount point not found").
   debian13_mounted "$1" || mount --bind "$1" "$1"
+  # localhost by name: debootstrap writes no /etc/hosts, and Chromium's driver reaches the browser
+  # it starts at localhost (without it: "unable to connect to renderer").
+  [ -s "$1/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$1/etc/hosts"
   for fs in proc sys dev dev/pts; do
     mkdir -p "$1/$fs"
     debian13_mounted "$1/$fs" || mount --bind "/$fs" "$1/$fs"
