@@ -40,6 +40,13 @@ for lab in "${LABS[@]}"; do
   cp -r "$REPO/$dir/src/main" "$RUN/autograder/submission/$dir/src/main"
 done
 
+# The certificate authorities this machine adds to the system's own (a network's proxy, say): the
+# image is built on this machine's network, so it trusts what the machine trusts. setup.sh's JDK
+# takes them into its store when it installs Debian's certificates.
+if ls /usr/local/share/ca-certificates/*.crt > /dev/null 2>&1; then
+  mkdir -p "$RUN/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$RUN/usr/local/share/ca-certificates/"
+fi
 debian13_mount "$RUN"
 trap 'debian13_umount "$RUN"' EXIT
 in_root() { debian13_run "$RUN" "$@"; }
