@@ -187,6 +187,18 @@ class NotesTest {
     }
 
     @Test
+    void theFiguresNeedNoPython() throws IOException {
+        // ./storagelab figures draws every plot and prints every table with the JDK alone
+        List<String> scripts;
+        try (Stream<Path> files = Files.walk(ROOT.resolve("notes"))) {
+            scripts = files.map(p -> ROOT.relativize(p).toString())
+                    .filter(n -> n.endsWith(".py") || n.endsWith(".ipynb"))
+                    .toList();
+        }
+        assertThat("scripts that need Python", scripts, empty());
+    }
+
+    @Test
     void everyPlotANoteNamesIsShownAndExists() throws IOException {
         List<String> problems = new ArrayList<>();
         for (Doc d : notes(ROOT)) {

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -278,6 +279,29 @@ class WorkspaceProofTest {
         }
         assertThat("these hidden tests award points without any student work", earned, empty());
         assertThat(report.max(), greaterThan(0.0));
+
+        // What a student who has done nothing reads: a table of tasks first; each lab's first line
+        // names a task that is not implemented (the cause), not a concept the tests detect; no
+        // library banner or JVM warning in any message.
+        Path out = tmp.resolve("release-report");
+        dev.storagelab.grader.report.ReportWriter.writeAll(report, out);
+        String md = Files.readString(out.resolve("report.md"));
+        assertThat(md.indexOf("| lab |"), is(md.indexOf("| lab | task | handout | points |")));
+        for (LabResult lab : report.isolated()) {
+            assertThat(md, containsString("| " + lab.lab() + " | T1 | "));
+            String heading = "\n## " + lab.lab() + "\n";
+            assertThat(md, containsString(heading));
+            String section =
+                    md.substring(md.indexOf(heading) + heading.length()).strip();
+            String first = section.substring(0, section.indexOf('\n'));
+            assertThat(
+                    "the first line of " + lab.lab() + " names a task not implemented",
+                    first,
+                    Matchers.matchesPattern("\\*\\*" + lab.lab() + " T\\d+ .* is not implemented yet .*"));
+        }
+        for (String noise : List.of("jqwik", "tries = ", "WARNING:", "VM warning", "deprecated")) {
+            assertThat(md, not(containsString(noise)));
+        }
     }
 
     /**

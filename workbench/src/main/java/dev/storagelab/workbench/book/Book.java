@@ -43,7 +43,7 @@ import org.apache.commons.io.file.PathUtils;
 public final class Book {
 
     /** What the build wrote: its pages (HTML files, relative to the book's folder) and the recorded runs its pages link, in the viewer's order. */
-    public record Built(Path dir, List<String> pages, List<Path> runs, List<String> missing) {}
+    public record Built(Path dir, List<String> pages, List<Path> runs, List<String> missing, List<String> undrawn) {}
 
     private static final Pattern HEADING = Pattern.compile("<h([1-3]) id=\"([^\"]+)\">(.*?)</h\\1>", Pattern.DOTALL);
     private static final Pattern TAG = Pattern.compile("<[^>]+>");
@@ -102,11 +102,11 @@ public final class Book {
         written.add(0, "index.html");
         write("watch.html", site.watchPage(links.runs(), root, links));
         written.add("watch.html");
-        copyFiles(links);
+        List<String> undrawn = copyFiles(links);
         assets(search);
         log.println("storagelab book: wrote " + written.size() + " pages to " + out);
         links.missing().forEach(m -> log.println("storagelab book: not in this copy of the workspace: " + m));
-        return new Built(out, written, List.copyOf(links.runs()), List.copyOf(links.missing()));
+        return new Built(out, written, List.copyOf(links.runs()), List.copyOf(links.missing()), undrawn);
     }
 
     /** Empties {@code dir} if it holds an earlier book (its index.html and assets/), refuses a folder with anything else in it. */
@@ -210,8 +210,14 @@ public final class Book {
         Files.writeString(p, html, StandardCharsets.UTF_8);
     }
 
-    /** The workspace's files that pages link: copied, and folders listed; a figure no family drew is copied from notes/figures. */
-    private void copyFiles(BookLinks links) throws IOException {
+    /**
+     * The workspace's files that pages link: copied, and folders listed; a picture of notes/figures
+     * that no figure family drew is copied as committed, with a warning, and returned (the book's
+     * test requires none: every figure a page shows is redrawn from its data).
+     */
+    private List<String> copyFiles(BookLinks links) throws IOException {
+        List<String> undrawn = new ArrayList<>();
+        Path figures = root.resolve("notes/figures");
         for (Map.Entry<Path, String> e : links.files().entrySet()) {
             Path target = out.resolve(e.getValue());
             if (Files.isDirectory(e.getKey())) {
@@ -232,8 +238,15 @@ public final class Book {
                 }
                 Files.createDirectories(target.getParent());
                 Files.copy(e.getKey(), target, StandardCopyOption.REPLACE_EXISTING);
+                if (e.getKey().startsWith(figures) && e.getKey().toString().endsWith(".png")) {
+                    String name = root.relativize(e.getKey()).toString();
+                    log.println("storagelab book: warning: no figure family draws " + name
+                            + "; the book shows it as committed");
+                    undrawn.add(name);
+                }
             }
         }
+        return List.copyOf(undrawn);
     }
 
     /** The pages' own style and script, the WebJars' scripts, and the search index. */
