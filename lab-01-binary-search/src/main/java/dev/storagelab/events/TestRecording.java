@@ -18,11 +18,30 @@ import java.util.function.Consumer;
 public final class TestRecording {
 
     private static volatile EventListener current = EventListener.NONE;
+    private static volatile Consumer<Map<String, Object>> sink;
 
     private TestRecording() {}
 
-    /** What an engine opened now starts with: {@link EventListener#NONE}, or the test's recording. */
+    /**
+     * What an engine opened now starts with: {@link EventListener#NONE}, or the test's recording.
+     * While a test records, the engine's opening is its first step ({@code run.phase}, "LsmStore
+     * opened", with the engine's class): a test that fails before the engine's first event (a flush
+     * that has not begun yet) leaves a recording all the same, on the engine's own view.
+     */
     public static EventListener listener() {
+        Consumer<Map<String, Object>> s = sink;
+        if (s != null) {
+            String engine = StackWalker.getInstance()
+                    .walk(frames -> frames.skip(1).findFirst())
+                    .map(StackWalker.StackFrame::getClassName)
+                    .orElse("an engine");
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "run.phase");
+            m.put("nanos", System.nanoTime());
+            m.put("phase", engine.substring(engine.lastIndexOf('.') + 1) + " opened");
+            m.put("engine", engine);
+            s.accept(m);
+        }
         return current;
     }
 
@@ -32,6 +51,7 @@ public final class TestRecording {
      * and its fields. Null removes it. The sink is called on the engines' threads, as any listener.
      */
     public static void install(Consumer<Map<String, Object>> sink) {
+        TestRecording.sink = sink;
         current = sink == null
                 ? EventListener.NONE
                 : event -> {

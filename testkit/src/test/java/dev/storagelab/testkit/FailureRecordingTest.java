@@ -105,6 +105,31 @@ class FailureRecordingTest {
         assertThat(keys, everyItem(is(10)));
     }
 
+    private static java.util.Map<String, Object> opened(String engine) {
+        return java.util.Map.of("type", "run.phase", "phase", "opened", "engine", engine, "nanos", 0L);
+    }
+
+    @Test
+    void anEngineThatReportedOnlyItsOpeningIsShownOnItsOwnView() {
+        assertThat(
+                FailureRecorder.family(
+                        List.of(opened("dev.storagelab.btree.BufferPool"), opened("dev.storagelab.btree.BPlusTree"))),
+                is("btree"));
+        assertThat(FailureRecorder.family(List.of(opened("dev.storagelab.wal.Wal"))), is("wal"));
+        assertThat(FailureRecorder.family(List.of(opened("dev.storagelab.lsm.LsmStore"))), is("lsm"));
+        assertThat(
+                FailureRecorder.family(
+                        List.of(opened("dev.storagelab.lsm.LsmStore"), opened("dev.storagelab.hybrid.TieredEngine"))),
+                is("hybrid"));
+        assertThat(
+                "the engine's own events outweigh the openings of others",
+                FailureRecorder.family(List.of(
+                        opened("dev.storagelab.btree.BufferPool"),
+                        java.util.Map.of("type", "flush.begin", "nanos", 1L),
+                        java.util.Map.of("type", "flush.end", "nanos", 2L))),
+                is("lsm"));
+    }
+
     @Test
     void hiddenTestsAndRunsThatDidNotAskRecordNothing() throws IOException {
         assertThat(run(HiddenRecordingExamples.class, true), is(empty()));
