@@ -317,11 +317,10 @@ public final class Audit {
         Files.createDirectories(reports);
         log.println("audit " + lab.id() + ": PIT with the " + name + " tests (" + tests.size() + " classes) ...");
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd)
+        Process p = ChildProcesses.start(new ProcessBuilder(cmd)
                 .directory(root.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(mavenLog.toFile())
-                .start();
+                .redirectOutput(mavenLog.toFile()));
         try {
             if (!ChildProcesses.awaitOrKill(p, DEADLINE)) {
                 throw new IllegalStateException(

@@ -66,11 +66,10 @@ public final class LabBuild {
         cmd.add("process-test-classes");
         Path log = Files.createTempFile(root, "build", ".log");
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd)
+        Process p = ChildProcesses.start(new ProcessBuilder(cmd)
                 .directory(root.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile()));
         boolean finished;
         try {
             finished = ChildProcesses.awaitOrKill(p, deadline);

@@ -141,11 +141,10 @@ public final class LabTests {
         progress.println("building " + lab.directory() + " and the labs it builds on, then running " + selected.size()
                 + (selected.size() == 1 ? " test class" : " test classes") + " (Maven's output: "
                 + workspace.root().relativize(log) + ") ...");
-        Process p = new ProcessBuilder(cmd)
+        Process p = ChildProcesses.start(new ProcessBuilder(cmd)
                 .directory(workspace.root().toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile()));
         boolean finished;
         try {
             finished = ChildProcesses.awaitOrKill(p, DEADLINE);

@@ -216,7 +216,7 @@ public final class TestSupervisor {
         long oomKillsBefore = ContainerLimits.current().oomKills();
         Process child;
         try {
-            child = builder.start();
+            child = ChildProcesses.start(builder);
         } catch (IOException e) {
             events.close();
             throw e;

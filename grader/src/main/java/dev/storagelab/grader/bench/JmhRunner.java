@@ -436,7 +436,7 @@ public final class JmhRunner {
         properties.forEach((k, v) ->
                 options.append(" \"-D").append(k).append('=').append(v).append('"'));
         builder.environment().put("JDK_JAVA_OPTIONS", options.toString());
-        Process p = builder.start();
+        Process p = ChildProcesses.start(builder);
         Thread pump = new Thread(() -> copyOutput(p, log, progress), "jmh-output");
         pump.setDaemon(true);
         pump.start();

@@ -1,0 +1,118 @@
+package dev.storagelab.grader;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A grader that is stopped (SIGTERM: a platform's time limit, an instructor's {@code kill}) while a
+ * test JVM runs a student's endless loop leaves no process behind: its shutdown kills what it
+ * started and starts nothing more ({@link ChildProcesses}). Before, the test JVM spun on for good,
+ * as its test user, with its folders deleted under it.
+ */
+class GraderStopTest {
+
+    @TempDir
+    static Path tmp;
+
+    @Test
+    void aStoppedGraderLeavesNoTestJvmRunning() throws Exception {
+        Path ws = Fixtures.fixtureWorkspace(tmp.resolve("ws"));
+        Path calc = ws.resolve("lab-01-calc/src/main/java/fixture/calc/Calc.java");
+        String code = Files.readString(calc, StandardCharsets.UTF_8);
+        Files.writeString(
+                calc,
+                code.replace(
+                        "        return a + b;",
+                        "        while (System.nanoTime() != 0) { Thread.onSpinWait(); } // a student's endless loop\n"
+                                + "        return a + b;"),
+                StandardCharsets.UTF_8);
+        // the test's own deadline far away: only the grader's stop can end the loop in time
+        Path rubric = ws.resolve(Rubric.PATH);
+        Files.writeString(
+                rubric, Files.readString(rubric).replace("deadline.test.seconds = 6", "deadline.test.seconds = 600"));
+        // The grader's temp folder, named in every command line it starts: short, as its runs' socket
+        // paths must be (a Unix socket's path has at most 107 bytes).
+        Path marker = Files.createDirectories(
+                Path.of("/tmp", "gst" + ProcessHandle.current().pid()));
+
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-Djava.io.tmpdir=" + marker,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.storagelab.grader.cli.Main",
+                        "--workspace",
+                        ws.toString(),
+                        "grade",
+                        "--offline",
+                        "--no-perf",
+                        "--lab",
+                        "01",
+                        "--out",
+                        tmp.resolve("out").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("grader.log").toFile());
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        Process grader = pb.start();
+        try {
+            ProcessHandle testJvm = null;
+            for (long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5); testJvm == null; ) {
+                assertThat(log(), grader.isAlive(), is(true));
+                assertThat("no test JVM started in 5 minutes: " + log(), System.nanoTime() < end, is(true));
+                testJvm = grader.descendants()
+                        .filter(h -> h.info().commandLine().orElse("").contains("HiddenTestRunner"))
+                        .findFirst()
+                        .orElse(null);
+                Thread.sleep(50);
+            }
+            Thread.sleep(1000); // into the loop
+            grader.destroy(); // SIGTERM
+            assertThat("the grader ends when told to", grader.waitFor(2, TimeUnit.MINUTES), is(true));
+            List<String> left = started(marker);
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    !left.isEmpty() && System.nanoTime() < end; ) {
+                Thread.sleep(100);
+                left = started(marker);
+            }
+            assertThat("processes the stopped grader left running", left, empty());
+            assertThat(testJvm.isAlive(), is(false));
+        } finally {
+            grader.destroyForcibly();
+            ProcessHandle.allProcesses()
+                    .filter(h -> h.info().commandLine().orElse("").contains(marker.toString()))
+                    .forEach(ProcessHandle::destroyForcibly);
+            FileTrees.deleteRecursively(marker);
+        }
+    }
+
+    /** The live processes the grader with temp folder {@code marker} started, by their command lines. */
+    private static List<String> started(Path marker) {
+        List<String> out = new ArrayList<>();
+        ProcessHandle.allProcesses()
+                .filter(ProcessHandle::isAlive)
+                .forEach(h -> h.info().commandLine().ifPresent(c -> {
+                    if (c.contains(marker.toString())
+                            && h.pid() != ProcessHandle.current().pid()) {
+                        out.add(h.pid() + " " + (c.length() > 200 ? c.substring(0, 200) : c));
+                    }
+                }));
+        return out;
+    }
+
+    private static String log() throws IOException {
+        Path log = tmp.resolve("grader.log");
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+}
