@@ -85,6 +85,28 @@ public final class TestSupervisor {
                 : "the lab's deadline of " + rubric.labDeadline().toSeconds() + " s";
     }
 
+    /** Names the runner's sockets: each in a folder of one grading, named by this grader alone. */
+    private static final java.util.concurrent.atomic.AtomicLong SOCKETS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Refuses, before any work, a temp folder ({@code java.io.tmpdir}) whose path leaves no room
+     * for the runner's sockets in the folders a grading makes in it: a Unix socket's path has at most
+     * 107 bytes.
+     */
+    public static void requireShortTempFolder() {
+        String tmp =
+                Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString();
+        // <tmp>/storagelab-confined<20 digits>/run<20 digits>/ev<10 digits>.sock at the longest
+        int longest = tmp.getBytes(StandardCharsets.UTF_8).length + 20 + 20 + 4 + 20 + 3 + 10 + 5;
+        if (longest > EventLines.MAX_SOCKET_PATH) {
+            throw new IllegalArgumentException("the grader's temp folder " + tmp + " has too long a path for its test"
+                    + " runs' sockets (a Unix socket's path has at most " + EventLines.MAX_SOCKET_PATH + " bytes, and"
+                    + " a grading's folders take " + (longest - tmp.getBytes(StandardCharsets.UTF_8).length)
+                    + " of them): give the grader a shorter one, such as /tmp (JDK_JAVA_OPTIONS=-Djava.io.tmpdir=/tmp),"
+                    + " and grade again");
+        }
+    }
+
     /** Runs {@code tests}, all of one lab built in {@code module}, and returns an outcome for each. */
     public Map<String, Outcome> run(Path module, List<GradedTest> tests) throws IOException {
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
@@ -196,7 +218,7 @@ public final class TestSupervisor {
                 classpath.stream().map(SandboxPolicy.Entry::path).toList()));
         cmd.add(HiddenTestRunner.class.getName());
         Path socket =
-                (confined == null ? scratch : confined.channels()).resolve("events-" + System.nanoTime() + ".sock");
+                (confined == null ? scratch : confined.channels()).resolve("ev" + SOCKETS.incrementAndGet() + ".sock");
         cmd.add(socket.toString());
         cmd.add(testsFile.toString());
         long quotaBytes = rubric.diskQuotaMegabytes() << 20;
@@ -475,6 +497,9 @@ public final class TestSupervisor {
      * bounded amount of it.
      */
     private static final class EventLines extends Thread {
+        /** The longest path of a Unix-domain socket, in bytes (Linux's {@code sun_path} less its terminating zero). */
+        static final int MAX_SOCKET_PATH = 107;
+
         /** Handed out once the connection is closed. */
         static final String END = new String("end of the runner's events");
 
@@ -496,6 +521,13 @@ public final class TestSupervisor {
             java.nio.channels.ServerSocketChannel server =
                     java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
             try {
+                if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+                    throw new IOException(
+                            "the grader's temp folder has too long a path for its test runs' sockets ("
+                                    + socket + ", " + socket.toString().getBytes(StandardCharsets.UTF_8).length
+                                    + " bytes; a Unix socket's path has at most " + MAX_SOCKET_PATH
+                                    + "): give the grader a shorter one, such as /tmp (JDK_JAVA_OPTIONS=-Djava.io.tmpdir=/tmp), and grade again");
+                }
                 server.bind(java.net.UnixDomainSocketAddress.of(socket), 1);
                 if (confined != null) {
                     confined.connectableByRun(socket);

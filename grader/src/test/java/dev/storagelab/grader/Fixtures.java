@@ -32,6 +32,26 @@ final class Fixtures {
         return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Starts {@code ./storagelab --workspace ROOT ARGS...} in a JVM of its own whose temp folder is
+     * {@code javaTmp}, its output (both streams) going to {@code log}.
+     */
+    static Process graderProcess(Path root, Path javaTmp, Path log, String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Djava.io.tmpdir=" + javaTmp,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.storagelab.grader.cli.Main",
+                "--workspace",
+                root.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        return pb.start();
+    }
+
     /** Skips the calling test unless test JVMs are confined (a grader running as root, as CI and Gradescope do). */
     static void assumeConfined() {
         org.junit.jupiter.api.Assumptions.assumeTrue(

@@ -1,8 +1,10 @@
 package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,26 +48,17 @@ class GraderStopTest {
         Path marker = Files.createDirectories(
                 Path.of("/tmp", "gst" + ProcessHandle.current().pid()));
 
-        ProcessBuilder pb = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-Djava.io.tmpdir=" + marker,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "dev.storagelab.grader.cli.Main",
-                        "--workspace",
-                        ws.toString(),
-                        "grade",
-                        "--offline",
-                        "--no-perf",
-                        "--lab",
-                        "01",
-                        "--out",
-                        tmp.resolve("out").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("grader.log").toFile());
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        Process grader = pb.start();
+        Process grader = Fixtures.graderProcess(
+                ws,
+                marker,
+                tmp.resolve("grader.log"),
+                "grade",
+                "--offline",
+                "--no-perf",
+                "--lab",
+                "01",
+                "--out",
+                tmp.resolve("out").toString());
         try {
             ProcessHandle testJvm = null;
             for (long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5); testJvm == null; ) {
@@ -95,6 +88,32 @@ class GraderStopTest {
                     .forEach(ProcessHandle::destroyForcibly);
             FileTrees.deleteRecursively(marker);
         }
+    }
+
+    @Test
+    void aTempFolderTooLongForTheRunsSocketsIsNamedWithWhatToDo() throws Exception {
+        Path ws = Fixtures.fixtureWorkspace(tmp.resolve("ws-long"));
+        Path longTmp =
+                Files.createDirectories(tmp.resolve("a-temp-folder-whose-path-leaves-no-room-for-a-unix-socket"));
+        Path log = tmp.resolve("long.log");
+        Process grader = Fixtures.graderProcess(
+                ws,
+                longTmp,
+                log,
+                "grade",
+                "--offline",
+                "--no-perf",
+                "--lab",
+                "02",
+                "--out",
+                tmp.resolve("out-long").toString());
+        assertThat(grader.waitFor(5, TimeUnit.MINUTES), is(true));
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(out, grader.exitValue(), is(2));
+        assertThat(out, containsString("has too long a path for its test runs' sockets"));
+        assertThat(out, containsString("-Djava.io.tmpdir=/tmp"));
+        assertThat("refused before any work", out, not(containsString("building")));
+        assertThat("a command that fails changes nothing", Files.exists(tmp.resolve("out-long")), is(false));
     }
 
     /** The live processes the grader with temp folder {@code marker} started, by their command lines. */

@@ -57,6 +57,7 @@ final class GradeAllCommand implements Callable<Integer> {
         }
         Workspace ws = main.workspace();
         labs.forEach(ws::lab);
+        dev.storagelab.grader.TestSupervisor.requireShortTempFolder();
         if (!Files.isDirectory(submissions)) {
             throw new IllegalArgumentException(
                     submissions + (Files.exists(submissions) ? " is a file, not a folder" : " does not exist")

@@ -5,6 +5,7 @@ import dev.storagelab.grader.FileTrees;
 import dev.storagelab.grader.GradeReport;
 import dev.storagelab.grader.Grader;
 import dev.storagelab.grader.LabTests;
+import dev.storagelab.grader.TestSupervisor;
 import dev.storagelab.grader.Workspace;
 import dev.storagelab.grader.report.ReportWriter;
 import java.nio.file.Files;
@@ -125,6 +126,7 @@ final class GradeCommand implements Callable<Integer> {
                 isolatedOnly ? Grader.Mode.ISOLATED : integratedOnly ? Grader.Mode.INTEGRATED : Grader.Mode.BOTH;
         Workspace checked = main.workspace();
         labs.forEach(checked::lab); // an unknown lab is a usage error, before any work
+        TestSupervisor.requireShortTempFolder();
         // So is a path that cannot be a submission or a results folder: the command then changes nothing.
         if (submission != null && !Files.exists(submission)) {
             throw new IllegalArgumentException("submission " + submission
