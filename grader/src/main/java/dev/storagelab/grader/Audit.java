@@ -109,7 +109,7 @@ public final class Audit {
                 .distinct()
                 .sorted(Exporter.TASK_ORDER)
                 .toList();
-        Path scratch = Files.createTempDirectory("storagelab-audit");
+        Path scratch = FileTrees.temporaryFolder("storagelab-audit");
         try {
             Path root = scratch.resolve("workspace");
             WorkspaceCopies.copy(workspace, root);

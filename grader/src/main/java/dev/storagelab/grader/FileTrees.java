@@ -13,7 +13,36 @@ import java.util.function.Predicate;
 /** Copying and deleting directory trees, without following symbolic links. */
 public final class FileTrees {
 
+    /** The temporary folders of {@link #temporaryFolder} not deleted yet: the grader's shutdown deletes them. */
+    private static final java.util.Set<Path> TEMPORARY = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (Path p : TEMPORARY) {
+                                try {
+                                    deleteRecursively(p);
+                                } catch (IOException | RuntimeException e) {
+                                    // a leftover folder in the temp folder, nothing worse
+                                }
+                            }
+                        },
+                        "storagelab-temporary-folders"));
+    }
+
     private FileTrees() {}
+
+    /**
+     * A new folder in the temp folder, named {@code prefix} and a number, that is deleted with
+     * {@link #deleteRecursively} when its work is done, or by the grader's shutdown when the grader
+     * is stopped first (SIGTERM, SIGINT): a stopped grading leaves no folder behind.
+     */
+    public static Path temporaryFolder(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        TEMPORARY.add(dir);
+        return dir;
+    }
 
     /**
      * Deletes {@code dir} and everything under it, links themselves and never their targets; a
@@ -22,6 +51,16 @@ public final class FileTrees {
      * which work relative to each folder and have no such limit.
      */
     public static void deleteRecursively(Path dir) throws IOException {
+        try {
+            deleteTree(dir);
+        } finally {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                TEMPORARY.remove(dir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

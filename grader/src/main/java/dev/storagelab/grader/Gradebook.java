@@ -60,7 +60,7 @@ public final class Gradebook {
             throw new IllegalArgumentException(submissions + " holds no submissions (folders or .zip files)");
         }
         Files.createDirectories(out);
-        Path reference = Files.createTempDirectory("storagelab-reference");
+        Path reference = FileTrees.temporaryFolder("storagelab-reference");
         Grader grader = new Grader(workspace, new PrintStream(java.io.OutputStream.nullOutputStream()), offline)
                 .perf(perf)
                 .sharedReference(reference);
@@ -121,7 +121,7 @@ public final class Gradebook {
         GradeReport report;
         Path scratch = null;
         try {
-            scratch = Files.createTempDirectory("storagelab-grade");
+            scratch = FileTrees.temporaryFolder("storagelab-grade");
             report = grader.grade(entry, labs, Grader.Mode.BOTH, scratch);
         } catch (Exception | StackOverflowError | OutOfMemoryError | LinkageError e) {
             report = GradeReport.failed(entry.toString(), "internal grader error: " + e, 0);

@@ -93,7 +93,7 @@ public final class PrairieLearnPackage {
         Files.writeString(question.resolve("tests/packages.txt"), packages.toString(), StandardCharsets.UTF_8);
 
         // The files as the release gives them (their tasks not implemented), for a first download.
-        Path release = Files.createTempDirectory("storagelab-pl-release");
+        Path release = FileTrees.temporaryFolder("storagelab-pl-release");
         try {
             new Exporter(workspace).export(release.resolve("r"));
             Path client = Files.createDirectories(question.resolve("clientFilesQuestion"));

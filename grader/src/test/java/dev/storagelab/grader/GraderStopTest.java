@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A grader that is stopped (SIGTERM: a platform's time limit, an instructor's {@code kill}) while a
- * test JVM runs a student's endless loop leaves no process behind: its shutdown kills what it
- * started and starts nothing more ({@link ChildProcesses}). Before, the test JVM spun on for good,
+ * test JVM runs a student's endless loop leaves no process and no folder behind: its shutdown kills
+ * what it started and starts nothing more ({@link ChildProcesses}), and deletes its scratch folders
+ * ({@link FileTrees#temporaryFolder}). Before, the test JVM spun on for good,
  * as its test user, with its folders deleted under it.
  */
 class GraderStopTest {
@@ -81,12 +82,40 @@ class GraderStopTest {
             }
             assertThat("processes the stopped grader left running", left, empty());
             assertThat(testJvm.isAlive(), is(false));
+            List<String> folders;
+            try (java.util.stream.Stream<Path> s = Files.list(marker)) {
+                folders = s.map(p -> p.getFileName().toString()).toList();
+            }
+            assertThat("what the stopped grader left in its temp folder", folders, empty());
         } finally {
             grader.destroyForcibly();
             ProcessHandle.allProcesses()
                     .filter(h -> h.info().commandLine().orElse("").contains(marker.toString()))
                     .forEach(ProcessHandle::destroyForcibly);
             FileTrees.deleteRecursively(marker);
+        }
+    }
+
+    @Test
+    void aStoppedGradersScratchFolderIsDeleted() throws Exception {
+        Process holder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx64m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TemporaryFolderHolder.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        try {
+            Path dir = Path.of(new java.io.BufferedReader(
+                            new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine());
+            assertThat(Files.isRegularFile(dir.resolve("work/file")), is(true));
+            holder.destroy(); // SIGTERM
+            assertThat(holder.waitFor(1, TimeUnit.MINUTES), is(true));
+            assertThat(dir + " is left", Files.exists(dir), is(false));
+        } finally {
+            holder.destroyForcibly();
         }
     }
 

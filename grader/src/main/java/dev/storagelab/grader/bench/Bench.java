@@ -100,7 +100,7 @@ public final class Bench {
                 : options.labs().stream().map(workspace::lab).distinct().toList();
         Path out = Files.createDirectories(options.out());
         Path logs = Files.createDirectories(out.resolve("logs"));
-        Path scratch = Files.createTempDirectory("storagelab-bench");
+        Path scratch = FileTrees.temporaryFolder("storagelab-bench");
         try {
             Rubric rubric = Rubric.of(workspace);
             boolean release = Exporter.isRelease(workspace.root());

@@ -158,7 +158,11 @@ final class GradeCommand implements Callable<Integer> {
             main.progress.println("storagelab: " + refusal);
             return Main.EXIT_COULD_NOT_RUN;
         }
-        Path scratch = work != null ? Files.createDirectories(work) : Files.createTempDirectory("storagelab-grade");
+        Path scratch = work != null
+                ? Files.createDirectories(work)
+                : keepWork
+                        ? Files.createTempDirectory("storagelab-grade")
+                        : FileTrees.temporaryFolder("storagelab-grade"); // deleted however the grader ends
         GradeReport report;
         int exit = 0;
         try {
