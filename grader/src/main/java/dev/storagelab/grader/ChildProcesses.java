@@ -53,10 +53,13 @@ public final class ChildProcesses {
             stopping = true;
             running = List.copyOf(RUNNING);
         }
-        for (Process p : running) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        running.forEach(ChildProcesses::destroyTree);
+    }
+
+    /** Kills {@code p} and every process it started, without waiting. */
+    private static void destroyTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     /**
@@ -79,8 +82,7 @@ public final class ChildProcesses {
 
     /** Kills {@code p} and every process it started, and waits until it is gone. */
     public static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        destroyTree(p);
         try {
             p.waitFor();
         } catch (InterruptedException e) {

@@ -25,7 +25,20 @@ public final class RunnerClasses {
     private static final List<String> WANTED =
             List.of("dev/storagelab/grader/runner/", "dev/storagelab/grader/bench/CpuTimeProfiler");
 
+    private static Path shared; // guarded by RunnerClasses.class
+
     private RunnerClasses() {}
+
+    /**
+     * The runner's classes for the JVMs this grader starts as its own user: copied once, into a
+     * temporary folder of this grader's, deleted as it ends.
+     */
+    public static synchronized Path shared() throws IOException {
+        if (shared == null || !Files.isDirectory(shared)) {
+            shared = copy(FileTrees.temporaryFolder("storagelab-runner").resolve("classes"));
+        }
+        return shared;
+    }
 
     /** Where the grader's classes are: its jar, or its classes folder in a build. */
     public static Path graderLocation() {

@@ -3,7 +3,6 @@ package dev.storagelab.grader;
 import dev.storagelab.grader.policy.LabPolicy;
 import dev.storagelab.grader.policy.PolicyJars;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,15 +60,8 @@ public final class SandboxPolicy {
         }
         if (agentJar == null && unavailable == null) {
             try {
-                Path dir = Files.createTempDirectory("storagelab-policy");
-                agentJar = PolicyJars.write(dir);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        FileTrees.deleteRecursively(dir);
-                    } catch (IOException e) {
-                        // a folder of a few jars in the temp folder
-                    }
-                }));
+                agentJar =
+                        PolicyJars.write(FileTrees.temporaryFolder("storagelab-policy")); // deleted as the grader ends
             } catch (IOException | RuntimeException | LinkageError e) {
                 unavailable = "its agent could not be written: " + e;
             }

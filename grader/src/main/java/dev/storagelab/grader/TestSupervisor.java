@@ -97,11 +97,11 @@ public final class TestSupervisor {
         String tmp =
                 Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString();
         // <tmp>/storagelab-confined<20 digits>/run<20 digits>/ev<10 digits>.sock at the longest
-        int longest = tmp.getBytes(StandardCharsets.UTF_8).length + 20 + 20 + 4 + 20 + 3 + 10 + 5;
-        if (longest > EventLines.MAX_SOCKET_PATH) {
+        int taken = 20 + 20 + 4 + 20 + 3 + 10 + 5;
+        if (tmp.getBytes(StandardCharsets.UTF_8).length + taken > EventLines.MAX_SOCKET_PATH) {
             throw new IllegalArgumentException("the grader's temp folder " + tmp + " has too long a path for its test"
                     + " runs' sockets (a Unix socket's path has at most " + EventLines.MAX_SOCKET_PATH + " bytes, and"
-                    + " a grading's folders take " + (longest - tmp.getBytes(StandardCharsets.UTF_8).length)
+                    + " a grading's folders take " + taken
                     + " of them): give the grader a shorter one, such as /tmp (JDK_JAVA_OPTIONS=-Djava.io.tmpdir=/tmp),"
                     + " and grade again");
         }
@@ -120,11 +120,7 @@ public final class TestSupervisor {
             Path tmp = Files.createDirectories(scratch.resolve("tmp"));
             List<SandboxPolicy.Entry> classpath = new ArrayList<>();
             entries.forEach(p -> classpath.add(new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p))));
-            Path runner = scratch.resolve("runner");
-            if (!Files.isDirectory(runner)) {
-                RunnerClasses.copy(runner);
-            }
-            classpath.add(new SandboxPolicy.Entry(runner.toString(), false));
+            classpath.add(new SandboxPolicy.Entry(RunnerClasses.shared().toString(), false));
             rounds(remaining, outcomes, labDeadline, classpath, work, tmp, null);
         } else {
             // As a user of its own, on copies it can read but not change, in folders no other run can see.
@@ -521,10 +517,11 @@ public final class TestSupervisor {
             java.nio.channels.ServerSocketChannel server =
                     java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
             try {
-                if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+                int bytes = socket.toString().getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > MAX_SOCKET_PATH) {
                     throw new IOException(
                             "the grader's temp folder has too long a path for its test runs' sockets ("
-                                    + socket + ", " + socket.toString().getBytes(StandardCharsets.UTF_8).length
+                                    + socket + ", " + bytes
                                     + " bytes; a Unix socket's path has at most " + MAX_SOCKET_PATH
                                     + "): give the grader a shorter one, such as /tmp (JDK_JAVA_OPTIONS=-Djava.io.tmpdir=/tmp), and grade again");
                 }

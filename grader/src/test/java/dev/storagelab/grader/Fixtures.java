@@ -34,13 +34,17 @@ final class Fixtures {
 
     /**
      * Starts {@code ./storagelab --workspace ROOT ARGS...} in a JVM of its own whose temp folder is
-     * {@code javaTmp}, its output (both streams) going to {@code log}.
+     * {@code javaTmp} (null: the default), with {@code env} added to its environment, its output
+     * (both streams) going to {@code log}.
      */
-    static Process graderProcess(Path root, Path javaTmp, Path log, String... args) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-Djava.io.tmpdir=" + javaTmp,
+    static Process graderProcess(Path root, Path javaTmp, java.util.Map<String, String> env, Path log, String... args)
+            throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        if (javaTmp != null) {
+            cmd.add("-Djava.io.tmpdir=" + javaTmp);
+        }
+        cmd.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.storagelab.grader.cli.Main",
@@ -49,6 +53,7 @@ final class Fixtures {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().putAll(env);
         return pb.start();
     }
 

@@ -52,6 +52,7 @@ class GraderStopTest {
         Process grader = Fixtures.graderProcess(
                 ws,
                 marker,
+                java.util.Map.of(),
                 tmp.resolve("grader.log"),
                 "grade",
                 "--offline",
@@ -128,6 +129,7 @@ class GraderStopTest {
         Process grader = Fixtures.graderProcess(
                 ws,
                 longTmp,
+                java.util.Map.of(),
                 log,
                 "grade",
                 "--offline",

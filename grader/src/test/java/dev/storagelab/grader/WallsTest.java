@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,21 +49,11 @@ class WallsTest {
 
     /** {@code ./storagelab --workspace WS ARGS...} in a JVM of its own, with the wall {@code variable} names turned off. */
     private static Run without(String variable, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.storagelab.grader.cli.Main",
-                "--workspace",
-                workspace.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put(variable, "off");
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(out, p.waitFor(10, TimeUnit.MINUTES), is(true));
+        Path log = Files.createTempFile(tmp, "grader", ".log");
+        Process p = Fixtures.graderProcess(workspace, null, Map.of(variable, "off"), log, args);
+        boolean ended = p.waitFor(10, TimeUnit.MINUTES);
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(out, ended, is(true));
         return new Run(p.exitValue(), out);
     }
 

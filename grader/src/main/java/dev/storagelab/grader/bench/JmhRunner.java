@@ -273,11 +273,7 @@ public final class JmhRunner {
         if (!confinement.on()) {
             // Lab code may use files only in a folder of its own; the results are written beside it.
             Path work = Files.createDirectories(log.resolveSibling(log.getFileName() + ".work"));
-            Path runner = work.resolveSibling(log.getFileName() + ".runner");
-            if (!Files.isDirectory(runner)) {
-                RunnerClasses.copy(runner);
-            }
-            classpath.add(runner);
+            classpath.add(RunnerClasses.shared());
             Path tmp = Files.createDirectories(work.resolve("tmp"));
             List<SandboxPolicy.Entry> entries = classpath.stream()
                     .map(p -> new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p)))
