@@ -451,14 +451,37 @@ public final class TestSupervisor {
             return "crashed: ran out of memory (the heap is capped at " + rubric.testHeapMegabytes() + " MiB)";
         }
         if (tail.contains("OutOfMemoryError") || tail.contains("insufficient memory for the Java Runtime")) {
-            return "crashed: ran out of memory beside the heap (thread stacks, class metadata, direct buffers:"
-                    + " the test JVM may use " + rubric.testJvmMemoryMegabytes() + " MiB in all, its heap "
-                    + rubric.testHeapMegabytes() + " MiB of it)";
+            return "crashed: ran out of memory beside the heap (" + besideTheHeap(tail) + ": the test JVM may use "
+                    + rubric.testJvmMemoryMegabytes() + " MiB in all, its heap " + rubric.testHeapMegabytes()
+                    + " MiB of it)";
         }
         if (tail.contains("StackOverflowError")) {
             return "crashed: StackOverflowError (unbounded recursion?)";
         }
         return "crashed: the test JVM exited with status " + exit + " while this test ran (killed, or a JVM crash)";
+    }
+
+    /**
+     * Which memory beside the heap ran out, as the JVM's last words name it: a student (and an
+     * instructor reading a crash on the reference) learns what to look at. The JVM's kinds, from
+     * its messages; any other is the general list.
+     */
+    static String besideTheHeap(String tail) {
+        if (tail.contains("OutOfMemoryError: Direct buffer memory")) {
+            return "direct buffers: ByteBuffer.allocateDirect, or the JDK's temporary buffers for I/O through"
+                    + " heap buffers, past the cap";
+        }
+        if (tail.contains("OutOfMemoryError: Metaspace") || tail.contains("OutOfMemoryError: Compressed class space")) {
+            return "class metadata: classes loaded or generated past the cap";
+        }
+        if (tail.contains("unable to create native thread") || tail.contains("unable to create new native thread")) {
+            return "a new thread's stack: the OS refused to start another thread";
+        }
+        if (tail.contains("insufficient memory for the Java Runtime")) {
+            return "the JVM's own memory: the OS refused it more (compiled code, the collector's structures,"
+                    + " thread stacks)";
+        }
+        return "thread stacks, class metadata, direct buffers";
     }
 
     /**

@@ -1040,8 +1040,8 @@ class HostileSubmissionsCorpusTest {
         // the OutOfMemoryError of a thread the OS refused ends the test JVM (JUnit rethrows it)
         assertThat(
                 said("beside-the-heap", "multiplies"),
-                containsString("crashed: ran out of memory beside the heap (thread stacks, class metadata, direct"
-                        + " buffers: the test JVM may use 608 MiB in all, its heap 96 MiB of it)"));
+                containsString("crashed: ran out of memory beside the heap (a new thread's stack: the OS refused"
+                        + " to start another thread: the test JVM may use 608 MiB in all, its heap 96 MiB of it)"));
         assertThat("the tests after it ran in a new JVM", said("beside-the-heap", "squares"), equalTo(""));
         assertThat(lab01("beside-the-heap").earned(), closeTo(HONEST - 2, 1e-9));
     }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.storagelab.grader.GradeReport.LabResult;
@@ -94,6 +95,28 @@ class HostileSubmissionsTest {
         IllegalArgumentException replayed = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> TestSupervisor.event("@@storagelab-event 0 F a#b PASS", 3));
         assertThat(replayed.getMessage(), containsString("out of sequence (0, expected 3)"));
+    }
+
+    @Test
+    void aCrashBesideTheHeapNamesTheMemoryTheJvmSaysRanOut() {
+        // the JVM's own last words, as JDK 17 to 25 print them under -XX:+ExitOnOutOfMemoryError
+        assertThat(
+                TestSupervisor.besideTheHeap("Terminating due to java.lang.OutOfMemoryError: Direct buffer memory"),
+                startsWith("direct buffers"));
+        assertThat(
+                TestSupervisor.besideTheHeap("Terminating due to java.lang.OutOfMemoryError: Metaspace"),
+                startsWith("class metadata"));
+        assertThat(
+                TestSupervisor.besideTheHeap("java.lang.OutOfMemoryError: unable to create native thread: possibly"
+                        + " out of memory or process/resource limits reached"),
+                startsWith("a new thread's stack"));
+        assertThat(
+                TestSupervisor.besideTheHeap("# There is insufficient memory for the Java Runtime Environment to"
+                        + " continue.\n# Native memory allocation (mmap) failed to map 16777216 bytes"),
+                startsWith("the JVM's own memory"));
+        assertThat(
+                TestSupervisor.besideTheHeap("java.lang.OutOfMemoryError: something new"),
+                is("thread stacks, class metadata, direct buffers"));
     }
 
     @Test

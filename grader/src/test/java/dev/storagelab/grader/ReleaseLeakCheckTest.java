@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of substance: a release that is clean passes; lines of a region planted in a handout, a patch,
  * a notes data file or a Javadoc (reformatted, quoted, escaped in JSON) are found and named by
  * file and line, and {@code export} refuses to write such a release; what is trivial, given or solved is
- * not a leak. The proof on the real release is in {@link WorkspaceProofTest}.
+ * not a leak. The proof on the real release is in {@link WorkspaceReleaseProofTest}.
  */
 class ReleaseLeakCheckTest {
 
