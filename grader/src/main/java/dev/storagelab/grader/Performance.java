@@ -278,6 +278,8 @@ final class Performance {
         final Map<String, String> properties = Map.of(ANSWERS_SEED, Long.toString(SEEDS.nextLong()));
 
         String failure;
+        /** Whether the last run found the machine's benchmark lock held to its deadline. */
+        boolean lockHeld;
 
         Runs(Lab lab, GradedBenchmark line, Path reference, Path submission, Path logs) {
             this.lab = lab;
@@ -305,6 +307,12 @@ final class Performance {
                 JmhRunner.Score score = once((isReference ? reference : submission).resolve(lab.directory()), runLog);
                 if (score == null && clock.lessThan(Grader.LAB_MARGIN)) {
                     failure = "not measured: " + clock.limitWords() + " was reached while it ran";
+                } else if (score == null && lockHeld) {
+                    // another grading's benchmarks had the machine: not the code's doing, nor the rubric's
+                    failure = "not measured: another benchmark on this machine held its benchmark lock"
+                            + " (jmh.lock) for the whole of this run's "
+                            + runDeadline().toSeconds()
+                            + " s; grade again when the machine is free";
                 } else if (score == null && ContainerLimits.current().oomKills() > kills) {
                     // the kernel stopped it, not the code: the grader's own counter says so
                     failure = "not measured: the grading container ran out of memory (its limit, "
@@ -371,6 +379,7 @@ final class Performance {
                     runDeadline(),
                     runLog,
                     new PrintStream(java.io.OutputStream.nullOutputStream()));
+            lockHeld = JmhRunner.lockWasHeld(run);
             if (!run.ok() || run.scores().size() != 1) {
                 return null;
             }

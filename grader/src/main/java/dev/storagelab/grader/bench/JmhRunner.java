@@ -212,42 +212,59 @@ public final class JmhRunner {
             PrintStream progress)
             throws IOException {
         // A measuring run takes JMH's machine-wide lock, so that two measurements never share the
-        // cores. Another run (a classmate's grading, a benchmark someone started) may hold it: JMH
-        // then exits at once, and a grade would lose its performance points to bad timing. Wait
-        // for the lock instead, within the deadline.
-        long end = System.nanoTime() + deadline.toNanos();
-        while (true) {
-            Run run = runOnce(
-                    module,
-                    include,
-                    params,
-                    properties,
-                    settings,
-                    Duration.ofNanos(Math.max(0, end - System.nanoTime())),
-                    log,
-                    progress);
-            if (!lockWasHeld(run) || end - System.nanoTime() < LOCK_RETRY.toNanos()) {
-                return run;
+        // cores. Another run (a classmate's grading, a benchmark someone started) may hold it:
+        // runOnce waits for it, within the deadline, rather than lose a grade's points to timing.
+        return runOnce(module, include, params, properties, settings, deadline, log, progress);
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService ALARMS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "jmh-lock-alarm");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * The lock of {@code channel}'s file, waited for up to {@code wait}; null if another process
+     * held it all that time. The wait blocks in the kernel, which hands the lock over the moment
+     * its holder lets it go: a grader that benchmarks line after line (another student's grading
+     * on the same machine) releases it only between two runs, for milliseconds, and a waiter that
+     * polled would meet it held every time and wait past its deadline.
+     */
+    static FileLock lockWithin(FileChannel channel, Duration wait) throws IOException {
+        FileLock lock = channel.tryLock();
+        if (lock != null || wait.isZero() || wait.isNegative()) {
+            return lock;
+        }
+        Thread waiter = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean rang = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> alarm = ALARMS.schedule(
+                () -> {
+                    rang.set(true);
+                    waiter.interrupt();
+                },
+                wait.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            return channel.lock();
+        } catch (java.nio.channels.FileLockInterruptionException | java.nio.channels.ClosedChannelException e) {
+            if (!rang.get()) {
+                throw e; // interrupted by someone else: the grader is stopping
             }
-            progress.println("  another JMH run holds the machine's benchmark lock; retrying in "
-                    + LOCK_RETRY.toSeconds() + " s");
-            try {
-                Thread.sleep(LOCK_RETRY.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while waiting for JMH's lock");
+            return null;
+        } finally {
+            alarm.cancel(false);
+            if (rang.get()) {
+                Thread.interrupted(); // the alarm's interrupt, not a request to stop
             }
         }
     }
 
-    /** How long to wait before trying again when another JMH run holds the lock. */
-    static final Duration LOCK_RETRY = Duration.ofSeconds(5);
-
     /** JMH's message when another instance holds {@code jmh.lock} (its {@code Runner}). */
     static final String LOCK_MESSAGE = "Another JMH instance might be running";
 
-    /** Whether {@code run} ended at once because another JMH run held the lock. */
-    static boolean lockWasHeld(Run run) throws IOException {
+    /** Whether {@code run} ended without measuring because another JMH run held the lock to its deadline. */
+    public static boolean lockWasHeld(Run run) throws IOException {
         return run.finished()
                 && run.scores().isEmpty()
                 && Files.exists(run.log())
@@ -270,32 +287,9 @@ public final class JmhRunner {
         // The grader's classes last (the lab's libraries win): they hold the CPU-time profiler.
         List<Path> classpath = new ArrayList<>(LabBuild.testClasspath(module));
         Confinement confinement = Confinement.current();
-        if (!confinement.on()) {
-            // Lab code may use files only in a folder of its own; the results are written beside it.
-            Path work = Files.createDirectories(log.resolveSibling(log.getFileName() + ".work"));
-            classpath.add(RunnerClasses.shared());
-            Path tmp = Files.createDirectories(work.resolve("tmp"));
-            List<SandboxPolicy.Entry> entries = classpath.stream()
-                    .map(p -> new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p)))
-                    .toList();
-            return runJmh(
-                    work,
-                    entries,
-                    tmp,
-                    include,
-                    params,
-                    properties,
-                    settings,
-                    deadline,
-                    json,
-                    json,
-                    log,
-                    progress,
-                    null);
-        }
-        // Benchmarks run a submission's code too: as a user of its own, like its tests (Confinement),
-        // on copies of the class path. That user's temp folder is its own, so JMH's machine-wide lock
-        // (jmh.lock in the temp folder) is taken here, in the grader's, and the child ignores its own.
+        // JMH's machine-wide lock (jmh.lock in the temp folder) is taken here, in the grader's, and
+        // the child ignores its own: a confined run's user has a temp folder of its own, and a
+        // grader waits for the lock in the kernel (lockWithin) rather than by JMH's retries.
         FileChannel lockFile = null;
         FileLock lock = null;
         if (!settings.quick()) {
@@ -304,7 +298,7 @@ public final class JmhRunner {
                     StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
             try {
-                lock = lockFile.tryLock();
+                lock = lockWithin(lockFile, deadline);
             } catch (IOException | RuntimeException e) {
                 lockFile.close();
                 throw e;
@@ -313,30 +307,57 @@ public final class JmhRunner {
                 lockFile.close();
                 Files.writeString(
                         log,
-                        LOCK_MESSAGE + " (the grader could not take " + System.getProperty("java.io.tmpdir")
-                                + "/jmh.lock)\n",
+                        LOCK_MESSAGE + " (the grader waited " + deadline.toSeconds() + " s for "
+                                + System.getProperty("java.io.tmpdir") + "/jmh.lock)\n",
                         StandardCharsets.UTF_8);
                 return new Run(List.of(), true, 1, log);
             }
         }
-        try (Confinement.Run confined = confinement.open(classpath)) {
-            // JMH's own process writes the results where the benchmark's lab code may not (the policy
-            // gives it only work/ and tmp/): a fork cannot rewrite its own score.
-            Path confinedJson = confined.results().resolve("jmh-result.json");
-            return runJmh(
-                    confined.work(),
-                    confined.sandboxClasspath(),
-                    confined.tmp(),
-                    include,
-                    params,
-                    properties,
-                    settings,
-                    deadline,
-                    confinedJson,
-                    json,
-                    log,
-                    progress,
-                    confined);
+        try {
+            if (!confinement.on()) {
+                // Lab code may use files only in a folder of its own; the results are written beside it.
+                Path work = Files.createDirectories(log.resolveSibling(log.getFileName() + ".work"));
+                classpath.add(RunnerClasses.shared());
+                Path tmp = Files.createDirectories(work.resolve("tmp"));
+                List<SandboxPolicy.Entry> entries = classpath.stream()
+                        .map(p -> new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p)))
+                        .toList();
+                return runJmh(
+                        work,
+                        entries,
+                        tmp,
+                        include,
+                        params,
+                        properties,
+                        settings,
+                        deadline,
+                        json,
+                        json,
+                        log,
+                        progress,
+                        null);
+            }
+            // Benchmarks run a submission's code too: as a user of its own, like its tests
+            // (Confinement), on copies of the class path.
+            try (Confinement.Run confined = confinement.open(classpath)) {
+                // JMH's own process writes the results where the benchmark's lab code may not (the policy
+                // gives it only work/ and tmp/): a fork cannot rewrite its own score.
+                Path confinedJson = confined.results().resolve("jmh-result.json");
+                return runJmh(
+                        confined.work(),
+                        confined.sandboxClasspath(),
+                        confined.tmp(),
+                        include,
+                        params,
+                        properties,
+                        settings,
+                        deadline,
+                        confinedJson,
+                        json,
+                        log,
+                        progress,
+                        confined);
+            }
         } finally {
             if (lockFile != null) {
                 lockFile.close(); // releases the lock
@@ -371,14 +392,12 @@ public final class JmhRunner {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (confined != null) {
-            // The grader holds the lock for a measuring run; a smoke needs none (below).
             cmd.add("-Djava.io.tmpdir=" + confined.tmp());
             cmd.add("-Duser.home=" + confined.work());
-            if (!settings.quick()) {
-                cmd.add("-Djmh.ignoreLock=true");
-            }
         }
-        if (settings.quick()) {
+        if (!settings.quick()) {
+            cmd.add("-Djmh.ignoreLock=true"); // the grader holds the lock for a measuring run (runOnce)
+        } else {
             // A smoke measures nothing, so it may share the machine with another JMH run; it runs
             // in this JVM, which therefore needs the heap a fork would have had.
             cmd.add("-Djmh.ignoreLock=true");
