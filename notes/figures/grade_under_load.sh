@@ -16,7 +16,7 @@
 # more, and every core stays busy. Loops in the grader's own session would instead starve it as no
 # shared grading machine does (a round took an hour that way).
 #
-# Slow on purpose (a full grade with perf took 7 min on 2 idle cores, 10 to 17 with 8 busy loops):
+# Slow on purpose (a full grade with perf took 7 min on 2 idle cores, 10 to 24 with 8 busy loops):
 # never part of mvn verify.
 #
 #   notes/figures/grade_under_load.sh [--rounds N] [--factor F] [--perf] [--submission PATH] [--isolated]
