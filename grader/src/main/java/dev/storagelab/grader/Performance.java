@@ -278,8 +278,6 @@ final class Performance {
         final Map<String, String> properties = Map.of(ANSWERS_SEED, Long.toString(SEEDS.nextLong()));
 
         String failure;
-        /** Whether the last run found the machine's benchmark lock held to its deadline. */
-        boolean lockHeld;
 
         Runs(Lab lab, GradedBenchmark line, Path reference, Path submission, Path logs) {
             this.lab = lab;
@@ -304,10 +302,12 @@ final class Performance {
                 Path runLog = logs.resolve(
                         lab.id() + "-" + p.name() + (isReference ? "-reference-" : "-submission-") + round + ".txt");
                 long kills = ContainerLimits.current().oomKills();
-                JmhRunner.Score score = once((isReference ? reference : submission).resolve(lab.directory()), runLog);
+                JmhRunner.Run run = once((isReference ? reference : submission).resolve(lab.directory()), runLog);
+                JmhRunner.Score score =
+                        run.ok() && run.scores().size() == 1 ? run.scores().get(0) : null;
                 if (score == null && clock.lessThan(Grader.LAB_MARGIN)) {
                     failure = "not measured: " + clock.limitWords() + " was reached while it ran";
-                } else if (score == null && lockHeld) {
+                } else if (score == null && JmhRunner.lockWasHeld(run)) {
                     // another grading's benchmarks had the machine: not the code's doing, nor the rubric's
                     failure = "not measured: another benchmark on this machine held its benchmark lock"
                             + " (jmh.lock) for the whole of this run's "
@@ -366,11 +366,11 @@ final class Performance {
             return line.unmeasured(cutByClock ? PerfResult.NOT_RUN : PerfResult.FAILED, failure);
         }
 
-        /** One run of one side with the rubric's settings; null if it produced no score. */
-        private JmhRunner.Score once(Path module, Path runLog) throws IOException {
+        /** One run of one side with the rubric's settings (a score only if it measured exactly one). */
+        private JmhRunner.Run once(Path module, Path runLog) throws IOException {
             Files.createDirectories(runLog.getParent());
             Rubric.PerfBenchmark p = line.line();
-            JmhRunner.Run run = JmhRunner.run(
+            return JmhRunner.run(
                     module,
                     include,
                     p.params(),
@@ -379,11 +379,6 @@ final class Performance {
                     runDeadline(),
                     runLog,
                     new PrintStream(java.io.OutputStream.nullOutputStream()));
-            lockHeld = JmhRunner.lockWasHeld(run);
-            if (!run.ok() || run.scores().size() != 1) {
-                return null;
-            }
-            return run.scores().get(0);
         }
     }
 

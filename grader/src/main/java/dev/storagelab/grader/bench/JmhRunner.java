@@ -212,75 +212,9 @@ public final class JmhRunner {
             PrintStream progress)
             throws IOException {
         // A measuring run takes JMH's machine-wide lock, so that two measurements never share the
-        // cores. Another run (a classmate's grading, a benchmark someone started) may hold it:
-        // runOnce waits for it, within the deadline, rather than lose a grade's points to timing.
-        return runOnce(module, include, params, properties, settings, deadline, log, progress);
-    }
-
-    private static final java.util.concurrent.ScheduledExecutorService ALARMS =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "jmh-lock-alarm");
-                t.setDaemon(true);
-                return t;
-            });
-
-    /**
-     * The lock of {@code channel}'s file, waited for up to {@code wait}; null if another process
-     * held it all that time. The wait blocks in the kernel, which hands the lock over the moment
-     * its holder lets it go: a grader that benchmarks line after line (another student's grading
-     * on the same machine) releases it only between two runs, for milliseconds, and a waiter that
-     * polled would meet it held every time and wait past its deadline.
-     */
-    static FileLock lockWithin(FileChannel channel, Duration wait) throws IOException {
-        FileLock lock = channel.tryLock();
-        if (lock != null || wait.isZero() || wait.isNegative()) {
-            return lock;
-        }
-        Thread waiter = Thread.currentThread();
-        java.util.concurrent.atomic.AtomicBoolean rang = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.ScheduledFuture<?> alarm = ALARMS.schedule(
-                () -> {
-                    rang.set(true);
-                    waiter.interrupt();
-                },
-                wait.toMillis(),
-                TimeUnit.MILLISECONDS);
-        try {
-            return channel.lock();
-        } catch (java.nio.channels.FileLockInterruptionException | java.nio.channels.ClosedChannelException e) {
-            if (!rang.get()) {
-                throw e; // interrupted by someone else: the grader is stopping
-            }
-            return null;
-        } finally {
-            alarm.cancel(false);
-            if (rang.get()) {
-                Thread.interrupted(); // the alarm's interrupt, not a request to stop
-            }
-        }
-    }
-
-    /** JMH's message when another instance holds {@code jmh.lock} (its {@code Runner}). */
-    static final String LOCK_MESSAGE = "Another JMH instance might be running";
-
-    /** Whether {@code run} ended without measuring because another JMH run held the lock to its deadline. */
-    public static boolean lockWasHeld(Run run) throws IOException {
-        return run.finished()
-                && run.scores().isEmpty()
-                && Files.exists(run.log())
-                && Files.readString(run.log(), StandardCharsets.UTF_8).contains(LOCK_MESSAGE);
-    }
-
-    private static Run runOnce(
-            Path module,
-            String include,
-            Map<String, String> params,
-            Map<String, String> properties,
-            Settings settings,
-            Duration deadline,
-            Path log,
-            PrintStream progress)
-            throws IOException {
+        // cores. Another run (a classmate's grading, a benchmark someone started) may hold it: the
+        // grader waits for it (lockWithin), within the deadline, rather than lose a grade's points
+        // to timing.
         Path json = log.resolveSibling(log.getFileName() + ".json");
         Files.deleteIfExists(json);
         Files.createDirectories(log.getParent());
@@ -365,6 +299,60 @@ public final class JmhRunner {
         }
     }
 
+    private static final java.util.concurrent.ScheduledExecutorService ALARMS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "jmh-lock-alarm");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * The lock of {@code channel}'s file, waited for up to {@code wait}; null if another process
+     * held it all that time. The wait blocks in the kernel, which hands the lock over the moment
+     * its holder lets it go: a grader that benchmarks line after line (another student's grading
+     * on the same machine) releases it only between two runs, for milliseconds, and a waiter that
+     * polled would meet it held every time and wait past its deadline.
+     */
+    static FileLock lockWithin(FileChannel channel, Duration wait) throws IOException {
+        FileLock lock = channel.tryLock();
+        if (lock != null || wait.isZero() || wait.isNegative()) {
+            return lock;
+        }
+        Thread waiter = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean rang = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> alarm = ALARMS.schedule(
+                () -> {
+                    rang.set(true);
+                    waiter.interrupt();
+                },
+                wait.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            return channel.lock();
+        } catch (java.nio.channels.FileLockInterruptionException | java.nio.channels.ClosedChannelException e) {
+            if (!rang.get()) {
+                throw e; // interrupted by someone else: the grader is stopping
+            }
+            return null;
+        } finally {
+            alarm.cancel(false);
+            if (rang.get()) {
+                Thread.interrupted(); // the alarm's interrupt, not a request to stop
+            }
+        }
+    }
+
+    /** JMH's message when another instance holds {@code jmh.lock} (its {@code Runner}). */
+    static final String LOCK_MESSAGE = "Another JMH instance might be running";
+
+    /** Whether {@code run} ended without measuring because another JMH run held the lock to its deadline. */
+    public static boolean lockWasHeld(Run run) throws IOException {
+        return run.finished()
+                && run.scores().isEmpty()
+                && Files.exists(run.log())
+                && Files.readString(run.log(), StandardCharsets.UTF_8).contains(LOCK_MESSAGE);
+    }
+
     /**
      * One JMH process in {@code dir} on {@code classpath}, writing its JSON to {@code childJson}
      * ({@code confined}: as that run's user), which is then read (and kept at {@code json}).
@@ -395,12 +383,11 @@ public final class JmhRunner {
             cmd.add("-Djava.io.tmpdir=" + confined.tmp());
             cmd.add("-Duser.home=" + confined.work());
         }
-        if (!settings.quick()) {
-            cmd.add("-Djmh.ignoreLock=true"); // the grader holds the lock for a measuring run (runOnce)
-        } else {
-            // A smoke measures nothing, so it may share the machine with another JMH run; it runs
-            // in this JVM, which therefore needs the heap a fork would have had.
-            cmd.add("-Djmh.ignoreLock=true");
+        // A measuring run's lock the grader holds (run); a smoke measures nothing, so it may share
+        // the machine with another JMH run.
+        cmd.add("-Djmh.ignoreLock=true");
+        if (settings.quick()) {
+            // A smoke runs in this JVM, which therefore needs the heap a fork would have had.
             cmd.add("-Xmx1g");
         }
         // Otherwise no heap flag: JMH passes this JVM's flags on to its forks, where only the

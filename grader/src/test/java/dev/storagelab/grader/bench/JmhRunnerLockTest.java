@@ -11,6 +11,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -105,8 +106,7 @@ class JmhRunnerLockTest {
         Path lockFile = dir.resolve("jmh.lock");
         // 40 runs of 250 ms, each taking the lock again the moment it let it go
         Process other = holder(lockFile, 40, 250);
-        try (FileChannel channel = FileChannel.open(
-                lockFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock lock = JmhRunner.lockWithin(channel, Duration.ofSeconds(60));
             assertThat(lock, notNullValue());
             assertThat("the lock came between two of the other's runs, not after its last", other.isAlive(), is(true));
@@ -120,8 +120,7 @@ class JmhRunnerLockTest {
     void aWaiterGivesUpAtItsDeadlineAndIsNotLeftInterrupted() throws Exception {
         Path lockFile = dir.resolve("jmh.lock");
         Process other = holder(lockFile, 0, 60_000);
-        try (FileChannel channel = FileChannel.open(
-                lockFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             assertThat(JmhRunner.lockWithin(channel, Duration.ofMillis(500)), nullValue());
             assertThat(Thread.currentThread().isInterrupted(), is(false));
         } finally {
