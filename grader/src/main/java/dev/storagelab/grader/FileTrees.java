@@ -135,8 +135,8 @@ public final class FileTrees {
      * ({@code target/}) included, with every file's modification time kept, so that a build tool
      * run in the copy finds the compiled classes as up to date as they were in {@code from}.
      */
-    public static int copyWithBuildOutput(Path from, Path to) throws IOException {
-        return copy(from, to, p -> true, true);
+    public static int copyWithBuildOutput(Path from, Path to, Predicate<Path> keep) throws IOException {
+        return copy(from, to, keep, true);
     }
 
     private static int copy(Path from, Path to, Predicate<Path> keep, boolean builds) throws IOException {

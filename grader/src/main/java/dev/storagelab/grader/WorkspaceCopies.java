@@ -17,11 +17,34 @@ public final class WorkspaceCopies {
 
     private WorkspaceCopies() {}
 
-    /** Copies the instructor's workspace (without builds or VCS data) to {@code dest}, replacing what was there. */
+    /**
+     * Copies the instructor's workspace (without builds, VCS data or what no lab's build and run
+     * reads: {@link #builtOrRun}) to {@code dest}, replacing what was there.
+     */
     public static void copy(Workspace workspace, Path dest) throws IOException {
         FileTrees.deleteRecursively(dest);
         Files.createDirectories(dest);
-        FileTrees.copy(workspace.root(), dest, p -> true);
+        FileTrees.copy(workspace.root(), dest, WorkspaceCopies::builtOrRun);
+    }
+
+    /**
+     * Whether {@code relative}, a path in a workspace, is one a lab's build, tests or benchmarks may
+     * read, and so belongs in a grading's copy. The notes (chapters, measurement data, scripts), the
+     * grader's own sources and test fixtures, and the results of earlier gradings are not: they were
+     * over a third of every copy's files, each created and deleted again in every lab's build of
+     * every grading. The grader's other files stay (its {@code pom.xml} is a module of the
+     * workspace's build, which Maven reads whichever modules it builds).
+     */
+    static boolean builtOrRun(Path relative) {
+        if (relative.getNameCount() == 0) {
+            return true;
+        }
+        String top = relative.getName(0).toString();
+        return !top.equals("notes")
+                && !top.equals("storagelab-out")
+                && !(top.equals("grader")
+                        && relative.getNameCount() > 1
+                        && relative.getName(1).toString().equals("src"));
     }
 
     /**
@@ -35,12 +58,16 @@ public final class WorkspaceCopies {
     public static void seed(Workspace workspace, Path reference, Path dest, List<Lab> overlaid) throws IOException {
         FileTrees.deleteRecursively(dest);
         Files.createDirectories(dest);
-        FileTrees.copyWithBuildOutput(reference, dest);
+        // The build output of a lab that is built again is not copied at all (copying it only to delete it was
+        // most of a seed's work for an early lab, which every later lab builds on).
+        java.util.Set<Path> rebuilt = new java.util.HashSet<>();
         for (Lab lab : workspace.labs()) {
             if (workspace.withDependencies(lab).stream().anyMatch(overlaid::contains)) {
-                FileTrees.deleteRecursively(dest.resolve(lab.directory()).resolve("target"));
+                rebuilt.add(Path.of(lab.directory(), "target"));
             }
         }
+        FileTrees.copyWithBuildOutput(
+                reference, dest, rel -> builtOrRun(rel) && rebuilt.stream().noneMatch(rel::startsWith));
     }
 
     /**

@@ -128,7 +128,7 @@ final class Fixtures {
                 Path from = target.resolve(entry);
                 Path to = dir.resolve(module).resolve("target").resolve(entry);
                 if (Files.isDirectory(from)) {
-                    FileTrees.copyWithBuildOutput(from, to);
+                    FileTrees.copyWithBuildOutput(from, to, p -> true);
                 } else if (Files.isRegularFile(from)) {
                     Files.createDirectories(to.getParent());
                     Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
