@@ -17,34 +17,11 @@ public final class WorkspaceCopies {
 
     private WorkspaceCopies() {}
 
-    /**
-     * Copies the instructor's workspace (without builds, VCS data or what no lab's build and run
-     * reads: {@link #builtOrRun}) to {@code dest}, replacing what was there.
-     */
+    /** Copies the instructor's workspace (without builds or VCS data) to {@code dest}, replacing what was there. */
     public static void copy(Workspace workspace, Path dest) throws IOException {
         FileTrees.deleteRecursively(dest);
         Files.createDirectories(dest);
-        FileTrees.copy(workspace.root(), dest, WorkspaceCopies::builtOrRun);
-    }
-
-    /**
-     * Whether {@code relative}, a path in a workspace, is one a lab's build, tests or benchmarks may
-     * read, and so belongs in a grading's copy. The notes (chapters, measurement data, scripts), the
-     * grader's own sources and test fixtures, and the results of earlier gradings are not: they were
-     * over a third of every copy's files, each created and deleted again in every lab's build of
-     * every grading. The grader's other files stay (its {@code pom.xml} is a module of the
-     * workspace's build, which Maven reads whichever modules it builds).
-     */
-    static boolean builtOrRun(Path relative) {
-        if (relative.getNameCount() == 0) {
-            return true;
-        }
-        String top = relative.getName(0).toString();
-        return !top.equals("notes")
-                && !top.equals("storagelab-out")
-                && !(top.equals("grader")
-                        && relative.getNameCount() > 1
-                        && relative.getName(1).toString().equals("src"));
+        FileTrees.copy(workspace.root(), dest, p -> true);
     }
 
     /**
@@ -67,7 +44,29 @@ public final class WorkspaceCopies {
             }
         }
         FileTrees.copyWithBuildOutput(
-                reference, dest, rel -> builtOrRun(rel) && rebuilt.stream().noneMatch(rel::startsWith));
+                reference, dest, rel -> seeded(rel) && rebuilt.stream().noneMatch(rel::startsWith));
+    }
+
+    /**
+     * Whether {@code relative}, a path in the reference, goes into a seed. A seed builds labs and runs
+     * their hidden tests and benchmarks (and, for {@code bench}, the workbench's engines), none of
+     * which reads the notes, the grader's own sources and test fixtures, or an earlier grading's
+     * results: those were over a third of every seed's files, each created and deleted again in every
+     * lab's build of every grading. (A whole copy of the workspace, {@link #copy}, keeps them: a
+     * lab's own test may read the notes it quotes, and the release's build compiles the grader.)
+     * The grader's other files stay: its {@code pom.xml} is a module of the workspace's build, which
+     * Maven reads whichever modules it builds.
+     */
+    static boolean seeded(Path relative) {
+        if (relative.getNameCount() == 0) {
+            return true;
+        }
+        String top = relative.getName(0).toString();
+        return !top.equals("notes")
+                && !top.equals("storagelab-out")
+                && !(top.equals("grader")
+                        && relative.getNameCount() > 1
+                        && relative.getName(1).toString().equals("src"));
     }
 
     /**

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A grading's copies of the workspace hold what the labs' builds, tests and benchmarks read, and
- * nothing else: not the notes, the grader's sources or earlier results; and a lab's build seeded from
- * the reference gets the build output of the labs it does not build again, and none of the labs it
- * builds. (That the graded builds still pass in such copies is every grading test's proof.)
+ * A lab's build seeded from the reference holds what the labs' builds, hidden tests and benchmarks
+ * read, and nothing else: not the notes, the grader's sources or earlier results, and the build
+ * output of the labs it does not build again, none of the labs it builds. A whole copy of the
+ * workspace keeps all of it. (That the graded builds still pass in seeds is every grading test's
+ * proof.)
  */
 class WorkspaceCopiesTest {
 
@@ -22,22 +23,32 @@ class WorkspaceCopiesTest {
     Path tmp;
 
     @Test
-    void aCopyLeavesOutWhatNoLabBuildsOrRuns() throws IOException {
+    void aSeedLeavesOutWhatNoLabBuildOrRunReadsAndAWholeCopyKeepsIt() throws IOException {
         Path ws = workspace();
+        Workspace workspace = Workspace.at(ws);
         Path copy = tmp.resolve("copy");
-        WorkspaceCopies.copy(Workspace.at(ws), copy);
+        WorkspaceCopies.copy(workspace, copy);
+        assertThat(
+                "a whole copy keeps the notes: a lab's own test may read what they quote",
+                Files.isRegularFile(copy.resolve("notes/01-sorted-logs.md")),
+                is(true));
+        assertThat(
+                "and the grader's sources: the release's build compiles them",
+                Files.isRegularFile(copy.resolve("grader/src/main/java/dev/storagelab/grader/Grader.java")),
+                is(true));
 
+        Path seed = tmp.resolve("seed");
+        WorkspaceCopies.seed(workspace, ws, seed, List.of(workspace.lab("02")));
         for (String kept : List.of(
                 "pom.xml", "lab-01-calc/pom.xml", "lab-02-twice/pom.xml", "grader/pom.xml", Rubric.PATH, "README.md")) {
-            assertThat(kept + " is in the copy", Files.isRegularFile(copy.resolve(kept)), is(true));
+            assertThat(kept + " is in the seed", Files.isRegularFile(seed.resolve(kept)), is(true));
         }
         for (String left : List.of(
                 "notes/01-sorted-logs.md",
                 "notes/data/figure.csv",
                 "grader/src/main/java/dev/storagelab/grader/Grader.java",
-                "storagelab-out/grade.json",
-                "lab-01-calc/target/classes/fixture/calc/Calc.class")) {
-            assertThat(left + " is left out of the copy", Files.exists(copy.resolve(left)), is(false));
+                "storagelab-out/grade.json")) {
+            assertThat(left + " is left out of the seed", Files.exists(seed.resolve(left)), is(false));
         }
     }
 
@@ -60,7 +71,6 @@ class WorkspaceCopiesTest {
                 Files.exists(seed.resolve("lab-02-twice/target")),
                 is(false));
         assertThat(Files.isRegularFile(seed.resolve("lab-02-twice/pom.xml")), is(true));
-        assertThat(Files.exists(seed.resolve("notes")), is(false));
 
         Path seed01 = tmp.resolve("seed-01");
         WorkspaceCopies.seed(workspace, reference, seed01, List.of(workspace.lab("01")));
