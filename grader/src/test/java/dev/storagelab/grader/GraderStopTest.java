@@ -120,6 +120,48 @@ class GraderStopTest {
         }
     }
 
+    /**
+     * A grader is stopped while its own thread copies into its scratch folder (a lab's seed), which
+     * goes on while the shutdown deletes the folder: the copies stop and the folder goes. Before, the
+     * copying refilled it faster than the deletion emptied it, and 8 stops in 10 left it behind.
+     */
+    @Test
+    void aGraderStoppedWhileItCopiesLeavesNoScratchFolder() throws Exception {
+        for (int stop = 0; stop < 3; stop++) {
+            Process holder = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx64m",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            TemporaryFolderHolder.class.getName(),
+                            "copying",
+                            tmp.resolve("tree-" + stop).toString())
+                    .redirectErrorStream(true)
+                    .start();
+            Path dir = null;
+            try {
+                dir = Path.of(new java.io.BufferedReader(
+                                new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine());
+                for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                        !Files.exists(dir.resolve("seed-3")) && System.nanoTime() < end; ) {
+                    Thread.sleep(20);
+                }
+                assertThat("copying into " + dir, Files.exists(dir.resolve("seed-3")), is(true));
+                holder.destroy(); // SIGTERM, mid-copy
+                assertThat(holder.waitFor(1, TimeUnit.MINUTES), is(true));
+                assertThat("stop " + (stop + 1) + " left " + dir, Files.exists(dir), is(false));
+            } finally {
+                holder.destroyForcibly();
+                holder.waitFor(1, TimeUnit.MINUTES);
+                if (dir != null) {
+                    FileTrees.deleteRecursively(dir); // what a failing stop left
+                }
+            }
+        }
+    }
+
     @Test
     void aTempFolderTooLongForTheRunsSocketsIsNamedWithWhatToDo() throws Exception {
         Path ws = Fixtures.fixtureWorkspace(tmp.resolve("ws-long"));
