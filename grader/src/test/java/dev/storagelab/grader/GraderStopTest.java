@@ -99,18 +99,9 @@ class GraderStopTest {
 
     @Test
     void aStoppedGradersScratchFolderIsDeleted() throws Exception {
-        Process holder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        TemporaryFolderHolder.class.getName())
-                .redirectErrorStream(true)
-                .start();
+        Process holder = holder();
         try {
-            Path dir = Path.of(new java.io.BufferedReader(
-                            new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine());
+            Path dir = folderOf(holder);
             assertThat(Files.isRegularFile(dir.resolve("work/file")), is(true));
             holder.destroy(); // SIGTERM
             assertThat(holder.waitFor(1, TimeUnit.MINUTES), is(true));
@@ -128,22 +119,10 @@ class GraderStopTest {
     @Test
     void aGraderStoppedWhileItCopiesLeavesNoScratchFolder() throws Exception {
         for (int stop = 0; stop < 3; stop++) {
-            Process holder = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-Xmx64m",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            TemporaryFolderHolder.class.getName(),
-                            "copying",
-                            tmp.resolve("tree-" + stop).toString())
-                    .redirectErrorStream(true)
-                    .start();
+            Process holder = holder("copying", tmp.resolve("tree-" + stop).toString());
             Path dir = null;
             try {
-                dir = Path.of(new java.io.BufferedReader(
-                                new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
-                        .readLine());
+                dir = folderOf(holder);
                 for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                         !Files.exists(dir.resolve("seed-3")) && System.nanoTime() < end; ) {
                     Thread.sleep(20);
@@ -160,6 +139,25 @@ class GraderStopTest {
                 }
             }
         }
+    }
+
+    /** A {@link TemporaryFolderHolder} JVM started with {@code args}. */
+    private static Process holder(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TemporaryFolderHolder.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    /** The temporary folder {@code holder} made: the first line it prints. */
+    private static Path folderOf(Process holder) throws IOException {
+        return Path.of(new java.io.BufferedReader(
+                        new java.io.InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                .readLine());
     }
 
     @Test

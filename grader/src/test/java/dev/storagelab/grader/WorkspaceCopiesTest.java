@@ -54,11 +54,9 @@ class WorkspaceCopiesTest {
 
     @Test
     void aSeedCarriesTheBuildOutputOfTheLabsItDoesNotBuildAgainOnly() throws IOException {
-        Path ws = workspace();
-        Workspace workspace = Workspace.at(ws);
-        // the reference as built: every lab's classes beside its sources
-        Path reference = tmp.resolve("reference");
-        FileTrees.copyWithBuildOutput(ws, reference, p -> true);
+        // the workspace stands for the reference as built: every lab's classes beside its sources
+        Path reference = workspace();
+        Workspace workspace = Workspace.at(reference);
 
         Path seed = tmp.resolve("seed-02");
         WorkspaceCopies.seed(workspace, reference, seed, List.of(workspace.lab("02")));

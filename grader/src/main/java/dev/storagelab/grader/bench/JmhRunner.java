@@ -211,19 +211,17 @@ public final class JmhRunner {
             Path log,
             PrintStream progress)
             throws IOException {
-        // A measuring run takes JMH's machine-wide lock, so that two measurements never share the
-        // cores. Another run (a classmate's grading, a benchmark someone started) may hold it: the
-        // grader waits for it (lockWithin), within the deadline, rather than lose a grade's points
-        // to timing.
+        // A measuring run takes JMH's machine-wide lock (jmh.lock in the temp folder), so that two
+        // measurements never share the cores. It is taken here, in the grader's temp folder, and the
+        // child ignores its own: a confined run's user has a temp folder of its own. Another run (a
+        // classmate's grading, a benchmark someone started) may hold it: the grader waits for it in
+        // the kernel (lockWithin), within the deadline, rather than lose a grade's points to timing.
         Path json = log.resolveSibling(log.getFileName() + ".json");
         Files.deleteIfExists(json);
         Files.createDirectories(log.getParent());
         // The grader's classes last (the lab's libraries win): they hold the CPU-time profiler.
         List<Path> classpath = new ArrayList<>(LabBuild.testClasspath(module));
         Confinement confinement = Confinement.current();
-        // JMH's machine-wide lock (jmh.lock in the temp folder) is taken here, in the grader's, and
-        // the child ignores its own: a confined run's user has a temp folder of its own, and a
-        // grader waits for the lock in the kernel (lockWithin) rather than by JMH's retries.
         FileChannel lockFile = null;
         FileLock lock = null;
         if (!settings.quick()) {
