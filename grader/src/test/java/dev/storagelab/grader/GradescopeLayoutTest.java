@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * fixture's, with the real grader module and launcher, so that the scripts build and run the real
  * grader in seconds. PrairieLearn's entrypoint ({@code run_grader}) then runs in a copy of its
  * {@code /grade} layout ({@code GRADE_ROOT}) over the same built image layout ({@code STORAGELAB_ROOT}:
- * the image runs the same {@code setup.sh}), for the reference's file, the release's and no file.
+ * the image runs the same {@code setup.sh}), for the reference's code with a class of the student's own,
+ * the release's file and no file.
  */
 class GradescopeLayoutTest {
 
@@ -285,28 +286,13 @@ class GradescopeLayoutTest {
                 is(true));
     }
 
+    /**
+     * The reference's own code, one of its calls moved into a class of the student's own, with a
+     * stray file beside it: full marks, every test and performance line, so PrairieLearn's
+     * entrypoint places a lab's files and a student's extra classes as the grader needs them.
+     */
     @Test
-    void prairieLearnGradesTheReferencesFileToFullMarks() throws Exception {
-        Lab lab = Workspace.at(workspace).lab("01");
-        JsonObject json = prairieLearn(
-                "reference",
-                java.util.Map.of(
-                        "Calc.java",
-                        Files.readString(workspace.resolve(lab.studentSources()).resolve("fixture/calc/Calc.java"))));
-        assertThat(json.toString(), json.get("gradable").getAsBoolean(), is(true));
-        assertThat(json.toString(), json.get("score").getAsDouble(), closeTo(1.0, 1e-9));
-        assertThat(json.toString(), maxPoints(json), greaterThan(0.0));
-        for (JsonElement e : json.getAsJsonArray("tests")) {
-            JsonObject t = e.getAsJsonObject();
-            assertThat(
-                    t.toString(),
-                    t.get("points").getAsDouble(),
-                    closeTo(t.get("max_points").getAsDouble(), 1e-9));
-        }
-    }
-
-    @Test
-    void prairieLearnTakesAClassOfTheStudentsOwnInTheLabsPackage() throws Exception {
+    void prairieLearnGradesTheReferencesCodeWithAClassOfTheStudentsOwnToFullMarks() throws Exception {
         Lab lab = Workspace.at(workspace).lab("01");
         String calc = Files.readString(workspace.resolve(lab.studentSources()).resolve("fixture/calc/Calc.java"));
         String withHelper = calc.replace("return a + b;", "return CalcHelper.sum(a, b);");
@@ -323,6 +309,14 @@ class GradescopeLayoutTest {
                         "package somewhere.else;\nclass Stray {}\n"));
         assertThat(json.toString(), json.get("gradable").getAsBoolean(), is(true));
         assertThat(json.toString(), json.get("score").getAsDouble(), closeTo(1.0, 1e-9));
+        assertThat(json.toString(), maxPoints(json), greaterThan(0.0));
+        for (JsonElement e : json.getAsJsonArray("tests")) {
+            JsonObject t = e.getAsJsonObject();
+            assertThat(
+                    t.toString(),
+                    t.get("points").getAsDouble(),
+                    closeTo(t.get("max_points").getAsDouble(), 1e-9));
+        }
         assertThat(
                 "the question lets a student upload more .java files",
                 Files.readString(tmp.resolve("pl/questions/storagelab-lab-01/question.html")),
