@@ -57,8 +57,7 @@ import org.junit.jupiter.api.Test;
  *       table's rows apart) must give the same value in every column. This catches a measurement
  *       taken again and tabled again beside the old one, without anyone naming the quantity (the
  *       arena's table, and the decision matrix, each once stood twice in chapter 7 with other
- *       values). Tables marked {@code <!-- not a measurement: ... -->} are not read, and
- *       {@code audit.md}, the instructor's dated record of successive audits, is not a chapter.
+ *       values). Tables marked {@code <!-- not a measurement: ... -->} are not read.
  * </ul>
  *
  * Earlier runs and their figures belong in each chapter's measurement log ({@code
@@ -532,13 +531,6 @@ class NotesTest {
         return q.compareTo(v) == 0;
     }
 
-    /** The chapters whose figures are one per quantity: every note but the audit's dated record. */
-    private static List<Doc> book(Path root) throws IOException {
-        return notes(root).stream()
-                .filter(d -> !d.fileName().equals("audit.md"))
-                .toList();
-    }
-
     @Test
     void everyHeadlineFigureIsStatedWithTheLedgersValue() throws IOException {
         List<Figure> ledger = ledger(ROOT);
@@ -546,7 +538,7 @@ class NotesTest {
         assertThat(
                 "statements of headline figures that quote another value (change the statement, or the ledger"
                         + " with every statement, after measuring again)",
-                ledgerProblems(ledger, book(ROOT)),
+                ledgerProblems(ledger, notes(ROOT)),
                 empty());
     }
 
@@ -647,7 +639,7 @@ class NotesTest {
     @Test
     void noTwoTablesOfOneSchemaGiveAChapterTwoValuesForOneCell() throws IOException {
         List<String> problems = new ArrayList<>();
-        for (Doc d : book(ROOT)) {
+        for (Doc d : notes(ROOT)) {
             problems.addAll(tableContradictions(d));
         }
         assertThat(
