@@ -367,7 +367,8 @@ class VizBrowserTest {
      * a busy machine): for each view, its tab clicked, the drawing awaited (the pane's summary at
      * the position), then no error in the view's place and nothing foreign in the page; then a
      * grouped burst of events opened (the position stays); then, if asked, all of it again with
-     * the snapshots listed. Its answer: what went wrong, each with where.
+     * the snapshots listed. Its answer: what went wrong at the first step where anything did, each
+     * with where (the walk stops there: what follows a broken step says nothing more).
      */
     static final String WALK = FOREIGN
             + "const [views, at, listed, done] = arguments;"
@@ -381,31 +382,33 @@ class VizBrowserTest {
             + "}"
             + "const summary = () => { const s = document.querySelector('.pane .summary'); return s ? s.textContent : ''; };"
             + "const here = () => summary().startsWith('at event ' + at + ' ');"
-            + "(async () => {"
+            + "async function walk() {"
             + "  for (const pictures of listed ? [false, true] : [false]) {"
             + "    for (const view of views) {"
             + "      const where = view + ' (snapshots listed: ' + pictures + ')';"
-            + "      if (!await until(where + ': its tab', () => document.getElementById('tab-' + view))) break;"
+            + "      if (!await until(where + ': its tab', () => document.getElementById('tab-' + view))) return;"
             + "      document.getElementById('tab-' + view).click();"
             + "      if (!await until(where + ' is drawn', () => document.getElementById('tab-' + view).classList.contains('on')"
-            + "          && here())) continue;"
+            + "          && here())) return;"
             + "      const msg = document.querySelector('.pane .view .msg');"
             + "      if (msg) problems.push(where + ': the view says ' + msg.textContent);"
             + "      for (const f of foreign()) problems.push(where + ': ' + f);"
+            + "      if (problems.length) return;"
             + "    }"
             + "    const group = document.querySelector('.ev.group');"
             + "    if (group) {"
             + "      const rows = document.querySelectorAll('.ev').length;"
             + "      group.click();"
-            + "      await until('a group of events opens', () => document.querySelectorAll('.ev').length > rows);"
+            + "      if (!await until('a group of events opens', () => document.querySelectorAll('.ev').length > rows)) return;"
             + "      await sleep(300);"
             + "      if (!here()) problems.push('opening a group of events moved the position: ' + summary());"
             + "      for (const f of foreign()) problems.push('with a group opened: ' + f);"
+            + "      if (problems.length) return;"
             + "    }"
             + "    document.getElementById('showPictures').click();"
             + "  }"
-            + "  done(problems);"
-            + "})();";
+            + "}"
+            + "walk().catch((e) => problems.push('the walk failed: ' + e)).then(() => done(problems));";
 
     /** What {@link #FOREIGN} finds in the page now. */
     @SuppressWarnings("unchecked")
