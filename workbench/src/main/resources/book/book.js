@@ -15,6 +15,18 @@
     }
   }
 
+  // A handout's landing page (README.html) sends a link to one of its anchors (a failing test's
+  // README.md#t3) on to the page of the book that holds that anchor.
+  const landing = document.querySelector('ul.landing');
+  if (landing) {
+    const h = decodeURIComponent(location.hash.slice(1));
+    const e = h && h !== 'landing' ? document.getElementById(h) : null;
+    if (e && landing.contains(e) && e.dataset.page) {
+      location.replace(e.dataset.page);
+      return;
+    }
+  }
+
   // Highlight the code blocks whose language highlight.js knows; the others stay plain text.
   for (const code of document.querySelectorAll('pre code')) {
     const lang = [...code.classList].find((c) => c.startsWith('language-'));

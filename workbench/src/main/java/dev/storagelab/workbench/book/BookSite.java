@@ -267,9 +267,8 @@ final class BookSite {
                     .append(esc(titles.getOrDefault(a.getValue(), "")))
                     .append("</li>");
         }
-        body.append("</ul><script>(function () {\n  var h = decodeURIComponent(location.hash.slice(1));\n")
-                .append("  var e = h && h !== 'landing' && document.getElementById(h);\n")
-                .append("  if (e && e.dataset.page) location.replace(e.dataset.page);\n})();</script></article>");
+        // book.js forwards the anchor (no inline script: a served book's pages allow only the book's own scripts)
+        body.append("</ul></article>");
         return frame(
                 file,
                 BookPages.title(parts.source()) + ": where a link lands",
