@@ -148,11 +148,20 @@ public final class BenchData {
      * {@link KilledChild#exitWhenParentDies()} first; what it prints is shown only if it fails.
      */
     public static void writeInAnotherJvm(Class<?> writer, Path dir, String... args) throws IOException {
+        writeInAnotherJvm(writer, WRITER_HEAP_MB, dir, args);
+    }
+
+    /** The writer's heap in MiB, unless its benchmark asks for another ({@link #writeInAnotherJvm(Class, int, Path, String...)}). */
+    public static final int WRITER_HEAP_MB = 256;
+
+    /** As {@link #writeInAnotherJvm(Class, Path, String...)}, with a heap of {@code heapMegabytes} for the writer. */
+    public static void writeInAnotherJvm(Class<?> writer, int heapMegabytes, Path dir, String... args)
+            throws IOException {
         Path output = Files.createTempFile(dir.getParent(), dir.getFileName() + "-writer-", ".txt");
         try {
             List<String> arguments = new ArrayList<>(List.of(dir.toString()));
             arguments.addAll(List.of(args));
-            ChildJvm.runToEnd(writer, arguments, WRITER_DEADLINE, output);
+            ChildJvm.runToEnd(writer, arguments, heapMegabytes, WRITER_DEADLINE, output);
         } finally {
             Files.deleteIfExists(output);
         }

@@ -11,22 +11,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A main class run in a child JVM on this JVM's class path, under this JVM's lab policy where it
- * has one ({@link KilledChild#sandbox}), with a heap of {@link KilledChild#heapMegabytes}: the
- * crash tests' victim ({@link KilledChild}), and the process that writes a benchmark's data
- * ({@link #runToEnd}), so that the JVM that measures opens files it did not write and nothing it
- * kept in memory since the writing can answer.
+ * has one ({@link KilledChild#sandbox}): the crash tests' victim ({@link KilledChild}), and the
+ * process that writes a benchmark's data ({@link #runToEnd}), so that the JVM that measures opens
+ * files it did not write and nothing it kept in memory since the writing can answer.
  */
 public final class ChildJvm {
 
     private ChildJvm() {}
 
-    /** The command that runs {@code main} with {@code args} in a child JVM. */
-    static List<String> command(Class<?> main, List<String> args) {
+    /** The command that runs {@code main} with {@code args} in a child JVM with a heap of {@code heapMegabytes}. */
+    static List<String> command(Class<?> main, List<String> args, int heapMegabytes) {
         String java = ProcessHandle.current()
                 .info()
                 .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + KilledChild.heapMegabytes() + "m"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heapMegabytes + "m"));
         cmd.addAll(KilledChild.sandbox());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(args);
@@ -34,13 +33,14 @@ public final class ChildJvm {
     }
 
     /**
-     * Runs {@code main} with {@code args} in a child JVM and waits for it to end, at most
-     * {@code deadline}; throws, with the end of its output, if it does not exit with 0 in time.
-     * Its standard output and error go to {@code output}, a file this JVM reads only when it fails.
+     * Runs {@code main} with {@code args} in a child JVM with a heap of {@code heapMegabytes} and
+     * waits for it to end, at most {@code deadline}; throws, with the end of its output, if it does
+     * not exit with 0 in time. Its standard output and error go to {@code output}, a file this JVM
+     * reads only when it fails.
      */
-    public static void runToEnd(Class<?> main, List<String> args, Duration deadline, Path output)
+    public static void runToEnd(Class<?> main, List<String> args, int heapMegabytes, Duration deadline, Path output)
             throws IOException {
-        Process child = new ProcessBuilder(command(main, args))
+        Process child = new ProcessBuilder(command(main, args, heapMegabytes))
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
