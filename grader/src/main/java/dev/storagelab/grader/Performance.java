@@ -167,9 +167,9 @@ final class Performance {
         String counted = count.words(operationsPerPass(runs.ref.get(0), count));
         String message = String.format(
                 Locale.ROOT,
-                "%s %s against the reference's %s: %s (counted work, the same on any machine: from the moment the"
-                        + " structure is built or opened, on data another JVM wrote); the CPU time of the same runs,"
-                        + " one a side, beside it and not scored: %s",
+                "%s %s against the reference's %s: %s (counted work, the same on any machine, from the moment the"
+                        + " structure is built or opened); the CPU time of the same runs, one a side, beside it and not"
+                        + " scored: %s",
                 PerfFigures.number(sub),
                 counted,
                 PerfFigures.number(ref),
