@@ -60,7 +60,17 @@ final class CostlyFixtures {
 
     /** Every fixture, by lab and name. */
     static List<Fixture> all() throws IOException {
-        Path root = Fixtures.resources().resolve("costly");
+        return all("costly");
+    }
+
+    /**
+     * Every fixture under {@code fixtures/<folder>/}, by lab and name: {@code costly}, those that do
+     * the lab's costly thing; {@code uncounted}, those that move work out of what a counted line
+     * counts (the first line of {@code loses} names the hidden test class they fail, or the counted
+     * line on which they do no better than the reference).
+     */
+    static List<Fixture> all(String folder) throws IOException {
+        Path root = Fixtures.resources().resolve(folder);
         List<Fixture> fixtures = new ArrayList<>();
         try (Stream<Path> patches = Files.walk(root)) {
             for (Path patch : patches.filter(p -> p.getFileName().toString().equals("costly.patch"))

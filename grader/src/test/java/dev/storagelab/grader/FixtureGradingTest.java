@@ -119,7 +119,12 @@ class FixtureGradingTest {
         assertThat(refCount.toString(), refCount.counted(), is(true));
         assertThat("a count is exact: the reference against itself is 1.00x", refCount.ratio(), closeTo(1.0, 1e-9));
         assertThat(refCount.earned(), closeTo(2.0, 1e-9));
-        assertThat(refCount.message(), containsString("bytes per square against the reference's"));
+        assertThat(
+                "the report says what was counted, the operations of one pass among it",
+                refCount.message(),
+                containsString("allocated bytes by 16,384 squares, per square against the reference's"));
+        assertThat(refCount.measure(), equalTo("allocated bytes by 16,384 squares, per square"));
+        assertThat(refCount.unit(), equalTo("allocated bytes per square"));
 
         GradeReport slowReport = perfReport("slow-lab01");
         PerfResult slow = perf(slowReport, "squares");
@@ -234,7 +239,7 @@ class FixtureGradingTest {
                 assertThat(p.toString(), p.get("status").getAsString(), equalTo(PerfResult.MEASURED));
                 boolean counted = p.get("scored_by").getAsString().equals("count");
                 JsonObject entry = board.get("lab-01 " + name + " ("
-                        + (counted ? p.get("measure").getAsString() : "CPU time / reference") + ")");
+                        + (counted ? p.get("unit").getAsString() : "CPU time / reference") + ")");
                 assertThat("results.json's leaderboard has " + name + ": " + board.keySet(), entry, notNullValue());
                 double scored = p.get(counted ? "submission" : "ratio").getAsDouble();
                 assertThat(

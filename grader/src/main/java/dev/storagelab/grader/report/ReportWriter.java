@@ -215,7 +215,7 @@ public final class ReportWriter {
 
     /** The leaderboard's column for a line: {@code lab-05 lsm-get (device reads per get)}, {@code lab-03 skiplist-put (CPU time / reference)}. */
     public static String leaderboardName(PerfResult p) {
-        return p.lab() + " " + p.name() + " (" + (p.counted() ? p.measure() : "CPU time / reference") + ")";
+        return p.lab() + " " + p.name() + " (" + (p.counted() ? p.unit() : "CPU time / reference") + ")";
     }
 
     /** The leaderboard's value for a measured line: the count per operation, or the time ratio; four significant digits. */
