@@ -195,7 +195,7 @@ public abstract class BufferPool {
     volatile int waitingForFrame;
     /** Hears evictions ({@link BPlusTree#setEventListener}). */
     volatile EventListener events = dev.storagelab.events.TestRecording.listener();
-    /** The counters, changed under the pool's lock (the lock-free pool counts its hits as it drains them). */
+    /** The counters, changed under the pool's lock (the lock-free pool counts its hits per thread, and sums them here in {@link #stats}). */
     long hits;
 
     long misses;

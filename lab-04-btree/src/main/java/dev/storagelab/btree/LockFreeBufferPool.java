@@ -58,6 +58,12 @@ public final class LockFreeBufferPool extends BufferPool {
         long loadFrom;
         /** Set when the read of the page failed: the frame holds no page, and its pinners retry. */
         volatile boolean loadFailed;
+        /**
+         * The pool's {@link #accessClock} when an access of this frame was last queued for the
+         * replacer (or made by a miss). Written by hits without the lock: a lost race only queues one
+         * access more or less.
+         */
+        long accessQueuedAt;
 
         LoadingFrame(int index, int pageSize) {
             super(index, pageSize, CLAIMED);
@@ -73,6 +79,14 @@ public final class LockFreeBufferPool extends BufferPool {
     private final WriteBacksInFlight writeBacks;
 
     private final ArrayDeque<LoadingFrame> freeFrames = new ArrayDeque<>();
+    /**
+     * The accesses the replacer has heard of: each miss, and each queued access once drained.
+     * Changed under the pool's lock; read by hits without it, to leave out correlated accesses
+     * ({@link #recordAccess}).
+     */
+    private volatile long accessClock;
+    /** {@link #recordAccess}'s correlated reference period, in ticks of {@link #accessClock}: frames / 64. */
+    private final long correlatedPeriod;
 
     /** A pool of {@code frameCount} frames over {@code file}, evicting with {@code replacer}. */
     public LockFreeBufferPool(PageFile file, PageTable table, int frameCount, Replacer replacer) {
@@ -80,6 +94,7 @@ public final class LockFreeBufferPool extends BufferPool {
         this.frames = new LoadingFrame[frameCount];
         this.refused = new int[frameCount];
         this.writeBacks = new WriteBacksInFlight(this, file);
+        this.correlatedPeriod = frameCount / CORRELATED_PERIOD_DIVISOR;
         for (int i = 0; i < frameCount; i++) {
             frames[i] = new LoadingFrame(i, file.pageSize());
             freeFrames.add(frames[i]);
@@ -235,8 +250,7 @@ public final class LockFreeBufferPool extends BufferPool {
      * The bookkeeping of {@link #fetch} when its hit path did not pin the page, under the pool's
      * lock: finds or makes the frame of {@code pageId} and pins it. If {@link #resident} names a
      * frame for the page, {@link #tryPin} pins it (under the lock it cannot fail: frames are claimed
-     * and unmapped only under the lock; the hit is counted as the access it queued reaches the
-     * replacer). A miss counts a miss, looks up the
+     * and unmapped only under the lock; {@link #recordAccess} counts the hit). A miss counts a miss, looks up the
      * physical page in the page table ({@link PageTable#physicalForRead}, before anything is
      * evicted, so a bad id evicts nothing), takes a frame from {@link #victimFrame()}, makes it hold
      * {@code pageId} (clean), has {@link #arrangeRead} arrange for the page's bytes to arrive, maps
@@ -309,15 +323,38 @@ public final class LockFreeBufferPool extends BufferPool {
      * once (it is under the lock too).
      */
     private void pinClaimed(LoadingFrame f) {
+        f.accessQueuedAt = accessClock;
+        accessClock++;
         f.pins = 1; // a volatile write after the page id and the loader: a hit that pins sees them
         replacer.recordAccess(f.index());
         replacer.setEvictable(f.index(), false);
     }
 
-    /** Tells the replacer, through {@link #accesses}, that {@code f} was pinned. Needs no lock. */
+    /**
+     * A hit on {@code f}: counts it, and tells the replacer of the access through {@link #accesses}
+     * unless it is <em>correlated</em> with the one it last heard of. LRU-K's authors (O'Neil,
+     * O'Neil and Weikum, SIGMOD 1993, the "correlated reference period") count a page's references
+     * that come close together as one: a page read twice in a row is no more popular than a page
+     * read once, and two such accesses would make a page read once look hot. Here an access is
+     * correlated if the replacer has heard of fewer than {@link #correlatedPeriod} accesses (a
+     * sixty-fourth of the frames) since this frame's last one was queued: in a pool of 4,096
+     * frames the root, read by every descent, is told once per 64 accesses, not at every get. A
+     * page used again after a while is still told each time, so the replacer ranks pages as before,
+     * and the pool's hits no longer pay for a replacer update each (BP-Wrapper's batching moves the
+     * update, it does not remove it: a third of a cached get went to it). A pool of fewer than 64
+     * frames tells every access. Needs no lock.
+     */
     private void recordAccess(LoadingFrame f) {
-        enqueue(AccessQueue.accessed(f.index()));
+        accesses.countHit();
+        long now = accessClock;
+        if (now - f.accessQueuedAt >= correlatedPeriod) {
+            f.accessQueuedAt = now;
+            enqueue(AccessQueue.accessed(f.index()));
+        }
     }
+
+    /** The frames per tick of {@link #correlatedPeriod}: a sixty-fourth of the pool. */
+    static final int CORRELATED_PERIOD_DIVISOR = 64;
 
     private void enqueue(int event) {
         while (!accesses.offer(event)) {
@@ -330,9 +367,10 @@ public final class LockFreeBufferPool extends BufferPool {
     /**
      * Hands the accesses and last unpins that hits queued to the replacer, under the pool's lock:
      * an access is recorded, and either way the frame is evictable if, now, it holds a page and no
-     * pin. Every pin and every last unpin queues an event after it happened, so once all are
-     * drained the replacer's evictable frames are the frames unpinned at some moment since their
-     * last pin or unpin; {@link #victimFrame} claims each victim with a compare-and-set anyway.
+     * pin. Every last unpin queues an event after it happened, so once all are drained every frame
+     * without a pin is evictable; a pin whose access was correlated queues nothing, so a pinned
+     * frame may be evictable too, which is why {@link #victimFrame} claims each victim with a
+     * compare-and-set.
      */
     private void drainAccesses() {
         accesses.drain(event -> {
@@ -347,7 +385,7 @@ public final class LockFreeBufferPool extends BufferPool {
                 return; // evicted, freed or discarded since: the replacer has forgotten it
             }
             if (AccessQueue.isAccess(event)) {
-                hits++; // only hits queue an access: a miss's first pin tells the replacer itself
+                accessClock++;
                 replacer.recordAccess(f.index());
             }
             replacer.setEvictable(f.index(), pins == 0);
@@ -649,10 +687,11 @@ public final class LockFreeBufferPool extends BufferPool {
         return frames[index];
     }
 
-    /** The pool's counters, once the replacer has heard of the hits queued so far. */
+    /** The pool's counters, the hits summed over the threads that made them ({@link AccessQueue#hits}). */
     @Override
     public synchronized PoolStats stats() {
-        drainAccesses(); // the hits are counted as they are drained
+        drainAccesses();
+        hits = accesses.hits();
         return super.stats();
     }
 }

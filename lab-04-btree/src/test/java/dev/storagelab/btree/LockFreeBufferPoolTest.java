@@ -59,4 +59,49 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
         pool.unpin(pinned, true);
         assertThat("no pin left", pool.pinnedFrames(), is(0));
     }
+
+    /** Counts the accesses the replacer hears of, per frame. */
+    private static final class CountsAccesses extends ForwardingReplacer {
+        final int[] accesses;
+
+        CountsAccesses(int frames) {
+            super(new LruKReplacer(frames, 2));
+            accesses = new int[frames];
+        }
+
+        @Override
+        public void recordAccess(int frame) {
+            accesses[frame]++;
+            super.recordAccess(frame);
+        }
+    }
+
+    @Test
+    void accessesCloseTogetherReachTheReplacerOnceAndEveryHitIsCounted() throws IOException {
+        openFile();
+        int frames = 4 * LockFreeBufferPool.CORRELATED_PERIOD_DIVISOR; // a correlated reference period of 4 accesses
+        CountsAccesses replacer = new CountsAccesses(frames);
+        BufferPool pool = newPool(file, table, frames, replacer);
+        long hot = createMarked(pool);
+        for (int i = 0; i < 100; i++) {
+            pool.unpin(pool.fetch(hot), false);
+        }
+        int frame = pool.fetch(hot).index();
+        pool.unpin(pool.frame(frame), false);
+        assertThat("101 fetches of a resident page are 101 hits", pool.stats().hits(), is(101L));
+        assertThat(
+                "a page fetched again and again with nothing else in between is one access for LRU-K (its"
+                        + " correlated reference period): the replacer hears of its creation only",
+                replacer.accesses[frame],
+                is(1));
+        for (int i = 0; i < 4; i++) {
+            createMarked(pool); // 4 accesses of other pages
+        }
+        pool.unpin(pool.fetch(hot), false);
+        pool.stats(); // drains the queued accesses into the replacer
+        assertThat(
+                "once 4 other accesses have passed, the next fetch of the page is an access the replacer hears of",
+                replacer.accesses[frame],
+                is(2));
+    }
 }
