@@ -85,7 +85,7 @@ public final class LockFreeBufferPool extends BufferPool {
      * ({@link #recordAccess}).
      */
     private volatile long accessClock;
-    /** {@link #recordAccess}'s correlated reference period, in ticks of {@link #accessClock}: frames / 64. */
+    /** {@link #recordAccess}'s correlated reference period, in ticks of {@link #accessClock}: {@link #CORRELATED_PERIOD}, or 0. */
     private final long correlatedPeriod;
 
     /** A pool of {@code frameCount} frames over {@code file}, evicting with {@code replacer}. */
@@ -94,7 +94,7 @@ public final class LockFreeBufferPool extends BufferPool {
         this.frames = new LoadingFrame[frameCount];
         this.refused = new int[frameCount];
         this.writeBacks = new WriteBacksInFlight(this, file);
-        this.correlatedPeriod = frameCount / CORRELATED_PERIOD_DIVISOR;
+        this.correlatedPeriod = frameCount >= CORRELATED_MIN_FRAMES ? CORRELATED_PERIOD : 0;
         for (int i = 0; i < frameCount; i++) {
             frames[i] = new LoadingFrame(i, file.pageSize());
             freeFrames.add(frames[i]);
@@ -336,13 +336,15 @@ public final class LockFreeBufferPool extends BufferPool {
      * O'Neil and Weikum, SIGMOD 1993, the "correlated reference period") count a page's references
      * that come close together as one: a page read twice in a row is no more popular than a page
      * read once, and two such accesses would make a page read once look hot. Here an access is
-     * correlated if the replacer has heard of fewer than {@link #correlatedPeriod} accesses (a
-     * sixty-fourth of the frames) since this frame's last one was queued: in a pool of 4,096
-     * frames the root, read by every descent, is told once per 64 accesses, not at every get. A
-     * page used again after a while is still told each time, so the replacer ranks pages as before,
-     * and the pool's hits no longer pay for a replacer update each (BP-Wrapper's batching moves the
-     * update, it does not remove it: a third of a cached get went to it). A pool of fewer than 64
-     * frames tells every access. Needs no lock.
+     * correlated if the replacer has heard of fewer than {@link #CORRELATED_PERIOD} accesses since
+     * this frame's last one was queued: the root, read by every descent, is told about once per four
+     * accesses, and not at all while nothing else is (every get of a cached path), where it was told
+     * at every get. A page used again after a while is still told each time, and the pool's hits no
+     * longer pay for a replacer update each (BP-Wrapper's batching moves the update, it does not
+     * remove it: a third of a cached get went to it). The period is short on purpose: a sixty-fourth
+     * of the frames (64 accesses in a pool of 4,096) left LRU-2 too little history of the pages a
+     * random get reads, and it read 1.21 pages where it reads 0.69 now. A pool of fewer than
+     * {@link #CORRELATED_MIN_FRAMES} frames tells every access. Needs no lock.
      */
     private void recordAccess(LoadingFrame f) {
         accesses.countHit();
@@ -353,8 +355,11 @@ public final class LockFreeBufferPool extends BufferPool {
         }
     }
 
-    /** The frames per tick of {@link #correlatedPeriod}: a sixty-fourth of the pool. */
-    static final int CORRELATED_PERIOD_DIVISOR = 64;
+    /** The correlated reference period of {@link #recordAccess}, in accesses the replacer heard of. */
+    static final int CORRELATED_PERIOD = 4;
+
+    /** The smallest pool that leaves correlated accesses out; a smaller one tells the replacer every access. */
+    static final int CORRELATED_MIN_FRAMES = 64;
 
     private void enqueue(int event) {
         while (!accesses.offer(event)) {

@@ -79,7 +79,8 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
     @Test
     void accessesCloseTogetherReachTheReplacerOnceAndEveryHitIsCounted() throws IOException {
         openFile();
-        int frames = 4 * LockFreeBufferPool.CORRELATED_PERIOD_DIVISOR; // a correlated reference period of 4 accesses
+        int frames = LockFreeBufferPool.CORRELATED_MIN_FRAMES;
+        int period = LockFreeBufferPool.CORRELATED_PERIOD;
         CountsAccesses replacer = new CountsAccesses(frames);
         BufferPool pool = newPool(file, table, frames, replacer);
         long hot = createMarked(pool);
@@ -94,13 +95,14 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
                         + " correlated reference period): the replacer hears of its creation only",
                 replacer.accesses[frame],
                 is(1));
-        for (int i = 0; i < 4; i++) {
-            createMarked(pool); // 4 accesses of other pages
+        for (int i = 0; i < period; i++) {
+            createMarked(pool); // as many accesses of other pages as the period
         }
         pool.unpin(pool.fetch(hot), false);
         pool.stats(); // drains the queued accesses into the replacer
         assertThat(
-                "once 4 other accesses have passed, the next fetch of the page is an access the replacer hears of",
+                "once the period's accesses of other pages have passed, the next fetch of the page is an access the"
+                        + " replacer hears of",
                 replacer.accesses[frame],
                 is(2));
     }
