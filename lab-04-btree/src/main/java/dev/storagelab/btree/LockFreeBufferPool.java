@@ -210,6 +210,52 @@ public final class LockFreeBufferPool extends BufferPool {
         }
     }
 
+    /**
+     * For an optimistic read ({@link OptimisticGet}), without the lock: the frame that holds page
+     * {@code pageId} now, whole, and the version of its latch to validate the read against; or null
+     * if the page is not resident, is being read in or out, or is latched exclusive. Counts a hit,
+     * and tells the replacer of the access as a pin would. The caller reads the frame's bytes, then
+     * validates the version: until it does, what it read may be torn.
+     */
+    LoadingFrame residentVersion(long pageId, long[] version) {
+        int i = resident.frameOf(pageId);
+        if (i < 0) {
+            return null;
+        }
+        LoadingFrame f = frames[i];
+        long v = f.readVersion();
+        // A frame being given a page is claimed, and its version moves on before then; a page being
+        // read in has its loader set until the bytes are there (its pin is the loader's).
+        if (v == 0 || f.pins == CLAIMED || f.pageId != pageId || f.loader != null || f.loadFailed) {
+            return null;
+        }
+        version[0] = v;
+        recordAccess(f);
+        return f;
+    }
+
+    /**
+     * Pins {@code f}, which an optimistic read found holding its page at {@code version} (and
+     * counted as a hit then), and latches it shared if the page has not changed since: its guard,
+     * or null (nothing held) if the page changed or the frame was given another one meanwhile (either
+     * moves the version on). The pin is raised as {@link #tryPin} raises it, from a count, never from
+     * {@link #CLAIMED}.
+     */
+    PageGuard pinUnchanged(LoadingFrame f, long version) {
+        int pins;
+        do {
+            pins = f.pins;
+            if (pins == CLAIMED) {
+                return null;
+            }
+        } while (!PINS.compareAndSet(f, pins, pins + 1));
+        if (!f.latchSharedIfUnchanged(version)) {
+            unpin(f, false);
+            return null;
+        }
+        return new PageGuard(this, f, PageGuard.Latch.SHARED);
+    }
+
     /** The hit path, without the lock: the frame of {@code pageId} pinned, or null (go to the lock). */
     private LoadingFrame pinIfResident(long pageId) {
         int i = resident.frameOf(pageId);
@@ -417,6 +463,7 @@ public final class LockFreeBufferPool extends BufferPool {
                 f = freeOrVictim();
             }
             if (f != null) {
+                f.newVersion(); // an optimistic reader of the page it held, if any, reads again
                 reportEviction(f, evictionsBefore);
                 return f;
             }

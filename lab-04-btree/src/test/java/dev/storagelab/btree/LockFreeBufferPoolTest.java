@@ -106,4 +106,38 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
                 replacer.accesses[frame],
                 is(2));
     }
+
+    @Test
+    void anOptimisticReadFailsOnceAWriterLatchedItsPageOrItsFrameTookAnotherPage() throws IOException {
+        openFile();
+        LockFreeBufferPool pool = (LockFreeBufferPool) newPool(file, table, 2, new LruReplacer(2));
+        long page = createMarked(pool);
+        long[] version = new long[1];
+        LockFreeBufferPool.LoadingFrame f = pool.residentVersion(page, version);
+        assertThat(
+                "a resident page, unlatched, can be read optimistically",
+                f != null && f.validate(version[0]),
+                is(true));
+        try (PageGuard writer = pool.write(page)) {
+            assertThat("not while a writer holds it exclusive", pool.residentVersion(page, new long[1]), is((Object)
+                    null));
+        }
+        assertThat(
+                "a read that began before the writer latched the page fails its validation",
+                f.validate(version[0]),
+                is(false));
+        f = pool.residentVersion(page, version);
+        createMarked(pool);
+        createMarked(pool); // two more pages through two frames: the first page's frame is taken
+        assertThat("its frame now holds another page", pool.isResident(page), is(false));
+        assertThat(
+                "a read that began before the frame took another page fails its validation",
+                f.validate(version[0]),
+                is(false));
+        assertThat(
+                "a page that is not resident cannot be read optimistically",
+                pool.residentVersion(page, version),
+                is((Object) null));
+        assertThat("no pin left", pool.pinnedFrames(), is(0));
+    }
 }
