@@ -80,6 +80,8 @@ class CliErrorsTest {
                 new Case("test --lab 09", "no lab 09 in this workspace"),
                 new Case("test --lab abc", "a lab is named like 01 or lab-01: abc"),
                 new Case("test --lab 01 --task T99", "lab-01 has no task T99; its tasks are [T1, T2]"),
+                new Case("test --lab 01 --task 99", "lab-01 has no task T99; its tasks are [T1, T2]"),
+                new Case("test --lab 01 --task t99", "lab-01 has no task T99; its tasks are [T1, T2]"),
                 new Case(
                         "grade /nonexistent/submission --out {tmp}/g1",
                         "submission /nonexistent/submission does not exist"),
