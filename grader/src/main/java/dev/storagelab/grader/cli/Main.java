@@ -102,47 +102,30 @@ public final class Main implements Runnable {
     static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         String message = e.getMessage();
-        if (e instanceof CommandLine.UnmatchedArgumentException u
-                && !u.getUnmatched().isEmpty()) {
-            String first = u.getUnmatched().get(0);
+        // A mistyped required option is reported missing first: the word typed for it is the cause.
+        List<String> unmatched = e instanceof CommandLine.UnmatchedArgumentException u
+                ? u.getUnmatched()
+                : e instanceof CommandLine.MissingParameterException ? cmd.getUnmatchedArguments() : List.of();
+        if (!unmatched.isEmpty()) {
+            String first = unmatched.get(0);
             boolean option = first.startsWith("-");
-            boolean command = !option && !cmd.getSubcommands().isEmpty();
-            List<String> close =
-                    u.getSuggestions().stream().filter(s -> plausible(first, s)).toList();
+            List<String> commands = commands(cmd);
+            boolean command = !option && !commands.isEmpty();
+            List<String> options = cmd.getCommandSpec().options().stream()
+                    .filter(o -> !o.hidden())
+                    .flatMap(o -> java.util.Arrays.stream(o.names()))
+                    .toList();
+            String close = Suggestion.closest(
+                    first.replaceFirst("=.*", ""), option ? options : command ? commands : List.of());
             message = (option ? "unknown option '" : command ? "unknown command '" : "unexpected argument '") + first
                     + "'"
-                    + (!close.isEmpty()
-                            ? "; did you mean '" + close.get(0) + "'?"
-                            : command
-                                    ? "; the commands are "
-                                            + String.join(
-                                                    ", ", cmd.getSubcommands().keySet())
-                                    : "");
+                    + (close != null
+                            ? "; did you mean '" + close + "'?"
+                            : command ? "; the commands are " + String.join(", ", commands) : "");
         }
         String help = cmd.getCommandSpec().qualifiedName() + " --help";
         cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message + " (see '" + help + "')");
         return EXIT_COULD_NOT_RUN;
-    }
-
-    /**
-     * Whether {@code suggestion} is a plausible reading of the mistyped {@code typed}: picocli offers
-     * its closest name whatever was typed ('frobnicate' got 'update'), so a suggestion is kept only
-     * if it starts as the typed word does (past its dashes), or holds the same letters in another order.
-     */
-    static boolean plausible(String typed, String suggestion) {
-        String t = typed.replaceFirst("^-+", "");
-        String s = suggestion.replaceFirst("^-+", "");
-        if (t.isEmpty() || s.isEmpty()) {
-            return false;
-        }
-        if (t.charAt(0) == s.charAt(0)) {
-            return true;
-        }
-        char[] a = t.toCharArray();
-        char[] b = s.toCharArray();
-        java.util.Arrays.sort(a);
-        java.util.Arrays.sort(b);
-        return java.util.Arrays.equals(a, b);
     }
 
     /** One line that names the input, what is wrong with it and, where it helps, what to do. */
@@ -172,6 +155,14 @@ public final class Main implements Runnable {
         return "internal error: " + e;
     }
 
+    /** The commands {@code cmd} offers: its subcommands but those its help leaves out. */
+    private static List<String> commands(CommandLine cmd) {
+        return cmd.getSubcommands().entrySet().stream()
+                .filter(c -> !c.getValue().getCommandSpec().usageMessage().hidden())
+                .map(java.util.Map.Entry::getKey)
+                .toList();
+    }
+
     /** The CLI as {@link #run} executes it: for parsing a command line without running it (the docs' checks). */
     public static CommandLine commandLine(Main main) {
         CommandLine cli = new CommandLine(main);
@@ -186,8 +177,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(),
-                "name a command: export, update, test, grade, audit, grade-all, grade-stopped, gradescope, prairielearn, bench, workload, arena, shell, repair, lsm-sim, hybrid-calibrate, viz, book or figures");
+                spec.commandLine(), "name a command: " + String.join(", ", commands(spec.commandLine())));
     }
 
     Workspace workspace() {
