@@ -1,9 +1,12 @@
 package dev.storagelab.grader.cli;
 
+import dev.storagelab.grader.Exporter;
+import dev.storagelab.grader.InstructorCommands;
 import dev.storagelab.grader.Workspace;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +63,28 @@ public final class Main implements Runnable {
         CommandLine cli = commandLine(main);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
-        cli.setParameterExceptionHandler(Main::usageError);
+        cli.setParameterExceptionHandler((e, given) -> {
+            if (main.inRelease()) {
+                forRelease(cli);
+                String refused = refusal(e);
+                if (refused != null) {
+                    err.println("storagelab: " + refused);
+                    return EXIT_COULD_NOT_RUN;
+                }
+            }
+            return usageError(e, given);
+        });
+        cli.setExecutionStrategy(parsed -> {
+            if (main.inRelease()) {
+                forRelease(cli);
+                String refused = refusal(parsed.subcommand());
+                if (refused != null) {
+                    err.println("storagelab: " + refused);
+                    return EXIT_COULD_NOT_RUN;
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("storagelab: " + explain(e));
             if (main.verbose) {
@@ -161,6 +185,78 @@ public final class Main implements Runnable {
                 .filter(c -> !c.getValue().getCommandSpec().usageMessage().hidden())
                 .map(java.util.Map.Entry::getKey)
                 .toList();
+    }
+
+    /** Whether the workspace this command runs in is a student release (false where none is found). */
+    boolean inRelease() {
+        try {
+            return workspace != null
+                    ? Exporter.isRelease(workspace)
+                    : Workspace.find(Path.of(""))
+                            .map(w -> Exporter.isRelease(w.root()))
+                            .orElse(false);
+        } catch (RuntimeException e) {
+            return false; // no workspace to read: the command itself says so
+        }
+    }
+
+    /**
+     * The CLI as a student release offers it: the instructor's verbs and options
+     * ({@link InstructorCommands}) left out of its help, and the commands described as they work
+     * there. The release's help texts ({@code grader/help/release/}) are this usage.
+     */
+    public static CommandLine forRelease(CommandLine cli) {
+        cli.getCommandSpec().usageMessage().description(RELEASE_DESCRIPTION);
+        InstructorCommands.VERBS
+                .keySet()
+                .forEach(verb -> cli.getSubcommands()
+                        .get(verb)
+                        .getCommandSpec()
+                        .usageMessage()
+                        .hidden(true));
+        InstructorCommands.OPTIONS.forEach((verb, options) -> {
+            CommandLine.Model.CommandSpec spec = cli.getSubcommands().get(verb).getCommandSpec();
+            for (String name : options.keySet()) {
+                CommandLine.Model.OptionSpec option = spec.findOption(name);
+                if (option != null && !option.hidden()) {
+                    spec.remove(option);
+                    spec.addOption(option.toBuilder().hidden(true).build());
+                }
+            }
+        });
+        cli.getSubcommands().get("bench").getCommandSpec().usageMessage().description(BenchCommand.RELEASE_DESCRIPTION);
+        cli.getSubcommands().get("grade").getCommandSpec().usageMessage().description(GradeCommand.RELEASE_DESCRIPTION);
+        return cli;
+    }
+
+    /** What {@code ./storagelab --help} says it is in a student release. */
+    static final String RELEASE_DESCRIPTION =
+            "Test, grade and measure your code in this storagelab workspace, and run its engines.";
+
+    /** Why the command {@code verb} (its parse) cannot run in a release, or null. */
+    private static String refusal(CommandLine.ParseResult verb) {
+        if (verb == null) {
+            return null;
+        }
+        Set<String> options = new java.util.HashSet<>();
+        verb.matchedOptions().forEach(o -> options.add(o.longestName()));
+        return InstructorCommands.refusal(verb.commandSpec().name(), options);
+    }
+
+    /** Why a command line that failed to parse names what a release does not have, or null: its verb or the option it failed on. */
+    private static String refusal(CommandLine.ParameterException e) {
+        CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+        if (spec.parent() == null) {
+            return null;
+        }
+        List<CommandLine.Model.ArgSpec> failed = e instanceof CommandLine.MissingParameterException m
+                ? m.getMissing()
+                : e.getArgSpec() == null ? List.of() : List.of(e.getArgSpec());
+        Set<String> options = new java.util.HashSet<>();
+        failed.stream()
+                .filter(a -> a instanceof CommandLine.Model.OptionSpec)
+                .forEach(a -> options.add(((CommandLine.Model.OptionSpec) a).longestName()));
+        return InstructorCommands.refusal(spec.name(), options);
     }
 
     /** The CLI as {@link #run} executes it: for parsing a command line without running it (the docs' checks). */
