@@ -3,6 +3,7 @@ package dev.storagelab.grader;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -500,6 +501,16 @@ class FixtureGradingTest {
                         + "\"lab-01 squares (CPU time / reference)\"")));
         assertThat(Files.readString(out.resolve("leaderboard.html")), containsString("Performance leaderboard"));
         assertThat(progress.toString(StandardCharsets.UTF_8), containsString("3/3 graded"));
+        // What it wrote beside the students' folders, its help names: an instructor finds each file there.
+        String help = Files.readString(Fixtures.realWorkspace().resolve("grader/help/storagelab-grade-all.txt"))
+                .replaceAll("\\s+", " ");
+        try (var files = Files.list(out)) {
+            List<String> unnamed = files.filter(Files::isRegularFile)
+                    .map(f -> f.getFileName().toString())
+                    .filter(name -> !name.startsWith(".") && !help.contains(name))
+                    .toList();
+            assertThat("files grade-all writes that its --help does not name", unnamed, empty());
+        }
     }
 
     @Test
