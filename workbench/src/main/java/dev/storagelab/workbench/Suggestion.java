@@ -1,6 +1,7 @@
 package dev.storagelab.workbench;
 
 import java.util.List;
+import org.apache.commons.text.similarity.DamerauLevenshteinDistance;
 
 /**
  * The name a mistyped word most likely meant, for a usage error's "did you mean"
@@ -9,6 +10,9 @@ import java.util.List;
  * lab, the workbench no grader); CliErrorsTest and WorkbenchCliTest check both.
  */
 final class Suggestion {
+
+    /** Letters added, dropped or changed, and two neighbours swapped, each one edit. */
+    private static final DamerauLevenshteinDistance EDITS = new DamerauLevenshteinDistance();
 
     private Suggestion() {}
 
@@ -23,7 +27,7 @@ final class Suggestion {
         int bestDistance = Math.min(t.length(), t.length() > 5 ? 3 : 2);
         for (String name : names) {
             int d = name.startsWith("-") == typed.startsWith("-")
-                    ? edits(t, name.replaceFirst("^-+", ""))
+                    ? EDITS.apply(t, name.replaceFirst("^-+", ""))
                     : bestDistance;
             if (d < bestDistance) {
                 best = name;
@@ -31,30 +35,5 @@ final class Suggestion {
             }
         }
         return best;
-    }
-
-    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-    static int edits(String a, String b) {
-        int[] before = new int[b.length() + 1];
-        int[] last = new int[b.length() + 1];
-        int[] row = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            last[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            row[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int change = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                row[j] = Math.min(Math.min(last[j] + 1, row[j - 1] + 1), last[j - 1] + change);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    row[j] = Math.min(row[j], before[j - 2] + 1);
-                }
-            }
-            int[] spare = before;
-            before = last;
-            last = row;
-            row = spare;
-        }
-        return last[b.length()];
     }
 }
