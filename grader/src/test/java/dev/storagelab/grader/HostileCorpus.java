@@ -424,7 +424,8 @@ final class HostileCorpus {
      * method of a student class of lab-01-calc (it may throw anything), reaches for a power and
      * returns if it got it. With the allow-list alone, {@code scan} says whether the scan must refuse
      * it; with the policy alone (the scan off), {@code policy} says whether the policy must stop it,
-     * and {@code stoppedBy} what the stop says. A case neither wall stops alone would be a hole.
+     * and {@code stoppedBy} what the stop says (one of its {@code |}-separated words). A case
+     * neither wall stops alone would be a hole.
      */
     record WallCase(String name, boolean scan, boolean policy, String stoppedBy, String code) {
         WallCase(String name, boolean scan, boolean policy, String code) {
@@ -515,8 +516,10 @@ final class HostileCorpus {
             new WallCase("an XML parser on the command line", true, true, """
                     javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
                             .parse("/proc/self/cmdline");"""),
-            // the class loader reads the class folder for lab code, and answers null when refused
-            new WallCase("its class files, as a resource", true, true, "java.io.FileNotFoundException", """
+            // the class loader reads the class path for lab code: refused, it answers null (JDK 17) or
+            // passes the refusal on (JDK 25, of the boot class path's policy jar it reads first)
+            new WallCase(
+                    "its class files, as a resource", true, true, "access denied (|java.io.FileNotFoundException", """
                     java.io.InputStream in = ClassLoader.getSystemResourceAsStream("fixture/calc/Hostile.class");
                     if (in == null) {
                         throw new java.io.FileNotFoundException("fixture/calc/Hostile.class, in a class folder out of reach");
