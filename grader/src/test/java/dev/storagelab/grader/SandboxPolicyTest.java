@@ -591,15 +591,7 @@ class SandboxPolicyTest {
                     "a private lookup",
                     () -> java.lang.invoke.MethodHandles.privateLookupIn(
                             String.class, java.lang.invoke.MethodHandles.lookup()));
-            calls.put(
-                    "a private lookup",
-                    () -> new Call(
-                            java.lang.invoke.MethodHandles.class,
-                            "privateLookupIn",
-                            types(Class.class, java.lang.invoke.MethodHandles.Lookup.class),
-                            null,
-                            String.class,
-                            java.lang.invoke.MethodHandles.lookup()));
+            calls.put("a private lookup", () -> privateLookupIn(String.class));
             attempts.put("a class loader", () -> new java.net.URLClassLoader(new java.net.URL[0]));
             calls.put(
                     "a class loader",
@@ -654,15 +646,7 @@ class SandboxPolicyTest {
                     "a private lookup in the policy",
                     () -> java.lang.invoke.MethodHandles.privateLookupIn(
                             policy, java.lang.invoke.MethodHandles.lookup()));
-            calls.put(
-                    "a private lookup in the policy",
-                    () -> new Call(
-                            java.lang.invoke.MethodHandles.class,
-                            "privateLookupIn",
-                            types(Class.class, java.lang.invoke.MethodHandles.Lookup.class),
-                            null,
-                            policy,
-                            java.lang.invoke.MethodHandles.lookup()));
+            calls.put("a private lookup in the policy", () -> privateLookupIn(policy));
             Class<?> configType = Class.forName(POLICY + "$Config");
             attempts.put(
                     "the policy's state by a method handle",
@@ -731,6 +715,17 @@ class SandboxPolicyTest {
 
         private static Class<?>[] types(Class<?>... types) {
             return types;
+        }
+
+        /** {@code MethodHandles.privateLookupIn(target, lookup())}, as a {@link Call}. */
+        private static Call privateLookupIn(Class<?> target) {
+            return new Call(
+                    java.lang.invoke.MethodHandles.class,
+                    "privateLookupIn",
+                    types(Class.class, java.lang.invoke.MethodHandles.Lookup.class),
+                    null,
+                    target,
+                    java.lang.invoke.MethodHandles.lookup());
         }
 
         /** {@code System.getenv(name)} behind a proxy that {@code MethodHandleProxies} makes. */
