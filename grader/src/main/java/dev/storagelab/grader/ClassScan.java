@@ -38,8 +38,9 @@ import org.objectweb.asm.Opcodes;
  * outside the lab's packages, where it could stand in for a JUnit, testkit or earlier lab's class.
  *
  * <p><b>What is judged.</b> Every call, field use, constructor, method reference, {@code
- * invokedynamic} bootstrap and supertype. A call through a student class to a member it inherits
- * is judged as a call to the type that declares it, and a member the list takes out of a type
+ * invokedynamic} bootstrap and supertype. A use of a member is judged as a use of the type that
+ * declares it, whether it is reached through a student class or a listed type that inherits it
+ * ({@link ApiAllowList#judge(String, String, String)}), and a member the list takes out of a type
  * ({@code -java.lang.Throwable#getStackTrace}) is taken out of every subtype too.
  */
 public final class ClassScan {
@@ -326,7 +327,7 @@ public final class ClassScan {
             if (labPackages.contains(packageOf(type))) {
                 return null;
             }
-            ApiAllowList.Verdict v = list.judge(type, member);
+            ApiAllowList.Verdict v = list.judge(type, member, desc);
             if (v.allowed()) {
                 return null;
             }
