@@ -253,14 +253,15 @@ public final class ClassScan {
 
     /**
      * The workspace's own switches, which lab code may read as system properties named by a
-     * constant: lab-04's {@code storagelab.btree.treeLock}, which its benchmark sets, and
+     * constant: lab-04's {@code storagelab.btree.treeLock} and {@code storagelab.btree.latchedGets},
+     * which its benchmarks set, and
      * {@code storagelab.btree.pool}, which chooses the buffer pool of trees with default options, and
      * lab-01's {@code storagelab.events}, which switches the engines' event reports off. No other
      * property: the grader's own ({@code storagelab.answers.seed}, the seed of the benchmarks'
      * answer checks) stays out of reach.
      */
-    static final Set<String> WORKSPACE_SWITCHES =
-            Set.of("storagelab.btree.treeLock", "storagelab.btree.pool", "storagelab.events");
+    static final Set<String> WORKSPACE_SWITCHES = Set.of(
+            "storagelab.btree.treeLock", "storagelab.btree.latchedGets", "storagelab.btree.pool", "storagelab.events");
 
     private static final Set<String> PROPERTY_READS = Set.of(
             "java/lang/System.getProperty(Ljava/lang/String;)Ljava/lang/String;",

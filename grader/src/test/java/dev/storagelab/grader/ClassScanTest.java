@@ -84,6 +84,33 @@ class ClassScanTest {
                                 + " java.lang.System.exit: not on the list of APIs lab code may use (grader/allowed-apis.txt)"));
     }
 
+    /**
+     * Every property the labs' own engines read ({@code "storagelab.…"} named in their sources) is
+     * a workspace switch, so the reference passes the scan and the policy reads it (SandboxPolicyTest
+     * reads each switch under the policy): a switch added to a lab without one is caught here, not
+     * by a reference grade whose tests all fail.
+     */
+    @Test
+    void everyPropertyTheLabsReadIsAWorkspaceSwitch() throws IOException {
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile("\"(storagelab\\.[A-Za-z.]+)\"");
+        java.util.Set<String> read = new java.util.TreeSet<>();
+        try (var labs = Files.list(Fixtures.realWorkspace())) {
+            for (Path lab : labs.filter(p -> p.getFileName().toString().startsWith("lab-"))
+                    .toList()) {
+                try (var files = Files.walk(lab.resolve("src/main/java"))) {
+                    for (Path f :
+                            files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                        named.matcher(Files.readString(f)).results().forEach(m -> read.add(m.group(1)));
+                    }
+                }
+            }
+        }
+        assertThat("the labs read properties", read.isEmpty(), is(false));
+        for (String name : read) {
+            assertThat(name + " is read by a lab", ClassScan.WORKSPACE_SWITCHES.contains(name), is(true));
+        }
+    }
+
     @Test
     void whatTheOldDenyListNamedIsRefused() throws IOException {
         List<String> found = scanAll(Map.of("dev/storagelab/sortedlog/Evil.java", """

@@ -65,6 +65,7 @@ class SandboxPolicyTest {
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m"));
         flags.forEach(f -> cmd.add(agent == null ? f : f.replace(graders, agent.toString())));
         cmd.addAll(List.of("-Djava.io.tmpdir=" + scratch, "-cp", classes, Probe.class.getName()));
+        cmd.addAll(ClassScan.WORKSPACE_SWITCHES); // the properties lab code may read, to read
         return run(cmd, work, inherited ? SandboxPolicy.javaOptions(classpath, List.of(work, scratch)) : null);
     }
 
@@ -174,6 +175,9 @@ class SandboxPolicyTest {
     @Test
     void labCodeReadsOnlyHarmlessPropertiesAndCannotReachPastAccessChecks() {
         allowed("the OS's name");
+        for (String name : ClassScan.WORKSPACE_SWITCHES) {
+            allowed("the workspace switch " + name);
+        }
         refused("the command line's property", "\"java.util.PropertyPermission\" \"sun.java.command\" \"read\"");
         refused("every property", "\"java.util.PropertyPermission\" \"*\" \"read\"");
         refused("a property set", "\"java.util.PropertyPermission\"");
@@ -519,6 +523,9 @@ class SandboxPolicyTest {
             calls.put(
                     "a native library", () -> new Call(System.class, "loadLibrary", types(String.class), null, "zip"));
             attempts.put("the OS's name", () -> System.getProperty("os.name"));
+            for (String name : args) {
+                attempts.put("the workspace switch " + name, () -> Boolean.getBoolean(name));
+            }
             calls.put(
                     "the OS's name", () -> new Call(System.class, "getProperty", types(String.class), null, "os.name"));
             attempts.put("the command line's property", () -> System.getProperty("sun.java.command"));

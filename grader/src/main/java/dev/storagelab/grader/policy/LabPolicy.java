@@ -75,6 +75,7 @@ public final class LabPolicy {
     /** The properties lab code may read: the workspace's switches and what any Java program reads. */
     private static final Set<String> READABLE = Set.of(
             "storagelab.btree.treeLock",
+            "storagelab.btree.latchedGets",
             "storagelab.btree.pool",
             "storagelab.events",
             "user.dir",
