@@ -140,4 +140,54 @@ class StudentReportTest {
                         + " lookupsFindTheNewest finds"));
         assertThat(md, not(containsString("jqwik")));
     }
+
+    @Test
+    void aTaskThatHangsIsSaidOnceAtItsTaskWithWhatItWaitsOn() throws IOException {
+        String wait = "hangs: for 5 s no thread ran, and none could: each waits with no progress\n"
+                + "3 threads wait in StampedLock.readLock at LatchCrabbing.findLeafShared:88 < BPlusTree.get:300\n"
+                + "A lock or latch never let go, or a wake-up never sent, keeps them waiting for ever.";
+        String name = "search and insert with splits";
+        GradeReport r = new GradeReport(
+                "sub",
+                List.of(new LabResult(
+                        "lab-04",
+                        "lab-04-btree",
+                        "isolated",
+                        null,
+                        List.of(
+                                test("pagesKeepTheirCells", "T1", "the slotted page", Status.PASSED, null, 2),
+                                test("readersSeeEveryKey", "T7", name, Status.HUNG, wait, 3),
+                                test("scansSeeEveryKey", "T7", name, Status.HUNG, wait, 3),
+                                test("splitsKeepOrder", "T7", name, Status.FAILED, "expected 5 but was 4", 2)),
+                        List.of())),
+                List.of(),
+                12,
+                null);
+        Path dir = tmp.resolve("out");
+        ReportWriter.writeAll(r, dir);
+        String md = Files.readString(dir.resolve("report.md"));
+        assertThat(md, containsString("| lab-04 | T7 | search and insert with splits \\(hangs: 2 tests\\) | 0 / 8 |"));
+        assertThat(
+                md,
+                containsString(
+                        "**lab-04 T7 hangs \\(2 tests\\): no thread runs; 3 threads wait in StampedLock.readLock at"
+                                + " LatchCrabbing.findLeafShared:88 &lt; BPlusTree.get:300** (6 points)"));
+        assertThat("the wait in full, once", md.split("never let go", -1).length, is(2));
+        assertThat(
+                md,
+                containsString(
+                        "- **FAIL** ` EdgeCaseHiddenTest.readersSeeEveryKey ` (0/3, T7): the bug readersSeeEveryKey"
+                                + " finds (hangs: said above, at T7)"));
+        assertThat("a failure that is no hang keeps its message", md, containsString("expected 5 but was 4"));
+        java.io.StringWriter terminal = new java.io.StringWriter();
+        ReportWriter.printTable(r, new java.io.PrintWriter(terminal, true));
+        assertThat(
+                terminal.toString(),
+                containsString("lab-04 T7 hangs (2 tests): no thread runs; 3 threads wait in StampedLock.readLock at"
+                        + " LatchCrabbing.findLeafShared:88 < BPlusTree.get:300"));
+        assertThat(
+                "Gradescope's first words say it too",
+                Files.readString(dir.resolve("results.json")),
+                containsString("lab-04 T7 hangs (2 tests): no thread runs; 3 threads wait in StampedLock.readLock"));
+    }
 }
