@@ -20,7 +20,11 @@ import java.util.Set;
  *       disk.
  * </ul>
  *
- * Only looks the watch woke on time for count toward that time (a look more than twice its period
+ * A thread in one timed wait all along (it used no CPU time: its timeout will fire) may be waiting
+ * on purpose, as a test that bounds its wait for a thread it expects to stay blocked does: then the
+ * looks must cover {@link HangWatch#TIMED_STILL_NANOS}, longer than any such bound. A thread that
+ * wakes from a timed wait and waits again uses CPU time, and counts as still. Only looks the watch
+ * woke on time for count toward those times (a look more than twice its period
  * late: the machine was busy, and a thread of the test may have been kept from running too). A
  * thread woken but not yet given a CPU shows no CPU time, but on a machine that runs the watch on
  * time it runs within a period or two: five seconds of such looks without a tenth of a CPU's work
@@ -35,7 +39,7 @@ final class Stillness {
     /** How many looks may see a thread runnable while the test is still (a poll caught awake). */
     static final int RUNNABLE_LOOKS = 2;
     /** The most looks kept: on a machine so busy that the watch is late for most, the oldest go. */
-    static final int MAX_LOOKS = (int) (4 * HangWatch.STILL_NANOS / HangWatch.SAMPLE_NANOS);
+    static final int MAX_LOOKS = (int) (4 * HangWatch.TIMED_STILL_NANOS / HangWatch.SAMPLE_NANOS);
 
     /** What the looks so far show. */
     enum Finding {
@@ -58,13 +62,20 @@ final class Stillness {
      * @param nanos     when ({@link System#nanoTime})
      * @param runnable  whether a thread of the test is runnable
      * @param cpuNanos  each thread of the test (by id) and its CPU time so far (-1 where unreadable)
+     * @param timedWaits the threads of the test in a timed wait
      * @param waitsFor  each thread that waits (untimed, or blocked) for a lock another thread holds, and that thread
      * @param children  the child processes; null where not read (a runnable thread made it needless)
      */
-    record Look(long nanos, boolean runnable, Map<Long, Long> cpuNanos, Map<Long, Long> waitsFor, Children children) {}
+    record Look(
+            long nanos,
+            boolean runnable,
+            Map<Long, Long> cpuNanos,
+            Set<Long> timedWaits,
+            Map<Long, Long> waitsFor,
+            Children children) {}
 
-    /** The looks since the test's threads last changed, no longer back than the still time needs. */
-    private final java.util.ArrayDeque<Look> window = new java.util.ArrayDeque<>();
+    /** The looks since the test's threads last changed, no longer back than the still times need. */
+    private final java.util.List<Look> window = new java.util.ArrayList<>();
 
     private long still;
     private Set<Long> cycle = Set.of();
@@ -72,12 +83,12 @@ final class Stillness {
 
     /** Takes {@code look} in and says what the looks so far show. */
     Finding look(Look now) {
-        Look before = window.peekLast();
+        Look before = window.isEmpty() ? null : window.get(window.size() - 1);
         if (before != null && !before.cpuNanos().keySet().equals(now.cpuNanos().keySet())) {
             window.clear(); // a thread started or ended: that is progress
             before = null;
         }
-        window.addLast(now);
+        window.add(now);
         if (before == null) {
             return Finding.NONE;
         }
@@ -92,44 +103,71 @@ final class Stillness {
         if (!cycle.isEmpty() && cycleFor >= HangWatch.DEADLOCK_NANOS) {
             return Finding.DEADLOCK;
         }
-        while (window.size() > 2 && onTime(1) >= HangWatch.STILL_NANOS || window.size() > MAX_LOOKS) {
-            window.removeFirst(); // what is left still covers the still time
+        while (window.size() > 2 && onTime(1) >= HangWatch.TIMED_STILL_NANOS || window.size() > MAX_LOOKS) {
+            window.remove(0); // what is left still covers the longer still time
         }
+        // the shortest run of the last looks that covers the still time
+        int from = window.size() - 2;
+        while (from > 0 && onTime(from) < HangWatch.STILL_NANOS) {
+            from--;
+        }
+        still = onTime(from);
+        if (still >= HangWatch.STILL_NANOS && isStill(from) && !timeoutPending(from)) {
+            return Finding.STILL;
+        }
+        // a thread in one timed wait all along may be waiting on purpose: only the longer time is a hang
         still = onTime(0);
-        return still >= HangWatch.STILL_NANOS && isStill() ? Finding.STILL : Finding.NONE;
+        return still >= HangWatch.TIMED_STILL_NANOS && isStill(0) ? Finding.STILL : Finding.NONE;
     }
 
     /** The time between the window's looks from the {@code from}-th on that the watch woke on time for. */
     private long onTime(int from) {
         long sum = 0;
-        Look before = null;
-        int i = 0;
-        for (Look l : window) {
-            if (i++ > from && l.nanos() - before.nanos() <= 2 * HangWatch.SAMPLE_NANOS) {
-                sum += l.nanos() - before.nanos(); // the time from the look before to this one
+        for (int i = from + 1; i < window.size(); i++) {
+            long interval = window.get(i).nanos() - window.get(i - 1).nanos();
+            if (interval <= 2 * HangWatch.SAMPLE_NANOS) {
+                sum += interval;
             }
-            before = l;
         }
         return sum;
     }
 
-    /** Whether the window's looks show no progress (the class comment's rules). */
-    private boolean isStill() {
-        Look first = window.peekFirst();
-        Look last = window.peekLast();
-        if (last.runnable() || last.children() == null) {
+    /**
+     * Whether a thread was in a timed wait at every look from the {@code from}-th on and used no CPU
+     * time meanwhile: one wait, whose timeout will fire (a thread that woke and waited again used
+     * some, and is a poll that finds nothing).
+     */
+    private boolean timeoutPending(int from) {
+        Look first = window.get(from);
+        Look last = window.get(window.size() - 1);
+        Set<Long> waiting = new HashSet<>(first.timedWaits());
+        for (int i = from + 1; i < window.size(); i++) {
+            waiting.retainAll(window.get(i).timedWaits());
+        }
+        for (Long t : waiting) {
+            if (first.cpuNanos().getOrDefault(t, -1L).equals(last.cpuNanos().get(t))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the window's looks from the {@code from}-th on show no progress (the class comment's rules). */
+    private boolean isStill(int from) {
+        Look last = window.get(window.size() - 1);
+        if (last.runnable() || last.children() == null || from >= window.size() - 1) {
             return false;
         }
         int runnable = 0;
-        Look before = null;
         Look read = null; // the last look before that read the child processes
-        for (Look l : window) {
-            if (before != null) {
-                long idle = (l.nanos() - before.nanos()) / IDLE_CPU_SHARE;
+        for (int i = from; i < window.size(); i++) {
+            Look l = window.get(i);
+            if (i > from) {
+                Look before = window.get(i - 1);
                 if (l.runnable()) {
                     runnable++;
                 }
-                if (used(before.cpuNanos(), l.cpuNanos()) > idle) {
+                if (used(before.cpuNanos(), l.cpuNanos()) > (l.nanos() - before.nanos()) / IDLE_CPU_SHARE) {
                     return false; // a thread worked (a burst counts, however long ago in the window)
                 }
             }
@@ -147,9 +185,8 @@ final class Stillness {
                 }
                 read = l;
             }
-            before = l;
         }
-        return runnable <= RUNNABLE_LOOKS && first != last;
+        return runnable <= RUNNABLE_LOOKS;
     }
 
     /** The time used between two readings of the same counters ({@code before} has every key of {@code after}). */
@@ -211,7 +248,7 @@ final class Stillness {
 
     /** Whether the test had child processes through the stillness (they did not run either). */
     boolean childrenStill() {
-        Look last = window.peekLast();
+        Look last = window.isEmpty() ? null : window.get(window.size() - 1);
         return last != null
                 && last.children() != null
                 && !last.children().cpuNanos().isEmpty();

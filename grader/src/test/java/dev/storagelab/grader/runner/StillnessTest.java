@@ -23,13 +23,15 @@ class StillnessTest {
     private long cpu;
     private Map<Long, Long> children = Map.of();
     private boolean childBusy;
+    private Set<Long> timedWaits = Set.of();
     private Map<Long, Long> waitsFor = Map.of();
 
     /** One look after {@code nanos}, every thread waiting, none ready, the JVM having used {@code used} of CPU. */
     private Finding waiting(long nanos, long used) {
         now += nanos;
         cpu += used;
-        return stillness.look(new Look(now, false, Map.of(1L, cpu), waitsFor, new Children(children, childBusy)));
+        return stillness.look(
+                new Look(now, false, Map.of(1L, cpu), timedWaits, waitsFor, new Children(children, childBusy)));
     }
 
     /** How many ticks of waiting pass before the finding is a hang (-1: none within {@code most}). */
@@ -53,9 +55,21 @@ class StillnessTest {
 
     @Test
     void aThreadThatWakesEveryMillisecondToFindNothingAndWaitsAgainIsNoProgress() {
-        // a poll every millisecond that costs 30 us: 7.5 ms a tick, 3% of a CPU
+        // a poll every millisecond that costs 30 us: 7.5 ms a tick, 3% of a CPU, in a timed wait at every look
+        timedWaits = Set.of(1L);
         waiting(0, 0);
         assertThat(ticksToHang(100, 7_500_000), equalTo(STILL_TICKS));
+    }
+
+    private static final int TIMED_STILL_TICKS = (int) (HangWatch.TIMED_STILL_NANOS / TICK);
+
+    @Test
+    void aThreadInOneTimedWaitAllAlongMayWaitOnPurposeSoOnlyTheLongerTimeIsAHang() {
+        // a test that joins, for at most 10 s, a thread it expects to stay blocked: the join's timeout will fire
+        timedWaits = Set.of(1L);
+        waiting(0, 0);
+        assertThat(ticksToHang(200, 0), equalTo(TIMED_STILL_TICKS));
+        assertThat(stillness.stillSeconds(), equalTo(HangWatch.TIMED_STILL_NANOS / 1_000_000_000L));
     }
 
     @Test
@@ -72,8 +86,8 @@ class StillnessTest {
             now += TICK;
             boolean seenRunning = i % 4 == 0; // a quarter of the looks: it works
             assertThat(
-                    stillness.look(
-                            new Look(now, seenRunning, Map.of(1L, cpu), Map.of(), seenRunning ? null : noChildren())),
+                    stillness.look(new Look(
+                            now, seenRunning, Map.of(1L, cpu), Set.of(), Map.of(), seenRunning ? null : noChildren())),
                     equalTo(Finding.NONE));
         }
     }
@@ -85,7 +99,8 @@ class StillnessTest {
             now += TICK;
             boolean caught = i == 3 || i == 9;
             assertThat(
-                    stillness.look(new Look(now, caught, Map.of(1L, cpu), Map.of(), caught ? null : noChildren())),
+                    stillness.look(
+                            new Look(now, caught, Map.of(1L, cpu), Set.of(), Map.of(), caught ? null : noChildren())),
                     equalTo(Finding.NONE));
         }
         assertThat(waiting(TICK, 0), equalTo(Finding.STILL));
@@ -100,7 +115,7 @@ class StillnessTest {
         now += TICK;
         assertThat(
                 "a second thread appeared",
-                stillness.look(new Look(now, false, Map.of(1L, cpu, 2L, 0L), Map.of(), noChildren())),
+                stillness.look(new Look(now, false, Map.of(1L, cpu, 2L, 0L), Set.of(), Map.of(), noChildren())),
                 equalTo(Finding.NONE));
         // the first look after it has one thread again: the time starts there
         assertThat(ticksToHang(100, 0), equalTo(STILL_TICKS + 1));
@@ -140,7 +155,7 @@ class StillnessTest {
 
     @Test
     void theSameCycleOfLockWaitsForTheDeadlockTimeIsADeadlockWhatEverElseRuns() {
-        stillness.look(new Look(now, true, Map.of(1L, 0L, 2L, 0L, 3L, 0L), Map.of(), null));
+        stillness.look(new Look(now, true, Map.of(1L, 0L, 2L, 0L, 3L, 0L), Set.of(), Map.of(), null));
         waitsFor = Map.of(1L, 2L, 2L, 1L, 3L, 1L); // 1 and 2 wait for each other; 3 waits for 1
         int ticks = 0;
         Finding f;
@@ -148,7 +163,8 @@ class StillnessTest {
             now += TICK;
             ticks++;
             cpu += TICK;
-            f = stillness.look(new Look(now, true, Map.of(1L, 0L, 2L, 0L, 3L, cpu), waitsFor, null)); // 3 spins
+            f = stillness.look(
+                    new Look(now, true, Map.of(1L, 0L, 2L, 0L, 3L, cpu), Set.of(), waitsFor, null)); // 3 spins
         } while (f == Finding.NONE && ticks < 100);
         assertThat(f, equalTo(Finding.DEADLOCK));
         // the first look that shows the cycle starts its time: then it must last DEADLOCK_NANOS
