@@ -24,21 +24,25 @@ import java.util.concurrent.locks.LockSupport;
  *       ({@link ThreadMXBean#findDeadlockedThreads}: monitors, {@code ReentrantLock}s, write locks of
  *       {@code ReentrantReadWriteLock}s), the same cycle for {@link #DEADLOCK_NANOS}: a deadlock,
  *       whatever the other threads do; or
- *   <li>for {@link #STILL_NANOS} of looks no thread made progress ({@link Stillness}): every thread
- *       of the test waits, parked or blocked (on a {@code StampedLock} latch, a condition, a latch
- *       no one counts down, a poll that finds nothing), its threads used under a tenth of a CPU,
- *       and no child process of the JVM ran.
+ *   <li>for {@link #STILL_NANOS} of looks ({@link #TIMED_STILL_NANOS} if a thread is in one timed
+ *       wait all along) no thread made progress ({@link Stillness}): every thread of the test
+ *       waits, parked or blocked (on a {@code StampedLock} latch, a condition, a latch no one counts
+ *       down, a poll that finds nothing), its threads used under a tenth of a CPU, and no child
+ *       process of the JVM ran.
  * </ul>
  *
  * What is not a hang: a thread that spins (it runs: its test keeps the CPU deadline the grader
- * counts), a thread in native code (a read, a force, a wait for a child process: the JVM calls it
- * runnable, unless the JVM has a child process: then the child's CPU time decides), a timer that
- * fires and does work, a child JVM that runs. A timed wait counts as a wait: a test's timed waits
- * are bounds on how long it waits for the lab's code (the tests' are 100 s or more), never the time
- * the test needs, and a thread that wakes from a timed wait, finds nothing to do and waits again (a
- * poll every millisecond costs a few percent of a CPU) makes no progress. A thread merely kept from
- * running by a busy machine runs within a period or two of the watch's own, and a look the watch
- * itself was late for (the machine kept it from running too) does not count toward the stillness.
+ * counts), a thread in native code (a read, a force: the JVM calls it runnable; but if the JVM has
+ * a child process, a thread in native code may be reading the child's output, and the child's CPU
+ * time decides), a timer that fires and does work, a child JVM that runs. A thread that wakes from
+ * a timed wait, finds nothing to do and waits again (a poll every millisecond costs a few percent
+ * of a CPU) makes no progress. A thread in one timed wait all along, whose timeout will fire, may be
+ * waiting on purpose (a test that bounds a wait it expects to run out, then goes on): with one, the
+ * stillness must last {@link #TIMED_STILL_NANOS}. Most tests wait for their threads with bounds of
+ * 100 s or more, which no healthy run comes near, so a hang they meet is stopped at 15 s instead of
+ * 5 s. A thread merely kept from running by a busy machine runs within a period or two of the
+ * watch's own, and a look the watch itself was late for (the machine kept it from running too)
+ * does not count toward the stillness.
  *
  * <p>The verdict names who waits on what in the lab's own code ({@link HangReport}): the lock or
  * latch, and the frames of lab code, never a frame or a name of a test.
