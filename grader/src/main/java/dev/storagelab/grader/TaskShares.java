@@ -9,11 +9,11 @@ import java.util.Map;
 
 /**
  * One lab's test time, shared out by task, so that one task's hangs and timeouts cannot spend the
- * time the other tasks' tests need. Each task's share is the lab's time in proportion to its tests
- * (a test's own cost is what the reference shows: a share by points would give a task of few,
- * costly tests too little). A task that has spent more than its share on tests that ended, and
- * that hung, timed out or crashed on the way, goes last: every test JVM started after that runs the
- * other tasks' tests first, then its own. A share is no deadline: its tests run in full, and what
+ * time the other tasks' tests need. Each task's share is the lab's time in proportion to its
+ * number of tests (what a test will cost is not known before it runs; points say what a task is
+ * worth, not how long its tests take). A task that has spent more than its share on tests that
+ * ended, and that hung, timed out or crashed on the way, goes last: every test JVM started after
+ * that runs the other tasks' tests first, then its own. A share is no deadline: its tests run in full, and what
  * the other tasks leave unused goes to it. So a task that behaves takes nothing from another but
  * the time its own tests need, and a task that does not spends at most its share and one test
  * deadline past it before the other tasks' tests have run; a hang costs seconds
