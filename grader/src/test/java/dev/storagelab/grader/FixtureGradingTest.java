@@ -1,6 +1,7 @@
 package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
@@ -316,7 +317,15 @@ class FixtureGradingTest {
         assertOutcome(t.get("multiplies"), Status.FAILED, "\"exitVM\"");
         assertOutcome(t.get("negates"), Status.CRASHED, "ran out of memory");
         assertOutcome(t.get("squares"), Status.FAILED, "flooded its output");
-        assertOutcome(t.get("maximum"), Status.TIMED_OUT, "timed out");
+        // two threads each hold the monitor the other waits for: named a deadlock, in seconds
+        assertOutcome(t.get("maximum"), Status.HUNG, "hangs: a deadlock");
+        assertThat(
+                "the cycle, in the lab's code",
+                t.get("maximum").outcome().message(),
+                allOf(
+                        containsString("A waits in synchronized (Object), held by B at Calc."),
+                        containsString("B waits in synchronized (Object), held by A at Calc.")));
+        assertThat(t.get("maximum").outcome().seconds(), lessThan(6.0));
         assertOutcome(t.get("absolute"), Status.FAILED, "never-ending");
         assertOutcome(t.get("minimum"), Status.PASSED, "");
         assertThat("only the correct method earns points", report.earned(), closeTo(2.0, 1e-9));
