@@ -1,21 +1,21 @@
 package dev.storagelab.grader.bench;
 
 import com.google.gson.GsonBuilder;
-import dev.storagelab.grader.ClassScan;
-import dev.storagelab.grader.Exporter;
-import dev.storagelab.grader.FileTrees;
-import dev.storagelab.grader.Lab;
-import dev.storagelab.grader.LabBuild;
-import dev.storagelab.grader.Rubric;
-import dev.storagelab.grader.Submission;
-import dev.storagelab.grader.Workbench;
-import dev.storagelab.grader.Workspace;
-import dev.storagelab.grader.WorkspaceCopies;
 import dev.storagelab.grader.bench.BenchReport.Comparison;
 import dev.storagelab.grader.bench.BenchReport.LabBench;
 import dev.storagelab.grader.bench.BenchReport.WorkloadBench;
 import dev.storagelab.grader.bench.BenchReport.WorkloadRun;
-import dev.storagelab.grader.bench.JmhRunner.Score;
+import dev.storagelab.grader.perf.JmhRunner;
+import dev.storagelab.grader.perf.JmhRunner.Score;
+import dev.storagelab.grader.release.Exporter;
+import dev.storagelab.grader.sandbox.ClassScan;
+import dev.storagelab.grader.submission.Submission;
+import dev.storagelab.grader.workspace.FileTrees;
+import dev.storagelab.grader.workspace.Lab;
+import dev.storagelab.grader.workspace.LabBuild;
+import dev.storagelab.grader.workspace.Rubric;
+import dev.storagelab.grader.workspace.Workspace;
+import dev.storagelab.grader.workspace.WorkspaceCopies;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -123,7 +123,7 @@ public final class Bench {
                 // The reference's classes for every lab the submission leaves alone: only its labs compile.
                 WorkspaceCopies.seed(workspace, reference, student, submitted);
                 for (Lab lab : submitted) {
-                    WorkspaceCopies.overlay(submission, lab, student);
+                    submission.overlay(lab, student);
                 }
                 log.println("building the submission " + options.submission() + " ...");
                 studentBuild = LabBuild.build(

@@ -2,8 +2,8 @@ package dev.storagelab.grader.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.storagelab.grader.ChildProcesses;
 import dev.storagelab.grader.bench.BenchReport.WorkloadRun;
+import dev.storagelab.grader.workspace.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.Audit;
-import dev.storagelab.grader.Workspace;
+import dev.storagelab.grader.check.Audit;
+import dev.storagelab.grader.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -1,8 +1,8 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.ClassroomWorkflow;
-import dev.storagelab.grader.Exporter;
-import dev.storagelab.grader.Workspace;
+import dev.storagelab.grader.release.ClassroomWorkflow;
+import dev.storagelab.grader.release.Exporter;
+import dev.storagelab.grader.workspace.Workspace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

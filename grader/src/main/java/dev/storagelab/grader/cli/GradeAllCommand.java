@@ -1,9 +1,9 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.GradeReport;
-import dev.storagelab.grader.Gradebook;
-import dev.storagelab.grader.Workspace;
+import dev.storagelab.grader.grade.Gradebook;
+import dev.storagelab.grader.report.GradeReport;
 import dev.storagelab.grader.report.ReportWriter;
+import dev.storagelab.grader.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ final class GradeAllCommand implements Callable<Integer> {
         }
         Workspace ws = main.workspace();
         labs.forEach(ws::lab);
-        dev.storagelab.grader.TestSupervisor.requireShortTempFolder();
+        dev.storagelab.grader.run.TestSupervisor.requireShortTempFolder();
         if (!Files.isDirectory(submissions)) {
             throw new IllegalArgumentException(
                     submissions + (Files.exists(submissions) ? " is a file, not a folder" : " does not exist")

@@ -1,13 +1,13 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.Exporter;
-import dev.storagelab.grader.FileTrees;
-import dev.storagelab.grader.GradeReport;
-import dev.storagelab.grader.Grader;
-import dev.storagelab.grader.LabTests;
-import dev.storagelab.grader.TestSupervisor;
-import dev.storagelab.grader.Workspace;
+import dev.storagelab.grader.check.LabTests;
+import dev.storagelab.grader.grade.Grader;
+import dev.storagelab.grader.release.Exporter;
+import dev.storagelab.grader.report.GradeReport;
 import dev.storagelab.grader.report.ReportWriter;
+import dev.storagelab.grader.run.TestSupervisor;
+import dev.storagelab.grader.workspace.FileTrees;
+import dev.storagelab.grader.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

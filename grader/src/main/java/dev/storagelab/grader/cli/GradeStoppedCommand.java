@@ -1,7 +1,7 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.ContainerLimits;
-import dev.storagelab.grader.StoppedGrading;
+import dev.storagelab.grader.platform.StoppedGrading;
+import dev.storagelab.grader.workspace.ContainerLimits;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -1,6 +1,6 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.GradescopePackage;
+import dev.storagelab.grader.platform.GradescopePackage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.Exporter;
-import dev.storagelab.grader.InstructorCommands;
-import dev.storagelab.grader.Workspace;
+import dev.storagelab.grader.release.Exporter;
+import dev.storagelab.grader.release.InstructorCommands;
+import dev.storagelab.grader.workspace.Workspace;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -109,7 +109,7 @@ public final class Main implements Runnable {
      * when it may (all three stand, or they are not required).
      */
     static String refusalWithoutWalls(boolean required) {
-        dev.storagelab.grader.Walls walls = dev.storagelab.grader.Walls.current(true);
+        dev.storagelab.grader.sandbox.Walls walls = dev.storagelab.grader.sandbox.Walls.current(true);
         if (!required || walls.all()) {
             return null;
         }

@@ -1,7 +1,7 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.PrairieLearnPackage;
-import dev.storagelab.grader.Workspace;
+import dev.storagelab.grader.platform.PrairieLearnPackage;
+import dev.storagelab.grader.workspace.Workspace;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.LabTests;
-import dev.storagelab.grader.Workspace;
+import dev.storagelab.grader.check.LabTests;
+import dev.storagelab.grader.workspace.Workspace;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.ReleaseUpdate;
+import dev.storagelab.grader.release.ReleaseUpdate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.storagelab.grader.cli;
 
-import dev.storagelab.grader.Workbench;
+import dev.storagelab.grader.bench.Workbench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

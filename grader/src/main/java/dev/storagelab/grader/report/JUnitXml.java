@@ -1,7 +1,7 @@
 package dev.storagelab.grader.report;
 
-import dev.storagelab.grader.GradeReport.LabResult;
-import dev.storagelab.grader.GradeReport.TestResult;
+import dev.storagelab.grader.report.GradeReport.LabResult;
+import dev.storagelab.grader.report.GradeReport.TestResult;
 import java.util.Locale;
 
 /** JUnit's XML report format (one {@code testsuite} per lab), for CI dashboards. */
@@ -49,7 +49,7 @@ final class JUnitXml {
      */
     private static String esc(String s) {
         StringBuilder sb = new StringBuilder(s.length());
-        for (char c : dev.storagelab.grader.VisibleText.of(s).toCharArray()) {
+        for (char c : dev.storagelab.grader.workspace.VisibleText.of(s).toCharArray()) {
             switch (c) {
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");

@@ -2,12 +2,11 @@ package dev.storagelab.grader.report;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import dev.storagelab.grader.GradeReport;
-import dev.storagelab.grader.GradeReport.LabResult;
-import dev.storagelab.grader.GradeReport.PerfResult;
-import dev.storagelab.grader.GradeReport.TestResult;
-import dev.storagelab.grader.NotImplemented;
-import dev.storagelab.grader.PerfFigures;
+import dev.storagelab.grader.feedback.NotImplemented;
+import dev.storagelab.grader.perf.PerfFigures;
+import dev.storagelab.grader.perf.PerfResult;
+import dev.storagelab.grader.report.GradeReport.LabResult;
+import dev.storagelab.grader.report.GradeReport.TestResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +48,7 @@ public final class ReportWriter {
 
     /** {@code results} as JSON, every character a terminal would act on written as an escape. */
     private static String json(Map<String, Object> results) {
-        return dev.storagelab.grader.VisibleText.json(GSON.toJson(results));
+        return dev.storagelab.grader.workspace.VisibleText.json(GSON.toJson(results));
     }
 
     /** The results in PrairieLearn's external grader format, beside Gradescope's {@code results.json}. */
@@ -270,8 +269,8 @@ public final class ReportWriter {
         m.put("error", r.error());
         m.put(
                 "test_jvms",
-                dev.storagelab.grader.Confinement.current().describe() + "; "
-                        + dev.storagelab.grader.SandboxPolicy.describe());
+                dev.storagelab.grader.sandbox.Confinement.current().describe() + "; "
+                        + dev.storagelab.grader.sandbox.SandboxPolicy.describe());
         m.put("walls", r.walls().json());
         m.put("isolated", labs(r.isolated()));
         m.put("integrated", labs(r.integrated()));
@@ -368,9 +367,9 @@ public final class ReportWriter {
                     in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent())));
         }
         sb.append("\nTest JVMs: ")
-                .append(dev.storagelab.grader.Confinement.current().describe())
+                .append(dev.storagelab.grader.sandbox.Confinement.current().describe())
                 .append("; ")
-                .append(dev.storagelab.grader.SandboxPolicy.describe())
+                .append(dev.storagelab.grader.sandbox.SandboxPolicy.describe())
                 .append(".\n");
         for (LabResult lab : r.isolated()) {
             sb.append("\n## ").append(lab.lab()).append("\n\n");
@@ -417,7 +416,7 @@ public final class ReportWriter {
                         && NotImplemented.in(tr.outcome().message()).isPresent()) {
                     continue; // said above, once per task
                 }
-                boolean hung = tr.outcome().status() == dev.storagelab.grader.TestSupervisor.Status.HUNG;
+                boolean hung = tr.outcome().status() == dev.storagelab.grader.run.TestSupervisor.Status.HUNG;
                 sb.append(tr.outcome().passed() ? "- PASS " : "- **FAIL** ")
                         .append(code(tr.test().displayName()))
                         .append(" (")
@@ -498,14 +497,14 @@ public final class ReportWriter {
      * can end the block and be read as Markdown.
      */
     static String fenced(String text, String indent) {
-        String shown = dev.storagelab.grader.VisibleText.of(text.replace("\r\n", "\n"));
+        String shown = dev.storagelab.grader.workspace.VisibleText.of(text.replace("\r\n", "\n"));
         String fence = "`".repeat(Math.max(3, longestBacktickRun(shown) + 1));
         return indent + fence + "\n" + indent + shown.replace("\n", "\n" + indent) + "\n" + indent + fence + "\n";
     }
 
     /** {@code text} as inline code, with a fence longer than any run of backticks in it. */
     static String code(String text) {
-        String oneLine = dev.storagelab.grader.VisibleText.line(text.replace('\n', ' '));
+        String oneLine = dev.storagelab.grader.workspace.VisibleText.line(text.replace('\n', ' '));
         String fence = "`".repeat(longestBacktickRun(oneLine) + 1);
         return fence + " " + oneLine + " " + fence;
     }
@@ -516,7 +515,7 @@ public final class ReportWriter {
      */
     static String inline(String text) {
         StringBuilder sb = new StringBuilder(text.length() + 16);
-        String shown = dev.storagelab.grader.VisibleText.line(text.replace('\n', ' '));
+        String shown = dev.storagelab.grader.workspace.VisibleText.line(text.replace('\n', ' '));
         for (int i = 0; i < shown.length(); i++) {
             char c = shown.charAt(i);
             if (c == '\\' && (i + 1 == shown.length() || !isAsciiPunctuation(shown.charAt(i + 1)))) {
@@ -552,7 +551,7 @@ public final class ReportWriter {
     /** The per-lab table for the terminal. */
     public static void printTable(GradeReport r, PrintWriter out) {
         if (r.error() != null) {
-            out.println("grading could not run: " + dev.storagelab.grader.VisibleText.of(r.error()));
+            out.println("grading could not run: " + dev.storagelab.grader.workspace.VisibleText.of(r.error()));
             printWalls(r.walls(), out);
             return;
         }
@@ -620,19 +619,19 @@ public final class ReportWriter {
     }
 
     /** The walls that stood, and a warning line for each that did not. */
-    public static void printWalls(dev.storagelab.grader.Walls walls, PrintWriter out) {
+    public static void printWalls(dev.storagelab.grader.sandbox.Walls walls, PrintWriter out) {
         out.println(walls.line());
         walls.warnings().forEach(out::println);
     }
 
     /** {@code text}, then the sentence of the platforms' results that says which walls stood and which did not. */
-    static String withWalls(String text, dev.storagelab.grader.Walls walls) {
+    static String withWalls(String text, dev.storagelab.grader.sandbox.Walls walls) {
         String line = walls.line();
         return text + (text.endsWith(".") ? " " : ". ") + "Grading " + line + ".";
     }
 
     /** The report's paragraph on the walls: which stood, and why any did not. */
-    static String wallsMarkdown(dev.storagelab.grader.Walls walls) {
+    static String wallsMarkdown(dev.storagelab.grader.sandbox.Walls walls) {
         StringBuilder sb = new StringBuilder("Walls: ")
                 .append(String.join(", ", walls.standing()))
                 .append(walls.all() ? " (all three).\n\n" : ".\n\n");
@@ -652,15 +651,15 @@ public final class ReportWriter {
      * window; each is shown as a visible code instead.
      */
     public static String terminal(String text) {
-        return dev.storagelab.grader.VisibleText.line(text);
+        return dev.storagelab.grader.workspace.VisibleText.line(text);
     }
 
     /** Whether the report graded public tests as local checks (a student release has no hidden tests). */
     static boolean isLocalCheck(GradeReport r) {
         return r.isolated().stream()
                 .flatMap(l -> l.tests().stream())
-                .anyMatch(t ->
-                        dev.storagelab.grader.HiddenTests.isLocalCheck(t.test().concept()));
+                .anyMatch(t -> dev.storagelab.grader.workspace.HiddenTests.isLocalCheck(
+                        t.test().concept()));
     }
 
     private static String summaryLine(GradeReport r) {

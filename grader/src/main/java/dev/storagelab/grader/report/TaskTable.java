@@ -1,10 +1,9 @@
 package dev.storagelab.grader.report;
 
-import dev.storagelab.grader.GradeReport;
-import dev.storagelab.grader.GradeReport.LabResult;
-import dev.storagelab.grader.GradeReport.TestResult;
-import dev.storagelab.grader.NotImplemented;
-import dev.storagelab.grader.TestSupervisor;
+import dev.storagelab.grader.feedback.NotImplemented;
+import dev.storagelab.grader.report.GradeReport.LabResult;
+import dev.storagelab.grader.report.GradeReport.TestResult;
+import dev.storagelab.grader.run.TestSupervisor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

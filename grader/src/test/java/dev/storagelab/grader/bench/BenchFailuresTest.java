@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.not;
 
 import dev.storagelab.grader.bench.BenchReport.Comparison;
 import dev.storagelab.grader.bench.BenchReport.LabBench;
+import dev.storagelab.grader.perf.JmhRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

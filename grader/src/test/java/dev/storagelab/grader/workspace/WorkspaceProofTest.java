@@ -1,0 +1,352 @@
+package dev.storagelab.grader.workspace;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.storagelab.grader.perf.JmhRunner;
+import dev.storagelab.grader.perf.PerfResult;
+import dev.storagelab.grader.perf.Performance;
+import dev.storagelab.grader.report.GradeReport;
+import dev.storagelab.grader.report.GradeReport.LabResult;
+import dev.storagelab.grader.report.GradeReport.TestResult;
+import dev.storagelab.grader.report.Leaderboard;
+import dev.storagelab.grader.run.TestSupervisor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proofs the grader owes on the real workspace's reference: it earns 100% in every lab, every
+ * rubric performance line names one benchmark of it, a planted costly submission loses its counted
+ * line against it, and one bug in one region costs only the tests that catch it. The proofs on the
+ * release are {@link WorkspaceReleaseProofTest}'s.
+ */
+class WorkspaceProofTest {
+
+    @TempDir
+    static Path tmp;
+
+    private static RealWorkspace real;
+    private static Workspace workspace;
+
+    @BeforeAll
+    static void open() {
+        real = new RealWorkspace(tmp);
+        workspace = real.workspace;
+    }
+
+    @AfterAll
+    static void workspaceIsNeverModified() {
+        real.assertUnmodified();
+    }
+
+    @Test
+    void referenceWorkspaceScoresFullMarksOnEveryLab() throws IOException {
+        GradeReport report = real.grade(null);
+        assertThat(report.error(), nullValue());
+        assertThat(report.isolated().size(), equalTo(workspace.labs().size()));
+        for (LabResult lab : report.isolated()) {
+            List<String> failing = lab.tests().stream()
+                    .filter(t -> !t.outcome().passed())
+                    .map(t -> t.test().id() + ": " + t.outcome().message())
+                    .toList();
+            assertThat(lab.lab() + ": the reference must pass every hidden test", failing, empty());
+            assertThat(lab.lab() + " must have hidden tests", lab.tests().size(), greaterThanOrEqualTo(25));
+            assertThat(lab.percent(), closeTo(100.0, 1e-9));
+        }
+    }
+
+    @Test
+    void everyRubricPerformanceLineRunsExactlyOneBenchmarkOfTheReference() throws IOException {
+        Path reference = real.grader().builtReference(workspace.labs(), tmp);
+        Rubric rubric = Rubric.of(workspace);
+        List<String> wrong = new ArrayList<>();
+        int lines = 0;
+        for (Lab lab : workspace.labs()) {
+            for (Rubric.PerfBenchmark p : rubric.perf(lab.id())) {
+                lines++;
+                JmhRunner.Run run = referenceRun(reference, lab, p);
+                if (!run.ok() || run.scores().size() != 1) {
+                    wrong.add("perf." + lab.id() + "." + p.name() + ": "
+                            + run.scores().size() + " results; " + (run.ok() ? "" : run.problem()));
+                }
+            }
+        }
+        assertThat("a performance line must name one benchmark and one parameter set of the reference", wrong, empty());
+        assertThat(
+                "every lab earns some points for speed",
+                lines,
+                greaterThanOrEqualTo(workspace.labs().size()));
+    }
+
+    private static final java.util.Map<String, JmhRunner.Run> REFERENCE_RUNS = new java.util.HashMap<>();
+
+    /**
+     * {@code line}'s benchmark run once on the reference's build ({@link JmhRunner.Settings#QUICK}),
+     * once per JVM: the lines' proof and the costly submissions' proof share the runs.
+     */
+    private static synchronized JmhRunner.Run referenceRun(Path reference, Lab lab, Rubric.PerfBenchmark line)
+            throws IOException {
+        String key = lab.id() + "-" + line.name();
+        JmhRunner.Run run = REFERENCE_RUNS.get(key);
+        if (run == null) {
+            run = CostlyFixtures.run(
+                    reference.resolve(lab.directory()),
+                    line,
+                    tmp.resolve("perf-lines").resolve(key + ".txt"));
+            REFERENCE_RUNS.put(key, run);
+        }
+        return run;
+    }
+
+    /**
+     * Every planted costly submission ({@link CostlyFixtures}: it passes every test of its lab but
+     * does the lab's costly thing) loses points on its counted line: the line's counting pass run
+     * once on the reference's build and once on it (its patched classes compiled over the
+     * reference's), the two counts' ratio past the rubric's first threshold. A count is the same
+     * on any machine, so one run a side proves it; the full gradings, every test and every line, are
+     * notes/figures/costly_fixtures.sh's.
+     */
+    @Test
+    void everyPlantedCostlySubmissionLosesItsCountedLine() throws Exception {
+        Path reference = real.grader().builtReference(workspace.labs(), tmp);
+        Rubric rubric = Rubric.of(workspace);
+        List<String> kept = new ArrayList<>();
+        java.util.Set<String> labsWithOne = new java.util.TreeSet<>();
+        int counted = 0;
+        for (CostlyFixtures.Fixture f : CostlyFixtures.all()) {
+            labsWithOne.add(f.lab());
+            Lab lab = workspace.lab(f.lab().substring("lab-".length()));
+            Rubric.PerfBenchmark line = rubric.perf(lab.id()).stream()
+                    .filter(p -> p.name().equals(f.line()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(
+                            f.dir() + " names perf." + f.lab() + "." + f.line() + ", which the rubric does not have"));
+            if (!line.counted()) {
+                continue; // a timed line: only the full gradings prove it
+            }
+            counted++;
+            Path dir = tmp.resolve("costly").resolve(f.name());
+            Path costly = CostlyFixtures.patchedModule(f, workspace, reference, dir);
+            double ref =
+                    CostlyFixtures.count(referenceRun(reference, lab, line), line, reference.resolve(lab.directory()));
+            double cost = CostlyFixtures.count(costly, line, dir.resolve("costly.txt"));
+            double fraction = rubric.perfFraction(cost / ref);
+            if (!(fraction < 1)) {
+                kept.add(f.lab() + "/" + f.name() + ": " + line.count().words() + " " + cost
+                        + " against the reference's " + ref + " keeps every point of " + line.name());
+            }
+        }
+        assertThat("a costly submission must lose points on its counted line", kept, empty());
+        assertThat("the fixtures of labs 01 to 06 lose counted lines", counted, greaterThanOrEqualTo(6));
+        assertThat(
+                "every lab has a planted costly submission",
+                labsWithOne,
+                equalTo(new java.util.TreeSet<>(
+                        workspace.labs().stream().map(Lab::id).toList())));
+    }
+
+    /**
+     * Work moved out of what a counted line counts wins neither points nor a place ({@link
+     * CostlyFixtures#all(String)}, {@code uncounted}): an engine that reads everything when it opens
+     * fails the hidden test that bounds what an open reads, so its lab's performance lines do not run;
+     * one that answers from what it kept in memory since it wrote the data counts no better than the
+     * reference, since another JVM writes the benchmark's data; and on the class's leaderboard the
+     * reference solution ranks at or above both.
+     */
+    @Test
+    void workMovedOutOfTheCountWinsNeitherPointsNorAPlaceAboveTheReference() throws Exception {
+        Path reference = real.grader().builtReference(workspace.labs(), tmp);
+        Rubric rubric = Rubric.of(workspace);
+        java.util.Map<String, GradeReport> board = new java.util.TreeMap<>();
+        List<CostlyFixtures.Fixture> fixtures = CostlyFixtures.all("uncounted");
+        assertThat(
+                "one fixture reads everything when it opens, one answers from memory",
+                fixtures.size(),
+                greaterThanOrEqualTo(2));
+        for (CostlyFixtures.Fixture f : fixtures) {
+            Lab lab = workspace.lab(f.lab().substring("lab-".length()));
+            Path dir = tmp.resolve("uncounted").resolve(f.name());
+            if (f.line().contains(".hidden.")) {
+                // The hidden test class alone, on the lab's reference classes with the fixture's compiled over
+                // them, as the grader runs it (a full grade of the lab would prove no more: its performance lines
+                // run only when every test passes, Performance's gate).
+                Path module = CostlyFixtures.patchedModule(f, workspace, reference, dir);
+                List<GradedTest> tests = HiddenTests.scan(reference, lab, rubric).stream()
+                        .filter(t -> t.className().equals(f.line()))
+                        .toList();
+                assertThat(f.dir() + " names " + f.line() + ", a hidden test class of " + f.lab(), tests, not(empty()));
+                java.util.Map<String, TestSupervisor.Outcome> outcomes =
+                        new TestSupervisor(rubric, Files.createDirectories(dir.resolve("scratch"))).run(module, tests);
+                assertThat(
+                        f.name() + " must fail " + f.line() + ": " + outcomes,
+                        outcomes.values().stream().anyMatch(o -> !o.passed()),
+                        is(true));
+                List<PerfResult> perf =
+                        new Performance(rubric, System.out).notRun(lab, "not run: a test of the lab failed");
+                board.put(
+                        f.name(),
+                        new GradeReport(
+                                f.name(),
+                                List.of(new LabResult(f.lab(), lab.directory(), "isolated", null, List.of(), perf)),
+                                List.of(),
+                                1,
+                                null));
+            } else {
+                Rubric.PerfBenchmark line = rubric.perf(lab.id()).stream()
+                        .filter(p -> p.name().equals(f.line()) && p.counted())
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(f.dir() + " names perf." + f.lab() + "." + f.line()
+                                + ", which is not a counted line of the rubric"));
+                double ref = CostlyFixtures.count(
+                        referenceRun(reference, lab, line), line, reference.resolve(lab.directory()));
+                double kept = CostlyFixtures.count(
+                        CostlyFixtures.patchedModule(f, workspace, reference, dir), line, dir.resolve("run.txt"));
+                assertThat(
+                        f.name() + ": " + line.count().words() + " " + kept + " against the reference's " + ref
+                                + ": answers kept in memory since the writing must not count below the reference",
+                        kept / ref,
+                        greaterThanOrEqualTo(1.0 - 1e-9));
+                PerfResult measured = new PerfResult(
+                        f.lab(),
+                        line.name(),
+                        line.benchmark(),
+                        "",
+                        true,
+                        line.count().words(),
+                        kept / ref,
+                        kept / ref,
+                        kept / ref,
+                        ref,
+                        kept,
+                        line.count().words(),
+                        1.0,
+                        1,
+                        true,
+                        line.points(),
+                        line.points(),
+                        PerfResult.MEASURED,
+                        "measured");
+                board.put(
+                        f.name(),
+                        new GradeReport(
+                                f.name(),
+                                List.of(new LabResult(
+                                        f.lab(), lab.directory(), "isolated", null, List.of(), List.of(measured))),
+                                List.of(),
+                                1,
+                                null));
+            }
+        }
+        Path out = Files.createDirectories(tmp.resolve("uncounted-leaderboard"));
+        Leaderboard.write(board, out);
+        String html = Files.readString(out.resolve("leaderboard.html"));
+        int referenceRow = html.indexOf("<tr class=\"reference\">");
+        assertThat("the leaderboard has the reference's row: " + html, referenceRow, greaterThan(0));
+        int ranked = 0;
+        for (String line :
+                Files.readAllLines(out.resolve(Leaderboard.NAMES_FILE)).subList(1, board.size() + 1)) {
+            String pseudonym = line.substring(0, line.indexOf(','));
+            int row = html.indexOf("<td>" + pseudonym + "</td>");
+            ranked += row < 0 ? 0 : 1;
+            assertThat(
+                    line + ": the reference ranks at or above work moved out of the count: " + html,
+                    row < 0 || row > referenceRow,
+                    is(true));
+        }
+        assertThat("the fixture that counts as the reference does ranks (below it)", ranked, greaterThanOrEqualTo(1));
+    }
+
+    @Test
+    void quickBenchWithPeersRunsTheLabsEngineAndEveryProductionEngine() throws Exception {
+        Path out = tmp.resolve("bench-peers");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        // On the reference the proofs already built (what `./storagelab bench --quick --peers --lab 04`
+        // does after copying and building its own). Online: the first run on a machine downloads
+        // RocksDB, LevelDB and H2 (the Maven profile `peers`).
+        dev.storagelab.grader.bench.BenchReport report = new dev.storagelab.grader.bench.Bench(
+                        workspace, new PrintStream(progress, true, StandardCharsets.UTF_8))
+                .sharedReference(real.grader().builtReference(List.of(workspace.lab("04")), tmp))
+                .run(new dev.storagelab.grader.bench.Bench.Options(List.of("04"), null, true, true, out, false, 0, 0));
+        String table = Files.readString(out.resolve("bench.txt")) + progress.toString(StandardCharsets.UTF_8);
+        assertThat(table, report.labs().get(0).problem(), nullValue());
+        JsonObject bench = JsonParser.parseString(Files.readString(out.resolve("bench.json")))
+                .getAsJsonObject();
+        JsonObject workloads = bench.getAsJsonObject("workloads");
+        assertThat(
+                workloads.getAsJsonArray("problems").toString(),
+                workloads.getAsJsonArray("problems").size(),
+                is(0));
+        List<String> ran = new ArrayList<>();
+        workloads
+                .getAsJsonArray("runs")
+                .forEach(r -> ran.add(r.getAsJsonObject().get("workload").getAsString() + " on "
+                        + r.getAsJsonObject().get("engine").getAsString()));
+        for (String workload : List.of("fillrandom", "readrandom", "seekrandom")) {
+            for (String engine : List.of("btree", "rocksdb", "leveldb", "h2")) {
+                assertThat(table, ran.contains(workload + " on " + engine), is(true));
+            }
+        }
+        JsonObject lab = bench.getAsJsonArray("labs").get(0).getAsJsonObject();
+        assertThat(
+                "lab-04's JMH suite ran too", lab.getAsJsonArray("benchmarks").size(), greaterThanOrEqualTo(6));
+        assertThat(Files.size(out.resolve("workloads.png")), greaterThan(5_000L));
+    }
+
+    @Test
+    void oneDeliberateBugInOneLab01RegionCostsOnlyTheTestsThatCatchIt() throws IOException {
+        Lab lab01 = workspace.lab("01");
+        Path submission = tmp.resolve("buggy-submission");
+        FileTrees.copy(
+                workspace.root().resolve(lab01.studentSources()),
+                submission.resolve(lab01.studentSources()),
+                p -> true);
+        Path compactor = submission.resolve(lab01.studentSources()).resolve("dev/storagelab/sortedlog/Compactor.java");
+        String fixed = Files.readString(compactor);
+        String buggy = fixed.replace("if (e.isTombstone() && dropTombstones) {", "if (e.isTombstone()) {");
+        assertThat("the bug must really be planted", buggy, not(equalTo(fixed)));
+        Files.writeString(compactor, buggy);
+
+        GradeReport report = real.grade(submission, List.of("01"));
+        LabResult lab = report.isolated().get(0);
+        List<TestResult> failed =
+                lab.tests().stream().filter(t -> !t.outcome().passed()).toList();
+        assertThat("dropping tombstones above the bottom must be caught", failed, not(empty()));
+        assertThat(
+                "a bug in compaction must not cost the other tasks' tests",
+                failed.size(),
+                lessThan(lab.tests().size() / 4));
+        assertThat(
+                "the student learns the concept: " + failed,
+                failed.stream()
+                        .anyMatch(t -> t.test()
+                                .concept()
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .contains("tombstone")),
+                is(true));
+        assertThat(
+                lab.tests().stream()
+                        .filter(t -> t.test().className().endsWith("BinarySearchHiddenTest"))
+                        .allMatch(t -> t.outcome().passed()),
+                is(true));
+    }
+}
