@@ -10,7 +10,7 @@ import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.lsm.LsmOptions;
 import dev.storagelab.lsm.LsmStore;
 import dev.storagelab.wal.SyncMode;
-import dev.storagelab.workbench.Workload;
+import dev.storagelab.workbench.workloads.Workload;
 import java.lang.management.ManagementFactory;
 import java.nio.file.*;
 import java.util.*;

@@ -6,7 +6,7 @@ cd /tmp/btc; mkdir -p m
 log() { echo "[$(date +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg)] $*"; }
 run() { # tag cp engine workload
   d=$(mktemp -d /tmp/sl-XXXXXX); log "$1 $3 $4"
-  java -Xmx4g -cp $2 dev.storagelab.workbench.WorkbenchMain workload --no-progress --json --engine $3 --workload $4 --keys 1000000 --ops 200000 --dir $d > m/$1-$3-$4-$i.json 2> m/$1-$3-$4-$i.err
+  java -Xmx4g -cp $2 dev.storagelab.workbench.cli.WorkbenchMain workload --no-progress --json --engine $3 --workload $4 --keys 1000000 --ops 200000 --dir $d > m/$1-$3-$4-$i.json 2> m/$1-$3-$4-$i.err
   rm -rf $d
   echo "    $("$WS/storagelab" figures run-line --latency get m/$1-$3-$4-$i.json)"
 }

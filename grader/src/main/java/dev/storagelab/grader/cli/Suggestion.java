@@ -6,7 +6,7 @@ import org.apache.commons.text.similarity.DamerauLevenshteinDistance;
 /**
  * The name a mistyped word most likely meant, for a usage error's "did you mean" ({@link
  * Main#usageError}). The workbench, whose verbs' options the grader passes on unparsed, has the same
- * class for its own ({@code dev.storagelab.workbench.Suggestion}): the two modules share no code (the
+ * class for its own ({@code dev.storagelab.workbench.cli.Suggestion}): the two modules share no code (the
  * grader links no lab, the workbench no grader); CliErrorsTest and WorkbenchCliTest check both.
  */
 final class Suggestion {

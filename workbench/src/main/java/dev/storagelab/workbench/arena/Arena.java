@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.arena;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -7,6 +7,8 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.wal.SyncMode;
+import dev.storagelab.workbench.engines.Counters;
+import dev.storagelab.workbench.workloads.Workload;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.arena;
 
 import com.google.gson.GsonBuilder;
 import dev.storagelab.wal.SyncMode;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Compare engines on equal terms in one run: the same memory budget, log and sync mode,"
                 + " data larger than memory read past the page cache, a warm-up, then steady-state figures.")
-final class ArenaCommand implements Callable<Integer> {
+public final class ArenaCommand implements Callable<Integer> {
 
     @Option(
             names = "--workload",

@@ -1,7 +1,8 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.arena;
 
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.wal.SyncMode;
+import dev.storagelab.workbench.engines.Engines;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.arena;
 
 import dev.storagelab.wal.SyncMode;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.arena;
 
 import com.google.gson.GsonBuilder;
 import java.awt.Color;

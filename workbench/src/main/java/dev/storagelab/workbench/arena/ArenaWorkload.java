@@ -1,8 +1,10 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.arena;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.workbench.workloads.KeyChooser;
+import dev.storagelab.workbench.workloads.Workload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -14,6 +14,7 @@ import com.vladsch.flexmark.html.renderer.ResolvedLink;
 import com.vladsch.flexmark.parser.Parser;
 import com.vladsch.flexmark.util.ast.Node;
 import com.vladsch.flexmark.util.data.MutableDataSet;
+import dev.storagelab.workbench.figures.Figures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

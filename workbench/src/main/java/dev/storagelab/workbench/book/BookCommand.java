@@ -1,5 +1,7 @@
 package dev.storagelab.workbench.book;
 
+import dev.storagelab.workbench.data.Workspaces;
+import dev.storagelab.workbench.tables.FigureTables;
 import dev.storagelab.workbench.viz.VizServer;
 import java.io.PrintStream;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.cli;
 
 import dev.storagelab.hybrid.cost.Calibrator;
 import dev.storagelab.hybrid.cost.HardwareProfile;

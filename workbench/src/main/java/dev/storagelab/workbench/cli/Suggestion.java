@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.cli;
 
 import java.util.List;
 import org.apache.commons.text.similarity.DamerauLevenshteinDistance;

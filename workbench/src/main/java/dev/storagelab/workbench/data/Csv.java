@@ -1,4 +1,4 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.data;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -12,11 +12,11 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
 /** The figures' CSV files: a header line, then one record a line, read as maps from column to value. */
-final class Csv {
+public final class Csv {
 
     private Csv() {}
 
-    static List<Map<String, String>> read(Path path) throws IOException {
+    public static List<Map<String, String>> read(Path path) throws IOException {
         List<Map<String, String>> rows = new ArrayList<>();
         try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             for (CSVRecord r : CSVFormat.DEFAULT

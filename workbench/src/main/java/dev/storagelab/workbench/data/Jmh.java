@@ -1,4 +1,4 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.data;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -18,41 +18,41 @@ import java.util.Map;
  * the notes' figures shares. A result's summary is the median of its measurement iterations, the
  * fastest and the slowest, beside JMH's own mean and error.
  */
-final class Jmh {
+public final class Jmh {
 
     private Jmh() {}
 
     /** The median, fastest and slowest iteration, JMH's mean and error, the unit and the count of a metric. */
-    record Summary(double median, double min, double max, double mean, double error, String unit, int n) {
+    public record Summary(double median, double min, double max, double mean, double error, String unit, int n) {
         Summary times(double k, String newUnit) {
             return new Summary(median * k, min * k, max * k, mean * k, error * k, newUnit, n);
         }
     }
 
     /** The JSON document in {@code path}. */
-    static JsonElement json(Path path) throws IOException {
+    public static JsonElement json(Path path) throws IOException {
         return JsonParser.parseString(Files.readString(path, StandardCharsets.UTF_8));
     }
 
     /** The document at {@code dir/name}, or null if that run was not recorded (its figure is skipped). */
-    static JsonElement jsonIfPresent(Path dir, String name) throws IOException {
+    public static JsonElement jsonIfPresent(Path dir, String name) throws IOException {
         Path p = dir.resolve(name);
         return Files.isRegularFile(p) ? json(p) : null;
     }
 
     /** The JSON object at {@code dir/name} (a run the workbench or a figure's program wrote), or null if it was not recorded. */
-    static JsonObject objectIfPresent(Path dir, String name) throws IOException {
+    public static JsonObject objectIfPresent(Path dir, String name) throws IOException {
         JsonElement e = jsonIfPresent(dir, name);
         return e == null ? null : e.getAsJsonObject();
     }
 
     /** The benchmark results in {@code dir/name}, or null if that benchmark has not been run. */
-    static List<JsonObject> resultsIfPresent(Path dir, String name) throws IOException {
+    public static List<JsonObject> resultsIfPresent(Path dir, String name) throws IOException {
         JsonElement e = jsonIfPresent(dir, name);
         return e == null ? null : results(e);
     }
 
-    static List<JsonObject> results(JsonElement doc) {
+    public static List<JsonObject> results(JsonElement doc) {
         List<JsonObject> out = new ArrayList<>();
         for (JsonElement e : doc.getAsJsonArray()) {
             out.add(e.getAsJsonObject());
@@ -61,30 +61,30 @@ final class Jmh {
     }
 
     /** The benchmark method's name: {@code get} for {@code dev.storagelab.bst.bench.OrderedMapBenchmark.get}. */
-    static String method(JsonObject result) {
+    public static String method(JsonObject result) {
         String b = result.get("benchmark").getAsString();
         return b.substring(b.lastIndexOf('.') + 1);
     }
 
     /** A parameter of the result, as written. */
-    static String param(JsonObject result, String name) {
+    public static String param(JsonObject result, String name) {
         return result.getAsJsonObject("params").get(name).getAsString();
     }
 
-    static int intParam(JsonObject result, String name) {
+    public static int intParam(JsonObject result, String name) {
         return Integer.parseInt(param(result, name));
     }
 
-    static JsonObject primary(JsonObject result) {
+    public static JsonObject primary(JsonObject result) {
         return result.getAsJsonObject("primaryMetric");
     }
 
-    static JsonObject secondary(JsonObject result, String name) {
+    public static JsonObject secondary(JsonObject result, String name) {
         return result.getAsJsonObject("secondaryMetrics").getAsJsonObject(name);
     }
 
     /** Every measurement iteration of every fork, flattened. */
-    static List<Double> iterations(JsonObject metric) {
+    public static List<Double> iterations(JsonObject metric) {
         List<Double> xs = new ArrayList<>();
         for (JsonElement fork : metric.getAsJsonArray("rawData")) {
             for (JsonElement x : fork.getAsJsonArray()) {
@@ -95,11 +95,11 @@ final class Jmh {
     }
 
     /** The sum of a counter over every measured iteration. */
-    static double total(JsonObject metric) {
+    public static double total(JsonObject metric) {
         return iterations(metric).stream().mapToDouble(Double::doubleValue).sum();
     }
 
-    static Summary summary(JsonObject metric) {
+    public static Summary summary(JsonObject metric) {
         List<Double> xs = iterations(metric);
         return new Summary(
                 median(xs),
@@ -114,7 +114,7 @@ final class Jmh {
     private static final Map<String, Double> MICROS = Map.of("ns/op", 1e-3, "us/op", 1.0, "ms/op", 1e3, "s/op", 1e6);
 
     /** {@link #summary} of a time metric in µs per operation, whatever unit JMH reported it in. */
-    static Summary micros(JsonObject metric) {
+    public static Summary micros(JsonObject metric) {
         Summary s = summary(metric);
         Double k = MICROS.get(s.unit());
         if (k == null) {
@@ -136,7 +136,7 @@ final class Jmh {
     }
 
     /** The median of {@code values}, as Python's statistics.median: the mean of the middle two of an even count. */
-    static double median(List<Double> values) {
+    public static double median(List<Double> values) {
         List<Double> v = new ArrayList<>(values);
         Collections.sort(v);
         int n = v.size();
@@ -146,7 +146,7 @@ final class Jmh {
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 
-    static JsonArray array(JsonObject o, String name) {
+    public static JsonArray array(JsonObject o, String name) {
         return o.getAsJsonArray(name);
     }
 }

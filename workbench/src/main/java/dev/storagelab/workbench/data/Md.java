@@ -1,4 +1,4 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.data;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -7,12 +7,12 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Numbers and rows for the Markdown tables the figures' commands print beside their plots. */
-final class Md {
+public final class Md {
 
     private Md() {}
 
     /** {@link String#format} with thousands separated by commas and a point for decimals, whatever the machine's locale. */
-    static String f(String pattern, Object... args) {
+    public static String f(String pattern, Object... args) {
         return String.format(Locale.US, pattern, args);
     }
 
@@ -25,7 +25,7 @@ final class Md {
      * String#format} rounds half up on the shortest decimal ("7.4", "3.13"). For the tables that
      * replaced Python scripts, so that they print the figures those printed.
      */
-    static String fp(String pattern, Object... args) {
+    public static String fp(String pattern, Object... args) {
         Object[] a = args.clone();
         java.util.regex.Matcher m = SPEC.matcher(pattern);
         int i = 0;
@@ -46,7 +46,7 @@ final class Md {
     }
 
     /** A time for a table: thousands separators from 100 up, three significant digits below. */
-    static String fmt(double x) {
+    public static String fmt(double x) {
         if (x >= 100) {
             return f("%,.0f", x);
         }
@@ -54,12 +54,12 @@ final class Md {
     }
 
     /** A summary as "median [min, max]". */
-    static String cell(Jmh.Summary s) {
+    public static String cell(Jmh.Summary s) {
         return fmt(s.median()) + " [" + fmt(s.min()) + ", " + fmt(s.max()) + "]";
     }
 
     /** Up to six significant digits, no trailing zeros: Python's {@code :g} for the numbers of these tables. */
-    static String g(double x) {
+    public static String g(double x) {
         if (x == Math.rint(x) && Math.abs(x) < 1e15) {
             return Long.toString((long) x);
         }
@@ -67,21 +67,21 @@ final class Md {
     }
 
     /** {@link #g} with thousands separated: 1,000 rather than 1000. */
-    static String gComma(double x) {
+    public static String gComma(double x) {
         return x == Math.rint(x) && Math.abs(x) < 1e15 ? f("%,d", (long) x) : g(x);
     }
 
     /** A row: "| a | b | c |". */
-    static String row(List<String> cells) {
+    public static String row(List<String> cells) {
         return cells.stream().collect(Collectors.joining(" | ", "| ", " |"));
     }
 
-    static String row(String... cells) {
+    public static String row(String... cells) {
         return row(List.of(cells));
     }
 
     /** The separator line below a header: a left-aligned first column, then {@code right} right-aligned ones. */
-    static String rule(int left, int right) {
+    public static String rule(int left, int right) {
         return "|" + " --- |".repeat(left) + " ---: |".repeat(right);
     }
 }

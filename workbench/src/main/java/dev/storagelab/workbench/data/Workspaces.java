@@ -1,15 +1,15 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.data;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The workspace the workbench runs in: given, or the one its jar was built in, or the one the current folder is in. */
-final class Workspaces {
+public final class Workspaces {
 
     private Workspaces() {}
 
-    static Path root(Path given) {
+    public static Path root(Path given) {
         if (given != null) {
             Path p = given.toAbsolutePath().normalize();
             if (!isWorkspace(p)) {

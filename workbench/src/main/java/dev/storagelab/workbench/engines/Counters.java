@@ -1,9 +1,10 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.engines;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -230,5 +231,13 @@ public final class Counters {
     /** {@code numerator / denominator}, NaN when the denominator is 0. */
     static double ratio(long numerator, long denominator) {
         return denominator == 0 ? Double.NaN : (double) numerator / denominator;
+    }
+
+    /** A number as a person reads it: integers as they are, fractions with three decimals. */
+    public static String format(Object v) {
+        if (v instanceof Double d) {
+            return d.isNaN() ? "n/a" : String.format(Locale.ROOT, "%.3f", d);
+        }
+        return String.valueOf(v);
     }
 }

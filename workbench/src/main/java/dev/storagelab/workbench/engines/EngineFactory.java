@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.engines;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.engines;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BufferPool;
@@ -28,7 +28,7 @@ import java.util.Map;
  * {@code where}, {@code tiers} and {@code move} speak to it ({@link #where}, {@link #tiers},
  * {@link #move}).
  */
-final class HybridHandle extends Engine.Handle implements RoutedHandle {
+public final class HybridHandle extends Engine.Handle implements RoutedHandle {
 
     private final HybridStore hybrid;
     private final Path dir;
@@ -49,7 +49,7 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
         return new HybridHandle(engine, HybridStore.open(dir, options()), dir);
     }
 
-    HybridStore hybrid() {
+    public HybridStore hybrid() {
         return hybrid;
     }
 
@@ -159,7 +159,7 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
                         tracker  %,d bytes
                         write amplification %s since opened (%,d bytes written for %,d user bytes)""",
                 s.cacheEntries(),
-                WorkbenchMain.format(s.cacheHits() + s.cacheMisses() == 0 ? Double.NaN : s.cacheHitRate()),
+                Counters.format(s.cacheHits() + s.cacheMisses() == 0 ? Double.NaN : s.cacheHitRate()),
                 s.cacheHits(),
                 s.cacheMisses(),
                 s.hotKeys(),
@@ -172,9 +172,9 @@ final class HybridHandle extends Engine.Handle implements RoutedHandle {
                 hybrid.queuedMigrations(),
                 tokens(bucket),
                 bucket.burst(),
-                WorkbenchMain.format(bucket.perSecond()),
+                Counters.format(bucket.perSecond()),
                 s.trackerBytes(),
-                WorkbenchMain.format(s.userBytesWritten() == 0 ? Double.NaN : s.writeAmplification()),
+                Counters.format(s.userBytesWritten() == 0 ? Double.NaN : s.writeAmplification()),
                 s.deviceBytesWritten(),
                 s.userBytesWritten());
     }

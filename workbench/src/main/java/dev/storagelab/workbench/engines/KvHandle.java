@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.engines;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.BufferPool;
@@ -20,7 +20,7 @@ import java.util.Map;
  * {@link dev.storagelab.mvcc.TransactionalStore}: the shell's {@code begin} and the {@code bank}
  * workload run transactions on it.
  */
-final class KvHandle extends Engine.Handle {
+public final class KvHandle extends Engine.Handle {
 
     private final CountingKvStore counting;
     private final KvStore kv;
@@ -39,12 +39,12 @@ final class KvHandle extends Engine.Handle {
     }
 
     /** The store (for its event listener). */
-    KvStore kvStore() {
+    public KvStore kvStore() {
         return kv;
     }
 
     /** The engine under the log: a {@link BPlusTree} or an {@link LsmStore}. */
-    Object engineStore() {
+    public Object engineStore() {
         return ((dev.storagelab.kvstore.Engine.Adapter) kv.writeAheadStore().engine()).unwrap();
     }
 

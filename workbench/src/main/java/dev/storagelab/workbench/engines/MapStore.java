@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.engines;
 
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.kv.Bytes;

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.engines;
 
 import dev.storagelab.kv.Bytes;
 import java.io.IOException;
@@ -7,7 +7,7 @@ import java.io.IOException;
  * An open engine that places keys in tiers (lab-07's hybrid engines): what the shell's
  * {@code where}, {@code tiers} and {@code move} ask it.
  */
-interface RoutedHandle {
+public interface RoutedHandle {
 
     /** Where {@code key} is served from and why (records no access). */
     String where(Bytes key) throws IOException;

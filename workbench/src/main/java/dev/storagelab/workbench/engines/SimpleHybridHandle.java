@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.engines;
 
 import com.google.common.base.Ticker;
 import dev.storagelab.bounds.ForwardingOrderedStore;
@@ -119,7 +119,7 @@ final class SimpleHybridHandle extends Engine.Handle implements RoutedHandle {
                         tracker  %,d bytes (a counter per key ever seen)
                         write amplification %s since opened (%,d bytes written for %,d user bytes)""",
                 s.cacheEntries(),
-                WorkbenchMain.format(s.cacheHits() + s.cacheMisses() == 0 ? Double.NaN : s.cacheHitRate()),
+                Counters.format(s.cacheHits() + s.cacheMisses() == 0 ? Double.NaN : s.cacheHitRate()),
                 s.cacheHits(),
                 s.cacheMisses(),
                 s.hotKeys(),
@@ -128,7 +128,7 @@ final class SimpleHybridHandle extends Engine.Handle implements RoutedHandle {
                 s.duplicateKeys(),
                 s.migrations(),
                 s.trackerBytes(),
-                WorkbenchMain.format(s.userBytesWritten() == 0 ? Double.NaN : s.writeAmplification()),
+                Counters.format(s.userBytesWritten() == 0 ? Double.NaN : s.writeAmplification()),
                 s.deviceBytesWritten(),
                 s.userBytesWritten());
     }

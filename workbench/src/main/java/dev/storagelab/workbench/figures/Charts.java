@@ -1,5 +1,6 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.figures;
 
+import dev.storagelab.workbench.data.Md;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,6 +1,6 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.figures;
 
-import dev.storagelab.workbench.ArenaSweep;
+import dev.storagelab.workbench.arena.ArenaSweep;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

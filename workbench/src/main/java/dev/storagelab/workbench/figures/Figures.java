@@ -1,4 +1,4 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.figures;
 
 import java.io.IOException;
 import java.io.OutputStream;

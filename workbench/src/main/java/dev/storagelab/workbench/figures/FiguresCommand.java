@@ -1,5 +1,10 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.figures;
 
+import dev.storagelab.workbench.data.Workspaces;
+import dev.storagelab.workbench.tables.FigureTables;
+import dev.storagelab.workbench.tables.GradeTables;
+import dev.storagelab.workbench.tables.LogTables;
+import dev.storagelab.workbench.tables.RunTables;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

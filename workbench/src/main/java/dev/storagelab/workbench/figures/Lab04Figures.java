@@ -1,10 +1,12 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.figures;
 
-import static dev.storagelab.workbench.book.Md.cell;
-import static dev.storagelab.workbench.book.Md.f;
+import static dev.storagelab.workbench.data.Md.cell;
+import static dev.storagelab.workbench.data.Md.f;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.storagelab.workbench.data.Jmh;
+import dev.storagelab.workbench.data.Md;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

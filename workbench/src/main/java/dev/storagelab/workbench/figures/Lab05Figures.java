@@ -1,5 +1,6 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.figures;
 
+import dev.storagelab.workbench.data.Csv;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

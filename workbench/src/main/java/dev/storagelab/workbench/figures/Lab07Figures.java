@@ -1,7 +1,10 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.figures;
 
-import static dev.storagelab.workbench.book.Md.f;
+import static dev.storagelab.workbench.data.Md.f;
 
+import dev.storagelab.workbench.data.Csv;
+import dev.storagelab.workbench.data.Jmh;
+import dev.storagelab.workbench.data.Md;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.shell;
 
 import dev.storagelab.hybrid.query.DemoTable;
 import dev.storagelab.hybrid.query.Explain;
@@ -16,6 +16,11 @@ import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.mvcc.ConflictException;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionalStore;
+import dev.storagelab.workbench.engines.Counters;
+import dev.storagelab.workbench.engines.Engine;
+import dev.storagelab.workbench.engines.EngineFactory;
+import dev.storagelab.workbench.engines.Engines;
+import dev.storagelab.workbench.engines.RoutedHandle;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -510,7 +515,7 @@ public final class Shell {
     }
 
     private void print(Map<String, Object> figures) {
-        figures.forEach((name, value) -> out.println(name + " = " + WorkbenchMain.format(value)));
+        figures.forEach((name, value) -> out.println(name + " = " + Counters.format(value)));
     }
 
     private void print(EntryIterator it, long limit) {

@@ -1,9 +1,12 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.tables;
 
-import static dev.storagelab.workbench.book.Md.f;
+import static dev.storagelab.workbench.data.Md.f;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.storagelab.workbench.data.Jmh;
+import dev.storagelab.workbench.data.Md;
+import dev.storagelab.workbench.data.Workspaces;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,12 +29,12 @@ import picocli.CommandLine.Parameters;
  * engines), and a Flight Recorder profile by method: {@code ./storagelab figures arena-table},
  * {@code lsm-table}, {@code hybrid-table} and {@code jfr-profile}.
  */
-final class FigureTables {
+public final class FigureTables {
 
     private FigureTables() {}
 
     /** Standard output in UTF-8, whatever the JVM's default charset (a table has µ and –). */
-    static PrintStream stdout() {
+    public static PrintStream stdout() {
         return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
     }
 
@@ -95,7 +98,7 @@ final class FigureTables {
             mixinStandardHelpOptions = true,
             description = "lab-05's comparison table (notes/05-lsm.md): per workload and engine the median of the runs"
                     + " in DIR (ENGINE-WORKLOAD-N.json), the lsm's ratio to the others, its block reads per get.")
-    static final class LsmTable implements Callable<Integer> {
+    public static final class LsmTable implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR")
         Path dir;
 
@@ -155,7 +158,7 @@ final class FigureTables {
             description = "lab-07's workload table (notes/07-hybrid.md §7.10) in Markdown: per workload and engine the"
                     + " median of the runs in DIR (ENGINE-WORKLOAD-N.json, the load in ENGINE-WORKLOAD-N.load), then the"
                     + " targets on ecommerce. notes/figures/measure_lab07.sh writes it to DIR/TABLE.md.")
-    static final class HybridTable implements Callable<Integer> {
+    public static final class HybridTable implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR")
         Path dir;
 
@@ -175,7 +178,7 @@ final class FigureTables {
             description =
                     "The arena's tables for notes/07-hybrid.md §7.15 from notes/figures/measure_arena.sh's output in"
                             + " DIR (default notes/data/lab07/arena): printed, and written to DIR/TABLE.md.")
-    static final class ArenaTable implements Callable<Integer> {
+    public static final class ArenaTable implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "DIR")
         Path dir;
 
@@ -195,7 +198,7 @@ final class FigureTables {
             description = "CPU samples of a Flight Recorder recording by method, self and inclusive, from the text of"
                     + " `jfr print --stack-depth 64 --events jdk.ExecutionSample run.jfr` (or jdk.NativeMethodSample):"
                     + " only the threads whose name matches THREAD, only the samples with a frame matching WITHIN.")
-    static final class JfrProfile implements Callable<Integer> {
+    public static final class JfrProfile implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "RUN.txt")
         Path file;
 

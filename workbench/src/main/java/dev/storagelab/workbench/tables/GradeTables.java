@@ -1,8 +1,10 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.tables;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import dev.storagelab.workbench.data.Jmh;
+import dev.storagelab.workbench.data.Md;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Parameters;
  * grade-summary} (for {@code grade_under_load.sh}), {@code figures costly-line} (for
  * {@code costly_fixtures.sh}) and {@code figures gradescope-score} (for {@code gradescope_limits.sh}).
  */
-final class GradeTables {
+public final class GradeTables {
 
     private GradeTables() {}
 
@@ -27,7 +29,7 @@ final class GradeTables {
                     + " (and its performance points, when it measured any) on the first line, then a line per test"
                     + " and per performance line that lost points; exits 1 unless it scored 100%%"
                     + " (or when there is no readable grade.json, which it says on its first line).")
-    static final class GradeSummary extends FigureTables.Table {
+    public static final class GradeSummary extends FigureTables.Table {
         @Parameters(index = "0", paramLabel = "grade.json")
         Path file;
 
@@ -111,7 +113,7 @@ final class GradeTables {
             description = "Whether a planted costly submission lost its performance line in a grade.json: prints the"
                     + " lab's tests passed and the line's points and message on one line; exits 0 when every test of"
                     + " the lab passed and the line, measured, earned less than its points, 1 otherwise.")
-    static final class CostlyLine extends FigureTables.Table {
+    public static final class CostlyLine extends FigureTables.Table {
         @Parameters(index = "0", paramLabel = "grade.json")
         Path file;
 
@@ -162,7 +164,7 @@ final class GradeTables {
             name = "gradescope-score",
             mixinStandardHelpOptions = true,
             description = "The score of a Gradescope results.json out of its tests' maximum, as SCORE/MAX.")
-    static final class GradescopeScore extends FigureTables.Table {
+    public static final class GradescopeScore extends FigureTables.Table {
         @Parameters(index = "0", paramLabel = "results.json")
         Path file;
 

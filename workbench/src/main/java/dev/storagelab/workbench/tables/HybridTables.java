@@ -1,12 +1,14 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.tables;
 
-import static dev.storagelab.workbench.book.FigureTables.fmt;
-import static dev.storagelab.workbench.book.FigureTables.median;
-import static dev.storagelab.workbench.book.FigureTables.number;
-import static dev.storagelab.workbench.book.Md.f;
+import static dev.storagelab.workbench.data.Md.f;
+import static dev.storagelab.workbench.tables.FigureTables.fmt;
+import static dev.storagelab.workbench.tables.FigureTables.median;
+import static dev.storagelab.workbench.tables.FigureTables.number;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.storagelab.workbench.data.Jmh;
+import dev.storagelab.workbench.data.Md;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

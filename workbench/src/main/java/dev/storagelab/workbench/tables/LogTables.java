@@ -1,9 +1,12 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.tables;
 
-import static dev.storagelab.workbench.book.Md.fp;
+import static dev.storagelab.workbench.data.Md.fp;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import dev.storagelab.workbench.data.Jmh;
+import dev.storagelab.workbench.data.Md;
+import dev.storagelab.workbench.data.Workspaces;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -31,7 +34,7 @@ import picocli.CommandLine.Parameters;
  * guards-cpu-table} ({@code lab04-guards/}), {@code lockfree-table} ({@code lab04-lockfree/}) and
  * {@code redesign-table} ({@code redesign-ab/}).
  */
-final class LogTables {
+public final class LogTables {
 
     private LogTables() {}
 
@@ -103,7 +106,7 @@ final class LogTables {
             description =
                     "notes/data/lab04-guards: measure.sh's JMH runs in DIR (NAME-VERSION-ROUND.json), each"
                             + " benchmark's score per round before and after, after's speed over before's, the median and spread.")
-    static final class GuardsTable extends FigureTables.Table {
+    public static final class GuardsTable extends FigureTables.Table {
         @Parameters(index = "0", paramLabel = "DIR")
         Path dir;
 
@@ -150,7 +153,7 @@ final class LogTables {
             mixinStandardHelpOptions = true,
             description = "notes/data/lab04-guards: control.sh's runs in DIR (conc-VERSION-ROUND.json) as a Markdown"
                     + " table: each round's ops/s of before and every other version over before, then the medians.")
-    static final class GuardsControlTable extends FigureTables.Table {
+    public static final class GuardsControlTable extends FigureTables.Table {
         @Parameters(index = "0", paramLabel = "DIR")
         Path dir;
 
@@ -204,7 +207,7 @@ final class LogTables {
             mixinStandardHelpOptions = true,
             description = "notes/data/lab04-guards: cpu-per-op.sh's LOG as after/before ratios of the CPU time per"
                     + " operation, per round, with the median and spread, for each kind of operation.")
-    static final class GuardsCpuTable extends FigureTables.Table {
+    public static final class GuardsCpuTable extends FigureTables.Table {
         @Parameters(index = "0", paramLabel = "LOG")
         Path log;
 
@@ -241,7 +244,7 @@ final class LogTables {
             description = "notes/data/lab04-lockfree: measure.sh's workbench runs in DIR (default that log's m/,"
                     + " TAG-ENGINE-WORKLOAD-N.json) as chapter 4's table of the pool's lock-free hit, then the same-round"
                     + " ratios.")
-    static final class LockfreeTable extends FigureTables.Table {
+    public static final class LockfreeTable extends FigureTables.Table {
         @Parameters(index = "0", arity = "0..1", paramLabel = "DIR")
         Path dir;
 
@@ -359,7 +362,7 @@ final class LogTables {
             description = "notes/data/redesign-ab: the engines before and after the redesign, from ab_lab05.sh's runs"
                     + " in DIR (default that log; ENGINE, ENGINE-r2 and ENGINE-r3, one run per version each): the median"
                     + " ops/s of each version, per round after/before of ops/s and of the JVM's CPU seconds.")
-    static final class RedesignTable extends FigureTables.Table {
+    public static final class RedesignTable extends FigureTables.Table {
         @Parameters(index = "0", arity = "0..1", paramLabel = "DIR")
         Path dir;
 

@@ -1,9 +1,10 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.tables;
 
-import static dev.storagelab.workbench.book.Md.fp;
+import static dev.storagelab.workbench.data.Md.fp;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.storagelab.workbench.data.Jmh;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * measure_lab07.sh}), a JMH fork's score ({@code jmh-score}), and the two settings compared
  * ({@code events-ab}, {@code events-jmh-ab}).
  */
-final class RunTables {
+public final class RunTables {
 
     private RunTables() {}
 
@@ -49,7 +50,7 @@ final class RunTables {
                     "One workbench run (RUN.json, from 'workload --json') in one line: its workload and ops/s;"
                             + " with --time, the JVM's CPU seconds and wall time from /usr/bin/time -f '%%U %%S %%e'; with"
                             + " --counters, its write stalls, write amplification, block reads per get and compaction block reads.")
-    static final class RunLine extends FigureTables.Table {
+    public static final class RunLine extends FigureTables.Table {
         @Parameters(index = "0", paramLabel = "RUN.json")
         Path file;
 
@@ -120,7 +121,7 @@ final class RunTables {
             mixinStandardHelpOptions = true,
             description = "The score and unit of the first benchmark in a JMH result (-rf json): one fork's line;"
                     + " with --all, every benchmark's, each on a line after its method's name.")
-    static final class JmhScore extends FigureTables.Table {
+    public static final class JmhScore extends FigureTables.Table {
         @Parameters(index = "0", paramLabel = "RESULT.json")
         Path file;
 
@@ -147,7 +148,7 @@ final class RunTables {
             description = "notes/figures/events_overhead.sh's table: per engine and workload the median ops/s of"
                     + " A (events on, no listener) and B (-Dstoragelab.events=off) over the runs in DIR"
                     + " (ENGINE-WORKLOAD-A|B-ROUND.json), and A/B.")
-    static final class EventsAb extends FigureTables.Table {
+    public static final class EventsAb extends FigureTables.Table {
         @Parameters(index = "0", paramLabel = "DIR")
         Path dir;
 
@@ -195,7 +196,7 @@ final class RunTables {
                     + " its forks in DIR/bN-A|B-ROUND.json, N its place from 1) the means of A and B, A/B as time per"
                     + " operation with a 95%% confidence interval unpaired (Welch's t, the delta method) and paired (the"
                     + " geometric mean of each round's A/B), and the largest upper bound of the paired A/B.")
-    static final class EventsJmhAb extends FigureTables.Table {
+    public static final class EventsJmhAb extends FigureTables.Table {
         @Parameters(index = "0", paramLabel = "DIR")
         Path dir;
 

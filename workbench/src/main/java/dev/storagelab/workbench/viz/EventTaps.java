@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.viz;
 
 import dev.storagelab.btree.BPlusTree;
 import dev.storagelab.btree.TreeEvents;
@@ -13,6 +13,13 @@ import dev.storagelab.lsm.LsmEvents;
 import dev.storagelab.lsm.LsmStore;
 import dev.storagelab.sortedlog.SortedLogEvents;
 import dev.storagelab.sortedlog.SortedLogStore;
+import dev.storagelab.workbench.engines.Counters;
+import dev.storagelab.workbench.engines.Engine;
+import dev.storagelab.workbench.engines.HybridHandle;
+import dev.storagelab.workbench.engines.KvHandle;
+import dev.storagelab.workbench.workloads.BankWorkload;
+import dev.storagelab.workbench.workloads.Workload;
+import dev.storagelab.workbench.workloads.WorkloadRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

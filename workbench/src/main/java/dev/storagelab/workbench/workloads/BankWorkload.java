@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.workloads;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -9,6 +9,10 @@ import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.mvcc.ConflictException;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionalStore;
+import dev.storagelab.workbench.engines.Counters;
+import dev.storagelab.workbench.engines.Engine;
+import dev.storagelab.workbench.engines.EngineFactory;
+import dev.storagelab.workbench.engines.Engines;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +46,7 @@ import org.apache.commons.rng.simple.RandomSource;
  * snapshot see half a transfer, applied an aborted one, or lost an update fails the check; the
  * workload reports every violation and the command exits non-zero.
  */
-final class BankWorkload {
+public final class BankWorkload {
 
     /** Every account's balance at the start. */
     static final long INITIAL_BALANCE = 1_000;

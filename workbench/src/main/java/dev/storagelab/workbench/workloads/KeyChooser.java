@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.workloads;
 
 import static com.google.common.base.Preconditions.checkArgument;
 

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.workloads;
 
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.workloads;
 
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.testkit.BenchData;
@@ -148,7 +148,7 @@ public enum Workload {
     private static final byte[] STOCK_PREFIX = "stock/0000000000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** Order {@code order} of {@code customers}: {@code order/CUSTOMER/ORDER}, its customer a hash of the order's number. */
-    static Bytes orderKey(long order, long customers) {
+    public static Bytes orderKey(long order, long customers) {
         byte[] k = ORDER_PREFIX.clone();
         digits(customerOf(order, customers), k, ORDER_PREFIX.length - 12);
         digits(order, k, ORDER_PREFIX.length - 1);
@@ -192,7 +192,7 @@ public enum Workload {
     }
 
     /** The {@code i}-th key of the preload, for the ecommerce workload's key space. */
-    Bytes preloadKey(long i, long keys) {
+    public Bytes preloadKey(long i, long keys) {
         if (this == BANK) {
             return BankWorkload.account(i);
         }

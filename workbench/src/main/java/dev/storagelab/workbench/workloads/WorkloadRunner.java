@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.workloads;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -6,6 +6,8 @@ import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
+import dev.storagelab.workbench.engines.Counters;
+import dev.storagelab.workbench.engines.Engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

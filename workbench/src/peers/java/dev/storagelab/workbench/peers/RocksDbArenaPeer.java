@@ -2,8 +2,8 @@ package dev.storagelab.workbench.peers;
 
 import dev.storagelab.lsm.LsmOptions;
 import dev.storagelab.wal.SyncMode;
-import dev.storagelab.workbench.ArenaOpened;
-import dev.storagelab.workbench.ArenaPeer;
+import dev.storagelab.workbench.arena.ArenaOpened;
+import dev.storagelab.workbench.arena.ArenaPeer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;

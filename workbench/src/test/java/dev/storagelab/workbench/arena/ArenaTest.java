@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.arena;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
@@ -22,6 +22,8 @@ import dev.storagelab.hybrid.compaction.AdaptiveCompaction.Style;
 import dev.storagelab.io.ReadableFile;
 import dev.storagelab.io.WritableFile;
 import dev.storagelab.wal.SyncMode;
+import dev.storagelab.workbench.cli.WorkbenchMain;
+import dev.storagelab.workbench.workloads.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

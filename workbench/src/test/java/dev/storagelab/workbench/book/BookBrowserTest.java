@@ -11,7 +11,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.storagelab.workbench.HeadlessChromium;
+import dev.storagelab.workbench.viz.HeadlessChromium;
 import dev.storagelab.workbench.viz.VizServer;
 import java.io.OutputStream;
 import java.io.PrintStream;

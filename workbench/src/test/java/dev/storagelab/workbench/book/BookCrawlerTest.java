@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.storagelab.workbench.HeadlessChromium;
+import dev.storagelab.workbench.viz.HeadlessChromium;
 import dev.storagelab.workbench.viz.VizServer;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;

@@ -61,7 +61,7 @@ class BookServeTest {
                         "-Djava.io.tmpdir=" + tmp,
                         "-cp",
                         classpath,
-                        "dev.storagelab.workbench.WorkbenchMain",
+                        "dev.storagelab.workbench.cli.WorkbenchMain",
                         "book",
                         "--serve",
                         "--port",

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.engines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
@@ -110,7 +110,7 @@ class CountersTest {
                 is(Double.NaN));
         assertThat("no gets", (Double) r.get(Counters.PAGE_READS_PER_GET), is(Double.NaN));
         assertThat("no cache lookups", (Double) r.get(Counters.CACHE_HIT_RATE), is(Double.NaN));
-        assertThat("printed as n/a", WorkbenchMain.format(r.get(Counters.CACHE_HIT_RATE)), equalTo("n/a"));
+        assertThat("printed as n/a", Counters.format(r.get(Counters.CACHE_HIT_RATE)), equalTo("n/a"));
     }
 
     @Test

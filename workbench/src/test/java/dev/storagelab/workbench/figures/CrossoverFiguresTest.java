@@ -1,4 +1,4 @@
-package dev.storagelab.workbench.book;
+package dev.storagelab.workbench.figures;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
-import dev.storagelab.workbench.ArenaSweep;
+import dev.storagelab.workbench.arena.ArenaSweep;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

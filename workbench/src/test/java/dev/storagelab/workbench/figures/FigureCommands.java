@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.figures;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.figures;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
@@ -12,6 +12,7 @@ import dev.storagelab.hybrid.cost.HardwareProfile;
 import dev.storagelab.io.DiskStorage;
 import dev.storagelab.lsm.BloomFilter;
 import dev.storagelab.lsm.LsmOptions;
+import dev.storagelab.workbench.workloads.LsmSimulator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

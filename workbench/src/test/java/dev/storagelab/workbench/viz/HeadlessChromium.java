@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.viz;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

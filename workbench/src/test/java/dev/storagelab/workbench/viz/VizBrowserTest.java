@@ -13,7 +13,6 @@ import static org.hamcrest.Matchers.startsWith;
 
 import com.google.gson.JsonParser;
 import dev.storagelab.lsm.LsmOptions;
-import dev.storagelab.workbench.HeadlessChromium;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

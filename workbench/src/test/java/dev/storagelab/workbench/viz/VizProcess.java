@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * {@code ./storagelab viz} as a process of its own: the command the launcher ends in
  * ({@code java -jar storagelab-workbench.jar viz ...}, whose main class is
- * {@link dev.storagelab.workbench.WorkbenchMain}), run on the classpath this test runs on, so
+ * {@link dev.storagelab.workbench.cli.WorkbenchMain}), run on the classpath this test runs on, so
  * it is the workbench just compiled and not a jar left from an earlier build.
  */
 final class VizProcess implements AutoCloseable {
@@ -69,7 +69,7 @@ final class VizProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m"));
         cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", classpath, "dev.storagelab.workbench.WorkbenchMain", "viz"));
+        cmd.addAll(List.of("-cp", classpath, "dev.storagelab.workbench.cli.WorkbenchMain", "viz"));
         cmd.addAll(args);
         return cmd;
     }

@@ -346,7 +346,7 @@ class VizServerTest {
                 List.of(
                         "-Dstoragelab.events=off",
                         "--",
-                        "dev.storagelab.workbench.WorkbenchMain",
+                        "dev.storagelab.workbench.cli.WorkbenchMain",
                         "workload",
                         "--no-progress",
                         "--engine",

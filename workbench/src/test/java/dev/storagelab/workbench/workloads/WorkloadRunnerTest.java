@@ -1,4 +1,4 @@
-package dev.storagelab.workbench;
+package dev.storagelab.workbench.workloads;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
@@ -20,6 +20,10 @@ import dev.storagelab.kvstore.KvStore;
 import dev.storagelab.mvcc.ForwardingTransaction;
 import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionalStore;
+import dev.storagelab.workbench.engines.Counters;
+import dev.storagelab.workbench.engines.Engine;
+import dev.storagelab.workbench.engines.EngineFactory;
+import dev.storagelab.workbench.engines.Engines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
