@@ -151,7 +151,8 @@ public final class Grader {
     /**
      * Grades {@code submissionPath} (null: the workspace itself) on {@code labs} (empty: all),
      * working in {@code scratch}. Throws only for problems of the grader or the workspace; a
-     * submission's problems become results.
+     * submission's problems become results. {@code submissionPath} goes to {@link Submission#open}
+     * alone (its name aside): every step after asks the sealed copy that returns.
      */
     public GradeReport grade(Path submissionPath, List<String> labIds, Mode mode, Path scratch) throws IOException {
         long start = System.nanoTime();

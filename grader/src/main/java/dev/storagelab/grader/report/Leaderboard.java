@@ -105,7 +105,7 @@ public final class Leaderboard {
         for (GradeReport r : reports.values()) {
             for (LabResult lab : r.isolated()) {
                 for (PerfResult p : lab.perf()) {
-                    columns.putIfAbsent(p.lab() + " " + p.name(), ReportWriter.leaderboardName(p));
+                    columns.putIfAbsent(p.lab() + " " + p.name(), PlatformResults.leaderboardName(p));
                 }
             }
         }
@@ -143,7 +143,7 @@ public final class Leaderboard {
                         .append(
                                 p == null
                                         ? ""
-                                        : PerfFigures.number(ReportWriter.leaderboardValue(p))
+                                        : PerfFigures.number(PlatformResults.leaderboardValue(p))
                                                 .replace(",", ""));
             }
             rows.add(row.toString());
