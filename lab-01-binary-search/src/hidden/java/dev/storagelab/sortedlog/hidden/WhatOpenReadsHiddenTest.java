@@ -64,7 +64,8 @@ class WhatOpenReadsHiddenTest {
                 Bytes key = built.firstKeys().get(b);
                 long before = storage.bytesRead();
                 Entry found = segment.get(key);
-                assertThat("get(" + key + ") returns the key's entry", found == null ? null : found.key(), equalTo(key));
+                assertThat(
+                        "get(" + key + ") returns the key's entry", found == null ? null : found.key(), equalTo(key));
                 assertThat(
                         "get(" + key + ") reads the block that holds it from the file, " + block[1]
                                 + " bytes: the segment holds its footer and index in memory, not its entries",
@@ -85,8 +86,10 @@ class WhatOpenReadsHiddenTest {
         // One storage for the writing and the reopening: an engine that kept what it wrote, by storage,
         // would find it again here; the gets after the reopen must read the file all the same.
         CountingStorage storage = new CountingStorage(disk);
-        SortedLogOptions options =
-                SortedLogOptions.builder().memtableBytes(1L << 30).compactionTrigger(0).build();
+        SortedLogOptions options = SortedLogOptions.builder()
+                .memtableBytes(1L << 30)
+                .compactionTrigger(0)
+                .build();
         int segments = 3;
         int perSegment = 2500;
         List<Bytes> firstKeys = new ArrayList<>();
@@ -131,8 +134,8 @@ class WhatOpenReadsHiddenTest {
 
     /** The bytes of a segment's footer and sparse index, read from its footer (SegmentFormat). */
     static long footerAndIndex(byte[] segment) {
-        ByteBuffer footer = ByteBuffer.wrap(
-                segment, segment.length - SegmentFormat.FOOTER_SIZE, SegmentFormat.FOOTER_SIZE);
+        ByteBuffer footer =
+                ByteBuffer.wrap(segment, segment.length - SegmentFormat.FOOTER_SIZE, SegmentFormat.FOOTER_SIZE);
         footer.getLong(); // the index's offset
         int indexLength = footer.getInt();
         return SegmentFormat.FOOTER_SIZE + (long) indexLength;
