@@ -86,13 +86,16 @@ public final class BookCommand implements Callable<Integer> {
      */
     static Path temporaryFolder() throws java.io.IOException {
         Path dir = Files.createTempDirectory("storagelab-book-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                PathUtils.deleteDirectory(dir);
-            } catch (java.io.IOException e) {
-                System.err.println("storagelab book: could not delete " + dir + ": " + e.getMessage());
-            }
-        }, "book-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                PathUtils.deleteDirectory(dir);
+                            } catch (java.io.IOException e) {
+                                System.err.println("storagelab book: could not delete " + dir + ": " + e.getMessage());
+                            }
+                        },
+                        "book-cleanup"));
         return dir;
     }
 }

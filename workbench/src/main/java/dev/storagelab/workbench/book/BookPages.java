@@ -35,7 +35,9 @@ final class BookPages {
         Optional<HandoutParts.Task> task() {
             return handout == null
                     ? Optional.empty()
-                    : handout.tasks().stream().filter(t -> t.file().equals(file)).findFirst();
+                    : handout.tasks().stream()
+                            .filter(t -> t.file().equals(file))
+                            .findFirst();
         }
     }
 
@@ -72,16 +74,14 @@ final class BookPages {
             }
             chapter.ifPresent(c -> add(pages, c, stem(c) + ".html", "chapter"));
             if (handout.isPresent() && Files.isRegularFile(handout.get().resolve("README.md"))) {
-                Path readme = handout.get().resolve("README.md").toAbsolutePath().normalize();
-                HandoutParts parts = HandoutParts.of(readme, handout.get().getFileName().toString());
+                Path readme =
+                        handout.get().resolve("README.md").toAbsolutePath().normalize();
+                HandoutParts parts =
+                        HandoutParts.of(readme, handout.get().getFileName().toString());
                 pages.add(new Page(readme, parts.overview(), title(readme), "handout", parts));
                 for (HandoutParts.Task t : parts.tasks()) {
                     pages.add(new Page(
-                            readme,
-                            t.file(),
-                            t.id() + (t.name().isEmpty() ? "" : ": " + t.name()),
-                            "task",
-                            parts));
+                            readme, t.file(), t.id() + (t.name().isEmpty() ? "" : ": " + t.name()), "task", parts));
                 }
             }
         }

@@ -148,7 +148,8 @@ final class BookSite {
                     .append("\"><a href=\"#")
                     .append(HandoutParts.TASK_LIST)
                     .append("\" class=\"anchor\">#</a>The tasks, a page each</h2>\n<p>Each task has a page of its own,")
-                    .append(" in order: what to write, the hints and pitfalls, the command that runs its tests, and the")
+                    .append(
+                            " in order: what to write, the hints and pitfalls, the command that runs its tests, and the")
                     .append(" points they are worth. A failing test's message names its task as <code>")
                     .append(esc(parts.folder()))
                     .append("/README.md#t1</code>, and so on: in this book that is the page <code>t1.html</code> of")
@@ -198,7 +199,9 @@ final class BookSite {
         List<String> classes = new ArrayList<>();
         for (String c : t.testClasses()) {
             classes.add("<code>" + esc(c) + "</code>"
-                    + tests.publicTests(c).map(k -> " (" + k + (k == 1 ? " test)" : " tests)")).orElse(""));
+                    + tests.publicTests(c)
+                            .map(k -> " (" + k + (k == 1 ? " test)" : " tests)"))
+                            .orElse(""));
         }
         top.append(classes.isEmpty() ? "none named in the task table" : String.join(", ", classes))
                 .append(": <code>./storagelab test --lab ")
@@ -252,7 +255,8 @@ final class BookSite {
                 .append("/README.md#t1</code>. In this book the handout is an <a href=\"")
                 .append(BookLinks.relative(file, parts.overview()))
                 .append("\">overview</a> and a page per task; this page sends <code>README.html#t1</code>, or any")
-                .append(" other anchor of the handout, to the page that holds it. Each anchor:</p><ul class=\"landing\">");
+                .append(
+                        " other anchor of the handout, to the page that holds it. Each anchor:</p><ul class=\"landing\">");
         for (java.util.Map.Entry<String, String> a : parts.anchors().entrySet()) {
             String href = BookLinks.relative(file, a.getValue()) + "#" + a.getKey();
             body.append("<li id=\"")
@@ -288,12 +292,15 @@ final class BookSite {
                 .append("<p>Each lab has a chapter of notes (the ideas, the measurements, the figures) and a handout")
                 .append(" (the production problem, the tasks, how to test them). Read them in order; the glossary")
                 .append(" holds the course's terms. The search box above looks through the whole book. The runs the")
-                .append(" chapters let you watch are listed on <a href=\"watch.html\">Watching a recorded run</a>.</p>");
+                .append(
+                        " chapters let you watch are listed on <a href=\"watch.html\">Watching a recorded run</a>.</p>");
         contents.stream()
                 .filter(p -> p.kind().equals("handout") && !p.handout().tasks().isEmpty())
                 .findFirst()
                 .ifPresent(h -> {
-                    HandoutParts.Task t = h.handout().tasks().get(Math.min(2, h.handout().tasks().size() - 1));
+                    HandoutParts.Task t = h.handout()
+                            .tasks()
+                            .get(Math.min(2, h.handout().tasks().size() - 1));
                     String anchor = t.id().toLowerCase(java.util.Locale.ROOT);
                     body.append("<p id=\"finding-a-task\">Each handout is an overview and a page per task, in a")
                             .append(" folder named after its lab. A failing test's message names its task's section")

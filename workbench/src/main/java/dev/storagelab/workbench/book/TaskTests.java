@@ -27,8 +27,8 @@ final class TaskTests {
     record Hidden(int tests, int points) {}
 
     /** A method that is a test: JUnit's and jqwik's annotations, as the grader counts a local check. */
-    private static final Pattern TEST_METHOD = Pattern.compile(
-            "(?m)^\\s*@(?:Test|ParameterizedTest|RepeatedTest|Property|Example)\\b(?![.\\w])");
+    private static final Pattern TEST_METHOD =
+            Pattern.compile("(?m)^\\s*@(?:Test|ParameterizedTest|RepeatedTest|Property|Example)\\b(?![.\\w])");
 
     private static final Pattern EXTENDS = Pattern.compile("\\bclass\\s+\\w+(?:<[^>{]*>)?\\s+extends\\s+(\\w+)");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+)\\s*;");

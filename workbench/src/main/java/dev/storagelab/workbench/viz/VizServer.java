@@ -599,8 +599,7 @@ public final class VizServer implements AutoCloseable {
         send(ex, status, type, body, PagePolicy.VIEWER);
     }
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body, String policy)
-            throws IOException {
+    private static void send(HttpExchange ex, int status, String type, byte[] body, String policy) throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);
         PagePolicy.set(ex.getResponseHeaders(), policy);
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

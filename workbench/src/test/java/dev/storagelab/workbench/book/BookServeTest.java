@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./storagelab book --serve} as a process of its own (the workbench's main class on the
@@ -40,7 +40,8 @@ class BookServeTest {
 
     private static List<Path> books(Path tmp) throws IOException {
         try (Stream<Path> s = Files.list(tmp)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("storagelab-")).toList();
+            return s.filter(p -> p.getFileName().toString().startsWith("storagelab-"))
+                    .toList();
         }
     }
 
@@ -70,8 +71,7 @@ class BookServeTest {
                 .redirectErrorStream(true)
                 .start();
         StringBuilder out = new StringBuilder();
-        try (BufferedReader r =
-                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null && !line.contains("storagelab book: serving http://")) {
                 out.append(line).append('\n');

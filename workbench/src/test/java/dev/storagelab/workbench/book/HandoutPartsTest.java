@@ -103,7 +103,8 @@ class HandoutPartsTest {
         Path lab = Files.createDirectories(root.resolve("lab-01-tiny"));
         Files.writeString(lab.resolve("README.md"), HANDOUT);
         Path tests = Files.createDirectories(lab.resolve("src/test/java/t"));
-        Files.writeString(tests.resolve("ATest.java"), "class ATest {\n  @Test\n  void a() {}\n  @Test void b() {}\n}\n");
+        Files.writeString(
+                tests.resolve("ATest.java"), "class ATest {\n  @Test\n  void a() {}\n  @Test void b() {}\n}\n");
         Files.writeString(
                 tests.resolve("BTest.java"),
                 "class BTest extends Base {\n  @ParameterizedTest\n  void a(int x) {}\n  @Property\n  void p() {}\n}\n");
@@ -136,8 +137,7 @@ class HandoutPartsTest {
                         "lab-01-tiny/t1.html",
                         "lab-01-tiny/t2.html"));
         assertThat(pages.get(3).title(), is("T1: the first thing"));
-        assertThat(
-                b.pages(), hasItems("lab-01-tiny/index.html", "lab-01-tiny/t1.html", "lab-01-tiny/README.html"));
+        assertThat(b.pages(), hasItems("lab-01-tiny/index.html", "lab-01-tiny/t1.html", "lab-01-tiny/README.html"));
 
         String overview = read(b, "lab-01-tiny/index.html");
         assertThat(overview, containsString("id=\"how-to-run-the-tests\""));
@@ -165,7 +165,8 @@ class HandoutPartsTest {
 
         String t1 = read(b, "lab-01-tiny/t1.html");
         assertThat(t1, containsString("<code>ATest</code> (2 tests)"));
-        assertThat("2 points, and 4 from the rubric's override of 3", t1, containsString("6 points, in 2 hidden tests"));
+        assertThat(
+                "2 points, and 4 from the rubric's override of 3", t1, containsString("6 points, in 2 hidden tests"));
         assertThat(t1, containsString("href=\"#hints\""));
         assertThat(t1, containsString("href=\"../lab-01-tiny/t2.html#t2\""));
         assertThat("the table of contents lists the handout's tasks", t1, containsString("T2: the second thing"));
@@ -183,8 +184,10 @@ class HandoutPartsTest {
         assertThat(landing, containsString("id=\"t2\" data-page=\"../lab-01-tiny/t2.html#t2\""));
         assertThat(landing, containsString("id=\"hints-1\" data-page=\"../lab-01-tiny/t2.html#hints-1\""));
         assertThat(landing, containsString("id=\"format\" data-page=\"../lab-01-tiny/index.html#format\""));
-        assertThat("the index says how to find a test's task", read(b, "index.html"), containsString(
-                "lab-01-tiny/README.md#t2</code>: in this book that task is the page"));
+        assertThat(
+                "the index says how to find a test's task",
+                read(b, "index.html"),
+                containsString("lab-01-tiny/README.md#t2</code>: in this book that task is the page"));
     }
 
     @Test
@@ -192,7 +195,9 @@ class HandoutPartsTest {
         Path ws = workspace();
         org.apache.commons.io.file.PathUtils.deleteDirectory(ws.resolve("lab-01-tiny/src/hidden"));
         String t1 = read(build(ws), "lab-01-tiny/t1.html");
-        assertThat(t1, containsString("which this release does not hold; a local grade counts each public test as a"
-                + " point (2 here)"));
+        assertThat(
+                t1,
+                containsString("which this release does not hold; a local grade counts each public test as a"
+                        + " point (2 here)"));
     }
 }

@@ -468,7 +468,9 @@ class VizBrowserTest {
         assertThat(
                 js("document.querySelector('.failure .expected').textContent"),
                 equalTo(header.get("expected").getAsString()));
-        assertThat(js("document.querySelector('.failure b').textContent"), containsString(header.get("test").getAsString()));
+        assertThat(
+                js("document.querySelector('.failure b').textContent"),
+                containsString(header.get("test").getAsString()));
         assertThat(js("document.getElementById('messages').textContent"), containsString("<svg onload="));
         String page = js("document.body.textContent");
         for (String payload : VizTestRuns.PAYLOADS) {

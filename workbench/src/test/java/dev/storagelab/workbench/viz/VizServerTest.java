@@ -179,20 +179,33 @@ class VizServerTest {
         try (VizServer server = serve(List.of(good), new ByteArrayOutputStream())) {
             server.serveFolder("/book/", book);
             List<String> viewer = new ArrayList<>(new TreeSet<>(VizServer.ASSETS.keySet()));
-            viewer.addAll(List.of("/api/runs", "/api/runs/0", "/api/runs/0/state?at=3", "/api/engines", "/health",
-                    "/nothing", "/api/runs/9"));
+            viewer.addAll(List.of(
+                    "/api/runs",
+                    "/api/runs/0",
+                    "/api/runs/0/state?at=3",
+                    "/api/engines",
+                    "/health",
+                    "/nothing",
+                    "/api/runs/9"));
             List<String> folder = List.of("/book/", "/book/index.html", "/book/book.js", "/book/missing.html");
             for (String path : concat(viewer, folder)) {
                 HttpResponse<String> r = get(server, path);
-                Map<String, List<String>> csp =
-                        directives(r.headers().firstValue("Content-Security-Policy").orElse(""));
+                Map<String, List<String>> csp = directives(
+                        r.headers().firstValue("Content-Security-Policy").orElse(""));
                 assertThat(path + " " + csp, csp.get("default-src"), equalTo(List.of("'none'")));
-                assertThat(path + ": scripts from this server only, none inline", csp.get("script-src"), equalTo(List.of("'self'")));
-                assertThat(path + ": styles from this server only, no style attribute", csp.get("style-src"), equalTo(List.of("'self'")));
+                assertThat(
+                        path + ": scripts from this server only, none inline",
+                        csp.get("script-src"),
+                        equalTo(List.of("'self'")));
+                assertThat(
+                        path + ": styles from this server only, no style attribute",
+                        csp.get("style-src"),
+                        equalTo(List.of("'self'")));
                 assertThat(path + ": no other site frames it", csp.get("frame-ancestors"), equalTo(List.of("'none'")));
                 assertThat(path, csp.get("base-uri"), equalTo(List.of("'none'")));
                 assertThat(path, csp.get("form-action"), equalTo(List.of("'none'")));
-                assertThat(path, r.headers().firstValue("X-Content-Type-Options").orElse(""), equalTo("nosniff"));
+                assertThat(
+                        path, r.headers().firstValue("X-Content-Type-Options").orElse(""), equalTo("nosniff"));
                 if (viewer.contains(path)) {
                     assertThat(
                             path + ": no markup made from a string",

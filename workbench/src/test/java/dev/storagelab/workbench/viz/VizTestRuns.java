@@ -319,7 +319,8 @@ final class VizTestRuns {
         mvcc.addProperty("visibleTs", p.get());
         mvcc.addProperty("activeTransactions", p.get());
         mvcc.addProperty("gcWatermark", 5);
-        for (String type : List.of("route.decision", "migration.begin", "migration.switch", "migration.delete_old", "tier.move")) {
+        for (String type :
+                List.of("route.decision", "migration.begin", "migration.switch", "migration.delete_old", "tier.move")) {
             JsonObject e = event.apply(type);
             e.addProperty(type.equals("tier.move") ? "table" : "key", p.get());
             e.addProperty("from", p.get());
@@ -329,7 +330,15 @@ final class VizTestRuns {
         JsonObject hybrid = event.apply("snapshot");
         hybrid.addProperty("view", "hybrid");
         for (String field : List.of(
-                "hotCount", "migrations", "queued", "deferred", "cacheEntries", "tiers", "hotBytes", "coldBytes", "archiveBytes")) {
+                "hotCount",
+                "migrations",
+                "queued",
+                "deferred",
+                "cacheEntries",
+                "tiers",
+                "hotBytes",
+                "coldBytes",
+                "archiveBytes")) {
             hybrid.addProperty(field, p.get());
         }
         hybrid.addProperty("cacheHits", 1);
