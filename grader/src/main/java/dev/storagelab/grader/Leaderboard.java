@@ -153,7 +153,10 @@ public final class Leaderboard {
             for (String c : columns.keySet()) {
                 PerfResult p = reference.get(c);
                 row.append(',')
-                        .append(p == null ? "" : PerfFigures.number(referenceValue(p)).replace(",", ""));
+                        .append(
+                                p == null
+                                        ? ""
+                                        : PerfFigures.number(referenceValue(p)).replace(",", ""));
             }
             sb.append(row).append('\n');
         }
@@ -173,7 +176,11 @@ public final class Leaderboard {
     /** The reference's value in the CSV: its count per operation on a counted line, its ratio to itself (1) on a timed one. */
     private static double referenceValue(PerfResult p) {
         double v = p.counted() ? p.reference() : 1.0;
-        return Double.isFinite(v) && v != 0 ? new java.math.BigDecimal(v).round(new java.math.MathContext(4)).doubleValue() : v;
+        return Double.isFinite(v) && v != 0
+                ? new java.math.BigDecimal(v)
+                        .round(new java.math.MathContext(4))
+                        .doubleValue()
+                : v;
     }
 
     String html() {

@@ -191,10 +191,10 @@ public final class ReleaseLeakCheck {
         }
         List<Snippet> instructorSnippets = new ArrayList<>();
         for (Path relative : files) {
-            Kind kind = AUDIT_RECORD.matcher(relative.getFileName().toString()).matches()
-                            || relative.startsWith(AUDIT_LOG)
-                    ? Kind.AUDIT
-                    : HIDDEN_TEST.matches(relative) ? Kind.HIDDEN_TEST : null;
+            Kind kind =
+                    AUDIT_RECORD.matcher(relative.getFileName().toString()).matches() || relative.startsWith(AUDIT_LOG)
+                            ? Kind.AUDIT
+                            : HIDDEN_TEST.matches(relative) ? Kind.HIDDEN_TEST : null;
             if (kind != null) {
                 String what = kind == Kind.AUDIT ? "the mutation audit's record" : "a hidden test";
                 instructorSnippets.add(new Snippet(

@@ -216,9 +216,8 @@ public final class Rubric {
          * did not run): {@code device bytes read by open and 16,384 gets, per get}.
          */
         public String words(double n) {
-            String number = Double.isFinite(n) && n > 0
-                    ? String.format(java.util.Locale.ROOT, "%,d", Math.round(n))
-                    : "the";
+            String number =
+                    Double.isFinite(n) && n > 0 ? String.format(java.util.Locale.ROOT, "%,d", Math.round(n)) : "the";
             return words(work) + " by " + counts.replace("#", number) + ", per " + singular(words(operations));
         }
 

@@ -1,8 +1,10 @@
 package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -315,7 +317,15 @@ class FixtureGradingTest {
         assertOutcome(t.get("multiplies"), Status.FAILED, "\"exitVM\"");
         assertOutcome(t.get("negates"), Status.CRASHED, "ran out of memory");
         assertOutcome(t.get("squares"), Status.FAILED, "flooded its output");
-        assertOutcome(t.get("maximum"), Status.TIMED_OUT, "timed out");
+        // two threads each hold the monitor the other waits for: named a deadlock, in seconds
+        assertOutcome(t.get("maximum"), Status.HUNG, "hangs: a deadlock");
+        assertThat(
+                "the cycle, in the lab's code",
+                t.get("maximum").outcome().message(),
+                allOf(
+                        containsString("A waits in synchronized (Object), held by B at Calc."),
+                        containsString("B waits in synchronized (Object), held by A at Calc.")));
+        assertThat(t.get("maximum").outcome().seconds(), lessThan(6.0));
         assertOutcome(t.get("absolute"), Status.FAILED, "never-ending");
         assertOutcome(t.get("minimum"), Status.PASSED, "");
         assertThat("only the correct method earns points", report.earned(), closeTo(2.0, 1e-9));
@@ -500,6 +510,16 @@ class FixtureGradingTest {
                         + "\"lab-01 squares (CPU time / reference)\"")));
         assertThat(Files.readString(out.resolve("leaderboard.html")), containsString("Performance leaderboard"));
         assertThat(progress.toString(StandardCharsets.UTF_8), containsString("3/3 graded"));
+        // What it wrote beside the students' folders, its help names: an instructor finds each file there.
+        String help = Files.readString(Fixtures.realWorkspace().resolve("grader/help/storagelab-grade-all.txt"))
+                .replaceAll("\\s+", " ");
+        try (var files = Files.list(out)) {
+            List<String> unnamed = files.filter(Files::isRegularFile)
+                    .map(f -> f.getFileName().toString())
+                    .filter(name -> !name.startsWith(".") && !help.contains(name))
+                    .toList();
+            assertThat("files grade-all writes that its --help does not name", unnamed, empty());
+        }
     }
 
     @Test

@@ -630,11 +630,12 @@ class HandoutsTest {
 
     private static List<String> testCommandWordsProblems(String name, String handout, String jdks) {
         List<String> problems = new ArrayList<>();
-        Matcher need = Pattern.compile("You need (Java|JDK) ([\\d, or]+?) and Maven").matcher(handout);
+        Matcher need =
+                Pattern.compile("You need (Java|JDK) ([\\d, or]+?) and Maven").matcher(handout);
         while (need.find()) {
             if (!need.group(1).equals("JDK") || !need.group(2).equals(jdks)) {
-                problems.add(name + ": says " + need.group(1) + " " + need.group(2) + " where the README says JDK "
-                        + jdks);
+                problems.add(
+                        name + ": says " + need.group(1) + " " + need.group(2) + " where the README says JDK " + jdks);
             }
         }
         String flat = handout.replaceAll("\\s+", " ");

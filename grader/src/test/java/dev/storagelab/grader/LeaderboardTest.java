@@ -89,7 +89,11 @@ class LeaderboardTest {
         reports.put("erin", report(counted(PerfResult.MEASURED, 0.043, 0.043)));
         Leaderboard.write(reports, tmp);
         String html = Files.readString(tmp.resolve("leaderboard.html"));
-        String erin = Files.readString(tmp.resolve("pseudonyms.csv")).lines().skip(1).findFirst().orElseThrow();
+        String erin = Files.readString(tmp.resolve("pseudonyms.csv"))
+                .lines()
+                .skip(1)
+                .findFirst()
+                .orElseThrow();
         int reference = html.indexOf("<tr class=\"reference\"><td>1</td><td><em>" + Leaderboard.REFERENCE + "</em>");
         assertThat("the reference is first, marked as such: " + html, reference, not(is(-1)));
         assertThat(

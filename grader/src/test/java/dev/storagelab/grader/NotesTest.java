@@ -753,7 +753,8 @@ class NotesTest {
     private static final Pattern LOAD_ROW = Pattern.compile("(?i)^\\|[^|]*\\bload \\d");
 
     /** A name given after a rerun: {@code planner-crossover-run2}, {@code week_rerun.csv}. */
-    private static final Pattern RERUN_NAME = Pattern.compile("(?i)[\\w./-]*(?:[-_]re-?run|[-_]run[-_]?\\d+)\\b[\\w.-]*");
+    private static final Pattern RERUN_NAME =
+            Pattern.compile("(?i)[\\w./-]*(?:[-_]re-?run|[-_]run[-_]?\\d+)\\b[\\w.-]*");
 
     /** A section of what is left to do. */
     private static final Pattern TODO_HEADING = Pattern.compile(
@@ -784,7 +785,10 @@ class NotesTest {
         int paragraphLine = 0;
         for (int i = 0; i <= doc.lines().size(); i++) {
             String line = i < doc.lines().size() ? doc.lines().get(i) : "";
-            boolean prose = i < doc.lines().size() && !doc.code()[i] && !line.isBlank() && !line.startsWith("#")
+            boolean prose = i < doc.lines().size()
+                    && !doc.code()[i]
+                    && !line.isBlank()
+                    && !line.startsWith("#")
                     && !line.startsWith("|");
             if (i < doc.lines().size() && !doc.code()[i]) {
                 String where = doc.name() + ":" + (i + 1) + ": ";
@@ -809,7 +813,8 @@ class NotesTest {
                 paragraph.append(line.strip()).append(' ');
             } else if (paragraph.length() > 0) {
                 for (String sentence : SENTENCE_END.split(paragraph)) {
-                    if (LOG_POINTER.matcher(sentence).find() && !FILE_NAMED.matcher(sentence).find()) {
+                    if (LOG_POINTER.matcher(sentence).find()
+                            && !FILE_NAMED.matcher(sentence).find()) {
                         problems.add(doc.name() + ":" + paragraphLine + ": a pointer to the log that names no file: "
                                 + sentence.strip());
                     }

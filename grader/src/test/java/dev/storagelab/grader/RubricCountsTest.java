@@ -54,17 +54,20 @@ class RubricCountsTest {
     void aCountedLineThatDoesNotSayWhatItCountsIsTheRubricsMistake() throws IOException {
         Files.createDirectories(tmp.resolve("grader"));
         Files.writeString(tmp.resolve("pom.xml"), "<artifactId>storagelab-parent</artifactId>\n");
-        Files.writeString(
-                tmp.resolve(Rubric.PATH),
-                "perf.lab-01.get = 6 GetBenchmark.get count=deviceReads/gets\n");
+        Files.writeString(tmp.resolve(Rubric.PATH), "perf.lab-01.get = 6 GetBenchmark.get count=deviceReads/gets\n");
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class, () -> Rubric.of(Workspace.at(tmp)).perf("lab-01"));
+                IllegalArgumentException.class,
+                () -> Rubric.of(Workspace.at(tmp)).perf("lab-01"));
         assertThat(e.getMessage(), containsString("counts=open-and-#-gets"));
         Files.writeString(
                 tmp.resolve(Rubric.PATH),
                 "perf.lab-01.get = 6 GetBenchmark.get count=deviceReads/gets counts=open and gets\n");
         e = org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class, () -> Rubric.of(Workspace.at(tmp)).perf("lab-01"));
-        assertThat("a phrase with spaces is cut at its first word", e.getMessage(), containsString("counts=open must say"));
+                IllegalArgumentException.class,
+                () -> Rubric.of(Workspace.at(tmp)).perf("lab-01"));
+        assertThat(
+                "a phrase with spaces is cut at its first word",
+                e.getMessage(),
+                containsString("counts=open must say"));
     }
 }

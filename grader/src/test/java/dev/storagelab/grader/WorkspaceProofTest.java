@@ -174,7 +174,10 @@ class WorkspaceProofTest {
         Rubric rubric = Rubric.of(workspace);
         java.util.Map<String, GradeReport> board = new java.util.TreeMap<>();
         List<CostlyFixtures.Fixture> fixtures = CostlyFixtures.all("uncounted");
-        assertThat("one fixture reads everything when it opens, one answers from memory", fixtures.size(), greaterThanOrEqualTo(2));
+        assertThat(
+                "one fixture reads everything when it opens, one answers from memory",
+                fixtures.size(),
+                greaterThanOrEqualTo(2));
         for (CostlyFixtures.Fixture f : fixtures) {
             Lab lab = workspace.lab(f.lab().substring("lab-".length()));
             Path dir = tmp.resolve("uncounted").resolve(f.name());
@@ -193,14 +196,16 @@ class WorkspaceProofTest {
                         f.name() + " must fail " + f.line() + ": " + outcomes,
                         outcomes.values().stream().anyMatch(o -> !o.passed()),
                         is(true));
-                List<GradeReport.PerfResult> perf = new Performance(rubric, System.out)
-                        .notRun(lab, "not run: a test of the lab failed");
-                board.put(f.name(), new GradeReport(
+                List<GradeReport.PerfResult> perf =
+                        new Performance(rubric, System.out).notRun(lab, "not run: a test of the lab failed");
+                board.put(
                         f.name(),
-                        List.of(new LabResult(f.lab(), lab.directory(), "isolated", null, List.of(), perf)),
-                        List.of(),
-                        1,
-                        null));
+                        new GradeReport(
+                                f.name(),
+                                List.of(new LabResult(f.lab(), lab.directory(), "isolated", null, List.of(), perf)),
+                                List.of(),
+                                1,
+                                null));
             } else {
                 Rubric.PerfBenchmark line = rubric.perf(lab.id()).stream()
                         .filter(p -> p.name().equals(f.line()) && p.counted())
@@ -217,15 +222,34 @@ class WorkspaceProofTest {
                         kept / ref,
                         greaterThanOrEqualTo(1.0 - 1e-9));
                 GradeReport.PerfResult measured = new GradeReport.PerfResult(
-                        f.lab(), line.name(), line.benchmark(), "", true, line.count().words(), kept / ref, kept / ref,
-                        kept / ref, ref, kept, line.count().words(), 1.0, 1, true, line.points(), line.points(),
-                        GradeReport.PerfResult.MEASURED, "measured");
-                board.put(f.name(), new GradeReport(
-                        f.name(),
-                        List.of(new LabResult(f.lab(), lab.directory(), "isolated", null, List.of(), List.of(measured))),
-                        List.of(),
+                        f.lab(),
+                        line.name(),
+                        line.benchmark(),
+                        "",
+                        true,
+                        line.count().words(),
+                        kept / ref,
+                        kept / ref,
+                        kept / ref,
+                        ref,
+                        kept,
+                        line.count().words(),
+                        1.0,
                         1,
-                        null));
+                        true,
+                        line.points(),
+                        line.points(),
+                        GradeReport.PerfResult.MEASURED,
+                        "measured");
+                board.put(
+                        f.name(),
+                        new GradeReport(
+                                f.name(),
+                                List.of(new LabResult(
+                                        f.lab(), lab.directory(), "isolated", null, List.of(), List.of(measured))),
+                                List.of(),
+                                1,
+                                null));
             }
         }
         Path out = Files.createDirectories(tmp.resolve("uncounted-leaderboard"));
@@ -234,7 +258,8 @@ class WorkspaceProofTest {
         int referenceRow = html.indexOf("<tr class=\"reference\">");
         assertThat("the leaderboard has the reference's row: " + html, referenceRow, greaterThan(0));
         int ranked = 0;
-        for (String line : Files.readAllLines(out.resolve(Leaderboard.NAMES_FILE)).subList(1, board.size() + 1)) {
+        for (String line :
+                Files.readAllLines(out.resolve(Leaderboard.NAMES_FILE)).subList(1, board.size() + 1)) {
             String pseudonym = line.substring(0, line.indexOf(','));
             int row = html.indexOf("<td>" + pseudonym + "</td>");
             ranked += row < 0 ? 0 : 1;

@@ -96,7 +96,9 @@ public final class KilledChild {
     public static long runAndKill(
             Class<?> main, List<String> args, long target, String unit, long waitSeconds, Path stderr)
             throws Exception {
-        Process child = new ProcessBuilder(ChildJvm.command(main, args, heapMegabytes())).redirectError(stderr.toFile()).start();
+        Process child = new ProcessBuilder(ChildJvm.command(main, args, heapMegabytes()))
+                .redirectError(stderr.toFile())
+                .start();
         AtomicLong lastAcked = new AtomicLong(-1);
         CountDownLatch enough = new CountDownLatch(1);
         ConcurrentLinkedQueue<String> protocolErrors = new ConcurrentLinkedQueue<>();

@@ -514,7 +514,10 @@ public final class JmhRunner {
                             && !raw.getAsJsonArray().get(0).getAsJsonArray().isEmpty()) {
                         firstIteration.put(
                                 s.getKey(),
-                                number(raw.getAsJsonArray().get(0).getAsJsonArray().get(0)));
+                                number(raw.getAsJsonArray()
+                                        .get(0)
+                                        .getAsJsonArray()
+                                        .get(0)));
                     }
                 });
             }

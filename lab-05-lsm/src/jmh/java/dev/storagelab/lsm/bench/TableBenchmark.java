@@ -138,8 +138,8 @@ public class TableBenchmark {
             int keys = Integer.parseInt(args[1]);
             Random random = new Random(42);
             byte[] value = new byte[100];
-            try (TableBuilder builder = new TableBuilder(
-                    DiskStorage.open(Path.of(args[0])), NAME, TableBuilder.Options.defaults())) {
+            try (TableBuilder builder =
+                    new TableBuilder(DiskStorage.open(Path.of(args[0])), NAME, TableBuilder.Options.defaults())) {
                 for (int i = 0; i < keys; i++) {
                     random.nextBytes(value);
                     builder.add(new InternalKey(userKey(2 * i), i + 1, ValueType.PUT), value);

@@ -190,8 +190,8 @@ public class MvccBenchmark {
                 return LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
             default:
                 MemoryOrderedStore memory = new MemoryOrderedStore();
-                try (DataInputStream in = new DataInputStream(
-                        new BufferedInputStream(Files.newInputStream(dir.resolve(DUMP))))) {
+                try (DataInputStream in =
+                        new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(DUMP))))) {
                     for (int n = in.readInt(); n > 0; n--) {
                         memory.put(read(in), read(in));
                     }
@@ -220,12 +220,11 @@ public class MvccBenchmark {
             Path dir = Path.of(args[0]);
             int keys = Integer.parseInt(args[2]);
             int versions = Integer.parseInt(args[3]);
-            OrderedStore engine =
-                    switch (args[1]) {
-                        case "btree" -> BPlusTree.open(DiskStorage.open(dir));
-                        case "lsm" -> LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
-                        default -> new MemoryOrderedStore();
-                    };
+            OrderedStore engine = switch (args[1]) {
+                case "btree" -> BPlusTree.open(DiskStorage.open(dir));
+                case "lsm" -> LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
+                default -> new MemoryOrderedStore();
+            };
             try (MvccStore store = new MvccStore(engine, Integer.parseInt(args[4]))) {
                 for (int round = 1; round <= versions; round++) {
                     List<Entry> writes = new ArrayList<>(keys);
@@ -239,8 +238,8 @@ public class MvccBenchmark {
                     try (EntryIterator it = engine.scan(null, null)) {
                         it.forEachRemaining(entries::add);
                     }
-                    try (DataOutputStream out = new DataOutputStream(
-                            new BufferedOutputStream(Files.newOutputStream(dir.resolve(DUMP))))) {
+                    try (DataOutputStream out =
+                            new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(dir.resolve(DUMP))))) {
                         out.writeInt(entries.size());
                         for (Entry e : entries) {
                             write(out, e.key());

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.google.gson.JsonParser;
 import dev.storagelab.lsm.LsmOptions;
@@ -316,8 +317,16 @@ class VizBrowserTest {
         assertThat(
                 text(By.cssSelector(".failure")),
                 containsString("PlantedBugExample.everyKeySurvivesCompaction failed"));
-        assertThat(text(By.cssSelector(".failure .expected")), containsString("value 2 of " + PlantedBugExample.LOST));
-        assertThat(text(By.cssSelector(".failure .actual")), containsString("<Optional.empty>"));
+        assertThat(
+                "the value expected, not Hamcrest's words for it",
+                text(By.cssSelector(".failure .expected")),
+                equalTo("Optional[value 2 of " + PlantedBugExample.LOST + "]"));
+        assertThat(text(By.cssSelector(".failure .actual")), equalTo("Optional.empty"));
+        assertThat(
+                "Hamcrest's own text stays in the message",
+                text(By.cssSelector(".failure .message")),
+                containsString("but: was <Optional.empty>"));
+        assertThat("the engine by what it is", text(By.cssSelector(".pane h2")), startsWith(FAILED + ": lsm, test "));
         assertThat(
                 "the current event is the failure's mark",
                 wait.until(d -> text(By.cssSelector(".ev.cur"))),
