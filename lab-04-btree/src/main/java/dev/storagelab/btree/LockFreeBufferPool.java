@@ -661,6 +661,11 @@ public final class LockFreeBufferPool extends BufferPool {
         return handed;
     }
 
+    /** The pool's page cleaner, or null if it has none: for tests. */
+    PageCleaner cleaner() {
+        return cleaner;
+    }
+
     /** Stops the page cleaner, if the pool has one: the tree is closing. */
     @Override
     void close() {

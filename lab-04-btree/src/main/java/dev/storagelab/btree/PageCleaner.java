@@ -79,12 +79,33 @@ final class PageCleaner implements Runnable {
         }
     }
 
-    /** Stops the cleaner: its thread ends after the round it is in, and none starts again. */
+    /** The cleaner's thread, or null if none was ever started: for tests. */
+    Thread thread() {
+        return thread;
+    }
+
+    /**
+     * Stops the cleaner and waits for its thread to end (after the round it is in), so that no
+     * round runs beside the closing checkpoint or after the file is closed, and the closed pool is
+     * not held by a thread; none starts again. Called without the pool's lock, which a round takes.
+     */
     void close() {
         closed = true;
         Thread t = thread;
-        if (t != null) {
-            LockSupport.unpark(t);
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        LockSupport.unpark(t);
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // the round ends by itself: wait for it, and keep the interrupt
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

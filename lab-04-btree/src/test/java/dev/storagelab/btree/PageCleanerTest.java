@@ -100,7 +100,16 @@ class PageCleanerTest {
             pool.unpin(pool.fetch(pages.get(i)), false);
         }
         assertThat("a miss wrote no page back itself: its victim was clean", storage.by(me) - before, equalTo(0L));
+        Thread cleaner = pool.cleaner().thread();
+        long written = storage.by("storagelab-page-cleaner");
         pool.close();
+        assertThat("closing the pool waits for its cleaner's thread to end", cleaner.isAlive(), is(false));
+        for (int i = PageCleaner.AHEAD; i < 2 * PageCleaner.AHEAD; i++) {
+            Frame f = pool.fetch(pages.get(i));
+            pool.unpin(f, true); // evictions of dirty pages after the close start no cleaner again
+        }
+        Thread.sleep(3 * PageCleaner.POLL_MILLIS);
+        assertThat("no round after the close", storage.by("storagelab-page-cleaner"), equalTo(written));
         file.close();
     }
 
