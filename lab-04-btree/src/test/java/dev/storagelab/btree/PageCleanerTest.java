@@ -9,6 +9,7 @@ import dev.storagelab.btree.BufferPool.Frame;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.io.ForwardingStorage;
 import dev.storagelab.io.ForwardingWritableFile;
+import dev.storagelab.io.Storage;
 import dev.storagelab.io.WritableFile;
 import dev.storagelab.kv.Bytes;
 import java.io.IOException;
@@ -62,10 +63,7 @@ class PageCleanerTest {
     @Test
     void missesFindTheirVictimsCleanOnceTheCleanerHasWrittenThemAhead() throws Exception {
         WritesByThread storage = new WritesByThread();
-        storage.create(NAME).close();
-        PageFile file = new PageFile(storage, NAME, PageFormat.MIN_PAGE_SIZE);
-        PageTable.format(file);
-        file.force();
+        PageFile file = formattedFile(storage);
         PageTable table = PageTable.open(file);
         LockFreeBufferPool pool = new LockFreeBufferPool(file, table, FRAMES, new LruKReplacer(FRAMES, 2));
         // Twice as many pages as frames, each changed once: the pool is full of dirty pages, and
@@ -164,15 +162,20 @@ class PageCleanerTest {
 
     @Test
     void aSmallPoolHasNoCleaner() throws IOException {
-        FaultInjectingStorage storage = new FaultInjectingStorage();
-        storage.create(NAME).close();
-        PageFile file = new PageFile(storage, NAME, PageFormat.MIN_PAGE_SIZE);
-        PageTable.format(file);
-        file.force();
+        PageFile file = formattedFile(new FaultInjectingStorage());
         PageTable table = PageTable.open(file);
         LockFreeBufferPool small = new LockFreeBufferPool(file, table, FRAMES - 1, new LruKReplacer(FRAMES - 1, 2));
         assertThat("no cleaner below " + FRAMES + " frames", PageCleaner.of(small) == null, is(true));
         file.close();
+    }
+
+    /** A page file of the smallest pages on {@code storage}, its page table formatted and forced. */
+    private static PageFile formattedFile(Storage storage) throws IOException {
+        storage.create(NAME).close();
+        PageFile file = new PageFile(storage, NAME, PageFormat.MIN_PAGE_SIZE);
+        PageTable.format(file);
+        file.force();
+        return file;
     }
 
     private static Bytes key(int i) {
