@@ -354,8 +354,13 @@ public final class Table implements Closeable {
         private final Block.Cursor indexCursor = index.cursor();
         private Block.Cursor data;
         private final boolean forCompaction;
-        /** A compaction cursor's read-ahead: file bytes from {@code aheadOffset}. */
+        /**
+         * A compaction cursor's read-ahead: {@code aheadLength} file bytes from {@code aheadOffset},
+         * in one buffer reused from read to read.
+         */
         private byte[] ahead;
+
+        private int aheadLength;
 
         private long aheadOffset;
 
@@ -444,9 +449,13 @@ public final class Table implements Closeable {
 
         /** The block at {@code h} from the read-ahead buffer, which is refilled from {@code h} if it does not hold it. */
         private Block readAhead(BlockHandle h) throws IOException {
-            if (ahead == null || h.offset() < aheadOffset || h.end() > aheadOffset + ahead.length) {
+            if (ahead == null || h.offset() < aheadOffset || h.end() > aheadOffset + aheadLength) {
                 long end = Math.min(dataEnd(footer), Math.max(h.end(), h.offset() + COMPACTION_READAHEAD_BYTES));
-                ahead = file.readFully(h.offset(), (int) (end - h.offset()));
+                aheadLength = (int) (end - h.offset());
+                if (ahead == null || ahead.length < aheadLength) {
+                    ahead = new byte[Math.max(aheadLength, COMPACTION_READAHEAD_BYTES)];
+                }
+                file.readFully(h.offset(), java.nio.ByteBuffer.wrap(ahead, 0, aheadLength));
                 aheadOffset = h.offset();
             }
             int from = (int) (h.offset() - aheadOffset);
