@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
+import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
@@ -274,6 +275,24 @@ class LsmStoreTest {
                 compactionBytes[tiered],
                 lessThan(compactionBytes[leveled]));
         assertThat("and leveled compaction rewrote a lot", compactionBytes[leveled], greaterThan(0L));
+    }
+
+    @Test
+    void aFlushOpensItsTableSoThatTheFirstGetReadsOnlyTheDataBlock() throws IOException {
+        CountingStorage counted = new CountingStorage(storage);
+        try (LsmStore store = LsmStore.open(counted, LsmOptions.tiny())) {
+            for (int i = 0; i < 100; i++) {
+                store.put(key(i), value(i, 0));
+            }
+            store.flush();
+            long before = counted.reads();
+            assertThat(store.get(key(42)), equalTo(Optional.of(value(42, 0))));
+            assertThat(
+                    "the flush opened its new table (footer, index, filter and properties read in the background):"
+                            + " the first get of it reads one data block, on the reader's time",
+                    counted.reads() - before,
+                    equalTo(1L));
+        }
     }
 
     @Test
