@@ -195,7 +195,11 @@ final class LsmTable extends FigureTables.Table {
         t.println();
         List<String> header = new ArrayList<>(List.of("workload"));
         es.forEach(e -> header.add(e + " ops/s (runs)"));
-        peers.forEach(p -> header.add(ours + " / " + p + " (run by run)"));
+        peers.forEach(p -> {
+            header.add(ours + " / " + p);
+            header.add("run by run");
+        });
+        header.add("write amplification, " + String.join(" / ", es));
         header.add(ours + " block reads per get");
         t.println(Md.row(header));
         t.println("|---" + "|---:".repeat(header.size() - 1) + "|");
@@ -224,6 +228,7 @@ final class LsmTable extends FigureTables.Table {
             for (String p : peers) {
                 if (!med.containsKey(ours) || !med.containsKey(p)) {
                     cells.add("–");
+                    cells.add("–");
                     continue;
                 }
                 List<Double> a = byRun.get(ours);
@@ -232,8 +237,16 @@ final class LsmTable extends FigureTables.Table {
                 for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
                     pairs.add(f("%.2f", a.get(i) / b.get(i)));
                 }
-                cells.add("**" + f("%.2f", med.get(ours) / med.get(p)) + "** (" + String.join(", ", pairs) + ")");
+                cells.add("**" + f("%.2f", med.get(ours) / med.get(p)) + "**");
+                cells.add(String.join(", ", pairs));
             }
+            List<String> amplification = new ArrayList<>();
+            for (String e : es) {
+                Double wa = FigureTables.median(runsByCell.getOrDefault(e + "/" + w, List.of()).stream()
+                        .map(r -> FigureTables.number(r.getAsJsonObject("counters"), "write_amplification")));
+                amplification.add(FigureTables.fmt(wa, "%.2f"));
+            }
+            cells.add(amplification.stream().allMatch("–"::equals) ? "–" : String.join(" / ", amplification));
             Double reads = w.startsWith("fill")
                     ? null
                     : FigureTables.median(runsByCell.getOrDefault(ours + "/" + w, List.of()).stream()

@@ -76,10 +76,10 @@ class TableCommandsTest {
         assertThat(p.lines().get(1), org.hamcrest.Matchers.not(containsString("not recorded")));
         assertThat(
                 p.lines().get(3),
-                equalTo("| workload | lsm ops/s (runs) | skiplist ops/s (runs) | lsm / skiplist (run by run)"
-                        + " | lsm block reads per get |"));
+                equalTo("| workload | lsm ops/s (runs) | skiplist ops/s (runs) | lsm / skiplist | run by run"
+                        + " | write amplification, lsm / skiplist | lsm block reads per get |"));
         Pattern row = Pattern.compile("\\| (\\w+) \\| [\\d,]+ \\([\\d,]+k\\) \\| [\\d,]+ \\([\\d,]+k\\) \\|"
-                + " \\*\\*\\d+\\.\\d\\d\\*\\* \\(\\d+\\.\\d\\d\\) \\| (–|\\d\\.\\d{3}) \\|");
+                + " \\*\\*\\d+\\.\\d\\d\\*\\* \\| \\d+\\.\\d\\d \\| ([\\d.–]+ / [\\d.–]+|–) \\| (–|\\d\\.\\d{3}) \\|");
         List<String> workloads = new ArrayList<>();
         for (String l : p.lines().subList(5, 7)) {
             Matcher m = row.matcher(l);
