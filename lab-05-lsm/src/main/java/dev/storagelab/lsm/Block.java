@@ -180,9 +180,8 @@ public final class Block {
          * {@link KeyOrder}, or makes the cursor not valid if every key sorts before it.
          *
          * <p>Binary search over the restart points for the last restart whose key sorts before
-         * {@code target} (a restart's key is stored whole, so {@link #compareRestartKey} compares it
-         * where it lies, without decoding anything before it), then a linear scan from there: at most
-         * one restart interval of entries.
+         * {@code target} (a restart's key is stored whole, so it is read without decoding anything
+         * before it), then a linear scan from there: at most one restart interval of entries.
          */
         public void seek(byte[] target) throws CorruptionException {
             // BEGIN SOLUTION lab-05 T2
@@ -190,7 +189,9 @@ public final class Block {
             int right = restartCount - 1;
             while (left < right) {
                 int mid = (left + right + 1) >>> 1;
-                if (compareRestartKey(mid, target) < 0) {
+                seekToRestart(mid);
+                advance();
+                if (order.compare(key, 0, keyLength, target, 0, target.length) < 0) {
                     left = mid;
                 } else {
                     right = mid - 1;
@@ -227,40 +228,6 @@ public final class Block {
             do {
                 advance();
             } while (nextOffset < target);
-        }
-
-        /**
-         * Compares the key of restart {@code index} with {@code target} in the block's order, where
-         * the key lies in the block: a restart entry shares nothing with the entry before it, so its
-         * key is whole after its three varints, and the binary search copies no key. Counts one
-         * decoded entry; the cursor does not move.
-         *
-         * @throws CorruptionException naming the entry's offset if its header is malformed, it shares
-         *         bytes (a restart must not), or its key and value run past the entries
-         */
-        int compareRestartKey(int index, byte[] target) throws CorruptionException {
-            int offset = restartOffset(index);
-            int limit = restartsOffset;
-            long shared = Varint.read(data, offset, limit);
-            long unshared = shared < 0 ? -1 : Varint.read(data, Varint.next(shared), limit);
-            long valueLen = unshared < 0 ? -1 : Varint.read(data, Varint.next(unshared), limit);
-            if (valueLen < 0) {
-                throw corrupt(offset, "block entry header is truncated or malformed");
-            }
-            if (Varint.value(shared) != 0) {
-                throw corrupt(
-                        offset, "restart entry shares " + Varint.value(shared) + " bytes with the entry before it");
-            }
-            int u = Varint.value(unshared);
-            int keyAt = Varint.next(valueLen);
-            if ((long) u + Varint.value(valueLen) > limit - keyAt) {
-                throw corrupt(
-                        offset,
-                        "block entry of " + u + " key and " + Varint.value(valueLen)
-                                + " value bytes runs past the entries");
-            }
-            entriesDecoded++;
-            return order.compare(data, keyAt, u, target, 0, target.length);
         }
 
         /** The current entry's key where it lies, without a copy: the first {@link #keyLength} bytes, until the cursor moves. */
