@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The grader's walls on JDK 25, the current long-term release, beside the default JDK's run of
 # .ci/run: Temurin's JDK 25 at /usr/lib/jvm/temurin-25-jdk-amd64 (STORAGELAB_JDK25 names another).
-#   1. the policy's own tests (SandboxPolicyTest: each rule, on this JDK's entry points), the
-#      hostile corpus (HostileSubmissionsCorpusTest, and HostileSubmissionsTest's forge that only
-#      the policy stops), as the grader's tests run them, and WallsTest (a grade without the per-run
-#      user, the policy its test and benchmark JVMs' wall, as a grader that is not root grades);
+#   1. the policy's own tests (SandboxPolicyTest: each rule, directly, through Method.invoke and a
+#      method handle, on this JDK's entry points; what lab code installs ending no JVM;
+#      PolicyClassFilesTest: the JDK's classes it rewrites), the scan's (ClassScanTest: the type
+#      that declares each member, as this JDK's classes say), the hostile corpus
+#      (HostileSubmissionsCorpusTest, each case with each wall alone too, and HostileSubmissionsTest's
+#      forge that only the policy stops), as the grader's tests run them, and WallsTest (a grade
+#      without the per-run user, the policy its test and benchmark JVMs' wall, as a grader that is
+#      not root grades);
 #   2. lab-01's hidden tests graded on the reference with the policy on (its Lincheck model checks,
 #      its crash tests' child JVMs), every wall required where the grader is root.
 # The rest of the grader's tests (the other hostile submissions, the reports) do not depend
@@ -22,7 +26,7 @@ export CI="${CI:-true}"
 echo "jdk25.sh: $(java -version 2>&1 | head -n1)"
 
 mvn -B -pl grader -am verify -Dspotless.check.skip=true -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dtest='SandboxPolicyTest,HostileSubmissionsCorpusTest,WallsTest,HostileSubmissionsTest#aForgeFromATaskMethodIsStoppedByTheJvmsPolicy'
+  -Dtest='SandboxPolicyTest,PolicyClassFilesTest,ClassScanTest,HostileSubmissionsCorpusTest,WallsTest,HostileSubmissionsTest#aForgeFromATaskMethodIsStoppedByTheJvmsPolicy'
 
 out="$(mktemp -d "${TMPDIR:-/tmp}/storagelab-jdk25.XXXXXX")"
 trap 'rm -rf "$out"' EXIT

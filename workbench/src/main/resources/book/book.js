@@ -15,6 +15,18 @@
     }
   }
 
+  // A handout's landing page (README.html) sends a link to one of its anchors (a failing test's
+  // README.md#t3) on to the page of the book that holds that anchor.
+  const landing = document.querySelector('ul.landing');
+  if (landing) {
+    const h = decodeURIComponent(location.hash.slice(1));
+    const e = h && h !== 'landing' ? document.getElementById(h) : null;
+    if (e && landing.contains(e) && e.dataset.page) {
+      location.replace(e.dataset.page);
+      return;
+    }
+  }
+
   // Highlight the code blocks whose language highlight.js knows; the others stay plain text.
   for (const code of document.querySelectorAll('pre code')) {
     const lang = [...code.classList].find((c) => c.startsWith('language-'));
@@ -42,8 +54,11 @@
     return index;
   }
 
-  function esc(s) {
-    return String(s).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
+  // An element holding text: what the search index says is shown as text, never parsed as markup.
+  function el(tag, text) {
+    const e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    return e;
   }
 
   function snippet(text, terms) {
@@ -69,16 +84,20 @@
 
   function show(q) {
     const found = search(q);
-    results.innerHTML = '';
+    results.replaceChildren();
     if (!q.trim()) { results.hidden = true; return; }
     if (!found.length) {
-      results.innerHTML = '<li class="none">nothing found</li>';
+      const none = el('li', 'nothing found');
+      none.className = 'none';
+      results.append(none);
     }
     for (const {doc, words} of found) {
-      const li = document.createElement('li');
-      li.innerHTML = '<a href="' + esc(base + doc.u) + '"><strong>' + esc(doc.t) + '</strong><span>'
-        + esc(snippet(doc.b, words)) + '</span></a>';
-      results.appendChild(li);
+      const a = el('a');
+      a.href = base + doc.u; // a page of the book, relative to this one
+      a.append(el('strong', doc.t), el('span', snippet(doc.b, words)));
+      const li = el('li');
+      li.append(a);
+      results.append(li);
     }
     results.hidden = false;
   }

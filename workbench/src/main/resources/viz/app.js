@@ -1,5 +1,5 @@
 // storagelab viz: the page. Plain JavaScript and SVG, served from the workbench's jar; nothing
-// is fetched from elsewhere. The view's state lives in the URL's hash, so a view can be shared:
+// is fetched from elsewhere, and everything shown is built with dom.js, what a run recorded as text. The view's state lives in the URL's hash, so a view can be shared:
 //   #runs=0,1&view=lsm&mode=event&at=1234   or   ...&mode=time&t=5000000000
 'use strict';
 
@@ -13,10 +13,6 @@ const WINDOW = 60; // events listed around the position: the page holds a window
 const ui = {runs: [], shown: [0], view: null, mode: 'event', at: null, t: null, playing: false, opened: new Set()};
 const panes = new Map(); // run id -> {el, state, pending, busy}
 const $ = (id) => document.getElementById(id);
-
-function esc(s) {
-  return String(s).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
-}
 
 async function api(path, options) {
   const r = await fetch(path, options);
@@ -54,19 +50,19 @@ function run(id) { return ui.runs.find((r) => r.id === id); }
 function primary() { return run(ui.shown[0]); }
 
 // The view a run opens on: the one its recording names (a failing test's), else its engine's.
-const ENGINE_VIEWS = {btree: 'btree', 'btree-16m': 'btree', lsm: 'lsm', 'lsm-tiered': 'lsm', sortedlog: 'lsm', kv: 'wal',
-  'kv-lsm': 'wal', hybrid: 'hybrid', 'hybrid-simple': 'hybrid'};
+const ENGINE_VIEWS = new Map(Object.entries({btree: 'btree', 'btree-16m': 'btree', lsm: 'lsm', 'lsm-tiered': 'lsm', sortedlog: 'lsm',
+  kv: 'wal', 'kv-lsm': 'wal', hybrid: 'hybrid', 'hybrid-simple': 'hybrid'}));
 function engineView(r) {
   if (!r || !r.header) return 'events';
   if (VIEWS.includes(r.header.view)) return r.header.view;
-  return ENGINE_VIEWS[r.header.engine] || 'events';
+  return ENGINE_VIEWS.get(r.header.engine) || 'events';
 }
 function currentView() { return ui.view || engineView(primary()); }
 
 async function loadRuns() {
   ui.runs = await api('/api/runs');
   const list = $('runlist');
-  list.innerHTML = ui.runs.length ? 'runs: ' : 'no recorded runs: start a live run, or give RUN.jsonl files to ./storagelab viz';
+  list.replaceChildren(ui.runs.length ? 'runs: ' : 'no recorded runs: start a live run, or give RUN.jsonl files to ./storagelab viz');
   for (const r of ui.runs) {
     const label = document.createElement('label');
     const box = document.createElement('input');
@@ -85,16 +81,16 @@ async function loadRuns() {
     list.append(label);
   }
   const msgs = $('messages');
-  msgs.innerHTML = '';
+  msgs.replaceChildren();
   for (const r of ui.runs) {
-    if (r.error) msgs.insertAdjacentHTML('beforeend', '<div class="msg">cannot open run ' + r.id + ': ' + esc(r.error) + '</div>');
-    for (const w of r.warnings) msgs.insertAdjacentHTML('beforeend', '<div class="msg warn">run ' + r.id + ' (' + esc(r.name) + '): ' + esc(w) + '</div>');
+    if (r.error) msgs.append(el('div', {class: 'msg'}, 'cannot open run ' + r.id + ': ' + r.error));
+    for (const w of r.warnings) msgs.append(el('div', {class: 'msg warn'}, 'run ' + r.id + ' (' + r.name + '): ' + w));
   }
   ui.shown = ui.shown.filter((id) => run(id) && !run(id).error);
   if (!ui.shown.length) { const ok = ui.runs.find((r) => !r.error); if (ok) ui.shown = [ok.id]; }
 }
 
-function message(text) { $('messages').insertAdjacentHTML('beforeend', '<div class="msg">' + esc(text) + '</div>'); }
+function message(text) { $('messages').append(el('div', {class: 'msg'}, text)); }
 
 // ------------------------------------------------------------------ position
 
@@ -134,7 +130,7 @@ async function refreshPane(id) {
       render(pane, r);
     } while (pane.again);
   } catch (e) {
-    pane.el.querySelector('.view').innerHTML = '<div class="msg">' + esc(e.message) + '</div>';
+    pane.el.querySelector('.view').replaceChildren(el('div', {class: 'msg'}, e.message));
   } finally {
     pane.busy = false;
   }
@@ -196,7 +192,7 @@ function drawTimeline() {
 
 function layout() {
   const tabs = $('tabs');
-  tabs.innerHTML = '';
+  tabs.replaceChildren();
   for (const v of VIEWS) {
     const b = document.createElement('button');
     b.textContent = VIEW_NAMES[v];
@@ -207,7 +203,7 @@ function layout() {
     tabs.append(b);
   }
   const main = $('panes');
-  main.innerHTML = '';
+  main.replaceChildren();
   panes.clear();
   const p = primary();
   // A failing test's recording opens at the step it failed after, unless the URL names a position.
@@ -217,13 +213,11 @@ function layout() {
   }
   for (const id of ui.shown) {
     const r = run(id);
-    const el = document.createElement('section');
-    el.className = 'pane';
-    el.dataset.run = id;
-    el.innerHTML = '<h2>' + esc(id + ': ' + r.header.engine + ', ' + r.header.workload + ' (' + r.name + ')') + '</h2>'
-      + failurePanel(r) + '<div class="summary"></div><div class="view"></div><div class="events"></div>';
-    main.append(el);
-    panes.set(id, {el, state: null});
+    const section = el('section', {class: 'pane', 'data-run': id},
+      el('h2', null, id + ': ' + r.header.engine + ', ' + r.header.workload + ' (' + r.name + ')'),
+      failurePanel(r), el('div', {class: 'summary'}), el('div', {class: 'view'}), el('div', {class: 'events'}));
+    main.append(section);
+    panes.set(id, {el: section, state: null});
   }
   loadTimeline();
   refresh();
@@ -236,22 +230,24 @@ function render(pane, r) {
   const view = pane.el.querySelector('.view');
   const summary = pane.el.querySelector('.summary');
   const ev = s.event ? s.event.type : '(before the first event)';
-  summary.innerHTML = 'at event ' + s.at + ' (' + esc(ev) + '), t = ' + seconds(s.t) + (s.phase ? ', phase ' + esc(s.phase) : '')
-    + (r.live ? ', live' : '');
+  summary.replaceChildren('at event ' + s.at + ' (' + ev + '), t = ' + seconds(s.t) + (s.phase ? ', phase ' + s.phase : '')
+    + (r.live ? ', live' : ''));
   const draw = {btree: drawBtree, pool: drawPool, lsm: drawLsm, amp: drawAmp, wal: drawWal, mvcc: drawMvcc, hybrid: drawHybrid,
-    events: () => '<div class="summary">' + r.count + ' events; the list below holds the ' + WINDOW + ' around the position'
-      + ($('showPictures').checked ? '' : ', pictures of the engine\'s state (snapshots) left out') + '</div>'}[currentView()];
+    events: () => el('div', {class: 'summary'}, r.count + ' events; the list below holds the ' + WINDOW + ' around the position'
+      + ($('showPictures').checked ? '' : ', pictures of the engine\'s state (snapshots) left out'))}[currentView()];
   // drawn to the pane's width in pixels (less room for a scroll bar that may yet come), never scaled
-  view.innerHTML = draw(s, r, Math.max(320, Math.floor((view.clientWidth || pane.el.clientWidth) - 18)));
+  view.replaceChildren(draw(s, r, Math.max(320, Math.floor((view.clientWidth || pane.el.clientWidth) - 18))));
   const list = pane.el.querySelector('.events');
-  list.innerHTML = eventRows(pane.events.events, s.at, pane);
+  list.replaceChildren(...eventRows(pane.events.events, s.at, pane));
   list.querySelectorAll('.group').forEach((d) => d.addEventListener('click', () => {
     pane.expanded = pane.expanded || new Set();
     pane.expanded.add(Number(d.dataset.first));
     render(pane, r);
   }));
-  list.querySelectorAll('.ev').forEach((d) => d.addEventListener('click', () => {
+  // a row goes to its event; a group's row (no event of its own) only opens, above
+  list.querySelectorAll('.ev:not(.group)').forEach((d) => d.addEventListener('click', () => {
     const i = Number(d.dataset.i);
+    if (!Number.isInteger(i)) return; // a recording whose event numbers are not numbers
     setEvent(r.id === primary().id ? i : Math.round(i / Math.max(1, r.count - 1) * (primary().count - 1)));
   }));
   // the list scrolls to the position; the page itself stays where the reader left it
@@ -274,31 +270,31 @@ function eventRows(events, at, pane) {
       for (let m = k; m <= j; m++) rows.push(eventRow(events[m], at));
     } else {
       const trivial = events.slice(k, j + 1).filter((e) => e.trivialMove).length;
-      rows.push('<div class="ev group" data-first="' + events[k].i + '" title="click to list them"><span class="ty">'
-        + esc(events[k].i + '..' + events[j].i + ' ' + n + ' x ' + events[k].type) + '</span> '
-        + esc(trivial ? trivial + ' of them trivial moves' : describe(events[k]) + ', ...') + '</div>');
+      rows.push(el('div', {class: 'ev group', 'data-first': events[k].i, title: 'click to list them'},
+        el('span', {class: 'ty'}, events[k].i + '..' + events[j].i + ' ' + n + ' x ' + events[k].type), ' ',
+        trivial ? trivial + ' of them trivial moves' : describe(events[k]) + ', ...'));
     }
     k = j + 1;
   }
-  return rows.join('');
+  return rows;
 }
 
 function eventRow(e, at) {
-  return '<div class="ev' + (e.i === at ? ' cur' : '') + (e.trivialMove ? ' trivial' : '') + '" data-i="' + e.i + '">'
-    + '<span class="ty">' + esc(e.i + ' ' + e.type) + '</span> ' + esc(describe(e)) + '</div>';
+  return el('div', {class: 'ev' + (e.i === at ? ' cur' : '') + (e.trivialMove ? ' trivial' : ''), 'data-i': e.i},
+    el('span', {class: 'ty'}, e.i + ' ' + e.type), ' ', describe(e));
 }
 
 // What a failing test's recording says of the failure: the test, its message, and what it expected
 // beside what it got, when the assertion said.
 function failurePanel(r) {
   const h = r.header || {};
-  if (!h.failure) return '';
+  if (!h.failure) return null;
   const side = h.expected !== undefined
-    ? '<div class="sides"><div><b>expected</b><pre class="expected">' + esc(h.expected) + '</pre></div>'
-      + '<div><b>actual</b><pre class="actual">' + esc(h.actual) + '</pre></div></div>'
-    : '';
-  return '<div class="failure"><div><b>' + esc(h.test || 'the test') + ' failed after event ' + esc(h.failedAt)
-    + '</b> (the last event is the mark of the failure)</div><pre class="message">' + esc(h.failure) + '</pre>' + side + '</div>';
+    ? el('div', {class: 'sides'}, el('div', null, el('b', null, 'expected'), el('pre', {class: 'expected'}, String(h.expected))),
+      el('div', null, el('b', null, 'actual'), el('pre', {class: 'actual'}, String(h.actual))))
+    : null;
+  return el('div', {class: 'failure'}, el('div', null, el('b', null, (h.test || 'the test') + ' failed after event ' + h.failedAt),
+    ' (the last event is the mark of the failure)'), el('pre', {class: 'message'}, String(h.failure)), side);
 }
 
 // ------------------------------------------------------------------ controls

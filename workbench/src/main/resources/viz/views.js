@@ -1,6 +1,7 @@
 // storagelab viz: the views. Each draw function gets the state at the position (s), the run (r)
-// and the width in pixels it has (W), and returns HTML: SVG drawn at that width, never scaled, so
-// its text keeps its size (12 px) however narrow a pane is (1366x768, two runs side by side).
+// and the width in pixels it has (W), and returns the nodes to show, built with dom.js (what a run
+// recorded goes in as text): SVG drawn at that width, never scaled, so its text keeps its size
+// (12 px) however narrow a pane is (1366x768, two runs side by side).
 'use strict';
 
 function describe(e) {
@@ -32,12 +33,18 @@ function describe(e) {
 }
 
 function pct(f) { return Math.round(100 * f) + '%'; }
-function svg(w, h, body) { return '<svg viewBox="0 0 ' + w + ' ' + h + '" height="' + h + '">' + body + '</svg>'; }
-function rect(x, y, w, h, fill, extra) { return '<rect x="' + x.toFixed(1) + '" y="' + y.toFixed(1) + '" width="' + Math.max(0.5, w).toFixed(1) + '" height="' + h.toFixed(1) + '" fill="' + fill + '" ' + (extra || '') + '/>'; }
-function text(x, y, s, extra) { return '<text x="' + x + '" y="' + y + '" font-size="12" ' + (extra || '') + '>' + esc(s) + '</text>'; }
+function svg(w, h, body) { return svgEl('svg', {viewBox: '0 0 ' + w + ' ' + h, height: h}, body); }
+// A rectangle, with its tooltip (an SVG title) when tip is given.
+function rect(x, y, w, h, fill, attrs, tip) {
+  return svgEl('rect', Object.assign({x: x.toFixed(1), y: y.toFixed(1), width: Math.max(0.5, w).toFixed(1), height: h.toFixed(1), fill}, attrs),
+    tip === undefined ? null : svgEl('title', null, tip));
+}
+function text(x, y, s, attrs) { return svgEl('text', Object.assign({x, y, 'font-size': 12}, attrs), s); }
 // An SVG that is exactly w pixels wide: one unit is one pixel, so text is never scaled down.
-function svgPx(w, h, body) { return '<svg width="' + w + '" height="' + h + '" viewBox="0 0 ' + w + ' ' + h + '" class="px">' + body + '</svg>'; }
-function kvTable(o) { return '<table class="kv">' + Object.entries(o).map(([k, v]) => '<tr><td>' + esc(k) + '</td><td>' + esc(v) + '</td></tr>').join('') + '</table>'; }
+function svgPx(w, h, body) { return svgEl('svg', {width: w, height: h, viewBox: '0 0 ' + w + ' ' + h, class: 'px'}, body); }
+function kvTable(o) { return el('table', {class: 'kv'}, Object.entries(o).map(([k, v]) => el('tr', null, el('td', null, String(k)), el('td', null, String(v))))); }
+// A legend: [css of the sample or null, what it means] for each entry.
+function legend(entries) { return el('div', {class: 'legend'}, entries.map(([css, label]) => el('span', null, css ? swatch(css) : null, label))); }
 
 function drawBtree(s, r, W) {
   const b = s.btree;
@@ -45,14 +52,14 @@ function drawBtree(s, r, W) {
   const splits = c['page.split'] || 0;
   const frames = new Map();
   if (s.pool && s.pool.frames) for (const f of s.pool.frames) if (f.page >= 0) frames.set(f.page, f);
-  let head = '<div class="summary btree-summary">height ' + b.height + ', ' + Math.max(b.pageCount || 0, b.pages.length)
+  const head = el('div', {class: 'summary btree-summary'}, 'height ' + b.height + ', ' + Math.max(b.pageCount || 0, b.pages.length)
     + ' pages; splits ' + splits + ', merges ' + (c['page.merge'] || 0) + '; last root split: '
-    + (b.lastRootSplit >= 0 ? 'event ' + b.lastRootSplit : 'none so far') + '</div>';
-  if (!b.pages.length) return head + '<div>no page yet (no picture of the tree before this event)</div>';
+    + (b.lastRootSplit >= 0 ? 'event ' + b.lastRootSplit : 'none so far'));
+  if (!b.pages.length) return frag(head, el('div', null, 'no page yet (no picture of the tree before this event)'));
   const levels = [];
   for (const p of b.pages) (levels[p.level] = levels[p.level] || []).push(p);
   const rowH = 50;
-  let body = '';
+  const body = [];
   levels.forEach((row, level) => {
     if (!row) return;
     const shown = row.slice(0, 300);
@@ -61,42 +68,39 @@ function drawBtree(s, r, W) {
       const x = k * w, y = level * rowH + 18;
       const f = frames.get(p.id);
       const stroke = f && f.latch === 'x' ? '#d00' : f && f.latch === 's' ? '#06c' : f && f.pins > 0 ? '#333' : '#999';
-      body += rect(x + 1, y, w - 2, rowH - 20, '#eef', 'stroke="' + stroke + '" stroke-width="' + (f && (f.pins > 0 || f.latch) ? 2 : 0.5) + '"');
-      body += rect(x + 1, y + (rowH - 20) * (1 - p.fill), w - 2, (rowH - 20) * p.fill, p.fresh ? '#f39c12' : p.leaf ? '#6a9fd4' : '#4a6fa4',
-        'class="page" data-page="' + p.id + '"><title>page ' + p.id + ' level ' + level + ', ' + pct(p.fill) + ' full'
-        + (p.first ? ', first key ' + esc(p.first) : '') + (f ? ', pins ' + f.pins + (f.latch ? ', latched ' + f.latch : '') : '') + '</title></rect');
+      body.push(rect(x + 1, y, w - 2, rowH - 20, '#eef', {stroke, 'stroke-width': f && (f.pins > 0 || f.latch) ? 2 : 0.5}));
+      body.push(rect(x + 1, y + (rowH - 20) * (1 - p.fill), w - 2, (rowH - 20) * p.fill, p.fresh ? '#f39c12' : p.leaf ? '#6a9fd4' : '#4a6fa4',
+        {class: 'page', 'data-page': p.id}, 'page ' + p.id + ' level ' + level + ', ' + pct(p.fill) + ' full'
+        + (p.first ? ', first key ' + p.first : '') + (f ? ', pins ' + f.pins + (f.latch ? ', latched ' + f.latch : '') : '')));
     });
     const all = b.levelPages && b.levelPages[level] !== undefined ? b.levelPages[level] : row.length;
-    body += text(2, level * rowH + 13, 'level ' + level + ': ' + all + ' page' + (all === 1 ? '' : 's')
-      + (all > shown.length ? ' (first ' + shown.length + ' drawn)' : ''), 'class="level-label"');
+    body.push(text(2, level * rowH + 13, 'level ' + level + ': ' + all + ' page' + (all === 1 ? '' : 's')
+      + (all > shown.length ? ' (first ' + shown.length + ' drawn)' : ''), {class: 'level-label'}));
   });
-  const legend = '<div class="legend"><span><i style="background:#f39c12"></i>split since the last picture</span>'
-    + '<span><i style="background:#6a9fd4"></i>leaf (height = fill)</span><span><i style="background:#4a6fa4"></i>internal</span>'
-    + '<span><i style="border:2px solid #d00"></i>latched exclusive</span><span><i style="border:2px solid #06c"></i>latched shared</span>'
-    + '<span><i style="border:2px solid #333"></i>pinned</span></div>';
-  return head + svgPx(W, levels.length * rowH + 16, body) + legend;
+  return frag(head, svgPx(W, levels.length * rowH + 16, body), legend([
+    [{background: '#f39c12'}, 'split since the last picture'], [{background: '#6a9fd4'}, 'leaf (height = fill)'],
+    [{background: '#4a6fa4'}, 'internal'], [{border: '2px solid #d00'}, 'latched exclusive'],
+    [{border: '2px solid #06c'}, 'latched shared'], [{border: '2px solid #333'}, 'pinned']]));
 }
 
 function drawPool(s) {
   const p = s.pool;
-  if (!p.frames) return '<div class="summary">no picture of the buffer pool yet</div>';
+  if (!p.frames) return el('div', {class: 'summary'}, 'no picture of the buffer pool yet');
   const evicted = new Set(p.evictedSince || []);
   const cols = 64, size = 14, rows = Math.ceil(p.frames.length / cols);
-  let body = '';
-  p.frames.forEach((f, k) => {
+  const body = p.frames.map((f, k) => {
     const x = (k % cols) * size, y = Math.floor(k / cols) * size;
     const fill = f.page < 0 ? '#ddd' : f.dirty ? '#e67e22' : '#7fb77e';
     const stroke = evicted.has(f.frame) ? '#d00' : f.pins > 0 ? '#06c' : 'none';
-    body += rect(x + 1, y + 1, size - 2, size - 2, fill, 'stroke="' + stroke + '" stroke-width="2"><title>frame ' + f.frame
-      + (f.page < 0 ? ' free' : ': page ' + f.page + ', pins ' + f.pins + (f.dirty ? ', dirty' : '')) + '</title></rect');
+    return rect(x + 1, y + 1, size - 2, size - 2, fill, {stroke, 'stroke-width': 2}, 'frame ' + f.frame
+      + (f.page < 0 ? ' free' : ': page ' + f.page + ', pins ' + f.pins + (f.dirty ? ', dirty' : '')));
   });
   const resident = p.frames.filter((f) => f.page >= 0).length;
-  return '<div class="summary">' + p.frames.length + ' frames, ' + resident + ' resident, ' + p.frames.filter((f) => f.dirty).length + ' dirty, '
+  return frag(el('div', {class: 'summary'}, p.frames.length + ' frames, ' + resident + ' resident, ' + p.frames.filter((f) => f.dirty).length + ' dirty, '
     + p.frames.filter((f) => f.pins > 0).length + ' pinned; hits ' + p.hits + ', misses ' + p.misses + ', evictions ' + p.evictions
-    + ' (' + evicted.size + ' frames evicted since the picture)</div>' + svg(cols * size, rows * size, body)
-    + '<div class="legend"><span><i style="background:#ddd"></i>free</span><span><i style="background:#7fb77e"></i>clean</span>'
-    + '<span><i style="background:#e67e22"></i>dirty</span><span><i style="border:2px solid #06c"></i>pinned</span>'
-    + '<span><i style="border:2px solid #d00"></i>evicted since the picture</span></div>';
+    + ' (' + evicted.size + ' frames evicted since the picture)'), svg(cols * size, rows * size, body),
+  legend([[{background: '#ddd'}, 'free'], [{background: '#7fb77e'}, 'clean'], [{background: '#e67e22'}, 'dirty'],
+    [{border: '2px solid #06c'}, 'pinned'], [{border: '2px solid #d00'}, 'evicted since the picture']]));
 }
 
 function drawLsm(s, r, W) {
@@ -110,53 +114,50 @@ function drawLsm(s, r, W) {
   const fresh = new Set(last ? last.outputs.map((t) => t.file) : []);
   const levels = Math.max(1, ...l.tables.map((t) => t.level + 1));
   const rowH = 40;
-  let body = '';
+  const body = [];
   const perLevel = [];
   for (let level = 0; level < levels; level++) {
     const ts = l.tables.filter((t) => t.level === level);
     const bytes = ts.reduce((a, t) => a + t.bytes, 0);
     perLevel.push('L' + level + ': ' + ts.length);
-    body += text(2, level * rowH + 13, 'L' + level + ': ' + ts.length + ' tables, ' + (bytes / 1048576).toFixed(2) + ' MiB',
-      'class="level-label"');
+    body.push(text(2, level * rowH + 13, 'L' + level + ': ' + ts.length + ' tables, ' + (bytes / 1048576).toFixed(2) + ' MiB',
+      {class: 'level-label'}));
     ts.forEach((t, k) => {
       const x0 = W * rank.get(t.lo) / span, x1 = W * rank.get(t.hi) / span;
       const y = level * rowH + 18 + (level === 0 ? (k % 4) * 4 : 0);
       const fill = running.has(t.file) ? '#e74c3c' : fresh.has(t.file) ? '#27ae60' : level === 0 ? '#c9731c' : '#2a7ab9';
-      body += rect(x0, y, Math.max(2, x1 - x0), level === 0 ? 6 : 14, fill, 'opacity="0.85" class="table" data-file="' + t.file
-        + '"><title>#' + t.file + ' L' + t.level + ' ' + t.bytes + ' bytes [' + esc(t.lo) + ' .. ' + esc(t.hi) + ']</title></rect');
+      body.push(rect(x0, y, Math.max(2, x1 - x0), level === 0 ? 6 : 14, fill, {opacity: 0.85, class: 'table', 'data-file': t.file},
+        '#' + t.file + ' L' + t.level + ' ' + t.bytes + ' bytes [' + t.lo + ' .. ' + t.hi + ']'));
     });
   }
-  let compaction = '';
-  if (s.event && s.event.type.startsWith('compaction.')) {
-    const e = s.event;
-    compaction = '<div class="summary compaction-now">' + esc(describe(e)) + '</div>';
-  }
+  const compaction = s.event && s.event.type.startsWith('compaction.')
+    ? el('div', {class: 'summary compaction-now'}, describe(s.event)) : null;
   // A trivial move (a table moved down a level, not rewritten) is a compaction to the engine's
   // counters too: it is counted with them, and said apart, as the event list marks it.
   const compactions = c['compaction.finished'] || 0;
   const trivial = c['compaction.trivial_move'] || 0;
-  return '<div class="summary lsm-summary">' + perLevel.join(', ') + '; flushes ' + (c['flush.end'] || 0) + ', compactions '
+  return frag(el('div', {class: 'summary lsm-summary'}, perLevel.join(', ') + '; flushes ' + (c['flush.end'] || 0) + ', compactions '
     + compactions + (trivial ? ' (' + trivial + ' of them trivial moves: a table moved down a level, not rewritten)' : '')
-    + (l.running.length ? ', ' + l.running.length + ' running' : '') + '</div>' + compaction + tieredNote(r, l)
-    + svgPx(W, levels * rowH + 10, body)
-    + '<div class="legend"><span>x: key range (by rank of the tables\' bounds)</span><span><i style="background:#e74c3c"></i>compaction input (running)</span>'
-    + '<span><i style="background:#27ae60"></i>last compaction\'s output</span><span><i style="background:#c9731c"></i>level 0 (may overlap)</span></div>';
+    + (l.running.length ? ', ' + l.running.length + ' running' : '')), compaction, tieredNote(r, l),
+  svgPx(W, levels * rowH + 10, body),
+  legend([[null, 'x: key range (by rank of the tables\' bounds)'], [{background: '#e74c3c'}, 'compaction input (running)'],
+    [{background: '#27ae60'}, 'last compaction\'s output'], [{background: '#c9731c'}, 'level 0 (may overlap)']]));
 }
 
 // Size-tiered compaction keeps one sorted run per level below L0, the oldest deepest: its first run
 // goes to the bottom level, so a young tiered store has everything there, which leveled never does.
 function tieredNote(r, l) {
   const tiered = r && r.header && /tiered/.test(r.header.engine || '');
-  if (!tiered) return '';
+  if (!tiered) return null;
   const deepest = Math.max(0, ...l.tables.map((t) => t.level));
-  return '<div class="note tiered-note">size-tiered: each level below L0 holds one sorted run, oldest deepest; the first run'
+  return el('div', {class: 'note tiered-note'}, 'size-tiered: each level below L0 holds one sorted run, oldest deepest; the first run'
     + ' merged from L0 goes to the bottom level (L' + Math.max(6, deepest) + ') and newer runs stack above it, so a level says a run\'s'
-    + ' age, not a size limit as in leveled compaction</div>';
+    + ' age, not a size limit as in leveled compaction');
 }
 
 function drawAmp(s) {
   const c = s.counters;
-  if (!c) return '<div class="summary">no counters yet</div>';
+  if (!c) return el('div', {class: 'summary'}, 'no counters yet');
   const o = Object.assign({}, c);
   delete o.i; delete o.t; delete o.type; delete o.view;
   const user = c.user_bytes_written || 0;
@@ -167,60 +168,59 @@ function drawAmp(s) {
   if (c.page_reads !== undefined) lines['page reads'] = c.page_reads;
   if (c.block_reads !== undefined) lines['block reads (gets and scans)'] = c.block_reads;
   if (c.cache_hits !== undefined) lines['cache hit rate'] = pct(c.cache_hits / Math.max(1, c.cache_hits + c.cache_misses));
-  return '<div class="summary amp-summary">counters at event ' + c.i + ' (since the engine opened)</div>' + kvTable(lines) + '<br>' + kvTable(o);
+  return frag(el('div', {class: 'summary amp-summary'}, 'counters at event ' + c.i + ' (since the engine opened)'), kvTable(lines), el('br'), kvTable(o));
 }
 
 function drawWal(s, r, W) {
   const groups = s.wal;
   const n = s.counts['wal.group_commit'] || 0;
-  if (!groups.length) return '<div class="summary">no group commit yet (the log belongs to kv, kv-lsm and hybrid)</div>';
+  if (!groups.length) return el('div', {class: 'summary'}, 'no group commit yet (the log belongs to kv, kv-lsm and hybrid)');
   const max = Math.max(...groups.map((g) => g.size));
   const H = 120, w = W / groups.length;
-  let body = '';
-  groups.forEach((g, k) => {
+  const body = groups.map((g, k) => {
     const h = (H - 16) * g.size / max;
-    body += rect(k * w + 1, H - h, w - 2, h, '#4a9a4a', '><title>event ' + g.i + ': ' + g.size + ' commits, ' + g.bytes + ' bytes, LSN ' + g.firstLsn + '</title></rect');
+    return rect(k * w + 1, H - h, w - 2, h, '#4a9a4a', null, 'event ' + g.i + ': ' + g.size + ' commits, ' + g.bytes + ' bytes, LSN ' + g.firstLsn);
   });
   const mean = groups.reduce((a, g) => a + g.size, 0) / groups.length;
-  return '<div class="summary">' + n + ' group commits so far; the last ' + groups.length + ' drawn (height = commits per force), mean '
-    + mean.toFixed(2) + '; segments ' + groups[groups.length - 1].segments + '</div>' + svgPx(W, H, body + text(2, 13, 'most ' + max));
+  return frag(el('div', {class: 'summary'}, n + ' group commits so far; the last ' + groups.length + ' drawn (height = commits per force), mean '
+    + mean.toFixed(2) + '; segments ' + groups[groups.length - 1].segments), svgPx(W, H, [body, text(2, 13, 'most ' + max)]));
 }
 
 function drawMvcc(s) {
   const m = s.mvcc;
   const c = s.counts;
   const horizon = m.gc ? m.gc.watermark : (m.snapshot ? m.snapshot.gcWatermark : null);
-  let rows = '';
-  for (const [key, versions] of Object.entries(m.versions)) {
+  const rows = Object.entries(m.versions).map(([key, versions]) => {
     let belowSeen = false;
-    rows += '<tr><td>' + esc(key) + '</td><td>' + versions.map((ts) => {
+    return el('tr', null, el('td', null, key), el('td', null, versions.map((ts, k) => {
       const below = horizon !== null && ts <= horizon;
       const garbage = below && belowSeen; // only the newest version at or below the horizon is still readable
       belowSeen = belowSeen || below;
-      return '<span style="' + (garbage ? 'color:#aaa;text-decoration:line-through' : '') + '">' + ts + '</span>';
-    }).join(' ') + '</td></tr>';
-  }
-  return '<div class="summary">transactions: begun ' + (c['txn.begin'] || 0) + ', committed ' + (c['txn.commit'] || 0) + ', aborted '
+      return [k ? ' ' : null, el('span', {class: garbage ? 'garbage' : null}, String(ts))];
+    })));
+  });
+  return frag(el('div', {class: 'summary'}, 'transactions: begun ' + (c['txn.begin'] || 0) + ', committed ' + (c['txn.commit'] || 0) + ', aborted '
     + (c['txn.abort'] || 0) + ', conflicts ' + (c['txn.conflict'] || 0) + '; GC horizon ' + (horizon === null ? 'none yet' : horizon)
-    + (m.snapshot ? '; visible ts ' + m.snapshot.visibleTs + ', active ' + m.snapshot.activeTransactions : '') + '</div>'
-    + (rows ? '<table class="kv"><tr><td>key</td><td>versions (commit ts, newest first; struck out: below the horizon, behind a newer one, garbage)</td></tr>' + rows + '</table>'
-      : '<div>no commit yet (the kv engines run transactions: try the bank workload)</div>');
+    + (m.snapshot ? '; visible ts ' + m.snapshot.visibleTs + ', active ' + m.snapshot.activeTransactions : '')),
+  rows.length ? el('table', {class: 'kv'}, el('tr', null, el('td', null, 'key'),
+    el('td', null, 'versions (commit ts, newest first; struck out: below the horizon, behind a newer one, garbage)')), rows)
+    : el('div', null, 'no commit yet (the kv engines run transactions: try the bank workload)'));
 }
 
 function drawHybrid(s) {
   const h = s.hybrid;
   const snap = h.snapshot;
-  let out = '<div class="summary">' + (snap ? 'hot keys (in the B+tree) ' + snap.hotCount + ', migrations ' + snap.migrations
+  const out = [el('div', {class: 'summary'}, snap ? 'hot keys (in the B+tree) ' + snap.hotCount + ', migrations ' + snap.migrations
     + ', queued ' + snap.queued + ', deferred ' + snap.deferred + '; cache ' + snap.cacheEntries + ' entries, hit rate '
-    + pct(snap.cacheHits / Math.max(1, snap.cacheHits + snap.cacheMisses)) : 'no picture of the hybrid yet') + '</div>';
+    + pct(snap.cacheHits / Math.max(1, snap.cacheHits + snap.cacheMisses)) : 'no picture of the hybrid yet')];
   if (snap) {
-    out += '<div>tiers: ' + esc(snap.tiers) + '</div><div>bytes: hot ' + snap.hotBytes + ', cold ' + snap.coldBytes + ', archive ' + snap.archiveBytes + '</div>';
-    out += '<div>hot key ranges: ' + esc(ranges(snap.hotKeys)) + '</div>';
+    out.push(el('div', null, 'tiers: ' + snap.tiers), el('div', null, 'bytes: hot ' + snap.hotBytes + ', cold ' + snap.coldBytes + ', archive ' + snap.archiveBytes));
+    out.push(el('div', null, 'hot key ranges: ' + ranges(snap.hotKeys)));
   }
-  out += '<div>migrations in flight: ' + (h.inFlight.length ? h.inFlight.map((m) => esc(m.key + ' ' + m.from + '->' + m.to)).join(', ') : 'none') + '</div>';
-  out += '<div>recent route decisions: ' + h.routes.slice(-10).map((e) => esc(e.key + ' ' + e.from + '->' + e.to)).join(', ') + '</div>';
-  out += '<div>table moves between tiers: ' + (h.tiers.length ? h.tiers.map((e) => esc(e.table + ' ' + e.from + '->' + e.to)).join(', ') : 'none') + '</div>';
-  return out;
+  out.push(el('div', null, 'migrations in flight: ' + (h.inFlight.length ? h.inFlight.map((m) => m.key + ' ' + m.from + '->' + m.to).join(', ') : 'none')));
+  out.push(el('div', null, 'recent route decisions: ' + h.routes.slice(-10).map((e) => e.key + ' ' + e.from + '->' + e.to).join(', ')));
+  out.push(el('div', null, 'table moves between tiers: ' + (h.tiers.length ? h.tiers.map((e) => e.table + ' ' + e.from + '->' + e.to).join(', ') : 'none')));
+  return frag(out);
 }
 
 function ranges(keys) {

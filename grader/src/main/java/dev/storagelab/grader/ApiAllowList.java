@@ -119,15 +119,25 @@ final class ApiAllowList {
         return -1;
     }
 
+    /** {@link #judge(String, String, String)} of a member known by its name alone (any method or field of that name). */
+    Verdict judge(String owner, String member) {
+        return judge(owner, member, JdkTypes.ANY);
+    }
+
     /**
      * Whether a use of {@code owner.member} ({@code owner} an internal name; {@code member} a method,
-     * field or {@code <init>}, or null for the type itself, as a supertype) is allowed. What the list
-     * takes out of a type is taken out of its subtypes too ({@code -java.lang.Throwable#getStackTrace}
-     * covers {@code IllegalStateException.getStackTrace}); a member the owner inherits without
-     * declaring it is allowed where the declaring supertype allows it ({@code getClass} through
-     * {@code Thread}).
+     * field or {@code <init>}, or null for the type itself, as a supertype; {@code desc} the method's
+     * descriptor, null for a field) is allowed. What the list takes out of a type is taken out of
+     * its subtypes too ({@code -java.lang.Throwable#getStackTrace} covers {@code
+     * IllegalStateException.getStackTrace}). A member is judged as a member of the type that
+     * declares it, as the JVM resolves it: one the owner inherits is allowed where the declaring
+     * supertype allows it ({@code getClass} through {@code Thread}), and an allowed type opens none
+     * of the members it inherits from a type the list does not allow ({@code getAllStackTraces}
+     * through {@code ForkJoinWorkerThread}, which inherits it from {@code Thread}). A member
+     * declared by a supertype that is no API (a class that is not public, as {@code
+     * AbstractStringBuilder}) is the owner's.
      */
-    Verdict judge(String owner, String member) {
+    Verdict judge(String owner, String member, String desc) {
         List<String> supertypes = JdkTypes.withSupertypes(owner);
         for (String t : supertypes) {
             Entry denied = member == null ? null : deniedMembers.get(t + "#" + member);
@@ -138,17 +148,14 @@ final class ApiAllowList {
                 return new Verdict(false, denied.why());
             }
         }
-        if (allows(owner, member)) {
-            return Verdict.ALLOWED;
-        }
-        if (member != null && !member.equals("<init>") && !JdkTypes.declares(owner, member)) {
-            for (String t : supertypes) {
-                if (!t.equals(owner) && JdkTypes.declares(t, member) && allows(t, member)) {
-                    return Verdict.ALLOWED;
-                }
+        String judged = owner;
+        if (member != null && !member.equals("<init>")) {
+            String declaring = JdkTypes.declaring(owner, member, desc);
+            if (declaring != null && !declaring.equals(owner) && JdkTypes.isPublic(declaring)) {
+                judged = declaring;
             }
         }
-        return new Verdict(false, null);
+        return allows(judged, member) ? Verdict.ALLOWED : new Verdict(false, null);
     }
 
     private boolean allows(String owner, String member) {

@@ -38,8 +38,9 @@ import org.objectweb.asm.Opcodes;
  * outside the lab's packages, where it could stand in for a JUnit, testkit or earlier lab's class.
  *
  * <p><b>What is judged.</b> Every call, field use, constructor, method reference, {@code
- * invokedynamic} bootstrap and supertype. A call through a student class to a member it inherits
- * is judged as a call to the type that declares it, and a member the list takes out of a type
+ * invokedynamic} bootstrap and supertype. A use of a member is judged as a use of the type that
+ * declares it, whether it is reached through a student class or a listed type that inherits it
+ * ({@link ApiAllowList#judge(String, String, String)}), and a member the list takes out of a type
  * ({@code -java.lang.Throwable#getStackTrace}) is taken out of every subtype too.
  */
 public final class ClassScan {
@@ -252,14 +253,15 @@ public final class ClassScan {
 
     /**
      * The workspace's own switches, which lab code may read as system properties named by a
-     * constant: lab-04's {@code storagelab.btree.treeLock}, which its benchmark sets, and
+     * constant: lab-04's {@code storagelab.btree.treeLock} and {@code storagelab.btree.latchedGets},
+     * which its benchmarks set, and
      * {@code storagelab.btree.pool}, which chooses the buffer pool of trees with default options, and
      * lab-01's {@code storagelab.events}, which switches the engines' event reports off. No other
      * property: the grader's own ({@code storagelab.answers.seed}, the seed of the benchmarks'
      * answer checks) stays out of reach.
      */
-    static final Set<String> WORKSPACE_SWITCHES =
-            Set.of("storagelab.btree.treeLock", "storagelab.btree.pool", "storagelab.events");
+    static final Set<String> WORKSPACE_SWITCHES = Set.of(
+            "storagelab.btree.treeLock", "storagelab.btree.latchedGets", "storagelab.btree.pool", "storagelab.events");
 
     private static final Set<String> PROPERTY_READS = Set.of(
             "java/lang/System.getProperty(Ljava/lang/String;)Ljava/lang/String;",
@@ -326,7 +328,7 @@ public final class ClassScan {
             if (labPackages.contains(packageOf(type))) {
                 return null;
             }
-            ApiAllowList.Verdict v = list.judge(type, member);
+            ApiAllowList.Verdict v = list.judge(type, member, desc);
             if (v.allowed()) {
                 return null;
             }

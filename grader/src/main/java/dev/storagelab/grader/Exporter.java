@@ -92,7 +92,29 @@ public final class Exporter {
         if (name.endsWith(".iml") || name.equals(".DS_Store")) {
             return false;
         }
+        if (relative.getParent() != null && relative.getParent().equals(HELP)) {
+            // a help text of the instructor's alone, or one the release has its own of
+            if (InstructorCommands.isHelpTextOfInstructorVerb(name)
+                    || Files.exists(workspace.root().resolve(RELEASE_HELP).resolve(name))) {
+                return false;
+            }
+        }
         return excluded.stream().noneMatch(m -> m.matches(relative));
+    }
+
+    /** Where the launcher finds the commands' help texts (grader/help/storagelab-VERB.txt). */
+    static final Path HELP = Path.of("grader", "help");
+
+    /**
+     * The help texts a release has in place of the instructor's ({@code grader/help/release/}): the
+     * usage the CLI shows in a release, without the instructor's commands and options
+     * ({@link InstructorCommands}), where it differs.
+     */
+    static final Path RELEASE_HELP = HELP.resolve("release");
+
+    /** Where the workspace's file {@code relative} goes in the release: a release help text in place of the instructor's. */
+    static Path inRelease(Path relative) {
+        return relative.startsWith(RELEASE_HELP) ? HELP.resolve(RELEASE_HELP.relativize(relative)) : relative;
     }
 
     /** Writes the release into {@code out}, which must be absent or empty. */
@@ -171,7 +193,7 @@ public final class Exporter {
         int files = 0;
         for (Path source : listFiles()) {
             Path relative = workspace.root().relativize(source);
-            Path dest = target.resolve(relative.toString());
+            Path dest = target.resolve(inRelease(relative).toString());
             Files.createDirectories(dest.getParent());
             Lab lab = labOfStudentSource(relative);
             String name = relative.getFileName().toString();
@@ -206,7 +228,8 @@ public final class Exporter {
                         PosixFilePermission.OTHERS_EXECUTE));
                 Files.setPosixFilePermissions(dest, perms);
             }
-            digests.put(relative.toString().replace('\\', '/'), ReleaseUpdate.digest(Files.readAllBytes(dest)));
+            digests.put(
+                    inRelease(relative).toString().replace('\\', '/'), ReleaseUpdate.digest(Files.readAllBytes(dest)));
             files++;
         }
         if (classroom) {

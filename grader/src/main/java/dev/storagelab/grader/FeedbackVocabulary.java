@@ -58,6 +58,7 @@ final class FeedbackVocabulary {
     private static final List<String> GRADER_MESSAGES = List.of(
             "dev/storagelab/grader/TestSupervisor",
             "dev/storagelab/grader/runner/HiddenTestRunner",
+            "dev/storagelab/grader/runner/HangReport",
             "dev/storagelab/grader/DiskQuota",
             "dev/storagelab/grader/policy/LabPolicy");
 

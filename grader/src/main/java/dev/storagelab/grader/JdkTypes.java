@@ -33,8 +33,16 @@ final class JdkTypes {
         });
     }
 
-    /** Whether {@code type} itself declares a method or field named {@code member}; false when it cannot be loaded. */
-    static boolean declares(String type, String member) {
+    /** A member's descriptor that matches a method or a field of its name, whatever its parameters. */
+    static final String ANY = "*";
+
+    /**
+     * Whether {@code type} itself declares {@code member}: a method with the parameters of the
+     * method descriptor {@code desc}, a field ({@code desc} null), or either of that name ({@link
+     * #ANY}); false when it cannot be loaded.
+     */
+    static boolean declares(String type, String member, String desc) {
+        String key = desc == null ? member + ":field" : desc.equals(ANY) ? member : member + parameters(desc);
         return DECLARED.computeIfAbsent(type, t -> {
                     Set<String> names = new java.util.HashSet<>();
                     Class<?> c = load(t);
@@ -42,9 +50,14 @@ final class JdkTypes {
                         try {
                             for (Method m : c.getDeclaredMethods()) {
                                 names.add(m.getName());
+                                names.add(m.getName()
+                                        + parameters(java.lang.invoke.MethodType.methodType(
+                                                        m.getReturnType(), m.getParameterTypes())
+                                                .toMethodDescriptorString()));
                             }
                             for (Field f : c.getDeclaredFields()) {
                                 names.add(f.getName());
+                                names.add(f.getName() + ":field");
                             }
                         } catch (LinkageError e) {
                             // a type whose members cannot be listed declares nothing we can allow through it
@@ -52,7 +65,32 @@ final class JdkTypes {
                     }
                     return names;
                 })
-                .contains(member);
+                .contains(key);
+    }
+
+    /** The parameters of a method descriptor: {@code (I)} of {@code (I)V}. */
+    private static String parameters(String desc) {
+        return desc.substring(0, desc.indexOf(')') + 1);
+    }
+
+    /**
+     * The type that declares {@code member} ({@code desc} as for {@link #declares}) as {@code owner}
+     * has it: {@code owner} itself, or the first of its supertypes, classes before interfaces, that
+     * declares it; null when none can be told (a type that cannot be loaded).
+     */
+    static String declaring(String owner, String member, String desc) {
+        for (String t : withSupertypes(owner)) {
+            if (declares(t, member, desc)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code type} is public (a nested type: declared public), so part of an API; false when it cannot be loaded. */
+    static boolean isPublic(String type) {
+        Class<?> c = load(type);
+        return c != null && java.lang.reflect.Modifier.isPublic(c.getModifiers());
     }
 
     private static Class<?> load(String internalName) {

@@ -27,7 +27,11 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code leaderboard.html}, a small static page with one table per lab, its students ranked by the
  * geometric mean of their ratios to the reference over the lab's lines. Only lines measured to the
  * end appear: a lab whose tests did not all pass, or whose benchmark caught a wrong answer, never
- * ranks. The pseudonyms are keyed by a secret kept in the output folder ({@value #KEY_FILE}), so the
+ * ranks. Each table and the CSV have a row for the reference solution ({@value #REFERENCE}), measured in
+ * every grading beside the student's: its ratio to itself is 1.00 on every line, and it ranks above a
+ * student whose mean ratio ties with it, so a class sees where honest work stands, and work that only
+ * matched the reference by moving it out of what was counted never ranks above it. The pseudonyms are
+ * keyed by a secret kept in the output folder ({@value #KEY_FILE}), so the
  * same student keeps the same pseudonym from one batch to the next there, and
  * {@value #NAMES_FILE} maps them back, for the instructor only.
  */
@@ -38,6 +42,9 @@ public final class Leaderboard {
 
     /** Which student each pseudonym is: the instructor's, not to be published with the leaderboard. */
     static final String NAMES_FILE = "pseudonyms.csv";
+
+    /** The reference solution's row: its name in the CSV and the tables (no pseudonym looks like it). */
+    static final String REFERENCE = "reference solution";
 
     private final Map<String, GradeReport> reports;
     private final byte[] key;
@@ -140,8 +147,40 @@ public final class Leaderboard {
             }
             rows.add(row.toString());
         }
+        if (!rows.isEmpty()) {
+            StringBuilder row = new StringBuilder(REFERENCE);
+            Map<String, PerfResult> reference = referenceFigures();
+            for (String c : columns.keySet()) {
+                PerfResult p = reference.get(c);
+                row.append(',')
+                        .append(
+                                p == null
+                                        ? ""
+                                        : PerfFigures.number(referenceValue(p)).replace(",", ""));
+            }
+            sb.append(row).append('\n');
+        }
         rows.stream().sorted().forEach(r -> sb.append(r).append('\n'));
         return sb.toString();
+    }
+
+    /** Each line's first measured result in any report: where the reference's figure is read (the same in each). */
+    private Map<String, PerfResult> referenceFigures() {
+        Map<String, PerfResult> lines = new LinkedHashMap<>();
+        for (GradeReport r : reports.values()) {
+            measured(r).forEach(lines::putIfAbsent);
+        }
+        return lines;
+    }
+
+    /** The reference's value in the CSV: its count per operation on a counted line, its ratio to itself (1) on a timed one. */
+    private static double referenceValue(PerfResult p) {
+        double v = p.counted() ? p.reference() : 1.0;
+        return Double.isFinite(v) && v != 0
+                ? new java.math.BigDecimal(v)
+                        .round(new java.math.MathContext(4))
+                        .doubleValue()
+                : v;
     }
 
     String html() {
@@ -149,21 +188,25 @@ public final class Leaderboard {
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><title>storagelab performance leaderboard</title>
                 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}\
-                td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}</style>
+                td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}\
+                tr.reference{background:#eef}</style>
                 </head><body>
                 <h1>Performance leaderboard</h1>
                 <p>Each lab's students, by the geometric mean of their ratios to the reference over the lab's
                 performance lines (1.00 is as the reference; lower is better). A counted line is the work the lab
-                teaches to save, counted the same on any machine; a timed line is CPU time. Only work whose
-                every test passed and whose answers were checked ranks.</p>
+                teaches to save, counted the same on any machine from the moment the structure is built or
+                opened, on data another process wrote; a timed line is CPU time. Only work whose every test passed
+                and whose answers were checked ranks. The <em>reference solution</em>, measured beside each
+                student, is 1.00 on every line, and ranks above a mean that ties with it.</p>
                 """);
         Map<String, List<String>> byLab = new LinkedHashMap<>();
         for (String c : columns().keySet()) {
             byLab.computeIfAbsent(c.substring(0, c.indexOf(' ')), l -> new ArrayList<>())
                     .add(c);
         }
+        Map<String, PerfResult> reference = referenceFigures();
         for (Map.Entry<String, List<String>> lab : byLab.entrySet()) {
-            record Row(String pseudonym, double mean, Map<String, PerfResult> lines) {}
+            record Row(String pseudonym, double mean, Map<String, PerfResult> lines, boolean reference) {}
             List<Row> rows = new ArrayList<>();
             for (Map.Entry<String, GradeReport> e : reports.entrySet()) {
                 Map<String, PerfResult> lines = measured(e.getValue());
@@ -177,13 +220,17 @@ public final class Leaderboard {
                     }
                 }
                 if (n > 0) {
-                    rows.add(new Row(pseudonym(e.getKey()), Math.exp(logs / n), lines));
+                    rows.add(new Row(pseudonym(e.getKey()), Math.exp(logs / n), lines, false));
                 }
             }
             if (rows.isEmpty()) {
                 continue;
             }
-            rows.sort(Comparator.comparingDouble(Row::mean).thenComparing(Row::pseudonym));
+            rows.add(new Row(REFERENCE, 1.0, Map.of(), true));
+            // the reference first among equal means: a tie with it is no place above it
+            rows.sort(Comparator.comparingDouble(Row::mean)
+                    .thenComparing(Row::reference, Comparator.reverseOrder())
+                    .thenComparing(Row::pseudonym));
             sb.append("<h2>").append(escape(lab.getKey())).append("</h2>\n<table><tr><th>rank</th><th>student</th>");
             sb.append("<th>mean ratio</th>");
             for (String c : lab.getValue()) {
@@ -194,17 +241,20 @@ public final class Leaderboard {
             sb.append("</tr>\n");
             int rank = 0;
             for (Row row : rows) {
-                sb.append("<tr><td>")
+                sb.append(row.reference() ? "<tr class=\"reference\"><td>" : "<tr><td>")
                         .append(++rank)
                         .append("</td><td>")
-                        .append(escape(row.pseudonym()))
+                        .append(row.reference() ? "<em>" + REFERENCE + "</em>" : escape(row.pseudonym()))
                         .append("</td><td>")
                         .append(String.format(Locale.ROOT, "%.2f", row.mean()))
                         .append("</td>");
                 for (String c : lab.getValue()) {
                     PerfResult p = row.lines().get(c);
                     sb.append("<td>")
-                            .append(p == null ? "-" : escape(PerfFigures.ratio(p.ratio())))
+                            .append(
+                                    row.reference()
+                                            ? reference.containsKey(c) ? escape(PerfFigures.ratio(1.0)) : "-"
+                                            : p == null ? "-" : escape(PerfFigures.ratio(p.ratio())))
                             .append("</td>");
                 }
                 sb.append("</tr>\n");

@@ -20,11 +20,14 @@ import java.util.regex.Pattern;
  * reference's earns the fraction of the line's points the rubric's thresholds give it. A lab's
  * benchmarks run only when every one of its tests passed: a fast wrong engine earns nothing.
  *
- * <p>A <b>counted</b> line ({@code count=work/operations}) scores the work the lab teaches to
- * save, counted through the course's own layers in the benchmark's counting pass (device reads
- * through the storage's counters, key comparisons through a comparator the benchmark hands in):
- * the same on any machine under any load, so one run a side decides it; the CPU time of the same
- * runs is shown beside it. A <b>timed</b> line scores CPU time per operation ({@link
+ * <p>A <b>counted</b> line ({@code count=work/operations counts=...}) scores the work the lab
+ * teaches to save, counted through the course's own layers in the benchmark's counting pass (device
+ * reads through the storage's counters, key comparisons through a comparator the benchmark hands
+ * in) from the moment the structure under test is built or opened, on data another JVM wrote, so
+ * no work moved into the open or the setup, and nothing kept in memory since the writing, leaves
+ * the count; the report says what was counted ({@code device bytes read by open and 16,384 gets,
+ * per get}). The same on any machine under any load, so one run a side decides it; the CPU time of
+ * the same runs is shown beside it. A <b>timed</b> line scores CPU time per operation ({@link
  * CpuTimeProfiler}) by a statistic ({@link PerfInterval}): rounds, alternating which side goes
  * first, until the ratio's 95% interval, as wide as the machine's noise on the reference's own
  * runs, lies within one band of the thresholds, up to {@link Rubric#perfMaxRounds}; a ratio that
@@ -38,6 +41,11 @@ final class Performance {
 
         String measure() {
             return line.counted() ? line.count().words() : "CPU time";
+        }
+
+        /** A counted line's unit: its work per operation ({@code device reads per get}); a timed one's comes from its run. */
+        String countUnit() {
+            return line.counted() ? line.count().perOperation() : "";
         }
 
         /** A result with no figures: not run, or failed before both sides had a run. */
@@ -54,7 +62,7 @@ final class Performance {
                     Double.NaN,
                     Double.NaN,
                     Double.NaN,
-                    "",
+                    countUnit(),
                     Double.NaN,
                     0,
                     true,
@@ -155,12 +163,15 @@ final class Performance {
         double ratio = ref == 0 ? (sub == 0 ? 1 : Double.POSITIVE_INFINITY) : sub / ref;
         double cpuRatio = cost(runs.sub.get(0)) / cost(runs.ref.get(0));
         double fraction = rubric.perfFraction(ratio);
+        // what one counting pass did, as the reference's run reports it (the benchmark's, the same on both sides)
+        String counted = count.words(operationsPerPass(runs.ref.get(0), count));
         String message = String.format(
                 Locale.ROOT,
-                "%s %s against the reference's %s: %s (counted work, the same on any machine); the CPU time"
-                        + " of the same runs, one a side, beside it and not scored: %s",
+                "%s %s against the reference's %s: %s (counted work, the same on any machine, from the moment the"
+                        + " structure is built or opened); the CPU time of the same runs, one a side, beside it and not"
+                        + " scored: %s",
                 PerfFigures.number(sub),
-                count.words(),
+                counted,
                 PerfFigures.number(ref),
                 PerfFigures.ratio(ratio),
                 PerfFigures.ratio(cpuRatio));
@@ -170,13 +181,13 @@ final class Performance {
                 b.line().benchmark(),
                 b.params(),
                 true,
-                b.measure(),
+                counted,
                 ratio,
                 ratio,
                 ratio,
                 ref,
                 sub,
-                count.words(),
+                count.perOperation(),
                 cpuRatio,
                 1,
                 true,
@@ -394,6 +405,16 @@ final class Performance {
             return Double.NaN;
         }
         return work / ops;
+    }
+
+    /**
+     * The operations one counting pass of {@code s} made: its {@code operations} counter in its first
+     * measured iteration (the benchmark sets it to the pass's as each iteration ends); NaN if the run
+     * does not report it.
+     */
+    static double operationsPerPass(JmhRunner.Score s, Rubric.Count count) {
+        Double ops = s.firstIteration().get(count.operations());
+        return ops == null ? Double.NaN : ops;
     }
 
     /** Each run's cost per operation ({@link #cost}). */

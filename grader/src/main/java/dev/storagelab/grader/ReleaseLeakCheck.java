@@ -55,8 +55,14 @@ public final class ReleaseLeakCheck {
             Pattern.compile("//\\s*BEGIN SOLUTION\\s+(lab-\\d\\d)\\s+(T\\d+)\\s*");
     private static final Pattern BEGIN_REMOVE = Pattern.compile("//\\s*BEGIN REMOVE\\s*");
     private static final Pattern END = Pattern.compile("//\\s*END (SOLUTION|REMOVE)\\s*");
-    /** The audit's records: {@code notes/audit.md}, {@code audit-lab-NN.txt}, {@code audit.txt}, {@code audit.json}. */
+    /**
+     * The audit's records: {@code notes/audit.md}, {@code audit-lab-NN.txt}, {@code audit.txt}, {@code
+     * audit.json}, and every file of its log's folder ({@link #AUDIT_LOG}).
+     */
     private static final Pattern AUDIT_RECORD = Pattern.compile("audit(-lab-\\d+)?\\.(md|txt|json)");
+
+    /** The folder of the audit's measurement log. */
+    static final Path AUDIT_LOG = Path.of("notes", "data", "audit");
 
     private static final java.nio.file.PathMatcher HIDDEN_TEST =
             java.nio.file.FileSystems.getDefault().getPathMatcher("glob:**/src/hidden/**.java");
@@ -185,9 +191,10 @@ public final class ReleaseLeakCheck {
         }
         List<Snippet> instructorSnippets = new ArrayList<>();
         for (Path relative : files) {
-            Kind kind = AUDIT_RECORD.matcher(relative.getFileName().toString()).matches()
-                    ? Kind.AUDIT
-                    : HIDDEN_TEST.matches(relative) ? Kind.HIDDEN_TEST : null;
+            Kind kind =
+                    AUDIT_RECORD.matcher(relative.getFileName().toString()).matches() || relative.startsWith(AUDIT_LOG)
+                            ? Kind.AUDIT
+                            : HIDDEN_TEST.matches(relative) ? Kind.HIDDEN_TEST : null;
             if (kind != null) {
                 String what = kind == Kind.AUDIT ? "the mutation audit's record" : "a hidden test";
                 instructorSnippets.add(new Snippet(

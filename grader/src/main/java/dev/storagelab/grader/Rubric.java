@@ -179,7 +179,7 @@ public final class Rubric {
 
     /**
      * One benchmark that earns performance points, from a rubric line
-     * {@code perf.<lab>.<name> = <points> <BenchmarkClass.method> [param=value ...] [count=<work>/<operations>]}.
+     * {@code perf.<lab>.<name> = <points> <BenchmarkClass.method> [param=value ...] [count=<work>/<operations> counts=<what>]}.
      *
      * @param name      the line's short name, shown in reports and on the leaderboard
      * @param benchmark {@code ReadBenchmark.readrandom}: a JMH benchmark class of the lab and its method
@@ -200,13 +200,30 @@ public final class Rubric {
      * {@code @AuxCounters}), the work done ({@code work}, such as {@code deviceReads}) and the
      * operations it was done for ({@code operations}, such as {@code gets}), whose quotient is the
      * work per operation. Counted through the course's own layers (the storage's I/O counters, a
-     * comparator or key order the benchmark hands in), so no machine and no load can move it.
+     * comparator or key order the benchmark hands in), so no machine and no load can move it; and
+     * counted from the moment the structure under test is built or opened, which {@code counts} says
+     * in words ({@code open and # gets}: {@code #} stands for the operations of one counting pass).
      */
-    public record Count(String work, String operations) {
+    public record Count(String work, String operations, String counts) {
 
-        /** {@code deviceReads per get}: the counters' names in words, the operation singular. */
-        public String words() {
+        /** {@code device reads per get}: the counters' names in words, the operation singular. */
+        public String perOperation() {
             return words(work) + " per " + singular(words(operations));
+        }
+
+        /**
+         * What the line counts, for {@code n} operations in a counting pass (NaN: not known, the line
+         * did not run): {@code device bytes read by open and 16,384 gets, per get}.
+         */
+        public String words(double n) {
+            String number =
+                    Double.isFinite(n) && n > 0 ? String.format(java.util.Locale.ROOT, "%,d", Math.round(n)) : "the";
+            return words(work) + " by " + counts.replace("#", number) + ", per " + singular(words(operations));
+        }
+
+        /** What the line counts, before a run has said how many operations a pass makes. */
+        public String words() {
+            return words(Double.NaN);
         }
 
         private static String words(String camel) {
@@ -240,7 +257,8 @@ public final class Rubric {
                                 + " not '" + props.getProperty(key) + "'");
             }
             Map<String, String> params = new TreeMap<>();
-            Count count = null;
+            String[] count = null;
+            String counts = null;
             for (int i = 2; i < words.length; i++) {
                 int eq = words[i].indexOf('=');
                 if (eq <= 0 || eq == words[i].length() - 1) {
@@ -256,12 +274,34 @@ public final class Rubric {
                                 + " must name two of the benchmark's counters, the work and the operations,"
                                 + " as count=deviceReads/gets");
                     }
-                    count = new Count(parts[0], parts[1]);
+                    count = parts;
+                } else if (param.equals("counts")) {
+                    if (!value.matches("[a-z0-9#,-]+") || !value.contains("#")) {
+                        throw new IllegalArgumentException(PATH + ": " + key + ": counts=" + value
+                                + " must say, in words joined by '-', what the count starts with and '#' for the"
+                                + " operations of the counting pass, as counts=open-and-#-gets");
+                    }
+                    counts = value.replace('-', ' ');
                 } else {
                     params.put(param, value);
                 }
             }
-            found.add(new PerfBenchmark(lab, name, parse(key, words[0]), words[1], Map.copyOf(params), count));
+            if (count != null && counts == null) {
+                throw new IllegalArgumentException(PATH + ": " + key + ": a counted line must say what it counts from"
+                        + " the moment the structure is built or opened, as counts=open-and-#-gets ('#' for the"
+                        + " operations of the counting pass)");
+            }
+            if (count == null && counts != null) {
+                throw new IllegalArgumentException(
+                        PATH + ": " + key + ": counts= belongs to a counted line, beside count=<work>/<operations>");
+            }
+            found.add(new PerfBenchmark(
+                    lab,
+                    name,
+                    parse(key, words[0]),
+                    words[1],
+                    Map.copyOf(params),
+                    count == null ? null : new Count(count[0], count[1], counts)));
         }
         return found;
     }

@@ -23,7 +23,17 @@ import java.util.List;
  * No exec, exit, network, file descriptors, attach, reflection past access checks, class loaders
  * or {@code setIO} ({@link LabPolicy} holds the rules). A given class that opens files by name,
  * called from student code, is held to the same folders. Everything else on the class path (JUnit,
- * jqwik, Lincheck, JMH, the tests, the testkit, the runner) may do anything. The JVM's own switches
+ * jqwik, Lincheck, JMH, the tests, the testkit, the runner) may do anything.
+ *
+ * <p><b>It holds alone</b>, with the allow-list switched off: it judges each call by its real
+ * caller, past {@code Method.invoke} and method handles; the threads lab code starts, and the
+ * handlers and tasks it installs (a library's among them), act as lab code wherever the JVM runs
+ * them, so nothing lab code installs ends the JVM; and its own state is out of reach past every
+ * access check (its fields hidden from reflection, its members never made accessible). One power
+ * only the allow-list stops: an {@code Unsafe} or {@code Instrumentation} that a library on the
+ * class path already holds and hands out (Lincheck's, JMH's, Byte Buddy's), whose use the policy
+ * cannot tell from the library's own. {@code HostileSubmissionsCorpusTest} runs the hostile cases
+ * with each wall alone and says which stops each. The JVM's own switches
  * close the native paths where the JDK has them ({@link #switches}). A test JVM gets the flags on
  * its command line, and the testkit's {@code KilledChild} passes them on to the child JVMs of crash
  * tests; JMH's process gets them through {@code JDK_JAVA_OPTIONS}, which the {@code java} launcher
@@ -94,9 +104,11 @@ public final class SandboxPolicy {
      * --enable-native-access} is never given), and no attach (Lincheck's agent is loaded at start
      * instead, {@link #flags}). {@code --sun-misc-unsafe-memory-access=deny} is not among them:
      * Lincheck and JMH, on the same class path, read field offsets through {@code sun.misc.Unsafe}.
-     * Lab code reaches {@code Unsafe} all the same by no path: {@code getUnsafe} refuses classes off
-     * the boot and platform class paths, and its field only opens past the access checks, which the
-     * agent refuses.
+     * Lab code reaches {@code Unsafe} by no path of the JDK's: {@code getUnsafe} refuses classes
+     * off the boot and platform class paths, and its field only opens past the access checks, which
+     * the agent refuses whatever the path (directly, through {@code Method.invoke}, a method
+     * handle). The one it could reach is an {@code Unsafe} a library already holds and hands out:
+     * that, the allow-list alone stops ({@link ClassScan}: no library's API is on the list).
      */
     static List<String> switches() {
         List<String> s = new ArrayList<>();

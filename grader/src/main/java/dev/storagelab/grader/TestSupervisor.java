@@ -32,6 +32,8 @@ public final class TestSupervisor {
     public enum Status {
         PASSED,
         FAILED,
+        /** No thread of it ran for seconds, each waiting for another (the runner's hang watch). */
+        HUNG,
         TIMED_OUT,
         CRASHED,
         NOT_RUN
@@ -112,7 +114,9 @@ public final class TestSupervisor {
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         Set<String> remaining = new LinkedHashSet<>();
         tests.forEach(t -> remaining.add(t.id()));
-        long labDeadline = Math.min(System.nanoTime() + rubric.labDeadline().toNanos(), clock.deadlineNanos());
+        long start = System.nanoTime();
+        long labDeadline = Math.min(start + rubric.labDeadline().toNanos(), clock.deadlineNanos());
+        TaskShares shares = new TaskShares(tests, Math.max(0, labDeadline - start));
         List<Path> entries = new ArrayList<>(LabBuild.testClasspath(module));
         if (!confinement.on()) {
             // As the grader's user: the build's own class path, and the grader's scratch space.
@@ -121,11 +125,11 @@ public final class TestSupervisor {
             List<SandboxPolicy.Entry> classpath = new ArrayList<>();
             entries.forEach(p -> classpath.add(new SandboxPolicy.Entry(p.toString(), SandboxPolicy.isLabClasses(p))));
             classpath.add(new SandboxPolicy.Entry(RunnerClasses.shared().toString(), false));
-            rounds(remaining, outcomes, labDeadline, classpath, work, tmp, null);
+            rounds(remaining, outcomes, labDeadline, shares, classpath, work, tmp, null);
         } else {
             // As a user of its own, on copies it can read but not change, in folders no other run can see.
             try (Confinement.Run run = confinement.open(entries)) {
-                rounds(remaining, outcomes, labDeadline, run.sandboxClasspath(), run.work(), run.tmp(), run);
+                rounds(remaining, outcomes, labDeadline, shares, run.sandboxClasspath(), run.work(), run.tmp(), run);
             }
         }
         if (!tampering.isEmpty()) {
@@ -141,11 +145,15 @@ public final class TestSupervisor {
         return ordered;
     }
 
-    /** Runs child JVMs, each on the tests not yet decided, until every test is decided or the lab's time is up. */
+    /**
+     * Runs child JVMs, each on the tests not yet decided (the tasks that spent their share last:
+     * {@link TaskShares}), until every test is decided or the lab's time is up.
+     */
     private void rounds(
             Set<String> remaining,
             Map<String, Outcome> outcomes,
             long labDeadline,
+            TaskShares shares,
             List<SandboxPolicy.Entry> classpath,
             Path work,
             Path tmp,
@@ -155,22 +163,26 @@ public final class TestSupervisor {
         while (!remaining.isEmpty() && tampering.isEmpty()) {
             if (System.nanoTime() > labDeadline) {
                 for (String id : remaining) {
-                    outcomes.put(
-                            id,
-                            new Outcome(Status.NOT_RUN, "not run: " + deadlineWords(labDeadline) + " was reached", 0));
+                    outcomes.put(id, new Outcome(Status.NOT_RUN, shares.notRun(id, deadlineWords(labDeadline)), 0));
                 }
                 break;
             }
             round++;
             int before = remaining.size();
+            List<String> order = shares.order(remaining);
             Path testsFile;
             if (confined == null) {
                 testsFile = scratch.resolve("tests-" + round + ".txt");
-                Files.write(testsFile, remaining, StandardCharsets.UTF_8);
+                Files.write(testsFile, order, StandardCharsets.UTF_8);
             } else {
-                testsFile = confined.testsFile(round, List.copyOf(remaining));
+                testsFile = confined.testsFile(round, order);
             }
             runChild(classpath, work, tmp, testsFile, remaining, outcomes, labDeadline, confined);
+            for (String id : order) {
+                if (!remaining.contains(id) && outcomes.containsKey(id)) {
+                    shares.ended(id, outcomes.get(id));
+                }
+            }
             if (remaining.size() == before) {
                 // The child decided nothing: it cannot start, or dies before the first test.
                 for (String id : remaining) {
@@ -219,6 +231,14 @@ public final class TestSupervisor {
         if (SandboxPolicy.available()) {
             cmd.addAll(SandboxPolicy.flags(classpath, List.of(work, tmp))); // the testkit's KilledChild passes them on
         }
+        // the lab's classes, whose frames a hang's verdict may show (never a test's)
+        cmd.add("-D" + HiddenTestRunner.LAB_CODE + "="
+                + String.join(
+                        File.pathSeparator,
+                        classpath.stream()
+                                .filter(SandboxPolicy.Entry::labCode)
+                                .map(SandboxPolicy.Entry::path)
+                                .toList()));
         cmd.add("-cp");
         cmd.add(String.join(
                 File.pathSeparator,
@@ -301,6 +321,21 @@ public final class TestSupervisor {
                                                 : new Outcome(Status.FAILED, message.strip(), secs));
                                 remaining.remove(current);
                                 current = null;
+                            }
+                        }
+                        case "H" -> {
+                            if (f.length >= 3 && f[1].equals(current)) {
+                                // the runner's watch: no thread of the test ran for seconds (it ends its JVM)
+                                String message = decode(f[2]);
+                                outcomes.put(
+                                        current,
+                                        new Outcome(
+                                                Status.HUNG,
+                                                message.strip(),
+                                                (System.nanoTime() - currentStart) / 1e9));
+                                remaining.remove(current);
+                                ChildProcesses.kill(child);
+                                return;
                             }
                         }
                         case "C" -> {

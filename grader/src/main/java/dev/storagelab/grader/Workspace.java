@@ -127,6 +127,15 @@ public final class Workspace {
         return String.format("lab-%02d", Integer.parseInt(s));
     }
 
+    /**
+     * "1", "t1", "T1" and "T01" all become "T1", as the handouts' task tables name a task; any other
+     * name ("given", the row of a lab's given code) is kept as it is, for the lab to accept or refuse.
+     */
+    public static String normalizeTaskId(String id) {
+        String s = id.trim();
+        return s.matches("[tT]?\\d{1,3}") ? "T" + Integer.parseInt(s.replaceFirst("^[tT]", "")) : s;
+    }
+
     /** {@code lab} and every lab it builds on, transitively, in build order. */
     public List<Lab> withDependencies(Lab lab) {
         List<String> needed = new ArrayList<>();

@@ -84,6 +84,33 @@ class ClassScanTest {
                                 + " java.lang.System.exit: not on the list of APIs lab code may use (grader/allowed-apis.txt)"));
     }
 
+    /**
+     * Every property the labs' own engines read ({@code "storagelab.…"} named in their sources) is
+     * a workspace switch, so the reference passes the scan and the policy reads it (SandboxPolicyTest
+     * reads each switch under the policy): a switch added to a lab without one is caught here, not
+     * by a reference grade whose tests all fail.
+     */
+    @Test
+    void everyPropertyTheLabsReadIsAWorkspaceSwitch() throws IOException {
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile("\"(storagelab\\.[A-Za-z.]+)\"");
+        java.util.Set<String> read = new java.util.TreeSet<>();
+        try (var labs = Files.list(Fixtures.realWorkspace())) {
+            for (Path lab : labs.filter(p -> p.getFileName().toString().startsWith("lab-"))
+                    .toList()) {
+                try (var files = Files.walk(lab.resolve("src/main/java"))) {
+                    for (Path f :
+                            files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                        named.matcher(Files.readString(f)).results().forEach(m -> read.add(m.group(1)));
+                    }
+                }
+            }
+        }
+        assertThat("the labs read properties", read.isEmpty(), is(false));
+        for (String name : read) {
+            assertThat(name + " is read by a lab", ClassScan.WORKSPACE_SWITCHES.contains(name), is(true));
+        }
+    }
+
     @Test
     void whatTheOldDenyListNamedIsRefused() throws IOException {
         List<String> found = scanAll(Map.of("dev/storagelab/sortedlog/Evil.java", """
@@ -184,6 +211,58 @@ class ClassScanTest {
                 "Sly.guava (Sly.java:18) calls com.google.common.io.Files.toByteArray")) {
             assertThat(all, found.stream().anyMatch(f -> f.contains(expected)), is(true));
         }
+    }
+
+    /**
+     * A member is judged as the type that declares it: an allowed type ({@code java.util.concurrent}
+     * is allowed whole) opens none of what it inherits from a type the list does not allow ({@code
+     * ForkJoinWorkerThread} inherits every thread's stack traces from {@code Thread}), while what it
+     * inherits from an allowed type, or from a class that is no API, stays allowed.
+     */
+    @Test
+    void anAllowedTypeOpensNothingItInheritsFromATypeTheListDoesNotAllow() throws IOException {
+        List<String> found = scanAll(Map.of("dev/storagelab/sortedlog/Heir.java", """
+                package dev.storagelab.sortedlog;
+                import java.util.concurrent.ForkJoinWorkerThread;
+                public class Heir {
+                    Object stacks() { return ForkJoinWorkerThread.getAllStackTraces(); }
+                    void dump() { ForkJoinWorkerThread.dumpStack(); }
+                    void handler() { ForkJoinWorkerThread.setDefaultUncaughtExceptionHandler(null); }
+                    Object trace(ForkJoinWorkerThread t) { return t.getStackTrace(); }
+                    Object fine(ForkJoinWorkerThread t, java.io.DataInputStream in, StringBuilder sb, java.util.Random r)
+                            throws java.io.IOException {
+                        in.close();
+                        return t.getName() + t.getPool() + sb.length() + r.nextInt(1, 7) + in.available();
+                    }
+                }
+                """));
+        String all = String.join("\n", found);
+        for (String expected : List.of(
+                "Heir.stacks (Heir.java:4) calls java.util.concurrent.ForkJoinWorkerThread.getAllStackTraces: not on the list",
+                "Heir.dump (Heir.java:5) calls java.util.concurrent.ForkJoinWorkerThread.dumpStack: not on the list",
+                "Heir.handler (Heir.java:6) calls java.util.concurrent.ForkJoinWorkerThread.setDefaultUncaughtExceptionHandler",
+                "Heir.trace (Heir.java:7) calls java.util.concurrent.ForkJoinWorkerThread.getStackTrace")) {
+            assertThat(all, found.stream().anyMatch(f -> f.contains(expected)), is(true));
+        }
+        assertThat(all, found.stream().noneMatch(f -> f.contains("Heir.fine")), is(true));
+        ApiAllowList list = ApiAllowList.parse(
+                "java.util.concurrent.*  # concurrency\njava.lang.Thread#getName  # names\n", "list.txt");
+        assertThat(
+                list.judge("java/util/concurrent/ForkJoinWorkerThread", "getAllStackTraces", "()Ljava/util/Map;")
+                        .allowed(),
+                is(false));
+        assertThat(
+                list.judge("java/util/concurrent/ForkJoinWorkerThread", "getName", "()Ljava/lang/String;")
+                        .allowed(),
+                is(true));
+        assertThat(
+                "declared by the allowed type itself",
+                list.judge(
+                                "java/util/concurrent/ForkJoinWorkerThread",
+                                "getPool",
+                                "()Ljava/util/concurrent/ForkJoinPool;")
+                        .allowed(),
+                is(true));
     }
 
     /**

@@ -64,6 +64,12 @@ class CliErrorsTest {
                 new Case("frobnicate", "unknown command 'frobnicate'; the commands are export, update, test, grade"),
                 new Case("exprot --out {tmp}/r9", "unknown command 'exprot'; did you mean 'export'?"),
                 new Case("export --out {tmp}/r8 --sovled 01", "unknown option '--sovled'; did you mean '--solved'?"),
+                new Case("tset --lab 01", "unknown command 'tset'; did you mean 'test'?"),
+                new Case("worklaod --engine lsm", "unknown command 'worklaod'; did you mean 'workload'?"),
+                new Case("test --lab 01 --tsk 1", "unknown option '--tsk'; did you mean '--task'?"),
+                new Case("test --lba 01", "unknown option '--lba'; did you mean '--lab'?"),
+                new Case("test --lab 01 --tsk=1", "unknown option '--tsk=1'; did you mean '--task'?"),
+                new Case("grade --no-pref", "unknown option '--no-pref'; did you mean '--no-perf'?"),
                 new Case("update", "Missing required parameter: 'NEWER_RELEASE'"),
                 new Case("update /nonexistent/release", "/nonexistent/release does not exist"),
                 new Case("--workspace /nonexistent/ws export --out {tmp}/r0", "/nonexistent/ws does not exist"),
@@ -80,6 +86,8 @@ class CliErrorsTest {
                 new Case("test --lab 09", "no lab 09 in this workspace"),
                 new Case("test --lab abc", "a lab is named like 01 or lab-01: abc"),
                 new Case("test --lab 01 --task T99", "lab-01 has no task T99; its tasks are [T1, T2]"),
+                new Case("test --lab 01 --task 99", "lab-01 has no task T99; its tasks are [T1, T2]"),
+                new Case("test --lab 01 --task t99", "lab-01 has no task T99; its tasks are [T1, T2]"),
                 new Case(
                         "grade /nonexistent/submission --out {tmp}/g1",
                         "submission /nonexistent/submission does not exist"),
@@ -148,6 +156,87 @@ class CliErrorsTest {
                 all.toArray(String[]::new),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** A student release of the fixture workspace, exported once. */
+    private static synchronized Path release() throws IOException {
+        Path release = tmp.resolve("release");
+        if (!Files.isDirectory(release)) {
+            new Exporter(Workspace.at(ws)).export(release);
+        }
+        return release;
+    }
+
+    /**
+     * In a student release, a command of the instructor's workspace alone says so in one line, with
+     * what it needs, however it is typed; a mistyped command is matched against the release's own.
+     */
+    @ParameterizedTest(name = "in a release: storagelab {0}")
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "export --out {tmp}/rr1 | export needs the instructor's workspace (it writes a student release"
+                        + " from the reference solution); this folder is a student release",
+                "export                 | export needs the instructor's workspace",
+                "export --help          | export needs the instructor's workspace",
+                "export --bogus         | export needs the instructor's workspace",
+                "audit --lab 01         | audit needs the instructor's workspace (it measures the hidden tests)",
+                "grade-all {tmp}/students --out {tmp}/rga | grade-all needs the instructor's workspace",
+                "grade-stopped --status 137 --out {tmp}/rgs | grade-stopped needs the instructor's workspace",
+                "gradescope --out {tmp}/ra.zip | gradescope needs the instructor's workspace",
+                "prairielearn --lab 01 --out {tmp}/rpl | prairielearn needs the instructor's workspace",
+                "bench --submission {tmp}/students --out {tmp}/rb | bench --submission needs the instructor's workspace"
+                        + " (it measures a submission against the reference solution; here, bench measures your own code",
+                "bench --submission     | bench --submission needs the instructor's workspace",
+                "exprot --out {tmp}/rr2 | unknown command 'exprot'; the commands are update, test, grade, bench,",
+                "tset --lab 01          | unknown command 'tset'; did you mean 'test'?",
+                "test --lab 01 --tsk 1  | unknown option '--tsk'; did you mean '--task'?",
+                "test --lab 01 --task 99 | lab-01 has no task T99",
+                "''                     | name a command: update, test, grade, bench, workload"
+            })
+    void inAReleaseACommandOfTheInstructorsSaysWhatItNeedsInOneLine(String line, String message) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--workspace", release().toString()));
+        if (!line.isBlank()) {
+            args.addAll(List.of(line.trim().replace("{tmp}", tmp.toString()).split(" ")));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(
+                args.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertThat(printed, exit, is(Main.EXIT_COULD_NOT_RUN));
+        assertThat(printed, containsString(message.trim()));
+        assertThat("nothing on standard output", out.toString(StandardCharsets.UTF_8), is(""));
+        assertThat("no stack trace offered", printed, not(containsString("--verbose")));
+        assertThat("one line", printed.strip().lines().count(), is(1L));
+        assertThat(
+                "nothing written", Files.exists(tmp.resolve("rr1")) || Files.exists(tmp.resolve("ra.zip")), is(false));
+    }
+
+    /** The release's own help lists the commands it offers, and only them. */
+    @Test
+    void aReleasesHelpListsOnlyTheCommandsThatWorkThere() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = Main.run(
+                new String[] {"--workspace", release().toString(), "--help"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(OutputStream.nullOutputStream()));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit, is(0));
+        assertThat(help, containsString("\n  test "));
+        assertThat(help, containsString("\n  bench "));
+        for (String verb : InstructorCommands.VERBS.keySet()) {
+            assertThat(help, not(containsString("\n  " + verb + " ")));
+        }
+        ByteArrayOutputStream bench = new ByteArrayOutputStream();
+        Main.run(
+                new String[] {"--workspace", release().toString(), "bench", "--help"},
+                new PrintStream(bench, true, StandardCharsets.UTF_8),
+                new PrintStream(OutputStream.nullOutputStream()));
+        assertThat(bench.toString(StandardCharsets.UTF_8), containsString("on your code"));
+        assertThat(bench.toString(StandardCharsets.UTF_8), not(containsString("--submission")));
     }
 
     @ParameterizedTest(name = "storagelab {0} --help")

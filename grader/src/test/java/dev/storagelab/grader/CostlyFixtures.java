@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
@@ -46,13 +44,7 @@ final class CostlyFixtures {
 
         /** The workspace files the patch changes, relative to the workspace's root. */
         List<String> files() throws IOException {
-            List<String> files = new ArrayList<>();
-            Matcher m = Pattern.compile("(?m)^\\+\\+\\+ b/(\\S+)")
-                    .matcher(Files.readString(patch(), StandardCharsets.UTF_8));
-            while (m.find()) {
-                files.add(m.group(1));
-            }
-            return files;
+            return Fixtures.patchedFiles(patch());
         }
     }
 
@@ -60,7 +52,17 @@ final class CostlyFixtures {
 
     /** Every fixture, by lab and name. */
     static List<Fixture> all() throws IOException {
-        Path root = Fixtures.resources().resolve("costly");
+        return all("costly");
+    }
+
+    /**
+     * Every fixture under {@code fixtures/<folder>/}, by lab and name: {@code costly}, those that do
+     * the lab's costly thing; {@code uncounted}, those that move work out of what a counted line
+     * counts (the first line of {@code loses} names the hidden test class they fail, or the counted
+     * line on which they do no better than the reference).
+     */
+    static List<Fixture> all(String folder) throws IOException {
+        Path root = Fixtures.resources().resolve(folder);
         List<Fixture> fixtures = new ArrayList<>();
         try (Stream<Path> patches = Files.walk(root)) {
             for (Path patch : patches.filter(p -> p.getFileName().toString().equals("costly.patch"))
@@ -91,20 +93,7 @@ final class CostlyFixtures {
             Files.createDirectories(dir.resolve(f).getParent());
             Files.copy(workspaceRoot.resolve(f), dir.resolve(f));
         }
-        Process p = new ProcessBuilder(
-                        "patch",
-                        "-s",
-                        "-p1",
-                        "-d",
-                        dir.toString(),
-                        "-i",
-                        fixture.patch().toString())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(fixture.patch() + " does not apply to the workspace: re-plant it by hand\n" + out);
-        }
+        Fixtures.applyPatch(fixture.patch(), dir);
         return dir;
     }
 

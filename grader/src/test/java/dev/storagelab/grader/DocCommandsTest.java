@@ -149,8 +149,13 @@ class DocCommandsTest {
                 greaterThan(30L));
     }
 
+    /**
+     * Every {@code ./storagelab} command the release's README and handouts show is one the release
+     * runs: it parses as the release's command line parses it, uses no verb or option of the
+     * instructor's workspace alone ({@link InstructorCommands}), and names labs and tasks that exist.
+     */
     @Test
-    void everyStoragelabCommandParsesAndNamesLabsAndTasksThatExist() throws IOException {
+    void everyStoragelabCommandWorksInTheReleaseAndNamesLabsAndTasksThatExist() throws IOException {
         Workspace ws = Workspace.at(release);
         List<String> wrong = new ArrayList<>();
         for (Command c : commands) {
@@ -161,7 +166,7 @@ class DocCommandsTest {
             args = args.subList(1, args.size());
             CommandLine.ParseResult parsed;
             try {
-                parsed = Main.commandLine(new Main()).parseArgs(args.toArray(String[]::new));
+                parsed = Main.forRelease(Main.commandLine(new Main())).parseArgs(args.toArray(String[]::new));
             } catch (CommandLine.ParameterException e) {
                 wrong.add(c + "  -> " + e.getMessage());
                 continue;
@@ -169,6 +174,13 @@ class DocCommandsTest {
             CommandLine.ParseResult verb = parsed.subcommand();
             if (verb == null) {
                 continue; // the launcher alone, or --help
+            }
+            java.util.Set<String> options = new java.util.HashSet<>();
+            verb.matchedOptions().forEach(o -> options.add(o.longestName()));
+            String refusal = InstructorCommands.refusal(verb.commandSpec().name(), options);
+            if (refusal != null) {
+                wrong.add(c + "  -> " + refusal);
+                continue;
             }
             List<String> labs = new ArrayList<>();
             if (verb.hasMatchedOption("--lab")) {
@@ -184,7 +196,8 @@ class DocCommandsTest {
                     Lab l = ws.lab(lab);
                     if (verb.hasMatchedOption("--task")) {
                         String task = verb.matchedOptionValue("--task", "");
-                        if (LabTests.tasks(ws, l).stream().noneMatch(t -> t.id().equalsIgnoreCase(task))) {
+                        if (LabTests.tasks(ws, l).stream()
+                                .noneMatch(t -> t.id().equals(Workspace.normalizeTaskId(task)))) {
                             wrong.add(c + "  -> " + l.id() + " has no task " + task + " in its handout's table");
                         }
                     }
@@ -193,7 +206,37 @@ class DocCommandsTest {
                 }
             }
         }
-        assertThat("commands the documents show that the CLI would refuse", wrong, empty());
+        assertThat("commands the documents show that the release's CLI would refuse", wrong, empty());
+    }
+
+    /**
+     * The release's help texts, which the launcher answers {@code --help} from, are the release's:
+     * none of a command of the instructor's workspace alone, and the list of commands names none.
+     */
+    @Test
+    void theReleasesHelpTextsShowOnlyWhatWorksInARelease() throws IOException {
+        Path help = release.resolve("grader/help");
+        List<String> wrong = new ArrayList<>();
+        try (Stream<Path> files = Files.list(help)) {
+            for (Path f : files.sorted().toList()) {
+                String text = Files.isRegularFile(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
+                if (Files.isDirectory(f)) {
+                    wrong.add(f + ": a folder of the workspace's help texts");
+                }
+                for (String verb : InstructorCommands.VERBS.keySet()) {
+                    if (f.getFileName().toString().equals("storagelab-" + verb + ".txt")
+                            || text.contains("\n  " + verb + " ")) {
+                        wrong.add(f.getFileName() + ": " + verb);
+                    }
+                }
+                InstructorCommands.OPTIONS.forEach((verb, options) -> options.keySet().stream()
+                        .filter(o ->
+                                f.getFileName().toString().equals("storagelab-" + verb + ".txt") && text.contains(o))
+                        .forEach(o -> wrong.add(f.getFileName() + ": " + verb + " " + o)));
+            }
+        }
+        assertThat("instructor's commands in the release's help texts", wrong, empty());
+        assertThat(Files.readString(help.resolve("storagelab.txt")), containsString("\n  test "));
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -119,7 +121,12 @@ class FixtureGradingTest {
         assertThat(refCount.toString(), refCount.counted(), is(true));
         assertThat("a count is exact: the reference against itself is 1.00x", refCount.ratio(), closeTo(1.0, 1e-9));
         assertThat(refCount.earned(), closeTo(2.0, 1e-9));
-        assertThat(refCount.message(), containsString("bytes per square against the reference's"));
+        assertThat(
+                "the report says what was counted, the operations of one pass among it",
+                refCount.message(),
+                containsString("allocated bytes by 16,384 squares, per square against the reference's"));
+        assertThat(refCount.measure(), equalTo("allocated bytes by 16,384 squares, per square"));
+        assertThat(refCount.unit(), equalTo("allocated bytes per square"));
 
         GradeReport slowReport = perfReport("slow-lab01");
         PerfResult slow = perf(slowReport, "squares");
@@ -234,7 +241,7 @@ class FixtureGradingTest {
                 assertThat(p.toString(), p.get("status").getAsString(), equalTo(PerfResult.MEASURED));
                 boolean counted = p.get("scored_by").getAsString().equals("count");
                 JsonObject entry = board.get("lab-01 " + name + " ("
-                        + (counted ? p.get("measure").getAsString() : "CPU time / reference") + ")");
+                        + (counted ? p.get("unit").getAsString() : "CPU time / reference") + ")");
                 assertThat("results.json's leaderboard has " + name + ": " + board.keySet(), entry, notNullValue());
                 double scored = p.get(counted ? "submission" : "ratio").getAsDouble();
                 assertThat(
@@ -310,7 +317,15 @@ class FixtureGradingTest {
         assertOutcome(t.get("multiplies"), Status.FAILED, "\"exitVM\"");
         assertOutcome(t.get("negates"), Status.CRASHED, "ran out of memory");
         assertOutcome(t.get("squares"), Status.FAILED, "flooded its output");
-        assertOutcome(t.get("maximum"), Status.TIMED_OUT, "timed out");
+        // two threads each hold the monitor the other waits for: named a deadlock, in seconds
+        assertOutcome(t.get("maximum"), Status.HUNG, "hangs: a deadlock");
+        assertThat(
+                "the cycle, in the lab's code",
+                t.get("maximum").outcome().message(),
+                allOf(
+                        containsString("A waits in synchronized (Object), held by B at Calc."),
+                        containsString("B waits in synchronized (Object), held by A at Calc.")));
+        assertThat(t.get("maximum").outcome().seconds(), lessThan(6.0));
         assertOutcome(t.get("absolute"), Status.FAILED, "never-ending");
         assertOutcome(t.get("minimum"), Status.PASSED, "");
         assertThat("only the correct method earns points", report.earned(), closeTo(2.0, 1e-9));
@@ -495,6 +510,16 @@ class FixtureGradingTest {
                         + "\"lab-01 squares (CPU time / reference)\"")));
         assertThat(Files.readString(out.resolve("leaderboard.html")), containsString("Performance leaderboard"));
         assertThat(progress.toString(StandardCharsets.UTF_8), containsString("3/3 graded"));
+        // What it wrote beside the students' folders, its help names: an instructor finds each file there.
+        String help = Files.readString(Fixtures.realWorkspace().resolve("grader/help/storagelab-grade-all.txt"))
+                .replaceAll("\\s+", " ");
+        try (var files = Files.list(out)) {
+            List<String> unnamed = files.filter(Files::isRegularFile)
+                    .map(f -> f.getFileName().toString())
+                    .filter(name -> !name.startsWith(".") && !help.contains(name))
+                    .toList();
+            assertThat("files grade-all writes that its --help does not name", unnamed, empty());
+        }
     }
 
     @Test

@@ -155,4 +155,43 @@ final class Fixtures {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The workspace files {@code patch} changes: a unified diff, paths from the workspace's root ({@code a/}, {@code b/}). */
+    static List<String> patchedFiles(Path patch) throws IOException {
+        List<String> files = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\+\\+\\+ b/(\\S+)")
+                .matcher(Files.readString(patch, StandardCharsets.UTF_8));
+        while (m.find()) {
+            files.add(m.group(1));
+        }
+        return files;
+    }
+
+    /** Applies {@code patch} to the files under {@code dir} ({@code patch -p1}), or throws saying it does not apply. */
+    static void applyPatch(Path patch, Path dir) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("patch", "-s", "-p1", "-d", dir.toString(), "-i", patch.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(patch + " does not apply to the workspace: re-plant it by hand\n" + out);
+        }
+    }
+
+    /**
+     * The submission a planted fixture stands for, written to {@code dir}: the whole sources ({@code
+     * src/main/java}) of each lab whose files {@code patch} changes, as the workspace has them, patched
+     * (as {@code notes/figures/bug_fixtures.sh} makes them: a file a submission lacks is graded as
+     * the release gives it, not implemented).
+     */
+    static Path patchedSubmission(Path patch, Path workspaceRoot, Path dir) throws IOException, InterruptedException {
+        for (String f : patchedFiles(patch)) {
+            String sources = f.substring(0, f.indexOf('/')) + "/src/main/java";
+            if (!Files.isDirectory(dir.resolve(sources))) {
+                FileTrees.copy(workspaceRoot.resolve(sources), dir.resolve(sources), p -> true);
+            }
+        }
+        applyPatch(patch, dir);
+        return dir;
+    }
 }

@@ -594,4 +594,59 @@ class HandoutsTest {
                 readme.contains("## Instructor workflow") || readme.contains("(instructors only)"),
                 is(false));
     }
+
+    /** Numbers in words, as the handouts write them. */
+    private static final List<String> WORDS = List.of("no", "one", "two", "three", "four", "five", "six");
+
+    /**
+     * What a handout says {@code ./storagelab test} prints per task, and which JDKs it runs on, is
+     * what the grader prints and the README requires: as many failures as {@link
+     * LabTests#FAILURES_SHOWN} ("the first failure" was once written where three were shown), and
+     * the README's JDKs, never a narrower list.
+     */
+    @Test
+    void whatAHandoutSaysOfTheTestCommandAndTheJdkIsWhatTheyAre() throws IOException {
+        String readme = Files.readString(WORKSPACE.root().resolve("README.md"), StandardCharsets.UTF_8);
+        Matcher jdks = Pattern.compile("You need JDK ([\\d, or]+) and Maven").matcher(readme);
+        assertThat("the README names the JDKs", jdks.find(), is(true));
+        List<String> wrong = new ArrayList<>();
+        for (Lab lab : WORKSPACE.labs()) {
+            String rel = lab.directory() + "/README.md";
+            wrong.addAll(testCommandWordsProblems(
+                    rel, Files.readString(WORKSPACE.root().resolve(rel), StandardCharsets.UTF_8), jdks.group(1)));
+        }
+        assertThat(wrong, empty());
+        assertThat(
+                testCommandWordsProblems(
+                        "lab-01-binary-search/README.md",
+                        "You need Java 17 and Maven 3.8 or newer.\nhow many tests pass, and the not-implemented"
+                                + " message or the first\nfailure) and exits 0",
+                        jdks.group(1)),
+                contains(
+                        "lab-01-binary-search/README.md: says Java 17 where the README says JDK " + jdks.group(1),
+                        "lab-01-binary-search/README.md: says the first failure is shown where up to "
+                                + WORDS.get(LabTests.FAILURES_SHOWN) + " are"));
+    }
+
+    private static List<String> testCommandWordsProblems(String name, String handout, String jdks) {
+        List<String> problems = new ArrayList<>();
+        Matcher need =
+                Pattern.compile("You need (Java|JDK) ([\\d, or]+?) and Maven").matcher(handout);
+        while (need.find()) {
+            if (!need.group(1).equals("JDK") || !need.group(2).equals(jdks)) {
+                problems.add(
+                        name + ": says " + need.group(1) + " " + need.group(2) + " where the README says JDK " + jdks);
+            }
+        }
+        String flat = handout.replaceAll("\\s+", " ");
+        Matcher shown = Pattern.compile("the not-implemented message or (the first failure|up to (\\w+) failures)")
+                .matcher(flat);
+        while (shown.find()) {
+            if (shown.group(2) == null || !shown.group(2).equals(WORDS.get(LabTests.FAILURES_SHOWN))) {
+                problems.add(name + ": says " + shown.group(1) + " is shown where up to "
+                        + WORDS.get(LabTests.FAILURES_SHOWN) + " are");
+            }
+        }
+        return problems;
+    }
 }

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 
 import dev.storagelab.grader.cli.Main;
 import java.io.IOException;
@@ -75,6 +76,49 @@ class HelpTextsTest {
                         + " -Dtest=HelpTextsTest -Dsurefire.failIfNoSpecifiedTests=false -Dstoragelab.help.write=true",
                 stale,
                 is(List.of()));
+    }
+
+    /**
+     * A release's help texts ({@code grader/help/release/}, which take the place of the others in
+     * the release) are the CLI's usage there: no instructor's verb or option, the commands
+     * described as they work there; a text the release shows as the workspace does is not kept twice.
+     */
+    @Test
+    void theReleasesHelpTextsAreTheUsageItShows() throws IOException {
+        Path dir = Fixtures.realWorkspace().resolve(DIR);
+        Map<String, String> workspace = graderTexts(Main.commandLine(new Main()));
+        Map<String, String> release = releaseTexts();
+        List<String> stale = check(dir.resolve("release"), release);
+        assertThat(
+                "out of date in " + dir.resolve("release") + ": " + stale + "; rewrite them with: mvn -pl grader -am"
+                        + " verify -Dtest=HelpTextsTest -Dsurefire.failIfNoSpecifiedTests=false -Dstoragelab.help.write=true",
+                stale,
+                is(List.of()));
+        try (var files = Files.list(dir.resolve("release"))) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString().replaceFirst("\\.txt$", "");
+                assertThat(name + " is a command the release shows", release.containsKey(name), is(true));
+                assertThat(name + " differs from the workspace's", release.get(name), not(workspace.get(name)));
+            }
+        }
+        for (String verb : InstructorCommands.VERBS.keySet()) {
+            assertThat(release.get(ROOT), not(containsString("\n  " + verb + " ")));
+        }
+        for (Map.Entry<String, Map<String, String>> e : InstructorCommands.OPTIONS.entrySet()) {
+            for (String option : e.getValue().keySet()) {
+                assertThat(release.get(ROOT + "-" + e.getKey()), not(containsString(option)));
+            }
+        }
+    }
+
+    /** The release's texts that differ from the workspace's, by file name without .txt. */
+    static Map<String, String> releaseTexts() {
+        Map<String, String> workspace = graderTexts(Main.commandLine(new Main()));
+        Map<String, String> release =
+                new java.util.TreeMap<>(graderTexts(Main.forRelease(Main.commandLine(new Main()))));
+        InstructorCommands.VERBS.keySet().forEach(verb -> release.remove(ROOT + "-" + verb));
+        release.entrySet().removeIf(e -> e.getValue().equals(workspace.get(e.getKey())));
+        return release;
     }
 
     @Test

@@ -2,11 +2,22 @@ package dev.storagelab.grader;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The hostile corpus's attacks, written the way a student who wants the points would: code put at
  * the top of a method of the fixture's {@code Calc} (one attack a method, so each is judged by its
- * own test), and the given class they go through. The assertions are in {@link
+ * own test), and the given class they go through; and the wall-by-wall cases ({@link #WALL_CASES}),
+ * tried with each wall alone ({@link #wallByWall}). The assertions are in {@link
  * HostileSubmissionsCorpusTest}; the perf attacks in {@link HostilePerformanceTest}.
  */
 final class HostileCorpus {
@@ -404,6 +415,343 @@ final class HostileCorpus {
                     }
                 }
                 """);
+    }
+
+    // --- each wall alone (HostileSubmissionsCorpusTest's wall-by-wall proofs) ----------------------
+
+    /**
+     * One hostile case for the proof that each wall holds alone: {@code code}, the body of a static
+     * method of a student class of lab-01-calc (it may throw anything), reaches for a power and
+     * returns if it got it. With the allow-list alone, {@code scan} says whether the scan must refuse
+     * it; with the policy alone (the scan off), {@code policy} says whether the policy must stop it,
+     * and {@code stoppedBy} what the stop says (one of its {@code |}-separated words). A case
+     * neither wall stops alone would be a hole.
+     */
+    record WallCase(String name, boolean scan, boolean policy, String stoppedBy, String code) {
+        WallCase(String name, boolean scan, boolean policy, String code) {
+            this(name, scan, policy, "access denied (", code);
+        }
+    }
+
+    /** The wall-by-wall cases: the corpus's attacks on the walls, and what got through before each wall held alone. */
+    static final List<WallCase> WALL_CASES = List.of(
+            new WallCase("exit", true, true, "System.exit(0);"),
+            new WallCase("halt", true, true, "Runtime.getRuntime().halt(0);"),
+            new WallCase("a process", true, true, "new ProcessBuilder(\"true\").start().waitFor();"),
+            new WallCase(
+                    "the grader killed",
+                    true,
+                    true,
+                    "ProcessHandle.current().parent().ifPresent(ProcessHandle::destroyForcibly);"),
+            new WallCase("a shutdown hook", true, true, "Runtime.getRuntime().addShutdownHook(new Thread(() -> { }));"),
+            new WallCase("the command line, by name", true, true, """
+                    java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/cmdline"));"""),
+            new WallCase("the command line, through a given class", false, true, """
+                    ScratchFiles.read("/proc/self/cmdline");"""),
+            new WallCase("a verdict forged into a file descriptor, through a given class", false, true, """
+                    ScratchFiles.append("/proc/self/fd/1", "@@storagelab-event 0 D\\n");"""),
+            new WallCase("other runs' folders, through a given class", false, true, """
+                    ScratchFiles.list("/tmp");"""),
+            new WallCase("the folder above its own, through a given class", false, true, """
+                    ScratchFiles.list(ScratchFiles.here() + "/..");"""),
+            new WallCase("a system property", true, true, "System.getProperty(\"sun.java.command\");"),
+            new WallCase("the environment", true, true, "System.getenv(\"PATH\");"),
+            new WallCase("the environment, through Method.invoke", true, true, """
+                    System.class.getMethod("getenv", String.class).invoke(null, "PATH");"""),
+            new WallCase("a system property, through a method handle", true, true, """
+                    String command = (String) java.lang.invoke.MethodHandles.lookup()
+                            .findStatic(System.class, "getProperty",
+                                    java.lang.invoke.MethodType.methodType(String.class, String.class))
+                            .invoke("sun.java.command");"""),
+            new WallCase("the environment, through java.beans.Expression", true, true, """
+                    new java.beans.Expression(System.class, "getenv", new Object[] {"PATH"}).getValue();"""),
+            new WallCase("a class loader, through Constructor.newInstance", true, true, """
+                    java.net.URLClassLoader.class.getConstructor(java.net.URL[].class)
+                            .newInstance((Object) new java.net.URL[0]);"""),
+            new WallCase(
+                    "the policy switched off, by a setAccessible through Method.invoke",
+                    true,
+                    true,
+                    "java.lang.NoSuchFieldException: config",
+                    """
+                    java.lang.reflect.Field config =
+                            Class.forName("dev.storagelab.grader.policy.LabPolicy").getDeclaredField("config");
+                    java.lang.reflect.Field.class.getMethod("setAccessible", boolean.class).invoke(config, true);
+                    config.set(null, null);
+                    ScratchFiles.read("/proc/self/cmdline");"""),
+            new WallCase("Unsafe, from the JDK", true, true, """
+                    try {
+                        sun.misc.Unsafe.getUnsafe();
+                    } catch (SecurityException refusedByTheJdk) {
+                        // a class off the boot class path: the JDK's own check
+                    }
+                    java.lang.reflect.Field theUnsafe = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                    theUnsafe.setAccessible(true);
+                    theUnsafe.get(null);"""),
+            // the policy cannot tell a library's own use of the Unsafe it holds from lab code's: the scan can
+            new WallCase("Unsafe, from a library that holds one", true, false, """
+                    fixture.library.UnsafeHolder.unsafe().addressSize();"""),
+            new WallCase("a library's handler that ends the JVM, on a thread lab code started", true, true, """
+                    Thread failing = new Thread(() -> {
+                        throw new IllegalStateException("lab code's thread fails");
+                    });
+                    failing.setUncaughtExceptionHandler(new fixture.library.Exiting());
+                    failing.start();
+                    failing.join();
+                    if (fixture.library.Exiting.said.contains("access denied")) {
+                        throw new SecurityException(fixture.library.Exiting.said);
+                    }"""),
+            new WallCase("a library's task that ends the JVM, on the common pool", true, true, """
+                    java.util.concurrent.ForkJoinPool.commonPool().submit(new fixture.library.Exiting()).get();
+                    if (fixture.library.Exiting.said.contains("access denied")) {
+                        throw new SecurityException(fixture.library.Exiting.said);
+                    }"""),
+            new WallCase("a subclass of java.io.File that names another file", true, true, """
+                    new java.io.File("/etc") {
+                        @Override
+                        public String getPath() {
+                            return ScratchFiles.here();
+                        }
+                    }.list();"""),
+            new WallCase("an XML parser on the command line", true, true, """
+                    javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                            .parse("/proc/self/cmdline");"""),
+            // the class loader reads the class path for lab code: refused, it answers null (JDK 17) or
+            // passes the refusal on (JDK 25, of the boot class path's policy jar it reads first)
+            new WallCase(
+                    "its class files, as a resource", true, true, "access denied (|java.io.FileNotFoundException", """
+                    java.io.InputStream in = ClassLoader.getSystemResourceAsStream("fixture/calc/Hostile.class");
+                    if (in == null) {
+                        throw new java.io.FileNotFoundException("fixture/calc/Hostile.class, in a class folder out of reach");
+                    }
+                    in.readAllBytes();"""),
+            new WallCase("a stream on a file descriptor", true, true, """
+                    new java.io.FileOutputStream(java.io.FileDescriptor.out);"""),
+            new WallCase("standard output replaced", true, true, "System.setOut(System.out);"),
+            new WallCase("a socket", true, true, "new java.net.Socket(\"127.0.0.1\", 9).close();"),
+            new WallCase("a name lookup", true, true, "java.net.InetAddress.getByName(\"example.org\");"),
+            // what names the hidden test that calls: only the scan refuses stack traces
+            new WallCase("the caller's stack trace", true, false, "Thread.currentThread().getStackTrace();"),
+            new WallCase("every thread's stack, a static a listed class inherits", true, false, """
+                    java.util.concurrent.ForkJoinWorkerThread.getAllStackTraces();"""),
+            new WallCase("the hidden tests' methods, reflectively", true, false, """
+                    Class.forName("fixture.library.Exiting").getDeclaredMethods();"""));
+
+    /** The student class that holds the wall-by-wall cases, one static method {@code attackN} each. */
+    static String wallCases() {
+        StringBuilder sb = new StringBuilder(
+                "package fixture.calc;\n\npublic final class Hostile {\n" + "    private Hostile() {\n    }\n");
+        for (int i = 0; i < WALL_CASES.size(); i++) {
+            sb.append("\n    /** ")
+                    .append(WALL_CASES.get(i).name())
+                    .append(". */\n    public static void attack")
+                    .append(i)
+                    .append("() throws Throwable {\n")
+                    .append(WALL_CASES.get(i).code().strip().indent(8))
+                    .append("    }\n");
+        }
+        return sb.append("}\n").toString();
+    }
+
+    /**
+     * The library on the wall-by-wall JVM's class path (not lab code): a ready-made handler and
+     * task that end the JVM, a holder of {@code Unsafe} as Lincheck and JMH hold one, and the
+     * runner, which calls each case by its number and prints {@code attackN: reached} or what
+     * stopped it.
+     */
+    static final Map<String, String> WALL_LIBRARY = Map.of(
+            "fixture/library/Exiting.java",
+            """
+            package fixture.library;
+
+            /** Ends the JVM as a handler or a task: a library's, not lab code. */
+            public final class Exiting implements Thread.UncaughtExceptionHandler, Runnable {
+                public static volatile String said = "";
+
+                @Override
+                public void uncaughtException(Thread t, Throwable e) {
+                    run();
+                }
+
+                @Override
+                public void run() {
+                    try {
+                        System.exit(42);
+                    } catch (SecurityException e) {
+                        said = e.toString();
+                    }
+                }
+            }
+            """,
+            "fixture/library/UnsafeHolder.java",
+            """
+            package fixture.library;
+
+            /** Holds the Unsafe it took as it started, before any lab code ran, and hands it out. */
+            public final class UnsafeHolder {
+                private static final sun.misc.Unsafe UNSAFE;
+
+                static {
+                    try {
+                        java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                        f.setAccessible(true);
+                        UNSAFE = (sun.misc.Unsafe) f.get(null);
+                    } catch (ReflectiveOperationException e) {
+                        throw new ExceptionInInitializerError(e);
+                    }
+                }
+
+                private UnsafeHolder() {
+                }
+
+                public static sun.misc.Unsafe unsafe() {
+                    return UNSAFE;
+                }
+            }
+            """,
+            "fixture/library/WallRunner.java",
+            """
+            package fixture.library;
+
+            /** Runs each case named on the command line, as the grader's runner runs tests: not lab code. */
+            public final class WallRunner {
+                private WallRunner() {
+                }
+
+                public static void main(String[] args) throws Exception {
+                    UnsafeHolder.unsafe();
+                    java.util.concurrent.ForkJoinPool.commonPool().submit(() -> { }).get();
+                    Class<?> hostile = Class.forName("fixture.calc.Hostile");
+                    for (String attack : args) {
+                        String result;
+                        try {
+                            hostile.getMethod(attack).invoke(null);
+                            result = "reached";
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            Throwable root = e.getCause();
+                            while (root.getCause() != null && !(root instanceof SecurityException)) {
+                                root = root.getCause();
+                            }
+                            result = "stopped: " + root.toString().replace('\\n', ' ');
+                        }
+                        System.out.println(attack + ": " + result);
+                    }
+                    System.out.flush();
+                    Runtime.getRuntime().halt(0);
+                }
+            }
+            """);
+
+    /**
+     * The wall-by-wall proof of {@link HostileCorpus#WALL_CASES}: each case a static method of one
+     * student class, compiled once beside the given {@code ScratchFiles} and a library (not lab
+     * code); judged once by the allow-list alone (the scan, nothing run), and run once under the
+     * policy alone (the scan off: one JVM with the policy's flags calls every case in turn, its
+     * parent a shell, so that a case that kills its parent kills no test). Seconds: what it adds.
+     */
+    record WallByWall(Map<String, String> scan, Map<String, String> policy, double seconds) {}
+
+    private static WallByWall wallByWall;
+
+    /** {@link WallByWall}, made once in {@code folder}. */
+    static synchronized WallByWall wallByWall(Path folder) throws Exception {
+        if (wallByWall != null) {
+            return wallByWall;
+        }
+        long start = System.nanoTime();
+        Path dir = Files.createDirectories(folder);
+        Path src = Files.createDirectories(dir.resolve("src"));
+        List<Path> librarySources = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> f : WALL_LIBRARY.entrySet()) {
+            librarySources.add(write(src.resolve("library").resolve(f.getKey()), f.getValue()));
+        }
+        Path library = compile(dir.resolve("library"), null, librarySources);
+        Path lab = compile(
+                dir.resolve("lab"),
+                library,
+                List.of(
+                        write(src.resolve("lab/fixture/calc/ScratchFiles.java"), SCRATCH_FILES),
+                        write(src.resolve("lab/fixture/calc/Hostile.java"), wallCases())));
+
+        // the scan alone: which case's method it refuses, and why
+        Map<String, byte[]> given =
+                Map.of("fixture/calc/ScratchFiles", Files.readAllBytes(lab.resolve("fixture/calc/ScratchFiles.class")));
+        Map<String, String> scanned = new LinkedHashMap<>();
+        for (ClassScan.Finding f : ClassScan.scanAgainst(
+                given,
+                lab,
+                java.util.Set.of("fixture/calc"),
+                java.util.Set.of("fixture/calc"),
+                ApiAllowList.packaged())) {
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("attack(\\d+)").matcher(f.method());
+            if (f.className().equals("fixture.calc.Hostile") && m.find()) {
+                scanned.putIfAbsent(WALL_CASES.get(Integer.parseInt(m.group(1))).name(), f.message());
+            }
+        }
+
+        // the policy alone: every case run in one JVM under the policy, lab code's class folder its lab code
+        Map<String, String> ran = new LinkedHashMap<>();
+        if (SandboxPolicy.available()) {
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Path scratch = Files.createDirectories(dir.resolve("tmp"));
+            List<String> cmd = new java.util.ArrayList<>(List.of(
+                    "sh",
+                    "-c",
+                    "\"$@\"; exit $?",
+                    "sh",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx128m"));
+            cmd.addAll(SandboxPolicy.flags(
+                    List.of(
+                            new SandboxPolicy.Entry(library.toString(), false),
+                            new SandboxPolicy.Entry(lab.toString(), true)),
+                    List.of(work, scratch)));
+            cmd.addAll(List.of(
+                    "-Djava.io.tmpdir=" + scratch,
+                    "-cp",
+                    library + java.io.File.pathSeparator + lab,
+                    "fixture.library.WallRunner"));
+            for (int i = 0; i < WALL_CASES.size(); i++) {
+                cmd.add("attack" + i);
+            }
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true);
+            pb.environment().remove("JDK_JAVA_OPTIONS");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(out, p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), is(true));
+            assertThat("the JVM under the policy ran every case and ended itself: " + out, p.exitValue(), is(0));
+            for (String line : out.lines().toList()) {
+                java.util.regex.Matcher m =
+                        java.util.regex.Pattern.compile("attack(\\d+): (.*)").matcher(line);
+                if (m.matches()) {
+                    ran.put(WALL_CASES.get(Integer.parseInt(m.group(1))).name(), m.group(2));
+                }
+            }
+        }
+        wallByWall = new WallByWall(scanned, ran, (System.nanoTime() - start) / 1e9);
+        System.out.printf("each wall alone over %d cases in %.1f s%n", WALL_CASES.size(), wallByWall.seconds());
+        return wallByWall;
+    }
+
+    private static Path write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    /** Compiles {@code sources} into {@code out} (against {@code classpath}, null: none), for JDK 17. */
+    private static Path compile(Path out, Path classpath, List<Path> sources) {
+        List<String> args = new java.util.ArrayList<>(
+                List.of("-d", out.toString(), "-g", "--release", "17", "-nowarn", "-XDsuppressNotes"));
+        if (classpath != null) {
+            args.addAll(List.of("-cp", classpath.toString()));
+        }
+        sources.forEach(f -> args.add(f.toString()));
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int status =
+                javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, errors, args.toArray(String[]::new));
+        assertThat(errors.toString(StandardCharsets.UTF_8), status, is(0));
+        return out;
     }
 
     // --- where attacks go ------------------------------------------------------------------------

@@ -64,6 +64,12 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>what a message carries, measured: {@link FeedbackCapacityTest}; deadlines a test's own threads
  *       cannot stretch: {@link TestClockTest}.</li>
  * </ol>
+ * Each wall alone: the wall-by-wall cases ({@link HostileCorpus#WALL_CASES}: the attacks above on
+ * the two walls, and what got through one of them before it held alone: a reflective {@code
+ * getenv}, a property through a method handle, the policy switched off by a reflective {@code
+ * setAccessible} on its state, a class loader through {@code Constructor.newInstance}, a library's
+ * handler that ends the JVM, a static that a listed class inherits) are judged once by the allow-list
+ * alone and run once under the policy alone, and the proof says which wall stops each.
  * The supervisor's own defences, with the allow-list off, are in {@link HostileSubmissionsTest}.
  * Attacks that would reach other runs as the grader's own user run only where the test JVM is
  * confined (a grader running as root, as CI and Gradescope do).
@@ -746,6 +752,73 @@ class HostileSubmissionsCorpusTest {
                 anyOf(
                         containsString("fixture.calc.ScratchFiles$1.run (Sneaky.java:"),
                         containsString("does not compile")));
+    }
+
+    // --- each wall alone --------------------------------------------------------------------------
+
+    private static HostileCorpus.WallByWall wallByWall() throws Exception {
+        return HostileCorpus.wallByWall(tmp.resolve("wall-by-wall"));
+    }
+
+    /** The allow-list alone refuses exactly the cases it must, each in the method that holds it. */
+    @Test
+    void withTheScanAloneEveryCaseItMustStopIsRefused() throws Exception {
+        HostileCorpus.WallByWall walls = wallByWall();
+        for (HostileCorpus.WallCase c : HostileCorpus.WALL_CASES) {
+            assertThat(
+                    c.name() + (c.scan() ? " is refused by the scan" : " passes the scan (another wall stops it)")
+                            + ": " + walls.scan().get(c.name()),
+                    walls.scan().containsKey(c.name()),
+                    is(c.scan()));
+        }
+    }
+
+    /**
+     * The policy alone (the scan off) stops exactly the cases it must, directly, through {@code
+     * Method.invoke} or a method handle, and through a library's handler or task; what it does
+     * not stop it lets run (the scan's alone, and so said in {@link SandboxPolicy}'s Javadoc).
+     */
+    @Test
+    void withThePolicyAloneEveryCaseItMustStopIsStopped() throws Exception {
+        assumeTrue(SandboxPolicy.available(), "no in-JVM policy here: " + SandboxPolicy.describe());
+        HostileCorpus.WallByWall walls = wallByWall();
+        for (HostileCorpus.WallCase c : HostileCorpus.WALL_CASES) {
+            String result = walls.policy().get(c.name());
+            assertThat(c.name() + " was run under the policy", result, org.hamcrest.Matchers.notNullValue());
+            if (c.policy()) {
+                assertThat(
+                        c.name() + " is stopped by the policy",
+                        result,
+                        allOf(
+                                org.hamcrest.Matchers.startsWith("stopped: "),
+                                anyOf(java.util.Arrays.stream(c.stoppedBy().split("\\|"))
+                                        .<org.hamcrest.Matcher<? super String>>map(
+                                                org.hamcrest.Matchers::containsString)
+                                        .toList())));
+            } else {
+                assertThat(c.name() + " gets past the policy alone: the scan is its wall", result, equalTo("reached"));
+            }
+        }
+    }
+
+    /** Every case is stopped by a wall alone, and the table says which. */
+    @Test
+    void everyHostileCaseIsStoppedByAWallAloneAndSaysWhich() throws Exception {
+        HostileCorpus.WallByWall walls = wallByWall();
+        StringBuilder table = new StringBuilder();
+        for (HostileCorpus.WallCase c : HostileCorpus.WALL_CASES) {
+            List<String> stoppedBy = new java.util.ArrayList<>();
+            if (walls.scan().containsKey(c.name())) {
+                stoppedBy.add(Walls.ALLOW_LIST);
+            }
+            String ran = walls.policy().get(c.name());
+            if (ran != null && ran.startsWith("stopped: ")) {
+                stoppedBy.add(Walls.POLICY);
+            }
+            table.append(String.format("%-80s %s%n", c.name(), String.join(", ", stoppedBy)));
+            assertThat(c.name() + " is stopped by a wall alone", stoppedBy, not(org.hamcrest.Matchers.empty()));
+        }
+        System.out.print(table);
     }
 
     // --- class 2: the test JVM's insides --------------------------------------------------------

@@ -84,6 +84,25 @@ class LeaderboardTest {
     }
 
     @Test
+    void theReferenceRanksAboveAStudentWhoseRatiosTieWithIt() throws IOException {
+        Map<String, GradeReport> reports = new TreeMap<>();
+        reports.put("erin", report(counted(PerfResult.MEASURED, 0.043, 0.043)));
+        Leaderboard.write(reports, tmp);
+        String html = Files.readString(tmp.resolve("leaderboard.html"));
+        String erin = Files.readString(tmp.resolve("pseudonyms.csv"))
+                .lines()
+                .skip(1)
+                .findFirst()
+                .orElseThrow();
+        int reference = html.indexOf("<tr class=\"reference\"><td>1</td><td><em>" + Leaderboard.REFERENCE + "</em>");
+        assertThat("the reference is first, marked as such: " + html, reference, not(is(-1)));
+        assertThat(
+                "a tie with the reference is no place above it",
+                html.indexOf("<td>2</td><td>" + erin.substring(0, erin.indexOf(',')) + "</td>"),
+                not(is(-1)));
+    }
+
+    @Test
     void studentsRankByTheirRatiosUnderPseudonymsAndWrongAnswersNeverRank() throws IOException {
         Map<String, GradeReport> reports = new TreeMap<>();
         reports.put("alice@example.edu", report(counted(PerfResult.MEASURED, 0.043, 0.043), timed(1.2)));
@@ -103,7 +122,11 @@ class LeaderboardTest {
                 rows.get(0),
                 equalTo("pseudonym,\"lab-05 bloom-probe (CPU time / reference)\","
                         + "\"lab-05 lsm-get-absent (device reads per get)\""));
-        assertThat("dave measured nothing: no row", rows.size(), is(4));
+        assertThat("dave measured nothing: no row; the reference has one", rows.size(), is(5));
+        assertThat(
+                "the reference's row: its count per get, and 1 on the timed line",
+                rows.get(1),
+                equalTo(Leaderboard.REFERENCE + ",1.000,0.04300"));
         Map<String, String> pseudonyms = new TreeMap<>();
         names.lines()
                 .skip(1)
@@ -122,7 +145,9 @@ class LeaderboardTest {
         int a = html.indexOf(pseudonyms.get("alice@example.edu"));
         int b = html.indexOf(pseudonyms.get("\"bob <script>\""));
         int c = html.indexOf(pseudonyms.get("carol"));
-        assertThat("carol, then alice, then bob", c, lessThan(a));
+        int r = html.indexOf("<tr class=\"reference\">");
+        assertThat("carol, then the reference, then alice, then bob", c, lessThan(r));
+        assertThat(r, lessThan(a));
         assertThat(a, lessThan(b));
 
         Leaderboard.write(reports, tmp);

@@ -57,8 +57,7 @@ import org.junit.jupiter.api.Test;
  *       table's rows apart) must give the same value in every column. This catches a measurement
  *       taken again and tabled again beside the old one, without anyone naming the quantity (the
  *       arena's table, and the decision matrix, each once stood twice in chapter 7 with other
- *       values). Tables marked {@code <!-- not a measurement: ... -->} are not read, and
- *       {@code audit.md}, the instructor's dated record of successive audits, is not a chapter.
+ *       values). Tables marked {@code <!-- not a measurement: ... -->} are not read.
  * </ul>
  *
  * Earlier runs and their figures belong in each chapter's measurement log ({@code
@@ -298,7 +297,7 @@ class NotesTest {
      * Whether {@code relative} names something under {@code root}: a file or a folder; a glob
      * ({@code space-*.json}); a name with a placeholder the reader fills in, in capitals ({@code
      * audit-lab-NN.txt}, {@code OUT}), matched as a glob; or the prefix of files a command writes
-     * ({@code planner-crossover-run2} for {@code planner-crossover-run2.md} and its siblings).
+     * ({@code planner-crossover} for {@code planner-crossover.md} and its siblings).
      */
     static boolean exists(Path root, String relative) throws IOException {
         Path at = root;
@@ -532,13 +531,6 @@ class NotesTest {
         return q.compareTo(v) == 0;
     }
 
-    /** The chapters whose figures are one per quantity: every note but the audit's dated record. */
-    private static List<Doc> book(Path root) throws IOException {
-        return notes(root).stream()
-                .filter(d -> !d.fileName().equals("audit.md"))
-                .toList();
-    }
-
     @Test
     void everyHeadlineFigureIsStatedWithTheLedgersValue() throws IOException {
         List<Figure> ledger = ledger(ROOT);
@@ -546,7 +538,7 @@ class NotesTest {
         assertThat(
                 "statements of headline figures that quote another value (change the statement, or the ledger"
                         + " with every statement, after measuring again)",
-                ledgerProblems(ledger, book(ROOT)),
+                ledgerProblems(ledger, notes(ROOT)),
                 empty());
     }
 
@@ -647,7 +639,7 @@ class NotesTest {
     @Test
     void noTwoTablesOfOneSchemaGiveAChapterTwoValuesForOneCell() throws IOException {
         List<String> problems = new ArrayList<>();
-        for (Doc d : book(ROOT)) {
+        for (Doc d : notes(ROOT)) {
             problems.addAll(tableContradictions(d));
         }
         assertThat(
@@ -747,5 +739,151 @@ class NotesTest {
                 unshown(ROOT, List.of(showsBloom)),
                 hasItem("notes/figures/lab05-l0-read-amp.png"));
         assertThat(unshown(ROOT, List.of(showsBloom)), not(hasItem("notes/figures/lab05-bloom.png")));
+    }
+
+    // ---- what is true now, not a lab notebook -------------------------------------------------
+
+    /** Pages of the notes this check leaves to their own rewrite: the benchmarks' baseline, retaken whole. */
+    static final Set<String> RETAKEN_WHOLE = Set.of("benchmarks.md");
+
+    /** A date as a day's entry begins: "On 2026-11-23 the store served ...". */
+    private static final Pattern DATED = Pattern.compile("(?i)\\bon 20\\d\\d-\\d\\d-\\d\\d\\b");
+
+    /** A table row of one machine load: its first cell says "load 9". */
+    private static final Pattern LOAD_ROW = Pattern.compile("(?i)^\\|[^|]*\\bload \\d");
+
+    /** A name given after a rerun: {@code planner-crossover-run2}, {@code week_rerun.csv}. */
+    private static final Pattern RERUN_NAME =
+            Pattern.compile("(?i)[\\w./-]*(?:[-_]re-?run|[-_]run[-_]?\\d+)\\b[\\w.-]*");
+
+    /** A section of what is left to do. */
+    private static final Pattern TODO_HEADING = Pattern.compile(
+            "(?i)^#{1,6}\\s.*\\b(?:to ?do|what is next|what's next|not (?:yet )?measured|next steps|open questions|future work)\\b");
+
+    private static final Pattern TODO = Pattern.compile("\\bTODO\\b");
+
+    /** A pointer to the measurement log that may name no file: "the log has the runs", "are in the log". */
+    private static final Pattern LOG_POINTER = Pattern.compile(
+            "(?i)\\bthe (?:measurement )?log (?:has|keeps|holds|says|shows|lists|gives)\\b(?! (?:grown|been|no |nothing))"
+                    + "|\\b(?:are|is|be) in the (?:measurement )?log\\b(?![\\w'-]| record| file)");
+
+    /** A file named in a sentence: a link, or a path or file name with its extension. */
+    private static final Pattern FILE_NAMED =
+            Pattern.compile("\\]\\(|[\\w.-]+/[\\w./-]*\\.(?:md|txt|json|csv)|\\b[\\w-]+\\.(?:md|txt|json|csv)\\b");
+
+    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.;!?])\\s+(?=[A-Z(*`])");
+
+    /**
+     * What makes {@code doc} a lab notebook rather than a page that states what is true now, as
+     * "file:line: what": a dated day's entry in prose, a table row per machine load, a file named
+     * after a rerun, a section or a note of what is left to do, and a pointer to the measurement log
+     * for runs that names no file. Code blocks are not read, and a table only for its rows' first cells.
+     */
+    static List<String> notebookProblems(Doc doc) {
+        List<String> problems = new ArrayList<>();
+        StringBuilder paragraph = new StringBuilder();
+        int paragraphLine = 0;
+        for (int i = 0; i <= doc.lines().size(); i++) {
+            String line = i < doc.lines().size() ? doc.lines().get(i) : "";
+            boolean prose = i < doc.lines().size()
+                    && !doc.code()[i]
+                    && !line.isBlank()
+                    && !line.startsWith("#")
+                    && !line.startsWith("|");
+            if (i < doc.lines().size() && !doc.code()[i]) {
+                String where = doc.name() + ":" + (i + 1) + ": ";
+                if (LOAD_ROW.matcher(line).find()) {
+                    problems.add(where + "a row per machine load (one current figure; the others go to the log)");
+                }
+                Matcher rerun = RERUN_NAME.matcher(line);
+                while (rerun.find()) {
+                    problems.add(where + "a name given after a rerun: " + rerun.group());
+                }
+                if (TODO_HEADING.matcher(line).find() || TODO.matcher(line).find()) {
+                    problems.add(where + "what is left to do: " + line.strip());
+                }
+                if (!line.startsWith("|") && DATED.matcher(line).find()) {
+                    problems.add(where + "a dated entry: " + line.strip());
+                }
+            }
+            if (prose) {
+                if (paragraph.length() == 0) {
+                    paragraphLine = i + 1;
+                }
+                paragraph.append(line.strip()).append(' ');
+            } else if (paragraph.length() > 0) {
+                for (String sentence : SENTENCE_END.split(paragraph)) {
+                    if (LOG_POINTER.matcher(sentence).find()
+                            && !FILE_NAMED.matcher(sentence).find()) {
+                        problems.add(doc.name() + ":" + paragraphLine + ": a pointer to the log that names no file: "
+                                + sentence.strip());
+                    }
+                }
+                paragraph.setLength(0);
+            }
+        }
+        return problems;
+    }
+
+    @Test
+    void noPageOfTheNotesReadsAsALabNotebook() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Doc d : notes(ROOT)) {
+            if (!RETAKEN_WHOLE.contains(d.fileName())) {
+                problems.addAll(notebookProblems(d));
+            }
+        }
+        try (Stream<Path> figures = Files.list(ROOT.resolve("notes/figures"))) {
+            figures.map(p -> p.getFileName().toString())
+                    .filter(n -> RERUN_NAME.matcher(n).matches())
+                    .sorted()
+                    .forEach(n -> problems.add("notes/figures/" + n + ": a figure named after a rerun"));
+        }
+        assertThat(
+                "the notes state what is true now: earlier runs, a day's entries, rows per load and what is left"
+                        + " to do go to the measurement logs (notes/data/*/README.md), named by their file",
+                problems,
+                empty());
+    }
+
+    @Test
+    void eachKindOfNotebookEntryPlantedInAChapterIsFound() {
+        String planted = String.join(
+                "\n",
+                "# 7. A chapter",
+                "",
+                "On 2026-11-23 the store served 0.64 times RocksDB's fills.",
+                "",
+                "| profile | force µs |",
+                "| --- | ---: |",
+                "| measured, load 9 | 1,239 |",
+                "| hdd, simulated | 12,000 |",
+                "",
+                "![crossover](figures/lab07-planner-crossover-run2.png)",
+                "",
+                "The three rates spread by 1.44, so 20% is not evidence; the log has every run. A log has",
+                "its records; the log has grown by 1.9 times. Earlier runs are in the log.",
+                "The runs are in [the measurement log](data/lab07/README.md); the log has the first run",
+                "(`notes/data/lab07/README.md`).",
+                "",
+                "```",
+                "On 2026-11-23 in code is not prose; TODO in code neither",
+                "```",
+                "",
+                "## 7.16 What is next",
+                "",
+                "- TODO: flush off the request thread.",
+                "");
+        assertThat(
+                notebookProblems(Doc.of("notes/07-x.md", planted)),
+                contains(
+                        "notes/07-x.md:3: a dated entry: On 2026-11-23 the store served 0.64 times RocksDB's fills.",
+                        "notes/07-x.md:7: a row per machine load (one current figure; the others go to the log)",
+                        "notes/07-x.md:10: a name given after a rerun: figures/lab07-planner-crossover-run2.png",
+                        "notes/07-x.md:12: a pointer to the log that names no file: The three rates spread by 1.44,"
+                                + " so 20% is not evidence; the log has every run.",
+                        "notes/07-x.md:12: a pointer to the log that names no file: Earlier runs are in the log.",
+                        "notes/07-x.md:21: what is left to do: ## 7.16 What is next",
+                        "notes/07-x.md:23: what is left to do: - TODO: flush off the request thread."));
     }
 }

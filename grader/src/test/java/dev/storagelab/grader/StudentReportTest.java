@@ -91,28 +91,33 @@ class StudentReportTest {
         return new TestResult(t, new Outcome(status, message, 1), status == Status.PASSED ? max : 0, max);
     }
 
-    @Test
-    void theReportLeadsWithTasksAndNamesWhatIsNotImplementedOnce() throws IOException {
-        String todo = LibraryNoise.strip(JQWIK_FAILURE);
-        GradeReport r = new GradeReport(
+    /** A report of one lab, isolated, with {@code tests}. */
+    private static GradeReport report(String lab, String directory, TestResult... tests) {
+        return new GradeReport(
                 "sub",
-                List.of(new LabResult(
-                        "lab-01",
-                        "lab-01-binary-search",
-                        "isolated",
-                        null,
-                        List.of(
-                                test("emptyArraysAreSearched", "T1", "binary search", Status.PASSED, null, 2),
-                                test("reopenRebuildsTheIndex", "T4", "rebuilding the index", Status.FAILED, todo, 3),
-                                test("tornTailIsCut", "T4", "rebuilding the index", Status.FAILED, todo, 2),
-                                test("lookupsFindTheNewest", "T8", "the read path", Status.FAILED, "expected v2", 4)),
-                        List.of())),
+                List.of(new LabResult(lab, directory, "isolated", null, List.of(tests), List.of())),
                 List.of(),
                 12,
                 null);
+    }
+
+    /** {@code r}'s {@code report.md}, written with every other output to {@code out}. */
+    private String markdown(GradeReport r) throws IOException {
         Path dir = tmp.resolve("out");
         ReportWriter.writeAll(r, dir);
-        String md = Files.readString(dir.resolve("report.md"));
+        return Files.readString(dir.resolve("report.md"));
+    }
+
+    @Test
+    void theReportLeadsWithTasksAndNamesWhatIsNotImplementedOnce() throws IOException {
+        String todo = LibraryNoise.strip(JQWIK_FAILURE);
+        String md = markdown(report(
+                "lab-01",
+                "lab-01-binary-search",
+                test("emptyArraysAreSearched", "T1", "binary search", Status.PASSED, null, 2),
+                test("reopenRebuildsTheIndex", "T4", "rebuilding the index", Status.FAILED, todo, 3),
+                test("tornTailIsCut", "T4", "rebuilding the index", Status.FAILED, todo, 2),
+                test("lookupsFindTheNewest", "T8", "the read path", Status.FAILED, "expected v2", 4)));
         int table = md.indexOf("| lab | task | handout | points |");
         assertThat(md, table, is(md.indexOf("| lab |")));
         assertThat(md, containsString("| lab-01 | T1 | binary search | 2 / 2 |"));
@@ -139,5 +144,45 @@ class StudentReportTest {
                 containsString("- **FAIL** ` EdgeCaseHiddenTest.lookupsFindTheNewest ` (0/4, T8): the bug"
                         + " lookupsFindTheNewest finds"));
         assertThat(md, not(containsString("jqwik")));
+    }
+
+    @Test
+    void aTaskThatHangsIsSaidOnceAtItsTaskWithWhatItWaitsOn() throws IOException {
+        String wait = "hangs: for 5 s no thread ran, and none could: each waits with no progress\n"
+                + "3 threads wait in StampedLock.readLock at LatchCrabbing.findLeafShared:88 < BPlusTree.get:300\n"
+                + "A lock or latch never let go, or a wake-up never sent, keeps them waiting for ever.";
+        String name = "search and insert with splits";
+        GradeReport r = report(
+                "lab-04",
+                "lab-04-btree",
+                test("pagesKeepTheirCells", "T1", "the slotted page", Status.PASSED, null, 2),
+                test("readersSeeEveryKey", "T7", name, Status.HUNG, wait, 3),
+                test("scansSeeEveryKey", "T7", name, Status.HUNG, wait, 3),
+                test("splitsKeepOrder", "T7", name, Status.FAILED, "expected 5 but was 4", 2));
+        String md = markdown(r);
+        Path dir = tmp.resolve("out");
+        assertThat(md, containsString("| lab-04 | T7 | search and insert with splits \\(hangs: 2 tests\\) | 0 / 8 |"));
+        assertThat(
+                md,
+                containsString(
+                        "**lab-04 T7 hangs \\(2 tests\\): no thread runs; 3 threads wait in StampedLock.readLock at"
+                                + " LatchCrabbing.findLeafShared:88 &lt; BPlusTree.get:300** (6 points)"));
+        assertThat("the wait in full, once", md.split("never let go", -1).length, is(2));
+        assertThat(
+                md,
+                containsString(
+                        "- **FAIL** ` EdgeCaseHiddenTest.readersSeeEveryKey ` (0/3, T7): the bug readersSeeEveryKey"
+                                + " finds (hangs: said above, at T7)"));
+        assertThat("a failure that is no hang keeps its message", md, containsString("expected 5 but was 4"));
+        java.io.StringWriter terminal = new java.io.StringWriter();
+        ReportWriter.printTable(r, new java.io.PrintWriter(terminal, true));
+        assertThat(
+                terminal.toString(),
+                containsString("lab-04 T7 hangs (2 tests): no thread runs; 3 threads wait in StampedLock.readLock at"
+                        + " LatchCrabbing.findLeafShared:88 < BPlusTree.get:300"));
+        assertThat(
+                "Gradescope's first words say it too",
+                Files.readString(dir.resolve("results.json")),
+                containsString("lab-04 T7 hangs (2 tests): no thread runs; 3 threads wait in StampedLock.readLock"));
     }
 }

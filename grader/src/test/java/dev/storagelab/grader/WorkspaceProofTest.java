@@ -160,6 +160,117 @@ class WorkspaceProofTest {
                         workspace.labs().stream().map(Lab::id).toList())));
     }
 
+    /**
+     * Work moved out of what a counted line counts wins neither points nor a place ({@link
+     * CostlyFixtures#all(String)}, {@code uncounted}): an engine that reads everything when it opens
+     * fails the hidden test that bounds what an open reads, so its lab's performance lines do not run;
+     * one that answers from what it kept in memory since it wrote the data counts no better than the
+     * reference, since another JVM writes the benchmark's data; and on the class's leaderboard the
+     * reference solution ranks at or above both.
+     */
+    @Test
+    void workMovedOutOfTheCountWinsNeitherPointsNorAPlaceAboveTheReference() throws Exception {
+        Path reference = real.grader().builtReference(workspace.labs(), tmp);
+        Rubric rubric = Rubric.of(workspace);
+        java.util.Map<String, GradeReport> board = new java.util.TreeMap<>();
+        List<CostlyFixtures.Fixture> fixtures = CostlyFixtures.all("uncounted");
+        assertThat(
+                "one fixture reads everything when it opens, one answers from memory",
+                fixtures.size(),
+                greaterThanOrEqualTo(2));
+        for (CostlyFixtures.Fixture f : fixtures) {
+            Lab lab = workspace.lab(f.lab().substring("lab-".length()));
+            Path dir = tmp.resolve("uncounted").resolve(f.name());
+            if (f.line().contains(".hidden.")) {
+                // The hidden test class alone, on the lab's reference classes with the fixture's compiled over
+                // them, as the grader runs it (a full grade of the lab would prove no more: its performance lines
+                // run only when every test passes, Performance's gate).
+                Path module = CostlyFixtures.patchedModule(f, workspace, reference, dir);
+                List<GradedTest> tests = HiddenTests.scan(reference, lab, rubric).stream()
+                        .filter(t -> t.className().equals(f.line()))
+                        .toList();
+                assertThat(f.dir() + " names " + f.line() + ", a hidden test class of " + f.lab(), tests, not(empty()));
+                java.util.Map<String, TestSupervisor.Outcome> outcomes =
+                        new TestSupervisor(rubric, Files.createDirectories(dir.resolve("scratch"))).run(module, tests);
+                assertThat(
+                        f.name() + " must fail " + f.line() + ": " + outcomes,
+                        outcomes.values().stream().anyMatch(o -> !o.passed()),
+                        is(true));
+                List<GradeReport.PerfResult> perf =
+                        new Performance(rubric, System.out).notRun(lab, "not run: a test of the lab failed");
+                board.put(
+                        f.name(),
+                        new GradeReport(
+                                f.name(),
+                                List.of(new LabResult(f.lab(), lab.directory(), "isolated", null, List.of(), perf)),
+                                List.of(),
+                                1,
+                                null));
+            } else {
+                Rubric.PerfBenchmark line = rubric.perf(lab.id()).stream()
+                        .filter(p -> p.name().equals(f.line()) && p.counted())
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(f.dir() + " names perf." + f.lab() + "." + f.line()
+                                + ", which is not a counted line of the rubric"));
+                double ref = CostlyFixtures.count(
+                        referenceRun(reference, lab, line), line, reference.resolve(lab.directory()));
+                double kept = CostlyFixtures.count(
+                        CostlyFixtures.patchedModule(f, workspace, reference, dir), line, dir.resolve("run.txt"));
+                assertThat(
+                        f.name() + ": " + line.count().words() + " " + kept + " against the reference's " + ref
+                                + ": answers kept in memory since the writing must not count below the reference",
+                        kept / ref,
+                        greaterThanOrEqualTo(1.0 - 1e-9));
+                GradeReport.PerfResult measured = new GradeReport.PerfResult(
+                        f.lab(),
+                        line.name(),
+                        line.benchmark(),
+                        "",
+                        true,
+                        line.count().words(),
+                        kept / ref,
+                        kept / ref,
+                        kept / ref,
+                        ref,
+                        kept,
+                        line.count().words(),
+                        1.0,
+                        1,
+                        true,
+                        line.points(),
+                        line.points(),
+                        GradeReport.PerfResult.MEASURED,
+                        "measured");
+                board.put(
+                        f.name(),
+                        new GradeReport(
+                                f.name(),
+                                List.of(new LabResult(
+                                        f.lab(), lab.directory(), "isolated", null, List.of(), List.of(measured))),
+                                List.of(),
+                                1,
+                                null));
+            }
+        }
+        Path out = Files.createDirectories(tmp.resolve("uncounted-leaderboard"));
+        Leaderboard.write(board, out);
+        String html = Files.readString(out.resolve("leaderboard.html"));
+        int referenceRow = html.indexOf("<tr class=\"reference\">");
+        assertThat("the leaderboard has the reference's row: " + html, referenceRow, greaterThan(0));
+        int ranked = 0;
+        for (String line :
+                Files.readAllLines(out.resolve(Leaderboard.NAMES_FILE)).subList(1, board.size() + 1)) {
+            String pseudonym = line.substring(0, line.indexOf(','));
+            int row = html.indexOf("<td>" + pseudonym + "</td>");
+            ranked += row < 0 ? 0 : 1;
+            assertThat(
+                    line + ": the reference ranks at or above work moved out of the count: " + html,
+                    row < 0 || row > referenceRow,
+                    is(true));
+        }
+        assertThat("the fixture that counts as the reference does ranks (below it)", ranked, greaterThanOrEqualTo(1));
+    }
+
     @Test
     void quickBenchWithPeersRunsTheLabsEngineAndEveryProductionEngine() throws Exception {
         Path out = tmp.resolve("bench-peers");

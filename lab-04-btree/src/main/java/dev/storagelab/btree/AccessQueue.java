@@ -18,6 +18,11 @@ import java.util.function.IntConsumer;
  * compare-and-set and no fence, since no other thread appends to it. The pool drains every ring,
  * each in order, before it picks a victim ({@link #drain}), and a thread whose ring is full drains
  * them all (under the pool's lock) before it appends again: nothing appended is lost.
+ *
+ * <p>Each ring also counts its thread's hits ({@link #countHit}): a plain increment of a field only
+ * that thread writes, summed when the pool's statistics are read ({@link #hits}). The count is
+ * exact, and it no longer rides on the access events, which the pool may leave out
+ * ({@link LockFreeBufferPool}'s correlated reference period).
  */
 final class AccessQueue {
 
@@ -28,11 +33,13 @@ final class AccessQueue {
     private static final class Ring {
         private static final VarHandle TAIL;
         private static final VarHandle HEAD;
+        private static final VarHandle HITS;
 
         static {
             try {
                 TAIL = MethodHandles.lookup().findVarHandle(Ring.class, "tail", long.class);
                 HEAD = MethodHandles.lookup().findVarHandle(Ring.class, "head", long.class);
+                HITS = MethodHandles.lookup().findVarHandle(Ring.class, "hits", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -44,12 +51,17 @@ final class AccessQueue {
         private long tail;
         /** The next slot the drainer reads; published with a release store after it read the slots before. */
         private long head;
+        /** Its thread's hits: written by that thread only (an opaque store), read by {@link #hits}. */
+        private long hits;
     }
 
     /** Every thread's ring; the rings of threads that ended are dropped once drained. */
     private final CopyOnWriteArrayList<Ring> rings = new CopyOnWriteArrayList<>();
 
     private final ThreadLocal<Ring> mine = ThreadLocal.withInitial(this::register);
+
+    /** The hits of the rings dropped since their threads ended (changed by the drainer only). */
+    private long retiredHits;
 
     private Ring register() {
         Ring r = new Ring();
@@ -93,6 +105,25 @@ final class AccessQueue {
         return true;
     }
 
+    /** Counts a hit of the current thread: one store to a field of its own ring, no fence. */
+    void countHit() {
+        Ring r = mine.get();
+        Ring.HITS.setOpaque(r, r.hits + 1);
+    }
+
+    /**
+     * Every thread's hits so far. Exact once the threads that hit have returned from their fetches
+     * (a thread's count is its own writes, read here as they are now). Called under the pool's lock,
+     * as the drainer is.
+     */
+    long hits() {
+        long sum = retiredHits;
+        for (Ring r : rings) {
+            sum += (long) Ring.HITS.getOpaque(r);
+        }
+        return sum;
+    }
+
     /** Hands every event appended so far to {@code sink}, ring by ring, each in order. One drainer at a time (the pool's lock). */
     void drain(IntConsumer sink) {
         for (Ring r : rings) {
@@ -102,6 +133,7 @@ final class AccessQueue {
                 Thread owner = r.owner.get();
                 if (owner == null || !owner.isAlive()) {
                     rings.remove(r); // its thread ended: it will append no more
+                    retiredHits += (long) Ring.HITS.getOpaque(r);
                 }
                 continue;
             }

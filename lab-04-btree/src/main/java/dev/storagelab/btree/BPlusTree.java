@@ -37,7 +37,8 @@ import java.util.concurrent.locks.StampedLock;
  *
  * <p><b>Concurrency</b> (lab-04 T11): readers and writers run in parallel, each latching only the
  * pages it is on. A get descends with <em>latch coupling</em> (shared latch on the child, then let
- * go of the parent). A put or delete first tries the <em>optimistic</em> way: shared latches down
+ * go of the parent); with the lock-free pool (T12) it first reads its cached path with no latch at
+ * all, validating each page's latch version instead ({@link OptimisticGet}). A put or delete first tries the <em>optimistic</em> way: shared latches down
  * to the leaf, an exclusive latch on the leaf, and the change made there if the leaf needs no
  * split and no merge. Otherwise it starts again as a <em>structure change</em>: one at a time
  * (the {@linkplain #smoLock structure lock}), exclusive latches from the root down, letting go of
@@ -117,6 +118,11 @@ public final class BPlusTree implements OrderedStore {
     /** T11: the concurrent descents. */
     final LatchCrabbing latches;
     /**
+     * Gets without pins or latches while their path is cached ({@link OptimisticGet}): with T11 and
+     * the lock-free pool (T12), unless {@link #LATCHED_GETS_PROPERTY} is set; null otherwise.
+     */
+    private final OptimisticGet optimistic;
+    /**
      * The longest key the tree may hold, which bounds every separator a split or a merge can move
      * into an internal page: what {@link LatchCrabbing#isSafe} measures room against. Only a structure change
      * raises it (a put with a longer key takes the structure-change path), so it is constant while
@@ -144,6 +150,11 @@ public final class BPlusTree implements OrderedStore {
         this.deletes = new TreeDelete(this);
         this.latches = new LatchCrabbing(this, pool);
         this.latchCrabbing = LatchCrabbing.Probe.IMPLEMENTED && !Boolean.getBoolean(TREE_LOCK_PROPERTY);
+        this.optimistic = latchCrabbing
+                        && pool instanceof LockFreeBufferPool lockFree
+                        && !Boolean.getBoolean(LATCHED_GETS_PROPERTY)
+                ? new OptimisticGet(this, lockFree)
+                : null;
         pool.waitWhenFull(latchCrabbing);
     }
 
@@ -165,6 +176,7 @@ public final class BPlusTree implements OrderedStore {
         this.deletes = new TreeDelete(this);
         this.latches = new LatchCrabbing(this, null);
         this.latchCrabbing = false;
+        this.optimistic = null;
     }
 
     /** An empty {@linkplain #BPlusTree(BTreeOptions) shell}, for {@link LatchCrabbing.Probe}. */
@@ -177,6 +189,13 @@ public final class BPlusTree implements OrderedStore {
      * tree-wide lock even when T11 is written: for benchmarks that compare the two in one run.
      */
     public static final String TREE_LOCK_PROPERTY = "storagelab.btree.treeLock";
+
+    /**
+     * Set this system property to {@code true} (before a tree is opened) to make every get descend
+     * with latch coupling (T11) even where it could read optimistically ({@link OptimisticGet}): for
+     * benchmarks that compare the two in one build.
+     */
+    public static final String LATCHED_GETS_PROPERTY = "storagelab.btree.latchedGets";
 
     /**
      * Opens the tree in {@code storage}, creating an empty one if there is none. A new page file is
@@ -220,13 +239,18 @@ public final class BPlusTree implements OrderedStore {
         lock.readLock().lock();
         try {
             checkOpen();
-            PageGuard leaf = seekLeaf(key);
-            if (leaf != null) {
-                try (leaf) {
-                    SlottedPage page = leaf.page();
-                    int i = page.search(key);
-                    if (i >= 0) {
-                        result = Optional.of(page.value(i));
+            Optional<Bytes> read = optimistic == null ? null : optimistic.get(key);
+            if (read != null) {
+                result = read;
+            } else {
+                PageGuard leaf = seekLeaf(key);
+                if (leaf != null) {
+                    try (leaf) {
+                        SlottedPage page = leaf.page();
+                        int i = page.search(key);
+                        if (i >= 0) {
+                            result = Optional.of(page.value(i));
+                        }
                     }
                 }
             }

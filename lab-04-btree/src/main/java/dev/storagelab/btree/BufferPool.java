@@ -104,9 +104,13 @@ public abstract class BufferPool {
          */
         private final StampedLock latch = new StampedLock();
 
+        /** The slotted-page view of {@link #data}: one per frame, since the view holds nothing but the array. */
+        private final SlottedPage view;
+
         Frame(int index, int pageSize, int pins) {
             this.index = index;
             this.data = new byte[pageSize];
+            this.view = new SlottedPage(data);
             this.pins = pins;
         }
 
@@ -127,7 +131,7 @@ public abstract class BufferPool {
 
         /** A slotted-page view of the bytes. */
         public SlottedPage page() {
-            return new SlottedPage(data);
+            return view;
         }
 
         /** Takes the page latch shared: other readers may hold it too, no writer can. */
@@ -148,6 +152,37 @@ public abstract class BufferPool {
         /** Lets go of the exclusive page latch. */
         public void unlatchExclusive() {
             checkState(latch.tryUnlockWrite(), "%s is not latched exclusive", this);
+        }
+
+        /**
+         * A version of the page latch for an optimistic read ({@link OptimisticGet}): nonzero if no
+         * thread holds it exclusive now. Every exclusive hold, and every change of the page the frame
+         * holds ({@link LockFreeBufferPool}), moves the version on, which {@link #validate} then sees.
+         */
+        long readVersion() {
+            return latch.tryOptimisticRead();
+        }
+
+        /** Whether nothing has changed the page since {@link #readVersion} returned {@code version}. */
+        boolean validate(long version) {
+            return latch.validate(version);
+        }
+
+        /**
+         * Takes the page latch shared if nothing has changed the page since {@code version}: the
+         * caller holds a pin. False (nothing held) if it has.
+         */
+        boolean latchSharedIfUnchanged(long version) {
+            return latch.tryConvertToReadLock(version) != 0;
+        }
+
+        /**
+         * Moves the latch's version on, for a frame that is about to hold another page: an optimistic
+         * reader of the page it held fails its validation. The frame is claimed, so no thread holds
+         * its latch.
+         */
+        void newVersion() {
+            latch.unlockWrite(latch.writeLock());
         }
 
         /** Whether some thread holds the page latch exclusive now. */
@@ -195,7 +230,7 @@ public abstract class BufferPool {
     volatile int waitingForFrame;
     /** Hears evictions ({@link BPlusTree#setEventListener}). */
     volatile EventListener events = dev.storagelab.events.TestRecording.listener();
-    /** The counters, changed under the pool's lock (the lock-free pool counts its hits as it drains them). */
+    /** The counters, changed under the pool's lock (the lock-free pool counts its hits per thread, and sums them here in {@link #stats}). */
     long hits;
 
     long misses;

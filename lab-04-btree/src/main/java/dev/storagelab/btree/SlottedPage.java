@@ -18,7 +18,10 @@ import static dev.storagelab.btree.PageFormat.VERSION;
 import static dev.storagelab.btree.PageFormat.VERSION_OFFSET;
 
 import dev.storagelab.kv.Bytes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -35,15 +38,43 @@ import java.util.Arrays;
  */
 public final class SlottedPage {
 
+    /** Big-endian views of the page's bytes, as {@link ByteBuffer}'s, without a buffer object per page view. */
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private final byte[] data;
-    private final ByteBuffer buf;
     private final int pageSize;
 
     /** A view of {@code page}, whose length is the page size. */
     public SlottedPage(byte[] page) {
         this.data = page;
-        this.buf = ByteBuffer.wrap(page);
         this.pageSize = page.length;
+    }
+
+    private short getShort(int offset) {
+        return (short) SHORT.get(data, offset);
+    }
+
+    private void putShort(int offset, short v) {
+        SHORT.set(data, offset, v);
+    }
+
+    private int getInt(int offset) {
+        return (int) INT.get(data, offset);
+    }
+
+    private void putInt(int offset, int v) {
+        INT.set(data, offset, v);
+    }
+
+    private long getLong(int offset) {
+        return (long) LONG.get(data, offset);
+    }
+
+    private void putLong(int offset, long v) {
+        LONG.set(data, offset, v);
     }
 
     /** Formats the page as an empty node of {@code type} with id {@code pageId}: every byte is reset. */
@@ -51,7 +82,7 @@ public final class SlottedPage {
         Arrays.fill(data, (byte) 0);
         data[TYPE_OFFSET] = type;
         data[VERSION_OFFSET] = VERSION;
-        buf.putLong(PAGE_ID_OFFSET, pageId);
+        putLong(PAGE_ID_OFFSET, pageId);
         setCellStart(pageSize);
         return this;
     }
@@ -67,69 +98,69 @@ public final class SlottedPage {
     }
 
     public long pageId() {
-        return buf.getLong(PAGE_ID_OFFSET);
+        return getLong(PAGE_ID_OFFSET);
     }
 
     public long generation() {
-        return buf.getLong(GENERATION_OFFSET);
+        return getLong(GENERATION_OFFSET);
     }
 
     public void setGeneration(long generation) {
-        buf.putLong(GENERATION_OFFSET, generation);
+        putLong(GENERATION_OFFSET, generation);
     }
 
     /** The number of cells (keys) on the page. */
     public int cellCount() {
-        return buf.getShort(CELL_COUNT_OFFSET) & 0xffff;
+        return getShort(CELL_COUNT_OFFSET) & 0xffff;
     }
 
     private void setCellCount(int n) {
-        buf.putShort(CELL_COUNT_OFFSET, (short) n);
+        putShort(CELL_COUNT_OFFSET, (short) n);
     }
 
     /** The lowest byte offset used by a cell; {@code pageSize} when there are none. */
     int cellStart() {
-        return buf.getShort(CELL_START_OFFSET) & 0xffff;
+        return getShort(CELL_START_OFFSET) & 0xffff;
     }
 
     private void setCellStart(int offset) {
-        buf.putShort(CELL_START_OFFSET, (short) offset);
+        putShort(CELL_START_OFFSET, (short) offset);
     }
 
     /** Bytes inside the cell area freed by deletes and not yet compacted. */
     int fragmented() {
-        return buf.getShort(FRAGMENTED_OFFSET) & 0xffff;
+        return getShort(FRAGMENTED_OFFSET) & 0xffff;
     }
 
     private void setFragmented(int n) {
-        buf.putShort(FRAGMENTED_OFFSET, (short) n);
+        putShort(FRAGMENTED_OFFSET, (short) n);
     }
 
     /** Leaf: the left sibling's id, or {@link PageFormat#NO_PAGE}. */
     public long prev() {
-        return buf.getLong(PREV_OFFSET);
+        return getLong(PREV_OFFSET);
     }
 
     public void setPrev(long pageId) {
-        buf.putLong(PREV_OFFSET, pageId);
+        putLong(PREV_OFFSET, pageId);
     }
 
     /** Leaf: the right sibling's id, or {@link PageFormat#NO_PAGE}. */
     public long next() {
-        return buf.getLong(NEXT_OFFSET);
+        return getLong(NEXT_OFFSET);
     }
 
     public void setNext(long pageId) {
-        buf.putLong(NEXT_OFFSET, pageId);
+        putLong(NEXT_OFFSET, pageId);
     }
 
     /** Internal: the leftmost child, which holds the keys below the first key. */
     public long leftmostChild() {
-        return buf.getLong(NEXT_OFFSET);
+        return getLong(NEXT_OFFSET);
     }
 
     public void setLeftmostChild(long pageId) {
-        buf.putLong(NEXT_OFFSET, pageId);
+        putLong(NEXT_OFFSET, pageId);
     }
 
     // ---------------------------------------------------------------- cells
@@ -141,11 +172,11 @@ public final class SlottedPage {
 
     /** The byte offset of cell {@code index} in the page. */
     int cellOffset(int index) {
-        return buf.getShort(slotOffset(index)) & 0xffff;
+        return getShort(slotOffset(index)) & 0xffff;
     }
 
     private int keyLength(int cell) {
-        return buf.getShort(cell) & 0xffff;
+        return getShort(cell) & 0xffff;
     }
 
     private int keyOffset(int cell) {
@@ -167,13 +198,13 @@ public final class SlottedPage {
     /** Leaf: the value of cell {@code index}, copied. */
     public Bytes value(int index) {
         int cell = cellOffset(index);
-        int valueLength = buf.getInt(cell + 3);
+        int valueLength = getInt(cell + 3);
         return Bytes.copyOf(data, keyOffset(cell) + keyLength(cell), valueLength);
     }
 
     /** Internal: the child of cell {@code index}, which holds keys from that cell's key up to the next one's. */
     public long child(int index) {
-        return buf.getLong(cellOffset(index) + 2);
+        return getLong(cellOffset(index) + 2);
     }
 
     /** Internal: the child to follow for keys in slot range {@code i}: -1 is the leftmost child. */
@@ -182,13 +213,13 @@ public final class SlottedPage {
     }
 
     public void setChild(int index, long pageId) {
-        buf.putLong(cellOffset(index) + 2, pageId);
+        putLong(cellOffset(index) + 2, pageId);
     }
 
     /** The size of cell {@code index} in bytes, slot excluded. */
     public int cellSize(int index) {
         int cell = cellOffset(index);
-        int header = isLeaf() ? LEAF_CELL_HEADER + buf.getInt(cell + 3) : INTERNAL_CELL_HEADER;
+        int header = isLeaf() ? LEAF_CELL_HEADER + getInt(cell + 3) : INTERNAL_CELL_HEADER;
         return header + keyLength(cell);
     }
 
@@ -253,7 +284,7 @@ public final class SlottedPage {
         }
         int offset = cellStart() - cellSize;
         System.arraycopy(data, slotOffset(index), data, slotOffset(index + 1), SLOT_SIZE * (count - index));
-        buf.putShort(slotOffset(index), (short) offset);
+        putShort(slotOffset(index), (short) offset);
         setCellStart(offset);
         setCellCount(count + 1);
         return offset;
@@ -298,7 +329,7 @@ public final class SlottedPage {
         for (int i = 0; i < count; i++) {
             end -= size[i];
             System.arraycopy(copy, from[i], data, end, size[i]);
-            buf.putShort(slotOffset(i), (short) end);
+            putShort(slotOffset(i), (short) end);
         }
         setCellStart(end);
         setFragmented(0);
@@ -315,9 +346,9 @@ public final class SlottedPage {
         if (cell < 0) {
             return false;
         }
-        buf.putShort(cell, (short) key.length());
+        putShort(cell, (short) key.length());
         data[cell + 2] = 0;
-        buf.putInt(cell + 3, value.length());
+        putInt(cell + 3, value.length());
         key.copyTo(data, cell + LEAF_CELL_HEADER);
         value.copyTo(data, cell + LEAF_CELL_HEADER + key.length());
         return true;
@@ -333,8 +364,8 @@ public final class SlottedPage {
         if (cell < 0) {
             return false;
         }
-        buf.putShort(cell, (short) key.length());
-        buf.putLong(cell + 2, child);
+        putShort(cell, (short) key.length());
+        putLong(cell + 2, child);
         key.copyTo(data, cell + INTERNAL_CELL_HEADER);
         return true;
     }

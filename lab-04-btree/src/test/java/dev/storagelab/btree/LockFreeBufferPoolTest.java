@@ -59,4 +59,85 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
         pool.unpin(pinned, true);
         assertThat("no pin left", pool.pinnedFrames(), is(0));
     }
+
+    /** Counts the accesses the replacer hears of, per frame. */
+    private static final class CountsAccesses extends ForwardingReplacer {
+        final int[] accesses;
+
+        CountsAccesses(int frames) {
+            super(new LruKReplacer(frames, 2));
+            accesses = new int[frames];
+        }
+
+        @Override
+        public void recordAccess(int frame) {
+            accesses[frame]++;
+            super.recordAccess(frame);
+        }
+    }
+
+    @Test
+    void accessesCloseTogetherReachTheReplacerOnceAndEveryHitIsCounted() throws IOException {
+        openFile();
+        int frames = LockFreeBufferPool.CORRELATED_MIN_FRAMES;
+        int period = LockFreeBufferPool.CORRELATED_PERIOD;
+        CountsAccesses replacer = new CountsAccesses(frames);
+        BufferPool pool = newPool(file, table, frames, replacer);
+        long hot = createMarked(pool);
+        for (int i = 0; i < 100; i++) {
+            pool.unpin(pool.fetch(hot), false);
+        }
+        int frame = pool.fetch(hot).index();
+        pool.unpin(pool.frame(frame), false);
+        assertThat("101 fetches of a resident page are 101 hits", pool.stats().hits(), is(101L));
+        assertThat(
+                "a page fetched again and again with nothing else in between is one access for LRU-K (its"
+                        + " correlated reference period): the replacer hears of its creation only",
+                replacer.accesses[frame],
+                is(1));
+        for (int i = 0; i < period; i++) {
+            createMarked(pool); // as many accesses of other pages as the period
+        }
+        pool.unpin(pool.fetch(hot), false);
+        pool.stats(); // drains the queued accesses into the replacer
+        assertThat(
+                "once the period's accesses of other pages have passed, the next fetch of the page is an access the"
+                        + " replacer hears of",
+                replacer.accesses[frame],
+                is(2));
+    }
+
+    @Test
+    void anOptimisticReadFailsOnceAWriterLatchedItsPageOrItsFrameTookAnotherPage() throws IOException {
+        openFile();
+        LockFreeBufferPool pool = (LockFreeBufferPool) newPool(file, table, 2, new LruReplacer(2));
+        long page = createMarked(pool);
+        long[] version = new long[1];
+        LockFreeBufferPool.LoadingFrame f = pool.residentVersion(page, version);
+        assertThat(
+                "a resident page, unlatched, can be read optimistically",
+                f != null && f.validate(version[0]),
+                is(true));
+        try (PageGuard writer = pool.write(page)) {
+            assertThat("not while a writer holds it exclusive", pool.residentVersion(page, new long[1]), is((Object)
+                    null));
+        }
+        assertThat(
+                "a read that began before the writer latched the page fails its validation",
+                f.validate(version[0]),
+                is(false));
+        f = pool.residentVersion(page, version);
+        createMarked(pool);
+        createMarked(pool); // two more pages through two frames: the first page's frame is taken
+        assertThat("its frame now holds another page", pool.isResident(page), is(false));
+        assertThat(
+                "a read that began before the frame took another page fails its validation",
+                f.validate(version[0]),
+                is(false));
+        assertThat(
+                "a page that is not resident cannot be read optimistically",
+                pool.residentVersion(page, version),
+                is((Object) null));
+        assertThat("no pin left", pool.pinnedFrames(), is(0));
+    }
 }

@@ -136,6 +136,37 @@ public final class BenchData {
         }
     }
 
+    /** How long {@link #writeInAnotherJvm} waits for the writer: well within a benchmark run's deadline. */
+    static final java.time.Duration WRITER_DEADLINE = java.time.Duration.ofSeconds(240);
+
+    /**
+     * Runs {@code writer}'s {@code main} in a child JVM ({@link ChildJvm}) with {@code dir} and then
+     * {@code args} as its arguments, and waits for it to end: a benchmark's data written by another
+     * process than the one that measures it. The JVM that measures then opens files it did not write,
+     * so nothing an engine kept in memory since the writing can answer for it, and a counting pass
+     * that starts at the open counts the whole of what reading the data costs. The writer calls
+     * {@link KilledChild#exitWhenParentDies()} first; what it prints is shown only if it fails.
+     */
+    public static void writeInAnotherJvm(Class<?> writer, Path dir, String... args) throws IOException {
+        writeInAnotherJvm(writer, WRITER_HEAP_MB, dir, args);
+    }
+
+    /** The writer's heap in MiB, unless its benchmark asks for another ({@link #writeInAnotherJvm(Class, int, Path, String...)}). */
+    public static final int WRITER_HEAP_MB = 256;
+
+    /** As {@link #writeInAnotherJvm(Class, Path, String...)}, with a heap of {@code heapMegabytes} for the writer. */
+    public static void writeInAnotherJvm(Class<?> writer, int heapMegabytes, Path dir, String... args)
+            throws IOException {
+        Path output = Files.createTempFile(dir.getParent(), dir.getFileName() + "-writer-", ".txt");
+        try {
+            List<String> arguments = new ArrayList<>(List.of(dir.toString()));
+            arguments.addAll(List.of(args));
+            ChildJvm.runToEnd(writer, arguments, heapMegabytes, WRITER_DEADLINE, output);
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
     /** Code that may throw {@code E}: a trial's setup ({@link #setUpIn}), or a test's body. */
     @FunctionalInterface
     public interface Action<E extends Exception> {

@@ -131,7 +131,7 @@ public final class FailureRecorder {
             h.addProperty("format", "storagelab-events");
             h.addProperty("version", 1);
             String family = family(list);
-            h.addProperty("engine", family.equals("wal") ? "kv" : family);
+            h.addProperty("engine", engine(list, family));
             h.addProperty("workload", "test " + test);
             h.addProperty("test", test);
             h.addProperty("view", family);
@@ -186,8 +186,7 @@ public final class FailureRecorder {
 
     /** The viewer's view for what the engines reported: the family most of the events belong to. */
     static String family(List<Map<String, Object>> events) {
-        int[] counts = new int[4];
-        String[] views = {"btree", "lsm", "wal", "hybrid"};
+        int[] counts = new int[VIEWS.length];
         for (Map<String, Object> e : events) {
             String type = String.valueOf(e.get("type"));
             if (type.startsWith("route.") || type.startsWith("migration.") || type.startsWith("tier.")) {
@@ -209,7 +208,30 @@ public final class FailureRecorder {
                 best = k;
             }
         }
-        return counts[3] > 0 ? "hybrid" : views[best];
+        return counts[3] > 0 ? "hybrid" : VIEWS[best];
+    }
+
+    /** The viewer's views of the engines' families, in {@link #family}'s order. */
+    private static final String[] VIEWS = {"btree", "lsm", "wal", "hybrid"};
+
+    /**
+     * The engine a recording shows, named by what it is: the package of the first engine opened
+     * whose family the view shows ({@code sortedlog}, lab-01's store, on the LSM tree's view;
+     * {@code btree}, {@code lsm}, {@code wal}, {@code mvcc}, {@code hybrid}), or the view's own name
+     * when no engine said it opened (the lab-06 log's family then as {@code kv}).
+     */
+    static String engine(List<Map<String, Object>> events, String family) {
+        for (Map<String, Object> e : events) {
+            String[] name = e.get("engine") instanceof String engine ? engine.split("\\.") : new String[0];
+            if ("run.phase".equals(e.get("type"))
+                    && name.length > 3
+                    && name[0].equals("dev")
+                    && name[1].equals("storagelab")
+                    && VIEWS[viewOfPackage((String) e.get("engine"))].equals(family)) {
+                return name[2];
+            }
+        }
+        return family.equals("wal") ? "kv" : family;
     }
 
     /** The view of an engine class's package, as an index of {@link #family}'s counts: the LSM tree's unless another. */

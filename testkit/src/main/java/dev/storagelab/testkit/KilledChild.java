@@ -8,7 +8,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,15 +96,9 @@ public final class KilledChild {
     public static long runAndKill(
             Class<?> main, List<String> args, long target, String unit, long waitSeconds, Path stderr)
             throws Exception {
-        String java = ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heapMegabytes() + "m"));
-        cmd.addAll(sandbox());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(args);
-        Process child = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        Process child = new ProcessBuilder(ChildJvm.command(main, args, heapMegabytes()))
+                .redirectError(stderr.toFile())
+                .start();
         AtomicLong lastAcked = new AtomicLong(-1);
         CountDownLatch enough = new CountDownLatch(1);
         ConcurrentLinkedQueue<String> protocolErrors = new ConcurrentLinkedQueue<>();
@@ -138,7 +131,7 @@ public final class KilledChild {
                     "the child must stay up and acknowledge " + target + " " + unit + " within " + waitSeconds
                             + " s (a liveness bound); it acknowledged " + (lastAcked.get() + 1) + ", alive: "
                             + child.isAlive()
-                            + "; its stderr: " + tail(stderr),
+                            + "; its stderr: " + ChildJvm.tail(stderr),
                     reached,
                     equalTo(true));
             // SIGKILL through the ProcessHandle, which only signals; Process.destroyForcibly() would
@@ -176,15 +169,5 @@ public final class KilledChild {
                 "orphan-guard");
         orphanGuard.setDaemon(true);
         orphanGuard.start();
-    }
-
-    /** The last 20 lines of {@code file}, for a failure message. */
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
     }
 }

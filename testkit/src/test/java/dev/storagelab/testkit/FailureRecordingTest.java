@@ -90,8 +90,56 @@ class FailureRecordingTest {
         JsonObject hamcrest = JsonParser.parseString(lines("RecordingExamples.failsWithAHamcrestMessage.jsonl")
                         .get(0))
                 .getAsJsonObject();
-        assertThat(hamcrest.get("expected").getAsString(), is("is \"v2\""));
-        assertThat(hamcrest.get("actual").getAsString(), is("was \"v1\""));
+        assertThat("the value, not Hamcrest's words", hamcrest.get("expected").getAsString(), is("v2"));
+        assertThat(hamcrest.get("actual").getAsString(), is("v1"));
+        assertThat(
+                "Hamcrest's own text stays in the message",
+                hamcrest.get("failure").getAsString(),
+                org.hamcrest.Matchers.containsString("Expected: is \"v2\"\n     but: was \"v1\""));
+    }
+
+    @Test
+    void hamcrestsDescriptionsOfValuesBecomeTheValues() {
+        assertThat(Failure.value("is <5>", "is"), is("5"));
+        assertThat(Failure.value("was <4>", "was"), is("4"));
+        assertThat(Failure.value("<5>", "is"), is("5"));
+        assertThat(Failure.value("is <[a, b]>", "is"), is("[a, b]"));
+        assertThat(Failure.value("was \"a \\\"quoted\\\" line\\n\"", "was"), is("a \"quoted\" line\n"));
+        assertThat(Failure.value("is null", "is"), is("null"));
+        assertThat(Failure.value("was null", "was"), is("null"));
+        assertThat(Failure.value("is [<1>, <2>]", "is"), is("[<1>, <2>]"));
+        assertThat(Failure.value(" was <multi\nline>\n", "was"), is("multi\nline"));
+        // a matcher's own words are not a value: kept whole
+        assertThat(Failure.value("is not <5>", "is"), is("is not <5>"));
+        assertThat(Failure.value("a value greater than <3>", "is"), is("a value greater than <3>"));
+        assertThat(Failure.value("<2> was less than <3>", "was"), is("<2> was less than <3>"));
+        assertThat(Failure.value("is an empty collection", "is"), is("is an empty collection"));
+        assertThat(Failure.value("is \"a\" or \"b\"", "is"), is("is \"a\" or \"b\""));
+        assertThat(Failure.value("was \"ends in a backslash\\\"", "was"), is("was \"ends in a backslash\\\""));
+    }
+
+    @Test
+    void aLabOneRecordingNamesItsEngineByWhatItIs() throws IOException {
+        FailureRecorder.Events events = new FailureRecorder.Events();
+        events.accept(new java.util.HashMap<>(opened("dev.storagelab.sortedlog.SortedLogStore")));
+        events.accept(new java.util.HashMap<>(java.util.Map.of("type", "flush.end", "nanos", 1L)));
+        events.accept(new java.util.HashMap<>(java.util.Map.of("type", "compaction.finished", "nanos", 2L)));
+        Path file = tmp.resolve("sortedlog.jsonl");
+        FailureRecorder.writeRun(file, events, "SortedLogStoreTest.flushes", new AssertionError("failed"));
+        JsonObject header =
+                JsonParser.parseString(Files.readAllLines(file).get(0)).getAsJsonObject();
+        assertThat("lab-01's store, not the LSM tree", header.get("engine").getAsString(), is("sortedlog"));
+        assertThat("shown on the LSM tree's view", header.get("view").getAsString(), is("lsm"));
+        assertThat(FailureRecorder.engine(List.of(opened("dev.storagelab.btree.BufferPool")), "btree"), is("btree"));
+        assertThat(
+                "an engine of another family is not the one shown",
+                FailureRecorder.engine(
+                        List.of(
+                                opened("dev.storagelab.btree.BPlusTree"),
+                                opened("dev.storagelab.sortedlog.SortedLogStore")),
+                        "lsm"),
+                is("sortedlog"));
+        assertThat("no opening: the view's name", FailureRecorder.engine(List.of(), "wal"), is("kv"));
     }
 
     @Test

@@ -198,10 +198,43 @@ public final class ArenaSweep {
                         direct ? "direct reads" : "buffered reads"))
                 .build();
         chart.getStyler().setShowValue(true);
+        // each cell's label, as XChart writes it (a DecimalFormat of this pattern): 1.00 and 0.72, not 1 and .72
+        chart.getStyler().setHeatMapValueDecimalPattern(CELL_PATTERN);
+        double top = values.stream().mapToDouble(v -> v[2].doubleValue()).max().orElse(0);
         chart.getStyler().setMin(0);
-        chart.getStyler().setMax(2);
-        chart.getStyler().setRangeColors(new Color[] {new Color(0xc0392b), new Color(0xf7f7f7), new Color(0x2e86c1)});
+        chart.getStyler().setMax(scaleTop(top));
+        chart.getStyler().setRangeColors(rangeColors(scaleTop(top)));
         chart.addSeries("hybrid / best pure", xs, ys, values);
         return chart;
+    }
+
+    /** The pattern of a cell's label: two decimals, and a zero before the point. */
+    static final String CELL_PATTERN = "0.00";
+
+    /** The top of the map's colour scale: 2, or the largest ratio rounded up to a whole number, so the scale holds every cell. */
+    static double scaleTop(double largest) {
+        return Math.max(2, Math.ceil(largest));
+    }
+
+    /**
+     * The colours of a scale from 0 to {@code top} (a whole number), one per unit: red at 0, white
+     * at 1 (a draw), then blues deepening to {@code top}, so that 1 stays white however far the
+     * scale reaches.
+     */
+    static Color[] rangeColors(double top) {
+        int n = (int) top;
+        Color white = new Color(0xf7f7f7);
+        Color blue = new Color(0x2e86c1);
+        Color[] colors = new Color[n + 1];
+        colors[0] = new Color(0xc0392b);
+        colors[1] = white;
+        for (int k = 2; k <= n; k++) {
+            double f = (k - 1) / (double) (n - 1);
+            colors[k] = new Color(
+                    (int) Math.round(white.getRed() + f * (blue.getRed() - white.getRed())),
+                    (int) Math.round(white.getGreen() + f * (blue.getGreen() - white.getGreen())),
+                    (int) Math.round(white.getBlue() + f * (blue.getBlue() - white.getBlue())));
+        }
+        return colors;
     }
 }

@@ -85,7 +85,7 @@ public enum Engine implements EngineFactory {
     static final int BTREE_16M_FRAMES = 4096;
 
     /** The peers' names, for a helpful message when they were not built. */
-    static final List<String> PEERS = List.of("rocksdb", "leveldb", "h2");
+    static final List<String> PEERS = List.of("rocksdb", "leveldb", "h2", "lmdb");
 
     @Override
     public String id() {

@@ -83,7 +83,11 @@ class WorkbenchCliTest {
                 "lsm-sim --policy weird                        | unknown policy 'weird'",
                 "hybrid-calibrate --device floppy              | --device must be nvme, hdd or object-store",
                 "workload --engine btree --workload fillseq --ops many | Invalid value for option '--ops'",
-                "workload --engine btree --workload fillseq --frobnicate | Unknown option: '--frobnicate'",
+                "workload --engine btree --workload fillseq --frobnicate | unknown option '--frobnicate' (see",
+                "workload --engin btree --workload fillseq     | unknown option '--engin'; did you mean '--engine'?",
+                "workload --engine btree --wrokload fillseq    | unknown option '--wrokload'; did you mean '--workload'?",
+                "arena --workload ecommerce --memroy 8m        | unknown option '--memroy'; did you mean '--memory'?",
+                "figures lsm-tabel                             | unknown command 'lsm-tabel'; did you mean 'lsm-table'?",
                 "workload --engine btree --workload fillseq --pictures 5 | --pictures goes with --events RUN.jsonl",
                 "workload --engine btree --workload fillseq --events never.jsonl --pictures 101 | --pictures must be between 0 and 100, not 101"
             })

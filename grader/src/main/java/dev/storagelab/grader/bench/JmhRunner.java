@@ -65,7 +65,11 @@ public final class JmhRunner {
         }
     }
 
-    /** One benchmark method with one parameter set, as JMH reported it. */
+    /**
+     * One benchmark method with one parameter set, as JMH reported it: its {@code secondary} metrics
+     * (summed over the measured iterations, for event counters) and each one's value in the first
+     * measured iteration ({@code firstIteration}: for a counted line, one counting pass's).
+     */
     public record Score(
             String benchmark,
             Map<String, String> params,
@@ -73,7 +77,8 @@ public final class JmhRunner {
             double score,
             double error,
             String unit,
-            Map<String, Double> secondary) {
+            Map<String, Double> secondary,
+            Map<String, Double> firstIteration) {
 
         /** The class's simple name and the method: {@code ReadBenchmark.readrandom}. */
         public String shortName() {
@@ -496,12 +501,25 @@ public final class JmhRunner {
             }
             JsonObject primary = o.getAsJsonObject("primaryMetric");
             Map<String, Double> secondary = new TreeMap<>();
+            Map<String, Double> firstIteration = new TreeMap<>();
             if (o.has("secondaryMetrics")) {
-                o.getAsJsonObject("secondaryMetrics")
-                        .entrySet()
-                        .forEach(s -> secondary.put(
+                o.getAsJsonObject("secondaryMetrics").entrySet().forEach(s -> {
+                    JsonObject metric = s.getValue().getAsJsonObject();
+                    secondary.put(s.getKey(), number(metric.get("score")));
+                    JsonElement raw = metric.get("rawData"); // per fork, per iteration
+                    if (raw != null
+                            && raw.isJsonArray()
+                            && !raw.getAsJsonArray().isEmpty()
+                            && raw.getAsJsonArray().get(0).isJsonArray()
+                            && !raw.getAsJsonArray().get(0).getAsJsonArray().isEmpty()) {
+                        firstIteration.put(
                                 s.getKey(),
-                                number(s.getValue().getAsJsonObject().get("score"))));
+                                number(raw.getAsJsonArray()
+                                        .get(0)
+                                        .getAsJsonArray()
+                                        .get(0)));
+                    }
+                });
             }
             scores.add(new Score(
                     o.get("benchmark").getAsString(),
@@ -510,7 +528,8 @@ public final class JmhRunner {
                     number(primary.get("score")),
                     number(primary.get("scoreError")),
                     primary.get("scoreUnit").getAsString(),
-                    secondary));
+                    secondary,
+                    firstIteration));
         }
         return scores;
     }

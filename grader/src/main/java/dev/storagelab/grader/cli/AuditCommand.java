@@ -21,7 +21,7 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--lab", required = true, paramLabel = "NN", description = "The lab to audit.")
     String lab;
 
-    @Option(names = "--task", paramLabel = "TN", description = "Only this task's regions.")
+    @Option(names = "--task", paramLabel = "TN", description = "Only this task's regions, e.g. T3 (or 3).")
     String task;
 
     @Option(
@@ -50,7 +50,8 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Workspace ws = main.workspace();
-        Audit.Report report = new Audit(ws, main.progress, offline, timeoutConst).run(ws.lab(lab), task, out);
+        Audit.Report report = new Audit(ws, main.progress, offline, timeoutConst)
+                .run(ws.lab(lab), task == null ? null : Workspace.normalizeTaskId(task), out);
         spec.commandLine().getOut().print(Audit.text(report));
         spec.commandLine().getOut().println("reports written to " + out.toAbsolutePath());
         return Main.EXIT_OK;

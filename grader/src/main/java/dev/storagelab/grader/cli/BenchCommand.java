@@ -18,6 +18,11 @@ import picocli.CommandLine.Option;
                         + " submission in the same run (each benchmark's ratio, submission over reference); with --peers, the db_bench"
                         + " workloads on the labs' engines and on RocksDB, LevelDB and H2 MVStore. Writes bench.json, bench.txt and PNG plots.")
 final class BenchCommand implements Callable<Integer> {
+    /** What the command does in a student release, which has no reference to measure against. */
+    static final String RELEASE_DESCRIPTION = "Run the labs' JMH benchmarks on your code; with --peers, the db_bench"
+            + " workloads on the labs' engines and on RocksDB, LevelDB and H2 MVStore. Writes bench.json, bench.txt and"
+            + " PNG plots.";
+
     @CommandLine.ParentCommand
     Main main;
 

@@ -18,7 +18,10 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "grade-all",
         mixinStandardHelpOptions = true,
-        description = "Grade every submission (folder or zip) in a folder, in parallel, and write a gradebook.")
+        description = "Grade every submission (folder or zip) in a folder, in parallel, and write the gradebook"
+                + " (gradebook.csv, a row per student), each student's results and, unless --no-perf, the class's"
+                + " performance leaderboard (leaderboard.csv and leaderboard.html, under pseudonyms; pseudonyms.csv"
+                + " names them, for the instructor alone).")
 final class GradeAllCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main main;
@@ -29,7 +32,10 @@ final class GradeAllCommand implements Callable<Integer> {
     @Option(names = "--lab", paramLabel = "NN", description = "Grade only this lab (repeatable).")
     List<String> labs = new ArrayList<>();
 
-    @Option(names = "--out", required = true, description = "Where to write gradebook.csv and each student's results.")
+    @Option(
+            names = "--out",
+            required = true,
+            description = "Where to write gradebook.csv, the leaderboard and each student's results.")
     Path out;
 
     @Option(names = "--jobs", description = "Submissions graded at once (default: the number of cores).")
@@ -38,7 +44,9 @@ final class GradeAllCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Run Maven offline.")
     boolean offline;
 
-    @Option(names = "--no-perf", description = "Skip the performance benchmarks (the rubric's perf.* lines).")
+    @Option(
+            names = "--no-perf",
+            description = "Skip the performance benchmarks (the rubric's perf.* lines), and so the leaderboard.")
     boolean noPerf;
 
     @Option(

@@ -23,6 +23,10 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Grade a submission (default: this workspace's reference) with the hidden tests.")
 final class GradeCommand implements Callable<Integer> {
+    /** What the command does in a student release, which has the public tests and no hidden ones. */
+    static final String RELEASE_DESCRIPTION = "Grade your code (default: this workspace) with the labs' public tests,"
+            + " as local checks, under the same supervision as the real grading (deadlines, heap cap).";
+
     @CommandLine.ParentCommand
     Main main;
 

@@ -1,9 +1,12 @@
 package dev.storagelab.grader.cli;
 
+import dev.storagelab.grader.Exporter;
+import dev.storagelab.grader.InstructorCommands;
 import dev.storagelab.grader.Workspace;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +63,28 @@ public final class Main implements Runnable {
         CommandLine cli = commandLine(main);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
-        cli.setParameterExceptionHandler(Main::usageError);
+        cli.setParameterExceptionHandler((e, given) -> {
+            if (main.inRelease()) {
+                forRelease(cli);
+                String refused = refusal(e);
+                if (refused != null) {
+                    err.println("storagelab: " + refused);
+                    return EXIT_COULD_NOT_RUN;
+                }
+            }
+            return usageError(e, given);
+        });
+        cli.setExecutionStrategy(parsed -> {
+            if (main.inRelease()) {
+                forRelease(cli);
+                String refused = refusal(parsed.subcommand());
+                if (refused != null) {
+                    err.println("storagelab: " + refused);
+                    return EXIT_COULD_NOT_RUN;
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("storagelab: " + explain(e));
             if (main.verbose) {
@@ -102,47 +126,30 @@ public final class Main implements Runnable {
     static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         String message = e.getMessage();
-        if (e instanceof CommandLine.UnmatchedArgumentException u
-                && !u.getUnmatched().isEmpty()) {
-            String first = u.getUnmatched().get(0);
+        // A mistyped required option is reported missing first: the word typed for it is the cause.
+        List<String> unmatched = e instanceof CommandLine.UnmatchedArgumentException u
+                ? u.getUnmatched()
+                : e instanceof CommandLine.MissingParameterException ? cmd.getUnmatchedArguments() : List.of();
+        if (!unmatched.isEmpty()) {
+            String first = unmatched.get(0);
             boolean option = first.startsWith("-");
-            boolean command = !option && !cmd.getSubcommands().isEmpty();
-            List<String> close =
-                    u.getSuggestions().stream().filter(s -> plausible(first, s)).toList();
+            List<String> commands = commands(cmd);
+            boolean command = !option && !commands.isEmpty();
+            List<String> options = cmd.getCommandSpec().options().stream()
+                    .filter(o -> !o.hidden())
+                    .flatMap(o -> java.util.Arrays.stream(o.names()))
+                    .toList();
+            String close = Suggestion.closest(
+                    first.replaceFirst("=.*", ""), option ? options : command ? commands : List.of());
             message = (option ? "unknown option '" : command ? "unknown command '" : "unexpected argument '") + first
                     + "'"
-                    + (!close.isEmpty()
-                            ? "; did you mean '" + close.get(0) + "'?"
-                            : command
-                                    ? "; the commands are "
-                                            + String.join(
-                                                    ", ", cmd.getSubcommands().keySet())
-                                    : "");
+                    + (close != null
+                            ? "; did you mean '" + close + "'?"
+                            : command ? "; the commands are " + String.join(", ", commands) : "");
         }
         String help = cmd.getCommandSpec().qualifiedName() + " --help";
         cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message + " (see '" + help + "')");
         return EXIT_COULD_NOT_RUN;
-    }
-
-    /**
-     * Whether {@code suggestion} is a plausible reading of the mistyped {@code typed}: picocli offers
-     * its closest name whatever was typed ('frobnicate' got 'update'), so a suggestion is kept only
-     * if it starts as the typed word does (past its dashes), or holds the same letters in another order.
-     */
-    static boolean plausible(String typed, String suggestion) {
-        String t = typed.replaceFirst("^-+", "");
-        String s = suggestion.replaceFirst("^-+", "");
-        if (t.isEmpty() || s.isEmpty()) {
-            return false;
-        }
-        if (t.charAt(0) == s.charAt(0)) {
-            return true;
-        }
-        char[] a = t.toCharArray();
-        char[] b = s.toCharArray();
-        java.util.Arrays.sort(a);
-        java.util.Arrays.sort(b);
-        return java.util.Arrays.equals(a, b);
     }
 
     /** One line that names the input, what is wrong with it and, where it helps, what to do. */
@@ -172,6 +179,86 @@ public final class Main implements Runnable {
         return "internal error: " + e;
     }
 
+    /** The commands {@code cmd} offers: its subcommands but those its help leaves out. */
+    private static List<String> commands(CommandLine cmd) {
+        return cmd.getSubcommands().entrySet().stream()
+                .filter(c -> !c.getValue().getCommandSpec().usageMessage().hidden())
+                .map(java.util.Map.Entry::getKey)
+                .toList();
+    }
+
+    /** Whether the workspace this command runs in is a student release (false where none is found). */
+    boolean inRelease() {
+        try {
+            return workspace != null
+                    ? Exporter.isRelease(workspace)
+                    : Workspace.find(Path.of(""))
+                            .map(w -> Exporter.isRelease(w.root()))
+                            .orElse(false);
+        } catch (RuntimeException e) {
+            return false; // no workspace to read: the command itself says so
+        }
+    }
+
+    /**
+     * The CLI as a student release offers it: the instructor's verbs and options
+     * ({@link InstructorCommands}) left out of its help, and the commands described as they work
+     * there. The release's help texts ({@code grader/help/release/}) are this usage.
+     */
+    public static CommandLine forRelease(CommandLine cli) {
+        cli.getCommandSpec().usageMessage().description(RELEASE_DESCRIPTION);
+        InstructorCommands.VERBS
+                .keySet()
+                .forEach(verb -> cli.getSubcommands()
+                        .get(verb)
+                        .getCommandSpec()
+                        .usageMessage()
+                        .hidden(true));
+        InstructorCommands.OPTIONS.forEach((verb, options) -> {
+            CommandLine.Model.CommandSpec spec = cli.getSubcommands().get(verb).getCommandSpec();
+            for (String name : options.keySet()) {
+                CommandLine.Model.OptionSpec option = spec.findOption(name);
+                if (option != null && !option.hidden()) {
+                    spec.remove(option);
+                    spec.addOption(option.toBuilder().hidden(true).build());
+                }
+            }
+        });
+        cli.getSubcommands().get("bench").getCommandSpec().usageMessage().description(BenchCommand.RELEASE_DESCRIPTION);
+        cli.getSubcommands().get("grade").getCommandSpec().usageMessage().description(GradeCommand.RELEASE_DESCRIPTION);
+        return cli;
+    }
+
+    /** What {@code ./storagelab --help} says it is in a student release. */
+    static final String RELEASE_DESCRIPTION =
+            "Test, grade and measure your code in this storagelab workspace, and run its engines.";
+
+    /** Why the command {@code verb} (its parse) cannot run in a release, or null. */
+    private static String refusal(CommandLine.ParseResult verb) {
+        if (verb == null) {
+            return null;
+        }
+        Set<String> options = new java.util.HashSet<>();
+        verb.matchedOptions().forEach(o -> options.add(o.longestName()));
+        return InstructorCommands.refusal(verb.commandSpec().name(), options);
+    }
+
+    /** Why a command line that failed to parse names what a release does not have, or null: its verb or the option it failed on. */
+    private static String refusal(CommandLine.ParameterException e) {
+        CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+        if (spec.parent() == null) {
+            return null;
+        }
+        List<CommandLine.Model.ArgSpec> failed = e instanceof CommandLine.MissingParameterException m
+                ? m.getMissing()
+                : e.getArgSpec() == null ? List.of() : List.of(e.getArgSpec());
+        Set<String> options = new java.util.HashSet<>();
+        failed.stream()
+                .filter(a -> a instanceof CommandLine.Model.OptionSpec)
+                .forEach(a -> options.add(((CommandLine.Model.OptionSpec) a).longestName()));
+        return InstructorCommands.refusal(spec.name(), options);
+    }
+
     /** The CLI as {@link #run} executes it: for parsing a command line without running it (the docs' checks). */
     public static CommandLine commandLine(Main main) {
         CommandLine cli = new CommandLine(main);
@@ -186,8 +273,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(),
-                "name a command: export, update, test, grade, audit, grade-all, grade-stopped, gradescope, prairielearn, bench, workload, arena, shell, repair, lsm-sim, hybrid-calibrate, viz, book or figures");
+                spec.commandLine(), "name a command: " + String.join(", ", commands(spec.commandLine())));
     }
 
     Workspace workspace() {

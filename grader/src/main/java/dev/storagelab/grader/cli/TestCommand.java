@@ -23,7 +23,8 @@ final class TestCommand implements Callable<Integer> {
     @Option(
             names = "--task",
             paramLabel = "TN",
-            description = "Only this task's tests, e.g. T3 (the handout's task table" + " says which tests are whose).")
+            description =
+                    "Only this task's tests, e.g. T3 (or 3; the handout's task table says which tests are whose).")
     String task;
 
     @Option(names = "--offline", description = "Run Maven offline.")
@@ -35,6 +36,8 @@ final class TestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Workspace ws = main.workspace();
-        return LabTests.run(ws, ws.lab(lab), task, offline, spec.commandLine().getOut(), main.progress);
+        String onlyTask = task == null ? null : Workspace.normalizeTaskId(task);
+        return LabTests.run(
+                ws, ws.lab(lab), onlyTask, offline, spec.commandLine().getOut(), main.progress);
     }
 }

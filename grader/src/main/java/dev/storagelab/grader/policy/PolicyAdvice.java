@@ -1,6 +1,5 @@
 package dev.storagelab.grader.policy;
 
-import java.io.File;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -36,12 +35,17 @@ final class PolicyAdvice {
         }
     }
 
-    /** A method of {@code java.io.File}. */
+    /**
+     * A method of {@code java.io.File}: its {@code path} field, which the file system's native code
+     * reads, never what {@code getPath} of a subclass says.
+     */
     static final class FileMethod {
         @Advice.OnMethodEnter
         static void enter(
-                @Advice.This File self, @Advice.Origin("#m") String method, @Advice.AllArguments Object[] args) {
-            LabPolicy.file(self, method, args);
+                @Advice.FieldValue("path") String path,
+                @Advice.Origin("#m") String method,
+                @Advice.AllArguments Object[] args) {
+            LabPolicy.file(path, method, args);
         }
     }
 
@@ -93,19 +97,67 @@ final class PolicyAdvice {
         }
     }
 
-    /** {@code setAccessible(flag)}, {@code setAccessible(array, flag)}, {@code trySetAccessible()}. */
+    /** {@code setAccessible(flag)}, {@code setAccessible(array, flag)} (static: no {@code this}), {@code trySetAccessible()}. */
     static final class Accessible {
         @Advice.OnMethodEnter
-        static void enter(@Advice.AllArguments Object[] args) {
-            LabPolicy.suppressAccessChecks(args.length == 0 || Boolean.TRUE.equals(args[args.length - 1]));
+        static void enter(@Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args) {
+            LabPolicy.suppressAccessChecks(self, args);
         }
     }
 
-    /** {@code MethodHandles.privateLookupIn}. */
+    /** {@code MethodHandles.privateLookupIn(target, caller)}. */
     static final class PrivateLookup {
         @Advice.OnMethodEnter
+        static void enter(@Advice.Argument(0) Class<?> target) {
+            LabPolicy.privateLookup(target);
+        }
+    }
+
+    /** The end of a constructor of {@code Thread}: a thread made. */
+    static final class ThreadMade {
+        @Advice.OnMethodExit
+        static void exit(@Advice.This Thread self) {
+            LabPolicy.thread(self);
+        }
+    }
+
+    /** {@code Thread.start()}. */
+    static final class ThreadStarts {
+        @Advice.OnMethodEnter
+        static void enter(@Advice.This Thread self) {
+            LabPolicy.thread(self);
+        }
+    }
+
+    /** {@code Thread.setUncaughtExceptionHandler(handler)}. */
+    static final class HandlerSet {
+        @Advice.OnMethodEnter
+        static void enter(@Advice.This Thread self) {
+            LabPolicy.uncaughtHandler(self);
+        }
+    }
+
+    /** {@code Thread.dispatchUncaughtException(e)}, which the JVM calls as a thread ends by an exception. */
+    static final class Uncaught {
+        @Advice.OnMethodEnter
+        static void enter(@Advice.This Thread self) {
+            LabPolicy.uncaught(self);
+        }
+    }
+
+    /** Work given to a {@code ForkJoinPool}: {@code execute}, {@code submit}, {@code invoke} and their kin. */
+    static final class PoolWork {
+        @Advice.OnMethodEnter
+        static void enter(@Advice.This Object pool) {
+            LabPolicy.poolWork(pool);
+        }
+    }
+
+    /** {@code ForkJoinTask.fork()}: outside a pool, work given to the common pool. */
+    static final class Fork {
+        @Advice.OnMethodEnter
         static void enter() {
-            LabPolicy.suppressAccessChecks(true);
+            LabPolicy.poolWork(null);
         }
     }
 

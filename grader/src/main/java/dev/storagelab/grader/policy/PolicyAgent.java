@@ -56,6 +56,7 @@ public final class PolicyAgent {
                     + PolicyJars.AGENT + ": a JVM with the policy must not have the grader's policy classes on its"
                     + " class path (give it the runner's classes alone)");
         }
+        openTheJdkToThePolicy(instrumentation);
         List<Stored> stored = stored(jar);
         if (stored != null) {
             install(instrumentation, stored);
@@ -68,6 +69,21 @@ public final class PolicyAgent {
         loader.loadClass("dev.storagelab.grader.policy.PolicyInstaller") // not on this class's class path
                 .getMethod("install", Instrumentation.class)
                 .invoke(null, instrumentation);
+    }
+
+    /**
+     * Exports {@value LabPolicy#REFLECTION}'s package of the JDK to the policy's module (the boot
+     * class path's, where nothing but the policy's jar is), so that the policy can hide its fields
+     * from reflection as it starts: to no other module.
+     */
+    static void openTheJdkToThePolicy(Instrumentation instrumentation) {
+        Module base = Object.class.getModule();
+        Module policy = LabPolicy.class.getModule();
+        String reflection = LabPolicy.REFLECTION.substring(0, LabPolicy.REFLECTION.lastIndexOf('.'));
+        if (!base.isExported(reflection, policy)) {
+            instrumentation.redefineModule(
+                    base, Set.of(), Map.of(reflection, Set.of(policy)), Map.of(), Set.of(), Map.of());
+        }
     }
 
     /**

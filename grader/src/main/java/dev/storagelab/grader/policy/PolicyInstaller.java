@@ -268,7 +268,39 @@ public final class PolicyInstaller {
                                 methods("setDefaultUncaughtExceptionHandler", "setContextClassLoader"),
                                 refused,
                                 "setDefaultUncaughtExceptionHandler",
-                                "setContextClassLoader"),
+                                "setContextClassLoader")
+                        // the constructors every other one ends in (a platform thread's, a virtual thread's)
+                        .with(isConstructor().and(not(isPublic())), PolicyAdvice.ThreadMade.class, "<init>")
+                        .with(methods("start").and(takesArguments(0)), PolicyAdvice.ThreadStarts.class, "start")
+                        .with(
+                                methods("setUncaughtExceptionHandler"),
+                                PolicyAdvice.HandlerSet.class,
+                                "setUncaughtExceptionHandler")
+                        .with(
+                                methods("dispatchUncaughtException"),
+                                PolicyAdvice.Uncaught.class,
+                                "dispatchUncaughtException"),
+                rule("java.util.concurrent.ForkJoinPool", true)
+                        .with(
+                                methods(
+                                                "execute",
+                                                "submit",
+                                                "invoke",
+                                                "invokeAll",
+                                                "invokeAny",
+                                                "invokeAllUninterruptibly",
+                                                "externalSubmit",
+                                                "lazySubmit",
+                                                "submitWithTimeout",
+                                                "schedule",
+                                                "scheduleAtFixedRate",
+                                                "scheduleWithFixedDelay")
+                                        .and(not(isStatic())),
+                                PolicyAdvice.PoolWork.class,
+                                "execute",
+                                "submit",
+                                "invoke"),
+                rule("java.util.concurrent.ForkJoinTask", true).with(methods("fork"), PolicyAdvice.Fork.class, "fork"),
                 rule("java.util.Locale", true).with(methods("setDefault"), refused, "setDefault"),
                 rule("java.util.TimeZone", true).with(methods("setDefault"), refused, "setDefault"),
                 rule("sun.instrument.InstrumentationImpl", true)

@@ -126,9 +126,15 @@ public final class ReportWriter {
      */
     static String headline(GradeReport r) {
         String limit = r.limitHit();
-        return limit == null
+        String line = limit == null
                 ? summaryLine(r)
                 : "Grading hit a limit: " + limit + " The points earned before it are kept: " + summaryLine(r) + ".";
+        for (LabResult lab : r.isolated()) { // a task that hangs, once, where the student reads first
+            for (Map.Entry<String, List<TestResult>> e : TaskTable.hangs(lab).entrySet()) {
+                line += (line.endsWith(".") ? " " : ". ") + TaskTable.hangLine(lab.lab(), e.getKey(), e.getValue());
+            }
+        }
+        return line;
     }
 
     /** Gradescope's results format: score, execution_time, output, tests[]. */
@@ -215,7 +221,7 @@ public final class ReportWriter {
 
     /** The leaderboard's column for a line: {@code lab-05 lsm-get (device reads per get)}, {@code lab-03 skiplist-put (CPU time / reference)}. */
     public static String leaderboardName(PerfResult p) {
-        return p.lab() + " " + p.name() + " (" + (p.counted() ? p.measure() : "CPU time / reference") + ")";
+        return p.lab() + " " + p.name() + " (" + (p.counted() ? p.unit() : "CPU time / reference") + ")";
     }
 
     /** The leaderboard's value for a measured line: the count per operation, or the time ratio; four significant digits. */
@@ -393,11 +399,25 @@ public final class ReportWriter {
                         .append(points == 1 ? " point" : " points")
                         .append(") reached it\n\n");
             }
+            // A task that hangs, once: what its first hung test waited on, whole; its tests' lines point here.
+            for (Map.Entry<String, List<TestResult>> e : TaskTable.hangs(lab).entrySet()) {
+                List<TestResult> hung = e.getValue();
+                double points = hung.stream().mapToDouble(TestResult::max).sum();
+                sb.append("**")
+                        .append(inline(TaskTable.hangLine(lab.lab(), e.getKey(), hung)))
+                        .append("** (")
+                        .append(fmt(points))
+                        .append(points == 1 ? " point" : " points")
+                        .append(")\n\n")
+                        .append(fenced(hung.get(0).outcome().message(), ""))
+                        .append("\n");
+            }
             for (TestResult tr : lab.tests()) {
                 if (!tr.outcome().passed()
                         && NotImplemented.in(tr.outcome().message()).isPresent()) {
                     continue; // said above, once per task
                 }
+                boolean hung = tr.outcome().status() == dev.storagelab.grader.TestSupervisor.Status.HUNG;
                 sb.append(tr.outcome().passed() ? "- PASS " : "- **FAIL** ")
                         .append(code(tr.test().displayName()))
                         .append(" (")
@@ -413,8 +433,16 @@ public final class ReportWriter {
                                 tr.outcome().passed()
                                         ? tr.test().proved()
                                         : tr.test().concept()))
+                        .append(
+                                hung
+                                        ? " (hangs: said above, at "
+                                                + inline(
+                                                        tr.test().task().isEmpty()
+                                                                ? "the lab"
+                                                                : tr.test().task()) + ")"
+                                        : "")
                         .append('\n');
-                if (!tr.outcome().passed() && !tr.outcome().message().isBlank()) {
+                if (!tr.outcome().passed() && !hung && !tr.outcome().message().isBlank()) {
                     sb.append(fenced(tr.outcome().message(), "  "));
                 }
             }
@@ -563,6 +591,9 @@ public final class ReportWriter {
             if (lab.problem() != null) {
                 out.println(
                         "         " + terminal(lab.problem().lines().findFirst().orElse("")));
+            }
+            for (Map.Entry<String, List<TestResult>> e : TaskTable.hangs(lab).entrySet()) {
+                out.println("         " + terminal(TaskTable.hangLine(lab.lab(), e.getKey(), e.getValue())));
             }
         }
         List<PerfResult> undecided = r.undecidedPerf();

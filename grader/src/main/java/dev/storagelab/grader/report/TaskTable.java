@@ -4,6 +4,7 @@ import dev.storagelab.grader.GradeReport;
 import dev.storagelab.grader.GradeReport.LabResult;
 import dev.storagelab.grader.GradeReport.TestResult;
 import dev.storagelab.grader.NotImplemented;
+import dev.storagelab.grader.TestSupervisor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -35,11 +36,15 @@ final class TaskTable {
             }
             for (Map.Entry<String, List<TestResult>> e : byTask.entrySet()) {
                 List<TestResult> tests = e.getValue();
+                long hung = tests.stream()
+                        .filter(t -> t.outcome().status() == TestSupervisor.Status.HUNG)
+                        .count();
                 String name = tests.stream()
-                        .map(t -> t.test().taskName())
-                        .filter(n -> !n.isEmpty())
-                        .findFirst()
-                        .orElse(e.getKey().isEmpty() ? "tests of no task" : "");
+                                .map(t -> t.test().taskName())
+                                .filter(n -> !n.isEmpty())
+                                .findFirst()
+                                .orElse(e.getKey().isEmpty() ? "tests of no task" : "")
+                        + (hung == 0 ? "" : " (hangs: " + hung + (hung == 1 ? " test)" : " tests)"));
                 row(
                         sb,
                         lab.lab(),
@@ -67,6 +72,44 @@ final class TaskTable {
                 .append(" / ")
                 .append(ReportWriter.fmt(max))
                 .append(" |\n");
+    }
+
+    /** The tests of {@code lab} that hung ({@code HangWatch}), by task, in task order. */
+    static Map<String, List<TestResult>> hangs(LabResult lab) {
+        Map<String, List<TestResult>> byTask = new TreeMap<>(ORDER);
+        for (TestResult t : lab.tests()) {
+            if (t.outcome().status() == TestSupervisor.Status.HUNG) {
+                byTask.computeIfAbsent(t.test().task(), k -> new ArrayList<>()).add(t);
+            }
+        }
+        return new LinkedHashMap<>(byTask);
+    }
+
+    /**
+     * A task's hang in one line, said once at the task: {@code lab-04 T7 hangs (2 tests): ...}, then
+     * what the first of its hung tests waited on (its message's first wait, or a deadlock's cycle).
+     */
+    static String hangLine(String lab, String task, List<TestResult> hung) {
+        return lab + " " + (task.isEmpty() ? "a test of no task" : task) + " hangs (" + hung.size()
+                + (hung.size() == 1 ? " test" : " tests") + "): "
+                + hangSummary(hung.get(0).outcome().message());
+    }
+
+    /** A hang's message in one line: a deadlock's cycle, or the first place threads wait with no progress. */
+    static String hangSummary(String message) {
+        List<String> lines =
+                message.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        if (lines.size() < 2) {
+            return message.replaceFirst("^hangs: ", "").strip();
+        }
+        if (lines.get(0).startsWith("hangs: a deadlock")) {
+            List<String> cycle = lines.subList(1, lines.size()).stream()
+                    .filter(l -> l.matches("[A-Z] waits .*"))
+                    .limit(3)
+                    .toList();
+            return "a deadlock: " + String.join("; ", cycle);
+        }
+        return "no thread runs; " + lines.get(1);
     }
 
     /**

@@ -40,8 +40,13 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * {@value #MARK} seq S id                 test method id started          (id = class#method)
  * {@value #MARK} seq F id status message  test method finished: PASS or FAIL, message Base64 (UTF-8)
  * {@value #MARK} seq C class message      a class failed before its tests could run (e.g. in @BeforeAll)
+ * {@value #MARK} seq H id message         test method hangs ({@link HangWatch}): this JVM ends right after
  * {@value #MARK} seq D                    every test ran
  * </pre>
+ *
+ * The tests run in the order the file lists them, a class at a time: each run of consecutive ids of
+ * one class is one execution of the JUnit Platform, so the grader decides which tests come first
+ * (a task that spent its share of the lab's time goes last).
  *
  * The parent trusts none of it beyond "this test said it passed": it knows the tests and their
  * points itself, keeps its own clock, and treats a missing line as a failure. The verdicts need no
@@ -67,6 +72,12 @@ public final class HiddenTestRunner {
     /** What starts every event line. */
     public static final String MARK = "@@storagelab-event";
 
+    /**
+     * The system property through which the grader names the class folders of lab code (separated as
+     * a class path is): a hang's verdict shows frames of those classes only.
+     */
+    public static final String LAB_CODE = "storagelab.runner.labCode";
+
     /** The arguments: the parent's socket, then a file listing {@code class#method} ids, one per line. */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
@@ -90,14 +101,50 @@ public final class HiddenTestRunner {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
 
-        // Select the classes, then keep only the wanted methods: a method selector needs the
-        // parameter types of a property or parameterized test, and a name is all we have.
-        Set<String> wanted = Set.copyOf(ids);
-        List<ClassSelector> selectors = ids.stream()
-                .map(id -> id.substring(0, id.indexOf('#')))
-                .distinct()
-                .map(DiscoverySelectors::selectClass)
-                .toList();
+        // The watch starts before any class of the submission loads: its threads are not the JVM's own.
+        HangWatch watch = new HangWatch(HangReport.fromProperty(), (test, message) -> {
+                    events.println("H " + test + " " + encode(message));
+                    Runtime.getRuntime()
+                            .halt(HANG_EXIT); // the hung threads cannot be freed: the next JVM runs the rest
+                })
+                .start();
+        Launcher launcher = LauncherFactory.create();
+        Listener listener = new Listener(events, out, err, watch);
+        for (List<String> run : classRuns(ids)) {
+            launcher.execute(request(run), listener);
+        }
+        events.println("D");
+        // Tests may leave non-daemon threads behind; they must not keep this JVM alive.
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** How this JVM ends when a test hangs. */
+    static final int HANG_EXIT = 3;
+
+    /** {@code ids} cut into runs of consecutive ids of one class, in their order. */
+    static List<List<String>> classRuns(List<String> ids) {
+        List<List<String>> runs = new ArrayList<>();
+        String cls = null;
+        for (String id : ids) {
+            String c = id.substring(0, id.indexOf('#'));
+            if (!c.equals(cls)) {
+                runs.add(new ArrayList<>());
+                cls = c;
+            }
+            runs.get(runs.size() - 1).add(id);
+        }
+        return runs;
+    }
+
+    /**
+     * The request that runs {@code run}, ids of one class: the class selected, then only the wanted
+     * methods kept (a method selector needs the parameter types of a property or parameterized test,
+     * and a name is all there is).
+     */
+    private static LauncherDiscoveryRequest request(List<String> run) {
+        Set<String> wanted = Set.copyOf(run);
+        ClassSelector selector = DiscoverySelectors.selectClass(
+                run.get(0).substring(0, run.get(0).indexOf('#')));
         PostDiscoveryFilter onlyWanted = descriptor -> {
             if (descriptor.getSource().orElse(null) instanceof MethodSource m) {
                 String id = m.getClassName() + "#" + m.getMethodName();
@@ -105,20 +152,19 @@ public final class HiddenTestRunner {
             }
             return FilterResult.included("container");
         };
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectors)
+        return LauncherDiscoveryRequestBuilder.request()
+                .selectors(selector)
                 .filters(onlyWanted)
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
                 // jqwik's report (seed, original and shrunk sample) as reporting entries, which
                 // become the student's feedback; by default jqwik prints it to standard output.
                 .configurationParameter("jqwik.reporting.usejunitplatform", "true")
                 .build();
-        Launcher launcher = LauncherFactory.create();
-        Listener listener = new Listener(events, out, err);
-        launcher.execute(request, listener);
-        events.println("D");
-        // Tests may leave non-daemon threads behind; they must not keep this JVM alive.
-        Runtime.getRuntime().halt(0);
+    }
+
+    private static String encode(String s) {
+        String capped = s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "\n[... cut]" : s;
+        return Base64.getEncoder().encodeToString(capped.getBytes(StandardCharsets.UTF_8));
     }
 
     private static final class Listener implements TestExecutionListener {
@@ -128,12 +174,14 @@ public final class HiddenTestRunner {
         private final Map<String, StringBuilder> reports = new HashMap<>();
         private final CappedSink out;
         private final CappedSink err;
+        private final HangWatch watch;
         private Set<Thread> threadsBefore = Set.of();
 
-        Listener(Events events, CappedSink out, CappedSink err) {
+        Listener(Events events, CappedSink out, CappedSink err, HangWatch watch) {
             this.events = events;
             this.out = out;
             this.err = err;
+            this.watch = watch;
         }
 
         @Override
@@ -171,6 +219,7 @@ public final class HiddenTestRunner {
                 err.resetCount();
                 threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
                 events.println("S " + m);
+                watch.started(m);
             }
         }
 
@@ -223,6 +272,7 @@ public final class HiddenTestRunner {
                     StringBuilder report = reports.remove(m.get());
                     String message =
                             (failure == null ? "" : failure.toString()) + (report == null ? "" : report.toString());
+                    watch.ended();
                     events.println("F " + m.get() + " " + (failure == null ? "PASS" : "FAIL") + " " + encode(message));
                 }
             } else if (id.getSource().isPresent()
@@ -270,11 +320,6 @@ public final class HiddenTestRunner {
                         return msg;
                     })
                     .orElse(result.getStatus().toString());
-        }
-
-        private static String encode(String s) {
-            String capped = s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "\n[... cut]" : s;
-            return Base64.getEncoder().encodeToString(capped.getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -9,6 +9,7 @@ import dev.storagelab.sortedlog.SegmentReader;
 import dev.storagelab.sortedlog.SegmentWriter;
 import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
+import dev.storagelab.testkit.KilledChild;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
@@ -37,16 +38,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Besides the time per lookup, the {@link IoCounters} report the lookups made and the blocks and
  * bytes they read, measured through {@link StoreMetrics} and {@link CountingStorage}; the trial's
  * setup prints the number of blocks (index entries) and its teardown the per-lookup ratios. The
- * segment, {@code entries} keys of 16
- * bytes with 100-byte values, is written once per trial to a temporary directory on disk; it
- * stays in the page cache, so this measures CPU and system calls, not a cold disk. Every lookup is
- * for a key that is present, chosen uniformly at random, and every answer is checked
- * ({@link #checked}): the entry must be the key's, with the value written for it.
+ * segment, {@code entries} keys of 16 bytes with 100-byte values, is written once per trial to a
+ * temporary directory on disk by another JVM ({@link Writer}); it stays in the page cache, so this
+ * measures CPU and system calls, not a cold disk. Every lookup is for a key that is present, chosen
+ * uniformly at random, and every answer is checked ({@link #checked}): the entry must be the key's,
+ * with the value written for it.
  *
  * <p>The work the lab teaches to save is the bytes read: the trial's setup runs a counting pass
- * ({@link #countBytesRead}), the first {@value #COUNTED} probes looked up once, and {@link Work}
- * reports the bytes they read from the file as {@link CountingStorage} counts them (about one
- * block a lookup: the sparse index, in memory, names the one block that can hold the key).
+ * ({@link #countBytesRead}), the segment opened and the first {@value #COUNTED} probes looked up
+ * once, and {@link Work} reports the bytes the open and the lookups read from the file as
+ * {@link CountingStorage} counts them (the footer and the sparse index once, then about one block a
+ * lookup: the index, in memory, names the one block that can hold the key). The JVM that counts
+ * did not write the segment, so nothing kept since the writing answers for the file.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -87,47 +90,68 @@ public class SegmentLookupBenchmark {
 
     long countedBytesRead;
 
+    /** The segment's name in the trial's directory. */
+    static final String NAME = "000001-000001.seg";
+
     @Setup(Level.Trial)
     public void writeSegment() throws IOException {
         dir = BenchData.tempDir("lookup");
         BenchData.setUpIn(dir, () -> {
-            storage = new CountingStorage(DiskStorage.open(dir));
-            metrics = new StoreMetrics(storage);
+            BenchData.writeInAnotherJvm(Writer.class, dir, Integer.toString(blockSize), Integer.toString(entries));
             Random random = new Random(BenchData.SEED);
-            String name = "000001-000001.seg";
             values = new Bytes[entries];
-            try (SegmentWriter writer = new SegmentWriter(storage, name, blockSize)) {
-                for (int i = 0; i < entries; i++) {
-                    values[i] = Bytes.wrap(BenchData.valueBytes(random));
-                    writer.add(Entry.put(Bytes.wrap(BenchData.keyBytes(i)), values[i]));
-                }
-                writer.finish();
+            for (int i = 0; i < entries; i++) {
+                values[i] = Bytes.wrap(BenchData.valueBytes(random)); // as the writer drew them
             }
-            segment = SegmentReader.open(storage, name, metrics);
-            bytesReadAtOpen = storage.bytesRead();
             probes = new Bytes[PROBES];
             probeKeys = new int[PROBES];
             for (int i = 0; i < PROBES; i++) {
                 probeKeys[i] = random.nextInt(entries);
                 probes[i] = Bytes.wrap(BenchData.keyBytes(probeKeys[i]));
             }
-            System.out.printf("%n[lookup] blockSize %d: %s, %d bytes%n", blockSize, segment, segment.fileSize());
+            storage = new CountingStorage(DiskStorage.open(dir));
+            metrics = new StoreMetrics(storage);
             countBytesRead();
+            System.out.printf("%n[lookup] blockSize %d: %s, %d bytes%n", blockSize, segment, segment.fileSize());
         });
     }
 
     /**
-     * The counting pass: the first {@value #COUNTED} probes looked up once each, every answer
-     * checked, and the bytes read from the file meanwhile, as the storage under the segment counts
-     * them: the same lookups, so the same count, on any machine.
+     * The JVM that writes the trial's segment ({@link BenchData#writeInAnotherJvm}): in the directory
+     * {@code args[0]}, {@code args[2]} entries in blocks of {@code args[1]} bytes, key {@code i} with
+     * the {@code i}-th value drawn from {@link BenchData#SEED}.
+     */
+    public static final class Writer {
+        private Writer() {}
+
+        public static void main(String[] args) throws IOException {
+            KilledChild.exitWhenParentDies();
+            int blockSize = Integer.parseInt(args[1]);
+            int entries = Integer.parseInt(args[2]);
+            Random random = new Random(BenchData.SEED);
+            try (SegmentWriter writer = new SegmentWriter(DiskStorage.open(Path.of(args[0])), NAME, blockSize)) {
+                for (int i = 0; i < entries; i++) {
+                    writer.add(Entry.put(Bytes.wrap(BenchData.keyBytes(i)), Bytes.wrap(BenchData.valueBytes(random))));
+                }
+                writer.finish();
+            }
+        }
+    }
+
+    /**
+     * The counting pass: the segment opened, then the first {@value #COUNTED} probes looked up once
+     * each, every answer checked, and the bytes read from the file by all of it, as the storage under
+     * the segment counts them from its start: the same open and the same lookups, so the same count,
+     * on any machine.
      */
     void countBytesRead() throws IOException {
-        long before = storage.bytesRead();
+        segment = SegmentReader.open(storage, NAME, metrics);
+        bytesReadAtOpen = storage.bytesRead();
         for (int i = 0; i < COUNTED; i++) {
             checked(i, segment.get(probes[i]));
         }
         countedGets = COUNTED;
-        countedBytesRead = storage.bytesRead() - before;
+        countedBytesRead = storage.bytesRead();
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.storagelab.sortedlog.SortedLogOptions;
 import dev.storagelab.sortedlog.SortedLogStore;
 import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
+import dev.storagelab.testkit.KilledChild;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
@@ -51,11 +52,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Besides the time per operation, the {@link IoCounters} report the operations and the blocks
  * they read (summed over the iterations: divide {@code blocksRead} by {@code ops}).
  *
- * <p>The work the lab teaches to save is what a scan reads: the trial's setup runs a counting pass
- * ({@link #countScanReads}), the first {@value #COUNTED} probes scanned once, and {@link Work}
- * reports the reads they made of the segment files, as {@link CountingStorage} counts them under
- * the store. A scan that seeks reads about one block per segment, and one more where its 100
- * entries cross a block's end.
+ * <p>The work the lab teaches to save is what a scan reads: another JVM writes the store
+ * ({@link Writer}), the trial's setup opens it and runs a counting pass ({@link #countScanReads}),
+ * the first {@value #COUNTED} probes scanned once, and {@link Work} reports the reads the open and
+ * the scans made of the store's files, as {@link CountingStorage} counts them under the store. The
+ * open reads each segment's footer and index; a scan that seeks reads about one block per segment,
+ * and one more where its 100 entries cross a block's end.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -104,14 +106,9 @@ public class ScanBenchmark {
         }
         dir = BenchData.tempDir("scan");
         BenchData.setUpIn(dir, () -> {
-            // A memtable large enough for all the data, and no automatic compaction: the benchmark
-            // decides how many segments there are.
-            SortedLogOptions options = SortedLogOptions.builder()
-                    .memtableBytes(1L << 30)
-                    .compactionTrigger(0)
-                    .build();
-            storage = new CountingStorage(DiskStorage.open(dir));
-            store = SortedLogStore.open(storage, options);
+            // the writer's memtable holds every key until its segment is flushed: about 1 KiB of heap a key
+            BenchData.writeInAnotherJvm(
+                    Writer.class, 256 + keys / 1000, dir, Integer.toString(keys), Integer.toString(segments));
             Random random = new Random(BenchData.SEED);
             allKeys = new Bytes[keys];
             values = new Bytes[keys];
@@ -120,14 +117,14 @@ public class ScanBenchmark {
             }
             for (int s = 0; s < segments; s++) {
                 for (int i = s; i < keys; i += segments) {
-                    values[i] = Bytes.wrap(BenchData.valueBytes(random));
-                    store.put(allKeys[i], values[i]);
+                    values[i] = Bytes.wrap(BenchData.valueBytes(random)); // as the writer drew them
                 }
-                store.flush();
             }
+            storage = new CountingStorage(DiskStorage.open(dir));
+            store = SortedLogStore.open(storage, OPTIONS);
             if (store.segmentNames().size() != segments) {
                 throw new IllegalStateException(
-                        "setup made " + store.segmentNames() + "; expected " + segments + " segments");
+                        "the store opened with " + store.segmentNames() + "; expected " + segments + " segments");
             }
             secret = new byte[32];
             random.nextBytes(secret);
@@ -146,17 +143,54 @@ public class ScanBenchmark {
     }
 
     /**
-     * The counting pass: the first {@value #COUNTED} probes' scans of 100 entries, each checked, and
-     * the reads of the files meanwhile, as the storage under the store counts them: the same scans,
-     * so the same count, on any machine.
+     * A memtable large enough for all the data, and no automatic compaction: the benchmark decides
+     * how many segments there are.
+     */
+    static final SortedLogOptions OPTIONS = SortedLogOptions.builder()
+            .memtableBytes(1L << 30)
+            .compactionTrigger(0)
+            .build();
+
+    /**
+     * The JVM that writes the trial's store ({@link BenchData#writeInAnotherJvm}): in the directory
+     * {@code args[0]}, {@code args[1]} keys in {@code args[2]} segments, key {@code i} in segment
+     * {@code i mod segments}, each segment's values drawn from {@link BenchData#SEED} in turn.
+     */
+    public static final class Writer {
+        private Writer() {}
+
+        public static void main(String[] args) throws IOException {
+            KilledChild.exitWhenParentDies();
+            int keys = Integer.parseInt(args[1]);
+            int segments = Integer.parseInt(args[2]);
+            Random random = new Random(BenchData.SEED);
+            try (SortedLogStore store = SortedLogStore.open(DiskStorage.open(Path.of(args[0])), OPTIONS)) {
+                for (int s = 0; s < segments; s++) {
+                    for (int i = s; i < keys; i += segments) {
+                        store.put(Bytes.wrap(BenchData.keyBytes(i)), Bytes.wrap(BenchData.valueBytes(random)));
+                    }
+                    store.flush();
+                }
+                if (store.segmentNames().size() != segments) {
+                    throw new IllegalStateException(
+                            "the writer made " + store.segmentNames() + "; expected " + segments + " segments");
+                }
+            }
+        }
+    }
+
+    /**
+     * The counting pass: on the store just opened, the first {@value #COUNTED} probes' scans of 100
+     * entries, each checked, and the reads of the files by the open and the scans, as the storage
+     * under the store counts them from its start: the same open and the same scans, so the same
+     * count, on any machine.
      */
     void countScanReads() {
-        long before = storage.reads();
         for (int p = 0; p < COUNTED; p++) {
             scanChecked(p, true);
         }
         countedScans = COUNTED;
-        countedReads = storage.reads() - before;
+        countedReads = storage.reads();
     }
 
     /**

@@ -56,10 +56,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * so every map grows and is collected under the same conditions; two forks, so that no ratio
  * rests on one JVM's memory layout and compilation. A full run takes about 12 minutes.
  *
- * <p>What a get costs in a tree is the comparisons on the way down: the trial's setup runs a
- * counting pass ({@link #countGetComparisons}), a map of the same kind built from the same keys
- * wrapped so that only a {@link CountingOrder} can compare them, then {@value #GET_BATCH} gets, and
- * {@link Work} reports the comparisons the gets made: about {@code log2(keys)} in a balanced tree.
+ * <p>What a get costs in a tree is the comparisons on the way down, and what keeps them few is
+ * the balancing its puts do: the trial's setup runs a counting pass ({@link #countGetComparisons}),
+ * a map of the same kind built from the same keys wrapped so that only a {@link CountingOrder} can
+ * compare them, then a get of every key, and {@link Work} reports the comparisons the build and the
+ * gets made, per get: about {@code 2 log2(keys)} in a balanced tree (as many for a put as for a get).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -113,9 +114,11 @@ public class OrderedMapBenchmark {
 
     /**
      * The counting pass: a map of kind {@code impl} given a {@link CountingOrder}, filled with
-     * every key (wrapped, each mapped to itself), then the first {@value #GET_BATCH} probes of the
-     * lookup order got from it (each answer checked); the comparisons of the gets alone are
-     * counted. The same keys in the same order, so the same count, on any machine.
+     * every key (wrapped, each mapped to itself), then every probe of the lookup order got from it
+     * once (each answer checked); the comparisons of the build and the gets are counted, the whole
+     * of the tree's cost: its puts keep it balanced so that its gets descend it in about
+     * {@code log2(keys)}, and comparisons a tree spent on its puts to save them on its gets would
+     * count. The same keys in the same order, so the same count, on any machine.
      */
     void countGetComparisons() {
         CountingOrder<Bytes> counting = new CountingOrder<>(Comparator.naturalOrder());
@@ -123,13 +126,11 @@ public class OrderedMapBenchmark {
         for (Bytes key : inserts) {
             map.put(counting.key(key), key);
         }
-        int gets = Math.min(GET_BATCH, probes.length);
-        long before = counting.comparisons();
-        for (int j = 0; j < gets; j++) {
+        for (int j = 0; j < probes.length; j++) {
             checkedGet(j, map.get(counting.key(probes[j])));
         }
-        countedGets = gets;
-        countedComparisons = counting.comparisons() - before;
+        countedGets = probes.length;
+        countedComparisons = counting.comparisons();
     }
 
     /**

@@ -10,8 +10,10 @@ import dev.storagelab.kv.EntryIterator;
 import dev.storagelab.sortedlog.SortedLogStore;
 import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
+import dev.storagelab.testkit.KilledChild;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * What reading costs: db_bench's {@code readrandom} and a seek followed by a scan of
  * {@value #SCAN_LENGTH} entries, on the lab-04 {@link BPlusTree} and on the lab-01
  * {@link SortedLogStore}, both holding the same {@code keys} entries (16-byte keys, 100-byte
- * values) on {@link dev.storagelab.io.DiskStorage} in a temporary directory, built once per trial.
+ * values) on {@link dev.storagelab.io.DiskStorage} in a temporary directory, built once per trial by another JVM.
  *
  * <p>The stores ({@code impl}):
  * <ul>
@@ -57,10 +59,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code s}; each must return exactly the 100 entries stored there, in order. {@code keyOps} is
  * the time per get or per seek-and-scan. {@link PageReads} counts, per iteration, the operations
  * and the pages (B+tree pool misses) or blocks (sorted store) read from the file for them. The
- * work the lab teaches to save is those reads: the trial's setup runs a counting pass
- * ({@link #countDeviceReads}), the first {@value #COUNTED} gets of the lookup order on the store
- * just opened, and {@link Work} reports the reads of the file they made, as a
- * {@link CountingStorage} under the store counts them. The fork has a fixed 3 GB heap. A full run (6 combinations, each building its store for 10-20 s)
+ * work the lab teaches to save is those reads: another JVM builds the store ({@link Writer}), and
+ * the trial's setup runs a counting pass ({@link #countDeviceReads}), the store opened and the
+ * first {@value #COUNTED} gets of the lookup order, and {@link Work} reports the reads of the file
+ * the open and the gets made, as a {@link CountingStorage} under the store counts them. The fork has a fixed 3 GB heap. A full run (6 combinations, each building its store for 10-20 s)
  * takes about 4 minutes.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -117,14 +119,12 @@ public class ReadBenchmark {
         data = new Dataset(keys);
         dir = BenchData.tempDir("lab04-read");
         BenchData.setUpIn(dir, () -> {
-            switch (impl) {
-                case "BPlusTree" -> data.buildTree(dir);
-                case "SortedLogStore", "SortedLogStore4" ->
-                    data.buildSortedLog(dir, impl.equals("SortedLogStore") ? 1 : 4);
-                default ->
-                    throw new IllegalArgumentException(
-                            "unknown impl " + impl + "; expected BPlusTree, SortedLogStore or SortedLogStore4");
+            if (!List.of("BPlusTree", "SortedLogStore", "SortedLogStore4").contains(impl)) {
+                throw new IllegalArgumentException(
+                        "unknown impl " + impl + "; expected BPlusTree, SortedLogStore or SortedLogStore4");
             }
+            // the writer holds the data set and, for the tree, a loading pool of an eighth of it: under 1 KiB a key
+            BenchData.writeInAnotherJvm(Writer.class, 256 + keys / 1000, dir, impl, Integer.toString(keys));
             probes = BenchData.shuffled(keys, BenchData.SEED + 1);
             Random random = new Random(BenchData.SEED + 2);
             scanStarts = new int[1 << 16];
@@ -133,9 +133,8 @@ public class ReadBenchmark {
                 scanStarts[i] = random.nextInt(keys - SCAN_LENGTH + 1);
                 scanEnds[i] = Bytes.wrap(BenchData.keyBytes(scanStarts[i] + SCAN_LENGTH));
             }
-            // The counting pass reads the store opened on its own, so the measured one starts cold, as before.
+            // The counting pass opens the store on its own, so the measured one starts cold, as before.
             CountingStorage files = new CountingStorage(DiskStorage.open(dir));
-            store = open(files);
             countDeviceReads(files);
             store.close();
             store = open(DiskStorage.open(dir));
@@ -153,19 +152,40 @@ public class ReadBenchmark {
     }
 
     /**
-     * The counting pass: the first {@value #COUNTED} keys of the lookup order (all of them, if
-     * fewer) got once each from the store just opened (its pool empty), every answer checked, and
-     * the reads of the file meanwhile, as the storage under the store counts them: the same gets
-     * from the same start, so the same count, on any machine.
+     * The JVM that writes the trial's store ({@link BenchData#writeInAnotherJvm}): in the directory
+     * {@code args[0]}, the store {@code args[1]} names holding the {@link Dataset} of {@code args[2]}
+     * keys, built as {@link Dataset#buildTree} and {@link Dataset#buildSortedLog} build it.
+     */
+    public static final class Writer {
+        private Writer() {}
+
+        public static void main(String[] args) throws IOException {
+            KilledChild.exitWhenParentDies();
+            Path dir = Path.of(args[0]);
+            Dataset data = new Dataset(Integer.parseInt(args[2]));
+            if (args[1].equals("BPlusTree")) {
+                data.buildTree(dir);
+            } else {
+                data.buildSortedLog(dir, args[1].equals("SortedLogStore") ? 1 : 4);
+            }
+        }
+    }
+
+    /**
+     * The counting pass: the store opened on {@code files} (its pool empty), then the first
+     * {@value #COUNTED} keys of the lookup order (all of them, if fewer) got once each, every answer
+     * checked, and the reads of the file by the open and the gets, as the storage under the store
+     * counts them from its start: the same open and the same gets, so the same count, on any machine.
+     * Another JVM wrote the store, so nothing kept since the writing answers for the file.
      */
     void countDeviceReads(CountingStorage files) throws IOException {
+        store = open(files);
         int gets = Math.min(COUNTED, probes.length);
-        long before = files.reads();
         for (int j = 0; j < gets; j++) {
             checkedGet(probes[j], store.get(data.keys[probes[j]]));
         }
         countedGets = gets;
-        countedReads = files.reads() - before;
+        countedReads = files.reads();
     }
 
     /**

@@ -1,9 +1,13 @@
 package dev.storagelab.lsm.bench;
 
-import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.lsm.BloomFilter;
 import dev.storagelab.testkit.AnswerCheck;
+import dev.storagelab.testkit.BenchData;
+import dev.storagelab.testkit.KilledChild;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -77,18 +81,49 @@ public class BloomBenchmark {
         }
     }
 
+    /** The filter's bytes, as the writer leaves them in the trial's directory. */
+    static final String FILTER = "filter.bits";
+
     @Setup
-    public void build() throws CorruptionException {
-        List<byte[]> added = new ArrayList<>(keys);
-        for (int i = 0; i < keys; i++) {
-            added.add(key(i));
+    public void build() throws IOException {
+        makeProbes();
+        // Built in another JVM and opened here from its bytes, as a table opens its filter: nothing the
+        // build kept in memory (the keys themselves) can answer a probe.
+        Path dir = BenchData.tempDir("bloom");
+        try {
+            BenchData.writeInAnotherJvm(Writer.class, dir, Integer.toString(keys));
+            filter = BloomFilter.open(Files.readAllBytes(dir.resolve(FILTER)), "bench.sst", 0);
+        } finally {
+            BenchData.delete(dir);
         }
-        filter = BloomFilter.open(BloomFilter.build(added, 10), "bench.sst", 0);
+    }
+
+    /** The probes: {@value #PROBES} keys never added, and as many that were. */
+    void makeProbes() {
         absent = new byte[PROBES][];
         addedProbes = new byte[PROBES][];
         for (int i = 0; i < PROBES; i++) {
             absent[i] = key(keys + i * 7919);
-            addedProbes[i] = added.get((int) ((long) i * 7919 % keys));
+            addedProbes[i] = key((int) ((long) i * 7919 % keys));
+        }
+    }
+
+    /**
+     * The JVM that builds the trial's filter ({@link BenchData#writeInAnotherJvm}): over the keys 0 to
+     * {@code args[1] - 1}, at 10 bits per key, its bytes written to {@value #FILTER} in the directory
+     * {@code args[0]}.
+     */
+    public static final class Writer {
+        private Writer() {}
+
+        public static void main(String[] args) throws IOException {
+            KilledChild.exitWhenParentDies();
+            int keys = Integer.parseInt(args[1]);
+            List<byte[]> added = new ArrayList<>(keys);
+            for (int i = 0; i < keys; i++) {
+                added.add(key(i));
+            }
+            Files.write(Path.of(args[0]).resolve(FILTER), BloomFilter.build(added, 10));
         }
     }
 

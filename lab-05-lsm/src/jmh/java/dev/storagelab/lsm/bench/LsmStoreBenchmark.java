@@ -7,6 +7,7 @@ import dev.storagelab.lsm.LsmOptions;
 import dev.storagelab.lsm.LsmStore;
 import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
+import dev.storagelab.testkit.KilledChild;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -45,15 +46,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * returns an older version, or another key's value, is told apart from a right one; the answers of
  * {@code get} and {@code getMissing} are checked ({@link #checkedGet}, {@link #checkedMissing}).
  *
- * <p>The work the lab teaches to save is the reads of the files a get of an absent key makes: the
- * trial's setup runs a counting pass ({@link #countDeviceReads}) on the tree compaction left (loaded
- * with flushes and compactions on the loading thread, so that every run builds the same tree), with
- * no block cache (so that every block a get fetches is a read), {@value #COUNTED} gets of keys never
- * put, and {@link Work} reports the reads of the files they made, as a {@link CountingStorage}
- * under the store counts them: almost none, the Bloom filters answering for nearly every table
- * (about one read in a hundred tables asked, the filters' false positives, and a read of each
- * table's footer, index and filter the first time it is opened). The store is then reopened with
- * its default options for the timed gets.
+ * <p>The work the lab teaches to save is the reads of the files a get of an absent key makes:
+ * another JVM loads the tree ({@link Writer}, with flushes and compactions on the loading thread, so
+ * that every run builds the same tree), and the trial's setup runs a counting pass
+ * ({@link #countDeviceReads}): the store opened with no block cache (so that every block a get
+ * fetches is a read), {@value #COUNTED} gets of keys never put, and {@link Work} reports the reads
+ * of the files the open and the gets made, as a {@link CountingStorage} under the store counts
+ * them: almost none a get, the Bloom filters answering for nearly every table (about one read in a
+ * hundred tables asked, the filters' false positives, and a read of each table's footer, index and
+ * filter the first time it is opened). The store is then reopened with its default options for the
+ * timed gets.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -96,30 +98,17 @@ public class LsmStoreBenchmark {
     public void load() throws IOException {
         dir = BenchData.tempDir("lsm");
         BenchData.setUpIn(dir, () -> {
-            LsmOptions options = LsmOptions.defaults().withMemtableBytes(256 << 10);
-            files = new CountingStorage(DiskStorage.open(dir));
-            // Loaded with flushes and compactions on this thread, so that every run builds the same tree.
-            store = LsmStore.open(files, options.withBlockCacheBytes(0).withBackgroundWork(false));
+            BenchData.writeInAnotherJvm(Writer.class, dir, Integer.toString(keys));
             Random random = new Random(42);
             byte[] v = new byte[100];
             random.nextBytes(v);
             value = Bytes.wrap(v);
             int[] order = random.ints(0, keys).limit(keys).toArray();
             int[] versions = new int[keys];
-            for (int i = 0; i < keys; i++) {
-                store.put(key(2 * i), Bytes.wrap(BenchData.valueBytes(2L * i, 1)));
-                versions[i] = 1;
-            }
+            java.util.Arrays.fill(versions, 1);
             for (int k : order) {
-                // A second version of most keys, in random order (a key drawn twice gets the same bytes twice).
-                store.put(key(2 * k), Bytes.wrap(BenchData.valueBytes(2L * k, 2)));
-                versions[k] = 2;
+                versions[k] = 2; // as the writer put them
             }
-            store.flush();
-            // Measure the tree compaction leaves, not one still compacting: a compaction running during
-            // the measurement changes the tables a get probes and adds its CPU to the process's, which
-            // the grader's ratios are taken in (the reference against itself spread by up to 58 %).
-            store.waitForCompactions();
             present = new Bytes[PROBES];
             missing = new Bytes[PROBES];
             newest = new Bytes[PROBES];
@@ -129,25 +118,64 @@ public class LsmStoreBenchmark {
                 missing[i] = key(2 * k + 1);
                 newest[i] = Bytes.wrap(BenchData.valueBytes(2L * k, versions[k]));
             }
+            files = new CountingStorage(DiskStorage.open(dir));
             countDeviceReads();
             store.close();
-            store = LsmStore.open(files, options);
+            store = LsmStore.open(files, OPTIONS);
         });
     }
 
+    /** The store's options while it is measured: 256 KiB memtables, so the data spreads over level 0 and a few levels below. */
+    static final LsmOptions OPTIONS = LsmOptions.defaults().withMemtableBytes(256 << 10);
+
     /**
-     * The counting pass: gets of the first {@value #COUNTED} probes' missing keys, each answer
-     * checked, and the reads of the files meanwhile, as the storage under the store counts them. It
-     * runs on the tree compaction left, with nothing in the background and no block cache: the same
-     * gets on the same tree, so the same count, on any machine.
+     * The JVM that writes the trial's store ({@link BenchData#writeInAnotherJvm}): in the directory
+     * {@code args[0]}, {@code args[1]} even keys put once, then a second version of the keys drawn
+     * from seed 42, then flushed, with flushes and compactions on the loading thread so that every
+     * run builds the same tree, and the compactions left done.
+     */
+    public static final class Writer {
+        private Writer() {}
+
+        public static void main(String[] args) throws IOException {
+            KilledChild.exitWhenParentDies();
+            int keys = Integer.parseInt(args[1]);
+            try (LsmStore store = LsmStore.open(
+                    DiskStorage.open(Path.of(args[0])),
+                    OPTIONS.withBlockCacheBytes(0).withBackgroundWork(false))) {
+                Random random = new Random(42);
+                random.nextBytes(new byte[100]); // the value put() writes, drawn first
+                int[] order = random.ints(0, keys).limit(keys).toArray();
+                for (int i = 0; i < keys; i++) {
+                    store.put(key(2 * i), Bytes.wrap(BenchData.valueBytes(2L * i, 1)));
+                }
+                for (int k : order) {
+                    // A second version of most keys, in random order (a key drawn twice gets the same bytes twice).
+                    store.put(key(2 * k), Bytes.wrap(BenchData.valueBytes(2L * k, 2)));
+                }
+                store.flush();
+                // Measure the tree compaction leaves, not one still compacting: a compaction running during
+                // the measurement changes the tables a get probes and adds its CPU to the process's, which
+                // the grader's ratios are taken in (the reference against itself spread by up to 58 %).
+                store.waitForCompactions();
+            }
+        }
+    }
+
+    /**
+     * The counting pass: the store opened with nothing in the background and no block cache, then
+     * gets of the first {@value #COUNTED} probes' missing keys, each answer checked, and the reads of
+     * the files by the open and the gets, as the storage under the store counts them from its start.
+     * Another JVM wrote the tree compaction left: the same open and the same gets on the same tree,
+     * so the same count, on any machine, and nothing kept since the writing answers.
      */
     void countDeviceReads() throws IOException {
-        long before = files.reads();
+        store = LsmStore.open(files, OPTIONS.withBlockCacheBytes(0).withBackgroundWork(false));
         for (int i = 0; i < COUNTED; i++) {
             checkedMissing(i, store.get(missing[i]));
         }
         countedGets = COUNTED;
-        countedReads = files.reads() - before;
+        countedReads = files.reads();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.storagelab.lsm.bench;
 
 import dev.storagelab.io.CountingStorage;
+import dev.storagelab.io.DiskStorage;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.lsm.BlockCache;
@@ -9,7 +10,11 @@ import dev.storagelab.lsm.Table;
 import dev.storagelab.lsm.TableBuilder;
 import dev.storagelab.lsm.ValueType;
 import dev.storagelab.testkit.AnswerCheck;
+import dev.storagelab.testkit.BenchData;
+import dev.storagelab.testkit.KilledChild;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -39,11 +44,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Every answer is checked ({@link #checkedPresent}, {@link #checkedAbsent}).
  *
- * <p>The work the lab teaches to save is the reads of the file: the setup's first pass over the
- * probes, on the table just opened (its cache empty), is the counting pass, and {@link Work}
- * reports its gets and the reads of the file they made, as a {@link CountingStorage} under the
- * table counts them: one block per get the cache misses, none for the index and filter, which the
- * table holds in memory from its opening.
+ * <p>The work the lab teaches to save is the reads of the file: another JVM writes the table
+ * ({@link Writer}), whose bytes the setup puts in the in-memory storage; the setup opens it and its
+ * first pass over the probes (the cache empty) is the counting pass, and {@link Work} reports its
+ * gets and the reads of the file the open and the gets made, as a {@link CountingStorage} under the
+ * table counts them: the footer, index and filter once, at the open, which the table then holds in
+ * memory, and one block per get the cache misses.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -79,22 +85,26 @@ public class TableBenchmark {
         return Bytes.of(String.format("key%013d", i));
     }
 
+    /** The table's name. */
+    static final String NAME = "000001.sst";
+
     @Setup
     public void build() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage();
+        Path dir = BenchData.tempDir("table");
+        try {
+            BenchData.writeInAnotherJvm(Writer.class, dir, Integer.toString(keys));
+            storage.plant(NAME, Files.readAllBytes(dir.resolve(NAME)));
+        } finally {
+            BenchData.delete(dir);
+        }
         Random random = new Random(42);
         byte[] value = new byte[100];
         Bytes[] written = new Bytes[keys];
-        try (TableBuilder builder = new TableBuilder(storage, "000001.sst", TableBuilder.Options.defaults())) {
-            for (int i = 0; i < keys; i++) {
-                random.nextBytes(value);
-                written[i] = Bytes.copyOf(value);
-                builder.add(new InternalKey(userKey(2 * i), i + 1, ValueType.PUT), value);
-            }
-            builder.finish();
+        for (int i = 0; i < keys; i++) {
+            random.nextBytes(value); // as the writer drew them
+            written[i] = Bytes.copyOf(value);
         }
-        CountingStorage files = new CountingStorage(storage);
-        table = Table.open(files, "000001.sst", 1, cache ? new BlockCache(storage.size("000001.sst") * 2) : null);
         present = new Bytes[PROBES];
         absent = new Bytes[PROBES];
         sequences = new long[PROBES];
@@ -106,12 +116,37 @@ public class TableBenchmark {
             sequences[i] = k + 1;
             values[i] = written[k];
         }
-        long before = files.reads();
+        CountingStorage files = new CountingStorage(storage);
+        table = Table.open(files, NAME, 1, cache ? new BlockCache(storage.size(NAME) * 2) : null);
         for (int i = 0; i < PROBES; i++) {
             checkedPresent(true, i, table.get(present[i], InternalKey.MAX_SEQUENCE));
         }
         countedGets = PROBES;
-        countedReads = files.reads() - before;
+        countedReads = files.reads(); // the open's and the gets'
+    }
+
+    /**
+     * The JVM that writes the trial's table ({@link BenchData#writeInAnotherJvm}): {@value #NAME} in
+     * the directory {@code args[0]}, {@code args[1]} even user keys, key {@code 2i} with sequence
+     * number {@code i + 1} and the {@code i}-th value drawn from seed 42.
+     */
+    public static final class Writer {
+        private Writer() {}
+
+        public static void main(String[] args) throws IOException {
+            KilledChild.exitWhenParentDies();
+            int keys = Integer.parseInt(args[1]);
+            Random random = new Random(42);
+            byte[] value = new byte[100];
+            try (TableBuilder builder =
+                    new TableBuilder(DiskStorage.open(Path.of(args[0])), NAME, TableBuilder.Options.defaults())) {
+                for (int i = 0; i < keys; i++) {
+                    random.nextBytes(value);
+                    builder.add(new InternalKey(userKey(2 * i), i + 1, ValueType.PUT), value);
+                }
+                builder.finish();
+            }
+        }
     }
 
     /**

@@ -15,7 +15,13 @@ import dev.storagelab.mvcc.Transaction;
 import dev.storagelab.mvcc.TransactionManager;
 import dev.storagelab.testkit.AnswerCheck;
 import dev.storagelab.testkit.BenchData;
+import dev.storagelab.testkit.KilledChild;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,10 +63,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *       first pass of the trial removes every older version; the later ones find nothing to remove).</li>
  * </ul>
  *
- * <p>What garbage collection costs is the engine's work: the trial's setup runs a counting pass
- * ({@link #countGcReads}), the same versions written into a fresh store over an in-memory engine
- * that counts the scans the store opens and the entries it reads ({@link CountingEngine}), and
- * one pass at the newest round, and {@link Work} reports the engine reads per key it collected: one
+ * <p>Another JVM writes the versions ({@link Writer}); this one opens the engine it wrote (the
+ * in-memory engine loaded with the entries the writer's held), so nothing a store kept in memory
+ * since the writing answers a read or names the garbage. What garbage collection costs is the
+ * engine's work: the trial's setup runs a counting pass ({@link #countGcReads}), a fresh store
+ * opened over a copy of those versions in an in-memory engine that counts the scans the store opens
+ * and the entries it reads ({@link CountingEngine}), and one pass at the newest round, and
+ * {@link Work} reports the engine reads per key it collected, from the store's opening: one
  * sequential scan reads each version once.
  *
  * <p>Each version has its own value ({@link BenchData#valueBytes(long, long)}: key and round), so
@@ -129,14 +138,19 @@ public class MvccBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
-        dir = mvccEngine.equals("memory") ? null : BenchData.tempDir("mvcc");
+        if (!List.of("memory", "btree", "lsm").contains(mvccEngine)) {
+            throw new IllegalArgumentException("unknown engine " + mvccEngine + " (memory, btree, lsm)");
+        }
+        dir = BenchData.tempDir("mvcc");
         BenchData.setUpIn(dir, () -> {
-            switch (mvccEngine) {
-                case "memory" -> engine = new MemoryOrderedStore();
-                case "btree" -> engine = BPlusTree.open(DiskStorage.open(dir));
-                case "lsm" -> engine = LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
-                default -> throw new IllegalArgumentException("unknown engine " + mvccEngine + " (memory, btree, lsm)");
-            }
+            BenchData.writeInAnotherJvm(
+                    Writer.class,
+                    dir,
+                    mvccEngine,
+                    Integer.toString(mvccKeys),
+                    Integer.toString(versionsPerKey),
+                    Integer.toString(sequentialSkip));
+            engine = openEngine();
             store = new MvccStore(engine, sequentialSkip);
             Random random = new Random(42);
             byte[] v = new byte[100];
@@ -145,13 +159,6 @@ public class MvccBenchmark {
             keys = new Bytes[mvccKeys];
             for (int k = 0; k < mvccKeys; k++) {
                 keys[k] = key(k);
-            }
-            for (int round = 1; round <= versionsPerKey; round++) {
-                List<Entry> writes = new ArrayList<>(mvccKeys);
-                for (int k = 0; k < mvccKeys; k++) {
-                    writes.add(Entry.put(keys[k], valueAt(k, round)));
-                }
-                store.write(round, writes);
             }
             newestTs = versionsPerKey;
             manager = new TransactionManager(
@@ -167,26 +174,109 @@ public class MvccBenchmark {
         });
     }
 
+    /** Where the writer leaves the in-memory engine's entries, one after another, for this JVM to load. */
+    static final String DUMP = "memory-engine.entries";
+
     /**
-     * The counting pass: the trial's versions written into a fresh {@link MvccStore} over a
-     * {@link CountingEngine} on a {@link MemoryOrderedStore}, one garbage collection at the newest
-     * round, its result checked (every key kept at its newest version, every older version
-     * removed, a sample of keys read back), and the engine reads the pass made: the same versions,
-     * so the same count, on any machine.
+     * The engine the writer wrote, opened in this JVM: the B+tree or the LSM tree from the trial's
+     * directory, or a fresh in-memory engine loaded with the entries the writer's held ({@link #DUMP}),
+     * put as they are, by code of no lab.
+     */
+    private OrderedStore openEngine() throws IOException {
+        switch (mvccEngine) {
+            case "btree":
+                return BPlusTree.open(DiskStorage.open(dir));
+            case "lsm":
+                return LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
+            default:
+                MemoryOrderedStore memory = new MemoryOrderedStore();
+                try (DataInputStream in =
+                        new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(DUMP))))) {
+                    for (int n = in.readInt(); n > 0; n--) {
+                        memory.put(read(in), read(in));
+                    }
+                }
+                return memory;
+        }
+    }
+
+    private static Bytes read(DataInputStream in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return Bytes.wrap(b);
+    }
+
+    /**
+     * The JVM that writes the trial's versions ({@link BenchData#writeInAnotherJvm}): in the directory
+     * {@code args[0]}, over the engine {@code args[1]}, {@code args[2]} keys written {@code args[3]}
+     * times each (one commit per round over every key) by an {@link MvccStore} whose scans step over
+     * {@code args[4]} versions; the in-memory engine's entries are then written to {@link #DUMP}.
+     */
+    public static final class Writer {
+        private Writer() {}
+
+        public static void main(String[] args) throws IOException {
+            KilledChild.exitWhenParentDies();
+            Path dir = Path.of(args[0]);
+            int keys = Integer.parseInt(args[2]);
+            int versions = Integer.parseInt(args[3]);
+            OrderedStore engine = switch (args[1]) {
+                case "btree" -> BPlusTree.open(DiskStorage.open(dir));
+                case "lsm" -> LsmStore.open(DiskStorage.open(dir), LsmOptions.defaults());
+                default -> new MemoryOrderedStore();
+            };
+            try (MvccStore store = new MvccStore(engine, Integer.parseInt(args[4]))) {
+                for (int round = 1; round <= versions; round++) {
+                    List<Entry> writes = new ArrayList<>(keys);
+                    for (int k = 0; k < keys; k++) {
+                        writes.add(Entry.put(key(k), valueAt(k, round)));
+                    }
+                    store.write(round, writes);
+                }
+                if (engine instanceof MemoryOrderedStore) {
+                    List<Entry> entries = new ArrayList<>();
+                    try (EntryIterator it = engine.scan(null, null)) {
+                        it.forEachRemaining(entries::add);
+                    }
+                    try (DataOutputStream out =
+                            new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(dir.resolve(DUMP))))) {
+                        out.writeInt(entries.size());
+                        for (Entry e : entries) {
+                            write(out, e.key());
+                            write(out, e.value());
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void write(DataOutputStream out, Bytes b) throws IOException {
+            byte[] bytes = b.toByteArray();
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+    }
+
+    /**
+     * The counting pass: a fresh {@link MvccStore} opened over a {@link CountingEngine} on a fresh
+     * in-memory engine loaded with the versions another JVM wrote ({@link #DUMP}, or, for an engine
+     * on disk, the in-memory engine loaded from it), one garbage collection at the newest round, its
+     * result checked (every key kept at its newest version, every older version removed, a sample of
+     * keys read back), and the engine reads the store made from its opening: the same versions, so
+     * the same count, on any machine, and nothing the store kept since the writing answers.
      */
     void countGcReads() throws IOException {
-        CountingEngine counting = new CountingEngine(new MemoryOrderedStore());
-        try (MvccStore fresh = new MvccStore(counting, sequentialSkip)) {
-            for (int round = 1; round <= versionsPerKey; round++) {
-                List<Entry> writes = new ArrayList<>(mvccKeys);
-                for (int k = 0; k < mvccKeys; k++) {
-                    writes.add(Entry.put(keys[k], valueAt(k, round)));
-                }
-                fresh.write(round, writes);
+        MemoryOrderedStore loaded = new MemoryOrderedStore();
+        try (EntryIterator it = engine.scan(null, null)) {
+            while (it.hasNext()) {
+                Entry e = it.next();
+                loaded.put(e.key(), e.value());
             }
-            long before = counting.reads();
+        }
+        CountingEngine counting = new CountingEngine(loaded);
+        try (MvccStore fresh = new MvccStore(counting, sequentialSkip)) {
             MvccStore.GcResult result = fresh.collectGarbage(newestTs);
-            countedEngineReads = counting.reads() - before;
+            countedEngineReads = counting.reads();
             countedKeys = mvccKeys;
             long old = (long) mvccKeys * (versionsPerKey - 1);
             AnswerCheck.require(

@@ -17,11 +17,13 @@ import com.vladsch.flexmark.util.data.MutableDataSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -85,11 +87,33 @@ public final class Book {
         List<BookSite.Entry> search = new ArrayList<>();
         List<String> written = new ArrayList<>();
         BookSite site = new BookSite(contents);
+        Map<Path, Map<String, String>> handouts = new HashMap<>(); // each handout rendered once, cut into its pages
+        Map<Path, TaskTests> tests = new HashMap<>();
         for (int i = 0; i < contents.size(); i++) {
             BookPages.Page p = contents.get(i);
-            String html = render(p.source(), p.file(), links);
-            write(p.file(), site.page(p.file(), p.title(), html, i, headings(html), search));
+            String html;
+            if (p.handout() != null) {
+                HandoutParts parts = p.handout();
+                html = handouts.computeIfAbsent(p.source(), s -> parts.cut(render(s, parts.overview(), links)))
+                        .get(p.file());
+                TaskTests t = tests.get(p.source());
+                if (t == null) {
+                    t = TaskTests.of(root, p.source().getParent());
+                    tests.put(p.source(), t);
+                }
+                html = site.handoutPart(p, html, t);
+            } else {
+                html = render(p.source(), p.file(), links);
+            }
+            String title = p.kind().equals("task") ? p.handout().lab() + " " + p.title() : p.title();
+            write(p.file(), site.page(p.file(), title, html, i, headings(html), search));
             written.add(p.file());
+        }
+        for (BookPages.Page p : contents) {
+            if (p.kind().equals("handout")) {
+                write(p.handout().landing(), site.landingPage(p.handout(), contents));
+                written.add(p.handout().landing());
+            }
         }
         while (!links.extraPages().isEmpty()) {
             Path source = links.extraPages().poll();
@@ -130,8 +154,8 @@ public final class Book {
         Files.createDirectories(dir);
     }
 
-    /** The Markdown at {@code source} as HTML, its links resolved for the page written at {@code file}. */
-    private String render(Path source, String file, BookLinks links) throws IOException {
+    /** The options of every rendering of the book's Markdown: its extensions, and headings' anchors as GitHub makes them. */
+    static MutableDataSet options() {
         MutableDataSet options = new MutableDataSet();
         options.set(
                 Parser.EXTENSIONS,
@@ -147,6 +171,12 @@ public final class Book {
         options.set(AnchorLinkExtension.ANCHORLINKS_ANCHOR_CLASS, "anchor");
         options.set(AnchorLinkExtension.ANCHORLINKS_TEXT_PREFIX, "#");
         options.set(TablesExtension.CLASS_NAME, "table");
+        return options;
+    }
+
+    /** The Markdown at {@code source} as HTML, its links resolved for the page written at {@code file}. */
+    private String render(Path source, String file, BookLinks links) {
+        MutableDataSet options = options();
         Parser parser = Parser.builder(options).build();
         HtmlRenderer renderer = HtmlRenderer.builder(options)
                 .linkResolverFactory(new IndependentLinkResolverFactory() {
@@ -163,7 +193,12 @@ public final class Book {
                     }
                 })
                 .build();
-        String html = renderer.render(parser.parse(Files.readString(source, StandardCharsets.UTF_8)));
+        String html;
+        try {
+            html = renderer.render(parser.parse(Files.readString(source, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         html = MISSING_IMAGE
                 .matcher(html)
                 .replaceAll(m ->

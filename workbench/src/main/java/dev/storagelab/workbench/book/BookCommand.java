@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,8 +19,9 @@ import picocli.CommandLine.Option;
         name = "book",
         mixinStandardHelpOptions = true,
         description = "Build the notes and the handouts as a book: a static site with a title page, the chapters and"
-                + " handouts in course order, a table of contents on every page, the figures drawn from notes/data,"
-                + " highlighted code and a search box. --out DIR writes it; --serve serves it beside the viewer.")
+                + " handouts in course order (a handout as an overview and a page per task), a table of contents on"
+                + " every page, the figures drawn from notes/data, highlighted code and a search box. --out DIR"
+                + " writes it; --serve serves it beside the viewer, from a temporary folder deleted when it stops.")
 public final class BookCommand implements Callable<Integer> {
 
     /**
@@ -60,7 +62,7 @@ public final class BookCommand implements Callable<Integer> {
         }
         System.setProperty("java.awt.headless", "true");
         Path root = Workspaces.root(workspace);
-        Path dir = out != null ? out : Files.createTempDirectory("storagelab-book-");
+        Path dir = out != null ? out : temporaryFolder();
         Book.Built built = Book.build(root, dir, stdout);
         if (!serve) {
             stdout.println(
@@ -76,5 +78,24 @@ public final class BookCommand implements Callable<Integer> {
                 + " (the viewer at http://" + host + ":" + server.port() + "/; Ctrl-C stops it)");
         new CountDownLatch(1).await(); // until the process is stopped
         return 0;
+    }
+
+    /**
+     * A new temporary folder for a served book, deleted when the process ends however it ends:
+     * returning, failing, or stopped by SIGINT (Ctrl-C) or SIGTERM, which run the JVM's shutdown hooks.
+     */
+    static Path temporaryFolder() throws java.io.IOException {
+        Path dir = Files.createTempDirectory("storagelab-book-");
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                PathUtils.deleteDirectory(dir);
+                            } catch (java.io.IOException e) {
+                                System.err.println("storagelab book: could not delete " + dir + ": " + e.getMessage());
+                            }
+                        },
+                        "book-cleanup"));
+        return dir;
     }
 }

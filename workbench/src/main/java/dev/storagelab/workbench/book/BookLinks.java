@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Where each link of the notes and handouts goes in the book. A link to a page of the book goes to
- * its HTML page; a figure of {@code notes/figures} to the book's {@code figures/}; another Markdown
+ * its HTML page, and a link to a handout's anchor to the page of the handout that holds it (its
+ * overview or a task's page, {@link HandoutParts}), from another page as from the handout itself; a figure of {@code notes/figures} to the book's {@code figures/}; another Markdown
  * file of the workspace becomes a page under {@code files/}; any other file the workspace has is
  * copied under {@code files/}, a folder listed there; a recorded run ({@code .jsonl}) goes to the
  * book's page that says how to watch it, and carries the viewer's address of the run ({@link #RUN}),
@@ -36,6 +37,8 @@ final class BookLinks {
 
     private final Path root;
     private final Map<Path, String> pages = new LinkedHashMap<>();
+    /** The handouts cut into pages, by their Markdown. */
+    private final Map<Path, HandoutParts> handouts = new LinkedHashMap<>();
     /** Files (and folders) to copy or list into the book: workspace path to the book's relative path. */
     private final Map<Path, String> files = new LinkedHashMap<>();
     /** Markdown files outside the contents that links reach: rendered as pages too. */
@@ -49,7 +52,10 @@ final class BookLinks {
     BookLinks(Path root, Iterable<BookPages.Page> contents) {
         this.root = root.toAbsolutePath().normalize();
         for (BookPages.Page p : contents) {
-            pages.put(p.source(), p.file());
+            pages.putIfAbsent(p.source(), p.file());
+            if (p.handout() != null) {
+                handouts.putIfAbsent(p.source(), p.handout());
+            }
         }
     }
 
@@ -87,6 +93,11 @@ final class BookLinks {
      * written at {@code fromFile} (relative to the book's folder).
      */
     String resolve(Path from, String fromFile, String url, boolean image) {
+        if (url.startsWith("#") && handouts.containsKey(from)) {
+            // an anchor of a handout: on the page of it that holds the anchor
+            String anchor = URLDecoder.decode(url.substring(1), StandardCharsets.UTF_8);
+            return relative(fromFile, handouts.get(from).pageOf(anchor)) + url;
+        }
         if (url.isEmpty() || url.startsWith("#") || url.matches("(?i)^[a-z][a-z0-9+.-]*:.*")) {
             return url; // an anchor of this page, or another site (http:, mailto:)
         }
@@ -129,6 +140,10 @@ final class BookLinks {
             files.put(target, book);
         } else if (!Files.isRegularFile(target) && !(image && isFigure(target))) {
             return missing(from, url);
+        } else if (handouts.containsKey(target)) {
+            book = anchor.isEmpty()
+                    ? handouts.get(target).overview()
+                    : handouts.get(target).pageOf(URLDecoder.decode(anchor.substring(1), StandardCharsets.UTF_8));
         } else if (pages.containsKey(target) || lower.endsWith(".md")) {
             book = pageOf(target);
         } else if (isFigure(target)) {

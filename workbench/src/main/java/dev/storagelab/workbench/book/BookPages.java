@@ -13,14 +13,33 @@ import java.util.stream.Stream;
 
 /**
  * The book's pages in course order: the workspace's README, then for each lab its chapter of the
- * notes ({@code notes/NN-*.md}) and its handout ({@code lab-NN-*}/README.md), then the notes'
- * other pages ({@code benchmarks.md}, {@code audit.md} where the copy has it) and the glossary
- * last. Only what is on disk: a student's release has its own handouts and no instructor pages.
+ * notes ({@code notes/NN-*.md}) and its handout ({@code lab-NN-*}/README.md) as an overview and a
+ * page per task ({@link HandoutParts}), then the notes' other pages ({@code benchmarks.md}, {@code
+ * audit.md} where the copy has it) and the glossary last. Only what is on disk: a student's release
+ * has its own handouts and no instructor pages.
  */
 final class BookPages {
 
-    /** One page: its Markdown, the HTML file it becomes (relative to the book's folder), its title and what it is. */
-    record Page(Path source, String file, String title, String kind) {}
+    /**
+     * One page: its Markdown, the HTML file it becomes (relative to the book's folder), its title,
+     * what it is ({@code chapter}, {@code handout} for a handout's overview, {@code task}, ...) and,
+     * for a handout's overview and tasks, the handout's parts.
+     */
+    record Page(Path source, String file, String title, String kind, HandoutParts handout) {
+
+        Page(Path source, String file, String title, String kind) {
+            this(source, file, title, kind, null);
+        }
+
+        /** The task this page is, if it is one. */
+        Optional<HandoutParts.Task> task() {
+            return handout == null
+                    ? Optional.empty()
+                    : handout.tasks().stream()
+                            .filter(t -> t.file().equals(file))
+                            .findFirst();
+        }
+    }
 
     private static final Pattern NUMBERED = Pattern.compile("(\\d\\d)-.*\\.md");
     private static final Pattern LAB = Pattern.compile("lab-(\\d\\d)-.*");
@@ -54,7 +73,17 @@ final class BookPages {
                 continue;
             }
             chapter.ifPresent(c -> add(pages, c, stem(c) + ".html", "chapter"));
-            handout.ifPresent(h -> add(pages, h.resolve("README.md"), h.getFileName() + ".html", "handout"));
+            if (handout.isPresent() && Files.isRegularFile(handout.get().resolve("README.md"))) {
+                Path readme =
+                        handout.get().resolve("README.md").toAbsolutePath().normalize();
+                HandoutParts parts =
+                        HandoutParts.of(readme, handout.get().getFileName().toString());
+                pages.add(new Page(readme, parts.overview(), title(readme), "handout", parts));
+                for (HandoutParts.Task t : parts.tasks()) {
+                    pages.add(new Page(
+                            readme, t.file(), t.id() + (t.name().isEmpty() ? "" : ": " + t.name()), "task", parts));
+                }
+            }
         }
         for (String extra : List.of("benchmarks", "audit")) {
             add(pages, notes.resolve(extra + ".md"), extra + ".html", "notes");

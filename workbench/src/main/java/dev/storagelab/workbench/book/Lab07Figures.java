@@ -24,8 +24,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * lab-07's figures (notes/07-hybrid.md) from {@code notes/data/lab07}: the caches' hit rates
  * ({@code cache-hit-rates.csv} from HitRateSimulation: lab07-cache-hit-rates.png), the planner's
- * crossover as its second, quieter run measured it ({@code planner-crossover-run2-sweep.csv} and
- * {@code -held.csv} from PlannerCrossover: lab07-planner-crossover-run2.png), the auto-tuner ({@code tuning-knobs.csv} and
+ * crossover ({@code planner-crossover-sweep.csv} and {@code -held.csv} from PlannerCrossover:
+ * lab07-planner-crossover.png), the auto-tuner ({@code tuning-knobs.csv} and
  * {@code tuning-throughput.csv} from TuningFigure: lab07-tuning.png) and a simulated week ({@code
  * week.csv} from WeekSimulation: lab07-week.png). The arena's crossover maps are {@link CrossoverFigures}.
  */
@@ -35,7 +35,7 @@ final class Lab07Figures implements FigureFamily {
     public void draw(Path data, Path out, PrintStream t, PrintStream log) throws IOException {
         Path dir = data.resolve("lab07");
         cache(dir, out, t, log);
-        planner(dir, "planner-crossover-run2", "lab07-planner-crossover-run2.png", out, t, log);
+        planner(dir, "planner-crossover", "lab07-planner-crossover.png", out, t, log);
         tuning(dir, out, log);
         week(dir, out, t, log);
     }

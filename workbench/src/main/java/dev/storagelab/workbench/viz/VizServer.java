@@ -38,10 +38,11 @@ import org.apache.commons.io.file.PathUtils;
  * <p>It is the JDK's own {@link HttpServer}: a dozen routes on the loopback interface need no
  * framework, and the workbench's jar stays free of a servlet container.
  *
- * <p><b>What the browser can reach:</b> the four files of the page, by exact name, and the runs,
+ * <p><b>What the browser can reach:</b> the five files of the page, by exact name, and the runs,
  * by number: no path from a request is ever resolved against the file system, so nothing the
  * browser sends can read a file other than the recordings given on the command line and the live
- * runs' own. It listens on 127.0.0.1 unless told otherwise.
+ * runs' own. It listens on 127.0.0.1 unless told otherwise. Every answer carries the headers of a
+ * {@link PagePolicy}: what a recording holds cannot run as script in the page.
  */
 public final class VizServer implements AutoCloseable {
 
@@ -54,10 +55,12 @@ public final class VizServer implements AutoCloseable {
     /** The most events one request for a window looks at, snapshots it leaves out included. */
     static final int MAX_SCANNED = 20 * MAX_WINDOW;
 
-    private static final Map<String, String[]> ASSETS = Map.of(
+    /** The page's files, by the path they are served at: each with its resource and its type. */
+    static final Map<String, String[]> ASSETS = Map.of(
             "/", new String[] {"viz/index.html", "text/html; charset=utf-8"},
             "/index.html", new String[] {"viz/index.html", "text/html; charset=utf-8"},
             "/app.js", new String[] {"viz/app.js", "text/javascript; charset=utf-8"},
+            "/dom.js", new String[] {"viz/dom.js", "text/javascript; charset=utf-8"},
             "/views.js", new String[] {"viz/views.js", "text/javascript; charset=utf-8"},
             "/app.css", new String[] {"viz/app.css", "text/css; charset=utf-8"});
 
@@ -121,7 +124,7 @@ public final class VizServer implements AutoCloseable {
     public void serveFolder(String prefix, Path dir) {
         Path base = dir.toAbsolutePath().normalize();
         server.createContext(prefix, ex -> {
-            try (ex) {
+            try { // the exchange is closed after the answer, an error's included (not before a catch clause)
                 if (!localHost(ex)) {
                     error(ex, 403, "this server answers requests for localhost or 127.0.0.1 only");
                     return;
@@ -134,9 +137,11 @@ public final class VizServer implements AutoCloseable {
                     error(ex, 404, "nothing at " + ex.getRequestURI().getRawPath());
                     return;
                 }
-                send(ex, 200, contentType(file.getFileName().toString()), Files.readAllBytes(file));
-            } catch (java.nio.file.InvalidPathException e) {
+                send(ex, 200, contentType(file.getFileName().toString()), Files.readAllBytes(file), PagePolicy.FOLDER);
+            } catch (IllegalArgumentException e) { // a path that is no path, a bad %-escape
                 error(ex, 404, "nothing at " + ex.getRequestURI().getRawPath());
+            } finally {
+                ex.close();
             }
         });
     }
@@ -210,7 +215,7 @@ public final class VizServer implements AutoCloseable {
     // ---------------------------------------------------------------- routing
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        try { // the exchange is closed after the answer, an error's included (not before a catch clause)
             String path = ex.getRequestURI().getRawPath();
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
             String method = ex.getRequestMethod();
@@ -285,6 +290,8 @@ public final class VizServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.println("storagelab viz: " + e);
             error(ex, 500, "the server failed on this request: " + e);
+        } finally {
+            ex.close();
         }
     }
 
@@ -589,9 +596,12 @@ public final class VizServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        send(ex, status, type, body, PagePolicy.VIEWER);
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body, String policy) throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        PagePolicy.set(ex.getResponseHeaders(), policy);
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);

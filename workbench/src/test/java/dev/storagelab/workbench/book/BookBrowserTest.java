@@ -1,11 +1,15 @@
 package dev.storagelab.workbench.book;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.storagelab.workbench.HeadlessChromium;
 import dev.storagelab.workbench.viz.VizServer;
@@ -38,7 +42,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * a page or file that is not there, an anchor that no element of its page has, a picture that does
  * not load, or anything the page's console reports as an error fails the test, with the page it
  * was found on. Then the same folder served beside the viewer, as {@code ./storagelab book --serve}
- * serves it: the same crawl, and every link to a recorded run opens that run in the viewer.
+ * serves it: the same crawl, and every link to a recorded run opens that run in the viewer. And a
+ * lab's handout, an overview and a page per task: next and previous walk its tasks in order, and
+ * its link as a failing test prints it lands on the task's page.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BookBrowserTest {
@@ -103,12 +109,100 @@ class BookBrowserTest {
                     .findFirst()
                     .orElse("chapter " + lab));
             expected.add(built.pages().stream()
-                    .filter(f -> f.matches("lab-" + lab + "-[a-z0-9-]+\\.html"))
+                    .filter(f -> f.matches("lab-" + lab + "-[a-z0-9-]+/index\\.html"))
                     .findFirst()
                     .orElse("handout lab-" + lab));
+            expected.add(built.pages().stream()
+                    .filter(f -> f.matches("lab-" + lab + "-[a-z0-9-]+/t1\\.html"))
+                    .findFirst()
+                    .orElse("the page of lab-" + lab + "'s T1"));
         }
-        assertThat("a chapter and a handout of every lab", built.pages(), hasItems(expected.toArray(String[]::new)));
+        assertThat(
+                "a chapter, a handout and a page per task of every lab",
+                built.pages(),
+                hasItems(expected.toArray(String[]::new)));
         assertThat(crawl(built.dir().toUri().toString()).problems(), empty());
+    }
+
+    /** The pages of a lab's handout in the book's order: its overview, then a page per task. */
+    private List<BookPages.Page> handout(String lab) throws Exception {
+        return BookPages.of(root()).stream()
+                .filter(p -> p.handout() != null && p.handout().lab().equals(lab))
+                .toList();
+    }
+
+    /** The page's heading, without its anchor's "#". */
+    private String heading() {
+        return browser.findElement(By.cssSelector("article h1")).getText().replaceFirst("^#\\s*", "");
+    }
+
+    private String current() {
+        return (String) js("var c = document.querySelector('nav.contents li.current > a');"
+                + " return c ? c.getAttribute('href') : null;");
+    }
+
+    /**
+     * Next, from a lab's overview, walks its tasks in order, each a page with its own heading, its
+     * tests and its points, marked as the reader's place in the table of contents, which lists the
+     * lab's tasks; past the last task, next leaves the lab; previous walks back to the overview.
+     */
+    @Test
+    void nextAndPreviousWalkALabsTasksPageByPage() throws Exception {
+        List<BookPages.Page> lab = handout("lab-02");
+        assertThat("lab-02's overview and its tasks", lab.size(), greaterThan(5));
+        browser.get(built.dir().resolve(lab.get(0).file()).toUri().toString());
+        for (int i = 1; i < lab.size(); i++) {
+            BookPages.Page p = lab.get(i);
+            HandoutParts.Task t = p.task().orElseThrow();
+            browser.findElement(By.cssSelector("nav.pager a.next")).click();
+            new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().endsWith("/" + p.file()));
+            assertThat(heading(), startsWith(t.id() + ": "));
+            assertThat(
+                    "its tests and their points",
+                    browser.findElement(By.cssSelector("dl.task-tests")).getText(),
+                    allOf(
+                            containsString("./storagelab test --lab 02 --task " + t.id()),
+                            containsString(" points, in ")));
+            assertThat("the table of contents shows where the reader is", current(), endsWith(p.file()));
+            assertThat(
+                    "the table of contents lists the lab's tasks",
+                    browser.findElements(By.cssSelector("nav.contents li.task")).size(),
+                    is(lab.size() - 1));
+        }
+        browser.findElement(By.cssSelector("nav.pager a.next")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().endsWith("/03-bst.html"));
+        assertThat(
+                "past the lab, its tasks leave the table of contents",
+                browser.findElements(By.cssSelector("nav.contents li.task")),
+                empty());
+        browser.findElement(By.cssSelector("nav.pager a.prev")).click();
+        for (int i = lab.size() - 2; i >= 0; i--) {
+            BookPages.Page p = lab.get(i);
+            browser.findElement(By.cssSelector("nav.pager a.prev")).click();
+            new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().endsWith("/" + p.file()));
+            assertThat(current(), endsWith(p.file()));
+        }
+    }
+
+    /** A handout's link as a failing test prints it ({@code lab-NN-name/README.md#tN}) has its page: README.html lands on the task's. */
+    @Test
+    void aHandoutLinkAsATestPrintsItLandsOnItsTasksPage() throws Exception {
+        List<BookPages.Page> lab = handout("lab-01");
+        HandoutParts parts = lab.get(0).handout();
+        HandoutParts.Task t3 = parts.tasks().get(2);
+        String landing = built.dir().resolve(parts.landing()).toUri().toString();
+        browser.get(landing + "#t3");
+        new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().endsWith("/" + t3.file() + "#t3"));
+        assertThat(heading(), startsWith("T3: "));
+        browser.get("about:blank");
+        browser.get(landing + "#how-to-run-the-tests");
+        new WebDriverWait(browser, WAIT)
+                .until(d -> d.getCurrentUrl().endsWith("/" + parts.overview() + "#how-to-run-the-tests"));
+        browser.get(built.dir().resolve("index.html").toUri().toString());
+        assertThat(
+                "the title page says how to find a task from a test's message",
+                browser.findElement(By.id("finding-a-task")).getText(),
+                containsString("/README.md#"));
     }
 
     @Test

@@ -65,6 +65,8 @@ class BookCrawlerTest {
                 "png",
                 b.resolve("figures/ok.png").toFile());
         Files.writeString(b.resolve("files/data.txt"), "1 2 3\n");
+        // a script of the book's own that fails (a file: served, the page's policy runs no inline script)
+        Files.writeString(b.resolve("broken.js"), "document.body.nothing.here = 1;\n");
         Files.writeString(
                 b.resolve("index.html"),
                 page("<h1 id=\"top\">title</h1><a href=\"a.html\">a</a> <a href=\"a.html#sec\">a's section</a>"
@@ -84,7 +86,7 @@ class BookCrawlerTest {
             + " <a href=\"a.html#nowhere\">no such section</a>"
             + " <img src=\"figures/gone.png\" alt=\"gone\">"
             + " <a href=\"files/gone.txt\">no such file</a>"
-            + " <script>document.body.nothing.here = 1;</script>";
+            + " <script src=\"broken.js\"></script>";
 
     @SuppressWarnings("unchecked")
     private static final List<Matcher<? super String>> FOUND = List.of(

@@ -2,12 +2,14 @@ package dev.storagelab.workbench.viz;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.google.gson.JsonParser;
 import dev.storagelab.lsm.LsmOptions;
@@ -19,7 +21,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +37,8 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -40,7 +46,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The viewer end to end, in a real headless Chromium (the distribution's {@code chromium} and
  * {@code chromium-driver}), against the server {@code ./storagelab viz} starts: the workbench's
  * {@code viz} command in a process of its own ({@link VizProcess}), given a leveled and a tiered
- * LSM run, a million-event run and a file that is not a recording. Without a browser the tests
+ * LSM run, a million-event run, a file that is not a recording, a failing test's recording, and a
+ * hostile recording whose every string is markup (and a bad file whose name is). Without a browser the tests
  * are skipped with a one-line reason, except under {@code CI=true}, where a missing browser fails
  * them ({@code .ci/run} installs it).
  */
@@ -58,6 +65,7 @@ class VizBrowserTest {
     static final int TIERED = 1;
     static final int MILLION = 2;
     static final int FAILED = 4; // after the bad file
+    static final int HOSTILE = 5;
     static final int EVENTS = 1_000_000;
 
     private WebDriver browser;
@@ -65,6 +73,7 @@ class VizBrowserTest {
     private String base;
     private Path leveled;
     private Path failed;
+    private Path hostile;
 
     @BeforeAll
     void startBrowser() throws Exception {
@@ -74,6 +83,9 @@ class VizBrowserTest {
         Path million = VizTestRuns.millionEventRun(); // EVENTS of them
         Path bad = Files.writeString(dir.resolve("bad.jsonl"), "not json at all\n");
         failed = FailingTests.recordingOf(PlantedBugExample.class, dir.resolve("failures"));
+        hostile = VizTestRuns.hostileRun(Files.createDirectories(dir.resolve("hostile")));
+        Path hostileBad = Files.writeString(
+                dir.resolve("hostile").resolve("\"><svg onload=\"window.__pwned='bad'\">.jsonl"), "not json\n");
         viz = VizProcess.start(List.of(
                 "--port",
                 "0",
@@ -83,7 +95,9 @@ class VizBrowserTest {
                 tiered.toString(),
                 million.toString(),
                 bad.toString(),
-                failed.toString()));
+                failed.toString(),
+                hostile.toString(),
+                hostileBad.toString()));
         base = "http://127.0.0.1:" + viz.awaitHealthy(Duration.ofMinutes(3)) + "/";
         browser = HeadlessChromium.start(dir.resolve("chromium-profile"));
     }
@@ -303,8 +317,16 @@ class VizBrowserTest {
         assertThat(
                 text(By.cssSelector(".failure")),
                 containsString("PlantedBugExample.everyKeySurvivesCompaction failed"));
-        assertThat(text(By.cssSelector(".failure .expected")), containsString("value 2 of " + PlantedBugExample.LOST));
-        assertThat(text(By.cssSelector(".failure .actual")), containsString("<Optional.empty>"));
+        assertThat(
+                "the value expected, not Hamcrest's words for it",
+                text(By.cssSelector(".failure .expected")),
+                equalTo("Optional[value 2 of " + PlantedBugExample.LOST + "]"));
+        assertThat(text(By.cssSelector(".failure .actual")), equalTo("Optional.empty"));
+        assertThat(
+                "Hamcrest's own text stays in the message",
+                text(By.cssSelector(".failure .message")),
+                containsString("but: was <Optional.empty>"));
+        assertThat("the engine by what it is", text(By.cssSelector(".pane h2")), startsWith(FAILED + ": lsm, test "));
         assertThat(
                 "the current event is the failure's mark",
                 wait.until(d -> text(By.cssSelector(".ev.cur"))),
@@ -314,5 +336,158 @@ class VizBrowserTest {
                 lines.toString(),
                 containsString("compaction.finished"));
         screenshot("failing-test-1366x768");
+    }
+
+    /** The views, as the tabs name them. */
+    static final List<String> VIEWS = List.of("btree", "pool", "lsm", "amp", "wal", "mvcc", "hybrid", "events");
+
+    /**
+     * A script's function that lists every element of the page the viewer did not build, and every
+     * attribute that would run script or load a URL: tags outside those the page and its views
+     * make, event handlers, links and sources other than its own three scripts and its style
+     * sheet, style attributes other than a legend's colour samples (set through the CSSOM), and a
+     * {@code window.__pwned} that a payload set.
+     */
+    static final String FOREIGN = "function foreign() {"
+            + "const tags = new Set(['html', 'head', 'meta', 'title', 'link', 'body', 'header', 'strong', 'span', 'form',"
+            + " 'select', 'option', 'input', 'button', 'label', 'div', 'section', 'canvas', 'nav', 'main', 'script', 'svg',"
+            + " 'rect', 'text', 'table', 'tr', 'td', 'br', 'i', 'h2', 'pre', 'b']);"
+            + "const found = [];"
+            + "for (const e of document.getElementsByTagName('*')) {"
+            + "  const tag = e.localName;"
+            + "  if (!tags.has(tag)) found.push('<' + tag + '> in ' + (e.parentElement ? e.parentElement.localName : '-'));"
+            + "  for (const a of e.attributes) {"
+            + "    const own = (tag === 'script' && a.name === 'src') || (tag === 'link' && a.name === 'href')"
+            + "      || (tag === 'i' && a.name === 'style' && e.closest('.legend'));"
+            + "    if (/^on/i.test(a.name) || (/^(href|src|srcdoc|style|xlink:href|action|formaction)$/i.test(a.name) && !own))"
+            + "      found.push('<' + tag + ' ' + a.name + '=' + a.value + '>');"
+            + "  }"
+            + "}"
+            + "const scripts = [...document.scripts].map((s) => s.getAttribute('src')).join();"
+            + "if (scripts !== 'dom.js,views.js,app.js') found.push('scripts: ' + scripts);"
+            + "const sheets = [...document.querySelectorAll('link')].map((l) => l.getAttribute('href')).join();"
+            + "if (sheets !== 'app.css') found.push('style sheets: ' + sheets);"
+            + "if (window.__pwned !== undefined) found.push('window.__pwned = ' + window.__pwned);"
+            + "return found;"
+            + "}";
+
+    /**
+     * The walk through every view, in the page (one call, where a call per step costs a second on
+     * a busy machine): for each view, its tab clicked, the drawing awaited (the pane's summary at
+     * the position), then no error in the view's place and nothing foreign in the page; then a
+     * grouped burst of events opened (the position stays); then, if asked, all of it again with
+     * the snapshots listed. Its answer: what went wrong at the first step where anything did, each
+     * with where (the walk stops there: what follows a broken step says nothing more).
+     */
+    static final String WALK = FOREIGN
+            + "const [views, at, listed, done] = arguments;"
+            + "const problems = [];"
+            + "const sleep = (ms) => new Promise((r) => setTimeout(r, ms));"
+            + "async function until(what, test) {"
+            + "  for (let k = 0; k < 1200; k++) { if (test()) return true; await sleep(50); }"
+            + "  problems.push(what + ': timed out; the page says ' + document.getElementById('panes').textContent.slice(0, 500)"
+            + "    + ' / ' + document.getElementById('messages').textContent.slice(0, 300));"
+            + "  return false;"
+            + "}"
+            + "const summary = () => { const s = document.querySelector('.pane .summary'); return s ? s.textContent : ''; };"
+            + "const here = () => summary().startsWith('at event ' + at + ' ');"
+            + "async function walk() {"
+            + "  for (const pictures of listed ? [false, true] : [false]) {"
+            + "    for (const view of views) {"
+            + "      const where = view + ' (snapshots listed: ' + pictures + ')';"
+            + "      if (!await until(where + ': its tab', () => document.getElementById('tab-' + view))) return;"
+            + "      document.getElementById('tab-' + view).click();"
+            + "      if (!await until(where + ' is drawn', () => document.getElementById('tab-' + view).classList.contains('on')"
+            + "          && here())) return;"
+            + "      const msg = document.querySelector('.pane .view .msg');"
+            + "      if (msg) problems.push(where + ': the view says ' + msg.textContent);"
+            + "      for (const f of foreign()) problems.push(where + ': ' + f);"
+            + "      if (problems.length) return;"
+            + "    }"
+            + "    const group = document.querySelector('.ev.group');"
+            + "    if (group) {"
+            + "      const rows = document.querySelectorAll('.ev').length;"
+            + "      group.click();"
+            + "      if (!await until('a group of events opens', () => document.querySelectorAll('.ev').length > rows)) return;"
+            + "      await sleep(300);"
+            + "      if (!here()) problems.push('opening a group of events moved the position: ' + summary());"
+            + "      for (const f of foreign()) problems.push('with a group opened: ' + f);"
+            + "      if (problems.length) return;"
+            + "    }"
+            + "    document.getElementById('showPictures').click();"
+            + "  }"
+            + "}"
+            + "walk().catch((e) => problems.push('the walk failed: ' + e)).then(() => done(problems));";
+
+    /** What {@link #FOREIGN} finds in the page now. */
+    @SuppressWarnings("unchecked")
+    private List<String> foreignElements() {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript(FOREIGN + "return foreign();");
+    }
+
+    /** The console's reports that the page broke its own Content-Security-Policy (or Trusted Types). */
+    private List<String> policyViolations() {
+        List<String> found = new ArrayList<>();
+        for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
+            String m = e.getMessage();
+            if (e.getLevel().intValue() >= Level.WARNING.intValue()
+                    && (m.contains("Content Security Policy") || m.contains("Trusted Type"))) {
+                found.add(m);
+            }
+        }
+        return found;
+    }
+
+    private String js(String script) {
+        return String.valueOf(((JavascriptExecutor) browser).executeScript("return " + script));
+    }
+
+    /** Opens run {@code id} at {@code at} and walks every view ({@link #WALK}); the problems it found, each with where. */
+    @SuppressWarnings("unchecked")
+    private List<String> walkEveryView(int id, int at, boolean listed) {
+        browser.get("about:blank");
+        browser.get(base + "#runs=" + id + "&mode=event&at=" + at);
+        browser.manage().timeouts().scriptTimeout(WAIT.multipliedBy(4));
+        List<String> problems = new ArrayList<>();
+        for (Object p : (List<Object>) ((JavascriptExecutor) browser).executeAsyncScript(WALK, VIEWS, at, listed)) {
+            problems.add("run " + id + " at " + at + ": " + p);
+        }
+        return problems;
+    }
+
+    @Test
+    void aHostileRecordingShowsEveryStringAsTextAndAddsNothingToThePage() throws Exception {
+        List<String> lines = Files.readAllLines(hostile);
+        int count = lines.size() - 2;
+        com.google.gson.JsonObject header = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        policyViolations(); // the console from here on
+        int compaction = VizTestRuns.first(hostile, "compaction.finished");
+        for (int at : new int[] {count - 1, compaction}) {
+            assertThat(walkEveryView(HOSTILE, at, true), empty());
+        }
+        // what the recording holds is on the page, as the text it is
+        browser.get("about:blank");
+        browser.get(base + "#runs=" + HOSTILE + "&view=hybrid&mode=event");
+        waitFor().until(d -> text(By.cssSelector(".pane .summary")).startsWith("at event " + (count - 1) + " "));
+        assertThat(foreignElements(), empty());
+        assertThat(js("document.querySelector('.pane h2').textContent"), containsString(VizTestRuns.HOSTILE_NAME));
+        assertThat(
+                js("document.querySelector('.failure .message').textContent"),
+                equalTo(header.get("failure").getAsString()));
+        assertThat(
+                js("document.querySelector('.failure .expected').textContent"),
+                equalTo(header.get("expected").getAsString()));
+        assertThat(
+                js("document.querySelector('.failure b').textContent"),
+                containsString(header.get("test").getAsString()));
+        assertThat(js("document.getElementById('messages').textContent"), containsString("<svg onload="));
+        String page = js("document.body.textContent");
+        for (String payload : VizTestRuns.PAYLOADS) {
+            assertThat("the page shows the recorded string as text", page, containsString(payload));
+        }
+        // the viewer's own pages, walked the same way, break none of the page's policy either
+        assertThat(walkEveryView(LEVELED, VizTestRuns.first(leveled, "compaction.finished"), false), empty());
+        assertThat(walkEveryView(FAILED, Files.readAllLines(failed).size() - 3, false), empty()); // its last event
+        assertThat("the page broke its own policy", policyViolations(), empty());
     }
 }

@@ -35,6 +35,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,6 +155,124 @@ class VizServerTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat("a page from elsewhere cannot start a run", live.statusCode(), is(403));
+        }
+    }
+
+    /** A Content-Security-Policy's directives, by name, each with its sources. */
+    private static Map<String, List<String>> directives(String policy) {
+        Map<String, List<String>> d = new TreeMap<>();
+        for (String part : policy.split(";")) {
+            List<String> words = List.of(part.trim().split("\\s+"));
+            if (!words.get(0).isEmpty()) {
+                d.put(words.get(0), words.subList(1, words.size()));
+            }
+        }
+        return d;
+    }
+
+    @Test
+    void everyAnswerCarriesAStrictContentSecurityPolicy() throws Exception {
+        Path good = VizTestRuns.lsmRun(dir, "good.jsonl", LsmOptions.CompactionStyle.LEVELED, 300);
+        Path book = Files.createDirectories(dir.resolve("book"));
+        Files.writeString(book.resolve("index.html"), "<!doctype html><title>book</title>");
+        Files.writeString(book.resolve("book.js"), "'use strict';");
+        try (VizServer server = serve(List.of(good), new ByteArrayOutputStream())) {
+            server.serveFolder("/book/", book);
+            List<String> viewer = new ArrayList<>(new TreeSet<>(VizServer.ASSETS.keySet()));
+            viewer.addAll(List.of(
+                    "/api/runs",
+                    "/api/runs/0",
+                    "/api/runs/0/state?at=3",
+                    "/api/engines",
+                    "/health",
+                    "/nothing",
+                    "/api/runs/9"));
+            List<String> folder = List.of("/book/", "/book/index.html", "/book/book.js", "/book/missing.html");
+            for (String path : concat(viewer, folder)) {
+                HttpResponse<String> r = get(server, path);
+                Map<String, List<String>> csp = directives(
+                        r.headers().firstValue("Content-Security-Policy").orElse(""));
+                assertThat(path + " " + csp, csp.get("default-src"), equalTo(List.of("'none'")));
+                assertThat(
+                        path + ": scripts from this server only, none inline",
+                        csp.get("script-src"),
+                        equalTo(List.of("'self'")));
+                assertThat(
+                        path + ": styles from this server only, no style attribute",
+                        csp.get("style-src"),
+                        equalTo(List.of("'self'")));
+                assertThat(path + ": no other site frames it", csp.get("frame-ancestors"), equalTo(List.of("'none'")));
+                assertThat(path, csp.get("base-uri"), equalTo(List.of("'none'")));
+                assertThat(path, csp.get("form-action"), equalTo(List.of("'none'")));
+                assertThat(
+                        path, r.headers().firstValue("X-Content-Type-Options").orElse(""), equalTo("nosniff"));
+                if (viewer.contains(path)) {
+                    assertThat(
+                            path + ": no markup made from a string",
+                            csp.get("require-trusted-types-for"),
+                            equalTo(List.of("'script'")));
+                    assertThat(path, csp.get("trusted-types"), equalTo(List.of("'none'")));
+                }
+            }
+            assertThat(get(server, "/").body(), containsString("<script src=\"dom.js\"></script>"));
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /**
+     * The page's scripts (and the book's) put what they show into the document as elements and
+     * text: none of them gives a string to the browser to parse as markup or as code.
+     */
+    @Test
+    void thePageScriptsNeverHandTheBrowserAStringToParse() throws Exception {
+        List<String> scripts = new ArrayList<>();
+        for (String[] asset : VizServer.ASSETS.values()) {
+            if (asset[0].endsWith(".js")) {
+                scripts.add(asset[0]);
+            }
+        }
+        scripts.add("book/book.js");
+        assertThat("the page's scripts and the book's", scripts.size(), greaterThanOrEqualTo(3));
+        java.util.regex.Pattern sinks = java.util.regex.Pattern.compile(
+                "innerHTML|outerHTML|insertAdjacentHTML|document\\.write|createContextualFragment|DOMParser"
+                        + "|\\beval\\(|new Function\\(|setTimeout\\(\\s*['\"`]|setInterval\\(\\s*['\"`]");
+        List<String> found = new ArrayList<>();
+        for (String script : scripts) {
+            String[] lines;
+            try (var in = VizServer.class.getClassLoader().getResourceAsStream(script)) {
+                assertThat(script + " is in the jar", in, org.hamcrest.Matchers.notNullValue());
+                lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
+            }
+            for (int n = 0; n < lines.length; n++) {
+                if (sinks.matcher(lines[n]).find() && !lines[n].trim().startsWith("//")) {
+                    found.add(script + ":" + (n + 1) + ": " + lines[n].trim());
+                }
+            }
+        }
+        assertThat(found, org.hamcrest.Matchers.empty());
+    }
+
+    /** A request the server cannot answer gets its status and the reason, not a closed connection. */
+    @Test
+    void aBadRequestIsAnsweredWithItsReason() throws Exception {
+        Path good = VizTestRuns.lsmRun(dir, "good.jsonl", LsmOptions.CompactionStyle.LEVELED, 300);
+        Path book = Files.createDirectories(dir.resolve("book"));
+        try (VizServer server = serve(List.of(good), new ByteArrayOutputStream())) {
+            server.serveFolder("/book/", book);
+            HttpResponse<String> at = get(server, "/api/runs/0/state?at=NaN");
+            assertThat(at.statusCode(), equalTo(400));
+            assertThat(at.body(), containsString("at must be a whole number, not 'NaN'"));
+            HttpResponse<String> type = get(server, "/api/runs/0/find?type=page.splat");
+            assertThat(type.statusCode(), equalTo(400));
+            assertThat(type.body(), containsString("no event type 'page.splat'"));
+            HttpResponse<String> escape = get(server, "/book/%00");
+            assertThat(escape.statusCode(), equalTo(404));
+            assertThat(escape.body(), containsString("nothing at /book/%00"));
         }
     }
 
