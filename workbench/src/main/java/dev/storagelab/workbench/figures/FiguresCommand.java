@@ -4,6 +4,7 @@ import dev.storagelab.workbench.data.Workspaces;
 import dev.storagelab.workbench.tables.FigureTables;
 import dev.storagelab.workbench.tables.GradeTables;
 import dev.storagelab.workbench.tables.LogTables;
+import dev.storagelab.workbench.tables.LsmTable;
 import dev.storagelab.workbench.tables.RunTables;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
                 + " and print the tables the notes quote beside them.",
         subcommands = {
             FigureTables.ArenaTable.class,
-            FigureTables.LsmTable.class,
+            LsmTable.class,
             FigureTables.HybridTable.class,
             FigureTables.JfrProfile.class,
             RunTables.RunLine.class,

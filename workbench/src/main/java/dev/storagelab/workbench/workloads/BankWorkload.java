@@ -231,6 +231,7 @@ public final class BankWorkload {
                 Workload.BANK.id(),
                 spec,
                 loadSeconds,
+                false,
                 seconds,
                 transfers / seconds,
                 syncSeconds,
