@@ -412,7 +412,10 @@ public final class ReportWriter {
                         .append(fenced(hung.get(0).outcome().message(), ""))
                         .append("\n");
             }
-            for (TestResult tr : lab.tests()) {
+            // The failures first, then the passes: what is left to do before what is done.
+            List<TestResult> listed = new ArrayList<>(lab.tests());
+            listed.sort(java.util.Comparator.comparing(t -> t.outcome().passed()));
+            for (TestResult tr : listed) {
                 if (!tr.outcome().passed()
                         && NotImplemented.in(tr.outcome().message()).isPresent()) {
                     continue; // said above, once per task
@@ -432,7 +435,7 @@ public final class ReportWriter {
                         .append(inline(
                                 tr.outcome().passed()
                                         ? tr.test().proved()
-                                        : tr.test().concept()))
+                                        : localCheckless(tr.test().concept())))
                         .append(
                                 hung
                                         ? " (hangs: said above, at "
@@ -512,11 +515,14 @@ public final class ReportWriter {
 
     /**
      * {@code text} on one line, with every character that Markdown or HTML would read as markup
-     * escaped: no heading, emphasis, link, image, table cell or tag can come out of it.
+     * escaped: no heading, list, emphasis, code span, link, image, table cell, strikethrough or tag
+     * can come out of it. What is markup only beside another mark is left as it is: a parenthesis
+     * (a link needs the brackets before it, escaped), a {@code #} or {@code !} inside a line.
      */
     static String inline(String text) {
         StringBuilder sb = new StringBuilder(text.length() + 16);
         String shown = dev.storagelab.grader.VisibleText.line(text.replace('\n', ' '));
+        int first = shown.length() - shown.stripLeading().length();
         for (int i = 0; i < shown.length(); i++) {
             char c = shown.charAt(i);
             if (c == '\\' && (i + 1 == shown.length() || !isAsciiPunctuation(shown.charAt(i + 1)))) {
@@ -527,12 +533,34 @@ public final class ReportWriter {
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");
                 case '&' -> sb.append("&amp;");
-                case '\\', '`', '*', '_', '[', ']', '(', ')', '#', '!', '|', '~', '{', '}' ->
-                    sb.append('\\').append(c);
+                case '\\', '`', '*', '_', '[', ']', '|', '~' -> sb.append('\\').append(c);
+                // at the start of a line, before no letter or digit: a heading, a list item, a rule
+                case '#', '+', '-', '=' ->
+                    sb.append(i == first && !wordFollows(shown, i) ? "\\" : "").append(c);
+                // after the digits a line starts with, before a space: an ordered list's item
+                case '.', ')' ->
+                    sb.append(listNumber(shown, first, i) ? "\\" : "").append(c);
                 default -> sb.append(c);
             }
         }
         return sb.toString();
+    }
+
+    /** A local check's concept without the words every local check shares, which the report says once at its top. */
+    private static String localCheckless(String concept) {
+        return dev.storagelab.grader.HiddenTests.isLocalCheck(concept)
+                ? concept.substring(dev.storagelab.grader.HiddenTests.LOCAL_CHECK.length())
+                : concept;
+    }
+
+    /** Whether a letter or a digit follows position {@code i} of {@code s}. */
+    private static boolean wordFollows(String s, int i) {
+        return i + 1 < s.length() && Character.isLetterOrDigit(s.charAt(i + 1));
+    }
+
+    /** Whether the {@code .} or {@code )} at {@code i} ends an ordered list's number: digits from {@code first}, then a space. */
+    private static boolean listNumber(String s, int first, int i) {
+        return i > first && s.substring(first, i).matches("\\d+") && (i + 1 == s.length() || s.charAt(i + 1) == ' ');
     }
 
     private static boolean isAsciiPunctuation(char c) {
