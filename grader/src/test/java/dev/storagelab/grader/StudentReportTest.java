@@ -337,6 +337,36 @@ class StudentReportTest {
     }
 
     @Test
+    void aReleasesOwnGradeSaysWhatItsEarlierLabsStoppedApartFromTheLabsOwnFailures() throws IOException {
+        java.util.function.BiFunction<String, String, String> todo = (lab, task) ->
+                "dev.storagelab.lab.NotImplementedException: " + lab + " " + task + " X.y is not implemented yet ("
+                        + lab + "-x/README.md#" + task.toLowerCase(java.util.Locale.ROOT) + ")";
+        List<TestResult> tests = List.of(
+                test("a", "T1", "t", Status.FAILED, "caused by " + todo.apply("lab-01", "T8"), 2),
+                test("b", "T1", "t", Status.FAILED, todo.apply("lab-01", "T10"), 2),
+                test("c", "T1", "t", Status.FAILED, todo.apply("lab-01", "T8"), 2),
+                test("d", "T2", "t", Status.FAILED, todo.apply("lab-02", "T3"), 1),
+                test("e", "T2", "t", Status.FAILED, todo.apply("lab-03", "T2"), 1),
+                test("f", "T2", "t", Status.FAILED, "expected 5 but was 4", 1),
+                test("g", "T2", "t", Status.PASSED, null, 1));
+        GradeReport r = new GradeReport(
+                "your submission",
+                List.of(new LabResult("lab-03", "lab-03-bst", GradeReport.OWN_LABS, null, tests, List.of())),
+                List.of(),
+                12,
+                null);
+        String said = "of the 9 points lost, 6 went to 3 tests that stopped at lab-01's T8 and T10, 1 to 1 test that"
+                + " stopped at lab-02's T3 (not implemented yet), 2 to lab-03's own failures";
+        String terminal = gradeTerminal(r);
+        assertThat(
+                terminal,
+                containsString(
+                        "\nlab-03   1/7          1/10             -              10.0%\n         " + said + "\n"));
+        assertThat(terminal, not(containsString("isolated")));
+        assertThat(markdown(r), containsString("\n**lab-03: " + said + ".**\n"));
+    }
+
+    @Test
     void aTaskThatHangsIsSaidOnceAtItsTaskWithWhatItWaitsOn() throws IOException {
         String wait = "hangs: for 5 s no thread ran, and none could: each waits with no progress\n"
                 + "3 threads wait in StampedLock.readLock at LatchCrabbing.findLeafShared:88 < BPlusTree.get:300\n"
