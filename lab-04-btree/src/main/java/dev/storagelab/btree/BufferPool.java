@@ -295,6 +295,9 @@ public abstract class BufferPool {
      */
     abstract void discardEverything();
 
+    /** Stops what the pool runs in the background, if anything: its tree is closing. */
+    void close() {}
+
     /**
      * Makes a fetch that finds every frame pinned wait a while for another thread's unpin instead
      * of failing at once (a tree with T11 sets it: there a full pool is other threads' pins).

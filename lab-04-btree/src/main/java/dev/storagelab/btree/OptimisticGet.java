@@ -54,7 +54,17 @@ final class OptimisticGet {
      * the latched path. The caller shares the tree-wide lock.
      */
     Optional<Bytes> get(Bytes key) throws IOException {
-        long[] version = new long[1];
+        // [0]: the version residentVersion found; [1]: the pages found resident, counted as the
+        // pool's hits once, at the end
+        long[] version = new long[2];
+        try {
+            return read(key, version);
+        } finally {
+            pool.countHits((int) version[1]);
+        }
+    }
+
+    private Optional<Bytes> read(Bytes key, long[] version) throws IOException {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             long rootStamp = tree.rootLatch.tryOptimisticRead();
             long id = tree.root;
@@ -68,6 +78,7 @@ final class OptimisticGet {
             if (f == null) {
                 return null;
             }
+            version[1]++;
             long v = version[0];
             if (!tree.rootLatch.validate(rootStamp)) {
                 continue;
@@ -99,6 +110,9 @@ final class OptimisticGet {
                     return Optional.ofNullable(value);
                 }
                 LoadingFrame next = pool.residentVersion(child, version);
+                if (next != null) {
+                    version[1]++;
+                }
                 if (next == null) {
                     PageGuard held = pool.pinUnchanged(f, v);
                     if (held == null) {
