@@ -274,15 +274,16 @@ final class BackgroundWork {
     private void compact(Compaction c) throws IOException {
         if (EventListener.EMIT && store.events.isEnabled()) store.events.onEvent(LsmEvents.compactionPicked(c));
         if (c.isTrivialMove(store.versions.version(), store.options.tableBytes())) {
-            FileMeta f = c.allInputs().get(0);
-            VersionEdit edit =
-                    new VersionEdit().deleteFile(c.level(), f.number()).addFile(c.output(), f);
+            VersionEdit edit = new VersionEdit();
+            for (FileMeta f : c.inputs()) {
+                edit.deleteFile(c.level(), f.number()).addFile(c.output(), f);
+            }
             logAndApplyUnlocked(edit);
             store.install(new SuperVersion(store.current.mem, store.current.imm, store.versions.version()));
             trivialMoves++;
             store.metrics.recordCompaction();
             if (EventListener.EMIT && store.events.isEnabled())
-                store.events.onEvent(LsmEvents.compactionFinished(c, List.of(f), true));
+                store.events.onEvent(LsmEvents.compactionFinished(c, c.inputs(), true));
             return;
         }
         long smallestSnapshot = store.snapshots.isEmpty() ? store.writer.lastSequence : store.snapshots.firstKey();

@@ -230,6 +230,35 @@ public final class Block {
             } while (nextOffset < target);
         }
 
+        /** The current entry's key where it lies, without a copy: the first {@link #keyLength} bytes, until the cursor moves. */
+        byte[] keyBuffer() {
+            checkValid();
+            return key;
+        }
+
+        /** The current entry's key length. */
+        int keyLength() {
+            checkValid();
+            return keyLength;
+        }
+
+        /** The block's bytes: the current entry's value is {@link #valueLength} of them from {@link #valueOffset}. */
+        byte[] blockBytes() {
+            return data;
+        }
+
+        /** Where the current entry's value starts in {@link #blockBytes}. */
+        int valueOffset() {
+            checkValid();
+            return valueOffset;
+        }
+
+        /** The current entry's value length. */
+        int valueLength() {
+            checkValid();
+            return valueLength;
+        }
+
         private int restartOffset(int index) {
             return BlockFormat.getInt(data, restartsOffset + index * BlockFormat.RESTART_BYTES);
         }

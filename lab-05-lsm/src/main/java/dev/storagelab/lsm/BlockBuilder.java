@@ -19,12 +19,15 @@ public final class BlockBuilder {
 
     private final KeyOrder order;
     private final int restartInterval;
-    private final ByteArrayOutputStream buffer = new UnsynchronizedBuffer(4096);
+    private final UnsynchronizedBuffer buffer = new UnsynchronizedBuffer(4096);
     private int[] restarts = new int[16];
     private int restartCount;
     private int sinceRestart;
     private int entries;
-    private byte[] lastKey = new byte[0];
+    /** The last key added, in {@code lastKey[0 .. lastKeyLength)}: a buffer reused from key to key. */
+    private byte[] lastKey = new byte[32];
+
+    private int lastKeyLength;
     private boolean finished;
 
     /** A builder with a restart every {@link BlockFormat#DEFAULT_RESTART_INTERVAL} entries. */
@@ -48,7 +51,7 @@ public final class BlockBuilder {
         addRestart(0);
         sinceRestart = 0;
         entries = 0;
-        lastKey = new byte[0];
+        lastKeyLength = 0;
         finished = false;
     }
 
@@ -71,14 +74,14 @@ public final class BlockBuilder {
         if (finished) {
             throw new IllegalStateException("block already finished; reset() it first");
         }
-        if (entries > 0 && order.compare(lastKey, key) >= 0) {
+        if (entries > 0 && order.compare(lastKey, 0, lastKeyLength, key, 0, key.length) >= 0) {
             throw new IllegalArgumentException("block keys must be added in strictly increasing order: "
-                    + Arrays.toString(key) + " after " + Arrays.toString(lastKey));
+                    + Arrays.toString(key) + " after " + Arrays.toString(lastKey()));
         }
         // BEGIN SOLUTION lab-05 T2
         int shared = 0;
         if (sinceRestart < restartInterval) {
-            int max = Math.min(lastKey.length, key.length);
+            int max = Math.min(lastKeyLength, key.length);
             while (shared < max && lastKey[shared] == key[shared]) {
                 shared++;
             }
@@ -91,10 +94,19 @@ public final class BlockBuilder {
         Varint.write(buffer, value.length);
         buffer.write(key, shared, key.length - shared);
         buffer.write(value, 0, value.length);
-        lastKey = key.clone();
+        setLastKey(key);
         sinceRestart++;
         entries++;
         // END SOLUTION
+    }
+
+    /** Copies {@code key} into the last-key buffer, growing it if it is too short. */
+    private void setLastKey(byte[] key) {
+        if (key.length > lastKey.length) {
+            lastKey = new byte[Math.max(key.length, lastKey.length * 2)];
+        }
+        System.arraycopy(key, 0, lastKey, 0, key.length);
+        lastKeyLength = key.length;
     }
 
     /** The number of entries added since the last {@link #reset}. */
@@ -108,12 +120,14 @@ public final class BlockBuilder {
 
     /** The size {@link #finish} would return now: what a table writer compares with its block size. */
     public int sizeEstimate() {
-        return buffer.size() + (restartCount + 1) * BlockFormat.RESTART_BYTES + BlockFormat.TRAILER_BYTES;
+        return finished
+                ? buffer.size()
+                : buffer.size() + (restartCount + 1) * BlockFormat.RESTART_BYTES + BlockFormat.TRAILER_BYTES;
     }
 
     /** The last key added (a copy), or an empty array if none. */
     public byte[] lastKey() {
-        return lastKey.clone();
+        return Arrays.copyOf(lastKey, lastKeyLength);
     }
 
     /**
@@ -123,22 +137,40 @@ public final class BlockBuilder {
      * @return the block's bytes, exactly {@link #sizeEstimate} of them
      */
     public byte[] finish() {
+        int n = finishInPlace();
+        return Arrays.copyOf(buffer.array(), n);
+    }
+
+    /**
+     * {@link #finish} without a copy: the block's bytes are the first {@code n} (returned) of
+     * {@link #finishedBytes}, until the next {@link #reset}. A table builder copies them straight
+     * into its write buffer: a new array per 4 KiB block was a fifth of a compaction's time.
+     */
+    int finishInPlace() {
         if (finished) {
             throw new IllegalStateException("block already finished; reset() it first");
         }
-        finished = true;
-        byte[] out = Arrays.copyOf(buffer.toByteArray(), sizeEstimate());
-        int pos = buffer.size();
-        for (int i = 0; i < restartCount; i++, pos += BlockFormat.RESTART_BYTES) {
-            BlockFormat.putInt(out, pos, restarts[i]);
+        int size = sizeEstimate();
+        byte[] word = new byte[BlockFormat.RESTART_BYTES];
+        for (int i = 0; i < restartCount; i++) {
+            BlockFormat.putInt(word, 0, restarts[i]);
+            buffer.write(word, 0, word.length);
         }
-        BlockFormat.putInt(out, pos, restartCount);
-        pos += BlockFormat.RESTART_BYTES;
-        out[pos++] = BlockFormat.TYPE_UNCOMPRESSED;
+        BlockFormat.putInt(word, 0, restartCount);
+        buffer.write(word, 0, word.length);
+        buffer.write(BlockFormat.TYPE_UNCOMPRESSED);
         CRC32C crc = new CRC32C();
-        crc.update(out, 0, pos);
-        BlockFormat.putInt(out, pos, (int) crc.getValue());
-        return out;
+        crc.update(buffer.array(), 0, buffer.size());
+        BlockFormat.putInt(word, 0, (int) crc.getValue());
+        buffer.write(word, 0, word.length);
+        finished = true;
+        assert buffer.size() == size : buffer.size() + " != " + size;
+        return size;
+    }
+
+    /** The buffer {@link #finishInPlace} finished the block in. */
+    byte[] finishedBytes() {
+        return buffer.array();
     }
 
     /**
@@ -169,6 +201,11 @@ public final class BlockBuilder {
         @Override
         public int size() {
             return count;
+        }
+
+        /** The buffer itself: its first {@link #size} bytes are what was written. */
+        byte[] array() {
+            return buf;
         }
 
         @Override

@@ -54,10 +54,20 @@ public record BlockHandle(long offset, int size) {
      * @throws CorruptionException if the varints are malformed, or bytes follow them
      */
     public static BlockHandle decode(byte[] src, String file, long fileOffset, String what) throws CorruptionException {
+        return decode(src, 0, src.length, file, fileOffset, what);
+    }
+
+    /**
+     * {@link #decode(byte[], String, long, String)} of the {@code length} bytes of {@code src} at
+     * {@code from}, where they lie (an index entry's value inside its block).
+     */
+    static BlockHandle decode(byte[] src, int from, int length, String file, long fileOffset, String what)
+            throws CorruptionException {
+        int end = from + length;
         long offset = 0;
-        int pos = 0;
+        int pos = from;
         for (int shift = 0; ; shift += 7) {
-            if (pos >= src.length || shift > 56) {
+            if (pos >= end || shift > 56) {
                 throw new CorruptionException(
                         file, fileOffset, what + ": block handle offset varint is truncated or too long");
             }
@@ -67,8 +77,8 @@ public record BlockHandle(long offset, int size) {
                 break;
             }
         }
-        long size = Varint.read(src, pos, src.length);
-        if (size < 0 || Varint.next(size) != src.length) {
+        long size = Varint.read(src, pos, end);
+        if (size < 0 || Varint.next(size) != end) {
             throw new CorruptionException(
                     file, fileOffset, what + ": block handle size varint is malformed or followed by " + "extra bytes");
         }

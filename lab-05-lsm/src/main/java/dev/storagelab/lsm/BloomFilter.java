@@ -77,29 +77,47 @@ public final class BloomFilter {
     }
 
     /**
-     * Builds the filter of {@code keys} at {@code bitsPerKey}: a bit array of
-     * {@code max(MIN_BITS, keys.size() * bitsPerKey)} bits rounded up to whole bytes, every key's
-     * {@link #probes} bits set, then the probe count as the last byte.
+     * Builds the filter of {@code keys} at {@code bitsPerKey}: {@link #buildFromHashes} of their
+     * {@link #hash}es.
      */
     public static byte[] build(Collection<byte[]> keys, int bitsPerKey) {
+        long[] hashes = new long[keys.size()];
+        int n = 0;
+        for (byte[] key : keys) {
+            hashes[n++] = hash(key);
+        }
+        return buildFromHashes(hashes, n, bitsPerKey);
+    }
+
+    /**
+     * Builds the filter of the keys whose {@link #hash}es are the first {@code count} of
+     * {@code hashes} (a table builder hashes each user key as it comes, instead of keeping a copy
+     * of every key until the table is finished): a bit array of {@code max(MIN_BITS, count *
+     * bitsPerKey)} bits rounded up to whole bytes, every key's {@link #probes} bits set (the bits
+     * {@link #mayContainHash} checks), then the probe count as the last byte.
+     */
+    public static byte[] buildFromHashes(long[] hashes, int count, int bitsPerKey) {
         int k = probes(bitsPerKey);
-        long wanted = Math.max(MIN_BITS, (long) keys.size() * bitsPerKey);
+        long wanted = Math.max(MIN_BITS, (long) count * bitsPerKey);
         if (wanted > (long) Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(
-                    "filter of " + keys.size() + " keys at " + bitsPerKey + " bits each is too big");
+                    "filter of " + count + " keys at " + bitsPerKey + " bits each is too big");
         }
         int bytes = (int) ((wanted + 7) / 8);
         byte[] filter = new byte[bytes + 1];
         filter[bytes] = (byte) k;
         // BEGIN SOLUTION lab-05 T3
         long m = (long) bytes * 8;
-        for (byte[] key : keys) {
-            long h = hash(key);
-            long h1 = h & 0xffffffffL;
-            long h2 = h >>> 32;
+        for (int j = 0; j < count; j++) {
+            long h = hashes[j];
+            long bit = (h & 0xffffffffL) % m;
+            long step = (h >>> 32) % m;
             for (int i = 0; i < k; i++) {
-                long bit = (h1 + i * h2) % m;
                 filter[(int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
+                bit += step;
+                if (bit >= m) {
+                    bit -= m;
+                }
             }
         }
         return filter;
@@ -144,14 +162,28 @@ public final class BloomFilter {
      * which case it certainly was not. Never false for a key that was added.
      */
     public boolean mayContain(byte[] key) {
+        return mayContainHash(hash(key));
+    }
+
+    /**
+     * {@link #mayContain} of a key whose {@link #hash} is {@code h}: a get hashes its key once
+     * ({@link LookupKey#hash}) and probes every table's filter with it.
+     *
+     * <p>The probes are the bits {@code (h1 + i * h2) mod m}; since that is
+     * {@code ((h1 mod m) + i * (h2 mod m)) mod m}, each probe after the first adds {@code h2 mod m}
+     * and subtracts {@code m} once if it passed it: two divisions per key instead of one a probe.
+     */
+    public boolean mayContainHash(long h) {
         // BEGIN SOLUTION lab-05 T3
-        long h = hash(key);
-        long h1 = h & 0xffffffffL;
-        long h2 = h >>> 32;
+        long bit = (h & 0xffffffffL) % bits;
+        long step = (h >>> 32) % bits;
         for (int i = 0; i < probes; i++) {
-            long bit = (h1 + i * h2) % bits;
             if ((filter[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0) {
                 return false;
+            }
+            bit += step;
+            if (bit >= bits) {
+                bit -= bits;
             }
         }
         return true;

@@ -42,25 +42,51 @@ public record Compaction(java.util.SortedMap<Integer, List<FileMeta>> inputsByLe
     }
 
     /**
-     * Whether this compaction can move its one input table down a level without rewriting it
-     * (LevelDB's trivial move): one table, nothing in the next level overlapping it, and not much
-     * in the level after that in {@code v} (at most 10 tables of {@code tableBytes}), or the moved
-     * table would make a costly compaction later. Sequential inserts move down this way at almost
-     * no cost.
+     * Whether this compaction can move its input tables down without rewriting them (LevelDB's
+     * trivial move, and RocksDB's for several level-0 tables): the inputs come from one level, no
+     * table of the output level (or of a level between) overlaps them, no two of them overlap each
+     * other (level 0's tables may), and none overlaps much of the level after the output in
+     * {@code v} (at most 10 tables of {@code tableBytes}), or the moved table would make a costly
+     * compaction later. Sequential inserts move down this way at almost no cost: each flush of
+     * ascending keys is a level-0 table beside the others, and they all move into the base level
+     * at once.
      */
     boolean isTrivialMove(Version v, long tableBytes) {
-        if (output != level() + 1 || allInputs().size() != 1 || output >= Version.NUM_LEVELS) {
+        if (output <= level() || output >= Version.NUM_LEVELS) {
             return false;
         }
-        FileMeta f = allInputs().get(0);
+        for (java.util.Map.Entry<Integer, List<FileMeta>> e : inputsByLevel.entrySet()) {
+            if (e.getKey() != level() && !e.getValue().isEmpty()) {
+                return false;
+            }
+        }
+        List<FileMeta> moved = new ArrayList<>(inputs());
+        if (moved.isEmpty()) {
+            return false;
+        }
+        moved.sort((a, b) -> a.smallest().userKey().compareTo(b.smallest().userKey()));
+        for (int i = 1; i < moved.size(); i++) {
+            if (moved.get(i - 1)
+                            .largest()
+                            .userKey()
+                            .compareTo(moved.get(i).smallest().userKey())
+                    >= 0) {
+                return false;
+            }
+        }
         if (output + 1 >= Version.NUM_LEVELS) {
             return true;
         }
-        long grandparentBytes = 0;
-        for (FileMeta g :
-                v.overlapping(output + 1, f.smallest().userKey(), f.largest().userKey())) {
-            grandparentBytes += g.size();
+        for (FileMeta f : moved) {
+            long grandparentBytes = 0;
+            for (FileMeta g : v.overlapping(
+                    output + 1, f.smallest().userKey(), f.largest().userKey())) {
+                grandparentBytes += g.size();
+            }
+            if (grandparentBytes > 10 * tableBytes) {
+                return false;
+            }
         }
-        return grandparentBytes <= 10 * tableBytes;
+        return true;
     }
 }

@@ -93,7 +93,10 @@ final class CompactionJob {
      * value no snapshot can read (newer than {@code largestSnapshot}) is then shown to the
      * compaction filter, if any, which may drop it too, as RocksDB does since 6.0; without (a
      * flush), everything is written. The new tables' directory entries are forced before this
-     * returns, so that the MANIFEST never names a table a crash can lose.
+     * returns, so that the MANIFEST never names a table a crash can lose, and the new tables are
+     * opened in the {@link TableCache} (footer, index, filter and properties read and checked):
+     * the background thread pays for the open, not the first get of each new table, which paid
+     * it on the reader's time beside a writer.
      */
     private List<FileMeta> writeTables(InternalIterator it, long maxTableBytes, DropRules rules) throws IOException {
         List<FileMeta> outputs = new ArrayList<>();
@@ -158,6 +161,9 @@ final class CompactionJob {
         }
         if (!outputs.isEmpty()) {
             storage.syncDirectory(); // the tables' names are durable before the MANIFEST refers to them
+        }
+        for (FileMeta f : outputs) {
+            tables.table(f); // opened here, not by the first get of it (as RocksDB's flushes and compactions do)
         }
         return outputs;
     }

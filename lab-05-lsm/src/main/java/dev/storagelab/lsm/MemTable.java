@@ -91,21 +91,27 @@ public final class MemTable {
     }
 
     /**
-     * The newest version of {@code key} written at or before {@code snapshot}: seek to
-     * {@link InternalKey#seekKey}, and the first entry at or after it answers if it has the same
-     * user key.
+     * The newest version of {@code key} written at or before {@code snapshot}: {@link #get(LookupKey)}
+     * of a lookup built for this one call.
      */
     public Lookup get(Bytes key, long snapshot) {
-        byte[] seek = InternalKey.seekKey(key, snapshot).encode();
-        if (!mayHold(seek)) {
-            return Lookup.ABSENT;
-        }
-        return find(key, seek);
+        return get(new LookupKey(key, snapshot));
     }
 
-    /** Whether the filter lets {@code seekKey}'s user key through: false only if no version of it was added. */
-    private boolean mayHold(byte[] seekKey) {
-        long h = userKeyHash(seekKey);
+    /**
+     * The newest version of {@code key}'s user key written at or before its snapshot: if the
+     * filter lets the key's hash through, seek to its {@link LookupKey#seekKey}, and the first entry
+     * at or after it answers if it has the same user key.
+     */
+    public Lookup get(LookupKey key) {
+        if (!mayHold(key.hash())) {
+            return Lookup.ABSENT;
+        }
+        return find(key.userKey(), key.seekKey());
+    }
+
+    /** Whether the filter lets a user key of hash {@code h} through: false only if no version of it was added. */
+    private boolean mayHold(long h) {
         for (int i = 0; i < FILTER_PROBES; i++) {
             long bit = probe(h, i);
             if ((filter[(int) (bit >>> 6)] & (1L << bit)) == 0) {

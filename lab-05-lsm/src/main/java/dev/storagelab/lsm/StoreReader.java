@@ -41,7 +41,8 @@ final class StoreReader {
         long start = System.nanoTime();
         SuperVersion s = store.acquire();
         try {
-            Optional<Bytes> found = lookup(s, key, sequence == LATEST ? store.writer.lastSequence : sequence);
+            Optional<Bytes> found =
+                    lookup(s, new LookupKey(key, sequence == LATEST ? store.writer.lastSequence : sequence));
             metrics.recordGet(found.isPresent(), System.nanoTime() - start);
             return found;
         } finally {
@@ -54,19 +55,20 @@ final class StoreReader {
      * source to the oldest and stopping at the first that knows the key (a value or a deletion):
      * the memtables newest first ({@link SuperVersion#memtables}: the active one, then the frozen ones
      * waiting for their flush), the level-0 tables newest first (they may overlap), then
-     * in each level from 1 down the one table whose key range holds the key, if any.
+     * in each level from 1 down the one table whose key range holds the key, if any. Every source
+     * is asked with the one {@link LookupKey}, its seek key encoded and its hash taken once.
      */
-    private Optional<Bytes> lookup(SuperVersion s, Bytes key, long sequence) throws IOException {
+    private Optional<Bytes> lookup(SuperVersion s, LookupKey key) throws IOException {
         // BEGIN SOLUTION lab-05 T7
         for (MemTable m : s.memtables()) {
-            MemTable.Lookup r = m.get(key, sequence);
+            MemTable.Lookup r = m.get(key);
             if (r.found() != MemTable.Found.ABSENT) {
                 return r.found() == MemTable.Found.VALUE ? Optional.of(r.value()) : Optional.empty();
             }
         }
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
-            for (FileMeta f : s.version.filesFor(level, key)) {
-                Table.Lookup r = tables.table(f).get(key, sequence);
+            for (FileMeta f : s.version.filesFor(level, key.userKey())) {
+                Table.Lookup r = tables.table(f).get(key);
                 switch (r.state()) {
                     case PUT:
                         return Optional.of(r.value());

@@ -228,15 +228,7 @@ public final class Table implements Closeable {
 
     /**
      * The newest version of {@code userKey} written at or before {@code snapshot} that this table
-     * holds.
-     *
-     * <p>First the Bloom filter: if it answers "certainly absent", count a filter skip and return
-     * {@link Lookup#NOT_FOUND} without reading a data block. Otherwise seek the index to
-     * {@link InternalKey#seekKey seekKey(userKey, snapshot)}: the first index entry at or after it
-     * names the only block that can hold the answer (no entry: every key of the table sorts before
-     * it). Seek that block ({@link #dataBlock}) to the same key; the entry found, if it has the same
-     * user key, is the answer: {@link Lookup#put} or {@link Lookup#deleted} with its sequence number.
-     * Anything else is {@link Lookup#NOT_FOUND}.
+     * holds: {@link #get(LookupKey)} of a lookup built for this one call.
      *
      * @param snapshot a sequence number: versions written after it are invisible
      * @throws CorruptionException if the block read fails its checks
@@ -246,13 +238,33 @@ public final class Table implements Closeable {
         if (snapshot < 0 || snapshot > InternalKey.MAX_SEQUENCE) {
             throw new IllegalArgumentException("snapshot must be in [0, 2^56 - 1]: " + snapshot);
         }
+        return get(new LookupKey(userKey, snapshot));
+    }
+
+    /**
+     * The newest version of {@code key}'s user key written at or before its snapshot that this
+     * table holds. A store's get builds one {@link LookupKey} and asks every table with it.
+     *
+     * <p>First the Bloom filter, with the key's hash ({@link BloomFilter#mayContainHash}): if it
+     * answers "certainly absent", count a filter skip and return {@link Lookup#NOT_FOUND} without
+     * reading a data block. Otherwise seek the index to the key's {@link LookupKey#seekKey seekKey}:
+     * the first index entry at or after it names the only block that can hold the answer (no entry:
+     * every key of the table sorts before it). Seek that block ({@link #dataBlock}) to the same key;
+     * the entry found, if it has the same user key ({@link LookupKey#sameUserKey}, compared where it
+     * lies), is the answer: {@link Lookup#put} or {@link Lookup#deleted} with the sequence number of
+     * its trailer. Anything else is {@link Lookup#NOT_FOUND}.
+     *
+     * @throws CorruptionException if the block read fails its checks, or the entry found has an
+     *         unknown value type
+     */
+    public Lookup get(LookupKey key) throws IOException {
         gets.increment();
         // BEGIN SOLUTION lab-05 T4
-        if (!filter.mayContain(userKey.toByteArray())) {
+        if (!filter.mayContainHash(key.hash())) {
             filterSkips.increment();
             return Lookup.NOT_FOUND;
         }
-        byte[] target = InternalKey.seekKey(userKey, snapshot).encode();
+        byte[] target = key.seekKey();
         Block.Cursor in = index.cursor();
         in.seek(target);
         if (!in.valid()) {
@@ -261,23 +273,28 @@ public final class Table implements Closeable {
         BlockHandle handle = handleOf(in);
         Block.Cursor c = dataBlock(handle).cursor();
         c.seek(target);
-        if (!c.valid()) {
+        if (!c.valid() || !key.sameUserKey(c.keyBuffer(), 0, c.keyLength())) {
             return Lookup.NOT_FOUND;
         }
-        byte[] key = c.key();
-        InternalKey found = InternalKey.decode(key, 0, key.length, name, handle.offset());
-        if (!found.userKey().equals(userKey)) {
-            return Lookup.NOT_FOUND;
+        long trailer = InternalKey.trailerAt(c.keyBuffer(), c.keyLength() - InternalKey.TRAILER_BYTES);
+        ValueType type = ValueType.ofCode((int) (trailer & 0xff));
+        if (type == null) {
+            throw new CorruptionException(
+                    name, handle.offset(), "internal key has unknown value type " + (trailer & 0xff));
         }
-        return found.type() == ValueType.PUT
-                ? Lookup.put(found.sequence(), Bytes.wrap(c.value()))
-                : Lookup.deleted(found.sequence());
+        return type == ValueType.PUT ? Lookup.put(trailer >>> 8, Bytes.wrap(c.value())) : Lookup.deleted(trailer >>> 8);
         // END SOLUTION
     }
 
-    /** The handle of the index entry {@code indexCursor} is on (checked at open). */
+    /** The handle of the index entry {@code indexCursor} is on (checked at open), decoded where it lies. */
     private BlockHandle handleOf(Block.Cursor indexCursor) throws CorruptionException {
-        return BlockHandle.decode(indexCursor.value(), name, footer.index().offset(), "index entry");
+        return BlockHandle.decode(
+                indexCursor.blockBytes(),
+                indexCursor.valueOffset(),
+                indexCursor.valueLength(),
+                name,
+                footer.index().offset(),
+                "index entry");
     }
 
     /**
@@ -337,8 +354,13 @@ public final class Table implements Closeable {
         private final Block.Cursor indexCursor = index.cursor();
         private Block.Cursor data;
         private final boolean forCompaction;
-        /** A compaction cursor's read-ahead: file bytes from {@code aheadOffset}. */
+        /**
+         * A compaction cursor's read-ahead: {@code aheadLength} file bytes from {@code aheadOffset},
+         * in one buffer reused from read to read.
+         */
         private byte[] ahead;
+
+        private int aheadLength;
 
         private long aheadOffset;
 
@@ -427,9 +449,13 @@ public final class Table implements Closeable {
 
         /** The block at {@code h} from the read-ahead buffer, which is refilled from {@code h} if it does not hold it. */
         private Block readAhead(BlockHandle h) throws IOException {
-            if (ahead == null || h.offset() < aheadOffset || h.end() > aheadOffset + ahead.length) {
+            if (ahead == null || h.offset() < aheadOffset || h.end() > aheadOffset + aheadLength) {
                 long end = Math.min(dataEnd(footer), Math.max(h.end(), h.offset() + COMPACTION_READAHEAD_BYTES));
-                ahead = file.readFully(h.offset(), (int) (end - h.offset()));
+                aheadLength = (int) (end - h.offset());
+                if (ahead == null || ahead.length < aheadLength) {
+                    ahead = new byte[Math.max(aheadLength, COMPACTION_READAHEAD_BYTES)];
+                }
+                file.readFully(h.offset(), java.nio.ByteBuffer.wrap(ahead, 0, aheadLength));
                 aheadOffset = h.offset();
             }
             int from = (int) (h.offset() - aheadOffset);

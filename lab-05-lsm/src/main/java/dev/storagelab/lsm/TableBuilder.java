@@ -7,9 +7,7 @@ import dev.storagelab.io.WritableFile;
 import dev.storagelab.kv.CorruptionException;
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -79,10 +77,17 @@ public final class TableBuilder implements Closeable {
     private final WritableFile file;
     private final BlockBuilder dataBlock;
     private final BlockBuilder indexBlock = new BlockBuilder(InternalKey.ORDER, TableFormat.INDEX_RESTART_INTERVAL);
-    /** The distinct user keys added, for the filter. */
-    private final List<byte[]> userKeys = new ArrayList<>();
-    /** The last internal key added (encoded), or null before the first. */
-    private byte[] lastKey;
+    /**
+     * The {@linkplain BloomFilter#hash hashes} of the distinct user keys added, for the filter, in
+     * {@code filterHashes[0 .. filterKeys)}: a key is hashed as it comes, not kept until the end.
+     */
+    private long[] filterHashes = new long[1024];
+
+    private int filterKeys;
+    /** The last internal key added (encoded), in {@code lastKey[0 .. lastKeyLength)}; none before the first. */
+    private byte[] lastKey = new byte[64];
+
+    private int lastKeyLength = -1;
 
     private byte[] smallest;
     /** Bytes written to the file so far, {@link #pending} included: where the next block starts. */
@@ -122,10 +127,10 @@ public final class TableBuilder implements Closeable {
      * tombstone). The entry goes into the current data block; when that block's
      * {@link BlockBuilder#sizeEstimate} reaches {@link Options#blockSize} it is written out with its
      * index entry ({@link #flushDataBlock}). Keeps the first key as {@code smallest} and every key
-     * as {@code lastKey}; counts what {@link TableProperties} records (entries, tombstones, raw key
-     * and value bytes, the smallest and largest sequence numbers); and keeps each new user key (the
-     * key without its 8-byte trailer) in {@code userKeys} for the filter: several versions of a key
-     * are one filter key.
+     * as the last one ({@link #setLastKey}); counts what {@link TableProperties} records (entries,
+     * tombstones, raw key and value bytes, the smallest and largest sequence numbers, read from the
+     * key's trailer where it lies); and gives each new user key (the key without its 8-byte trailer)
+     * to the filter ({@link #addFilterKey}): several versions of a key are one filter key.
      *
      * @throws IllegalArgumentException if the key is not a valid internal key or does not sort
      *         strictly after the previous one
@@ -134,38 +139,59 @@ public final class TableBuilder implements Closeable {
     public void add(byte[] internalKey, byte[] value) throws IOException {
         checkOpen();
         Objects.requireNonNull(value, "value");
-        InternalKey key;
-        try {
-            key = InternalKey.decode(internalKey, 0, internalKey.length, name, offset);
-        } catch (CorruptionException e) {
-            throw new IllegalArgumentException("not an internal key: " + e.getMessage(), e);
+        int userLength = internalKey.length - InternalKey.TRAILER_BYTES;
+        if (userLength < 0 || ValueType.ofCode(internalKey[internalKey.length - 1] & 0xff) == null) {
+            try {
+                InternalKey.decode(internalKey, 0, internalKey.length, name, offset);
+            } catch (CorruptionException e) {
+                throw new IllegalArgumentException("not an internal key: " + e.getMessage(), e);
+            }
         }
-        if (lastKey != null && InternalKey.ORDER.compare(lastKey, internalKey) >= 0) {
+        if (lastKeyLength >= 0
+                && InternalKey.ORDER.compare(lastKey, 0, lastKeyLength, internalKey, 0, internalKey.length) >= 0) {
             throw new IllegalArgumentException("table keys must be added in strictly increasing InternalKey.ORDER: "
-                    + key + " after " + InternalKey.decode(lastKey, 0, lastKey.length, name, offset));
+                    + InternalKey.decode(internalKey, 0, internalKey.length, name, offset) + " after "
+                    + InternalKey.decode(lastKey, 0, lastKeyLength, name, offset));
         }
         // BEGIN SOLUTION lab-05 T4
-        int userLength = internalKey.length - InternalKey.TRAILER_BYTES;
-        if (lastKey == null) {
+        long trailer = InternalKey.trailerAt(internalKey, userLength);
+        if (lastKeyLength < 0) {
             smallest = internalKey.clone();
-            userKeys.add(Arrays.copyOf(internalKey, userLength));
-        } else if (!Arrays.equals(lastKey, 0, lastKey.length - InternalKey.TRAILER_BYTES, internalKey, 0, userLength)) {
-            userKeys.add(Arrays.copyOf(internalKey, userLength));
+            addFilterKey(internalKey, userLength);
+        } else if (!Arrays.equals(lastKey, 0, lastKeyLength - InternalKey.TRAILER_BYTES, internalKey, 0, userLength)) {
+            addFilterKey(internalKey, userLength);
         }
         dataBlock.add(internalKey, value);
-        lastKey = internalKey.clone();
+        setLastKey(internalKey);
         entries++;
-        if (key.type() == ValueType.DELETE) {
+        if ((trailer & 0xff) == ValueType.DELETE.code()) {
             tombstones++;
         }
         rawKeyBytes += internalKey.length;
         rawValueBytes += value.length;
-        minSequence = Math.min(minSequence, key.sequence());
-        maxSequence = Math.max(maxSequence, key.sequence());
+        minSequence = Math.min(minSequence, trailer >>> 8);
+        maxSequence = Math.max(maxSequence, trailer >>> 8);
         if (dataBlock.sizeEstimate() >= options.blockSize()) {
             flushDataBlock();
         }
         // END SOLUTION
+    }
+
+    /** Gives the user key in the first {@code userLength} bytes of {@code internalKey} to the filter: its hash, kept for {@link #finish}. */
+    private void addFilterKey(byte[] internalKey, int userLength) {
+        if (filterKeys == filterHashes.length) {
+            filterHashes = Arrays.copyOf(filterHashes, filterKeys * 2);
+        }
+        filterHashes[filterKeys++] = BloomFilter.hash(internalKey, 0, userLength);
+    }
+
+    /** Keeps a copy of {@code internalKey} as the last key added, in a buffer reused from key to key. */
+    private void setLastKey(byte[] internalKey) {
+        if (internalKey.length > lastKey.length) {
+            lastKey = new byte[Math.max(internalKey.length, lastKey.length * 2)];
+        }
+        System.arraycopy(internalKey, 0, lastKey, 0, internalKey.length);
+        lastKeyLength = internalKey.length;
     }
 
     /** {@link #add(byte[], byte[])} of {@code key.encode()}. */
@@ -175,7 +201,7 @@ public final class TableBuilder implements Closeable {
 
     /**
      * Writes the current data block, if it holds an entry, and adds its index entry: the block's
-     * last key mapping to the {@link BlockHandle#encode encoded} handle {@link #writeBlock} returns.
+     * last key mapping to the {@link BlockHandle#encode encoded} handle {@link #writeBlock(BlockBuilder)} returns.
      * Then resets the block builder for the next block.
      */
     private void flushDataBlock() throws IOException {
@@ -184,7 +210,7 @@ public final class TableBuilder implements Closeable {
             return;
         }
         byte[] last = dataBlock.lastKey();
-        BlockHandle handle = writeBlock(dataBlock.finish());
+        BlockHandle handle = writeBlock(dataBlock);
         indexBlock.add(last, handle.encode());
         dataBlock.reset();
         dataBlocks++;
@@ -198,18 +224,34 @@ public final class TableBuilder implements Closeable {
         return handle;
     }
 
+    /**
+     * Finishes {@code block} and appends it at the end of the file, straight from the builder's
+     * buffer ({@link BlockBuilder#finishInPlace}: no array per block), and returns where it lies.
+     */
+    private BlockHandle writeBlock(BlockBuilder block) throws IOException {
+        int size = block.finishInPlace();
+        BlockHandle handle = new BlockHandle(offset, size);
+        write(block.finishedBytes(), size);
+        return handle;
+    }
+
     /** Appends {@code bytes} through {@link #pending}. */
     private void write(byte[] bytes) throws IOException {
-        if (pendingLength + bytes.length > pending.length) {
+        write(bytes, bytes.length);
+    }
+
+    /** Appends the first {@code length} bytes of {@code bytes} through {@link #pending}. */
+    private void write(byte[] bytes, int length) throws IOException {
+        if (pendingLength + length > pending.length) {
             drain();
         }
-        if (bytes.length > pending.length) {
-            file.append(bytes);
+        if (length > pending.length) {
+            file.append(bytes, 0, length);
         } else {
-            System.arraycopy(bytes, 0, pending, pendingLength, bytes.length);
-            pendingLength += bytes.length;
+            System.arraycopy(bytes, 0, pending, pendingLength, length);
+            pendingLength += length;
         }
-        offset += bytes.length;
+        offset += length;
     }
 
     private void drain() throws IOException {
@@ -232,7 +274,7 @@ public final class TableBuilder implements Closeable {
         return offset
                 + dataBlock.sizeEstimate()
                 + indexBlock.sizeEstimate()
-                + userKeys.size() * (long) options.bitsPerKey() / 8
+                + filterKeys * (long) options.bitsPerKey() / 8
                 + Footer.BYTES;
     }
 
@@ -250,7 +292,8 @@ public final class TableBuilder implements Closeable {
             throw new IllegalStateException(name + ": a table holds at least one entry; abandon() an empty builder");
         }
         flushDataBlock();
-        BlockHandle filter = writeBlock(TableFormat.seal(BloomFilter.build(userKeys, options.bitsPerKey())));
+        BlockHandle filter = writeBlock(
+                TableFormat.seal(BloomFilter.buildFromHashes(filterHashes, filterKeys, options.bitsPerKey())));
         TableProperties properties = new TableProperties(
                 entries,
                 tombstones,
@@ -258,12 +301,12 @@ public final class TableBuilder implements Closeable {
                 rawValueBytes,
                 dataBlocks,
                 InternalKey.decode(smallest, 0, smallest.length, name, 0),
-                InternalKey.decode(lastKey, 0, lastKey.length, name, 0),
+                InternalKey.decode(lastKey, 0, lastKeyLength, name, 0),
                 minSequence,
                 maxSequence,
                 options.bitsPerKey());
         BlockHandle props = writeBlock(properties.encode());
-        BlockHandle index = writeBlock(indexBlock.finish());
+        BlockHandle index = writeBlock(indexBlock);
         byte[] footer = new Footer(index, filter, props, TableFormat.FORMAT_VERSION).encode();
         write(footer);
         drain();

@@ -15,8 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tests for lab-05 T3, Bloom filters: {@link BloomFilter#probes}, {@link BloomFilter#build} and
- * {@link BloomFilter#mayContain}. The hash is fixed (Murmur3 with a fixed seed) and the keys are
+ * Tests for lab-05 T3, Bloom filters: {@link BloomFilter#probes}, {@link BloomFilter#buildFromHashes}
+ * and {@link BloomFilter#mayContainHash}, through {@link BloomFilter#build} and {@link BloomFilter#mayContain}
+ * too. The hash is fixed (Murmur3 with a fixed seed) and the keys are
  * generated, not random, so the measured false-positive rate is the same on every run.
  */
 class BloomFilterTest {
@@ -61,6 +62,49 @@ class BloomFilterTest {
         assertThat(filter[1250], equalTo((byte) 7));
         assertThat("a tiny table still gets 64 bits", BloomFilter.build(keys(0, 2), 10).length, equalTo(9));
         assertThat(BloomFilter.open(filter, "t.sst", 0).bitCount(), equalTo(10_000L));
+    }
+
+    /** The bits set in a filter's bit array (its last byte is the probe count). */
+    private static List<Integer> setBits(byte[] filter) {
+        List<Integer> bits = new ArrayList<>();
+        for (int j = 0; j < (filter.length - 1) * 8; j++) {
+            if ((filter[j >>> 3] & (1 << (j & 7))) != 0) {
+                bits.add(j);
+            }
+        }
+        return bits;
+    }
+
+    @Test
+    void aHashSetsTheBitsH1PlusITimesH2ModuloM() throws CorruptionException {
+        // one key in the smallest filter, m = 64 bits, k = 7: h1 = 60, h2 = 30
+        byte[] filter = BloomFilter.buildFromHashes(new long[] {30L << 32 | 60}, 1, 10);
+        assertThat(
+                "(60 + 30 i) mod 64 for i = 0..6: 60, 26, 56, 22, 52, 18, 48",
+                setBits(filter),
+                equalTo(List.of(18, 22, 26, 48, 52, 56, 60)));
+        // h2 = 2^32 - 1, read unsigned: 4294967295 mod 64 = 63, so each probe steps back one bit
+        byte[] wide = BloomFilter.buildFromHashes(new long[] {0xffffffffL << 32 | 3}, 1, 10);
+        assertThat(
+                "(3 + (2^32 - 1) i) mod 64: 3, 2, 1, 0, 63, 62, 61",
+                setBits(wide),
+                equalTo(List.of(0, 1, 2, 3, 61, 62, 63)));
+        BloomFilter f = BloomFilter.open(filter, "t.sst", 0);
+        assertThat("the hash that set the bits", f.mayContainHash(30L << 32 | 60), is(true));
+        assertThat("a hash whose probes start one bit over", f.mayContainHash(30L << 32 | 61), is(false));
+    }
+
+    @Test
+    void buildHashesEachKeyAndMayContainAsksItsHash() throws CorruptionException {
+        List<byte[]> keys = keys(0, 5_000);
+        long[] hashes = keys.stream().mapToLong(BloomFilter::hash).toArray();
+        byte[] built = BloomFilter.build(keys, 10);
+        assertThat(BloomFilter.buildFromHashes(hashes, hashes.length, 10), equalTo(built));
+        BloomFilter filter = BloomFilter.open(built, "t.sst", 0);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] k = key(i);
+            assertThat(filter.mayContainHash(BloomFilter.hash(k)), equalTo(filter.mayContain(k)));
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
+import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
@@ -277,16 +278,40 @@ class LsmStoreTest {
     }
 
     @Test
+    void aFlushOpensItsTableSoThatTheFirstGetReadsOnlyTheDataBlock() throws IOException {
+        CountingStorage counted = new CountingStorage(storage);
+        try (LsmStore store = LsmStore.open(counted, LsmOptions.tiny())) {
+            for (int i = 0; i < 100; i++) {
+                store.put(key(i), value(i, 0));
+            }
+            store.flush();
+            long before = counted.reads();
+            assertThat(store.get(key(42)), equalTo(Optional.of(value(42, 0))));
+            assertThat(
+                    "the flush opened its new table (footer, index, filter and properties read in the background):"
+                            + " the first get of it reads one data block, on the reader's time",
+                    counted.reads() - before,
+                    equalTo(1L));
+        }
+    }
+
+    @Test
     void sequentialInsertsMoveTablesDownWithoutRewritingThem() throws IOException {
         try (LsmStore store = open()) {
             for (int i = 0; i < 4000; i++) {
                 store.put(key(i), value(i, 0)); // ascending: no table overlaps the next level
             }
+            store.waitForCompactions();
             LsmStore.Stats stats = store.stats();
             assertThat(
                     "tables of ascending keys overlap nothing below: compactions move them (trivial moves)",
                     stats.trivialMoves(),
                     greaterThan(0L));
+            assertThat(
+                    "each flush of ascending keys is a level-0 table beside the others and beside the base level:"
+                            + " level 0's tables move down together, and no compaction rewrites a byte",
+                    stats.compactionBytesWritten(),
+                    equalTo(0L));
             for (int i = 0; i < 4000; i += 97) {
                 assertThat(store.get(key(i)), equalTo(Optional.of(value(i, 0))));
             }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 /**
  * The tables the notes quote from runs of several JVMs (medians over runs, ratios between
  * engines), and a Flight Recorder profile by method: {@code ./storagelab figures arena-table},
- * {@code lsm-table}, {@code hybrid-table} and {@code jfr-profile}.
+ * {@code hybrid-table} and {@code jfr-profile} ({@code lsm-table} is {@link LsmTable}).
  */
 final class FigureTables {
 
@@ -88,65 +88,6 @@ final class FigureTables {
 
     static String fmt(Double v, String pattern) {
         return v == null ? "–" : f(pattern, v);
-    }
-
-    @Command(
-            name = "lsm-table",
-            mixinStandardHelpOptions = true,
-            description = "lab-05's comparison table (notes/05-lsm.md): per workload and engine the median of the runs"
-                    + " in DIR (ENGINE-WORKLOAD-N.json), the lsm's ratio to the others, its block reads per get.")
-    static final class LsmTable implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "DIR")
-        Path dir;
-
-        @Parameters(index = "1..*", paramLabel = "ENGINE", description = "default: lsm rocksdb-lsmopts rocksdb")
-        List<String> engines = new ArrayList<>();
-
-        @Override
-        public Integer call() throws Exception {
-            List<String> es = engines.isEmpty() ? List.of("lsm", "rocksdb-lsmopts", "rocksdb") : engines;
-            List<String> workloads =
-                    List.of("fillrandom", "overwrite", "readrandom", "readmissing", "seekrandom", "readwhilewriting");
-            Map<String, List<JsonObject>> runs = runs(dir, es, workloads, false);
-            PrintStream t = stdout();
-            List<String> header = new ArrayList<>(List.of("workload"));
-            es.forEach(e -> header.add(e + " ops/s (runs)"));
-            es.subList(1, es.size()).forEach(e -> header.add("lsm / " + e));
-            header.add("lsm block reads per get");
-            t.println(Md.row(header));
-            t.println("|---".repeat(header.size()) + "|");
-            for (String w : workloads) {
-                Map<String, Double> med = new LinkedHashMap<>();
-                List<String> cells = new ArrayList<>(List.of(w));
-                for (String e : es) {
-                    List<JsonObject> rs = runs.getOrDefault(e + "/" + w, List.of());
-                    if (rs.isEmpty()) {
-                        cells.add("–");
-                        continue;
-                    }
-                    List<Double> ops = rs.stream()
-                            .map(r -> number(r, "opsPerSecond"))
-                            .sorted()
-                            .toList();
-                    med.put(e, Jmh.median(ops));
-                    cells.add(f("%,.0f", med.get(e)) + " ("
-                            + ops.stream().map(o -> f("%,.0fk", o / 1000)).collect(Collectors.joining(", ")) + ")");
-                }
-                for (String e : es.subList(1, es.size())) {
-                    cells.add(
-                            med.containsKey("lsm") && med.containsKey(e)
-                                    ? f("%.2f", med.get("lsm") / med.get(e))
-                                    : "–");
-                }
-                Double reads = w.startsWith("fill")
-                        ? null
-                        : median(runs.getOrDefault("lsm/" + w, List.of()).stream()
-                                .map(r -> number(r.getAsJsonObject("counters"), "block_reads_per_get")));
-                cells.add(fmt(reads, "%.3f"));
-                t.println(Md.row(cells));
-            }
-            return 0;
-        }
     }
 
     @Command(

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
                 + " and print the tables the notes quote beside them.",
         subcommands = {
             FigureTables.ArenaTable.class,
-            FigureTables.LsmTable.class,
+            LsmTable.class,
             FigureTables.HybridTable.class,
             FigureTables.JfrProfile.class,
             RunTables.RunLine.class,

@@ -58,6 +58,60 @@ class TableCommandsTest {
     }
 
     @Test
+    void lsmTableTakesItsRunsInTurnAndPrintsOursOverThePeersWithTheMachine() throws Exception {
+        LsmTable c = new LsmTable();
+        c.dir = tmp.resolve("runs");
+        c.engines = List.of("lsm", "skiplist");
+        c.run = true;
+        c.keys = 2_000;
+        c.ops = 500;
+        c.runs = 1;
+        c.heap = "256m";
+        c.workloads = List.of("fillrandom", "readwhilewriting");
+        Printed p = run(c);
+        assertThat(p.exit(), is(0));
+        assertThat(
+                p.lines().get(0), startsWith("machine: " + Runtime.getRuntime().availableProcessors() + " processors"));
+        assertThat(p.lines().get(1), startsWith("load average during the runs: "));
+        assertThat(p.lines().get(1), org.hamcrest.Matchers.not(containsString("not recorded")));
+        assertThat(
+                p.lines().get(3),
+                equalTo("| workload | lsm ops/s (runs) | skiplist ops/s (runs) | lsm / skiplist | run by run"
+                        + " | write amplification, lsm / skiplist | lsm block reads per get |"));
+        Pattern row = Pattern.compile("\\| (\\w+) \\| [\\d,]+ \\([\\d,]+k\\) \\| [\\d,]+ \\([\\d,]+k\\) \\|"
+                + " \\*\\*\\d+\\.\\d\\d\\*\\* \\| \\d+\\.\\d\\d \\| ([\\d.–]+ / [\\d.–]+|–) \\| (–|\\d\\.\\d{3}) \\|");
+        List<String> workloads = new ArrayList<>();
+        for (String l : p.lines().subList(5, 7)) {
+            Matcher m = row.matcher(l);
+            assertThat(l, m.matches(), is(true));
+            workloads.add(m.group(1));
+        }
+        assertThat(workloads, contains("fillrandom", "readwhilewriting"));
+        assertThat(p.lines().get(8), startsWith("readwhilewriting's writer, puts/s beside the reads (median): lsm "));
+        for (String e : List.of("lsm", "skiplist")) {
+            for (String w : workloads) {
+                assertThat(e + "-" + w, Files.isRegularFile(c.dir.resolve(e + "-" + w + "-1.load")), is(true));
+            }
+        }
+        // the same table again from the recorded runs, without taking them
+        LsmTable again = new LsmTable();
+        again.dir = c.dir;
+        again.engines = c.engines;
+        again.workloads = c.workloads;
+        assertThat(run(again).lines(), equalTo(p.lines()));
+    }
+
+    @Test
+    void lsmTableRefusesAWorkloadThatIsNotDbBenchs() {
+        LsmTable c = new LsmTable();
+        c.dir = tmp;
+        c.workloads = List.of("ycsb-a");
+        IllegalArgumentException e =
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, c::call);
+        assertThat(e.getMessage(), containsString("no db_bench workload named 'ycsb-a'"));
+    }
+
+    @Test
     void redesignTableIsTheOneItsLogRecorded() throws Exception {
         LogTables.RedesignTable c = new LogTables.RedesignTable();
         c.dir = data().resolve("redesign-ab");
