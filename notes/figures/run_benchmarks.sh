@@ -6,7 +6,9 @@
 # Then: ./storagelab figures (and ./storagelab figures lsm-table OUT lsm rocksdb-lsmopts for lab-05's side by side,
 # which takes its own runs, the engines alternating, with --run)
 # ENGINES, WORKLOADS and BENCH_OUT override the defaults; RUN=N names the results ENGINE-WORKLOAD-N.json,
-# for repeated runs (notes/05-lsm.md takes the median of three).
+# for repeated runs (notes/05-lsm.md takes the median of three). ALTERNATE=1 runs every engine on one
+# workload before the next workload, in reverse order when RUN is even, so that engines compared
+# cell by cell run minutes apart, not a whole sweep apart, on a machine whose load moves.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAR="$ROOT/workbench/target/storagelab-workbench.jar"
@@ -25,8 +27,22 @@ if [ ! -f "$OUT/machine.txt" ]; then  # the machine, as ./storagelab figures lsm
     echo "taken from $(date -u +%Y-%m-%dT%H:%MZ)"
   } > "$OUT/machine.txt"
 fi
-for engine in $ENGINES; do
+CELLS=()
+if [ -n "${ALTERNATE:-}" ]; then
+  order="$ENGINES"
+  if [ $(( ${RUN:-1} % 2 )) -eq 0 ]; then
+    order="$(echo $ENGINES | tr ' ' '\n' | tac | tr '\n' ' ')"
+  fi
   for workload in $WORKLOADS; do
+    for engine in $order; do CELLS+=("$engine $workload"); done
+  done
+else
+  for engine in $ENGINES; do
+    for workload in $WORKLOADS; do CELLS+=("$engine $workload"); done
+  done
+fi
+for cell in "${CELLS[@]}"; do
+    read -r engine workload <<< "$cell"
     if [ "$engine" = bst ] && [ "$workload" = fillseq ]; then
       continue  # sequential keys make the unbalanced tree a list: n^2/2 comparisons (lab-03's lesson)
     fi
@@ -40,5 +56,4 @@ for engine in $ENGINES; do
     echo "$before $(cut -d' ' -f1 /proc/loadavg)" > "$OUT/$engine-$workload$SUFFIX.load"
     echo "  load average after: $(cut -d' ' -f1 /proc/loadavg)" >&2
     rm -rf "$dir"
-  done
 done

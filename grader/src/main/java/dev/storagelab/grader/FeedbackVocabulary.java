@@ -60,6 +60,7 @@ final class FeedbackVocabulary {
             "dev/storagelab/grader/runner/HiddenTestRunner",
             "dev/storagelab/grader/runner/HangReport",
             "dev/storagelab/grader/DiskQuota",
+            "dev/storagelab/grader/LibraryNoise",
             "dev/storagelab/grader/policy/LabPolicy");
 
     private final Set<String> common;

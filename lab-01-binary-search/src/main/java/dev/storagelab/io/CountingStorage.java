@@ -51,14 +51,14 @@ public final class CountingStorage extends ForwardingStorage {
 
     @Override
     public WritableFile create(String name) throws IOException {
-        WritableFile f = delegate.create(name);
+        WritableFile f = super.create(name);
         filesCreated.increment();
         return tracked(name, f);
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        return tracked(name, delegate.openAppend(name));
+        return tracked(name, super.openAppend(name));
     }
 
     /** {@code f}, counted, and listed in {@link #openWriteHandles()} until it is closed. */
@@ -70,7 +70,7 @@ public final class CountingStorage extends ForwardingStorage {
 
     @Override
     public ReadableFile openRead(String name) throws IOException {
-        ReadableFile f = delegate.openRead(name);
+        ReadableFile f = super.openRead(name);
         openReaders.merge(name, 1, Integer::sum);
         return new ReadableFile() {
             private final java.util.concurrent.atomic.AtomicBoolean closed =
@@ -125,7 +125,7 @@ public final class CountingStorage extends ForwardingStorage {
 
     @Override
     public void syncDirectory() throws IOException {
-        delegate.syncDirectory();
+        super.syncDirectory();
         forces.increment();
     }
 

@@ -10,7 +10,12 @@ import java.util.List;
  */
 public abstract class ForwardingStorage implements Storage {
 
-    protected final Storage delegate;
+    /**
+     * Private, not protected: a subclass reaches it only through the forwarding calls
+     * ({@code super.create(name)}), so no class of this package (a student's among them) can peel
+     * a {@link CountingStorage} off the storage it counts.
+     */
+    private final Storage delegate;
 
     protected ForwardingStorage(Storage delegate) {
         this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");

@@ -10,7 +10,12 @@ import java.nio.ByteBuffer;
  */
 public abstract class ForwardingWritableFile implements WritableFile {
 
-    protected final WritableFile delegate;
+    /**
+     * Private, not protected: a subclass reaches it only through the forwarding calls
+     * ({@code super.create(name)}), so no class of this package (a student's among them) can peel
+     * a {@link CountingStorage} off the storage it counts.
+     */
+    private final WritableFile delegate;
 
     protected ForwardingWritableFile(WritableFile delegate) {
         this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");

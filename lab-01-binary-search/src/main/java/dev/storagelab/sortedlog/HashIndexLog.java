@@ -149,7 +149,7 @@ public final class HashIndexLog implements KeyValueStore {
     public Optional<Bytes> get(Bytes key) throws IOException {
         KeyValueStore.checkKey(key);
         checkOpen();
-        long start = System.nanoTime();
+        long start = StoreMetrics.startTimer();
         Location loc = index.get(key);
         Optional<Bytes> result = Optional.empty();
         if (loc != null) {
@@ -164,7 +164,7 @@ public final class HashIndexLog implements KeyValueStore {
             }
             result = Optional.of(entry.value());
         }
-        metrics.recordGet(result.isPresent(), System.nanoTime() - start);
+        metrics.recordGetSince(result.isPresent(), start);
         return result;
     }
 
@@ -180,10 +180,10 @@ public final class HashIndexLog implements KeyValueStore {
 
     private void write(Entry entry) throws IOException {
         checkOpen();
-        long start = System.nanoTime();
+        long start = StoreMetrics.startTimer();
         ByteBuffer record = LogWriter.encode(entry); // encoding needs no lock: threads do it in parallel
         append(entry, record);
-        metrics.recordWrite(entry, System.nanoTime() - start);
+        metrics.recordWriteSince(entry, start);
     }
 
     /**

@@ -194,11 +194,11 @@ public final class SortedLogStore implements KeyValueStore {
     public Optional<Bytes> get(Bytes key) throws IOException {
         KeyValueStore.checkKey(key);
         checkOpen();
-        long start = System.nanoTime();
+        long start = StoreMetrics.startTimer();
         Version v = acquire();
         try {
             Optional<Bytes> result = lookup(v, key);
-            metrics.recordGet(result.isPresent(), System.nanoTime() - start);
+            metrics.recordGetSince(result.isPresent(), start);
             return result;
         } finally {
             v.release();
@@ -226,7 +226,7 @@ public final class SortedLogStore implements KeyValueStore {
     }
 
     private void write(Entry entry) throws IOException {
-        long start = System.nanoTime();
+        long start = StoreMetrics.startTimer();
         var record = LogWriter.encode(entry);
         writeLock.lock();
         try {
@@ -240,7 +240,7 @@ public final class SortedLogStore implements KeyValueStore {
         } finally {
             writeLock.unlock();
         }
-        metrics.recordWrite(entry, System.nanoTime() - start);
+        metrics.recordWriteSince(entry, start);
     }
 
     /**

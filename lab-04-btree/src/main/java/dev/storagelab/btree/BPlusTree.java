@@ -234,7 +234,7 @@ public final class BPlusTree implements OrderedStore {
     @Override
     public Optional<Bytes> get(Bytes key) throws IOException {
         KeyValueStore.checkKey(key);
-        long start = System.nanoTime();
+        long start = StoreMetrics.startTimer();
         Optional<Bytes> result = Optional.empty();
         lock.readLock().lock();
         try {
@@ -257,14 +257,14 @@ public final class BPlusTree implements OrderedStore {
         } finally {
             lock.readLock().unlock();
         }
-        metrics.recordGet(result.isPresent(), System.nanoTime() - start);
+        metrics.recordGetSince(result.isPresent(), start);
         return result;
     }
 
     @Override
     public void put(Bytes key, Bytes value) throws IOException {
         PageFormat.checkEntry(key, value, options.pageSize());
-        long start = System.nanoTime();
+        long start = StoreMetrics.startTimer();
         if (latchCrabbing) {
             lock.readLock().lock();
             try {
@@ -285,13 +285,13 @@ public final class BPlusTree implements OrderedStore {
                 lock.writeLock().unlock();
             }
         }
-        metrics.recordWrite(Entry.put(key, value), System.nanoTime() - start);
+        metrics.recordWriteSince(Entry.put(key, value), start);
     }
 
     @Override
     public void delete(Bytes key) throws IOException {
         KeyValueStore.checkKey(key);
-        long start = System.nanoTime();
+        long start = StoreMetrics.startTimer();
         if (latchCrabbing) {
             lock.readLock().lock();
             try {
@@ -312,7 +312,7 @@ public final class BPlusTree implements OrderedStore {
                 lock.writeLock().unlock();
             }
         }
-        metrics.recordWrite(Entry.tombstone(key), System.nanoTime() - start);
+        metrics.recordWriteSince(Entry.tombstone(key), start);
     }
 
     /** Takes a {@linkplain #checkpoint() checkpoint}: every write that has returned is durable after it. */

@@ -87,6 +87,10 @@ public final class LockFreeBufferPool extends BufferPool {
     private volatile long accessClock;
     /** {@link #recordAccess}'s correlated reference period, in ticks of {@link #accessClock}: {@link #CORRELATED_PERIOD}, or 0. */
     private final long correlatedPeriod;
+    /** Writes dirty pages back ahead of the evictions; null for a small pool ({@link PageCleaner#of}). */
+    private final PageCleaner cleaner;
+    /** {@link #cleanAhead}'s scratch space: the next victims, under the pool's lock. */
+    private final int[] ahead = new int[PageCleaner.AHEAD];
 
     /** A pool of {@code frameCount} frames over {@code file}, evicting with {@code replacer}. */
     public LockFreeBufferPool(PageFile file, PageTable table, int frameCount, Replacer replacer) {
@@ -99,6 +103,7 @@ public final class LockFreeBufferPool extends BufferPool {
             frames[i] = new LoadingFrame(i, file.pageSize());
             freeFrames.add(frames[i]);
         }
+        this.cleaner = PageCleaner.of(this);
     }
 
     /**
@@ -213,9 +218,10 @@ public final class LockFreeBufferPool extends BufferPool {
     /**
      * For an optimistic read ({@link OptimisticGet}), without the lock: the frame that holds page
      * {@code pageId} now, whole, and the version of its latch to validate the read against; or null
-     * if the page is not resident, is being read in or out, or is latched exclusive. Counts a hit,
-     * and tells the replacer of the access as a pin would. The caller reads the frame's bytes, then
-     * validates the version: until it does, what it read may be torn.
+     * if the page is not resident, is being read in or out, or is latched exclusive. Tells the
+     * replacer of the access as a pin would; the caller counts the hit ({@link #countHits}), once
+     * for all the pages of its get. The caller reads the frame's bytes, then validates the version:
+     * until it does, what it read may be torn.
      */
     LoadingFrame residentVersion(long pageId, long[] version) {
         int i = resident.frameOf(pageId);
@@ -230,30 +236,15 @@ public final class LockFreeBufferPool extends BufferPool {
             return null;
         }
         version[0] = v;
-        recordAccess(f);
+        queueAccess(f);
         return f;
     }
 
-    /**
-     * Pins {@code f}, which an optimistic read found holding its page at {@code version} (and
-     * counted as a hit then), and latches it shared if the page has not changed since: its guard,
-     * or null (nothing held) if the page changed or the frame was given another one meanwhile (either
-     * moves the version on). The pin is raised as {@link #tryPin} raises it, from a count, never from
-     * {@link #CLAIMED}.
-     */
-    PageGuard pinUnchanged(LoadingFrame f, long version) {
-        int pins;
-        do {
-            pins = f.pins;
-            if (pins == CLAIMED) {
-                return null;
-            }
-        } while (!PINS.compareAndSet(f, pins, pins + 1));
-        if (!f.latchSharedIfUnchanged(version)) {
-            unpin(f, false);
-            return null;
+    /** Counts {@code n} hits of the current thread's optimistic reads ({@link #residentVersion}). */
+    void countHits(int n) {
+        if (n > 0) {
+            accesses.countHits(n);
         }
-        return new PageGuard(this, f, PageGuard.Latch.SHARED);
     }
 
     /** The hit path, without the lock: the frame of {@code pageId} pinned, or null (go to the lock). */
@@ -394,6 +385,11 @@ public final class LockFreeBufferPool extends BufferPool {
      */
     private void recordAccess(LoadingFrame f) {
         accesses.countHit();
+        queueAccess(f);
+    }
+
+    /** {@link #recordAccess} without counting the hit. */
+    private void queueAccess(LoadingFrame f) {
         long now = accessClock;
         if (now - f.accessQueuedAt >= correlatedPeriod) {
             f.accessQueuedAt = now;
@@ -592,11 +588,68 @@ public final class LockFreeBufferPool extends BufferPool {
      * Counts a page write.
      */
     private void queueWriteBack(LoadingFrame f) throws IOException {
+        handOverCopy(f);
+        if (cleaner != null) {
+            cleaner.wake(); // an eviction wrote its victim back: the cleaner is behind, or not running
+        }
+    }
+
+    /** {@link #queueWriteBack}'s work: the page stamped, copied and handed over, the frame clean. Under the lock. */
+    private void handOverCopy(LoadingFrame f) {
         long physical = table.physicalForWrite(f.pageId);
         f.page().setGeneration(table.generation() + 1);
         writeBacks.handOver(f.pageId, physical, f.data());
         f.dirty = false;
         pageWrites++;
+    }
+
+    /**
+     * One round of the {@link PageCleaner}: of the next {@code n} victims the replacer names
+     * ({@link Replacer#nextVictims}), each that holds a dirty page and no pin is claimed for a
+     * moment under the pool's lock (so that no hit pins it, and no writer changes it, while its page
+     * is copied), handed over to be written as an eviction would ({@link #handOverCopy}), and given
+     * back unpinned, resident and clean; the copies are written once the lock is let go. Returns how
+     * many pages it handed over.
+     */
+    int cleanAhead(int n) {
+        int handed = 0;
+        try {
+            synchronized (this) {
+                drainAccesses(); // so that the replacer's next victims are those the next miss would take
+                int k = replacer.nextVictims(ahead);
+                for (int i = 0; i < k && handed < n; i++) {
+                    LoadingFrame f = frames[ahead[i]];
+                    if (f.dirty
+                            && !f.doomed
+                            && f.loader == null
+                            && f.pageId != PageFormat.NO_PAGE
+                            && PINS.compareAndSet(f, 0, CLAIMED)) {
+                        try {
+                            handOverCopy(f);
+                            handed++;
+                        } finally {
+                            f.pins = 0; // not evicted: hits may pin it again, and the replacer's view of it stands
+                        }
+                    }
+                }
+            }
+        } finally {
+            writeBacks.writeHandedOver();
+        }
+        return handed;
+    }
+
+    /** The pool's page cleaner, or null if it has none: for tests. */
+    PageCleaner cleaner() {
+        return cleaner;
+    }
+
+    /** Stops the page cleaner, if the pool has one: the tree is closing. */
+    @Override
+    void close() {
+        if (cleaner != null) {
+            cleaner.close();
+        }
     }
 
     /**

@@ -141,4 +141,10 @@ public final class LruKReplacer implements Replacer {
     public int size() {
         return size;
     }
+
+    /** The next victims of the {@link VictimBatch}, in order (a scan of the frames if it is used up). */
+    @Override
+    public int nextVictims(int[] out) {
+        return size == 0 ? 0 : victims.peek(out, rank, evictable);
+    }
 }

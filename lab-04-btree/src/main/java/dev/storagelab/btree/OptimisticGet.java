@@ -30,10 +30,10 @@ import java.util.Optional;
  * MVStore, whose pages never change once written, pays none. Here a level costs two plain reads of
  * the version. A writer never waits for a reader either: readers hold nothing.
  *
- * <p>When the next page is not in the pool (or is latched exclusive, or being read in), the reader
- * pins and latches the page it is on, if it is still unchanged
- * ({@link LockFreeBufferPool#pinUnchanged}), and goes on with latch coupling from there: a miss is
- * read once, by the pool, as before.
+ * <p>When the next page is not in the pool (or is latched exclusive, or being read in), the get
+ * takes the latched path from the root ({@link LatchCrabbing#findLeafShared}, the student's T11):
+ * the miss is read once, by the pool, as before, and the pages above it, resident, cost a latched
+ * descent beside the read of the page that was not.
  */
 final class OptimisticGet {
 
@@ -54,7 +54,17 @@ final class OptimisticGet {
      * the latched path. The caller shares the tree-wide lock.
      */
     Optional<Bytes> get(Bytes key) throws IOException {
-        long[] version = new long[1];
+        // [0]: the version residentVersion found; [1]: the pages found resident, counted as the
+        // pool's hits once, at the end
+        long[] version = new long[2];
+        try {
+            return read(key, version);
+        } finally {
+            pool.countHits((int) version[1]);
+        }
+    }
+
+    private Optional<Bytes> read(Bytes key, long[] version) throws IOException {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             long rootStamp = tree.rootLatch.tryOptimisticRead();
             long id = tree.root;
@@ -68,6 +78,7 @@ final class OptimisticGet {
             if (f == null) {
                 return null;
             }
+            version[1]++;
             long v = version[0];
             if (!tree.rootLatch.validate(rootStamp)) {
                 continue;
@@ -100,12 +111,10 @@ final class OptimisticGet {
                 }
                 LoadingFrame next = pool.residentVersion(child, version);
                 if (next == null) {
-                    PageGuard held = pool.pinUnchanged(f, v);
-                    if (held == null) {
-                        break;
-                    }
-                    return readFrom(held, key);
+                    version[1] = 0; // the latched path counts the hits of its own descent
+                    return null;
                 }
+                version[1]++;
                 if (!f.validate(v)) {
                     break;
                 }
@@ -114,27 +123,5 @@ final class OptimisticGet {
             }
         }
         return null;
-    }
-
-    /**
-     * The rest of the get from {@code held}, an internal page pinned and latched shared, with latch
-     * coupling as {@link LatchCrabbing#findLeafShared} descends: the page the optimistic read could
-     * not take without the pool's help is fetched by it.
-     */
-    private Optional<Bytes> readFrom(PageGuard held, Bytes key) throws IOException {
-        PageGuard g = held;
-        try {
-            while (!g.page().isLeaf()) {
-                SlottedPage page = g.page();
-                PageGuard child = pool.read(page.childAt(BPlusTree.childSlot(page, key)));
-                g.close();
-                g = child;
-            }
-            SlottedPage leaf = g.page();
-            int i = leaf.search(key);
-            return i >= 0 ? Optional.of(leaf.value(i)) : Optional.empty();
-        } finally {
-            g.close();
-        }
     }
 }

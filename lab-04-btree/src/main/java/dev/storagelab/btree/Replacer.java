@@ -34,6 +34,18 @@ public interface Replacer {
     /** The number of evictable frames. */
     int size();
 
+    /**
+     * Up to {@code out.length} of the frames that {@link #evict} would choose next, in that order,
+     * written into {@code out}, without evicting or forgetting any: the frames a page cleaner writes
+     * back ahead of eviction ({@link PageCleaner}). A replacer that cannot tell says 0, and its
+     * pool's evictions write their dirty pages back themselves.
+     *
+     * @return how many frames were written into {@code out}
+     */
+    default int nextVictims(int[] out) {
+        return 0;
+    }
+
     /** The eviction policies the workspace provides, for options and benchmarks. */
     enum Kind {
         /** Least recently used: {@link LruReplacer}. */

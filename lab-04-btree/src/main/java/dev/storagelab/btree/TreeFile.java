@@ -153,6 +153,7 @@ final class TreeFile {
             return;
         }
         closed = true;
+        pool.close(); // its page cleaner, if it has one: the checkpoint below writes what is left
         try (PageFile f = file) {
             if (checkpointFailure != null) {
                 throw new IOException(

@@ -96,6 +96,30 @@ final class VictimBatch {
     }
 
     /**
+     * Up to {@code out.length} of the frames {@link #poll} would return next, in order, without
+     * taking them out: stale entries are skipped (and dropped from the front). Scans the frames when
+     * the batch is used up.
+     *
+     * @return how many frames were written into {@code out}
+     */
+    int peek(int[] out, long[] rank, boolean[] evictable) {
+        if (!valid || next == size) {
+            valid = false;
+            scan(rank, evictable);
+        }
+        int n = 0;
+        for (int i = next; i < size && n < out.length; i++) {
+            int f = frames[i];
+            if (evictable[f] && rank[f] == ranks[i]) {
+                out[n++] = f;
+            } else if (n == 0) {
+                next = i + 1; // stale at the front: poll would skip it too
+            }
+        }
+        return n;
+    }
+
+    /**
      * Finds the {@code CAPACITY} evictable frames of smallest (rank, frame) with a max-heap of
      * that size (a frame enters only if it beats the heap's largest), then sorts them ascending.
      */

@@ -36,4 +36,9 @@ public class ForwardingReplacer implements Replacer {
     public int size() {
         return delegate.size();
     }
+
+    @Override
+    public int nextVictims(int[] out) {
+        return delegate.nextVictims(out);
+    }
 }

@@ -227,6 +227,7 @@ final class BankWorkload {
                 Workload.BANK.id(),
                 spec,
                 loadSeconds,
+                false,
                 seconds,
                 transfers / seconds,
                 syncSeconds,

@@ -122,6 +122,15 @@ public final class Counters {
      * paid for, as {@code lsm-sim}'s figure pays for them.
      */
     public static final String WRITE_AMPLIFICATION_SETTLED = "write_amplification_settled";
+    /**
+     * The heap the open engine held at the end of a run: the heap in use after a full collection
+     * then, less the heap in use after one just before the engine was opened for the measured
+     * operations ({@link WorkloadRunner#run(EngineFactory, java.nio.file.Path, Workload,
+     * WorkloadRunner.Spec, BankWorkload.Threads, java.util.function.LongConsumer)}). Memory outside
+     * the Java heap (RocksDB's block cache, LMDB's mapped file) is not in it; an engine that holds
+     * next to nothing on the heap reads 0.
+     */
+    public static final String HEAP_HELD_BYTES = "heap_held_bytes";
     /** The size of the engine's files ({@link #bytesOnDisk}). */
     public static final String BYTES_ON_DISK = "bytes_on_disk";
     /** Versions in a multi-version store's engine: each key's versions and tombstones not yet collected. */

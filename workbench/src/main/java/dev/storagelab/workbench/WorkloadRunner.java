@@ -8,6 +8,9 @@ import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -22,7 +25,7 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
 
 /**
- * Runs one {@link Workload} on one open engine: preloads the store in batches and syncs it (unmeasured), reads
+ * Runs one {@link Workload} on one engine: preloads the store in batches and syncs it (unmeasured), reads
  * the engine's counts, runs the operations, timing each one into an HdrHistogram per kind of
  * operation, syncs, and reads the counts again. The result's counters are the difference, so they
  * cover exactly the measured operations and the sync after them, with ratios derived from that
@@ -33,6 +36,12 @@ import org.apache.commons.rng.simple.RandomSource;
  * must find it, a get of a key known to be absent must not, and a scan must return keys in strictly
  * increasing order from its start key; a wrong answer stops the run with an error, since a fast
  * wrong engine is not a result.
+ *
+ * <p>Engines are compared on equal terms by {@link #run(EngineFactory, Path, Workload, Spec,
+ * BankWorkload.Threads, LongConsumer)}, which opens the store itself: a disk engine's preloaded
+ * store is closed after its preload and opened again before the measured operations (db_bench's
+ * {@code --use_existing_db}), so every engine starts them from its files with its caches cold, and
+ * holds what its own memory budget keeps rather than what its preload left in memory.
  */
 public final class WorkloadRunner {
 
@@ -78,6 +87,8 @@ public final class WorkloadRunner {
      * What a run measured.
      *
      * @param loadSeconds the unmeasured preload and the sync after it
+     * @param reopened    whether the store was closed after the preload and opened again before
+     *                    the measured operations, so that they started from its files
      * @param seconds     the measured operations
      * @param syncSeconds the {@code sync()} after them (a checkpoint for the B+tree), which the
      *                    counters include
@@ -92,6 +103,7 @@ public final class WorkloadRunner {
             String workload,
             Spec spec,
             double loadSeconds,
+            boolean reopened,
             double seconds,
             double opsPerSecond,
             double syncSeconds,
@@ -122,7 +134,10 @@ public final class WorkloadRunner {
 
     /**
      * Runs {@code workload} on {@code engine}, the bank's transfers and checks on {@code bankThreads}
-     * (the other workloads run on the calling thread, readwhilewriting's writer beside it).
+     * (the other workloads run on the calling thread, readwhilewriting's writer beside it), on the
+     * store as it is open: the measured operations find whatever the preload left in the engine's
+     * memory. {@link #run(EngineFactory, Path, Workload, Spec, BankWorkload.Threads, LongConsumer)}
+     * compares engines on equal terms; this one serves a recording that follows one open engine.
      *
      * @param progress called with the number of measured operations done, about every 1%
      */
@@ -132,8 +147,65 @@ public final class WorkloadRunner {
         if (workload == Workload.BANK) {
             return BankWorkload.run(engine, spec, bankThreads, progress);
         }
-        OrderedStore store = engine.store();
         UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed());
+        double loadSeconds = preload(engine.store(), workload, spec, rng);
+        return measure(engine, workload, spec, rng, progress, loadSeconds, false, -1);
+    }
+
+    /**
+     * Opens {@code engine} on {@code dir}, runs {@code workload} on it and closes it, as db_bench
+     * runs a read benchmark with {@code --use_existing_db}: a workload that starts from a loaded
+     * store ({@link Workload#preload}), on an engine that keeps its data on disk, preloads it,
+     * syncs it, closes it and opens it again, and only then runs the measured operations. They
+     * start from what is on storage, every cache of the engine cold, and the engine holds only what
+     * its memory budget keeps: an engine whose preload left its pages in memory beyond its cache
+     * (H2's MVStore keeps the pages its writes made until they are saved, then only in its cache)
+     * gets no head start. Fills, the bank, and the in-memory engines run on the store as first
+     * opened. The gauges add {@link Counters#HEAP_HELD_BYTES}: the heap the open engine held at the
+     * end, after a full collection, beyond what the JVM held before it was opened for the measured
+     * operations (a collection outside every measured interval).
+     *
+     * @param progress called with the number of measured operations done, about every 1%
+     */
+    public static Result run(
+            EngineFactory engine,
+            Path dir,
+            Workload workload,
+            Spec spec,
+            BankWorkload.Threads bankThreads,
+            LongConsumer progress)
+            throws IOException {
+        if (workload == Workload.BANK) {
+            try (Engine.Handle handle = engine.open(dir)) {
+                return BankWorkload.run(handle, spec, bankThreads, progress);
+            }
+        }
+        UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed());
+        boolean reopen = engine.onDisk() && workload.preload(spec.keys()) > 0;
+        long heapBefore = heapAfterCollection();
+        Engine.Handle handle = engine.open(dir);
+        try {
+            double loadSeconds = preload(handle.store(), workload, spec, rng);
+            if (reopen) {
+                try {
+                    handle.close();
+                } finally {
+                    handle = null; // nothing refers to the closed store during the collection below
+                }
+                heapBefore = heapAfterCollection();
+                handle = engine.open(dir);
+            }
+            return measure(handle, workload, spec, rng, progress, loadSeconds, reopen, heapBefore);
+        } finally {
+            if (handle != null) {
+                handle.close();
+            }
+        }
+    }
+
+    /** Puts the workload's preload into {@code store} in batches and syncs it; returns the seconds it took. */
+    private static double preload(OrderedStore store, Workload workload, Spec spec, UniformRandomProvider rng)
+            throws IOException {
         long loadStart = System.nanoTime();
         long preload = workload.preload(spec.keys());
         List<Entry> batch = new ArrayList<>(PRELOAD_BATCH);
@@ -148,7 +220,24 @@ public final class WorkloadRunner {
             store.write(batch);
         }
         store.sync(); // the preload's dirty pages and logs reach the disk now, not in the run's counts
-        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+        return (System.nanoTime() - loadStart) / 1e9;
+    }
+
+    /**
+     * The measured part of a run: the operations, the sync after them, and the counts and gauges.
+     * {@code heapBefore} is the heap in use before the engine was opened, or -1 if not known.
+     */
+    private static Result measure(
+            Engine.Handle engine,
+            Workload workload,
+            Spec spec,
+            UniformRandomProvider rng,
+            LongConsumer progress,
+            double loadSeconds,
+            boolean reopened,
+            long heapBefore)
+            throws IOException {
+        OrderedStore store = engine.store();
         Map<String, Long> before = engine.counts();
 
         Map<Workload.Kind, Histogram> histograms = new EnumMap<>(Workload.Kind.class);
@@ -198,7 +287,12 @@ public final class WorkloadRunner {
         store.sync(); // what the run wrote reaches the disk, so the counters include its cost
         double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
         Map<String, Long> after = engine.counts(); // before the gauges, which may read pages themselves
-        Map<String, Object> gauges = engine.gauges();
+        // Below zero only by the collector's noise, for an engine that holds next to nothing on the heap.
+        long heapHeld = heapBefore < 0 ? -1 : Math.max(0, heapAfterCollection() - heapBefore);
+        Map<String, Object> gauges = new LinkedHashMap<>(engine.gauges());
+        if (heapHeld >= 0) {
+            gauges.put(Counters.HEAP_HELD_BYTES, heapHeld);
+        }
         Operations operations = new Operations(gets, writes + backgroundWrites.get(), scans);
         Map<String, Latency> latency = new LinkedHashMap<>();
         histograms.forEach((kind, h) -> latency.put(kind.name().toLowerCase(java.util.Locale.ROOT), Latency.of(h)));
@@ -207,6 +301,7 @@ public final class WorkloadRunner {
                 workload.id(),
                 spec,
                 loadSeconds,
+                reopened,
                 seconds,
                 spec.ops() / seconds,
                 syncSeconds,
@@ -215,6 +310,17 @@ public final class WorkloadRunner {
                 Counters.withRatios(Counters.delta(before, after), operations.gets()),
                 gauges,
                 null);
+    }
+
+    /**
+     * The heap in use after a full collection ({@link System#gc()}, which the workbench's JVMs do
+     * not disable): what live objects hold, in bytes.
+     */
+    private static long heapAfterCollection() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        System.gc(); // a second collection frees what the first one's finalisation and reference processing released
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     private static void apply(

@@ -64,6 +64,6 @@ final class GatedStorage extends ForwardingStorage {
                 throw new IOException("interrupted at the test gate", e);
             }
         }
-        return delegate.create(name);
+        return super.create(name);
     }
 }

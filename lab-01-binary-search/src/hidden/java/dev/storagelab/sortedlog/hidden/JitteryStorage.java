@@ -19,12 +19,12 @@ final class JitteryStorage extends ForwardingStorage {
 
     @Override
     public WritableFile create(String name) throws IOException {
-        return new JitteryFile(delegate.create(name));
+        return new JitteryFile(super.create(name));
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        return new JitteryFile(delegate.openAppend(name));
+        return new JitteryFile(super.openAppend(name));
     }
 
     private record JitteryFile(WritableFile file) implements WritableFile {

@@ -195,7 +195,7 @@ class LookupRaceHiddenTest {
 
         @Override
         public ReadableFile openRead(String name) throws IOException {
-            ReadableFile file = delegate.openRead(name);
+            ReadableFile file = super.openRead(name);
             return new ReadableFile() {
                 @Override
                 public int read(long position, ByteBuffer dst) throws IOException {

@@ -48,6 +48,6 @@ final class FlushGateStorage extends ForwardingStorage {
                 throw new IOException("interrupted at the flush gate", e);
             }
         }
-        return delegate.create(name);
+        return super.create(name);
     }
 }

@@ -92,7 +92,7 @@ class PoolIoHiddenTest {
 
         @Override
         public ReadableFile openRead(String name) throws IOException {
-            ReadableFile in = delegate.openRead(name);
+            ReadableFile in = super.openRead(name);
             return new ReadableFile() {
                 @Override
                 public int read(long position, ByteBuffer dst) throws IOException {
@@ -127,12 +127,12 @@ class PoolIoHiddenTest {
 
         @Override
         public WritableFile openAppend(String name) throws IOException {
-            return gatedWrites(delegate.openAppend(name));
+            return gatedWrites(super.openAppend(name));
         }
 
         @Override
         public WritableFile create(String name) throws IOException {
-            return gatedWrites(delegate.create(name));
+            return gatedWrites(super.create(name));
         }
 
         private WritableFile gatedWrites(WritableFile out) {

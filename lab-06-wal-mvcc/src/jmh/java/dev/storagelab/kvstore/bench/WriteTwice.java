@@ -263,17 +263,17 @@ public final class WriteTwice {
 
         @Override
         public WritableFile create(String name) throws IOException {
-            return counted(name, delegate.create(name));
+            return counted(name, super.create(name));
         }
 
         @Override
         public WritableFile openAppend(String name) throws IOException {
-            return counted(name, delegate.openAppend(name));
+            return counted(name, super.openAppend(name));
         }
 
         @Override
         public void syncDirectory() throws IOException {
-            delegate.syncDirectory();
+            super.syncDirectory();
             dirSyncs.increment();
         }
 

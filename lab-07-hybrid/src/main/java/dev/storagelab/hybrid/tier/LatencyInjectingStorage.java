@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class LatencyInjectingStorage extends ForwardingStorage {
 
+    /** What it slows down (named in {@link #toString}). */
+    private final Storage disk;
+
     private final DeviceModel device;
     private final Sleeper sleeper;
     private final LongAdder readCalls = new LongAdder();
@@ -29,6 +32,7 @@ public final class LatencyInjectingStorage extends ForwardingStorage {
 
     public LatencyInjectingStorage(Storage delegate, DeviceModel device, Sleeper sleeper) {
         super(delegate);
+        this.disk = delegate;
         this.device = Objects.requireNonNull(device, "device");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
@@ -74,17 +78,17 @@ public final class LatencyInjectingStorage extends ForwardingStorage {
 
     @Override
     public WritableFile create(String name) throws IOException {
-        return slow(delegate.create(name));
+        return slow(super.create(name));
     }
 
     @Override
     public WritableFile openAppend(String name) throws IOException {
-        return slow(delegate.openAppend(name));
+        return slow(super.openAppend(name));
     }
 
     @Override
     public ReadableFile openRead(String name) throws IOException {
-        ReadableFile f = delegate.openRead(name);
+        ReadableFile f = super.openRead(name);
         return new ReadableFile() {
             @Override
             public int read(long position, ByteBuffer dst) throws IOException {
@@ -114,14 +118,14 @@ public final class LatencyInjectingStorage extends ForwardingStorage {
 
     @Override
     public void syncDirectory() throws IOException {
-        delegate.syncDirectory();
+        super.syncDirectory();
         forces.increment();
         spend(device.forceNanos());
     }
 
     @Override
     public String toString() {
-        return delegate + " as " + device.name();
+        return disk + " as " + device.name();
     }
 
     private WritableFile slow(WritableFile f) {

@@ -34,6 +34,6 @@ final class TieredWritableFile extends ForwardingWritableFile {
         } finally {
             lock.unlock();
         }
-        delegate.close();
+        super.close();
     }
 }

@@ -70,34 +70,34 @@ public final class SharedDisk {
         @Override
         public WritableFile create(String name) throws IOException {
             note();
-            return wrap(delegate.create(prefix + Storage.checkName(name)));
+            return wrap(super.create(prefix + Storage.checkName(name)));
         }
 
         @Override
         public WritableFile openAppend(String name) throws IOException {
             note();
-            return wrap(delegate.openAppend(prefix + Storage.checkName(name)));
+            return wrap(super.openAppend(prefix + Storage.checkName(name)));
         }
 
         @Override
         public ReadableFile openRead(String name) throws IOException {
-            return delegate.openRead(prefix + Storage.checkName(name));
+            return super.openRead(prefix + Storage.checkName(name));
         }
 
         @Override
         public boolean exists(String name) throws IOException {
-            return delegate.exists(prefix + Storage.checkName(name));
+            return super.exists(prefix + Storage.checkName(name));
         }
 
         @Override
         public long size(String name) throws IOException {
-            return delegate.size(prefix + Storage.checkName(name));
+            return super.size(prefix + Storage.checkName(name));
         }
 
         @Override
         public List<String> list() throws IOException {
             List<String> out = new ArrayList<>();
-            for (String n : delegate.list()) {
+            for (String n : super.list()) {
                 if (n.startsWith(prefix)) {
                     out.add(n.substring(prefix.length()));
                 }
@@ -108,30 +108,30 @@ public final class SharedDisk {
         @Override
         public void rename(String from, String to) throws IOException {
             note();
-            delegate.rename(prefix + Storage.checkName(from), prefix + Storage.checkName(to));
+            super.rename(prefix + Storage.checkName(from), prefix + Storage.checkName(to));
         }
 
         @Override
         public void delete(String name) throws IOException {
             note();
-            delegate.delete(prefix + Storage.checkName(name));
+            super.delete(prefix + Storage.checkName(name));
         }
 
         @Override
         public void truncate(String name, long size) throws IOException {
             note();
-            delegate.truncate(prefix + Storage.checkName(name), size);
+            super.truncate(prefix + Storage.checkName(name), size);
         }
 
         @Override
         public void syncDirectory() throws IOException {
             note();
-            delegate.syncDirectory();
+            super.syncDirectory();
         }
 
         @Override
         public String describe(String name) {
-            return delegate.describe(prefix + name);
+            return super.describe(prefix + name);
         }
 
         @Override

@@ -1,0 +1,184 @@
+package dev.storagelab.btree;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+
+import dev.storagelab.btree.BufferPool.Frame;
+import dev.storagelab.io.FaultInjectingStorage;
+import dev.storagelab.io.ForwardingStorage;
+import dev.storagelab.io.ForwardingWritableFile;
+import dev.storagelab.io.Storage;
+import dev.storagelab.io.WritableFile;
+import dev.storagelab.kv.Bytes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lock-free pool's {@link PageCleaner}: dirty pages written back ahead of the eviction hand, by
+ * its own thread, so that a miss finds its victim clean.
+ */
+class PageCleanerTest {
+
+    private static final String NAME = "cleaner.pages";
+    private static final int FRAMES = PageCleaner.MIN_FRAMES;
+
+    /** A storage that counts the page writes each thread makes. */
+    private static final class WritesByThread extends ForwardingStorage {
+        final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
+
+        WritesByThread() {
+            super(new FaultInjectingStorage());
+        }
+
+        @Override
+        public WritableFile openAppend(String name) throws IOException {
+            return new ForwardingWritableFile(super.openAppend(name)) {
+                @Override
+                public void writeAt(long position, ByteBuffer src) throws IOException {
+                    writes.computeIfAbsent(Thread.currentThread().getName(), t -> new AtomicLong())
+                            .incrementAndGet();
+                    super.writeAt(position, src);
+                }
+            };
+        }
+
+        long by(String thread) {
+            AtomicLong n = writes.get(thread);
+            return n == null ? 0 : n.get();
+        }
+    }
+
+    @Test
+    void missesFindTheirVictimsCleanOnceTheCleanerHasWrittenThemAhead() throws Exception {
+        WritesByThread storage = new WritesByThread();
+        PageFile file = formattedFile(storage);
+        PageTable table = PageTable.open(file);
+        LockFreeBufferPool pool = new LockFreeBufferPool(file, table, FRAMES, new LruKReplacer(FRAMES, 2));
+        // Twice as many pages as frames, each changed once: the pool is full of dirty pages, and
+        // the creates of the second half evicted the first (their own thread wrote those back).
+        List<Long> pages = new ArrayList<>();
+        for (int i = 0; i < 2 * FRAMES; i++) {
+            Frame f = pool.create(PageFormat.TYPE_LEAF);
+            pages.add(f.pageId());
+            pool.unpin(f, true);
+        }
+        String me = Thread.currentThread().getName();
+        assertThat("the creates evicted dirty pages and wrote them back", storage.by(me), greaterThan(0L));
+        // The evictions woke the cleaner: give it time to write the next victims back, until it has
+        // written nothing more for a while (it may have started during the creates).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long seen = -1;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            long now = storage.by("storagelab-page-cleaner");
+            if (now >= PageCleaner.AHEAD && now == seen) {
+                break;
+            }
+            seen = now;
+        }
+        assertThat(
+                "the cleaner wrote the next victims back",
+                storage.by("storagelab-page-cleaner"),
+                greaterThan(PageCleaner.AHEAD - 1L));
+        long before = storage.by(me);
+        // Misses on the first pages now evict the next victims: the cleaner left them clean.
+        for (int i = 0; i < PageCleaner.AHEAD / 2; i++) {
+            pool.unpin(pool.fetch(pages.get(i)), false);
+        }
+        assertThat("a miss wrote no page back itself: its victim was clean", storage.by(me) - before, equalTo(0L));
+        Thread cleaner = pool.cleaner().thread();
+        long written = storage.by("storagelab-page-cleaner");
+        pool.close();
+        assertThat("closing the pool waits for its cleaner's thread to end", cleaner.isAlive(), is(false));
+        for (int i = PageCleaner.AHEAD; i < 2 * PageCleaner.AHEAD; i++) {
+            Frame f = pool.fetch(pages.get(i));
+            pool.unpin(f, true); // evictions of dirty pages after the close start no cleaner again
+        }
+        Thread.sleep(3 * PageCleaner.POLL_MILLIS);
+        assertThat("no round after the close", storage.by("storagelab-page-cleaner"), equalTo(written));
+        file.close();
+    }
+
+    @Test
+    void aTreeWithACleanerKeepsEveryWriteAcrossCheckpointsAndAReopen() throws IOException {
+        // 60,000 random puts of 60-byte values over 40,000 keys make about 1,100 leaves of 4 KiB,
+        // twice the pool: the cleaner runs beside the writer and a reader, and a checkpoint every
+        // 5,000 puts waits for its writes.
+        FaultInjectingStorage storage = new FaultInjectingStorage();
+        BTreeOptions options = BTreeOptions.defaults().withPoolFrames(FRAMES);
+        TreeMap<Bytes, Bytes> expected = new TreeMap<>();
+        Random random = new Random(3);
+        try (BPlusTree tree = BPlusTree.open(storage, options)) {
+            AtomicLong readerFailures = new AtomicLong();
+            Thread reader = new Thread(() -> {
+                Random r = new Random(4);
+                try {
+                    for (int i = 0; i < 40_000; i++) {
+                        Optional<Bytes> v = tree.get(key(r.nextInt(40_000)));
+                        if (v.isPresent() && v.get().length() != 60) {
+                            readerFailures.incrementAndGet();
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    readerFailures.incrementAndGet();
+                }
+            });
+            reader.start();
+            for (int i = 0; i < 60_000; i++) {
+                Bytes k = key(random.nextInt(40_000));
+                byte[] v = new byte[60];
+                random.nextBytes(v);
+                tree.put(k, Bytes.wrap(v));
+                expected.put(k, Bytes.wrap(v));
+                if (i % 5_000 == 4_999) {
+                    tree.checkpoint();
+                }
+            }
+            reader.join();
+            assertThat("the reader saw only whole values", readerFailures.get(), is(0L));
+            assertThat("the pool wrote pages back", tree.poolStats().pageWrites(), greaterThan(0L));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        try (BPlusTree reopened = BPlusTree.open(storage, options)) {
+            assertThat(reopened.size(), equalTo((long) expected.size()));
+            for (Map.Entry<Bytes, Bytes> e : expected.entrySet()) {
+                assertThat(reopened.get(e.getKey()), equalTo(Optional.of(e.getValue())));
+            }
+        }
+    }
+
+    @Test
+    void aSmallPoolHasNoCleaner() throws IOException {
+        PageFile file = formattedFile(new FaultInjectingStorage());
+        PageTable table = PageTable.open(file);
+        LockFreeBufferPool small = new LockFreeBufferPool(file, table, FRAMES - 1, new LruKReplacer(FRAMES - 1, 2));
+        assertThat("no cleaner below " + FRAMES + " frames", PageCleaner.of(small) == null, is(true));
+        file.close();
+    }
+
+    /** A page file of the smallest pages on {@code storage}, its page table formatted and forced. */
+    private static PageFile formattedFile(Storage storage) throws IOException {
+        storage.create(NAME).close();
+        PageFile file = new PageFile(storage, NAME, PageFormat.MIN_PAGE_SIZE);
+        PageTable.format(file);
+        file.force();
+        return file;
+    }
+
+    private static Bytes key(int i) {
+        return Bytes.of(String.format("key%08d", i));
+    }
+}
