@@ -28,6 +28,12 @@ public final class DiskStorage implements Storage {
      */
     private static final ConcurrentHashMap<Path, Set<DiskWritableFile>> OPEN_WRITERS = new ConcurrentHashMap<>();
 
+    /**
+     * What every {@code DiskStorage} of this JVM read and wrote ({@link DeviceWork}): private, so that
+     * only this class's files add to it, by the bytes they really moved.
+     */
+    private static final DeviceWork.Tally TALLY = new DeviceWork.Tally();
+
     private final Path dir;
 
     private DiskStorage(Path dir) {
@@ -46,6 +52,11 @@ public final class DiskStorage implements Storage {
      */
     public DiskStorage subdirectory(String name) throws IOException {
         return open(dir.resolve(Storage.checkName(name)));
+    }
+
+    /** What every {@code DiskStorage} of this JVM has read and written so far. */
+    static DeviceWork deviceWork() {
+        return TALLY.totals();
     }
 
     /** The directory this storage lives in. */
@@ -223,6 +234,7 @@ public final class DiskStorage implements Storage {
             } finally {
                 long end = pos;
                 size.accumulateAndGet(end, Math::max);
+                TALLY.wrote(end - position);
             }
         }
 
@@ -267,7 +279,9 @@ public final class DiskStorage implements Storage {
 
         @Override
         public int read(long position, ByteBuffer dst) throws IOException {
-            return ch.read(dst, position);
+            int n = ch.read(dst, position);
+            TALLY.read(n);
+            return n;
         }
 
         @Override

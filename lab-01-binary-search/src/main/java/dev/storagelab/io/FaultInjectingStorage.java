@@ -53,6 +53,17 @@ public final class FaultInjectingStorage implements Storage {
     /** The size of a sector: the unit a torn write is cut at. */
     public static final int SECTOR_SIZE = 512;
 
+    /**
+     * What every {@code FaultInjectingStorage} of this JVM read and wrote ({@link DeviceWork}):
+     * private, so that only this class's files (and {@link #plant}) add to it.
+     */
+    private static final DeviceWork.Tally TALLY = new DeviceWork.Tally();
+
+    /** What every {@code FaultInjectingStorage} of this JVM has read and written so far. */
+    static DeviceWork deviceWork() {
+        return TALLY.totals();
+    }
+
     /** The operations a fault can be injected into. */
     public enum Op {
         CREATE,
@@ -355,6 +366,7 @@ public final class FaultInjectingStorage implements Storage {
     public synchronized void plant(String name, byte[] content) {
         Storage.checkName(name);
         Inode inode = new Inode(content);
+        TALLY.wrote(content.length);
         files.put(name, inode);
         durableFiles.put(name, inode);
     }
@@ -516,7 +528,9 @@ public final class FaultInjectingStorage implements Storage {
             synchronized (FaultInjectingStorage.this) {
                 open();
                 mutate(Op.APPEND, name);
+                int n = src.remaining();
                 inode.append(src);
+                TALLY.wrote(n);
             }
         }
 
@@ -526,7 +540,9 @@ public final class FaultInjectingStorage implements Storage {
                 open();
                 WritableFile.checkWritePosition(describe(name), position, inode.size);
                 mutate(Op.WRITE_AT, name);
+                int n = src.remaining();
                 inode.writeAt((int) position, src);
+                TALLY.wrote(n);
             }
         }
 
@@ -582,11 +598,13 @@ public final class FaultInjectingStorage implements Storage {
                 if (position < 0) {
                     throw new IllegalArgumentException("negative position " + position + " in " + name);
                 }
-                if (position >= inode.size) {
-                    return dst.hasRemaining() ? -1 : 0;
+                int n = position >= inode.size
+                        ? (dst.hasRemaining() ? -1 : 0)
+                        : (int) Math.min(dst.remaining(), inode.size - position);
+                if (n > 0) {
+                    dst.put(inode.data, (int) position, n);
                 }
-                int n = (int) Math.min(dst.remaining(), inode.size - position);
-                dst.put(inode.data, (int) position, n);
+                TALLY.read(n);
                 return n;
             }
         }

@@ -169,14 +169,6 @@ public abstract class BufferPool {
         }
 
         /**
-         * Takes the page latch shared if nothing has changed the page since {@code version}: the
-         * caller holds a pin. False (nothing held) if it has.
-         */
-        boolean latchSharedIfUnchanged(long version) {
-            return latch.tryConvertToReadLock(version) != 0;
-        }
-
-        /**
          * Moves the latch's version on, for a frame that is about to hold another page: an optimistic
          * reader of the page it held fails its validation. The frame is claimed, so no thread holds
          * its latch.

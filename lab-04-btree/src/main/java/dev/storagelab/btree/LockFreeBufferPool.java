@@ -247,28 +247,6 @@ public final class LockFreeBufferPool extends BufferPool {
         }
     }
 
-    /**
-     * Pins {@code f}, which an optimistic read found holding its page at {@code version} (and
-     * counted as a hit then), and latches it shared if the page has not changed since: its guard,
-     * or null (nothing held) if the page changed or the frame was given another one meanwhile (either
-     * moves the version on). The pin is raised as {@link #tryPin} raises it, from a count, never from
-     * {@link #CLAIMED}.
-     */
-    PageGuard pinUnchanged(LoadingFrame f, long version) {
-        int pins;
-        do {
-            pins = f.pins;
-            if (pins == CLAIMED) {
-                return null;
-            }
-        } while (!PINS.compareAndSet(f, pins, pins + 1));
-        if (!f.latchSharedIfUnchanged(version)) {
-            unpin(f, false);
-            return null;
-        }
-        return new PageGuard(this, f, PageGuard.Latch.SHARED);
-    }
-
     /** The hit path, without the lock: the frame of {@code pageId} pinned, or null (go to the lock). */
     private LoadingFrame pinIfResident(long pageId) {
         int i = resident.frameOf(pageId);

@@ -30,10 +30,10 @@ import java.util.Optional;
  * MVStore, whose pages never change once written, pays none. Here a level costs two plain reads of
  * the version. A writer never waits for a reader either: readers hold nothing.
  *
- * <p>When the next page is not in the pool (or is latched exclusive, or being read in), the reader
- * pins and latches the page it is on, if it is still unchanged
- * ({@link LockFreeBufferPool#pinUnchanged}), and goes on with latch coupling from there: a miss is
- * read once, by the pool, as before.
+ * <p>When the next page is not in the pool (or is latched exclusive, or being read in), the get
+ * takes the latched path from the root ({@link LatchCrabbing#findLeafShared}, the student's T11):
+ * the miss is read once, by the pool, as before, and the pages above it, resident, cost a latched
+ * descent beside the read of the page that was not.
  */
 final class OptimisticGet {
 
@@ -110,16 +110,11 @@ final class OptimisticGet {
                     return Optional.ofNullable(value);
                 }
                 LoadingFrame next = pool.residentVersion(child, version);
-                if (next != null) {
-                    version[1]++;
-                }
                 if (next == null) {
-                    PageGuard held = pool.pinUnchanged(f, v);
-                    if (held == null) {
-                        break;
-                    }
-                    return readFrom(held, key);
+                    version[1] = 0; // the latched path counts the hits of its own descent
+                    return null;
                 }
+                version[1]++;
                 if (!f.validate(v)) {
                     break;
                 }
@@ -128,27 +123,5 @@ final class OptimisticGet {
             }
         }
         return null;
-    }
-
-    /**
-     * The rest of the get from {@code held}, an internal page pinned and latched shared, with latch
-     * coupling as {@link LatchCrabbing#findLeafShared} descends: the page the optimistic read could
-     * not take without the pool's help is fetched by it.
-     */
-    private Optional<Bytes> readFrom(PageGuard held, Bytes key) throws IOException {
-        PageGuard g = held;
-        try {
-            while (!g.page().isLeaf()) {
-                SlottedPage page = g.page();
-                PageGuard child = pool.read(page.childAt(BPlusTree.childSlot(page, key)));
-                g.close();
-                g = child;
-            }
-            SlottedPage leaf = g.page();
-            int i = leaf.search(key);
-            return i >= 0 ? Optional.of(leaf.value(i)) : Optional.empty();
-        } finally {
-            g.close();
-        }
     }
 }

@@ -28,6 +28,18 @@ public interface CompactionPolicy {
     }
 
     /**
+     * Whether a compaction's output tables may end early where a table of the level below the
+     * output ends (RocksDB's {@code level_compaction_dynamic_file_size}, which it applies to leveled
+     * compaction only): the store then cuts a table that holds at least half of
+     * {@link LsmOptions#tableBytes()} at such an edge, so that it overlaps fewer tables of that level
+     * when it moves down in its turn. The default does not: a size-tiered run is merged whole, never
+     * a table at a time.
+     */
+    default boolean cutsAtGrandparentEdges() {
+        return false;
+    }
+
+    /**
      * An estimate of the bytes compaction must still rewrite before {@code version} needs none
      * (RocksDB's {@code estimated_pending_compaction_bytes}): what the store weighs against
      * {@link LsmOptions#softPendingCompactionBytes} and {@link LsmOptions#hardPendingCompactionBytes}

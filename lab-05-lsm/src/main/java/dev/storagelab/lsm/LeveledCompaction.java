@@ -126,6 +126,12 @@ public final class LeveledCompaction implements CompactionPolicy {
         return pending;
     }
 
+    /** Yes: a table of a level from 1 moves down alone, so where it ends decides what it overlaps below. */
+    @Override
+    public boolean cutsAtGrandparentEdges() {
+        return true;
+    }
+
     @Override
     public Compaction pick(Version v, LsmOptions options, InternalKey[] compactPointer) {
         // BEGIN SOLUTION lab-05 T7

@@ -51,7 +51,7 @@ final class StoreWriter {
         if (batch.isEmpty()) {
             return;
         }
-        long start = System.nanoTime();
+        long start = StoreMetrics.startTimer(); // one write in 16 reads the clock
         store.mutex.lock();
         try {
             store.checkOpen();
@@ -60,7 +60,7 @@ final class StoreWriter {
         } finally {
             store.mutex.unlock();
         }
-        long nanos = System.nanoTime() - start;
+        long nanos = start == StoreMetrics.NOT_TIMED ? StoreMetrics.NOT_TIMED : System.nanoTime() - start;
         for (Entry e : batch.operations()) {
             metrics.recordWrite(e, nanos);
         }

@@ -26,6 +26,22 @@ public final class Varint {
         out.write(value);
     }
 
+    /**
+     * Writes {@code value} (non-negative) into {@code dst} at {@code pos}, which has room for
+     * {@link #size}{@code (value)} bytes, and returns the position after it.
+     */
+    public static int write(byte[] dst, int pos, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("a varint holds a non-negative int: " + value);
+        }
+        while (value >= 0x80) {
+            dst[pos++] = (byte) ((value & 0x7f) | 0x80);
+            value >>>= 7;
+        }
+        dst[pos++] = (byte) value;
+        return pos;
+    }
+
     /** The number of bytes {@link #write} takes for {@code value}. */
     public static int size(int value) {
         int n = 1;

@@ -4,7 +4,6 @@ import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.KeyValueStore;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -125,24 +124,28 @@ public final class WriteBatch {
         }
         checkSequences(firstSequence, ops.size());
         // BEGIN SOLUTION lab-05 T1
-        ByteArrayOutputStream out = new ByteArrayOutputStream(encodedBytes());
+        byte[] out = new byte[encodedBytes()]; // the exact size: one array, no copy at the end
+        int pos = 0;
         for (int i = 7; i >= 0; i--) {
-            out.write((int) (firstSequence >>> (8 * i)));
+            out[pos++] = (byte) (firstSequence >>> (8 * i));
         }
         int n = ops.size();
         for (int i = 3; i >= 0; i--) {
-            out.write(n >>> (8 * i));
+            out[pos++] = (byte) (n >>> (8 * i));
         }
-        for (Entry e : ops) {
-            out.write(e.isTombstone() ? ValueType.DELETE.code() : ValueType.PUT.code());
-            Varint.write(out, e.key().length());
-            out.writeBytes(e.key().toByteArray());
+        for (int i = 0; i < n; i++) {
+            Entry e = ops.get(i);
+            out[pos++] = (byte) (e.isTombstone() ? ValueType.DELETE.code() : ValueType.PUT.code());
+            pos = Varint.write(out, pos, e.key().length());
+            e.key().copyTo(out, pos);
+            pos += e.key().length();
             if (!e.isTombstone()) {
-                Varint.write(out, e.value().length());
-                out.writeBytes(e.value().toByteArray());
+                pos = Varint.write(out, pos, e.value().length());
+                e.value().copyTo(out, pos);
+                pos += e.value().length();
             }
         }
-        return out.toByteArray();
+        return out;
         // END SOLUTION
     }
 

@@ -107,22 +107,51 @@ public final class SurefireReports {
 
     /**
      * The sample jqwik reports for a failed property ({@code Shrunk Sample (5 steps)}, or
-     * {@code Sample} when it could not shrink) in a test's output: the {@code name: value} lines
-     * under the heading.
+     * {@code Sample} when it could not shrink) in a test's output or in a message {@link
+     * LibraryNoise} has been over (which drops the rule of dashes under the heading): the {@code
+     * name: value} lines under the heading.
      */
     static List<String> shrunkSample(String output) {
         List<String> lines = output.lines().toList();
+        int heading = sampleHeading(lines);
+        if (heading < 0) {
+            return List.of();
+        }
+        List<String> sample = new ArrayList<>();
+        int first = heading + (lines.get(heading + 1).strip().matches("-+") ? 2 : 1);
+        for (int j = first; j < lines.size() && !lines.get(j).isBlank(); j++) {
+            sample.add(lines.get(j).strip());
+        }
+        return sample;
+    }
+
+    /** Where in {@code message} the heading of jqwik's sample starts (its length if it has none). */
+    static int sampleStart(String message) {
+        List<String> lines = message.lines().toList();
+        int heading = sampleHeading(lines);
+        if (heading < 0) {
+            return message.length();
+        }
+        int at = 0;
+        for (int i = 0; i < heading; i++) {
+            at = message.indexOf('\n', at) + 1;
+        }
+        return at;
+    }
+
+    /**
+     * The line of jqwik's sample heading: followed by its rule of dashes, or (once {@link
+     * LibraryNoise} dropped the rule) by an indented {@code name: value} line; -1 if none.
+     */
+    private static int sampleHeading(List<String> lines) {
         for (int i = 0; i + 1 < lines.size(); i++) {
             String heading = lines.get(i).strip();
-            if ((heading.startsWith("Shrunk Sample") || heading.equals("Sample"))
-                    && lines.get(i + 1).strip().matches("-+")) {
-                List<String> sample = new ArrayList<>();
-                for (int j = i + 2; j < lines.size() && !lines.get(j).isBlank(); j++) {
-                    sample.add(lines.get(j).strip());
-                }
-                return sample;
+            String next = lines.get(i + 1);
+            if ((heading.matches("Shrunk Sample \\(\\d+ steps?\\)") || heading.equals("Sample"))
+                    && (next.strip().matches("-+") || next.matches("\\s+[\\w$]+: .*"))) {
+                return i;
             }
         }
-        return List.of();
+        return -1;
     }
 }

@@ -73,26 +73,30 @@ public final class FeedbackChannel {
 
     /**
      * {@code text} (printable ASCII and line breaks) within the budget: every word the vocabulary
-     * lacks replaced by {@code ?}, cut before the tokens that would pass the budget, ended by
-     * {@code end} (a cut ends it by {@link End#CUT} whatever {@code end} was): what it returns costs
-     * at most {@link #BUDGET_BITS} by {@link #bits(String)}, its ending included.
+     * lacks replaced by {@code ?}, cut before the tokens that would pass the budget (so between
+     * words), ended by {@code end} (a cut ends it by {@link End#CUT} whatever {@code end} was, with
+     * how many characters are not shown: those of {@code text} left out, and {@code more} that
+     * were cut before it came here): what it returns costs at most {@link #BUDGET_BITS} by {@link
+     * #bits(String)}, its ending included.
      */
-    String shape(String text, End end) {
+    String shape(String text, End end, int more) {
         double budget = BUDGET_BITS;
-        String shaped = shape(text, end, budget);
+        String shaped = shape(text, end, more, budget);
         // a withheld message is stripped and joined to its ending by a line break, which may join
-        // the run of punctuation before it into a dearer one: what is shown is priced as it is,
-        // and cut shorter until it fits
+        // the run of punctuation before it into a dearer one, and a cut one says how much is left, a
+        // number known only once it is cut: what is shown is priced as it is, and cut shorter until
+        // it fits
         for (double over = bits(shaped) - BUDGET_BITS; over > 0; over = bits(shaped) - BUDGET_BITS) {
             budget -= Math.max(over, 1);
-            shaped = shape(text, end, budget);
+            shaped = shape(text, end, more, budget);
         }
         return shaped;
     }
 
-    private String shape(String text, End end, double budget) {
+    private String shape(String text, End end, int more, double budget) {
         StringBuilder out = new StringBuilder(Math.min(text.length(), 2048));
         StringBuilder pending = new StringBuilder(); // a separator run not yet priced: '?' may join it
+        int pendingFrom = 0; // where in text the pending run starts
         double bits = 0;
         Kind last = Kind.START;
         boolean cut = false;
@@ -101,6 +105,9 @@ public final class FeedbackChannel {
             int next = tokenEnd(text, i);
             String token = text.substring(i, next);
             Kind kind = kindOf(token);
+            if (pending.isEmpty()) {
+                pendingFrom = i;
+            }
             if (kind == Kind.WORD && vocabulary.weight(token) == 0) {
                 pending.append('?');
                 i = next;
@@ -133,9 +140,10 @@ public final class FeedbackChannel {
             }
         }
         End how = cut ? End.CUT : end;
+        int left = more + (cut ? text.length() - (pending.isEmpty() ? i : pendingFrom) : 0);
         return switch (how) {
             case WHOLE -> out.toString();
-            case CUT -> out + "\n[... cut]";
+            case CUT -> out + cutEnding(left);
             case WITHHELD -> out.toString().strip() + (out.toString().isBlank() ? "" : "\n") + FeedbackFilter.WITHHELD;
         };
     }
@@ -144,19 +152,36 @@ public final class FeedbackChannel {
     static final double END_BITS = 5;
 
     /**
+     * How a cut message ends: the line that says how many characters of it are not shown. The
+     * count costs its digits, as a number does ({@link #countBits}), on top of {@link #END_BITS}.
+     */
+    static String cutEnding(int more) {
+        return "\n[... " + more + " more characters not shown]";
+    }
+
+    private static final java.util.regex.Pattern CUT_ENDING =
+            java.util.regex.Pattern.compile("\n\\[\\.\\.\\. (\\d{1," + MAX_DIGITS + "}) more characters not shown]$");
+
+    /** What the count of a cut's ending costs: how many digits it has, then each digit (a prefix code). */
+    static double countBits(String digits) {
+        return Math.log(MAX_DIGITS) / Math.log(2) + digits.length() * Math.log(10) / Math.log(2);
+    }
+
+    /**
      * What {@code message} (as the filter writes it, its ending included) costs in this code, in
      * bits; infinite for a message the filter could not have written. The measure of {@code
      * FeedbackCapacityTest}.
      */
     double bits(String message) {
         String body = message;
-        for (String ending : List.of("\n[... cut]", FeedbackFilter.WITHHELD)) {
-            if (body.endsWith(ending)) {
-                body = body.substring(0, body.length() - ending.length());
-                break;
-            }
-        }
         double bits = END_BITS;
+        java.util.regex.Matcher cut = CUT_ENDING.matcher(message);
+        if (cut.find()) {
+            body = message.substring(0, cut.start());
+            bits += countBits(cut.group(1));
+        } else if (body.endsWith(FeedbackFilter.WITHHELD)) {
+            body = body.substring(0, body.length() - FeedbackFilter.WITHHELD.length());
+        }
         Kind last = Kind.START;
         for (int i = 0; i < body.length(); ) {
             int next = tokenEnd(body, i);

@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  *       test's source, outside its string literals, or in its compiled classes, outside those
  *       literals. The literals are what a test's assertions print, so they stay readable;</li>
  *   <li>reduced to printable ASCII: every other character becomes {@code ?}, tabs become spaces;
- *       at most {@value #MAX_LINES} lines, at most {@value #MAX} characters;</li>
+ *       at most {@value #MAX_LINES} lines, at most {@value #MAX} characters, cut between words
+ *       with a line that says how many characters are not shown;</li>
  *   <li>bounded by what it can carry ({@link FeedbackChannel}): a word passes only if it is one of
  *       the course's, the JDK's and test libraries', or the student's own ({@link
  *       FeedbackVocabulary}), every other word becomes {@code ?}, and the message is cut before it
@@ -46,6 +47,8 @@ public final class FeedbackFilter {
     public static final int MAX = 1200;
     /** Most lines shown. */
     static final int MAX_LINES = 25;
+    /** The longest word a cut leaves out whole rather than cut in two. */
+    static final int WORD = 80;
     /** How many characters in a row of the hidden tests' code make a quote. */
     static final int WINDOW = 48;
     /** Said instead of a message that quotes the hidden tests. */
@@ -164,8 +167,9 @@ public final class FeedbackFilter {
         int quote = firstQuote(message);
         String kept = quote < 0 ? message : message.substring(0, quote);
         StringBuilder clean = new StringBuilder(Math.min(kept.length(), MAX + 16));
+        int[] origin = new int[Math.min(kept.length(), MAX) + 1]; // where each character shown came from
         int lines = 1;
-        boolean cut = false;
+        int stop = kept.length(); // where what is shown ends, in kept
         for (int i = 0; i < kept.length(); i++) {
             char c = kept.charAt(i);
             if (c == '\r') {
@@ -177,19 +181,36 @@ public final class FeedbackFilter {
                 c = Character.isISOControl(c) ? ' ' : '?';
             }
             if (c == '\n' && ++lines > MAX_LINES || clean.length() >= MAX) {
-                cut = true;
+                stop = i;
                 break;
             }
+            origin[clean.length()] = i;
             clean.append(c);
         }
+        boolean cut = stop < kept.length();
+        if (cut) { // between words: a word the bound falls in is left out whole, unless it is longer than a line
+            int end = clean.length();
+            if (!Character.isWhitespace(kept.charAt(stop))) {
+                int space = Math.max(clean.lastIndexOf(" "), clean.lastIndexOf("\n"));
+                end = space >= 0 && end - space <= WORD ? space : end;
+            }
+            while (end > 0 && Character.isWhitespace(clean.charAt(end - 1))) {
+                end--;
+            }
+            if (end < clean.length()) {
+                stop = origin[end];
+                clean.setLength(end);
+            }
+        }
+        int more = (int) kept.substring(stop).chars().filter(c -> c != '\r').count();
         FeedbackChannel.End end =
                 quote >= 0 ? FeedbackChannel.End.WITHHELD : cut ? FeedbackChannel.End.CUT : FeedbackChannel.End.WHOLE;
         if (vocabulary != null) {
-            return new FeedbackChannel(vocabulary).shape(clean.toString(), end);
+            return new FeedbackChannel(vocabulary).shape(clean.toString(), end, more);
         }
         return switch (end) {
             case WHOLE -> clean.toString();
-            case CUT -> clean + "\n[... cut]";
+            case CUT -> clean + FeedbackChannel.cutEnding(more);
             case WITHHELD -> clean.toString().strip() + (clean.toString().isBlank() ? "" : "\n") + WITHHELD;
         };
     }

@@ -67,6 +67,7 @@ final class FeedbackVocabulary {
             "dev/storagelab/grader/runner/HiddenTestRunner",
             "dev/storagelab/grader/runner/HangReport",
             "dev/storagelab/grader/sandbox/DiskQuota",
+            "dev/storagelab/grader/feedback/LibraryNoise",
             "dev/storagelab/grader/policy/LabPolicy");
 
     private final Set<String> common;

@@ -207,7 +207,10 @@ public final class Grader {
         }
         Map<String, Path> builtWorkspaces = new HashMap<>();
 
-        // 2. Isolated: each lab over the reference of the others.
+        // 2. Isolated: each lab over the reference of the others. A release's own grade has no
+        // reference: each lab runs over the release's code of the labs before it, the student's.
+        boolean ownLabs = submissionPath == null && isRelease();
+        String isolatedMode = ownLabs ? GradeReport.OWN_LABS : GradeReport.ISOLATED;
         List<LabResult> isolated = new ArrayList<>();
         Map<String, LabResult> isolatedById = new HashMap<>();
         if (mode != Mode.INTEGRATED) {
@@ -216,7 +219,7 @@ public final class Grader {
                         ? zero(
                                 lab,
                                 tests.get(lab.id()),
-                                "isolated",
+                                isolatedMode,
                                 "not graded: " + clock.limitWords() + " was reached before this lab")
                         : gradeLab(
                                 lab,
@@ -225,7 +228,7 @@ public final class Grader {
                                 List.of(lab),
                                 reference,
                                 scratch,
-                                "isolated",
+                                isolatedMode,
                                 builtWorkspaces,
                                 true);
                 isolated.add(r);
@@ -235,7 +238,7 @@ public final class Grader {
                     sofar.add(zero(
                             later,
                             tests.get(later.id()),
-                            "isolated",
+                            isolatedMode,
                             "not graded: the grading stopped before this lab"));
                 }
                 partial.accept(new GradeReport(name, sofar, List.of(), seconds(start), null, Walls.current(scan)));
@@ -244,7 +247,7 @@ public final class Grader {
 
         // 3. Integrated: every submitted lab at once, for labs that build on submitted labs.
         List<LabResult> integrated = new ArrayList<>();
-        if (mode != Mode.ISOLATED) {
+        if (mode != Mode.ISOLATED && !ownLabs) { // in a release, the same code as its own grade
             List<Lab> submitted =
                     workspace.labs().stream().filter(submission::has).toList();
             // The reference graded as a submission: every lab's isolated build already ran the same

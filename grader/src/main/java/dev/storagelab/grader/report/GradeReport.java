@@ -1,5 +1,6 @@
 package dev.storagelab.grader.report;
 
+import dev.storagelab.grader.feedback.NotImplemented;
 import dev.storagelab.grader.perf.PerfResult;
 import dev.storagelab.grader.run.TestSupervisor;
 import dev.storagelab.grader.sandbox.Walls;
@@ -28,6 +29,32 @@ public record GradeReport(
             String error) {
         this(submission, isolated, integrated, executionSeconds, error, Walls.current(true));
     }
+
+    /** The mode of an isolated result, each lab over the reference of the labs it builds on. */
+    public static final String ISOLATED = "isolated";
+
+    /**
+     * The mode of a student release's own grade: each lab over the release's code of the labs it
+     * builds on, the student's own (there is no reference in a release).
+     */
+    public static final String OWN_LABS = "own-labs";
+
+    /** Whether this is a student release's own grade ({@link #OWN_LABS}). */
+    public boolean overOwnLabs() {
+        return isolated.stream().anyMatch(l -> l.mode().equals(OWN_LABS));
+    }
+
+    /**
+     * The failed tests of a lab that stopped at an earlier lab's tasks not implemented yet (the
+     * throw they reached names that lab and task): what a grade over the student's own earlier labs
+     * loses that a grade over the reference's would not.
+     *
+     * @param lab    the earlier lab
+     * @param tasks  its tasks the tests stopped at, in task order
+     * @param tests  how many tests
+     * @param points what they were worth
+     */
+    public record Blocked(String lab, List<String> tasks, int tests, double points) {}
 
     /** One test's result, with points already weighted by the lab's weight. */
     public record TestResult(GradedTest test, TestSupervisor.Outcome outcome, double earned, double max) {}
@@ -71,6 +98,37 @@ public record GradeReport(
 
         public double percent() {
             return max() == 0 ? 0 : 100.0 * earned() / max();
+        }
+
+        /** The points it lost, of its tests and its benchmarks. */
+        public double lost() {
+            return max() - earned();
+        }
+
+        /** Its failed tests that stopped at another lab's task not implemented yet, by that lab, in lab order. */
+        public List<Blocked> blocked() {
+            java.util.Map<String, java.util.TreeSet<String>> tasks = new java.util.TreeMap<>();
+            java.util.Map<String, double[]> counts = new java.util.TreeMap<>(); // tests, points
+            for (TestResult t : tests) {
+                if (t.outcome().passed()) {
+                    continue;
+                }
+                java.util.Optional<NotImplemented> n =
+                        NotImplemented.in(t.outcome().message());
+                if (n.isPresent() && !n.get().lab().equals(lab)) {
+                    tasks.computeIfAbsent(
+                                    n.get().lab(),
+                                    k -> new java.util.TreeSet<>(java.util.Comparator.comparingInt(
+                                            (String task) -> Integer.parseInt(task.substring(1)))))
+                            .add(n.get().task());
+                    double[] c = counts.computeIfAbsent(n.get().lab(), k -> new double[2]);
+                    c[0]++;
+                    c[1] += t.max() - t.earned();
+                }
+            }
+            return tasks.keySet().stream()
+                    .map(l -> new Blocked(l, List.copyOf(tasks.get(l)), (int) counts.get(l)[0], counts.get(l)[1]))
+                    .toList();
         }
     }
 

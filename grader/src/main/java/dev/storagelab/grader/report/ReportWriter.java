@@ -133,8 +133,9 @@ public final class ReportWriter {
         sb.append("Submission: ").append(code(r.submission())).append("\n\n");
         sb.append(wallsMarkdown(r.walls()));
         if (isLocalCheck(r)) {
-            sb.append(
-                    "_Local checks: this workspace has no hidden tests (a student release), so its public tests ran._\n\n");
+            sb.append("_Local checks: this workspace has no hidden tests (a student release), so its public tests ran")
+                    .append(r.overOwnLabs() ? OVER_OWN_LABS + "; " + INSTRUCTOR_DIFFERS : "")
+                    .append("._\n\n");
         }
         if (r.error() != null) {
             sb.append("**Grading could not run:**\n\n")
@@ -150,19 +151,23 @@ public final class ReportWriter {
                 r.percent(),
                 r.executionSeconds()));
         TaskTable.append(r, sb);
-        sb.append("| lab | tests passed | points | isolated | integrated |\n|---|---|---|---|---|\n");
+        boolean own = r.overOwnLabs(); // a release's own grade: no reference, so no isolated or integrated
+        sb.append(
+                own
+                        ? "| lab | tests passed | points | score |\n|---|---|---|---|\n"
+                        : "| lab | tests passed | points | isolated | integrated |\n|---|---|---|---|---|\n");
         for (LabResult lab : r.isolated()) {
             LabResult in = r.integratedFor(lab.lab());
             sb.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d / %d | %.1f / %.1f | %.1f%% | %s |%n",
+                    "| %s | %d / %d | %.1f / %.1f | %.1f%% |%s%n",
                     lab.lab(),
                     lab.passed(),
                     lab.tests().size(),
                     lab.earned(),
                     lab.max(),
                     lab.percent(),
-                    in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent())));
+                    own ? "" : in == null ? " - |" : String.format(Locale.ROOT, " %.1f%% |", in.percent())));
         }
         sb.append("\nTest JVMs: ")
                 .append(dev.storagelab.grader.sandbox.Confinement.current().describe())
@@ -179,6 +184,14 @@ public final class ReportWriter {
                         .append("**\n\n")
                         .append(fenced(lab.problem(), ""))
                         .append("\n");
+            }
+            String blocked = own ? blockedLine(lab) : null;
+            if (blocked != null) {
+                sb.append("**")
+                        .append(lab.lab())
+                        .append(": ")
+                        .append(inline(blocked))
+                        .append(".**\n\n");
             }
             // The tasks not implemented yet, once each, before any concept; their tests are counted there.
             Map<String, List<TestResult>> waiting = TaskTable.notImplemented(lab);
@@ -209,7 +222,10 @@ public final class ReportWriter {
                         .append(fenced(hung.get(0).outcome().message(), ""))
                         .append("\n");
             }
-            for (TestResult tr : lab.tests()) {
+            // The failures first, then the passes: what is left to do before what is done.
+            List<TestResult> listed = new ArrayList<>(lab.tests());
+            listed.sort(java.util.Comparator.comparing(t -> t.outcome().passed()));
+            for (TestResult tr : listed) {
                 if (!tr.outcome().passed()
                         && NotImplemented.in(tr.outcome().message()).isPresent()) {
                     continue; // said above, once per task
@@ -229,7 +245,7 @@ public final class ReportWriter {
                         .append(inline(
                                 tr.outcome().passed()
                                         ? tr.test().proved()
-                                        : tr.test().concept()))
+                                        : localCheckless(tr.test().concept())))
                         .append(
                                 hung
                                         ? " (hangs: said above, at "
@@ -309,11 +325,14 @@ public final class ReportWriter {
 
     /**
      * {@code text} on one line, with every character that Markdown or HTML would read as markup
-     * escaped: no heading, emphasis, link, image, table cell or tag can come out of it.
+     * escaped: no heading, list, emphasis, code span, link, image, table cell, strikethrough or tag
+     * can come out of it. What is markup only beside another mark is left as it is: a parenthesis
+     * (a link needs the brackets before it, escaped), a {@code #} or {@code !} inside a line.
      */
     static String inline(String text) {
         StringBuilder sb = new StringBuilder(text.length() + 16);
         String shown = dev.storagelab.grader.workspace.VisibleText.line(text.replace('\n', ' '));
+        int first = shown.length() - shown.stripLeading().length();
         for (int i = 0; i < shown.length(); i++) {
             char c = shown.charAt(i);
             if (c == '\\' && (i + 1 == shown.length() || !isAsciiPunctuation(shown.charAt(i + 1)))) {
@@ -324,12 +343,34 @@ public final class ReportWriter {
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");
                 case '&' -> sb.append("&amp;");
-                case '\\', '`', '*', '_', '[', ']', '(', ')', '#', '!', '|', '~', '{', '}' ->
-                    sb.append('\\').append(c);
+                case '\\', '`', '*', '_', '[', ']', '|', '~' -> sb.append('\\').append(c);
+                // at the start of a line, before no letter or digit: a heading, a list item, a rule
+                case '#', '+', '-', '=' ->
+                    sb.append(i == first && !wordFollows(shown, i) ? "\\" : "").append(c);
+                // after the digits a line starts with, before a space: an ordered list's item
+                case '.', ')' ->
+                    sb.append(listNumber(shown, first, i) ? "\\" : "").append(c);
                 default -> sb.append(c);
             }
         }
         return sb.toString();
+    }
+
+    /** A local check's concept without the words every local check shares, which the report says once at its top. */
+    private static String localCheckless(String concept) {
+        return dev.storagelab.grader.workspace.HiddenTests.isLocalCheck(concept)
+                ? concept.substring(dev.storagelab.grader.workspace.HiddenTests.LOCAL_CHECK.length())
+                : concept;
+    }
+
+    /** Whether a letter or a digit follows position {@code i} of {@code s}. */
+    private static boolean wordFollows(String s, int i) {
+        return i + 1 < s.length() && Character.isLetterOrDigit(s.charAt(i + 1));
+    }
+
+    /** Whether the {@code .} or {@code )} at {@code i} ends an ordered list's number: digits from {@code first}, then a space. */
+    private static boolean listNumber(String s, int first, int i) {
+        return i > first && s.substring(first, i).matches("\\d+") && (i + 1 == s.length() || s.charAt(i + 1) == ' ');
     }
 
     private static boolean isAsciiPunctuation(char c) {
@@ -353,30 +394,37 @@ public final class ReportWriter {
             printWalls(r.walls(), out);
             return;
         }
+        boolean own = r.overOwnLabs(); // a release's own grade: no reference, so no isolated or integrated
         if (isLocalCheck(r)) {
-            out.println(
-                    "local checks: this workspace has no hidden tests (a student release), so its public tests ran");
+            out.println("local checks: this workspace has no hidden tests (a student release), so its public tests ran"
+                    + (own ? OVER_OWN_LABS : ""));
         }
-        out.printf(
-                Locale.ROOT,
-                "%-8s %-12s %-16s %-14s %-10s %-10s%n",
-                "lab",
-                "tests",
-                "points",
-                "of which perf",
-                "isolated",
-                "integrated");
+        out.println(String.format(
+                        Locale.ROOT,
+                        "%-8s %-12s %-16s %-14s %-10s %-10s",
+                        "lab",
+                        "tests",
+                        "points",
+                        "of which perf",
+                        own ? "score" : "isolated",
+                        own ? "" : "integrated")
+                .stripTrailing());
         for (LabResult lab : r.isolated()) {
             LabResult in = r.integratedFor(lab.lab());
-            out.printf(
-                    Locale.ROOT,
-                    "%-8s %-12s %-16s %-14s %-10s %-10s%n",
-                    lab.lab(),
-                    lab.passed() + "/" + lab.tests().size(),
-                    fmt(lab.earned()) + "/" + fmt(lab.max()),
-                    lab.perf().isEmpty() ? "-" : fmt(lab.perfEarned()) + "/" + fmt(lab.perfMax()),
-                    String.format(Locale.ROOT, "%.1f%%", lab.percent()),
-                    in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent()));
+            out.println(String.format(
+                            Locale.ROOT,
+                            "%-8s %-12s %-16s %-14s %-10s %-10s",
+                            lab.lab(),
+                            lab.passed() + "/" + lab.tests().size(),
+                            fmt(lab.earned()) + "/" + fmt(lab.max()),
+                            lab.perf().isEmpty() ? "-" : fmt(lab.perfEarned()) + "/" + fmt(lab.perfMax()),
+                            String.format(Locale.ROOT, "%.1f%%", lab.percent()),
+                            own ? "" : in == null ? "-" : String.format(Locale.ROOT, "%.1f%%", in.percent()))
+                    .stripTrailing());
+            String blocked = own ? blockedLine(lab) : null;
+            if (blocked != null) {
+                out.println("         " + terminal(blocked));
+            }
             for (PerfResult p : lab.perf()) {
                 out.printf(
                         Locale.ROOT,
@@ -413,7 +461,59 @@ public final class ReportWriter {
                 fmt(r.earned()) + "/" + fmt(r.max()),
                 "",
                 String.format(Locale.ROOT, "%.1f%%", r.percent()));
+        if (own) {
+            out.println(INSTRUCTOR_DIFFERS);
+        }
         printWalls(r.walls(), out);
+    }
+
+    /** How a release's own grade ran each lab, after the words that say its public tests ran. */
+    static final String OVER_OWN_LABS = ", each lab over your own code of the labs before it";
+
+    /** How the instructor's grade differs from a release's own, in one line. */
+    static final String INSTRUCTOR_DIFFERS = "the instructor grades each lab over the reference solution of the labs"
+            + " before it, not over yours: there a lab's tests run on its own code alone, and none stops at an"
+            + " earlier lab of yours";
+
+    /**
+     * What a release's own grade of {@code lab} lost to the student's earlier labs, apart from the
+     * lab's own failures: "of the 26 points lost, 24 went to 24 tests that stopped at lab-01's T6
+     * and T8 (not implemented yet), 2 to lab-02's own failures"; null when no test stopped at an
+     * earlier lab.
+     */
+    static String blockedLine(LabResult lab) {
+        List<GradeReport.Blocked> blocked = lab.blocked();
+        if (blocked.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder("of the ")
+                .append(fmt(lab.lost()))
+                .append(lab.lost() == 1 ? " point" : " points")
+                .append(" lost, ");
+        double stopped = 0;
+        for (GradeReport.Blocked b : blocked) {
+            List<String> tasks = b.tasks();
+            sb.append(stopped == 0 ? "" : ", ")
+                    .append(fmt(b.points()))
+                    .append(stopped == 0 ? " went to " : " to ")
+                    .append(b.tests())
+                    .append(b.tests() == 1 ? " test" : " tests")
+                    .append(" that stopped at ")
+                    .append(b.lab())
+                    .append("'s ")
+                    .append(
+                            tasks.size() == 1
+                                    ? tasks.get(0)
+                                    : String.join(", ", tasks.subList(0, tasks.size() - 1)) + " and "
+                                            + tasks.get(tasks.size() - 1));
+            stopped += b.points();
+        }
+        sb.append(" (not implemented yet)");
+        double own = lab.lost() - stopped;
+        if (own > 0.005) {
+            sb.append(", ").append(fmt(own)).append(" to ").append(lab.lab()).append("'s own failures");
+        }
+        return sb.toString();
     }
 
     /** The walls that stood, and a warning line for each that did not. */

@@ -67,6 +67,25 @@ class LabTestsSummaryTest {
     }
 
     @Test
+    void aLongAssertionAndAPropertyShowWhatTheCodeReturnedAndTheShrunkSampleUncut(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path module) throws java.io.IOException {
+        // Surefire's report of a real run: a Hamcrest equalTo over 1,563 characters, and a jqwik property
+        java.nio.file.Path reports = java.nio.file.Files.createDirectories(module.resolve("target/surefire-reports"));
+        String xml = "TEST-dev.storagelab.lsm.MergingIteratorTest.xml";
+        try (java.io.InputStream in = LabTestsSummaryTest.class.getResourceAsStream("/failures/" + xml)) {
+            java.nio.file.Files.copy(in, reports.resolve(xml));
+        }
+        List<SurefireReports.Case> cases = SurefireReports.read(module);
+        String out = print(LAB_05, List.of(new HandoutTasks.Task("T2", List.of("MergingIteratorTest"))), cases);
+        assertThat(out, containsString("the scan of [key0000, key0120)"));
+        assertThat(out, containsString("expected and actual differ at character 1263:"));
+        assertThat("what the code returned", out, containsString("but: was ...key0096=v96, key0097=v98"));
+        assertThat(out, containsString("shrunk sample: arg0: [0, 0, 0, 0]"));
+        assertThat(out.split("the merged run holds every key", -1).length, is(2));
+        assertThat("nothing left to read in the report file", out, not(containsString("more characters in")));
+    }
+
+    @Test
     void aFailureWithoutAMessageNamesItsTypeAndWhereItWasThrown() {
         SurefireReports.Case c = hamcrest("blockIsEmpty", "", List.of());
         List<String> lines = LabTests.failure(c, "REPORT");

@@ -191,23 +191,42 @@ class FeedbackFilterTest {
                 equalTo("kept by a zanzibarQuokka"));
     }
 
+    /**
+     * A cut message's ending: the line that says how many characters of {@code whole} are not shown,
+     * which are all that follow the text shown; that text ends where a word or a line does.
+     */
+    private static void cutAtAWordSayingWhatIsLeft(String whole, String shown) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "\\n\\[\\.\\.\\. (\\d+) more characters not shown]$")
+                .matcher(shown);
+        assertThat(shown, m.find(), is(true));
+        String body = shown.substring(0, m.start());
+        assertThat("what is shown is the message's start", whole, startsWith(body));
+        assertThat("cut between words: " + body, whole.charAt(body.length()), org.hamcrest.Matchers.oneOf(' ', '\n'));
+        assertThat(Integer.parseInt(m.group(1)), is(whole.length() - body.length()));
+    }
+
     @Test
     void aMessageIsCutBeforeItCarriesMoreThanTheBudget() {
         String numbers = "expected 1234567 but was 7654321\n".repeat(20);
         String shown = filter.apply(numbers);
-        assertThat(shown, endsWith("[... cut]"));
+        cutAtAWordSayingWhatIsLeft(numbers, shown);
         assertThat(shown, startsWith("expected 1234567 but was 7654321\nexpected"));
         assertThat(filter.channel().bits(shown), lessThanOrEqualTo((double) FeedbackChannel.BUDGET_BITS));
     }
 
     @Test
-    void longMessagesAreCutByLinesAndByLength() {
-        String lines = FeedbackFilter.none().apply("expected 1 but was 2\n".repeat(100));
+    void longMessagesAreCutByLinesAndByLengthBetweenWords() {
+        String many = "expected 1 but was 2\n".repeat(100);
+        String lines = FeedbackFilter.none().apply(many);
         assertThat(lines.lines().count(), lessThanOrEqualTo((long) FeedbackFilter.MAX_LINES + 1));
-        assertThat(lines, endsWith("[... cut]"));
-        String words = FeedbackFilter.none().apply("expected 1 but was 2 ".repeat(1000));
-        assertThat(words.length(), lessThanOrEqualTo(FeedbackFilter.MAX + 20));
-        assertThat(words, endsWith("[... cut]"));
+        cutAtAWordSayingWhatIsLeft(many, lines);
+        String long_ = "expected 1 but was 2 ".repeat(1000);
+        String words = FeedbackFilter.none().apply(long_);
+        assertThat(words.length(), lessThanOrEqualTo(FeedbackFilter.MAX + 40));
+        cutAtAWordSayingWhatIsLeft(long_, words);
+        String sentence = "the value of the key was never written back to the page ".repeat(30);
+        cutAtAWordSayingWhatIsLeft(sentence, FeedbackFilter.none().apply(sentence));
     }
 
     @Test

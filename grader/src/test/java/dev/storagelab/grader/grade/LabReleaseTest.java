@@ -138,6 +138,86 @@ class LabReleaseTest {
         assertThat(graded.isolated().get(0).percent(), closeTo(100.0, 1e-9));
     }
 
+    /** The student's lab-02: right, through lab-01's add and multiply, but for twice the sum of nothing. */
+    private static final String TWICE_WITH_A_BUG = """
+            package fixture.twice;
+
+            import fixture.calc.Calc;
+
+            public final class Twice {
+
+                private Twice() {
+                }
+
+                public static int twiceSum(int a, int b) {
+                    if (a == 0 && b == 0) {
+                        return 1;
+                    }
+                    return Calc.multiply(2, Calc.add(a, b));
+                }
+            }
+            """;
+
+    /** A public test of lab-02 that reaches only lab-02's own code. */
+    private static final String ZERO_TEST = """
+            package fixture.twice;
+
+            import static org.hamcrest.MatcherAssert.assertThat;
+            import static org.hamcrest.Matchers.equalTo;
+
+            import org.junit.jupiter.api.Test;
+
+            class TwiceZeroTest {
+
+                @Test
+                void twiceNothingIsNothing() {
+                    assertThat("2 * (0 + 0)", Twice.twiceSum(0, 0), equalTo(0));
+                }
+            }
+            """;
+
+    @Test
+    void aReleasesGradeOfALaterLabSaysItRanOverTheStudentsEarlierLabsAndWhatTheyStopped() throws IOException {
+        Path release = export("release-own-labs");
+        // lab-02 written, with a bug of its own; lab-01 not begun
+        Files.writeString(release.resolve("lab-02-twice/src/main/java/fixture/twice/Twice.java"), TWICE_WITH_A_BUG);
+        Files.writeString(release.resolve("lab-02-twice/src/test/java/fixture/twice/TwiceZeroTest.java"), ZERO_TEST);
+        Path handout = release.resolve("lab-02-twice/README.md");
+        Files.writeString(
+                handout, Files.readString(handout).replace("`TwiceTest` |", "`TwiceTest`, `TwiceZeroTest` |"));
+        Path out = tmp.resolve("own-labs-out");
+        Fixtures.CliRun run = cli(release, "grade", "--lab", "02", "--offline", "--out", out.toString());
+        assertThat(run.out() + run.err(), run.exit(), is(0));
+        String said = "of the 2 points lost, 1 went to 1 test that stopped at lab-01's T1 (not implemented yet),"
+                + " 1 to lab-02's own failures";
+        String differs =
+                "the instructor grades each lab over the reference solution of the labs before it, not over" + " yours";
+        assertThat(run.out(), containsString("each lab over your own code of the labs before it"));
+        assertThat("the table says what it measured", run.out(), not(containsString("isolated")));
+        assertThat("both tests of the finished lab-02 are checks", run.out(), containsString("\nlab-02   0/2 "));
+        assertThat(run.out(), containsString("\n         " + said + "\n"));
+        assertThat(run.out(), containsString(differs));
+        assertThat(
+                run.out(),
+                containsString(
+                        "lab-01 T1 Calc.add is not implemented yet (lab-01-calc/README.md#t1): these tests run on"
+                                + " lab-01's code; finish lab-01 T1 first (./storagelab test --lab 01 --task T1)"));
+        String md = Files.readString(out.resolve("report.md"));
+        assertThat(md, containsString("each lab over your own code of the labs before it"));
+        assertThat(md, containsString("**lab-02: " + said + ".**"));
+        assertThat(md, containsString(differs));
+        assertThat(md, not(containsString("isolated")));
+        assertThat(Files.readString(out.resolve("grade.json")), containsString("\"mode\": \"" + GradeReport.OWN_LABS));
+
+        // The instructor grades lab-02 of the same workspace over the reference's lab-01: the hidden
+        // test that stopped at lab-01 here passes there.
+        GradeReport graded = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
+                .perf(false)
+                .grade(release, List.of("02"), Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
+        assertThat(graded.isolated().get(0).mode(), is("isolated"));
+        assertThat(graded.isolated().get(0).percent(), closeTo(100.0, 1e-9));
+    }
+
     @Test
     void aPreparedReferenceIsReusedUntilTheWorkspaceChanges() throws IOException {
         Path ws = copyOf(workspace, "ws-prepared");
