@@ -2,17 +2,15 @@ package dev.storagelab.grader;
 
 import dev.storagelab.testkit.PackageLayout;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * The grader's packages by concern, importing one way (README, Layout): each package may use only
  * the packages before it in {@link #ORDER}, so a submission's path runs from {@code submission}
  * into its sealed copy and never back, and the trust boundary ({@code sandbox}) depends on no step
  * that runs student code. No package holds more than {@value #MOST} classes
- * (testkit's {@link PackageLayout}).
+ * (the tests of testkit's {@link PackageLayout}).
  */
-class LayoutTest {
+class LayoutTest extends PackageLayout {
 
     /** The grader's packages from the ground up: a package imports only from those before it. */
     static final List<String> ORDER = List.of(
@@ -35,30 +33,7 @@ class LayoutTest {
     /** The most top-level classes one package may hold. */
     static final int MOST = 15;
 
-    private static PackageLayout layout;
-
-    @BeforeAll
-    static void importTheGrader() {
-        layout = new PackageLayout("grader", "dev.storagelab.grader", ORDER, MOST);
-    }
-
-    @Test
-    void everyPackageHasItsPlaceInTheOrder() {
-        layout.everyPackageHasItsPlaceInTheOrder();
-    }
-
-    @Test
-    void noPackageImportsFromOneAboveIt() {
-        layout.noPackageImportsFromOneAboveIt();
-    }
-
-    @Test
-    void packagesAreFreeOfCycles() {
-        layout.packagesAreFreeOfCycles();
-    }
-
-    @Test
-    void noPackageHoldsMoreThanFifteenClasses() {
-        layout.noPackageHoldsMoreThanTheMost();
+    LayoutTest() {
+        super("grader", "dev.storagelab.grader", ORDER, MOST);
     }
 }

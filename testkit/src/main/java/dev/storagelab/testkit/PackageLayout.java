@@ -17,15 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * A module's packages by concern, importing one way (the README's Layout): under one root, each
  * package uses only the packages before it in an order drawn from the ground up, none is part of a
  * cycle, every class stands in a package of the order, and none holds more than a number of
- * top-level classes. The grader's and the workbench's {@code LayoutTest} hold their main classes
- * to it, each with its own order. Uses ArchUnit, which a module that calls this class declares.
+ * top-level classes. The grader's and the workbench's {@code LayoutTest} inherit these tests, each
+ * naming its own order; the module's main classes are imported once for them. Uses ArchUnit and
+ * JUnit, which a module whose tests extend this class declares.
  */
-public final class PackageLayout {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class PackageLayout {
 
     private final String module;
     private final String root;
@@ -38,7 +42,7 @@ public final class PackageLayout {
      * names its packages below the root from the ground up, and no package holds more than {@code
      * most} classes.
      */
-    public PackageLayout(String module, String root, List<String> order, int most) {
+    protected PackageLayout(String module, String root, List<String> order, int most) {
         this.module = module;
         this.root = root;
         this.order = List.copyOf(order);
@@ -49,6 +53,7 @@ public final class PackageLayout {
     }
 
     /** Every class is in a package of the order: a new package has to be given its place. */
+    @Test
     public void everyPackageHasItsPlaceInTheOrder() {
         for (JavaClass c : classes) {
             assertThat(c.getName() + " is in no package of the layout's order", pkg(c), is(in(order)));
@@ -59,6 +64,7 @@ public final class PackageLayout {
      * No class of a package uses a class of a package after it in the order; a package of the
      * order with no class in this build has nothing to check.
      */
+    @Test
     public void noPackageImportsFromOneAboveIt() {
         for (int i = 0; i < order.size(); i++) {
             List<String> above = order.subList(i + 1, order.size()).stream()
@@ -78,11 +84,13 @@ public final class PackageLayout {
     }
 
     /** No two packages under the root use each other, directly or through others. */
+    @Test
     public void packagesAreFreeOfCycles() {
         slices().matching(root + ".(*)..").should().beFreeOfCycles().check(classes);
     }
 
     /** No package holds more top-level classes than the most (its {@code package-info} aside). */
+    @Test
     public void noPackageHoldsMoreThanTheMost() {
         Map<String, List<String>> byPackage = new TreeMap<>(classes.stream()
                 .filter(c -> c.isTopLevelClass() && !c.getSimpleName().equals("package-info"))

@@ -2,16 +2,14 @@ package dev.storagelab.workbench;
 
 import dev.storagelab.testkit.PackageLayout;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * The workbench's packages by concern, importing one way (README, Layout): each package may use
  * only the packages before it in {@link #ORDER}; the production peers ({@code peers}, compiled under
  * {@code -Ppeers}) stand on the engines and the arena. No package holds more than {@value #MOST}
- * classes (testkit's {@link PackageLayout}).
+ * classes (the tests of testkit's {@link PackageLayout}).
  */
-class LayoutTest {
+class LayoutTest extends PackageLayout {
 
     /** The workbench's packages from the ground up: a package imports only from those before it. */
     static final List<String> ORDER = List.of(
@@ -30,30 +28,7 @@ class LayoutTest {
     /** The most top-level classes one package may hold. */
     static final int MOST = 15;
 
-    private static PackageLayout layout;
-
-    @BeforeAll
-    static void importTheWorkbench() {
-        layout = new PackageLayout("workbench", "dev.storagelab.workbench", ORDER, MOST);
-    }
-
-    @Test
-    void everyPackageHasItsPlaceInTheOrder() {
-        layout.everyPackageHasItsPlaceInTheOrder();
-    }
-
-    @Test
-    void noPackageImportsFromOneAboveIt() {
-        layout.noPackageImportsFromOneAboveIt();
-    }
-
-    @Test
-    void packagesAreFreeOfCycles() {
-        layout.packagesAreFreeOfCycles();
-    }
-
-    @Test
-    void noPackageHoldsMoreThanFifteenClasses() {
-        layout.noPackageHoldsMoreThanTheMost();
+    LayoutTest() {
+        super("workbench", "dev.storagelab.workbench", ORDER, MOST);
     }
 }
