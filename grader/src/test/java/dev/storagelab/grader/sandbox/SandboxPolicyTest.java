@@ -845,18 +845,7 @@ class SandboxPolicyTest {
         public static void main(String[] args) {
             Map<String, Probe.Attempt> attempts = new LinkedHashMap<>();
             Map<String, Callable<Call>> calls = new LinkedHashMap<>();
-            attempts.put(OWN, () -> {
-                PolicyReach.class.getDeclaredField("SECRET").setAccessible(true);
-                return SECRET;
-            });
-            calls.put(
-                    OWN,
-                    () -> new Call(
-                            java.lang.reflect.Field.class,
-                            "setAccessible",
-                            Probe.types(boolean.class),
-                            PolicyReach.class.getDeclaredField("SECRET"),
-                            true));
+            madeAccessible(attempts, calls, OWN, () -> PolicyReach.class.getDeclaredField("SECRET"));
             for (String name : args) {
                 String simple = name.substring(name.lastIndexOf('.') + 1);
                 attempts.put("the policy's " + simple + ", on the boot class path", () -> {
@@ -873,19 +862,11 @@ class SandboxPolicyTest {
                     }
                     return null;
                 });
-                String accessible = "a member of the policy's " + simple + " made accessible";
-                attempts.put(accessible, () -> {
-                    Class.forName(name).getDeclaredConstructors()[0].setAccessible(true);
-                    return null;
-                });
-                calls.put(
-                        accessible,
-                        () -> new Call(
-                                java.lang.reflect.Constructor.class,
-                                "setAccessible",
-                                Probe.types(boolean.class),
-                                Class.forName(name).getDeclaredConstructors()[0],
-                                true));
+                madeAccessible(
+                        attempts,
+                        calls,
+                        "a member of the policy's " + simple + " made accessible",
+                        () -> Class.forName(name).getDeclaredConstructors()[0]);
                 String lookup = "a private lookup in the policy's " + simple;
                 attempts.put(
                         lookup,
@@ -894,6 +875,26 @@ class SandboxPolicyTest {
                 calls.put(lookup, () -> Probe.privateLookupIn(Class.forName(name)));
             }
             Probe.say(attempts, calls);
+        }
+
+        /** {@code member}'s {@code setAccessible(true)}: the attempt {@code attempt}, made in every form. */
+        private static void madeAccessible(
+                Map<String, Probe.Attempt> attempts,
+                Map<String, Callable<Call>> calls,
+                String attempt,
+                Callable<java.lang.reflect.AccessibleObject> member) {
+            attempts.put(attempt, () -> {
+                member.call().setAccessible(true);
+                return null;
+            });
+            calls.put(
+                    attempt,
+                    () -> new Call(
+                            java.lang.reflect.AccessibleObject.class,
+                            "setAccessible",
+                            Probe.types(boolean.class),
+                            member.call(),
+                            true));
         }
     }
 
