@@ -68,7 +68,9 @@ final class FeedbackVocabulary {
             "dev/storagelab/grader/runner/HangReport",
             "dev/storagelab/grader/sandbox/DiskQuota",
             "dev/storagelab/grader/feedback/LibraryNoise",
-            "dev/storagelab/grader/policy/LabPolicy");
+            "dev/storagelab/grader/policy/LabPolicy",
+            "dev/storagelab/grader/policy/FileRules",
+            "dev/storagelab/grader/policy/Refusal");
 
     private final Set<String> common;
     private final Set<String> course;
