@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -85,9 +86,18 @@ final class CompactionJob {
      * too, as RocksDB does since 6.0.
      */
     List<FileMeta> compact(Compaction c, long maxTableBytes, DropRules rules) throws IOException {
+        // Level 0's tables may overlap: a source each. A deeper level's tables hold disjoint key
+        // ranges: one source for the level, reading its tables one after another.
         List<InternalIterator> sources = new ArrayList<>();
-        for (FileMeta f : c.allInputs()) {
-            sources.add(tables.table(f).compactionCursor());
+        for (Map.Entry<Integer, List<FileMeta>> level : c.inputsByLevel().entrySet()) {
+            if (level.getKey() == 0) {
+                for (FileMeta f : level.getValue()) {
+                    sources.add(tables.table(f).compactionCursor());
+                }
+            } else {
+                sources.add(
+                        new LevelIterator(level.getValue(), f -> tables.table(f).compactionCursor()));
+            }
         }
         CompactionFilter filter = rules.filter();
         int below = rules.outputLevel() + 1;
