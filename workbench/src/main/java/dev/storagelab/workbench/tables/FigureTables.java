@@ -83,6 +83,32 @@ public final class FigureTables {
         return v.isEmpty() ? null : Jmh.median(v);
     }
 
+    /** The median ops/s of {@code runs}, or null if there are none. */
+    static Double ops(List<JsonObject> runs) {
+        return median(runs.stream().map(r -> number(r, "opsPerSecond")));
+    }
+
+    /** The load averages recorded before and after each of {@code runs} (their .load files), sorted. */
+    static List<Double> loads(List<JsonObject> runs) {
+        return runs.stream()
+                .flatMap(r -> Stream.of(r.get("_load").getAsString().trim().split("\\s+")))
+                .filter(s -> s.matches("\\d+(\\.\\d+)?"))
+                .map(Double::parseDouble)
+                .sorted()
+                .toList();
+    }
+
+    /** The machine the runs in {@code dir} were taken on: its machine.txt in one line. */
+    static String machine(Path dir) throws java.io.IOException {
+        Path machine = dir.resolve(LsmTable.MACHINE_FILE);
+        return Files.isRegularFile(machine)
+                ? Files.readString(machine, StandardCharsets.UTF_8)
+                        .strip()
+                        .lines()
+                        .collect(Collectors.joining("; "))
+                : "not recorded (no " + LsmTable.MACHINE_FILE + " in " + dir + ")";
+    }
+
     static Double number(JsonObject o, String k) {
         JsonElement e = o == null ? null : o.get(k);
         return e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber() ? null : e.getAsDouble();
