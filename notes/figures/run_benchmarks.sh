@@ -24,6 +24,7 @@
 #              marks those cells with their size.
 #   BENCH_OUT  the folder of the results; HEAP, each run's -Xmx (default 4g)
 #   WORKBENCH_CP  a classpath to run the workbench from instead of its jar (for the workbench's own tests)
+#   ESTIMATE_ONLY=1  print how many runs and about how long, and stop
 # Retaking one engine's column alone: ENGINES=lsm notes/figures/run_benchmarks.sh, then the table command above.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -61,16 +62,6 @@ for engine in $ENGINES; do
     exit 2
   fi
 done
-mkdir -p "$OUT"
-if [ ! -f "$OUT/machine.txt" ]; then  # the machine, as the table commands print it
-  {
-    echo "$(nproc) processors ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
-    awk '/MemTotal/ {printf "%.1f GiB of memory\n", $2 / 1048576}' /proc/meminfo
-    echo "$(uname -sr), $(java -version 2>&1 | tail -1)"
-    echo "scheduler autogroups $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo '?') (1: nice ranks a process only within its session)"
-  } > "$OUT/machine.txt"
-fi
-
 forced() { [[ " $FORCED " == *" $1 "* ]]; }
 # The cells in the order they run: "ENGINE WORKLOAD RUN".
 runs="${RUN:-$(seq -s ' ' 1 "$RUNS")}"
@@ -91,26 +82,44 @@ else
   done
 fi
 
-# A rough estimate: seconds per run at 1,000,000 keys and 200,000 operations on the 2-vCPU machine of
-# notes/benchmarks.md while other builds ran (JVM start, preload, reopen, the measured part, the sync and the
-# gauges), scaled by the key count; a forced put takes about 2.7 ms there.
-declare -A PER_RUN=([sortedlog]=40 [avl]=14 [skiplist]=16 [bst]=12 [btree]=30 [btree-16m]=28 [lsm]=22 [kv]=45
-  [hybrid]=45 [rocksdb]=22 [rocksdb-lsmopts]=25 [leveldb]=28 [h2]=28 [h2-pool]=30 [lmdb]=22)
-estimate=0
+# A rough estimate, from the runs of all engines at 200,000 keys and 40,000 operations on the 2-vCPU machine of
+# notes/benchmarks.md beside other builds (load average about 11): a run's JVM, reopen, gauges and collections take
+# about 5 s; then, per engine, the seconds that 1,000,000 puts of a fill or preload take (FILL) and 1,000,000
+# measured operations, the mean of the five workloads that are not fills (OPS); a forced put takes about 5 ms.
+declare -A FILL=([sortedlog]=38 [avl]=20 [skiplist]=22 [bst]=15 [btree]=47 [btree-16m]=40 [lsm]=42 [kv]=24
+  [hybrid]=76 [rocksdb]=16 [rocksdb-lsmopts]=10 [leveldb]=33 [h2]=58 [h2-pool]=85 [lmdb]=42)
+declare -A OPS_S=([sortedlog]=333 [avl]=46 [skiplist]=63 [bst]=52 [btree]=81 [btree-16m]=125 [lsm]=200 [kv]=196
+  [hybrid]=268 [rocksdb]=90 [rocksdb-lsmopts]=60 [leveldb]=155 [h2]=115 [h2-pool]=164 [lmdb]=136)
+estimate=0  # milliseconds
 count=0
 for cell in "${CELLS[@]}"; do
   read -r engine workload run <<< "$cell"
   if [ "$engine" = bst ] && [ "$workload" = fillseq ]; then continue; fi
   count=$(( count + 1 ))
+  fill="${FILL[$engine]:-50}"
+  estimate=$(( estimate + 5000 ))
   if forced "$engine" && [[ "$workload" =~ ^(fill|overwrite) ]]; then
-    estimate=$(( estimate + 3 + FORCED_PUTS * 27 / 10000 + ${PER_RUN[$engine]:-30} * KEYS / 2000000 ))
+    estimate=$(( estimate + FORCED_PUTS * 5 ))
+    case "$workload" in overwrite) estimate=$(( estimate + fill * KEYS / 1000 )) ;; esac
   else
-    estimate=$(( estimate + 3 + ${PER_RUN[$engine]:-30} * KEYS / 1000000 ))
+    estimate=$(( estimate + fill * KEYS / 1000 ))
+    case "$workload" in fill*) ;; *) estimate=$(( estimate + ${OPS_S[$engine]:-150} * OPS / 1000 )) ;; esac
   fi
 done
-minutes=$(( (estimate + 59) / 60 ))
+minutes=$(( (estimate + 59999) / 60000 ))
 echo "$count runs (engines: $ENGINES; workloads: $WORKLOADS), $KEYS keys, $OPS ops:" \
-  "about $minutes minute$([ "$minutes" -eq 1 ] || echo s) on 2 busy vCPUs" >&2
+  "about $minutes minute$([ "$minutes" -eq 1 ] || echo s) on 2 vCPUs at load 11" >&2
+if [ -n "${ESTIMATE_ONLY:-}" ]; then exit 0; fi
+
+mkdir -p "$OUT"
+if [ ! -f "$OUT/machine.txt" ]; then  # the machine, as the table commands print it
+  {
+    echo "$(nproc) processors ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
+    awk '/MemTotal/ {printf "%.1f GiB of memory\n", $2 / 1048576}' /proc/meminfo
+    echo "$(uname -sr), $(java -version 2>&1 | tail -1)"
+    echo "scheduler autogroups $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo '?') (1: nice ranks a process only within its session)"
+  } > "$OUT/machine.txt"
+fi
 
 started="$(date -u +%Y-%m-%dT%H:%MZ)"
 failed=0
@@ -132,7 +141,7 @@ for cell in "${CELLS[@]}"; do
   fi
   dir="$(mktemp -d "${TMPDIR:-/tmp}/storagelab-bench-XXXXXX")"
   before="$(cut -d' ' -f1 /proc/loadavg)"
-  echo "$engine $workload run $run: $keys keys, $ops ops (load average $before)" >&2
+  echo "$engine $workload run $run: $keys keys, $ops ops (load average $before, $(date -u +%H:%M:%S))" >&2
   rm -f "$OUT/$name.failed"
   if "${WORKBENCH[@]}" workload --engine "$engine" --workload "$workload" --keys "$keys" --ops "$ops" \
       --dir "$dir" --json --no-progress > "$OUT/$name.json" 2> "$dir.err"; then

@@ -284,7 +284,7 @@ public final class BaselineTable extends FigureTables.Table {
             t.append("The median of each cell's runs (")
                     .append(command)
                     .append("); readwhilewriting counts the gets, beside one thread putting.\n\n");
-            table(t, e -> w -> {
+            table(t, "engine, ops/s", e -> w -> {
                 Double v = ops(e, w);
                 return v == null ? null : f("%,.0f", v) + (otherSize(e, w) ? OTHER_SIZE : "");
             });
@@ -295,7 +295,7 @@ public final class BaselineTable extends FigureTables.Table {
                             + " p50 and of their p99 (")
                     .append(command)
                     .append(").\n\n");
-            table(t, e -> w -> {
+            table(t, "engine, p50 / p99 µs", e -> w -> {
                 Double p50 = value(e, w, r -> number(mainOp(r), "p50"));
                 Double p99 = value(e, w, r -> number(mainOp(r), "p99"));
                 return p50 == null || p99 == null
@@ -310,7 +310,7 @@ public final class BaselineTable extends FigureTables.Table {
                         .append("`'s on the same workload: above 1 is faster (")
                         .append(command)
                         .append(").\n\n");
-                table(t, e -> w -> {
+                table(t, "engine, over btree", e -> w -> {
                     Double v = ops(e, w);
                     Double base = ops(BASE, w);
                     return v == null || base == null || otherSize(e, w) != otherSize(BASE, w)
@@ -350,9 +350,9 @@ public final class BaselineTable extends FigureTables.Table {
                     widest.getKey().replace('/', ' ')));
         }
 
-        /** A table of a row an engine and a column a workload; a null cell is "–". */
-        private void table(StringBuilder t, Function<String, Function<String, String>> cell) {
-            List<String> header = new ArrayList<>(List.of("engine"));
+        /** A table of a row an engine and a column a workload, {@code what} in its corner; a null cell is "–". */
+        private void table(StringBuilder t, String what, Function<String, Function<String, String>> cell) {
+            List<String> header = new ArrayList<>(List.of(what));
             header.addAll(workloads);
             t.append(Md.row(header)).append('\n');
             t.append(Md.rule(1, workloads.size())).append('\n');

@@ -63,6 +63,10 @@ public final class FigureTables {
                 for (String e : longestFirst) {
                     for (String w : workloads) {
                         if (stem.equals(e + "-" + w) || !numbered && name.startsWith(e + "-" + w + "-")) {
+                            if (Files.size(p) == 0) {
+                                throw new IllegalArgumentException(p + " is empty: a run still going, or one that"
+                                        + " died before it wrote its result; wait for it, or take it again");
+                            }
                             JsonObject r = Jmh.json(p).getAsJsonObject();
                             Path load = p.resolveSibling(name + ".load");
                             r.addProperty("_load", Files.isRegularFile(load) ? Files.readString(load) : "");

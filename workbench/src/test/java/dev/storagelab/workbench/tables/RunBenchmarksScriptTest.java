@@ -48,8 +48,8 @@ class RunBenchmarksScriptTest {
         assertThat(
                 log.get(0),
                 equalTo(
-                        "4 runs (engines: btree lsm; workloads: readrandom), 2000 keys, 500 ops: about 1 minute on 2 busy"
-                                + " vCPUs"));
+                        "4 runs (engines: btree lsm; workloads: readrandom), 2000 keys, 500 ops: about 1 minute on 2 vCPUs"
+                                + " at load 11"));
         assertThat(
                 log.subList(1, 5).stream().map(l -> l.replaceFirst(":.*", "")).toList(),
                 equalTo(List.of(
@@ -74,7 +74,7 @@ class RunBenchmarksScriptTest {
         assertThat(t.get(4), containsString("2,000 keys of 16 bytes"));
         assertThat(t.get(4), containsString("500 measured operations; 2 runs a cell"));
         int throughput = t.indexOf("### Throughput, operations per second");
-        assertThat(t.get(throughput + 4), equalTo("| engine | readrandom |"));
+        assertThat(t.get(throughput + 4), equalTo("| engine, ops/s | readrandom |"));
         assertThat(t.get(throughput + 6), matchesPattern("\\| `btree` \\| [\\d,]+ \\|"));
         assertThat(t.get(throughput + 7), matchesPattern("\\| `lsm` \\| [\\d,]+ \\|"));
         assertThat(t.contains("### Cells not measured, or measured apart"), is(false));
