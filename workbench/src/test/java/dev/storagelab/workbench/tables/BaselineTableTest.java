@@ -228,4 +228,18 @@ class BaselineTableTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call);
         assertThat(e.getMessage(), containsString("the page needs the line " + BaselineTable.BEGIN));
     }
+
+    /** notes/benchmarks.md shows the tables of the runs in notes/data/bench, as the command prints them, and no other. */
+    @Test
+    void theBenchmarksPageShowsTheTablesOfItsRuns() throws Exception {
+        Path root = Path.of(System.getProperty("basedir", "")).toAbsolutePath().getParent();
+        String page = Files.readString(root.resolve("notes/benchmarks.md"), StandardCharsets.UTF_8);
+        String tables = BaselineTable.Baseline.read(root.resolve("notes/data/bench"), List.of())
+                .markdown("notes/data/bench");
+        assertThat(
+                "notes/benchmarks.md's tables are not those of notes/data/bench: run ./storagelab figures baseline-table"
+                        + " notes/data/bench --page notes/benchmarks.md",
+                BaselineTable.intoPage(page, tables),
+                equalTo(page));
+    }
 }
