@@ -8,6 +8,7 @@ import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -136,6 +137,23 @@ final class BackgroundWork {
         if (!backgroundScheduled && pickCompaction() != null) {
             backgroundScheduled = true;
             background.execute(() -> backgroundTask(false));
+        }
+    }
+
+    /**
+     * Hands the clean-up of {@code s}, whose last reference a reader let go of, to the flush thread
+     * ({@link LsmStore#cleanUp}); it runs after the flush in progress, if any. Returns false without
+     * background threads, or once they have stopped: the caller then cleans up itself.
+     */
+    boolean cleanUpLater(SuperVersion s) {
+        if (flusher == null) {
+            return false;
+        }
+        try {
+            flusher.execute(() -> store.cleanUp(s));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
     }
 

@@ -444,6 +444,46 @@ class LsmStoreTest {
         }
     }
 
+    @Test
+    void aReaderThatLetsGoOfAReplacedVersionLastDeletesNoFile() throws IOException, InterruptedException {
+        Map<String, String> deletedBy = new java.util.concurrent.ConcurrentHashMap<>();
+        dev.storagelab.io.Storage recording = new dev.storagelab.io.ForwardingStorage(storage) {
+            @Override
+            public void delete(String name) throws IOException {
+                deletedBy.put(name, Thread.currentThread().getName());
+                super.delete(name);
+            }
+        };
+        try (LsmStore store = LsmStore.open(recording, LsmOptions.tiny().withBackgroundWork(true))) {
+            for (int i = 0; i < 2_000; i++) {
+                store.put(key(i % 300), value(i % 300, i));
+            }
+            store.waitForCompactions();
+            List<String> before =
+                    recording.list().stream().filter(n -> n.endsWith(".sst")).toList();
+            EntryIterator scan = store.scan(null, null); // holds the version that names every table of `before`
+            assertThat(scan.hasNext(), is(true));
+            store.compactAll(); // rewrites them: the scan is now their only holder
+            deletedBy.clear();
+            scan.close(); // the last reference: the tables of `before` are obsolete now
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!deletedBy.keySet().containsAll(before) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(
+                    "the replaced tables " + before + " are deleted",
+                    deletedBy.keySet().containsAll(before),
+                    is(true));
+            String reader = Thread.currentThread().getName();
+            for (String name : before) {
+                assertThat(
+                        name + " is deleted by the store's background thread, not by the reader that let go last",
+                        deletedBy.get(name).equals(reader),
+                        is(false));
+            }
+        }
+    }
+
     /** A storage that creates a table file only when a permit was given for it: flushes wait for {@link #let}. */
     @Test
     void fullMemtablesQueueBehindASlowFlushAreReadAndSurviveAPowerLoss() throws IOException, InterruptedException {

@@ -296,7 +296,7 @@ public final class Bench {
         List<String> problems = new ArrayList<>();
         log.println("building the workbench with the production peers (RocksDB, LevelDB, H2) ...");
         Path wbLog = logs.resolve("workbench-build.txt");
-        if (!Workbench.build(reference, true, options.offline(), ProcessBuilder.Redirect.to(wbLog.toFile()))) {
+        if (!Workbench.build(reference, true, options.offline(), true, ProcessBuilder.Redirect.to(wbLog.toFile()))) {
             problems.add(
                     "the reference workbench (with -P" + Workbench.PEERS_PROFILE + ") does not build; see " + wbLog);
             return new WorkloadBench(null, keys, ops, List.of(), problems);
@@ -310,7 +310,7 @@ public final class Bench {
         Path studentJar = null;
         if (student != null && !ours.isEmpty()) {
             Path sLog = logs.resolve("workbench-build-submission.txt");
-            if (Workbench.build(student, false, options.offline(), ProcessBuilder.Redirect.to(sLog.toFile()))) {
+            if (Workbench.build(student, false, options.offline(), true, ProcessBuilder.Redirect.to(sLog.toFile()))) {
                 studentJar = Workbench.jar(student);
             } else {
                 problems.add("the submission's engines do not build into the workbench; see " + sLog);

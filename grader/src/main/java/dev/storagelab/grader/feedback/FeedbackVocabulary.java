@@ -68,7 +68,9 @@ final class FeedbackVocabulary {
             "dev/storagelab/grader/runner/HangReport",
             "dev/storagelab/grader/sandbox/DiskQuota",
             "dev/storagelab/grader/feedback/LibraryNoise",
-            "dev/storagelab/grader/policy/LabPolicy");
+            "dev/storagelab/grader/policy/LabPolicy",
+            "dev/storagelab/grader/policy/FileRules",
+            "dev/storagelab/grader/policy/Refusal");
 
     private final Set<String> common;
     private final Set<String> course;
@@ -131,60 +133,114 @@ final class FeedbackVocabulary {
 
     /**
      * The vocabulary of {@code lab} in the built workspace {@code root}, with the concepts and names
-     * of its graded tests.
+     * of its graded tests. What every lab of {@code root} shares (its handouts' and sources' words,
+     * the grader's messages) is read once while those files stay as they are, and each library's
+     * words once per grader: a grading of every lab reads the workspace's sources once, not once a
+     * lab (the tiers are the same words either way).
      */
     static FeedbackVocabulary of(Path root, Lab lab, List<GradedTest> tests) throws IOException {
-        Map<String, Integer> prose = new HashMap<>();
-        Set<String> course = new HashSet<>();
-        try (Stream<Path> top = Files.list(root)) {
-            for (Path module : top.filter(Files::isDirectory).sorted().toList()) {
-                Path handout = module.resolve("README.md");
-                if (Files.isRegularFile(handout)) {
-                    String text = Regions.exportMarkdown(read(handout), handout.toString());
-                    count(text, prose);
-                    course.addAll(runs(text));
-                }
-                for (String folder : List.of("src/main/java", "src/test/java", "src/hidden/java")) {
-                    Path sources = module.resolve(folder);
-                    if (!Files.isDirectory(sources)) {
-                        continue;
-                    }
-                    try (Stream<Path> files = Files.walk(sources)) {
-                        for (Path p : files.filter(f -> f.toString().endsWith(".java"))
-                                .sorted()
-                                .toList()) {
-                            String text = SOLUTION.matcher(read(p)).replaceAll(" ");
-                            course.addAll(runs(text));
-                            Matcher m = LITERAL.matcher(text);
-                            while (m.find()) {
-                                count(m.group(), prose);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        WorkspaceText text = WorkspaceText.of(root);
+        Map<String, Integer> prose = new HashMap<>(text.prose());
+        Set<String> testWords = new HashSet<>();
         for (GradedTest t : tests) {
             count(t.concept() + " " + t.methodName(), prose);
-            course.addAll(runs(t.concept() + " " + t.id()));
+            testWords.addAll(runs(t.concept() + " " + t.id()));
         }
-        for (String message : graderMessages()) {
-            count(message, prose);
-            course.addAll(runs(message));
-        }
-        Set<String> library = new HashSet<>(jdk());
+        Set<String> course = new HashSet<>(text.course());
+        course.addAll(forms(testWords));
+        List<Path> jars = new ArrayList<>();
         Path module = root.resolve(lab.directory());
         if (Files.isRegularFile(module.resolve("target/test-classpath.txt"))) {
             for (Path entry : LabBuild.testClasspath(module)) {
                 if (entry.toString().endsWith(".jar") && Files.isRegularFile(entry)) {
-                    library.addAll(jar(entry));
+                    jars.add(entry);
                 }
             }
         }
         List<String> byCount = new ArrayList<>(prose.keySet());
         byCount.sort((a, b) -> prose.get(b).equals(prose.get(a)) ? a.compareTo(b) : prose.get(b) - prose.get(a));
         Set<String> common = new HashSet<>(byCount.subList(0, Math.min(COMMON, byCount.size())));
-        return new FeedbackVocabulary(common, forms(course), forms(library), Set.of());
+        return new FeedbackVocabulary(common, Set.copyOf(course), library(jars), Set.of());
+    }
+
+    /**
+     * What every lab of one workspace shares: the counts of the words of its prose (handouts, the
+     * literals of its sources, the grader's messages) and every form of its course words.
+     */
+    private record WorkspaceText(Map<String, Integer> prose, Set<String> course) {
+
+        /** The last workspaces read, each with what its files were (path, size, time) when it was read. */
+        private static final Map<Path, Map.Entry<List<String>, WorkspaceText>> READ =
+                new java.util.LinkedHashMap<>(8, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<Path, Map.Entry<List<String>, WorkspaceText>> e) {
+                        return size() > 4;
+                    }
+                };
+
+        static WorkspaceText of(Path root) throws IOException {
+            List<Path> handouts = new ArrayList<>();
+            List<Path> sources = new ArrayList<>();
+            try (Stream<Path> top = Files.list(root)) {
+                for (Path module : top.filter(Files::isDirectory).sorted().toList()) {
+                    Path handout = module.resolve("README.md");
+                    if (Files.isRegularFile(handout)) {
+                        handouts.add(handout);
+                    }
+                    for (String folder : List.of("src/main/java", "src/test/java", "src/hidden/java")) {
+                        Path dir = module.resolve(folder);
+                        if (!Files.isDirectory(dir)) {
+                            continue;
+                        }
+                        try (Stream<Path> files = Files.walk(dir)) {
+                            sources.addAll(files.filter(f -> f.toString().endsWith(".java"))
+                                    .sorted()
+                                    .toList());
+                        }
+                    }
+                }
+            }
+            List<String> state = new ArrayList<>();
+            for (Path p : handouts) {
+                state.add(p + " " + Files.size(p) + " "
+                        + Files.getLastModifiedTime(p).toMillis());
+            }
+            for (Path p : sources) {
+                state.add(p + " " + Files.size(p) + " "
+                        + Files.getLastModifiedTime(p).toMillis());
+            }
+            Path key = root.toAbsolutePath().normalize();
+            synchronized (READ) {
+                Map.Entry<List<String>, WorkspaceText> known = READ.get(key);
+                if (known != null && known.getKey().equals(state)) {
+                    return known.getValue();
+                }
+            }
+            Map<String, Integer> prose = new HashMap<>();
+            Set<String> course = new HashSet<>();
+            for (Path handout : handouts) {
+                String text = Regions.exportMarkdown(read(handout), handout.toString());
+                count(text, prose);
+                course.addAll(runs(text));
+            }
+            for (Path p : sources) {
+                String text = SOLUTION.matcher(read(p)).replaceAll(" ");
+                course.addAll(runs(text));
+                Matcher m = LITERAL.matcher(text);
+                while (m.find()) {
+                    count(m.group(), prose);
+                }
+            }
+            for (String message : graderMessages()) {
+                count(message, prose);
+                course.addAll(runs(message));
+            }
+            WorkspaceText text = new WorkspaceText(Map.copyOf(prose), forms(course));
+            synchronized (READ) {
+                READ.put(key, Map.entry(List.copyOf(state), text));
+            }
+            return text;
+        }
     }
 
     /** A vocabulary of the given tiers (for tests of the channel). */
@@ -282,9 +338,32 @@ final class FeedbackVocabulary {
         return messages;
     }
 
+    /** The library tier of each class path read, by its jars: labs with the same libraries share one. */
+    private static final Map<List<Path>, Set<String>> LIBRARIES = new ConcurrentHashMap<>();
+
+    /** Every form of the library words of the JDK and of {@code jars}. */
+    private static Set<String> library(List<Path> jars) throws IOException {
+        Set<String> known = LIBRARIES.get(jars);
+        if (known != null) {
+            return known;
+        }
+        Set<String> library = new HashSet<>(jdk());
+        for (Path jar : jars) {
+            library.addAll(jar(jar));
+        }
+        Set<String> all = Set.copyOf(library);
+        if (LIBRARIES.size() < 64) {
+            LIBRARIES.put(List.copyOf(jars), all);
+        }
+        return all;
+    }
+
     private static volatile Set<String> jdk;
 
-    /** The library words of the JDK's {@code java.base} module (its {@code java.*} packages), read once per grader. */
+    /**
+     * Every form of the library words of the JDK's {@code java.base} module (its {@code java.*}
+     * packages), read once per grader.
+     */
     private static Set<String> jdk() throws IOException {
         Set<String> words = jdk;
         if (words == null) {
@@ -295,14 +374,15 @@ final class FeedbackVocabulary {
                     words.addAll(classWords(Files.readAllBytes(p)));
                 }
             }
-            jdk = Set.copyOf(words);
+            words = forms(words);
+            jdk = words;
         }
         return words;
     }
 
     private static final Map<Path, Set<String>> JARS = new ConcurrentHashMap<>();
 
-    /** The library words of the classes in {@code jar}, read once per grader. */
+    /** Every form of the library words of the classes in {@code jar}, read once per grader. */
     private static Set<String> jar(Path jar) throws IOException {
         Set<String> words = JARS.get(jar);
         if (words == null) {
@@ -316,7 +396,7 @@ final class FeedbackVocabulary {
                     }
                 }
             }
-            words = Set.copyOf(words);
+            words = forms(words);
             JARS.put(jar, words);
         }
         return words;

@@ -115,8 +115,8 @@ public final class PolicyInstaller {
     };
 
     private static String[] fileMethods() {
-        List<String> all = new ArrayList<>(LabPolicy.FILE_READS);
-        all.addAll(LabPolicy.FILE_WRITES);
+        List<String> all = new ArrayList<>(FileRules.FILE_READS);
+        all.addAll(FileRules.FILE_WRITES);
         return all.toArray(new String[0]);
     }
 

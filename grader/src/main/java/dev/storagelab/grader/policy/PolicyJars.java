@@ -27,7 +27,8 @@ import java.util.zip.ZipInputStream;
  * <pre>
  * storagelab-policy-agent.jar      PolicyAgent (Premain-Class); Boot-Class-Path: the boot jar;
  *                                  META-INF/storagelab-policy/: the JDK's classes rewritten, the JDK they are for
- * storagelab-policy-boot.jar       LabPolicy: the rules, on the boot class path, where the JDK can call them
+ * storagelab-policy-boot.jar       LabPolicy and the classes of its rules (LabPolicy.CLASSES), on the boot
+ *                                  class path, where the JDK can call them
  * storagelab-policy-installer.jar  PolicyInstaller, PolicyAdvice and Byte Buddy, in the agent's own loader,
  *                                  for a JVM on another JDK than the grader's
  * </pre>
@@ -73,7 +74,7 @@ public final class PolicyJars {
             storeRewritten(out);
         }
         try (JarOutputStream out = open(dir.resolve(BOOT), manifest())) {
-            copy(grader, n -> n.startsWith(PACKAGE + "LabPolicy"), out);
+            copy(grader, PolicyJars::onTheBootClassPath, out);
         }
         Manifest installer = manifest();
         installer.getMainAttributes().put(new Attributes.Name("Multi-Release"), "true");
@@ -91,6 +92,17 @@ public final class PolicyJars {
             Files.setPosixFilePermissions(dir.resolve(jar), PosixFilePermissions.fromString("rw-r--r--"));
         }
         return dir.resolve(AGENT);
+    }
+
+    /** Whether the entry {@code name} of the grader is a class file of the policy's on the boot class path ({@link LabPolicy#CLASSES}, nested ones among them). */
+    static boolean onTheBootClassPath(String name) {
+        for (Class<?> c : LabPolicy.CLASSES) {
+            String base = c.getName().replace('.', '/');
+            if (name.equals(base + ".class") || (name.startsWith(base + "$") && name.endsWith(".class"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The JDK's classes rewritten ({@link PolicyClassFiles}), with the JDK they were made for ({@link PolicyAgent#jdk()}). */

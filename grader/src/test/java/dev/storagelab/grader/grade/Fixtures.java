@@ -64,6 +64,16 @@ public final class Fixtures {
         return pb.start();
     }
 
+    /**
+     * Whether the long proofs run whole ({@code -Dstoragelab.proofs=long}, which {@code .ci/long-proofs.sh}
+     * sets): every lab and every line where {@code mvn verify} proves a smoke of them (the reference
+     * graded in every lab, every performance line run, the bench with the peers at its quick size, the
+     * do-nothing release graded in every lab, the planted hangs graded whole).
+     */
+    public static boolean longProofs() {
+        return "long".equals(System.getProperty("storagelab.proofs"));
+    }
+
     /** Skips the calling test unless test JVMs are confined (a grader running as root, as CI and Gradescope do). */
     public static void assumeConfined() {
         org.junit.jupiter.api.Assumptions.assumeTrue(

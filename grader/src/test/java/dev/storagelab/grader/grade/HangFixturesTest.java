@@ -61,8 +61,8 @@ class HangFixturesTest {
 
     private static RealWorkspace real;
 
-    /** Every hidden test of each lab, not only the smoke's. */
-    static final boolean WHOLE = Boolean.getBoolean("storagelab.hangs.whole");
+    /** Every hidden test of each lab, not only the smoke's (with the other long proofs too: {@link Fixtures#longProofs()}). */
+    static final boolean WHOLE = Boolean.getBoolean("storagelab.hangs.whole") || Fixtures.longProofs();
 
     @BeforeAll
     static void open() {

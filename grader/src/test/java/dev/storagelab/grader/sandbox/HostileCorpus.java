@@ -472,12 +472,12 @@ public final class HostileCorpus {
                     "the policy switched off, by a setAccessible through Method.invoke",
                     true,
                     true,
-                    "java.lang.NoSuchFieldException: config",
+                    "java.lang.NoSuchFieldException: current",
                     """
-                    java.lang.reflect.Field config =
-                            Class.forName("dev.storagelab.grader.policy.LabPolicy").getDeclaredField("config");
-                    java.lang.reflect.Field.class.getMethod("setAccessible", boolean.class).invoke(config, true);
-                    config.set(null, null);
+                    java.lang.reflect.Field current =
+                            Class.forName("dev.storagelab.grader.policy.PolicyConfig").getDeclaredField("current");
+                    java.lang.reflect.Field.class.getMethod("setAccessible", boolean.class).invoke(current, true);
+                    current.set(null, null);
                     ScratchFiles.read("/proc/self/cmdline");"""),
             new WallCase("Unsafe, from the JDK", true, true, """
                     try {

@@ -2,6 +2,7 @@ package dev.storagelab.grader.sandbox;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
@@ -55,17 +56,28 @@ class SandboxPolicyTest {
     }
 
     private static Run probeRun(Path dir, boolean inherited, Path agent) throws Exception {
+        // the properties lab code may read, to read
+        return underThePolicy(dir, inherited, agent, true, Probe.class, ClassScan.WORKSPACE_SWITCHES);
+    }
+
+    /**
+     * Runs {@code main} with {@code args} in a JVM under the policy (see {@link #probe}), this test's
+     * classes named as lab code or, without {@code labCode}, as a library's.
+     */
+    private static Run underThePolicy(
+            Path dir, boolean inherited, Path agent, boolean labCode, Class<?> main, java.util.Collection<String> args)
+            throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
         Path scratch = Files.createDirectories(dir.resolve("tmp"));
         String classes = probeClasses();
-        List<SandboxPolicy.Entry> classpath = List.of(new SandboxPolicy.Entry(classes, true));
+        List<SandboxPolicy.Entry> classpath = List.of(new SandboxPolicy.Entry(classes, labCode));
         List<String> flags = SandboxPolicy.flags(classpath, List.of(work, scratch));
         String graders = flags.get(0).substring("-javaagent:".length());
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m"));
         flags.forEach(f -> cmd.add(agent == null ? f : f.replace(graders, agent.toString())));
-        cmd.addAll(List.of("-Djava.io.tmpdir=" + scratch, "-cp", classes, Probe.class.getName()));
-        cmd.addAll(ClassScan.WORKSPACE_SWITCHES); // the properties lab code may read, to read
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + scratch, "-cp", classes, main.getName()));
+        cmd.addAll(args);
         return run(cmd, work, inherited ? SandboxPolicy.javaOptions(classpath, List.of(work, scratch)) : null);
     }
 
@@ -82,6 +94,20 @@ class SandboxPolicyTest {
     }
 
     private record Run(int exit, String out) {}
+
+    /** The classes of the policy's jar on the boot class path, beside the agent's jar {@code agent}. */
+    private static List<String> bootClasses(Path agent) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (java.util.jar.JarFile jar =
+                new java.util.jar.JarFile(agent.resolveSibling(PolicyJars.BOOT).toFile())) {
+            jar.stream()
+                    .map(java.util.jar.JarEntry::getName)
+                    .filter(n -> n.endsWith(".class"))
+                    .forEach(n -> names.add(
+                            n.substring(0, n.length() - ".class".length()).replace('/', '.')));
+        }
+        return names;
+    }
 
     /** The class folder of {@link Probe} (this test's classes), named as lab code in the probing JVM. */
     private static String probeClasses() throws java.net.URISyntaxException {
@@ -110,6 +136,11 @@ class SandboxPolicyTest {
 
     /** Refused in every form, with {@code permission}. */
     private static void refused(String attempt, String permission) {
+        refused(said, attempt, permission);
+    }
+
+    /** Refused in every form, with {@code permission}, as {@code said} says. */
+    private static void refused(Map<String, String> said, String attempt, String permission) {
         for (String form : FORMS) {
             assertThat(attempt + form + " was tried", said.containsKey(attempt + form), is(true));
             assertThat(
@@ -121,6 +152,11 @@ class SandboxPolicyTest {
 
     /** Allowed in every form it was tried in. */
     private static void allowed(String attempt) {
+        allowed(said, attempt);
+    }
+
+    /** Allowed in every form it was tried in, as {@code said} says. */
+    private static void allowed(Map<String, String> said, String attempt) {
         assertThat(attempt + " was tried", said.containsKey(attempt), is(true));
         for (String form : FORMS) {
             if (said.containsKey(attempt + form)) {
@@ -208,20 +244,52 @@ class SandboxPolicyTest {
     }
 
     /**
-     * The policy's own state, past every access check: its fields are hidden from reflection, a
-     * member of a policy class is never made accessible, nor is a private lookup in one given,
-     * whoever asks; so the attack that switched the policy off (a {@code setAccessible} on its
-     * {@code config}, through {@code Method.invoke}) finds nothing to work on.
+     * The policy's own state, past every access check: its fields are hidden from reflection, and a
+     * member of a policy class is never made accessible, whoever asks; so the attack that switched
+     * the policy off (a {@code setAccessible} on the field that holds its configuration, {@code
+     * PolicyConfig.current}, through {@code Method.invoke}) finds nothing to work on, and a method
+     * handle on that field is refused by the JDK's own access check.
      */
     @Test
     void thePolicysOwnStateIsOutOfReachPastEveryAccessCheck() {
-        failed("the policy switched off through its state", "java.lang.NoSuchFieldException: config");
-        allowed("the policy's fields, listed");
+        failed("the policy switched off through its state", "java.lang.NoSuchFieldException: current");
         refused(
                 "a member of the policy made accessible",
                 "\"java.lang.reflect.ReflectPermission\" \"suppressAccessChecks\"");
-        refused("a private lookup in the policy", "\"java.lang.reflect.ReflectPermission\" \"suppressAccessChecks\"");
         failed("the policy's state by a method handle", "java.lang.IllegalAccessException");
+    }
+
+    /**
+     * Every class the policy's jar puts on the boot class path is there in a JVM under the policy
+     * (none left to load from elsewhere), with its fields hidden from reflection; none of its
+     * members is made accessible, nor a private lookup in it given, in any form, whoever asks: lab
+     * code, or a class that is not lab code (a library's, the runner's), which may make its own
+     * private members accessible.
+     */
+    @Test
+    void everyClassOfThePolicyIsOnTheBootClassPathAndClosedToWhoeverAsks() throws Exception {
+        String agent = SandboxPolicy.flags(List.of(), List.of()).get(0).substring("-javaagent:".length());
+        List<String> classes = bootClasses(Path.of(agent));
+        assertThat(classes, hasItem("dev.storagelab.grader.policy.LabPolicy"));
+        String suppress = "\"java.lang.reflect.ReflectPermission\" \"suppressAccessChecks\"";
+        for (boolean labCode : List.of(true, false)) {
+            Path dir = tmp.resolve(labCode ? "reach-as-lab-code" : "reach-as-a-library");
+            Run run = underThePolicy(dir, false, null, labCode, PolicyReach.class, classes);
+            assertThat(run.out(), run.exit(), is(0));
+            Map<String, String> reach = said(run);
+            if (labCode) {
+                refused(reach, PolicyReach.OWN, suppress);
+            } else {
+                allowed(reach, PolicyReach.OWN);
+            }
+            for (String name : classes) {
+                String simple = name.substring(name.lastIndexOf('.') + 1);
+                allowed(reach, "the policy's " + simple + ", on the boot class path");
+                allowed(reach, "the fields of the policy's " + simple + ", listed");
+                refused(reach, "a member of the policy's " + simple + " made accessible", suppress);
+                refused(reach, "a private lookup in the policy's " + simple, suppress);
+            }
+        }
     }
 
     @Test
@@ -395,12 +463,12 @@ class SandboxPolicyTest {
     static final class Probe {
         private Probe() {}
 
-        private static final String POLICY = "dev.storagelab.grader.policy.LabPolicy";
+        private static final String PACKAGE = "dev.storagelab.grader.policy.";
 
         public static void main(String[] args) throws Exception {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
             Runtime runtime = Runtime.getRuntime();
-            Class<?> policy = Class.forName(POLICY);
+            Class<?> state = Class.forName(PACKAGE + "PolicyConfig");
             Map<String, Attempt> attempts = new LinkedHashMap<>();
             // the last call of an attempt, to make through reflection and a method handle too
             Map<String, Callable<Call>> calls = new LinkedHashMap<>();
@@ -620,25 +688,19 @@ class SandboxPolicyTest {
                     () -> new Call(java.lang.management.ManagementFactory.class, "getRuntimeMXBean", types(), null));
             // the policy's own state: the attack that switched it off, a setAccessible through Method.invoke
             attempts.put("the policy switched off through its state", () -> {
-                java.lang.reflect.Field config = policy.getDeclaredField("config");
+                java.lang.reflect.Field current = state.getDeclaredField("current");
                 java.lang.reflect.Field.class
                         .getMethod("setAccessible", boolean.class)
-                        .invoke(config, true);
-                config.set(null, null);
+                        .invoke(current, true);
+                current.set(null, null);
                 return Files.readAllBytes(Path.of("/proc/self/cmdline"));
             });
             calls.put(
                     "the policy switched off through its state",
-                    () -> new Call(Class.class, "getDeclaredField", types(String.class), policy, "config"));
-            attempts.put("the policy's fields, listed", () -> {
-                if (policy.getDeclaredFields().length > 0) {
-                    throw new IllegalStateException(
-                            "the policy's fields are seen: " + Arrays.toString(policy.getDeclaredFields()));
-                }
-                return null;
-            });
+                    () -> new Call(Class.class, "getDeclaredField", types(String.class), state, "current"));
+            Class<?> callers = Class.forName(PACKAGE + "Callers");
             attempts.put("a member of the policy made accessible", () -> {
-                policy.getDeclaredMethod("labInCharge").setAccessible(true);
+                callers.getDeclaredMethod("labInCharge").setAccessible(true);
                 return null;
             });
             calls.put(
@@ -647,17 +709,11 @@ class SandboxPolicyTest {
                             java.lang.reflect.Method.class,
                             "setAccessible",
                             types(boolean.class),
-                            policy.getDeclaredMethod("labInCharge"),
+                            callers.getDeclaredMethod("labInCharge"),
                             true));
             attempts.put(
-                    "a private lookup in the policy",
-                    () -> java.lang.invoke.MethodHandles.privateLookupIn(
-                            policy, java.lang.invoke.MethodHandles.lookup()));
-            calls.put("a private lookup in the policy", () -> privateLookupIn(policy));
-            Class<?> configType = Class.forName(POLICY + "$Config");
-            attempts.put(
                     "the policy's state by a method handle",
-                    () -> java.lang.invoke.MethodHandles.lookup().findStaticGetter(policy, "config", configType));
+                    () -> java.lang.invoke.MethodHandles.lookup().findStaticGetter(state, "current", state));
             calls.put(
                     "the policy's state by a method handle",
                     () -> new Call(
@@ -665,9 +721,9 @@ class SandboxPolicyTest {
                             "findStaticVarHandle",
                             types(Class.class, String.class, Class.class),
                             java.lang.invoke.MethodHandles.lookup(),
-                            policy,
-                            "config",
-                            configType));
+                            state,
+                            "current",
+                            state));
             attempts.put(
                     "an enum by name",
                     () -> java.util.concurrent.TimeUnit.valueOf("SECONDS")
@@ -710,6 +766,11 @@ class SandboxPolicyTest {
                 };
                 return read.apply(tmp.resolve("f"));
             });
+            say(attempts, calls);
+        }
+
+        /** Makes each attempt, and each of {@code calls} through reflection and a method handle too. */
+        static void say(Map<String, Attempt> attempts, Map<String, Callable<Call>> calls) {
             for (Map.Entry<String, Attempt> a : attempts.entrySet()) {
                 say(a.getKey(), a.getValue());
                 Callable<Call> call = calls.get(a.getKey());
@@ -720,12 +781,12 @@ class SandboxPolicyTest {
             }
         }
 
-        private static Class<?>[] types(Class<?>... types) {
+        static Class<?>[] types(Class<?>... types) {
             return types;
         }
 
         /** {@code MethodHandles.privateLookupIn(target, lookup())}, as a {@link Call}. */
-        private static Call privateLookupIn(Class<?> target) {
+        static Call privateLookupIn(Class<?> target) {
             return new Call(
                     java.lang.invoke.MethodHandles.class,
                     "privateLookupIn",
@@ -765,6 +826,75 @@ class SandboxPolicyTest {
                 result = root.toString().replace('\n', ' ');
             }
             System.out.println(attempt + ": " + result);
+        }
+    }
+
+    /**
+     * Reaches for each class of the policy its arguments name, and says what it got (run as lab
+     * code, and as code that is not): on the boot class path, its fields listed, a member made
+     * accessible, a private lookup in it; and, to tell the two runs apart, a private member of its
+     * own made accessible.
+     */
+    static final class PolicyReach {
+        private PolicyReach() {}
+
+        static final String OWN = "a private member of its own made accessible";
+
+        private static final int SECRET = 7;
+
+        public static void main(String[] args) {
+            Map<String, Probe.Attempt> attempts = new LinkedHashMap<>();
+            Map<String, Callable<Call>> calls = new LinkedHashMap<>();
+            madeAccessible(attempts, calls, OWN, () -> PolicyReach.class.getDeclaredField("SECRET"));
+            for (String name : args) {
+                String simple = name.substring(name.lastIndexOf('.') + 1);
+                attempts.put("the policy's " + simple + ", on the boot class path", () -> {
+                    ClassLoader loader = Class.forName(name).getClassLoader();
+                    if (loader != null) {
+                        throw new IllegalStateException(name + " was loaded by " + loader);
+                    }
+                    return null;
+                });
+                attempts.put("the fields of the policy's " + simple + ", listed", () -> {
+                    java.lang.reflect.Field[] fields = Class.forName(name).getDeclaredFields();
+                    if (fields.length > 0) {
+                        throw new IllegalStateException("its fields are seen: " + Arrays.toString(fields));
+                    }
+                    return null;
+                });
+                madeAccessible(
+                        attempts,
+                        calls,
+                        "a member of the policy's " + simple + " made accessible",
+                        () -> Class.forName(name).getDeclaredConstructors()[0]);
+                String lookup = "a private lookup in the policy's " + simple;
+                attempts.put(
+                        lookup,
+                        () -> java.lang.invoke.MethodHandles.privateLookupIn(
+                                Class.forName(name), java.lang.invoke.MethodHandles.lookup()));
+                calls.put(lookup, () -> Probe.privateLookupIn(Class.forName(name)));
+            }
+            Probe.say(attempts, calls);
+        }
+
+        /** {@code member}'s {@code setAccessible(true)}: the attempt {@code attempt}, made in every form. */
+        private static void madeAccessible(
+                Map<String, Probe.Attempt> attempts,
+                Map<String, Callable<Call>> calls,
+                String attempt,
+                Callable<java.lang.reflect.AccessibleObject> member) {
+            attempts.put(attempt, () -> {
+                member.call().setAccessible(true);
+                return null;
+            });
+            calls.put(
+                    attempt,
+                    () -> new Call(
+                            java.lang.reflect.AccessibleObject.class,
+                            "setAccessible",
+                            Probe.types(boolean.class),
+                            member.call(),
+                            true));
         }
     }
 

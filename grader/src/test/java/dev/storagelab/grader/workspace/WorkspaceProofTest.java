@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.storagelab.grader.grade.Fixtures;
 import dev.storagelab.grader.perf.JmhRunner;
 import dev.storagelab.grader.perf.PerfResult;
 import dev.storagelab.grader.perf.Performance;
@@ -29,16 +30,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
 
 /**
  * The proofs the grader owes on the real workspace's reference: it earns 100% in every lab, every
  * rubric performance line names one benchmark of it, a planted costly submission loses its counted
  * line against it, and one bug in one region costs only the tests that catch it. The proofs on the
  * release are {@link WorkspaceReleaseProofTest}'s.
+ *
+ * <p>Three of them are long and run whole in {@code .ci/long-proofs.sh} ({@link Fixtures#longProofs()}):
+ * the reference graded in every lab, every performance line run, the bench with the peers at its quick
+ * size. {@code mvn verify} runs a smoke of each: the reference graded in {@link #SMOKE_LAB} (every lab's
+ * hidden tests counted, and every line's benchmark checked in the benchmark list), its timed line run
+ * (the counted lines run in the costly submissions' proofs), the bench with the peers on a few hundred
+ * keys.
  */
 class WorkspaceProofTest {
 
@@ -59,11 +71,36 @@ class WorkspaceProofTest {
         real.assertUnmodified();
     }
 
+    /**
+     * The lab graded whole on the reference in {@code mvn verify}, and whose timed performance line
+     * runs there ({@link #SMOKE_LINE}); {@code .ci/long-proofs.sh} grades every lab and runs every line.
+     */
+    static final String SMOKE_LAB = "02";
+
+    /** The performance line of {@link #SMOKE_LAB} that {@code mvn verify} runs (a timed one). */
+    static final String SMOKE_LINE = "heap-merge";
+
+    /**
+     * The reference earns 100% in a lab graded whole, every hidden test passing behind the grader's
+     * walls: {@link #SMOKE_LAB} in {@code mvn verify}, every lab in {@code .ci/long-proofs.sh}. Every
+     * lab has hidden tests to grade, whichever is graded.
+     */
     @Test
-    void referenceWorkspaceScoresFullMarksOnEveryLab() throws IOException {
-        GradeReport report = real.grade(null);
+    void referenceWorkspaceScoresFullMarks() throws IOException {
+        Path reference = real.grader().builtReference(workspace.labs(), tmp);
+        Rubric rubric = Rubric.of(workspace);
+        for (Lab lab : workspace.labs()) {
+            assertThat(
+                    lab.id() + " must have hidden tests",
+                    HiddenTests.scan(reference, lab, rubric).size(),
+                    greaterThanOrEqualTo(25));
+        }
+        List<String> labs = Fixtures.longProofs() ? List.of() : List.of(SMOKE_LAB);
+        GradeReport report = real.grade(null, labs);
         assertThat(report.error(), nullValue());
-        assertThat(report.isolated().size(), equalTo(workspace.labs().size()));
+        assertThat(
+                report.isolated().size(),
+                equalTo(labs.isEmpty() ? workspace.labs().size() : labs.size()));
         for (LabResult lab : report.isolated()) {
             List<String> failing = lab.tests().stream()
                     .filter(t -> !t.outcome().passed())
@@ -75,27 +112,92 @@ class WorkspaceProofTest {
         }
     }
 
+    /**
+     * Every rubric performance line names exactly one benchmark and one parameter set of the
+     * reference, read in each lab's JMH benchmark list (the benchmarks the line's expression selects,
+     * and the parameter sets each has once the line's parameters are given), and a line runs into one
+     * result on the reference ({@link JmhRunner.Settings#QUICK}): {@link #SMOKE_LINE} in {@code mvn
+     * verify} (the counted lines of the planted costly submissions run in their proofs), every line in
+     * {@code .ci/long-proofs.sh}.
+     */
     @Test
-    void everyRubricPerformanceLineRunsExactlyOneBenchmarkOfTheReference() throws IOException {
+    void everyRubricPerformanceLineNamesExactlyOneBenchmarkOfTheReferenceAndRunsIt() throws IOException {
         Path reference = real.grader().builtReference(workspace.labs(), tmp);
         Rubric rubric = Rubric.of(workspace);
         List<String> wrong = new ArrayList<>();
         int lines = 0;
+        boolean withoutParametersMore = false;
         for (Lab lab : workspace.labs()) {
+            List<BenchmarkListEntry> benchmarks;
+            try (java.io.InputStream in = Files.newInputStream(
+                    reference.resolve(lab.directory()).resolve("target/test-classes/META-INF/BenchmarkList"))) {
+                benchmarks = BenchmarkList.readBenchmarkList(in);
+            }
             for (Rubric.PerfBenchmark p : rubric.perf(lab.id())) {
                 lines++;
-                JmhRunner.Run run = referenceRun(reference, lab, p);
-                if (!run.ok() || run.scores().size() != 1) {
-                    wrong.add("perf." + lab.id() + "." + p.name() + ": "
-                            + run.scores().size() + " results; " + (run.ok() ? "" : run.problem()));
+                List<String> why = new ArrayList<>();
+                int results = results(p.benchmark(), p.params(), benchmarks, why);
+                if (results != 1 || !why.isEmpty()) {
+                    wrong.add("perf." + lab.id() + "." + p.name() + ": " + results + " results " + why);
                 }
+                withoutParametersMore |= results(p.benchmark(), Map.of(), benchmarks, new ArrayList<>()) > 1;
             }
         }
         assertThat("a performance line must name one benchmark and one parameter set of the reference", wrong, empty());
+        assertThat("a line's parameters choose among a benchmark's sets", withoutParametersMore, is(true));
         assertThat(
                 "every lab earns some points for speed",
                 lines,
                 greaterThanOrEqualTo(workspace.labs().size()));
+
+        List<String> failed = new ArrayList<>();
+        int ran = 0;
+        for (Lab lab : workspace.labs()) {
+            for (Rubric.PerfBenchmark p : rubric.perf(lab.id())) {
+                if (!Fixtures.longProofs()
+                        && !(lab.id().equals("lab-" + SMOKE_LAB) && p.name().equals(SMOKE_LINE))) {
+                    continue;
+                }
+                ran++;
+                JmhRunner.Run run = referenceRun(reference, lab, p);
+                if (!run.ok() || run.scores().size() != 1) {
+                    failed.add("perf." + lab.id() + "." + p.name() + ": "
+                            + run.scores().size() + " results; " + (run.ok() ? "" : run.problem()));
+                }
+            }
+        }
+        assertThat("a performance line runs one benchmark of the reference into one result", failed, empty());
+        assertThat(
+                "perf.lab-" + SMOKE_LAB + "." + SMOKE_LINE + " is a line of the rubric", ran, greaterThanOrEqualTo(1));
+    }
+
+    /**
+     * How many results a run of {@code benchmark} with {@code params} gives, by {@code benchmarks}
+     * (a lab's JMH benchmark list): each benchmark its expression selects, once per parameter set
+     * the given parameters leave; a parameter a selected benchmark does not have goes into {@code
+     * wrong} (JMH refuses the run).
+     */
+    private static int results(
+            String benchmark, Map<String, String> params, List<BenchmarkListEntry> benchmarks, List<String> wrong) {
+        Pattern include = Pattern.compile("\\." + Pattern.quote(benchmark) + "$");
+        int results = 0;
+        for (BenchmarkListEntry b : benchmarks) {
+            if (!include.matcher(b.getUsername()).find()) {
+                continue;
+            }
+            Map<String, String[]> declared = b.getParams().orElse(Map.of());
+            for (String name : params.keySet()) {
+                if (!declared.containsKey(name)) {
+                    wrong.add(b.getUsername() + " has no parameter " + name);
+                }
+            }
+            int sets = 1;
+            for (Map.Entry<String, String[]> p : declared.entrySet()) {
+                sets *= params.containsKey(p.getKey()) ? 1 : p.getValue().length;
+            }
+            results += sets;
+        }
+        return results;
     }
 
     private static final java.util.Map<String, JmhRunner.Run> REFERENCE_RUNS = new java.util.HashMap<>();
@@ -279,9 +381,15 @@ class WorkspaceProofTest {
         assertThat("the fixture that counts as the reference does ranks (below it)", ranked, greaterThanOrEqualTo(1));
     }
 
+    /**
+     * {@code ./storagelab bench --quick --peers --lab 04}: lab-04's JMH suite, and the workloads on its
+     * engines and on every production peer. In {@code mvn verify} the workloads run on a few hundred
+     * keys; {@code .ci/long-proofs.sh} runs them at the quick size, as the command does.
+     */
     @Test
     void quickBenchWithPeersRunsTheLabsEngineAndEveryProductionEngine() throws Exception {
         Path out = tmp.resolve("bench-peers");
+        long keys = Fixtures.longProofs() ? 0 : 200; // 0: the command's own quick size
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         // On the reference the proofs already built (what `./storagelab bench --quick --peers --lab 04`
         // does after copying and building its own). Online: the first run on a machine downloads
@@ -289,7 +397,8 @@ class WorkspaceProofTest {
         dev.storagelab.grader.bench.BenchReport report = new dev.storagelab.grader.bench.Bench(
                         workspace, new PrintStream(progress, true, StandardCharsets.UTF_8))
                 .sharedReference(real.grader().builtReference(List.of(workspace.lab("04")), tmp))
-                .run(new dev.storagelab.grader.bench.Bench.Options(List.of("04"), null, true, true, out, false, 0, 0));
+                .run(new dev.storagelab.grader.bench.Bench.Options(
+                        List.of("04"), null, true, true, out, false, keys, keys));
         String table = Files.readString(out.resolve("bench.txt")) + progress.toString(StandardCharsets.UTF_8);
         assertThat(table, report.labs().get(0).problem(), nullValue());
         JsonObject bench = JsonParser.parseString(Files.readString(out.resolve("bench.json")))

@@ -135,17 +135,29 @@ class WorkspaceReleaseProofTest {
     }
 
     /**
+     * The lab whose hidden tests {@code mvn verify} grades on the do-nothing release; {@code
+     * .ci/long-proofs.sh} grades every lab.
+     */
+    static final String DO_NOTHING_SMOKE_LAB = "04";
+
+    /**
      * The do-nothing release: every task returns at once with the simplest value of its type, as code
      * that was never written but compiles and runs. A hidden test that passes on it awards points
      * for nothing (one of lab-01 once counted only comparisons, which a body that returns at once
-     * makes none of).
+     * makes none of). Graded in {@link #DO_NOTHING_SMOKE_LAB} in {@code mvn verify} (each lab is a
+     * build of its own, so a lab takes a grading's time), in every lab in {@code .ci/long-proofs.sh}
+     * ({@link Fixtures#longProofs()}).
      */
     @Test
     void everyHiddenTestFailsOnTheDoNothingRelease() throws IOException {
         Path submission = tmp.resolve("do-nothing");
         DoNothingRelease.write(workspace, submission);
-        GradeReport report = real.grade(submission);
+        List<String> labs = Fixtures.longProofs() ? List.of() : List.of(DO_NOTHING_SMOKE_LAB);
+        GradeReport report = real.grade(submission, labs);
         assertThat(report.error(), nullValue());
+        assertThat(
+                report.isolated().size(),
+                equalTo(labs.isEmpty() ? workspace.labs().size() : labs.size()));
         List<String> passing = new ArrayList<>();
         for (LabResult lab : report.isolated()) {
             assertThat(
@@ -303,14 +315,30 @@ class WorkspaceReleaseProofTest {
         writtenInFullOverUnstartedEarlierLabs("07", 11, 4);
     }
 
-    private static void writtenInFullOverUnstartedEarlierLabs(String labNumber, int tasks, int passingAtLeast)
-            throws IOException {
+    /** The release given out with labs 01 to 04 solved, as exported; and the copy of it the proofs write their lab into. */
+    private static Path solvedRelease;
+
+    private static Path writtenCopy;
+
+    private static synchronized void writtenInFullOverUnstartedEarlierLabs(
+            String labNumber, int tasks, int passingAtLeast) throws IOException {
         Lab lab = workspace.lab(labNumber);
-        Path copy = tmp.resolve("release-" + lab.id() + "-written");
-        // As a student gets it who starts at lab-05: labs 01 to 04 given out solved.
-        new Exporter(workspace).export(copy, Set.of("01", "02", "03", "04"));
-        FileTrees.copy(workspace.root().resolve(lab.studentSources()), copy.resolve(lab.studentSources()), p -> true);
-        Fixtures.CliRun run = Fixtures.cli(copy, "test", "--lab", labNumber, "--offline");
+        if (writtenCopy == null) {
+            // As a student gets it who starts at lab-05: labs 01 to 04 given out solved.
+            solvedRelease = tmp.resolve("release-solved-01-04");
+            new Exporter(workspace).export(solvedRelease, Set.of("01", "02", "03", "04"));
+            writtenCopy = tmp.resolve("release-written");
+            FileTrees.copy(solvedRelease, writtenCopy, p -> true);
+        }
+        // One copy for both proofs: this lab written in full, every other lab's files as the release gives
+        // them (only the files that differ are written, so its build compiles the labs that changed, and
+        // the solved labs and lab-05 once for both).
+        for (Lab l : workspace.labs()) {
+            mirror(
+                    (l.equals(lab) ? workspace.root() : solvedRelease).resolve(l.studentSources()),
+                    writtenCopy.resolve(l.studentSources()));
+        }
+        Fixtures.CliRun run = Fixtures.cli(writtenCopy, "test", "--lab", labNumber, "--offline");
         String handout = Files.readString(
                 workspace.root().resolve(lab.directory()).resolve("README.md"), StandardCharsets.UTF_8);
         List<String> taskLines =
@@ -335,6 +363,34 @@ class WorkspaceReleaseProofTest {
             }
         }
         assertThat(run.out(), passing, greaterThanOrEqualTo(passingAtLeast));
+    }
+
+    /**
+     * Makes {@code dest} hold exactly {@code from}'s files, writing only those whose bytes differ and
+     * deleting those {@code from} does not have.
+     */
+    private static void mirror(Path from, Path dest) throws IOException {
+        Set<Path> kept = new java.util.HashSet<>();
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path rel = from.relativize(f);
+                Path to = dest.resolve(rel.toString());
+                kept.add(Path.of(rel.toString()));
+                if (!Files.isRegularFile(to) || Files.mismatch(f, to) != -1) {
+                    Files.createDirectories(to.getParent());
+                    Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        if (Files.isDirectory(dest)) {
+            try (Stream<Path> files = Files.walk(dest)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    if (!kept.contains(Path.of(dest.relativize(f).toString()))) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        }
     }
 
     private static void runMavenTests(Path root) throws Exception {

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The grader's long proofs whole, where `mvn verify` runs a smoke of each (Fixtures.longProofs):
+#   - the reference graded in every lab, every hidden test passing (WorkspaceProofTest);
+#   - every rubric performance line run on the reference (WorkspaceProofTest);
+#   - `bench --quick --peers` at its quick size (WorkspaceProofTest);
+#   - the do-nothing release graded in every lab, every hidden test failing (WorkspaceReleaseProofTest);
+#   - the planted hangs graded whole (HangFixturesTest, as notes/figures/hang_fixtures.sh does).
+# It builds the labs and the grader as `mvn verify` does, then runs those three test classes with
+# -Dstoragelab.proofs=long; Maven's arguments given after -- are added (-o: offline). Slow: tens of
+# minutes on 2 cores.
+#
+#   .ci/long-proofs.sh [-- MAVEN_ARGS...]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+case "${1:-}" in
+  -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+  --) shift ;;
+  "") ;;
+  *) echo "long-proofs: unknown argument $1 (see --help)" >&2; exit 2 ;;
+esac
+exec mvn -B -pl grader -am verify -Dspotless.check.skip=true -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest='WorkspaceProofTest,WorkspaceReleaseProofTest,HangFixturesTest' -Dstoragelab.proofs=long "$@"
