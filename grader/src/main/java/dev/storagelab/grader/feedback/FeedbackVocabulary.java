@@ -201,13 +201,11 @@ final class FeedbackVocabulary {
                 }
             }
             List<String> state = new ArrayList<>();
-            for (Path p : handouts) {
-                state.add(p + " " + Files.size(p) + " "
-                        + Files.getLastModifiedTime(p).toMillis());
-            }
-            for (Path p : sources) {
-                state.add(p + " " + Files.size(p) + " "
-                        + Files.getLastModifiedTime(p).toMillis());
+            for (List<Path> files : List.of(handouts, sources)) {
+                for (Path p : files) {
+                    state.add(p + " " + Files.size(p) + " "
+                            + Files.getLastModifiedTime(p).toMillis());
+                }
             }
             Path key = root.toAbsolutePath().normalize();
             synchronized (READ) {
