@@ -757,9 +757,6 @@ class NotesTest {
 
     // ---- what is true now, not a lab notebook -------------------------------------------------
 
-    /** Pages of the notes this check leaves to their own rewrite: the benchmarks' baseline, retaken whole. */
-    static final Set<String> RETAKEN_WHOLE = Set.of("benchmarks.md");
-
     /** A date as a day's entry begins: "On 2026-11-23 the store served ...". */
     private static final Pattern DATED = Pattern.compile("(?i)\\bon 20\\d\\d-\\d\\d-\\d\\d\\b");
 
@@ -843,9 +840,7 @@ class NotesTest {
     void noPageOfTheNotesReadsAsALabNotebook() throws IOException {
         List<String> problems = new ArrayList<>();
         for (Doc d : notes(ROOT)) {
-            if (!RETAKEN_WHOLE.contains(d.fileName())) {
-                problems.addAll(notebookProblems(d));
-            }
+            problems.addAll(notebookProblems(d));
         }
         try (Stream<Path> figures = Files.list(ROOT.resolve("notes/figures"))) {
             figures.map(p -> p.getFileName().toString())

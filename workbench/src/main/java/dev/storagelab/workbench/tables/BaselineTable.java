@@ -499,7 +499,7 @@ public final class BaselineTable extends FigureTables.Table {
                 }
             }
             if (!lines.isEmpty()) {
-                t.append("\n### Cells not measured, or measured apart\n\n");
+                t.append("\n### Cells of another size, or left out\n\n");
                 lines.forEach(l -> t.append(l).append('\n'));
             }
         }
