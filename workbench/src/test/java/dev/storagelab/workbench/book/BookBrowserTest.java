@@ -132,9 +132,25 @@ class BookBrowserTest {
         return browser.findElement(By.cssSelector("article h1")).getText().replaceFirst("^#\\s*", "");
     }
 
-    private String current() {
-        return (String) js("var c = document.querySelector('nav.contents li.current > a');"
-                + " return c ? c.getAttribute('href') : null;");
+    /**
+     * Once the browser is at {@code file} and the page has loaded ({@code null} before), where the
+     * reader is, in one call: the page's heading (without its anchor's "#"), its tests, the page the
+     * table of contents marks as the reader's and the number of tasks it lists.
+     */
+    private static final String PLACE = "const [file] = arguments;"
+            + " if (!location.href.endsWith('/' + file) || document.readyState !== 'complete') return null;"
+            + " const h = document.querySelector('article h1');"
+            + " const t = document.querySelector('dl.task-tests');"
+            + " const c = document.querySelector('nav.contents li.current > a');"
+            + " return {heading: h ? h.innerText.replace(/^#\\s*/, '') : null, tests: t ? t.innerText : null,"
+            + " current: c ? c.getAttribute('href') : null,"
+            + " tasks: document.querySelectorAll('nav.contents li.task').length};";
+
+    /** {@link #PLACE}, once the browser has gone to {@code file}. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> placeAt(String file) {
+        return BookCrawler.waitFor(browser)
+                .until(d -> (Map<String, Object>) ((JavascriptExecutor) d).executeScript(PLACE, file));
     }
 
     /**
@@ -151,32 +167,33 @@ class BookBrowserTest {
             BookPages.Page p = lab.get(i);
             HandoutParts.Task t = p.task().orElseThrow();
             browser.findElement(By.cssSelector("nav.pager a.next")).click();
-            BookCrawler.waitFor(browser).until(d -> d.getCurrentUrl().endsWith("/" + p.file()));
-            assertThat(heading(), startsWith(t.id() + ": "));
+            Map<String, Object> place = placeAt(p.file());
+            assertThat((String) place.get("heading"), startsWith(t.id() + ": "));
             assertThat(
                     "its tests and their points",
-                    browser.findElement(By.cssSelector("dl.task-tests")).getText(),
+                    (String) place.get("tests"),
                     allOf(
                             containsString("./storagelab test --lab 02 --task " + t.id()),
                             containsString(" points, in ")));
-            assertThat("the table of contents shows where the reader is", current(), endsWith(p.file()));
+            assertThat(
+                    "the table of contents shows where the reader is",
+                    (String) place.get("current"),
+                    endsWith(p.file()));
             assertThat(
                     "the table of contents lists the lab's tasks",
-                    browser.findElements(By.cssSelector("nav.contents li.task")).size(),
+                    ((Number) place.get("tasks")).intValue(),
                     is(lab.size() - 1));
         }
         browser.findElement(By.cssSelector("nav.pager a.next")).click();
-        BookCrawler.waitFor(browser).until(d -> d.getCurrentUrl().endsWith("/03-bst.html"));
         assertThat(
                 "past the lab, its tasks leave the table of contents",
-                browser.findElements(By.cssSelector("nav.contents li.task")),
-                empty());
+                ((Number) placeAt("03-bst.html").get("tasks")).intValue(),
+                is(0));
         browser.findElement(By.cssSelector("nav.pager a.prev")).click();
         for (int i = lab.size() - 2; i >= 0; i--) {
             BookPages.Page p = lab.get(i);
             browser.findElement(By.cssSelector("nav.pager a.prev")).click();
-            BookCrawler.waitFor(browser).until(d -> d.getCurrentUrl().endsWith("/" + p.file()));
-            assertThat(current(), endsWith(p.file()));
+            assertThat((String) placeAt(p.file()).get("current"), endsWith(p.file()));
         }
     }
 
