@@ -183,14 +183,20 @@ class BlockTest {
         }
     }
 
-    @Test
-    void anEntryRunningPastTheEntriesIsCorruptionNamingItsOffset() throws CorruptionException {
+    /** Two entries, the second (at offset 5, after 0 1 1 a 1) claiming a 100-byte value, the checksum valid. */
+    private static byte[] secondEntryRunsPastTheEntries() {
         BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE);
         builder.add(b("a"), b("1"));
         builder.add(b("b"), b("2"));
         byte[] block = builder.finish();
-        block[5 + 2] = 100; // the second entry (at offset 5, after 0 1 1 a 1) claims a 100-byte value
+        block[5 + 2] = 100;
         reseal(block);
+        return block;
+    }
+
+    @Test
+    void anEntryRunningPastTheEntriesIsCorruptionNamingItsOffset() throws CorruptionException {
+        byte[] block = secondEntryRunsPastTheEntries();
         Block.Cursor c =
                 Block.open(block, KeyOrder.BYTEWISE, "000012.sst", 8192).cursor();
         c.seekToFirst();
@@ -230,12 +236,7 @@ class BlockTest {
 
     @Test
     void aBadEntryOfABlockInsideALargerArrayIsNamedAtItsFileOffset() throws CorruptionException {
-        BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE);
-        builder.add(b("a"), b("1"));
-        builder.add(b("b"), b("2"));
-        byte[] block = builder.finish();
-        block[5 + 2] = 100;
-        reseal(block);
+        byte[] block = secondEntryRunsPastTheEntries();
         byte[] buffer = new byte[block.length + 40];
         System.arraycopy(block, 0, buffer, 40, block.length);
         Block.Cursor c = Block.open(buffer, 40, block.length, KeyOrder.BYTEWISE, "000012.sst", 8192)
