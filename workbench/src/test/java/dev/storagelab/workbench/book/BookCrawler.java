@@ -1,5 +1,6 @@
 package dev.storagelab.workbench.book;
 
+import dev.storagelab.workbench.viz.HeadlessChromium;
 import dev.storagelab.workbench.viz.RunFormat;
 import dev.storagelab.workbench.viz.VizServer;
 import java.io.OutputStream;
@@ -47,9 +48,6 @@ final class BookCrawler {
 
     static final Duration WAIT = Duration.ofSeconds(60); // a busy machine, not a slow page
 
-    /** How often a wait asks again: a page that is ready is seen at once, not half a second later. */
-    static final Duration POLL = Duration.ofMillis(50);
-
     /**
      * What the crawl reads from a page, in one call, once the page has loaded ({@code null} before):
      * the pictures that did not load, the ids of its elements and the links it has.
@@ -69,11 +67,9 @@ final class BookCrawler {
         this.browser = browser;
     }
 
-    /** A wait on this crawl's browser that asks every {@link #POLL}. */
+    /** A wait of at most {@link #WAIT} on {@code browser}'s page ({@link HeadlessChromium#waitOn}). */
     static WebDriverWait waitFor(WebDriver browser) {
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        wait.pollingEvery(POLL);
-        return wait;
+        return HeadlessChromium.waitOn(browser, WAIT);
     }
 
     @SuppressWarnings("unchecked")
