@@ -129,6 +129,7 @@ final class LiveFiles {
      * can need a deferred file again (file numbers are never reused), so it is deleted late, once.
      */
     void deleteDeferred() {
+        assert !mutex.isHeldByCurrentThread() : "files are unlinked outside the store's mutex";
         List<String> names;
         mutex.lock();
         try {

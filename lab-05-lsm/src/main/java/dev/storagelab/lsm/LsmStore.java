@@ -305,7 +305,15 @@ public final class LsmStore implements OrderedStore {
         }
     }
 
-    /** Unrefs the tables of {@code s}, whose last reference is gone, and deletes what nothing needs any more. */
+    /**
+     * Unrefs the tables of {@code s}, whose last reference is gone, and deletes what nothing needs any
+     * more. Called inside {@link #install} (the installer let go of {@code s} last: a flush, a
+     * compaction or a memtable switch with no reader inside a read), the caller holds the mutex, and
+     * the files are only found here: the caller's thread unlinks them once it lets go of the mutex
+     * (a background task ends with {@link LiveFiles#deleteDeferred}, and a switch schedules a flush,
+     * which does). Unlinking a table drops its cached pages, a millisecond or more each, and a
+     * compaction replaces ten tables: under the mutex, the writer waited for every one of them.
+     */
     void cleanUp(SuperVersion s) {
         mutex.lock();
         try {
@@ -314,7 +322,9 @@ public final class LsmStore implements OrderedStore {
         } finally {
             mutex.unlock();
         }
-        files.deleteDeferred();
+        if (!mutex.isHeldByCurrentThread()) {
+            files.deleteDeferred();
+        }
     }
 
     /** Makes {@code s} current (the caller holds the mutex); the previous one is released. */
@@ -502,11 +512,11 @@ public final class LsmStore implements OrderedStore {
         try {
             logs.close(); // memtables not flushed yet: their writes are in these logs only
             tables.close();
-            files.deleteDeferred(); // the background threads have stopped: nothing else deletes them now
             versions.close();
         } finally {
             mutex.unlock();
         }
+        files.deleteDeferred(); // the background threads have stopped: nothing else deletes them now
         if (flushFailure != null) {
             throw flushFailure;
         }

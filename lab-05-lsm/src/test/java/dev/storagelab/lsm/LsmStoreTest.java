@@ -1,6 +1,7 @@
 package dev.storagelab.lsm;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
@@ -482,6 +483,39 @@ class LsmStoreTest {
                         is(false));
             }
         }
+    }
+
+    @Test
+    void flushesAndCompactionsUnlinkNoFileWhileHoldingTheStoresMutex() throws IOException {
+        java.util.concurrent.atomic.AtomicReference<LsmStore> opened =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        List<String> deleted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> underMutex = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.storagelab.io.Storage recording = new dev.storagelab.io.ForwardingStorage(storage) {
+            @Override
+            public void delete(String name) throws IOException {
+                LsmStore s = opened.get();
+                if (s != null && s.mutex.isHeldByCurrentThread()) {
+                    underMutex.add(name + " by " + Thread.currentThread().getName());
+                }
+                deleted.add(name);
+                super.delete(name);
+            }
+        };
+        // No reader holds a version, so each flush and compaction lets go of the one it replaces
+        // last, under the mutex the writer takes for every put.
+        try (LsmStore store = LsmStore.open(recording, LsmOptions.tiny().withBackgroundWork(true))) {
+            opened.set(store);
+            for (int i = 0; i < 3_000; i++) {
+                store.put(key(i % 400), value(i % 400, i));
+            }
+            store.waitForCompactions();
+            assertThat(
+                    "compactions replaced tables, and their files were deleted",
+                    deleted.stream().anyMatch(n -> n.endsWith(".sst")),
+                    is(true));
+        }
+        assertThat("files unlinked while the deleting thread held the store's mutex", underMutex, empty());
     }
 
     /** A storage that creates a table file only when a permit was given for it: flushes wait for {@link #let}. */
