@@ -247,7 +247,7 @@ public final class BPlusTree implements OrderedStore {
                 if (leaf != null) {
                     try (leaf) {
                         SlottedPage page = leaf.page();
-                        int i = page.search(key);
+                        int i = searchPage(page, key);
                         if (i >= 0) {
                             result = Optional.of(page.value(i));
                         }
@@ -503,8 +503,27 @@ public final class BPlusTree implements OrderedStore {
      * whose key is {@code <= key}, or -1 (the leftmost child) when every key is greater.
      */
     static int childSlot(SlottedPage page, Bytes key) {
-        int i = page.search(key);
+        int i = searchPage(page, key);
         return i >= 0 ? i : -i - 2;
+    }
+
+    /**
+     * {@code key}'s place in {@code page}, as {@link SlottedPage#search} returns it, with one
+     * comparison first against the page's last key: a key at or past it is placed at once, without
+     * the binary search. Every key past the tree's last one takes the rightmost path, so an append of
+     * increasing keys (a log, a sequence, fillseq) and a get of a key beyond the last (readmissing)
+     * pay one comparison per level instead of a binary search; any other key pays one comparison more
+     * (PostgreSQL's nbtree has a fast path for the rightmost leaf for the same appends).
+     */
+    static int searchPage(SlottedPage page, Bytes key) {
+        int last = page.cellCount() - 1;
+        if (last >= 0) {
+            int c = page.compareKey(key, last);
+            if (c >= 0) {
+                return c == 0 ? last : -(last + 1) - 1;
+            }
+        }
+        return page.search(key);
     }
 
     long modCount() {

@@ -216,7 +216,7 @@ final class LatchCrabbing {
             // a root split or shrink would need this leaf latched.
             boolean isRoot = leaf.pageId() == tree.root;
             int cell = PageFormat.leafCellSize(key.length(), value.length());
-            int i = page.search(key);
+            int i = BPlusTree.searchPage(page, key);
             if (i >= 0) {
                 int after = page.usedBytes() - page.cellSize(i) + cell;
                 if (after > tree.capacity || !isRoot && after < tree.underflowBytes) {
@@ -248,7 +248,7 @@ final class LatchCrabbing {
         }
         try (leaf) {
             SlottedPage page = leaf.page();
-            int i = page.search(key);
+            int i = BPlusTree.searchPage(page, key);
             if (i < 0) {
                 return true;
             }

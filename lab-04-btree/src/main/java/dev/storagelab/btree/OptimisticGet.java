@@ -91,7 +91,7 @@ final class OptimisticGet {
                 try {
                     leaf = page.isLeaf();
                     if (leaf) {
-                        int i = page.search(key);
+                        int i = BPlusTree.searchPage(page, key);
                         value = i >= 0 ? page.value(i) : null;
                         child = NO_PAGE;
                     } else {

@@ -115,6 +115,25 @@ class SlottedPageTest {
     }
 
     @Test
+    void theTreesSearchThatLooksAtTheLastKeyFirstPlacesEveryKeyAsSearchDoes() {
+        SlottedPage page = emptyLeaf();
+        assertThat("an empty page", BPlusTree.searchPage(page, b("5")), is(-1));
+        List<Bytes> sorted = new ArrayList<>();
+        for (int i = 10; i < 40; i += 2) {
+            Bytes key = b(String.format("%03d", i));
+            insert(page, key, b("v"));
+            sorted.add(key);
+        }
+        for (int i = 0; i < 50; i++) {
+            Bytes key = b(String.format("%03d", i)); // below the first, between, equal to the last, past it
+            assertThat(
+                    "searchPage(" + key + ") over the keys 010, 012, ..., 038",
+                    BPlusTree.searchPage(page, key),
+                    is(Collections.binarySearch(sorted, key)));
+        }
+    }
+
+    @Test
     void keysAreOrderedAsUnsignedBytes() {
         SlottedPage page = emptyLeaf();
         byte[][] raw = {{(byte) 0xff}, {0x01}, {(byte) 0x80}, {0x7f}, {(byte) 0x80, 0x00}, {0x00}};
