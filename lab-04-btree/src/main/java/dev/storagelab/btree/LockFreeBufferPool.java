@@ -216,28 +216,34 @@ public final class LockFreeBufferPool extends BufferPool {
     }
 
     /**
-     * For an optimistic read ({@link OptimisticGet}), without the lock: the frame that holds page
-     * {@code pageId} now, whole, and the version of its latch to validate the read against; or null
-     * if the page is not resident, is being read in or out, or is latched exclusive. Tells the
-     * replacer of the access as a pin would; the caller counts the hit ({@link #countHits}), once
-     * for all the pages of its get. The caller reads the frame's bytes, then validates the version:
-     * until it does, what it read may be torn.
+     * For an optimistic read ({@link OptimisticGet}), without the lock: the frame the pool's page
+     * table names for page {@code pageId} now, or null if none; {@link #residentVersion} then says
+     * whether it really holds the page.
      */
-    LoadingFrame residentVersion(long pageId, long[] version) {
+    LoadingFrame mappedFrame(long pageId) {
         int i = resident.frameOf(pageId);
-        if (i < 0) {
-            return null;
-        }
-        LoadingFrame f = frames[i];
+        return i < 0 ? null : frames[i];
+    }
+
+    /**
+     * For an optimistic read ({@link OptimisticGet}), without the lock: the version of {@code f}'s
+     * latch to validate the read against, if {@code f} holds page {@code pageId} now, whole; 0 if it
+     * does not, or its page is being read in or out, or it is latched exclusive (a version is never
+     * 0). Tells the replacer of the access as a pin would; the caller counts the hit
+     * ({@link #countHits}), once for all the pages of its get. The caller reads the frame's bytes,
+     * then validates the version: until it does, what it read may be torn. A version and not a pair
+     * (frame, version) in an object: a get that made one per call spent more time allocating it
+     * than searching its pages.
+     */
+    long residentVersion(LoadingFrame f, long pageId) {
         long v = f.readVersion();
         // A frame being given a page is claimed, and its version moves on before then; a page being
         // read in has its loader set until the bytes are there (its pin is the loader's).
         if (v == 0 || f.pins == CLAIMED || f.pageId != pageId || f.loader != null || f.loadFailed) {
-            return null;
+            return 0;
         }
-        version[0] = v;
         queueAccess(f);
-        return f;
+        return v;
     }
 
     /** Counts {@code n} hits of the current thread's optimistic reads ({@link #residentVersion}). */
