@@ -51,7 +51,8 @@ final class OptimisticGet {
     /**
      * The value of {@code key}, or empty if absent; null if this get could not be done
      * optimistically (the root is not resident, or every attempt met a change): the caller takes
-     * the latched path. The caller shares the tree-wide lock.
+     * the latched path. The caller need not hold the tree-wide lock: this changes no page, and the
+     * pages it reads are validated against their frames' versions.
      */
     Optional<Bytes> get(Bytes key) throws IOException {
         int hits = 0; // the pages found resident, counted as the pool's hits once, at the end
