@@ -58,6 +58,8 @@ public final class LockFreeBufferPool extends BufferPool {
         long loadFrom;
         /** Set when the read of the page failed: the frame holds no page, and its pinners retry. */
         volatile boolean loadFailed;
+        /** Threads waiting in {@link #awaitLoad} for {@link #loader}'s read: only then does the read's end take the pool's lock. */
+        volatile int loadWaiters;
         /**
          * The pool's {@link #accessClock} when an access of this frame was last queued for the
          * replacer (or made by a miss). Written by hits without the lock: a lost race only queues one
@@ -571,9 +573,16 @@ public final class LockFreeBufferPool extends BufferPool {
             }
             throw e;
         }
-        synchronized (this) {
-            f.loader = null;
-            notifyAll();
+        // The page is in: a volatile write, so a hit that sees no loader sees the bytes. Only a
+        // thread that waits for this read needs the pool's lock taken to wake it: a waiter counts
+        // itself before it looks at the loader, and this read looks at the count after clearing the
+        // loader, so one of the two sees the other (both volatile), and a waiter that saw the loader
+        // holds the lock until it waits, which the notify below cannot pass.
+        f.loader = null;
+        if (f.loadWaiters > 0) {
+            synchronized (this) {
+                notifyAll();
+            }
         }
     }
 
@@ -583,7 +592,12 @@ public final class LockFreeBufferPool extends BufferPool {
      * @return true if the page arrived; false if the read failed (the caller unpins and retries)
      */
     private synchronized boolean awaitLoad(LoadingFrame f) {
-        awaitUninterruptibly(() -> f.loader == null);
+        f.loadWaiters++; // under the pool's lock: waiters count themselves one at a time
+        try {
+            awaitUninterruptibly(() -> f.loader == null);
+        } finally {
+            f.loadWaiters--;
+        }
         return !f.loadFailed;
     }
 
