@@ -81,7 +81,9 @@ final class WriteBacksInFlight {
 
     /** The newest write-back of page {@code pageId} not yet on disk (or failed), or null. Under the lock. */
     Write of(long pageId) {
-        return inFlight.get(pageId);
+        return inFlight.isEmpty()
+                ? null
+                : inFlight.get(pageId); // every miss asks: no boxed look-up when none is in flight
     }
 
     /** Forgets a write-back that failed, whose copy a frame has taken back. Under the lock. */
