@@ -1,6 +1,7 @@
 // storagelab book: code highlighting, the search box, and the links to recorded runs. Everything it
-// reads is in the book's folder (assets/search-index.js is written when the book is built); nothing
-// is fetched.
+// reads is in the book's folder (assets/search-index.js is written when the book is built, and read
+// on the page's first search: it holds the whole book's text, which no page needs to show itself);
+// nothing is fetched from elsewhere.
 'use strict';
 
 (function () {
@@ -41,7 +42,22 @@
   const input = document.getElementById('search');
   const results = document.getElementById('results');
   let index = null;
-  const docs = window.BOOK_INDEX || [];
+  let docs = null; // the search index, once read
+  let reading = null;
+
+  // Reads assets/search-index.js (a script of the book's own, as its policy allows) on the first search.
+  function read() {
+    if (!reading) {
+      reading = new Promise((done) => {
+        const s = document.createElement('script');
+        s.src = base + 'assets/search-index.js';
+        s.onload = () => { docs = window.BOOK_INDEX || []; done(); };
+        s.onerror = () => { docs = []; done(); }; // the console says which file did not load
+        document.head.append(s);
+      });
+    }
+    return reading;
+  }
 
   function build() {
     if (index) return index;
@@ -83,6 +99,10 @@
   }
 
   function show(q) {
+    if (q.trim() && docs === null) {
+      read().then(() => { if (input.value === q) show(q); }); // typed meanwhile: that search shows instead
+      return;
+    }
     const found = search(q);
     results.replaceChildren();
     if (!q.trim()) { results.hidden = true; return; }

@@ -445,7 +445,6 @@ final class BookSite {
                 + "<div class=\"layout\">" + nav + "<main>" + main + "</main></div>\n"
                 + "<script src=\"" + base + "assets/highlight.min.js\"></script>\n"
                 + "<script src=\"" + base + "assets/lunr.min.js\"></script>\n"
-                + "<script src=\"" + base + "assets/search-index.js\"></script>\n"
                 + "<script src=\"" + base + "assets/book.js\"></script>\n"
                 + "</body>\n</html>\n";
     }

@@ -1,6 +1,7 @@
 package dev.storagelab.workbench.figures;
 
 import dev.storagelab.workbench.data.Workspaces;
+import dev.storagelab.workbench.tables.BaselineTable;
 import dev.storagelab.workbench.tables.FigureTables;
 import dev.storagelab.workbench.tables.GradeTables;
 import dev.storagelab.workbench.tables.LogTables;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
                 + " and print the tables the notes quote beside them.",
         subcommands = {
             FigureTables.ArenaTable.class,
+            BaselineTable.class,
             LsmTable.class,
             FigureTables.HybridTable.class,
             FigureTables.JfrProfile.class,

@@ -63,6 +63,10 @@ public final class FigureTables {
                 for (String e : longestFirst) {
                     for (String w : workloads) {
                         if (stem.equals(e + "-" + w) || !numbered && name.startsWith(e + "-" + w + "-")) {
+                            if (Files.size(p) == 0) {
+                                throw new IllegalArgumentException(p + " is empty: a run still going, or one that"
+                                        + " died before it wrote its result; wait for it, or take it again");
+                            }
                             JsonObject r = Jmh.json(p).getAsJsonObject();
                             Path load = p.resolveSibling(name + ".load");
                             r.addProperty("_load", Files.isRegularFile(load) ? Files.readString(load) : "");
@@ -81,6 +85,32 @@ public final class FigureTables {
     static Double median(Stream<Double> values) {
         List<Double> v = values.filter(x -> x != null && !x.isNaN()).toList();
         return v.isEmpty() ? null : Jmh.median(v);
+    }
+
+    /** The median ops/s of {@code runs}, or null if there are none. */
+    static Double ops(List<JsonObject> runs) {
+        return median(runs.stream().map(r -> number(r, "opsPerSecond")));
+    }
+
+    /** The load averages recorded before and after each of {@code runs} (their .load files), sorted. */
+    static List<Double> loads(List<JsonObject> runs) {
+        return runs.stream()
+                .flatMap(r -> Stream.of(r.get("_load").getAsString().trim().split("\\s+")))
+                .filter(s -> s.matches("\\d+(\\.\\d+)?"))
+                .map(Double::parseDouble)
+                .sorted()
+                .toList();
+    }
+
+    /** The machine the runs in {@code dir} were taken on: its machine.txt in one line. */
+    static String machine(Path dir) throws java.io.IOException {
+        Path machine = dir.resolve(LsmTable.MACHINE_FILE);
+        return Files.isRegularFile(machine)
+                ? Files.readString(machine, StandardCharsets.UTF_8)
+                        .strip()
+                        .lines()
+                        .collect(Collectors.joining("; "))
+                : "not recorded (no " + LsmTable.MACHINE_FILE + " in " + dir + ")";
     }
 
     static Double number(JsonObject o, String k) {

@@ -4,6 +4,7 @@ import static dev.storagelab.workbench.data.Md.f;
 import static dev.storagelab.workbench.tables.FigureTables.fmt;
 import static dev.storagelab.workbench.tables.FigureTables.median;
 import static dev.storagelab.workbench.tables.FigureTables.number;
+import static dev.storagelab.workbench.tables.FigureTables.ops;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -34,10 +35,6 @@ final class HybridTables {
 
     private HybridTables() {}
 
-    private static Double ops(List<JsonObject> rs) {
-        return median(rs.stream().map(r -> number(r, "opsPerSecond")));
-    }
-
     private static Double p99(List<JsonObject> rs, String kind) {
         return median(rs.stream().map(r -> number(r.getAsJsonObject("latency").getAsJsonObject(kind), "p99")));
     }
@@ -51,20 +48,8 @@ final class HybridTables {
     }
 
     private static String loads(List<JsonObject> rs) {
-        List<Double> ls = new ArrayList<>();
-        for (JsonObject r : rs) {
-            for (String x : r.get("_load").getAsString().trim().split("\\s+")) {
-                if (!x.isEmpty()) {
-                    ls.add(Double.parseDouble(x));
-                }
-            }
-        }
-        return ls.isEmpty()
-                ? "?"
-                : f(
-                        "%.1f–%.1f",
-                        ls.stream().min(Double::compare).get(),
-                        ls.stream().max(Double::compare).get());
+        List<Double> ls = FigureTables.loads(rs);
+        return ls.isEmpty() ? "?" : f("%.1f–%.1f", ls.get(0), ls.get(ls.size() - 1));
     }
 
     static void print(Path d, List<String> engines, PrintStream t) throws IOException {

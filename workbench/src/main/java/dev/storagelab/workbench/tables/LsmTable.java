@@ -3,7 +3,6 @@ package dev.storagelab.workbench.tables;
 import static dev.storagelab.workbench.data.Md.f;
 
 import com.google.gson.JsonObject;
-import dev.storagelab.workbench.data.Jmh;
 import dev.storagelab.workbench.data.Md;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -177,21 +176,9 @@ public final class LsmTable extends FigureTables.Table {
         Map<String, List<JsonObject>> runsByCell = FigureTables.runs(dir, es, ws, false);
         String ours = es.get(0);
         List<String> peers = es.subList(1, es.size());
-        Path machine = dir.resolve(MACHINE_FILE);
-        t.println("machine: "
-                + (Files.isRegularFile(machine)
-                        ? Files.readString(machine, StandardCharsets.UTF_8)
-                                .strip()
-                                .lines()
-                                .collect(Collectors.joining("; "))
-                        : "not recorded (no " + MACHINE_FILE + " in " + dir + ")"));
-        List<Double> loads = runsByCell.values().stream()
-                .flatMap(List::stream)
-                .flatMap(r -> Stream.of(r.get("_load").getAsString().trim().split("\\s+")))
-                .filter(s -> s.matches("\\d+(\\.\\d+)?"))
-                .map(Double::parseDouble)
-                .sorted()
-                .toList();
+        t.println("machine: " + FigureTables.machine(dir));
+        List<Double> loads = FigureTables.loads(
+                runsByCell.values().stream().flatMap(List::stream).toList());
         t.println("load average during the runs: "
                 + (loads.isEmpty() ? "not recorded" : f("%.1f to %.1f", loads.get(0), loads.get(loads.size() - 1))));
         t.println();
@@ -220,11 +207,15 @@ public final class LsmTable extends FigureTables.Table {
                     cells.add("–");
                     continue;
                 }
-                med.put(e, Jmh.median(ops.stream().sorted().toList()));
+                med.put(e, FigureTables.ops(rs));
                 cells.add(f("%,.0f", med.get(e)) + " ("
                         + ops.stream().map(o -> f("%,.0fk", o / 1000)).collect(Collectors.joining(", ")) + ")");
                 if (w.equals("readwhilewriting")) {
-                    writers.put(e, f("%,.0f", FigureTables.median(rs.stream().map(LsmTable::writesPerSecond))));
+                    writers.put(
+                            e,
+                            f(
+                                    "%,.0f",
+                                    FigureTables.median(rs.stream().map(BaselineTable.Baseline::writerPutsPerSecond))));
                 }
             }
             for (String p : peers) {
@@ -263,13 +254,6 @@ public final class LsmTable extends FigureTables.Table {
                             .map(e -> e.getKey() + " " + e.getValue())
                             .collect(Collectors.joining(", ")));
         }
-    }
-
-    /** A run's puts per second (readwhilewriting's writer), or null if it does not say. */
-    private static Double writesPerSecond(JsonObject run) {
-        Double writes = FigureTables.number(run.getAsJsonObject("operations"), "writes");
-        Double seconds = FigureTables.number(run, "seconds");
-        return writes == null || seconds == null || seconds <= 0 ? null : writes / seconds;
     }
 
     /** The machine in a few lines: processors, memory, system, JVM, when. */

@@ -185,7 +185,8 @@ public final class WorkloadRunner {
         }
         UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed());
         boolean reopen = engine.onDisk() && workload.preload(spec.keys()) > 0;
-        long heapBefore = heapAfterCollection();
+        // a reopened engine's baseline is taken between its close and its reopening, below
+        long heapBefore = reopen ? -1 : heapAfterCollection();
         Engine.Handle handle = engine.open(dir);
         try {
             double loadSeconds = preload(handle.store(), workload, spec, rng);

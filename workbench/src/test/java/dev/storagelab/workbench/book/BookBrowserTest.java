@@ -16,7 +16,6 @@ import dev.storagelab.workbench.viz.VizServer;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +31,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The book of this workspace (or of the one {@code -Dstoragelab.book.root} names: a student release)
@@ -48,8 +46,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BookBrowserTest {
-
-    static final Duration WAIT = BookCrawler.WAIT;
 
     @TempDir
     static Path dir;
@@ -136,9 +132,25 @@ class BookBrowserTest {
         return browser.findElement(By.cssSelector("article h1")).getText().replaceFirst("^#\\s*", "");
     }
 
-    private String current() {
-        return (String) js("var c = document.querySelector('nav.contents li.current > a');"
-                + " return c ? c.getAttribute('href') : null;");
+    /**
+     * Once the browser is at {@code file} and the page has loaded ({@code null} before), where the
+     * reader is, in one call: the page's heading (without its anchor's "#"), its tests, the page the
+     * table of contents marks as the reader's and the number of tasks it lists.
+     */
+    private static final String PLACE = "const [file] = arguments;"
+            + " if (!location.href.endsWith('/' + file) || document.readyState !== 'complete') return null;"
+            + " const h = document.querySelector('article h1');"
+            + " const t = document.querySelector('dl.task-tests');"
+            + " const c = document.querySelector('nav.contents li.current > a');"
+            + " return {heading: h ? h.innerText.replace(/^#\\s*/, '') : null, tests: t ? t.innerText : null,"
+            + " current: c ? c.getAttribute('href') : null,"
+            + " tasks: document.querySelectorAll('nav.contents li.task').length};";
+
+    /** {@link #PLACE}, once the browser has gone to {@code file}. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> placeAt(String file) {
+        return BookCrawler.waitFor(browser)
+                .until(d -> (Map<String, Object>) ((JavascriptExecutor) d).executeScript(PLACE, file));
     }
 
     /**
@@ -155,32 +167,33 @@ class BookBrowserTest {
             BookPages.Page p = lab.get(i);
             HandoutParts.Task t = p.task().orElseThrow();
             browser.findElement(By.cssSelector("nav.pager a.next")).click();
-            new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().endsWith("/" + p.file()));
-            assertThat(heading(), startsWith(t.id() + ": "));
+            Map<String, Object> place = placeAt(p.file());
+            assertThat((String) place.get("heading"), startsWith(t.id() + ": "));
             assertThat(
                     "its tests and their points",
-                    browser.findElement(By.cssSelector("dl.task-tests")).getText(),
+                    (String) place.get("tests"),
                     allOf(
                             containsString("./storagelab test --lab 02 --task " + t.id()),
                             containsString(" points, in ")));
-            assertThat("the table of contents shows where the reader is", current(), endsWith(p.file()));
+            assertThat(
+                    "the table of contents shows where the reader is",
+                    (String) place.get("current"),
+                    endsWith(p.file()));
             assertThat(
                     "the table of contents lists the lab's tasks",
-                    browser.findElements(By.cssSelector("nav.contents li.task")).size(),
+                    ((Number) place.get("tasks")).intValue(),
                     is(lab.size() - 1));
         }
         browser.findElement(By.cssSelector("nav.pager a.next")).click();
-        new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().endsWith("/03-bst.html"));
         assertThat(
                 "past the lab, its tasks leave the table of contents",
-                browser.findElements(By.cssSelector("nav.contents li.task")),
-                empty());
+                ((Number) placeAt("03-bst.html").get("tasks")).intValue(),
+                is(0));
         browser.findElement(By.cssSelector("nav.pager a.prev")).click();
         for (int i = lab.size() - 2; i >= 0; i--) {
             BookPages.Page p = lab.get(i);
             browser.findElement(By.cssSelector("nav.pager a.prev")).click();
-            new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().endsWith("/" + p.file()));
-            assertThat(current(), endsWith(p.file()));
+            assertThat((String) placeAt(p.file()).get("current"), endsWith(p.file()));
         }
     }
 
@@ -192,11 +205,11 @@ class BookBrowserTest {
         HandoutParts.Task t3 = parts.tasks().get(2);
         String landing = built.dir().resolve(parts.landing()).toUri().toString();
         browser.get(landing + "#t3");
-        new WebDriverWait(browser, WAIT).until(d -> d.getCurrentUrl().endsWith("/" + t3.file() + "#t3"));
+        BookCrawler.waitFor(browser).until(d -> d.getCurrentUrl().endsWith("/" + t3.file() + "#t3"));
         assertThat(heading(), startsWith("T3: "));
         browser.get("about:blank");
         browser.get(landing + "#how-to-run-the-tests");
-        new WebDriverWait(browser, WAIT)
+        BookCrawler.waitFor(browser)
                 .until(d -> d.getCurrentUrl().endsWith("/" + parts.overview() + "#how-to-run-the-tests"));
         browser.get(built.dir().resolve("index.html").toUri().toString());
         assertThat(
@@ -210,7 +223,7 @@ class BookBrowserTest {
         browser.get(built.dir().resolve("04-btree.html").toUri().toString());
         var box = browser.findElement(By.id("search"));
         box.sendKeys("buffer pool");
-        new WebDriverWait(browser, WAIT)
+        BookCrawler.waitFor(browser)
                 .until(d -> !d.findElements(By.cssSelector("#results a")).isEmpty());
         String first = browser.findElement(By.cssSelector("#results a")).getAttribute("href");
         assertThat(
@@ -265,7 +278,7 @@ class BookBrowserTest {
                 browser.get("about:blank"); // a new page, as following the link from the book opens one
                 browser.get(href);
                 try {
-                    new WebDriverWait(browser, WAIT)
+                    BookCrawler.waitFor(browser)
                             .until(d -> (view == null
                                             || !d.findElements(By.cssSelector("#tab-" + view + ".on"))
                                                     .isEmpty())

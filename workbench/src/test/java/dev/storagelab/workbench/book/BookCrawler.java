@@ -1,5 +1,6 @@
 package dev.storagelab.workbench.book;
 
+import dev.storagelab.workbench.viz.HeadlessChromium;
 import dev.storagelab.workbench.viz.RunFormat;
 import dev.storagelab.workbench.viz.VizServer;
 import java.io.OutputStream;
@@ -47,6 +48,17 @@ final class BookCrawler {
 
     static final Duration WAIT = Duration.ofSeconds(60); // a busy machine, not a slow page
 
+    /**
+     * What the crawl reads from a page, in one call, once the page has loaded ({@code null} before):
+     * the pictures that did not load, the ids of its elements and the links it has.
+     */
+    private static final String FACTS = "if (document.readyState !== 'complete') return null;"
+            + " return {"
+            + " broken: [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
+            + ".map(i => i.getAttribute('src')),"
+            + " ids: [...document.querySelectorAll('[id]')].map(e => e.id),"
+            + " hrefs: [...document.querySelectorAll('a[href]')].map(a => a.href)};";
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final WebDriver browser;
@@ -55,13 +67,14 @@ final class BookCrawler {
         this.browser = browser;
     }
 
-    private Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
+    /** A wait of at most {@link #WAIT} on {@code browser}'s page ({@link HeadlessChromium#waitOn}). */
+    static WebDriverWait waitFor(WebDriver browser) {
+        return HeadlessChromium.waitOn(browser, WAIT);
     }
 
     @SuppressWarnings("unchecked")
-    private List<String> strings(String script) {
-        return (List<String>) js(script);
+    private static List<String> strings(Map<String, Object> facts, String name) {
+        return (List<String>) facts.get(name);
     }
 
     /** Crawls from {@code prefix + "index.html"}, following the links that start with {@code prefix} (the book's folder). */
@@ -76,18 +89,18 @@ final class BookCrawler {
         while (!queue.isEmpty()) {
             String page = queue.poll();
             browser.get(page);
-            new WebDriverWait(browser, WAIT).until(d -> "complete".equals(js("return document.readyState")));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> facts =
+                    waitFor(browser).until(d -> (Map<String, Object>) ((JavascriptExecutor) d).executeScript(FACTS));
             String name = page.substring(prefix.length());
             for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
                 if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
                     problems.add(name + ": console error: " + e.getMessage());
                 }
             }
-            strings("return [...document.images]"
-                            + ".filter(i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute('src'))")
-                    .forEach(src -> problems.add(name + ": picture does not load: " + src));
-            ids.put(page, new LinkedHashSet<>(strings("return [...document.querySelectorAll('[id]')].map(e => e.id)")));
-            for (String href : strings("return [...document.querySelectorAll('a[href]')].map(a => a.href)")) {
+            strings(facts, "broken").forEach(src -> problems.add(name + ": picture does not load: " + src));
+            ids.put(page, new LinkedHashSet<>(strings(facts, "ids")));
+            for (String href : strings(facts, "hrefs")) {
                 if (!href.startsWith(prefix) && !href.startsWith(page + "#")) {
                     elsewhere.putIfAbsent(href, name); // another site: not followed
                     continue;

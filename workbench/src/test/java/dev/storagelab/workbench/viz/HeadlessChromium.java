@@ -2,13 +2,16 @@ package dev.storagelab.workbench.viz;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The distribution's headless Chromium ({@code chromium} and {@code chromium-driver}) for the
@@ -21,7 +24,17 @@ public final class HeadlessChromium {
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     static final Path DRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
 
+    /** How often a wait on the page asks again: a page that is ready is seen at once, not half a second later. */
+    static final Duration POLL = Duration.ofMillis(50);
+
     private HeadlessChromium() {}
+
+    /** A wait of at most {@code patience} on {@code browser}'s page that asks every {@link #POLL}. */
+    public static WebDriverWait waitOn(WebDriver browser, Duration patience) {
+        WebDriverWait wait = new WebDriverWait(browser, patience);
+        wait.pollingEvery(POLL);
+        return wait;
+    }
 
     /**
      * Aborts the test (fails it under CI) when there is no browser: a test calls it before it

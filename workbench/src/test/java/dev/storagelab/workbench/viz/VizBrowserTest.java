@@ -135,7 +135,7 @@ class VizBrowserTest {
 
     /** A wait that asks again when the page redrew an element between finding and reading it. */
     private WebDriverWait waitFor() {
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = HeadlessChromium.waitOn(browser, WAIT);
         wait.ignoring(StaleElementReferenceException.class);
         return wait;
     }

@@ -191,7 +191,8 @@ class VizViewsTest {
 
     @Test
     void theLogAndMvccViewsShowGroupCommitsSegmentsVersionsAndTheGcHorizon() throws IOException {
-        RecordedRun run = record(Engine.KV, Workload.BANK, 50, 3000);
+        // 1,000 transfers: 1,001 commits in some forty group commits, and every account's versions
+        RecordedRun run = record(Engine.KV, Workload.BANK, 50, 1000);
         JsonObject end = RunState.at(run, run.count() - 1);
         JsonArray groups = end.getAsJsonArray("wal");
         assertThat("group commits are listed", groups.size(), greaterThan(0));
@@ -225,7 +226,8 @@ class VizViewsTest {
 
     @Test
     void theHybridViewShowsWhereKeysLiveTheMovesTheCacheAndTheTiers() throws IOException {
-        RecordedRun run = record(Engine.HYBRID, Workload.YCSB_A, 5000, 30_000);
+        // 5,000 operations on 5,000 keys: the hybrid routes and moves keys some 280 times
+        RecordedRun run = record(Engine.HYBRID, Workload.YCSB_A, 5000, 5000);
         JsonObject end = RunState.at(run, run.count() - 1);
         JsonObject hybrid = end.getAsJsonObject("hybrid");
         JsonObject snap = hybrid.getAsJsonObject("snapshot");
