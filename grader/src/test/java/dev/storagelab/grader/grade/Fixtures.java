@@ -75,6 +75,14 @@ public final class Fixtures {
         return "long".equals(System.getProperty("storagelab.proofs"));
     }
 
+    /**
+     * The labs a proof with a smoke grades: {@code smokeLab} in {@code mvn verify}, every lab of
+     * {@code workspace} in the long proofs ({@link #longProofs()}).
+     */
+    public static List<String> proofLabs(Workspace workspace, String smokeLab) {
+        return longProofs() ? workspace.labs().stream().map(Lab::id).toList() : List.of(smokeLab);
+    }
+
     /** Skips the calling test unless test JVMs are confined (a grader running as root, as CI and Gradescope do). */
     public static void assumeConfined() {
         org.junit.jupiter.api.Assumptions.assumeTrue(

@@ -95,12 +95,10 @@ class WorkspaceProofTest {
                     HiddenTests.scan(reference, lab, rubric).size(),
                     greaterThanOrEqualTo(25));
         }
-        List<String> labs = Fixtures.longProofs() ? List.of() : List.of(SMOKE_LAB);
+        List<String> labs = Fixtures.proofLabs(workspace, SMOKE_LAB);
         GradeReport report = real.grade(null, labs);
         assertThat(report.error(), nullValue());
-        assertThat(
-                report.isolated().size(),
-                equalTo(labs.isEmpty() ? workspace.labs().size() : labs.size()));
+        assertThat(report.isolated().size(), equalTo(labs.size()));
         for (LabResult lab : report.isolated()) {
             List<String> failing = lab.tests().stream()
                     .filter(t -> !t.outcome().passed())

@@ -152,12 +152,10 @@ class WorkspaceReleaseProofTest {
     void everyHiddenTestFailsOnTheDoNothingRelease() throws IOException {
         Path submission = tmp.resolve("do-nothing");
         DoNothingRelease.write(workspace, submission);
-        List<String> labs = Fixtures.longProofs() ? List.of() : List.of(DO_NOTHING_SMOKE_LAB);
+        List<String> labs = Fixtures.proofLabs(workspace, DO_NOTHING_SMOKE_LAB);
         GradeReport report = real.grade(submission, labs);
         assertThat(report.error(), nullValue());
-        assertThat(
-                report.isolated().size(),
-                equalTo(labs.isEmpty() ? workspace.labs().size() : labs.size()));
+        assertThat(report.isolated().size(), equalTo(labs.size()));
         List<String> passing = new ArrayList<>();
         for (LabResult lab : report.isolated()) {
             assertThat(
@@ -184,13 +182,11 @@ class WorkspaceReleaseProofTest {
 
     @Test
     void studentReleaseGradesItsPublicTestsAsLocalChecks() throws IOException {
-        List<String> labs = Fixtures.longProofs() ? List.of() : List.of(LOCAL_CHECKS_SMOKE_LAB);
+        List<String> labs = Fixtures.proofLabs(workspace, LOCAL_CHECKS_SMOKE_LAB);
         GradeReport report =
                 releaseGrader().grade(null, labs, Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
         assertThat(report.error(), nullValue());
-        assertThat(
-                report.isolated().size(),
-                equalTo(labs.isEmpty() ? workspace.labs().size() : labs.size()));
+        assertThat(report.isolated().size(), equalTo(labs.size()));
         for (LabResult lab : report.isolated()) {
             assertThat(
                     lab.lab() + " has public tests to run as local checks",
