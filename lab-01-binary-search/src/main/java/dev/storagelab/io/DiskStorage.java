@@ -86,6 +86,21 @@ public final class DiskStorage implements Storage {
         return new DiskReadableFile(name, FileChannel.open(path(name), StandardOpenOption.READ));
     }
 
+    /**
+     * Opens {@code name} for reads served from a memory mapping of it ({@link MappedReadableFile}),
+     * with no system call for the bytes the mapping covers.
+     */
+    @Override
+    public ReadableFile openReadMapped(String name) throws IOException {
+        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.READ);
+        try {
+            return new MappedReadableFile(name, ch, TALLY::read);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
     @Override
     public boolean exists(String name) {
         return Files.exists(path(name));
