@@ -207,7 +207,8 @@ final class LatchCrabbing {
      * not shrink the leaf is made in place even in a leaf under half full: a split leaves a leaf just
      * under half (16 cells of 125 bytes in 4 KiB), and an overwrite there would otherwise take the
      * structure change's exclusive latches from the root down, holding up every reader for a
-     * redistribution the put did not need.
+     * redistribution the put did not need. A value replaced by one of the same length is
+     * overwritten where it lies ({@link SlottedPage#replaceValue}).
      */
     boolean putInLeaf(Bytes key, Bytes value) throws IOException {
         PageGuard leaf = findLeafExclusive(key);
@@ -221,7 +222,9 @@ final class LatchCrabbing {
             boolean isRoot = leaf.pageId() == tree.root;
             int cell = PageFormat.leafCellSize(key.length(), value.length());
             int i = BPlusTree.searchPage(page, key);
-            if (i >= 0) {
+            if (i >= 0 && page.valueLength(i) == value.length()) {
+                page.replaceValue(i, value); // the leaf's occupancy does not change: no split, no underflow
+            } else if (i >= 0) {
                 int old = page.cellSize(i);
                 int after = page.usedBytes() - old + cell;
                 if (after > tree.capacity || !isRoot && cell < old && after < tree.underflowBytes) {

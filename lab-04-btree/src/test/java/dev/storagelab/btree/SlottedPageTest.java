@@ -66,6 +66,23 @@ class SlottedPageTest {
     }
 
     @Test
+    void replaceValueOverwritesAValueOfTheSameLengthWhereItLiesAndRefusesAnotherLength() {
+        SlottedPage page = emptyLeaf();
+        insert(page, Bytes.of("a"), Bytes.of("one"));
+        insert(page, Bytes.of("b"), Bytes.of("two"));
+        int free = page.freeBytes();
+        int cell = page.cellOffset(0);
+        page.replaceValue(0, Bytes.of("ONE"));
+        assertThat(page.value(0), is(Bytes.of("ONE")));
+        assertThat("the cell did not move", page.cellOffset(0), is(cell));
+        assertThat("the free space did not change", page.freeBytes(), is(free));
+        assertThat("the other cell is untouched", page.value(1), is(Bytes.of("two")));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> page.replaceValue(1, Bytes.of("three")));
+        assertThat("a refused replacement changes nothing", page.value(1), is(Bytes.of("two")));
+    }
+
+    @Test
     void searchFindsPresentKeysAndTheInsertionPointOfAbsentOnes() {
         SlottedPage page = emptyLeaf();
         assertThat("search on an empty page: insertion point 0, so -(0) - 1", page.search(b("m")), is(-1));
