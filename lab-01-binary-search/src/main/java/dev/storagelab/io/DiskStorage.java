@@ -93,10 +93,11 @@ public final class DiskStorage implements Storage {
     @Override
     public ReadableFile openReadMapped(String name) throws IOException {
         FileChannel ch = FileChannel.open(path(name), StandardOpenOption.READ);
+        DiskReadableFile positional = new DiskReadableFile(name, ch);
         try {
-            return new MappedReadableFile(name, ch, TALLY::read);
+            return new MappedReadableFile(positional, ch, TALLY);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            positional.close();
             throw e;
         }
     }

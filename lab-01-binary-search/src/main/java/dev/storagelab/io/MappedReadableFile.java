@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 
 /**
  * A file of {@link DiskStorage} read through a memory mapping ({@link DiskStorage#openReadMapped}):
@@ -18,8 +17,8 @@ import java.util.function.IntConsumer;
  * <p>The file is mapped in segments of {@link #SEGMENT} bytes, each as far as the file reached when
  * it was mapped: Java maps no byte past the end of a file opened for reading, and the operating
  * system kills a read of a mapped page the file no longer has. A read the mappings do not cover
- * (the file grew since) is a positional read of the channel, as {@link DiskStorage#openRead}'s
- * are; every {@link #REMAP_AFTER} such reads that found bytes, the segments are mapped again as
+ * (the file grew since) goes to the file's positional reader, the reader
+ * {@link DiskStorage#openRead} gives; every {@link #REMAP_AFTER} such reads that found bytes, the segments are mapped again as
  * far as the file reaches now. Writes through the storage's writers reach a mapping at once: on
  * Linux the mapping and the writes share the page cache.
  *
@@ -38,17 +37,20 @@ final class MappedReadableFile implements ReadableFile {
     /** Reads past the mappings that found bytes, before the segments are mapped again. */
     static final int REMAP_AFTER = 16;
 
-    private final String name;
+    /** The file's positional reader: what the mappings do not cover is read through it. */
+    private final ReadableFile positional;
+    /** The channel {@link #positional} reads: what the segments are mapped from. */
     private final FileChannel ch;
-    /** Tells the storage's tally of the bytes each read returned. */
-    private final IntConsumer tally;
+    /** Tells the storage's tally of the bytes each mapped read returned. */
+    private final DeviceWork.Tally tally;
     /** Segment {@code i} maps bytes from {@code i * SEGMENT}, as far as its capacity; replaced whole. */
     private volatile MappedByteBuffer[] segments = new MappedByteBuffer[0];
     /** Reads past the mappings since the last remapping; a lost update only delays the next one. */
     private int pastTheMappings;
 
-    MappedReadableFile(String name, FileChannel ch, IntConsumer tally) throws IOException {
-        this.name = name;
+    /** Maps the file that {@code positional} reads through {@code ch}; its reads are added to {@code tally}. */
+    MappedReadableFile(ReadableFile positional, FileChannel ch, DeviceWork.Tally tally) throws IOException {
+        this.positional = positional;
         this.ch = ch;
         this.tally = tally;
         remap();
@@ -57,7 +59,7 @@ final class MappedReadableFile implements ReadableFile {
     @Override
     public int read(long position, ByteBuffer dst) throws IOException {
         if (position < 0) {
-            throw new IllegalArgumentException(name + ": negative read position " + position);
+            throw new IllegalArgumentException(name() + ": negative read position " + position);
         }
         MappedByteBuffer[] segs = segments;
         int s = (int) (position >>> SEGMENT_SHIFT);
@@ -73,12 +75,11 @@ final class MappedReadableFile implements ReadableFile {
                     dst.put(at, seg, offset, n);
                 }
                 dst.position(at + n);
-                tally.accept(n);
+                tally.read(n);
                 return n;
             }
         }
-        int n = ch.read(dst, position);
-        tally.accept(n);
+        int n = positional.read(position, dst);
         if (n > 0 && ++pastTheMappings >= REMAP_AFTER) {
             remap();
         }
@@ -117,17 +118,17 @@ final class MappedReadableFile implements ReadableFile {
 
     @Override
     public long size() throws IOException {
-        return ch.size();
+        return positional.size();
     }
 
     @Override
     public String name() {
-        return name;
+        return positional.name();
     }
 
     @Override
     public void close() throws IOException {
         segments = new MappedByteBuffer[0];
-        ch.close();
+        positional.close();
     }
 }
