@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The grader's long proofs whole, where `mvn verify` runs a smoke of each (Fixtures.longProofs):
 #   - the reference graded in every lab, every hidden test passing (WorkspaceProofTest);
-#   - every rubric performance line run on the reference (WorkspaceProofTest);
+#   - every rubric performance line run on the reference, and every lab's planted costly submission
+#     losing its counted line (WorkspaceProofTest);
 #   - `bench --quick --peers` at its quick size (WorkspaceProofTest);
 #   - the exported release graded in every lab, no hidden test awarding a point and each lab's report
 #     naming a task not implemented first, and the do-nothing release, every hidden test failing
@@ -18,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 case "${1:-}" in
-  -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
   --) shift ;;
   "") ;;
   *) echo "long-proofs: unknown argument $1 (see --help)" >&2; exit 2 ;;
