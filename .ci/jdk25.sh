@@ -12,9 +12,18 @@
 #   2. lab-01's hidden tests graded on the reference with the policy on (its Lincheck model checks,
 #      its crash tests' child JVMs), every wall required where the grader is root.
 # The rest of the grader's tests (the other hostile submissions, the reports) do not depend
-# on the JDK and ran on the default one; this step took 2 minutes on 2 cores.
+# on the JDK and ran on the default one; this step took 2 minutes on 2 cores. Maven's arguments
+# given after -- are added to its build (-o: offline).
+#
+#   .ci/jdk25.sh [-- MAVEN_ARGS...]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+case "${1:-}" in
+  -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+  --) shift ;;
+  "") ;;
+  *) echo "jdk25.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+esac
 JDK25="${STORAGELAB_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 if [ ! -x "$JDK25/bin/java" ]; then
   echo "jdk25.sh: no JDK 25 at $JDK25; set STORAGELAB_JDK25 to one" >&2
@@ -26,7 +35,8 @@ export CI="${CI:-true}"
 echo "jdk25.sh: $(java -version 2>&1 | head -n1)"
 
 mvn -B -pl grader -am verify -Dspotless.check.skip=true -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dtest='SandboxPolicyTest,PolicyClassFilesTest,ClassScanTest,HostileSubmissionsCorpusTest,WallsTest,HostileSubmissionsTest#aForgeFromATaskMethodIsStoppedByTheJvmsPolicy'
+  -Dtest='SandboxPolicyTest,PolicyClassFilesTest,ClassScanTest,HostileSubmissionsCorpusTest,WallsTest,HostileSubmissionsTest#aForgeFromATaskMethodIsStoppedByTheJvmsPolicy' \
+  "$@"
 
 out="$(mktemp -d "${TMPDIR:-/tmp}/storagelab-jdk25.XXXXXX")"
 trap 'rm -rf "$out"' EXIT

@@ -61,7 +61,7 @@ final class BenchmarkFigures implements FigureFamily {
             c.addSeries(e, workloads, ys);
             all.add(ys);
         }
-        Charts.logBars(c, Charts.smallest(all));
+        Charts.logBars(c, all);
         Charts.save(c, out, "benchmarks-throughput.png", log);
     }
 }

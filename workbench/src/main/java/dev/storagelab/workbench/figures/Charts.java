@@ -140,23 +140,30 @@ final class Charts {
     }
 
     /**
-     * A log scale for a bar chart's values: its axis starts at the power of ten at or below the
-     * smallest value (a bar's base cannot be zero on a log scale).
+     * A log scale for a bar chart of {@code values}: its axis starts at the power of ten at or below
+     * the smallest positive value (a bar's base cannot be zero on a log scale). Over more than
+     * {@link #LABELLED_DECADES} decades it is labelled at the powers of ten alone: labels at each of
+     * 1-9 times a power of ten overlap where the decades are short.
      */
-    static void logBars(CategoryChart c, double smallest) {
+    static void logBars(CategoryChart c, java.util.Collection<? extends List<? extends Number>> values) {
+        double smallest = positive(values).min().orElse(1);
+        double largest = positive(values).max().orElse(1);
+        double floor = Math.floor(Math.log10(smallest));
         c.getStyler().setYAxisLogarithmic(true);
-        c.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
+        c.getStyler().setYAxisMin(Math.pow(10, floor));
+        c.getStyler().setYAxisLogarithmicDecadeOnly(Math.log10(largest) - floor > LABELLED_DECADES);
     }
 
-    /** The smallest positive value of the series' lists. */
-    static double smallest(java.util.Collection<? extends List<? extends Number>> values) {
+    /** The most decades a log axis labels at 1-9 times each power of ten ({@link #logBars}). */
+    static final int LABELLED_DECADES = 3;
+
+    private static java.util.stream.DoubleStream positive(
+            java.util.Collection<? extends List<? extends Number>> values) {
         return values.stream()
                 .flatMap(List::stream)
                 .filter(java.util.Objects::nonNull)
                 .mapToDouble(Number::doubleValue)
-                .filter(v -> v > 0)
-                .min()
-                .orElse(1);
+                .filter(v -> v > 0);
     }
 
     /** A line through the points with markers; a null marker draws the line alone, a NONE stroke the markers alone. */

@@ -212,7 +212,7 @@ final class Lab02Figures implements FigureFamily {
             chart.addSeries(f("%,d keys, %d segment%s", c.get(0), c.get(1), c.get(1) > 1 ? "s" : ""), labels, med);
             all.add(med);
         }
-        Charts.logBars(chart, Charts.smallest(all));
+        Charts.logBars(chart, all);
         Charts.save(chart, out, "lab02-scan.png", log);
         t.println();
     }

@@ -121,7 +121,7 @@ final class Lab03Figures implements FigureFamily {
             c.addSeries(impl, labels, med);
             all.add(med);
         }
-        Charts.logBars(c, Charts.smallest(all));
+        Charts.logBars(c, all);
         Charts.save(c, out, "lab03-ordered-maps.png", log);
         t.println();
     }

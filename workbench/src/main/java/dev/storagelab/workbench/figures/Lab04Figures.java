@@ -201,7 +201,7 @@ final class Lab04Figures implements FigureFamily {
             c.addSeries(LABELS.get(impl), labels, med);
             all.add(med);
         }
-        Charts.logBars(c, Charts.smallest(all));
+        Charts.logBars(c, all);
         Charts.save(c, out, "lab04-store-ops.png", log);
         t.println();
     }

@@ -180,7 +180,7 @@ final class Lab06Figures implements FigureFamily {
                     }
                 }
             }
-            Charts.logBars(c, Charts.smallest(all));
+            Charts.logBars(c, all);
             panels.add(c);
         }
         Charts.save(
@@ -345,7 +345,7 @@ final class Lab06Figures implements FigureFamily {
         c.addSeries("total (log + engine)", labels, total).setFillColor(Charts.BLUE);
         c.addSeries("pages the kernel saw dirtied (/proc/self/io write_bytes)", labels, kernel)
                 .setFillColor(Color.DARK_GRAY);
-        Charts.logBars(c, Charts.smallest(List.of(logWa, engineWa, kernel)));
+        Charts.logBars(c, List.of(logWa, engineWa, kernel));
         Charts.save(c, out, "lab06-write-twice.png", log);
         t.println();
     }
