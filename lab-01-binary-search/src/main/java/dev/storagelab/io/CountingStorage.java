@@ -70,7 +70,16 @@ public final class CountingStorage extends ForwardingStorage {
 
     @Override
     public ReadableFile openRead(String name) throws IOException {
-        ReadableFile f = super.openRead(name);
+        return tracked(name, super.openRead(name));
+    }
+
+    @Override
+    public ReadableFile openReadMapped(String name) throws IOException {
+        return tracked(name, openReadMappedByDelegate(name));
+    }
+
+    /** {@code f}, its reads counted, and listed in {@link #openReadHandles()} until it is closed. */
+    private ReadableFile tracked(String name, ReadableFile f) {
         openReaders.merge(name, 1, Integer::sum);
         return new ReadableFile() {
             private final java.util.concurrent.atomic.AtomicBoolean closed =

@@ -86,6 +86,22 @@ public final class DiskStorage implements Storage {
         return new DiskReadableFile(name, FileChannel.open(path(name), StandardOpenOption.READ));
     }
 
+    /**
+     * Opens {@code name} for reads served from a memory mapping of it ({@link MappedReadableFile}),
+     * with no system call for the bytes the mapping covers.
+     */
+    @Override
+    public ReadableFile openReadMapped(String name) throws IOException {
+        FileChannel ch = FileChannel.open(path(name), StandardOpenOption.READ);
+        DiskReadableFile positional = new DiskReadableFile(name, ch);
+        try {
+            return new MappedReadableFile(positional, ch, TALLY);
+        } catch (IOException | RuntimeException e) {
+            positional.close();
+            throw e;
+        }
+    }
+
     @Override
     public boolean exists(String name) {
         return Files.exists(path(name));

@@ -36,6 +36,16 @@ public abstract class ForwardingStorage implements Storage {
         return delegate.openRead(name);
     }
 
+    /**
+     * The delegate's {@link Storage#openReadMapped}, for a decorator that leaves reads as they are
+     * ({@link CountingStorage} only counts them) to forward that call with. Not forwarded by
+     * default: {@link Storage#openReadMapped}'s default opens through {@link #openRead}, so a
+     * decorator that changes reads (a test's gate, added latency) changes every read.
+     */
+    protected final ReadableFile openReadMappedByDelegate(String name) throws IOException {
+        return delegate.openReadMapped(name);
+    }
+
     @Override
     public boolean exists(String name) throws IOException {
         return delegate.exists(name);

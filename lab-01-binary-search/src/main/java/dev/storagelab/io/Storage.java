@@ -48,6 +48,19 @@ public interface Storage extends Closeable {
      */
     ReadableFile openRead(String name) throws IOException;
 
+    /**
+     * Opens an existing file for positional reads as {@link #openRead} does, for a reader that
+     * keeps it open and reads it at random many times (a B+tree's page file): a storage may serve
+     * its reads from a memory mapping of the file, a copy out of the OS page cache with no system
+     * call ({@link DiskStorage} does). The file must only grow while it is open this way: a storage
+     * that maps it cannot read a mapped page a truncate took away. By default, {@link #openRead}.
+     *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     */
+    default ReadableFile openReadMapped(String name) throws IOException {
+        return openRead(name);
+    }
+
     /** Whether {@code name} exists in the directory now (durable or not). */
     boolean exists(String name) throws IOException;
 

@@ -127,6 +127,41 @@ class DiskStorageTest {
     }
 
     @Test
+    void aMappedReaderSeesPagesWrittenInPlaceAndPastItsMappingAndMapsThemAsTheFileGrows() throws IOException {
+        int page = 4096;
+        byte[] first = randomBytes(3 * page, 3);
+        byte[] later = randomBytes(40 * page, 4);
+        try (WritableFile w = storage.create("pages")) {
+            w.append(first);
+            try (MappedReadableFile r = (MappedReadableFile) storage.openReadMapped("pages")) {
+                assertThat("the file as it was at open is mapped", r.mappedBytes(), is((long) first.length));
+                w.append(later);
+                byte[] in = randomBytes(page, 5);
+                w.writeAt(page, java.nio.ByteBuffer.wrap(in));
+                assertThat(
+                        "a page written in place after the mapping was made is read as written",
+                        r.readFully(page, page),
+                        equalTo(in));
+                for (int p = 0; p < later.length / page; p++) {
+                    assertThat(
+                            "page " + (3 + p) + ", written after the reader mapped the file",
+                            r.readFully((3L + p) * page, page),
+                            equalTo(Arrays.copyOfRange(later, p * page, (p + 1) * page)));
+                }
+                assertThat(
+                        "reads past the mapping that found bytes map the file again, as far as it reaches",
+                        r.mappedBytes(),
+                        is((long) first.length + later.length));
+                assertThat(
+                        "a read across the end of the file is short",
+                        r.read(43L * page - 10, java.nio.ByteBuffer.allocate(100)),
+                        is(10));
+                assertThrows(java.io.EOFException.class, () -> r.readFully(43L * page, 1));
+            }
+        }
+    }
+
+    @Test
     void listSeesEveryFileInTheDirectorySorted() throws IOException {
         for (String name : List.of("c", "a", "B", "000010.seg", "000009.seg")) {
             Files.write(dir.resolve(name), new byte[] {1});

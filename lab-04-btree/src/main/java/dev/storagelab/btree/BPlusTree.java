@@ -45,7 +45,7 @@ import java.util.concurrent.locks.StampedLock;
  * every ancestor above a page that is <em>safe</em> (a page that no change below it can split or
  * empty below half), and the split or merge of T7 and T8 done under those latches. Checkpoints,
  * bulk loads and close take the tree-wide lock exclusively and so wait for every operation in
- * flight. Until T11 is written the tree falls back to that tree-wide
+ * flight but an optimistic get, which holds nothing and changes nothing. Until T11 is written the tree falls back to that tree-wide
  * {@link ReentrantReadWriteLock} alone: many readers or one writer at a time ({@link #latchCrabbing()}).
  * Scans take one leaf at a time and hold nothing between batches, so an open scan never blocks a
  * writer; see {@link TreeScan} for what a scan sees of concurrent writes.
@@ -86,7 +86,8 @@ public final class BPlusTree implements OrderedStore {
     /**
      * The tree-wide lock. Without T11: readers share it, a writer holds it alone. With T11: every
      * get, put, delete and scan batch shares it, and only checkpoints, bulk loads, close and
-     * whole-tree walks (dumps, checks) hold it alone, so they see no operation half done.
+     * whole-tree walks (dumps, checks) hold it alone, so they see no operation half done. An
+     * optimistic get ({@link OptimisticGet}, with T11 and T12) does without it.
      */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /**
@@ -235,30 +236,40 @@ public final class BPlusTree implements OrderedStore {
     public Optional<Bytes> get(Bytes key) throws IOException {
         KeyValueStore.checkKey(key);
         long start = StoreMetrics.startTimer();
-        Optional<Bytes> result = Optional.empty();
-        lock.readLock().lock();
-        try {
+        Optional<Bytes> result = null;
+        if (optimistic != null) {
+            // Without the tree-wide lock: an optimistic get reads resident frames and changes no page,
+            // so it needs nothing from what that lock keeps out (checkpoints, bulk loads, close), and
+            // a cached get then writes no word that a writer's operations write too.
             checkOpen();
-            Optional<Bytes> read = optimistic == null ? null : optimistic.get(key);
-            if (read != null) {
-                result = read;
-            } else {
-                PageGuard leaf = seekLeaf(key);
-                if (leaf != null) {
-                    try (leaf) {
-                        SlottedPage page = leaf.page();
-                        int i = page.search(key);
-                        if (i >= 0) {
-                            result = Optional.of(page.value(i));
-                        }
-                    }
-                }
-            }
-        } finally {
-            lock.readLock().unlock();
+            result = optimistic.get(key);
+        }
+        if (result == null) {
+            result = latchedGet(key);
         }
         metrics.recordGetSince(result.isPresent(), start);
         return result;
+    }
+
+    /** A get that pins (and with T11 latches) its way down to the leaf, under the tree-wide lock. */
+    private Optional<Bytes> latchedGet(Bytes key) throws IOException {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            PageGuard leaf = seekLeaf(key);
+            if (leaf != null) {
+                try (leaf) {
+                    SlottedPage page = leaf.page();
+                    int i = searchPage(page, key);
+                    if (i >= 0) {
+                        return Optional.of(page.value(i));
+                    }
+                }
+            }
+            return Optional.empty();
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     @Override
@@ -503,8 +514,27 @@ public final class BPlusTree implements OrderedStore {
      * whose key is {@code <= key}, or -1 (the leftmost child) when every key is greater.
      */
     static int childSlot(SlottedPage page, Bytes key) {
-        int i = page.search(key);
+        int i = searchPage(page, key);
         return i >= 0 ? i : -i - 2;
+    }
+
+    /**
+     * {@code key}'s place in {@code page}, as {@link SlottedPage#search} returns it, with one
+     * comparison first against the page's last key: a key at or past it is placed at once, without
+     * the binary search. Every key past the tree's last one takes the rightmost path, so an append of
+     * increasing keys (a log, a sequence, fillseq) and a get of a key beyond the last (readmissing)
+     * pay one comparison per level instead of a binary search; any other key pays one comparison more
+     * (PostgreSQL's nbtree has a fast path for the rightmost leaf for the same appends).
+     */
+    static int searchPage(SlottedPage page, Bytes key) {
+        int last = page.cellCount() - 1;
+        if (last >= 0) {
+            int c = page.compareKey(key, last);
+            if (c >= 0) {
+                return c == 0 ? last : -(last + 1) - 1;
+            }
+        }
+        return page.search(key);
     }
 
     long modCount() {

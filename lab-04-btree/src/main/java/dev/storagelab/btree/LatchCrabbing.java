@@ -202,8 +202,13 @@ final class LatchCrabbing {
 
     /**
      * The optimistic put: in the leaf for {@code key} ({@link #findLeafExclusive}), if the change
-     * needs no split and (a non-root leaf) leaves it at least half full. Returns false, having
-     * changed nothing, if it needs a structure change, or the tree is empty.
+     * needs no split and (a non-root leaf) does not shrink it under half full. Returns false, having
+     * changed nothing, if it needs a structure change, or the tree is empty. A replacement that does
+     * not shrink the leaf is made in place even in a leaf under half full: a split leaves a leaf just
+     * under half (16 cells of 125 bytes in 4 KiB), and an overwrite there would otherwise take the
+     * structure change's exclusive latches from the root down, holding up every reader for a
+     * redistribution the put did not need. A value replaced by one of the same length is
+     * overwritten where it lies ({@link SlottedPage#replaceValue}).
      */
     boolean putInLeaf(Bytes key, Bytes value) throws IOException {
         PageGuard leaf = findLeafExclusive(key);
@@ -216,10 +221,13 @@ final class LatchCrabbing {
             // a root split or shrink would need this leaf latched.
             boolean isRoot = leaf.pageId() == tree.root;
             int cell = PageFormat.leafCellSize(key.length(), value.length());
-            int i = page.search(key);
-            if (i >= 0) {
-                int after = page.usedBytes() - page.cellSize(i) + cell;
-                if (after > tree.capacity || !isRoot && after < tree.underflowBytes) {
+            int i = BPlusTree.searchPage(page, key);
+            if (i >= 0 && page.valueLength(i) == value.length()) {
+                page.replaceValue(i, value); // the leaf's occupancy does not change: no split, no underflow
+            } else if (i >= 0) {
+                int old = page.cellSize(i);
+                int after = page.usedBytes() - old + cell;
+                if (after > tree.capacity || !isRoot && cell < old && after < tree.underflowBytes) {
                     return false;
                 }
                 page.remove(i);
@@ -248,7 +256,7 @@ final class LatchCrabbing {
         }
         try (leaf) {
             SlottedPage page = leaf.page();
-            int i = page.search(key);
+            int i = BPlusTree.searchPage(page, key);
             if (i < 0) {
                 return true;
             }

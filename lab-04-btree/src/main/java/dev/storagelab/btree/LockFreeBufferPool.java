@@ -58,6 +58,8 @@ public final class LockFreeBufferPool extends BufferPool {
         long loadFrom;
         /** Set when the read of the page failed: the frame holds no page, and its pinners retry. */
         volatile boolean loadFailed;
+        /** Threads waiting in {@link #awaitLoad} for {@link #loader}'s read: only then does the read's end take the pool's lock. */
+        volatile int loadWaiters;
         /**
          * The pool's {@link #accessClock} when an access of this frame was last queued for the
          * replacer (or made by a miss). Written by hits without the lock: a lost race only queues one
@@ -216,28 +218,34 @@ public final class LockFreeBufferPool extends BufferPool {
     }
 
     /**
-     * For an optimistic read ({@link OptimisticGet}), without the lock: the frame that holds page
-     * {@code pageId} now, whole, and the version of its latch to validate the read against; or null
-     * if the page is not resident, is being read in or out, or is latched exclusive. Tells the
-     * replacer of the access as a pin would; the caller counts the hit ({@link #countHits}), once
-     * for all the pages of its get. The caller reads the frame's bytes, then validates the version:
-     * until it does, what it read may be torn.
+     * For an optimistic read ({@link OptimisticGet}), without the lock: the frame the pool's page
+     * table names for page {@code pageId} now, or null if none; {@link #residentVersion} then says
+     * whether it really holds the page.
      */
-    LoadingFrame residentVersion(long pageId, long[] version) {
+    LoadingFrame mappedFrame(long pageId) {
         int i = resident.frameOf(pageId);
-        if (i < 0) {
-            return null;
-        }
-        LoadingFrame f = frames[i];
+        return i < 0 ? null : frames[i];
+    }
+
+    /**
+     * For an optimistic read ({@link OptimisticGet}), without the lock: the version of {@code f}'s
+     * latch to validate the read against, if {@code f} holds page {@code pageId} now, whole; 0 if it
+     * does not, or its page is being read in or out, or it is latched exclusive (a version is never
+     * 0). Tells the replacer of the access as a pin would; the caller counts the hit
+     * ({@link #countHits}), once for all the pages of its get. The caller reads the frame's bytes,
+     * then validates the version: until it does, what it read may be torn. A version and not a pair
+     * (frame, version) in an object: a get that made one per call spent more time allocating it
+     * than searching its pages.
+     */
+    long residentVersion(LoadingFrame f, long pageId) {
         long v = f.readVersion();
         // A frame being given a page is claimed, and its version moves on before then; a page being
         // read in has its loader set until the bytes are there (its pin is the loader's).
         if (v == 0 || f.pins == CLAIMED || f.pageId != pageId || f.loader != null || f.loadFailed) {
-            return null;
+            return 0;
         }
-        version[0] = v;
         queueAccess(f);
-        return f;
+        return v;
     }
 
     /** Counts {@code n} hits of the current thread's optimistic reads ({@link #residentVersion}). */
@@ -565,9 +573,16 @@ public final class LockFreeBufferPool extends BufferPool {
             }
             throw e;
         }
-        synchronized (this) {
-            f.loader = null;
-            notifyAll();
+        // The page is in: a volatile write, so a hit that sees no loader sees the bytes. Only a
+        // thread that waits for this read needs the pool's lock taken to wake it: a waiter counts
+        // itself before it looks at the loader, and this read looks at the count after clearing the
+        // loader, so one of the two sees the other (both volatile), and a waiter that saw the loader
+        // holds the lock until it waits, which the notify below cannot pass.
+        f.loader = null;
+        if (f.loadWaiters > 0) {
+            synchronized (this) {
+                notifyAll();
+            }
         }
     }
 
@@ -577,7 +592,12 @@ public final class LockFreeBufferPool extends BufferPool {
      * @return true if the page arrived; false if the read failed (the caller unpins and retries)
      */
     private synchronized boolean awaitLoad(LoadingFrame f) {
-        awaitUninterruptibly(() -> f.loader == null);
+        f.loadWaiters++; // under the pool's lock: waiters count themselves one at a time
+        try {
+            awaitUninterruptibly(() -> f.loader == null);
+        } finally {
+            f.loadWaiters--;
+        }
         return !f.loadFailed;
     }
 

@@ -51,77 +51,73 @@ final class OptimisticGet {
     /**
      * The value of {@code key}, or empty if absent; null if this get could not be done
      * optimistically (the root is not resident, or every attempt met a change): the caller takes
-     * the latched path. The caller shares the tree-wide lock.
+     * the latched path. The caller need not hold the tree-wide lock: this changes no page, and the
+     * pages it reads are validated against their frames' versions.
      */
     Optional<Bytes> get(Bytes key) throws IOException {
-        // [0]: the version residentVersion found; [1]: the pages found resident, counted as the
-        // pool's hits once, at the end
-        long[] version = new long[2];
+        int hits = 0; // the pages found resident, counted as the pool's hits once, at the end
         try {
-            return read(key, version);
-        } finally {
-            pool.countHits((int) version[1]);
-        }
-    }
-
-    private Optional<Bytes> read(Bytes key, long[] version) throws IOException {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            long rootStamp = tree.rootLatch.tryOptimisticRead();
-            long id = tree.root;
-            if (id == NO_PAGE) {
-                if (tree.rootLatch.validate(rootStamp)) {
-                    return Optional.empty();
-                }
-                continue;
-            }
-            LoadingFrame f = pool.residentVersion(id, version);
-            if (f == null) {
-                return null;
-            }
-            version[1]++;
-            long v = version[0];
-            if (!tree.rootLatch.validate(rootStamp)) {
-                continue;
-            }
-            while (true) {
-                SlottedPage page = f.page();
-                long child;
-                Bytes value = null;
-                boolean leaf;
-                try {
-                    leaf = page.isLeaf();
-                    if (leaf) {
-                        int i = page.search(key);
-                        value = i >= 0 ? page.value(i) : null;
-                        child = NO_PAGE;
-                    } else {
-                        child = page.childAt(BPlusTree.childSlot(page, key));
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                long rootStamp = tree.rootLatch.tryOptimisticRead();
+                long id = tree.root;
+                if (id == NO_PAGE) {
+                    if (tree.rootLatch.validate(rootStamp)) {
+                        return Optional.empty();
                     }
-                } catch (RuntimeException torn) {
-                    if (f.validate(v)) {
-                        throw torn; // the page did not change: a real failure, not a torn read
-                    }
-                    break;
+                    continue;
                 }
-                if (!f.validate(v)) {
-                    break;
-                }
-                if (leaf) {
-                    return Optional.ofNullable(value);
-                }
-                LoadingFrame next = pool.residentVersion(child, version);
-                if (next == null) {
-                    version[1] = 0; // the latched path counts the hits of its own descent
+                LoadingFrame f = pool.mappedFrame(id);
+                long v = f == null ? 0 : pool.residentVersion(f, id);
+                if (v == 0) {
                     return null;
                 }
-                version[1]++;
-                if (!f.validate(v)) {
-                    break;
+                hits++;
+                if (!tree.rootLatch.validate(rootStamp)) {
+                    continue;
                 }
-                f = next;
-                v = version[0];
+                while (true) {
+                    SlottedPage page = f.page();
+                    long child;
+                    Bytes value = null;
+                    boolean leaf;
+                    try {
+                        leaf = page.isLeaf();
+                        if (leaf) {
+                            int i = BPlusTree.searchPage(page, key);
+                            value = i >= 0 ? page.value(i) : null;
+                            child = NO_PAGE;
+                        } else {
+                            child = page.childAt(BPlusTree.childSlot(page, key));
+                        }
+                    } catch (RuntimeException torn) {
+                        if (f.validate(v)) {
+                            throw torn; // the page did not change: a real failure, not a torn read
+                        }
+                        break;
+                    }
+                    if (!f.validate(v)) {
+                        break;
+                    }
+                    if (leaf) {
+                        return Optional.ofNullable(value);
+                    }
+                    LoadingFrame next = pool.mappedFrame(child);
+                    long nextVersion = next == null ? 0 : pool.residentVersion(next, child);
+                    if (nextVersion == 0) {
+                        hits = 0; // the latched path counts the hits of its own descent
+                        return null;
+                    }
+                    hits++;
+                    if (!f.validate(v)) {
+                        break;
+                    }
+                    f = next;
+                    v = nextVersion;
+                }
             }
+            return null;
+        } finally {
+            pool.countHits(hits);
         }
-        return null;
     }
 }

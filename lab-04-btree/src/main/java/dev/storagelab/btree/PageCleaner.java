@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A round ({@link LockFreeBufferPool#cleanAhead}) asks the replacer for the next
  * {@link #AHEAD} victims ({@link Replacer#nextVictims}) and, under the pool's lock, hands over a
- * copy of each one that is dirty and unpinned to be written (as an eviction does, through
+ * copy of each one that is dirty and unpinned (at most {@link #PER_ROUND} of them) to be written (as an eviction does, through
  * {@link WriteBacksInFlight}: a miss on that page meanwhile reads the copy); the frame stays
  * resident, clean. The writes are made by this thread once the lock is let go. A checkpoint waits
  * for them as for any write-back, and one that is handed over after a checkpoint goes where the
@@ -33,6 +33,12 @@ final class PageCleaner implements Runnable {
 
     /** The victims a round looks at: how far ahead of the eviction hand the cleaner keeps pages clean. */
     static final int AHEAD = VictimBatch.CAPACITY;
+    /**
+     * The dirty pages a round hands over at most: each is copied under the pool's lock, so a round
+     * of all {@link #AHEAD} held the lock for up to 64 copies, and a reader's miss beside a writer
+     * waited for it (or for a whole scheduler tick, when the cleaner lost its core holding it).
+     */
+    static final int PER_ROUND = 8;
     /** The smallest pool that gets a cleaner. */
     static final int MIN_FRAMES = 512;
     /** How often an idle cleaner looks again for dirty victims. */
@@ -121,7 +127,7 @@ final class PageCleaner implements Runnable {
             }
             int cleaned;
             try {
-                cleaned = p.cleanAhead(AHEAD);
+                cleaned = p.cleanAhead(PER_ROUND);
             } catch (RuntimeException e) {
                 cleaned = 0; // a failed write stays with its copy, as an eviction's does: the next flush reports it
             }

@@ -44,7 +44,7 @@ public final class PageFile implements Closeable {
         this.name = name;
         this.pageSize = PageFormat.checkPageSize(pageSize);
         this.out = storage.openAppend(name);
-        this.in = storage.openRead(name);
+        this.in = storage.openReadMapped(name); // read at random all its life: no system call per page where mapped
         this.zeros = new byte[pageSize];
     }
 

@@ -117,22 +117,20 @@ public final class PageFormat {
     static void checkEntry(Bytes key, Bytes value, int pageSize) {
         KeyValueStore.checkKey(key);
         KeyValueStore.checkValue(value);
-        checkArgument(
-                key.length() <= maxKeyBytes(pageSize),
-                "key is %s bytes; a B+tree with %s-byte pages takes keys up to %s bytes",
-                key.length(),
-                pageSize,
-                maxKeyBytes(pageSize));
+        // Checked before a message is made: every put passes here, and boxing the figures of a
+        // message that no valid put needs allocated on every put.
+        if (key.length() > maxKeyBytes(pageSize)) {
+            throw new IllegalArgumentException(String.format(
+                    "key is %s bytes; a B+tree with %s-byte pages takes keys up to %s bytes",
+                    key.length(), pageSize, maxKeyBytes(pageSize)));
+        }
         int cell = leafCellSize(key.length(), value.length());
-        checkArgument(
-                cell <= maxCellSize(pageSize),
-                "a %s-byte key with a %s-byte value needs a %s-byte cell; a B+tree with %s-byte pages holds cells up to"
-                        + " %s bytes (a quarter page) and has no overflow pages for larger values",
-                key.length(),
-                value.length(),
-                cell,
-                pageSize,
-                maxCellSize(pageSize));
+        if (cell > maxCellSize(pageSize)) {
+            throw new IllegalArgumentException(String.format(
+                    "a %s-byte key with a %s-byte value needs a %s-byte cell; a B+tree with %s-byte pages holds cells up"
+                            + " to %s bytes (a quarter page) and has no overflow pages for larger values",
+                    key.length(), value.length(), cell, pageSize, maxCellSize(pageSize)));
+        }
     }
 
     /** A readable name of a page type, for error messages and dumps. */

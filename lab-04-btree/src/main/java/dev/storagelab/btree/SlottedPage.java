@@ -202,6 +202,27 @@ public final class SlottedPage {
         return Bytes.copyOf(data, keyOffset(cell) + keyLength(cell), valueLength);
     }
 
+    /** Leaf: the length of the value of cell {@code index}. */
+    public int valueLength(int index) {
+        return getInt(cellOffset(index) + 3);
+    }
+
+    /**
+     * Leaf: overwrites the value of cell {@code index} with {@code value}, in place: no slot or cell
+     * moves, and the page's free space does not change. An overwrite of a value by one of the same
+     * length (every row of fixed width) needs no delete, no insert and no compaction.
+     *
+     * @throws IllegalArgumentException if {@code value} is not as long as the value it replaces
+     */
+    public void replaceValue(int index, Bytes value) {
+        int cell = cellOffset(index);
+        if (getInt(cell + 3) != value.length()) {
+            throw new IllegalArgumentException("a value replaced in place must keep its length: " + getInt(cell + 3)
+                    + " bytes, not " + value.length());
+        }
+        value.copyTo(data, keyOffset(cell) + keyLength(cell));
+    }
+
     /** Internal: the child of cell {@code index}, which holds keys from that cell's key up to the next one's. */
     public long child(int index) {
         return getLong(cellOffset(index) + 2);

@@ -181,9 +181,21 @@ final class TreeScan implements EntryIterator {
                 long sibling;
                 try (PageGuard held = leaf) {
                     SlottedPage page = held.page();
-                    int n = page.cellCount();
-                    for (int k = 0; k < n && !finished; k++) {
-                        int i = descending ? n - 1 - k : k;
+                    // Only the cells past the last key returned (or the range's start) can be taken:
+                    // a binary search finds where they begin, so the cells before it are not copied.
+                    int begin = 0;
+                    int end = page.cellCount();
+                    Bytes bound = lastKey != null ? lastKey : descending ? to : from;
+                    if (bound != null) {
+                        int i = BPlusTree.searchPage(page, bound);
+                        if (descending) {
+                            end = i >= 0 ? i : -i - 1; // below the bound: lastKey and to are both excluded
+                        } else {
+                            begin = i < 0 ? -i - 1 : lastKey != null ? i + 1 : i; // from is included
+                        }
+                    }
+                    for (int k = 0; k < end - begin && !finished; k++) {
+                        int i = descending ? end - 1 - k : begin + k;
                         Bytes key = page.key(i);
                         if (beyond(key)) {
                             finished = true;

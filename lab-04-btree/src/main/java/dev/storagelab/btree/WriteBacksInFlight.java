@@ -81,7 +81,9 @@ final class WriteBacksInFlight {
 
     /** The newest write-back of page {@code pageId} not yet on disk (or failed), or null. Under the lock. */
     Write of(long pageId) {
-        return inFlight.get(pageId);
+        return inFlight.isEmpty()
+                ? null
+                : inFlight.get(pageId); // every miss asks: no boxed look-up when none is in flight
     }
 
     /** Forgets a write-back that failed, whose copy a frame has taken back. Under the lock. */
@@ -92,7 +94,9 @@ final class WriteBacksInFlight {
     /**
      * Writes the pages this thread's evictions handed over ({@link #handOver}), with the pool's
      * lock let go. A write that fails leaves its copy here: a fetch of the page takes it back
-     * (dirty), and the next {@link #writeFailedAgain} writes it or reports the failure.
+     * (dirty), and the next {@link #writeFailedAgain} writes it or reports the failure. The writes
+     * done are published under the pool's lock once for all of them (a page cleaner's round hands
+     * over up to 64), not once a write, and before waiting for an earlier write of the same page.
      */
     void writeHandedOver() {
         List<Write> mine = handedOver.get();
@@ -101,10 +105,13 @@ final class WriteBacksInFlight {
         }
         List<Write> writes = new ArrayList<>(mine);
         mine.clear();
-        for (Write w : writes) {
+        int published = 0;
+        for (int i = 0; i < writes.size(); i++) {
+            Write w = writes.get(i);
             IOException failure = null;
             try {
                 if (w.before != null) {
+                    published = publish(writes, published, i); // it may be one of these
                     awaitWrite(w.before);
                 }
                 file.write(w.physical, w.bytes);
@@ -113,18 +120,33 @@ final class WriteBacksInFlight {
             } catch (RuntimeException e) {
                 failure = new IOException(e);
             }
-            synchronized (pool) {
+            w.failed = failure;
+        }
+        publish(writes, published, writes.size());
+    }
+
+    /**
+     * Marks {@code writes[from, to)}, written (or failed), as done under the pool's lock, and wakes
+     * whoever waits for one; returns {@code to}.
+     */
+    private int publish(List<Write> writes, int from, int to) {
+        if (from == to) {
+            return to;
+        }
+        synchronized (pool) {
+            for (int i = from; i < to; i++) {
+                Write w = writes.get(i);
                 w.done = true;
-                w.failed = failure;
-                if (failure == null) {
+                if (w.failed == null) {
                     inFlight.remove(w.pageId, w);
                     if (spareCopies.size() < MAX_SPARE_COPIES) {
                         spareCopies.push(w.bytes); // no one reads a copy once it is out of the map
                     }
                 }
-                pool.notifyAll();
             }
+            pool.notifyAll();
         }
+        return to;
     }
 
     private void awaitWrite(Write w) {

@@ -102,6 +102,50 @@ class ConcurrentBTreeTest {
     }
 
     @Test
+    void anOverwriteOfTheSameSizeInALeafJustUnderHalfFullIsMadeInPlace() throws IOException {
+        try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), BTreeOptions.defaults())) {
+            // 33 cells of 16-byte keys and 100-byte values (125 bytes with the slot) split a 4 KiB
+            // leaf into 16 and 17 cells: the left leaf holds 2,000 bytes, just under half of 4,048.
+            for (int i = 0; i < 33; i++) {
+                tree.put(Bytes.of(String.format("key-%012d", i)), Bytes.wrap(new byte[100]));
+            }
+            assertThat("two leaves under a root", Trees.height(tree), is(2));
+            long before = tree.modCount();
+            byte[] again = new byte[100];
+            again[0] = 1;
+            tree.put(Bytes.of(String.format("key-%012d", 0)), Bytes.wrap(again));
+            assertThat(
+                    "an overwrite that does not shrink the leaf is no structure change, though the leaf is under half full",
+                    tree.modCount(),
+                    is(before));
+            assertThat(tree.get(Bytes.of(String.format("key-%012d", 0))), is(Optional.of(Bytes.wrap(again))));
+        }
+    }
+
+    @Test
+    void anOverwriteWithAValueOfTheSameLengthIsWrittenWhereTheOldValueLay() throws IOException {
+        try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), BTreeOptions.defaults())) {
+            assertThat("the optimistic put runs only with T11", tree.latchCrabbing(), is(true));
+            for (int i = 0; i < 20; i++) {
+                tree.put(Bytes.of(String.format("key-%012d", i)), Bytes.wrap(new byte[100]));
+            }
+            SlottedPage before = tree.copyOf(tree.rootId());
+            byte[] again = new byte[100];
+            again[99] = 7;
+            tree.put(Bytes.of(String.format("key-%012d", 5)), Bytes.wrap(again));
+            SlottedPage after = tree.copyOf(tree.rootId());
+            assertThat(
+                    "the cell stays where it was: no delete and insert, no compaction",
+                    after.cellOffset(5),
+                    is(before.cellOffset(5)));
+            assertThat("no fragment left behind", after.fragmented(), is(0));
+            assertThat("the cell area did not grow", after.cellStart(), is(before.cellStart()));
+            assertThat(after.value(5), is(Bytes.wrap(again)));
+            assertThat(tree.get(Bytes.of(String.format("key-%012d", 5))), is(Optional.of(Bytes.wrap(again))));
+        }
+    }
+
+    @Test
     void isSafeAsksForRoomForTheLongestSeparatorAndAtLeastHalfFullWithoutOne() throws IOException {
         try (BPlusTree tree = filled(0)) {
             tree.put(Bytes.of("k".repeat(20)), value(0)); // the longest key so far: 20 bytes

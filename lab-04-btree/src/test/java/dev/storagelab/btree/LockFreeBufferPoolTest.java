@@ -112,32 +112,33 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
         openFile();
         LockFreeBufferPool pool = (LockFreeBufferPool) newPool(file, table, 2, new LruReplacer(2));
         long page = createMarked(pool);
-        long[] version = new long[1];
-        LockFreeBufferPool.LoadingFrame f = pool.residentVersion(page, version);
+        LockFreeBufferPool.LoadingFrame f = pool.mappedFrame(page);
+        long version = pool.residentVersion(f, page);
         assertThat(
                 "a resident page, unlatched, can be read optimistically",
-                f != null && f.validate(version[0]),
+                version != 0 && f.validate(version),
                 is(true));
         try (PageGuard writer = pool.write(page)) {
-            assertThat("not while a writer holds it exclusive", pool.residentVersion(page, new long[1]), is((Object)
-                    null));
+            assertThat("not while a writer holds it exclusive", pool.residentVersion(f, page), is(0L));
         }
         assertThat(
                 "a read that began before the writer latched the page fails its validation",
-                f.validate(version[0]),
+                f.validate(version),
                 is(false));
-        f = pool.residentVersion(page, version);
+        version = pool.residentVersion(f, page);
         createMarked(pool);
         createMarked(pool); // two more pages through two frames: the first page's frame is taken
         assertThat("its frame now holds another page", pool.isResident(page), is(false));
         assertThat(
                 "a read that began before the frame took another page fails its validation",
-                f.validate(version[0]),
+                f.validate(version),
                 is(false));
+        LockFreeBufferPool.LoadingFrame mapped = pool.mappedFrame(page);
         assertThat(
                 "a page that is not resident cannot be read optimistically",
-                pool.residentVersion(page, version),
-                is((Object) null));
+                mapped == null ? 0L : pool.residentVersion(mapped, page),
+                is(0L));
+        assertThat("nor from the frame that held it", pool.residentVersion(f, page), is(0L));
         assertThat("no pin left", pool.pinnedFrames(), is(0));
     }
 }

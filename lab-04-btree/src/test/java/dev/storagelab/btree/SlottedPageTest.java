@@ -66,6 +66,23 @@ class SlottedPageTest {
     }
 
     @Test
+    void replaceValueOverwritesAValueOfTheSameLengthWhereItLiesAndRefusesAnotherLength() {
+        SlottedPage page = emptyLeaf();
+        insert(page, Bytes.of("a"), Bytes.of("one"));
+        insert(page, Bytes.of("b"), Bytes.of("two"));
+        int free = page.freeBytes();
+        int cell = page.cellOffset(0);
+        page.replaceValue(0, Bytes.of("ONE"));
+        assertThat(page.value(0), is(Bytes.of("ONE")));
+        assertThat("the cell did not move", page.cellOffset(0), is(cell));
+        assertThat("the free space did not change", page.freeBytes(), is(free));
+        assertThat("the other cell is untouched", page.value(1), is(Bytes.of("two")));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> page.replaceValue(1, Bytes.of("three")));
+        assertThat("a refused replacement changes nothing", page.value(1), is(Bytes.of("two")));
+    }
+
+    @Test
     void searchFindsPresentKeysAndTheInsertionPointOfAbsentOnes() {
         SlottedPage page = emptyLeaf();
         assertThat("search on an empty page: insertion point 0, so -(0) - 1", page.search(b("m")), is(-1));
@@ -111,6 +128,25 @@ class SlottedPageTest {
                             + " Arrays.binarySearch convention",
                     page.search(key),
                     is(expected));
+        }
+    }
+
+    @Test
+    void theTreesSearchThatLooksAtTheLastKeyFirstPlacesEveryKeyAsSearchDoes() {
+        SlottedPage page = emptyLeaf();
+        assertThat("an empty page", BPlusTree.searchPage(page, b("5")), is(-1));
+        List<Bytes> sorted = new ArrayList<>();
+        for (int i = 10; i < 40; i += 2) {
+            Bytes key = b(String.format("%03d", i));
+            insert(page, key, b("v"));
+            sorted.add(key);
+        }
+        for (int i = 0; i < 50; i++) {
+            Bytes key = b(String.format("%03d", i)); // below the first, between, equal to the last, past it
+            assertThat(
+                    "searchPage(" + key + ") over the keys 010, 012, ..., 038",
+                    BPlusTree.searchPage(page, key),
+                    is(Collections.binarySearch(sorted, key)));
         }
     }
 

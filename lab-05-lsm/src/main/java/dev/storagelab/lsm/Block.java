@@ -17,39 +17,20 @@ import java.util.zip.CRC32C;
  */
 public final class Block {
 
-    /**
-     * The bytes the block lies in, from {@link #start} for {@link #sizeBytes} bytes: its own array
-     * (a block read for a get, and cached), or a compaction's read-ahead buffer. Every offset a
-     * cursor keeps is an index into this array.
-     */
     private final byte[] data;
-
-    private final int start;
-    private final int size;
     private final KeyOrder order;
     private final String file;
-    /** The file offset of {@code data[0]}: an entry at index {@code i} of {@link #data} lies at {@code fileBase + i}. */
-    private final long fileBase;
+    private final long fileOffset;
     /** Where the restart array starts: the end of the entries. */
     private final int restartsOffset;
 
     private final int restartCount;
 
-    private Block(
-            byte[] data,
-            int start,
-            int size,
-            KeyOrder order,
-            String file,
-            long fileBase,
-            int restartsOffset,
-            int restartCount) {
+    private Block(byte[] data, KeyOrder order, String file, long fileOffset, int restartsOffset, int restartCount) {
         this.data = data;
-        this.start = start;
-        this.size = size;
         this.order = order;
         this.file = file;
-        this.fileBase = fileBase;
+        this.fileOffset = fileOffset;
         this.restartsOffset = restartsOffset;
         this.restartCount = restartCount;
     }
@@ -64,29 +45,17 @@ public final class Block {
      *         or type byte is wrong, or its restart array does not fit or is not increasing
      */
     public static Block open(byte[] data, KeyOrder order, String file, long fileOffset) throws CorruptionException {
-        return open(data, 0, data.length, order, file, fileOffset);
-    }
-
-    /**
-     * {@link #open(byte[], KeyOrder, String, long)} of the {@code length} bytes of {@code data} from
-     * {@code offset}, where they lie: a compaction opens each block inside the buffer it read ahead
-     * into, instead of copying 4 KiB out of it per block (a fifth of what a compaction allocated).
-     * The block keeps {@code data}, which must not change while the block is in use.
-     */
-    public static Block open(byte[] data, int offset, int length, KeyOrder order, String file, long fileOffset)
-            throws CorruptionException {
         Objects.requireNonNull(order, "order");
-        Objects.checkFromIndexSize(offset, length, data.length);
-        if (length < BlockFormat.MIN_BLOCK_BYTES) {
+        if (data.length < BlockFormat.MIN_BLOCK_BYTES) {
             throw new CorruptionException(
                     file,
                     fileOffset,
-                    "block of " + length + " bytes is shorter than the " + BlockFormat.MIN_BLOCK_BYTES
+                    "block of " + data.length + " bytes is shorter than the " + BlockFormat.MIN_BLOCK_BYTES
                             + " of an empty block");
         }
-        int crcAt = offset + length - 4;
+        int crcAt = data.length - 4;
         CRC32C crc = new CRC32C();
-        crc.update(data, offset, crcAt - offset);
+        crc.update(data, 0, crcAt);
         int stored = BlockFormat.getInt(data, crcAt);
         if (stored != (int) crc.getValue()) {
             throw new CorruptionException(
@@ -99,16 +68,16 @@ public final class Block {
         if (data[typeAt] != BlockFormat.TYPE_UNCOMPRESSED) {
             throw new CorruptionException(file, fileOffset, "block has unknown type " + (data[typeAt] & 0xff));
         }
-        int countAt = typeAt - BlockFormat.RESTART_BYTES - offset;
-        int count = BlockFormat.getInt(data, offset + countAt);
+        int countAt = typeAt - BlockFormat.RESTART_BYTES;
+        int count = BlockFormat.getInt(data, countAt);
         if (count < 1 || count > countAt / BlockFormat.RESTART_BYTES) {
             throw new CorruptionException(
-                    file, fileOffset, "block restart count " + count + " does not fit its " + length + " bytes");
+                    file, fileOffset, "block restart count " + count + " does not fit its " + data.length + " bytes");
         }
         int restartsOffset = countAt - count * BlockFormat.RESTART_BYTES;
         int previous = -1;
         for (int i = 0; i < count; i++) {
-            int r = BlockFormat.getInt(data, offset + restartsOffset + i * BlockFormat.RESTART_BYTES);
+            int r = BlockFormat.getInt(data, restartsOffset + i * BlockFormat.RESTART_BYTES);
             if (r <= previous
                     || r > restartsOffset
                     || (i == 0 && r != 0)
@@ -121,7 +90,7 @@ public final class Block {
             }
             previous = r;
         }
-        return new Block(data, offset, length, order, file, fileOffset - offset, offset + restartsOffset, count);
+        return new Block(data, order, file, fileOffset, restartsOffset, count);
     }
 
     /** The number of restart points. */
@@ -131,12 +100,12 @@ public final class Block {
 
     /** The block's size in bytes, trailer included: what the block cache charges for it. */
     public int sizeBytes() {
-        return size;
+        return data.length;
     }
 
     /** Whether the block holds no entry. */
     public boolean isEmpty() {
-        return restartsOffset == start;
+        return restartsOffset == 0;
     }
 
     /** A new cursor, not yet positioned ({@link Cursor#valid} is false). */
@@ -290,9 +259,8 @@ public final class Block {
             return valueLength;
         }
 
-        /** Where restart {@code index}'s entry lies in {@link #blockBytes} (the restart array holds offsets in the block). */
         private int restartOffset(int index) {
-            return start + BlockFormat.getInt(data, restartsOffset + index * BlockFormat.RESTART_BYTES);
+            return BlockFormat.getInt(data, restartsOffset + index * BlockFormat.RESTART_BYTES);
         }
 
         private void seekToRestart(int index) {
@@ -360,7 +328,7 @@ public final class Block {
         }
 
         private CorruptionException corrupt(int offset, String what) {
-            return new CorruptionException(file, fileBase + offset, what);
+            return new CorruptionException(file, fileOffset + offset, what);
         }
 
         private void checkValid() {

@@ -158,7 +158,7 @@ class FixtureGradingTest {
         assertThat(overflowing.message(), containsString("java.lang.ArithmeticException"));
         assertThat(overflowing.earned(), closeTo(0.0, 1e-9));
 
-        PerfResult buggy = perf(grade(Fixtures.submission("buggy-lab01"), Grader.Mode.ISOLATED, "01"), "squares");
+        PerfResult buggy = perf(perfReport("buggy-lab01"), "squares");
         assertThat("a lab with a failing test is not benchmarked", buggy.status(), equalTo(PerfResult.NOT_RUN));
         assertThat(buggy.message(), containsString("every test of lab-01"));
         assertThat(buggy.earned(), closeTo(0.0, 1e-9));
@@ -191,18 +191,24 @@ class FixtureGradingTest {
 
     private static final Map<String, GradeReport> PERF_REPORTS = new java.util.HashMap<>();
 
+    /** The submissions {@link #perfReport} grades in every lab, isolated and integrated. */
+    private static final java.util.Set<String> EVERY_LAB = java.util.Set.of("reference", "buggy-lab01");
+
     /**
      * A submission graded with performance, once per test class: a fixture's lab-01 isolated, or
-     * ({@code reference}) the fixture's own code, every lab isolated and integrated, whose lab-01 is
-     * measured in isolation as any submission's is. A grade with performance takes the most time
-     * of these proofs (each line's rounds of benchmark JVMs), so the proofs share them.
+     * ({@link #EVERY_LAB}) the fixture's own code or buggy-lab01, every lab isolated and integrated,
+     * whose lab-01 is measured in isolation as any submission's is. A grade with performance takes
+     * the most time of these proofs (each line's rounds of benchmark JVMs), and a grade of buggy-lab01
+     * is proof of its lab-01's performance not being measured and of its bug costing only its lab, so
+     * the proofs share them.
      */
     private static synchronized GradeReport perfReport(String submission) throws IOException {
         GradeReport r = PERF_REPORTS.get(submission);
         if (r == null) {
-            r = submission.equals("reference")
-                    ? grade(null, Grader.Mode.BOTH)
-                    : grade(Fixtures.submission(submission), Grader.Mode.ISOLATED, "01");
+            Path path = submission.equals("reference") ? null : Fixtures.submission(submission);
+            r = EVERY_LAB.contains(submission)
+                    ? grade(path, Grader.Mode.BOTH)
+                    : grade(path, Grader.Mode.ISOLATED, "01");
             PERF_REPORTS.put(submission, r);
         }
         return r;
@@ -343,7 +349,7 @@ class FixtureGradingTest {
 
     @Test
     void oneBuggyLabLosesPointsOnlyInThatLabWhenIsolated() throws IOException {
-        GradeReport report = grade(Fixtures.submission("buggy-lab01"), Grader.Mode.BOTH);
+        GradeReport report = perfReport("buggy-lab01");
         LabResult lab1 = lab(report.isolated(), "lab-01");
         LabResult lab2 = lab(report.isolated(), "lab-02");
         assertThat("the buggy add costs lab-01 exactly its test", lab1.earned(), closeTo(7.0, 1e-9));

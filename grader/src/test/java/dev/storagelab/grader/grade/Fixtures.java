@@ -67,9 +67,11 @@ public final class Fixtures {
     /**
      * Whether the long proofs run whole ({@code -Dstoragelab.proofs=long}, which {@code .ci/long-proofs.sh}
      * sets): every lab and every line where {@code mvn verify} proves a smoke of them (the reference
-     * graded in every lab, every performance line run, the bench with the peers at its quick size, the
-     * do-nothing release graded in every lab, every lab's public tests graded as local checks on the
-     * release, lab-07 written in full over unstarted labs, the planted hangs graded whole).
+     * graded in every lab, every performance line run, every lab's planted costly submission run on
+     * its counted line, the bench with the peers at its quick size, the
+     * exported release and the do-nothing release graded in every lab, every lab's public tests run on
+     * the release and graded as local checks on it, lab-07 written in full over unstarted labs, the
+     * planted hangs graded whole).
      */
     public static boolean longProofs() {
         return "long".equals(System.getProperty("storagelab.proofs"));

@@ -45,11 +45,7 @@ public final class RealWorkspace {
         return release;
     }
 
-    /** {@code submission} (null: the reference) graded in every lab, isolated, without performance. */
-    GradeReport grade(Path submission) throws IOException {
-        return grade(submission, List.of());
-    }
-
+    /** {@code submission} (null: the reference) graded in {@code labs} (empty: every lab), isolated, without performance. */
     synchronized GradeReport grade(Path submission, List<String> labs) throws IOException {
         return grader().grade(submission, labs, Grader.Mode.ISOLATED, Files.createTempDirectory(tmp, "scratch"));
     }

@@ -90,12 +90,27 @@ class WorkspaceReleaseProofTest {
         return tmp.resolve("release-build");
     }
 
+    /**
+     * The lab whose hidden tests {@code mvn verify} grades on the exported release; {@code
+     * .ci/long-proofs.sh} grades every lab. lab-07's hidden tests are graded in no other proof of
+     * {@code mvn verify} (the reference's are lab-02's, the do-nothing release's lab-04's).
+     */
+    static final String RELEASE_SMOKE_LAB = "07";
+
+    /**
+     * The exported release earns nothing: no hidden test awards points to code that throws
+     * not-implemented in every task, and a student who has done nothing reads which task to start
+     * with. Graded in {@link #RELEASE_SMOKE_LAB} in {@code mvn verify} (each lab is a build of its
+     * own, so a lab takes a grading's time), in every lab in {@code .ci/long-proofs.sh} ({@link
+     * Fixtures#longProofs()}).
+     */
     @Test
     void exportedReleaseScoresZero() throws IOException {
-        GradeReport report = real.grade(release);
+        List<String> labs = Fixtures.proofLabs(workspace, RELEASE_SMOKE_LAB);
+        GradeReport report = real.grade(release, labs);
         assertThat(report.error(), nullValue());
         List<String> earned = new ArrayList<>();
-        assertThat(report.isolated().size(), equalTo(workspace.labs().size()));
+        assertThat(report.isolated().size(), equalTo(labs.size()));
         for (LabResult lab : report.isolated()) {
             // a release lab whose build or hidden tests fail to compile also scores 0: that must fail here
             assertThat(lab.lab() + " built on the release and ran its hidden tests", lab.problem(), nullValue());
@@ -176,7 +191,8 @@ class WorkspaceReleaseProofTest {
      * .ci/long-proofs.sh} grades every lab's. Local checks are one mechanism for every lab (the
      * grader takes a release's public tests in place of the hidden ones), so one lab proves it; what
      * differs from lab to lab, that every public test fails only with the not-implemented message,
-     * {@link #releaseCompilesOfflineAndPublicTestsFailOnlyWithNotImplemented()} proves for every lab.
+     * {@link #releaseCompilesOfflineAndPublicTestsFailOnlyWithNotImplemented()} proves for another
+     * lab, and for every lab in the long proofs.
      */
     static final String LOCAL_CHECKS_SMOKE_LAB = "01";
 
@@ -248,17 +264,33 @@ class WorkspaceReleaseProofTest {
                 empty());
     }
 
+    /**
+     * The lab whose public tests {@code mvn verify} runs in the release's own Maven build, which
+     * compiles every module and every test all the same; {@code .ci/long-proofs.sh} runs every lab's.
+     * lab-07's tests run over the code of four earlier labs, so they meet the not-implemented tasks
+     * of other labs too.
+     */
+    static final String PUBLIC_TESTS_SMOKE_LAB = "07";
+
+    /**
+     * The release compiles offline, every module and every test, and its public tests fail only
+     * with the not-implemented message: {@link #PUBLIC_TESTS_SMOKE_LAB}'s in {@code mvn verify},
+     * every lab's in {@code .ci/long-proofs.sh} ({@link Fixtures#longProofs()}).
+     */
     @Test
     void releaseCompilesOfflineAndPublicTestsFailOnlyWithNotImplemented() throws Exception {
         // In the release as the grader built it (offline): Maven compiles what the grader's build
-        // did not (the grader and the workbench), and runs every public test.
+        // did not (the grader and the workbench, every test), and runs the public tests.
         releaseGrader();
         Path copy = releaseBuild();
-        runMavenTests(copy);
+        List<Lab> labs = Fixtures.proofLabs(workspace, PUBLIC_TESTS_SMOKE_LAB).stream()
+                .map(workspace::lab)
+                .toList();
+        runMavenTests(copy, labs);
         List<String> wrongFailures = new ArrayList<>();
         int notImplemented = 0;
         int passed = 0;
-        for (Lab lab : workspace.labs()) {
+        for (Lab lab : labs) {
             for (SurefireReports.Case t : SurefireReports.read(copy.resolve(lab.directory()))) {
                 if (t.passed()) {
                     passed++;
@@ -407,10 +439,17 @@ class WorkspaceReleaseProofTest {
         }
     }
 
-    private static void runMavenTests(Path root) throws Exception {
+    /**
+     * Runs {@code mvn test} in {@code root}: every module compiled, and the public tests of {@code
+     * labs} run (those of every lab: every test; of fewer, only the test classes in the packages of
+     * their test sources).
+     */
+    private static void runMavenTests(Path root, List<Lab> labs) throws Exception {
         List<String> cmd = new ArrayList<>(LabBuild.maven());
-        // Sources against classes by time, as the grader's build compiled them: what that build
-        // compiled is not compiled again.
+        if (labs.size() < workspace.labs().size()) {
+            cmd.add("-Dtest=" + testsOf(root, labs));
+            cmd.add("-Dsurefire.failIfNoSpecifiedTests=false");
+        }
         cmd.addAll(List.of(
                 "-B",
                 "-q",
@@ -428,5 +467,29 @@ class WorkspaceReleaseProofTest {
                 .start();
         assertThat("maven must finish", p.waitFor(10, TimeUnit.MINUTES), is(true));
         assertThat("the release must compile and its tests run:\n" + Files.readString(log), p.exitValue(), is(0));
+    }
+
+    /**
+     * A Surefire test pattern of every class in the packages of {@code labs}' test sources in {@code
+     * root} (each lab's packages are its own), their subpackages included.
+     */
+    private static String testsOf(Path root, List<Lab> labs) throws IOException {
+        java.util.SortedSet<String> packages = new java.util.TreeSet<>();
+        for (Lab lab : labs) {
+            Path tests = root.resolve(lab.directory()).resolve("src/test/java");
+            try (Stream<Path> files = Files.walk(tests)) {
+                files.filter(f -> f.toString().endsWith(".java"))
+                        .forEach(f ->
+                                packages.add(tests.relativize(f.getParent()).toString()));
+            }
+        }
+        assertThat("the public tests of " + labs, packages, not(empty()));
+        for (String p : packages) {
+            assertThat("a package name", p, Matchers.matchesPattern("[a-z0-9/]+"));
+        }
+        // a class file's path or a class's name: either separator
+        return "%regex[.*("
+                + String.join(
+                        "|", packages.stream().map(p -> p.replace("/", "[/.]")).toList()) + ")[/.].*]";
     }
 }

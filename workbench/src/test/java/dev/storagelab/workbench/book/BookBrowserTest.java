@@ -15,6 +15,7 @@ import dev.storagelab.workbench.viz.HeadlessChromium;
 import dev.storagelab.workbench.viz.VizServer;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -242,13 +243,28 @@ class BookBrowserTest {
                 is(false));
     }
 
-    /** The same folder served beside the viewer: every page works, and every link to a recorded run opens it in the viewer on its view. */
+    /**
+     * The same folder served beside the viewer: every page the build wrote is served, the pages that
+     * link a recorded run load without an error, and every such link opens its run in the viewer on
+     * its view. The links between pages are the files' own, the same on disk and served, so the
+     * crawl from disk above follows them once.
+     */
     @Test
     void servedBesideTheViewerItsPagesWorkAndItsRunsOpenInTheViewer() throws Exception {
         try (VizServer server = BookCrawler.serve(built.dir(), built.runs(), dir)) {
             String site = "http://127.0.0.1:" + server.port();
             String prefix = site + BookCommand.PATH;
-            BookCrawler.Result crawled = crawl(prefix);
+            List<String> notServed = built.pages().stream()
+                    .filter(p -> !BookCrawler.exists(prefix + p))
+                    .toList();
+            assertThat("pages the build wrote that the server does not answer", notServed, empty());
+            List<String> linking = new ArrayList<>();
+            for (String page : built.pages()) {
+                if (Files.readString(built.dir().resolve(page)).contains("data-viewer=")) {
+                    linking.add(page);
+                }
+            }
+            BookCrawler.Result crawled = new BookCrawler(browser).visit(prefix, linking);
             assertThat(crawled.problems(), empty());
             assertThat(
                     "the book's folder does not leak",

@@ -88,17 +88,8 @@ final class BookCrawler {
         browser.manage().logs().get(LogType.BROWSER); // what an earlier page logged is not this book's
         while (!queue.isEmpty()) {
             String page = queue.poll();
-            browser.get(page);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> facts =
-                    waitFor(browser).until(d -> (Map<String, Object>) ((JavascriptExecutor) d).executeScript(FACTS));
             String name = page.substring(prefix.length());
-            for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
-                if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                    problems.add(name + ": console error: " + e.getMessage());
-                }
-            }
-            strings(facts, "broken").forEach(src -> problems.add(name + ": picture does not load: " + src));
+            Map<String, Object> facts = open(page, name, problems);
             ids.put(page, new LinkedHashSet<>(strings(facts, "ids")));
             for (String href : strings(facts, "hrefs")) {
                 if (!href.startsWith(prefix) && !href.startsWith(page + "#")) {
@@ -140,6 +131,40 @@ final class BookCrawler {
             }
         });
         return new Result(problems, seen, elsewhere);
+    }
+
+    /**
+     * Opens each of {@code pages} (names under {@code prefix}) without following its links: its
+     * pictures and console are checked as the crawl checks them, and its links that leave the book
+     * are returned ({@link Result#elsewhere}).
+     */
+    Result visit(String prefix, List<String> pages) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> elsewhere = new LinkedHashMap<>();
+        browser.manage().logs().get(LogType.BROWSER); // what an earlier page logged is not this book's
+        for (String name : pages) {
+            for (String href : strings(open(prefix + name, name, problems), "hrefs")) {
+                if (!href.startsWith(prefix)) {
+                    elsewhere.putIfAbsent(href, name);
+                }
+            }
+        }
+        return new Result(problems, new LinkedHashSet<>(pages), elsewhere);
+    }
+
+    /** Loads {@code page} and reads its {@link #FACTS}, adding its console errors and broken pictures to {@code problems}. */
+    private Map<String, Object> open(String page, String name, List<String> problems) {
+        browser.get(page);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> facts =
+                waitFor(browser).until(d -> (Map<String, Object>) ((JavascriptExecutor) d).executeScript(FACTS));
+        for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
+            if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                problems.add(name + ": console error: " + e.getMessage());
+            }
+        }
+        strings(facts, "broken").forEach(src -> problems.add(name + ": picture does not load: " + src));
+        return facts;
     }
 
     /**
