@@ -63,14 +63,28 @@ public final class BlockBuilder {
     }
 
     /**
-     * Appends {@code key -> value}: the entry header (shared, unshared, value length as varints), the
-     * key's unshared suffix and the value. At every {@code restartInterval}-th entry (the first
-     * included) it shares nothing and its offset is recorded as a restart.
+     * Appends {@code key -> value}: {@link #add(byte[], byte[], int, int)} of the whole value.
      *
      * @throws IllegalArgumentException if {@code key} does not sort strictly after the previous key
      * @throws IllegalStateException    after {@link #finish} (until {@link #reset})
      */
     public void add(byte[] key, byte[] value) {
+        add(key, Objects.requireNonNull(value, "value"), 0, value.length);
+    }
+
+    /**
+     * Appends {@code key} and the value in {@code value[valueOffset .. valueOffset + valueLength)}:
+     * the entry header (shared, unshared, value length as varints), the key's unshared suffix and
+     * the value's bytes. At every {@code restartInterval}-th entry (the first included) it shares
+     * nothing and its offset is recorded as a restart. The value is given where it lies (a
+     * compaction passes each value inside the input block it read, without a copy); the builder
+     * copies the bytes it needs and keeps neither array.
+     *
+     * @throws IllegalArgumentException if {@code key} does not sort strictly after the previous key
+     * @throws IllegalStateException    after {@link #finish} (until {@link #reset})
+     */
+    public void add(byte[] key, byte[] value, int valueOffset, int valueLength) {
+        Objects.checkFromIndexSize(valueOffset, valueLength, value.length);
         if (finished) {
             throw new IllegalStateException("block already finished; reset() it first");
         }
@@ -91,9 +105,9 @@ public final class BlockBuilder {
         }
         Varint.write(buffer, shared);
         Varint.write(buffer, key.length - shared);
-        Varint.write(buffer, value.length);
+        Varint.write(buffer, valueLength);
         buffer.write(key, shared, key.length - shared);
-        buffer.write(value, 0, value.length);
+        buffer.write(value, valueOffset, valueLength);
         setLastKey(key);
         sinceRestart++;
         entries++;

@@ -2,6 +2,7 @@ package dev.storagelab.lsm;
 
 import dev.storagelab.kv.CorruptionException;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * Where a block lies in a table file (lab-05 T4): its offset and its size in bytes, trailer
@@ -37,12 +38,18 @@ public record BlockHandle(long offset, int size) {
         return offset + size;
     }
 
-    /** The two varints. */
+    /** The two varints (written into one array: a table builder encodes a handle per data block). */
     public byte[] encode() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(MAX_ENCODED_BYTES);
-        writeVarint64(out, offset);
-        Varint.write(out, size);
-        return out.toByteArray();
+        byte[] out = new byte[MAX_ENCODED_BYTES];
+        int pos = 0;
+        long v = offset;
+        while (v >= 0x80) {
+            out[pos++] = (byte) ((v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        out[pos++] = (byte) v;
+        pos = Varint.write(out, pos, size);
+        return Arrays.copyOf(out, pos);
     }
 
     /**
@@ -54,22 +61,23 @@ public record BlockHandle(long offset, int size) {
      * @throws CorruptionException if the varints are malformed, or bytes follow them
      */
     public static BlockHandle decode(byte[] src, String file, long fileOffset, String what) throws CorruptionException {
-        return decode(src, 0, src.length, file, fileOffset, what);
+        return decode(src, 0, src.length, file, fileOffset, what, -1);
     }
 
     /**
      * {@link #decode(byte[], String, long, String)} of the {@code length} bytes of {@code src} at
-     * {@code from}, where they lie (an index entry's value inside its block).
+     * {@code from}, where they lie (an index entry's value inside its block). An exception names
+     * {@code what}, followed by {@code index} unless it is negative ("index entry 7"): a table's open
+     * decodes every index entry, and makes no string for one that decodes.
      */
-    static BlockHandle decode(byte[] src, int from, int length, String file, long fileOffset, String what)
+    static BlockHandle decode(byte[] src, int from, int length, String file, long fileOffset, String what, long index)
             throws CorruptionException {
         int end = from + length;
         long offset = 0;
         int pos = from;
         for (int shift = 0; ; shift += 7) {
             if (pos >= end || shift > 56) {
-                throw new CorruptionException(
-                        file, fileOffset, what + ": block handle offset varint is truncated or too long");
+                throw corrupt(file, fileOffset, what, index, "block handle offset varint is truncated or too long");
             }
             int b = src[pos++] & 0xff;
             offset |= (long) (b & 0x7f) << shift;
@@ -79,13 +87,17 @@ public record BlockHandle(long offset, int size) {
         }
         long size = Varint.read(src, pos, end);
         if (size < 0 || Varint.next(size) != end) {
-            throw new CorruptionException(
-                    file, fileOffset, what + ": block handle size varint is malformed or followed by " + "extra bytes");
+            throw corrupt(
+                    file, fileOffset, what, index, "block handle size varint is malformed or followed by extra bytes");
         }
         if (offset < 0) {
-            throw new CorruptionException(file, fileOffset, what + ": block handle offset " + offset + " is negative");
+            throw corrupt(file, fileOffset, what, index, "block handle offset " + offset + " is negative");
         }
         return new BlockHandle(offset, Varint.value(size));
+    }
+
+    private static CorruptionException corrupt(String file, long fileOffset, String what, long index, String detail) {
+        return new CorruptionException(file, fileOffset, (index < 0 ? what : what + " " + index) + ": " + detail);
     }
 
     /** Appends {@code value} (non-negative) as an unsigned LEB128 varint of up to 9 bytes. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -68,7 +69,8 @@ final class CompactionJob {
             for (it.seekToFirst(); it.valid(); it.next()) {
                 byte[] key = it.key();
                 out.startEntry(key);
-                out.add(key, it.value());
+                byte[] value = it.value();
+                out.add(key, value, 0, value.length);
             }
             return out.finish();
         } finally {
@@ -84,11 +86,20 @@ final class CompactionJob {
      * too, as RocksDB does since 6.0.
      */
     List<FileMeta> compact(Compaction c, long maxTableBytes, DropRules rules) throws IOException {
+        // Level 0's tables may overlap: a source each. A deeper level's tables hold disjoint key
+        // ranges: one source for the level, reading its tables one after another.
         List<InternalIterator> sources = new ArrayList<>();
-        for (FileMeta f : c.allInputs()) {
-            sources.add(tables.table(f).compactionCursor());
+        for (Map.Entry<Integer, List<FileMeta>> level : c.inputsByLevel().entrySet()) {
+            if (level.getKey() == 0) {
+                for (FileMeta f : level.getValue()) {
+                    sources.add(tables.table(f).compactionCursor());
+                }
+            } else {
+                sources.add(
+                        new LevelIterator(level.getValue(), f -> tables.table(f).compactionCursor()));
+            }
         }
-        CompactionFilter filter = rules.filter() == null ? KEEP_ALL : rules.filter();
+        CompactionFilter filter = rules.filter();
         int below = rules.outputLevel() + 1;
         Outputs out = new Outputs(
                 maxTableBytes,
@@ -116,21 +127,25 @@ final class CompactionJob {
                 if (drop) {
                     continue;
                 }
-                byte[] value = merged.value();
-                if (!deletion && sequence > rules.largestSnapshot() && filter.drop(out.userKeyBytes(), value)) {
+                byte[] values = merged.valueArray(); // the value where it lies in its input block
+                int valueOffset = merged.valueOffset();
+                int valueLength = merged.valueLength();
+                if (filter != null
+                        && !deletion
+                        && sequence > rules.largestSnapshot()
+                        && filter.drop(
+                                out.userKeyBytes(),
+                                Arrays.copyOfRange(values, valueOffset, valueOffset + valueLength))) {
                     filteredValues.incrementAndGet();
                     continue;
                 }
-                out.add(key, value);
+                out.add(key, values, valueOffset, valueLength);
             }
             return out.finish();
         } finally {
             out.abandon();
         }
     }
-
-    /** The filter of a compaction without one: it drops nothing. */
-    private static final CompactionFilter KEEP_ALL = (userKey, value) -> false;
 
     /**
      * The tables one flush or compaction writes: a new table is started only between two user keys
@@ -229,13 +244,13 @@ final class CompactionJob {
             return userKeyBytes;
         }
 
-        /** Writes one entry to the current table, starting one if there is none. */
-        void add(byte[] key, byte[] value) throws IOException {
+        /** Writes one entry, its value {@code valueLength} bytes of {@code values} from {@code valueOffset}, to the current table, starting one if there is none. */
+        void add(byte[] key, byte[] values, int valueOffset, int valueLength) throws IOException {
             if (builder == null) {
                 number = newFileNumber.getAsLong();
                 builder = new TableBuilder(storage, LsmFileNames.table(number), tableOptions);
             }
-            builder.add(key, value);
+            builder.add(key, values, valueOffset, valueLength);
         }
 
         /** Finishes the last table, forces the directory, opens the new tables and returns them. */

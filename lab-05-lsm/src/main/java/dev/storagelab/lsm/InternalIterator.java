@@ -38,6 +38,26 @@ public interface InternalIterator extends AutoCloseable {
     /** The current entry's value (empty for a deletion). Do not change the array. */
     byte[] value();
 
+    /**
+     * The array the current value lies in, where it lies: the value is {@link #valueLength} bytes
+     * of it from {@link #valueOffset}, until the iterator moves. A table's cursor answers with its
+     * block, without the copy {@link #value} makes: a compaction writes each value straight from
+     * the input block into the output. Do not change the array.
+     */
+    default byte[] valueArray() {
+        return value();
+    }
+
+    /** Where the current value starts in {@link #valueArray}. */
+    default int valueOffset() {
+        return 0;
+    }
+
+    /** The current value's length. */
+    default int valueLength() {
+        return value().length;
+    }
+
     /** Releases what the iterator holds (table files, a version). Idempotent. */
     @Override
     void close();

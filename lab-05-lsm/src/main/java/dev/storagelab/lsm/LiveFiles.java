@@ -31,7 +31,13 @@ final class LiveFiles {
     private final boolean deferDeletes;
     /** How many live {@code SuperVersion}s hold each table file; a file is deleted when this drops to 0. */
     private final Map<Long, Integer> refs = new HashMap<>();
-    /** Numbers of tables being written by a flush or compaction, not yet in a version: never obsolete. */
+    /**
+     * Numbers of tables being written by a flush or compaction, not yet in a version: never
+     * obsolete. Guarded by its own monitor, not the store's mutex: a compaction takes a number for
+     * each table it starts, and waited for the mutex behind the writer, which takes it on every put
+     * (in readwhilewriting, 3.2 s of a 23 s run in 314 waits). {@link #deleteObsolete} lists the
+     * directory inside the same monitor, so a number is in the set or its file is not yet listed.
+     */
     private final Set<Long> pendingOutputs = new HashSet<>();
     /** Files {@link #deleteObsolete} found, for {@link #deleteDeferred} to delete once the mutex is let go of. */
     private final List<String> deferred = new ArrayList<>();
@@ -44,33 +50,29 @@ final class LiveFiles {
         this.deferDeletes = deferDeletes;
     }
 
-    /** A new table number, kept from deletion until its version is installed (locks the mutex if needed). */
+    /** A new table number, kept from deletion until its version is installed (the store's mutex is not needed). */
     long newFileNumber() {
-        boolean held = mutex.isHeldByCurrentThread();
-        if (!held) {
-            mutex.lock();
-        }
-        try {
+        synchronized (pendingOutputs) {
             long n = versions.newFileNumber();
             pendingOutputs.add(n);
             return n;
-        } finally {
-            if (!held) {
-                mutex.unlock();
-            }
         }
     }
 
     /** The tables {@code written} are in the installed version now, which keeps them. */
     void installed(Collection<FileMeta> written) {
-        for (FileMeta f : written) {
-            pendingOutputs.remove(f.number());
+        synchronized (pendingOutputs) {
+            for (FileMeta f : written) {
+                pendingOutputs.remove(f.number());
+            }
         }
     }
 
     /** Forgets every pending output: at the open, no flush or compaction has started. */
     void clearPending() {
-        pendingOutputs.clear();
+        synchronized (pendingOutputs) {
+            pendingOutputs.clear();
+        }
     }
 
     /** A {@code SuperVersion} holding {@code v} is installed: each of its tables gains a holder. */
@@ -98,9 +100,13 @@ final class LiveFiles {
      */
     void deleteObsolete() {
         try {
-            Set<Long> keep = new HashSet<>(pendingOutputs);
-            keep.addAll(refs.keySet()); // tables an older version still being read holds
-            for (String name : versions.obsoleteFiles(keep)) {
+            List<String> obsolete;
+            synchronized (pendingOutputs) { // a number taken meanwhile is in the set, or its file is not listed yet
+                Set<Long> keep = new HashSet<>(pendingOutputs);
+                keep.addAll(refs.keySet()); // tables an older version still being read holds
+                obsolete = versions.obsoleteFiles(keep);
+            }
+            for (String name : obsolete) {
                 LsmFileNames.Parsed p = LsmFileNames.parse(name);
                 if (p != null && p.type() == LsmFileNames.Type.TABLE) {
                     tables.evict(p.number());

@@ -33,17 +33,17 @@ public final class LsmFileNames {
 
     /** {@code 000005.log}. */
     public static String log(long number) {
-        return String.format("%06d.log", checkNumber(number));
+        return digits(number) + ".log";
     }
 
     /** {@code 000012.sst}. */
     public static String table(long number) {
-        return String.format("%06d.sst", checkNumber(number));
+        return digits(number) + ".sst";
     }
 
     /** {@code MANIFEST-000003}. */
     public static String manifest(long number) {
-        return MANIFEST_PREFIX + String.format("%06d", checkNumber(number));
+        return MANIFEST_PREFIX + digits(number);
     }
 
     /** The type and number of a numbered file's name, or null for any other name (CURRENT included). */
@@ -72,10 +72,15 @@ public final class LsmFileNames {
         return Long.parseLong(digits);
     }
 
-    private static long checkNumber(long number) {
+    /**
+     * {@code number} in decimal, zero-padded to six digits: {@code String.format("%06d")}, without
+     * parsing a format for every table a compaction starts.
+     */
+    private static String digits(long number) {
         if (number <= 0) {
             throw new IllegalArgumentException("file numbers are positive: " + number);
         }
-        return number;
+        String d = Long.toString(number);
+        return d.length() >= 6 ? d : "000000".substring(d.length()) + d;
     }
 }

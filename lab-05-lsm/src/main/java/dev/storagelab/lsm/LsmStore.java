@@ -79,7 +79,7 @@ public final class LsmStore implements OrderedStore {
 
     /** The active memtable's log and the frozen ones'. */
     @GuardedBy("mutex")
-    final MemtableLogs logs = new MemtableLogs();
+    final MemtableLogs logs;
 
     @GuardedBy("mutex")
     boolean closed;
@@ -91,6 +91,7 @@ public final class LsmStore implements OrderedStore {
         this.options = options;
         this.metrics = new StoreMetrics(storage);
         this.versions = versions;
+        this.logs = new MemtableLogs(storage);
         this.tables = new TableCache(
                 storage, options.blockCacheBytes() > 0 ? new BlockCache(options.blockCacheBytes()) : null);
         this.files = new LiveFiles(storage, versions, tables, mutex, options.backgroundWork());

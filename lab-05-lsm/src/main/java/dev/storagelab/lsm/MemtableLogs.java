@@ -1,5 +1,6 @@
 package dev.storagelab.lsm;
 
+import dev.storagelab.io.Storage;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -28,9 +29,20 @@ final class MemtableLogs {
         }
     }
 
+    private final Storage storage;
     private RecordLogWriter log;
     private long number;
     private final ArrayDeque<FrozenLog> frozen = new ArrayDeque<>();
+    /**
+     * Whether a log was created since the directory was last synced by {@link #forceAll}: its name
+     * is durable only once the directory is, so the next force syncs it (RocksDB syncs the log
+     * directory at the first synced write after a switch, not at the switch).
+     */
+    private boolean directoryUnsynced;
+
+    MemtableLogs(Storage storage) {
+        this.storage = storage;
+    }
 
     /** Starts with {@code log}, numbered {@code number}, as the active memtable's log (at the open). */
     void start(RecordLogWriter log, long number) {
@@ -51,11 +63,17 @@ final class MemtableLogs {
         }
     }
 
-    /** The memtable was frozen: its log joins the frozen ones, and {@code next}, numbered {@code nextNumber}, takes the writes. */
+    /**
+     * The memtable was frozen: its log joins the frozen ones, and {@code next}, numbered
+     * {@code nextNumber}, takes the writes. {@code next} was created without a force or a
+     * directory sync ({@link RecordLogWriter#createUnforced}): nothing in it is durable before the
+     * next {@link #forceAll}, which makes its header and its name durable with the writes.
+     */
     void switchTo(RecordLogWriter next, long nextNumber) {
         frozen.addLast(new FrozenLog(number, log)); // closed once its memtable is flushed
         log = next;
         number = nextNumber;
+        directoryUnsynced = true;
     }
 
     /**
@@ -73,7 +91,10 @@ final class MemtableLogs {
         frozen.removeFirst().writer.close();
     }
 
-    /** Forces each frozen memtable's log once (nothing is written to it after its switch), then the active log. */
+    /**
+     * Forces each frozen memtable's log once (nothing is written to it after its switch), then the
+     * active log, then the directory if a log was created since it was last synced.
+     */
     void forceAll() throws IOException {
         for (FrozenLog f : frozen) {
             if (!f.forced) {
@@ -82,6 +103,10 @@ final class MemtableLogs {
             }
         }
         log.force();
+        if (directoryUnsynced) {
+            storage.syncDirectory();
+            directoryUnsynced = false;
+        }
     }
 
     /**

@@ -139,6 +139,21 @@ public final class MergingInternalIterator implements InternalIterator {
     }
 
     @Override
+    public byte[] valueArray() {
+        return current.source.valueArray();
+    }
+
+    @Override
+    public int valueOffset() {
+        return current.source.valueOffset();
+    }
+
+    @Override
+    public int valueLength() {
+        return current.source.valueLength();
+    }
+
+    @Override
     public void close() {
         RuntimeException failure = null;
         for (InternalIterator s : sources) {

@@ -38,6 +38,22 @@ public final class RecordLogWriter implements AutoCloseable {
      * before anything relies on the file's existence.
      */
     public static RecordLogWriter create(Storage storage, String name, Kind kind) throws IOException {
+        return create(storage, name, kind, true);
+    }
+
+    /**
+     * {@link #create} without the force: the header reaches the disk with the log's first
+     * {@link #force}. For a log nothing relies on until it is forced (the write-ahead log a store
+     * starts at a memtable switch, whose writes are durable only once a sync forces it): a switch
+     * then costs the writer no force. The header lies in the file's first sector, so a power loss
+     * leaves all of it or none, and a log shorter than its header reads as empty
+     * ({@link RecordLogReader#open}).
+     */
+    public static RecordLogWriter createUnforced(Storage storage, String name, Kind kind) throws IOException {
+        return create(storage, name, kind, false);
+    }
+
+    private static RecordLogWriter create(Storage storage, String name, Kind kind, boolean force) throws IOException {
         Objects.requireNonNull(kind, "kind");
         WritableFile file = storage.create(name);
         try {
@@ -47,7 +63,9 @@ public final class RecordLogWriter implements AutoCloseable {
             header[5] = (byte) VERSION;
             header[6] = (byte) kind.code();
             file.append(header);
-            file.force();
+            if (force) {
+                file.force();
+            }
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;

@@ -137,8 +137,18 @@ public final class TableBuilder implements Closeable {
      * @throws IllegalStateException    after {@link #finish} or {@link #abandon}
      */
     public void add(byte[] internalKey, byte[] value) throws IOException {
+        add(internalKey, Objects.requireNonNull(value, "value"), 0, value.length);
+    }
+
+    /**
+     * {@link #add(byte[], byte[])} of the value in {@code value[valueOffset .. valueOffset +
+     * valueLength)}, where it lies: a compaction passes each value inside the input block it read,
+     * without a copy (a copy per entry was the largest part of what a compaction allocated). The
+     * builder keeps neither array: what it keeps of the key, it copies.
+     */
+    public void add(byte[] internalKey, byte[] value, int valueOffset, int valueLength) throws IOException {
         checkOpen();
-        Objects.requireNonNull(value, "value");
+        Objects.checkFromIndexSize(valueOffset, valueLength, value.length);
         int userLength = internalKey.length - InternalKey.TRAILER_BYTES;
         if (userLength < 0 || ValueType.ofCode(internalKey[internalKey.length - 1] & 0xff) == null) {
             try {
@@ -161,14 +171,14 @@ public final class TableBuilder implements Closeable {
         } else if (!Arrays.equals(lastKey, 0, lastKeyLength - InternalKey.TRAILER_BYTES, internalKey, 0, userLength)) {
             addFilterKey(internalKey, userLength);
         }
-        dataBlock.add(internalKey, value);
+        dataBlock.add(internalKey, value, valueOffset, valueLength);
         setLastKey(internalKey);
         entries++;
         if ((trailer & 0xff) == ValueType.DELETE.code()) {
             tombstones++;
         }
         rawKeyBytes += internalKey.length;
-        rawValueBytes += value.length;
+        rawValueBytes += valueLength;
         minSequence = Math.min(minSequence, trailer >>> 8);
         maxSequence = Math.max(maxSequence, trailer >>> 8);
         if (dataBlock.sizeEstimate() >= options.blockSize()) {

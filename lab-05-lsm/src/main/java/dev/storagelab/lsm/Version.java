@@ -2,6 +2,7 @@ package dev.storagelab.lsm;
 
 import dev.storagelab.kv.Bytes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -181,13 +182,18 @@ public final class Version {
     public List<FileMeta> filesFor(int level, Bytes key) {
         List<FileMeta> files = files(level);
         if (level == 0) {
-            List<FileMeta> hits = new ArrayList<>();
+            FileMeta[] hits = new FileMeta[files.size()];
+            int n = 0;
             for (FileMeta f : files) { // newest first
                 if (f.overlaps(key, key)) {
-                    hits.add(f);
+                    hits[n++] = f;
                 }
             }
-            return hits;
+            // A list of the same kinds as below (List.of's): a get walks these lists on every level, and
+            // a third kind (an ArrayList here) made the walk's iterator() call megamorphic, so that it
+            // was neither inlined nor its iterator kept off the heap, and this method was compiled again
+            // each time a get met a kind its compiled code had not seen.
+            return n == hits.length ? List.of(hits) : List.of(Arrays.copyOf(hits, n));
         }
         int lo = 0;
         int hi = files.size();

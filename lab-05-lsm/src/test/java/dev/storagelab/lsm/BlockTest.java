@@ -183,19 +183,72 @@ class BlockTest {
         }
     }
 
-    @Test
-    void anEntryRunningPastTheEntriesIsCorruptionNamingItsOffset() throws CorruptionException {
+    /** Two entries, the second (at offset 5, after 0 1 1 a 1) claiming a 100-byte value, the checksum valid. */
+    private static byte[] secondEntryRunsPastTheEntries() {
         BlockBuilder builder = new BlockBuilder(KeyOrder.BYTEWISE);
         builder.add(b("a"), b("1"));
         builder.add(b("b"), b("2"));
         byte[] block = builder.finish();
-        block[5 + 2] = 100; // the second entry (at offset 5, after 0 1 1 a 1) claims a 100-byte value
+        block[5 + 2] = 100;
         reseal(block);
+        return block;
+    }
+
+    @Test
+    void anEntryRunningPastTheEntriesIsCorruptionNamingItsOffset() throws CorruptionException {
+        byte[] block = secondEntryRunsPastTheEntries();
         Block.Cursor c =
                 Block.open(block, KeyOrder.BYTEWISE, "000012.sst", 8192).cursor();
         c.seekToFirst();
         CorruptionException e = assertThrows(CorruptionException.class, c::next);
         assertThat(e.getMessage(), containsString("000012.sst"));
         assertThat("the file offset of the bad entry: the block's offset plus 5", e.offset(), equalTo(8197L));
+    }
+
+    @Test
+    void aBlockOpenedInsideALargerArrayReadsAsTheSameBlock() throws CorruptionException {
+        // A compaction opens each block where it lies in the buffer it read ahead into.
+        TreeMap<String, String> map = evenKeys(200);
+        byte[] block = build(map, 16);
+        byte[] buffer = new byte[block.length + 100];
+        Arrays.fill(buffer, (byte) 0x7f);
+        System.arraycopy(block, 0, buffer, 37, block.length);
+        Block inside = Block.open(buffer, 37, block.length, KeyOrder.BYTEWISE, "t.sst", 4096);
+        assertThat(inside.sizeBytes(), equalTo(block.length));
+        Block.Cursor c = inside.cursor();
+        List<String> seen = new ArrayList<>();
+        for (c.seekToFirst(); c.valid(); c.next()) {
+            assertThat(s(c.value()), equalTo(map.get(s(c.key()))));
+            seen.add(s(c.key()));
+        }
+        assertThat(seen, equalTo(new ArrayList<>(map.keySet())));
+        for (int i = -1; i <= 401; i += 3) {
+            String target = i < 0 ? "" : String.format("key%05d", i);
+            c.seek(b(target));
+            assertThat("seek(" + target + ")", c.valid() ? s(c.key()) : null, equalTo(map.ceilingKey(target)));
+        }
+        List<String> backward = new ArrayList<>();
+        for (c.seekToLast(); c.valid(); c.prev()) {
+            backward.add(s(c.key()));
+        }
+        assertThat(backward, equalTo(new ArrayList<>(map.descendingKeySet())));
+    }
+
+    @Test
+    void aBadEntryOfABlockInsideALargerArrayIsNamedAtItsFileOffset() throws CorruptionException {
+        byte[] block = secondEntryRunsPastTheEntries();
+        byte[] buffer = new byte[block.length + 40];
+        System.arraycopy(block, 0, buffer, 40, block.length);
+        Block.Cursor c = Block.open(buffer, 40, block.length, KeyOrder.BYTEWISE, "000012.sst", 8192)
+                .cursor();
+        c.seekToFirst();
+        CorruptionException e = assertThrows(CorruptionException.class, c::next);
+        assertThat("the block's file offset plus 5, wherever the block lies in memory", e.offset(), equalTo(8197L));
+        byte[] flipped = buffer.clone();
+        flipped[40 + 3] ^= 1;
+        assertThrows(
+                CorruptionException.class,
+                () -> Block.open(flipped, 40, block.length, KeyOrder.BYTEWISE, "000012.sst", 8192),
+                "a flipped byte inside the range fails the checksum");
     }
 }
