@@ -42,6 +42,29 @@ public record Compaction(java.util.SortedMap<Integer, List<FileMeta>> inputsByLe
     }
 
     /**
+     * {@code files} sorted by smallest key if their user-key ranges are disjoint (each table's
+     * largest user key before the next one's smallest), else null. Only such a list reads as one
+     * sorted run ({@link LevelIterator}) or moves into one level below level 0. Whether a level's
+     * inputs are disjoint is decided from their key ranges, not from the level: level 0's tables
+     * may overlap or not, and a picker may hand a deeper level's tables in any order (lab-07's
+     * {@code CompactionViews.closeOver} adds them as it finds them).
+     */
+    static List<FileMeta> inKeyOrderIfDisjoint(List<FileMeta> files) {
+        List<FileMeta> sorted = new ArrayList<>(files);
+        sorted.sort(Version.BY_SMALLEST);
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i - 1)
+                            .largest()
+                            .userKey()
+                            .compareTo(sorted.get(i).smallest().userKey())
+                    >= 0) {
+                return null;
+            }
+        }
+        return sorted;
+    }
+
+    /**
      * Whether this compaction can move its input tables down without rewriting them (LevelDB's
      * trivial move, and RocksDB's for several level-0 tables): the inputs come from one level, no
      * table of the output level (or of a level between) overlaps them, no two of them overlap each
@@ -60,19 +83,9 @@ public record Compaction(java.util.SortedMap<Integer, List<FileMeta>> inputsByLe
                 return false;
             }
         }
-        List<FileMeta> moved = new ArrayList<>(inputs());
-        if (moved.isEmpty()) {
+        List<FileMeta> moved = inKeyOrderIfDisjoint(inputs());
+        if (moved == null || moved.isEmpty()) {
             return false;
-        }
-        moved.sort((a, b) -> a.smallest().userKey().compareTo(b.smallest().userKey()));
-        for (int i = 1; i < moved.size(); i++) {
-            if (moved.get(i - 1)
-                            .largest()
-                            .userKey()
-                            .compareTo(moved.get(i).smallest().userKey())
-                    >= 0) {
-                return false;
-            }
         }
         if (output + 1 >= Version.NUM_LEVELS) {
             return true;

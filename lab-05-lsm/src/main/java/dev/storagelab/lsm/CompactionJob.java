@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -86,17 +85,18 @@ final class CompactionJob {
      * too, as RocksDB does since 6.0.
      */
     List<FileMeta> compact(Compaction c, long maxTableBytes, DropRules rules) throws IOException {
-        // Level 0's tables may overlap: a source each. A deeper level's tables hold disjoint key
-        // ranges: one source for the level, reading its tables one after another.
+        // An input level whose tables hold disjoint key ranges is one source, reading them one
+        // after another in key order (a picker may hand them in any order); a level whose tables
+        // overlap (level 0's may) is merged table by table, a source each.
         List<InternalIterator> sources = new ArrayList<>();
-        for (Map.Entry<Integer, List<FileMeta>> level : c.inputsByLevel().entrySet()) {
-            if (level.getKey() == 0) {
-                for (FileMeta f : level.getValue()) {
+        for (List<FileMeta> level : c.inputsByLevel().values()) {
+            List<FileMeta> run = Compaction.inKeyOrderIfDisjoint(level);
+            if (run != null) {
+                sources.add(new LevelIterator(run, f -> tables.table(f).compactionCursor()));
+            } else {
+                for (FileMeta f : level) {
                     sources.add(tables.table(f).compactionCursor());
                 }
-            } else {
-                sources.add(
-                        new LevelIterator(level.getValue(), f -> tables.table(f).compactionCursor()));
             }
         }
         CompactionFilter filter = rules.filter();

@@ -10,9 +10,9 @@ import java.util.List;
  * and a seek binary-searches the tables' largest keys and seeks one table instead of all of them.
  * A scan's merge then holds one source per level, not one per table: with 100 tables below level 0,
  * a seek costs a handful of index lookups instead of 100. A compaction merges each input level
- * below level 0 through one too, as RocksDB's compaction does: one source per level instead of
- * one per table, so each entry's step through the merge compares against a few sources, not
- * dozens. Given code.
+ * whose tables hold disjoint key ranges through one too, as RocksDB's compaction does: one source
+ * per level instead of one per table, so each entry's step through the merge compares against a
+ * few sources, not dozens (a level whose tables overlap is merged table by table). Given code.
  *
  * <p>Not thread-safe; closing it closes the open table's cursor.
  */
