@@ -47,7 +47,8 @@ import org.openjdk.jmh.runner.BenchmarkListEntry;
  *
  * <p>Four of them are long and run whole in {@code .ci/long-proofs.sh} ({@link Fixtures#longProofs()}):
  * the reference graded in every lab, every performance line run, every lab's planted costly submission
- * run on its counted line, the bench with the peers at its quick size. {@code mvn verify} runs a smoke
+ * run on its counted line, the bench with the peers at its quick size; the bug planted in lab-01 runs
+ * there alone. {@code mvn verify} runs a smoke
  * of each: the reference graded in {@link #SMOKE_LAB} (every lab's hidden tests counted, and every line's
  * benchmark checked in the benchmark list), its timed line run (a counted line runs in the costly
  * submissions' proof), {@link #COSTLY_SMOKE_LAB}'s costly submission, the bench with the peers on a few
@@ -438,8 +439,15 @@ class WorkspaceProofTest {
         assertThat(Files.size(out.resolve("workloads.png")), greaterThan(5_000L));
     }
 
+    /**
+     * One bug planted in lab-01's compaction costs only the tests that catch it, and they name its
+     * concept. In {@code .ci/long-proofs.sh} ({@link Fixtures#longProofs()}): {@code mvn verify}
+     * proves a bug's cost stays in its lab on the fixture ({@code FixtureGradingTest}), and that the
+     * hidden tests catch planted bugs by the mutation audit ({@code AuditTest}).
+     */
     @Test
     void oneDeliberateBugInOneLab01RegionCostsOnlyTheTestsThatCatchIt() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Fixtures.longProofs(), "runs in .ci/long-proofs.sh");
         Lab lab01 = workspace.lab("01");
         Path submission = tmp.resolve("buggy-submission");
         FileTrees.copy(
