@@ -11,8 +11,9 @@
 #   - every lab's public tests run in the release's own Maven build, failing only as not implemented,
 #     and graded as local checks on the release, and lab-06 and lab-07 each written in full over the
 #     unstarted labs before them (WorkspaceReleaseProofTest);
-#   - the planted hangs graded whole (HangFixturesTest, as notes/figures/hang_fixtures.sh does).
-# It builds the labs and the grader as `mvn verify` does, then runs those three test classes with
+#   - the planted hangs graded whole (HangFixturesTest, as notes/figures/hang_fixtures.sh does);
+#   - the whole release graded through Gradescope's scripts (GradescopeLayoutTest).
+# It builds the labs and the grader as `mvn verify` does, then runs those four test classes with
 # -Dstoragelab.proofs=long; Maven's arguments given after -- are added (-o: offline). Slow: tens of
 # minutes on 2 cores.
 #
@@ -20,10 +21,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 case "${1:-}" in
-  -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
   --) shift ;;
   "") ;;
   *) echo "long-proofs: unknown argument $1 (see --help)" >&2; exit 2 ;;
 esac
 exec mvn -B -pl grader -am verify -Dspotless.check.skip=true -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dtest='WorkspaceProofTest,WorkspaceReleaseProofTest,HangFixturesTest' -Dstoragelab.proofs=long "$@"
+  -Dtest='WorkspaceProofTest,WorkspaceReleaseProofTest,HangFixturesTest,GradescopeLayoutTest' -Dstoragelab.proofs=long "$@"
