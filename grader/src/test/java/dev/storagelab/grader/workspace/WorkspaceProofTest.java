@@ -45,13 +45,13 @@ import org.openjdk.jmh.runner.BenchmarkListEntry;
  * line against it, and one bug in one region costs only the tests that catch it. The proofs on the
  * release are {@link WorkspaceReleaseProofTest}'s.
  *
- * <p>Four of them are long and run whole in {@code .ci/long-proofs.sh} ({@link Fixtures#longProofs()}):
+ * <p>Three of them are long and run whole in {@code .ci/long-proofs.sh} ({@link Fixtures#longProofs()}):
  * the reference graded in every lab, every performance line run, every lab's planted costly submission
- * run on its counted line, the bench with the peers at its quick size. {@code mvn verify} runs a smoke
- * of each: the reference graded in {@link #SMOKE_LAB} (every lab's hidden tests counted, and every line's
- * benchmark checked in the benchmark list), its timed line run (a counted line runs in the costly
- * submissions' proof), {@link #COSTLY_SMOKE_LAB}'s costly submission, the bench with the peers on a few
- * hundred keys.
+ * run on its counted line. {@code mvn verify} runs a smoke of each: the reference graded in {@link
+ * #SMOKE_LAB} (every lab's hidden tests counted, and every line's benchmark checked in the benchmark
+ * list), its timed line run (a counted line runs in the costly submissions' proof), {@link
+ * #COSTLY_SMOKE_LAB}'s costly submission. The bench with the peers at its quick size and the bug
+ * planted in lab-01 run there alone.
  */
 class WorkspaceProofTest {
 
@@ -397,13 +397,16 @@ class WorkspaceProofTest {
 
     /**
      * {@code ./storagelab bench --quick --peers --lab 04}: lab-04's JMH suite, and the workloads on its
-     * engines and on every production peer. In {@code mvn verify} the workloads run on a few hundred
-     * keys; {@code .ci/long-proofs.sh} runs them at the quick size, as the command does.
+     * engines and on every production peer, at the command's quick size. A benchmark run (the
+     * workbench built with the peers, a JVM per engine and workload: about 100 CPU-seconds), it runs
+     * in {@code .ci/long-proofs.sh} ({@link Fixtures#longProofs()}); {@code mvn verify} runs the
+     * bench's JMH side on the fixture ({@code BenchCommandTest}).
      */
     @Test
     void quickBenchWithPeersRunsTheLabsEngineAndEveryProductionEngine() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Fixtures.longProofs(), "runs in .ci/long-proofs.sh");
         Path out = tmp.resolve("bench-peers");
-        long keys = Fixtures.longProofs() ? 0 : 200; // 0: the command's own quick size
+        long keys = 0; // the command's own quick size
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         // On the reference the proofs already built (what `./storagelab bench --quick --peers --lab 04`
         // does after copying and building its own). Online: the first run on a machine downloads
@@ -438,8 +441,15 @@ class WorkspaceProofTest {
         assertThat(Files.size(out.resolve("workloads.png")), greaterThan(5_000L));
     }
 
+    /**
+     * One bug planted in lab-01's compaction costs only the tests that catch it, and they name its
+     * concept. In {@code .ci/long-proofs.sh} ({@link Fixtures#longProofs()}): {@code mvn verify}
+     * proves a bug's cost stays in its lab on the fixture ({@code FixtureGradingTest}), and that the
+     * hidden tests catch planted bugs by the mutation audit ({@code AuditTest}).
+     */
     @Test
     void oneDeliberateBugInOneLab01RegionCostsOnlyTheTestsThatCatchIt() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Fixtures.longProofs(), "runs in .ci/long-proofs.sh");
         Lab lab01 = workspace.lab("01");
         Path submission = tmp.resolve("buggy-submission");
         FileTrees.copy(

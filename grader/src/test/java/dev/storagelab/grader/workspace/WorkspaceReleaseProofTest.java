@@ -341,22 +341,25 @@ class WorkspaceReleaseProofTest {
      * 01 to 04 solved and the labs between them not started, lab-06 (and lab-07) written in full
      * runs its tests; each task's line either passes, or names the earlier task to finish first,
      * and then the handout's section of that task says it needs that task, or all of that lab (so a
-     * student learns it from the handout, not from a failing run).
+     * student learns it from the handout, not from a failing run). It runs in {@code
+     * .ci/long-proofs.sh} ({@link Fixtures#longProofs()}): the release's build of labs 01 to 06 takes
+     * about a minute of CPU, and {@code mvn verify} proves the same command over an unfinished earlier
+     * lab on the fixture's two labs ({@code LabReleaseTest}).
      */
     @Test
     void lab06WrittenInFullOverAnUnstartedLab05PassesOrNamesWhatToFinishAsItsHandoutSays() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Fixtures.longProofs(),
+                "runs in .ci/long-proofs.sh; mvn verify proves the same command on the fixture's labs"
+                        + " (LabReleaseTest.testVerbRunsALaterLabWhileAnEarlierLabIsUnfinished)");
         // lab-06's MVCC tasks (T4, T5, T6, T8) need nothing of lab-05
         writtenInFullOverUnstartedEarlierLabs("06", 8, 4);
     }
 
-    /**
-     * lab-07's form of the proof above runs in {@code .ci/long-proofs.sh} ({@link Fixtures#longProofs()}):
-     * the same command and checks as lab-06's, over a larger lab, so {@code mvn verify} runs lab-06's.
-     */
+    /** lab-07's form of the proof above, over a larger lab: in {@code .ci/long-proofs.sh} too ({@link Fixtures#longProofs()}). */
     @Test
     void lab07WrittenInFullOverUnstartedLabs05And06PassesOrNamesWhatToFinishAsItsHandoutSays() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Fixtures.longProofs(), "lab-07's form runs in .ci/long-proofs.sh; mvn verify runs lab-06's");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Fixtures.longProofs(), "runs in .ci/long-proofs.sh");
         // lab-07's cost model, tracker, replacement policies and write-back cache (T1 to T4) need neither
         writtenInFullOverUnstartedEarlierLabs("07", 11, 4);
     }
