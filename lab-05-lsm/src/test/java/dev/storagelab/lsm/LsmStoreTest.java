@@ -460,9 +460,12 @@ class LsmStoreTest {
                 store.put(key(i % 300), value(i % 300, i));
             }
             store.waitForCompactions();
-            List<String> before =
-                    recording.list().stream().filter(n -> n.endsWith(".sst")).toList();
             EntryIterator scan = store.scan(null, null); // holds the version that names every table of `before`
+            // The version's tables, not the directory's: a table a finished compaction replaced may still
+            // be in the directory, and be deleted by the background thread before the scan lets go.
+            List<String> before = store.currentVersion().liveFiles().stream()
+                    .map(LsmFileNames::table)
+                    .toList();
             assertThat(scan.hasNext(), is(true));
             store.compactAll(); // rewrites them: the scan is now their only holder
             deletedBy.clear();
