@@ -68,13 +68,20 @@ public final class Fixtures {
      * Whether the long proofs run whole ({@code -Dstoragelab.proofs=long}, which {@code .ci/long-proofs.sh}
      * sets): every lab and every line where {@code mvn verify} proves a smoke of them (the reference
      * graded in every lab, every performance line run, every lab's planted costly submission run on
-     * its counted line, the bench with the peers at its quick size, the
-     * exported release and the do-nothing release graded in every lab, every lab's public tests run on
-     * the release and graded as local checks on it, lab-07 written in full over unstarted labs, the
-     * planted hangs graded whole).
+     * its counted line, the exported release and the do-nothing release graded in every lab, every
+     * lab's public tests run on the release and graded as local checks on it, the planted hangs graded
+     * whole), and the proofs that run there alone ({@link #assumeLongProofs()}).
      */
     public static boolean longProofs() {
         return "long".equals(System.getProperty("storagelab.proofs"));
+    }
+
+    /**
+     * Skips the calling test unless the long proofs run ({@link #longProofs()}): a proof that runs in
+     * {@code .ci/long-proofs.sh} alone, whose Javadoc says what {@code mvn verify} proves instead.
+     */
+    public static void assumeLongProofs() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(longProofs(), "runs in .ci/long-proofs.sh");
     }
 
     /**

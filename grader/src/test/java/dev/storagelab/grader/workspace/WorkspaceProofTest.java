@@ -404,7 +404,7 @@ class WorkspaceProofTest {
      */
     @Test
     void quickBenchWithPeersRunsTheLabsEngineAndEveryProductionEngine() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Fixtures.longProofs(), "runs in .ci/long-proofs.sh");
+        Fixtures.assumeLongProofs();
         Path out = tmp.resolve("bench-peers");
         long keys = 0; // the command's own quick size
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
@@ -449,7 +449,7 @@ class WorkspaceProofTest {
      */
     @Test
     void oneDeliberateBugInOneLab01RegionCostsOnlyTheTestsThatCatchIt() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Fixtures.longProofs(), "runs in .ci/long-proofs.sh");
+        Fixtures.assumeLongProofs();
         Lab lab01 = workspace.lab("01");
         Path submission = tmp.resolve("buggy-submission");
         FileTrees.copy(

@@ -348,10 +348,7 @@ class WorkspaceReleaseProofTest {
      */
     @Test
     void lab06WrittenInFullOverAnUnstartedLab05PassesOrNamesWhatToFinishAsItsHandoutSays() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Fixtures.longProofs(),
-                "runs in .ci/long-proofs.sh; mvn verify proves the same command on the fixture's labs"
-                        + " (LabReleaseTest.testVerbRunsALaterLabWhileAnEarlierLabIsUnfinished)");
+        Fixtures.assumeLongProofs();
         // lab-06's MVCC tasks (T4, T5, T6, T8) need nothing of lab-05
         writtenInFullOverUnstartedEarlierLabs("06", 8, 4);
     }
@@ -359,7 +356,7 @@ class WorkspaceReleaseProofTest {
     /** lab-07's form of the proof above, over a larger lab: in {@code .ci/long-proofs.sh} too ({@link Fixtures#longProofs()}). */
     @Test
     void lab07WrittenInFullOverUnstartedLabs05And06PassesOrNamesWhatToFinishAsItsHandoutSays() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Fixtures.longProofs(), "runs in .ci/long-proofs.sh");
+        Fixtures.assumeLongProofs();
         // lab-07's cost model, tracker, replacement policies and write-back cache (T1 to T4) need neither
         writtenInFullOverUnstartedEarlierLabs("07", 11, 4);
     }
