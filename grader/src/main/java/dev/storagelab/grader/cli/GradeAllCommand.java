@@ -55,6 +55,13 @@ final class GradeAllCommand implements Callable<Integer> {
                     + " policy and a user of its own for each test JVM (the grader must be root).")
     boolean requireWalls;
 
+    @Option(
+            names = "--reference-build",
+            paramLabel = "DIR",
+            description = "Keep the built reference in DIR and reuse it while the workspace is unchanged"
+                    + " (the class graded again builds only the submissions' labs); as grade's --reference-build.")
+    Path referenceBuild;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -76,8 +83,11 @@ final class GradeAllCommand implements Callable<Integer> {
             main.progress.println("storagelab: " + refusal);
             return Main.EXIT_COULD_NOT_RUN;
         }
-        Map<String, GradeReport> reports =
-                new Gradebook(ws, offline, main.progress).perf(!noPerf).gradeAll(submissions, labs, out, jobs);
+        Gradebook gradebook = new Gradebook(ws, offline, main.progress).perf(!noPerf);
+        if (referenceBuild != null) {
+            gradebook.sharedReference(referenceBuild.toAbsolutePath());
+        }
+        Map<String, GradeReport> reports = gradebook.gradeAll(submissions, labs, out, jobs);
         for (Map.Entry<String, GradeReport> e : reports.entrySet()) {
             GradeReport r = e.getValue();
             spec.commandLine()

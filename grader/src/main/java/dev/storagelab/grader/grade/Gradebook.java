@@ -49,6 +49,19 @@ public final class Gradebook {
         return this;
     }
 
+    /** Where the built reference is kept and reused (null: a folder of the run's own, deleted at its end). */
+    private Path referenceBuild;
+
+    /**
+     * Keeps the built reference in {@code dir} and reuses it while the workspace is unchanged, as
+     * {@code grade --reference-build} does ({@link Grader#sharedReference}): a class graded again
+     * builds only the submissions' labs.
+     */
+    public Gradebook sharedReference(Path dir) {
+        this.referenceBuild = dir;
+        return this;
+    }
+
     /** Grades every entry of {@code submissions} with {@code jobs} in parallel; returns reports by student. */
     public Map<String, GradeReport> gradeAll(Path submissions, List<String> labs, Path out, int jobs) throws Exception {
         List<Path> entries;
@@ -66,7 +79,7 @@ public final class Gradebook {
             throw new IllegalArgumentException(submissions + " holds no submissions (folders or .zip files)");
         }
         Files.createDirectories(out);
-        Path reference = FileTrees.temporaryFolder("storagelab-reference");
+        Path reference = referenceBuild != null ? referenceBuild : FileTrees.temporaryFolder("storagelab-reference");
         Grader grader = new Grader(workspace, new PrintStream(java.io.OutputStream.nullOutputStream()), offline)
                 .perf(perf)
                 .sharedReference(reference);
@@ -107,11 +120,13 @@ public final class Gradebook {
             }
         } finally {
             pool.shutdownNow();
-            try {
-                FileTrees.deleteRecursively(reference);
-            } catch (IOException e) {
-                progress.println(
-                        "warning: could not delete the reference build in " + reference + ": " + e.getMessage());
+            if (referenceBuild == null) {
+                try {
+                    FileTrees.deleteRecursively(reference);
+                } catch (IOException e) {
+                    progress.println(
+                            "warning: could not delete the reference build in " + reference + ": " + e.getMessage());
+                }
             }
         }
         progress.println();

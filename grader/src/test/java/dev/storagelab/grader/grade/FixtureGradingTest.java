@@ -80,7 +80,7 @@ class FixtureGradingTest {
             throws IOException {
         if (grader == null) {
             grader = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
-                    .sharedReference(tmp.resolve("reference"));
+                    .sharedReference(Fixtures.sharedReference(workspace));
         }
         return grader.grade(submission, List.of(labs), mode, Files.createTempDirectory(tmp, "scratch"));
     }
@@ -316,7 +316,7 @@ class FixtureGradingTest {
         // first, is off; the policy refuses the exit, so the test that called it fails, alone
         // (the same shared reference directory: whichever grader comes first builds it)
         GradeReport report = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
-                .sharedReference(tmp.resolve("reference"))
+                .sharedReference(Fixtures.sharedReference(workspace))
                 .scanClasses(false)
                 .grade(
                         Fixtures.submission("hostile"),
@@ -418,7 +418,16 @@ class FixtureGradingTest {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         int exit = Main.run(
                 new String[] {
-                    "--workspace", workspace.toString(), "grade", "--offline", "--lab", "02", "--out", out.toString()
+                    "--workspace",
+                    workspace.toString(),
+                    "grade",
+                    "--offline",
+                    "--lab",
+                    "02",
+                    "--out",
+                    out.toString(),
+                    "--reference-build",
+                    Fixtures.sharedReference(workspace).toString()
                 },
                 new PrintStream(stdout, true),
                 new PrintStream(OutputStream.nullOutputStream()));

@@ -135,6 +135,45 @@ public final class Fixtures {
         return dir;
     }
 
+    /** This test JVM's built fixture references, by the digest of the workspace each was built from. */
+    private static final java.util.Map<String, Path> SHARED_REFERENCES = new java.util.HashMap<>();
+
+    /** Where {@link #sharedReference} builds them: a folder of this JVM's, deleted when it exits. */
+    private static Path sharedReferences;
+
+    /**
+     * The reference of {@code workspace}, built once in this test JVM for every class that grades a
+     * workspace with the same files: a grader's {@code sharedReference}, or the CLI's {@code
+     * --reference-build}, as an instructor reuses a reference built once for a whole class. A fork
+     * then builds each variant of the fixture once, where each class built its own (a Maven build of
+     * 5 CPU-seconds a class). A folder per {@link WorkspaceCopies#digest}: a workspace with other
+     * files gets a reference of its own, never one rebuilt in place, and the grader checks the stamp
+     * against the workspace it grades before it reuses a build.
+     */
+    public static synchronized Path sharedReference(Path workspace) throws IOException {
+        String digest = WorkspaceCopies.digest(workspace);
+        Path dir = SHARED_REFERENCES.get(digest);
+        if (dir == null) {
+            if (sharedReferences == null) {
+                Path root = Files.createTempDirectory("storagelab-fixture-references");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        FileTrees.deleteRecursively(root);
+                    } catch (IOException e) {
+                        System.err.println("cannot delete " + root + ": " + e.getMessage());
+                    }
+                }));
+                sharedReferences = root;
+            }
+            dir = sharedReferences.resolve(digest.substring(0, 16));
+            new Grader(Workspace.at(workspace), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), true)
+                    .sharedReference(dir)
+                    .prepareReference(List.of());
+            SHARED_REFERENCES.put(digest, dir);
+        }
+        return dir;
+    }
+
     /** What the reactor of a build leaves in a module's {@code target/} that a later build of the module compiles by. */
     private static final List<String> BUILD_OUTPUT = List.of(
             "classes",

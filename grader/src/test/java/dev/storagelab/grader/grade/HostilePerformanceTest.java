@@ -49,7 +49,7 @@ class HostilePerformanceTest {
         released = Files.readString(release.resolve(CALC));
         solved = Files.readString(workspace.resolve(CALC)).replaceAll("(?m)^\\s*// (BEGIN|END) SOLUTION.*\\n", "");
         grader = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
-                .sharedReference(tmp.resolve("reference"));
+                .sharedReference(Fixtures.sharedReference(workspace));
     }
 
     private static LabResult grade(String name, String calc) throws IOException {

@@ -308,6 +308,7 @@ class HostileSubmissionsCorpusTest {
         try {
             reports = new Gradebook(Workspace.at(workspace), true, new PrintStream(new ByteArrayOutputStream(), true))
                     .perf(false)
+                    .sharedReference(Fixtures.sharedReference(workspace))
                     .gradeAll(folder, List.of("01"), out, 2);
         } finally {
             watch.interrupt();

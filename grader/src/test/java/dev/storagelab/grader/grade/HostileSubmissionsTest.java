@@ -46,7 +46,7 @@ class HostileSubmissionsTest {
     static void buildFixture() throws IOException {
         Path workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
         grader = new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
-                .sharedReference(tmp.resolve("reference"))
+                .sharedReference(Fixtures.sharedReference(workspace))
                 .scanClasses(false);
     }
 

@@ -46,6 +46,11 @@ class WallsTest {
 
     private record Run(int exit, String out) {}
 
+    /** The fixture's reference, built once in this test JVM ({@link Fixtures#sharedReference}), for --reference-build. */
+    private static String reference() throws IOException {
+        return Fixtures.sharedReference(workspace).toString();
+    }
+
     /** {@code ./storagelab --workspace WS ARGS...} in a JVM of its own, with the policy turned off. */
     private static Run withoutPolicy(String... args) throws Exception {
         return without("STORAGELAB_SANDBOX", args);
@@ -68,7 +73,8 @@ class WallsTest {
     @Test
     void aGradeWithoutThePolicySaysSoInEveryOutputAndWarnsInTheTerminal() throws Exception {
         Path out = tmp.resolve("without-policy");
-        Run run = withoutPolicy("grade", "--offline", "--lab", "02", "--out", out.toString());
+        Run run = withoutPolicy(
+                "grade", "--offline", "--lab", "02", "--out", out.toString(), "--reference-build", reference());
         assertThat(run.out(), run.exit(), is(0));
         assertThat(run.out(), containsString("missing: in-JVM policy"));
         assertThat(
@@ -104,7 +110,8 @@ class WallsTest {
     void aGradeWithoutThePerRunUserGradesWholeBehindThePolicy() throws Exception {
         assumeTrue(SandboxPolicy.available(), "no in-JVM policy here");
         Path out = tmp.resolve("without-user");
-        Run run = without("STORAGELAB_CONFINE", "grade", "--offline", "--out", out.toString());
+        Run run = without(
+                "STORAGELAB_CONFINE", "grade", "--offline", "--out", out.toString(), "--reference-build", reference());
         assertThat(run.out(), run.exit(), is(0));
         assertThat(run.out(), containsString("walls: allow-list, in-JVM policy; missing: per-run user\n"));
         assertThat(
@@ -154,7 +161,16 @@ class WallsTest {
                 "not every wall stands here: " + Walls.current(true).reasons());
         Path out = tmp.resolve("all-walls");
         Fixtures.CliRun run = Fixtures.cli(
-                workspace, "grade", "--offline", "--lab", "02", "--out", out.toString(), "--require-walls");
+                workspace,
+                "grade",
+                "--offline",
+                "--lab",
+                "02",
+                "--out",
+                out.toString(),
+                "--require-walls",
+                "--reference-build",
+                reference());
         assertThat(run.out() + run.err(), run.exit(), is(0));
         assertThat(run.out(), containsString("walls: allow-list, in-JVM policy, per-run user\n"));
         assertThat(run.out(), not(containsString("warning:")));

@@ -51,9 +51,9 @@ class SubmissionInputsTest {
         workspace = Fixtures.fixtureWorkspace(Files.createDirectories(tmp.resolve("ws")));
     }
 
-    private static Grader grader() {
+    private static Grader grader() throws IOException {
         return new Grader(Workspace.at(workspace), new PrintStream(OutputStream.nullOutputStream()), true)
-                .sharedReference(tmp.resolve("reference"));
+                .sharedReference(Fixtures.sharedReference(workspace));
     }
 
     /** Grades {@code submission} on lab 01 and checks that both platforms' results say {@code expected} in one line. */
