@@ -120,7 +120,10 @@ public final class Table implements Closeable {
      *         than a footer or any of those checks fails
      */
     public static Table open(Storage storage, String name, long fileNumber, BlockCache cacheOrNull) throws IOException {
-        ReadableFile file = storage.openRead(name);
+        // A table never changes once written, and a get reads it at random all its life: through a
+        // mapping where the storage has one, a read is a copy out of the page cache with no system
+        // call (LevelDB's Env maps its tables so). The pread and its copies were a fifth of a get.
+        ReadableFile file = storage.openReadMapped(name);
         try {
             long size = file.size();
             if (size < Footer.BYTES) {
