@@ -157,6 +157,8 @@ public final class Block {
         private int nextOffset;
         /** The restart interval the current entry is in. */
         private int restartIndex;
+        /** Where the restart after {@link #restartIndex} lies, or {@code Integer.MAX_VALUE} after the last. */
+        private int nextRestart;
 
         private byte[] key = new byte[32];
         private int keyLength;
@@ -164,7 +166,9 @@ public final class Block {
         private int valueLength;
         private long entriesDecoded;
 
-        private Cursor() {}
+        private Cursor() {
+            nextRestart = restartCount > 1 ? restartOffset(1) : Integer.MAX_VALUE;
+        }
 
         /** Whether the cursor is on an entry. */
         public boolean valid() {
@@ -220,9 +224,23 @@ public final class Block {
             int right = restartCount - 1;
             while (left < right) {
                 int mid = (left + right + 1) >>> 1;
-                seekToRestart(mid);
-                advance();
-                if (order.compare(key, 0, keyLength, target, 0, target.length) < 0) {
+                // A restart's key is whole (it shares nothing): compared where it lies, not copied
+                // into the cursor's key. A header of three one-byte varints (shared 0, key and value
+                // shorter than 128) is read here; any other goes the long way, with every check.
+                int at = restartOffset(mid);
+                int c;
+                if (at + 3 <= restartsOffset
+                        && data[at] == 0
+                        && (data[at + 1] | data[at + 2]) >= 0
+                        && data[at + 1] + data[at + 2] <= restartsOffset - at - 3) {
+                    entriesDecoded++;
+                    c = order.compare(data, at + 3, data[at + 1], target, 0, target.length);
+                } else {
+                    seekToRestart(mid);
+                    advance();
+                    c = order.compare(key, 0, keyLength, target, 0, target.length);
+                }
+                if (c < 0) {
                     left = mid;
                 } else {
                     right = mid - 1;
@@ -252,6 +270,7 @@ public final class Block {
                 restartIndex--;
             }
             if (restartOffset(restartIndex) >= target) {
+                nextRestart = restartIndex + 1 < restartCount ? restartOffset(restartIndex + 1) : Integer.MAX_VALUE;
                 current = -1;
                 return;
             }
@@ -297,6 +316,7 @@ public final class Block {
 
         private void seekToRestart(int index) {
             restartIndex = index;
+            nextRestart = index + 1 < restartCount ? restartOffset(index + 1) : Integer.MAX_VALUE;
             current = -1;
             keyLength = 0;
             nextOffset = restartOffset(index);
@@ -312,8 +332,9 @@ public final class Block {
                 return;
             }
             decodeEntryAt(nextOffset);
-            while (restartIndex + 1 < restartCount && restartOffset(restartIndex + 1) <= current) {
+            while (current >= nextRestart) {
                 restartIndex++;
+                nextRestart = restartIndex + 1 < restartCount ? restartOffset(restartIndex + 1) : Integer.MAX_VALUE;
             }
         }
 
@@ -330,16 +351,27 @@ public final class Block {
         private void decodeEntryAt(int offset) throws CorruptionException {
             // BEGIN SOLUTION lab-05 T2
             int limit = restartsOffset;
-            long shared = Varint.read(data, offset, limit);
-            long unshared = shared < 0 ? -1 : Varint.read(data, Varint.next(shared), limit);
-            long valueLen = unshared < 0 ? -1 : Varint.read(data, Varint.next(unshared), limit);
-            if (valueLen < 0) {
-                throw corrupt(offset, "block entry header is truncated or malformed");
+            int s;
+            int u;
+            int v;
+            int keyAt;
+            if (offset + 3 <= limit && (data[offset] | data[offset + 1] | data[offset + 2]) >= 0) {
+                s = data[offset]; // all three below 128, a byte each: most entries (LevelDB's fast path)
+                u = data[offset + 1];
+                v = data[offset + 2];
+                keyAt = offset + 3;
+            } else {
+                long shared = Varint.read(data, offset, limit);
+                long unshared = shared < 0 ? -1 : Varint.read(data, Varint.next(shared), limit);
+                long valueLen = unshared < 0 ? -1 : Varint.read(data, Varint.next(unshared), limit);
+                if (valueLen < 0) {
+                    throw corrupt(offset, "block entry header is truncated or malformed");
+                }
+                s = Varint.value(shared);
+                u = Varint.value(unshared);
+                v = Varint.value(valueLen);
+                keyAt = Varint.next(valueLen);
             }
-            int s = Varint.value(shared);
-            int u = Varint.value(unshared);
-            int v = Varint.value(valueLen);
-            int keyAt = Varint.next(valueLen);
             if (s > keyLength) {
                 throw corrupt(offset, "block entry shares " + s + " bytes with a previous key of " + keyLength);
             }
