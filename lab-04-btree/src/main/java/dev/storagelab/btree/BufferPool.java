@@ -8,6 +8,7 @@ import dev.storagelab.events.EventListener;
 import dev.storagelab.events.EventType;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -470,6 +471,53 @@ public abstract class BufferPool {
         file.write(physical, f.data);
         f.dirty = false;
         pageWrites++;
+    }
+
+    /**
+     * Writes every dirty frame of {@code frames} back, as {@link #writeBack} does one, but sorted by
+     * physical page and a run of consecutive physical pages in one write ({@link PageFile#writeRun}):
+     * a checkpoint's first writes of the pages changed since the last one all go to fresh pages,
+     * handed out in order, so the checkpoint writes the file nearly sequentially in a few large
+     * writes instead of one system call per page (what a database's checkpointer does when it sorts
+     * the buffers it writes). The frames are clean after it. The caller holds the pool's lock, and no
+     * one else can change the frames meanwhile.
+     */
+    final void writeBackAll(Frame[] frames) throws IOException {
+        int dirty = 0;
+        for (Frame f : frames) {
+            if (f.dirty) {
+                dirty++;
+            }
+        }
+        if (dirty == 0) {
+            return;
+        }
+        long[] order = new long[dirty]; // physical page << 32 | frame index, sorted by physical page
+        int n = 0;
+        long generation = table.generation() + 1;
+        for (Frame f : frames) {
+            if (f.dirty) {
+                long physical = table.physicalForWrite(f.pageId);
+                f.page().setGeneration(generation);
+                order[n++] = physical << 32 | f.index();
+            }
+        }
+        Arrays.sort(order);
+        byte[][] run = new byte[PageFile.MAX_RUN][];
+        for (int i = 0; i < n; ) {
+            long first = order[i] >>> 32;
+            int length = 0;
+            while (i + length < n && length < run.length && order[i + length] >>> 32 == first + length) {
+                run[length] = frames[(int) order[i + length]].data;
+                length++;
+            }
+            file.writeRun(first, run, length);
+            for (int j = i; j < i + length; j++) {
+                frames[(int) order[j]].dirty = false;
+            }
+            pageWrites += length;
+            i += length;
+        }
     }
 
     /**

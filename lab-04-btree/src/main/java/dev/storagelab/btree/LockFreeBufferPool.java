@@ -794,17 +794,14 @@ public final class LockFreeBufferPool extends BufferPool {
     /**
      * Writes every dirty page back (a checkpoint's first step); pages stay resident and clean. Waits
      * first for write-backs still on their way to disk, and writes again any whose write failed,
-     * so that when it returns every change is in the file.
+     * so that when it returns every change is in the file. The pages go out sorted by physical page,
+     * a run of consecutive ones in one write ({@link #writeBackAll}).
      */
     @Override
     public synchronized void flushAll() throws IOException {
         writeBacks.awaitAll();
         writeBacks.writeFailedAgain();
-        for (LoadingFrame f : frames) {
-            if (f.dirty) {
-                writeBack(f);
-            }
-        }
+        writeBackAll(frames);
     }
 
     @Override

@@ -37,6 +37,10 @@ public final class PageFile implements Closeable {
     private final byte[] zeros;
     /** Held by a write that extends the file: see {@link #write}. */
     private final Object extending = new Object();
+    /** The most pages {@link #writeRun} writes at once: 128 KiB of 4 KiB pages. */
+    public static final int MAX_RUN = 32;
+    /** Where {@link #writeRun} gathers its pages (made at its first use); one checkpoint at a time uses it. */
+    private byte[] runBuffer;
 
     /** Opens the existing file {@code name} in {@code storage}. */
     public PageFile(Storage storage, String name, int pageSize) throws IOException {
@@ -90,6 +94,42 @@ public final class PageFile implements Closeable {
      * past the end of the file extends it; any gap before it is filled with zero pages, which can
      * never pass the checksum.
      */
+    /**
+     * Writes {@code pages[0, count)} to the consecutive physical pages from {@code firstPhysical} in
+     * one write, each stamped with its checksum as {@link #write} stamps one page. At most
+     * {@link #MAX_RUN} pages. A crash may leave any part of the run written: it goes only to pages
+     * that no durable checkpoint references, as every write of a page does.
+     */
+    public void writeRun(long firstPhysical, byte[][] pages, int count) throws IOException {
+        if (count == 1) {
+            write(firstPhysical, pages[0]);
+            return;
+        }
+        if (count > MAX_RUN) {
+            throw new IllegalArgumentException("a run of at most " + MAX_RUN + " pages: " + count);
+        }
+        if (runBuffer == null) {
+            runBuffer = new byte[MAX_RUN * pageSize];
+        }
+        for (int i = 0; i < count; i++) {
+            byte[] page = pages[i];
+            ByteBuffer.wrap(page).putInt(CRC_OFFSET, checksum(page));
+            System.arraycopy(page, 0, runBuffer, i * pageSize, pageSize);
+        }
+        ByteBuffer run = ByteBuffer.wrap(runBuffer, 0, count * pageSize);
+        long position = firstPhysical * pageSize;
+        if (position + run.remaining() <= out.size()) {
+            out.writeAt(position, run);
+            return;
+        }
+        synchronized (extending) {
+            for (long end = out.size(); end < position; end += pageSize) {
+                out.writeAt(end, ByteBuffer.wrap(zeros, 0, (int) Math.min(pageSize, position - end)));
+            }
+            out.writeAt(position, run);
+        }
+    }
+
     private void writePage(long physical, byte[] page) throws IOException {
         // BEGIN SOLUTION lab-04 T2
         ByteBuffer.wrap(page).putInt(CRC_OFFSET, checksum(page));
