@@ -160,7 +160,7 @@ class CrashHiddenTest {
     void aCrashAnywhereInACheckpointReopensAtTheOldOrTheNewCheckpoint() throws IOException {
         Random random = new Random(43);
         List<Step> workload = new ArrayList<>();
-        for (int i = 0; i < 130; i++) {
+        for (int i = 0; i < 180; i++) {
             int key = random.nextInt(300);
             workload.add(random.nextInt(4) == 0 ? new Step.Delete(key) : new Step.Put(key, random.nextInt(70)));
             if (i % 6 == 5) {
