@@ -101,6 +101,38 @@ class PageFileTest {
     }
 
     @Test
+    void aRunOfPagesIsWrittenWholeEachPageSealedAndAGapBeforeItZeroFilled() throws IOException {
+        FaultInjectingStorage storage = new FaultInjectingStorage(9);
+        try (PageFile file = create(storage, PAGE_SIZE)) {
+            file.write(0, page(PAGE_SIZE, PageFormat.TYPE_LEAF, 1, 1));
+            byte[][] run = new byte[PageFile.MAX_RUN][];
+            for (int i = 0; i < 3; i++) {
+                run[i] = page(PAGE_SIZE, PageFormat.TYPE_LEAF, 10 + i, 20 + i);
+            }
+            file.writeRun(2, run, 3); // past the end: physical page 1 becomes a page of zeros
+            assertThat("the run ends the file", storage.size(NAME), is(5L * PAGE_SIZE));
+            assertThat(
+                    "the gap before the run is zeros",
+                    Arrays.copyOfRange(storage.contents(NAME), PAGE_SIZE, 2 * PAGE_SIZE),
+                    equalTo(new byte[PAGE_SIZE]));
+            byte[] read = new byte[PAGE_SIZE];
+            for (int i = 0; i < 3; i++) {
+                file.read(2 + i, 10 + i, PageFormat.TYPE_LEAF, read); // checked: its own checksum
+                assertThat(
+                        "physical page " + (2 + i) + " holds the run's page " + i,
+                        body(read),
+                        equalTo(body(page(PAGE_SIZE, PageFormat.TYPE_LEAF, 10 + i, 20 + i))));
+            }
+            byte[] second = page(PAGE_SIZE, PageFormat.TYPE_INTERNAL, 11, 7);
+            run[0] = second;
+            file.writeRun(3, run, 1); // a run of one inside the file: written in place
+            file.read(3, 11, PageFormat.TYPE_INTERNAL, read);
+            assertThat("a run rewrites its pages in place", body(read), equalTo(body(second)));
+            assertThat("the file did not grow", storage.size(NAME), is(5L * PAGE_SIZE));
+        }
+    }
+
+    @Test
     void overwritingAPageReplacesItInPlace() throws IOException {
         FaultInjectingStorage storage = new FaultInjectingStorage(2);
         try (PageFile file = create(storage, PAGE_SIZE)) {
