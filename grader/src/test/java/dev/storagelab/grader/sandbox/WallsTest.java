@@ -51,6 +51,14 @@ class WallsTest {
         return Fixtures.sharedReference(workspace).toString();
     }
 
+    /** {@code args} and {@code --reference-build} with {@link #reference()}. */
+    private static String[] withReference(String... args) throws IOException {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--reference-build";
+        all[args.length + 1] = reference();
+        return all;
+    }
+
     /** {@code ./storagelab --workspace WS ARGS...} in a JVM of its own, with the policy turned off. */
     private static Run withoutPolicy(String... args) throws Exception {
         return without("STORAGELAB_SANDBOX", args);
@@ -160,17 +168,8 @@ class WallsTest {
                 Walls.current(true).all(),
                 "not every wall stands here: " + Walls.current(true).reasons());
         Path out = tmp.resolve("all-walls");
-        Fixtures.CliRun run = Fixtures.cli(
-                workspace,
-                "grade",
-                "--offline",
-                "--lab",
-                "02",
-                "--out",
-                out.toString(),
-                "--require-walls",
-                "--reference-build",
-                reference());
+        String[] args = {"grade", "--offline", "--lab", "02", "--out", out.toString(), "--require-walls"};
+        Fixtures.CliRun run = Fixtures.cli(workspace, withReference(args));
         assertThat(run.out() + run.err(), run.exit(), is(0));
         assertThat(run.out(), containsString("walls: allow-list, in-JVM policy, per-run user\n"));
         assertThat(run.out(), not(containsString("warning:")));
