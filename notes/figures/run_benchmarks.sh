@@ -112,13 +112,19 @@ echo "$count runs (engines: $ENGINES; workloads: $WORKLOADS), $KEYS keys, $OPS o
 if [ -n "${ESTIMATE_ONLY:-}" ]; then exit 0; fi
 
 mkdir -p "$OUT"
-if [ ! -f "$OUT/machine.txt" ]; then  # the machine, as the table commands print it
-  {
-    echo "$(nproc) processors ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
-    awk '/MemTotal/ {printf "%.1f GiB of memory\n", $2 / 1048576}' /proc/meminfo
-    echo "$(uname -sr), $(java -version 2>&1 | tail -1)"
-    echo "scheduler autogroups $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo '?') (1: nice ranks a process only within its session)"
-  } > "$OUT/machine.txt"
+machine="$(  # the machine, as the table commands print it
+  echo "$(nproc) processors ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
+  awk '/MemTotal/ {printf "%.1f GiB of memory\n", $2 / 1048576}' /proc/meminfo
+  echo "$(uname -sr), $(java -version 2>&1 | tail -1)"
+  echo "scheduler autogroups $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo '?') (1: nice ranks a process only within its session)"
+)"
+if [ ! -f "$OUT/machine.txt" ]; then
+  echo "$machine" > "$OUT/machine.txt"
+elif [ "$(head -1 "$OUT/machine.txt")" != "$(echo "$machine" | head -1)" ]; then
+  # Runs of another machine's processors: the table would name the wrong machine.
+  echo "$OUT/machine.txt describes another machine ($(head -1 "$OUT/machine.txt")): it now describes" \
+    "this one; retake every engine, or the table mixes the two machines' runs" >&2
+  echo "$machine" > "$OUT/machine.txt"
 fi
 
 started="$(date -u +%Y-%m-%dT%H:%MZ)"
