@@ -90,11 +90,6 @@ public final class PageFile implements Closeable {
     }
 
     /**
-     * Seals {@code page} with its checksum and writes it as physical page {@code physical}. A page
-     * past the end of the file extends it; any gap before it is filled with zero pages, which can
-     * never pass the checksum.
-     */
-    /**
      * Writes {@code pages[0, count)} to the consecutive physical pages from {@code firstPhysical} in
      * one write, each stamped with its checksum as {@link #write} stamps one page. At most
      * {@link #MAX_RUN} pages. A crash may leave any part of the run written: it goes only to pages
@@ -123,13 +118,18 @@ public final class PageFile implements Closeable {
             return;
         }
         synchronized (extending) {
-            for (long end = out.size(); end < position; end += pageSize) {
-                out.writeAt(end, ByteBuffer.wrap(zeros, 0, (int) Math.min(pageSize, position - end)));
+            if (out.size() < position) { // a gap before the run: filled as any write past the end fills it
+                write(firstPhysical, pages[0]);
             }
             out.writeAt(position, run);
         }
     }
 
+    /**
+     * Seals {@code page} with its checksum and writes it as physical page {@code physical}. A page
+     * past the end of the file extends it; any gap before it is filled with zero pages, which can
+     * never pass the checksum.
+     */
     private void writePage(long physical, byte[] page) throws IOException {
         // BEGIN SOLUTION lab-04 T2
         ByteBuffer.wrap(page).putInt(CRC_OFFSET, checksum(page));

@@ -167,7 +167,7 @@ public final class Block {
         private long entriesDecoded;
 
         private Cursor() {
-            nextRestart = restartCount > 1 ? restartOffset(1) : Integer.MAX_VALUE;
+            nextRestart = restartAfter(0);
         }
 
         /** Whether the cursor is on an entry. */
@@ -270,7 +270,7 @@ public final class Block {
                 restartIndex--;
             }
             if (restartOffset(restartIndex) >= target) {
-                nextRestart = restartIndex + 1 < restartCount ? restartOffset(restartIndex + 1) : Integer.MAX_VALUE;
+                nextRestart = restartAfter(restartIndex);
                 current = -1;
                 return;
             }
@@ -314,9 +314,14 @@ public final class Block {
             return start + BlockFormat.getInt(data, restartsOffset + index * BlockFormat.RESTART_BYTES);
         }
 
+        /** Where the restart after restart {@code index} lies, or {@code Integer.MAX_VALUE} after the last. */
+        private int restartAfter(int index) {
+            return index + 1 < restartCount ? restartOffset(index + 1) : Integer.MAX_VALUE;
+        }
+
         private void seekToRestart(int index) {
             restartIndex = index;
-            nextRestart = index + 1 < restartCount ? restartOffset(index + 1) : Integer.MAX_VALUE;
+            nextRestart = restartAfter(index);
             current = -1;
             keyLength = 0;
             nextOffset = restartOffset(index);
@@ -334,7 +339,7 @@ public final class Block {
             decodeEntryAt(nextOffset);
             while (current >= nextRestart) {
                 restartIndex++;
-                nextRestart = restartIndex + 1 < restartCount ? restartOffset(restartIndex + 1) : Integer.MAX_VALUE;
+                nextRestart = restartAfter(restartIndex);
             }
         }
 
