@@ -15,7 +15,8 @@ public final class H2PoolSizedEngine extends H2MvStoreEngine {
 
     @Override
     public String description() {
-        return "peer: H2 MVStore 2.3 with a 4 MiB page cache, the lab-04 buffer pool's budget";
+        return "peer: H2 MVStore 2.3 with a 4 MiB page cache, the lab-04 buffer pool's budget (and, as h2, a 1 MiB"
+                + " write buffer)";
     }
 
     @Override
