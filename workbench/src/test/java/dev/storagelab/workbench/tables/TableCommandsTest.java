@@ -4,9 +4,11 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.storagelab.workbench.data.Md;
@@ -100,6 +102,22 @@ class TableCommandsTest {
         again.engines = c.engines;
         again.workloads = c.workloads;
         assertThat(run(again).lines(), equalTo(p.lines()));
+    }
+
+    /** A B+tree counts the pages a get reads, not blocks: the last column says so and shows them. */
+    @Test
+    void lsmTableShowsTheReadsAGetMakesInTheUnitOfItsEngine() throws Exception {
+        LsmTable c = new LsmTable();
+        c.dir = data().resolve("bench");
+        c.engines = List.of("btree-16m", "h2");
+        c.workloads = List.of("fillrandom", "readrandom");
+        Printed p = run(c);
+        assertThat(p.exit(), is(0));
+        assertThat(p.lines().get(3), endsWith(" | btree-16m page reads per get |"));
+        assertThat(p.lines().get(5), startsWith("| fillrandom |"));
+        assertThat(p.lines().get(5), endsWith(" | – |"));
+        assertThat(p.lines().get(6), startsWith("| readrandom |"));
+        assertThat(p.lines().get(6), matchesPattern(".* \\| \\d\\.\\d{3} \\|"));
     }
 
     @Test
