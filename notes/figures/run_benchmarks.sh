@@ -24,6 +24,8 @@
 #              marks those cells with their size.
 #   BENCH_OUT  the folder of the results; HEAP, each run's -Xmx (default 4g)
 #   WORKBENCH_CP  a classpath to run the workbench from instead of its jar (for the workbench's own tests)
+#   WRITER_RATE  readwhilewriting's writer's puts a second at most (the workbench's --writer-rate, db_bench's
+#              --benchmark_write_rate_limit), so that the gets are compared at one write load (default 0: no limit)
 #   ESTIMATE_ONLY=1  print how many runs and about how long, and stop
 # Retaking one engine's column alone: ENGINES=lsm notes/figures/run_benchmarks.sh, then the table command above.
 set -euo pipefail
@@ -49,6 +51,9 @@ else
     exit 2
   fi
 fi
+case "${WRITER_RATE:-0}" in
+  ''|*[!0-9]*) echo "WRITER_RATE is readwhilewriting's writer's puts a second, a whole number (0: no limit), not '$WRITER_RATE'" >&2; exit 2 ;;
+esac
 for n in "$KEYS" "$OPS" "$RUNS" "$FORCED_PUTS" ${RUN:+"$RUN"}; do
   case "$n" in ''|*[!0-9]*|0) echo "KEYS, OPS, RUNS, RUN and FORCED_PUTS are positive whole numbers, not '$n'" >&2; exit 2 ;; esac
 done
@@ -149,7 +154,11 @@ for cell in "${CELLS[@]}"; do
   before="$(cut -d' ' -f1 /proc/loadavg)"
   echo "$engine $workload run $run: $keys keys, $ops ops (load average $before, $(date -u +%H:%M:%S))" >&2
   rm -f "$OUT/$name.failed"
-  if "${WORKBENCH[@]}" workload --engine "$engine" --workload "$workload" --keys "$keys" --ops "$ops" \
+  rate=()
+  if [ "$workload" = readwhilewriting ] && [ "${WRITER_RATE:-0}" != 0 ]; then
+    rate=(--writer-rate "$WRITER_RATE")
+  fi
+  if "${WORKBENCH[@]}" workload --engine "$engine" --workload "$workload" --keys "$keys" --ops "$ops" "${rate[@]}" \
       --dir "$dir" --json --no-progress > "$OUT/$name.json" 2> "$dir.err"; then
     echo "$before $(cut -d' ' -f1 /proc/loadavg)" > "$OUT/$name.load"
   else
@@ -161,7 +170,11 @@ for cell in "${CELLS[@]}"; do
   fi
   rm -rf "$dir" "$dir.err"
 done
-echo "runs of $ENGINES (runs $runs), $KEYS keys, $OPS ops: $started to $(date -u +%Y-%m-%dT%H:%MZ)" >> "$OUT/machine.txt"
+limit=""
+if [ "${WRITER_RATE:-0}" != 0 ]; then
+  limit=", the readwhilewriting writer at most $WRITER_RATE puts/s"
+fi
+echo "runs of $ENGINES (runs $runs), $KEYS keys, $OPS ops$limit: $started to $(date -u +%Y-%m-%dT%H:%MZ)" >> "$OUT/machine.txt"
 if [ "$failed" -gt 0 ]; then
   echo "$failed runs failed: their reasons are in $OUT/*.failed" >&2
   exit 1

@@ -199,6 +199,15 @@ public final class WorkbenchMain {
         long seed;
 
         @Option(
+                names = "--writer-rate",
+                paramLabel = "PUTS",
+                defaultValue = "0",
+                description = "readwhilewriting only: its writer's puts a second at most (db_bench's"
+                        + " --benchmark_write_rate_limit), so that engines are compared at the same write load;"
+                        + " 0 (the default): as fast as it can.")
+        long writerRate;
+
+        @Option(
                 names = "--dir",
                 description = "Where a disk engine keeps its files (default: a temporary directory, deleted after).")
         Path dir;
@@ -244,8 +253,14 @@ public final class WorkbenchMain {
             BankWorkload.Threads bankThreads = new BankWorkload.Threads(
                     threads != null ? threads : BankWorkload.Threads.DEFAULT.transfers(),
                     readers != null ? readers : BankWorkload.Threads.DEFAULT.readers());
+            if (writerRate < 0 || writerRate > 0 && w != Workload.READWHILEWRITING) {
+                throw new IllegalArgumentException(
+                        writerRate < 0
+                                ? "--writer-rate is puts a second, 0 (no limit) or more, not " + writerRate
+                                : "--writer-rate limits readwhilewriting's writer; " + w.id() + " has none");
+            }
             WorkloadRunner.Spec runSpec = new WorkloadRunner.Spec(
-                    keys != null ? keys : w == Workload.BANK ? 100 : 100_000, ops, valueBytes, seed);
+                    keys != null ? keys : w == Workload.BANK ? 100 : 100_000, ops, valueBytes, seed, writerRate);
             Path where = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("storagelab-workload-");
             PrintStream err = new PrintStream(
                     new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);

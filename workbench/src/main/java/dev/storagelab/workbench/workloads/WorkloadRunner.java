@@ -2,6 +2,7 @@ package dev.storagelab.workbench.workloads;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.common.util.concurrent.RateLimiter;
 import dev.storagelab.bounds.OrderedStore;
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.kv.Entry;
@@ -55,12 +56,20 @@ public final class WorkloadRunner {
      * @param ops        measured operations
      * @param valueBytes bytes per value
      * @param seed       the seed of every random choice
+     * @param writerRate readwhilewriting's writer's puts a second at most (db_bench's
+     *                   {@code --benchmark_write_rate_limit}, in puts), or 0 for as fast as it can
      */
-    public record Spec(long keys, long ops, int valueBytes, long seed) {
+    public record Spec(long keys, long ops, int valueBytes, long seed, long writerRate) {
         public Spec {
             checkArgument(keys >= 1, "keys must be at least 1: %s", keys);
             checkArgument(ops >= 1, "ops must be at least 1: %s", ops);
             checkArgument(valueBytes >= 0, "valueBytes must not be negative: %s", valueBytes);
+            checkArgument(writerRate >= 0, "writerRate must not be negative (0: no limit): %s", writerRate);
+        }
+
+        /** A spec whose readwhilewriting writer puts as fast as it can. */
+        public Spec(long keys, long ops, int valueBytes, long seed) {
+            this(keys, ops, valueBytes, seed, 0);
         }
     }
 
@@ -372,14 +381,19 @@ public final class WorkloadRunner {
 
     /**
      * One more thread that overwrites random existing keys until told to stop: readwhilewriting's
-     * writer. It adds its puts to {@code written} as it goes.
+     * writer, at most {@link Spec#writerRate} puts a second if that is set. It adds its puts to
+     * {@code written} as it goes.
      */
     private static Thread backgroundWriter(OrderedStore store, Spec spec, AtomicBoolean writing, AtomicLong written) {
         Thread t = new Thread(
                 () -> {
                     UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(spec.seed() + 1);
+                    RateLimiter limit = spec.writerRate() > 0 ? RateLimiter.create(spec.writerRate()) : null;
                     try {
                         while (writing.get()) {
+                            if (limit != null) {
+                                limit.acquire();
+                            }
                             store.put(Workload.key(rng.nextLong(spec.keys())), value(rng, spec.valueBytes()));
                             written.incrementAndGet();
                         }

@@ -471,4 +471,19 @@ class WorkloadRunnerTest {
                     equalTo(r.operations().writes() * (16 + spec.valueBytes())));
         }
     }
+
+    /** db_bench's --benchmark_write_rate_limit: the writer puts no faster than the rate it is given. */
+    @Test
+    void readwhilewritingsWriterKeepsToItsRate() throws IOException {
+        WorkloadRunner.Spec spec = new WorkloadRunner.Spec(2_000, 100_000, 20, 19, 400);
+        try (Engine.Handle h = Engine.BTREE.open(dir)) {
+            WorkloadRunner.Result r = WorkloadRunner.run(h, Workload.READWHILEWRITING, spec, done -> {});
+            assertThat("the gets ran long enough to hold the writer to something", r.seconds(), greaterThan(0.05));
+            assertThat(
+                    "puts beside " + r.seconds() + " s of gets at 400 a second (and 50 ms for the writer's"
+                            + " start and stop, outside the measured window)",
+                    (double) r.operations().writes(),
+                    lessThanOrEqualTo(400 * (r.seconds() + 0.05) + 2));
+        }
+    }
 }
