@@ -189,14 +189,13 @@ public final class LsmTable extends FigureTables.Table {
             header.add("run by run");
         });
         header.add("write amplification, " + String.join(" / ", es));
-        // what a get reads from the file: blocks for an LSM tree, pages for a B+tree
-        String readsKey = runsByCell.entrySet().stream()
-                        .filter(c -> c.getKey().startsWith(ours + "/"))
-                        .flatMap(c -> c.getValue().stream())
-                        .anyMatch(r -> r.getAsJsonObject("counters").has("page_reads_per_get"))
-                ? "page_reads_per_get"
-                : "block_reads_per_get";
-        header.add(ours + " " + readsKey.replace("_per_get", "").replace('_', ' ') + " per get");
+        // what a get reads from the file: pages for a B+tree, blocks for an LSM tree
+        boolean pages = runsByCell.entrySet().stream()
+                .filter(c -> c.getKey().startsWith(ours + "/"))
+                .flatMap(c -> c.getValue().stream())
+                .anyMatch(r -> r.getAsJsonObject("counters").has("page_reads_per_get"));
+        String readsKey = pages ? "page_reads_per_get" : "block_reads_per_get";
+        header.add(ours + (pages ? " page reads per get" : " block reads per get"));
         t.println(Md.row(header));
         t.println("|---" + "|---:".repeat(header.size() - 1) + "|");
         Map<String, String> writers = new LinkedHashMap<>();
