@@ -108,6 +108,25 @@ final class CellList {
     }
 
     /**
+     * Where to cut a full leaf whose new cell is the last key of the whole tree, as every put of a
+     * key-ordered load is: the right side gets the fewest cells, taken from the end, that make it at
+     * least a quarter of {@code capacity}, and the left keeps the rest, about three quarters full.
+     * No later key of such a load lands left of the cut, so an equal cut would leave every leaf it
+     * passes half full for good. Cells {@code [0, m)} go left and {@code [m, n)} right, and the cut
+     * moves further left while the left side would not fit in {@code capacity}.
+     */
+    int appendSplitPoint(int capacity) {
+        int total = bytes(0, size());
+        int m = size() - 1;
+        int right = bytes(m);
+        while (m > 1 && (right * 4 < capacity || total - right > capacity)) {
+            m--;
+            right += bytes(m);
+        }
+        return m;
+    }
+
+    /**
      * Rewrites {@code page} to hold exactly cells {@code [from, to)}, keeping its id, type and
      * sibling links (a leaf) but not its leftmost child, which the caller sets for an internal page.
      */

@@ -94,6 +94,10 @@ final class TreeInsert {
      * ({@link CellList#splitPoint()}), the right half moves to a new leaf linked in after it (both
      * ways: {@link BPlusTree#setPrev} fixes the next leaf's prev link), and the right half's first
      * key goes up to the parent as the separator ({@link #insertSeparator} at the level above).
+     * When the leaf is the last one (no next leaf) and the new key is its last, the put appends at
+     * the tree's right end, as a key-ordered load does: the cut is then {@link
+     * CellList#appendSplitPoint}, which leaves the right leaf a quarter full and the left about three
+     * quarters.
      */
     void splitLeaf(WritePath path, int index, Bytes key, Bytes value) throws IOException {
         // BEGIN SOLUTION lab-04 T7
@@ -101,7 +105,8 @@ final class TreeInsert {
         SlottedPage left = path.page(level);
         CellList cells = CellList.of(left);
         cells.insertLeaf(index, key, value);
-        int m = cells.splitPoint();
+        boolean append = left.next() == NO_PAGE && index == cells.size() - 1;
+        int m = append ? cells.appendSplitPoint(tree.capacity) : cells.splitPoint();
         try (PageGuard rightGuard = pool.newPage(PageFormat.TYPE_LEAF)) {
             SlottedPage right = rightGuard.page();
             right.setNext(left.next());

@@ -79,11 +79,11 @@ class BTreeInsertTest {
     void aFullRootLeafSplitsIntoTwoLeavesUnderANewRoot() throws IOException {
         try (BPlusTree tree = Trees.openSmall(new FaultInjectingStorage(2))) {
             TreeMap<Bytes, Bytes> model = new TreeMap<>();
-            int i = 0;
+            int i = 1000;
             put(tree, model, key(i), value(i));
             assertThat("one key: the root is a leaf", height(tree), is(1));
-            while (height(tree) == 1) {
-                i++;
+            while (height(tree) == 1) { // descending keys: each new key is the leaf's first, not an append
+                i--;
                 put(tree, model, key(i), value(i));
             }
             TreeDump.Stats stats = TreeDump.stats(tree);
@@ -100,6 +100,44 @@ class BTreeInsertTest {
                     Math.abs(left.cellCount() - right.cellCount()),
                     lessThanOrEqualTo(2));
             Trees.assertHolds(tree, model, "after the first split");
+        }
+    }
+
+    @Test
+    void aKeyOrderedLoadLeavesItsLeavesAboutThreeQuartersFull() throws IOException {
+        try (BPlusTree tree = Trees.openSmall(new FaultInjectingStorage(12))) {
+            TreeMap<Bytes, Bytes> model = new TreeMap<>();
+            int i = 0;
+            while (height(tree) < 2) {
+                put(tree, model, key(i), value(i));
+                i++;
+            }
+            SlottedPage root = copyOf(tree, tree.rootId());
+            SlottedPage left = copyOf(tree, root.leftmostChild());
+            SlottedPage right = copyOf(tree, root.child(0));
+            int capacity = tree.capacity();
+            int cell = PageFormat.SLOT_SIZE + left.cellSize(0);
+            assertThat(
+                    "a put past the last key of the last leaf cuts so the right leaf is only just a quarter full ("
+                            + right.usedBytes() + " of " + capacity + " bytes):\n" + TreeDump.text(tree),
+                    right.usedBytes() * 4 - capacity,
+                    allOf(greaterThanOrEqualTo(0), lessThanOrEqualTo(4 * cell)));
+            assertThat(
+                    "and the left leaf keeps the rest (" + left.usedBytes() + " of " + capacity + " bytes)",
+                    left.usedBytes(),
+                    greaterThanOrEqualTo(capacity - capacity / 4 - cell));
+            for (; i < 2000; i++) {
+                tree.put(key(i), value(i));
+                model.put(key(i), value(i));
+            }
+            Invariants.check(tree);
+            Trees.assertHolds(tree, model, "after 2,000 keys in order");
+            TreeDump.Stats stats = TreeDump.stats(tree);
+            assertThat(
+                    "2,000 keys put in order fill their " + stats.leaves() + " leaves to " + stats.leafFill()
+                            + " on average; an equal cut at every split would leave them half full",
+                    stats.leafFill(),
+                    greaterThan(0.7));
         }
     }
 

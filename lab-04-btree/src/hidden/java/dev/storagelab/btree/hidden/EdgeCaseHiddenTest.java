@@ -140,6 +140,74 @@ class EdgeCaseHiddenTest {
     @Test
     @Graded(
             task = "T7",
+            points = 2,
+            concept = "keys put in increasing order leave the leaves half full (the last leaf is cut in "
+                    + "equal halves), a leaf that is not the last is cut unequally, or an in-order load of "
+                    + "the largest cells breaks a split")
+    void onlyAnAppendAtTheTreesRightEndIsCutUnequally() throws IOException {
+        try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
+            for (int i = 0; i < Trees.KEY_SPACE; i++) {
+                tree.put(Trees.key(i), Trees.value(i, 20));
+            }
+            Invariants.check(tree);
+            TreeDump.Stats stats = TreeDump.stats(tree);
+            assertThat(
+                    Trees.KEY_SPACE + " keys put in increasing order: the left leaf of each split is never "
+                            + "reached again, so it must keep about three quarters (" + stats + ")",
+                    stats.leafFill(),
+                    greaterThanOrEqualTo(0.7));
+        }
+        try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU)) {
+            int i = 0;
+            while (TreeDump.stats(tree).leaves() < 2) {
+                tree.put(Bytes.of(String.format("b%04d", i)), Trees.value(i, 20));
+                i++;
+            }
+            while (TreeDump.stats(tree).minLeafFill() < 0.5) { // fill the last leaf without splitting it
+                tree.put(Bytes.of(String.format("b%04d", i)), Trees.value(i, 20));
+                i++;
+            }
+            assertThat(
+                    "two leaves, the last at least half full",
+                    TreeDump.stats(tree).leaves(),
+                    equalTo(2L));
+            long firstLeaf = Internals.leafOf(tree, Bytes.of("b0000"));
+            int last = 0;
+            while (Internals.leafOf(tree, Bytes.of(String.format("b%04d", last + 1))) == firstLeaf) {
+                last++;
+            }
+            String lastOfFirst = String.format("b%04d", last);
+            for (int j = 0; TreeDump.stats(tree).leaves() < 3; j++) {
+                // each key is the last of the first leaf, which has a next leaf: not the tree's right end
+                tree.put(Bytes.of(lastOfFirst + String.format("x%03d", j)), Trees.value(j, 20));
+            }
+            Invariants.check(tree);
+            TreeDump.Stats stats = TreeDump.stats(tree);
+            assertThat(
+                    "keys appended to the first of two leaves split it in two about equal halves: only a put "
+                            + "past the tree's last key is cut to leave a quarter (" + stats + ")",
+                    stats.minLeafFill(),
+                    greaterThanOrEqualTo(0.4));
+        }
+        for (int pageSize : new int[] {512, 4096}) {
+            int maxCell = PageFormat.maxCellSize(pageSize);
+            try (BPlusTree tree = BPlusTree.open(new FaultInjectingStorage(), Trees.SMALL_LRU.withPageSize(pageSize))) {
+                for (int i = 0; i < 60; i++) {
+                    Bytes key = Trees.key(i);
+                    tree.put(key, Trees.value(i, maxCell - PageFormat.LEAF_CELL_HEADER - key.length()));
+                    Invariants.check(tree);
+                }
+                assertThat(
+                        pageSize + "-byte pages, 60 of the largest cells in increasing order",
+                        Trees.contents(tree).size(),
+                        equalTo(60));
+            }
+        }
+    }
+
+    @Test
+    @Graded(
+            task = "T7",
             points = 3,
             concept = "keys of the largest size, or cells exactly at the quarter-page limit, break a "
                     + "split, a merge or a redistribution")

@@ -13,7 +13,8 @@ import java.util.List;
  * How full a B+tree's leaves are, by how the tree was built ({@link TreeDump#stats}): the same
  * keys put in random order (a split leaves two half-full leaves that then fill up again: about
  * ln 2 ≈ 69% on average, Yao 1978), put in increasing order (every split is of the rightmost leaf,
- * whose left half is never written again: about 50%), or bulk-loaded at several fill factors.
+ * cut to leave the right leaf a quarter full, and the left one is never written again: about 75%),
+ * or bulk-loaded at several fill factors.
  * Counts, not times: the same keys give the same numbers on any machine.
  */
 final class LeafFillExperiment {
