@@ -47,7 +47,7 @@ class CrossoverFiguresTest {
                 max = Math.max(max, v[2].doubleValue());
             }
         }
-        assertThat(labels, hasItems("0.72", "1.00", "2.54"));
+        assertThat(labels, hasItems("0.63", "1.08", "1.87"));
         for (String l : labels) {
             assertThat(l, l.matches("\\d+\\.\\d\\d"), is(true));
         }

@@ -419,7 +419,7 @@ class VizServerTest {
             }
             assertThat("no listener, no events", heard.size(), is(0));
             tree.setEventListener(listener);
-            for (int i = 100; i < 3000; i++) {
+            for (int i = 100; i < 6000; i++) { // keys in order fill leaves three quarters: 6,000 make a third level
                 tree.put(Bytes.wrap(BenchData.keyBytes(i)), Bytes.wrap(new byte[100]));
             }
             tree.checkpoint();
