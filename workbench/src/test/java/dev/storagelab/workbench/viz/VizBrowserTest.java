@@ -326,9 +326,11 @@ class VizBrowserTest {
                 text(By.cssSelector(".failure .message")),
                 containsString("but: was <Optional.empty>"));
         assertThat("the engine by what it is", text(By.cssSelector(".pane h2")), startsWith(FAILED + ": lsm, test "));
+        // a wait for a String returns at the first non-null one, "" included: wait for the mark itself
+        wait.until(d -> text(By.cssSelector(".ev.cur")).contains("the test failed here"));
         assertThat(
                 "the current event is the failure's mark",
-                wait.until(d -> text(By.cssSelector(".ev.cur"))),
+                text(By.cssSelector(".ev.cur")),
                 containsString("the test failed here"));
         assertThat(
                 "the compactions that lost the key are there to step back to",
