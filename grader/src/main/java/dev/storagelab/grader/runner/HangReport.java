@@ -6,6 +6,8 @@ import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,15 +91,24 @@ final class HangReport {
 
     /**
      * The verdict on threads that did not run for {@code seconds}: each wait in lab code, once per
-     * place, with how many threads wait there.
+     * place, with how many threads wait there. The waits the others queue behind come first: a
+     * thread whose lock a thread waiting in lab code holds (the JDK knows the holder of an exclusive lock, a
+     * write lock, a monitor) follows that holder, and says "held by a thread above"; so the first
+     * line is where the hang starts, not whichever thread the JVM lists first.
      */
     String still(Map<Long, ThreadInfo> threads, long seconds, boolean children) {
-        Map<String, Integer> lines = new LinkedHashMap<>();
+        Map<Long, ThreadInfo> inLab = new LinkedHashMap<>();
         for (ThreadInfo t : threads.values()) {
-            String where = where(t);
-            if (!isProcessReaper(t) && !where.isEmpty()) { // not the test's own threads, nor idle threads of pools
-                lines.merge(waitsIn(t) + where, 1, Integer::sum);
+            if (!isProcessReaper(t) && !where(t).isEmpty()) { // not the test's own threads, nor idle threads of pools
+                inLab.put(t.getThreadId(), t);
             }
+        }
+        List<ThreadInfo> ordered = new ArrayList<>(inLab.values());
+        ordered.sort(Comparator.comparingInt(t -> behind(inLab, t)));
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        for (ThreadInfo t : ordered) {
+            String held = behind(inLab, t) > 0 ? ", held by a thread above," : "";
+            lines.merge(waitsIn(t) + held + where(t), 1, Integer::sum);
         }
         StringBuilder sb = new StringBuilder(
                 "hangs: for " + seconds + " s no thread ran, and none could: each waits with no progress");
@@ -121,6 +132,23 @@ final class HangReport {
             sb.append("\nA latch or lock never let go, or a wake-up never sent, keeps them waiting.");
         }
         return sb.toString();
+    }
+
+    /**
+     * How many threads of {@code waiting} stand between {@code t} and the first of its chain that waits
+     * for no thread of {@code waiting}: 0 for that one (a latch never let go, a wake-up never sent).
+     */
+    private static int behind(Map<Long, ThreadInfo> waiting, ThreadInfo t) {
+        Set<Long> seen = new HashSet<>();
+        int n = 0;
+        for (ThreadInfo at = t; seen.add(at.getThreadId()); n++) {
+            ThreadInfo holder = waiting.get(at.getLockOwnerId());
+            if (holder == null) {
+                return n;
+            }
+            at = holder;
+        }
+        return n; // a cycle (a deadlock the JVM did not see): as it came
     }
 
     /**

@@ -101,6 +101,41 @@ class HangWatchTest {
     }
 
     @Test
+    void theWaitTheOthersQueueBehindIsSaidFirst() throws Exception {
+        HangWatch watch = watch();
+        StampedLock latch = new StampedLock();
+        latch.writeLock(); // taken, and never let go
+        ReentrantLock tree = new ReentrantLock();
+        CountDownLatch held = new CountDownLatch(1);
+        // the thread queued behind starts first: the JVM lists it first
+        Thread behind = daemon("queued", () -> {
+            try {
+                held.await();
+                Locks.lockTree(tree);
+            } catch (InterruptedException e) {
+                // freed at the end of the test
+            }
+        });
+        Thread holder = daemon("holder", () -> Locks.holdTreeAndReadPage(tree, latch, held));
+        watch.started("Test#chain");
+        try {
+            String message = verdict.get(60, TimeUnit.SECONDS);
+            String first = "1 thread waits in StampedLock.readLockInterruptibly at Locks.holdTreeAndReadPage:";
+            String queued =
+                    "1 thread waits in ReentrantLock.lockInterruptibly, held by a thread above, at Locks.lockTree:";
+            assertThat(message, allOf(containsString(first), containsString(queued)));
+            assertThat(
+                    "the wait the other queues behind is said first: " + message,
+                    message.indexOf(first),
+                    lessThan(message.indexOf(queued)));
+        } finally {
+            watch.ended();
+            behind.interrupt();
+            holder.interrupt();
+        }
+    }
+
+    @Test
     void labFramesAreTheLabFoldersClassesAndNothingElse() {
         assertThat(REPORT.isLab(HangWatchTest.class.getName()), equalTo(true));
         assertThat(REPORT.isLab("java.util.concurrent.locks.StampedLock"), equalTo(false));
@@ -125,6 +160,21 @@ final class Locks {
             }
         } catch (InterruptedException e) {
             // freed at the end of the test
+        }
+    }
+
+    static void lockTree(ReentrantLock tree) throws InterruptedException {
+        tree.lockInterruptibly();
+        tree.unlock();
+    }
+
+    static void holdTreeAndReadPage(ReentrantLock tree, StampedLock latch, CountDownLatch held) {
+        tree.lock();
+        try {
+            held.countDown();
+            readPage(latch);
+        } finally {
+            tree.unlock();
         }
     }
 
