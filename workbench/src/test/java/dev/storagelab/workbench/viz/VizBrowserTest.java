@@ -326,12 +326,10 @@ class VizBrowserTest {
                 text(By.cssSelector(".failure .message")),
                 containsString("but: was <Optional.empty>"));
         assertThat("the engine by what it is", text(By.cssSelector(".pane h2")), startsWith(FAILED + ": lsm, test "));
-        // a wait for a String returns at the first non-null one, "" included: wait for the mark itself
-        wait.until(d -> text(By.cssSelector(".ev.cur")).contains("the test failed here"));
-        assertThat(
-                "the current event is the failure's mark",
-                text(By.cssSelector(".ev.cur")),
-                containsString("the test failed here"));
+        // the event list may be drawn again between two reads (a read then finds no element, or a
+        // stale one: ""), so the wait is the check: it fails with this message if the mark never shows
+        wait.withMessage("the current event is the failure's mark, 'the test failed here'")
+                .until(d -> text(By.cssSelector(".ev.cur")).contains("the test failed here"));
         assertThat(
                 "the compactions that lost the key are there to step back to",
                 lines.toString(),
