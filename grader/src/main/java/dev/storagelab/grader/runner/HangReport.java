@@ -92,11 +92,13 @@ final class HangReport {
     /**
      * The verdict on threads that did not run for {@code seconds}: each wait in lab code, once per
      * place, with how many threads wait there. The waits the others queue behind come first: a
-     * thread whose lock a thread waiting in lab code holds (the JDK knows the holder of an exclusive lock, a
-     * write lock, a monitor) follows that holder, and says "held by a thread above"; so the first
-     * line is where the hang starts, not whichever thread the JVM lists first.
+     * thread whose lock a thread waiting in lab code holds (the JDK knows the holder of an exclusive
+     * lock, a write lock, a monitor) follows that holder, and says "held by a thread above"; so the
+     * first line is where the hang starts, not whichever thread the JVM lists first. Threads of
+     * {@code older}, alive before the test started (one an earlier test left waiting, a pool of the
+     * test class), follow the test's own, and say so.
      */
-    String still(Map<Long, ThreadInfo> threads, long seconds, boolean children) {
+    String still(Map<Long, ThreadInfo> threads, Set<Long> older, long seconds, boolean children) {
         Map<Long, ThreadInfo> inLab = new LinkedHashMap<>();
         for (ThreadInfo t : threads.values()) {
             if (!isProcessReaper(t) && !where(t).isEmpty()) { // not the test's own threads, nor idle threads of pools
@@ -104,11 +106,13 @@ final class HangReport {
             }
         }
         List<ThreadInfo> ordered = new ArrayList<>(inLab.values());
-        ordered.sort(Comparator.comparingInt(t -> behind(inLab, t)));
+        ordered.sort(Comparator.comparing((ThreadInfo t) -> older.contains(t.getThreadId()))
+                .thenComparingInt(t -> behind(inLab, t)));
         Map<String, Integer> lines = new LinkedHashMap<>();
         for (ThreadInfo t : ordered) {
             String held = behind(inLab, t) > 0 ? ", held by a thread above," : "";
-            lines.merge(waitsIn(t) + held + where(t), 1, Integer::sum);
+            String before = older.contains(t.getThreadId()) ? " (started before this test)" : "";
+            lines.merge(waitsIn(t) + held + where(t) + before, 1, Integer::sum);
         }
         StringBuilder sb = new StringBuilder(
                 "hangs: for " + seconds + " s no thread ran, and none could: each waits with no progress");

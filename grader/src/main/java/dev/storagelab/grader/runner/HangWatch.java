@@ -75,6 +75,7 @@ final class HangWatch implements Runnable {
     private final Object turn = new Object(); // a verdict and the end of a test, one at a time
     private String test; // guarded by turn
     private long generation; // guarded by turn
+    private Set<Long> olderThreads = Set.of(); // guarded by turn: the threads alive when the test started
     private long watchThread = -1;
 
     /**
@@ -107,9 +108,14 @@ final class HangWatch implements Runnable {
 
     /** Test {@code id} started: it is watched from now. */
     void started(String id) {
+        Set<Long> alive = new HashSet<>();
+        for (long t : threads.getAllThreadIds()) {
+            alive.add(t);
+        }
         synchronized (turn) {
             test = id;
             generation++;
+            olderThreads = alive;
         }
     }
 
@@ -168,9 +174,13 @@ final class HangWatch implements Runnable {
                 watched.put(info.getThreadId(), info);
             }
         }
+        Set<Long> older;
+        synchronized (turn) {
+            older = olderThreads;
+        }
         String message = found == Stillness.Finding.DEADLOCK
                 ? report.deadlock(watched, stillness.cycle(), stillness.cycleSeconds())
-                : report.still(watched, stillness.stillSeconds(), stillness.childrenStill());
+                : report.still(watched, older, stillness.stillSeconds(), stillness.childrenStill());
         synchronized (turn) {
             if (test == null || generation != gen) {
                 return; // it ended meanwhile

@@ -136,6 +136,43 @@ class HangWatchTest {
     }
 
     @Test
+    void aThreadLeftWaitingByAnEarlierTestFollowsTheTestsOwn() throws Exception {
+        HangWatch watch = watch();
+        StampedLock earlier = new StampedLock();
+        earlier.writeLock(); // an earlier test's latch, never let go
+        Thread left = daemon("left-over", () -> Locks.readPage(earlier));
+        watch.started("Test#leftOver");
+        StampedLock latch = new StampedLock();
+        latch.writeLock(); // this test's latch, never let go
+        Thread own = daemon("own", () -> Locks.holdTreeAndReadPage(new ReentrantLock(), latch, new CountDownLatch(1)));
+        try {
+            String message = verdict.get(60, TimeUnit.SECONDS);
+            String first = "1 thread waits in StampedLock.readLockInterruptibly at Locks.holdTreeAndReadPage:";
+            String leftOver = "1 thread waits in StampedLock.readLockInterruptibly at Locks.readPage:";
+            assertThat(message, allOf(containsString(first), containsString(leftOver)));
+            assertThat(
+                    "the test's own wait is said first, the one left from before it after: " + message,
+                    message.indexOf(first),
+                    lessThan(message.indexOf(leftOver)));
+            assertThat(
+                    message,
+                    message.lines()
+                            .filter(l -> l.startsWith(leftOver))
+                            .findFirst()
+                            .orElse(""),
+                    containsString("(started before this test)"));
+            assertThat(
+                    message,
+                    message.lines().filter(l -> l.startsWith(first)).findFirst().orElse(""),
+                    not(containsString("before this test")));
+        } finally {
+            watch.ended();
+            left.interrupt();
+            own.interrupt();
+        }
+    }
+
+    @Test
     void labFramesAreTheLabFoldersClassesAndNothingElse() {
         assertThat(REPORT.isLab(HangWatchTest.class.getName()), equalTo(true));
         assertThat(REPORT.isLab("java.util.concurrent.locks.StampedLock"), equalTo(false));
