@@ -106,12 +106,16 @@ final class HangWatch implements Runnable {
         return this;
     }
 
-    /** Test {@code id} started: it is watched from now. */
+    /**
+     * Test {@code id} started: it is watched from now. Called on the thread that runs it; the other
+     * threads alive now are older than the test, and its verdict says their waits after its own.
+     */
     void started(String id) {
-        Set<Long> alive = new HashSet<>();
+        Set<Long> alive = new HashSet<>(); // but the caller: the thread that runs the test
         for (long t : threads.getAllThreadIds()) {
             alive.add(t);
         }
+        alive.remove(Thread.currentThread().getId());
         synchronized (turn) {
             test = id;
             generation++;

@@ -165,6 +165,13 @@ class HangWatchTest {
                     message,
                     message.lines().filter(l -> l.startsWith(first)).findFirst().orElse(""),
                     not(containsString("before this test")));
+            assertThat(
+                    "the thread that runs the test (here, waiting for the verdict) is the test's own: " + message,
+                    message.lines()
+                            .filter(l -> l.contains("CompletableFuture.get"))
+                            .findFirst()
+                            .orElse("no line"),
+                    allOf(containsString("at HangWatchTest."), not(containsString("before this test"))));
         } finally {
             watch.ended();
             left.interrupt();
