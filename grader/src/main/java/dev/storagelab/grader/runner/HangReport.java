@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,19 +101,25 @@ final class HangReport {
      */
     String still(Map<Long, ThreadInfo> threads, Set<Long> older, long seconds, boolean children) {
         Map<Long, ThreadInfo> inLab = new LinkedHashMap<>();
+        Map<Long, String> whereOf = new HashMap<>();
         for (ThreadInfo t : threads.values()) {
-            if (!isProcessReaper(t) && !where(t).isEmpty()) { // not the test's own threads, nor idle threads of pools
+            String where = where(t);
+            if (!isProcessReaper(t) && !where.isEmpty()) { // not the test's own threads, nor idle threads of pools
                 inLab.put(t.getThreadId(), t);
+                whereOf.put(t.getThreadId(), where);
             }
         }
+        Map<Long, Integer> depth = new HashMap<>();
+        inLab.values().forEach(t -> depth.put(t.getThreadId(), behind(inLab, t)));
         List<ThreadInfo> ordered = new ArrayList<>(inLab.values());
         ordered.sort(Comparator.comparing((ThreadInfo t) -> older.contains(t.getThreadId()))
-                .thenComparingInt(t -> behind(inLab, t)));
+                .thenComparingInt(t -> depth.get(t.getThreadId())));
         Map<String, Integer> lines = new LinkedHashMap<>();
         for (ThreadInfo t : ordered) {
-            String held = behind(inLab, t) > 0 ? ", held by a thread above," : "";
-            String before = older.contains(t.getThreadId()) ? " (started before this test)" : "";
-            lines.merge(waitsIn(t) + held + where(t) + before, 1, Integer::sum);
+            long id = t.getThreadId();
+            String held = depth.get(id) > 0 ? ", held by a thread above," : "";
+            String before = older.contains(id) ? " (started before this test)" : "";
+            lines.merge(waitsIn(t) + held + whereOf.get(id) + before, 1, Integer::sum);
         }
         StringBuilder sb = new StringBuilder(
                 "hangs: for " + seconds + " s no thread ran, and none could: each waits with no progress");
