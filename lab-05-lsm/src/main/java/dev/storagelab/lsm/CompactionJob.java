@@ -262,7 +262,7 @@ final class CompactionJob {
                 storage.syncDirectory(); // the tables' names are durable before the MANIFEST refers to them
             }
             for (FileMeta f : outputs) {
-                tables.table(f); // opened here, not by the first get of it (as RocksDB's flushes and compactions do)
+                tables.open(f); // opened here, not by the first get of it (as RocksDB's flushes and compactions do)
             }
             return outputs;
         }

@@ -126,7 +126,8 @@ public final class LsmStore implements OrderedStore {
     /**
      * Starts the store on what {@link Recovery} read (holds the mutex): unless a clean close left
      * nothing to recover, writes the replayed memtable to level 0 and starts a new log, one edit
-     * recording both; then deletes what nothing names, the replayed logs among them.
+     * recording both; opens every table of the version; then deletes what nothing names, the
+     * replayed logs among them.
      */
     private void recover(Recovery.Replayed replayed) throws IOException {
         mutex.lock();
@@ -151,6 +152,7 @@ public final class LsmStore implements OrderedStore {
                 edit.setLastSequence(replayed.lastSequence());
                 versions.logAndApply(edit);
             }
+            tables.openAll(versions.version()); // before the first get, as RocksDB opens every table
             writer.start(replayed.lastSequence());
             files.clearPending();
             files.deleteObsolete();

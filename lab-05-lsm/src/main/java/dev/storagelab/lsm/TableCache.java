@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The store's open tables (LevelDB's {@code table_cache}): each table file is opened once, on its
- * first read, and stays open until it is obsolete, sharing the store's {@link BlockCache}. It also
+ * The store's open tables (LevelDB's {@code table_cache}): each table file is opened once, when
+ * the store opens or when a flush or compaction writes it, and stays open until it is obsolete,
+ * sharing the store's {@link BlockCache}. It also
  * keeps the read counters of the tables it has closed, so that the store's totals do not fall
  * when a compaction deletes a table.
  *
@@ -39,19 +40,44 @@ final class TableCache {
         return blocks;
     }
 
-    /** The table {@code f} names, opened on first use. */
+    /**
+     * The table {@code f} names. Every table of the store is open already: the store opens those of
+     * its version at open ({@link #openAll}), and a flush or compaction each table it writes
+     * ({@link #open}). So this is a map lookup, and a table not yet open (a damaged one the open
+     * left for its first read to report) is opened by {@link #open} on this slow path: kept out of
+     * the lookup, its code is not compiled into every get.
+     */
     Table table(FileMeta f) throws IOException {
         Table t = tables.get(f.number());
-        if (t != null) {
-            return t;
-        }
+        return t != null ? t : open(f);
+    }
+
+    /** Opens the table {@code f} names, once however many threads ask: returns the open one if there is. */
+    Table open(FileMeta f) throws IOException {
         synchronized (tables) {
-            t = tables.get(f.number());
+            Table t = tables.get(f.number());
             if (t == null) {
                 t = Table.open(storage, LsmFileNames.table(f.number()), f.number(), blocks);
                 tables.put(f.number(), t);
             }
             return t;
+        }
+    }
+
+    /**
+     * Opens every table of {@code v} (RocksDB's {@code max_open_files = -1}), so that no get opens
+     * one. A table that fails to open is left closed: its first read opens it again and reports
+     * the damage, as it would have had the store not opened it early.
+     */
+    void openAll(Version v) {
+        for (int level = 0; level < Version.NUM_LEVELS; level++) {
+            for (FileMeta f : v.files(level)) {
+                try {
+                    open(f);
+                } catch (IOException | RuntimeException e) {
+                    // reported by the table's first read, which opens it again
+                }
+            }
         }
     }
 

@@ -7,10 +7,13 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.io.CountingStorage;
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.Bytes;
+import dev.storagelab.kv.CorruptionException;
 import dev.storagelab.kv.Entry;
 import dev.storagelab.kv.EntryIterator;
 import java.io.IOException;
@@ -293,6 +296,55 @@ class LsmStoreTest {
                             + " the first get of it reads one data block, on the reader's time",
                     counted.reads() - before,
                     equalTo(1L));
+        }
+    }
+
+    @Test
+    void aReopenedStoreOpensItsTablesSoThatTheFirstGetReadsOnlyTheDataBlock() throws IOException {
+        try (LsmStore store = open()) {
+            for (int i = 0; i < 100; i++) {
+                store.put(key(i), value(i, 0));
+            }
+            store.flush();
+        }
+        CountingStorage counted = new CountingStorage(storage);
+        try (LsmStore store = LsmStore.open(counted, LsmOptions.tiny())) {
+            long before = counted.reads();
+            assertThat(store.get(key(42)), equalTo(Optional.of(value(42, 0))));
+            assertThat(
+                    "the open opened every table of the version (footer, index, filter and properties):"
+                            + " the first get after it reads one data block",
+                    counted.reads() - before,
+                    equalTo(1L));
+        }
+    }
+
+    @Test
+    void aDamagedTableLetsTheStoreOpenAndItsFirstGetSaysWhatIsWrong() throws IOException {
+        try (LsmStore store = open()) {
+            for (int i = 0; i < 100; i++) {
+                store.put(key(i), value(i, 0));
+            }
+            store.flush();
+        }
+        List<String> tables = new ArrayList<>();
+        for (String name : storage.list()) {
+            LsmFileNames.Parsed p = LsmFileNames.parse(name);
+            if (p != null && p.type() == LsmFileNames.Type.TABLE) {
+                tables.add(name);
+            }
+        }
+        assertThat("the puts reached tables", tables, not(empty()));
+        for (String table : tables) {
+            storage.flipBit(table, storage.size(table) - 1, 0); // the footer's magic number
+        }
+        try (LsmStore store = open()) {
+            CorruptionException e = assertThrows(CorruptionException.class, () -> store.get(key(42)));
+            assertThat(
+                    "the error names a damaged table: " + e.getMessage(),
+                    tables.stream().anyMatch(e.getMessage()::contains),
+                    is(true));
+            assertThat("a key no table holds is still read", store.get(key(5000)), equalTo(Optional.empty()));
         }
     }
 
