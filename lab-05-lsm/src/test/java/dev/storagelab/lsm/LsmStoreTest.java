@@ -281,51 +281,54 @@ class LsmStoreTest {
         assertThat("and leveled compaction rewrote a lot", compactionBytes[leveled], greaterThan(0L));
     }
 
+    /** Puts keys 0 to 99 (version 0) and flushes them: the tiny store's memtables reach tables. */
+    private static void putOneHundredKeysAndFlush(LsmStore store) throws IOException {
+        for (int i = 0; i < 100; i++) {
+            store.put(key(i), value(i, 0));
+        }
+        store.flush();
+    }
+
+    /** Gets key 42 (written by {@link #putOneHundredKeysAndFlush}) and checks it read one block from {@code counted}. */
+    private static void assertTheFirstGetReadsOneBlock(LsmStore store, CountingStorage counted, String why)
+            throws IOException {
+        long before = counted.reads();
+        assertThat(store.get(key(42)), equalTo(Optional.of(value(42, 0))));
+        assertThat(why, counted.reads() - before, equalTo(1L));
+    }
+
     @Test
     void aFlushOpensItsTableSoThatTheFirstGetReadsOnlyTheDataBlock() throws IOException {
         CountingStorage counted = new CountingStorage(storage);
         try (LsmStore store = LsmStore.open(counted, LsmOptions.tiny())) {
-            for (int i = 0; i < 100; i++) {
-                store.put(key(i), value(i, 0));
-            }
-            store.flush();
-            long before = counted.reads();
-            assertThat(store.get(key(42)), equalTo(Optional.of(value(42, 0))));
-            assertThat(
+            putOneHundredKeysAndFlush(store);
+            assertTheFirstGetReadsOneBlock(
+                    store,
+                    counted,
                     "the flush opened its new table (footer, index, filter and properties read in the background):"
-                            + " the first get of it reads one data block, on the reader's time",
-                    counted.reads() - before,
-                    equalTo(1L));
+                            + " the first get of it reads one data block, on the reader's time");
         }
     }
 
     @Test
     void aReopenedStoreOpensItsTablesSoThatTheFirstGetReadsOnlyTheDataBlock() throws IOException {
         try (LsmStore store = open()) {
-            for (int i = 0; i < 100; i++) {
-                store.put(key(i), value(i, 0));
-            }
-            store.flush();
+            putOneHundredKeysAndFlush(store);
         }
         CountingStorage counted = new CountingStorage(storage);
         try (LsmStore store = LsmStore.open(counted, LsmOptions.tiny())) {
-            long before = counted.reads();
-            assertThat(store.get(key(42)), equalTo(Optional.of(value(42, 0))));
-            assertThat(
+            assertTheFirstGetReadsOneBlock(
+                    store,
+                    counted,
                     "the open opened every table of the version (footer, index, filter and properties):"
-                            + " the first get after it reads one data block",
-                    counted.reads() - before,
-                    equalTo(1L));
+                            + " the first get after it reads one data block");
         }
     }
 
     @Test
     void aDamagedTableLetsTheStoreOpenAndItsFirstGetSaysWhatIsWrong() throws IOException {
         try (LsmStore store = open()) {
-            for (int i = 0; i < 100; i++) {
-                store.put(key(i), value(i, 0));
-            }
-            store.flush();
+            putOneHundredKeysAndFlush(store);
         }
         List<String> tables = new ArrayList<>();
         for (String name : storage.list()) {
