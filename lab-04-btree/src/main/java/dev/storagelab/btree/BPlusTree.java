@@ -286,6 +286,7 @@ public final class BPlusTree implements OrderedStore {
             } finally {
                 lock.readLock().unlock();
             }
+            pool.afterWrite();
         } else {
             lock.writeLock().lock();
             try {
@@ -313,6 +314,7 @@ public final class BPlusTree implements OrderedStore {
             } finally {
                 lock.readLock().unlock();
             }
+            pool.afterWrite();
         } else {
             lock.writeLock().lock();
             try {

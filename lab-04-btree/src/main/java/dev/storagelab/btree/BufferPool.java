@@ -281,6 +281,13 @@ public abstract class BufferPool {
     public abstract void flushAll() throws IOException;
 
     /**
+     * A write of the tree (a put or a delete) is done, and its thread holds no latch or pin: the
+     * pool may have it write back some of the dirty pages it is about to evict
+     * ({@link LockFreeBufferPool#afterWrite}). Nothing here.
+     */
+    void afterWrite() {}
+
+    /**
      * Frees every page of the file, resident or not, without writing any, and empties every frame:
      * for a bulk load that failed halfway into an empty tree, whose pages are all garbage then.
      *

@@ -462,7 +462,10 @@ public final class LockFreeBufferPool extends BufferPool {
         // soon gone; awaitUnpin waits for one a while, if the pool waits when full.
         for (long deadline = 0; deadline >= 0; deadline = awaitUnpin(deadline)) {
             drainAccesses();
-            LoadingFrame f = freeOrVictim();
+            LoadingFrame f = cleanVictim();
+            if (f == null) {
+                f = freeOrVictim();
+            }
             if (f == null && replacerMissesUnpinnedFrames()) {
                 f = freeOrVictim();
             }
@@ -473,6 +476,46 @@ public final class LockFreeBufferPool extends BufferPool {
             }
         }
         throw poolFull();
+    }
+
+    /**
+     * The victim a miss prefers, in a pool with a {@link PageCleaner}, under the pool's lock: the
+     * first frame among the replacer's next victims ({@link Replacer#nextVictims}) whose page is
+     * clean and which no one pins, claimed as {@link #freeOrVictim} claims one (a compare-and-set of
+     * its pin count from 0 to {@link #CLAIMED}), taken out of the replacer, unmapped and counted as
+     * an eviction; null if there is none, or if a frame is free (a free frame goes first), or if the
+     * pool has no cleaner. A dirty victim costs the thread that missed a write as well as a read; a
+     * clean page a little further along the same order costs it only the read, and the dirty one
+     * waits for the writer that dirtied it ({@link #afterWrite}) or the cleaner. InnoDB's user
+     * threads look for a clean page in the tail of its LRU list in the same way before they flush
+     * one themselves. The small pools of the tests have no cleaner, and evict in the replacer's
+     * order exactly.
+     */
+    private LoadingFrame cleanVictim() {
+        if (cleaner == null || !freeFrames.isEmpty()) {
+            return null;
+        }
+        int k = replacer.nextVictims(ahead);
+        for (int i = 0; i < k; i++) {
+            LoadingFrame f = frames[ahead[i]];
+            if (f.dirty
+                    || f.doomed
+                    || f.loader != null
+                    || f.pageId == PageFormat.NO_PAGE
+                    || !PINS.compareAndSet(f, 0, CLAIMED)) {
+                continue;
+            }
+            if (f.dirty) {
+                f.pins = 0; // dirtied by the unpin that let its last pin go just now: leave it
+                continue;
+            }
+            replacer.remove(f.index());
+            resident.remove(f.pageId);
+            f.pageId = PageFormat.NO_PAGE;
+            evictions++;
+            return f;
+        }
+        return null;
     }
 
     /**
@@ -624,17 +667,22 @@ public final class LockFreeBufferPool extends BufferPool {
     }
 
     /**
-     * One round of the {@link PageCleaner}: of the next {@code n} victims the replacer names
-     * ({@link Replacer#nextVictims}), each that holds a dirty page and no pin is claimed for a
-     * moment under the pool's lock (so that no hit pins it, and no writer changes it, while its page
-     * is copied), handed over to be written as an eviction would ({@link #handOverCopy}), and given
-     * back unpinned, resident and clean; the copies are written once the lock is let go. Returns how
-     * many pages it handed over.
+     * One round of cleaning ahead, by the {@link PageCleaner} or by a write ({@link #afterWrite}):
+     * among the next victims the replacer names ({@link Replacer#nextVictims}), up to {@code n}
+     * that hold a dirty page and no pin are each claimed for a moment under the pool's lock (so that
+     * no hit pins it, and no writer changes it, while its page is copied), handed over to be written
+     * as an eviction would ({@link #handOverCopy}), and given back unpinned, resident and clean; the
+     * copies are written once the lock is let go. Nothing while a frame is free: a miss takes that
+     * first, so no page is about to be evicted, and a page written now might be dirtied again and
+     * written twice. Returns how many pages it handed over.
      */
     int cleanAhead(int n) {
         int handed = 0;
         try {
             synchronized (this) {
+                if (!freeFrames.isEmpty()) {
+                    return 0; // a miss takes a free frame first: no page is about to be evicted
+                }
                 drainAccesses(); // so that the replacer's next victims are those the next miss would take
                 int k = replacer.nextVictims(ahead);
                 for (int i = 0; i < k && handed < n; i++) {
@@ -658,6 +706,26 @@ public final class LockFreeBufferPool extends BufferPool {
         }
         return handed;
     }
+
+    /**
+     * After a write of the tree, in a pool with a {@link PageCleaner}: the writing thread writes back
+     * up to {@link #WRITER_CLEANS} dirty pages among the replacer's next victims ({@link
+     * #cleanAhead}), so that a writer pays for the pages it dirties, and a reader's miss beside it
+     * finds a clean victim ({@link #cleanVictim}) instead of writing the writer's pages. A put
+     * dirties one leaf, so two keep the next victims clean with room to spare. WiredTiger has its
+     * application threads evict for the same reason once the cache holds too much dirty data, and
+     * Linux has a process that dirties pages faster than they are written write some of them back
+     * itself. Called with no latch or pin held.
+     */
+    @Override
+    void afterWrite() {
+        if (cleaner != null) {
+            cleanAhead(WRITER_CLEANS);
+        }
+    }
+
+    /** The dirty pages among the next victims that a write ({@link #afterWrite}) writes back at most. */
+    static final int WRITER_CLEANS = 2;
 
     /** The pool's page cleaner, or null if it has none: for tests. */
     PageCleaner cleaner() {

@@ -14,6 +14,13 @@ import java.util.concurrent.locks.LockSupport;
  * the same reason, and PostgreSQL's background writer writes the dirty buffers its clock sweep is
  * about to reach. Given code.
  *
+ * <p>It is one of three parts. A miss in a pool with a cleaner takes the first <em>clean</em> frame
+ * among the next victims ({@link LockFreeBufferPool#cleanVictim}) and leaves a dirty one for later;
+ * the tree's writes write back a couple of the dirty next victims themselves
+ * ({@link LockFreeBufferPool#afterWrite}), so that a writer pays for what it dirties; and this
+ * thread catches whatever else is left, for a writer that bypasses the tree or a pool that runs
+ * behind. Beside the tree's own writer, it seldom starts.
+ *
  * <p>A round ({@link LockFreeBufferPool#cleanAhead}) asks the replacer for the next
  * {@link #AHEAD} victims ({@link Replacer#nextVictims}) and, under the pool's lock, hands over a
  * copy of each one that is dirty and unpinned (at most {@link #PER_ROUND} of them) to be written (as an eviction does, through

@@ -161,6 +161,109 @@ class PageCleanerTest {
     }
 
     @Test
+    void aMissTakesACleanVictimBeforeADirtyOneAndLeavesTheDirtyPageResident() throws IOException {
+        WritesByThread storage = new WritesByThread();
+        PageFile file = formattedFile(storage);
+        LockFreeBufferPool pool =
+                new LockFreeBufferPool(file, PageTable.open(file), FRAMES, new LruKReplacer(FRAMES, 2));
+        List<Long> pages = pagesInVictimOrder(pool, 1);
+        String me = Thread.currentThread().getName();
+        long written = storage.by(me);
+        long first = pages.get(0);
+        long second = pages.get(1);
+        pool.unpin(pool.fetch(pages.get(pages.size() - 1)), false); // a miss: the pool is full
+        assertThat("the miss wrote no page back", storage.by(me), equalTo(written));
+        assertThat("the dirty first victim stayed resident", pool.isResident(first), is(true));
+        assertThat("the clean second victim was evicted in its place", pool.isResident(second), is(false));
+        assertThat(
+                "no cleaner started: no eviction wrote its victim back",
+                pool.cleaner().thread() == null,
+                is(true));
+        pool.close();
+        file.close();
+    }
+
+    @Test
+    void aWriteWritesBackTheDirtyNextVictimsItselfUpToItsShare() throws IOException {
+        WritesByThread storage = new WritesByThread();
+        PageFile file = formattedFile(storage);
+        LockFreeBufferPool pool =
+                new LockFreeBufferPool(file, PageTable.open(file), FRAMES, new LruKReplacer(FRAMES, 2));
+        int dirty = LockFreeBufferPool.WRITER_CLEANS + 1;
+        List<Long> pages = pagesInVictimOrder(pool, dirty);
+        String me = Thread.currentThread().getName();
+        long written = storage.by(me);
+        pool.afterWrite();
+        assertThat("the write wrote back its share of the dirty next victims", storage.by(me) - written, equalTo((long)
+                LockFreeBufferPool.WRITER_CLEANS));
+        for (int i = 0; i < dirty; i++) {
+            long page = pages.get(i);
+            assertThat("page " + page + " stays resident", pool.isResident(page), is(true));
+            Frame f = pool.fetch(page);
+            assertThat(
+                    "the first " + LockFreeBufferPool.WRITER_CLEANS + " are clean, the next still dirty (" + i + ")",
+                    f.dirty,
+                    is(i >= LockFreeBufferPool.WRITER_CLEANS));
+            pool.unpin(f, false);
+        }
+        pool.close();
+        file.close();
+    }
+
+    @Test
+    void aWriteWritesNothingBackWhileAFrameIsFree() throws IOException {
+        WritesByThread storage = new WritesByThread();
+        PageFile file = formattedFile(storage);
+        LockFreeBufferPool pool =
+                new LockFreeBufferPool(file, PageTable.open(file), FRAMES, new LruKReplacer(FRAMES, 2));
+        for (int i = 0; i < FRAMES / 2; i++) {
+            pool.unpin(pool.create(PageFormat.TYPE_LEAF), true);
+        }
+        String me = Thread.currentThread().getName();
+        long written = storage.by(me);
+        pool.afterWrite();
+        assertThat(
+                "no page is about to be evicted: a page written now might be dirtied and written again",
+                storage.by(me),
+                equalTo(written));
+        pool.close();
+        file.close();
+    }
+
+    /**
+     * Fills {@code pool} (which has no cleaner thread yet) so that its replacer's next victims are
+     * the pages returned, in order, and only the first {@code dirty} of them are dirty; the list ends
+     * with a page of the file that is not resident. No eviction wrote a page back, so no cleaner
+     * runs.
+     */
+    private static List<Long> pagesInVictimOrder(LockFreeBufferPool pool, int dirty) throws IOException {
+        List<Long> pages = new ArrayList<>();
+        for (int i = 0; i < FRAMES; i++) {
+            Frame f = pool.create(PageFormat.TYPE_LEAF);
+            pages.add(f.pageId());
+            pool.unpin(f, true);
+        }
+        pool.flushAll(); // every page clean
+        Frame extra = pool.create(PageFormat.TYPE_LEAF); // evicts the first page, clean
+        long outside = pages.remove(0);
+        pages.add(extra.pageId());
+        pool.unpin(extra, true);
+        pool.flushAll();
+        // A second access to each, in the order of the first: under LRU-2 each then ranks by its
+        // first access, so the victims come in this order; the first ones are dirtied at theirs.
+        // cleanAhead(0) hands each access to the replacer at once (it drains the queue and writes
+        // nothing), so that none counts as correlated with the last creates and goes untold.
+        for (int i = 0; i < pages.size(); i++) {
+            pool.unpin(pool.fetch(pages.get(i)), i < dirty);
+            pool.cleanAhead(0);
+        }
+        assertThat(
+                "nothing was evicted dirty, so no cleaner runs", pool.cleaner().thread() == null, is(true));
+        pages.add(outside);
+        return pages;
+    }
+
+    @Test
     void aSmallPoolHasNoCleaner() throws IOException {
         PageFile file = formattedFile(new FaultInjectingStorage());
         PageTable table = PageTable.open(file);
