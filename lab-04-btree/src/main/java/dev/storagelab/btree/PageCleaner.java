@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * the tree's writes write back a couple of the dirty next victims themselves
  * ({@link LockFreeBufferPool#afterWrite}), so that a writer pays for what it dirties; and this
  * thread catches whatever else is left, for a writer that bypasses the tree or a pool that runs
- * behind. Beside the tree's own writer, it seldom starts.
+ * behind.
  *
  * <p>A round ({@link LockFreeBufferPool#cleanAhead}) asks the replacer for the next
  * {@link #AHEAD} victims ({@link Replacer#nextVictims}) and, under the pool's lock, hands over a
