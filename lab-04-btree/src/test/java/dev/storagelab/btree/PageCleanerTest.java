@@ -66,7 +66,7 @@ class PageCleanerTest {
         WritesByThread storage = new WritesByThread();
         PageFile file = formattedFile(storage);
         PageTable table = PageTable.open(file);
-        LockFreeBufferPool pool = new LockFreeBufferPool(file, table, FRAMES, new LruKReplacer(FRAMES, 2));
+        LockFreeBufferPool pool = lruTwoPool(file, table);
         // Twice as many pages as frames, each changed once: the pool is full of dirty pages, and
         // the creates of the second half evicted the first (their own thread wrote those back).
         List<Long> pages = new ArrayList<>();
@@ -165,8 +165,7 @@ class PageCleanerTest {
     void aMissTakesACleanVictimBeforeADirtyOneAndLeavesTheDirtyPageResident() throws IOException {
         WritesByThread storage = new WritesByThread();
         PageFile file = formattedFile(storage);
-        LockFreeBufferPool pool =
-                new LockFreeBufferPool(file, PageTable.open(file), FRAMES, new LruKReplacer(FRAMES, 2));
+        LockFreeBufferPool pool = lruTwoPool(file, PageTable.open(file));
         List<Long> pages = pagesInVictimOrder(pool, 1);
         String me = Thread.currentThread().getName();
         long written = storage.by(me);
@@ -188,8 +187,7 @@ class PageCleanerTest {
     void aWriteWritesBackDirtyNextVictimsItselfOnceAMissHasReadAPage() throws IOException {
         WritesByThread storage = new WritesByThread();
         PageFile file = formattedFile(storage);
-        LockFreeBufferPool pool =
-                new LockFreeBufferPool(file, PageTable.open(file), FRAMES, new LruKReplacer(FRAMES, 2));
+        LockFreeBufferPool pool = lruTwoPool(file, PageTable.open(file));
         List<Long> pages = pagesInVictimOrder(pool, FRAMES); // every resident page dirty
         long outside = pages.remove(pages.size() - 1);
         String me = Thread.currentThread().getName();
@@ -224,7 +222,7 @@ class PageCleanerTest {
         WritesByThread storage = new WritesByThread();
         PageFile file = formattedFile(storage);
         PageTable table = PageTable.open(file);
-        LockFreeBufferPool first = new LockFreeBufferPool(file, table, FRAMES, new LruKReplacer(FRAMES, 2));
+        LockFreeBufferPool first = lruTwoPool(file, table);
         List<Long> pages = new ArrayList<>();
         for (int i = 0; i < FRAMES / 2; i++) {
             Frame f = first.create(PageFormat.TYPE_LEAF);
@@ -235,7 +233,7 @@ class PageCleanerTest {
         first.close();
         // A second pool over the same pages reads each (misses that read) and dirties it: half its
         // frames are free.
-        LockFreeBufferPool pool = new LockFreeBufferPool(file, table, FRAMES, new LruKReplacer(FRAMES, 2));
+        LockFreeBufferPool pool = lruTwoPool(file, table);
         for (long page : pages) {
             pool.unpin(pool.fetch(page), true);
         }
@@ -297,6 +295,11 @@ class PageCleanerTest {
         LockFreeBufferPool small = new LockFreeBufferPool(file, table, FRAMES - 1, new LruKReplacer(FRAMES - 1, 2));
         assertThat("no cleaner below " + FRAMES + " frames", PageCleaner.of(small) == null, is(true));
         file.close();
+    }
+
+    /** A pool of {@link #FRAMES} frames under LRU-2 over {@code file}. */
+    private static LockFreeBufferPool lruTwoPool(PageFile file, PageTable table) {
+        return new LockFreeBufferPool(file, table, FRAMES, new LruKReplacer(FRAMES, 2));
     }
 
     /** A page file of the smallest pages on {@code storage}, its page table formatted and forced. */
