@@ -498,11 +498,7 @@ public final class LockFreeBufferPool extends BufferPool {
         int k = replacer.nextVictims(ahead);
         for (int i = 0; i < k; i++) {
             LoadingFrame f = frames[ahead[i]];
-            if (f.dirty
-                    || f.doomed
-                    || f.loader != null
-                    || f.pageId == PageFormat.NO_PAGE
-                    || !PINS.compareAndSet(f, 0, CLAIMED)) {
+            if (f.dirty || !claimIfIdle(f)) {
                 continue;
             }
             if (f.dirty) {
@@ -516,6 +512,17 @@ public final class LockFreeBufferPool extends BufferPool {
             return f;
         }
         return null;
+    }
+
+    /**
+     * Claims {@code f}, one of the replacer's next victims, for the caller under the pool's lock, if
+     * it holds a page that is neither being read in nor discarded and no one pins it: its pin count
+     * goes from 0 to {@link #CLAIMED} by a compare-and-set, as an eviction claims its victim, so that
+     * no hit pins it meanwhile. The caller evicts it ({@link #cleanVictim}) or sets its pin count back
+     * to 0 ({@link #cleanAhead}).
+     */
+    private boolean claimIfIdle(LoadingFrame f) {
+        return !f.doomed && f.loader == null && f.pageId != PageFormat.NO_PAGE && PINS.compareAndSet(f, 0, CLAIMED);
     }
 
     /**
@@ -690,11 +697,7 @@ public final class LockFreeBufferPool extends BufferPool {
                 int k = replacer.nextVictims(ahead);
                 for (int i = 0; i < k && handed < n; i++) {
                     LoadingFrame f = frames[ahead[i]];
-                    if (f.dirty
-                            && !f.doomed
-                            && f.loader == null
-                            && f.pageId != PageFormat.NO_PAGE
-                            && PINS.compareAndSet(f, 0, CLAIMED)) {
+                    if (f.dirty && claimIfIdle(f)) {
                         try {
                             handOverCopy(f);
                             handed++;
