@@ -524,8 +524,8 @@ public final class BPlusTree implements OrderedStore {
      * {@code key}'s place in {@code page}, as {@link SlottedPage#search} returns it, with one
      * comparison first against the page's last key: a key at or past it is placed at once, without
      * the binary search. Every key past the tree's last one takes the rightmost path, so an append of
-     * increasing keys (a log, a sequence, fillseq) and a get of a key beyond the last (readmissing)
-     * pay one comparison per level instead of a binary search; any other key pays one comparison more
+     * increasing keys (a log, a sequence, fillseq) and a get of a key beyond the last pay one
+     * comparison per level instead of a binary search; any other key pays one comparison more
      * (PostgreSQL's nbtree has a fast path for the rightmost leaf for the same appends).
      */
     static int searchPage(SlottedPage page, Bytes key) {

@@ -2,6 +2,7 @@ package dev.storagelab.workbench.workloads;
 
 import dev.storagelab.kv.Bytes;
 import dev.storagelab.testkit.BenchData;
+import java.util.Arrays;
 import java.util.Locale;
 import org.apache.commons.rng.UniformRandomProvider;
 
@@ -29,7 +30,7 @@ public enum Workload {
     FILLRANDOM("put the keys in random order into an empty store", false),
     OVERWRITE("put random existing keys (new values)", true),
     READRANDOM("get random existing keys", true),
-    READMISSING("get random keys that are not in the store", true),
+    READMISSING("get random keys that are not in the store, each between two that are", true),
     SEEKRANDOM("seek to a random key and scan the next 100 entries", true),
     READWHILEWRITING("get random keys while one more thread puts random keys (reads are measured)", true),
     YCSB_A("YCSB A, update heavy: 50% read, 50% update, scrambled Zipfian 0.99", true),
@@ -127,6 +128,19 @@ public enum Workload {
         return Bytes.wrap(BenchData.keyBytes(i));
     }
 
+    /**
+     * An absent key inside the key space: {@link #key key(i)} with one byte more ({@code '.'}), so it
+     * sorts after key {@code i} and before key {@code i + 1}, as db_bench's readmissing makes its keys
+     * ({@code "%016d."}). A store must look where the key would be (a Bloom filter's question, a
+     * B+tree's descent to a leaf) rather than only compare it with its last key.
+     */
+    public static Bytes missingKey(long i) {
+        byte[] present = BenchData.keyBytes(i);
+        byte[] absent = Arrays.copyOf(present, present.length + 1);
+        absent[present.length] = '.';
+        return Bytes.wrap(absent);
+    }
+
     /** The ecommerce workload's keys: {@code price/PRODUCT}, the product's number in ten digits. */
     static Bytes priceKey(long product) {
         return productKey(PRICE_PREFIX, product);
@@ -213,7 +227,7 @@ public enum Workload {
             case FILLSEQ -> n -> new Op(Kind.PUT, key(n), 0);
             case FILLRANDOM, OVERWRITE -> n -> new Op(Kind.PUT, key(uniform.next(keys)), 0);
             case READRANDOM, READWHILEWRITING -> n -> new Op(Kind.GET, key(uniform.next(keys)), 0);
-            case READMISSING -> n -> new Op(Kind.GET, key(keys + uniform.next(keys)), 0);
+            case READMISSING -> n -> new Op(Kind.GET, missingKey(uniform.next(keys)), 0);
             case SEEKRANDOM -> n -> new Op(Kind.SCAN, key(uniform.next(keys)), 100);
             case YCSB_A ->
                 n -> rng.nextInt(100) < 50
