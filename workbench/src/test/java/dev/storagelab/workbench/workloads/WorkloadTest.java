@@ -19,7 +19,10 @@ class WorkloadTest {
         for (long i : new long[] {0, 9, 99, 123_456, 999_999}) {
             Bytes absent = Workload.missingKey(i);
             assertThat("missing key of " + i + " after key " + i, absent.compareTo(Workload.key(i)), greaterThan(0));
-            assertThat("missing key of " + i + " before key " + (i + 1), absent.compareTo(Workload.key(i + 1)), lessThan(0));
+            assertThat(
+                    "missing key of " + i + " before key " + (i + 1),
+                    absent.compareTo(Workload.key(i + 1)),
+                    lessThan(0));
         }
     }
 
