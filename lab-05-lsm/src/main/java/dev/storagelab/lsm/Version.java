@@ -3,6 +3,7 @@ package dev.storagelab.lsm;
 import dev.storagelab.kv.Bytes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -38,15 +39,26 @@ public final class Version {
 
     private static final Version EMPTY = new Version(emptyLevels());
 
-    /** Unmodifiable lists, one per level. */
+    /**
+     * The tables of each level, in the level's order, never changed after the constructor: what a get
+     * searches ({@link #filesFor}). Arrays, not lists: a list's size and get are calls whose class
+     * varies with the level's length ({@code List.of}'s classes differ for one or two elements and for
+     * more), so that a get meeting a new length made the compiled search be thrown away and compiled
+     * again, beside the reader.
+     */
+    private final FileMeta[][] tables;
+
+    /** The same tables as unmodifiable lists, all of one class ({@link #files}). */
     private final List<List<FileMeta>> levels;
 
     private Version(List<List<FileMeta>> levels) {
-        List<List<FileMeta>> copy = new ArrayList<>(NUM_LEVELS);
-        for (List<FileMeta> files : levels) {
-            copy.add(List.copyOf(files));
+        this.tables = new FileMeta[levels.size()][];
+        List<List<FileMeta>> views = new ArrayList<>(NUM_LEVELS);
+        for (int level = 0; level < tables.length; level++) {
+            tables[level] = levels.get(level).toArray(new FileMeta[0]);
+            views.add(Collections.unmodifiableList(Arrays.asList(tables[level])));
         }
-        this.levels = List.copyOf(copy);
+        this.levels = List.copyOf(views);
     }
 
     /** The version of a new database: no table at any level. */
@@ -130,13 +142,13 @@ public final class Version {
 
     /** The number of tables at {@code level}. */
     public int fileCount(int level) {
-        return files(level).size();
+        return tables[checkLevel(level)].length;
     }
 
     /** The sum of the sizes of the tables at {@code level}: what leveled compaction compares with the level's target. */
     public long levelBytes(int level) {
         long sum = 0;
-        for (FileMeta f : files(level)) {
+        for (FileMeta f : tables[checkLevel(level)]) {
             sum += f.size();
         }
         return sum;
@@ -180,9 +192,9 @@ public final class Version {
      * level at most one, found by binary search over the tables' largest keys (they do not overlap).
      */
     public List<FileMeta> filesFor(int level, Bytes key) {
-        List<FileMeta> files = files(level);
+        FileMeta[] files = tables[checkLevel(level)];
         if (level == 0) {
-            FileMeta[] hits = new FileMeta[files.size()];
+            FileMeta[] hits = new FileMeta[files.length];
             int n = 0;
             for (FileMeta f : files) { // newest first
                 if (f.overlaps(key, key)) {
@@ -196,17 +208,17 @@ public final class Version {
             return n == hits.length ? List.of(hits) : List.of(Arrays.copyOf(hits, n));
         }
         int lo = 0;
-        int hi = files.size();
+        int hi = files.length;
         while (lo < hi) { // the first table whose largest user key is >= key
             int mid = (lo + hi) >>> 1;
-            if (files.get(mid).largest().userKey().compareTo(key) < 0) {
+            if (files[mid].largest().userKey().compareTo(key) < 0) {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
-        if (lo < files.size() && files.get(lo).smallest().userKey().compareTo(key) <= 0) {
-            return List.of(files.get(lo));
+        if (lo < files.length && files[lo].smallest().userKey().compareTo(key) <= 0) {
+            return List.of(files[lo]);
         }
         return List.of();
     }
@@ -227,7 +239,7 @@ public final class Version {
     /** Whether no level below {@code level} holds a table: a compaction into it writes the bottommost data. */
     public boolean isBottommost(int level) {
         for (int l = level + 1; l < NUM_LEVELS; l++) {
-            if (!levels.get(l).isEmpty()) {
+            if (tables[l].length > 0) {
                 return false;
             }
         }
