@@ -6,6 +6,7 @@ import dev.storagelab.btree.LockFreeBufferPool.LoadingFrame;
 import dev.storagelab.kv.Bytes;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
 
 /**
  * A get that takes no pin and no latch while its path is in the pool: <em>optimistic lock
@@ -30,10 +31,10 @@ import java.util.Optional;
  * MVStore, whose pages never change once written, pays none. Here a level costs two plain reads of
  * the version. A writer never waits for a reader either: readers hold nothing.
  *
- * <p>When the next page is not in the pool (or is latched exclusive, or being read in), the get
- * takes the latched path from the root ({@link LatchCrabbing#findLeafShared}, the student's T11):
- * the miss is read once, by the pool, as before, and the pages above it, resident, cost a latched
- * descent beside the read of the page that was not.
+ * <p>When the next page is latched exclusive, or being read in, the get takes the latched path from
+ * the root ({@link LatchCrabbing#findLeafShared}, the student's T11), which waits for it holding its
+ * parent. When it is not in the pool, the pool reads it in ({@link #readMissedLeaf}) and the parent is
+ * validated once it is held: a leaf is then searched without a second descent.
  */
 final class OptimisticGet {
 
@@ -104,8 +105,13 @@ final class OptimisticGet {
                     LoadingFrame next = pool.mappedFrame(child);
                     long nextVersion = next == null ? 0 : pool.residentVersion(next, child);
                     if (nextVersion == 0) {
-                        hits = 0; // the latched path counts the hits of its own descent
-                        return null;
+                        // Not in the pool: read it in here. In the pool but latched exclusive, or being
+                        // read in: the latched path waits for it, holding its parent (T11).
+                        Optional<Bytes> found = next == null ? readMissedLeaf(key, f, v, child) : null;
+                        if (found == null) {
+                            hits = 0; // the latched path counts the hits of its own descent
+                        }
+                        return found;
                     }
                     hits++;
                     if (!f.validate(v)) {
@@ -118,6 +124,47 @@ final class OptimisticGet {
             return null;
         } finally {
             pool.countHits(hits);
+        }
+    }
+
+    /**
+     * The end of a get whose next page is not resident: the page is read in and latched shared by the
+     * pool ({@link BufferPool#read}, under the tree-wide lock's read side, as the latched path reads),
+     * and its parent validated again once it is held. If the parent did not change since it named the
+     * page, the page is still the one whose range holds {@code key} (a split or a merge that moves the
+     * range changes the parent), and, held shared, it stays so while it is searched. Returns the value,
+     * or empty if the key is absent; null if the parent changed or the page is not a leaf (the caller
+     * takes the latched path from the root). Without this, a get whose leaf missed the pool descended
+     * twice: once to find the miss, once more latched, its internal pages searched again.
+     */
+    private Optional<Bytes> readMissedLeaf(Bytes key, LoadingFrame parent, long parentVersion, long pageId)
+            throws IOException {
+        Lock treeLock = tree.lock().readLock();
+        treeLock.lock();
+        try {
+            tree.checkOpen();
+            if (!parent.validate(parentVersion)) {
+                return null;
+            }
+            PageGuard g;
+            try {
+                g = pool.read(pageId);
+            } catch (IOException | RuntimeException e) {
+                if (parent.validate(parentVersion)) {
+                    throw e; // the parent still names the page: a real failure
+                }
+                return null; // the page was moved or freed while it was read: the parent no longer names it
+            }
+            try (g) {
+                SlottedPage page = g.page();
+                if (!parent.validate(parentVersion) || !page.isLeaf()) {
+                    return null;
+                }
+                int i = BPlusTree.searchPage(page, key);
+                return i >= 0 ? Optional.of(page.value(i)) : Optional.empty();
+            }
+        } finally {
+            treeLock.unlock();
         }
     }
 }
