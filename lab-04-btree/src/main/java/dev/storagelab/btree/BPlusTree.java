@@ -259,11 +259,7 @@ public final class BPlusTree implements OrderedStore {
             PageGuard leaf = seekLeaf(key);
             if (leaf != null) {
                 try (leaf) {
-                    SlottedPage page = leaf.page();
-                    int i = searchPage(page, key);
-                    if (i >= 0) {
-                        return Optional.of(page.value(i));
-                    }
+                    return valueIn(leaf.page(), key);
                 }
             }
             return Optional.empty();
@@ -518,6 +514,12 @@ public final class BPlusTree implements OrderedStore {
     static int childSlot(SlottedPage page, Bytes key) {
         int i = searchPage(page, key);
         return i >= 0 ? i : -i - 2;
+    }
+
+    /** The value of {@code key} in leaf {@code page}, or empty if the leaf does not hold it. */
+    static Optional<Bytes> valueIn(SlottedPage page, Bytes key) {
+        int i = searchPage(page, key);
+        return i >= 0 ? Optional.of(page.value(i)) : Optional.empty();
     }
 
     /**

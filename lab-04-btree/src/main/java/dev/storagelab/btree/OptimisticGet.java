@@ -160,8 +160,7 @@ final class OptimisticGet {
                 if (!parent.validate(parentVersion) || !page.isLeaf()) {
                     return null;
                 }
-                int i = BPlusTree.searchPage(page, key);
-                return i >= 0 ? Optional.of(page.value(i)) : Optional.empty();
+                return BPlusTree.valueIn(page, key);
             }
         } finally {
             treeLock.unlock();
