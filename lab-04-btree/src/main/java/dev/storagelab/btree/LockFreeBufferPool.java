@@ -841,11 +841,14 @@ public final class LockFreeBufferPool extends BufferPool {
      * page table and the frame to the free list, without writing the page. The caller's pin goes
      * with it. If another thread still holds a pin (in a tree whose readers run beside its writers,
      * a reader that has let go of the page's latch but not yet unpinned it), the frame goes to the
-     * free list at that last unpin instead: the page is gone from the pool at once either way.
+     * free list at that last unpin instead: the page is gone from the pool at once either way. A
+     * write-back of the page still on its way to disk (an eviction writes it once it has let go of the
+     * lock) is waited for first: the page table may give its physical page to the next page written.
      */
     @Override
     public synchronized void discard(Frame frame) {
         checkState(frame.pins >= 1 && !frame.doomed, "discard of %s: the caller must hold a pin", frame);
+        writeBacks.awaitAndForget(frame.pageId); // before its physical page can be given to another
         table.free(frame.pageId);
         dropPage(frames[frame.index()]);
     }

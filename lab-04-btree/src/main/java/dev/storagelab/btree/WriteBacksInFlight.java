@@ -86,6 +86,21 @@ final class WriteBacksInFlight {
                 : inFlight.get(pageId); // every miss asks: no boxed look-up when none is in flight
     }
 
+    /**
+     * Page {@code pageId} is being freed: waits until its write-back in flight, if any, has reached
+     * the disk or failed, and forgets it. Its physical page goes back to the page table's free pages
+     * and may be the next page's written: a write-back that landed after that page's would overwrite
+     * it, and a failed one would be written there again by the next flush. Under the lock.
+     */
+    void awaitAndForget(long pageId) {
+        Write w = inFlight.get(pageId);
+        if (w == null) {
+            return;
+        }
+        awaitWrite(w);
+        inFlight.remove(pageId, w);
+    }
+
     /** Forgets a write-back that failed, whose copy a frame has taken back. Under the lock. */
     void forget(Write w) {
         inFlight.remove(w.pageId, w);

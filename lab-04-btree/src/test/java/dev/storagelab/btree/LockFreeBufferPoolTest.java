@@ -2,9 +2,19 @@ package dev.storagelab.btree;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.storagelab.btree.BufferPool.Frame;
+import dev.storagelab.io.ForwardingStorage;
+import dev.storagelab.io.ForwardingWritableFile;
+import dev.storagelab.io.Storage;
+import dev.storagelab.io.WritableFile;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -140,5 +150,103 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
                 is(0L));
         assertThat("nor from the frame that held it", pool.residentVersion(f, page), is(0L));
         assertThat("no pin left", pool.pinnedFrames(), is(0));
+    }
+
+    /**
+     * A storage whose files hold the first write at one position until {@link #release}: an
+     * eviction's write-back on its way to disk, written by the thread that evicted once it has let
+     * go of the pool's lock.
+     */
+    private static final class HoldsAWrite extends ForwardingStorage {
+        final AtomicLong held = new AtomicLong(-1);
+        final CountDownLatch reached = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        HoldsAWrite(Storage storage) {
+            super(storage);
+        }
+
+        @Override
+        public WritableFile openAppend(String name) throws IOException {
+            return new ForwardingWritableFile(super.openAppend(name)) {
+                @Override
+                public void writeAt(long position, ByteBuffer src) throws IOException {
+                    if (held.compareAndSet(position, -1)) {
+                        reached.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            throw new IOException(e);
+                        }
+                    }
+                    super.writeAt(position, src);
+                }
+            };
+        }
+    }
+
+    @Test
+    void aPageFreedWhileItsWriteBackIsOnItsWayKeepsItsPhysicalPageUntilTheWriteLands() throws Exception {
+        String name = "held.pages";
+        int pageSize = 512;
+        storage.create(name).close();
+        HoldsAWrite holding = new HoldsAWrite(storage);
+        file = new PageFile(holding, name, pageSize);
+        PageTable.format(file);
+        file.force();
+        table = PageTable.open(file);
+        BufferPool pool = newPool(file, table, 3, new LruReplacer(3));
+        long freed = createMarked(pool);
+        long second = createMarked(pool);
+        long third = createMarked(pool);
+        pool.flushAll(); // all three written: the held write below lands inside the file
+        pool.unpin(pool.fetch(freed), true); // dirty again, to the same physical page
+        pool.unpin(pool.fetch(second), false);
+        pool.unpin(pool.fetch(third), false); // the first page is the least recently used
+        long physical = pool.physicalForWrite(freed);
+        holding.held.set(physical * pageSize);
+        // A fourth page evicts the first, whose write-back is held on its way to disk.
+        AtomicLong fourth = new AtomicLong();
+        Thread evicting = new Thread(() -> {
+            try {
+                fourth.set(createMarked(pool));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        evicting.start();
+        holding.reached.await();
+        // Meanwhile another thread reads the first page back (from the copy) and frees it; the next
+        // page written for the first time takes the only free physical page.
+        AtomicLong fifth = new AtomicLong();
+        Thread freeing = new Thread(() -> {
+            try {
+                pool.discard(pool.fetch(freed));
+                Frame kept = pool.create(PageFormat.TYPE_LEAF); // takes the freed frame (and page id)
+                fifth.set(createMarked(pool));
+                createMarked(pool); // evicts the fourth page or the fifth, whichever is unpinned and older
+                createMarked(pool); // and then the other: both have been written
+                pool.unpin(kept, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        freeing.start();
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            while (freeing.isAlive() && freeing.getState() != Thread.State.WAITING) {
+                Thread.sleep(1); // done, or waiting for the held write
+            }
+            holding.release.countDown();
+            evicting.join();
+            freeing.join();
+        });
+        long onIt = pool.physicalForWrite(fourth.get()) == physical ? fourth.get() : fifth.get();
+        assertThat(
+                "a page written after the free took the freed page's physical page (the test's premise)",
+                pool.physicalForWrite(onIt),
+                is(physical));
+        Frame f = pool.fetch(onIt);
+        assertThat("and the freed page's write-back did not land on it afterwards", marker(f), is(1000 + onIt));
+        pool.unpin(f, false);
     }
 }
