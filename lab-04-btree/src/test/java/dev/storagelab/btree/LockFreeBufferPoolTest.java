@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -214,8 +215,12 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
                 throw new UncheckedIOException(e);
             }
         });
+        evicting.setDaemon(true);
         evicting.start();
-        holding.reached.await();
+        assertThat(
+                "the first page's write-back reached the held write",
+                holding.reached.await(30, TimeUnit.SECONDS),
+                is(true));
         // Meanwhile another thread reads the first page back (from the copy) and frees it; the next
         // page written for the first time takes the only free physical page.
         AtomicLong fifth = new AtomicLong();
@@ -231,15 +236,20 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
                 throw new UncheckedIOException(e);
             }
         });
+        freeing.setDaemon(true);
         freeing.start();
-        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            while (freeing.isAlive() && freeing.getState() != Thread.State.WAITING) {
-                Thread.sleep(1); // done, or waiting for the held write
-            }
-            holding.release.countDown();
-            evicting.join();
-            freeing.join();
-        });
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                while (freeing.isAlive() && freeing.getState() != Thread.State.WAITING) {
+                    Thread.sleep(1); // done, or waiting for the held write
+                }
+            });
+        } finally {
+            holding.release.countDown(); // never leaves the evicting thread held
+        }
+        evicting.join(30_000);
+        freeing.join(30_000);
+        assertThat("both threads are done", evicting.isAlive() || freeing.isAlive(), is(false));
         long onIt = pool.physicalForWrite(fourth.get()) == physical ? fourth.get() : fifth.get();
         assertThat(
                 "a page written after the free took the freed page's physical page (the test's premise)",
