@@ -98,10 +98,10 @@ final class WriteBacksInFlight {
             return;
         }
         awaitWrite(w);
-        inFlight.remove(pageId, w);
+        forget(w);
     }
 
-    /** Forgets a write-back that failed, whose copy a frame has taken back. Under the lock. */
+    /** Forgets {@code w}: a write that failed, whose copy a frame has taken back, or a freed page's. Under the lock. */
     void forget(Write w) {
         inFlight.remove(w.pageId, w);
     }

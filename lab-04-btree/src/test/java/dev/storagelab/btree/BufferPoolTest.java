@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.btree.BufferPool.Frame;
 import dev.storagelab.io.FaultInjectingStorage;
+import dev.storagelab.io.Storage;
 import dev.storagelab.kv.CorruptionException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class BufferPoolTest {
 
     private static final String NAME = "pool.pages";
-    private static final int PAGE_SIZE = 512;
+    static final int PAGE_SIZE = 512;
     private static final int MARKER_OFFSET = 200;
 
     final FaultInjectingStorage storage = new FaultInjectingStorage(5);
@@ -49,8 +50,13 @@ class BufferPoolTest {
 
     /** A new page file of 512-byte pages, formatted and opened: {@link #file} and {@link #table}. */
     void openFile() throws IOException {
+        openFile(storage);
+    }
+
+    /** {@link #openFile()}, the page file opened through {@code over}, a storage over {@link #storage}. */
+    void openFile(Storage over) throws IOException {
         storage.create(NAME).close();
-        file = new PageFile(storage, NAME, PAGE_SIZE);
+        file = new PageFile(over, NAME, PAGE_SIZE);
         PageTable.format(file);
         file.force();
         table = PageTable.open(file);

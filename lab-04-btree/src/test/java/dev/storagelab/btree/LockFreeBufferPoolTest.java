@@ -188,14 +188,8 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
 
     @Test
     void aPageFreedWhileItsWriteBackIsOnItsWayKeepsItsPhysicalPageUntilTheWriteLands() throws Exception {
-        String name = "held.pages";
-        int pageSize = 512;
-        storage.create(name).close();
         HoldsAWrite holding = new HoldsAWrite(storage);
-        file = new PageFile(holding, name, pageSize);
-        PageTable.format(file);
-        file.force();
-        table = PageTable.open(file);
+        openFile(holding);
         BufferPool pool = newPool(file, table, 3, new LruReplacer(3));
         long freed = createMarked(pool);
         long second = createMarked(pool);
@@ -205,7 +199,7 @@ class LockFreeBufferPoolTest extends BufferPoolTest {
         pool.unpin(pool.fetch(second), false);
         pool.unpin(pool.fetch(third), false); // the first page is the least recently used
         long physical = pool.physicalForWrite(freed);
-        holding.held.set(physical * pageSize);
+        holding.held.set(physical * PAGE_SIZE);
         // A fourth page evicts the first, whose write-back is held on its way to disk.
         AtomicLong fourth = new AtomicLong();
         Thread evicting = new Thread(() -> {
