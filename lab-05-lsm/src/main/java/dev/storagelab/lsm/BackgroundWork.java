@@ -257,7 +257,7 @@ final class BackgroundWork {
         edit.setLogNumber(store.logs.replayFromAfterOldest());
         edit.setLastSequence(store.writer.lastSequence);
         logAndApplyUnlocked(edit);
-        store.logs.closeOldest();
+        store.files.retire(LsmFileNames.log(store.logs.closeOldest()));
         List<MemTable> rest =
                 store.current.imm.subList(0, store.current.imm.size() - 1); // less the oldest, now in level 0
         store.install(new SuperVersion(store.current.mem, rest, store.versions.version()));

@@ -16,7 +16,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code DeleteObsoleteFiles}). A table is live while a version some reader holds names it
  * (counted per installed {@code SuperVersion}) or while a flush or compaction is writing it (a pending
  * output, numbered but in no version yet); logs older than the MANIFEST's log number and MANIFESTs
- * other than the current one are obsolete at once ({@link Manifest#obsoleteFiles}).
+ * other than the current one are obsolete at once.
+ *
+ * <p>Only the first deletion after the open lists the directory ({@link Manifest#obsoleteFiles}):
+ * it finds what a crash or an earlier failure left. After it, every file that becomes obsolete is one
+ * the store itself lets go of, so the store keeps the names instead (RocksDB's choice; LevelDB lists
+ * the directory every time): a table whose last holding version is released ({@link #unref}), the
+ * log of a flushed memtable and a replaced MANIFEST ({@link #retire}). A listing after every flush,
+ * compaction and memtable switch read and parsed the whole directory each time, and its code was
+ * compiled beside the first reads of a run.
  *
  * <p>Every method but {@link #deleteDeferred} and {@link #newFileNumber} expects the caller to hold
  * the store's mutex, which guards this bookkeeping.
@@ -39,6 +47,12 @@ final class LiveFiles {
      * directory inside the same monitor, so a number is in the set or its file is not yet listed.
      */
     private final Set<Long> pendingOutputs = new HashSet<>();
+    /** Tables whose last holder let go ({@link #unref}): obsolete unless a version or a job holds them again. */
+    private final Set<Long> unheld = new HashSet<>();
+    /** Logs and MANIFESTs the store no longer needs ({@link #retire}), not yet deleted. */
+    private final List<String> retired = new ArrayList<>();
+    /** Whether the directory was listed since the open: the first {@link #deleteObsolete} lists it. */
+    private boolean scanned;
     /** Files {@link #deleteObsolete} found, for {@link #deleteDeferred} to delete once the mutex is let go of. */
     private final List<String> deferred = new ArrayList<>();
 
@@ -88,9 +102,32 @@ final class LiveFiles {
     void unref(Version v) {
         for (int level = 0; level < Version.NUM_LEVELS; level++) {
             for (FileMeta f : v.files(level)) {
-                refs.computeIfPresent(f.number(), (k, n) -> n == 1 ? null : n - 1);
+                Integer n = refs.get(f.number());
+                if (n == null) {
+                    continue;
+                }
+                if (n == 1) {
+                    refs.remove(f.number());
+                    unheld.add(f.number());
+                } else {
+                    refs.put(f.number(), n - 1);
+                }
             }
         }
+    }
+
+    /**
+     * Deletes every obsolete file the directory holds, listing it: at the end of the open, when the
+     * logs it replayed are obsolete and a crash may have left files behind.
+     */
+    void deleteAllObsolete() {
+        scanned = false;
+        deleteObsolete();
+    }
+
+    /** {@code name}, a log or MANIFEST, is needed no more: the next {@link #deleteObsolete} deletes it. */
+    void retire(String name) {
+        retired.add(name);
     }
 
     /**
@@ -99,27 +136,73 @@ final class LiveFiles {
      * one. With background threads the deletion is deferred to {@link #deleteDeferred}.
      */
     void deleteObsolete() {
+        List<String> obsolete;
         try {
-            List<String> obsolete;
-            synchronized (pendingOutputs) { // a number taken meanwhile is in the set, or its file is not listed yet
-                Set<Long> keep = new HashSet<>(pendingOutputs);
-                keep.addAll(refs.keySet()); // tables an older version still being read holds
-                obsolete = versions.obsoleteFiles(keep);
-            }
-            for (String name : obsolete) {
-                LsmFileNames.Parsed p = LsmFileNames.parse(name);
-                if (p != null && p.type() == LsmFileNames.Type.TABLE) {
-                    tables.evict(p.number());
-                }
-                if (deferDeletes && !name.equals(LsmFileNames.CURRENT_TEMP)) {
-                    deferred.add(name);
-                } else {
-                    storage.delete(name);
-                }
-            }
+            obsolete = scanned ? letGo() : scan();
         } catch (IOException e) {
-            // A file left behind is garbage, not damage: the next open deletes it.
+            return; // the listing failed: the next deletion lists again
         }
+        for (String name : obsolete) {
+            LsmFileNames.Parsed p = LsmFileNames.parse(name);
+            if (p != null && p.type() == LsmFileNames.Type.TABLE) {
+                try {
+                    tables.evict(p.number());
+                } catch (IOException e) {
+                    // closing the table failed: nothing reads it any more, and its file goes all the same
+                }
+            }
+            if (deferDeletes && !name.equals(LsmFileNames.CURRENT_TEMP)) {
+                deferred.add(name);
+            } else {
+                delete(name);
+            }
+        }
+    }
+
+    /** Deletes {@code name}; a file left behind is garbage, not damage: the next open deletes it. */
+    private void delete(String name) {
+        try {
+            storage.delete(name);
+        } catch (IOException e) {
+            // left for the next open
+        }
+    }
+
+    /** Every obsolete file in the directory: what the open's deletion finds, the leftovers of a crash included. */
+    private List<String> scan() throws IOException {
+        List<String> obsolete;
+        synchronized (pendingOutputs) { // a number taken meanwhile is in the set, or its file is not listed yet
+            Set<Long> keep = new HashSet<>(pendingOutputs);
+            keep.addAll(refs.keySet()); // tables an older version still being read holds
+            obsolete = versions.obsoleteFiles(keep);
+        }
+        scanned = true;
+        unheld.clear(); // the listing saw them
+        retired.clear();
+        versions.takeRetired();
+        return obsolete;
+    }
+
+    /**
+     * The files the store let go of since the last deletion: the tables among {@link #unheld} that
+     * no version nor job holds again, and the {@link #retire retired} logs and MANIFESTs.
+     */
+    private List<String> letGo() {
+        List<String> obsolete = new ArrayList<>(retired);
+        retired.clear();
+        obsolete.addAll(versions.takeRetired());
+        if (!unheld.isEmpty()) {
+            Set<Long> live = versions.version().liveFiles();
+            synchronized (pendingOutputs) {
+                for (long n : unheld) {
+                    if (!refs.containsKey(n) && !pendingOutputs.contains(n) && !live.contains(n)) {
+                        obsolete.add(LsmFileNames.table(n));
+                    }
+                }
+            }
+            unheld.clear(); // a table held again is back in refs, and its next release adds it again
+        }
+        return obsolete;
     }
 
     /**
@@ -142,11 +225,7 @@ final class LiveFiles {
             mutex.unlock();
         }
         for (String name : names) {
-            try {
-                storage.delete(name);
-            } catch (IOException e) {
-                // A file left behind is garbage, not damage: the next open deletes it.
-            }
+            delete(name);
         }
     }
 }

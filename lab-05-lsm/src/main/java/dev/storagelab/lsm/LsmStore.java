@@ -155,7 +155,7 @@ public final class LsmStore implements OrderedStore {
             tables.openAll(versions.version()); // before the first get, as RocksDB opens every table
             writer.start(replayed.lastSequence());
             files.clearPending();
-            files.deleteObsolete();
+            files.deleteAllObsolete();
             background.maybeScheduleBackgroundWork();
         } finally {
             mutex.unlock();

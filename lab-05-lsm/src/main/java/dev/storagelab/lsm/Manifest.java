@@ -58,6 +58,8 @@ public final class Manifest implements AutoCloseable {
     private final TreeMap<Integer, InternalKey> compactPointers = new TreeMap<>();
     private long manifestNumber;
     private RecordLogWriter writer;
+    /** MANIFESTs CURRENT no longer names, since {@link #takeRetired} was last called. */
+    private final List<String> retired = new ArrayList<>();
     /** Set when a MANIFEST write failed: whether the edit is durable is unknown. */
     private IOException failure;
 
@@ -320,6 +322,7 @@ public final class Manifest implements AutoCloseable {
             throw e;
         }
         if (writer != null) {
+            retired.add(LsmFileNames.manifest(manifestNumber)); // CURRENT names the new one now
             writer.close();
         }
         writer = w;
@@ -475,6 +478,16 @@ public final class Manifest implements AutoCloseable {
                 out.add(name);
             }
         }
+        return out;
+    }
+
+    /**
+     * The MANIFESTs this one replaced since the last call, for the store to delete: what a store
+     * needs to know between two scans of the directory ({@link #obsoleteFiles}), which only the open makes.
+     */
+    public synchronized List<String> takeRetired() {
+        List<String> out = List.copyOf(retired);
+        retired.clear();
         return out;
     }
 

@@ -86,9 +86,14 @@ final class MemtableLogs {
         return logs.hasNext() ? logs.next().number : number;
     }
 
-    /** The oldest frozen memtable is in level 0 and the MANIFEST says so: its log is closed. */
-    void closeOldest() throws IOException {
-        frozen.removeFirst().writer.close();
+    /**
+     * The oldest frozen memtable is in level 0 and the MANIFEST says so: its log is closed. Returns
+     * the log's number: nothing needs the log any more.
+     */
+    long closeOldest() throws IOException {
+        FrozenLog oldest = frozen.removeFirst();
+        oldest.writer.close();
+        return oldest.number;
     }
 
     /**

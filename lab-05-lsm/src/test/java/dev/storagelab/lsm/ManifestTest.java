@@ -4,13 +4,16 @@ import static dev.storagelab.lsm.VersionEditTest.table;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.storagelab.io.FaultInjectingStorage;
 import dev.storagelab.kv.CorruptionException;
 import java.io.IOException;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -164,6 +167,23 @@ class ManifestTest {
             assertThat(
                     m.obsoleteFiles(Set.of(pending)),
                     containsInAnyOrder("MANIFEST-000001", LsmFileNames.table(dead), LsmFileNames.log(oldLog)));
+        }
+    }
+
+    @Test
+    void aRolloverRetiresTheManifestItReplaces() throws IOException {
+        try (Manifest m = Manifest.create(storage).rolloverAt(200)) {
+            for (int i = 0; i < 12; i++) {
+                long n = m.newFileNumber();
+                m.logAndApply(new VersionEdit().addFile(0, table(n, "a", "b")));
+            }
+            Set<String> retired = Set.copyOf(m.takeRetired());
+            Set<String> oldManifests = m.obsoleteFiles(Set.of()).stream()
+                    .filter(n -> n.startsWith(LsmFileNames.MANIFEST_PREFIX))
+                    .collect(Collectors.toSet());
+            assertThat("12 edits past a 200-byte limit rolled over", oldManifests.size(), greaterThan(2));
+            assertThat("the retired MANIFESTs are the ones a listing finds obsolete", retired, equalTo(oldManifests));
+            assertThat("each is handed out once", m.takeRetired(), empty());
         }
     }
 }
