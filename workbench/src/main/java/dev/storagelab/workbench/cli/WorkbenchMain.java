@@ -401,6 +401,21 @@ public final class WorkbenchMain {
         appendFigures(sb, r.counters());
         sb.append("gauges at the end of the run:\n");
         appendFigures(sb, r.gauges());
+        if (r.threads() != null && !r.threads().isEmpty()) {
+            sb.append("threads over the measured operations, seconds running (waiting for a core),"
+                    + " those under 0.01 s left out:\n");
+            r.threads().forEach((name, t) -> {
+                if (t.cpuSeconds() >= 0.005 || t.waitSeconds() >= 0.005) {
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            "  %s%s %.2f (%.2f)%n",
+                            name,
+                            t.threads() > 1 ? " (" + t.threads() + " threads)" : "",
+                            t.cpuSeconds(),
+                            t.waitSeconds()));
+                }
+            });
+        }
         return sb.toString();
     }
 

@@ -28,7 +28,10 @@ import picocli.CommandLine.Parameters;
  * db_bench workload, one line per workload, ours over each peer's, with the machine the runs were
  * taken on. With {@code --run} it takes the runs first, each in a JVM of its own and the engines
  * in turn (A B, then B A), so that a drift of the machine's speed falls on both sides; without, it
- * reads the runs {@code notes/figures/run_benchmarks.sh} wrote.
+ * reads the runs {@code notes/figures/run_benchmarks.sh} wrote. Beside readwhilewriting it names
+ * each engine's busiest threads over the gets ({@link
+ * dev.storagelab.workbench.workloads.ThreadTimes}): a reader that never blocks serves fewer gets
+ * only if something else had the processors.
  */
 @Command(
         name = "lsm-table",
@@ -36,8 +39,9 @@ import picocli.CommandLine.Parameters;
         description = "An engine beside its peers (default lsm beside rocksdb-lsmopts) on every db_bench workload: per"
                 + " workload the median ops/s of each engine's runs in DIR (ENGINE-WORKLOAD-N.json), the first"
                 + " engine's over each other's, each run pair's ratio, and the machine and load of the runs"
-                + " (DIR/machine.txt, ENGINE-WORKLOAD-N.load). With --run it takes the runs first, each in a JVM of its"
-                + " own, the engines alternating.")
+                + " (DIR/machine.txt, ENGINE-WORKLOAD-N.load); beside readwhilewriting, each writer's puts a second"
+                + " and each engine's busiest threads over the gets (seconds running, and waiting for a core). With"
+                + " --run it takes the runs first, each in a JVM of its own, the engines alternating.")
 public final class LsmTable extends FigureTables.Table {
 
     /** The db_bench workloads of the workbench, in db_bench's order. */
@@ -259,7 +263,63 @@ public final class LsmTable extends FigureTables.Table {
                     + writers.entrySet().stream()
                             .map(e -> e.getKey() + " " + e.getValue())
                             .collect(Collectors.joining(", ")));
+            List<String> threads = new ArrayList<>();
+            for (String e : es) {
+                String busiest = busiestThreads(runsByCell.getOrDefault(e + "/readwhilewriting", List.of()));
+                if (!busiest.isEmpty()) {
+                    threads.add("  " + e + ": " + busiest);
+                }
+            }
+            if (!threads.isEmpty()) {
+                t.println("readwhilewriting's threads over the gets, seconds running (waiting for a core),"
+                        + " median of the runs:");
+                threads.forEach(t::println);
+            }
         }
+    }
+
+    /**
+     * The six groups of threads that ran longest over the measured operations of {@code runs}, the
+     * median of each over the runs (a run without the group counts 0), as {@code name cpu (wait)}
+     * in seconds; groups under 0.01 s are left out. Empty if the runs recorded no threads.
+     */
+    static String busiestThreads(List<JsonObject> runs) {
+        Map<String, List<double[]>> byGroup = new LinkedHashMap<>();
+        int recorded = 0;
+        for (JsonObject r : runs) {
+            JsonObject threads =
+                    r.has("threads") && r.get("threads").isJsonObject() ? r.getAsJsonObject("threads") : null;
+            if (threads == null || threads.isEmpty()) {
+                continue;
+            }
+            recorded++;
+            for (String g : threads.keySet()) {
+                JsonObject times = threads.getAsJsonObject(g);
+                byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(new double[] {
+                    times.get("cpuSeconds").getAsDouble(),
+                    times.get("waitSeconds").getAsDouble()
+                });
+            }
+        }
+        List<String[]> rows = new ArrayList<>();
+        for (Map.Entry<String, List<double[]>> g : byGroup.entrySet()) {
+            List<Double> cpu =
+                    new ArrayList<>(Collections.nCopies(recorded - g.getValue().size(), 0.0));
+            List<Double> wait = new ArrayList<>(cpu);
+            g.getValue().forEach(v -> {
+                cpu.add(v[0]);
+                wait.add(v[1]);
+            });
+            double c = FigureTables.median(cpu.stream());
+            if (c >= 0.005) {
+                rows.add(new String[] {g.getKey(), f("%.2f", c), f("%.2f", FigureTables.median(wait.stream()))});
+            }
+        }
+        rows.sort((a, b) -> Double.compare(Double.parseDouble(b[1]), Double.parseDouble(a[1])));
+        return rows.stream()
+                .limit(6)
+                .map(r -> r[0] + " " + r[1] + " (" + r[2] + ")")
+                .collect(Collectors.joining(", "));
     }
 
     /** The machine in a few lines: processors, memory, system, JVM, when. */

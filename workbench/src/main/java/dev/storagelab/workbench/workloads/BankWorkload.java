@@ -239,7 +239,8 @@ public final class BankWorkload {
                 operations,
                 Counters.withRatios(Counters.delta(before, after), operations.gets()),
                 gauges,
-                report);
+                report,
+                null);
     }
 
     /** A balance as the store holds it: its decimal digits. */

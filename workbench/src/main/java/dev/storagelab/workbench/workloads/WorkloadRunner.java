@@ -109,6 +109,9 @@ public final class WorkloadRunner {
      *                    them (the preload excluded), then the ratios derived from them
      * @param gauges      the engine's gauges at the end of the run
      * @param bank        the bank workload's transfers, conflicts and checks; null for the others
+     * @param threads     each group of the process's threads over the measured operations: the
+     *                    seconds it ran and waited for a core ({@link ThreadTimes}), the group that
+     *                    ran longest first; empty where the system does not tell, null for the bank
      */
     public record Result(
             String engine,
@@ -123,7 +126,8 @@ public final class WorkloadRunner {
             Operations operations,
             Map<String, Object> counters,
             Map<String, Object> gauges,
-            BankWorkload.Report bank) {}
+            BankWorkload.Report bank,
+            Map<String, ThreadTimes.Times> threads) {}
 
     /**
      * Puts per {@link OrderedStore#write} of the preload: a store with a log writes each batch as
@@ -262,6 +266,8 @@ public final class WorkloadRunner {
         long writes = 0;
         long scans = 0;
         long step = Math.max(1, spec.ops() / 100);
+        Map<Long, ThreadTimes.Sample> threadsBefore = ThreadTimes.sample(); // readwhilewriting's writer counts from 0
+        Map<Long, ThreadTimes.Sample> threadsAfter = Map.of();
         long start = System.nanoTime();
         try {
             for (long n = 0; n < spec.ops(); n++) {
@@ -285,6 +291,7 @@ public final class WorkloadRunner {
                     progress.accept(n + 1);
                 }
             }
+            threadsAfter = ThreadTimes.sample(); // while the writer still runs: an ended thread's times are gone
         } finally {
             writing.set(false);
             if (writer != null) {
@@ -322,7 +329,8 @@ public final class WorkloadRunner {
                 operations,
                 Counters.withRatios(Counters.delta(before, after), operations.gets()),
                 gauges,
-                null);
+                null,
+                ThreadTimes.between(threadsBefore, threadsAfter));
     }
 
     /**

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.storagelab.workbench.data.Md;
+import dev.storagelab.workbench.workloads.ThreadTimes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -91,6 +92,10 @@ class TableCommandsTest {
         }
         assertThat(workloads, contains("fillrandom", "readwhilewriting"));
         assertThat(p.lines().get(8), startsWith("readwhilewriting's writer, puts/s beside the reads (median): lsm "));
+        if (!ThreadTimes.sample().isEmpty()) { // Linux: where each run's processor time went, thread by thread
+            assertThat(p.lines().get(9), startsWith("readwhilewriting's threads over the gets, seconds running"));
+            assertThat(p.lines().get(10), matchesPattern("  lsm: .*\\d\\.\\d\\d \\(\\d\\.\\d\\d\\).*"));
+        }
         for (String e : List.of("lsm", "skiplist")) {
             for (String w : workloads) {
                 assertThat(e + "-" + w, Files.isRegularFile(c.dir.resolve(e + "-" + w + "-1.load")), is(true));

@@ -484,6 +484,11 @@ class WorkloadRunnerTest {
                             + " start and stop, outside the measured window)",
                     (double) r.operations().writes(),
                     lessThanOrEqualTo(400 * (r.seconds() + 0.05) + 2));
+            if (!ThreadTimes.sample().isEmpty()) { // Linux: the writer's time is counted, sampled before it stopped
+                assertThat(r.threads(), hasKey("readwhilewritin")); // the kernel keeps 15 bytes of a name
+                assertThat(r.threads().get("readwhilewritin").threads(), equalTo(1));
+                assertThat(r.threads().get("readwhilewritin").cpuSeconds(), greaterThan(0.0));
+            }
         }
     }
 }
