@@ -23,8 +23,10 @@ import java.util.stream.Stream;
  *
  * <p>Threads are grouped by the name the kernel knows them by ({@code comm}: a Java thread's name
  * cut to 15 bytes), with a trailing number dropped ({@code GC Thread#1} counts as {@code GC
- * Thread}). A thread that started between two samples counts from zero; one that ended between
- * them is missing, so a run samples before it stops its own threads. Elsewhere than Linux, and where
+ * Thread}). A thread that started between two samples counts from zero, as does one whose name
+ * changed (the kernel learns a Java thread's name only once the thread first runs, so a thread
+ * sampled just after its start may still bear its parent's); one that ended between them is
+ * missing, so a run samples before it stops its own threads. Elsewhere than Linux, and where
  * the kernel keeps no scheduler statistics, a sample is empty.
  */
 public final class ThreadTimes {
