@@ -12,6 +12,7 @@ import dev.storagelab.workbench.shell.Shell;
 import dev.storagelab.workbench.viz.EventTaps;
 import dev.storagelab.workbench.workloads.BankWorkload;
 import dev.storagelab.workbench.workloads.LsmSimulator;
+import dev.storagelab.workbench.workloads.ThreadTimes;
 import dev.storagelab.workbench.workloads.Workload;
 import dev.storagelab.workbench.workloads.WorkloadRunner;
 import java.io.BufferedReader;
@@ -405,7 +406,7 @@ public final class WorkbenchMain {
             sb.append("threads over the measured operations, seconds running (waiting for a core),"
                     + " those under 0.01 s left out:\n");
             r.threads().forEach((name, t) -> {
-                if (t.cpuSeconds() >= 0.005 || t.waitSeconds() >= 0.005) {
+                if (t.cpuSeconds() >= ThreadTimes.PRINTED_SECONDS || t.waitSeconds() >= ThreadTimes.PRINTED_SECONDS) {
                     sb.append(String.format(
                             Locale.ROOT,
                             "  %s%s %.2f (%.2f)%n",

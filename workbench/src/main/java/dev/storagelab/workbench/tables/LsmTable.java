@@ -4,6 +4,7 @@ import static dev.storagelab.workbench.data.Md.f;
 
 import com.google.gson.JsonObject;
 import dev.storagelab.workbench.data.Md;
+import dev.storagelab.workbench.workloads.ThreadTimes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -301,7 +303,8 @@ public final class LsmTable extends FigureTables.Table {
                 });
             }
         }
-        List<String[]> rows = new ArrayList<>();
+        record Busy(String group, double cpu, double waiting) {}
+        List<Busy> busy = new ArrayList<>();
         for (Map.Entry<String, List<double[]>> g : byGroup.entrySet()) {
             List<Double> cpu =
                     new ArrayList<>(Collections.nCopies(recorded - g.getValue().size(), 0.0));
@@ -311,14 +314,14 @@ public final class LsmTable extends FigureTables.Table {
                 wait.add(v[1]);
             });
             double c = FigureTables.median(cpu.stream());
-            if (c >= 0.005) {
-                rows.add(new String[] {g.getKey(), f("%.2f", c), f("%.2f", FigureTables.median(wait.stream()))});
+            if (c >= ThreadTimes.PRINTED_SECONDS) {
+                busy.add(new Busy(g.getKey(), c, FigureTables.median(wait.stream())));
             }
         }
-        rows.sort((a, b) -> Double.compare(Double.parseDouble(b[1]), Double.parseDouble(a[1])));
-        return rows.stream()
+        busy.sort(Comparator.comparingDouble(Busy::cpu).reversed());
+        return busy.stream()
                 .limit(6)
-                .map(r -> r[0] + " " + r[1] + " (" + r[2] + ")")
+                .map(b -> b.group() + " " + f("%.2f", b.cpu()) + " (" + f("%.2f", b.waiting()) + ")")
                 .collect(Collectors.joining(", "));
     }
 

@@ -33,6 +33,12 @@ public final class ThreadTimes {
 
     private static final Path TASKS = Path.of("/proc/self/task");
 
+    /**
+     * The fewest seconds that print as 0.01 at two decimals: a group that ran and waited less is left
+     * out of printed tables.
+     */
+    public static final double PRINTED_SECONDS = 0.005;
+
     /** One thread at one moment: its name, and the nanoseconds it has run and waited for a core since it started. */
     public record Sample(String name, long runNanos, long waitNanos) {}
 
@@ -44,9 +50,6 @@ public final class ThreadTimes {
     /** Every thread of this process now, by thread id; empty where {@code /proc/self/task} is not there to read. */
     public static Map<Long, Sample> sample() {
         Map<Long, Sample> now = new HashMap<>();
-        if (!Files.isDirectory(TASKS)) {
-            return now;
-        }
         try (Stream<Path> tasks = Files.list(TASKS)) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 Sample s = read(task);
@@ -55,7 +58,7 @@ public final class ThreadTimes {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            return Map.of(); // the directory went away or cannot be listed: no figures rather than wrong ones
+            return Map.of(); // no such directory, or it cannot be listed: no figures rather than wrong ones
         }
         return now;
     }

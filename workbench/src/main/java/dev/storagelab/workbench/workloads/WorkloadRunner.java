@@ -268,6 +268,7 @@ public final class WorkloadRunner {
         long step = Math.max(1, spec.ops() / 100);
         Map<Long, ThreadTimes.Sample> threadsBefore = ThreadTimes.sample(); // readwhilewriting's writer counts from 0
         Map<Long, ThreadTimes.Sample> threadsAfter = Map.of();
+        long samplingNanos = 0; // the second sample's reads of /proc, which are not the run's time
         long start = System.nanoTime();
         try {
             for (long n = 0; n < spec.ops(); n++) {
@@ -291,7 +292,9 @@ public final class WorkloadRunner {
                     progress.accept(n + 1);
                 }
             }
+            long sampled = System.nanoTime();
             threadsAfter = ThreadTimes.sample(); // while the writer still runs: an ended thread's times are gone
+            samplingNanos = System.nanoTime() - sampled;
         } finally {
             writing.set(false);
             if (writer != null) {
@@ -302,7 +305,7 @@ public final class WorkloadRunner {
                 }
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - start - samplingNanos) / 1e9;
         long syncStart = System.nanoTime();
         store.sync(); // what the run wrote reaches the disk, so the counters include its cost
         double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
