@@ -26,6 +26,8 @@
 #   WORKBENCH_CP  a classpath to run the workbench from instead of its jar (for the workbench's own tests)
 #   WRITER_RATE  readwhilewriting's writer's puts a second at most (the workbench's --writer-rate, db_bench's
 #              --benchmark_write_rate_limit), so that the gets are compared at one write load (default 0: no limit)
+#   JVM_OPTS   options for every run's JVM, split at spaces (default: none), for a diagnosis: the page's tables use
+#              the JVM's defaults, and machine.txt's line for the invocation names the options it ran with
 #   ESTIMATE_ONLY=1  print how many runs and about how long, and stop
 # Retaking one engine's column alone: ENGINES=lsm notes/figures/run_benchmarks.sh, then the table command above.
 set -euo pipefail
@@ -42,10 +44,11 @@ RUNS="${RUNS:-2}"
 FORCED="${FORCED:-kv}"
 FORCED_PUTS="${FORCED_PUTS:-10000}"
 HEAP="${HEAP:-4g}"
+read -r -a JVM_OPTIONS <<< "${JVM_OPTS:-}"
 if [ -n "${WORKBENCH_CP:-}" ]; then
-  WORKBENCH=(java -Xmx"$HEAP" -cp "$WORKBENCH_CP" dev.storagelab.workbench.cli.WorkbenchMain)
+  WORKBENCH=(java -Xmx"$HEAP" ${JVM_OPTIONS[@]+"${JVM_OPTIONS[@]}"} -cp "$WORKBENCH_CP" dev.storagelab.workbench.cli.WorkbenchMain)
 else
-  WORKBENCH=(java -Xmx"$HEAP" -jar "$JAR")
+  WORKBENCH=(java -Xmx"$HEAP" ${JVM_OPTIONS[@]+"${JVM_OPTIONS[@]}"} -jar "$JAR")
   if [ ! -f "$JAR" ]; then
     echo "no workbench at $JAR: build it with mvn -B -o -q -Ppeers -pl workbench -am package -DskipTests" >&2
     exit 2
@@ -173,6 +176,9 @@ done
 limit=""
 if [ "${WRITER_RATE:-0}" != 0 ]; then
   limit=", the readwhilewriting writer at most $WRITER_RATE puts/s"
+fi
+if [ ${#JVM_OPTIONS[@]} -gt 0 ]; then
+  limit="$limit, JVM options ${JVM_OPTIONS[*]}"
 fi
 echo "runs of $ENGINES (runs $runs), $KEYS keys, $OPS ops$limit: $started to $(date -u +%Y-%m-%dT%H:%MZ)" >> "$OUT/machine.txt"
 if [ "$failed" -gt 0 ]; then

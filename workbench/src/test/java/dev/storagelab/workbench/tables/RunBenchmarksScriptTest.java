@@ -8,19 +8,23 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * notes/figures/run_benchmarks.sh at a tiny size (2,000 keys, 500 gets, two engines, two runs a
- * cell, no peers), then {@code figures baseline-table} over what it wrote: the script's estimate,
- * its order (the engines in turn, reversed on the second run), its files, and a table of medians.
+ * cell, no peers, the JVM options of {@code JVM_OPTS}), then {@code figures baseline-table} over what
+ * it wrote: the script's estimate, its order (the engines in turn, reversed on the second run), its
+ * files, the options in every JVM and in machine.txt, and a table of medians.
  */
 class RunBenchmarksScriptTest {
 
@@ -41,6 +45,8 @@ class RunBenchmarksScriptTest {
         pb.environment().put("HEAP", "256m");
         pb.environment().put("WORKBENCH_CP", System.getProperty("java.class.path"));
         pb.environment().put("TMPDIR", tmp.toString());
+        Path gcLogs = Files.createDirectory(tmp.resolve("gc"));
+        pb.environment().put("JVM_OPTS", "-XX:+UseSerialGC -Xlog:gc:file=" + gcLogs + "/gc-%p.log");
         Process p = pb.start();
         assertThat("the script ends within two minutes", p.waitFor(2, TimeUnit.MINUTES), is(true));
         List<String> log = Files.readAllLines(tmp.resolve("log"), StandardCharsets.UTF_8);
@@ -62,7 +68,22 @@ class RunBenchmarksScriptTest {
             assertThat(name, Files.isRegularFile(out.resolve(name + ".json")), is(true));
             assertThat(name, Files.readString(out.resolve(name + ".load")), matchesPattern("[\\d.]+ [\\d.]+\\n"));
         }
-        assertThat(Files.readString(out.resolve("machine.txt")), containsString("runs of btree lsm (runs 1 2)"));
+        assertThat(
+                Files.readString(out.resolve("machine.txt")),
+                containsString(
+                        "runs of btree lsm (runs 1 2), 2000 keys, 500 ops, JVM options -XX:+UseSerialGC -Xlog:gc:file="));
+        try (Stream<Path> logs = Files.list(gcLogs)) { // one a JVM: the engines' check, then the four runs
+            List<String> collectors = logs.map(l -> {
+                        try {
+                            return Files.readString(l);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
+            assertThat(collectors.size(), is(5));
+            assertThat(collectors.stream().allMatch(l -> l.contains("Using Serial")), is(true));
+        }
 
         BaselineTable c = new BaselineTable();
         c.dir = out;
