@@ -45,10 +45,11 @@ FORCED="${FORCED:-kv}"
 FORCED_PUTS="${FORCED_PUTS:-10000}"
 HEAP="${HEAP:-4g}"
 read -r -a JVM_OPTIONS <<< "${JVM_OPTS:-}"
+JAVA=(java -Xmx"$HEAP" ${JVM_OPTIONS[@]+"${JVM_OPTIONS[@]}"})
 if [ -n "${WORKBENCH_CP:-}" ]; then
-  WORKBENCH=(java -Xmx"$HEAP" ${JVM_OPTIONS[@]+"${JVM_OPTIONS[@]}"} -cp "$WORKBENCH_CP" dev.storagelab.workbench.cli.WorkbenchMain)
+  WORKBENCH=("${JAVA[@]}" -cp "$WORKBENCH_CP" dev.storagelab.workbench.cli.WorkbenchMain)
 else
-  WORKBENCH=(java -Xmx"$HEAP" ${JVM_OPTIONS[@]+"${JVM_OPTIONS[@]}"} -jar "$JAR")
+  WORKBENCH=("${JAVA[@]}" -jar "$JAR")
   if [ ! -f "$JAR" ]; then
     echo "no workbench at $JAR: build it with mvn -B -o -q -Ppeers -pl workbench -am package -DskipTests" >&2
     exit 2
@@ -173,14 +174,14 @@ for cell in "${CELLS[@]}"; do
   fi
   rm -rf "$dir" "$dir.err"
 done
-limit=""
+settings=""
 if [ "${WRITER_RATE:-0}" != 0 ]; then
-  limit=", the readwhilewriting writer at most $WRITER_RATE puts/s"
+  settings=", the readwhilewriting writer at most $WRITER_RATE puts/s"
 fi
 if [ ${#JVM_OPTIONS[@]} -gt 0 ]; then
-  limit="$limit, JVM options ${JVM_OPTIONS[*]}"
+  settings="$settings, JVM options ${JVM_OPTIONS[*]}"
 fi
-echo "runs of $ENGINES (runs $runs), $KEYS keys, $OPS ops$limit: $started to $(date -u +%Y-%m-%dT%H:%MZ)" >> "$OUT/machine.txt"
+echo "runs of $ENGINES (runs $runs), $KEYS keys, $OPS ops$settings: $started to $(date -u +%Y-%m-%dT%H:%MZ)" >> "$OUT/machine.txt"
 if [ "$failed" -gt 0 ]; then
   echo "$failed runs failed: their reasons are in $OUT/*.failed" >&2
   exit 1

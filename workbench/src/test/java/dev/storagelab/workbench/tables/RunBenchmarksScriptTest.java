@@ -8,9 +8,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,17 +70,13 @@ class RunBenchmarksScriptTest {
                 Files.readString(out.resolve("machine.txt")),
                 containsString(
                         "runs of btree lsm (runs 1 2), 2000 keys, 500 ops, JVM options -XX:+UseSerialGC -Xlog:gc:file="));
-        try (Stream<Path> logs = Files.list(gcLogs)) { // one a JVM: the engines' check, then the four runs
-            List<String> collectors = logs.map(l -> {
-                        try {
-                            return Files.readString(l);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    })
-                    .toList();
-            assertThat(collectors.size(), is(5));
-            assertThat(collectors.stream().allMatch(l -> l.contains("Using Serial")), is(true));
+        List<Path> logs;
+        try (Stream<Path> listed = Files.list(gcLogs)) {
+            logs = listed.toList();
+        }
+        assertThat("one log a JVM: the engines' check, then the four runs", logs.size(), is(5));
+        for (Path l : logs) {
+            assertThat(l.toString(), Files.readString(l), containsString("Using Serial"));
         }
 
         BaselineTable c = new BaselineTable();
